@@ -1,0 +1,142 @@
+// Autograd: backward, .grad, requires_grad, leaf/grad_fn introspection, grad mode.
+#include <ATen/core/grad_mode.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/variable.h>
+
+#include "convert.h"
+#include "ops.h"
+
+namespace tn {
+namespace {
+
+// backward(tensor, gradient | null, retainGraph, createGraph)
+napi_value Backward(napi_env env, napi_callback_info info) {
+  return Guard(env, "backward", [&] {
+    Args<4> a(env, info);
+    const at::Tensor& t = TensorOf(env, a[0], "self");
+    at::Tensor grad;
+    if (!IsNullish(env, a[1])) grad = TensorOf(env, a[1], "gradient");
+    bool create = !IsNullish(env, a[3]) && ToBool(env, a[3], "createGraph");
+    c10::optional<bool> retain;
+    if (!IsNullish(env, a[2])) retain = ToBool(env, a[2], "retainGraph");
+    torch::autograd::backward({t}, {grad}, retain, create);
+    return Undefined(env);
+  });
+}
+
+napi_value Grad(napi_env env, napi_callback_info info) {
+  return Guard(env, "grad", [&] {
+    Args<1> a(env, info);
+    return WrapTensor(env, TensorOf(env, a[0], "self").grad());
+  });
+}
+
+// setGrad(t, g | null)
+napi_value SetGrad(napi_env env, napi_callback_info info) {
+  return Guard(env, "grad", [&] {
+    Args<2> a(env, info);
+    at::Tensor& t = TensorOf(env, a[0], "self");
+    if (IsNullish(env, a[1])) {
+      t.mutable_grad().reset();
+    } else {
+      const at::Tensor& g = TensorOf(env, a[1], "grad");
+      if (g.sizes() != t.sizes() || g.scalar_type() != t.scalar_type() || g.device() != t.device())
+        ThrowError("assigned grad has data of a different size, type or device than the tensor");
+      t.mutable_grad() = g;
+    }
+    return Undefined(env);
+  });
+}
+
+napi_value RequiresGrad(napi_env env, napi_callback_info info) {
+  return Guard(env, "requiresGrad", [&] {
+    Args<1> a(env, info);
+    return FromBool(env, TensorOf(env, a[0], "self").requires_grad());
+  });
+}
+
+// requiresGrad_(t, flag)
+napi_value SetRequiresGrad(napi_env env, napi_callback_info info) {
+  return Guard(env, "requiresGrad_", [&] {
+    Args<2> a(env, info);
+    bool flag = IsNullish(env, a[1]) ? true : ToBool(env, a[1], "requiresGrad");
+    TensorOf(env, a[0], "self").requires_grad_(flag);
+    return Undefined(env);
+  });
+}
+
+napi_value IsLeaf(napi_env env, napi_callback_info info) {
+  return Guard(env, "isLeaf", [&] {
+    Args<1> a(env, info);
+    return FromBool(env, TensorOf(env, a[0], "self").is_leaf());
+  });
+}
+
+napi_value GradFnName(napi_env env, napi_callback_info info) {
+  return Guard(env, "gradFn", [&] {
+    Args<1> a(env, info);
+    const auto& fn = TensorOf(env, a[0], "self").grad_fn();
+    if (!fn) return Null(env);
+    std::string name = fn->name();
+    size_t colon = name.rfind("::");  // "torch::autograd::AddBackward0" -> "AddBackward0"
+    return FromString(env, colon == std::string::npos ? name : name.substr(colon + 2));
+  });
+}
+
+napi_value RetainGrad(napi_env env, napi_callback_info info) {
+  return Guard(env, "retainGrad", [&] {
+    Args<1> a(env, info);
+    TensorOf(env, a[0], "self").retain_grad();
+    return Undefined(env);
+  });
+}
+
+napi_value SetGradEnabled(napi_env env, napi_callback_info info) {
+  return Guard(env, "setGradEnabled", [&] {
+    Args<1> a(env, info);
+    at::GradMode::set_enabled(ToBool(env, a[0], "mode"));
+    return Undefined(env);
+  });
+}
+
+napi_value IsGradEnabled(napi_env env, napi_callback_info) {
+  return Guard(env, "isGradEnabled", [&] { return FromBool(env, at::GradMode::is_enabled()); });
+}
+
+// Inference mode is an RAII guard in C++; JS enters and leaves it around a callback.
+std::vector<std::unique_ptr<c10::InferenceMode>> g_inference;
+napi_value EnterInferenceMode(napi_env env, napi_callback_info info) {
+  return Guard(env, "inferenceMode", [&] {
+    Args<1> a(env, info);
+    g_inference.push_back(std::make_unique<c10::InferenceMode>(IsNullish(env, a[0]) || ToBool(env, a[0], "mode")));
+    return Undefined(env);
+  });
+}
+napi_value ExitInferenceMode(napi_env env, napi_callback_info) {
+  return Guard(env, "inferenceMode", [&] {
+    if (g_inference.empty()) ThrowError("not in inference mode");
+    g_inference.pop_back();
+    return Undefined(env);
+  });
+}
+
+}  // namespace
+
+void RegisterAutograd(napi_env env, napi_value exports) {
+  Export(env, exports, "backward", Backward);
+  Export(env, exports, "grad", Grad);
+  Export(env, exports, "setGrad", SetGrad);
+  Export(env, exports, "requiresGrad", RequiresGrad);
+  Export(env, exports, "setRequiresGrad", SetRequiresGrad);
+  Export(env, exports, "isLeaf", IsLeaf);
+  Export(env, exports, "gradFn", GradFnName);
+  Export(env, exports, "retainGrad", RetainGrad);
+  Export(env, exports, "setGradEnabled", SetGradEnabled);
+  Export(env, exports, "isGradEnabled", IsGradEnabled);
+  Export(env, exports, "enterInferenceMode", EnterInferenceMode);
+  Export(env, exports, "exitInferenceMode", ExitInferenceMode);
+}
+
+}  // namespace tn

@@ -1,0 +1,325 @@
+#include "convert.h"
+
+#include <ATen/ScalarOps.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace tn {
+namespace {
+
+struct DTypeName {
+  const char* name;
+  c10::ScalarType type;
+};
+// PyTorch's names and aliases (torch.float32 == torch.float, ...).
+constexpr DTypeName kDTypeNames[] = {
+    {"float32", c10::kFloat},     {"float", c10::kFloat},          {"float64", c10::kDouble},
+    {"double", c10::kDouble},     {"float16", c10::kHalf},         {"half", c10::kHalf},
+    {"bfloat16", c10::kBFloat16}, {"int8", c10::kChar},            {"uint8", c10::kByte},
+    {"int16", c10::kShort},       {"short", c10::kShort},          {"int32", c10::kInt},
+    {"int", c10::kInt},           {"int64", c10::kLong},           {"long", c10::kLong},
+    {"bool", c10::kBool},         {"complex64", c10::kComplexFloat}, {"cfloat", c10::kComplexFloat},
+    {"complex128", c10::kComplexDouble}, {"cdouble", c10::kComplexDouble},
+    {"complex32", c10::kComplexHalf}, {"chalf", c10::kComplexHalf},
+};
+
+bool IsWhole(double d) { return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.3e18; }
+
+napi_value Property(napi_env env, napi_value obj, const char* key) {
+  napi_value v;
+  Check(napi_get_named_property(env, obj, key, &v));
+  return v;
+}
+
+bool IsDTypeLike(napi_env env, napi_value v) {
+  napi_valuetype t = TypeOf(env, v);
+  if (t == napi_string) {
+    c10::ScalarType st;
+    return ParseScalarType(ToString(env, v, "dtype"), &st);
+  }
+  if (t != napi_object) return false;
+  bool has = false;
+  Check(napi_has_named_property(env, v, "itemsize", &has));
+  return has;
+}
+
+bool IsDeviceLike(napi_env env, napi_value v) {
+  napi_valuetype t = TypeOf(env, v);
+  if (t == napi_string) {
+    std::string s = ToString(env, v, "device");
+    return s.rfind("cpu", 0) == 0 || s.rfind("cuda", 0) == 0 || s.rfind("meta", 0) == 0 || s.rfind("mps", 0) == 0;
+  }
+  if (t != napi_object) return false;
+  bool has = false;
+  Check(napi_has_named_property(env, v, "type", &has));
+  return has && !IsArray(env, v);
+}
+
+at::Tensor WrappedScalar(const c10::Scalar& s) {
+  // Python turns numbers given for Tensor arguments into "wrapped numbers" (weak type promotion).
+  at::Tensor t = c10::scalar_to_tensor(s);
+  t.unsafeGetTensorImpl()->set_wrapped_number(true);
+  return t;
+}
+
+c10::TypeKind ElementKind(const c10::TypePtr& list) {
+  return list->castRaw<c10::ListType>()->getElementType()->kind();
+}
+
+}  // namespace
+
+bool ParseScalarType(const std::string& name, c10::ScalarType* out) {
+  std::string n = name.rfind("torch.", 0) == 0 ? name.substr(6) : name;
+  for (const DTypeName& d : kDTypeNames)
+    if (n == d.name) {
+      *out = d.type;
+      return true;
+    }
+  return false;
+}
+
+c10::ScalarType ToScalarType(napi_env env, napi_value v) {
+  switch (TypeOf(env, v)) {
+    case napi_string: {
+      std::string s = ToString(env, v, "dtype");
+      c10::ScalarType st;
+      if (!ParseScalarType(s, &st)) ThrowType("unknown dtype '" + s + "'");
+      return st;
+    }
+    case napi_number: {
+      int64_t code = ToInt64(env, v, "dtype");
+      if (code < 0 || code >= static_cast<int64_t>(c10::ScalarType::NumOptions)) ThrowRange("invalid dtype code");
+      return static_cast<c10::ScalarType>(code);
+    }
+    case napi_object: {
+      napi_value code = Property(env, v, "code");
+      if (TypeOf(env, code) == napi_number) return ToScalarType(env, code);
+      break;
+    }
+    default: break;
+  }
+  ThrowType("dtype must be a torch dtype (e.g. torch.float32) or its name");
+}
+
+c10::Device ToDevice(napi_env env, napi_value v) {
+  napi_valuetype t = TypeOf(env, v);
+  if (t == napi_string) {
+    std::string s = ToString(env, v, "device");
+    try {
+      return c10::Device(s);
+    } catch (const std::exception&) {
+      ThrowType("invalid device string '" + s + "'");
+    }
+  }
+  if (t == napi_object) {
+    std::string type = ToString(env, Property(env, v, "type"), "device.type");
+    napi_value idx = Property(env, v, "index");
+    c10::Device d = ToDevice(env, FromString(env, type));
+    if (!IsNullish(env, idx)) d.set_index(static_cast<c10::DeviceIndex>(ToInt64(env, idx, "device.index")));
+    return d;
+  }
+  ThrowType("device must be a string like 'cpu' or 'cuda:0', or a torch.device");
+}
+
+c10::Scalar ToScalar(napi_env env, napi_value v, const char* what) {
+  switch (TypeOf(env, v)) {
+    case napi_number: {
+      double d;
+      Check(napi_get_value_double(env, v, &d));
+      if (IsWhole(d)) return c10::Scalar(static_cast<int64_t>(d));
+      return c10::Scalar(d);
+    }
+    case napi_boolean: return c10::Scalar(ToBool(env, v, what));
+    case napi_bigint: return c10::Scalar(ToInt64(env, v, what));
+    default: break;
+  }
+  Box* b = BoxOf(env, v);
+  if (b && b->t.defined() && b->t.numel() == 1) return b->t.item();
+  ThrowType(std::string(what) + " must be a number");
+}
+
+int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
+  napi_valuetype jt = TypeOf(env, v);
+  switch (type->kind()) {
+    case c10::TypeKind::TensorType:
+      if (jt == napi_external) return BoxOf(env, v) ? 0 : -1;
+      return (jt == napi_number || jt == napi_boolean || jt == napi_bigint) ? 3 : -1;
+    case c10::TypeKind::OptionalType:
+      if (jt == napi_undefined || jt == napi_null) return 0;
+      return MatchScore(env, v, type->castRaw<c10::OptionalType>()->getElementType());
+    case c10::TypeKind::IntType:
+    case c10::TypeKind::SymIntType:
+      if (jt == napi_bigint) return 0;
+      if (jt == napi_number) return IsWhole(ToDouble(env, v, "")) ? 0 : -1;
+      return -1;
+    case c10::TypeKind::FloatType:
+      if (jt == napi_number) return IsWhole(ToDouble(env, v, "")) ? 1 : 0;
+      return -1;
+    case c10::TypeKind::NumberType:
+      if (jt == napi_number || jt == napi_boolean || jt == napi_bigint) return 1;
+      return -1;
+    case c10::TypeKind::BoolType: return jt == napi_boolean ? 0 : -1;
+    case c10::TypeKind::StringType: return jt == napi_string ? 0 : -1;
+    case c10::TypeKind::ScalarTypeType:
+      if (jt == napi_number) return 2;
+      return IsDTypeLike(env, v) ? 0 : -1;
+    case c10::TypeKind::DeviceObjType: return IsDeviceLike(env, v) ? 0 : -1;
+    case c10::TypeKind::LayoutType:
+    case c10::TypeKind::MemoryFormatType: return (jt == napi_number || jt == napi_string) ? 0 : -1;
+    case c10::TypeKind::GeneratorType: return -1;
+    case c10::TypeKind::ListType: {
+      c10::TypeKind ek = ElementKind(type);
+      if (!IsArray(env, v)) {
+        // A single int stands for a fixed-size int list (kernel_size=3 means [3, 3]), as in Python.
+        bool intList = ek == c10::TypeKind::IntType || ek == c10::TypeKind::SymIntType;
+        return intList && jt == napi_number && IsWhole(ToDouble(env, v, "")) ? 1 : -1;
+      }
+      uint32_t n = 0;
+      Check(napi_get_array_length(env, v, &n));
+      if (n == 0) return 0;
+      napi_value first;
+      Check(napi_get_element(env, v, 0, &first));
+      return MatchScore(env, first, type->castRaw<c10::ListType>()->getElementType());
+    }
+    default: return -1;
+  }
+}
+
+c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::optional<int32_t> n,
+                     const char* what) {
+  switch (type->kind()) {
+    case c10::TypeKind::TensorType: {
+      napi_valuetype jt = TypeOf(env, v);
+      if (jt == napi_number || jt == napi_boolean || jt == napi_bigint) return WrappedScalar(ToScalar(env, v, what));
+      return TensorOf(env, v, what);
+    }
+    case c10::TypeKind::OptionalType:
+      if (IsNullish(env, v)) return c10::IValue();
+      return ToIValue(env, v, type->castRaw<c10::OptionalType>()->getElementType(), n, what);
+    case c10::TypeKind::IntType:
+    case c10::TypeKind::SymIntType: return ToInt64(env, v, what);
+    case c10::TypeKind::FloatType: return ToDouble(env, v, what);
+    case c10::TypeKind::NumberType: return ToScalar(env, v, what);
+    case c10::TypeKind::BoolType: return ToBool(env, v, what);
+    case c10::TypeKind::StringType: return ToString(env, v, what);
+    case c10::TypeKind::ScalarTypeType: return ToScalarType(env, v);
+    case c10::TypeKind::DeviceObjType: return ToDevice(env, v);
+    case c10::TypeKind::LayoutType:
+      if (TypeOf(env, v) == napi_string) {
+        std::string s = ToString(env, v, what);
+        if (s == "strided" || s == "torch.strided") return static_cast<int64_t>(c10::kStrided);
+        if (s == "sparse_coo" || s == "torch.sparse_coo") return static_cast<int64_t>(c10::kSparse);
+        ThrowType(std::string(what) + ": unknown layout '" + s + "'");
+      }
+      return ToInt64(env, v, what);
+    case c10::TypeKind::MemoryFormatType:
+      if (TypeOf(env, v) == napi_string) {
+        std::string s = ToString(env, v, what);
+        if (s.rfind("torch.", 0) == 0) s = s.substr(6);
+        if (s == "contiguous_format") return static_cast<int64_t>(c10::MemoryFormat::Contiguous);
+        if (s == "preserve_format") return static_cast<int64_t>(c10::MemoryFormat::Preserve);
+        if (s == "channels_last") return static_cast<int64_t>(c10::MemoryFormat::ChannelsLast);
+        if (s == "channels_last_3d") return static_cast<int64_t>(c10::MemoryFormat::ChannelsLast3d);
+        ThrowType(std::string(what) + ": unknown memory format '" + s + "'");
+      }
+      return ToInt64(env, v, what);
+    case c10::TypeKind::ListType: {
+      const c10::TypePtr& et = type->castRaw<c10::ListType>()->getElementType();
+      c10::TypeKind ek = et->kind();
+      if (ek == c10::TypeKind::IntType || ek == c10::TypeKind::SymIntType) {
+        std::vector<int64_t> ints = ToIntList(env, v, what);
+        if (!IsArray(env, v) && n && *n > 1) ints.assign(*n, ints[0]);
+        return ints;
+      }
+      if (!IsArray(env, v)) ThrowType(std::string(what) + " must be an array");
+      uint32_t len = 0;
+      Check(napi_get_array_length(env, v, &len));
+      auto element = [&](uint32_t i) {
+        napi_value e;
+        Check(napi_get_element(env, v, i, &e));
+        return e;
+      };
+      switch (ek) {
+        case c10::TypeKind::TensorType: {
+          c10::List<at::Tensor> out;
+          out.reserve(len);
+          for (uint32_t i = 0; i < len; ++i) out.push_back(ToIValue(env, element(i), et, {}, what).toTensor());
+          return out;
+        }
+        case c10::TypeKind::OptionalType: {
+          c10::List<c10::optional<at::Tensor>> out;
+          for (uint32_t i = 0; i < len; ++i) {
+            napi_value e = element(i);
+            if (IsNullish(env, e)) out.push_back(c10::nullopt);
+            else out.push_back(TensorOf(env, e, what));
+          }
+          return out;
+        }
+        case c10::TypeKind::FloatType: {
+          std::vector<double> out(len);
+          for (uint32_t i = 0; i < len; ++i) out[i] = ToDouble(env, element(i), what);
+          return out;
+        }
+        case c10::TypeKind::BoolType: {
+          c10::List<bool> out;
+          for (uint32_t i = 0; i < len; ++i) out.push_back(ToBool(env, element(i), what));
+          return out;
+        }
+        case c10::TypeKind::StringType: {
+          std::vector<std::string> out(len);
+          for (uint32_t i = 0; i < len; ++i) out[i] = ToString(env, element(i), what);
+          return out;
+        }
+        default: break;
+      }
+      ThrowType(std::string(what) + ": list of " + et->str() + " is not supported yet");
+    }
+    default: break;
+  }
+  ThrowType(std::string(what) + ": argument type " + type->str() + " is not supported yet");
+}
+
+napi_value AliasMap::Find(const at::Tensor& t) const {
+  for (const auto& p : inputs)
+    if (p.first == t.unsafeGetTensorImpl()) return p.second;
+  return nullptr;
+}
+
+napi_value FromIValue(napi_env env, const c10::IValue& v, const AliasMap* aliases) {
+  if (v.isTensor()) {
+    const at::Tensor& t = v.toTensor();
+    if (aliases && t.defined())
+      if (napi_value same = aliases->Find(t)) return same;
+    return WrapTensor(env, t);
+  }
+  if (v.isNone()) return Null(env);
+  if (v.isInt()) return FromInt64(env, v.toInt());
+  if (v.isDouble()) return FromDouble(env, v.toDouble());
+  if (v.isBool()) return FromBool(env, v.toBool());
+  if (v.isString()) return FromString(env, v.toStringRef());
+  if (v.isScalar()) {
+    c10::Scalar s = v.toScalar();
+    if (s.isIntegral(false)) return FromInt64(env, s.toLong());
+    if (s.isBoolean()) return FromBool(env, s.toBool());
+    return FromDouble(env, s.toDouble());
+  }
+  if (v.isTuple() || v.isList()) {
+    std::vector<c10::IValue> items;
+    if (v.isTuple()) {
+      const auto& e = v.toTupleRef().elements();
+      items.assign(e.begin(), e.end());
+    } else {
+      items = v.toListRef().vec();
+    }
+    napi_value arr;
+    Check(napi_create_array_with_length(env, items.size(), &arr));
+    for (size_t i = 0; i < items.size(); ++i)
+      Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromIValue(env, items[i], aliases)));
+    return arr;
+  }
+  if (v.isDevice()) return FromString(env, v.toDevice().str());
+  ThrowType("result of type " + v.tagKind() + " is not supported yet");
+}
+
+}  // namespace tn

@@ -1,0 +1,32 @@
+// JS <-> c10 value conversion shared by the generic op entry point and the hand-written bindings.
+#pragma once
+#include <ATen/core/ivalue.h>
+#include <ATen/core/jit_type.h>
+
+#include "handle.h"
+
+namespace tn {
+
+// dtype: a DType object (its `code`), a name ('float32', 'long', ...) or a ScalarType code.
+c10::ScalarType ToScalarType(napi_env env, napi_value v);
+// Parses a dtype name; false if unknown.
+bool ParseScalarType(const std::string& name, c10::ScalarType* out);
+// device: 'cpu', 'cuda', 'cuda:1' or a Device object ({type, index}).
+c10::Device ToDevice(napi_env env, napi_value v);
+// A JS number/boolean/BigInt as a c10::Scalar: whole numbers are ints, as Python ints are.
+c10::Scalar ToScalar(napi_env env, napi_value v, const char* what);
+
+// How well a JS value fits a schema type: -1 no, 0 exact, higher = needs a coercion.
+int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type);
+// Converts a JS value to the IValue a schema argument of this type expects (N: fixed list size).
+c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::optional<int32_t> n,
+                     const char* what);
+
+// Maps result tensors that alias an input back to that input's handle (in-place / out= ops).
+struct AliasMap {
+  std::vector<std::pair<const c10::TensorImpl*, napi_value>> inputs;
+  napi_value Find(const at::Tensor& t) const;
+};
+napi_value FromIValue(napi_env env, const c10::IValue& v, const AliasMap* aliases);
+
+}  // namespace tn

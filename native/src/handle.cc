@@ -1,0 +1,122 @@
+#include "handle.h"
+
+namespace tn {
+namespace {
+
+HandleStats g_stats;
+int64_t g_pending = 0;  // unreported delta; flushed in >= 1 MiB steps (small adjusts cost more than they help)
+constexpr int64_t kReportStep = 1 << 20;
+
+void Report(node_api_basic_env env, int64_t delta) {
+  g_pending += delta;
+  if (g_pending >= kReportStep || g_pending <= -kReportStep) {
+    int64_t total;
+    napi_adjust_external_memory(env, g_pending, &total);
+    g_stats.reported += g_pending;
+    g_pending = 0;
+  }
+}
+
+void Empty(node_api_basic_env env, Box* b) {
+  if (!b->t.defined()) return;
+  b->t.reset();
+  --g_stats.tensors;
+  if (b->bytes) {
+    Report(env, -b->bytes);
+    b->bytes = 0;
+  }
+}
+
+// Basic finalizer: may run inside GC, so it only frees native memory.
+void FinalizeBox(node_api_basic_env env, void* data, void*) {
+  Box* b = static_cast<Box*>(data);
+  Empty(env, b);
+  b->magic = 0;
+  delete b;
+  --g_stats.boxes;
+}
+
+// Bytes this tensor owns: its storage when no other tensor shares it (views are not counted twice).
+int64_t OwnedBytes(const at::Tensor& t) {
+  if (!t.has_storage()) return 0;
+  const c10::Storage& s = t.storage();
+  return s.use_count() == 1 ? static_cast<int64_t>(s.nbytes()) : 0;
+}
+
+}  // namespace
+
+napi_value WrapTensor(napi_env env, at::Tensor t) {
+  if (!t.defined()) return Null(env);
+  Box* b = new Box();
+  ++g_stats.boxes;
+  ++g_stats.tensors;
+  b->bytes = OwnedBytes(t);
+  b->t = std::move(t);
+  napi_value out;
+  if (napi_create_external(env, b, FinalizeBox, nullptr, &out) != napi_ok) {
+    FinalizeBox(env, b, nullptr);
+    throw NapiFailed{};
+  }
+  if (b->bytes) Report(env, b->bytes);
+  return out;
+}
+
+Box* BoxOf(napi_env env, napi_value v) {
+  void* p = nullptr;
+  if (napi_get_value_external(env, v, &p) != napi_ok || p == nullptr) return nullptr;
+  Box* b = static_cast<Box*>(p);
+  return b->magic == Box::kMagic ? b : nullptr;
+}
+
+at::Tensor& TensorOf(napi_env env, napi_value v, const char* what) {
+  Box* b = BoxOf(env, v);
+  if (!b) ThrowType(std::string(what) + " must be a Tensor");
+  if (!b->t.defined()) ThrowError(std::string(what) + ": Tensor was disposed");
+  return b->t;
+}
+
+void DisposeBox(napi_env env, Box* b) { Empty(env, b); }
+
+const HandleStats& Stats() { return g_stats; }
+
+namespace {
+
+napi_value Dispose(napi_env env, napi_callback_info info) {
+  return Guard(env, "dispose", [&] {
+    Args<1> a(env, info);
+    Box* b = BoxOf(env, a[0]);
+    if (!b) ThrowType("expected a Tensor handle");
+    DisposeBox(env, b);
+    return Undefined(env);
+  });
+}
+
+napi_value IsDisposed(napi_env env, napi_callback_info info) {
+  return Guard(env, "isDisposed", [&] {
+    Args<1> a(env, info);
+    Box* b = BoxOf(env, a[0]);
+    if (!b) ThrowType("expected a Tensor handle");
+    return FromBool(env, !b->t.defined());
+  });
+}
+
+napi_value HandleCounts(napi_env env, napi_callback_info) {
+  return Guard(env, "handleStats", [&] {
+    napi_value o;
+    Check(napi_create_object(env, &o));
+    Check(napi_set_named_property(env, o, "boxes", FromInt64(env, g_stats.boxes)));
+    Check(napi_set_named_property(env, o, "tensors", FromInt64(env, g_stats.tensors)));
+    Check(napi_set_named_property(env, o, "reportedBytes", FromInt64(env, g_stats.reported + g_pending)));
+    return o;
+  });
+}
+
+}  // namespace
+
+void RegisterHandle(napi_env env, napi_value exports) {
+  Export(env, exports, "dispose", Dispose);
+  Export(env, exports, "isDisposed", IsDisposed);
+  Export(env, exports, "handleStats", HandleCounts);
+}
+
+}  // namespace tn

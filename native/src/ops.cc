@@ -1,0 +1,272 @@
+// The generic entry point: any operator registered with the c10 dispatcher (every ATen op),
+// called boxed with arguments converted from JS by the op's schema. Overloads are resolved the
+// way Python's argument parser does: positional arguments in schema order, keyword arguments from
+// a trailing options object (camelCase keys), defaults from the schema, best-scoring overload wins.
+#include <ATen/core/dispatch/Dispatcher.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+#include <unordered_map>
+
+#include "convert.h"
+#include "ops.h"
+
+namespace tn {
+namespace {
+
+struct Overload {
+  c10::OperatorHandle handle;
+  std::vector<std::string> keys;  // camelCase argument names, as JS options objects spell them
+  size_t positional = 0;          // arguments that may be given by position
+  std::vector<std::string> returnNames;  // set when all of several returns are named (named tuples)
+};
+struct Family {
+  std::string name;  // "add" or "add.Tensor"
+  std::vector<Overload> overloads;
+};
+std::vector<Family> g_families;
+std::unordered_map<std::string, int> g_familyIds;
+std::unordered_map<std::string, std::vector<c10::OperatorName>>* g_byName = nullptr;
+
+std::string CamelCase(const std::string& s) {
+  std::string out;
+  bool up = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '_' && i > 0 && i + 1 < s.size()) {
+      up = true;
+      continue;
+    }
+    out += up ? static_cast<char>(std::toupper(c)) : c;
+    up = false;
+  }
+  return out;
+}
+
+const std::vector<c10::OperatorName>& OverloadNames(const std::string& qualified) {
+  if (!g_byName) {
+    g_byName = new std::unordered_map<std::string, std::vector<c10::OperatorName>>();
+    for (const c10::OperatorName& n : c10::Dispatcher::singleton().getAllOpNames()) (*g_byName)[n.name].push_back(n);
+  }
+  static const std::vector<c10::OperatorName> none;
+  auto it = g_byName->find(qualified);
+  return it == g_byName->end() ? none : it->second;
+}
+
+Overload MakeOverload(const c10::OperatorHandle& h) {
+  Overload o{h, {}, 0, {}};
+  for (const c10::Argument& a : h.schema().arguments()) {
+    o.keys.push_back(CamelCase(a.name()));
+    if (!a.kwarg_only()) ++o.positional;
+  }
+  const auto& rets = h.schema().returns();
+  bool named = rets.size() > 1;
+  for (const c10::Argument& r : rets) named = named && !r.name().empty();
+  if (named)
+    for (const c10::Argument& r : rets) o.returnNames.push_back(r.name());
+  return o;
+}
+
+// Finds or creates the family for "ns::name" or "ns::name.overload"; -1 if no such op.
+int FamilyId(const std::string& spec) {
+  auto it = g_familyIds.find(spec);
+  if (it != g_familyIds.end()) return it->second;
+  std::string qualified = spec, overload;
+  size_t dot = spec.find('.');
+  bool exact = dot != std::string::npos;
+  if (exact) {
+    qualified = spec.substr(0, dot);
+    overload = spec.substr(dot + 1);
+  }
+  Family f;
+  f.name = spec.rfind("aten::", 0) == 0 ? spec.substr(6) : spec;
+  for (const c10::OperatorName& n : OverloadNames(qualified)) {
+    if (exact && n.overload_name != (overload == "default" ? "" : overload)) continue;
+    auto h = c10::Dispatcher::singleton().findOp(n);
+    if (h && h->hasSchema()) f.overloads.push_back(MakeOverload(*h));
+  }
+  if (f.overloads.empty()) return -1;
+  // out= overloads last: on equal scores the functional overload wins.
+  std::stable_partition(f.overloads.begin(), f.overloads.end(), [](const Overload& o) {
+    for (const c10::Argument& a : o.handle.schema().arguments())
+      if (a.is_out()) return false;
+    return true;
+  });
+  g_families.push_back(std::move(f));
+  int id = static_cast<int>(g_families.size() - 1);
+  g_familyIds.emplace(spec, id);
+  return id;
+}
+
+struct Call {
+  std::vector<napi_value> pos;
+  std::vector<std::pair<std::string, napi_value>> kw;
+};
+
+// Score of an overload for this call (-1: does not apply); fills `slots` with the JS value per argument.
+int ScoreOverload(napi_env env, const Overload& o, const Call& c, std::vector<napi_value>& slots) {
+  const auto& args = o.handle.schema().arguments();
+  if (c.pos.size() > o.positional) return -1;
+  slots.assign(args.size(), nullptr);
+  for (size_t i = 0; i < c.pos.size(); ++i) slots[i] = c.pos[i];
+  for (const auto& kv : c.kw) {
+    size_t j = 0;
+    while (j < o.keys.size() && o.keys[j] != kv.first && args[j].name() != kv.first) ++j;
+    if (j == o.keys.size() || slots[j]) return -1;
+    slots[j] = kv.second;
+  }
+  int score = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    napi_valuetype jt = slots[i] ? TypeOf(env, slots[i]) : napi_undefined;
+    bool optional = args[i].real_type()->kind() == c10::TypeKind::OptionalType;
+    // undefined (or null for a non-optional argument) means "use the default".
+    if (jt == napi_undefined || (jt == napi_null && !optional)) {
+      if (!args[i].default_value()) return -1;  // a required argument is missing
+      slots[i] = nullptr;
+      continue;
+    }
+    int s = MatchScore(env, slots[i], args[i].real_type());
+    if (s < 0) return -1;
+    score += s;
+  }
+  return score;
+}
+
+std::string Signatures(const Family& f) {
+  std::string s;
+  for (const Overload& o : f.overloads) {
+    std::ostringstream os;
+    os << o.handle.schema();
+    s += "\n  " + os.str();
+  }
+  return s;
+}
+
+napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_value>& slots) {
+  const auto& args = o.handle.schema().arguments();
+  torch::jit::Stack stack;
+  stack.reserve(args.size());
+  AliasMap aliases;
+  for (size_t i = 0; i < args.size(); ++i) {
+    napi_value v = slots[i];
+    if (!v) {
+      stack.push_back(*args[i].default_value());
+      continue;
+    }
+    stack.push_back(ToIValue(env, v, args[i].real_type(), args[i].N(), args[i].name().c_str()));
+    if (stack.back().isTensor()) aliases.inputs.emplace_back(stack.back().toTensor().unsafeGetTensorImpl(), v);
+  }
+  o.handle.callBoxed(stack);
+  if (stack.empty()) return Undefined(env);
+  if (stack.size() == 1) return FromIValue(env, stack[0], &aliases);
+  napi_value arr;
+  Check(napi_create_array_with_length(env, stack.size(), &arr));
+  for (size_t i = 0; i < stack.size(); ++i) {
+    napi_value item = FromIValue(env, stack[i], &aliases);
+    Check(napi_set_element(env, arr, static_cast<uint32_t>(i), item));
+    if (i < o.returnNames.size()) Check(napi_set_named_property(env, arr, o.returnNames[i].c_str(), item));
+  }
+  return arr;
+}
+
+// callOp(familyId, options | undefined, ...positional)
+napi_value CallOp(napi_env env, napi_callback_info info) {
+  const char* opName = "op";
+  return Guard(env, opName, [&]() -> napi_value {
+    napi_value argv[24];
+    size_t argc = 24;
+    Check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc < 2 || argc > 24) ThrowRange("bad call");
+    int64_t id = ToInt64(env, argv[0], "op id");
+    if (id < 0 || id >= static_cast<int64_t>(g_families.size())) ThrowRange("unknown op id");
+    const Family& f = g_families[static_cast<size_t>(id)];
+    try {
+      Call c;
+      c.pos.assign(argv + 2, argv + argc);
+      if (!IsNullish(env, argv[1])) {
+        napi_value keys;
+        Check(napi_get_property_names(env, argv[1], &keys));
+        uint32_t n = 0;
+        Check(napi_get_array_length(env, keys, &n));
+        for (uint32_t i = 0; i < n; ++i) {
+          napi_value k, val;
+          Check(napi_get_element(env, keys, i, &k));
+          Check(napi_get_property(env, argv[1], k, &val));
+          if (TypeOf(env, val) == napi_undefined) continue;
+          c.kw.emplace_back(ToString(env, k, "option name"), val);
+        }
+      }
+      std::vector<napi_value> slots, best;
+      const Overload* chosen = nullptr;
+      int bestScore = 1 << 30;
+      for (const Overload& o : f.overloads) {
+        int s = ScoreOverload(env, o, c, slots);
+        if (s >= 0 && s < bestScore) {
+          bestScore = s;
+          chosen = &o;
+          best.swap(slots);
+        }
+      }
+      if (!chosen) ThrowType("no overload matches these arguments; expected one of:" + Signatures(f));
+      return RunOverload(env, *chosen, best);
+    } catch (const JsError& e) {
+      throw JsError{e.kind, f.name + ": " + e.msg};
+    } catch (const c10::Error& e) {
+      throw JsError{ErrKind::Error, f.name + ": " + CleanTorchMessage(e.what())};
+    } catch (const std::exception& e) {
+      throw JsError{ErrKind::Error, f.name + ": " + CleanTorchMessage(e.what())};
+    }
+  });
+}
+
+// opId(name): family id of 'name' / 'name.overload' (aten:: implied), or -1.
+napi_value OpId(napi_env env, napi_callback_info info) {
+  return Guard(env, "opId", [&] {
+    Args<1> a(env, info);
+    std::string name = ToString(env, a[0], "op name");
+    if (name.find("::") == std::string::npos) name = "aten::" + name;
+    return FromInt64(env, FamilyId(name));
+  });
+}
+
+// opSchemas(id): the schema strings of a family's overloads.
+napi_value OpSchemas(napi_env env, napi_callback_info info) {
+  return Guard(env, "opSchemas", [&] {
+    Args<1> a(env, info);
+    int64_t id = ToInt64(env, a[0], "op id");
+    if (id < 0 || id >= static_cast<int64_t>(g_families.size())) ThrowRange("unknown op id");
+    const Family& f = g_families[static_cast<size_t>(id)];
+    napi_value arr;
+    Check(napi_create_array_with_length(env, f.overloads.size(), &arr));
+    for (size_t i = 0; i < f.overloads.size(); ++i) {
+      std::ostringstream os;
+      os << f.overloads[i].handle.schema();
+      Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromString(env, os.str())));
+    }
+    return arr;
+  });
+}
+
+// opNames(): every operator name the dispatcher knows ("aten::add", ...), once each.
+napi_value OpNames(napi_env env, napi_callback_info) {
+  return Guard(env, "opNames", [&] {
+    OverloadNames("");
+    napi_value arr;
+    Check(napi_create_array_with_length(env, g_byName->size(), &arr));
+    uint32_t i = 0;
+    for (const auto& kv : *g_byName) Check(napi_set_element(env, arr, i++, FromString(env, kv.first)));
+    return arr;
+  });
+}
+
+}  // namespace
+
+void RegisterOps(napi_env env, napi_value exports) {
+  Export(env, exports, "callOp", CallOp);
+  Export(env, exports, "opId", OpId);
+  Export(env, exports, "opSchemas", OpSchemas);
+  Export(env, exports, "opNames", OpNames);
+}
+
+}  // namespace tn

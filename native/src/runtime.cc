@@ -1,0 +1,85 @@
+// Process-wide state: RNG seed, threads, build/runtime info, CUDA availability.
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/csrc/api/include/torch/version.h>
+
+#include "convert.h"
+#include "ops.h"
+
+namespace tn {
+namespace {
+
+napi_value ManualSeed(napi_env env, napi_callback_info info) {
+  return Guard(env, "manualSeed", [&] {
+    Args<1> a(env, info);
+    // Python accepts any int and keeps its low 64 bits; negative seeds wrap the same way.
+    at::manual_seed(static_cast<uint64_t>(ToInt64(env, a[0], "seed")));
+    return Undefined(env);
+  });
+}
+
+napi_value InitialSeed(napi_env env, napi_callback_info) {
+  return Guard(env, "initialSeed", [&] {
+    uint64_t s = at::detail::getDefaultCPUGenerator().current_seed();
+    return FromInt64(env, static_cast<int64_t>(s));
+  });
+}
+
+napi_value SetNumThreads(napi_env env, napi_callback_info info) {
+  return Guard(env, "setNumThreads", [&] {
+    Args<1> a(env, info);
+    int64_t n = ToInt64(env, a[0], "threads");
+    if (n < 1) ThrowRange("number of threads must be positive, got " + std::to_string(n));
+    at::set_num_threads(static_cast<int>(n));
+    return Undefined(env);
+  });
+}
+
+napi_value GetNumThreads(napi_env env, napi_callback_info) {
+  return Guard(env, "getNumThreads", [&] { return FromInt64(env, at::get_num_threads()); });
+}
+
+napi_value CudaIsAvailable(napi_env env, napi_callback_info) {
+  return Guard(env, "cuda.isAvailable", [&] {
+    return FromBool(env, at::detail::getCUDAHooks().hasCUDA() && at::detail::getCUDAHooks().getNumGPUs() > 0);
+  });
+}
+
+napi_value CudaDeviceCount(napi_env env, napi_callback_info) {
+  return Guard(env, "cuda.deviceCount", [&] {
+    return FromInt64(env, at::detail::getCUDAHooks().hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0);
+  });
+}
+
+// buildInfo(): what this binary was built against, for the loader's flavour check and bug reports.
+napi_value BuildInfo(napi_env env, napi_callback_info) {
+  return Guard(env, "buildInfo", [&] {
+    napi_value o;
+    Check(napi_create_object(env, &o));
+    Check(napi_set_named_property(env, o, "torchVersion", FromString(env, TORCH_VERSION)));
+    Check(napi_set_named_property(env, o, "cuda", FromBool(env, at::detail::getCUDAHooks().hasCUDA())));
+#ifdef NAPI_EXPERIMENTAL
+    Check(napi_set_named_property(env, o, "gcFinalizers", FromBool(env, true)));
+#else
+    Check(napi_set_named_property(env, o, "gcFinalizers", FromBool(env, false)));
+#endif
+    Check(napi_set_named_property(env, o, "config", FromString(env, at::show_config())));
+    return o;
+  });
+}
+
+}  // namespace
+
+void RegisterRuntime(napi_env env, napi_value exports) {
+  Export(env, exports, "manualSeed", ManualSeed);
+  Export(env, exports, "initialSeed", InitialSeed);
+  Export(env, exports, "setNumThreads", SetNumThreads);
+  Export(env, exports, "getNumThreads", GetNumThreads);
+  Export(env, exports, "cudaIsAvailable", CudaIsAvailable);
+  Export(env, exports, "cudaDeviceCount", CudaDeviceCount);
+  Export(env, exports, "buildInfo", BuildInfo);
+}
+
+}  // namespace tn

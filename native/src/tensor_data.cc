@@ -1,0 +1,164 @@
+// Moving data between JS and tensors: creation from TypedArrays, reading values back, metadata.
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/from_blob.h>
+
+#include <cstring>
+
+#include "convert.h"
+#include "ops.h"
+
+namespace tn {
+namespace {
+
+struct TypedArrayInfo {
+  napi_typedarray_type type;
+  c10::ScalarType scalar;
+};
+constexpr TypedArrayInfo kTypedArrays[] = {
+    {napi_int8_array, c10::kChar},       {napi_uint8_array, c10::kByte},    {napi_uint8_clamped_array, c10::kByte},
+    {napi_int16_array, c10::kShort},     {napi_int32_array, c10::kInt},     {napi_float32_array, c10::kFloat},
+    {napi_float64_array, c10::kDouble},  {napi_bigint64_array, c10::kLong},
+};
+
+// The napi TypedArray type that holds a dtype's elements (bool -> Uint8Array, half -> Float32Array).
+napi_typedarray_type ArrayTypeFor(c10::ScalarType st, c10::ScalarType* holds) {
+  switch (st) {
+    case c10::kChar: *holds = st; return napi_int8_array;
+    case c10::kByte: case c10::kBool: *holds = st; return napi_uint8_array;
+    case c10::kShort: *holds = st; return napi_int16_array;
+    case c10::kInt: *holds = st; return napi_int32_array;
+    case c10::kLong: *holds = st; return napi_bigint64_array;
+    case c10::kDouble: *holds = st; return napi_float64_array;
+    case c10::kFloat: case c10::kHalf: case c10::kBFloat16: *holds = c10::kFloat; return napi_float32_array;
+    default: ThrowType(std::string("toTypedArray: dtype ") + c10::toString(st) + " has no TypedArray");
+  }
+}
+
+// fromTypedArray(typedArray, shape, dtype | null): copies the data into a new CPU tensor.
+napi_value FromTypedArray(napi_env env, napi_callback_info info) {
+  return Guard(env, "tensor", [&] {
+    Args<3> a(env, info);
+    bool isTyped = false;
+    Check(napi_is_typedarray(env, a[0], &isTyped));
+    if (!isTyped) ThrowType("data must be a TypedArray");
+    napi_typedarray_type type;
+    size_t length;
+    void* data;
+    Check(napi_get_typedarray_info(env, a[0], &type, &length, &data, nullptr, nullptr));
+    c10::ScalarType src = c10::kFloat;
+    bool known = false;
+    for (const TypedArrayInfo& t : kTypedArrays)
+      if (t.type == type) {
+        src = t.scalar;
+        known = true;
+      }
+    if (!known) ThrowType("unsupported TypedArray type");
+    std::vector<int64_t> shape = ToIntList(env, a[1], "shape");
+    int64_t numel = 1;
+    for (int64_t d : shape) {
+      if (d < 0) ThrowRange("negative dimension in shape");
+      numel *= d;
+    }
+    if (numel != static_cast<int64_t>(length))
+      ThrowRange("shape has " + std::to_string(numel) + " elements but the data has " + std::to_string(length));
+    at::Tensor t = at::empty(shape, at::TensorOptions().dtype(src));
+    if (length) std::memcpy(t.data_ptr(), data, length * c10::elementSize(src));
+    if (!IsNullish(env, a[2])) {
+      c10::ScalarType dst = ToScalarType(env, a[2]);
+      if (dst != src) t = t.to(dst);
+    }
+    return WrapTensor(env, std::move(t));
+  });
+}
+
+// toTypedArray(t): a copy of the values, row-major, in the TypedArray matching the dtype.
+napi_value ToTypedArray(napi_env env, napi_callback_info info) {
+  return Guard(env, "toTypedArray", [&] {
+    Args<1> a(env, info);
+    at::Tensor t = TensorOf(env, a[0], "self");
+    c10::ScalarType holds;
+    napi_typedarray_type type = ArrayTypeFor(t.scalar_type(), &holds);
+    at::Tensor src = t.detach();
+    if (src.device().type() != c10::kCPU || src.scalar_type() != holds) src = src.to(c10::kCPU, holds);
+    src = src.contiguous();
+    size_t bytes = static_cast<size_t>(src.numel()) * c10::elementSize(holds);
+    void* data = nullptr;
+    napi_value ab, out;
+    Check(napi_create_arraybuffer(env, bytes, &data, &ab));
+    if (bytes) std::memcpy(data, src.data_ptr(), bytes);
+    Check(napi_create_typedarray(env, type, static_cast<size_t>(src.numel()), ab, 0, &out));
+    return out;
+  });
+}
+
+// item(t): the single value as a number, boolean or (int64 beyond 2^53) BigInt.
+napi_value Item(napi_env env, napi_callback_info info) {
+  return Guard(env, "item", [&] {
+    Args<1> a(env, info);
+    const at::Tensor& t = TensorOf(env, a[0], "self");
+    if (t.numel() != 1)
+      ThrowError("a Tensor with " + std::to_string(t.numel()) + " elements cannot be converted to Scalar");
+    c10::Scalar s = t.item();
+    if (s.isBoolean()) return FromBool(env, s.toBool());
+    if (s.isIntegral(false)) return FromInt64(env, s.toLong());
+    if (s.isComplex()) ThrowType("item() of a complex tensor is not supported yet");
+    return FromDouble(env, s.toDouble());
+  });
+}
+
+// Metadata getters, one call each (cheap; the JS layer caches nothing, so they stay correct after in-place ops).
+napi_value Shape(napi_env env, napi_callback_info info) {
+  return Guard(env, "shape", [&] {
+    Args<1> a(env, info);
+    const at::Tensor& t = TensorOf(env, a[0], "self");
+    return FromIntList(env, t.sizes().data(), t.sizes().size());
+  });
+}
+napi_value Strides(napi_env env, napi_callback_info info) {
+  return Guard(env, "stride", [&] {
+    Args<1> a(env, info);
+    const at::Tensor& t = TensorOf(env, a[0], "self");
+    return FromIntList(env, t.strides().data(), t.strides().size());
+  });
+}
+napi_value DTypeCode(napi_env env, napi_callback_info info) {
+  return Guard(env, "dtype", [&] {
+    Args<1> a(env, info);
+    return FromInt64(env, static_cast<int64_t>(TensorOf(env, a[0], "self").scalar_type()));
+  });
+}
+napi_value DeviceName(napi_env env, napi_callback_info info) {
+  return Guard(env, "device", [&] {
+    Args<1> a(env, info);
+    return FromString(env, TensorOf(env, a[0], "self").device().str());
+  });
+}
+napi_value Numel(napi_env env, napi_callback_info info) {
+  return Guard(env, "numel", [&] {
+    Args<1> a(env, info);
+    return FromInt64(env, TensorOf(env, a[0], "self").numel());
+  });
+}
+napi_value Dim(napi_env env, napi_callback_info info) {
+  return Guard(env, "dim", [&] {
+    Args<1> a(env, info);
+    return FromInt64(env, TensorOf(env, a[0], "self").dim());
+  });
+}
+
+}  // namespace
+
+void RegisterTensorData(napi_env env, napi_value exports) {
+  Export(env, exports, "fromTypedArray", FromTypedArray);
+  Export(env, exports, "toTypedArray", ToTypedArray);
+  Export(env, exports, "item", Item);
+  Export(env, exports, "shape", Shape);
+  Export(env, exports, "stride", Strides);
+  Export(env, exports, "dtype", DTypeCode);
+  Export(env, exports, "device", DeviceName);
+  Export(env, exports, "numel", Numel);
+  Export(env, exports, "dim", Dim);
+}
+
+}  // namespace tn
