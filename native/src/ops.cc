@@ -99,6 +99,12 @@ int FamilyId(const std::string& spec) {
   return id;
 }
 
+bool IsIntList(const c10::TypePtr& t) {
+  if (t->kind() != c10::TypeKind::ListType) return false;
+  c10::TypeKind k = t->castRaw<c10::ListType>()->getElementType()->kind();
+  return k == c10::TypeKind::IntType || k == c10::TypeKind::SymIntType;
+}
+
 struct Call {
   std::vector<napi_value> pos;
   std::vector<std::pair<std::string, napi_value>> kw;
@@ -107,12 +113,25 @@ struct Call {
 // Score of an overload for this call (-1: does not apply); fills `slots` with the JS value per argument.
 int ScoreOverload(napi_env env, const Overload& o, const Call& c, std::vector<napi_value>& slots) {
   const auto& args = o.handle.schema().arguments();
-  if (c.pos.size() > o.positional) return -1;
   slots.assign(args.size(), nullptr);
-  for (size_t i = 0; i < c.pos.size(); ++i) slots[i] = c.pos[i];
+  size_t npos = c.pos.size();
+  if (npos > o.positional) {
+    // Python's varargs sizes: x.view(2, 3) == x.view([2, 3]) when the last positional is an int list.
+    if (o.positional == 0 || !IsIntList(args[o.positional - 1].real_type())) return -1;
+    size_t from = o.positional - 1;
+    napi_value packed;
+    Check(napi_create_array_with_length(env, npos - from, &packed));
+    for (size_t i = from; i < npos; ++i) Check(napi_set_element(env, packed, static_cast<uint32_t>(i - from), c.pos[i]));
+    npos = from;
+    slots[from] = packed;
+  }
+  for (size_t i = 0; i < npos; ++i) slots[i] = c.pos[i];
   for (const auto& kv : c.kw) {
     size_t j = 0;
-    while (j < o.keys.size() && o.keys[j] != kv.first && args[j].name() != kv.first) ++j;
+    // Python's functions call `self` `input`; options may use either camelCase or the schema's name.
+    while (j < o.keys.size() && o.keys[j] != kv.first && args[j].name() != kv.first &&
+           !(kv.first == "input" && args[j].name() == "self"))
+      ++j;
     if (j == o.keys.size() || slots[j]) return -1;
     slots[j] = kv.second;
   }
@@ -172,8 +191,7 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
 
 // callOp(familyId, options | undefined, ...positional)
 napi_value CallOp(napi_env env, napi_callback_info info) {
-  const char* opName = "op";
-  return Guard(env, opName, [&]() -> napi_value {
+  return Guard(env, "", [&]() -> napi_value {  // messages are prefixed with the op's name below
     napi_value argv[24];
     size_t argc = 24;
     Check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));

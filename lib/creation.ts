@@ -1,0 +1,155 @@
+// Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
+import { type DeviceLike } from './device.js';
+import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32 } from './dtype.js';
+import { native } from './native.js';
+import { aten, describe, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
+
+export interface TensorOptions {
+  dtype?: DTypeLike;
+  device?: DeviceLike;
+  requiresGrad?: boolean;
+}
+
+type Element = number | boolean | bigint;
+export type TensorData = Element | NestedArray<Element> | TypedArray | Tensor;
+
+const typedArrayDtypes: [new (...a: never[]) => ArrayBufferView, DType][] = [
+  [Float32Array, float32], [Float64Array, float64], [Int8Array, int8], [Uint8Array, uint8],
+  [Uint8ClampedArray, uint8], [Int16Array, int16], [Int32Array, int32], [BigInt64Array, int64],
+];
+
+function typedArrayDtype(v: unknown): DType | undefined {
+  for (const [ctor, dt] of typedArrayDtypes) if (v instanceof ctor) return dt;
+  return undefined;
+}
+
+// Walks nested arrays: shape, flat values and the kinds seen (bool / int / float / bigint).
+function flatten(data: unknown): { shape: number[]; flat: Element[]; kinds: Set<string> } {
+  const shape: number[] = [];
+  for (let d: unknown = data; Array.isArray(d); d = d[0]) {
+    shape.push(d.length);
+    if (d.length === 0) break;
+  }
+  const flat: Element[] = [];
+  const kinds = new Set<string>();
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (depth < shape.length) {
+      if (!Array.isArray(v)) throw new TypeError(`tensor: expected a sequence at ${path || 'the top level'}, got ${describe(v)}`);
+      if (v.length !== shape[depth])
+        throw new RangeError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${v.length}) at ${path || 'top level'}`);
+      for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);
+      return;
+    }
+    if (typeof v === 'boolean') kinds.add('bool');
+    else if (typeof v === 'bigint') kinds.add('int');
+    else if (typeof v === 'number') kinds.add(Number.isInteger(v) ? 'int' : 'float');
+    else throw new TypeError(`tensor: could not infer dtype of ${describe(v)} at ${path || 'the top level'}`);
+    flat.push(v);
+  };
+  walk(data, 0, '');
+  return { shape, flat, kinds };
+}
+
+/** torch.tensor(data, { dtype, device, requiresGrad }): always copies the data. */
+export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
+  let t: Tensor;
+  if (isTensor(data)) {
+    t = data.detach().clone();
+  } else if (ArrayBuffer.isView(data)) {
+    if (!typedArrayDtype(data)) throw new TypeError(`tensor: unsupported TypedArray ${describe(data)}`);
+    const view = data as unknown as ArrayLike<unknown>;
+    t = new Tensor(native.fromTypedArray(data, [view.length], options.dtype === undefined ? null : toDType(options.dtype).code));
+  } else {
+    const { shape, flat, kinds } = flatten(data);
+    // Python's inference: all bools -> bool, all ints -> int64, else the default float dtype.
+    const inferred = kinds.has('float') ? getDefaultDtype() : kinds.has('int') ? int64 : kinds.has('bool') ? bool : getDefaultDtype();
+    const target = options.dtype === undefined ? inferred : toDType(options.dtype);
+    let buffer: ArrayBufferView;
+    if (flat.some((v) => typeof v === 'bigint')) {
+      buffer = BigInt64Array.from(flat, (v) => {
+        if (typeof v === 'bigint') return v;
+        if (typeof v === 'number' && !Number.isInteger(v)) throw new TypeError('tensor: cannot mix BigInt with fractional numbers');
+        return BigInt(v as number);
+      });
+    } else {
+      buffer = Float64Array.from(flat, (v) => Number(v));
+    }
+    t = new Tensor(native.fromTypedArray(buffer, shape, target.code));
+  }
+  return finish(t, options, isTensor(data) || ArrayBuffer.isView(data));
+}
+
+// Moves to the requested device/dtype and sets requiresGrad, as the factory's options ask.
+function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor {
+  let out = t;
+  if ((applyDtype && options.dtype !== undefined) || options.device !== undefined) {
+    out = aten('to', [t, { dtype: applyDtype ? options.dtype : undefined, device: options.device }]) as Tensor;
+    if (out !== t) t.dispose();
+  }
+  if (options.requiresGrad) out.requiresGrad_(true);
+  return out;
+}
+
+function isOptions(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isTensor(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+// Splits `(...sizes, options?)` into the ATen call and torchnode's own requiresGrad option.
+function factory(name: string, args: unknown[]): Tensor {
+  const last = args[args.length - 1];
+  let requiresGrad = false;
+  if (isOptions(last)) {
+    const { requiresGrad: rg, ...rest } = last as TensorOptions & Record<string, unknown>;
+    requiresGrad = rg === true;
+    args = [...args.slice(0, -1), rest];
+  }
+  const t = aten(name, args) as Tensor;
+  if (requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+type SizeArgs = [size: number[], options?: TensorOptions] | number[] | [...number[], TensorOptions];
+
+export const zeros = (...args: SizeArgs): Tensor => factory('zeros', args);
+export const ones = (...args: SizeArgs): Tensor => factory('ones', args);
+export const empty = (...args: SizeArgs): Tensor => factory('empty', args);
+export const rand = (...args: SizeArgs): Tensor => factory('rand', args);
+export const randn = (...args: SizeArgs): Tensor => factory('randn', args);
+export function full(size: number[], fillValue: number | boolean, options?: TensorOptions): Tensor {
+  return factory('full', options ? [size, fillValue, options] : [size, fillValue]);
+}
+/** torch.randint(high, size) or torch.randint(low, high, size). */
+export function randint(...args: [number, number[], TensorOptions?] | [number, number, number[], TensorOptions?]): Tensor {
+  return factory('randint', args);
+}
+export function randperm(n: number, options?: TensorOptions): Tensor {
+  return factory('randperm', options ? [n, options] : [n]);
+}
+/** torch.arange(end), arange(start, end), arange(start, end, step); options last. */
+export function arange(...args: (number | TensorOptions)[]): Tensor {
+  return factory('arange', args);
+}
+export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+  return factory('linspace', options ? [start, end, steps, options] : [start, end, steps]);
+}
+export function logspace(start: number, end: number, steps: number, base = 10, options?: TensorOptions): Tensor {
+  return factory('logspace', options ? [start, end, steps, base, options] : [start, end, steps, base]);
+}
+/** torch.eye(n) or eye(n, m). */
+export function eye(n: number, m?: number | TensorOptions, options?: TensorOptions): Tensor {
+  if (typeof m === 'object') return factory('eye', [n, m]);
+  return factory('eye', m === undefined ? (options ? [n, options] : [n]) : options ? [n, m, options] : [n, m]);
+}
+
+export const zerosLike = (input: Tensor, options?: TensorOptions): Tensor => factory('zeros_like', options ? [input, options] : [input]);
+export const onesLike = (input: Tensor, options?: TensorOptions): Tensor => factory('ones_like', options ? [input, options] : [input]);
+export const emptyLike = (input: Tensor, options?: TensorOptions): Tensor => factory('empty_like', options ? [input, options] : [input]);
+export const randLike = (input: Tensor, options?: TensorOptions): Tensor => factory('rand_like', options ? [input, options] : [input]);
+export const randnLike = (input: Tensor, options?: TensorOptions): Tensor => factory('randn_like', options ? [input, options] : [input]);
+export function fullLike(input: Tensor, fillValue: number | boolean, options?: TensorOptions): Tensor {
+  return factory('full_like', options ? [input, fillValue, options] : [input, fillValue]);
+}
+/** torch.randintLike(input, high) or randintLike(input, low, high). */
+export function randintLike(input: Tensor, ...args: (number | TensorOptions)[]): Tensor {
+  return factory('randint_like', [input, ...args]);
+}

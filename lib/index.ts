@@ -1,0 +1,13 @@
+// torchnode: PyTorch for Node.js. `import * as torch from 'torchnode'`.
+import './methods.js';
+
+export { Tensor, GradFn, isTensor, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
+export * from './dtype.js';
+export { Device, device, type DeviceLike } from './device.js';
+export * from './creation.js';
+export * from './generated/functions.js';
+export { tidy, keep } from './scope.js';
+export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled } from './autograd.js';
+export { manualSeed, initialSeed, setNumThreads, getNumThreads, nativeStats, buildInfo, cuda } from './runtime.js';
+export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
+export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';

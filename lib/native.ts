@@ -1,0 +1,78 @@
+// Loads the native addon: the binary the install script recorded (compiled here or a matching
+// prebuild), else a local build. Declares the native surface the TS layer uses.
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** An opaque native tensor handle (a Node-API External). */
+export type Handle = object & { readonly __handle: unique symbol };
+/** What the generic entry point accepts and returns. */
+export type NativeValue = Handle | number | boolean | bigint | string | null | undefined | NativeValue[] | { [k: string]: unknown };
+
+export interface NativeAddon {
+  callOp(id: number, options: Record<string, unknown> | undefined, ...args: unknown[]): unknown;
+  opId(name: string): number;
+  opSchemas(id: number): string[];
+  opNames(): string[];
+  dispose(h: Handle): void;
+  isDisposed(h: Handle): boolean;
+  handleStats(): { boxes: number; tensors: number; reportedBytes: number };
+  fromTypedArray(data: ArrayBufferView, shape: number[], dtype: number | null): Handle;
+  toTypedArray(h: Handle): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+  item(h: Handle): number | boolean | bigint;
+  shape(h: Handle): number[];
+  stride(h: Handle): number[];
+  dtype(h: Handle): number;
+  device(h: Handle): string;
+  numel(h: Handle): number;
+  dim(h: Handle): number;
+  backward(h: Handle, grad: Handle | null, retainGraph: boolean | null, createGraph: boolean | null): void;
+  grad(h: Handle): Handle | null;
+  setGrad(h: Handle, g: Handle | null): void;
+  requiresGrad(h: Handle): boolean;
+  setRequiresGrad(h: Handle, flag: boolean): void;
+  isLeaf(h: Handle): boolean;
+  gradFn(h: Handle): string | null;
+  retainGrad(h: Handle): void;
+  setGradEnabled(on: boolean): void;
+  isGradEnabled(): boolean;
+  enterInferenceMode(on: boolean): void;
+  exitInferenceMode(): void;
+  add(a: Handle, b: Handle | number, alpha?: number): Handle;
+  sub(a: Handle, b: Handle | number, alpha?: number): Handle;
+  mul(a: Handle, b: Handle | number): Handle;
+  div(a: Handle, b: Handle | number): Handle;
+  add_(a: Handle, b: Handle | number, alpha?: number): void;
+  sub_(a: Handle, b: Handle | number, alpha?: number): void;
+  mul_(a: Handle, b: Handle | number): void;
+  div_(a: Handle, b: Handle | number): void;
+  matmul(a: Handle, b: Handle): Handle;
+  zero_(a: Handle): void;
+  manualSeed(seed: number | bigint): void;
+  initialSeed(): number | bigint;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  cudaIsAvailable(): boolean;
+  cudaDeviceCount(): number;
+  buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string };
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function binaryPath(): string {
+  const record = join(packageRoot, 'build', 'libtorch.json');
+  if (existsSync(record)) {
+    const { binary } = JSON.parse(readFileSync(record, 'utf8')) as { binary: string };
+    const file = resolve(packageRoot, binary);
+    if (existsSync(file)) return file;
+  }
+  const local = join(packageRoot, 'build', 'Release', 'torchnode.node');
+  if (existsSync(local)) return local;
+  throw new Error(
+    'torchnode: the native addon is not built. Run `npm rebuild torchnode` (or `npm run build:native` in a checkout); ' +
+      'it needs libtorch: `apt-get install libtorch-dev libopenblas0-openmp` on Debian/Ubuntu.',
+  );
+}
+
+export const native = createRequire(import.meta.url)(binaryPath()) as NativeAddon;

@@ -1,0 +1,41 @@
+// torch.ops.aten: every operator the dispatcher knows, by name, with its overloads:
+// torch.ops.aten.add(x, y) resolves the overload; torch.ops.aten.add.Tensor(x, y) picks one.
+import { native } from './native.js';
+import { opFunction } from './tensor.js';
+
+export type OpFunction = (...args: unknown[]) => unknown;
+export type OpPacket = OpFunction & { readonly [overload: string]: OpFunction };
+
+const packets = new Map<string, OpPacket>();
+
+function packet(name: string): OpPacket {
+  let p = packets.get(name);
+  if (!p) {
+    const overloads = new Map<string, OpFunction>();
+    p = new Proxy(opFunction(name), {
+      get(target, prop, receiver) {
+        if (typeof prop !== 'string' || prop in target) return Reflect.get(target, prop, receiver);
+        let f = overloads.get(prop);
+        if (!f) overloads.set(prop, (f = opFunction(`${name}.${prop}`)));
+        return f;
+      },
+    }) as OpPacket;
+    packets.set(name, p);
+  }
+  return p;
+}
+
+function namespace(ns: string): Readonly<Record<string, OpPacket>> {
+  return new Proxy({} as Record<string, OpPacket>, {
+    get: (_, prop) => (typeof prop === 'string' ? packet(`${ns}::${prop}`) : undefined),
+    has: (_, prop) => typeof prop === 'string' && native.opId(`${ns}::${prop}`) >= 0,
+  });
+}
+
+export const ops = { aten: namespace('aten'), prim: namespace('prim') };
+
+/** The schemas of an operator's overloads, e.g. opSchemas('add'). */
+export function opSchemas(name: string): string[] {
+  const id = native.opId(name.includes('::') ? name : `aten::${name}`);
+  return id < 0 ? [] : native.opSchemas(id);
+}

@@ -1,0 +1,467 @@
+// The Tensor class: a JS object owning one native handle (private, unforgeable), plus the generic
+// call path that reaches any ATen operator through the native dispatcher entry point.
+import { inspect } from 'node:util';
+
+import { Device, type DeviceLike } from './device.js';
+import { DType, dtypeFromCode, isDTypeName, type DTypeLike } from './dtype.js';
+import './generated/methods.js';
+import { native, type Handle } from './native.js';
+import { formatTensor } from './print.js';
+import { setTensorCheck, track } from './scope.js';
+
+/** A JS number, boolean or BigInt where PyTorch takes a Python scalar. */
+export type Scalar = number | boolean | bigint;
+export type TensorOrScalar = Tensor | Scalar;
+/** Sizes as an array or as separate numbers: `zeros([2, 3])` or `zeros(2, 3)`. */
+export type Size = number[];
+/** Nested arrays of numbers/booleans, as returned by `tolist()`. */
+export type NestedArray<T> = T | NestedArray<T>[];
+export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+
+/** `x.gradFn`: the autograd node that produced a tensor. */
+export class GradFn {
+  readonly #name: string;
+  constructor(name: string) {
+    this.#name = name;
+  }
+  name(): string {
+    return this.#name;
+  }
+  toString(): string {
+    return `<${this.#name} object>`;
+  }
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+export interface ToOptions {
+  dtype?: DTypeLike;
+  device?: DeviceLike;
+  nonBlocking?: boolean;
+  copy?: boolean;
+  memoryFormat?: string;
+}
+
+let handleOf: (t: Tensor) => Handle;
+let isTensorObject: (v: unknown) => v is Tensor;
+
+export class Tensor {
+  #h: Handle;
+
+  /** @internal Tensors are made by torch functions; the handle comes from the native layer. */
+  constructor(handle: Handle) {
+    this.#h = handle;
+    track(this);
+  }
+
+  static {
+    handleOf = (t: Tensor): Handle => t.#h;
+    isTensorObject = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && #h in v;
+    setTensorCheck(isTensorObject);
+  }
+
+  // ---- lifetime ---------------------------------------------------------------------------
+
+  /** Frees the tensor's memory now; any later use throws. Calling it twice is harmless. */
+  dispose(): void {
+    native.dispose(this.#h);
+  }
+  [Symbol.dispose](): void {
+    native.dispose(this.#h);
+  }
+  get isDisposed(): boolean {
+    return native.isDisposed(this.#h);
+  }
+
+  // ---- metadata ---------------------------------------------------------------------------
+
+  get shape(): number[] {
+    return native.shape(this.#h);
+  }
+  /** `x.size()` is the shape; `x.size(d)` one dimension (negative d counts from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    const shape = native.shape(this.#h);
+    if (dim === undefined) return shape;
+    return shape[normalizeDim(dim, shape.length, 'size')]!;
+  }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    const strides = native.stride(this.#h);
+    if (dim === undefined) return strides;
+    return strides[normalizeDim(dim, strides.length, 'stride')]!;
+  }
+  dim(): number {
+    return native.dim(this.#h);
+  }
+  get ndim(): number {
+    return native.dim(this.#h);
+  }
+  numel(): number {
+    return native.numel(this.#h);
+  }
+  get dtype(): DType {
+    return dtypeFromCode(native.dtype(this.#h));
+  }
+  get device(): Device {
+    return new Device(native.device(this.#h));
+  }
+  get isCuda(): boolean {
+    return native.device(this.#h).startsWith('cuda');
+  }
+  isFloatingPoint(): boolean {
+    return this.dtype.isFloatingPoint;
+  }
+
+  // ---- reading values ---------------------------------------------------------------------
+
+  /** The single value as a JS number or boolean (like Python's `x.item()`). */
+  item(): number | boolean {
+    const v = native.item(this.#h);
+    if (typeof v === 'bigint')
+      throw new RangeError(`item(): the int64 value ${v} is beyond 2^53 and cannot be a JS number; use toTypedArray()`);
+    return v;
+  }
+  /** A copy of the values in the matching TypedArray (BigInt64Array for int64, Uint8Array for bool). */
+  toTypedArray(): TypedArray {
+    return native.toTypedArray(this.#h);
+  }
+  /** Nested arrays of numbers (booleans for bool tensors), like Python's `tolist()`. */
+  tolist(): NestedArray<number | boolean> {
+    const shape = native.shape(this.#h);
+    const dt = this.dtype;
+    const raw = native.toTypedArray(this.#h);
+    const flat: (number | boolean)[] = new Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i]!;
+      if (typeof v === 'bigint') {
+        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+          throw new RangeError(`tolist(): the int64 value ${v} is beyond 2^53; use toTypedArray()`);
+        flat[i] = Number(v);
+      } else {
+        flat[i] = dt === boolDType ? v !== 0 : v;
+      }
+    }
+    return nest(flat, shape, 0, 0)[0];
+  }
+
+  // ---- printing ---------------------------------------------------------------------------
+
+  toString(): string {
+    const dt = this.dtype;
+    const leaf = native.isLeaf(this.#h);
+    return formatTensor({
+      shape: native.shape(this.#h),
+      dtype: dt.name,
+      values: native.toTypedArray(this.#h),
+      device: native.device(this.#h),
+      requiresGrad: leaf && native.requiresGrad(this.#h),
+      gradFn: native.gradFn(this.#h),
+    });
+  }
+  [inspect.custom](): string {
+    return native.isDisposed(this.#h) ? 'tensor(<disposed>)' : this.toString();
+  }
+
+  // ---- autograd ---------------------------------------------------------------------------
+
+  get requiresGrad(): boolean {
+    return native.requiresGrad(this.#h);
+  }
+  set requiresGrad(flag: boolean) {
+    native.setRequiresGrad(this.#h, checkBool(flag, 'requiresGrad'));
+  }
+  requiresGrad_(requiresGrad: boolean | { requiresGrad?: boolean } = true): this {
+    const flag = typeof requiresGrad === 'object' ? (requiresGrad.requiresGrad ?? true) : requiresGrad;
+    native.setRequiresGrad(this.#h, checkBool(flag, 'requiresGrad_'));
+    return this;
+  }
+  /** The accumulated gradient, or null. Each read gives a new wrapper of the same gradient tensor. */
+  get grad(): Tensor | null {
+    const g = native.grad(this.#h);
+    return g === null ? null : new Tensor(g);
+  }
+  set grad(g: Tensor | null) {
+    native.setGrad(this.#h, g === null ? null : toHandle(g, 'grad'));
+  }
+  get isLeaf(): boolean {
+    return native.isLeaf(this.#h);
+  }
+  get gradFn(): GradFn | null {
+    const name = native.gradFn(this.#h);
+    return name === null ? null : new GradFn(name);
+  }
+  retainGrad(): void {
+    native.retainGrad(this.#h);
+  }
+  backward(gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
+    if (gradient !== undefined && gradient !== null && !isTensorObject(gradient)) {
+      options = gradient;
+      gradient = null;
+    }
+    const g = gradient ? toHandle(gradient, 'gradient') : null;
+    native.backward(this.#h, g, options.retainGraph ?? null, options.createGraph ?? null);
+  }
+
+  // ---- conversions ------------------------------------------------------------------------
+
+  /**
+   * x.to(dtype), x.to(device, dtype?), x.to(otherTensor), x.to({ dtype, device, copy, nonBlocking }):
+   * returns x itself when nothing changes (and copy is not asked for), as in PyTorch.
+   */
+  to(dtype: DTypeLike, options?: Omit<ToOptions, 'dtype' | 'device'>): Tensor;
+  to(device: DeviceLike, dtype?: DTypeLike, options?: Omit<ToOptions, 'dtype' | 'device'>): Tensor;
+  to(other: Tensor, options?: Omit<ToOptions, 'dtype' | 'device'>): Tensor;
+  to(options: ToOptions): Tensor;
+  to(...args: unknown[]): Tensor {
+    const opts: Record<string, unknown> = {};
+    let rest = args;
+    const first = rest[0];
+    if (isTensorObject(first)) {
+      opts.dtype = first.dtype;
+      opts.device = first.device;
+      rest = rest.slice(1);
+    } else if (first instanceof DType || (typeof first === 'string' && isDTypeName(first))) {
+      opts.dtype = first;
+      rest = rest.slice(1);
+    } else if (typeof first === 'string' || first instanceof Device) {
+      opts.device = first;
+      rest = rest.slice(1);
+      if (rest[0] instanceof DType || typeof rest[0] === 'string') {
+        opts.dtype = rest[0];
+        rest = rest.slice(1);
+      }
+    }
+    if (rest.length > 1 || (rest.length === 1 && (typeof rest[0] !== 'object' || rest[0] === null)))
+      throw new TypeError('to: expected (dtype), (device, dtype?), (tensor) or an options object, then options');
+    Object.assign(opts, rest[0]);
+    return callOp(opId('to.dtype_layout'), [this, opts]) as Tensor;
+  }
+
+  cuda(device: number | DeviceLike = 'cuda'): Tensor {
+    return this.to(typeof device === 'number' ? `cuda:${device}` : device);
+  }
+  cpu(): Tensor {
+    return this.to('cpu');
+  }
+  float(): Tensor {
+    return this.to(dtypeFromCode(6));
+  }
+  double(): Tensor {
+    return this.to(dtypeFromCode(7));
+  }
+  half(): Tensor {
+    return this.to(dtypeFromCode(5));
+  }
+  bfloat16(): Tensor {
+    return this.to(dtypeFromCode(15));
+  }
+  long(): Tensor {
+    return this.to(dtypeFromCode(4));
+  }
+  int(): Tensor {
+    return this.to(dtypeFromCode(3));
+  }
+  short(): Tensor {
+    return this.to(dtypeFromCode(2));
+  }
+  char(): Tensor {
+    return this.to(dtypeFromCode(1));
+  }
+  byte(): Tensor {
+    return this.to(dtypeFromCode(0));
+  }
+  bool(): Tensor {
+    return this.to(dtypeFromCode(11));
+  }
+
+  // ---- hot arithmetic (direct native bindings) --------------------------------------------
+
+  add(other: TensorOrScalar, alpha?: number | { alpha?: number }): Tensor {
+    return new Tensor(native.add(this.#h, operand(other), alphaOf(alpha)));
+  }
+  sub(other: TensorOrScalar, alpha?: number | { alpha?: number }): Tensor {
+    return new Tensor(native.sub(this.#h, operand(other), alphaOf(alpha)));
+  }
+  mul(other: TensorOrScalar): Tensor {
+    return new Tensor(native.mul(this.#h, operand(other)));
+  }
+  div(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
+    if (options?.roundingMode) return callOp(opId('div'), [this, other, options]) as Tensor;
+    return new Tensor(native.div(this.#h, operand(other)));
+  }
+  add_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
+    native.add_(this.#h, operand(other), alphaOf(alpha));
+    return this;
+  }
+  sub_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
+    native.sub_(this.#h, operand(other), alphaOf(alpha));
+    return this;
+  }
+  mul_(other: TensorOrScalar): this {
+    native.mul_(this.#h, operand(other));
+    return this;
+  }
+  div_(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
+    if (options?.roundingMode) callOp(opId('div_'), [this, other, options]);
+    else native.div_(this.#h, operand(other));
+    return this;
+  }
+  matmul(other: Tensor): Tensor {
+    return new Tensor(native.matmul(this.#h, toHandle(other, 'other')));
+  }
+  zero_(): this {
+    native.zero_(this.#h);
+    return this;
+  }
+}
+
+const boolDType = dtypeFromCode(11);
+
+function nest(flat: (number | boolean)[], shape: number[], d: number, offset: number): [NestedArray<number | boolean>, number] {
+  if (d === shape.length) return [flat[offset]!, offset + 1];
+  const out: NestedArray<number | boolean>[] = [];
+  for (let i = 0; i < shape[d]!; i++) {
+    const [v, next] = nest(flat, shape, d + 1, offset);
+    out.push(v);
+    offset = next;
+  }
+  return [out, offset];
+}
+
+export function normalizeDim(dim: number, ndim: number, fn: string): number {
+  if (!Number.isInteger(dim)) throw new TypeError(`${fn}: dim must be an integer, got ${dim}`);
+  const n = Math.max(ndim, 1);
+  if (dim < -n || dim >= n) throw new RangeError(`${fn}: Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+  return dim < 0 ? dim + n : dim;
+}
+
+function checkBool(v: unknown, what: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${what} must be a boolean, got ${typeof v}`);
+  return v;
+}
+
+function alphaOf(alpha: number | { alpha?: number } | undefined): number | undefined {
+  if (alpha === undefined || typeof alpha === 'number') return alpha;
+  if (typeof alpha === 'object' && alpha !== null) return alpha.alpha;
+  throw new TypeError(`alpha must be a number, got ${typeof alpha}`);
+}
+
+function operand(v: TensorOrScalar): Handle | number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean' || typeof v === 'bigint') return v as unknown as number;
+  return toHandle(v, 'other');
+}
+
+/** The native handle of a tensor argument; TypeError for anything else. */
+export function toHandle(t: unknown, what: string): Handle {
+  if (isTensorObject(t)) return handleOf(t);
+  throw new TypeError(`${what} must be a Tensor, got ${describe(t)}`);
+}
+
+export function isTensor(v: unknown): v is Tensor {
+  return isTensorObject(v);
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  return typeof v;
+}
+
+// ---- the generic call path ----------------------------------------------------------------
+
+function isOptionsObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function toNative(v: unknown, inputs: Tensor[]): unknown {
+  if (isTensorObject(v)) {
+    inputs.push(v);
+    return handleOf(v);
+  }
+  if (Array.isArray(v)) return v.map((e) => toNative(e, inputs));
+  return v;
+}
+
+function fromNative(v: unknown, inputs: Tensor[]): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const raw = v.slice();
+    const out: unknown[] = raw.map((e) => fromNative(e, inputs));
+    for (const key of Object.keys(v)) {
+      if (/^\d+$/.test(key)) continue;
+      // Named results (values, indices): the same objects as the positional ones.
+      (out as unknown as Record<string, unknown>)[key] = out[raw.indexOf((v as unknown as Record<string, unknown>)[key])];
+    }
+    return out;
+  }
+  // An External: a result tensor. In-place and out= ops hand back an input's handle: reuse its Tensor.
+  for (let i = 0; i < inputs.length; i++) if (handleOf(inputs[i]!) === v) return inputs[i];
+  return new Tensor(v as Handle);
+}
+
+/**
+ * Calls an operator family (from `opId`) with PyTorch-style arguments: positional values,
+ * optionally followed by one plain options object holding keyword arguments (camelCase keys).
+ */
+export function callOp(id: number, args: readonly unknown[]): unknown {
+  let n = args.length;
+  let options: Record<string, unknown> | undefined;
+  if (n > 0 && isOptionsObject(args[n - 1])) {
+    options = {};
+    n--;
+  }
+  const inputs: Tensor[] = [];
+  const nativeArgs: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) nativeArgs[i] = toNative(args[i], inputs);
+  if (options) for (const [k, v] of Object.entries(args[n] as Record<string, unknown>)) options[k] = toNative(v, inputs);
+  return fromNative(native.callOp(id, options, ...nativeArgs), inputs);
+}
+
+const ids = new Map<string, number>();
+/** The family id of an ATen operator ('add', 'add.Tensor', 'aten::add'); throws if none. */
+export function opId(name: string): number {
+  let id = ids.get(name);
+  if (id === undefined) {
+    id = native.opId(name);
+    if (id < 0) throw new TypeError(`no operator named '${name}' in this libtorch`);
+    ids.set(name, id);
+  }
+  return id;
+}
+
+/** Calls the ATen operator `name` (resolved once) with PyTorch-style arguments. */
+export function aten(name: string, args: readonly unknown[]): unknown {
+  return callOp(opId(name), args);
+}
+
+const camelCase = (s: string): string => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** A torch.* function for the ATen operator `name` (the id is resolved on first call). */
+export function opFunction(name: string): (...args: unknown[]) => unknown {
+  let id = -1;
+  const fn = (...args: unknown[]): unknown => callOp(id >= 0 ? id : (id = opId(name)), args);
+  Object.defineProperty(fn, 'name', { value: camelCase(name) });
+  return fn;
+}
+
+/** Installs Tensor methods that call ATen operators with the tensor as `self`. */
+export function installMethods(entries: readonly (readonly [string, string])[]): void {
+  for (const [js, name] of entries) {
+    let id = -1;
+    Object.defineProperty(Tensor.prototype, js, {
+      value: function (this: Tensor, ...args: unknown[]): unknown {
+        return callOp(id >= 0 ? id : (id = opId(name)), [this, ...args]);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+}
