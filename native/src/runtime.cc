@@ -60,11 +60,8 @@ napi_value BuildInfo(napi_env env, napi_callback_info) {
     Check(napi_create_object(env, &o));
     Check(napi_set_named_property(env, o, "torchVersion", FromString(env, TORCH_VERSION)));
     Check(napi_set_named_property(env, o, "cuda", FromBool(env, at::detail::getCUDAHooks().hasCUDA())));
-#ifdef NAPI_EXPERIMENTAL
-    Check(napi_set_named_property(env, o, "gcFinalizers", FromBool(env, true)));
-#else
-    Check(napi_set_named_property(env, o, "gcFinalizers", FromBool(env, false)));
-#endif
+    // Built as an experimental-version module: Node >= 20.10 then runs its finalizers inside GC.
+    Check(napi_set_named_property(env, o, "gcFinalizers", FromBool(env, NAPI_VERSION == NAPI_VERSION_EXPERIMENTAL)));
     Check(napi_set_named_property(env, o, "config", FromString(env, at::show_config())));
     return o;
   });

@@ -1,0 +1,165 @@
+// Lifetime rules of API.md "Memory": dispose, Symbol.dispose, tidy (sync, async, nested), keep,
+// the in-GC finalizer as a safety net, and external-memory reporting for large tensors.
+import { describe, expect, it } from 'vitest';
+
+import * as torch from '../lib/index.js';
+
+const live = (): number => torch.nativeStats().tensors;
+
+describe('dispose', () => {
+  it('frees at once; later use throws; double dispose is harmless', () => {
+    const before = live();
+    const x = torch.ones(3);
+    expect(live()).toBe(before + 1);
+    x.dispose();
+    expect(live()).toBe(before);
+    expect(x.isDisposed).toBe(true);
+    expect(() => x.add(1)).toThrow(/disposed/);
+    expect(() => torch.ones(3).add(x)).toThrow(/disposed/);
+    expect(() => x.item()).toThrow(/disposed/);
+    expect(() => x.shape).toThrow(/disposed/);
+    x.dispose();
+  });
+
+  it('Symbol.dispose frees at block end (using)', () => {
+    const before = live();
+    {
+      using y = torch.zeros(2, 2);
+      expect(y.shape).toEqual([2, 2]);
+      expect(live()).toBe(before + 1);
+    }
+    expect(live()).toBe(before);
+  });
+
+  it('a view keeps the storage alive after its base is disposed', () => {
+    const base = torch.arange(6);
+    const v = base.view(2, 3);
+    base.dispose();
+    expect(v.tolist()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    v.dispose();
+  });
+});
+
+describe('tidy', () => {
+  it('disposes everything but the result', () => {
+    const before = live();
+    const out = torch.tidy(() => {
+      const a = torch.ones(4);
+      const b = a.mul(2);
+      return b.add(1);
+    });
+    expect(live()).toBe(before + 1);
+    expect(out.tolist()).toEqual([3, 3, 3, 3]);
+    out.dispose();
+  });
+
+  it('keeps tensors inside returned arrays and objects, and kept ones', () => {
+    const before = live();
+    let kept: torch.Tensor | undefined;
+    const res = torch.tidy(() => {
+      kept = torch.keep(torch.zeros(1));
+      torch.ones(5);
+      return { pair: [torch.ones(1), torch.ones(2)], n: 3 };
+    });
+    expect(live()).toBe(before + 3);
+    expect(res.pair[1]!.shape).toEqual([2]);
+    for (const t of [...res.pair, kept!]) t.dispose();
+    expect(live()).toBe(before);
+  });
+
+  it('nests: an inner result belongs to the outer scope', () => {
+    const before = live();
+    const outer = torch.tidy(() => {
+      const inner = torch.tidy(() => torch.ones(2).add(1));
+      expect(inner.isDisposed).toBe(false);
+      return inner.mul(3);
+    });
+    expect(live()).toBe(before + 1);
+    expect(outer.tolist()).toEqual([6, 6]);
+    outer.dispose();
+  });
+
+  it('follows async functions across awaits', async () => {
+    const before = live();
+    const result = await torch.tidy(async () => {
+      const a = torch.ones(3);
+      await new Promise((r) => setTimeout(r, 5));
+      const b = a.add(1);
+      await Promise.resolve();
+      return b.mul(2);
+    });
+    expect(result.tolist()).toEqual([4, 4, 4]);
+    expect(live()).toBe(before + 1);
+    result.dispose();
+  });
+
+  it('two concurrent async scopes do not mix their tensors', async () => {
+    const before = live();
+    const run = (v: number) =>
+      torch.tidy(async () => {
+        const a = torch.full([2], v);
+        await new Promise((r) => setTimeout(r, 2));
+        return a.add(v);
+      });
+    const [x, y] = await Promise.all([run(1), run(10)]);
+    expect(x.tolist()).toEqual([2, 2]);
+    expect(y.tolist()).toEqual([20, 20]);
+    expect(live()).toBe(before + 2);
+    x.dispose();
+    y.dispose();
+  });
+
+  it('disposes its tensors and rethrows when the callback throws', () => {
+    const before = live();
+    expect(() =>
+      torch.tidy(() => {
+        torch.ones(3);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(live()).toBe(before);
+  });
+
+  it('in-place results are the receiver and are not disposed twice', () => {
+    const x = torch.zeros(2);
+    const r = torch.tidy(() => x.add_(1).mul_(3));
+    expect(r).toBe(x);
+    expect(x.tolist()).toEqual([3, 3]);
+    x.dispose();
+  });
+
+  it('a gradient read inside tidy does not free the gradient itself', () => {
+    const w = torch.ones(3, { requiresGrad: true });
+    w.mul(2).sum().backward();
+    torch.tidy(() => w.grad!.add(1));
+    expect(w.grad!.tolist()).toEqual([2, 2, 2]);
+    w.dispose();
+  });
+});
+
+describe('finalizer safety net', () => {
+  it('bounds live tensors in a synchronous loop without dispose (in-GC finalizers)', () => {
+    const a = torch.ones(1000);
+    const b = torch.ones(1000);
+    const before = live();
+    let peak = 0;
+    for (let i = 0; i < 200_000; i++) {
+      a.add(b); // dropped at once
+      if (i % 10_000 === 0) peak = Math.max(peak, live() - before);
+    }
+    // Without in-GC finalizers all 200k would still be alive here.
+    expect(torch.buildInfo().gcFinalizers).toBe(true);
+    expect(peak).toBeLessThan(100_000);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('reports tensor bytes to V8 so dropped large tensors are collected', () => {
+    const big = torch.ones(1000, 1000); // 4 MB
+    const rss0 = process.memoryUsage().rss;
+    for (let i = 0; i < 300; i++) big.add(1); // 1.2 GB if nothing were freed
+    const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
+    expect(grown).toBeLessThan(600);
+    big.dispose();
+  });
+});
