@@ -51,7 +51,7 @@ function describe(found) {
   const libDir = shared ? path.resolve(cmakeDir, '../../../lib') : path.resolve(cmakeDir, '../..');
   const includeDir = shared ? path.resolve(cmakeDir, '../../../include') : path.resolve(libDir, libDir.endsWith('/lib') ? '../include' : '../../include');
   const cuda = fs.existsSync(path.join(libDir, 'libtorch_cuda.so'));
-  return { ...found, version, cuda, libDir, includeDir, flavour: `torch${version.replace(/[^0-9.]/g, '')}-${cuda ? 'cuda' : 'cpu'}` };
+  return { ...found, version, cuda, libDir, includeDir, flavour: `torch${version.replace(/[^0-9.]/g, '').replace(/\./g, '-')}-${cuda ? 'cuda' : 'cpu'}` };
 }
 
 function missingMessage() {

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Packs the package and installs the tarball into an empty project, twice: with the prebuilt
+# binary (the install must not compile) and without prebuilds (it must compile with cmake-js).
+set -e
+cd "$(dirname "$0")/.."
+[ -d prebuilds ] || npm run prebuild
+rm -f torchnode-*.tgz
+tgz="$PWD/$(npm pack --silent | tail -n 1)"
+check() {
+  dir=$(mktemp -d)
+  (cd "$dir" && npm init -y >/dev/null && npm install --foreground-scripts --no-audit --no-fund "$1" >install.log 2>&1) || { cat "$dir/install.log"; exit 1; }
+  printf "import * as torch from 'torchnode';\nconsole.log(String(torch.ones(2).add(1)));\n" > "$dir/t.mjs"
+  out=$(node "$dir/t.mjs")
+  [ "$out" = "tensor([2., 2.])" ] || { echo "pack-test: unexpected output: $out"; exit 1; }
+  if grep -q "using prebuilt" "$dir/install.log"; then echo "pack-test: $2: installed the prebuilt binary, no compile"; else echo "pack-test: $2: compiled from source"; fi
+  rm -rf "$dir"
+}
+check "$tgz" "with prebuilds"
+# The same package without its prebuilds must compile from source.
+tmp=$(mktemp -d)
+tar -xzf "$tgz" -C "$tmp"
+rm -rf "$tmp/package/prebuilds"
+check "$tmp/package" "without prebuilds"
+rm -rf "$tmp" "$tgz"
