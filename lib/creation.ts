@@ -72,7 +72,10 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
         return BigInt(v as number);
       });
     } else {
-      buffer = Float64Array.from(flat, (v) => Number(v));
+      const values = Float64Array.from(flat, (v) => Number(v));
+      if (target === int64 && values.some((v) => Math.abs(v) >= 2 ** 63))
+        throw new RangeError('tensor: Overflow when unpacking long (a whole number is outside the int64 range)');
+      buffer = values;
     }
     t = new Tensor(native.fromTypedArray(buffer, shape, target.code));
   }

@@ -5,6 +5,7 @@ export { Tensor, GradFn, isTensor, type Scalar, type TensorOrScalar, type TypedA
 export * from './dtype.js';
 export { Device, device, type DeviceLike } from './device.js';
 export * from './creation.js';
+export { norm, type NormOptions } from './functional.js';
 export * from './generated/functions.js';
 export { tidy, keep } from './scope.js';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled } from './autograd.js';

@@ -27,6 +27,7 @@ export interface NativeAddon {
   device(h: Handle): string;
   numel(h: Handle): number;
   dim(h: Handle): number;
+  isContiguous(h: Handle, memoryFormat: string | null): boolean;
   backward(h: Handle, grad: Handle | null, retainGraph: boolean | null, createGraph: boolean | null): void;
   grad(h: Handle): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;

@@ -16,6 +16,8 @@ export type TensorOrScalar = Tensor | Scalar;
 export type Size = number[];
 /** Nested arrays of numbers/booleans, as returned by `tolist()`. */
 export type NestedArray<T> = T | NestedArray<T>[];
+/** One item of `x.index(...)`: int, slice string, null (new axis), '...', or an index tensor / array. */
+export type IndexItem = number | string | null | Tensor | number[] | boolean[];
 export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
 
 /** `x.gradFn`: the autograd node that produced a tensor. */
@@ -206,6 +208,45 @@ export class Tensor {
     }
     const g = gradient ? toHandle(gradient, 'gradient') : null;
     native.backward(this.#h, g, options.retainGraph ?? null, options.createGraph ?? null);
+  }
+
+  // ---- indexing -------------------------------------------------------------------------
+
+  /**
+   * PyTorch's `x[...]`: `x.index(0, ':', '1:3')` is `x[0, :, 1:3]`. Items: an int, a slice string
+   * ('1:3', '::2', '-1:'), null (new axis), '...', or a long/bool Tensor or array (advanced indexing).
+   */
+  index(...indices: IndexItem[]): Tensor {
+    return applyIndex(this, indices);
+  }
+
+  // ---- Python properties over ATen ops ----------------------------------------------------
+
+  /** Dims reversed (Python's x.T). */
+  get T(): Tensor {
+    return aten('permute', [this, Array.from({ length: this.dim() }, (_, i) => this.dim() - 1 - i)]) as Tensor;
+  }
+  /** The last two dims transposed (x.mT). */
+  get mT(): Tensor {
+    return aten('transpose', [this, -2, -1]) as Tensor;
+  }
+  /** Conjugate transpose of a matrix (x.H). */
+  get H(): Tensor {
+    if (this.dim() !== 2) throw new RangeError(`H: tensor.H is only supported on matrices (2-D tensors). Got ${this.dim()}-D tensor.`);
+    return aten('adjoint', [this]) as Tensor;
+  }
+  /** Conjugate transpose of the last two dims (x.mH). */
+  get mH(): Tensor {
+    return aten('adjoint', [this]) as Tensor;
+  }
+  get real(): Tensor {
+    return aten('real', [this]) as Tensor;
+  }
+  get imag(): Tensor {
+    return aten('imag', [this]) as Tensor;
+  }
+  isContiguous(memoryFormat?: 'contiguous_format' | 'channels_last' | 'channels_last_3d' | 'preserve_format'): boolean {
+    return native.isContiguous(this.#h, memoryFormat ?? null);
   }
 
   // ---- conversions ------------------------------------------------------------------------
@@ -444,24 +485,81 @@ export function aten(name: string, args: readonly unknown[]): unknown {
 
 const camelCase = (s: string): string => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
+/** How a result comes back: as it is, or (for ops that return a ScalarType code) as a DType. */
+export type ResultKind = 'dtype' | undefined;
+const finishResult = (r: unknown, kind: ResultKind): unknown => (kind === 'dtype' ? dtypeFromCode(r as number) : r);
+
 /** A torch.* function for the ATen operator `name` (the id is resolved on first call). */
-export function opFunction(name: string): (...args: unknown[]) => unknown {
+export function opFunction(name: string, kind?: ResultKind): (...args: unknown[]) => unknown {
   let id = -1;
-  const fn = (...args: unknown[]): unknown => callOp(id >= 0 ? id : (id = opId(name)), args);
+  const fn = (...args: unknown[]): unknown => finishResult(callOp(id >= 0 ? id : (id = opId(name)), args), kind);
   Object.defineProperty(fn, 'name', { value: camelCase(name) });
   return fn;
 }
 
 /** Installs Tensor methods that call ATen operators with the tensor as `self`. */
-export function installMethods(entries: readonly (readonly [string, string])[]): void {
-  for (const [js, name] of entries) {
+export function installMethods(entries: readonly (readonly [string, string, ResultKind?])[]): void {
+  for (const [js, name, kind] of entries) {
     let id = -1;
     Object.defineProperty(Tensor.prototype, js, {
       value: function (this: Tensor, ...args: unknown[]): unknown {
-        return callOp(id >= 0 ? id : (id = opId(name)), [this, ...args]);
+        return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args]), kind);
       },
       writable: true,
       configurable: true,
     });
+  }
+}
+
+const SLICE = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
+
+// Python's applySlicing: basic items become select/slice/unsqueeze views in order; tensor items are
+// collected per dim and applied at the end with one aten::index (advanced indexing).
+function applyIndex(self: Tensor, items: IndexItem[]): Tensor {
+  const consumes = (it: IndexItem): number => (it === null || it === '...' ? 0 : isTensorObject(it) && it.dtype === boolDType ? it.dim() : 1);
+  const specified = items.reduce((n: number, it) => n + consumes(it), 0);
+  if (items.filter((it) => it === '...').length > 1) throw new RangeError("index: an index can only have a single ellipsis ('...')");
+  if (specified > self.dim()) throw new RangeError(`index: too many indices for tensor of dimension ${self.dim()}`);
+  let result = self;
+  let dim = 0;
+  const advanced: (Tensor | null)[] = [];
+  const made: Tensor[] = []; // intermediate views and index tensors, disposed at the end
+  const step = (t: Tensor): Tensor => {
+    if (result !== self) made.push(result);
+    return (result = t);
+  };
+  try {
+    for (const it of items) {
+      if (typeof it === 'number') {
+        step(aten('select', [result, dim, it]) as Tensor);
+      } else if (it === null) {
+        step(aten('unsqueeze', [result, dim]) as Tensor);
+        dim++;
+      } else if (it === '...') {
+        dim += self.dim() - specified;
+      } else if (typeof it === 'string') {
+        const m = SLICE.exec(it);
+        if (!m) throw new TypeError(`index: '${it}' is not a slice like '1:3', '::2' or ':'`);
+        const stepSize = m[3] === undefined ? 1 : Number(m[3]);
+        if (stepSize <= 0) throw new RangeError('index: step must be greater than zero');
+        step(aten('slice', [result, dim, m[1] === undefined ? null : Number(m[1]), m[2] === undefined ? null : Number(m[2]), stepSize]) as Tensor);
+        dim++;
+      } else {
+        let t: Tensor;
+        if (isTensorObject(it)) t = it;
+        else if (Array.isArray(it)) {
+          t = new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], it.length && typeof it[0] === 'boolean' ? 11 : 4));
+          made.push(t);
+        } else throw new TypeError(`index: unsupported index item ${describe(it)}`);
+        while (advanced.length < dim) advanced.push(null);
+        advanced[dim] = t;
+        dim += t.dtype === boolDType ? t.dim() : 1;
+      }
+    }
+    if (advanced.length) step(aten('index', [result, advanced]) as Tensor);
+    if (result === self) step(aten('alias', [self]) as Tensor); // x[...] is a new view, as in Python
+    return result;
+  } finally {
+    for (const t of made) if (t !== result) t.dispose();
   }
 }

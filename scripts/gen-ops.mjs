@@ -11,15 +11,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const native = createRequire(import.meta.url)(join(root, 'build/Release/torchnode.node'));
 const api = JSON.parse(readFileSync(join(root, 'scripts/python-api.json'), 'utf8'));
 
-// Written by hand in lib/tensor.ts / lib/creation.ts (hot paths, Python-level helpers, factories).
+// Written by hand in lib/tensor.ts, lib/creation.ts, lib/functional.ts (hot paths, properties,
+// factories, functions PyTorch implements in Python).
 const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_', 'div_', 'matmul', 'zero_', 'size', 'stride', 'dim',
   'numel', 'item', 'tolist', 'backward', 'to', 'requires_grad_', 'retain_grad', 'is_floating_point', 'is_leaf', 'grad', 'data', 'ndim',
   'shape', 'dtype', 'device', 'requires_grad', 'cuda', 'cpu', 'float', 'double', 'long', 'int', 'bool', 'half', 'bfloat16', 'short',
-  'char', 'byte', 'type', 'dispose', 'to_dense', 'storage', 'retains_grad', 'register_hook', 'is_cuda', 'output_nr', '_version']);
+  'char', 'byte', 'type', 'dispose', 'to_dense', 'storage', 'retains_grad', 'register_hook', 'is_cuda', 'output_nr', '_version',
+  'T', 'mT', 'H', 'mH', 'real', 'imag', 'is_contiguous', 'norm']);
 const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'linspace',
   'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like', 'range',
   'manual_seed', 'initial_seed', 'seed', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
-  'scalar_tensor', 'sparse_coo_tensor', 'empty_strided', 'empty_quantized', 'normal', 'poisson', 'bernoulli', 'multinomial']);
+  'scalar_tensor', 'sparse_coo_tensor', 'empty_strided', 'empty_quantized', 'norm']);
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
 // Parameter names: Python calls `self` `input` in torch.* functions; reserved words get a trailing underscore.
@@ -43,7 +45,8 @@ function parseSchema(schema) {
   if (!m) return null;
   let kwOnly = false;
   const args = [];
-  for (const part of splitTop(m[3])) {
+  // Alias annotations (`Tensor(a -> *)`, `Tensor(a!)`) say nothing about JS types: drop them.
+  for (const part of splitTop(m[3].replace(/(\w)\([a-z!*|\s>-]*\)/g, '$1'))) {
     if (part === '*') { kwOnly = true; continue; }
     const a = /^(\S+) (\w+)(?:=(.*))?$/.exec(part);
     if (!a) return null;
@@ -55,12 +58,14 @@ function parseSchema(schema) {
   return { overload: m[2] ?? '', args, returns, isOut: args.some((a) => a.kwOnly && /^Tensor(\[\])?$/.test(a.type) && /out|values|indices/.test(a.name) && schema.includes('!')) };
 }
 
-const UNSUPPORTED = /^(Generator|Storage|Stream|Any|Dict|QScheme|t)\b/;
+const UNSUPPORTED = /^(Storage|Stream|Any|Dict|QScheme|t)\b/;
 
 function tsType(type) {
   const opt = type.endsWith('?');
   const base = opt ? type.slice(0, -1) : type;
   let t;
+  // torch.Generator objects come with the RNG work; until then only the default generator (null).
+  if (base === 'Generator') return opt ? 'null' : null;
   const list = /^(\w+\??)\[(\d*)\]$/.exec(base);
   if (list) {
     const el = list[1];
@@ -82,7 +87,7 @@ function tsType(type) {
 
 function retType(returns) {
   const one = (r) => ({ Tensor: 'Tensor', 'Tensor[]': 'Tensor[]', int: 'number', SymInt: 'number', float: 'number', bool: 'boolean',
-    Scalar: 'number', str: 'string', ScalarType: 'number', 'int[]': 'number[]', 'SymInt[]': 'number[]' }[r.type] ?? 'unknown');
+    Scalar: 'number', str: 'string', ScalarType: 'DType', 'int[]': 'number[]', 'SymInt[]': 'number[]' }[r.type] ?? 'unknown');
   if (returns.length === 0) return 'void';
   if (returns.length === 1) return one(returns[0]);
   const tuple = `[${returns.map(one).join(', ')}]`;
@@ -134,7 +139,7 @@ function collect(names, dropSelf, exclude) {
       const parsed = parseSchema(schema);
       if (parsed && !parsed.isOut) for (const s of signatures(parsed, dropSelf)) sigs.add(s);
     }
-    if (sigs.size) entries.push({ name, js: camel(name), sigs: [...sigs] });
+    if (sigs.size) entries.push({ name, js: camel(name), sigs: [...sigs], dtypeResult: [...sigs].every((x) => x.endsWith('): DType')) });
   }
   return entries;
 }
@@ -148,7 +153,8 @@ function typeImports(body, tensorImport) {
   const uses = (t) => new RegExp(`\\b${t}\\b`).test(body);
   const lines = [];
   if (uses('DeviceLike')) lines.push("import type { DeviceLike } from '../device.js';");
-  if (uses('DTypeLike')) lines.push("import type { DTypeLike } from '../dtype.js';");
+  const dtypeTypes = ['DType', 'DTypeLike'].filter(uses);
+  if (dtypeTypes.length) lines.push(`import type { ${dtypeTypes.join(', ')} } from '../dtype.js';`);
   if (tensorImport) lines.push(tensorImport(uses('Scalar')));
   return lines.join('\n');
 }
@@ -163,14 +169,14 @@ ${methodDecls}
   }
 }
 
-/** [JS method name, ATen operator name] for every generated Tensor method. */
-export const tensorMethodOps: readonly (readonly [string, string])[] = [
-${methods.map((m) => `  ['${m.js}', '${m.name}'],`).join('\n')}
+/** [JS method name, ATen operator name, result kind] for every generated Tensor method. */
+export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | undefined)?])[] = [
+${methods.map((m) => `  ['${m.js}', '${m.name}'${m.dtypeResult ? ", 'dtype'" : ''}],`).join('\n')}
 ];
 `;
 
 const fnName = (f) => (RESERVED.has(f.js) ? `${f.js}_` : f.js);
-const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}') as unknown as {\n${f.sigs.map((s) => `  ${s};`).join('\n')}\n};`).join('\n');
+const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${f.dtypeResult ? ", 'dtype'" : ''}) as unknown as {\n${f.sigs.map((s) => `  ${s};`).join('\n')}\n};`).join('\n');
 const functionsTs = `${header}${typeImports(functionDecls, (scalar) => `import { opFunction, ${scalar ? 'type Scalar, ' : ''}type Tensor } from '../tensor.js';`)}
 
 ${functionDecls}

@@ -20,5 +20,6 @@ check "$tgz" "with prebuilds"
 tmp=$(mktemp -d)
 tar -xzf "$tgz" -C "$tmp"
 rm -rf "$tmp/package/prebuilds"
-check "$tmp/package" "without prebuilds"
+tar -czf "$tmp/no-prebuilds.tgz" -C "$tmp" package
+check "$tmp/no-prebuilds.tgz" "without prebuilds"
 rm -rf "$tmp" "$tgz"

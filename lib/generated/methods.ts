@@ -145,6 +145,15 @@ declare module '../tensor.js' {
     baddbmm_(options: { batch1: Tensor; batch2: Tensor; beta?: Scalar; alpha?: Scalar }): Tensor;
     baddbmm_(batch1: Tensor, options: { batch2: Tensor; beta?: Scalar; alpha?: Scalar }): Tensor;
     baddbmm_(batch1: Tensor, batch2: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+    bernoulli(options: { p: number; generator?: null }): Tensor;
+    bernoulli(p: number, options?: { generator?: null }): Tensor;
+    bernoulli(options: { p: Tensor; generator?: null }): Tensor;
+    bernoulli(p: Tensor, options?: { generator?: null }): Tensor;
+    bernoulli(options?: { generator?: null }): Tensor;
+    bernoulli_(options: { p: Tensor; generator?: null }): Tensor;
+    bernoulli_(p: Tensor, options?: { generator?: null }): Tensor;
+    bernoulli_(options?: { p?: number; generator?: null }): Tensor;
+    bernoulli_(p: number, options?: { generator?: null }): Tensor;
     bincount(options?: { weights?: Tensor | null; minlength?: number }): Tensor;
     bincount(weights: Tensor | null, options?: { minlength?: number }): Tensor;
     bincount(weights: Tensor | null, minlength: number): Tensor;
@@ -195,6 +204,9 @@ declare module '../tensor.js' {
     broadcastTo(options: { size: number[] }): Tensor;
     broadcastTo(size: number[]): Tensor;
     broadcastTo(...size: number[]): Tensor;
+    cauchy_(options?: { median?: number; sigma?: number; generator?: null }): Tensor;
+    cauchy_(median: number, options?: { sigma?: number; generator?: null }): Tensor;
+    cauchy_(median: number, sigma: number, options?: { generator?: null }): Tensor;
     ccolIndices(): Tensor;
     ceil(): Tensor;
     ceil_(): Tensor;
@@ -206,6 +218,9 @@ declare module '../tensor.js' {
     choleskySolve(options: { input2: Tensor; upper?: boolean }): Tensor;
     choleskySolve(input2: Tensor, options?: { upper?: boolean }): Tensor;
     choleskySolve(input2: Tensor, upper: boolean): Tensor;
+    chunk(options: { chunks: number; dim?: number }): Tensor[];
+    chunk(chunks: number, options?: { dim?: number }): Tensor[];
+    chunk(chunks: number, dim: number): Tensor[];
     clamp(options?: { min?: Scalar | null; max?: Scalar | null }): Tensor;
     clamp(min: Scalar | null, options?: { max?: Scalar | null }): Tensor;
     clamp(min: Scalar | null, max: Scalar | null): Tensor;
@@ -356,6 +371,11 @@ declare module '../tensor.js' {
     divide_(other: Tensor): Tensor;
     dot(options: { tensor: Tensor }): Tensor;
     dot(tensor: Tensor): Tensor;
+    dsplit(options: { indices: number[] }): Tensor[];
+    dsplit(indices: number[]): Tensor[];
+    dsplit(...indices: number[]): Tensor[];
+    dsplit(options: { sections: number }): Tensor[];
+    dsplit(sections: number): Tensor[];
     eq(options: { other: Tensor }): Tensor;
     eq(other: Tensor): Tensor;
     eq(options: { other: Scalar }): Tensor;
@@ -383,6 +403,8 @@ declare module '../tensor.js' {
     expandAs(other: Tensor): Tensor;
     expm1(): Tensor;
     expm1_(): Tensor;
+    exponential_(options?: { lambd?: number; generator?: null }): Tensor;
+    exponential_(lambd: number, options?: { generator?: null }): Tensor;
     fill_(options: { value: Scalar }): Tensor;
     fill_(value: Scalar): Tensor;
     fill_(options: { value: Tensor }): Tensor;
@@ -463,6 +485,8 @@ declare module '../tensor.js' {
     ge_(other: Tensor): Tensor;
     ge_(options: { other: Scalar }): Tensor;
     ge_(other: Scalar): Tensor;
+    geometric_(options: { p: number; generator?: null }): Tensor;
+    geometric_(p: number, options?: { generator?: null }): Tensor;
     geqrf(): [Tensor, Tensor] & { a: Tensor; tau: Tensor };
     geqrf(options: { a: Tensor; tau: Tensor }): [Tensor, Tensor] & { a: Tensor; tau: Tensor };
     ger(options: { vec2: Tensor }): Tensor;
@@ -509,6 +533,11 @@ declare module '../tensor.js' {
     histogram(bins: number, options: { range?: number[] | null; weight?: Tensor | null; density?: boolean; hist: Tensor; binEdges: Tensor }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
     histogram(options: { bins: Tensor; weight?: Tensor | null; density?: boolean; hist: Tensor; binEdges: Tensor }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
     histogram(bins: Tensor, options: { weight?: Tensor | null; density?: boolean; hist: Tensor; binEdges: Tensor }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+    hsplit(options: { indices: number[] }): Tensor[];
+    hsplit(indices: number[]): Tensor[];
+    hsplit(...indices: number[]): Tensor[];
+    hsplit(options: { sections: number }): Tensor[];
+    hsplit(sections: number): Tensor[];
     hypot(options: { other: Tensor }): Tensor;
     hypot(other: Tensor): Tensor;
     hypot_(options: { other: Tensor }): Tensor;
@@ -523,7 +552,6 @@ declare module '../tensor.js' {
     igammac(other: Tensor): Tensor;
     igammac_(options: { other: Tensor }): Tensor;
     igammac_(other: Tensor): Tensor;
-    imag(): Tensor;
     indexAdd(options: { dim: string; index: Tensor; source: Tensor; alpha?: Scalar }): Tensor;
     indexAdd(dim: string, options: { index: Tensor; source: Tensor; alpha?: Scalar }): Tensor;
     indexAdd(dim: string, index: Tensor, options: { source: Tensor; alpha?: Scalar }): Tensor;
@@ -712,6 +740,9 @@ declare module '../tensor.js' {
     log2(): Tensor;
     log2_(): Tensor;
     log_(): Tensor;
+    logNormal_(options?: { mean?: number; std?: number; generator?: null }): Tensor;
+    logNormal_(mean: number, options?: { std?: number; generator?: null }): Tensor;
+    logNormal_(mean: number, std: number, options?: { generator?: null }): Tensor;
     logSoftmax(options: { dim: string; dtype?: DTypeLike | null }): Tensor;
     logSoftmax(dim: string, options?: { dtype?: DTypeLike | null }): Tensor;
     logSoftmax(options: { dim: number; dtype?: DTypeLike | null }): Tensor;
@@ -761,8 +792,6 @@ declare module '../tensor.js' {
     luSolve(options: { LU_data: Tensor; LU_pivots: Tensor }): Tensor;
     luSolve(LU_data: Tensor, options: { LU_pivots: Tensor }): Tensor;
     luSolve(LU_data: Tensor, LU_pivots: Tensor): Tensor;
-    mH(): Tensor;
-    mT(): Tensor;
     maskedFill(options: { mask: Tensor; value: Tensor }): Tensor;
     maskedFill(mask: Tensor, options: { value: Tensor }): Tensor;
     maskedFill(mask: Tensor, value: Tensor): Tensor;
@@ -845,6 +874,9 @@ declare module '../tensor.js' {
     movedim(source: number[], destination: number[]): Tensor;
     movedim(source: number[], ...destination: number[]): Tensor;
     msort(): Tensor;
+    multinomial(options: { numSamples: number; replacement?: boolean; generator?: null }): Tensor;
+    multinomial(numSamples: number, options?: { replacement?: boolean; generator?: null }): Tensor;
+    multinomial(numSamples: number, replacement: boolean, options?: { generator?: null }): Tensor;
     multiply(options: { other: Scalar }): Tensor;
     multiply(other: Scalar): Tensor;
     multiply(options: { other: Tensor }): Tensor;
@@ -933,26 +965,9 @@ declare module '../tensor.js' {
     nextafter_(options: { other: Tensor }): Tensor;
     nextafter_(other: Tensor): Tensor;
     nonzero(): Tensor;
-    norm(options: { p: Scalar | null; dim: string[]; keepdim: boolean; dtype: DTypeLike }): Tensor;
-    norm(p: Scalar | null, options: { dim: string[]; keepdim: boolean; dtype: DTypeLike }): Tensor;
-    norm(p: Scalar | null, dim: string[], options: { keepdim: boolean; dtype: DTypeLike }): Tensor;
-    norm(p: Scalar | null, dim: string[], keepdim: boolean, options: { dtype: DTypeLike }): Tensor;
-    norm(options?: { p?: Scalar }): Tensor;
-    norm(p: Scalar): Tensor;
-    norm(options: { p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike }): Tensor;
-    norm(p: Scalar | null, options: { dim: number[] | number; keepdim: boolean; dtype: DTypeLike }): Tensor;
-    norm(p: Scalar | null, dim: number[] | number, options: { keepdim: boolean; dtype: DTypeLike }): Tensor;
-    norm(p: Scalar | null, dim: number[] | number, keepdim: boolean, options: { dtype: DTypeLike }): Tensor;
-    norm(options: { p: Scalar | null; dtype: DTypeLike }): Tensor;
-    norm(p: Scalar | null, options: { dtype: DTypeLike }): Tensor;
-    norm(options: { p: Scalar | null; dim: string[]; keepdim?: boolean }): Tensor;
-    norm(p: Scalar | null, options: { dim: string[]; keepdim?: boolean }): Tensor;
-    norm(p: Scalar | null, dim: string[], options?: { keepdim?: boolean }): Tensor;
-    norm(p: Scalar | null, dim: string[], keepdim: boolean): Tensor;
-    norm(options: { p: Scalar | null; dim: number[] | number; keepdim?: boolean }): Tensor;
-    norm(p: Scalar | null, options: { dim: number[] | number; keepdim?: boolean }): Tensor;
-    norm(p: Scalar | null, dim: number[] | number, options?: { keepdim?: boolean }): Tensor;
-    norm(p: Scalar | null, dim: number[] | number, keepdim: boolean): Tensor;
+    normal_(options?: { mean?: number; std?: number; generator?: null }): Tensor;
+    normal_(mean: number, options?: { std?: number; generator?: null }): Tensor;
+    normal_(mean: number, std: number, options?: { generator?: null }): Tensor;
     notEqual(options: { other: Tensor }): Tensor;
     notEqual(other: Tensor): Tensor;
     notEqual(options: { other: Scalar }): Tensor;
@@ -1025,8 +1040,13 @@ declare module '../tensor.js' {
     quantile(q: Tensor, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
     rad2deg(): Tensor;
     rad2deg_(): Tensor;
+    random_(options: { to: number; generator?: null }): Tensor;
+    random_(to: number, options?: { generator?: null }): Tensor;
+    random_(options?: { generator?: null }): Tensor;
+    random_(options: { from: number; to: number | null; generator?: null }): Tensor;
+    random_(from: number, options: { to: number | null; generator?: null }): Tensor;
+    random_(from: number, to: number | null, options?: { generator?: null }): Tensor;
     ravel(): Tensor;
-    real(): Tensor;
     reciprocal(): Tensor;
     reciprocal_(): Tensor;
     refineNames(options: { names: string[] }): Tensor;
@@ -1221,6 +1241,15 @@ declare module '../tensor.js' {
     sparseResizeAndClear_(size: number[], options: { sparseDim: number; denseDim: number }): Tensor;
     sparseResizeAndClear_(size: number[], sparseDim: number, options: { denseDim: number }): Tensor;
     sparseResizeAndClear_(size: number[], sparseDim: number, denseDim: number): Tensor;
+    split(options: { splitSize: number[]; dim?: number }): Tensor[];
+    split(splitSize: number[], options?: { dim?: number }): Tensor[];
+    split(splitSize: number[], dim: number): Tensor[];
+    split(options: { splitSize: number; dim?: number }): Tensor[];
+    split(splitSize: number, options?: { dim?: number }): Tensor[];
+    split(splitSize: number, dim: number): Tensor[];
+    splitWithSizes(options: { splitSizes: number[]; dim?: number }): Tensor[];
+    splitWithSizes(splitSizes: number[], options?: { dim?: number }): Tensor[];
+    splitWithSizes(splitSizes: number[], dim: number): Tensor[];
     sqrt(): Tensor;
     sqrt_(): Tensor;
     square(): Tensor;
@@ -1325,6 +1354,15 @@ declare module '../tensor.js' {
     tan_(): Tensor;
     tanh(): Tensor;
     tanh_(): Tensor;
+    tensorSplit(options: { tensorIndicesOrSections: Tensor; dim?: number }): Tensor[];
+    tensorSplit(tensorIndicesOrSections: Tensor, options?: { dim?: number }): Tensor[];
+    tensorSplit(tensorIndicesOrSections: Tensor, dim: number): Tensor[];
+    tensorSplit(options: { sections: number; dim?: number }): Tensor[];
+    tensorSplit(sections: number, options?: { dim?: number }): Tensor[];
+    tensorSplit(sections: number, dim: number): Tensor[];
+    tensorSplit(options: { indices: number[]; dim?: number }): Tensor[];
+    tensorSplit(indices: number[], options?: { dim?: number }): Tensor[];
+    tensorSplit(indices: number[], dim: number): Tensor[];
     tile(options: { dims: number[] }): Tensor;
     tile(dims: number[]): Tensor;
     tile(...dims: number[]): Tensor;
@@ -1387,6 +1425,10 @@ declare module '../tensor.js' {
     trunc_(): Tensor;
     typeAs(options: { other: Tensor }): Tensor;
     typeAs(other: Tensor): Tensor;
+    unbind(options?: { dim?: number }): Tensor[];
+    unbind(dim: number): Tensor[];
+    unbind(options: { dim: string }): Tensor[];
+    unbind(dim: string): Tensor[];
     unflatten(options: { dim: number; sizes: number[] }): Tensor;
     unflatten(dim: number, options: { sizes: number[] }): Tensor;
     unflatten(dim: number, sizes: number[]): Tensor;
@@ -1399,6 +1441,9 @@ declare module '../tensor.js' {
     unfold(dimension: number, options: { size: number; step: number }): Tensor;
     unfold(dimension: number, size: number, options: { step: number }): Tensor;
     unfold(dimension: number, size: number, step: number): Tensor;
+    uniform_(options?: { from?: number; to?: number; generator?: null }): Tensor;
+    uniform_(from: number, options?: { to?: number; generator?: null }): Tensor;
+    uniform_(from: number, to: number, options?: { generator?: null }): Tensor;
     uniqueConsecutive(options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
     uniqueConsecutive(returnInverse: boolean, options?: { returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
     uniqueConsecutive(returnInverse: boolean, returnCounts: boolean, options?: { dim?: number | null }): [Tensor, Tensor, Tensor];
@@ -1440,6 +1485,11 @@ declare module '../tensor.js' {
     view(dtype: DTypeLike): Tensor;
     viewAs(options: { other: Tensor }): Tensor;
     viewAs(other: Tensor): Tensor;
+    vsplit(options: { sections: number }): Tensor[];
+    vsplit(sections: number): Tensor[];
+    vsplit(options: { indices: number[] }): Tensor[];
+    vsplit(indices: number[]): Tensor[];
+    vsplit(...indices: number[]): Tensor[];
     xlogy(options: { other: Tensor }): Tensor;
     xlogy(other: Tensor): Tensor;
     xlogy(options: { other: Scalar }): Tensor;
@@ -1451,8 +1501,8 @@ declare module '../tensor.js' {
   }
 }
 
-/** [JS method name, ATen operator name] for every generated Tensor method. */
-export const tensorMethodOps: readonly (readonly [string, string])[] = [
+/** [JS method name, ATen operator name, result kind] for every generated Tensor method. */
+export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | undefined)?])[] = [
   ['abs', 'abs'],
   ['abs_', 'abs_'],
   ['absolute', 'absolute'],
@@ -1516,6 +1566,8 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['atanh_', 'atanh_'],
   ['baddbmm', 'baddbmm'],
   ['baddbmm_', 'baddbmm_'],
+  ['bernoulli', 'bernoulli'],
+  ['bernoulli_', 'bernoulli_'],
   ['bincount', 'bincount'],
   ['bitwiseAnd', 'bitwise_and'],
   ['bitwiseAnd_', 'bitwise_and_'],
@@ -1531,6 +1583,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['bitwiseXor_', 'bitwise_xor_'],
   ['bmm', 'bmm'],
   ['broadcastTo', 'broadcast_to'],
+  ['cauchy_', 'cauchy_'],
   ['ccolIndices', 'ccol_indices'],
   ['ceil', 'ceil'],
   ['ceil_', 'ceil_'],
@@ -1538,6 +1591,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['cholesky', 'cholesky'],
   ['choleskyInverse', 'cholesky_inverse'],
   ['choleskySolve', 'cholesky_solve'],
+  ['chunk', 'chunk'],
   ['clamp', 'clamp'],
   ['clamp_', 'clamp_'],
   ['clampMax', 'clamp_max'],
@@ -1590,6 +1644,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['divide', 'divide'],
   ['divide_', 'divide_'],
   ['dot', 'dot'],
+  ['dsplit', 'dsplit'],
   ['eq', 'eq'],
   ['eq_', 'eq_'],
   ['equal', 'equal'],
@@ -1607,6 +1662,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['expandAs', 'expand_as'],
   ['expm1', 'expm1'],
   ['expm1_', 'expm1_'],
+  ['exponential_', 'exponential_'],
   ['fill_', 'fill_'],
   ['fillDiagonal_', 'fill_diagonal_'],
   ['fix', 'fix'],
@@ -1633,6 +1689,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['gcd_', 'gcd_'],
   ['ge', 'ge'],
   ['ge_', 'ge_'],
+  ['geometric_', 'geometric_'],
   ['geqrf', 'geqrf'],
   ['ger', 'ger'],
   ['greater', 'greater'],
@@ -1646,6 +1703,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['heaviside_', 'heaviside_'],
   ['histc', 'histc'],
   ['histogram', 'histogram'],
+  ['hsplit', 'hsplit'],
   ['hypot', 'hypot'],
   ['hypot_', 'hypot_'],
   ['i0', 'i0'],
@@ -1654,7 +1712,6 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['igamma_', 'igamma_'],
   ['igammac', 'igammac'],
   ['igammac_', 'igammac_'],
-  ['imag', 'imag'],
   ['indexAdd', 'index_add'],
   ['indexAdd_', 'index_add_'],
   ['indexCopy', 'index_copy'],
@@ -1713,6 +1770,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['log2', 'log2'],
   ['log2_', 'log2_'],
   ['log_', 'log_'],
+  ['logNormal_', 'log_normal_'],
   ['logSoftmax', 'log_softmax'],
   ['logaddexp', 'logaddexp'],
   ['logaddexp2', 'logaddexp2'],
@@ -1732,8 +1790,6 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['lt', 'lt'],
   ['lt_', 'lt_'],
   ['luSolve', 'lu_solve'],
-  ['mH', 'mH'],
-  ['mT', 'mT'],
   ['maskedFill', 'masked_fill'],
   ['maskedFill_', 'masked_fill_'],
   ['maskedScatter', 'masked_scatter'],
@@ -1752,6 +1808,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['moveaxis', 'moveaxis'],
   ['movedim', 'movedim'],
   ['msort', 'msort'],
+  ['multinomial', 'multinomial'],
   ['multiply', 'multiply'],
   ['multiply_', 'multiply_'],
   ['mv', 'mv'],
@@ -1779,7 +1836,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['nextafter', 'nextafter'],
   ['nextafter_', 'nextafter_'],
   ['nonzero', 'nonzero'],
-  ['norm', 'norm'],
+  ['normal_', 'normal_'],
   ['notEqual', 'not_equal'],
   ['notEqual_', 'not_equal_'],
   ['orgqr', 'orgqr'],
@@ -1806,8 +1863,8 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['quantile', 'quantile'],
   ['rad2deg', 'rad2deg'],
   ['rad2deg_', 'rad2deg_'],
+  ['random_', 'random_'],
   ['ravel', 'ravel'],
-  ['real', 'real'],
   ['reciprocal', 'reciprocal'],
   ['reciprocal_', 'reciprocal_'],
   ['refineNames', 'refine_names'],
@@ -1868,6 +1925,8 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['sparseMask', 'sparse_mask'],
   ['sparseResize_', 'sparse_resize_'],
   ['sparseResizeAndClear_', 'sparse_resize_and_clear_'],
+  ['split', 'split'],
+  ['splitWithSizes', 'split_with_sizes'],
   ['sqrt', 'sqrt'],
   ['sqrt_', 'sqrt_'],
   ['square', 'square'],
@@ -1895,6 +1954,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['tan_', 'tan_'],
   ['tanh', 'tanh'],
   ['tanh_', 'tanh_'],
+  ['tensorSplit', 'tensor_split'],
   ['tile', 'tile'],
   ['toMkldnn', 'to_mkldnn'],
   ['toPaddedTensor', 'to_padded_tensor'],
@@ -1917,8 +1977,10 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['trunc', 'trunc'],
   ['trunc_', 'trunc_'],
   ['typeAs', 'type_as'],
+  ['unbind', 'unbind'],
   ['unflatten', 'unflatten'],
   ['unfold', 'unfold'],
+  ['uniform_', 'uniform_'],
   ['uniqueConsecutive', 'unique_consecutive'],
   ['unsafeChunk', 'unsafe_chunk'],
   ['unsafeSplit', 'unsafe_split'],
@@ -1930,6 +1992,7 @@ export const tensorMethodOps: readonly (readonly [string, string])[] = [
   ['vdot', 'vdot'],
   ['view', 'view'],
   ['viewAs', 'view_as'],
+  ['vsplit', 'vsplit'],
   ['xlogy', 'xlogy'],
   ['xlogy_', 'xlogy_'],
 ];

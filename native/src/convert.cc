@@ -2,6 +2,7 @@
 
 #include <ATen/ScalarOps.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -56,18 +57,17 @@ bool IsDeviceLike(napi_env env, napi_value v) {
   return has && !IsArray(env, v);
 }
 
-at::Tensor WrappedScalar(const c10::Scalar& s) {
-  // Python turns numbers given for Tensor arguments into "wrapped numbers" (weak type promotion).
-  at::Tensor t = c10::scalar_to_tensor(s);
-  t.unsafeGetTensorImpl()->set_wrapped_number(true);
-  return t;
-}
-
 c10::TypeKind ElementKind(const c10::TypePtr& list) {
   return list->castRaw<c10::ListType>()->getElementType()->kind();
 }
 
 }  // namespace
+
+at::Tensor WrappedScalar(const c10::Scalar& s) {
+  at::Tensor t = c10::scalar_to_tensor(s);
+  t.unsafeGetTensorImpl()->set_wrapped_number(true);
+  return t;
+}
 
 bool ParseScalarType(const std::string& name, c10::ScalarType* out) {
   std::string n = name.rfind("torch.", 0) == 0 ? name.substr(6) : name;
@@ -177,10 +177,16 @@ int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
       }
       uint32_t n = 0;
       Check(napi_get_array_length(env, v, &n));
-      if (n == 0) return 0;
-      napi_value first;
-      Check(napi_get_element(env, v, 0, &first));
-      return MatchScore(env, first, type->castRaw<c10::ListType>()->getElementType());
+      const c10::TypePtr& et = type->castRaw<c10::ListType>()->getElementType();
+      int worst = 0;
+      for (uint32_t i = 0; i < n; ++i) {
+        napi_value e;
+        Check(napi_get_element(env, v, i, &e));
+        int s = MatchScore(env, e, et);
+        if (s < 0) return -1;
+        worst = std::max(worst, s);
+      }
+      return worst;
     }
     default: return -1;
   }

@@ -16,6 +16,10 @@ c10::Device ToDevice(napi_env env, napi_value v);
 // A JS number/boolean/BigInt as a c10::Scalar: whole numbers are ints, as Python ints are.
 c10::Scalar ToScalar(napi_env env, napi_value v, const char* what);
 
+// A number given for a Tensor argument, as Python makes it: a 0-dim "wrapped number" tensor, which
+// takes part in type promotion like a Python scalar.
+at::Tensor WrappedScalar(const c10::Scalar& s);
+
 // How well a JS value fits a schema type: -1 no, 0 exact, higher = needs a coercion.
 int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type);
 // Converts a JS value to the IValue a schema argument of this type expects (N: fixed list size).

@@ -1,6 +1,6 @@
 // Direct (unboxed) bindings for the ops on every training step's path, where the generic
-// entry point's schema matching would cost more than the kernel. Same semantics as the
-// dispatcher ops they shortcut: numbers are Python-style scalars.
+// entry point's schema matching would cost more than the kernel. Same semantics as Python:
+// a number operand becomes a wrapped-number tensor and the Tensor overload runs (AddBackward0).
 #include <ATen/ops/add.h>
 #include <ATen/ops/div.h>
 #include <ATen/ops/matmul.h>
@@ -22,27 +22,29 @@ c10::Scalar Alpha(napi_env env, napi_value v) {
   return IsNullish(env, v) ? c10::Scalar(1) : ToScalar(env, v, "alpha");
 }
 
-// The four arithmetic ops, each with its Tensor and Scalar overload.
+// The four arithmetic ops, as their Tensor overloads.
 struct AddOp {
   static constexpr const char* kName = "add";
   static at::Tensor Run(const at::Tensor& x, const at::Tensor& o, const c10::Scalar& al) { return at::add(x, o, al); }
-  static at::Tensor Run(const at::Tensor& x, const c10::Scalar& o, const c10::Scalar& al) { return at::add(x, o, al); }
 };
 struct SubOp {
   static constexpr const char* kName = "sub";
   static at::Tensor Run(const at::Tensor& x, const at::Tensor& o, const c10::Scalar& al) { return at::sub(x, o, al); }
-  static at::Tensor Run(const at::Tensor& x, const c10::Scalar& o, const c10::Scalar& al) { return at::sub(x, o, al); }
 };
 struct MulOp {
   static constexpr const char* kName = "mul";
   static at::Tensor Run(const at::Tensor& x, const at::Tensor& o, const c10::Scalar&) { return at::mul(x, o); }
-  static at::Tensor Run(const at::Tensor& x, const c10::Scalar& o, const c10::Scalar&) { return at::mul(x, o); }
 };
 struct DivOp {
   static constexpr const char* kName = "div";
   static at::Tensor Run(const at::Tensor& x, const at::Tensor& o, const c10::Scalar&) { return at::div(x, o); }
-  static at::Tensor Run(const at::Tensor& x, const c10::Scalar& o, const c10::Scalar&) { return at::div(x, o); }
 };
+
+// The other operand: a tensor, or a number wrapped the way Python wraps it.
+at::Tensor Operand(napi_env env, napi_value v) {
+  if (IsNumberLike(env, v)) return WrappedScalar(ToScalar(env, v, "other"));
+  return TensorOf(env, v, "other");
+}
 
 // op(self, other, alpha?): other is a Tensor or a number.
 template <class Op>
@@ -50,9 +52,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return Guard(env, Op::kName, [&] {
     Args<3> a(env, info);
     const at::Tensor& x = TensorOf(env, a[0], "self");
-    c10::Scalar alpha = Alpha(env, a[2]);
-    if (IsNumberLike(env, a[1])) return WrapTensor(env, Op::Run(x, ToScalar(env, a[1], "other"), alpha));
-    return WrapTensor(env, Op::Run(x, TensorOf(env, a[1], "other"), alpha));
+    return WrapTensor(env, Op::Run(x, Operand(env, a[1]), Alpha(env, a[2])));
   });
 }
 
@@ -62,13 +62,8 @@ napi_value AddInplace(napi_env env, napi_callback_info info) {
   return Guard(env, kSub ? "sub_" : "add_", [&] {
     Args<3> a(env, info);
     at::Tensor& x = TensorOf(env, a[0], "self");
-    if (IsNumberLike(env, a[1])) {
-      c10::Scalar s = ToScalar(env, a[1], "other");
-      kSub ? x.sub_(s, Alpha(env, a[2])) : x.add_(s, Alpha(env, a[2]));
-    } else {
-      const at::Tensor& o = TensorOf(env, a[1], "other");
-      kSub ? x.sub_(o, Alpha(env, a[2])) : x.add_(o, Alpha(env, a[2]));
-    }
+    at::Tensor o = Operand(env, a[1]);
+    kSub ? x.sub_(o, Alpha(env, a[2])) : x.add_(o, Alpha(env, a[2]));
     return Undefined(env);
   });
 }
@@ -78,13 +73,8 @@ napi_value MulInplace(napi_env env, napi_callback_info info) {
   return Guard(env, kDiv ? "div_" : "mul_", [&] {
     Args<2> a(env, info);
     at::Tensor& x = TensorOf(env, a[0], "self");
-    if (IsNumberLike(env, a[1])) {
-      c10::Scalar s = ToScalar(env, a[1], "other");
-      kDiv ? x.div_(s) : x.mul_(s);
-    } else {
-      const at::Tensor& o = TensorOf(env, a[1], "other");
-      kDiv ? x.div_(o) : x.mul_(o);
-    }
+    at::Tensor o = Operand(env, a[1]);
+    kDiv ? x.div_(o) : x.mul_(o);
     return Undefined(env);
   });
 }

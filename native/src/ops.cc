@@ -54,6 +54,17 @@ const std::vector<c10::OperatorName>& OverloadNames(const std::string& qualified
   return it == g_byName->end() ? none : it->second;
 }
 
+// Overloads Python's bindings leave out because numbers are accepted as tensors there
+// (gen_python_functions.py): skipping them gives the same kernels and grad_fn as PyTorch.
+bool HiddenInPython(const c10::OperatorName& n) {
+  static const char* const kNames[] = {"aten::add", "aten::add_", "aten::sub", "aten::sub_",
+                                       "aten::mul", "aten::mul_", "aten::div", "aten::div_"};
+  if (n.overload_name != "Scalar") return false;
+  for (const char* k : kNames)
+    if (n.name == k) return true;
+  return false;
+}
+
 Overload MakeOverload(const c10::OperatorHandle& h) {
   Overload o{h, {}, 0, {}};
   for (const c10::Argument& a : h.schema().arguments()) {
@@ -83,6 +94,7 @@ int FamilyId(const std::string& spec) {
   f.name = spec.rfind("aten::", 0) == 0 ? spec.substr(6) : spec;
   for (const c10::OperatorName& n : OverloadNames(qualified)) {
     if (exact && n.overload_name != (overload == "default" ? "" : overload)) continue;
+    if (!exact && HiddenInPython(n)) continue;
     auto h = c10::Dispatcher::singleton().findOp(n);
     if (h && h->hasSchema()) f.overloads.push_back(MakeOverload(*h));
   }

@@ -147,6 +147,17 @@ napi_value Dim(napi_env env, napi_callback_info info) {
   });
 }
 
+// isContiguous(t, memoryFormat | null): not a dispatcher op, so bound here.
+napi_value IsContiguous(napi_env env, napi_callback_info info) {
+  return Guard(env, "isContiguous", [&] {
+    Args<2> a(env, info);
+    const at::Tensor& t = TensorOf(env, a[0], "self");
+    if (IsNullish(env, a[1])) return FromBool(env, t.is_contiguous());
+    c10::IValue fmt = ToIValue(env, a[1], c10::MemoryFormatType::get(), {}, "memoryFormat");
+    return FromBool(env, t.is_contiguous(static_cast<c10::MemoryFormat>(fmt.toInt())));
+  });
+}
+
 }  // namespace
 
 void RegisterTensorData(napi_env env, napi_value exports) {
@@ -159,6 +170,7 @@ void RegisterTensorData(napi_env env, napi_value exports) {
   Export(env, exports, "device", DeviceName);
   Export(env, exports, "numel", Numel);
   Export(env, exports, "dim", Dim);
+  Export(env, exports, "isContiguous", IsContiguous);
 }
 
 }  // namespace tn

@@ -1,0 +1,52 @@
+// torch functions that PyTorch implements in Python (torch/functional.py) over ATen operators,
+// ported with the same dispatch, so results and grad_fn match. Also installed as Tensor methods.
+import { type DTypeLike } from './dtype.js';
+import { aten, Tensor } from './tensor.js';
+
+export interface NormOptions {
+  p?: number | 'fro' | 'nuc' | null;
+  dim?: number | number[] | null;
+  keepdim?: boolean;
+  dtype?: DTypeLike | null;
+}
+
+/** torch.norm(input, p='fro', dim=null, keepdim=false, { dtype }), as torch/functional.py does it. */
+export function norm(input: Tensor, p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options: NormOptions = {}): Tensor {
+  const args = [p, dim, keepdim];
+  const opts = args.find((a): a is NormOptions => typeof a === 'object' && a !== null && !Array.isArray(a)) ?? options;
+  const pos = args.slice(0, args.indexOf(opts as never) < 0 ? 3 : args.indexOf(opts as never));
+  const pv = (pos[0] as NormOptions['p']) ?? opts.p ?? 'fro';
+  const dv = (pos[1] as NormOptions['dim']) ?? opts.dim ?? null;
+  const kd = (pos[2] as boolean | undefined) ?? opts.keepdim ?? false;
+  const dtype = opts.dtype ?? null;
+  const ndim = input.dim();
+  const all = Array.from({ length: ndim }, (_, i) => i);
+  if (dv === null && dtype === null && pv !== null) {
+    if (pv === 'fro') return aten('frobenius_norm', [input, [], kd]) as Tensor;
+    if (typeof pv === 'number') return aten('norm', [input, pv, all, kd]) as Tensor;
+  }
+  const dims = dv === null ? null : typeof dv === 'number' ? [dv] : dv;
+  if (pv === 'fro') {
+    if (dtype !== null) throw new Error('norm: dtype argument is not supported in frobenius norm');
+    return aten('frobenius_norm', [input, dims ?? all, kd]) as Tensor;
+  }
+  if (pv === 'nuc') {
+    if (dtype !== null) throw new Error('norm: dtype argument is not supported in nuclear norm');
+    return aten('nuclear_norm', dims === null ? [input, kd] : [input, dims, kd]) as Tensor;
+  }
+  if (typeof pv !== 'number') throw new Error(`norm: only valid string values are 'fro' and 'nuc', found ${String(pv)}`);
+  return aten('norm', dtype === null ? [input, pv, dims ?? all, kd] : [input, pv, dims ?? all, kd, { dtype }]) as Tensor;
+}
+
+declare module './tensor.js' {
+  interface Tensor {
+    norm(p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions): Tensor;
+  }
+}
+Object.defineProperty(Tensor.prototype, 'norm', {
+  value: function (this: Tensor, ...args: [NormOptions['p'] | NormOptions, NormOptions['dim'] | NormOptions, boolean | NormOptions, NormOptions]): Tensor {
+    return norm(this, ...args);
+  },
+  writable: true,
+  configurable: true,
+});

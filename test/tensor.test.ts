@@ -1,0 +1,190 @@
+// Tensor core behaviour that the API contract promises beyond numeric results (those are in
+// golden.test.ts): identities, types of values read back, argument forms, autograd switches.
+import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+import * as torch from '../lib/index.js';
+
+describe('dtype and device', () => {
+  it('dtype constants are identities, aliases are the same object, names are accepted', () => {
+    expect(torch.zeros(1).dtype).toBe(torch.float32);
+    expect(torch.float).toBe(torch.float32);
+    expect(torch.long).toBe(torch.int64);
+    expect(torch.zeros(1, { dtype: 'float64' }).dtype).toBe(torch.float64);
+    expect(torch.zeros(1, { dtype: 'torch.int32' }).dtype).toBe(torch.int32);
+    expect(String(torch.bfloat16)).toBe('torch.bfloat16');
+  });
+
+  it('devices', () => {
+    const d = torch.zeros(1).device;
+    expect(d.type).toBe('cpu');
+    expect(d.index).toBeNull();
+    expect(torch.device('cuda', 1).toString()).toBe('cuda:1');
+    expect(torch.device('cuda:2').index).toBe(2);
+    expect(torch.cuda.isAvailable()).toBe(torch.cuda.deviceCount() > 0);
+  });
+});
+
+describe('reading values', () => {
+  it('item gives numbers and booleans', () => {
+    expect(torch.tensor(2.5).item()).toBe(2.5);
+    expect(torch.tensor(7).item()).toBe(7);
+    expect(torch.tensor(true).item()).toBe(true);
+  });
+
+  it('toTypedArray picks the TypedArray of the dtype', () => {
+    expect(torch.arange(3).toTypedArray()).toEqual(new BigInt64Array([0n, 1n, 2n]));
+    expect(torch.tensor([true, false]).toTypedArray()).toEqual(new Uint8Array([1, 0]));
+    expect(torch.ones(2, { dtype: torch.float64 }).toTypedArray()).toBeInstanceOf(Float64Array);
+    expect(torch.ones(2, { dtype: torch.float16 }).toTypedArray()).toEqual(new Float32Array([1, 1]));
+    expect(torch.ones(2, { dtype: torch.int32 }).toTypedArray()).toBeInstanceOf(Int32Array);
+  });
+
+  it('tolist nests by shape, bools stay booleans', () => {
+    expect(torch.arange(6).view(2, 3).tolist()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(torch.tensor([[true], [false]]).tolist()).toEqual([[true], [false]]);
+    expect(torch.tensor(1.5).tolist()).toBe(1.5);
+    expect(torch.zeros(0, 2).tolist()).toEqual([]);
+  });
+
+  it('TypedArrays set the dtype; BigInt64Array data is int64', () => {
+    expect(torch.tensor(new Float64Array([1, 2])).dtype).toBe(torch.float64);
+    expect(torch.tensor(new Int32Array([1, 2])).dtype).toBe(torch.int32);
+    expect(torch.tensor(new Uint8Array([1, 2])).dtype).toBe(torch.uint8);
+    const big = torch.tensor(new BigInt64Array([2n ** 60n]));
+    expect(big.toTypedArray()[0]).toBe(2n ** 60n);
+    expect(torch.tensor([2n ** 60n, 1]).dtype).toBe(torch.int64);
+  });
+
+  it('shape, size, stride, dim, numel', () => {
+    const x = torch.zeros(2, 3, 4);
+    expect(x.shape).toEqual([2, 3, 4]);
+    expect(x.size()).toEqual([2, 3, 4]);
+    expect(x.size(-1)).toBe(4);
+    expect(x.stride()).toEqual([12, 4, 1]);
+    expect(x.stride(0)).toBe(12);
+    expect(x.dim()).toBe(3);
+    expect(x.ndim).toBe(3);
+    expect(x.numel()).toBe(24);
+  });
+
+  it('prints like PyTorch through String, util.inspect and console.log', () => {
+    const x = torch.tensor([[1.5, 2], [3, 4]]);
+    const expected = 'tensor([[1.5000, 2.0000],\n        [3.0000, 4.0000]])';
+    expect(String(x)).toBe(expected);
+    expect(inspect(x)).toBe(expected);
+    const y = torch.ones(2, { requiresGrad: true });
+    expect(String(y.mul(2))).toBe('tensor([2., 2.], grad_fn=<MulBackward0>)');
+    expect(String(y)).toBe('tensor([1., 1.], requires_grad=True)');
+  });
+});
+
+describe('argument forms', () => {
+  it('sizes as arrays or numbers; options objects', () => {
+    expect(torch.zeros([2, 3]).shape).toEqual(torch.zeros(2, 3).shape);
+    const x = torch.arange(6).view(2, 3);
+    expect(x.sum(1, true).tolist()).toEqual(x.sum({ dim: 1, keepdim: true }).tolist());
+    expect(x.view([3, 2]).shape).toEqual([3, 2]);
+    expect(x.permute(1, 0).shape).toEqual([3, 2]);
+  });
+
+  it('named tuples are arrays with names', () => {
+    const r = torch.tensor([[1, 5], [7, 2]]).max(1);
+    expect(r.values.tolist()).toEqual([5, 7]);
+    expect(r[1].tolist()).toEqual([1, 0]);
+    expect(r.indices).toBe(r[1]);
+  });
+
+  it('in-place ops return the receiver; out= returns the out tensor', () => {
+    const x = torch.zeros(2);
+    expect(x.add_(1)).toBe(x);
+    expect(x.clamp_(0, 0.5)).toBe(x);
+    expect(x.tolist()).toEqual([0.5, 0.5]);
+    const out = torch.empty(2);
+    expect(torch.add(x, 1, { out })).toBe(out);
+    expect(out.tolist()).toEqual([1.5, 1.5]);
+  });
+
+  it('Python number semantics: whole numbers are ints', () => {
+    expect(torch.arange(5).dtype).toBe(torch.int64);
+    expect(torch.arange(5).add(1).dtype).toBe(torch.int64);
+    expect(torch.arange(5).mul(0.5).dtype).toBe(torch.float32);
+    expect(torch.arange(0, 1, 0.25).dtype).toBe(torch.float32);
+  });
+
+  it('torch.ops.aten reaches operators and overloads by name', () => {
+    const a = torch.ones(2);
+    expect(torch.ops.aten.add(a, a)).toBeInstanceOf(torch.Tensor);
+    expect((torch.ops.aten.add.Tensor(a, a, { alpha: 3 }) as torch.Tensor).tolist()).toEqual([4, 4]);
+    expect(torch.opSchemas('relu')[0]).toMatch(/^aten::relu\(Tensor self\) -> Tensor/);
+  });
+
+  it('to() converts dtype and device and keeps the tensor when nothing changes', () => {
+    const x = torch.ones(2);
+    expect(x.to(torch.float64).dtype).toBe(torch.float64);
+    expect(x.to('cpu')).toBe(x);
+    expect(x.to('cpu', 'int32').dtype).toBe(torch.int32);
+    expect(x.to({ dtype: torch.float16 }).dtype).toBe(torch.float16);
+    expect(x.to(torch.arange(2)).dtype).toBe(torch.int64);
+    expect(x.to('cpu', { copy: true })).not.toBe(x);
+    expect(x.double().dtype).toBe(torch.float64);
+    expect(x.long().dtype).toBe(torch.int64);
+  });
+});
+
+describe('autograd switches', () => {
+  it('backward, grad read/assign, leaf and gradFn', () => {
+    const w = torch.tensor([1, 2, 3], { dtype: torch.float32, requiresGrad: true });
+    const y = w.mul(w).sum();
+    expect(w.isLeaf).toBe(true);
+    expect(y.isLeaf).toBe(false);
+    expect(y.gradFn!.name()).toBe('SumBackward0');
+    y.backward();
+    expect(w.grad!.tolist()).toEqual([2, 4, 6]);
+    w.grad = torch.zeros(3);
+    expect(w.grad!.tolist()).toEqual([0, 0, 0]);
+    w.grad = null;
+    expect(w.grad).toBeNull();
+  });
+
+  it('retainGraph and gradient arguments', () => {
+    const x = torch.ones(2, { requiresGrad: true });
+    const y = x.mul(3);
+    y.backward(torch.tensor([1, 2], { dtype: torch.float32 }), { retainGraph: true });
+    y.backward(torch.ones(2));
+    expect(x.grad!.tolist()).toEqual([6, 9]);
+  });
+
+  it('noGrad / enableGrad / inferenceMode restore the previous mode', async () => {
+    const x = torch.ones(1, { requiresGrad: true });
+    expect(torch.noGrad(() => x.mul(2)).requiresGrad).toBe(false);
+    expect(torch.noGrad(() => torch.enableGrad(() => x.mul(2))).requiresGrad).toBe(true);
+    expect(torch.isGradEnabled()).toBe(true);
+    const viaPromise = await torch.noGrad(async () => torch.isGradEnabled());
+    expect(viaPromise).toBe(false);
+    expect(torch.isGradEnabled()).toBe(true);
+    expect(torch.inferenceMode(() => x.mul(2)).requiresGrad).toBe(false);
+    expect(x.mul(2).requiresGrad).toBe(true);
+    expect(x.detach().requiresGrad).toBe(false);
+  });
+});
+
+describe('runtime', () => {
+  it('threads and seeds', () => {
+    const n = torch.getNumThreads();
+    torch.setNumThreads(1);
+    expect(torch.getNumThreads()).toBe(1);
+    torch.setNumThreads(n);
+    torch.manualSeed(42);
+    expect(torch.initialSeed()).toBe(42n);
+    const a = torch.rand(3).tolist();
+    torch.manualSeed(42);
+    expect(torch.rand(3).tolist()).toEqual(a);
+  });
+
+  it('works from CommonJS require', () => {
+    const cjs = createRequire(import.meta.url)('../dist/index.cjs') as typeof torch;
+    expect(String(cjs.arange(3))).toBe('tensor([0, 1, 2])');
+  });
+});
