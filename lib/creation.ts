@@ -1,5 +1,5 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
-import { type DeviceLike } from './device.js';
+import { toDevice, type DeviceLike } from './device.js';
 import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32 } from './dtype.js';
 import { native } from './native.js';
 import { aten, describe, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
@@ -50,6 +50,25 @@ function flatten(data: unknown): { shape: number[]; flat: Element[]; kinds: Set<
   return { shape, flat, kinds };
 }
 
+// Integer ranges: PyTorch refuses values an integer dtype cannot hold instead of wrapping them.
+const INT_RANGES = new Map<DType, [number, number]>([
+  [uint8, [0, 255]], [int8, [-128, 127]], [int16, [-32768, 32767]], [int32, [-(2 ** 31), 2 ** 31 - 1]], [int64, [-(2 ** 63), 2 ** 63]],
+]);
+function checkRange(values: Float64Array, target: DType): void {
+  const range = INT_RANGES.get(target);
+  if (!range) return;
+  for (const v of values) {
+    if (!Number.isFinite(v) || v < range[0] || (target === int64 ? v >= range[1] : v > range[1]))
+      throw new RangeError(`tensor: value ${v} cannot be converted to type ${target.name} without overflow`);
+  }
+}
+
+function requiresGradOption(options: { requiresGrad?: unknown }, fn: string): boolean {
+  const rg = options.requiresGrad;
+  if (rg !== undefined && typeof rg !== 'boolean') throw new TypeError(`${fn}: requiresGrad must be a boolean, got ${typeof rg}`);
+  return rg === true;
+}
+
 /** torch.tensor(data, { dtype, device, requiresGrad }): always copies the data. */
 export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   let t: Tensor;
@@ -58,23 +77,23 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   } else if (ArrayBuffer.isView(data)) {
     if (!typedArrayDtype(data)) throw new TypeError(`tensor: unsupported TypedArray ${describe(data)}`);
     const view = data as unknown as ArrayLike<unknown>;
-    t = new Tensor(native.fromTypedArray(data, [view.length], options.dtype === undefined ? null : toDType(options.dtype).code));
+    t = new Tensor(native.fromTypedArray(data, [view.length], options.dtype === undefined ? null : toDType(options.dtype, 'tensor').code));
   } else {
     const { shape, flat, kinds } = flatten(data);
     // Python's inference: all bools -> bool, all ints -> int64, else the default float dtype.
     const inferred = kinds.has('float') ? getDefaultDtype() : kinds.has('int') ? int64 : kinds.has('bool') ? bool : getDefaultDtype();
-    const target = options.dtype === undefined ? inferred : toDType(options.dtype);
+    const target = options.dtype === undefined ? inferred : toDType(options.dtype, 'tensor');
     let buffer: ArrayBufferView;
     if (flat.some((v) => typeof v === 'bigint')) {
       buffer = BigInt64Array.from(flat, (v) => {
-        if (typeof v === 'bigint') return v;
         if (typeof v === 'number' && !Number.isInteger(v)) throw new TypeError('tensor: cannot mix BigInt with fractional numbers');
-        return BigInt(v as number);
+        const b = typeof v === 'bigint' ? v : BigInt(v as number);
+        if (b < -(2n ** 63n) || b >= 2n ** 63n) throw new RangeError(`tensor: Overflow when unpacking long (${b} is outside the int64 range)`);
+        return b;
       });
     } else {
       const values = Float64Array.from(flat, (v) => Number(v));
-      if (target === int64 && values.some((v) => Math.abs(v) >= 2 ** 63))
-        throw new RangeError('tensor: Overflow when unpacking long (a whole number is outside the int64 range)');
+      checkRange(values, target);
       buffer = values;
     }
     t = new Tensor(native.fromTypedArray(buffer, shape, target.code));
@@ -89,7 +108,7 @@ function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor 
     out = aten('to', [t, { dtype: applyDtype ? options.dtype : undefined, device: options.device }]) as Tensor;
     if (out !== t) t.dispose();
   }
-  if (options.requiresGrad) out.requiresGrad_(true);
+  if (requiresGradOption(options, 'tensor')) out.requiresGrad_(true);
   return out;
 }
 
@@ -102,8 +121,11 @@ function factory(name: string, args: unknown[]): Tensor {
   const last = args[args.length - 1];
   let requiresGrad = false;
   if (isOptions(last)) {
-    const { requiresGrad: rg, ...rest } = last as TensorOptions & Record<string, unknown>;
-    requiresGrad = rg === true;
+    const { requiresGrad: _, ...rest } = last as TensorOptions & Record<string, unknown>;
+    requiresGrad = requiresGradOption(last, name);
+    // Check dtype and device here, so that a bad one is named instead of "no overload matches".
+    if (rest.dtype !== undefined && rest.dtype !== null) rest.dtype = toDType(rest.dtype, name);
+    if (rest.device !== undefined && rest.device !== null) rest.device = toDevice(rest.device, name);
     args = [...args.slice(0, -1), rest];
   }
   const t = aten(name, args) as Tensor;

@@ -1,12 +1,17 @@
 // torch.device: a type ('cpu', 'cuda', ...) and an optional index.
+// The device types libtorch knows (c10::DeviceType names), as torch.device checks them.
+const DEVICE_TYPES = new Set(['cpu', 'cuda', 'mkldnn', 'opengl', 'opencl', 'ideep', 'hip', 've', 'fpga', 'ort', 'xla', 'lazy', 'vulkan', 'metal', 'meta', 'hpu', 'mps', 'xpu', 'ipu', 'mtia']);
+
 export class Device {
   readonly type: string;
   readonly index: number | null;
   constructor(type: string, index: number | null = null) {
     const m = /^([a-z]+)(?::(\d+))?$/.exec(type);
-    if (!m) throw new TypeError(`invalid device string '${type}'`);
-    if (m[2] !== undefined && index !== null) throw new TypeError(`device '${type}' already has an index`);
-    if (index !== null && (!Number.isInteger(index) || index < 0)) throw new RangeError(`device index must be a non-negative integer, got ${index}`);
+    if (!m) throw new TypeError(`device: invalid device string '${type}'`);
+    if (!DEVICE_TYPES.has(m[1]!))
+      throw new TypeError(`device: Expected one of ${[...DEVICE_TYPES].join(', ')} device type at start of device string: ${type}`);
+    if (m[2] !== undefined && index !== null) throw new TypeError(`device: '${type}' already has an index`);
+    if (index !== null && (!Number.isInteger(index) || index < 0)) throw new RangeError(`device: index must be a non-negative integer, got ${index}`);
     this.type = m[1]!;
     this.index = m[2] !== undefined ? Number(m[2]) : index;
     Object.freeze(this);
@@ -26,6 +31,16 @@ export function device(type: string, index: number | null = null): Device {
   return new Device(type, index);
 }
 
-export function toDevice(d: DeviceLike): Device {
-  return d instanceof Device ? d : new Device(d);
+/** The Device for a string or Device; `fn` names the caller in errors. */
+export function toDevice(d: unknown, fn = 'device'): Device {
+  if (d instanceof Device) return d;
+  if (typeof d === 'string') {
+    try {
+      return new Device(d);
+    } catch (e) {
+      (e as Error).message = (e as Error).message.replace(/^device: /, `${fn}: `);
+      throw e;
+    }
+  }
+  throw new TypeError(`${fn}: expected a device string like 'cuda:0' or a torch.device, got ${d === null ? 'null' : typeof d}`);
 }

@@ -72,14 +72,15 @@ export function dtypeFromCode(code: number): DType {
   return d;
 }
 
-export function toDType(d: DTypeLike): DType {
+/** The DType for a constant or a name; `fn` names the caller in errors. */
+export function toDType(d: unknown, fn = 'dtype'): DType {
   if (d instanceof DType) return d;
   if (typeof d === 'string') {
     const found = byName.get(d.startsWith('torch.') ? d.slice(6) : d);
     if (found) return found;
-    throw new TypeError(`unknown dtype '${d}'`);
+    throw new TypeError(`${fn}: unknown dtype '${d}'`);
   }
-  throw new TypeError(`dtype must be a torch dtype or its name, got ${typeof d}`);
+  throw new TypeError(`${fn}: dtype must be a torch dtype or its name, got ${d === null ? 'null' : typeof d}`);
 }
 
 let defaultDtype: DType = float32;
@@ -87,8 +88,8 @@ export function getDefaultDtype(): DType {
   return defaultDtype;
 }
 export function setDefaultDtype(d: DTypeLike): void {
-  const dt = toDType(d);
-  if (!dt.isFloatingPoint) throw new TypeError('only floating-point types are supported as the default type');
+  const dt = toDType(d, 'setDefaultDtype');
+  if (!dt.isFloatingPoint) throw new TypeError('setDefaultDtype: only floating-point types are supported as the default type');
   if (dt !== float32) throw new RangeError('setDefaultDtype: only float32 is supported yet');
   defaultDtype = dt;
 }

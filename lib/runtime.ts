@@ -5,7 +5,10 @@ import { native } from './native.js';
 export function manualSeed(seed: number | bigint): void {
   if (typeof seed === 'number' && !Number.isSafeInteger(seed)) throw new TypeError(`manualSeed: seed must be an integer, got ${seed}`);
   if (typeof seed !== 'number' && typeof seed !== 'bigint') throw new TypeError('manualSeed: seed must be an integer');
-  native.manualSeed(BigInt.asIntN(64, BigInt(seed)));
+  const big = BigInt(seed);
+  // Python keeps any int in [-2^63, 2^64) (its low 64 bits); beyond that it raises.
+  if (big < -(2n ** 63n) || big >= 2n ** 64n) throw new RangeError(`manualSeed: Overflow when unpacking long (${big})`);
+  native.manualSeed(BigInt.asIntN(64, big));
 }
 export function initialSeed(): bigint {
   return BigInt.asUintN(64, BigInt(native.initialSeed()));

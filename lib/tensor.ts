@@ -2,7 +2,7 @@
 // call path that reaches any ATen operator through the native dispatcher entry point.
 import { inspect } from 'node:util';
 
-import { Device, type DeviceLike } from './device.js';
+import { Device, toDevice, type DeviceLike } from './device.js';
 import { DType, dtypeFromCode, isDTypeName, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
 import { native, type Handle } from './native.js';
@@ -135,6 +135,7 @@ export class Tensor {
   }
   /** Nested arrays of numbers (booleans for bool tensors), like Python's `tolist()`. */
   tolist(): NestedArray<number | boolean> {
+    if (native.isDisposed(this.#h)) throw new Error('tolist: Tensor was disposed');
     const shape = native.shape(this.#h);
     const dt = this.dtype;
     const raw = native.toTypedArray(this.#h);
@@ -155,6 +156,7 @@ export class Tensor {
   // ---- printing ---------------------------------------------------------------------------
 
   toString(): string {
+    if (native.isDisposed(this.#h)) throw new Error('toString: Tensor was disposed');
     const dt = this.dtype;
     const leaf = native.isLeaf(this.#h);
     return formatTensor({
@@ -203,6 +205,7 @@ export class Tensor {
   }
   backward(gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
     if (gradient !== undefined && gradient !== null && !isTensorObject(gradient)) {
+      if (!isOptionsObject(gradient)) throw new TypeError(`backward: gradient must be a Tensor or null, got ${describe(gradient)}`);
       options = gradient;
       gradient = null;
     }
@@ -271,7 +274,7 @@ export class Tensor {
       opts.dtype = first;
       rest = rest.slice(1);
     } else if (typeof first === 'string' || first instanceof Device) {
-      opts.device = first;
+      opts.device = toDevice(first, 'to');
       rest = rest.slice(1);
       if (rest[0] instanceof DType || typeof rest[0] === 'string') {
         opts.dtype = rest[0];
@@ -324,37 +327,46 @@ export class Tensor {
   // ---- hot arithmetic (direct native bindings) --------------------------------------------
 
   add(other: TensorOrScalar, alpha?: number | { alpha?: number }): Tensor {
-    return new Tensor(native.add(this.#h, operand(other), alphaOf(alpha)));
+    arity(arguments.length, 2, 'add');
+    return new Tensor(native.add(this.#h, operand(other, 'add'), alphaOf(alpha, 'add')));
   }
   sub(other: TensorOrScalar, alpha?: number | { alpha?: number }): Tensor {
-    return new Tensor(native.sub(this.#h, operand(other), alphaOf(alpha)));
+    arity(arguments.length, 2, 'sub');
+    return new Tensor(native.sub(this.#h, operand(other, 'sub'), alphaOf(alpha, 'sub')));
   }
   mul(other: TensorOrScalar): Tensor {
-    return new Tensor(native.mul(this.#h, operand(other)));
+    arity(arguments.length, 1, 'mul');
+    return new Tensor(native.mul(this.#h, operand(other, 'mul')));
   }
   div(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
+    arity(arguments.length, 2, 'div');
     if (options?.roundingMode) return callOp(opId('div'), [this, other, options]) as Tensor;
-    return new Tensor(native.div(this.#h, operand(other)));
+    return new Tensor(native.div(this.#h, operand(other, 'div')));
   }
   add_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
-    native.add_(this.#h, operand(other), alphaOf(alpha));
+    arity(arguments.length, 2, 'add_');
+    native.add_(this.#h, operand(other, 'add_'), alphaOf(alpha, 'add_'));
     return this;
   }
   sub_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
-    native.sub_(this.#h, operand(other), alphaOf(alpha));
+    arity(arguments.length, 2, 'sub_');
+    native.sub_(this.#h, operand(other, 'sub_'), alphaOf(alpha, 'sub_'));
     return this;
   }
   mul_(other: TensorOrScalar): this {
-    native.mul_(this.#h, operand(other));
+    arity(arguments.length, 1, 'mul_');
+    native.mul_(this.#h, operand(other, 'mul_'));
     return this;
   }
   div_(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
+    arity(arguments.length, 2, 'div_');
     if (options?.roundingMode) callOp(opId('div_'), [this, other, options]);
-    else native.div_(this.#h, operand(other));
+    else native.div_(this.#h, operand(other, 'div_'));
     return this;
   }
   matmul(other: Tensor): Tensor {
-    return new Tensor(native.matmul(this.#h, toHandle(other, 'other')));
+    arity(arguments.length, 1, 'matmul');
+    return new Tensor(native.matmul(this.#h, toHandle(other, 'matmul: other')));
   }
   zero_(): this {
     native.zero_(this.#h);
@@ -387,16 +399,21 @@ function checkBool(v: unknown, what: string): boolean {
   return v;
 }
 
-function alphaOf(alpha: number | { alpha?: number } | undefined): number | undefined {
-  if (alpha === undefined || typeof alpha === 'number') return alpha;
-  if (typeof alpha === 'object' && alpha !== null) return alpha.alpha;
-  throw new TypeError(`alpha must be a number, got ${typeof alpha}`);
+// The fast-path methods take a fixed number of arguments, as PyTorch's do.
+function arity(given: number, most: number, fn: string): void {
+  if (given > most) throw new TypeError(`${fn}: takes at most ${most} argument${most > 1 ? 's' : ''} (${given} given)`);
 }
 
-function operand(v: TensorOrScalar): Handle | number {
+function alphaOf(alpha: unknown, fn: string): number | undefined {
+  const a = typeof alpha === 'object' && alpha !== null ? (alpha as { alpha?: unknown }).alpha : alpha;
+  if (a === undefined || typeof a === 'number') return a;
+  throw new TypeError(`${fn}: alpha must be a number, got ${describe(a)}`);
+}
+
+function operand(v: TensorOrScalar, fn: string): Handle | number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean' || typeof v === 'bigint') return v as unknown as number;
-  return toHandle(v, 'other');
+  return toHandle(v, `${fn}: other`);
 }
 
 /** The native handle of a tensor argument; TypeError for anything else. */
@@ -548,7 +565,10 @@ function applyIndex(self: Tensor, items: IndexItem[]): Tensor {
         let t: Tensor;
         if (isTensorObject(it)) t = it;
         else if (Array.isArray(it)) {
-          t = new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], it.length && typeof it[0] === 'boolean' ? 11 : 4));
+          const bools = it.length > 0 && it.every((v) => typeof v === 'boolean');
+          if (!bools && !it.every((v) => Number.isInteger(v)))
+            throw new TypeError('index: only integers, slices, null, ..., and integer or boolean arrays/tensors are valid indices');
+          t = new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], bools ? 11 : 4));
           made.push(t);
         } else throw new TypeError(`index: unsupported index item ${describe(it)}`);
         while (advanced.length < dim) advanced.push(null);

@@ -89,8 +89,9 @@ c10::ScalarType ToScalarType(napi_env env, napi_value v) {
     }
     case napi_number: {
       int64_t code = ToInt64(env, v, "dtype");
-      if (code < 0 || code >= static_cast<int64_t>(c10::ScalarType::NumOptions)) ThrowRange("invalid dtype code");
-      return static_cast<c10::ScalarType>(code);
+      for (const DTypeName& d : kDTypeNames)
+        if (static_cast<int64_t>(d.type) == code) return d.type;
+      ThrowRange("invalid dtype code " + std::to_string(code));
     }
     case napi_object: {
       napi_value code = Property(env, v, "code");
@@ -178,10 +179,13 @@ int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
       uint32_t n = 0;
       Check(napi_get_array_length(env, v, &n));
       const c10::TypePtr& et = type->castRaw<c10::ListType>()->getElementType();
+      // Python takes numbers for a Tensor argument, but not inside a list of tensors.
+      bool tensors = et->kind() == c10::TypeKind::TensorType;
       int worst = 0;
       for (uint32_t i = 0; i < n; ++i) {
         napi_value e;
         Check(napi_get_element(env, v, i, &e));
+        if (tensors && TypeOf(env, e) != napi_external) return -1;
         int s = MatchScore(env, e, et);
         if (s < 0) return -1;
         worst = std::max(worst, s);
@@ -250,7 +254,7 @@ c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::
         case c10::TypeKind::TensorType: {
           c10::List<at::Tensor> out;
           out.reserve(len);
-          for (uint32_t i = 0; i < len; ++i) out.push_back(ToIValue(env, element(i), et, {}, what).toTensor());
+          for (uint32_t i = 0; i < len; ++i) out.push_back(TensorOf(env, element(i), what));
           return out;
         }
         case c10::TypeKind::OptionalType: {

@@ -1,5 +1,7 @@
 #include "napi_util.h"
 
+#include <c10/util/Exception.h>
+
 #include <cmath>
 #include <cstring>
 
@@ -8,11 +10,19 @@ namespace tn {
 std::string CleanTorchMessage(const char* what) {
   std::string m(what ? what : "");
   // c10::Error::what() appends "Exception raised from <fn> at <file>:<line> ..." and a backtrace.
-  size_t cut = m.find("\nException raised from");
-  if (cut == std::string::npos) cut = m.find("Exception raised from");
-  if (cut != std::string::npos) m.resize(cut);
+  // CAFFE_ENFORCE / internal asserts put a frame list ("frame #0: ...") after the message instead.
+  for (const char* marker : {"Exception raised from", "frame #0"}) {
+    size_t cut = m.find(marker);
+    if (cut != std::string::npos) m.resize(cut);
+  }
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
   return m;
+}
+
+ErrKind KindOf(const std::exception& e) {
+  if (dynamic_cast<const c10::IndexError*>(&e)) return ErrKind::Range;
+  if (dynamic_cast<const c10::TypeError*>(&e)) return ErrKind::Type;
+  return ErrKind::Error;
 }
 
 napi_value ThrowPending(napi_env env, const char* op, ErrKind kind, const std::string& msg) {

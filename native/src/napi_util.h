@@ -29,6 +29,9 @@ inline void Check(napi_status s) {
 // Strips libtorch's C++ backtrace ("Exception raised from ...") from c10::Error messages.
 std::string CleanTorchMessage(const char* what);
 
+// The JS error class for a libtorch exception: IndexError -> RangeError, TypeError -> TypeError.
+ErrKind KindOf(const std::exception& e);
+
 // Runs f; converts every C++ exception into a pending JS exception prefixed with `op`.
 napi_value ThrowPending(napi_env env, const char* op, ErrKind kind, const std::string& msg);
 template <class F>
@@ -43,7 +46,7 @@ inline napi_value Guard(napi_env env, const char* op, F&& f) {
     if (!pending) return ThrowPending(env, op, ErrKind::Error, "internal Node-API call failed");
     return nullptr;
   } catch (const std::exception& e) {
-    return ThrowPending(env, op, ErrKind::Error, CleanTorchMessage(e.what()));
+    return ThrowPending(env, op, KindOf(e), CleanTorchMessage(e.what()));
   } catch (...) {
     return ThrowPending(env, op, ErrKind::Error, "unknown native exception");
   }

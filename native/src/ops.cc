@@ -174,6 +174,34 @@ std::string Signatures(const Family& f) {
   return s;
 }
 
+// A failed in-place op must not leave a tensor half-changed: resize_/set_ write sizes before their
+// checks (a later use would then read past the storage). Restores the metadata of written tensors.
+class MetadataGuard {
+ public:
+  void Watch(const at::Tensor& t) {
+    saved_.push_back({t, t.sizes().vec(), t.strides().vec(), t.storage_offset(), t.has_storage() ? t.storage() : c10::Storage()});
+  }
+  void Restore() {
+    for (Saved& s : saved_) {
+      c10::TensorImpl* impl = s.tensor.unsafeGetTensorImpl();
+      if (s.tensor.sizes() == c10::IntArrayRef(s.sizes) && s.tensor.strides() == c10::IntArrayRef(s.strides) &&
+          s.tensor.storage_offset() == s.offset)
+        continue;
+      if (s.storage && s.tensor.has_storage() && !s.tensor.storage().is_alias_of(s.storage)) impl->set_storage_keep_dtype(s.storage);
+      impl->set_sizes_and_strides(s.sizes, s.strides, s.offset);
+    }
+  }
+
+ private:
+  struct Saved {
+    at::Tensor tensor;
+    std::vector<int64_t> sizes, strides;
+    int64_t offset;
+    c10::Storage storage;
+  };
+  std::vector<Saved> saved_;
+};
+
 napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_value>& slots) {
   const auto& args = o.handle.schema().arguments();
   torch::jit::Stack stack;
@@ -188,7 +216,17 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
     stack.push_back(ToIValue(env, v, args[i].real_type(), args[i].N(), args[i].name().c_str()));
     if (stack.back().isTensor()) aliases.inputs.emplace_back(stack.back().toTensor().unsafeGetTensorImpl(), v);
   }
-  o.handle.callBoxed(stack);
+  MetadataGuard guard;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const c10::AliasInfo* alias = args[i].alias_info();
+    if (alias && alias->isWrite() && stack[i].isTensor() && stack[i].toTensor().defined()) guard.Watch(stack[i].toTensor());
+  }
+  try {
+    o.handle.callBoxed(stack);
+  } catch (...) {
+    guard.Restore();
+    throw;
+  }
   if (stack.empty()) return Undefined(env);
   if (stack.size() == 1) return FromIValue(env, stack[0], &aliases);
   napi_value arr;
@@ -204,14 +242,16 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
 // callOp(familyId, options | undefined, ...positional)
 napi_value CallOp(napi_env env, napi_callback_info info) {
   return Guard(env, "", [&]() -> napi_value {  // messages are prefixed with the op's name below
-    napi_value argv[24];
-    size_t argc = 24;
+    constexpr size_t kMaxArgs = 32;
+    napi_value argv[kMaxArgs];
+    size_t argc = kMaxArgs;
     Check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc < 2 || argc > 24) ThrowRange("bad call");
+    if (argc < 2) ThrowRange("callOp(id, options, ...args)");
     int64_t id = ToInt64(env, argv[0], "op id");
     if (id < 0 || id >= static_cast<int64_t>(g_families.size())) ThrowRange("unknown op id");
     const Family& f = g_families[static_cast<size_t>(id)];
     try {
+      if (argc > kMaxArgs) ThrowType("too many arguments (" + std::to_string(argc - 2) + "); no operator takes more than " + std::to_string(kMaxArgs - 2));
       Call c;
       c.pos.assign(argv + 2, argv + argc);
       if (!IsNullish(env, argv[1])) {
@@ -242,10 +282,8 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
       return RunOverload(env, *chosen, best);
     } catch (const JsError& e) {
       throw JsError{e.kind, f.name + ": " + e.msg};
-    } catch (const c10::Error& e) {
-      throw JsError{ErrKind::Error, f.name + ": " + CleanTorchMessage(e.what())};
     } catch (const std::exception& e) {
-      throw JsError{ErrKind::Error, f.name + ": " + CleanTorchMessage(e.what())};
+      throw JsError{KindOf(e), f.name + ": " + CleanTorchMessage(e.what())};
     }
   });
 }

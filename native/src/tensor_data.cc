@@ -31,7 +31,7 @@ napi_typedarray_type ArrayTypeFor(c10::ScalarType st, c10::ScalarType* holds) {
     case c10::kLong: *holds = st; return napi_bigint64_array;
     case c10::kDouble: *holds = st; return napi_float64_array;
     case c10::kFloat: case c10::kHalf: case c10::kBFloat16: *holds = c10::kFloat; return napi_float32_array;
-    default: ThrowType(std::string("toTypedArray: dtype ") + c10::toString(st) + " has no TypedArray");
+    default: ThrowType(std::string("dtype ") + c10::toString(st) + " has no TypedArray");
   }
 }
 
