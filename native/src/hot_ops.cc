@@ -22,22 +22,30 @@ c10::Scalar Alpha(napi_env env, napi_value v) {
   return IsNullish(env, v) ? c10::Scalar(1) : ToScalar(env, v, "alpha");
 }
 
-// The four arithmetic ops, as their Tensor overloads.
+// The four arithmetic ops, as their Tensor overloads, out of place and in place.
 struct AddOp {
   static constexpr const char* kName = "add";
+  static constexpr const char* kInplaceName = "add_";
   static at::Tensor Run(const at::Tensor& x, const at::Tensor& o, const c10::Scalar& al) { return at::add(x, o, al); }
+  static void RunInplace(at::Tensor& x, const at::Tensor& o, const c10::Scalar& al) { x.add_(o, al); }
 };
 struct SubOp {
   static constexpr const char* kName = "sub";
+  static constexpr const char* kInplaceName = "sub_";
   static at::Tensor Run(const at::Tensor& x, const at::Tensor& o, const c10::Scalar& al) { return at::sub(x, o, al); }
+  static void RunInplace(at::Tensor& x, const at::Tensor& o, const c10::Scalar& al) { x.sub_(o, al); }
 };
 struct MulOp {
   static constexpr const char* kName = "mul";
+  static constexpr const char* kInplaceName = "mul_";
   static at::Tensor Run(const at::Tensor& x, const at::Tensor& o, const c10::Scalar&) { return at::mul(x, o); }
+  static void RunInplace(at::Tensor& x, const at::Tensor& o, const c10::Scalar&) { x.mul_(o); }
 };
 struct DivOp {
   static constexpr const char* kName = "div";
+  static constexpr const char* kInplaceName = "div_";
   static at::Tensor Run(const at::Tensor& x, const at::Tensor& o, const c10::Scalar&) { return at::div(x, o); }
+  static void RunInplace(at::Tensor& x, const at::Tensor& o, const c10::Scalar&) { x.div_(o); }
 };
 
 // The other operand: a tensor, or a number wrapped the way Python wraps it.
@@ -56,25 +64,13 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   });
 }
 
-// In-place add_/sub_ (x, other, alpha) -> undefined; the JS method returns `this`.
-template <bool kSub>
-napi_value AddInplace(napi_env env, napi_callback_info info) {
-  return Guard(env, kSub ? "sub_" : "add_", [&] {
+// op_(self, other, alpha?) -> undefined; the JS method returns `this`.
+template <class Op>
+napi_value Inplace(napi_env env, napi_callback_info info) {
+  return Guard(env, Op::kInplaceName, [&] {
     Args<3> a(env, info);
     at::Tensor& x = TensorOf(env, a[0], "self");
-    at::Tensor o = Operand(env, a[1]);
-    kSub ? x.sub_(o, Alpha(env, a[2])) : x.add_(o, Alpha(env, a[2]));
-    return Undefined(env);
-  });
-}
-
-template <bool kDiv>
-napi_value MulInplace(napi_env env, napi_callback_info info) {
-  return Guard(env, kDiv ? "div_" : "mul_", [&] {
-    Args<2> a(env, info);
-    at::Tensor& x = TensorOf(env, a[0], "self");
-    at::Tensor o = Operand(env, a[1]);
-    kDiv ? x.div_(o) : x.mul_(o);
+    Op::RunInplace(x, Operand(env, a[1]), Alpha(env, a[2]));
     return Undefined(env);
   });
 }
@@ -101,10 +97,10 @@ void RegisterHotOps(napi_env env, napi_value exports) {
   Export(env, exports, "sub", Binary<SubOp>);
   Export(env, exports, "mul", Binary<MulOp>);
   Export(env, exports, "div", Binary<DivOp>);
-  Export(env, exports, "add_", AddInplace<false>);
-  Export(env, exports, "sub_", AddInplace<true>);
-  Export(env, exports, "mul_", MulInplace<false>);
-  Export(env, exports, "div_", MulInplace<true>);
+  Export(env, exports, "add_", Inplace<AddOp>);
+  Export(env, exports, "sub_", Inplace<SubOp>);
+  Export(env, exports, "mul_", Inplace<MulOp>);
+  Export(env, exports, "div_", Inplace<DivOp>);
   Export(env, exports, "matmul", Matmul);
   Export(env, exports, "zero_", Zero);
 }

@@ -35,18 +35,6 @@ napi_value ThrowPending(napi_env env, const char* op, ErrKind kind, const std::s
   return nullptr;
 }
 
-std::vector<napi_value> AllArgs(napi_env env, napi_callback_info info, void** data) {
-  size_t argc = 8;
-  std::vector<napi_value> v(argc);
-  Check(napi_get_cb_info(env, info, &argc, v.data(), nullptr, data));
-  if (argc > v.size()) {
-    v.resize(argc);
-    Check(napi_get_cb_info(env, info, &argc, v.data(), nullptr, nullptr));
-  }
-  v.resize(argc);
-  return v;
-}
-
 napi_valuetype TypeOf(napi_env env, napi_value v) {
   napi_valuetype t;
   Check(napi_typeof(env, v, &t));

@@ -68,9 +68,6 @@ struct Args {
   napi_value operator[](size_t i) const { return v[i]; }
 };
 
-// Reads all arguments (any count).
-std::vector<napi_value> AllArgs(napi_env env, napi_callback_info info, void** data = nullptr);
-
 napi_valuetype TypeOf(napi_env env, napi_value v);
 bool IsNullish(napi_env env, napi_value v);
 bool IsArray(napi_env env, napi_value v);
