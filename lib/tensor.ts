@@ -328,11 +328,11 @@ export class Tensor {
 
   add(other: TensorOrScalar, alpha?: number | { alpha?: number }): Tensor {
     arity(arguments.length, 2, 'add');
-    return new Tensor(native.add(this.#h, operand(other, 'add'), alphaOf(alpha, 'add')));
+    return new Tensor(alpha === undefined ? native.add(this.#h, operand(other, 'add')) : native.add(this.#h, operand(other, 'add'), alphaOf(alpha, 'add')));
   }
   sub(other: TensorOrScalar, alpha?: number | { alpha?: number }): Tensor {
     arity(arguments.length, 2, 'sub');
-    return new Tensor(native.sub(this.#h, operand(other, 'sub'), alphaOf(alpha, 'sub')));
+    return new Tensor(alpha === undefined ? native.sub(this.#h, operand(other, 'sub')) : native.sub(this.#h, operand(other, 'sub'), alphaOf(alpha, 'sub')));
   }
   mul(other: TensorOrScalar): Tensor {
     arity(arguments.length, 1, 'mul');
@@ -345,12 +345,14 @@ export class Tensor {
   }
   add_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
     arity(arguments.length, 2, 'add_');
-    native.add_(this.#h, operand(other, 'add_'), alphaOf(alpha, 'add_'));
+    if (alpha === undefined) native.add_(this.#h, operand(other, 'add_'));
+    else native.add_(this.#h, operand(other, 'add_'), alphaOf(alpha, 'add_'));
     return this;
   }
   sub_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
     arity(arguments.length, 2, 'sub_');
-    native.sub_(this.#h, operand(other, 'sub_'), alphaOf(alpha, 'sub_'));
+    if (alpha === undefined) native.sub_(this.#h, operand(other, 'sub_'));
+    else native.sub_(this.#h, operand(other, 'sub_'), alphaOf(alpha, 'sub_'));
     return this;
   }
   mul_(other: TensorOrScalar): this {

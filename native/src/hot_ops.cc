@@ -18,8 +18,10 @@ bool IsNumberLike(napi_env env, napi_value v) {
   return t == napi_number || t == napi_boolean || t == napi_bigint;
 }
 
-c10::Scalar Alpha(napi_env env, napi_value v) {
-  return IsNullish(env, v) ? c10::Scalar(1) : ToScalar(env, v, "alpha");
+// alpha is the third argument when given (argc says so without a type check).
+template <size_t N>
+c10::Scalar Alpha(napi_env env, const Args<N>& a) {
+  return a.argc < 3 || IsNullish(env, a[2]) ? c10::Scalar(1) : ToScalar(env, a[2], "alpha");
 }
 
 // The four arithmetic ops, as their Tensor overloads, out of place and in place.
@@ -48,10 +50,15 @@ struct DivOp {
   static void RunInplace(at::Tensor& x, const at::Tensor& o, const c10::Scalar&) { x.div_(o); }
 };
 
-// The other operand: a tensor, or a number wrapped the way Python wraps it.
+// The other operand: a tensor, or a number wrapped the way Python wraps it (tensor checked first:
+// it is the common case, and one Node-API call cheaper).
 at::Tensor Operand(napi_env env, napi_value v) {
+  if (Box* b = BoxOf(env, v)) {
+    if (!b->t.defined()) ThrowError("other: Tensor was disposed");
+    return b->t;
+  }
   if (IsNumberLike(env, v)) return WrappedScalar(ToScalar(env, v, "other"));
-  return TensorOf(env, v, "other");
+  ThrowType("other must be a Tensor or a number");
 }
 
 // op(self, other, alpha?): other is a Tensor or a number.
@@ -60,7 +67,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return Guard(env, Op::kName, [&] {
     Args<3> a(env, info);
     const at::Tensor& x = TensorOf(env, a[0], "self");
-    return WrapTensor(env, Op::Run(x, Operand(env, a[1]), Alpha(env, a[2])));
+    return WrapTensor(env, Op::Run(x, Operand(env, a[1]), Alpha(env, a)));
   });
 }
 
@@ -70,7 +77,7 @@ napi_value Inplace(napi_env env, napi_callback_info info) {
   return Guard(env, Op::kInplaceName, [&] {
     Args<3> a(env, info);
     at::Tensor& x = TensorOf(env, a[0], "self");
-    Op::RunInplace(x, Operand(env, a[1]), Alpha(env, a[2]));
+    Op::RunInplace(x, Operand(env, a[1]), Alpha(env, a));
     return Undefined(env);
   });
 }
