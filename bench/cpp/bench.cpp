@@ -1,0 +1,152 @@
+// libtorch C++ side of the benchmark: the floor with no binding in between.
+// Usage: bench_cpp <w1|w1big|w2|w3> <rounds>
+// Prints one JSON line describing the process, then one per timed round.
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr double kWarmupS = 0.2;  // doubling warm-up stops once this much time is spent
+constexpr double kTargetS = 0.7;  // length of one timed round
+constexpr double kLr = 0.01, kMomentum = 0.9;
+
+double seconds(const std::function<void(long)>& run, long n) {
+  auto t0 = Clock::now();
+  run(n);
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Warms up with doubling batches, sizes a round to ~kTargetS from the observed rate,
+// then prints µs per iteration for each round.
+void measure(const char* workload, const char* variant, int rounds,
+             const std::function<void(long)>& run, double check = NAN) {
+  long done = 0;
+  double spent = 0;
+  for (long n = 1; spent < kWarmupS; n *= 2) {
+    spent += seconds(run, n);
+    done += n;
+  }
+  const long iters = std::max(1L, std::lround(done * kTargetS / spent));
+  for (int r = 0; r < rounds; ++r) {
+    double us = seconds(run, iters) * 1e6 / iters;
+    std::printf(
+        "{\"impl\":\"cpp\",\"workload\":\"%s\",\"variant\":\"%s\",\"round\":%d,"
+        "\"iters\":%ld,\"us\":%.4f",
+        workload, variant, r, iters, us);
+    if (!std::isnan(check)) std::printf(",\"loss0\":%.7g", check);
+    std::printf("}\n");
+    std::fflush(stdout);
+  }
+}
+
+// The file behind libblas.so.3 as actually mapped into this process.
+std::string loaded_blas() {
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    auto at = line.find('/');
+    if (at != std::string::npos && line.find("libblas.so") != std::string::npos) return line.substr(at);
+  }
+  return "";
+}
+
+void w1(int rounds, std::vector<int64_t> shape, const char* workload) {
+  auto a = torch::rand(shape), b = torch::rand(shape);
+  measure(workload, "c = a + b", rounds, [&](long n) {
+    for (long i = 0; i < n; ++i) auto c = a + b;
+  });
+}
+
+// A leaf weight: randn scaled by 1/sqrt(fan_in), as in the Python and Node sides.
+torch::Tensor leaf(std::vector<int64_t> shape, double fan_in) {
+  return torch::randn(shape).mul_(1 / std::sqrt(fan_in)).requires_grad_();
+}
+
+// One hand-written training step: zero grads, forward, backward, SGD with momentum.
+struct Trainer {
+  std::vector<torch::Tensor> params, bufs;
+  std::function<torch::Tensor()> loss;
+
+  torch::Tensor step() {
+    for (auto& p : params)
+      if (p.grad().defined()) p.mutable_grad().zero_();
+    auto l = loss();
+    l.backward();
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < params.size(); ++i) {
+      bufs[i].mul_(kMomentum).add_(params[i].grad());
+      params[i].add_(bufs[i], -kLr);
+    }
+    return l;
+  }
+
+  void run(int rounds, const char* workload) {
+    for (auto& p : params) bufs.push_back(torch::zeros_like(p));
+    double loss0 = step().item<double>();
+    measure(workload, "train step", rounds, [&](long n) {
+      for (long i = 0; i < n; ++i) step();
+    }, loss0);
+  }
+};
+
+void w2(int rounds) {
+  torch::manual_seed(0);
+  Trainer t;
+  t.params = {leaf({128, 784}, 784), leaf({128}, 784), leaf({10, 128}, 128), leaf({10}, 128)};
+  auto x = torch::randn({64, 784});
+  auto y = torch::randint(10, {64});
+  auto& p = t.params;
+  t.loss = [&] {
+    auto h = torch::relu(torch::linear(x, p[0], p[1]));
+    return torch::cross_entropy_loss(torch::linear(h, p[2], p[3]), y);
+  };
+  t.run(rounds, "w2");
+}
+
+void w3(int rounds) {
+  torch::manual_seed(0);
+  Trainer t;
+  t.params = {leaf({8, 1, 3, 3}, 9),   leaf({8}, 9),   leaf({16, 8, 3, 3}, 72),
+              leaf({16}, 72),          leaf({10, 784}, 784), leaf({10}, 784)};
+  auto x = torch::randn({32, 1, 28, 28});
+  auto y = torch::randint(10, {32});
+  auto& p = t.params;
+  t.loss = [&] {
+    auto h = torch::max_pool2d(torch::relu(torch::conv2d(x, p[0], p[1], 1, 1)), 2);
+    h = torch::max_pool2d(torch::relu(torch::conv2d(h, p[2], p[3], 1, 1)), 2);
+    return torch::cross_entropy_loss(torch::linear(h.flatten(1), p[4], p[5]), y);
+  };
+  t.run(rounds, "w3");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s <w1|w1big|w2|w3> <rounds>\n", argv[0]);
+    return 2;
+  }
+  const std::string workload = argv[1];
+  const int rounds = std::atoi(argv[2]);
+  at::set_num_threads(1);
+  std::printf("{\"impl\":\"cpp\",\"env\":{\"version\":\"libtorch %s\",\"threads\":%d,\"blas\":\"%s\"}}\n",
+              TORCH_VERSION, at::get_num_threads(), loaded_blas().c_str());
+  if (workload == "w1") w1(rounds, {1}, "w1");
+  else if (workload == "w1big") w1(rounds, {1000, 1000}, "w1big");
+  else if (workload == "w2") w2(rounds);
+  else if (workload == "w3") w3(rounds);
+  else {
+    std::fprintf(stderr, "unknown workload %s\n", workload.c_str());
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,143 @@
+// torchnode side of the benchmark (same workloads as ../cpp/bench.cpp and ../py/bench.py).
+// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3> <rounds>
+// Prints one JSON line describing the process, then one per variant and timed round.
+import { readFileSync } from 'node:fs';
+import * as torch from '../../dist/index.js';
+
+const WARMUP_S = 0.2; // doubling warm-up stops once this much time is spent
+const TARGET_S = 0.7; // length of one timed round
+const LR = 0.01;
+const MOMENTUM = 0.9;
+
+const emit = (record) => process.stdout.write(JSON.stringify({ impl: 'node', ...record }) + '\n');
+const now = () => performance.now() / 1e3;
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+// Runs op() n times and returns the seconds taken. Yields to the event loop now and then and
+// ends with a full GC plus one turn inside the timing, so finalizers of dropped wrappers (which
+// may wait for the event loop) are paid by the variant that made the garbage.
+async function seconds(op, n, yieldEvery) {
+  const t0 = now();
+  for (let i = 1; i <= n; i++) {
+    op();
+    if (i % yieldEvery === 0) await turn();
+  }
+  globalThis.gc();
+  await turn();
+  return now() - t0;
+}
+
+// Warms up every variant with doubling batches, sizes its rounds to ~TARGET_S, then
+// alternates the variants round by round so drift on this noisy machine hits them alike.
+async function measure(workload, rounds, variants, extra = {}) {
+  for (const v of variants) {
+    let done = 0;
+    let spent = 0;
+    for (let n = 1; spent < WARMUP_S; n *= 2) {
+      spent += await seconds(v.op, n, v.yieldEvery);
+      done += n;
+    }
+    v.iters = Math.max(1, Math.round((done * TARGET_S) / spent));
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const v of variants) {
+      globalThis.gc(); // start each round without the previous round's garbage
+      const us = ((await seconds(v.op, v.iters, v.yieldEvery)) * 1e6) / v.iters;
+      emit({ workload, variant: v.variant, round, iters: v.iters, us: +us.toFixed(4), ...extra });
+    }
+  }
+}
+
+// The file behind libblas.so.3 as actually mapped into this process.
+function loadedBlas() {
+  const line = readFileSync('/proc/self/maps', 'utf8').split('\n').find((l) => l.includes('libblas.so'));
+  return line ? line.slice(line.indexOf('/')) : '';
+}
+
+function w1(rounds) {
+  const a = torch.rand([1]);
+  const b = torch.rand([1]);
+  return measure('w1', rounds, [
+    { variant: 'c = a.add(b); c.dispose()', op: () => a.add(b).dispose(), yieldEvery: 1000 },
+    { variant: 'c = a.add(b), freed by GC', op: () => a.add(b), yieldEvery: 1000 },
+  ]);
+}
+
+// Large results are disposed only: leaving 4 MB tensors to the GC is W4's subject, not W1's.
+function w1big(rounds) {
+  const a = torch.rand([1000, 1000]);
+  const b = torch.rand([1000, 1000]);
+  return measure('w1big', rounds, [
+    { variant: 'c = a.add(b); c.dispose()', op: () => a.add(b).dispose(), yieldEvery: 100 },
+  ]);
+}
+
+// A leaf weight: randn scaled by 1/sqrt(fan_in), as in the C++ and Python sides.
+const leaf = (shape, fanIn) => torch.randn(shape).mul_(1 / Math.sqrt(fanIn)).requiresGrad_();
+
+// Times the hand-written step (zero grads, forward, backward, SGD with momentum); torch.tidy
+// frees every tensor the step creates except the returned loss, which the caller disposes.
+async function train(workload, rounds, params, lossFn) {
+  const bufs = params.map((p) => torch.zerosLike(p));
+  const step = () =>
+    torch.tidy(() => {
+      for (const p of params) p.grad?.zero_();
+      const loss = lossFn();
+      loss.backward();
+      torch.noGrad(() =>
+        params.forEach((p, i) => {
+          bufs[i].mul_(MOMENTUM).add_(p.grad);
+          p.add_(bufs[i], { alpha: -LR });
+        }),
+      );
+      return loss;
+    });
+  const first = step();
+  const loss0 = first.item();
+  first.dispose();
+  await measure(workload, rounds, [{ variant: 'train step', op: () => step().dispose(), yieldEvery: 10 }], {
+    loss0,
+  });
+}
+
+function w2(rounds) {
+  torch.manualSeed(0);
+  const [w1, b1, w2, b2] = [leaf([128, 784], 784), leaf([128], 784), leaf([10, 128], 128), leaf([10], 128)];
+  const x = torch.randn([64, 784]);
+  const y = torch.randint(10, [64]);
+  const { linear, cross_entropy_loss } = torch.ops.aten;
+  return train('w2', rounds, [w1, b1, w2, b2], () => cross_entropy_loss(linear(linear(x, w1, b1).relu(), w2, b2), y));
+}
+
+function w3(rounds) {
+  torch.manualSeed(0);
+  const params = [leaf([8, 1, 3, 3], 9), leaf([8], 9), leaf([16, 8, 3, 3], 72), leaf([16], 72),
+    leaf([10, 784], 784), leaf([10], 784)];
+  const [c1w, c1b, c2w, c2b, fw, fb] = params;
+  const x = torch.randn([32, 1, 28, 28]);
+  const y = torch.randint(10, [32]);
+  const { conv2d, max_pool2d, linear, cross_entropy_loss } = torch.ops.aten;
+  return train('w3', rounds, params, () => {
+    const h1 = max_pool2d(conv2d(x, c1w, c1b, [1, 1], [1, 1]).relu(), [2, 2]);
+    const h2 = max_pool2d(conv2d(h1, c2w, c2b, [1, 1], [1, 1]).relu(), [2, 2]);
+    return cross_entropy_loss(linear(h2.flatten(1), fw, fb), y);
+  });
+}
+
+const WORKLOADS = { w1, w1big, w2, w3 };
+const [name, rounds] = process.argv.slice(2);
+if (!WORKLOADS[name] || !(Number(rounds) > 0)) {
+  console.error(`usage: node --expose-gc workloads.mjs <${Object.keys(WORKLOADS).join('|')}> <rounds>`);
+  process.exit(2);
+}
+if (!globalThis.gc) throw new Error('run with node --expose-gc: each round ends with a full GC');
+torch.setNumThreads(1);
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+emit({
+  env: {
+    version: `torchnode ${version}, node ${process.version}`,
+    threads: torch.getNumThreads?.() ?? null,
+    blas: loadedBlas(),
+  },
+});
+await WORKLOADS[name](Number(rounds));

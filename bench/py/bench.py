@@ -1,0 +1,147 @@
+"""Python torch side of the benchmark. Run with Debian's interpreter (it has torch):
+    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w4> <rounds>
+Prints one JSON line describing the process, then one per timed round (w4: one RSS record)."""
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+WARMUP_S = 0.2  # doubling warm-up stops once this much time is spent
+TARGET_S = 0.7  # length of one timed round
+LR, MOMENTUM = 0.01, 0.9
+
+
+def emit(record):
+    print(json.dumps({"impl": "python", **record}), flush=True)
+
+
+def measure(workload, variant, rounds, run, **extra):
+    """Warms up with doubling batches, sizes a round to ~TARGET_S, prints µs/iteration per round.
+    run(n) does n iterations, so the timed loop has no per-iteration call of ours."""
+    done, spent, n = 0, 0.0, 1
+    while spent < WARMUP_S:
+        t0 = time.perf_counter()
+        run(n)
+        spent += time.perf_counter() - t0
+        done, n = done + n, n * 2
+    iters = max(1, round(done * TARGET_S / spent))
+    for r in range(rounds):
+        t0 = time.perf_counter()
+        run(iters)
+        us = (time.perf_counter() - t0) * 1e6 / iters
+        emit({"workload": workload, "variant": variant, "round": r, "iters": iters, "us": round(us, 4), **extra})
+
+
+def loaded_blas():
+    """The file behind libblas.so.3 as actually mapped into this process."""
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            if "libblas.so" in line:
+                return line[line.index("/"):].strip()
+    return ""
+
+
+def w1(rounds, shape, workload):
+    a, b = torch.rand(shape), torch.rand(shape)
+
+    def run(n):
+        for _ in range(n):
+            a + b  # result dropped at once, as in C++ and Node (`c = a + b` would free it a step late)
+
+    measure(workload, "c = a + b", rounds, run)
+
+
+def leaf(shape, fan_in):
+    """A leaf weight: randn scaled by 1/sqrt(fan_in), as in the C++ and Node sides."""
+    return torch.randn(shape).mul_(1 / math.sqrt(fan_in)).requires_grad_()
+
+
+def train(workload, rounds, params, loss_fn):
+    """Times the hand-written step: zero grads, forward, backward, SGD with momentum."""
+    bufs = [torch.zeros_like(p) for p in params]
+
+    def step():
+        for p in params:
+            if p.grad is not None:
+                p.grad.zero_()
+        loss = loss_fn()
+        loss.backward()
+        with torch.no_grad():
+            for p, buf in zip(params, bufs):
+                buf.mul_(MOMENTUM).add_(p.grad)
+                p.add_(buf, alpha=-LR)
+        return loss
+
+    def run(n):
+        for _ in range(n):
+            step()
+
+    loss0 = step().item()
+    measure(workload, "train step", rounds, run, loss0=loss0)
+
+
+def w2(rounds):
+    torch.manual_seed(0)
+    w1_, b1, w2_, b2 = leaf([128, 784], 784), leaf([128], 784), leaf([10, 128], 128), leaf([10], 128)
+    x = torch.randn(64, 784)
+    y = torch.randint(10, (64,))
+    train("w2", rounds, [w1_, b1, w2_, b2],
+          lambda: F.cross_entropy(F.linear(F.relu(F.linear(x, w1_, b1)), w2_, b2), y))
+
+
+def w3(rounds):
+    torch.manual_seed(0)
+    params = [leaf([8, 1, 3, 3], 9), leaf([8], 9), leaf([16, 8, 3, 3], 72), leaf([16], 72),
+              leaf([10, 784], 784), leaf([10], 784)]
+    c1w, c1b, c2w, c2b, fw, fb = params
+    x = torch.randn(32, 1, 28, 28)
+    y = torch.randint(10, (32,))
+
+    def loss_fn():
+        h = F.max_pool2d(F.relu(F.conv2d(x, c1w, c1b, 1, 1)), 2)
+        h = F.max_pool2d(F.relu(F.conv2d(h, c2w, c2b, 1, 1)), 2)
+        return F.cross_entropy(F.linear(h.flatten(1), fw, fb), y)
+
+    train("w3", rounds, params, loss_fn)
+
+
+def rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def w4(_rounds, iters=1_000_000, every=10_000):
+    """Reference for Node's W4: RSS over 1M dropped 1000-element adds (refcounting frees each)."""
+    a, b = torch.rand(1000), torch.rand(1000)
+    start = peak = rss_bytes()
+    t0 = time.perf_counter()
+    for i in range(1, iters + 1):
+        c = a + b  # noqa: F841
+        if i % every == 0:
+            peak = max(peak, rss_bytes())
+    us = (time.perf_counter() - t0) * 1e6 / iters
+    mib = 2 ** 20
+    emit({"workload": "w4", "variant": "refcount", "iters": iters, "us": round(us, 4),
+          "rss_start_mib": round(start / mib, 1), "rss_peak_mib": round(peak / mib, 1),
+          "rss_growth_mib": round((peak - start) / mib, 1)})
+
+
+WORKLOADS = {
+    "w1": lambda r: w1(r, [1], "w1"),
+    "w1big": lambda r: w1(r, [1000, 1000], "w1big"),
+    "w2": w2,
+    "w3": w3,
+    "w4": w4,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in WORKLOADS:
+        sys.exit(f"usage: {sys.argv[0]} <{'|'.join(WORKLOADS)}> <rounds>")
+    torch.set_num_threads(1)
+    emit({"env": {"version": f"torch {torch.__version__}", "threads": torch.get_num_threads(),
+                  "blas": loaded_blas()}})
+    WORKLOADS[sys.argv[1]](int(sys.argv[2]))

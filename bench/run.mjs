@@ -1,0 +1,301 @@
+// npm run bench: the same workloads in libtorch C++, Python torch and torchnode, side by side.
+// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w4]
+// Prints a table of medians and ratios and writes bench/results/latest.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BUILD = join(HERE, 'build');
+const DIST = join(HERE, '..', 'dist', 'index.js');
+const PYTHON = '/usr/bin/python3'; // Debian's interpreter has python3-torch; python3 on PATH may not
+const LIBBLAS = '/usr/lib/x86_64-linux-gnu/libblas.so.3';
+const ROUNDS_PER_PROCESS = 3; // a cell is the median over processes of each process's median
+// glibc otherwise flips between reusing freed 4 MB blocks and page-faulting fresh ones (W1-big
+// 0.2 vs 1.7 ms/op at random). Heap-allocating up to 32 MiB (glibc's maximum) and trimming only
+// past 256 MiB makes all three reuse them; it takes both settings. A GLIBC_TUNABLES of yours wins.
+const MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456';
+const CHILD_ENV = {
+  ...process.env,
+  OMP_NUM_THREADS: '1',
+  GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? MALLOC_TUNABLES,
+};
+const TITLES = {
+  w1: 'W1 a+b, 1 element (µs/op)',
+  w1big: 'W1-big a+b, 1000x1000 (µs/op)',
+  w2: 'W2 MLP train step (µs)',
+  w3: 'W3 CNN train step (µs)',
+};
+// W4 variants: rss.mjs modes for Node, then Python's reference.
+const W4_MODES = {
+  none: 'c dropped, GC frees',
+  dispose: 'c.dispose()',
+  tidy: 'torch.tidy per iteration',
+  refcount: 'c dropped, refcount frees',
+};
+const W4_NODE_MODES = ['none', 'dispose', 'tidy'];
+
+const log = (msg) => process.stderr.write(msg + '\n');
+const tail = (text, lines = 8) => (text ?? '').trim().split('\n').slice(-lines).join('\n');
+// [key, items][] in first-seen order (Object.groupBy needs Node 21).
+const groupBy = (xs, key) => {
+  const groups = new Map();
+  for (const x of xs) {
+    const k = key(x);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(x);
+  }
+  return [...groups];
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// Builds bench/build/bench_cpp when it is missing or older than its sources; returns an
+// error message or null. find_package(Torch) honours a Torch_DIR environment variable.
+function buildCpp() {
+  const bin = join(BUILD, 'bench_cpp');
+  const newest = Math.max(...['bench.cpp', 'CMakeLists.txt'].map((f) => statSync(join(HERE, 'cpp', f)).mtimeMs));
+  if (existsSync(bin) && statSync(bin).mtimeMs >= newest) return null;
+  log('building the C++ bench (cmake, Release) into bench/build/ ...');
+  const steps = [
+    ['cmake', '-S', join(HERE, 'cpp'), '-B', BUILD, '-DCMAKE_BUILD_TYPE=Release'],
+    ['cmake', '--build', BUILD, '-j2'],
+  ];
+  for (const [cmd, ...args] of steps) {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    if (r.status !== 0) return `build failed: ${cmd} ${args.join(' ')}\n${tail(r.error?.message ?? r.stdout + r.stderr)}`;
+  }
+  return null;
+}
+
+function probePython() {
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  return r.status === 0 ? null : `${PYTHON} cannot import torch: ${tail(r.error?.message ?? r.stderr, 2)}`;
+}
+
+function probeNode() {
+  if (!existsSync(DIST)) return 'dist/index.js not found: run `npm run build` first';
+  const code = `await import(${JSON.stringify(pathToFileURL(DIST).href)})`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+  return r.status === 0 ? null : `importing dist/index.js failed:\n${tail(r.stderr)}`;
+}
+
+const IMPLS = [
+  { name: 'cpp', setup: buildCpp, argv: (w, n) => [join(BUILD, 'bench_cpp'), w, n] },
+  { name: 'python', setup: probePython, argv: (w, n) => [PYTHON, join(HERE, 'py', 'bench.py'), w, n] },
+  {
+    name: 'node',
+    setup: probeNode,
+    argv: (w, n) => [process.execPath, '--expose-gc', join(HERE, 'node', 'workloads.mjs'), w, n],
+  },
+];
+
+// Runs one benchmark process and returns its JSON lines, or null after saying why it failed.
+function runJson(argv, label) {
+  const [cmd, ...args] = argv.map(String);
+  const r = spawnSync(cmd, args, { env: CHILD_ENV, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 26 });
+  if (r.status !== 0) {
+    log(`  ${label} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):\n${tail(r.stderr)}`);
+    return null;
+  }
+  return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
+// The BLAS name is the alternative's directory (openblas-openmp, openblas-pthread, blis-openmp...).
+function blasName(path) {
+  if (!path) return 'unknown';
+  const dir = basename(dirname(path));
+  if (dir === 'blas') return 'netlib reference BLAS';
+  return dir === 'x86_64-linux-gnu' ? basename(path) : dir;
+}
+
+// Median of each process's rounds, then median and range over processes, per impl and variant.
+function cell(samples, workload, impl, variant) {
+  const mine = samples.filter((s) => s.workload === workload && s.impl === impl && (!variant || s.variant === variant));
+  if (!mine.length) return null;
+  const perProcess = groupBy(mine, (s) => s.process).map(([, g]) => median(g.map((s) => s.us)));
+  return {
+    us: median(perProcess),
+    min: Math.min(...perProcess),
+    max: Math.max(...perProcess),
+    processes: perProcess.length,
+    samples: mine.length,
+    ...(mine[0].loss0 !== undefined && { loss0: mine[0].loss0 }),
+  };
+}
+
+// One row per workload and Node variant; C++ and Python have a single variant each.
+function summarize(samples, workloads) {
+  const rows = [];
+  for (const w of workloads) {
+    const cpp = cell(samples, w, 'cpp');
+    const python = cell(samples, w, 'python');
+    const nodeVariants = [...new Set(samples.filter((s) => s.workload === w && s.impl === 'node').map((s) => s.variant))];
+    for (const variant of nodeVariants.length ? nodeVariants : [null]) {
+      const node = variant && cell(samples, w, 'node', variant);
+      const ratio = (x, y) => (x && y ? +(x.us / y.us).toFixed(3) : null);
+      rows.push({
+        workload: w,
+        node_variant: variant,
+        cpp,
+        python,
+        node,
+        ratios: { node_cpp: ratio(node, cpp), node_python: ratio(node, python), python_cpp: ratio(python, cpp) },
+      });
+    }
+  }
+  return rows;
+}
+
+const fmtUs = (us) => us.toFixed(us < 10 ? 2 : us < 1000 ? 1 : 0);
+// "452.1 ±3%": median and half the range of the per-process medians.
+const fmtCell = (c) => (c ? `${fmtUs(c.us)} ±${Math.round(((c.max - c.min) / 2 / c.us) * 100)}%` : '–');
+
+function markdownTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function printReport(result) {
+  const { env, blas, rows, w4 } = result;
+  const { cpu, cores, load_at_start } = result.machine;
+  console.log(`\ntorchnode bench, ${result.date}: ${cpu}, ${cores} cores, load average ${load_at_start} at start`);
+  for (const [impl, e] of Object.entries(env)) console.log(`  ${impl.padEnd(6)} ${e.version}`);
+  const loaded = Object.entries(blas.loaded).map(([impl, p]) => `${impl} ${p === blas.libblas_so_3 ? 'same' : p}`);
+  console.log(`BLAS: libblas.so.3 -> ${blas.libblas_so_3} (${blas.name}); mapped by ${loaded.join(', ')}`);
+  const threads = Object.entries(env).map(([impl, e]) => `${impl} ${e.threads ?? '?'}`);
+  console.log(`Threads: 1 (set_num_threads(1), OMP_NUM_THREADS=1); reported: ${threads.join(', ')}`);
+  console.log(`malloc: GLIBC_TUNABLES=${CHILD_ENV.GLIBC_TUNABLES}`);
+  console.log(
+    `Rounds: ${result.rounds} processes per cell, ${ROUNDS_PER_PROCESS} timed rounds each; ` +
+      'cells are medians, ± is half the range of the per-process medians\n',
+  );
+  const r = (x) => (x === null ? '–' : x.toFixed(2));
+  console.log(
+    markdownTable(
+      ['workload', 'Node variant', 'C++', 'Python', 'Node', 'Node/C++', 'Node/Python', 'Python/C++'],
+      rows.map((row) => [
+        TITLES[row.workload],
+        row.node_variant ?? '–',
+        fmtCell(row.cpp),
+        fmtCell(row.python),
+        fmtCell(row.node),
+        r(row.ratios.node_cpp),
+        r(row.ratios.node_python),
+        r(row.ratios.python_cpp),
+      ]),
+    ),
+  );
+  // Same seed, same weights and data: equal first-step losses show the three run the same step.
+  for (const row of rows) {
+    const losses = ['cpp', 'python', 'node'].filter((impl) => row[impl]?.loss0 !== undefined);
+    if (!losses.length) continue;
+    const values = losses.map((impl) => row[impl].loss0);
+    const same = Math.max(...values) - Math.min(...values) <= 1e-5 * Math.abs(values[0]);
+    const text = losses.map((impl, i) => `${impl} ${values[i].toFixed(6)}`).join(', ');
+    console.log(`first-step loss ${row.workload}: ${text} (${same ? 'same' : 'DIFFERENT: not the same workload'})`);
+  }
+  if (w4.length) {
+    console.log('\nW4: RSS over 1,000,000 synchronous c = a.add(b), 1000-element float32 (each its own process)\n');
+    console.log(
+      markdownTable(
+        ['impl', 'mode', 'µs/iter', 'RSS start MiB', 'RSS peak MiB', 'growth MiB'],
+        w4.map((x) => [x.impl, W4_MODES[x.variant], fmtUs(x.us), x.rss_start_mib, x.rss_peak_mib, x.rss_growth_mib]),
+      ),
+    );
+  }
+}
+
+const { values, positionals } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' } },
+  allowPositionals: true,
+});
+const rounds = Number(values.rounds);
+const workloads = positionals.length ? positionals : [...Object.keys(TITLES), 'w4'];
+const unknown = workloads.filter((w) => !TITLES[w] && w !== 'w4');
+if (!(rounds >= 1) || unknown.length) {
+  log(`usage: node bench/run.mjs [--rounds N] [${Object.keys(TITLES).join(' ')} w4]`);
+  process.exit(2);
+}
+
+const started = Date.now();
+const loadAtStart = os.loadavg()[0]; // other work on this 2-core machine skews every timing
+const ready = IMPLS.filter((impl) => {
+  const problem = impl.setup();
+  if (problem) log(`skipping ${impl.name}: ${problem}`);
+  return !problem;
+});
+const isReady = (name) => ready.some((impl) => impl.name === name);
+
+const timed = workloads.filter((w) => TITLES[w]);
+const samples = [];
+const env = {};
+for (let round = 0; round < rounds; round++) {
+  for (const w of timed) {
+    // Rotate the order each round so no implementation always runs first or last.
+    for (let k = 0; k < ready.length; k++) {
+      const impl = ready[(round + k) % ready.length];
+      const lines = runJson(impl.argv(w, ROUNDS_PER_PROCESS), `${impl.name} ${w}`);
+      if (!lines) continue;
+      for (const line of lines) {
+        if (line.env) env[impl.name] = line.env;
+        else samples.push({ ...line, process: round });
+      }
+      const got = lines.filter((l) => !l.env);
+      const byVariant = groupBy(got, (l) => l.variant);
+      const text = byVariant.map(([v, ls]) => `${fmtUs(median(ls.map((l) => l.us)))} µs (${v})`).join(', ');
+      log(`[round ${round + 1}/${rounds}] ${w.padEnd(5)} ${impl.name.padEnd(6)} ${text}`);
+    }
+  }
+}
+
+const w4 = [];
+if (workloads.includes('w4')) {
+  const runs = [
+    ...(isReady('node') ? W4_NODE_MODES.map((m) => [process.execPath, join(HERE, 'node', 'rss.mjs'), m]) : []),
+    ...(isReady('python') ? [[PYTHON, join(HERE, 'py', 'bench.py'), 'w4', 1]] : []),
+  ];
+  for (const argv of runs) {
+    const lines = runJson(argv, `w4 ${argv.slice(1).join(' ')}`);
+    const rec = lines?.find((l) => l.workload === 'w4');
+    if (!rec) continue;
+    w4.push(rec);
+    log(`[w4] ${rec.impl.padEnd(6)} ${rec.variant.padEnd(7)} +${rec.rss_growth_mib} MiB, ${fmtUs(rec.us)} µs/iter`);
+  }
+}
+
+const alternative = existsSync(LIBBLAS) ? realpathSync(LIBBLAS) : null;
+const result = {
+  date: new Date().toISOString(),
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    node: process.version,
+    load_at_start: +loadAtStart.toFixed(2),
+  },
+  blas: {
+    libblas_so_3: alternative,
+    name: blasName(alternative ?? env.cpp?.blas),
+    loaded: Object.fromEntries(Object.entries(env).map(([impl, e]) => [impl, e.blas])),
+  },
+  threads: 1,
+  glibc_tunables: CHILD_ENV.GLIBC_TUNABLES,
+  rounds,
+  rounds_per_process: ROUNDS_PER_PROCESS,
+  seconds: Math.round((Date.now() - started) / 1000),
+  env,
+  rows: summarize(samples, timed),
+  w4,
+  samples,
+};
+printReport(result);
+mkdirSync(join(HERE, 'results'), { recursive: true });
+writeFileSync(join(HERE, 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(`\n${result.seconds} s; results in bench/results/latest.json`);
