@@ -12,7 +12,13 @@ check() {
   printf "import * as torch from 'torchnode';\nconsole.log(String(torch.ones(2).add(1)));\n" > "$dir/t.mjs"
   out=$(node "$dir/t.mjs")
   [ "$out" = "tensor([2., 2.])" ] || { echo "pack-test: unexpected output: $out"; exit 1; }
-  if grep -q "using prebuilt" "$dir/install.log"; then echo "pack-test: $2: installed the prebuilt binary, no compile"; else echo "pack-test: $2: compiled from source"; fi
+  if grep -q "using prebuilt" "$dir/install.log" && ! grep -q "compiling against" "$dir/install.log"; then
+    echo "pack-test: $2: installed the prebuilt binary, no compile"
+  elif grep -q "compiling against" "$dir/install.log" && [ -f "$dir/node_modules/torchnode/build/Release/torchnode.node" ]; then
+    echo "pack-test: $2: compiled from source"
+  else
+    cat "$dir/install.log"; echo "pack-test: $2: neither a prebuilt binary nor a compile"; exit 1
+  fi
   rm -rf "$dir"
 }
 check "$tgz" "with prebuilds"

@@ -19,11 +19,17 @@ if (!fs.existsSync(path.join(nodedir, 'include/node/node_api.h'))) {
   console.error(`prebuild: Node's headers are not in ${nodedir}/include/node`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, [require.resolve('prebuildify/bin.js'), '--napi', '--tag-libc', '--strip', `--target=${process.versions.node}`], {
-  cwd: root,
+// node-gyp wipes its build/ folder: build in a copy of the sources, so this checkout's build/ stays.
+const work = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'torchnode-prebuild-'));
+for (const item of ['package.json', 'binding.gyp', 'native/src', 'scripts/gyp-flags.cjs', 'scripts/libtorch.cjs'])
+  fs.cpSync(path.join(root, item), path.join(work, item), { recursive: true });
+fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'));
+const r = spawnSync(process.execPath, [require.resolve('prebuildify/bin.js'), '--napi', '--tag-libc', '--strip', `--target=${process.versions.node}`, '--out', root], {
+  cwd: work,
   stdio: 'inherit',
   env: { ...process.env, npm_config_nodedir: nodedir, JOBS: process.env.JOBS || '2' },
 });
+fs.rmSync(work, { recursive: true, force: true });
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
@@ -34,7 +40,3 @@ for (const file of fs.readdirSync(dir)) {
   fs.renameSync(path.join(dir, file), path.join(dir, tagged));
   console.log(`prebuild: prebuilds/${path.basename(dir)}/${tagged}`);
 }
-
-// node-gyp rebuilt build/ from scratch: point this checkout at the new prebuild (no compile).
-const install = spawnSync(process.execPath, [path.join(__dirname, 'install.cjs')], { cwd: root, stdio: 'inherit' });
-process.exit(install.status ?? 1);
