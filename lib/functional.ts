@@ -41,12 +41,24 @@ export function norm(input: Tensor, p?: NormOptions['p'] | NormOptions, dim?: No
 declare module './tensor.js' {
   interface Tensor {
     norm(p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions): Tensor;
+    /** x.where(condition, y) is torch.where(condition, x, y). */
+    where(condition: Tensor, other: Tensor | number | boolean): Tensor;
+    /** x.polygamma(n) is torch.polygamma(n, x). */
+    polygamma(n: number): Tensor;
   }
 }
-Object.defineProperty(Tensor.prototype, 'norm', {
-  value: function (this: Tensor, ...args: [NormOptions['p'] | NormOptions, NormOptions['dim'] | NormOptions, boolean | NormOptions, NormOptions]): Tensor {
+
+// Methods whose ATen operator does not take `self` first.
+const methods: Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
+  norm(this: Tensor, ...args: [NormOptions['p'] | NormOptions, NormOptions['dim'] | NormOptions, boolean | NormOptions, NormOptions]) {
     return norm(this, ...args);
   },
-  writable: true,
-  configurable: true,
-});
+  where(this: Tensor, condition: Tensor, other: Tensor | number | boolean) {
+    return aten('where', [condition, this, other]) as Tensor;
+  },
+  polygamma(this: Tensor, n: number) {
+    return aten('polygamma', [n, this]) as Tensor;
+  },
+};
+for (const [name, value] of Object.entries(methods))
+  Object.defineProperty(Tensor.prototype, name, { value, writable: true, configurable: true });

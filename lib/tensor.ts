@@ -242,6 +242,10 @@ export class Tensor {
   get mH(): Tensor {
     return aten('adjoint', [this]) as Tensor;
   }
+  /** The same data without autograd history (Python's x.data). */
+  get data(): Tensor {
+    return aten('data', [this]) as Tensor;
+  }
   get real(): Tensor {
     return aten('real', [this]) as Tensor;
   }

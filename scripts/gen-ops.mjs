@@ -16,12 +16,12 @@ const api = JSON.parse(readFileSync(join(root, 'scripts/python-api.json'), 'utf8
 const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_', 'div_', 'matmul', 'zero_', 'size', 'stride', 'dim',
   'numel', 'item', 'tolist', 'backward', 'to', 'requires_grad_', 'retain_grad', 'is_floating_point', 'is_leaf', 'grad', 'data', 'ndim',
   'shape', 'dtype', 'device', 'requires_grad', 'cuda', 'cpu', 'float', 'double', 'long', 'int', 'bool', 'half', 'bfloat16', 'short',
-  'char', 'byte', 'type', 'dispose', 'to_dense', 'storage', 'retains_grad', 'register_hook', 'is_cuda', 'output_nr', '_version',
-  'T', 'mT', 'H', 'mH', 'real', 'imag', 'is_contiguous', 'norm']);
+  'char', 'byte', 'type', 'dispose', 'storage', 'register_hook', 'is_cuda', '_version',
+  'T', 'mT', 'H', 'mH', 'real', 'imag', 'data', 'is_contiguous', 'norm', 'where', 'polygamma']);
 const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'linspace',
-  'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like', 'range',
+  'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like',
   'manual_seed', 'initial_seed', 'seed', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
-  'scalar_tensor', 'sparse_coo_tensor', 'empty_strided', 'empty_quantized', 'norm']);
+  'norm']);
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
 // Parameter names: Python calls `self` `input` in torch.* functions; reserved words get a trailing underscore.

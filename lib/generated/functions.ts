@@ -1269,6 +1269,17 @@ export const embeddingRenorm_ = opFunction('embedding_renorm_') as unknown as {
   (input: Tensor, indices: Tensor, maxNorm: number, options: { normType: number }): Tensor;
   (input: Tensor, indices: Tensor, maxNorm: number, normType: number): Tensor;
 };
+export const emptyQuantized = opFunction('empty_quantized') as unknown as {
+  (options: { size: number[]; qtensor: Tensor; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: string | null }): Tensor;
+  (size: number[], options: { qtensor: Tensor; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: string | null }): Tensor;
+  (size: number[], qtensor: Tensor, options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: string | null }): Tensor;
+};
+export const emptyStrided = opFunction('empty_strided') as unknown as {
+  (options: { size: number[]; stride: number[]; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[], options: { stride: number[]; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[], stride: number[], options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[], ...stride: number[]): Tensor;
+};
 export const eq = opFunction('eq') as unknown as {
   (options: { input: Tensor; other: Tensor }): Tensor;
   (input: Tensor, options: { other: Tensor }): Tensor;
@@ -3191,6 +3202,15 @@ export const rad2deg_ = opFunction('rad2deg_') as unknown as {
   (options: { input: Tensor }): Tensor;
   (input: Tensor): Tensor;
 };
+export const range = opFunction('range') as unknown as {
+  (options: { start: Scalar; end: Scalar; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (start: Scalar, options: { end: Scalar; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (start: Scalar, end: Scalar, options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { start: Scalar; end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (start: Scalar, options: { end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (start: Scalar, end: Scalar, step: Scalar, options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+};
 export const ravel = opFunction('ravel') as unknown as {
   (options: { input: Tensor }): Tensor;
   (input: Tensor): Tensor;
@@ -3409,6 +3429,10 @@ export const rsub = opFunction('rsub') as unknown as {
   (options: { input: Tensor; other: Tensor; alpha?: Scalar }): Tensor;
   (input: Tensor, options: { other: Tensor; alpha?: Scalar }): Tensor;
   (input: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
+};
+export const scalarTensor = opFunction('scalar_tensor') as unknown as {
+  (options: { s: Scalar; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (s: Scalar, options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const scatter = opFunction('scatter') as unknown as {
   (options: { input: Tensor; dim: number; index: Tensor; value: Scalar }): Tensor;
@@ -3636,6 +3660,19 @@ export const sparseCompressedTensor = opFunction('sparse_compressed_tensor') as 
   (compressedIndices: Tensor, options: { plainIndices: Tensor; values: Tensor; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   (compressedIndices: Tensor, plainIndices: Tensor, options: { values: Tensor; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   (compressedIndices: Tensor, plainIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+};
+export const sparseCooTensor = opFunction('sparse_coo_tensor') as unknown as {
+  (options: { indices: Tensor; values: Tensor; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (indices: Tensor, options: { values: Tensor; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (indices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { indices: Tensor; values: Tensor; size: number[]; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (indices: Tensor, options: { values: Tensor; size: number[]; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (indices: Tensor, values: Tensor, options: { size: number[]; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (indices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (indices: Tensor, values: Tensor, ...size: number[]): Tensor;
+  (options: { size: number[]; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[], options?: { dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (...size: number[]): Tensor;
 };
 export const sparseCscTensor = opFunction('sparse_csc_tensor') as unknown as {
   (options: { ccolIndices: Tensor; rowIndices: Tensor; values: Tensor; size: number[]; dtype?: DTypeLike | null; layout?: string | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;

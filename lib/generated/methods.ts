@@ -985,6 +985,7 @@ declare module '../tensor.js' {
     ormqr(input2: Tensor, input3: Tensor, left: boolean, transpose: boolean): Tensor;
     outer(options: { vec2: Tensor }): Tensor;
     outer(vec2: Tensor): Tensor;
+    outputNr(): number;
     permute(options: { dims: number[] }): Tensor;
     permute(dims: number[]): Tensor;
     permute(...dims: number[]): Tensor;
@@ -1101,6 +1102,7 @@ declare module '../tensor.js' {
     resizeAsSparse_(theTemplate: Tensor): Tensor;
     resolveConj(): Tensor;
     resolveNeg(): Tensor;
+    retainsGrad(): boolean;
     roll(options: { shifts: number[] | number; dims?: number[] | number }): Tensor;
     roll(shifts: number[] | number, options?: { dims?: number[] | number }): Tensor;
     roll(shifts: number[] | number, dims: number[] | number): Tensor;
@@ -1366,6 +1368,8 @@ declare module '../tensor.js' {
     tile(options: { dims: number[] }): Tensor;
     tile(dims: number[]): Tensor;
     tile(...dims: number[]): Tensor;
+    toDense(options?: { dtype?: DTypeLike | null }): Tensor;
+    toDense(dtype: DTypeLike | null): Tensor;
     toMkldnn(options?: { dtype?: DTypeLike | null }): Tensor;
     toMkldnn(dtype: DTypeLike | null): Tensor;
     toPaddedTensor(options: { padding: number; outputSize?: number[] | null }): Tensor;
@@ -1842,6 +1846,7 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['orgqr', 'orgqr'],
   ['ormqr', 'ormqr'],
   ['outer', 'outer'],
+  ['outputNr', 'output_nr'],
   ['permute', 'permute'],
   ['pinMemory', 'pin_memory'],
   ['pinverse', 'pinverse'],
@@ -1887,6 +1892,7 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['resizeAsSparse_', 'resize_as_sparse_'],
   ['resolveConj', 'resolve_conj'],
   ['resolveNeg', 'resolve_neg'],
+  ['retainsGrad', 'retains_grad'],
   ['roll', 'roll'],
   ['rot90', 'rot90'],
   ['round', 'round'],
@@ -1956,6 +1962,7 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['tanh_', 'tanh_'],
   ['tensorSplit', 'tensor_split'],
   ['tile', 'tile'],
+  ['toDense', 'to_dense'],
   ['toMkldnn', 'to_mkldnn'],
   ['toPaddedTensor', 'to_padded_tensor'],
   ['toSparse', 'to_sparse'],
