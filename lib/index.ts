@@ -8,6 +8,7 @@ export * from './creation.js';
 export { norm, type NormOptions } from './functional.js';
 export * from './generated/functions.js';
 export { tidy, keep } from './scope.js';
+export { Generator, defaultGenerator, getRngState, setRngState, seed } from './generator.js';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled } from './autograd.js';
 export { manualSeed, initialSeed, setNumThreads, getNumThreads, nativeStats, buildInfo, cuda } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';

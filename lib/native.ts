@@ -56,6 +56,14 @@ export interface NativeAddon {
   getNumThreads(): number;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
+  generatorNew(device: string): Handle;
+  defaultGenerator(device: string): Handle;
+  generatorManualSeed(g: Handle, seed: bigint): void;
+  generatorSeed(g: Handle): number | bigint;
+  generatorInitialSeed(g: Handle): number | bigint;
+  generatorGetState(g: Handle): Handle;
+  generatorSetState(g: Handle, state: Handle): void;
+  generatorDevice(g: Handle): string;
   buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string };
 }
 

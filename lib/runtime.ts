@@ -1,14 +1,10 @@
 // Process-wide settings and information: seeding, threads, CUDA availability, build details.
+import { seedValue } from './generator.js';
 import { native } from './native.js';
 
 /** torch.manual_seed: seeds the CPU (and CUDA) generators; same numbers as PyTorch for the same seed. */
 export function manualSeed(seed: number | bigint): void {
-  if (typeof seed === 'number' && !Number.isSafeInteger(seed)) throw new TypeError(`manualSeed: seed must be an integer, got ${seed}`);
-  if (typeof seed !== 'number' && typeof seed !== 'bigint') throw new TypeError('manualSeed: seed must be an integer');
-  const big = BigInt(seed);
-  // Python keeps any int in [-2^63, 2^64) (its low 64 bits); beyond that it raises.
-  if (big < -(2n ** 63n) || big >= 2n ** 64n) throw new RangeError(`manualSeed: Overflow when unpacking long (${big})`);
-  native.manualSeed(BigInt.asIntN(64, big));
+  native.manualSeed(seedValue(seed, 'manualSeed'));
 }
 export function initialSeed(): bigint {
   return BigInt.asUintN(64, BigInt(native.initialSeed()));

@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { Device, toDevice, type DeviceLike } from './device.js';
 import { DType, dtypeFromCode, isDTypeName, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
+import { Generator, generatorHandle } from './generator.js';
 import { native, type Handle } from './native.js';
 import { formatTensor } from './print.js';
 import { setTensorCheck, track } from './scope.js';
@@ -450,6 +451,7 @@ function toNative(v: unknown, inputs: Tensor[]): unknown {
     inputs.push(v);
     return handleOf(v);
   }
+  if (v instanceof Generator) return generatorHandle(v);
   if (Array.isArray(v)) return v.map((e) => toNative(e, inputs));
   return v;
 }

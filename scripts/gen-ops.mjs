@@ -20,7 +20,7 @@ const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_'
   'T', 'mT', 'H', 'mH', 'real', 'imag', 'data', 'is_contiguous', 'norm', 'where', 'polygamma']);
 const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'linspace',
   'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like',
-  'manual_seed', 'initial_seed', 'seed', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
+  'manual_seed', 'initial_seed', 'seed', 'get_rng_state', 'set_rng_state', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
   'norm']);
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
@@ -64,8 +64,7 @@ function tsType(type) {
   const opt = type.endsWith('?');
   const base = opt ? type.slice(0, -1) : type;
   let t;
-  // torch.Generator objects come with the RNG work; until then only the default generator (null).
-  if (base === 'Generator') return opt ? 'null' : null;
+  if (base === 'Generator') return opt ? 'Generator | null' : 'Generator';
   const list = /^(\w+\??)\[(\d*)\]$/.exec(base);
   if (list) {
     const el = list[1];
@@ -153,6 +152,7 @@ function typeImports(body, tensorImport) {
   const uses = (t) => new RegExp(`\\b${t}\\b`).test(body);
   const lines = [];
   if (uses('DeviceLike')) lines.push("import type { DeviceLike } from '../device.js';");
+  if (uses('Generator')) lines.push("import type { Generator } from '../generator.js';");
   const dtypeTypes = ['DType', 'DTypeLike'].filter(uses);
   if (dtypeTypes.length) lines.push(`import type { ${dtypeTypes.join(', ')} } from '../dtype.js';`);
   if (tensorImport) lines.push(tensorImport(uses('Scalar')));

@@ -121,7 +121,8 @@ def js(n):
         args = [js(a) for a in n.args]
         if n.keywords:
             args.append("{ " + ", ".join(f"{camel(k.arg)}: {js(k.value)}" for k in n.keywords) + " }")
-        return js(f) + "(" + ", ".join(args) + ")"
+        new = "new " if js(f) == "torch.Generator" else ""  # a JS class needs `new`
+        return new + js(f) + "(" + ", ".join(args) + ")"
     raise ValueError("cannot translate " + ast.unparse(n))
 
 
@@ -375,6 +376,17 @@ def creation():
     f.case("torch.manual_seed(3)\na = torch.rand(3)\nb = torch.randn(3)\n(a, b, torch.randint(0, 5, (3,)), torch.randperm(4))")
     f.case("torch.manual_seed(11)\na = torch.rand(4)\ntorch.manual_seed(11)\na.equal(torch.rand(4))")
     f.case("torch.manual_seed(9007199254740991)\ntorch.rand(3)")
+    # torch.Generator: independent streams, bit-exact with PyTorch's
+    with_gen = ["torch.rand(3, generator=g)", "torch.randn(2, 3, generator=g)", "torch.randint(0, 10, (6,), generator=g)",
+                "torch.randperm(7, generator=g)", "torch.zeros(5).normal_(0.25, 1.5, generator=g)",
+                "torch.zeros(4).uniform_(-1.5, 0.5, generator=g)", "torch.bernoulli(torch.full((6,), 0.5), generator=g)",
+                "torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 5, True, generator=g)",
+                "torch.zeros(4, dtype=torch.float64).exponential_(generator=g)", "torch.normal(0.5, 2.5, (3,), generator=g)"]
+    for i, src in enumerate(with_gen):
+        f.case(f"g = torch.Generator().manual_seed({[1, 42, 2024][i % 3]})\n({src}, {src})")
+    f.case("g = torch.Generator().manual_seed(5)\ns = g.get_state()\na = torch.rand(3, generator=g)\ng.set_state(s)\na.equal(torch.rand(3, generator=g))")
+    f.case("torch.manual_seed(8)\ns = torch.get_rng_state()\na = torch.randn(4)\ntorch.set_rng_state(s)\n(a, torch.randn(4))")
+    f.case("torch.manual_seed(8)\ng = torch.Generator().manual_seed(8)\ntorch.rand(4).equal(torch.rand(4, generator=g))")
     return f
 
 

@@ -10,6 +10,7 @@ NAPI_MODULE_INIT() {
     tn::RegisterAutograd(env, exports);
     tn::RegisterHotOps(env, exports);
     tn::RegisterRuntime(env, exports);
+    tn::RegisterGenerator(env, exports);
     return exports;
   });
 }

@@ -168,7 +168,7 @@ int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
     case c10::TypeKind::DeviceObjType: return IsDeviceLike(env, v) ? 0 : -1;
     case c10::TypeKind::LayoutType:
     case c10::TypeKind::MemoryFormatType: return (jt == napi_number || jt == napi_string) ? 0 : -1;
-    case c10::TypeKind::GeneratorType: return -1;
+    case c10::TypeKind::GeneratorType: return jt == napi_external && GeneratorOf(env, v) ? 0 : -1;
     case c10::TypeKind::ListType: {
       c10::TypeKind ek = ElementKind(type);
       if (!IsArray(env, v)) {
@@ -215,6 +215,11 @@ c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::
     case c10::TypeKind::StringType: return ToString(env, v, what);
     case c10::TypeKind::ScalarTypeType: return ToScalarType(env, v);
     case c10::TypeKind::DeviceObjType: return ToDevice(env, v);
+    case c10::TypeKind::GeneratorType: {
+      GeneratorBox* g = GeneratorOf(env, v);
+      if (!g) ThrowType(std::string(what) + " must be a torch.Generator");
+      return g->gen;
+    }
     case c10::TypeKind::LayoutType:
       if (TypeOf(env, v) == napi_string) {
         std::string s = ToString(env, v, what);

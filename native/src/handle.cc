@@ -77,6 +77,29 @@ at::Tensor& TensorOf(napi_env env, napi_value v, const char* what) {
 
 void DisposeBox(napi_env env, Box* b) { Empty(env, b); }
 
+napi_value WrapGenerator(napi_env env, at::Generator gen) {
+  auto* b = new GeneratorBox();
+  b->gen = std::move(gen);
+  napi_value out;
+  auto finalize = [](node_api_basic_env, void* data, void*) {
+    auto* box = static_cast<GeneratorBox*>(data);
+    box->magic = 0;
+    delete box;
+  };
+  if (napi_create_external(env, b, finalize, nullptr, &out) != napi_ok) {
+    delete b;
+    throw NapiFailed{};
+  }
+  return out;
+}
+
+GeneratorBox* GeneratorOf(napi_env env, napi_value v) {
+  void* p = nullptr;
+  if (napi_get_value_external(env, v, &p) != napi_ok || p == nullptr) return nullptr;
+  auto* b = static_cast<GeneratorBox*>(p);
+  return b->magic == GeneratorBox::kMagic ? b : nullptr;
+}
+
 const HandleStats& Stats() { return g_stats; }
 
 namespace {

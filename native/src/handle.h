@@ -3,6 +3,7 @@
 // NAPI_EXPERIMENTAL build) frees whatever is left. Tensor bytes are reported to V8 so that
 // dropped large tensors trigger collection.
 #pragma once
+#include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
 
 #include "napi_util.h"
@@ -24,6 +25,16 @@ Box* BoxOf(napi_env env, napi_value v);
 at::Tensor& TensorOf(napi_env env, napi_value v, const char* what = "argument");
 // Frees the tensor of a handle now (idempotent).
 void DisposeBox(napi_env env, Box* b);
+
+// Generator handles: a JS External owning a GeneratorBox (torch.Generator objects).
+struct GeneratorBox {
+  static constexpr uint64_t kMagic = 0x6e6e0a9e4e12a7b1ULL;
+  uint64_t magic = kMagic;
+  at::Generator gen;
+};
+napi_value WrapGenerator(napi_env env, at::Generator gen);
+// The generator of a handle, or nullptr when v is not a generator handle.
+GeneratorBox* GeneratorOf(napi_env env, napi_value v);
 
 // Live-object counters for leak tests.
 struct HandleStats {

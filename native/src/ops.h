@@ -9,4 +9,5 @@ void RegisterTensorData(napi_env env, napi_value exports);
 void RegisterAutograd(napi_env env, napi_value exports);
 void RegisterHotOps(napi_env env, napi_value exports);
 void RegisterRuntime(napi_env env, napi_value exports);
+void RegisterGenerator(napi_env env, napi_value exports);
 }  // namespace tn
