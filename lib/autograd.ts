@@ -1,5 +1,9 @@
-// Grad-mode switches: torch.noGrad / enableGrad / inferenceMode / setGradEnabled.
-import { native } from './native.js';
+// Grad-mode switches (torch.noGrad / enableGrad / inferenceMode / setGradEnabled) and torch.autograd:
+// grad, backward, anomaly detection, gradcheck.
+import { tensor as tensorOf, zerosLike } from './creation.js';
+import { native, type Handle } from './native.js';
+import { tidy } from './scope.js';
+import { Tensor, toHandle } from './tensor.js';
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
@@ -60,3 +64,114 @@ export function setGradEnabled(mode: boolean): void {
   if (typeof mode !== 'boolean') throw new TypeError('setGradEnabled: mode must be a boolean');
   native.setGradEnabled(mode);
 }
+
+// ---- torch.autograd ----------------------------------------------------------------------
+
+export interface GradOptions {
+  gradOutputs?: Tensor | (Tensor | null)[] | null;
+  retainGraph?: boolean | null;
+  createGraph?: boolean;
+  allowUnused?: boolean;
+}
+
+const list = (t: Tensor | readonly (Tensor | null)[], what: string): (Handle | null)[] =>
+  (Array.isArray(t) ? t : [t]).map((x, i) => (x === null ? null : toHandle(x, `autograd.grad: ${what}[${i}]`)));
+
+/** torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused }). */
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const go = options.gradOutputs === undefined || options.gradOutputs === null ? null : list(options.gradOutputs, 'gradOutputs');
+  const result = native.autogradGrad(list(outputs, 'outputs'), list(inputs, 'inputs'), go, options.retainGraph ?? null,
+    options.createGraph ?? false, options.allowUnused ?? false);
+  return result.map((h) => (h === null ? null : new Tensor(h)));
+}
+
+/** torch.autograd.backward(tensors, gradTensors?, { retainGraph, createGraph }). */
+export function backward(tensors: Tensor | Tensor[], gradTensors: Tensor | (Tensor | null)[] | null = null, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
+  const ts = Array.isArray(tensors) ? tensors : [tensors];
+  const gs = gradTensors === null ? ts.map(() => null) : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
+  if (gs.length !== ts.length) throw new RangeError(`autograd.backward: got ${ts.length} tensors and ${gs.length} gradients`);
+  // One engine run per root keeps the graph for the next unless it is the last.
+  ts.forEach((t, i) => t.backward(gs[i] ?? null, { retainGraph: i < ts.length - 1 ? true : options.retainGraph, createGraph: options.createGraph }));
+}
+
+/** torch.autograd.set_detect_anomaly / detect_anomaly: backward errors name the forward op that caused them. */
+export function setDetectAnomaly(mode: boolean): void {
+  if (typeof mode !== 'boolean') throw new TypeError('autograd.setDetectAnomaly: mode must be a boolean');
+  native.setAnomalyEnabled(mode);
+}
+export function isAnomalyEnabled(): boolean {
+  return native.isAnomalyEnabled();
+}
+export function detectAnomaly<T>(fn: () => T): T {
+  let previous = false;
+  return withMode('autograd.detectAnomaly', () => {
+    previous = native.isAnomalyEnabled();
+    native.setAnomalyEnabled(true);
+  }, () => native.setAnomalyEnabled(previous), fn);
+}
+
+export interface GradcheckOptions {
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+  raiseException?: boolean;
+}
+
+/**
+ * torch.autograd.gradcheck: compares the gradients autograd computes for fn at `inputs` with
+ * central finite differences (use float64 inputs). True when all agree; throws (or returns false
+ * with raiseException: false) naming the first mismatch.
+ */
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
+  const xs = Array.isArray(inputs) ? inputs : [inputs];
+  const diff = xs.filter((x) => x.requiresGrad);
+  if (diff.length === 0) throw new Error('gradcheck: no input requires grad');
+  const flatOut = (): Tensor[] => {
+    const r = fn(...xs);
+    return Array.isArray(r) ? r : [r];
+  };
+  const values = (ts: Tensor[]): number[] => ts.flatMap((t) => Array.from(t.detach().toTypedArray() as Float64Array, Number));
+  return tidy(() => {
+    // Analytical Jacobian, one row per output element.
+    const outs = flatOut();
+    const analytical: number[][] = [];
+    for (const o of outs) {
+      for (let j = 0; j < o.numel(); j++) {
+        const onehot = zerosLike(o).view(-1).indexFill_(0, tensorOf([j]), 1).viewAs(o);
+        const gs = grad([o], diff, { gradOutputs: [onehot], retainGraph: true, allowUnused: true });
+        analytical.push(gs.flatMap((g, k) => (g === null ? new Array<number>(diff[k]!.numel()).fill(0) : values([g]))));
+      }
+    }
+    // Numerical Jacobian by central differences, one column per input element.
+    const numerical: number[][] = analytical.map((row) => row.map(() => 0));
+    let col = 0;
+    noGrad(() => {
+      for (const x of diff) {
+        const flat = x.detach().view(-1);
+        for (let k = 0; k < flat.numel(); k++, col++) {
+          const at = flat.narrow(0, k, 1);
+          at.add_(eps);
+          const plus = values(flatOut());
+          at.sub_(2 * eps);
+          const minus = values(flatOut());
+          at.add_(eps);
+          plus.forEach((p, row) => (numerical[row]![col] = (p - minus[row]!) / (2 * eps)));
+        }
+      }
+    });
+    for (let r = 0; r < analytical.length; r++)
+      for (let c = 0; c < analytical[r]!.length; c++) {
+        const a = analytical[r]![c]!;
+        const n = numerical[r]![c]!;
+        if (!(Math.abs(a - n) <= atol + rtol * Math.abs(n))) {
+          if (!raiseException) return false;
+          throw new Error(`gradcheck: Jacobian mismatch for output element ${r} with respect to input element ${c}: numerical ${n}, analytical ${a}`);
+        }
+      }
+    return true;
+  });
+}
+
+/** torch.autograd as a namespace. */
+export const autograd = { grad, backward, gradcheck, setDetectAnomaly, isAnomalyEnabled, detectAnomaly };

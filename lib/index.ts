@@ -9,7 +9,7 @@ export { norm, type NormOptions } from './functional.js';
 export * from './generated/functions.js';
 export { tidy, keep } from './scope.js';
 export { Generator, defaultGenerator, getRngState, setRngState, seed } from './generator.js';
-export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled } from './autograd.js';
+export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, autograd, type GradOptions, type GradcheckOptions } from './autograd.js';
 export { manualSeed, initialSeed, setNumThreads, getNumThreads, nativeStats, buildInfo, cuda } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
 export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';

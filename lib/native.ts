@@ -64,6 +64,9 @@ export interface NativeAddon {
   generatorGetState(g: Handle): Handle;
   generatorSetState(g: Handle, state: Handle): void;
   generatorDevice(g: Handle): string;
+  autogradGrad(outputs: (Handle | null)[], inputs: (Handle | null)[], gradOutputs: (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
+  setAnomalyEnabled(on: boolean): void;
+  isAnomalyEnabled(): boolean;
   buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string };
 }
 

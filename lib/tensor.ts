@@ -204,6 +204,7 @@ export class Tensor {
   retainGrad(): void {
     native.retainGrad(this.#h);
   }
+
   backward(gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
     if (gradient !== undefined && gradient !== null && !isTensorObject(gradient)) {
       if (!isOptionsObject(gradient)) throw new TypeError(`backward: gradient must be a Tensor or null, got ${describe(gradient)}`);

@@ -621,6 +621,16 @@ def autograd():
     ] + [f"{op}.grad_fn.name()" for op in GRAD_FN_OPS] + ["y = x.mul(1)\ny.add_(1)\ny.grad_fn.name()"]:
         f.case("x = f32a.requires_grad_()\n" + src)
     f.case("x = torch.tensor([1.5, -2], requires_grad=True)\n(x.is_leaf, x.requires_grad, x.grad_fn is None)")
+    # torch.autograd.grad: higher-order derivatives, several inputs, grad_outputs, unused inputs
+    for d, dt in [("f32", "float32"), ("f64", "float64")]:
+        for src in ["g = torch.autograd.grad(x.pow(3).sum(), x, create_graph=True)[0]\n(g, torch.autograd.grad(g.sum(), x)[0])",
+                    "y = {d}b.requires_grad_()\ntorch.autograd.grad(x.mul(y).sin().sum(), [x, y])",
+                    "y = x.exp()\ntorch.autograd.grad(y, x, grad_outputs={d}w)",
+                    "y = {d}b.requires_grad_()\ntorch.autograd.grad(x.sum(), [x, y], allow_unused=True)",
+                    "y = x.tanh().sum()\ng = torch.autograd.grad(y, x, retain_graph=True)\n(g, torch.autograd.grad(y, x))",
+                    "g = torch.autograd.grad(x.sigmoid().sum(), x, create_graph=True)[0]\ngg = torch.autograd.grad(g.sum(), x, create_graph=True)[0]\ntorch.autograd.grad(gg.sum(), x)"]:
+            f.case(f"x = {d}a.requires_grad_()\n" + src.format(d=d), tol=dt)
+    f.case("x = f32a.requires_grad_()\ny = f32b.requires_grad_()\ntorch.autograd.grad(x.sum(), [x, y])", err="One of the differentiated Tensors appears to not have been used in the graph")
     # Python words this one in its own binding layer; libtorch says "floating point and complex dtype"
     f.case("x = i64a.requires_grad_()\nNone", err="Tensors of floating point")
     for src in ["x = f32a.requires_grad_()\nx.add_(1)",

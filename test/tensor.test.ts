@@ -170,6 +170,33 @@ describe('autograd switches', () => {
   });
 });
 
+describe('torch.autograd', () => {
+  const f64 = () => torch.randn([3], { dtype: torch.float64, requiresGrad: true });
+
+  it('gradcheck accepts correct gradients and catches a wrong one', () => {
+    expect(torch.autograd.gradcheck((a, b) => a.mul(b).sin(), [f64(), f64()])).toBe(true);
+    expect(torch.autograd.gradcheck((a) => a.pow(2).sum(), f64())).toBe(true);
+    // detach() hides a.mul(2) from autograd: the analytical gradient is 1 where it should be 3.
+    const wrong = (a: torch.Tensor) => a.detach().mul(2).add(a);
+    expect(torch.autograd.gradcheck(wrong, [f64()], { raiseException: false })).toBe(false);
+    expect(() => torch.autograd.gradcheck(wrong, [f64()])).toThrow(/gradcheck: Jacobian mismatch/);
+  });
+
+  it('anomaly detection names the backward function that produced NaN, and restores the mode', () => {
+    expect(() =>
+      torch.autograd.detectAnomaly(() => torch.tensor([-1.5, 1.5], { requiresGrad: true }).sqrt().sum().backward()),
+    ).toThrow(/SqrtBackward0' returned nan values/);
+    expect(torch.autograd.isAnomalyEnabled()).toBe(false);
+  });
+
+  it('autograd.backward runs several roots', () => {
+    const x = torch.ones(2, { requiresGrad: true });
+    const y = x.mul(2);
+    torch.autograd.backward([y.sum(), y.mul(3).sum()]);
+    expect(x.grad!.tolist()).toEqual([8, 8]);
+  });
+});
+
 describe('runtime', () => {
   it('threads and seeds', () => {
     const n = torch.getNumThreads();

@@ -1,6 +1,7 @@
 // Autograd: backward, .grad, requires_grad, leaf/grad_fn introspection, grad mode.
 #include <ATen/core/grad_mode.h>
 #include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/anomaly_mode.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/variable.h>
@@ -10,6 +11,51 @@
 
 namespace tn {
 namespace {
+
+std::vector<at::Tensor> TensorList(napi_env env, napi_value arr, const char* what) {
+  if (!IsArray(env, arr)) return {TensorOf(env, arr, what)};
+  uint32_t n = 0;
+  Check(napi_get_array_length(env, arr, &n));
+  std::vector<at::Tensor> out;
+  for (uint32_t i = 0; i < n; ++i) {
+    napi_value e;
+    Check(napi_get_element(env, arr, i, &e));
+    out.push_back(IsNullish(env, e) ? at::Tensor() : TensorOf(env, e, what));
+  }
+  return out;
+}
+
+// autogradGrad(outputs, inputs, gradOutputs | null, retainGraph | null, createGraph, allowUnused)
+napi_value AutogradGrad(napi_env env, napi_callback_info info) {
+  return Guard(env, "autograd.grad", [&] {
+    Args<6> a(env, info);
+    auto outputs = TensorList(env, a[0], "outputs");
+    auto inputs = TensorList(env, a[1], "inputs");
+    std::vector<at::Tensor> gradOutputs;
+    if (!IsNullish(env, a[2])) gradOutputs = TensorList(env, a[2], "gradOutputs");
+    c10::optional<bool> retain;
+    if (!IsNullish(env, a[3])) retain = ToBool(env, a[3], "retainGraph");
+    bool create = !IsNullish(env, a[4]) && ToBool(env, a[4], "createGraph");
+    bool allowUnused = !IsNullish(env, a[5]) && ToBool(env, a[5], "allowUnused");
+    auto grads = torch::autograd::grad(outputs, inputs, gradOutputs, retain, create, allowUnused);
+    napi_value arr;
+    Check(napi_create_array_with_length(env, grads.size(), &arr));
+    for (size_t i = 0; i < grads.size(); ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), WrapTensor(env, grads[i])));
+    return arr;
+  });
+}
+
+napi_value SetAnomalyEnabled(napi_env env, napi_callback_info info) {
+  return Guard(env, "autograd.setDetectAnomaly", [&] {
+    Args<1> a(env, info);
+    torch::autograd::AnomalyMode::set_enabled(ToBool(env, a[0], "mode"));
+    return Undefined(env);
+  });
+}
+
+napi_value IsAnomalyEnabled(napi_env env, napi_callback_info) {
+  return Guard(env, "autograd.isAnomalyEnabled", [&] { return FromBool(env, torch::autograd::AnomalyMode::is_enabled()); });
+}
 
 // backward(tensor, gradient | null, retainGraph, createGraph)
 napi_value Backward(napi_env env, napi_callback_info info) {
@@ -137,6 +183,9 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   Export(env, exports, "isGradEnabled", IsGradEnabled);
   Export(env, exports, "enterInferenceMode", EnterInferenceMode);
   Export(env, exports, "exitInferenceMode", ExitInferenceMode);
+  Export(env, exports, "autogradGrad", AutogradGrad);
+  Export(env, exports, "setAnomalyEnabled", SetAnomalyEnabled);
+  Export(env, exports, "isAnomalyEnabled", IsAnomalyEnabled);
 }
 
 }  // namespace tn
