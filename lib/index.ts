@@ -1,7 +1,7 @@
 // torchnode: PyTorch for Node.js. `import * as torch from 'torchnode'`.
 import './methods.js';
 
-export { Tensor, GradFn, isTensor, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
+export { Tensor, GradFn, isTensor, type RemovableHandle, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
 export * from './dtype.js';
 export { Device, device, type DeviceLike } from './device.js';
 export * from './creation.js';

@@ -35,6 +35,11 @@ export class GradFn {
   }
 }
 
+/** What registerHook returns: `remove()` takes the hook off again. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
 export interface BackwardOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
@@ -203,6 +208,21 @@ export class Tensor {
   }
   retainGrad(): void {
     native.retainGrad(this.#h);
+  }
+  /**
+   * Calls hook(grad) each time the gradient of this tensor is computed; a returned Tensor replaces
+   * the gradient. CPU graphs only (the engine runs them on the JS thread).
+   */
+  registerHook(hook: (grad: Tensor) => Tensor | void | null | undefined): RemovableHandle {
+    if (typeof hook !== 'function') throw new TypeError(`registerHook: hook must be a function, got ${describe(hook)}`);
+    const id = native.registerHook(this.#h, hook as (grad: unknown) => unknown);
+    let removed = false;
+    return {
+      remove: (): void => {
+        if (!removed && !native.isDisposed(this.#h)) native.removeHook(this.#h, id);
+        removed = true;
+      },
+    };
   }
 
   backward(gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
@@ -592,3 +612,11 @@ function applyIndex(self: Tensor, items: IndexItem[]): Tensor {
     for (const t of made) if (t !== result) t.dispose();
   }
 }
+
+// The native engine calls tensor hooks through this: it wraps the gradient and unwraps the result.
+native.setHookInvoker((hook, grad) => {
+  const result = (hook as (g: Tensor) => unknown)(new Tensor(grad));
+  if (result === undefined || result === null) return null;
+  if (!isTensorObject(result)) throw new TypeError(`registerHook: a hook must return a Tensor or nothing, got ${describe(result)}`);
+  return handleOf(result);
+});

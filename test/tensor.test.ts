@@ -189,6 +189,37 @@ describe('torch.autograd', () => {
     expect(torch.autograd.isAnomalyEnabled()).toBe(false);
   });
 
+  it('tensor hooks see and replace gradients, can be removed, and pass errors through', () => {
+    const w = torch.ones(3, { requiresGrad: true });
+    const seen: unknown[] = [];
+    const handle = w.registerHook((g) => {
+      seen.push(g.tolist());
+      return g.mul(2);
+    });
+    w.mul(3).sum().backward();
+    expect(seen).toEqual([[3, 3, 3]]);
+    expect(w.grad!.tolist()).toEqual([6, 6, 6]);
+    handle.remove();
+    w.grad = null;
+    w.mul(3).sum().backward();
+    expect(w.grad!.tolist()).toEqual([3, 3, 3]);
+    // A hook on an intermediate result changes what flows further back (PyTorch: a.grad == [4, 4]).
+    const a = torch.ones(2, { requiresGrad: true });
+    const b = a.mul(2);
+    b.registerHook((g) => g.add(1));
+    b.sum().backward();
+    expect(a.grad!.tolist()).toEqual([4, 4]);
+    const z = torch.ones(2, { requiresGrad: true });
+    z.registerHook(() => {
+      throw new Error('boom in hook');
+    });
+    expect(() => z.sum().backward()).toThrow('boom in hook');
+    const q = torch.ones(2, { requiresGrad: true });
+    q.registerHook((() => 5) as unknown as () => torch.Tensor);
+    expect(() => q.sum().backward()).toThrow(TypeError);
+    expect(() => torch.ones(2).registerHook((g) => g)).toThrow(/doesn't require gradient/);
+  });
+
   it('autograd.backward runs several roots', () => {
     const x = torch.ones(2, { requiresGrad: true });
     const y = x.mul(2);

@@ -6,6 +6,9 @@
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/variable.h>
 
+#include <memory>
+#include <thread>
+
 #include "convert.h"
 #include "ops.h"
 
@@ -57,6 +60,88 @@ napi_value IsAnomalyEnabled(napi_env env, napi_callback_info) {
   return Guard(env, "autograd.isAnomalyEnabled", [&] { return FromBool(env, torch::autograd::AnomalyMode::is_enabled()); });
 }
 
+// ---- tensor hooks: JS functions called by the autograd engine -------------------------------
+
+// The JS function that runs a user's hook: invoker(userFn, gradHandle) -> handle | null.
+napi_ref g_hookInvoker = nullptr;
+std::thread::id g_jsThread;
+// References whose owners died, possibly inside GC where they cannot be deleted: deleted later.
+std::vector<napi_ref> g_deadRefs;
+
+void DeleteDeadRefs(napi_env env) {
+  for (napi_ref r : g_deadRefs) napi_delete_reference(env, r);
+  g_deadRefs.clear();
+}
+
+struct JsHook {
+  napi_env env;
+  napi_ref fn;
+  JsHook(napi_env e, napi_ref f) : env(e), fn(f) {}
+  JsHook(const JsHook&) = delete;
+  JsHook& operator=(const JsHook&) = delete;
+  ~JsHook() { g_deadRefs.push_back(fn); }
+  at::Tensor operator()(const at::Tensor& grad) const {
+    // CPU graphs run on the calling (JS) thread; other engine threads cannot enter JS.
+    if (std::this_thread::get_id() != g_jsThread)
+      throw std::runtime_error("tensor hooks run only for graphs executed on the JS thread (CPU tensors)");
+    napi_handle_scope scope;
+    Check(napi_open_handle_scope(env, &scope));
+    napi_value invoker, user, global, result;
+    napi_value argv[2];
+    bool ok = napi_get_reference_value(env, g_hookInvoker, &invoker) == napi_ok &&
+              napi_get_reference_value(env, fn, &user) == napi_ok && napi_get_global(env, &global) == napi_ok;
+    at::Tensor out;
+    if (ok) {
+      argv[0] = user;
+      argv[1] = WrapTensor(env, grad);
+      ok = napi_call_function(env, global, invoker, 2, argv, &result) == napi_ok;
+      if (ok) {
+        Box* b = BoxOf(env, result);
+        if (b) out = b->t;
+      }
+    }
+    napi_close_handle_scope(env, scope);
+    if (!ok) throw std::runtime_error("a tensor hook threw");  // its JS exception stays pending
+    return out;  // undefined: keep the gradient as it is
+  }
+};
+
+napi_value SetHookInvoker(napi_env env, napi_callback_info info) {
+  return Guard(env, "setHookInvoker", [&] {
+    Args<1> a(env, info);
+    if (g_hookInvoker) napi_delete_reference(env, g_hookInvoker);
+    Check(napi_create_reference(env, a[0], 1, &g_hookInvoker));
+    g_jsThread = std::this_thread::get_id();
+    return Undefined(env);
+  });
+}
+
+// registerHook(t, fn) -> hook id for removeHook
+napi_value RegisterHook(napi_env env, napi_callback_info info) {
+  return Guard(env, "registerHook", [&] {
+    Args<2> a(env, info);
+    DeleteDeadRefs(env);
+    const at::Tensor& t = TensorOf(env, a[0], "self");
+    if (TypeOf(env, a[1]) != napi_function) ThrowType("hook must be a function");
+    if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
+    napi_ref ref;
+    Check(napi_create_reference(env, a[1], 1, &ref));
+    auto hook = std::make_shared<JsHook>(env, ref);
+    unsigned id = t.register_hook([hook](const at::Tensor& g) { return (*hook)(g); });
+    return FromInt64(env, id);
+  });
+}
+
+napi_value RemoveHook(napi_env env, napi_callback_info info) {
+  return Guard(env, "removeHook", [&] {
+    Args<2> a(env, info);
+    TensorOf(env, a[0], "self").remove_hook(static_cast<unsigned>(ToInt64(env, a[1], "hook id")));
+    DeleteDeadRefs(env);
+    return Undefined(env);
+  });
+}
+
+
 // backward(tensor, gradient | null, retainGraph, createGraph)
 napi_value Backward(napi_env env, napi_callback_info info) {
   return Guard(env, "backward", [&] {
@@ -67,6 +152,7 @@ napi_value Backward(napi_env env, napi_callback_info info) {
     bool create = !IsNullish(env, a[3]) && ToBool(env, a[3], "createGraph");
     c10::optional<bool> retain;
     if (!IsNullish(env, a[2])) retain = ToBool(env, a[2], "retainGraph");
+    DeleteDeadRefs(env);
     torch::autograd::backward({t}, {grad}, retain, create);
     return Undefined(env);
   });
@@ -186,6 +272,9 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   Export(env, exports, "autogradGrad", AutogradGrad);
   Export(env, exports, "setAnomalyEnabled", SetAnomalyEnabled);
   Export(env, exports, "isAnomalyEnabled", IsAnomalyEnabled);
+  Export(env, exports, "setHookInvoker", SetHookInvoker);
+  Export(env, exports, "registerHook", RegisterHook);
+  Export(env, exports, "removeHook", RemoveHook);
 }
 
 }  // namespace tn

@@ -46,6 +46,10 @@ inline napi_value Guard(napi_env env, const char* op, F&& f) {
     if (!pending) return ThrowPending(env, op, ErrKind::Error, "internal Node-API call failed");
     return nullptr;
   } catch (const std::exception& e) {
+    // A JS callback (a tensor hook) that threw leaves its exception pending: let it through as is.
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) return nullptr;
     return ThrowPending(env, op, KindOf(e), CleanTorchMessage(e.what()));
   } catch (...) {
     return ThrowPending(env, op, ErrKind::Error, "unknown native exception");
