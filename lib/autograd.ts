@@ -173,5 +173,4 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs
   });
 }
 
-/** torch.autograd as a namespace. */
-export const autograd = { grad, backward, gradcheck, setDetectAnomaly, isAnomalyEnabled, detectAnomaly };
+

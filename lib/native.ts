@@ -67,8 +67,8 @@ export interface NativeAddon {
   autogradGrad(outputs: (Handle | null)[], inputs: (Handle | null)[], gradOutputs: (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
   setAnomalyEnabled(on: boolean): void;
   isAnomalyEnabled(): boolean;
-  setHookInvoker(invoker: (fn: (grad: unknown) => unknown, grad: Handle) => Handle | null): void;
-  registerHook(t: Handle, fn: (grad: unknown) => unknown): number;
+  registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;
+  attachFunction(name: string, inputs: Handle[], outputs: Handle[], backward: (grads: (Handle | null)[]) => (Handle | null)[]): void;
   removeHook(t: Handle, id: number): void;
   buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string };
 }

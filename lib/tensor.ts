@@ -215,7 +215,12 @@ export class Tensor {
    */
   registerHook(hook: (grad: Tensor) => Tensor | void | null | undefined): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`registerHook: hook must be a function, got ${describe(hook)}`);
-    const id = native.registerHook(this.#h, hook as (grad: unknown) => unknown);
+    const id = native.registerHook(this.#h, (grad: Handle): Handle | null => {
+      const result: unknown = hook(new Tensor(grad));
+      if (result === undefined || result === null) return null;
+      if (!isTensorObject(result)) throw new TypeError(`registerHook: a hook must return a Tensor or nothing, got ${describe(result)}`);
+      return handleOf(result);
+    });
     let removed = false;
     return {
       remove: (): void => {
@@ -612,11 +617,3 @@ function applyIndex(self: Tensor, items: IndexItem[]): Tensor {
     for (const t of made) if (t !== result) t.dispose();
   }
 }
-
-// The native engine calls tensor hooks through this: it wraps the gradient and unwraps the result.
-native.setHookInvoker((hook, grad) => {
-  const result = (hook as (g: Tensor) => unknown)(new Tensor(grad));
-  if (result === undefined || result === null) return null;
-  if (!isTensorObject(result)) throw new TypeError(`registerHook: a hook must return a Tensor or nothing, got ${describe(result)}`);
-  return handleOf(result);
-});

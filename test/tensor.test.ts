@@ -220,6 +220,46 @@ describe('torch.autograd', () => {
     expect(() => torch.ones(2).registerHook((g) => g)).toThrow(/doesn't require gradient/);
   });
 
+  it('custom Functions written in JS: forward/backward, saved tensors, ctx fields, gradcheck', () => {
+    class MyExp extends torch.autograd.Function {
+      static override forward(ctx: torch.FunctionCtx, x: torch.Tensor) {
+        const y = x.exp();
+        ctx.saveForBackward(y);
+        return y;
+      }
+      static override backward(ctx: torch.FunctionCtx, g: torch.Tensor) {
+        return g.mul(ctx.savedTensors[0]!);
+      }
+    }
+    class MulConst extends torch.autograd.Function {
+      static override forward(ctx: torch.FunctionCtx, a: torch.Tensor, k: number) {
+        ctx.k = k;
+        return a.mul(k);
+      }
+      static override backward(ctx: torch.FunctionCtx, g: torch.Tensor) {
+        return [g.mul(ctx.k as number), null];
+      }
+    }
+    const x = torch.tensor([0.5, 1.5], { requiresGrad: true });
+    const y = MyExp.apply(x) as torch.Tensor;
+    expect(y.gradFn!.name()).toBe('MyExpBackward');
+    // saved tensors survive the tidy scope that made them
+    const z = torch.tidy(() => (MulConst.apply(MyExp.apply(x), 3) as torch.Tensor).sum());
+    z.backward();
+    expect(x.grad!.tolist()).toEqual(x.detach().exp().mul(3).tolist());
+    expect(torch.autograd.gradcheck((a) => MyExp.apply(a), [torch.randn([4], { dtype: torch.float64, requiresGrad: true })])).toBe(true);
+    class Bad extends torch.autograd.Function {
+      static override forward(_ctx: torch.FunctionCtx, a: torch.Tensor) {
+        return a.mul(2);
+      }
+      static override backward(_ctx: torch.FunctionCtx, g: torch.Tensor) {
+        return [g, g];
+      }
+    }
+    expect(() => (Bad.apply(x) as torch.Tensor).sum().backward()).toThrow(/incorrect number of gradients \(expected 1, got 2\)/);
+    expect(torch.noGrad(() => MyExp.apply(x) as torch.Tensor).requiresGrad).toBe(false);
+  });
+
   it('autograd.backward runs several roots', () => {
     const x = torch.ones(2, { requiresGrad: true });
     const y = x.mul(2);

@@ -60,11 +60,9 @@ napi_value IsAnomalyEnabled(napi_env env, napi_callback_info) {
   return Guard(env, "autograd.isAnomalyEnabled", [&] { return FromBool(env, torch::autograd::AnomalyMode::is_enabled()); });
 }
 
-// ---- tensor hooks: JS functions called by the autograd engine -------------------------------
+// ---- JS code called by the autograd engine: tensor hooks and custom Functions ---------------
 
-// The JS function that runs a user's hook: invoker(userFn, gradHandle) -> handle | null.
-napi_ref g_hookInvoker = nullptr;
-std::thread::id g_jsThread;
+std::thread::id g_jsThread = std::this_thread::get_id();  // the module loads on the JS thread
 // References whose owners died, possibly inside GC where they cannot be deleted: deleted later.
 std::vector<napi_ref> g_deadRefs;
 
@@ -73,50 +71,46 @@ void DeleteDeadRefs(napi_env env) {
   g_deadRefs.clear();
 }
 
-struct JsHook {
-  napi_env env;
-  napi_ref fn;
-  JsHook(napi_env e, napi_ref f) : env(e), fn(f) {}
-  JsHook(const JsHook&) = delete;
-  JsHook& operator=(const JsHook&) = delete;
-  ~JsHook() { g_deadRefs.push_back(fn); }
-  at::Tensor operator()(const at::Tensor& grad) const {
-    // CPU graphs run on the calling (JS) thread; other engine threads cannot enter JS.
-    if (std::this_thread::get_id() != g_jsThread)
-      throw std::runtime_error("tensor hooks run only for graphs executed on the JS thread (CPU tensors)");
-    napi_handle_scope scope;
-    Check(napi_open_handle_scope(env, &scope));
-    napi_value invoker, user, global, result;
-    napi_value argv[2];
-    bool ok = napi_get_reference_value(env, g_hookInvoker, &invoker) == napi_ok &&
-              napi_get_reference_value(env, fn, &user) == napi_ok && napi_get_global(env, &global) == napi_ok;
-    at::Tensor out;
-    if (ok) {
-      argv[0] = user;
-      argv[1] = WrapTensor(env, grad);
-      ok = napi_call_function(env, global, invoker, 2, argv, &result) == napi_ok;
-      if (ok) {
-        Box* b = BoxOf(env, result);
-        if (b) out = b->t;
-      }
-    }
-    napi_close_handle_scope(env, scope);
-    if (!ok) throw std::runtime_error("a tensor hook threw");  // its JS exception stays pending
-    return out;  // undefined: keep the gradient as it is
+// A JS function kept alive by the autograd graph. The JS side does the conversions: it gets raw
+// handles and returns handles. CPU graphs run on the calling (JS) thread, so JS can be entered.
+class JsCallback {
+ public:
+  JsCallback(napi_env env, napi_value fn) : env_(env) { Check(napi_create_reference(env, fn, 1, &ref_)); }
+  JsCallback(const JsCallback&) = delete;
+  JsCallback& operator=(const JsCallback&) = delete;
+  ~JsCallback() { g_deadRefs.push_back(ref_); }
+  napi_env env() const { return env_; }
+  // Calls fn(arg); inside the caller's handle scope. A JS exception stays pending and is reported
+  // to the engine as a C++ exception, which Guard turns back into that JS exception.
+  napi_value Call(napi_value arg) const {
+    napi_value fn, global, result;
+    if (napi_get_reference_value(env_, ref_, &fn) != napi_ok || napi_get_global(env_, &global) != napi_ok ||
+        napi_call_function(env_, global, fn, 1, &arg, &result) != napi_ok)
+      throw std::runtime_error("a JS autograd callback threw");
+    return result;
   }
+  static void CheckThread() {
+    if (std::this_thread::get_id() != g_jsThread)
+      throw std::runtime_error("JS hooks and Functions run only for graphs executed on the JS thread (CPU tensors)");
+  }
+
+ private:
+  napi_env env_;
+  napi_ref ref_ = nullptr;
 };
 
-napi_value SetHookInvoker(napi_env env, napi_callback_info info) {
-  return Guard(env, "setHookInvoker", [&] {
-    Args<1> a(env, info);
-    if (g_hookInvoker) napi_delete_reference(env, g_hookInvoker);
-    Check(napi_create_reference(env, a[0], 1, &g_hookInvoker));
-    g_jsThread = std::this_thread::get_id();
-    return Undefined(env);
-  });
-}
+// Opens a handle scope for one engine callback.
+class HandleScope {
+ public:
+  explicit HandleScope(napi_env env) : env_(env) { Check(napi_open_handle_scope(env, &scope_)); }
+  ~HandleScope() { napi_close_handle_scope(env_, scope_); }
 
-// registerHook(t, fn) -> hook id for removeHook
+ private:
+  napi_env env_;
+  napi_handle_scope scope_;
+};
+
+// registerHook(t, fn(gradHandle) -> handle | null) -> hook id for removeHook
 napi_value RegisterHook(napi_env env, napi_callback_info info) {
   return Guard(env, "registerHook", [&] {
     Args<2> a(env, info);
@@ -124,10 +118,13 @@ napi_value RegisterHook(napi_env env, napi_callback_info info) {
     const at::Tensor& t = TensorOf(env, a[0], "self");
     if (TypeOf(env, a[1]) != napi_function) ThrowType("hook must be a function");
     if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
-    napi_ref ref;
-    Check(napi_create_reference(env, a[1], 1, &ref));
-    auto hook = std::make_shared<JsHook>(env, ref);
-    unsigned id = t.register_hook([hook](const at::Tensor& g) { return (*hook)(g); });
+    auto fn = std::make_shared<JsCallback>(env, a[1]);
+    unsigned id = t.register_hook([fn](const at::Tensor& grad) {
+      JsCallback::CheckThread();
+      HandleScope scope(fn->env());
+      Box* b = BoxOf(fn->env(), fn->Call(WrapTensor(fn->env(), grad)));
+      return b ? b->t : at::Tensor();  // nothing returned: keep the gradient
+    });
     return FromInt64(env, id);
   });
 }
@@ -141,6 +138,67 @@ napi_value RemoveHook(napi_env env, napi_callback_info info) {
   });
 }
 
+// The graph node of a torch.autograd.Function written in JS: its backward is a JS function that
+// takes the output gradients (handles or null) and returns one gradient per tensor input.
+struct JsFunctionNode : public torch::autograd::Node {
+  JsFunctionNode(std::string name, std::shared_ptr<JsCallback> backward) : name_(std::move(name)), backward_(std::move(backward)) {}
+  std::string name() const override { return name_; }
+  torch::autograd::variable_list apply(torch::autograd::variable_list&& grads) override {
+    JsCallback::CheckThread();
+    napi_env env = backward_->env();
+    HandleScope scope(env);
+    napi_value arr;
+    Check(napi_create_array_with_length(env, grads.size(), &arr));
+    for (size_t i = 0; i < grads.size(); ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), WrapTensor(env, grads[i])));
+    napi_value result = backward_->Call(arr);
+    torch::autograd::variable_list out(num_outputs());
+    for (size_t i = 0; i < out.size(); ++i) {
+      napi_value e;
+      Check(napi_get_element(env, result, static_cast<uint32_t>(i), &e));
+      if (Box* b = BoxOf(env, e)) out[i] = b->t;
+    }
+    return out;
+  }
+
+ private:
+  std::string name_;
+  std::shared_ptr<JsCallback> backward_;
+};
+
+// attachFunction(name, inputs (tensor handles), outputs (tensor handles), backward): makes the
+// outputs (computed without grad) results of one JsFunctionNode whose edges lead to the inputs.
+napi_value AttachFunction(napi_env env, napi_callback_info info) {
+  return Guard(env, "autograd.Function", [&] {
+    Args<4> a(env, info);
+    DeleteDeadRefs(env);
+    std::string name = ToString(env, a[0], "name");
+    auto listOf = [&](napi_value arr, const char* what) {
+      uint32_t n = 0;
+      Check(napi_get_array_length(env, arr, &n));
+      std::vector<at::Tensor> v;
+      for (uint32_t i = 0; i < n; ++i) {
+        napi_value e;
+        Check(napi_get_element(env, arr, i, &e));
+        v.push_back(TensorOf(env, e, what));
+      }
+      return v;
+    };
+    std::vector<at::Tensor> inputs = listOf(a[1], "input");
+    std::vector<at::Tensor> outputs = listOf(a[2], "output");
+    if (TypeOf(env, a[3]) != napi_function) ThrowType("backward must be a function");
+    std::shared_ptr<JsFunctionNode> node(new JsFunctionNode(name, std::make_shared<JsCallback>(env, a[3])),
+                                         torch::autograd::deleteNode);
+    node->set_next_edges(torch::autograd::collect_next_edges(inputs));
+    for (at::Tensor& o : outputs) {
+      if (o.requires_grad() || !o.is_leaf()) ThrowError("forward must return tensors computed inside it (it runs without grad)");
+      if (c10::isFloatingType(o.scalar_type()) || c10::isComplexType(o.scalar_type()))
+        torch::autograd::create_gradient_edge(o, node);
+      else
+        node->add_input_metadata(torch::autograd::Node::undefined_input());
+    }
+    return Undefined(env);
+  });
+}
 
 // backward(tensor, gradient | null, retainGraph, createGraph)
 napi_value Backward(napi_env env, napi_callback_info info) {
@@ -272,7 +330,7 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   Export(env, exports, "autogradGrad", AutogradGrad);
   Export(env, exports, "setAnomalyEnabled", SetAnomalyEnabled);
   Export(env, exports, "isAnomalyEnabled", IsAnomalyEnabled);
-  Export(env, exports, "setHookInvoker", SetHookInvoker);
+  Export(env, exports, "attachFunction", AttachFunction);
   Export(env, exports, "registerHook", RegisterHook);
   Export(env, exports, "removeHook", RemoveHook);
 }
