@@ -178,3 +178,36 @@ export function fullLike(input: Tensor, fillValue: number | boolean, options?: T
 export function randintLike(input: Tensor, ...args: (number | TensorOptions)[]): Tensor {
   return factory('randint_like', [input, ...args]);
 }
+
+export interface FrombufferOptions {
+  dtype?: DTypeLike;
+  /** Elements to take (-1: all that fit). */
+  count?: number;
+  /** Bytes to skip from the start of the buffer (or of the TypedArray's view). */
+  offset?: number;
+  requiresGrad?: boolean;
+}
+
+/**
+ * torch.frombuffer: a 1-D tensor over the memory of an ArrayBuffer, TypedArray or Buffer, without
+ * copying: writes through either side are seen by the other. The tensor keeps the buffer alive;
+ * do not transfer (detach) the buffer while the tensor lives. dtype defaults to the TypedArray's.
+ */
+export function frombuffer(buffer: ArrayBuffer | ArrayBufferView, options: FrombufferOptions = {}): Tensor {
+  const view = ArrayBuffer.isView(buffer) ? buffer : null;
+  const ab = view ? view.buffer : buffer;
+  if (!(ab instanceof ArrayBuffer)) throw new TypeError(`frombuffer: expected an ArrayBuffer, a TypedArray or a Buffer, got ${describe(buffer)}`);
+  const dtype = options.dtype !== undefined ? toDType(options.dtype, 'frombuffer') : view ? typedArrayDtype(view) : undefined;
+  if (!dtype) throw new TypeError('frombuffer: pass { dtype } for a plain ArrayBuffer or a DataView');
+  const offset = (view ? view.byteOffset : 0) + (options.offset ?? 0);
+  const end = view ? view.byteOffset + view.byteLength : ab.byteLength;
+  const count = options.count ?? -1;
+  if (!Number.isInteger(count) || !Number.isInteger(options.offset ?? 0)) throw new TypeError('frombuffer: count and offset must be integers');
+  // A TypedArray view limits the tensor to its own bytes.
+  const fit = count >= 0 ? count : Math.floor((end - offset) / dtype.itemsize);
+  if (count < 0 && (end - offset) % dtype.itemsize) throw new RangeError(`frombuffer: buffer length (${end - offset} bytes after skipping offset) must be a multiple of the element size (${dtype.itemsize})`);
+  if (offset + fit * dtype.itemsize > end) throw new RangeError(`frombuffer: requested ${fit * dtype.itemsize} bytes but the view has ${end - offset} after offset`);
+  const t = new Tensor(native.fromBuffer(ab, offset, fit, dtype.code));
+  if (requiresGradOption(options, 'frombuffer')) t.requiresGrad_(true);
+  return t;
+}

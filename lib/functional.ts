@@ -45,6 +45,9 @@ declare module './tensor.js' {
     where(condition: Tensor, other: Tensor | number | boolean): Tensor;
     /** x.polygamma(n) is torch.polygamma(n, x). */
     polygamma(n: number): Tensor;
+    /** Named tensors: x.rename('N', 'C'), x.rename(['N', null]), x.rename({ N: 'batch' }), x.rename(null). */
+    rename(...names: (string | null)[] | [(string | null)[] | Record<string, string> | null]): Tensor;
+    rename_(...names: (string | null)[] | [(string | null)[] | Record<string, string> | null]): Tensor;
   }
 }
 
@@ -59,6 +62,30 @@ const methods: Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
   polygamma(this: Tensor, n: number) {
     return aten('polygamma', [n, this]) as Tensor;
   },
+  rename(this: Tensor, ...names: unknown[]) {
+    return aten('rename', [this, newNames(this, names, 'rename')]) as Tensor;
+  },
+  rename_(this: Tensor, ...names: unknown[]) {
+    return aten('rename_', [this, newNames(this, names, 'rename_')]) as Tensor;
+  },
 };
+
+// Python's Tensor.rename arguments: names (null = unnamed, '*' in ATen), a { old: new } map, or null.
+function newNames(t: Tensor, args: unknown[], fn: string): string[] | null {
+  const first = args[0];
+  if (args.length === 1 && first === null) return null;
+  if (args.length === 1 && typeof first === 'object' && first !== null && !Array.isArray(first)) {
+    const map = first as Record<string, string>;
+    const current = t.names;
+    for (const k of Object.keys(map)) if (!current.includes(k)) throw new RangeError(`${fn}: tried to rename dim '${k}' but the tensor has names ${JSON.stringify(current)}`);
+    return current.map((n) => (n === null ? '*' : (map[n] ?? n)));
+  }
+  const list = args.length === 1 && Array.isArray(first) ? (first as unknown[]) : args;
+  return list.map((n, i) => {
+    if (n === null) return '*';
+    if (typeof n !== 'string') throw new TypeError(`${fn}: name ${i} must be a string or null, got ${typeof n}`);
+    return n;
+  });
+}
 for (const [name, value] of Object.entries(methods))
   Object.defineProperty(Tensor.prototype, name, { value, writable: true, configurable: true });

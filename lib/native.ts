@@ -27,6 +27,8 @@ export interface NativeAddon {
   device(h: Handle): string;
   numel(h: Handle): number;
   dim(h: Handle): number;
+  names(h: Handle): (string | null)[] | null;
+  fromBuffer(buffer: ArrayBuffer, byteOffset: number, count: number, dtype: number): Handle;
   isContiguous(h: Handle, memoryFormat: string | null): boolean;
   backward(h: Handle, grad: Handle | null, retainGraph: boolean | null, createGraph: boolean | null): void;
   grad(h: Handle): Handle | null;

@@ -1,13 +1,17 @@
 // Port of PyTorch 1.13 torch/_tensor_str.py: tensors print exactly like Python's str(t) / repr(t).
-// Out of scope: complex, sparse, quantized, nested and named tensors, and a default dtype other than float32.
+// Covers real, integer, bool and complex dtypes and named tensors.
+// Out of scope: sparse, quantized, nested, meta and forward-AD dual tensors, and a default dtype other than float32.
 
 export interface TensorPrintView {
   shape: number[];
-  dtype: string; // PyTorch name without prefix: 'float32', 'int64', 'bool', ...
-  values: ArrayLike<number | bigint | boolean>; // full data, flat, row-major
+  dtype: string; // PyTorch name without prefix: 'float32', 'int64', 'bool', 'complex64', ...
+  // Full data, flat, row-major. Complex dtypes: interleaved [re0, im0, re1, im1, ...] (2 * numel values),
+  // each part float64-exact (complex32 parts already converted from half).
+  values: ArrayLike<number | bigint | boolean>;
   device: string; // 'cpu', 'cuda:0'
   requiresGrad: boolean;
   gradFn: string | null; // e.g. 'AddBackward0'
+  names?: (string | null)[] | null; // dimension names of a named tensor (null for unnamed dims)
 }
 
 export interface PrintOptions {
@@ -32,7 +36,7 @@ const FLOAT_DTYPES = new Set(['float32', 'float64', 'float16', 'bfloat16']);
 const INT_DTYPES = new Set(['int8', 'uint8', 'int16', 'int32', 'int64']);
 const COMPLEX_DTYPES = new Set(['complex32', 'complex64', 'complex128']);
 // Python's has_default_dtype with the default dtype float32: float32, complex64, int64 and bool print no dtype.
-const DEFAULT_DTYPES = new Set(['float32', 'int64', 'bool']);
+const DEFAULT_DTYPES = new Set(['float32', 'complex64', 'int64', 'bool']);
 
 export function setPrintoptions(opts: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' }): void {
   if (opts.profile !== undefined) {
@@ -217,9 +221,14 @@ class Formatter {
 interface Layout {
   shape: number[];
   strides: number[];
-  values: ArrayLike<Scalar>;
   summarize: boolean;
   opts: PrintOptions;
+}
+
+// Formats the element at a flat offset; `width` is what _vector_str budgets per element, before ', '.
+interface ElementPrinter {
+  width: number;
+  format(offset: number): string;
 }
 
 function range(start: number, end: number): number[] {
@@ -236,8 +245,8 @@ function edgeIndices(size: number, edgeitems: number, lastDim: boolean): { head:
 }
 
 // get_summarized_data, flattened: the elements the formatter measures when summarizing.
-function summarizedValues(layout: Layout, offset: number, dim: number, out: Scalar[]): void {
-  const { shape, strides, values, opts } = layout;
+function summarizedValues(layout: Layout, values: ArrayLike<Scalar>, offset: number, dim: number, out: Scalar[]): void {
+  const { shape, strides, opts } = layout;
   if (dim === shape.length) {
     out.push(values[offset]);
     return;
@@ -250,17 +259,17 @@ function summarizedValues(layout: Layout, offset: number, dim: number, out: Scal
     // torch.stack([]) in get_summarized_data fails the same way when edgeitems is 0.
     if (indices.length === 0) throw new Error('stack expects a non-empty TensorList');
   }
-  for (const i of indices) summarizedValues(layout, offset + i * strides[dim], dim + 1, out);
+  for (const i of indices) summarizedValues(layout, values, offset + i * strides[dim], dim + 1, out);
 }
 
-function vectorStr(layout: Layout, offset: number, indent: number, formatter: Formatter): string {
-  const { shape, strides, values, summarize, opts } = layout;
+function vectorStr(layout: Layout, offset: number, indent: number, printer: ElementPrinter): string {
+  const { shape, strides, summarize, opts } = layout;
   const dim = shape.length - 1;
   const size = shape[dim];
   // Each element takes its width plus ', '.
-  const elementLength = formatter.maxWidth + 2;
+  const elementLength = printer.width + 2;
   const elementsPerLine = Math.max(1, Math.floor((opts.linewidth - indent) / elementLength));
-  const fmt = (i: number): string => formatter.format(values[offset + i * strides[dim]]);
+  const fmt = (i: number): string => printer.format(offset + i * strides[dim]);
 
   let data: string[];
   if (summarize && size > 2 * opts.edgeitems) {
@@ -274,14 +283,14 @@ function vectorStr(layout: Layout, offset: number, indent: number, formatter: Fo
   return '[' + lines.join(',\n' + ' '.repeat(indent + 1)) + ']';
 }
 
-function tensorStrWithFormatter(layout: Layout, offset: number, dim: number, indent: number, formatter: Formatter): string {
-  const { shape, strides, values, summarize, opts } = layout;
+function tensorStrWithFormatter(layout: Layout, offset: number, dim: number, indent: number, printer: ElementPrinter): string {
+  const { shape, strides, summarize, opts } = layout;
   const remaining = shape.length - dim;
-  if (remaining === 0) return formatter.format(values[offset]);
-  if (remaining === 1) return vectorStr(layout, offset, indent, formatter);
+  if (remaining === 0) return printer.format(offset);
+  if (remaining === 1) return vectorStr(layout, offset, indent, printer);
 
   const size = shape[dim];
-  const sub = (i: number): string => tensorStrWithFormatter(layout, offset + i * strides[dim], dim + 1, indent + 1, formatter);
+  const sub = (i: number): string => tensorStrWithFormatter(layout, offset + i * strides[dim], dim + 1, indent + 1, printer);
   let slices: string[];
   if (summarize && size > 2 * opts.edgeitems) {
     const { head, tail } = edgeIndices(size, opts.edgeitems, false);
@@ -293,6 +302,18 @@ function tensorStrWithFormatter(layout: Layout, offset: number, dim: number, ind
   return '[' + slices.join(',' + '\n'.repeat(remaining - 1) + ' '.repeat(indent + 1)) + ']';
 }
 
+// _Formatter over the whole tensor, or over get_summarized_data(...) when summarizing.
+function buildFormatter(layout: Layout, values: ArrayLike<Scalar>, dtype: string): Formatter {
+  let measured: Scalar[];
+  if (layout.summarize) {
+    measured = [];
+    summarizedValues(layout, values, 0, 0, measured);
+  } else {
+    measured = Array.from(values);
+  }
+  return new Formatter(measured, dtype, layout.opts);
+}
+
 function tensorStr(view: TensorPrintView, numel: number, indent: number, opts: PrintOptions): string {
   const { shape } = view;
   const strides = new Array<number>(shape.length);
@@ -301,15 +322,49 @@ function tensorStr(view: TensorPrintView, numel: number, indent: number, opts: P
     strides[d] = stride;
     stride *= shape[d];
   }
-  const layout: Layout = { shape, strides, values: view.values, summarize: numel > opts.threshold, opts };
-  let measured: Scalar[];
-  if (layout.summarize) {
-    measured = [];
-    summarizedValues(layout, 0, 0, measured);
-  } else {
-    measured = Array.from(view.values);
+  const layout: Layout = { shape, strides, summarize: numel > opts.threshold, opts };
+
+  if (!COMPLEX_DTYPES.has(view.dtype)) {
+    const formatter = buildFormatter(layout, view.values, view.dtype);
+    const values = view.values;
+    return tensorStrWithFormatter(layout, 0, 0, indent, { width: formatter.maxWidth, format: (i) => formatter.format(values[i]) });
   }
-  return tensorStrWithFormatter(layout, 0, 0, indent, new Formatter(measured, view.dtype, opts));
+
+  // Complex (complex32 is printed via cfloat()): separate formatters for self.real and self.imag.
+  const real = new Float64Array(numel);
+  const imag = new Float64Array(numel);
+  for (let i = 0; i < numel; i++) {
+    real[i] = Number(view.values[2 * i]);
+    imag[i] = Number(view.values[2 * i + 1]);
+  }
+  const realFormatter = buildFormatter(layout, real, 'float64');
+  const imagFormatter = buildFormatter(layout, imag, 'float64');
+  const format = (i: number): string => {
+    const realStr = realFormatter.format(real[i]);
+    // The imaginary part loses its padding; '+' is added unless it carries a sign (also for -0.0).
+    const imagStr = (imagFormatter.format(imag[i]) + 'j').replace(/^\s+/, '');
+    return imagStr[0] === '+' || imagStr[0] === '-' ? realStr + imagStr : realStr + '+' + imagStr;
+  };
+  // _vector_str budgets both widths plus the 'j', although the imaginary part is printed unpadded.
+  return tensorStrWithFormatter(layout, 0, 0, indent, { width: realFormatter.maxWidth + imagFormatter.maxWidth + 1, format });
+}
+
+// Dimension names are ASCII identifiers (torch rejects anything else), so Python's repr is just '<name>'.
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+// str(self.names) for a tensor with at least one name, else null (has_names() is false).
+function namesSuffix(names: (string | null)[] | null | undefined, ndim: number): string | null {
+  if (names === undefined || names === null) return null;
+  if (names.length !== ndim) throw new Error(`tensor with ${ndim} dimensions needs ${ndim} names, got ${names.length}`);
+  for (const n of names) {
+    if (n !== null && !NAME_RE.test(n)) {
+      throw new Error(`invalid dimension name '${n}': a valid identifier contains only digits, alphabetical characters and/or underscore and starts with a non-digit`);
+    }
+  }
+  if (names.every((n) => n === null)) return null;
+  const items = names.map((n) => (n === null ? 'None' : `'${n}'`));
+  // A one-element Python tuple keeps its trailing comma: ('N',).
+  return `names=(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
 }
 
 function addSuffixes(tensorString: string, suffixes: string[], indent: number, linewidth: number): string {
@@ -331,14 +386,17 @@ function addSuffixes(tensorString: string, suffixes: string[], indent: number, l
 
 // _str_intern for a plain strided tensor: `tensor(<data>, <suffixes>)`.
 export function formatTensor(v: TensorPrintView): string {
-  if (COMPLEX_DTYPES.has(v.dtype)) throw new Error('complex printing not supported yet');
-  if (!FLOAT_DTYPES.has(v.dtype) && !INT_DTYPES.has(v.dtype) && v.dtype !== 'bool') {
+  const complex = COMPLEX_DTYPES.has(v.dtype);
+  if (!complex && !FLOAT_DTYPES.has(v.dtype) && !INT_DTYPES.has(v.dtype) && v.dtype !== 'bool') {
     throw new Error(`cannot print tensor of unknown dtype '${v.dtype}'`);
   }
   const numel = v.shape.reduce((a, b) => a * b, 1);
-  if (v.values.length !== numel) {
-    throw new Error(`tensor of shape [${v.shape.join(', ')}] needs ${numel} values, got ${v.values.length}`);
+  const expectedValues = complex ? 2 * numel : numel;
+  if (v.values.length !== expectedValues) {
+    const what = complex ? `${expectedValues} values (interleaved real, imag)` : `${numel} values`;
+    throw new Error(`tensor of shape [${v.shape.join(', ')}] needs ${what}, got ${v.values.length}`);
   }
+  const names = namesSuffix(v.names, v.shape.length);
   const opts = getPrintoptions();
   const prefix = 'tensor(';
   const indent = prefix.length;
@@ -351,7 +409,7 @@ export function formatTensor(v: TensorPrintView): string {
   if (numel === 0) {
     // Match NumPy: show the shape unless it is (0,).
     if (v.shape.length !== 1) suffixes.push(`size=(${v.shape.join(', ')})`);
-    // With no elements to show, any dtype but the default float32 is spelled out (int64 and bool too).
+    // With no elements to show, any dtype but the default float32 is spelled out (complex64, int64 and bool too).
     if (v.dtype !== 'float32') suffixes.push(`dtype=torch.${v.dtype}`);
     body = '[]';
   } else {
@@ -361,6 +419,7 @@ export function formatTensor(v: TensorPrintView): string {
 
   if (v.gradFn !== null) suffixes.push(`grad_fn=<${v.gradFn}>`);
   else if (v.requiresGrad) suffixes.push('requires_grad=True');
+  if (names !== null) suffixes.push(names);
 
   return addSuffixes(prefix + body, suffixes, indent, opts.linewidth);
 }

@@ -140,11 +140,17 @@ export class Tensor {
     return native.toTypedArray(this.#h);
   }
   /** Nested arrays of numbers (booleans for bool tensors), like Python's `tolist()`. */
-  tolist(): NestedArray<number | boolean> {
+  tolist(): NestedArray<number | boolean | [number, number]> {
     if (native.isDisposed(this.#h)) throw new Error('tolist: Tensor was disposed');
     const shape = native.shape(this.#h);
     const dt = this.dtype;
     const raw = native.toTypedArray(this.#h);
+    if (dt.isComplex) {
+      // JS has no complex numbers: each element is [real, imaginary].
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i] as number, raw[i + 1] as number]);
+      return nest(pairs, shape, 0, 0)[0];
+    }
     const flat: (number | boolean)[] = new Array(raw.length);
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i]!;
@@ -172,6 +178,7 @@ export class Tensor {
       device: native.device(this.#h),
       requiresGrad: leaf && native.requiresGrad(this.#h),
       gradFn: native.gradFn(this.#h),
+      names: native.names(this.#h),
     });
   }
   [inspect.custom](): string {
@@ -268,6 +275,10 @@ export class Tensor {
   /** Conjugate transpose of the last two dims (x.mH). */
   get mH(): Tensor {
     return aten('adjoint', [this]) as Tensor;
+  }
+  /** Dimension names (null for unnamed dims), as Python's x.names. */
+  get names(): (string | null)[] {
+    return native.names(this.#h) ?? new Array<null>(native.dim(this.#h)).fill(null);
   }
   /** The same data without autograd history (Python's x.data). */
   get data(): Tensor {
@@ -409,9 +420,9 @@ export class Tensor {
 
 const boolDType = dtypeFromCode(11);
 
-function nest(flat: (number | boolean)[], shape: number[], d: number, offset: number): [NestedArray<number | boolean>, number] {
+function nest<T>(flat: T[], shape: number[], d: number, offset: number): [NestedArray<T>, number] {
   if (d === shape.length) return [flat[offset]!, offset + 1];
-  const out: NestedArray<number | boolean>[] = [];
+  const out: NestedArray<T>[] = [];
   for (let i = 0; i < shape[d]!; i++) {
     const [v, next] = nest(flat, shape, d + 1, offset);
     out.push(v);

@@ -17,10 +17,10 @@ const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_'
   'numel', 'item', 'tolist', 'backward', 'to', 'requires_grad_', 'retain_grad', 'is_floating_point', 'is_leaf', 'grad', 'data', 'ndim',
   'shape', 'dtype', 'device', 'requires_grad', 'cuda', 'cpu', 'float', 'double', 'long', 'int', 'bool', 'half', 'bfloat16', 'short',
   'char', 'byte', 'type', 'dispose', 'storage', 'register_hook', 'is_cuda', '_version',
-  'T', 'mT', 'H', 'mH', 'real', 'imag', 'data', 'is_contiguous', 'norm', 'where', 'polygamma']);
+  'T', 'mT', 'H', 'mH', 'real', 'imag', 'data', 'is_contiguous', 'norm', 'where', 'polygamma', 'rename', 'rename_']);
 const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'linspace',
   'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like',
-  'manual_seed', 'initial_seed', 'seed', 'get_rng_state', 'set_rng_state', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
+  'manual_seed', 'initial_seed', 'seed', 'get_rng_state', 'set_rng_state', 'frombuffer', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
   'norm']);
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
@@ -118,11 +118,11 @@ function signatures(parsed, dropSelf) {
     }
     out.push(`(${params.join(', ')}): ${ret}`);
   }
-  // Python's varargs sizes: x.view(2, 3) as well as x.view([2, 3]).
+  // Python's varargs: x.view(2, 3) as well as x.view([2, 3]); x.refineNames('N', 'C') likewise.
   const last = pos[pos.length - 1];
-  if (last && /^(int|SymInt)\[\]$/.test(last.type) && pos.length === firstOptional) {
+  if (last && /^(int|SymInt|str)\[\]$/.test(last.type) && pos.length === firstOptional) {
     const params = pos.slice(0, -1).map((a) => `${a.key}: ${a.ts}`);
-    out.push(`(${[...params, `...${last.key}: number[]`].join(', ')}): ${ret}`);
+    out.push(`(${[...params, `...${last.key}: ${last.type.startsWith('str') ? 'string' : 'number'}[]`].join(', ')}): ${ret}`);
   }
   return out;
 }

@@ -80,6 +80,52 @@ describe('reading values', () => {
   });
 });
 
+describe('interop, complex and named tensors', () => {
+  it('frombuffer shares memory with the buffer, in both directions', () => {
+    const buf = new Float32Array([1, 2, 3, 4]);
+    const t = torch.frombuffer(buf);
+    t.mul_(10);
+    expect(Array.from(buf)).toEqual([10, 20, 30, 40]);
+    buf[1] = -5;
+    expect(t.tolist()).toEqual([10, -5, 30, 40]);
+    // PyTorch: torch.frombuffer(bytes([1..8]), dtype=torch.int16, offset=2, count=2) == tensor([1027, 1541])
+    expect(torch.frombuffer(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]), { dtype: torch.int16, offset: 2, count: 2 }).tolist()).toEqual([1027, 1541]);
+    expect(() => torch.frombuffer(new ArrayBuffer(8))).toThrow(/frombuffer: pass \{ dtype \}/);
+    expect(() => torch.frombuffer(new Uint8Array(7), { dtype: torch.float32 })).toThrow(RangeError);
+    expect(() => torch.frombuffer(new Uint8Array(9), { dtype: torch.float32, offset: 1, count: 2 })).toThrow(/aligned/);
+  });
+
+  it('toTypedArray of a CPU contiguous tensor shares its memory (like numpy())', () => {
+    const t = torch.arange(4, { dtype: torch.float32 });
+    const a = t.toTypedArray() as Float32Array;
+    t.add_(1);
+    expect(Array.from(a)).toEqual([1, 2, 3, 4]);
+    t.dispose(); // the array keeps the memory alive
+    expect(Array.from(a)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('complex tensors: values as [re, im], printing, arithmetic (PyTorch: (1.5+0.5j)*(1.5+0.5j) = 2+1.5j)', () => {
+    const c = torch.complex(torch.tensor([1.5, -2]), torch.tensor([0.5, 3]));
+    expect(c.dtype).toBe(torch.complex64);
+    expect(c.tolist()).toEqual([[1.5, 0.5], [-2, 3]]);
+    expect(c.mul(c).tolist()).toEqual([[2, 1.5], [-5, -12]]);
+    expect(String(c)).toBe('tensor([ 1.5000+0.5000j, -2.0000+3.0000j])');
+    expect(() => c.sum().item()).toThrow(/complex/);
+  });
+
+  it('named tensors: names, refineNames, alignTo, rename, reductions by name', () => {
+    const n = torch.zeros(2, 3, { names: ['N', 'C'] });
+    expect(n.names).toEqual(['N', 'C']);
+    expect(torch.zeros(2).names).toEqual([null]);
+    expect(n.sum('N').names).toEqual(['C']);
+    expect(n.alignTo('C', 'N').shape).toEqual([3, 2]);
+    expect(n.rename({ N: 'batch' }).names).toEqual(['batch', 'C']);
+    expect(n.rename(null).names).toEqual([null, null]);
+    expect(torch.ones(2, 3).refineNames('A', null).names).toEqual(['A', null]);
+    expect(String(n.sum('N'))).toBe("tensor([0., 0., 0.], names=('C',))");
+  });
+});
+
 describe('argument forms', () => {
   it('sizes as arrays or numbers; options objects', () => {
     expect(torch.zeros([2, 3]).shape).toEqual(torch.zeros(2, 3).shape);

@@ -63,13 +63,6 @@ napi_value IsAnomalyEnabled(napi_env env, napi_callback_info) {
 // ---- JS code called by the autograd engine: tensor hooks and custom Functions ---------------
 
 std::thread::id g_jsThread = std::this_thread::get_id();  // the module loads on the JS thread
-// References whose owners died, possibly inside GC where they cannot be deleted: deleted later.
-std::vector<napi_ref> g_deadRefs;
-
-void DeleteDeadRefs(napi_env env) {
-  for (napi_ref r : g_deadRefs) napi_delete_reference(env, r);
-  g_deadRefs.clear();
-}
 
 // A JS function kept alive by the autograd graph. The JS side does the conversions: it gets raw
 // handles and returns handles. CPU graphs run on the calling (JS) thread, so JS can be entered.
@@ -78,7 +71,7 @@ class JsCallback {
   JsCallback(napi_env env, napi_value fn) : env_(env) { Check(napi_create_reference(env, fn, 1, &ref_)); }
   JsCallback(const JsCallback&) = delete;
   JsCallback& operator=(const JsCallback&) = delete;
-  ~JsCallback() { g_deadRefs.push_back(ref_); }
+  ~JsCallback() { DeferDeleteReference(ref_); }  // may run inside GC
   napi_env env() const { return env_; }
   // Calls fn(arg); inside the caller's handle scope. A JS exception stays pending and is reported
   // to the engine as a C++ exception, which Guard turns back into that JS exception.
@@ -114,7 +107,7 @@ class HandleScope {
 napi_value RegisterHook(napi_env env, napi_callback_info info) {
   return Guard(env, "registerHook", [&] {
     Args<2> a(env, info);
-    DeleteDeadRefs(env);
+    DeleteDeferredReferences(env);
     const at::Tensor& t = TensorOf(env, a[0], "self");
     if (TypeOf(env, a[1]) != napi_function) ThrowType("hook must be a function");
     if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
@@ -133,7 +126,7 @@ napi_value RemoveHook(napi_env env, napi_callback_info info) {
   return Guard(env, "removeHook", [&] {
     Args<2> a(env, info);
     TensorOf(env, a[0], "self").remove_hook(static_cast<unsigned>(ToInt64(env, a[1], "hook id")));
-    DeleteDeadRefs(env);
+    DeleteDeferredReferences(env);
     return Undefined(env);
   });
 }
@@ -170,7 +163,7 @@ struct JsFunctionNode : public torch::autograd::Node {
 napi_value AttachFunction(napi_env env, napi_callback_info info) {
   return Guard(env, "autograd.Function", [&] {
     Args<4> a(env, info);
-    DeleteDeadRefs(env);
+    DeleteDeferredReferences(env);
     std::string name = ToString(env, a[0], "name");
     auto listOf = [&](napi_value arr, const char* what) {
       uint32_t n = 0;
@@ -210,7 +203,7 @@ napi_value Backward(napi_env env, napi_callback_info info) {
     bool create = !IsNullish(env, a[3]) && ToBool(env, a[3], "createGraph");
     c10::optional<bool> retain;
     if (!IsNullish(env, a[2])) retain = ToBool(env, a[2], "retainGraph");
-    DeleteDeadRefs(env);
+    DeleteDeferredReferences(env);
     torch::autograd::backward({t}, {grad}, retain, create);
     return Undefined(env);
   });

@@ -172,9 +172,11 @@ int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
     case c10::TypeKind::ListType: {
       c10::TypeKind ek = ElementKind(type);
       if (!IsArray(env, v)) {
-        // A single int stands for a fixed-size int list (kernel_size=3 means [3, 3]), as in Python.
+        // A single int stands for a fixed-size int list (kernel_size=3 means [3, 3]), and a single
+        // name for a list of names (sum('N')), as in Python.
         bool intList = ek == c10::TypeKind::IntType || ek == c10::TypeKind::SymIntType;
-        return intList && jt == napi_number && IsWhole(ToDouble(env, v, "")) ? 1 : -1;
+        if (intList && jt == napi_number && IsWhole(ToDouble(env, v, ""))) return 1;
+        return ek == c10::TypeKind::StringType && jt == napi_string ? 1 : -1;
       }
       uint32_t n = 0;
       Check(napi_get_array_length(env, v, &n));
@@ -186,6 +188,8 @@ int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
         napi_value e;
         Check(napi_get_element(env, v, i, &e));
         if (tensors && TypeOf(env, e) != napi_external) return -1;
+        // null in a list of names is an unnamed dim (Python's None), as in refine_names('N', None).
+        if (et->kind() == c10::TypeKind::StringType && TypeOf(env, e) == napi_null) continue;
         int s = MatchScore(env, e, et);
         if (s < 0) return -1;
         worst = std::max(worst, s);
@@ -247,6 +251,7 @@ c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::
         if (!IsArray(env, v) && n && *n > 1) ints.assign(*n, ints[0]);
         return ints;
       }
+      if (ek == c10::TypeKind::StringType && TypeOf(env, v) == napi_string) return std::vector<std::string>{ToString(env, v, what)};
       if (!IsArray(env, v)) ThrowType(std::string(what) + " must be an array");
       uint32_t len = 0;
       Check(napi_get_array_length(env, v, &len));
@@ -283,7 +288,10 @@ c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::
         }
         case c10::TypeKind::StringType: {
           std::vector<std::string> out(len);
-          for (uint32_t i = 0; i < len; ++i) out[i] = ToString(env, element(i), what);
+          for (uint32_t i = 0; i < len; ++i) {
+            napi_value e = element(i);
+            out[i] = TypeOf(env, e) == napi_null ? "*" : ToString(env, e, what);  // "*": the unnamed (wildcard) dim
+          }
           return out;
         }
         default: break;

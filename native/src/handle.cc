@@ -1,5 +1,9 @@
 #include "handle.h"
 
+#include <atomic>
+#include <mutex>
+#include <vector>
+
 namespace tn {
 namespace {
 
@@ -43,9 +47,31 @@ int64_t OwnedBytes(const at::Tensor& t) {
   return s.use_count() == 1 ? static_cast<int64_t>(s.nbytes()) : 0;
 }
 
+std::mutex g_deferredMutex;
+std::vector<napi_ref> g_deferred;
+std::atomic<bool> g_hasDeferred{false};
+
 }  // namespace
 
+void DeferDeleteReference(napi_ref ref) {
+  std::lock_guard<std::mutex> lock(g_deferredMutex);
+  g_deferred.push_back(ref);
+  g_hasDeferred.store(true, std::memory_order_release);
+}
+
+void DeleteDeferredReferences(napi_env env) {
+  if (!g_hasDeferred.load(std::memory_order_acquire)) return;
+  std::vector<napi_ref> refs;
+  {
+    std::lock_guard<std::mutex> lock(g_deferredMutex);
+    refs.swap(g_deferred);
+    g_hasDeferred.store(false, std::memory_order_release);
+  }
+  for (napi_ref r : refs) napi_delete_reference(env, r);
+}
+
 napi_value WrapTensor(napi_env env, at::Tensor t) {
+  DeleteDeferredReferences(env);
   if (!t.defined()) return Null(env);
   Box* b = new Box();
   ++g_stats.boxes;

@@ -36,6 +36,11 @@ napi_value WrapGenerator(napi_env env, at::Generator gen);
 // The generator of a handle, or nullptr when v is not a generator handle.
 GeneratorBox* GeneratorOf(napi_env env, napi_value v);
 
+// napi references dropped where they cannot be deleted (inside GC, or on another thread): deleted
+// later on the JS thread, at the next tensor handle creation.
+void DeferDeleteReference(napi_ref ref);
+void DeleteDeferredReferences(napi_env env);
+
 // Live-object counters for leak tests.
 struct HandleStats {
   int64_t boxes = 0;    // Box objects alive (with or without tensor)

@@ -20,7 +20,33 @@ struct Overload {
   std::vector<std::string> keys;  // camelCase argument names, as JS options objects spell them
   size_t positional = 0;          // arguments that may be given by position
   std::vector<std::string> returnNames;  // set when all of several returns are named (named tuples)
+  std::vector<bool> dimname;             // per argument: a Dimname (list) that arrives as strings
 };
+
+// Schemas type Dimname arguments as str: they are told apart by name (these names are used for
+// Dimname arguments only, never for a plain str, in all of ATen's schemas).
+bool IsDimnameArgument(const c10::Argument& a) {
+  static const char* const kNames[] = {"dim", "dim0", "dim1", "dim2", "dims", "names", "order", "out_dim", "outdim", "start_dim", "end_dim"};
+  c10::TypePtr t = a.real_type();
+  if (t->kind() == c10::TypeKind::OptionalType) t = t->castRaw<c10::OptionalType>()->getElementType();
+  if (t->kind() == c10::TypeKind::ListType) t = t->castRaw<c10::ListType>()->getElementType();
+  if (t->kind() != c10::TypeKind::StringType) return false;
+  for (const char* n : kNames)
+    if (a.name() == n) return true;
+  return false;
+}
+
+// Dimnames travel as "dimname::N" symbols through the boxed calling convention.
+void QualifyDimnames(c10::IValue& v) {
+  auto qualify = [](const std::string& s) { return s.find("::") == std::string::npos ? "dimname::" + s : s; };
+  if (v.isString()) {
+    v = qualify(v.toStringRef());
+  } else if (v.isList()) {
+    c10::List<std::string> out;
+    for (const c10::IValue& e : v.toListRef()) out.push_back(qualify(e.toStringRef()));
+    v = out;
+  }
+}
 struct Family {
   std::string name;  // "add" or "add.Tensor"
   std::vector<Overload> overloads;
@@ -66,9 +92,10 @@ bool HiddenInPython(const c10::OperatorName& n) {
 }
 
 Overload MakeOverload(const c10::OperatorHandle& h) {
-  Overload o{h, {}, 0, {}};
+  Overload o{h, {}, 0, {}, {}};
   for (const c10::Argument& a : h.schema().arguments()) {
     o.keys.push_back(CamelCase(a.name()));
+    o.dimname.push_back(IsDimnameArgument(a));
     if (!a.kwarg_only()) ++o.positional;
   }
   const auto& rets = h.schema().returns();
@@ -111,10 +138,11 @@ int FamilyId(const std::string& spec) {
   return id;
 }
 
-bool IsIntList(const c10::TypePtr& t) {
+// Lists that Python also takes as varargs: sizes (x.view(2, 3)) and dim names (x.refine_names('N', 'C')).
+bool IsVarargsList(const c10::TypePtr& t) {
   if (t->kind() != c10::TypeKind::ListType) return false;
   c10::TypeKind k = t->castRaw<c10::ListType>()->getElementType()->kind();
-  return k == c10::TypeKind::IntType || k == c10::TypeKind::SymIntType;
+  return k == c10::TypeKind::IntType || k == c10::TypeKind::SymIntType || k == c10::TypeKind::StringType;
 }
 
 struct Call {
@@ -128,8 +156,8 @@ int ScoreOverload(napi_env env, const Overload& o, const Call& c, std::vector<na
   slots.assign(args.size(), nullptr);
   size_t npos = c.pos.size();
   if (npos > o.positional) {
-    // Python's varargs sizes: x.view(2, 3) == x.view([2, 3]) when the last positional is an int list.
-    if (o.positional == 0 || !IsIntList(args[o.positional - 1].real_type())) return -1;
+    // Python's varargs: x.view(2, 3) == x.view([2, 3]) when the last positional is an int (or name) list.
+    if (o.positional == 0 || !IsVarargsList(args[o.positional - 1].real_type())) return -1;
     size_t from = o.positional - 1;
     napi_value packed;
     Check(napi_create_array_with_length(env, npos - from, &packed));
@@ -214,6 +242,7 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
       continue;
     }
     stack.push_back(ToIValue(env, v, args[i].real_type(), args[i].N(), args[i].name().c_str()));
+    if (o.dimname[i]) QualifyDimnames(stack.back());
     if (stack.back().isTensor()) aliases.inputs.emplace_back(stack.back().toTensor().unsafeGetTensorImpl(), v);
   }
   MetadataGuard guard;

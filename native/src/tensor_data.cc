@@ -1,7 +1,9 @@
 // Moving data between JS and tensors: creation from TypedArrays, reading values back, metadata.
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/empty.h>
+#include <ATen/NamedTensorUtils.h>
 #include <ATen/ops/from_blob.h>
+#include <ATen/ops/view_as_real.h>
 
 #include <cstring>
 
@@ -30,7 +32,10 @@ napi_typedarray_type ArrayTypeFor(c10::ScalarType st, c10::ScalarType* holds) {
     case c10::kInt: *holds = st; return napi_int32_array;
     case c10::kLong: *holds = st; return napi_bigint64_array;
     case c10::kDouble: *holds = st; return napi_float64_array;
-    case c10::kFloat: case c10::kHalf: case c10::kBFloat16: *holds = c10::kFloat; return napi_float32_array;
+    case c10::kFloat: case c10::kHalf: case c10::kBFloat16: case c10::kComplexHalf: case c10::kComplexFloat:
+      *holds = c10::kFloat;
+      return napi_float32_array;
+    case c10::kComplexDouble: *holds = c10::kDouble; return napi_float64_array;
     default: ThrowType(std::string("dtype ") + c10::toString(st) + " has no TypedArray");
   }
 }
@@ -72,23 +77,102 @@ napi_value FromTypedArray(napi_env env, napi_callback_info info) {
   });
 }
 
-// toTypedArray(t): a copy of the values, row-major, in the TypedArray matching the dtype.
+// fromBuffer(arrayBuffer, byteOffset, count, dtype): a 1-D tensor over the buffer's memory, no copy.
+// The tensor holds a reference to the ArrayBuffer; it is released (on the JS thread) when the
+// tensor's storage is freed.
+napi_value FromBuffer(napi_env env, napi_callback_info info) {
+  return Guard(env, "frombuffer", [&] {
+    Args<4> a(env, info);
+    bool isAb = false;
+    Check(napi_is_arraybuffer(env, a[0], &isAb));
+    if (!isAb) ThrowType("buffer must be an ArrayBuffer, a TypedArray or a Buffer");
+    bool detached = false;
+    Check(napi_is_detached_arraybuffer(env, a[0], &detached));
+    if (detached) ThrowType("the ArrayBuffer is detached");
+    void* data = nullptr;
+    size_t length = 0;
+    Check(napi_get_arraybuffer_info(env, a[0], &data, &length));
+    int64_t offset = ToInt64(env, a[1], "offset");
+    int64_t count = ToInt64(env, a[2], "count");
+    c10::ScalarType st = ToScalarType(env, a[3]);
+    int64_t item = static_cast<int64_t>(c10::elementSize(st));
+    if (offset < 0 || offset > static_cast<int64_t>(length))
+      ThrowRange("offset (" + std::to_string(offset) + ") must be in [0, " + std::to_string(length) + "]");
+    int64_t avail = static_cast<int64_t>(length) - offset;
+    if (count < 0) {
+      if (avail % item) ThrowRange("buffer length (" + std::to_string(avail) + " bytes after skipping offset) must be a multiple of the element size (" + std::to_string(item) + ")");
+      count = avail / item;
+    }
+    if (count == 0) ThrowRange("both buffer length (" + std::to_string(avail) + ") and count (0) must not be 0");
+    if (count * item > avail) ThrowRange("requested " + std::to_string(count * item) + " bytes but the buffer has " + std::to_string(avail) + " after offset");
+    char* start = static_cast<char*>(data) + offset;
+    if (reinterpret_cast<uintptr_t>(start) % static_cast<uintptr_t>(item))
+      ThrowRange("the data at offset " + std::to_string(offset) + " is not aligned to the element size " + std::to_string(item));
+    napi_ref ref;
+    Check(napi_create_reference(env, a[0], 1, &ref));
+    at::Tensor t;
+    try {
+      t = at::from_blob(start, {count}, [ref](void*) { DeferDeleteReference(ref); }, at::TensorOptions().dtype(st));
+    } catch (...) {
+      napi_delete_reference(env, ref);  // from_blob failed: no tensor owns the reference
+      throw;
+    }
+    return WrapTensor(env, std::move(t));
+  });
+}
+
+// toTypedArray(t): the values, row-major, in the TypedArray matching the dtype (complex: interleaved
+// real and imaginary parts). A CPU contiguous tensor whose dtype maps 1:1 is shared, not copied
+// (like numpy()); the array keeps the memory alive.
 napi_value ToTypedArray(napi_env env, napi_callback_info info) {
   return Guard(env, "toTypedArray", [&] {
     Args<1> a(env, info);
-    at::Tensor t = TensorOf(env, a[0], "self");
+    const at::Tensor& t = TensorOf(env, a[0], "self");
     c10::ScalarType holds;
     napi_typedarray_type type = ArrayTypeFor(t.scalar_type(), &holds);
     at::Tensor src = t.detach();
+    if (src.is_complex()) {
+      if (src.scalar_type() == c10::kComplexHalf) src = src.to(c10::kComplexFloat);
+      src = at::view_as_real(src.resolve_conj());
+    }
     if (src.device().type() != c10::kCPU || src.scalar_type() != holds) src = src.to(c10::kCPU, holds);
-    src = src.contiguous();
-    size_t bytes = static_cast<size_t>(src.numel()) * c10::elementSize(holds);
-    void* data = nullptr;
+    src = src.resolve_neg().contiguous();
+    size_t count = static_cast<size_t>(src.numel());
+    size_t bytes = count * c10::elementSize(holds);
     napi_value ab, out;
-    Check(napi_create_arraybuffer(env, bytes, &data, &ab));
-    if (bytes) std::memcpy(data, src.data_ptr(), bytes);
-    Check(napi_create_typedarray(env, type, static_cast<size_t>(src.numel()), ab, 0, &out));
+    if (bytes == 0) {
+      void* data = nullptr;
+      Check(napi_create_arraybuffer(env, 0, &data, &ab));
+    } else {
+      auto* holder = new at::Tensor(src);
+      auto release = [](node_api_basic_env, void*, void* hint) { delete static_cast<at::Tensor*>(hint); };
+      if (napi_create_external_arraybuffer(env, holder->data_ptr(), bytes, release, holder, &ab) != napi_ok) {
+        delete holder;
+        // Runtimes that forbid external buffers: copy instead.
+        void* data = nullptr;
+        Check(napi_create_arraybuffer(env, bytes, &data, &ab));
+        std::memcpy(data, src.data_ptr(), bytes);
+      }
+    }
+    Check(napi_create_typedarray(env, type, count, ab, 0, &out));
     return out;
+  });
+}
+
+// names(t): dimension names of a named tensor (null for unnamed dims), or null when it has none.
+napi_value Names(napi_env env, napi_callback_info info) {
+  return Guard(env, "names", [&] {
+    Args<1> a(env, info);
+    const at::Tensor& t = TensorOf(env, a[0], "self");
+    if (!t.has_names()) return Null(env);
+    auto names = t.names();
+    napi_value arr;
+    Check(napi_create_array_with_length(env, names.size(), &arr));
+    for (size_t i = 0; i < names.size(); ++i) {
+      const at::Dimname& d = names[i];
+      Check(napi_set_element(env, arr, static_cast<uint32_t>(i), d.isWildcard() ? Null(env) : FromString(env, d.symbol().toUnqualString())));
+    }
+    return arr;
   });
 }
 
@@ -102,7 +186,7 @@ napi_value Item(napi_env env, napi_callback_info info) {
     c10::Scalar s = t.item();
     if (s.isBoolean()) return FromBool(env, s.toBool());
     if (s.isIntegral(false)) return FromInt64(env, s.toLong());
-    if (s.isComplex()) ThrowType("item() of a complex tensor is not supported yet");
+    if (s.isComplex()) ThrowType("complex values have no JS number; use tolist() ([real, imaginary]) or toTypedArray()");
     return FromDouble(env, s.toDouble());
   });
 }
@@ -163,6 +247,8 @@ napi_value IsContiguous(napi_env env, napi_callback_info info) {
 void RegisterTensorData(napi_env env, napi_value exports) {
   Export(env, exports, "fromTypedArray", FromTypedArray);
   Export(env, exports, "toTypedArray", ToTypedArray);
+  Export(env, exports, "names", Names);
+  Export(env, exports, "fromBuffer", FromBuffer);
   Export(env, exports, "item", Item);
   Export(env, exports, "shape", Shape);
   Export(env, exports, "stride", Strides);
