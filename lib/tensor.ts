@@ -254,7 +254,17 @@ export class Tensor {
    * ('1:3', '::2', '-1:'), null (new axis), '...', or a long/bool Tensor or array (advanced indexing).
    */
   index(...indices: IndexItem[]): Tensor {
-    return applyIndex(this, indices);
+    return applyIndex(this, indices, 'index', (view, advanced) => readIndex(this, view, advanced));
+  }
+  /**
+   * PyTorch's `x[...] = values`: `x.indexPut_([mask], 0)` is `x[mask] = 0`, `x.indexPut_([0, '1:3'], t)`
+   * is `x[0, 1:3] = t`. The same index items as index(); with accumulate, values are added. Returns x.
+   */
+  indexPut_(indices: IndexItem[], values: TensorOrScalar, accumulate: boolean | { accumulate?: boolean } = false): this {
+    if (!Array.isArray(indices)) throw new TypeError(`indexPut_: indices must be an array of index items, got ${describe(indices)}`);
+    const acc = typeof accumulate === 'object' && accumulate !== null ? (accumulate.accumulate ?? false) : accumulate;
+    applyIndex(this, indices, 'indexPut_', (view, advanced) => writeIndex(this, view, advanced, values, acc));
+    return this;
   }
 
   // ---- Python properties over ATen ops ----------------------------------------------------
@@ -576,12 +586,12 @@ export function installMethods(entries: readonly (readonly [string, string, Resu
 const SLICE = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
 
 // Python's applySlicing: basic items become select/slice/unsqueeze views in order; tensor items are
-// collected per dim and applied at the end with one aten::index (advanced indexing).
-function applyIndex(self: Tensor, items: IndexItem[]): Tensor {
+// collected per dim. `finish` then applies them: aten::index to read, index_put_/copy_ to write.
+function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view: Tensor, advanced: (Tensor | null)[]) => Tensor): Tensor {
   const consumes = (it: IndexItem): number => (it === null || it === '...' ? 0 : isTensorObject(it) && it.dtype === boolDType ? it.dim() : 1);
   const specified = items.reduce((n: number, it) => n + consumes(it), 0);
-  if (items.filter((it) => it === '...').length > 1) throw new RangeError("index: an index can only have a single ellipsis ('...')");
-  if (specified > self.dim()) throw new RangeError(`index: too many indices for tensor of dimension ${self.dim()}`);
+  if (items.filter((it) => it === '...').length > 1) throw new RangeError(`${fn}: an index can only have a single ellipsis ('...')`);
+  if (specified > self.dim()) throw new RangeError(`${fn}: too many indices for tensor of dimension ${self.dim()}`);
   let result = self;
   let dim = 0;
   const advanced: (Tensor | null)[] = [];
@@ -601,9 +611,9 @@ function applyIndex(self: Tensor, items: IndexItem[]): Tensor {
         dim += self.dim() - specified;
       } else if (typeof it === 'string') {
         const m = SLICE.exec(it);
-        if (!m) throw new TypeError(`index: '${it}' is not a slice like '1:3', '::2' or ':'`);
+        if (!m) throw new TypeError(`${fn}: '${it}' is not a slice like '1:3', '::2' or ':'`);
         const stepSize = m[3] === undefined ? 1 : Number(m[3]);
-        if (stepSize <= 0) throw new RangeError('index: step must be greater than zero');
+        if (stepSize <= 0) throw new RangeError(`${fn}: step must be greater than zero`);
         step(aten('slice', [result, dim, m[1] === undefined ? null : Number(m[1]), m[2] === undefined ? null : Number(m[2]), stepSize]) as Tensor);
         dim++;
       } else {
@@ -612,19 +622,49 @@ function applyIndex(self: Tensor, items: IndexItem[]): Tensor {
         else if (Array.isArray(it)) {
           const bools = it.length > 0 && it.every((v) => typeof v === 'boolean');
           if (!bools && !it.every((v) => Number.isInteger(v)))
-            throw new TypeError('index: only integers, slices, null, ..., and integer or boolean arrays/tensors are valid indices');
+            throw new TypeError(`${fn}: only integers, slices, null, ..., and integer or boolean arrays/tensors are valid indices`);
           t = new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], bools ? 11 : 4));
           made.push(t);
-        } else throw new TypeError(`index: unsupported index item ${describe(it)}`);
+        } else throw new TypeError(`${fn}: unsupported index item ${describe(it)}`);
         while (advanced.length < dim) advanced.push(null);
         advanced[dim] = t;
         dim += t.dtype === boolDType ? t.dim() : 1;
       }
     }
-    if (advanced.length) step(aten('index', [result, advanced]) as Tensor);
-    if (result === self) step(aten('alias', [self]) as Tensor); // x[...] is a new view, as in Python
-    return result;
+    const out = finish(result, advanced);
+    if (result !== out) made.push(result);
+    result = out;
+    return out;
   } finally {
-    for (const t of made) if (t !== result) t.dispose();
+    for (const t of made) if (t !== result && t !== self) t.dispose();
   }
+}
+
+function readIndex(self: Tensor, view: Tensor, advanced: (Tensor | null)[]): Tensor {
+  if (advanced.length) return aten('index', [view, advanced]) as Tensor;
+  return view === self ? (aten('alias', [self]) as Tensor) : view; // x[...] is a new view, as in Python
+}
+
+// Python's setitem: index_put_ on the sliced view when there are tensor indices, else copy_/fill_.
+function writeIndex(self: Tensor, view: Tensor, advanced: (Tensor | null)[], values: TensorOrScalar, accumulate: boolean): Tensor {
+  if (isTensorObject(values)) {
+    if (advanced.length) aten('index_put_', [view, advanced, values, accumulate]);
+    else if (accumulate) view.add_(values);
+    else aten('copy_', [view, values]);
+    return self;
+  }
+  if (typeof values !== 'number' && typeof values !== 'boolean' && typeof values !== 'bigint')
+    throw new TypeError(`indexPut_: values must be a Tensor or a number, got ${describe(values)}`);
+  if (!advanced.length) {
+    if (accumulate) view.add_(values);
+    else aten('fill_', [view, values]);
+    return self;
+  }
+  const scalar = aten('full', [[], values, { dtype: self.dtype, device: self.device }]) as Tensor;
+  try {
+    aten('index_put_', [view, advanced, scalar, accumulate]);
+  } finally {
+    scalar.dispose();
+  }
+  return self;
 }

@@ -129,7 +129,11 @@ def js(n):
 def js_block(stmts, declared):
     out = []
     for s in stmts:
-        if isinstance(s, ast.Assign):
+        if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Subscript):
+            t = s.targets[0]  # x[i, j] = v  ->  x.indexPut_([i, j], v)
+            items = t.slice.elts if isinstance(t.slice, ast.Tuple) else [t.slice]
+            out.append(f"{js(t.value)}.indexPut_([{', '.join(index_item(i) for i in items)}], {js(s.value)});")
+        elif isinstance(s, ast.Assign):
             assert len(s.targets) == 1 and isinstance(s.targets[0], ast.Name), ast.unparse(s)
             declared.append(s.targets[0].id)
             out.append(f"{s.targets[0].id} = {js(s.value)};")
@@ -370,7 +374,11 @@ def creation():
               "torch.randint_like(f32a, -3, 3)",
               "torch.zeros(6).normal_(1.5, 0.5)", "torch.zeros(5).uniform_(-2.5, 1.5)", "torch.zeros(20).bernoulli_(0.25)",
               "torch.zeros(5, dtype=torch.float64).exponential_()", "torch.zeros(6).random_(0, 10)",
-              "torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 6, replacement=True)"]
+              "torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 6, replacement=True)",
+              # dropout masks
+              "torch.dropout(torch.ones(20), 0.5, True)", "torch.dropout(torch.ones(3, 8), 0.25, True)",
+              "torch.feature_dropout(torch.ones(2, 3, 4), 0.5, True)", "torch.alpha_dropout(torch.ones(10), 0.2, True)",
+              "torch.dropout(torch.ones(5), 0.5, False)"]
     for i, src in enumerate(seeded):
         f.case(f"torch.manual_seed({[0, 42, 7, 123456789][i % 4]})\n{src}")
     f.case("torch.manual_seed(3)\na = torch.rand(3)\nb = torch.randn(3)\n(a, b, torch.randint(0, 5, (3,)), torch.randperm(4))")
@@ -546,6 +554,11 @@ def views():
                 "y = f32x.transpose(0, 1)\ny.add_(1)\nf32x", "y = f32x[:, 1:, ::2]\ny.fill_(7)\nf32x",
                 "y = f32x.reshape(-1)\ny.neg_()\nf32x", "y = f32x.transpose(0, 2).reshape(-1)\ny.neg_()\nf32x",
                 "y = f32x.clone()\ny.zero_()\nf32x", "f32x.index_put_([f32x.lt(0)], torch.tensor(0.5))",
+                # setitem: x[...] = v is x.indexPut_([...], v)
+                "x = f32x.clone()\nx[0, :, 1:3] = 7.5\nx", "x = f32x.clone()\nx[..., ::2] = f32x[..., 1::2]\nx",
+                "x = f32x.clone()\nx[x.lt(0)] = 0.25\nx", "x = f32x.clone()\nx[[1, 0], 1] = torch.tensor(2.5)\nx",
+                "x = f32x.clone()\nx[:, ixa.narrow(0, 0, 2)] = -1.5\nx", "x = i64x.clone()\nx[1] = 3\nx",
+                "x = f32x.clone()\nx[None, 0, -1] = f32x[1, 0]\nx", "x = f32x.clone()\nx[1, [0, 2], -2:] = -0.5\nx",
                 "y = f32x.flatten()\ny.add_(1)\n(y, f32x)", "f32x.flatten() is f32x", "f32b.flatten() is f32b",
                 "f32x.contiguous() is f32x", "f32x.reshape(2, 3, 4) is f32x",
                 # conversions

@@ -618,10 +618,6 @@ declare module '../tensor.js' {
     indexPut(indices: (Tensor | null)[], options: { values: Tensor; accumulate?: boolean }): Tensor;
     indexPut(indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
     indexPut(indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
-    indexPut_(options: { indices: (Tensor | null)[]; values: Tensor; accumulate?: boolean }): Tensor;
-    indexPut_(indices: (Tensor | null)[], options: { values: Tensor; accumulate?: boolean }): Tensor;
-    indexPut_(indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
-    indexPut_(indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
     indexReduce(options: { dim: number; index: Tensor; source: Tensor; reduce: string; includeSelf?: boolean }): Tensor;
     indexReduce(dim: number, options: { index: Tensor; source: Tensor; reduce: string; includeSelf?: boolean }): Tensor;
     indexReduce(dim: number, index: Tensor, options: { source: Tensor; reduce: string; includeSelf?: boolean }): Tensor;
@@ -1723,7 +1719,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['indexFill', 'index_fill'],
   ['indexFill_', 'index_fill_'],
   ['indexPut', 'index_put'],
-  ['indexPut_', 'index_put_'],
   ['indexReduce', 'index_reduce'],
   ['indexReduce_', 'index_reduce_'],
   ['indexSelect', 'index_select'],
