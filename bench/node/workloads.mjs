@@ -60,6 +60,8 @@ function w1(rounds) {
   return measure('w1', rounds, [
     { variant: 'c = a.add(b); c.dispose()', op: () => a.add(b).dispose(), yieldEvery: 1000 },
     { variant: 'c = a.add(b), freed by GC', op: () => a.add(b), yieldEvery: 1000 },
+    // The generated-op path (schema-driven dispatcher call) on the same kernel as the direct binding.
+    { variant: 'c = torch.add(a, b) (generated op); c.dispose()', op: () => torch.add(a, b).dispose(), yieldEvery: 1000 },
   ]);
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <sstream>
 #include <unordered_map>
 
@@ -50,6 +51,7 @@ void QualifyDimnames(c10::IValue& v) {
 struct Family {
   std::string name;  // "add" or "add.Tensor"
   std::vector<Overload> overloads;
+  std::vector<std::pair<uint64_t, size_t>> chosen;  // argument-kinds key -> overload picked for it
 };
 std::vector<Family> g_families;
 std::unordered_map<std::string, int> g_familyIds;
@@ -192,6 +194,33 @@ int ScoreOverload(napi_env env, const Overload& o, const Call& c, std::vector<na
   return score;
 }
 
+// The kinds of a call's arguments, when they alone decide the overload (no options object, arrays,
+// plain objects or strings, whose contents matter): lets repeated calls skip overload scoring.
+bool KindsKey(napi_env env, const Call& c, uint64_t* key) {
+  if (!c.kw.empty() || c.pos.size() > 14) return false;
+  uint64_t k = c.pos.size();
+  for (napi_value v : c.pos) {
+    uint64_t code;
+    switch (TypeOf(env, v)) {
+      case napi_number: {
+        double d;
+        Check(napi_get_value_double(env, v, &d));
+        code = std::isfinite(d) && std::floor(d) == d ? 1 : 2;
+        break;
+      }
+      case napi_boolean: code = 3; break;
+      case napi_bigint: code = 4; break;
+      case napi_external: code = BoxOf(env, v) ? 5 : 6; break;
+      case napi_null: code = 7; break;
+      case napi_undefined: code = 8; break;
+      default: return false;
+    }
+    k = k * 16 + code;
+  }
+  *key = k;
+  return true;
+}
+
 std::string Signatures(const Family& f) {
   std::string s;
   for (const Overload& o : f.overloads) {
@@ -297,6 +326,11 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
         }
       }
       std::vector<napi_value> slots, best;
+      uint64_t key = 0;
+      bool keyed = KindsKey(env, c, &key);
+      if (keyed)
+        for (const auto& [k, index] : f.chosen)
+          if (k == key && ScoreOverload(env, f.overloads[index], c, best) >= 0) return RunOverload(env, f.overloads[index], best);
       const Overload* chosen = nullptr;
       int bestScore = 1 << 30;
       for (const Overload& o : f.overloads) {
@@ -308,6 +342,7 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
         }
       }
       if (!chosen) ThrowType("no overload matches these arguments; expected one of:" + Signatures(f));
+      if (keyed && f.chosen.size() < 16) g_families[static_cast<size_t>(id)].chosen.emplace_back(key, static_cast<size_t>(chosen - f.overloads.data()));
       return RunOverload(env, *chosen, best);
     } catch (const JsError& e) {
       throw JsError{e.kind, f.name + ": " + e.msg};
