@@ -590,7 +590,15 @@ GRAD_OPS = ["x.sin()", "x.exp()", "x.tanh()", "x.sigmoid()", "x.relu()", "x.abs(
             "x.add({d}b, alpha=2)", "x.sub({d}c)", "x.pow(2.5).nan_to_num()", "x.reciprocal()", "x.atan2({d}c)",
             "x.maximum({d}b)", "x.to(torch.float64)", "x.prod(1)", "x.cumprod(1)", "x.sort(1)[0]", "x.amax(0)",
             "x.narrow(1, 1, 2)", "x.flatten()", "x.square().sum().sqrt()", "x.lerp({d}b, 0.25)",
-            "x.addcmul({d}b, {d}c, value=0.5)", "x.floor()", "x.remainder(1.5)"]
+            "x.addcmul({d}b, {d}c, value=0.5)", "x.floor()", "x.remainder(1.5)",
+            # the rest of the differentiable ops the value cases cover
+            "x.cos()", "x.erf()", "x.expm1()", "x.neg()", "x.sign()", "x.frac()", "x.square()", "x.mul(2.5)", "x.sub(0.5, alpha=2)",
+            "x.abs().add(0.25).rsqrt()", "x.abs().add(0.25).log1p()", "x.abs().add(0.25).log2()", "x.fmod(0.75)",
+            "x.minimum({d}b)", "x.amin(1)", "x.min(0)[0]", "x.mean(1, True)", "x.sum(0, True)", "x.topk(2, 1)[0]",
+            "x.gather(1, ixa.narrow(0, 0, 2).unsqueeze(0).expand(2, 2))", "x.unsqueeze(2).squeeze(2)", "x.transpose(0, 1)",
+            "x.reshape(-1)", "torch.cat(x.split(1, 1), 0)", "torch.cat(x.chunk(2, 0), 1)", "torch.stack(x.unbind(1))",
+            "x.roll(1, 1)", "x.tril()", "x.triu(1)", "x.contiguous()", "x.clone()", "x.select(1, 2)",
+            "x.logsumexp(0)", "x.std()", "x.prod()", "x.argmax().to(torch.float32).add(x.sum())"]
 
 GRAD_FN_OPS = ["x.add(1)", "x.mul(x)", "x.sum()", "x.sum(1)", "x.mean()", "x.view(-1)", "x.t()", "x.exp()", "x.matmul(f32m)",
                "x.max(1)[0]", "x.max()", "x.clone()", "x.to(torch.float64)", "x.div(2.5)", "x.sub(1)", "x.neg()", "x.pow(2)",

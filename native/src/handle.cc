@@ -1,6 +1,7 @@
 #include "handle.h"
 
 #include <atomic>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -87,12 +88,19 @@ napi_value WrapTensor(napi_env env, at::Tensor t) {
   return out;
 }
 
-Box* BoxOf(napi_env env, napi_value v) {
+namespace {
+// The handle struct behind an External, if it is one of ours of type T (each starts with its magic).
+template <class T>
+T* ExternalOf(napi_env env, napi_value v) {
   void* p = nullptr;
   if (napi_get_value_external(env, v, &p) != napi_ok || p == nullptr) return nullptr;
-  Box* b = static_cast<Box*>(p);
-  return b->magic == Box::kMagic ? b : nullptr;
+  uint64_t magic;
+  std::memcpy(&magic, p, sizeof magic);
+  return magic == T::kMagic ? static_cast<T*>(p) : nullptr;
 }
+}  // namespace
+
+Box* BoxOf(napi_env env, napi_value v) { return ExternalOf<Box>(env, v); }
 
 at::Tensor& TensorOf(napi_env env, napi_value v, const char* what) {
   Box* b = BoxOf(env, v);
@@ -119,12 +127,7 @@ napi_value WrapGenerator(napi_env env, at::Generator gen) {
   return out;
 }
 
-GeneratorBox* GeneratorOf(napi_env env, napi_value v) {
-  void* p = nullptr;
-  if (napi_get_value_external(env, v, &p) != napi_ok || p == nullptr) return nullptr;
-  auto* b = static_cast<GeneratorBox*>(p);
-  return b->magic == GeneratorBox::kMagic ? b : nullptr;
-}
+GeneratorBox* GeneratorOf(napi_env env, napi_value v) { return ExternalOf<GeneratorBox>(env, v); }
 
 const HandleStats& Stats() { return g_stats; }
 
