@@ -2,6 +2,7 @@
 # Makes a checkout ready to run, on Debian/Ubuntu with only Node installed: system packages (apt-get,
 # when missing), npm dependencies, the native addon and the TypeScript build. Every step is skipped
 # when already done, so `npm test` and `npm run example` can call it each time.
+# `--bench` also installs Python's torch (python3-torch), which the benchmark compares against.
 set -e
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ if command -v dpkg-query >/dev/null 2>&1 && ! has_pkg libopenblas0-openmp && ! h
 command -v cmake >/dev/null 2>&1 || missing="$missing cmake"
 command -v g++ >/dev/null 2>&1 || missing="$missing g++"
 command -v make >/dev/null 2>&1 || command -v ninja >/dev/null 2>&1 || missing="$missing make"
+if [ "${1:-}" = "--bench" ] && ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1; then missing="$missing python3-torch"; fi
 
 if [ -n "$missing" ]; then
   echo "torchnode setup: installing system packages:$missing"
