@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 
 /** An opaque native tensor handle (a Node-API External). */
 export type Handle = object & { readonly __handle: unique symbol };
-/** What the generic entry point accepts and returns. */
-export type NativeValue = Handle | number | boolean | bigint | string | null | undefined | NativeValue[] | { [k: string]: unknown };
 
 export interface NativeAddon {
   callOp(id: number, options: Record<string, unknown> | undefined, ...args: unknown[]): unknown;

@@ -13,8 +13,6 @@ import { setTensorCheck, track } from './scope.js';
 /** A JS number, boolean or BigInt where PyTorch takes a Python scalar. */
 export type Scalar = number | boolean | bigint;
 export type TensorOrScalar = Tensor | Scalar;
-/** Sizes as an array or as separate numbers: `zeros([2, 3])` or `zeros(2, 3)`. */
-export type Size = number[];
 /** Nested arrays of numbers/booleans, as returned by `tolist()`. */
 export type NestedArray<T> = T | NestedArray<T>[];
 /** One item of `x.index(...)`: int, slice string, null (new axis), '...', or an index tensor / array. */
@@ -441,7 +439,7 @@ function nest<T>(flat: T[], shape: number[], d: number, offset: number): [Nested
   return [out, offset];
 }
 
-export function normalizeDim(dim: number, ndim: number, fn: string): number {
+function normalizeDim(dim: number, ndim: number, fn: string): number {
   if (!Number.isInteger(dim)) throw new TypeError(`${fn}: dim must be an integer, got ${dim}`);
   const n = Math.max(ndim, 1);
   if (dim < -n || dim >= n) throw new RangeError(`${fn}: Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
