@@ -327,6 +327,28 @@ describe('runtime', () => {
     expect(torch.rand(3).tolist()).toEqual(a);
   });
 
+  it('runs in several worker threads at once (shared op tables are thread-safe)', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const body = `import(${JSON.stringify(dist)}).then((torch) => {
+      let s = 0;
+      for (let i = 0; i < 300; i++) s += torch.arange(10).mul(2).sum().item() + torch.ones(3).atan2(torch.ones(3)).sum().item();
+      require('node:worker_threads').parentPort.postMessage(s);
+    });`;
+    const results = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const w = new Worker(body, { eval: true });
+            w.on('message', resolve);
+            w.on('error', reject);
+          }),
+      ),
+    );
+    const expected = 300 * (90 + 3 * Math.atan2(1, 1));
+    for (const r of results) expect(r).toBeCloseTo(expected, 3);
+  });
+
   it('works from CommonJS require', () => {
     const cjs = createRequire(import.meta.url)('../dist/index.cjs') as typeof torch;
     expect(String(cjs.arange(3))).toBe('tensor([0, 1, 2])');

@@ -8,8 +8,9 @@
 namespace tn {
 namespace {
 
-HandleStats g_stats;
-int64_t g_pending = 0;  // unreported delta; flushed in >= 1 MiB steps (small adjusts cost more than they help)
+// Per thread, as each thread with the addon (main, workers) has its own V8 heap to report to.
+thread_local HandleStats g_stats;
+thread_local int64_t g_pending = 0;  // unreported delta; flushed in >= 1 MiB steps (small adjusts cost more than they help)
 constexpr int64_t kReportStep = 1 << 20;
 
 void Report(node_api_basic_env env, int64_t delta) {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <deque>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -53,7 +55,10 @@ struct Family {
   std::vector<Overload> overloads;
   std::vector<std::pair<uint64_t, size_t>> chosen;  // argument-kinds key -> overload picked for it
 };
-std::vector<Family> g_families;
+// Shared by every thread that loads the addon (worker threads too): guarded by g_opsMutex. A deque
+// keeps references to families stable while others are added.
+std::mutex g_opsMutex;
+std::deque<Family> g_families;
 std::unordered_map<std::string, int> g_familyIds;
 std::unordered_map<std::string, std::vector<c10::OperatorName>>* g_byName = nullptr;
 
@@ -110,6 +115,7 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
 
 // Finds or creates the family for "ns::name" or "ns::name.overload"; -1 if no such op.
 int FamilyId(const std::string& spec) {
+  std::lock_guard<std::mutex> lock(g_opsMutex);
   auto it = g_familyIds.find(spec);
   if (it != g_familyIds.end()) return it->second;
   std::string qualified = spec, overload;
@@ -297,6 +303,14 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
   return arr;
 }
 
+// The family of an id from opId (stable: families are never removed).
+const Family& FamilyAt(napi_env env, napi_value idValue) {
+  int64_t id = ToInt64(env, idValue, "op id");
+  std::lock_guard<std::mutex> lock(g_opsMutex);
+  if (id < 0 || id >= static_cast<int64_t>(g_families.size())) ThrowRange("unknown op id");
+  return g_families[static_cast<size_t>(id)];
+}
+
 // callOp(familyId, options | undefined, ...positional)
 napi_value CallOp(napi_env env, napi_callback_info info) {
   return Guard(env, "", [&]() -> napi_value {  // messages are prefixed with the op's name below
@@ -305,9 +319,7 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
     size_t argc = kMaxArgs;
     Check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
     if (argc < 2) ThrowRange("callOp(id, options, ...args)");
-    int64_t id = ToInt64(env, argv[0], "op id");
-    if (id < 0 || id >= static_cast<int64_t>(g_families.size())) ThrowRange("unknown op id");
-    const Family& f = g_families[static_cast<size_t>(id)];
+    const Family& f = FamilyAt(env, argv[0]);
     try {
       if (argc > kMaxArgs) ThrowType("too many arguments (" + std::to_string(argc - 2) + "); no operator takes more than " + std::to_string(kMaxArgs - 2));
       Call c;
@@ -328,9 +340,15 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
       std::vector<napi_value> slots, best;
       uint64_t key = 0;
       bool keyed = KindsKey(env, c, &key);
-      if (keyed)
-        for (const auto& [k, index] : f.chosen)
-          if (k == key && ScoreOverload(env, f.overloads[index], c, best) >= 0) return RunOverload(env, f.overloads[index], best);
+      if (keyed) {
+        size_t cached = f.overloads.size();
+        {
+          std::lock_guard<std::mutex> lock(g_opsMutex);
+          for (const auto& [k, index] : f.chosen)
+            if (k == key) cached = index;
+        }
+        if (cached < f.overloads.size() && ScoreOverload(env, f.overloads[cached], c, best) >= 0) return RunOverload(env, f.overloads[cached], best);
+      }
       const Overload* chosen = nullptr;
       int bestScore = 1 << 30;
       for (const Overload& o : f.overloads) {
@@ -342,7 +360,11 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
         }
       }
       if (!chosen) ThrowType("no overload matches these arguments; expected one of:" + Signatures(f));
-      if (keyed && f.chosen.size() < 16) g_families[static_cast<size_t>(id)].chosen.emplace_back(key, static_cast<size_t>(chosen - f.overloads.data()));
+      if (keyed) {
+        std::lock_guard<std::mutex> lock(g_opsMutex);
+        auto& cache = const_cast<Family&>(f).chosen;
+        if (cache.size() < 16) cache.emplace_back(key, static_cast<size_t>(chosen - f.overloads.data()));
+      }
       return RunOverload(env, *chosen, best);
     } catch (const JsError& e) {
       throw JsError{e.kind, f.name + ": " + e.msg};
@@ -366,9 +388,7 @@ napi_value OpId(napi_env env, napi_callback_info info) {
 napi_value OpSchemas(napi_env env, napi_callback_info info) {
   return Guard(env, "opSchemas", [&] {
     Args<1> a(env, info);
-    int64_t id = ToInt64(env, a[0], "op id");
-    if (id < 0 || id >= static_cast<int64_t>(g_families.size())) ThrowRange("unknown op id");
-    const Family& f = g_families[static_cast<size_t>(id)];
+    const Family& f = FamilyAt(env, a[0]);
     napi_value arr;
     Check(napi_create_array_with_length(env, f.overloads.size(), &arr));
     for (size_t i = 0; i < f.overloads.size(); ++i) {
@@ -383,6 +403,7 @@ napi_value OpSchemas(napi_env env, napi_callback_info info) {
 // opNames(): every operator name the dispatcher knows ("aten::add", ...), once each.
 napi_value OpNames(napi_env env, napi_callback_info) {
   return Guard(env, "opNames", [&] {
+    std::lock_guard<std::mutex> lock(g_opsMutex);
     OverloadNames("");
     napi_value arr;
     Check(napi_create_array_with_length(env, g_byName->size(), &arr));
