@@ -1,13 +1,18 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { toDevice, type DeviceLike } from './device.js';
 import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32 } from './dtype.js';
+import type { Generator } from './generator.js';
 import { native } from './native.js';
-import { aten, describe, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
+import { aten, describe, isOptionsObject, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
   device?: DeviceLike;
   requiresGrad?: boolean;
+  /** For random factories: the stream to draw from (default: torch.defaultGenerator). */
+  generator?: Generator | null;
+  /** Dimension names (named tensors). */
+  names?: (string | null)[] | null;
 }
 
 type Element = number | boolean | bigint;
@@ -98,7 +103,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     }
     t = new Tensor(native.fromTypedArray(buffer, shape, target.code));
   }
-  return finish(t, options, isTensor(data) || ArrayBuffer.isView(data));
+  return finish(t, options, isTensor(data)); // TypedArray and nested data are made in the target dtype
 }
 
 // Moves to the requested device/dtype and sets requiresGrad, as the factory's options ask.
@@ -112,15 +117,12 @@ function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor 
   return out;
 }
 
-function isOptions(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isTensor(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
-
 // Splits `(...sizes, options?)` into the ATen call and torchnode's own requiresGrad option.
 function factory(name: string, args: unknown[]): Tensor {
+  if (args.length && args[args.length - 1] === undefined) args = args.slice(0, -1); // options left out
   const last = args[args.length - 1];
   let requiresGrad = false;
-  if (isOptions(last)) {
+  if (isOptionsObject(last)) {
     const { requiresGrad: _, ...rest } = last as TensorOptions & Record<string, unknown>;
     requiresGrad = requiresGradOption(last, name);
     // Check dtype and device here, so that a bad one is named instead of "no overload matches".
@@ -141,38 +143,37 @@ export const empty = (...args: SizeArgs): Tensor => factory('empty', args);
 export const rand = (...args: SizeArgs): Tensor => factory('rand', args);
 export const randn = (...args: SizeArgs): Tensor => factory('randn', args);
 export function full(size: number[], fillValue: number | boolean, options?: TensorOptions): Tensor {
-  return factory('full', options ? [size, fillValue, options] : [size, fillValue]);
+  return factory('full', [size, fillValue, options]);
 }
 /** torch.randint(high, size) or torch.randint(low, high, size). */
 export function randint(...args: [number, number[], TensorOptions?] | [number, number, number[], TensorOptions?]): Tensor {
   return factory('randint', args);
 }
 export function randperm(n: number, options?: TensorOptions): Tensor {
-  return factory('randperm', options ? [n, options] : [n]);
+  return factory('randperm', [n, options]);
 }
 /** torch.arange(end), arange(start, end), arange(start, end, step); options last. */
 export function arange(...args: (number | TensorOptions)[]): Tensor {
   return factory('arange', args);
 }
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
-  return factory('linspace', options ? [start, end, steps, options] : [start, end, steps]);
+  return factory('linspace', [start, end, steps, options]);
 }
 export function logspace(start: number, end: number, steps: number, base = 10, options?: TensorOptions): Tensor {
-  return factory('logspace', options ? [start, end, steps, base, options] : [start, end, steps, base]);
+  return factory('logspace', [start, end, steps, base, options]);
 }
 /** torch.eye(n) or eye(n, m). */
 export function eye(n: number, m?: number | TensorOptions, options?: TensorOptions): Tensor {
-  if (typeof m === 'object') return factory('eye', [n, m]);
-  return factory('eye', m === undefined ? (options ? [n, options] : [n]) : options ? [n, m, options] : [n, m]);
+  return factory('eye', typeof m === 'number' ? [n, m, options] : [n, m ?? options]);
 }
 
-export const zerosLike = (input: Tensor, options?: TensorOptions): Tensor => factory('zeros_like', options ? [input, options] : [input]);
-export const onesLike = (input: Tensor, options?: TensorOptions): Tensor => factory('ones_like', options ? [input, options] : [input]);
-export const emptyLike = (input: Tensor, options?: TensorOptions): Tensor => factory('empty_like', options ? [input, options] : [input]);
-export const randLike = (input: Tensor, options?: TensorOptions): Tensor => factory('rand_like', options ? [input, options] : [input]);
-export const randnLike = (input: Tensor, options?: TensorOptions): Tensor => factory('randn_like', options ? [input, options] : [input]);
+export const zerosLike = (input: Tensor, options?: TensorOptions): Tensor => factory('zeros_like', [input, options]);
+export const onesLike = (input: Tensor, options?: TensorOptions): Tensor => factory('ones_like', [input, options]);
+export const emptyLike = (input: Tensor, options?: TensorOptions): Tensor => factory('empty_like', [input, options]);
+export const randLike = (input: Tensor, options?: TensorOptions): Tensor => factory('rand_like', [input, options]);
+export const randnLike = (input: Tensor, options?: TensorOptions): Tensor => factory('randn_like', [input, options]);
 export function fullLike(input: Tensor, fillValue: number | boolean, options?: TensorOptions): Tensor {
-  return factory('full_like', options ? [input, fillValue, options] : [input, fillValue]);
+  return factory('full_like', [input, fillValue, options]);
 }
 /** torch.randintLike(input, high) or randintLike(input, low, high). */
 export function randintLike(input: Tensor, ...args: (number | TensorOptions)[]): Tensor {

@@ -487,7 +487,8 @@ export function describe(v: unknown): string {
 
 // ---- the generic call path ----------------------------------------------------------------
 
-function isOptionsObject(v: unknown): v is Record<string, unknown> {
+/** A trailing options object: a plain `{ ... }` (not a Tensor, array, dtype or device). */
+export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
