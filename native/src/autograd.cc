@@ -15,6 +15,7 @@
 namespace tn {
 namespace {
 
+// A tensor or an array of tensors (null entries become undefined tensors).
 std::vector<at::Tensor> TensorList(napi_env env, napi_value arr, const char* what) {
   if (!IsArray(env, arr)) return {TensorOf(env, arr, what)};
   uint32_t n = 0;
@@ -165,24 +166,14 @@ napi_value AttachFunction(napi_env env, napi_callback_info info) {
     Args<4> a(env, info);
     DeleteDeferredReferences(env);
     std::string name = ToString(env, a[0], "name");
-    auto listOf = [&](napi_value arr, const char* what) {
-      uint32_t n = 0;
-      Check(napi_get_array_length(env, arr, &n));
-      std::vector<at::Tensor> v;
-      for (uint32_t i = 0; i < n; ++i) {
-        napi_value e;
-        Check(napi_get_element(env, arr, i, &e));
-        v.push_back(TensorOf(env, e, what));
-      }
-      return v;
-    };
-    std::vector<at::Tensor> inputs = listOf(a[1], "input");
-    std::vector<at::Tensor> outputs = listOf(a[2], "output");
+    std::vector<at::Tensor> inputs = TensorList(env, a[1], "input");
+    std::vector<at::Tensor> outputs = TensorList(env, a[2], "output");
     if (TypeOf(env, a[3]) != napi_function) ThrowType("backward must be a function");
     std::shared_ptr<JsFunctionNode> node(new JsFunctionNode(name, std::make_shared<JsCallback>(env, a[3])),
                                          torch::autograd::deleteNode);
     node->set_next_edges(torch::autograd::collect_next_edges(inputs));
     for (at::Tensor& o : outputs) {
+      if (!o.defined()) ThrowType("every output must be a Tensor");
       if (o.requires_grad() || !o.is_leaf()) ThrowError("forward must return tensors computed inside it (it runs without grad)");
       if (c10::isFloatingType(o.scalar_type()) || c10::isComplexType(o.scalar_type()))
         torch::autograd::create_gradient_edge(o, node);
