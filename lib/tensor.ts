@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 
 import { Device, toDevice, type DeviceLike } from './device.js';
-import { DType, dtypeFromCode, isDTypeName, type DTypeLike } from './dtype.js';
+import { bfloat16, bool as boolDType, DType, dtypeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
 import { Generator, generatorHandle } from './generator.js';
 import { native, type Handle } from './native.js';
@@ -344,34 +344,34 @@ export class Tensor {
     return this.to('cpu');
   }
   float(): Tensor {
-    return this.to(dtypeFromCode(6));
+    return this.to(float32);
   }
   double(): Tensor {
-    return this.to(dtypeFromCode(7));
+    return this.to(float64);
   }
   half(): Tensor {
-    return this.to(dtypeFromCode(5));
+    return this.to(float16);
   }
   bfloat16(): Tensor {
-    return this.to(dtypeFromCode(15));
+    return this.to(bfloat16);
   }
   long(): Tensor {
-    return this.to(dtypeFromCode(4));
+    return this.to(int64);
   }
   int(): Tensor {
-    return this.to(dtypeFromCode(3));
+    return this.to(int32);
   }
   short(): Tensor {
-    return this.to(dtypeFromCode(2));
+    return this.to(int16);
   }
   char(): Tensor {
-    return this.to(dtypeFromCode(1));
+    return this.to(int8);
   }
   byte(): Tensor {
-    return this.to(dtypeFromCode(0));
+    return this.to(uint8);
   }
   bool(): Tensor {
-    return this.to(dtypeFromCode(11));
+    return this.to(boolDType);
   }
 
   // ---- hot arithmetic (direct native bindings) --------------------------------------------
@@ -426,7 +426,6 @@ export class Tensor {
   }
 }
 
-const boolDType = dtypeFromCode(11);
 
 function nest<T>(flat: T[], shape: number[], d: number, offset: number): [NestedArray<T>, number] {
   if (d === shape.length) return [flat[offset]!, offset + 1];
