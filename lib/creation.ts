@@ -3,6 +3,7 @@ import { toDevice, type DeviceLike } from './device.js';
 import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32 } from './dtype.js';
 import type { Generator } from './generator.js';
 import { native } from './native.js';
+import { requireNamedTensors } from './runtime.js';
 import { aten, describe, isOptionsObject, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
 
 export interface TensorOptions {
@@ -128,6 +129,7 @@ function factory(name: string, args: unknown[]): Tensor {
     // Check dtype and device here, so that a bad one is named instead of "no overload matches".
     if (rest.dtype !== undefined && rest.dtype !== null) rest.dtype = toDType(rest.dtype, name);
     if (rest.device !== undefined && rest.device !== null) rest.device = toDevice(rest.device, name);
+    if (rest.names !== undefined && rest.names !== null) requireNamedTensors(name);
     args = [...args.slice(0, -1), rest];
   }
   const t = aten(name, args) as Tensor;

@@ -1,6 +1,7 @@
 // torch functions that PyTorch implements in Python (torch/functional.py) over ATen operators,
 // ported with the same dispatch, so results and grad_fn match. Also installed as Tensor methods.
 import { type DTypeLike } from './dtype.js';
+import { requireNamedTensors, version } from './runtime.js';
 import { aten, Tensor } from './tensor.js';
 
 export interface NormOptions {
@@ -10,32 +11,25 @@ export interface NormOptions {
   dtype?: DTypeLike | null;
 }
 
-/** torch.norm(input, p='fro', dim=null, keepdim=false, { dtype }), as torch/functional.py does it. */
+/**
+ * torch.norm(input, p='fro', dim=null, keepdim=false, { dtype }), as torch/functional.py (2.x) does it
+ * for strided tensors: vector norms through linalg.vector_norm, 'nuc' and matrix p through matrix_norm.
+ */
 export function norm(input: Tensor, p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options: NormOptions = {}): Tensor {
   const args = [p, dim, keepdim];
   const opts = args.find((a): a is NormOptions => typeof a === 'object' && a !== null && !Array.isArray(a)) ?? options;
   const pos = args.slice(0, args.indexOf(opts as never) < 0 ? 3 : args.indexOf(opts as never));
-  const pv = (pos[0] as NormOptions['p']) ?? opts.p ?? 'fro';
+  const pv = pos[0] === undefined ? (opts.p === undefined ? 'fro' : opts.p) : (pos[0] as NormOptions['p']);
   const dv = (pos[1] as NormOptions['dim']) ?? opts.dim ?? null;
   const kd = (pos[2] as boolean | undefined) ?? opts.keepdim ?? false;
   const dtype = opts.dtype ?? null;
-  const ndim = input.dim();
-  const all = Array.from({ length: ndim }, (_, i) => i);
-  if (dv === null && dtype === null && pv !== null) {
-    if (pv === 'fro') return aten('frobenius_norm', [input, [], kd]) as Tensor;
-    if (typeof pv === 'number') return aten('norm', [input, pv, all, kd]) as Tensor;
-  }
   const dims = dv === null ? null : typeof dv === 'number' ? [dv] : dv;
-  if (pv === 'fro') {
-    if (dtype !== null) throw new Error('norm: dtype argument is not supported in frobenius norm');
-    return aten('frobenius_norm', [input, dims ?? all, kd]) as Tensor;
+  if (typeof pv === 'string') {
+    if (pv === 'fro' && (dims === null || dims.length <= 2)) return aten('linalg_vector_norm', [input, 2, dims, kd, { dtype }]) as Tensor;
+    const all = dims ?? Array.from({ length: input.dim() }, (_, i) => i);
+    return aten('linalg_matrix_norm', [input, pv, all, kd, { dtype }]) as Tensor;
   }
-  if (pv === 'nuc') {
-    if (dtype !== null) throw new Error('norm: dtype argument is not supported in nuclear norm');
-    return aten('nuclear_norm', dims === null ? [input, kd] : [input, dims, kd]) as Tensor;
-  }
-  if (typeof pv !== 'number') throw new Error(`norm: only valid string values are 'fro' and 'nuc', found ${String(pv)}`);
-  return aten('norm', dtype === null ? [input, pv, dims ?? all, kd] : [input, pv, dims ?? all, kd, { dtype }]) as Tensor;
+  return aten('linalg_vector_norm', [input, pv ?? 2, dims, kd, { dtype }]) as Tensor;
 }
 
 declare module './tensor.js' {
@@ -48,6 +42,10 @@ declare module './tensor.js' {
     /** Named tensors: x.rename('N', 'C'), x.rename(['N', null]), x.rename({ N: 'batch' }), x.rename(null). */
     rename(...names: (string | null)[] | [(string | null)[] | Record<string, string> | null]): Tensor;
     rename_(...names: (string | null)[] | [(string | null)[] | Record<string, string> | null]): Tensor;
+    /** Named tensors (libtorch < 2.13 only; elsewhere these throw). */
+    refineNames(...names: (string | null)[]): Tensor;
+    alignTo(...names: string[]): Tensor;
+    alignAs(other: Tensor): Tensor;
   }
 }
 
@@ -63,12 +61,21 @@ const methods: Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
     return aten('polygamma', [n, this]) as Tensor;
   },
   rename(this: Tensor, ...names: unknown[]) {
+    requireNamedTensors('rename');
     return aten('rename', [this, newNames(this, names, 'rename')]) as Tensor;
   },
   rename_(this: Tensor, ...names: unknown[]) {
+    requireNamedTensors('rename_');
     return aten('rename_', [this, newNames(this, names, 'rename_')]) as Tensor;
   },
 };
+// Named-tensor methods that have no operator in a libtorch without named tensors: a clear error.
+if (!version.features.namedTensors)
+  for (const name of ['refineNames', 'alignTo', 'alignAs'])
+    methods[name] = function (this: Tensor): Tensor {
+      requireNamedTensors(name);
+      throw new Error('unreachable');
+    };
 
 // Python's Tensor.rename arguments: names (null = unnamed, '*' in ATen), a { old: new } map, or null.
 function newNames(t: Tensor, args: unknown[], fn: string): string[] | null {

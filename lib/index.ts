@@ -12,6 +12,6 @@ export { Generator, defaultGenerator, getRngState, setRngState, seed } from './g
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, type GradOptions, type GradcheckOptions } from './autograd.js';
 export { autograd } from './autograd_namespace.js';
 export { FunctionCtx } from './function.js';
-export { manualSeed, initialSeed, setNumThreads, getNumThreads, nativeStats, buildInfo, cuda } from './runtime.js';
+export { manualSeed, initialSeed, setNumThreads, getNumThreads, nativeStats, buildInfo, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
 export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';

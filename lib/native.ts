@@ -70,7 +70,7 @@ export interface NativeAddon {
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;
   attachFunction(name: string, inputs: Handle[], outputs: Handle[], backward: (grads: (Handle | null)[]) => (Handle | null)[]): void;
   removeHook(t: Handle, id: number): void;
-  buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string };
+  buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -22,9 +22,37 @@ export function nativeStats(): { boxes: number; tensors: number; reportedBytes: 
   return native.handleStats();
 }
 
+/** Features that depend on the libtorch release this binary was built against. */
+export interface TorchFeatures {
+  /** Named tensors (removed from PyTorch in 2.13). */
+  namedTensors: boolean;
+}
+export interface BuildInfo {
+  torchVersion: string;
+  cuda: boolean;
+  gcFinalizers: boolean;
+  config: string;
+  features: TorchFeatures;
+}
+
 /** What this binary was built against: libtorch version, CUDA, in-GC finalizers, libtorch's config. */
-export function buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string } {
+export function buildInfo(): BuildInfo {
   return native.buildInfo();
+}
+
+const info = native.buildInfo();
+/** Python's torch.version: the libtorch release in use (`torch.version.version`, like `torch.__version__`), CUDA, features. */
+export const version: Readonly<{ version: string; cuda: boolean; features: Readonly<TorchFeatures> }> = Object.freeze({
+  version: info.torchVersion,
+  cuda: info.cuda,
+  features: Object.freeze({ ...info.features }),
+});
+export const __version__ = info.torchVersion;
+
+/** Throws the error PyTorch users get where a feature is gone from this libtorch. */
+export function requireNamedTensors(fn: string): void {
+  if (!version.features.namedTensors)
+    throw new Error(`${fn}: named tensors are not available: PyTorch removed them in 2.13 (this is libtorch ${info.torchVersion})`);
 }
 
 export const cuda = {

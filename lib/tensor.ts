@@ -8,6 +8,7 @@ import './generated/methods.js';
 import { Generator, generatorHandle } from './generator.js';
 import { native, type Handle } from './native.js';
 import { formatTensor } from './print.js';
+import { requireNamedTensors } from './runtime.js';
 import { setTensorCheck, track } from './scope.js';
 
 /** A JS number, boolean or BigInt where PyTorch takes a Python scalar. */
@@ -286,6 +287,7 @@ export class Tensor {
   }
   /** Dimension names (null for unnamed dims), as Python's x.names. */
   get names(): (string | null)[] {
+    requireNamedTensors('names');
     return native.names(this.#h) ?? new Array<null>(native.dim(this.#h)).fill(null);
   }
   /** The same data without autograd history (Python's x.data). */

@@ -17,7 +17,7 @@ const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_'
   'numel', 'item', 'tolist', 'backward', 'to', 'requires_grad_', 'retain_grad', 'is_floating_point', 'is_leaf', 'grad', 'data', 'ndim',
   'shape', 'dtype', 'device', 'requires_grad', 'cuda', 'cpu', 'float', 'double', 'long', 'int', 'bool', 'half', 'bfloat16', 'short',
   'char', 'byte', 'type', 'dispose', 'storage', 'register_hook', 'is_cuda', '_version',
-  'T', 'mT', 'H', 'mH', 'real', 'imag', 'data', 'is_contiguous', 'norm', 'where', 'polygamma', 'rename', 'rename_', 'index_put_']);
+  'T', 'mT', 'H', 'mH', 'real', 'imag', 'data', 'is_contiguous', 'norm', 'where', 'polygamma', 'rename', 'rename_', 'index', 'index_put_']);
 const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'linspace',
   'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like',
   'manual_seed', 'initial_seed', 'seed', 'get_rng_state', 'set_rng_state', 'frombuffer', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',

@@ -3,6 +3,9 @@
 # binary (the install must not compile) and without prebuilds (it must compile with cmake-js).
 set -e
 cd "$(dirname "$0")/.."
+# The installs below run in other folders: point them at the libtorch this checkout uses.
+LIBTORCH="$(node scripts/libtorch.cjs --cmake-dir)"
+export LIBTORCH
 # (Re)build the prebuild when it is missing or older than the native sources.
 pre=$(ls prebuilds/*/torchnode.*.node 2>/dev/null | head -n 1)
 if [ -z "$pre" ] || [ -n "$(find native binding.gyp -newer "$pre" -type f | head -n 1)" ]; then npm run prebuild; fi

@@ -1,6 +1,6 @@
-"""Lists the names PyTorch exposes as torch.* functions and Tensor methods (run with Debian's
-python3-torch). scripts/gen-ops.mjs binds those that are ATen operators; the coverage script
-compares the result with this list. Usage: /usr/bin/python3 scripts/python-api.py > scripts/python-api.json"""
+"""Lists the names PyTorch exposes as torch.* functions and Tensor methods (run with the
+project venv's torch 2.13). scripts/gen-ops.mjs binds those that are ATen operators; the coverage
+script compares the result with this list. Usage: .venv/bin/python scripts/python-api.py > scripts/python-api.json"""
 import json
 import torch
 

@@ -1,25 +1,24 @@
 #!/bin/sh
-# Makes a checkout ready to run, on Debian/Ubuntu with only Node installed: system packages (apt-get,
-# when missing), npm dependencies, the native addon and the TypeScript build. Every step is skipped
-# when already done, so `npm test` and `npm run example` can call it each time.
-# `--bench` also installs Python's torch (python3-torch), which the benchmark compares against.
+# Makes a checkout ready to run, on Debian/Ubuntu with only Node installed: build tools (apt-get,
+# when missing), libtorch (PyTorch 2.13 in a project-local .venv when no supported libtorch is
+# found), npm dependencies, the native addon and the TypeScript build. Every step is skipped when
+# already done, so `npm test` and `npm run example` can call it each time.
+# `--bench` also makes sure the venv's Python torch is there (the benchmark compares against it).
 set -e
 cd "$(dirname "$0")/.."
+TORCH_RELEASE=2.13.0
 
 missing=""
-has_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-node scripts/libtorch.cjs --cmake-dir >/dev/null 2>&1 || missing="$missing libtorch-dev"
-# libtorch uses the system BLAS; OpenBLAS is ~16x faster than the reference BLAS it would get otherwise.
-if command -v dpkg-query >/dev/null 2>&1 && ! has_pkg libopenblas0-openmp && ! has_pkg libopenblas0-pthread; then missing="$missing libopenblas0-openmp"; fi
 command -v cmake >/dev/null 2>&1 || missing="$missing cmake"
 command -v g++ >/dev/null 2>&1 || missing="$missing g++"
 command -v make >/dev/null 2>&1 || command -v ninja >/dev/null 2>&1 || missing="$missing make"
-if [ "${1:-}" = "--bench" ] && ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1; then missing="$missing python3-torch"; fi
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing="$missing python3-venv"
 
 if [ -n "$missing" ]; then
   echo "torchnode setup: installing system packages:$missing"
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "torchnode setup: no apt-get here. Install these yourself:$missing (libtorch: see README, 'Install')." >&2
+    echo "torchnode setup: no apt-get here. Install these yourself:$missing" >&2
     exit 1
   fi
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
@@ -28,6 +27,21 @@ if [ -n "$missing" ]; then
   fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# PyTorch into .venv: wanted when no supported libtorch is found, and by the benchmark / fixtures.
+need_venv=""
+node scripts/libtorch.cjs --cmake-dir >/dev/null 2>&1 || need_venv=1
+[ "${1:-}" = "--bench" ] && need_venv=1
+if [ -n "$need_venv" ] && ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
+  echo "torchnode setup: installing PyTorch $TORCH_RELEASE into .venv"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  # Offline first: only the local (file://) indexes and wheel folders pip is configured with, so an
+  # unreachable remote index costs no retries; then pip as configured.
+  local_indexes=$(.venv/bin/pip config list 2>/dev/null | grep -o "file://[^' ]*" | sed 's/^/--extra-index-url /' | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  .venv/bin/pip install -q --retries 0 --index-url "file://$PWD/.venv/no-remote-index" $local_indexes torch==$TORCH_RELEASE numpy 2>/dev/null ||
+    .venv/bin/pip install -q torch==$TORCH_RELEASE numpy
 fi
 
 if [ ! -d node_modules/.bin ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -163,7 +163,7 @@ const cases: Case[] = [
   c('flatten: start after end', Error, [/^flatten: /, 'start_dim cannot come after end_dim'], () => torch.ones(2, 3).flatten(1, 0)),
 
   // ---- sizes -------------------------------------------------------------------------------
-  c('zeros: negative size', Error, [/^zeros: /, 'Trying to create tensor with negative dimension -1: [-1, 2]'], () => torch.zeros(-1, 2)),
+  c('zeros: negative size', Error, [/^zeros: /, 'Dimension size must be non-negative'], () => torch.zeros(-1, 2)),
   c('rand: negative size', Error, [/^rand: /, 'negative dimension -1'], () => torch.rand([-1])),
   c('randperm: negative n', Error, [/^randperm: /, 'negative dimension -1'], () => torch.randperm(-1)),
   c('eye: negative n', Error, [/^eye: /, 'n must be greater or equal to 0, got -1'], () => torch.eye(-1)),
@@ -233,7 +233,7 @@ const cases: Case[] = [
   c('index: plain object item', TypeError, [/^index: /, 'unsupported index item Object'], () => m23().index(bad({}))),
   c('index: fractional int item', TypeError, [/^(index|select): /, NO_OVERLOAD], () => m23().index(1.5)),
   c('index: index tensor out of range', RangeError, [/^index: /, 'index 5 is out of bounds for dimension 0 with size 2'], () => m23().index(torch.tensor([0, 5]))),
-  c('index: float index tensor', RangeError, [/^index: /, 'tensors used as indices must be long, byte or bool tensors'], () => m23().index(torch.tensor([0.5]))),
+  c('index: float index tensor', RangeError, [/^index: /, 'tensors used as indices must be long, int, byte or bool tensors'], () => m23().index(torch.tensor([0.5]))),
   c('index: bool mask of the wrong shape', RangeError, [/^index: /, 'The shape of the mask [3] at index 0 does not match'], () => m23().index(torch.tensor([true, false, true]))),
   c('index: fractional number in an index array', TypeError, [/^index: /], () => m23().index([0.5])),
   c('index: string in an index array', TypeError, [/^index: /], () => m23().index(bad(['a']))),
@@ -261,7 +261,7 @@ const cases: Case[] = [
   c('tolist: int64 beyond 2^53', RangeError, [/^tolist\(\): /, '1152921504606846976 is beyond 2^53', 'toTypedArray()'], () => torch.tensor([1n, 2n ** 60n]).tolist()),
   c('item: complex', TypeError, [/^item: /, 'complex'], () => torch.ones(1, { dtype: 'complex64' }).item()),
   c('toTypedArray: meta tensor has no data', Error, [/^toTypedArray: /, 'meta tensor'], () => torch.zeros([2], { device: 'meta' }).toTypedArray()),
-  c('toTypedArray: sparse tensor', Error, [/^toTypedArray: /, "doesn't have storage"], () => torch.ones(3).toSparse().toTypedArray()),
+  c('toTypedArray: sparse tensor', Error, [/^toTypedArray: /, "unsupported memory format option"], () => torch.ones(3).toSparse().toTypedArray()),
 
   // ---- autograd ----------------------------------------------------------------------------
   s('backward: non-scalar without gradient', Error, [/^backward: /, 'grad can be implicitly created only for scalar outputs'], () => {
@@ -325,7 +325,7 @@ const cases: Case[] = [
   s('setGradEnabled: not a boolean (grad mode unchanged)', TypeError, [/^setGradEnabled: /, 'must be a boolean'], () => ({ fn: () => torch.setGradEnabled(bad('x')), same: () => torch.isGradEnabled() })),
 
   // ---- option objects ----------------------------------------------------------------------
-  c("sum({ dim: 'a' }): no dim named 'a' (PyTorch: RuntimeError, Name 'a' not found)", Error, [/^sum: /, "Name 'a' not found"], () => torch.ones(2, 3).sum(bad({ dim: 'a' }))),
+  c("sum({ dim: 'a' }): a name for dim (named tensors are gone in 2.13)", TypeError, [/^sum: /, NO_OVERLOAD], () => torch.ones(2, 3).sum(bad({ dim: 'a' }))),
   c('sum({ dim: 1, keepdim: 1 })', TypeError, [/^sum: /, NO_OVERLOAD], () => torch.ones(2, 3).sum(bad({ dim: 1, keepdim: 1 }))),
   c('sum(1, 1): keepdim positional but not a boolean', TypeError, [/^sum: /, NO_OVERLOAD], () => torch.ones(2, 3).sum(1, bad(1))),
   c('sum: unknown option name', TypeError, [/^sum: /, NO_OVERLOAD], () => torch.ones(2, 3).sum(bad({ dimm: 1 }))),

@@ -113,7 +113,19 @@ describe('interop, complex and named tensors', () => {
     expect(() => c.sum().item()).toThrow(/complex/);
   });
 
-  it('named tensors: names, refineNames, alignTo, rename, reductions by name', () => {
+  it.runIf(!torch.version.features.namedTensors)('named tensors removed (libtorch 2.13): a clear error everywhere', () => {
+    expect(torch.buildInfo().torchVersion >= '2.13').toBe(true);
+    const removed = /named tensors are not available: PyTorch removed them in 2\.13/;
+    const x = torch.zeros(2, 3);
+    expect(() => x.names).toThrow(removed);
+    expect(() => x.rename('N', 'C')).toThrow(removed);
+    expect(() => x.refineNames('N', null)).toThrow(removed);
+    expect(() => x.alignTo('C', 'N')).toThrow(removed);
+    expect(() => torch.zeros(2, 3, { names: ['N', 'C'] })).toThrow(removed);
+    expect(String(x)).toBe('tensor([[0., 0., 0.],\n        [0., 0., 0.]])');
+  });
+
+  it.runIf(torch.version.features.namedTensors)('named tensors: names, refineNames, alignTo, rename, reductions by name', () => {
     const n = torch.zeros(2, 3, { names: ['N', 'C'] });
     expect(n.names).toEqual(['N', 'C']);
     expect(torch.zeros(2).names).toEqual([null]);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "compat.h"
 #include "convert.h"
 #include "ops.h"
 
@@ -169,8 +170,7 @@ napi_value AttachFunction(napi_env env, napi_callback_info info) {
     std::vector<at::Tensor> inputs = TensorList(env, a[1], "input");
     std::vector<at::Tensor> outputs = TensorList(env, a[2], "output");
     if (TypeOf(env, a[3]) != napi_function) ThrowType("backward must be a function");
-    std::shared_ptr<JsFunctionNode> node(new JsFunctionNode(name, std::make_shared<JsCallback>(env, a[3])),
-                                         torch::autograd::deleteNode);
+    NodePtr node = MakeNode<JsFunctionNode>(name, std::make_shared<JsCallback>(env, a[3]));
     node->set_next_edges(torch::autograd::collect_next_edges(inputs));
     for (at::Tensor& o : outputs) {
       if (!o.defined()) ThrowType("every output must be a Tensor");

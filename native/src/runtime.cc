@@ -5,6 +5,7 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/csrc/api/include/torch/version.h>
 
+#include "compat.h"
 #include "convert.h"
 #include "ops.h"
 
@@ -63,6 +64,10 @@ napi_value BuildInfo(napi_env env, napi_callback_info) {
     // Built as an experimental-version module: Node >= 20.10 then runs its finalizers inside GC.
     Check(napi_set_named_property(env, o, "gcFinalizers", FromBool(env, NAPI_VERSION == NAPI_VERSION_EXPERIMENTAL)));
     Check(napi_set_named_property(env, o, "config", FromString(env, at::show_config())));
+    napi_value features;
+    Check(napi_create_object(env, &features));
+    Check(napi_set_named_property(env, features, "namedTensors", FromBool(env, TN_HAS_NAMED_TENSORS)));
+    Check(napi_set_named_property(env, o, "features", features));
     return o;
   });
 }

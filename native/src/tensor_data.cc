@@ -1,12 +1,12 @@
 // Moving data between JS and tensors: creation from TypedArrays, reading values back, metadata.
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/empty.h>
-#include <ATen/NamedTensorUtils.h>
 #include <ATen/ops/from_blob.h>
 #include <ATen/ops/view_as_real.h>
 
 #include <cstring>
 
+#include "compat.h"
 #include "convert.h"
 #include "ops.h"
 
@@ -164,6 +164,7 @@ napi_value Names(napi_env env, napi_callback_info info) {
   return Guard(env, "names", [&] {
     Args<1> a(env, info);
     const at::Tensor& t = TensorOf(env, a[0], "self");
+#if TN_HAS_NAMED_TENSORS
     if (!t.has_names()) return Null(env);
     auto names = t.names();
     napi_value arr;
@@ -173,6 +174,10 @@ napi_value Names(napi_env env, napi_callback_info info) {
       Check(napi_set_element(env, arr, static_cast<uint32_t>(i), d.isWildcard() ? Null(env) : FromString(env, d.symbol().toUnqualString())));
     }
     return arr;
+#else
+    (void)t;
+    return Null(env);
+#endif
   });
 }
 

@@ -1,0 +1,46 @@
+// What differs between the libtorch releases torchnode builds against (2.x), as feature checks in
+// one place: code elsewhere tests these macros, never version numbers.
+#pragma once
+#include <torch/csrc/autograd/edge.h>
+#include <torch/csrc/autograd/function.h>
+
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+#if __has_include(<torch/headeronly/version.h>)
+#include <torch/headeronly/version.h>
+#else
+#include <torch/csrc/api/include/torch/version.h>
+#endif
+
+#if TORCH_VERSION_MAJOR < 2
+#error "torchnode needs libtorch 2.x (found 1.x): install PyTorch 2 (pip install torch) or point LIBTORCH at a 2.x libtorch"
+#endif
+
+// Named tensors (Dimname, has_names) were removed from libtorch in 2.13. A version check, not
+// __has_include: a header gone from 2.13 would still be found in a system libtorch's /usr/include.
+#if TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR < 13
+#define TN_HAS_NAMED_TENSORS 1
+#include <ATen/NamedTensorUtils.h>
+#else
+#define TN_HAS_NAMED_TENSORS 0
+#endif
+
+namespace tn {
+
+// Autograd graph nodes are held by shared_ptr (with deleteNode, which frees long chains without
+// recursion) before 2.13 and by intrusive_ptr from 2.13 on; Edge::function says which.
+using NodePtr = decltype(torch::autograd::Edge::function);
+
+template <class N, class... A>
+NodePtr MakeNode(A&&... args) {
+  if constexpr (std::is_same_v<NodePtr, std::shared_ptr<torch::autograd::Node>>) {
+    // deleteNode is found by argument-dependent lookup at instantiation (it is gone in 2.13).
+    return std::shared_ptr<N>(new N(std::forward<A>(args)...), [](N* p) { deleteNode(p); });
+  } else {
+    return c10::make_intrusive<N>(std::forward<A>(args)...);
+  }
+}
+
+}  // namespace tn
