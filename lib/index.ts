@@ -1,5 +1,6 @@
 // torchnode: PyTorch for Node.js. `import * as torch from 'torchnode'`.
 import './methods.js';
+import './warnings.js';
 
 export { Tensor, GradFn, isTensor, type RemovableHandle, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
 export * from './dtype.js';

@@ -70,6 +70,7 @@ export interface NativeAddon {
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;
   attachFunction(name: string, inputs: Handle[], outputs: Handle[], backward: (grads: (Handle | null)[]) => (Handle | null)[]): void;
   removeHook(t: Handle, id: number): void;
+  setWarningHandler(fn: ((message: string, category: string) => void) | null): void;
   buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
 }
 

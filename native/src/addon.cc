@@ -11,6 +11,7 @@ NAPI_MODULE_INIT() {
     tn::RegisterHotOps(env, exports);
     tn::RegisterRuntime(env, exports);
     tn::RegisterGenerator(env, exports);
+    tn::RegisterWarnings(env, exports);
     return exports;
   });
 }

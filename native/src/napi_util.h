@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "warnings.h"
+
 namespace tn {
 
 // Thrown by binding code; turned into a JS error of the given kind at the boundary.
@@ -32,13 +34,18 @@ std::string CleanTorchMessage(const char* what);
 // The JS error class for a libtorch exception: IndexError -> RangeError, TypeError -> TypeError.
 ErrKind KindOf(const std::exception& e);
 
-// Runs f; converts every C++ exception into a pending JS exception prefixed with `op`.
+// Runs f; converts every C++ exception into a pending JS exception prefixed with `op`, and passes
+// libtorch's warnings raised meanwhile to JS (before the error, as Python shows them).
 napi_value ThrowPending(napi_env env, const char* op, ErrKind kind, const std::string& msg);
 template <class F>
 inline napi_value Guard(napi_env env, const char* op, F&& f) {
+  WarningCapture warnings;
   try {
-    return f();
+    napi_value result = f();
+    warnings.Flush(env);
+    return result;
   } catch (const JsError& e) {
+    warnings.Flush(env);
     return ThrowPending(env, op, e.kind, e.msg);
   } catch (const NapiFailed&) {
     bool pending = false;
@@ -50,6 +57,7 @@ inline napi_value Guard(napi_env env, const char* op, F&& f) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
     if (pending) return nullptr;
+    warnings.Flush(env);
     return ThrowPending(env, op, KindOf(e), CleanTorchMessage(e.what()));
   } catch (...) {
     return ThrowPending(env, op, ErrKind::Error, "unknown native exception");

@@ -10,4 +10,5 @@ void RegisterAutograd(napi_env env, napi_value exports);
 void RegisterHotOps(napi_env env, napi_value exports);
 void RegisterRuntime(napi_env env, napi_value exports);
 void RegisterGenerator(napi_env env, napi_value exports);
+void RegisterWarnings(napi_env env, napi_value exports);
 }  // namespace tn

@@ -1,0 +1,32 @@
+// libtorch's warnings as Node process warnings (`process.on('warning')`, `--no-warnings`): each is
+// shown once per call site and message, like Python's default warnings filter.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { native } from './native.js';
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ownCode = [resolve(packageRoot, 'lib') + '/', resolve(packageRoot, 'dist') + '/'];
+const shown = new Set<string>();
+const MAX_REMEMBERED = 10_000; // like Python's __warningregistry__, bounded
+
+// The first stack frame outside torchnode: the user's line that called the op.
+function callSite(): string {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const line of stack) {
+    const file = /\((?:file:\/\/)?([^()]+?):\d+:\d+\)$|at (?:file:\/\/)?([^ ()]+?):\d+:\d+$/.exec(line.trim());
+    const path = file?.[1] ?? file?.[2];
+    if (path && !ownCode.some((p) => path.startsWith(p)) && !path.startsWith('node:')) return line.trim();
+  }
+  return '<unknown>';
+}
+
+function showWarning(message: string, category: string): void {
+  const key = `${category}\u0000${message}\u0000${callSite()}`;
+  if (shown.has(key)) return;
+  if (shown.size >= MAX_REMEMBERED) shown.clear();
+  shown.add(key);
+  process.emitWarning(message, category);
+}
+
+native.setWarningHandler(showWarning);
