@@ -2,17 +2,23 @@
 // Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w4]
 // Prints a table of medians and ratios and writes bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BUILD = join(HERE, 'build');
 const DIST = join(HERE, '..', 'dist', 'index.js');
-const PYTHON = '/usr/bin/python3'; // Debian's interpreter has python3-torch; python3 on PATH may not
-const LIBBLAS = '/usr/lib/x86_64-linux-gnu/libblas.so.3';
+// All three sides run the same libtorch: the one the addon was built against (build/libtorch.json),
+// with the Python whose torch it is (the project venv that scripts/setup.sh --bench makes).
+const ADDON = (() => {
+  const record = join(HERE, '..', 'build', 'libtorch.json');
+  return existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null;
+})();
+const VENV_PYTHON = join(HERE, '..', '.venv', 'bin', 'python');
+const PYTHON = /^python \((.+)\)$/.exec(ADDON?.source ?? '')?.[1] ?? (existsSync(VENV_PYTHON) ? VENV_PYTHON : 'python3');
 const ROUNDS_PER_PROCESS = 3; // a cell is the median over processes of each process's median
 // glibc otherwise flips between reusing freed 4 MB blocks and page-faulting fresh ones (W1-big
 // 0.2 vs 1.7 ms/op at random). Heap-allocating up to 32 MiB (glibc's maximum) and trimming only
@@ -21,6 +27,7 @@ const MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_
 const CHILD_ENV = {
   ...process.env,
   OMP_NUM_THREADS: '1',
+  MKL_NUM_THREADS: '1',
   GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? MALLOC_TUNABLES,
 };
 const TITLES = {
@@ -63,8 +70,9 @@ function buildCpp() {
   const newest = Math.max(...['bench.cpp', 'CMakeLists.txt'].map((f) => statSync(join(HERE, 'cpp', f)).mtimeMs));
   if (existsSync(bin) && statSync(bin).mtimeMs >= newest) return null;
   log('building the C++ bench (cmake, Release) into bench/build/ ...');
+  if (!ADDON) return 'build/libtorch.json not found: build the addon first (npm run setup)';
   const steps = [
-    ['cmake', '-S', join(HERE, 'cpp'), '-B', BUILD, '-DCMAKE_BUILD_TYPE=Release'],
+    ['cmake', '-S', join(HERE, 'cpp'), '-B', BUILD, '-DCMAKE_BUILD_TYPE=Release', `-DTorch_DIR=${ADDON.cmakeDir}`],
     ['cmake', '--build', BUILD, '-j2'],
   ];
   for (const [cmd, ...args] of steps) {
@@ -75,8 +83,11 @@ function buildCpp() {
 }
 
 function probePython() {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  return r.status === 0 ? null : `${PYTHON} cannot import torch: ${tail(r.error?.message ?? r.stderr, 2)}`;
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (r.status !== 0) return `${PYTHON} cannot import torch: ${tail(r.error?.message ?? r.stderr, 2)}`;
+  const version = r.stdout.trim().split('+')[0];
+  if (ADDON && version !== ADDON.version) return `${PYTHON} has torch ${version}, the addon libtorch ${ADDON.version}: not the same kernels`;
+  return null;
 }
 
 function probeNode() {
@@ -105,14 +116,6 @@ function runJson(argv, label) {
     return null;
   }
   return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-}
-
-// The BLAS name is the alternative's directory (openblas-openmp, openblas-pthread, blis-openmp...).
-function blasName(path) {
-  if (!path) return 'unknown';
-  const dir = basename(dirname(path));
-  if (dir === 'blas') return 'netlib reference BLAS';
-  return dir === 'x86_64-linux-gnu' ? basename(path) : dir;
 }
 
 // Median of each process's rounds, then median and range over processes, per impl and variant.
@@ -168,8 +171,7 @@ function printReport(result) {
   const { cpu, cores, load_at_start } = result.machine;
   console.log(`\ntorchnode bench, ${result.date}: ${cpu}, ${cores} cores, load average ${load_at_start} at start`);
   for (const [impl, e] of Object.entries(env)) console.log(`  ${impl.padEnd(6)} ${e.version}`);
-  const loaded = Object.entries(blas.loaded).map(([impl, p]) => `${impl} ${p === blas.libblas_so_3 ? 'same' : p}`);
-  console.log(`BLAS: libblas.so.3 -> ${blas.libblas_so_3} (${blas.name}); mapped by ${loaded.join(', ')}`);
+  console.log(`BLAS (libtorch's BLAS_INFO, and a mapped libblas if any): ${Object.entries(blas).map(([impl, b]) => `${impl} ${b}`).join(', ')}`);
   const threads = Object.entries(env).map(([impl, e]) => `${impl} ${e.threads ?? '?'}`);
   console.log(`Threads: 1 (set_num_threads(1), OMP_NUM_THREADS=1); reported: ${threads.join(', ')}`);
   console.log(`malloc: GLIBC_TUNABLES=${CHILD_ENV.GLIBC_TUNABLES}`);
@@ -271,7 +273,6 @@ if (workloads.includes('w4')) {
   }
 }
 
-const alternative = existsSync(LIBBLAS) ? realpathSync(LIBBLAS) : null;
 const result = {
   date: new Date().toISOString(),
   machine: {
@@ -280,11 +281,7 @@ const result = {
     node: process.version,
     load_at_start: +loadAtStart.toFixed(2),
   },
-  blas: {
-    libblas_so_3: alternative,
-    name: blasName(alternative ?? env.cpp?.blas),
-    loaded: Object.fromEntries(Object.entries(env).map(([impl, e]) => [impl, e.blas])),
-  },
+  blas: Object.fromEntries(Object.entries(env).map(([impl, e]) => [impl, e.blas])),
   threads: 1,
   glibc_tunables: CHILD_ENV.GLIBC_TUNABLES,
   rounds,

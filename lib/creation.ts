@@ -1,6 +1,6 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { toDevice, type DeviceLike } from './device.js';
-import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32 } from './dtype.js';
+import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
 import type { Generator } from './generator.js';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
@@ -22,6 +22,7 @@ export type TensorData = Element | NestedArray<Element> | TypedArray | Tensor;
 const typedArrayDtypes: [new (...a: never[]) => ArrayBufferView, DType][] = [
   [Float32Array, float32], [Float64Array, float64], [Int8Array, int8], [Uint8Array, uint8],
   [Uint8ClampedArray, uint8], [Int16Array, int16], [Int32Array, int32], [BigInt64Array, int64],
+  [Uint16Array, uint16], [Uint32Array, uint32], [BigUint64Array, uint64],
 ];
 
 function typedArrayDtype(v: unknown): DType | undefined {

@@ -32,6 +32,11 @@ export function norm(input: Tensor, p?: NormOptions['p'] | NormOptions, dim?: No
   return aten('linalg_vector_norm', [input, pv ?? 2, dims, kd, { dtype }]) as Tensor;
 }
 
+/** torch.numel(input): the number of elements. */
+export function numel(input: Tensor): number {
+  return input.numel();
+}
+
 declare module './tensor.js' {
   interface Tensor {
     norm(p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions): Tensor;

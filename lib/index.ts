@@ -6,7 +6,7 @@ export { Tensor, GradFn, isTensor, type RemovableHandle, type Scalar, type Tenso
 export * from './dtype.js';
 export { Device, device, type DeviceLike } from './device.js';
 export * from './creation.js';
-export { norm, type NormOptions } from './functional.js';
+export { norm, numel, type NormOptions } from './functional.js';
 export * from './generated/functions.js';
 export { tidy, keep } from './scope.js';
 export { Generator, defaultGenerator, getRngState, setRngState, seed } from './generator.js';

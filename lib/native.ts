@@ -17,7 +17,7 @@ export interface NativeAddon {
   isDisposed(h: Handle): boolean;
   handleStats(): { boxes: number; tensors: number; reportedBytes: number };
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: number | null): Handle;
-  toTypedArray(h: Handle): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+  toTypedArray(h: Handle): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array | Uint32Array | BigUint64Array;
   item(h: Handle): number | boolean | bigint;
   shape(h: Handle): number[];
   stride(h: Handle): number[];
@@ -56,6 +56,7 @@ export interface NativeAddon {
   getNumThreads(): number;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
+  cudaMemoryAllocated(device: number | null): number;
   generatorNew(device: string): Handle;
   defaultGenerator(device: string): Handle;
   generatorManualSeed(g: Handle, seed: bigint): void;
@@ -71,6 +72,7 @@ export interface NativeAddon {
   attachFunction(name: string, inputs: Handle[], outputs: Handle[], backward: (grads: (Handle | null)[]) => (Handle | null)[]): void;
   removeHook(t: Handle, id: number): void;
   setWarningHandler(fn: ((message: string, category: string) => void) | null): void;
+  dtypes(): { code: number; name: string; aliases: string[]; itemsize: number; kind: string; signed: boolean }[];
   buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
 }
 

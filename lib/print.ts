@@ -32,8 +32,8 @@ const PROFILES: Record<'default' | 'short' | 'full', Omit<PrintOptions, 'sciMode
 
 const printOpts: PrintOptions = { ...PROFILES.default, sciMode: null };
 
-const FLOAT_DTYPES = new Set(['float32', 'float64', 'float16', 'bfloat16']);
-const INT_DTYPES = new Set(['int8', 'uint8', 'int16', 'int32', 'int64']);
+const FLOAT_DTYPES = new Set(['float32', 'float64', 'float16', 'bfloat16', 'float8_e5m2', 'float8_e4m3fn', 'float8_e5m2fnuz', 'float8_e4m3fnuz', 'float8_e8m0fnu']);
+const INT_DTYPES = new Set(['int8', 'uint8', 'int16', 'int32', 'int64', 'uint16', 'uint32', 'uint64']);
 const COMPLEX_DTYPES = new Set(['complex32', 'complex64', 'complex128']);
 // Python's has_default_dtype with the default dtype float32: float32, complex64, int64 and bool print no dtype.
 const DEFAULT_DTYPES = new Set(['float32', 'complex64', 'int64', 'bool']);

@@ -1,5 +1,6 @@
 // Process-wide settings and information: seeding, threads, CUDA availability, build details.
 import { seedValue } from './generator.js';
+import { toDevice, type DeviceLike } from './device.js';
 import { native } from './native.js';
 
 /** torch.manual_seed: seeds the CPU (and CUDA) generators; same numbers as PyTorch for the same seed. */
@@ -58,4 +59,13 @@ export function requireNamedTensors(fn: string): void {
 export const cuda = {
   isAvailable: (): boolean => native.cudaIsAvailable(),
   deviceCount: (): number => native.cudaDeviceCount(),
+  /** Bytes held by tensors on a GPU (torch.cuda.memory_allocated); device index, 'cuda:N' or a Device. */
+  memoryAllocated: (device: number | DeviceLike | null = null): number => native.cudaMemoryAllocated(cudaIndex(device, 'cuda.memoryAllocated')),
 };
+
+function cudaIndex(device: number | DeviceLike | null, fn: string): number | null {
+  if (device === null || typeof device === 'number') return device;
+  const d = toDevice(device, fn);
+  if (d.type !== 'cuda') throw new TypeError(`${fn}: expected a CUDA device, got '${String(d)}'`);
+  return d.index;
+}

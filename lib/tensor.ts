@@ -18,7 +18,7 @@ export type TensorOrScalar = Tensor | Scalar;
 export type NestedArray<T> = T | NestedArray<T>[];
 /** One item of `x.index(...)`: int, slice string, null (new axis), '...', or an index tensor / array. */
 export type IndexItem = number | string | null | Tensor | number[] | boolean[];
-export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array | Uint32Array | BigUint64Array;
 
 /** `x.gradFn`: the autograd node that produced a tensor. */
 export class GradFn {

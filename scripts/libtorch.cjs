@@ -7,8 +7,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
-// The libtorch releases torchnode builds against (native/CMakeLists.txt checks the same range).
-const SUPPORTED = { min: [2, 11], max: [2, 13] };
+// The libtorch releases torchnode builds against: the range native/cmake/one_libtorch.cmake sets.
+const SUPPORTED = (() => {
+  const cmake = fs.readFileSync(path.join(__dirname, '..', 'native', 'cmake', 'one_libtorch.cmake'), 'utf8');
+  const get = (name) => /set\(TORCHNODE_TORCH_(?:MIN|MAX) (\d+)\.(\d+)\)/.exec(cmake.split('\n').find((l) => l.includes(`TORCHNODE_TORCH_${name} `)) ?? '')?.slice(1).map(Number);
+  return { min: get('MIN'), max: get('MAX') };
+})();
 const SUPPORTED_TEXT = `${SUPPORTED.min.join('.')}.x to ${SUPPORTED.max.join('.')}.x`;
 
 const SYSTEM_DIRS = ['/usr/lib/x86_64-linux-gnu/cmake/Torch', '/usr/lib/aarch64-linux-gnu/cmake/Torch', '/usr/lib/cmake/Torch', '/usr/local/lib/cmake/Torch'];

@@ -1,6 +1,7 @@
 // libtorch C++ side of the benchmark: the floor with no binding in between.
 // Usage: bench_cpp <w1|w1big|w2|w3> <rounds>
 // Prints one JSON line describing the process, then one per timed round.
+#include <ATen/Version.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -49,14 +50,17 @@ void measure(const char* workload, const char* variant, int rounds,
   }
 }
 
-// The file behind libblas.so.3 as actually mapped into this process.
+// libtorch's BLAS (BLAS_INFO in its build config), and the libblas mapped into this process if any.
 std::string loaded_blas() {
+  std::string config = at::show_config(), info = "unknown";
+  auto at = config.find("BLAS_INFO=");
+  if (at != std::string::npos) info = config.substr(at + 10, config.find_first_of(", \n", at + 10) - at - 10);
   std::ifstream maps("/proc/self/maps");
   for (std::string line; std::getline(maps, line);) {
-    auto at = line.find('/');
-    if (at != std::string::npos && line.find("libblas.so") != std::string::npos) return line.substr(at);
+    auto slash = line.find('/');
+    if (slash != std::string::npos && line.find("libblas.so") != std::string::npos) return info + " via " + line.substr(slash);
   }
-  return "";
+  return info;
 }
 
 void w1(int rounds, std::vector<int64_t> shape, const char* workload) {

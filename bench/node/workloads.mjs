@@ -48,10 +48,11 @@ async function measure(workload, rounds, variants, extra = {}) {
   }
 }
 
-// The file behind libblas.so.3 as actually mapped into this process.
+// libtorch's BLAS (BLAS_INFO in its build config), and the libblas mapped into this process if any.
 function loadedBlas() {
+  const info = /BLAS_INFO=(\w+)/.exec(torch.buildInfo().config)?.[1] ?? 'unknown';
   const line = readFileSync('/proc/self/maps', 'utf8').split('\n').find((l) => l.includes('libblas.so'));
-  return line ? line.slice(line.indexOf('/')) : '';
+  return info + (line ? ` via ${line.slice(line.indexOf('/'))}` : '');
 }
 
 function w1(rounds) {

@@ -4,6 +4,7 @@ Prints one JSON line describing the process, then one per timed round (w4: one R
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -37,12 +38,15 @@ def measure(workload, variant, rounds, run, **extra):
 
 
 def loaded_blas():
-    """The file behind libblas.so.3 as actually mapped into this process."""
+    """libtorch's BLAS (BLAS_INFO in its build config), and the libblas mapped into this process if any."""
+    m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    mapped = ""
     with open("/proc/self/maps") as maps:
         for line in maps:
             if "libblas.so" in line:
-                return line[line.index("/"):].strip()
-    return ""
+                mapped = " via " + line[line.index("/"):].strip()
+                break
+    return (m.group(1) if m else "unknown") + mapped
 
 
 def w1(rounds, shape, workload):

@@ -12,6 +12,7 @@ NAPI_MODULE_INIT() {
     tn::RegisterRuntime(env, exports);
     tn::RegisterGenerator(env, exports);
     tn::RegisterWarnings(env, exports);
+    tn::RegisterDTypes(env, exports);
     return exports;
   });
 }

@@ -9,22 +9,6 @@
 namespace tn {
 namespace {
 
-struct DTypeName {
-  const char* name;
-  c10::ScalarType type;
-};
-// PyTorch's names and aliases (torch.float32 == torch.float, ...).
-constexpr DTypeName kDTypeNames[] = {
-    {"float32", c10::kFloat},     {"float", c10::kFloat},          {"float64", c10::kDouble},
-    {"double", c10::kDouble},     {"float16", c10::kHalf},         {"half", c10::kHalf},
-    {"bfloat16", c10::kBFloat16}, {"int8", c10::kChar},            {"uint8", c10::kByte},
-    {"int16", c10::kShort},       {"short", c10::kShort},          {"int32", c10::kInt},
-    {"int", c10::kInt},           {"int64", c10::kLong},           {"long", c10::kLong},
-    {"bool", c10::kBool},         {"complex64", c10::kComplexFloat}, {"cfloat", c10::kComplexFloat},
-    {"complex128", c10::kComplexDouble}, {"cdouble", c10::kComplexDouble},
-    {"complex32", c10::kComplexHalf}, {"chalf", c10::kComplexHalf},
-};
-
 bool IsWhole(double d) { return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.3e18; }
 
 napi_value Property(napi_env env, napi_value obj, const char* key) {
@@ -69,16 +53,6 @@ at::Tensor WrappedScalar(const c10::Scalar& s) {
   return t;
 }
 
-bool ParseScalarType(const std::string& name, c10::ScalarType* out) {
-  std::string n = name.rfind("torch.", 0) == 0 ? name.substr(6) : name;
-  for (const DTypeName& d : kDTypeNames)
-    if (n == d.name) {
-      *out = d.type;
-      return true;
-    }
-  return false;
-}
-
 c10::ScalarType ToScalarType(napi_env env, napi_value v) {
   switch (TypeOf(env, v)) {
     case napi_string: {
@@ -89,8 +63,7 @@ c10::ScalarType ToScalarType(napi_env env, napi_value v) {
     }
     case napi_number: {
       int64_t code = ToInt64(env, v, "dtype");
-      for (const DTypeName& d : kDTypeNames)
-        if (static_cast<int64_t>(d.type) == code) return d.type;
+      if (IsScalarTypeCode(code)) return static_cast<c10::ScalarType>(code);
       ThrowRange("invalid dtype code " + std::to_string(code));
     }
     case napi_object: {

@@ -3,14 +3,13 @@
 #include <ATen/core/ivalue.h>
 #include <ATen/core/jit_type.h>
 
+#include "dtypes.h"
 #include "handle.h"
 
 namespace tn {
 
 // dtype: a DType object (its `code`), a name ('float32', 'long', ...) or a ScalarType code.
 c10::ScalarType ToScalarType(napi_env env, napi_value v);
-// Parses a dtype name; false if unknown.
-bool ParseScalarType(const std::string& name, c10::ScalarType* out);
 // device: 'cpu', 'cuda', 'cuda:1' or a Device object ({type, index}).
 c10::Device ToDevice(napi_env env, napi_value v);
 // A JS number/boolean/BigInt as a c10::Scalar: whole numbers are ints, as Python ints are.

@@ -11,4 +11,5 @@ void RegisterHotOps(napi_env env, napi_value exports);
 void RegisterRuntime(napi_env env, napi_value exports);
 void RegisterGenerator(napi_env env, napi_value exports);
 void RegisterWarnings(napi_env env, napi_value exports);
+void RegisterDTypes(napi_env env, napi_value exports);
 }  // namespace tn

@@ -5,6 +5,10 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/csrc/api/include/torch/version.h>
 
+#if TN_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
 #include "compat.h"
 #include "convert.h"
 #include "ops.h"
@@ -54,6 +58,24 @@ napi_value CudaDeviceCount(napi_env env, napi_callback_info) {
   });
 }
 
+// cudaMemoryAllocated(device index): bytes held by tensors on that GPU (the caching allocator's
+// current allocated bytes, all pools), as torch.cuda.memory_allocated.
+napi_value CudaMemoryAllocated(napi_env env, napi_callback_info info) {
+  return Guard(env, "cuda.memoryAllocated", [&]() -> napi_value {
+    Args<1> a(env, info);
+    int64_t index = IsNullish(env, a[0]) ? 0 : ToInt64(env, a[0], "device");
+#if TN_WITH_CUDA
+    if (index < 0 || index >= at::detail::getCUDAHooks().getNumGPUs())
+      ThrowRange("invalid device index " + std::to_string(index));
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(index));
+    return FromInt64(env, stats.allocated_bytes[0].current);  // [0]: the aggregate over pools
+#else
+    (void)index;
+    ThrowError("this libtorch was built without CUDA; install a CUDA build of PyTorch and rebuild torchnode");
+#endif
+  });
+}
+
 // buildInfo(): what this binary was built against, for the loader's flavour check and bug reports.
 napi_value BuildInfo(napi_env env, napi_callback_info) {
   return Guard(env, "buildInfo", [&] {
@@ -81,6 +103,7 @@ void RegisterRuntime(napi_env env, napi_value exports) {
   Export(env, exports, "getNumThreads", GetNumThreads);
   Export(env, exports, "cudaIsAvailable", CudaIsAvailable);
   Export(env, exports, "cudaDeviceCount", CudaDeviceCount);
+  Export(env, exports, "cudaMemoryAllocated", CudaMemoryAllocated);
   Export(env, exports, "buildInfo", BuildInfo);
 }
 

@@ -21,6 +21,8 @@ constexpr TypedArrayInfo kTypedArrays[] = {
     {napi_int8_array, c10::kChar},       {napi_uint8_array, c10::kByte},    {napi_uint8_clamped_array, c10::kByte},
     {napi_int16_array, c10::kShort},     {napi_int32_array, c10::kInt},     {napi_float32_array, c10::kFloat},
     {napi_float64_array, c10::kDouble},  {napi_bigint64_array, c10::kLong},
+    {napi_uint16_array, c10::ScalarType::UInt16}, {napi_uint32_array, c10::ScalarType::UInt32},
+    {napi_biguint64_array, c10::ScalarType::UInt64},
 };
 
 // The napi TypedArray type that holds a dtype's elements (bool -> Uint8Array, half -> Float32Array).
@@ -36,7 +38,15 @@ napi_typedarray_type ArrayTypeFor(c10::ScalarType st, c10::ScalarType* holds) {
       *holds = c10::kFloat;
       return napi_float32_array;
     case c10::kComplexDouble: *holds = c10::kDouble; return napi_float64_array;
-    default: ThrowType(std::string("dtype ") + c10::toString(st) + " has no TypedArray");
+    case c10::ScalarType::UInt16: *holds = st; return napi_uint16_array;
+    case c10::ScalarType::UInt32: *holds = st; return napi_uint32_array;
+    case c10::ScalarType::UInt64: *holds = st; return napi_biguint64_array;
+    default:
+      // float8 formats read back as float32, as Python's tolist() gives floats.
+      if (c10::isFloatingType(st) && c10::elementSize(st) == 1) {
+        *holds = c10::kFloat;
+        return napi_float32_array;
+      } ThrowType(std::string("dtype ") + c10::toString(st) + " has no TypedArray");
   }
 }
 

@@ -1,0 +1,17 @@
+// The dtype table: every c10::ScalarType of this libtorch with PyTorch's Python names. The JS
+// constants (lib/dtype.ts) are built from it at load, so names, codes and sizes have one source.
+#pragma once
+#include <c10/core/ScalarType.h>
+
+#include <string>
+
+namespace tn {
+
+// 'float32', 'torch.float', 'half', ... -> the scalar type; false if no dtype has that name.
+bool ParseScalarType(const std::string& name, c10::ScalarType* out);
+// PyTorch's primary name ('float32'), or nullptr for a code that is no dtype here.
+const char* DTypeName(c10::ScalarType st);
+// Whether `code` is a valid ScalarType of this libtorch.
+bool IsScalarTypeCode(int64_t code);
+
+}  // namespace tn
