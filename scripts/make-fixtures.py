@@ -47,6 +47,8 @@ BLAS_TOL = {"float32": {"rtol": 1e-6, "atol": 1e-6}, "float64": {"rtol": 1e-13, 
 
 
 def camel(name):
+    if isinstance(getattr(torch, name, None), torch.dtype):
+        return name  # dtype constants keep PyTorch's spelling (torch.float8_e4m3fn)
     return re.sub(r"(?<=[a-z0-9])_([a-z0-9])", lambda m: m.group(1).upper(), name)
 
 
@@ -495,6 +497,14 @@ def linalg_reductions():
             f.case(src, tol=tol)
     f.case("f32m.mm(f64n)", err=True)
     f.case("f32m.mm(f32m)", err=True)
+    # Operators and dtypes new in 2.x, reached through the dispatcher.
+    f.case("torch.ops.aten.scaled_dot_product_attention(f32bm, f32bm.mul(0.5), f32bm)", tol="float32")
+    f.case("torch.ops.aten.scaled_dot_product_attention(f64bm, f64bm, f64bm, is_causal=True)", tol="float64")
+    f.case("torch.ops.aten.linalg_vector_norm(f64x, 3, [0, 2])")
+    f.case("torch.ops.aten.linalg_vector_norm(f32x, 2, keepdim=True)")
+    f.case("f32a.to(torch.float8_e4m3fn).float()")
+    f.case("f32a.to(torch.float8_e5m2).to(torch.float32)")
+    f.case("i64a.to(torch.uint16).mul(3)")
     for d in FLOATS + ["bf16"]:
         for src in [f"{d}x.sum()", f"{d}x.sum(1)", f"{d}x.sum(-1, keepdim=True)", f"{d}x.sum((0, 2))", f"{d}x.sum(dim=[2, 0], keepdim=True)",
                     f"{d}x.sum(dtype=torch.float64)", f"{d}x.mean()", f"{d}x.mean(1, keepdim=True)", f"{d}x.mean((0, 1))",
