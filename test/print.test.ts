@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatTensor, getPrintoptions, setPrintoptions, type PrintOptions, type TensorPrintView } from '../lib/print.js';
+import { exactFormatters, formatExp, formatFixed, formatTensor, getPrintoptions, setPrintoptions, type PrintOptions, type TensorPrintView } from '../lib/print.js';
 import * as torch from '../lib/index.js';
 
 // Values are either the tensor's exact .tolist() (int64 as strings, non-finite as 'nan'/'inf'/'-inf'),
@@ -150,6 +150,43 @@ describe('print options and input handling', () => {
     const sparse = { ...base, shape: [2], dtype: 'float32', values: null, layout: 'sparse_coo' };
     expect(() => formatTensor({ ...sparse, sparseParts: [values, indices] })).toThrow(/parts indices, values, got values, indices/);
     expect(() => formatTensor({ ...sparse, sparseParts: [indices, { ...values, values: [1] }] })).toThrow(/values of shape \[2\] needs 2 values/);
+  });
+});
+
+// formatFixed/formatExp take toFixed/toExponential where those round like Python (no exact tie) and the
+// exact BigInt formatters (checked against Python by the generated cases) elsewhere: both must agree.
+describe('fast float formatting agrees with the exact formatter', () => {
+  // mulberry32: a fixed pseudo-random sequence, so failures reproduce.
+  let state = 0x9e3779b9;
+  const random = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const bits = new DataView(new ArrayBuffer(8));
+  const randomDouble = (): number => {
+    bits.setUint32(0, (random() * 2 ** 32) >>> 0);
+    bits.setUint32(4, (random() * 2 ** 32) >>> 0);
+    return bits.getFloat64(0);
+  };
+  const values: number[] = [0, -0, 1, -1, 0.5, 2.5, -2.5, 1e21, 1e21 - 65536, 2 ** 53, 2 ** 53 + 2, 2 ** 70 + 2 ** 20, 5e-324, 1.7976931348623157e308];
+  for (let i = 0; i < 300; i++) {
+    const d = randomDouble();
+    if (Number.isFinite(d)) values.push(d);
+    values.push(Math.fround((random() - 0.5) * 10 ** Math.floor(random() * 20 - 10))); // float32 data, printable magnitudes
+    values.push(Math.floor(random() * 2 ** 12) / 2 ** Math.floor(random() * 14)); // dyadic: ties at some precision
+    values.push(Math.floor(random() * 1e6) * 10 ** Math.floor(random() * 8) + (random() < 0.5 ? 5 : 0)); // integers ending in 5
+  }
+  it.each([0, 1, 2, 3, 4, 6, 8, 12, 17, 100, 101])('precision %i', (precision) => {
+    const wrong: string[] = [];
+    for (const x of values) {
+      const fixed = Math.abs(x) < 1e25 ? [formatFixed(x, precision), exactFormatters.fixed(x, precision)] : ['', ''];
+      const exp = [formatExp(x, precision), exactFormatters.exp(x, precision)];
+      if (fixed[0] !== fixed[1]) wrong.push(`${x} f: ${fixed[0]} != ${fixed[1]}`);
+      if (exp[0] !== exp[1]) wrong.push(`${x} e: ${exp[0]} != ${exp[1]}`);
+    }
+    expect(wrong).toEqual([]);
   });
 });
 
