@@ -126,10 +126,13 @@ function exponentSuffix(exp10: number): string {
 // toFixed and toExponential take at most 100 digits.
 const MAX_JS_DIGITS = 100;
 
+// 2^0 .. 2^1023 (the tie checks run once per printed element; ** is slower than a lookup).
+const POW2 = Float64Array.from({ length: 1024 }, (_, i) => 2 ** i);
+
 // True when a finite a > 0 is odd / 2^bits exactly: its decimal expansion then has exactly `bits`
 // fractional digits, the last one a 5. Scaling by a power of two is exact here (bits <= ~430).
 function hasFractionBits(a: number, bits: number): boolean {
-  const scaled = a * 2 ** bits;
+  const scaled = a * (POW2[bits] ?? 2 ** bits);
   return Number.isInteger(scaled) && !Number.isInteger(scaled / 2);
 }
 
@@ -220,25 +223,36 @@ class Formatter {
   private readonly precision: number;
   private intMode = true;
   private sciMode = false;
-  maxWidth = 1;
+  width = 1; // Python's max_width
+  // Unpadded strings of the measured values by index, kept when `values` is what will be printed.
+  private readonly measured: (string | undefined)[] | null;
 
-  // `values` are the elements Python's formatter sees: the whole tensor, or its summarized data.
-  constructor(values: ArrayLike<Scalar>, dtype: string, opts: PrintOptions) {
+  // `values` are the elements Python's formatter sees: the whole tensor (keep: print them by index
+  // with formatAt, reusing the strings measured for the width), or its summarized data.
+  constructor(private readonly values: ArrayLike<Scalar>, dtype: string, opts: PrintOptions, keep: boolean) {
     this.floating = FLOAT_DTYPES.has(dtype);
     this.isBool = dtype === 'bool';
     this.precision = opts.precision;
     const n = values.length;
+    const measured: (string | undefined)[] | null = keep ? new Array<string | undefined>(n) : null;
+    this.measured = measured;
+    let width = this.width;
     if (!this.floating) {
-      for (let i = 0; i < n; i++) this.maxWidth = Math.max(this.maxWidth, formatInteger(values[i]!, this.isBool).length);
+      for (let i = 0; i < n; i++) {
+        const str = formatInteger(values[i]!, this.isBool);
+        if (measured) measured[i] = str;
+        if (str.length > width) width = str.length;
+      }
+      this.width = width;
       return;
     }
-    const finite: number[] = [];
+    const finite: number[] = []; // indices of the nonzero finite values
     let absMin = Infinity;
     let absMax = 0;
     for (let i = 0; i < n; i++) {
       const v = Number(values[i]);
       if (!Number.isFinite(v) || v === 0) continue;
-      finite.push(v);
+      finite.push(i);
       const a = Math.abs(v);
       if (a < absMin) absMin = a;
       if (a > absMax) absMax = a;
@@ -247,34 +261,32 @@ class Formatter {
     // Python returns early here, so a sciMode option does not apply to all-zero/non-finite tensors.
     if (finite.length === 0) return;
     this.sciMode = opts.sciMode ?? (absMax / absMin > 1000.0 || absMax > 1.0e8 || absMin < 1.0e-4);
-    // Widths are measured in the notation that will be printed; int mode adds 1 for the '.'.
-    let width = 0;
-    if (this.sciMode) {
-      for (const v of finite) width = Math.max(width, formatExp(v, this.precision).length);
-    } else if (this.intMode) {
-      for (const v of finite) width = Math.max(width, formatFixed(v, 0).length + 1);
-    } else {
-      for (const v of finite) width = Math.max(width, formatFixed(v, this.precision).length);
+    // Widths are measured in the notation that will be printed (int mode: with the '.' it appends).
+    for (const i of finite) {
+      const str = this.unpadded(Number(values[i]));
+      if (measured) measured[i] = str;
+      if (str.length > width) width = str.length;
     }
-    this.maxWidth = Math.max(this.maxWidth, width);
+    this.width = width;
+  }
+
+  private unpadded(value: Scalar): string {
+    if (!this.floating) return formatInteger(value, this.isBool);
+    const x = Number(value);
+    if (this.sciMode) return formatExp(x, this.precision);
+    if (this.intMode) return Number.isFinite(x) ? formatFixed(x, 0) + '.' : nonFinite(x);
+    return formatFixed(x, this.precision);
   }
 
   format(value: Scalar): string {
-    let ret: string;
-    if (this.floating) {
-      const x = Number(value);
-      if (this.sciMode) {
-        ret = formatExp(x, this.precision);
-      } else if (this.intMode) {
-        ret = formatFixed(x, 0);
-        if (Number.isFinite(x)) ret += '.';
-      } else {
-        ret = formatFixed(x, this.precision);
-      }
-    } else {
-      ret = formatInteger(value, this.isBool);
-    }
-    return ret.length < this.maxWidth ? ret.padStart(this.maxWidth) : ret;
+    const ret = this.unpadded(value);
+    return ret.length < this.width ? ret.padStart(this.width) : ret;
+  }
+
+  // format(values[index]) for a formatter built with keep.
+  formatAt(index: number): string {
+    const ret = this.measured?.[index] ?? this.unpadded(this.values[index]!);
+    return ret.length < this.width ? ret.padStart(this.width) : ret;
   }
 }
 
@@ -377,12 +389,14 @@ function tensorStrWithFormatter(layout: Layout, offset: number, dim: number, ind
   return '[' + slices.join(',' + '\n'.repeat(remaining - 1) + ' '.repeat(indent + 1)) + ']';
 }
 
-// _Formatter over the whole tensor, or over get_summarized_data(...) when summarizing.
-function buildFormatter(layout: Layout, values: ArrayLike<Scalar>, dtype: string): Formatter {
-  if (!layout.summarize) return new Formatter(values, dtype, layout.opts);
+// _Formatter over the whole tensor, or over get_summarized_data(...) when summarizing; it formats the
+// element at a flat index of `values`.
+function buildFormatter(layout: Layout, values: ArrayLike<Scalar>, dtype: string): { width: number; formatAt(index: number): string } {
+  if (!layout.summarize) return new Formatter(values, dtype, layout.opts, true);
   const measured: Scalar[] = [];
   summarizedValues(layout, values, 0, 0, measured);
-  return new Formatter(measured, dtype, layout.opts);
+  const formatter = new Formatter(measured, dtype, layout.opts, false);
+  return { width: formatter.width, formatAt: (index) => formatter.format(values[index]!) };
 }
 
 // _tensor_str: the bracketed data of a dense tensor, without prefix or suffixes.
@@ -400,8 +414,7 @@ function tensorStr(data: DenseData, indent: number, opts: PrintOptions): string 
 
   if (!COMPLEX_DTYPES.has(data.dtype)) {
     const formatter = buildFormatter(layout, data.values, data.dtype);
-    const values = data.values;
-    return tensorStrWithFormatter(layout, 0, 0, indent, { width: formatter.maxWidth, format: (i) => formatter.format(values[i]!) });
+    return tensorStrWithFormatter(layout, 0, 0, indent, { width: formatter.width, format: (i) => formatter.formatAt(i) });
   }
 
   // Complex (complex32 is printed via cfloat()): separate formatters for self.real and self.imag.
@@ -414,13 +427,13 @@ function tensorStr(data: DenseData, indent: number, opts: PrintOptions): string 
   const realFormatter = buildFormatter(layout, real, 'float64');
   const imagFormatter = buildFormatter(layout, imag, 'float64');
   const format = (i: number): string => {
-    const realStr = realFormatter.format(real[i]!);
+    const realStr = realFormatter.formatAt(i);
     // The imaginary part loses its padding; '+' is added unless it carries a sign (also for -0.0).
-    const imagStr = (imagFormatter.format(imag[i]!) + 'j').trimStart();
+    const imagStr = (imagFormatter.formatAt(i) + 'j').trimStart();
     return imagStr[0] === '+' || imagStr[0] === '-' ? realStr + imagStr : realStr + '+' + imagStr;
   };
   // _vector_str budgets both widths plus the 'j', although the imaginary part is printed unpadded.
-  return tensorStrWithFormatter(layout, 0, 0, indent, { width: realFormatter.maxWidth + imagFormatter.maxWidth + 1, format });
+  return tensorStrWithFormatter(layout, 0, 0, indent, { width: realFormatter.width + imagFormatter.width + 1, format });
 }
 
 // Dimension names are ASCII identifiers (torch rejects anything else), so Python's repr is just '<name>'.
