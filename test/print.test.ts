@@ -204,7 +204,8 @@ describe('String(tensor) of meta and sparse tensors matches torch 2.13', () => {
     'sparse COO 0-d': () => torch.tensor(1.5).toSparse(),
     'sparse COO hybrid': () => torch.tensor([[0, 0, 0], [1.5, -2, 3]]).toSparse(1),
     'sparse COO grad_fn': () => torch.ones(3, { requiresGrad: true }).toSparse(),
-    'sparse COO meta': () => torch.empty([2, 3], { device: 'meta', layout: 'sparse_coo' }),
+    // layout is passed through to ATen's empty, though TensorOptions does not declare it.
+    'sparse COO meta': () => torch.empty([2, 3], { device: 'meta', layout: 'sparse_coo' } as torch.TensorOptions),
     'sparse CSR': () => torch.tensor([[0, 1.5, 0], [2, 0, -3.25]]).toSparseCsr(),
     'sparse CSC': () => torch.tensor([[0, 1.5, 0], [2, 0, -3.25]]).toSparseCsc(),
     'sparse BSR': () => torch.arange(16, { dtype: torch.float32 }).reshape(4, 4).toSparseBsr([2, 2]),
