@@ -35,7 +35,12 @@ const TITLES = {
   w1big: 'W1-big a+b, 1000x1000 (µs/op)',
   w2: 'W2 MLP train step (µs)',
   w3: 'W3 CNN train step (µs)',
+  tensor1m: 'torch.tensor(1000x1000 nested list/array) (µs)',
+  print100k: 'str(x), 100x1000, summarized (µs)',
+  print100kfull: 'str(x), 100x1000, all printed (µs)',
 };
+// Workloads of the Python/JS binding layer itself: C++ has nothing to compare.
+const BINDING_ONLY = new Set(['tensor1m', 'print100k', 'print100kfull']);
 // W4 variants: rss.mjs modes for Node, then Python's reference.
 const W4_MODES = {
   none: 'c dropped, GC frees',
@@ -244,6 +249,7 @@ for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so no implementation always runs first or last.
     for (let k = 0; k < ready.length; k++) {
       const impl = ready[(round + k) % ready.length];
+      if (impl.name === 'cpp' && BINDING_ONLY.has(w)) continue;
       const lines = runJson(impl.argv(w, ROUNDS_PER_PROCESS), `${impl.name} ${w}`);
       if (!lines) continue;
       for (const line of lines) {

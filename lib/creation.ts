@@ -30,31 +30,135 @@ function typedArrayDtype(v: unknown): DType | undefined {
   return undefined;
 }
 
-// Walks nested arrays: shape, flat values and the kinds seen (bool / int / float / bigint).
-function flatten(data: unknown): { shape: number[]; flat: Element[]; kinds: Set<string> } {
+// torch.tensor stops at this many dimensions: deeper lists raise "too many dimensions 'list'".
+const MAX_NESTED_DIMS = 128;
+
+// Element kinds seen in nested data, as bit flags.
+const SEEN_BOOL = 1;
+const SEEN_INT = 2;
+const SEEN_FLOAT = 4;
+const SEEN_BIGINT = 8;
+
+const pathText = (path: readonly number[]): string => path.map((i) => `[${i}]`).join('');
+const where = (path: readonly number[]): string => (path.length ? `at ${pathText(path)}` : 'at the top level');
+
+// Python refuses lists that contain themselves; so does torch.tensor here, instead of recursing forever.
+// Returns that error when the value at path `at` in data is one of the arrays it sits in.
+function selfReference(data: unknown, at: readonly number[]): TypeError | null {
+  const chain: unknown[] = [data];
+  for (const i of at) chain.push((chain[chain.length - 1] as unknown[])[i]);
+  for (let j = 1; j < chain.length; j++) {
+    const first = chain.indexOf(chain[j]);
+    if (first < j && Array.isArray(chain[j])) {
+      const outer = first === 0 ? 'at the top level' : `at ${pathText(at.slice(0, first))}`;
+      return new TypeError(`tensor: self-referential arrays are incompatible (the array ${outer} contains itself at ${pathText(at.slice(0, j))})`);
+    }
+  }
+  return null;
+}
+
+// The shape, read along the first elements: [] for a scalar, stopping at an empty array.
+function nestedShape(data: unknown): number[] {
   const shape: number[] = [];
+  const chain: unknown[] = [];
   for (let d: unknown = data; Array.isArray(d); d = d[0]) {
+    if (chain.includes(d)) throw selfReference(data, new Array<number>(chain.length).fill(0))!;
+    if (shape.length === MAX_NESTED_DIMS)
+      throw new RangeError(`tensor: too many dimensions 'Array': nested arrays may be at most ${MAX_NESTED_DIMS} deep, like torch.tensor's lists`);
+    chain.push(d);
     shape.push(d.length);
     if (d.length === 0) break;
   }
-  const flat: Element[] = [];
-  const kinds = new Set<string>();
-  const walk = (v: unknown, depth: number, path: string): void => {
-    if (depth < shape.length) {
-      if (!Array.isArray(v)) throw new TypeError(`tensor: expected a sequence at ${path || 'the top level'}, got ${describe(v)}`);
-      if (v.length !== shape[depth])
-        throw new RangeError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${v.length}) at ${path || 'top level'}`);
-      for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);
+  return shape;
+}
+
+// Calls row(array, offset) for each innermost array of nested data of the given shape, in row-major
+// order (offset: its first element's flat index), checking every level's type and length on the way.
+// row returns the element kinds it saw (ORed into the result), or ~i for a bad element i.
+function forEachRow(data: unknown, shape: readonly number[], row: (values: readonly unknown[], offset: number) => number): number {
+  const ndim = shape.length;
+  const path: number[] = [];
+  let offset = 0;
+  let kinds = 0;
+  const badElement = (at: number[], v: unknown): Error =>
+    selfReference(data, at) ?? new TypeError(`tensor: could not infer dtype of ${describe(v)} ${where(at)}`);
+  const visit = (arr: readonly unknown[], depth: number): void => {
+    if (depth === ndim - 1) {
+      const result = row(arr, offset);
+      if (result < 0) throw badElement([...path, ~result], arr[~result]);
+      kinds |= result;
+      offset += arr.length;
       return;
     }
-    if (typeof v === 'boolean') kinds.add('bool');
-    else if (typeof v === 'bigint') kinds.add('int');
-    else if (typeof v === 'number') kinds.add(Number.isInteger(v) ? 'int' : 'float');
-    else throw new TypeError(`tensor: could not infer dtype of ${describe(v)} at ${path || 'the top level'}`);
-    flat.push(v);
+    const size = shape[depth + 1]!;
+    for (let i = 0; i < arr.length; i++) {
+      const child = arr[i];
+      path[depth] = i;
+      if (!Array.isArray(child) || child.length !== size) {
+        const at = path.slice(0, depth + 1);
+        const cycle = selfReference(data, at);
+        if (cycle) throw cycle;
+        if (!Array.isArray(child)) throw new TypeError(`tensor: expected a sequence ${where(at)}, got ${describe(child)}`);
+        throw new RangeError(`tensor: expected sequence of length ${size} at dim ${depth + 1} (got ${child.length}) ${where(at)}`);
+      }
+      visit(child, depth + 1);
+    }
+    path.length = depth;
   };
-  walk(data, 0, '');
-  return { shape, flat, kinds };
+  if (ndim === 0) {
+    const result = row([data], 0);
+    if (result < 0) throw badElement([], data);
+    return result;
+  }
+  visit(data as unknown[], 0);
+  return kinds;
+}
+
+// Copies one innermost array into out (bools as 0/1; BigInts approximately, refined by fillBigInts);
+// returns the kinds seen, or ~i for an element i that is no number, boolean or BigInt.
+function fillNumbers(values: readonly unknown[], out: Float64Array, offset: number): number {
+  let kinds = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number') {
+      out[offset + i] = v;
+      kinds |= Number.isInteger(v) ? SEEN_INT : SEEN_FLOAT;
+    } else if (typeof v === 'boolean') {
+      out[offset + i] = v ? 1 : 0;
+      kinds |= SEEN_BOOL;
+    } else if (typeof v === 'bigint') {
+      out[offset + i] = Number(v);
+      kinds |= SEEN_BIGINT;
+    } else {
+      return ~i;
+    }
+  }
+  return kinds;
+}
+
+// Copies one innermost array of integers (BigInt, integral numbers, booleans) exactly into out.
+function fillBigInts(values: readonly unknown[], out: BigInt64Array, offset: number): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as Element;
+    if (typeof v === 'number' && !Number.isInteger(v)) throw new TypeError('tensor: cannot mix BigInt with fractional numbers');
+    const b = typeof v === 'bigint' ? v : BigInt(v);
+    if (b < -(2n ** 63n) || b >= 2n ** 63n) throw new RangeError(`tensor: Overflow when unpacking long (${b} is outside the int64 range)`);
+    out[offset + i] = b;
+  }
+  return 0;
+}
+
+// Reads nested arrays (or a single element) into flat row-major values: Float64Array, or
+// BigInt64Array when BigInts are present; `kinds` says which element kinds were seen.
+function flatten(data: unknown): { shape: number[]; values: Float64Array | BigInt64Array; kinds: number } {
+  const shape = nestedShape(data);
+  const numel = shape.reduce((a, b) => a * b, 1);
+  const numbers = new Float64Array(numel);
+  const kinds = forEachRow(data, shape, (row, offset) => fillNumbers(row, numbers, offset));
+  if (!(kinds & SEEN_BIGINT)) return { shape, values: numbers, kinds };
+  const bigints = new BigInt64Array(numel);
+  forEachRow(data, shape, (row, offset) => fillBigInts(row, bigints, offset));
+  return { shape, values: bigints, kinds };
 }
 
 // Integer ranges: PyTorch refuses values an integer dtype cannot hold instead of wrapping them.
@@ -86,24 +190,13 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     const view = data as unknown as ArrayLike<unknown>;
     t = new Tensor(native.fromTypedArray(data, [view.length], options.dtype === undefined ? null : toDType(options.dtype, 'tensor').code));
   } else {
-    const { shape, flat, kinds } = flatten(data);
+    const { shape, values, kinds } = flatten(data);
     // Python's inference: all bools -> bool, all ints -> int64, else the default float dtype.
-    const inferred = kinds.has('float') ? getDefaultDtype() : kinds.has('int') ? int64 : kinds.has('bool') ? bool : getDefaultDtype();
+    const inferred =
+      kinds & SEEN_FLOAT ? getDefaultDtype() : kinds & (SEEN_INT | SEEN_BIGINT) ? int64 : kinds & SEEN_BOOL ? bool : getDefaultDtype();
     const target = options.dtype === undefined ? inferred : toDType(options.dtype, 'tensor');
-    let buffer: ArrayBufferView;
-    if (flat.some((v) => typeof v === 'bigint')) {
-      buffer = BigInt64Array.from(flat, (v) => {
-        if (typeof v === 'number' && !Number.isInteger(v)) throw new TypeError('tensor: cannot mix BigInt with fractional numbers');
-        const b = typeof v === 'bigint' ? v : BigInt(v as number);
-        if (b < -(2n ** 63n) || b >= 2n ** 63n) throw new RangeError(`tensor: Overflow when unpacking long (${b} is outside the int64 range)`);
-        return b;
-      });
-    } else {
-      const values = Float64Array.from(flat, (v) => Number(v));
-      checkRange(values, target);
-      buffer = values;
-    }
-    t = new Tensor(native.fromTypedArray(buffer, shape, target.code));
+    if (values instanceof Float64Array) checkRange(values, target);
+    t = new Tensor(native.fromTypedArray(values, shape, target.code));
   }
   return finish(t, options, isTensor(data)); // TypedArray and nested data are made in the target dtype
 }

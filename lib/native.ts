@@ -23,6 +23,7 @@ export interface NativeAddon {
   stride(h: Handle): number[];
   dtype(h: Handle): number;
   device(h: Handle): string;
+  layout(h: Handle): string;
   numel(h: Handle): number;
   dim(h: Handle): number;
   names(h: Handle): (string | null)[] | null;

@@ -1,14 +1,26 @@
-// Port of PyTorch 1.13 torch/_tensor_str.py: tensors print exactly like Python's str(t) / repr(t).
-// Covers real, integer, bool and complex dtypes and named tensors.
-// Out of scope: sparse, quantized, nested, meta and forward-AD dual tensors, and a default dtype other than float32.
+// Port of PyTorch 2.13 torch/_tensor_str.py: tensors print exactly like Python's str(t) / repr(t).
+// Covers real, integer, bool and complex dtypes, named, meta and sparse (COO, CSR, CSC, BSR, BSC) tensors.
+// Out of scope: quantized, nested, functorch-wrapped and forward-AD dual tensors, and a default dtype other than float32.
+
+type Scalar = number | bigint | boolean;
+
+/** One component tensor of a sparse tensor (its indices or values), as Python prints it. */
+export interface SparsePartView {
+  name: string; // 'indices', 'values', 'crow_indices', ...
+  shape: number[];
+  dtype: string;
+  values: ArrayLike<Scalar> | null; // null on the meta device
+}
 
 export interface TensorPrintView {
   shape: number[];
   dtype: string; // PyTorch name without prefix: 'float32', 'int64', 'bool', 'complex64', ...
   // Full data, flat, row-major. Complex dtypes: interleaved [re0, im0, re1, im1, ...] (2 * numel values),
-  // each part float64-exact (complex32 parts already converted from half).
-  values: ArrayLike<number | bigint | boolean>;
-  device: string; // 'cpu', 'cuda:0'
+  // each part float64-exact (complex32 parts already converted from half). null for meta and sparse tensors.
+  values: ArrayLike<Scalar> | null;
+  device: string; // 'cpu', 'cuda:0', 'meta'
+  layout?: string; // torch.layout name without prefix: 'strided' (default), 'sparse_coo', 'sparse_csr', ...
+  sparseParts?: SparsePartView[]; // sparse layouts: the parts in Python's order (COO: indices, values)
   requiresGrad: boolean;
   gradFn: string | null; // e.g. 'AddBackward0'
   names?: (string | null)[] | null; // dimension names of a named tensor (null for unnamed dims)
@@ -21,8 +33,6 @@ export interface PrintOptions {
   linewidth: number;
   sciMode: boolean | null;
 }
-
-type Scalar = number | bigint | boolean;
 
 const PROFILES: Record<'default' | 'short' | 'full', Omit<PrintOptions, 'sciMode'>> = {
   default: { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 },
@@ -66,7 +76,10 @@ function checkNumber(name: string, value: number): number {
   return value;
 }
 
-// ---------- Python float formatting ('{:.Nf}' and '{:.Ne}'), bit-exact via BigInt ----------
+// ---------- Python float formatting ('{:.Nf}' and '{:.Ne}') ----------
+// Python rounds the exact binary value half-to-even; toFixed/toExponential round it exactly too but
+// break ties away from zero. Ties are rare and detectable, so they (and what toFixed cannot do) take
+// the exact BigInt path.
 
 const f64 = new DataView(new ArrayBuffer(8));
 
@@ -105,8 +118,25 @@ function nonFinite(x: number): string {
   return x > 0 ? 'inf' : '-inf';
 }
 
-function formatFixed(x: number, precision: number): string {
-  if (!Number.isFinite(x)) return nonFinite(x);
+// Python's exponent has a sign and at least two digits: e+00, e-05, e+100.
+function exponentSuffix(exp10: number): string {
+  return 'e' + (exp10 < 0 ? '-' : '+') + String(Math.abs(exp10)).padStart(2, '0');
+}
+
+// toFixed and toExponential take at most 100 digits.
+const MAX_JS_DIGITS = 100;
+
+// 2^0 .. 2^1023 (the tie checks run once per printed element; ** is slower than a lookup).
+const POW2 = Float64Array.from({ length: 1024 }, (_, i) => 2 ** i);
+
+// True when a finite a > 0 is odd / 2^bits exactly: its decimal expansion then has exactly `bits`
+// fractional digits, the last one a 5. Scaling by a power of two is exact here (bits <= ~430).
+function hasFractionBits(a: number, bits: number): boolean {
+  const scaled = a * (POW2[bits] ?? 2 ** bits);
+  return Number.isInteger(scaled) && !Number.isInteger(scaled / 2);
+}
+
+function formatFixedExact(x: number, precision: number): string {
   const { digits, scale } = exactDecimal(Math.abs(x));
   const q = scale > precision ? divRoundHalfEven(digits, 10n ** BigInt(scale - precision)) : digits * 10n ** BigInt(precision - scale);
   const s = q.toString().padStart(precision + 1, '0');
@@ -115,8 +145,7 @@ function formatFixed(x: number, precision: number): string {
   return (isNegative(x) ? '-' : '') + body;
 }
 
-function formatExp(x: number, precision: number): string {
-  if (!Number.isFinite(x)) return nonFinite(x);
+function formatExpExact(x: number, precision: number): string {
   let q = 0n;
   let exp10 = 0;
   if (x !== 0) {
@@ -136,18 +165,54 @@ function formatExp(x: number, precision: number): string {
   }
   const s = q.toString().padStart(precision + 1, '0');
   const mantissa = precision > 0 ? `${s[0]}.${s.slice(1)}` : s;
-  // Python's exponent has a sign and at least two digits: e+00, e-05, e+100.
-  const exponent = (exp10 < 0 ? '-' : '+') + String(Math.abs(exp10)).padStart(2, '0');
-  return `${isNegative(x) ? '-' : ''}${mantissa}e${exponent}`;
+  return `${isNegative(x) ? '-' : ''}${mantissa}${exponentSuffix(exp10)}`;
 }
+
+/** Python's '{:.<precision>f}'.format(x). */
+export function formatFixed(x: number, precision: number): string {
+  if (!Number.isFinite(x)) return nonFinite(x);
+  const a = Math.abs(x);
+  // A tie sits exactly halfway at digit precision+1; toFixed switches to exponent notation from 1e21.
+  if (precision > MAX_JS_DIGITS || a >= 1e21 || hasFractionBits(a, precision + 1)) return formatFixedExact(x, precision);
+  const body = a.toFixed(precision);
+  return isNegative(x) ? '-' + body : body;
+}
+
+// Whether |x| = a could be a tie when rounded to precision+1 significant digits, given the decimal
+// exponent e of toExponential's result (a's own exponent is e or, after rounding up, e - 1).
+function mayTieExp(a: number, precision: number, e: number): boolean {
+  if (Number.isInteger(a)) {
+    if (a >= 2 ** 53) return true; // String() of such integers is not exact: take the exact path
+    const digits = String(a).replace(/0+$/, '');
+    return digits.length === precision + 2 && digits.endsWith('5');
+  }
+  const bits = precision + 1 - e; // fractional digits of a tie with exponent e
+  return (bits >= 1 && hasFractionBits(a, bits)) || hasFractionBits(a, bits + 1);
+}
+
+/** Python's '{:.<precision>e}'.format(x). */
+export function formatExp(x: number, precision: number): string {
+  if (!Number.isFinite(x)) return nonFinite(x);
+  if (precision > MAX_JS_DIGITS) return formatExpExact(x, precision);
+  const a = Math.abs(x);
+  const s = a.toExponential(precision);
+  const ePos = s.indexOf('e');
+  const exp10 = Number(s.slice(ePos + 1));
+  if (mayTieExp(a, precision, exp10)) return formatExpExact(x, precision);
+  return (isNegative(x) ? '-' : '') + s.slice(0, ePos) + exponentSuffix(exp10);
+}
+
+/** The BigInt reference formatters (exported for tests that check the fast paths against them). */
+export const exactFormatters = { fixed: formatFixedExact, exp: formatExpExact };
 
 // Python's '{}'.format of an int or bool element.
 function formatInteger(v: Scalar, isBool: boolean): string {
   // Bool data may also arrive as 0/1 bytes.
   if (isBool) return v ? 'True' : 'False';
   if (typeof v === 'bigint') return v.toString();
+  const n = Number(v);
   // Integer-valued doubles beyond 2^53 would print as '1e+21' with String().
-  return BigInt(Number(v)).toString();
+  return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
 }
 
 // ---------- _Formatter ----------
@@ -158,65 +223,81 @@ class Formatter {
   private readonly precision: number;
   private intMode = true;
   private sciMode = false;
-  maxWidth = 1;
+  width = 1; // Python's max_width
+  // Unpadded strings of the measured values by index, kept when `values` is what will be printed.
+  private readonly measured: (string | undefined)[] | null;
 
-  // `values` are the elements Python's formatter sees: the whole tensor, or its summarized data.
-  constructor(values: Scalar[], dtype: string, opts: PrintOptions) {
+  // `values` are the elements Python's formatter sees: the whole tensor (keep: print them by index
+  // with formatAt, reusing the strings measured for the width), or its summarized data.
+  constructor(private readonly values: ArrayLike<Scalar>, dtype: string, opts: PrintOptions, keep: boolean) {
     this.floating = FLOAT_DTYPES.has(dtype);
     this.isBool = dtype === 'bool';
     this.precision = opts.precision;
+    const n = values.length;
+    const measured: (string | undefined)[] | null = keep ? new Array<string | undefined>(n) : null;
+    this.measured = measured;
+    let width = this.width;
     if (!this.floating) {
-      for (const v of values) this.maxWidth = Math.max(this.maxWidth, formatInteger(v, this.isBool).length);
+      for (let i = 0; i < n; i++) {
+        const str = formatInteger(values[i]!, this.isBool);
+        if (measured) measured[i] = str;
+        if (str.length > width) width = str.length;
+      }
+      this.width = width;
       return;
     }
-    const finite = values.map(Number).filter((v) => Number.isFinite(v) && v !== 0);
-    // Python returns early here, so a sciMode option does not apply to all-zero/non-finite tensors.
-    if (finite.length === 0) return;
+    const finite: number[] = []; // indices of the nonzero finite values
     let absMin = Infinity;
     let absMax = 0;
-    for (const v of finite) {
-      absMin = Math.min(absMin, Math.abs(v));
-      absMax = Math.max(absMax, Math.abs(v));
+    for (let i = 0; i < n; i++) {
+      const v = Number(values[i]);
+      if (!Number.isFinite(v) || v === 0) continue;
+      finite.push(i);
+      const a = Math.abs(v);
+      if (a < absMin) absMin = a;
+      if (a > absMax) absMax = a;
+      if (this.intMode && v !== Math.ceil(v)) this.intMode = false;
     }
-    this.intMode = finite.every((v) => v === Math.ceil(v));
-    const wide = absMax / absMin > 1000.0 || absMax > 1.0e8;
-    if (this.intMode) {
-      if (wide) {
-        this.sciMode = true;
-        for (const v of finite) this.maxWidth = Math.max(this.maxWidth, formatExp(v, this.precision).length);
-      } else {
-        // +1 for the '.' appended to show the tensor is floating point.
-        for (const v of finite) this.maxWidth = Math.max(this.maxWidth, formatFixed(v, 0).length + 1);
-      }
-    } else if (wide || absMin < 1.0e-4) {
-      this.sciMode = true;
-      for (const v of finite) this.maxWidth = Math.max(this.maxWidth, formatExp(v, this.precision).length);
-    } else {
-      for (const v of finite) this.maxWidth = Math.max(this.maxWidth, formatFixed(v, this.precision).length);
+    // Python returns early here, so a sciMode option does not apply to all-zero/non-finite tensors.
+    if (finite.length === 0) return;
+    this.sciMode = opts.sciMode ?? (absMax / absMin > 1000.0 || absMax > 1.0e8 || absMin < 1.0e-4);
+    // Widths are measured in the notation that will be printed (int mode: with the '.' it appends).
+    for (const i of finite) {
+      const str = this.unpadded(Number(values[i]));
+      if (measured) measured[i] = str;
+      if (str.length > width) width = str.length;
     }
-    if (opts.sciMode !== null) this.sciMode = opts.sciMode;
+    this.width = width;
+  }
+
+  private unpadded(value: Scalar): string {
+    if (!this.floating) return formatInteger(value, this.isBool);
+    const x = Number(value);
+    if (this.sciMode) return formatExp(x, this.precision);
+    if (this.intMode) return Number.isFinite(x) ? formatFixed(x, 0) + '.' : nonFinite(x);
+    return formatFixed(x, this.precision);
   }
 
   format(value: Scalar): string {
-    let ret: string;
-    if (this.floating) {
-      const x = Number(value);
-      if (this.sciMode) {
-        ret = formatExp(x, this.precision);
-      } else if (this.intMode) {
-        ret = formatFixed(x, 0);
-        if (Number.isFinite(x)) ret += '.';
-      } else {
-        ret = formatFixed(x, this.precision);
-      }
-    } else {
-      ret = formatInteger(value, this.isBool);
-    }
-    return ret.padStart(this.maxWidth);
+    const ret = this.unpadded(value);
+    return ret.length < this.width ? ret.padStart(this.width) : ret;
+  }
+
+  // format(values[index]) for a formatter built with keep.
+  formatAt(index: number): string {
+    const ret = this.measured?.[index] ?? this.unpadded(this.values[index]!);
+    return ret.length < this.width ? ret.padStart(this.width) : ret;
   }
 }
 
 // ---------- layout (_tensor_str and helpers) ----------
+
+// A dense tensor's data as _tensor_str reads it.
+interface DenseData {
+  shape: number[];
+  dtype: string;
+  values: ArrayLike<Scalar>; // complex: interleaved real and imaginary parts
+}
 
 interface Layout {
   shape: number[];
@@ -237,47 +318,53 @@ function range(start: number, end: number): number[] {
   return out;
 }
 
-// Indices kept along one dimension when summarizing; the last dimension uses Python slicing
-// (self[-edgeitems:]), which takes everything when edgeitems is 0, outer ones use range().
-function edgeIndices(size: number, edgeitems: number, lastDim: boolean): { head: number[]; tail: number[] } {
-  const tailStart = lastDim && edgeitems === 0 ? 0 : size - edgeitems;
-  return { head: range(0, edgeitems), tail: range(tailStart, size) };
+// Indices a summarized dimension keeps (size > 2 * edgeitems): the first and last edgeitems.
+function edgeIndices(size: number, edgeitems: number): number[] {
+  return [...range(0, edgeitems), ...range(size - edgeitems, size)];
 }
 
 // get_summarized_data, flattened: the elements the formatter measures when summarizing.
 function summarizedValues(layout: Layout, values: ArrayLike<Scalar>, offset: number, dim: number, out: Scalar[]): void {
   const { shape, strides, opts } = layout;
-  if (dim === shape.length) {
-    out.push(values[offset]);
+  const remaining = shape.length - dim;
+  if (remaining === 0) {
+    out.push(values[offset]!);
     return;
   }
-  const size = shape[dim];
-  let indices = range(0, size);
-  if (size > 2 * opts.edgeitems) {
-    const { head, tail } = edgeIndices(size, opts.edgeitems, dim === shape.length - 1);
-    indices = [...head, ...tail];
-    // torch.stack([]) in get_summarized_data fails the same way when edgeitems is 0.
-    if (indices.length === 0) throw new Error('stack expects a non-empty TensorList');
+  const size = shape[dim]!;
+  const stride = strides[dim]!;
+  if (remaining === 1) {
+    // torch.cat((self[:e], self[-e:])): with edgeitems 0, self[-0:] is the whole vector.
+    const indices = size > 2 * opts.edgeitems && opts.edgeitems > 0 ? edgeIndices(size, opts.edgeitems) : range(0, size);
+    for (const i of indices) out.push(values[offset + i * stride]!);
+    return;
   }
-  for (const i of indices) summarizedValues(layout, values, offset + i * strides[dim], dim + 1, out);
+  // self.new_empty([0] * dim): nothing to measure.
+  if (opts.edgeitems === 0) return;
+  const indices = size > 2 * opts.edgeitems ? edgeIndices(size, opts.edgeitems) : range(0, size);
+  for (const i of indices) summarizedValues(layout, values, offset + i * stride, dim + 1, out);
 }
 
 function vectorStr(layout: Layout, offset: number, indent: number, printer: ElementPrinter): string {
   const { shape, strides, summarize, opts } = layout;
   const dim = shape.length - 1;
-  const size = shape[dim];
+  const size = shape[dim]!;
+  const stride = strides[dim]!;
   // Each element takes its width plus ', '.
   const elementLength = printer.width + 2;
   const elementsPerLine = Math.max(1, Math.floor((opts.linewidth - indent) / elementLength));
-  const fmt = (i: number): string => printer.format(offset + i * strides[dim]);
 
   let data: string[];
-  if (summarize && size > 2 * opts.edgeitems) {
-    const { head, tail } = edgeIndices(size, opts.edgeitems, true);
-    data = [...head.map(fmt), ' ...', ...tail.map(fmt)];
+  if (summarize && opts.edgeitems === 0) {
+    data = ['...'];
+  } else if (summarize && size > 2 * opts.edgeitems) {
+    const fmt = (i: number): string => printer.format(offset + i * stride);
+    data = [...range(0, opts.edgeitems).map(fmt), ' ...', ...range(size - opts.edgeitems, size).map(fmt)];
   } else {
-    data = range(0, size).map(fmt);
+    data = new Array<string>(size);
+    for (let i = 0; i < size; i++) data[i] = printer.format(offset + i * stride);
   }
+  if (data.length <= elementsPerLine) return '[' + data.join(', ') + ']';
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += elementsPerLine) lines.push(data.slice(i, i + elementsPerLine).join(', '));
   return '[' + lines.join(',\n' + ' '.repeat(indent + 1)) + ']';
@@ -289,12 +376,12 @@ function tensorStrWithFormatter(layout: Layout, offset: number, dim: number, ind
   if (remaining === 0) return printer.format(offset);
   if (remaining === 1) return vectorStr(layout, offset, indent, printer);
 
-  const size = shape[dim];
-  const sub = (i: number): string => tensorStrWithFormatter(layout, offset + i * strides[dim], dim + 1, indent + 1, printer);
+  const size = shape[dim]!;
+  const sub = (i: number): string => tensorStrWithFormatter(layout, offset + i * strides[dim]!, dim + 1, indent + 1, printer);
   let slices: string[];
   if (summarize && size > 2 * opts.edgeitems) {
-    const { head, tail } = edgeIndices(size, opts.edgeitems, false);
-    slices = [...head.map(sub), '...', ...tail.map(sub)];
+    // With edgeitems 0 only the '...' is left.
+    slices = [...range(0, opts.edgeitems).map(sub), '...', ...range(size - opts.edgeitems, size).map(sub)];
   } else {
     slices = range(0, size).map(sub);
   }
@@ -302,51 +389,51 @@ function tensorStrWithFormatter(layout: Layout, offset: number, dim: number, ind
   return '[' + slices.join(',' + '\n'.repeat(remaining - 1) + ' '.repeat(indent + 1)) + ']';
 }
 
-// _Formatter over the whole tensor, or over get_summarized_data(...) when summarizing.
-function buildFormatter(layout: Layout, values: ArrayLike<Scalar>, dtype: string): Formatter {
-  let measured: Scalar[];
-  if (layout.summarize) {
-    measured = [];
-    summarizedValues(layout, values, 0, 0, measured);
-  } else {
-    measured = Array.from(values);
-  }
-  return new Formatter(measured, dtype, layout.opts);
+// _Formatter over the whole tensor, or over get_summarized_data(...) when summarizing; it formats the
+// element at a flat index of `values`.
+function buildFormatter(layout: Layout, values: ArrayLike<Scalar>, dtype: string): { width: number; formatAt(index: number): string } {
+  if (!layout.summarize) return new Formatter(values, dtype, layout.opts, true);
+  const measured: Scalar[] = [];
+  summarizedValues(layout, values, 0, 0, measured);
+  const formatter = new Formatter(measured, dtype, layout.opts, false);
+  return { width: formatter.width, formatAt: (index) => formatter.format(values[index]!) };
 }
 
-function tensorStr(view: TensorPrintView, numel: number, indent: number, opts: PrintOptions): string {
-  const { shape } = view;
+// _tensor_str: the bracketed data of a dense tensor, without prefix or suffixes.
+function tensorStr(data: DenseData, indent: number, opts: PrintOptions): string {
+  const { shape } = data;
+  const numel = shape.reduce((a, b) => a * b, 1);
+  if (numel === 0) return '[]';
   const strides = new Array<number>(shape.length);
   let stride = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     strides[d] = stride;
-    stride *= shape[d];
+    stride *= shape[d]!;
   }
   const layout: Layout = { shape, strides, summarize: numel > opts.threshold, opts };
 
-  if (!COMPLEX_DTYPES.has(view.dtype)) {
-    const formatter = buildFormatter(layout, view.values, view.dtype);
-    const values = view.values;
-    return tensorStrWithFormatter(layout, 0, 0, indent, { width: formatter.maxWidth, format: (i) => formatter.format(values[i]) });
+  if (!COMPLEX_DTYPES.has(data.dtype)) {
+    const formatter = buildFormatter(layout, data.values, data.dtype);
+    return tensorStrWithFormatter(layout, 0, 0, indent, { width: formatter.width, format: (i) => formatter.formatAt(i) });
   }
 
   // Complex (complex32 is printed via cfloat()): separate formatters for self.real and self.imag.
   const real = new Float64Array(numel);
   const imag = new Float64Array(numel);
   for (let i = 0; i < numel; i++) {
-    real[i] = Number(view.values[2 * i]);
-    imag[i] = Number(view.values[2 * i + 1]);
+    real[i] = Number(data.values[2 * i]);
+    imag[i] = Number(data.values[2 * i + 1]);
   }
   const realFormatter = buildFormatter(layout, real, 'float64');
   const imagFormatter = buildFormatter(layout, imag, 'float64');
   const format = (i: number): string => {
-    const realStr = realFormatter.format(real[i]);
+    const realStr = realFormatter.formatAt(i);
     // The imaginary part loses its padding; '+' is added unless it carries a sign (also for -0.0).
-    const imagStr = (imagFormatter.format(imag[i]) + 'j').replace(/^\s+/, '');
+    const imagStr = (imagFormatter.formatAt(i) + 'j').trimStart();
     return imagStr[0] === '+' || imagStr[0] === '-' ? realStr + imagStr : realStr + '+' + imagStr;
   };
   // _vector_str budgets both widths plus the 'j', although the imaginary part is printed unpadded.
-  return tensorStrWithFormatter(layout, 0, 0, indent, { width: realFormatter.maxWidth + imagFormatter.maxWidth + 1, format });
+  return tensorStrWithFormatter(layout, 0, 0, indent, { width: realFormatter.width + imagFormatter.width + 1, format });
 }
 
 // Dimension names are ASCII identifiers (torch rejects anything else), so Python's repr is just '<name>'.
@@ -367,14 +454,20 @@ function namesSuffix(names: (string | null)[] | null | undefined, ndim: number):
   return `names=(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
 }
 
-function addSuffixes(tensorString: string, suffixes: string[], indent: number, linewidth: number): string {
+// str(tuple(shape)): (2, 3), (10,), ().
+function pyTuple(shape: number[]): string {
+  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+function addSuffixes(tensorString: string, suffixes: string[], indent: number, linewidth: number, forceNewline: boolean): string {
   const parts = [tensorString];
   // Same arithmetic as Python, including rfind returning -1 when there is no newline.
   let lastLineLen = tensorString.length - tensorString.lastIndexOf('\n') + 1;
   for (const suffix of suffixes) {
-    if (lastLineLen + suffix.length + 2 > linewidth) {
+    if (forceNewline || lastLineLen + suffix.length + 2 > linewidth) {
       parts.push(',\n' + ' '.repeat(indent) + suffix);
       lastLineLen = indent + suffix.length;
+      forceNewline = false;
     } else {
       parts.push(', ' + suffix);
       lastLineLen += suffix.length + 2;
@@ -384,18 +477,62 @@ function addSuffixes(tensorString: string, suffixes: string[], indent: number, l
   return parts.join('');
 }
 
-// _str_intern for a plain strided tensor: `tensor(<data>, <suffixes>)`.
+function checkDtype(dtype: string): void {
+  if (!COMPLEX_DTYPES.has(dtype) && !FLOAT_DTYPES.has(dtype) && !INT_DTYPES.has(dtype) && dtype !== 'bool') {
+    throw new Error(`cannot print tensor of unknown dtype '${dtype}'`);
+  }
+}
+
+// Checks that flat data has one value per element (two for complex); null (no data) passes.
+function checkValues(what: string, shape: number[], dtype: string, values: ArrayLike<Scalar> | null): number {
+  const numel = shape.reduce((a, b) => a * b, 1);
+  const complex = COMPLEX_DTYPES.has(dtype);
+  const expected = complex ? 2 * numel : numel;
+  if (values !== null && values.length !== expected) {
+    const need = complex ? `${expected} values (interleaved real, imag)` : `${numel} values`;
+    throw new Error(`${what} of shape [${shape.join(', ')}] needs ${need}, got ${values.length}`);
+  }
+  return numel;
+}
+
+/** The component tensors printed for each sparse layout, in order. */
+export const SPARSE_PART_NAMES: Readonly<Record<string, readonly string[]>> = {
+  sparse_coo: ['indices', 'values'],
+  sparse_csr: ['crow_indices', 'col_indices', 'values'],
+  sparse_csc: ['ccol_indices', 'row_indices', 'values'],
+  sparse_bsr: ['crow_indices', 'col_indices', 'values'],
+  sparse_bsc: ['ccol_indices', 'row_indices', 'values'],
+};
+
+// The `indices=tensor(...),\n values=tensor(...)` body of a sparse tensor (values null: meta, shown as '...').
+function sparseBody(v: TensorPrintView, indent: number, opts: PrintOptions): string {
+  const layout = v.layout ?? 'strided';
+  const names = SPARSE_PART_NAMES[layout]!;
+  const parts = v.sparseParts ?? [];
+  if (parts.length !== names.length || parts.some((p, i) => p.name !== names[i])) {
+    throw new Error(`a ${layout} tensor is printed from its parts ${names.join(', ')}, got ${parts.map((p) => p.name).join(', ') || 'none'}`);
+  }
+  return parts
+    .map((part) => {
+      checkDtype(part.dtype);
+      const numel = checkValues(part.name, part.shape, part.dtype, part.values);
+      const prefix = `${part.name}=tensor(`;
+      let body = part.values === null ? '...' : tensorStr({ shape: part.shape, dtype: part.dtype, values: part.values }, indent + prefix.length, opts);
+      if (part.values === null || numel === 0) body += `, size=${pyTuple(part.shape)}`;
+      return prefix + body + ')';
+    })
+    .join(',\n' + ' '.repeat(indent));
+}
+
+/** _str_intern: `tensor(<data>, <suffixes>)` for strided, meta and sparse tensors. */
 export function formatTensor(v: TensorPrintView): string {
-  const complex = COMPLEX_DTYPES.has(v.dtype);
-  if (!complex && !FLOAT_DTYPES.has(v.dtype) && !INT_DTYPES.has(v.dtype) && v.dtype !== 'bool') {
-    throw new Error(`cannot print tensor of unknown dtype '${v.dtype}'`);
-  }
-  const numel = v.shape.reduce((a, b) => a * b, 1);
-  const expectedValues = complex ? 2 * numel : numel;
-  if (v.values.length !== expectedValues) {
-    const what = complex ? `${expectedValues} values (interleaved real, imag)` : `${numel} values`;
-    throw new Error(`tensor of shape [${v.shape.join(', ')}] needs ${what}, got ${v.values.length}`);
-  }
+  checkDtype(v.dtype);
+  const layout = v.layout ?? 'strided';
+  const sparse = layout !== 'strided';
+  if (sparse && SPARSE_PART_NAMES[layout] === undefined) throw new Error(`cannot print tensor of layout '${layout}'`);
+  const meta = v.device === 'meta';
+  if (!meta && !sparse && v.values === null) throw new Error('formatTensor: only meta and sparse tensors come without values');
+  const numel = sparse ? 0 : checkValues('tensor', v.shape, v.dtype, v.values);
   const names = namesSuffix(v.names, v.shape.length);
   const opts = getPrintoptions();
   const prefix = 'tensor(';
@@ -406,20 +543,35 @@ export function formatTensor(v: TensorPrintView): string {
   if (v.device.split(':')[0] !== 'cpu') suffixes.push(`device='${v.device}'`);
 
   let body: string;
-  if (numel === 0) {
+  if (sparse) {
+    suffixes.push(`size=${pyTuple(v.shape)}`);
+    // nnz is the number of specified elements (COO) or blocks (BSR/BSC): the leading size of values.
+    if (!meta) suffixes.push(`nnz=${v.sparseParts?.at(-1)?.shape[0] ?? 0}`);
+    if (!DEFAULT_DTYPES.has(v.dtype)) suffixes.push(`dtype=torch.${v.dtype}`);
+    body = sparseBody(v, indent, opts);
+  } else if (meta) {
+    suffixes.push(`size=${pyTuple(v.shape)}`);
+    // Meta tensors compare with the default dtype only: int64 and bool are spelled out too.
+    if (v.dtype !== 'float32') suffixes.push(`dtype=torch.${v.dtype}`);
+    body = '...';
+  } else if (numel === 0) {
     // Match NumPy: show the shape unless it is (0,).
-    if (v.shape.length !== 1) suffixes.push(`size=(${v.shape.join(', ')})`);
+    if (v.shape.length !== 1) suffixes.push(`size=${pyTuple(v.shape)}`);
     // With no elements to show, any dtype but the default float32 is spelled out (complex64, int64 and bool too).
     if (v.dtype !== 'float32') suffixes.push(`dtype=torch.${v.dtype}`);
     body = '[]';
   } else {
+    // With edgeitems 0 the data shows nothing but '...', so the shape is given.
+    if (opts.edgeitems === 0) suffixes.push(`size=${pyTuple(v.shape)}`);
     if (!DEFAULT_DTYPES.has(v.dtype)) suffixes.push(`dtype=torch.${v.dtype}`);
-    body = tensorStr(v, numel, indent, opts);
+    body = tensorStr({ shape: v.shape, dtype: v.dtype, values: v.values! }, indent, opts);
   }
+  if (sparse) suffixes.push(`layout=torch.${layout}`);
 
   if (v.gradFn !== null) suffixes.push(`grad_fn=<${v.gradFn}>`);
   else if (v.requiresGrad) suffixes.push('requires_grad=True');
   if (names !== null) suffixes.push(names);
 
-  return addSuffixes(prefix + body, suffixes, indent, opts.linewidth);
+  // Python forces the first suffix onto a new line for COO tensors (is_sparse) only.
+  return addSuffixes(prefix + body, suffixes, indent, opts.linewidth, layout === 'sparse_coo');
 }

@@ -7,7 +7,7 @@ import { bfloat16, bool as boolDType, DType, dtypeFromCode, float16, float32, fl
 import './generated/methods.js';
 import { Generator, generatorHandle } from './generator.js';
 import { native, type Handle } from './native.js';
-import { formatTensor } from './print.js';
+import { formatTensor, SPARSE_PART_NAMES } from './print.js';
 import { requireNamedTensors } from './runtime.js';
 import { setTensorCheck, track } from './scope.js';
 
@@ -168,14 +168,27 @@ export class Tensor {
 
   toString(): string {
     if (native.isDisposed(this.#h)) throw new Error('toString: Tensor was disposed');
-    const dt = this.dtype;
-    const leaf = native.isLeaf(this.#h);
+    const device = native.device(this.#h);
+    const layout = native.layout(this.#h);
+    // Meta tensors have no data; sparse ones print their index and value tensors instead.
+    const data = (t: Tensor): ArrayLike<number | bigint | boolean> | null => (device === 'meta' ? null : native.toTypedArray(t.#h));
+    const sparseParts = SPARSE_PART_NAMES[layout]?.map((name) => {
+      // COO reads its raw parts, as Python does: indices() and values() need a coalesced tensor.
+      const part = aten(layout === 'sparse_coo' ? `_${name}` : name, [this]) as Tensor;
+      try {
+        return { name, shape: native.shape(part.#h), dtype: part.dtype.name, values: data(part) };
+      } finally {
+        part.dispose();
+      }
+    });
     return formatTensor({
       shape: native.shape(this.#h),
-      dtype: dt.name,
-      values: native.toTypedArray(this.#h),
-      device: native.device(this.#h),
-      requiresGrad: leaf && native.requiresGrad(this.#h),
+      dtype: this.dtype.name,
+      values: layout === 'strided' ? data(this) : null,
+      device,
+      layout,
+      sparseParts,
+      requiresGrad: native.isLeaf(this.#h) && native.requiresGrad(this.#h),
       gradFn: native.gradFn(this.#h),
       names: native.names(this.#h),
     });

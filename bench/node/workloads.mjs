@@ -1,5 +1,5 @@
 // torchnode side of the benchmark (same workloads as ../cpp/bench.cpp and ../py/bench.py).
-// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3> <rounds>
+// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|tensor1m|print100k|print100kfull> <rounds>
 // Prints one JSON line describing the process, then one per variant and timed round.
 import { readFileSync } from 'node:fs';
 import * as torch from '../../dist/index.js';
@@ -127,7 +127,37 @@ function w3(rounds) {
   });
 }
 
-const WORKLOADS = { w1, w1big, w2, w3 };
+// torch.tensor of nested JS arrays: 1000 rows of 1000 numbers, the same values as bench.py's lists.
+function tensor1m(rounds) {
+  const nested = Array.from({ length: 1000 }, (_, i) =>
+    Array.from({ length: 1000 }, (_, j) => (((i * 1000 + j) * 7919) % 1000) / 7),
+  );
+  return measure('tensor1m', rounds, [
+    { variant: 'torch.tensor(nested).dispose()', op: () => torch.tensor(nested).dispose(), yieldEvery: 1 },
+  ]);
+}
+
+// String(x) of a 100x1000 randn tensor (the same values as Python's): summarized by the default
+// threshold, or all 100,000 elements with threshold Infinity. chars shows both print the same length.
+function printTensor(workload, options) {
+  return (rounds) => {
+    torch.manualSeed(0);
+    const x = torch.randn([100, 1000]);
+    torch.setPrintoptions(options);
+    const chars = String(x).length;
+    return measure(workload, rounds, [{ variant: 'String(x)', op: () => String(x), yieldEvery: 10 }], { chars });
+  };
+}
+
+const WORKLOADS = {
+  w1,
+  w1big,
+  w2,
+  w3,
+  tensor1m,
+  print100k: printTensor('print100k', { profile: 'default' }),
+  print100kfull: printTensor('print100kfull', { threshold: Infinity }),
+};
 const [name, rounds] = process.argv.slice(2);
 if (!WORKLOADS[name] || !(Number(rounds) > 0)) {
   console.error(`usage: node --expose-gc workloads.mjs <${Object.keys(WORKLOADS).join('|')}> <rounds>`);

@@ -1,5 +1,5 @@
 """Python torch side of the benchmark. Run with Debian's interpreter (it has torch):
-    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w4> <rounds>
+    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w4|tensor1m|print100k|print100kfull> <rounds>
 Prints one JSON line describing the process, then one per timed round (w4: one RSS record)."""
 import json
 import math
@@ -134,12 +134,41 @@ def w4(_rounds, iters=1_000_000, every=10_000):
           "rss_growth_mib": round((peak - start) / mib, 1)})
 
 
+def tensor1m(rounds):
+    """torch.tensor of a list of 1000 lists of 1000 floats (the same values as the Node side)."""
+    nested = [[((i * 1000 + j) * 7919 % 1000) / 7 for j in range(1000)] for i in range(1000)]
+
+    def run(n):
+        for _ in range(n):
+            torch.tensor(nested)
+
+    measure("tensor1m", "torch.tensor(nested)", rounds, run)
+
+
+def print_tensor(workload, **options):
+    """str(x) of a 100x1000 randn tensor: summarized by default, or in full with threshold=inf."""
+    def bench(rounds):
+        torch.manual_seed(0)
+        x = torch.randn(100, 1000)
+        torch.set_printoptions(**options)
+
+        def run(n):
+            for _ in range(n):
+                str(x)
+
+        measure(workload, "str(x)", rounds, run, chars=len(str(x)))
+    return bench
+
+
 WORKLOADS = {
     "w1": lambda r: w1(r, [1], "w1"),
     "w1big": lambda r: w1(r, [1000, 1000], "w1big"),
     "w2": w2,
     "w3": w3,
     "w4": w4,
+    "tensor1m": tensor1m,
+    "print100k": print_tensor("print100k", profile="default"),
+    "print100kfull": print_tensor("print100kfull", threshold=math.inf),
 }
 
 if __name__ == "__main__":

@@ -233,6 +233,23 @@ napi_value DeviceName(napi_env env, napi_callback_info info) {
     return FromString(env, TensorOf(env, a[0], "self").device().str());
   });
 }
+// layout(t): the torch.layout name without its prefix ('strided', 'sparse_coo', 'sparse_csr', ...).
+napi_value LayoutName(napi_env env, napi_callback_info info) {
+  return Guard(env, "layout", [&] {
+    Args<1> a(env, info);
+    switch (TensorOf(env, a[0], "self").layout()) {
+      case c10::kStrided: return FromString(env, "strided");
+      case c10::kSparse: return FromString(env, "sparse_coo");
+      case c10::kSparseCsr: return FromString(env, "sparse_csr");
+      case c10::kSparseCsc: return FromString(env, "sparse_csc");
+      case c10::kSparseBsr: return FromString(env, "sparse_bsr");
+      case c10::kSparseBsc: return FromString(env, "sparse_bsc");
+      case c10::kMkldnn: return FromString(env, "_mkldnn");
+      case c10::kJagged: return FromString(env, "jagged");
+      default: return FromString(env, "unknown");
+    }
+  });
+}
 napi_value Numel(napi_env env, napi_callback_info info) {
   return Guard(env, "numel", [&] {
     Args<1> a(env, info);
@@ -269,6 +286,7 @@ void RegisterTensorData(napi_env env, napi_value exports) {
   Export(env, exports, "stride", Strides);
   Export(env, exports, "dtype", DTypeCode);
   Export(env, exports, "device", DeviceName);
+  Export(env, exports, "layout", LayoutName);
   Export(env, exports, "numel", Numel);
   Export(env, exports, "dim", Dim);
   Export(env, exports, "isContiguous", IsContiguous);
