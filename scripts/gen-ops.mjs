@@ -64,7 +64,7 @@ function parseSchema(schema) {
   let rets = m[4].trim();
   if (rets.startsWith('(') && rets.endsWith(')')) rets = rets.slice(1, -1);
   const returns = rets ? splitTop(rets).map((r) => { const [t, n] = r.split(' '); return { ...typeAndAlias(t), name: n }; }) : [];
-  // out= overloads (keyword-only written tensors, as c10::Argument::is_out): PyTorch's out= has no JS form.
+  // out= overloads (keyword-only written tensors, as c10::Argument::is_out) are folded into their functional twin.
   const isOut = args.some((a) => a.kwOnly && a.alias.includes('!'));
   return { overload: m[2] ?? '', args, returns, isOut };
 }
@@ -105,17 +105,16 @@ function retType(returns, selfAlias) {
 }
 
 // ---- signatures ----------------------------------------------------------------------------
-// A signature: params [{ name, types, optional, rest? }], opts (the options object's fields
-// [{ key, types, optional }] or null), ret, doc. The type member '$opts' stands for the options object.
-
-const OPTS = '$opts';
+// A signature: params [{ name, types, optional, rest?, opts? }], ret, doc. A param that takes an
+// options object has `opts`, the object's fields [{ key, types, optional }].
 
 /**
- * The compact TS signatures of one schema: the Python order with an options object wherever the
- * optional positionals may stop (`x.max(1, { keepdim: true })`), one form per required argument that
- * may go into the options instead (`x.max({ dim: 1 })`), and Python's varargs for a trailing int list.
+ * The compact TS signatures of one schema: the Python order, where an options object may stand in for
+ * the optional positionals from any one on (`x.topk(3, { largest: false })`); one form per required
+ * argument that may go into the options instead (`x.max({ dim: 1 })`); Python's varargs for a trailing
+ * int list (`x.view(2, 3)`). `outArg`: the schema's out= twin takes `{ out }` too.
  */
-function signatures(parsed, dropSelf) {
+function signatures(parsed, dropSelf, outArg) {
   let args = parsed.args;
   let selfAlias = '';
   if (dropSelf) {
@@ -125,44 +124,47 @@ function signatures(parsed, dropSelf) {
   }
   const typed = args.map((a) => ({ ...a, types: argTypes(a.type), param: paramName(a.name), key: optionKey(a.name) }));
   if (typed.some((a) => a.types === null)) return [];
+  if (outArg) typed.push({ ...outArg, types: ['Tensor'], key: optionKey(outArg.name), hasDefault: true, kwOnly: true });
   const ret = retType(parsed.returns, selfAlias);
   const pos = typed.filter((a) => !a.kwOnly);
   const kw = typed.filter((a) => a.kwOnly);
   // Positionals up to the last one without a default must be given (an `int[1]? dim` without default too, as in Python).
   let nRequired = pos.length;
   while (nRequired > 0 && pos[nRequired - 1].hasDefault) nRequired--;
-  const field = (a, required) => ({ key: a.key, types: a.types, optional: !required });
-  const param = (a, extra = []) => ({ name: a.param, types: [...a.types, ...extra], optional: extra.length > 0 });
+  const fields = (list) => list.map((a) => ({ key: a.key, types: a.types, optional: a.hasDefault }));
+  const param = (a) => ({ name: a.param, types: a.types, optional: false });
+  const options = (list, optional) => ({ name: 'options', types: [], optional, opts: fields(list) });
   const out = [];
   const requiredKw = kw.filter((a) => !a.hasDefault);
   if (requiredKw.length === 0) {
-    const optionalPos = pos.slice(nRequired);
-    const opts = [...optionalPos, ...kw].map((a) => field(a, false));
-    const params = [...pos.slice(0, nRequired).map((a) => param(a)), ...optionalPos.map((a) => param(a, [OPTS]))];
-    if (kw.length) params.push({ name: 'options', types: [OPTS], optional: true });
-    out.push({ params, opts: opts.length ? opts : null, ret });
+    const params = pos.slice(0, nRequired).map(param);
+    for (let i = nRequired; i < pos.length; i++) params.push({ ...param(pos[i]), optional: true, opts: fields([...pos.slice(i), ...kw]) });
+    if (kw.length) params.push(options(kw, true));
+    out.push({ params, ret });
   }
   // Options that carry required arguments: after each prefix of the required positionals.
   for (let cut = requiredKw.length ? nRequired : nRequired - 1; cut >= 0; cut--) {
-    const opts = [...pos.slice(cut), ...kw].map((a) => field(a, !a.hasDefault));
-    out.push({ params: [...pos.slice(0, cut).map((a) => param(a)), { name: 'options', types: [OPTS], optional: false }], opts, ret });
+    out.push({ params: [...pos.slice(0, cut).map(param), options([...pos.slice(cut), ...kw], false)], ret });
   }
   // Python's varargs: x.view(2, 3) as well as x.view([2, 3]); x.permute(0, 2, 1).
   const last = pos[pos.length - 1];
   if (last && /^(int|SymInt)\[\d*\]$/.test(last.type) && pos.length === nRequired && requiredKw.length === 0) {
-    out.push({ params: [...pos.slice(0, -1).map((a) => param(a)), { name: last.param, types: ['number[]'], optional: false, rest: true }], opts: null, ret });
+    out.push({ params: [...pos.slice(0, -1).map(param), { name: last.param, types: ['number[]'], optional: false, rest: true }], ret });
   }
   return out;
 }
 
 const covers = (types, member) => types.includes(member) || (SCALAR_MEMBERS.has(member) && types.includes('Scalar'));
-const sameOpts = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-// Whether options object type B accepts every object literal that A accepts.
+// Whether options object type B accepts every object literal that A accepts (A absent: no object to accept).
 function optsAccept(b, a) {
-  if (!a || !b) return a === b;
-  return a.every((fa) => { const fb = b.find((f) => f.key === fa.key); return fb && (!fa.optional || fb.optional) && fa.types.every((t) => covers(fb.types, t)); })
-    && b.every((fb) => fb.optional || a.some((fa) => fa.key === fb.key));
+  if (!a) return true;
+  if (!b) return false;
+  const keysCovered = a.every((fa) => {
+    const fb = b.find((f) => f.key === fa.key);
+    return fb && (fb.optional || !fa.optional) && fa.types.every((t) => covers(fb.types, t));
+  });
+  return keysCovered && b.every((fb) => fb.optional || a.some((fa) => fa.key === fb.key && !fa.optional));
 }
 
 // Whether signature B accepts every call that A accepts (then A adds nothing and is dropped).
@@ -174,20 +176,18 @@ function accepts(b, a) {
     if (!pb) return false;
     if (!pa) { if (!pb.optional && !pb.rest) return false; continue; }
     if (!!pa.rest !== !!pb.rest || (pa.optional && !pb.optional)) return false;
-    for (const t of pa.types) {
-      if (t === OPTS ? !pb.types.includes(OPTS) || !optsAccept(b.opts, a.opts) : !covers(pb.types, t)) return false;
-    }
+    if (!pa.types.every((t) => covers(pb.types, t)) || !optsAccept(pb.opts, pa.opts)) return false;
   }
   return true;
 }
 
 // Two signatures that differ only in the types of one parameter become one with the union there.
 function mergeable(a, b) {
-  if (a.ret !== b.ret || a.params.length !== b.params.length || !sameOpts(a.opts, b.opts)) return -1;
+  if (a.ret !== b.ret || a.params.length !== b.params.length) return -1;
   let at = -1;
   for (let i = 0; i < a.params.length; i++) {
     const pa = a.params[i], pb = b.params[i];
-    if (pa.name !== pb.name || pa.optional !== pb.optional || !!pa.rest !== !!pb.rest) return -1;
+    if (pa.name !== pb.name || pa.optional !== pb.optional || !!pa.rest !== !!pb.rest || JSON.stringify(pa.opts) !== JSON.stringify(pb.opts)) return -1;
     if (JSON.stringify(pa.types) !== JSON.stringify(pb.types)) {
       if (at >= 0) return -1;
       at = i;
@@ -210,7 +210,7 @@ function compact(sigs) {
           const at = mergeable(list[i], list[j]);
           if (at >= 0) {
             const types = [...list[i].params[at].types, ...list[j].params[at].types.filter((t) => !list[i].params[at].types.includes(t))];
-            const merged = { ...list[i], params: list[i].params.map((p, k) => (k === at ? { ...p, types } : p)), doc: list[i].doc ?? list[j].doc };
+            const merged = { ...list[i], params: list[i].params.map((p, k) => (k === at ? { ...p, types } : p)) };
             list = list.map((s, k) => (k === i ? merged : s)).filter((_, k) => k !== j);
             changed = true;
           }
@@ -222,13 +222,25 @@ function compact(sigs) {
 }
 
 // Canonical member order: null last, Scalar after Tensor.
-const renderTypes = (types, opts) => {
-  const ordered = [...types.filter((t) => t !== 'null' && t !== OPTS), ...types.filter((t) => t === 'null')];
-  const plain = ordered.filter((t) => !(SCALAR_MEMBERS.has(t) && types.includes('Scalar'))).join(' | ');
-  return types.includes(OPTS) ? (plain ? `${plain} | ${renderOpts(opts)}` : renderOpts(opts)) : plain;
-};
+const renderTypes = (types) => [...types.filter((t) => t !== 'null'), ...types.filter((t) => t === 'null')]
+  .filter((t) => !(SCALAR_MEMBERS.has(t) && types.includes('Scalar'))).join(' | ');
 const renderOpts = (opts) => `{ ${opts.map((f) => `${f.key}${f.optional ? '?' : ''}: ${renderTypes(f.types)}`).join('; ')} }`;
-const renderSig = (s) => `(${s.params.map((p) => `${p.rest ? '...' : ''}${p.name}${p.optional ? '?' : ''}: ${renderTypes(p.types, s.opts)}`).join(', ')}): ${s.ret}`;
+const renderParam = (p) => `${p.rest ? '...' : ''}${p.name}${p.optional ? '?' : ''}: ${[renderTypes(p.types), p.opts && renderOpts(p.opts)].filter(Boolean).join(' | ')}`;
+const renderSig = (s) => `(${s.params.map(renderParam).join(', ')}): ${s.ret}`;
+
+const argsKey = (args) => JSON.stringify(args.map((a) => [a.name, a.type, a.hasDefault, a.kwOnly]));
+const isOutArg = (a) => a.kwOnly && a.alias.includes('!');
+
+// The `out` argument of the out= overload that matches a functional schema (torch.add(x, y, { out })),
+// when it has one out tensor: Python's several outs are one tuple, which has no JS form here.
+function outTwin(parsed, schemas) {
+  const key = argsKey(parsed.args);
+  for (const s of schemas) {
+    const outs = s.args.filter(isOutArg);
+    if (s.isOut && outs.length === 1 && argsKey(s.args.filter((a) => !isOutArg(a))) === key) return outs[0];
+  }
+  return null;
+}
 
 // ---- docs -----------------------------------------------------------------------------------
 
@@ -292,11 +304,11 @@ export function generate(native, api, docs) {
       if (id < 0) continue;
       const entry = docEntry(dropSelf ? 'methods' : 'functions', name);
       const sigs = [];
-      for (const schema of native.opSchemas(id)) {
-        const parsed = parseSchema(schema);
-        if (!parsed || parsed.isOut) continue;
+      const schemas = native.opSchemas(id).map(parseSchema).filter(Boolean);
+      for (const parsed of schemas) {
+        if (parsed.isOut) continue;
         const doc = docLines(entry, parsed, dropSelf, name);
-        const own = signatures(parsed, dropSelf);
+        const own = signatures(parsed, dropSelf, dropSelf ? null : outTwin(parsed, schemas));
         for (const s of own) sigs.push({ ...s, doc, tensors: parsed.args.filter((a, i) => !a.kwOnly && a.type.startsWith('Tensor') && !(dropSelf && i === 0)).length });
       }
       // Where the runtime prefers an int or Scalar to a wrapped-number Tensor (x.max(1) is max.dim),

@@ -14,13 +14,13 @@ export const abs = opFunction('abs') as unknown as {
    *
    * Computes the absolute value of each element in `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.abs(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Computes the absolute value of each element in `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const abs_ = opFunction('abs_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -32,13 +32,13 @@ export const absolute = opFunction('absolute') as unknown as {
    *
    * Alias for `torch.abs`
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.absolute(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.abs`
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const acos = opFunction('acos') as unknown as {
   /**
@@ -46,13 +46,13 @@ export const acos = opFunction('acos') as unknown as {
    *
    * Returns a new tensor with the arccosine (in radians) of each element in `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.acos(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the arccosine (in radians) of each element in `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const acos_ = opFunction('acos_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -64,13 +64,13 @@ export const acosh = opFunction('acosh') as unknown as {
    *
    * Returns a new tensor with the inverse hyperbolic cosine of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.acosh(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the inverse hyperbolic cosine of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const acosh_ = opFunction('acosh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -82,19 +82,19 @@ export const adaptiveAvgPool1d = opFunction('adaptive_avg_pool1d') as unknown as
    *
    * Applies a 1D adaptive average pooling over an input signal composed of several input planes.
    */
-  (input: Tensor | Scalar, outputSize: number[] | number): Tensor;
+  (input: Tensor | Scalar, outputSize: number[] | number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.adaptive_avg_pool1d(input, output_size) -> Tensor`
    *
    * Applies a 1D adaptive average pooling over an input signal composed of several input planes.
    */
-  (input: Tensor | Scalar, options: { outputSize: number[] | number }): Tensor;
+  (input: Tensor | Scalar, options: { outputSize: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.adaptive_avg_pool1d(input, output_size) -> Tensor`
    *
    * Applies a 1D adaptive average pooling over an input signal composed of several input planes.
    */
-  (options: { input: Tensor | Scalar; outputSize: number[] | number }): Tensor;
+  (options: { input: Tensor | Scalar; outputSize: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.adaptive_avg_pool1d(input, output_size) -> Tensor`
    *
@@ -126,19 +126,19 @@ export const add = opFunction('add') as unknown as {
    *
    * Adds `other`, scaled by `alpha`, to `input`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.add(input, other, *, alpha=1, out=None) -> Tensor`
    *
    * Adds `other`, scaled by `alpha`, to `input`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.add(input, other, *, alpha=1, out=None) -> Tensor`
    *
    * Adds `other`, scaled by `alpha`, to `input`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const addbmm = opFunction('addbmm') as unknown as {
   /**
@@ -149,7 +149,7 @@ export const addbmm = opFunction('addbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -158,7 +158,7 @@ export const addbmm = opFunction('addbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -167,7 +167,7 @@ export const addbmm = opFunction('addbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -176,7 +176,7 @@ export const addbmm = opFunction('addbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const addcdiv = opFunction('addcdiv') as unknown as {
   /**
@@ -184,25 +184,25 @@ export const addcdiv = opFunction('addcdiv') as unknown as {
    *
    * Performs the element-wise division of `tensor1` by `tensor2`, multiplies the result by the scalar `value` and adds it to `input`.
    */
-  (input: Tensor | Scalar, tensor1: Tensor | Scalar, tensor2: Tensor | Scalar, options?: { value?: Scalar }): Tensor;
+  (input: Tensor | Scalar, tensor1: Tensor | Scalar, tensor2: Tensor | Scalar, options?: { value?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor`
    *
    * Performs the element-wise division of `tensor1` by `tensor2`, multiplies the result by the scalar `value` and adds it to `input`.
    */
-  (input: Tensor | Scalar, tensor1: Tensor | Scalar, options: { tensor2: Tensor | Scalar; value?: Scalar }): Tensor;
+  (input: Tensor | Scalar, tensor1: Tensor | Scalar, options: { tensor2: Tensor | Scalar; value?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor`
    *
    * Performs the element-wise division of `tensor1` by `tensor2`, multiplies the result by the scalar `value` and adds it to `input`.
    */
-  (input: Tensor | Scalar, options: { tensor1: Tensor | Scalar; tensor2: Tensor | Scalar; value?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { tensor1: Tensor | Scalar; tensor2: Tensor | Scalar; value?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor`
    *
    * Performs the element-wise division of `tensor1` by `tensor2`, multiplies the result by the scalar `value` and adds it to `input`.
    */
-  (options: { input: Tensor | Scalar; tensor1: Tensor | Scalar; tensor2: Tensor | Scalar; value?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; tensor1: Tensor | Scalar; tensor2: Tensor | Scalar; value?: Scalar; out?: Tensor }): Tensor;
 };
 export const addcmul = opFunction('addcmul') as unknown as {
   /**
@@ -210,25 +210,25 @@ export const addcmul = opFunction('addcmul') as unknown as {
    *
    * Performs the element-wise multiplication of `tensor1` by `tensor2`, multiplies the result by the scalar `value` and adds it to `input`.
    */
-  (input: Tensor | Scalar, tensor1: Tensor | Scalar, tensor2: Tensor | Scalar, options?: { value?: Scalar }): Tensor;
+  (input: Tensor | Scalar, tensor1: Tensor | Scalar, tensor2: Tensor | Scalar, options?: { value?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor`
    *
    * Performs the element-wise multiplication of `tensor1` by `tensor2`, multiplies the result by the scalar `value` and adds it to `input`.
    */
-  (input: Tensor | Scalar, tensor1: Tensor | Scalar, options: { tensor2: Tensor | Scalar; value?: Scalar }): Tensor;
+  (input: Tensor | Scalar, tensor1: Tensor | Scalar, options: { tensor2: Tensor | Scalar; value?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor`
    *
    * Performs the element-wise multiplication of `tensor1` by `tensor2`, multiplies the result by the scalar `value` and adds it to `input`.
    */
-  (input: Tensor | Scalar, options: { tensor1: Tensor | Scalar; tensor2: Tensor | Scalar; value?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { tensor1: Tensor | Scalar; tensor2: Tensor | Scalar; value?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor`
    *
    * Performs the element-wise multiplication of `tensor1` by `tensor2`, multiplies the result by the scalar `value` and adds it to `input`.
    */
-  (options: { input: Tensor | Scalar; tensor1: Tensor | Scalar; tensor2: Tensor | Scalar; value?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; tensor1: Tensor | Scalar; tensor2: Tensor | Scalar; value?: Scalar; out?: Tensor }): Tensor;
 };
 export const addmm = opFunction('addmm') as unknown as {
   /**
@@ -239,7 +239,7 @@ export const addmm = opFunction('addmm') as unknown as {
    * Shapes:
    * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -248,7 +248,7 @@ export const addmm = opFunction('addmm') as unknown as {
    * Shapes:
    * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -257,7 +257,7 @@ export const addmm = opFunction('addmm') as unknown as {
    * Shapes:
    * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -266,27 +266,27 @@ export const addmm = opFunction('addmm') as unknown as {
    * Shapes:
    * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const addmv = opFunction('addmv') as unknown as {
   /**
@@ -297,7 +297,7 @@ export const addmv = opFunction('addmv') as unknown as {
    * Shapes:
    * - If `mat` is a `(n × m)` tensor, `vec` is a 1-D tensor of size `m`, then `input` must be `broadcastable` with a 1-D tensor of size `n` and `out` will be 1-D tensor of size `n`.
    */
-  (input: Tensor | Scalar, mat: Tensor | Scalar, vec: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat: Tensor | Scalar, vec: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -306,7 +306,7 @@ export const addmv = opFunction('addmv') as unknown as {
    * Shapes:
    * - If `mat` is a `(n × m)` tensor, `vec` is a 1-D tensor of size `m`, then `input` must be `broadcastable` with a 1-D tensor of size `n` and `out` will be 1-D tensor of size `n`.
    */
-  (input: Tensor | Scalar, mat: Tensor | Scalar, options: { vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat: Tensor | Scalar, options: { vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -315,7 +315,7 @@ export const addmv = opFunction('addmv') as unknown as {
    * Shapes:
    * - If `mat` is a `(n × m)` tensor, `vec` is a 1-D tensor of size `m`, then `input` must be `broadcastable` with a 1-D tensor of size `n` and `out` will be 1-D tensor of size `n`.
    */
-  (input: Tensor | Scalar, options: { mat: Tensor | Scalar; vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { mat: Tensor | Scalar; vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -324,7 +324,7 @@ export const addmv = opFunction('addmv') as unknown as {
    * Shapes:
    * - If `mat` is a `(n × m)` tensor, `vec` is a 1-D tensor of size `m`, then `input` must be `broadcastable` with a 1-D tensor of size `n` and `out` will be 1-D tensor of size `n`.
    */
-  (options: { input: Tensor | Scalar; mat: Tensor | Scalar; vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; mat: Tensor | Scalar; vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const addmv_ = opFunction('addmv_') as unknown as {
   (input: Tensor | Scalar, mat: Tensor | Scalar, vec: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
@@ -338,25 +338,25 @@ export const addr = opFunction('addr') as unknown as {
    *
    * Performs the outer-product of vectors `vec1` and `vec2` and adds it to the matrix `input`.
    */
-  (input: Tensor | Scalar, vec1: Tensor | Scalar, vec2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, vec1: Tensor | Scalar, vec2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addr(input, vec1, vec2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
    * Performs the outer-product of vectors `vec1` and `vec2` and adds it to the matrix `input`.
    */
-  (input: Tensor | Scalar, vec1: Tensor | Scalar, options: { vec2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, vec1: Tensor | Scalar, options: { vec2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addr(input, vec1, vec2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
    * Performs the outer-product of vectors `vec1` and `vec2` and adds it to the matrix `input`.
    */
-  (input: Tensor | Scalar, options: { vec1: Tensor | Scalar; vec2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { vec1: Tensor | Scalar; vec2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addr(input, vec1, vec2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
    * Performs the outer-product of vectors `vec1` and `vec2` and adds it to the matrix `input`.
    */
-  (options: { input: Tensor | Scalar; vec1: Tensor | Scalar; vec2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; vec1: Tensor | Scalar; vec2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const adjoint = opFunction('adjoint') as unknown as {
   /**
@@ -373,14 +373,14 @@ export const adjoint = opFunction('adjoint') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const affineGridGenerator = opFunction('affine_grid_generator') as unknown as {
-  (theta: Tensor | Scalar, size: number[] | number, alignCorners: boolean): Tensor;
-  (theta: Tensor | Scalar, size: number[] | number, options: { alignCorners: boolean }): Tensor;
-  (theta: Tensor | Scalar, options: { size: number[] | number; alignCorners: boolean }): Tensor;
-  (options: { theta: Tensor | Scalar; size: number[] | number; alignCorners: boolean }): Tensor;
+  (theta: Tensor | Scalar, size: number[] | number, alignCorners: boolean, options?: { out?: Tensor }): Tensor;
+  (theta: Tensor | Scalar, size: number[] | number, options: { alignCorners: boolean; out?: Tensor }): Tensor;
+  (theta: Tensor | Scalar, options: { size: number[] | number; alignCorners: boolean; out?: Tensor }): Tensor;
+  (options: { theta: Tensor | Scalar; size: number[] | number; alignCorners: boolean; out?: Tensor }): Tensor;
 };
 export const aliasCopy = opFunction('alias_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const all = opFunction('all') as unknown as {
   /**
@@ -388,13 +388,13 @@ export const all = opFunction('all') as unknown as {
    *
    * For each row of `input` in the given dimension `dim`, returns `True` if all elements in the row evaluate to `True` and `False` otherwise.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean }, keepdim?: boolean | { dim?: number[] | number | null; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.all(input, dim, keepdim=False, *, out=None) -> Tensor`
    *
    * For each row of `input` in the given dimension `dim`, returns `True` if all elements in the row evaluate to `True` and `False` otherwise.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const allclose = opFunction('allclose') as unknown as {
   /**
@@ -402,7 +402,7 @@ export const allclose = opFunction('allclose') as unknown as {
    *
    * This function checks if `input` and `other` satisfy the condition:
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, rtol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, atol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, equalNan?: boolean | { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
+  (input: Tensor | Scalar, other: Tensor | Scalar, rtol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, atol?: number | { atol?: number; equalNan?: boolean }, equalNan?: boolean | { equalNan?: boolean }): boolean;
   /**
    * `torch.allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool`
    *
@@ -434,13 +434,13 @@ export const amax = opFunction('amax') as unknown as {
    *
    * Returns the maximum value of each slice of the `input` tensor in the given dimension(s) `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean }, keepdim?: boolean | { dim?: number[] | number; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.amax(input, dim=None, keepdim=False, *, out=None) -> Tensor`
    *
    * Returns the maximum value of each slice of the `input` tensor in the given dimension(s) `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const amin = opFunction('amin') as unknown as {
   /**
@@ -448,13 +448,13 @@ export const amin = opFunction('amin') as unknown as {
    *
    * Returns the minimum value of each slice of the `input` tensor in the given dimension(s) `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean }, keepdim?: boolean | { dim?: number[] | number; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.amin(input, dim=None, keepdim=False, *, out=None) -> Tensor`
    *
    * Returns the minimum value of each slice of the `input` tensor in the given dimension(s) `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const aminmax = opFunction('aminmax') as unknown as {
   /**
@@ -476,13 +476,13 @@ export const angle = opFunction('angle') as unknown as {
    *
    * Computes the element-wise angle (in radians) of the given `input` tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.angle(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Computes the element-wise angle (in radians) of the given `input` tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const any = opFunction('any') as unknown as {
   /**
@@ -490,13 +490,13 @@ export const any = opFunction('any') as unknown as {
    *
    * For each row of `input` in the given dimension `dim`, returns `True` if any element in the row evaluate to `True` and `False` otherwise.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean }, keepdim?: boolean | { dim?: number[] | number | null; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.any(input, dim, keepdim=False, *, out=None) -> Tensor`
    *
    * For each row of `input` in the given dimension `dim`, returns `True` if any element in the row evaluate to `True` and `False` otherwise.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const arccos = opFunction('arccos') as unknown as {
   /**
@@ -504,13 +504,13 @@ export const arccos = opFunction('arccos') as unknown as {
    *
    * Alias for `torch.acos`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.arccos(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.acos`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arccos_ = opFunction('arccos_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -522,13 +522,13 @@ export const arccosh = opFunction('arccosh') as unknown as {
    *
    * Alias for `torch.acosh`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.arccosh(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.acosh`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arccosh_ = opFunction('arccosh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -540,13 +540,13 @@ export const arcsin = opFunction('arcsin') as unknown as {
    *
    * Alias for `torch.asin`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.arcsin(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.asin`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arcsin_ = opFunction('arcsin_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -558,13 +558,13 @@ export const arcsinh = opFunction('arcsinh') as unknown as {
    *
    * Alias for `torch.asinh`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.arcsinh(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.asinh`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arcsinh_ = opFunction('arcsinh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -576,13 +576,13 @@ export const arctan = opFunction('arctan') as unknown as {
    *
    * Alias for `torch.atan`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.arctan(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.atan`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arctan2 = opFunction('arctan2') as unknown as {
   /**
@@ -590,19 +590,19 @@ export const arctan2 = opFunction('arctan2') as unknown as {
    *
    * Alias for `torch.atan2`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.arctan2(input: Tensor, other: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.atan2`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.arctan2(input: Tensor, other: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.atan2`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arctan_ = opFunction('arctan_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -614,13 +614,13 @@ export const arctanh = opFunction('arctanh') as unknown as {
    *
    * Alias for `torch.atanh`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.arctanh(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Alias for `torch.atanh`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arctanh_ = opFunction('arctanh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -632,13 +632,13 @@ export const argmax = opFunction('argmax') as unknown as {
    *
    * Returns the indices of the maximum values of a tensor across a dimension.
    */
-  (input: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean | { dim?: number | null; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.argmax(input, dim, keepdim=False) -> LongTensor`
    *
    * Returns the indices of the maximum values of a tensor across a dimension.
    */
-  (options: { input: Tensor | Scalar; dim?: number | null; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number | null; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const argmin = opFunction('argmin') as unknown as {
   /**
@@ -646,13 +646,13 @@ export const argmin = opFunction('argmin') as unknown as {
    *
    * Returns the indices of the minimum value(s) of the flattened tensor or along a dimension
    */
-  (input: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean | { dim?: number | null; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.argmin(input, dim=None, keepdim=False) -> LongTensor`
    *
    * Returns the indices of the minimum value(s) of the flattened tensor or along a dimension
    */
-  (options: { input: Tensor | Scalar; dim?: number | null; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number | null; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const argsort = opFunction('argsort') as unknown as {
   /**
@@ -660,7 +660,7 @@ export const argsort = opFunction('argsort') as unknown as {
    *
    * Returns the indices that sort a tensor along a given dimension in ascending order by value.
    */
-  (input: Tensor | Scalar, dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { dim?: number; descending?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): Tensor;
   /**
    * `torch.argsort(input, dim=-1, descending=False, *, stable=False) -> Tensor`
    *
@@ -672,13 +672,13 @@ export const argsort = opFunction('argsort') as unknown as {
    *
    * Returns the indices that sort a tensor along a given dimension in ascending order by value.
    */
-  (input: Tensor | Scalar, options: { stable: boolean; dim?: number; descending?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { stable: boolean; dim?: number; descending?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.argsort(input, dim=-1, descending=False, *, stable=False) -> Tensor`
    *
    * Returns the indices that sort a tensor along a given dimension in ascending order by value.
    */
-  (options: { input: Tensor | Scalar; stable: boolean; dim?: number; descending?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; stable: boolean; dim?: number; descending?: boolean; out?: Tensor }): Tensor;
 };
 export const argwhere = opFunction('argwhere') as unknown as {
   /**
@@ -733,10 +733,10 @@ export const asStrided_ = opFunction('as_strided_') as unknown as {
   (options: { input: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
 };
 export const asStridedCopy = opFunction('as_strided_copy') as unknown as {
-  (input: Tensor | Scalar, size: number[] | number, stride: number[] | number, storageOffset?: number | null | { storageOffset?: number | null }): Tensor;
-  (input: Tensor | Scalar, size: number[] | number, options: { stride: number[] | number; storageOffset?: number | null }): Tensor;
-  (input: Tensor | Scalar, options: { size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
-  (options: { input: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
+  (input: Tensor | Scalar, size: number[] | number, stride: number[] | number, storageOffset?: number | null | { storageOffset?: number | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, size: number[] | number, options: { stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { size: number[] | number; stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
 };
 export const asStridedScatter = opFunction('as_strided_scatter') as unknown as {
   /**
@@ -744,31 +744,31 @@ export const asStridedScatter = opFunction('as_strided_scatter') as unknown as {
    *
    * Embeds the values of the `src` tensor into `input` along the elements corresponding to the result of calling input.as_strided(size, stride, storage_offset).
    */
-  (input: Tensor | Scalar, src: Tensor | Scalar, size: number[] | number, stride: number[] | number, storageOffset?: number | null | { storageOffset?: number | null }): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, size: number[] | number, stride: number[] | number, storageOffset?: number | null | { storageOffset?: number | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` along the elements corresponding to the result of calling input.as_strided(size, stride, storage_offset).
    */
-  (input: Tensor | Scalar, src: Tensor | Scalar, size: number[] | number, options: { stride: number[] | number; storageOffset?: number | null }): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, size: number[] | number, options: { stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` along the elements corresponding to the result of calling input.as_strided(size, stride, storage_offset).
    */
-  (input: Tensor | Scalar, src: Tensor | Scalar, options: { size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, options: { size: number[] | number; stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` along the elements corresponding to the result of calling input.as_strided(size, stride, storage_offset).
    */
-  (input: Tensor | Scalar, options: { src: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
+  (input: Tensor | Scalar, options: { src: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` along the elements corresponding to the result of calling input.as_strided(size, stride, storage_offset).
    */
-  (options: { input: Tensor | Scalar; src: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
+  (options: { input: Tensor | Scalar; src: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
 };
 export const asin = opFunction('asin') as unknown as {
   /**
@@ -776,13 +776,13 @@ export const asin = opFunction('asin') as unknown as {
    *
    * Returns a new tensor with the arcsine of the elements (in radians) in the `input` tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.asin(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the arcsine of the elements (in radians) in the `input` tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const asin_ = opFunction('asin_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -794,13 +794,13 @@ export const asinh = opFunction('asinh') as unknown as {
    *
    * Returns a new tensor with the inverse hyperbolic sine of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.asinh(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the inverse hyperbolic sine of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const asinh_ = opFunction('asinh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -812,13 +812,13 @@ export const atan = opFunction('atan') as unknown as {
    *
    * Returns a new tensor with the arctangent of the elements (in radians) in the `input` tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.atan(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the arctangent of the elements (in radians) in the `input` tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const atan2 = opFunction('atan2') as unknown as {
   /**
@@ -829,7 +829,7 @@ export const atan2 = opFunction('atan2') as unknown as {
    * Shapes:
    * - Returns a new tensor with the signed angles in radians between vector `(other_{i}, input_{i})` and vector `(1, 0)`. (Note that `other_{i}`, the second parameter, is the x-coordinate, while `input_{i}`, the first parameter, is the y-coordinate.)
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.atan2(input: Tensor, other: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
@@ -838,7 +838,7 @@ export const atan2 = opFunction('atan2') as unknown as {
    * Shapes:
    * - Returns a new tensor with the signed angles in radians between vector `(other_{i}, input_{i})` and vector `(1, 0)`. (Note that `other_{i}`, the second parameter, is the x-coordinate, while `input_{i}`, the first parameter, is the y-coordinate.)
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.atan2(input: Tensor, other: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
@@ -847,7 +847,7 @@ export const atan2 = opFunction('atan2') as unknown as {
    * Shapes:
    * - Returns a new tensor with the signed angles in radians between vector `(other_{i}, input_{i})` and vector `(1, 0)`. (Note that `other_{i}`, the second parameter, is the x-coordinate, while `input_{i}`, the first parameter, is the y-coordinate.)
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const atan_ = opFunction('atan_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -859,13 +859,13 @@ export const atanh = opFunction('atanh') as unknown as {
    *
    * Returns a new tensor with the inverse hyperbolic tangent of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.atanh(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the inverse hyperbolic tangent of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const atanh_ = opFunction('atanh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -898,7 +898,7 @@ export const avgPool1d = opFunction('avg_pool1d') as unknown as {
    * Shapes:
    * - `input`: input tensor of shape `(minibatch , in_channels , iW)`
    */
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean }, countIncludePad?: boolean | { stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; countIncludePad?: boolean; out?: Tensor }, countIncludePad?: boolean | { countIncludePad?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True) -> Tensor`
    *
@@ -907,7 +907,7 @@ export const avgPool1d = opFunction('avg_pool1d') as unknown as {
    * Shapes:
    * - `input`: input tensor of shape `(minibatch , in_channels , iW)`
    */
-  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True) -> Tensor`
    *
@@ -916,7 +916,7 @@ export const avgPool1d = opFunction('avg_pool1d') as unknown as {
    * Shapes:
    * - `input`: input tensor of shape `(minibatch , in_channels , iW)`
    */
-  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; ceilMode?: boolean; countIncludePad?: boolean; out?: Tensor }): Tensor;
 };
 export const baddbmm = opFunction('baddbmm') as unknown as {
   /**
@@ -927,7 +927,7 @@ export const baddbmm = opFunction('baddbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -936,7 +936,7 @@ export const baddbmm = opFunction('baddbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -945,7 +945,7 @@ export const baddbmm = opFunction('baddbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
@@ -954,27 +954,27 @@ export const baddbmm = opFunction('baddbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
    */
-  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, outDtype: DTypeLike, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, outDtype: DTypeLike, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options: { outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options: { outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
    */
-  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const bartlettWindow = opFunction('bartlett_window') as unknown as {
   /**
@@ -1021,15 +1021,15 @@ export const batchNorm = opFunction('batch_norm') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
 };
 export const batchNormBackwardElemt = opFunction('batch_norm_backward_elemt') as unknown as {
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, sumDyXmu: Tensor | Scalar, count: Tensor | Scalar): Tensor;
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, sumDyXmu: Tensor | Scalar, options: { count: Tensor | Scalar }): Tensor;
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, options: { sumDyXmu: Tensor | Scalar; count: Tensor | Scalar }): Tensor;
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, options: { sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar }): Tensor;
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar }): Tensor;
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar }): Tensor;
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar }): Tensor;
-  (gradOut: Tensor | Scalar, options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar }): Tensor;
-  (options: { gradOut: Tensor | Scalar; input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar }): Tensor;
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, sumDyXmu: Tensor | Scalar, count: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, sumDyXmu: Tensor | Scalar, options: { count: Tensor | Scalar; out?: Tensor }): Tensor;
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, options: { sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, options: { sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  (gradOut: Tensor | Scalar, options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { gradOut: Tensor | Scalar; input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const batchNormBackwardReduce = opFunction('batch_norm_backward_reduce') as unknown as {
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, weightG: boolean, biasG: boolean): [Tensor, Tensor, Tensor, Tensor];
@@ -1043,13 +1043,13 @@ export const batchNormBackwardReduce = opFunction('batch_norm_backward_reduce') 
   (options: { gradOut: Tensor | Scalar; input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const batchNormElemt = opFunction('batch_norm_elemt') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, invstd: Tensor | Scalar, eps: number): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { eps: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; eps: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, invstd: Tensor | Scalar, eps: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { eps: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
 };
 export const batchNormGatherStats = opFunction('batch_norm_gather_stats') as unknown as {
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, count: number): [Tensor, Tensor];
@@ -1091,31 +1091,31 @@ export const bernoulli = opFunction('bernoulli') as unknown as {
    *
    * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
    */
-  (input: Tensor | Scalar, options?: { generator?: Generator | null }): Tensor;
+  (input: Tensor | Scalar, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.bernoulli(input: Tensor, *, generator: Optional[Generator], out: Optional[Tensor]) -> Tensor`
    *
    * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
    */
-  (options: { input: Tensor | Scalar; generator?: Generator | null }): Tensor;
+  (options: { input: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.bernoulli(input: Tensor, *, generator: Optional[Generator], out: Optional[Tensor]) -> Tensor`
    *
    * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
    */
-  (input: Tensor | Scalar, p: Tensor | Scalar, options?: { generator?: Generator | null }): Tensor;
+  (input: Tensor | Scalar, p: Tensor | Scalar, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.bernoulli(input: Tensor, *, generator: Optional[Generator], out: Optional[Tensor]) -> Tensor`
    *
    * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
    */
-  (input: Tensor | Scalar, options: { p: Tensor | Scalar; generator?: Generator | null }): Tensor;
+  (input: Tensor | Scalar, options: { p: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.bernoulli(input: Tensor, *, generator: Optional[Generator], out: Optional[Tensor]) -> Tensor`
    *
    * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
    */
-  (options: { input: Tensor | Scalar; p: Tensor | Scalar; generator?: Generator | null }): Tensor;
+  (options: { input: Tensor | Scalar; p: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
 };
 export const bilinear = opFunction('bilinear') as unknown as {
   /**
@@ -1136,9 +1136,9 @@ export const bilinear = opFunction('bilinear') as unknown as {
   (options: { input1: Tensor | Scalar; input2: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null }): Tensor;
 };
 export const binaryCrossEntropyWithLogits = opFunction('binary_cross_entropy_with_logits') as unknown as {
-  (input: Tensor | Scalar, target: Tensor | Scalar, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number }, posWeight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number }, reduction?: number | { weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number }): Tensor;
-  (input: Tensor | Scalar, options: { target: Tensor | Scalar; weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number }): Tensor;
-  (options: { input: Tensor | Scalar; target: Tensor | Scalar; weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number }): Tensor;
+  (input: Tensor | Scalar, target: Tensor | Scalar, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number; out?: Tensor }, posWeight?: Tensor | Scalar | null | { posWeight?: Tensor | Scalar | null; reduction?: number; out?: Tensor }, reduction?: number | { reduction?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { target: Tensor | Scalar; weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; target: Tensor | Scalar; weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number; out?: Tensor }): Tensor;
 };
 export const bincount = opFunction('bincount') as unknown as {
   /**
@@ -1146,18 +1146,18 @@ export const bincount = opFunction('bincount') as unknown as {
    *
    * Count the frequency of each value in an array of non-negative ints.
    */
-  (input: Tensor | Scalar, weights?: Tensor | Scalar | null | { weights?: Tensor | Scalar | null; minlength?: number }, minlength?: number | { weights?: Tensor | Scalar | null; minlength?: number }): Tensor;
+  (input: Tensor | Scalar, weights?: Tensor | Scalar | null | { weights?: Tensor | Scalar | null; minlength?: number; out?: Tensor }, minlength?: number | { minlength?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bincount(input, weights=None, minlength=0) -> Tensor`
    *
    * Count the frequency of each value in an array of non-negative ints.
    */
-  (options: { input: Tensor | Scalar; weights?: Tensor | Scalar | null; minlength?: number }): Tensor;
+  (options: { input: Tensor | Scalar; weights?: Tensor | Scalar | null; minlength?: number; out?: Tensor }): Tensor;
 };
 export const binomial = opFunction('binomial') as unknown as {
-  (count: Tensor | Scalar, prob: Tensor | Scalar, generator?: Generator | null | { generator?: Generator | null }): Tensor;
-  (count: Tensor | Scalar, options: { prob: Tensor | Scalar; generator?: Generator | null }): Tensor;
-  (options: { count: Tensor | Scalar; prob: Tensor | Scalar; generator?: Generator | null }): Tensor;
+  (count: Tensor | Scalar, prob: Tensor | Scalar, generator?: Generator | null | { generator?: Generator | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (count: Tensor | Scalar, options: { prob: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
+  (options: { count: Tensor | Scalar; prob: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
 };
 export const bitwiseAnd = opFunction('bitwise_and') as unknown as {
   /**
@@ -1165,19 +1165,19 @@ export const bitwiseAnd = opFunction('bitwise_and') as unknown as {
    *
    * Computes the bitwise AND of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_and(input, other, *, out=None) -> Tensor`
    *
    * Computes the bitwise AND of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_and(input, other, *, out=None) -> Tensor`
    *
    * Computes the bitwise AND of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const bitwiseLeftShift = opFunction('bitwise_left_shift') as unknown as {
   /**
@@ -1185,19 +1185,19 @@ export const bitwiseLeftShift = opFunction('bitwise_left_shift') as unknown as {
    *
    * Computes the left arithmetic shift of `input` by `other` bits.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_left_shift(input, other, *, out=None) -> Tensor`
    *
    * Computes the left arithmetic shift of `input` by `other` bits.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_left_shift(input, other, *, out=None) -> Tensor`
    *
    * Computes the left arithmetic shift of `input` by `other` bits.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const bitwiseNot = opFunction('bitwise_not') as unknown as {
   /**
@@ -1205,13 +1205,13 @@ export const bitwiseNot = opFunction('bitwise_not') as unknown as {
    *
    * Computes the bitwise NOT of the given input tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_not(input, *, out=None) -> Tensor`
    *
    * Computes the bitwise NOT of the given input tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const bitwiseOr = opFunction('bitwise_or') as unknown as {
   /**
@@ -1219,19 +1219,19 @@ export const bitwiseOr = opFunction('bitwise_or') as unknown as {
    *
    * Computes the bitwise OR of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_or(input: Tensor, other: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Computes the bitwise OR of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_or(input: Tensor, other: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Computes the bitwise OR of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const bitwiseRightShift = opFunction('bitwise_right_shift') as unknown as {
   /**
@@ -1239,19 +1239,19 @@ export const bitwiseRightShift = opFunction('bitwise_right_shift') as unknown as
    *
    * Computes the right arithmetic shift of `input` by `other` bits.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_right_shift(input, other, *, out=None) -> Tensor`
    *
    * Computes the right arithmetic shift of `input` by `other` bits.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_right_shift(input, other, *, out=None) -> Tensor`
    *
    * Computes the right arithmetic shift of `input` by `other` bits.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const bitwiseXor = opFunction('bitwise_xor') as unknown as {
   /**
@@ -1259,19 +1259,19 @@ export const bitwiseXor = opFunction('bitwise_xor') as unknown as {
    *
    * Computes the bitwise XOR of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_xor(input, other, *, out=None) -> Tensor`
    *
    * Computes the bitwise XOR of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.bitwise_xor(input, other, *, out=None) -> Tensor`
    *
    * Computes the bitwise XOR of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const blackmanWindow = opFunction('blackman_window') as unknown as {
   /**
@@ -1306,26 +1306,26 @@ export const blackmanWindow = opFunction('blackman_window') as unknown as {
   (options: { windowLength: number; periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const blockDiag = opFunction('block_diag') as unknown as {
-  (tensors: Tensor[]): Tensor;
-  (options: { tensors: Tensor[] }): Tensor;
+  (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
+  (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
 };
 export const bmm = opFunction('bmm') as unknown as {
   /**
    * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike): Tensor;
+  (input: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
    */
-  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike }): Tensor;
+  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.bmm(input, mat2, *, out=None) -> Tensor`
    *
@@ -1334,7 +1334,7 @@ export const bmm = opFunction('bmm') as unknown as {
    * Shapes:
    * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, mat2: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.bmm(input, mat2, *, out=None) -> Tensor`
    *
@@ -1343,7 +1343,7 @@ export const bmm = opFunction('bmm') as unknown as {
    * Shapes:
    * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.bmm(input, mat2, *, out=None) -> Tensor`
    *
@@ -1352,7 +1352,7 @@ export const bmm = opFunction('bmm') as unknown as {
    * Shapes:
    * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
    */
-  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const broadcastTensors = opFunction('broadcast_tensors') as unknown as {
   /**
@@ -1396,19 +1396,19 @@ export const bucketize = opFunction('bucketize') as unknown as {
    *
    * Returns the indices of the buckets to which each value in the `input` belongs, where the boundaries of the buckets are set by `boundaries`.
    */
-  (input: Tensor | Scalar, boundaries: Tensor | Scalar, options?: { outInt32?: boolean; right?: boolean }): Tensor;
+  (input: Tensor | Scalar, boundaries: Tensor | Scalar, options?: { outInt32?: boolean; right?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.bucketize(input, boundaries, *, out_int32=False, right=False, out=None) -> Tensor`
    *
    * Returns the indices of the buckets to which each value in the `input` belongs, where the boundaries of the buckets are set by `boundaries`.
    */
-  (input: Tensor | Scalar, options: { boundaries: Tensor | Scalar; outInt32?: boolean; right?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { boundaries: Tensor | Scalar; outInt32?: boolean; right?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.bucketize(input, boundaries, *, out_int32=False, right=False, out=None) -> Tensor`
    *
    * Returns the indices of the buckets to which each value in the `input` belongs, where the boundaries of the buckets are set by `boundaries`.
    */
-  (options: { input: Tensor | Scalar; boundaries: Tensor | Scalar; outInt32?: boolean; right?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; boundaries: Tensor | Scalar; outInt32?: boolean; right?: boolean; out?: Tensor }): Tensor;
 };
 export const canCast = opFunction('can_cast') as unknown as {
   /**
@@ -1440,20 +1440,20 @@ export const cat = opFunction('cat') as unknown as {
    *
    * Concatenates the given sequence of tensors in `tensors` in the given dimension.
    */
-  (tensors: Tensor[], dim?: number | { dim?: number }): Tensor;
+  (tensors: Tensor[], dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.cat(tensors, dim=0, *, out=None) -> Tensor`
    *
    * Concatenates the given sequence of tensors in `tensors` in the given dimension.
    */
-  (options: { tensors: Tensor[]; dim?: number }): Tensor;
+  (options: { tensors: Tensor[]; dim?: number; out?: Tensor }): Tensor;
 };
 export const ccolIndicesCopy = opFunction('ccol_indices_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cdist = opFunction('cdist') as unknown as {
-  (x1: Tensor | Scalar, x2: Tensor | Scalar, p?: number | { p?: number; computeMode?: number | null }, computeMode?: number | null | { p?: number; computeMode?: number | null }): Tensor;
+  (x1: Tensor | Scalar, x2: Tensor | Scalar, p?: number | { p?: number; computeMode?: number | null }, computeMode?: number | null | { computeMode?: number | null }): Tensor;
   (x1: Tensor | Scalar, options: { x2: Tensor | Scalar; p?: number; computeMode?: number | null }): Tensor;
   (options: { x1: Tensor | Scalar; x2: Tensor | Scalar; p?: number; computeMode?: number | null }): Tensor;
 };
@@ -1463,13 +1463,13 @@ export const ceil = opFunction('ceil') as unknown as {
    *
    * Returns a new tensor with the ceil of the elements of `input`, the smallest integer greater than or equal to each element.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.ceil(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the ceil of the elements of `input`, the smallest integer greater than or equal to each element.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const ceil_ = opFunction('ceil_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -1479,11 +1479,11 @@ export const celu = opFunction('celu') as unknown as {
   /**
    * `torch.celu(input, alpha=1., inplace=False) -> Tensor`
    */
-  (input: Tensor | Scalar, alpha?: Scalar | { alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, alpha?: Scalar | { alpha?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.celu(input, alpha=1., inplace=False) -> Tensor`
    */
-  (options: { input: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const celu_ = opFunction('celu_') as unknown as {
   /**
@@ -1500,8 +1500,8 @@ export const celu_ = opFunction('celu_') as unknown as {
   (options: { input: Tensor | Scalar; alpha?: Scalar }): Tensor;
 };
 export const chainMatmul = opFunction('chain_matmul') as unknown as {
-  (matrices: Tensor[]): Tensor;
-  (options: { matrices: Tensor[] }): Tensor;
+  (matrices: Tensor[], options?: { out?: Tensor }): Tensor;
+  (options: { matrices: Tensor[]; out?: Tensor }): Tensor;
 };
 export const channelShuffle = opFunction('channel_shuffle') as unknown as {
   /**
@@ -1512,7 +1512,7 @@ export const channelShuffle = opFunction('channel_shuffle') as unknown as {
    * Shapes:
    * - Divide the channels in a tensor of shape `(*, C , H, W)` into g groups and rearrange them as `(*, C frac g, g, H, W)`, while keeping the original tensor shape.
    */
-  (input: Tensor | Scalar, groups: number): Tensor;
+  (input: Tensor | Scalar, groups: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.channel_shuffle(input, groups) -> Tensor`
    *
@@ -1521,7 +1521,7 @@ export const channelShuffle = opFunction('channel_shuffle') as unknown as {
    * Shapes:
    * - Divide the channels in a tensor of shape `(*, C , H, W)` into g groups and rearrange them as `(*, C frac g, g, H, W)`, while keeping the original tensor shape.
    */
-  (input: Tensor | Scalar, options: { groups: number }): Tensor;
+  (input: Tensor | Scalar, options: { groups: number; out?: Tensor }): Tensor;
   /**
    * `torch.channel_shuffle(input, groups) -> Tensor`
    *
@@ -1530,7 +1530,7 @@ export const channelShuffle = opFunction('channel_shuffle') as unknown as {
    * Shapes:
    * - Divide the channels in a tensor of shape `(*, C , H, W)` into g groups and rearrange them as `(*, C frac g, g, H, W)`, while keeping the original tensor shape.
    */
-  (options: { input: Tensor | Scalar; groups: number }): Tensor;
+  (options: { input: Tensor | Scalar; groups: number; out?: Tensor }): Tensor;
 };
 export const cholesky = opFunction('cholesky') as unknown as {
   /**
@@ -1541,7 +1541,7 @@ export const cholesky = opFunction('cholesky') as unknown as {
    * Shapes:
    * - `input`: the input tensor `A` of size `(*, n, n)` where `*` is zero or more batch dimensions consisting of symmetric positive-definite matrices.
    */
-  (input: Tensor | Scalar, upper?: boolean | { upper?: boolean }): Tensor;
+  (input: Tensor | Scalar, upper?: boolean | { upper?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.cholesky(input, upper=False, *, out=None) -> Tensor`
    *
@@ -1550,7 +1550,7 @@ export const cholesky = opFunction('cholesky') as unknown as {
    * Shapes:
    * - `input`: the input tensor `A` of size `(*, n, n)` where `*` is zero or more batch dimensions consisting of symmetric positive-definite matrices.
    */
-  (options: { input: Tensor | Scalar; upper?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; upper?: boolean; out?: Tensor }): Tensor;
 };
 export const choleskyInverse = opFunction('cholesky_inverse') as unknown as {
   /**
@@ -1561,7 +1561,7 @@ export const choleskyInverse = opFunction('cholesky_inverse') as unknown as {
    * Shapes:
    * - `L`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of lower or upper triangular Cholesky decompositions of symmetric or Hermitian positive-definite matrices.
    */
-  (input: Tensor | Scalar, upper?: boolean | { upper?: boolean }): Tensor;
+  (input: Tensor | Scalar, upper?: boolean | { upper?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.cholesky_inverse(L, upper=False, *, out=None) -> Tensor`
    *
@@ -1570,7 +1570,7 @@ export const choleskyInverse = opFunction('cholesky_inverse') as unknown as {
    * Shapes:
    * - `L`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of lower or upper triangular Cholesky decompositions of symmetric or Hermitian positive-definite matrices.
    */
-  (options: { input: Tensor | Scalar; upper?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; upper?: boolean; out?: Tensor }): Tensor;
 };
 export const choleskySolve = opFunction('cholesky_solve') as unknown as {
   /**
@@ -1582,7 +1582,7 @@ export const choleskySolve = opFunction('cholesky_solve') as unknown as {
    * - `B`: right-hand side tensor of shape `(*, n, k)` where `*` is zero or more batch dimensions
    * - `L`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of lower or upper triangular Cholesky decompositions of symmetric or Hermitian positive-definite matrices.
    */
-  (input: Tensor | Scalar, input2: Tensor | Scalar, upper?: boolean | { upper?: boolean }): Tensor;
+  (input: Tensor | Scalar, input2: Tensor | Scalar, upper?: boolean | { upper?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.cholesky_solve(B, L, upper=False, *, out=None) -> Tensor`
    *
@@ -1592,7 +1592,7 @@ export const choleskySolve = opFunction('cholesky_solve') as unknown as {
    * - `B`: right-hand side tensor of shape `(*, n, k)` where `*` is zero or more batch dimensions
    * - `L`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of lower or upper triangular Cholesky decompositions of symmetric or Hermitian positive-definite matrices.
    */
-  (input: Tensor | Scalar, options: { input2: Tensor | Scalar; upper?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { input2: Tensor | Scalar; upper?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.cholesky_solve(B, L, upper=False, *, out=None) -> Tensor`
    *
@@ -1602,7 +1602,7 @@ export const choleskySolve = opFunction('cholesky_solve') as unknown as {
    * - `B`: right-hand side tensor of shape `(*, n, k)` where `*` is zero or more batch dimensions
    * - `L`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of lower or upper triangular Cholesky decompositions of symmetric or Hermitian positive-definite matrices.
    */
-  (options: { input: Tensor | Scalar; input2: Tensor | Scalar; upper?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; input2: Tensor | Scalar; upper?: boolean; out?: Tensor }): Tensor;
 };
 export const chooseQparamsOptimized = opFunction('choose_qparams_optimized') as unknown as {
   (input: Tensor | Scalar, numel: number, nBins: number, ratio: number, bitWidth: number): [Tensor, Tensor];
@@ -1638,22 +1638,22 @@ export const clamp = opFunction('clamp') as unknown as {
    *
    * Clamps all elements in `input` into the range `[` `min`, `max` `]`.
    */
-  (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null; out?: Tensor }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.clamp(input, min=None, max=None, *, out=None) -> Tensor`
    *
    * Clamps all elements in `input` into the range `[` `min`, `max` `]`.
    */
-  (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
+  (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null; out?: Tensor }): Tensor;
 };
 export const clamp_ = opFunction('clamp_') as unknown as {
-  (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): Tensor;
   (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
 };
 export const clampMax = opFunction('clamp_max') as unknown as {
-  (input: Tensor | Scalar, max: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, options: { max: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; max: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, max: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { max: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; max: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const clampMax_ = opFunction('clamp_max_') as unknown as {
   (input: Tensor | Scalar, max: Tensor | Scalar): Tensor;
@@ -1661,9 +1661,9 @@ export const clampMax_ = opFunction('clamp_max_') as unknown as {
   (options: { input: Tensor | Scalar; max: Tensor | Scalar }): Tensor;
 };
 export const clampMin = opFunction('clamp_min') as unknown as {
-  (input: Tensor | Scalar, min: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, options: { min: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; min: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, min: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { min: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; min: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const clampMin_ = opFunction('clamp_min_') as unknown as {
   (input: Tensor | Scalar, min: Tensor | Scalar): Tensor;
@@ -1676,16 +1676,16 @@ export const clip = opFunction('clip') as unknown as {
    *
    * Alias for `torch.clamp`.
    */
-  (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null; out?: Tensor }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.clip(input, min=None, max=None, *, out=None) -> Tensor`
    *
    * Alias for `torch.clamp`.
    */
-  (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
+  (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null; out?: Tensor }): Tensor;
 };
 export const clip_ = opFunction('clip_') as unknown as {
-  (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): Tensor;
   (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
 };
 export const clone = opFunction('clone') as unknown as {
@@ -1694,17 +1694,17 @@ export const clone = opFunction('clone') as unknown as {
    *
    * Returns a copy of `input`.
    */
-  (input: Tensor | Scalar, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
+  (input: Tensor | Scalar, options?: { memoryFormat?: MemoryFormat | null; out?: Tensor }): Tensor;
   /**
    * `torch.clone(input, *, memory_format=torch.preserve_format) -> Tensor`
    *
    * Returns a copy of `input`.
    */
-  (options: { input: Tensor | Scalar; memoryFormat?: MemoryFormat | null }): Tensor;
+  (options: { input: Tensor | Scalar; memoryFormat?: MemoryFormat | null; out?: Tensor }): Tensor;
 };
 export const colIndicesCopy = opFunction('col_indices_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const columnStack = opFunction('column_stack') as unknown as {
   /**
@@ -1712,13 +1712,13 @@ export const columnStack = opFunction('column_stack') as unknown as {
    *
    * Creates a new tensor by horizontally stacking the tensors in `tensors`.
    */
-  (tensors: Tensor[]): Tensor;
+  (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
   /**
    * `torch.column_stack(tensors, *, out=None) -> Tensor`
    *
    * Creates a new tensor by horizontally stacking the tensors in `tensors`.
    */
-  (options: { tensors: Tensor[] }): Tensor;
+  (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
 };
 export const combinations = opFunction('combinations') as unknown as {
   /**
@@ -1726,7 +1726,7 @@ export const combinations = opFunction('combinations') as unknown as {
    *
    * Compute combinations of length `r` of the given tensor.
    */
-  (input: Tensor | Scalar, r?: number | { r?: number; withReplacement?: boolean }, withReplacement?: boolean | { r?: number; withReplacement?: boolean }): Tensor;
+  (input: Tensor | Scalar, r?: number | { r?: number; withReplacement?: boolean }, withReplacement?: boolean | { withReplacement?: boolean }): Tensor;
   /**
    * `torch.combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> seq`
    *
@@ -1740,19 +1740,19 @@ export const complex = opFunction('complex') as unknown as {
    *
    * Constructs a complex tensor with its real part equal to `real` and its imaginary part equal to `imag`.
    */
-  (real: Tensor | Scalar, imag: Tensor | Scalar): Tensor;
+  (real: Tensor | Scalar, imag: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.complex(real, imag, *, out=None) -> Tensor`
    *
    * Constructs a complex tensor with its real part equal to `real` and its imaginary part equal to `imag`.
    */
-  (real: Tensor | Scalar, options: { imag: Tensor | Scalar }): Tensor;
+  (real: Tensor | Scalar, options: { imag: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.complex(real, imag, *, out=None) -> Tensor`
    *
    * Constructs a complex tensor with its real part equal to `real` and its imaginary part equal to `imag`.
    */
-  (options: { real: Tensor | Scalar; imag: Tensor | Scalar }): Tensor;
+  (options: { real: Tensor | Scalar; imag: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const concat = opFunction('concat') as unknown as {
   /**
@@ -1760,13 +1760,13 @@ export const concat = opFunction('concat') as unknown as {
    *
    * Alias of `torch.cat`.
    */
-  (tensors: Tensor[], dim?: number | { dim?: number }): Tensor;
+  (tensors: Tensor[], dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.concat(tensors, dim=0, *, out=None) -> Tensor`
    *
    * Alias of `torch.cat`.
    */
-  (options: { tensors: Tensor[]; dim?: number }): Tensor;
+  (options: { tensors: Tensor[]; dim?: number; out?: Tensor }): Tensor;
 };
 export const concatenate = opFunction('concatenate') as unknown as {
   /**
@@ -1774,13 +1774,13 @@ export const concatenate = opFunction('concatenate') as unknown as {
    *
    * Alias of `torch.cat`.
    */
-  (tensors: Tensor[], dim?: number | { dim?: number }): Tensor;
+  (tensors: Tensor[], dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.concatenate(tensors, axis=0, out=None) -> Tensor`
    *
    * Alias of `torch.cat`.
    */
-  (options: { tensors: Tensor[]; dim?: number }): Tensor;
+  (options: { tensors: Tensor[]; dim?: number; out?: Tensor }): Tensor;
 };
 export const conj = opFunction('conj') as unknown as {
   /**
@@ -1802,22 +1802,22 @@ export const conjPhysical = opFunction('conj_physical') as unknown as {
    *
    * Computes the element-wise conjugate of the given `input` tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.conj_physical(input, *, out=None) -> Tensor`
    *
    * Computes the element-wise conjugate of the given `input` tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const conjPhysical_ = opFunction('conj_physical_') as unknown as {
   (input: Tensor | Scalar): Tensor;
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const constantPadNd = opFunction('constant_pad_nd') as unknown as {
-  (input: Tensor | Scalar, pad: number[] | number, value?: Scalar | { value?: Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { pad: number[] | number; value?: Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; pad: number[] | number; value?: Scalar }): Tensor;
+  (input: Tensor | Scalar, pad: number[] | number, value?: Scalar | { value?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { pad: number[] | number; value?: Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; pad: number[] | number; value?: Scalar; out?: Tensor }): Tensor;
 };
 export const conv1d = opFunction('conv1d') as unknown as {
   /**
@@ -1830,7 +1830,7 @@ export const conv1d = opFunction('conv1d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kW)`
    * - `bias`: optional bias of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -1863,7 +1863,7 @@ export const conv1d = opFunction('conv1d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kW)`
    * - `bias`: optional bias of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, padding?: string | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, padding?: string | { padding?: string; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -1898,7 +1898,7 @@ export const conv2d = opFunction('conv2d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kH , kW)`
    * - `bias`: optional bias tensor of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, padding?: string | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, padding?: string | { padding?: string; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -1931,7 +1931,7 @@ export const conv2d = opFunction('conv2d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kH , kW)`
    * - `bias`: optional bias tensor of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -1966,7 +1966,7 @@ export const conv3d = opFunction('conv3d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kT , kH , kW)`
    * - `bias`: optional bias tensor of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, padding?: string | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, padding?: string | { padding?: string; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -1999,7 +1999,7 @@ export const conv3d = opFunction('conv3d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kT , kH , kW)`
    * - `bias`: optional bias tensor of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -2024,10 +2024,10 @@ export const conv3d = opFunction('conv3d') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }): Tensor;
 };
 export const convTbc = opFunction('conv_tbc') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar, pad?: number | { pad?: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar; pad?: number }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar; pad?: number }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar; pad?: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar, pad?: number | { pad?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar; pad?: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar; pad?: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar; pad?: number; out?: Tensor }): Tensor;
 };
 export const convTranspose1d = opFunction('conv_transpose1d') as unknown as {
   /**
@@ -2040,7 +2040,7 @@ export const convTranspose1d = opFunction('conv_transpose1d') as unknown as {
    * - `weight`: filters of shape `(in_channels , out_channels/groups , kW)`
    * - `bias`: optional bias of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, padding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, outputPadding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, padding?: number[] | number | { padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, outputPadding?: number[] | number | { outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, groups?: number | { groups?: number; dilation?: number[] | number }, dilation?: number[] | number | { dilation?: number[] | number }): Tensor;
   /**
    * `torch.conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) -> Tensor`
    *
@@ -2075,7 +2075,7 @@ export const convTranspose2d = opFunction('conv_transpose2d') as unknown as {
    * - `weight`: filters of shape `(in_channels , out_channels/groups , kH , kW)`
    * - `bias`: optional bias of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, padding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, outputPadding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, padding?: number[] | number | { padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, outputPadding?: number[] | number | { outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, groups?: number | { groups?: number; dilation?: number[] | number }, dilation?: number[] | number | { dilation?: number[] | number }): Tensor;
   /**
    * `torch.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) -> Tensor`
    *
@@ -2110,7 +2110,7 @@ export const convTranspose3d = opFunction('conv_transpose3d') as unknown as {
    * - `weight`: filters of shape `(in_channels , out_channels/groups , kT , kH , kW)`
    * - `bias`: optional bias of shape `(out_channels)`.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, stride?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, padding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, outputPadding?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, groups?: number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, dilation?: number[] | number | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, padding?: number[] | number | { padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, outputPadding?: number[] | number | { outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }, groups?: number | { groups?: number; dilation?: number[] | number }, dilation?: number[] | number | { dilation?: number[] | number }): Tensor;
   /**
    * `torch.conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) -> Tensor`
    *
@@ -2135,16 +2135,16 @@ export const convTranspose3d = opFunction('conv_transpose3d') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }): Tensor;
 };
 export const convolution = opFunction('convolution') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, outputPadding: number[] | number, groups: number): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, outputPadding: number[] | number, options: { groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, options: { outputPadding: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { transposed: boolean; outputPadding: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, outputPadding: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, outputPadding: number[] | number, options: { groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, options: { outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
 };
 export const copysign = opFunction('copysign') as unknown as {
   /**
@@ -2152,19 +2152,19 @@ export const copysign = opFunction('copysign') as unknown as {
    *
    * Create a new floating-point tensor with the magnitude of `input` and the sign of `other`, elementwise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.copysign(input, other, *, out=None) -> Tensor`
    *
    * Create a new floating-point tensor with the magnitude of `input` and the sign of `other`, elementwise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.copysign(input, other, *, out=None) -> Tensor`
    *
    * Create a new floating-point tensor with the magnitude of `input` and the sign of `other`, elementwise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const corrcoef = opFunction('corrcoef') as unknown as {
   /**
@@ -2186,13 +2186,13 @@ export const cos = opFunction('cos') as unknown as {
    *
    * Returns a new tensor with the cosine of the elements of `input` given in radians.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.cos(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the cosine of the elements of `input` given in radians.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cos_ = opFunction('cos_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -2204,20 +2204,20 @@ export const cosh = opFunction('cosh') as unknown as {
    *
    * Returns a new tensor with the hyperbolic cosine of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.cosh(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the hyperbolic cosine of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cosh_ = opFunction('cosh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const cosineEmbeddingLoss = opFunction('cosine_embedding_loss') as unknown as {
-  (input1: Tensor | Scalar, input2: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { margin?: number; reduction?: number }): Tensor;
+  (input1: Tensor | Scalar, input2: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { reduction?: number }): Tensor;
   (input1: Tensor | Scalar, input2: Tensor | Scalar, options: { target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
   (input1: Tensor | Scalar, options: { input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
   (options: { input1: Tensor | Scalar; input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
@@ -2228,7 +2228,7 @@ export const cosineSimilarity = opFunction('cosine_similarity') as unknown as {
    *
    * Returns cosine similarity between `x1` and `x2`, computed along dim.
    */
-  (x1: Tensor | Scalar, x2: Tensor | Scalar, dim?: number | { dim?: number; eps?: number }, eps?: number | { dim?: number; eps?: number }): Tensor;
+  (x1: Tensor | Scalar, x2: Tensor | Scalar, dim?: number | { dim?: number; eps?: number }, eps?: number | { eps?: number }): Tensor;
   /**
    * `torch.cosine_similarity(x1, x2, dim=1, eps=1e-8) -> Tensor`
    *
@@ -2248,31 +2248,31 @@ export const countNonzero = opFunction('count_nonzero') as unknown as {
    *
    * Counts the number of non-zero values in the tensor `input` along the given `dim`.
    */
-  (input: Tensor | Scalar, dim?: number | null | { dim?: number | null }): Tensor;
+  (input: Tensor | Scalar, dim?: number | null | { dim?: number | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.count_nonzero(input, dim=None) -> Tensor`
    *
    * Counts the number of non-zero values in the tensor `input` along the given `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.count_nonzero(input, dim=None) -> Tensor`
    *
    * Counts the number of non-zero values in the tensor `input` along the given `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.count_nonzero(input, dim=None) -> Tensor`
    *
    * Counts the number of non-zero values in the tensor `input` along the given `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number[] | number }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.count_nonzero(input, dim=None) -> Tensor`
    *
    * Counts the number of non-zero values in the tensor `input` along the given `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number[] | number }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.count_nonzero(input, dim=None) -> Tensor`
    *
@@ -2300,43 +2300,43 @@ export const cross = opFunction('cross') as unknown as {
    *
    * Returns the cross product of vectors in dimension `dim` of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, dim?: number | null | { dim?: number | null }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, dim?: number | null | { dim?: number | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.cross(input, other, dim=None, *, out=None) -> Tensor`
    *
    * Returns the cross product of vectors in dimension `dim` of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; dim?: number | null }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; dim?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.cross(input, other, dim=None, *, out=None) -> Tensor`
    *
    * Returns the cross product of vectors in dimension `dim` of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; dim?: number | null }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; dim?: number | null; out?: Tensor }): Tensor;
 };
 export const crowIndicesCopy = opFunction('crow_indices_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const ctcLoss = opFunction('ctc_loss') as unknown as {
-  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank?: number | { blank?: number; reduction?: number; zeroInfinity?: boolean }, reduction?: number | { blank?: number; reduction?: number; zeroInfinity?: boolean }, zeroInfinity?: boolean | { blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank?: number | { blank?: number; reduction?: number; zeroInfinity?: boolean }, reduction?: number | { reduction?: number; zeroInfinity?: boolean }, zeroInfinity?: boolean | { zeroInfinity?: boolean }): Tensor;
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, options: { targetLengths: number[] | number; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, options: { inputLengths: number[] | number; targetLengths: number[] | number; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
   (logProbs: Tensor | Scalar, options: { targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
   (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
-  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, targetLengths: Tensor | Scalar, blank?: number | { blank?: number; reduction?: number; zeroInfinity?: boolean }, reduction?: number | { blank?: number; reduction?: number; zeroInfinity?: boolean }, zeroInfinity?: boolean | { blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, targetLengths: Tensor | Scalar, blank?: number | { blank?: number; reduction?: number; zeroInfinity?: boolean }, reduction?: number | { reduction?: number; zeroInfinity?: boolean }, zeroInfinity?: boolean | { zeroInfinity?: boolean }): Tensor;
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, options: { targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, options: { inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
   (logProbs: Tensor | Scalar, options: { targets: Tensor | Scalar; inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
   (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
 };
 export const cudnnAffineGridGenerator = opFunction('cudnn_affine_grid_generator') as unknown as {
-  (theta: Tensor | Scalar, N: number, C: number, H: number, W: number): Tensor;
-  (theta: Tensor | Scalar, N: number, C: number, H: number, options: { W: number }): Tensor;
-  (theta: Tensor | Scalar, N: number, C: number, options: { H: number; W: number }): Tensor;
-  (theta: Tensor | Scalar, N: number, options: { C: number; H: number; W: number }): Tensor;
-  (theta: Tensor | Scalar, options: { N: number; C: number; H: number; W: number }): Tensor;
-  (options: { theta: Tensor | Scalar; N: number; C: number; H: number; W: number }): Tensor;
+  (theta: Tensor | Scalar, N: number, C: number, H: number, W: number, options?: { out?: Tensor }): Tensor;
+  (theta: Tensor | Scalar, N: number, C: number, H: number, options: { W: number; out?: Tensor }): Tensor;
+  (theta: Tensor | Scalar, N: number, C: number, options: { H: number; W: number; out?: Tensor }): Tensor;
+  (theta: Tensor | Scalar, N: number, options: { C: number; H: number; W: number; out?: Tensor }): Tensor;
+  (theta: Tensor | Scalar, options: { N: number; C: number; H: number; W: number; out?: Tensor }): Tensor;
+  (options: { theta: Tensor | Scalar; N: number; C: number; H: number; W: number; out?: Tensor }): Tensor;
 };
 export const cudnnBatchNorm = opFunction('cudnn_batch_norm') as unknown as {
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, epsilon: number): [Tensor, Tensor, Tensor, Tensor];
@@ -2350,56 +2350,56 @@ export const cudnnBatchNorm = opFunction('cudnn_batch_norm') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const cudnnConvolution = opFunction('cudnn_convolution') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, allowTf32: boolean): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options: { allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, allowTf32: boolean, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options: { allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
 };
 export const cudnnConvolutionAddRelu = opFunction('cudnn_convolution_add_relu') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, options: { alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, options: { alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
 };
 export const cudnnConvolutionRelu = opFunction('cudnn_convolution_relu') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
 };
 export const cudnnConvolutionTranspose = opFunction('cudnn_convolution_transpose') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, allowTf32: boolean): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options: { allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, options: { outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, allowTf32: boolean, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options: { allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, options: { outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
 };
 export const cudnnGridSampler = opFunction('cudnn_grid_sampler') as unknown as {
-  (input: Tensor | Scalar, grid: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, options: { grid: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; grid: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { grid: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; grid: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cudnnIsAcceptable = opFunction('cudnn_is_acceptable') as unknown as {
   (input: Tensor | Scalar): boolean;
@@ -2451,19 +2451,19 @@ export const cumprod = opFunction('cumprod') as unknown as {
    *
    * Returns the cumulative product of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, options?: { dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim: number, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.cumprod(input, dim, *, dtype=None, out=None) -> Tensor`
    *
    * Returns the cumulative product of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.cumprod(input, dim, *, dtype=None, out=None) -> Tensor`
    *
    * Returns the cumulative product of elements of `input` in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const cumsum = opFunction('cumsum') as unknown as {
   /**
@@ -2471,19 +2471,19 @@ export const cumsum = opFunction('cumsum') as unknown as {
    *
    * Returns the cumulative sum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, options?: { dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim: number, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.cumsum(input, dim, *, dtype=None, out=None) -> Tensor`
    *
    * Returns the cumulative sum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.cumsum(input, dim, *, dtype=None, out=None) -> Tensor`
    *
    * Returns the cumulative sum of elements of `input` in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const cumulativeTrapezoid = opFunction('cumulative_trapezoid') as unknown as {
   /**
@@ -2523,13 +2523,13 @@ export const deg2rad = opFunction('deg2rad') as unknown as {
    *
    * Returns a new tensor with each of the elements of `input` converted from angles in degrees to radians.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.deg2rad(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with each of the elements of `input` converted from angles in degrees to radians.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const deg2rad_ = opFunction('deg2rad_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -2541,25 +2541,25 @@ export const dequantize = opFunction('dequantize') as unknown as {
    *
    * Returns an fp32 Tensor by dequantizing a quantized Tensor
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.dequantize(tensor) -> Tensor`
    *
    * Returns an fp32 Tensor by dequantizing a quantized Tensor
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.dequantize(tensors) -> sequence of Tensors`
    *
    * Given a list of quantized Tensors, dequantize them and return a list of fp32 Tensors
    */
-  (tensors: Tensor[]): Tensor[];
+  (tensors: Tensor[], options?: { out?: Tensor }): Tensor[];
   /**
    * `torch.dequantize(tensors) -> sequence of Tensors`
    *
    * Given a list of quantized Tensors, dequantize them and return a list of fp32 Tensors
    */
-  (options: { tensors: Tensor[] }): Tensor[];
+  (options: { tensors: Tensor[]; out?: Tensor }): Tensor[];
 };
 export const det = opFunction('det') as unknown as {
   /**
@@ -2584,8 +2584,8 @@ export const detach_ = opFunction('detach_') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const detachCopy = opFunction('detach_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const diag = opFunction('diag') as unknown as {
   /**
@@ -2593,13 +2593,13 @@ export const diag = opFunction('diag') as unknown as {
    *
    * - If `input` is a vector (1-D tensor), then returns a 2-D square tensor with the elements of `input` as the diagonal. - If `input` is a matrix (2-D tensor), then returns a 1-D tensor with the diagonal elements of `input`.
    */
-  (input: Tensor | Scalar, diagonal?: number | { diagonal?: number }): Tensor;
+  (input: Tensor | Scalar, diagonal?: number | { diagonal?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.diag(input, diagonal=0, *, out=None) -> Tensor`
    *
    * - If `input` is a vector (1-D tensor), then returns a 2-D square tensor with the elements of `input` as the diagonal. - If `input` is a matrix (2-D tensor), then returns a 1-D tensor with the diagonal elements of `input`.
    */
-  (options: { input: Tensor | Scalar; diagonal?: number }): Tensor;
+  (options: { input: Tensor | Scalar; diagonal?: number; out?: Tensor }): Tensor;
 };
 export const diagEmbed = opFunction('diag_embed') as unknown as {
   /**
@@ -2607,13 +2607,13 @@ export const diagEmbed = opFunction('diag_embed') as unknown as {
    *
    * Creates a tensor whose diagonals of certain 2D planes (specified by `dim1` and `dim2`) are filled by `input`.
    */
-  (input: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { offset?: number; dim1?: number; dim2?: number }, dim2?: number | { offset?: number; dim1?: number; dim2?: number }): Tensor;
+  (input: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number; out?: Tensor }, dim1?: number | { dim1?: number; dim2?: number; out?: Tensor }, dim2?: number | { dim2?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.diag_embed(input, offset=0, dim1=-2, dim2=-1) -> Tensor`
    *
    * Creates a tensor whose diagonals of certain 2D planes (specified by `dim1` and `dim2`) are filled by `input`.
    */
-  (options: { input: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number }): Tensor;
+  (options: { input: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number; out?: Tensor }): Tensor;
 };
 export const diagflat = opFunction('diagflat') as unknown as {
   /**
@@ -2635,7 +2635,7 @@ export const diagonal = opFunction('diagonal') as unknown as {
    *
    * Returns a partial view of `input` with the its diagonal elements with respect to `dim1` and `dim2` appended as a dimension at the end of the shape.
    */
-  (input: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { offset?: number; dim1?: number; dim2?: number }, dim2?: number | { offset?: number; dim1?: number; dim2?: number }): Tensor;
+  (input: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { dim1?: number; dim2?: number }, dim2?: number | { dim2?: number }): Tensor;
   /**
    * `torch.diagonal(input, offset=0, dim1=0, dim2=1) -> Tensor`
    *
@@ -2644,8 +2644,8 @@ export const diagonal = opFunction('diagonal') as unknown as {
   (options: { input: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number }): Tensor;
 };
 export const diagonalCopy = opFunction('diagonal_copy') as unknown as {
-  (input: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { offset?: number; dim1?: number; dim2?: number }, dim2?: number | { offset?: number; dim1?: number; dim2?: number }): Tensor;
-  (options: { input: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number }): Tensor;
+  (input: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number; out?: Tensor }, dim1?: number | { dim1?: number; dim2?: number; out?: Tensor }, dim2?: number | { dim2?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number; out?: Tensor }): Tensor;
 };
 export const diagonalScatter = opFunction('diagonal_scatter') as unknown as {
   /**
@@ -2653,19 +2653,19 @@ export const diagonalScatter = opFunction('diagonal_scatter') as unknown as {
    *
    * Embeds the values of the `src` tensor into `input` along the diagonal elements of `input`, with respect to `dim1` and `dim2`.
    */
-  (input: Tensor | Scalar, src: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { offset?: number; dim1?: number; dim2?: number }, dim2?: number | { offset?: number; dim1?: number; dim2?: number }): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number; out?: Tensor }, dim1?: number | { dim1?: number; dim2?: number; out?: Tensor }, dim2?: number | { dim2?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.diagonal_scatter(input, src, offset=0, dim1=0, dim2=1) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` along the diagonal elements of `input`, with respect to `dim1` and `dim2`.
    */
-  (input: Tensor | Scalar, options: { src: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number }): Tensor;
+  (input: Tensor | Scalar, options: { src: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number; out?: Tensor }): Tensor;
   /**
    * `torch.diagonal_scatter(input, src, offset=0, dim1=0, dim2=1) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` along the diagonal elements of `input`, with respect to `dim1` and `dim2`.
    */
-  (options: { input: Tensor | Scalar; src: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number }): Tensor;
+  (options: { input: Tensor | Scalar; src: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number; out?: Tensor }): Tensor;
 };
 export const diff = opFunction('diff') as unknown as {
   /**
@@ -2673,13 +2673,13 @@ export const diff = opFunction('diff') as unknown as {
    *
    * Computes the n-th forward difference along the given dimension.
    */
-  (input: Tensor | Scalar, n?: number | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, dim?: number | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, prepend?: Tensor | Scalar | null | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, append?: Tensor | Scalar | null | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, n?: number | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null; out?: Tensor }, dim?: number | { dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null; out?: Tensor }, prepend?: Tensor | Scalar | null | { prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null; out?: Tensor }, append?: Tensor | Scalar | null | { append?: Tensor | Scalar | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.diff(input, n=1, dim=-1, prepend=None, append=None) -> Tensor`
    *
    * Computes the n-th forward difference along the given dimension.
    */
-  (options: { input: Tensor | Scalar; n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }): Tensor;
+  (options: { input: Tensor | Scalar; n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null; out?: Tensor }): Tensor;
 };
 export const digamma = opFunction('digamma') as unknown as {
   /**
@@ -2687,13 +2687,13 @@ export const digamma = opFunction('digamma') as unknown as {
    *
    * Alias for `torch.special.digamma`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.digamma(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.digamma`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const dist = opFunction('dist') as unknown as {
   /**
@@ -2701,19 +2701,19 @@ export const dist = opFunction('dist') as unknown as {
    *
    * Returns the p-norm of (`input` - `other`)
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, p?: Scalar | { p?: Scalar }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, p?: Scalar | { p?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.dist(input, other, p=2) -> Tensor`
    *
    * Returns the p-norm of (`input` - `other`)
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; p?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; p?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.dist(input, other, p=2) -> Tensor`
    *
    * Returns the p-norm of (`input` - `other`)
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; p?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; p?: Scalar; out?: Tensor }): Tensor;
 };
 export const div = opFunction('div') as unknown as {
   /**
@@ -2721,37 +2721,37 @@ export const div = opFunction('div') as unknown as {
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options: { roundingMode: string | null }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options: { roundingMode: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; roundingMode: string | null }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; roundingMode: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; roundingMode: string | null }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; roundingMode: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const divide = opFunction('divide') as unknown as {
   /**
@@ -2759,37 +2759,37 @@ export const divide = opFunction('divide') as unknown as {
    *
    * Alias for `torch.div`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Alias for `torch.div`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Alias for `torch.div`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Alias for `torch.div`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options: { roundingMode: string | null }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options: { roundingMode: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Alias for `torch.div`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; roundingMode: string | null }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; roundingMode: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Alias for `torch.div`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; roundingMode: string | null }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; roundingMode: string | null; out?: Tensor }): Tensor;
 };
 export const dot = opFunction('dot') as unknown as {
   /**
@@ -2797,19 +2797,19 @@ export const dot = opFunction('dot') as unknown as {
    *
    * Computes the dot product of two 1D tensors.
    */
-  (input: Tensor | Scalar, tensor: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, tensor: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.dot(input, tensor, *, out=None) -> Tensor`
    *
    * Computes the dot product of two 1D tensors.
    */
-  (input: Tensor | Scalar, options: { tensor: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { tensor: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.dot(input, tensor, *, out=None) -> Tensor`
    *
    * Computes the dot product of two 1D tensors.
    */
-  (options: { input: Tensor | Scalar; tensor: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; tensor: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const dropout = opFunction('dropout') as unknown as {
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
@@ -2867,13 +2867,13 @@ export const dstack = opFunction('dstack') as unknown as {
    *
    * Stack tensors in sequence depthwise (along third axis).
    */
-  (tensors: Tensor[]): Tensor;
+  (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
   /**
    * `torch.dstack(tensors, *, out=None) -> Tensor`
    *
    * Stack tensors in sequence depthwise (along third axis).
    */
-  (options: { tensors: Tensor[] }): Tensor;
+  (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
 };
 export const einsum = opFunction('einsum') as unknown as {
   /**
@@ -2890,9 +2890,9 @@ export const einsum = opFunction('einsum') as unknown as {
   (options: { equation: string; tensors: Tensor[]; path?: number[] | number | null }): Tensor;
 };
 export const embedding = opFunction('embedding') as unknown as {
-  (weight: Tensor | Scalar, indices: Tensor | Scalar, paddingIdx?: number | { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }, scaleGradByFreq?: boolean | { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }, sparse?: boolean | { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }): Tensor;
-  (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }): Tensor;
-  (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }): Tensor;
+  (weight: Tensor | Scalar, indices: Tensor | Scalar, paddingIdx?: number | { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean; out?: Tensor }, scaleGradByFreq?: boolean | { scaleGradByFreq?: boolean; sparse?: boolean; out?: Tensor }, sparse?: boolean | { sparse?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean; out?: Tensor }): Tensor;
+  (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean; out?: Tensor }): Tensor;
 };
 export const embeddingBag = opFunction('embedding_bag') as unknown as {
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | Scalar | null, includeLastOffset: boolean, paddingIdx: number | null): [Tensor, Tensor, Tensor, Tensor];
@@ -2905,7 +2905,7 @@ export const embeddingBag = opFunction('embedding_bag') as unknown as {
   (weight: Tensor | Scalar, indices: Tensor | Scalar, options: { offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
   (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
-  (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq?: boolean | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, mode?: number | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, sparse?: boolean | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, perSampleWeights?: Tensor | Scalar | null | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, includeLastOffset?: boolean | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq?: boolean | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, mode?: number | { mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, sparse?: boolean | { sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, perSampleWeights?: Tensor | Scalar | null | { perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, includeLastOffset?: boolean | { includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, indices: Tensor | Scalar, options: { offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
   (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
@@ -2980,19 +2980,19 @@ export const eq = opFunction('eq') as unknown as {
    *
    * Computes element-wise equality
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.eq(input, other, *, out=None) -> Tensor`
    *
    * Computes element-wise equality
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.eq(input, other, *, out=None) -> Tensor`
    *
    * Computes element-wise equality
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const equal = opFunction('equal') as unknown as {
   /**
@@ -3020,13 +3020,13 @@ export const erf = opFunction('erf') as unknown as {
    *
    * Alias for `torch.special.erf`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.erf(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.erf`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const erf_ = opFunction('erf_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -3038,13 +3038,13 @@ export const erfc = opFunction('erfc') as unknown as {
    *
    * Alias for `torch.special.erfc`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.erfc(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.erfc`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const erfc_ = opFunction('erfc_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -3056,13 +3056,13 @@ export const erfinv = opFunction('erfinv') as unknown as {
    *
    * Alias for `torch.special.erfinv`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.erfinv(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.erfinv`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const exp = opFunction('exp') as unknown as {
   /**
@@ -3070,13 +3070,13 @@ export const exp = opFunction('exp') as unknown as {
    *
    * Returns a new tensor with the exponential of the elements of the input tensor `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.exp(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the exponential of the elements of the input tensor `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const exp2 = opFunction('exp2') as unknown as {
   /**
@@ -3084,13 +3084,13 @@ export const exp2 = opFunction('exp2') as unknown as {
    *
    * Alias for `torch.special.exp2`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.exp2(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.exp2`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const exp2_ = opFunction('exp2_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -3101,9 +3101,9 @@ export const exp_ = opFunction('exp_') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const expandCopy = opFunction('expand_copy') as unknown as {
-  (input: Tensor | Scalar, size: number[] | number, options?: { implicit?: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { size: number[] | number; implicit?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; size: number[] | number; implicit?: boolean }): Tensor;
+  (input: Tensor | Scalar, size: number[] | number, options?: { implicit?: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { size: number[] | number; implicit?: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; size: number[] | number; implicit?: boolean; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, ...size: number[]): Tensor;
 };
 export const expm1 = opFunction('expm1') as unknown as {
@@ -3112,13 +3112,13 @@ export const expm1 = opFunction('expm1') as unknown as {
    *
    * Alias for `torch.special.expm1`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.expm1(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.expm1`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const expm1_ = opFunction('expm1_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -3289,9 +3289,9 @@ export const featureDropout_ = opFunction('feature_dropout_') as unknown as {
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const fill = opFunction('fill') as unknown as {
-  (input: Tensor | Scalar, value: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, options: { value: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; value: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, value: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { value: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const fill_ = opFunction('fill_') as unknown as {
   (input: Tensor | Scalar, value: Tensor | Scalar): Tensor;
@@ -3304,13 +3304,13 @@ export const fix = opFunction('fix') as unknown as {
    *
    * Alias for `torch.trunc`
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.fix(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.trunc`
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const fix_ = opFunction('fix_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -3322,7 +3322,7 @@ export const flatten = opFunction('flatten') as unknown as {
    *
    * Flattens `input` by reshaping it into a one-dimensional tensor.
    */
-  (input: Tensor | Scalar, startDim?: number | { startDim?: number; endDim?: number }, endDim?: number | { startDim?: number; endDim?: number }): Tensor;
+  (input: Tensor | Scalar, startDim?: number | { startDim?: number; endDim?: number }, endDim?: number | { endDim?: number }): Tensor;
   /**
    * `torch.flatten(input, start_dim=0, end_dim=-1) -> Tensor`
    *
@@ -3336,19 +3336,19 @@ export const flip = opFunction('flip') as unknown as {
    *
    * Reverse the order of an n-D tensor along given axis in dims.
    */
-  (input: Tensor | Scalar, dims: number[] | number): Tensor;
+  (input: Tensor | Scalar, dims: number[] | number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.flip(input, dims) -> Tensor`
    *
    * Reverse the order of an n-D tensor along given axis in dims.
    */
-  (input: Tensor | Scalar, options: { dims: number[] | number }): Tensor;
+  (input: Tensor | Scalar, options: { dims: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.flip(input, dims) -> Tensor`
    *
    * Reverse the order of an n-D tensor along given axis in dims.
    */
-  (options: { input: Tensor | Scalar; dims: number[] | number }): Tensor;
+  (options: { input: Tensor | Scalar; dims: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.flip(input, dims) -> Tensor`
    *
@@ -3390,19 +3390,19 @@ export const floatPower = opFunction('float_power') as unknown as {
    *
    * Raises `input` to the power of `exponent`, elementwise, in double precision.
    */
-  (input: Tensor | Scalar, exponent: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, exponent: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.float_power(input, exponent, *, out=None) -> Tensor`
    *
    * Raises `input` to the power of `exponent`, elementwise, in double precision.
    */
-  (input: Tensor | Scalar, options: { exponent: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { exponent: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.float_power(input, exponent, *, out=None) -> Tensor`
    *
    * Raises `input` to the power of `exponent`, elementwise, in double precision.
    */
-  (options: { input: Tensor | Scalar; exponent: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; exponent: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const floor = opFunction('floor') as unknown as {
   /**
@@ -3410,13 +3410,13 @@ export const floor = opFunction('floor') as unknown as {
    *
    * Returns a new tensor with the floor of the elements of `input`, the largest integer less than or equal to each element.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.floor(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the floor of the elements of `input`, the largest integer less than or equal to each element.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const floor_ = opFunction('floor_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -3428,19 +3428,19 @@ export const floorDivide = opFunction('floor_divide') as unknown as {
    *
    * Computes `input` divided by `other`, elementwise, and floors the result.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.floor_divide(input, other, *, out=None) -> Tensor`
    *
    * Computes `input` divided by `other`, elementwise, and floors the result.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.floor_divide(input, other, *, out=None) -> Tensor`
    *
    * Computes `input` divided by `other`, elementwise, and floors the result.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const fmax = opFunction('fmax') as unknown as {
   /**
@@ -3448,19 +3448,19 @@ export const fmax = opFunction('fmax') as unknown as {
    *
    * Computes the element-wise maximum of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.fmax(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise maximum of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.fmax(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise maximum of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const fmin = opFunction('fmin') as unknown as {
   /**
@@ -3468,19 +3468,19 @@ export const fmin = opFunction('fmin') as unknown as {
    *
    * Computes the element-wise minimum of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.fmin(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise minimum of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.fmin(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise minimum of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const fmod = opFunction('fmod') as unknown as {
   /**
@@ -3488,19 +3488,19 @@ export const fmod = opFunction('fmod') as unknown as {
    *
    * Applies C++'s `std::fmod <https://en.cppreference.com/w/cpp/numeric/math/fmod>`_ entrywise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.fmod(input, other, *, out=None) -> Tensor`
    *
    * Applies C++'s `std::fmod <https://en.cppreference.com/w/cpp/numeric/math/fmod>`_ entrywise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.fmod(input, other, *, out=None) -> Tensor`
    *
    * Applies C++'s `std::fmod <https://en.cppreference.com/w/cpp/numeric/math/fmod>`_ entrywise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const frac = opFunction('frac') as unknown as {
   /**
@@ -3508,13 +3508,13 @@ export const frac = opFunction('frac') as unknown as {
    *
    * Computes the fractional portion of each element in `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.frac(input, *, out=None) -> Tensor`
    *
    * Computes the fractional portion of each element in `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const frac_ = opFunction('frac_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -3535,9 +3535,9 @@ export const frexp = opFunction('frexp') as unknown as {
   (options: { input: Tensor | Scalar }): [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor };
 };
 export const frobeniusNorm = opFunction('frobenius_norm') as unknown as {
-  (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const fromFile = opFunction('from_file') as unknown as {
   /**
@@ -3545,7 +3545,7 @@ export const fromFile = opFunction('from_file') as unknown as {
    *
    * Creates a CPU tensor with a storage backed by a memory-mapped file.
    */
-  (filename: string, shared?: boolean | null | { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, size?: number | null | { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (filename: string, shared?: boolean | null | { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, size?: number | null | { size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False)`
    *
@@ -3554,7 +3554,7 @@ export const fromFile = opFunction('from_file') as unknown as {
   (options: { filename: string; shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const fusedMovingAvgObsFakeQuant = opFunction('fused_moving_avg_obs_fake_quant') as unknown as {
-  (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean | { perRowFakeQuant?: boolean; symmetricQuant?: boolean }, symmetricQuant?: boolean | { perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean | { perRowFakeQuant?: boolean; symmetricQuant?: boolean }, symmetricQuant?: boolean | { symmetricQuant?: boolean }): Tensor;
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, quantMin: number, quantMax: number, options: { chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, quantMin: number, options: { quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, options: { quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
@@ -3573,25 +3573,25 @@ export const gather = opFunction('gather') as unknown as {
    *
    * Gathers values along an axis specified by `dim`.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options?: { sparseGrad?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options?: { sparseGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor`
    *
    * Gathers values along an axis specified by `dim`.
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; sparseGrad?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; sparseGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor`
    *
    * Gathers values along an axis specified by `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; sparseGrad?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; sparseGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor`
    *
    * Gathers values along an axis specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; sparseGrad?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; sparseGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const gcd = opFunction('gcd') as unknown as {
   /**
@@ -3599,19 +3599,19 @@ export const gcd = opFunction('gcd') as unknown as {
    *
    * Computes the element-wise greatest common divisor (GCD) of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.gcd(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise greatest common divisor (GCD) of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.gcd(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise greatest common divisor (GCD) of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const gcd_ = opFunction('gcd_') as unknown as {
   (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
@@ -3624,19 +3624,19 @@ export const ge = opFunction('ge') as unknown as {
    *
    * Computes `input ≥ other` element-wise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.ge(input, other, *, out=None) -> Tensor`
    *
    * Computes `input ≥ other` element-wise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.ge(input, other, *, out=None) -> Tensor`
    *
    * Computes `input ≥ other` element-wise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const geqrf = opFunction('geqrf') as unknown as {
   /**
@@ -3658,19 +3658,19 @@ export const ger = opFunction('ger') as unknown as {
    *
    * Alias of `torch.outer`.
    */
-  (input: Tensor | Scalar, vec2: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, vec2: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.ger(input, vec2, *, out=None) -> Tensor`
    *
    * Alias of `torch.outer`.
    */
-  (input: Tensor | Scalar, options: { vec2: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { vec2: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.ger(input, vec2, *, out=None) -> Tensor`
    *
    * Alias of `torch.outer`.
    */
-  (options: { input: Tensor | Scalar; vec2: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; vec2: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const getDevice = opFunction('get_device') as unknown as {
   (input: Tensor | Scalar): number;
@@ -3744,19 +3744,19 @@ export const greater = opFunction('greater') as unknown as {
    *
    * Alias for `torch.gt`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.greater(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.gt`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.greater(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.gt`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const greaterEqual = opFunction('greater_equal') as unknown as {
   /**
@@ -3764,19 +3764,19 @@ export const greaterEqual = opFunction('greater_equal') as unknown as {
    *
    * Alias for `torch.ge`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.greater_equal(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.ge`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.greater_equal(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.ge`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const gridSampler = opFunction('grid_sampler') as unknown as {
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, alignCorners: boolean): Tensor;
@@ -3787,23 +3787,23 @@ export const gridSampler = opFunction('grid_sampler') as unknown as {
   (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
 };
 export const gridSampler2d = opFunction('grid_sampler_2d') as unknown as {
-  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, alignCorners: boolean): Tensor;
-  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, options: { alignCorners: boolean }): Tensor;
-  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, options: { paddingMode: number; alignCorners: boolean }): Tensor;
-  (input: Tensor | Scalar, grid: Tensor | Scalar, options: { interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, alignCorners: boolean, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, options: { alignCorners: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, options: { paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, options: { interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
 };
 export const gridSampler3d = opFunction('grid_sampler_3d') as unknown as {
-  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, alignCorners: boolean): Tensor;
-  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, options: { alignCorners: boolean }): Tensor;
-  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, options: { paddingMode: number; alignCorners: boolean }): Tensor;
-  (input: Tensor | Scalar, grid: Tensor | Scalar, options: { interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, alignCorners: boolean, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, options: { alignCorners: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, options: { paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, grid: Tensor | Scalar, options: { interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
 };
 export const groupNorm = opFunction('group_norm') as unknown as {
-  (input: Tensor | Scalar, numGroups: number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }, bias?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }, eps?: number | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }, cudnnEnabled?: boolean | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
+  (input: Tensor | Scalar, numGroups: number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }, eps?: number | { eps?: number; cudnnEnabled?: boolean }, cudnnEnabled?: boolean | { cudnnEnabled?: boolean }): Tensor;
   (input: Tensor | Scalar, options: { numGroups: number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
   (options: { input: Tensor | Scalar; numGroups: number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
 };
@@ -3830,7 +3830,7 @@ export const gru = opFunction('gru') as unknown as {
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
 };
 export const gruCell = opFunction('gru_cell') as unknown as {
-  (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
@@ -3842,19 +3842,19 @@ export const gt = opFunction('gt') as unknown as {
    *
    * Computes `input > other` element-wise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.gt(input, other, *, out=None) -> Tensor`
    *
    * Computes `input > other` element-wise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.gt(input, other, *, out=None) -> Tensor`
    *
    * Computes `input > other` element-wise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const hammingWindow = opFunction('hamming_window') as unknown as {
   /**
@@ -3980,13 +3980,13 @@ export const hardshrink = opFunction('hardshrink') as unknown as {
    *
    * Applies the hard shrinkage function element-wise
    */
-  (input: Tensor | Scalar, lambd?: Scalar | { lambd?: Scalar }): Tensor;
+  (input: Tensor | Scalar, lambd?: Scalar | { lambd?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.hardshrink(input, lambd=0.5) -> Tensor`
    *
    * Applies the hard shrinkage function element-wise
    */
-  (options: { input: Tensor | Scalar; lambd?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; lambd?: Scalar; out?: Tensor }): Tensor;
 };
 export const hashTensor = opFunction('hash_tensor') as unknown as {
   /**
@@ -3994,13 +3994,13 @@ export const hashTensor = opFunction('hash_tensor') as unknown as {
    *
    * Returns the hash of each row of the `input` tensor in the given dimension `dim` given by mode.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean; mode?: number }, options?: { dim?: number[] | number; keepdim?: boolean; mode?: number }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean; mode?: number; out?: Tensor }, options?: { keepdim?: boolean; mode?: number; out?: Tensor }): Tensor;
   /**
    * `torch.hash_tensor(input, dim, *, keepdim=False, mode=0) -> Tensor`
    *
    * Returns the hash of each row of the `input` tensor in the given dimension `dim` given by mode.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number; keepdim?: boolean; mode?: number }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number; keepdim?: boolean; mode?: number; out?: Tensor }): Tensor;
 };
 export const heaviside = opFunction('heaviside') as unknown as {
   /**
@@ -4008,22 +4008,22 @@ export const heaviside = opFunction('heaviside') as unknown as {
    *
    * Computes the Heaviside step function for each element in `input`.
    */
-  (input: Tensor | Scalar, values: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, values: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.heaviside(input, values, *, out=None) -> Tensor`
    *
    * Computes the Heaviside step function for each element in `input`.
    */
-  (input: Tensor | Scalar, options: { values: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { values: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.heaviside(input, values, *, out=None) -> Tensor`
    *
    * Computes the Heaviside step function for each element in `input`.
    */
-  (options: { input: Tensor | Scalar; values: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; values: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const hingeEmbeddingLoss = opFunction('hinge_embedding_loss') as unknown as {
-  (input: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { margin?: number; reduction?: number }): Tensor;
+  (input: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { reduction?: number }): Tensor;
   (input: Tensor | Scalar, options: { target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
   (options: { input: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
 };
@@ -4033,13 +4033,13 @@ export const histc = opFunction('histc') as unknown as {
    *
    * Computes the histogram of a tensor.
    */
-  (input: Tensor | Scalar, bins?: number | { bins?: number; min?: Scalar; max?: Scalar }, min?: Scalar | { bins?: number; min?: Scalar; max?: Scalar }, max?: Scalar | { bins?: number; min?: Scalar; max?: Scalar }): Tensor;
+  (input: Tensor | Scalar, bins?: number | { bins?: number; min?: Scalar; max?: Scalar; out?: Tensor }, min?: Scalar | { min?: Scalar; max?: Scalar; out?: Tensor }, max?: Scalar | { max?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.histc(input, bins=100, min=0, max=0, *, out=None) -> Tensor`
    *
    * Computes the histogram of a tensor.
    */
-  (options: { input: Tensor | Scalar; bins?: number; min?: Scalar; max?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; bins?: number; min?: Scalar; max?: Scalar; out?: Tensor }): Tensor;
 };
 export const histogram = opFunction('histogram') as unknown as {
   /**
@@ -4047,7 +4047,7 @@ export const histogram = opFunction('histogram') as unknown as {
    *
    * Computes a histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+  (input: Tensor | Scalar, bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
@@ -4079,7 +4079,7 @@ export const histogramdd = opFunction('histogramdd') as unknown as {
    *
    * Computes a multi-dimensional histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, bins: number[] | number | Tensor[], range?: number[] | null | { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, weight?: Tensor | Scalar | null | { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, density?: boolean | { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
+  (input: Tensor | Scalar, bins: number[] | number | Tensor[], range?: number[] | null | { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; density?: boolean }, density?: boolean | { density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
   /**
    * `torch.histogramdd(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor[])`
    *
@@ -4149,19 +4149,19 @@ export const hspmm = opFunction('hspmm') as unknown as {
    *
    * Performs a matrix multiplication of a sparse COO matrix `mat1` and a strided matrix `mat2`.
    */
-  (mat1: Tensor | Scalar, mat2: Tensor | Scalar): Tensor;
+  (mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.hspmm(mat1, mat2, *, out=None) -> Tensor`
    *
    * Performs a matrix multiplication of a sparse COO matrix `mat1` and a strided matrix `mat2`.
    */
-  (mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar }): Tensor;
+  (mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.hspmm(mat1, mat2, *, out=None) -> Tensor`
    *
    * Performs a matrix multiplication of a sparse COO matrix `mat1` and a strided matrix `mat2`.
    */
-  (options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar }): Tensor;
+  (options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const hstack = opFunction('hstack') as unknown as {
   /**
@@ -4169,13 +4169,13 @@ export const hstack = opFunction('hstack') as unknown as {
    *
    * Stack tensors in sequence horizontally (column wise).
    */
-  (tensors: Tensor[]): Tensor;
+  (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
   /**
    * `torch.hstack(tensors, *, out=None) -> Tensor`
    *
    * Stack tensors in sequence horizontally (column wise).
    */
-  (options: { tensors: Tensor[] }): Tensor;
+  (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
 };
 export const hypot = opFunction('hypot') as unknown as {
   /**
@@ -4183,19 +4183,19 @@ export const hypot = opFunction('hypot') as unknown as {
    *
    * Given the legs of a right triangle, return its hypotenuse.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.hypot(input, other, *, out=None) -> Tensor`
    *
    * Given the legs of a right triangle, return its hypotenuse.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.hypot(input, other, *, out=None) -> Tensor`
    *
    * Given the legs of a right triangle, return its hypotenuse.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const i0 = opFunction('i0') as unknown as {
   /**
@@ -4203,13 +4203,13 @@ export const i0 = opFunction('i0') as unknown as {
    *
    * Alias for `torch.special.i0`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.i0(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.i0`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const i0_ = opFunction('i0_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -4221,19 +4221,19 @@ export const igamma = opFunction('igamma') as unknown as {
    *
    * Alias for `torch.special.gammainc`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.igamma(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.gammainc`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.igamma(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.gammainc`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const igammac = opFunction('igammac') as unknown as {
   /**
@@ -4241,19 +4241,19 @@ export const igammac = opFunction('igammac') as unknown as {
    *
    * Alias for `torch.special.gammaincc`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.igammac(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.gammaincc`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.igammac(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.gammaincc`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const imag = opFunction('imag') as unknown as {
   /**
@@ -4275,31 +4275,31 @@ export const indexAdd = opFunction('index_add') as unknown as {
    *
    * See `index_add_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, source: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, source: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Union[Number, _complex] = 1, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_add_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { source: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { source: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Union[Number, _complex] = 1, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_add_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; source: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; source: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Union[Number, _complex] = 1, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_add_` for function description.
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; source: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; source: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Union[Number, _complex] = 1, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_add_` for function description.
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; source: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; source: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const indexCopy = opFunction('index_copy') as unknown as {
   /**
@@ -4307,44 +4307,44 @@ export const indexCopy = opFunction('index_copy') as unknown as {
    *
    * See `index_copy_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, source: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, source: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * See `index_copy_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { source: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { source: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * See `index_copy_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; source: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; source: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * See `index_copy_` for function description.
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; source: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; source: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * See `index_copy_` for function description.
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; source: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; source: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const indexFill = opFunction('index_fill') as unknown as {
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, value: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, value: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const indexPut = opFunction('index_put') as unknown as {
-  (input: Tensor | Scalar, indices: (Tensor | null)[], values: Tensor | Scalar, accumulate?: boolean | { accumulate?: boolean }): Tensor;
-  (input: Tensor | Scalar, indices: (Tensor | null)[], options: { values: Tensor | Scalar; accumulate?: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean }): Tensor;
+  (input: Tensor | Scalar, indices: (Tensor | null)[], values: Tensor | Scalar, accumulate?: boolean | { accumulate?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, indices: (Tensor | null)[], options: { values: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
 };
 export const indexPut_ = opFunction('index_put_') as unknown as {
   (input: Tensor | Scalar, indices: (Tensor | null)[], values: Tensor | Scalar, accumulate?: boolean | { accumulate?: boolean }): Tensor;
@@ -4358,37 +4358,37 @@ export const indexReduce = opFunction('index_reduce') as unknown as {
    *
    * See `index_reduce_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, source: Tensor | Scalar, reduce: string, options?: { includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, source: Tensor | Scalar, reduce: string, options?: { includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_reduce_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, source: Tensor | Scalar, options: { reduce: string; includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, source: Tensor | Scalar, options: { reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_reduce_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { source: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { source: Tensor | Scalar; reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_reduce_` for function description.
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; source: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; source: Tensor | Scalar; reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_reduce_` for function description.
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; source: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; source: Tensor | Scalar; reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
    *
    * See `index_reduce_` for function description.
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; source: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; source: Tensor | Scalar; reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
 };
 export const indexSelect = opFunction('index_select') as unknown as {
   /**
@@ -4396,29 +4396,29 @@ export const indexSelect = opFunction('index_select') as unknown as {
    *
    * Returns a new tensor which indexes the `input` tensor along dimension `dim` using the entries in `index`.
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.index_select(input, dim, index, *, out=None) -> Tensor`
    *
    * Returns a new tensor which indexes the `input` tensor along dimension `dim` using the entries in `index`.
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_select(input, dim, index, *, out=None) -> Tensor`
    *
    * Returns a new tensor which indexes the `input` tensor along dimension `dim` using the entries in `index`.
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.index_select(input, dim, index, *, out=None) -> Tensor`
    *
    * Returns a new tensor which indexes the `input` tensor along dimension `dim` using the entries in `index`.
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const indicesCopy = opFunction('indices_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const inner = opFunction('inner') as unknown as {
   /**
@@ -4426,19 +4426,19 @@ export const inner = opFunction('inner') as unknown as {
    *
    * Computes the dot product for 1D tensors.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.inner(input, other, *, out=None) -> Tensor`
    *
    * Computes the dot product for 1D tensors.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.inner(input, other, *, out=None) -> Tensor`
    *
    * Computes the dot product for 1D tensors.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const instanceNorm = opFunction('instance_norm') as unknown as {
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, useInputStats: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
@@ -4453,8 +4453,8 @@ export const instanceNorm = opFunction('instance_norm') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; useInputStats: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
 };
 export const intRepr = opFunction('int_repr') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const inverse = opFunction('inverse') as unknown as {
   /**
@@ -4462,13 +4462,13 @@ export const inverse = opFunction('inverse') as unknown as {
    *
    * Alias for `torch.linalg.inv`
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.inverse(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.linalg.inv`
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const isComplex = opFunction('is_complex') as unknown as {
   /**
@@ -4566,7 +4566,7 @@ export const isclose = opFunction('isclose') as unknown as {
    *
    * Returns a new tensor with boolean elements representing if each element of `input` is "close" to the corresponding element of `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, rtol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, atol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, equalNan?: boolean | { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, rtol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, atol?: number | { atol?: number; equalNan?: boolean }, equalNan?: boolean | { equalNan?: boolean }): Tensor;
   /**
    * `torch.isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor`
    *
@@ -4600,37 +4600,37 @@ export const isin = opFunction('isin') as unknown as {
    *
    * Tests if each element of `elements` is in `test_elements`.
    */
-  (options: { element: Scalar; testElements: Tensor | Scalar; assumeUnique?: boolean; invert?: boolean }): Tensor;
+  (options: { element: Scalar; testElements: Tensor | Scalar; assumeUnique?: boolean; invert?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.isin(elements, test_elements, *, assume_unique=False, invert=False) -> Tensor`
    *
    * Tests if each element of `elements` is in `test_elements`.
    */
-  (elements: Tensor | Scalar, options: { testElement: Scalar; assumeUnique?: boolean; invert?: boolean }): Tensor;
+  (elements: Tensor | Scalar, options: { testElement: Scalar; assumeUnique?: boolean; invert?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.isin(elements, test_elements, *, assume_unique=False, invert=False) -> Tensor`
    *
    * Tests if each element of `elements` is in `test_elements`.
    */
-  (options: { elements: Tensor | Scalar; testElement: Scalar; assumeUnique?: boolean; invert?: boolean }): Tensor;
+  (options: { elements: Tensor | Scalar; testElement: Scalar; assumeUnique?: boolean; invert?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.isin(elements, test_elements, *, assume_unique=False, invert=False) -> Tensor`
    *
    * Tests if each element of `elements` is in `test_elements`.
    */
-  (elements: Tensor | Scalar, testElements: Tensor | Scalar, options?: { assumeUnique?: boolean; invert?: boolean }): Tensor;
+  (elements: Tensor | Scalar, testElements: Tensor | Scalar, options?: { assumeUnique?: boolean; invert?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.isin(elements, test_elements, *, assume_unique=False, invert=False) -> Tensor`
    *
    * Tests if each element of `elements` is in `test_elements`.
    */
-  (elements: Tensor | Scalar, options: { testElements: Tensor | Scalar; assumeUnique?: boolean; invert?: boolean }): Tensor;
+  (elements: Tensor | Scalar, options: { testElements: Tensor | Scalar; assumeUnique?: boolean; invert?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.isin(elements, test_elements, *, assume_unique=False, invert=False) -> Tensor`
    *
    * Tests if each element of `elements` is in `test_elements`.
    */
-  (options: { elements: Tensor | Scalar; testElements: Tensor | Scalar; assumeUnique?: boolean; invert?: boolean }): Tensor;
+  (options: { elements: Tensor | Scalar; testElements: Tensor | Scalar; assumeUnique?: boolean; invert?: boolean; out?: Tensor }): Tensor;
 };
 export const isinf = opFunction('isinf') as unknown as {
   /**
@@ -4638,13 +4638,13 @@ export const isinf = opFunction('isinf') as unknown as {
    *
    * Tests if each element of `input` is infinite (positive or negative infinity) or not.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.isinf(input) -> Tensor`
    *
    * Tests if each element of `input` is infinite (positive or negative infinity) or not.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const isnan = opFunction('isnan') as unknown as {
   /**
@@ -4652,13 +4652,13 @@ export const isnan = opFunction('isnan') as unknown as {
    *
    * Returns a new tensor with boolean elements representing if each element of `input` is NaN or not.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.isnan(input) -> Tensor`
    *
    * Returns a new tensor with boolean elements representing if each element of `input` is NaN or not.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const isneginf = opFunction('isneginf') as unknown as {
   /**
@@ -4666,13 +4666,13 @@ export const isneginf = opFunction('isneginf') as unknown as {
    *
    * Tests if each element of `input` is negative infinity or not.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.isneginf(input, *, out=None) -> Tensor`
    *
    * Tests if each element of `input` is negative infinity or not.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const isposinf = opFunction('isposinf') as unknown as {
   /**
@@ -4680,13 +4680,13 @@ export const isposinf = opFunction('isposinf') as unknown as {
    *
    * Tests if each element of `input` is positive infinity or not.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.isposinf(input, *, out=None) -> Tensor`
    *
    * Tests if each element of `input` is positive infinity or not.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const isreal = opFunction('isreal') as unknown as {
   /**
@@ -4711,7 +4711,7 @@ export const istft = opFunction('istft') as unknown as {
    * Shapes:
    * - `input`: The input tensor.
    */
-  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, winLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, window?: Tensor | Scalar | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, center?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, normalized?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, onesided?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, length?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, returnComplex?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, center?: boolean | { center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, onesided?: boolean | null | { onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, length?: number | null | { length?: number | null; returnComplex?: boolean }, returnComplex?: boolean | { returnComplex?: boolean }): Tensor;
   /**
    * `torch.istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False, onesided=None, length=None, return_complex=False) -> Tensor:`
    *
@@ -4788,7 +4788,7 @@ export const kaiserWindow = opFunction('kaiser_window') as unknown as {
   (options: { windowLength: number; periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const klDiv = opFunction('kl_div') as unknown as {
-  (input: Tensor | Scalar, target: Tensor | Scalar, reduction?: number | { reduction?: number; logTarget?: boolean }, options?: { reduction?: number; logTarget?: boolean }): Tensor;
+  (input: Tensor | Scalar, target: Tensor | Scalar, reduction?: number | { reduction?: number; logTarget?: boolean }, options?: { logTarget?: boolean }): Tensor;
   (input: Tensor | Scalar, options: { target: Tensor | Scalar; reduction?: number; logTarget?: boolean }): Tensor;
   (options: { input: Tensor | Scalar; target: Tensor | Scalar; reduction?: number; logTarget?: boolean }): Tensor;
 };
@@ -4801,7 +4801,7 @@ export const kron = opFunction('kron') as unknown as {
    * Shapes:
    * - If `input` is a `(a_0 × a_1 × … × a_n)` tensor and `other` is a `(b_0 × b_1 × … × b_n)` tensor, the result will be a `(a_0*b_0 × a_1*b_1 × … × a_n*b_n)` tensor with the following entries:
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.kron(input, other, *, out=None) -> Tensor`
    *
@@ -4810,7 +4810,7 @@ export const kron = opFunction('kron') as unknown as {
    * Shapes:
    * - If `input` is a `(a_0 × a_1 × … × a_n)` tensor and `other` is a `(b_0 × b_1 × … × b_n)` tensor, the result will be a `(a_0*b_0 × a_1*b_1 × … × a_n*b_n)` tensor with the following entries:
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.kron(input, other, *, out=None) -> Tensor`
    *
@@ -4819,7 +4819,7 @@ export const kron = opFunction('kron') as unknown as {
    * Shapes:
    * - If `input` is a `(a_0 × a_1 × … × a_n)` tensor and `other` is a `(b_0 × b_1 × … × b_n)` tensor, the result will be a `(a_0*b_0 × a_1*b_1 × … × a_n*b_n)` tensor with the following entries:
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const kthvalue = opFunction('kthvalue') as unknown as {
   /**
@@ -4827,7 +4827,7 @@ export const kthvalue = opFunction('kthvalue') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the `k` th smallest element of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
   /**
    * `torch.kthvalue(input, k, dim=None, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
@@ -4842,7 +4842,7 @@ export const kthvalue = opFunction('kthvalue') as unknown as {
   (options: { input: Tensor | Scalar; k: number; dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
 };
 export const layerNorm = opFunction('layer_norm') as unknown as {
-  (input: Tensor | Scalar, normalizedShape: number[] | number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, bias?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, eps?: number | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, cudnnEnable?: boolean | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }): Tensor;
+  (input: Tensor | Scalar, normalizedShape: number[] | number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, eps?: number | { eps?: number; cudnnEnable?: boolean }, cudnnEnable?: boolean | { cudnnEnable?: boolean }): Tensor;
   (input: Tensor | Scalar, options: { normalizedShape: number[] | number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }): Tensor;
   (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }): Tensor;
 };
@@ -4852,19 +4852,19 @@ export const lcm = opFunction('lcm') as unknown as {
    *
    * Computes the element-wise least common multiple (LCM) of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.lcm(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise least common multiple (LCM) of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.lcm(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise least common multiple (LCM) of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const lcm_ = opFunction('lcm_') as unknown as {
   (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
@@ -4877,19 +4877,19 @@ export const ldexp = opFunction('ldexp') as unknown as {
    *
    * Multiplies `input` by 2 ** `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.ldexp(input, other, *, out=None) -> Tensor`
    *
    * Multiplies `input` by 2 ** `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.ldexp(input, other, *, out=None) -> Tensor`
    *
    * Multiplies `input` by 2 ** `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const ldexp_ = opFunction('ldexp_') as unknown as {
   (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
@@ -4902,19 +4902,19 @@ export const le = opFunction('le') as unknown as {
    *
    * Computes `input ≤ other` element-wise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.le(input, other, *, out=None) -> Tensor`
    *
    * Computes `input ≤ other` element-wise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.le(input, other, *, out=None) -> Tensor`
    *
    * Computes `input ≤ other` element-wise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const lerp = opFunction('lerp') as unknown as {
   /**
@@ -4922,25 +4922,25 @@ export const lerp = opFunction('lerp') as unknown as {
    *
    * Does a linear interpolation of two tensors `start` (given by `input`) and `end` based on a scalar or tensor `weight` and returns the resulting `out` tensor.
    */
-  (input: Tensor | Scalar, end: Tensor | Scalar, weight: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, end: Tensor | Scalar, weight: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.lerp(input, end, weight, *, out=None)`
    *
    * Does a linear interpolation of two tensors `start` (given by `input`) and `end` based on a scalar or tensor `weight` and returns the resulting `out` tensor.
    */
-  (input: Tensor | Scalar, end: Tensor | Scalar, options: { weight: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, end: Tensor | Scalar, options: { weight: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.lerp(input, end, weight, *, out=None)`
    *
    * Does a linear interpolation of two tensors `start` (given by `input`) and `end` based on a scalar or tensor `weight` and returns the resulting `out` tensor.
    */
-  (input: Tensor | Scalar, options: { end: Tensor | Scalar; weight: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { end: Tensor | Scalar; weight: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.lerp(input, end, weight, *, out=None)`
    *
    * Does a linear interpolation of two tensors `start` (given by `input`) and `end` based on a scalar or tensor `weight` and returns the resulting `out` tensor.
    */
-  (options: { input: Tensor | Scalar; end: Tensor | Scalar; weight: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; end: Tensor | Scalar; weight: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const less = opFunction('less') as unknown as {
   /**
@@ -4948,19 +4948,19 @@ export const less = opFunction('less') as unknown as {
    *
    * Alias for `torch.lt`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.less(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.lt`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.less(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.lt`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const lessEqual = opFunction('less_equal') as unknown as {
   /**
@@ -4968,19 +4968,19 @@ export const lessEqual = opFunction('less_equal') as unknown as {
    *
    * Alias for `torch.le`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.less_equal(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.le`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.less_equal(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.le`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const lgamma = opFunction('lgamma') as unknown as {
   /**
@@ -4988,13 +4988,13 @@ export const lgamma = opFunction('lgamma') as unknown as {
    *
    * Computes the natural logarithm of the absolute value of the gamma function on `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.lgamma(input, *, out=None) -> Tensor`
    *
    * Computes the natural logarithm of the absolute value of the gamma function on `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const log = opFunction('log') as unknown as {
   /**
@@ -5002,13 +5002,13 @@ export const log = opFunction('log') as unknown as {
    *
    * Returns a new tensor with the natural logarithm of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.log(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the natural logarithm of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const log10 = opFunction('log10') as unknown as {
   /**
@@ -5016,13 +5016,13 @@ export const log10 = opFunction('log10') as unknown as {
    *
    * Returns a new tensor with the logarithm to the base 10 of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.log10(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the logarithm to the base 10 of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const log10_ = opFunction('log10_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -5034,13 +5034,13 @@ export const log1p = opFunction('log1p') as unknown as {
    *
    * Returns a new tensor with the natural logarithm of (1 + `input`).
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.log1p(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the natural logarithm of (1 + `input`).
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const log1p_ = opFunction('log1p_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -5052,13 +5052,13 @@ export const log2 = opFunction('log2') as unknown as {
    *
    * Returns a new tensor with the logarithm to the base 2 of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.log2(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the logarithm to the base 2 of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const log2_ = opFunction('log2_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -5069,9 +5069,9 @@ export const log_ = opFunction('log_') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const logSoftmax = opFunction('log_softmax') as unknown as {
-  (input: Tensor | Scalar, dim: number, dtype?: DTypeLike | null | { dtype?: DTypeLike | null }): Tensor;
-  (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim: number, dtype?: DTypeLike | null | { dtype?: DTypeLike | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const logaddexp = opFunction('logaddexp') as unknown as {
   /**
@@ -5079,19 +5079,19 @@ export const logaddexp = opFunction('logaddexp') as unknown as {
    *
    * Logarithm of the sum of exponentiations of the inputs.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logaddexp(input, other, *, out=None) -> Tensor`
    *
    * Logarithm of the sum of exponentiations of the inputs.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.logaddexp(input, other, *, out=None) -> Tensor`
    *
    * Logarithm of the sum of exponentiations of the inputs.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const logaddexp2 = opFunction('logaddexp2') as unknown as {
   /**
@@ -5099,19 +5099,19 @@ export const logaddexp2 = opFunction('logaddexp2') as unknown as {
    *
    * Logarithm of the sum of exponentiations of the inputs in base-2.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logaddexp2(input, other, *, out=None) -> Tensor`
    *
    * Logarithm of the sum of exponentiations of the inputs in base-2.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.logaddexp2(input, other, *, out=None) -> Tensor`
    *
    * Logarithm of the sum of exponentiations of the inputs in base-2.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const logcumsumexp = opFunction('logcumsumexp') as unknown as {
   /**
@@ -5119,19 +5119,19 @@ export const logcumsumexp = opFunction('logcumsumexp') as unknown as {
    *
    * Returns the logarithm of the cumulative summation of the exponentiation of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number): Tensor;
+  (input: Tensor | Scalar, dim: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logcumsumexp(input, dim, *, out=None) -> Tensor`
    *
    * Returns the logarithm of the cumulative summation of the exponentiation of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; out?: Tensor }): Tensor;
   /**
    * `torch.logcumsumexp(input, dim, *, out=None) -> Tensor`
    *
    * Returns the logarithm of the cumulative summation of the exponentiation of elements of `input` in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; out?: Tensor }): Tensor;
 };
 export const logdet = opFunction('logdet') as unknown as {
   /**
@@ -5153,19 +5153,19 @@ export const logicalAnd = opFunction('logical_and') as unknown as {
    *
    * Computes the element-wise logical AND of the given input tensors.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logical_and(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise logical AND of the given input tensors.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.logical_and(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise logical AND of the given input tensors.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const logicalNot = opFunction('logical_not') as unknown as {
   /**
@@ -5173,13 +5173,13 @@ export const logicalNot = opFunction('logical_not') as unknown as {
    *
    * Computes the element-wise logical NOT of the given input tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logical_not(input, *, out=None) -> Tensor`
    *
    * Computes the element-wise logical NOT of the given input tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const logicalOr = opFunction('logical_or') as unknown as {
   /**
@@ -5187,19 +5187,19 @@ export const logicalOr = opFunction('logical_or') as unknown as {
    *
    * Computes the element-wise logical OR of the given input tensors.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logical_or(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise logical OR of the given input tensors.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.logical_or(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise logical OR of the given input tensors.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const logicalXor = opFunction('logical_xor') as unknown as {
   /**
@@ -5207,19 +5207,19 @@ export const logicalXor = opFunction('logical_xor') as unknown as {
    *
    * Computes the element-wise logical XOR of the given input tensors.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logical_xor(input: Tensor, other: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Computes the element-wise logical XOR of the given input tensors.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.logical_xor(input: Tensor, other: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Computes the element-wise logical XOR of the given input tensors.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const logit = opFunction('logit') as unknown as {
   /**
@@ -5227,13 +5227,13 @@ export const logit = opFunction('logit') as unknown as {
    *
    * Alias for `torch.special.logit`.
    */
-  (input: Tensor | Scalar, eps?: number | null | { eps?: number | null }): Tensor;
+  (input: Tensor | Scalar, eps?: number | null | { eps?: number | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logit(input, eps=None, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.logit`.
    */
-  (options: { input: Tensor | Scalar; eps?: number | null }): Tensor;
+  (options: { input: Tensor | Scalar; eps?: number | null; out?: Tensor }): Tensor;
 };
 export const logit_ = opFunction('logit_') as unknown as {
   (input: Tensor | Scalar, eps?: number | null | { eps?: number | null }): Tensor;
@@ -5245,19 +5245,19 @@ export const logsumexp = opFunction('logsumexp') as unknown as {
    *
    * Returns the log of summed exponentials of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.logsumexp(input, dim, keepdim=False, *, out=None)`
    *
    * Returns the log of summed exponentials of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.logsumexp(input, dim, keepdim=False, *, out=None)`
    *
    * Returns the log of summed exponentials of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const lstm = opFunction('lstm') as unknown as {
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): [Tensor, Tensor, Tensor];
@@ -5282,7 +5282,7 @@ export const lstm = opFunction('lstm') as unknown as {
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
 };
 export const lstmCell = opFunction('lstm_cell') as unknown as {
-  (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
+  (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
   (input: Tensor | Scalar, hx: Tensor[], options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
   (input: Tensor | Scalar, options: { hx: Tensor[]; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
@@ -5294,19 +5294,19 @@ export const lt = opFunction('lt') as unknown as {
    *
    * Computes `input < other` element-wise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.lt(input, other, *, out=None) -> Tensor`
    *
    * Computes `input < other` element-wise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.lt(input, other, *, out=None) -> Tensor`
    *
    * Computes `input < other` element-wise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const luSolve = opFunction('lu_solve') as unknown as {
   /**
@@ -5319,7 +5319,7 @@ export const luSolve = opFunction('lu_solve') as unknown as {
    * - `LU_data`: the pivoted LU factorization of A from `lu_factor` of size `(*, m, m)`, where `*` is zero or more batch dimensions.
    * - `LU_pivots`: the pivots of the LU factorization from `lu_factor` of size `(*, m)`, where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, LU_data: Tensor | Scalar, LU_pivots: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, LU_data: Tensor | Scalar, LU_pivots: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.lu_solve(b, LU_data, LU_pivots, *, out=None) -> Tensor`
    *
@@ -5330,7 +5330,7 @@ export const luSolve = opFunction('lu_solve') as unknown as {
    * - `LU_data`: the pivoted LU factorization of A from `lu_factor` of size `(*, m, m)`, where `*` is zero or more batch dimensions.
    * - `LU_pivots`: the pivots of the LU factorization from `lu_factor` of size `(*, m)`, where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, LU_data: Tensor | Scalar, options: { LU_pivots: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, LU_data: Tensor | Scalar, options: { LU_pivots: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.lu_solve(b, LU_data, LU_pivots, *, out=None) -> Tensor`
    *
@@ -5341,7 +5341,7 @@ export const luSolve = opFunction('lu_solve') as unknown as {
    * - `LU_data`: the pivoted LU factorization of A from `lu_factor` of size `(*, m, m)`, where `*` is zero or more batch dimensions.
    * - `LU_pivots`: the pivots of the LU factorization from `lu_factor` of size `(*, m)`, where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, options: { LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.lu_solve(b, LU_data, LU_pivots, *, out=None) -> Tensor`
    *
@@ -5352,7 +5352,7 @@ export const luSolve = opFunction('lu_solve') as unknown as {
    * - `LU_data`: the pivoted LU factorization of A from `lu_factor` of size `(*, m, m)`, where `*` is zero or more batch dimensions.
    * - `LU_pivots`: the pivots of the LU factorization from `lu_factor` of size `(*, m)`, where `*` is zero or more batch dimensions.
    */
-  (options: { input: Tensor | Scalar; LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const luUnpack = opFunction('lu_unpack') as unknown as {
   /**
@@ -5360,7 +5360,7 @@ export const luUnpack = opFunction('lu_unpack') as unknown as {
    *
    * Unpacks the LU decomposition returned by `lu_factor` into the `P, L, U` matrices.
    */
-  (LU_data: Tensor | Scalar, LU_pivots: Tensor | Scalar, unpackData?: boolean | { unpackData?: boolean; unpackPivots?: boolean }, unpackPivots?: boolean | { unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (LU_data: Tensor | Scalar, LU_pivots: Tensor | Scalar, unpackData?: boolean | { unpackData?: boolean; unpackPivots?: boolean }, unpackPivots?: boolean | { unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
   /**
    * `torch.lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None) -> (Tensor, Tensor, Tensor)`
    *
@@ -5375,22 +5375,22 @@ export const luUnpack = opFunction('lu_unpack') as unknown as {
   (options: { LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
 };
 export const marginRankingLoss = opFunction('margin_ranking_loss') as unknown as {
-  (input1: Tensor | Scalar, input2: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { margin?: number; reduction?: number }): Tensor;
+  (input1: Tensor | Scalar, input2: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { reduction?: number }): Tensor;
   (input1: Tensor | Scalar, input2: Tensor | Scalar, options: { target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
   (input1: Tensor | Scalar, options: { input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
   (options: { input1: Tensor | Scalar; input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
 };
 export const maskedFill = opFunction('masked_fill') as unknown as {
-  (input: Tensor | Scalar, mask: Tensor | Scalar, value: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, mask: Tensor | Scalar, options: { value: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { mask: Tensor | Scalar; value: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; mask: Tensor | Scalar; value: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, mask: Tensor | Scalar, value: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, mask: Tensor | Scalar, options: { value: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { mask: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; mask: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const maskedScatter = opFunction('masked_scatter') as unknown as {
-  (input: Tensor | Scalar, mask: Tensor | Scalar, source: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, mask: Tensor | Scalar, options: { source: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { mask: Tensor | Scalar; source: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; mask: Tensor | Scalar; source: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, mask: Tensor | Scalar, source: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, mask: Tensor | Scalar, options: { source: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { mask: Tensor | Scalar; source: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; mask: Tensor | Scalar; source: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const maskedSelect = opFunction('masked_select') as unknown as {
   /**
@@ -5398,19 +5398,19 @@ export const maskedSelect = opFunction('masked_select') as unknown as {
    *
    * Returns a new 1-D tensor which indexes the `input` tensor according to the boolean mask `mask` which is a `BoolTensor`.
    */
-  (input: Tensor | Scalar, mask: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, mask: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.masked_select(input, mask, *, out=None) -> Tensor`
    *
    * Returns a new 1-D tensor which indexes the `input` tensor according to the boolean mask `mask` which is a `BoolTensor`.
    */
-  (input: Tensor | Scalar, options: { mask: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { mask: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.masked_select(input, mask, *, out=None) -> Tensor`
    *
    * Returns a new 1-D tensor which indexes the `input` tensor according to the boolean mask `mask` which is a `BoolTensor`.
    */
-  (options: { input: Tensor | Scalar; mask: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; mask: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const matmul = opFunction('matmul') as unknown as {
   /**
@@ -5418,19 +5418,19 @@ export const matmul = opFunction('matmul') as unknown as {
    *
    * Matrix product of two tensors.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.matmul(input, other, *, out=None) -> Tensor`
    *
    * Matrix product of two tensors.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.matmul(input, other, *, out=None) -> Tensor`
    *
    * Matrix product of two tensors.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const matrixExp = opFunction('matrix_exp') as unknown as {
   /**
@@ -5452,19 +5452,19 @@ export const matrixPower = opFunction('matrix_power') as unknown as {
    *
    * Alias for `torch.linalg.matrix_power`
    */
-  (input: Tensor | Scalar, n: number): Tensor;
+  (input: Tensor | Scalar, n: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.matrix_power(input, n, *, out=None) -> Tensor`
    *
    * Alias for `torch.linalg.matrix_power`
    */
-  (input: Tensor | Scalar, options: { n: number }): Tensor;
+  (input: Tensor | Scalar, options: { n: number; out?: Tensor }): Tensor;
   /**
    * `torch.matrix_power(input, n, *, out=None) -> Tensor`
    *
    * Alias for `torch.linalg.matrix_power`
    */
-  (options: { input: Tensor | Scalar; n: number }): Tensor;
+  (options: { input: Tensor | Scalar; n: number; out?: Tensor }): Tensor;
 };
 export const max = opFunction('max') as unknown as {
   /**
@@ -5472,13 +5472,13 @@ export const max = opFunction('max') as unknown as {
    *
    * Returns the maximum value of all elements in the `input` tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.max(input, *, out=None) -> Tensor`
    *
    * Returns the maximum value of all elements in the `input` tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.max(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
@@ -5502,25 +5502,25 @@ export const max = opFunction('max') as unknown as {
    *
    * See `torch.maximum`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.max(input, other, *, out=None) -> Tensor`
    *
    * See `torch.maximum`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.max(input, other, *, out=None) -> Tensor`
    *
    * See `torch.maximum`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const maxPool1d = opFunction('max_pool1d') as unknown as {
   /**
    * `torch.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
    */
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
    */
@@ -5534,7 +5534,7 @@ export const maxPool1dWithIndices = opFunction('max_pool1d_with_indices') as unk
   /**
    * `torch.max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
    */
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): [Tensor, Tensor];
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { ceilMode?: boolean }): [Tensor, Tensor];
   /**
    * `torch.max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
    */
@@ -5548,7 +5548,7 @@ export const maxPool2d = opFunction('max_pool2d') as unknown as {
   /**
    * `torch.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
    */
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
    */
@@ -5562,7 +5562,7 @@ export const maxPool3d = opFunction('max_pool3d') as unknown as {
   /**
    * `torch.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
    */
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
    */
@@ -5578,19 +5578,19 @@ export const maximum = opFunction('maximum') as unknown as {
    *
    * Computes the element-wise maximum of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.maximum(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise maximum of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.maximum(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise maximum of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const mean = opFunction('mean') as unknown as {
   /**
@@ -5598,31 +5598,31 @@ export const mean = opFunction('mean') as unknown as {
    *
    * Returns the mean value of all elements in the `input` tensor.
    */
-  (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.mean(input, *, dtype=None) -> Tensor`
    *
    * Returns the mean value of all elements in the `input` tensor.
    */
-  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.mean(input, dim, keepdim=False, *, dtype=None, out=None) -> Tensor`
    *
    * Returns the mean value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.mean(input, dim, keepdim=False, *, dtype=None, out=None) -> Tensor`
    *
    * Returns the mean value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.mean(input, dim, keepdim=False, *, dtype=None, out=None) -> Tensor`
    *
    * Returns the mean value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const median = opFunction('median') as unknown as {
   /**
@@ -5648,13 +5648,13 @@ export const median = opFunction('median') as unknown as {
    *
    * Returns the median of the values in `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.median(input) -> Tensor`
    *
    * Returns the median of the values in `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const meshgrid = opFunction('meshgrid') as unknown as {
   (tensors: Tensor[]): Tensor[];
@@ -5686,31 +5686,31 @@ export const min = opFunction('min') as unknown as {
    *
    * Returns the minimum value of all elements in the `input` tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.min(input, *, out=None) -> Tensor`
    *
    * Returns the minimum value of all elements in the `input` tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.min(input, other, *, out=None) -> Tensor`
    *
    * See `torch.minimum`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.min(input, other, *, out=None) -> Tensor`
    *
    * See `torch.minimum`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.min(input, other, *, out=None) -> Tensor`
    *
    * See `torch.minimum`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const minimum = opFunction('minimum') as unknown as {
   /**
@@ -5718,19 +5718,19 @@ export const minimum = opFunction('minimum') as unknown as {
    *
    * Computes the element-wise minimum of `input` and `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.minimum(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise minimum of `input` and `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.minimum(input, other, *, out=None) -> Tensor`
    *
    * Computes the element-wise minimum of `input` and `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const miopenBatchNorm = opFunction('miopen_batch_norm') as unknown as {
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, epsilon: number): [Tensor, Tensor, Tensor];
@@ -5744,16 +5744,16 @@ export const miopenBatchNorm = opFunction('miopen_batch_norm') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
 };
 export const miopenConvolution = opFunction('miopen_convolution') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
 };
 export const miopenConvolutionAddRelu = opFunction('miopen_convolution_add_relu') as unknown as {
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number): Tensor;
@@ -5778,17 +5778,17 @@ export const miopenConvolutionRelu = opFunction('miopen_convolution_relu') as un
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
 };
 export const miopenConvolutionTranspose = opFunction('miopen_convolution_transpose') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
 };
 export const miopenCtcLoss = opFunction('miopen_ctc_loss') as unknown as {
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, deterministic: boolean, zeroInfinity: boolean): [Tensor, Tensor];
@@ -5809,16 +5809,16 @@ export const miopenCtcLoss = opFunction('miopen_ctc_loss') as unknown as {
   (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
 };
 export const miopenDepthwiseConvolution = opFunction('miopen_depthwise_convolution') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
 };
 export const miopenRnn = opFunction('miopen_rnn') as unknown as {
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, batchSizes: number[] | number, dropoutState: Tensor | Scalar | null): [Tensor, Tensor, Tensor, Tensor, Tensor];
@@ -5838,20 +5838,20 @@ export const miopenRnn = opFunction('miopen_rnn') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor[]; weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
 };
 export const mkldnnAdaptiveAvgPool2d = opFunction('mkldnn_adaptive_avg_pool2d') as unknown as {
-  (input: Tensor | Scalar, outputSize: number[] | number): Tensor;
-  (input: Tensor | Scalar, options: { outputSize: number[] | number }): Tensor;
-  (options: { input: Tensor | Scalar; outputSize: number[] | number }): Tensor;
+  (input: Tensor | Scalar, outputSize: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { outputSize: number[] | number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; outputSize: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, ...outputSize: number[]): Tensor;
 };
 export const mkldnnConvolution = opFunction('mkldnn_convolution') as unknown as {
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number }): Tensor;
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
 };
 export const mkldnnLinearBackwardWeights = opFunction('mkldnn_linear_backward_weights') as unknown as {
   (gradOutput: Tensor | Scalar, input: Tensor | Scalar, weight: Tensor | Scalar, biasDefined: boolean): [Tensor, Tensor];
@@ -5861,14 +5861,14 @@ export const mkldnnLinearBackwardWeights = opFunction('mkldnn_linear_backward_we
   (options: { gradOutput: Tensor | Scalar; input: Tensor | Scalar; weight: Tensor | Scalar; biasDefined: boolean }): [Tensor, Tensor];
 };
 export const mkldnnMaxPool2d = opFunction('mkldnn_max_pool2d') as unknown as {
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const mkldnnMaxPool3d = opFunction('mkldnn_max_pool3d') as unknown as {
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const mkldnnRnnLayer = opFunction('mkldnn_rnn_layer') as unknown as {
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, batchFirst: boolean, train: boolean): [Tensor, Tensor, Tensor, Tensor];
@@ -5893,19 +5893,19 @@ export const mm = opFunction('mm') as unknown as {
   /**
    * `torch.mm(input, mat2, out_dtype, *, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike): Tensor;
+  (input: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.mm(input, mat2, out_dtype, *, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.mm(input, mat2, out_dtype, *, out=None) -> Tensor`
    */
-  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.mm(input, mat2, out_dtype, *, out=None) -> Tensor`
    */
-  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike }): Tensor;
+  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.mm(input, mat2, *, out=None) -> Tensor`
    *
@@ -5914,7 +5914,7 @@ export const mm = opFunction('mm') as unknown as {
    * Shapes:
    * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, mat2: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.mm(input, mat2, *, out=None) -> Tensor`
    *
@@ -5923,7 +5923,7 @@ export const mm = opFunction('mm') as unknown as {
    * Shapes:
    * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.mm(input, mat2, *, out=None) -> Tensor`
    *
@@ -5932,7 +5932,7 @@ export const mm = opFunction('mm') as unknown as {
    * Shapes:
    * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
    */
-  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const mode = opFunction('mode') as unknown as {
   /**
@@ -5940,7 +5940,7 @@ export const mode = opFunction('mode') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the mode value of each row of the `input` tensor in the given dimension `dim`, i.e. a value which appears most often in that row, and `indices` is the index location of each mode value found.
    */
-  (input: Tensor | Scalar, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
   /**
    * `torch.mode(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
@@ -6018,13 +6018,13 @@ export const msort = opFunction('msort') as unknown as {
    *
    * Sorts the elements of the `input` tensor along its first dimension in ascending order by value.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.msort(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Sorts the elements of the `input` tensor along its first dimension in ascending order by value.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const mul = opFunction('mul') as unknown as {
   /**
@@ -6032,19 +6032,19 @@ export const mul = opFunction('mul') as unknown as {
    *
    * Multiplies `input` by `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.mul(input, other, *, out=None) -> Tensor`
    *
    * Multiplies `input` by `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.mul(input, other, *, out=None) -> Tensor`
    *
    * Multiplies `input` by `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const multinomial = opFunction('multinomial') as unknown as {
   /**
@@ -6052,19 +6052,19 @@ export const multinomial = opFunction('multinomial') as unknown as {
    *
    * Returns a tensor where each row contains `num_samples` indices sampled from the multinomial (a stricter definition would be multivariate, refer to `torch.distributions.multinomial.Multinomial` for more details) probability distribution located in the corresponding row of tensor `input`.
    */
-  (input: Tensor | Scalar, numSamples: number, replacement?: boolean | { replacement?: boolean; generator?: Generator | null }, options?: { replacement?: boolean; generator?: Generator | null }): Tensor;
+  (input: Tensor | Scalar, numSamples: number, replacement?: boolean | { replacement?: boolean; generator?: Generator | null; out?: Tensor }, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> LongTensor`
    *
    * Returns a tensor where each row contains `num_samples` indices sampled from the multinomial (a stricter definition would be multivariate, refer to `torch.distributions.multinomial.Multinomial` for more details) probability distribution located in the corresponding row of tensor `input`.
    */
-  (input: Tensor | Scalar, options: { numSamples: number; replacement?: boolean; generator?: Generator | null }): Tensor;
+  (input: Tensor | Scalar, options: { numSamples: number; replacement?: boolean; generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> LongTensor`
    *
    * Returns a tensor where each row contains `num_samples` indices sampled from the multinomial (a stricter definition would be multivariate, refer to `torch.distributions.multinomial.Multinomial` for more details) probability distribution located in the corresponding row of tensor `input`.
    */
-  (options: { input: Tensor | Scalar; numSamples: number; replacement?: boolean; generator?: Generator | null }): Tensor;
+  (options: { input: Tensor | Scalar; numSamples: number; replacement?: boolean; generator?: Generator | null; out?: Tensor }): Tensor;
 };
 export const multiply = opFunction('multiply') as unknown as {
   /**
@@ -6072,19 +6072,19 @@ export const multiply = opFunction('multiply') as unknown as {
    *
    * Alias for `torch.mul`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.multiply(input, other, *, out=None)`
    *
    * Alias for `torch.mul`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.multiply(input, other, *, out=None)`
    *
    * Alias for `torch.mul`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const mv = opFunction('mv') as unknown as {
   /**
@@ -6095,7 +6095,7 @@ export const mv = opFunction('mv') as unknown as {
    * Shapes:
    * - If `input` is a `(n × m)` tensor, `vec` is a 1-D tensor of size `m`, `out` will be 1-D of size `n`.
    */
-  (input: Tensor | Scalar, vec: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, vec: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.mv(input, vec, *, out=None) -> Tensor`
    *
@@ -6104,7 +6104,7 @@ export const mv = opFunction('mv') as unknown as {
    * Shapes:
    * - If `input` is a `(n × m)` tensor, `vec` is a 1-D tensor of size `m`, `out` will be 1-D of size `n`.
    */
-  (input: Tensor | Scalar, options: { vec: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { vec: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.mv(input, vec, *, out=None) -> Tensor`
    *
@@ -6113,7 +6113,7 @@ export const mv = opFunction('mv') as unknown as {
    * Shapes:
    * - If `input` is a `(n × m)` tensor, `vec` is a 1-D tensor of size `m`, `out` will be 1-D of size `n`.
    */
-  (options: { input: Tensor | Scalar; vec: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; vec: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const mvlgamma = opFunction('mvlgamma') as unknown as {
   /**
@@ -6121,19 +6121,19 @@ export const mvlgamma = opFunction('mvlgamma') as unknown as {
    *
    * Alias for `torch.special.multigammaln`.
    */
-  (input: Tensor | Scalar, p: number): Tensor;
+  (input: Tensor | Scalar, p: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.mvlgamma(input, p, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.multigammaln`.
    */
-  (input: Tensor | Scalar, options: { p: number }): Tensor;
+  (input: Tensor | Scalar, options: { p: number; out?: Tensor }): Tensor;
   /**
    * `torch.mvlgamma(input, p, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.multigammaln`.
    */
-  (options: { input: Tensor | Scalar; p: number }): Tensor;
+  (options: { input: Tensor | Scalar; p: number; out?: Tensor }): Tensor;
 };
 export const nanToNum = opFunction('nan_to_num') as unknown as {
   /**
@@ -6141,16 +6141,16 @@ export const nanToNum = opFunction('nan_to_num') as unknown as {
    *
    * Replaces `NaN`, positive infinity, and negative infinity values in `input` with the values specified by `nan`, `posinf`, and `neginf`, respectively.
    */
-  (input: Tensor | Scalar, nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, posinf?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, neginf?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
+  (input: Tensor | Scalar, nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null; out?: Tensor }, posinf?: number | null | { posinf?: number | null; neginf?: number | null; out?: Tensor }, neginf?: number | null | { neginf?: number | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None) -> Tensor`
    *
    * Replaces `NaN`, positive infinity, and negative infinity values in `input` with the values specified by `nan`, `posinf`, and `neginf`, respectively.
    */
-  (options: { input: Tensor | Scalar; nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
+  (options: { input: Tensor | Scalar; nan?: number | null; posinf?: number | null; neginf?: number | null; out?: Tensor }): Tensor;
 };
 export const nanToNum_ = opFunction('nan_to_num_') as unknown as {
-  (input: Tensor | Scalar, nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, posinf?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, neginf?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
+  (input: Tensor | Scalar, nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, posinf?: number | null | { posinf?: number | null; neginf?: number | null }, neginf?: number | null | { neginf?: number | null }): Tensor;
   (options: { input: Tensor | Scalar; nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
 };
 export const nanmean = opFunction('nanmean') as unknown as {
@@ -6159,13 +6159,13 @@ export const nanmean = opFunction('nanmean') as unknown as {
    *
    * Computes the mean of all `non-NaN` elements along the specified dimensions.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, keepdim?: boolean | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor`
    *
    * Computes the mean of all `non-NaN` elements along the specified dimensions.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const nanmedian = opFunction('nanmedian') as unknown as {
   /**
@@ -6173,13 +6173,13 @@ export const nanmedian = opFunction('nanmedian') as unknown as {
    *
    * Returns the median of the values in `input`, ignoring `NaN` values.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.nanmedian(input) -> Tensor`
    *
    * Returns the median of the values in `input`, ignoring `NaN` values.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.nanmedian(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
@@ -6205,19 +6205,19 @@ export const nanquantile = opFunction('nanquantile') as unknown as {
    *
    * This is a variant of `torch.quantile` that "ignores" `NaN` values, computing the quantiles `q` as if `NaN` values in `input` did not exist.
    */
-  (input: Tensor | Scalar, q: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: string }, keepdim?: boolean | { dim?: number | null; keepdim?: boolean; interpolation?: string }, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
+  (input: Tensor | Scalar, q: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: string; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; interpolation?: string; out?: Tensor }, options?: { interpolation?: string; out?: Tensor }): Tensor;
   /**
    * `torch.nanquantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None) -> Tensor`
    *
    * This is a variant of `torch.quantile` that "ignores" `NaN` values, computing the quantiles `q` as if `NaN` values in `input` did not exist.
    */
-  (input: Tensor | Scalar, options: { q: Tensor | Scalar; dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
+  (input: Tensor | Scalar, options: { q: Tensor | Scalar; dim?: number | null; keepdim?: boolean; interpolation?: string; out?: Tensor }): Tensor;
   /**
    * `torch.nanquantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None) -> Tensor`
    *
    * This is a variant of `torch.quantile` that "ignores" `NaN` values, computing the quantiles `q` as if `NaN` values in `input` did not exist.
    */
-  (options: { input: Tensor | Scalar; q: Tensor | Scalar; dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
+  (options: { input: Tensor | Scalar; q: Tensor | Scalar; dim?: number | null; keepdim?: boolean; interpolation?: string; out?: Tensor }): Tensor;
 };
 export const nansum = opFunction('nansum') as unknown as {
   /**
@@ -6225,13 +6225,13 @@ export const nansum = opFunction('nansum') as unknown as {
    *
    * Returns the sum of each row of the `input` tensor in the given dimension `dim`, treating Not a Numbers (NaNs) as zero.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, keepdim?: boolean | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.nansum(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
    * Returns the sum of each row of the `input` tensor in the given dimension `dim`, treating Not a Numbers (NaNs) as zero.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const narrow = opFunction('narrow') as unknown as {
   /**
@@ -6271,31 +6271,31 @@ export const narrowCopy = opFunction('narrow_copy') as unknown as {
    *
    * Same as `Tensor.narrow` except this returns a copy rather than shared storage.
    */
-  (input: Tensor | Scalar, dim: number, start: number, length: number): Tensor;
+  (input: Tensor | Scalar, dim: number, start: number, length: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.narrow_copy(input, dim, start, length, *, out=None) -> Tensor`
    *
    * Same as `Tensor.narrow` except this returns a copy rather than shared storage.
    */
-  (input: Tensor | Scalar, dim: number, start: number, options: { length: number }): Tensor;
+  (input: Tensor | Scalar, dim: number, start: number, options: { length: number; out?: Tensor }): Tensor;
   /**
    * `torch.narrow_copy(input, dim, start, length, *, out=None) -> Tensor`
    *
    * Same as `Tensor.narrow` except this returns a copy rather than shared storage.
    */
-  (input: Tensor | Scalar, dim: number, options: { start: number; length: number }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { start: number; length: number; out?: Tensor }): Tensor;
   /**
    * `torch.narrow_copy(input, dim, start, length, *, out=None) -> Tensor`
    *
    * Same as `Tensor.narrow` except this returns a copy rather than shared storage.
    */
-  (input: Tensor | Scalar, options: { dim: number; start: number; length: number }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; start: number; length: number; out?: Tensor }): Tensor;
   /**
    * `torch.narrow_copy(input, dim, start, length, *, out=None) -> Tensor`
    *
    * Same as `Tensor.narrow` except this returns a copy rather than shared storage.
    */
-  (options: { input: Tensor | Scalar; dim: number; start: number; length: number }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; start: number; length: number; out?: Tensor }): Tensor;
 };
 export const nativeBatchNorm = opFunction('native_batch_norm') as unknown as {
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, eps: number): [Tensor, Tensor, Tensor];
@@ -6363,14 +6363,14 @@ export const nativeLayerNorm = opFunction('native_layer_norm') as unknown as {
   (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
 };
 export const nativeNorm = opFunction('native_norm') as unknown as {
-  (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, keepdim: boolean, dtype: DTypeLike | null): Tensor;
-  (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, keepdim: boolean, options: { dtype: DTypeLike | null }): Tensor;
-  (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, options: { keepdim: boolean; dtype: DTypeLike | null }): Tensor;
-  (input: Tensor | Scalar, p: Scalar | null, options: { dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null }): Tensor;
-  (input: Tensor | Scalar, options: { p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null }): Tensor;
-  (options: { input: Tensor | Scalar; p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null }): Tensor;
-  (input: Tensor | Scalar, p?: Scalar | { p?: Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; p?: Scalar }): Tensor;
+  (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, keepdim: boolean, dtype: DTypeLike | null, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, keepdim: boolean, options: { dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, options: { keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, p: Scalar | null, options: { dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, p?: Scalar | { p?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; p?: Scalar; out?: Tensor }): Tensor;
 };
 export const ne = opFunction('ne') as unknown as {
   /**
@@ -6378,19 +6378,19 @@ export const ne = opFunction('ne') as unknown as {
    *
    * Computes `input neq other` element-wise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.ne(input, other, *, out=None) -> Tensor`
    *
    * Computes `input neq other` element-wise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.ne(input, other, *, out=None) -> Tensor`
    *
    * Computes `input neq other` element-wise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const neg = opFunction('neg') as unknown as {
   /**
@@ -6398,13 +6398,13 @@ export const neg = opFunction('neg') as unknown as {
    *
    * Returns a new tensor with the negative of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.neg(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the negative of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const neg_ = opFunction('neg_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -6416,13 +6416,13 @@ export const negative = opFunction('negative') as unknown as {
    *
    * Alias for `torch.neg`
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.negative(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.neg`
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const negative_ = opFunction('negative_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -6434,19 +6434,19 @@ export const nextafter = opFunction('nextafter') as unknown as {
    *
    * Return the next floating-point value after `input` towards `other`, elementwise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.nextafter(input, other, *, out=None) -> Tensor`
    *
    * Return the next floating-point value after `input` towards `other`, elementwise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.nextafter(input, other, *, out=None) -> Tensor`
    *
    * Return the next floating-point value after `input` towards `other`, elementwise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const nonzero = opFunction('nonzero') as unknown as {
   /**
@@ -6457,7 +6457,7 @@ export const nonzero = opFunction('nonzero') as unknown as {
    * Shapes:
    * - If `input` has `n` dimensions, then the resulting indices tensor `out` is of size `(z × n)`, where `z` is the total number of non-zero elements in the `input` tensor.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.nonzero(input, *, out=None, as_tuple=False) -> LongTensor or tuple of LongTensors`
    *
@@ -6466,7 +6466,7 @@ export const nonzero = opFunction('nonzero') as unknown as {
    * Shapes:
    * - If `input` has `n` dimensions, then the resulting indices tensor `out` is of size `(z × n)`, where `z` is the total number of non-zero elements in the `input` tensor.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const nonzeroStatic = opFunction('nonzero_static') as unknown as {
   /**
@@ -6474,16 +6474,16 @@ export const nonzeroStatic = opFunction('nonzero_static') as unknown as {
    *
    * Returns a 2-D tensor where each row is the index for a non-zero value.
    */
-  (input: Tensor | Scalar, options: { size: number; fillValue?: number }): Tensor;
+  (input: Tensor | Scalar, options: { size: number; fillValue?: number; out?: Tensor }): Tensor;
   /**
    * `torch.nonzero_static(input, *, size, fill_value=-1) -> Tensor`
    *
    * Returns a 2-D tensor where each row is the index for a non-zero value.
    */
-  (options: { input: Tensor | Scalar; size: number; fillValue?: number }): Tensor;
+  (options: { input: Tensor | Scalar; size: number; fillValue?: number; out?: Tensor }): Tensor;
 };
 export const normExceptDim = opFunction('norm_except_dim') as unknown as {
-  (v: Tensor | Scalar, pow?: number | { pow?: number; dim?: number }, dim?: number | { pow?: number; dim?: number }): Tensor;
+  (v: Tensor | Scalar, pow?: number | { pow?: number; dim?: number }, dim?: number | { dim?: number }): Tensor;
   (options: { v: Tensor | Scalar; pow?: number; dim?: number }): Tensor;
 };
 export const normal = opFunction('normal') as unknown as {
@@ -6522,31 +6522,31 @@ export const normal = opFunction('normal') as unknown as {
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, std?: number | { std?: number; generator?: Generator | null }, options?: { std?: number; generator?: Generator | null }): Tensor;
+  (mean: Tensor | Scalar, std?: number | { std?: number; generator?: Generator | null; out?: Tensor }, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (options: { mean: Tensor | Scalar; std?: number; generator?: Generator | null }): Tensor;
+  (options: { mean: Tensor | Scalar; std?: number; generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, std: Tensor | Scalar, options?: { generator?: Generator | null }): Tensor;
+  (mean: Tensor | Scalar, std: Tensor | Scalar, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, options: { std: Tensor | Scalar; generator?: Generator | null }): Tensor;
+  (mean: Tensor | Scalar, options: { std: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (options: { mean: Tensor | Scalar; std: Tensor | Scalar; generator?: Generator | null }): Tensor;
+  (options: { mean: Tensor | Scalar; std: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
 };
 export const notEqual = opFunction('not_equal') as unknown as {
   /**
@@ -6554,26 +6554,26 @@ export const notEqual = opFunction('not_equal') as unknown as {
    *
    * Alias for `torch.ne`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.not_equal(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.ne`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.not_equal(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.ne`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const nuclearNorm = opFunction('nuclear_norm') as unknown as {
-  (input: Tensor | Scalar, keepdim?: boolean | { keepdim?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; keepdim?: boolean }): Tensor;
-  (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; keepdim?: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const orgqr = opFunction('orgqr') as unknown as {
   /**
@@ -6581,19 +6581,19 @@ export const orgqr = opFunction('orgqr') as unknown as {
    *
    * Alias for `torch.linalg.householder_product`.
    */
-  (input: Tensor | Scalar, input2: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, input2: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.orgqr(input, tau) -> Tensor`
    *
    * Alias for `torch.linalg.householder_product`.
    */
-  (input: Tensor | Scalar, options: { input2: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { input2: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.orgqr(input, tau) -> Tensor`
    *
    * Alias for `torch.linalg.householder_product`.
    */
-  (options: { input: Tensor | Scalar; input2: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; input2: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const ormqr = opFunction('ormqr') as unknown as {
   /**
@@ -6606,7 +6606,7 @@ export const ormqr = opFunction('ormqr') as unknown as {
    * - `tau`: tensor of shape `(*, min(mn, k))` where `*` is zero or more batch dimensions.
    * - `other`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, input2: Tensor | Scalar, input3: Tensor | Scalar, left?: boolean | { left?: boolean; transpose?: boolean }, transpose?: boolean | { left?: boolean; transpose?: boolean }): Tensor;
+  (input: Tensor | Scalar, input2: Tensor | Scalar, input3: Tensor | Scalar, left?: boolean | { left?: boolean; transpose?: boolean; out?: Tensor }, transpose?: boolean | { transpose?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.ormqr(input, tau, other, left=True, transpose=False, *, out=None) -> Tensor`
    *
@@ -6617,7 +6617,7 @@ export const ormqr = opFunction('ormqr') as unknown as {
    * - `tau`: tensor of shape `(*, min(mn, k))` where `*` is zero or more batch dimensions.
    * - `other`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, input2: Tensor | Scalar, options: { input3: Tensor | Scalar; left?: boolean; transpose?: boolean }): Tensor;
+  (input: Tensor | Scalar, input2: Tensor | Scalar, options: { input3: Tensor | Scalar; left?: boolean; transpose?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.ormqr(input, tau, other, left=True, transpose=False, *, out=None) -> Tensor`
    *
@@ -6628,7 +6628,7 @@ export const ormqr = opFunction('ormqr') as unknown as {
    * - `tau`: tensor of shape `(*, min(mn, k))` where `*` is zero or more batch dimensions.
    * - `other`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, options: { input2: Tensor | Scalar; input3: Tensor | Scalar; left?: boolean; transpose?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { input2: Tensor | Scalar; input3: Tensor | Scalar; left?: boolean; transpose?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.ormqr(input, tau, other, left=True, transpose=False, *, out=None) -> Tensor`
    *
@@ -6639,7 +6639,7 @@ export const ormqr = opFunction('ormqr') as unknown as {
    * - `tau`: tensor of shape `(*, min(mn, k))` where `*` is zero or more batch dimensions.
    * - `other`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (options: { input: Tensor | Scalar; input2: Tensor | Scalar; input3: Tensor | Scalar; left?: boolean; transpose?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; input2: Tensor | Scalar; input3: Tensor | Scalar; left?: boolean; transpose?: boolean; out?: Tensor }): Tensor;
 };
 export const outer = opFunction('outer') as unknown as {
   /**
@@ -6647,19 +6647,19 @@ export const outer = opFunction('outer') as unknown as {
    *
    * Outer product of `input` and `vec2`.
    */
-  (input: Tensor | Scalar, vec2: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, vec2: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.outer(input, vec2, *, out=None) -> Tensor`
    *
    * Outer product of `input` and `vec2`.
    */
-  (input: Tensor | Scalar, options: { vec2: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { vec2: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.outer(input, vec2, *, out=None) -> Tensor`
    *
    * Outer product of `input` and `vec2`.
    */
-  (options: { input: Tensor | Scalar; vec2: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; vec2: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const pairwiseDistance = opFunction('pairwise_distance') as unknown as {
   /**
@@ -6667,7 +6667,7 @@ export const pairwiseDistance = opFunction('pairwise_distance') as unknown as {
    *
    * See `torch.nn.PairwiseDistance` for details
    */
-  (x1: Tensor | Scalar, x2: Tensor | Scalar, p?: number | { p?: number; eps?: number; keepdim?: boolean }, eps?: number | { p?: number; eps?: number; keepdim?: boolean }, keepdim?: boolean | { p?: number; eps?: number; keepdim?: boolean }): Tensor;
+  (x1: Tensor | Scalar, x2: Tensor | Scalar, p?: number | { p?: number; eps?: number; keepdim?: boolean }, eps?: number | { eps?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
   /**
    * `torch.pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False) -> Tensor`
    *
@@ -6728,9 +6728,9 @@ export const permute = opFunction('permute') as unknown as {
   (input: Tensor | Scalar, ...dims: number[]): Tensor;
 };
 export const permuteCopy = opFunction('permute_copy') as unknown as {
-  (input: Tensor | Scalar, dims: number[] | number): Tensor;
-  (input: Tensor | Scalar, options: { dims: number[] | number }): Tensor;
-  (options: { input: Tensor | Scalar; dims: number[] | number }): Tensor;
+  (input: Tensor | Scalar, dims: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dims: number[] | number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dims: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, ...dims: number[]): Tensor;
 };
 export const pinverse = opFunction('pinverse') as unknown as {
@@ -6756,7 +6756,7 @@ export const pixelShuffle = opFunction('pixel_shuffle') as unknown as {
    * Shapes:
    * - Rearranges elements in a tensor of shape `(*, C × r^2, H, W)` to a tensor of shape `(*, C, H × r, W × r)`, where r is the `upscale_factor`.
    */
-  (input: Tensor | Scalar, upscaleFactor: number): Tensor;
+  (input: Tensor | Scalar, upscaleFactor: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.pixel_shuffle(input, upscale_factor) -> Tensor`
    *
@@ -6765,7 +6765,7 @@ export const pixelShuffle = opFunction('pixel_shuffle') as unknown as {
    * Shapes:
    * - Rearranges elements in a tensor of shape `(*, C × r^2, H, W)` to a tensor of shape `(*, C, H × r, W × r)`, where r is the `upscale_factor`.
    */
-  (input: Tensor | Scalar, options: { upscaleFactor: number }): Tensor;
+  (input: Tensor | Scalar, options: { upscaleFactor: number; out?: Tensor }): Tensor;
   /**
    * `torch.pixel_shuffle(input, upscale_factor) -> Tensor`
    *
@@ -6774,7 +6774,7 @@ export const pixelShuffle = opFunction('pixel_shuffle') as unknown as {
    * Shapes:
    * - Rearranges elements in a tensor of shape `(*, C × r^2, H, W)` to a tensor of shape `(*, C, H × r, W × r)`, where r is the `upscale_factor`.
    */
-  (options: { input: Tensor | Scalar; upscaleFactor: number }): Tensor;
+  (options: { input: Tensor | Scalar; upscaleFactor: number; out?: Tensor }): Tensor;
 };
 export const pixelUnshuffle = opFunction('pixel_unshuffle') as unknown as {
   /**
@@ -6785,7 +6785,7 @@ export const pixelUnshuffle = opFunction('pixel_unshuffle') as unknown as {
    * Shapes:
    * - Reverses the `PixelShuffle` operation by rearranging elements in a tensor of shape `(*, C, H × r, W × r)` to a tensor of shape `(*, C × r^2, H, W)`, where r is the `downscale_factor`.
    */
-  (input: Tensor | Scalar, downscaleFactor: number): Tensor;
+  (input: Tensor | Scalar, downscaleFactor: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.pixel_unshuffle(input, downscale_factor) -> Tensor`
    *
@@ -6794,7 +6794,7 @@ export const pixelUnshuffle = opFunction('pixel_unshuffle') as unknown as {
    * Shapes:
    * - Reverses the `PixelShuffle` operation by rearranging elements in a tensor of shape `(*, C, H × r, W × r)` to a tensor of shape `(*, C × r^2, H, W)`, where r is the `downscale_factor`.
    */
-  (input: Tensor | Scalar, options: { downscaleFactor: number }): Tensor;
+  (input: Tensor | Scalar, options: { downscaleFactor: number; out?: Tensor }): Tensor;
   /**
    * `torch.pixel_unshuffle(input, downscale_factor) -> Tensor`
    *
@@ -6803,7 +6803,7 @@ export const pixelUnshuffle = opFunction('pixel_unshuffle') as unknown as {
    * Shapes:
    * - Reverses the `PixelShuffle` operation by rearranging elements in a tensor of shape `(*, C, H × r, W × r)` to a tensor of shape `(*, C × r^2, H, W)`, where r is the `downscale_factor`.
    */
-  (options: { input: Tensor | Scalar; downscaleFactor: number }): Tensor;
+  (options: { input: Tensor | Scalar; downscaleFactor: number; out?: Tensor }): Tensor;
 };
 export const poisson = opFunction('poisson') as unknown as {
   /**
@@ -6811,13 +6811,13 @@ export const poisson = opFunction('poisson') as unknown as {
    *
    * Returns a tensor of the same size as `input` with each element sampled from a Poisson distribution with rate parameter given by the corresponding element in `input` i.e.,
    */
-  (input: Tensor | Scalar, generator?: Generator | null | { generator?: Generator | null }): Tensor;
+  (input: Tensor | Scalar, generator?: Generator | null | { generator?: Generator | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.poisson(input, generator=None) -> Tensor`
    *
    * Returns a tensor of the same size as `input` with each element sampled from a Poisson distribution with rate parameter given by the corresponding element in `input` i.e.,
    */
-  (options: { input: Tensor | Scalar; generator?: Generator | null }): Tensor;
+  (options: { input: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
 };
 export const poissonNllLoss = opFunction('poisson_nll_loss') as unknown as {
   (input: Tensor | Scalar, target: Tensor | Scalar, logInput: boolean, full: boolean, eps: number, reduction: number): Tensor;
@@ -6834,19 +6834,19 @@ export const polar = opFunction('polar') as unknown as {
    *
    * Constructs a complex tensor whose elements are Cartesian coordinates corresponding to the polar coordinates with absolute value `abs` and angle `angle`.
    */
-  (abs: Tensor | Scalar, angle: Tensor | Scalar): Tensor;
+  (abs: Tensor | Scalar, angle: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.polar(abs, angle, *, out=None) -> Tensor`
    *
    * Constructs a complex tensor whose elements are Cartesian coordinates corresponding to the polar coordinates with absolute value `abs` and angle `angle`.
    */
-  (abs: Tensor | Scalar, options: { angle: Tensor | Scalar }): Tensor;
+  (abs: Tensor | Scalar, options: { angle: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.polar(abs, angle, *, out=None) -> Tensor`
    *
    * Constructs a complex tensor whose elements are Cartesian coordinates corresponding to the polar coordinates with absolute value `abs` and angle `angle`.
    */
-  (options: { abs: Tensor | Scalar; angle: Tensor | Scalar }): Tensor;
+  (options: { abs: Tensor | Scalar; angle: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const polygamma = opFunction('polygamma') as unknown as {
   /**
@@ -6854,19 +6854,19 @@ export const polygamma = opFunction('polygamma') as unknown as {
    *
    * Alias for `torch.special.polygamma`.
    */
-  (n: number, input: Tensor | Scalar): Tensor;
+  (n: number, input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.polygamma(n, input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.polygamma`.
    */
-  (n: number, options: { input: Tensor | Scalar }): Tensor;
+  (n: number, options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.polygamma(n, input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.polygamma`.
    */
-  (options: { n: number; input: Tensor | Scalar }): Tensor;
+  (options: { n: number; input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const positive = opFunction('positive') as unknown as {
   /**
@@ -6888,19 +6888,19 @@ export const pow = opFunction('pow') as unknown as {
    *
    * Takes the power of each element in `input` with `exponent` and returns a tensor with the result.
    */
-  (input: Tensor | Scalar, exponent: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, exponent: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.pow(input, exponent, *, out=None) -> Tensor`
    *
    * Takes the power of each element in `input` with `exponent` and returns a tensor with the result.
    */
-  (input: Tensor | Scalar, options: { exponent: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { exponent: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.pow(input, exponent, *, out=None) -> Tensor`
    *
    * Takes the power of each element in `input` with `exponent` and returns a tensor with the result.
    */
-  (options: { input: Tensor | Scalar; exponent: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; exponent: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const prelu = opFunction('prelu') as unknown as {
   /**
@@ -6928,31 +6928,31 @@ export const prod = opFunction('prod') as unknown as {
    *
    * Returns the product of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.prod(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
    * Returns the product of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.prod(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
    * Returns the product of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.prod(input: Tensor, *, dtype: Optional[_dtype]) -> Tensor`
    *
    * Returns the product of all elements in the `input` tensor.
    */
-  (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.prod(input: Tensor, *, dtype: Optional[_dtype]) -> Tensor`
    *
    * Returns the product of all elements in the `input` tensor.
    */
-  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const promoteTypes = opFunction('promote_types', 'dtype') as unknown as {
   /**
@@ -6975,22 +6975,22 @@ export const promoteTypes = opFunction('promote_types', 'dtype') as unknown as {
   (options: { type1: DTypeLike; type2: DTypeLike }): DType;
 };
 export const put = opFunction('put') as unknown as {
-  (input: Tensor | Scalar, index: Tensor | Scalar, source: Tensor | Scalar, accumulate?: boolean | { accumulate?: boolean }): Tensor;
-  (input: Tensor | Scalar, index: Tensor | Scalar, options: { source: Tensor | Scalar; accumulate?: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { index: Tensor | Scalar; source: Tensor | Scalar; accumulate?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; index: Tensor | Scalar; source: Tensor | Scalar; accumulate?: boolean }): Tensor;
+  (input: Tensor | Scalar, index: Tensor | Scalar, source: Tensor | Scalar, accumulate?: boolean | { accumulate?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, index: Tensor | Scalar, options: { source: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { index: Tensor | Scalar; source: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; index: Tensor | Scalar; source: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
 };
 export const qPerChannelAxis = opFunction('q_per_channel_axis') as unknown as {
   (input: Tensor | Scalar): number;
   (options: { input: Tensor | Scalar }): number;
 };
 export const qPerChannelScales = opFunction('q_per_channel_scales') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const qPerChannelZeroPoints = opFunction('q_per_channel_zero_points') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const qScale = opFunction('q_scale') as unknown as {
   (input: Tensor | Scalar): number;
@@ -7030,19 +7030,19 @@ export const quantile = opFunction('quantile') as unknown as {
    *
    * Computes the q-th quantiles of each row of the `input` tensor along the dimension `dim`.
    */
-  (input: Tensor | Scalar, q: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: string }, keepdim?: boolean | { dim?: number | null; keepdim?: boolean; interpolation?: string }, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
+  (input: Tensor | Scalar, q: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: string; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; interpolation?: string; out?: Tensor }, options?: { interpolation?: string; out?: Tensor }): Tensor;
   /**
    * `torch.quantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None) -> Tensor`
    *
    * Computes the q-th quantiles of each row of the `input` tensor along the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { q: Tensor | Scalar; dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
+  (input: Tensor | Scalar, options: { q: Tensor | Scalar; dim?: number | null; keepdim?: boolean; interpolation?: string; out?: Tensor }): Tensor;
   /**
    * `torch.quantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None) -> Tensor`
    *
    * Computes the q-th quantiles of each row of the `input` tensor along the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; q: Tensor | Scalar; dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
+  (options: { input: Tensor | Scalar; q: Tensor | Scalar; dim?: number | null; keepdim?: boolean; interpolation?: string; out?: Tensor }): Tensor;
 };
 export const quantizePerChannel = opFunction('quantize_per_channel') as unknown as {
   /**
@@ -7050,37 +7050,37 @@ export const quantizePerChannel = opFunction('quantize_per_channel') as unknown 
    *
    * Converts a float tensor to a per-channel quantized tensor with given scales and zero points.
    */
-  (input: Tensor | Scalar, scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, axis: number, dtype: DTypeLike): Tensor;
+  (input: Tensor | Scalar, scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, axis: number, dtype: DTypeLike, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_channel(input, scales, zero_points, axis, dtype) -> Tensor`
    *
    * Converts a float tensor to a per-channel quantized tensor with given scales and zero points.
    */
-  (input: Tensor | Scalar, scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, axis: number, options: { dtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, axis: number, options: { dtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_channel(input, scales, zero_points, axis, dtype) -> Tensor`
    *
    * Converts a float tensor to a per-channel quantized tensor with given scales and zero points.
    */
-  (input: Tensor | Scalar, scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, options: { axis: number; dtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, options: { axis: number; dtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_channel(input, scales, zero_points, axis, dtype) -> Tensor`
    *
    * Converts a float tensor to a per-channel quantized tensor with given scales and zero points.
    */
-  (input: Tensor | Scalar, scales: Tensor | Scalar, options: { zeroPoints: Tensor | Scalar; axis: number; dtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, scales: Tensor | Scalar, options: { zeroPoints: Tensor | Scalar; axis: number; dtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_channel(input, scales, zero_points, axis, dtype) -> Tensor`
    *
    * Converts a float tensor to a per-channel quantized tensor with given scales and zero points.
    */
-  (input: Tensor | Scalar, options: { scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; axis: number; dtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, options: { scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; axis: number; dtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_channel(input, scales, zero_points, axis, dtype) -> Tensor`
    *
    * Converts a float tensor to a per-channel quantized tensor with given scales and zero points.
    */
-  (options: { input: Tensor | Scalar; scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; axis: number; dtype: DTypeLike }): Tensor;
+  (options: { input: Tensor | Scalar; scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; axis: number; dtype: DTypeLike; out?: Tensor }): Tensor;
 };
 export const quantizePerTensor = opFunction('quantize_per_tensor') as unknown as {
   /**
@@ -7088,61 +7088,61 @@ export const quantizePerTensor = opFunction('quantize_per_tensor') as unknown as
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (tensors: Tensor[], scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, dtype: DTypeLike): Tensor[];
+  (tensors: Tensor[], scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, dtype: DTypeLike, options?: { out?: Tensor }): Tensor[];
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (tensors: Tensor[], scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, options: { dtype: DTypeLike }): Tensor[];
+  (tensors: Tensor[], scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, options: { dtype: DTypeLike; out?: Tensor }): Tensor[];
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (tensors: Tensor[], scales: Tensor | Scalar, options: { zeroPoints: Tensor | Scalar; dtype: DTypeLike }): Tensor[];
+  (tensors: Tensor[], scales: Tensor | Scalar, options: { zeroPoints: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor[];
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (tensors: Tensor[], options: { scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; dtype: DTypeLike }): Tensor[];
+  (tensors: Tensor[], options: { scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor[];
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (options: { tensors: Tensor[]; scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; dtype: DTypeLike }): Tensor[];
+  (options: { tensors: Tensor[]; scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor[];
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (input: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, dtype: DTypeLike): Tensor;
+  (input: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, dtype: DTypeLike, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (input: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, options: { dtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, options: { dtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (input: Tensor | Scalar, scale: Tensor | Scalar, options: { zeroPoint: Tensor | Scalar; dtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, scale: Tensor | Scalar, options: { zeroPoint: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (input: Tensor | Scalar, options: { scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; dtype: DTypeLike }): Tensor;
+  (input: Tensor | Scalar, options: { scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
-  (options: { input: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; dtype: DTypeLike }): Tensor;
+  (options: { input: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor;
 };
 export const quantizePerTensorDynamic = opFunction('quantize_per_tensor_dynamic') as unknown as {
   /**
@@ -7150,25 +7150,25 @@ export const quantizePerTensorDynamic = opFunction('quantize_per_tensor_dynamic'
    *
    * Converts a float tensor to a quantized tensor with scale and zero_point calculated dynamically based on the input.
    */
-  (input: Tensor | Scalar, dtype: DTypeLike, reduceRange: boolean): Tensor;
+  (input: Tensor | Scalar, dtype: DTypeLike, reduceRange: boolean, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_tensor_dynamic(input, dtype, reduce_range) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with scale and zero_point calculated dynamically based on the input.
    */
-  (input: Tensor | Scalar, dtype: DTypeLike, options: { reduceRange: boolean }): Tensor;
+  (input: Tensor | Scalar, dtype: DTypeLike, options: { reduceRange: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_tensor_dynamic(input, dtype, reduce_range) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with scale and zero_point calculated dynamically based on the input.
    */
-  (input: Tensor | Scalar, options: { dtype: DTypeLike; reduceRange: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { dtype: DTypeLike; reduceRange: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_tensor_dynamic(input, dtype, reduce_range) -> Tensor`
    *
    * Converts a float tensor to a quantized tensor with scale and zero_point calculated dynamically based on the input.
    */
-  (options: { input: Tensor | Scalar; dtype: DTypeLike; reduceRange: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dtype: DTypeLike; reduceRange: boolean; out?: Tensor }): Tensor;
 };
 export const quantizedBatchNorm = opFunction('quantized_batch_norm') as unknown as {
   /**
@@ -7176,55 +7176,55 @@ export const quantizedBatchNorm = opFunction('quantized_batch_norm') as unknown 
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, var_: Tensor | Scalar, eps: number, outputScale: number, outputZeroPoint: number): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, var_: Tensor | Scalar, eps: number, outputScale: number, outputZeroPoint: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.quantized_batch_norm(input, weight=None, bias=None, mean, var, eps, output_scale, output_zero_point) -> Tensor`
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, var_: Tensor | Scalar, eps: number, outputScale: number, options: { outputZeroPoint: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, var_: Tensor | Scalar, eps: number, outputScale: number, options: { outputZeroPoint: number; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_batch_norm(input, weight=None, bias=None, mean, var, eps, output_scale, output_zero_point) -> Tensor`
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, var_: Tensor | Scalar, eps: number, options: { outputScale: number; outputZeroPoint: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, var_: Tensor | Scalar, eps: number, options: { outputScale: number; outputZeroPoint: number; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_batch_norm(input, weight=None, bias=None, mean, var, eps, output_scale, output_zero_point) -> Tensor`
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, var_: Tensor | Scalar, options: { eps: number; outputScale: number; outputZeroPoint: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, var_: Tensor | Scalar, options: { eps: number; outputScale: number; outputZeroPoint: number; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_batch_norm(input, weight=None, bias=None, mean, var, eps, output_scale, output_zero_point) -> Tensor`
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, options: { var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, options: { var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_batch_norm(input, weight=None, bias=None, mean, var, eps, output_scale, output_zero_point) -> Tensor`
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_batch_norm(input, weight=None, bias=None, mean, var, eps, output_scale, output_zero_point) -> Tensor`
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number }): Tensor;
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_batch_norm(input, weight=None, bias=None, mean, var, eps, output_scale, output_zero_point) -> Tensor`
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number }): Tensor;
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_batch_norm(input, weight=None, bias=None, mean, var, eps, output_scale, output_zero_point) -> Tensor`
    *
    * Applies batch normalization on a 4D (NCHW) quantized tensor.
    */
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number }): Tensor;
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number; out?: Tensor }): Tensor;
 };
 export const quantizedGru = opFunction('quantized_gru') as unknown as {
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): [Tensor, Tensor];
@@ -7310,19 +7310,19 @@ export const quantizedMaxPool1d = opFunction('quantized_max_pool1d') as unknown 
    *
    * Applies a 1D max pooling over an input quantized tensor composed of several input planes.
    */
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.quantized_max_pool1d(input, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False) -> Tensor`
    *
    * Applies a 1D max pooling over an input quantized tensor composed of several input planes.
    */
-  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_max_pool1d(input, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False) -> Tensor`
    *
    * Applies a 1D max pooling over an input quantized tensor composed of several input planes.
    */
-  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const quantizedMaxPool2d = opFunction('quantized_max_pool2d') as unknown as {
   /**
@@ -7330,24 +7330,24 @@ export const quantizedMaxPool2d = opFunction('quantized_max_pool2d') as unknown 
    *
    * Applies a 2D max pooling over an input quantized tensor composed of several input planes.
    */
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.quantized_max_pool2d(input, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False) -> Tensor`
    *
    * Applies a 2D max pooling over an input quantized tensor composed of several input planes.
    */
-  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.quantized_max_pool2d(input, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False) -> Tensor`
    *
    * Applies a 2D max pooling over an input quantized tensor composed of several input planes.
    */
-  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const quantizedMaxPool3d = opFunction('quantized_max_pool3d') as unknown as {
-  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
-  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
-  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
+  (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const quantizedRnnReluCell = opFunction('quantized_rnn_relu_cell') as unknown as {
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, zeroPointHh: Scalar): Tensor;
@@ -7389,13 +7389,13 @@ export const rad2deg = opFunction('rad2deg') as unknown as {
    *
    * Returns a new tensor with each of the elements of `input` converted from angles in radians to degrees.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.rad2deg(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with each of the elements of `input` converted from angles in radians to degrees.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const rad2deg_ = opFunction('rad2deg_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -7407,7 +7407,7 @@ export const range = opFunction('range') as unknown as {
    *
    * Returns a 1-D tensor of size `leftlfloor end - start/step rightrfloor + 1` with values from `start` to `end` with step `step`.
    */
-  (start: Scalar, end: Scalar, step?: Scalar | { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (start: Scalar, end: Scalar, step?: Scalar | { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.range(start=0, end, step=1, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
@@ -7455,13 +7455,13 @@ export const reciprocal = opFunction('reciprocal') as unknown as {
    *
    * Returns a new tensor with the reciprocal of the elements of `input`
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.reciprocal(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the reciprocal of the elements of `input`
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const reciprocal_ = opFunction('reciprocal_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -7471,11 +7471,11 @@ export const relu = opFunction('relu') as unknown as {
   /**
    * `torch.relu(input, inplace=False) -> Tensor`
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.relu(input, inplace=False) -> Tensor`
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const relu_ = opFunction('relu_') as unknown as {
   /**
@@ -7497,19 +7497,19 @@ export const remainder = opFunction('remainder') as unknown as {
    *
    * Computes `Python's modulus operation <https://docs.python.org/3/reference/expressions.html#binary-arithmetic-operations>`_ entrywise.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.remainder(input, other, *, out=None) -> Tensor`
    *
    * Computes `Python's modulus operation <https://docs.python.org/3/reference/expressions.html#binary-arithmetic-operations>`_ entrywise.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.remainder(input, other, *, out=None) -> Tensor`
    *
    * Computes `Python's modulus operation <https://docs.python.org/3/reference/expressions.html#binary-arithmetic-operations>`_ entrywise.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const renorm = opFunction('renorm') as unknown as {
   /**
@@ -7517,31 +7517,31 @@ export const renorm = opFunction('renorm') as unknown as {
    *
    * Returns a tensor where each sub-tensor of `input` along dimension `dim` is normalized such that the `p`-norm of the sub-tensor is lower than the value `maxnorm`
    */
-  (input: Tensor | Scalar, p: Scalar, dim: number, maxnorm: Scalar): Tensor;
+  (input: Tensor | Scalar, p: Scalar, dim: number, maxnorm: Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.renorm(input, p, dim, maxnorm, *, out=None) -> Tensor`
    *
    * Returns a tensor where each sub-tensor of `input` along dimension `dim` is normalized such that the `p`-norm of the sub-tensor is lower than the value `maxnorm`
    */
-  (input: Tensor | Scalar, p: Scalar, dim: number, options: { maxnorm: Scalar }): Tensor;
+  (input: Tensor | Scalar, p: Scalar, dim: number, options: { maxnorm: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.renorm(input, p, dim, maxnorm, *, out=None) -> Tensor`
    *
    * Returns a tensor where each sub-tensor of `input` along dimension `dim` is normalized such that the `p`-norm of the sub-tensor is lower than the value `maxnorm`
    */
-  (input: Tensor | Scalar, p: Scalar, options: { dim: number; maxnorm: Scalar }): Tensor;
+  (input: Tensor | Scalar, p: Scalar, options: { dim: number; maxnorm: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.renorm(input, p, dim, maxnorm, *, out=None) -> Tensor`
    *
    * Returns a tensor where each sub-tensor of `input` along dimension `dim` is normalized such that the `p`-norm of the sub-tensor is lower than the value `maxnorm`
    */
-  (input: Tensor | Scalar, options: { p: Scalar; dim: number; maxnorm: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { p: Scalar; dim: number; maxnorm: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.renorm(input, p, dim, maxnorm, *, out=None) -> Tensor`
    *
    * Returns a tensor where each sub-tensor of `input` along dimension `dim` is normalized such that the `p`-norm of the sub-tensor is lower than the value `maxnorm`
    */
-  (options: { input: Tensor | Scalar; p: Scalar; dim: number; maxnorm: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; p: Scalar; dim: number; maxnorm: Scalar; out?: Tensor }): Tensor;
 };
 export const repeatInterleave = opFunction('repeat_interleave') as unknown as {
   /**
@@ -7549,19 +7549,19 @@ export const repeatInterleave = opFunction('repeat_interleave') as unknown as {
    *
    * Repeat elements of a tensor.
    */
-  (repeats: Tensor | Scalar, options?: { outputSize?: number | null }): Tensor;
+  (repeats: Tensor | Scalar, options?: { outputSize?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.repeat_interleave(input, repeats, dim=None, *, output_size=None) -> Tensor`
    *
    * Repeat elements of a tensor.
    */
-  (options: { repeats: Tensor | Scalar; outputSize?: number | null }): Tensor;
+  (options: { repeats: Tensor | Scalar; outputSize?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.repeat_interleave(input, repeats, dim=None, *, output_size=None) -> Tensor`
    *
    * Repeat elements of a tensor.
    */
-  (input: Tensor | Scalar, repeats: Tensor | Scalar, dim?: number | null | { dim?: number | null; outputSize?: number | null }, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
+  (input: Tensor | Scalar, repeats: Tensor | Scalar, dim?: number | null | { dim?: number | null; outputSize?: number | null }, options?: { outputSize?: number | null }): Tensor;
   /**
    * `torch.repeat_interleave(input, repeats, dim=None, *, output_size=None) -> Tensor`
    *
@@ -7684,7 +7684,7 @@ export const resultType = opFunction('result_type', 'dtype') as unknown as {
   (options: { tensor: Tensor | Scalar; other: Tensor | Scalar }): DType;
 };
 export const rmsNorm = opFunction('rms_norm') as unknown as {
-  (input: Tensor | Scalar, normalizedShape: number[] | number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; eps?: number | null }, eps?: number | null | { weight?: Tensor | Scalar | null; eps?: number | null }): Tensor;
+  (input: Tensor | Scalar, normalizedShape: number[] | number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; eps?: number | null }, eps?: number | null | { eps?: number | null }): Tensor;
   (input: Tensor | Scalar, options: { normalizedShape: number[] | number; weight?: Tensor | Scalar | null; eps?: number | null }): Tensor;
   (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight?: Tensor | Scalar | null; eps?: number | null }): Tensor;
 };
@@ -7711,7 +7711,7 @@ export const rnnRelu = opFunction('rnn_relu') as unknown as {
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
 };
 export const rnnReluCell = opFunction('rnn_relu_cell') as unknown as {
-  (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
@@ -7740,7 +7740,7 @@ export const rnnTanh = opFunction('rnn_tanh') as unknown as {
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
 };
 export const rnnTanhCell = opFunction('rnn_tanh_cell') as unknown as {
-  (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
@@ -7752,19 +7752,19 @@ export const roll = opFunction('roll') as unknown as {
    *
    * Roll the tensor `input` along the given dimension(s).
    */
-  (input: Tensor | Scalar, shifts: number[] | number, dims?: number[] | number | { dims?: number[] | number }): Tensor;
+  (input: Tensor | Scalar, shifts: number[] | number, dims?: number[] | number | { dims?: number[] | number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.roll(input, shifts, dims=None) -> Tensor`
    *
    * Roll the tensor `input` along the given dimension(s).
    */
-  (input: Tensor | Scalar, options: { shifts: number[] | number; dims?: number[] | number }): Tensor;
+  (input: Tensor | Scalar, options: { shifts: number[] | number; dims?: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.roll(input, shifts, dims=None) -> Tensor`
    *
    * Roll the tensor `input` along the given dimension(s).
    */
-  (options: { input: Tensor | Scalar; shifts: number[] | number; dims?: number[] | number }): Tensor;
+  (options: { input: Tensor | Scalar; shifts: number[] | number; dims?: number[] | number; out?: Tensor }): Tensor;
 };
 export const rot90 = opFunction('rot90') as unknown as {
   /**
@@ -7772,13 +7772,13 @@ export const rot90 = opFunction('rot90') as unknown as {
    *
    * Rotate an n-D tensor by 90 degrees in the plane specified by dims axis.
    */
-  (input: Tensor | Scalar, k?: number | { k?: number; dims?: number[] | number }, dims?: number[] | number | { k?: number; dims?: number[] | number }): Tensor;
+  (input: Tensor | Scalar, k?: number | { k?: number; dims?: number[] | number; out?: Tensor }, dims?: number[] | number | { dims?: number[] | number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.rot90(input, k=1, dims=(0, 1)) -> Tensor`
    *
    * Rotate an n-D tensor by 90 degrees in the plane specified by dims axis.
    */
-  (options: { input: Tensor | Scalar; k?: number; dims?: number[] | number }): Tensor;
+  (options: { input: Tensor | Scalar; k?: number; dims?: number[] | number; out?: Tensor }): Tensor;
 };
 export const round = opFunction('round') as unknown as {
   /**
@@ -7786,25 +7786,25 @@ export const round = opFunction('round') as unknown as {
    *
    * Rounds elements of `input` to the nearest integer.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.round(input, *, decimals=0, out=None) -> Tensor`
    *
    * Rounds elements of `input` to the nearest integer.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.round(input, *, decimals=0, out=None) -> Tensor`
    *
    * Rounds elements of `input` to the nearest integer.
    */
-  (input: Tensor | Scalar, options: { decimals: number }): Tensor;
+  (input: Tensor | Scalar, options: { decimals: number; out?: Tensor }): Tensor;
   /**
    * `torch.round(input, *, decimals=0, out=None) -> Tensor`
    *
    * Rounds elements of `input` to the nearest integer.
    */
-  (options: { input: Tensor | Scalar; decimals: number }): Tensor;
+  (options: { input: Tensor | Scalar; decimals: number; out?: Tensor }): Tensor;
 };
 export const round_ = opFunction('round_') as unknown as {
   (input: Tensor | Scalar, options: { decimals: number }): Tensor;
@@ -7813,8 +7813,8 @@ export const round_ = opFunction('round_') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const rowIndicesCopy = opFunction('row_indices_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const rowStack = opFunction('row_stack') as unknown as {
   /**
@@ -7822,19 +7822,19 @@ export const rowStack = opFunction('row_stack') as unknown as {
    *
    * Alias of `torch.vstack`.
    */
-  (tensors: Tensor[]): Tensor;
+  (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
   /**
    * `torch.row_stack(tensors, *, out=None) -> Tensor`
    *
    * Alias of `torch.vstack`.
    */
-  (options: { tensors: Tensor[] }): Tensor;
+  (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
 };
 export const rrelu = opFunction('rrelu') as unknown as {
   /**
    * `torch.rrelu(input, lower=1./8, upper=1./3, training=False, inplace=False) -> Tensor`
    */
-  (input: Tensor | Scalar, lower?: Scalar | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, upper?: Scalar | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, training?: boolean | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, generator?: Generator | null | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }): Tensor;
+  (input: Tensor | Scalar, lower?: Scalar | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, upper?: Scalar | { upper?: Scalar; training?: boolean; generator?: Generator | null }, training?: boolean | { training?: boolean; generator?: Generator | null }, generator?: Generator | null | { generator?: Generator | null }): Tensor;
   /**
    * `torch.rrelu(input, lower=1./8, upper=1./3, training=False, inplace=False) -> Tensor`
    */
@@ -7846,7 +7846,7 @@ export const rrelu_ = opFunction('rrelu_') as unknown as {
    *
    * In-place version of `rrelu`.
    */
-  (input: Tensor | Scalar, lower?: Scalar | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, upper?: Scalar | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, training?: boolean | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, generator?: Generator | null | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }): Tensor;
+  (input: Tensor | Scalar, lower?: Scalar | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, upper?: Scalar | { upper?: Scalar; training?: boolean; generator?: Generator | null }, training?: boolean | { training?: boolean; generator?: Generator | null }, generator?: Generator | null | { generator?: Generator | null }): Tensor;
   /**
    * `torch.rrelu_(input, lower=1./8, upper=1./3, training=False) -> Tensor`
    *
@@ -7860,23 +7860,23 @@ export const rsqrt = opFunction('rsqrt') as unknown as {
    *
    * Returns a new tensor with the reciprocal of the square-root of each of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.rsqrt(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the reciprocal of the square-root of each of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const rsqrt_ = opFunction('rsqrt_') as unknown as {
   (input: Tensor | Scalar): Tensor;
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const rsub = opFunction('rsub') as unknown as {
-  (input: Tensor | Scalar, other: Scalar, alpha?: Scalar | { alpha?: Scalar }): Tensor;
-  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, other: Scalar, alpha?: Scalar | { alpha?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const scalarTensor = opFunction('scalar_tensor') as unknown as {
   (s: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
@@ -7888,109 +7888,109 @@ export const scatter = opFunction('scatter') as unknown as {
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Scalar; reduce: string }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Scalar; reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Scalar; reduce: string }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Scalar; reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Scalar; reduce: string }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Scalar; reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Scalar; reduce: string }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Scalar; reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options: { reduce: string }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options: { reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce: string }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce: string }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const scatterAdd = opFunction('scatter_add') as unknown as {
   /**
@@ -7998,31 +7998,31 @@ export const scatterAdd = opFunction('scatter_add') as unknown as {
    *
    * Out-of-place version of `torch.Tensor.scatter_add_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.scatter_add(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_add_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter_add(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_add_`
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter_add(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_add_`
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.scatter_add(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_add_`
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const scatterReduce = opFunction('scatter_reduce') as unknown as {
   /**
@@ -8030,37 +8030,37 @@ export const scatterReduce = opFunction('scatter_reduce') as unknown as {
    *
    * Out-of-place version of `torch.Tensor.scatter_reduce_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, reduce: string, options?: { includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, reduce: string, options?: { includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.scatter_reduce(input, dim, index, src, reduce, *, include_self=True) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_reduce_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options: { reduce: string; includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options: { reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.scatter_reduce(input, dim, index, src, reduce, *, include_self=True) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_reduce_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.scatter_reduce(input, dim, index, src, reduce, *, include_self=True) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_reduce_`
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.scatter_reduce(input, dim, index, src, reduce, *, include_self=True) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_reduce_`
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.scatter_reduce(input, dim, index, src, reduce, *, include_self=True) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_reduce_`
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; includeSelf?: boolean; out?: Tensor }): Tensor;
 };
 export const searchsorted = opFunction('searchsorted') as unknown as {
   /**
@@ -8068,19 +8068,19 @@ export const searchsorted = opFunction('searchsorted') as unknown as {
    *
    * Find the indices from the *innermost* dimension of `sorted_sequence` such that, if the corresponding values in `values` were inserted before the indices, when sorted, the order of the corresponding *innermost* dimension within `sorted_sequence` would be preserved.
    */
-  (sortedSequence: Tensor | Scalar, input: Tensor | Scalar, options?: { outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | Scalar | null }): Tensor;
+  (sortedSequence: Tensor | Scalar, input: Tensor | Scalar, options?: { outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | Scalar | null; out?: Tensor }): Tensor;
   /**
    * `torch.searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None, out=None, sorter=None) -> Tensor`
    *
    * Find the indices from the *innermost* dimension of `sorted_sequence` such that, if the corresponding values in `values` were inserted before the indices, when sorted, the order of the corresponding *innermost* dimension within `sorted_sequence` would be preserved.
    */
-  (sortedSequence: Tensor | Scalar, options: { input: Tensor | Scalar; outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | Scalar | null }): Tensor;
+  (sortedSequence: Tensor | Scalar, options: { input: Tensor | Scalar; outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | Scalar | null; out?: Tensor }): Tensor;
   /**
    * `torch.searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None, out=None, sorter=None) -> Tensor`
    *
    * Find the indices from the *innermost* dimension of `sorted_sequence` such that, if the corresponding values in `values` were inserted before the indices, when sorted, the order of the corresponding *innermost* dimension within `sorted_sequence` would be preserved.
    */
-  (options: { sortedSequence: Tensor | Scalar; input: Tensor | Scalar; outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | Scalar | null }): Tensor;
+  (options: { sortedSequence: Tensor | Scalar; input: Tensor | Scalar; outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | Scalar | null; out?: Tensor }): Tensor;
 };
 export const segmentReduce = opFunction('segment_reduce') as unknown as {
   /**
@@ -8088,19 +8088,19 @@ export const segmentReduce = opFunction('segment_reduce') as unknown as {
    *
    * Perform a segment reduction operation on the input tensor along the specified axis.
    */
-  (data: Tensor | Scalar, reduce: string, options?: { lengths?: Tensor | Scalar | null; indices?: Tensor | Scalar | null; offsets?: Tensor | Scalar | null; axis?: number; unsafe?: boolean; initial?: Scalar | null }): Tensor;
+  (data: Tensor | Scalar, reduce: string, options?: { lengths?: Tensor | Scalar | null; indices?: Tensor | Scalar | null; offsets?: Tensor | Scalar | null; axis?: number; unsafe?: boolean; initial?: Scalar | null; out?: Tensor }): Tensor;
   /**
    * `torch.segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None, indices: Tensor | None = None, offsets: Tensor | None = None, axis: _int = 0, unsafe: _bool = False, initial: Number | _complex | None = None) -> Tensor # noqa: B950`
    *
    * Perform a segment reduction operation on the input tensor along the specified axis.
    */
-  (data: Tensor | Scalar, options: { reduce: string; lengths?: Tensor | Scalar | null; indices?: Tensor | Scalar | null; offsets?: Tensor | Scalar | null; axis?: number; unsafe?: boolean; initial?: Scalar | null }): Tensor;
+  (data: Tensor | Scalar, options: { reduce: string; lengths?: Tensor | Scalar | null; indices?: Tensor | Scalar | null; offsets?: Tensor | Scalar | null; axis?: number; unsafe?: boolean; initial?: Scalar | null; out?: Tensor }): Tensor;
   /**
    * `torch.segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None, indices: Tensor | None = None, offsets: Tensor | None = None, axis: _int = 0, unsafe: _bool = False, initial: Number | _complex | None = None) -> Tensor # noqa: B950`
    *
    * Perform a segment reduction operation on the input tensor along the specified axis.
    */
-  (options: { data: Tensor | Scalar; reduce: string; lengths?: Tensor | Scalar | null; indices?: Tensor | Scalar | null; offsets?: Tensor | Scalar | null; axis?: number; unsafe?: boolean; initial?: Scalar | null }): Tensor;
+  (options: { data: Tensor | Scalar; reduce: string; lengths?: Tensor | Scalar | null; indices?: Tensor | Scalar | null; offsets?: Tensor | Scalar | null; axis?: number; unsafe?: boolean; initial?: Scalar | null; out?: Tensor }): Tensor;
 };
 export const select = opFunction('select') as unknown as {
   /**
@@ -8129,10 +8129,10 @@ export const select = opFunction('select') as unknown as {
   (options: { input: Tensor | Scalar; dim: number; index: number }): Tensor;
 };
 export const selectCopy = opFunction('select_copy') as unknown as {
-  (input: Tensor | Scalar, dim: number, index: number): Tensor;
-  (input: Tensor | Scalar, dim: number, options: { index: number }): Tensor;
-  (input: Tensor | Scalar, options: { dim: number; index: number }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number; index: number }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: number; out?: Tensor }): Tensor;
 };
 export const selectScatter = opFunction('select_scatter') as unknown as {
   /**
@@ -8140,31 +8140,31 @@ export const selectScatter = opFunction('select_scatter') as unknown as {
    *
    * Embeds the values of the `src` tensor into `input` at the given index.
    */
-  (input: Tensor | Scalar, src: Tensor | Scalar, dim: number, index: number): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, dim: number, index: number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.select_scatter(input, src, dim, index) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` at the given index.
    */
-  (input: Tensor | Scalar, src: Tensor | Scalar, dim: number, options: { index: number }): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, dim: number, options: { index: number; out?: Tensor }): Tensor;
   /**
    * `torch.select_scatter(input, src, dim, index) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` at the given index.
    */
-  (input: Tensor | Scalar, src: Tensor | Scalar, options: { dim: number; index: number }): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, options: { dim: number; index: number; out?: Tensor }): Tensor;
   /**
    * `torch.select_scatter(input, src, dim, index) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` at the given index.
    */
-  (input: Tensor | Scalar, options: { src: Tensor | Scalar; dim: number; index: number }): Tensor;
+  (input: Tensor | Scalar, options: { src: Tensor | Scalar; dim: number; index: number; out?: Tensor }): Tensor;
   /**
    * `torch.select_scatter(input, src, dim, index) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` at the given index.
    */
-  (options: { input: Tensor | Scalar; src: Tensor | Scalar; dim: number; index: number }): Tensor;
+  (options: { input: Tensor | Scalar; src: Tensor | Scalar; dim: number; index: number; out?: Tensor }): Tensor;
 };
 export const selu = opFunction('selu') as unknown as {
   /**
@@ -8196,13 +8196,13 @@ export const sgn = opFunction('sgn') as unknown as {
    *
    * This function is an extension of torch.sign() to complex tensors.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.sgn(input, *, out=None) -> Tensor`
    *
    * This function is an extension of torch.sign() to complex tensors.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sigmoid = opFunction('sigmoid') as unknown as {
   /**
@@ -8210,13 +8210,13 @@ export const sigmoid = opFunction('sigmoid') as unknown as {
    *
    * Alias for `torch.special.expit`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.sigmoid(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.expit`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sigmoid_ = opFunction('sigmoid_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -8228,13 +8228,13 @@ export const sign = opFunction('sign') as unknown as {
    *
    * Returns a new tensor with the signs of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.sign(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the signs of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const signbit = opFunction('signbit') as unknown as {
   /**
@@ -8242,13 +8242,13 @@ export const signbit = opFunction('signbit') as unknown as {
    *
    * Tests if each element of `input` has its sign bit set or not.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.signbit(input, *, out=None) -> Tensor`
    *
    * Tests if each element of `input` has its sign bit set or not.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sin = opFunction('sin') as unknown as {
   /**
@@ -8256,13 +8256,13 @@ export const sin = opFunction('sin') as unknown as {
    *
    * Returns a new tensor with the sine of the elements in the `input` tensor, where each value in this input tensor is in radians.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.sin(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the sine of the elements in the `input` tensor, where each value in this input tensor is in radians.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sin_ = opFunction('sin_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -8274,13 +8274,13 @@ export const sinc = opFunction('sinc') as unknown as {
    *
    * Alias for `torch.special.sinc`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.sinc(input, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.sinc`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sinc_ = opFunction('sinc_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -8292,24 +8292,24 @@ export const sinh = opFunction('sinh') as unknown as {
    *
    * Returns a new tensor with the hyperbolic sine of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.sinh(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the hyperbolic sine of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sinh_ = opFunction('sinh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const sliceCopy = opFunction('slice_copy') as unknown as {
-  (input: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, end?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, step?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
-  (options: { input: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
+  (input: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number; out?: Tensor }, start?: number | null | { start?: number | null; end?: number | null; step?: number; out?: Tensor }, end?: number | null | { end?: number | null; step?: number; out?: Tensor }, step?: number | { step?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number; out?: Tensor }): Tensor;
 };
 export const sliceInverse = opFunction('slice_inverse') as unknown as {
-  (input: Tensor | Scalar, src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, end?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, step?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { start?: number | null; end?: number | null; step?: number }, end?: number | null | { end?: number | null; step?: number }, step?: number | { step?: number }): Tensor;
   (input: Tensor | Scalar, options: { src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
   (options: { input: Tensor | Scalar; src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
 };
@@ -8319,19 +8319,19 @@ export const sliceScatter = opFunction('slice_scatter') as unknown as {
    *
    * Embeds the values of the `src` tensor into `input` at the given dimension.
    */
-  (input: Tensor | Scalar, src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, end?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, step?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
+  (input: Tensor | Scalar, src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number; out?: Tensor }, start?: number | null | { start?: number | null; end?: number | null; step?: number; out?: Tensor }, end?: number | null | { end?: number | null; step?: number; out?: Tensor }, step?: number | { step?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.slice_scatter(input, src, dim=0, start=None, end=None, step=1) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` at the given dimension.
    */
-  (input: Tensor | Scalar, options: { src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
+  (input: Tensor | Scalar, options: { src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number; out?: Tensor }): Tensor;
   /**
    * `torch.slice_scatter(input, src, dim=0, start=None, end=None, step=1) -> Tensor`
    *
    * Embeds the values of the `src` tensor into `input` at the given dimension.
    */
-  (options: { input: Tensor | Scalar; src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
+  (options: { input: Tensor | Scalar; src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number; out?: Tensor }): Tensor;
 };
 export const slogdet = opFunction('slogdet') as unknown as {
   /**
@@ -8373,19 +8373,19 @@ export const softmax = opFunction('softmax') as unknown as {
    *
    * Alias for `torch.nn.functional.softmax`.
    */
-  (input: Tensor | Scalar, dim: number, dtype?: DTypeLike | null | { dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim: number, dtype?: DTypeLike | null | { dtype?: DTypeLike | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.softmax(input, dim, *, dtype=None) -> Tensor`
    *
    * Alias for `torch.nn.functional.softmax`.
    */
-  (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.softmax(input, dim, *, dtype=None) -> Tensor`
    *
    * Alias for `torch.nn.functional.softmax`.
    */
-  (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const sort = opFunction('sort') as unknown as {
   /**
@@ -8393,7 +8393,7 @@ export const sort = opFunction('sort') as unknown as {
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (input: Tensor | Scalar, dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { dim?: number; descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
   /**
    * `torch.sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)`
    *
@@ -8797,9 +8797,9 @@ export const split = opFunction('split') as unknown as {
   (options: { input: Tensor | Scalar; splitSize: number[] | number; dim?: number }): Tensor[];
 };
 export const splitCopy = opFunction('split_copy') as unknown as {
-  (input: Tensor | Scalar, splitSize: number, dim?: number | { dim?: number }): Tensor[];
-  (input: Tensor | Scalar, options: { splitSize: number; dim?: number }): Tensor[];
-  (options: { input: Tensor | Scalar; splitSize: number; dim?: number }): Tensor[];
+  (input: Tensor | Scalar, splitSize: number, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
+  (input: Tensor | Scalar, options: { splitSize: number; dim?: number; out?: Tensor }): Tensor[];
+  (options: { input: Tensor | Scalar; splitSize: number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const splitWithSizes = opFunction('split_with_sizes') as unknown as {
   (input: Tensor | Scalar, splitSizes: number[] | number, dim?: number | { dim?: number }): Tensor[];
@@ -8807,9 +8807,9 @@ export const splitWithSizes = opFunction('split_with_sizes') as unknown as {
   (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number }): Tensor[];
 };
 export const splitWithSizesCopy = opFunction('split_with_sizes_copy') as unknown as {
-  (input: Tensor | Scalar, splitSizes: number[] | number, dim?: number | { dim?: number }): Tensor[];
-  (input: Tensor | Scalar, options: { splitSizes: number[] | number; dim?: number }): Tensor[];
-  (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number }): Tensor[];
+  (input: Tensor | Scalar, splitSizes: number[] | number, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
+  (input: Tensor | Scalar, options: { splitSizes: number[] | number; dim?: number; out?: Tensor }): Tensor[];
+  (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const sqrt = opFunction('sqrt') as unknown as {
   /**
@@ -8817,13 +8817,13 @@ export const sqrt = opFunction('sqrt') as unknown as {
    *
    * Returns a new tensor with the square-root of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.sqrt(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the square-root of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sqrt_ = opFunction('sqrt_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -8835,13 +8835,13 @@ export const square = opFunction('square') as unknown as {
    *
    * Returns a new tensor with the square of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.square(input: Tensor, *, out: Optional[Tensor]) -> Tensor`
    *
    * Returns a new tensor with the square of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const square_ = opFunction('square_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -8895,10 +8895,11 @@ export const squeeze = opFunction('squeeze') as unknown as {
   (input: Tensor | Scalar, ...dim: number[]): Tensor;
 };
 export const squeezeCopy = opFunction('squeeze_copy') as unknown as {
-  (options: { input: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, dim: number[] | number): Tensor;
-  (input: Tensor | Scalar, options: { dim: number[] | number }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number[] | number }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, ...dim: number[]): Tensor;
 };
 export const sspaddmm = opFunction('sspaddmm') as unknown as {
@@ -8907,25 +8908,25 @@ export const sspaddmm = opFunction('sspaddmm') as unknown as {
    *
    * Matrix multiplies a sparse tensor `mat1` with a dense tensor `mat2`, then adds the sparse tensor `input` to the result.
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.sspaddmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
    * Matrix multiplies a sparse tensor `mat1` with a dense tensor `mat2`, then adds the sparse tensor `input` to the result.
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.sspaddmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
    * Matrix multiplies a sparse tensor `mat1` with a dense tensor `mat2`, then adds the sparse tensor `input` to the result.
    */
-  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.sspaddmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
    *
    * Matrix multiplies a sparse tensor `mat1` with a dense tensor `mat2`, then adds the sparse tensor `input` to the result.
    */
-  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const stack = opFunction('stack') as unknown as {
   /**
@@ -8933,13 +8934,13 @@ export const stack = opFunction('stack') as unknown as {
    *
    * Concatenates a sequence of tensors along a new dimension.
    */
-  (tensors: Tensor[], dim?: number | { dim?: number }): Tensor;
+  (tensors: Tensor[], dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.stack(tensors, dim=0, *, out=None) -> Tensor`
    *
    * Concatenates a sequence of tensors along a new dimension.
    */
-  (options: { tensors: Tensor[]; dim?: number }): Tensor;
+  (options: { tensors: Tensor[]; dim?: number; out?: Tensor }): Tensor;
 };
 export const std = opFunction('std') as unknown as {
   /**
@@ -8947,31 +8948,31 @@ export const std = opFunction('std') as unknown as {
    *
    * Calculates the standard deviation over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { unbiased?: boolean; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the standard deviation over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the standard deviation over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the standard deviation over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }, options?: { correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the standard deviation over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
@@ -9003,7 +9004,7 @@ export const stdMean = opFunction('std_mean') as unknown as {
    *
    * Calculates the standard deviation and mean over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
   /**
    * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -9015,7 +9016,7 @@ export const stdMean = opFunction('std_mean') as unknown as {
    *
    * Calculates the standard deviation and mean over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
+  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor];
   /**
    * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -9030,10 +9031,10 @@ export const stdMean = opFunction('std_mean') as unknown as {
   (options: { input: Tensor | Scalar; dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
 };
 export const stft = opFunction('stft') as unknown as {
-  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
   (input: Tensor | Scalar, options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
   (options: { input: Tensor | Scalar; nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
 };
 export const sub = opFunction('sub') as unknown as {
   /**
@@ -9041,19 +9042,19 @@ export const sub = opFunction('sub') as unknown as {
    *
    * Subtracts `other`, scaled by `alpha`, from `input`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.sub(input, other, *, alpha=1, out=None) -> Tensor`
    *
    * Subtracts `other`, scaled by `alpha`, from `input`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.sub(input, other, *, alpha=1, out=None) -> Tensor`
    *
    * Subtracts `other`, scaled by `alpha`, from `input`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const subtract = opFunction('subtract') as unknown as {
   /**
@@ -9067,19 +9068,19 @@ export const subtract = opFunction('subtract') as unknown as {
    *
    * Alias for `torch.sub`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.subtract(input, other, *, alpha=1, out=None) -> Tensor`
    *
    * Alias for `torch.sub`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.subtract(input, other, *, alpha=1, out=None) -> Tensor`
    *
    * Alias for `torch.sub`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const sum = opFunction('sum') as unknown as {
   /**
@@ -9087,31 +9088,31 @@ export const sum = opFunction('sum') as unknown as {
    *
    * Returns the sum of all elements in the `input` tensor.
    */
-  (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.sum(input, *, dtype=None) -> Tensor`
    *
    * Returns the sum of all elements in the `input` tensor.
    */
-  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.sum(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
    * Returns the sum of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.sum(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
    * Returns the sum of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.sum(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
    * Returns the sum of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const svd = opFunction('svd') as unknown as {
   /**
@@ -9119,7 +9120,7 @@ export const svd = opFunction('svd') as unknown as {
    *
    * Computes the singular value decomposition of either a matrix or batch of matrices `input`.
    */
-  (input: Tensor | Scalar, some?: boolean | { some?: boolean; computeUv?: boolean }, computeUv?: boolean | { some?: boolean; computeUv?: boolean }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; V: Tensor };
+  (input: Tensor | Scalar, some?: boolean | { some?: boolean; computeUv?: boolean }, computeUv?: boolean | { computeUv?: boolean }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; V: Tensor };
   /**
    * `torch.svd(input, some=True, compute_uv=True, *, out=None) -> (Tensor, Tensor, Tensor)`
    *
@@ -9202,8 +9203,8 @@ export const t = opFunction('t') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const tCopy = opFunction('t_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const take = opFunction('take') as unknown as {
   /**
@@ -9211,19 +9212,19 @@ export const take = opFunction('take') as unknown as {
    *
    * Returns a new tensor with the elements of `input` at the given indices.
    */
-  (input: Tensor | Scalar, index: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, index: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.take(input, index) -> Tensor`
    *
    * Returns a new tensor with the elements of `input` at the given indices.
    */
-  (input: Tensor | Scalar, options: { index: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { index: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.take(input, index) -> Tensor`
    *
    * Returns a new tensor with the elements of `input` at the given indices.
    */
-  (options: { input: Tensor | Scalar; index: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; index: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const takeAlongDim = opFunction('take_along_dim') as unknown as {
   /**
@@ -9231,19 +9232,19 @@ export const takeAlongDim = opFunction('take_along_dim') as unknown as {
    *
    * Selects values from `input` at the 1-dimensional indices from `indices` along the given `dim`.
    */
-  (input: Tensor | Scalar, indices: Tensor | Scalar, dim?: number | null | { dim?: number | null }): Tensor;
+  (input: Tensor | Scalar, indices: Tensor | Scalar, dim?: number | null | { dim?: number | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.take_along_dim(input, indices, dim=None, *, out=None) -> Tensor`
    *
    * Selects values from `input` at the 1-dimensional indices from `indices` along the given `dim`.
    */
-  (input: Tensor | Scalar, options: { indices: Tensor | Scalar; dim?: number | null }): Tensor;
+  (input: Tensor | Scalar, options: { indices: Tensor | Scalar; dim?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.take_along_dim(input, indices, dim=None, *, out=None) -> Tensor`
    *
    * Selects values from `input` at the 1-dimensional indices from `indices` along the given `dim`.
    */
-  (options: { input: Tensor | Scalar; indices: Tensor | Scalar; dim?: number | null }): Tensor;
+  (options: { input: Tensor | Scalar; indices: Tensor | Scalar; dim?: number | null; out?: Tensor }): Tensor;
 };
 export const tan = opFunction('tan') as unknown as {
   /**
@@ -9251,13 +9252,13 @@ export const tan = opFunction('tan') as unknown as {
    *
    * Returns a new tensor with the tangent of the elements in the `input` tensor, where each value in this input tensor is in radians.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.tan(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the tangent of the elements in the `input` tensor, where each value in this input tensor is in radians.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const tan_ = opFunction('tan_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -9269,13 +9270,13 @@ export const tanh = opFunction('tanh') as unknown as {
    *
    * Returns a new tensor with the hyperbolic tangent of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.tanh(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the hyperbolic tangent of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const tanh_ = opFunction('tanh_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -9328,18 +9329,18 @@ export const tensorSplit = opFunction('tensor_split') as unknown as {
   (options: { input: Tensor | Scalar; tensorIndicesOrSections: Tensor | Scalar; dim?: number }): Tensor[];
 };
 export const tensordot = opFunction('tensordot') as unknown as {
-  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, dimsOther: number[] | number): Tensor;
-  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, options: { dimsOther: number[] | number }): Tensor;
-  (input: Tensor | Scalar, other: Tensor | Scalar, options: { dimsSelf: number[] | number; dimsOther: number[] | number }): Tensor;
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number }): Tensor;
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, dimsOther: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, options: { dimsOther: number[] | number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options: { dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, ...dimsOther: number[]): Tensor;
 };
 export const threshold = opFunction('threshold') as unknown as {
-  (input: Tensor | Scalar, threshold: Scalar, value: Scalar): Tensor;
-  (input: Tensor | Scalar, threshold: Scalar, options: { value: Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { threshold: Scalar; value: Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; threshold: Scalar; value: Scalar }): Tensor;
+  (input: Tensor | Scalar, threshold: Scalar, value: Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, threshold: Scalar, options: { value: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { threshold: Scalar; value: Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; threshold: Scalar; value: Scalar; out?: Tensor }): Tensor;
 };
 export const threshold_ = opFunction('threshold_') as unknown as {
   /**
@@ -9399,7 +9400,7 @@ export const topk = opFunction('topk') as unknown as {
    *
    * Returns the `k` largest elements of the given `input` tensor along a given dimension.
    */
-  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { dim?: number; largest?: boolean; sorted?: boolean }, sorted?: boolean | { dim?: number; largest?: boolean; sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { largest?: boolean; sorted?: boolean }, sorted?: boolean | { sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
   /**
    * `torch.topk(input, k, dim=None, largest=True, sorted=True, *, out=None) -> (Tensor, LongTensor)`
    *
@@ -9419,13 +9420,13 @@ export const trace = opFunction('trace') as unknown as {
    *
    * Returns the sum of the elements of the diagonal of the input 2-D matrix.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.trace(input) -> Tensor`
    *
    * Returns the sum of the elements of the diagonal of the input 2-D matrix.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const transpose = opFunction('transpose') as unknown as {
   /**
@@ -9454,10 +9455,10 @@ export const transpose = opFunction('transpose') as unknown as {
   (options: { input: Tensor | Scalar; dim0: number; dim1: number }): Tensor;
 };
 export const transposeCopy = opFunction('transpose_copy') as unknown as {
-  (input: Tensor | Scalar, dim0: number, dim1: number): Tensor;
-  (input: Tensor | Scalar, dim0: number, options: { dim1: number }): Tensor;
-  (input: Tensor | Scalar, options: { dim0: number; dim1: number }): Tensor;
-  (options: { input: Tensor | Scalar; dim0: number; dim1: number }): Tensor;
+  (input: Tensor | Scalar, dim0: number, dim1: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim0: number, options: { dim1: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim0: number; dim1: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim0: number; dim1: number; out?: Tensor }): Tensor;
 };
 export const trapezoid = opFunction('trapezoid') as unknown as {
   /**
@@ -9533,7 +9534,7 @@ export const triangularSolve = opFunction('triangular_solve') as unknown as {
    * - `b`: multiple right-hand sides of size `(*, m, k)` where `*` is zero of more batch dimensions
    * - `A`: the input triangular coefficient matrix of size `(*, m, m)` where `*` is zero or more batch dimensions
    */
-  (input: Tensor | Scalar, A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
+  (input: Tensor | Scalar, A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
   /**
    * `torch.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None) -> (Tensor, Tensor)`
    *
@@ -9561,13 +9562,13 @@ export const tril = opFunction('tril') as unknown as {
    *
    * Returns the lower triangular part of the matrix (2-D tensor) or batch of matrices `input`, the other elements of the result tensor `out` are set to 0.
    */
-  (input: Tensor | Scalar, diagonal?: number | { diagonal?: number }): Tensor;
+  (input: Tensor | Scalar, diagonal?: number | { diagonal?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.tril(input, diagonal=0, *, out=None) -> Tensor`
    *
    * Returns the lower triangular part of the matrix (2-D tensor) or batch of matrices `input`, the other elements of the result tensor `out` are set to 0.
    */
-  (options: { input: Tensor | Scalar; diagonal?: number }): Tensor;
+  (options: { input: Tensor | Scalar; diagonal?: number; out?: Tensor }): Tensor;
 };
 export const trilIndices = opFunction('tril_indices') as unknown as {
   /**
@@ -9575,7 +9576,7 @@ export const trilIndices = opFunction('tril_indices') as unknown as {
    *
    * Returns the indices of the lower triangular part of a `row`-by- `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.tril_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
@@ -9590,7 +9591,7 @@ export const trilIndices = opFunction('tril_indices') as unknown as {
   (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const tripletMarginLoss = opFunction('triplet_margin_loss') as unknown as {
-  (anchor: Tensor | Scalar, positive: Tensor | Scalar, negative: Tensor | Scalar, margin?: number | { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }, p?: number | { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }, eps?: number | { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }, swap?: boolean | { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }, reduction?: number | { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
+  (anchor: Tensor | Scalar, positive: Tensor | Scalar, negative: Tensor | Scalar, margin?: number | { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }, p?: number | { p?: number; eps?: number; swap?: boolean; reduction?: number }, eps?: number | { eps?: number; swap?: boolean; reduction?: number }, swap?: boolean | { swap?: boolean; reduction?: number }, reduction?: number | { reduction?: number }): Tensor;
   (anchor: Tensor | Scalar, positive: Tensor | Scalar, options: { negative: Tensor | Scalar; margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
   (anchor: Tensor | Scalar, options: { positive: Tensor | Scalar; negative: Tensor | Scalar; margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
   (options: { anchor: Tensor | Scalar; positive: Tensor | Scalar; negative: Tensor | Scalar; margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
@@ -9601,13 +9602,13 @@ export const triu = opFunction('triu') as unknown as {
    *
    * Returns the upper triangular part of a matrix (2-D tensor) or batch of matrices `input`, the other elements of the result tensor `out` are set to 0.
    */
-  (input: Tensor | Scalar, diagonal?: number | { diagonal?: number }): Tensor;
+  (input: Tensor | Scalar, diagonal?: number | { diagonal?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.triu(input, diagonal=0, *, out=None) -> Tensor`
    *
    * Returns the upper triangular part of a matrix (2-D tensor) or batch of matrices `input`, the other elements of the result tensor `out` are set to 0.
    */
-  (options: { input: Tensor | Scalar; diagonal?: number }): Tensor;
+  (options: { input: Tensor | Scalar; diagonal?: number; out?: Tensor }): Tensor;
 };
 export const triuIndices = opFunction('triu_indices') as unknown as {
   /**
@@ -9615,7 +9616,7 @@ export const triuIndices = opFunction('triu_indices') as unknown as {
    *
    * Returns the indices of the upper triangular part of a `row` by `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.triu_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
@@ -9635,19 +9636,19 @@ export const trueDivide = opFunction('true_divide') as unknown as {
    *
    * Alias for `torch.div` with `rounding_mode=None`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.true_divide(dividend, divisor, *, out) -> Tensor`
    *
    * Alias for `torch.div` with `rounding_mode=None`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.true_divide(dividend, divisor, *, out) -> Tensor`
    *
    * Alias for `torch.div` with `rounding_mode=None`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const trunc = opFunction('trunc') as unknown as {
   /**
@@ -9655,13 +9656,13 @@ export const trunc = opFunction('trunc') as unknown as {
    *
    * Returns a new tensor with the truncated integer values of the elements of `input`.
    */
-  (input: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.trunc(input, *, out=None) -> Tensor`
    *
    * Returns a new tensor with the truncated integer values of the elements of `input`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const trunc_ = opFunction('trunc_') as unknown as {
   (input: Tensor | Scalar): Tensor;
@@ -9682,8 +9683,8 @@ export const unbind = opFunction('unbind') as unknown as {
   (options: { input: Tensor | Scalar; dim?: number }): Tensor[];
 };
 export const unbindCopy = opFunction('unbind_copy') as unknown as {
-  (input: Tensor | Scalar, dim?: number | { dim?: number }): Tensor[];
-  (options: { input: Tensor | Scalar; dim?: number }): Tensor[];
+  (input: Tensor | Scalar, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
+  (options: { input: Tensor | Scalar; dim?: number; out?: Tensor }): Tensor[];
 };
 export const unflatten = opFunction('unflatten') as unknown as {
   /**
@@ -9718,18 +9719,18 @@ export const unflatten = opFunction('unflatten') as unknown as {
   (input: Tensor | Scalar, dim: number, ...sizes: number[]): Tensor;
 };
 export const unfoldCopy = opFunction('unfold_copy') as unknown as {
-  (input: Tensor | Scalar, dimension: number, size: number, step: number): Tensor;
-  (input: Tensor | Scalar, dimension: number, size: number, options: { step: number }): Tensor;
-  (input: Tensor | Scalar, dimension: number, options: { size: number; step: number }): Tensor;
-  (input: Tensor | Scalar, options: { dimension: number; size: number; step: number }): Tensor;
-  (options: { input: Tensor | Scalar; dimension: number; size: number; step: number }): Tensor;
+  (input: Tensor | Scalar, dimension: number, size: number, step: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dimension: number, size: number, options: { step: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dimension: number, options: { size: number; step: number; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dimension: number; size: number; step: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dimension: number; size: number; step: number; out?: Tensor }): Tensor;
 };
 export const uniqueConsecutive = opFunction('unique_consecutive') as unknown as {
-  (input: Tensor | Scalar, returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, returnCounts?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, dim?: number | null | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, returnCounts?: boolean | { returnCounts?: boolean; dim?: number | null }, dim?: number | null | { dim?: number | null }): [Tensor, Tensor, Tensor];
   (options: { input: Tensor | Scalar; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
 };
 export const uniqueDim = opFunction('unique_dim') as unknown as {
-  (input: Tensor | Scalar, dim: number, sorted?: boolean | { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }, returnInverse?: boolean | { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }, returnCounts?: boolean | { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, dim: number, sorted?: boolean | { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }, returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean }, returnCounts?: boolean | { returnCounts?: boolean }): [Tensor, Tensor, Tensor];
   (input: Tensor | Scalar, options: { dim: number; sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }): [Tensor, Tensor, Tensor];
   (options: { input: Tensor | Scalar; dim: number; sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }): [Tensor, Tensor, Tensor];
 };
@@ -9759,24 +9760,24 @@ export const unsafeSplit = opFunction('unsafe_split') as unknown as {
    *
    * Works like `torch.split` but without enforcing the autograd restrictions on inplace modification of the outputs.
    */
-  (input: Tensor | Scalar, splitSize: number, dim?: number | { dim?: number }): Tensor[];
+  (input: Tensor | Scalar, splitSize: number, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
   /**
    * `torch.unsafe_split(tensor, split_size_or_sections, dim=0) -> List of Tensors`
    *
    * Works like `torch.split` but without enforcing the autograd restrictions on inplace modification of the outputs.
    */
-  (input: Tensor | Scalar, options: { splitSize: number; dim?: number }): Tensor[];
+  (input: Tensor | Scalar, options: { splitSize: number; dim?: number; out?: Tensor }): Tensor[];
   /**
    * `torch.unsafe_split(tensor, split_size_or_sections, dim=0) -> List of Tensors`
    *
    * Works like `torch.split` but without enforcing the autograd restrictions on inplace modification of the outputs.
    */
-  (options: { input: Tensor | Scalar; splitSize: number; dim?: number }): Tensor[];
+  (options: { input: Tensor | Scalar; splitSize: number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const unsafeSplitWithSizes = opFunction('unsafe_split_with_sizes') as unknown as {
-  (input: Tensor | Scalar, splitSizes: number[] | number, dim?: number | { dim?: number }): Tensor[];
-  (input: Tensor | Scalar, options: { splitSizes: number[] | number; dim?: number }): Tensor[];
-  (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number }): Tensor[];
+  (input: Tensor | Scalar, splitSizes: number[] | number, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
+  (input: Tensor | Scalar, options: { splitSizes: number[] | number; dim?: number; out?: Tensor }): Tensor[];
+  (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const unsqueeze = opFunction('unsqueeze') as unknown as {
   /**
@@ -9799,13 +9800,13 @@ export const unsqueeze = opFunction('unsqueeze') as unknown as {
   (options: { input: Tensor | Scalar; dim: number }): Tensor;
 };
 export const unsqueezeCopy = opFunction('unsqueeze_copy') as unknown as {
-  (input: Tensor | Scalar, dim: number): Tensor;
-  (input: Tensor | Scalar, options: { dim: number }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number }): Tensor;
+  (input: Tensor | Scalar, dim: number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; out?: Tensor }): Tensor;
 };
 export const valuesCopy = opFunction('values_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const vander = opFunction('vander') as unknown as {
   /**
@@ -9813,7 +9814,7 @@ export const vander = opFunction('vander') as unknown as {
    *
    * Generates a Vandermonde matrix.
    */
-  (x: Tensor | Scalar, N?: number | null | { N?: number | null; increasing?: boolean }, increasing?: boolean | { N?: number | null; increasing?: boolean }): Tensor;
+  (x: Tensor | Scalar, N?: number | null | { N?: number | null; increasing?: boolean }, increasing?: boolean | { increasing?: boolean }): Tensor;
   /**
    * `torch.vander(x, N=None, increasing=False) -> Tensor`
    *
@@ -9827,13 +9828,13 @@ export const var_ = opFunction('var') as unknown as {
    *
    * Calculates the variance over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }, options?: { correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the variance over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
@@ -9851,19 +9852,19 @@ export const var_ = opFunction('var') as unknown as {
    *
    * Calculates the variance over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { unbiased?: boolean; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the variance over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the variance over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const varMean = opFunction('var_mean') as unknown as {
   /**
@@ -9871,7 +9872,7 @@ export const varMean = opFunction('var_mean') as unknown as {
    *
    * Calculates the variance and mean over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
+  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor];
   /**
    * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -9889,7 +9890,7 @@ export const varMean = opFunction('var_mean') as unknown as {
    *
    * Calculates the variance and mean over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
   /**
    * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -9915,19 +9916,19 @@ export const vdot = opFunction('vdot') as unknown as {
    *
    * Computes the dot product of two 1D vectors along a dimension.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.vdot(input, other, *, out=None) -> Tensor`
    *
    * Computes the dot product of two 1D vectors along a dimension.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.vdot(input, other, *, out=None) -> Tensor`
    *
    * Computes the dot product of two 1D vectors along a dimension.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const viewAsComplex = opFunction('view_as_complex') as unknown as {
   /**
@@ -9944,8 +9945,8 @@ export const viewAsComplex = opFunction('view_as_complex') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const viewAsComplexCopy = opFunction('view_as_complex_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const viewAsReal = opFunction('view_as_real') as unknown as {
   /**
@@ -9962,16 +9963,16 @@ export const viewAsReal = opFunction('view_as_real') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const viewAsRealCopy = opFunction('view_as_real_copy') as unknown as {
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const viewCopy = opFunction('view_copy') as unknown as {
-  (input: Tensor | Scalar, dtype: DTypeLike): Tensor;
-  (input: Tensor | Scalar, options: { dtype: DTypeLike }): Tensor;
-  (options: { input: Tensor | Scalar; dtype: DTypeLike }): Tensor;
-  (input: Tensor | Scalar, size: number[] | number): Tensor;
-  (input: Tensor | Scalar, options: { size: number[] | number }): Tensor;
-  (options: { input: Tensor | Scalar; size: number[] | number }): Tensor;
+  (input: Tensor | Scalar, dtype: DTypeLike, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dtype: DTypeLike; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, size: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { size: number[] | number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; size: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, ...size: number[]): Tensor;
 };
 export const vsplit = opFunction('vsplit') as unknown as {
@@ -10018,13 +10019,13 @@ export const vstack = opFunction('vstack') as unknown as {
    *
    * Stack tensors in sequence vertically (row wise).
    */
-  (tensors: Tensor[]): Tensor;
+  (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
   /**
    * `torch.vstack(tensors, *, out=None) -> Tensor`
    *
    * Stack tensors in sequence vertically (row wise).
    */
-  (options: { tensors: Tensor[] }): Tensor;
+  (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
 };
 export const where = opFunction('where') as unknown as {
   /**
@@ -10044,25 +10045,25 @@ export const where = opFunction('where') as unknown as {
    *
    * Return a tensor of elements selected from either `input` or `other`, depending on `condition`.
    */
-  (condition: Tensor | Scalar, input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (condition: Tensor | Scalar, input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.where(condition, input, other, *, out=None) -> Tensor`
    *
    * Return a tensor of elements selected from either `input` or `other`, depending on `condition`.
    */
-  (condition: Tensor | Scalar, input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (condition: Tensor | Scalar, input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.where(condition, input, other, *, out=None) -> Tensor`
    *
    * Return a tensor of elements selected from either `input` or `other`, depending on `condition`.
    */
-  (condition: Tensor | Scalar, options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (condition: Tensor | Scalar, options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.where(condition, input, other, *, out=None) -> Tensor`
    *
    * Return a tensor of elements selected from either `input` or `other`, depending on `condition`.
    */
-  (options: { condition: Tensor | Scalar; input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { condition: Tensor | Scalar; input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const xlogy = opFunction('xlogy') as unknown as {
   /**
@@ -10070,19 +10071,19 @@ export const xlogy = opFunction('xlogy') as unknown as {
    *
    * Alias for `torch.special.xlogy`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.xlogy(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.xlogy`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.xlogy(input, other, *, out=None) -> Tensor`
    *
    * Alias for `torch.special.xlogy`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const xlogy_ = opFunction('xlogy_') as unknown as {
   (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;

@@ -377,7 +377,7 @@ declare module '../tensor.js' {
      *
      * See `torch.all`.
      */
-    all(dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean }, keepdim?: boolean | { dim?: number[] | number | null; keepdim?: boolean }): Tensor;
+    all(dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
     /**
      * `Tensor.allclose(other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor`
      *
@@ -385,7 +385,7 @@ declare module '../tensor.js' {
      *
      * See `torch.allclose`.
      */
-    allclose(other: Tensor | Scalar, rtol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, atol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, equalNan?: boolean | { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
+    allclose(other: Tensor | Scalar, rtol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, atol?: number | { atol?: number; equalNan?: boolean }, equalNan?: boolean | { equalNan?: boolean }): boolean;
     /**
      * `Tensor.allclose(other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor`
      *
@@ -401,7 +401,7 @@ declare module '../tensor.js' {
      *
      * See `torch.amax`.
      */
-    amax(dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean }, keepdim?: boolean | { dim?: number[] | number; keepdim?: boolean }): Tensor;
+    amax(dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
     /**
      * `Tensor.amin(dim=None, keepdim=False) -> Tensor`
      *
@@ -409,7 +409,7 @@ declare module '../tensor.js' {
      *
      * See `torch.amin`.
      */
-    amin(dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean }, keepdim?: boolean | { dim?: number[] | number; keepdim?: boolean }): Tensor;
+    amin(dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
     /**
      * `Tensor.aminmax(*, dim=None, keepdim=False) -> (Tensor min, Tensor max)`
      *
@@ -433,7 +433,7 @@ declare module '../tensor.js' {
      *
      * See `torch.any`.
      */
-    any(dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean }, keepdim?: boolean | { dim?: number[] | number | null; keepdim?: boolean }): Tensor;
+    any(dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
     /**
      * `Tensor.arccos() -> Tensor`
      *
@@ -553,7 +553,7 @@ declare module '../tensor.js' {
      *
      * See `torch.argmax`.
      */
-    argmax(dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean | { dim?: number | null; keepdim?: boolean }): Tensor;
+    argmax(dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
     /**
      * `Tensor.argmin(dim=None, keepdim=False) -> LongTensor`
      *
@@ -561,7 +561,7 @@ declare module '../tensor.js' {
      *
      * See `torch.argmin`.
      */
-    argmin(dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean | { dim?: number | null; keepdim?: boolean }): Tensor;
+    argmin(dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
     /**
      * `Tensor.argsort(dim=-1, descending=False) -> LongTensor`
      *
@@ -569,7 +569,7 @@ declare module '../tensor.js' {
      *
      * See `torch.argsort`.
      */
-    argsort(dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { dim?: number; descending?: boolean }): Tensor;
+    argsort(dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): Tensor;
     /**
      * `Tensor.argsort(dim=-1, descending=False) -> LongTensor`
      *
@@ -851,7 +851,7 @@ declare module '../tensor.js' {
      *
      * Fills each location of `self` with an independent sample from `Bernoulli(p)`.
      */
-    bernoulli_(p?: number | { p?: number; generator?: Generator | null }, options?: { p?: number; generator?: Generator | null }): this;
+    bernoulli_(p?: number | { p?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
     /**
      * `Tensor.bernoulli_(p=0.5, *, generator=None) -> Tensor`
      *
@@ -871,7 +871,7 @@ declare module '../tensor.js' {
      *
      * See `torch.bincount`.
      */
-    bincount(weights?: Tensor | Scalar | null | { weights?: Tensor | Scalar | null; minlength?: number }, minlength?: number | { weights?: Tensor | Scalar | null; minlength?: number }): Tensor;
+    bincount(weights?: Tensor | Scalar | null | { weights?: Tensor | Scalar | null; minlength?: number }, minlength?: number | { minlength?: number }): Tensor;
     /**
      * `Tensor.bitwise_and() -> Tensor`
      *
@@ -1093,7 +1093,7 @@ declare module '../tensor.js' {
     /**
      * `Tensor.cauchy_(median=0, sigma=1, *, generator=None) -> Tensor`
      */
-    cauchy_(median?: number | { median?: number; sigma?: number; generator?: Generator | null }, sigma?: number | { median?: number; sigma?: number; generator?: Generator | null }, options?: { median?: number; sigma?: number; generator?: Generator | null }): this;
+    cauchy_(median?: number | { median?: number; sigma?: number; generator?: Generator | null }, sigma?: number | { sigma?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
     ccolIndices(): Tensor;
     /**
      * `Tensor.ceil() -> Tensor`
@@ -1184,13 +1184,13 @@ declare module '../tensor.js' {
      *
      * See `torch.clamp`.
      */
-    clamp(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
+    clamp(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): Tensor;
     /**
      * `Tensor.clamp_(min=None, max=None) -> Tensor`
      *
      * In-place version of `clamp`
      */
-    clamp_(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): this;
+    clamp_(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): this;
     clampMax(max: Tensor | Scalar): Tensor;
     clampMax(options: { max: Tensor | Scalar }): Tensor;
     clampMax_(max: Tensor | Scalar): this;
@@ -1204,13 +1204,13 @@ declare module '../tensor.js' {
      *
      * Alias for `clamp`.
      */
-    clip(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
+    clip(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): Tensor;
     /**
      * `Tensor.clip_(min=None, max=None) -> Tensor`
      *
      * Alias for `clamp_`.
      */
-    clip_(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): this;
+    clip_(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): this;
     /**
      * `Tensor.clone(*, memory_format=torch.preserve_format) -> Tensor`
      *
@@ -1536,7 +1536,7 @@ declare module '../tensor.js' {
      *
      * See `torch.diag_embed`.
      */
-    diagEmbed(offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { offset?: number; dim1?: number; dim2?: number }, dim2?: number | { offset?: number; dim1?: number; dim2?: number }): Tensor;
+    diagEmbed(offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { dim1?: number; dim2?: number }, dim2?: number | { dim2?: number }): Tensor;
     /**
      * `Tensor.diagflat(offset=0) -> Tensor`
      *
@@ -1552,7 +1552,7 @@ declare module '../tensor.js' {
      *
      * See `torch.diagonal`.
      */
-    diagonal(offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { offset?: number; dim1?: number; dim2?: number }, dim2?: number | { offset?: number; dim1?: number; dim2?: number }): Tensor;
+    diagonal(offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { dim1?: number; dim2?: number }, dim2?: number | { dim2?: number }): Tensor;
     /**
      * `Tensor.diagonal_scatter(src, offset=0, dim1=0, dim2=1) -> Tensor`
      *
@@ -1560,7 +1560,7 @@ declare module '../tensor.js' {
      *
      * See `torch.diagonal_scatter`.
      */
-    diagonalScatter(src: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { offset?: number; dim1?: number; dim2?: number }, dim2?: number | { offset?: number; dim1?: number; dim2?: number }): Tensor;
+    diagonalScatter(src: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number }, dim1?: number | { dim1?: number; dim2?: number }, dim2?: number | { dim2?: number }): Tensor;
     /**
      * `Tensor.diagonal_scatter(src, offset=0, dim1=0, dim2=1) -> Tensor`
      *
@@ -1576,7 +1576,7 @@ declare module '../tensor.js' {
      *
      * See `torch.diff`.
      */
-    diff(n?: number | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, dim?: number | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, prepend?: Tensor | Scalar | null | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, append?: Tensor | Scalar | null | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }): Tensor;
+    diff(n?: number | { n?: number; dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, dim?: number | { dim?: number; prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, prepend?: Tensor | Scalar | null | { prepend?: Tensor | Scalar | null; append?: Tensor | Scalar | null }, append?: Tensor | Scalar | null | { append?: Tensor | Scalar | null }): Tensor;
     /**
      * `Tensor.digamma() -> Tensor`
      *
@@ -1874,7 +1874,7 @@ declare module '../tensor.js' {
      *
      * Fills `self` tensor with elements drawn from the PDF (probability density function):
      */
-    exponential_(lambd?: number | { lambd?: number; generator?: Generator | null }, options?: { lambd?: number; generator?: Generator | null }): this;
+    exponential_(lambd?: number | { lambd?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
     /**
      * `Tensor.fill_(value) -> Tensor`
      *
@@ -1920,7 +1920,7 @@ declare module '../tensor.js' {
      *
      * See `torch.flatten`.
      */
-    flatten(startDim?: number | { startDim?: number; endDim?: number }, endDim?: number | { startDim?: number; endDim?: number }): Tensor;
+    flatten(startDim?: number | { startDim?: number; endDim?: number }, endDim?: number | { endDim?: number }): Tensor;
     /**
      * `Tensor.flip(dims) -> Tensor`
      *
@@ -2325,7 +2325,7 @@ declare module '../tensor.js' {
      * See `torch.nn.functional.hardshrink`
      */
     hardshrink(lambd?: Scalar | { lambd?: Scalar }): Tensor;
-    hashTensor(dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean; mode?: number }, options?: { dim?: number[] | number; keepdim?: boolean; mode?: number }): Tensor;
+    hashTensor(dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean; mode?: number }, options?: { keepdim?: boolean; mode?: number }): Tensor;
     /**
      * `Tensor.heaviside(values) -> Tensor`
      *
@@ -2361,7 +2361,7 @@ declare module '../tensor.js' {
      *
      * See `torch.histc`.
      */
-    histc(bins?: number | { bins?: number; min?: Scalar; max?: Scalar }, min?: Scalar | { bins?: number; min?: Scalar; max?: Scalar }, max?: Scalar | { bins?: number; min?: Scalar; max?: Scalar }): Tensor;
+    histc(bins?: number | { bins?: number; min?: Scalar; max?: Scalar }, min?: Scalar | { min?: Scalar; max?: Scalar }, max?: Scalar | { max?: Scalar }): Tensor;
     /**
      * `Tensor.histogram(input, bins, *, range=None, weight=None, density=False) -> (Tensor, Tensor)`
      *
@@ -2369,7 +2369,7 @@ declare module '../tensor.js' {
      *
      * See `torch.histogram`.
      */
-    histogram(bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+    histogram(bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
     /**
      * `Tensor.histogram(input, bins, *, range=None, weight=None, density=False) -> (Tensor, Tensor)`
      *
@@ -2835,7 +2835,7 @@ declare module '../tensor.js' {
      *
      * See `torch.isclose`.
      */
-    isclose(other: Tensor | Scalar, rtol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, atol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, equalNan?: boolean | { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
+    isclose(other: Tensor | Scalar, rtol?: number | { rtol?: number; atol?: number; equalNan?: boolean }, atol?: number | { atol?: number; equalNan?: boolean }, equalNan?: boolean | { equalNan?: boolean }): Tensor;
     /**
      * `Tensor.isclose(other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor`
      *
@@ -2892,7 +2892,7 @@ declare module '../tensor.js' {
      * See `torch.isreal`.
      */
     isreal(): Tensor;
-    istft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, winLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, window?: Tensor | Scalar | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, center?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, normalized?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, onesided?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, length?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, returnComplex?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+    istft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, center?: boolean | { center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, onesided?: boolean | null | { onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, length?: number | null | { length?: number | null; returnComplex?: boolean }, returnComplex?: boolean | { returnComplex?: boolean }): Tensor;
     istft(options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
     /**
      * `Tensor.kron(other) -> Tensor`
@@ -2923,7 +2923,7 @@ declare module '../tensor.js' {
      *
      * See `torch.kthvalue`.
      */
-    kthvalue(k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    kthvalue(k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.kthvalue(k, dim=None, keepdim=False) -> (Tensor, LongTensor)`
      *
@@ -3189,7 +3189,7 @@ declare module '../tensor.js' {
      *
      * Fills `self` tensor with numbers samples from the log-normal distribution parameterized by the given mean `mu` and standard deviation `σ`.
      */
-    logNormal_(mean?: number | { mean?: number; std?: number; generator?: Generator | null }, std?: number | { mean?: number; std?: number; generator?: Generator | null }, options?: { mean?: number; std?: number; generator?: Generator | null }): this;
+    logNormal_(mean?: number | { mean?: number; std?: number; generator?: Generator | null }, std?: number | { std?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
     logSoftmax(dim: number, dtype?: DTypeLike | null | { dtype?: DTypeLike | null }): Tensor;
     logSoftmax(options: { dim: number; dtype?: DTypeLike | null }): Tensor;
     /**
@@ -3622,7 +3622,7 @@ declare module '../tensor.js' {
      *
      * See `torch.mean`.
      */
-    mean(dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+    mean(dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dtype?: DTypeLike | null }): Tensor;
     /**
      * `Tensor.mean(dim=None, keepdim=False, *, dtype=None) -> Tensor`
      *
@@ -3758,7 +3758,7 @@ declare module '../tensor.js' {
      *
      * See `torch.mode`.
      */
-    mode(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    mode(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.moveaxis(source, destination) -> Tensor`
      *
@@ -3838,7 +3838,7 @@ declare module '../tensor.js' {
      *
      * See `torch.multinomial`.
      */
-    multinomial(numSamples: number, replacement?: boolean | { replacement?: boolean; generator?: Generator | null }, options?: { replacement?: boolean; generator?: Generator | null }): Tensor;
+    multinomial(numSamples: number, replacement?: boolean | { replacement?: boolean; generator?: Generator | null }, options?: { generator?: Generator | null }): Tensor;
     /**
      * `Tensor.multinomial(num_samples, replacement=False, *, generator=None) -> Tensor`
      *
@@ -3932,13 +3932,13 @@ declare module '../tensor.js' {
      *
      * See `torch.nan_to_num`.
      */
-    nanToNum(nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, posinf?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, neginf?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
+    nanToNum(nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, posinf?: number | null | { posinf?: number | null; neginf?: number | null }, neginf?: number | null | { neginf?: number | null }): Tensor;
     /**
      * `Tensor.nan_to_num_(nan=0.0, posinf=None, neginf=None) -> Tensor`
      *
      * In-place version of `nan_to_num`.
      */
-    nanToNum_(nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, posinf?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, neginf?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }): this;
+    nanToNum_(nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, posinf?: number | null | { posinf?: number | null; neginf?: number | null }, neginf?: number | null | { neginf?: number | null }): this;
     /**
      * `Tensor.nanmean(dim=None, keepdim=False, *, dtype=None) -> Tensor`
      *
@@ -3946,7 +3946,7 @@ declare module '../tensor.js' {
      *
      * See `torch.nanmean`.
      */
-    nanmean(dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, keepdim?: boolean | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+    nanmean(dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dtype?: DTypeLike | null }): Tensor;
     /**
      * `Tensor.nanmedian(dim=None, keepdim=False) -> (Tensor, LongTensor)`
      *
@@ -3978,7 +3978,7 @@ declare module '../tensor.js' {
      *
      * See `torch.nanquantile`.
      */
-    nanquantile(q: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: string }, keepdim?: boolean | { dim?: number | null; keepdim?: boolean; interpolation?: string }, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
+    nanquantile(q: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: string }, keepdim?: boolean | { keepdim?: boolean; interpolation?: string }, options?: { interpolation?: string }): Tensor;
     /**
      * `Tensor.nanquantile(q, dim=None, keepdim=False, *, interpolation='linear') -> Tensor`
      *
@@ -3994,7 +3994,7 @@ declare module '../tensor.js' {
      *
      * See `torch.nansum`.
      */
-    nansum(dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, keepdim?: boolean | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+    nansum(dim?: number[] | number | null | { dim?: number[] | number | null; keepdim?: boolean; dtype?: DTypeLike | null }, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dtype?: DTypeLike | null }): Tensor;
     /**
      * `Tensor.narrow(dimension, start, length) -> Tensor`
      *
@@ -4263,7 +4263,7 @@ declare module '../tensor.js' {
      *
      * Fills `self` tensor with elements samples from the normal distribution parameterized by `mean` and `std`.
      */
-    normal_(mean?: number | { mean?: number; std?: number; generator?: Generator | null }, std?: number | { mean?: number; std?: number; generator?: Generator | null }, options?: { mean?: number; std?: number; generator?: Generator | null }): this;
+    normal_(mean?: number | { mean?: number; std?: number; generator?: Generator | null }, std?: number | { std?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
     /**
      * `Tensor.not_equal(other) -> Tensor`
      *
@@ -4320,7 +4320,7 @@ declare module '../tensor.js' {
      *
      * See `torch.ormqr`.
      */
-    ormqr(input2: Tensor | Scalar, input3: Tensor | Scalar, left?: boolean | { left?: boolean; transpose?: boolean }, transpose?: boolean | { left?: boolean; transpose?: boolean }): Tensor;
+    ormqr(input2: Tensor | Scalar, input3: Tensor | Scalar, left?: boolean | { left?: boolean; transpose?: boolean }, transpose?: boolean | { transpose?: boolean }): Tensor;
     /**
      * `Tensor.ormqr(input2, input3, left=True, transpose=False) -> Tensor`
      *
@@ -4453,7 +4453,7 @@ declare module '../tensor.js' {
      *
      * See `torch.prod`.
      */
-    prod(dim: number, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+    prod(dim: number, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dtype?: DTypeLike | null }): Tensor;
     /**
      * `Tensor.prod(dim=None, keepdim=False, dtype=None) -> Tensor`
      *
@@ -4560,7 +4560,7 @@ declare module '../tensor.js' {
      *
      * See `torch.quantile`.
      */
-    quantile(q: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: string }, keepdim?: boolean | { dim?: number | null; keepdim?: boolean; interpolation?: string }, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
+    quantile(q: Tensor | Scalar, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: string }, keepdim?: boolean | { keepdim?: boolean; interpolation?: string }, options?: { interpolation?: string }): Tensor;
     /**
      * `Tensor.quantile(q, dim=None, keepdim=False, *, interpolation='linear') -> Tensor`
      *
@@ -4750,7 +4750,7 @@ declare module '../tensor.js' {
      *
      * See `torch.repeat_interleave`.
      */
-    repeatInterleave(repeats: Tensor | Scalar, dim?: number | null | { dim?: number | null; outputSize?: number | null }, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
+    repeatInterleave(repeats: Tensor | Scalar, dim?: number | null | { dim?: number | null; outputSize?: number | null }, options?: { outputSize?: number | null }): Tensor;
     /**
      * `Tensor.repeat_interleave(repeats, dim=None, *, output_size=None) -> Tensor`
      *
@@ -4866,7 +4866,7 @@ declare module '../tensor.js' {
      *
      * See `torch.rot90`.
      */
-    rot90(k?: number | { k?: number; dims?: number[] | number }, dims?: number[] | number | { k?: number; dims?: number[] | number }): Tensor;
+    rot90(k?: number | { k?: number; dims?: number[] | number }, dims?: number[] | number | { dims?: number[] | number }): Tensor;
     /**
      * `Tensor.round(decimals=0) -> Tensor`
      *
@@ -5376,7 +5376,7 @@ declare module '../tensor.js' {
      * In-place version of `sinh`
      */
     sinh_(): this;
-    sliceInverse(src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, end?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, step?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
+    sliceInverse(src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { start?: number | null; end?: number | null; step?: number }, end?: number | null | { end?: number | null; step?: number }, step?: number | { step?: number }): Tensor;
     sliceInverse(options: { src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
     /**
      * `Tensor.slice_scatter(src, dim=0, start=None, end=None, step=1) -> Tensor`
@@ -5385,7 +5385,7 @@ declare module '../tensor.js' {
      *
      * See `torch.slice_scatter`.
      */
-    sliceScatter(src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, end?: number | null | { dim?: number; start?: number | null; end?: number | null; step?: number }, step?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
+    sliceScatter(src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { start?: number | null; end?: number | null; step?: number }, end?: number | null | { end?: number | null; step?: number }, step?: number | { step?: number }): Tensor;
     /**
      * `Tensor.slice_scatter(src, dim=0, start=None, end=None, step=1) -> Tensor`
      *
@@ -5437,7 +5437,7 @@ declare module '../tensor.js' {
      *
      * See `torch.sort`.
      */
-    sort(dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { dim?: number; descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    sort(dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.sort(dim=-1, descending=False) -> (Tensor, LongTensor)`
      *
@@ -5626,7 +5626,7 @@ declare module '../tensor.js' {
      *
      * See `torch.std`.
      */
-    std(dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { unbiased?: boolean; keepdim?: boolean }): Tensor;
+    std(dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
     /**
      * `Tensor.std(dim=None, *, correction=1, keepdim=False) -> Tensor`
      *
@@ -5642,7 +5642,7 @@ declare module '../tensor.js' {
      *
      * See `torch.std`.
      */
-    std(dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
+    std(dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
     /**
      * `Tensor.std(dim=None, *, correction=1, keepdim=False) -> Tensor`
      *
@@ -5651,9 +5651,9 @@ declare module '../tensor.js' {
      * See `torch.std`.
      */
     std(unbiased?: boolean | { unbiased?: boolean }): Tensor;
-    stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
     stft(options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
     /**
      * `Tensor.storage_offset() -> int`
      *
@@ -5717,7 +5717,7 @@ declare module '../tensor.js' {
      *
      * See `torch.sum`.
      */
-    sum(dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
+    sum(dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null }, options?: { dtype?: DTypeLike | null }): Tensor;
     /**
      * `Tensor.sum(dim=None, keepdim=False, dtype=None) -> Tensor`
      *
@@ -5751,7 +5751,7 @@ declare module '../tensor.js' {
      *
      * See `torch.svd`.
      */
-    svd(some?: boolean | { some?: boolean; computeUv?: boolean }, computeUv?: boolean | { some?: boolean; computeUv?: boolean }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; V: Tensor };
+    svd(some?: boolean | { some?: boolean; computeUv?: boolean }, computeUv?: boolean | { computeUv?: boolean }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; V: Tensor };
     /**
      * `Tensor.swapaxes(axis0, axis1) -> Tensor`
      *
@@ -5977,7 +5977,7 @@ declare module '../tensor.js' {
      *
      * Creates a strided copy of `self` if `self` is not a strided tensor, otherwise returns `self`.
      */
-    toDense(dtype?: DTypeLike | null | { dtype?: DTypeLike | null; maskedGrad?: boolean | null }, options?: { dtype?: DTypeLike | null; maskedGrad?: boolean | null }): Tensor;
+    toDense(dtype?: DTypeLike | null | { dtype?: DTypeLike | null; maskedGrad?: boolean | null }, options?: { maskedGrad?: boolean | null }): Tensor;
     /**
      * `Tensor.to_mkldnn() -> Tensor`
      *
@@ -6057,7 +6057,7 @@ declare module '../tensor.js' {
      *
      * See `torch.topk`.
      */
-    topk(k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { dim?: number; largest?: boolean; sorted?: boolean }, sorted?: boolean | { dim?: number; largest?: boolean; sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    topk(k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { largest?: boolean; sorted?: boolean }, sorted?: boolean | { sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.topk(k, dim=None, largest=True, sorted=True) -> (Tensor, LongTensor)`
      *
@@ -6127,7 +6127,7 @@ declare module '../tensor.js' {
      *
      * See `torch.triangular_solve`.
      */
-    triangularSolve(A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
+    triangularSolve(A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
     /**
      * `Tensor.triangular_solve(A, upper=True, transpose=False, unitriangular=False) -> (Tensor, Tensor)`
      *
@@ -6275,8 +6275,8 @@ declare module '../tensor.js' {
      *
      * Fills `self` tensor with numbers sampled from the continuous uniform distribution:
      */
-    uniform_(from?: number | { from?: number; to?: number; generator?: Generator | null }, to?: number | { from?: number; to?: number; generator?: Generator | null }, options?: { from?: number; to?: number; generator?: Generator | null }): this;
-    uniqueConsecutive(returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, returnCounts?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, dim?: number | null | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
+    uniform_(from?: number | { from?: number; to?: number; generator?: Generator | null }, to?: number | { to?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
+    uniqueConsecutive(returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, returnCounts?: boolean | { returnCounts?: boolean; dim?: number | null }, dim?: number | null | { dim?: number | null }): [Tensor, Tensor, Tensor];
     /**
      * `Tensor.unsafe_chunk(chunks, dim=0) -> List of Tensors`
      *
@@ -6352,7 +6352,7 @@ declare module '../tensor.js' {
      *
      * See `torch.var`.
      */
-    var(dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
+    var(dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
     /**
      * `Tensor.var(dim=None, *, correction=1, keepdim=False) -> Tensor`
      *
@@ -6368,7 +6368,7 @@ declare module '../tensor.js' {
      *
      * See `torch.var`.
      */
-    var(dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { unbiased?: boolean; keepdim?: boolean }): Tensor;
+    var(dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor;
     /**
      * `Tensor.var(dim=None, *, correction=1, keepdim=False) -> Tensor`
      *
