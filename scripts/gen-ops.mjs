@@ -2,10 +2,10 @@
 // that is an ATen operator, typed from the operator schemas of the libtorch we build against, with
 // JSDoc from PyTorch's docstrings. Inputs: scripts/python-api.json (names PyTorch exposes; from
 // scripts/python-api.py), scripts/python-docs.json (from scripts/python-docs.py) and the built addon
-// (schemas). Usage: node scripts/gen-ops.mjs (`npm run generate`); test/generated.test.ts checks that
-// the committed files are what this script makes.
+// (schemas). Usage: node scripts/gen-ops.mjs (`npm run generate`) writes the files; with --check it
+// writes nothing and exits 1 when the committed files differ from what it makes (test/generated.test.ts).
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -94,6 +94,8 @@ function argTypes(type) {
   return opt ? [...t, 'null'] : t;
 }
 
+const ARRAY_MEMBERS = new Set(Object.getOwnPropertyNames(Array.prototype));
+
 function retType(returns, selfAlias) {
   const one = (r) => (selfAlias && r.type === 'Tensor' && r.alias === selfAlias ? 'this'
     : { Tensor: 'Tensor', 'Tensor?': 'Tensor | null', 'Tensor[]': 'Tensor[]', int: 'number', SymInt: 'number', float: 'number', bool: 'boolean',
@@ -101,7 +103,10 @@ function retType(returns, selfAlias) {
   if (returns.length === 0) return 'void';
   if (returns.length === 1) return one(returns[0]);
   const tuple = `[${returns.map(one).join(', ')}]`;
-  return returns.every((r) => r.name) ? `${tuple} & { ${returns.map((r) => `${r.name}: ${one(r)}`).join('; ')} }` : tuple;
+  if (!returns.every((r) => r.name)) return tuple;
+  // A named tuple: the array with its items also as properties; `values` shadows Array.prototype.values.
+  const shadowed = returns.filter((r) => ARRAY_MEMBERS.has(r.name)).map((r) => `'${r.name}'`);
+  return `${shadowed.length ? `Omit<${tuple}, ${shadowed.join(' | ')}>` : tuple} & { ${returns.map((r) => `${r.name}: ${one(r)}`).join('; ')} }`;
 }
 
 // ---- signatures ----------------------------------------------------------------------------
@@ -286,7 +291,7 @@ function docLines(entry, parsed, dropSelf, pythonName) {
 // ---- files ---------------------------------------------------------------------------------
 
 /** The generated files (path relative to the repository root -> contents) for an addon and the two JSON inputs. */
-export function generate(native, api, docs) {
+function generate(native, api, docs) {
   const docEntry = (kind, name) => {
     const e = docs[kind][name];
     if (e && kind === 'methods' && e.see) {
@@ -383,16 +388,42 @@ export type MemoryFormat = \`\${'' | 'torch.'}\${'contiguous_format' | 'preserve
 }
 
 /** The addon and JSON inputs of this checkout. */
-export function loadInputs() {
+function loadInputs() {
   const native = createRequire(import.meta.url)(join(root, 'build/Release/torchnode.node'));
   const api = JSON.parse(readFileSync(join(root, 'scripts/python-api.json'), 'utf8'));
   const docs = JSON.parse(readFileSync(join(root, 'scripts/python-docs.json'), 'utf8'));
   return { native, api, docs };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { native, api, docs } = loadInputs();
-  const { files, stats } = generate(native, api, docs);
+// --check: every generated file byte for byte as committed, and no file in lib/generated that this script does not make.
+function staleFiles(files) {
+  const problems = [];
+  for (const [path, text] of Object.entries(files)) {
+    const file = join(root, path);
+    if (!existsSync(file)) { problems.push(`${path} is missing`); continue; }
+    const committed = readFileSync(file, 'utf8');
+    if (committed === text) continue;
+    const a = committed.split('\n'), b = text.split('\n');
+    let line = 0;
+    while (line < a.length && a[line] === b[line]) line++;
+    problems.push(`${path} differs from line ${line + 1}:\n  committed: ${a[line] ?? '<end of file>'}\n  generated: ${b[line] ?? '<end of file>'}`);
+  }
+  for (const name of readdirSync(join(root, 'lib/generated'))) {
+    if (!(`lib/generated/${name}` in files)) problems.push(`lib/generated/${name} is not made by scripts/gen-ops.mjs`);
+  }
+  return problems;
+}
+
+const { native, api, docs } = loadInputs();
+const { files, stats } = generate(native, api, docs);
+if (process.argv.includes('--check')) {
+  const problems = staleFiles(files);
+  if (problems.length) {
+    console.error(`lib/generated is stale (the schemas, scripts/python-api.json, scripts/python-docs.json or scripts/gen-ops.mjs changed): run npm run generate\n${problems.join('\n')}`);
+    process.exit(1);
+  }
+  console.log('lib/generated is up to date');
+} else {
   mkdirSync(join(root, 'lib/generated'), { recursive: true });
   for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
   console.log(`generated ${stats.methods} Tensor methods (${stats.methodSignatures} signatures) and ${stats.functions} torch functions (${stats.functionSignatures} signatures)`);

@@ -2411,19 +2411,19 @@ export const cummax = opFunction('cummax') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative maximum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.cummax(input, dim, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative maximum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.cummax(input, dim, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative maximum of elements of `input` in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const cummin = opFunction('cummin') as unknown as {
   /**
@@ -2431,19 +2431,19 @@ export const cummin = opFunction('cummin') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative minimum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.cummin(input, dim, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative minimum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.cummin(input, dim, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative minimum of elements of `input` in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const cumprod = opFunction('cumprod') as unknown as {
   /**
@@ -4827,19 +4827,19 @@ export const kthvalue = opFunction('kthvalue') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the `k` th smallest element of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.kthvalue(input, k, dim=None, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the `k` th smallest element of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { k: number; dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { k: number; dim?: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.kthvalue(input, k, dim=None, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the `k` th smallest element of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; k: number; dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; k: number; dim?: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const layerNorm = opFunction('layer_norm') as unknown as {
   (input: Tensor | Scalar, normalizedShape: number[] | number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, eps?: number | { eps?: number; cudnnEnable?: boolean }, cudnnEnable?: boolean | { cudnnEnable?: boolean }): Tensor;
@@ -5484,19 +5484,19 @@ export const max = opFunction('max') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the maximum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.max(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the maximum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.max(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the maximum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.max(input, other, *, out=None) -> Tensor`
    *
@@ -5630,19 +5630,19 @@ export const median = opFunction('median') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.median(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.median(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.median(input) -> Tensor`
    *
@@ -5668,19 +5668,19 @@ export const min = opFunction('min') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the minimum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.min(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the minimum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.min(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the minimum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.min(input, *, out=None) -> Tensor`
    *
@@ -5940,13 +5940,13 @@ export const mode = opFunction('mode') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the mode value of each row of the `input` tensor in the given dimension `dim`, i.e. a value which appears most often in that row, and `indices` is the index location of each mode value found.
    */
-  (input: Tensor | Scalar, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.mode(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the mode value of each row of the `input` tensor in the given dimension `dim`, i.e. a value which appears most often in that row, and `indices` is the index location of each mode value found.
    */
-  (options: { input: Tensor | Scalar; dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim?: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const moveaxis = opFunction('moveaxis') as unknown as {
   /**
@@ -6185,19 +6185,19 @@ export const nanmedian = opFunction('nanmedian') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, ignoring `NaN` values, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.nanmedian(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, ignoring `NaN` values, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.nanmedian(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, ignoring `NaN` values, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const nanquantile = opFunction('nanquantile') as unknown as {
   /**
@@ -8393,25 +8393,25 @@ export const sort = opFunction('sort') as unknown as {
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (input: Tensor | Scalar, dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)`
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (options: { input: Tensor | Scalar; dim?: number; descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)`
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (input: Tensor | Scalar, options: { stable: boolean | null; dim?: number; descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { stable: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)`
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (options: { input: Tensor | Scalar; stable: boolean | null; dim?: number; descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; stable: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const sparseBscTensor = opFunction('sparse_bsc_tensor') as unknown as {
   /**
@@ -9400,19 +9400,19 @@ export const topk = opFunction('topk') as unknown as {
    *
    * Returns the `k` largest elements of the given `input` tensor along a given dimension.
    */
-  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { largest?: boolean; sorted?: boolean }, sorted?: boolean | { sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { largest?: boolean; sorted?: boolean }, sorted?: boolean | { sorted?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.topk(input, k, dim=None, largest=True, sorted=True, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns the `k` largest elements of the given `input` tensor along a given dimension.
    */
-  (input: Tensor | Scalar, options: { k: number; dim?: number; largest?: boolean; sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { k: number; dim?: number; largest?: boolean; sorted?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.topk(input, k, dim=None, largest=True, sorted=True, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns the `k` largest elements of the given `input` tensor along a given dimension.
    */
-  (options: { input: Tensor | Scalar; k: number; dim?: number; largest?: boolean; sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; k: number; dim?: number; largest?: boolean; sorted?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const trace = opFunction('trace') as unknown as {
   /**

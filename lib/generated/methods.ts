@@ -1404,7 +1404,7 @@ declare module '../tensor.js' {
      *
      * See `torch.cummax`.
      */
-    cummax(dim: number): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    cummax(dim: number): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.cummax(dim) -> (Tensor, Tensor)`
      *
@@ -1412,7 +1412,7 @@ declare module '../tensor.js' {
      *
      * See `torch.cummax`.
      */
-    cummax(options: { dim: number }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    cummax(options: { dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.cummin(dim) -> (Tensor, Tensor)`
      *
@@ -1420,7 +1420,7 @@ declare module '../tensor.js' {
      *
      * See `torch.cummin`.
      */
-    cummin(dim: number): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    cummin(dim: number): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.cummin(dim) -> (Tensor, Tensor)`
      *
@@ -1428,7 +1428,7 @@ declare module '../tensor.js' {
      *
      * See `torch.cummin`.
      */
-    cummin(options: { dim: number }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    cummin(options: { dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.cumprod(dim, dtype=None) -> Tensor`
      *
@@ -2923,7 +2923,7 @@ declare module '../tensor.js' {
      *
      * See `torch.kthvalue`.
      */
-    kthvalue(k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    kthvalue(k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.kthvalue(k, dim=None, keepdim=False) -> (Tensor, LongTensor)`
      *
@@ -2931,7 +2931,7 @@ declare module '../tensor.js' {
      *
      * See `torch.kthvalue`.
      */
-    kthvalue(options: { k: number; dim?: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    kthvalue(options: { k: number; dim?: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.lcm(other) -> Tensor`
      *
@@ -3566,7 +3566,7 @@ declare module '../tensor.js' {
      *
      * See `torch.max`.
      */
-    max(dim: number, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    max(dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.max(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
      *
@@ -3574,7 +3574,7 @@ declare module '../tensor.js' {
      *
      * See `torch.max`.
      */
-    max(options: { dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    max(options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.max(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
      *
@@ -3638,7 +3638,7 @@ declare module '../tensor.js' {
      *
      * See `torch.median`.
      */
-    median(dim: number, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    median(dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.median(dim=None, keepdim=False) -> (Tensor, LongTensor)`
      *
@@ -3646,7 +3646,7 @@ declare module '../tensor.js' {
      *
      * See `torch.median`.
      */
-    median(options: { dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    median(options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.median(dim=None, keepdim=False) -> (Tensor, LongTensor)`
      *
@@ -3662,7 +3662,7 @@ declare module '../tensor.js' {
      *
      * See `torch.min`.
      */
-    min(dim: number, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    min(dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.min(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
      *
@@ -3670,7 +3670,7 @@ declare module '../tensor.js' {
      *
      * See `torch.min`.
      */
-    min(options: { dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    min(options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.min(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
      *
@@ -3758,7 +3758,7 @@ declare module '../tensor.js' {
      *
      * See `torch.mode`.
      */
-    mode(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    mode(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.moveaxis(source, destination) -> Tensor`
      *
@@ -3962,7 +3962,7 @@ declare module '../tensor.js' {
      *
      * See `torch.nanmedian`.
      */
-    nanmedian(dim: number, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    nanmedian(dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.nanmedian(dim=None, keepdim=False) -> (Tensor, LongTensor)`
      *
@@ -3970,7 +3970,7 @@ declare module '../tensor.js' {
      *
      * See `torch.nanmedian`.
      */
-    nanmedian(options: { dim: number; keepdim?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    nanmedian(options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.nanquantile(q, dim=None, keepdim=False, *, interpolation='linear') -> Tensor`
      *
@@ -5437,7 +5437,7 @@ declare module '../tensor.js' {
      *
      * See `torch.sort`.
      */
-    sort(dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    sort(dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.sort(dim=-1, descending=False) -> (Tensor, LongTensor)`
      *
@@ -5445,7 +5445,7 @@ declare module '../tensor.js' {
      *
      * See `torch.sort`.
      */
-    sort(options: { stable: boolean | null; dim?: number; descending?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    sort(options: { stable: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.sparse_dim() -> int`
      *
@@ -6057,7 +6057,7 @@ declare module '../tensor.js' {
      *
      * See `torch.topk`.
      */
-    topk(k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { largest?: boolean; sorted?: boolean }, sorted?: boolean | { sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    topk(k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { largest?: boolean; sorted?: boolean }, sorted?: boolean | { sorted?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.topk(k, dim=None, largest=True, sorted=True) -> (Tensor, LongTensor)`
      *
@@ -6065,7 +6065,7 @@ declare module '../tensor.js' {
      *
      * See `torch.topk`.
      */
-    topk(options: { k: number; dim?: number; largest?: boolean; sorted?: boolean }): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+    topk(options: { k: number; dim?: number; largest?: boolean; sorted?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.trace() -> Tensor`
      *
