@@ -201,6 +201,23 @@ function mergeable(a, b) {
   return at;
 }
 
+// B is A with one more required key in its trailing options object (scatter(dim, index, src) and
+// scatter(dim, index, src, { reduce })): one signature where that key is optional takes exactly both.
+function withOptionalKey(a, b) {
+  const lastB = b.params.at(-1);
+  if (a.ret !== b.ret || lastB?.name !== 'options' || lastB.types.length) return null;
+  if (a.params.length !== b.params.length && a.params.length !== b.params.length - 1) return null;
+  for (let i = 0; i < b.params.length - 1; i++) if (JSON.stringify(a.params[i]) !== JSON.stringify(b.params[i])) return null;
+  const lastA = a.params.length === b.params.length ? a.params.at(-1) : null;
+  if (lastA && (lastA.name !== 'options' || lastA.types.length)) return null;
+  const fieldsA = lastA ? lastA.opts : [];
+  const extra = lastB.opts.filter((f) => !fieldsA.some((g) => g.key === f.key));
+  if (extra.length !== 1 || extra[0].optional || fieldsA.length !== lastB.opts.length - 1) return null;
+  if (!fieldsA.every((g) => lastB.opts.some((f) => JSON.stringify(f) === JSON.stringify(g)))) return null;
+  const opts = lastB.opts.map((f) => (f === extra[0] ? { ...f, optional: true } : f));
+  return { ...a, params: [...b.params.slice(0, -1), { ...lastB, optional: lastA ? lastA.optional : true, opts }] };
+}
+
 function compact(sigs) {
   let list = sigs;
   for (let changed = true; changed;) {
@@ -210,6 +227,10 @@ function compact(sigs) {
         if (i === j) continue;
         if (accepts(list[j], list[i])) {
           list = list.filter((_, k) => k !== i);
+          changed = true;
+        } else if (withOptionalKey(list[i], list[j])) {
+          const merged = withOptionalKey(list[i], list[j]);
+          list = list.map((s, k) => (k === i ? merged : s)).filter((_, k) => k !== j);
           changed = true;
         } else if (j > i) {
           const at = mergeable(list[i], list[j]);
@@ -282,7 +303,9 @@ function docLines(entry, parsed, dropSelf, pythonName) {
   const lines = [];
   const signature = entry.signature ?? form.signature;
   lines.push(`\`${dropSelf ? 'Tensor.' : 'torch.'}${signature.startsWith(`${pythonName}(`) ? signature : `${pythonName}${signature.slice(signature.indexOf('('))}`}\``);
-  if (form.summary) lines.push('', form.summary);
+  // A form documented by its signature alone (bmm with out_dtype) shares the op's summary.
+  const summary = form.summary ?? entry.forms.find((f) => f.summary)?.summary;
+  if (summary) lines.push('', summary);
   if (form.shapes?.length) lines.push('', 'Shapes:', ...form.shapes.map((s) => `- ${s}`));
   if (entry.see) lines.push('', `See \`${entry.see}\`.`);
   return lines;
@@ -314,11 +337,13 @@ function generate(native, api, docs) {
         if (parsed.isOut) continue;
         const doc = docLines(entry, parsed, dropSelf, name);
         const own = signatures(parsed, dropSelf, dropSelf ? null : outTwin(parsed, schemas));
-        for (const s of own) sigs.push({ ...s, doc, tensors: parsed.args.filter((a, i) => !a.kwOnly && a.type.startsWith('Tensor') && !(dropSelf && i === 0)).length });
+        const tensors = parsed.args.filter((a, i) => !a.kwOnly && a.type.startsWith('Tensor') && !(dropSelf && i === 0)).length;
+        for (const s of own) sigs.push({ ...s, doc, tensors, optionsOnly: s.params.at(-1)?.name === 'options' && !s.params.at(-1).optional });
       }
       // Where the runtime prefers an int or Scalar to a wrapped-number Tensor (x.max(1) is max.dim),
-      // TypeScript must find that signature first: fewer Tensor parameters first.
-      sigs.sort((a, b) => a.tensors - b.tensors);
+      // TypeScript must find that signature first: fewer Tensor parameters first. Then the Python
+      // order before the forms with required arguments in the options (the first is what a hover shows).
+      sigs.sort((a, b) => a.tensors - b.tensors || a.optionsOnly - b.optionsOnly);
       const unique = compact(sigs);
       if (unique.length) entries.push({ name, js: camel(name), sigs: unique, dtypeResult: unique.every((s) => s.ret === 'DType') });
     }

@@ -88,6 +88,12 @@ export const adaptiveAvgPool1d = opFunction('adaptive_avg_pool1d') as unknown as
    *
    * Applies a 1D adaptive average pooling over an input signal composed of several input planes.
    */
+  (input: Tensor | Scalar, ...outputSize: number[]): Tensor;
+  /**
+   * `torch.adaptive_avg_pool1d(input, output_size) -> Tensor`
+   *
+   * Applies a 1D adaptive average pooling over an input signal composed of several input planes.
+   */
   (input: Tensor | Scalar, options: { outputSize: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.adaptive_avg_pool1d(input, output_size) -> Tensor`
@@ -95,12 +101,6 @@ export const adaptiveAvgPool1d = opFunction('adaptive_avg_pool1d') as unknown as
    * Applies a 1D adaptive average pooling over an input signal composed of several input planes.
    */
   (options: { input: Tensor | Scalar; outputSize: number[] | number; out?: Tensor }): Tensor;
-  /**
-   * `torch.adaptive_avg_pool1d(input, output_size) -> Tensor`
-   *
-   * Applies a 1D adaptive average pooling over an input signal composed of several input planes.
-   */
-  (input: Tensor | Scalar, ...outputSize: number[]): Tensor;
 };
 export const adaptiveMaxPool1d = opFunction('adaptive_max_pool1d') as unknown as {
   /**
@@ -110,15 +110,15 @@ export const adaptiveMaxPool1d = opFunction('adaptive_max_pool1d') as unknown as
   /**
    * `torch.adaptive_max_pool1d(input, output_size, return_indices=False)`
    */
+  (input: Tensor | Scalar, ...outputSize: number[]): [Tensor, Tensor];
+  /**
+   * `torch.adaptive_max_pool1d(input, output_size, return_indices=False)`
+   */
   (input: Tensor | Scalar, options: { outputSize: number[] | number }): [Tensor, Tensor];
   /**
    * `torch.adaptive_max_pool1d(input, output_size, return_indices=False)`
    */
   (options: { input: Tensor | Scalar; outputSize: number[] | number }): [Tensor, Tensor];
-  /**
-   * `torch.adaptive_max_pool1d(input, output_size, return_indices=False)`
-   */
-  (input: Tensor | Scalar, ...outputSize: number[]): [Tensor, Tensor];
 };
 export const add = opFunction('add') as unknown as {
   /**
@@ -239,54 +239,40 @@ export const addmm = opFunction('addmm') as unknown as {
    * Shapes:
    * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
-   *
-   * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
-   *
-   * Shapes:
-   * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
-   */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
-   *
-   * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
-   *
-   * Shapes:
-   * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
-   */
-  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
-   *
-   * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
-   *
-   * Shapes:
-   * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
-   */
-  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
+   *
+   * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
    */
   (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
-   * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
+   * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
+   *
+   * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
+   *
+   * Shapes:
+   * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
-   * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
+   * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
+   *
+   * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
+   *
+   * Shapes:
+   * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
-   * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
+   * `torch.addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor`
+   *
+   * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
+   *
+   * Shapes:
+   * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.addmm(input, mat1, mat2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
-   */
-  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const addmv = opFunction('addmv') as unknown as {
   /**
@@ -873,20 +859,20 @@ export const atanh_ = opFunction('atanh_') as unknown as {
 };
 export const atleast1d = opFunction('atleast_1d') as unknown as {
   (tensors: Tensor[]): Tensor[];
-  (options: { tensors: Tensor[] }): Tensor[];
   (input: Tensor | Scalar): Tensor;
+  (options: { tensors: Tensor[] }): Tensor[];
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const atleast2d = opFunction('atleast_2d') as unknown as {
   (tensors: Tensor[]): Tensor[];
-  (options: { tensors: Tensor[] }): Tensor[];
   (input: Tensor | Scalar): Tensor;
+  (options: { tensors: Tensor[] }): Tensor[];
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const atleast3d = opFunction('atleast_3d') as unknown as {
   (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
   (tensors: Tensor[]): Tensor[];
+  (options: { input: Tensor | Scalar }): Tensor;
   (options: { tensors: Tensor[] }): Tensor[];
 };
 export const avgPool1d = opFunction('avg_pool1d') as unknown as {
@@ -927,54 +913,40 @@ export const baddbmm = opFunction('baddbmm') as unknown as {
    * Shapes:
    * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
-   *
-   * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
-   *
-   * Shapes:
-   * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
-   */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
-   *
-   * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
-   *
-   * Shapes:
-   * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
-   */
-  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
-   *
-   * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
-   *
-   * Shapes:
-   * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
-   */
-  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options?: { outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
+   *
+   * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
    */
   (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, outDtype: DTypeLike, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
-   * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
+   * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
+   *
+   * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
+   *
+   * Shapes:
+   * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, batch2: Tensor | Scalar, options: { outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
-   * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
+   * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
+   *
+   * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
+   *
+   * Shapes:
+   * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   /**
-   * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
+   * `torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor`
+   *
+   * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
+   *
+   * Shapes:
+   * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.baddbmm(input, batch1, batch2, out_dtype, *, beta=1, alpha=1, out=None) -> Tensor`
-   */
-  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const bartlettWindow = opFunction('bartlett_window') as unknown as {
   /**
@@ -982,13 +954,7 @@ export const bartlettWindow = opFunction('bartlett_window') as unknown as {
    *
    * Bartlett window function.
    */
-  (windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.bartlett_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Bartlett window function.
-   */
-  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.bartlett_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
@@ -1000,13 +966,7 @@ export const bartlettWindow = opFunction('bartlett_window') as unknown as {
    *
    * Bartlett window function.
    */
-  (windowLength: number, options: { periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.bartlett_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Bartlett window function.
-   */
-  (options: { windowLength: number; periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const batchNorm = opFunction('batch_norm') as unknown as {
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
@@ -1091,31 +1051,19 @@ export const bernoulli = opFunction('bernoulli') as unknown as {
    *
    * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
    */
-  (input: Tensor | Scalar, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options?: { p?: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.bernoulli(input: Tensor, *, generator: Optional[Generator], out: Optional[Tensor]) -> Tensor`
    *
    * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
    */
-  (options: { input: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; p?: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
   /**
    * `torch.bernoulli(input: Tensor, *, generator: Optional[Generator], out: Optional[Tensor]) -> Tensor`
    *
    * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
    */
   (input: Tensor | Scalar, p: Tensor | Scalar, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
-  /**
-   * `torch.bernoulli(input: Tensor, *, generator: Optional[Generator], out: Optional[Tensor]) -> Tensor`
-   *
-   * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
-   */
-  (input: Tensor | Scalar, options: { p: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
-  /**
-   * `torch.bernoulli(input: Tensor, *, generator: Optional[Generator], out: Optional[Tensor]) -> Tensor`
-   *
-   * Draws binary random numbers (0 or 1) from a Bernoulli distribution.
-   */
-  (options: { input: Tensor | Scalar; p: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
 };
 export const bilinear = opFunction('bilinear') as unknown as {
   /**
@@ -1279,13 +1227,7 @@ export const blackmanWindow = opFunction('blackman_window') as unknown as {
    *
    * Blackman window function.
    */
-  (windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.blackman_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Blackman window function.
-   */
-  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.blackman_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
@@ -1297,13 +1239,7 @@ export const blackmanWindow = opFunction('blackman_window') as unknown as {
    *
    * Blackman window function.
    */
-  (windowLength: number, options: { periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.blackman_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Blackman window function.
-   */
-  (options: { windowLength: number; periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const blockDiag = opFunction('block_diag') as unknown as {
   (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
@@ -1312,20 +1248,19 @@ export const blockDiag = opFunction('block_diag') as unknown as {
 export const bmm = opFunction('bmm') as unknown as {
   /**
    * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
+   *
+   * Performs a batch matrix-matrix product of matrices stored in `input` and `mat2`.
    */
   (input: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike, options?: { out?: Tensor }): Tensor;
   /**
-   * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
+   * `torch.bmm(input, mat2, *, out=None) -> Tensor`
+   *
+   * Performs a batch matrix-matrix product of matrices stored in `input` and `mat2`.
+   *
+   * Shapes:
+   * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike; out?: Tensor }): Tensor;
-  /**
-   * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
-   */
-  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike; out?: Tensor }): Tensor;
-  /**
-   * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
-   */
-  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, mat2: Tensor | Scalar, options?: { outDtype?: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.bmm(input, mat2, *, out=None) -> Tensor`
    *
@@ -1334,7 +1269,7 @@ export const bmm = opFunction('bmm') as unknown as {
    * Shapes:
    * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype?: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.bmm(input, mat2, *, out=None) -> Tensor`
    *
@@ -1343,16 +1278,7 @@ export const bmm = opFunction('bmm') as unknown as {
    * Shapes:
    * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.bmm(input, mat2, *, out=None) -> Tensor`
-   *
-   * Performs a batch matrix-matrix product of matrices stored in `input` and `mat2`.
-   *
-   * Shapes:
-   * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
-   */
-  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype?: DTypeLike; out?: Tensor }): Tensor;
 };
 export const broadcastTensors = opFunction('broadcast_tensors') as unknown as {
   /**
@@ -1376,6 +1302,12 @@ export const broadcastTo = opFunction('broadcast_to') as unknown as {
    *
    * Broadcasts `input` to the shape `\shape`.
    */
+  (input: Tensor | Scalar, ...size: number[]): Tensor;
+  /**
+   * `torch.broadcast_to(input, shape) -> Tensor`
+   *
+   * Broadcasts `input` to the shape `\shape`.
+   */
   (input: Tensor | Scalar, options: { size: number[] | number }): Tensor;
   /**
    * `torch.broadcast_to(input, shape) -> Tensor`
@@ -1383,12 +1315,6 @@ export const broadcastTo = opFunction('broadcast_to') as unknown as {
    * Broadcasts `input` to the shape `\shape`.
    */
   (options: { input: Tensor | Scalar; size: number[] | number }): Tensor;
-  /**
-   * `torch.broadcast_to(input, shape) -> Tensor`
-   *
-   * Broadcasts `input` to the shape `\shape`.
-   */
-  (input: Tensor | Scalar, ...size: number[]): Tensor;
 };
 export const bucketize = opFunction('bucketize') as unknown as {
   /**
@@ -1841,6 +1767,17 @@ export const conv1d = opFunction('conv1d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kW)`
    * - `bias`: optional bias of shape `(out_channels)`.
    */
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, padding?: string | { padding?: string; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
+  /**
+   * `torch.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
+   *
+   * Applies a 1D convolution over an input signal composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iW)`
+   * - `weight`: filters of shape `(out_channels , in_channels/groups , kW)`
+   * - `bias`: optional bias of shape `(out_channels)`.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }): Tensor;
   /**
    * `torch.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
@@ -1853,17 +1790,6 @@ export const conv1d = opFunction('conv1d') as unknown as {
    * - `bias`: optional bias of shape `(out_channels)`.
    */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }): Tensor;
-  /**
-   * `torch.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
-   *
-   * Applies a 1D convolution over an input signal composed of several input planes.
-   *
-   * Shapes:
-   * - `input`: input tensor of shape `(minibatch , in_channels , iW)`
-   * - `weight`: filters of shape `(out_channels , in_channels/groups , kW)`
-   * - `bias`: optional bias of shape `(out_channels)`.
-   */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }, padding?: string | { padding?: string; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -1909,6 +1835,17 @@ export const conv2d = opFunction('conv2d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kH , kW)`
    * - `bias`: optional bias tensor of shape `(out_channels)`.
    */
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
+  /**
+   * `torch.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
+   *
+   * Applies a 2D convolution over an input image composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iH , iW)`
+   * - `weight`: filters of shape `(out_channels , in_channels/groups , kH , kW)`
+   * - `bias`: optional bias tensor of shape `(out_channels)`.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }): Tensor;
   /**
    * `torch.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
@@ -1921,17 +1858,6 @@ export const conv2d = opFunction('conv2d') as unknown as {
    * - `bias`: optional bias tensor of shape `(out_channels)`.
    */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }): Tensor;
-  /**
-   * `torch.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
-   *
-   * Applies a 2D convolution over an input image composed of several input planes.
-   *
-   * Shapes:
-   * - `input`: input tensor of shape `(minibatch , in_channels , iH , iW)`
-   * - `weight`: filters of shape `(out_channels , in_channels/groups , kH , kW)`
-   * - `bias`: optional bias tensor of shape `(out_channels)`.
-   */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -1977,6 +1903,17 @@ export const conv3d = opFunction('conv3d') as unknown as {
    * - `weight`: filters of shape `(out_channels , in_channels/groups , kT , kH , kW)`
    * - `bias`: optional bias tensor of shape `(out_channels)`.
    */
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
+  /**
+   * `torch.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
+   *
+   * Applies a 3D convolution over an input image composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iT , iH , iW)`
+   * - `weight`: filters of shape `(out_channels , in_channels/groups , kT , kH , kW)`
+   * - `bias`: optional bias tensor of shape `(out_channels)`.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }): Tensor;
   /**
    * `torch.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
@@ -1989,17 +1926,6 @@ export const conv3d = opFunction('conv3d') as unknown as {
    * - `bias`: optional bias tensor of shape `(out_channels)`.
    */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: string; dilation?: number[] | number; groups?: number }): Tensor;
-  /**
-   * `torch.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
-   *
-   * Applies a 3D convolution over an input image composed of several input planes.
-   *
-   * Shapes:
-   * - `input`: input tensor of shape `(minibatch , in_channels , iT , iH , iW)`
-   * - `weight`: filters of shape `(out_channels , in_channels/groups , kT , kH , kW)`
-   * - `bias`: optional bias tensor of shape `(out_channels)`.
-   */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; groups?: number }, dilation?: number[] | number | { dilation?: number[] | number; groups?: number }, groups?: number | { groups?: number }): Tensor;
   /**
    * `torch.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor`
    *
@@ -2254,13 +2180,19 @@ export const countNonzero = opFunction('count_nonzero') as unknown as {
    *
    * Counts the number of non-zero values in the tensor `input` along the given `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.count_nonzero(input, dim=None) -> Tensor`
    *
    * Counts the number of non-zero values in the tensor `input` along the given `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, ...dim: number[]): Tensor;
+  /**
+   * `torch.count_nonzero(input, dim=None) -> Tensor`
+   *
+   * Counts the number of non-zero values in the tensor `input` along the given `dim`.
+   */
+  (options: { input: Tensor | Scalar; dim?: number | null; out?: Tensor }): Tensor;
   /**
    * `torch.count_nonzero(input, dim=None) -> Tensor`
    *
@@ -2273,12 +2205,6 @@ export const countNonzero = opFunction('count_nonzero') as unknown as {
    * Counts the number of non-zero values in the tensor `input` along the given `dim`.
    */
   (options: { input: Tensor | Scalar; dim: number[] | number; out?: Tensor }): Tensor;
-  /**
-   * `torch.count_nonzero(input, dim=None) -> Tensor`
-   *
-   * Counts the number of non-zero values in the tensor `input` along the given `dim`.
-   */
-  (input: Tensor | Scalar, ...dim: number[]): Tensor;
 };
 export const cov = opFunction('cov') as unknown as {
   /**
@@ -2543,17 +2469,17 @@ export const dequantize = opFunction('dequantize') as unknown as {
    */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
-   * `torch.dequantize(tensor) -> Tensor`
-   *
-   * Returns an fp32 Tensor by dequantizing a quantized Tensor
-   */
-  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
    * `torch.dequantize(tensors) -> sequence of Tensors`
    *
    * Given a list of quantized Tensors, dequantize them and return a list of fp32 Tensors
    */
   (tensors: Tensor[], options?: { out?: Tensor }): Tensor[];
+  /**
+   * `torch.dequantize(tensor) -> Tensor`
+   *
+   * Returns an fp32 Tensor by dequantizing a quantized Tensor
+   */
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.dequantize(tensors) -> sequence of Tensors`
    *
@@ -2721,37 +2647,19 @@ export const div = opFunction('div') as unknown as {
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options: { roundingMode: string | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { roundingMode?: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; roundingMode: string | null; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; roundingMode?: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Divides each element of the input `input` by the corresponding element of `other`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; roundingMode: string | null; out?: Tensor }): Tensor;
-  /**
-   * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
-   *
-   * Divides each element of the input `input` by the corresponding element of `other`.
-   */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
-   *
-   * Divides each element of the input `input` by the corresponding element of `other`.
-   */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.div(input, other, *, rounding_mode=None, out=None) -> Tensor`
-   *
-   * Divides each element of the input `input` by the corresponding element of `other`.
-   */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; roundingMode?: string | null; out?: Tensor }): Tensor;
 };
 export const divide = opFunction('divide') as unknown as {
   /**
@@ -2759,37 +2667,19 @@ export const divide = opFunction('divide') as unknown as {
    *
    * Alias for `torch.div`.
    */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, options?: { roundingMode?: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Alias for `torch.div`.
    */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { other: Tensor | Scalar; roundingMode?: string | null; out?: Tensor }): Tensor;
   /**
    * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
    *
    * Alias for `torch.div`.
    */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
-   *
-   * Alias for `torch.div`.
-   */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options: { roundingMode: string | null; out?: Tensor }): Tensor;
-  /**
-   * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
-   *
-   * Alias for `torch.div`.
-   */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; roundingMode: string | null; out?: Tensor }): Tensor;
-  /**
-   * `torch.divide(input, other, *, rounding_mode=None, out=None) -> Tensor`
-   *
-   * Alias for `torch.div`.
-   */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; roundingMode: string | null; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; other: Tensor | Scalar; roundingMode?: string | null; out?: Tensor }): Tensor;
 };
 export const dot = opFunction('dot') as unknown as {
   /**
@@ -2835,6 +2725,12 @@ export const dsplit = opFunction('dsplit') as unknown as {
    *
    * Splits `input`, a tensor with three or more dimensions, into multiple tensors depthwise according to `indices_or_sections`.
    */
+  (input: Tensor | Scalar, ...indices: number[]): Tensor[];
+  /**
+   * `torch.dsplit(input, indices_or_sections) -> List of Tensors`
+   *
+   * Splits `input`, a tensor with three or more dimensions, into multiple tensors depthwise according to `indices_or_sections`.
+   */
   (input: Tensor | Scalar, options: { indices: number[] | number }): Tensor[];
   /**
    * `torch.dsplit(input, indices_or_sections) -> List of Tensors`
@@ -2842,12 +2738,6 @@ export const dsplit = opFunction('dsplit') as unknown as {
    * Splits `input`, a tensor with three or more dimensions, into multiple tensors depthwise according to `indices_or_sections`.
    */
   (options: { input: Tensor | Scalar; indices: number[] | number }): Tensor[];
-  /**
-   * `torch.dsplit(input, indices_or_sections) -> List of Tensors`
-   *
-   * Splits `input`, a tensor with three or more dimensions, into multiple tensors depthwise according to `indices_or_sections`.
-   */
-  (input: Tensor | Scalar, ...indices: number[]): Tensor[];
   /**
    * `torch.dsplit(input, indices_or_sections) -> List of Tensors`
    *
@@ -2896,6 +2786,7 @@ export const embedding = opFunction('embedding') as unknown as {
 };
 export const embeddingBag = opFunction('embedding_bag') as unknown as {
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | Scalar | null, includeLastOffset: boolean, paddingIdx: number | null): [Tensor, Tensor, Tensor, Tensor];
+  (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq?: boolean | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, mode?: number | { mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, sparse?: boolean | { sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, perSampleWeights?: Tensor | Scalar | null | { perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, includeLastOffset?: boolean | { includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | Scalar | null, includeLastOffset: boolean, options: { paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | Scalar | null, options: { includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, options: { perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
@@ -2905,7 +2796,6 @@ export const embeddingBag = opFunction('embedding_bag') as unknown as {
   (weight: Tensor | Scalar, indices: Tensor | Scalar, options: { offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
   (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
-  (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq?: boolean | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, mode?: number | { mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, sparse?: boolean | { sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, perSampleWeights?: Tensor | Scalar | null | { perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, includeLastOffset?: boolean | { includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, indices: Tensor | Scalar, options: { offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
   (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
   (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
@@ -2929,6 +2819,12 @@ export const emptyPermuted = opFunction('empty_permuted') as unknown as {
    *
    * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
    */
+  (size: number[] | number, ...physicalLayout: number[]): Tensor;
+  /**
+   * `torch.empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
+   *
+   * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
+   */
   (size: number[] | number, options: { physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
@@ -2936,12 +2832,6 @@ export const emptyPermuted = opFunction('empty_permuted') as unknown as {
    * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
    */
   (options: { size: number[] | number; physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
-   *
-   * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
-   */
-  (size: number[] | number, ...physicalLayout: number[]): Tensor;
 };
 export const emptyQuantized = opFunction('empty_quantized') as unknown as {
   (size: number[] | number, qtensor: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
@@ -2960,6 +2850,12 @@ export const emptyStrided = opFunction('empty_strided') as unknown as {
    *
    * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
    */
+  (size: number[] | number, ...stride: number[]): Tensor;
+  /**
+   * `torch.empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
+   *
+   * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
+   */
   (size: number[] | number, options: { stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
@@ -2967,12 +2863,6 @@ export const emptyStrided = opFunction('empty_strided') as unknown as {
    * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
    */
   (options: { size: number[] | number; stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
-   *
-   * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
-   */
-  (size: number[] | number, ...stride: number[]): Tensor;
 };
 export const eq = opFunction('eq') as unknown as {
   /**
@@ -3102,9 +2992,9 @@ export const exp_ = opFunction('exp_') as unknown as {
 };
 export const expandCopy = opFunction('expand_copy') as unknown as {
   (input: Tensor | Scalar, size: number[] | number, options?: { implicit?: boolean; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, ...size: number[]): Tensor;
   (input: Tensor | Scalar, options: { size: number[] | number; implicit?: boolean; out?: Tensor }): Tensor;
   (options: { input: Tensor | Scalar; size: number[] | number; implicit?: boolean; out?: Tensor }): Tensor;
-  (input: Tensor | Scalar, ...size: number[]): Tensor;
 };
 export const expm1 = opFunction('expm1') as unknown as {
   /**
@@ -3207,26 +3097,18 @@ export const fakeQuantizePerTensorAffine = opFunction('fake_quantize_per_tensor_
   (options: { input: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; quantMin: number; quantMax: number }): Tensor;
 };
 export const fbgemmLinearFp16Weight = opFunction('fbgemm_linear_fp16_weight') as unknown as {
-  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, options: { bias: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { packedWeight: Tensor | Scalar; bias: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; packedWeight: Tensor | Scalar; bias: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar, options?: { output?: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, options: { bias: Tensor | Scalar; output?: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { packedWeight: Tensor | Scalar; bias: Tensor | Scalar; output?: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; packedWeight: Tensor | Scalar; bias: Tensor | Scalar; output?: Tensor | Scalar }): Tensor;
   (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar, output: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar, options: { output: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, options: { bias: Tensor | Scalar; output: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { packedWeight: Tensor | Scalar; bias: Tensor | Scalar; output: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; packedWeight: Tensor | Scalar; bias: Tensor | Scalar; output: Tensor | Scalar }): Tensor;
 };
 export const fbgemmLinearFp16WeightFp32Activation = opFunction('fbgemm_linear_fp16_weight_fp32_activation') as unknown as {
-  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar | null): Tensor;
-  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, options: { bias: Tensor | Scalar | null }): Tensor;
-  (input: Tensor | Scalar, options: { packedWeight: Tensor | Scalar; bias: Tensor | Scalar | null }): Tensor;
-  (options: { input: Tensor | Scalar; packedWeight: Tensor | Scalar; bias: Tensor | Scalar | null }): Tensor;
+  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar | null, options?: { output?: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; output?: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options: { packedWeight: Tensor | Scalar; bias: Tensor | Scalar | null; output?: Tensor | Scalar }): Tensor;
+  (options: { input: Tensor | Scalar; packedWeight: Tensor | Scalar; bias: Tensor | Scalar | null; output?: Tensor | Scalar }): Tensor;
   (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar | null, output: Tensor | Scalar): Tensor;
-  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { output: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, packedWeight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; output: Tensor | Scalar }): Tensor;
-  (input: Tensor | Scalar, options: { packedWeight: Tensor | Scalar; bias: Tensor | Scalar | null; output: Tensor | Scalar }): Tensor;
-  (options: { input: Tensor | Scalar; packedWeight: Tensor | Scalar; bias: Tensor | Scalar | null; output: Tensor | Scalar }): Tensor;
 };
 export const fbgemmLinearInt8Weight = opFunction('fbgemm_linear_int8_weight') as unknown as {
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, weightScale: Scalar, weightZeroPoint: Scalar, bias: Tensor | Scalar): Tensor;
@@ -3258,10 +3140,10 @@ export const fbgemmPackGemmMatrixFp16 = opFunction('fbgemm_pack_gemm_matrix_fp16
 };
 export const fbgemmPackQuantizedMatrix = opFunction('fbgemm_pack_quantized_matrix') as unknown as {
   (input: Tensor | Scalar, K: number, N: number): Tensor;
+  (input: Tensor | Scalar): Tensor;
   (input: Tensor | Scalar, K: number, options: { N: number }): Tensor;
   (input: Tensor | Scalar, options: { K: number; N: number }): Tensor;
   (options: { input: Tensor | Scalar; K: number; N: number }): Tensor;
-  (input: Tensor | Scalar): Tensor;
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const featureAlphaDropout = opFunction('feature_alpha_dropout') as unknown as {
@@ -3342,6 +3224,12 @@ export const flip = opFunction('flip') as unknown as {
    *
    * Reverse the order of an n-D tensor along given axis in dims.
    */
+  (input: Tensor | Scalar, ...dims: number[]): Tensor;
+  /**
+   * `torch.flip(input, dims) -> Tensor`
+   *
+   * Reverse the order of an n-D tensor along given axis in dims.
+   */
   (input: Tensor | Scalar, options: { dims: number[] | number; out?: Tensor }): Tensor;
   /**
    * `torch.flip(input, dims) -> Tensor`
@@ -3349,12 +3237,6 @@ export const flip = opFunction('flip') as unknown as {
    * Reverse the order of an n-D tensor along given axis in dims.
    */
   (options: { input: Tensor | Scalar; dims: number[] | number; out?: Tensor }): Tensor;
-  /**
-   * `torch.flip(input, dims) -> Tensor`
-   *
-   * Reverse the order of an n-D tensor along given axis in dims.
-   */
-  (input: Tensor | Scalar, ...dims: number[]): Tensor;
 };
 export const fliplr = opFunction('fliplr') as unknown as {
   /**
@@ -3682,31 +3564,19 @@ export const gradient = opFunction('gradient') as unknown as {
    *
    * Estimates the gradient of a function `g : ℝ^n → ℝ` in one or more dimensions using the `second-order accurate central differences method <https://www.ams.org/journals/mcom/1988-51-184/S0025-5718-1988-0935077-0/S0025-5718-1988-0935077-0.pdf>`_ and either first or second order estimates at the boundaries.
    */
-  (input: Tensor | Scalar, options: { dim: number[] | number; edgeOrder?: number }): Tensor[];
-  /**
-   * `torch.gradient(input, *, spacing=1, dim=None, edge_order=1) -> List of Tensors`
-   *
-   * Estimates the gradient of a function `g : ℝ^n → ℝ` in one or more dimensions using the `second-order accurate central differences method <https://www.ams.org/journals/mcom/1988-51-184/S0025-5718-1988-0935077-0/S0025-5718-1988-0935077-0.pdf>`_ and either first or second order estimates at the boundaries.
-   */
-  (options: { input: Tensor | Scalar; dim: number[] | number; edgeOrder?: number }): Tensor[];
-  /**
-   * `torch.gradient(input, *, spacing=1, dim=None, edge_order=1) -> List of Tensors`
-   *
-   * Estimates the gradient of a function `g : ℝ^n → ℝ` in one or more dimensions using the `second-order accurate central differences method <https://www.ams.org/journals/mcom/1988-51-184/S0025-5718-1988-0935077-0/S0025-5718-1988-0935077-0.pdf>`_ and either first or second order estimates at the boundaries.
-   */
-  (input: Tensor | Scalar, options: { spacing: Scalar; dim: number[] | number; edgeOrder?: number }): Tensor[];
-  /**
-   * `torch.gradient(input, *, spacing=1, dim=None, edge_order=1) -> List of Tensors`
-   *
-   * Estimates the gradient of a function `g : ℝ^n → ℝ` in one or more dimensions using the `second-order accurate central differences method <https://www.ams.org/journals/mcom/1988-51-184/S0025-5718-1988-0935077-0/S0025-5718-1988-0935077-0.pdf>`_ and either first or second order estimates at the boundaries.
-   */
-  (options: { input: Tensor | Scalar; spacing: Scalar; dim: number[] | number; edgeOrder?: number }): Tensor[];
-  /**
-   * `torch.gradient(input, *, spacing=1, dim=None, edge_order=1) -> List of Tensors`
-   *
-   * Estimates the gradient of a function `g : ℝ^n → ℝ` in one or more dimensions using the `second-order accurate central differences method <https://www.ams.org/journals/mcom/1988-51-184/S0025-5718-1988-0935077-0/S0025-5718-1988-0935077-0.pdf>`_ and either first or second order estimates at the boundaries.
-   */
   (input: Tensor | Scalar, options?: { spacing?: Scalar | null; dim?: number | null; edgeOrder?: number }): Tensor[];
+  /**
+   * `torch.gradient(input, *, spacing=1, dim=None, edge_order=1) -> List of Tensors`
+   *
+   * Estimates the gradient of a function `g : ℝ^n → ℝ` in one or more dimensions using the `second-order accurate central differences method <https://www.ams.org/journals/mcom/1988-51-184/S0025-5718-1988-0935077-0/S0025-5718-1988-0935077-0.pdf>`_ and either first or second order estimates at the boundaries.
+   */
+  (input: Tensor | Scalar, options: { spacing?: Scalar; dim: number[] | number; edgeOrder?: number }): Tensor[];
+  /**
+   * `torch.gradient(input, *, spacing=1, dim=None, edge_order=1) -> List of Tensors`
+   *
+   * Estimates the gradient of a function `g : ℝ^n → ℝ` in one or more dimensions using the `second-order accurate central differences method <https://www.ams.org/journals/mcom/1988-51-184/S0025-5718-1988-0935077-0/S0025-5718-1988-0935077-0.pdf>`_ and either first or second order estimates at the boundaries.
+   */
+  (options: { input: Tensor | Scalar; spacing?: Scalar; dim: number[] | number; edgeOrder?: number }): Tensor[];
   /**
    * `torch.gradient(input, *, spacing=1, dim=None, edge_order=1) -> List of Tensors`
    *
@@ -3862,55 +3732,19 @@ export const hammingWindow = opFunction('hamming_window') as unknown as {
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, options: { periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, alpha: number, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (options: { windowLength: number; periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
-   *
-   * Hamming window function.
-   */
-  (windowLength: number, periodic: boolean, alpha: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
-   *
-   * Hamming window function.
-   */
-  (windowLength: number, periodic: boolean, options: { alpha: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
-   *
-   * Hamming window function.
-   */
-  (windowLength: number, options: { periodic: boolean; alpha: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
-   *
-   * Hamming window function.
-   */
-  (options: { windowLength: number; periodic: boolean; alpha: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
-   *
-   * Hamming window function.
-   */
-  (windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
-   *
-   * Hamming window function.
-   */
-  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
@@ -3922,19 +3756,25 @@ export const hammingWindow = opFunction('hamming_window') as unknown as {
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, alpha: number, options: { beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic: boolean; alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  /**
+   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
+   *
+   * Hamming window function.
+   */
+  (windowLength: number, options: { periodic: boolean; alpha: number; beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  /**
+   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
+   *
+   * Hamming window function.
+   */
+  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
   (windowLength: number, periodic: boolean, options: { alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
-   *
-   * Hamming window function.
-   */
-  (windowLength: number, options: { periodic: boolean; alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
@@ -3948,13 +3788,7 @@ export const hannWindow = opFunction('hann_window') as unknown as {
    *
    * Hann window function.
    */
-  (windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hann_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Hann window function.
-   */
-  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.hann_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
@@ -3966,13 +3800,7 @@ export const hannWindow = opFunction('hann_window') as unknown as {
    *
    * Hann window function.
    */
-  (windowLength: number, options: { periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.hann_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Hann window function.
-   */
-  (options: { windowLength: number; periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const hardshrink = opFunction('hardshrink') as unknown as {
   /**
@@ -4117,6 +3945,12 @@ export const hsplit = opFunction('hsplit') as unknown as {
    *
    * Splits `input`, a tensor with one or more dimensions, into multiple tensors horizontally according to `indices_or_sections`.
    */
+  (input: Tensor | Scalar, ...indices: number[]): Tensor[];
+  /**
+   * `torch.hsplit(input, indices_or_sections) -> List of Tensors`
+   *
+   * Splits `input`, a tensor with one or more dimensions, into multiple tensors horizontally according to `indices_or_sections`.
+   */
   (input: Tensor | Scalar, options: { indices: number[] | number }): Tensor[];
   /**
    * `torch.hsplit(input, indices_or_sections) -> List of Tensors`
@@ -4124,12 +3958,6 @@ export const hsplit = opFunction('hsplit') as unknown as {
    * Splits `input`, a tensor with one or more dimensions, into multiple tensors horizontally according to `indices_or_sections`.
    */
   (options: { input: Tensor | Scalar; indices: number[] | number }): Tensor[];
-  /**
-   * `torch.hsplit(input, indices_or_sections) -> List of Tensors`
-   *
-   * Splits `input`, a tensor with one or more dimensions, into multiple tensors horizontally according to `indices_or_sections`.
-   */
-  (input: Tensor | Scalar, ...indices: number[]): Tensor[];
   /**
    * `torch.hsplit(input, indices_or_sections) -> List of Tensors`
    *
@@ -4737,13 +4565,7 @@ export const kaiserWindow = opFunction('kaiser_window') as unknown as {
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
-   */
-  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
@@ -4755,7 +4577,13 @@ export const kaiserWindow = opFunction('kaiser_window') as unknown as {
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, periodic: boolean, options: { beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  /**
+   * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
+   *
+   * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
+   */
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
@@ -4768,24 +4596,6 @@ export const kaiserWindow = opFunction('kaiser_window') as unknown as {
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
   (options: { windowLength: number; periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
-   */
-  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
-   */
-  (windowLength: number, options: { periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
-   *
-   * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
-   */
-  (options: { windowLength: number; periodic: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const klDiv = opFunction('kl_div') as unknown as {
   (input: Tensor | Scalar, target: Tensor | Scalar, reduction?: number | { reduction?: number; logTarget?: boolean }, options?: { logTarget?: boolean }): Tensor;
@@ -5472,19 +5282,19 @@ export const max = opFunction('max') as unknown as {
    *
    * Returns the maximum value of all elements in the `input` tensor.
    */
-  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.max(input, *, out=None) -> Tensor`
-   *
-   * Returns the maximum value of all elements in the `input` tensor.
-   */
-  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options?: { other?: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.max(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the maximum value of each row of the `input` tensor in the given dimension `dim`.
    */
   (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  /**
+   * `torch.max(input, *, out=None) -> Tensor`
+   *
+   * Returns the maximum value of all elements in the `input` tensor.
+   */
+  (options: { input: Tensor | Scalar; other?: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.max(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
@@ -5503,18 +5313,6 @@ export const max = opFunction('max') as unknown as {
    * See `torch.maximum`.
    */
   (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.max(input, other, *, out=None) -> Tensor`
-   *
-   * See `torch.maximum`.
-   */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.max(input, other, *, out=None) -> Tensor`
-   *
-   * See `torch.maximum`.
-   */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const maxPool1d = opFunction('max_pool1d') as unknown as {
   /**
@@ -5600,17 +5398,17 @@ export const mean = opFunction('mean') as unknown as {
    */
   (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
-   * `torch.mean(input, *, dtype=None) -> Tensor`
-   *
-   * Returns the mean value of all elements in the `input` tensor.
-   */
-  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
-  /**
    * `torch.mean(input, dim, keepdim=False, *, dtype=None, out=None) -> Tensor`
    *
    * Returns the mean value of each row of the `input` tensor in the given dimension `dim`.
    */
   (input: Tensor | Scalar, dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
+   * `torch.mean(input, *, dtype=None) -> Tensor`
+   *
+   * Returns the mean value of all elements in the `input` tensor.
+   */
+  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.mean(input, dim, keepdim=False, *, dtype=None, out=None) -> Tensor`
    *
@@ -5632,6 +5430,12 @@ export const median = opFunction('median') as unknown as {
    */
   (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
+   * `torch.median(input) -> Tensor`
+   *
+   * Returns the median of the values in `input`.
+   */
+  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
    * `torch.median(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
@@ -5648,19 +5452,11 @@ export const median = opFunction('median') as unknown as {
    *
    * Returns the median of the values in `input`.
    */
-  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.median(input) -> Tensor`
-   *
-   * Returns the median of the values in `input`.
-   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const meshgrid = opFunction('meshgrid') as unknown as {
-  (tensors: Tensor[]): Tensor[];
-  (options: { tensors: Tensor[] }): Tensor[];
-  (tensors: Tensor[], options: { indexing: string }): Tensor[];
-  (options: { tensors: Tensor[]; indexing: string }): Tensor[];
+  (tensors: Tensor[], options?: { indexing?: string }): Tensor[];
+  (options: { tensors: Tensor[]; indexing?: string }): Tensor[];
 };
 export const min = opFunction('min') as unknown as {
   /**
@@ -5670,6 +5466,12 @@ export const min = opFunction('min') as unknown as {
    */
   (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
+   * `torch.min(input, *, out=None) -> Tensor`
+   *
+   * Returns the minimum value of all elements in the `input` tensor.
+   */
+  (input: Tensor | Scalar, options?: { other?: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
    * `torch.min(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the minimum value of each row of the `input` tensor in the given dimension `dim`.
@@ -5686,31 +5488,13 @@ export const min = opFunction('min') as unknown as {
    *
    * Returns the minimum value of all elements in the `input` tensor.
    */
-  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.min(input, *, out=None) -> Tensor`
-   *
-   * Returns the minimum value of all elements in the `input` tensor.
-   */
-  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; other?: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.min(input, other, *, out=None) -> Tensor`
    *
    * See `torch.minimum`.
    */
   (input: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.min(input, other, *, out=None) -> Tensor`
-   *
-   * See `torch.minimum`.
-   */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.min(input, other, *, out=None) -> Tensor`
-   *
-   * See `torch.minimum`.
-   */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const minimum = opFunction('minimum') as unknown as {
   /**
@@ -5839,9 +5623,9 @@ export const miopenRnn = opFunction('miopen_rnn') as unknown as {
 };
 export const mkldnnAdaptiveAvgPool2d = opFunction('mkldnn_adaptive_avg_pool2d') as unknown as {
   (input: Tensor | Scalar, outputSize: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, ...outputSize: number[]): Tensor;
   (input: Tensor | Scalar, options: { outputSize: number[] | number; out?: Tensor }): Tensor;
   (options: { input: Tensor | Scalar; outputSize: number[] | number; out?: Tensor }): Tensor;
-  (input: Tensor | Scalar, ...outputSize: number[]): Tensor;
 };
 export const mkldnnConvolution = opFunction('mkldnn_convolution') as unknown as {
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
@@ -5892,20 +5676,19 @@ export const mkldnnRnnLayer = opFunction('mkldnn_rnn_layer') as unknown as {
 export const mm = opFunction('mm') as unknown as {
   /**
    * `torch.mm(input, mat2, out_dtype, *, out=None) -> Tensor`
+   *
+   * Performs a matrix multiplication of the matrices `input` and `mat2`.
    */
   (input: Tensor | Scalar, mat2: Tensor | Scalar, outDtype: DTypeLike, options?: { out?: Tensor }): Tensor;
   /**
-   * `torch.mm(input, mat2, out_dtype, *, out=None) -> Tensor`
+   * `torch.mm(input, mat2, *, out=None) -> Tensor`
+   *
+   * Performs a matrix multiplication of the matrices `input` and `mat2`.
+   *
+   * Shapes:
+   * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike; out?: Tensor }): Tensor;
-  /**
-   * `torch.mm(input, mat2, out_dtype, *, out=None) -> Tensor`
-   */
-  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike; out?: Tensor }): Tensor;
-  /**
-   * `torch.mm(input, mat2, out_dtype, *, out=None) -> Tensor`
-   */
-  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, mat2: Tensor | Scalar, options?: { outDtype?: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.mm(input, mat2, *, out=None) -> Tensor`
    *
@@ -5914,7 +5697,7 @@ export const mm = opFunction('mm') as unknown as {
    * Shapes:
    * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, mat2: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype?: DTypeLike; out?: Tensor }): Tensor;
   /**
    * `torch.mm(input, mat2, *, out=None) -> Tensor`
    *
@@ -5923,16 +5706,7 @@ export const mm = opFunction('mm') as unknown as {
    * Shapes:
    * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
    */
-  (input: Tensor | Scalar, options: { mat2: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.mm(input, mat2, *, out=None) -> Tensor`
-   *
-   * Performs a matrix multiplication of the matrices `input` and `mat2`.
-   *
-   * Shapes:
-   * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
-   */
-  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype?: DTypeLike; out?: Tensor }): Tensor;
 };
 export const mode = opFunction('mode') as unknown as {
   /**
@@ -5960,6 +5734,12 @@ export const moveaxis = opFunction('moveaxis') as unknown as {
    *
    * Alias for `torch.movedim`.
    */
+  (input: Tensor | Scalar, source: number[] | number, ...destination: number[]): Tensor;
+  /**
+   * `torch.moveaxis(input, source, destination) -> Tensor`
+   *
+   * Alias for `torch.movedim`.
+   */
   (input: Tensor | Scalar, source: number[] | number, options: { destination: number[] | number }): Tensor;
   /**
    * `torch.moveaxis(input, source, destination) -> Tensor`
@@ -5973,12 +5753,6 @@ export const moveaxis = opFunction('moveaxis') as unknown as {
    * Alias for `torch.movedim`.
    */
   (options: { input: Tensor | Scalar; source: number[] | number; destination: number[] | number }): Tensor;
-  /**
-   * `torch.moveaxis(input, source, destination) -> Tensor`
-   *
-   * Alias for `torch.movedim`.
-   */
-  (input: Tensor | Scalar, source: number[] | number, ...destination: number[]): Tensor;
 };
 export const movedim = opFunction('movedim') as unknown as {
   /**
@@ -5992,6 +5766,12 @@ export const movedim = opFunction('movedim') as unknown as {
    *
    * Moves the dimension(s) of `input` at the position(s) in `source` to the position(s) in `destination`.
    */
+  (input: Tensor | Scalar, source: number[] | number, ...destination: number[]): Tensor;
+  /**
+   * `torch.movedim(input, source, destination) -> Tensor`
+   *
+   * Moves the dimension(s) of `input` at the position(s) in `source` to the position(s) in `destination`.
+   */
   (input: Tensor | Scalar, source: number[] | number, options: { destination: number[] | number }): Tensor;
   /**
    * `torch.movedim(input, source, destination) -> Tensor`
@@ -6005,12 +5785,6 @@ export const movedim = opFunction('movedim') as unknown as {
    * Moves the dimension(s) of `input` at the position(s) in `source` to the position(s) in `destination`.
    */
   (options: { input: Tensor | Scalar; source: number[] | number; destination: number[] | number }): Tensor;
-  /**
-   * `torch.movedim(input, source, destination) -> Tensor`
-   *
-   * Moves the dimension(s) of `input` at the position(s) in `source` to the position(s) in `destination`.
-   */
-  (input: Tensor | Scalar, source: number[] | number, ...destination: number[]): Tensor;
 };
 export const msort = opFunction('msort') as unknown as {
   /**
@@ -6175,17 +5949,17 @@ export const nanmedian = opFunction('nanmedian') as unknown as {
    */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
-   * `torch.nanmedian(input) -> Tensor`
-   *
-   * Returns the median of the values in `input`, ignoring `NaN` values.
-   */
-  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
    * `torch.nanmedian(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, ignoring `NaN` values, and `indices` contains the index of the median values found in the dimension `dim`.
    */
   (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  /**
+   * `torch.nanmedian(input) -> Tensor`
+   *
+   * Returns the median of the values in `input`, ignoring `NaN` values.
+   */
+  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.nanmedian(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
@@ -6364,12 +6138,12 @@ export const nativeLayerNorm = opFunction('native_layer_norm') as unknown as {
 };
 export const nativeNorm = opFunction('native_norm') as unknown as {
   (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, keepdim: boolean, dtype: DTypeLike | null, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, p?: Scalar | { p?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, keepdim: boolean, options: { dtype: DTypeLike | null; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, options: { keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, p: Scalar | null, options: { dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, options: { p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
   (options: { input: Tensor | Scalar; p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
-  (input: Tensor | Scalar, p?: Scalar | { p?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   (options: { input: Tensor | Scalar; p?: Scalar; out?: Tensor }): Tensor;
 };
 export const ne = opFunction('ne') as unknown as {
@@ -6498,6 +6272,12 @@ export const normal = opFunction('normal') as unknown as {
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
+  (mean: number, std: number, ...size: number[]): Tensor;
+  /**
+   * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
+   *
+   * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
+   */
   (mean: number, std: number, options: { size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
@@ -6511,12 +6291,6 @@ export const normal = opFunction('normal') as unknown as {
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
   (options: { mean: number; std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
-   *
-   * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
-   */
-  (mean: number, std: number, ...size: number[]): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
@@ -6570,10 +6344,9 @@ export const notEqual = opFunction('not_equal') as unknown as {
 };
 export const nuclearNorm = opFunction('nuclear_norm') as unknown as {
   (input: Tensor | Scalar, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
-  (options: { input: Tensor | Scalar; keepdim?: boolean; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const orgqr = opFunction('orgqr') as unknown as {
   /**
@@ -6713,6 +6486,12 @@ export const permute = opFunction('permute') as unknown as {
    *
    * Returns a view of the original tensor `input` with its dimensions permuted.
    */
+  (input: Tensor | Scalar, ...dims: number[]): Tensor;
+  /**
+   * `torch.permute(input, dims) -> Tensor`
+   *
+   * Returns a view of the original tensor `input` with its dimensions permuted.
+   */
   (input: Tensor | Scalar, options: { dims: number[] | number }): Tensor;
   /**
    * `torch.permute(input, dims) -> Tensor`
@@ -6720,18 +6499,12 @@ export const permute = opFunction('permute') as unknown as {
    * Returns a view of the original tensor `input` with its dimensions permuted.
    */
   (options: { input: Tensor | Scalar; dims: number[] | number }): Tensor;
-  /**
-   * `torch.permute(input, dims) -> Tensor`
-   *
-   * Returns a view of the original tensor `input` with its dimensions permuted.
-   */
-  (input: Tensor | Scalar, ...dims: number[]): Tensor;
 };
 export const permuteCopy = opFunction('permute_copy') as unknown as {
   (input: Tensor | Scalar, dims: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, ...dims: number[]): Tensor;
   (input: Tensor | Scalar, options: { dims: number[] | number; out?: Tensor }): Tensor;
   (options: { input: Tensor | Scalar; dims: number[] | number; out?: Tensor }): Tensor;
-  (input: Tensor | Scalar, ...dims: number[]): Tensor;
 };
 export const pinverse = opFunction('pinverse') as unknown as {
   /**
@@ -6930,6 +6703,12 @@ export const prod = opFunction('prod') as unknown as {
    */
   (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
+   * `torch.prod(input: Tensor, *, dtype: Optional[_dtype]) -> Tensor`
+   *
+   * Returns the product of all elements in the `input` tensor.
+   */
+  (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
    * `torch.prod(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
    * Returns the product of each row of the `input` tensor in the given dimension `dim`.
@@ -6941,12 +6720,6 @@ export const prod = opFunction('prod') as unknown as {
    * Returns the product of each row of the `input` tensor in the given dimension `dim`.
    */
   (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
-  /**
-   * `torch.prod(input: Tensor, *, dtype: Optional[_dtype]) -> Tensor`
-   *
-   * Returns the product of all elements in the `input` tensor.
-   */
-  (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.prod(input: Tensor, *, dtype: Optional[_dtype]) -> Tensor`
    *
@@ -7094,6 +6867,12 @@ export const quantizePerTensor = opFunction('quantize_per_tensor') as unknown as
    *
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
+  (input: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, dtype: DTypeLike, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
+   *
+   * Converts a float tensor to a quantized tensor with given scale and zero point.
+   */
   (tensors: Tensor[], scales: Tensor | Scalar, zeroPoints: Tensor | Scalar, options: { dtype: DTypeLike; out?: Tensor }): Tensor[];
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
@@ -7113,12 +6892,6 @@ export const quantizePerTensor = opFunction('quantize_per_tensor') as unknown as
    * Converts a float tensor to a quantized tensor with given scale and zero point.
    */
   (options: { tensors: Tensor[]; scales: Tensor | Scalar; zeroPoints: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor[];
-  /**
-   * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
-   *
-   * Converts a float tensor to a quantized tensor with given scale and zero point.
-   */
-  (input: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, dtype: DTypeLike, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.quantize_per_tensor(input, scale, zero_point, dtype) -> Tensor`
    *
@@ -7587,6 +7360,12 @@ export const reshape = opFunction('reshape') as unknown as {
    *
    * Returns a tensor with the same data and number of elements as `input`, but with the specified shape.
    */
+  (input: Tensor | Scalar, ...shape: number[]): Tensor;
+  /**
+   * `torch.reshape(input, shape) -> Tensor`
+   *
+   * Returns a tensor with the same data and number of elements as `input`, but with the specified shape.
+   */
   (input: Tensor | Scalar, options: { shape: number[] | number }): Tensor;
   /**
    * `torch.reshape(input, shape) -> Tensor`
@@ -7594,12 +7373,6 @@ export const reshape = opFunction('reshape') as unknown as {
    * Returns a tensor with the same data and number of elements as `input`, but with the specified shape.
    */
   (options: { input: Tensor | Scalar; shape: number[] | number }): Tensor;
-  /**
-   * `torch.reshape(input, shape) -> Tensor`
-   *
-   * Returns a tensor with the same data and number of elements as `input`, but with the specified shape.
-   */
-  (input: Tensor | Scalar, ...shape: number[]): Tensor;
 };
 export const resizeAs_ = opFunction('resize_as_') as unknown as {
   (input: Tensor | Scalar, theTemplate: Tensor | Scalar, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
@@ -7786,31 +7559,17 @@ export const round = opFunction('round') as unknown as {
    *
    * Rounds elements of `input` to the nearest integer.
    */
-  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options?: { decimals?: number; out?: Tensor }): Tensor;
   /**
    * `torch.round(input, *, decimals=0, out=None) -> Tensor`
    *
    * Rounds elements of `input` to the nearest integer.
    */
-  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.round(input, *, decimals=0, out=None) -> Tensor`
-   *
-   * Rounds elements of `input` to the nearest integer.
-   */
-  (input: Tensor | Scalar, options: { decimals: number; out?: Tensor }): Tensor;
-  /**
-   * `torch.round(input, *, decimals=0, out=None) -> Tensor`
-   *
-   * Rounds elements of `input` to the nearest integer.
-   */
-  (options: { input: Tensor | Scalar; decimals: number; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; decimals?: number; out?: Tensor }): Tensor;
 };
 export const round_ = opFunction('round_') as unknown as {
-  (input: Tensor | Scalar, options: { decimals: number }): Tensor;
-  (options: { input: Tensor | Scalar; decimals: number }): Tensor;
-  (input: Tensor | Scalar): Tensor;
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, options?: { decimals?: number }): Tensor;
+  (options: { input: Tensor | Scalar; decimals?: number }): Tensor;
 };
 export const rowIndicesCopy = opFunction('row_indices_copy') as unknown as {
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
@@ -7888,109 +7647,55 @@ export const scatter = opFunction('scatter') as unknown as {
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Scalar; reduce?: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Scalar; reduce?: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Scalar; reduce?: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Scalar; reduce?: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Scalar; reduce: string; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options?: { reduce?: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Scalar; reduce: string; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce?: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Scalar; reduce: string; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce?: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Scalar; reduce: string; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce?: string; out?: Tensor }): Tensor;
   /**
    * `torch.scatter(input, dim, index, src) -> Tensor`
    *
    * Out-of-place version of `torch.Tensor.scatter_`
    */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options: { reduce: string; out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce: string; out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string; out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
-  /**
-   * `torch.scatter(input, dim, index, src) -> Tensor`
-   *
-   * Out-of-place version of `torch.Tensor.scatter_`
-   */
-  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce?: string; out?: Tensor }): Tensor;
 };
 export const scatterAdd = opFunction('scatter_add') as unknown as {
   /**
@@ -8399,19 +8104,13 @@ export const sort = opFunction('sort') as unknown as {
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (options: { input: Tensor | Scalar; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; stable?: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)`
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
   (input: Tensor | Scalar, options: { stable: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
-  /**
-   * `torch.sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)`
-   *
-   * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
-   */
-  (options: { input: Tensor | Scalar; stable: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const sparseBscTensor = opFunction('sparse_bsc_tensor') as unknown as {
   /**
@@ -8419,25 +8118,7 @@ export const sparseBscTensor = opFunction('sparse_bsc_tensor') as unknown as {
    *
    * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
-   */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
-   */
-  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
-   */
-  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
@@ -8449,31 +8130,25 @@ export const sparseBscTensor = opFunction('sparse_bsc_tensor') as unknown as {
    *
    * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
-   */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
-   */
-  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
-   */
-  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
-   */
   (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, ...size: number[]): Tensor;
+  /**
+   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
+   *
+   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
+   */
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  /**
+   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
+   *
+   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
+   */
+  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  /**
+   * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
+   *
+   * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
+   */
+  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const sparseBsrTensor = opFunction('sparse_bsr_tensor') as unknown as {
   /**
@@ -8487,55 +8162,31 @@ export const sparseBsrTensor = opFunction('sparse_bsr_tensor') as unknown as {
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
-   */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
-   */
-  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
-   */
-  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
-   */
   (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, ...size: number[]): Tensor;
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const sparseCompressedTensor = opFunction('sparse_compressed_tensor') as unknown as {
   /**
@@ -8549,55 +8200,31 @@ export const sparseCompressedTensor = opFunction('sparse_compressed_tensor') as 
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, values: Tensor | Scalar, options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
-   */
-  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
-   */
-  (compressedIndices: Tensor | Scalar, options: { plainIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
-   */
-  (options: { compressedIndices: Tensor | Scalar; plainIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
-   */
   (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, values: Tensor | Scalar, ...size: number[]): Tensor;
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, options: { values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (compressedIndices: Tensor | Scalar, options: { plainIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (compressedIndices: Tensor | Scalar, options: { plainIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (options: { compressedIndices: Tensor | Scalar; plainIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { compressedIndices: Tensor | Scalar; plainIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const sparseCooTensor = opFunction('sparse_coo_tensor') as unknown as {
   /**
@@ -8611,31 +8238,19 @@ export const sparseCooTensor = opFunction('sparse_coo_tensor') as unknown as {
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
-   */
   (...size: number[]): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (indices: Tensor | Scalar, values: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
+  (options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (indices: Tensor | Scalar, options: { values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
-   */
-  (options: { indices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
+  (indices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
@@ -8647,25 +8262,19 @@ export const sparseCooTensor = opFunction('sparse_coo_tensor') as unknown as {
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (indices: Tensor | Scalar, values: Tensor | Scalar, options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
-   */
-  (indices: Tensor | Scalar, options: { values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
-   */
-  (options: { indices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
-   */
   (indices: Tensor | Scalar, values: Tensor | Scalar, ...size: number[]): Tensor;
+  /**
+   * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
+   *
+   * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
+   */
+  (indices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
+  /**
+   * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
+   *
+   * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
+   */
+  (options: { indices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
 };
 export const sparseCscTensor = opFunction('sparse_csc_tensor') as unknown as {
   /**
@@ -8679,55 +8288,31 @@ export const sparseCscTensor = opFunction('sparse_csc_tensor') as unknown as {
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
-   */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
-   */
-  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
-   */
-  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
-   */
   (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, ...size: number[]): Tensor;
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const sparseCsrTensor = opFunction('sparse_csr_tensor') as unknown as {
   /**
@@ -8741,55 +8326,31 @@ export const sparseCsrTensor = opFunction('sparse_csr_tensor') as unknown as {
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
-   */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
-   */
-  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
-   */
-  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  /**
-   * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
-   *
-   * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
-   */
   (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, ...size: number[]): Tensor;
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const split = opFunction('split') as unknown as {
   (input: Tensor | Scalar, splitSize: number[] | number, dim?: number | { dim?: number }): Tensor[];
@@ -8856,7 +8417,7 @@ export const squeeze = opFunction('squeeze') as unknown as {
    * Shapes:
    * - If `input` is of shape: `(A × 1 × B)`, `squeeze(input, 0)` leaves the tensor unchanged, but `squeeze(input, 1)` will squeeze the tensor to the shape `(A × B)`.
    */
-  (options: { input: Tensor | Scalar }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number): Tensor;
   /**
    * `torch.squeeze(input: Tensor, dim: Optional[Union[int, List[int]]]) -> Tensor`
    *
@@ -8865,7 +8426,16 @@ export const squeeze = opFunction('squeeze') as unknown as {
    * Shapes:
    * - If `input` is of shape: `(A × 1 × B)`, `squeeze(input, 0)` leaves the tensor unchanged, but `squeeze(input, 1)` will squeeze the tensor to the shape `(A × B)`.
    */
-  (input: Tensor | Scalar, dim: number[] | number): Tensor;
+  (input: Tensor | Scalar, ...dim: number[]): Tensor;
+  /**
+   * `torch.squeeze(input: Tensor, dim: Optional[Union[int, List[int]]]) -> Tensor`
+   *
+   * Returns a tensor with all specified dimensions of `input` of size `1` removed.
+   *
+   * Shapes:
+   * - If `input` is of shape: `(A × 1 × B)`, `squeeze(input, 0)` leaves the tensor unchanged, but `squeeze(input, 1)` will squeeze the tensor to the shape `(A × B)`.
+   */
+  (options: { input: Tensor | Scalar; dim?: number }): Tensor;
   /**
    * `torch.squeeze(input: Tensor, dim: Optional[Union[int, List[int]]]) -> Tensor`
    *
@@ -8884,23 +8454,12 @@ export const squeeze = opFunction('squeeze') as unknown as {
    * - If `input` is of shape: `(A × 1 × B)`, `squeeze(input, 0)` leaves the tensor unchanged, but `squeeze(input, 1)` will squeeze the tensor to the shape `(A × B)`.
    */
   (options: { input: Tensor | Scalar; dim: number[] | number }): Tensor;
-  /**
-   * `torch.squeeze(input: Tensor, dim: Optional[Union[int, List[int]]]) -> Tensor`
-   *
-   * Returns a tensor with all specified dimensions of `input` of size `1` removed.
-   *
-   * Shapes:
-   * - If `input` is of shape: `(A × 1 × B)`, `squeeze(input, 0)` leaves the tensor unchanged, but `squeeze(input, 1)` will squeeze the tensor to the shape `(A × B)`.
-   */
-  (input: Tensor | Scalar, ...dim: number[]): Tensor;
 };
 export const squeezeCopy = opFunction('squeeze_copy') as unknown as {
-  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options?: { dim?: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, dim: number[] | number, options?: { out?: Tensor }): Tensor;
-  (input: Tensor | Scalar, options: { dim: number[] | number; out?: Tensor }): Tensor;
-  (options: { input: Tensor | Scalar; dim: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, ...dim: number[]): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number; out?: Tensor }): Tensor;
 };
 export const sspaddmm = opFunction('sspaddmm') as unknown as {
   /**
@@ -8954,6 +8513,18 @@ export const std = opFunction('std') as unknown as {
    *
    * Calculates the standard deviation over the dimensions specified by `dim`.
    */
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }, options?: { correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
+   *
+   * Calculates the standard deviation over the dimensions specified by `dim`.
+   */
+  (input: Tensor | Scalar, unbiased?: boolean | { unbiased?: boolean }): Tensor;
+  /**
+   * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
+   *
+   * Calculates the standard deviation over the dimensions specified by `dim`.
+   */
   (input: Tensor | Scalar, options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
@@ -8966,19 +8537,7 @@ export const std = opFunction('std') as unknown as {
    *
    * Calculates the standard deviation over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }, options?: { correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
-  /**
-   * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
-   *
-   * Calculates the standard deviation over the dimensions specified by `dim`.
-   */
   (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
-  /**
-   * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
-   *
-   * Calculates the standard deviation over the dimensions specified by `dim`.
-   */
-  (input: Tensor | Scalar, unbiased?: boolean | { unbiased?: boolean }): Tensor;
   /**
    * `torch.std(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
@@ -8998,25 +8557,25 @@ export const stdMean = opFunction('std_mean') as unknown as {
    *
    * Calculates the standard deviation and mean over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; unbiased?: boolean }): [Tensor, Tensor];
-  /**
-   * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
-   *
-   * Calculates the standard deviation and mean over the dimensions specified by `dim`.
-   */
   (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
   /**
    * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
    * Calculates the standard deviation and mean over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor];
   /**
    * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
    * Calculates the standard deviation and mean over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): [Tensor, Tensor];
+  (options: { input: Tensor | Scalar; unbiased?: boolean }): [Tensor, Tensor];
+  /**
+   * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
+   *
+   * Calculates the standard deviation and mean over the dimensions specified by `dim`.
+   */
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
   /**
    * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -9032,9 +8591,9 @@ export const stdMean = opFunction('std_mean') as unknown as {
 };
 export const stft = opFunction('stft') as unknown as {
   (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
+  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
   (input: Tensor | Scalar, options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
   (options: { input: Tensor | Scalar; nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
 };
 export const sub = opFunction('sub') as unknown as {
   /**
@@ -9090,17 +8649,17 @@ export const sum = opFunction('sum') as unknown as {
    */
   (input: Tensor | Scalar, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
-   * `torch.sum(input, *, dtype=None) -> Tensor`
-   *
-   * Returns the sum of all elements in the `input` tensor.
-   */
-  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
-  /**
    * `torch.sum(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
    * Returns the sum of each row of the `input` tensor in the given dimension `dim`.
    */
   (input: Tensor | Scalar, dim: number[] | number | null, keepdim?: boolean | { keepdim?: boolean; dtype?: DTypeLike | null; out?: Tensor }, options?: { dtype?: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
+   * `torch.sum(input, *, dtype=None) -> Tensor`
+   *
+   * Returns the sum of all elements in the `input` tensor.
+   */
+  (options: { input: Tensor | Scalar; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
   /**
    * `torch.sum(input, dim, keepdim=False, *, dtype=None) -> Tensor`
    *
@@ -9284,19 +8843,23 @@ export const tanh_ = opFunction('tanh_') as unknown as {
 };
 export const tensorSplit = opFunction('tensor_split') as unknown as {
   /**
-   * `torch.tensor_split(input, sections, dim=0) -> List of Tensors`
-   */
-  (input: Tensor | Scalar, options: { sections: number; dim?: number }): Tensor[];
-  /**
-   * `torch.tensor_split(input, sections, dim=0) -> List of Tensors`
-   */
-  (options: { input: Tensor | Scalar; sections: number; dim?: number }): Tensor[];
-  /**
    * `torch.tensor_split(input, indices, dim=0) -> List of Tensors`
    *
    * Example::
    */
   (input: Tensor | Scalar, indices: number[] | number, dim?: number | { dim?: number }): Tensor[];
+  /**
+   * `torch.tensor_split(input, sections, dim=0) -> List of Tensors`
+   *
+   * Splits a tensor into multiple sub-tensors, all of which are views of `input`, along dimension `dim` according to the indices or number of sections specified by `indices_or_sections`.
+   */
+  (input: Tensor | Scalar, options: { sections: number; dim?: number }): Tensor[];
+  /**
+   * `torch.tensor_split(input, sections, dim=0) -> List of Tensors`
+   *
+   * Splits a tensor into multiple sub-tensors, all of which are views of `input`, along dimension `dim` according to the indices or number of sections specified by `indices_or_sections`.
+   */
+  (options: { input: Tensor | Scalar; sections: number; dim?: number }): Tensor[];
   /**
    * `torch.tensor_split(input, indices, dim=0) -> List of Tensors`
    *
@@ -9330,11 +8893,11 @@ export const tensorSplit = opFunction('tensor_split') as unknown as {
 };
 export const tensordot = opFunction('tensordot') as unknown as {
   (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, dimsOther: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, ...dimsOther: number[]): Tensor;
   (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, options: { dimsOther: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, other: Tensor | Scalar, options: { dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
   (input: Tensor | Scalar, options: { other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
-  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, ...dimsOther: number[]): Tensor;
 };
 export const threshold = opFunction('threshold') as unknown as {
   (input: Tensor | Scalar, threshold: Scalar, value: Scalar, options?: { out?: Tensor }): Tensor;
@@ -9380,6 +8943,12 @@ export const tile = opFunction('tile') as unknown as {
    *
    * Constructs a tensor by repeating the elements of `input`.
    */
+  (input: Tensor | Scalar, ...dims: number[]): Tensor;
+  /**
+   * `torch.tile(input, dims) -> Tensor`
+   *
+   * Constructs a tensor by repeating the elements of `input`.
+   */
   (input: Tensor | Scalar, options: { dims: number[] | number }): Tensor;
   /**
    * `torch.tile(input, dims) -> Tensor`
@@ -9387,12 +8956,6 @@ export const tile = opFunction('tile') as unknown as {
    * Constructs a tensor by repeating the elements of `input`.
    */
   (options: { input: Tensor | Scalar; dims: number[] | number }): Tensor;
-  /**
-   * `torch.tile(input, dims) -> Tensor`
-   *
-   * Constructs a tensor by repeating the elements of `input`.
-   */
-  (input: Tensor | Scalar, ...dims: number[]): Tensor;
 };
 export const topk = opFunction('topk') as unknown as {
   /**
@@ -9698,6 +9261,12 @@ export const unflatten = opFunction('unflatten') as unknown as {
    *
    * Expands a dimension of the input tensor over multiple dimensions.
    */
+  (input: Tensor | Scalar, dim: number, ...sizes: number[]): Tensor;
+  /**
+   * `torch.unflatten(input, dim, sizes) -> Tensor`
+   *
+   * Expands a dimension of the input tensor over multiple dimensions.
+   */
   (input: Tensor | Scalar, dim: number, options: { sizes: number[] | number }): Tensor;
   /**
    * `torch.unflatten(input, dim, sizes) -> Tensor`
@@ -9711,12 +9280,6 @@ export const unflatten = opFunction('unflatten') as unknown as {
    * Expands a dimension of the input tensor over multiple dimensions.
    */
   (options: { input: Tensor | Scalar; dim: number; sizes: number[] | number }): Tensor;
-  /**
-   * `torch.unflatten(input, dim, sizes) -> Tensor`
-   *
-   * Expands a dimension of the input tensor over multiple dimensions.
-   */
-  (input: Tensor | Scalar, dim: number, ...sizes: number[]): Tensor;
 };
 export const unfoldCopy = opFunction('unfold_copy') as unknown as {
   (input: Tensor | Scalar, dimension: number, size: number, step: number, options?: { out?: Tensor }): Tensor;
@@ -9834,25 +9397,25 @@ export const var_ = opFunction('var') as unknown as {
    *
    * Calculates the variance over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
-  /**
-   * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
-   *
-   * Calculates the variance over the dimensions specified by `dim`.
-   */
   (input: Tensor | Scalar, unbiased?: boolean | { unbiased?: boolean }): Tensor;
   /**
    * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the variance over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; unbiased?: boolean }): Tensor;
+  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
    * Calculates the variance over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim: number[] | number | null, unbiased?: boolean | { unbiased?: boolean; keepdim?: boolean; out?: Tensor }, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
+   *
+   * Calculates the variance over the dimensions specified by `dim`.
+   */
+  (options: { input: Tensor | Scalar; unbiased?: boolean }): Tensor;
   /**
    * `torch.var(input, dim=None, *, correction=1, keepdim=False, out=None) -> Tensor`
    *
@@ -9878,6 +9441,18 @@ export const varMean = opFunction('var_mean') as unknown as {
    *
    * Calculates the variance and mean over the dimensions specified by `dim`.
    */
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+  /**
+   * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
+   *
+   * Calculates the variance and mean over the dimensions specified by `dim`.
+   */
+  (input: Tensor | Scalar, unbiased?: boolean | { unbiased?: boolean }): [Tensor, Tensor];
+  /**
+   * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
+   *
+   * Calculates the variance and mean over the dimensions specified by `dim`.
+   */
   (input: Tensor | Scalar, options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
   /**
    * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
@@ -9890,19 +9465,7 @@ export const varMean = opFunction('var_mean') as unknown as {
    *
    * Calculates the variance and mean over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
-  /**
-   * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
-   *
-   * Calculates the variance and mean over the dimensions specified by `dim`.
-   */
   (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
-  /**
-   * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
-   *
-   * Calculates the variance and mean over the dimensions specified by `dim`.
-   */
-  (input: Tensor | Scalar, unbiased?: boolean | { unbiased?: boolean }): [Tensor, Tensor];
   /**
    * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -9968,14 +9531,26 @@ export const viewAsRealCopy = opFunction('view_as_real_copy') as unknown as {
 };
 export const viewCopy = opFunction('view_copy') as unknown as {
   (input: Tensor | Scalar, dtype: DTypeLike, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, size: number[] | number, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, ...size: number[]): Tensor;
   (input: Tensor | Scalar, options: { dtype: DTypeLike; out?: Tensor }): Tensor;
   (options: { input: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor;
-  (input: Tensor | Scalar, size: number[] | number, options?: { out?: Tensor }): Tensor;
   (input: Tensor | Scalar, options: { size: number[] | number; out?: Tensor }): Tensor;
   (options: { input: Tensor | Scalar; size: number[] | number; out?: Tensor }): Tensor;
-  (input: Tensor | Scalar, ...size: number[]): Tensor;
 };
 export const vsplit = opFunction('vsplit') as unknown as {
+  /**
+   * `torch.vsplit(input, indices_or_sections) -> List of Tensors`
+   *
+   * Splits `input`, a tensor with two or more dimensions, into multiple tensors vertically according to `indices_or_sections`.
+   */
+  (input: Tensor | Scalar, indices: number[] | number): Tensor[];
+  /**
+   * `torch.vsplit(input, indices_or_sections) -> List of Tensors`
+   *
+   * Splits `input`, a tensor with two or more dimensions, into multiple tensors vertically according to `indices_or_sections`.
+   */
+  (input: Tensor | Scalar, ...indices: number[]): Tensor[];
   /**
    * `torch.vsplit(input, indices_or_sections) -> List of Tensors`
    *
@@ -9993,12 +9568,6 @@ export const vsplit = opFunction('vsplit') as unknown as {
    *
    * Splits `input`, a tensor with two or more dimensions, into multiple tensors vertically according to `indices_or_sections`.
    */
-  (input: Tensor | Scalar, indices: number[] | number): Tensor[];
-  /**
-   * `torch.vsplit(input, indices_or_sections) -> List of Tensors`
-   *
-   * Splits `input`, a tensor with two or more dimensions, into multiple tensors vertically according to `indices_or_sections`.
-   */
   (input: Tensor | Scalar, options: { indices: number[] | number }): Tensor[];
   /**
    * `torch.vsplit(input, indices_or_sections) -> List of Tensors`
@@ -10006,12 +9575,6 @@ export const vsplit = opFunction('vsplit') as unknown as {
    * Splits `input`, a tensor with two or more dimensions, into multiple tensors vertically according to `indices_or_sections`.
    */
   (options: { input: Tensor | Scalar; indices: number[] | number }): Tensor[];
-  /**
-   * `torch.vsplit(input, indices_or_sections) -> List of Tensors`
-   *
-   * Splits `input`, a tensor with two or more dimensions, into multiple tensors vertically according to `indices_or_sections`.
-   */
-  (input: Tensor | Scalar, ...indices: number[]): Tensor[];
 };
 export const vstack = opFunction('vstack') as unknown as {
   /**

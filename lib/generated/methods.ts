@@ -206,31 +206,11 @@ declare module '../tensor.js' {
      *
      * See `torch.addmm`.
      */
-    addmm(mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+    addmm(mat1: Tensor | Scalar, mat2: Tensor | Scalar, options?: { outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
     /**
      * `Tensor.addmm(mat1, mat2, *, beta=1, alpha=1) -> Tensor`
      *
      * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
-     *
-     * Shapes:
-     * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
-     *
-     * See `torch.addmm`.
-     */
-    addmm(mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
-    /**
-     * `Tensor.addmm(mat1, mat2, *, beta=1, alpha=1) -> Tensor`
-     *
-     * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
-     *
-     * Shapes:
-     * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
-     *
-     * See `torch.addmm`.
-     */
-    addmm(options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
-    /**
-     * `Tensor.addmm(mat1, mat2, *, beta=1, alpha=1) -> Tensor`
      *
      * See `torch.addmm`.
      */
@@ -238,21 +218,25 @@ declare module '../tensor.js' {
     /**
      * `Tensor.addmm(mat1, mat2, *, beta=1, alpha=1) -> Tensor`
      *
-     * See `torch.addmm`.
-     */
-    addmm(mat1: Tensor | Scalar, mat2: Tensor | Scalar, options: { outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
-    /**
-     * `Tensor.addmm(mat1, mat2, *, beta=1, alpha=1) -> Tensor`
+     * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
+     *
+     * Shapes:
+     * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
      *
      * See `torch.addmm`.
      */
-    addmm(mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+    addmm(mat1: Tensor | Scalar, options: { mat2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
     /**
      * `Tensor.addmm(mat1, mat2, *, beta=1, alpha=1) -> Tensor`
      *
+     * Performs a matrix multiplication of the matrices `mat1` and `mat2`.
+     *
+     * Shapes:
+     * - If `mat1` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, then `input` must be `broadcastable` with a `(n × p)` tensor and `out` will be a `(n × p)` tensor.
+     *
      * See `torch.addmm`.
      */
-    addmm(options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+    addmm(options: { mat1: Tensor | Scalar; mat2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
     /**
      * `Tensor.addmm_(mat1, mat2, *, beta=1, alpha=1) -> Tensor`
      *
@@ -763,31 +747,11 @@ declare module '../tensor.js' {
      *
      * See `torch.baddbmm`.
      */
-    baddbmm(batch1: Tensor | Scalar, batch2: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+    baddbmm(batch1: Tensor | Scalar, batch2: Tensor | Scalar, options?: { outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
     /**
      * `Tensor.baddbmm(batch1, batch2, *, beta=1, alpha=1) -> Tensor`
      *
      * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
-     *
-     * Shapes:
-     * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
-     *
-     * See `torch.baddbmm`.
-     */
-    baddbmm(batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
-    /**
-     * `Tensor.baddbmm(batch1, batch2, *, beta=1, alpha=1) -> Tensor`
-     *
-     * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
-     *
-     * Shapes:
-     * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
-     *
-     * See `torch.baddbmm`.
-     */
-    baddbmm(options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
-    /**
-     * `Tensor.baddbmm(batch1, batch2, *, beta=1, alpha=1) -> Tensor`
      *
      * See `torch.baddbmm`.
      */
@@ -795,21 +759,25 @@ declare module '../tensor.js' {
     /**
      * `Tensor.baddbmm(batch1, batch2, *, beta=1, alpha=1) -> Tensor`
      *
-     * See `torch.baddbmm`.
-     */
-    baddbmm(batch1: Tensor | Scalar, batch2: Tensor | Scalar, options: { outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
-    /**
-     * `Tensor.baddbmm(batch1, batch2, *, beta=1, alpha=1) -> Tensor`
+     * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
+     *
+     * Shapes:
+     * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
      *
      * See `torch.baddbmm`.
      */
-    baddbmm(batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+    baddbmm(batch1: Tensor | Scalar, options: { batch2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
     /**
      * `Tensor.baddbmm(batch1, batch2, *, beta=1, alpha=1) -> Tensor`
      *
+     * Performs a batch matrix-matrix product of matrices in `batch1` and `batch2`.
+     *
+     * Shapes:
+     * - If `batch1` is a `(b × n × m)` tensor, `batch2` is a `(b × m × p)` tensor, then `input` must be `broadcastable` with a `(b × n × p)` tensor and `out` will be a `(b × n × p)` tensor.
+     *
      * See `torch.baddbmm`.
      */
-    baddbmm(options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
+    baddbmm(options: { batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar }): Tensor;
     /**
      * `Tensor.baddbmm_(batch1, batch2, *, beta=1, alpha=1) -> Tensor`
      *
@@ -833,7 +801,7 @@ declare module '../tensor.js' {
      *
      * Returns a result tensor where each `result[i]` is independently sampled from `Bernoulli(self[i])`.
      */
-    bernoulli(options?: { generator?: Generator | null }): Tensor;
+    bernoulli(options?: { p?: number; generator?: Generator | null }): Tensor;
     /**
      * `Tensor.bernoulli(*, generator=None) -> Tensor`
      *
@@ -1029,21 +997,22 @@ declare module '../tensor.js' {
     /**
      * `Tensor.bmm(batch2) -> Tensor`
      *
+     * Performs a batch matrix-matrix product of matrices stored in `input` and `mat2`.
+     *
      * See `torch.bmm`.
      */
     bmm(mat2: Tensor | Scalar, outDtype: DTypeLike): Tensor;
     /**
      * `Tensor.bmm(batch2) -> Tensor`
      *
-     * See `torch.bmm`.
-     */
-    bmm(mat2: Tensor | Scalar, options: { outDtype: DTypeLike }): Tensor;
-    /**
-     * `Tensor.bmm(batch2) -> Tensor`
+     * Performs a batch matrix-matrix product of matrices stored in `input` and `mat2`.
+     *
+     * Shapes:
+     * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
      *
      * See `torch.bmm`.
      */
-    bmm(options: { mat2: Tensor | Scalar; outDtype: DTypeLike }): Tensor;
+    bmm(mat2: Tensor | Scalar, options?: { outDtype?: DTypeLike }): Tensor;
     /**
      * `Tensor.bmm(batch2) -> Tensor`
      *
@@ -1054,18 +1023,7 @@ declare module '../tensor.js' {
      *
      * See `torch.bmm`.
      */
-    bmm(mat2: Tensor | Scalar): Tensor;
-    /**
-     * `Tensor.bmm(batch2) -> Tensor`
-     *
-     * Performs a batch matrix-matrix product of matrices stored in `input` and `mat2`.
-     *
-     * Shapes:
-     * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
-     *
-     * See `torch.bmm`.
-     */
-    bmm(options: { mat2: Tensor | Scalar }): Tensor;
+    bmm(options: { mat2: Tensor | Scalar; outDtype?: DTypeLike }): Tensor;
     /**
      * `Tensor.broadcast_to(shape) -> Tensor`
      *
@@ -1081,7 +1039,7 @@ declare module '../tensor.js' {
      *
      * See `torch.broadcast_to`.
      */
-    broadcastTo(options: { size: number[] | number }): Tensor;
+    broadcastTo(...size: number[]): Tensor;
     /**
      * `Tensor.broadcast_to(shape) -> Tensor`
      *
@@ -1089,7 +1047,7 @@ declare module '../tensor.js' {
      *
      * See `torch.broadcast_to`.
      */
-    broadcastTo(...size: number[]): Tensor;
+    broadcastTo(options: { size: number[] | number }): Tensor;
     /**
      * `Tensor.cauchy_(median=0, sigma=1, *, generator=None) -> Tensor`
      */
@@ -1358,7 +1316,7 @@ declare module '../tensor.js' {
      *
      * See `torch.count_nonzero`.
      */
-    countNonzero(options: { dim: number[] | number }): Tensor;
+    countNonzero(...dim: number[]): Tensor;
     /**
      * `Tensor.count_nonzero(dim=None) -> Tensor`
      *
@@ -1366,7 +1324,7 @@ declare module '../tensor.js' {
      *
      * See `torch.count_nonzero`.
      */
-    countNonzero(...dim: number[]): Tensor;
+    countNonzero(options: { dim: number[] | number }): Tensor;
     /**
      * `Tensor.cov(*, correction=1, fweights=None, aweights=None) -> Tensor`
      *
@@ -1614,7 +1572,7 @@ declare module '../tensor.js' {
      *
      * See `torch.divide`.
      */
-    divide(other: Tensor | Scalar): Tensor;
+    divide(other: Tensor | Scalar, options?: { roundingMode?: string | null }): Tensor;
     /**
      * `Tensor.divide(value, *, rounding_mode=None) -> Tensor`
      *
@@ -1622,47 +1580,19 @@ declare module '../tensor.js' {
      *
      * See `torch.divide`.
      */
-    divide(options: { other: Tensor | Scalar }): Tensor;
-    /**
-     * `Tensor.divide(value, *, rounding_mode=None) -> Tensor`
-     *
-     * Alias for `torch.div`.
-     *
-     * See `torch.divide`.
-     */
-    divide(other: Tensor | Scalar, options: { roundingMode: string | null }): Tensor;
-    /**
-     * `Tensor.divide(value, *, rounding_mode=None) -> Tensor`
-     *
-     * Alias for `torch.div`.
-     *
-     * See `torch.divide`.
-     */
-    divide(options: { other: Tensor | Scalar; roundingMode: string | null }): Tensor;
+    divide(options: { other: Tensor | Scalar; roundingMode?: string | null }): Tensor;
     /**
      * `Tensor.divide_(value, *, rounding_mode=None) -> Tensor`
      *
      * In-place version of `divide`
      */
-    divide_(other: Tensor | Scalar, options: { roundingMode: string | null }): this;
+    divide_(other: Tensor | Scalar, options?: { roundingMode?: string | null }): this;
     /**
      * `Tensor.divide_(value, *, rounding_mode=None) -> Tensor`
      *
      * In-place version of `divide`
      */
-    divide_(options: { other: Tensor | Scalar; roundingMode: string | null }): this;
-    /**
-     * `Tensor.divide_(value, *, rounding_mode=None) -> Tensor`
-     *
-     * In-place version of `divide`
-     */
-    divide_(other: Tensor | Scalar): this;
-    /**
-     * `Tensor.divide_(value, *, rounding_mode=None) -> Tensor`
-     *
-     * In-place version of `divide`
-     */
-    divide_(options: { other: Tensor | Scalar }): this;
+    divide_(options: { other: Tensor | Scalar; roundingMode?: string | null }): this;
     /**
      * `Tensor.dot(other) -> Tensor`
      *
@@ -1694,7 +1624,7 @@ declare module '../tensor.js' {
      *
      * See `torch.dsplit`.
      */
-    dsplit(options: { indices: number[] | number }): Tensor[];
+    dsplit(...indices: number[]): Tensor[];
     /**
      * `Tensor.dsplit(split_size_or_sections) -> List of Tensors`
      *
@@ -1702,7 +1632,7 @@ declare module '../tensor.js' {
      *
      * See `torch.dsplit`.
      */
-    dsplit(...indices: number[]): Tensor[];
+    dsplit(options: { indices: number[] | number }): Tensor[];
     /**
      * `Tensor.dsplit(split_size_or_sections) -> List of Tensors`
      *
@@ -1836,13 +1766,13 @@ declare module '../tensor.js' {
      *
      * Returns a new view of the `self` tensor with singleton dimensions expanded to a larger size.
      */
-    expand(options: { size: number[] | number; implicit?: boolean }): Tensor;
+    expand(...size: number[]): Tensor;
     /**
      * `Tensor.expand(*size) -> Tensor`
      *
      * Returns a new view of the `self` tensor with singleton dimensions expanded to a larger size.
      */
-    expand(...size: number[]): Tensor;
+    expand(options: { size: number[] | number; implicit?: boolean }): Tensor;
     /**
      * `Tensor.expand_as(other) -> Tensor`
      *
@@ -1936,7 +1866,7 @@ declare module '../tensor.js' {
      *
      * See `torch.flip`.
      */
-    flip(options: { dims: number[] | number }): Tensor;
+    flip(...dims: number[]): Tensor;
     /**
      * `Tensor.flip(dims) -> Tensor`
      *
@@ -1944,7 +1874,7 @@ declare module '../tensor.js' {
      *
      * See `torch.flip`.
      */
-    flip(...dims: number[]): Tensor;
+    flip(options: { dims: number[] | number }): Tensor;
     /**
      * `Tensor.fliplr() -> Tensor`
      *
@@ -2401,7 +2331,7 @@ declare module '../tensor.js' {
      *
      * See `torch.hsplit`.
      */
-    hsplit(options: { indices: number[] | number }): Tensor[];
+    hsplit(...indices: number[]): Tensor[];
     /**
      * `Tensor.hsplit(split_size_or_sections) -> List of Tensors`
      *
@@ -2409,7 +2339,7 @@ declare module '../tensor.js' {
      *
      * See `torch.hsplit`.
      */
-    hsplit(...indices: number[]): Tensor[];
+    hsplit(options: { indices: number[] | number }): Tensor[];
     /**
      * `Tensor.hsplit(split_size_or_sections) -> List of Tensors`
      *
@@ -3558,7 +3488,7 @@ declare module '../tensor.js' {
      *
      * See `torch.max`.
      */
-    max(): Tensor;
+    max(options?: { other?: Tensor | Scalar }): Tensor;
     /**
      * `Tensor.max(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
      *
@@ -3583,14 +3513,6 @@ declare module '../tensor.js' {
      * See `torch.max`.
      */
     max(other: Tensor | Scalar): Tensor;
-    /**
-     * `Tensor.max(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
-     *
-     * See `torch.maximum`.
-     *
-     * See `torch.max`.
-     */
-    max(options: { other: Tensor | Scalar }): Tensor;
     /**
      * `Tensor.maximum(other) -> Tensor`
      *
@@ -3642,19 +3564,19 @@ declare module '../tensor.js' {
     /**
      * `Tensor.median(dim=None, keepdim=False) -> (Tensor, LongTensor)`
      *
-     * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
-     *
-     * See `torch.median`.
-     */
-    median(options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
-    /**
-     * `Tensor.median(dim=None, keepdim=False) -> (Tensor, LongTensor)`
-     *
      * Returns the median of the values in `input`.
      *
      * See `torch.median`.
      */
     median(): Tensor;
+    /**
+     * `Tensor.median(dim=None, keepdim=False) -> (Tensor, LongTensor)`
+     *
+     * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
+     *
+     * See `torch.median`.
+     */
+    median(options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
     /**
      * `Tensor.min(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
      *
@@ -3666,6 +3588,14 @@ declare module '../tensor.js' {
     /**
      * `Tensor.min(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
      *
+     * Returns the minimum value of all elements in the `input` tensor.
+     *
+     * See `torch.min`.
+     */
+    min(options?: { other?: Tensor | Scalar }): Tensor;
+    /**
+     * `Tensor.min(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
+     *
      * Returns a namedtuple `(values, indices)` where `values` is the minimum value of each row of the `input` tensor in the given dimension `dim`.
      *
      * See `torch.min`.
@@ -3674,27 +3604,11 @@ declare module '../tensor.js' {
     /**
      * `Tensor.min(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
      *
-     * Returns the minimum value of all elements in the `input` tensor.
-     *
-     * See `torch.min`.
-     */
-    min(): Tensor;
-    /**
-     * `Tensor.min(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
-     *
      * See `torch.minimum`.
      *
      * See `torch.min`.
      */
     min(other: Tensor | Scalar): Tensor;
-    /**
-     * `Tensor.min(dim=None, keepdim=False) -> Tensor or (Tensor, Tensor)`
-     *
-     * See `torch.minimum`.
-     *
-     * See `torch.min`.
-     */
-    min(options: { other: Tensor | Scalar }): Tensor;
     /**
      * `Tensor.minimum(other) -> Tensor`
      *
@@ -3714,21 +3628,22 @@ declare module '../tensor.js' {
     /**
      * `Tensor.mm(mat2) -> Tensor`
      *
+     * Performs a matrix multiplication of the matrices `input` and `mat2`.
+     *
      * See `torch.mm`.
      */
     mm(mat2: Tensor | Scalar, outDtype: DTypeLike): Tensor;
     /**
      * `Tensor.mm(mat2) -> Tensor`
      *
-     * See `torch.mm`.
-     */
-    mm(mat2: Tensor | Scalar, options: { outDtype: DTypeLike }): Tensor;
-    /**
-     * `Tensor.mm(mat2) -> Tensor`
+     * Performs a matrix multiplication of the matrices `input` and `mat2`.
+     *
+     * Shapes:
+     * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
      *
      * See `torch.mm`.
      */
-    mm(options: { mat2: Tensor | Scalar; outDtype: DTypeLike }): Tensor;
+    mm(mat2: Tensor | Scalar, options?: { outDtype?: DTypeLike }): Tensor;
     /**
      * `Tensor.mm(mat2) -> Tensor`
      *
@@ -3739,18 +3654,7 @@ declare module '../tensor.js' {
      *
      * See `torch.mm`.
      */
-    mm(mat2: Tensor | Scalar): Tensor;
-    /**
-     * `Tensor.mm(mat2) -> Tensor`
-     *
-     * Performs a matrix multiplication of the matrices `input` and `mat2`.
-     *
-     * Shapes:
-     * - If `input` is a `(n × m)` tensor, `mat2` is a `(m × p)` tensor, `out` will be a `(n × p)` tensor.
-     *
-     * See `torch.mm`.
-     */
-    mm(options: { mat2: Tensor | Scalar }): Tensor;
+    mm(options: { mat2: Tensor | Scalar; outDtype?: DTypeLike }): Tensor;
     /**
      * `Tensor.mode(dim=None, keepdim=False) -> (Tensor, LongTensor)`
      *
@@ -3774,6 +3678,14 @@ declare module '../tensor.js' {
      *
      * See `torch.moveaxis`.
      */
+    moveaxis(source: number[] | number, ...destination: number[]): Tensor;
+    /**
+     * `Tensor.moveaxis(source, destination) -> Tensor`
+     *
+     * Alias for `torch.movedim`.
+     *
+     * See `torch.moveaxis`.
+     */
     moveaxis(source: number[] | number, options: { destination: number[] | number }): Tensor;
     /**
      * `Tensor.moveaxis(source, destination) -> Tensor`
@@ -3784,14 +3696,6 @@ declare module '../tensor.js' {
      */
     moveaxis(options: { source: number[] | number; destination: number[] | number }): Tensor;
     /**
-     * `Tensor.moveaxis(source, destination) -> Tensor`
-     *
-     * Alias for `torch.movedim`.
-     *
-     * See `torch.moveaxis`.
-     */
-    moveaxis(source: number[] | number, ...destination: number[]): Tensor;
-    /**
      * `Tensor.movedim(source, destination) -> Tensor`
      *
      * Moves the dimension(s) of `input` at the position(s) in `source` to the position(s) in `destination`.
@@ -3799,6 +3703,14 @@ declare module '../tensor.js' {
      * See `torch.movedim`.
      */
     movedim(source: number[] | number, destination: number[] | number): Tensor;
+    /**
+     * `Tensor.movedim(source, destination) -> Tensor`
+     *
+     * Moves the dimension(s) of `input` at the position(s) in `source` to the position(s) in `destination`.
+     *
+     * See `torch.movedim`.
+     */
+    movedim(source: number[] | number, ...destination: number[]): Tensor;
     /**
      * `Tensor.movedim(source, destination) -> Tensor`
      *
@@ -3815,14 +3727,6 @@ declare module '../tensor.js' {
      * See `torch.movedim`.
      */
     movedim(options: { source: number[] | number; destination: number[] | number }): Tensor;
-    /**
-     * `Tensor.movedim(source, destination) -> Tensor`
-     *
-     * Moves the dimension(s) of `input` at the position(s) in `source` to the position(s) in `destination`.
-     *
-     * See `torch.movedim`.
-     */
-    movedim(source: number[] | number, ...destination: number[]): Tensor;
     /**
      * `Tensor.msort() -> Tensor`
      *
@@ -4126,19 +4030,25 @@ declare module '../tensor.js' {
      *
      * Returns a Tensor of size `size` filled with uninitialized data.
      */
-    newEmpty(options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    newEmpty(...size: number[]): Tensor;
     /**
      * `Tensor.new_empty(size, *, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
      *
      * Returns a Tensor of size `size` filled with uninitialized data.
      */
-    newEmpty(...size: number[]): Tensor;
+    newEmpty(options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
     /**
      * `Tensor.new_empty_strided(size, stride, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
      *
      * Returns a Tensor of size `size` and strides `stride` filled with uninitialized data.
      */
     newEmptyStrided(size: number[] | number, stride: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    /**
+     * `Tensor.new_empty_strided(size, stride, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
+     *
+     * Returns a Tensor of size `size` and strides `stride` filled with uninitialized data.
+     */
+    newEmptyStrided(size: number[] | number, ...stride: number[]): Tensor;
     /**
      * `Tensor.new_empty_strided(size, stride, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
      *
@@ -4151,12 +4061,6 @@ declare module '../tensor.js' {
      * Returns a Tensor of size `size` and strides `stride` filled with uninitialized data.
      */
     newEmptyStrided(options: { size: number[] | number; stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-    /**
-     * `Tensor.new_empty_strided(size, stride, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
-     *
-     * Returns a Tensor of size `size` and strides `stride` filled with uninitialized data.
-     */
-    newEmptyStrided(size: number[] | number, ...stride: number[]): Tensor;
     /**
      * `Tensor.new_full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
      *
@@ -4186,13 +4090,13 @@ declare module '../tensor.js' {
      *
      * Returns a Tensor of size `size` filled with `1`.
      */
-    newOnes(options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    newOnes(...size: number[]): Tensor;
     /**
      * `Tensor.new_ones(size, *, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
      *
      * Returns a Tensor of size `size` filled with `1`.
      */
-    newOnes(...size: number[]): Tensor;
+    newOnes(options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
     /**
      * `Tensor.new_zeros(size, *, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
      *
@@ -4204,13 +4108,13 @@ declare module '../tensor.js' {
      *
      * Returns a Tensor of size `size` filled with `0`.
      */
-    newZeros(options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    newZeros(...size: number[]): Tensor;
     /**
      * `Tensor.new_zeros(size, *, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor`
      *
      * Returns a Tensor of size `size` filled with `0`.
      */
-    newZeros(...size: number[]): Tensor;
+    newZeros(options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
     /**
      * `Tensor.nextafter(other) -> Tensor`
      *
@@ -4375,13 +4279,13 @@ declare module '../tensor.js' {
      *
      * Returns a view of the tensor with its dimensions permuted.
      */
-    permute(options: { dims: number[] | number }): Tensor;
+    permute(...dims: number[]): Tensor;
     /**
      * `Tensor.permute(*dims) -> Tensor`
      *
      * Returns a view of the tensor with its dimensions permuted.
      */
-    permute(...dims: number[]): Tensor;
+    permute(options: { dims: number[] | number }): Tensor;
     /**
      * `Tensor.pin_memory() -> Tensor`
      *
@@ -4457,19 +4361,19 @@ declare module '../tensor.js' {
     /**
      * `Tensor.prod(dim=None, keepdim=False, dtype=None) -> Tensor`
      *
-     * Returns the product of each row of the `input` tensor in the given dimension `dim`.
-     *
-     * See `torch.prod`.
-     */
-    prod(options: { dim: number; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
-    /**
-     * `Tensor.prod(dim=None, keepdim=False, dtype=None) -> Tensor`
-     *
      * Returns the product of all elements in the `input` tensor.
      *
      * See `torch.prod`.
      */
     prod(options?: { dtype?: DTypeLike | null }): Tensor;
+    /**
+     * `Tensor.prod(dim=None, keepdim=False, dtype=None) -> Tensor`
+     *
+     * Returns the product of each row of the `input` tensor in the given dimension `dim`.
+     *
+     * See `torch.prod`.
+     */
+    prod(options: { dim: number; keepdim?: boolean; dtype?: DTypeLike | null }): Tensor;
     /**
      * `Tensor.put(input, index, source, accumulate=False) -> Tensor`
      *
@@ -4594,13 +4498,7 @@ declare module '../tensor.js' {
      *
      * Fills `self` tensor with numbers sampled from the discrete uniform distribution over `[from, to - 1]`.
      */
-    random_(options: { to: number; generator?: Generator | null }): this;
-    /**
-     * `Tensor.random_(from=0, to=None, *, generator=None) -> Tensor`
-     *
-     * Fills `self` tensor with numbers sampled from the discrete uniform distribution over `[from, to - 1]`.
-     */
-    random_(options?: { generator?: Generator | null }): this;
+    random_(options?: { to?: number; generator?: Generator | null }): this;
     /**
      * `Tensor.random_(from=0, to=None, *, generator=None) -> Tensor`
      *
@@ -4736,13 +4634,13 @@ declare module '../tensor.js' {
      *
      * Repeats this tensor along the specified dimensions.
      */
-    repeat(options: { repeats: number[] | number }): Tensor;
+    repeat(...repeats: number[]): Tensor;
     /**
      * `Tensor.repeat(*repeats) -> Tensor`
      *
      * Repeats this tensor along the specified dimensions.
      */
-    repeat(...repeats: number[]): Tensor;
+    repeat(options: { repeats: number[] | number }): Tensor;
     /**
      * `Tensor.repeat_interleave(repeats, dim=None, *, output_size=None) -> Tensor`
      *
@@ -4770,13 +4668,13 @@ declare module '../tensor.js' {
      *
      * Returns a tensor with the same data and number of elements as `self` but with the specified shape.
      */
-    reshape(options: { shape: number[] | number }): Tensor;
+    reshape(...shape: number[]): Tensor;
     /**
      * `Tensor.reshape(*shape) -> Tensor`
      *
      * Returns a tensor with the same data and number of elements as `self` but with the specified shape.
      */
-    reshape(...shape: number[]): Tensor;
+    reshape(options: { shape: number[] | number }): Tensor;
     /**
      * `Tensor.reshape_as(other) -> Tensor`
      *
@@ -4790,8 +4688,8 @@ declare module '../tensor.js' {
      */
     reshapeAs(options: { other: Tensor | Scalar }): Tensor;
     resize(size: number[] | number, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
-    resize(options: { size: number[] | number; memoryFormat?: MemoryFormat | null }): Tensor;
     resize(...size: number[]): Tensor;
+    resize(options: { size: number[] | number; memoryFormat?: MemoryFormat | null }): Tensor;
     /**
      * `Tensor.resize_(*sizes, memory_format=torch.contiguous_format) -> Tensor`
      *
@@ -4803,13 +4701,13 @@ declare module '../tensor.js' {
      *
      * Resizes `self` tensor to the specified size.
      */
-    resize_(options: { size: number[] | number; memoryFormat?: MemoryFormat | null }): this;
+    resize_(...size: number[]): this;
     /**
      * `Tensor.resize_(*sizes, memory_format=torch.contiguous_format) -> Tensor`
      *
      * Resizes `self` tensor to the specified size.
      */
-    resize_(...size: number[]): this;
+    resize_(options: { size: number[] | number; memoryFormat?: MemoryFormat | null }): this;
     resizeAs(theTemplate: Tensor | Scalar, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
     resizeAs(options: { theTemplate: Tensor | Scalar; memoryFormat?: MemoryFormat | null }): Tensor;
     /**
@@ -4874,27 +4772,13 @@ declare module '../tensor.js' {
      *
      * See `torch.round`.
      */
-    round(): Tensor;
-    /**
-     * `Tensor.round(decimals=0) -> Tensor`
-     *
-     * Rounds elements of `input` to the nearest integer.
-     *
-     * See `torch.round`.
-     */
-    round(options: { decimals: number }): Tensor;
+    round(options?: { decimals?: number }): Tensor;
     /**
      * `Tensor.round_(decimals=0) -> Tensor`
      *
      * In-place version of `round`
      */
-    round_(options: { decimals: number }): this;
-    /**
-     * `Tensor.round_(decimals=0) -> Tensor`
-     *
-     * In-place version of `round`
-     */
-    round_(): this;
+    round_(options?: { decimals?: number }): this;
     rowIndices(): Tensor;
     /**
      * `Tensor.rsqrt() -> Tensor`
@@ -4915,169 +4799,85 @@ declare module '../tensor.js' {
      *
      * Out-of-place version of `torch.Tensor.scatter_`
      */
-    scatter(dim: number, index: Tensor | Scalar, options: { value: Scalar }): Tensor;
+    scatter(dim: number, index: Tensor | Scalar, options: { value: Scalar; reduce?: string }): Tensor;
     /**
      * `Tensor.scatter(dim, index, src) -> Tensor`
      *
      * Out-of-place version of `torch.Tensor.scatter_`
      */
-    scatter(dim: number, options: { index: Tensor | Scalar; value: Scalar }): Tensor;
+    scatter(dim: number, options: { index: Tensor | Scalar; value: Scalar; reduce?: string }): Tensor;
     /**
      * `Tensor.scatter(dim, index, src) -> Tensor`
      *
      * Out-of-place version of `torch.Tensor.scatter_`
      */
-    scatter(options: { dim: number; index: Tensor | Scalar; value: Scalar }): Tensor;
+    scatter(options: { dim: number; index: Tensor | Scalar; value: Scalar; reduce?: string }): Tensor;
     /**
      * `Tensor.scatter(dim, index, src) -> Tensor`
      *
      * Out-of-place version of `torch.Tensor.scatter_`
      */
-    scatter(dim: number, index: Tensor | Scalar, options: { value: Scalar; reduce: string }): Tensor;
+    scatter(dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options?: { reduce?: string }): Tensor;
     /**
      * `Tensor.scatter(dim, index, src) -> Tensor`
      *
      * Out-of-place version of `torch.Tensor.scatter_`
      */
-    scatter(dim: number, options: { index: Tensor | Scalar; value: Scalar; reduce: string }): Tensor;
+    scatter(dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce?: string }): Tensor;
     /**
      * `Tensor.scatter(dim, index, src) -> Tensor`
      *
      * Out-of-place version of `torch.Tensor.scatter_`
      */
-    scatter(options: { dim: number; index: Tensor | Scalar; value: Scalar; reduce: string }): Tensor;
+    scatter(dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce?: string }): Tensor;
     /**
      * `Tensor.scatter(dim, index, src) -> Tensor`
      *
      * Out-of-place version of `torch.Tensor.scatter_`
      */
-    scatter(dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options: { reduce: string }): Tensor;
-    /**
-     * `Tensor.scatter(dim, index, src) -> Tensor`
-     *
-     * Out-of-place version of `torch.Tensor.scatter_`
-     */
-    scatter(dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce: string }): Tensor;
-    /**
-     * `Tensor.scatter(dim, index, src) -> Tensor`
-     *
-     * Out-of-place version of `torch.Tensor.scatter_`
-     */
-    scatter(dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce: string }): Tensor;
-    /**
-     * `Tensor.scatter(dim, index, src) -> Tensor`
-     *
-     * Out-of-place version of `torch.Tensor.scatter_`
-     */
-    scatter(options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string }): Tensor;
-    /**
-     * `Tensor.scatter(dim, index, src) -> Tensor`
-     *
-     * Out-of-place version of `torch.Tensor.scatter_`
-     */
-    scatter(dim: number, index: Tensor | Scalar, src: Tensor | Scalar): Tensor;
-    /**
-     * `Tensor.scatter(dim, index, src) -> Tensor`
-     *
-     * Out-of-place version of `torch.Tensor.scatter_`
-     */
-    scatter(dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar }): Tensor;
-    /**
-     * `Tensor.scatter(dim, index, src) -> Tensor`
-     *
-     * Out-of-place version of `torch.Tensor.scatter_`
-     */
-    scatter(dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar }): Tensor;
-    /**
-     * `Tensor.scatter(dim, index, src) -> Tensor`
-     *
-     * Out-of-place version of `torch.Tensor.scatter_`
-     */
-    scatter(options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar }): Tensor;
+    scatter(options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce?: string }): Tensor;
     /**
      * `Tensor.scatter_(dim, index, value, *, reduce=None) -> Tensor:`
      *
      * Writes the value from `value` into `self` at the indices specified in the `index` tensor.
      */
-    scatter_(dim: number, index: Tensor | Scalar, options: { value: Scalar; reduce: string }): this;
+    scatter_(dim: number, index: Tensor | Scalar, options: { value: Scalar; reduce?: string }): this;
     /**
      * `Tensor.scatter_(dim, index, value, *, reduce=None) -> Tensor:`
      *
      * Writes the value from `value` into `self` at the indices specified in the `index` tensor.
      */
-    scatter_(dim: number, options: { index: Tensor | Scalar; value: Scalar; reduce: string }): this;
+    scatter_(dim: number, options: { index: Tensor | Scalar; value: Scalar; reduce?: string }): this;
     /**
      * `Tensor.scatter_(dim, index, value, *, reduce=None) -> Tensor:`
      *
      * Writes the value from `value` into `self` at the indices specified in the `index` tensor.
      */
-    scatter_(options: { dim: number; index: Tensor | Scalar; value: Scalar; reduce: string }): this;
-    /**
-     * `Tensor.scatter_(dim, index, value, *, reduce=None) -> Tensor:`
-     *
-     * Writes the value from `value` into `self` at the indices specified in the `index` tensor.
-     */
-    scatter_(dim: number, index: Tensor | Scalar, options: { value: Scalar }): this;
-    /**
-     * `Tensor.scatter_(dim, index, value, *, reduce=None) -> Tensor:`
-     *
-     * Writes the value from `value` into `self` at the indices specified in the `index` tensor.
-     */
-    scatter_(dim: number, options: { index: Tensor | Scalar; value: Scalar }): this;
-    /**
-     * `Tensor.scatter_(dim, index, value, *, reduce=None) -> Tensor:`
-     *
-     * Writes the value from `value` into `self` at the indices specified in the `index` tensor.
-     */
-    scatter_(options: { dim: number; index: Tensor | Scalar; value: Scalar }): this;
+    scatter_(options: { dim: number; index: Tensor | Scalar; value: Scalar; reduce?: string }): this;
     /**
      * `Tensor.scatter_(dim, index, src, *, reduce=None) -> Tensor`
      *
      * Writes all values from the tensor `src` into `self` at the indices specified in the `index` tensor.
      */
-    scatter_(dim: number, index: Tensor | Scalar, src: Tensor | Scalar): this;
+    scatter_(dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options?: { reduce?: string }): this;
     /**
      * `Tensor.scatter_(dim, index, src, *, reduce=None) -> Tensor`
      *
      * Writes all values from the tensor `src` into `self` at the indices specified in the `index` tensor.
      */
-    scatter_(dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar }): this;
+    scatter_(dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce?: string }): this;
     /**
      * `Tensor.scatter_(dim, index, src, *, reduce=None) -> Tensor`
      *
      * Writes all values from the tensor `src` into `self` at the indices specified in the `index` tensor.
      */
-    scatter_(dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar }): this;
+    scatter_(dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce?: string }): this;
     /**
      * `Tensor.scatter_(dim, index, src, *, reduce=None) -> Tensor`
      *
      * Writes all values from the tensor `src` into `self` at the indices specified in the `index` tensor.
      */
-    scatter_(options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar }): this;
-    /**
-     * `Tensor.scatter_(dim, index, src, *, reduce=None) -> Tensor`
-     *
-     * Writes all values from the tensor `src` into `self` at the indices specified in the `index` tensor.
-     */
-    scatter_(dim: number, index: Tensor | Scalar, src: Tensor | Scalar, options: { reduce: string }): this;
-    /**
-     * `Tensor.scatter_(dim, index, src, *, reduce=None) -> Tensor`
-     *
-     * Writes all values from the tensor `src` into `self` at the indices specified in the `index` tensor.
-     */
-    scatter_(dim: number, index: Tensor | Scalar, options: { src: Tensor | Scalar; reduce: string }): this;
-    /**
-     * `Tensor.scatter_(dim, index, src, *, reduce=None) -> Tensor`
-     *
-     * Writes all values from the tensor `src` into `self` at the indices specified in the `index` tensor.
-     */
-    scatter_(dim: number, options: { index: Tensor | Scalar; src: Tensor | Scalar; reduce: string }): this;
-    /**
-     * `Tensor.scatter_(dim, index, src, *, reduce=None) -> Tensor`
-     *
-     * Writes all values from the tensor `src` into `self` at the indices specified in the `index` tensor.
-     */
-    scatter_(options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce: string }): this;
+    scatter_(options: { dim: number; index: Tensor | Scalar; src: Tensor | Scalar; reduce?: string }): this;
     /**
      * `Tensor.scatter_add(dim, index, src) -> Tensor`
      *
@@ -5247,13 +5047,19 @@ declare module '../tensor.js' {
      *
      * Sets the underlying storage, size, and strides.
      */
-    set_(): this;
+    set_(options?: { source?: Tensor | Scalar }): this;
     /**
      * `Tensor.set_(source=None, storage_offset=0, size=None, stride=None) -> Tensor`
      *
      * Sets the underlying storage, size, and strides.
      */
     set_(source: Tensor | Scalar, storageOffset: number, size: number[] | number, stride?: number[] | number | { stride?: number[] | number }): this;
+    /**
+     * `Tensor.set_(source=None, storage_offset=0, size=None, stride=None) -> Tensor`
+     *
+     * Sets the underlying storage, size, and strides.
+     */
+    set_(source: Tensor | Scalar): this;
     /**
      * `Tensor.set_(source=None, storage_offset=0, size=None, stride=None) -> Tensor`
      *
@@ -5272,18 +5078,6 @@ declare module '../tensor.js' {
      * Sets the underlying storage, size, and strides.
      */
     set_(options: { source: Tensor | Scalar; storageOffset: number; size: number[] | number; stride?: number[] | number }): this;
-    /**
-     * `Tensor.set_(source=None, storage_offset=0, size=None, stride=None) -> Tensor`
-     *
-     * Sets the underlying storage, size, and strides.
-     */
-    set_(source: Tensor | Scalar): this;
-    /**
-     * `Tensor.set_(source=None, storage_offset=0, size=None, stride=None) -> Tensor`
-     *
-     * Sets the underlying storage, size, and strides.
-     */
-    set_(options: { source: Tensor | Scalar }): this;
     /**
      * `Tensor.sgn() -> Tensor`
      *
@@ -5565,7 +5359,7 @@ declare module '../tensor.js' {
      *
      * See `torch.squeeze`.
      */
-    squeeze(options: { dim: number[] | number }): Tensor;
+    squeeze(...dim: number[]): Tensor;
     /**
      * `Tensor.squeeze(dim=None) -> Tensor`
      *
@@ -5576,7 +5370,7 @@ declare module '../tensor.js' {
      *
      * See `torch.squeeze`.
      */
-    squeeze(...dim: number[]): Tensor;
+    squeeze(options: { dim: number[] | number }): Tensor;
     /**
      * `Tensor.squeeze_(dim=None) -> Tensor`
      *
@@ -5588,13 +5382,13 @@ declare module '../tensor.js' {
      *
      * In-place version of `squeeze`
      */
-    squeeze_(options: { dim: number[] | number }): this;
+    squeeze_(...dim: number[]): this;
     /**
      * `Tensor.squeeze_(dim=None) -> Tensor`
      *
      * In-place version of `squeeze`
      */
-    squeeze_(...dim: number[]): this;
+    squeeze_(options: { dim: number[] | number }): this;
     /**
      * `Tensor.sspaddmm(mat1, mat2, *, beta=1, alpha=1) -> Tensor`
      *
@@ -5634,14 +5428,6 @@ declare module '../tensor.js' {
      *
      * See `torch.std`.
      */
-    std(options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
-    /**
-     * `Tensor.std(dim=None, *, correction=1, keepdim=False) -> Tensor`
-     *
-     * Calculates the standard deviation over the dimensions specified by `dim`.
-     *
-     * See `torch.std`.
-     */
     std(dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
     /**
      * `Tensor.std(dim=None, *, correction=1, keepdim=False) -> Tensor`
@@ -5651,9 +5437,17 @@ declare module '../tensor.js' {
      * See `torch.std`.
      */
     std(unbiased?: boolean | { unbiased?: boolean }): Tensor;
+    /**
+     * `Tensor.std(dim=None, *, correction=1, keepdim=False) -> Tensor`
+     *
+     * Calculates the standard deviation over the dimensions specified by `dim`.
+     *
+     * See `torch.std`.
+     */
+    std(options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
     stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
-    stft(options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
     stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
+    stft(options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
     /**
      * `Tensor.storage_offset() -> int`
      *
@@ -5737,13 +5531,13 @@ declare module '../tensor.js' {
      *
      * Sum `this` tensor to `size`.
      */
-    sumToSize(options: { size: number[] | number }): Tensor;
+    sumToSize(...size: number[]): Tensor;
     /**
      * `Tensor.sum_to_size(*size) -> Tensor`
      *
      * Sum `this` tensor to `size`.
      */
-    sumToSize(...size: number[]): Tensor;
+    sumToSize(options: { size: number[] | number }): Tensor;
     /**
      * `Tensor.svd(some=True, compute_uv=True) -> (Tensor, Tensor, Tensor)`
      *
@@ -5913,17 +5707,19 @@ declare module '../tensor.js' {
     /**
      * `Tensor.tensor_split(indices_or_sections, dim=0) -> List of Tensors`
      *
-     * See `torch.tensor_split`.
-     */
-    tensorSplit(options: { sections: number; dim?: number }): Tensor[];
-    /**
-     * `Tensor.tensor_split(indices_or_sections, dim=0) -> List of Tensors`
-     *
      * Example::
      *
      * See `torch.tensor_split`.
      */
     tensorSplit(indices: number[] | number, dim?: number | { dim?: number }): Tensor[];
+    /**
+     * `Tensor.tensor_split(indices_or_sections, dim=0) -> List of Tensors`
+     *
+     * Splits a tensor into multiple sub-tensors, all of which are views of `input`, along dimension `dim` according to the indices or number of sections specified by `indices_or_sections`.
+     *
+     * See `torch.tensor_split`.
+     */
+    tensorSplit(options: { sections: number; dim?: number }): Tensor[];
     /**
      * `Tensor.tensor_split(indices_or_sections, dim=0) -> List of Tensors`
      *
@@ -5963,7 +5759,7 @@ declare module '../tensor.js' {
      *
      * See `torch.tile`.
      */
-    tile(options: { dims: number[] | number }): Tensor;
+    tile(...dims: number[]): Tensor;
     /**
      * `Tensor.tile(dims) -> Tensor`
      *
@@ -5971,7 +5767,7 @@ declare module '../tensor.js' {
      *
      * See `torch.tile`.
      */
-    tile(...dims: number[]): Tensor;
+    tile(options: { dims: number[] | number }): Tensor;
     /**
      * `Tensor.to_dense(dtype=None, *, masked_grad=True) -> Tensor`
      *
@@ -6003,17 +5799,17 @@ declare module '../tensor.js' {
      */
     toSparse(sparseDim: number): Tensor;
     /**
-     * `Tensor.to_sparse(sparseDims) -> Tensor`
-     *
-     * Returns a sparse copy of the tensor.
-     */
-    toSparse(options: { sparseDim: number }): Tensor;
-    /**
      * `Tensor.to_sparse(*, layout=None, blocksize=None, dense_dim=None) -> Tensor`
      *
      * Returns a sparse tensor with the specified layout and blocksize.
      */
     toSparse(options?: { layout?: Layout | null; blocksize?: number[] | number | null; denseDim?: number | null }): Tensor;
+    /**
+     * `Tensor.to_sparse(sparseDims) -> Tensor`
+     *
+     * Returns a sparse copy of the tensor.
+     */
+    toSparse(options: { sparseDim: number }): Tensor;
     /**
      * `Tensor.to_sparse_bsc(blocksize, dense_dim) -> Tensor`
      *
@@ -6237,15 +6033,15 @@ declare module '../tensor.js' {
     /**
      * `Tensor.unflatten(dim, sizes) -> Tensor`
      */
+    unflatten(dim: number, ...sizes: number[]): Tensor;
+    /**
+     * `Tensor.unflatten(dim, sizes) -> Tensor`
+     */
     unflatten(dim: number, options: { sizes: number[] | number }): Tensor;
     /**
      * `Tensor.unflatten(dim, sizes) -> Tensor`
      */
     unflatten(options: { dim: number; sizes: number[] | number }): Tensor;
-    /**
-     * `Tensor.unflatten(dim, sizes) -> Tensor`
-     */
-    unflatten(dim: number, ...sizes: number[]): Tensor;
     /**
      * `Tensor.unfold(dimension, size, step) -> Tensor`
      *
@@ -6404,12 +6200,6 @@ declare module '../tensor.js' {
      *
      * Returns a new tensor with the same data as the `self` tensor but of a different `shape`.
      */
-    view(options: { size: number[] | number }): Tensor;
-    /**
-     * `Tensor.view(*shape) -> Tensor`
-     *
-     * Returns a new tensor with the same data as the `self` tensor but of a different `shape`.
-     */
     view(...size: number[]): Tensor;
     /**
      * `Tensor.view(dtype) -> Tensor`
@@ -6417,6 +6207,12 @@ declare module '../tensor.js' {
      * Returns a new tensor with the same data as the `self` tensor but of a different `dtype`.
      */
     view(dtype: DTypeLike): Tensor;
+    /**
+     * `Tensor.view(*shape) -> Tensor`
+     *
+     * Returns a new tensor with the same data as the `self` tensor but of a different `shape`.
+     */
+    view(options: { size: number[] | number }): Tensor;
     /**
      * `Tensor.view(dtype) -> Tensor`
      *
@@ -6442,14 +6238,6 @@ declare module '../tensor.js' {
      *
      * See `torch.vsplit`.
      */
-    vsplit(options: { sections: number }): Tensor[];
-    /**
-     * `Tensor.vsplit(split_size_or_sections) -> List of Tensors`
-     *
-     * Splits `input`, a tensor with two or more dimensions, into multiple tensors vertically according to `indices_or_sections`.
-     *
-     * See `torch.vsplit`.
-     */
     vsplit(indices: number[] | number): Tensor[];
     /**
      * `Tensor.vsplit(split_size_or_sections) -> List of Tensors`
@@ -6458,7 +6246,7 @@ declare module '../tensor.js' {
      *
      * See `torch.vsplit`.
      */
-    vsplit(options: { indices: number[] | number }): Tensor[];
+    vsplit(...indices: number[]): Tensor[];
     /**
      * `Tensor.vsplit(split_size_or_sections) -> List of Tensors`
      *
@@ -6466,7 +6254,15 @@ declare module '../tensor.js' {
      *
      * See `torch.vsplit`.
      */
-    vsplit(...indices: number[]): Tensor[];
+    vsplit(options: { sections: number }): Tensor[];
+    /**
+     * `Tensor.vsplit(split_size_or_sections) -> List of Tensors`
+     *
+     * Splits `input`, a tensor with two or more dimensions, into multiple tensors vertically according to `indices_or_sections`.
+     *
+     * See `torch.vsplit`.
+     */
+    vsplit(options: { indices: number[] | number }): Tensor[];
     /**
      * `Tensor.xlogy(other) -> Tensor`
      *
