@@ -301,8 +301,10 @@ function docLines(entry, parsed, dropSelf, pythonName) {
   if (!entry) return [];
   const form = bestForm(entry.forms, parsed, dropSelf);
   const lines = [];
+  // A method documented only through its function shows the function's signature (with `input`).
   const signature = entry.signature ?? form.signature;
-  lines.push(`\`${dropSelf ? 'Tensor.' : 'torch.'}${signature.startsWith(`${pythonName}(`) ? signature : `${pythonName}${signature.slice(signature.indexOf('('))}`}\``);
+  const owner = dropSelf && !entry.fromFunction ? 'Tensor.' : 'torch.';
+  lines.push(`\`${owner}${signature.startsWith(`${pythonName}(`) ? signature : `${pythonName}${signature.slice(signature.indexOf('('))}`}\``);
   // A form documented by its signature alone (bmm with out_dtype) shares the op's summary.
   const summary = form.summary ?? entry.forms.find((f) => f.summary)?.summary;
   if (summary) lines.push('', summary);
@@ -319,7 +321,7 @@ function generate(native, api, docs) {
     const e = docs[kind][name];
     if (e && kind === 'methods' && e.see) {
       const f = docs.functions[e.see.replace(/^torch\./, '')];
-      return f ? { ...f, signature: e.signature, see: e.see } : null;
+      return f ? { ...f, signature: e.signature, see: e.see, fromFunction: !e.signature } : null;
     }
     return e;
   };

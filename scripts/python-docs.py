@@ -2,6 +2,7 @@
 generated torch.* function and Tensor method: the Python signature of each documented form, its
 one-sentence summary, and the sentences that give tensor shapes.
 Usage: .venv/bin/python scripts/python-docs.py > scripts/python-docs.json"""
+import inspect
 import json
 import re
 import sys
@@ -14,22 +15,33 @@ api = json.load(open(sys.argv[1] if len(sys.argv) > 1 else 'scripts/python-api.j
 SUBMODULES = [('linalg_', torch.linalg), ('special_', torch.special), ('fft_', torch.fft), ('nested_', torch.nested)]
 
 
+def documented(obj, name):
+    """obj's docstring, starting with its Python signature (from inspect where the docstring has none)."""
+    doc = getattr(obj, '__doc__', None) if obj is not None else None
+    if not isinstance(doc, str) or not doc.strip():
+        return None
+    doc = inspect.cleandoc(doc)
+    if re.match(r'[\w.]+\(', doc):
+        return doc
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):  # a C function documented without its signature (Tensor.detach)
+        return f'{name}(...)\n\n{doc}'
+    params = [p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values() if p.name != 'self']
+    return f'{name}{sig.replace(parameters=params, return_annotation=inspect.Signature.empty)}\n\n{doc}'
+
+
 def function_doc(name):
     candidates = [getattr(torch, name, None)]
     for prefix, module in SUBMODULES:
         if name.startswith(prefix):
             candidates.append(getattr(module, name[len(prefix):], None))
     candidates.append(getattr(torch.nn.functional, name, None))
-    for c in candidates:
-        doc = getattr(c, '__doc__', None) if c is not None else None
-        if isinstance(doc, str) and re.match(r'\s*[\w.]+\(', doc):
-            return doc
-    return None
+    return next((d for d in (documented(c, name) for c in candidates) if d), None)
 
 
 def method_doc(name):
-    doc = getattr(getattr(torch.Tensor, name, None), '__doc__', None)
-    return doc if isinstance(doc, str) and re.match(r'\s*[\w.]+\(', doc) else None
+    return documented(getattr(torch.Tensor, name, None), name)
 
 
 def plain(text):
@@ -50,7 +62,7 @@ def plain(text):
     text = re.sub(r':(?:ref|doc):`([^`]*)`', r'\1', text)
     text = re.sub(r':\w+:`~([\w.]*\.)?(\w+)`', r'`\2`', text)
     text = re.sub(r':\w+:`([^`]*)`', r'`\1`', text)
-    text = text.replace('``', '`').replace('\\ ', '')
+    text = text.replace('``', '`').replace('\\ ', '').replace('`\\', '`')
     return re.sub(r'\s+', ' ', text).strip()
 
 
@@ -149,10 +161,20 @@ for name in sorted(set(api['torchFunctions']) | set(api['variableFunctions'])):
     if fs:
         functions[name] = {'forms': fs}
 
+# torch.abs_ and the like: Python documents only Tensor.abs_; their forms are those of torch.abs.
+for name in sorted(set(api['torchFunctions']) | set(api['variableFunctions'])):
+    base = name[:-1]
+    if name not in functions and name.endswith('_') and base in functions:
+        functions[name] = {'forms': [{'signature': re.sub(r',\s*\*,\s*out\b[^,)]*|,\s*out\b[^,)]*', '', f['signature']).replace(base, name, 1),
+                                      'summary': f'In-place version of `torch.{base}`.'} for f in functions[base]['forms']]}
+
 methods = {}
 for name in api['tensorMethods']:
     doc = method_doc(name)
     if not doc:
+        # Undocumented methods of documented functions (Tensor.prelu): the function's forms.
+        if name in functions:
+            methods[name] = {'see': f'torch.{name}'}
         continue
     fs = forms(doc)
     see = next((SEE.match(f.get('summary', '')) for f in fs if SEE.match(f.get('summary', ''))), None)

@@ -23,7 +23,17 @@ export const abs = opFunction('abs') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const abs_ = opFunction('abs_') as unknown as {
+  /**
+   * `torch.abs_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.abs`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.abs_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.abs`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const absolute = opFunction('absolute') as unknown as {
@@ -55,7 +65,17 @@ export const acos = opFunction('acos') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const acos_ = opFunction('acos_') as unknown as {
+  /**
+   * `torch.acos_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.acos`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.acos_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.acos`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const acosh = opFunction('acosh') as unknown as {
@@ -73,7 +93,17 @@ export const acosh = opFunction('acosh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const acosh_ = opFunction('acosh_') as unknown as {
+  /**
+   * `torch.acosh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.acosh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.acosh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.acosh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const adaptiveAvgPool1d = opFunction('adaptive_avg_pool1d') as unknown as {
@@ -105,18 +135,26 @@ export const adaptiveAvgPool1d = opFunction('adaptive_avg_pool1d') as unknown as
 export const adaptiveMaxPool1d = opFunction('adaptive_max_pool1d') as unknown as {
   /**
    * `torch.adaptive_max_pool1d(input, output_size, return_indices=False)`
+   *
+   * Applies a 1D adaptive max pooling over an input signal composed of several input planes.
    */
   (input: Tensor | Scalar, outputSize: number[] | number): [Tensor, Tensor];
   /**
    * `torch.adaptive_max_pool1d(input, output_size, return_indices=False)`
+   *
+   * Applies a 1D adaptive max pooling over an input signal composed of several input planes.
    */
   (input: Tensor | Scalar, ...outputSize: number[]): [Tensor, Tensor];
   /**
    * `torch.adaptive_max_pool1d(input, output_size, return_indices=False)`
+   *
+   * Applies a 1D adaptive max pooling over an input signal composed of several input planes.
    */
   (input: Tensor | Scalar, options: { outputSize: number[] | number }): [Tensor, Tensor];
   /**
    * `torch.adaptive_max_pool1d(input, output_size, return_indices=False)`
+   *
+   * Applies a 1D adaptive max pooling over an input signal composed of several input planes.
    */
   (options: { input: Tensor | Scalar; outputSize: number[] | number }): [Tensor, Tensor];
 };
@@ -313,9 +351,29 @@ export const addmv = opFunction('addmv') as unknown as {
   (options: { input: Tensor | Scalar; mat: Tensor | Scalar; vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const addmv_ = opFunction('addmv_') as unknown as {
+  /**
+   * `torch.addmv_(input, mat, vec, *, beta=1, alpha=1) -> Tensor`
+   *
+   * In-place version of `torch.addmv`.
+   */
   (input: Tensor | Scalar, mat: Tensor | Scalar, vec: Tensor | Scalar, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
+  /**
+   * `torch.addmv_(input, mat, vec, *, beta=1, alpha=1) -> Tensor`
+   *
+   * In-place version of `torch.addmv`.
+   */
   (input: Tensor | Scalar, mat: Tensor | Scalar, options: { vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  /**
+   * `torch.addmv_(input, mat, vec, *, beta=1, alpha=1) -> Tensor`
+   *
+   * In-place version of `torch.addmv`.
+   */
   (input: Tensor | Scalar, options: { mat: Tensor | Scalar; vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
+  /**
+   * `torch.addmv_(input, mat, vec, *, beta=1, alpha=1) -> Tensor`
+   *
+   * In-place version of `torch.addmv`.
+   */
   (options: { input: Tensor | Scalar; mat: Tensor | Scalar; vec: Tensor | Scalar; beta?: Scalar; alpha?: Scalar }): Tensor;
 };
 export const addr = opFunction('addr') as unknown as {
@@ -365,7 +423,17 @@ export const affineGridGenerator = opFunction('affine_grid_generator') as unknow
   (options: { theta: Tensor | Scalar; size: number[] | number; alignCorners: boolean; out?: Tensor }): Tensor;
 };
 export const aliasCopy = opFunction('alias_copy') as unknown as {
+  /**
+   * `torch.alias_copy(...)`
+   *
+   * Performs the same operation as `torch.alias`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.alias_copy(...)`
+   *
+   * Performs the same operation as `torch.alias`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const all = opFunction('all') as unknown as {
@@ -403,15 +471,55 @@ export const allclose = opFunction('allclose') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; rtol?: number; atol?: number; equalNan?: boolean }): boolean;
 };
 export const alphaDropout = opFunction('alpha_dropout') as unknown as {
+  /**
+   * `torch.alpha_dropout(input, p=0.5, training=False, inplace=False)`
+   *
+   * Apply alpha dropout to the input.
+   */
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
+  /**
+   * `torch.alpha_dropout(input, p=0.5, training=False, inplace=False)`
+   *
+   * Apply alpha dropout to the input.
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean }): Tensor;
+  /**
+   * `torch.alpha_dropout(input, p=0.5, training=False, inplace=False)`
+   *
+   * Apply alpha dropout to the input.
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean }): Tensor;
+  /**
+   * `torch.alpha_dropout(input, p=0.5, training=False, inplace=False)`
+   *
+   * Apply alpha dropout to the input.
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const alphaDropout_ = opFunction('alpha_dropout_') as unknown as {
+  /**
+   * `torch.alpha_dropout_(input, p=0.5, training=False, inplace=False)`
+   *
+   * In-place version of `torch.alpha_dropout`.
+   */
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
+  /**
+   * `torch.alpha_dropout_(input, p=0.5, training=False, inplace=False)`
+   *
+   * In-place version of `torch.alpha_dropout`.
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean }): Tensor;
+  /**
+   * `torch.alpha_dropout_(input, p=0.5, training=False, inplace=False)`
+   *
+   * In-place version of `torch.alpha_dropout`.
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean }): Tensor;
+  /**
+   * `torch.alpha_dropout_(input, p=0.5, training=False, inplace=False)`
+   *
+   * In-place version of `torch.alpha_dropout`.
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const amax = opFunction('amax') as unknown as {
@@ -499,7 +607,17 @@ export const arccos = opFunction('arccos') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arccos_ = opFunction('arccos_') as unknown as {
+  /**
+   * `torch.arccos_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arccos`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.arccos_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arccos`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const arccosh = opFunction('arccosh') as unknown as {
@@ -517,7 +635,17 @@ export const arccosh = opFunction('arccosh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arccosh_ = opFunction('arccosh_') as unknown as {
+  /**
+   * `torch.arccosh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arccosh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.arccosh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arccosh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const arcsin = opFunction('arcsin') as unknown as {
@@ -535,7 +663,17 @@ export const arcsin = opFunction('arcsin') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arcsin_ = opFunction('arcsin_') as unknown as {
+  /**
+   * `torch.arcsin_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arcsin`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.arcsin_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arcsin`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const arcsinh = opFunction('arcsinh') as unknown as {
@@ -553,7 +691,17 @@ export const arcsinh = opFunction('arcsinh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arcsinh_ = opFunction('arcsinh_') as unknown as {
+  /**
+   * `torch.arcsinh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arcsinh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.arcsinh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arcsinh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const arctan = opFunction('arctan') as unknown as {
@@ -591,7 +739,17 @@ export const arctan2 = opFunction('arctan2') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arctan_ = opFunction('arctan_') as unknown as {
+  /**
+   * `torch.arctan_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arctan`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.arctan_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arctan`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const arctanh = opFunction('arctanh') as unknown as {
@@ -609,7 +767,17 @@ export const arctanh = opFunction('arctanh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const arctanh_ = opFunction('arctanh_') as unknown as {
+  /**
+   * `torch.arctanh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arctanh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.arctanh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.arctanh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const argmax = opFunction('argmax') as unknown as {
@@ -713,15 +881,55 @@ export const asStrided = opFunction('as_strided') as unknown as {
   (options: { input: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
 };
 export const asStrided_ = opFunction('as_strided_') as unknown as {
+  /**
+   * `torch.as_strided_(input, size, stride, storage_offset=None) -> Tensor`
+   *
+   * In-place version of `torch.as_strided`.
+   */
   (input: Tensor | Scalar, size: number[] | number, stride: number[] | number, storageOffset?: number | null | { storageOffset?: number | null }): Tensor;
+  /**
+   * `torch.as_strided_(input, size, stride, storage_offset=None) -> Tensor`
+   *
+   * In-place version of `torch.as_strided`.
+   */
   (input: Tensor | Scalar, size: number[] | number, options: { stride: number[] | number; storageOffset?: number | null }): Tensor;
+  /**
+   * `torch.as_strided_(input, size, stride, storage_offset=None) -> Tensor`
+   *
+   * In-place version of `torch.as_strided`.
+   */
   (input: Tensor | Scalar, options: { size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
+  /**
+   * `torch.as_strided_(input, size, stride, storage_offset=None) -> Tensor`
+   *
+   * In-place version of `torch.as_strided`.
+   */
   (options: { input: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null }): Tensor;
 };
 export const asStridedCopy = opFunction('as_strided_copy') as unknown as {
+  /**
+   * `torch.as_strided_copy(...)`
+   *
+   * Performs the same operation as `torch.as_strided`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, size: number[] | number, stride: number[] | number, storageOffset?: number | null | { storageOffset?: number | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.as_strided_copy(...)`
+   *
+   * Performs the same operation as `torch.as_strided`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, size: number[] | number, options: { stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
+  /**
+   * `torch.as_strided_copy(...)`
+   *
+   * Performs the same operation as `torch.as_strided`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { size: number[] | number; stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
+  /**
+   * `torch.as_strided_copy(...)`
+   *
+   * Performs the same operation as `torch.as_strided`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; size: number[] | number; stride: number[] | number; storageOffset?: number | null; out?: Tensor }): Tensor;
 };
 export const asStridedScatter = opFunction('as_strided_scatter') as unknown as {
@@ -771,7 +979,17 @@ export const asin = opFunction('asin') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const asin_ = opFunction('asin_') as unknown as {
+  /**
+   * `torch.asin_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.asin`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.asin_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.asin`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const asinh = opFunction('asinh') as unknown as {
@@ -789,7 +1007,17 @@ export const asinh = opFunction('asinh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const asinh_ = opFunction('asinh_') as unknown as {
+  /**
+   * `torch.asinh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.asinh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.asinh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.asinh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const atan = opFunction('atan') as unknown as {
@@ -836,7 +1064,17 @@ export const atan2 = opFunction('atan2') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const atan_ = opFunction('atan_') as unknown as {
+  /**
+   * `torch.atan_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.atan`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.atan_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.atan`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const atanh = opFunction('atanh') as unknown as {
@@ -854,25 +1092,95 @@ export const atanh = opFunction('atanh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const atanh_ = opFunction('atanh_') as unknown as {
+  /**
+   * `torch.atanh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.atanh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.atanh_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.atanh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const atleast1d = opFunction('atleast_1d') as unknown as {
+  /**
+   * `torch.atleast_1d(*tensors)`
+   *
+   * Returns a 1-dimensional view of each input tensor with zero dimensions.
+   */
   (tensors: Tensor[]): Tensor[];
+  /**
+   * `torch.atleast_1d(*tensors)`
+   *
+   * Returns a 1-dimensional view of each input tensor with zero dimensions.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.atleast_1d(*tensors)`
+   *
+   * Returns a 1-dimensional view of each input tensor with zero dimensions.
+   */
   (options: { tensors: Tensor[] }): Tensor[];
+  /**
+   * `torch.atleast_1d(*tensors)`
+   *
+   * Returns a 1-dimensional view of each input tensor with zero dimensions.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const atleast2d = opFunction('atleast_2d') as unknown as {
+  /**
+   * `torch.atleast_2d(*tensors)`
+   *
+   * Returns a 2-dimensional view of each input tensor with zero dimensions.
+   */
   (tensors: Tensor[]): Tensor[];
+  /**
+   * `torch.atleast_2d(*tensors)`
+   *
+   * Returns a 2-dimensional view of each input tensor with zero dimensions.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.atleast_2d(*tensors)`
+   *
+   * Returns a 2-dimensional view of each input tensor with zero dimensions.
+   */
   (options: { tensors: Tensor[] }): Tensor[];
+  /**
+   * `torch.atleast_2d(*tensors)`
+   *
+   * Returns a 2-dimensional view of each input tensor with zero dimensions.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const atleast3d = opFunction('atleast_3d') as unknown as {
+  /**
+   * `torch.atleast_3d(*tensors)`
+   *
+   * Returns a 3-dimensional view of each input tensor with zero dimensions.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.atleast_3d(*tensors)`
+   *
+   * Returns a 3-dimensional view of each input tensor with zero dimensions.
+   */
   (tensors: Tensor[]): Tensor[];
+  /**
+   * `torch.atleast_3d(*tensors)`
+   *
+   * Returns a 3-dimensional view of each input tensor with zero dimensions.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
+  /**
+   * `torch.atleast_3d(*tensors)`
+   *
+   * Returns a 3-dimensional view of each input tensor with zero dimensions.
+   */
   (options: { tensors: Tensor[] }): Tensor[];
 };
 export const avgPool1d = opFunction('avg_pool1d') as unknown as {
@@ -969,15 +1277,65 @@ export const bartlettWindow = opFunction('bartlett_window') as unknown as {
   (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const batchNorm = opFunction('batch_norm') as unknown as {
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, eps: number, options: { cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, options: { eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Batch Normalization for each channel across a batch of data.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
 };
 export const batchNormBackwardElemt = opFunction('batch_norm_backward_elemt') as unknown as {
@@ -1084,8 +1442,23 @@ export const bilinear = opFunction('bilinear') as unknown as {
   (options: { input1: Tensor | Scalar; input2: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null }): Tensor;
 };
 export const binaryCrossEntropyWithLogits = opFunction('binary_cross_entropy_with_logits') as unknown as {
+  /**
+   * `torch.binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None)`
+   *
+   * Compute Binary Cross Entropy between target and input logits.
+   */
   (input: Tensor | Scalar, target: Tensor | Scalar, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number; out?: Tensor }, posWeight?: Tensor | Scalar | null | { posWeight?: Tensor | Scalar | null; reduction?: number; out?: Tensor }, reduction?: number | { reduction?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None)`
+   *
+   * Compute Binary Cross Entropy between target and input logits.
+   */
   (input: Tensor | Scalar, options: { target: Tensor | Scalar; weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None)`
+   *
+   * Compute Binary Cross Entropy between target and input logits.
+   */
   (options: { input: Tensor | Scalar; target: Tensor | Scalar; weight?: Tensor | Scalar | null; posWeight?: Tensor | Scalar | null; reduction?: number; out?: Tensor }): Tensor;
 };
 export const bincount = opFunction('bincount') as unknown as {
@@ -1242,7 +1615,17 @@ export const blackmanWindow = opFunction('blackman_window') as unknown as {
   (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const blockDiag = opFunction('block_diag') as unknown as {
+  /**
+   * `torch.block_diag(*tensors)`
+   *
+   * Create a block diagonal matrix from provided tensors.
+   */
   (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.block_diag(*tensors)`
+   *
+   * Create a block diagonal matrix from provided tensors.
+   */
   (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
 };
 export const bmm = opFunction('bmm') as unknown as {
@@ -1283,10 +1666,14 @@ export const bmm = opFunction('bmm') as unknown as {
 export const broadcastTensors = opFunction('broadcast_tensors') as unknown as {
   /**
    * `torch.broadcast_tensors(*tensors) -> List of Tensors`
+   *
+   * Broadcasts the given tensors according to broadcasting-semantics.
    */
   (tensors: Tensor[]): Tensor[];
   /**
    * `torch.broadcast_tensors(*tensors) -> List of Tensors`
+   *
+   * Broadcasts the given tensors according to broadcasting-semantics.
    */
   (options: { tensors: Tensor[] }): Tensor[];
 };
@@ -1294,25 +1681,25 @@ export const broadcastTo = opFunction('broadcast_to') as unknown as {
   /**
    * `torch.broadcast_to(input, shape) -> Tensor`
    *
-   * Broadcasts `input` to the shape `\shape`.
+   * Broadcasts `input` to the shape `shape`.
    */
   (input: Tensor | Scalar, size: number[] | number): Tensor;
   /**
    * `torch.broadcast_to(input, shape) -> Tensor`
    *
-   * Broadcasts `input` to the shape `\shape`.
+   * Broadcasts `input` to the shape `shape`.
    */
   (input: Tensor | Scalar, ...size: number[]): Tensor;
   /**
    * `torch.broadcast_to(input, shape) -> Tensor`
    *
-   * Broadcasts `input` to the shape `\shape`.
+   * Broadcasts `input` to the shape `shape`.
    */
   (input: Tensor | Scalar, options: { size: number[] | number }): Tensor;
   /**
    * `torch.broadcast_to(input, shape) -> Tensor`
    *
-   * Broadcasts `input` to the shape `\shape`.
+   * Broadcasts `input` to the shape `shape`.
    */
   (options: { input: Tensor | Scalar; size: number[] | number }): Tensor;
 };
@@ -1357,7 +1744,17 @@ export const canCast = opFunction('can_cast') as unknown as {
   (options: { from_: DTypeLike; to: DTypeLike }): boolean;
 };
 export const cartesianProd = opFunction('cartesian_prod') as unknown as {
+  /**
+   * `torch.cartesian_prod(*tensors)`
+   *
+   * Do cartesian product of the given sequence of tensors.
+   */
   (tensors: Tensor[]): Tensor;
+  /**
+   * `torch.cartesian_prod(*tensors)`
+   *
+   * Do cartesian product of the given sequence of tensors.
+   */
   (options: { tensors: Tensor[] }): Tensor;
 };
 export const cat = opFunction('cat') as unknown as {
@@ -1379,8 +1776,23 @@ export const ccolIndicesCopy = opFunction('ccol_indices_copy') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cdist = opFunction('cdist') as unknown as {
+  /**
+   * `torch.cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary')`
+   *
+   * Computes batched the p-norm distance between each pair of the two collections of row vectors.
+   */
   (x1: Tensor | Scalar, x2: Tensor | Scalar, p?: number | { p?: number; computeMode?: number | null }, computeMode?: number | null | { computeMode?: number | null }): Tensor;
+  /**
+   * `torch.cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary')`
+   *
+   * Computes batched the p-norm distance between each pair of the two collections of row vectors.
+   */
   (x1: Tensor | Scalar, options: { x2: Tensor | Scalar; p?: number; computeMode?: number | null }): Tensor;
+  /**
+   * `torch.cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary')`
+   *
+   * Computes batched the p-norm distance between each pair of the two collections of row vectors.
+   */
   (options: { x1: Tensor | Scalar; x2: Tensor | Scalar; p?: number; computeMode?: number | null }): Tensor;
 };
 export const ceil = opFunction('ceil') as unknown as {
@@ -1398,16 +1810,30 @@ export const ceil = opFunction('ceil') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const ceil_ = opFunction('ceil_') as unknown as {
+  /**
+   * `torch.ceil_(input) -> Tensor`
+   *
+   * In-place version of `torch.ceil`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.ceil_(input) -> Tensor`
+   *
+   * In-place version of `torch.ceil`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const celu = opFunction('celu') as unknown as {
   /**
    * `torch.celu(input, alpha=1., inplace=False) -> Tensor`
+   *
+   * Applies element-wise, `CELU(x) = max(0,x) + min(0, alpha * (exp(x/alpha) - 1))`.
    */
   (input: Tensor | Scalar, alpha?: Scalar | { alpha?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.celu(input, alpha=1., inplace=False) -> Tensor`
+   *
+   * Applies element-wise, `CELU(x) = max(0,x) + min(0, alpha * (exp(x/alpha) - 1))`.
    */
   (options: { input: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
@@ -1426,7 +1852,17 @@ export const celu_ = opFunction('celu_') as unknown as {
   (options: { input: Tensor | Scalar; alpha?: Scalar }): Tensor;
 };
 export const chainMatmul = opFunction('chain_matmul') as unknown as {
+  /**
+   * `torch.chain_matmul(*matrices, out=None)`
+   *
+   * Returns the matrix product of the `N` 2-D tensors.
+   */
   (matrices: Tensor[], options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.chain_matmul(*matrices, out=None)`
+   *
+   * Returns the matrix product of the `N` 2-D tensors.
+   */
   (options: { matrices: Tensor[]; out?: Tensor }): Tensor;
 };
 export const channelShuffle = opFunction('channel_shuffle') as unknown as {
@@ -1573,7 +2009,17 @@ export const clamp = opFunction('clamp') as unknown as {
   (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null; out?: Tensor }): Tensor;
 };
 export const clamp_ = opFunction('clamp_') as unknown as {
+  /**
+   * `torch.clamp_(input, min=None, max=None) -> Tensor`
+   *
+   * In-place version of `torch.clamp`.
+   */
   (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `torch.clamp_(input, min=None, max=None) -> Tensor`
+   *
+   * In-place version of `torch.clamp`.
+   */
   (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
 };
 export const clampMax = opFunction('clamp_max') as unknown as {
@@ -1611,7 +2057,17 @@ export const clip = opFunction('clip') as unknown as {
   (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null; out?: Tensor }): Tensor;
 };
 export const clip_ = opFunction('clip_') as unknown as {
+  /**
+   * `torch.clip_(input, min=None, max=None) -> Tensor`
+   *
+   * In-place version of `torch.clip`.
+   */
   (input: Tensor | Scalar, min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `torch.clip_(input, min=None, max=None) -> Tensor`
+   *
+   * In-place version of `torch.clip`.
+   */
   (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
 };
 export const clone = opFunction('clone') as unknown as {
@@ -1629,7 +2085,17 @@ export const clone = opFunction('clone') as unknown as {
   (options: { input: Tensor | Scalar; memoryFormat?: MemoryFormat | null; out?: Tensor }): Tensor;
 };
 export const colIndicesCopy = opFunction('col_indices_copy') as unknown as {
+  /**
+   * `torch.col_indices_copy(...)`
+   *
+   * Performs the same operation as `torch.col_indices`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.col_indices_copy(...)`
+   *
+   * Performs the same operation as `torch.col_indices`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const columnStack = opFunction('column_stack') as unknown as {
@@ -1737,7 +2203,17 @@ export const conjPhysical = opFunction('conj_physical') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const conjPhysical_ = opFunction('conj_physical_') as unknown as {
+  /**
+   * `torch.conj_physical_(input) -> Tensor`
+   *
+   * In-place version of `torch.conj_physical`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.conj_physical_(input) -> Tensor`
+   *
+   * In-place version of `torch.conj_physical`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const constantPadNd = opFunction('constant_pad_nd') as unknown as {
@@ -1950,9 +2426,49 @@ export const conv3d = opFunction('conv3d') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; groups?: number }): Tensor;
 };
 export const convTbc = opFunction('conv_tbc') as unknown as {
+  /**
+   * `torch.conv_tbc(...)`
+   *
+   * Applies a 1-dimensional sequence convolution over an input sequence.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(sequence length × batch × in_channels)`
+   * - `weight`: filter of shape (`kernel width × in_channels × out_channels`)
+   * - `bias`: bias of shape (`out_channels`)
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar, pad?: number | { pad?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.conv_tbc(...)`
+   *
+   * Applies a 1-dimensional sequence convolution over an input sequence.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(sequence length × batch × in_channels)`
+   * - `weight`: filter of shape (`kernel width × in_channels × out_channels`)
+   * - `bias`: bias of shape (`out_channels`)
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar; pad?: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.conv_tbc(...)`
+   *
+   * Applies a 1-dimensional sequence convolution over an input sequence.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(sequence length × batch × in_channels)`
+   * - `weight`: filter of shape (`kernel width × in_channels × out_channels`)
+   * - `bias`: bias of shape (`out_channels`)
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar; pad?: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.conv_tbc(...)`
+   *
+   * Applies a 1-dimensional sequence convolution over an input sequence.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(sequence length × batch × in_channels)`
+   * - `weight`: filter of shape (`kernel width × in_channels × out_channels`)
+   * - `bias`: bias of shape (`out_channels`)
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar; pad?: number; out?: Tensor }): Tensor;
 };
 export const convTranspose1d = opFunction('conv_transpose1d') as unknown as {
@@ -2121,7 +2637,17 @@ export const cos = opFunction('cos') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cos_ = opFunction('cos_') as unknown as {
+  /**
+   * `torch.cos_(input) -> Tensor`
+   *
+   * In-place version of `torch.cos`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.cos_(input) -> Tensor`
+   *
+   * In-place version of `torch.cos`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const cosh = opFunction('cosh') as unknown as {
@@ -2139,13 +2665,43 @@ export const cosh = opFunction('cosh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cosh_ = opFunction('cosh_') as unknown as {
+  /**
+   * `torch.cosh_(input) -> Tensor`
+   *
+   * In-place version of `torch.cosh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.cosh_(input) -> Tensor`
+   *
+   * In-place version of `torch.cosh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const cosineEmbeddingLoss = opFunction('cosine_embedding_loss') as unknown as {
+  /**
+   * `torch.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the cosine embedding loss.
+   */
   (input1: Tensor | Scalar, input2: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { reduction?: number }): Tensor;
+  /**
+   * `torch.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the cosine embedding loss.
+   */
   (input1: Tensor | Scalar, input2: Tensor | Scalar, options: { target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
+  /**
+   * `torch.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the cosine embedding loss.
+   */
   (input1: Tensor | Scalar, options: { input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
+  /**
+   * `torch.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the cosine embedding loss.
+   */
   (options: { input1: Tensor | Scalar; input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
 };
 export const cosineSimilarity = opFunction('cosine_similarity') as unknown as {
@@ -2241,19 +2797,79 @@ export const cross = opFunction('cross') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; dim?: number | null; out?: Tensor }): Tensor;
 };
 export const crowIndicesCopy = opFunction('crow_indices_copy') as unknown as {
+  /**
+   * `torch.crow_indices_copy(...)`
+   *
+   * Performs the same operation as `torch.crow_indices`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.crow_indices_copy(...)`
+   *
+   * Performs the same operation as `torch.crow_indices`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const ctcLoss = opFunction('ctc_loss') as unknown as {
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank?: number | { blank?: number; reduction?: number; zeroInfinity?: boolean }, reduction?: number | { reduction?: number; zeroInfinity?: boolean }, zeroInfinity?: boolean | { zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, options: { targetLengths: number[] | number; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, options: { inputLengths: number[] | number; targetLengths: number[] | number; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (logProbs: Tensor | Scalar, options: { targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, targetLengths: Tensor | Scalar, blank?: number | { blank?: number; reduction?: number; zeroInfinity?: boolean }, reduction?: number | { reduction?: number; zeroInfinity?: boolean }, zeroInfinity?: boolean | { zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, options: { targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, options: { inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (logProbs: Tensor | Scalar, options: { targets: Tensor | Scalar; inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
+  /**
+   * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
+   *
+   * Compute the Connectionist Temporal Classification loss.
+   */
   (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
 };
 export const cudnnAffineGridGenerator = opFunction('cudnn_affine_grid_generator') as unknown as {
@@ -2458,7 +3074,17 @@ export const deg2rad = opFunction('deg2rad') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const deg2rad_ = opFunction('deg2rad_') as unknown as {
+  /**
+   * `torch.deg2rad_(input) -> Tensor`
+   *
+   * In-place version of `torch.deg2rad`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.deg2rad_(input) -> Tensor`
+   *
+   * In-place version of `torch.deg2rad`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const dequantize = opFunction('dequantize') as unknown as {
@@ -2510,7 +3136,17 @@ export const detach_ = opFunction('detach_') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const detachCopy = opFunction('detach_copy') as unknown as {
+  /**
+   * `torch.detach_copy(...)`
+   *
+   * Performs the same operation as `torch.detach`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.detach_copy(...)`
+   *
+   * Performs the same operation as `torch.detach`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const diag = opFunction('diag') as unknown as {
@@ -2570,7 +3206,17 @@ export const diagonal = opFunction('diagonal') as unknown as {
   (options: { input: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number }): Tensor;
 };
 export const diagonalCopy = opFunction('diagonal_copy') as unknown as {
+  /**
+   * `torch.diagonal_copy(...)`
+   *
+   * Performs the same operation as `torch.diagonal`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, offset?: number | { offset?: number; dim1?: number; dim2?: number; out?: Tensor }, dim1?: number | { dim1?: number; dim2?: number; out?: Tensor }, dim2?: number | { dim2?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.diagonal_copy(...)`
+   *
+   * Performs the same operation as `torch.diagonal`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; offset?: number; dim1?: number; dim2?: number; out?: Tensor }): Tensor;
 };
 export const diagonalScatter = opFunction('diagonal_scatter') as unknown as {
@@ -2702,15 +3348,55 @@ export const dot = opFunction('dot') as unknown as {
   (options: { input: Tensor | Scalar; tensor: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const dropout = opFunction('dropout') as unknown as {
+  /**
+   * `torch.dropout(input, p=0.5, training=True, inplace=False)`
+   *
+   * During training, randomly zeroes some elements of the input tensor with probability `p`.
+   */
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
+  /**
+   * `torch.dropout(input, p=0.5, training=True, inplace=False)`
+   *
+   * During training, randomly zeroes some elements of the input tensor with probability `p`.
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean }): Tensor;
+  /**
+   * `torch.dropout(input, p=0.5, training=True, inplace=False)`
+   *
+   * During training, randomly zeroes some elements of the input tensor with probability `p`.
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean }): Tensor;
+  /**
+   * `torch.dropout(input, p=0.5, training=True, inplace=False)`
+   *
+   * During training, randomly zeroes some elements of the input tensor with probability `p`.
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const dropout_ = opFunction('dropout_') as unknown as {
+  /**
+   * `torch.dropout_(input, p=0.5, training=True, inplace=False)`
+   *
+   * In-place version of `torch.dropout`.
+   */
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
+  /**
+   * `torch.dropout_(input, p=0.5, training=True, inplace=False)`
+   *
+   * In-place version of `torch.dropout`.
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean }): Tensor;
+  /**
+   * `torch.dropout_(input, p=0.5, training=True, inplace=False)`
+   *
+   * In-place version of `torch.dropout`.
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean }): Tensor;
+  /**
+   * `torch.dropout_(input, p=0.5, training=True, inplace=False)`
+   *
+   * In-place version of `torch.dropout`.
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const dsplit = opFunction('dsplit') as unknown as {
@@ -2768,36 +3454,127 @@ export const dstack = opFunction('dstack') as unknown as {
 export const einsum = opFunction('einsum') as unknown as {
   /**
    * `torch.einsum(equation, *operands) -> Tensor`
+   *
+   * Sums the product of the elements of the input `operands` along dimensions specified using a notation based on the Einstein summation convention.
    */
   (equation: string, tensors: Tensor[], options?: { path?: number[] | number | null }): Tensor;
   /**
    * `torch.einsum(equation, *operands) -> Tensor`
+   *
+   * Sums the product of the elements of the input `operands` along dimensions specified using a notation based on the Einstein summation convention.
    */
   (equation: string, options: { tensors: Tensor[]; path?: number[] | number | null }): Tensor;
   /**
    * `torch.einsum(equation, *operands) -> Tensor`
+   *
+   * Sums the product of the elements of the input `operands` along dimensions specified using a notation based on the Einstein summation convention.
    */
   (options: { equation: string; tensors: Tensor[]; path?: number[] | number | null }): Tensor;
 };
 export const embedding = opFunction('embedding') as unknown as {
+  /**
+   * `torch.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False)`
+   *
+   * Generate a simple lookup table that looks up embeddings in a fixed dictionary and size.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, paddingIdx?: number | { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean; out?: Tensor }, scaleGradByFreq?: boolean | { scaleGradByFreq?: boolean; sparse?: boolean; out?: Tensor }, sparse?: boolean | { sparse?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False)`
+   *
+   * Generate a simple lookup table that looks up embeddings in a fixed dictionary and size.
+   */
   (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `torch.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False)`
+   *
+   * Generate a simple lookup table that looks up embeddings in a fixed dictionary and size.
+   */
   (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean; out?: Tensor }): Tensor;
 };
 export const embeddingBag = opFunction('embedding_bag') as unknown as {
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | Scalar | null, includeLastOffset: boolean, paddingIdx: number | null): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq?: boolean | { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, mode?: number | { mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, sparse?: boolean | { sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, perSampleWeights?: Tensor | Scalar | null | { perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }, includeLastOffset?: boolean | { includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | Scalar | null, includeLastOffset: boolean, options: { paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | Scalar | null, options: { includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, sparse: boolean, options: { perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, mode: number, options: { sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, scaleGradByFreq: boolean, options: { mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, offsets: Tensor | Scalar, options: { scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, options: { offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq: boolean; mode: number; sparse: boolean; perSampleWeights: Tensor | Scalar | null; includeLastOffset: boolean; paddingIdx: number | null }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, indices: Tensor | Scalar, options: { offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (weight: Tensor | Scalar, options: { indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `torch.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)`
+   *
+   * Compute sums, means or maxes of `bags` of embeddings.
+   */
   (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const embeddingRenorm_ = opFunction('embedding_renorm_') as unknown as {
@@ -2919,7 +3696,17 @@ export const erf = opFunction('erf') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const erf_ = opFunction('erf_') as unknown as {
+  /**
+   * `torch.erf_(input) -> Tensor`
+   *
+   * In-place version of `torch.erf`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.erf_(input) -> Tensor`
+   *
+   * In-place version of `torch.erf`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const erfc = opFunction('erfc') as unknown as {
@@ -2937,7 +3724,17 @@ export const erfc = opFunction('erfc') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const erfc_ = opFunction('erfc_') as unknown as {
+  /**
+   * `torch.erfc_(input) -> Tensor`
+   *
+   * In-place version of `torch.erfc`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.erfc_(input) -> Tensor`
+   *
+   * In-place version of `torch.erfc`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const erfinv = opFunction('erfinv') as unknown as {
@@ -2983,17 +3780,57 @@ export const exp2 = opFunction('exp2') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const exp2_ = opFunction('exp2_') as unknown as {
+  /**
+   * `torch.exp2_(input) -> Tensor`
+   *
+   * In-place version of `torch.exp2`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.exp2_(input) -> Tensor`
+   *
+   * In-place version of `torch.exp2`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const exp_ = opFunction('exp_') as unknown as {
+  /**
+   * `torch.exp_(input) -> Tensor`
+   *
+   * In-place version of `torch.exp`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.exp_(input) -> Tensor`
+   *
+   * In-place version of `torch.exp`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const expandCopy = opFunction('expand_copy') as unknown as {
+  /**
+   * `torch.expand_copy(...)`
+   *
+   * Performs the same operation as `torch.Tensor.expand`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, size: number[] | number, options?: { implicit?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `torch.expand_copy(...)`
+   *
+   * Performs the same operation as `torch.Tensor.expand`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, ...size: number[]): Tensor;
+  /**
+   * `torch.expand_copy(...)`
+   *
+   * Performs the same operation as `torch.Tensor.expand`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { size: number[] | number; implicit?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `torch.expand_copy(...)`
+   *
+   * Performs the same operation as `torch.Tensor.expand`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; size: number[] | number; implicit?: boolean; out?: Tensor }): Tensor;
 };
 export const expm1 = opFunction('expm1') as unknown as {
@@ -3011,7 +3848,17 @@ export const expm1 = opFunction('expm1') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const expm1_ = opFunction('expm1_') as unknown as {
+  /**
+   * `torch.expm1_(input) -> Tensor`
+   *
+   * In-place version of `torch.expm1`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.expm1_(input) -> Tensor`
+   *
+   * In-place version of `torch.expm1`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const fakeQuantizePerChannelAffine = opFunction('fake_quantize_per_channel_affine') as unknown as {
@@ -3147,15 +3994,55 @@ export const fbgemmPackQuantizedMatrix = opFunction('fbgemm_pack_quantized_matri
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const featureAlphaDropout = opFunction('feature_alpha_dropout') as unknown as {
+  /**
+   * `torch.feature_alpha_dropout(input, p=0.5, training=False, inplace=False)`
+   *
+   * Randomly masks out entire channels (a channel is a feature map).
+   */
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
+  /**
+   * `torch.feature_alpha_dropout(input, p=0.5, training=False, inplace=False)`
+   *
+   * Randomly masks out entire channels (a channel is a feature map).
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean }): Tensor;
+  /**
+   * `torch.feature_alpha_dropout(input, p=0.5, training=False, inplace=False)`
+   *
+   * Randomly masks out entire channels (a channel is a feature map).
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean }): Tensor;
+  /**
+   * `torch.feature_alpha_dropout(input, p=0.5, training=False, inplace=False)`
+   *
+   * Randomly masks out entire channels (a channel is a feature map).
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const featureAlphaDropout_ = opFunction('feature_alpha_dropout_') as unknown as {
+  /**
+   * `torch.feature_alpha_dropout_(input, p=0.5, training=False, inplace=False)`
+   *
+   * In-place version of `torch.feature_alpha_dropout`.
+   */
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
+  /**
+   * `torch.feature_alpha_dropout_(input, p=0.5, training=False, inplace=False)`
+   *
+   * In-place version of `torch.feature_alpha_dropout`.
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean }): Tensor;
+  /**
+   * `torch.feature_alpha_dropout_(input, p=0.5, training=False, inplace=False)`
+   *
+   * In-place version of `torch.feature_alpha_dropout`.
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean }): Tensor;
+  /**
+   * `torch.feature_alpha_dropout_(input, p=0.5, training=False, inplace=False)`
+   *
+   * In-place version of `torch.feature_alpha_dropout`.
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const featureDropout = opFunction('feature_dropout') as unknown as {
@@ -3195,7 +4082,17 @@ export const fix = opFunction('fix') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const fix_ = opFunction('fix_') as unknown as {
+  /**
+   * `torch.fix_(input) -> Tensor`
+   *
+   * In-place version of `torch.fix`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.fix_(input) -> Tensor`
+   *
+   * In-place version of `torch.fix`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const flatten = opFunction('flatten') as unknown as {
@@ -3301,7 +4198,17 @@ export const floor = opFunction('floor') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const floor_ = opFunction('floor_') as unknown as {
+  /**
+   * `torch.floor_(input) -> Tensor`
+   *
+   * In-place version of `torch.floor`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.floor_(input) -> Tensor`
+   *
+   * In-place version of `torch.floor`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const floorDivide = opFunction('floor_divide') as unknown as {
@@ -3399,7 +4306,17 @@ export const frac = opFunction('frac') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const frac_ = opFunction('frac_') as unknown as {
+  /**
+   * `torch.frac_(input) -> Tensor`
+   *
+   * In-place version of `torch.frac`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.frac_(input) -> Tensor`
+   *
+   * In-place version of `torch.frac`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const frexp = opFunction('frexp') as unknown as {
@@ -3496,8 +4413,23 @@ export const gcd = opFunction('gcd') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const gcd_ = opFunction('gcd_') as unknown as {
+  /**
+   * `torch.gcd_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.gcd`.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  /**
+   * `torch.gcd_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.gcd`.
+   */
   (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  /**
+   * `torch.gcd_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.gcd`.
+   */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
 };
 export const ge = opFunction('ge') as unknown as {
@@ -3673,8 +4605,23 @@ export const gridSampler3d = opFunction('grid_sampler_3d') as unknown as {
   (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
 };
 export const groupNorm = opFunction('group_norm') as unknown as {
+  /**
+   * `torch.group_norm(input, num_groups, weight=None, bias=None, eps=1e-05)`
+   *
+   * Apply Group Normalization for last certain number of dimensions.
+   */
   (input: Tensor | Scalar, numGroups: number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }, eps?: number | { eps?: number; cudnnEnabled?: boolean }, cudnnEnabled?: boolean | { cudnnEnabled?: boolean }): Tensor;
+  /**
+   * `torch.group_norm(input, num_groups, weight=None, bias=None, eps=1e-05)`
+   *
+   * Apply Group Normalization for last certain number of dimensions.
+   */
   (input: Tensor | Scalar, options: { numGroups: number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
+  /**
+   * `torch.group_norm(input, num_groups, weight=None, bias=None, eps=1e-05)`
+   *
+   * Apply Group Normalization for last certain number of dimensions.
+   */
   (options: { input: Tensor | Scalar; numGroups: number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
 };
 export const gru = opFunction('gru') as unknown as {
@@ -3851,8 +4798,23 @@ export const heaviside = opFunction('heaviside') as unknown as {
   (options: { input: Tensor | Scalar; values: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const hingeEmbeddingLoss = opFunction('hinge_embedding_loss') as unknown as {
+  /**
+   * `torch.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the hinge embedding loss.
+   */
   (input: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { reduction?: number }): Tensor;
+  /**
+   * `torch.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the hinge embedding loss.
+   */
   (input: Tensor | Scalar, options: { target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
+  /**
+   * `torch.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the hinge embedding loss.
+   */
   (options: { input: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
 };
 export const histc = opFunction('histc') as unknown as {
@@ -4040,7 +5002,17 @@ export const i0 = opFunction('i0') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const i0_ = opFunction('i0_') as unknown as {
+  /**
+   * `torch.i0_(input) -> Tensor`
+   *
+   * In-place version of `torch.i0`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.i0_(input) -> Tensor`
+   *
+   * In-place version of `torch.i0`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const igamma = opFunction('igamma') as unknown as {
@@ -4245,7 +5217,17 @@ export const indexSelect = opFunction('index_select') as unknown as {
   (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const indicesCopy = opFunction('indices_copy') as unknown as {
+  /**
+   * `torch.indices_copy(...)`
+   *
+   * Performs the same operation as `torch.indices`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.indices_copy(...)`
+   *
+   * Performs the same operation as `torch.indices`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const inner = opFunction('inner') as unknown as {
@@ -4269,15 +5251,65 @@ export const inner = opFunction('inner') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const instanceNorm = opFunction('instance_norm') as unknown as {
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, useInputStats: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, useInputStats: boolean, momentum: number, eps: number, options: { cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, useInputStats: boolean, momentum: number, options: { eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, useInputStats: boolean, options: { momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { useInputStats: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; useInputStats: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; useInputStats: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; useInputStats: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; useInputStats: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
+  /**
+   * `torch.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05)`
+   *
+   * Apply Instance Normalization independently for each channel in every data sample within a batch.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; useInputStats: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
 };
 export const intRepr = opFunction('int_repr') as unknown as {
@@ -4598,8 +5630,23 @@ export const kaiserWindow = opFunction('kaiser_window') as unknown as {
   (options: { windowLength: number; periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const klDiv = opFunction('kl_div') as unknown as {
+  /**
+   * `torch.kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False)`
+   *
+   * Compute the KL Divergence loss.
+   */
   (input: Tensor | Scalar, target: Tensor | Scalar, reduction?: number | { reduction?: number; logTarget?: boolean }, options?: { logTarget?: boolean }): Tensor;
+  /**
+   * `torch.kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False)`
+   *
+   * Compute the KL Divergence loss.
+   */
   (input: Tensor | Scalar, options: { target: Tensor | Scalar; reduction?: number; logTarget?: boolean }): Tensor;
+  /**
+   * `torch.kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False)`
+   *
+   * Compute the KL Divergence loss.
+   */
   (options: { input: Tensor | Scalar; target: Tensor | Scalar; reduction?: number; logTarget?: boolean }): Tensor;
 };
 export const kron = opFunction('kron') as unknown as {
@@ -4652,8 +5699,23 @@ export const kthvalue = opFunction('kthvalue') as unknown as {
   (options: { input: Tensor | Scalar; k: number; dim?: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const layerNorm = opFunction('layer_norm') as unknown as {
+  /**
+   * `torch.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05)`
+   *
+   * Apply Layer Normalization for last certain number of dimensions.
+   */
   (input: Tensor | Scalar, normalizedShape: number[] | number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, bias?: Tensor | Scalar | null | { bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }, eps?: number | { eps?: number; cudnnEnable?: boolean }, cudnnEnable?: boolean | { cudnnEnable?: boolean }): Tensor;
+  /**
+   * `torch.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05)`
+   *
+   * Apply Layer Normalization for last certain number of dimensions.
+   */
   (input: Tensor | Scalar, options: { normalizedShape: number[] | number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }): Tensor;
+  /**
+   * `torch.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05)`
+   *
+   * Apply Layer Normalization for last certain number of dimensions.
+   */
   (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnable?: boolean }): Tensor;
 };
 export const lcm = opFunction('lcm') as unknown as {
@@ -4677,8 +5739,23 @@ export const lcm = opFunction('lcm') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const lcm_ = opFunction('lcm_') as unknown as {
+  /**
+   * `torch.lcm_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.lcm`.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  /**
+   * `torch.lcm_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.lcm`.
+   */
   (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  /**
+   * `torch.lcm_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.lcm`.
+   */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
 };
 export const ldexp = opFunction('ldexp') as unknown as {
@@ -4702,8 +5779,23 @@ export const ldexp = opFunction('ldexp') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const ldexp_ = opFunction('ldexp_') as unknown as {
+  /**
+   * `torch.ldexp_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.ldexp`.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  /**
+   * `torch.ldexp_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.ldexp`.
+   */
   (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  /**
+   * `torch.ldexp_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.ldexp`.
+   */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
 };
 export const le = opFunction('le') as unknown as {
@@ -4835,7 +5927,17 @@ export const log10 = opFunction('log10') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const log10_ = opFunction('log10_') as unknown as {
+  /**
+   * `torch.log10_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.log10`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.log10_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.log10`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const log1p = opFunction('log1p') as unknown as {
@@ -4853,7 +5955,17 @@ export const log1p = opFunction('log1p') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const log1p_ = opFunction('log1p_') as unknown as {
+  /**
+   * `torch.log1p_(input) -> Tensor`
+   *
+   * In-place version of `torch.log1p`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.log1p_(input) -> Tensor`
+   *
+   * In-place version of `torch.log1p`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const log2 = opFunction('log2') as unknown as {
@@ -4871,16 +5983,51 @@ export const log2 = opFunction('log2') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const log2_ = opFunction('log2_') as unknown as {
+  /**
+   * `torch.log2_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.log2`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.log2_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.log2`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const log_ = opFunction('log_') as unknown as {
+  /**
+   * `torch.log_(input) -> Tensor`
+   *
+   * In-place version of `torch.log`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.log_(input) -> Tensor`
+   *
+   * In-place version of `torch.log`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const logSoftmax = opFunction('log_softmax') as unknown as {
+  /**
+   * `torch.log_softmax(input, dim=None, _stacklevel=3, dtype=None)`
+   *
+   * Apply a softmax followed by a logarithm.
+   */
   (input: Tensor | Scalar, dim: number, dtype?: DTypeLike | null | { dtype?: DTypeLike | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.log_softmax(input, dim=None, _stacklevel=3, dtype=None)`
+   *
+   * Apply a softmax followed by a logarithm.
+   */
   (input: Tensor | Scalar, options: { dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
+   * `torch.log_softmax(input, dim=None, _stacklevel=3, dtype=None)`
+   *
+   * Apply a softmax followed by a logarithm.
+   */
   (options: { input: Tensor | Scalar; dim: number; dtype?: DTypeLike | null; out?: Tensor }): Tensor;
 };
 export const logaddexp = opFunction('logaddexp') as unknown as {
@@ -5046,7 +6193,17 @@ export const logit = opFunction('logit') as unknown as {
   (options: { input: Tensor | Scalar; eps?: number | null; out?: Tensor }): Tensor;
 };
 export const logit_ = opFunction('logit_') as unknown as {
+  /**
+   * `torch.logit_(input, eps=None) -> Tensor`
+   *
+   * In-place version of `torch.logit`.
+   */
   (input: Tensor | Scalar, eps?: number | null | { eps?: number | null }): Tensor;
+  /**
+   * `torch.logit_(input, eps=None) -> Tensor`
+   *
+   * In-place version of `torch.logit`.
+   */
   (options: { input: Tensor | Scalar; eps?: number | null }): Tensor;
 };
 export const logsumexp = opFunction('logsumexp') as unknown as {
@@ -5185,9 +6342,29 @@ export const luUnpack = opFunction('lu_unpack') as unknown as {
   (options: { LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
 };
 export const marginRankingLoss = opFunction('margin_ranking_loss') as unknown as {
+  /**
+   * `torch.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the margin ranking loss.
+   */
   (input1: Tensor | Scalar, input2: Tensor | Scalar, target: Tensor | Scalar, margin?: number | { margin?: number; reduction?: number }, reduction?: number | { reduction?: number }): Tensor;
+  /**
+   * `torch.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the margin ranking loss.
+   */
   (input1: Tensor | Scalar, input2: Tensor | Scalar, options: { target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
+  /**
+   * `torch.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the margin ranking loss.
+   */
   (input1: Tensor | Scalar, options: { input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
+  /**
+   * `torch.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the margin ranking loss.
+   */
   (options: { input1: Tensor | Scalar; input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
 };
 export const maskedFill = opFunction('masked_fill') as unknown as {
@@ -5317,56 +6494,98 @@ export const max = opFunction('max') as unknown as {
 export const maxPool1d = opFunction('max_pool1d') as unknown as {
   /**
    * `torch.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 1D max pooling over an input signal composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iW)`, minibatch dim optional.
    */
   (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 1D max pooling over an input signal composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iW)`, minibatch dim optional.
    */
   (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 1D max pooling over an input signal composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iW)`, minibatch dim optional.
    */
   (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
 };
 export const maxPool1dWithIndices = opFunction('max_pool1d_with_indices') as unknown as {
   /**
    * `torch.max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 1D max pooling over an input signal composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iW)`, minibatch dim optional.
    */
   (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { ceilMode?: boolean }): [Tensor, Tensor];
   /**
    * `torch.max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 1D max pooling over an input signal composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iW)`, minibatch dim optional.
    */
   (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): [Tensor, Tensor];
   /**
    * `torch.max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 1D max pooling over an input signal composed of several input planes.
+   *
+   * Shapes:
+   * - `input`: input tensor of shape `(minibatch , in_channels , iW)`, minibatch dim optional.
    */
   (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): [Tensor, Tensor];
 };
 export const maxPool2d = opFunction('max_pool2d') as unknown as {
   /**
    * `torch.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 2D max pooling over an input signal composed of several input planes.
    */
   (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 2D max pooling over an input signal composed of several input planes.
    */
   (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 2D max pooling over an input signal composed of several input planes.
    */
   (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
 };
 export const maxPool3d = opFunction('max_pool3d') as unknown as {
   /**
    * `torch.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 3D max pooling over an input signal composed of several input planes.
    */
   (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean }, ceilMode?: boolean | { ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 3D max pooling over an input signal composed of several input planes.
    */
   (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
   /**
    * `torch.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`
+   *
+   * Applies a 3D max pooling over an input signal composed of several input planes.
    */
   (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean }): Tensor;
 };
@@ -5455,7 +6674,25 @@ export const median = opFunction('median') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const meshgrid = opFunction('meshgrid') as unknown as {
+  /**
+   * `torch.meshgrid(*tensors, indexing=None)`
+   *
+   * Creates grids of coordinates specified by the 1D inputs in `attr`:tensors.
+   *
+   * Shapes:
+   * - Given `N` 1D tensors `T_0 … T_{N-1}` as inputs with corresponding sizes `S_0 … S_{N-1}`, this creates `N` N-dimensional tensors `G_0 … G_{N-1}`, each with shape `(S_0, ..., S_{N-1})` where the output `G_i` is constructed by expanding `T_i` to the result shape.
+   * - `tensors`: list of scalars or 1 dimensional tensors.
+   */
   (tensors: Tensor[], options?: { indexing?: string }): Tensor[];
+  /**
+   * `torch.meshgrid(*tensors, indexing=None)`
+   *
+   * Creates grids of coordinates specified by the 1D inputs in `attr`:tensors.
+   *
+   * Shapes:
+   * - Given `N` 1D tensors `T_0 … T_{N-1}` as inputs with corresponding sizes `S_0 … S_{N-1}`, this creates `N` N-dimensional tensors `G_0 … G_{N-1}`, each with shape `(S_0, ..., S_{N-1})` where the output `G_i` is constructed by expanding `T_i` to the result shape.
+   * - `tensors`: list of scalars or 1 dimensional tensors.
+   */
   (options: { tensors: Tensor[]; indexing?: string }): Tensor[];
 };
 export const min = opFunction('min') as unknown as {
@@ -5924,7 +7161,17 @@ export const nanToNum = opFunction('nan_to_num') as unknown as {
   (options: { input: Tensor | Scalar; nan?: number | null; posinf?: number | null; neginf?: number | null; out?: Tensor }): Tensor;
 };
 export const nanToNum_ = opFunction('nan_to_num_') as unknown as {
+  /**
+   * `torch.nan_to_num_(input, nan=0.0, posinf=None, neginf=None) -> Tensor`
+   *
+   * In-place version of `torch.nan_to_num`.
+   */
   (input: Tensor | Scalar, nan?: number | null | { nan?: number | null; posinf?: number | null; neginf?: number | null }, posinf?: number | null | { posinf?: number | null; neginf?: number | null }, neginf?: number | null | { neginf?: number | null }): Tensor;
+  /**
+   * `torch.nan_to_num_(input, nan=0.0, posinf=None, neginf=None) -> Tensor`
+   *
+   * In-place version of `torch.nan_to_num`.
+   */
   (options: { input: Tensor | Scalar; nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
 };
 export const nanmean = opFunction('nanmean') as unknown as {
@@ -6181,7 +7428,17 @@ export const neg = opFunction('neg') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const neg_ = opFunction('neg_') as unknown as {
+  /**
+   * `torch.neg_(input) -> Tensor`
+   *
+   * In-place version of `torch.neg`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.neg_(input) -> Tensor`
+   *
+   * In-place version of `torch.neg`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const negative = opFunction('negative') as unknown as {
@@ -6199,7 +7456,17 @@ export const negative = opFunction('negative') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const negative_ = opFunction('negative_') as unknown as {
+  /**
+   * `torch.negative_(input) -> Tensor`
+   *
+   * In-place version of `torch.negative`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.negative_(input) -> Tensor`
+   *
+   * In-place version of `torch.negative`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const nextafter = opFunction('nextafter') as unknown as {
@@ -6501,9 +7768,29 @@ export const permute = opFunction('permute') as unknown as {
   (options: { input: Tensor | Scalar; dims: number[] | number }): Tensor;
 };
 export const permuteCopy = opFunction('permute_copy') as unknown as {
+  /**
+   * `torch.permute_copy(...)`
+   *
+   * Performs the same operation as `torch.permute`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dims: number[] | number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.permute_copy(...)`
+   *
+   * Performs the same operation as `torch.permute`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, ...dims: number[]): Tensor;
+  /**
+   * `torch.permute_copy(...)`
+   *
+   * Performs the same operation as `torch.permute`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { dims: number[] | number; out?: Tensor }): Tensor;
+  /**
+   * `torch.permute_copy(...)`
+   *
+   * Performs the same operation as `torch.permute`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dims: number[] | number; out?: Tensor }): Tensor;
 };
 export const pinverse = opFunction('pinverse') as unknown as {
@@ -6593,12 +7880,47 @@ export const poisson = opFunction('poisson') as unknown as {
   (options: { input: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
 };
 export const poissonNllLoss = opFunction('poisson_nll_loss') as unknown as {
+  /**
+   * `torch.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean')`
+   *
+   * Compute the Poisson negative log likelihood loss.
+   */
   (input: Tensor | Scalar, target: Tensor | Scalar, logInput: boolean, full: boolean, eps: number, reduction: number): Tensor;
+  /**
+   * `torch.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean')`
+   *
+   * Compute the Poisson negative log likelihood loss.
+   */
   (input: Tensor | Scalar, target: Tensor | Scalar, logInput: boolean, full: boolean, eps: number, options: { reduction: number }): Tensor;
+  /**
+   * `torch.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean')`
+   *
+   * Compute the Poisson negative log likelihood loss.
+   */
   (input: Tensor | Scalar, target: Tensor | Scalar, logInput: boolean, full: boolean, options: { eps: number; reduction: number }): Tensor;
+  /**
+   * `torch.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean')`
+   *
+   * Compute the Poisson negative log likelihood loss.
+   */
   (input: Tensor | Scalar, target: Tensor | Scalar, logInput: boolean, options: { full: boolean; eps: number; reduction: number }): Tensor;
+  /**
+   * `torch.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean')`
+   *
+   * Compute the Poisson negative log likelihood loss.
+   */
   (input: Tensor | Scalar, target: Tensor | Scalar, options: { logInput: boolean; full: boolean; eps: number; reduction: number }): Tensor;
+  /**
+   * `torch.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean')`
+   *
+   * Compute the Poisson negative log likelihood loss.
+   */
   (input: Tensor | Scalar, options: { target: Tensor | Scalar; logInput: boolean; full: boolean; eps: number; reduction: number }): Tensor;
+  /**
+   * `torch.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean')`
+   *
+   * Compute the Poisson negative log likelihood loss.
+   */
   (options: { input: Tensor | Scalar; target: Tensor | Scalar; logInput: boolean; full: boolean; eps: number; reduction: number }): Tensor;
 };
 export const polar = opFunction('polar') as unknown as {
@@ -7171,7 +8493,17 @@ export const rad2deg = opFunction('rad2deg') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const rad2deg_ = opFunction('rad2deg_') as unknown as {
+  /**
+   * `torch.rad2deg_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.rad2deg`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.rad2deg_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.rad2deg`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const range = opFunction('range') as unknown as {
@@ -7237,16 +8569,30 @@ export const reciprocal = opFunction('reciprocal') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const reciprocal_ = opFunction('reciprocal_') as unknown as {
+  /**
+   * `torch.reciprocal_(input) -> Tensor`
+   *
+   * In-place version of `torch.reciprocal`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.reciprocal_(input) -> Tensor`
+   *
+   * In-place version of `torch.reciprocal`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const relu = opFunction('relu') as unknown as {
   /**
    * `torch.relu(input, inplace=False) -> Tensor`
+   *
+   * Applies the rectified linear unit function element-wise.
    */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.relu(input, inplace=False) -> Tensor`
+   *
+   * Applies the rectified linear unit function element-wise.
    */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
@@ -7457,8 +8803,23 @@ export const resultType = opFunction('result_type', 'dtype') as unknown as {
   (options: { tensor: Tensor | Scalar; other: Tensor | Scalar }): DType;
 };
 export const rmsNorm = opFunction('rms_norm') as unknown as {
+  /**
+   * `torch.rms_norm(input, normalized_shape, weight=None, eps=None)`
+   *
+   * Apply Root Mean Square Layer Normalization.
+   */
   (input: Tensor | Scalar, normalizedShape: number[] | number, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; eps?: number | null }, eps?: number | null | { eps?: number | null }): Tensor;
+  /**
+   * `torch.rms_norm(input, normalized_shape, weight=None, eps=None)`
+   *
+   * Apply Root Mean Square Layer Normalization.
+   */
   (input: Tensor | Scalar, options: { normalizedShape: number[] | number; weight?: Tensor | Scalar | null; eps?: number | null }): Tensor;
+  /**
+   * `torch.rms_norm(input, normalized_shape, weight=None, eps=None)`
+   *
+   * Apply Root Mean Square Layer Normalization.
+   */
   (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight?: Tensor | Scalar | null; eps?: number | null }): Tensor;
 };
 export const rnnRelu = opFunction('rnn_relu') as unknown as {
@@ -7568,7 +8929,17 @@ export const round = opFunction('round') as unknown as {
   (options: { input: Tensor | Scalar; decimals?: number; out?: Tensor }): Tensor;
 };
 export const round_ = opFunction('round_') as unknown as {
+  /**
+   * `torch.round_(input, *, decimals=0) -> Tensor`
+   *
+   * In-place version of `torch.round`.
+   */
   (input: Tensor | Scalar, options?: { decimals?: number }): Tensor;
+  /**
+   * `torch.round_(input, *, decimals=0) -> Tensor`
+   *
+   * In-place version of `torch.round`.
+   */
   (options: { input: Tensor | Scalar; decimals?: number }): Tensor;
 };
 export const rowIndicesCopy = opFunction('row_indices_copy') as unknown as {
@@ -7592,10 +8963,14 @@ export const rowStack = opFunction('row_stack') as unknown as {
 export const rrelu = opFunction('rrelu') as unknown as {
   /**
    * `torch.rrelu(input, lower=1./8, upper=1./3, training=False, inplace=False) -> Tensor`
+   *
+   * Randomized leaky ReLU.
    */
   (input: Tensor | Scalar, lower?: Scalar | { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }, upper?: Scalar | { upper?: Scalar; training?: boolean; generator?: Generator | null }, training?: boolean | { training?: boolean; generator?: Generator | null }, generator?: Generator | null | { generator?: Generator | null }): Tensor;
   /**
    * `torch.rrelu(input, lower=1./8, upper=1./3, training=False, inplace=False) -> Tensor`
+   *
+   * Randomized leaky ReLU.
    */
   (options: { input: Tensor | Scalar; lower?: Scalar; upper?: Scalar; training?: boolean; generator?: Generator | null }): Tensor;
 };
@@ -7628,7 +9003,17 @@ export const rsqrt = opFunction('rsqrt') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const rsqrt_ = opFunction('rsqrt_') as unknown as {
+  /**
+   * `torch.rsqrt_(input) -> Tensor`
+   *
+   * In-place version of `torch.rsqrt`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.rsqrt_(input) -> Tensor`
+   *
+   * In-place version of `torch.rsqrt`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const rsub = opFunction('rsub') as unknown as {
@@ -7834,9 +9219,29 @@ export const select = opFunction('select') as unknown as {
   (options: { input: Tensor | Scalar; dim: number; index: number }): Tensor;
 };
 export const selectCopy = opFunction('select_copy') as unknown as {
+  /**
+   * `torch.select_copy(...)`
+   *
+   * Performs the same operation as `torch.select`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dim: number, index: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.select_copy(...)`
+   *
+   * Performs the same operation as `torch.select`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dim: number, options: { index: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.select_copy(...)`
+   *
+   * Performs the same operation as `torch.select`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { dim: number; index: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.select_copy(...)`
+   *
+   * Performs the same operation as `torch.select`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dim: number; index: number; out?: Tensor }): Tensor;
 };
 export const selectScatter = opFunction('select_scatter') as unknown as {
@@ -7874,10 +9279,14 @@ export const selectScatter = opFunction('select_scatter') as unknown as {
 export const selu = opFunction('selu') as unknown as {
   /**
    * `torch.selu(input, inplace=False) -> Tensor`
+   *
+   * Applies element-wise, `SELU(x) = scale * (max(0,x) + min(0, alpha * (exp(x) - 1)))`, with `alpha=1.6732632423543772848170429916717` and `scale=1.0507009873554804934193349852946`.
    */
   (input: Tensor | Scalar): Tensor;
   /**
    * `torch.selu(input, inplace=False) -> Tensor`
+   *
+   * Applies element-wise, `SELU(x) = scale * (max(0,x) + min(0, alpha * (exp(x) - 1)))`, with `alpha=1.6732632423543772848170429916717` and `scale=1.0507009873554804934193349852946`.
    */
   (options: { input: Tensor | Scalar }): Tensor;
 };
@@ -7924,7 +9333,17 @@ export const sigmoid = opFunction('sigmoid') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sigmoid_ = opFunction('sigmoid_') as unknown as {
+  /**
+   * `torch.sigmoid_(input) -> Tensor`
+   *
+   * In-place version of `torch.sigmoid`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.sigmoid_(input) -> Tensor`
+   *
+   * In-place version of `torch.sigmoid`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const sign = opFunction('sign') as unknown as {
@@ -7970,7 +9389,17 @@ export const sin = opFunction('sin') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sin_ = opFunction('sin_') as unknown as {
+  /**
+   * `torch.sin_(input) -> Tensor`
+   *
+   * In-place version of `torch.sin`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.sin_(input) -> Tensor`
+   *
+   * In-place version of `torch.sin`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const sinc = opFunction('sinc') as unknown as {
@@ -7988,7 +9417,17 @@ export const sinc = opFunction('sinc') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sinc_ = opFunction('sinc_') as unknown as {
+  /**
+   * `torch.sinc_(input) -> Tensor`
+   *
+   * In-place version of `torch.sinc`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.sinc_(input) -> Tensor`
+   *
+   * In-place version of `torch.sinc`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const sinh = opFunction('sinh') as unknown as {
@@ -8006,11 +9445,31 @@ export const sinh = opFunction('sinh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sinh_ = opFunction('sinh_') as unknown as {
+  /**
+   * `torch.sinh_(input) -> Tensor`
+   *
+   * In-place version of `torch.sinh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.sinh_(input) -> Tensor`
+   *
+   * In-place version of `torch.sinh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const sliceCopy = opFunction('slice_copy') as unknown as {
+  /**
+   * `torch.slice_copy(...)`
+   *
+   * Performs the same operation as `torch.slice`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number; out?: Tensor }, start?: number | null | { start?: number | null; end?: number | null; step?: number; out?: Tensor }, end?: number | null | { end?: number | null; step?: number; out?: Tensor }, step?: number | { step?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.slice_copy(...)`
+   *
+   * Performs the same operation as `torch.slice`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number; out?: Tensor }): Tensor;
 };
 export const sliceInverse = opFunction('slice_inverse') as unknown as {
@@ -8353,13 +9812,43 @@ export const sparseCsrTensor = opFunction('sparse_csr_tensor') as unknown as {
   (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const split = opFunction('split') as unknown as {
+  /**
+   * `torch.split(tensor, split_size_or_sections, dim=0)`
+   *
+   * Splits the tensor into chunks.
+   */
   (input: Tensor | Scalar, splitSize: number[] | number, dim?: number | { dim?: number }): Tensor[];
+  /**
+   * `torch.split(tensor, split_size_or_sections, dim=0)`
+   *
+   * Splits the tensor into chunks.
+   */
   (input: Tensor | Scalar, options: { splitSize: number[] | number; dim?: number }): Tensor[];
+  /**
+   * `torch.split(tensor, split_size_or_sections, dim=0)`
+   *
+   * Splits the tensor into chunks.
+   */
   (options: { input: Tensor | Scalar; splitSize: number[] | number; dim?: number }): Tensor[];
 };
 export const splitCopy = opFunction('split_copy') as unknown as {
+  /**
+   * `torch.split_copy(...)`
+   *
+   * Performs the same operation as `torch.split`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, splitSize: number, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
+  /**
+   * `torch.split_copy(...)`
+   *
+   * Performs the same operation as `torch.split`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { splitSize: number; dim?: number; out?: Tensor }): Tensor[];
+  /**
+   * `torch.split_copy(...)`
+   *
+   * Performs the same operation as `torch.split`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; splitSize: number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const splitWithSizes = opFunction('split_with_sizes') as unknown as {
@@ -8368,8 +9857,23 @@ export const splitWithSizes = opFunction('split_with_sizes') as unknown as {
   (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number }): Tensor[];
 };
 export const splitWithSizesCopy = opFunction('split_with_sizes_copy') as unknown as {
+  /**
+   * `torch.split_with_sizes_copy(...)`
+   *
+   * Performs the same operation as `torch.split_with_sizes`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, splitSizes: number[] | number, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
+  /**
+   * `torch.split_with_sizes_copy(...)`
+   *
+   * Performs the same operation as `torch.split_with_sizes`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { splitSizes: number[] | number; dim?: number; out?: Tensor }): Tensor[];
+  /**
+   * `torch.split_with_sizes_copy(...)`
+   *
+   * Performs the same operation as `torch.split_with_sizes`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const sqrt = opFunction('sqrt') as unknown as {
@@ -8387,7 +9891,17 @@ export const sqrt = opFunction('sqrt') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const sqrt_ = opFunction('sqrt_') as unknown as {
+  /**
+   * `torch.sqrt_(input) -> Tensor`
+   *
+   * In-place version of `torch.sqrt`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.sqrt_(input) -> Tensor`
+   *
+   * In-place version of `torch.sqrt`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const square = opFunction('square') as unknown as {
@@ -8405,7 +9919,17 @@ export const square = opFunction('square') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const square_ = opFunction('square_') as unknown as {
+  /**
+   * `torch.square_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.square`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.square_(input: Tensor) -> Tensor`
+   *
+   * In-place version of `torch.square`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const squeeze = opFunction('squeeze') as unknown as {
@@ -8456,9 +9980,29 @@ export const squeeze = opFunction('squeeze') as unknown as {
   (options: { input: Tensor | Scalar; dim: number[] | number }): Tensor;
 };
 export const squeezeCopy = opFunction('squeeze_copy') as unknown as {
+  /**
+   * `torch.squeeze_copy(...)`
+   *
+   * Performs the same operation as `torch.squeeze`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { dim?: number[] | number; out?: Tensor }): Tensor;
+  /**
+   * `torch.squeeze_copy(...)`
+   *
+   * Performs the same operation as `torch.squeeze`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dim: number[] | number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.squeeze_copy(...)`
+   *
+   * Performs the same operation as `torch.squeeze`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, ...dim: number[]): Tensor;
+  /**
+   * `torch.squeeze_copy(...)`
+   *
+   * Performs the same operation as `torch.squeeze`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dim?: number[] | number; out?: Tensor }): Tensor;
 };
 export const sspaddmm = opFunction('sspaddmm') as unknown as {
@@ -8590,9 +10134,45 @@ export const stdMean = opFunction('std_mean') as unknown as {
   (options: { input: Tensor | Scalar; dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
 };
 export const stft = opFunction('stft') as unknown as {
+  /**
+   * `torch.stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
+   *
+   * Short-time Fourier transform (STFT).
+   *
+   * Shapes:
+   * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
+   * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
+   */
   (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
+  /**
+   * `torch.stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
+   *
+   * Short-time Fourier transform (STFT).
+   *
+   * Shapes:
+   * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
+   * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
+   */
   (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
+  /**
+   * `torch.stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
+   *
+   * Short-time Fourier transform (STFT).
+   *
+   * Shapes:
+   * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
+   * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
+   */
   (input: Tensor | Scalar, options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+  /**
+   * `torch.stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
+   *
+   * Short-time Fourier transform (STFT).
+   *
+   * Shapes:
+   * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
+   * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
+   */
   (options: { input: Tensor | Scalar; nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
 };
 export const sub = opFunction('sub') as unknown as {
@@ -8762,7 +10342,17 @@ export const t = opFunction('t') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const tCopy = opFunction('t_copy') as unknown as {
+  /**
+   * `torch.t_copy(...)`
+   *
+   * Performs the same operation as `torch.t`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.t_copy(...)`
+   *
+   * Performs the same operation as `torch.t`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const take = opFunction('take') as unknown as {
@@ -8820,7 +10410,17 @@ export const tan = opFunction('tan') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const tan_ = opFunction('tan_') as unknown as {
+  /**
+   * `torch.tan_(input) -> Tensor`
+   *
+   * In-place version of `torch.tan`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.tan_(input) -> Tensor`
+   *
+   * In-place version of `torch.tan`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const tanh = opFunction('tanh') as unknown as {
@@ -8838,7 +10438,17 @@ export const tanh = opFunction('tanh') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const tanh_ = opFunction('tanh_') as unknown as {
+  /**
+   * `torch.tanh_(input) -> Tensor`
+   *
+   * In-place version of `torch.tanh`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.tanh_(input) -> Tensor`
+   *
+   * In-place version of `torch.tanh`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const tensorSplit = opFunction('tensor_split') as unknown as {
@@ -8892,17 +10502,67 @@ export const tensorSplit = opFunction('tensor_split') as unknown as {
   (options: { input: Tensor | Scalar; tensorIndicesOrSections: Tensor | Scalar; dim?: number }): Tensor[];
 };
 export const tensordot = opFunction('tensordot') as unknown as {
+  /**
+   * `torch.tensordot(a, b, dims=2, out=None)`
+   *
+   * Returns a contraction of a and b over multiple dimensions.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, dimsOther: number[] | number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.tensordot(a, b, dims=2, out=None)`
+   *
+   * Returns a contraction of a and b over multiple dimensions.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, ...dimsOther: number[]): Tensor;
+  /**
+   * `torch.tensordot(a, b, dims=2, out=None)`
+   *
+   * Returns a contraction of a and b over multiple dimensions.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, options: { dimsOther: number[] | number; out?: Tensor }): Tensor;
+  /**
+   * `torch.tensordot(a, b, dims=2, out=None)`
+   *
+   * Returns a contraction of a and b over multiple dimensions.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar, options: { dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
+  /**
+   * `torch.tensordot(a, b, dims=2, out=None)`
+   *
+   * Returns a contraction of a and b over multiple dimensions.
+   */
   (input: Tensor | Scalar, options: { other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
+  /**
+   * `torch.tensordot(a, b, dims=2, out=None)`
+   *
+   * Returns a contraction of a and b over multiple dimensions.
+   */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
 };
 export const threshold = opFunction('threshold') as unknown as {
+  /**
+   * `torch.threshold(input, threshold, value, inplace=False)`
+   *
+   * Apply a threshold to each element of the input Tensor.
+   */
   (input: Tensor | Scalar, threshold: Scalar, value: Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.threshold(input, threshold, value, inplace=False)`
+   *
+   * Apply a threshold to each element of the input Tensor.
+   */
   (input: Tensor | Scalar, threshold: Scalar, options: { value: Scalar; out?: Tensor }): Tensor;
+  /**
+   * `torch.threshold(input, threshold, value, inplace=False)`
+   *
+   * Apply a threshold to each element of the input Tensor.
+   */
   (input: Tensor | Scalar, options: { threshold: Scalar; value: Scalar; out?: Tensor }): Tensor;
+  /**
+   * `torch.threshold(input, threshold, value, inplace=False)`
+   *
+   * Apply a threshold to each element of the input Tensor.
+   */
   (options: { input: Tensor | Scalar; threshold: Scalar; value: Scalar; out?: Tensor }): Tensor;
 };
 export const threshold_ = opFunction('threshold_') as unknown as {
@@ -9018,9 +10678,29 @@ export const transpose = opFunction('transpose') as unknown as {
   (options: { input: Tensor | Scalar; dim0: number; dim1: number }): Tensor;
 };
 export const transposeCopy = opFunction('transpose_copy') as unknown as {
+  /**
+   * `torch.transpose_copy(...)`
+   *
+   * Performs the same operation as `torch.transpose`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dim0: number, dim1: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.transpose_copy(...)`
+   *
+   * Performs the same operation as `torch.transpose`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dim0: number, options: { dim1: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.transpose_copy(...)`
+   *
+   * Performs the same operation as `torch.transpose`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { dim0: number; dim1: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.transpose_copy(...)`
+   *
+   * Performs the same operation as `torch.transpose`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dim0: number; dim1: number; out?: Tensor }): Tensor;
 };
 export const trapezoid = opFunction('trapezoid') as unknown as {
@@ -9154,9 +10834,29 @@ export const trilIndices = opFunction('tril_indices') as unknown as {
   (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const tripletMarginLoss = opFunction('triplet_margin_loss') as unknown as {
+  /**
+   * `torch.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the triplet loss between given input tensors and a margin greater than 0.
+   */
   (anchor: Tensor | Scalar, positive: Tensor | Scalar, negative: Tensor | Scalar, margin?: number | { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }, p?: number | { p?: number; eps?: number; swap?: boolean; reduction?: number }, eps?: number | { eps?: number; swap?: boolean; reduction?: number }, swap?: boolean | { swap?: boolean; reduction?: number }, reduction?: number | { reduction?: number }): Tensor;
+  /**
+   * `torch.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the triplet loss between given input tensors and a margin greater than 0.
+   */
   (anchor: Tensor | Scalar, positive: Tensor | Scalar, options: { negative: Tensor | Scalar; margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
+  /**
+   * `torch.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the triplet loss between given input tensors and a margin greater than 0.
+   */
   (anchor: Tensor | Scalar, options: { positive: Tensor | Scalar; negative: Tensor | Scalar; margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
+  /**
+   * `torch.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None, reduce=None, reduction='mean')`
+   *
+   * Compute the triplet loss between given input tensors and a margin greater than 0.
+   */
   (options: { anchor: Tensor | Scalar; positive: Tensor | Scalar; negative: Tensor | Scalar; margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
 };
 export const triu = opFunction('triu') as unknown as {
@@ -9228,7 +10928,17 @@ export const trunc = opFunction('trunc') as unknown as {
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const trunc_ = opFunction('trunc_') as unknown as {
+  /**
+   * `torch.trunc_(input) -> Tensor`
+   *
+   * In-place version of `torch.trunc`.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `torch.trunc_(input) -> Tensor`
+   *
+   * In-place version of `torch.trunc`.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const unbind = opFunction('unbind') as unknown as {
@@ -9246,7 +10956,17 @@ export const unbind = opFunction('unbind') as unknown as {
   (options: { input: Tensor | Scalar; dim?: number }): Tensor[];
 };
 export const unbindCopy = opFunction('unbind_copy') as unknown as {
+  /**
+   * `torch.unbind_copy(...)`
+   *
+   * Performs the same operation as `torch.unbind`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
+  /**
+   * `torch.unbind_copy(...)`
+   *
+   * Performs the same operation as `torch.unbind`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dim?: number; out?: Tensor }): Tensor[];
 };
 export const unflatten = opFunction('unflatten') as unknown as {
@@ -9282,14 +11002,49 @@ export const unflatten = opFunction('unflatten') as unknown as {
   (options: { input: Tensor | Scalar; dim: number; sizes: number[] | number }): Tensor;
 };
 export const unfoldCopy = opFunction('unfold_copy') as unknown as {
+  /**
+   * `torch.unfold_copy(...)`
+   *
+   * Performs the same operation as `torch.unfold`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dimension: number, size: number, step: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.unfold_copy(...)`
+   *
+   * Performs the same operation as `torch.unfold`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dimension: number, size: number, options: { step: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.unfold_copy(...)`
+   *
+   * Performs the same operation as `torch.unfold`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dimension: number, options: { size: number; step: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.unfold_copy(...)`
+   *
+   * Performs the same operation as `torch.unfold`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { dimension: number; size: number; step: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.unfold_copy(...)`
+   *
+   * Performs the same operation as `torch.unfold`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dimension: number; size: number; step: number; out?: Tensor }): Tensor;
 };
 export const uniqueConsecutive = opFunction('unique_consecutive') as unknown as {
+  /**
+   * `torch.unique_consecutive(*args, **kwargs)`
+   *
+   * Eliminates all but the first element from every consecutive group of equivalent elements.
+   */
   (input: Tensor | Scalar, returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, returnCounts?: boolean | { returnCounts?: boolean; dim?: number | null }, dim?: number | null | { dim?: number | null }): [Tensor, Tensor, Tensor];
+  /**
+   * `torch.unique_consecutive(*args, **kwargs)`
+   *
+   * Eliminates all but the first element from every consecutive group of equivalent elements.
+   */
   (options: { input: Tensor | Scalar; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
 };
 export const uniqueDim = opFunction('unique_dim') as unknown as {
@@ -9363,12 +11118,37 @@ export const unsqueeze = opFunction('unsqueeze') as unknown as {
   (options: { input: Tensor | Scalar; dim: number }): Tensor;
 };
 export const unsqueezeCopy = opFunction('unsqueeze_copy') as unknown as {
+  /**
+   * `torch.unsqueeze_copy(...)`
+   *
+   * Performs the same operation as `torch.unsqueeze`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dim: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.unsqueeze_copy(...)`
+   *
+   * Performs the same operation as `torch.unsqueeze`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { dim: number; out?: Tensor }): Tensor;
+  /**
+   * `torch.unsqueeze_copy(...)`
+   *
+   * Performs the same operation as `torch.unsqueeze`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dim: number; out?: Tensor }): Tensor;
 };
 export const valuesCopy = opFunction('values_copy') as unknown as {
+  /**
+   * `torch.values_copy(...)`
+   *
+   * Performs the same operation as `torch.values`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.values_copy(...)`
+   *
+   * Performs the same operation as `torch.values`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const vander = opFunction('vander') as unknown as {
@@ -9508,7 +11288,17 @@ export const viewAsComplex = opFunction('view_as_complex') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const viewAsComplexCopy = opFunction('view_as_complex_copy') as unknown as {
+  /**
+   * `torch.view_as_complex_copy(...)`
+   *
+   * Performs the same operation as `torch.view_as_complex`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.view_as_complex_copy(...)`
+   *
+   * Performs the same operation as `torch.view_as_complex`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const viewAsReal = opFunction('view_as_real') as unknown as {
@@ -9526,16 +11316,61 @@ export const viewAsReal = opFunction('view_as_real') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const viewAsRealCopy = opFunction('view_as_real_copy') as unknown as {
+  /**
+   * `torch.view_as_real_copy(...)`
+   *
+   * Performs the same operation as `torch.view_as_real`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.view_as_real_copy(...)`
+   *
+   * Performs the same operation as `torch.view_as_real`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const viewCopy = opFunction('view_copy') as unknown as {
+  /**
+   * `torch.view_copy(...)`
+   *
+   * Performs the same operation as `torch.view`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, dtype: DTypeLike, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.view_copy(...)`
+   *
+   * Performs the same operation as `torch.view`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, size: number[] | number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `torch.view_copy(...)`
+   *
+   * Performs the same operation as `torch.view`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, ...size: number[]): Tensor;
+  /**
+   * `torch.view_copy(...)`
+   *
+   * Performs the same operation as `torch.view`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { dtype: DTypeLike; out?: Tensor }): Tensor;
+  /**
+   * `torch.view_copy(...)`
+   *
+   * Performs the same operation as `torch.view`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; dtype: DTypeLike; out?: Tensor }): Tensor;
+  /**
+   * `torch.view_copy(...)`
+   *
+   * Performs the same operation as `torch.view`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (input: Tensor | Scalar, options: { size: number[] | number; out?: Tensor }): Tensor;
+  /**
+   * `torch.view_copy(...)`
+   *
+   * Performs the same operation as `torch.view`, but all output tensors are freshly created instead of aliasing the input.
+   */
   (options: { input: Tensor | Scalar; size: number[] | number; out?: Tensor }): Tensor;
 };
 export const vsplit = opFunction('vsplit') as unknown as {
@@ -9649,8 +11484,23 @@ export const xlogy = opFunction('xlogy') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const xlogy_ = opFunction('xlogy_') as unknown as {
+  /**
+   * `torch.xlogy_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.xlogy`.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar): Tensor;
+  /**
+   * `torch.xlogy_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.xlogy`.
+   */
   (input: Tensor | Scalar, options: { other: Tensor | Scalar }): Tensor;
+  /**
+   * `torch.xlogy_(input, other) -> Tensor`
+   *
+   * In-place version of `torch.xlogy`.
+   */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
 };
 export const zero_ = opFunction('zero_') as unknown as {

@@ -1027,7 +1027,7 @@ declare module '../tensor.js' {
     /**
      * `Tensor.broadcast_to(shape) -> Tensor`
      *
-     * Broadcasts `input` to the shape `\shape`.
+     * Broadcasts `input` to the shape `shape`.
      *
      * See `torch.broadcast_to`.
      */
@@ -1035,7 +1035,7 @@ declare module '../tensor.js' {
     /**
      * `Tensor.broadcast_to(shape) -> Tensor`
      *
-     * Broadcasts `input` to the shape `\shape`.
+     * Broadcasts `input` to the shape `shape`.
      *
      * See `torch.broadcast_to`.
      */
@@ -1043,7 +1043,7 @@ declare module '../tensor.js' {
     /**
      * `Tensor.broadcast_to(shape) -> Tensor`
      *
-     * Broadcasts `input` to the shape `\shape`.
+     * Broadcasts `input` to the shape `shape`.
      *
      * See `torch.broadcast_to`.
      */
@@ -1477,7 +1477,17 @@ declare module '../tensor.js' {
      * See `torch.det`.
      */
     det(): Tensor;
+    /**
+     * `Tensor.detach(...)`
+     *
+     * Returns a new Tensor, detached from the current graph.
+     */
     detach(): Tensor;
+    /**
+     * `Tensor.detach_(...)`
+     *
+     * Detaches the Tensor from the graph that created it, making it a leaf.
+     */
     detach_(): this;
     /**
      * `Tensor.diag(diagonal=0) -> Tensor`
@@ -2255,6 +2265,13 @@ declare module '../tensor.js' {
      * See `torch.nn.functional.hardshrink`
      */
     hardshrink(lambd?: Scalar | { lambd?: Scalar }): Tensor;
+    /**
+     * `torch.hash_tensor(input, dim, *, keepdim=False, mode=0) -> Tensor`
+     *
+     * Returns the hash of each row of the `input` tensor in the given dimension `dim` given by mode.
+     *
+     * See `torch.hash_tensor`.
+     */
     hashTensor(dim?: number[] | number | { dim?: number[] | number; keepdim?: boolean; mode?: number }, options?: { keepdim?: boolean; mode?: number }): Tensor;
     /**
      * `Tensor.heaviside(values) -> Tensor`
@@ -2608,10 +2625,45 @@ declare module '../tensor.js' {
      * Out-place version of `index_put_`.
      */
     indexPut(options: { indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean }): Tensor;
+    /**
+     * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
+     *
+     * See `index_reduce_` for function description.
+     *
+     * See `torch.index_reduce`.
+     */
     indexReduce(dim: number, index: Tensor | Scalar, source: Tensor | Scalar, reduce: string, options?: { includeSelf?: boolean }): Tensor;
+    /**
+     * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
+     *
+     * See `index_reduce_` for function description.
+     *
+     * See `torch.index_reduce`.
+     */
     indexReduce(dim: number, index: Tensor | Scalar, source: Tensor | Scalar, options: { reduce: string; includeSelf?: boolean }): Tensor;
+    /**
+     * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
+     *
+     * See `index_reduce_` for function description.
+     *
+     * See `torch.index_reduce`.
+     */
     indexReduce(dim: number, index: Tensor | Scalar, options: { source: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+    /**
+     * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
+     *
+     * See `index_reduce_` for function description.
+     *
+     * See `torch.index_reduce`.
+     */
     indexReduce(dim: number, options: { index: Tensor | Scalar; source: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
+    /**
+     * `torch.index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True, out: Optional[Tensor]) -> Tensor # noqa: B950`
+     *
+     * See `index_reduce_` for function description.
+     *
+     * See `torch.index_reduce`.
+     */
     indexReduce(options: { dim: number; index: Tensor | Scalar; source: Tensor | Scalar; reduce: string; includeSelf?: boolean }): Tensor;
     /**
      * `Tensor.index_reduce_(dim, index, source, reduce, *, include_self=True) -> Tensor`
@@ -2736,7 +2788,19 @@ declare module '../tensor.js' {
      * Returns True if the negative bit of `self` is set to true.
      */
     isNeg(): boolean;
+    /**
+     * `torch.is_nonzero(input) -> (bool)`
+     *
+     * Returns True if the `input` is a single element tensor which is not equal to zero after type conversions. i.e. not equal to `torch.tensor([0.])` or `torch.tensor([0])` or `torch.tensor([False])`.
+     *
+     * See `torch.is_nonzero`.
+     */
     isNonzero(): boolean;
+    /**
+     * `Tensor.is_pinned(...)`
+     *
+     * Returns true if this tensor resides in pinned memory.
+     */
     isPinned(device?: DeviceLike | null | { device?: DeviceLike | null }): boolean;
     isSameSize(other: Tensor | Scalar): boolean;
     isSameSize(options: { other: Tensor | Scalar }): boolean;
@@ -2822,7 +2886,27 @@ declare module '../tensor.js' {
      * See `torch.isreal`.
      */
     isreal(): Tensor;
+    /**
+     * `Tensor.istft(n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False, onesided=None, length=None, return_complex=False)`
+     *
+     * Inverse short time Fourier Transform.
+     *
+     * Shapes:
+     * - `input`: The input tensor.
+     *
+     * See `torch.istft`.
+     */
     istft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, center?: boolean | { center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, onesided?: boolean | null | { onesided?: boolean | null; length?: number | null; returnComplex?: boolean }, length?: number | null | { length?: number | null; returnComplex?: boolean }, returnComplex?: boolean | { returnComplex?: boolean }): Tensor;
+    /**
+     * `Tensor.istft(n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False, onesided=None, length=None, return_complex=False)`
+     *
+     * Inverse short time Fourier Transform.
+     *
+     * Shapes:
+     * - `input`: The input tensor.
+     *
+     * See `torch.istft`.
+     */
     istft(options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
     /**
      * `Tensor.kron(other) -> Tensor`
@@ -3120,7 +3204,21 @@ declare module '../tensor.js' {
      * Fills `self` tensor with numbers samples from the log-normal distribution parameterized by the given mean `mu` and standard deviation `σ`.
      */
     logNormal_(mean?: number | { mean?: number; std?: number; generator?: Generator | null }, std?: number | { std?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
+    /**
+     * `torch.log_softmax(input, dim=None, _stacklevel=3, dtype=None)`
+     *
+     * Apply a softmax followed by a logarithm.
+     *
+     * See `torch.log_softmax`.
+     */
     logSoftmax(dim: number, dtype?: DTypeLike | null | { dtype?: DTypeLike | null }): Tensor;
+    /**
+     * `torch.log_softmax(input, dim=None, _stacklevel=3, dtype=None)`
+     *
+     * Apply a softmax followed by a logarithm.
+     *
+     * See `torch.log_softmax`.
+     */
     logSoftmax(options: { dim: number; dtype?: DTypeLike | null }): Tensor;
     /**
      * `Tensor.logaddexp(other) -> Tensor`
@@ -4348,7 +4446,21 @@ declare module '../tensor.js' {
      * In-place version of `pow`
      */
     pow_(options: { exponent: Tensor | Scalar }): this;
+    /**
+     * `torch.prelu(input, weight) -> Tensor`
+     *
+     * Applies element-wise the function `PReLU(x) = max(0,x) + weight * min(0,x)` where weight is a learnable parameter.
+     *
+     * See `torch.prelu`.
+     */
     prelu(weight: Tensor | Scalar): Tensor;
+    /**
+     * `torch.prelu(input, weight) -> Tensor`
+     *
+     * Applies element-wise the function `PReLU(x) = max(0,x) + weight * min(0,x)` where weight is a learnable parameter.
+     *
+     * See `torch.prelu`.
+     */
     prelu(options: { weight: Tensor | Scalar }): Tensor;
     /**
      * `Tensor.prod(dim=None, keepdim=False, dtype=None) -> Tensor`
@@ -4537,7 +4649,21 @@ declare module '../tensor.js' {
      * In-place version of `reciprocal`
      */
     reciprocal_(): this;
+    /**
+     * `torch.relu(input, inplace=False) -> Tensor`
+     *
+     * Applies the rectified linear unit function element-wise.
+     *
+     * See `torch.relu`.
+     */
     relu(): Tensor;
+    /**
+     * `torch.relu_(input) -> Tensor`
+     *
+     * In-place version of `relu`.
+     *
+     * See `torch.relu_`.
+     */
     relu_(): this;
     /**
      * `Tensor.remainder(divisor) -> Tensor`
@@ -4740,6 +4866,11 @@ declare module '../tensor.js' {
      * See `torch.resolve_neg`.
      */
     resolveNeg(): Tensor;
+    /**
+     * `Tensor.retains_grad(...)`
+     *
+     * Is `True` if this Tensor is non-leaf and its `grad` is enabled to be populated during `backward`, `False` otherwise.
+     */
     retainsGrad(): boolean;
     /**
      * `Tensor.roll(shifts, dims) -> Tensor`
@@ -5306,7 +5437,21 @@ declare module '../tensor.js' {
      * Removes all specified elements from a sparse tensor `self` and resizes `self` to the desired size and the number of sparse and dense dimensions.
      */
     sparseResizeAndClear_(options: { size: number[] | number; sparseDim: number; denseDim: number }): this;
+    /**
+     * `Tensor.split(split_size, dim=0)`
+     *
+     * Splits the tensor into chunks.
+     *
+     * See `torch.split`.
+     */
     split(splitSize: number[] | number, dim?: number | { dim?: number }): Tensor[];
+    /**
+     * `Tensor.split(split_size, dim=0)`
+     *
+     * Splits the tensor into chunks.
+     *
+     * See `torch.split`.
+     */
     split(options: { splitSize: number[] | number; dim?: number }): Tensor[];
     splitWithSizes(splitSizes: number[] | number, dim?: number | { dim?: number }): Tensor[];
     splitWithSizes(options: { splitSizes: number[] | number; dim?: number }): Tensor[];
@@ -5445,8 +5590,41 @@ declare module '../tensor.js' {
      * See `torch.std`.
      */
     std(options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
+    /**
+     * `Tensor.stft(n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
+     *
+     * Short-time Fourier transform (STFT).
+     *
+     * Shapes:
+     * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
+     * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
+     *
+     * See `torch.stft`.
+     */
     stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
+    /**
+     * `Tensor.stft(n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
+     *
+     * Short-time Fourier transform (STFT).
+     *
+     * Shapes:
+     * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
+     * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
+     *
+     * See `torch.stft`.
+     */
     stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
+    /**
+     * `Tensor.stft(n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
+     *
+     * Short-time Fourier transform (STFT).
+     *
+     * Shapes:
+     * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
+     * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
+     *
+     * See `torch.stft`.
+     */
     stft(options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
     /**
      * `Tensor.storage_offset() -> int`
@@ -6028,18 +6206,34 @@ declare module '../tensor.js' {
     unbind(dim?: number | { dim?: number }): Tensor[];
     /**
      * `Tensor.unflatten(dim, sizes) -> Tensor`
+     *
+     * Expands a dimension of the input tensor over multiple dimensions.
+     *
+     * See `torch.unflatten`.
      */
     unflatten(dim: number, sizes: number[] | number): Tensor;
     /**
      * `Tensor.unflatten(dim, sizes) -> Tensor`
+     *
+     * Expands a dimension of the input tensor over multiple dimensions.
+     *
+     * See `torch.unflatten`.
      */
     unflatten(dim: number, ...sizes: number[]): Tensor;
     /**
      * `Tensor.unflatten(dim, sizes) -> Tensor`
+     *
+     * Expands a dimension of the input tensor over multiple dimensions.
+     *
+     * See `torch.unflatten`.
      */
     unflatten(dim: number, options: { sizes: number[] | number }): Tensor;
     /**
      * `Tensor.unflatten(dim, sizes) -> Tensor`
+     *
+     * Expands a dimension of the input tensor over multiple dimensions.
+     *
+     * See `torch.unflatten`.
      */
     unflatten(options: { dim: number; sizes: number[] | number }): Tensor;
     /**
@@ -6072,6 +6266,11 @@ declare module '../tensor.js' {
      * Fills `self` tensor with numbers sampled from the continuous uniform distribution:
      */
     uniform_(from?: number | { from?: number; to?: number; generator?: Generator | null }, to?: number | { to?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
+    /**
+     * `Tensor.unique_consecutive(return_inverse=False, return_counts=False, dim=None)`
+     *
+     * Eliminates all but the first element from every consecutive group of equivalent elements.
+     */
     uniqueConsecutive(returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, returnCounts?: boolean | { returnCounts?: boolean; dim?: number | null }, dim?: number | null | { dim?: number | null }): [Tensor, Tensor, Tensor];
     /**
      * `Tensor.unsafe_chunk(chunks, dim=0) -> List of Tensors`
