@@ -357,8 +357,9 @@ function generate(native, api, docs) {
   const methods = collect(api.tensorMethods, true, HAND_METHODS);
   const functions = collect([...new Set([...api.variableFunctions, ...api.torchFunctions])].sort(), false, HAND_FUNCTIONS);
 
-  // Type imports a generated file needs (unused imports fail the strict build).
-  function typeImports(body, tensorImport) {
+  // Type imports the signatures of a generated file need (unused imports fail the strict build; docs do not count).
+  function typeImports(entries, tensorImport) {
+    const body = entries.flatMap((e) => e.sigs.map(renderSig)).join('\n');
     const uses = (t) => new RegExp(`\\b${t}\\b`).test(body);
     const lines = [];
     if (uses('DeviceLike')) lines.push("import type { DeviceLike } from '../device.js';");
@@ -376,7 +377,7 @@ function generate(native, api, docs) {
 
   const methodDecls = methods.map((m) => declare(m.sigs, '    ', m.js)).join('\n');
   // Inside the augmentation, Tensor and Scalar already name the augmented module's own exports.
-  const methodsTs = `${header}${typeImports(methodDecls, null)}
+  const methodsTs = `${header}${typeImports(methods, null)}
 
 declare module '../tensor.js' {
   interface Tensor {
@@ -393,7 +394,7 @@ ${methods.map((m) => `  ['${m.js}', '${m.name}'${m.dtypeResult ? ", 'dtype'" : '
   const fnName = (f) => (RESERVED.has(f.js) ? `${f.js}_` : f.js);
   const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${f.dtypeResult ? ", 'dtype'" : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n');
   const reserved = functions.filter((f) => RESERVED.has(f.js));
-  const functionsTs = `${header}${typeImports(functionDecls, (scalar) => `import { opFunction, ${scalar ? 'type Scalar, ' : ''}type Tensor } from '../tensor.js';`)}
+  const functionsTs = `${header}${typeImports(functions, (scalar) => `import { opFunction, ${scalar ? 'type Scalar, ' : ''}type Tensor } from '../tensor.js';`)}
 
 export type { Layout, MemoryFormat } from './types.js';
 
