@@ -66,7 +66,7 @@ function parseSchema(schema) {
   const returns = rets ? splitTop(rets).map((r) => { const [t, n] = r.split(' '); return { ...typeAndAlias(t), name: n }; }) : [];
   // out= overloads (keyword-only written tensors, as c10::Argument::is_out) are folded into their functional twin.
   const isOut = args.some((a) => a.kwOnly && a.alias.includes('!'));
-  return { overload: m[2] ?? '', args, returns, isOut };
+  return { schema, overload: m[2] ?? '', args, returns, isOut };
 }
 
 const UNSUPPORTED = /^(Storage|Stream|Any|Dict|QScheme|t)\b/;
@@ -296,9 +296,10 @@ function renderDoc(lines, indent) {
   return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${docText(l)}` : ''}`).join('\n')}\n${indent} */\n`;
 }
 
-// JSDoc lines for one schema of an op: the Python signature, the summary, the shapes.
+// JSDoc lines for one schema of an op: the Python signature, the summary, the shapes; the ATen
+// schema where Python documents nothing (internal operators such as cudnn_convolution).
 function docLines(entry, parsed, dropSelf, pythonName) {
-  if (!entry) return [];
+  if (!entry) return [`\`${parsed.schema}\``, '', 'ATen operator without a Python docstring.'];
   const form = bestForm(entry.forms, parsed, dropSelf);
   const lines = [];
   // A method documented only through its function shows the function's signature (with `input`).

@@ -417,9 +417,29 @@ export const adjoint = opFunction('adjoint') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const affineGridGenerator = opFunction('affine_grid_generator') as unknown as {
+  /**
+   * `aten::affine_grid_generator(Tensor theta, SymInt[] size, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (theta: Tensor | Scalar, size: number[] | number, alignCorners: boolean, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::affine_grid_generator(Tensor theta, SymInt[] size, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (theta: Tensor | Scalar, size: number[] | number, options: { alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::affine_grid_generator(Tensor theta, SymInt[] size, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (theta: Tensor | Scalar, options: { size: number[] | number; alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::affine_grid_generator(Tensor theta, SymInt[] size, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { theta: Tensor | Scalar; size: number[] | number; alignCorners: boolean; out?: Tensor }): Tensor;
 };
 export const aliasCopy = opFunction('alias_copy') as unknown as {
@@ -1339,68 +1359,323 @@ export const batchNorm = opFunction('batch_norm') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
 };
 export const batchNormBackwardElemt = opFunction('batch_norm_backward_elemt') as unknown as {
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, sumDyXmu: Tensor | Scalar, count: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, sumDyXmu: Tensor | Scalar, options: { count: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, sumDy: Tensor | Scalar, options: { sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, options: { sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_backward_elemt(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, Tensor sum_dy, Tensor sum_dy_xmu, Tensor count) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { gradOut: Tensor | Scalar; input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; sumDy: Tensor | Scalar; sumDyXmu: Tensor | Scalar; count: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const batchNormBackwardReduce = opFunction('batch_norm_backward_reduce') as unknown as {
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, weightG: boolean, biasG: boolean): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, weightG: boolean, options: { biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, options: { weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, options: { inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOut: Tensor | Scalar, options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { gradOut: Tensor | Scalar; input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const batchNormElemt = opFunction('batch_norm_elemt') as unknown as {
+  /**
+   * `aten::batch_norm_elemt(Tensor input, Tensor? weight, Tensor? bias, Tensor mean, Tensor invstd, float eps) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, invstd: Tensor | Scalar, eps: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_elemt(Tensor input, Tensor? weight, Tensor? bias, Tensor mean, Tensor invstd, float eps) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { eps: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_elemt(Tensor input, Tensor? weight, Tensor? bias, Tensor mean, Tensor invstd, float eps) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_elemt(Tensor input, Tensor? weight, Tensor? bias, Tensor mean, Tensor invstd, float eps) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_elemt(Tensor input, Tensor? weight, Tensor? bias, Tensor mean, Tensor invstd, float eps) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_elemt(Tensor input, Tensor? weight, Tensor? bias, Tensor mean, Tensor invstd, float eps) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::batch_norm_elemt(Tensor input, Tensor? weight, Tensor? bias, Tensor mean, Tensor invstd, float eps) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; invstd: Tensor | Scalar; eps: number; out?: Tensor }): Tensor;
 };
 export const batchNormGatherStats = opFunction('batch_norm_gather_stats') as unknown as {
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, count: number): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, options: { count: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, options: { eps: number; count: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
 };
 export const batchNormGatherStatsWithCounts = opFunction('batch_norm_gather_stats_with_counts') as unknown as {
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, counts: Tensor | Scalar): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, options: { counts: Tensor | Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, options: { eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
 };
 export const batchNormStats = opFunction('batch_norm_stats') as unknown as {
+  /**
+   * `aten::batch_norm_stats(Tensor input, float eps) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, eps: number): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_stats(Tensor input, float eps) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { eps: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_stats(Tensor input, float eps) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; eps: number }): [Tensor, Tensor];
 };
 export const batchNormUpdateStats = opFunction('batch_norm_update_stats') as unknown as {
+  /**
+   * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number }): [Tensor, Tensor];
+  /**
+   * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number }): [Tensor, Tensor];
 };
 export const bernoulli = opFunction('bernoulli') as unknown as {
@@ -1476,8 +1751,23 @@ export const bincount = opFunction('bincount') as unknown as {
   (options: { input: Tensor | Scalar; weights?: Tensor | Scalar | null; minlength?: number; out?: Tensor }): Tensor;
 };
 export const binomial = opFunction('binomial') as unknown as {
+  /**
+   * `aten::binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (count: Tensor | Scalar, prob: Tensor | Scalar, generator?: Generator | null | { generator?: Generator | null; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (count: Tensor | Scalar, options: { prob: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
+  /**
+   * `aten::binomial(Tensor count, Tensor prob, Generator? generator=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { count: Tensor | Scalar; prob: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
 };
 export const bitwiseAnd = opFunction('bitwise_and') as unknown as {
@@ -1772,7 +2062,17 @@ export const cat = opFunction('cat') as unknown as {
   (options: { tensors: Tensor[]; dim?: number; out?: Tensor }): Tensor;
 };
 export const ccolIndicesCopy = opFunction('ccol_indices_copy') as unknown as {
+  /**
+   * `aten::ccol_indices_copy(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::ccol_indices_copy(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cdist = opFunction('cdist') as unknown as {
@@ -1967,11 +2267,41 @@ export const choleskySolve = opFunction('cholesky_solve') as unknown as {
   (options: { input: Tensor | Scalar; input2: Tensor | Scalar; upper?: boolean; out?: Tensor }): Tensor;
 };
 export const chooseQparamsOptimized = opFunction('choose_qparams_optimized') as unknown as {
+  /**
+   * `aten::choose_qparams_optimized(Tensor input, int numel, int n_bins, float ratio, int bit_width) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, numel: number, nBins: number, ratio: number, bitWidth: number): [Tensor, Tensor];
+  /**
+   * `aten::choose_qparams_optimized(Tensor input, int numel, int n_bins, float ratio, int bit_width) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, numel: number, nBins: number, ratio: number, options: { bitWidth: number }): [Tensor, Tensor];
+  /**
+   * `aten::choose_qparams_optimized(Tensor input, int numel, int n_bins, float ratio, int bit_width) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, numel: number, nBins: number, options: { ratio: number; bitWidth: number }): [Tensor, Tensor];
+  /**
+   * `aten::choose_qparams_optimized(Tensor input, int numel, int n_bins, float ratio, int bit_width) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, numel: number, options: { nBins: number; ratio: number; bitWidth: number }): [Tensor, Tensor];
+  /**
+   * `aten::choose_qparams_optimized(Tensor input, int numel, int n_bins, float ratio, int bit_width) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { numel: number; nBins: number; ratio: number; bitWidth: number }): [Tensor, Tensor];
+  /**
+   * `aten::choose_qparams_optimized(Tensor input, int numel, int n_bins, float ratio, int bit_width) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; numel: number; nBins: number; ratio: number; bitWidth: number }): [Tensor, Tensor];
 };
 export const chunk = opFunction('chunk') as unknown as {
@@ -2023,23 +2353,83 @@ export const clamp_ = opFunction('clamp_') as unknown as {
   (options: { input: Tensor | Scalar; min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }): Tensor;
 };
 export const clampMax = opFunction('clamp_max') as unknown as {
+  /**
+   * `aten::clamp_max.Tensor(Tensor self, Tensor max) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, max: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::clamp_max.Tensor(Tensor self, Tensor max) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { max: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::clamp_max.Tensor(Tensor self, Tensor max) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; max: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const clampMax_ = opFunction('clamp_max_') as unknown as {
+  /**
+   * `aten::clamp_max_.Tensor(Tensor(a!) self, Tensor max) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, max: Tensor | Scalar): Tensor;
+  /**
+   * `aten::clamp_max_.Tensor(Tensor(a!) self, Tensor max) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { max: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::clamp_max_.Tensor(Tensor(a!) self, Tensor max) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; max: Tensor | Scalar }): Tensor;
 };
 export const clampMin = opFunction('clamp_min') as unknown as {
+  /**
+   * `aten::clamp_min.Tensor(Tensor self, Tensor min) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, min: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::clamp_min.Tensor(Tensor self, Tensor min) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { min: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::clamp_min.Tensor(Tensor self, Tensor min) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; min: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const clampMin_ = opFunction('clamp_min_') as unknown as {
+  /**
+   * `aten::clamp_min_.Tensor(Tensor(a!) self, Tensor min) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, min: Tensor | Scalar): Tensor;
+  /**
+   * `aten::clamp_min_.Tensor(Tensor(a!) self, Tensor min) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { min: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::clamp_min_.Tensor(Tensor(a!) self, Tensor min) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; min: Tensor | Scalar }): Tensor;
 };
 export const clip = opFunction('clip') as unknown as {
@@ -2217,8 +2607,23 @@ export const conjPhysical_ = opFunction('conj_physical_') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const constantPadNd = opFunction('constant_pad_nd') as unknown as {
+  /**
+   * `aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, pad: number[] | number, value?: Scalar | { value?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { pad: number[] | number; value?: Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; pad: number[] | number; value?: Scalar; out?: Tensor }): Tensor;
 };
 export const conv1d = opFunction('conv1d') as unknown as {
@@ -2577,15 +2982,65 @@ export const convTranspose3d = opFunction('conv_transpose3d') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null; stride?: number[] | number; padding?: number[] | number; outputPadding?: number[] | number; groups?: number; dilation?: number[] | number }): Tensor;
 };
 export const convolution = opFunction('convolution') as unknown as {
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, outputPadding: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, outputPadding: number[] | number, options: { groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, transposed: boolean, options: { outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; transposed: boolean; outputPadding: number[] | number; groups: number; out?: Tensor }): Tensor;
 };
 export const copysign = opFunction('copysign') as unknown as {
@@ -2873,78 +3328,373 @@ export const ctcLoss = opFunction('ctc_loss') as unknown as {
   (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
 };
 export const cudnnAffineGridGenerator = opFunction('cudnn_affine_grid_generator') as unknown as {
+  /**
+   * `aten::cudnn_affine_grid_generator(Tensor theta, int N, int C, int H, int W) -> Tensor grid`
+   *
+   * ATen operator without a Python docstring.
+   */
   (theta: Tensor | Scalar, N: number, C: number, H: number, W: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_affine_grid_generator(Tensor theta, int N, int C, int H, int W) -> Tensor grid`
+   *
+   * ATen operator without a Python docstring.
+   */
   (theta: Tensor | Scalar, N: number, C: number, H: number, options: { W: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_affine_grid_generator(Tensor theta, int N, int C, int H, int W) -> Tensor grid`
+   *
+   * ATen operator without a Python docstring.
+   */
   (theta: Tensor | Scalar, N: number, C: number, options: { H: number; W: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_affine_grid_generator(Tensor theta, int N, int C, int H, int W) -> Tensor grid`
+   *
+   * ATen operator without a Python docstring.
+   */
   (theta: Tensor | Scalar, N: number, options: { C: number; H: number; W: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_affine_grid_generator(Tensor theta, int N, int C, int H, int W) -> Tensor grid`
+   *
+   * ATen operator without a Python docstring.
+   */
   (theta: Tensor | Scalar, options: { N: number; C: number; H: number; W: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_affine_grid_generator(Tensor theta, int N, int C, int H, int W) -> Tensor grid`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { theta: Tensor | Scalar; N: number; C: number; H: number; W: number; out?: Tensor }): Tensor;
 };
 export const cudnnBatchNorm = opFunction('cudnn_batch_norm') as unknown as {
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, epsilon: number): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, options: { epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const cudnnConvolution = opFunction('cudnn_convolution') as unknown as {
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, allowTf32: boolean, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options: { allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution(Tensor self, Tensor weight, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
 };
 export const cudnnConvolutionAddRelu = opFunction('cudnn_convolution_add_relu') as unknown as {
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, options: { alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
 };
 export const cudnnConvolutionRelu = opFunction('cudnn_convolution_relu') as unknown as {
+  /**
+   * `aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
 };
 export const cudnnConvolutionTranspose = opFunction('cudnn_convolution_transpose') as unknown as {
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, allowTf32: boolean, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options: { allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, outputPadding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, padding: number[] | number, options: { outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_convolution_transpose(Tensor self, Tensor weight, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic, bool allow_tf32) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; allowTf32: boolean; out?: Tensor }): Tensor;
 };
 export const cudnnGridSampler = opFunction('cudnn_grid_sampler') as unknown as {
+  /**
+   * `aten::cudnn_grid_sampler(Tensor self, Tensor grid) -> Tensor output`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_grid_sampler(Tensor self, Tensor grid) -> Tensor output`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { grid: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::cudnn_grid_sampler(Tensor self, Tensor grid) -> Tensor output`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; grid: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const cudnnIsAcceptable = opFunction('cudnn_is_acceptable') as unknown as {
+  /**
+   * `aten::cudnn_is_acceptable(Tensor self) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): boolean;
+  /**
+   * `aten::cudnn_is_acceptable(Tensor self) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): boolean;
 };
 export const cummax = opFunction('cummax') as unknown as {
@@ -3128,11 +3878,31 @@ export const det = opFunction('det') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const detach = opFunction('detach') as unknown as {
+  /**
+   * `aten::detach(Tensor(a) self) -> Tensor(a)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `aten::detach(Tensor(a) self) -> Tensor(a)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const detach_ = opFunction('detach_') as unknown as {
+  /**
+   * `aten::detach_(Tensor(a!) self) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `aten::detach_(Tensor(a!) self) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const detachCopy = opFunction('detach_copy') as unknown as {
@@ -3578,10 +4348,35 @@ export const embeddingBag = opFunction('embedding_bag') as unknown as {
   (options: { weight: Tensor | Scalar; indices: Tensor | Scalar; offsets: Tensor | Scalar; scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | Scalar | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const embeddingRenorm_ = opFunction('embedding_renorm_') as unknown as {
+  /**
+   * `aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, indices: Tensor | Scalar, maxNorm: number, normType: number): Tensor;
+  /**
+   * `aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, indices: Tensor | Scalar, maxNorm: number, options: { normType: number }): Tensor;
+  /**
+   * `aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, indices: Tensor | Scalar, options: { maxNorm: number; normType: number }): Tensor;
+  /**
+   * `aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { indices: Tensor | Scalar; maxNorm: number; normType: number }): Tensor;
+  /**
+   * `aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; indices: Tensor | Scalar; maxNorm: number; normType: number }): Tensor;
 };
 export const emptyPermuted = opFunction('empty_permuted') as unknown as {
@@ -3611,8 +4406,23 @@ export const emptyPermuted = opFunction('empty_permuted') as unknown as {
   (options: { size: number[] | number; physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const emptyQuantized = opFunction('empty_quantized') as unknown as {
+  /**
+   * `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (size: number[] | number, qtensor: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+  /**
+   * `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (size: number[] | number, options: { qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+  /**
+   * `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { size: number[] | number; qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
 };
 export const emptyStrided = opFunction('empty_strided') as unknown as {
@@ -3944,53 +4754,233 @@ export const fakeQuantizePerTensorAffine = opFunction('fake_quantize_per_tensor_
   (options: { input: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; quantMin: number; quantMax: number }): Tensor;
 };
 export const fbgemmLinearFp16Weight = opFunction('fbgemm_linear_fp16_weight') as unknown as {
+  /**
+   * `aten::fbgemm_linear_fp16_weight(Tensor input, Tensor packed_weight, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar, options?: { output?: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_fp16_weight(Tensor input, Tensor packed_weight, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, packedWeight: Tensor | Scalar, options: { bias: Tensor | Scalar; output?: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_fp16_weight(Tensor input, Tensor packed_weight, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { packedWeight: Tensor | Scalar; bias: Tensor | Scalar; output?: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_fp16_weight(Tensor input, Tensor packed_weight, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; packedWeight: Tensor | Scalar; bias: Tensor | Scalar; output?: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_fp16_weight.out(Tensor input, Tensor packed_weight, Tensor bias, Tensor(a!) output) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar, output: Tensor | Scalar): Tensor;
 };
 export const fbgemmLinearFp16WeightFp32Activation = opFunction('fbgemm_linear_fp16_weight_fp32_activation') as unknown as {
+  /**
+   * `aten::fbgemm_linear_fp16_weight_fp32_activation(Tensor input, Tensor packed_weight, Tensor? bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar | null, options?: { output?: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_fp16_weight_fp32_activation(Tensor input, Tensor packed_weight, Tensor? bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, packedWeight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; output?: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_fp16_weight_fp32_activation(Tensor input, Tensor packed_weight, Tensor? bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { packedWeight: Tensor | Scalar; bias: Tensor | Scalar | null; output?: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_fp16_weight_fp32_activation(Tensor input, Tensor packed_weight, Tensor? bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; packedWeight: Tensor | Scalar; bias: Tensor | Scalar | null; output?: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_fp16_weight_fp32_activation.out(Tensor input, Tensor packed_weight, Tensor? bias, Tensor(a!) output) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, packedWeight: Tensor | Scalar, bias: Tensor | Scalar | null, output: Tensor | Scalar): Tensor;
 };
 export const fbgemmLinearInt8Weight = opFunction('fbgemm_linear_int8_weight') as unknown as {
+  /**
+   * `aten::fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, weightScale: Scalar, weightZeroPoint: Scalar, bias: Tensor | Scalar): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, weightScale: Scalar, weightZeroPoint: Scalar, options: { bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, weightScale: Scalar, options: { weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, options: { weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, options: { colOffsets: Tensor | Scalar; weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { packed: Tensor | Scalar; colOffsets: Tensor | Scalar; weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; packed: Tensor | Scalar; colOffsets: Tensor | Scalar; weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; packed: Tensor | Scalar; colOffsets: Tensor | Scalar; weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
 };
 export const fbgemmLinearInt8WeightFp32Activation = opFunction('fbgemm_linear_int8_weight_fp32_activation') as unknown as {
+  /**
+   * `aten::fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, weightScale: Scalar, weightZeroPoint: Scalar, bias: Tensor | Scalar): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, weightScale: Scalar, weightZeroPoint: Scalar, options: { bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, weightScale: Scalar, options: { weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, colOffsets: Tensor | Scalar, options: { weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, packed: Tensor | Scalar, options: { colOffsets: Tensor | Scalar; weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { packed: Tensor | Scalar; colOffsets: Tensor | Scalar; weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; packed: Tensor | Scalar; colOffsets: Tensor | Scalar; weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fbgemm_linear_int8_weight_fp32_activation(Tensor input, Tensor weight, Tensor packed, Tensor col_offsets, Scalar weight_scale, Scalar weight_zero_point, Tensor bias) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; packed: Tensor | Scalar; colOffsets: Tensor | Scalar; weightScale: Scalar; weightZeroPoint: Scalar; bias: Tensor | Scalar }): Tensor;
 };
 export const fbgemmLinearQuantizeWeight = opFunction('fbgemm_linear_quantize_weight') as unknown as {
+  /**
+   * `aten::fbgemm_linear_quantize_weight(Tensor input) -> (Tensor, Tensor, float, int)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): [Tensor, Tensor, number, number];
+  /**
+   * `aten::fbgemm_linear_quantize_weight(Tensor input) -> (Tensor, Tensor, float, int)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): [Tensor, Tensor, number, number];
 };
 export const fbgemmPackGemmMatrixFp16 = opFunction('fbgemm_pack_gemm_matrix_fp16') as unknown as {
+  /**
+   * `aten::fbgemm_pack_gemm_matrix_fp16(Tensor input) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `aten::fbgemm_pack_gemm_matrix_fp16(Tensor input) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const fbgemmPackQuantizedMatrix = opFunction('fbgemm_pack_quantized_matrix') as unknown as {
+  /**
+   * `aten::fbgemm_pack_quantized_matrix.KN(Tensor input, int K, int N) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, K: number, N: number): Tensor;
+  /**
+   * `aten::fbgemm_pack_quantized_matrix(Tensor input) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `aten::fbgemm_pack_quantized_matrix.KN(Tensor input, int K, int N) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, K: number, options: { N: number }): Tensor;
+  /**
+   * `aten::fbgemm_pack_quantized_matrix.KN(Tensor input, int K, int N) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { K: number; N: number }): Tensor;
+  /**
+   * `aten::fbgemm_pack_quantized_matrix.KN(Tensor input, int K, int N) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; K: number; N: number }): Tensor;
+  /**
+   * `aten::fbgemm_pack_quantized_matrix(Tensor input) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const featureAlphaDropout = opFunction('feature_alpha_dropout') as unknown as {
@@ -4046,25 +5036,95 @@ export const featureAlphaDropout_ = opFunction('feature_alpha_dropout_') as unkn
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const featureDropout = opFunction('feature_dropout') as unknown as {
+  /**
+   * `aten::feature_dropout(Tensor input, float p, bool train) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
+  /**
+   * `aten::feature_dropout(Tensor input, float p, bool train) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean }): Tensor;
+  /**
+   * `aten::feature_dropout(Tensor input, float p, bool train) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean }): Tensor;
+  /**
+   * `aten::feature_dropout(Tensor input, float p, bool train) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const featureDropout_ = opFunction('feature_dropout_') as unknown as {
+  /**
+   * `aten::feature_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: number, train: boolean): Tensor;
+  /**
+   * `aten::feature_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean }): Tensor;
+  /**
+   * `aten::feature_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean }): Tensor;
+  /**
+   * `aten::feature_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean }): Tensor;
 };
 export const fill = opFunction('fill') as unknown as {
+  /**
+   * `aten::fill.Tensor(Tensor self, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, value: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::fill.Tensor(Tensor self, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { value: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::fill.Tensor(Tensor self, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const fill_ = opFunction('fill_') as unknown as {
+  /**
+   * `aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, value: Tensor | Scalar): Tensor;
+  /**
+   * `aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { value: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; value: Tensor | Scalar }): Tensor;
 };
 export const fix = opFunction('fix') as unknown as {
@@ -4334,8 +5394,23 @@ export const frexp = opFunction('frexp') as unknown as {
   (options: { input: Tensor | Scalar }): [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor };
 };
 export const frobeniusNorm = opFunction('frobenius_norm') as unknown as {
+  /**
+   * `aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const fromFile = opFunction('from_file') as unknown as {
@@ -4353,17 +5428,77 @@ export const fromFile = opFunction('from_file') as unknown as {
   (options: { filename: string; shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const fusedMovingAvgObsFakeQuant = opFunction('fused_moving_avg_obs_fake_quant') as unknown as {
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant?: boolean | { perRowFakeQuant?: boolean; symmetricQuant?: boolean }, symmetricQuant?: boolean | { symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, quantMin: number, quantMax: number, options: { chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, quantMin: number, options: { quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, averagingConst: number, options: { quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, zeroPoint: Tensor | Scalar, options: { averagingConst: number; quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, scale: Tensor | Scalar, options: { zeroPoint: Tensor | Scalar; averagingConst: number; quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, runningMax: Tensor | Scalar, options: { scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; averagingConst: number; quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, runningMin: Tensor | Scalar, options: { runningMax: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; averagingConst: number; quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, fakeQuantOn: Tensor | Scalar, options: { runningMin: Tensor | Scalar; runningMax: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; averagingConst: number; quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, observerOn: Tensor | Scalar, options: { fakeQuantOn: Tensor | Scalar; runningMin: Tensor | Scalar; runningMax: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; averagingConst: number; quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { observerOn: Tensor | Scalar; fakeQuantOn: Tensor | Scalar; runningMin: Tensor | Scalar; runningMax: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; averagingConst: number; quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
+  /**
+   * `aten::fused_moving_avg_obs_fake_quant(Tensor self, Tensor observer_on, Tensor fake_quant_on, Tensor(a!) running_min, Tensor(b!) running_max, Tensor(c!) scale, Tensor(d!) zero_point, float averaging_const, int quant_min, int quant_max, int ch_axis, bool per_row_fake_quant=False, bool symmetric_quant=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; observerOn: Tensor | Scalar; fakeQuantOn: Tensor | Scalar; runningMin: Tensor | Scalar; runningMax: Tensor | Scalar; scale: Tensor | Scalar; zeroPoint: Tensor | Scalar; averagingConst: number; quantMin: number; quantMax: number; chAxis: number; perRowFakeQuant?: boolean; symmetricQuant?: boolean }): Tensor;
 };
 export const gather = opFunction('gather') as unknown as {
@@ -4487,7 +5622,17 @@ export const ger = opFunction('ger') as unknown as {
   (options: { input: Tensor | Scalar; vec2: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const getDevice = opFunction('get_device') as unknown as {
+  /**
+   * `aten::get_device(Tensor self) -> int`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): number;
+  /**
+   * `aten::get_device(Tensor self) -> int`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): number;
 };
 export const gradient = opFunction('gradient') as unknown as {
@@ -4581,27 +5726,117 @@ export const greaterEqual = opFunction('greater_equal') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const gridSampler = opFunction('grid_sampler') as unknown as {
+  /**
+   * `aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, alignCorners: boolean): Tensor;
+  /**
+   * `aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, options: { alignCorners: boolean }): Tensor;
+  /**
+   * `aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, options: { paddingMode: number; alignCorners: boolean }): Tensor;
+  /**
+   * `aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, options: { interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
+  /**
+   * `aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
+  /**
+   * `aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean }): Tensor;
 };
 export const gridSampler2d = opFunction('grid_sampler_2d') as unknown as {
+  /**
+   * `aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, alignCorners: boolean, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, options: { alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, options: { paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, options: { interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
 };
 export const gridSampler3d = opFunction('grid_sampler_3d') as unknown as {
+  /**
+   * `aten::grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, alignCorners: boolean, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, paddingMode: number, options: { alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, interpolationMode: number, options: { paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, grid: Tensor | Scalar, options: { interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; grid: Tensor | Scalar; interpolationMode: number; paddingMode: number; alignCorners: boolean; out?: Tensor }): Tensor;
 };
 export const groupNorm = opFunction('group_norm') as unknown as {
@@ -4625,32 +5860,157 @@ export const groupNorm = opFunction('group_norm') as unknown as {
   (options: { input: Tensor | Scalar; numGroups: number; weight?: Tensor | Scalar | null; bias?: Tensor | Scalar | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
 };
 export const gru = opFunction('gru') as unknown as {
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, options: { batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, options: { hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, options: { batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::gru.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
 };
 export const gruCell = opFunction('gru_cell') as unknown as {
+  /**
+   * `aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
 };
 export const gt = opFunction('gt') as unknown as {
@@ -5134,22 +6494,87 @@ export const indexCopy = opFunction('index_copy') as unknown as {
   (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; source: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const indexFill = opFunction('index_fill') as unknown as {
+  /**
+   * `aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, value: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, dim: number, index: Tensor | Scalar, options: { value: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, dim: number, options: { index: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { dim: number; index: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; dim: number; index: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const indexPut = opFunction('index_put') as unknown as {
+  /**
+   * `aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, indices: (Tensor | null)[], values: Tensor | Scalar, accumulate?: boolean | { accumulate?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, indices: (Tensor | null)[], options: { values: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
 };
 export const indexPut_ = opFunction('index_put_') as unknown as {
+  /**
+   * `aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, indices: (Tensor | null)[], values: Tensor | Scalar, accumulate?: boolean | { accumulate?: boolean }): Tensor;
+  /**
+   * `aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, indices: (Tensor | null)[], options: { values: Tensor | Scalar; accumulate?: boolean }): Tensor;
+  /**
+   * `aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean }): Tensor;
+  /**
+   * `aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; indices: (Tensor | null)[]; values: Tensor | Scalar; accumulate?: boolean }): Tensor;
 };
 export const indexReduce = opFunction('index_reduce') as unknown as {
@@ -5313,7 +6738,17 @@ export const instanceNorm = opFunction('instance_norm') as unknown as {
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; useInputStats: boolean; momentum: number; eps: number; cudnnEnabled: boolean }): Tensor;
 };
 export const intRepr = opFunction('int_repr') as unknown as {
+  /**
+   * `aten::int_repr(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::int_repr(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const inverse = opFunction('inverse') as unknown as {
@@ -5359,7 +6794,17 @@ export const isConj = opFunction('is_conj') as unknown as {
   (options: { input: Tensor | Scalar }): boolean;
 };
 export const isDistributed = opFunction('is_distributed') as unknown as {
+  /**
+   * `aten::is_distributed(Tensor self) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): boolean;
+  /**
+   * `aten::is_distributed(Tensor self) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): boolean;
 };
 export const isFloatingPoint = opFunction('is_floating_point') as unknown as {
@@ -5391,7 +6836,17 @@ export const isInference = opFunction('is_inference') as unknown as {
   (options: { input: Tensor | Scalar }): boolean;
 };
 export const isNeg = opFunction('is_neg') as unknown as {
+  /**
+   * `aten::is_neg(Tensor self) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): boolean;
+  /**
+   * `aten::is_neg(Tensor self) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): boolean;
 };
 export const isNonzero = opFunction('is_nonzero') as unknown as {
@@ -5409,15 +6864,45 @@ export const isNonzero = opFunction('is_nonzero') as unknown as {
   (options: { input: Tensor | Scalar }): boolean;
 };
 export const isSameSize = opFunction('is_same_size') as unknown as {
+  /**
+   * `aten::is_same_size(Tensor self, Tensor other) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar): boolean;
+  /**
+   * `aten::is_same_size(Tensor self, Tensor other) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { other: Tensor | Scalar }): boolean;
+  /**
+   * `aten::is_same_size(Tensor self, Tensor other) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar }): boolean;
 };
 export const isSigned = opFunction('is_signed') as unknown as {
+  /**
+   * `aten::is_signed(Tensor self) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): boolean;
+  /**
+   * `aten::is_signed(Tensor self) -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): boolean;
 };
 export const isVulkanAvailable = opFunction('is_vulkan_available') as unknown as {
+  /**
+   * `aten::is_vulkan_available() -> bool`
+   *
+   * ATen operator without a Python docstring.
+   */
   (): boolean;
 };
 export const isclose = opFunction('isclose') as unknown as {
@@ -6227,32 +7712,157 @@ export const logsumexp = opFunction('logsumexp') as unknown as {
   (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const lstm = opFunction('lstm') as unknown as {
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, options: { batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.input(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, options: { hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, options: { batchSizes: Tensor | Scalar; hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::lstm.data(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor, Tensor];
 };
 export const lstmCell = opFunction('lstm_cell') as unknown as {
+  /**
+   * `aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
+  /**
+   * `aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
+  /**
+   * `aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
+  /**
+   * `aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor[]; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
+  /**
+   * `aten::lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor[]; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): [Tensor, Tensor];
 };
 export const lt = opFunction('lt') as unknown as {
@@ -6368,15 +7978,55 @@ export const marginRankingLoss = opFunction('margin_ranking_loss') as unknown as
   (options: { input1: Tensor | Scalar; input2: Tensor | Scalar; target: Tensor | Scalar; margin?: number; reduction?: number }): Tensor;
 };
 export const maskedFill = opFunction('masked_fill') as unknown as {
+  /**
+   * `aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mask: Tensor | Scalar, value: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mask: Tensor | Scalar, options: { value: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { mask: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; mask: Tensor | Scalar; value: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const maskedScatter = opFunction('masked_scatter') as unknown as {
+  /**
+   * `aten::masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mask: Tensor | Scalar, source: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, mask: Tensor | Scalar, options: { source: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { mask: Tensor | Scalar; source: Tensor | Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; mask: Tensor | Scalar; source: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const maskedSelect = opFunction('masked_select') as unknown as {
@@ -6754,160 +8404,805 @@ export const minimum = opFunction('minimum') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const miopenBatchNorm = opFunction('miopen_batch_norm') as unknown as {
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, epsilon: number): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, options: { epsilon: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
 };
 export const miopenConvolution = opFunction('miopen_convolution') as unknown as {
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
 };
 export const miopenConvolutionAddRelu = opFunction('miopen_convolution_add_relu') as unknown as {
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, alpha: Scalar | null, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, z: Tensor | Scalar, options: { alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; z: Tensor | Scalar; alpha: Scalar | null; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
 };
 export const miopenConvolutionRelu = opFunction('miopen_convolution_relu') as unknown as {
+  /**
+   * `aten::miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, groups: number): Tensor;
+  /**
+   * `aten::miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, dilation: number[] | number, options: { groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, padding: number[] | number, options: { dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, stride: number[] | number, options: { padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
+  /**
+   * `aten::miopen_convolution_relu(Tensor self, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; stride: number[] | number; padding: number[] | number; dilation: number[] | number; groups: number }): Tensor;
 };
 export const miopenConvolutionTranspose = opFunction('miopen_convolution_transpose') as unknown as {
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, outputPadding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_convolution_transpose(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] output_padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; outputPadding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
 };
 export const miopenCtcLoss = opFunction('miopen_ctc_loss') as unknown as {
+  /**
+   * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, deterministic: boolean, zeroInfinity: boolean): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, deterministic: boolean, options: { zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, options: { deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, options: { blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, options: { targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, options: { inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, options: { targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, targetLengths: Tensor | Scalar, blank: number, deterministic: boolean, zeroInfinity: boolean): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, targetLengths: Tensor | Scalar, blank: number, deterministic: boolean, options: { zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, targetLengths: Tensor | Scalar, blank: number, options: { deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, targetLengths: Tensor | Scalar, options: { blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: Tensor | Scalar, options: { targetLengths: Tensor | Scalar; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, targets: Tensor | Scalar, options: { inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (logProbs: Tensor | Scalar, options: { targets: Tensor | Scalar; inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: Tensor | Scalar; targetLengths: Tensor | Scalar; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
 };
 export const miopenDepthwiseConvolution = opFunction('miopen_depthwise_convolution') as unknown as {
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, deterministic: boolean, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, benchmark: boolean, options: { deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options: { benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::miopen_depthwise_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups, bool benchmark, bool deterministic) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; benchmark: boolean; deterministic: boolean; out?: Tensor }): Tensor;
 };
 export const miopenRnn = opFunction('miopen_rnn') as unknown as {
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, batchSizes: number[] | number, dropoutState: Tensor | Scalar | null): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, batchSizes: number[] | number, options: { dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, options: { batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, options: { bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, options: { train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, options: { dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, options: { batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, options: { numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, options: { hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, options: { mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, options: { cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, options: { hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor[], options: { weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor[]; weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor[]; weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
 };
 export const mkldnnAdaptiveAvgPool2d = opFunction('mkldnn_adaptive_avg_pool2d') as unknown as {
+  /**
+   * `aten::mkldnn_adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, outputSize: number[] | number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, ...outputSize: number[]): Tensor;
+  /**
+   * `aten::mkldnn_adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { outputSize: number[] | number; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; outputSize: number[] | number; out?: Tensor }): Tensor;
 };
 export const mkldnnConvolution = opFunction('mkldnn_convolution') as unknown as {
+  /**
+   * `aten::mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, groups: number, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, dilation: number[] | number, options: { groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, stride: number[] | number, options: { dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, padding: number[] | number, options: { stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_convolution(Tensor self, Tensor weight, Tensor? bias, SymInt[] padding, SymInt[] stride, SymInt[] dilation, SymInt groups) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; padding: number[] | number; stride: number[] | number; dilation: number[] | number; groups: number; out?: Tensor }): Tensor;
 };
 export const mkldnnLinearBackwardWeights = opFunction('mkldnn_linear_backward_weights') as unknown as {
+  /**
+   * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOutput: Tensor | Scalar, input: Tensor | Scalar, weight: Tensor | Scalar, biasDefined: boolean): [Tensor, Tensor];
+  /**
+   * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOutput: Tensor | Scalar, input: Tensor | Scalar, weight: Tensor | Scalar, options: { biasDefined: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOutput: Tensor | Scalar, input: Tensor | Scalar, options: { weight: Tensor | Scalar; biasDefined: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (gradOutput: Tensor | Scalar, options: { input: Tensor | Scalar; weight: Tensor | Scalar; biasDefined: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { gradOutput: Tensor | Scalar; input: Tensor | Scalar; weight: Tensor | Scalar; biasDefined: boolean }): [Tensor, Tensor];
 };
 export const mkldnnMaxPool2d = opFunction('mkldnn_max_pool2d') as unknown as {
+  /**
+   * `aten::mkldnn_max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const mkldnnMaxPool3d = opFunction('mkldnn_max_pool3d') as unknown as {
+  /**
+   * `aten::mkldnn_max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::mkldnn_max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const mkldnnRnnLayer = opFunction('mkldnn_rnn_layer') as unknown as {
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, batchFirst: boolean, train: boolean): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, batchFirst: boolean, options: { train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, options: { batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, options: { bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, options: { hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, options: { numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, options: { hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, options: { mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, options: { batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, options: { reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, options: { cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, options: { hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, options: { weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, options: { weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight0: Tensor | Scalar, options: { weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight0: Tensor | Scalar; weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  /**
+   * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight0: Tensor | Scalar; weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const mm = opFunction('mm') as unknown as {
@@ -7319,14 +9614,59 @@ export const narrowCopy = opFunction('narrow_copy') as unknown as {
   (options: { input: Tensor | Scalar; dim: number; start: number; length: number; out?: Tensor }): Tensor;
 };
 export const nativeBatchNorm = opFunction('native_batch_norm') as unknown as {
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, eps: number): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, options: { eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
 };
 export const nativeChannelShuffle = opFunction('native_channel_shuffle') as unknown as {
@@ -7359,38 +9699,173 @@ export const nativeChannelShuffle = opFunction('native_channel_shuffle') as unkn
   (options: { input: Tensor | Scalar; groups: number }): Tensor;
 };
 export const nativeDropout = opFunction('native_dropout') as unknown as {
+  /**
+   * `aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: number, train: boolean | null): [Tensor, Tensor];
+  /**
+   * `aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: number, options: { train: boolean | null }): [Tensor, Tensor];
+  /**
+   * `aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { p: number; train: boolean | null }): [Tensor, Tensor];
+  /**
+   * `aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; p: number; train: boolean | null }): [Tensor, Tensor];
 };
 export const nativeGroupNorm = opFunction('native_group_norm') as unknown as {
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, group: number, eps: number): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, group: number, options: { eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, options: { group: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, options: { HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, options: { C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { N: number; C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
 };
 export const nativeLayerNorm = opFunction('native_layer_norm') as unknown as {
+  /**
+   * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, eps: number): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, normalizedShape: number[] | number, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { normalizedShape: number[] | number; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
 };
 export const nativeNorm = opFunction('native_norm') as unknown as {
+  /**
+   * `aten::native_norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, ScalarType? dtype) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, keepdim: boolean, dtype: DTypeLike | null, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::native_norm(Tensor self, Scalar p=2) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p?: Scalar | { p?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::native_norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, ScalarType? dtype) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, keepdim: boolean, options: { dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
+   * `aten::native_norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, ScalarType? dtype) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: Scalar | null, dim: number[] | number, options: { keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
+   * `aten::native_norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, ScalarType? dtype) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, p: Scalar | null, options: { dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
+   * `aten::native_norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, ScalarType? dtype) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
+   * `aten::native_norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, ScalarType? dtype) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; p: Scalar | null; dim: number[] | number; keepdim: boolean; dtype: DTypeLike | null; out?: Tensor }): Tensor;
+  /**
+   * `aten::native_norm(Tensor self, Scalar p=2) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; p?: Scalar; out?: Tensor }): Tensor;
 };
 export const ne = opFunction('ne') as unknown as {
@@ -7524,7 +9999,17 @@ export const nonzeroStatic = opFunction('nonzero_static') as unknown as {
   (options: { input: Tensor | Scalar; size: number; fillValue?: number; out?: Tensor }): Tensor;
 };
 export const normExceptDim = opFunction('norm_except_dim') as unknown as {
+  /**
+   * `aten::norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (v: Tensor | Scalar, pow?: number | { pow?: number; dim?: number }, dim?: number | { dim?: number }): Tensor;
+  /**
+   * `aten::norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { v: Tensor | Scalar; pow?: number; dim?: number }): Tensor;
 };
 export const normal = opFunction('normal') as unknown as {
@@ -7610,9 +10095,29 @@ export const notEqual = opFunction('not_equal') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const nuclearNorm = opFunction('nuclear_norm') as unknown as {
+  /**
+   * `aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, dim: number[] | number, keepdim?: boolean | { keepdim?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; dim?: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
 export const orgqr = opFunction('orgqr') as unknown as {
@@ -8070,29 +10575,99 @@ export const promoteTypes = opFunction('promote_types', 'dtype') as unknown as {
   (options: { type1: DTypeLike; type2: DTypeLike }): DType;
 };
 export const put = opFunction('put') as unknown as {
+  /**
+   * `aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, index: Tensor | Scalar, source: Tensor | Scalar, accumulate?: boolean | { accumulate?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, index: Tensor | Scalar, options: { source: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { index: Tensor | Scalar; source: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::put(Tensor self, Tensor index, Tensor source, bool accumulate=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; index: Tensor | Scalar; source: Tensor | Scalar; accumulate?: boolean; out?: Tensor }): Tensor;
 };
 export const qPerChannelAxis = opFunction('q_per_channel_axis') as unknown as {
+  /**
+   * `aten::q_per_channel_axis(Tensor self) -> int`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): number;
+  /**
+   * `aten::q_per_channel_axis(Tensor self) -> int`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): number;
 };
 export const qPerChannelScales = opFunction('q_per_channel_scales') as unknown as {
+  /**
+   * `aten::q_per_channel_scales(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::q_per_channel_scales(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const qPerChannelZeroPoints = opFunction('q_per_channel_zero_points') as unknown as {
+  /**
+   * `aten::q_per_channel_zero_points(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::q_per_channel_zero_points(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const qScale = opFunction('q_scale') as unknown as {
+  /**
+   * `aten::q_scale(Tensor self) -> float`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): number;
+  /**
+   * `aten::q_scale(Tensor self) -> float`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): number;
 };
 export const qZeroPoint = opFunction('q_zero_point') as unknown as {
+  /**
+   * `aten::q_zero_point(Tensor self) -> int`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): number;
+  /**
+   * `aten::q_zero_point(Tensor self) -> int`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): number;
 };
 export const qr = opFunction('qr') as unknown as {
@@ -8116,7 +10691,17 @@ export const qr = opFunction('qr') as unknown as {
   (options: { input: Tensor | Scalar; some?: boolean }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
 };
 export const qscheme = opFunction('qscheme') as unknown as {
+  /**
+   * `aten::qscheme(Tensor self) -> QScheme`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): unknown;
+  /**
+   * `aten::qscheme(Tensor self) -> QScheme`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): unknown;
 };
 export const quantile = opFunction('quantile') as unknown as {
@@ -8322,81 +10907,431 @@ export const quantizedBatchNorm = opFunction('quantized_batch_norm') as unknown 
   (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; mean: Tensor | Scalar; var: Tensor | Scalar; eps: number; outputScale: number; outputZeroPoint: number; out?: Tensor }): Tensor;
 };
 export const quantizedGru = opFunction('quantized_gru') as unknown as {
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, options: { batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.input_legacy(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, options: { hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, options: { batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_gru.data_legacy(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
 };
 export const quantizedGruCell = opFunction('quantized_gru_cell') as unknown as {
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, zeroPointHh: Scalar): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, options: { zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, options: { zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, options: { scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, options: { scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, options: { colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, options: { colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, options: { packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, options: { packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, options: { bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, options: { bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_gru_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
 };
 export const quantizedLstm = opFunction('quantized_lstm') as unknown as {
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean, options?: { dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, options: { batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean; batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean; batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.input_legacy(Tensor input, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, options?: { dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor[], options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, options: { hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, options: { batchSizes: Tensor | Scalar; hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm.data_legacy(Tensor data, Tensor batch_sizes, Tensor[] hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, *, ScalarType? dtype=None, bool use_dynamic=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor[]; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; dtype?: DTypeLike | null; useDynamic?: boolean }): [Tensor, Tensor, Tensor];
 };
 export const quantizedLstmCell = opFunction('quantized_lstm_cell') as unknown as {
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, zeroPointHh: Scalar): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, options: { zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, options: { zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, options: { scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, options: { scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, options: { colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, options: { colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, options: { packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, options: { packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, options: { bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, wHh: Tensor | Scalar, options: { bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor[], options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor[]; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
+  /**
+   * `aten::quantized_lstm_cell(Tensor input, Tensor[] hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor[]; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): [Tensor, Tensor];
 };
 export const quantizedMaxPool1d = opFunction('quantized_max_pool1d') as unknown as {
@@ -8440,42 +11375,207 @@ export const quantizedMaxPool2d = opFunction('quantized_max_pool2d') as unknown 
   (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const quantizedMaxPool3d = opFunction('quantized_max_pool3d') as unknown as {
+  /**
+   * `aten::quantized_max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, kernelSize: number[] | number, stride?: number[] | number | { stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, padding?: number[] | number | { padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, dilation?: number[] | number | { dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }, ceilMode?: boolean | { ceilMode?: boolean; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::quantized_max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
+  /**
+   * `aten::quantized_max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; kernelSize: number[] | number; stride?: number[] | number; padding?: number[] | number; dilation?: number[] | number; ceilMode?: boolean; out?: Tensor }): Tensor;
 };
 export const quantizedRnnReluCell = opFunction('quantized_rnn_relu_cell') as unknown as {
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, zeroPointHh: Scalar): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, options: { zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, options: { zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, options: { scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, options: { scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, options: { colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, options: { colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, options: { packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, options: { packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, options: { bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, options: { bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
 };
 export const quantizedRnnTanhCell = opFunction('quantized_rnn_tanh_cell') as unknown as {
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, zeroPointHh: Scalar): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, zeroPointIh: Scalar, options: { zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, scaleHh: Scalar, options: { zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, scaleIh: Scalar, options: { scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, colOffsetsHh: Tensor | Scalar, options: { scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, colOffsetsIh: Tensor | Scalar, options: { colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, packedHh: Tensor | Scalar, options: { colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, packedIh: Tensor | Scalar, options: { packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, bHh: Tensor | Scalar, options: { packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh: Tensor | Scalar, options: { bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, options: { bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
+  /**
+   * `aten::quantized_rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor b_ih, Tensor b_hh, Tensor packed_ih, Tensor packed_hh, Tensor col_offsets_ih, Tensor col_offsets_hh, Scalar scale_ih, Scalar scale_hh, Scalar zero_point_ih, Scalar zero_point_hh) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh: Tensor | Scalar; bHh: Tensor | Scalar; packedIh: Tensor | Scalar; packedHh: Tensor | Scalar; colOffsetsIh: Tensor | Scalar; colOffsetsHh: Tensor | Scalar; scaleIh: Scalar; scaleHh: Scalar; zeroPointIh: Scalar; zeroPointHh: Scalar }): Tensor;
 };
 export const rad2deg = opFunction('rad2deg') as unknown as {
@@ -8721,13 +11821,43 @@ export const reshape = opFunction('reshape') as unknown as {
   (options: { input: Tensor | Scalar; shape: number[] | number }): Tensor;
 };
 export const resizeAs_ = opFunction('resize_as_') as unknown as {
+  /**
+   * `aten::resize_as_(Tensor(a!) self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, theTemplate: Tensor | Scalar, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
+  /**
+   * `aten::resize_as_(Tensor(a!) self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { theTemplate: Tensor | Scalar; memoryFormat?: MemoryFormat | null }): Tensor;
+  /**
+   * `aten::resize_as_(Tensor(a!) self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; theTemplate: Tensor | Scalar; memoryFormat?: MemoryFormat | null }): Tensor;
 };
 export const resizeAsSparse_ = opFunction('resize_as_sparse_') as unknown as {
+  /**
+   * `aten::resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, theTemplate: Tensor | Scalar): Tensor;
+  /**
+   * `aten::resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { theTemplate: Tensor | Scalar }): Tensor;
+  /**
+   * `aten::resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; theTemplate: Tensor | Scalar }): Tensor;
 };
 export const resolveConj = opFunction('resolve_conj') as unknown as {
@@ -8823,61 +11953,311 @@ export const rmsNorm = opFunction('rms_norm') as unknown as {
   (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight?: Tensor | Scalar | null; eps?: number | null }): Tensor;
 };
 export const rnnRelu = opFunction('rnn_relu') as unknown as {
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, options: { batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, options: { hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, options: { batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
 };
 export const rnnReluCell = opFunction('rnn_relu_cell') as unknown as {
+  /**
+   * `aten::rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::rnn_relu_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
 };
 export const rnnTanh = opFunction('rnn_tanh') as unknown as {
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, options: { batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.input(Tensor input, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean; batchFirst: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, options: { bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, dropout: number, options: { train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, numLayers: number, options: { dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], hasBiases: boolean, options: { numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, params: Tensor[], options: { hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, hx: Tensor | Scalar, options: { params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, batchSizes: Tensor | Scalar, options: { hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (data: Tensor | Scalar, options: { batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
+  /**
+   * `aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional) -> (Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { data: Tensor | Scalar; batchSizes: Tensor | Scalar; hx: Tensor | Scalar; params: Tensor[]; hasBiases: boolean; numLayers: number; dropout: number; train: boolean; bidirectional: boolean }): [Tensor, Tensor];
 };
 export const rnnTanhCell = opFunction('rnn_tanh_cell') as unknown as {
+  /**
+   * `aten::rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, wHh: Tensor | Scalar, bIh?: Tensor | Scalar | null | { bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }, bHh?: Tensor | Scalar | null | { bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, wIh: Tensor | Scalar, options: { wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, hx: Tensor | Scalar, options: { wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
+  /**
+   * `aten::rnn_tanh_cell(Tensor input, Tensor hx, Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; hx: Tensor | Scalar; wIh: Tensor | Scalar; wHh: Tensor | Scalar; bIh?: Tensor | Scalar | null; bHh?: Tensor | Scalar | null }): Tensor;
 };
 export const roll = opFunction('roll') as unknown as {
@@ -8943,7 +12323,17 @@ export const round_ = opFunction('round_') as unknown as {
   (options: { input: Tensor | Scalar; decimals?: number }): Tensor;
 };
 export const rowIndicesCopy = opFunction('row_indices_copy') as unknown as {
+  /**
+   * `aten::row_indices_copy(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::row_indices_copy(Tensor self) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const rowStack = opFunction('row_stack') as unknown as {
@@ -9017,13 +12407,43 @@ export const rsqrt_ = opFunction('rsqrt_') as unknown as {
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export const rsub = opFunction('rsub') as unknown as {
+  /**
+   * `aten::rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, other: Scalar, alpha?: Scalar | { alpha?: Scalar; out?: Tensor }, options?: { out?: Tensor }): Tensor;
+  /**
+   * `aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, other: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
+  /**
+   * `aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
 export const scalarTensor = opFunction('scalar_tensor') as unknown as {
+  /**
+   * `aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (s: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  /**
+   * `aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { s: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
 export const scatter = opFunction('scatter') as unknown as {
@@ -9473,8 +12893,23 @@ export const sliceCopy = opFunction('slice_copy') as unknown as {
   (options: { input: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number; out?: Tensor }): Tensor;
 };
 export const sliceInverse = opFunction('slice_inverse') as unknown as {
+  /**
+   * `aten::slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { start?: number | null; end?: number | null; step?: number }, end?: number | null | { end?: number | null; step?: number }, step?: number | { step?: number }): Tensor;
+  /**
+   * `aten::slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
+  /**
+   * `aten::slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
 };
 export const sliceScatter = opFunction('slice_scatter') as unknown as {
@@ -9852,8 +13287,23 @@ export const splitCopy = opFunction('split_copy') as unknown as {
   (options: { input: Tensor | Scalar; splitSize: number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const splitWithSizes = opFunction('split_with_sizes') as unknown as {
+  /**
+   * `aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, splitSizes: number[] | number, dim?: number | { dim?: number }): Tensor[];
+  /**
+   * `aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { splitSizes: number[] | number; dim?: number }): Tensor[];
+  /**
+   * `aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number }): Tensor[];
 };
 export const splitWithSizesCopy = opFunction('split_with_sizes_copy') as unknown as {
@@ -10320,11 +13770,31 @@ export const swapdims = opFunction('swapdims') as unknown as {
   (options: { input: Tensor | Scalar; dim0: number; dim1: number }): Tensor;
 };
 export const symConstrainRange = opFunction('sym_constrain_range') as unknown as {
+  /**
+   * `aten::sym_constrain_range(Scalar size, *, int? min=None, int? max=None) -> ()`
+   *
+   * ATen operator without a Python docstring.
+   */
   (size: Scalar, options?: { min?: number | null; max?: number | null }): void;
+  /**
+   * `aten::sym_constrain_range(Scalar size, *, int? min=None, int? max=None) -> ()`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { size: Scalar; min?: number | null; max?: number | null }): void;
 };
 export const symConstrainRangeForSize = opFunction('sym_constrain_range_for_size') as unknown as {
+  /**
+   * `aten::sym_constrain_range_for_size(Scalar size, *, int? min=None, int? max=None) -> ()`
+   *
+   * ATen operator without a Python docstring.
+   */
   (size: Scalar, options?: { min?: number | null; max?: number | null }): void;
+  /**
+   * `aten::sym_constrain_range_for_size(Scalar size, *, int? min=None, int? max=None) -> ()`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { size: Scalar; min?: number | null; max?: number | null }): void;
 };
 export const t = opFunction('t') as unknown as {
@@ -11048,8 +14518,23 @@ export const uniqueConsecutive = opFunction('unique_consecutive') as unknown as 
   (options: { input: Tensor | Scalar; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
 };
 export const uniqueDim = opFunction('unique_dim') as unknown as {
+  /**
+   * `aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, dim: number, sorted?: boolean | { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }, returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean }, returnCounts?: boolean | { returnCounts?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { dim: number; sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }): [Tensor, Tensor, Tensor];
+  /**
+   * `aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; dim: number; sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }): [Tensor, Tensor, Tensor];
 };
 export const unsafeChunk = opFunction('unsafe_chunk') as unknown as {
@@ -11093,8 +14578,23 @@ export const unsafeSplit = opFunction('unsafe_split') as unknown as {
   (options: { input: Tensor | Scalar; splitSize: number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const unsafeSplitWithSizes = opFunction('unsafe_split_with_sizes') as unknown as {
+  /**
+   * `aten::unsafe_split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, splitSizes: number[] | number, dim?: number | { dim?: number; out?: Tensor }, options?: { out?: Tensor }): Tensor[];
+  /**
+   * `aten::unsafe_split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar, options: { splitSizes: number[] | number; dim?: number; out?: Tensor }): Tensor[];
+  /**
+   * `aten::unsafe_split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar; splitSizes: number[] | number; dim?: number; out?: Tensor }): Tensor[];
 };
 export const unsqueeze = opFunction('unsqueeze') as unknown as {
@@ -11504,7 +15004,17 @@ export const xlogy_ = opFunction('xlogy_') as unknown as {
   (options: { input: Tensor | Scalar; other: Tensor | Scalar }): Tensor;
 };
 export const zero_ = opFunction('zero_') as unknown as {
+  /**
+   * `aten::zero_(Tensor(a!) self) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (input: Tensor | Scalar): Tensor;
+  /**
+   * `aten::zero_(Tensor(a!) self) -> Tensor(a!)`
+   *
+   * ATen operator without a Python docstring.
+   */
   (options: { input: Tensor | Scalar }): Tensor;
 };
 export { var_ as var };

@@ -1052,6 +1052,11 @@ declare module '../tensor.js' {
      * `Tensor.cauchy_(median=0, sigma=1, *, generator=None) -> Tensor`
      */
     cauchy_(median?: number | { median?: number; sigma?: number; generator?: Generator | null }, sigma?: number | { sigma?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
+    /**
+     * `aten::ccol_indices(Tensor(a) self) -> Tensor(a)`
+     *
+     * ATen operator without a Python docstring.
+     */
     ccolIndices(): Tensor;
     /**
      * `Tensor.ceil() -> Tensor`
@@ -1149,13 +1154,53 @@ declare module '../tensor.js' {
      * In-place version of `clamp`
      */
     clamp_(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null | { max?: Tensor | Scalar | null }): this;
+    /**
+     * `aten::clamp_max.Tensor(Tensor self, Tensor max) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     clampMax(max: Tensor | Scalar): Tensor;
+    /**
+     * `aten::clamp_max.Tensor(Tensor self, Tensor max) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     clampMax(options: { max: Tensor | Scalar }): Tensor;
+    /**
+     * `aten::clamp_max_.Tensor(Tensor(a!) self, Tensor max) -> Tensor(a!)`
+     *
+     * ATen operator without a Python docstring.
+     */
     clampMax_(max: Tensor | Scalar): this;
+    /**
+     * `aten::clamp_max_.Tensor(Tensor(a!) self, Tensor max) -> Tensor(a!)`
+     *
+     * ATen operator without a Python docstring.
+     */
     clampMax_(options: { max: Tensor | Scalar }): this;
+    /**
+     * `aten::clamp_min.Tensor(Tensor self, Tensor min) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     clampMin(min: Tensor | Scalar): Tensor;
+    /**
+     * `aten::clamp_min.Tensor(Tensor self, Tensor min) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     clampMin(options: { min: Tensor | Scalar }): Tensor;
+    /**
+     * `aten::clamp_min_.Tensor(Tensor(a!) self, Tensor min) -> Tensor(a!)`
+     *
+     * ATen operator without a Python docstring.
+     */
     clampMin_(min: Tensor | Scalar): this;
+    /**
+     * `aten::clamp_min_.Tensor(Tensor(a!) self, Tensor min) -> Tensor(a!)`
+     *
+     * ATen operator without a Python docstring.
+     */
     clampMin_(options: { min: Tensor | Scalar }): this;
     /**
      * `Tensor.clip(min=None, max=None) -> Tensor`
@@ -2773,6 +2818,11 @@ declare module '../tensor.js' {
      * Returns True if the conjugate bit of `self` is set to true.
      */
     isConj(): boolean;
+    /**
+     * `aten::is_distributed(Tensor self) -> bool`
+     *
+     * ATen operator without a Python docstring.
+     */
     isDistributed(): boolean;
     /**
      * `Tensor.is_inference() -> bool`
@@ -2802,7 +2852,17 @@ declare module '../tensor.js' {
      * Returns true if this tensor resides in pinned memory.
      */
     isPinned(device?: DeviceLike | null | { device?: DeviceLike | null }): boolean;
+    /**
+     * `aten::is_same_size(Tensor self, Tensor other) -> bool`
+     *
+     * ATen operator without a Python docstring.
+     */
     isSameSize(other: Tensor | Scalar): boolean;
+    /**
+     * `aten::is_same_size(Tensor self, Tensor other) -> bool`
+     *
+     * ATen operator without a Python docstring.
+     */
     isSameSize(options: { other: Tensor | Scalar }): boolean;
     /**
      * `Tensor.is_set_to(tensor) -> bool`
@@ -4365,6 +4425,11 @@ declare module '../tensor.js' {
      * See `torch.outer`.
      */
     outer(options: { vec2: Tensor | Scalar }): Tensor;
+    /**
+     * `aten::output_nr(Tensor self) -> int`
+     *
+     * ATen operator without a Python docstring.
+     */
     outputNr(): number;
     /**
      * `Tensor.permute(*dims) -> Tensor`
@@ -4813,8 +4878,23 @@ declare module '../tensor.js' {
      * Returns this tensor as the same shape as `other`.
      */
     reshapeAs(options: { other: Tensor | Scalar }): Tensor;
+    /**
+     * `aten::resize(Tensor self, SymInt[] size, *, MemoryFormat? memory_format=None) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     resize(size: number[] | number, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
+    /**
+     * `aten::resize(Tensor self, SymInt[] size, *, MemoryFormat? memory_format=None) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     resize(...size: number[]): Tensor;
+    /**
+     * `aten::resize(Tensor self, SymInt[] size, *, MemoryFormat? memory_format=None) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     resize(options: { size: number[] | number; memoryFormat?: MemoryFormat | null }): Tensor;
     /**
      * `Tensor.resize_(*sizes, memory_format=torch.contiguous_format) -> Tensor`
@@ -4834,7 +4914,17 @@ declare module '../tensor.js' {
      * Resizes `self` tensor to the specified size.
      */
     resize_(options: { size: number[] | number; memoryFormat?: MemoryFormat | null }): this;
+    /**
+     * `aten::resize_as(Tensor self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     resizeAs(theTemplate: Tensor | Scalar, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
+    /**
+     * `aten::resize_as(Tensor self, Tensor the_template, *, MemoryFormat? memory_format=None) -> Tensor`
+     *
+     * ATen operator without a Python docstring.
+     */
     resizeAs(options: { theTemplate: Tensor | Scalar; memoryFormat?: MemoryFormat | null }): Tensor;
     /**
      * `Tensor.resize_as_(tensor, memory_format=torch.contiguous_format) -> Tensor`
@@ -4848,7 +4938,17 @@ declare module '../tensor.js' {
      * Resizes the `self` tensor to be the same size as the specified `tensor`.
      */
     resizeAs_(options: { theTemplate: Tensor | Scalar; memoryFormat?: MemoryFormat | null }): this;
+    /**
+     * `aten::resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)`
+     *
+     * ATen operator without a Python docstring.
+     */
     resizeAsSparse_(theTemplate: Tensor | Scalar): this;
+    /**
+     * `aten::resize_as_sparse_(Tensor(a!) self, Tensor the_template) -> Tensor(a!)`
+     *
+     * ATen operator without a Python docstring.
+     */
     resizeAsSparse_(options: { theTemplate: Tensor | Scalar }): this;
     /**
      * `Tensor.resolve_conj() -> Tensor`
@@ -4910,6 +5010,11 @@ declare module '../tensor.js' {
      * In-place version of `round`
      */
     round_(options?: { decimals?: number }): this;
+    /**
+     * `aten::row_indices(Tensor(a) self) -> Tensor(a)`
+     *
+     * ATen operator without a Python docstring.
+     */
     rowIndices(): Tensor;
     /**
      * `Tensor.rsqrt() -> Tensor`
@@ -5301,7 +5406,17 @@ declare module '../tensor.js' {
      * In-place version of `sinh`
      */
     sinh_(): this;
+    /**
+     * `aten::slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
+     *
+     * ATen operator without a Python docstring.
+     */
     sliceInverse(src: Tensor | Scalar, dim?: number | { dim?: number; start?: number | null; end?: number | null; step?: number }, start?: number | null | { start?: number | null; end?: number | null; step?: number }, end?: number | null | { end?: number | null; step?: number }, step?: number | { step?: number }): Tensor;
+    /**
+     * `aten::slice_inverse(Tensor(a) self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor(a)`
+     *
+     * ATen operator without a Python docstring.
+     */
     sliceInverse(options: { src: Tensor | Scalar; dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
     /**
      * `Tensor.slice_scatter(src, dim=0, start=None, end=None, step=1) -> Tensor`
@@ -5453,7 +5568,17 @@ declare module '../tensor.js' {
      * See `torch.split`.
      */
     split(options: { splitSize: number[] | number; dim?: number }): Tensor[];
+    /**
+     * `aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]`
+     *
+     * ATen operator without a Python docstring.
+     */
     splitWithSizes(splitSizes: number[] | number, dim?: number | { dim?: number }): Tensor[];
+    /**
+     * `aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]`
+     *
+     * ATen operator without a Python docstring.
+     */
     splitWithSizes(options: { splitSizes: number[] | number; dim?: number }): Tensor[];
     /**
      * `Tensor.sqrt() -> Tensor`
@@ -6304,7 +6429,17 @@ declare module '../tensor.js' {
      * See `torch.unsafe_split`.
      */
     unsafeSplit(options: { splitSize: number; dim?: number }): Tensor[];
+    /**
+     * `aten::unsafe_split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]`
+     *
+     * ATen operator without a Python docstring.
+     */
     unsafeSplitWithSizes(splitSizes: number[] | number, dim?: number | { dim?: number }): Tensor[];
+    /**
+     * `aten::unsafe_split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]`
+     *
+     * ATen operator without a Python docstring.
+     */
     unsafeSplitWithSizes(options: { splitSizes: number[] | number; dim?: number }): Tensor[];
     /**
      * `Tensor.unsqueeze(dim) -> Tensor`
