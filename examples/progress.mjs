@@ -1,5 +1,6 @@
 // A one-line progress bar for training loops: redrawn in place on a terminal, every 10 % otherwise.
 export class ProgressBar {
+  /** @param {number} total @param {string} [label] */
   constructor(total, label = '') {
     this.total = total;
     this.label = label;

@@ -32,7 +32,7 @@ const params = [
   torch.randn([64, 3]).mul(0.15).requiresGrad_(), torch.zeros(3, { requiresGrad: true }),
 ];
 const [w1, b1, w2, b2, w3, b3] = params;
-const forward = (input) => input.matmul(w1).add(b1).relu().matmul(w2).add(b2).relu().matmul(w3).add(b3);
+const forward = (/** @type {torch.Tensor} */ input) => input.matmul(w1).add(b1).relu().matmul(w2).add(b2).relu().matmul(w3).add(b3);
 const buffers = params.map((p) => torch.zerosLike(p));
 const lr = 0.1;
 const momentum = 0.9;
@@ -48,26 +48,26 @@ for (let epoch = 0; epoch < epochs; epoch++) {
     const order = torch.randperm(n);
     for (let start = 0; start < n; start += batchSize) {
       const idx = order.narrow(0, start, Math.min(batchSize, n - start));
-      const loss = torch.ops.aten.cross_entropy_loss(forward(x.indexSelect(0, idx)), y.indexSelect(0, idx));
+      const loss = /** @type {torch.Tensor} */ (torch.ops.aten.cross_entropy_loss(forward(x.indexSelect(0, idx)), y.indexSelect(0, idx)));
       for (const p of params) p.grad?.zero_();
       loss.backward();
       torch.noGrad(() => {
         params.forEach((p, i) => {
-          buffers[i].mul_(momentum).add_(p.grad);
+          buffers[i].mul_(momentum).add_(/** @type {torch.Tensor} */ (p.grad));
           p.sub_(buffers[i], { alpha: lr });
         });
       });
-      epochLoss += loss.item() * idx.size(0);
+      epochLoss += Number(loss.item()) * idx.size(0);
     }
   });
   losses.push(epochLoss / n);
-  bar.tick(`loss ${losses.at(-1).toFixed(4)}`);
+  bar.tick(`loss ${(epochLoss / n).toFixed(4)}`);
 }
 bar.done();
 
-const accuracy = torch.noGrad(() => torch.tidy(() => forward(x).argmax(1).eq(y).to(torch.float32).mean().item()));
+const accuracy = torch.noGrad(() => torch.tidy(() => Number(forward(x).argmax(1).eq(y).to(torch.float32).mean().item())));
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 const png = new URL('./out/loss.png', import.meta.url);
 writeLinePlot(png, losses);
-console.log(`final loss ${losses.at(-1).toFixed(4)}, training accuracy ${(accuracy * 100).toFixed(1)} %`);
+console.log(`final loss ${losses[losses.length - 1]?.toFixed(4)}, training accuracy ${(accuracy * 100).toFixed(1)} %`);
 console.log(`loss curve: ${png.pathname}`);

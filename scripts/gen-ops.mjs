@@ -1,15 +1,15 @@
-// Generates lib/generated/{methods,functions}.ts: every PyTorch Tensor method and torch.* function
-// that is an ATen operator, typed from the operator schemas of the libtorch we build against.
-// Inputs: scripts/python-api.json (names PyTorch exposes; from scripts/python-api.py) and the
-// built addon (schemas). Usage: node scripts/gen-ops.mjs
+// Generates lib/generated/{methods,functions,types}.ts: every PyTorch Tensor method and torch.* function
+// that is an ATen operator, typed from the operator schemas of the libtorch we build against, with
+// JSDoc from PyTorch's docstrings. Inputs: scripts/python-api.json (names PyTorch exposes; from
+// scripts/python-api.py), scripts/python-docs.json (from scripts/python-docs.py) and the built addon
+// (schemas). Usage: node scripts/gen-ops.mjs (`npm run generate`) writes the files; with --check it
+// writes nothing and exits 1 when the committed files differ from what it makes (test/generated.test.ts).
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const native = createRequire(import.meta.url)(join(root, 'build/Release/torchnode.node'));
-const api = JSON.parse(readFileSync(join(root, 'scripts/python-api.json'), 'utf8'));
 
 // Written by hand in lib/tensor.ts, lib/creation.ts, lib/functional.ts (hot paths, properties,
 // factories, functions PyTorch implements in Python).
@@ -24,9 +24,11 @@ const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'ran
   'norm']);
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
+const camel = (s) => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c) => c.toUpperCase());
 // Parameter names: Python calls `self` `input` in torch.* functions; reserved words get a trailing underscore.
 const paramName = (n) => (n === 'self' ? 'input' : RESERVED.has(camel(n)) ? `${camel(n)}_` : camel(n));
-const camel = (s) => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c) => c.toUpperCase());
+// Option keys: the runtime takes `input` for `self`; reserved words are fine as object keys.
+const optionKey = (n) => (n === 'self' ? 'input' : camel(n));
 
 function splitTop(s) {
   const out = [];
@@ -40,128 +42,343 @@ function splitTop(s) {
   return out;
 }
 
+// `Tensor(a!) self` -> { type: 'Tensor', alias: 'a!' }: the alias set tells in-place results apart.
+function typeAndAlias(t) {
+  const m = /^(\w+)\(([^)]*)\)(.*)$/.exec(t);
+  return m ? { type: m[1] + m[3], alias: m[2] } : { type: t, alias: '' };
+}
+
 function parseSchema(schema) {
-  const m = /^([\w:]+)(?:\.(\w+))?\((.*)\) -> (.*)$/.exec(schema);
+  // Alias annotations without spaces (`Tensor(a -> *)` -> `Tensor(a->*)`), so that types split on spaces.
+  const m = /^([\w:]+)(?:\.(\w+))?\((.*)\) -> (.*)$/.exec(schema.replace(/(\w)\(([a-z!*|\s>-]*)\)/g, (_, c, a) => `${c}(${a.replace(/\s+/g, '')})`));
   if (!m) return null;
   let kwOnly = false;
   const args = [];
-  // Alias annotations (`Tensor(a -> *)`, `Tensor(a!)`) say nothing about JS types: drop them.
-  for (const part of splitTop(m[3].replace(/(\w)\([a-z!*|\s>-]*\)/g, '$1'))) {
+  for (const part of splitTop(m[3])) {
     if (part === '*') { kwOnly = true; continue; }
     const a = /^(\S+) (\w+)(?:=(.*))?$/.exec(part);
     if (!a) return null;
-    args.push({ type: a[1].replace(/\([^)]*\)/g, ''), name: a[2], hasDefault: a[3] !== undefined, kwOnly });
+    const { type, alias } = typeAndAlias(a[1]);
+    args.push({ type, alias, name: a[2], hasDefault: a[3] !== undefined, kwOnly });
   }
   let rets = m[4].trim();
   if (rets.startsWith('(') && rets.endsWith(')')) rets = rets.slice(1, -1);
-  const returns = rets ? splitTop(rets).map((r) => { const [t, n] = r.split(' '); return { type: t.replace(/\([^)]*\)/g, ''), name: n }; }) : [];
-  return { overload: m[2] ?? '', args, returns, isOut: args.some((a) => a.kwOnly && /^Tensor(\[\])?$/.test(a.type) && /out|values|indices/.test(a.name) && schema.includes('!')) };
+  const returns = rets ? splitTop(rets).map((r) => { const [t, n] = r.split(' '); return { ...typeAndAlias(t), name: n }; }) : [];
+  // out= overloads (keyword-only written tensors, as c10::Argument::is_out) are folded into their functional twin.
+  const isOut = args.some((a) => a.kwOnly && a.alias.includes('!'));
+  return { schema, overload: m[2] ?? '', args, returns, isOut };
 }
 
 const UNSUPPORTED = /^(Storage|Stream|Any|Dict|QScheme|t)\b/;
+const SCALAR_MEMBERS = new Set(['number', 'boolean', 'bigint']);
 
-function tsType(type) {
+// The TS types the runtime (native/src/convert.cc, MatchScore/ToIValue) accepts for a schema type, as
+// union members; null when the runtime cannot take it.
+function argTypes(type) {
+  if (UNSUPPORTED.test(type)) return null;
   const opt = type.endsWith('?');
   const base = opt ? type.slice(0, -1) : type;
   let t;
-  if (base === 'Generator') return opt ? 'Generator | null' : 'Generator';
   const list = /^(\w+\??)\[(\d*)\]$/.exec(base);
   if (list) {
-    const el = list[1];
-    const fixed = list[2] !== '';
-    if (el === 'int' || el === 'SymInt') t = fixed ? 'number[] | number' : 'number[]';
-    else if (el === 'Tensor') t = 'Tensor[]';
-    else if (el === 'Tensor?') t = '(Tensor | null)[]';
-    else if (el === 'float') t = 'number[]';
-    else if (el === 'bool') t = 'boolean[]';
-    else if (el === 'str') t = 'string[]';
-    else return null;
+    // One int stands for an int list ([n] or n repeated), and one name for a list of names.
+    t = { int: ['number[]', 'number'], SymInt: ['number[]', 'number'], Tensor: ['Tensor[]'], 'Tensor?': ['(Tensor | null)[]'],
+      float: ['number[]'], bool: ['boolean[]'], str: ['string[]', 'string'] }[list[1]];
   } else {
-    t = { Tensor: 'Tensor', int: 'number', SymInt: 'number', float: 'number', bool: 'boolean', Scalar: 'Scalar', str: 'string',
-      ScalarType: 'DTypeLike', Device: 'DeviceLike', Layout: 'string', MemoryFormat: 'string' }[base];
-    if (!t) return null;
+    // A number is a Tensor wherever one is taken (a wrapped number, as Python's add(x, 1)).
+    t = { Tensor: ['Tensor', 'Scalar'], int: ['number'], SymInt: ['number'], float: ['number'], bool: ['boolean'], Scalar: ['Scalar'],
+      str: ['string'], ScalarType: ['DTypeLike'], Device: ['DeviceLike'], Layout: ['Layout'], MemoryFormat: ['MemoryFormat'],
+      Generator: ['Generator'] }[base];
   }
-  return opt ? `${t} | null` : t;
+  if (!t) return null;
+  return opt ? [...t, 'null'] : t;
 }
 
-function retType(returns) {
-  const one = (r) => ({ Tensor: 'Tensor', 'Tensor[]': 'Tensor[]', int: 'number', SymInt: 'number', float: 'number', bool: 'boolean',
-    Scalar: 'number', str: 'string', ScalarType: 'DType', 'int[]': 'number[]', 'SymInt[]': 'number[]' }[r.type] ?? 'unknown');
+const ARRAY_MEMBERS = new Set(Object.getOwnPropertyNames(Array.prototype));
+
+function retType(returns, selfAlias) {
+  const one = (r) => (selfAlias && r.type === 'Tensor' && r.alias === selfAlias ? 'this'
+    : { Tensor: 'Tensor', 'Tensor?': 'Tensor | null', 'Tensor[]': 'Tensor[]', int: 'number', SymInt: 'number', float: 'number', bool: 'boolean',
+      Scalar: 'number | boolean', str: 'string', ScalarType: 'DType', 'int[]': 'number[]', 'SymInt[]': 'number[]', Device: 'string' }[r.type] ?? 'unknown');
   if (returns.length === 0) return 'void';
   if (returns.length === 1) return one(returns[0]);
   const tuple = `[${returns.map(one).join(', ')}]`;
-  return returns.every((r) => r.name) ? `${tuple} & { ${returns.map((r) => `${r.name}: ${one(r)}`).join('; ')} }` : tuple;
+  if (!returns.every((r) => r.name)) return tuple;
+  // A named tuple: the array with its items also as properties; `values` shadows Array.prototype.values.
+  const shadowed = returns.filter((r) => ARRAY_MEMBERS.has(r.name)).map((r) => `'${r.name}'`);
+  return `${shadowed.length ? `Omit<${tuple}, ${shadowed.join(' | ')}>` : tuple} & { ${returns.map((r) => `${r.name}: ${one(r)}`).join('; ')} }`;
 }
 
-// All TS signatures of one overload: positionals cut at every optional position, then an options object.
-function signatures(parsed, dropSelf) {
+// ---- signatures ----------------------------------------------------------------------------
+// A signature: params [{ name, types, optional, rest?, opts? }], ret, doc. A param that takes an
+// options object has `opts`, the object's fields [{ key, types, optional }].
+
+/**
+ * The compact TS signatures of one schema: the Python order, where an options object may stand in for
+ * the optional positionals from any one on (`x.topk(3, { largest: false })`); one form per required
+ * argument that may go into the options instead (`x.max({ dim: 1 })`); Python's varargs for a trailing
+ * int list (`x.view(2, 3)`). `outArg`: the schema's out= twin takes `{ out }` too.
+ */
+function signatures(parsed, dropSelf, outArg) {
   let args = parsed.args;
+  let selfAlias = '';
   if (dropSelf) {
     if (!args.length || args[0].name !== 'self' || args[0].type !== 'Tensor') return [];
+    selfAlias = args[0].alias.includes('!') ? args[0].alias : '';
     args = args.slice(1);
   }
-  const typed = args.map((a) => ({ ...a, ts: tsType(a.type), key: paramName(a.name) }));
-  if (typed.some((a) => a.ts === null || UNSUPPORTED.test(a.type))) return [];
+  const typed = args.map((a) => ({ ...a, types: argTypes(a.type), param: paramName(a.name), key: optionKey(a.name) }));
+  if (typed.some((a) => a.types === null)) return [];
+  if (outArg) typed.push({ ...outArg, types: ['Tensor'], key: optionKey(outArg.name), hasDefault: true, kwOnly: true });
+  const ret = retType(parsed.returns, selfAlias);
   const pos = typed.filter((a) => !a.kwOnly);
-  // An optional type without a default (`int[1]? dim`) must still be passed (null allowed), as in Python.
-  const required = pos.findIndex((a) => a.hasDefault);
-  const firstOptional = required < 0 ? pos.length : required;
-  const ret = retType(parsed.returns);
+  const kw = typed.filter((a) => a.kwOnly);
+  // Positionals up to the last one without a default must be given (an `int[1]? dim` without default too, as in Python).
+  let nRequired = pos.length;
+  while (nRequired > 0 && pos[nRequired - 1].hasDefault) nRequired--;
+  const fields = (list) => list.map((a) => ({ key: a.key, types: a.types, optional: a.hasDefault }));
+  const param = (a) => ({ name: a.param, types: a.types, optional: false });
+  const options = (list, optional) => ({ name: 'options', types: [], optional, opts: fields(list) });
   const out = [];
-  for (let cut = 0; cut <= pos.length; cut++) {
-    const params = pos.slice(0, cut).map((a) => `${a.key}: ${a.ts}`);
-    const rest = typed.filter((a) => a.kwOnly || pos.indexOf(a) >= cut);
-    const needsOptions = rest.some((a) => !a.hasDefault);
-    if (rest.length) {
-      const fields = rest.map((a) => `${a.name === 'self' ? 'input' : camel(a.name)}${a.hasDefault ? '?' : ''}: ${a.ts}`).join('; ');
-      params.push(`options${needsOptions ? '' : '?'}: { ${fields} }`);
-    }
-    out.push(`(${params.join(', ')}): ${ret}`);
+  const requiredKw = kw.filter((a) => !a.hasDefault);
+  if (requiredKw.length === 0) {
+    const params = pos.slice(0, nRequired).map(param);
+    for (let i = nRequired; i < pos.length; i++) params.push({ ...param(pos[i]), optional: true, opts: fields([...pos.slice(i), ...kw]) });
+    if (kw.length) params.push(options(kw, true));
+    out.push({ params, ret });
   }
-  // Python's varargs: x.view(2, 3) as well as x.view([2, 3]); x.refineNames('N', 'C') likewise.
+  // Options that carry required arguments: after each prefix of the required positionals.
+  for (let cut = requiredKw.length ? nRequired : nRequired - 1; cut >= 0; cut--) {
+    out.push({ params: [...pos.slice(0, cut).map(param), options([...pos.slice(cut), ...kw], false)], ret });
+  }
+  // Python's varargs: x.view(2, 3) as well as x.view([2, 3]); x.permute(0, 2, 1).
   const last = pos[pos.length - 1];
-  if (last && /^(int|SymInt|str)\[\]$/.test(last.type) && pos.length === firstOptional) {
-    const params = pos.slice(0, -1).map((a) => `${a.key}: ${a.ts}`);
-    out.push(`(${[...params, `...${last.key}: ${last.type.startsWith('str') ? 'string' : 'number'}[]`].join(', ')}): ${ret}`);
+  if (last && /^(int|SymInt)\[\d*\]$/.test(last.type) && pos.length === nRequired && requiredKw.length === 0) {
+    out.push({ params: [...pos.slice(0, -1).map(param), { name: last.param, types: ['number[]'], optional: false, rest: true }], ret });
   }
   return out;
 }
 
-function collect(names, dropSelf, exclude) {
-  const entries = [];
-  for (const name of names) {
-    if (exclude.has(name) || name.startsWith('_')) continue;
-    const id = native.opId(`aten::${name}`);
-    if (id < 0) continue;
-    const sigs = new Set();
-    for (const schema of native.opSchemas(id)) {
-      const parsed = parseSchema(schema);
-      if (parsed && !parsed.isOut) for (const s of signatures(parsed, dropSelf)) sigs.add(s);
-    }
-    if (sigs.size) entries.push({ name, js: camel(name), sigs: [...sigs], dtypeResult: [...sigs].every((x) => x.endsWith('): DType')) });
+const covers = (types, member) => types.includes(member) || (SCALAR_MEMBERS.has(member) && types.includes('Scalar'));
+
+// Whether options object type B accepts every object literal that A accepts (A absent: no object to accept).
+function optsAccept(b, a) {
+  if (!a) return true;
+  if (!b) return false;
+  const keysCovered = a.every((fa) => {
+    const fb = b.find((f) => f.key === fa.key);
+    return fb && (fb.optional || !fa.optional) && fa.types.every((t) => covers(fb.types, t));
+  });
+  return keysCovered && b.every((fb) => fb.optional || a.some((fa) => fa.key === fb.key && !fa.optional));
+}
+
+// Whether signature B accepts every call that A accepts (then A adds nothing and is dropped).
+function accepts(b, a) {
+  if (a.ret !== b.ret) return false;
+  const n = Math.max(a.params.length, b.params.length);
+  for (let i = 0; i < n; i++) {
+    const pa = a.params[i], pb = b.params[i];
+    if (!pb) return false;
+    if (!pa) { if (!pb.optional && !pb.rest) return false; continue; }
+    if (!!pa.rest !== !!pb.rest || (pa.optional && !pb.optional)) return false;
+    if (!pa.types.every((t) => covers(pb.types, t)) || !optsAccept(pb.opts, pa.opts)) return false;
   }
-  return entries;
+  return true;
 }
 
-const header = `// Generated by scripts/gen-ops.mjs from the operator schemas of libtorch ${native.buildInfo().torchVersion}. Do not edit.\n`;
-const methods = collect(api.tensorMethods, true, HAND_METHODS);
-const functions = collect([...new Set([...api.variableFunctions, ...api.torchFunctions])].sort(), false, HAND_FUNCTIONS);
+// Two signatures that differ only in the types of one parameter become one with the union there.
+function mergeable(a, b) {
+  if (a.ret !== b.ret || a.params.length !== b.params.length) return -1;
+  let at = -1;
+  for (let i = 0; i < a.params.length; i++) {
+    const pa = a.params[i], pb = b.params[i];
+    if (pa.name !== pb.name || pa.optional !== pb.optional || !!pa.rest !== !!pb.rest || JSON.stringify(pa.opts) !== JSON.stringify(pb.opts)) return -1;
+    if (JSON.stringify(pa.types) !== JSON.stringify(pb.types)) {
+      if (at >= 0) return -1;
+      at = i;
+    }
+  }
+  return at;
+}
 
-// Type imports a generated file needs (unused imports fail the strict build).
-function typeImports(body, tensorImport) {
-  const uses = (t) => new RegExp(`\\b${t}\\b`).test(body);
+// B is A with one more required key in its trailing options object (scatter(dim, index, src) and
+// scatter(dim, index, src, { reduce })): one signature where that key is optional takes exactly both.
+function withOptionalKey(a, b) {
+  const lastB = b.params.at(-1);
+  if (a.ret !== b.ret || lastB?.name !== 'options' || lastB.types.length) return null;
+  if (a.params.length !== b.params.length && a.params.length !== b.params.length - 1) return null;
+  for (let i = 0; i < b.params.length - 1; i++) if (JSON.stringify(a.params[i]) !== JSON.stringify(b.params[i])) return null;
+  const lastA = a.params.length === b.params.length ? a.params.at(-1) : null;
+  if (lastA && (lastA.name !== 'options' || lastA.types.length)) return null;
+  const fieldsA = lastA ? lastA.opts : [];
+  const extra = lastB.opts.filter((f) => !fieldsA.some((g) => g.key === f.key));
+  if (extra.length !== 1 || extra[0].optional || fieldsA.length !== lastB.opts.length - 1) return null;
+  if (!fieldsA.every((g) => lastB.opts.some((f) => JSON.stringify(f) === JSON.stringify(g)))) return null;
+  const opts = lastB.opts.map((f) => (f === extra[0] ? { ...f, optional: true } : f));
+  return { ...a, params: [...b.params.slice(0, -1), { ...lastB, optional: lastA ? lastA.optional : true, opts }] };
+}
+
+function compact(sigs) {
+  let list = sigs;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = 0; i < list.length && !changed; i++) {
+      for (let j = 0; j < list.length && !changed; j++) {
+        if (i === j) continue;
+        if (accepts(list[j], list[i])) {
+          list = list.filter((_, k) => k !== i);
+          changed = true;
+        } else if (withOptionalKey(list[i], list[j])) {
+          const merged = withOptionalKey(list[i], list[j]);
+          list = list.map((s, k) => (k === i ? merged : s)).filter((_, k) => k !== j);
+          changed = true;
+        } else if (j > i) {
+          const at = mergeable(list[i], list[j]);
+          if (at >= 0) {
+            const types = [...list[i].params[at].types, ...list[j].params[at].types.filter((t) => !list[i].params[at].types.includes(t))];
+            const merged = { ...list[i], params: list[i].params.map((p, k) => (k === at ? { ...p, types } : p)) };
+            list = list.map((s, k) => (k === i ? merged : s)).filter((_, k) => k !== j);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return list;
+}
+
+// Canonical member order: null last, Scalar after Tensor.
+const renderTypes = (types) => [...types.filter((t) => t !== 'null'), ...types.filter((t) => t === 'null')]
+  .filter((t) => !(SCALAR_MEMBERS.has(t) && types.includes('Scalar'))).join(' | ');
+const renderOpts = (opts) => `{ ${opts.map((f) => `${f.key}${f.optional ? '?' : ''}: ${renderTypes(f.types)}`).join('; ')} }`;
+const renderParam = (p) => `${p.rest ? '...' : ''}${p.name}${p.optional ? '?' : ''}: ${[renderTypes(p.types), p.opts && renderOpts(p.opts)].filter(Boolean).join(' | ')}`;
+const renderSig = (s) => `(${s.params.map(renderParam).join(', ')}): ${s.ret}`;
+
+const argsKey = (args) => JSON.stringify(args.map((a) => [a.name, a.type, a.hasDefault, a.kwOnly]));
+const isOutArg = (a) => a.kwOnly && a.alias.includes('!');
+
+// The `out` argument of the out= overload that matches a functional schema (torch.add(x, y, { out })),
+// when it has one out tensor: Python's several outs are one tuple, which has no JS form here.
+function outTwin(parsed, schemas) {
+  const key = argsKey(parsed.args);
+  for (const s of schemas) {
+    const outs = s.args.filter(isOutArg);
+    if (s.isOut && outs.length === 1 && argsKey(s.args.filter((a) => !isOutArg(a))) === key) return outs[0];
+  }
+  return null;
+}
+
+// ---- docs -----------------------------------------------------------------------------------
+
+const formArgs = (signature) => {
+  const m = /\((.*)\)/.exec(signature);
+  return new Set((m ? splitTop(m[1]) : []).map((p) => p.replace(/^\*+/, '').replace(/[=:].*$/, '').trim()).filter((p) => p && p !== 'out'));
+};
+
+// The documented Python form closest to a schema: most argument names in common, fewest left over.
+function bestForm(forms, parsed, dropSelf) {
+  const names = new Set(parsed.args.filter((a) => !(dropSelf && a.name === 'self')).map((a) => (a.name === 'self' ? 'input' : a.name)));
+  let best = forms[0], bestScore = -Infinity;
+  for (const f of forms) {
+    const fa = formArgs(f.signature);
+    if (dropSelf) fa.delete('input');
+    const common = [...fa].filter((n) => names.has(n)).length;
+    const score = 2 * common - (fa.size - common) - (names.size - common);
+    if (score > bestScore) { best = f; bestScore = score; }
+  }
+  return best;
+}
+
+const docText = (s) => s.replace(/\*\//g, '*\\/');
+
+function renderDoc(lines, indent) {
+  if (!lines.length) return '';
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${docText(l)}` : ''}`).join('\n')}\n${indent} */\n`;
+}
+
+// JSDoc lines for one schema of an op: the Python signature, the summary, the shapes; the ATen
+// schema where Python documents nothing (internal operators such as cudnn_convolution).
+function docLines(entry, parsed, dropSelf, pythonName) {
+  if (!entry) return [`\`${parsed.schema}\``, '', 'ATen operator without a Python docstring.'];
+  const form = bestForm(entry.forms, parsed, dropSelf);
   const lines = [];
-  if (uses('DeviceLike')) lines.push("import type { DeviceLike } from '../device.js';");
-  if (uses('Generator')) lines.push("import type { Generator } from '../generator.js';");
-  const dtypeTypes = ['DType', 'DTypeLike'].filter(uses);
-  if (dtypeTypes.length) lines.push(`import type { ${dtypeTypes.join(', ')} } from '../dtype.js';`);
-  if (tensorImport) lines.push(tensorImport(uses('Scalar')));
-  return lines.join('\n');
+  // A method documented only through its function shows the function's signature (with `input`).
+  const signature = entry.signature ?? form.signature;
+  const owner = dropSelf && !entry.fromFunction ? 'Tensor.' : 'torch.';
+  lines.push(`\`${owner}${signature.startsWith(`${pythonName}(`) ? signature : `${pythonName}${signature.slice(signature.indexOf('('))}`}\``);
+  // A form documented by its signature alone (bmm with out_dtype) shares the op's summary.
+  const summary = form.summary ?? entry.forms.find((f) => f.summary)?.summary;
+  if (summary) lines.push('', summary);
+  if (form.shapes?.length) lines.push('', 'Shapes:', ...form.shapes.map((s) => `- ${s}`));
+  if (entry.see) lines.push('', `See \`${entry.see}\`.`);
+  return lines;
 }
 
-const methodDecls = methods.map((m) => m.sigs.map((s) => `    ${m.js}${s};`).join('\n')).join('\n');
-// Inside the augmentation, Tensor and Scalar already name the augmented module's own exports.
-const methodsTs = `${header}${typeImports(methodDecls, null)}
+// ---- files ---------------------------------------------------------------------------------
+
+/** The generated files (path relative to the repository root -> contents) for an addon and the two JSON inputs. */
+function generate(native, api, docs) {
+  const docEntry = (kind, name) => {
+    const e = docs[kind][name];
+    if (e && kind === 'methods' && e.see) {
+      const f = docs.functions[e.see.replace(/^torch\./, '')];
+      return f ? { ...f, signature: e.signature, see: e.see, fromFunction: !e.signature } : null;
+    }
+    return e;
+  };
+
+  function collect(names, dropSelf, exclude) {
+    const entries = [];
+    for (const name of names) {
+      if (exclude.has(name) || name.startsWith('_')) continue;
+      const id = native.opId(`aten::${name}`);
+      if (id < 0) continue;
+      const entry = docEntry(dropSelf ? 'methods' : 'functions', name);
+      const sigs = [];
+      const schemas = native.opSchemas(id).map(parseSchema).filter(Boolean);
+      for (const parsed of schemas) {
+        if (parsed.isOut) continue;
+        const doc = docLines(entry, parsed, dropSelf, name);
+        const own = signatures(parsed, dropSelf, dropSelf ? null : outTwin(parsed, schemas));
+        const tensors = parsed.args.filter((a, i) => !a.kwOnly && a.type.startsWith('Tensor') && !(dropSelf && i === 0)).length;
+        for (const s of own) sigs.push({ ...s, doc, tensors, optionsOnly: s.params.at(-1)?.name === 'options' && !s.params.at(-1).optional });
+      }
+      // Where the runtime prefers an int or Scalar to a wrapped-number Tensor (x.max(1) is max.dim),
+      // TypeScript must find that signature first: fewer Tensor parameters first. Then the Python
+      // order before the forms with required arguments in the options (the first is what a hover shows).
+      sigs.sort((a, b) => a.tensors - b.tensors || a.optionsOnly - b.optionsOnly);
+      const unique = compact(sigs);
+      if (unique.length) entries.push({ name, js: camel(name), sigs: unique, dtypeResult: unique.every((s) => s.ret === 'DType') });
+    }
+    return entries;
+  }
+
+  const torchVersion = native.buildInfo().torchVersion;
+  const header = `// Generated by scripts/gen-ops.mjs from the operator schemas of libtorch ${torchVersion} and PyTorch ${docs.torch}'s docstrings.\n// Do not edit: run \`npm run generate\`.\n`;
+  const methods = collect(api.tensorMethods, true, HAND_METHODS);
+  const functions = collect([...new Set([...api.variableFunctions, ...api.torchFunctions])].sort(), false, HAND_FUNCTIONS);
+
+  // Type imports the signatures of a generated file need (unused imports fail the strict build; docs do not count).
+  function typeImports(entries, tensorImport) {
+    const body = entries.flatMap((e) => e.sigs.map(renderSig)).join('\n');
+    const uses = (t) => new RegExp(`\\b${t}\\b`).test(body);
+    const lines = [];
+    if (uses('DeviceLike')) lines.push("import type { DeviceLike } from '../device.js';");
+    const dtypeTypes = ['DType', 'DTypeLike'].filter(uses);
+    if (dtypeTypes.length) lines.push(`import type { ${dtypeTypes.join(', ')} } from '../dtype.js';`);
+    if (uses('Generator')) lines.push("import type { Generator } from '../generator.js';");
+    if (tensorImport) lines.push(tensorImport(uses('Scalar')));
+    const own = ['Layout', 'MemoryFormat'].filter(uses);
+    if (own.length) lines.push(`import type { ${own.join(', ')} } from './types.js';`);
+    return lines.join('\n');
+  }
+
+  // Each signature carries its schema's doc: TypeScript shows the doc of the overload it resolved.
+  const declare = (sigs, indent, prefix) => sigs.map((s) => `${renderDoc(s.doc, indent)}${indent}${prefix}${renderSig(s)};`).join('\n');
+
+  const methodDecls = methods.map((m) => declare(m.sigs, '    ', m.js)).join('\n');
+  // Inside the augmentation, Tensor and Scalar already name the augmented module's own exports.
+  const methodsTs = `${header}${typeImports(methods, null)}
 
 declare module '../tensor.js' {
   interface Tensor {
@@ -175,14 +392,68 @@ ${methods.map((m) => `  ['${m.js}', '${m.name}'${m.dtypeResult ? ", 'dtype'" : '
 ];
 `;
 
-const fnName = (f) => (RESERVED.has(f.js) ? `${f.js}_` : f.js);
-const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${f.dtypeResult ? ", 'dtype'" : ''}) as unknown as {\n${f.sigs.map((s) => `  ${s};`).join('\n')}\n};`).join('\n');
-const functionsTs = `${header}${typeImports(functionDecls, (scalar) => `import { opFunction, ${scalar ? 'type Scalar, ' : ''}type Tensor } from '../tensor.js';`)}
+  const fnName = (f) => (RESERVED.has(f.js) ? `${f.js}_` : f.js);
+  const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${f.dtypeResult ? ", 'dtype'" : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n');
+  const reserved = functions.filter((f) => RESERVED.has(f.js));
+  const functionsTs = `${header}${typeImports(functions, (scalar) => `import { opFunction, ${scalar ? 'type Scalar, ' : ''}type Tensor } from '../tensor.js';`)}
+
+export type { Layout, MemoryFormat } from './types.js';
 
 ${functionDecls}
-${functions.some((f) => RESERVED.has(f.js)) ? `export { ${functions.filter((f) => RESERVED.has(f.js)).map((f) => `${f.js}_ as ${f.js}`).join(', ')} };\n` : ''}`;
+${reserved.length ? `export { ${reserved.map((f) => `${f.js}_ as ${f.js}`).join(', ')} };\n` : ''}`;
 
-mkdirSync(join(root, 'lib/generated'), { recursive: true });
-writeFileSync(join(root, 'lib/generated/methods.ts'), methodsTs);
-writeFileSync(join(root, 'lib/generated/functions.ts'), functionsTs);
-console.log(`generated ${methods.length} Tensor methods and ${functions.length} torch functions`);
+  const typesTs = `${header}
+/** A tensor layout (Python's torch.strided, torch.sparse_coo), by name. */
+export type Layout = \`\${'' | 'torch.'}\${'strided' | 'sparse_coo'}\`;
+/** A memory format (Python's torch.channels_last, ...), by name. */
+export type MemoryFormat = \`\${'' | 'torch.'}\${'contiguous_format' | 'preserve_format' | 'channels_last' | 'channels_last_3d'}\`;
+`;
+
+  const count = (entries) => entries.reduce((n, e) => n + e.sigs.length, 0);
+  return {
+    files: { 'lib/generated/methods.ts': methodsTs, 'lib/generated/functions.ts': functionsTs, 'lib/generated/types.ts': typesTs },
+    stats: { methods: methods.length, functions: functions.length, methodSignatures: count(methods), functionSignatures: count(functions) },
+  };
+}
+
+/** The addon and JSON inputs of this checkout. */
+function loadInputs() {
+  const native = createRequire(import.meta.url)(join(root, 'build/Release/torchnode.node'));
+  const api = JSON.parse(readFileSync(join(root, 'scripts/python-api.json'), 'utf8'));
+  const docs = JSON.parse(readFileSync(join(root, 'scripts/python-docs.json'), 'utf8'));
+  return { native, api, docs };
+}
+
+// --check: every generated file byte for byte as committed, and no file in lib/generated that this script does not make.
+function staleFiles(files) {
+  const problems = [];
+  for (const [path, text] of Object.entries(files)) {
+    const file = join(root, path);
+    if (!existsSync(file)) { problems.push(`${path} is missing`); continue; }
+    const committed = readFileSync(file, 'utf8');
+    if (committed === text) continue;
+    const a = committed.split('\n'), b = text.split('\n');
+    let line = 0;
+    while (line < a.length && a[line] === b[line]) line++;
+    problems.push(`${path} differs from line ${line + 1}:\n  committed: ${a[line] ?? '<end of file>'}\n  generated: ${b[line] ?? '<end of file>'}`);
+  }
+  for (const name of readdirSync(join(root, 'lib/generated'))) {
+    if (!(`lib/generated/${name}` in files)) problems.push(`lib/generated/${name} is not made by scripts/gen-ops.mjs`);
+  }
+  return problems;
+}
+
+const { native, api, docs } = loadInputs();
+const { files, stats } = generate(native, api, docs);
+if (process.argv.includes('--check')) {
+  const problems = staleFiles(files);
+  if (problems.length) {
+    console.error(`lib/generated is stale (the schemas, scripts/python-api.json, scripts/python-docs.json or scripts/gen-ops.mjs changed): run npm run generate\n${problems.join('\n')}`);
+    process.exit(1);
+  }
+  console.log('lib/generated is up to date');
+} else {
+  mkdirSync(join(root, 'lib/generated'), { recursive: true });
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
+  console.log(`generated ${stats.methods} Tensor methods (${stats.methodSignatures} signatures) and ${stats.functions} torch functions (${stats.functionSignatures} signatures)`);
+}
