@@ -68,7 +68,8 @@ export interface NativeAddon {
   setAnomalyEnabled(on: boolean): void;
   isAnomalyEnabled(): boolean;
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;
-  attachFunction(name: string, inputs: Handle[], outputs: Handle[], backward: (grads: (Handle | null)[]) => (Handle | null)[]): void;
+  attachFunction(name: string, inputs: Handle[], outputs: Handle[], dirty: Handle[], nonDifferentiable: Handle[], saved: (Handle | null)[],
+    backward: (grads: (Handle | null)[], saved: (Handle | null)[] | null) => (Handle | null)[]): (Handle | null)[];
   removeHook(t: Handle, id: number): void;
   buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
 }
