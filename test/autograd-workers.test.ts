@@ -34,27 +34,29 @@ const expected = [4, 4, 4, 1, 1, 0, 1];
 describe('autograd in worker threads', () => {
   it('hooks, custom Functions, noGrad and inferenceMode work in workers while the main thread uses them', async () => {
     const rounds = 300;
-    const body = `import(${JSON.stringify(dist)}).then((t) => {
-      const autogradRound = new Function('t', ${JSON.stringify(roundSource)});
-      const { parentPort } = require('node:worker_threads');
-      let bad = null;
-      for (let i = 0; i < ${rounds} && bad === null; i++) {
-        const seen = autogradRound(t);
-        if (JSON.stringify(seen) !== ${JSON.stringify(JSON.stringify(expected))}) bad = seen;
-      }
-      parentPort.postMessage(bad === null ? 'ok' : 'saw ' + JSON.stringify(bad));
-    }, (e) => require('node:worker_threads').parentPort.postMessage(String(e && e.stack || e)));`;
+    const body = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(dist)}).then((t) => {
+        const autogradRound = new Function('t', ${JSON.stringify(roundSource)});
+        let bad = null;
+        for (let i = 0; i < ${rounds} && bad === null; i++) {
+          const seen = autogradRound(t);
+          if (JSON.stringify(seen) !== ${JSON.stringify(JSON.stringify(expected))}) bad = seen;
+        }
+        parentPort.postMessage(bad === null ? 'ok' : 'saw ' + JSON.stringify(bad));
+      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
     let running = 3;
     const results = Promise.all(
       [0, 1, 2].map(
         () =>
-          new Promise<string>((resolve, reject) => {
+          new Promise<string>((resolve) => {
             const w = new Worker(body, { eval: true });
-            w.on('message', (m: string) => {
+            let result = 'exited without a result';
+            w.on('message', (m: string) => (result = m));
+            w.on('error', (e) => (result = String(e)));
+            w.on('exit', () => {
               running--;
-              resolve(m);
+              resolve(result);
             });
-            w.on('error', reject);
           }),
       ),
     );
@@ -63,6 +65,41 @@ describe('autograd in worker threads', () => {
     while (running > 0 || mainRounds < rounds) {
       expect(autogradRound(torch)).toEqual(expected);
       if (++mainRounds % 20 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(await results).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('inferenceMode entered and left on several threads at once keeps each thread\'s own state', async () => {
+    const rounds = 20000;
+    const check = `(t) => {
+      for (let i = 0; i < ${rounds}; i++) {
+        if (!t.inferenceMode(() => t.ones(1).isInference()) || t.ones(1).isInference()) return 'wrong mode in round ' + i;
+      }
+      return 'ok';
+    }`;
+    const body = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(dist)}).then((t) => parentPort.postMessage((${check})(t)))
+        .catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
+    let running = 3;
+    const results = Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<string>((resolve) => {
+            const w = new Worker(body, { eval: true });
+            let result = 'exited without a result';
+            w.on('message', (m: string) => (result = m));
+            w.on('exit', () => {
+              running--;
+              resolve(result);
+            });
+          }),
+      ),
+    );
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const mainCheck = new Function('t', `return (${check})(t);`) as (t: typeof torch) => string;
+    while (running > 0) {
+      expect(mainCheck(torch)).toBe('ok');
+      await new Promise((r) => setImmediate(r));
     }
     expect(await results).toEqual(['ok', 'ok', 'ok']);
   });
