@@ -85,7 +85,7 @@ describe('autograd objects are collected without dispose', { timeout: 300_000 },
 
   it('a 10k-iteration autograd loop keeps tensors and RSS bounded', () => {
     const r = runWithGc(`${Square}
-      const w = torch.ones(4096, { requiresGrad: true });
+      const w = torch.ones(256, { requiresGrad: true });
       const before = await settle();
       let rss0 = 0;
       for (let i = 0; i < 10000; i++) {
@@ -97,8 +97,9 @@ describe('autograd objects are collected without dispose', { timeout: 300_000 },
       const live = (await settle()) - before;
       return { live, rssGrowthMiB: (process.memoryUsage().rss - rss0) / 2 ** 20 };`);
     expect(r.live).toBeLessThan(50);
-    // 10k iterations make ~1 GB of 16 KiB tensors; none may stay. (Larger tensors hit V8's
-    // `marking_done_` abort from external-memory reports inside GC: handle.cc's issue, not autograd's.)
-    expect(r.rssGrowthMiB).toBeLessThan(256);
+    // Leaking, the 9k measured iterations grow RSS by ~125 MiB (50k tensors of 1 KiB, their graphs
+    // and callbacks); collected, ~30 MiB. Small tensors: larger ones hit V8's `marking_done_` abort
+    // from external-memory reports made inside GC, an issue of handle.cc, not of autograd.
+    expect(r.rssGrowthMiB).toBeLessThan(80);
   });
 });

@@ -5,9 +5,9 @@
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/csrc/autograd/saved_variable.h>
 #include <torch/csrc/autograd/variable.h>
-#include <torch/csrc/autograd/variable_info.h>
 
 #include <memory>
+#include <type_traits>
 #include <unordered_set>
 
 #include "autograd.h"
@@ -150,6 +150,15 @@ struct JsFunctionNode : public torch::autograd::Node {
   std::shared_ptr<JsCallback> backward_;
 };
 
+// torch::autograd::_wrap_outputs, with the trailing pure_view flag (false) where this libtorch has it.
+template <class... A>
+auto WrapOutputs(A&&... args) {
+  if constexpr (std::is_invocable_v<decltype(&torch::autograd::_wrap_outputs), A..., bool>)
+    return torch::autograd::_wrap_outputs(std::forward<A>(args)..., false);
+  else
+    return torch::autograd::_wrap_outputs(std::forward<A>(args)...);
+}
+
 using ImplSet = std::unordered_set<at::TensorImpl*>;
 ImplSet ImplsOf(const std::vector<at::Tensor>& ts) {
   ImplSet out;
@@ -208,7 +217,10 @@ napi_value AttachFunction(napi_env env, napi_callback_info info) {
       TORCH_CHECK(false, "forward-mode AD is not supported for JS autograd.Functions");
     };
     auto viewAsSelf = [](const at::Tensor& x) { return x.view_as(x); };
-    auto wrapped = torch::autograd::_wrap_outputs(inputs, nonDifferentiableSet, dirtySet, raw, node, noForwardAD, {}, viewAsSelf, false);
+    torch::autograd::_jvp_fn_t jvp = noForwardAD;
+    torch::autograd::_view_as_self_fn_t viewAs = viewAsSelf;
+    const ImplSet noSetupContext;
+    auto wrapped = WrapOutputs(inputs, nonDifferentiableSet, dirtySet, at::ArrayRef<std::optional<at::Tensor>>(raw), node, jvp, noSetupContext, viewAs);
     for (const auto& o : wrapped) fn.outputInfo.emplace_back(*o);
     for (const at::Tensor& s : toSave)
       fn.saved.emplace_back(s.defined() ? torch::autograd::SavedVariable(s, s.grad_fn().get() == node.get()) : torch::autograd::SavedVariable());
