@@ -8,6 +8,15 @@ function forwardThatMakesNaNGradient(x: torch.Tensor): torch.Tensor {
   return x.sqrt().mul(0);
 }
 
+class Fails extends torch.autograd.Function {
+  static override forward(_ctx: torch.FunctionCtx, a: torch.Tensor) {
+    return a.mul(2);
+  }
+  static override backward(): torch.Tensor {
+    throw new RangeError('backward failed');
+  }
+}
+
 describe('autograd anomaly detection', () => {
   it('a NaN gradient names the failing node and the forward call that created it', () => {
     const x = torch.zeros(1, { requiresGrad: true });
@@ -27,14 +36,6 @@ describe('autograd anomaly detection', () => {
   });
 
   it('an error thrown by a JS backward carries the forward stack of its Function', () => {
-    class Fails extends torch.autograd.Function {
-      static override forward(_ctx: torch.FunctionCtx, a: torch.Tensor) {
-        return a.mul(2);
-      }
-      static override backward(): torch.Tensor {
-        throw new RangeError('backward failed');
-      }
-    }
     function callFails(a: torch.Tensor): torch.Tensor {
       return Fails.apply(a) as torch.Tensor;
     }
@@ -67,14 +68,6 @@ describe('autograd anomaly detection', () => {
   });
 
   it('without anomaly mode the message is the plain engine error', () => {
-    class Fails extends torch.autograd.Function {
-      static override forward(_ctx: torch.FunctionCtx, a: torch.Tensor) {
-        return a.mul(2);
-      }
-      static override backward(): torch.Tensor {
-        throw new RangeError('backward failed');
-      }
-    }
     expect(() => (Fails.apply(torch.ones(1, { requiresGrad: true })) as torch.Tensor).sum().backward()).toThrow(/^backward failed$/);
   });
 });

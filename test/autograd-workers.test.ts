@@ -31,6 +31,28 @@ const roundSource = `
 const autogradRound = new Function('t', roundSource) as (t: typeof torch) => number[];
 const expected = [4, 4, 4, 1, 1, 0, 1];
 
+// Starts `count` workers running `body`; each result is the last message a worker posted.
+function startWorkers(body: string, count: number): { results: Promise<string[]>; running: () => number } {
+  let running = count;
+  const results = Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<string>((resolve) => {
+          const w = new Worker(body, { eval: true });
+          let result = 'exited without a result';
+          w.on('message', (m: string) => (result = m));
+          w.on('error', (e) => (result = String(e)));
+          w.on('exit', () => {
+            running--;
+            resolve(result);
+          });
+        }),
+    ),
+  );
+  return { results, running: () => running };
+}
+
 describe('autograd in worker threads', () => {
   it('hooks, custom Functions, noGrad and inferenceMode work in workers while the main thread uses them', async () => {
     const rounds = 300;
@@ -44,29 +66,14 @@ describe('autograd in worker threads', () => {
         }
         parentPort.postMessage(bad === null ? 'ok' : 'saw ' + JSON.stringify(bad));
       }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
-    let running = 3;
-    const results = Promise.all(
-      [0, 1, 2].map(
-        () =>
-          new Promise<string>((resolve) => {
-            const w = new Worker(body, { eval: true });
-            let result = 'exited without a result';
-            w.on('message', (m: string) => (result = m));
-            w.on('error', (e) => (result = String(e)));
-            w.on('exit', () => {
-              running--;
-              resolve(result);
-            });
-          }),
-      ),
-    );
+    const workers = startWorkers(body, 3);
     // The main thread keeps doing the same while the workers run.
     let mainRounds = 0;
-    while (running > 0 || mainRounds < rounds) {
+    while (workers.running() > 0 || mainRounds < rounds) {
       expect(autogradRound(torch)).toEqual(expected);
       if (++mainRounds % 20 === 0) await new Promise((r) => setImmediate(r));
     }
-    expect(await results).toEqual(['ok', 'ok', 'ok']);
+    expect(await workers.results).toEqual(['ok', 'ok', 'ok']);
   });
 
   it('inferenceMode entered and left on several threads at once keeps each thread\'s own state', async () => {
@@ -80,28 +87,14 @@ describe('autograd in worker threads', () => {
     const body = `const { parentPort } = require('node:worker_threads');
       import(${JSON.stringify(dist)}).then((t) => parentPort.postMessage((${check})(t)))
         .catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
-    let running = 3;
-    const results = Promise.all(
-      [0, 1, 2].map(
-        () =>
-          new Promise<string>((resolve) => {
-            const w = new Worker(body, { eval: true });
-            let result = 'exited without a result';
-            w.on('message', (m: string) => (result = m));
-            w.on('exit', () => {
-              running--;
-              resolve(result);
-            });
-          }),
-      ),
-    );
+    const workers = startWorkers(body, 3);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const mainCheck = new Function('t', `return (${check})(t);`) as (t: typeof torch) => string;
-    while (running > 0) {
+    while (workers.running() > 0) {
       expect(mainCheck(torch)).toBe('ok');
       await new Promise((r) => setImmediate(r));
     }
-    expect(await results).toEqual(['ok', 'ok', 'ok']);
+    expect(await workers.results).toEqual(['ok', 'ok', 'ok']);
   });
 
   it('a worker that exits inside inferenceMode leaves the main thread alone', async () => {
