@@ -217,7 +217,8 @@ export class Tensor {
   }
   /**
    * Calls hook(grad) each time the gradient of this tensor is computed; a returned Tensor replaces
-   * the gradient. CPU graphs only (the engine runs them on the JS thread).
+   * the gradient. CPU graphs only (the engine runs them on the calling JS thread). The tensor keeps
+   * the hook from native code, out of the GC's sight: a hook that refers to its own tensor keeps it alive.
    */
   registerHook(hook: (grad: Tensor) => Tensor | void | null | undefined): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`registerHook: hook must be a function, got ${describe(hook)}`);
