@@ -105,7 +105,7 @@ export function backward(tensors: Tensor | Tensor[], gradTensors: Tensor | (Tens
   ts.forEach((t, i) => t.backward(gs[i] ?? null, { retainGraph: i < ts.length - 1 ? true : options.retainGraph, createGraph: options.createGraph }));
 }
 
-/** torch.autograd.set_detect_anomaly / detect_anomaly: backward errors name the forward op that caused them. */
+/** torch.autograd.set_detect_anomaly / detect_anomaly: a backward error names the JS stack of the forward call that made the failing node. */
 export function setDetectAnomaly(mode: boolean): void {
   if (typeof mode !== 'boolean') throw new TypeError('autograd.setDetectAnomaly: mode must be a boolean');
   native.setAnomalyEnabled(mode);
