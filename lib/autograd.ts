@@ -9,23 +9,34 @@ function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
-// Runs fn with a mode entered; leaves it when fn returns, or when its promise settles.
-// Grad mode is global to the JS thread (as it is per thread in Python): avoid overlapping async uses.
+function isAsyncFunction(fn: unknown): boolean {
+  const kind = (fn as { constructor?: { name?: string } }).constructor?.name;
+  return kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction';
+}
+
+const asyncRefused = (name: string): TypeError =>
+  new TypeError(
+    `${name}: fn must be synchronous. The mode is a native switch that can't follow one async continuation: ` +
+      `while an async fn awaits it would apply to all other code that runs meanwhile; call ${name} around the synchronous tensor code inside your async function instead`,
+  );
+
+// Runs fn with a mode entered and leaves it when fn returns. The mode is a thread-wide native
+// switch (per thread as in Python), which can't follow one async continuation: async fns are refused.
 function withMode<T>(name: string, enter: () => void, leave: () => void, fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`${name}: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  if (isAsyncFunction(fn)) throw asyncRefused(name);
   enter();
   let result: T;
   try {
     result = fn();
-  } catch (e) {
+  } finally {
     leave();
-    throw e;
   }
-  if (!isPromiseLike(result)) {
-    leave();
-    return result;
+  if (isPromiseLike(result)) {
+    Promise.resolve(result).catch(() => {}); // abandoned: its rejection must not end the process as unhandled
+    throw asyncRefused(name);
   }
-  return Promise.resolve(result).finally(leave) as T;
+  return result;
 }
 
 function gradMode<T>(name: string, enabled: boolean, fn: () => T): T {
@@ -94,7 +105,7 @@ export function backward(tensors: Tensor | Tensor[], gradTensors: Tensor | (Tens
   ts.forEach((t, i) => t.backward(gs[i] ?? null, { retainGraph: i < ts.length - 1 ? true : options.retainGraph, createGraph: options.createGraph }));
 }
 
-/** torch.autograd.set_detect_anomaly / detect_anomaly: backward errors name the forward op that caused them. */
+/** torch.autograd.set_detect_anomaly / detect_anomaly: a backward error names the JS stack of the forward call that made the failing node. */
 export function setDetectAnomaly(mode: boolean): void {
   if (typeof mode !== 'boolean') throw new TypeError('autograd.setDetectAnomaly: mode must be a boolean');
   native.setAnomalyEnabled(mode);

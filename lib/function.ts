@@ -1,33 +1,116 @@
 // torch.autograd.Function: differentiable operations written in JS. A subclass defines static
 // forward(ctx, ...args) and backward(ctx, ...gradOutputs); Subclass.apply(...args) runs forward
 // without grad and attaches a graph node whose backward the autograd engine calls back into JS.
+// As in PyTorch, the node keeps saved tensors natively (an output saved without its graph link) and
+// nothing in the callback refers to the outputs, so outputs and graph are collected like any tensor.
 import { isGradEnabled, noGrad } from './autograd.js';
-import { zerosLike } from './creation.js';
 import { native, type Handle } from './native.js';
-import { keep } from './scope.js';
 import { describe, isTensor, Tensor, toHandle } from './tensor.js';
+
+/** PyTorch's error for saved tensors freed by an earlier backward (ERR_BACKWARD_TWICE). */
+const ERR_BACKWARD_TWICE =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). ' +
+  'Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True ' +
+  'if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+/** What forward declared through ctx, handed to the graph node when forward returns. */
+interface ForwardRecord {
+  saved: (Tensor | null)[];
+  dirty: Tensor[];
+  nonDifferentiable: Tensor[];
+}
+
+let takeForwardRecord: (ctx: FunctionCtx) => ForwardRecord;
+let setBackwardSaved: (ctx: FunctionCtx, saved: (Tensor | null)[] | 'freed' | undefined) => void;
+
+function tensorsArg(name: string, tensors: unknown[]): Tensor[] {
+  return tensors.map((t, i) => {
+    if (!isTensor(t)) throw new TypeError(`${name}: argument ${i} must be a Tensor, got ${describe(t)}`);
+    return t;
+  });
+}
 
 /** The `ctx` of forward/backward: saved tensors, which inputs need a gradient, and your own fields. */
 export class FunctionCtx {
   /** Per forward argument: whether it is a tensor that requires grad. */
   needsInputGrad: boolean[] = [];
-  #saved: (Tensor | null)[] = [];
+  #record: ForwardRecord | null = { saved: [], dirty: [], nonDifferentiable: [] };
+  #backwardSaved: (Tensor | null)[] | 'freed' | undefined = undefined;
   [field: string]: unknown;
 
-  /** Keeps tensors for backward (they outlive any torch.tidy scope of the caller). */
+  static {
+    takeForwardRecord = (ctx: FunctionCtx): ForwardRecord => {
+      const record = ctx.#record!;
+      ctx.#record = null; // the node owns them now; the ctx must not keep outputs alive
+      return record;
+    };
+    setBackwardSaved = (ctx, saved): void => {
+      ctx.#backwardSaved = saved;
+    };
+  }
+
+  #forwardRecord(what: string): ForwardRecord {
+    if (this.#record === null) throw new Error(`${what} can only be called in forward`);
+    return this.#record;
+  }
+
+  /** Saves tensors for backward (inputs, outputs or intermediates); read them with savedTensors. */
   saveForBackward(...tensors: (Tensor | null)[]): void {
-    this.#saved = tensors.map((t, i) => {
+    const record = this.#forwardRecord('saveForBackward');
+    record.saved = tensors.map((t, i) => {
       if (t === null) return null;
       if (!isTensor(t)) throw new TypeError(`saveForBackward: argument ${i} must be a Tensor or null, got ${describe(t)}`);
-      return keep(t.detach());
+      return t;
     });
   }
+  /** ctx.mark_dirty: these inputs were modified in place by forward (and must be returned). */
+  markDirty(...tensors: Tensor[]): void {
+    this.#forwardRecord('markDirty').dirty = tensorsArg('markDirty', tensors);
+  }
+  /** ctx.mark_non_differentiable: these outputs get no gradient. */
+  markNonDifferentiable(...tensors: Tensor[]): void {
+    this.#forwardRecord('markNonDifferentiable').nonDifferentiable = tensorsArg('markNonDifferentiable', tensors);
+  }
+  /** In backward: the saved tensors (an output comes back linked to this Function's node). */
   get savedTensors(): (Tensor | null)[] {
-    return this.#saved;
+    if (this.#backwardSaved === 'freed') throw new Error(ERR_BACKWARD_TWICE);
+    if (this.#backwardSaved !== undefined) return this.#backwardSaved;
+    if (this.#record !== null) return this.#record.saved;
+    throw new Error('savedTensors can only be read in forward (after saveForBackward) and in backward');
   }
 }
 
 type Outputs = Tensor | Tensor[];
+type FunctionClass = typeof Function;
+
+// The JS backward of one node. A function of its own, so that its closure holds the ctx and the
+// class only: never the outputs (that would keep them and the graph alive forever).
+function nodeBackward(fn: FunctionClass, ctx: FunctionCtx, nodeName: string, argCount: number, tensorArgs: number[]) {
+  return (grads: (Handle | null)[], saved: (Handle | null)[] | null): (Handle | null)[] => {
+    const gradOutputs = grads.map((h) => (h === null ? null : new Tensor(h)));
+    setBackwardSaved(ctx, saved === null ? 'freed' : saved.map((h) => (h === null ? null : new Tensor(h))));
+    let r: unknown;
+    try {
+      r = fn.backward(ctx, ...(gradOutputs as Tensor[]));
+    } finally {
+      setBackwardSaved(ctx, undefined); // unpacked outputs link to this node: don't keep them
+    }
+    const list: unknown[] = Array.isArray(r) ? r : [r];
+    if (list.length !== argCount)
+      throw new TypeError(`function ${nodeName} returned an incorrect number of gradients (expected ${argCount}, got ${list.length})`);
+    list.forEach((g, i) => {
+      if (g !== null && g !== undefined && !tensorArgs.includes(i))
+        throw new TypeError(`function ${nodeName} returned a gradient different than None at position ${i + 1}, but the corresponding forward input was not a Variable`);
+    });
+    return tensorArgs.map((i) => {
+      const g = list[i];
+      if (g === null || g === undefined) return null;
+      const h = toHandle(g, `function ${nodeName}: gradient ${i}`);
+      if (native.isDisposed(h)) throw new Error(`function ${nodeName} returned a disposed Tensor as gradient ${i}`);
+      return h;
+    });
+  };
+}
 
 export class Function {
   static forward(_ctx: FunctionCtx, ..._args: unknown[]): Outputs {
@@ -47,23 +130,21 @@ export class Function {
     outputs.forEach((o, i) => {
       if (!isTensor(o)) throw new TypeError(`${name}.forward must return a Tensor or an array of Tensors; output ${i} is ${describe(o)}`);
     });
+    const record = takeForwardRecord(ctx);
     if (!isGradEnabled() || !ctx.needsInputGrad.some(Boolean)) return result;
-    // An input returned as it is becomes a view of itself, so that it can carry this node (as in Python).
-    const fixed = outputs.map((o) => (args.includes(o) ? noGrad(() => o.viewAs(o)) : o));
     const tensorArgs = args.map((a, i) => (isTensor(a) ? i : -1)).filter((i) => i >= 0);
-    const backward = (grads: (Handle | null)[]): (Handle | null)[] => {
-      // Gradients of outputs that did not take part arrive as zeros (ctx.set_materialize_grads(True)).
-      const gradOutputs = grads.map((h, i) => (h === null ? zerosLike(fixed[i]!) : new Tensor(h)));
-      const r = this.backward(ctx, ...gradOutputs);
-      const list = Array.isArray(r) ? r : [r];
-      if (list.length !== args.length)
-        throw new TypeError(`${name}.backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
-      return tensorArgs.map((i) => {
-        const g = list[i];
-        return g === null || g === undefined ? null : toHandle(g, `${name}.backward: gradient ${i}`);
-      });
-    };
-    native.attachFunction(`${name}Backward`, tensorArgs.map((i) => toHandle(args[i], 'input')), fixed.map((o) => toHandle(o, 'output')), backward);
-    return Array.isArray(result) ? fixed : fixed[0]!;
+    const handles = (ts: (Tensor | null)[], what: string): (Handle | null)[] => ts.map((t) => (t === null ? null : toHandle(t, what)));
+    const replaced = native.attachFunction(
+      `${name}Backward`,
+      tensorArgs.map((i) => toHandle(args[i], 'input')),
+      handles(outputs, 'output') as Handle[],
+      handles(record.dirty, 'markDirty') as Handle[],
+      handles(record.nonDifferentiable, 'markNonDifferentiable') as Handle[],
+      handles(record.saved, 'saveForBackward'),
+      nodeBackward(this, ctx, `${name}Backward`, args.length, tensorArgs),
+    );
+    // An input returned as-is comes back as a new view of it carrying this node (as in PyTorch).
+    const wrapped = outputs.map((o, i) => (replaced[i] === null ? o : new Tensor(replaced[i]!)));
+    return Array.isArray(result) ? wrapped : wrapped[0]!;
   }
 }

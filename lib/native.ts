@@ -70,7 +70,8 @@ export interface NativeAddon {
   setAnomalyEnabled(on: boolean): void;
   isAnomalyEnabled(): boolean;
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;
-  attachFunction(name: string, inputs: Handle[], outputs: Handle[], backward: (grads: (Handle | null)[]) => (Handle | null)[]): void;
+  attachFunction(name: string, inputs: Handle[], outputs: Handle[], dirty: Handle[], nonDifferentiable: Handle[], saved: (Handle | null)[],
+    backward: (grads: (Handle | null)[], saved: (Handle | null)[] | null) => (Handle | null)[]): (Handle | null)[];
   removeHook(t: Handle, id: number): void;
   setWarningHandler(fn: ((message: string, category: string) => void) | null): void;
   dtypes(): { code: number; name: string; aliases: string[]; itemsize: number; kind: string; signed: boolean }[];

@@ -230,23 +230,12 @@ export class Tensor {
   }
   /**
    * Calls hook(grad) each time the gradient of this tensor is computed; a returned Tensor replaces
-   * the gradient. CPU graphs only (the engine runs them on the JS thread).
+   * the gradient. CPU graphs only (the engine runs them on the calling JS thread). The tensor keeps
+   * the hook from native code, out of the GC's sight: a hook that refers to its own tensor keeps it alive.
    */
   registerHook(hook: (grad: Tensor) => Tensor | void | null | undefined): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`registerHook: hook must be a function, got ${describe(hook)}`);
-    const id = native.registerHook(this.#h, (grad: Handle): Handle | null => {
-      const result: unknown = hook(new Tensor(grad));
-      if (result === undefined || result === null) return null;
-      if (!isTensorObject(result)) throw new TypeError(`registerHook: a hook must return a Tensor or nothing, got ${describe(result)}`);
-      return handleOf(result);
-    });
-    let removed = false;
-    return {
-      remove: (): void => {
-        if (!removed && !native.isDisposed(this.#h)) native.removeHook(this.#h, id);
-        removed = true;
-      },
-    };
+    return removableHook(this.#h, native.registerHook(this.#h, hookCallback(hook)));
   }
 
   backward(gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
@@ -480,6 +469,28 @@ function operand(v: TensorOrScalar, fn: string): Handle | number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean' || typeof v === 'bigint') return v as unknown as number;
   return toHandle(v, `${fn}: other`);
+}
+
+// The native side of a tensor hook. Built outside any Tensor method so that its closure holds the
+// hook only: a closure holding the tensor would keep it (and its graph) alive from native code.
+function hookCallback(hook: (grad: Tensor) => Tensor | void | null | undefined): (grad: Handle) => Handle | null {
+  return (grad: Handle): Handle | null => {
+    const result: unknown = hook(new Tensor(grad));
+    if (result === undefined || result === null) return null;
+    if (!isTensorObject(result)) throw new TypeError(`registerHook: a hook must return a Tensor or nothing, got ${describe(result)}`);
+    if (result.isDisposed) throw new Error('registerHook: the hook returned a disposed Tensor');
+    return handleOf(result);
+  };
+}
+
+function removableHook(h: Handle, id: number): RemovableHandle {
+  let removed = false;
+  return {
+    remove: (): void => {
+      if (!removed && !native.isDisposed(h)) native.removeHook(h, id);
+      removed = true;
+    },
+  };
 }
 
 /** The native handle of a tensor argument; TypeError for anything else. */

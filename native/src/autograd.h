@@ -1,0 +1,38 @@
+// Shared by the autograd sources (autograd.cc, autograd_engine.cc, grad_mode.cc, js_callbacks.cc).
+#pragma once
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <vector>
+
+#include "handle.h"
+
+namespace tn {
+
+// The env whose JS runs on this thread (main thread or one worker each); null on libtorch's threads.
+napi_env ThreadJsEnv();
+
+// A tensor or an array of tensors (null entries become undefined tensors).
+std::vector<at::Tensor> TensorList(napi_env env, napi_value arr, const char* what);
+
+// Opens a handle scope for native code that calls into JS outside a Node-API callback's own scope.
+class HandleScope {
+ public:
+  explicit HandleScope(napi_env env) : env_(env) { Check(napi_open_handle_scope(env, &scope_)); }
+  HandleScope(const HandleScope&) = delete;
+  HandleScope& operator=(const HandleScope&) = delete;
+  ~HandleScope() { napi_close_handle_scope(env_, scope_); }
+
+ private:
+  napi_env env_;
+  napi_handle_scope scope_;
+};
+
+// Makes the autograd engine this addon's own (anomaly metadata with JS stacks); once per process.
+void InstallJsEngine();
+
+void RegisterAutogradEngine(napi_env env, napi_value exports);
+void RegisterGradMode(napi_env env, napi_value exports);
+void RegisterJsCallbacks(napi_env env, napi_value exports);
+
+}  // namespace tn

@@ -1,0 +1,246 @@
+// JS code called by the autograd engine: tensor hooks and custom autograd.Functions. The engine runs
+// CPU graphs on the thread that called backward, so a callback runs only on its own env's JS thread.
+// Nothing here holds JS tensors: a Function's saved tensors are SavedVariables (an output is saved
+// without its grad_fn), so the graph never keeps its own outputs alive through JS.
+#include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/autograd/saved_variable.h>
+#include <torch/csrc/autograd/variable.h>
+
+#include <memory>
+#include <type_traits>
+#include <unordered_set>
+
+#include "autograd.h"
+#include "compat.h"
+
+namespace tn {
+namespace {
+
+// A JS function kept alive by the autograd graph. The JS side does the conversions: it gets raw
+// handles and returns handles.
+class JsCallback {
+ public:
+  JsCallback(napi_env env, napi_value fn) : env_(env) { Check(napi_create_reference(env, fn, 1, &ref_)); }
+  JsCallback(const JsCallback&) = delete;
+  JsCallback& operator=(const JsCallback&) = delete;
+  ~JsCallback() { DeferDeleteReference(ref_); }  // may run inside GC or on another thread
+  napi_env env() const { return env_; }
+  void CheckThread() const {
+    if (ThreadJsEnv() != env_)
+      throw std::runtime_error("JS hooks and Functions run only for graphs executed on their own JS thread (CPU tensors)");
+  }
+  // Calls fn(...argv) in the caller's handle scope. A JS exception stays pending and is reported to
+  // the engine as a C++ exception, which Guard turns back into that JS exception.
+  napi_value Call(size_t argc, const napi_value* argv) const {
+    napi_value fn, global, result;
+    if (napi_get_reference_value(env_, ref_, &fn) != napi_ok || napi_get_global(env_, &global) != napi_ok ||
+        napi_call_function(env_, global, fn, argc, argv, &result) != napi_ok)
+      throw std::runtime_error("a JS autograd callback threw");
+    return result;
+  }
+
+ private:
+  napi_env env_;
+  napi_ref ref_ = nullptr;
+};
+
+// Runs binding code inside the engine, which handles only std::exception: our own error types
+// become runtime_errors (a pending JS exception still wins in Guard).
+template <class F>
+auto InEngine(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const JsError& e) {
+    throw std::runtime_error(e.msg);
+  } catch (const NapiFailed&) {
+    throw std::runtime_error("a Node-API call failed in a JS autograd callback");
+  }
+}
+
+// The tensor a JS callback returned: undefined for null; a disposed tensor is an error.
+at::Tensor ReturnedTensor(napi_env env, napi_value v, const std::string& who) {
+  Box* b = BoxOf(env, v);
+  if (!b) return {};
+  if (!b->t.defined()) throw std::runtime_error(who + " returned a disposed Tensor");
+  return b->t;
+}
+
+// registerHook(t, fn(gradHandle) -> handle | null) -> hook id for removeHook
+napi_value RegisterHook(napi_env env, napi_callback_info info) {
+  return Guard(env, "registerHook", [&] {
+    Args<2> a(env, info);
+    DeleteDeferredReferences(env);
+    const at::Tensor& t = TensorOf(env, a[0], "self");
+    if (TypeOf(env, a[1]) != napi_function) ThrowType("hook must be a function");
+    if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
+    auto fn = std::make_shared<JsCallback>(env, a[1]);
+    unsigned id = t.register_hook([fn](const at::Tensor& grad) -> at::Tensor {
+      fn->CheckThread();
+      return InEngine([&] {
+        HandleScope scope(fn->env());
+        napi_value arg = WrapTensor(fn->env(), grad);
+        return ReturnedTensor(fn->env(), fn->Call(1, &arg), "registerHook: the hook");
+      });
+    });
+    return FromInt64(env, id);
+  });
+}
+
+napi_value RemoveHook(napi_env env, napi_callback_info info) {
+  return Guard(env, "removeHook", [&] {
+    Args<2> a(env, info);
+    TensorOf(env, a[0], "self").remove_hook(static_cast<unsigned>(ToInt64(env, a[1], "hook id")));
+    DeleteDeferredReferences(env);
+    return Undefined(env);
+  });
+}
+
+// The graph node of a torch.autograd.Function written in JS. Its backward is a JS function
+// backward(gradOutputs, savedTensors | null) -> one gradient (or null) per tensor input; null
+// savedTensors says they were freed by an earlier backward without retainGraph.
+struct JsFunctionNode : public torch::autograd::Node {
+  JsFunctionNode(std::string name, std::shared_ptr<JsCallback> backward) : name_(std::move(name)), backward_(std::move(backward)) {}
+  std::string name() const override { return name_; }
+  torch::autograd::variable_list apply(torch::autograd::variable_list&& grads) override {
+    backward_->CheckThread();
+    return InEngine([&] { return CallBackward(std::move(grads)); });
+  }
+  void release_variables() override {
+    saved.clear();
+    released = true;
+  }
+
+  std::vector<torch::autograd::VariableInfo> outputInfo;  // shape and type of each forward output
+  std::vector<torch::autograd::SavedVariable> saved;
+  bool released = false;
+
+ private:
+  torch::autograd::variable_list CallBackward(torch::autograd::variable_list grads) {
+    napi_env env = backward_->env();
+    HandleScope scope(env);
+    at::OptionalDeviceGuard deviceGuard;
+    napi_value argv[2];
+    Check(napi_create_array_with_length(env, grads.size(), &argv[0]));
+    for (size_t i = 0; i < grads.size(); ++i) {
+      // Outputs that took no part get zero gradients (PyTorch's ctx.set_materialize_grads(True)).
+      if (!grads[i].defined() && i < outputInfo.size()) grads[i] = outputInfo[i].zeros(deviceGuard);
+      Check(napi_set_element(env, argv[0], static_cast<uint32_t>(i), WrapTensor(env, grads[i])));
+    }
+    if (released) {
+      argv[1] = Null(env);
+    } else {
+      Check(napi_create_array_with_length(env, saved.size(), &argv[1]));
+      for (size_t i = 0; i < saved.size(); ++i)
+        Check(napi_set_element(env, argv[1], static_cast<uint32_t>(i), WrapTensor(env, saved[i].unpack(getptr()))));
+    }
+    napi_value result = backward_->Call(2, argv);
+    uint32_t n = 0;
+    if (!IsArray(env, result) || napi_get_array_length(env, result, &n) != napi_ok || n != num_outputs())
+      throw std::runtime_error(name_ + " returned an incorrect number of gradients");
+    torch::autograd::variable_list out(num_outputs());
+    for (uint32_t i = 0; i < n; ++i) {
+      napi_value e;
+      Check(napi_get_element(env, result, i, &e));
+      out[i] = ReturnedTensor(env, e, name_);
+    }
+    return out;
+  }
+
+  std::string name_;
+  std::shared_ptr<JsCallback> backward_;
+};
+
+// torch::autograd::_wrap_outputs, with the trailing pure_view flag (false) where this libtorch has it.
+template <class... A>
+auto WrapOutputs(A&&... args) {
+  if constexpr (std::is_invocable_v<decltype(&torch::autograd::_wrap_outputs), A..., bool>)
+    return torch::autograd::_wrap_outputs(std::forward<A>(args)..., false);
+  else
+    return torch::autograd::_wrap_outputs(std::forward<A>(args)...);
+}
+
+using ImplSet = std::unordered_set<at::TensorImpl*>;
+ImplSet ImplsOf(const std::vector<at::Tensor>& ts) {
+  ImplSet out;
+  for (const at::Tensor& t : ts)
+    if (t.defined()) out.insert(t.unsafeGetTensorImpl());
+  return out;
+}
+
+// PyTorch's rules for the outputs of a custom Function (_wrap_outputs), checked up front so that a
+// failure leaves every tensor and the graph as they were.
+void ValidateOutputs(const std::vector<at::Tensor>& outputs, const ImplSet& inputs, const ImplSet& dirty, const ImplSet& nonDifferentiable) {
+  ImplSet returned;
+  for (const at::Tensor& o : outputs) {
+    if (!o.defined()) ThrowType("every output must be a Tensor");
+    at::TensorImpl* impl = o.unsafeGetTensorImpl();
+    returned.insert(impl);
+    bool isInput = inputs.count(impl) > 0;
+    if (!isInput && !o.is_view() && o.requires_grad())
+      ThrowError("forward returned a tensor that requires grad but is not one of its inputs; compute outputs inside forward (it runs without grad)");
+    bool differentiable = nonDifferentiable.count(impl) == 0 && torch::autograd::isDifferentiableType(o.scalar_type());
+    if (!differentiable || dirty.count(impl) == 0) continue;
+    if (o.is_leaf() && o.requires_grad()) ThrowError("a leaf Variable that requires grad has been used in an in-place operation.");
+    if (o.is_view() && outputs.size() > 1)
+      ThrowError("If your Function modifies inplace an input that is a view of another Tensor, your Function cannot return more than one Tensor. "
+                 "Make sure the input is not a view (using .clone() for example) or make your Function return only one Tensor.");
+  }
+  for (at::TensorImpl* d : dirty)
+    if (!returned.count(d))
+      ThrowError("Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.");
+}
+
+// attachFunction(name, inputs, outputs, dirty, nonDifferentiable, saved, backward) -> per output a new
+// handle where the output became a new tensor (an input returned as-is becomes a view of it), else
+// null. Makes the outputs (computed without grad) results of one JsFunctionNode with edges to the
+// tensor inputs, and saves `saved` for its backward.
+napi_value AttachFunction(napi_env env, napi_callback_info info) {
+  return Guard(env, "autograd.Function", [&] {
+    Args<7> a(env, info);
+    DeleteDeferredReferences(env);
+    std::string name = ToString(env, a[0], "name");
+    std::vector<at::Tensor> inputs = TensorList(env, a[1], "input");
+    std::vector<at::Tensor> outputs = TensorList(env, a[2], "output");
+    std::vector<at::Tensor> dirty = TensorList(env, a[3], "markDirty");
+    std::vector<at::Tensor> nonDifferentiable = TensorList(env, a[4], "markNonDifferentiable");
+    std::vector<at::Tensor> toSave = TensorList(env, a[5], "saveForBackward");
+    if (TypeOf(env, a[6]) != napi_function) ThrowType("backward must be a function");
+    ImplSet dirtySet = ImplsOf(dirty), nonDifferentiableSet = ImplsOf(nonDifferentiable);
+    ValidateOutputs(outputs, ImplsOf(inputs), dirtySet, nonDifferentiableSet);
+
+    NodePtr node = MakeNode<JsFunctionNode>(name, std::make_shared<JsCallback>(env, a[6]));
+    auto& fn = static_cast<JsFunctionNode&>(*node);
+    node->set_next_edges(torch::autograd::collect_next_edges(inputs));
+    for (const at::Tensor& d : dirty) torch::autograd::impl::bump_version(d);
+    std::vector<std::optional<at::Tensor>> raw(outputs.begin(), outputs.end());
+    auto noForwardAD = [](const torch::autograd::variable_list&, const torch::autograd::variable_list&) -> torch::autograd::variable_list {
+      TORCH_CHECK(false, "forward-mode AD is not supported for JS autograd.Functions");
+    };
+    auto viewAsSelf = [](const at::Tensor& x) { return x.view_as(x); };
+    torch::autograd::_jvp_fn_t jvp = noForwardAD;
+    torch::autograd::_view_as_self_fn_t viewAs = viewAsSelf;
+    const ImplSet noSetupContext;
+    auto wrapped = WrapOutputs(inputs, nonDifferentiableSet, dirtySet, at::ArrayRef<std::optional<at::Tensor>>(raw), node, jvp, noSetupContext, viewAs);
+    for (const auto& o : wrapped) fn.outputInfo.emplace_back(*o);
+    for (const at::Tensor& s : toSave)
+      fn.saved.emplace_back(s.defined() ? torch::autograd::SavedVariable(s, s.grad_fn().get() == node.get()) : torch::autograd::SavedVariable());
+
+    napi_value replaced;
+    Check(napi_create_array_with_length(env, wrapped.size(), &replaced));
+    for (size_t i = 0; i < wrapped.size(); ++i) {
+      bool same = wrapped[i]->unsafeGetTensorImpl() == outputs[i].unsafeGetTensorImpl();
+      Check(napi_set_element(env, replaced, static_cast<uint32_t>(i), same ? Null(env) : WrapTensor(env, *wrapped[i])));
+    }
+    return replaced;
+  });
+}
+
+}  // namespace
+
+void RegisterJsCallbacks(napi_env env, napi_value exports) {
+  Export(env, exports, "attachFunction", AttachFunction);
+  Export(env, exports, "registerHook", RegisterHook);
+  Export(env, exports, "removeHook", RemoveHook);
+}
+
+}  // namespace tn

@@ -1,0 +1,105 @@
+// Autograd objects are collected by the GC alone (no dispose): tensors with hooks, outputs of custom
+// Functions, retained graphs. Each case runs in a child `node --expose-gc` that counts the live
+// native tensors (torch.nativeStats) after forcing collection.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const dist = new URL('../dist/index.js', import.meta.url).href;
+
+// Runs `body` (an async function body with `torch` and `settle` in scope) in a child process with
+// gc exposed; returns what the body returned.
+function runWithGc(body: string): Record<string, number> {
+  const script = `
+    const torch = await import(${JSON.stringify(dist)});
+    torch.setNumThreads(1); // small tensors: intra-op threads only spin on a busy machine
+    // Collects until the count of live tensors stops falling: JS callbacks freed by one collection
+    // release their native references at the next handle creation, and their tensors at the next GC.
+    const settle = async () => {
+      let last = -1;
+      for (let i = 0; i < 20 && torch.nativeStats().tensors !== last; i++) {
+        last = torch.nativeStats().tensors;
+        globalThis.gc();
+        await new Promise((r) => setImmediate(r));
+        torch.ones(1);
+      }
+      globalThis.gc();
+      return torch.nativeStats().tensors;
+    };
+    const result = await (async () => { ${body} })();
+    console.log(JSON.stringify(result));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 240_000 });
+  expect(r.status, `${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+const Square = `
+  class Square extends torch.autograd.Function {
+    static forward(ctx, a) { ctx.saveForBackward(a); return a.mul(a); }
+    static backward(ctx, g) { return g.mul(ctx.savedTensors[0]).mul(2); }
+  }
+  class Exp extends torch.autograd.Function {
+    static forward(ctx, a) { const y = a.exp(); ctx.saveForBackward(y); return y; }
+    static backward(ctx, g) { return g.mul(ctx.savedTensors[0]); }
+  }`;
+
+describe('autograd objects are collected without dispose', { timeout: 300_000 }, () => {
+  it('tensors with a registered hook', () => {
+    const r = runWithGc(`
+      const before = await settle();
+      for (let i = 0; i < 5000; i++) {
+        const x = torch.ones(4, { requiresGrad: true });
+        x.registerHook((g) => g.mul(2));
+        x.mul(2).registerHook(() => {});
+      }
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(50);
+  });
+
+  it('outputs of custom Functions, with tensors saved for backward (an input, an output)', () => {
+    const r = runWithGc(`${Square}
+      const x = torch.ones(4, { requiresGrad: true });
+      const before = await settle();
+      for (let i = 0; i < 5000; i++) {
+        Square.apply(x);
+        Exp.apply(x.mul(1));
+      }
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(50);
+  });
+
+  it('retained graphs through Functions and hooks', () => {
+    const r = runWithGc(`${Square}
+      const x = torch.ones(4, { requiresGrad: true });
+      const before = await settle();
+      for (let i = 0; i < 2000; i++) {
+        const h = Exp.apply(x.mul(1));
+        h.registerHook((g) => g);
+        const loss = Square.apply(h).sum();
+        loss.backward({ retainGraph: true });
+        loss.backward({ retainGraph: true });
+      }
+      x.grad = null;
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(50);
+  });
+
+  it('a 10k-iteration autograd loop keeps tensors and RSS bounded', () => {
+    const r = runWithGc(`${Square}
+      const w = torch.ones(256, { requiresGrad: true });
+      const before = await settle();
+      let rss0 = 0;
+      for (let i = 0; i < 10000; i++) {
+        const h = Exp.apply(w.mul(0.5));
+        h.registerHook((g) => g.mul(1));
+        Square.apply(h).sum().backward();
+        if (i === 1000) { await settle(); rss0 = process.memoryUsage().rss; }
+      }
+      const live = (await settle()) - before;
+      return { live, rssGrowthMiB: (process.memoryUsage().rss - rss0) / 2 ** 20 };`);
+    expect(r.live).toBeLessThan(50);
+    // Leaking, the 9k measured iterations grow RSS by ~125 MiB (50k tensors of 1 KiB, their graphs
+    // and callbacks); collected, ~30 MiB. Small tensors: larger ones hit V8's `marking_done_` abort
+    // from external-memory reports made inside GC, an issue of handle.cc, not of autograd.
+    expect(r.rssGrowthMiB).toBeLessThan(80);
+  });
+});
