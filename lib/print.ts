@@ -1,6 +1,7 @@
 // Port of PyTorch 1.13 torch/_tensor_str.py: tensors print exactly like Python's str(t) / repr(t).
 // Covers real, integer, bool and complex dtypes and named tensors.
 // Out of scope: sparse, quantized, nested, meta and forward-AD dual tensors, and a default dtype other than float32.
+import { readOptions } from './options.js';
 
 export interface TensorPrintView {
   shape: number[];
@@ -39,6 +40,7 @@ const COMPLEX_DTYPES = new Set(['complex32', 'complex64', 'complex128']);
 const DEFAULT_DTYPES = new Set(['float32', 'complex64', 'int64', 'bool']);
 
 export function setPrintoptions(opts: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' }): void {
+  opts = readOptions('setPrintoptions', opts, ['precision', 'threshold', 'edgeitems', 'linewidth', 'profile', 'sciMode']) as typeof opts;
   if (opts.profile !== undefined) {
     const profile = PROFILES[opts.profile];
     if (profile === undefined) throw new Error(`unknown print profile '${String(opts.profile)}'`);

@@ -26,7 +26,7 @@ const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export',
 
 // Parameter names: Python calls `self` `input` in torch.* functions; reserved words get a trailing underscore.
 const paramName = (n) => (n === 'self' ? 'input' : RESERVED.has(camel(n)) ? `${camel(n)}_` : camel(n));
-const camel = (s) => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c) => c.toUpperCase());
+const camel = (s) => native.camelCase(s); // the addon's rule, the one the op options are matched with
 
 function splitTop(s) {
   const out = [];
