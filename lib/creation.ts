@@ -122,11 +122,12 @@ function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor 
   return out;
 }
 
-// The options a factory takes: its ATen overloads' and torchnode's own requiresGrad.
+// The options a factory takes: its ATen overloads', torchnode's own requiresGrad, and names (which
+// requireNamedTensors explains where libtorch has no named tensors).
 const factoryOptions = new Map<string, string[]>();
 function factoryOptionNames(name: string): string[] {
   let names = factoryOptions.get(name);
-  if (!names) factoryOptions.set(name, (names = [...native.opOptionKeys(opId(name)), 'requiresGrad']));
+  if (!names) factoryOptions.set(name, (names = [...new Set([...native.opOptionKeys(opId(name)), 'requiresGrad', 'names'])]));
   return names;
 }
 

@@ -27,7 +27,7 @@ describe('one camelCase rule (API.md Naming)', () => {
 
   it('names generated functions and ATen options with the same rule', () => {
     expect(T.luUnpack.name).toBe('luUnpack');
-    const [LU, pivots] = T.linalgLuFactor(torch.eye(2));
+    const [LU, pivots] = torch.ops.aten.linalg_lu_factor(torch.eye(2)) as Tensor[];
     const [p] = T.luUnpack({ luData: LU, luPivots: pivots }); // Python: lu_unpack(LU_data=..., LU_pivots=...)
     expect(p.shape).toEqual([2, 2]);
     expect(() => T.luUnpack(LU, bad({ LU_pivots: pivots }))).toThrow("unexpected option 'LU_pivots' (did you mean 'luPivots'?");
