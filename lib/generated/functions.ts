@@ -1164,9 +1164,6 @@ export const div = opFunction('div') as unknown as {
   (options: { input: Tensor; other: Tensor }): Tensor;
   (input: Tensor, options: { other: Tensor }): Tensor;
   (input: Tensor, other: Tensor): Tensor;
-  (options: { input: Tensor; other: Scalar; roundingMode: string | null }): Tensor;
-  (input: Tensor, options: { other: Scalar; roundingMode: string | null }): Tensor;
-  (input: Tensor, other: Scalar, options: { roundingMode: string | null }): Tensor;
 };
 export const divide = opFunction('divide') as unknown as {
   (options: { input: Tensor; other: Tensor }): Tensor;
@@ -2246,22 +2243,22 @@ export const lt = opFunction('lt') as unknown as {
   (input: Tensor, other: Scalar): Tensor;
 };
 export const luSolve = opFunction('lu_solve') as unknown as {
-  (options: { input: Tensor; LU_data: Tensor; LU_pivots: Tensor }): Tensor;
-  (input: Tensor, options: { LU_data: Tensor; LU_pivots: Tensor }): Tensor;
-  (input: Tensor, LU_data: Tensor, options: { LU_pivots: Tensor }): Tensor;
-  (input: Tensor, LU_data: Tensor, LU_pivots: Tensor): Tensor;
+  (options: { input: Tensor; luData: Tensor; luPivots: Tensor }): Tensor;
+  (input: Tensor, options: { luData: Tensor; luPivots: Tensor }): Tensor;
+  (input: Tensor, luData: Tensor, options: { luPivots: Tensor }): Tensor;
+  (input: Tensor, luData: Tensor, luPivots: Tensor): Tensor;
 };
 export const luUnpack = opFunction('lu_unpack') as unknown as {
-  (options: { LU_data: Tensor; LU_pivots: Tensor; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (LU_data: Tensor, options: { LU_pivots: Tensor; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (LU_data: Tensor, LU_pivots: Tensor, options?: { unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (LU_data: Tensor, LU_pivots: Tensor, unpackData: boolean, options?: { unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (LU_data: Tensor, LU_pivots: Tensor, unpackData: boolean, unpackPivots: boolean): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (options: { LU_data: Tensor; LU_pivots: Tensor; unpackData?: boolean; unpackPivots?: boolean; P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (LU_data: Tensor, options: { LU_pivots: Tensor; unpackData?: boolean; unpackPivots?: boolean; P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (LU_data: Tensor, LU_pivots: Tensor, options: { unpackData?: boolean; unpackPivots?: boolean; P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (LU_data: Tensor, LU_pivots: Tensor, unpackData: boolean, options: { unpackPivots?: boolean; P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
-  (LU_data: Tensor, LU_pivots: Tensor, unpackData: boolean, unpackPivots: boolean, options: { P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (options: { luData: Tensor; luPivots: Tensor; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor, options: { luPivots: Tensor; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor, luPivots: Tensor, options?: { unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor, luPivots: Tensor, unpackData: boolean, options?: { unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor, luPivots: Tensor, unpackData: boolean, unpackPivots: boolean): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (options: { luData: Tensor; luPivots: Tensor; unpackData?: boolean; unpackPivots?: boolean; P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor, options: { luPivots: Tensor; unpackData?: boolean; unpackPivots?: boolean; P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor, luPivots: Tensor, options: { unpackData?: boolean; unpackPivots?: boolean; P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor, luPivots: Tensor, unpackData: boolean, options: { unpackPivots?: boolean; P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor, luPivots: Tensor, unpackData: boolean, unpackPivots: boolean, options: { P: Tensor; L: Tensor; U: Tensor }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
 };
 export const marginRankingLoss = opFunction('margin_ranking_loss') as unknown as {
   (options: { input1: Tensor; input2: Tensor; target: Tensor; margin?: number; reduction?: number }): Tensor;

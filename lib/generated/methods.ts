@@ -721,9 +721,9 @@ declare module '../tensor.js' {
     lt_(other: Scalar): Tensor;
     lt_(options: { other: Tensor }): Tensor;
     lt_(other: Tensor): Tensor;
-    luSolve(options: { LU_data: Tensor; LU_pivots: Tensor }): Tensor;
-    luSolve(LU_data: Tensor, options: { LU_pivots: Tensor }): Tensor;
-    luSolve(LU_data: Tensor, LU_pivots: Tensor): Tensor;
+    luSolve(options: { luData: Tensor; luPivots: Tensor }): Tensor;
+    luSolve(luData: Tensor, options: { luPivots: Tensor }): Tensor;
+    luSolve(luData: Tensor, luPivots: Tensor): Tensor;
     maskedFill(options: { mask: Tensor; value: Tensor }): Tensor;
     maskedFill(mask: Tensor, options: { value: Tensor }): Tensor;
     maskedFill(mask: Tensor, value: Tensor): Tensor;
