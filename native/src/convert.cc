@@ -181,7 +181,7 @@ int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
     case c10::TypeKind::BoolType: return jt == napi_boolean ? 0 : -1;
     case c10::TypeKind::StringType: return jt == napi_string ? 0 : -1;
     case c10::TypeKind::ScalarTypeType:
-      if (jt == napi_number) return 2;
+      if (jt == napi_number) return IsWhole(ToDouble(env, v, "")) ? 2 : -1;  // a raw ScalarType code
       return IsDTypeLike(env, v) ? 0 : -1;
     case c10::TypeKind::DeviceObjType: return IsDeviceLike(env, v) ? 0 : -1;
     case c10::TypeKind::LayoutType:

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace tn {
@@ -23,6 +24,12 @@ std::string CleanTorchMessage(const char* what) {
 }
 
 std::string TorchMessage(const std::exception& e) {
+  // TORCH_SHOW_CPP_STACKTRACES=1 asks for the C++ backtrace, as it does in Python (and pays for it).
+  static const bool showStack = [] {
+    const char* v = std::getenv("TORCH_SHOW_CPP_STACKTRACES");
+    return v && *v && std::strcmp(v, "0") != 0;
+  }();
+  if (showStack) return e.what();
   if (auto* c10error = dynamic_cast<const c10::Error*>(&e)) return CleanTorchMessage(c10error->what_without_backtrace());
   return CleanTorchMessage(e.what());
 }

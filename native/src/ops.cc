@@ -131,11 +131,7 @@ int FamilyId(const std::string& spec) {
       if (std::find(f.optionKeys.begin(), f.optionKeys.end(), key) == f.optionKeys.end()) f.optionKeys.push_back(key);
     }
   // out= overloads last: on equal scores the functional overload wins.
-  std::stable_partition(f.overloads.begin(), f.overloads.end(), [](const Overload& o) {
-    for (const c10::Argument& a : o.handle.schema().arguments())
-      if (a.is_out()) return false;
-    return true;
-  });
+  std::stable_partition(f.overloads.begin(), f.overloads.end(), [](const Overload& o) { return !o.hasOut; });
   g_families.push_back(std::move(f));
   int id = static_cast<int>(g_families.size() - 1);
   g_familyIds.emplace(spec, id);
@@ -249,7 +245,7 @@ std::string JsType(const c10::TypePtr& t) {
 // The overloads as JS signatures: `sum(dim: number | number[] | null, keepdim?: boolean, { dtype })`.
 // An out= overload folds into its functional twin as one more option, as Python lists them.
 std::string Signatures(const Family& f, bool method) {
-  std::string base = f.name.substr(0, f.name.find('.'));
+  std::string base = CamelCase(f.name.substr(0, f.name.find('.')));  // the JS name: indexPut_
   std::vector<std::pair<std::string, std::vector<std::string>>> sigs;  // positional part, options
   for (const Overload& o : f.overloads) {
     std::string pos;
