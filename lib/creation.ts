@@ -76,6 +76,8 @@ function requiresGradOption(options: { requiresGrad?: unknown }, fn: string): bo
   return rg === true;
 }
 
+const TENSOR_OPTIONS = ['dtype', 'device', 'requiresGrad'] as const;
+
 /** torch.tensor(data, { dtype, device, requiresGrad }): always copies the data. */
 export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   options = readOptions('tensor', options, TENSOR_OPTIONS) as TensorOptions;
@@ -108,8 +110,6 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   }
   return finish(t, options, isTensor(data)); // TypedArray and nested data are made in the target dtype
 }
-
-const TENSOR_OPTIONS = ['dtype', 'device', 'requiresGrad'] as const;
 
 // Moves to the requested device/dtype and sets requiresGrad, as the factory's options ask.
 function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor {
