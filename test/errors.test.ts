@@ -142,7 +142,7 @@ const cases: Case[] = [
   c('tensor: 1e10 into int32', RangeError, [/^tensor: /, /overflow/i], () => torch.tensor([1e10], { dtype: torch.int32 })),
   c('full: fill value overflows the dtype', Error, [/^full: /, 'value cannot be converted to type int without overflow'], () => torch.full([2], 1e10, { dtype: torch.int32 })),
   // A whole JS number is a Python int: 10**20 overflows in Python's argument parser already.
-  c('full: whole fill value beyond uint64', RangeError, [/^full: /, 'fill_value: 100000000000000000000 is a whole number, so it counts as a Python int', 'int too big to convert'], () => torch.full([2], 1e20, { dtype: torch.int32 })),
+  c('full: whole fill value beyond uint64', RangeError, [/^full: /, 'fill_value: 100000000000000000000 is a whole number, so it counts as a Python int', 'beyond uint64 (Python raises OverflowError)'], () => torch.full([2], 1e20, { dtype: torch.int32 })),
   c('full: string fill value', TypeError, [/^full: /, NO_OVERLOAD], () => torch.full([2], bad('x'))),
 
   // ---- dims --------------------------------------------------------------------------------

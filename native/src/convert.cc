@@ -146,7 +146,7 @@ c10::Scalar ToScalar(napi_env env, napi_value v, const char* what) {
       char digits[400];
       std::snprintf(digits, sizeof digits, "%.0f", d);
       ThrowRange(std::string(what) + ": " + digits + " is a whole number, so it counts as a Python int, and it is " +
-                 (d < 0 ? "below int64" : "beyond uint64") + " (Python: OverflowError: int too big to convert); pass a float " +
+                 (d < 0 ? "below int64" : "beyond uint64") + " (Python raises OverflowError); pass a float " +
                  "as a 0-dim tensor: torch.tensor(" + PyRepr(d) + ", { dtype: torch.float64 })");
     }
     case napi_boolean: return c10::Scalar(ToBool(env, v, what));
