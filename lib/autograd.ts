@@ -2,6 +2,7 @@
 // grad, backward, anomaly detection, gradcheck.
 import { tensor as tensorOf, zerosLike } from './creation.js';
 import { native, type Handle } from './native.js';
+import { readOptions } from './options.js';
 import { tidy } from './scope.js';
 import { Tensor, toHandle } from './tensor.js';
 
@@ -90,6 +91,7 @@ const list = (t: Tensor | readonly (Tensor | null)[], what: string): (Handle | n
 
 /** torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused }). */
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  options = readOptions('autograd.grad', options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused']) as GradOptions;
   const go = options.gradOutputs === undefined || options.gradOutputs === null ? null : list(options.gradOutputs, 'gradOutputs');
   const result = native.autogradGrad(list(outputs, 'outputs'), list(inputs, 'inputs'), go, options.retainGraph ?? null,
     options.createGraph ?? false, options.allowUnused ?? false);
@@ -98,11 +100,12 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
 
 /** torch.autograd.backward(tensors, gradTensors?, { retainGraph, createGraph }). */
 export function backward(tensors: Tensor | Tensor[], gradTensors: Tensor | (Tensor | null)[] | null = null, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
+  const { retainGraph, createGraph } = readOptions('autograd.backward', options, ['retainGraph', 'createGraph']) as { retainGraph?: boolean; createGraph?: boolean };
   const ts = Array.isArray(tensors) ? tensors : [tensors];
   const gs = gradTensors === null ? ts.map(() => null) : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
   if (gs.length !== ts.length) throw new RangeError(`autograd.backward: got ${ts.length} tensors and ${gs.length} gradients`);
   // One engine run per root keeps the graph for the next unless it is the last.
-  ts.forEach((t, i) => t.backward(gs[i] ?? null, { retainGraph: i < ts.length - 1 ? true : options.retainGraph, createGraph: options.createGraph }));
+  ts.forEach((t, i) => t.backward(gs[i] ?? null, { retainGraph: i < ts.length - 1 ? true : (retainGraph ?? null), createGraph: createGraph ?? false }));
 }
 
 /** torch.autograd.set_detect_anomaly / detect_anomaly: a backward error names the JS stack of the forward call that made the failing node. */
@@ -134,7 +137,7 @@ export interface GradcheckOptions {
  * with raiseException: false) naming the first mismatch.
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = readOptions('autograd.gradcheck', options, ['eps', 'atol', 'rtol', 'raiseException']) as GradcheckOptions;
   const xs = Array.isArray(inputs) ? inputs : [inputs];
   const diff = xs.filter((x) => x.requiresGrad);
   if (diff.length === 0) throw new Error('gradcheck: no input requires grad');

@@ -4,7 +4,8 @@ import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DT
 import type { Generator } from './generator.js';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
-import { aten, describe, isOptionsObject, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
+import { readOptions } from './options.js';
+import { aten, describe, isOptionsObject, isTensor, opId, Tensor, type NestedArray, type TypedArray } from './tensor.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
@@ -180,8 +181,11 @@ function requiresGradOption(options: { requiresGrad?: unknown }, fn: string): bo
   return rg === true;
 }
 
+const TENSOR_OPTIONS = ['dtype', 'device', 'requiresGrad'] as const;
+
 /** torch.tensor(data, { dtype, device, requiresGrad }): always copies the data. */
 export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
+  options = readOptions('tensor', options, TENSOR_OPTIONS) as TensorOptions;
   let t: Tensor;
   if (isTensor(data)) {
     t = data.detach().clone();
@@ -205,11 +209,20 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
 function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor {
   let out = t;
   if ((applyDtype && options.dtype !== undefined) || options.device !== undefined) {
-    out = aten('to', [t, { dtype: applyDtype ? options.dtype : undefined, device: options.device }]) as Tensor;
+    out = aten('to', [t, { dtype: applyDtype ? (options.dtype ?? null) : null, device: options.device ?? null }]) as Tensor;
     if (out !== t) t.dispose();
   }
   if (requiresGradOption(options, 'tensor')) out.requiresGrad_(true);
   return out;
+}
+
+// The options a factory takes: its ATen overloads', torchnode's own requiresGrad, and names (which
+// requireNamedTensors explains where libtorch has no named tensors).
+const factoryOptions = new Map<string, string[]>();
+function factoryOptionNames(name: string): string[] {
+  let names = factoryOptions.get(name);
+  if (!names) factoryOptions.set(name, (names = [...new Set([...native.opOptionKeys(opId(name)), 'requiresGrad', 'names'])]));
+  return names;
 }
 
 // Splits `(...sizes, options?)` into the ATen call and torchnode's own requiresGrad option.
@@ -218,8 +231,9 @@ function factory(name: string, args: unknown[]): Tensor {
   const last = args[args.length - 1];
   let requiresGrad = false;
   if (isOptionsObject(last)) {
-    const { requiresGrad: _, ...rest } = last as TensorOptions & Record<string, unknown>;
-    requiresGrad = requiresGradOption(last, name);
+    const rest = readOptions(name, last, factoryOptionNames(name)) as TensorOptions & Record<string, unknown>; // own keys only
+    requiresGrad = requiresGradOption(rest, name);
+    delete rest.requiresGrad;
     // Check dtype and device here, so that a bad one is named instead of "no overload matches".
     if (rest.dtype !== undefined && rest.dtype !== null) rest.dtype = toDType(rest.dtype, name);
     if (rest.device !== undefined && rest.device !== null) rest.device = toDevice(rest.device, name);
@@ -291,6 +305,7 @@ export interface FrombufferOptions {
  * do not transfer (detach) the buffer while the tensor lives. dtype defaults to the TypedArray's.
  */
 export function frombuffer(buffer: ArrayBuffer | ArrayBufferView, options: FrombufferOptions = {}): Tensor {
+  options = readOptions('frombuffer', options, ['dtype', 'count', 'offset', 'requiresGrad']) as FrombufferOptions;
   const view = ArrayBuffer.isView(buffer) ? buffer : null;
   const ab = view ? view.buffer : buffer;
   if (!(ab instanceof ArrayBuffer)) throw new TypeError(`frombuffer: expected an ArrayBuffer, a TypedArray or a Buffer, got ${describe(buffer)}`);

@@ -1,6 +1,7 @@
 // torch functions that PyTorch implements in Python (torch/functional.py) over ATen operators,
 // ported with the same dispatch, so results and grad_fn match. Also installed as Tensor methods.
 import { type DTypeLike } from './dtype.js';
+import { readOptions } from './options.js';
 import { requireNamedTensors, version } from './runtime.js';
 import { aten, Tensor } from './tensor.js';
 
@@ -17,8 +18,9 @@ export interface NormOptions {
  */
 export function norm(input: Tensor, p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options: NormOptions = {}): Tensor {
   const args = [p, dim, keepdim];
-  const opts = args.find((a): a is NormOptions => typeof a === 'object' && a !== null && !Array.isArray(a)) ?? options;
-  const pos = args.slice(0, args.indexOf(opts as never) < 0 ? 3 : args.indexOf(opts as never));
+  const found = args.find((a): a is NormOptions => typeof a === 'object' && a !== null && !Array.isArray(a)) ?? options;
+  const opts = readOptions('norm', found, ['p', 'dim', 'keepdim', 'dtype']) as NormOptions;
+  const pos = args.slice(0, args.indexOf(found as never) < 0 ? 3 : args.indexOf(found as never));
   const pv = pos[0] === undefined ? (opts.p === undefined ? 'fro' : opts.p) : (pos[0] as NormOptions['p']);
   const dv = (pos[1] as NormOptions['dim']) ?? opts.dim ?? null;
   const kd = (pos[2] as boolean | undefined) ?? opts.keepdim ?? false;

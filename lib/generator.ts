@@ -1,6 +1,7 @@
 // torch.Generator: an independent random stream (CPU), or a handle on a default generator.
 import { Device, type DeviceLike } from './device.js';
 import { native, type Handle } from './native.js';
+import { isOptionsObject, readOptions } from './options.js';
 import { Tensor, toHandle } from './tensor.js';
 
 let adopting: Handle | null = null; // set while wrapping an existing native generator
@@ -9,8 +10,9 @@ let handleOfGenerator: (g: Generator) => Handle;
 export class Generator {
   #h: Handle;
 
-  /** `new torch.Generator()` or `new torch.Generator('cpu')`: a fresh stream seeded with the default seed. */
-  constructor(device: DeviceLike = 'cpu') {
+  /** `new torch.Generator()`, `new torch.Generator('cpu')` or `({ device })`: a fresh stream seeded with the default seed. */
+  constructor(device: DeviceLike | { device?: DeviceLike } = 'cpu') {
+    if (isOptionsObject(device)) device = (readOptions('Generator', device, ['device']).device ?? 'cpu') as DeviceLike;
     this.#h = adopting ?? (native.generatorNew(String(device)) as Handle);
   }
 

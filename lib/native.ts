@@ -10,6 +10,10 @@ export type Handle = object & { readonly __handle: unique symbol };
 
 export interface NativeAddon {
   callOp(id: number, options: Record<string, unknown> | undefined, ...args: unknown[]): unknown;
+  callMethod(id: number, options: Record<string, unknown> | undefined, self: unknown, ...args: unknown[]): unknown;
+  opOptionKeys(id: number): string[];
+  camelCase(name: string): string;
+  optionMessage(key: string, allowed: readonly string[], undefinedValue: boolean): string;
   opId(name: string): number;
   opSchemas(id: number): string[];
   opNames(): string[];

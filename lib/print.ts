@@ -2,6 +2,8 @@
 // Covers real, integer, bool and complex dtypes, named, meta and sparse (COO, CSR, CSC, BSR, BSC) tensors.
 // Out of scope: quantized, nested, functorch-wrapped and forward-AD dual tensors, and a default dtype other than float32.
 
+import { readOptions } from './options.js';
+
 type Scalar = number | bigint | boolean;
 
 /** One component tensor of a sparse tensor (its indices or values), as Python prints it. */
@@ -49,6 +51,7 @@ const COMPLEX_DTYPES = new Set(['complex32', 'complex64', 'complex128']);
 const DEFAULT_DTYPES = new Set(['float32', 'complex64', 'int64', 'bool']);
 
 export function setPrintoptions(opts: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' }): void {
+  opts = readOptions('setPrintoptions', opts, ['precision', 'threshold', 'edgeitems', 'linewidth', 'profile', 'sciMode']) as typeof opts;
   if (opts.profile !== undefined) {
     const profile = PROFILES[opts.profile];
     if (profile === undefined) throw new Error(`unknown print profile '${String(opts.profile)}'`);

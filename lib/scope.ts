@@ -3,6 +3,8 @@
 // in an AsyncLocalStorage, so async callbacks keep their scope across awaits and nest.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+import { describe } from './options.js';
+
 export interface Disposable {
   dispose(): void;
 }
@@ -22,22 +24,47 @@ export function track(t: Disposable): void {
   if (stack) stack[stack.length - 1]!.tracked.push(t);
 }
 
-/** torch.keep: no scope will dispose this tensor. Returns it. */
+/**
+ * torch.keep: no scope will dispose this tensor. Returns it. Anything but a Tensor is a TypeError:
+ * keep is a lifetime promise about one tensor, so keep(x.item()) or keep(promise) is a bug to report,
+ * not a no-op that leaves the tensor the caller meant to keep to be freed.
+ */
 export function keep<T extends Disposable>(t: T): T {
+  if (!isTensor(t)) throw new TypeError(`keep: expected a Tensor, got ${describe(t)}`);
   kept.add(t);
   return t;
 }
 
-function collect(value: unknown, into: Set<Disposable>, isTracked: (v: unknown) => v is Disposable): void {
-  if (isTracked(value)) {
-    into.add(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) collect(v, into, isTracked);
-  } else if (value instanceof Map) {
-    for (const v of value.values()) collect(v, into, isTracked);
-  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collect(v, into, isTracked);
+// Every tensor reachable from a scope's result: array items, own data properties of any object
+// (class instances included, getters not run), Map keys and values, Set members; each object once,
+// so cycles end, and iteratively, so deep chains do not overflow the stack. Not reachable: tensors
+// held only in closures or #private fields; keep() those.
+function collect(root: unknown, isTracked: (v: unknown) => v is Disposable): Set<Disposable> {
+  const found = new Set<Disposable>();
+  const seen = new Set<object>();
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    if (isTracked(value)) {
+      found.add(value);
+      continue;
+    }
+    if (seen.has(value) || ArrayBuffer.isView(value)) continue;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (const v of value) pending.push(v);
+      continue;
+    }
+    if (value instanceof Map) for (const [k, v] of value) pending.push(k, v);
+    else if (value instanceof Set) for (const v of value) pending.push(v);
+    const props = Object.getOwnPropertyDescriptors(value);
+    for (const key of Reflect.ownKeys(props)) {
+      const d = props[key as keyof typeof props]!;
+      if ('value' in d) pending.push(d.value);
+    }
   }
+  return found;
 }
 
 let isTensor: (v: unknown) => v is Disposable = (v: unknown): v is Disposable => false;
@@ -47,8 +74,7 @@ export function setTensorCheck(check: (v: unknown) => v is Disposable): void {
 }
 
 function close(scope: Scope, parent: Scope | undefined, result: unknown): void {
-  const survivors = new Set<Disposable>();
-  collect(result, survivors, isTensor);
+  const survivors = collect(result, isTensor);
   for (const t of scope.tracked) {
     if (survivors.has(t)) parent?.tracked.push(t); // results belong to the enclosing scope
     else if (!kept.has(t)) t.dispose();
@@ -61,8 +87,9 @@ function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
 }
 
 /**
- * torch.tidy(fn): runs fn and disposes every tensor it created, except the tensors in its result
- * (a tensor, or arrays / plain objects / Maps of them) and those passed to torch.keep.
+ * torch.tidy(fn): runs fn and disposes every tensor it created, except the tensors reachable from
+ * its result (see collect: arrays, objects, class instances, Maps, Sets, cycles) and those passed
+ * to torch.keep.
  * An async fn keeps its scope across awaits; the returned promise resolves after cleanup.
  */
 export function tidy<T>(fn: () => T): T {

@@ -7,6 +7,7 @@ import { bfloat16, bool as boolDType, DType, dtypeFromCode, float16, float32, fl
 import './generated/methods.js';
 import { Generator, generatorHandle } from './generator.js';
 import { native, type Handle } from './native.js';
+import { camelCase, describe, isOptionsObject, readOptions } from './options.js';
 import { formatTensor, SPARSE_PART_NAMES } from './print.js';
 import { requireNamedTensors } from './runtime.js';
 import { setTensorCheck, track } from './scope.js';
@@ -40,7 +41,7 @@ export interface RemovableHandle {
 }
 
 export interface BackwardOptions {
-  retainGraph?: boolean;
+  retainGraph?: boolean | null;
   createGraph?: boolean;
 }
 
@@ -154,7 +155,7 @@ export class Tensor {
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i]!;
       if (typeof v === 'bigint') {
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+        if (v > TWO_53 || v < -TWO_53) // as item(): ±2^53 itself is exact, one more is not
           throw new RangeError(`tolist(): the int64 value ${v} is beyond 2^53; use toTypedArray()`);
         flat[i] = Number(v);
       } else {
@@ -206,7 +207,7 @@ export class Tensor {
     native.setRequiresGrad(this.#h, checkBool(flag, 'requiresGrad'));
   }
   requiresGrad_(requiresGrad: boolean | { requiresGrad?: boolean } = true): this {
-    const flag = typeof requiresGrad === 'object' ? (requiresGrad.requiresGrad ?? true) : requiresGrad;
+    const flag = isOptionsObject(requiresGrad) ? (readOptions('requiresGrad_', requiresGrad, ['requiresGrad']).requiresGrad ?? true) : requiresGrad;
     native.setRequiresGrad(this.#h, checkBool(flag, 'requiresGrad_'));
     return this;
   }
@@ -244,8 +245,9 @@ export class Tensor {
       options = gradient;
       gradient = null;
     }
+    const { retainGraph = null, createGraph = null } = readOptions('backward', options, ['retainGraph', 'createGraph']);
     const g = gradient ? toHandle(gradient, 'gradient') : null;
-    native.backward(this.#h, g, options.retainGraph ?? null, options.createGraph ?? null);
+    native.backward(this.#h, g, retainGraph as boolean | null, createGraph as boolean | null);
   }
 
   // ---- indexing -------------------------------------------------------------------------
@@ -263,7 +265,8 @@ export class Tensor {
    */
   indexPut_(indices: IndexItem[], values: TensorOrScalar, accumulate: boolean | { accumulate?: boolean } = false): this {
     if (!Array.isArray(indices)) throw new TypeError(`indexPut_: indices must be an array of index items, got ${describe(indices)}`);
-    const acc = typeof accumulate === 'object' && accumulate !== null ? (accumulate.accumulate ?? false) : accumulate;
+    const acc = isOptionsObject(accumulate) ? (readOptions('indexPut_', accumulate, ['accumulate']).accumulate ?? false) : accumulate;
+    if (typeof acc !== 'boolean') throw new TypeError(`indexPut_: accumulate must be a boolean, got ${describe(acc)}`);
     applyIndex(this, indices, 'indexPut_', (view, advanced) => writeIndex(this, view, advanced, values, acc));
     return this;
   }
@@ -337,7 +340,7 @@ export class Tensor {
     }
     if (rest.length > 1 || (rest.length === 1 && (typeof rest[0] !== 'object' || rest[0] === null)))
       throw new TypeError('to: expected (dtype), (device, dtype?), (tensor) or an options object, then options');
-    Object.assign(opts, rest[0]);
+    if (rest.length) Object.assign(opts, readOptions('to', rest[0], ['dtype', 'device', 'nonBlocking', 'copy', 'memoryFormat']));
     return callOp(opId('to.dtype_layout'), [this, opts]) as Tensor;
   }
 
@@ -394,7 +397,8 @@ export class Tensor {
   }
   div(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
     arity(arguments.length, 2, 'div');
-    if (options?.roundingMode) return callOp(opId('div'), [this, other, options]) as Tensor;
+    const roundingMode = options === undefined ? null : roundingModeOf(options, 'div');
+    if (roundingMode !== null) return callOp(opId('div'), [this, other, { roundingMode }]) as Tensor;
     return new Tensor(native.div(this.#h, operand(other, 'div')));
   }
   add_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
@@ -416,7 +420,8 @@ export class Tensor {
   }
   div_(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
     arity(arguments.length, 2, 'div_');
-    if (options?.roundingMode) callOp(opId('div_'), [this, other, options]);
+    const roundingMode = options === undefined ? null : roundingModeOf(options, 'div_');
+    if (roundingMode !== null) callOp(opId('div_'), [this, other, { roundingMode }]);
     else native.div_(this.#h, operand(other, 'div_'));
     return this;
   }
@@ -430,6 +435,8 @@ export class Tensor {
   }
 }
 
+
+const TWO_53 = 2n ** 53n;
 
 function nest<T>(flat: T[], shape: number[], d: number, offset: number): [NestedArray<T>, number] {
   if (d === shape.length) return [flat[offset]!, offset + 1];
@@ -459,10 +466,15 @@ function arity(given: number, most: number, fn: string): void {
   if (given > most) throw new TypeError(`${fn}: takes at most ${most} argument${most > 1 ? 's' : ''} (${given} given)`);
 }
 
+// The hot ops' options go through the same checks as every other op's (readOptions).
 function alphaOf(alpha: unknown, fn: string): number | undefined {
-  const a = typeof alpha === 'object' && alpha !== null ? (alpha as { alpha?: unknown }).alpha : alpha;
+  const a = isOptionsObject(alpha) ? readOptions(fn, alpha, ['alpha']).alpha : alpha;
   if (a === undefined || typeof a === 'number') return a;
   throw new TypeError(`${fn}: alpha must be a number, got ${describe(a)}`);
+}
+
+function roundingModeOf(options: unknown, fn: string): unknown {
+  return readOptions(fn, options, ['roundingMode']).roundingMode ?? null;
 }
 
 function operand(v: TensorOrScalar, fn: string): Handle | number {
@@ -503,19 +515,9 @@ export function isTensor(v: unknown): v is Tensor {
   return isTensorObject(v);
 }
 
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
-  return typeof v;
-}
+export { describe, isOptionsObject };
 
 // ---- the generic call path ----------------------------------------------------------------
-
-/** A trailing options object: a plain `{ ... }` (not a Tensor, array, dtype or device). */
-export function isOptionsObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
-}
 
 function toNative(v: unknown, inputs: Tensor[]): unknown {
   if (isTensorObject(v)) {
@@ -548,7 +550,7 @@ function fromNative(v: unknown, inputs: Tensor[]): unknown {
  * Calls an operator family (from `opId`) with PyTorch-style arguments: positional values,
  * optionally followed by one plain options object holding keyword arguments (camelCase keys).
  */
-export function callOp(id: number, args: readonly unknown[]): unknown {
+export function callOp(id: number, args: readonly unknown[], method = false): unknown {
   let n = args.length;
   let options: Record<string, unknown> | undefined;
   if (n > 0 && isOptionsObject(args[n - 1])) {
@@ -559,7 +561,8 @@ export function callOp(id: number, args: readonly unknown[]): unknown {
   const nativeArgs: unknown[] = new Array(n);
   for (let i = 0; i < n; i++) nativeArgs[i] = toNative(args[i], inputs);
   if (options) for (const [k, v] of Object.entries(args[n] as Record<string, unknown>)) options[k] = toNative(v, inputs);
-  return fromNative(native.callOp(id, options, ...nativeArgs), inputs);
+  // callMethod differs only in error messages, which leave out `self` as x.sum(...) does.
+  return fromNative((method ? native.callMethod : native.callOp)(id, options, ...nativeArgs), inputs);
 }
 
 const ids = new Map<string, number>();
@@ -579,8 +582,6 @@ export function aten(name: string, args: readonly unknown[]): unknown {
   return callOp(opId(name), args);
 }
 
-const camelCase = (s: string): string => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
 /** How a result comes back: as it is, or (for ops that return a ScalarType code) as a DType. */
 export type ResultKind = 'dtype' | undefined;
 const finishResult = (r: unknown, kind: ResultKind): unknown => (kind === 'dtype' ? dtypeFromCode(r as number) : r);
@@ -599,7 +600,7 @@ export function installMethods(entries: readonly (readonly [string, string, Resu
     let id = -1;
     Object.defineProperty(Tensor.prototype, js, {
       value: function (this: Tensor, ...args: unknown[]): unknown {
-        return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args]), kind);
+        return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args], true), kind);
       },
       writable: true,
       configurable: true,

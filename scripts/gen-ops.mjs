@@ -24,7 +24,7 @@ const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'ran
   'norm']);
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
-const camel = (s) => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c) => c.toUpperCase());
+const camel = (s) => native.camelCase(s); // the addon's rule, the one the op options are matched with
 // Parameter names: Python calls `self` `input` in torch.* functions; reserved words get a trailing underscore.
 const paramName = (n) => (n === 'self' ? 'input' : RESERVED.has(camel(n)) ? `${camel(n)}_` : camel(n));
 // Option keys: the runtime takes `input` for `self`; reserved words are fine as object keys.

@@ -7896,7 +7896,7 @@ export const luSolve = opFunction('lu_solve') as unknown as {
    * - `LU_data`: the pivoted LU factorization of A from `lu_factor` of size `(*, m, m)`, where `*` is zero or more batch dimensions.
    * - `LU_pivots`: the pivots of the LU factorization from `lu_factor` of size `(*, m)`, where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, LU_data: Tensor | Scalar, LU_pivots: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, luData: Tensor | Scalar, luPivots: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /**
    * `torch.lu_solve(b, LU_data, LU_pivots, *, out=None) -> Tensor`
    *
@@ -7907,7 +7907,7 @@ export const luSolve = opFunction('lu_solve') as unknown as {
    * - `LU_data`: the pivoted LU factorization of A from `lu_factor` of size `(*, m, m)`, where `*` is zero or more batch dimensions.
    * - `LU_pivots`: the pivots of the LU factorization from `lu_factor` of size `(*, m)`, where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, LU_data: Tensor | Scalar, options: { LU_pivots: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, luData: Tensor | Scalar, options: { luPivots: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.lu_solve(b, LU_data, LU_pivots, *, out=None) -> Tensor`
    *
@@ -7918,7 +7918,7 @@ export const luSolve = opFunction('lu_solve') as unknown as {
    * - `LU_data`: the pivoted LU factorization of A from `lu_factor` of size `(*, m, m)`, where `*` is zero or more batch dimensions.
    * - `LU_pivots`: the pivots of the LU factorization from `lu_factor` of size `(*, m)`, where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, options: { LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar; out?: Tensor }): Tensor;
+  (input: Tensor | Scalar, options: { luData: Tensor | Scalar; luPivots: Tensor | Scalar; out?: Tensor }): Tensor;
   /**
    * `torch.lu_solve(b, LU_data, LU_pivots, *, out=None) -> Tensor`
    *
@@ -7929,7 +7929,7 @@ export const luSolve = opFunction('lu_solve') as unknown as {
    * - `LU_data`: the pivoted LU factorization of A from `lu_factor` of size `(*, m, m)`, where `*` is zero or more batch dimensions.
    * - `LU_pivots`: the pivots of the LU factorization from `lu_factor` of size `(*, m)`, where `*` is zero or more batch dimensions.
    */
-  (options: { input: Tensor | Scalar; LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar; out?: Tensor }): Tensor;
+  (options: { input: Tensor | Scalar; luData: Tensor | Scalar; luPivots: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const luUnpack = opFunction('lu_unpack') as unknown as {
   /**
@@ -7937,19 +7937,19 @@ export const luUnpack = opFunction('lu_unpack') as unknown as {
    *
    * Unpacks the LU decomposition returned by `lu_factor` into the `P, L, U` matrices.
    */
-  (LU_data: Tensor | Scalar, LU_pivots: Tensor | Scalar, unpackData?: boolean | { unpackData?: boolean; unpackPivots?: boolean }, unpackPivots?: boolean | { unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor | Scalar, luPivots: Tensor | Scalar, unpackData?: boolean | { unpackData?: boolean; unpackPivots?: boolean }, unpackPivots?: boolean | { unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
   /**
    * `torch.lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None) -> (Tensor, Tensor, Tensor)`
    *
    * Unpacks the LU decomposition returned by `lu_factor` into the `P, L, U` matrices.
    */
-  (LU_data: Tensor | Scalar, options: { LU_pivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor | Scalar, options: { luPivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
   /**
    * `torch.lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None) -> (Tensor, Tensor, Tensor)`
    *
    * Unpacks the LU decomposition returned by `lu_factor` into the `P, L, U` matrices.
    */
-  (options: { LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (options: { luData: Tensor | Scalar; luPivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
 };
 export const marginRankingLoss = opFunction('margin_ranking_loss') as unknown as {
   /**

@@ -3504,7 +3504,7 @@ declare module '../tensor.js' {
      *
      * See `torch.lu_solve`.
      */
-    luSolve(LU_data: Tensor | Scalar, LU_pivots: Tensor | Scalar): Tensor;
+    luSolve(luData: Tensor | Scalar, luPivots: Tensor | Scalar): Tensor;
     /**
      * `Tensor.lu_solve(LU_data, LU_pivots) -> Tensor`
      *
@@ -3517,7 +3517,7 @@ declare module '../tensor.js' {
      *
      * See `torch.lu_solve`.
      */
-    luSolve(LU_data: Tensor | Scalar, options: { LU_pivots: Tensor | Scalar }): Tensor;
+    luSolve(luData: Tensor | Scalar, options: { luPivots: Tensor | Scalar }): Tensor;
     /**
      * `Tensor.lu_solve(LU_data, LU_pivots) -> Tensor`
      *
@@ -3530,7 +3530,7 @@ declare module '../tensor.js' {
      *
      * See `torch.lu_solve`.
      */
-    luSolve(options: { LU_data: Tensor | Scalar; LU_pivots: Tensor | Scalar }): Tensor;
+    luSolve(options: { luData: Tensor | Scalar; luPivots: Tensor | Scalar }): Tensor;
     /**
      * `Tensor.masked_fill(mask, value) -> Tensor`
      *

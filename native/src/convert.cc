@@ -1,15 +1,19 @@
 #include "convert.h"
 
+#include <ATen/Context.h>
 #include <ATen/ScalarOps.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace tn {
 namespace {
 
-bool IsWhole(double d) { return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.3e18; }
+// A whole JS number is a Python int (API.md). From 2^64 on a JS number cannot hold an integer
+// exactly, so it can only be meant as a float (-1e30 as a mask value, float32's max): a float there.
+bool IsWhole(double d) { return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 18446744073709551616.0; }
 
 napi_value Property(napi_env env, napi_value obj, const char* key) {
   napi_value v;
@@ -80,11 +84,18 @@ c10::Device ToDevice(napi_env env, napi_value v) {
   napi_valuetype t = TypeOf(env, v);
   if (t == napi_string) {
     std::string s = ToString(env, v, "device");
+    c10::Device d(c10::kCPU);
     try {
-      return c10::Device(s);
+      d = c10::Device(s);
     } catch (const std::exception&) {
       ThrowType("invalid device string '" + s + "'");
     }
+    // Said here, before libtorch's "Could not run 'aten::empty.memory_format' with arguments from the 'CUDA' backend".
+    if (d.is_cuda() && !at::hasCUDA())
+      ThrowError("device '" + s + "': this libtorch has no CUDA support. To use a GPU, point LIBTORCH at a CUDA build of "
+                 "libtorch (or install a CUDA build of Python's torch) and run `npm rebuild torchnode`; "
+                 "torch.cuda.isAvailable() says whether CUDA is usable");
+    return d;
   }
   if (t == napi_object) {
     std::string type = ToString(env, Property(env, v, "type"), "device.type");
@@ -101,8 +112,16 @@ c10::Scalar ToScalar(napi_env env, napi_value v, const char* what) {
     case napi_number: {
       double d;
       Check(napi_get_value_double(env, v, &d));
-      if (IsWhole(d)) return c10::Scalar(static_cast<int64_t>(d));
-      return c10::Scalar(d);
+      if (!IsWhole(d)) return c10::Scalar(d);
+      // Python's arg parser: an int beyond int64 is tried as uint64; beyond that it overflows.
+      constexpr double kTwo63 = 9223372036854775808.0, kTwo64 = 18446744073709551616.0;
+      if (d >= -kTwo63 && d < kTwo63) return c10::Scalar(static_cast<int64_t>(d));
+      if (d >= kTwo63 && d < kTwo64) return c10::Scalar(static_cast<uint64_t>(d));
+      char digits[400];
+      std::snprintf(digits, sizeof digits, "%.0f", d);
+      ThrowRange(std::string(what) + ": " + digits + " is a whole number, so it counts as a Python int, and it is " +
+                 (d < 0 ? "below int64" : "beyond uint64") + " (Python raises OverflowError); pass a float " +
+                 "as a 0-dim tensor: torch.tensor(" + PyRepr(d) + ", { dtype: torch.float64 })");
     }
     case napi_boolean: return c10::Scalar(ToBool(env, v, what));
     case napi_bigint: return c10::Scalar(ToInt64(env, v, what));
@@ -136,7 +155,7 @@ int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
     case c10::TypeKind::BoolType: return jt == napi_boolean ? 0 : -1;
     case c10::TypeKind::StringType: return jt == napi_string ? 0 : -1;
     case c10::TypeKind::ScalarTypeType:
-      if (jt == napi_number) return 2;
+      if (jt == napi_number) return IsWhole(ToDouble(env, v, "")) ? 2 : -1;  // a raw ScalarType code
       return IsDTypeLike(env, v) ? 0 : -1;
     case c10::TypeKind::DeviceObjType: return IsDeviceLike(env, v) ? 0 : -1;
     case c10::TypeKind::LayoutType:

@@ -2,7 +2,11 @@
 
 #include <c10/util/Exception.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace tn {
@@ -17,6 +21,99 @@ std::string CleanTorchMessage(const char* what) {
   }
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
   return m;
+}
+
+std::string TorchMessage(const std::exception& e) {
+  // TORCH_SHOW_CPP_STACKTRACES=1 asks for the C++ backtrace, as it does in Python (and pays for it).
+  static const bool showStack = [] {
+    const char* v = std::getenv("TORCH_SHOW_CPP_STACKTRACES");
+    return v && *v && std::strcmp(v, "0") != 0;
+  }();
+  if (showStack) return e.what();
+  if (auto* c10error = dynamic_cast<const c10::Error*>(&e)) return CleanTorchMessage(c10error->what_without_backtrace());
+  return CleanTorchMessage(e.what());
+}
+
+std::string PyRepr(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);  // shortest round trip
+  std::string sci(buf, res.ptr);
+  size_t e = sci.find('e');
+  std::string digits, sign;
+  for (char c : sci.substr(0, e)) {
+    if (c == '-') sign = "-";
+    else if (c != '.') digits += c;
+  }
+  int exp = std::stoi(sci.substr(e + 1));
+  if (exp < -4 || exp >= 16) {  // Python's repr switches to exponent form outside [1e-4, 1e16)
+    std::string m = digits.substr(0, 1) + (digits.size() > 1 ? "." + digits.substr(1) : "");
+    std::string ex = std::to_string(std::abs(exp));
+    return sign + m + "e" + (exp < 0 ? "-" : "+") + (ex.size() < 2 ? "0" : "") + ex;
+  }
+  if (exp < 0) return sign + "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
+  size_t whole = static_cast<size_t>(exp) + 1;
+  if (digits.size() <= whole) return sign + digits + std::string(whole - digits.size(), '0') + ".0";
+  return sign + digits.substr(0, whole) + "." + digits.substr(whole);
+}
+
+std::string CamelCase(const std::string& name) {
+  std::string s = name;
+  // A capitalised first word joined by '_' starts lower-case: T_max -> tMax, LU_data -> luData.
+  size_t first = s.find_first_not_of('_');
+  size_t sep = first == std::string::npos ? std::string::npos : s.find('_', first);
+  if (sep != std::string::npos && sep + 1 < s.size() &&
+      std::all_of(s.begin() + first, s.begin() + sep, [](char c) { return !std::islower(static_cast<unsigned char>(c)); }))
+    std::transform(s.begin() + first, s.begin() + sep, s.begin() + first, [](char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool inner = i > 0 && i + 1 < s.size() && std::isalnum(static_cast<unsigned char>(s[i - 1])) && std::isalnum(static_cast<unsigned char>(s[i + 1]));
+    if (s[i] == '_' && inner) {
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[++i])));
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+namespace {
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::string OptionMessage(const std::string& key, const std::vector<std::string>& allowed, bool undefinedValue) {
+  if (undefinedValue && std::find(allowed.begin(), allowed.end(), key) != allowed.end())
+    return "option '" + key + "' is undefined; leave it out to get the default (is a constant misspelt?)";
+  std::string msg = "unexpected option '" + key + "'";
+  std::string camel = CamelCase(key), guess;
+  size_t best = 3;  // suggest a near miss (a typo of up to 2 letters) when no camelCase spelling fits
+  for (const std::string& a : allowed) {
+    if (a == camel) {
+      guess = a;
+      break;
+    }
+    size_t d = EditDistance(camel, a);
+    if (d < best && d < a.size()) best = d, guess = a;
+  }
+  if (!guess.empty()) msg += " (did you mean '" + guess + "'?" + (guess == camel ? " options are camelCase" : "") + ")";
+  if (allowed.empty()) return msg + "; it takes no options";
+  msg += "; expected one of {";
+  for (size_t i = 0; i < allowed.size(); ++i) msg += (i ? ", " : " ") + allowed[i];
+  return msg + " }";
 }
 
 ErrKind KindOf(const std::exception& e) {
@@ -68,7 +165,7 @@ int64_t ToInt64(napi_env env, napi_value v, const char* what) {
   double d;
   if (napi_get_value_double(env, v, &d) == napi_ok) {
     if (!std::isfinite(d) || std::floor(d) != d)
-      ThrowType(std::string(what) + " must be an integer, got " + std::to_string(d));
+      ThrowType(std::string(what) + " must be an integer, got " + PyRepr(d));
     if (std::fabs(d) > 9007199254740992.0) ThrowRange(std::string(what) + " is beyond 2^53: pass a BigInt");
     return static_cast<int64_t>(d);
   }

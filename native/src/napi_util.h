@@ -30,6 +30,19 @@ inline void Check(napi_status s) {
 
 // Strips libtorch's C++ backtrace ("Exception raised from ...") from c10::Error messages.
 std::string CleanTorchMessage(const char* what);
+// The message of a libtorch exception without its C++ backtrace. c10::Error::what() symbolizes the
+// lazily captured backtrace (milliseconds); what_without_backtrace() does not.
+std::string TorchMessage(const std::exception& e);
+
+// A number as Python's repr prints it: 2.5, 1e+20, nan, inf (not std::to_string's 2.500000).
+std::string PyRepr(double d);
+
+// The one rule from Python's snake_case names to torchnode's camelCase (API.md "Naming"):
+// rounding_mode -> roundingMode, T_max -> tMax, LU_data -> luData; leading/trailing '_' stay.
+std::string CamelCase(const std::string& name);
+// What is wrong with option `key`: "unexpected option 'rounding_mode' (did you mean 'roundingMode'?
+// options are camelCase); expected one of { ... }", or, for a known key, that its value is undefined.
+std::string OptionMessage(const std::string& key, const std::vector<std::string>& allowed, bool undefinedValue);
 
 // The JS error class for a libtorch exception: IndexError -> RangeError, TypeError -> TypeError.
 ErrKind KindOf(const std::exception& e);
@@ -58,7 +71,7 @@ inline napi_value Guard(napi_env env, const char* op, F&& f) {
     napi_is_exception_pending(env, &pending);
     if (pending) return nullptr;
     warnings.Flush(env);
-    return ThrowPending(env, op, KindOf(e), CleanTorchMessage(e.what()));
+    return ThrowPending(env, op, KindOf(e), TorchMessage(e));
   } catch (...) {
     return ThrowPending(env, op, ErrKind::Error, "unknown native exception");
   }

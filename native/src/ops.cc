@@ -3,6 +3,7 @@
 // way Python's argument parser does: positional arguments in schema order, keyword arguments from
 // a trailing options object (camelCase keys), defaults from the schema, best-scoring overload wins.
 #include <ATen/core/dispatch/Dispatcher.h>
+#include <ATen/core/grad_mode.h>
 
 #include <algorithm>
 #include <cctype>
@@ -24,6 +25,7 @@ struct Overload {
   size_t positional = 0;          // arguments that may be given by position
   std::vector<std::string> returnNames;  // set when all of several returns are named (named tuples)
   std::vector<bool> dimname;             // per argument: a Dimname (list) that arrives as strings
+  bool hasOut = false;                   // an out= overload: autograd cannot record it
 };
 
 // Schemas type Dimname arguments as str: they are told apart by name (these names are used for
@@ -53,6 +55,7 @@ void QualifyDimnames(c10::IValue& v) {
 struct Family {
   std::string name;  // "add" or "add.Tensor"
   std::vector<Overload> overloads;
+  std::vector<std::string> optionKeys;  // every option name some overload takes, in schema order
   std::vector<std::pair<uint64_t, size_t>> chosen;  // argument-kinds key -> overload picked for it
 };
 // Shared by every thread that loads the addon (worker threads too): guarded by g_opsMutex. A deque
@@ -61,21 +64,6 @@ std::mutex g_opsMutex;
 std::deque<Family> g_families;
 std::unordered_map<std::string, int> g_familyIds;
 std::unordered_map<std::string, std::vector<c10::OperatorName>>* g_byName = nullptr;
-
-std::string CamelCase(const std::string& s) {
-  std::string out;
-  bool up = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '_' && i > 0 && i + 1 < s.size()) {
-      up = true;
-      continue;
-    }
-    out += up ? static_cast<char>(std::toupper(c)) : c;
-    up = false;
-  }
-  return out;
-}
 
 const std::vector<c10::OperatorName>& OverloadNames(const std::string& qualified) {
   if (!g_byName) {
@@ -88,11 +76,12 @@ const std::vector<c10::OperatorName>& OverloadNames(const std::string& qualified
 }
 
 // Overloads Python's bindings leave out because numbers are accepted as tensors there
-// (gen_python_functions.py): skipping them gives the same kernels and grad_fn as PyTorch.
+// (gen_python_functions.py): skipping them gives the same kernels and grad_fn as PyTorch, and
+// the out= checks (autograd, overlap) of the Tensor overloads: add.Scalar_out has neither.
 bool HiddenInPython(const c10::OperatorName& n) {
   static const char* const kNames[] = {"aten::add", "aten::add_", "aten::sub", "aten::sub_",
                                        "aten::mul", "aten::mul_", "aten::div", "aten::div_"};
-  if (n.overload_name != "Scalar") return false;
+  if (n.overload_name.rfind("Scalar", 0) != 0) return false;
   for (const char* k : kNames)
     if (n.name == k) return true;
   return false;
@@ -104,6 +93,7 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
     o.keys.push_back(CamelCase(a.name()));
     o.dimname.push_back(IsDimnameArgument(a));
     if (!a.kwarg_only()) ++o.positional;
+    if (a.is_out()) o.hasOut = true;
   }
   const auto& rets = h.schema().returns();
   bool named = rets.size() > 1;
@@ -134,12 +124,14 @@ int FamilyId(const std::string& spec) {
     if (h && h->hasSchema()) f.overloads.push_back(MakeOverload(*h));
   }
   if (f.overloads.empty()) return -1;
+  for (const Overload& o : f.overloads)
+    for (size_t i = 0; i < o.keys.size(); ++i) {
+      // Python's functions call `self` `input`: options may name it so.
+      const std::string& key = o.handle.schema().arguments()[i].name() == "self" ? "input" : o.keys[i];
+      if (std::find(f.optionKeys.begin(), f.optionKeys.end(), key) == f.optionKeys.end()) f.optionKeys.push_back(key);
+    }
   // out= overloads last: on equal scores the functional overload wins.
-  std::stable_partition(f.overloads.begin(), f.overloads.end(), [](const Overload& o) {
-    for (const c10::Argument& a : o.handle.schema().arguments())
-      if (a.is_out()) return false;
-    return true;
-  });
+  std::stable_partition(f.overloads.begin(), f.overloads.end(), [](const Overload& o) { return !o.hasOut; });
   g_families.push_back(std::move(f));
   int id = static_cast<int>(g_families.size() - 1);
   g_familyIds.emplace(spec, id);
@@ -176,10 +168,7 @@ int ScoreOverload(napi_env env, const Overload& o, const Call& c, std::vector<na
   for (size_t i = 0; i < npos; ++i) slots[i] = c.pos[i];
   for (const auto& kv : c.kw) {
     size_t j = 0;
-    // Python's functions call `self` `input`; options may use either camelCase or the schema's name.
-    while (j < o.keys.size() && o.keys[j] != kv.first && args[j].name() != kv.first &&
-           !(kv.first == "input" && args[j].name() == "self"))
-      ++j;
+    while (j < o.keys.size() && o.keys[j] != kv.first && !(kv.first == "input" && args[j].name() == "self")) ++j;
     if (j == o.keys.size() || slots[j]) return -1;
     slots[j] = kv.second;
   }
@@ -227,14 +216,112 @@ bool KindsKey(napi_env env, const Call& c, uint64_t* key) {
   return true;
 }
 
-std::string Signatures(const Family& f) {
-  std::string s;
+// A schema type as the JS values it accepts.
+std::string JsType(const c10::TypePtr& t) {
+  switch (t->kind()) {
+    case c10::TypeKind::TensorType: return "Tensor";
+    case c10::TypeKind::OptionalType: return JsType(t->castRaw<c10::OptionalType>()->getElementType()) + " | null";
+    case c10::TypeKind::IntType:
+    case c10::TypeKind::SymIntType:
+    case c10::TypeKind::FloatType:
+    case c10::TypeKind::NumberType: return "number";
+    case c10::TypeKind::BoolType: return "boolean";
+    case c10::TypeKind::StringType: return "string";
+    case c10::TypeKind::ScalarTypeType: return "dtype";
+    case c10::TypeKind::DeviceObjType: return "device";
+    case c10::TypeKind::LayoutType: return "layout";
+    case c10::TypeKind::MemoryFormatType: return "memoryFormat";
+    case c10::TypeKind::GeneratorType: return "Generator";
+    case c10::TypeKind::ListType: {
+      const c10::TypePtr& et = t->castRaw<c10::ListType>()->getElementType();
+      std::string e = JsType(et);
+      if (IsVarargsList(t)) return e + " | " + e + "[]";  // a single int (or name) stands for the list
+      return e.find(' ') == std::string::npos ? e + "[]" : "(" + e + ")[]";
+    }
+    default: return t->str();
+  }
+}
+
+// The overloads as JS signatures: `sum(dim: number | number[] | null, keepdim?: boolean, { dtype })`.
+// An out= overload folds into its functional twin as one more option, as Python lists them.
+std::string Signatures(const Family& f, bool method) {
+  std::string base = CamelCase(f.name.substr(0, f.name.find('.')));  // the JS name: indexPut_
+  std::vector<std::pair<std::string, std::vector<std::string>>> sigs;  // positional part, options
   for (const Overload& o : f.overloads) {
-    std::ostringstream os;
-    os << o.handle.schema();
-    s += "\n  " + os.str();
+    std::string pos;
+    std::vector<std::string> kw, outs;
+    const auto& args = o.handle.schema().arguments();
+    for (size_t i = 0; i < args.size(); ++i) {
+      const c10::Argument& a = args[i];
+      if (a.kwarg_only()) {
+        (a.is_out() ? outs : kw).push_back(o.keys[i]);
+        continue;
+      }
+      if (method && i == 0 && a.name() == "self") continue;
+      if (!pos.empty()) pos += ", ";
+      pos += (a.name() == "self" ? "input" : o.keys[i]) + (a.default_value() ? "?: " : ": ") + JsType(a.real_type());
+    }
+    auto twin = std::find_if(sigs.begin(), sigs.end(), [&](const auto& sig) {
+      return sig.first == pos && sig.second == kw;
+    });
+    if (!outs.empty() && twin != sigs.end()) {
+      twin->second.insert(twin->second.end(), outs.begin(), outs.end());
+      continue;
+    }
+    kw.insert(kw.end(), outs.begin(), outs.end());
+    sigs.emplace_back(pos, kw);
+  }
+  std::string s;
+  for (const auto& [pos, kw] : sigs) {
+    std::string opts;
+    for (const std::string& k : kw) opts += (opts.empty() ? "{ " : ", ") + k;
+    if (!opts.empty()) opts += " }";
+    s += "\n  " + base + "(" + pos + (!pos.empty() && !opts.empty() ? ", " : "") + opts + ")";
   }
   return s;
+}
+
+// What a JS value is, for error messages: number, Tensor, number[], dtype, ...
+std::string DescribeValue(napi_env env, napi_value v) {
+  switch (TypeOf(env, v)) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "boolean";
+    case napi_number: {
+      double d = ToDouble(env, v, "");
+      return std::isfinite(d) && std::floor(d) == d ? "number" : "number (" + PyRepr(d) + ")";
+    }
+    case napi_bigint: return "bigint";
+    case napi_string: return "string";
+    case napi_symbol: return "symbol";
+    case napi_function: return "function";
+    case napi_external: return BoxOf(env, v) ? "Tensor" : GeneratorOf(env, v) ? "Generator" : "external";
+    default: break;
+  }
+  if (IsArray(env, v)) {
+    uint32_t n = 0;
+    Check(napi_get_array_length(env, v, &n));
+    if (n == 0) return "[]";
+    napi_value first;
+    Check(napi_get_element(env, v, 0, &first));
+    std::string e = DescribeValue(env, first);
+    return (e.find(' ') == std::string::npos ? e : "(" + e + ")") + "[]";
+  }
+  bool has = false;
+  Check(napi_has_named_property(env, v, "itemsize", &has));
+  if (has) return "dtype";
+  return "object";
+}
+
+std::string DescribeCall(napi_env env, const Call& c, bool method) {
+  std::string s;
+  for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + DescribeValue(env, c.pos[i]);
+  if (!c.kw.empty()) {
+    s += s.empty() ? "{ " : ", { ";
+    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kw[i].first + ": " + DescribeValue(env, c.kw[i].second);
+    s += " }";
+  }
+  return "(" + s + ")";
 }
 
 // A failed in-place op must not leave a tensor half-changed: resize_/set_ write sizes before their
@@ -265,6 +352,19 @@ class MetadataGuard {
   std::vector<Saved> saved_;
 };
 
+// PyTorch refuses out= when autograd would have to record the op (VariableType does it for the
+// out= kernels it has; composite ones would return grad_fn=<NotImplemented> instead).
+void CheckOutNeedsNoGrad(const torch::jit::Stack& stack) {
+  if (!at::GradMode::is_enabled()) return;
+  auto requiresGrad = [](const c10::IValue& v) { return v.isTensor() && v.toTensor().defined() && v.toTensor().requires_grad(); };
+  for (const c10::IValue& v : stack) {
+    bool any = requiresGrad(v);
+    if (v.isTensorList())
+      for (const at::Tensor& t : v.toTensorList().vec()) any = any || (t.defined() && t.requires_grad());
+    if (any) ThrowError("functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
+  }
+}
+
 napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_value>& slots) {
   const auto& args = o.handle.schema().arguments();
   torch::jit::Stack stack;
@@ -280,6 +380,7 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
     if (o.dimname[i]) QualifyDimnames(stack.back());
     if (stack.back().isTensor()) aliases.inputs.emplace_back(stack.back().toTensor().unsafeGetTensorImpl(), v);
   }
+  if (o.hasOut) CheckOutNeedsNoGrad(stack);
   MetadataGuard guard;
   for (size_t i = 0; i < args.size(); ++i) {
     const c10::AliasInfo* alias = args[i].alias_info();
@@ -311,32 +412,43 @@ const Family& FamilyAt(napi_env env, napi_value idValue) {
   return g_families[static_cast<size_t>(id)];
 }
 
-// callOp(familyId, options | undefined, ...positional)
+// The options object's own enumerable string keys (never inherited ones: a polluted
+// Object.prototype must not reach an op), each a known option with a value.
+void ReadOptions(napi_env env, napi_value options, const Family& f, Call& c) {
+  napi_value keys;
+  Check(napi_get_all_property_names(env, options, napi_key_own_only, static_cast<napi_key_filter>(napi_key_enumerable | napi_key_skip_symbols),
+                                    napi_key_numbers_to_strings, &keys));
+  uint32_t n = 0;
+  Check(napi_get_array_length(env, keys, &n));
+  for (uint32_t i = 0; i < n; ++i) {
+    napi_value k, val;
+    Check(napi_get_element(env, keys, i, &k));
+    std::string key = ToString(env, k, "option name");
+    Check(napi_get_property(env, options, k, &val));
+    bool undefinedValue = TypeOf(env, val) == napi_undefined;
+    if (undefinedValue || std::find(f.optionKeys.begin(), f.optionKeys.end(), key) == f.optionKeys.end())
+      ThrowType(OptionMessage(key, f.optionKeys, undefinedValue));
+    c.kw.emplace_back(std::move(key), val);
+  }
+}
+
+// callOp(familyId, options | undefined, ...positional); callMethod: the same, with positional[0] as `this`
+// (only error messages differ: they leave self out, as x.sum(...) does).
 napi_value CallOp(napi_env env, napi_callback_info info) {
   return Guard(env, "", [&]() -> napi_value {  // messages are prefixed with the op's name below
     constexpr size_t kMaxArgs = 32;
     napi_value argv[kMaxArgs];
     size_t argc = kMaxArgs;
-    Check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    void* data = nullptr;
+    Check(napi_get_cb_info(env, info, &argc, argv, nullptr, &data));
+    bool method = data != nullptr;
     if (argc < 2) ThrowRange("callOp(id, options, ...args)");
     const Family& f = FamilyAt(env, argv[0]);
     try {
       if (argc > kMaxArgs) ThrowType("too many arguments (" + std::to_string(argc - 2) + "); no operator takes more than " + std::to_string(kMaxArgs - 2));
       Call c;
       c.pos.assign(argv + 2, argv + argc);
-      if (!IsNullish(env, argv[1])) {
-        napi_value keys;
-        Check(napi_get_property_names(env, argv[1], &keys));
-        uint32_t n = 0;
-        Check(napi_get_array_length(env, keys, &n));
-        for (uint32_t i = 0; i < n; ++i) {
-          napi_value k, val;
-          Check(napi_get_element(env, keys, i, &k));
-          Check(napi_get_property(env, argv[1], k, &val));
-          if (TypeOf(env, val) == napi_undefined) continue;
-          c.kw.emplace_back(ToString(env, k, "option name"), val);
-        }
-      }
+      if (!IsNullish(env, argv[1])) ReadOptions(env, argv[1], f, c);
       std::vector<napi_value> slots, best;
       uint64_t key = 0;
       bool keyed = KindsKey(env, c, &key);
@@ -359,7 +471,7 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
           best.swap(slots);
         }
       }
-      if (!chosen) ThrowType("no overload matches these arguments; expected one of:" + Signatures(f));
+      if (!chosen) ThrowType("no overload matches these arguments: got " + DescribeCall(env, c, method) + ", expected one of:" + Signatures(f, method));
       if (keyed) {
         std::lock_guard<std::mutex> lock(g_opsMutex);
         auto& cache = const_cast<Family&>(f).chosen;
@@ -367,10 +479,46 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
       }
       return RunOverload(env, *chosen, best);
     } catch (const JsError& e) {
-      throw JsError{e.kind, f.name + ": " + e.msg};
+      throw JsError{e.kind, f.name.substr(0, f.name.find('.')) + ": " + e.msg};  // "to", not "to.dtype_layout"
     } catch (const std::exception& e) {
-      throw JsError{KindOf(e), f.name + ": " + CleanTorchMessage(e.what())};
+      throw JsError{KindOf(e), f.name.substr(0, f.name.find('.')) + ": " + TorchMessage(e)};
     }
+  });
+}
+
+// opOptionKeys(id): the option names the family's overloads take (camelCase; 'input' for self).
+napi_value OpOptionKeys(napi_env env, napi_callback_info info) {
+  return Guard(env, "opOptionKeys", [&] {
+    Args<1> a(env, info);
+    const Family& f = FamilyAt(env, a[0]);
+    napi_value arr;
+    Check(napi_create_array_with_length(env, f.optionKeys.size(), &arr));
+    for (size_t i = 0; i < f.optionKeys.size(); ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromString(env, f.optionKeys[i])));
+    return arr;
+  });
+}
+
+// camelCase(name): the one snake_case -> camelCase rule, for the JS layer and scripts/gen-ops.mjs.
+napi_value CamelCaseJs(napi_env env, napi_callback_info info) {
+  return Guard(env, "camelCase", [&] {
+    Args<1> a(env, info);
+    return FromString(env, CamelCase(ToString(env, a[0], "name")));
+  });
+}
+
+// optionMessage(key, allowed[], undefinedValue): what is wrong with an option (OptionMessage).
+napi_value OptionMessageJs(napi_env env, napi_callback_info info) {
+  return Guard(env, "optionMessage", [&] {
+    Args<3> a(env, info);
+    std::vector<std::string> allowed;
+    uint32_t n = 0;
+    Check(napi_get_array_length(env, a[1], &n));
+    for (uint32_t i = 0; i < n; ++i) {
+      napi_value e;
+      Check(napi_get_element(env, a[1], i, &e));
+      allowed.push_back(ToString(env, e, "option name"));
+    }
+    return FromString(env, OptionMessage(ToString(env, a[0], "option name"), allowed, ToBool(env, a[2], "undefinedValue")));
   });
 }
 
@@ -417,6 +565,11 @@ napi_value OpNames(napi_env env, napi_callback_info) {
 
 void RegisterOps(napi_env env, napi_value exports) {
   Export(env, exports, "callOp", CallOp);
+  static int methodFlag = 1;
+  Export(env, exports, "callMethod", CallOp, &methodFlag);
+  Export(env, exports, "opOptionKeys", OpOptionKeys);
+  Export(env, exports, "camelCase", CamelCaseJs);
+  Export(env, exports, "optionMessage", OptionMessageJs);
   Export(env, exports, "opId", OpId);
   Export(env, exports, "opSchemas", OpSchemas);
   Export(env, exports, "opNames", OpNames);
