@@ -5,7 +5,8 @@ import type { Generator } from './generator.js';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
 import { readOptions } from './options.js';
-import { aten, describe, isOptionsObject, isTensor, opId, Tensor, type NestedArray, type TypedArray } from './tensor.js';
+import { aten, opId } from './call.js';
+import { describe, isOptionsObject, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;

@@ -3,7 +3,8 @@
 import { type DTypeLike } from './dtype.js';
 import { readOptions } from './options.js';
 import { requireNamedTensors, version } from './runtime.js';
-import { aten, Tensor } from './tensor.js';
+import { aten } from './call.js';
+import { Tensor } from './tensor.js';
 
 export interface NormOptions {
   p?: number | 'fro' | 'nuc' | null;

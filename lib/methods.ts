@@ -1,5 +1,5 @@
 // Puts the generated ATen-backed methods on Tensor.prototype (types: lib/generated/methods.ts).
 import { tensorMethodOps } from './generated/methods.js';
-import { installMethods } from './tensor.js';
+import { installMethods } from './call.js';
 
 installMethods(tensorMethodOps);

@@ -1,7 +1,7 @@
 // torch.ops.aten: every operator the dispatcher knows, by name, with its overloads:
 // torch.ops.aten.add(x, y) resolves the overload; torch.ops.aten.add.Tensor(x, y) picks one.
 import { native } from './native.js';
-import { opFunction } from './tensor.js';
+import { opFunction } from './call.js';
 
 export type OpFunction = (...args: unknown[]) => unknown;
 export type OpPacket = OpFunction & { readonly [overload: string]: OpFunction };

@@ -5,9 +5,10 @@ import { inspect } from 'node:util';
 import { Device, toDevice, type DeviceLike } from './device.js';
 import { bfloat16, bool as boolDType, DType, dtypeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
-import { Generator, generatorHandle } from './generator.js';
+import { aten, callOp, opId } from './call.js';
 import { native, type Handle } from './native.js';
-import { camelCase, describe, isOptionsObject, readOptions } from './options.js';
+import { describe, isOptionsObject, readOptions } from './options.js';
+import { indexPutTensor, indexTensor } from './indexing.js';
 import { formatTensor, SPARSE_PART_NAMES } from './print.js';
 import { requireNamedTensors } from './runtime.js';
 import { setTensorCheck, track } from './scope.js';
@@ -257,7 +258,7 @@ export class Tensor {
    * ('1:3', '::2', '-1:'), null (new axis), '...', or a long/bool Tensor or array (advanced indexing).
    */
   index(...indices: IndexItem[]): Tensor {
-    return applyIndex(this, indices, 'index', (view, advanced) => readIndex(this, view, advanced));
+    return indexTensor(this, indices);
   }
   /**
    * PyTorch's `x[...] = values`: `x.indexPut_([mask], 0)` is `x[mask] = 0`, `x.indexPut_([0, '1:3'], t)`
@@ -267,7 +268,7 @@ export class Tensor {
     if (!Array.isArray(indices)) throw new TypeError(`indexPut_: indices must be an array of index items, got ${describe(indices)}`);
     const acc = isOptionsObject(accumulate) ? (readOptions('indexPut_', accumulate, ['accumulate']).accumulate ?? false) : accumulate;
     if (typeof acc !== 'boolean') throw new TypeError(`indexPut_: accumulate must be a boolean, got ${describe(acc)}`);
-    applyIndex(this, indices, 'indexPut_', (view, advanced) => writeIndex(this, view, advanced, values, acc));
+    indexPutTensor(this, indices, values, acc);
     return this;
   }
 
@@ -515,181 +516,9 @@ export function isTensor(v: unknown): v is Tensor {
   return isTensorObject(v);
 }
 
+/** @internal The native handle of a Tensor (for the generic call path). */
+export function handleOfTensor(t: Tensor): Handle {
+  return handleOf(t);
+}
+
 export { describe, isOptionsObject };
-
-// ---- the generic call path ----------------------------------------------------------------
-
-function toNative(v: unknown, inputs: Tensor[]): unknown {
-  if (isTensorObject(v)) {
-    inputs.push(v);
-    return handleOf(v);
-  }
-  if (v instanceof Generator) return generatorHandle(v);
-  if (Array.isArray(v)) return v.map((e) => toNative(e, inputs));
-  return v;
-}
-
-function fromNative(v: unknown, inputs: Tensor[]): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) {
-    const raw = v.slice();
-    const out: unknown[] = raw.map((e) => fromNative(e, inputs));
-    for (const key of Object.keys(v)) {
-      if (/^\d+$/.test(key)) continue;
-      // Named results (values, indices): the same objects as the positional ones.
-      (out as unknown as Record<string, unknown>)[key] = out[raw.indexOf((v as unknown as Record<string, unknown>)[key])];
-    }
-    return out;
-  }
-  // An External: a result tensor. In-place and out= ops hand back an input's handle: reuse its Tensor.
-  for (let i = 0; i < inputs.length; i++) if (handleOf(inputs[i]!) === v) return inputs[i];
-  return new Tensor(v as Handle);
-}
-
-/**
- * Calls an operator family (from `opId`) with PyTorch-style arguments: positional values,
- * optionally followed by one plain options object holding keyword arguments (camelCase keys).
- */
-export function callOp(id: number, args: readonly unknown[], method = false): unknown {
-  let n = args.length;
-  let options: Record<string, unknown> | undefined;
-  if (n > 0 && isOptionsObject(args[n - 1])) {
-    options = {};
-    n--;
-  }
-  const inputs: Tensor[] = [];
-  const nativeArgs: unknown[] = new Array(n);
-  for (let i = 0; i < n; i++) nativeArgs[i] = toNative(args[i], inputs);
-  if (options) for (const [k, v] of Object.entries(args[n] as Record<string, unknown>)) options[k] = toNative(v, inputs);
-  // callMethod differs only in error messages, which leave out `self` as x.sum(...) does.
-  return fromNative((method ? native.callMethod : native.callOp)(id, options, ...nativeArgs), inputs);
-}
-
-const ids = new Map<string, number>();
-/** The family id of an ATen operator ('add', 'add.Tensor', 'aten::add'); throws if none. */
-export function opId(name: string): number {
-  let id = ids.get(name);
-  if (id === undefined) {
-    id = native.opId(name);
-    if (id < 0) throw new TypeError(`no operator named '${name}' in this libtorch`);
-    ids.set(name, id);
-  }
-  return id;
-}
-
-/** Calls the ATen operator `name` (resolved once) with PyTorch-style arguments. */
-export function aten(name: string, args: readonly unknown[]): unknown {
-  return callOp(opId(name), args);
-}
-
-/** How a result comes back: as it is, or (for ops that return a ScalarType code) as a DType. */
-export type ResultKind = 'dtype' | undefined;
-const finishResult = (r: unknown, kind: ResultKind): unknown => (kind === 'dtype' ? dtypeFromCode(r as number) : r);
-
-/** A torch.* function for the ATen operator `name` (the id is resolved on first call). */
-export function opFunction(name: string, kind?: ResultKind): (...args: unknown[]) => unknown {
-  let id = -1;
-  const fn = (...args: unknown[]): unknown => finishResult(callOp(id >= 0 ? id : (id = opId(name)), args), kind);
-  Object.defineProperty(fn, 'name', { value: camelCase(name) });
-  return fn;
-}
-
-/** Installs Tensor methods that call ATen operators with the tensor as `self`. */
-export function installMethods(entries: readonly (readonly [string, string, ResultKind?])[]): void {
-  for (const [js, name, kind] of entries) {
-    let id = -1;
-    Object.defineProperty(Tensor.prototype, js, {
-      value: function (this: Tensor, ...args: unknown[]): unknown {
-        return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args], true), kind);
-      },
-      writable: true,
-      configurable: true,
-    });
-  }
-}
-
-const SLICE = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
-
-// Python's applySlicing: basic items become select/slice/unsqueeze views in order; tensor items are
-// collected per dim. `finish` then applies them: aten::index to read, index_put_/copy_ to write.
-function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view: Tensor, advanced: (Tensor | null)[]) => Tensor): Tensor {
-  const consumes = (it: IndexItem): number => (it === null || it === '...' ? 0 : isTensorObject(it) && it.dtype === boolDType ? it.dim() : 1);
-  const specified = items.reduce((n: number, it) => n + consumes(it), 0);
-  if (items.filter((it) => it === '...').length > 1) throw new RangeError(`${fn}: an index can only have a single ellipsis ('...')`);
-  if (specified > self.dim()) throw new RangeError(`${fn}: too many indices for tensor of dimension ${self.dim()}`);
-  let result = self;
-  let dim = 0;
-  const advanced: (Tensor | null)[] = [];
-  const made: Tensor[] = []; // intermediate views and index tensors, disposed at the end
-  const step = (t: Tensor): Tensor => {
-    if (result !== self) made.push(result);
-    return (result = t);
-  };
-  try {
-    for (const it of items) {
-      if (typeof it === 'number') {
-        step(aten('select', [result, dim, it]) as Tensor);
-      } else if (it === null) {
-        step(aten('unsqueeze', [result, dim]) as Tensor);
-        dim++;
-      } else if (it === '...') {
-        dim += self.dim() - specified;
-      } else if (typeof it === 'string') {
-        const m = SLICE.exec(it);
-        if (!m) throw new TypeError(`${fn}: '${it}' is not a slice like '1:3', '::2' or ':'`);
-        const stepSize = m[3] === undefined ? 1 : Number(m[3]);
-        if (stepSize <= 0) throw new RangeError(`${fn}: step must be greater than zero`);
-        step(aten('slice', [result, dim, m[1] === undefined ? null : Number(m[1]), m[2] === undefined ? null : Number(m[2]), stepSize]) as Tensor);
-        dim++;
-      } else {
-        let t: Tensor;
-        if (isTensorObject(it)) t = it;
-        else if (Array.isArray(it)) {
-          const bools = it.length > 0 && it.every((v) => typeof v === 'boolean');
-          if (!bools && !it.every((v) => Number.isInteger(v)))
-            throw new TypeError(`${fn}: only integers, slices, null, ..., and integer or boolean arrays/tensors are valid indices`);
-          t = new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], bools ? 11 : 4));
-          made.push(t);
-        } else throw new TypeError(`${fn}: unsupported index item ${describe(it)}`);
-        while (advanced.length < dim) advanced.push(null);
-        advanced[dim] = t;
-        dim += t.dtype === boolDType ? t.dim() : 1;
-      }
-    }
-    const out = finish(result, advanced);
-    if (result !== out) made.push(result);
-    result = out;
-    return out;
-  } finally {
-    for (const t of made) if (t !== result && t !== self) t.dispose();
-  }
-}
-
-function readIndex(self: Tensor, view: Tensor, advanced: (Tensor | null)[]): Tensor {
-  if (advanced.length) return aten('index', [view, advanced]) as Tensor;
-  return view === self ? (aten('alias', [self]) as Tensor) : view; // x[...] is a new view, as in Python
-}
-
-// Python's setitem: index_put_ on the sliced view when there are tensor indices, else copy_/fill_.
-function writeIndex(self: Tensor, view: Tensor, advanced: (Tensor | null)[], values: TensorOrScalar, accumulate: boolean): Tensor {
-  if (isTensorObject(values)) {
-    if (advanced.length) aten('index_put_', [view, advanced, values, accumulate]);
-    else if (accumulate) view.add_(values);
-    else aten('copy_', [view, values]);
-    return self;
-  }
-  if (typeof values !== 'number' && typeof values !== 'boolean' && typeof values !== 'bigint')
-    throw new TypeError(`indexPut_: values must be a Tensor or a number, got ${describe(values)}`);
-  if (!advanced.length) {
-    if (accumulate) view.add_(values);
-    else aten('fill_', [view, values]);
-    return self;
-  }
-  const scalar = aten('full', [[], values, { dtype: self.dtype, device: self.device }]) as Tensor;
-  try {
-    aten('index_put_', [view, advanced, scalar, accumulate]);
-  } finally {
-    scalar.dispose();
-  }
-  return self;
-}

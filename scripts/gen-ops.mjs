@@ -395,7 +395,7 @@ ${methods.map((m) => `  ['${m.js}', '${m.name}'${m.dtypeResult ? ", 'dtype'" : '
   const fnName = (f) => (RESERVED.has(f.js) ? `${f.js}_` : f.js);
   const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${f.dtypeResult ? ", 'dtype'" : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n');
   const reserved = functions.filter((f) => RESERVED.has(f.js));
-  const functionsTs = `${header}${typeImports(functions, (scalar) => `import { opFunction, ${scalar ? 'type Scalar, ' : ''}type Tensor } from '../tensor.js';`)}
+  const functionsTs = `${header}${typeImports(functions, (scalar) => `import { opFunction } from '../call.js';\nimport type { ${scalar ? 'Scalar, ' : ''}Tensor } from '../tensor.js';`)}
 
 export type { Layout, MemoryFormat } from './types.js';
 

@@ -3,7 +3,8 @@
 import type { DeviceLike } from '../device.js';
 import type { DType, DTypeLike } from '../dtype.js';
 import type { Generator } from '../generator.js';
-import { opFunction, type Scalar, type Tensor } from '../tensor.js';
+import { opFunction } from '../call.js';
+import type { Scalar, Tensor } from '../tensor.js';
 import type { Layout, MemoryFormat } from './types.js';
 
 export type { Layout, MemoryFormat } from './types.js';
