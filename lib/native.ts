@@ -17,7 +17,7 @@ export interface NativeAddon {
   isDisposed(h: Handle): boolean;
   handleStats(): { boxes: number; tensors: number; reportedBytes: number };
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: number | null): Handle;
-  toTypedArray(h: Handle): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+  toTypedArray(h: Handle, share?: boolean): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
   item(h: Handle): number | boolean | bigint;
   shape(h: Handle): number[];
   stride(h: Handle): number[];
