@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
-import { lastJson, runChild } from './run-child.js';
+import { childTimeoutMs, fullGc, lastJson, runChild } from './run-child.js';
 
 const live = (): number => torch.nativeStats().tensors;
 
@@ -169,7 +169,7 @@ describe('finalizer safety net', () => {
 // adjusted external memory inside a GC that a wrap's adjustment had started. Child processes: a
 // crash fails the test instead of the runner.
 describe('GC-only training loops (no dispose, no tidy)', () => {
-  const growth = 'const mib = () => process.memoryUsage().rss / 2 ** 20;';
+  const growth = 'const mib = () => process.memoryUsage().rss / 2 ** 20; torch.setNumThreads(1);';
 
   it('an MLP forward+backward loop of 3000 steps finishes with bounded RSS', () => {
     const r = runChild(`${growth}
@@ -186,7 +186,7 @@ describe('GC-only training loops (no dispose, no tidy)', () => {
       console.log(JSON.stringify({ growth: peak - start }));`);
     expect(r.status, r.stderr).toBe(0);
     expect(lastJson<{ growth: number }>(r).growth).toBeLessThan(300);
-  });
+  }, childTimeoutMs + 10_000);
 
   it('a loop over 1 MiB tensors with autograd graphs finishes with bounded RSS', () => {
     const r = runChild(`${growth}
@@ -201,7 +201,7 @@ describe('GC-only training loops (no dispose, no tidy)', () => {
       console.log(JSON.stringify({ growth: peak - start }));`);
     expect(r.status, r.stderr).toBe(0);
     expect(lastJson<{ growth: number }>(r).growth).toBeLessThan(600); // ~8 GiB if nothing were freed
-  });
+  }, childTimeoutMs + 10_000);
 });
 
 // Regression: bytes were reported only for storages with one owner at wrap time, so tensors saved
@@ -211,6 +211,7 @@ describe('external memory accounting follows storages', () => {
 
   it('counts a storage that autograd saved, until the graph frees it', () => {
     const x = torch.randn([1000, 1000], { requiresGrad: true }); // 4 MB
+    fullGc(); // earlier tests' garbage must not be freed while this one counts
     const before = reported();
     const sums: torch.Tensor[] = [];
     for (let i = 0; i < 20; i++) {
@@ -225,6 +226,7 @@ describe('external memory accounting follows storages', () => {
   });
 
   it('counts a storage once however many views and handles share it', () => {
+    fullGc();
     const before = reported();
     const base = torch.zeros(1000, 1000);
     const views = [base.view(-1), base.t(), base.narrow(0, 0, 10)];

@@ -3,10 +3,15 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Long child runs: the shared test machine can be 5-10x slower than a quiet one. */
+export const childTimeoutMs = 540_000;
 
 /** `body` runs after `import * as torch from lib/index.ts`; nodeFlags go to the child's node. */
 export function runChild(body: string, options: { nodeFlags?: string[]; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
@@ -15,7 +20,7 @@ export function runChild(body: string, options: { nodeFlags?: string[]; timeoutM
   writeFileSync(file, `import * as torch from ${JSON.stringify(join(root, 'lib', 'index.ts'))};\n${body}\n`);
   try {
     const args = [...(options.nodeFlags ?? []), join(root, 'node_modules', 'vite-node', 'vite-node.mjs'), file];
-    return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: options.timeoutMs ?? 120_000 });
+    return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: options.timeoutMs ?? childTimeoutMs });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -26,3 +31,9 @@ export function lastJson<T>(r: SpawnSyncReturns<string>): T {
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as T;
 }
+
+/** A full garbage collection (the test process has no --expose-gc). */
+export const fullGc: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();

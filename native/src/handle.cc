@@ -22,9 +22,11 @@ constexpr napi_type_tag kGeneratorTag = {0x6e6e0a9e4e12a7b1ULL, 0x2f8c6d3b1a9e5c
 
 // ---- per-env state ----------------------------------------------------------------------------
 
-// The env's reference to its state, stored as instance data.
+// The env's reference to its state, stored as instance data and passed to every handle finalizer.
+// Freed by whichever comes last at teardown: the instance-data finalizer or the last handle's.
 struct EnvSlot {
   std::shared_ptr<EnvState> state;
+  bool envGone = false;
 };
 
 // Where the calling JS thread's env state is, for callers that know no env (DeferDeleteReference(ref)).
@@ -67,7 +69,11 @@ void CleanupHook(void* arg) {
 
 void InitEnvState(napi_env env) {
   auto* slot = new EnvSlot{std::make_shared<EnvState>(std::this_thread::get_id())};
-  auto finalize = [](node_api_basic_env, void* data, void*) { delete static_cast<EnvSlot*>(data); };
+  auto finalize = [](node_api_basic_env, void* data, void*) {
+    auto* slot = static_cast<EnvSlot*>(data);
+    slot->envGone = true;
+    if (slot->state->boxes == 0) delete slot;
+  };
   if (napi_set_instance_data(env, slot, finalize, nullptr) != napi_ok) {
     delete slot;
     throw NapiFailed{};
@@ -76,11 +82,15 @@ void InitEnvState(napi_env env) {
   Check(napi_add_env_cleanup_hook(env, CleanupHook, new std::pair<napi_env, EnvSlot*>(env, slot)));
 }
 
-const std::shared_ptr<EnvState>& EnvStateOf(napi_env env) {
+namespace {
+EnvSlot* SlotOf(napi_env env) {
   void* data = nullptr;
   napi_get_instance_data(env, &data);
-  return static_cast<EnvSlot*>(data)->state;
+  return static_cast<EnvSlot*>(data);
 }
+}  // namespace
+
+const std::shared_ptr<EnvState>& EnvStateOf(napi_env env) { return SlotOf(env)->state; }
 
 void DeferDeleteReference(napi_ref ref) {
   if (std::shared_ptr<EnvState> s = t_threadState.lock()) s->DeferDeleteReference(ref);
@@ -174,16 +184,22 @@ void Empty(EnvState& s, Box* b) {
 
 // Basic finalizer: may run inside GC, so it only frees native memory and schedules the report.
 void FinalizeBox(node_api_basic_env env, void* data, void* hint) {
-  auto* s = static_cast<std::shared_ptr<EnvState>*>(hint);
+  auto* slot = static_cast<EnvSlot*>(hint);
   Box* b = static_cast<Box*>(data);
-  Empty(**s, b);
+  Empty(*slot->state, b);
   delete b;
-  --(*s)->boxes;
-  ScheduleFlush(env, *s);
+  if (--slot->state->boxes == 0 && slot->envGone) {
+    delete slot;
+    return;
+  }
+  ScheduleFlush(env, slot->state);
 }
 
 template <class T>
 T* TaggedExternal(napi_env env, napi_value v, const napi_type_tag& tag) {
+  // Only Externals: the tag check converts other values to objects (throwing for null and undefined).
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_external) return nullptr;
   bool ours = false;
   if (napi_check_object_type_tag(env, v, &tag, &ours) != napi_ok || !ours) return nullptr;
   void* p = nullptr;
@@ -198,7 +214,8 @@ T* TaggedExternal(napi_env env, napi_value v, const napi_type_tag& tag) {
 }  // namespace
 
 napi_value WrapTensor(napi_env env, at::Tensor t) {
-  const std::shared_ptr<EnvState>& s = EnvStateOf(env);
+  EnvSlot* slot = SlotOf(env);
+  const std::shared_ptr<EnvState>& s = slot->state;
   s->DeleteDeferredReferences(env);
   if (!t.defined()) return Null(env);
   Box* b = new Box();
@@ -207,15 +224,13 @@ napi_value WrapTensor(napi_env env, at::Tensor t) {
   ++s->boxes;
   ++s->tensors;
   napi_value out;
-  // The hint is the env's own shared_ptr slot, alive until the env's instance data is finalized.
-  void* hint = const_cast<std::shared_ptr<EnvState>*>(&s);
-  if (napi_create_external(env, b, FinalizeBox, hint, &out) != napi_ok ||
-      napi_type_tag_object(env, out, &kBoxTag) != napi_ok) {
+  if (napi_create_external(env, b, FinalizeBox, slot, &out) != napi_ok) {
     Empty(*s, b);
     delete b;
     --s->boxes;
     throw NapiFailed{};
   }
+  Check(napi_type_tag_object(env, out, &kBoxTag));  // the External owns b now
   SyncExternalMemory(env, *s);
   return out;
 }
