@@ -15,7 +15,7 @@ const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('toTypedArray', () => {
   it('returns a copy by default (PyTorch: x.numpy().copy())', () => {
-    const x = torch.tensor([1, 2, 3, 4]);
+    const x = torch.tensor([1, 2, 3, 4], { dtype: torch.float32 });
     const a = x.toTypedArray();
     a[0] = 100;
     expect(x.tolist()).toEqual([1, 2, 3, 4]);
@@ -27,7 +27,7 @@ describe('toTypedArray', () => {
   });
 
   it('{ share: true } views the storage both ways and outlives the tensor', () => {
-    const x = torch.tensor([1, 2, 3, 4]);
+    const x = torch.tensor([1, 2, 3, 4], { dtype: torch.float32 });
     const a = x.toTypedArray({ share: true });
     expect(a).toBeInstanceOf(Float32Array);
     a[0] = 100;
@@ -74,7 +74,7 @@ describe('toTypedArray', () => {
   });
 
   it('shares complex tensors as interleaved real and imaginary parts', () => {
-    const z = torch.tensor([1, 2, 3, 4]).view(torch.complex64);
+    const z = torch.tensor([1, 2, 3, 4], { dtype: torch.float32 }).view(torch.complex64);
     const a = z.toTypedArray({ share: true });
     a[1] = -2;
     expect(z.tolist()).toEqual([[1, -2], [3, 4]]);

@@ -1,6 +1,7 @@
 #include "handle.h"
 
 #include <ATen/ops/from_blob.h>
+#include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/COW.h>
 
 #ifndef NODE_API_EXPERIMENTAL_HAS_POST_FINALIZER
@@ -164,10 +165,10 @@ bool AdoptStorage(const std::shared_ptr<EnvState>& s, const at::Tensor& t) {
   if (deleter == &DeleteAccounted) return false;
   if (deleter == &DeleteBorrowed) return true;
   size_t bytes = impl->nbytes();
-  // CPU only (other devices' allocators look at their own DataPtrs); copy-on-write and lazily
-  // materialized storages identify themselves by their DataPtr, so they keep it.
+  // Only memory of the CPU allocator: other allocators (CUDA, pinned host memory) and copy-on-write
+  // or lazily materialized storages find their bookkeeping through their own DataPtr.
   if (bytes < kMinAccountedBytes || dp.get() == nullptr || dp.device().type() != c10::kCPU ||
-      impl->has_materializer() || c10::impl::cow::is_cow_data_ptr(dp))
+      impl->allocator() != c10::GetCPUAllocator() || impl->has_materializer() || c10::impl::cow::is_cow_data_ptr(dp))
     return false;
   auto* a = new AccountedData{c10::DataPtr(), static_cast<int64_t>(bytes), s};
   a->original = impl->set_data_ptr(c10::DataPtr(dp.get(), a, &DeleteAccounted, dp.device()));
@@ -197,13 +198,12 @@ void FinalizeBox(node_api_basic_env env, void* data, void* hint) {
 
 template <class T>
 T* TaggedExternal(napi_env env, napi_value v, const napi_type_tag& tag) {
-  // Only Externals: the tag check converts other values to objects (throwing for null and undefined).
-  napi_valuetype type;
-  if (napi_typeof(env, v, &type) != napi_ok || type != napi_external) return nullptr;
-  bool ours = false;
-  if (napi_check_object_type_tag(env, v, &tag, &ours) != napi_ok || !ours) return nullptr;
+  // Externals only (this call fails for anything else): the tag check would convert other values
+  // to objects, throwing for null and undefined. The data pointer is used only once the tag matches.
   void* p = nullptr;
   if (napi_get_value_external(env, v, &p) != napi_ok) return nullptr;
+  bool ours = false;
+  if (napi_check_object_type_tag(env, v, &tag, &ours) != napi_ok || !ours) return nullptr;
   return static_cast<T*>(p);
 }
 
@@ -240,6 +240,10 @@ Box* BoxOf(napi_env env, napi_value v) { return TaggedExternal<Box>(env, v, kBox
 at::Tensor& TensorOf(napi_env env, napi_value v, const char* what) {
   Box* b = BoxOf(env, v);
   if (!b) ThrowType(std::string(what) + " must be a Tensor");
+  return LiveTensor(env, b, what);
+}
+
+at::Tensor& LiveTensor(napi_env env, Box* b, const char* what) {
   if (!b->t.defined()) ThrowError(std::string(what) + ": Tensor was disposed");
   if (b->borrowed) {
     auto* ctx = static_cast<BorrowedData*>(b->t.storage().unsafeGetStorageImpl()->_mutable_data_ptr_no_checks().get_context());

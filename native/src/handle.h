@@ -77,6 +77,8 @@ Box* BoxOf(napi_env env, napi_value v);
 // The live tensor of a handle; throws TypeError for non-handles and Error after dispose, or when
 // its memory belonged to an ArrayBuffer that was since detached (transferred).
 at::Tensor& TensorOf(napi_env env, napi_value v, const char* what = "argument");
+// The live tensor of a Box, with TensorOf's checks (disposed, detached ArrayBuffer).
+at::Tensor& LiveTensor(napi_env env, Box* b, const char* what);
 // Frees the tensor of a handle now (idempotent).
 void DisposeBox(napi_env env, Box* b);
 
