@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { childTimeoutMs, fullGc, lastJson, runChild } from './run-child.js';
 
 const live = (): number => torch.nativeStats().tensors;
@@ -235,6 +236,20 @@ describe('external memory accounting follows storages', () => {
     expect(reported() - before).toBe(4_000_000); // the views still hold it
     for (const v of views) v.dispose();
     expect(reported() - before).toBe(0);
+  });
+
+  it('tells V8 about freed bytes after the GC that freed them, not inside it', async () => {
+    const told = (): number => native.handleStats().v8ExternalBytes;
+    fullGc();
+    await new Promise((r) => setImmediate(r));
+    const before = told();
+    let held: torch.Tensor[] | null = Array.from({ length: 25 }, () => torch.ones(1000, 1000));
+    expect(told() - before).toBeGreaterThan(99_000_000);
+    held = null;
+    fullGc(); // in-GC finalizers free the storages and only schedule the report
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(told() - before).toBeLessThan(1 << 20);
+    void held;
   });
 
   it('keeps RSS bounded when results with saved tensors are left to the GC', () => {

@@ -320,6 +320,7 @@ napi_value HandleCounts(napi_env env, napi_callback_info) {
     Check(napi_set_named_property(env, o, "boxes", FromInt64(env, s.boxes)));
     Check(napi_set_named_property(env, o, "tensors", FromInt64(env, s.tensors)));
     Check(napi_set_named_property(env, o, "reportedBytes", FromInt64(env, s.liveBytes.load(std::memory_order_relaxed))));
+    Check(napi_set_named_property(env, o, "v8ExternalBytes", FromInt64(env, s.reportedBytes)));
     return o;
   });
 }
