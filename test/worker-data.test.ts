@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
+import { fullGc } from './run-child.js';
 
 const workerFile = new URL('./workers/torch-worker.mjs', import.meta.url);
 
@@ -54,6 +55,7 @@ describe('worker threads', () => {
   }, 300_000);
 
   it('8 workers x 10k ops keep their own counters', async () => {
+    fullGc(); // the previous test's garbage must not be freed while this one counts
     const before = torch.nativeStats().tensors;
     const workers = Array.from({ length: 8 }, () => startWorker({ task: 'ops', iterations: 10_000 }));
     const all = Promise.all(workers.map((w) => w.result));

@@ -61,10 +61,11 @@ void ShutDownEnvState(napi_env env, EnvState& s) {
 }
 
 namespace {
+// Node runs env cleanup hooks before it finalizes the env's values and instance data.
 void CleanupHook(void* arg) {
-  auto* slot = static_cast<std::pair<napi_env, EnvSlot*>*>(arg);
-  ShutDownEnvState(slot->first, *slot->second->state);
-  delete slot;
+  auto* hook = static_cast<std::pair<napi_env, std::shared_ptr<EnvState>>*>(arg);
+  ShutDownEnvState(hook->first, *hook->second);
+  delete hook;
 }
 }  // namespace
 
@@ -80,7 +81,7 @@ void InitEnvState(napi_env env) {
     throw NapiFailed{};
   }
   t_threadState = slot->state;
-  Check(napi_add_env_cleanup_hook(env, CleanupHook, new std::pair<napi_env, EnvSlot*>(env, slot)));
+  Check(napi_add_env_cleanup_hook(env, CleanupHook, new std::pair<napi_env, std::shared_ptr<EnvState>>(env, slot->state)));
 }
 
 namespace {
