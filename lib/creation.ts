@@ -303,7 +303,8 @@ export interface FrombufferOptions {
 /**
  * torch.frombuffer: a 1-D tensor over the memory of an ArrayBuffer, TypedArray or Buffer, without
  * copying: writes through either side are seen by the other. The tensor keeps the buffer alive;
- * do not transfer (detach) the buffer while the tensor lives. dtype defaults to the TypedArray's.
+ * resizable buffers are refused, and once the buffer is transferred (detached) every use of the
+ * tensor throws. dtype defaults to the TypedArray's.
  */
 export function frombuffer(buffer: ArrayBuffer | ArrayBufferView, options: FrombufferOptions = {}): Tensor {
   options = readOptions('frombuffer', options, ['dtype', 'count', 'offset', 'requiresGrad']) as FrombufferOptions;

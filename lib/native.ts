@@ -19,9 +19,10 @@ export interface NativeAddon {
   opNames(): string[];
   dispose(h: Handle): void;
   isDisposed(h: Handle): boolean;
-  handleStats(): { boxes: number; tensors: number; reportedBytes: number };
+  /** reportedBytes: bytes of accounted storages alive; v8ExternalBytes: what V8 was told (>= 1 MiB steps, applied outside GC). */
+  handleStats(): { boxes: number; tensors: number; reportedBytes: number; v8ExternalBytes: number };
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: number | null): Handle;
-  toTypedArray(h: Handle): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array | Uint32Array | BigUint64Array;
+  toTypedArray(h: Handle, share?: boolean): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array | Uint32Array | BigUint64Array;
   item(h: Handle): number | boolean | bigint;
   shape(h: Handle): number[];
   stride(h: Handle): number[];

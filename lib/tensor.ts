@@ -136,9 +136,16 @@ export class Tensor {
       throw new RangeError(`item(): the int64 value ${v} is beyond 2^53 and cannot be a JS number; use toTypedArray()`);
     return v;
   }
-  /** A copy of the values in the matching TypedArray (BigInt64Array for int64, Uint8Array for bool). */
-  toTypedArray(): TypedArray {
-    return native.toTypedArray(this.#h);
+  /**
+   * A copy of the values in the matching TypedArray (BigInt64Array for int64, Uint8Array for bool).
+   * `{ share: true }` returns the tensor's own memory instead (CPU, contiguous, a dtype with the same
+   * element type, no grad): the array keeps the memory alive, and the storage cannot be resized
+   * while an array shares it.
+   */
+  toTypedArray(options: { share?: boolean } = {}): TypedArray {
+    const share = options.share ?? false;
+    if (typeof share !== 'boolean') throw new TypeError(`toTypedArray: share must be a boolean, got ${typeof share}`);
+    return native.toTypedArray(this.#h, share);
   }
   /** Nested arrays of numbers (booleans for bool tensors), like Python's `tolist()`. */
   tolist(): NestedArray<number | boolean | [number, number]> {

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
+import { childTimeoutMs, fullGc, lastJson, runChild } from './run-child.js';
 
 const live = (): number => torch.nativeStats().tensors;
 
@@ -161,5 +163,104 @@ describe('finalizer safety net', () => {
     const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
     expect(grown).toBeLessThan(600);
     big.dispose();
+  });
+});
+
+// Regression: V8 aborted with `Check failed: marking_done_` (exit 133) when the in-GC finalizer
+// adjusted external memory inside a GC that a wrap's adjustment had started. Child processes: a
+// crash fails the test instead of the runner.
+describe('GC-only training loops (no dispose, no tidy)', () => {
+  const prelude = 'const mib = () => process.memoryUsage().rss / 2 ** 20; torch.setNumThreads(1);';
+
+  it('an MLP forward+backward loop of 3000 steps finishes with bounded RSS', () => {
+    const r = runChild(`${prelude}
+      torch.manualSeed(0);
+      const w1 = torch.randn(784, 128).mul(0.03).requiresGrad_();
+      const w2 = torch.randn(128, 10).mul(0.1).requiresGrad_();
+      const x = torch.randn(64, 784);
+      let start = 0, peak = 0, live = 0;
+      for (let step = 0; step < 3000; step++) {
+        x.matmul(w1).relu().matmul(w2).logSoftmax(1).mean().backward(); // 5 handles a step
+        if (step === 100) start = mib();
+        if (step > 100 && step % 50 === 0) peak = Math.max(peak, mib());
+        live = Math.max(live, torch.nativeStats().tensors);
+      }
+      console.log(JSON.stringify({ growth: peak - start, live }));`);
+    expect(r.status, r.stderr).toBe(0);
+    const { growth, live } = lastJson<{ growth: number; live: number }>(r);
+    expect(live).toBeLessThan(7500); // of 15000 created: the GC keeps collecting them
+    expect(growth).toBeLessThan(600); // glibc keeps freed blocks: the bound is loose
+  }, childTimeoutMs + 10_000);
+
+  it('a loop over 1 MiB tensors with autograd graphs finishes with bounded RSS', () => {
+    const r = runChild(`${prelude}
+      const a = torch.randn(512, 512).requiresGrad_();
+      const start = mib();
+      let peak = 0;
+      for (let step = 0; step < 2000; step++) {
+        const y = a.mul(1.5).tanh().mul(a); // several 1 MiB results, saved for backward
+        y.sum().backward();
+        if (step % 50 === 0) peak = Math.max(peak, mib());
+      }
+      console.log(JSON.stringify({ growth: peak - start }));`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(lastJson<{ growth: number }>(r).growth).toBeLessThan(600); // ~8 GiB if nothing were freed
+  }, childTimeoutMs + 10_000);
+});
+
+// Regression: bytes were reported only for storages with one owner at wrap time, so tensors saved
+// by autograd (and views) were invisible to V8.
+describe('external memory accounting follows storages', () => {
+  const reported = (): number => torch.nativeStats().reportedBytes;
+
+  it('counts a storage that autograd saved, until the graph frees it', () => {
+    const x = torch.randn([1000, 1000], { requiresGrad: true }); // 4 MB
+    fullGc(); // earlier tests' garbage must not be freed while this one counts
+    const before = reported();
+    const sums: torch.Tensor[] = [];
+    for (let i = 0; i < 20; i++) {
+      const e = x.exp(); // ExpBackward saves its result
+      sums.push(e.sum());
+      e.dispose(); // the storage lives on in the graph
+    }
+    expect(reported() - before).toBeGreaterThanOrEqual(20 * 4_000_000);
+    for (const s of sums) s.dispose();
+    expect(reported() - before).toBeLessThan(4_000_000);
+    x.dispose();
+  });
+
+  it('counts a storage once however many views and handles share it', () => {
+    fullGc();
+    const before = reported();
+    const base = torch.zeros(1000, 1000);
+    const views = [base.view(-1), base.t(), base.narrow(0, 0, 10)];
+    expect(reported() - before).toBe(4_000_000);
+    base.dispose();
+    expect(reported() - before).toBe(4_000_000); // the views still hold it
+    for (const v of views) v.dispose();
+    expect(reported() - before).toBe(0);
+  });
+
+  it('tells V8 about freed bytes after the GC that freed them, not inside it', async () => {
+    const told = (): number => native.handleStats().v8ExternalBytes;
+    fullGc();
+    await new Promise((r) => setImmediate(r));
+    const before = told();
+    let held: torch.Tensor[] | null = Array.from({ length: 25 }, () => torch.ones(1000, 1000));
+    expect(told() - before).toBeGreaterThan(99_000_000);
+    held = null;
+    fullGc(); // in-GC finalizers free the storages and only schedule the report
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(told() - before).toBeLessThan(1 << 20);
+    void held;
+  });
+
+  it('keeps RSS bounded when results with saved tensors are left to the GC', () => {
+    const x = torch.randn([1000, 1000], { requiresGrad: true }); // 4 MB
+    const rss0 = process.memoryUsage().rss;
+    for (let i = 0; i < 300; i++) x.exp(); // 1.2 GB if nothing were freed
+    const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
+    expect(grown).toBeLessThan(600);
+    x.dispose();
   });
 });

@@ -95,9 +95,9 @@ describe('interop, complex and named tensors', () => {
     expect(() => torch.frombuffer(new Uint8Array(9), { dtype: torch.float32, offset: 1, count: 2 })).toThrow(/aligned/);
   });
 
-  it('toTypedArray of a CPU contiguous tensor shares its memory (like numpy())', () => {
+  it('toTypedArray({ share: true }) of a CPU contiguous tensor shares its memory (like numpy())', () => {
     const t = torch.arange(4, { dtype: torch.float32 });
-    const a = t.toTypedArray() as Float32Array;
+    const a = t.toTypedArray({ share: true }) as Float32Array;
     t.add_(1);
     expect(Array.from(a)).toEqual([1, 2, 3, 4]);
     t.dispose(); // the array keeps the memory alive

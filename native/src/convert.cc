@@ -128,7 +128,7 @@ c10::Scalar ToScalar(napi_env env, napi_value v, const char* what) {
     default: break;
   }
   Box* b = BoxOf(env, v);
-  if (b && b->t.defined() && b->t.numel() == 1) return b->t.item();
+  if (b && b->t.defined() && b->t.numel() == 1) return LiveTensor(env, b, what).item();
   ThrowType(std::string(what) + " must be a number");
 }
 

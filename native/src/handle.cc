@@ -1,136 +1,296 @@
 #include "handle.h"
 
-#include <atomic>
-#include <cstring>
-#include <mutex>
-#include <vector>
+#include <ATen/ops/from_blob.h>
+#include <c10/core/CPUAllocator.h>
+#include <c10/core/impl/COW.h>
+
+#ifndef NODE_API_EXPERIMENTAL_HAS_POST_FINALIZER
+// Node >= 20.10 exports it (experimental); newer node-api-headers do not declare it. Weak: where
+// the runtime lacks it, the decrease waits for the next wrap or dispose.
+extern "C" napi_status NAPI_CDECL node_api_post_finalizer(node_api_basic_env env, napi_finalize finalize_cb,
+                                                          void* finalize_data, void* finalize_hint) __attribute__((weak));
+#endif
 
 namespace tn {
 namespace {
 
-// Per thread, as each thread with the addon (main, workers) has its own V8 heap to report to.
-thread_local HandleStats g_stats;
-thread_local int64_t g_pending = 0;  // unreported delta; flushed in >= 1 MiB steps (small adjusts cost more than they help)
-constexpr int64_t kReportStep = 1 << 20;
+constexpr int64_t kReportStep = 1 << 20;      // V8 is told in >= 1 MiB steps (small adjusts cost more than they help)
+constexpr size_t kMinAccountedBytes = 1024;   // smaller storages cost less than their handle
 
-void Report(node_api_basic_env env, int64_t delta) {
-  g_pending += delta;
-  if (g_pending >= kReportStep || g_pending <= -kReportStep) {
-    int64_t total;
-    napi_adjust_external_memory(env, g_pending, &total);
-    g_stats.reported += g_pending;
-    g_pending = 0;
-  }
-}
+// Type tags of our Externals: an External from another addon is never read as ours.
+constexpr napi_type_tag kBoxTag = {0x7e4e50e17a2b0c35ULL, 0x9d1c3f0a5b7e2d41ULL};
+constexpr napi_type_tag kGeneratorTag = {0x6e6e0a9e4e12a7b1ULL, 0x2f8c6d3b1a9e5c07ULL};
 
-void Empty(node_api_basic_env env, Box* b) {
-  if (!b->t.defined()) return;
-  b->t.reset();
-  --g_stats.tensors;
-  if (b->bytes) {
-    Report(env, -b->bytes);
-    b->bytes = 0;
-  }
-}
+// ---- per-env state ----------------------------------------------------------------------------
 
-// Basic finalizer: may run inside GC, so it only frees native memory.
-void FinalizeBox(node_api_basic_env env, void* data, void*) {
-  Box* b = static_cast<Box*>(data);
-  Empty(env, b);
-  b->magic = 0;
-  delete b;
-  --g_stats.boxes;
-}
+// The env's reference to its state, stored as instance data and passed to every handle finalizer.
+// Freed by whichever comes last at teardown: the instance-data finalizer or the last handle's.
+struct EnvSlot {
+  std::shared_ptr<EnvState> state;
+  bool envGone = false;
+};
 
-// Bytes this tensor owns: its storage when no other tensor shares it (views are not counted twice).
-int64_t OwnedBytes(const at::Tensor& t) {
-  if (!t.has_storage()) return 0;
-  const c10::Storage& s = t.storage();
-  return s.use_count() == 1 ? static_cast<int64_t>(s.nbytes()) : 0;
-}
-
-std::mutex g_deferredMutex;
-std::vector<napi_ref> g_deferred;
-std::atomic<bool> g_hasDeferred{false};
+// Where the calling JS thread's env state is, for callers that know no env (DeferDeleteReference(ref)).
+thread_local std::weak_ptr<EnvState> t_threadState;
 
 }  // namespace
 
-void DeferDeleteReference(napi_ref ref) {
-  std::lock_guard<std::mutex> lock(g_deferredMutex);
-  g_deferred.push_back(ref);
-  g_hasDeferred.store(true, std::memory_order_release);
+void EnvState::DeferDeleteReference(napi_ref ref) {
+  std::lock_guard<std::mutex> lock(deferredMutex_);
+  if (closing_.load(std::memory_order_relaxed)) return;
+  deferred_.push_back(ref);
+  hasDeferred_.store(true, std::memory_order_release);
 }
 
-void DeleteDeferredReferences(napi_env env) {
-  if (!g_hasDeferred.load(std::memory_order_acquire)) return;
+void EnvState::DeleteDeferredReferences(napi_env env) {
+  if (!hasDeferred_.load(std::memory_order_acquire)) return;
   std::vector<napi_ref> refs;
   {
-    std::lock_guard<std::mutex> lock(g_deferredMutex);
-    refs.swap(g_deferred);
-    g_hasDeferred.store(false, std::memory_order_release);
+    std::lock_guard<std::mutex> lock(deferredMutex_);
+    refs.swap(deferred_);
+    hasDeferred_.store(false, std::memory_order_release);
   }
   for (napi_ref r : refs) napi_delete_reference(env, r);
 }
 
-napi_value WrapTensor(napi_env env, at::Tensor t) {
-  DeleteDeferredReferences(env);
-  if (!t.defined()) return Null(env);
-  Box* b = new Box();
-  ++g_stats.boxes;
-  ++g_stats.tensors;
-  b->bytes = OwnedBytes(t);
-  b->t = std::move(t);
-  napi_value out;
-  if (napi_create_external(env, b, FinalizeBox, nullptr, &out) != napi_ok) {
-    FinalizeBox(env, b, nullptr);
-    throw NapiFailed{};
-  }
-  if (b->bytes) Report(env, b->bytes);
-  return out;
+// Env cleanup hook: the env is still usable here; its tensors' finalizers run after it.
+void ShutDownEnvState(napi_env env, EnvState& s) {
+  s.DeleteDeferredReferences(env);
+  std::lock_guard<std::mutex> lock(s.deferredMutex_);
+  s.closing_.store(true, std::memory_order_release);
 }
 
 namespace {
-// The handle struct behind an External, if it is one of ours of type T (each starts with its magic).
-template <class T>
-T* ExternalOf(napi_env env, napi_value v) {
-  void* p = nullptr;
-  if (napi_get_value_external(env, v, &p) != napi_ok || p == nullptr) return nullptr;
-  uint64_t magic;
-  std::memcpy(&magic, p, sizeof magic);
-  return magic == T::kMagic ? static_cast<T*>(p) : nullptr;
+// Node runs env cleanup hooks before it finalizes the env's values and instance data.
+void CleanupHook(void* arg) {
+  auto* hook = static_cast<std::pair<napi_env, std::shared_ptr<EnvState>>*>(arg);
+  ShutDownEnvState(hook->first, *hook->second);
+  delete hook;
 }
 }  // namespace
 
-Box* BoxOf(napi_env env, napi_value v) { return ExternalOf<Box>(env, v); }
+void InitEnvState(napi_env env) {
+  auto* slot = new EnvSlot{std::make_shared<EnvState>(std::this_thread::get_id())};
+  auto finalize = [](node_api_basic_env, void* data, void*) {
+    auto* slot = static_cast<EnvSlot*>(data);
+    slot->envGone = true;
+    if (slot->state->boxes == 0) delete slot;
+  };
+  if (napi_set_instance_data(env, slot, finalize, nullptr) != napi_ok) {
+    delete slot;
+    throw NapiFailed{};
+  }
+  t_threadState = slot->state;
+  Check(napi_add_env_cleanup_hook(env, CleanupHook, new std::pair<napi_env, std::shared_ptr<EnvState>>(env, slot->state)));
+}
+
+namespace {
+EnvSlot* SlotOf(napi_env env) {
+  void* data = nullptr;
+  napi_get_instance_data(env, &data);
+  return static_cast<EnvSlot*>(data);
+}
+}  // namespace
+
+const std::shared_ptr<EnvState>& EnvStateOf(napi_env env) { return SlotOf(env)->state; }
+
+void DeferDeleteReference(napi_ref ref) {
+  if (std::shared_ptr<EnvState> s = t_threadState.lock()) s->DeferDeleteReference(ref);
+}
+
+void DeleteDeferredReferences(napi_env env) { EnvStateOf(env)->DeleteDeferredReferences(env); }
+
+namespace {
+
+// ---- external memory --------------------------------------------------------------------------
+
+// Tells V8 what changed since the last report, in >= 1 MiB steps. JS thread, outside GC only.
+void SyncExternalMemory(napi_env env, EnvState& s) {
+  int64_t delta = s.liveBytes.load(std::memory_order_relaxed) - s.reportedBytes;
+  if (delta < kReportStep && delta > -kReportStep) return;
+  if (s.Closing()) return;
+  int64_t total;
+  napi_adjust_external_memory(env, delta, &total);
+  s.reportedBytes += delta;
+}
+
+// Runs after GC on the JS thread: applies the decrease that finalizers inside GC could not.
+void FlushAfterGc(napi_env env, void* data, void*) {
+  auto* held = static_cast<std::shared_ptr<EnvState>*>(data);
+  (*held)->flushPosted = false;
+  SyncExternalMemory(env, **held);
+  delete held;
+}
+
+// Inside GC: only schedules the decrease for later.
+void ScheduleFlush(node_api_basic_env env, const std::shared_ptr<EnvState>& s) {
+  if (s->flushPosted || s->Closing() || node_api_post_finalizer == nullptr) return;
+  if (s->liveBytes.load(std::memory_order_relaxed) - s->reportedBytes > -kReportStep) return;
+  auto* held = new std::shared_ptr<EnvState>(s);
+  if (node_api_post_finalizer(env, FlushAfterGc, held, nullptr) == napi_ok)
+    s->flushPosted = true;
+  else
+    delete held;  // the next wrap or dispose applies it
+}
+
+// The context of an accounted storage's DataPtr: the original DataPtr (freed with it) and whom to tell.
+struct AccountedData {
+  c10::DataPtr original;
+  int64_t bytes;
+  std::shared_ptr<EnvState> state;
+};
+void DeleteAccounted(void* ctx) {
+  auto* a = static_cast<AccountedData*>(ctx);
+  a->state->liveBytes.fetch_sub(a->bytes, std::memory_order_relaxed);
+  delete a;
+}
+
+// The context of a frombuffer storage's DataPtr: a strong reference to the ArrayBuffer.
+struct BorrowedData {
+  napi_ref buffer;
+  std::shared_ptr<EnvState> state;
+};
+void DeleteBorrowed(void* ctx) {
+  auto* b = static_cast<BorrowedData*>(ctx);
+  b->state->DeferDeleteReference(b->buffer);
+  delete b;
+}
+
+// Accounts t's storage to the env unless it is already accounted (once per storage, whoever
+// holds it). Returns whether the storage borrows a JS ArrayBuffer's memory.
+bool AdoptStorage(const std::shared_ptr<EnvState>& s, const at::Tensor& t) {
+  if (!t.has_storage()) return false;
+  c10::StorageImpl* impl = t.storage().unsafeGetStorageImpl();
+  const c10::DataPtr& dp = impl->_mutable_data_ptr_no_checks();
+  c10::DeleterFnPtr deleter = dp.get_deleter();
+  if (deleter == &DeleteAccounted) return false;
+  if (deleter == &DeleteBorrowed) return true;
+  size_t bytes = impl->nbytes();
+  // Only memory of the CPU allocator: other allocators (CUDA, pinned host memory) and copy-on-write
+  // or lazily materialized storages find their bookkeeping through their own DataPtr.
+  if (bytes < kMinAccountedBytes || dp.get() == nullptr || dp.device().type() != c10::kCPU ||
+      impl->allocator() != c10::GetCPUAllocator() || impl->has_materializer() || c10::impl::cow::is_cow_data_ptr(dp))
+    return false;
+  auto* a = new AccountedData{c10::DataPtr(), static_cast<int64_t>(bytes), s};
+  a->original = impl->set_data_ptr(c10::DataPtr(dp.get(), a, &DeleteAccounted, dp.device()));
+  s->liveBytes.fetch_add(a->bytes, std::memory_order_relaxed);
+  return false;
+}
+
+void Empty(EnvState& s, Box* b) {
+  if (!b->t.defined()) return;
+  b->t.reset();
+  b->borrowed = false;
+  --s.tensors;
+}
+
+// Basic finalizer: may run inside GC, so it only frees native memory and schedules the report.
+void FinalizeBox(node_api_basic_env env, void* data, void* hint) {
+  auto* slot = static_cast<EnvSlot*>(hint);
+  Box* b = static_cast<Box*>(data);
+  Empty(*slot->state, b);
+  delete b;
+  if (--slot->state->boxes == 0 && slot->envGone) {
+    delete slot;
+    return;
+  }
+  ScheduleFlush(env, slot->state);
+}
+
+template <class T>
+T* TaggedExternal(napi_env env, napi_value v, const napi_type_tag& tag) {
+  // Externals only (this call fails for anything else): the tag check would convert other values
+  // to objects, throwing for null and undefined. The data pointer is used only once the tag matches.
+  void* p = nullptr;
+  if (napi_get_value_external(env, v, &p) != napi_ok) return nullptr;
+  bool ours = false;
+  if (napi_check_object_type_tag(env, v, &tag, &ours) != napi_ok || !ours) return nullptr;
+  return static_cast<T*>(p);
+}
+
+[[noreturn]] void ThrowDetached(const char* what) {
+  ThrowError(std::string(what) + ": the Tensor's memory belonged to an ArrayBuffer that was detached (transferred) after torch.frombuffer");
+}
+
+}  // namespace
+
+napi_value WrapTensor(napi_env env, at::Tensor t) {
+  EnvSlot* slot = SlotOf(env);
+  const std::shared_ptr<EnvState>& s = slot->state;
+  s->DeleteDeferredReferences(env);
+  if (!t.defined()) return Null(env);
+  Box* b = new Box();
+  b->borrowed = AdoptStorage(s, t);
+  b->t = std::move(t);
+  ++s->boxes;
+  ++s->tensors;
+  napi_value out;
+  if (napi_create_external(env, b, FinalizeBox, slot, &out) != napi_ok) {
+    Empty(*s, b);
+    delete b;
+    --s->boxes;
+    throw NapiFailed{};
+  }
+  Check(napi_type_tag_object(env, out, &kBoxTag));  // the External owns b now
+  SyncExternalMemory(env, *s);
+  return out;
+}
+
+Box* BoxOf(napi_env env, napi_value v) { return TaggedExternal<Box>(env, v, kBoxTag); }
 
 at::Tensor& TensorOf(napi_env env, napi_value v, const char* what) {
   Box* b = BoxOf(env, v);
   if (!b) ThrowType(std::string(what) + " must be a Tensor");
+  return LiveTensor(env, b, what);
+}
+
+at::Tensor& LiveTensor(napi_env env, Box* b, const char* what) {
   if (!b->t.defined()) ThrowError(std::string(what) + ": Tensor was disposed");
+  if (b->borrowed) {
+    auto* ctx = static_cast<BorrowedData*>(b->t.storage().unsafeGetStorageImpl()->_mutable_data_ptr_no_checks().get_context());
+    napi_value buffer;
+    bool detached = true;
+    if (napi_get_reference_value(env, ctx->buffer, &buffer) != napi_ok || buffer == nullptr ||
+        napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok || detached)
+      ThrowDetached(what);
+  }
   return b->t;
 }
 
-void DisposeBox(napi_env env, Box* b) { Empty(env, b); }
+void DisposeBox(napi_env env, Box* b) {
+  EnvState& s = *EnvStateOf(env);
+  Empty(s, b);
+  SyncExternalMemory(env, s);
+}
+
+at::Tensor BorrowArrayBuffer(napi_env env, napi_value arrayBuffer, void* data, int64_t count, c10::ScalarType st) {
+  auto* ctx = new BorrowedData{nullptr, EnvStateOf(env)};
+  if (napi_create_reference(env, arrayBuffer, 1, &ctx->buffer) != napi_ok) {
+    delete ctx;
+    throw NapiFailed{};
+  }
+  try {
+    return at::for_blob(data, {count}).context(ctx, &DeleteBorrowed).options(at::TensorOptions().dtype(st)).make_tensor();
+  } catch (...) {
+    napi_delete_reference(env, ctx->buffer);  // no tensor owns the reference
+    delete ctx;
+    throw;
+  }
+}
 
 napi_value WrapGenerator(napi_env env, at::Generator gen) {
-  auto* b = new GeneratorBox();
-  b->gen = std::move(gen);
+  auto* b = new GeneratorBox{std::move(gen)};
   napi_value out;
-  auto finalize = [](node_api_basic_env, void* data, void*) {
-    auto* box = static_cast<GeneratorBox*>(data);
-    box->magic = 0;
-    delete box;
-  };
+  auto finalize = [](node_api_basic_env, void* data, void*) { delete static_cast<GeneratorBox*>(data); };
   if (napi_create_external(env, b, finalize, nullptr, &out) != napi_ok) {
     delete b;
     throw NapiFailed{};
   }
+  Check(napi_type_tag_object(env, out, &kGeneratorTag));  // the External owns b now
   return out;
 }
 
-GeneratorBox* GeneratorOf(napi_env env, napi_value v) { return ExternalOf<GeneratorBox>(env, v); }
-
-const HandleStats& Stats() { return g_stats; }
+GeneratorBox* GeneratorOf(napi_env env, napi_value v) { return TaggedExternal<GeneratorBox>(env, v, kGeneratorTag); }
 
 namespace {
 
@@ -155,11 +315,13 @@ napi_value IsDisposed(napi_env env, napi_callback_info info) {
 
 napi_value HandleCounts(napi_env env, napi_callback_info) {
   return Guard(env, "handleStats", [&] {
+    const EnvState& s = *EnvStateOf(env);
     napi_value o;
     Check(napi_create_object(env, &o));
-    Check(napi_set_named_property(env, o, "boxes", FromInt64(env, g_stats.boxes)));
-    Check(napi_set_named_property(env, o, "tensors", FromInt64(env, g_stats.tensors)));
-    Check(napi_set_named_property(env, o, "reportedBytes", FromInt64(env, g_stats.reported + g_pending)));
+    Check(napi_set_named_property(env, o, "boxes", FromInt64(env, s.boxes)));
+    Check(napi_set_named_property(env, o, "tensors", FromInt64(env, s.tensors)));
+    Check(napi_set_named_property(env, o, "reportedBytes", FromInt64(env, s.liveBytes.load(std::memory_order_relaxed))));
+    Check(napi_set_named_property(env, o, "v8ExternalBytes", FromInt64(env, s.reportedBytes)));
     return o;
   });
 }
@@ -167,6 +329,7 @@ napi_value HandleCounts(napi_env env, napi_callback_info) {
 }  // namespace
 
 void RegisterHandle(napi_env env, napi_value exports) {
+  InitEnvState(env);
   Export(env, exports, "dispose", Dispose);
   Export(env, exports, "isDisposed", IsDisposed);
   Export(env, exports, "handleStats", HandleCounts);

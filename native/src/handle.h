@@ -1,53 +1,97 @@
 // Tensor handles: a JS External owning a Box that owns an at::Tensor.
 // dispose() empties the Box now; the External's basic finalizer (run inside V8's GC in the
-// NAPI_EXPERIMENTAL build) frees whatever is left. Tensor bytes are reported to V8 so that
-// dropped large tensors trigger collection.
+// NAPI_EXPERIMENTAL build) frees whatever is left. Nothing that runs inside GC touches V8.
+//
+// Per-env state: every env (main thread, each worker) has its own EnvState (Node-API instance
+// data): live-object counters, the external-memory account and the napi_refs waiting for deletion.
+// Tensor bytes are accounted once per CPU storage, for the storage's lifetime, whoever holds it:
+// the first wrap swaps the storage's DataPtr for one whose deleter subtracts the bytes from the
+// env's atomic counter (storages may be freed on any thread, inside GC, after the env is gone);
+// the difference to what V8 was told is applied outside GC in >= 1 MiB steps.
 #pragma once
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "napi_util.h"
 
 namespace tn {
 
+class EnvState {
+ public:
+  explicit EnvState(std::thread::id jsThread) : jsThread_(jsThread) {}
+  EnvState(const EnvState&) = delete;
+  EnvState& operator=(const EnvState&) = delete;
+
+  // Queues a napi_ref of this env for deletion on its JS thread; any thread, inside GC too. Refs
+  // queued after the env began to shut down are dropped (the env releases them itself).
+  void DeferDeleteReference(napi_ref ref);
+  // Deletes the queued refs. JS thread, outside GC.
+  void DeleteDeferredReferences(napi_env env);
+  bool OnJsThread() const { return std::this_thread::get_id() == jsThread_; }
+  bool Closing() const { return closing_.load(std::memory_order_acquire); }
+
+  // Live-object counters (JS thread only).
+  int64_t boxes = 0;    // Box objects alive (with or without tensor)
+  int64_t tensors = 0;  // Boxes holding a tensor
+  // Bytes of accounted storages alive; lowered by storage deleters on any thread.
+  std::atomic<int64_t> liveBytes{0};
+  int64_t reportedBytes = 0;   // what V8 was told (JS thread only)
+  bool flushPosted = false;    // a post-finalizer will apply the pending decrease (JS thread only)
+
+ private:
+  friend void ShutDownEnvState(napi_env env, EnvState& s);
+  std::thread::id jsThread_;
+  std::mutex deferredMutex_;
+  std::vector<napi_ref> deferred_;
+  std::atomic<bool> hasDeferred_{false};
+  std::atomic<bool> closing_{false};
+};
+
+// The state of an env (JS thread). The shared_ptr keeps it valid for holders that may outlive the
+// env (storage deleters, autograd callbacks).
+const std::shared_ptr<EnvState>& EnvStateOf(napi_env env);
+// Installs the env's state (module init).
+void InitEnvState(napi_env env);
+
+// Compatibility wrappers: queue a ref of the calling JS thread's env (off the JS thread, without a
+// known env, the ref is dropped: use EnvState::DeferDeleteReference from a held state there);
+// delete the env's queued refs.
+void DeferDeleteReference(napi_ref ref);
+void DeleteDeferredReferences(napi_env env);
+
 struct Box {
-  static constexpr uint64_t kMagic = 0x7e4e50e17a2b0c35ULL;
-  uint64_t magic = kMagic;
   at::Tensor t;
-  int64_t bytes = 0;  // bytes reported to V8 for this tensor (0: not the storage's owner)
+  bool borrowed = false;  // the storage is a frombuffer view of a JS ArrayBuffer: check it on use
 };
 
 // Wraps a tensor into a new handle (an undefined tensor becomes JS null).
 napi_value WrapTensor(napi_env env, at::Tensor t);
 // The Box of a handle, or nullptr when v is not a tensor handle.
 Box* BoxOf(napi_env env, napi_value v);
-// The live tensor of a handle; throws TypeError for non-handles and Error after dispose.
+// The live tensor of a handle; throws TypeError for non-handles and Error after dispose, or when
+// its memory belonged to an ArrayBuffer that was since detached (transferred).
 at::Tensor& TensorOf(napi_env env, napi_value v, const char* what = "argument");
+// The live tensor of a Box, with TensorOf's checks (disposed, detached ArrayBuffer).
+at::Tensor& LiveTensor(napi_env env, Box* b, const char* what);
 // Frees the tensor of a handle now (idempotent).
 void DisposeBox(napi_env env, Box* b);
 
+// A CPU tensor over JS memory (torch.frombuffer): the storage holds a strong reference to the
+// ArrayBuffer, released on the env's JS thread once the storage is freed.
+at::Tensor BorrowArrayBuffer(napi_env env, napi_value arrayBuffer, void* data, int64_t count, c10::ScalarType st);
+
 // Generator handles: a JS External owning a GeneratorBox (torch.Generator objects).
 struct GeneratorBox {
-  static constexpr uint64_t kMagic = 0x6e6e0a9e4e12a7b1ULL;
-  uint64_t magic = kMagic;
   at::Generator gen;
 };
 napi_value WrapGenerator(napi_env env, at::Generator gen);
 // The generator of a handle, or nullptr when v is not a generator handle.
 GeneratorBox* GeneratorOf(napi_env env, napi_value v);
-
-// napi references dropped where they cannot be deleted (inside GC, or on another thread): deleted
-// later on the JS thread, at the next tensor handle creation.
-void DeferDeleteReference(napi_ref ref);
-void DeleteDeferredReferences(napi_env env);
-
-// Live-object counters for leak tests.
-struct HandleStats {
-  int64_t boxes = 0;    // Box objects alive (with or without tensor)
-  int64_t tensors = 0;  // Boxes holding a tensor
-  int64_t reported = 0; // net bytes reported to V8
-};
-const HandleStats& Stats();
-
 
 }  // namespace tn

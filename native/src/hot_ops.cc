@@ -53,10 +53,7 @@ struct DivOp {
 // The other operand: a tensor, or a number wrapped the way Python wraps it (tensor checked first:
 // it is the common case, and one Node-API call cheaper).
 at::Tensor Operand(napi_env env, napi_value v) {
-  if (Box* b = BoxOf(env, v)) {
-    if (!b->t.defined()) ThrowError("other: Tensor was disposed");
-    return b->t;
-  }
+  if (Box* b = BoxOf(env, v)) return LiveTensor(env, b, "other");
   if (IsNumberLike(env, v)) return WrappedScalar(ToScalar(env, v, "other"));
   ThrowType("other must be a Tensor or a number");
 }

@@ -20,10 +20,11 @@ namespace {
 // handles and returns handles.
 class JsCallback {
  public:
-  JsCallback(napi_env env, napi_value fn) : env_(env) { Check(napi_create_reference(env, fn, 1, &ref_)); }
+  JsCallback(napi_env env, napi_value fn) : env_(env), state_(EnvStateOf(env)) { Check(napi_create_reference(env, fn, 1, &ref_)); }
   JsCallback(const JsCallback&) = delete;
   JsCallback& operator=(const JsCallback&) = delete;
-  ~JsCallback() { DeferDeleteReference(ref_); }  // may run inside GC or on another thread
+  // May run inside GC or on another thread (a graph freed by the engine): the env's own queue.
+  ~JsCallback() { state_->DeferDeleteReference(ref_); }
   napi_env env() const { return env_; }
   void CheckThread() const {
     if (ThreadJsEnv() != env_)
@@ -41,6 +42,7 @@ class JsCallback {
 
  private:
   napi_env env_;
+  std::shared_ptr<EnvState> state_;
   napi_ref ref_ = nullptr;
 };
 

@@ -23,7 +23,10 @@ struct JsError {
 [[noreturn]] inline void ThrowError(std::string m) { throw JsError{ErrKind::Error, std::move(m)}; }
 
 // A Node-API call failed: a JS exception may already be pending (e.g. a throwing getter).
-struct NapiFailed {};
+// A std::exception so that code catching only those (libtorch's autograd engine) passes it on.
+struct NapiFailed : std::exception {
+  const char* what() const noexcept override { return "a Node-API call failed"; }
+};
 inline void Check(napi_status s) {
   if (s != napi_ok) throw NapiFailed{};
 }

@@ -5,6 +5,8 @@
 #include <ATen/ops/view_as_real.h>
 
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 #include "compat.h"
 #include "convert.h"
@@ -88,8 +90,9 @@ napi_value FromTypedArray(napi_env env, napi_callback_info info) {
 }
 
 // fromBuffer(arrayBuffer, byteOffset, count, dtype): a 1-D tensor over the buffer's memory, no copy.
-// The tensor holds a reference to the ArrayBuffer; it is released (on the JS thread) when the
-// tensor's storage is freed.
+// The tensor holds a reference to the ArrayBuffer, released (on the JS thread) when the tensor's
+// storage is freed. Resizable buffers are refused (shrinking frees memory the tensor would still
+// read); a buffer detached (transferred) later makes every use of the tensor throw.
 napi_value FromBuffer(napi_env env, napi_callback_info info) {
   return Guard(env, "frombuffer", [&] {
     Args<4> a(env, info);
@@ -99,6 +102,10 @@ napi_value FromBuffer(napi_env env, napi_callback_info info) {
     bool detached = false;
     Check(napi_is_detached_arraybuffer(env, a[0], &detached));
     if (detached) ThrowType("the ArrayBuffer is detached");
+    napi_value resizable;
+    Check(napi_get_named_property(env, a[0], "resizable", &resizable));
+    if (TypeOf(env, resizable) == napi_boolean && ToBool(env, resizable, "resizable"))
+      ThrowType("a resizable ArrayBuffer cannot back a tensor (resizing would free memory the tensor reads); copy it with torch.tensor()");
     void* data = nullptr;
     size_t length = 0;
     Check(napi_get_arraybuffer_info(env, a[0], &data, &length));
@@ -118,28 +125,69 @@ napi_value FromBuffer(napi_env env, napi_callback_info info) {
     char* start = static_cast<char*>(data) + offset;
     if (reinterpret_cast<uintptr_t>(start) % static_cast<uintptr_t>(item))
       ThrowRange("the data at offset " + std::to_string(offset) + " is not aligned to the element size " + std::to_string(item));
-    napi_ref ref;
-    Check(napi_create_reference(env, a[0], 1, &ref));
-    at::Tensor t;
-    try {
-      t = at::from_blob(start, {count}, [ref](void*) { DeferDeleteReference(ref); }, at::TensorOptions().dtype(st));
-    } catch (...) {
-      napi_delete_reference(env, ref);  // from_blob failed: no tensor owns the reference
-      throw;
-    }
-    return WrapTensor(env, std::move(t));
+    return WrapTensor(env, BorrowArrayBuffer(env, a[0], start, count, st));
   });
 }
 
-// toTypedArray(t): the values, row-major, in the TypedArray matching the dtype (complex: interleaved
-// real and imaginary parts). A CPU contiguous tensor whose dtype maps 1:1 is shared, not copied
-// (like numpy()); the array keeps the memory alive.
+// Storages shared with JS arrays (toTypedArray({ share: true })) may not be resized while an
+// array lives (a resize frees the memory the array reads), as PyTorch does for numpy().
+// The count per storage restores resizability when the last array is released.
+struct ShareCount {
+  int arrays = 0;
+  bool wasResizable = false;
+};
+std::mutex g_sharedMutex;
+std::unordered_map<c10::StorageImpl*, ShareCount> g_shared;
+
+// What an ArrayBuffer over tensor memory holds: the storage (through a tensor) it must not outlive.
+struct SharedArrayHolder {
+  at::Tensor t;
+  explicit SharedArrayHolder(at::Tensor tensor) : t(std::move(tensor)) {
+    c10::StorageImpl* impl = t.storage().unsafeGetStorageImpl();
+    std::lock_guard<std::mutex> lock(g_sharedMutex);
+    ShareCount& c = g_shared[impl];
+    if (c.arrays++ == 0) {
+      c.wasResizable = impl->resizable();
+      impl->set_resizable(false);
+    }
+  }
+  // May run on any thread and must not touch V8: only native bookkeeping.
+  ~SharedArrayHolder() {
+    c10::StorageImpl* impl = t.storage().unsafeGetStorageImpl();
+    std::lock_guard<std::mutex> lock(g_sharedMutex);
+    auto it = g_shared.find(impl);
+    if (it != g_shared.end() && --it->second.arrays == 0) {
+      if (it->second.wasResizable) impl->set_resizable(true);
+      g_shared.erase(it);
+    }
+  }
+};
+
+// The tensor a shared array can view as is, or a TypeError naming why it cannot.
+void CheckShareable(const at::Tensor& t, c10::ScalarType holds) {
+  if (t.requires_grad()) ThrowError("cannot share the memory of a Tensor that requires grad; use x.detach().toTypedArray({ share: true })");
+  if (t.device().type() != c10::kCPU) ThrowType("only CPU tensors can share their memory; use toTypedArray() for a copy");
+  if (t.scalar_type() == c10::kBool) ThrowType("bool tensors cannot share their memory (a Uint8Array could store invalid booleans); use toTypedArray() for a copy");
+  c10::ScalarType real = t.is_complex() ? c10::toRealValueType(t.scalar_type()) : t.scalar_type();
+  if (real != holds) ThrowType(std::string("dtype ") + c10::toString(t.scalar_type()) + " has no TypedArray of the same element type; use toTypedArray() for a copy");
+  if (!t.is_contiguous()) ThrowType("only contiguous tensors can share their memory; use x.contiguous() or toTypedArray() for a copy");
+  if (t.is_conj() || t.is_neg()) ThrowType("a conjugated or negated view cannot share its memory; use resolveConj()/resolveNeg() or toTypedArray() for a copy");
+}
+
+// toTypedArray(t, share): the values, row-major, in the TypedArray matching the dtype (complex:
+// interleaved real and imaginary parts): a copy, or with share the tensor's own memory (CPU,
+// contiguous, same element type), which the array keeps alive and keeps from being resized.
 napi_value ToTypedArray(napi_env env, napi_callback_info info) {
   return Guard(env, "toTypedArray", [&] {
-    Args<1> a(env, info);
+    Args<2> a(env, info);
     const at::Tensor& t = TensorOf(env, a[0], "self");
+    bool share = !IsNullish(env, a[1]) && ToBool(env, a[1], "share");
     c10::ScalarType holds;
     napi_typedarray_type type = ArrayTypeFor(t.scalar_type(), &holds);
+    if (share) {
+      CheckShareable(t, holds);
+      if (BoxOf(env, a[0])->borrowed) ThrowType("the tensor views an ArrayBuffer (torch.frombuffer): use that buffer, or toTypedArray() for a copy");
+    }
     at::Tensor src = t.detach();
     if (src.is_complex()) {
       if (src.scalar_type() == c10::kComplexHalf) src = src.to(c10::kComplexFloat);
@@ -150,19 +198,17 @@ napi_value ToTypedArray(napi_env env, napi_callback_info info) {
     size_t count = static_cast<size_t>(src.numel());
     size_t bytes = count * c10::elementSize(holds);
     napi_value ab, out;
-    if (bytes == 0) {
-      void* data = nullptr;
-      Check(napi_create_arraybuffer(env, 0, &data, &ab));
-    } else {
-      auto* holder = new at::Tensor(src);
-      auto release = [](node_api_basic_env, void*, void* hint) { delete static_cast<at::Tensor*>(hint); };
-      if (napi_create_external_arraybuffer(env, holder->data_ptr(), bytes, release, holder, &ab) != napi_ok) {
+    void* data = nullptr;
+    if (share && bytes > 0) {
+      auto* holder = new SharedArrayHolder(src);
+      auto release = [](node_api_basic_env, void*, void* hint) { delete static_cast<SharedArrayHolder*>(hint); };
+      if (napi_create_external_arraybuffer(env, src.data_ptr(), bytes, release, holder, &ab) != napi_ok) {
         delete holder;
-        // Runtimes that forbid external buffers: copy instead.
-        void* data = nullptr;
-        Check(napi_create_arraybuffer(env, bytes, &data, &ab));
-        std::memcpy(data, src.data_ptr(), bytes);
+        ThrowError("this runtime does not allow external ArrayBuffers; use toTypedArray() for a copy");
       }
+    } else {
+      Check(napi_create_arraybuffer(env, bytes, &data, &ab));
+      if (bytes) std::memcpy(data, src.data_ptr(), bytes);
     }
     Check(napi_create_typedarray(env, type, count, ab, 0, &out));
     return out;

@@ -1,0 +1,175 @@
+// Memory safety at the JS boundary: toTypedArray copies unless sharing is asked for, a shared array
+// never outlives or outgrows its storage, frombuffer refuses resizable buffers and notices detached
+// ones, and handles are recognised by type tag (a foreign External is never read as ours).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
+import { fullGc, root, runChild } from './run-child.js';
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('toTypedArray', () => {
+  it('returns a copy by default (PyTorch: x.numpy().copy())', () => {
+    const x = torch.tensor([1, 2, 3, 4], { dtype: torch.float32 });
+    const a = x.toTypedArray();
+    a[0] = 100;
+    expect(x.tolist()).toEqual([1, 2, 3, 4]);
+    x.add_(1);
+    expect(Array.from(a as Float32Array)).toEqual([100, 2, 3, 4]);
+    x.resize_(1 << 20); // the copy is not tied to the storage
+    expect(Array.from(a as Float32Array)).toEqual([100, 2, 3, 4]);
+    x.dispose();
+  });
+
+  it('{ share: true } views the storage both ways and outlives the tensor', () => {
+    const x = torch.tensor([1, 2, 3, 4], { dtype: torch.float32 });
+    const a = x.toTypedArray({ share: true });
+    expect(a).toBeInstanceOf(Float32Array);
+    a[0] = 100;
+    x.add_(1);
+    expect(Array.from(a as Float32Array)).toEqual([101, 3, 4, 5]);
+    x.dispose();
+    fullGc();
+    expect(Array.from(a as Float32Array)).toEqual([101, 3, 4, 5]); // the array keeps the memory alive
+  });
+
+  it('a shared storage cannot grow (PyTorch refuses to resize a storage numpy shares)', () => {
+    const x = torch.zeros(4);
+    const a = x.toTypedArray({ share: true });
+    expect(() => x.resize_(1 << 20)).toThrow(/not resizable/);
+    expect(x.shape).toEqual([4]);
+    x.resize_(2); // within the storage: allowed, the memory stays
+    expect(a.length).toBe(4);
+    x.dispose();
+  });
+
+  it('the storage is resizable again once the shared arrays are collected', async () => {
+    const x = torch.zeros(4);
+    let a: Float32Array | null = x.toTypedArray({ share: true }) as Float32Array;
+    let b: Float32Array | null = x.view(2, 2).toTypedArray({ share: true }) as Float32Array;
+    a = null;
+    expect(() => x.resize_(1 << 20)).toThrow(/not resizable/); // b still shares it
+    b = null;
+    void a;
+    void b;
+    let resized = false;
+    for (let i = 0; i < 50 && !resized; i++) {
+      fullGc();
+      await turn();
+      try {
+        x.resize_(1 << 20);
+        resized = true;
+      } catch {
+        // the release callback has not run yet
+      }
+    }
+    expect(resized).toBe(true);
+    expect(x.shape).toEqual([1 << 20]);
+    x.dispose();
+  });
+
+  it('shares complex tensors as interleaved real and imaginary parts', () => {
+    const z = torch.tensor([1, 2, 3, 4], { dtype: torch.float32 }).view(torch.complex64);
+    const a = z.toTypedArray({ share: true });
+    a[1] = -2;
+    expect(z.tolist()).toEqual([[1, -2], [3, 4]]);
+    z.dispose();
+  });
+
+  it('refuses to share what it cannot view as is', () => {
+    const grad = torch.ones(3, { requiresGrad: true });
+    expect(() => grad.toTypedArray({ share: true })).toThrow(/requires grad/);
+    expect(grad.detach().toTypedArray({ share: true })).toHaveLength(3);
+    expect(() => torch.ones(3, 2).t().toTypedArray({ share: true })).toThrow(TypeError);
+    expect(() => torch.ones(3, { dtype: torch.float16 }).toTypedArray({ share: true })).toThrow(TypeError);
+    expect(() => torch.ones(3, { dtype: torch.bool }).toTypedArray({ share: true })).toThrow(TypeError);
+    expect(() => torch.frombuffer(new Float32Array(4)).toTypedArray({ share: true })).toThrow(/frombuffer/);
+    expect(() => torch.ones(3).toTypedArray({ share: 1 as unknown as boolean })).toThrow(TypeError);
+    expect(torch.ones(3, 2).t().toTypedArray()).toHaveLength(6); // copies are always possible
+  });
+});
+
+describe('frombuffer', () => {
+  it('refuses a resizable ArrayBuffer', () => {
+    const buf = new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(8, { maxByteLength: 16 }) // resizable (ES2024; Node 20's types lack the option);
+    expect(() => torch.frombuffer(buf, { dtype: torch.float32 })).toThrow(TypeError);
+    expect(() => torch.frombuffer(new Float32Array(buf))).toThrow(/resizable/);
+  });
+
+  it('a tensor over a transferred (detached) buffer throws on use instead of reading freed memory', () => {
+    const data = new Float32Array([1, 2, 3, 4]);
+    const t = torch.frombuffer(data);
+    const view = t.view(2, 2);
+    expect(t.sum().item()).toBe(10);
+    const moved = structuredClone(data.buffer, { transfer: [data.buffer] });
+    expect(data.buffer.byteLength).toBe(0);
+    expect(() => t.sum()).toThrow(/detached/);
+    expect(() => view.add(1)).toThrow(/detached/);
+    expect(() => t.tolist()).toThrow(/detached/);
+    expect(() => torch.ones(4).add(t)).toThrow(/detached/);
+    expect(new Float32Array(moved)[3]).toBe(4);
+    t.dispose(); // disposing stays possible
+    view.dispose();
+  });
+
+  it('a tensor over a buffer posted to another port throws on use', () => {
+    const data = new Float64Array(8).fill(2);
+    const t = torch.frombuffer(data);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(data.buffer, [data.buffer]);
+    port1.close();
+    port2.close();
+    expect(() => t.mul(2)).toThrow(/detached/);
+  });
+
+  it('a transferred buffer whose new owner was collected does not crash the process', () => {
+    const r = runChild(
+      `const data = new Float32Array(1 << 20).fill(1);
+       const t = torch.frombuffer(data);
+       structuredClone(data.buffer, { transfer: [data.buffer] }); // the clone is garbage at once
+       for (let i = 0; i < 5; i++) { globalThis.gc(); new Float32Array(1 << 20).fill(7); }
+       try { console.log(t.sum().item()); } catch (e) { console.log(String(e.message)); }`,
+      { nodeFlags: ['--expose-gc'] },
+    );
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/detached/);
+  });
+});
+
+describe('handles', () => {
+  it('values that are not handles are TypeErrors, not crashes', () => {
+    expect(() => native.shape(null as never)).toThrow(TypeError);
+    expect(() => native.shape(undefined as never)).toThrow(TypeError);
+    expect(() => native.shape({} as never)).toThrow(TypeError);
+    expect(() => native.shape(native.generatorNew('cpu'))).toThrow(TypeError); // our External, other kind
+    expect(() => native.generatorDevice(native.fromTypedArray(new Float32Array(1), [1], null))).toThrow(TypeError);
+  });
+
+  // Regression: a handle was recognised by reading 8 bytes behind any External's pointer.
+  it("another addon's External is refused without reading its data", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'torchnode-foreign-'));
+    const addon = join(dir, 'foreign.node');
+    const headers = ['/usr/include/node', join(root, 'node_modules', 'node-api-headers', 'include')].find((d) => existsSync(join(d, 'node_api.h')));
+    try {
+      execFileSync('cc', ['-shared', '-fPIC', '-o', addon, `-I${headers}`, join(root, 'test', 'workers', 'foreign-external.c')], { stdio: 'pipe' });
+    } catch {
+      return; // no C compiler here: nothing to load
+    }
+    const r = runChild(
+      `import { createRequire } from 'node:module';
+       import { native } from ${JSON.stringify(join(root, 'lib', 'native.ts'))};
+       const foreign = createRequire(import.meta.url)(${JSON.stringify(addon)}).makeExternal();
+       const ours = native.fromTypedArray(new Float32Array(2), [2], null);
+       for (const f of [() => native.shape(foreign), () => native.dispose(foreign), () => native.add(ours, foreign), () => native.generatorDevice(foreign)])
+         try { f(); console.log('no error'); } catch (e) { console.log(e.constructor.name); }`,
+    );
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.stdout.trim().split('\n')).toEqual(['TypeError', 'TypeError', 'TypeError', 'TypeError']);
+  });
+});

@@ -1,0 +1,39 @@
+// Runs a TypeScript snippet against lib/ in a child Node process (through vite-node), so that a
+// crash fails the test that caused it instead of killing the test runner.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Long child runs: the shared test machine can be 5-10x slower than a quiet one. */
+export const childTimeoutMs = 540_000;
+
+/** `body` runs after `import * as torch from lib/index.ts`; nodeFlags go to the child's node. */
+export function runChild(body: string, options: { nodeFlags?: string[]; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'torchnode-child-'));
+  const file = join(dir, 'child.ts');
+  writeFileSync(file, `import * as torch from ${JSON.stringify(join(root, 'lib', 'index.ts'))};\n${body}\n`);
+  try {
+    const args = [...(options.nodeFlags ?? []), join(root, 'node_modules', 'vite-node', 'vite-node.mjs'), file];
+    return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: options.timeoutMs ?? childTimeoutMs });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The last line of a child's stdout, parsed as JSON. */
+export function lastJson<T>(r: SpawnSyncReturns<string>): T {
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as T;
+}
+
+/** A full garbage collection (the test process has no --expose-gc). */
+export const fullGc: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();

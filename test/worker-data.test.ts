@@ -1,0 +1,85 @@
+// Native state is per env: each worker thread has its own handle counters, external-memory
+// account and queue of napi references to delete. Regression: the queue was one process-wide list
+// emptied by whichever env wrapped next, so workers using frombuffer crashed the main thread.
+// Workers run test/workers/torch-worker.mjs against the built dist/ (npm run build:ts).
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+
+import * as torch from '../dist/index.js';
+import { fullGc } from './run-child.js';
+
+const workerFile = new URL('./workers/torch-worker.mjs', import.meta.url);
+
+function startWorker(workerData: Record<string, unknown>): { worker: Worker; result: Promise<unknown> } {
+  const worker = new Worker(workerFile, { workerData });
+  const result = new Promise<unknown>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before answering`)));
+  });
+  return { worker, result };
+}
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+// The main thread's own work while workers run: all disposed (its counters return to start), and
+// with leaveToGc also frombuffer tensors left to the GC (their references are deleted later).
+async function mainThreadWork(until: Promise<unknown>, leaveToGc = false): Promise<number> {
+  let done = false;
+  void until.finally(() => (done = true));
+  let rounds = 0;
+  while (!done) {
+    for (let i = 0; i < 200; i++) {
+      const view = torch.frombuffer(new Float32Array([i, 2]));
+      view.add(1).dispose();
+      view.dispose();
+      const ones = torch.ones(16);
+      ones.mul(i).dispose();
+      ones.dispose();
+      if (leaveToGc) torch.frombuffer(new Float32Array([i, 3])).sum();
+    }
+    rounds++;
+    await turn();
+  }
+  return rounds;
+}
+
+describe('worker threads', () => {
+  it('workers using frombuffer, generators and printing run beside the main thread', async () => {
+    const n = 12_000;
+    const workers = Array.from({ length: 8 }, () => startWorker({ task: 'mixed', iterations: n }));
+    const all = Promise.all(workers.map((w) => w.result));
+    await mainThreadWork(all, true);
+    const results = (await all) as { sum: number }[];
+    for (const r of results) expect(r.sum).toBe((n * (n - 1)) / 2 + n * 6);
+  }, 300_000);
+
+  it('8 workers x 10k ops keep their own counters', async () => {
+    fullGc(); // the previous test's garbage must not be freed while this one counts
+    const before = torch.nativeStats().tensors;
+    const workers = Array.from({ length: 8 }, () => startWorker({ task: 'ops', iterations: 10_000 }));
+    const all = Promise.all(workers.map((w) => w.result));
+    await mainThreadWork(all);
+    const results = (await all) as { sum: number; tensors: number }[];
+    for (const r of results) {
+      expect(r.sum).toBe(10 * 24); // steps 0, 1000, ..., 9000 keep their result: 3 * 8 each
+      expect(r.tensors).toBeLessThan(10_000); // its own live tensors only (GC-freed ones may linger)
+    }
+    expect(torch.nativeStats().tensors).toBe(before); // the workers' tensors were never counted here
+  }, 300_000);
+
+  it('a worker terminated while it holds tensors leaves the main thread working', async () => {
+    const { worker, result } = startWorker({ task: 'hold' });
+    expect(await result).toBe('holding');
+    const before = torch.nativeStats();
+    await worker.terminate();
+    expect(torch.nativeStats()).toEqual(before); // the worker's teardown touched only its own env
+    // Work that wraps and deletes references on the main thread after the worker's env is gone.
+    let sum = 0;
+    for (let i = 0; i < 2000; i++) sum += Number(torch.frombuffer(new Float32Array([1, 2, 3, 4])).sum().item());
+    expect(sum).toBe(20_000);
+    const x = torch.ones(4).mul(3);
+    expect(x.tolist()).toEqual([3, 3, 3, 3]);
+    x.dispose();
+  });
+});
