@@ -12,12 +12,19 @@ namespace {
 // Set when an env loads the addon, on the thread that runs its JS (each worker has its own).
 thread_local napi_env t_jsEnv = nullptr;
 
-napi_value Grad(napi_env env, napi_callback_info info) {
-  return Guard(env, "grad", [&] {
-    Args<1> a(env, info);
-    return WrapTensor(env, TensorOf(env, a[0], "self").grad());
-  });
+napi_value ReadGrad(napi_env env, const at::Tensor& t) { return WrapTensor(env, t.grad()); }
+napi_value ReadRequiresGrad(napi_env env, const at::Tensor& t) { return FromBool(env, t.requires_grad()); }
+napi_value ReadIsLeaf(napi_env env, const at::Tensor& t) { return FromBool(env, t.is_leaf()); }
+napi_value ReadGradFnName(napi_env env, const at::Tensor& t) {
+  const auto& fn = t.grad_fn();
+  if (!fn) return Null(env);
+  std::string name = fn->name();
+  size_t colon = name.rfind("::");  // "torch::autograd::AddBackward0" -> "AddBackward0"
+  return FromString(env, colon == std::string::npos ? name : name.substr(colon + 2));
 }
+constexpr TensorProperty kProperties[] = {
+    {"grad", ReadGrad}, {"requiresGrad", ReadRequiresGrad}, {"isLeaf", ReadIsLeaf}, {"gradFn", ReadGradFnName},
+};
 
 // setGrad(t, g | null)
 napi_value SetGrad(napi_env env, napi_callback_info info) {
@@ -36,13 +43,6 @@ napi_value SetGrad(napi_env env, napi_callback_info info) {
   });
 }
 
-napi_value RequiresGrad(napi_env env, napi_callback_info info) {
-  return Guard(env, "requiresGrad", [&] {
-    Args<1> a(env, info);
-    return FromBool(env, TensorOf(env, a[0], "self").requires_grad());
-  });
-}
-
 // requiresGrad_(t, flag)
 napi_value SetRequiresGrad(napi_env env, napi_callback_info info) {
   return Guard(env, "requiresGrad_", [&] {
@@ -50,24 +50,6 @@ napi_value SetRequiresGrad(napi_env env, napi_callback_info info) {
     bool flag = IsNullish(env, a[1]) ? true : ToBool(env, a[1], "requiresGrad");
     TensorOf(env, a[0], "self").requires_grad_(flag);
     return Undefined(env);
-  });
-}
-
-napi_value IsLeaf(napi_env env, napi_callback_info info) {
-  return Guard(env, "isLeaf", [&] {
-    Args<1> a(env, info);
-    return FromBool(env, TensorOf(env, a[0], "self").is_leaf());
-  });
-}
-
-napi_value GradFnName(napi_env env, napi_callback_info info) {
-  return Guard(env, "gradFn", [&] {
-    Args<1> a(env, info);
-    const auto& fn = TensorOf(env, a[0], "self").grad_fn();
-    if (!fn) return Null(env);
-    std::string name = fn->name();
-    size_t colon = name.rfind("::");  // "torch::autograd::AddBackward0" -> "AddBackward0"
-    return FromString(env, colon == std::string::npos ? name : name.substr(colon + 2));
   });
 }
 
@@ -100,13 +82,13 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   t_jsEnv = env;  // module init runs on the env's JS thread
   Check(napi_add_env_cleanup_hook(env, [](void* arg) { if (t_jsEnv == arg) t_jsEnv = nullptr; }, env));
   InstallJsEngine();
-  Export(env, exports, "grad", Grad);
-  Export(env, exports, "setGrad", SetGrad);
-  Export(env, exports, "requiresGrad", RequiresGrad);
-  Export(env, exports, "setRequiresGrad", SetRequiresGrad);
-  Export(env, exports, "isLeaf", IsLeaf);
-  Export(env, exports, "gradFn", GradFnName);
-  Export(env, exports, "retainGrad", RetainGrad);
+  static constexpr ExportEntry kEntries[] = {
+      {"setGrad", SetGrad},
+      {"setRequiresGrad", SetRequiresGrad},
+      {"retainGrad", RetainGrad},
+  };
+  ExportAll(env, exports, kEntries);
+  ExportTensorProperties(env, exports, kProperties);
   RegisterAutogradEngine(env, exports);
   RegisterGradMode(env, exports);
   RegisterJsCallbacks(env, exports);

@@ -188,10 +188,13 @@ void InstallJsEngine() {
 }
 
 void RegisterAutogradEngine(napi_env env, napi_value exports) {
-  Export(env, exports, "backward", Backward);
-  Export(env, exports, "autogradGrad", AutogradGrad);
-  Export(env, exports, "setAnomalyEnabled", SetAnomalyEnabled);
-  Export(env, exports, "isAnomalyEnabled", IsAnomalyEnabled);
+  static constexpr ExportEntry kEntries[] = {
+      {"backward", Backward},
+      {"autogradGrad", AutogradGrad},
+      {"setAnomalyEnabled", SetAnomalyEnabled},
+      {"isAnomalyEnabled", IsAnomalyEnabled},
+  };
+  ExportAll(env, exports, kEntries);
 }
 
 }  // namespace tn

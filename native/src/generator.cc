@@ -93,14 +93,17 @@ napi_value GeneratorDevice(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void RegisterGenerator(napi_env env, napi_value exports) {
-  Export(env, exports, "generatorNew", GeneratorNew);
-  Export(env, exports, "defaultGenerator", DefaultGenerator);
-  Export(env, exports, "generatorManualSeed", GeneratorManualSeed);
-  Export(env, exports, "generatorSeed", GeneratorSeed);
-  Export(env, exports, "generatorInitialSeed", GeneratorInitialSeed);
-  Export(env, exports, "generatorGetState", GeneratorGetState);
-  Export(env, exports, "generatorSetState", GeneratorSetState);
-  Export(env, exports, "generatorDevice", GeneratorDevice);
+  static constexpr ExportEntry kEntries[] = {
+      {"generatorNew", GeneratorNew},
+      {"defaultGenerator", DefaultGenerator},
+      {"generatorManualSeed", GeneratorManualSeed},
+      {"generatorSeed", GeneratorSeed},
+      {"generatorInitialSeed", GeneratorInitialSeed},
+      {"generatorGetState", GeneratorGetState},
+      {"generatorSetState", GeneratorSetState},
+      {"generatorDevice", GeneratorDevice},
+  };
+  ExportAll(env, exports, kEntries);
 }
 
 }  // namespace tn

@@ -46,10 +46,13 @@ napi_value ExitInferenceMode(napi_env env, napi_callback_info) {
 }  // namespace
 
 void RegisterGradMode(napi_env env, napi_value exports) {
-  Export(env, exports, "setGradEnabled", SetGradEnabled);
-  Export(env, exports, "isGradEnabled", IsGradEnabled);
-  Export(env, exports, "enterInferenceMode", EnterInferenceMode);
-  Export(env, exports, "exitInferenceMode", ExitInferenceMode);
+  static constexpr ExportEntry kEntries[] = {
+      {"setGradEnabled", SetGradEnabled},
+      {"isGradEnabled", IsGradEnabled},
+      {"enterInferenceMode", EnterInferenceMode},
+      {"exitInferenceMode", ExitInferenceMode},
+  };
+  ExportAll(env, exports, kEntries);
 }
 
 }  // namespace tn

@@ -330,9 +330,30 @@ napi_value HandleCounts(napi_env env, napi_callback_info) {
 
 void RegisterHandle(napi_env env, napi_value exports) {
   InitEnvState(env);
-  Export(env, exports, "dispose", Dispose);
-  Export(env, exports, "isDisposed", IsDisposed);
-  Export(env, exports, "handleStats", HandleCounts);
+  static constexpr ExportEntry kEntries[] = {
+      {"dispose", Dispose},
+      {"isDisposed", IsDisposed},
+      {"handleStats", HandleCounts},
+  };
+  ExportAll(env, exports, kEntries);
+}
+
+namespace {
+napi_value ReadTensorProperty(napi_env env, napi_callback_info info) {
+  napi_value arg;
+  size_t argc = 1;
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, &argc, &arg, nullptr, &data) != napi_ok) return nullptr;
+  const TensorProperty* p = static_cast<const TensorProperty*>(data);
+  return Guard(env, p->name, [&] {
+    if (argc < 1) ThrowType("expected a Tensor handle");
+    return p->read(env, TensorOf(env, arg, "self"));
+  });
+}
+}  // namespace
+
+void ExportTensorProperty(napi_env env, napi_value exports, const TensorProperty& p) {
+  Export(env, exports, p.name, ReadTensorProperty, const_cast<TensorProperty*>(&p));
 }
 
 }  // namespace tn

@@ -94,4 +94,16 @@ napi_value WrapGenerator(napi_env env, at::Generator gen);
 // The generator of a handle, or nullptr when v is not a generator handle.
 GeneratorBox* GeneratorOf(napi_env env, napi_value v);
 
+// Read-only tensor properties, (t) -> value, as a table: one callback serves them all, finding its
+// entry in the callback data (so each table must have static storage).
+struct TensorProperty {
+  const char* name;
+  napi_value (*read)(napi_env env, const at::Tensor& t);
+};
+void ExportTensorProperty(napi_env env, napi_value exports, const TensorProperty& p);
+template <size_t N>
+inline void ExportTensorProperties(napi_env env, napi_value exports, const TensorProperty (&props)[N]) {
+  for (const TensorProperty& p : props) ExportTensorProperty(env, exports, p);
+}
+
 }  // namespace tn

@@ -97,16 +97,19 @@ napi_value Zero(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void RegisterHotOps(napi_env env, napi_value exports) {
-  Export(env, exports, "add", Binary<AddOp>);
-  Export(env, exports, "sub", Binary<SubOp>);
-  Export(env, exports, "mul", Binary<MulOp>);
-  Export(env, exports, "div", Binary<DivOp>);
-  Export(env, exports, "add_", Inplace<AddOp>);
-  Export(env, exports, "sub_", Inplace<SubOp>);
-  Export(env, exports, "mul_", Inplace<MulOp>);
-  Export(env, exports, "div_", Inplace<DivOp>);
-  Export(env, exports, "matmul", Matmul);
-  Export(env, exports, "zero_", Zero);
+  static constexpr ExportEntry kEntries[] = {
+      {"add", Binary<AddOp>},
+      {"sub", Binary<SubOp>},
+      {"mul", Binary<MulOp>},
+      {"div", Binary<DivOp>},
+      {"add_", Inplace<AddOp>},
+      {"sub_", Inplace<SubOp>},
+      {"mul_", Inplace<MulOp>},
+      {"div_", Inplace<DivOp>},
+      {"matmul", Matmul},
+      {"zero_", Zero},
+  };
+  ExportAll(env, exports, kEntries);
 }
 
 }  // namespace tn

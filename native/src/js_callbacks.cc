@@ -240,9 +240,12 @@ napi_value AttachFunction(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void RegisterJsCallbacks(napi_env env, napi_value exports) {
-  Export(env, exports, "attachFunction", AttachFunction);
-  Export(env, exports, "registerHook", RegisterHook);
-  Export(env, exports, "removeHook", RemoveHook);
+  static constexpr ExportEntry kEntries[] = {
+      {"attachFunction", AttachFunction},
+      {"registerHook", RegisterHook},
+      {"removeHook", RemoveHook},
+  };
+  ExportAll(env, exports, kEntries);
 }
 
 }  // namespace tn

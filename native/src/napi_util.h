@@ -116,4 +116,14 @@ napi_value FromIntList(napi_env env, const int64_t* p, size_t n);
 // Registers a function on `exports`.
 void Export(napi_env env, napi_value exports, const char* name, napi_callback cb, void* data = nullptr);
 
+// A file's native entry points as one table: { JS name, callback }.
+struct ExportEntry {
+  const char* name;
+  napi_callback cb;
+};
+template <size_t N>
+inline void ExportAll(napi_env env, napi_value exports, const ExportEntry (&entries)[N]) {
+  for (const ExportEntry& e : entries) Export(env, exports, e.name, e.cb);
+}
+
 }  // namespace tn

@@ -567,12 +567,15 @@ void RegisterOps(napi_env env, napi_value exports) {
   Export(env, exports, "callOp", CallOp);
   static int methodFlag = 1;
   Export(env, exports, "callMethod", CallOp, &methodFlag);
-  Export(env, exports, "opOptionKeys", OpOptionKeys);
-  Export(env, exports, "camelCase", CamelCaseJs);
-  Export(env, exports, "optionMessage", OptionMessageJs);
-  Export(env, exports, "opId", OpId);
-  Export(env, exports, "opSchemas", OpSchemas);
-  Export(env, exports, "opNames", OpNames);
+  static constexpr ExportEntry kEntries[] = {
+      {"opOptionKeys", OpOptionKeys},
+      {"camelCase", CamelCaseJs},
+      {"optionMessage", OptionMessageJs},
+      {"opId", OpId},
+      {"opSchemas", OpSchemas},
+      {"opNames", OpNames},
+  };
+  ExportAll(env, exports, kEntries);
 }
 
 }  // namespace tn

@@ -97,14 +97,17 @@ napi_value BuildInfo(napi_env env, napi_callback_info) {
 }  // namespace
 
 void RegisterRuntime(napi_env env, napi_value exports) {
-  Export(env, exports, "manualSeed", ManualSeed);
-  Export(env, exports, "initialSeed", InitialSeed);
-  Export(env, exports, "setNumThreads", SetNumThreads);
-  Export(env, exports, "getNumThreads", GetNumThreads);
-  Export(env, exports, "cudaIsAvailable", CudaIsAvailable);
-  Export(env, exports, "cudaDeviceCount", CudaDeviceCount);
-  Export(env, exports, "cudaMemoryAllocated", CudaMemoryAllocated);
-  Export(env, exports, "buildInfo", BuildInfo);
+  static constexpr ExportEntry kEntries[] = {
+      {"manualSeed", ManualSeed},
+      {"initialSeed", InitialSeed},
+      {"setNumThreads", SetNumThreads},
+      {"getNumThreads", GetNumThreads},
+      {"cudaIsAvailable", CudaIsAvailable},
+      {"cudaDeviceCount", CudaDeviceCount},
+      {"cudaMemoryAllocated", CudaMemoryAllocated},
+      {"buildInfo", BuildInfo},
+  };
+  ExportAll(env, exports, kEntries);
 }
 
 }  // namespace tn

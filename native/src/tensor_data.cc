@@ -252,62 +252,32 @@ napi_value Item(napi_env env, napi_callback_info info) {
   });
 }
 
-// Metadata getters, one call each (cheap; the JS layer caches nothing, so they stay correct after in-place ops).
-napi_value Shape(napi_env env, napi_callback_info info) {
-  return Guard(env, "shape", [&] {
-    Args<1> a(env, info);
-    const at::Tensor& t = TensorOf(env, a[0], "self");
-    return FromIntList(env, t.sizes().data(), t.sizes().size());
-  });
+// Metadata properties, one call each (cheap; the JS layer caches nothing, so they stay correct after
+// in-place ops).
+napi_value ReadShape(napi_env env, const at::Tensor& t) { return FromIntList(env, t.sizes().data(), t.sizes().size()); }
+napi_value ReadStride(napi_env env, const at::Tensor& t) { return FromIntList(env, t.strides().data(), t.strides().size()); }
+napi_value ReadDTypeCode(napi_env env, const at::Tensor& t) { return FromInt64(env, static_cast<int64_t>(t.scalar_type())); }
+napi_value ReadDevice(napi_env env, const at::Tensor& t) { return FromString(env, t.device().str()); }
+napi_value ReadNumel(napi_env env, const at::Tensor& t) { return FromInt64(env, t.numel()); }
+napi_value ReadDim(napi_env env, const at::Tensor& t) { return FromInt64(env, t.dim()); }
+// The torch.layout name without its prefix ('strided', 'sparse_coo', 'sparse_csr', ...).
+napi_value ReadLayout(napi_env env, const at::Tensor& t) {
+  switch (t.layout()) {
+    case c10::kStrided: return FromString(env, "strided");
+    case c10::kSparse: return FromString(env, "sparse_coo");
+    case c10::kSparseCsr: return FromString(env, "sparse_csr");
+    case c10::kSparseCsc: return FromString(env, "sparse_csc");
+    case c10::kSparseBsr: return FromString(env, "sparse_bsr");
+    case c10::kSparseBsc: return FromString(env, "sparse_bsc");
+    case c10::kMkldnn: return FromString(env, "_mkldnn");
+    case c10::kJagged: return FromString(env, "jagged");
+    default: return FromString(env, "unknown");
+  }
 }
-napi_value Strides(napi_env env, napi_callback_info info) {
-  return Guard(env, "stride", [&] {
-    Args<1> a(env, info);
-    const at::Tensor& t = TensorOf(env, a[0], "self");
-    return FromIntList(env, t.strides().data(), t.strides().size());
-  });
-}
-napi_value DTypeCode(napi_env env, napi_callback_info info) {
-  return Guard(env, "dtype", [&] {
-    Args<1> a(env, info);
-    return FromInt64(env, static_cast<int64_t>(TensorOf(env, a[0], "self").scalar_type()));
-  });
-}
-napi_value DeviceName(napi_env env, napi_callback_info info) {
-  return Guard(env, "device", [&] {
-    Args<1> a(env, info);
-    return FromString(env, TensorOf(env, a[0], "self").device().str());
-  });
-}
-// layout(t): the torch.layout name without its prefix ('strided', 'sparse_coo', 'sparse_csr', ...).
-napi_value LayoutName(napi_env env, napi_callback_info info) {
-  return Guard(env, "layout", [&] {
-    Args<1> a(env, info);
-    switch (TensorOf(env, a[0], "self").layout()) {
-      case c10::kStrided: return FromString(env, "strided");
-      case c10::kSparse: return FromString(env, "sparse_coo");
-      case c10::kSparseCsr: return FromString(env, "sparse_csr");
-      case c10::kSparseCsc: return FromString(env, "sparse_csc");
-      case c10::kSparseBsr: return FromString(env, "sparse_bsr");
-      case c10::kSparseBsc: return FromString(env, "sparse_bsc");
-      case c10::kMkldnn: return FromString(env, "_mkldnn");
-      case c10::kJagged: return FromString(env, "jagged");
-      default: return FromString(env, "unknown");
-    }
-  });
-}
-napi_value Numel(napi_env env, napi_callback_info info) {
-  return Guard(env, "numel", [&] {
-    Args<1> a(env, info);
-    return FromInt64(env, TensorOf(env, a[0], "self").numel());
-  });
-}
-napi_value Dim(napi_env env, napi_callback_info info) {
-  return Guard(env, "dim", [&] {
-    Args<1> a(env, info);
-    return FromInt64(env, TensorOf(env, a[0], "self").dim());
-  });
-}
+constexpr TensorProperty kProperties[] = {
+    {"shape", ReadShape}, {"stride", ReadStride}, {"dtype", ReadDTypeCode}, {"device", ReadDevice},
+    {"layout", ReadLayout}, {"numel", ReadNumel}, {"dim", ReadDim},
+};
 
 // isContiguous(t, memoryFormat | null): not a dispatcher op, so bound here.
 napi_value IsContiguous(napi_env env, napi_callback_info info) {
@@ -323,19 +293,16 @@ napi_value IsContiguous(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void RegisterTensorData(napi_env env, napi_value exports) {
-  Export(env, exports, "fromTypedArray", FromTypedArray);
-  Export(env, exports, "toTypedArray", ToTypedArray);
-  Export(env, exports, "names", Names);
-  Export(env, exports, "fromBuffer", FromBuffer);
-  Export(env, exports, "item", Item);
-  Export(env, exports, "shape", Shape);
-  Export(env, exports, "stride", Strides);
-  Export(env, exports, "dtype", DTypeCode);
-  Export(env, exports, "device", DeviceName);
-  Export(env, exports, "layout", LayoutName);
-  Export(env, exports, "numel", Numel);
-  Export(env, exports, "dim", Dim);
-  Export(env, exports, "isContiguous", IsContiguous);
+  static constexpr ExportEntry kEntries[] = {
+      {"fromTypedArray", FromTypedArray},
+      {"toTypedArray", ToTypedArray},
+      {"names", Names},
+      {"fromBuffer", FromBuffer},
+      {"item", Item},
+      {"isContiguous", IsContiguous},
+  };
+  ExportAll(env, exports, kEntries);
+  ExportTensorProperties(env, exports, kProperties);
 }
 
 }  // namespace tn
