@@ -152,6 +152,51 @@ void CheckStridedView(const Arguments& a) {
   }
 }
 
+// ---- internal helpers that take dims already wrapped (the public functions wrap them first) ----
+
+// _fft_r2c / _fft_c2r / _fft_c2c index self's sizes with each dim as given: -1 reads before the array.
+void CheckFftDims(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  const c10::IValue* dims = a.Get("dim");
+  if (!self.defined() || !dims || !dims->isIntList()) return;
+  int64_t n = self.dim();
+  for (int64_t d : dims->toIntVector())
+    if (d < 0 || d >= n)
+      ThrowRange("Dimension out of range (expected to be in range of [0, " + std::to_string(n - 1) + "], but got " + std::to_string(d) +
+                 "); this internal op takes dims that are already wrapped");
+}
+
+// _remove_batch_dim inserts batch_size at position out_dim of self's sizes, unchecked.
+void CheckRemoveBatchDim(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  int64_t outDim = IntArgument(a, "out_dim", 0);
+  if (self.defined() && (outDim < 0 || outDim > self.dim()))
+    ThrowRange("out_dim out of range (expected to be in range of [0, " + std::to_string(self.dim()) + "], but got " + std::to_string(outDim) + ")");
+}
+
+// _stack reads its first tensor unchecked.
+void CheckStackNotEmpty(const Arguments& a) {
+  const c10::IValue* tensors = a.Get("tensors");
+  if (tensors && tensors->isList() && tensors->toListRef().empty()) ThrowError("stack expects a non-empty TensorList");
+}
+
+// _foreach_* ops walk their first list and index the others with the same positions (_foreach_copy
+// does not check the lengths): every Tensor[] argument, out= included, must be as long as the first.
+void CheckForeachLists(const c10::FunctionSchema& schema, const std::vector<c10::IValue>& stack) {
+  size_t first = 0;
+  bool seen = false;
+  for (size_t i = 0; i < schema.arguments().size() && i < stack.size(); ++i) {
+    if (!stack[i].isTensorList()) continue;
+    size_t n = stack[i].toListRef().size();
+    if (!seen) {
+      first = n;
+      seen = true;
+    } else if (n != first) {
+      ThrowError("Tensor lists must have the same number of tensors, got " + std::to_string(first) + " and " + std::to_string(n));
+    }
+  }
+}
+
 struct CheckEntry {
   OpCheck check;
   const char* requiredArgument;  // the check applies to the overloads that have it (nullptr: all)
@@ -175,6 +220,11 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_reshape_alias", {Run<CheckStridedView>, nullptr}},
       {"aten::as_strided", {Run<CheckStridedView>, nullptr}},
       {"aten::as_strided_", {Run<CheckStridedView>, nullptr}},
+      {"aten::_fft_r2c", {Run<CheckFftDims>, nullptr}},
+      {"aten::_fft_c2r", {Run<CheckFftDims>, nullptr}},
+      {"aten::_fft_c2c", {Run<CheckFftDims>, nullptr}},
+      {"aten::_remove_batch_dim", {Run<CheckRemoveBatchDim>, nullptr}},
+      {"aten::_stack", {Run<CheckStackNotEmpty>, nullptr}},
   };
   return *table;
 }
@@ -182,6 +232,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
 }  // namespace
 
 OpCheck FindOpCheck(const c10::FunctionSchema& schema) {
+  if (schema.name().rfind("aten::_foreach_", 0) == 0) return CheckForeachLists;
   auto it = Checks().find(schema.name());
   if (it == Checks().end()) return nullptr;
   const CheckEntry& e = it->second;
