@@ -9,7 +9,8 @@
 // with the next call. Cases are a pure function of (seed, operator, case number): runs are repeatable.
 //
 // Usage (needs the native addon and the TypeScript build in dist/):
-//   node scripts/fuzz-ops.mjs                 a quick run: a seeded sample of 300 operators, 6 cases per overload
+//   node scripts/fuzz-ops.mjs                 a quick run: a seeded sample of 300 operators (none of
+//                                             KNOWN_CRASHES), 6 cases per overload
 //   node scripts/fuzz-ops.mjs --all           every operator, 48 cases per overload (about 170k calls)
 //   node scripts/fuzz-ops.mjs --ops div,fmod  only these operators (aten:: implied)
 //   options: --seed N (default 1), --cases N (per overload), --sample N (operators), --jobs N
@@ -27,6 +28,12 @@ const dist = new URL('../dist/', import.meta.url);
 export const SKIPPED = new Map([
   ['aten::from_file', 'opens, and with shared=true creates, the file its argument names'],
   ['aten::_print', 'writes its argument to stdout (noise only; nothing to find)'],
+]);
+
+// Operators that a full run (--all) finds crashing in libtorch 2.13 and that have no pre-call check
+// yet: the quick run leaves them out so that it guards everything else; --all and --ops still call
+// them. Each entry is a call that crashes (PyTorch 2.13 crashes on it too).
+export const KNOWN_CRASHES = new Map([
 ]);
 
 // ---- values, as JS source text: a case prints as the exact call that reproduces it ----
@@ -260,7 +267,7 @@ async function child(job) {
 // ---- parent ----
 
 function parseArgs(argv) {
-  const o = { seed: 1, cases: null, sample: 300, jobs: 1, batch: 40, timeout: 30, all: false, ops: null, json: null, replay: null };
+  const o = { seed: 1, cases: null, sample: 300, jobs: 1, batch: 100, timeout: 30, all: false, ops: null, json: null, replay: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -342,12 +349,12 @@ function runChild(job, timeoutSeconds) {
 
 async function parent(o) {
   const { native } = await import(new URL('native.js', dist).href);
-  const known = native.opNames().sort();
-  let ops = o.ops ?? known;
+  let ops = o.ops ?? native.opNames().sort();
   for (const op of ops) if (native.opId(op) < 0) throw new Error(`fuzz-ops: no operator named ${op}`);
   const skipped = ops.filter((n) => SKIPPED.has(n));
   ops = ops.filter((n) => !SKIPPED.has(n));
-  if (!o.ops && !o.all) ops = sample(ops, o.sample, o.seed);
+  const known = o.ops || o.all ? [] : ops.filter((n) => KNOWN_CRASHES.has(n));
+  if (!o.ops && !o.all) ops = sample(ops.filter((n) => !KNOWN_CRASHES.has(n)), o.sample, o.seed);
   const batches = [];
   for (let i = 0; i < ops.length; i += o.batch) batches.push(ops.slice(i, i + o.batch));
   const findings = [];
@@ -389,6 +396,7 @@ async function parent(o) {
   console.log(`fuzz-ops: ${ops.length} operators, seed ${o.seed}, ${o.cases} cases per overload: ${ok + failed} calls ` +
     `(${ok} returned, ${failed} threw), ${findings.length} crashes or hangs, ${seconds}s`);
   for (const n of skipped) console.log(`  skipped ${n}: ${SKIPPED.get(n)}`);
+  if (known.length) console.log(`  left out ${known.length} operators known to crash (KNOWN_CRASHES; --all calls them)`);
   if (o.json) writeFileSync(o.json, JSON.stringify({ seed: o.seed, cases: o.cases, operators: ops.length, calls: ok + failed, returned: ok, threw: failed, skipped, findings }, null, 2));
   return findings.length === 0 ? 0 : 1;
 }
