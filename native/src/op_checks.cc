@@ -197,6 +197,58 @@ void CheckForeachLists(const c10::FunctionSchema& schema, const std::vector<c10:
   }
 }
 
+// ---- backward kernels called directly: they trust autograd to pass consistent shapes ----
+
+// Batch norm backward: divides by the channel count and reads C values from the per-channel tensors it uses.
+void CheckBatchNormBackward(const Arguments& a) {
+  at::Tensor input = a.Tensor("input"), gradOut = a.Tensor("grad_out");
+  if (!IsDenseCpu(input) || input.dim() < 2) return;
+  int64_t channels = input.size(1);
+  if (channels == 0) ThrowError("expected input to have at least one channel, but got input of shape " + Join(input.sizes()));
+  if (gradOut.defined() && gradOut.numel() != input.numel())
+    ThrowError("expected grad_out to have the shape of input " + Join(input.sizes()) + ", but got " + Join(gradOut.sizes()));
+  // Training reads the saved batch statistics, evaluation the running ones (saved ones are empty then).
+  const c10::IValue* train = a.Get("train") ? a.Get("train") : a.Get("update");
+  bool training = train && train->isBool() && train->toBool();
+  std::vector<const char*> perChannel = {"weight"};
+  if (training) perChannel.insert(perChannel.end(), {"save_mean", "save_invstd", "save_var"});
+  else perChannel.insert(perChannel.end(), {"running_mean", "running_var"});
+  for (const char* name : perChannel) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.numel() < channels)
+      ThrowError(std::string("expected ") + name + " to have " + std::to_string(channels) + " elements (one per channel), but got " + name + " of shape " +
+                 Join(t.sizes()));
+  }
+}
+
+// reflection_padNd_backward / replication_padNd_backward: `padding` holds 2N values, and grad_output
+// has the padded shape of input (last N dims grown by their two pads; pads listed from the last dim).
+void CheckPadBackward(const Arguments& a, int64_t spatialDims) {
+  at::Tensor gradOutput = a.Tensor("grad_output"), input = a.Tensor("self");
+  const c10::IValue* paddingArg = a.Get("padding");
+  if (!paddingArg || !paddingArg->isIntList()) return;
+  std::vector<int64_t> padding = paddingArg->toIntVector();
+  if (static_cast<int64_t>(padding.size()) != 2 * spatialDims)
+    ThrowError("padding size is expected to be " + std::to_string(2 * spatialDims) + ", but got " + std::to_string(padding.size()));
+  if (!IsDenseCpu(gradOutput) || !IsDenseCpu(input)) return;
+  if (input.dim() < spatialDims + 1) ThrowError("expected input with at least " + std::to_string(spatialDims + 1) + " dims, but got " + Join(input.sizes()));
+  std::vector<int64_t> expected = input.sizes().vec();
+  for (int64_t i = 0; i < spatialDims; ++i) expected[expected.size() - 1 - i] += padding[2 * i] + padding[2 * i + 1];
+  if (gradOutput.sizes() != c10::IntArrayRef(expected))
+    ThrowError("expected grad_output of shape " + Join(expected) + " (input " + Join(input.sizes()) + " padded by " + Join(padding) + "), but got " +
+               Join(gradOutput.sizes()));
+}
+template <int64_t N>
+void CheckPadBackwardNd(const Arguments& a) {
+  CheckPadBackward(a, N);
+}
+
+// quantized_lstm_cell reads hx[0] and hx[1] unchecked.
+void CheckTwoHiddenStates(const Arguments& a) {
+  const c10::IValue* hx = a.Get("hx");
+  if (hx && hx->isList() && hx->toListRef().size() != 2) ThrowError("quantized_lstm_cell expects two hidden states");
+}
+
 struct CheckEntry {
   OpCheck check;
   const char* requiredArgument;  // the check applies to the overloads that have it (nullptr: all)
@@ -225,6 +277,15 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_fft_c2c", {Run<CheckFftDims>, nullptr}},
       {"aten::_remove_batch_dim", {Run<CheckRemoveBatchDim>, nullptr}},
       {"aten::_stack", {Run<CheckStackNotEmpty>, nullptr}},
+      {"aten::native_batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
+      {"aten::batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
+      {"aten::reflection_pad1d_backward", {Run<CheckPadBackwardNd<1>>, nullptr}},
+      {"aten::reflection_pad2d_backward", {Run<CheckPadBackwardNd<2>>, nullptr}},
+      {"aten::reflection_pad3d_backward", {Run<CheckPadBackwardNd<3>>, nullptr}},
+      {"aten::replication_pad1d_backward", {Run<CheckPadBackwardNd<1>>, nullptr}},
+      {"aten::replication_pad2d_backward", {Run<CheckPadBackwardNd<2>>, nullptr}},
+      {"aten::replication_pad3d_backward", {Run<CheckPadBackwardNd<3>>, nullptr}},
+      {"aten::quantized_lstm_cell", {Run<CheckTwoHiddenStates>, nullptr}},
   };
   return *table;
 }
