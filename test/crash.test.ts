@@ -144,7 +144,21 @@ describe('internal helpers called directly', () => {
     ['_foreach_copy with lists of different lengths', 'torch.ops.aten._foreach_copy([], [torch.ones([2])])', 'Error', 'Tensor lists must have the same number of tensors, got 0 and 1'],
   ])('%s', (_, code, kind, phrase) => expectThrows(code, kind, phrase));
 
+  it.each([
+    ['native_batch_norm_backward with no channels (SIGFPE)', 'torch.ops.aten.native_batch_norm_backward(torch.ones([2]), torch.zeros([2, 0, 3]), torch.ones([4, 0]), null, null, torch.empty([0]), torch.empty([0]), true, 0, [true, true, true])', 'expected input to have at least one channel'],
+    ['native_batch_norm_backward with short saved statistics', 'torch.ops.aten.native_batch_norm_backward(torch.ones([2, 3, 4]), torch.ones([2, 3, 4]), torch.ones([3]), null, null, torch.empty([0]), torch.empty([0]), true, 1e-5, [true, true, true])', 'expected save_mean to have 3 elements'],
+    ['batch_norm_backward with a grad_out of another size', 'torch.ops.aten.batch_norm_backward(torch.ones([2]), torch.ones([2, 3, 4]), torch.ones([3]), torch.zeros([3]), torch.ones([3]), null, null, false, 1e-5, [true, true, true], torch.empty([0]))', 'expected grad_out to have the shape of input'],
+    ['replication_pad1d_backward with a grad of the wrong shape', 'torch.ops.aten.replication_pad1d_backward(torch.zeros([0, 3]), torch.ones([12, 3]), [0, 0])', 'expected grad_output of shape [12, 3]'],
+    ['reflection_pad2d_backward with no padding', 'torch.ops.aten.reflection_pad2d_backward(torch.tensor([true, false]), torch.ones([9, 3]), [])', 'padding size is expected to be 4, but got 0'],
+    ['quantized_lstm_cell with no hidden state', 'torch.ops.aten.quantized_lstm_cell(torch.ones([2, 3]), [], torch.ones([12, 3]), torch.ones([12, 3]), torch.ones([12]), torch.ones([12]), torch.ones([12, 3]), torch.ones([12, 3]), torch.ones([12]), torch.ones([12]), 1, 1, 0, 0)', 'quantized_lstm_cell expects two hidden states'],
+  ])('%s', (_, code, phrase) => expectThrows(code, 'Error', phrase));
+
   it('valid calls still work', () => expectResult('torch.ops.aten._stack([torch.ones([2]), torch.zeros([2])], 1)', [[1, 0], [1, 0]]));
+  // PyTorch 2.13: grad_weight [8, 8, 8] for this eval-mode call, whose saved statistics are empty.
+  it('eval-mode batch norm backward with empty saved statistics still works', () =>
+    expectResult('torch.ops.aten.native_batch_norm_backward(torch.ones([2, 3, 4]), torch.ones([2, 3, 4]), torch.ones([3]), torch.zeros([3]), torch.ones([3]), torch.empty([0]), torch.empty([0]), false, 0, [true, true, true])[1]', [8, 8, 8]));
+  it('a correctly shaped pad backward still works (PyTorch: the gradient sums to 80)', () =>
+    expectResult('torch.ops.aten.reflection_pad2d_backward(torch.ones([2, 5, 8]), torch.ones([2, 4, 5]), [1, 2, 0, 1]).sum().item()', '80'));
 });
 
 // Calls reported as crashes whose kernels raise an error in libtorch 2.13 (checked against PyTorch 2.13).
