@@ -243,6 +243,37 @@ void CheckPadBackwardNd(const Arguments& a) {
   CheckPadBackward(a, N);
 }
 
+// Batch norm forward: reads C values from each per-channel tensor, and the running statistics in
+// evaluation mode (torch.batch_norm checks that; native_batch_norm and _native_batch_norm_legit do not).
+void CheckBatchNormForward(const Arguments& a) {
+  at::Tensor input = a.Tensor("input");
+  if (!IsDenseCpu(input) || input.dim() < 2) return;
+  int64_t channels = input.size(1);
+  const c10::IValue* train = a.Get("training");
+  bool training = train && train->isBool() && train->toBool();
+  at::Tensor runningMean = a.Tensor("running_mean"), runningVar = a.Tensor("running_var");
+  if (!training && !runningMean.defined()) ThrowError("running_mean must be defined in evaluation mode");
+  if (!training && !runningVar.defined()) ThrowError("running_var must be defined in evaluation mode");
+  for (const char* name : {"weight", "bias", "running_mean", "running_var"}) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.numel() < channels)
+      ThrowError(std::string("expected ") + name + " to have " + std::to_string(channels) + " elements (one per channel), but got " + name + " of shape " +
+                 Join(t.sizes()));
+  }
+}
+
+// The differentiable GRU / LSTM cell backwards split the gates into `gates` chunks along dim 1 and
+// take all of them: fewer chunks (a narrow or 1-d gate tensor) index past the list.
+template <int64_t kGates>
+void CheckCellGates(const Arguments& a) {
+  at::Tensor input = a.Tensor("input_gates"), hidden = a.Tensor("hidden_gates");
+  if (!input.defined() || !hidden.defined()) return;
+  bool ok = input.dim() == 2 && input.sizes() == hidden.sizes() && input.size(1) >= kGates && input.size(1) % kGates == 0;
+  if (!ok)
+    ThrowError("expected input_gates and hidden_gates of the same shape [batch, " + std::to_string(kGates) + " * hidden_size], but got " +
+               Join(input.sizes()) + " and " + Join(hidden.sizes()));
+}
+
 // quantized_lstm_cell reads hx[0] and hx[1] unchecked.
 void CheckTwoHiddenStates(const Arguments& a) {
   const c10::IValue* hx = a.Get("hx");
@@ -286,6 +317,11 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::replication_pad2d_backward", {Run<CheckPadBackwardNd<2>>, nullptr}},
       {"aten::replication_pad3d_backward", {Run<CheckPadBackwardNd<3>>, nullptr}},
       {"aten::quantized_lstm_cell", {Run<CheckTwoHiddenStates>, nullptr}},
+      {"aten::native_batch_norm", {Run<CheckBatchNormForward>, nullptr}},
+      {"aten::_native_batch_norm_legit", {Run<CheckBatchNormForward>, nullptr}},
+      {"aten::_native_batch_norm_legit_no_training", {Run<CheckBatchNormForward>, nullptr}},
+      {"aten::_thnn_differentiable_gru_cell_backward", {Run<CheckCellGates<3>>, nullptr}},
+      {"aten::_thnn_differentiable_lstm_cell_backward", {Run<CheckCellGates<4>>, nullptr}},
   };
   return *table;
 }
