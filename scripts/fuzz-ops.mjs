@@ -40,6 +40,8 @@ export const KNOWN_CRASHES = new Map([
   ['aten::_convert_indices_from_coo_to_csr', 'SIGSEGV: torch.ops.aten._convert_indices_from_coo_to_csr.default(torch.tensor(-(2n ** 63n)), 1, { outInt32: false })'],
   ['aten::_new_zeros_with_same_feature_meta', 'SIGSEGV: torch.ops.aten._new_zeros_with_same_feature_meta.out(torch.ones([2, 9]), torch.ones([3, 3]), { selfNumBatchDims: -2, out: torch.ones([12, 3]) })'],
   ['aten::_nnpack_spatial_convolution', 'SIGSEGV: torch.ops.aten._nnpack_spatial_convolution.default(torch.tensor(-1, { dtype: torch.int32 }), torch.tensor(-(2n ** 63n)), torch.tensor(-1n), [2n ** 63n - 1n])'],
+  ['aten::_cummin_helper', 'SIGSEGV: torch.ops.aten._cummin_helper(torch.zeros([1, 0, 2, 2]), torch.zeros([2, 0, 3]), torch.empty([0], { dtype: torch.int64 }), -1)'],
+  ['mkldnn::_reorder_mkldnn_rnn_layer_weight', 'SIGSEGV: opFunction("mkldnn::_reorder_mkldnn_rnn_layer_weight")(torch.ones([4, 0]), torch.ones([1, 4, 2, 2]), 2, true, false, true, [])'],
   ['aten::_pdist_backward', 'SIGSEGV: torch.ops.aten._pdist_backward.out(torch.ones([2, 2]), torch.zeros([0, 3]), -1, torch.ones([12, 3]), { out: torch.ones([2, 2]) })'],
   ['aten::_slow_conv2d_backward', 'SIGSEGV: torch.ops.aten._slow_conv2d_backward(torch.tensor([NaN, Infinity, -1]), torch.ones([4, 0]), torch.ones([1]).expand([3]), [-1], [], [2, 2, 2])'],
   ['aten::random', 'hang: torch.ops.aten.random.from(torch.ones([3, 2]), 2n ** 63n - 1n, null, { generator: null })'],
@@ -315,7 +317,7 @@ function sample(names, n, seed) {
 function runChild(job, timeoutSeconds) {
   return new Promise((resolve) => {
     // The address-space cap makes a huge allocation fail with an error instead of taking the machine.
-    const cmd = `ulimit -v ${4 * 1024 * 1024} 2>/dev/null; exec "$0" "$1" --child`;
+    const cmd = `ulimit -v ${3 * 1024 * 1024} 2>/dev/null; exec "$0" "$1" --child`;
     const p = spawn('/bin/sh', ['-c', cmd, process.execPath, fileURLToPath(import.meta.url)], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       env: { ...process.env, FUZZ_JOB: JSON.stringify(job), OMP_NUM_THREADS: '1' },

@@ -150,10 +150,19 @@ describe('internal helpers called directly', () => {
     ['batch_norm_backward with a grad_out of another size', 'torch.ops.aten.batch_norm_backward(torch.ones([2]), torch.ones([2, 3, 4]), torch.ones([3]), torch.zeros([3]), torch.ones([3]), null, null, false, 1e-5, [true, true, true], torch.empty([0]))', 'expected grad_out to have the shape of input'],
     ['replication_pad1d_backward with a grad of the wrong shape', 'torch.ops.aten.replication_pad1d_backward(torch.zeros([0, 3]), torch.ones([12, 3]), [0, 0])', 'expected grad_output of shape [12, 3]'],
     ['reflection_pad2d_backward with no padding', 'torch.ops.aten.reflection_pad2d_backward(torch.tensor([true, false]), torch.ones([9, 3]), [])', 'padding size is expected to be 4, but got 0'],
+    ['native_batch_norm in evaluation mode without running statistics', 'torch.ops.aten.native_batch_norm(torch.ones([3, 2]), torch.ones([3]), torch.ones([2, 3]), null, null, false, NaN, 0)', 'running_mean must be defined in evaluation mode'],
+    ['_native_batch_norm_legit with a short bias', 'torch.ops.aten._native_batch_norm_legit.no_stats(torch.ones([3, 3]), torch.ones([3]), torch.zeros([2, 0, 3]), true, 0.1, 1e-5)', 'expected bias to have 3 elements'],
+    ['_thnn_differentiable_gru_cell_backward with junk gate shapes', 'torch.ops.aten._thnn_differentiable_gru_cell_backward(torch.ones([2, 2]), torch.zeros([0, 3]), torch.ones([2, 2]), torch.ones([3, 2]), torch.zeros([0, 3]), null)', 'expected input_gates and hidden_gates of the same shape [batch, 3 * hidden_size]'],
+    ['_thnn_differentiable_lstm_cell_backward with gates too narrow to split', 'torch.ops.aten._thnn_differentiable_lstm_cell_backward(torch.ones([2, 3]), torch.ones([2, 3]), torch.ones([2, 3]), torch.ones([2, 3]), null, null, torch.ones([2, 3]), torch.ones([2, 3]))', '[batch, 4 * hidden_size]'],
     ['quantized_lstm_cell with no hidden state', 'torch.ops.aten.quantized_lstm_cell(torch.ones([2, 3]), [], torch.ones([12, 3]), torch.ones([12, 3]), torch.ones([12]), torch.ones([12]), torch.ones([12, 3]), torch.ones([12, 3]), torch.ones([12]), torch.ones([12]), 1, 1, 0, 0)', 'quantized_lstm_cell expects two hidden states'],
   ])('%s', (_, code, phrase) => expectThrows(code, 'Error', phrase));
 
   it('valid calls still work', () => expectResult('torch.ops.aten._stack([torch.ones([2]), torch.zeros([2])], 1)', [[1, 0], [1, 0]]));
+  // PyTorch 2.13 gives these same values.
+  it('evaluation-mode native_batch_norm with running statistics still works', () =>
+    expectResult('torch.ops.aten.native_batch_norm(torch.ones([3, 2]), torch.ones([2]), torch.ones([2]), torch.zeros([2]), torch.ones([2]), false, 0.1, 0)[0]', [[2, 2], [2, 2], [2, 2]]));
+  it('a well-shaped _thnn_differentiable_gru_cell_backward still works', () =>
+    expectResult('torch.ops.aten._thnn_differentiable_gru_cell_backward(torch.ones([2, 3]), torch.ones([2, 9]), torch.ones([2, 9]), torch.ones([2, 3]), null, null)[2].mul(10000).round()', [[8808, 8808, 8808], [8808, 8808, 8808]]));
   // PyTorch 2.13: grad_weight [8, 8, 8] for this eval-mode call, whose saved statistics are empty.
   it('eval-mode batch norm backward with empty saved statistics still works', () =>
     expectResult('torch.ops.aten.native_batch_norm_backward(torch.ones([2, 3, 4]), torch.ones([2, 3, 4]), torch.ones([3]), torch.zeros([3]), torch.ones([3]), torch.empty([0]), torch.empty([0]), false, 0, [true, true, true])[1]', [8, 8, 8]));
