@@ -51,7 +51,8 @@ describe('fuzz-ops', () => {
   it('the operators with pre-call checks: no process dies', { timeout: 180_000 }, async () => {
     const checked = ['div', 'div_', 'divide', 'divide_', '_weight_norm', '_weight_norm_interface', '_weight_norm_interface_backward',
       '_reshape_alias', 'as_strided', 'as_strided_', '_fft_r2c', '_fft_c2r', '_fft_c2c', '_remove_batch_dim', '_stack', '_foreach_copy',
-      'native_batch_norm_backward', 'batch_norm_backward', 'reflection_pad2d_backward', 'replication_pad1d_backward', 'quantized_lstm_cell'];
+      'native_batch_norm_backward', 'batch_norm_backward', 'reflection_pad2d_backward', 'replication_pad1d_backward', 'quantized_lstm_cell',
+      'native_batch_norm', '_native_batch_norm_legit', '_thnn_differentiable_gru_cell_backward', '_thnn_differentiable_lstm_cell_backward'];
     const r = await fuzz('--seed', '3', '--cases', '16', '--ops', checked.join(','));
     expect(r.calls).toBeGreaterThan(500);
     expect(r.findings, describeCrashes(r)).toEqual([]);
