@@ -26,6 +26,7 @@ struct Overload {
   std::vector<std::string> returnNames;  // set when all of several returns are named (named tuples)
   std::vector<bool> dimname;             // per argument: a Dimname (list) that arrives as strings
   bool hasOut = false;                   // an out= overload: autograd cannot record it
+  OpCheck check = nullptr;               // argument check for input that crashes libtorch (op_checks.cc)
 };
 
 // Schemas type Dimname arguments as str: they are told apart by name (these names are used for
@@ -89,6 +90,7 @@ bool HiddenInPython(const c10::OperatorName& n) {
 
 Overload MakeOverload(const c10::OperatorHandle& h) {
   Overload o{h, {}, 0, {}, {}};
+  o.check = FindOpCheck(h.schema());
   for (const c10::Argument& a : h.schema().arguments()) {
     o.keys.push_back(CamelCase(a.name()));
     o.dimname.push_back(IsDimnameArgument(a));
@@ -387,6 +389,7 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
     if (alias && alias->isWrite() && stack[i].isTensor() && stack[i].toTensor().defined()) guard.Watch(stack[i].toTensor());
   }
   try {
+    if (o.check) o.check(o.handle.schema(), stack);
     o.handle.callBoxed(stack);
   } catch (...) {
     guard.Restore();

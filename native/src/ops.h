@@ -2,6 +2,13 @@
 #pragma once
 #include <node_api.h>
 
+#include <vector>
+
+namespace c10 {
+struct FunctionSchema;
+struct IValue;
+}  // namespace c10
+
 namespace tn {
 void RegisterHandle(napi_env env, napi_value exports);
 void RegisterOps(napi_env env, napi_value exports);
@@ -12,4 +19,9 @@ void RegisterRuntime(napi_env env, napi_value exports);
 void RegisterGenerator(napi_env env, napi_value exports);
 void RegisterWarnings(napi_env env, napi_value exports);
 void RegisterDTypes(napi_env env, napi_value exports);
+
+// A check of a call's arguments (the boxed stack) run before libtorch, for input that would crash
+// the process there; throws a JsError. FindOpCheck: the check for an overload, or nullptr (op_checks.cc).
+using OpCheck = void (*)(const c10::FunctionSchema& schema, const std::vector<c10::IValue>& stack);
+OpCheck FindOpCheck(const c10::FunctionSchema& schema);
 }  // namespace tn

@@ -1,0 +1,60 @@
+// The crash fuzzer (scripts/fuzz-ops.mjs) on a bounded, seeded subset: malformed arguments for a
+// sample of the operators the dispatcher knows, and more cases for the operators that have a
+// pre-call check (native/src/op_checks.cc). Any child process killed by a signal, or hung, fails.
+// The full run is `node scripts/fuzz-ops.mjs --all`.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Finding {
+  kind: string;
+  signal: string | null;
+  case: string;
+  call: string;
+}
+interface Report {
+  operators: number;
+  calls: number;
+  findings: Finding[];
+}
+
+// Asynchronous, so that vitest's worker stays responsive while the fuzzer runs.
+async function fuzz(...args: string[]): Promise<Report> {
+  const dir = await mkdtemp(join(tmpdir(), 'torchnode-fuzz-'));
+  try {
+    const json = join(dir, 'report.json');
+    await new Promise<void>((done) => {
+      // Exit status 1 means findings: they are in the report, checked below.
+      execFile(process.execPath, [join(root, 'scripts', 'fuzz-ops.mjs'), ...args, '--json', json], { cwd: root, timeout: 170_000 }, () => done());
+    });
+    return JSON.parse(await readFile(json, 'utf8')) as Report;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const describeCrashes = (r: Report): string => r.findings.map((f) => `${f.kind} ${f.signal ?? ''} ${f.case}: ${f.call}`).join('\n');
+
+describe('fuzz-ops', () => {
+  it('a seeded sample of operators with malformed arguments: no process dies', { timeout: 180_000 }, async () => {
+    const r = await fuzz('--seed', '1', '--sample', '300', '--cases', '5', '--batch', '100');
+    expect(r.operators).toBe(300);
+    expect(r.calls).toBeGreaterThan(1000);
+    expect(r.findings, describeCrashes(r)).toEqual([]);
+  });
+
+  it('the operators with pre-call checks: no process dies', { timeout: 180_000 }, async () => {
+    const checked = ['div', 'div_', 'divide', 'divide_', '_weight_norm', '_weight_norm_interface', '_weight_norm_interface_backward',
+      '_reshape_alias', 'as_strided', 'as_strided_', '_fft_r2c', '_fft_c2r', '_fft_c2c', '_remove_batch_dim', '_stack', '_foreach_copy',
+      'native_batch_norm_backward', 'batch_norm_backward', 'reflection_pad2d_backward', 'replication_pad1d_backward', 'quantized_lstm_cell',
+      'native_batch_norm', '_native_batch_norm_legit', '_thnn_differentiable_gru_cell_backward', '_thnn_differentiable_lstm_cell_backward'];
+    const r = await fuzz('--seed', '3', '--cases', '16', '--ops', checked.join(','));
+    expect(r.calls).toBeGreaterThan(500);
+    expect(r.findings, describeCrashes(r)).toEqual([]);
+  });
+});
