@@ -1,6 +1,8 @@
 // torch.device: a type ('cpu', 'cuda', ...) and an optional index.
-// The device types libtorch knows (c10::DeviceType names), as torch.device checks them.
-const DEVICE_TYPES = new Set(['cpu', 'cuda', 'mkldnn', 'opengl', 'opencl', 'ideep', 'hip', 've', 'fpga', 'ort', 'xla', 'lazy', 'vulkan', 'metal', 'meta', 'hpu', 'mps', 'xpu', 'ipu', 'mtia']);
+import { native } from './native.js';
+
+// The device types libtorch knows (c10::DeviceType names, from the addon), as torch.device checks them.
+const DEVICE_TYPES = new Set(native.deviceTypes());
 
 export class Device {
   readonly type: string;

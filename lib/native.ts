@@ -79,6 +79,7 @@ export interface NativeAddon {
     backward: (grads: (Handle | null)[], saved: (Handle | null)[] | null) => (Handle | null)[]): (Handle | null)[];
   removeHook(t: Handle, id: number): void;
   setWarningHandler(fn: ((message: string, category: string) => void) | null): void;
+  deviceTypes(): string[];
   dtypes(): { code: number; name: string; aliases: string[]; itemsize: number; kind: string; signed: boolean }[];
   buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
 }

@@ -36,8 +36,13 @@ bool IsDTypeLike(napi_env env, napi_value v) {
 bool IsDeviceLike(napi_env env, napi_value v) {
   napi_valuetype t = TypeOf(env, v);
   if (t == napi_string) {
-    std::string s = ToString(env, v, "device");
-    return s.rfind("cpu", 0) == 0 || s.rfind("cuda", 0) == 0 || s.rfind("meta", 0) == 0 || s.rfind("mps", 0) == 0;
+    // Whatever libtorch's own device-string parser takes (the one list of device types).
+    try {
+      c10::Device(ToString(env, v, "device"));
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
   }
   if (t != napi_object) return false;
   bool has = false;

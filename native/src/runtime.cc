@@ -76,6 +76,26 @@ napi_value CudaMemoryAllocated(napi_env env, napi_callback_info info) {
   });
 }
 
+// deviceTypes(): the device type names libtorch knows, lower case ('cpu', 'cuda', 'meta', ...), in
+// c10's order: torch.device checks strings against them.
+napi_value DeviceTypes(napi_env env, napi_callback_info) {
+  return Guard(env, "deviceTypes", [&] {
+    napi_value arr;
+    Check(napi_create_array(env, &arr));
+    uint32_t n = 0;
+    for (int i = 0; i < static_cast<int>(c10::COMPILE_TIME_MAX_DEVICE_TYPES); ++i) {
+      std::string name;
+      try {
+        name = c10::DeviceTypeName(static_cast<c10::DeviceType>(i), /*lower_case=*/true);
+      } catch (const std::exception&) {
+        continue;  // a gap in the enum
+      }
+      Check(napi_set_element(env, arr, n++, FromString(env, name)));
+    }
+    return arr;
+  });
+}
+
 // buildInfo(): what this binary was built against, for the loader's flavour check and bug reports.
 napi_value BuildInfo(napi_env env, napi_callback_info) {
   return Guard(env, "buildInfo", [&] {
@@ -106,6 +126,7 @@ void RegisterRuntime(napi_env env, napi_value exports) {
       {"cudaDeviceCount", CudaDeviceCount},
       {"cudaMemoryAllocated", CudaMemoryAllocated},
       {"buildInfo", BuildInfo},
+      {"deviceTypes", DeviceTypes},
   };
   ExportAll(env, exports, kEntries);
 }
