@@ -71,7 +71,8 @@ void CleanupHook(void* arg) {
 
 void InitEnvState(napi_env env) {
   auto* slot = new EnvSlot{std::make_shared<EnvState>(std::this_thread::get_id())};
-  auto finalize = [](node_api_basic_env, void* data, void*) {
+  // `auto` env: Node's own headers type this finalizer with napi_env, node-api-headers with the basic env.
+  auto finalize = [](auto, void* data, void*) {
     auto* slot = static_cast<EnvSlot*>(data);
     slot->envGone = true;
     if (slot->state->boxes == 0) delete slot;
