@@ -32,13 +32,22 @@ napi_value SetWarningHandler(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-void WarningCapture::Emit(napi_env env) {
+WarningBuffer& ThreadWarnings() {
+  thread_local WarningBuffer buffer;
+  return buffer;
+}
+
+void InstallWarningBuffer() { c10::WarningUtils::set_warning_handler(&ThreadWarnings()); }
+
+void WarningBuffer::Emit(napi_env env) {
+  std::vector<c10::Warning> warnings;
+  warnings.swap(warnings_);  // whatever happens below, each warning is handed on (or dropped) once
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return;
   if (!t_handler || t_handlerEnv != env) return;
   napi_value fn, global, result;
   if (napi_get_reference_value(env, t_handler, &fn) != napi_ok || napi_get_global(env, &global) != napi_ok) return;
-  for (const c10::Warning& w : warnings_) {
+  for (const c10::Warning& w : warnings) {
     // PyTorch's text: the message, plus where libtorch raised it unless the warning is verbatim.
     std::string msg = w.msg();
     if (!w.verbatim()) {
@@ -52,9 +61,11 @@ void WarningCapture::Emit(napi_env env) {
         napi_call_function(env, global, fn, 2, args, &result) != napi_ok)
       return;  // the handler threw: its exception stays pending and is reported by the caller
   }
-  warnings_.clear();
 }
 
-void RegisterWarnings(napi_env env, napi_value exports) { Export(env, exports, "setWarningHandler", SetWarningHandler); }
+void RegisterWarnings(napi_env env, napi_value exports) {
+  InstallWarningBuffer();  // module init runs on the env's JS thread
+  Export(env, exports, "setWarningHandler", SetWarningHandler);
+}
 
 }  // namespace tn

@@ -1,6 +1,7 @@
 // libtorch's warnings (TORCH_WARN, TORCH_WARN_ONCE, deprecations) reach JS as process warnings:
-// each native call collects them (a thread-local c10::WarningHandler, as Python's bindings do) and
-// hands them to the JS handler lib/warnings.ts registered, which shows each once per call site.
+// each JS thread's c10 warning handler (installed when the addon loads there, as Python's bindings
+// install theirs) buffers them, and every native call hands the buffer to the JS handler that
+// lib/warnings.ts registered, which shows each once per call site.
 #pragma once
 #include <c10/util/Exception.h>
 #include <node_api.h>
@@ -9,19 +10,27 @@
 
 namespace tn {
 
-class WarningCapture : public c10::WarningHandler {
+class WarningBuffer : public c10::WarningHandler {
  public:
-  WarningCapture() : guard_(this) {}
   void process(const c10::Warning& warning) override { warnings_.push_back(warning); }
-  // Passes the collected warnings to JS; only while no JS exception is pending.
-  void Flush(napi_env env) {
-    if (!warnings_.empty()) Emit(env);
-  }
+  bool empty() const { return warnings_.empty(); }
+  // Passes the buffered warnings to JS; only while no JS exception is pending.
+  void Emit(napi_env env);
 
  private:
-  void Emit(napi_env env);
-  c10::WarningUtils::WarningHandlerGuard guard_;
   std::vector<c10::Warning> warnings_;
+};
+
+// This thread's buffer (the handler c10 calls on this thread once InstallWarningBuffer ran).
+WarningBuffer& ThreadWarnings();
+void InstallWarningBuffer();
+
+// Used by Guard around every native call: a thread-local check, no call into libc10 per call.
+struct WarningCapture {
+  void Flush(napi_env env) {
+    WarningBuffer& b = ThreadWarnings();
+    if (!b.empty()) b.Emit(env);
+  }
 };
 
 }  // namespace tn
