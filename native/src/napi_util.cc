@@ -248,6 +248,12 @@ napi_value FromIntList(napi_env env, const int64_t* p, size_t n) {
   for (size_t i = 0; i < n; ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromInt64(env, p[i])));
   return arr;
 }
+napi_value FromStringList(napi_env env, const std::vector<std::string>& items) {
+  napi_value arr;
+  Check(napi_create_array_with_length(env, items.size(), &arr));
+  for (size_t i = 0; i < items.size(); ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromString(env, items[i])));
+  return arr;
+}
 
 void Export(napi_env env, napi_value exports, const char* name, napi_callback cb, void* data) {
   napi_value f;

@@ -112,6 +112,7 @@ napi_value FromInt64(napi_env env, int64_t i);  // a number when exact, else a B
 napi_value FromBool(napi_env env, bool b);
 napi_value FromString(napi_env env, const std::string& s);
 napi_value FromIntList(napi_env env, const int64_t* p, size_t n);
+napi_value FromStringList(napi_env env, const std::vector<std::string>& items);
 
 // Registers a function on `exports`.
 void Export(napi_env env, napi_value exports, const char* name, napi_callback cb, void* data = nullptr);

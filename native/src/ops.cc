@@ -493,11 +493,7 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
 napi_value OpOptionKeys(napi_env env, napi_callback_info info) {
   return Guard(env, "opOptionKeys", [&] {
     Args<1> a(env, info);
-    const Family& f = FamilyAt(env, a[0]);
-    napi_value arr;
-    Check(napi_create_array_with_length(env, f.optionKeys.size(), &arr));
-    for (size_t i = 0; i < f.optionKeys.size(); ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromString(env, f.optionKeys[i])));
-    return arr;
+    return FromStringList(env, FamilyAt(env, a[0]).optionKeys);
   });
 }
 
@@ -539,15 +535,13 @@ napi_value OpId(napi_env env, napi_callback_info info) {
 napi_value OpSchemas(napi_env env, napi_callback_info info) {
   return Guard(env, "opSchemas", [&] {
     Args<1> a(env, info);
-    const Family& f = FamilyAt(env, a[0]);
-    napi_value arr;
-    Check(napi_create_array_with_length(env, f.overloads.size(), &arr));
-    for (size_t i = 0; i < f.overloads.size(); ++i) {
+    std::vector<std::string> schemas;
+    for (const Overload& o : FamilyAt(env, a[0]).overloads) {
       std::ostringstream os;
-      os << f.overloads[i].handle.schema();
-      Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromString(env, os.str())));
+      os << o.handle.schema();
+      schemas.push_back(os.str());
     }
-    return arr;
+    return FromStringList(env, schemas);
   });
 }
 
