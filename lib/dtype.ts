@@ -34,7 +34,8 @@ export class DType {
 
 const byCode = new Map<number, DType>();
 const byName = new Map<string, DType>();
-for (const d of native.dtypes()) {
+const nativeDtypes = native.dtypes();
+for (const d of nativeDtypes) {
   const dt = new DType(d.code, d.name, d.itemsize, d.kind as DTypeKind, d.signed);
   byCode.set(d.code, dt);
   for (const name of [d.name, ...d.aliases]) byName.set(name, dt);
@@ -130,13 +131,213 @@ export function toDType(d: unknown, fn = 'dtype'): DType {
   throw new TypeError(`${fn}: dtype must be a torch dtype or its name, got ${d === null ? 'null' : typeof d}`);
 }
 
-let defaultDtype: DType = float32;
+// ---------- default dtype ----------
+
+// The default dtype lives in libtorch (c10's process-wide default, as in Python), because ATen's
+// factories, arange/linspace/full inference and the type promotion of float scalars read it there.
+// So every thread sees one value; it is read from libtorch each time, never cached here.
+
+/** torch.get_default_dtype: the dtype of float data and of factories given no dtype (float32 unless set). */
 export function getDefaultDtype(): DType {
-  return defaultDtype;
+  return dtypeFromCode(native.getDefaultDtype());
 }
+
+// Python's legacy tensor types exist for float16/32/64 only: other floats fail where it looks them up.
+const LEGACY_STORAGE_FREE = new Set(['float8_e5m2', 'float8_e4m3fn', 'float8_e5m2fnuz', 'float8_e4m3fnuz', 'float8_e8m0fnu', 'float4_e2m1fn_x2']);
+
+/**
+ * torch.set_default_dtype(d): float64, float32 or float16, for the whole process (every worker
+ * thread too, as Python's is for every thread). Other dtypes raise Python's error and change nothing.
+ */
 export function setDefaultDtype(d: DTypeLike): void {
+  if (!(d instanceof DType) && typeof d !== 'string')
+    throw new TypeError('setDefaultDtype: invalid dtype object: only floating-point types are supported as the default type');
   const dt = toDType(d, 'setDefaultDtype');
   if (!dt.isFloatingPoint) throw new TypeError('setDefaultDtype: only floating-point types are supported as the default type');
-  if (dt !== float32) throw new RangeError('setDefaultDtype: only float32 is supported yet');
-  defaultDtype = dt;
+  if (LEGACY_STORAGE_FREE.has(dt.name)) {
+    const storage = `${dt.name[0]!.toUpperCase()}${dt.name.slice(1)}Storage`;
+    throw new TypeError(`setDefaultDtype: couldn't find storage object ${storage} (${dt} cannot be the default dtype)`);
+  }
+  // Python raises here too, but after switching to bfloat16; torchnode leaves the default as it was.
+  if (dt === bfloat16) throw new Error('setDefaultDtype: invalid default scalar type for complex (torch.bfloat16 cannot be the default dtype)');
+  native.setDefaultDtype(dt.code);
 }
+
+// ---------- finfo / iinfo ----------
+
+// C's %g (6 significant digits), as Python's finfo/iinfo repr prints its numbers.
+function pyG(v: number): string {
+  if (v === 0) return '0';
+  const exp = Math.floor(Math.log10(Math.abs(v)));
+  let text = v.toPrecision(6);
+  if (exp < -4 || exp >= 6) {
+    const [mantissa, e] = v.toExponential(5).split('e') as [string, string];
+    const m = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+    const n = Number(e);
+    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
+  return text;
+}
+
+/** torch.finfo: the limits of a floating point dtype (for a complex dtype, of its real part). */
+export class FInfo {
+  readonly bits: number;
+  /** The smallest x with 1 + x != 1. */
+  readonly eps: number;
+  readonly max: number;
+  /** The most negative finite value (numeric_limits::lowest). */
+  readonly min: number;
+  /** The smallest positive normal number. */
+  readonly tiny: number;
+  readonly smallestNormal: number;
+  /** 10 ** -(decimal digits of precision). */
+  readonly resolution: number;
+  /** The dtype's name, a string as in Python ('float32'; 'float32' for complex64 too). */
+  readonly dtype: string;
+  constructor(fields: { bits: number; eps: number; max: number; min: number; tiny: number; resolution: number; dtype: string }) {
+    this.bits = fields.bits;
+    this.eps = fields.eps;
+    this.max = fields.max;
+    this.min = fields.min;
+    this.tiny = fields.tiny;
+    this.smallestNormal = fields.tiny;
+    this.resolution = fields.resolution;
+    this.dtype = fields.dtype;
+    Object.freeze(this);
+  }
+  toString(): string {
+    const f = [this.resolution, this.min, this.max, this.eps, this.smallestNormal, this.tiny].map(pyG);
+    return `finfo(resolution=${f[0]}, min=${f[1]}, max=${f[2]}, eps=${f[3]}, smallest_normal=${f[4]}, tiny=${f[5]}, dtype=${this.dtype})`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** torch.iinfo: the limits of an integer dtype; min and max are BigInts for the 64-bit types, numbers otherwise. */
+export class IInfo {
+  readonly bits: number;
+  readonly min: number | bigint;
+  readonly max: number | bigint;
+  /** The dtype's name, a string as in Python ('int32'). */
+  readonly dtype: string;
+  constructor(fields: { bits: number; min: bigint; max: bigint; dtype: string }) {
+    this.bits = fields.bits;
+    this.min = fields.bits === 64 ? fields.min : Number(fields.min);
+    this.max = fields.bits === 64 ? fields.max : Number(fields.max);
+    this.dtype = fields.dtype;
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `iinfo(min=${pyG(Number(this.min))}, max=${pyG(Number(this.max))}, dtype=${this.dtype})`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+const finfos = new Map<DType, FInfo>();
+const iinfos = new Map<DType, IInfo>();
+for (const d of nativeDtypes) {
+  if (d.finfo) finfos.set(dtypeFromCode(d.code), new FInfo(d.finfo));
+  if (d.iinfo) iinfos.set(dtypeFromCode(d.code), new IInfo(d.iinfo));
+}
+
+/** torch.finfo(dtype); torch.finfo() describes the default dtype. */
+export function finfo(d?: DTypeLike): FInfo {
+  const dt = d === undefined ? getDefaultDtype() : toDType(d, 'finfo');
+  const info = finfos.get(dt);
+  if (info) return info;
+  if (dt.isFloatingPoint) throw new TypeError(`finfo: ${dt} is not supported (Python's torch.finfo raises "bad argument type for built-in operation")`);
+  throw new TypeError(`finfo: requires a floating point input type, got ${dt}; use torch.iinfo for integer types`);
+}
+
+/** torch.iinfo(dtype) for the integer dtypes (uint8 ... int64, uint16/32/64). */
+export function iinfo(d: DTypeLike): IInfo {
+  const dt = toDType(d, 'iinfo');
+  const info = iinfos.get(dt);
+  if (info) return info;
+  if (dt === bool) throw new TypeError('iinfo: torch.bool is not supported by torch.iinfo');
+  if (dt.kind === 'quantized') throw new Error(`iinfo: not implemented for ${dt} (Python raises NotImplementedError)`);
+  throw new TypeError(`iinfo: requires an integer input type, got ${dt}; use torch.finfo for floating point types`);
+}
+
+// ---------- layouts and memory formats ----------
+
+/** torch.layout: how a tensor's elements are stored (`x.layout === torch.strided`). */
+export class Layout {
+  /** c10::Layout code, shared with the native layer. */
+  readonly code: number;
+  /** PyTorch's name without the `torch.` prefix, e.g. 'sparse_coo'. */
+  readonly name: string;
+  constructor(code: number, name: string) {
+    this.code = code;
+    this.name = name;
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `torch.${this.name}`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** torch.memory_format: the dim order a tensor's strides follow (`x.contiguous({ memoryFormat: torch.channelsLast })`). */
+export class MemoryFormat {
+  /** c10::MemoryFormat code, shared with the native layer. */
+  readonly code: number;
+  /** PyTorch's name without the `torch.` prefix, e.g. 'channels_last'. */
+  readonly name: string;
+  constructor(code: number, name: string) {
+    this.code = code;
+    this.name = name;
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `torch.${this.name}`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+const layoutsByName = new Map(native.layouts().map((l) => [l.name, new Layout(l.code, l.name)]));
+const formatsByName = new Map(native.memoryFormats().map((f) => [f.name, new MemoryFormat(f.code, f.name)]));
+const layout = (name: string): Layout => layoutsByName.get(name)!;
+const memoryFormat = (name: string): MemoryFormat => formatsByName.get(name)!;
+
+export const strided = layout('strided');
+export const sparseCoo = layout('sparse_coo');
+export const sparseCsr = layout('sparse_csr');
+export const sparseCsc = layout('sparse_csc');
+export const sparseBsr = layout('sparse_bsr');
+export const sparseBsc = layout('sparse_bsc');
+export const jagged = layout('jagged');
+export const _mkldnn = layout('_mkldnn');
+export const contiguousFormat = memoryFormat('contiguous_format');
+export const preserveFormat = memoryFormat('preserve_format');
+export const channelsLast = memoryFormat('channels_last');
+export const channelsLast3d = memoryFormat('channels_last_3d');
+
+type Prefixed<T extends string> = T | `torch.${T}`;
+/** A layout given as a constant (torch.strided) or Python's name ('strided', 'torch.sparse_coo'). */
+export type LayoutLike = Layout | Prefixed<'strided' | 'sparse_coo' | 'sparse_csr' | 'sparse_csc' | 'sparse_bsr' | 'sparse_bsc' | 'jagged' | '_mkldnn'>;
+/** A memory format given as a constant (torch.channelsLast) or Python's name ('channels_last'). */
+export type MemoryFormatLike = MemoryFormat | Prefixed<'contiguous_format' | 'preserve_format' | 'channels_last' | 'channels_last_3d'>;
+
+/** The Layout constant for a name as libtorch reports it ('strided', 'sparse_coo', ...). */
+export function layoutFromName(name: string): Layout {
+  const found = layoutsByName.get(name);
+  if (!found) throw new Error(`torchnode: layout '${name}' has no torch layout here`);
+  return found;
+}
+
+// ---------- numeric constants ----------
+
+/** Python's math constants that torch re-exports (torch.pi, torch.e, torch.inf, torch.nan). */
+export const pi = Math.PI;
+export const e = Math.E;
+export const inf = Infinity;
+export const nan = NaN;

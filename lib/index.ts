@@ -4,6 +4,9 @@ import './warnings.js';
 
 export { Tensor, GradFn, isTensor, type RemovableHandle, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
 export * from './dtype.js';
+// Explicit: the classes win over the generated option types of the same name (those accept names too).
+export { Layout, MemoryFormat } from './dtype.js';
+export { backends } from './backends.js';
 export { Device, device, type DeviceLike } from './device.js';
 export * from './creation.js';
 export { norm, numel, type NormOptions } from './functional.js';
@@ -13,6 +16,6 @@ export { Generator, defaultGenerator, getRngState, setRngState, seed } from './g
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, type GradOptions, type GradcheckOptions } from './autograd.js';
 export { autograd } from './autograd_namespace.js';
 export { FunctionCtx } from './function.js';
-export { manualSeed, initialSeed, setNumThreads, getNumThreads, nativeStats, buildInfo, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
+export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, nativeStats, buildInfo, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
 export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';

@@ -33,7 +33,7 @@ export interface NativeAddon {
   dim(h: Handle): number;
   names(h: Handle): (string | null)[] | null;
   fromBuffer(buffer: ArrayBuffer, byteOffset: number, count: number, dtype: number): Handle;
-  isContiguous(h: Handle, memoryFormat: string | null): boolean;
+  isContiguous(h: Handle, memoryFormat: unknown): boolean;
   backward(h: Handle, grad: Handle | null, retainGraph: boolean | null, createGraph: boolean | null): void;
   grad(h: Handle): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
@@ -80,8 +80,24 @@ export interface NativeAddon {
   removeHook(t: Handle, id: number): void;
   setWarningHandler(fn: ((message: string, category: string) => void) | null): void;
   deviceTypes(): string[];
-  dtypes(): { code: number; name: string; aliases: string[]; itemsize: number; kind: string; signed: boolean }[];
-  buildInfo(): { torchVersion: string; cuda: boolean; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
+  dtypes(): {
+    code: number; name: string; aliases: string[]; itemsize: number; kind: string; signed: boolean;
+    finfo?: { bits: number; eps: number; max: number; min: number; tiny: number; resolution: number; dtype: string };
+    iinfo?: { bits: number; min: bigint; max: bigint; dtype: string };
+  }[];
+  layouts(): { code: number; name: string }[];
+  memoryFormats(): { code: number; name: string }[];
+  buildInfo(): { torchVersion: string; cuda: boolean; cudaVersion: string | null; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
+  setDefaultDtype(code: number): void;
+  getDefaultDtype(): number;
+  setDeterministicAlgorithms(mode: boolean, warnOnly: boolean): void;
+  /** Reads (value undefined) or sets an at::globalContext() switch; returns the value in effect. */
+  contextFlag(name: string, value?: boolean): boolean;
+  setFloat32MatmulPrecision(precision: string): void;
+  getFloat32MatmulPrecision(): string;
+  setNumInteropThreads(n: number): void;
+  getNumInteropThreads(): number;
+  cpuCapability(): string;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,7 +1,8 @@
 // Port of PyTorch 2.13 torch/_tensor_str.py: tensors print exactly like Python's str(t) / repr(t).
 // Covers real, integer, bool and complex dtypes, named, meta and sparse (COO, CSR, CSC, BSR, BSC) tensors.
-// Out of scope: quantized, nested, functorch-wrapped and forward-AD dual tensors, and a default dtype other than float32.
+// Out of scope: quantized, nested, functorch-wrapped and forward-AD dual tensors.
 
+import { getDefaultDtype } from './dtype.js';
 import { readOptions } from './options.js';
 
 type Scalar = number | bigint | boolean;
@@ -47,8 +48,11 @@ const printOpts: PrintOptions = { ...PROFILES.default, sciMode: null };
 const FLOAT_DTYPES = new Set(['float32', 'float64', 'float16', 'bfloat16', 'float8_e5m2', 'float8_e4m3fn', 'float8_e5m2fnuz', 'float8_e4m3fnuz', 'float8_e8m0fnu']);
 const INT_DTYPES = new Set(['int8', 'uint8', 'int16', 'int32', 'int64', 'uint16', 'uint32', 'uint64']);
 const COMPLEX_DTYPES = new Set(['complex32', 'complex64', 'complex128']);
-// Python's has_default_dtype with the default dtype float32: float32, complex64, int64 and bool print no dtype.
-const DEFAULT_DTYPES = new Set(['float32', 'complex64', 'int64', 'bool']);
+// Python's has_default_dtype: the default dtype, its complex partner (complex128 for float64, else
+// complex64), int64 and bool print no dtype.
+function hasDefaultDtype(dtype: string, defaultName: string): boolean {
+  return dtype === defaultName || dtype === (defaultName === 'float64' ? 'complex128' : 'complex64') || dtype === 'int64' || dtype === 'bool';
+}
 
 export function setPrintoptions(opts: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' }): void {
   opts = readOptions('setPrintoptions', opts, ['precision', 'threshold', 'edgeitems', 'linewidth', 'profile', 'sciMode']) as typeof opts;
@@ -541,6 +545,7 @@ export function formatTensor(v: TensorPrintView): string {
   const prefix = 'tensor(';
   const indent = prefix.length;
   const suffixes: string[] = [];
+  const defaultName = getDefaultDtype().name;
 
   // The default device is cpu; any other device type is shown.
   if (v.device.split(':')[0] !== 'cpu') suffixes.push(`device='${v.device}'`);
@@ -550,23 +555,23 @@ export function formatTensor(v: TensorPrintView): string {
     suffixes.push(`size=${pyTuple(v.shape)}`);
     // nnz is the number of specified elements (COO) or blocks (BSR/BSC): the leading size of values.
     if (!meta) suffixes.push(`nnz=${v.sparseParts?.at(-1)?.shape[0] ?? 0}`);
-    if (!DEFAULT_DTYPES.has(v.dtype)) suffixes.push(`dtype=torch.${v.dtype}`);
+    if (!hasDefaultDtype(v.dtype, defaultName)) suffixes.push(`dtype=torch.${v.dtype}`);
     body = sparseBody(v, indent, opts);
   } else if (meta) {
     suffixes.push(`size=${pyTuple(v.shape)}`);
     // Meta tensors compare with the default dtype only: int64 and bool are spelled out too.
-    if (v.dtype !== 'float32') suffixes.push(`dtype=torch.${v.dtype}`);
+    if (v.dtype !== defaultName) suffixes.push(`dtype=torch.${v.dtype}`);
     body = '...';
   } else if (numel === 0) {
     // Match NumPy: show the shape unless it is (0,).
     if (v.shape.length !== 1) suffixes.push(`size=${pyTuple(v.shape)}`);
-    // With no elements to show, any dtype but the default float32 is spelled out (complex64, int64 and bool too).
-    if (v.dtype !== 'float32') suffixes.push(`dtype=torch.${v.dtype}`);
+    // With no elements to show, any dtype but the default is spelled out (complex64, int64 and bool too).
+    if (v.dtype !== defaultName) suffixes.push(`dtype=torch.${v.dtype}`);
     body = '[]';
   } else {
     // With edgeitems 0 the data shows nothing but '...', so the shape is given.
     if (opts.edgeitems === 0) suffixes.push(`size=${pyTuple(v.shape)}`);
-    if (!DEFAULT_DTYPES.has(v.dtype)) suffixes.push(`dtype=torch.${v.dtype}`);
+    if (!hasDefaultDtype(v.dtype, defaultName)) suffixes.push(`dtype=torch.${v.dtype}`);
     body = tensorStr({ shape: v.shape, dtype: v.dtype, values: v.values! }, indent, opts);
   }
   if (sparse) suffixes.push(`layout=torch.${layout}`);

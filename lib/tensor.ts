@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 
 import { Device, toDevice, type DeviceLike } from './device.js';
-import { bfloat16, bool as boolDType, DType, dtypeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
+import { bfloat16, bool as boolDType, DType, dtypeFromCode, layoutFromName, type Layout, type MemoryFormatLike, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
 import { aten, callOp, opId } from './call.js';
 import { native, type Handle } from './native.js';
@@ -116,6 +116,10 @@ export class Tensor {
   }
   get dtype(): DType {
     return dtypeFromCode(native.dtype(this.#h));
+  }
+  /** torch.layout of the tensor: torch.strided, torch.sparseCoo, ... */
+  get layout(): Layout {
+    return layoutFromName(native.layout(this.#h));
   }
   get device(): Device {
     return new Device(native.device(this.#h));
@@ -313,8 +317,10 @@ export class Tensor {
   get imag(): Tensor {
     return aten('imag', [this]) as Tensor;
   }
-  isContiguous(memoryFormat?: 'contiguous_format' | 'channels_last' | 'channels_last_3d' | 'preserve_format'): boolean {
-    return native.isContiguous(this.#h, memoryFormat ?? null);
+  /** Python's is_contiguous(memory_format=torch.contiguous_format): a MemoryFormat, its name, or `{ memoryFormat }`. */
+  isContiguous(memoryFormat?: MemoryFormatLike | { memoryFormat?: MemoryFormatLike }): boolean {
+    const fmt = isOptionsObject(memoryFormat) ? readOptions('isContiguous', memoryFormat, ['memoryFormat']).memoryFormat : memoryFormat;
+    return native.isContiguous(this.#h, fmt ?? null);
   }
 
   // ---- conversions ------------------------------------------------------------------------

@@ -403,10 +403,12 @@ ${functionDecls}
 ${reserved.length ? `export { ${reserved.map((f) => `${f.js}_ as ${f.js}`).join(', ')} };\n` : ''}`;
 
   const typesTs = `${header}
-/** A tensor layout (Python's torch.strided, torch.sparse_coo), by name. */
-export type Layout = \`\${'' | 'torch.'}\${'strided' | 'sparse_coo'}\`;
-/** A memory format (Python's torch.channels_last, ...), by name. */
-export type MemoryFormat = \`\${'' | 'torch.'}\${'contiguous_format' | 'preserve_format' | 'channels_last' | 'channels_last_3d'}\`;
+import type { LayoutLike, MemoryFormatLike } from '../dtype.js';
+
+/** A tensor layout: a constant (torch.strided, torch.sparseCoo, ...) or Python's name for it. */
+export type Layout = LayoutLike;
+/** A memory format: a constant (torch.channelsLast, ...) or Python's name for it. */
+export type MemoryFormat = MemoryFormatLike;
 `;
 
   const count = (entries) => entries.reduce((n, e) => n + e.sigs.length, 0);

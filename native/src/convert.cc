@@ -50,6 +50,29 @@ bool IsDeviceLike(napi_env env, napi_value v) {
   return has && !IsArray(env, v);
 }
 
+// A layout or memory format: its constant (whose String() is Python's 'torch.channels_last'), its
+// name, or its c10 code; anything else is a TypeError naming it.
+int64_t EnumCode(napi_env env, napi_value v, const char* what, const char* kind, bool (*parse)(const std::string&, int64_t*),
+                 bool (*valid)(int64_t)) {
+  napi_valuetype t = TypeOf(env, v);
+  if (t == napi_number) {
+    int64_t code = ToInt64(env, v, what);
+    if (!valid(code)) ThrowRange(std::string(what) + ": invalid " + kind + " code " + std::to_string(code));
+    return code;
+  }
+  if (t == napi_string || (t == napi_object && !IsArray(env, v))) {
+    napi_value text;
+    Check(napi_coerce_to_string(env, v, &text));
+    std::string name = ToString(env, text, what);
+    int64_t code;
+    if (parse(name, &code)) return code;
+    ThrowType(std::string(what) + ": unknown " + kind + " '" + name + "'");
+  }
+  ThrowType(std::string(what) + ": expected a torch " + kind + " (e.g. " +
+            (std::strcmp(kind, "layout") == 0 ? "torch.strided" : "torch.channelsLast") + "), got " +
+            (t == napi_undefined ? "undefined" : t == napi_null ? "null" : "a value of another type"));
+}
+
 c10::TypeKind ElementKind(const c10::TypePtr& list) {
   return list->castRaw<c10::ListType>()->getElementType()->kind();
 }
@@ -164,7 +187,9 @@ int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type) {
       return IsDTypeLike(env, v) ? 0 : -1;
     case c10::TypeKind::DeviceObjType: return IsDeviceLike(env, v) ? 0 : -1;
     case c10::TypeKind::LayoutType:
-    case c10::TypeKind::MemoryFormatType: return (jt == napi_number || jt == napi_string) ? 0 : -1;
+    case c10::TypeKind::MemoryFormatType:
+      // A constant (torch.strided, torch.channelsLast), its name or its code; ToIValue names a bad one.
+      return (jt == napi_number || jt == napi_string || (jt == napi_object && !IsArray(env, v))) ? 0 : -1;
     case c10::TypeKind::GeneratorType: return jt == napi_external && GeneratorOf(env, v) ? 0 : -1;
     case c10::TypeKind::ListType: {
       c10::TypeKind ek = ElementKind(type);
@@ -221,25 +246,8 @@ c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::
       if (!g) ThrowType(std::string(what) + " must be a torch.Generator");
       return g->gen;
     }
-    case c10::TypeKind::LayoutType:
-      if (TypeOf(env, v) == napi_string) {
-        std::string s = ToString(env, v, what);
-        if (s == "strided" || s == "torch.strided") return static_cast<int64_t>(c10::kStrided);
-        if (s == "sparse_coo" || s == "torch.sparse_coo") return static_cast<int64_t>(c10::kSparse);
-        ThrowType(std::string(what) + ": unknown layout '" + s + "'");
-      }
-      return ToInt64(env, v, what);
-    case c10::TypeKind::MemoryFormatType:
-      if (TypeOf(env, v) == napi_string) {
-        std::string s = ToString(env, v, what);
-        if (s.rfind("torch.", 0) == 0) s = s.substr(6);
-        if (s == "contiguous_format") return static_cast<int64_t>(c10::MemoryFormat::Contiguous);
-        if (s == "preserve_format") return static_cast<int64_t>(c10::MemoryFormat::Preserve);
-        if (s == "channels_last") return static_cast<int64_t>(c10::MemoryFormat::ChannelsLast);
-        if (s == "channels_last_3d") return static_cast<int64_t>(c10::MemoryFormat::ChannelsLast3d);
-        ThrowType(std::string(what) + ": unknown memory format '" + s + "'");
-      }
-      return ToInt64(env, v, what);
+    case c10::TypeKind::LayoutType: return EnumCode(env, v, what, "layout", ParseLayout, IsLayoutCode);
+    case c10::TypeKind::MemoryFormatType: return EnumCode(env, v, what, "memory format", ParseMemoryFormat, IsMemoryFormatCode);
     case c10::TypeKind::ListType: {
       const c10::TypePtr& et = type->castRaw<c10::ListType>()->getElementType();
       c10::TypeKind ek = et->kind();

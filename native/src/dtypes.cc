@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "napi_util.h"
@@ -48,6 +50,115 @@ const Table& TheTable() {
   return table;
 }
 
+// Python's torch.layout and torch.memory_format names (torch/csrc/utils/tensor_layouts.cpp,
+// tensor_memoryformats.cpp), in c10's enum order.
+constexpr std::pair<c10::Layout, const char*> kLayouts[] = {
+    {c10::kStrided, "strided"},       {c10::kSparse, "sparse_coo"},     {c10::kSparseCsr, "sparse_csr"},
+    {c10::kMkldnn, "_mkldnn"},        {c10::kSparseCsc, "sparse_csc"},  {c10::kSparseBsr, "sparse_bsr"},
+    {c10::kSparseBsc, "sparse_bsc"},  {c10::kJagged, "jagged"},
+};
+constexpr std::pair<c10::MemoryFormat, const char*> kMemoryFormats[] = {
+    {c10::MemoryFormat::Contiguous, "contiguous_format"},
+    {c10::MemoryFormat::Preserve, "preserve_format"},
+    {c10::MemoryFormat::ChannelsLast, "channels_last"},
+    {c10::MemoryFormat::ChannelsLast3d, "channels_last_3d"},
+};
+
+template <class E, size_t N>
+bool ParseEnum(const std::pair<E, const char*> (&table)[N], const std::string& name, int64_t* code) {
+  std::string n = name.rfind("torch.", 0) == 0 ? name.substr(6) : name;
+  for (const auto& e : table)
+    if (n == e.second) {
+      *code = static_cast<int64_t>(e.first);
+      return true;
+    }
+  return false;
+}
+
+template <class E, size_t N>
+napi_value EnumList(napi_env env, const std::pair<E, const char*> (&table)[N]) {
+  napi_value arr;
+  Check(napi_create_array(env, &arr));
+  uint32_t n = 0;
+  for (const auto& e : table) {
+    napi_value o;
+    Check(napi_create_object(env, &o));
+    Check(napi_set_named_property(env, o, "code", FromInt64(env, static_cast<int64_t>(e.first))));
+    Check(napi_set_named_property(env, o, "name", FromString(env, e.second)));
+    Check(napi_set_element(env, arr, n++, o));
+  }
+  return arr;
+}
+
+// torch.finfo's fields, as torch/csrc/TypeInfo.cpp computes them from std::numeric_limits of the
+// (real) value type: bits, eps, max, min = lowest(), tiny = smallest_normal = min(), resolution = 10^-digits10.
+template <c10::ScalarType ST>
+napi_value FloatInfoOf(napi_env env) {
+  using T = c10::impl::ScalarTypeToCPPTypeT<ST>;
+  using L = std::numeric_limits<T>;
+  napi_value o;
+  Check(napi_create_object(env, &o));
+  Check(napi_set_named_property(env, o, "bits", FromInt64(env, static_cast<int64_t>(sizeof(T) * 8))));
+  Check(napi_set_named_property(env, o, "eps", FromDouble(env, static_cast<double>(L::epsilon()))));
+  Check(napi_set_named_property(env, o, "max", FromDouble(env, static_cast<double>(L::max()))));
+  Check(napi_set_named_property(env, o, "min", FromDouble(env, static_cast<double>(L::lowest()))));
+  Check(napi_set_named_property(env, o, "tiny", FromDouble(env, static_cast<double>(L::min()))));
+  Check(napi_set_named_property(env, o, "resolution", FromDouble(env, std::pow(10.0, -L::digits10))));
+  Check(napi_set_named_property(env, o, "dtype", FromString(env, DTypeName(ST))));
+  return o;
+}
+
+// torch.iinfo's fields; min and max as BigInts (int64/uint64 limits are beyond 2^53).
+template <c10::ScalarType ST>
+napi_value IntInfoOf(napi_env env) {
+  using T = c10::impl::ScalarTypeToCPPTypeT<ST>;
+  napi_value o, lo, hi;
+  Check(napi_create_object(env, &o));
+  Check(napi_create_bigint_int64(env, static_cast<int64_t>(std::numeric_limits<T>::lowest()), &lo));
+  Check(napi_create_bigint_uint64(env, static_cast<uint64_t>(std::numeric_limits<T>::max()), &hi));
+  Check(napi_set_named_property(env, o, "bits", FromInt64(env, static_cast<int64_t>(sizeof(T) * 8))));
+  Check(napi_set_named_property(env, o, "min", lo));
+  Check(napi_set_named_property(env, o, "max", hi));
+  Check(napi_set_named_property(env, o, "dtype", FromString(env, DTypeName(ST))));
+  return o;
+}
+
+// finfo of a floating or complex dtype (complex: its real type's, as Python), iinfo of an integer
+// dtype; nullptr where Python's finfo/iinfo raise (float4_e2m1fn_x2, bool, quantized, bits, uint1..7).
+napi_value FloatInfo(napi_env env, c10::ScalarType st) {
+  switch (c10::isComplexType(st) ? c10::toRealValueType(st) : st) {
+#define TN_FLOAT_INFO(name) \
+  case c10::ScalarType::name: return FloatInfoOf<c10::ScalarType::name>(env);
+    TN_FLOAT_INFO(Half)
+    TN_FLOAT_INFO(BFloat16)
+    TN_FLOAT_INFO(Float)
+    TN_FLOAT_INFO(Double)
+    TN_FLOAT_INFO(Float8_e5m2)
+    TN_FLOAT_INFO(Float8_e4m3fn)
+    TN_FLOAT_INFO(Float8_e5m2fnuz)
+    TN_FLOAT_INFO(Float8_e4m3fnuz)
+    TN_FLOAT_INFO(Float8_e8m0fnu)
+#undef TN_FLOAT_INFO
+    default: return nullptr;
+  }
+}
+napi_value IntInfo(napi_env env, c10::ScalarType st) {
+  switch (st) {
+#define TN_INT_INFO(name) \
+  case c10::ScalarType::name: return IntInfoOf<c10::ScalarType::name>(env);
+    TN_INT_INFO(Byte)
+    TN_INT_INFO(Char)
+    TN_INT_INFO(Short)
+    TN_INT_INFO(Int)
+    TN_INT_INFO(Long)
+    TN_INT_INFO(UInt16)
+    TN_INT_INFO(UInt32)
+    TN_INT_INFO(UInt64)
+#undef TN_INT_INFO
+    default: return nullptr;
+  }
+}
+
 const char* Kind(c10::ScalarType st) {
   if (st == c10::kBool) return "bool";
   if (c10::isQIntType(st)) return "quantized";
@@ -57,7 +168,7 @@ const char* Kind(c10::ScalarType st) {
   return c10::isSignedType(st) ? "int" : "uint";
 }
 
-// dtypes(): [{ code, name, aliases, itemsize, kind, signed }] for every dtype of this libtorch.
+// dtypes(): [{ code, name, aliases, itemsize, kind, signed, finfo?, iinfo? }] for every dtype of this libtorch.
 napi_value DTypes(napi_env env, napi_callback_info) {
   return Guard(env, "dtypes", [&] {
     const Table& t = TheTable();
@@ -81,6 +192,8 @@ napi_value DTypes(napi_env env, napi_callback_info) {
       Check(napi_set_named_property(env, o, "itemsize", FromInt64(env, static_cast<int64_t>(c10::elementSize(st)))));
       Check(napi_set_named_property(env, o, "kind", FromString(env, kind)));
       Check(napi_set_named_property(env, o, "signed", FromBool(env, isSigned)));
+      if (napi_value fi = FloatInfo(env, st)) Check(napi_set_named_property(env, o, "finfo", fi));
+      if (napi_value ii = IntInfo(env, st)) Check(napi_set_named_property(env, o, "iinfo", ii));
       Check(napi_set_element(env, arr, n++, o));
     }
     return arr;
@@ -112,6 +225,35 @@ bool ParseScalarType(const std::string& name, c10::ScalarType* out) {
   return false;
 }
 
-void RegisterDTypes(napi_env env, napi_value exports) { Export(env, exports, "dtypes", DTypes); }
+bool ParseLayout(const std::string& name, int64_t* code) { return ParseEnum(kLayouts, name, code); }
+bool ParseMemoryFormat(const std::string& name, int64_t* code) { return ParseEnum(kMemoryFormats, name, code); }
+bool IsLayoutCode(int64_t code) {
+  for (const auto& e : kLayouts)
+    if (static_cast<int64_t>(e.first) == code) return true;
+  return false;
+}
+bool IsMemoryFormatCode(int64_t code) {
+  for (const auto& e : kMemoryFormats)
+    if (static_cast<int64_t>(e.first) == code) return true;
+  return false;
+}
+
+namespace {
+napi_value Layouts(napi_env env, napi_callback_info) {
+  return Guard(env, "layouts", [&] { return EnumList(env, kLayouts); });
+}
+napi_value MemoryFormats(napi_env env, napi_callback_info) {
+  return Guard(env, "memoryFormats", [&] { return EnumList(env, kMemoryFormats); });
+}
+}  // namespace
+
+void RegisterDTypes(napi_env env, napi_value exports) {
+  static constexpr ExportEntry kEntries[] = {
+      {"dtypes", DTypes},
+      {"layouts", Layouts},
+      {"memoryFormats", MemoryFormats},
+  };
+  ExportAll(env, exports, kEntries);
+}
 
 }  // namespace tn

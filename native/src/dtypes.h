@@ -1,6 +1,8 @@
 // The dtype table: every c10::ScalarType of this libtorch with PyTorch's Python names. The JS
 // constants (lib/dtype.ts) are built from it at load, so names, codes and sizes have one source.
 #pragma once
+#include <c10/core/Layout.h>
+#include <c10/core/MemoryFormat.h>
 #include <c10/core/ScalarType.h>
 
 #include <string>
@@ -13,5 +15,10 @@ bool ParseScalarType(const std::string& name, c10::ScalarType* out);
 const char* DTypeName(c10::ScalarType st);
 // Whether `code` is a valid ScalarType of this libtorch.
 bool IsScalarTypeCode(int64_t code);
+// Python's torch.layout / torch.memory_format names ('strided', 'torch.channels_last') -> c10 code.
+bool ParseLayout(const std::string& name, int64_t* code);
+bool ParseMemoryFormat(const std::string& name, int64_t* code);
+bool IsLayoutCode(int64_t code);
+bool IsMemoryFormatCode(int64_t code);
 
 }  // namespace tn

@@ -1,0 +1,56 @@
+// torch.backends: what this libtorch was built with, and the switches Python exposes as module
+// attributes (torch.backends.cudnn.benchmark = true). The switches live in libtorch's global context
+// (at::globalContext()), so, as in Python, one value holds for the whole process and every worker thread.
+import { native } from './native.js';
+
+// A settable switch of at::globalContext(), as a property: reading asks libtorch, so every thread agrees.
+function flag(name: string): PropertyDescriptor {
+  return {
+    enumerable: true,
+    get: (): boolean => native.contextFlag(name),
+    set: (value: unknown): void => {
+      if (typeof value !== 'boolean') throw new TypeError(`torch.backends: ${name} must be a boolean, got ${value === null ? 'null' : typeof value}`);
+      native.contextFlag(name, value);
+    },
+  };
+}
+
+export interface CudnnBackend {
+  isAvailable(): boolean;
+  /** torch.backends.cudnn.version(): null where libtorch has no cuDNN. */
+  version(): number | null;
+  enabled: boolean;
+  deterministic: boolean;
+  benchmark: boolean;
+  allowTf32: boolean;
+}
+export interface MkldnnBackend {
+  isAvailable(): boolean;
+  enabled: boolean;
+  deterministic: boolean;
+}
+
+const cudnn = Object.defineProperties(
+  {
+    isAvailable: (): boolean => native.contextFlag('cudnnAvailable'),
+    version: (): number | null => null, // torchnode is built against CPU or CUDA libtorch without querying cuDNN's version
+  },
+  { enabled: flag('cudnnEnabled'), deterministic: flag('cudnnDeterministic'), benchmark: flag('cudnnBenchmark'), allowTf32: flag('cudnnAllowTf32') },
+) as CudnnBackend;
+
+const mkldnn = Object.defineProperties(
+  { isAvailable: (): boolean => native.contextFlag('mkldnnAvailable') },
+  { enabled: flag('mkldnnEnabled'), deterministic: flag('mkldnnDeterministic') },
+) as MkldnnBackend;
+
+/** torch.backends: cpu, cudnn, mkldnn, mkl, openmp. */
+export const backends = Object.freeze({
+  cpu: Object.freeze({
+    /** The SIMD level ATen's CPU kernels dispatch to: 'DEFAULT', 'AVX2', 'AVX512', ... */
+    getCpuCapability: (): string => native.cpuCapability(),
+  }),
+  cudnn: Object.seal(cudnn),
+  mkldnn: Object.seal(mkldnn),
+  mkl: Object.freeze({ isAvailable: (): boolean => native.contextFlag('mklAvailable') }),
+  openmp: Object.freeze({ isAvailable: (): boolean => native.contextFlag('openmpAvailable') }),
+});
