@@ -146,7 +146,7 @@ export function getDefaultDtype(): DType {
 const LEGACY_STORAGE_FREE = new Set(['float8_e5m2', 'float8_e4m3fn', 'float8_e5m2fnuz', 'float8_e4m3fnuz', 'float8_e8m0fnu', 'float4_e2m1fn_x2']);
 
 /**
- * torch.set_default_dtype(d): float64, float32 or float16, for the whole process (every worker
+ * torch.set_default_dtype(d): float64, float32, float16 or bfloat16, for the whole process (every worker
  * thread too, as Python's is for every thread). Other dtypes raise Python's error and change nothing.
  */
 export function setDefaultDtype(d: DTypeLike): void {
@@ -158,26 +158,30 @@ export function setDefaultDtype(d: DTypeLike): void {
     const storage = `${dt.name[0]!.toUpperCase()}${dt.name.slice(1)}Storage`;
     throw new TypeError(`setDefaultDtype: couldn't find storage object ${storage} (${dt} cannot be the default dtype)`);
   }
-  // Python raises here too, but after switching to bfloat16; torchnode leaves the default as it was.
-  if (dt === bfloat16) throw new Error('setDefaultDtype: invalid default scalar type for complex (torch.bfloat16 cannot be the default dtype)');
   native.setDefaultDtype(dt.code);
 }
 
 // ---------- finfo / iinfo ----------
 
-// C's %g (6 significant digits), as Python's finfo/iinfo repr prints its numbers.
+// C's %g (6 significant digits, ties to even on the exact binary value), as Python's finfo/iinfo
+// repr prints its numbers. JS's toPrecision rounds ties up, so the digits are rounded here.
 function pyG(v: number): string {
-  if (v === 0) return '0';
-  const exp = Math.floor(Math.log10(Math.abs(v)));
-  let text = v.toPrecision(6);
-  if (exp < -4 || exp >= 6) {
-    const [mantissa, e] = v.toExponential(5).split('e') as [string, string];
-    const m = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
-    const n = Number(e);
-    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const [mantissa, expText] = Math.abs(v).toExponential(99).split('e') as [string, string];
+  const all = mantissa.replace('.', '');
+  let digits = all.slice(0, 6);
+  let exp = Number(expText);
+  const rest = all.slice(6).replace(/0+$/, '');
+  if (rest > '5' || (rest === '5' && Number(digits.at(-1)) % 2 === 1)) {
+    const up = String(Number(digits) + 1);
+    if (up.length > 6) exp += 1;
+    digits = up.slice(0, 6);
   }
-  if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
-  return text;
+  const sign = v < 0 ? '-' : '';
+  const trim = (t: string): string => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+  if (exp < -4 || exp >= 6) return `${sign}${trim(`${digits[0]}.${digits.slice(1)}`)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  const fixed = exp >= 0 ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}` : `0.${'0'.repeat(-exp - 1)}${digits}`;
+  return sign + trim(fixed);
 }
 
 /** torch.finfo: the limits of a floating point dtype (for a complex dtype, of its real part). */

@@ -6,7 +6,10 @@ under each default dtype. Run: .venv/bin/python scripts/make-constants-fixtures.
 import json
 import os
 
-import torch
+# The kernels vitest.config.ts pins (ATEN_CPU_CAPABILITY): same bits for linspace, pow, windows.
+os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
+
+import torch  # noqa: E402
 
 assert torch.__version__.startswith("2.13"), torch.__version__
 dtypes = sorted({v for n in dir(torch) if isinstance(v := getattr(torch, n), torch.dtype)}, key=str)
@@ -98,7 +101,7 @@ def run_cases():
 
 
 defaults = {}
-for d in [torch.float32, torch.float64, torch.float16]:
+for d in [torch.float32, torch.float64, torch.float16, torch.bfloat16]:
     torch.set_default_dtype(d)
     try:
         torch.manual_seed(0)

@@ -56,3 +56,105 @@ describe('dtype constants', () => {
     expect(() => torch.zeros(1, { dtype: 'float8' as torch.DTypeLike })).toThrow(/unknown dtype 'float8'/);
   });
 });
+
+// torch.finfo / iinfo and the layout and memory format constants, against Python torch 2.13
+// (test/fixtures/constants.json, made by scripts/make-constants-fixtures.py).
+type Info = Record<string, number | string> | { error: string; message: string };
+interface ConstantsFixture {
+  finfo: Record<string, Info>;
+  iinfo: Record<string, Info>;
+  layouts: string[];
+  memoryFormats: string[];
+  constants: { pi: number; e: number };
+}
+const cx = JSON.parse(readFileSync(new URL('./fixtures/constants.json', import.meta.url), 'utf8')) as ConstantsFixture;
+
+describe('finfo and iinfo', () => {
+  it('finfo has Python\'s fields and repr for every floating and complex dtype, and raises where Python does', () => {
+    let checked = 0;
+    for (const [name, want] of Object.entries(cx.finfo)) {
+      const dt = exported[name] as torch.DType;
+      if ('error' in want) {
+        expect(() => torch.finfo(dt), name).toThrow(want.error === 'TypeError' ? TypeError : Error);
+        continue;
+      }
+      const f = torch.finfo(dt);
+      const { repr, ...fields } = want;
+      expect({ bits: f.bits, eps: f.eps, max: f.max, min: f.min, tiny: f.tiny, smallestNormal: f.smallestNormal, resolution: f.resolution, dtype: f.dtype }, name).toEqual(fields);
+      expect(String(f), name).toBe(repr);
+      checked++;
+    }
+    expect(checked).toBe(12); // float16/32/64, bfloat16, five float8 types, three complex types
+    expect(torch.finfo()).toBe(torch.finfo(torch.float32));
+    expect(torch.finfo('cfloat').dtype).toBe('float32');
+  });
+
+  it('iinfo has Python\'s fields and repr for every integer dtype; 64-bit limits are exact BigInts', () => {
+    let checked = 0;
+    for (const [name, want] of Object.entries(cx.iinfo)) {
+      const dt = exported[name] as torch.DType;
+      if ('error' in want) {
+        expect(() => torch.iinfo(dt), name).toThrow(want.error === 'TypeError' ? TypeError : Error);
+        if (want.error === 'TypeError' && name === 'bool') expect(() => torch.iinfo(dt)).toThrow(want.message);
+        continue;
+      }
+      const i = torch.iinfo(dt);
+      const limit = (v: string): number | bigint => (want.bits === 64 ? BigInt(v) : Number(v));
+      expect({ bits: i.bits, min: i.min, max: i.max, dtype: i.dtype }, name).toEqual({ bits: want.bits, min: limit(String(want.min)), max: limit(String(want.max)), dtype: want.dtype });
+      expect(String(i), name).toBe(want.repr);
+      checked++;
+    }
+    expect(checked).toBe(8);
+    expect(torch.iinfo(torch.int64).max).toBe(9223372036854775807n);
+    expect(() => torch.iinfo(torch.float32)).toThrow(/iinfo: requires an integer input type, got torch.float32/);
+    expect(() => torch.finfo(torch.int32)).toThrow(/finfo: requires a floating point input type, got torch.int32/);
+  });
+});
+
+describe('layouts, memory formats and numeric constants', () => {
+  const camel = (n: string): string => n.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  const pythonName = (n: string): string => (n.startsWith('_') ? n : n); // _mkldnn keeps its underscore
+
+  it('every torch.layout and torch.memory_format of Python is a constant that prints like Python', () => {
+    for (const name of cx.layouts) {
+      const l = exported[name.startsWith('_') ? name : camel(name)];
+      expect(l, name).toBeInstanceOf(torch.Layout);
+      expect(String(l)).toBe(`torch.${pythonName(name)}`);
+    }
+    // legacy_contiguous_format is Python-internal (the default of a few legacy ops): no constant.
+    for (const name of cx.memoryFormats.filter((n) => n !== 'legacy_contiguous_format')) {
+      const f = exported[camel(name)];
+      expect(f, name).toBeInstanceOf(torch.MemoryFormat);
+      expect(String(f)).toBe(`torch.${name}`);
+    }
+    expect([torch.pi, torch.e, torch.inf, torch.nan]).toEqual([cx.constants.pi, cx.constants.e, Infinity, NaN]);
+  });
+
+  it('ops take them wherever Python takes a layout or memory format; x.layout returns them', () => {
+    const x = torch.arange(120, { dtype: torch.float32 }).reshape(2, 3, 4, 5);
+    expect(x.layout).toBe(torch.strided);
+    const y = x.contiguous({ memoryFormat: torch.channelsLast });
+    expect(y.stride()).toEqual([60, 1, 15, 3]); // Python: x.contiguous(memory_format=torch.channels_last).stride()
+    expect(y.isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
+    expect(y.isContiguous(torch.channelsLast)).toBe(true);
+    expect(y.isContiguous()).toBe(false);
+    expect(y.isContiguous({ memoryFormat: 'channels_last' })).toBe(true);
+    expect(x.unsqueeze(0).contiguous({ memoryFormat: torch.channelsLast3d }).isContiguous({ memoryFormat: torch.channelsLast3d })).toBe(true);
+    expect(torch.emptyLike(y, { memoryFormat: torch.preserveFormat }).stride()).toEqual([60, 1, 15, 3]);
+    expect(torch.empty(2, 3, { layout: torch.strided }).layout).toBe(torch.strided);
+    const sparse = torch.eye(3).toSparse();
+    expect(sparse.layout).toBe(torch.sparseCoo);
+    expect(torch.eye(3).toSparseCsr().layout).toBe(torch.sparseCsr);
+  });
+
+  it('a wrong or undefined layout / memory format is an error naming it, never ignored', () => {
+    const x = torch.ones(2, 3, 4, 5);
+    expect(() => x.contiguous({ memoryFormat: torch.float32 as unknown as torch.MemoryFormat })).toThrow(/unknown memory format 'torch.float32'/);
+    expect(() => x.contiguous({ memoryFormat: 'channels_first' as torch.MemoryFormatLike })).toThrow(TypeError);
+    expect(() => x.contiguous({ memoryFormat: 9 as unknown as torch.MemoryFormat })).toThrow(/invalid memory format code 9/);
+    expect(() => x.contiguous({ memoryFormat: undefined })).toThrow(/'memoryFormat' is undefined/);
+    expect(() => x.isContiguous({ memoryFormat: undefined })).toThrow(/'memoryFormat' is undefined/);
+    expect(() => torch.empty(2, { layout: torch.channelsLast as unknown as torch.Layout })).toThrow(/unknown layout 'torch.channels_last'/);
+    expect(() => torch.empty(2, { layout: undefined })).toThrow(/'layout' is undefined/);
+  });
+});

@@ -83,9 +83,9 @@ napi_value SetDefaultDtype(napi_env env, napi_callback_info info) {
   return Guard(env, "setDefaultDtype", [&] {
     Args<1> a(env, info);
     c10::ScalarType st = ToScalarType(env, a[0]);
-    // Python accepts these three (bfloat16 has no complex partner, float8 no legacy tensor type).
-    if (st != c10::kHalf && st != c10::kFloat && st != c10::kDouble)
-      ThrowType(std::string("only float16, float32 and float64 can be the default dtype, got ") + DTypeName(st));
+    // Python accepts these four (the float8/float4 types have no legacy tensor type).
+    if (st != c10::kHalf && st != c10::kBFloat16 && st != c10::kFloat && st != c10::kDouble)
+      ThrowType(std::string("only float16, bfloat16, float32 and float64 can be the default dtype, got ") + DTypeName(st));
     c10::set_default_dtype(c10::scalarTypeToTypeMeta(st));
     return Undefined(env);
   });
