@@ -1,6 +1,6 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { toDevice, type DeviceLike } from './device.js';
-import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
+import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
 import type { Generator } from './generator.js';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
@@ -16,6 +16,15 @@ export interface TensorOptions {
   generator?: Generator | null;
   /** Dimension names (named tensors). */
   names?: (string | null)[] | null;
+}
+
+/** The options of the factories (zeros, empty, arange, ..., *Like): each takes those its PyTorch overloads take. */
+export interface FactoryOptions extends TensorOptions {
+  /** torch.strided (the default) or a sparse layout, where the factory supports it. */
+  layout?: LayoutLike | null;
+  /** empty, emptyLike, zerosLike, ...: the strides' order (torch.channelsLast, torch.preserveFormat, ...). */
+  memoryFormat?: MemoryFormatLike | null;
+  pinMemory?: boolean | null;
 }
 
 type Element = number | boolean | bigint;
@@ -246,48 +255,48 @@ function factory(name: string, args: unknown[]): Tensor {
   return t;
 }
 
-type SizeArgs = [size: number[], options?: TensorOptions] | number[] | [...number[], TensorOptions];
+type SizeArgs = [size: number[], options?: FactoryOptions] | number[] | [...number[], FactoryOptions];
 
 export const zeros = (...args: SizeArgs): Tensor => factory('zeros', args);
 export const ones = (...args: SizeArgs): Tensor => factory('ones', args);
 export const empty = (...args: SizeArgs): Tensor => factory('empty', args);
 export const rand = (...args: SizeArgs): Tensor => factory('rand', args);
 export const randn = (...args: SizeArgs): Tensor => factory('randn', args);
-export function full(size: number[], fillValue: number | boolean, options?: TensorOptions): Tensor {
+export function full(size: number[], fillValue: number | boolean, options?: FactoryOptions): Tensor {
   return factory('full', [size, fillValue, options]);
 }
 /** torch.randint(high, size) or torch.randint(low, high, size). */
-export function randint(...args: [number, number[], TensorOptions?] | [number, number, number[], TensorOptions?]): Tensor {
+export function randint(...args: [number, number[], FactoryOptions?] | [number, number, number[], FactoryOptions?]): Tensor {
   return factory('randint', args);
 }
-export function randperm(n: number, options?: TensorOptions): Tensor {
+export function randperm(n: number, options?: FactoryOptions): Tensor {
   return factory('randperm', [n, options]);
 }
 /** torch.arange(end), arange(start, end), arange(start, end, step); options last. */
-export function arange(...args: (number | TensorOptions)[]): Tensor {
+export function arange(...args: (number | FactoryOptions)[]): Tensor {
   return factory('arange', args);
 }
-export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+export function linspace(start: number, end: number, steps: number, options?: FactoryOptions): Tensor {
   return factory('linspace', [start, end, steps, options]);
 }
-export function logspace(start: number, end: number, steps: number, base = 10, options?: TensorOptions): Tensor {
+export function logspace(start: number, end: number, steps: number, base = 10, options?: FactoryOptions): Tensor {
   return factory('logspace', [start, end, steps, base, options]);
 }
 /** torch.eye(n) or eye(n, m). */
-export function eye(n: number, m?: number | TensorOptions, options?: TensorOptions): Tensor {
+export function eye(n: number, m?: number | FactoryOptions, options?: FactoryOptions): Tensor {
   return factory('eye', typeof m === 'number' ? [n, m, options] : [n, m ?? options]);
 }
 
-export const zerosLike = (input: Tensor, options?: TensorOptions): Tensor => factory('zeros_like', [input, options]);
-export const onesLike = (input: Tensor, options?: TensorOptions): Tensor => factory('ones_like', [input, options]);
-export const emptyLike = (input: Tensor, options?: TensorOptions): Tensor => factory('empty_like', [input, options]);
-export const randLike = (input: Tensor, options?: TensorOptions): Tensor => factory('rand_like', [input, options]);
-export const randnLike = (input: Tensor, options?: TensorOptions): Tensor => factory('randn_like', [input, options]);
-export function fullLike(input: Tensor, fillValue: number | boolean, options?: TensorOptions): Tensor {
+export const zerosLike = (input: Tensor, options?: FactoryOptions): Tensor => factory('zeros_like', [input, options]);
+export const onesLike = (input: Tensor, options?: FactoryOptions): Tensor => factory('ones_like', [input, options]);
+export const emptyLike = (input: Tensor, options?: FactoryOptions): Tensor => factory('empty_like', [input, options]);
+export const randLike = (input: Tensor, options?: FactoryOptions): Tensor => factory('rand_like', [input, options]);
+export const randnLike = (input: Tensor, options?: FactoryOptions): Tensor => factory('randn_like', [input, options]);
+export function fullLike(input: Tensor, fillValue: number | boolean, options?: FactoryOptions): Tensor {
   return factory('full_like', [input, fillValue, options]);
 }
 /** torch.randintLike(input, high) or randintLike(input, low, high). */
-export function randintLike(input: Tensor, ...args: (number | TensorOptions)[]): Tensor {
+export function randintLike(input: Tensor, ...args: (number | FactoryOptions)[]): Tensor {
   return factory('randint_like', [input, ...args]);
 }
 
