@@ -3,6 +3,8 @@
 // (at::globalContext()), so, as in Python, one value holds for the whole process and every worker thread.
 import { native } from './native.js';
 
+const cudnnVersion = native.buildInfo().cudnnVersion;
+
 // A settable switch of at::globalContext(), as a property: reading asks libtorch, so every thread agrees.
 function flag(name: string): PropertyDescriptor {
   return {
@@ -33,7 +35,7 @@ export interface MkldnnBackend {
 const cudnn = Object.defineProperties(
   {
     isAvailable: (): boolean => native.contextFlag('cudnnAvailable'),
-    version: (): number | null => null, // torchnode is built against CPU or CUDA libtorch without querying cuDNN's version
+    version: (): number | null => cudnnVersion,
   },
   { enabled: flag('cudnnEnabled'), deterministic: flag('cudnnDeterministic'), benchmark: flag('cudnnBenchmark'), allowTf32: flag('cudnnAllowTf32') },
 ) as CudnnBackend;

@@ -87,7 +87,7 @@ export interface NativeAddon {
   }[];
   layouts(): { code: number; name: string }[];
   memoryFormats(): { code: number; name: string }[];
-  buildInfo(): { torchVersion: string; cuda: boolean; cudaVersion: string | null; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
+  buildInfo(): { torchVersion: string; cuda: boolean; cudaVersion: string | null; cudnnVersion: number | null; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
   setDefaultDtype(code: number): void;
   getDefaultDtype(): number;
   setDeterministicAlgorithms(mode: boolean, warnOnly: boolean): void;

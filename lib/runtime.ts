@@ -72,6 +72,8 @@ export interface BuildInfo {
   cuda: boolean;
   /** The CUDA runtime version ('major.minor'), null without CUDA. */
   cudaVersion: string | null;
+  /** cuDNN's version number (e.g. 90100), null without cuDNN. */
+  cudnnVersion: number | null;
   gcFinalizers: boolean;
   config: string;
   features: TorchFeatures;

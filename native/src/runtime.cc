@@ -209,6 +209,10 @@ napi_value BuildInfo(napi_env env, napi_callback_info) {
       cudaVersion = FromString(env, std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10));
     }
     Check(napi_set_named_property(env, o, "cudaVersion", cudaVersion));
+    // torch.backends.cudnn.version(): cuDNN's version number, null without cuDNN.
+    napi_value cudnnVersion = Null(env);
+    if (at::detail::getCUDAHooks().hasCuDNN()) cudnnVersion = FromInt64(env, at::detail::getCUDAHooks().versionCuDNN());
+    Check(napi_set_named_property(env, o, "cudnnVersion", cudnnVersion));
     // Built as an experimental-version module: Node >= 20.10 then runs its finalizers inside GC.
     Check(napi_set_named_property(env, o, "gcFinalizers", FromBool(env, NAPI_VERSION == NAPI_VERSION_EXPERIMENTAL)));
     Check(napi_set_named_property(env, o, "config", FromString(env, at::show_config())));
