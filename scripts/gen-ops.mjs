@@ -25,6 +25,8 @@ const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'ran
   'norm']);
 // The Python namespaces generated as modules of their own (torch.linalg.svd is aten::linalg_svd).
 const NAMESPACES = ['linalg', 'fft', 'special'];
+const FACTORY_ARGS = ['dtype', 'layout', 'device', 'pin_memory'];
+const REQUIRES_GRAD = { type: 'bool', alias: '', name: 'requires_grad', hasDefault: true, kwOnly: true };
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
 const camel = (s) => native.camelCase(s); // the addon's rule, the one the op options are matched with
@@ -343,8 +345,11 @@ function generate(native, api, docs) {
       const entry = namespace ? docs.namespaces[namespace][name] : docEntry(dropSelf ? 'methods' : 'functions', name);
       const sigs = [];
       const schemas = native.opSchemas(id).map(parseSchema).filter(Boolean);
-      for (const parsed of schemas) {
-        if (parsed.isOut) continue;
+      // A factory (TensorOptions in the schema) takes Python's requires_grad too, in the namespaces (lib/namespaces/op.ts sets it).
+      const factory = !!namespace && schemas.some((p) => FACTORY_ARGS.every((n) => p.args.some((a) => a.kwOnly && a.name === n)));
+      for (const schema of schemas) {
+        if (schema.isOut) continue;
+        const parsed = factory ? { ...schema, args: [...schema.args, REQUIRES_GRAD] } : schema;
         const doc = docLines(entry, parsed, dropSelf, name, namespace);
         const own = signatures(parsed, dropSelf, dropSelf ? null : outTwin(parsed, schemas), namespace ? camel : undefined);
         const tensors = parsed.args.filter((a, i) => !a.kwOnly && a.type.startsWith('Tensor') && !(dropSelf && i === 0)).length;
@@ -355,7 +360,7 @@ function generate(native, api, docs) {
       // order before the forms with required arguments in the options (the first is what a hover shows).
       sigs.sort((a, b) => a.tensors - b.tensors || a.optionsOnly - b.optionsOnly);
       const unique = compact(sigs);
-      if (unique.length) entries.push({ name, op, js: camel(name), sigs: unique, dtypeResult: unique.every((s) => s.ret === 'DType') });
+      if (unique.length) entries.push({ name, op, js: camel(name), sigs: unique, dtypeResult: unique.every((s) => s.ret === 'DType'), factory });
     }
     return entries;
   }
@@ -412,7 +417,7 @@ ${reserved.length ? `export { ${reserved.map((f) => `${f.js}_ as ${f.js}`).join(
   // torch.linalg, torch.fft, torch.special: one module each, exported by lib/index.ts as a namespace object.
   const namespaceTs = (ns, entries) => `${header}${typeImports(entries, (scalar) => `import { namespaceOp } from '../namespaces/op.js';\nimport type { ${scalar ? 'Scalar, ' : ''}Tensor } from '../tensor.js';`)}
 
-${entries.map((f) => `export const ${fnName(f)} = namespaceOp('${f.op}', '${f.name}'${f.dtypeResult ? ", 'dtype'" : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n')}
+${entries.map((f) => `export const ${fnName(f)} = namespaceOp('${f.op}', '${f.name}'${f.dtypeResult ? ", 'dtype'" : f.factory ? ', undefined' : ''}${f.factory ? ', true' : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n')}
 ${entries.some((f) => RESERVED.has(f.js)) ? `export { ${entries.filter((f) => RESERVED.has(f.js)).map((f) => `${f.js}_ as ${f.js}`).join(', ')} };\n` : ''}`;
   const namespaces = Object.fromEntries(NAMESPACES.map((ns) => [ns, collect(api.namespaces[ns], false, new Set(), ns)]));
 

@@ -338,6 +338,8 @@ def fft():
         case(f"torch.fft.fftfreq({args})")
         case(f"torch.fft.rfftfreq({args})")
     case("torch.fft.fftfreq(0)")
+    case("x = torch.fft.rfftfreq(6, 0.5, dtype=torch.float64, requires_grad=True)\n(x, x.requires_grad, x.is_leaf)")
+    case("torch.fft.fftfreq(3, requires_grad=False).requires_grad")
     case("torch.fft.fft(f32sig, norm='sideways')", err=RuntimeError)
     case("torch.fft.irfft(c64sig, n=0)", err=RuntimeError)
     case("torch.fft.fft2(f32sig)", err=IndexError)

@@ -34,19 +34,19 @@ export const fft2 = namespaceOp('fft_fft2', 'fft2') as unknown as {
    */
   (options: { input: Tensor | Scalar; s?: number[] | number | null; dim?: number[] | number; norm?: string | null; out?: Tensor }): Tensor;
 };
-export const fftfreq = namespaceOp('fft_fftfreq', 'fftfreq') as unknown as {
+export const fftfreq = namespaceOp('fft_fftfreq', 'fftfreq', undefined, true) as unknown as {
   /**
    * `torch.fft.fftfreq(n, d=1.0, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the discrete Fourier Transform sample frequencies for a signal of size `n`.
    */
-  (n: number, d?: number | { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (n: number, d?: number | { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.fft.fftfreq(n, d=1.0, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the discrete Fourier Transform sample frequencies for a signal of size `n`.
    */
-  (options: { n: number; d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { n: number; d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const fftn = namespaceOp('fft_fftn', 'fftn') as unknown as {
   /**
@@ -286,19 +286,19 @@ export const rfft2 = namespaceOp('fft_rfft2', 'rfft2') as unknown as {
    */
   (options: { input: Tensor | Scalar; s?: number[] | number | null; dim?: number[] | number; norm?: string | null; out?: Tensor }): Tensor;
 };
-export const rfftfreq = namespaceOp('fft_rfftfreq', 'rfftfreq') as unknown as {
+export const rfftfreq = namespaceOp('fft_rfftfreq', 'rfftfreq', undefined, true) as unknown as {
   /**
    * `torch.fft.rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the sample frequencies for `rfft` with a signal of size `n`.
    */
-  (n: number, d?: number | { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (n: number, d?: number | { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.fft.rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the sample frequencies for `rfft` with a signal of size `n`.
    */
-  (options: { n: number; d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { n: number; d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const rfftn = namespaceOp('fft_rfftn', 'rfftn') as unknown as {
   /**

@@ -1,7 +1,8 @@
 // The functions of torch.linalg, torch.fft and torch.special: each an ATen operator (torch.linalg.svd is
 // aten::linalg_svd) called through the generic path, under its Python name.
 import { opFunction, type ResultKind } from '../call.js';
-import { camelCase } from '../options.js';
+import { camelCase, isOptionsObject } from '../options.js';
+import type { Tensor } from '../tensor.js';
 
 // Named-tuple fields are identifiers, so they are camelCased like every other name (lstsq's
 // singular_values is singularValues); the array items stay where they are.
@@ -16,10 +17,21 @@ function camelFields(result: unknown): unknown {
   return result;
 }
 
-/** torch.<namespace>.<pythonName>: the ATen operator `op` with PyTorch-style arguments. */
-export function namespaceOp(op: string, pythonName: string, kind?: ResultKind): (...args: unknown[]) => unknown {
+// Python's factories (fftfreq) take requires_grad, which is no operator argument: set on the result.
+function factoryCall(call: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  const last = args.at(-1);
+  if (!isOptionsObject(last) || !Object.hasOwn(last, 'requiresGrad')) return call(...args);
+  const { requiresGrad, ...options } = last;
+  return (call(...args.slice(0, -1), options) as Tensor).requiresGrad_(requiresGrad as boolean);
+}
+
+/**
+ * torch.<namespace>.<pythonName>: the ATen operator `op` with PyTorch-style arguments; `factory`
+ * (an operator with dtype/layout/device/pin_memory) also takes Python's requiresGrad option.
+ */
+export function namespaceOp(op: string, pythonName: string, kind?: ResultKind, factory = false): (...args: unknown[]) => unknown {
   const call = opFunction(op, kind);
-  const fn = (...args: unknown[]): unknown => camelFields(call(...args));
+  const fn = factory ? (...args: unknown[]): unknown => factoryCall(call, args) : (...args: unknown[]): unknown => camelFields(call(...args));
   Object.defineProperty(fn, 'name', { value: camelCase(pythonName) });
   return fn;
 }
