@@ -155,7 +155,7 @@ def case(src, tol=None, err=None):
 
 
 def grad(pre, call, inp, tol=None, reduce="sum()"):
-    """The function's value and the gradient of its sum with respect to `inp` (a pool name)."""
+    """The value y of `call` on x, a fresh leaf copy of `inp` (a pool name), and the gradient of y.<reduce> (sum() by default) with respect to x."""
     case(f"x = {pre}{inp}.clone().requires_grad_()\ny = {call}\ny.{reduce}.backward()\n(y, x.grad)", tol)
 
 
@@ -358,10 +358,11 @@ POLYNOMIALS = ["chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_po
 # Differentiable ones (those with a derivative formula in PyTorch).
 DIFFERENTIABLE = ["digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i0e", "i1", "i1e",
                   "log1p", "log_ndtr", "logit", "ndtr", "ndtri", "sinc", "psi"]
-# torch.special names that are torch.* functions too: same kernel, same bits.
+# torch.special functions that are torch.* functions too (under the same or another name): same kernel, same bits.
 ALSO_TORCH = {"digamma": "digamma", "erf": "erf", "erfc": "erfc", "erfinv": "erfinv", "exp2": "exp2", "expit": "sigmoid", "expm1": "expm1",
-              "gammaln": "lgamma", "i0": "i0", "log1p": "log1p", "logit": "logit", "psi": "digamma", "round": "round", "sinc": "sinc",
-              "ndtri": "special_ndtri"}
+              "gammaln": "lgamma", "i0": "i0", "log1p": "log1p", "logit": "logit", "psi": "digamma", "round": "round", "sinc": "sinc"}
+ALSO_TORCH_CALLS = [("xlogy", "{p}x, {p}pos"), ("logsumexp", "{p}x, 1"), ("polygamma", "2, {p}pos"), ("softmax", "{p}x, 0"),
+                    ("log_softmax", "{p}x, 1")]
 
 
 def special():
@@ -373,8 +374,10 @@ def special():
         for f in DIFFERENTIABLE:
             grad(p, f"torch.special.{f}(x)", UNARY[f])
         for f, t in ALSO_TORCH.items():
-            if hasattr(torch, t):
-                case(f"torch.special.{f}({p}{UNARY[f]}).equal(torch.{t}({p}{UNARY[f]}))")
+            case(f"torch.special.{f}({p}{UNARY[f]}).equal(torch.{t}({p}{UNARY[f]}))")
+        for f, template in ALSO_TORCH_CALLS:
+            args = template.format(p=p)
+            case(f"torch.special.{f}({args}).equal(torch.{f}({args}))")
         for f in POLYNOMIALS:
             case(f"torch.special.{f}({p}sgn, i64n)")
             case(f"torch.special.{f}({p}sgn, 3)")
