@@ -1,9 +1,9 @@
 // Generates lib/generated/{methods,functions,types,linalg,fft,special}.ts: every PyTorch Tensor method,
 // torch.* function and function of the torch.linalg / torch.fft / torch.special namespaces that is an
-// ATen operator (torch.linalg.svd is aten::linalg_svd), typed from the operator schemas of the libtorch we build against, with
-// JSDoc from PyTorch's docstrings. Inputs: scripts/python-api.json (names PyTorch exposes; from
-// scripts/python-api.py), scripts/python-docs.json (from scripts/python-docs.py) and the built addon
-// (schemas). Usage: node scripts/gen-ops.mjs (`npm run generate`) writes the files; with --check it
+// ATen operator (torch.linalg.svd is aten::linalg_svd), typed from the operator schemas of the libtorch
+// we build against, with JSDoc from PyTorch's docstrings. Inputs: scripts/python-api.json (names PyTorch
+// exposes; from scripts/python-api.py), scripts/python-docs.json (from scripts/python-docs.py) and the
+// built addon (schemas). Usage: node scripts/gen-ops.mjs (`npm run generate`) writes the files; with --check it
 // writes nothing and exits 1 when the committed files differ from what it makes (test/generated.test.ts).
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

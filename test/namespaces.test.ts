@@ -215,6 +215,15 @@ describe('Python call forms and named tuples', () => {
     expect(() => torch.linalg.inv(torch.zeros(2, 3))).not.toThrow(torch.linalg.LinAlgError);
   });
 
+  it("factories take Python's requiresGrad; a non-boolean is a TypeError", () => {
+    const f = torch.fft.fftfreq(4, { requiresGrad: true });
+    expect([f.requiresGrad, f.isLeaf]).toEqual([true, true]);
+    expectTypeOf(torch.fft.rfftfreq(5, 0.5, { dtype: torch.float64, requiresGrad: true })).toEqualTypeOf<Tensor>();
+    // @ts-expect-error requiresGrad is a boolean
+    expect(() => torch.fft.rfftfreq(4, { requiresGrad: 1 })).toThrow(/rfftfreq: option 'requiresGrad' must be a boolean/);
+    expect(() => torch.fft.fftfreq(4, { requiresGrad: undefined })).toThrow(TypeError); // an explicit undefined, as for every option
+  });
+
   it('bad arguments raise TypeErrors that name the function', () => {
     // @ts-expect-error an unknown option
     expect(() => torch.linalg.svd(a, { fullMatrix: false })).toThrow(/fullMatrices/);

@@ -18,11 +18,12 @@ function camelFields(result: unknown): unknown {
 }
 
 // Python's factories (fftfreq) take requires_grad, which is no operator argument: set on the result.
-function factoryCall(call: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+function factoryCall(name: string, call: (...args: unknown[]) => unknown, args: unknown[]): unknown {
   const last = args.at(-1);
   if (!isOptionsObject(last) || !Object.hasOwn(last, 'requiresGrad')) return call(...args);
   const { requiresGrad, ...options } = last;
-  return (call(...args.slice(0, -1), options) as Tensor).requiresGrad_(requiresGrad as boolean);
+  if (typeof requiresGrad !== 'boolean') throw new TypeError(`${name}: option 'requiresGrad' must be a boolean, got ${String(requiresGrad)}`);
+  return (call(...args.slice(0, -1), options) as Tensor).requiresGrad_(requiresGrad);
 }
 
 /**
@@ -31,7 +32,8 @@ function factoryCall(call: (...args: unknown[]) => unknown, args: unknown[]): un
  */
 export function namespaceOp(op: string, pythonName: string, kind?: ResultKind, factory = false): (...args: unknown[]) => unknown {
   const call = opFunction(op, kind);
-  const fn = factory ? (...args: unknown[]): unknown => factoryCall(call, args) : (...args: unknown[]): unknown => camelFields(call(...args));
-  Object.defineProperty(fn, 'name', { value: camelCase(pythonName) });
+  const name = camelCase(pythonName);
+  const fn = factory ? (...args: unknown[]): unknown => factoryCall(name, call, args) : (...args: unknown[]): unknown => camelFields(call(...args));
+  Object.defineProperty(fn, 'name', { value: name });
   return fn;
 }
