@@ -1,8 +1,9 @@
-// Generates lib/generated/{methods,functions,types}.ts: every PyTorch Tensor method and torch.* function
-// that is an ATen operator, typed from the operator schemas of the libtorch we build against, with
-// JSDoc from PyTorch's docstrings. Inputs: scripts/python-api.json (names PyTorch exposes; from
-// scripts/python-api.py), scripts/python-docs.json (from scripts/python-docs.py) and the built addon
-// (schemas). Usage: node scripts/gen-ops.mjs (`npm run generate`) writes the files; with --check it
+// Generates lib/generated/{methods,functions,types,linalg,fft,special}.ts: every PyTorch Tensor method,
+// torch.* function and function of the torch.linalg / torch.fft / torch.special namespaces that is an
+// ATen operator (torch.linalg.svd is aten::linalg_svd), typed from the operator schemas of the libtorch
+// we build against, with JSDoc from PyTorch's docstrings. Inputs: scripts/python-api.json (names PyTorch
+// exposes; from scripts/python-api.py), scripts/python-docs.json (from scripts/python-docs.py) and the
+// built addon (schemas). Usage: node scripts/gen-ops.mjs (`npm run generate`) writes the files; with --check it
 // writes nothing and exits 1 when the committed files differ from what it makes (test/generated.test.ts).
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,10 @@ const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'ran
   'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like',
   'manual_seed', 'initial_seed', 'seed', 'get_rng_state', 'set_rng_state', 'frombuffer', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
   'norm']);
+// The Python namespaces generated as modules of their own (torch.linalg.svd is aten::linalg_svd).
+const NAMESPACES = ['linalg', 'fft', 'special'];
+const FACTORY_ARGS = ['dtype', 'layout', 'device', 'pin_memory'];
+const REQUIRES_GRAD = { type: 'bool', alias: '', name: 'requires_grad', hasDefault: true, kwOnly: true };
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
 const camel = (s) => native.camelCase(s); // the addon's rule, the one the op options are matched with
@@ -96,7 +101,9 @@ function argTypes(type) {
 
 const ARRAY_MEMBERS = new Set(Object.getOwnPropertyNames(Array.prototype));
 
-function retType(returns, selfAlias) {
+// Named-tuple fields as JS spells them in the namespaces (lstsq's singular_values -> singularValues);
+// the rest of the surface keeps the schema's names, which is what the runtime gives there.
+function retType(returns, selfAlias, fieldName = (n) => n) {
   const one = (r) => (selfAlias && r.type === 'Tensor' && r.alias === selfAlias ? 'this'
     : { Tensor: 'Tensor', 'Tensor?': 'Tensor | null', 'Tensor[]': 'Tensor[]', int: 'number', SymInt: 'number', float: 'number', bool: 'boolean',
       Scalar: 'number | boolean', str: 'string', ScalarType: 'DType', 'int[]': 'number[]', 'SymInt[]': 'number[]', Device: 'string' }[r.type] ?? 'unknown');
@@ -105,8 +112,8 @@ function retType(returns, selfAlias) {
   const tuple = `[${returns.map(one).join(', ')}]`;
   if (!returns.every((r) => r.name)) return tuple;
   // A named tuple: the array with its items also as properties; `values` shadows Array.prototype.values.
-  const shadowed = returns.filter((r) => ARRAY_MEMBERS.has(r.name)).map((r) => `'${r.name}'`);
-  return `${shadowed.length ? `Omit<${tuple}, ${shadowed.join(' | ')}>` : tuple} & { ${returns.map((r) => `${r.name}: ${one(r)}`).join('; ')} }`;
+  const shadowed = returns.filter((r) => ARRAY_MEMBERS.has(fieldName(r.name))).map((r) => `'${fieldName(r.name)}'`);
+  return `${shadowed.length ? `Omit<${tuple}, ${shadowed.join(' | ')}>` : tuple} & { ${returns.map((r) => `${fieldName(r.name)}: ${one(r)}`).join('; ')} }`;
 }
 
 // ---- signatures ----------------------------------------------------------------------------
@@ -119,7 +126,7 @@ function retType(returns, selfAlias) {
  * argument that may go into the options instead (`x.max({ dim: 1 })`); Python's varargs for a trailing
  * int list (`x.view(2, 3)`). `outArg`: the schema's out= twin takes `{ out }` too.
  */
-function signatures(parsed, dropSelf, outArg) {
+function signatures(parsed, dropSelf, outArg, fieldName) {
   let args = parsed.args;
   let selfAlias = '';
   if (dropSelf) {
@@ -130,7 +137,7 @@ function signatures(parsed, dropSelf, outArg) {
   const typed = args.map((a) => ({ ...a, types: argTypes(a.type), param: paramName(a.name), key: optionKey(a.name) }));
   if (typed.some((a) => a.types === null)) return [];
   if (outArg) typed.push({ ...outArg, types: ['Tensor'], key: optionKey(outArg.name), hasDefault: true, kwOnly: true });
-  const ret = retType(parsed.returns, selfAlias);
+  const ret = retType(parsed.returns, selfAlias, fieldName);
   const pos = typed.filter((a) => !a.kwOnly);
   const kw = typed.filter((a) => a.kwOnly);
   // Positionals up to the last one without a default must be given (an `int[1]? dim` without default too, as in Python).
@@ -298,13 +305,13 @@ function renderDoc(lines, indent) {
 
 // JSDoc lines for one schema of an op: the Python signature, the summary, the shapes; the ATen
 // schema where Python documents nothing (internal operators such as cudnn_convolution).
-function docLines(entry, parsed, dropSelf, pythonName) {
+function docLines(entry, parsed, dropSelf, pythonName, namespace) {
   if (!entry) return [`\`${parsed.schema}\``, '', 'ATen operator without a Python docstring.'];
   const form = bestForm(entry.forms, parsed, dropSelf);
   const lines = [];
   // A method documented only through its function shows the function's signature (with `input`).
   const signature = entry.signature ?? form.signature;
-  const owner = dropSelf && !entry.fromFunction ? 'Tensor.' : 'torch.';
+  const owner = namespace ? `torch.${namespace}.` : dropSelf && !entry.fromFunction ? 'Tensor.' : 'torch.';
   lines.push(`\`${owner}${signature.startsWith(`${pythonName}(`) ? signature : `${pythonName}${signature.slice(signature.indexOf('('))}`}\``);
   // A form documented by its signature alone (bmm with out_dtype) shares the op's summary.
   const summary = form.summary ?? entry.forms.find((f) => f.summary)?.summary;
@@ -327,19 +334,24 @@ function generate(native, api, docs) {
     return e;
   };
 
-  function collect(names, dropSelf, exclude) {
+  // namespace: 'linalg' for torch.linalg, whose `svd` is the operator linalg_svd (names Python-only there are written by hand).
+  function collect(names, dropSelf, exclude, namespace = '') {
     const entries = [];
     for (const name of names) {
       if (exclude.has(name) || name.startsWith('_')) continue;
-      const id = native.opId(`aten::${name}`);
+      const op = namespace ? `${namespace}_${name}` : name;
+      const id = native.opId(`aten::${op}`);
       if (id < 0) continue;
-      const entry = docEntry(dropSelf ? 'methods' : 'functions', name);
+      const entry = namespace ? docs.namespaces[namespace][name] : docEntry(dropSelf ? 'methods' : 'functions', name);
       const sigs = [];
       const schemas = native.opSchemas(id).map(parseSchema).filter(Boolean);
-      for (const parsed of schemas) {
-        if (parsed.isOut) continue;
-        const doc = docLines(entry, parsed, dropSelf, name);
-        const own = signatures(parsed, dropSelf, dropSelf ? null : outTwin(parsed, schemas));
+      // A factory (TensorOptions in the schema) takes Python's requires_grad too, in the namespaces (lib/namespaces/op.ts sets it).
+      const factory = !!namespace && schemas.some((p) => FACTORY_ARGS.every((n) => p.args.some((a) => a.kwOnly && a.name === n)));
+      for (const schema of schemas) {
+        if (schema.isOut) continue;
+        const parsed = factory ? { ...schema, args: [...schema.args, REQUIRES_GRAD] } : schema;
+        const doc = docLines(entry, parsed, dropSelf, name, namespace);
+        const own = signatures(parsed, dropSelf, dropSelf ? null : outTwin(parsed, schemas), namespace ? camel : undefined);
         const tensors = parsed.args.filter((a, i) => !a.kwOnly && a.type.startsWith('Tensor') && !(dropSelf && i === 0)).length;
         for (const s of own) sigs.push({ ...s, doc, tensors, optionsOnly: s.params.at(-1)?.name === 'options' && !s.params.at(-1).optional });
       }
@@ -348,7 +360,7 @@ function generate(native, api, docs) {
       // order before the forms with required arguments in the options (the first is what a hover shows).
       sigs.sort((a, b) => a.tensors - b.tensors || a.optionsOnly - b.optionsOnly);
       const unique = compact(sigs);
-      if (unique.length) entries.push({ name, js: camel(name), sigs: unique, dtypeResult: unique.every((s) => s.ret === 'DType') });
+      if (unique.length) entries.push({ name, op, js: camel(name), sigs: unique, dtypeResult: unique.every((s) => s.ret === 'DType'), factory });
     }
     return entries;
   }
@@ -402,6 +414,13 @@ export type { Layout, MemoryFormat } from './types.js';
 ${functionDecls}
 ${reserved.length ? `export { ${reserved.map((f) => `${f.js}_ as ${f.js}`).join(', ')} };\n` : ''}`;
 
+  // torch.linalg, torch.fft, torch.special: one module each, exported by lib/index.ts as a namespace object.
+  const namespaceTs = (ns, entries) => `${header}${typeImports(entries, (scalar) => `import { namespaceOp } from '../namespaces/op.js';\nimport type { ${scalar ? 'Scalar, ' : ''}Tensor } from '../tensor.js';`)}
+
+${entries.map((f) => `export const ${fnName(f)} = namespaceOp('${f.op}', '${f.name}'${f.dtypeResult ? ", 'dtype'" : f.factory ? ', undefined' : ''}${f.factory ? ', true' : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n')}
+${entries.some((f) => RESERVED.has(f.js)) ? `export { ${entries.filter((f) => RESERVED.has(f.js)).map((f) => `${f.js}_ as ${f.js}`).join(', ')} };\n` : ''}`;
+  const namespaces = Object.fromEntries(NAMESPACES.map((ns) => [ns, collect(api.namespaces[ns], false, new Set(), ns)]));
+
   const typesTs = `${header}
 import type { LayoutLike, MemoryFormatLike } from '../dtype.js';
 
@@ -413,8 +432,12 @@ export type MemoryFormat = MemoryFormatLike;
 
   const count = (entries) => entries.reduce((n, e) => n + e.sigs.length, 0);
   return {
-    files: { 'lib/generated/methods.ts': methodsTs, 'lib/generated/functions.ts': functionsTs, 'lib/generated/types.ts': typesTs },
-    stats: { methods: methods.length, functions: functions.length, methodSignatures: count(methods), functionSignatures: count(functions) },
+    files: {
+      'lib/generated/methods.ts': methodsTs, 'lib/generated/functions.ts': functionsTs, 'lib/generated/types.ts': typesTs,
+      ...Object.fromEntries(NAMESPACES.map((ns) => [`lib/generated/${ns}.ts`, namespaceTs(ns, namespaces[ns])])),
+    },
+    stats: { methods: methods.length, functions: functions.length, methodSignatures: count(methods), functionSignatures: count(functions),
+      namespaces: Object.fromEntries(NAMESPACES.map((ns) => [ns, `${namespaces[ns].length} of ${api.namespaces[ns].length}`])) },
   };
 }
 
@@ -457,5 +480,5 @@ if (process.argv.includes('--check')) {
 } else {
   mkdirSync(join(root, 'lib/generated'), { recursive: true });
   for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
-  console.log(`generated ${stats.methods} Tensor methods (${stats.methodSignatures} signatures) and ${stats.functions} torch functions (${stats.functionSignatures} signatures)`);
+  console.log(`generated ${stats.methods} Tensor methods (${stats.methodSignatures} signatures) and ${stats.functions} torch functions (${stats.functionSignatures} signatures); namespace functions present of Python's names: ${Object.entries(stats.namespaces).map(([ns, n]) => `${ns} ${n}`).join(', ')}`);
 }

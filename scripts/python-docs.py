@@ -184,4 +184,16 @@ for name in api['tensorMethods']:
     elif fs:
         methods[name] = {'forms': fs}
 
-print(json.dumps({'torch': torch.__version__, 'functions': functions, 'methods': methods}, indent=0, ensure_ascii=False, sort_keys=True))
+# torch.linalg.svd and the like: documented as `linalg.svd(A, ...)`, keyed here by the name in the namespace.
+namespaces = {}
+for ns, names in api['namespaces'].items():
+    module = getattr(torch, ns)
+    entries = {}
+    for name in names:
+        doc = documented(getattr(module, name), name)
+        fs = forms(doc) if doc else []
+        if fs:
+            entries[name] = {'forms': fs}
+    namespaces[ns] = entries
+
+print(json.dumps({'torch': torch.__version__, 'functions': functions, 'methods': methods, 'namespaces': namespaces}, indent=0, ensure_ascii=False, sort_keys=True))

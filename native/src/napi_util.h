@@ -13,7 +13,7 @@
 namespace tn {
 
 // Thrown by binding code; turned into a JS error of the given kind at the boundary.
-enum class ErrKind { Error, Type, Range };
+enum class ErrKind { Error, Type, Range, LinAlg };
 struct JsError {
   ErrKind kind;
   std::string msg;
@@ -47,7 +47,8 @@ std::string CamelCase(const std::string& name);
 // options are camelCase); expected one of { ... }", or, for a known key, that its value is undefined.
 std::string OptionMessage(const std::string& key, const std::vector<std::string>& allowed, bool undefinedValue);
 
-// The JS error class for a libtorch exception: IndexError -> RangeError, TypeError -> TypeError.
+// The JS error class for a libtorch exception: IndexError -> RangeError, TypeError -> TypeError,
+// LinAlgError -> an Error named LinAlgError (torch.linalg.LinAlgError).
 ErrKind KindOf(const std::exception& e);
 
 // Runs f; converts every C++ exception into a pending JS exception prefixed with `op`, and passes
