@@ -150,7 +150,7 @@ close_cases = [
     ("float nan equal", Fl(float("nan")), Fl(float("nan")), {"equal_nan": True}),
     ("float inf", Fl(float("inf")), Fl(float("inf")), {}),
     ("float inf vs -inf", Fl(float("inf")), Fl(float("-inf")), {}),
-    ("big float", Fl(1.5e20), Fl(2.5e20), {}),
+    ("big float tensor", T(1.5e20, "float64"), T(2.5e20, "float64"), {}),
     ("small float", Fl(1.5e-5), Fl(2.5e-5), {"rtol": 0, "atol": 0}),
     ("bools", B(True), B(True), {}),
     ("bools differ", B(True), B(False), {}),
@@ -243,7 +243,8 @@ for name, shape, opts in make_cases:
     values = torch.view_as_real(t) if t.is_complex() else (t.float() if t.dtype.itemsize == 1 and t.is_floating_point() else t)
     makes.append({"name": name, "shape": shape, "options": enc(opts), "dtype": str(t.dtype)[6:], "size": list(t.shape),
                   "stride": list(t.stride()), "contiguous": t.is_contiguous(), "requiresGrad": t.requires_grad,
-                  "values": enc(values.detach().reshape(-1).tolist()) if t.dtype != torch.bfloat16 else enc(t.float().reshape(-1).tolist())})
+                  "values": [str(x) for x in t.reshape(-1).tolist()] if t.dtype == torch.int64  # exact beyond 2^53
+                  else enc(values.detach().reshape(-1).tolist()) if t.dtype != torch.bfloat16 else enc(t.float().reshape(-1).tolist())})
 make_errs = []
 for name, shape, opts in make_errors:
     try:
