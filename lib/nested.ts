@@ -170,8 +170,17 @@ function nestedString(nt: Tensor): string {
 }
 
 const plainToString = Object.getOwnPropertyDescriptor(Tensor.prototype, 'toString')!.value as (this: Tensor) => string;
+const plainSize = Object.getOwnPropertyDescriptor(Tensor.prototype, 'size')!.value as (this: Tensor, dim?: number) => number[] | number;
 Object.defineProperties(Tensor.prototype, {
   isNested: { get(this: Tensor): boolean { return isNested(this); }, configurable: true },
+  // A nested tensor has sizes only in its regular dims: x.size(0) works, x.size() does not (as in Python).
+  size: {
+    value(this: Tensor, dim?: number): number[] | number {
+      return dim !== undefined && isNested(this) ? (aten('size', [this, dim]) as number) : plainSize.call(this, dim);
+    },
+    writable: true,
+    configurable: true,
+  },
   toString: {
     value(this: Tensor): string {
       return isNested(this) ? nestedString(this) : plainToString.call(this);
