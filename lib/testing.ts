@@ -174,10 +174,14 @@ interface Tolerance {
 }
 const floatTolerance = (value: number): Tolerance => ({ value, text: pyFloatRepr(value) });
 
-function getTolerances(dtypes: string[], rtol: number | null, atol: number | null, id: Id): [Tolerance, Tolerance] {
+function getTolerances(dtypes: string[], o: CloseOptions, id: Id): [Tolerance, Tolerance] {
+  const { rtol, atol } = o;
   if ((rtol === null) !== (atol === null))
     throw new ErrorMeta('ValueError', `Both 'rtol' and 'atol' must be either specified or omitted, but got no ${rtol === null ? 'rtol' : 'atol'}.`, id);
-  if (rtol !== null && atol !== null) return [{ value: rtol, text: pyStr(rtol) }, { value: atol, text: pyStr(atol) }];
+  if (rtol !== null && atol !== null) {
+    const text = o.tolerancesAreFloats ? pyFloatRepr : pyStr;
+    return [{ value: rtol, text: text(rtol) }, { value: atol, text: text(atol) }];
+  }
   const pairs = dtypes.map((d) => DTYPE_PRECISIONS[d] ?? [0, 0]);
   return [floatTolerance(Math.max(...pairs.map((p) => p[0]))), floatTolerance(Math.max(...pairs.map((p) => p[1])))];
 }
@@ -299,6 +303,8 @@ interface CloseOptions {
   checkDtype: boolean;
   checkLayout: boolean;
   checkStride: boolean;
+  /** Tolerances torchnode computed (assertAllclose's defaults) print as the Python floats they are. */
+  tolerancesAreFloats?: boolean;
 }
 
 interface Pair {
@@ -339,7 +345,7 @@ function numberPair(actual: unknown, expected: unknown, id: Id, o: CloseOptions)
   }
   const a = numberScalar(actual as number);
   const e = numberScalar(expected as number);
-  const [rtol, atol] = getTolerances([a, e].map((v) => (v.kind === 'int' ? 'int64' : 'float64')), o.rtol, o.atol, id);
+  const [rtol, atol] = getTolerances([a, e].map((v) => (v.kind === 'int' ? 'int64' : 'float64')), o, id);
   return {
     compare(): void {
       if (o.checkDtype && a.kind !== e.kind) throw new ErrorMeta('AssertionError', `The (d)types do not match: <class '${a.kind}'> != <class '${e.kind}'>.`, id);
@@ -365,7 +371,7 @@ function tensorLikePair(actualIn: unknown, expectedIn: unknown, id: Id, o: Close
   const actual = toTensorLike(actualIn);
   const expected = toTensorLike(expectedIn);
   for (const t of [actual, expected]) if (!SUPPORTED_LAYOUTS.has(layoutOf(t))) throw new ErrorMeta('ValueError', `Unsupported tensor layout torch.${layoutOf(t)}`, id);
-  const [rtol, atol] = getTolerances([actual.dtype.name, expected.dtype.name], o.rtol, o.atol, id);
+  const [rtol, atol] = getTolerances([actual.dtype.name, expected.dtype.name], o, id);
   const fail = (msg: string): never => {
     throw new ErrorMeta('AssertionError', msg, id);
   };
@@ -536,6 +542,10 @@ export function assertClose(actual: unknown, expected: unknown, options: AssertC
     checkStride: flag(opts.checkStride, 'checkStride', false),
   };
   flag(opts.allowSubclasses, 'allowSubclasses', true);
+  assertCloseWith(actual, expected, o, msg);
+}
+
+function assertCloseWith(actual: unknown, expected: unknown, o: CloseOptions, msg: Msg): void {
   const failure = tidy((): ErrorMeta | null => {
     const pairs: Pair[] = [];
     try {
@@ -555,6 +565,42 @@ export function assertClose(actual: unknown, expected: unknown, options: AssertC
     return null;
   });
   if (failure) throw failure.toError(msg);
+}
+
+const ALLCLOSE_PRECISIONS: Readonly<Record<string, [number, number]>> = { float16: [1e-3, 1e-3], float32: [1e-4, 1e-5], float64: [1e-5, 1e-8] };
+let allcloseWarned = false;
+
+/**
+ * torch.testing.assert_allclose (deprecated in PyTorch since 1.12; use assertClose): non-tensors
+ * become tensors (expected in actual's dtype), NaNs are equal, dtypes are not checked.
+ */
+export function assertAllclose(
+  actual: unknown,
+  expected: unknown,
+  rtol?: number | null | { rtol?: number | null; atol?: number | null; equalNan?: boolean; msg?: string },
+  atol?: number | null,
+  equalNan = true,
+  msg = '',
+): void {
+  if (isOptionsObject(rtol)) {
+    const o = readOptions('assertAllclose', rtol, ['rtol', 'atol', 'equalNan', 'msg']);
+    return assertAllclose(actual, expected, (o.rtol as number | null) ?? null, (o.atol as number | null) ?? null, (o.equalNan as boolean | undefined) ?? true, (o.msg as string | undefined) ?? '');
+  }
+  if (!allcloseWarned) {
+    allcloseWarned = true;
+    process.emitWarning('`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future release. Please use `torch.testing.assert_close()` instead.', 'FutureWarning');
+  }
+  tidy(() => {
+    const a = isTensor(actual) ? actual : makeTensorFrom(actual as number[]);
+    const e = isTensor(expected) ? expected : makeTensorFrom(expected as number[], { dtype: a.dtype });
+    let [r, t] = [rtol ?? null, atol ?? null];
+    const computed = r === null && t === null;
+    if (computed) {
+      const pairs = [a.dtype.name, e.dtype.name].map((d) => ALLCLOSE_PRECISIONS[d] ?? [0, 0]);
+      [r, t] = [Math.max(...pairs.map((p) => p[0])), Math.max(...pairs.map((p) => p[1]))];
+    }
+    assertCloseWith(a, e, { rtol: r, atol: t, equalNan, checkDevice: true, checkDtype: false, checkLayout: true, checkStride: false, tolerancesAreFloats: computed }, msg || null);
+  });
 }
 
 // ---- makeTensor ---------------------------------------------------------------------------------
@@ -702,4 +748,4 @@ function replace(old: Tensor, next: Tensor): Tensor {
 }
 
 /** The torch.testing namespace. */
-export const testing = { assertClose, makeTensor, defaultTolerances };
+export const testing = { assertClose, assertAllclose, makeTensor, defaultTolerances };

@@ -194,6 +194,24 @@ for name, a, e, opts in close_cases:
 # A callable msg gets the generated message (one case, built separately since JSON cannot hold a function).
 wrapped = run_close(torch.tensor([1.0, 4.0, 5.0]), torch.tensor([1.0, 2.0, 3.0]), {"msg": "wrap"})
 
+# The deprecated assert_allclose: its own tolerance table, equal_nan=True, dtype not checked.
+allclose_cases = [
+    ("float32 close", T([1.0, 2.0, 3.0]), T([1.0, 2.0001, 3.0]), {}),
+    ("float32 far", T([1.0, 2.0, 3.0]), T([1.0, 2.01, 3.0]), {}),
+    ("list vs tensor", {"list": [Fl(1.5), Fl(2.5)]}, T([1.5, 2.75]), {}),
+    ("nan equal", T(["nan"]), T(["nan"]), {}),
+    ("float64 vs float32", T([1.0, 2.0], "float64"), T([1.0, 2.5]), {}),
+    ("msg", T([1.0]), T([2.0]), {"msg": "nope"}),
+]
+allcloses = []
+for name, a, e, opts in allclose_cases:
+    actual, expected = build(a), build(e)
+    try:
+        torch.testing.assert_allclose(actual, expected, **opts)
+        allcloses.append({"name": name, "actual": a, "expected": e, "options": opts, "error": None})
+    except Exception as err:  # noqa: BLE001
+        allcloses.append({"name": name, "actual": a, "expected": e, "options": opts, "error": type(err).__name__, "message": str(err)})
+
 # ---- torch.testing.make_tensor -------------------------------------------------------------
 finfo = {n: {"max": torch.finfo(getattr(torch, n)).max, "tiny": torch.finfo(getattr(torch, n)).tiny}
          for n in ["float16", "bfloat16", "float32", "float64", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz"]}
@@ -433,7 +451,7 @@ torch.nested.to_padded_tensor(ntg * 3, 0.0).sum().backward()
 nested["grad"] = {"parts": [g.tolist() for g in ntg.grad.unbind()]}
 
 out = {"meta": {"torch": torch.__version__, "generator": "scripts/make-sparse-fixtures.py"},
-       "assertClose": closes, "assertCloseWrapped": wrapped, "finfo": finfo, "makeTensor": makes, "makeTensorErrors": make_errs,
+       "assertClose": closes, "assertCloseWrapped": wrapped, "assertAllclose": allcloses, "finfo": finfo, "makeTensor": makes, "makeTensorErrors": make_errs,
        "dense": dense_spec, "a": a.tolist(), "mat": mat.tolist(),
        "construction": construction, "conversions": conversions, "ops": ops, "grads": grads, "nested": nested}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "sparse.json")

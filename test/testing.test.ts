@@ -37,6 +37,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/sparse.json', import.meta
   meta: { torch: string };
   assertClose: CloseCase[];
   assertCloseWrapped: { error: string; message: string };
+  assertAllclose: CloseCase[];
   finfo: Record<string, { max: number; tiny: number }>;
   makeTensor: MakeCase[];
   makeTensorErrors: MakeError[];
@@ -118,6 +119,19 @@ describe('torch.testing.assertClose', () => {
     torch.testing.assertClose(a, a.clone());
     expect(torch.nativeStats().tensors).toBeLessThanOrEqual(before + 1);
   });
+});
+
+describe('torch.testing.assertAllclose (deprecated)', () => {
+  for (const c of fx.assertAllclose) {
+    it(`${c.name}: ${c.error ?? 'passes'}`, () => {
+      const err = thrown(() => torch.testing.assertAllclose(build(c.actual), build(c.expected), c.options));
+      if (c.error === null) expect(err).toBeNull();
+      else {
+        expect(err).toBeInstanceOf(AssertionError);
+        expect(err!.message).toBe(c.message);
+      }
+    });
+  }
 });
 
 describe('Python float repr', () => {
