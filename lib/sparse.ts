@@ -38,7 +38,7 @@ export interface SparseTensorOptions {
   device?: DeviceLike | null;
   pinMemory?: boolean;
   requiresGrad?: boolean;
-  /** Validates indices against size and each other first (Python's check_invariants). */
+  /** Validates indices against size and each other first (Python's check_invariants; default: sparse.checkSparseTensorInvariants.isEnabled()). */
   checkInvariants?: boolean | null;
 }
 export interface SparseCooOptions extends SparseTensorOptions {
@@ -49,6 +49,11 @@ export interface SparseCompressedOptions extends SparseTensorOptions {
   size?: number[] | null;
   layout?: LayoutLike | null;
 }
+
+// torch.sparse.check_sparse_tensor_invariants' switch, as far as torchnode's constructors go: libtorch's
+// own global flag (at::globalContext) has no binding here, so C++-internal constructions ignore it.
+let checkInvariantsByDefault = false;
+const checkInvariants = (opts: Record<string, unknown>): boolean => (opts.checkInvariants as boolean | null | undefined) ?? checkInvariantsByDefault;
 
 const BASE_KEYS = ['dtype', 'device', 'pinMemory', 'requiresGrad', 'checkInvariants', 'size'] as const;
 
@@ -113,10 +118,10 @@ export function sparseCooTensor(indices: TensorData, values: TensorData, ...rest
     const valuesT = asTensor(values, opts.dtype as DTypeLike | null, opts.device as DeviceLike | null, made);
     const indicesT = asTensor(indices, int64, (opts.device as DeviceLike | null) ?? null, made);
     const isCoalesced = (opts.isCoalesced as boolean | null | undefined) ?? null;
-    if (opts.checkInvariants === true && size !== null) aten('_validate_sparse_coo_tensor_args', [indicesT, valuesT, size, isCoalesced]);
+    if (checkInvariants(opts) && size !== null) aten('_validate_sparse_coo_tensor_args', [indicesT, valuesT, size, isCoalesced]);
     const options = { dtype: valuesT.dtype, layout: LAYOUT_CODES.sparse_coo, device: valuesT.device, pinMemory: (opts.pinMemory as boolean | undefined) ?? null, isCoalesced };
     const t = aten('sparse_coo_tensor', size === null ? [indicesT, valuesT, options] : [indicesT, valuesT, size, options]) as Tensor;
-    if (opts.checkInvariants === true && size === null) aten('_validate_sparse_coo_tensor_args', [indicesT, valuesT, t.shape, isCoalesced]);
+    if (checkInvariants(opts) && size === null) aten('_validate_sparse_coo_tensor_args', [indicesT, valuesT, t.shape, isCoalesced]);
     return finishSparse(t, opts, fn);
   });
 }
@@ -133,10 +138,10 @@ function compressedTensor(fn: string, fixedLayout: string | null, compressed: Te
     const valuesT = asTensor(values, opts.dtype as DTypeLike | null, device, made);
     const compressedT = asTensor(compressed, null, device, made);
     const plainT = asTensor(plain, null, device, made);
-    if (opts.checkInvariants === true && size !== null) aten('_validate_sparse_compressed_tensor_args', [compressedT, plainT, valuesT, size, layout]);
+    if (checkInvariants(opts) && size !== null) aten('_validate_sparse_compressed_tensor_args', [compressedT, plainT, valuesT, size, layout]);
     const options = { dtype: valuesT.dtype, layout, device: valuesT.device, pinMemory: (opts.pinMemory as boolean | undefined) ?? null };
     const t = aten('sparse_compressed_tensor', size === null ? [compressedT, plainT, valuesT, options] : [compressedT, plainT, valuesT, size, options]) as Tensor;
-    if (opts.checkInvariants === true && size === null) aten('_validate_sparse_compressed_tensor_args', [compressedT, plainT, valuesT, t.shape, layout]);
+    if (checkInvariants(opts) && size === null) aten('_validate_sparse_compressed_tensor_args', [compressedT, plainT, valuesT, t.shape, layout]);
     return finishSparse(t, opts, fn);
   });
 }
@@ -221,6 +226,36 @@ function spsolve(input: Tensor, other: Tensor, options: { left?: boolean } = {})
   return aten('_spsolve', [input, other, readOptions('sparse.spsolve', options, ['left'])]) as Tensor;
 }
 
+/**
+ * torch.sparse.check_sparse_tensor_invariants(enable = true) as a scope: runs fn (synchronous) with
+ * the sparse constructors' checkInvariants default set, then restores it. Also isEnabled / enable / disable.
+ */
+function checkSparseTensorInvariantsScope<T>(enableOrFn: boolean | (() => T), fn?: () => T): T {
+  const enable = typeof enableOrFn === 'boolean' ? enableOrFn : true;
+  const body = typeof enableOrFn === 'function' ? enableOrFn : fn;
+  if (typeof body !== 'function') throw new TypeError(`sparse.checkSparseTensorInvariants: expected a function, got ${describe(body)}`);
+  const saved = checkInvariantsByDefault;
+  checkInvariantsByDefault = enable;
+  let result: T;
+  try {
+    result = body();
+  } finally {
+    checkInvariantsByDefault = saved;
+  }
+  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function')
+    throw new TypeError('sparse.checkSparseTensorInvariants: fn must be synchronous (the switch cannot follow one async continuation)');
+  return result;
+}
+const checkSparseTensorInvariants = Object.assign(checkSparseTensorInvariantsScope, {
+  isEnabled: (): boolean => checkInvariantsByDefault,
+  enable: (): void => {
+    checkInvariantsByDefault = true;
+  },
+  disable: (): void => {
+    checkInvariantsByDefault = false;
+  },
+});
+
 /** The torch.sparse namespace. */
 export const sparse = {
   mm,
@@ -231,6 +266,7 @@ export const sparse = {
   logSoftmax: softmaxLike('_sparse_log_softmax', 'sparse.logSoftmax'),
   spdiags,
   spsolve,
+  checkSparseTensorInvariants,
 };
 
 // ---- Tensor members -----------------------------------------------------------------------------

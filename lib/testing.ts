@@ -331,7 +331,7 @@ function booleanPair(actual: unknown, expected: unknown, id: Id): Pair {
 }
 
 function numberPair(actual: unknown, expected: unknown, id: Id, o: CloseOptions): Pair {
-  const numberLike = (v: unknown): boolean => typeof v === 'number' || typeof v === 'boolean'; // bool is an int in Python
+  const numberLike = (v: unknown): boolean => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean'; // bool is an int in Python
   if (!numberLike(actual) || !numberLike(expected)) throw new UnsupportedInputs();
   if (typeof actual === 'boolean' || typeof expected === 'boolean') {
     // Python's NumberPair has no dtype for bool: it fails while it is built.
@@ -343,8 +343,9 @@ function numberPair(actual: unknown, expected: unknown, id: Id, o: CloseOptions)
         'If you are a developer and working on the comparison functions, please except the previous error and raise an expressive `ErrorMeta` instead.',
     );
   }
-  const a = numberScalar(actual as number);
-  const e = numberScalar(expected as number);
+  const asScalar = (v: unknown): PyScalar => (typeof v === 'bigint' ? { kind: 'int', value: Number(v) } : numberScalar(v as number));
+  const a = asScalar(actual);
+  const e = asScalar(expected);
   const [rtol, atol] = getTolerances([a, e].map((v) => (v.kind === 'int' ? 'int64' : 'float64')), o, id);
   return {
     compare(): void {

@@ -113,6 +113,23 @@ describe('sparse construction', () => {
   it('covers every recorded case', () => expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.construction).sort()));
   for (const [name, make] of Object.entries(cases)) check(name, fx.construction[name]!, make);
 
+  it('checkSparseTensorInvariants sets the constructors\' default, as a scope or a switch', () => {
+    const bad = (): Tensor => torch.sparseCooTensor([[0, 5]], torch.tensor([1, 2], f32), [3]);
+    const message = fx.construction['coo bad index checked']!.message!;
+    expect(torch.sparse.checkSparseTensorInvariants.isEnabled()).toBe(false);
+    expect(() => torch.sparse.checkSparseTensorInvariants(bad)).toThrow(message);
+    expect(torch.sparse.checkSparseTensorInvariants.isEnabled()).toBe(false);
+    expect(() => torch.sparse.checkSparseTensorInvariants(false, bad)).not.toThrow();
+    torch.sparse.checkSparseTensorInvariants.enable();
+    try {
+      expect(bad).toThrow(message);
+      expect(() => torch.sparseCooTensor([[0, 5]], [1, 2], [3], { checkInvariants: false })).not.toThrow();
+    } finally {
+      torch.sparse.checkSparseTensorInvariants.disable();
+    }
+    expect(bad).not.toThrow();
+  });
+
   it('rejects bad arguments by name', () => {
     expect(() => torch.sparseCooTensor(ii, [1, 2, 3], [2, 3], { colour: 1 } as never)).toThrow(/sparseCooTensor/);
     expect(() => torch.sparseCooTensor(ii, [1, 2, 3], [2, -3])).toThrow('sparseCooTensor: size must be an array of non-negative integers');

@@ -106,6 +106,11 @@ describe('torch.testing.assertClose', () => {
     expect(() => torch.testing.assertClose(new Float32Array([1]), new Float64Array([1]))).toThrow("No comparison pair was able to handle inputs of type <class 'Float32Array'> and <class 'Float64Array'>.");
   });
 
+  it('BigInts are Python ints', () => {
+    expect(() => torch.testing.assertClose(5n, 5)).not.toThrow();
+    expect(() => torch.testing.assertClose(5n, 0.5)).toThrow("The (d)types do not match: <class 'int'> != <class 'float'>.");
+  });
+
   it('rejects bad options by name', () => {
     expect(() => torch.testing.assertClose(1, 1, { rtl: 1 } as never)).toThrow(TypeError);
     expect(() => torch.testing.assertClose(1, 1, { equalNan: 'yes' } as never)).toThrow(/equalNan must be a boolean/);
