@@ -446,6 +446,24 @@ nested = {
     "empty list": nested_case(lambda: torch.nested.nested_tensor([])),
     "jagged layout": nested_case(lambda: torch.nested.nested_tensor([p0, p1], layout=torch.jagged)),
 }
+# What else of ATen runs on strided nested tensors on CPU: each op either works (parts recorded) or not.
+x2 = lambda: torch.nested.nested_tensor([torch.tensor([[1.0, -2.0, 3.0], [0.5, 0.0, -1.0]]), torch.tensor([[2.0, 1.0, -3.0]])])
+nested_ops = {
+    "neg": lambda: -x2(), "abs": lambda: x2().abs(), "sub": lambda: x2() - x2(), "div scalar": lambda: x2() / 2,
+    "exp": lambda: x2().exp(), "sqrt": lambda: x2().abs().sqrt(), "tanh": lambda: x2().tanh(), "sigmoid": lambda: x2().sigmoid(),
+    "gelu": lambda: F.gelu(x2()), "silu": lambda: F.silu(x2()), "cos": lambda: x2().cos(), "sin": lambda: x2().sin(),
+    "clone": lambda: x2().clone(), "detach": lambda: x2().detach(), "to float64": lambda: x2().to(torch.float64),
+    "mean -1 keepdim": lambda: x2().mean(-1, keepdim=True), "select 0": lambda: x2().select(0, 1),
+    "unsqueeze 1": lambda: x2().unsqueeze(1), "squeeze": lambda: x2().unsqueeze(1).squeeze(1), "chunk": lambda: x2().chunk(3, -1)[0],
+    "reshape": lambda: x2().reshape(2, -1, 3), "view": lambda: x2().view(2, -1, 3), "linear": lambda: F.linear(x2(), torch.ones(2, 3), torch.tensor([0.5, -0.5])),
+    "layer_norm": lambda: F.layer_norm(x2(), (3,)), "bmm": lambda: x2().bmm(x2().transpose(1, 2)), "dropout eval": lambda: F.dropout(x2(), 0.5, training=False),
+    "masked_fill": lambda: x2().masked_fill(x2() > 0, 0.0), "where": lambda: torch.where(x2() > 0, x2(), 0.0), "eq": lambda: x2() == x2(),
+    "pow": lambda: x2().pow(2), "clamp": lambda: x2().clamp(-1, 1), "sum all": lambda: x2().sum(), "max": lambda: x2().max(),
+    "mul nested": lambda: x2() * x2(), "add dense": lambda: x2() + torch.ones(3), "cat": lambda: torch.cat([x2(), x2()], 0),
+    "stack": lambda: torch.stack([x2(), x2()]), "softmax 1": lambda: x2().softmax(1), "log_softmax -1": lambda: x2().log_softmax(-1),
+    "index_select": lambda: x2().index_select(0, torch.tensor([1])), "contiguous": lambda: x2().transpose(1, 2).contiguous(),
+}
+nested["ops"] = {name: nested_case(fn) for name, fn in nested_ops.items()}
 ntg = torch.nested.nested_tensor([p0, p1], requires_grad=True)
 torch.nested.to_padded_tensor(ntg * 3, 0.0).sum().backward()
 nested["grad"] = {"parts": [g.tolist() for g in ntg.grad.unbind()]}

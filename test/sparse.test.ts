@@ -46,7 +46,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/sparse.json', import.meta
   conversions: Record<string, Described>;
   ops: Record<string, Described>;
   grads: Record<string, { sparseGrad?: Described; denseGrad?: number[][]; valuesGrad?: number[]; error?: string }>;
-  nested: Record<string, NestedCase>;
+  nested: Record<string, NestedCase> & { ops?: Record<string, NestedCase> };
 };
 
 const f32 = { dtype: torch.float32 };
@@ -282,7 +282,7 @@ describe('torch.nested (strided layout)', () => {
     'empty list': () => torch.nested.nestedTensor([]),
     'jagged layout': () => torch.nested.nestedTensor([p0(), p1()], { layout: 'jagged' }),
   };
-  it('covers every recorded case', () => expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.nested).filter((k) => k !== 'grad').sort()));
+  it('covers every recorded case', () => expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.nested).filter((k) => k !== 'grad' && k !== 'ops').sort()));
   for (const [name, make] of Object.entries(cases)) {
     const want = fx.nested[name]!;
     it(`${name}`, () => {
@@ -310,6 +310,39 @@ describe('torch.nested (strided layout)', () => {
       expect(String(t)).toBe(want.str);
     });
   }
+  // The same ops as the script's nested_ops table: each works on CPU as in Python, or fails as in Python.
+  const x2 = (): Tensor => torch.nested.nestedTensor([torch.tensor([[1, -2, 3], [0.5, 0, -1]], f32), torch.tensor([[2, 1, -3]], f32)]);
+  const aten = torch.ops.aten;
+  const ops: Record<string, () => unknown> = {
+    neg: () => x2().neg(), abs: () => x2().abs(), sub: () => x2().sub(x2()), 'div scalar': () => x2().div(2),
+    exp: () => x2().exp(), sqrt: () => x2().abs().sqrt(), tanh: () => x2().tanh(), sigmoid: () => x2().sigmoid(),
+    gelu: () => aten.gelu(x2()), silu: () => aten.silu(x2()), cos: () => x2().cos(), sin: () => x2().sin(),
+    clone: () => x2().clone(), detach: () => x2().detach(), 'to float64': () => x2().to(torch.float64),
+    'mean -1 keepdim': () => x2().mean(-1, true), 'select 0': () => x2().select(0, 1),
+    'unsqueeze 1': () => x2().unsqueeze(1), squeeze: () => x2().unsqueeze(1).squeeze(1), chunk: () => x2().chunk(3, -1)[0],
+    reshape: () => x2().reshape(2, -1, 3), view: () => x2().view(2, -1, 3), linear: () => aten.linear(x2(), torch.ones([2, 3]), torch.tensor([0.5, -0.5], f32)),
+    layer_norm: () => torch.layerNorm(x2(), [3]), bmm: () => x2().bmm(x2().transpose(1, 2)), 'dropout eval': () => torch.dropout(x2(), 0.5, false),
+    masked_fill: () => x2().maskedFill(x2().gt(0), 0), where: () => torch.where(x2().gt(0), x2(), 0), eq: () => x2().eq(x2()),
+    pow: () => x2().pow(2), clamp: () => x2().clamp(-1, 1), 'sum all': () => x2().sum(), max: () => x2().max(),
+    'mul nested': () => x2().mul(x2()), 'add dense': () => x2().add(torch.ones([3])), cat: () => torch.cat([x2(), x2()], 0),
+    stack: () => torch.stack([x2(), x2()]), 'softmax 1': () => x2().softmax(1), 'log_softmax -1': () => x2().logSoftmax(-1),
+    index_select: () => x2().indexSelect(0, torch.tensor([1])), contiguous: () => x2().transpose(1, 2).contiguous(),
+  };
+  it('op table covers every recorded op', () => expect(Object.keys(ops).sort()).toEqual(Object.keys(fx.nested.ops!).sort()));
+  for (const [name, make] of Object.entries(ops)) {
+    const want = (fx.nested.ops as unknown as Record<string, NestedCase>)[name]!;
+    it(`op ${name}: ${want.error ? 'fails as in Python' : 'works'}`, () => {
+      if (want.error) {
+        expect(make).toThrow(want.message!.split(' This could be because')[0]);
+        return;
+      }
+      const t = make() as Tensor;
+      expect(t.isNested).toBe(want.nested);
+      if (want.nested) expect(t.unbind().map((p) => p.tolist())).toEqual(want.parts);
+      else expect(t.tolist()).toEqual(want.value);
+    });
+  }
+
   it('gradients flow from a padded tensor back to the nested leaf', () => {
     const ntg = torch.nested.nestedTensor([p0(), p1()], { requiresGrad: true });
     torch.nested.toPaddedTensor(ntg.mul(3), 0).sum().backward();
