@@ -173,17 +173,28 @@ const plainToString = Object.getOwnPropertyDescriptor(Tensor.prototype, 'toStrin
 const plainSize = Object.getOwnPropertyDescriptor(Tensor.prototype, 'size')!.value as (this: Tensor, dim?: number) => number[] | number;
 Object.defineProperties(Tensor.prototype, {
   isNested: { get(this: Tensor): boolean { return isNested(this); }, configurable: true },
-  // A nested tensor has sizes only in its regular dims: x.size(0) works, x.size() does not (as in Python).
+  // A nested tensor has sizes only in its regular dims: x.size(0) works, x.size() does not (as in
+  // Python). Plain tensors take the usual path first, so it costs them nothing.
   size: {
     value(this: Tensor, dim?: number): number[] | number {
-      return dim !== undefined && isNested(this) ? (aten('size', [this, dim]) as number) : plainSize.call(this, dim);
+      try {
+        return plainSize.call(this, dim);
+      } catch (e) {
+        if (dim !== undefined && isNested(this)) return aten('size', [this, dim]) as number;
+        throw e;
+      }
     },
     writable: true,
     configurable: true,
   },
   toString: {
     value(this: Tensor): string {
-      return isNested(this) ? nestedString(this) : plainToString.call(this);
+      try {
+        return plainToString.call(this);
+      } catch (e) {
+        if (isNested(this)) return nestedString(this);
+        throw e;
+      }
     },
     writable: true,
     configurable: true,
