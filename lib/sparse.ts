@@ -19,6 +19,7 @@ export type LayoutLike = string | { readonly name?: string; toString(): string }
 
 /** The c10 code of a layout given by name or constant; TypeError names `fn` for anything else. */
 export function layoutCode(layout: unknown, fn: string): number {
+  if (typeof layout === 'number' && Object.values(LAYOUT_CODES).includes(layout)) return layout; // a raw c10 code
   let name: unknown = layout;
   if (typeof layout === 'object' && layout !== null) name = typeof (layout as { name?: unknown }).name === 'string' ? (layout as { name: string }).name : String(layout);
   if (typeof name === 'string') {
