@@ -22,3 +22,6 @@ export { FunctionCtx } from './function.js';
 export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, nativeStats, buildInfo, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
 export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';
+export { testing, type AssertCloseOptions, type MakeTensorOptions } from './testing.js';
+export { sparse, sparseCooTensor, sparseCsrTensor, sparseCscTensor, sparseBsrTensor, sparseBscTensor, sparseCompressedTensor, type LayoutLike, type SparseTensorOptions, type SparseCooOptions, type SparseCompressedOptions } from './sparse.js';
+export { nested, type NestedTensorOptions } from './nested.js';
