@@ -2,7 +2,9 @@
 // (made by scripts/coverage-cases.py) through the JS API and compares with Python's results. A name
 // counts as covered only when it exists at its JS path and all its cases pass; excluded names (numpy
 // interop, Python internals, ...) are listed with their reason and left out of the count.
-// Usage: node scripts/coverage.mjs [--list] [--json FILE]
+// Usage: node scripts/coverage.mjs [--list] [--json FILE] [--write-known-good]
+// --write-known-good rewrites test/fixtures/coverage-known-good.txt (the names test/coverage.test.ts
+// holds to passing) with every name covered now: run it after a merge that covers more names.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,6 +15,7 @@ import * as torch from '../dist/index.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 export const fixturePath = join(root, 'test/fixtures/coverage.json');
+export const knownGoodPath = join(root, 'test/fixtures/coverage-known-good.txt');
 
 // torch.testing.assert_close's default tolerances per dtype (OpInfo tests use the same).
 const TOLERANCES = {
@@ -326,4 +329,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(report(summary, process.argv.includes('--list')));
   const jsonAt = process.argv.indexOf('--json');
   if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify(summary, null, 1));
+  if (process.argv.includes('--write-known-good')) {
+    const covered = summary.results.filter((r) => r.status === 'covered').map((r) => r.id);
+    writeFileSync(knownGoodPath, `${covered.join('\n')}\n`);
+    console.log(`wrote ${covered.length} names to ${knownGoodPath}`);
+  }
 }
