@@ -42,6 +42,7 @@ SUBMODULE = 'submodule: counted as its own namespace when in scope, not as a nam
 REEXPORT = 'module-level import or docstring template of this submodule, not API'
 LEGACY_STORAGE = 'legacy typed Storage class; PyTorch deprecates TypedStorage (UserWarning) in favour of untyped_storage()'
 MULTIPROC = 'Python multiprocessing / import-machinery helper'
+REMOVED = 'removed in PyTorch 1.9: Python 2.13 keeps the name only to raise a RuntimeError pointing to torch.linalg'
 COMPILE = 'torch.compile (TorchDynamo rewrites Python bytecode); nothing to compile in JS'
 
 EXCLUDED = {
@@ -52,6 +53,7 @@ EXCLUDED = {
         'USE_RTLD_GLOBAL_WITH_LIBTORCH': 'Python loader flag (how torch/__init__.py loads libtorch)',
         'get_file_path': MULTIPROC, 'prepare_multiprocessing_environment': MULTIPROC,
         'compile': COMPILE,
+        **{n: REMOVED for n in ('eig', 'lstsq', 'solve', 'symeig', 'matrix_rank')},
         'DisableTorchFunction': '__torch_function__ protocol of Python Tensor subclasses',
         'DisableTorchFunctionSubclass': '__torch_function__ protocol of Python Tensor subclasses',
         'PRIVATE_OPS': 'tuple of private op names used by torch.overrides',
@@ -70,6 +72,7 @@ EXCLUDED = {
                                  'sym_constrain_range_for_size')},
     },
     'Tensor': {
+        **{n: REMOVED for n in ('eig', 'lstsq', 'solve', 'symeig')},
         'numpy': NUMPY,
         'as_subclass': 'makes a Python subclass instance (__torch_function__ protocol)',
         'storage': LEGACY_STORAGE, 'storage_type': LEGACY_STORAGE,
@@ -213,6 +216,11 @@ def count_elements(v):
 
 def camel(name):
     return re.sub(r'(?<=[a-z0-9])_([a-z0-9])', lambda m: m.group(1).upper(), name)
+
+
+def js_name(name, obj):
+    """The JS spelling per API.md: identifiers in camelCase, dtype constants as PyTorch spells them."""
+    return name if isinstance(obj, torch.dtype) else camel(name)
 
 
 def camel_kwargs(kwargs):
@@ -443,11 +451,6 @@ HAND_CASES = {
         'stft': [('torch.stft(torch.arange(16.), 8, return_complex=True, window=torch.hann_window(8))',
                   'torch.stft(torch.arange(16), 8, { returnComplex: true, window: torch.hannWindow(8) })')],
         'lu': [('torch.lu(x[:, :2] + torch.eye(2))', "torch.lu(x.index(':', ':2').add(torch.eye(2)))")],
-        'eig': [('torch.eig(x)', 'torch.eig(x)')],
-        'lstsq': [('torch.lstsq(x, x)', 'torch.lstsq(x, x)')],
-        'solve': [('torch.solve(x, x)', 'torch.solve(x, x)')],
-        'symeig': [('torch.symeig(x)', 'torch.symeig(x)')],
-        'matrix_rank': [('torch.matrix_rank(x)', 'torch.matrixRank(x)')],
         'segment_reduce': [("torch.segment_reduce(torch.arange(6.), 'sum', lengths=torch.tensor([2, 4]))",
                             "torch.segmentReduce(torch.arange(6, { dtype: torch.float32 }), 'sum', { lengths: torch.tensor([2, 4]) })")],
         'lobpcg': [('torch.lobpcg(torch.diag(torch.arange(1., 11.)), k=1)[0]',
@@ -463,8 +466,8 @@ HAND_CASES = {
         'dsmm': [('torch.dsmm(torch.eye(2).to_sparse(), x[:, :2] * 1.0)', "torch.dsmm(torch.eye(2).toSparse(), x.index(':', ':2'))")],
         'hsmm': [('torch.hsmm(torch.eye(2).to_sparse(), x[:, :2] * 1.0)', "torch.hsmm(torch.eye(2).toSparse(), x.index(':', ':2'))")],
         'spmm': [('torch.spmm(torch.eye(2).to_sparse(), x[:, :2] * 1.0)', "torch.spmm(torch.eye(2).toSparse(), x.index(':', ':2'))")],
-        'saddmm': [('torch.saddmm(torch.eye(2).to_sparse(), torch.eye(2).to_sparse(), torch.eye(2).to_sparse()).to_dense()',
-                    'torch.saddmm(torch.eye(2).toSparse(), torch.eye(2).toSparse(), torch.eye(2).toSparse()).toDense()')],
+        'saddmm': [('torch.saddmm(torch.eye(2).to_sparse(), torch.eye(2).to_sparse(), torch.ones(2, 2) * 2).to_dense()',
+                    'torch.saddmm(torch.eye(2).toSparse(), torch.eye(2).toSparse(), torch.ones(2, 2).mul(2)).toDense()')],
         'quantized_lstm': [('callable(torch.quantized_lstm)', "typeof torch.quantizedLstm === 'function'")],
         'quantized_gru': [('callable(torch.quantized_gru)', "typeof torch.quantizedGru === 'function'")],
         'FloatTensor': [('torch.FloatTensor([1, 2])', 'torch.FloatTensor([1, 2])')],
@@ -589,6 +592,71 @@ HAND_CASES = {
         'fake_quantize_per_tensor_affine': [('torch.fake_quantize_per_tensor_affine(x, 0.5, 0, 0, 255)', 'torch.fakeQuantizePerTensorAffine(x, 0.5, 0, 0, 255)')],
         'fake_quantize_per_channel_affine': [('torch.fake_quantize_per_channel_affine(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1], dtype=torch.int32), 0, 0, 255)',
                                               'torch.fakeQuantizePerChannelAffine(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1], { dtype: torch.int32 }), 0, 0, 255)')],
+        # CUDA-only kernels (SyncBatchNorm, norm): Python's CPU build raises NotImplementedError; so must JS
+        'batch_norm_stats': [('torch.batch_norm_stats(x.reshape(1, 2, 3), 1e-5)', 'torch.batchNormStats(x.reshape(1, 2, 3), 1e-5)')],
+        'batch_norm_elemt': [('torch.batch_norm_elemt(x.reshape(1, 2, 3), None, None, torch.ones(2), torch.ones(2), 1e-5)',
+                              'torch.batchNormElemt(x.reshape(1, 2, 3), null, null, torch.ones(2), torch.ones(2), 1e-5)')],
+        'batch_norm_gather_stats': [('torch.batch_norm_gather_stats(x.reshape(1, 2, 3), torch.ones(1, 2), torch.ones(1, 2), None, None, 0.1, 1e-5, 3)',
+                                     'torch.batchNormGatherStats(x.reshape(1, 2, 3), torch.ones(1, 2), torch.ones(1, 2), null, null, 0.1, 1e-5, 3)')],
+        'batch_norm_gather_stats_with_counts': [('torch.batch_norm_gather_stats_with_counts(x.reshape(1, 2, 3), torch.ones(1, 2), torch.ones(1, 2), None, None, 0.1, 1e-5, torch.tensor([3.]))',
+                                                 'torch.batchNormGatherStatsWithCounts(x.reshape(1, 2, 3), torch.ones(1, 2), torch.ones(1, 2), null, null, 0.1, 1e-5, torch.tensor([3], { dtype: torch.float32 }))')],
+        'batch_norm_backward_reduce': [('torch.batch_norm_backward_reduce(torch.ones(1, 2, 3), x.reshape(1, 2, 3), torch.ones(2), torch.ones(2), None, True, True, True)',
+                                        'torch.batchNormBackwardReduce(torch.ones(1, 2, 3), x.reshape(1, 2, 3), torch.ones(2), torch.ones(2), null, true, true, true)')],
+        'batch_norm_backward_elemt': [('torch.batch_norm_backward_elemt(torch.ones(1, 2, 3), x.reshape(1, 2, 3), torch.ones(2), torch.ones(2), None, torch.ones(2), torch.ones(2), torch.tensor([3], dtype=torch.int32))',
+                                       'torch.batchNormBackwardElemt(torch.ones(1, 2, 3), x.reshape(1, 2, 3), torch.ones(2), torch.ones(2), null, torch.ones(2), torch.ones(2), torch.tensor([3], { dtype: torch.int32 }))')],
+        'native_norm': [('torch.native_norm(x)', 'torch.nativeNorm(x)')],
+        'batch_norm_update_stats': [('torch.batch_norm_update_stats(x.reshape(1, 2, 3), None, None, 0.1)', 'torch.batchNormUpdateStats(x.reshape(1, 2, 3), null, null, 0.1)')],
+        'ctc_loss': [('torch.ctc_loss(x.T.reshape(3, 1, 2).log_softmax(2), torch.tensor([[1]]), [3], [1])',
+                      'torch.ctcLoss(x.T.reshape(3, 1, 2).logSoftmax(2), torch.tensor([[1]]), [3], [1])')],
+        'embedding_bag': [('torch.embedding_bag(x.T, torch.tensor([0, 2, 1]), torch.tensor([0, 2]))', 'torch.embeddingBag(x.T, torch.tensor([0, 2, 1]), torch.tensor([0, 2]))')],
+        'gru_cell': [('torch.gru_cell(x * 0.1, torch.ones(2, 2), torch.ones(6, 3) * 0.1, torch.ones(6, 2) * 0.1)',
+                      'torch.gruCell(x.mul(0.1), torch.ones(2, 2), torch.ones(6, 3).mul(0.1), torch.ones(6, 2).mul(0.1))')],
+        'lstm_cell': [('torch.lstm_cell(x * 0.1, [torch.ones(2, 2), torch.ones(2, 2)], torch.ones(8, 3) * 0.1, torch.ones(8, 2) * 0.1)',
+                       'torch.lstmCell(x.mul(0.1), [torch.ones(2, 2), torch.ones(2, 2)], torch.ones(8, 3).mul(0.1), torch.ones(8, 2).mul(0.1))')],
+        'rnn_tanh_cell': [('torch.rnn_tanh_cell(x * 0.1, torch.ones(2, 2), torch.ones(2, 3) * 0.1, torch.ones(2, 2) * 0.1)',
+                           'torch.rnnTanhCell(x.mul(0.1), torch.ones(2, 2), torch.ones(2, 3).mul(0.1), torch.ones(2, 2).mul(0.1))')],
+        'rnn_relu_cell': [('torch.rnn_relu_cell(x, torch.ones(2, 2), torch.ones(2, 3), torch.ones(2, 2))', 'torch.rnnReluCell(x, torch.ones(2, 2), torch.ones(2, 3), torch.ones(2, 2))')],
+        'rnn_tanh': [('torch.rnn_tanh(x.reshape(1, 2, 3) * 0.1, torch.zeros(1, 2, 2), [torch.ones(2, 3) * 0.1, torch.ones(2, 2) * 0.1], False, 1, 0.0, False, False, False)',
+                      'torch.rnnTanh(x.reshape(1, 2, 3).mul(0.1), torch.zeros(1, 2, 2), [torch.ones(2, 3).mul(0.1), torch.ones(2, 2).mul(0.1)], false, 1, 0, false, false, false)')],
+        'rnn_relu': [('torch.rnn_relu(x.reshape(1, 2, 3), torch.zeros(1, 2, 2), [torch.ones(2, 3), torch.ones(2, 2)], False, 1, 0.0, False, False, False)',
+                      'torch.rnnRelu(x.reshape(1, 2, 3), torch.zeros(1, 2, 2), [torch.ones(2, 3), torch.ones(2, 2)], false, 1, 0, false, false, false)')],
+        'gru': [('torch.gru(x.reshape(1, 2, 3) * 0.1, torch.zeros(1, 2, 2), [torch.ones(6, 3) * 0.1, torch.ones(6, 2) * 0.1], False, 1, 0.0, False, False, False)',
+                 'torch.gru(x.reshape(1, 2, 3).mul(0.1), torch.zeros(1, 2, 2), [torch.ones(6, 3).mul(0.1), torch.ones(6, 2).mul(0.1)], false, 1, 0, false, false, false)')],
+        'lstm': [('torch.lstm(x.reshape(1, 2, 3) * 0.1, [torch.zeros(1, 2, 2), torch.zeros(1, 2, 2)], [torch.ones(8, 3) * 0.1, torch.ones(8, 2) * 0.1], False, 1, 0.0, False, False, False)',
+                  'torch.lstm(x.reshape(1, 2, 3).mul(0.1), [torch.zeros(1, 2, 2), torch.zeros(1, 2, 2)], [torch.ones(8, 3).mul(0.1), torch.ones(8, 2).mul(0.1)], false, 1, 0, false, false, false)')],
+        'quantize_per_tensor_dynamic': [('torch.quantize_per_tensor_dynamic(x, torch.quint8, False).int_repr()', 'torch.quantizePerTensorDynamic(x, torch.quint8, false).intRepr()')],
+        'q_per_channel_scales': [('torch.q_per_channel_scales(torch.quantize_per_channel(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1]), 0, torch.quint8))',
+                                  'torch.qPerChannelScales(torch.quantizePerChannel(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1]), 0, torch.quint8))')],
+        'q_per_channel_zero_points': [('torch.q_per_channel_zero_points(torch.quantize_per_channel(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1]), 0, torch.quint8))',
+                                       'torch.qPerChannelZeroPoints(torch.quantizePerChannel(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1]), 0, torch.quint8))')],
+        'q_per_channel_axis': [('torch.q_per_channel_axis(torch.quantize_per_channel(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1]), 0, torch.quint8))',
+                                'torch.qPerChannelAxis(torch.quantizePerChannel(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1]), 0, torch.quint8))')],
+        'quantized_max_pool1d': [('torch.quantized_max_pool1d(torch.quantize_per_tensor(x.reshape(1, 2, 3), 0.5, 0, torch.quint8), [2]).int_repr()',
+                                  'torch.quantizedMaxPool1d(torch.quantizePerTensor(x.reshape(1, 2, 3), 0.5, 0, torch.quint8), [2]).intRepr()')],
+        'quantized_max_pool2d': [('torch.quantized_max_pool2d(torch.quantize_per_tensor(x.reshape(1, 1, 2, 3), 0.5, 0, torch.quint8), [2, 2]).int_repr()',
+                                  'torch.quantizedMaxPool2d(torch.quantizePerTensor(x.reshape(1, 1, 2, 3), 0.5, 0, torch.quint8), [2, 2]).intRepr()')],
+        'quantized_max_pool3d': [('torch.quantized_max_pool3d(torch.quantize_per_tensor(x.reshape(1, 1, 1, 2, 3), 0.5, 0, torch.quint8), [1, 2, 2]).int_repr()',
+                                  'torch.quantizedMaxPool3d(torch.quantizePerTensor(x.reshape(1, 1, 1, 2, 3), 0.5, 0, torch.quint8), [1, 2, 2]).intRepr()')],
+        'quantized_batch_norm': [('torch.quantized_batch_norm(torch.quantize_per_tensor(x.reshape(1, 2, 3, 1), 0.5, 0, torch.quint8), torch.ones(2), torch.zeros(2), torch.zeros(2), torch.ones(2), 1e-5, 0.5, 0).int_repr()',
+                                  'torch.quantizedBatchNorm(torch.quantizePerTensor(x.reshape(1, 2, 3, 1), 0.5, 0, torch.quint8), torch.ones(2), torch.zeros(2), torch.zeros(2), torch.ones(2), 1e-5, 0.5, 0).intRepr()')],
+        'empty_quantized': [('torch.empty_quantized([2], torch.quantize_per_tensor(x, 0.5, 0, torch.quint8)).shape',
+                             'torch.emptyQuantized([2], torch.quantizePerTensor(x, 0.5, 0, torch.quint8)).shape')],
+        'mkldnn_max_pool2d': [('torch.mkldnn_max_pool2d(x.reshape(1, 1, 2, 3).to_mkldnn(), [2, 2]).to_dense()', 'torch.mkldnnMaxPool2d(x.reshape(1, 1, 2, 3).toMkldnn(), [2, 2]).toDense()')],
+        'mkldnn_max_pool3d': [('torch.mkldnn_max_pool3d(x.reshape(1, 1, 1, 2, 3).to_mkldnn(), [1, 2, 2]).to_dense()', 'torch.mkldnnMaxPool3d(x.reshape(1, 1, 1, 2, 3).toMkldnn(), [1, 2, 2]).toDense()')],
+        'mkldnn_adaptive_avg_pool2d': [('torch.mkldnn_adaptive_avg_pool2d(x.reshape(1, 1, 2, 3).to_mkldnn(), [1, 1]).to_dense()',
+                                        'torch.mkldnnAdaptiveAvgPool2d(x.reshape(1, 1, 2, 3).toMkldnn(), [1, 1]).toDense()')],
+        'mkldnn_convolution': [('torch.mkldnn_convolution(x.reshape(1, 1, 2, 3), torch.ones(1, 1, 2, 2), None, [0, 0], [1, 1], [1, 1], 1)',
+                                'torch.mkldnnConvolution(x.reshape(1, 1, 2, 3), torch.ones(1, 1, 2, 2), null, [0, 0], [1, 1], [1, 1], 1)')],
+        'resize_as_sparse_': [('torch.resize_as_sparse_(x.to_sparse(), torch.eye(3).to_sparse()).shape', 'torch.resizeAsSparse_(x.toSparse(), torch.eye(3).toSparse()).shape')],
+        'fused_moving_avg_obs_fake_quant': [('torch.fused_moving_avg_obs_fake_quant(x, torch.tensor([1]), torch.tensor([1]), torch.tensor(0.), torch.tensor(5.), torch.tensor([0.5]), torch.tensor([0], dtype=torch.int32), 0.01, 0, 255, 0)',
+                                             'torch.fusedMovingAvgObsFakeQuant(x, torch.tensor([1]), torch.tensor([1]), torch.tensor(0, { dtype: torch.float32 }), torch.tensor(5, { dtype: torch.float32 }), torch.tensor([0.5]), torch.tensor([0], { dtype: torch.int32 }), 0.01, 0, 255, 0)')],
+        'choose_qparams_optimized': [('torch.choose_qparams_optimized(x.flatten(), 6, 10, 0.16, 8)', 'torch.chooseQparamsOptimized(x.flatten(), 6, 10, 0.16, 8)')],
+        'fbgemm_linear_fp16_weight': [('torch.fbgemm_linear_fp16_weight(x, torch.fbgemm_pack_gemm_matrix_fp16(torch.ones(2, 3)), torch.zeros(2))',
+                                       'torch.fbgemmLinearFp16Weight(x, torch.fbgemmPackGemmMatrixFp16(torch.ones(2, 3)), torch.zeros(2))')],
+        'fbgemm_linear_fp16_weight_fp32_activation': [('torch.fbgemm_linear_fp16_weight_fp32_activation(x, torch.fbgemm_pack_gemm_matrix_fp16(torch.ones(2, 3)), torch.zeros(2))',
+                                                       'torch.fbgemmLinearFp16WeightFp32Activation(x, torch.fbgemmPackGemmMatrixFp16(torch.ones(2, 3)), torch.zeros(2))')],
+        'from_file': [("(lambda p: (p.write_bytes(bytes(range(8))), torch.from_file(str(p), size=2, dtype=torch.int32))[1])(__import__('pathlib').Path(__import__('tempfile').mkdtemp(), 'from_file.bin'))",
+                       "((p) => (require('node:fs').writeFileSync(p, Buffer.from([0, 1, 2, 3, 4, 5, 6, 7])), torch.fromFile(p, { size: 2, dtype: torch.int32 })))(require('node:path').join(require('node:os').tmpdir(), `torchnode-coverage-${process.pid}.bin`))")],
         'AVG': [('str(torch.AVG)', 'String(torch.AVG)')],
         'SUM': [('str(torch.SUM)', 'String(torch.SUM)')],
     },
@@ -612,8 +680,6 @@ HAND_CASES = {
         'dim_order': [('x.dim_order()', 'x.dimOrder()')],
         'unique': [('torch.tensor([3, 1, 3]).unique(return_inverse=True)', 'torch.tensor([3, 1, 3]).unique({ returnInverse: true })')],
         'lu': [('(x[:, :2] + torch.eye(2)).lu()', "x.index(':', ':2').add(torch.eye(2)).lu()")],
-        'eig': [('x.eig()', 'x.eig()')], 'lstsq': [('x.lstsq(x)', 'x.lstsq(x)')],
-        'solve': [('x.solve(x)', 'x.solve(x)')], 'symeig': [('x.symeig()', 'x.symeig()')],
         'to_sparse_coo': [('x.to_sparse_coo().to_dense()', 'x.toSparseCoo().toDense()')],
         'item': [('x.sum().item()', 'x.sum().item()')],
         'backward': [('(lambda y: ((y * y).sum().backward(), y.grad)[1])(x.clone().requires_grad_())',
@@ -669,6 +735,8 @@ HAND_CASES = {
         'record_stream': [('x.record_stream(None)', 'x.recordStream(null)')],
         'to_padded_tensor': [('torch.nested.nested_tensor([torch.ones(2), torch.ones(3)]).to_padded_tensor(0.5)',
                               'torch.nested.nestedTensor([torch.ones(2), torch.ones(3)]).toPaddedTensor(0.5)')],
+        'resize': [('x.resize(3, 2)', 'x.resize(3, 2)')],
+        'resize_as_sparse_': [('x.to_sparse().resize_as_sparse_(torch.eye(3).to_sparse()).shape', 'x.toSparse().resizeAsSparse_(torch.eye(3).toSparse()).shape')],
         'cuda': [('x.cuda()', 'x.cuda()')], 'xpu': [('x.xpu()', 'x.xpu()')], 'ipu': [('x.ipu()', 'x.ipu()')],
         'mtia': [('x.mtia()', 'x.mtia()')],
     },
@@ -769,7 +837,7 @@ def main():
             obj = getattr(mod, name)
             reason = exclusion(ns, name, obj)
             if reason:
-                entries[name] = {'js': camel(name), 'excluded': reason}
+                entries[name] = {'js': js_name(name, obj), 'excluded': reason}
                 continue
             cases = hand_cases(ns, name) or from_opinfo.get((ns, name), [])
             if not cases and ns == 'Tensor' and not callable(obj):
@@ -778,7 +846,7 @@ def main():
                 cases = [value_case(obj)]
             elif not cases:
                 cases = probe_cases(ns, name)
-            entries[name] = {'js': camel(name), 'cases': cases}
+            entries[name] = {'js': js_name(name, obj), 'cases': cases}
         names[ns] = entries
     fixture = {'torch': torch.__version__, 'seed': SEED, 'namespaces': names}
     path = os.path.join(ROOT, 'test', 'fixtures', 'coverage.json')
