@@ -449,7 +449,10 @@ HAND_CASES = {
         'split': [('torch.split(torch.arange(5), 2)', 'torch.split(torch.arange(5), 2)')],
         'norm': [('torch.norm(x)', 'torch.norm(x)'), ("torch.norm(x, p='fro', dim=1)", "torch.norm(x, { p: 'fro', dim: 1 })")],
         'stft': [('torch.stft(torch.arange(16.), 8, return_complex=True, window=torch.hann_window(8))',
-                  'torch.stft(torch.arange(16), 8, { returnComplex: true, window: torch.hannWindow(8) })')],
+                  'torch.stft(torch.arange(16, { dtype: torch.float32 }), 8, { returnComplex: true, window: torch.hannWindow(8) })')],
+        # the packed matrix is an opaque FBGEMM buffer (pointers inside): only its dtype and shape are defined
+        'fbgemm_pack_gemm_matrix_fp16': [('torch.fbgemm_pack_gemm_matrix_fp16(torch.ones(2, 3)).dtype',
+                                          'torch.fbgemmPackGemmMatrixFp16(torch.ones(2, 3)).dtype')],
         'lu': [('torch.lu(x[:, :2] + torch.eye(2))', "torch.lu(x.index(':', ':2').add(torch.eye(2)))")],
         'segment_reduce': [("torch.segment_reduce(torch.arange(6.), 'sum', lengths=torch.tensor([2, 4]))",
                             "torch.segmentReduce(torch.arange(6, { dtype: torch.float32 }), 'sum', { lengths: torch.tensor([2, 4]) })")],
