@@ -103,8 +103,6 @@ def exclusion(ns, name, obj):
         return LEGACY_STORAGE
     if name.startswith(('cudnn_', 'miopen_')):
         return 'cuDNN/MIOpen GPU vendor kernel: the CPU build of Python torch raises on every call, nothing to compare'
-    if name.startswith(('autocast_', 'clear_autocast', 'get_autocast', 'is_autocast', 'set_autocast')):
-        return 'internal autocast state behind torch.autocast / torch.amp (amp namespace)'
     return None
 
 
@@ -764,6 +762,31 @@ HAND_CASES = {
 }
 
 
+def autocast_state_cases():
+    """torch.set_autocast_* / get_ / is_autocast_*: set a value, read it back, restore the old one."""
+    table = [  # (state, device argument, value to set, getter prefix)
+        ('autocast_enabled', "'cpu'", ('True', 'true'), 'is'), ('autocast_dtype', "'cpu'", ('torch.float16',) * 2, 'get'),
+        ('autocast_cache_enabled', '', ('False', 'false'), 'is'),
+        ('autocast_cpu_enabled', '', ('True', 'true'), 'is'), ('autocast_cpu_dtype', '', ('torch.float16',) * 2, 'get'),
+        ('autocast_gpu_dtype', '', ('torch.bfloat16',) * 2, 'get'),
+        ('autocast_ipu_enabled', '', ('True', 'true'), 'is'), ('autocast_ipu_dtype', '', ('torch.float16',) * 2, 'get'),
+        ('autocast_xla_enabled', '', ('True', 'true'), 'is'), ('autocast_xla_dtype', '', ('torch.float16',) * 2, 'get'),
+    ]
+    cases = {}
+    for state, device, (py_value, js_value), prefix in table:
+        setter, getter = f'set_{state}', f'{prefix}_{state}'
+        js_setter, js_getter = camel(setter), camel(getter)
+        lead = f'{device}, ' if device else ''
+        cases[setter] = [(f'(lambda old: (torch.{setter}({lead}{py_value}), torch.{getter}({device}), torch.{setter}({lead}old))[1])(torch.{getter}({device}))',
+                          f'((old) => (torch.{js_setter}({lead}{js_value}), ((v) => (torch.{js_setter}({lead}old), v))(torch.{js_getter}({device}))))(torch.{js_getter}({device}))')]
+        cases[getter] = [(f'torch.{getter}({device})', f'torch.{js_getter}({device})')]
+    cases['autocast_increment_nesting'] = [('(torch.autocast_increment_nesting(), torch.autocast_decrement_nesting())',
+                                            '[torch.autocastIncrementNesting(), torch.autocastDecrementNesting()]')]
+    cases['autocast_decrement_nesting'] = cases['autocast_increment_nesting']
+    cases['clear_autocast_cache'] = [('torch.clear_autocast_cache()', 'torch.clearAutocastCache()')]
+    return cases
+
+
 def within(context, fn):
     """Python's `with context: fn()` as an expression, for the hand table."""
     with context:
@@ -781,6 +804,10 @@ def hand_cases(ns, name):
             expect = {'$': 'repr', 'v': str(value)}
         cases.append({'kind': 'js', 'source': 'hand', 'py': py, 'js': js, 'expect': expect})
     return cases
+
+
+for _name, _pairs in autocast_state_cases().items():
+    HAND_CASES['torch'].setdefault(_name, _pairs)
 
 
 # ---------------------------------------------------------------- values and probes for what is left

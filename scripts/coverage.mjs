@@ -2,7 +2,8 @@
 // (made by scripts/coverage-cases.py) through the JS API and compares with Python's results. A name
 // counts as covered only when it exists at its JS path and all its cases pass; excluded names (numpy
 // interop, Python internals, ...) are listed with their reason and left out of the count.
-// Usage: node scripts/coverage.mjs [--list] [--json FILE] [--write-known-good]
+// Usage: node scripts/coverage.mjs [--list | --markdown] [--json FILE] [--write-known-good]
+// --markdown prints the README's table and exclusion list instead of the report.
 // --write-known-good rewrites test/fixtures/coverage-known-good.txt (the names test/coverage.test.ts
 // holds to passing) with every name covered now: run it after a merge that covers more names.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -322,11 +323,31 @@ function report(summary, list) {
   return lines.join('\n');
 }
 
+/** The README's coverage table and exclusion list, in Markdown. */
+function markdown(summary) {
+  const lines = ['| namespace | covered | in scope | % | excluded |', '|---|---:|---:|---:|---:|'];
+  let covered = 0;
+  let inScope = 0;
+  let excluded = 0;
+  for (const [ns, n] of Object.entries(summary.namespaces)) {
+    lines.push(`| \`${ns === 'Tensor' ? 'Tensor' : ns === 'torch' ? 'torch' : `torch.${ns}`}\` | ${n.covered} | ${n.inScope} | ${percent(n.covered, n.inScope)} | ${n.excluded} |`);
+    covered += n.covered;
+    inScope += n.inScope;
+    excluded += n.excluded;
+  }
+  lines.push(`| **all** | **${covered}** | **${inScope}** | **${percent(covered, inScope)}** | ${excluded} |`, '', 'Excluded names, by reason:', '');
+  const groups = groupBy(summary.results.filter((r) => r.status === 'excluded'), (r) => r.detail);
+  for (const [reason, rs] of Object.entries(groups)) {
+    lines.push(`* ${reason} (${rs.length}): ${rs.map((r) => `\`${r.id}\``).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.removeAllListeners('warning');   // deprecated names warn, as in Python; the count is what matters here
   process.on('warning', () => {});
   const summary = replay(loadFixture());
-  console.log(report(summary, process.argv.includes('--list')));
+  console.log(process.argv.includes('--markdown') ? markdown(summary) : report(summary, process.argv.includes('--list')));
   const jsonAt = process.argv.indexOf('--json');
   if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify(summary, null, 1));
   if (process.argv.includes('--write-known-good')) {
