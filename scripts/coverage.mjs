@@ -241,7 +241,8 @@ function replayCase(kase, ns, jsName, seed) {
 }
 
 function exists(ns, jsName) {
-  const holder = namespaceObject(ns);
+  // a tensor instance, not the prototype: an API may define a Tensor name as an own property
+  const holder = ns === 'Tensor' ? torch.zeros(1) : namespaceObject(ns);
   return holder !== undefined && jsName in holder;
 }
 
