@@ -3,6 +3,7 @@ torch.special and torch.testing as Python torch 2.13 lists them (dir() without '
 excluded with a reason or given real cases (a call with concrete inputs and Python's result) that
 scripts/coverage.mjs replays through torchnode. Cases come from OpInfo samples (op_db), from a hand
 table (HAND_CASES: Python and JS source of one call each), or from probing a plain call (f(x), ...).
+torch.nn.functional is in the fixture too; scripts/coverage.mjs counts it once torchnode exports torch.nn.
 Usage: .venv/bin/python scripts/coverage-cases.py"""
 import json
 import math
@@ -22,7 +23,7 @@ from torch.testing._internal.common_methods_invocations import op_db  # noqa: E4
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 NAMESPACES = {'torch': torch, 'Tensor': torch.Tensor, 'linalg': torch.linalg, 'fft': torch.fft,
-              'special': torch.special, 'testing': torch.testing}
+              'special': torch.special, 'testing': torch.testing, 'nn.functional': torch.nn.functional}
 MAX_SAMPLE_ELEMENTS = 64   # keeps the fixture small: OpInfo offers several sample sizes per op
 SEED = 0
 
@@ -37,7 +38,7 @@ NUMPY = 'NumPy / DLPack / buffer interop: JS has no such protocol (TypedArrays a
 TYPING = 'Python typing or interpreter internals, no meaning in JS'
 JIT = 'TorchScript / JIT / dispatcher internal exposed to Python, not tensor API'
 SYMBOLIC = 'symbolic-shape helper for torch.compile tracing (SymInt machinery)'
-STDLIB = 'Python standard-library module re-exported by torch/__init__.py'
+STDLIB = 'Python standard-library module imported by the torch module (torch.os, torch.nn.functional.math, ...)'
 SUBMODULE = 'submodule: counted as its own namespace when in scope, not as a name of torch'
 REEXPORT = 'module-level import or docstring template of this submodule, not API'
 LEGACY_STORAGE = 'legacy typed Storage class; PyTorch deprecates TypedStorage (UserWarning) in favour of untyped_storage()'
@@ -84,6 +85,15 @@ EXCLUDED = {
     'fft': {'Tensor': REEXPORT, 'torch': REEXPORT, 'common_args': REEXPORT, 'factory_common_args': REEXPORT},
     'special': {'Tensor': REEXPORT, 'torch': REEXPORT, 'common_args': REEXPORT, 'multi_dim_common': REEXPORT},
     'testing': {'FileCheck': JIT},
+    'nn.functional': {
+        **{n: TYPING for n in ('BroadcastingList1', 'BroadcastingList2', 'BroadcastingList3', 'Callable', 'Optional',
+                               'DType', 'TYPE_CHECKING')},
+        **{n: REEXPORT for n in ('Tensor', 'reproducibility_notes', 'sparse_support_notes', 'tf32_notes')},
+        **{n: '__torch_function__ protocol of Python Tensor subclasses'
+           for n in ('handle_torch_function', 'has_torch_function', 'has_torch_function_unary', 'has_torch_function_variadic')},
+        'boolean_dispatch': 'Python helper that builds the *_with_indices variants (TorchScript overloads)',
+        'assert_int_or_pair': 'Python argument-check helper of fold/unfold',
+    },
 }
 
 
@@ -91,10 +101,10 @@ def exclusion(ns, name, obj):
     reason = EXCLUDED[ns].get(name)
     if reason:
         return reason
-    if ns != 'torch':
-        return None
     if isinstance(obj, types.ModuleType):
         return STDLIB if not getattr(obj, '__name__', '').startswith('torch') else SUBMODULE
+    if ns != 'torch':
+        return None
     if type(obj).__name__ == 'GenericModule':
         return SUBMODULE
     if type(obj).__name__ == 'pybind11_type':
@@ -316,14 +326,16 @@ def opinfo_cases():
             continue
         samples.sort(key=lambda s: count_elements([s.input, s.args, s.kwargs]))
         if samples and count_elements([samples[0].input, samples[0].args, samples[0].kwargs]) > MAX_SAMPLE_ELEMENTS:
-            samples = samples[:1]   # no small sample: the smallest one, whatever its size
+            samples = samples[:1]   # no small sample: the smallest one (shrunk below when the call allows)
         for ns, name in targets:
             for sample in samples:
                 inputs = (sample.input, list(sample.args), sample.kwargs)
                 if count_elements(inputs) > MAX_SAMPLE_ELEMENTS:
                     if sample is not samples[0]:
                         break
-                    attempts = [shrink(inputs), inputs]   # cut every dim to 3 first: keeps equal sizes equal
+                    attempts = [shrink(inputs)]   # cut every dim to 3 first: keeps equal sizes equal
+                    if count_elements(inputs) <= 16 * MAX_SAMPLE_ELEMENTS:
+                        attempts.append(inputs)
                 else:
                     attempts = [inputs]
                 case = None
@@ -347,8 +359,8 @@ def opinfo_cases():
 
 # ---------------------------------------------------------------- hand cases: Python and JS source of one check
 
-# Each entry: name -> list of (python expression, JS expression). Both see `torch`; `x` is
-# torch.arange(6.).reshape(2, 3) in both. Python's value is the expected result.
+# Each entry: name -> list of (python expression, JS expression). Both see `torch` and `F`
+# (torch.nn.functional); `x` is torch.arange(6.).reshape(2, 3) in both. Python's value is the expected result.
 HAND_CASES = {
     'torch': {
         'Tensor': [('torch.Tensor([1.5, 2])', 'new torch.Tensor([1.5, 2])')],
@@ -762,6 +774,42 @@ HAND_CASES = {
     'special': {
         'polygamma': [('torch.special.polygamma(1, x + 1)', 'torch.special.polygamma(1, x.add(1))')],
     },
+    'nn.functional': {  # F is torch.nn.functional in both languages
+        'adaptive_max_pool2d_with_indices': [('F.adaptive_max_pool2d_with_indices(x.reshape(1, 2, 3), 1)', 'F.adaptiveMaxPool2dWithIndices(x.reshape(1, 2, 3), 1)')],
+        'adaptive_max_pool3d_with_indices': [('F.adaptive_max_pool3d_with_indices(x.reshape(1, 1, 2, 3), 1)', 'F.adaptiveMaxPool3dWithIndices(x.reshape(1, 1, 2, 3), 1)')],
+        'affine_grid': [('F.affine_grid(x.reshape(1, 2, 3), [1, 1, 2, 2], align_corners=False)', 'F.affineGrid(x.reshape(1, 2, 3), [1, 1, 2, 2], { alignCorners: false })')],
+        'conv_tbc': [('F.conv_tbc(x.reshape(2, 1, 3), torch.ones(1, 3, 2), torch.zeros(2), 0)', 'F.convTbc(x.reshape(2, 1, 3), torch.ones(1, 3, 2), torch.zeros(2), 0)')],
+        'ctc_loss': [('F.ctc_loss(x.T.reshape(3, 1, 2).log_softmax(2), torch.tensor([[1]]), [3], [1])',
+                      'F.ctcLoss(x.T.reshape(3, 1, 2).logSoftmax(2), torch.tensor([[1]]), [3], [1])')],
+        'embedding': [('F.embedding(torch.tensor([0, 2]), x.T)', 'F.embedding(torch.tensor([0, 2]), x.T)')],
+        'embedding_bag': [("F.embedding_bag(torch.tensor([0, 2, 1]), x.T, torch.tensor([0, 2]), mode='sum')",
+                           "F.embeddingBag(torch.tensor([0, 2, 1]), x.T, torch.tensor([0, 2]), { mode: 'sum' })")],
+        'fold': [('F.fold(torch.arange(8.).reshape(1, 4, 2), (2, 3), (2, 2))', 'F.fold(torch.arange(8, { dtype: torch.float32 }).reshape(1, 4, 2), [2, 3], [2, 2])')],
+        'fractional_max_pool2d': [('F.fractional_max_pool2d(x.reshape(1, 1, 2, 3), 1, output_size=(1, 2))', 'F.fractionalMaxPool2d(x.reshape(1, 1, 2, 3), 1, { outputSize: [1, 2] })')],
+        'fractional_max_pool2d_with_indices': [('F.fractional_max_pool2d_with_indices(x.reshape(1, 1, 2, 3), 1, output_size=(1, 2))',
+                                                'F.fractionalMaxPool2dWithIndices(x.reshape(1, 1, 2, 3), 1, { outputSize: [1, 2] })')],
+        'fractional_max_pool3d': [('F.fractional_max_pool3d(torch.arange(12.).reshape(1, 1, 2, 2, 3), 1, output_size=(1, 1, 2))',
+                                   'F.fractionalMaxPool3d(torch.arange(12, { dtype: torch.float32 }).reshape(1, 1, 2, 2, 3), 1, { outputSize: [1, 1, 2] })')],
+        'fractional_max_pool3d_with_indices': [('F.fractional_max_pool3d_with_indices(torch.arange(12.).reshape(1, 1, 2, 2, 3), 1, output_size=(1, 1, 2))',
+                                                'F.fractionalMaxPool3dWithIndices(torch.arange(12, { dtype: torch.float32 }).reshape(1, 1, 2, 2, 3), 1, { outputSize: [1, 1, 2] })')],
+        'lp_pool1d': [('F.lp_pool1d(x.reshape(1, 2, 3), 2, 2)', 'F.lpPool1d(x.reshape(1, 2, 3), 2, 2)')],
+        'lp_pool2d': [('F.lp_pool2d(x.reshape(1, 1, 2, 3), 2, 2)', 'F.lpPool2d(x.reshape(1, 1, 2, 3), 2, 2)')],
+        'lp_pool3d': [('F.lp_pool3d(x.reshape(1, 1, 1, 2, 3), 2, (1, 2, 2))', 'F.lpPool3d(x.reshape(1, 1, 1, 2, 3), 2, [1, 2, 2])')],
+        'max_pool2d_with_indices': [('F.max_pool2d_with_indices(x.reshape(1, 2, 3), 2)', 'F.maxPool2dWithIndices(x.reshape(1, 2, 3), 2)')],
+        'max_pool3d_with_indices': [('F.max_pool3d_with_indices(x.reshape(1, 1, 2, 3), 1)', 'F.maxPool3dWithIndices(x.reshape(1, 1, 2, 3), 1)')],
+        'native_channel_shuffle': [('F.native_channel_shuffle(x.reshape(1, 2, 3, 1), 2)', 'F.nativeChannelShuffle(x.reshape(1, 2, 3, 1), 2)')],
+        'scaled_dot_product_attention': [('F.scaled_dot_product_attention(x.reshape(1, 2, 3), x.reshape(1, 2, 3), x.reshape(1, 2, 3))',
+                                          'F.scaledDotProductAttention(x.reshape(1, 2, 3), x.reshape(1, 2, 3), x.reshape(1, 2, 3))')],
+        'threshold_': [('F.threshold_(x.clone(), 2.5, 0.5)', 'F.threshold_(x.clone(), 2.5, 0.5)')],
+        'triplet_margin_with_distance_loss': [('F.triplet_margin_with_distance_loss(x, x + 1, x * 2)', 'F.tripletMarginWithDistanceLoss(x, x.add(1), x.mul(2))')],
+        'upsample': [("F.upsample(x.reshape(1, 1, 2, 3), scale_factor=2, mode='nearest')", "F.upsample(x.reshape(1, 1, 2, 3), { scaleFactor: 2, mode: 'nearest' })")],
+        'multi_head_attention_forward': [('F.multi_head_attention_forward(x.reshape(2, 1, 3) * 0.1, x.reshape(2, 1, 3) * 0.1, x.reshape(2, 1, 3) * 0.1, 3, 1, torch.ones(9, 3) * 0.1, torch.zeros(9), None, None, False, 0.0, torch.ones(3, 3) * 0.1, torch.zeros(3), need_weights=True)',
+                                          'F.multiHeadAttentionForward(x.reshape(2, 1, 3).mul(0.1), x.reshape(2, 1, 3).mul(0.1), x.reshape(2, 1, 3).mul(0.1), 3, 1, torch.ones(9, 3).mul(0.1), torch.zeros(9), null, null, false, 0, torch.ones(3, 3).mul(0.1), torch.zeros(3), { needWeights: true })')],
+        # CUDA-only (float8 / grouped GEMM): Python's CPU build raises; so must JS
+        'grouped_mm': [('F.grouped_mm(x, x.T)', 'F.groupedMm(x, x.T)')],
+        'scaled_mm': [('F.scaled_mm(x, x.T, torch.tensor(1.), F.ScalingType.TensorWise, torch.tensor(1.), F.ScalingType.TensorWise)',
+                       'F.scaledMm(x, x.T, torch.tensor(1, { dtype: torch.float32 }), F.ScalingType.TensorWise, torch.tensor(1, { dtype: torch.float32 }), F.ScalingType.TensorWise)')],
+    },
     'testing': {
         'assert_close': [('torch.testing.assert_close(x, x + 1e-7)', 'torch.testing.assertClose(x, x.add(1e-7))'),
                          ('torch.testing.assert_close(x, x + 1)', 'torch.testing.assertClose(x, x.add(1))')],
@@ -806,7 +854,7 @@ def within(context, fn):
 def hand_cases(ns, name):
     cases = []
     for py, js in HAND_CASES.get(ns, {}).get(name, []):
-        scope = {'torch': torch, 'x': torch.arange(6.).reshape(2, 3), 'within': within}
+        scope = {'torch': torch, 'F': torch.nn.functional, 'x': torch.arange(6.).reshape(2, 3), 'within': within}
         status, value = run(lambda: eval(py, scope))  # noqa: S307 - our own table
         try:
             expect = expected_of(status, value)

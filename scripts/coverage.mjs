@@ -24,6 +24,8 @@ const TOLERANCES = {
   complex32: [1e-3, 1e-5], complex64: [1.3e-6, 1e-5], complex128: [1e-7, 1e-7],
 };
 const SCALAR_TOLERANCE = [1.3e-6, 1e-5];
+// Namespaces that join the count once torchnode exports them (the issue: "nn.functional joins when nn lands").
+const COUNTED_ONCE_EXPORTED = new Set(['nn.functional']);
 const COMPLEX_PARTS = { complex32: 'float16', complex64: 'float32', complex128: 'float64' };
 
 export function loadFixture(path = fixturePath) {
@@ -191,7 +193,7 @@ export function compare(actual, expected, metaOnly = false) {
 function namespaceObject(ns) {
   if (ns === 'torch') return torch;
   if (ns === 'Tensor') return torch.Tensor.prototype;
-  return torch[ns];
+  return ns.split('.').reduce((holder, key) => holder?.[key], torch);   // 'nn.functional' -> torch.nn.functional
 }
 
 function run(kase, ns, jsName, seed) {
@@ -201,7 +203,7 @@ function run(kase, ns, jsName, seed) {
     case 'js': {
       const x = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
       torch.manualSeed(seed);
-      return new Function('torch', 'x', 'require', `return (${kase.js});`)(torch, x, require);
+      return new Function('torch', 'F', 'x', 'require', `return (${kase.js});`)(torch, torch.nn?.functional, x, require);
     }
     case 'call': {
       const self = ns === 'Tensor' ? decode(kase.self) : undefined;
@@ -253,6 +255,7 @@ function exists(ns, jsName) {
 export function replay(fixture, only) {
   const results = [];
   for (const [ns, names] of Object.entries(fixture.namespaces)) {
+    if (COUNTED_ONCE_EXPORTED.has(ns) && namespaceObject(ns) === undefined) continue;
     for (const [name, entry] of Object.entries(names)) {
       const id = `${ns}.${name}`;
       if (only && !only.has(id)) continue;
@@ -281,7 +284,8 @@ export function replay(fixture, only) {
     else n.inScope++;
     if (r.status === 'covered') n.covered++;
   }
-  return { torch: fixture.torch, namespaces, results };
+  const pending = Object.keys(fixture.namespaces).filter((ns) => !(ns in namespaces) && COUNTED_ONCE_EXPORTED.has(ns));
+  return { torch: fixture.torch, namespaces, pending, results };
 }
 
 // Object.groupBy is Node 21+; the package supports Node 20.
@@ -303,6 +307,7 @@ function report(summary, list) {
     inScope += n.inScope;
   }
   lines.push(`  overall  ${String(covered).padStart(4)}/${String(inScope).padEnd(4)} ${percent(covered, inScope).padStart(5)} %`);
+  for (const ns of summary.pending) lines.push(`  not counted yet: torch.${ns} (torchnode does not export it)`);
   const failed = summary.results.filter((r) => r.status === 'failed');
   const byKind = groupBy(failed, (r) => r.kind);
   lines.push(`  failing: ${Object.entries(byKind).map(([k, rs]) => `${rs.length} ${k}`).join(', ') || 'none'}`);
