@@ -103,7 +103,9 @@ const ARRAY_MEMBERS = new Set(Object.getOwnPropertyNames(Array.prototype));
 
 // Named-tuple fields as JS spells them in the namespaces (lstsq's singular_values -> singularValues);
 // the rest of the surface keeps the schema's names, which is what the runtime gives there.
-function retType(returns, selfAlias, fieldName = (n) => n) {
+// Named-tuple fields are identifiers, camelCased like every other name (bin_edges is binEdges).
+function retType(returns, selfAlias) {
+  const fieldName = camel;
   const one = (r) => (selfAlias && r.type === 'Tensor' && r.alias === selfAlias ? 'this'
     : { Tensor: 'Tensor', 'Tensor?': 'Tensor | null', 'Tensor[]': 'Tensor[]', int: 'number', SymInt: 'number', float: 'number', bool: 'boolean',
       Scalar: 'number | boolean', str: 'string', ScalarType: 'DType', 'int[]': 'number[]', 'SymInt[]': 'number[]', Device: 'string' }[r.type] ?? 'unknown');
@@ -126,7 +128,7 @@ function retType(returns, selfAlias, fieldName = (n) => n) {
  * argument that may go into the options instead (`x.max({ dim: 1 })`); Python's varargs for a trailing
  * int list (`x.view(2, 3)`). `outArg`: the schema's out= twin takes `{ out }` too.
  */
-function signatures(parsed, dropSelf, outArg, fieldName) {
+function signatures(parsed, dropSelf, outArg) {
   let args = parsed.args;
   let selfAlias = '';
   if (dropSelf) {
@@ -137,7 +139,7 @@ function signatures(parsed, dropSelf, outArg, fieldName) {
   const typed = args.map((a) => ({ ...a, types: argTypes(a.type), param: paramName(a.name), key: optionKey(a.name) }));
   if (typed.some((a) => a.types === null)) return [];
   if (outArg) typed.push({ ...outArg, types: ['Tensor'], key: optionKey(outArg.name), hasDefault: true, kwOnly: true });
-  const ret = retType(parsed.returns, selfAlias, fieldName);
+  const ret = retType(parsed.returns, selfAlias);
   const pos = typed.filter((a) => !a.kwOnly);
   const kw = typed.filter((a) => a.kwOnly);
   // Positionals up to the last one without a default must be given (an `int[1]? dim` without default too, as in Python).
@@ -351,7 +353,7 @@ function generate(native, api, docs) {
         if (schema.isOut) continue;
         const parsed = factory ? { ...schema, args: [...schema.args, REQUIRES_GRAD] } : schema;
         const doc = docLines(entry, parsed, dropSelf, name, namespace);
-        const own = signatures(parsed, dropSelf, dropSelf ? null : outTwin(parsed, schemas), namespace ? camel : undefined);
+        const own = signatures(parsed, dropSelf, dropSelf ? null : outTwin(parsed, schemas));
         const tensors = parsed.args.filter((a, i) => !a.kwOnly && a.type.startsWith('Tensor') && !(dropSelf && i === 0)).length;
         for (const s of own) sigs.push({ ...s, doc, tensors, optionsOnly: s.params.at(-1)?.name === 'options' && !s.params.at(-1).optional });
       }

@@ -4,19 +4,6 @@ import { opFunction, type ResultKind } from '../call.js';
 import { camelCase, isOptionsObject } from '../options.js';
 import type { Tensor } from '../tensor.js';
 
-// Named-tuple fields are identifiers, so they are camelCased like every other name (lstsq's
-// singular_values is singularValues); the array items stay where they are.
-function camelFields(result: unknown): unknown {
-  if (!Array.isArray(result)) return result;
-  const named = result as unknown[] & Record<string, unknown>;
-  for (const key of Object.keys(named)) {
-    if (/^\d+$/.test(key) || !key.includes('_')) continue;
-    named[camelCase(key)] = named[key];
-    delete named[key];
-  }
-  return result;
-}
-
 // Python's factories (fftfreq) take requires_grad, which is no operator argument: set on the result.
 function factoryCall(name: string, call: (...args: unknown[]) => unknown, args: unknown[]): unknown {
   const last = args.at(-1);
@@ -33,7 +20,7 @@ function factoryCall(name: string, call: (...args: unknown[]) => unknown, args: 
 export function namespaceOp(op: string, pythonName: string, kind?: ResultKind, factory = false): (...args: unknown[]) => unknown {
   const call = opFunction(op, kind);
   const name = camelCase(pythonName);
-  const fn = factory ? (...args: unknown[]): unknown => factoryCall(name, call, args) : (...args: unknown[]): unknown => camelFields(call(...args));
+  const fn = factory ? (...args: unknown[]): unknown => factoryCall(name, call, args) : call;
   Object.defineProperty(fn, 'name', { value: name });
   return fn;
 }

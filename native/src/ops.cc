@@ -101,7 +101,7 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
   bool named = rets.size() > 1;
   for (const c10::Argument& r : rets) named = named && !r.name().empty();
   if (named)
-    for (const c10::Argument& r : rets) o.returnNames.push_back(r.name());
+    for (const c10::Argument& r : rets) o.returnNames.push_back(CamelCase(r.name()));  // named-tuple fields are JS identifiers
   return o;
 }
 
