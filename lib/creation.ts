@@ -1,6 +1,6 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { toDevice, type DeviceLike } from './device.js';
-import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
+import { bool, DType, dtypeFromCode, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
 import type { Generator } from './generator.js';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
@@ -19,7 +19,7 @@ export interface TensorOptions {
 }
 
 type Element = number | boolean | bigint;
-export type TensorData = Element | NestedArray<Element> | TypedArray | Tensor;
+export type TensorData = Element | NestedArray<Element | Tensor> | TypedArray | Tensor;
 
 const typedArrayDtypes: [new (...a: never[]) => ArrayBufferView, DType][] = [
   [Float32Array, float32], [Float64Array, float64], [Int8Array, int8], [Uint8Array, uint8],
@@ -190,6 +190,8 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   let t: Tensor;
   if (isTensor(data)) {
     t = data.detach().clone();
+  } else if (containsTensor(data)) {
+    t = tensorOfTensors(data as unknown[], options.dtype === undefined ? inferredDtype(data) : toDType(options.dtype, 'tensor'));
   } else if (ArrayBuffer.isView(data)) {
     if (!typedArrayDtype(data)) throw new TypeError(`tensor: unsupported TypedArray ${describe(data)}`);
     const view = data as unknown as ArrayLike<unknown>;
@@ -204,6 +206,29 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     t = new Tensor(native.fromTypedArray(values, shape, target.code));
   }
   return finish(t, options, isTensor(data)); // TypedArray and nested data are made in the target dtype
+}
+
+// torch.tensor([torch.tensor(1), torch.tensor(2)]): tensors inside the data stand for their values.
+const containsTensor = (data: unknown): boolean => Array.isArray(data) && data.some((v) => isTensor(v) || containsTensor(v));
+// Python's infer_scalar_type: the promotion of every element's type, a tensor's being its dtype.
+function inferredDtype(v: unknown): DType {
+  if (isTensor(v)) return v.dtype;
+  if (Array.isArray(v)) return v.length ? v.map(inferredDtype).reduce((a, b) => dtypeFromCode(aten('promote_types', [a, b]) as number)) : getDefaultDtype();
+  return typeof v === 'boolean' ? bool : typeof v === 'bigint' || Number.isInteger(v) ? int64 : getDefaultDtype();
+}
+function tensorOfTensors(data: unknown[], dtype: DType): Tensor {
+  const copy = (t: Tensor): Tensor => {
+    const detached = t.detach(); // the values only, as Python reads them
+    const out = aten('to', [detached, { dtype, device: 'cpu', copy: true }]) as Tensor;
+    detached.dispose();
+    return out;
+  };
+  const parts = data.map((v) => (isTensor(v) ? copy(v) : tensor(v as TensorData, { dtype })));
+  try {
+    return aten('stack', [parts]) as Tensor;
+  } finally {
+    for (const p of parts) p.dispose();
+  }
 }
 
 // Moves to the requested device/dtype and sets requiresGrad, as the factory's options ask.
