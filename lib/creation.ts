@@ -191,7 +191,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   if (isTensor(data)) {
     t = data.detach().clone();
   } else if (containsTensor(data)) {
-    t = tensorOfTensors(data as unknown[], options.dtype === undefined ? inferredDtype(data) : toDType(options.dtype, 'tensor'));
+    return tensor(tensorValues(data) as TensorData, { ...options, dtype: options.dtype ?? inferredDtype(data) });
   } else if (ArrayBuffer.isView(data)) {
     if (!typedArrayDtype(data)) throw new TypeError(`tensor: unsupported TypedArray ${describe(data)}`);
     const view = data as unknown as ArrayLike<unknown>;
@@ -208,7 +208,8 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   return finish(t, options, isTensor(data)); // TypedArray and nested data are made in the target dtype
 }
 
-// torch.tensor([torch.tensor(1), torch.tensor(2)]): tensors inside the data stand for their values.
+// torch.tensor([torch.tensor(1), torch.tensor(2)]): as in Python, a tensor inside the data is one
+// element (its single value; more raise), and its dtype joins the inference.
 const containsTensor = (data: unknown): boolean => Array.isArray(data) && data.some((v) => isTensor(v) || containsTensor(v));
 // Python's infer_scalar_type: the promotion of every element's type, a tensor's being its dtype.
 function inferredDtype(v: unknown): DType {
@@ -216,20 +217,15 @@ function inferredDtype(v: unknown): DType {
   if (Array.isArray(v)) return v.length ? v.map(inferredDtype).reduce((a, b) => dtypeFromCode(aten('promote_types', [a, b]) as number)) : getDefaultDtype();
   return typeof v === 'boolean' ? bool : typeof v === 'bigint' || Number.isInteger(v) ? int64 : getDefaultDtype();
 }
-function tensorOfTensors(data: unknown[], dtype: DType): Tensor {
-  const copy = (t: Tensor): Tensor => {
-    const detached = t.detach(); // the values only, as Python reads them
-    const out = aten('to', [detached, { dtype, device: 'cpu', copy: true }]) as Tensor;
-    detached.dispose();
-    return out;
-  };
-  const parts = data.map((v) => (isTensor(v) ? copy(v) : tensor(v as TensorData, { dtype })));
-  try {
-    return aten('stack', [parts]) as Tensor;
-  } finally {
-    for (const p of parts) p.dispose();
-  }
+function tensorValues(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(tensorValues);
+  if (!isTensor(v)) return v;
+  if (v.numel() !== 1) throw new RangeError('tensor: only one element tensors can be converted to Python scalars');
+  if (v.dtype.isComplex) throw new TypeError('tensor: complex tensors inside the data are not supported');
+  const value = v.toTypedArray()[0]!; // exact: a BigInt for int64 (kept only beyond 2^53, where a number would round)
+  return typeof value === 'bigint' ? (value <= TWO_53 && value >= -TWO_53 ? Number(value) : value) : v.dtype === bool ? value !== 0 : value;
 }
+const TWO_53 = 2n ** 53n;
 
 // Moves to the requested device/dtype and sets requiresGrad, as the factory's options ask.
 function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor {

@@ -11,7 +11,7 @@ export { unique, uniqueConsecutive, type UniqueOptions, type UniqueConsecutiveOp
 export { einsum, type Subscript } from './functional/einsum.js';
 export { broadcastTensors, broadcastShapes, meshgrid, blockDiag, cartesianProd, chainMatmul, atleast1d, atleast2d, atleast3d, tensordot, split, nonzero, type MeshgridOptions, type TensordotDims, type NonzeroOptions } from './functional/shapes.js';
 export { stft, type StftOptions } from './functional/spectral.js';
-export { lu, cdist, svdLowrank, pcaLowrank, getApproximateBasis, type LuOptions, type CdistComputeMode, type SvdLowrankOptions, type PcaLowrankOptions } from './functional/linalg.js';
+export { lu, cdist, svdLowrank, pcaLowrank, getApproximateBasis, type LuOptions, type LuWithInfo, type CdistComputeMode, type SvdLowrankOptions, type PcaLowrankOptions } from './functional/linalg.js';
 export { asTensor, isStorage, type AsTensorOptions } from './functional/misc.js';
 import './functional/tensor_python.js';
 export * from './generated/functions.js';

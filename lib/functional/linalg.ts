@@ -11,18 +11,22 @@ export interface LuOptions {
   getInfos?: boolean;
 }
 
-/** torch.lu(A, pivot=true, getInfos=false): [LU, pivots], or [LU, pivots, infos] with getInfos. */
+/** With getInfos, torch.lu returns the named tuple of torch._lu_with_info. */
+export type LuWithInfo = [Tensor, Tensor, Tensor] & { LU: Tensor; pivots: Tensor; info: Tensor };
+
+/** torch.lu(A, pivot=true, getInfos=false): [LU, pivots], or the named [LU, pivots, info] with getInfos. */
 export function lu(A: Tensor, options?: { pivot?: boolean; getInfos?: false }): [Tensor, Tensor];
-export function lu(A: Tensor, options: { pivot?: boolean; getInfos: true }): [Tensor, Tensor, Tensor];
+export function lu(A: Tensor, options: { pivot?: boolean; getInfos: true }): LuWithInfo;
 export function lu(A: Tensor, pivot: boolean, getInfos?: false): [Tensor, Tensor];
-export function lu(A: Tensor, pivot: boolean, getInfos: true): [Tensor, Tensor, Tensor];
+export function lu(A: Tensor, pivot: boolean, getInfos: true): LuWithInfo;
 export function lu(A: Tensor, ...args: (boolean | LuOptions | undefined)[]): [Tensor, Tensor] | [Tensor, Tensor, Tensor];
 export function lu(A: Tensor, ...args: unknown[]): [Tensor, Tensor] | [Tensor, Tensor, Tensor] {
   const o = bindArgs('lu', args, ['pivot', 'getInfos']);
   const pivot = boolArg('lu', 'pivot', o.pivot, true);
   const getInfos = boolArg('lu', 'getInfos', o.getInfos, false);
-  const [LU, pivots, infos] = aten('_lu_with_info', [A, { pivot, checkErrors: !getInfos }]) as Tensor[];
-  if (getInfos) return [LU!, pivots!, infos!];
+  const result = aten('_lu_with_info', [A, { pivot, checkErrors: !getInfos }]) as [Tensor, Tensor, Tensor];
+  if (getInfos) return result; // Python returns _lu_with_info's named tuple (LU, pivots, info) as it is
+  const [LU, pivots, infos] = result;
   infos!.dispose();
   return [LU!, pivots!];
 }
@@ -119,9 +123,9 @@ declare module '../tensor.js' {
   interface Tensor {
     /** x.lu(pivot=true, getInfos=false) is torch.lu(x, ...). */
     lu(options?: { pivot?: boolean; getInfos?: false }): [Tensor, Tensor];
-    lu(options: { pivot?: boolean; getInfos: true }): [Tensor, Tensor, Tensor];
+    lu(options: { pivot?: boolean; getInfos: true }): LuWithInfo;
     lu(pivot: boolean, getInfos?: false): [Tensor, Tensor];
-    lu(pivot: boolean, getInfos: true): [Tensor, Tensor, Tensor];
+    lu(pivot: boolean, getInfos: true): LuWithInfo;
     lu(...args: (boolean | LuOptions | undefined)[]): [Tensor, Tensor] | [Tensor, Tensor, Tensor];
   }
 }

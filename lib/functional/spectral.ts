@@ -1,6 +1,6 @@
 // torch.stft as torch/functional.py implements it: center padding through F.pad on a 3-D view, then
 // the ATen stft without centering. (torch.istft is ATen's own, the generated function.)
-import { aten } from '../call.js';
+import { aten, callOp, opId } from '../call.js';
 import type { Tensor } from '../tensor.js';
 import { bindArgs, boolArg, installMethods, intOrNull } from './args.js';
 
@@ -39,7 +39,8 @@ export function stft(input: Tensor, nFft: number, ...args: (number | boolean | s
     padded.dispose();
   }
   try {
-    return aten('stft', [signal, nFft, intOrNull('stft', 'hopLength', o.hopLength), intOrNull('stft', 'winLength', o.winLength), o.window ?? null,
+    // The overload without center, named: the resolver would pick stft.center for these positionals.
+    return callOp(opId('stft.default'), [signal, nFft, intOrNull('stft', 'hopLength', o.hopLength), intOrNull('stft', 'winLength', o.winLength), o.window ?? null,
       boolArg('stft', 'normalized', o.normalized, false), o.onesided ?? null, o.returnComplex ?? null, alignToWindow]) as Tensor;
   } finally {
     if (signal !== input) signal.dispose();
