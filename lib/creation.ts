@@ -210,7 +210,20 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
 
 // torch.tensor([torch.tensor(1), torch.tensor(2)]): as in Python, a tensor inside the data is one
 // element (its single value; more raise), and its dtype joins the inference.
-const containsTensor = (data: unknown): boolean => Array.isArray(data) && data.some((v) => isTensor(v) || containsTensor(v));
+// Iterative, visiting each array once: cyclic or too-deep data is left for flatten() to refuse.
+function containsTensor(data: unknown): boolean {
+  const seen = new Set<unknown>();
+  const todo: unknown[] = [data];
+  while (todo.length) {
+    const v = todo.pop();
+    if (isTensor(v)) return true;
+    if (Array.isArray(v) && !seen.has(v)) {
+      seen.add(v);
+      for (const e of v) if (typeof e === 'object' && e !== null) todo.push(e);
+    }
+  }
+  return false;
+}
 // Python's infer_scalar_type: the promotion of every element's type, a tensor's being its dtype.
 function inferredDtype(v: unknown): DType {
   if (isTensor(v)) return v.dtype;

@@ -27,7 +27,6 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
   try {
     for (const it of items) {
       if (typeof it === 'number' || typeof it === 'bigint') {
-        if (typeof it === 'number' && !Number.isInteger(it)) throw new TypeError(`${fn}: only integers, slices, null, ..., booleans and integer or boolean arrays/tensors are valid indices (got ${it})`);
         step(aten('select', [result, dim, it]) as Tensor);
       } else if (typeof it === 'boolean') {
         // x[True] / x[False]: a new dim of size 1, indexed by [0] or by nothing (applySlicing's boolToIndexingTensor).
