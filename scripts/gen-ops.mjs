@@ -28,7 +28,7 @@ const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'ran
   // lib/functional/*.ts (helper pyfn): functions torch/functional.py implements over ATen
   'unique', 'unique_consecutive', 'einsum', 'meshgrid', 'broadcast_tensors', 'broadcast_shapes', 'block_diag', 'cartesian_prod',
   'chain_matmul', 'atleast_1d', 'atleast_2d', 'atleast_3d', 'tensordot', 'split', 'stft', 'cdist', 'nonzero', 'lu', 'pca_lowrank',
-  'svd_lowrank', 'is_storage']);
+  'svd_lowrank', 'is_storage', 'unravel_index']);
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
 const camel = (s) => native.camelCase(s); // the addon's rule, the one the op options are matched with

@@ -142,6 +142,15 @@ def cases():
     c("x = f32x.requires_grad_()\nparts = x.split([1, 3], 2)\nparts[1].mul(parts[1]).sum().backward()\nx.grad")
     for src in ["torch.split(i64x, [1, 1], 2)", "i64x.split(0)", "torch.chunk(i64x, 0)"]:
         c(src, err=True)
+    for src in ["torch.unravel_index(torch.tensor(4), (3, 2))", "torch.unravel_index(torch.tensor([4, 1]), (3, 2))", "torch.unravel_index(i64p, 7)",
+                "torch.unravel_index(torch.tensor([[22, 41, 37]]), (7, 6))", "torch.unravel_index(i32p, [2, 3, 2])"]:
+        c(src)
+    c("torch.unravel_index(i64p, (-1, 3))", err=True)
+    c("torch.unravel_index(i64p, (0, 3))", err=True)
+    # gradients through the variadic shape functions
+    for src in ["y = torch.broadcast_tensors(x, f32c)[0]", "y = torch.meshgrid(x.select(0, 0), f32v, indexing='xy')[0]", "y = torch.block_diag(x, f32m)",
+                "y = torch.atleast_3d(x)", "y = torch.cartesian_prod(x.select(0, 1), f32v)", "y = torch.chunk(x, 3, 1)[2]"]:
+        c("x = f32a.requires_grad_()\n" + src + "\ny.mul(torch.ones_like(y).cumsum(-1)).sum().backward()\nx.grad")
     # nonzero, lu, cdist, stft/istft
     for src in ["torch.nonzero(mask)", "torch.nonzero(mask, as_tuple=True)", "torch.nonzero(mask, as_tuple=False)", "mask.nonzero()",
                 "mask.nonzero(as_tuple=True)", "torch.nonzero(i64b, as_tuple=True)", "torch.nonzero(f32s.abs().add(1), as_tuple=True)"]:

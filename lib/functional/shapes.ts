@@ -1,6 +1,8 @@
 // The variadic and shape functions of torch/functional.py (broadcast_tensors, meshgrid, block_diag,
 // atleast_Nd, tensordot, split, ...): Python's argument handling over the one ATen operator each.
 import { aten, opId, callOp } from '../call.js';
+import { tensor } from '../creation.js';
+import { int64 } from '../dtype.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { bindArgs, installMethods, intOrNull, tensorArgs, varargsAndOptions } from './args.js';
@@ -140,6 +142,30 @@ export function split(tensor: Tensor, splitSizeOrSections: number | number[] | T
   if (isTensor(size) && size.numel() === 1) size = Math.trunc(Number(size.item())); // Python's int(split_size)
   if (typeof size === 'number') return callOp(opId('split.Tensor'), [tensor, size, d]) as Tensor[];
   return aten('split_with_sizes', [tensor, size, d]) as Tensor[];
+}
+
+/** torch.unravel_index(indices, shape): the coordinates of flat indices in a tensor of that shape, one tensor per dim. */
+export function unravelIndex(indices: Tensor, shape: number | number[]): Tensor[] {
+  if (!isTensor(indices) || indices.dtype.isComplex || indices.isFloatingPoint() || indices.dtype.kind === 'bool')
+    throw new TypeError(`unravelIndex: expected 'indices' to be integer dtype, but got ${isTensor(indices) ? indices.dtype.toString() : describe(indices)}`);
+  const dims = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d)))
+    throw new TypeError(`unravelIndex: expected 'shape' to be int or an array of ints, but got ${describe(shape)}`);
+  if (!dims.every((d) => d >= 0)) throw new RangeError(`unravelIndex: 'shape' cannot have negative values, but got (${dims.join(', ')}${dims.length === 1 ? ',' : ''})`);
+  // Python's coefs: the row-major stride of each dim.
+  const coefs = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1));
+  const longs = { dtype: int64, device: indices.device };
+  const coefT = tensor(coefs, longs);
+  const shapeT = tensor(dims, longs);
+  const unsq = aten('unsqueeze', [indices, -1]) as Tensor;
+  const q = aten('floor_divide', [unsq, coefT]) as Tensor;
+  const res = aten('remainder', [q, shapeT]) as Tensor;
+  for (const t of [coefT, shapeT, unsq, q]) t.dispose();
+  try {
+    return aten('unbind', [res, -1]) as Tensor[];
+  } finally {
+    res.dispose();
+  }
 }
 
 export interface NonzeroOptions {
