@@ -55,3 +55,8 @@ export function installMethods(methods: Record<string | symbol, (this: Tensor, .
   for (const key of Reflect.ownKeys(methods))
     Object.defineProperty(TensorClass.prototype, key, { value: methods[key], writable: true, configurable: true });
 }
+
+/** Python's "takes at most n arguments": JS would silently drop the extra ones. */
+export function checkArity(fn: string, given: number, most: number): void {
+  if (given > most) throw new TypeError(`${fn}: takes at most ${most} arguments (${given} given)`);
+}

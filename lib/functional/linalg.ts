@@ -4,7 +4,7 @@ import { aten } from '../call.js';
 import { float16, float32, float64, type DType } from '../dtype.js';
 import { describe } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { bindArgs, boolArg, installMethods } from './args.js';
+import { bindArgs, boolArg, checkArity, installMethods } from './args.js';
 
 export interface LuOptions {
   pivot?: boolean;
@@ -40,6 +40,7 @@ export type CdistComputeMode = 'use_mm_for_euclid_dist_if_necessary' | 'use_mm_f
 
 /** torch.cdist(x1, x2, p=2, computeMode='use_mm_for_euclid_dist_if_necessary'): pairwise p-norm distances. */
 export function cdist(x1: Tensor, x2: Tensor, p?: number | { p?: number; computeMode?: CdistComputeMode }, computeMode?: CdistComputeMode | { computeMode?: CdistComputeMode }): Tensor {
+  checkArity('cdist', arguments.length, 4);
   const o = bindArgs('cdist', [p, computeMode], ['p', 'computeMode']);
   const mode = (o.computeMode ?? 'use_mm_for_euclid_dist_if_necessary') as string;
   if (!(typeof mode === 'string' && mode in COMPUTE_MODES)) throw new RangeError(`cdist: ${String(mode)} is not a valid value for compute_mode`);
@@ -76,6 +77,7 @@ export interface SvdLowrankOptions {
 
 /** torch.svd_lowrank(A, q=6, niter=2, M=null): [U, S, V] of a rank-q approximation of A (or A - M). */
 export function svdLowrank(A: Tensor, q?: number | null | SvdLowrankOptions, niter?: number | null | SvdLowrankOptions, M?: Tensor | null | SvdLowrankOptions): [Tensor, Tensor, Tensor] {
+  checkArity('svdLowrank', arguments.length, 4);
   const o = bindArgs('svdLowrank', [q, niter, M], ['q', 'niter', 'M']);
   return svdLowrankImpl(A, (o.q ?? 6) as number, (o.niter ?? 2) as number, (o.M ?? null) as Tensor | null);
 }
@@ -106,6 +108,7 @@ export interface PcaLowrankOptions {
 
 /** torch.pca_lowrank(A, q=null, center=true, niter=2): [U, S, V] of the principal components of A. */
 export function pcaLowrank(A: Tensor, q?: number | null | PcaLowrankOptions, center?: boolean | PcaLowrankOptions, niter?: number | PcaLowrankOptions): [Tensor, Tensor, Tensor] {
+  checkArity('pcaLowrank', arguments.length, 4);
   const o = bindArgs('pcaLowrank', [q, center, niter], ['q', 'center', 'niter']);
   const [m, n] = A.shape.slice(-2) as [number, number];
   let rank = (o.q ?? null) as number | null;

@@ -4,6 +4,7 @@ import { frombuffer, tensor, type TensorData } from '../creation.js';
 import { toDevice, type DeviceLike } from '../device.js';
 import { toDType, type DTypeLike } from '../dtype.js';
 import { readOptions } from '../options.js';
+import { checkArity } from './args.js';
 import { isTensor, type Tensor } from '../tensor.js';
 
 export interface AsTensorOptions {
@@ -17,6 +18,7 @@ export interface AsTensorOptions {
  * CPU shares its memory (as a NumPy array does in Python); other data is copied, as torch.tensor.
  */
 export function asTensor(data: TensorData, options: AsTensorOptions = {}): Tensor {
+  checkArity('asTensor', arguments.length, 2);
   const o = readOptions('asTensor', options, ['dtype', 'device']);
   const dtype = o.dtype === undefined || o.dtype === null ? null : toDType(o.dtype, 'asTensor');
   const device = o.device === undefined || o.device === null ? null : toDevice(o.device, 'asTensor');

@@ -5,7 +5,7 @@ import { tensor } from '../creation.js';
 import { int64 } from '../dtype.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { bindArgs, installMethods, intOrNull, tensorArgs, varargsAndOptions } from './args.js';
+import { bindArgs, checkArity, installMethods, intOrNull, tensorArgs, varargsAndOptions } from './args.js';
 
 /** torch.broadcast_tensors(...tensors): views of the tensors expanded to one shape. */
 export function broadcastTensors(...tensors: Tensor[]): Tensor[] {
@@ -99,7 +99,8 @@ export type TensordotDims = number | [number[], number[]] | [number, number] | T
 
 /** torch.tensordot(a, b, dims=2, { out }): dims as an int, [dimsA, dimsB], or a Tensor of either. */
 export function tensordot(a: Tensor, b: Tensor, dims?: TensordotDims | { dims?: TensordotDims; out?: Tensor | null }, options?: { out?: Tensor | null }): Tensor {
-  const o = bindArgs('tensordot', [dims, options].filter((v) => v !== undefined), ['dims', 'out']);
+  checkArity('tensordot', arguments.length, 4);
+  const o = bindArgs('tensordot', [dims, options], ['dims', 'out']);
   const d = o.dims ?? 2;
   let dimsA: number[];
   let dimsB: number[];
@@ -136,6 +137,7 @@ export function tensordot(a: Tensor, b: Tensor, dims?: TensordotDims | { dims?: 
  * (the last may be smaller), or pieces of the listed sizes. A one-element Tensor counts as its int.
  */
 export function split(tensor: Tensor, splitSizeOrSections: number | number[] | Tensor, dim?: number | { dim?: number }): Tensor[] {
+  checkArity('split', arguments.length, 3);
   const o = bindArgs('split', [dim], ['dim']);
   const d = intOrNull('split', 'dim', o.dim) ?? 0;
   let size: unknown = splitSizeOrSections;
@@ -146,6 +148,7 @@ export function split(tensor: Tensor, splitSizeOrSections: number | number[] | T
 
 /** torch.unravel_index(indices, shape): the coordinates of flat indices in a tensor of that shape, one tensor per dim. */
 export function unravelIndex(indices: Tensor, shape: number | number[]): Tensor[] {
+  checkArity('unravelIndex', arguments.length, 2);
   if (!isTensor(indices) || indices.dtype.isComplex || indices.isFloatingPoint() || indices.dtype.kind === 'bool')
     throw new TypeError(`unravelIndex: expected 'indices' to be integer dtype, but got ${isTensor(indices) ? indices.dtype.toString() : describe(indices)}`);
   const dims = typeof shape === 'number' ? [shape] : shape;
@@ -176,6 +179,7 @@ export function nonzero(input: Tensor, options?: { asTuple?: false }): Tensor;
 export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(input: Tensor, options?: NonzeroOptions): Tensor | Tensor[];
 export function nonzero(input: Tensor, options: NonzeroOptions = {}): Tensor | Tensor[] {
+  checkArity('nonzero', arguments.length, 2);
   if (!isOptionsObject(options)) throw new TypeError(`nonzero: expected an options object ({ asTuple }), got ${describe(options)}`);
   const { asTuple = false } = readOptions('nonzero', options, ['asTuple']);
   return aten(asTuple ? 'nonzero_numpy' : 'nonzero', [input]) as Tensor | Tensor[];
@@ -192,10 +196,10 @@ declare module '../tensor.js' {
 }
 
 installMethods({
-  split(this: Tensor, splitSizeOrSections: number | number[] | Tensor, dim?: number | { dim?: number }): Tensor[] {
-    return split(this, splitSizeOrSections, dim);
+  split(this: Tensor, ...args: [number | number[] | Tensor, (number | { dim?: number })?]): Tensor[] {
+    return split(this, ...args);
   },
-  nonzero(this: Tensor, options?: NonzeroOptions): Tensor | Tensor[] {
-    return nonzero(this, options);
+  nonzero(this: Tensor, ...args: [NonzeroOptions?]): Tensor | Tensor[] {
+    return nonzero(this, ...args);
   },
 });
