@@ -137,7 +137,8 @@ def cases():
     for src in ["torch.split(i64x, 2)", "torch.split(i64x, 2, 2)", "torch.split(i64x, 3, dim=1)", "torch.split(i64x, [1, 3], 2)",
                 "torch.split(i64x, [2, 1], dim=1)", "torch.split(i64x, (1, 1))", "i64x.split(1)", "i64x.split(3, 2)",
                 "i64x.split([1, 2], dim=1)", "i64x.split(torch.tensor(2), 2)", "i64x.split(5, -1)", "torch.split(i64b, [0, 3])",
-                "torch.chunk(i64x, 2)", "torch.chunk(i64x, 3, 2)", "torch.chunk(i64x, 2, dim=1)", "i64x.chunk(4, -1)", "i64x.chunk(chunks=2, dim=2)"]:
+                "torch.chunk(i64x, 2)", "torch.chunk(i64x, 3, 2)", "torch.chunk(i64x, 2, dim=1)", "i64x.chunk(4, -1)", "i64x.chunk(chunks=2, dim=2)",
+                "i64x.split(split_size=2, dim=2)", "i64x.split(2, dim=1)", "torch.split(i64x, split_size_or_sections=[1, 1], dim=0)"]:
         c(src)
     c("x = f32x.requires_grad_()\nparts = x.split([1, 3], 2)\nparts[1].mul(parts[1]).sum().backward()\nx.grad")
     for src in ["torch.split(i64x, [1, 1], 2)", "i64x.split(0)", "torch.chunk(i64x, 0)"]:

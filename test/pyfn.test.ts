@@ -156,7 +156,8 @@ describe('dunders', () => {
 describe('argument errors name the function, as Python raises TypeError', () => {
   const x = torch.zeros(2, 3);
   const cases: [string, () => unknown, RegExp][] = [
-    ['split: extra argument', () => (torch.split as (...a: unknown[]) => unknown)(x, 1, 0, { dim: 1 }), /^split: takes at most 3 arguments/],
+    ['split: extra argument', () => (torch.split as (...a: unknown[]) => unknown)(x, 1, 0, 1), /^split: takes at most 2 arguments/],
+    ['split: no size', () => torch.split(x, {} as never), /^split: missing required argument 'splitSizeOrSections'/],
     ['unique: a value given twice', () => torch.unique(x, true, { sorted: false } as never), /^unique: got multiple values for argument 'sorted'/],
     ['unique: unknown option', () => torch.unique(x, { sort: true } as never), /^unique: unexpected option 'sort'/],
     ['einsum: a non-tensor operand', () => torch.einsum('ij', 5 as never), /^einsum\(\): operand 0 must be a Tensor/],
@@ -191,6 +192,10 @@ describe('types', () => {
     expectTypeOf(x.type()).toEqualTypeOf<string>();
     expectTypeOf(x.type(torch.float64)).toEqualTypeOf<torch.Tensor>();
     expectTypeOf(x.length).toEqualTypeOf<number>();
+    expectTypeOf([...x]).toEqualTypeOf<torch.Tensor[]>();
+    for (const row of x) expectTypeOf(row).toEqualTypeOf<torch.Tensor>();
+    expectTypeOf(x.split({ splitSize: 1 })).toEqualTypeOf<torch.Tensor[]>();
+    expectTypeOf(torch.split(x, [1, 2], { dim: 1 })).toEqualTypeOf<torch.Tensor[]>();
     expectTypeOf(torch.einsum('i,i->', v, v)).toEqualTypeOf<torch.Tensor>();
     expectTypeOf(torch.broadcastShapes([2, 1], 3)).toEqualTypeOf<number[]>();
   });

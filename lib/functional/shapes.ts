@@ -136,11 +136,22 @@ export function tensordot(a: Tensor, b: Tensor, dims?: TensordotDims | { dims?: 
  * torch.split(tensor, splitSizeOrSections, dim=0): views of equal pieces of splitSize along dim
  * (the last may be smaller), or pieces of the listed sizes. A one-element Tensor counts as its int.
  */
-export function split(tensor: Tensor, splitSizeOrSections: number | number[] | Tensor, dim?: number | { dim?: number }): Tensor[] {
-  checkArity('split', arguments.length, 3);
-  const o = bindArgs('split', [dim], ['dim']);
-  const d = intOrNull('split', 'dim', o.dim) ?? 0;
-  let size: unknown = splitSizeOrSections;
+export function split(tensor: Tensor, splitSizeOrSections: SplitSize, dim?: number | { dim?: number }): Tensor[];
+export function split(tensor: Tensor, options: { splitSizeOrSections: SplitSize; dim?: number }): Tensor[];
+export function split(tensor: Tensor, ...args: unknown[]): Tensor[] {
+  return splitAs('split', 'splitSizeOrSections', tensor, args);
+}
+
+/** A piece size, or the sizes of the pieces; a one-element Tensor counts as its int. */
+export type SplitSize = number | number[] | Tensor;
+
+// torch.split and Tensor.split: the same, but Python names the size argument differently.
+function splitAs(fn: string, sizeName: string, tensor: Tensor, args: unknown[]): Tensor[] {
+  checkArity(fn, args.length, 2);
+  const o = bindArgs(fn, args, [sizeName, 'dim']) as Record<string, unknown>;
+  if (o[sizeName] === undefined) throw new TypeError(`${fn}: missing required argument '${sizeName}'`);
+  const d = intOrNull(fn, 'dim', o.dim) ?? 0;
+  let size: unknown = o[sizeName];
   if (isTensor(size) && size.numel() === 1) size = Math.trunc(Number(size.item())); // Python's int(split_size)
   if (typeof size === 'number') return callOp(opId('split.Tensor'), [tensor, size, d]) as Tensor[];
   return aten('split_with_sizes', [tensor, size, d]) as Tensor[];
@@ -188,7 +199,8 @@ export function nonzero(input: Tensor, options: NonzeroOptions = {}): Tensor | T
 declare module '../tensor.js' {
   interface Tensor {
     /** x.split(splitSize, dim=0) or x.split([sizes], dim=0): views along dim. */
-    split(splitSizeOrSections: number | number[] | Tensor, dim?: number | { dim?: number }): Tensor[];
+    split(splitSize: SplitSize, dim?: number | { dim?: number }): Tensor[];
+    split(options: { splitSize: SplitSize; dim?: number }): Tensor[];
     nonzero(options?: { asTuple?: false }): Tensor;
     nonzero(options: { asTuple: true }): Tensor[];
     nonzero(options?: NonzeroOptions): Tensor | Tensor[];
@@ -196,8 +208,8 @@ declare module '../tensor.js' {
 }
 
 installMethods({
-  split(this: Tensor, ...args: [number | number[] | Tensor, (number | { dim?: number })?]): Tensor[] {
-    return split(this, ...args);
+  split(this: Tensor, ...args: unknown[]): Tensor[] {
+    return splitAs('split', 'splitSize', this, args);
   },
   nonzero(this: Tensor, ...args: [NonzeroOptions?]): Tensor | Tensor[] {
     return nonzero(this, ...args);
