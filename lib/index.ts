@@ -10,7 +10,7 @@ export { norm, numel, type NormOptions } from './functional.js';
 export { unique, uniqueConsecutive, type UniqueOptions, type UniqueConsecutiveOptions, type UniqueResult } from './functional/unique.js';
 export { einsum, type Subscript } from './functional/einsum.js';
 export { broadcastTensors, broadcastShapes, meshgrid, blockDiag, cartesianProd, chainMatmul, atleast1d, atleast2d, atleast3d, tensordot, split, nonzero, unravelIndex, type MeshgridOptions, type SplitSize, type TensordotDims, type NonzeroOptions } from './functional/shapes.js';
-export { stft, type StftOptions } from './functional/spectral.js';
+export { stft, type StftOptions, type StftArg } from './functional/spectral.js';
 export { lu, cdist, svdLowrank, pcaLowrank, getApproximateBasis, type LuOptions, type LuWithInfo, type CdistComputeMode, type SvdLowrankOptions, type PcaLowrankOptions } from './functional/linalg.js';
 export { asTensor, isStorage, type AsTensorOptions } from './functional/misc.js';
 import './functional/tensor_python.js';

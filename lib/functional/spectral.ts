@@ -2,6 +2,7 @@
 // the ATen stft without centering. (torch.istft is ATen's own, the generated function.)
 import { aten, callOp, opId } from '../call.js';
 import type { Tensor } from '../tensor.js';
+import { describe } from '../options.js';
 import { bindArgs, boolArg, installMethods, intOrNull } from './args.js';
 
 export interface StftOptions {
@@ -16,14 +17,20 @@ export interface StftOptions {
   returnComplex?: boolean | null;
   alignToWindow?: boolean | null;
 }
+/** A positional argument of stft after nFft, or the trailing options. */
+export type StftArg = number | boolean | string | Tensor | null | StftOptions | undefined;
 const STFT_ARGS = ['hopLength', 'winLength', 'window', 'center', 'padMode', 'normalized', 'onesided', 'returnComplex', 'alignToWindow'] as const;
 
 /**
  * torch.stft(input, nFft, hopLength?, winLength?, window?, center=true, padMode='reflect',
  * normalized=false, onesided?, { returnComplex, alignToWindow }).
  */
-export function stft(input: Tensor, nFft: number, ...args: (number | boolean | string | Tensor | null | StftOptions | undefined)[]): Tensor {
-  const o = bindArgs('stft', args, STFT_ARGS);
+export function stft(input: Tensor, nFft: number, ...args: StftArg[]): Tensor;
+export function stft(input: Tensor, options: StftOptions & { nFft: number }): Tensor;
+export function stft(input: Tensor, ...args: unknown[]): Tensor {
+  const o = bindArgs('stft', args, ['nFft', ...STFT_ARGS]);
+  const nFft = o.nFft;
+  if (typeof nFft !== 'number' || !Number.isInteger(nFft)) throw new TypeError(`stft: nFft must be an integer, got ${describe(nFft)}`);
   const center = boolArg('stft', 'center', o.center, true);
   const alignToWindow = o.alignToWindow ?? null;
   if (center && alignToWindow !== null) throw new Error('stft align_to_window should only be set when center = false');
@@ -50,12 +57,13 @@ export function stft(input: Tensor, nFft: number, ...args: (number | boolean | s
 declare module '../tensor.js' {
   interface Tensor {
     /** x.stft(nFft, ...) is torch.stft(x, nFft, ...). */
-    stft(nFft: number, ...args: (number | boolean | string | Tensor | null | StftOptions | undefined)[]): Tensor;
+    stft(nFft: number, ...args: StftArg[]): Tensor;
+    stft(options: StftOptions & { nFft: number }): Tensor;
   }
 }
 
 installMethods({
-  stft(this: Tensor, nFft: number, ...args: (number | boolean | string | Tensor | null | StftOptions | undefined)[]): Tensor {
-    return stft(this, nFft, ...args);
+  stft(this: Tensor, ...args: unknown[]): Tensor {
+    return stft(this, ...(args as [number]));
   },
 });
