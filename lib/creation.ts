@@ -1,6 +1,6 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { toDevice, type DeviceLike } from './device.js';
-import { bool, DType, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
+import { bool, DType, dtypeFromCode, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
 import type { Generator } from './generator.js';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
@@ -28,7 +28,7 @@ export interface FactoryOptions extends TensorOptions {
 }
 
 type Element = number | boolean | bigint;
-export type TensorData = Element | NestedArray<Element> | TypedArray | Tensor;
+export type TensorData = Element | NestedArray<Element | Tensor> | TypedArray | Tensor;
 
 const typedArrayDtypes: [new (...a: never[]) => ArrayBufferView, DType][] = [
   [Float32Array, float32], [Float64Array, float64], [Int8Array, int8], [Uint8Array, uint8],
@@ -199,6 +199,8 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   let t: Tensor;
   if (isTensor(data)) {
     t = data.detach().clone();
+  } else if (containsTensor(data)) {
+    return tensor(tensorValues(data) as TensorData, { ...options, dtype: options.dtype ?? inferredDtype(data) });
   } else if (ArrayBuffer.isView(data)) {
     if (!typedArrayDtype(data)) throw new TypeError(`tensor: unsupported TypedArray ${describe(data)}`);
     const view = data as unknown as ArrayLike<unknown>;
@@ -214,6 +216,38 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   }
   return finish(t, options, isTensor(data)); // TypedArray and nested data are made in the target dtype
 }
+
+// torch.tensor([torch.tensor(1), torch.tensor(2)]): as in Python, a tensor inside the data is one
+// element (its single value; more raise), and its dtype joins the inference.
+// Iterative, visiting each array once: cyclic or too-deep data is left for flatten() to refuse.
+function containsTensor(data: unknown): boolean {
+  const seen = new Set<unknown>();
+  const todo: unknown[] = [data];
+  while (todo.length) {
+    const v = todo.pop();
+    if (isTensor(v)) return true;
+    if (Array.isArray(v) && !seen.has(v)) {
+      seen.add(v);
+      for (const e of v) if (typeof e === 'object' && e !== null) todo.push(e);
+    }
+  }
+  return false;
+}
+// Python's infer_scalar_type: the promotion of every element's type, a tensor's being its dtype.
+function inferredDtype(v: unknown): DType {
+  if (isTensor(v)) return v.dtype;
+  if (Array.isArray(v)) return v.length ? v.map(inferredDtype).reduce((a, b) => dtypeFromCode(aten('promote_types', [a, b]) as number)) : getDefaultDtype();
+  return typeof v === 'boolean' ? bool : typeof v === 'bigint' || Number.isInteger(v) ? int64 : getDefaultDtype();
+}
+function tensorValues(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(tensorValues);
+  if (!isTensor(v)) return v;
+  if (v.numel() !== 1) throw new RangeError('tensor: only one element tensors can be converted to Python scalars');
+  if (v.dtype.isComplex) throw new TypeError('tensor: complex tensors inside the data are not supported');
+  const value = v.toTypedArray()[0]!; // exact: a BigInt for int64 (kept only beyond 2^53, where a number would round)
+  return typeof value === 'bigint' ? (value <= TWO_53 && value >= -TWO_53 ? Number(value) : value) : v.dtype === bool ? value !== 0 : value;
+}
+const TWO_53 = 2n ** 53n;
 
 // Moves to the requested device/dtype and sets requiresGrad, as the factory's options ask.
 function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor {

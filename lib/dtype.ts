@@ -338,6 +338,17 @@ export function layoutFromName(name: string): Layout {
   return found;
 }
 
+/** The c10 code of a layout given as a constant, Python's name ('sparse_csr', 'torch.sparse_csr') or a code; TypeError naming `fn` otherwise. */
+export function layoutCode(value: unknown, fn: string): number {
+  if (value instanceof Layout) return value.code;
+  if (typeof value === 'number') for (const l of layoutsByName.values()) if (l.code === value) return value;
+  if (typeof value === 'string') {
+    const found = layoutsByName.get(value.startsWith('torch.') ? value.slice(6) : value);
+    if (found) return found.code;
+  }
+  throw new TypeError(`${fn}: layout must be a torch layout (torch.sparseCsr or 'sparse_csr'), got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+}
+
 // ---------- numeric constants ----------
 
 /** Python's math constants that torch re-exports (torch.pi, torch.e, torch.inf, torch.nan). */

@@ -11,7 +11,8 @@ const SLICE = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
 // Python's applySlicing: basic items become select/slice/unsqueeze views in order; tensor items are
 // collected per dim. `finish` then applies them: aten::index to read, index_put_/copy_ to write.
 function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view: Tensor, advanced: (Tensor | null)[]) => Tensor): Tensor {
-  const consumes = (it: IndexItem): number => (it === null || it === '...' ? 0 : isTensorObject(it) && it.dtype === boolDType ? it.dim() : 1);
+  // Python's count_specified_dimensions: None, Ellipsis and bools take no dim; a bool tensor takes its dims.
+  const consumes = (it: IndexItem): number => (it === null || it === '...' || typeof it === 'boolean' ? 0 : isTensorObject(it) && it.dtype === boolDType ? it.dim() : 1);
   const specified = items.reduce((n: number, it) => n + consumes(it), 0);
   if (items.filter((it) => it === '...').length > 1) throw new RangeError(`${fn}: an index can only have a single ellipsis ('...')`);
   if (specified > self.dim()) throw new RangeError(`${fn}: too many indices for tensor of dimension ${self.dim()}`);
@@ -25,8 +26,16 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
   };
   try {
     for (const it of items) {
-      if (typeof it === 'number') {
+      if (typeof it === 'number' || typeof it === 'bigint') {
         step(aten('select', [result, dim, it]) as Tensor);
+      } else if (typeof it === 'boolean') {
+        // x[True] / x[False]: a new dim of size 1, indexed by [0] or by nothing (applySlicing's boolToIndexingTensor).
+        step(aten('unsqueeze', [result, dim]) as Tensor);
+        const t = new Tensor(native.fromTypedArray(new Float64Array(it ? [0] : []), [it ? 1 : 0], 4));
+        made.push(t);
+        while (advanced.length < dim) advanced.push(null);
+        advanced[dim] = t;
+        dim++;
       } else if (it === null) {
         step(aten('unsqueeze', [result, dim]) as Tensor);
         dim++;
@@ -44,9 +53,15 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
         if (isTensorObject(it)) t = it;
         else if (Array.isArray(it)) {
           const bools = it.length > 0 && it.every((v) => typeof v === 'boolean');
-          if (!bools && !it.every((v) => Number.isInteger(v)))
+          if (!bools && !it.every((v) => Number.isInteger(v) || typeof v === 'bigint'))
             throw new TypeError(`${fn}: only integers, slices, null, ..., and integer or boolean arrays/tensors are valid indices`);
-          t = new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], bools ? 11 : 4));
+          t = it.some((v) => typeof v === 'bigint')
+            ? new Tensor(native.fromTypedArray(BigInt64Array.from(it as (number | bigint)[], (v) => BigInt(v)), [it.length], 4))
+            : new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], bools ? 11 : 4));
+          made.push(t);
+        } else if (ArrayBuffer.isView(it) && !(it instanceof DataView)) {
+          // A TypedArray as a NumPy array in Python: its own dtype (uint8 indexes as a mask, as there).
+          t = new Tensor(native.fromTypedArray(it, [(it as unknown as ArrayLike<unknown>).length], null));
           made.push(t);
         } else throw new TypeError(`${fn}: unsupported index item ${describe(it)}`);
         while (advanced.length < dim) advanced.push(null);

@@ -5,10 +5,9 @@ import { noGrad } from './autograd.js';
 import { aten } from './call.js';
 import { tensor as tensorFrom, type TensorData } from './creation.js';
 import { type DeviceLike } from './device.js';
-import { type DTypeLike } from './dtype.js';
 import { native } from './native.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
-import { layoutCode, type LayoutLike } from './sparse.js';
+import { layoutCode, type DTypeLike, type LayoutLike } from './dtype.js';
 import { handleOfTensor, isTensor, Tensor } from './tensor.js';
 
 const STRIDED = 0;

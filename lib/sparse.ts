@@ -4,30 +4,10 @@
 import { aten } from './call.js';
 import { tensor as tensorFrom, type TensorData } from './creation.js';
 import { type DeviceLike } from './device.js';
-import { int64, type DTypeLike } from './dtype.js';
+import { int64, layoutCode, sparseBsc, sparseBsr, sparseCoo, sparseCsc, sparseCsr, type DTypeLike, type LayoutLike } from './dtype.js';
 import { native } from './native.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { handleOfTensor, isTensor, Tensor } from './tensor.js';
-
-/** c10::Layout codes (c10/core/Layout.h order): the native layer takes a layout as its code. */
-const LAYOUT_CODES: Readonly<Record<string, number>> = {
-  strided: 0, sparse_coo: 1, sparse_csr: 2, _mkldnn: 3, sparse_csc: 4, sparse_bsr: 5, sparse_bsc: 6, jagged: 7,
-};
-
-/** A layout as PyTorch names it ('sparse_csr', 'torch.sparse_csr') or a layout constant (anything whose String() or name is that). */
-export type LayoutLike = string | { readonly name?: string; toString(): string };
-
-/** The c10 code of a layout given by name or constant; TypeError names `fn` for anything else. */
-export function layoutCode(layout: unknown, fn: string): number {
-  if (typeof layout === 'number' && Object.values(LAYOUT_CODES).includes(layout)) return layout; // a raw c10 code
-  let name: unknown = layout;
-  if (typeof layout === 'object' && layout !== null) name = typeof (layout as { name?: unknown }).name === 'string' ? (layout as { name: string }).name : String(layout);
-  if (typeof name === 'string') {
-    const code = LAYOUT_CODES[name.startsWith('torch.') ? name.slice(6) : name];
-    if (code !== undefined) return code;
-  }
-  throw new TypeError(`${fn}: layout must be a torch layout (torch.sparse_csr or 'sparse_csr'), got ${typeof layout === 'string' ? `'${layout}'` : describe(layout)}`);
-}
 
 /** The layout's name without 'torch.' ('strided', 'sparse_coo', 'sparse_csr', ...). */
 export function layoutName(t: Tensor): string {
@@ -120,7 +100,7 @@ export function sparseCooTensor(indices: TensorData, values: TensorData, ...rest
     const indicesT = asTensor(indices, int64, (opts.device as DeviceLike | null) ?? null, made);
     const isCoalesced = (opts.isCoalesced as boolean | null | undefined) ?? null;
     if (checkInvariants(opts) && size !== null) aten('_validate_sparse_coo_tensor_args', [indicesT, valuesT, size, isCoalesced]);
-    const options = { dtype: valuesT.dtype, layout: LAYOUT_CODES.sparse_coo, device: valuesT.device, pinMemory: (opts.pinMemory as boolean | undefined) ?? null, isCoalesced };
+    const options = { dtype: valuesT.dtype, layout: sparseCoo.code, device: valuesT.device, pinMemory: (opts.pinMemory as boolean | undefined) ?? null, isCoalesced };
     const t = aten('sparse_coo_tensor', size === null ? [indicesT, valuesT, options] : [indicesT, valuesT, size, options]) as Tensor;
     if (checkInvariants(opts) && size === null) aten('_validate_sparse_coo_tensor_args', [indicesT, valuesT, t.shape, isCoalesced]);
     return finishSparse(t, opts, fn);
@@ -132,8 +112,8 @@ function compressedTensor(fn: string, fixedLayout: string | null, compressed: Te
   const [size, opts] = sizeAndOptions(fn, rest, fixedLayout === null ? [...BASE_KEYS, 'layout'] : BASE_KEYS);
   if (fixedLayout === null && (opts.layout === undefined || opts.layout === null))
     throw new TypeError(`${fn}: layout is required (torch.sparse_csr, sparse_csc, sparse_bsr or sparse_bsc)`);
-  const layout = fixedLayout === null ? layoutCode(opts.layout, fn) : LAYOUT_CODES[fixedLayout]!;
-  if (![LAYOUT_CODES.sparse_csr, LAYOUT_CODES.sparse_csc, LAYOUT_CODES.sparse_bsr, LAYOUT_CODES.sparse_bsc].includes(layout)) throw new TypeError(`${fn}: layout must be one of the compressed layouts, got ${String(opts.layout)}`);
+  const layout = fixedLayout === null ? layoutCode(opts.layout, fn) : layoutCode(fixedLayout, fn);
+  if (![sparseCsr.code, sparseCsc.code, sparseBsr.code, sparseBsc.code].includes(layout)) throw new TypeError(`${fn}: layout must be one of the compressed layouts, got ${String(opts.layout)}`);
   return withConversions((made) => {
     const device = (opts.device as DeviceLike | null) ?? null;
     const valuesT = asTensor(values, opts.dtype as DTypeLike | null, device, made);

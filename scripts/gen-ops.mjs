@@ -18,11 +18,18 @@ const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_'
   'numel', 'item', 'tolist', 'backward', 'to', 'requires_grad_', 'retain_grad', 'is_floating_point', 'is_leaf', 'grad', 'data', 'ndim',
   'shape', 'dtype', 'device', 'requires_grad', 'cuda', 'cpu', 'float', 'double', 'long', 'int', 'bool', 'half', 'bfloat16', 'short',
   'char', 'byte', 'type', 'dispose', 'storage', 'register_hook', 'is_cuda', '_version',
-  'T', 'mT', 'H', 'mH', 'real', 'imag', 'data', 'is_contiguous', 'norm', 'where', 'polygamma', 'rename', 'rename_', 'index', 'index_put_']);
+  'T', 'mT', 'H', 'mH', 'real', 'imag', 'data', 'is_contiguous', 'norm', 'where', 'polygamma', 'rename', 'rename_', 'index', 'index_put_',
+  // lib/functional/*.ts (helper pyfn): Python-implemented methods, properties and dunders
+  'split', 'nonzero', 'stft', 'lu', 'unique', 'unique_consecutive', 'retains_grad', 'output_nr', 'new_tensor', 'element_size',
+  'nelement', 'ndimension', 'is_cpu', 'is_sparse', 'is_quantized', 'is_meta', 'layout']);
 const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'linspace',
   'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like',
   'manual_seed', 'initial_seed', 'seed', 'get_rng_state', 'set_rng_state', 'frombuffer', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
-  'norm']);
+  'norm',
+  // lib/functional/*.ts (helper pyfn): functions torch/functional.py implements over ATen
+  'unique', 'unique_consecutive', 'einsum', 'meshgrid', 'broadcast_tensors', 'broadcast_shapes', 'block_diag', 'cartesian_prod',
+  'chain_matmul', 'atleast_1d', 'atleast_2d', 'atleast_3d', 'tensordot', 'split', 'stft', 'cdist', 'nonzero', 'lu', 'pca_lowrank',
+  'svd_lowrank', 'is_storage', 'unravel_index']);
 // The Python namespaces generated as modules of their own (torch.linalg.svd is aten::linalg_svd).
 const NAMESPACES = ['linalg', 'fft', 'special'];
 const FACTORY_ARGS = ['dtype', 'layout', 'device', 'pin_memory'];

@@ -1126,84 +1126,6 @@ export const atanh_ = opFunction('atanh_') as unknown as {
    */
   (options: { input: Tensor | Scalar }): Tensor;
 };
-export const atleast1d = opFunction('atleast_1d') as unknown as {
-  /**
-   * `torch.atleast_1d(*tensors)`
-   *
-   * Returns a 1-dimensional view of each input tensor with zero dimensions.
-   */
-  (tensors: Tensor[]): Tensor[];
-  /**
-   * `torch.atleast_1d(*tensors)`
-   *
-   * Returns a 1-dimensional view of each input tensor with zero dimensions.
-   */
-  (input: Tensor | Scalar): Tensor;
-  /**
-   * `torch.atleast_1d(*tensors)`
-   *
-   * Returns a 1-dimensional view of each input tensor with zero dimensions.
-   */
-  (options: { tensors: Tensor[] }): Tensor[];
-  /**
-   * `torch.atleast_1d(*tensors)`
-   *
-   * Returns a 1-dimensional view of each input tensor with zero dimensions.
-   */
-  (options: { input: Tensor | Scalar }): Tensor;
-};
-export const atleast2d = opFunction('atleast_2d') as unknown as {
-  /**
-   * `torch.atleast_2d(*tensors)`
-   *
-   * Returns a 2-dimensional view of each input tensor with zero dimensions.
-   */
-  (tensors: Tensor[]): Tensor[];
-  /**
-   * `torch.atleast_2d(*tensors)`
-   *
-   * Returns a 2-dimensional view of each input tensor with zero dimensions.
-   */
-  (input: Tensor | Scalar): Tensor;
-  /**
-   * `torch.atleast_2d(*tensors)`
-   *
-   * Returns a 2-dimensional view of each input tensor with zero dimensions.
-   */
-  (options: { tensors: Tensor[] }): Tensor[];
-  /**
-   * `torch.atleast_2d(*tensors)`
-   *
-   * Returns a 2-dimensional view of each input tensor with zero dimensions.
-   */
-  (options: { input: Tensor | Scalar }): Tensor;
-};
-export const atleast3d = opFunction('atleast_3d') as unknown as {
-  /**
-   * `torch.atleast_3d(*tensors)`
-   *
-   * Returns a 3-dimensional view of each input tensor with zero dimensions.
-   */
-  (input: Tensor | Scalar): Tensor;
-  /**
-   * `torch.atleast_3d(*tensors)`
-   *
-   * Returns a 3-dimensional view of each input tensor with zero dimensions.
-   */
-  (tensors: Tensor[]): Tensor[];
-  /**
-   * `torch.atleast_3d(*tensors)`
-   *
-   * Returns a 3-dimensional view of each input tensor with zero dimensions.
-   */
-  (options: { input: Tensor | Scalar }): Tensor;
-  /**
-   * `torch.atleast_3d(*tensors)`
-   *
-   * Returns a 3-dimensional view of each input tensor with zero dimensions.
-   */
-  (options: { tensors: Tensor[] }): Tensor[];
-};
 export const avgPool1d = opFunction('avg_pool1d') as unknown as {
   /**
    * `torch.avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True) -> Tensor`
@@ -1905,20 +1827,6 @@ export const blackmanWindow = opFunction('blackman_window') as unknown as {
    */
   (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
-export const blockDiag = opFunction('block_diag') as unknown as {
-  /**
-   * `torch.block_diag(*tensors)`
-   *
-   * Create a block diagonal matrix from provided tensors.
-   */
-  (tensors: Tensor[], options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.block_diag(*tensors)`
-   *
-   * Create a block diagonal matrix from provided tensors.
-   */
-  (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
-};
 export const bmm = opFunction('bmm') as unknown as {
   /**
    * `torch.bmm(input, mat2, out_dtype, *, out=None) -> Tensor`
@@ -1953,20 +1861,6 @@ export const bmm = opFunction('bmm') as unknown as {
    * - If `input` is a `(b × n × m)` tensor, `mat2` is a `(b × m × p)` tensor, `out` will be a `(b × n × p)` tensor.
    */
   (options: { input: Tensor | Scalar; mat2: Tensor | Scalar; outDtype?: DTypeLike; out?: Tensor }): Tensor;
-};
-export const broadcastTensors = opFunction('broadcast_tensors') as unknown as {
-  /**
-   * `torch.broadcast_tensors(*tensors) -> List of Tensors`
-   *
-   * Broadcasts the given tensors according to broadcasting-semantics.
-   */
-  (tensors: Tensor[]): Tensor[];
-  /**
-   * `torch.broadcast_tensors(*tensors) -> List of Tensors`
-   *
-   * Broadcasts the given tensors according to broadcasting-semantics.
-   */
-  (options: { tensors: Tensor[] }): Tensor[];
 };
 export const broadcastTo = opFunction('broadcast_to') as unknown as {
   /**
@@ -2034,20 +1928,6 @@ export const canCast = opFunction('can_cast') as unknown as {
    */
   (options: { from_: DTypeLike; to: DTypeLike }): boolean;
 };
-export const cartesianProd = opFunction('cartesian_prod') as unknown as {
-  /**
-   * `torch.cartesian_prod(*tensors)`
-   *
-   * Do cartesian product of the given sequence of tensors.
-   */
-  (tensors: Tensor[]): Tensor;
-  /**
-   * `torch.cartesian_prod(*tensors)`
-   *
-   * Do cartesian product of the given sequence of tensors.
-   */
-  (options: { tensors: Tensor[] }): Tensor;
-};
 export const cat = opFunction('cat') as unknown as {
   /**
    * `torch.cat(tensors, dim=0, *, out=None) -> Tensor`
@@ -2075,26 +1955,6 @@ export const ccolIndicesCopy = opFunction('ccol_indices_copy') as unknown as {
    * ATen operator without a Python docstring.
    */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
-};
-export const cdist = opFunction('cdist') as unknown as {
-  /**
-   * `torch.cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary')`
-   *
-   * Computes batched the p-norm distance between each pair of the two collections of row vectors.
-   */
-  (x1: Tensor | Scalar, x2: Tensor | Scalar, p?: number | { p?: number; computeMode?: number | null }, computeMode?: number | null | { computeMode?: number | null }): Tensor;
-  /**
-   * `torch.cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary')`
-   *
-   * Computes batched the p-norm distance between each pair of the two collections of row vectors.
-   */
-  (x1: Tensor | Scalar, options: { x2: Tensor | Scalar; p?: number; computeMode?: number | null }): Tensor;
-  /**
-   * `torch.cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary')`
-   *
-   * Computes batched the p-norm distance between each pair of the two collections of row vectors.
-   */
-  (options: { x1: Tensor | Scalar; x2: Tensor | Scalar; p?: number; computeMode?: number | null }): Tensor;
 };
 export const ceil = opFunction('ceil') as unknown as {
   /**
@@ -2151,20 +2011,6 @@ export const celu_ = opFunction('celu_') as unknown as {
    * In-place version of `celu`.
    */
   (options: { input: Tensor | Scalar; alpha?: Scalar }): Tensor;
-};
-export const chainMatmul = opFunction('chain_matmul') as unknown as {
-  /**
-   * `torch.chain_matmul(*matrices, out=None)`
-   *
-   * Returns the matrix product of the `N` 2-D tensors.
-   */
-  (matrices: Tensor[], options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.chain_matmul(*matrices, out=None)`
-   *
-   * Returns the matrix product of the `N` 2-D tensors.
-   */
-  (options: { matrices: Tensor[]; out?: Tensor }): Tensor;
 };
 export const channelShuffle = opFunction('channel_shuffle') as unknown as {
   /**
@@ -4221,26 +4067,6 @@ export const dstack = opFunction('dstack') as unknown as {
    * Stack tensors in sequence depthwise (along third axis).
    */
   (options: { tensors: Tensor[]; out?: Tensor }): Tensor;
-};
-export const einsum = opFunction('einsum') as unknown as {
-  /**
-   * `torch.einsum(equation, *operands) -> Tensor`
-   *
-   * Sums the product of the elements of the input `operands` along dimensions specified using a notation based on the Einstein summation convention.
-   */
-  (equation: string, tensors: Tensor[], options?: { path?: number[] | number | null }): Tensor;
-  /**
-   * `torch.einsum(equation, *operands) -> Tensor`
-   *
-   * Sums the product of the elements of the input `operands` along dimensions specified using a notation based on the Einstein summation convention.
-   */
-  (equation: string, options: { tensors: Tensor[]; path?: number[] | number | null }): Tensor;
-  /**
-   * `torch.einsum(equation, *operands) -> Tensor`
-   *
-   * Sums the product of the elements of the input `operands` along dimensions specified using a notation based on the Einstein summation convention.
-   */
-  (options: { equation: string; tensors: Tensor[]; path?: number[] | number | null }): Tensor;
 };
 export const embedding = opFunction('embedding') as unknown as {
   /**
@@ -8324,28 +8150,6 @@ export const median = opFunction('median') as unknown as {
    */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
-export const meshgrid = opFunction('meshgrid') as unknown as {
-  /**
-   * `torch.meshgrid(*tensors, indexing=None)`
-   *
-   * Creates grids of coordinates specified by the 1D inputs in `attr`:tensors.
-   *
-   * Shapes:
-   * - Given `N` 1D tensors `T_0 … T_{N-1}` as inputs with corresponding sizes `S_0 … S_{N-1}`, this creates `N` N-dimensional tensors `G_0 … G_{N-1}`, each with shape `(S_0, ..., S_{N-1})` where the output `G_i` is constructed by expanding `T_i` to the result shape.
-   * - `tensors`: list of scalars or 1 dimensional tensors.
-   */
-  (tensors: Tensor[], options?: { indexing?: string }): Tensor[];
-  /**
-   * `torch.meshgrid(*tensors, indexing=None)`
-   *
-   * Creates grids of coordinates specified by the 1D inputs in `attr`:tensors.
-   *
-   * Shapes:
-   * - Given `N` 1D tensors `T_0 … T_{N-1}` as inputs with corresponding sizes `S_0 … S_{N-1}`, this creates `N` N-dimensional tensors `G_0 … G_{N-1}`, each with shape `(S_0, ..., S_{N-1})` where the output `G_i` is constructed by expanding `T_i` to the result shape.
-   * - `tensors`: list of scalars or 1 dimensional tensors.
-   */
-  (options: { tensors: Tensor[]; indexing?: string }): Tensor[];
-};
 export const min = opFunction('min') as unknown as {
   /**
    * `torch.min(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
@@ -9964,26 +9768,6 @@ export const nextafter = opFunction('nextafter') as unknown as {
    * Return the next floating-point value after `input` towards `other`, elementwise.
    */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
-};
-export const nonzero = opFunction('nonzero') as unknown as {
-  /**
-   * `torch.nonzero(input, *, out=None, as_tuple=False) -> LongTensor or tuple of LongTensors`
-   *
-   * Returns a tensor containing the indices of all non-zero elements of `input`.
-   *
-   * Shapes:
-   * - If `input` has `n` dimensions, then the resulting indices tensor `out` is of size `(z × n)`, where `z` is the total number of non-zero elements in the `input` tensor.
-   */
-  (input: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.nonzero(input, *, out=None, as_tuple=False) -> LongTensor or tuple of LongTensors`
-   *
-   * Returns a tensor containing the indices of all non-zero elements of `input`.
-   *
-   * Shapes:
-   * - If `input` has `n` dimensions, then the resulting indices tensor `out` is of size `(z × n)`, where `z` is the total number of non-zero elements in the `input` tensor.
-   */
-  (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
 export const nonzeroStatic = opFunction('nonzero_static') as unknown as {
   /**
@@ -13247,26 +13031,6 @@ export const sparseCsrTensor = opFunction('sparse_csr_tensor') as unknown as {
    */
   (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
 };
-export const split = opFunction('split') as unknown as {
-  /**
-   * `torch.split(tensor, split_size_or_sections, dim=0)`
-   *
-   * Splits the tensor into chunks.
-   */
-  (input: Tensor | Scalar, splitSize: number[] | number, dim?: number | { dim?: number }): Tensor[];
-  /**
-   * `torch.split(tensor, split_size_or_sections, dim=0)`
-   *
-   * Splits the tensor into chunks.
-   */
-  (input: Tensor | Scalar, options: { splitSize: number[] | number; dim?: number }): Tensor[];
-  /**
-   * `torch.split(tensor, split_size_or_sections, dim=0)`
-   *
-   * Splits the tensor into chunks.
-   */
-  (options: { input: Tensor | Scalar; splitSize: number[] | number; dim?: number }): Tensor[];
-};
 export const splitCopy = opFunction('split_copy') as unknown as {
   /**
    * `torch.split_copy(...)`
@@ -13583,48 +13347,6 @@ export const stdMean = opFunction('std_mean') as unknown as {
    * Calculates the standard deviation and mean over the dimensions specified by `dim`.
    */
   (options: { input: Tensor | Scalar; dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
-};
-export const stft = opFunction('stft') as unknown as {
-  /**
-   * `torch.stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
-   *
-   * Short-time Fourier transform (STFT).
-   *
-   * Shapes:
-   * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
-   * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
-   */
-  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
-  /**
-   * `torch.stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
-   *
-   * Short-time Fourier transform (STFT).
-   *
-   * Shapes:
-   * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
-   * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
-   */
-  (input: Tensor | Scalar, nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
-  /**
-   * `torch.stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
-   *
-   * Short-time Fourier transform (STFT).
-   *
-   * Shapes:
-   * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
-   * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
-   */
-  (input: Tensor | Scalar, options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-  /**
-   * `torch.stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
-   *
-   * Short-time Fourier transform (STFT).
-   *
-   * Shapes:
-   * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
-   * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
-   */
-  (options: { input: Tensor | Scalar; nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
 };
 export const sub = opFunction('sub') as unknown as {
   /**
@@ -13971,44 +13693,6 @@ export const tensorSplit = opFunction('tensor_split') as unknown as {
    * Splits a tensor into multiple sub-tensors, all of which are views of `input`, along dimension `dim` according to the indices or number of sections specified by `indices_or_sections`.
    */
   (options: { input: Tensor | Scalar; tensorIndicesOrSections: Tensor | Scalar; dim?: number }): Tensor[];
-};
-export const tensordot = opFunction('tensordot') as unknown as {
-  /**
-   * `torch.tensordot(a, b, dims=2, out=None)`
-   *
-   * Returns a contraction of a and b over multiple dimensions.
-   */
-  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, dimsOther: number[] | number, options?: { out?: Tensor }): Tensor;
-  /**
-   * `torch.tensordot(a, b, dims=2, out=None)`
-   *
-   * Returns a contraction of a and b over multiple dimensions.
-   */
-  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, ...dimsOther: number[]): Tensor;
-  /**
-   * `torch.tensordot(a, b, dims=2, out=None)`
-   *
-   * Returns a contraction of a and b over multiple dimensions.
-   */
-  (input: Tensor | Scalar, other: Tensor | Scalar, dimsSelf: number[] | number, options: { dimsOther: number[] | number; out?: Tensor }): Tensor;
-  /**
-   * `torch.tensordot(a, b, dims=2, out=None)`
-   *
-   * Returns a contraction of a and b over multiple dimensions.
-   */
-  (input: Tensor | Scalar, other: Tensor | Scalar, options: { dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
-  /**
-   * `torch.tensordot(a, b, dims=2, out=None)`
-   *
-   * Returns a contraction of a and b over multiple dimensions.
-   */
-  (input: Tensor | Scalar, options: { other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
-  /**
-   * `torch.tensordot(a, b, dims=2, out=None)`
-   *
-   * Returns a contraction of a and b over multiple dimensions.
-   */
-  (options: { input: Tensor | Scalar; other: Tensor | Scalar; dimsSelf: number[] | number; dimsOther: number[] | number; out?: Tensor }): Tensor;
 };
 export const threshold = opFunction('threshold') as unknown as {
   /**
@@ -14503,20 +14187,6 @@ export const unfoldCopy = opFunction('unfold_copy') as unknown as {
    * Performs the same operation as `torch.unfold`, but all output tensors are freshly created instead of aliasing the input.
    */
   (options: { input: Tensor | Scalar; dimension: number; size: number; step: number; out?: Tensor }): Tensor;
-};
-export const uniqueConsecutive = opFunction('unique_consecutive') as unknown as {
-  /**
-   * `torch.unique_consecutive(*args, **kwargs)`
-   *
-   * Eliminates all but the first element from every consecutive group of equivalent elements.
-   */
-  (input: Tensor | Scalar, returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, returnCounts?: boolean | { returnCounts?: boolean; dim?: number | null }, dim?: number | null | { dim?: number | null }): [Tensor, Tensor, Tensor];
-  /**
-   * `torch.unique_consecutive(*args, **kwargs)`
-   *
-   * Eliminates all but the first element from every consecutive group of equivalent elements.
-   */
-  (options: { input: Tensor | Scalar; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
 };
 export const uniqueDim = opFunction('unique_dim') as unknown as {
   /**

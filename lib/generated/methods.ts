@@ -4302,17 +4302,6 @@ declare module '../tensor.js' {
      */
     nextafter_(options: { other: Tensor | Scalar }): this;
     /**
-     * `Tensor.nonzero() -> LongTensor`
-     *
-     * Returns a tensor containing the indices of all non-zero elements of `input`.
-     *
-     * Shapes:
-     * - If `input` has `n` dimensions, then the resulting indices tensor `out` is of size `(z × n)`, where `z` is the total number of non-zero elements in the `input` tensor.
-     *
-     * See `torch.nonzero`.
-     */
-    nonzero(): Tensor;
-    /**
      * `Tensor.nonzero_static(*, size, fill_value=-1) -> LongTensor`
      *
      * Returns a 2-D tensor where each row is the index for a non-zero value.
@@ -4425,12 +4414,6 @@ declare module '../tensor.js' {
      * See `torch.outer`.
      */
     outer(options: { vec2: Tensor | Scalar }): Tensor;
-    /**
-     * `aten::output_nr(Tensor self) -> int`
-     *
-     * ATen operator without a Python docstring.
-     */
-    outputNr(): number;
     /**
      * `Tensor.permute(*dims) -> Tensor`
      *
@@ -4966,12 +4949,6 @@ declare module '../tensor.js' {
      * See `torch.resolve_neg`.
      */
     resolveNeg(): Tensor;
-    /**
-     * `Tensor.retains_grad(...)`
-     *
-     * Is `True` if this Tensor is non-leaf and its `grad` is enabled to be populated during `backward`, `False` otherwise.
-     */
-    retainsGrad(): boolean;
     /**
      * `Tensor.roll(shifts, dims) -> Tensor`
      *
@@ -5553,22 +5530,6 @@ declare module '../tensor.js' {
      */
     sparseResizeAndClear_(options: { size: number[] | number; sparseDim: number; denseDim: number }): this;
     /**
-     * `Tensor.split(split_size, dim=0)`
-     *
-     * Splits the tensor into chunks.
-     *
-     * See `torch.split`.
-     */
-    split(splitSize: number[] | number, dim?: number | { dim?: number }): Tensor[];
-    /**
-     * `Tensor.split(split_size, dim=0)`
-     *
-     * Splits the tensor into chunks.
-     *
-     * See `torch.split`.
-     */
-    split(options: { splitSize: number[] | number; dim?: number }): Tensor[];
-    /**
      * `aten::split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]`
      *
      * ATen operator without a Python docstring.
@@ -5715,42 +5676,6 @@ declare module '../tensor.js' {
      * See `torch.std`.
      */
     std(options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
-    /**
-     * `Tensor.stft(n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
-     *
-     * Short-time Fourier transform (STFT).
-     *
-     * Shapes:
-     * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
-     * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
-     *
-     * See `torch.stft`.
-     */
-    stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, center?: boolean | { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, padMode?: string | { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
-    /**
-     * `Tensor.stft(n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
-     *
-     * Short-time Fourier transform (STFT).
-     *
-     * Shapes:
-     * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
-     * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
-     *
-     * See `torch.stft`.
-     */
-    stft(nFft: number, hopLength?: number | null | { hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, winLength?: number | null | { winLength?: number | null; window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, window?: Tensor | Scalar | null | { window?: Tensor | Scalar | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, normalized?: boolean | { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, onesided?: boolean | null | { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }, returnComplex?: boolean | null | { returnComplex?: boolean | null; alignToWindow?: boolean | null }, alignToWindow?: boolean | null | { alignToWindow?: boolean | null }): Tensor;
-    /**
-     * `Tensor.stft(n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode='reflect', normalized=False, onesided=None, return_complex=None, align_to_window=None)`
-     *
-     * Short-time Fourier transform (STFT).
-     *
-     * Shapes:
-     * - Returns either a complex tensor of size `(* × N × T)` if `return_complex` is true, or a real tensor of size `(* × N × T × 2)`.
-     * - `input`: the input tensor of shape `(B?, L)` where `B?` is an optional batch dimension
-     *
-     * See `torch.stft`.
-     */
-    stft(options: { nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
     /**
      * `Tensor.storage_offset() -> int`
      *
@@ -6392,12 +6317,6 @@ declare module '../tensor.js' {
      */
     uniform_(from?: number | { from?: number; to?: number; generator?: Generator | null }, to?: number | { to?: number; generator?: Generator | null }, options?: { generator?: Generator | null }): this;
     /**
-     * `Tensor.unique_consecutive(return_inverse=False, return_counts=False, dim=None)`
-     *
-     * Eliminates all but the first element from every consecutive group of equivalent elements.
-     */
-    uniqueConsecutive(returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }, returnCounts?: boolean | { returnCounts?: boolean; dim?: number | null }, dim?: number | null | { dim?: number | null }): [Tensor, Tensor, Tensor];
-    /**
      * `Tensor.unsafe_chunk(chunks, dim=0) -> List of Tensors`
      *
      * Works like `torch.chunk` but without enforcing the autograd restrictions on inplace modification of the outputs.
@@ -6961,7 +6880,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['newZeros', 'new_zeros'],
   ['nextafter', 'nextafter'],
   ['nextafter_', 'nextafter_'],
-  ['nonzero', 'nonzero'],
   ['nonzeroStatic', 'nonzero_static'],
   ['normal_', 'normal_'],
   ['notEqual', 'not_equal'],
@@ -6969,7 +6887,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['orgqr', 'orgqr'],
   ['ormqr', 'ormqr'],
   ['outer', 'outer'],
-  ['outputNr', 'output_nr'],
   ['permute', 'permute'],
   ['pinMemory', 'pin_memory'],
   ['pinverse', 'pinverse'],
@@ -7012,7 +6929,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['resizeAsSparse_', 'resize_as_sparse_'],
   ['resolveConj', 'resolve_conj'],
   ['resolveNeg', 'resolve_neg'],
-  ['retainsGrad', 'retains_grad'],
   ['roll', 'roll'],
   ['rot90', 'rot90'],
   ['round', 'round'],
@@ -7052,7 +6968,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['sparseMask', 'sparse_mask'],
   ['sparseResize_', 'sparse_resize_'],
   ['sparseResizeAndClear_', 'sparse_resize_and_clear_'],
-  ['split', 'split'],
   ['splitWithSizes', 'split_with_sizes'],
   ['sqrt', 'sqrt'],
   ['sqrt_', 'sqrt_'],
@@ -7062,7 +6977,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['squeeze_', 'squeeze_'],
   ['sspaddmm', 'sspaddmm'],
   ['std', 'std'],
-  ['stft', 'stft'],
   ['storageOffset', 'storage_offset'],
   ['subtract', 'subtract'],
   ['subtract_', 'subtract_'],
@@ -7109,7 +7023,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['unflatten', 'unflatten'],
   ['unfold', 'unfold'],
   ['uniform_', 'uniform_'],
-  ['uniqueConsecutive', 'unique_consecutive'],
   ['unsafeChunk', 'unsafe_chunk'],
   ['unsafeSplit', 'unsafe_split'],
   ['unsafeSplitWithSizes', 'unsafe_split_with_sizes'],

@@ -1,0 +1,217 @@
+// The variadic and shape functions of torch/functional.py (broadcast_tensors, meshgrid, block_diag,
+// atleast_Nd, tensordot, split, ...): Python's argument handling over the one ATen operator each.
+import { aten, opId, callOp } from '../call.js';
+import { tensor } from '../creation.js';
+import { int64 } from '../dtype.js';
+import { describe, isOptionsObject, readOptions } from '../options.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { bindArgs, checkArity, installMethods, intOrNull, tensorArgs, varargsAndOptions } from './args.js';
+
+/** torch.broadcast_tensors(...tensors): views of the tensors expanded to one shape. */
+export function broadcastTensors(...tensors: Tensor[]): Tensor[] {
+  return aten('broadcast_tensors', [tensorArgs('broadcastTensors', tensors)]) as Tensor[];
+}
+
+/** torch.broadcast_shapes(...shapes): the shape broadcast_tensors would give; a shape is an int, an int array, or null (skipped). */
+export function broadcastShapes(...shapes: (number | number[] | null)[]): number[] {
+  const list = shapes.filter((s) => s !== null && s !== undefined).map((s) => (typeof s === 'number' ? [s] : s));
+  for (const shape of list)
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d)))
+      throw new TypeError(`broadcastShapes: Input shapes should be of type ints, or an array of ints, got ${describe(shape)}`);
+  if (!list.length) return [];
+  const common = new Array<number>(Math.max(...list.map((s) => s.length))).fill(1);
+  list.forEach((shape, argIdx) => {
+    for (let idx = -1; idx >= -shape.length; idx--) {
+      const size = shape[shape.length + idx]!;
+      const at = common.length + idx;
+      if (size === common[at]) continue;
+      if (common[at] === 1) {
+        if (size < 0) throw new RangeError('broadcastShapes: Attempting to broadcast a dimension with negative length!');
+        common[at] = size;
+      }
+      if (size === 1 || common[at] === size) continue;
+      throw new RangeError(`broadcastShapes: Attempting to broadcast a dimension of length ${size} at ${idx}! Mismatching argument at index ${argIdx} had [${shape.join(', ')}]; but expected shape should be broadcastable to [${common.join(', ')}]`);
+    }
+  });
+  return common;
+}
+
+export interface MeshgridOptions {
+  indexing?: 'ij' | 'xy' | null;
+}
+
+/** torch.meshgrid(...tensors, { indexing }) or meshgrid([tensors], { indexing }): coordinate grids. */
+export function meshgrid(...args: [...Tensor[], MeshgridOptions] | Tensor[] | [Tensor[], MeshgridOptions?]): Tensor[] {
+  const [rest, options] = varargsAndOptions(args);
+  const { indexing = null } = options === undefined ? {} : readOptions('meshgrid', options, ['indexing']);
+  const tensors = rest.length === 1 && Array.isArray(rest[0]) ? (rest[0] as unknown[]) : rest;
+  tensorArgs('meshgrid', tensors);
+  // Python passes indexing only when given: without it, ATen warns that the default will change.
+  return (indexing === null ? aten('meshgrid', [tensors]) : aten('meshgrid', [tensors, { indexing }])) as Tensor[];
+}
+
+/** torch.block_diag(...tensors): a block diagonal matrix. */
+export function blockDiag(...tensors: Tensor[]): Tensor {
+  return aten('block_diag', [tensorArgs('blockDiag', tensors)]) as Tensor;
+}
+
+/** torch.cartesian_prod(...tensors): the cartesian product of 1-D tensors. */
+export function cartesianProd(...tensors: Tensor[]): Tensor {
+  return aten('cartesian_prod', [tensorArgs('cartesianProd', tensors)]) as Tensor;
+}
+
+/** torch.chain_matmul(...matrices, { out }) (deprecated in PyTorch for torch.linalg.multi_dot). */
+export function chainMatmul(...args: [...Tensor[], { out?: Tensor | null }] | Tensor[]): Tensor {
+  const [matrices, options] = varargsAndOptions(args);
+  const { out = null } = options === undefined ? {} : readOptions('chainMatmul', options, ['out']);
+  tensorArgs('chainMatmul', matrices);
+  return (out === null ? aten('chain_matmul', [matrices]) : aten('chain_matmul', [matrices, { out }])) as Tensor;
+}
+
+// Python's atleast_Nd: one argument (a tensor, or an array of them) goes to ATen as it is; several as an array.
+function atleast(n: 1 | 2 | 3, args: unknown[]): Tensor | Tensor[] {
+  const arg = args.length === 1 ? args[0] : args;
+  if (Array.isArray(arg)) tensorArgs(`atleast${n}d`, arg);
+  else if (!isTensor(arg)) throw new TypeError(`atleast${n}d: expected a Tensor or an array of Tensors, got ${describe(arg)}`);
+  return aten(`atleast_${n}d`, [arg]) as Tensor | Tensor[];
+}
+/** torch.atleast_1d(t) is a tensor; atleast1d(a, b, ...) and atleast1d([a, b]) are arrays. */
+export function atleast1d(tensor: Tensor): Tensor;
+export function atleast1d(...tensors: Tensor[] | [Tensor[]]): Tensor[];
+export function atleast1d(...tensors: unknown[]): Tensor | Tensor[] {
+  return atleast(1, tensors);
+}
+/** torch.atleast_2d(t) is a tensor; atleast2d(a, b, ...) and atleast2d([a, b]) are arrays. */
+export function atleast2d(tensor: Tensor): Tensor;
+export function atleast2d(...tensors: Tensor[] | [Tensor[]]): Tensor[];
+export function atleast2d(...tensors: unknown[]): Tensor | Tensor[] {
+  return atleast(2, tensors);
+}
+/** torch.atleast_3d(t) is a tensor; atleast3d(a, b, ...) and atleast3d([a, b]) are arrays. */
+export function atleast3d(tensor: Tensor): Tensor;
+export function atleast3d(...tensors: Tensor[] | [Tensor[]]): Tensor[];
+export function atleast3d(...tensors: unknown[]): Tensor | Tensor[] {
+  return atleast(3, tensors);
+}
+
+/** tensordot's dims: how many trailing dims of a meet leading dims of b, or the two dim lists. */
+export type TensordotDims = number | [number[], number[]] | [number, number] | Tensor;
+
+/** torch.tensordot(a, b, dims=2, { out }): dims as an int, [dimsA, dimsB], or a Tensor of either. */
+export function tensordot(a: Tensor, b: Tensor, dims?: TensordotDims | { dims?: TensordotDims; out?: Tensor | null }, options?: { out?: Tensor | null }): Tensor {
+  checkArity('tensordot', arguments.length, 4);
+  const o = bindArgs('tensordot', [dims, options], ['dims', 'out']);
+  const d = o.dims ?? 2;
+  let dimsA: number[];
+  let dimsB: number[];
+  const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+  const fromCount = (n: number): void => {
+    if (n < 0) throw new RangeError(`tensordot expects dims >= 0, but got dims=${n}`);
+    dimsA = range(-n, 0);
+    dimsB = range(0, n);
+  };
+  if (Array.isArray(d)) {
+    if (d.length !== 2) throw new TypeError(`tensordot: dims must hold two lists of dims, got ${d.length} items`);
+    const [x, y] = d as unknown[];
+    dimsA = typeof x === 'number' ? [x] : (x as number[]);
+    dimsB = typeof y === 'number' ? [y] : (y as number[]);
+  } else if (isTensor(d)) {
+    if (d.numel() > 1) {
+      if (d.size(0) !== 2) throw new RangeError(`tensordot: dims tensor must have size 2 in first dimension, got ${d.size(0)}`);
+      const rows = d.tolist() as number[][];
+      dimsA = rows[0]!;
+      dimsB = rows[1]!;
+    } else fromCount(Math.trunc(Number(d.item())));
+  } else if (typeof d === 'number' && Number.isInteger(d)) {
+    fromCount(d);
+    if (d > Math.min(a.dim(), b.dim())) throw new RangeError(`tensordot expects dims < ndim_a or ndim_b, but got dims=${d}`);
+  } else {
+    throw new TypeError(`tensordot expects dims to be int or [number[], number[]] containing two lists, but got dims=${describe(d)}`);
+  }
+  const out = (o.out ?? null) as Tensor | null;
+  return (out === null ? aten('tensordot', [a, b, dimsA!, dimsB!]) : aten('tensordot', [a, b, dimsA!, dimsB!, { out }])) as Tensor;
+}
+
+/**
+ * torch.split(tensor, splitSizeOrSections, dim=0): views of equal pieces of splitSize along dim
+ * (the last may be smaller), or pieces of the listed sizes. A one-element Tensor counts as its int.
+ */
+export function split(tensor: Tensor, splitSizeOrSections: SplitSize, dim?: number | { dim?: number }): Tensor[];
+export function split(tensor: Tensor, options: { splitSizeOrSections: SplitSize; dim?: number }): Tensor[];
+export function split(tensor: Tensor, ...args: unknown[]): Tensor[] {
+  return splitAs('split', 'splitSizeOrSections', tensor, args);
+}
+
+/** A piece size, or the sizes of the pieces; a one-element Tensor counts as its int. */
+export type SplitSize = number | number[] | Tensor;
+
+// torch.split and Tensor.split: the same, but Python names the size argument differently.
+function splitAs(fn: string, sizeName: string, tensor: Tensor, args: unknown[]): Tensor[] {
+  checkArity(fn, args.length, 2);
+  const o = bindArgs(fn, args, [sizeName, 'dim']) as Record<string, unknown>;
+  if (o[sizeName] === undefined) throw new TypeError(`${fn}: missing required argument '${sizeName}'`);
+  const d = intOrNull(fn, 'dim', o.dim) ?? 0;
+  let size: unknown = o[sizeName];
+  if (isTensor(size) && size.numel() === 1) size = Math.trunc(Number(size.item())); // Python's int(split_size)
+  if (typeof size === 'number') return callOp(opId('split.Tensor'), [tensor, size, d]) as Tensor[];
+  return aten('split_with_sizes', [tensor, size, d]) as Tensor[];
+}
+
+/** torch.unravel_index(indices, shape): the coordinates of flat indices in a tensor of that shape, one tensor per dim. */
+export function unravelIndex(indices: Tensor, shape: number | number[]): Tensor[] {
+  checkArity('unravelIndex', arguments.length, 2);
+  if (!isTensor(indices) || indices.dtype.isComplex || indices.isFloatingPoint() || indices.dtype.kind === 'bool')
+    throw new TypeError(`unravelIndex: expected 'indices' to be integer dtype, but got ${isTensor(indices) ? indices.dtype.toString() : describe(indices)}`);
+  const dims = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d)))
+    throw new TypeError(`unravelIndex: expected 'shape' to be int or an array of ints, but got ${describe(shape)}`);
+  if (!dims.every((d) => d >= 0)) throw new RangeError(`unravelIndex: 'shape' cannot have negative values, but got (${dims.join(', ')}${dims.length === 1 ? ',' : ''})`);
+  // Python's coefs: the row-major stride of each dim.
+  const coefs = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1));
+  const longs = { dtype: int64, device: indices.device };
+  const coefT = tensor(coefs, longs);
+  const shapeT = tensor(dims, longs);
+  const unsq = aten('unsqueeze', [indices, -1]) as Tensor;
+  const q = aten('floor_divide', [unsq, coefT]) as Tensor;
+  const res = aten('remainder', [q, shapeT]) as Tensor;
+  for (const t of [coefT, shapeT, unsq, q]) t.dispose();
+  try {
+    return aten('unbind', [res, -1]) as Tensor[];
+  } finally {
+    res.dispose();
+  }
+}
+
+export interface NonzeroOptions {
+  asTuple?: boolean;
+}
+/** torch.nonzero(input): the indices of nonzero elements, one row each; with { asTuple: true } one index tensor per dim. */
+export function nonzero(input: Tensor, options?: { asTuple?: false }): Tensor;
+export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
+export function nonzero(input: Tensor, options?: NonzeroOptions): Tensor | Tensor[];
+export function nonzero(input: Tensor, options: NonzeroOptions = {}): Tensor | Tensor[] {
+  checkArity('nonzero', arguments.length, 2);
+  if (!isOptionsObject(options)) throw new TypeError(`nonzero: expected an options object ({ asTuple }), got ${describe(options)}`);
+  const { asTuple = false } = readOptions('nonzero', options, ['asTuple']);
+  return aten(asTuple ? 'nonzero_numpy' : 'nonzero', [input]) as Tensor | Tensor[];
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** x.split(splitSize, dim=0) or x.split([sizes], dim=0): views along dim. */
+    split(splitSize: SplitSize, dim?: number | { dim?: number }): Tensor[];
+    split(options: { splitSize: SplitSize; dim?: number }): Tensor[];
+    nonzero(options?: { asTuple?: false }): Tensor;
+    nonzero(options: { asTuple: true }): Tensor[];
+    nonzero(options?: NonzeroOptions): Tensor | Tensor[];
+  }
+}
+
+installMethods({
+  split(this: Tensor, ...args: unknown[]): Tensor[] {
+    return splitAs('split', 'splitSize', this, args);
+  },
+  nonzero(this: Tensor, ...args: [NonzeroOptions?]): Tensor | Tensor[] {
+    return nonzero(this, ...args);
+  },
+});
