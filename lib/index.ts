@@ -16,3 +16,4 @@ export { FunctionCtx } from './function.js';
 export { manualSeed, initialSeed, setNumThreads, getNumThreads, nativeStats, buildInfo, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
 export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';
+export { save, load, markIntKeys, PickledObject, type LoadOptions, type MapLocation } from './serialize.js';
