@@ -97,8 +97,11 @@ class PyDict {
   readonly entries = new Map<unknown, [unknown, unknown]>();
   attrs: Record<string, unknown> | null = null;
   constructor(readonly kind: 'dict' | 'OrderedDict' | 'Counter') {}
+  // As Python: an equal key already there keeps its first spelling (1 stays 1 after True).
   set(k: unknown, v: unknown): void {
-    this.entries.set(hashKey(k), [k, v]);
+    const h = hashKey(k);
+    const old = this.entries.get(h);
+    this.entries.set(h, [old ? old[0] : k, v]);
   }
 }
 class PySet {
@@ -340,13 +343,14 @@ class Unpickler {
     return Buffer.from(this.bytes(n)).toString('utf8');
   }
 
-  private global(module: string, name: string): PyGlobal {
+  private global(module: string, name: string): unknown {
     module = IMPORT_MAPPING[module] ?? module;
     const path = `${module}.${name}`;
     if (BLOCKED_MODULES.has(module) && this.ctx.weightsOnly)
       throw new UnpicklingError(`Trying to load unsupported GLOBAL ${path} whose module ${module} is blocked.`);
     const g = allowedGlobal(path);
-    if (g) return g;
+    // Constants (dtypes, storage types) go on the stack as values; callables as PyGlobal.
+    if (g) return g.call ? g : g.value;
     if (this.ctx.weightsOnly) throw new UnpicklingError(weightsOnlyRefusal(path));
     return new PyGlobal(path, (args) => new PickledObject(path, args));
   }
@@ -449,7 +453,8 @@ class Unpickler {
         }
         case OP.FROZENSET: {
           const s = new PySet();
-          for (const v of this.popMark()) s.add(v);
+          const items = this.popMark();
+          for (const v of items) s.add(v);
           this.stack.push(s);
           break;
         }
@@ -460,11 +465,11 @@ class Unpickler {
         case OP.POP_MARK: this.popMark(); break;
         case OP.POP: this.pop(); break;
         case OP.DUP: this.stack.push(this.top()); break;
-        case OP.TUPLE: this.stack.push(new PyTuple(this.popMark())); break;
+        case OP.TUPLE: { const items = this.popMark(); this.stack.push(new PyTuple(items)); break; }  // popMark swaps this.stack: call it first
         case OP.TUPLE1: this.stack.push(new PyTuple([this.pop()])); break;
         case OP.TUPLE2: { const b = this.pop(); const a = this.pop(); this.stack.push(new PyTuple([a, b])); break; }
         case OP.TUPLE3: { const c = this.pop(); const b = this.pop(); const a = this.pop(); this.stack.push(new PyTuple([a, b, c])); break; }
-        case OP.LIST: this.stack.push(this.popMark()); break;
+        case OP.LIST: { const items = this.popMark(); this.stack.push(items); break; }
         case OP.DICT: {
           const items = this.popMark();
           const d = new PyDict('dict');
@@ -658,7 +663,7 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
       weightsOnly,
       storage: (pid: unknown): LoadedStorage => {
         const [, typeArg, key, location, numel] = (pid as PyTuple).items;
-        const type = typeArg instanceof PyGlobal ? typeArg.value : typeArg;
+        const type = typeArg;
         if (!(type instanceof StorageType)) throw new UnpicklingError(`persistent id: expected a storage type, got ${pyType(typeArg)}`);
         if (typeof key !== 'string' || typeof location !== 'string') throw new UnpicklingError('persistent id: bad storage key or location');
         let bytes = storages.get(key);

@@ -136,7 +136,8 @@ def main():
     for name, obj in cases():
         path = os.path.join(OUT, f'{name}{args.suffix}.pt')
         torch.save(obj, path)
-        expected[name] = describe(obj, {})
+        # What this torch itself loads back (torch 1.13 drops the conj bit of a conj view on save).
+        expected[name] = describe(torch.load(path), {})
     if not args.suffix:
         # Files weights_only refuses: a user class, and a pickle that would run os.system.
         torch.save({'obj': Custom()}, os.path.join(OUT, 'custom_class.pt'))
@@ -147,6 +148,15 @@ def main():
         torch.save({'t': torch.arange(4.0)}, os.path.join(OUT, 'cuda.pt'))
         expected['cuda'] = describe({'t': torch.arange(4.0)}, {})
         expected['protocol4'] = describe({'t': torch.arange(3.0)}, {})
+        # The pre-1.6 (non-zip) format, and a zip whose format version no libtorch reads.
+        torch.save({'t': torch.arange(3.0)}, os.path.join(OUT, 'legacy.pt'), _use_new_zipfile_serialization=False)
+        import io
+        import zipfile
+        buf = io.BytesIO()
+        torch.save({'t': torch.arange(3.0)}, buf)
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(os.path.join(OUT, 'bad_version.pt'), 'w') as dst:
+            for item in src.infolist():
+                dst.writestr(item, b'99\n' if item.filename.endswith('/version') else src.read(item))
     with open(os.path.join(OUT, f'expected{args.suffix}.json'), 'w') as f:
         json.dump({'torch': torch.__version__, 'cases': expected}, f)
         f.write('\n')
