@@ -13,8 +13,10 @@ mkdirSync(out, { recursive: true });
 
 const values = [0, 1.5, -2.25, 3, 100, -0.5];
 const dtypes: Record<string, torch.Tensor> = {};
-for (const name of ['bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64', 'complex64', 'complex128',
-  'uint16', 'uint32', 'uint64', 'float8_e4m3fn', 'float8_e5m2']) {
+// Dtypes torch 2.x writes with _rebuild_tensor_v3 (no storage class): a case of their own, which torch 1.13 cannot read.
+const dtypesV3: Record<string, torch.Tensor> = {};
+const v3 = ['uint16', 'uint32', 'uint64', 'float8_e4m3fn', 'float8_e5m2'];
+for (const name of ['bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64', 'complex64', 'complex128', ...v3]) {
   const dt = (torch as unknown as Record<string, torch.DType>)[name]!;
   const base = torch.tensor(values, { dtype: torch.float64 });
   let t: torch.Tensor;
@@ -22,7 +24,7 @@ for (const name of ['bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16
   else if (dt === torch.bool) t = base.gt(0);
   else if (dt.isFloatingPoint) t = base.to(dt);
   else t = base.abs().to(torch.int64).to(dt);
-  dtypes[name] = t.reshape(2, 3);
+  (v3.includes(name) ? dtypesV3 : dtypes)[name] = t.reshape(2, 3);
 }
 dtypes.int64_big = torch.tensor(new BigInt64Array([2n ** 62n, -(2n ** 63n), 2n ** 53n + 1n]));
 dtypes.empty = torch.zeros(0, 3);
@@ -31,6 +33,7 @@ dtypes.scalar = torch.tensor(7.25, { dtype: torch.float64 });
 const base = torch.arange(12, { dtype: torch.float32 });
 const cases: Record<string, unknown> = {
   dtypes,
+  dtypes_v3: dtypesV3,
   views: { base, view: base.index('2:8').view(2, 3), t: base.view(3, 4).t(), strided: base.index('::3'), other: torch.ones(2) },
   noncontiguous: torch.arange(6, { dtype: torch.int32 }).view(2, 3).t(),
   nested: {
