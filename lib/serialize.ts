@@ -57,6 +57,8 @@ export class PickledObject {
 
 // Objects loaded from Python dicts with int keys: torch.save writes their integer-like keys back as ints.
 const intKeyedObjects = new WeakSet<object>();
+// Objects loaded from collections.OrderedDict: torch.save writes them back as OrderedDicts.
+const orderedDicts = new WeakSet<object>();
 
 /** Marks a plain object so that torch.save writes its integer-like keys as Python ints (optimizer `state`). */
 export function markIntKeys<T extends object>(obj: T): T {
@@ -561,6 +563,7 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
     const o: Record<string, unknown> = {};
     seen.set(v, o);
     if (keys.some((k) => typeof k !== 'string')) intKeyedObjects.add(o);
+    if (v.kind === 'OrderedDict') orderedDicts.add(o);
     for (const [k, x] of v.entries.values())
       Object.defineProperty(o, String(k), { value: toJs(x, seen), enumerable: true, writable: true, configurable: true });
     // A state_dict's `_metadata` (module versions): kept, not enumerated, written back by torch.save.
@@ -871,8 +874,9 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
   if (!isPlainObject(obj)) throw new TypeError(`torch.save: cannot save an instance of ${obj.constructor?.name ?? 'object'} (at ${where}); only tensors, arrays, plain objects, Maps, Sets, numbers, bigints, strings, booleans, null, dtypes and devices`);
   const intKeys = intKeyedObjects.has(obj);
   const entries = Object.keys(obj).map((k): [string | number, unknown] => [intKeys && /^(0|-?[1-9]\d*)$/.test(k) && Number.isSafeInteger(Number(k)) ? Number(k) : k, obj[k]]);
-  const metadata = Object.getOwnPropertyDescriptor(obj, '_metadata');
-  const ordered = metadata !== undefined && !metadata.enumerable;
+  const descriptor = Object.getOwnPropertyDescriptor(obj, '_metadata');
+  const metadata = descriptor !== undefined && !descriptor.enumerable ? descriptor : undefined;
+  const ordered = metadata !== undefined || orderedDicts.has(obj);
   if (ordered) {
     // Python's state_dict: OrderedDict() REDUCE, items, then BUILD {'_metadata': ...}.
     p.global('collections', 'OrderedDict');
@@ -885,7 +889,7 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
     saveValue(p, k, where);
     saveValue(p, x, `${where}.${k}`);
   }, OP.SETITEM, OP.SETITEMS);
-  if (ordered) {
+  if (metadata) {
     p.op(OP.EMPTY_DICT);
     p.put({});
     saveValue(p, '_metadata', where);

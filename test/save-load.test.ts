@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { asJs, describeJs, storageKey } from './save-describe.js';
 import { lastJson, runChild } from './run-child.js';
 
@@ -122,6 +123,17 @@ describe('torch.save', () => {
       const buf = torch.save(obj)!;
       expect(Buffer.isBuffer(buf)).toBe(true);
       expect(describeJs(torch.load(buf), new Map()), name).toEqual(asJs(want));
+    }
+  });
+
+  it("writes the same data.pkl bytes as Python's torch.save for what JS holds exactly", () => {
+    // Tuples, torch.Size and Parameter have no JS type (they come back as arrays and tensors), and
+    // Python memoizes equal strings only when they are one object: the other fixtures differ there.
+    const zip = native as unknown as { zipOpen(b: Uint8Array): object; zipRecord(r: object, name: string): Buffer | null };
+    const pickle = (b: Uint8Array): Buffer => zip.zipRecord(zip.zipOpen(b), 'data.pkl')!;
+    for (const name of ['dtypes', 'views', 'noncontiguous', 'sgd', 'requires_grad', 'conj']) {
+      const python = readFileSync(fixture(`${name}.pt`));
+      expect(pickle(torch.save(torch.load(python))!).equals(pickle(python)), name).toBe(true);
     }
   });
 
