@@ -8,14 +8,14 @@
 // torch.Size and dtypes; its Pickler cannot write _rebuild_tensor_v3 (uint16/32/64, float8),
 // dtypes, torch.Size or OrderedDict, and torch::pickle_save tags containers with
 // torch.jit._pickle.restore_type_tag, which Python's weights_only load refuses.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { native, type Handle } from './native.js';
 import { Tensor, isTensor, handleOfTensor } from './tensor.js';
 import { DType, isDTypeName, toDType, uint8 } from './dtype.js';
 import { Device, toDevice } from './device.js';
 
 interface SerializeNative {
-  zipWrite(records: [string, Uint8Array | Handle][]): Buffer;
+  zipWrite(records: [string, Uint8Array | Handle][], path?: string): Buffer | undefined;
   tensorStorage(h: Handle): [key: string, nbytes: number, offset: number, device: string, conj: boolean, neg: boolean];
   zipOpen(source: string | Uint8Array): object;
   zipClose(reader: object): void;
@@ -688,10 +688,15 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
 }
 
 function readHead(path: string): Uint8Array | null {
+  let fd: number | undefined;
   try {
-    return readFileSync(path).subarray(0, LEGACY_MAGIC.length);
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(LEGACY_MAGIC.length);
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -968,9 +973,11 @@ export function save(obj: unknown, f?: string): Buffer | undefined {
     ['byteorder', Buffer.from('little')],
   ];
   for (const { name, tensor } of p.storages.values()) records.push([`data/${name}`, handleOfTensor(tensor)]);
-  const bytes = zip.zipWrite(records);
-  if (f === undefined) return bytes;
-  writeFileSync(f, bytes);
-  return undefined;
+  if (f === undefined) return zip.zipWrite(records);
+  try {
+    return zip.zipWrite(records, f);
+  } catch (e) {
+    throw new Error(`torch.save: ${f}: ${(e as Error).message.replace(/^torch\.save: /, '')}`);
+  }
 }
 

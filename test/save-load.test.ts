@@ -119,6 +119,8 @@ describe('torch.save', () => {
       const obj = torch.load(fixture(`${name}.pt`), { weightsOnly: name !== 'protocol4', mapLocation: 'cpu' });
       const path = join(tmp, `${name}.pt`);
       expect(torch.save(obj, path)).toBeUndefined();
+      // Written by PyTorchStreamWriter from the path: the archive folder is the base name, as in Python.
+      expect(readFileSync(path).includes(Buffer.from(`${name}/data.pkl`)), name).toBe(true);
       expect(describeJs(torch.load(path), new Map()), name).toEqual(asJs(want));
       const buf = torch.save(obj)!;
       expect(Buffer.isBuffer(buf)).toBe(true);
@@ -181,6 +183,7 @@ describe('torch.save', () => {
     const x = torch.ones(2).requiresGrad_();
     expect(() => torch.save({ y: x.mul(2) })).toThrow(/non-leaf tensor which requires_grad \(at obj\.y\)/);
     expect(() => torch.save(1, 5 as unknown as string)).toThrow(TypeError);
+    expect(() => torch.save(1, join(tmp, 'no-such-dir', 'x.pt'))).toThrow(/torch\.save: .*no-such-dir\/x\.pt: /);
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
     const back = torch.load(torch.save(cyclic)!) as Record<string, unknown>;

@@ -81,19 +81,23 @@ at::Tensor StorageBytes(const at::Tensor& t) {
   return bytes.device().is_cpu() ? bytes : bytes.cpu();
 }
 
-// zipWrite(records: [name, Uint8Array | tensor handle][]): the archive bytes (Buffer). A tensor
-// record holds its tensor's whole storage, as Python's torch.save writes it.
+// zipWrite(records: [name, Uint8Array | tensor handle][], path?): writes the archive to path
+// (streamed: no copy of the whole file in memory; the archive folder is the file's base name, as
+// Python's), or returns its bytes as a Buffer. A tensor record holds its tensor's whole storage.
 napi_value ZipWrite(napi_env env, napi_callback_info info) {
   return Guard(env, "torch.save", [&] {
-    Args<1> a(env, info);
+    Args<2> a(env, info);
     if (!IsArray(env, a[0])) ThrowType("records must be an array");
     uint32_t n = 0;
     Check(napi_get_array_length(env, a[0], &n));
     std::vector<char> out;
-    caffe2::serialize::PyTorchStreamWriter writer([&](const void* p, size_t len) {
-      out.insert(out.end(), static_cast<const char*>(p), static_cast<const char*>(p) + len);
-      return len;
-    });
+    const bool toFile = !IsNullish(env, a[1]);
+    auto made = toFile ? std::make_unique<caffe2::serialize::PyTorchStreamWriter>(ToString(env, a[1], "path"))
+                       : std::make_unique<caffe2::serialize::PyTorchStreamWriter>([&](const void* p, size_t len) {
+                           out.insert(out.end(), static_cast<const char*>(p), static_cast<const char*>(p) + len);
+                           return len;
+                         });
+    caffe2::serialize::PyTorchStreamWriter& writer = *made;
     for (uint32_t i = 0; i < n; ++i) {
       napi_value rec, nameV, dataV;
       Check(napi_get_element(env, a[0], i, &rec));
@@ -109,7 +113,7 @@ napi_value ZipWrite(napi_env env, napi_callback_info info) {
       }
     }
     writer.writeEndOfFile();
-    return BufferFrom(env, out.data(), out.size());
+    return toFile ? Undefined(env) : BufferFrom(env, out.data(), out.size());
   });
 }
 
