@@ -653,7 +653,10 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     const head = typeof f === 'string' ? readHead(f) : f.subarray(0, LEGACY_MAGIC.length);
     if (head && Buffer.from(head).equals(LEGACY_MAGIC))
       fail(new Error('this file is in the legacy (pre-1.6, non-zip) torch.save format, which torchnode does not read; re-save it in Python with torch.save(obj, path)'));
-    return fail(new Error(`not a PyTorch zip archive, or a damaged one (${(e as Error).message.replace(/^torch\.load: /, '')})`));
+    const why = (e as Error).message.replace(/^torch\.load: /, '').replace(/^\[enforce fail at [^\]]*\] \. /, '');
+    if (/open file failed|errno/.test(why)) return fail(new Error(why));
+    if (/Attempted to read a PyTorch file with version/.test(why)) return fail(new Error(`unsupported file format version: ${why}`));
+    return fail(new Error(`not a PyTorch zip archive, or a damaged one (${why})`));
   }
   try {
     const byteorder = zip.zipRecord(reader, 'byteorder');
