@@ -159,7 +159,6 @@ const UNSUPPORTED: Record<string, string> = {
 };
 
 interface LoadContext {
-  file: string;
   weightsOnly: boolean;
   storage(pid: unknown): LoadedStorage;
 }
@@ -665,12 +664,10 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     if (!pickle) throw new Error('the archive has no data.pkl record: not a torch.save file (a TorchScript module? use torch.jit.load)');
     const storages = new Map<string, Tensor>();
     const ctx: LoadContext = {
-      file,
       weightsOnly,
       storage: (pid: unknown): LoadedStorage => {
-        const [, typeArg, key, location, numel] = (pid as PyTuple).items;
-        const type = typeArg;
-        if (!(type instanceof StorageType)) throw new UnpicklingError(`persistent id: expected a storage type, got ${pyType(typeArg)}`);
+        const [, type, key, location, numel] = (pid as PyTuple).items;
+        if (!(type instanceof StorageType)) throw new UnpicklingError(`persistent id: expected a storage type, got ${pyType(type)}`);
         if (typeof key !== 'string' || typeof location !== 'string') throw new UnpicklingError('persistent id: bad storage key or location');
         let bytes = storages.get(key);
         if (!bytes) {

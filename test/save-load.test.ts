@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { native } from '../lib/native.js';
 import { asJs, describeJs, storageKey } from './save-describe.js';
-import { lastJson, runChild } from './run-child.js';
+import { childTimeoutMs, lastJson, runChild } from './run-child.js';
 
 const dir = new URL('./fixtures/save/', import.meta.url);
 const fixture = (name: string): string => new URL(name, dir).pathname;
@@ -226,5 +226,5 @@ describe('damaged files', () => {
     const stats = lastJson<{ threw: number; loaded: number; bad: string[] }>(r);
     expect(stats.bad).toEqual([]);
     expect(stats.threw).toBeGreaterThan(1000);
-  });
+  }, childTimeoutMs + 10_000);
 });
