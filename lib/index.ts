@@ -32,3 +32,4 @@ export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';
 export { testing, type AssertCloseOptions, type MakeTensorOptions } from './testing.js';
 export { sparse, sparseCooTensor, sparseCsrTensor, sparseCscTensor, sparseBsrTensor, sparseBscTensor, sparseCompressedTensor, type SparseTensorOptions, type SparseCooOptions, type SparseCompressedOptions } from './sparse.js';
 export { nested, type NestedTensorOptions } from './nested.js';
+export { save, load, markIntKeys, PickledObject, type LoadOptions, type MapLocation } from './serialize.js';

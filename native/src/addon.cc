@@ -13,6 +13,7 @@ NAPI_MODULE_INIT() {
     tn::RegisterGenerator(env, exports);
     tn::RegisterWarnings(env, exports);
     tn::RegisterDTypes(env, exports);
+    tn::RegisterSerialize(env, exports);
     return exports;
   });
 }

@@ -1,0 +1,983 @@
+// torch.save / torch.load in PyTorch's zip format, synchronous as in Python.
+//
+// The zip container is libtorch's own (caffe2::serialize::PyTorchStreamReader/Writer, native/src/
+// serialize.cc): the classes Python's torch.save and torch.load use. The pickle inside (data.pkl) is
+// read by a port of PyTorch's torch/_weights_only_unpickler.py (same opcodes, same allowlist, same
+// refusals) and written the way Python's pickler writes protocol 2. libtorch's C++ Unpickler cannot
+// serve here: it turns collections.OrderedDict into None (so no state_dict loads) and refuses
+// torch.Size and dtypes; its Pickler cannot write _rebuild_tensor_v3 (uint16/32/64, float8),
+// dtypes, torch.Size or OrderedDict, and torch::pickle_save tags containers with
+// torch.jit._pickle.restore_type_tag, which Python's weights_only load refuses.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { native, type Handle } from './native.js';
+import { Tensor, isTensor, handleOfTensor } from './tensor.js';
+import { DType, isDTypeName, toDType, uint8 } from './dtype.js';
+import { Device, toDevice } from './device.js';
+
+interface SerializeNative {
+  zipWrite(records: [string, Uint8Array | Handle][], path?: string): Buffer | undefined;
+  tensorStorage(h: Handle): [key: string, nbytes: number, offset: number, device: string, conj: boolean, neg: boolean];
+  zipOpen(source: string | Uint8Array): object;
+  zipClose(reader: object): void;
+  zipRecords(reader: object): string[];
+  zipRecord(reader: object, name: string): Buffer | null;
+  zipStorage(reader: object, name: string, nbytes: number): Handle;
+  storageView(bytes: Handle, dtype: number, offset: number, size: number[], stride: number[], conj: boolean, neg: boolean): Handle;
+  storageTo(bytes: Handle, device: string): Handle;
+}
+const zip = native as unknown as SerializeNative;
+
+/** Where torch.load puts storages: a device for all, a {saved: target} mapping, or a function as in Python. */
+export type MapLocation =
+  | string
+  | Device
+  | Record<string, string | Device>
+  | ((storage: Tensor, location: string) => Tensor | string | Device | null | undefined);
+
+export interface LoadOptions {
+  mapLocation?: MapLocation | null;
+  /** As PyTorch 2.x: true (the default) refuses anything but tensors, containers and PyTorch's own allowlisted types. */
+  weightsOnly?: boolean;
+}
+
+/** A Python object that torch.load({ weightsOnly: false }) met but cannot (and never will) build: an inert description. */
+export class PickledObject {
+  constructor(
+    /** The class or function, as module.name. */
+    readonly className: string,
+    /** The arguments it was called with (REDUCE/NEWOBJ). */
+    public args: unknown[] = [],
+    /** The state BUILD gave it (what __setstate__ would receive). */
+    public state: unknown = undefined,
+    /** Items appended (list subclasses) or set (dict subclasses). */
+    public listItems: unknown[] = [],
+    public dictItems: [unknown, unknown][] = [],
+  ) {}
+}
+
+// Objects loaded from Python dicts with int keys: torch.save writes their integer-like keys back as ints.
+const intKeyedObjects = new WeakSet<object>();
+// Objects loaded from collections.OrderedDict: torch.save writes them back as OrderedDicts.
+const orderedDicts = new WeakSet<object>();
+
+/** Marks a plain object so that torch.save writes its integer-like keys as Python ints (optimizer `state`). */
+export function markIntKeys<T extends object>(obj: T): T {
+  intKeyedObjects.add(obj);
+  return obj;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pickle opcodes (Python's Lib/pickle.py names).
+const OP = {
+  MARK: 0x28, STOP: 0x2e, POP: 0x30, POP_MARK: 0x31, DUP: 0x32, BININT: 0x4a, BININT1: 0x4b, BININT2: 0x4d,
+  NONE: 0x4e, BINPERSID: 0x51, REDUCE: 0x52, SHORT_BINSTRING: 0x55, BINUNICODE: 0x58, APPEND: 0x61, BUILD: 0x62,
+  GLOBAL: 0x63, DICT: 0x64, APPENDS: 0x65, BINGET: 0x68, LONG_BINGET: 0x6a, LIST: 0x6c, EMPTY_LIST: 0x5d,
+  BINPUT: 0x71, LONG_BINPUT: 0x72, SETITEM: 0x73, TUPLE: 0x74, EMPTY_TUPLE: 0x29, SETITEMS: 0x75, BINFLOAT: 0x47,
+  EMPTY_DICT: 0x7d, PROTO: 0x80, NEWOBJ: 0x81, TUPLE1: 0x85, TUPLE2: 0x86, TUPLE3: 0x87, NEWTRUE: 0x88,
+  NEWFALSE: 0x89, LONG1: 0x8a, LONG4: 0x8b, BINBYTES: 0x42, SHORT_BINBYTES: 0x43, SHORT_BINUNICODE: 0x8c,
+  BINUNICODE8: 0x8d, BINBYTES8: 0x8e, EMPTY_SET: 0x8f, ADDITEMS: 0x90, FROZENSET: 0x91, STACK_GLOBAL: 0x93,
+  MEMOIZE: 0x94, FRAME: 0x95, BYTEARRAY8: 0x96,
+} as const;
+
+// The opcodes torch/_weights_only_unpickler.py accepts; weightsOnly: false adds the other binary
+// opcodes of protocols 2-5 (torch.save(obj, f, pickle_protocol=4) files).
+const WEIGHTS_ONLY_OPS = new Set<number>([
+  OP.GLOBAL, OP.NEWOBJ, OP.REDUCE, OP.BUILD, OP.APPEND, OP.APPENDS, OP.SETITEM, OP.SETITEMS, OP.MARK, OP.TUPLE,
+  OP.TUPLE1, OP.TUPLE2, OP.TUPLE3, OP.NONE, OP.NEWFALSE, OP.NEWTRUE, OP.EMPTY_TUPLE, OP.EMPTY_LIST, OP.EMPTY_DICT,
+  OP.EMPTY_SET, OP.BININT, OP.BININT1, OP.BININT2, OP.BINFLOAT, OP.BINUNICODE, OP.SHORT_BINSTRING, OP.BINPERSID,
+  OP.BINGET, OP.LONG_BINGET, OP.BINPUT, OP.LONG_BINPUT, OP.LONG1, OP.PROTO, OP.STOP,
+]);
+
+class UnpicklingError extends Error {}
+
+// Python values that have no JS twin while unpickling; converted at the end (toJs).
+class PyTuple {
+  constructor(readonly items: unknown[]) {}
+}
+class PySize extends PyTuple {}
+class PyDict {
+  readonly entries = new Map<unknown, [unknown, unknown]>();
+  attrs: Record<string, unknown> | null = null;
+  constructor(readonly kind: 'dict' | 'OrderedDict' | 'Counter') {}
+  // As Python: an equal key already there keeps its first spelling (1 stays 1 after True).
+  set(k: unknown, v: unknown): void {
+    const h = hashKey(k);
+    const old = this.entries.get(h);
+    this.entries.set(h, [old ? old[0] : k, v]);
+  }
+}
+class PySet {
+  readonly items = new Map<unknown, unknown>();
+  add(v: unknown): void {
+    this.items.set(hashKey(v), v);
+  }
+}
+class StorageType {
+  constructor(readonly dtype: DType, readonly untyped: boolean) {}
+}
+class LoadedStorage {
+  constructor(readonly bytes: Tensor, readonly dtype: DType) {}
+}
+// An allowlisted global (or, with weightsOnly: false, any global): what REDUCE/NEWOBJ call.
+class PyGlobal {
+  constructor(
+    readonly path: string,
+    readonly call: ((args: unknown[]) => unknown) | null,
+    readonly value: unknown = undefined,
+  ) {}
+}
+
+// Python dict keys: equal numbers are one key (1 == 1.0 == True), tuples by value.
+function hashKey(k: unknown): unknown {
+  if (typeof k === 'boolean') return k ? 1 : 0;
+  if (typeof k === 'bigint') return Number.isSafeInteger(Number(k)) && BigInt(Number(k)) === k ? Number(k) : `bigint:${k}`;
+  if (k instanceof PyTuple) return `tuple:${JSON.stringify(k.items.map(hashKey), (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}`;
+  if (k instanceof DType || k instanceof Device) return `global:${String(k)}`;
+  return k;
+}
+
+// ---- the unpickler: torch/_weights_only_unpickler.py, op for op --------------------------------
+
+const LEGACY_STORAGES: Record<string, string> = {
+  ByteStorage: 'uint8', CharStorage: 'int8', ShortStorage: 'int16', IntStorage: 'int32', LongStorage: 'int64',
+  HalfStorage: 'float16', FloatStorage: 'float32', DoubleStorage: 'float64', ComplexFloatStorage: 'complex64',
+  ComplexDoubleStorage: 'complex128', BoolStorage: 'bool', BFloat16Storage: 'bfloat16', QUInt8Storage: 'quint8',
+  QInt8Storage: 'qint8', QInt32Storage: 'qint32', QUInt4x2Storage: 'quint4x2', QUInt2x4Storage: 'quint2x4',
+};
+// Python 2 names that pickle maps to Python 3 ones (the few a torch file can hold).
+const IMPORT_MAPPING: Record<string, string> = { __builtin__: 'builtins', copy_reg: 'copyreg' };
+const BLOCKED_MODULES = new Set(['sys', 'os', 'posix', 'nt']);
+// Allowlisted by PyTorch but with no torchnode equivalent: refused with the reason.
+const UNSUPPORTED: Record<string, string> = {
+  'torch._utils._rebuild_qtensor': 'quantized tensors',
+  'torch._utils._rebuild_sparse_tensor': 'sparse tensors',
+  'torch._utils._rebuild_meta_tensor_no_storage': 'meta tensors',
+  'torch._utils._rebuild_nested_tensor': 'nested tensors',
+  'torch._utils._rebuild_wrapper_subclass': 'tensor wrapper subclasses',
+  'torch._utils._rebuild_device_tensor_from_numpy': 'numpy-backed device tensors',
+  'torch.Tensor': 'legacy (pre-1.0) tensor pickles',
+};
+
+interface LoadContext {
+  weightsOnly: boolean;
+  storage(pid: unknown): LoadedStorage;
+}
+
+function asItems(v: unknown, what: string): unknown[] {
+  if (v instanceof PyTuple) return v.items;
+  if (Array.isArray(v)) return v;
+  throw new UnpicklingError(`${what}: expected a tuple, got ${pyType(v)}`);
+}
+function asInt(v: unknown, what: string): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  throw new UnpicklingError(`${what}: expected an int, got ${pyType(v)}`);
+}
+function asIntList(v: unknown, what: string): number[] {
+  return asItems(v, what).map((x) => asInt(x, what));
+}
+function pyType(v: unknown): string {
+  if (v === null) return 'None';
+  if (v instanceof PyGlobal) return v.path;
+  if (v instanceof PyTuple) return 'tuple';
+  if (v instanceof PyDict) return v.kind;
+  if (Array.isArray(v)) return 'list';
+  if (isTensor(v)) return 'Tensor';
+  if (v instanceof PickledObject) return v.className;
+  return typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
+}
+
+// _rebuild_tensor_v2 / v3: a view of a loaded storage (shared by all views of one storage key).
+function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride: unknown, requiresGrad: unknown, dtype: DType | null, metadata: unknown): Tensor {
+  if (!(storage instanceof LoadedStorage)) throw new UnpicklingError(`tensor rebuild: expected a storage, got ${pyType(storage)}`);
+  const dt = dtype ?? storage.dtype;
+  if (dt.code < 0) throw new UnpicklingError(`dtype torch.${dt.name} does not exist in this libtorch`);
+  const flags = metadata instanceof PyDict ? new Map([...metadata.entries.values()].map(([k, v]) => [k, v === true])) : new Map();
+  const t = new Tensor(
+    zip.storageView(handleOfTensor(storage.bytes), dt.code, asInt(offset, 'storage offset'), asIntList(size, 'size'), asIntList(stride, 'stride'),
+      flags.get('conj') === true, flags.get('neg') === true),
+  );
+  if (requiresGrad === true) t.requiresGrad = true;
+  return t;
+}
+
+function rebuildParameter(args: unknown[]): Tensor {
+  const [data, requiresGrad] = args;
+  if (!isTensor(data)) throw new UnpicklingError(`Parameter: expected a Tensor, got ${pyType(data)}`);
+  if (requiresGrad !== false) data.requiresGrad = true;
+  return data;
+}
+
+function dictFrom(kind: PyDict['kind'], args: unknown[]): PyDict {
+  const d = new PyDict(kind);
+  const src = args[0];
+  if (src instanceof PyDict) for (const [k, v] of src.entries.values()) d.set(k, v);
+  else if (src !== undefined) for (const pair of asItems(src, kind)) {
+    const [k, v] = asItems(pair, kind);
+    d.set(k, v);
+  }
+  return d;
+}
+
+// The allowlist of _get_allowed_globals(): path -> what calling it (REDUCE/NEWOBJ) builds.
+function allowedGlobal(path: string): PyGlobal | null {
+  const simple: Record<string, (args: unknown[]) => unknown> = {
+    'collections.OrderedDict': (a) => dictFrom('OrderedDict', a),
+    'collections.Counter': (a) => dictFrom('Counter', a),
+    'torch.nn.parameter.Parameter': rebuildParameter,
+    'torch.serialization._get_layout': (a) => String(a[0]),
+    'torch.Size': (a) => new PySize(a[0] === undefined ? [] : asItems(a[0], 'torch.Size')),
+    'torch.device': (a) => (a.length > 1 && a[1] !== null ? new Device(String(a[0]), asInt(a[1], 'torch.device')) : new Device(String(a[0]))),
+    '_codecs.encode': (a) => Buffer.from(String(a[0]), a[1] === 'latin1' || a[1] === 'latin-1' ? 'latin1' : 'utf8'),
+    'builtins.bytearray': (a) => (a[0] === undefined ? Buffer.alloc(0) : Buffer.from(a[0] as Uint8Array)),
+    'builtins.set': (a) => {
+      const s = new PySet();
+      for (const v of a[0] === undefined ? [] : asItems(a[0], 'set')) s.add(v);
+      return s;
+    },
+    'builtins.complex': (a) => Object.freeze({ real: Number(a[0] ?? 0), imag: Number(a[1] ?? 0) }),
+    'torch._utils._rebuild_tensor': (a) => rebuildTensor(a[0], a[1], a[2], a[3], false, null, null),
+    'torch._utils._rebuild_tensor_v2': (a) => rebuildTensor(a[0], a[1], a[2], a[3], a[4], null, a[6]),
+    'torch._utils._rebuild_tensor_v3': (a) => {
+      if (!(a[6] instanceof DType)) throw new UnpicklingError(`_rebuild_tensor_v3: expected a dtype, got ${pyType(a[6])}`);
+      return rebuildTensor(a[0], a[1], a[2], a[3], a[4], a[6], a[7]);
+    },
+    'torch._utils._rebuild_parameter': rebuildParameter,
+    'torch._utils._rebuild_parameter_with_state': rebuildParameter,
+    'torch._utils._rebuild_device_tensor_from_cpu_tensor': (a) => {
+      const [data, dtype, device, requiresGrad] = a;
+      if (!isTensor(data) || !(dtype instanceof DType)) throw new UnpicklingError('_rebuild_device_tensor_from_cpu_tensor: bad arguments');
+      const t = data.to(toDevice(device instanceof Device ? device : String(device), 'torch.load'), dtype);
+      if (requiresGrad === true) t.requiresGrad = true;
+      return t;
+    },
+    // Tensors with Python attributes or subclasses: torchnode keeps the tensor, not the class or attributes.
+    'torch._tensor._rebuild_from_type_v2': (a) => {
+      const [func, , args] = a;
+      if (!(func instanceof PyGlobal) || !func.call) throw new UnpicklingError(`_rebuild_from_type_v2: cannot call ${pyType(func)}`);
+      return func.call(asItems(args, '_rebuild_from_type_v2'));
+    },
+  };
+  if (path in simple) return new PyGlobal(path, simple[path]!);
+  if (path in UNSUPPORTED)
+    return new PyGlobal(path, () => {
+      throw new UnpicklingError(`${path} (${UNSUPPORTED[path]}) is allowed by PyTorch but not supported by torchnode`);
+    });
+  if (path.startsWith('torch.')) {
+    const name = path.slice(6);
+    const storage = /^(?:cuda\.)?(\w+Storage)$/.exec(name);
+    if (storage && LEGACY_STORAGES[storage[1]!]) return new PyGlobal(path, null, new StorageType(toDType(LEGACY_STORAGES[storage[1]!]!), false));
+    if (name === 'storage.UntypedStorage' || name === 'UntypedStorage') return new PyGlobal(path, null, new StorageType(uint8, true));
+    // dtypes, under their canonical names as str(torch.float32) spells them.
+    if (isDTypeName(name) && toDType(name).name === name) return new PyGlobal(path, null, toDType(name));
+    if (/^per_(tensor|channel)_(affine|symmetric|affine_float_qparams)$/.test(name)) return new PyGlobal(path, null, path);
+  }
+  return null;
+}
+
+function weightsOnlyRefusal(path: string): string {
+  return (
+    `Weights only load failed: Unsupported global: GLOBAL ${path} was not an allowed global by default. ` +
+    'torchnode never runs pickled code; with { weightsOnly: false } it returns such objects as inert PickledObject descriptions.'
+  );
+}
+
+class Unpickler {
+  private pos = 0;
+  private stack: unknown[] = [];
+  private readonly metastack: unknown[][] = [];
+  private readonly memo = new Map<number, unknown>();
+
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly ctx: LoadContext,
+  ) {}
+
+  private need(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0 || this.pos + n > this.data.length) throw new UnpicklingError('pickle data was truncated');
+  }
+  private byte(): number {
+    this.need(1);
+    return this.data[this.pos++]!;
+  }
+  private bytes(n: number): Uint8Array {
+    this.need(n);
+    const out = this.data.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  private view(n: number): DataView {
+    const b = this.bytes(n);
+    return new DataView(b.buffer, b.byteOffset, n);
+  }
+  private u32(): number {
+    return this.view(4).getUint32(0, true);
+  }
+  private u64(): number {
+    const v = this.view(8).getBigUint64(0, true);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new UnpicklingError('length too large');
+    return Number(v);
+  }
+  private line(): string {
+    const end = this.data.indexOf(0x0a, this.pos);
+    if (end < 0) throw new UnpicklingError('pickle data was truncated');
+    const s = Buffer.from(this.data.subarray(this.pos, end)).toString('utf8');
+    this.pos = end + 1;
+    return s;
+  }
+  private pop(): unknown {
+    if (this.stack.length === 0) throw new UnpicklingError('unpickling stack underflow');
+    return this.stack.pop();
+  }
+  private top(): unknown {
+    if (this.stack.length === 0) throw new UnpicklingError('unpickling stack underflow');
+    return this.stack[this.stack.length - 1];
+  }
+  private popMark(): unknown[] {
+    const items = this.stack;
+    const outer = this.metastack.pop();
+    if (!outer) throw new UnpicklingError('could not find MARK');
+    this.stack = outer;
+    return items;
+  }
+  private str(n: number): string {
+    return Buffer.from(this.bytes(n)).toString('utf8');
+  }
+
+  private global(module: string, name: string): unknown {
+    module = IMPORT_MAPPING[module] ?? module;
+    const path = `${module}.${name}`;
+    if (BLOCKED_MODULES.has(module) && this.ctx.weightsOnly)
+      throw new UnpicklingError(`Trying to load unsupported GLOBAL ${path} whose module ${module} is blocked.`);
+    const g = allowedGlobal(path);
+    // Constants (dtypes, storage types) go on the stack as values; callables as PyGlobal.
+    if (g) return g.call ? g : g.value;
+    if (this.ctx.weightsOnly) throw new UnpicklingError(weightsOnlyRefusal(path));
+    return new PyGlobal(path, (args) => new PickledObject(path, args));
+  }
+
+  private callGlobal(fn: unknown, args: unknown, op: string): unknown {
+    if (!(fn instanceof PyGlobal) || !fn.call) {
+      if (fn instanceof PyGlobal) throw new UnpicklingError(`Trying to call ${op} for unrecognized function ${fn.path}`);
+      throw new UnpicklingError(`Trying to call ${op} for unrecognized function ${pyType(fn)}`);
+    }
+    return fn.call(asItems(args, fn.path));
+  }
+
+  private setItems(target: unknown, items: unknown[], op: string): void {
+    if (target instanceof PyDict) for (let i = 0; i + 1 < items.length; i += 2) target.set(items[i], items[i + 1]);
+    else if (target instanceof PickledObject && !this.ctx.weightsOnly) for (let i = 0; i + 1 < items.length; i += 2) target.dictItems.push([items[i], items[i + 1]]);
+    else throw new UnpicklingError(`Can only ${op} for dict, collections.OrderedDict, collections.Counter, but got ${pyType(target)}`);
+  }
+
+  private extend(target: unknown, items: unknown[], op: string): void {
+    if (Array.isArray(target)) target.push(...items);
+    else if (target instanceof PickledObject && !this.ctx.weightsOnly) target.listItems.push(...items);
+    else throw new UnpicklingError(`Can only ${op} to lists, but got ${pyType(target)}`);
+  }
+
+  load(): unknown {
+    for (;;) {
+      const at = this.pos;
+      const op = this.byte();
+      if (this.ctx.weightsOnly && !WEIGHTS_ONLY_OPS.has(op)) throw new UnpicklingError(`Unsupported operand ${op} at byte ${at}`);
+      switch (op) {
+        case OP.PROTO: {
+          const proto = this.byte();
+          if (proto > 5) throw new UnpicklingError(`unsupported pickle protocol: ${proto}`);
+          break;
+        }
+        case OP.FRAME: this.bytes(8); break;
+        case OP.STOP: return this.pop();
+        case OP.GLOBAL: this.stack.push(this.global(this.line(), this.line())); break;
+        case OP.STACK_GLOBAL: {
+          const name = this.pop();
+          const module = this.pop();
+          if (typeof name !== 'string' || typeof module !== 'string') throw new UnpicklingError('STACK_GLOBAL requires str');
+          this.stack.push(this.global(module, name));
+          break;
+        }
+        case OP.NEWOBJ: {
+          const args = this.pop();
+          const cls = this.pop();
+          this.stack.push(this.callGlobal(cls, args, 'NEWOBJ'));
+          break;
+        }
+        case OP.REDUCE: {
+          const args = this.pop();
+          const fn = this.pop();
+          this.stack.push(this.callGlobal(fn, args, 'reduce'));
+          break;
+        }
+        case OP.BUILD: {
+          const state = this.pop();
+          const inst = this.top();
+          if (inst instanceof PyDict && inst.kind !== 'dict' && state instanceof PyDict) {
+            inst.attrs ??= {};
+            for (const [k, v] of state.entries.values()) inst.attrs[String(k)] = v;
+          } else if (isTensor(inst) && (state instanceof PyDict || state === null)) {
+            // Parameter.__setstate__ / _rebuild_parameter_with_state: Python attributes on a tensor, not kept.
+          } else if (inst instanceof PickledObject && !this.ctx.weightsOnly) {
+            inst.state = state;
+          } else {
+            throw new UnpicklingError(`Can only build Tensor, Parameter, OrderedDict or types allowlisted via \`add_safe_globals\`, but got ${pyType(inst)}`);
+          }
+          break;
+        }
+        case OP.APPEND: {
+          const item = this.pop();
+          this.extend(this.top(), [item], 'append');
+          break;
+        }
+        case OP.APPENDS: {
+          const items = this.popMark();
+          this.extend(this.top(), items, 'extend');
+          break;
+        }
+        case OP.SETITEM: {
+          const v = this.pop();
+          const k = this.pop();
+          this.setItems(this.top(), [k, v], 'SETITEM');
+          break;
+        }
+        case OP.SETITEMS: {
+          const items = this.popMark();
+          this.setItems(this.top(), items, 'SETITEMS');
+          break;
+        }
+        case OP.ADDITEMS: {
+          const items = this.popMark();
+          const set = this.top();
+          if (!(set instanceof PySet)) throw new UnpicklingError(`Can only add items to sets, but got ${pyType(set)}`);
+          for (const v of items) set.add(v);
+          break;
+        }
+        case OP.FROZENSET: {
+          const s = new PySet();
+          const items = this.popMark();
+          for (const v of items) s.add(v);
+          this.stack.push(s);
+          break;
+        }
+        case OP.MARK:
+          this.metastack.push(this.stack);
+          this.stack = [];
+          break;
+        case OP.POP_MARK: this.popMark(); break;
+        case OP.POP: this.pop(); break;
+        case OP.DUP: this.stack.push(this.top()); break;
+        case OP.TUPLE: { const items = this.popMark(); this.stack.push(new PyTuple(items)); break; }  // popMark swaps this.stack: call it first
+        case OP.TUPLE1: this.stack.push(new PyTuple([this.pop()])); break;
+        case OP.TUPLE2: { const b = this.pop(); const a = this.pop(); this.stack.push(new PyTuple([a, b])); break; }
+        case OP.TUPLE3: { const c = this.pop(); const b = this.pop(); const a = this.pop(); this.stack.push(new PyTuple([a, b, c])); break; }
+        case OP.LIST: { const items = this.popMark(); this.stack.push(items); break; }
+        case OP.DICT: {
+          const items = this.popMark();
+          const d = new PyDict('dict');
+          this.setItems(d, items, 'DICT');
+          this.stack.push(d);
+          break;
+        }
+        case OP.NONE: this.stack.push(null); break;
+        case OP.NEWFALSE: this.stack.push(false); break;
+        case OP.NEWTRUE: this.stack.push(true); break;
+        case OP.EMPTY_TUPLE: this.stack.push(new PyTuple([])); break;
+        case OP.EMPTY_LIST: this.stack.push([]); break;
+        case OP.EMPTY_DICT: this.stack.push(new PyDict('dict')); break;
+        case OP.EMPTY_SET: this.stack.push(new PySet()); break;
+        case OP.BININT: this.stack.push(this.view(4).getInt32(0, true)); break;
+        case OP.BININT1: this.stack.push(this.byte()); break;
+        case OP.BININT2: this.stack.push(this.view(2).getUint16(0, true)); break;
+        case OP.BINFLOAT: this.stack.push(this.view(8).getFloat64(0, false)); break;
+        case OP.LONG1: this.stack.push(decodeLong(this.bytes(this.byte()))); break;
+        case OP.LONG4: {
+          const n = this.view(4).getInt32(0, true);
+          if (n < 0) throw new UnpicklingError('LONG pickle has negative byte count');
+          this.stack.push(decodeLong(this.bytes(n)));
+          break;
+        }
+        case OP.BINUNICODE: this.stack.push(this.str(this.u32())); break;
+        case OP.SHORT_BINUNICODE: this.stack.push(this.str(this.byte())); break;
+        case OP.BINUNICODE8: this.stack.push(this.str(this.u64())); break;
+        // Python 2 str (torch.load's default encoding reads it as text).
+        case OP.SHORT_BINSTRING: this.stack.push(Buffer.from(this.bytes(this.byte())).toString('latin1')); break;
+        case OP.SHORT_BINBYTES: this.stack.push(Buffer.from(this.bytes(this.byte()))); break;
+        case OP.BINBYTES: this.stack.push(Buffer.from(this.bytes(this.u32()))); break;
+        case OP.BINBYTES8: case OP.BYTEARRAY8: this.stack.push(Buffer.from(this.bytes(this.u64()))); break;
+        case OP.BINPERSID: {
+          const pid = this.pop();
+          if (!(pid instanceof PyTuple)) throw new UnpicklingError(`persistent_load id must be tuple, but got ${pyType(pid)}`);
+          if (pid.items[0] !== 'storage') throw new UnpicklingError(`Only persistent_load of storage is allowed, but got ${pyType(pid.items[0])}`);
+          this.stack.push(this.ctx.storage(pid));
+          break;
+        }
+        case OP.BINGET: case OP.LONG_BINGET: {
+          const idx = op === OP.BINGET ? this.byte() : this.u32();
+          if (!this.memo.has(idx)) throw new UnpicklingError(`Memo value not found at index ${idx}`);
+          this.stack.push(this.memo.get(idx));
+          break;
+        }
+        case OP.BINPUT: case OP.LONG_BINPUT: {
+          const idx = op === OP.BINPUT ? this.byte() : this.u32();
+          this.memo.set(idx, this.top());
+          break;
+        }
+        case OP.MEMOIZE: this.memo.set(this.memo.size, this.top()); break;
+        default:
+          throw new UnpicklingError(`Unsupported operand ${op} at byte ${at}`);
+      }
+    }
+  }
+}
+
+// Python's decode_long: little-endian two's complement; a JS number when exact, else a BigInt.
+function decodeLong(b: Uint8Array): number | bigint {
+  if (b.length === 0) return 0;
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; --i) v = (v << 8n) | BigInt(b[i]!);
+  if (b[b.length - 1]! & 0x80) v -= 1n << BigInt(8 * b.length);
+  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+}
+
+// Unpickled Python values -> JS (API.md): dicts -> objects (Maps for keys that are not str/int),
+// tuples and torch.Size -> arrays, sets -> Set. Shared objects stay shared.
+function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
+  if (v === null || typeof v !== 'object' || isTensor(v) || v instanceof DType || v instanceof Device || Buffer.isBuffer(v)) return v;
+  if (seen.has(v)) return seen.get(v);
+  if (v instanceof PyTuple || Array.isArray(v)) {
+    const out: unknown[] = [];
+    seen.set(v, out);
+    for (const x of v instanceof PyTuple ? v.items : v) out.push(toJs(x, seen));
+    return out;
+  }
+  if (v instanceof PyDict) {
+    const keys = [...v.entries.values()].map(([k]) => k);
+    const plain = keys.every((k) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k)) || typeof k === 'bigint');
+    if (!plain) {
+      const m = new Map<unknown, unknown>();
+      seen.set(v, m);
+      for (const [k, x] of v.entries.values()) m.set(toJs(k, seen), toJs(x, seen));
+      return m;
+    }
+    const o: Record<string, unknown> = {};
+    seen.set(v, o);
+    if (keys.some((k) => typeof k !== 'string')) intKeyedObjects.add(o);
+    if (v.kind === 'OrderedDict') orderedDicts.add(o);
+    for (const [k, x] of v.entries.values())
+      Object.defineProperty(o, String(k), { value: toJs(x, seen), enumerable: true, writable: true, configurable: true });
+    // A state_dict's `_metadata` (module versions): kept, not enumerated, written back by torch.save.
+    if (v.attrs && '_metadata' in v.attrs)
+      Object.defineProperty(o, '_metadata', { value: toJs(v.attrs['_metadata'], seen), enumerable: false, writable: true, configurable: true });
+    return o;
+  }
+  if (v instanceof PySet) {
+    const s = new Set<unknown>();
+    seen.set(v, s);
+    for (const x of v.items.values()) s.add(toJs(x, seen));
+    return s;
+  }
+  if (v instanceof PickledObject) {
+    seen.set(v, v);
+    v.args = toJs(v.args, seen) as unknown[];
+    v.state = toJs(v.state, seen);
+    v.listItems = toJs(v.listItems, seen) as unknown[];
+    v.dictItems = v.dictItems.map(([k, x]) => [toJs(k, seen), toJs(x, seen)]);
+    return v;
+  }
+  if (v instanceof PyGlobal) return v.value !== undefined && !(v.value instanceof StorageType) ? v.value : new PickledObject(v.path);
+  if (v instanceof LoadedStorage) return v.bytes;
+  return v;
+}
+
+// ---- load -------------------------------------------------------------------------------------
+
+// The first bytes of a pre-1.6 (legacy, non-zip) torch.save file: PROTO 2, LONG1 of MAGIC_NUMBER.
+const LEGACY_MAGIC = Buffer.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]);
+
+function targetFor(mapLocation: MapLocation | null | undefined, location: string, bytes: Tensor): string | Tensor {
+  if (mapLocation === null || mapLocation === undefined) return location;
+  if (typeof mapLocation === 'string' || mapLocation instanceof Device) return String(toDevice(mapLocation, 'torch.load'));
+  if (typeof mapLocation === 'function') {
+    const r = mapLocation(bytes, location);
+    if (r === null || r === undefined) return location;
+    if (isTensor(r)) return r;
+    return String(toDevice(r, 'torch.load'));
+  }
+  if (typeof mapLocation === 'object') {
+    const m = Object.prototype.hasOwnProperty.call(mapLocation, location) ? mapLocation[location] : undefined;
+    return m === undefined ? location : String(toDevice(m, 'torch.load'));
+  }
+  throw new TypeError(`torch.load: mapLocation must be a device, a mapping or a function, got ${typeof mapLocation}`);
+}
+
+function moveStorage(bytes: Tensor, target: string | Tensor): Tensor {
+  if (isTensor(target)) {
+    if (target.dtype !== uint8) throw new TypeError('torch.load: a mapLocation function must return the storage tensor it was given (moved), a device or null');
+    return target;
+  }
+  const device = toDevice(target, 'torch.load');
+  if (device.type === 'cpu') return bytes;
+  if (device.type === 'cuda' && !native.cudaIsAvailable())
+    throw new Error(
+      `Attempting to deserialize object on a CUDA device (${target}) but CUDA is not available (torch.cuda.isAvailable() is false). ` +
+        "If you are running on a CPU-only machine, please use torch.load with { mapLocation: 'cpu' } to map your storages to the CPU.",
+    );
+  return new Tensor(zip.storageTo(handleOfTensor(bytes), String(device)));
+}
+
+/**
+ * torch.load(f, { mapLocation, weightsOnly }): reads what torch.save wrote (Python's or ours) from
+ * a path or a Buffer/Uint8Array. Python dicts become plain objects (int keys as strings), tuples and
+ * torch.Size arrays. weightsOnly (default true) refuses every global outside PyTorch's allowlist.
+ */
+export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown {
+  if (typeof options !== 'object' || options === null) throw new TypeError('torch.load: options must be an object');
+  for (const k of Object.keys(options))
+    if (k !== 'mapLocation' && k !== 'weightsOnly') throw new TypeError(`torch.load: unexpected option '${k}'; expected one of { mapLocation, weightsOnly }`);
+  const weightsOnly = options.weightsOnly ?? true;
+  if (typeof weightsOnly !== 'boolean') throw new TypeError('torch.load: weightsOnly must be a boolean');
+  let file: string;
+  if (typeof f === 'string') file = f;
+  else if (f instanceof Uint8Array) file = '<buffer>';
+  else throw new TypeError(`torch.load: f must be a file path or a Buffer/Uint8Array, got ${f === null ? 'null' : typeof f}`);
+  const fail = (e: unknown): never => {
+    const msg = e instanceof Error ? e.message.replace(/^torch\.load: /, '') : String(e);
+    const err = e instanceof TypeError ? new TypeError(`torch.load: ${file}: ${msg}`) : new Error(`torch.load: ${file}: ${msg}`);
+    throw err;
+  };
+  let reader: object;
+  try {
+    reader = zip.zipOpen(f);
+  } catch (e) {
+    const head = typeof f === 'string' ? readHead(f) : f.subarray(0, LEGACY_MAGIC.length);
+    if (head && Buffer.from(head).equals(LEGACY_MAGIC))
+      fail(new Error('this file is in the legacy (pre-1.6, non-zip) torch.save format, which torchnode does not read; re-save it in Python with torch.save(obj, path)'));
+    const why = (e as Error).message.replace(/^torch\.load: /, '').replace(/^\[enforce fail at [^\]]*\] \. /, '');
+    if (/open file failed|errno/.test(why)) return fail(new Error(why));
+    if (/Attempted to read a PyTorch file with version/.test(why)) return fail(new Error(`unsupported file format version: ${why}`));
+    return fail(new Error(`not a PyTorch zip archive, or a damaged one (${why})`));
+  }
+  try {
+    const byteorder = zip.zipRecord(reader, 'byteorder');
+    if (byteorder && byteorder.toString() !== 'little') throw new Error(`byteorder '${byteorder.toString()}' is not supported (little-endian files only)`);
+    const pickle = zip.zipRecord(reader, 'data.pkl');
+    if (!pickle) throw new Error('the archive has no data.pkl record: not a torch.save file (a TorchScript module? use torch.jit.load)');
+    const storages = new Map<string, Tensor>();
+    const ctx: LoadContext = {
+      weightsOnly,
+      storage: (pid: unknown): LoadedStorage => {
+        const [, type, key, location, numel] = (pid as PyTuple).items;
+        if (!(type instanceof StorageType)) throw new UnpicklingError(`persistent id: expected a storage type, got ${pyType(type)}`);
+        if (typeof key !== 'string' || typeof location !== 'string') throw new UnpicklingError('persistent id: bad storage key or location');
+        let bytes = storages.get(key);
+        if (!bytes) {
+          if (type.dtype.code < 0) throw new UnpicklingError(`dtype torch.${type.dtype.name} does not exist in this libtorch`);
+          const raw = new Tensor(zip.zipStorage(reader, `data/${key}`, asInt(numel, 'storage size') * type.dtype.itemsize));
+          bytes = moveStorage(raw, targetFor(options.mapLocation, location, raw));
+          storages.set(key, bytes);
+        }
+        return new LoadedStorage(bytes, type.dtype);
+      },
+    };
+    return toJs(new Unpickler(pickle, ctx).load(), new Map());
+  } catch (e) {
+    return fail(e);
+  } finally {
+    zip.zipClose(reader);
+  }
+}
+
+function readHead(path: string): Uint8Array | null {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(LEGACY_MAGIC.length);
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+// ---- save -------------------------------------------------------------------------------------
+
+// Python's pickler, protocol 2, for the values torch.save takes from JS (see save()).
+class Pickler {
+  private buf = Buffer.alloc(1 << 12);
+  private len = 0;
+  private readonly memo = new Map<unknown, number>();
+  readonly storages = new Map<string, { name: string; tensor: Tensor }>();
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+  op(...bytes: number[]): void {
+    this.ensure(bytes.length);
+    for (const b of bytes) this.buf[this.len++] = b;
+  }
+  private raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+  private u32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v, this.len);
+    this.len += 4;
+  }
+  result(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+
+  put(key: unknown): void {
+    const idx = this.memo.size;
+    this.memo.set(key, idx);
+    if (idx < 256) this.op(OP.BINPUT, idx);
+    else {
+      this.op(OP.LONG_BINPUT);
+      this.u32(idx);
+    }
+  }
+  get(key: unknown): boolean {
+    const idx = this.memo.get(key);
+    if (idx === undefined) return false;
+    if (idx < 256) this.op(OP.BINGET, idx);
+    else {
+      this.op(OP.LONG_BINGET);
+      this.u32(idx);
+    }
+    return true;
+  }
+
+  int(v: number | bigint): void {
+    if (typeof v === 'number' && v >= 0 && v <= 0xff) this.op(OP.BININT1, v);
+    else if (typeof v === 'number' && v >= 0 && v <= 0xffff) this.op(OP.BININT2, v & 0xff, v >> 8);
+    else if (v >= -0x80000000 && v <= 0x7fffffff) {
+      this.op(OP.BININT);
+      this.ensure(4);
+      this.buf.writeInt32LE(Number(v), this.len);
+      this.len += 4;
+    } else {
+      // encode_long: minimal little-endian two's complement.
+      let n = BigInt(v);
+      const out: number[] = [];
+      for (;;) {
+        out.push(Number(n & 0xffn));
+        n >>= 8n;
+        const sign = out[out.length - 1]! & 0x80;
+        if ((n === 0n && !sign) || (n === -1n && sign)) break;
+      }
+      this.op(OP.LONG1, out.length, ...out);
+    }
+  }
+  float(v: number): void {
+    this.op(OP.BINFLOAT);
+    this.ensure(8);
+    this.buf.writeDoubleBE(v, this.len);
+    this.len += 8;
+  }
+  str(s: string): void {
+    const key = `str:${s}`;
+    if (this.get(key)) return;
+    const b = Buffer.from(s, 'utf8');
+    this.op(OP.BINUNICODE);
+    this.u32(b.length);
+    this.raw(b);
+    this.put(key);
+  }
+  global(module: string, name: string): void {
+    const key = `global:${module}.${name}`;
+    if (this.get(key)) return;
+    this.op(OP.GLOBAL);
+    this.raw(Buffer.from(`${module}\n${name}\n`, 'utf8'));
+    this.put(key);
+  }
+  // A tuple as Python writes one: TUPLE1-3 or MARK ... TUPLE, then memoized.
+  tuple(items: (() => void)[]): void {
+    if (items.length === 0) return this.op(OP.EMPTY_TUPLE);
+    if (items.length > 3) this.op(OP.MARK);
+    for (const write of items) write();
+    this.op(items.length > 3 ? OP.TUPLE : [0, OP.TUPLE1, OP.TUPLE2, OP.TUPLE3][items.length]!);
+    this.put({});
+  }
+  reduce(module: string, name: string, args: (() => void)[], memoKey: unknown): void {
+    this.global(module, name);
+    this.tuple(args);
+    this.op(OP.REDUCE);
+    this.put(memoKey);
+  }
+  // _batch_setitems / _batch_appends: batches of 1000, SETITEM/APPEND for a batch of one.
+  items<T>(list: T[], writeItem: (x: T) => void, one: number, many: number): void {
+    for (let i = 0; i < list.length; i += 1000) {
+      const batch = list.slice(i, i + 1000);
+      if (batch.length > 1) this.op(OP.MARK);
+      for (const x of batch) writeItem(x);
+      this.op(batch.length > 1 ? many : one);
+    }
+  }
+}
+
+const V3_DTYPES = new Set(['uint16', 'uint32', 'uint64', 'complex32', 'float8_e5m2', 'float8_e4m3fn', 'float8_e5m2fnuz', 'float8_e4m3fnuz',
+  'float8_e8m0fnu', 'float4_e2m1fn_x2', 'bits8', 'bits16', 'bits1x8', 'bits2x4', 'bits4x2']);
+const STORAGE_NAME: Record<string, string> = Object.fromEntries(Object.entries(LEGACY_STORAGES).map(([k, v]) => [v, k]));
+
+function isPlainObject(v: object): v is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function saveValue(p: Pickler, v: unknown, where: string): void {
+  if (v === null || v === undefined) return p.op(OP.NONE);
+  switch (typeof v) {
+    case 'boolean': return p.op(v ? OP.NEWTRUE : OP.NEWFALSE);
+    case 'number':
+      // API.md: a whole number is a Python int, any other number a float.
+      return Number.isSafeInteger(v) && !Object.is(v, -0) ? p.int(v) : p.float(v);
+    case 'bigint': return p.int(v);
+    case 'string': return p.str(v);
+    case 'object': break;
+    default: throw new TypeError(`torch.save: cannot save a ${typeof v} (at ${where})`);
+  }
+  const obj = v as object;
+  if (p.get(obj)) return;
+  if (isTensor(obj)) return saveTensor(p, obj, where);
+  if (obj instanceof DType) {
+    p.global('torch', obj.name);
+    return;
+  }
+  if (obj instanceof Device) {
+    const args = obj.index === null ? [() => p.str(obj.type)] : [() => p.str(obj.type), () => p.int(obj.index!)];
+    return p.reduce('torch', 'device', args, obj);
+  }
+  if (Array.isArray(obj)) {
+    p.op(OP.EMPTY_LIST);
+    p.put(obj);
+    p.items(obj, (x) => saveValue(p, x, `${where}[]`), OP.APPEND, OP.APPENDS);
+    return;
+  }
+  if (obj instanceof Map) {
+    p.op(OP.EMPTY_DICT);
+    p.put(obj);
+    p.items([...obj], ([k, x]) => {
+      saveValue(p, k, `${where} key`);
+      saveValue(p, x, `${where}.${String(k)}`);
+    }, OP.SETITEM, OP.SETITEMS);
+    return;
+  }
+  if (obj instanceof Set) {
+    return p.reduce('builtins', 'set', [() => saveValue(p, [...obj], where)], obj);
+  }
+  if (obj instanceof Uint8Array) {
+    // Python 3 bytes in protocol 2: _codecs.encode(latin-1 text, 'latin1').
+    return p.reduce('_codecs', 'encode', [() => p.str(Buffer.from(obj).toString('latin1')), () => p.str('latin1')], obj);
+  }
+  if (ArrayBuffer.isView(obj)) throw new TypeError(`torch.save: cannot save a ${obj.constructor.name} (at ${where}); make it a tensor with torch.tensor()`);
+  if (!isPlainObject(obj)) throw new TypeError(`torch.save: cannot save an instance of ${obj.constructor?.name ?? 'object'} (at ${where}); only tensors, arrays, plain objects, Maps, Sets, numbers, bigints, strings, booleans, null, dtypes and devices`);
+  const intKeys = intKeyedObjects.has(obj);
+  const entries = Object.keys(obj).map((k): [string | number, unknown] => [intKeys && /^(0|-?[1-9]\d*)$/.test(k) && Number.isSafeInteger(Number(k)) ? Number(k) : k, obj[k]]);
+  const descriptor = Object.getOwnPropertyDescriptor(obj, '_metadata');
+  const metadata = descriptor !== undefined && !descriptor.enumerable ? descriptor : undefined;
+  const ordered = metadata !== undefined || orderedDicts.has(obj);
+  if (ordered) {
+    // Python's state_dict: OrderedDict() REDUCE, items, then BUILD {'_metadata': ...}.
+    p.global('collections', 'OrderedDict');
+    p.op(OP.EMPTY_TUPLE, OP.REDUCE);
+  } else {
+    p.op(OP.EMPTY_DICT);
+  }
+  p.put(obj);
+  p.items(entries, ([k, x]) => {
+    saveValue(p, k, where);
+    saveValue(p, x, `${where}.${k}`);
+  }, OP.SETITEM, OP.SETITEMS);
+  if (metadata) {
+    p.op(OP.EMPTY_DICT);
+    p.put({});
+    saveValue(p, '_metadata', where);
+    saveValue(p, metadata.value, `${where}._metadata`);
+    p.op(OP.SETITEM, OP.BUILD);
+  }
+}
+
+function saveTensor(p: Pickler, t: Tensor, where: string): void {
+  if (t.requiresGrad && !t.isLeaf)
+    throw new Error(`torch.save: Cowardly refusing to serialize non-leaf tensor which requires_grad (at ${where}); save t.detach() instead`);
+  const [storageKey, nbytes, offset, location, conj, neg] = zip.tensorStorage(handleOfTensor(t));
+  const dtype = t.dtype;
+  const v3 = V3_DTYPES.has(dtype.name);
+  let entry = p.storages.get(storageKey);
+  if (!entry) {
+    entry = { name: String(p.storages.size), tensor: t };
+    p.storages.set(storageKey, entry);
+  }
+  const name = entry.name;
+  const storageArg = (): void => {
+    p.tuple([
+      () => p.str('storage'),
+      () => (v3 ? p.global('torch.storage', 'UntypedStorage') : p.global('torch', storageTypeName(dtype))),
+      () => p.str(name),
+      () => p.str(location),
+      () => p.int(v3 ? nbytes : nbytes / dtype.itemsize),
+    ]);
+    p.op(OP.BINPERSID);
+  };
+  const intTuple = (xs: number[]) => (): void => p.tuple(xs.map((x) => () => p.int(x)));
+  const args = [
+    storageArg,
+    () => p.int(offset),
+    intTuple(t.shape),
+    intTuple(t.stride()),
+    () => p.op(t.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE),
+    () => {
+      p.global('collections', 'OrderedDict');
+      p.op(OP.EMPTY_TUPLE, OP.REDUCE);
+      p.put({});
+    },
+  ];
+  if (v3) args.push(() => p.global('torch', dtype.name));
+  if (conj || neg) {
+    const flags = new Map<string, boolean>();
+    if (conj) flags.set('conj', true);
+    if (neg) flags.set('neg', true);
+    args.push(() => saveValue(p, flags, where));
+  }
+  p.reduce('torch._utils', v3 ? '_rebuild_tensor_v3' : '_rebuild_tensor_v2', args, t);
+}
+
+function storageTypeName(dtype: DType): string {
+  const name = STORAGE_NAME[dtype.name];
+  if (!name) throw new TypeError(`torch.save: tensors of dtype torch.${dtype.name} cannot be saved`);
+  return name;
+}
+
+/**
+ * torch.save(obj, f): writes obj in PyTorch's zip format, which Python's torch.load reads (also
+ * with weights_only=True). Without f, returns the bytes as a Buffer. Plain objects are dicts (str
+ * keys; objects torch.load made from int-keyed dicts, or marked with markIntKeys, get int keys back),
+ * Maps are dicts with any keys, arrays are lists, whole numbers ints, other numbers floats.
+ */
+export function save(obj: unknown, f?: string): Buffer | undefined {
+  if (f !== undefined && typeof f !== 'string') throw new TypeError(`torch.save: f must be a file path, got ${f === null ? 'null' : typeof f}`);
+  const p = new Pickler();
+  p.op(OP.PROTO, 2);
+  saveValue(p, obj, 'obj');
+  p.op(OP.STOP);
+  const records: [string, Uint8Array | Handle][] = [
+    ['data.pkl', p.result()],
+    ['.format_version', Buffer.from('1')],
+    ['.storage_alignment', Buffer.from('64')],
+    ['byteorder', Buffer.from('little')],
+  ];
+  for (const { name, tensor } of p.storages.values()) records.push([`data/${name}`, handleOfTensor(tensor)]);
+  if (f === undefined) return zip.zipWrite(records);
+  try {
+    return zip.zipWrite(records, f);
+  } catch (e) {
+    throw new Error(`torch.save: ${f}: ${(e as Error).message.replace(/^torch\.save: /, '')}`);
+  }
+}
+

@@ -1,0 +1,167 @@
+# Writes torch.save files from Python and the expected values as JSON -> test/fixtures/save/.
+#   .venv/bin/python scripts/make-save-fixtures.py                 (torch 2.13: *.pt)
+#   python3 scripts/make-save-fixtures.py --suffix _113            (another torch, e.g. Debian's 1.13)
+# Expected values describe each object: tensors with dtype/shape/stride/offset/values and which
+# storage they share (storage index in order of first appearance), other values as JSON tags.
+import argparse
+import collections
+import json
+import os
+import sys
+
+import torch
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'save')
+
+
+def values(t):
+    t = t.detach().resolve_conj()
+    if t.is_complex():
+        t = torch.view_as_real(t)
+    name = str(t.dtype)
+    if name == 'torch.uint64':  # no tolist() for uint64 in every torch: via int64, sign fixed
+        return [str(x if x >= 0 else x + 2**64) for x in t.view(torch.int64).reshape(-1).tolist()]
+    if name in ('torch.int64', 'torch.uint32', 'torch.uint16'):
+        return [str(x) for x in t.to(torch.int64).reshape(-1).tolist()]
+    if t.is_floating_point() and t.dtype not in (torch.float32, torch.float64):
+        t = t.float()
+    return t.reshape(-1).tolist()
+
+
+def describe(v, storages):
+    if isinstance(v, torch.Tensor):
+        key = v.untyped_storage().data_ptr() if hasattr(v, 'untyped_storage') else v.storage().data_ptr()
+        if key not in storages:
+            storages[key] = len(storages)
+        return {'__tensor__': {
+            'dtype': str(v.dtype).replace('torch.', ''), 'shape': list(v.shape), 'stride': list(v.stride()),
+            'offset': v.storage_offset(), 'requires_grad': v.requires_grad, 'storage': storages[key],
+            'conj': bool(v.is_conj()), 'values': values(v)}}
+    if isinstance(v, torch.dtype):
+        return {'__dtype__': str(v).replace('torch.', '')}
+    if isinstance(v, torch.device):
+        return {'__device__': str(v)}
+    if isinstance(v, torch.Size):
+        return list(v)
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return v if abs(v) <= 2**53 - 1 else {'__int__': str(v)}
+    if isinstance(v, float):
+        return {'__float__': repr(v)} if v != v or v in (float('inf'), float('-inf')) else v
+    if isinstance(v, (list, tuple)):
+        return [describe(x, storages) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return {'__set__': sorted(describe(x, storages) for x in v)}
+    if isinstance(v, (bytes, bytearray)):
+        return {'__bytes__': bytes(v).hex()}
+    if isinstance(v, dict):
+        out = {'__dict__': [[describe(k, storages), describe(x, storages)] for k, x in v.items()]}
+        if getattr(v, '_metadata', None) is not None:
+            out['__metadata__'] = describe(v._metadata, storages)
+        return out
+    raise TypeError(f'cannot describe {type(v)}')
+
+
+class Custom:
+    """A user class: weights_only refuses it."""
+
+    def __init__(self):
+        self.x = 1
+
+
+class RunsCode:
+    """A pickle that would run os.system on load with the full Python unpickler."""
+
+    def __reduce__(self):
+        return (os.system, ('echo torchnode-must-not-run-this > /tmp/torchnode-pwned',))
+
+
+def cases():
+    has = lambda name: hasattr(torch, name)
+    torch.manual_seed(0)
+    dtypes = collections.OrderedDict()
+    base = torch.tensor([0.0, 1.5, -2.25, 3.0, 100.0, -0.5])
+    for name in ['bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64',
+                 'complex64', 'complex128', 'uint16', 'uint32', 'uint64', 'float8_e4m3fn', 'float8_e5m2']:
+        if not has(name):
+            continue
+        dt = getattr(torch, name)
+        if dt.is_complex:
+            t = torch.complex(base, base.flip(0)).to(dt)
+        elif dt == torch.bool:
+            t = base > 0
+        elif dt.is_floating_point:
+            t = base.to(dt)
+        else:
+            t = base.abs().to(torch.int64).to(dt)
+        dtypes[name] = t.reshape(2, 3)
+    dtypes['int64_big'] = torch.tensor([2**62, -2**63, 2**53 + 1])
+    dtypes['empty'] = torch.zeros(0, 3)
+    dtypes['scalar'] = torch.tensor(7.25, dtype=torch.float64)
+    yield 'dtypes', dtypes
+
+    base = torch.arange(12, dtype=torch.float32)
+    yield 'views', {'base': base, 'view': base[2:8].view(2, 3), 't': base.view(3, 4).t(), 'strided': base[::3],
+                    'other': torch.ones(2)}
+    yield 'noncontiguous', torch.arange(6, dtype=torch.int32).view(2, 3).t()
+    yield 'nested', {
+        'list': [1, 2.5, 'x', None, True, False, (1, 2), [3, {'k': torch.ones(2)}]],
+        'big': 2**70, 'neg': -5, 'negbig': -2**40, 'float': 1.5, 'unicode': 'héllo ✓',
+        'int_keys': {0: 'a', 1: 'b', 10: 'c'}, 'tuple': (1, (2, 3)), 'empty': {}, 'empty_list': [], 'empty_tuple': (),
+        'size': torch.Size([2, 3]), 'dtype': torch.float16, 'device': torch.device('cpu'),
+        'set': {1, 2}, 'bytes': b'\x00\xffab',
+    }
+    lin = torch.nn.Linear(4, 3)
+    bn = torch.nn.BatchNorm1d(3)
+    model = torch.nn.Sequential(lin, bn)
+    yield 'state_dict', model.state_dict()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    model(torch.randn(5, 4)).sum().backward()
+    opt.step()
+    yield 'sgd', opt.state_dict()
+    yield 'parameter', torch.nn.Parameter(torch.randn(2, 2))
+    yield 'size', torch.Size([4, 5, 6])
+    yield 'requires_grad', torch.randn(3).requires_grad_()
+    if has('conj'):
+        yield 'conj', {'z': torch.complex(torch.ones(2), torch.arange(2.0)).conj()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--suffix', default='')
+    args = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    expected = {}
+    for name, obj in cases():
+        path = os.path.join(OUT, f'{name}{args.suffix}.pt')
+        torch.save(obj, path)
+        # What this torch itself loads back (torch 1.13 drops the conj bit of a conj view on save).
+        expected[name] = describe(torch.load(path), {})
+    if not args.suffix:
+        # Files weights_only refuses: a user class, and a pickle that would run os.system.
+        torch.save({'obj': Custom()}, os.path.join(OUT, 'custom_class.pt'))
+        torch.save({'evil': RunsCode()}, os.path.join(OUT, 'runs_code.pt'))
+        torch.save({'t': torch.arange(3.0)}, os.path.join(OUT, 'protocol4.pt'), pickle_protocol=4)
+        # A file whose storage says 'cuda:0' (made on a CPU-only machine through a location tagger).
+        torch.serialization.register_package(0, lambda s: 'cuda:0' if s.device.type == 'cpu' else None, lambda s, loc: None)
+        torch.save({'t': torch.arange(4.0)}, os.path.join(OUT, 'cuda.pt'))
+        expected['cuda'] = describe({'t': torch.arange(4.0)}, {})
+        expected['protocol4'] = describe({'t': torch.arange(3.0)}, {})
+        # The pre-1.6 (non-zip) format, and a zip whose format version no libtorch reads.
+        torch.save({'t': torch.arange(3.0)}, os.path.join(OUT, 'legacy.pt'), _use_new_zipfile_serialization=False)
+        import io
+        import zipfile
+        buf = io.BytesIO()
+        torch.save({'t': torch.arange(3.0)}, buf)
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(os.path.join(OUT, 'bad_version.pt'), 'w') as dst:
+            for item in src.infolist():
+                dst.writestr(item, b'99\n' if item.filename.endswith('/version') else src.read(item))
+    with open(os.path.join(OUT, f'expected{args.suffix}.json'), 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': expected}, f)
+        f.write('\n')
+    print(f'wrote {len(expected)} cases to {OUT} with torch {torch.__version__}')
+
+
+if __name__ == '__main__':
+    main()

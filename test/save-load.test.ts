@@ -1,0 +1,230 @@
+// torch.save / torch.load: files written by Python torch 2.13 and 1.13 (test/fixtures/save, made by
+// scripts/make-save-fixtures.py) load with their values, dtypes, views and shared storages; what
+// torchnode saves loads back the same; weightsOnly refuses what PyTorch's refuses; damaged files
+// give errors naming the file, never a crash. Node -> Python: scripts/check-node-saves.py.
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
+import { asJs, describeJs, storageKey } from './save-describe.js';
+import { childTimeoutMs, lastJson, runChild } from './run-child.js';
+
+const dir = new URL('./fixtures/save/', import.meta.url);
+const fixture = (name: string): string => new URL(name, dir).pathname;
+interface Expected {
+  torch: string;
+  cases: Record<string, unknown>;
+}
+const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as Expected;
+const expected113 = JSON.parse(readFileSync(new URL('expected_113.json', dir), 'utf8')) as Expected;
+const tmp = mkdtempSync(join(tmpdir(), 'torchnode-save-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('torch.load reads files written by Python torch.save', () => {
+  for (const [label, exp, suffix] of [['2.13', expected, ''], ['1.13', expected113, '_113']] as const) {
+    it(`loads every fixture of torch ${label} with its values, dtypes, strides and shared storages`, () => {
+      expect(exp.torch.startsWith(label)).toBe(true);
+      expect(Object.keys(exp.cases).length).toBeGreaterThanOrEqual(10);
+      for (const [name, want] of Object.entries(exp.cases)) {
+        if (name === 'cuda') continue;  // tested below with mapLocation
+        const got = torch.load(fixture(`${name}${suffix}.pt`), { weightsOnly: name !== 'protocol4' });
+        expect(describeJs(got, new Map()), `${label} ${name}`).toEqual(asJs(want));
+      }
+    });
+  }
+
+  it('keeps views of one storage as views of one storage (writes through, as in Python)', () => {
+    const v = torch.load(fixture('views.pt')) as Record<string, torch.Tensor>;
+    v.base!.add_(100);
+    expect(v.view!.tolist()).toEqual([[102, 103, 104], [105, 106, 107]]);
+    expect(v.strided!.tolist()).toEqual([100, 103, 106, 109]);
+    expect(storageKey(v.t!)).toBe(storageKey(v.base!));
+    expect(storageKey(v.other!)).not.toBe(storageKey(v.base!));
+  });
+
+  it('reads a Buffer as it reads a file', () => {
+    const fromFile = describeJs(torch.load(fixture('state_dict.pt')), new Map());
+    expect(describeJs(torch.load(readFileSync(fixture('state_dict.pt'))), new Map())).toEqual(fromFile);
+  });
+
+  it("returns a state_dict with Python's keys and its _metadata kept out of the enumerable keys", () => {
+    const sd = torch.load(fixture('state_dict.pt')) as Record<string, torch.Tensor> & { _metadata?: Record<string, unknown> };
+    expect(Object.keys(sd)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']);
+    expect(sd['1.num_batches_tracked']!.dtype).toBe(torch.int64);
+    expect(sd._metadata!['1']).toEqual({ version: 2 });
+  });
+
+  it('gives optimizer state dicts with int keys as strings, and parameters as tensors that require grad', () => {
+    const sgd = torch.load(fixture('sgd.pt')) as { state: Record<string, { momentum_buffer: torch.Tensor }>; param_groups: Record<string, unknown>[] };
+    expect(Object.keys(sgd.state)).toEqual(['0', '1', '2', '3']);
+    expect(sgd.param_groups[0]!.params).toEqual([0, 1, 2, 3]);
+    expect(sgd.param_groups[0]!.momentum).toBe(0.9);
+    const p = torch.load(fixture('parameter.pt')) as torch.Tensor;
+    expect(p.requiresGrad).toBe(true);
+    expect(p.isLeaf).toBe(true);
+  });
+});
+
+describe('mapLocation', () => {
+  it("refuses 'cuda' storages on a machine without CUDA, and maps them as Python does", () => {
+    if (torch.cuda.isAvailable()) return;
+    expect(() => torch.load(fixture('cuda.pt'))).toThrow(/cuda\.pt: Attempting to deserialize object on a CUDA device .* mapLocation: 'cpu'/);
+    const want = asJs(expected.cases.cuda);
+    for (const mapLocation of ['cpu', torch.device('cpu'), { 'cuda:0': 'cpu' }, (_s: torch.Tensor, loc: string) => (loc === 'cuda:0' ? 'cpu' : null), (s: torch.Tensor) => s] as torch.MapLocation[])
+      expect(describeJs(torch.load(fixture('cuda.pt'), { mapLocation }), new Map())).toEqual(want);
+    const seen: string[] = [];
+    torch.load(fixture('views.pt'), { mapLocation: (s, loc) => (seen.push(`${loc}:${s.dtype.name}:${s.numel()}`), null) });
+    expect(seen).toEqual(['cpu:uint8:48', 'cpu:uint8:8']);
+  });
+
+  it('rejects a bad mapLocation', () => {
+    expect(() => torch.load(fixture('views.pt'), { mapLocation: 'gpu' })).toThrow(/torch\.load: .*views\.pt: .*device/);
+    expect(() => torch.load(fixture('views.pt'), { mapLocation: 5 as unknown as string })).toThrow(TypeError);
+  });
+});
+
+describe('weightsOnly', () => {
+  it('refuses a user class by default, naming the global; weightsOnly: false gives an inert description', () => {
+    expect(() => torch.load(fixture('custom_class.pt'))).toThrow(/custom_class\.pt: Weights only load failed: Unsupported global: GLOBAL __main__\.Custom/);
+    const r = torch.load(fixture('custom_class.pt'), { weightsOnly: false }) as { obj: torch.PickledObject };
+    expect(r.obj).toBeInstanceOf(torch.PickledObject);
+    expect(r.obj.className).toBe('__main__.Custom');
+    expect(r.obj.state).toEqual({ x: 1 });
+  });
+
+  it('never runs pickled code: os.system is refused, or described, never called', () => {
+    rmSync('/tmp/torchnode-pwned', { force: true });
+    expect(() => torch.load(fixture('runs_code.pt'))).toThrow(/GLOBAL posix\.system whose module posix is blocked/);
+    const r = torch.load(fixture('runs_code.pt'), { weightsOnly: false }) as { evil: torch.PickledObject };
+    expect(r.evil.className).toBe('posix.system');
+    expect(r.evil.args).toEqual(['echo torchnode-must-not-run-this > /tmp/torchnode-pwned']);
+    expect(existsSync('/tmp/torchnode-pwned')).toBe(false);
+  });
+
+  it('accepts only the opcodes of PyTorch weights_only unpickler (pickle_protocol=4 needs weightsOnly: false)', () => {
+    expect(() => torch.load(fixture('protocol4.pt'))).toThrow(/protocol4\.pt: Unsupported operand 149/);
+  });
+
+  it('checks its options', () => {
+    expect(() => torch.load(fixture('views.pt'), { weightsOnly: 'yes' as unknown as boolean })).toThrow(TypeError);
+    expect(() => torch.load(fixture('views.pt'), { map_location: 'cpu' } as unknown as torch.LoadOptions)).toThrow(/unexpected option 'map_location'/);
+  });
+});
+
+describe('torch.save', () => {
+  it('round-trips every Python fixture Node -> Node (file and Buffer) with values, views and sharing', () => {
+    for (const [name, want] of Object.entries(expected.cases)) {
+      const obj = torch.load(fixture(`${name}.pt`), { weightsOnly: name !== 'protocol4', mapLocation: 'cpu' });
+      const path = join(tmp, `${name}.pt`);
+      expect(torch.save(obj, path)).toBeUndefined();
+      // Written by PyTorchStreamWriter from the path: the archive folder is the base name, as in Python.
+      expect(readFileSync(path).includes(Buffer.from(`${name}/data.pkl`)), name).toBe(true);
+      expect(describeJs(torch.load(path), new Map()), name).toEqual(asJs(want));
+      const buf = torch.save(obj)!;
+      expect(Buffer.isBuffer(buf)).toBe(true);
+      expect(describeJs(torch.load(buf), new Map()), name).toEqual(asJs(want));
+    }
+  });
+
+  it("writes the same data.pkl bytes as Python's torch.save for what JS holds exactly", () => {
+    // Tuples, torch.Size and Parameter have no JS type (they come back as arrays and tensors), and
+    // Python memoizes equal strings only when they are one object: the other fixtures differ there.
+    const zip = native as unknown as { zipOpen(b: Uint8Array): object; zipRecord(r: object, name: string): Buffer | null };
+    const pickle = (b: Uint8Array): Buffer => zip.zipRecord(zip.zipOpen(b), 'data.pkl')!;
+    for (const name of ['dtypes', 'views', 'noncontiguous', 'sgd', 'requires_grad', 'conj']) {
+      const python = readFileSync(fixture(`${name}.pt`));
+      expect(pickle(torch.save(torch.load(python))!).equals(pickle(python)), name).toBe(true);
+    }
+  });
+
+  it('writes int keys back as ints, Maps with their key types, bigints, floats and dtypes', () => {
+    const sgd = torch.load(fixture('sgd.pt')) as { state: object };
+    const obj = {
+      sgdState: sgd.state,
+      marked: torch.markIntKeys({ 3: 'x', 1: 'y' }),
+      plain: { 3: 'x' },
+      map: new Map<unknown, unknown>([[1, 'one'], ['1', 'str one'], [2.5, 'float'], [null, 'none'], [true, 'bool']]),
+      big: 2n ** 70n, negBig: -(2n ** 63n), float: 0.25, whole: 3, negZero: -0, inf: Infinity,
+      dtype: torch.bfloat16, device: torch.device('cpu'), set: new Set([1, 'a']), bytes: Buffer.from([0, 255, 7]),
+    };
+    const back = torch.load(torch.save(obj)!) as Record<string, unknown>;
+    expect(Object.keys(back.sgdState as object)).toEqual(['0', '1', '2', '3']);
+    expect(back.map).toEqual(new Map<unknown, unknown>([[1, 'bool'], ['1', 'str one'], [2.5, 'float'], [null, 'none']]));
+    expect(back.big).toBe(2n ** 70n);
+    expect(back.negBig).toBe(-(2n ** 63n));
+    expect([back.float, back.whole, Object.is(back.negZero, -0), back.inf]).toEqual([0.25, 3, true, Infinity]);
+    expect(back.dtype).toBe(torch.bfloat16);
+    expect(back.device).toEqual(torch.device('cpu'));
+    expect(back.set).toEqual(new Set([1, 'a']));
+    expect(back.bytes).toEqual(Buffer.from([0, 255, 7]));
+    // Int-ness of keys survives saving again: marked objects keep int keys (BININT1 3), plain ones str keys.
+    const pickled = (o: unknown): Buffer => torch.save({ o })!;
+    expect(pickled(back.marked).includes(Buffer.from('K\x03X\x01\x00\x00\x00x', 'latin1'))).toBe(true);
+    expect(pickled(back.plain).includes(Buffer.from('X\x01\x00\x00\x003q\x03X\x01\x00\x00\x00x', 'latin1'))).toBe(true);
+  });
+
+  it('keeps storage sharing and non-contiguous layouts of tensors made in Node', () => {
+    const base = torch.arange(10, { dtype: torch.float64 });
+    const obj = { base, tail: base.index('5:'), t: base.view(2, 5).t(), other: torch.ones(2) };
+    const back = torch.load(torch.save(obj)!) as typeof obj;
+    expect(back.t.stride()).toEqual([1, 5]);
+    expect(back.tail.storageOffset()).toBe(5);
+    back.base.mul_(2);
+    expect(back.tail.tolist()).toEqual([10, 12, 14, 16, 18]);
+    expect(back.t.tolist()).toEqual(base.view(2, 5).t().mul(2).tolist());
+  });
+
+  it('refuses what Python cannot load, naming where it is', () => {
+    expect(() => torch.save({ a: { f: () => 1 } })).toThrow(/torch\.save: cannot save a function \(at obj\.a\.f\)/);
+    expect(() => torch.save([new Float32Array(2)])).toThrow(/Float32Array .*torch\.tensor/);
+    expect(() => torch.save({ d: new Date() })).toThrow(/instance of Date/);
+    const x = torch.ones(2).requiresGrad_();
+    expect(() => torch.save({ y: x.mul(2) })).toThrow(/non-leaf tensor which requires_grad \(at obj\.y\)/);
+    expect(() => torch.save(1, 5 as unknown as string)).toThrow(TypeError);
+    expect(() => torch.save(1, join(tmp, 'no-such-dir', 'x.pt'))).toThrow(/torch\.save: .*no-such-dir\/x\.pt: /);
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const back = torch.load(torch.save(cyclic)!) as Record<string, unknown>;
+    expect(back.self).toBe(back);
+  });
+});
+
+describe('damaged files', () => {
+  it('name the file and say what is wrong', () => {
+    expect(() => torch.load(join(tmp, 'missing.pt'))).toThrow(/torch\.load: .*missing\.pt: .*(No such file|open file failed)/);
+    expect(() => torch.load(Buffer.from('hello world'))).toThrow(/torch\.load: <buffer>: not a PyTorch zip archive/);
+    expect(() => torch.load(fixture('legacy.pt'))).toThrow(/legacy\.pt: this file is in the legacy \(pre-1\.6, non-zip\) torch\.save format/);
+    expect(() => torch.load(fixture('bad_version.pt'))).toThrow(/bad_version\.pt: unsupported file format version: .*version 99/);
+    expect(() => torch.load(42 as unknown as string)).toThrow(TypeError);
+  });
+
+  it('truncated at any offset or with flipped bytes: an Error naming the buffer, never a crash', () => {
+    const r = runChild(`
+      import { readFileSync, readdirSync } from 'node:fs';
+      const dir = ${JSON.stringify(new URL('.', dir).pathname)};
+      let seed = 12345;
+      const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+      const stats = { threw: 0, loaded: 0, bad: [] };
+      const attempt = (bytes) => {
+        try { torch.load(bytes, { weightsOnly: true }); stats.loaded++; }
+        catch (e) { if (e instanceof Error && e.message.startsWith('torch.load: <buffer>: ')) stats.threw++; else stats.bad.push(String(e)); }
+      };
+      for (const name of ['state_dict.pt', 'dtypes.pt', 'sgd.pt', 'nested.pt', 'views_113.pt']) {
+        const data = readFileSync(dir + name);
+        for (let n = 0; n < data.length; n += 7) attempt(data.subarray(0, n));
+        for (let i = 0; i < 300; i++) {
+          const b = Buffer.from(data);
+          for (let k = 0; k <= rand(3); k++) b[rand(b.length)] ^= 1 << rand(8);
+          attempt(b);
+        }
+      }
+      console.log(JSON.stringify(stats));
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    const stats = lastJson<{ threw: number; loaded: number; bad: string[] }>(r);
+    expect(stats.bad).toEqual([]);
+    expect(stats.threw).toBeGreaterThan(1000);
+  }, childTimeoutMs + 10_000);
+});
