@@ -6024,31 +6024,31 @@ export const histogram = opFunction('histogram') as unknown as {
    *
    * Computes a histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+  (input: Tensor | Scalar, bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes a histogram of the values in a tensor.
    */
-  (options: { input: Tensor | Scalar; bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+  (options: { input: Tensor | Scalar; bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes a histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, bins: Tensor | Scalar, options?: { weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+  (input: Tensor | Scalar, bins: Tensor | Scalar, options?: { weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes a histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, options: { bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+  (input: Tensor | Scalar, options: { bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes a histogram of the values in a tensor.
    */
-  (options: { input: Tensor | Scalar; bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+  (options: { input: Tensor | Scalar; bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
 };
 export const histogramdd = opFunction('histogramdd') as unknown as {
   /**
@@ -6056,31 +6056,31 @@ export const histogramdd = opFunction('histogramdd') as unknown as {
    *
    * Computes a multi-dimensional histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, bins: number[] | number | Tensor[], range?: number[] | null | { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; density?: boolean }, density?: boolean | { density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
+  (input: Tensor | Scalar, bins: number[] | number | Tensor[], range?: number[] | null | { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, weight?: Tensor | Scalar | null | { weight?: Tensor | Scalar | null; density?: boolean }, density?: boolean | { density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; binEdges: Tensor[] };
   /**
    * `torch.histogramdd(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor[])`
    *
    * Computes a multi-dimensional histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, options: { bins: number[] | number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
+  (input: Tensor | Scalar, options: { bins: number[] | number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; binEdges: Tensor[] };
   /**
    * `torch.histogramdd(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor[])`
    *
    * Computes a multi-dimensional histogram of the values in a tensor.
    */
-  (options: { input: Tensor | Scalar; bins: number[] | number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
+  (options: { input: Tensor | Scalar; bins: number[] | number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; binEdges: Tensor[] };
   /**
    * `torch.histogramdd(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor[])`
    *
    * Computes a multi-dimensional histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, options: { bins: Tensor[]; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
+  (input: Tensor | Scalar, options: { bins: Tensor[]; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; binEdges: Tensor[] };
   /**
    * `torch.histogramdd(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor[])`
    *
    * Computes a multi-dimensional histogram of the values in a tensor.
    */
-  (options: { input: Tensor | Scalar; bins: Tensor[]; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
+  (options: { input: Tensor | Scalar; bins: Tensor[]; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor[]] & { hist: Tensor; binEdges: Tensor[] };
 };
 export const hsplit = opFunction('hsplit') as unknown as {
   /**
@@ -13932,7 +13932,7 @@ export const triangularSolve = opFunction('triangular_solve') as unknown as {
    * - `b`: multiple right-hand sides of size `(*, m, k)` where `*` is zero of more batch dimensions
    * - `A`: the input triangular coefficient matrix of size `(*, m, m)` where `*` is zero or more batch dimensions
    */
-  (input: Tensor | Scalar, A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
+  (input: Tensor | Scalar, A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
   /**
    * `torch.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None) -> (Tensor, Tensor)`
    *
@@ -13942,7 +13942,7 @@ export const triangularSolve = opFunction('triangular_solve') as unknown as {
    * - `b`: multiple right-hand sides of size `(*, m, k)` where `*` is zero of more batch dimensions
    * - `A`: the input triangular coefficient matrix of size `(*, m, m)` where `*` is zero or more batch dimensions
    */
-  (input: Tensor | Scalar, options: { A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
+  (input: Tensor | Scalar, options: { A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
   /**
    * `torch.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None) -> (Tensor, Tensor)`
    *
@@ -13952,7 +13952,7 @@ export const triangularSolve = opFunction('triangular_solve') as unknown as {
    * - `b`: multiple right-hand sides of size `(*, m, k)` where `*` is zero of more batch dimensions
    * - `A`: the input triangular coefficient matrix of size `(*, m, m)` where `*` is zero or more batch dimensions
    */
-  (options: { input: Tensor | Scalar; A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
+  (options: { input: Tensor | Scalar; A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
 };
 export const tril = opFunction('tril') as unknown as {
   /**

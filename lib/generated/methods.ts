@@ -2361,7 +2361,7 @@ declare module '../tensor.js' {
      *
      * See `torch.histogram`.
      */
-    histogram(bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+    histogram(bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
     /**
      * `Tensor.histogram(input, bins, *, range=None, weight=None, density=False) -> (Tensor, Tensor)`
      *
@@ -2369,7 +2369,7 @@ declare module '../tensor.js' {
      *
      * See `torch.histogram`.
      */
-    histogram(bins: Tensor | Scalar, options?: { weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+    histogram(bins: Tensor | Scalar, options?: { weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
     /**
      * `Tensor.histogram(input, bins, *, range=None, weight=None, density=False) -> (Tensor, Tensor)`
      *
@@ -2377,7 +2377,7 @@ declare module '../tensor.js' {
      *
      * See `torch.histogram`.
      */
-    histogram(options: { bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+    histogram(options: { bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
     /**
      * `Tensor.hsplit(split_size_or_sections) -> List of Tensors`
      *
@@ -6151,7 +6151,7 @@ declare module '../tensor.js' {
      *
      * See `torch.triangular_solve`.
      */
-    triangularSolve(A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
+    triangularSolve(A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
     /**
      * `Tensor.triangular_solve(A, upper=True, transpose=False, unitriangular=False) -> (Tensor, Tensor)`
      *
@@ -6163,7 +6163,7 @@ declare module '../tensor.js' {
      *
      * See `torch.triangular_solve`.
      */
-    triangularSolve(options: { A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; cloned_coefficient: Tensor };
+    triangularSolve(options: { A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
     /**
      * `Tensor.tril(diagonal=0) -> Tensor`
      *
