@@ -58,33 +58,30 @@ const char* Kind(c10::ScalarType st) {
 }
 
 // dtypes(): [{ code, name, aliases, itemsize, kind, signed }] for every dtype of this libtorch.
-napi_value DTypes(napi_env env, napi_callback_info) {
-  return Guard(env, "dtypes", [&] {
-    const Table& t = TheTable();
-    napi_value arr;
-    Check(napi_create_array(env, &arr));
-    uint32_t n = 0;
-    for (int i = 0; i < kCount; ++i) {
-      if (t.names[i].empty()) continue;
-      auto st = static_cast<c10::ScalarType>(i);
-      napi_value o, aliases;
-      Check(napi_create_object(env, &o));
-      Check(napi_create_array(env, &aliases));
-      uint32_t k = 0;
-      for (const Named& a : kAliases)
-        if (a.type == st) Check(napi_set_element(env, aliases, k++, FromString(env, a.name)));
-      const char* kind = Kind(st);
-      bool isSigned = std::strcmp(kind, "quantized") != 0 && std::strcmp(kind, "bits") != 0 && c10::isSignedType(st);
-      Check(napi_set_named_property(env, o, "code", FromInt64(env, i)));
-      Check(napi_set_named_property(env, o, "name", FromString(env, t.names[i])));
-      Check(napi_set_named_property(env, o, "aliases", aliases));
-      Check(napi_set_named_property(env, o, "itemsize", FromInt64(env, static_cast<int64_t>(c10::elementSize(st)))));
-      Check(napi_set_named_property(env, o, "kind", FromString(env, kind)));
-      Check(napi_set_named_property(env, o, "signed", FromBool(env, isSigned)));
-      Check(napi_set_element(env, arr, n++, o));
-    }
-    return arr;
-  });
+Napi::Value DTypes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Table& t = TheTable();
+  Napi::Array arr = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (int i = 0; i < kCount; ++i) {
+    if (t.names[i].empty()) continue;
+    auto st = static_cast<c10::ScalarType>(i);
+    Napi::Array aliases = Napi::Array::New(env);
+    uint32_t k = 0;
+    for (const Named& a : kAliases)
+      if (a.type == st) aliases.Set(k++, a.name);
+    const char* kind = Kind(st);
+    bool isSigned = std::strcmp(kind, "quantized") != 0 && std::strcmp(kind, "bits") != 0 && c10::isSignedType(st);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("code", i);
+    o.Set("name", t.names[i]);
+    o.Set("aliases", aliases);
+    o.Set("itemsize", static_cast<double>(c10::elementSize(st)));
+    o.Set("kind", kind);
+    o.Set("signed", isSigned);
+    arr.Set(n++, o);
+  }
+  return arr;
 }
 
 }  // namespace
@@ -112,6 +109,9 @@ bool ParseScalarType(const std::string& name, c10::ScalarType* out) {
   return false;
 }
 
-void RegisterDTypes(napi_env env, napi_value exports) { Export(env, exports, "dtypes", DTypes); }
+void RegisterDTypes(napi_env env, napi_value exports) {
+  static constexpr MethodEntry kEntries[] = {{"dtypes", DTypes}};
+  ExportAll(env, exports, kEntries);
+}
 
 }  // namespace tn
