@@ -226,25 +226,15 @@ napi_value WrapTensor(napi_env env, at::Tensor t) {
   b->t = std::move(t);
   ++s->boxes;
   ++s->tensors;
+  // Raw Node-API: FinalizeBox takes a basic env, so the compiler keeps V8 out of it (it runs inside
+  // GC); Napi::External, with these headers, types it as a plain finalizer and allocates per handle.
   napi_value out;
-#if TN_NAPI_TENSOR_EXTERNAL
-  try {
-    Napi::External<Box> e = Napi::External<Box>::New(env, b, [](Napi::BasicEnv env, Box* b, EnvSlot* slot) { FinalizeBox(env, b, slot); }, slot);
-    out = e;
-  } catch (...) {
-    Empty(*s, b);
-    delete b;
-    --s->boxes;
-    throw;
-  }
-#else
   if (napi_create_external(env, b, FinalizeBox, slot, &out) != napi_ok) {
     Empty(*s, b);
     delete b;
     --s->boxes;
     throw NapiFailed{};
   }
-#endif
   Check(napi_type_tag_object(env, out, &kBoxTag));  // the External owns b now
   SyncExternalMemory(env, *s);
   return out;
