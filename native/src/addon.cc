@@ -1,19 +1,35 @@
-// Module entry: every source file registers its functions on the exports object.
+// Module entry: the env's Torchnode addon (Napi::Addon, the env's instance data) registers every
+// source file's functions on the exports object.
+#include "handle.h"
 #include "ops.h"
-#include "napi_util.h"
+
+namespace tn {
+
+Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(env)) {
+  try {
+    RegisterHandle(env, exports);
+    RegisterOps(env, exports);
+    RegisterTensorData(env, exports);
+    RegisterAutograd(env, exports);
+    RegisterHotOps(env, exports);
+    RegisterRuntime(env, exports);
+    RegisterGenerator(env, exports);
+    RegisterWarnings(env, exports);
+    RegisterDTypes(env, exports);
+    RegisterSerialize(env, exports);
+    DefineAddon(exports, {});
+  } catch (...) {
+    ReleaseEnvSlot(slot);  // the destructor does not run for a constructor that threw
+    throw;
+  }
+}
+
+Torchnode::~Torchnode() { ReleaseEnvSlot(slot); }
+
+}  // namespace tn
 
 NAPI_MODULE_INIT() {
-  return tn::Guard(env, "torchnode init", [&] {
-    tn::RegisterHandle(env, exports);
-    tn::RegisterOps(env, exports);
-    tn::RegisterTensorData(env, exports);
-    tn::RegisterAutograd(env, exports);
-    tn::RegisterHotOps(env, exports);
-    tn::RegisterRuntime(env, exports);
-    tn::RegisterGenerator(env, exports);
-    tn::RegisterWarnings(env, exports);
-    tn::RegisterDTypes(env, exports);
-    tn::RegisterSerialize(env, exports);
-    return exports;
+  return tn::Guard(env, "torchnode init", [&]() -> napi_value {
+    return tn::Torchnode::Init(Napi::Env(env), Napi::Object(env, exports));
   });
 }

@@ -27,38 +27,31 @@ constexpr TensorProperty kProperties[] = {
 };
 
 // setGrad(t, g | null)
-napi_value SetGrad(napi_env env, napi_callback_info info) {
-  return Guard(env, "grad", [&] {
-    Args<2> a(env, info);
-    at::Tensor& t = TensorOf(env, a[0], "self");
-    if (IsNullish(env, a[1])) {
-      t.mutable_grad().reset();
-    } else {
-      const at::Tensor& g = TensorOf(env, a[1], "grad");
-      if (g.sizes() != t.sizes() || g.scalar_type() != t.scalar_type() || g.device() != t.device())
-        ThrowError("assigned grad has data of a different size, type or device than the tensor");
-      t.mutable_grad() = g;
-    }
-    return Undefined(env);
-  });
+Napi::Value SetGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  at::Tensor& t = TensorOf(env, info[0], "self");
+  if (IsNullish(env, info[1])) {
+    t.mutable_grad().reset();
+  } else {
+    const at::Tensor& g = TensorOf(env, info[1], "grad");
+    if (g.sizes() != t.sizes() || g.scalar_type() != t.scalar_type() || g.device() != t.device())
+      ThrowError("assigned grad has data of a different size, type or device than the tensor");
+    t.mutable_grad() = g;
+  }
+  return env.Undefined();
 }
 
 // requiresGrad_(t, flag)
-napi_value SetRequiresGrad(napi_env env, napi_callback_info info) {
-  return Guard(env, "requiresGrad_", [&] {
-    Args<2> a(env, info);
-    bool flag = IsNullish(env, a[1]) ? true : ToBool(env, a[1], "requiresGrad");
-    TensorOf(env, a[0], "self").requires_grad_(flag);
-    return Undefined(env);
-  });
+Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool flag = IsNullish(env, info[1]) ? true : ToBool(env, info[1], "requiresGrad");
+  TensorOf(env, info[0], "self").requires_grad_(flag);
+  return env.Undefined();
 }
 
-napi_value RetainGrad(napi_env env, napi_callback_info info) {
-  return Guard(env, "retainGrad", [&] {
-    Args<1> a(env, info);
-    TensorOf(env, a[0], "self").retain_grad();
-    return Undefined(env);
-  });
+Napi::Value RetainGrad(const Napi::CallbackInfo& info) {
+  TensorOf(info.Env(), info[0], "self").retain_grad();
+  return info.Env().Undefined();
 }
 
 }  // namespace
@@ -66,14 +59,13 @@ napi_value RetainGrad(napi_env env, napi_callback_info info) {
 napi_env ThreadJsEnv() { return t_jsEnv; }
 
 std::vector<at::Tensor> TensorList(napi_env env, napi_value arr, const char* what) {
-  if (!IsArray(env, arr)) return {TensorOf(env, arr, what)};
-  uint32_t n = 0;
-  Check(napi_get_array_length(env, arr, &n));
+  Napi::Value v(env, arr);
+  if (!v.IsArray()) return {TensorOf(env, arr, what)};
+  Napi::Array list = v.As<Napi::Array>();
   std::vector<at::Tensor> out;
-  for (uint32_t i = 0; i < n; ++i) {
-    napi_value e;
-    Check(napi_get_element(env, arr, i, &e));
-    out.push_back(IsNullish(env, e) ? at::Tensor() : TensorOf(env, e, what));
+  for (uint32_t i = 0, n = list.Length(); i < n; ++i) {
+    Napi::Value e = list.Get(i);
+    out.push_back(e.IsUndefined() || e.IsNull() ? at::Tensor() : TensorOf(env, e, what));
   }
   return out;
 }
@@ -82,9 +74,9 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   t_jsEnv = env;  // module init runs on the env's JS thread
   Check(napi_add_env_cleanup_hook(env, [](void* arg) { if (t_jsEnv == arg) t_jsEnv = nullptr; }, env));
   InstallJsEngine();
-  static constexpr ExportEntry kEntries[] = {
-      {"setGrad", SetGrad},
-      {"setRequiresGrad", SetRequiresGrad},
+  static constexpr MethodEntry kEntries[] = {
+      {"setGrad", SetGrad, "grad"},
+      {"setRequiresGrad", SetRequiresGrad, "requiresGrad_"},
       {"retainGrad", RetainGrad},
   };
   ExportAll(env, exports, kEntries);

@@ -15,19 +15,6 @@ napi_env ThreadJsEnv();
 // A tensor or an array of tensors (null entries become undefined tensors).
 std::vector<at::Tensor> TensorList(napi_env env, napi_value arr, const char* what);
 
-// Opens a handle scope for native code that calls into JS outside a Node-API callback's own scope.
-class HandleScope {
- public:
-  explicit HandleScope(napi_env env) : env_(env) { Check(napi_open_handle_scope(env, &scope_)); }
-  HandleScope(const HandleScope&) = delete;
-  HandleScope& operator=(const HandleScope&) = delete;
-  ~HandleScope() { napi_close_handle_scope(env_, scope_); }
-
- private:
-  napi_env env_;
-  napi_handle_scope scope_;
-};
-
 // Makes the autograd engine this addon's own (anomaly metadata with JS stacks); once per process.
 void InstallJsEngine();
 

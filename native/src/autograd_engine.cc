@@ -20,22 +20,16 @@ using torch::autograd::AnomalyMode;
 std::string CaptureJsStack() {
   napi_env env = ThreadJsEnv();
   if (!env) return "";
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return "";
-  std::string out;
-  napi_value message, error, stack;
-  size_t len = 0;
-  if (napi_create_string_utf8(env, "", 0, &message) == napi_ok && napi_create_error(env, nullptr, message, &error) == napi_ok &&
-      napi_get_named_property(env, error, "stack", &stack) == napi_ok &&
-      napi_get_value_string_utf8(env, stack, nullptr, 0, &len) == napi_ok) {
-    out.resize(len + 1);
-    napi_get_value_string_utf8(env, stack, out.data(), len + 1, &len);
-    out.resize(len);
+  try {
+    Napi::HandleScope scope(env);
+    Napi::Value stack = Napi::Error::New(env, "").Value().Get("stack");
+    if (!stack.IsString()) return "";
+    std::string out = stack.As<Napi::String>().Utf8Value();
     size_t firstFrame = out.find('\n');
-    out = firstFrame == std::string::npos ? std::string() : out.substr(firstFrame + 1);
+    return firstFrame == std::string::npos ? std::string() : out.substr(firstFrame + 1);
+  } catch (const Napi::Error&) {
+    return "";  // libtorch records the stack from node constructors: never throw into them
   }
-  napi_close_handle_scope(env, scope);
-  return out;
 }
 
 // Anomaly metadata of one graph node: the JS stack of its creation, and the node whose backward
@@ -91,24 +85,15 @@ class JsEngine : public torch::autograd::Engine {
   }
 };
 
-// Appends the anomaly report to the pending JS exception (one a JS hook or Function threw).
-void AppendToPendingError(napi_env env, const std::string& trace) {
-  napi_value error;
-  if (napi_get_and_clear_last_exception(env, &error) != napi_ok) return;
-  bool isError = false;
-  if (napi_is_error(env, error, &isError) == napi_ok && isError) {
-    for (const char* key : {"message", "stack"}) {
-      napi_value v;
-      std::string s;
-      size_t len = 0;
-      if (napi_get_named_property(env, error, key, &v) != napi_ok || napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) continue;
-      s.resize(len + 1);
-      napi_get_value_string_utf8(env, v, s.data(), len + 1, &len);
-      s.resize(len);
-      napi_set_named_property(env, error, key, FromString(env, s + "\n\n" + trace));
-    }
+// Appends the anomaly report to the message and stack of a JS error (one a JS hook or Function threw).
+void AppendToJsError(const Napi::Error& error, const std::string& trace) {
+  Napi::Object o = error.Value();
+  bool isError = false;  // an Error object; other thrown values stay as they are
+  if (o.IsEmpty() || napi_is_error(o.Env(), o, &isError) != napi_ok || !isError) return;
+  for (const char* key : {"message", "stack"}) {
+    Napi::Value text = o.Get(key);
+    if (text.IsString()) o.Set(key, text.As<Napi::String>().Utf8Value() + "\n\n" + trace);
   }
-  napi_throw(env, error);
 }
 
 // Runs the engine; an error carrying an anomaly report becomes the original error with the report.
@@ -121,64 +106,58 @@ auto RunEngine(napi_env env, F&& run) -> decltype(run()) {
       std::rethrow_exception(anomaly.original);
     } catch (const JsError& e) {
       throw JsError{e.kind, e.msg + "\n\n" + anomaly.what()};
+    } catch (const Napi::Error& e) {
+      AppendToJsError(e, anomaly.what());
+      throw;
     } catch (const std::exception& e) {
       bool pending = false;
       napi_is_exception_pending(env, &pending);
       if (!pending) throw JsError{KindOf(e), CleanTorchMessage(e.what()) + "\n\n" + anomaly.what()};
-      AppendToPendingError(env, anomaly.what());
-      throw NapiFailed{};
+      Napi::Error error = Napi::Error::New(env);  // takes the pending exception
+      AppendToJsError(error, anomaly.what());
+      throw error;
     }
   }
 }
 
 // autogradGrad(outputs, inputs, gradOutputs | null, retainGraph | null, createGraph, allowUnused)
-napi_value AutogradGrad(napi_env env, napi_callback_info info) {
-  return Guard(env, "autograd.grad", [&] {
-    Args<6> a(env, info);
-    auto outputs = TensorList(env, a[0], "outputs");
-    auto inputs = TensorList(env, a[1], "inputs");
-    std::vector<at::Tensor> gradOutputs;
-    if (!IsNullish(env, a[2])) gradOutputs = TensorList(env, a[2], "gradOutputs");
-    c10::optional<bool> retain;
-    if (!IsNullish(env, a[3])) retain = ToBool(env, a[3], "retainGraph");
-    bool create = !IsNullish(env, a[4]) && ToBool(env, a[4], "createGraph");
-    bool allowUnused = !IsNullish(env, a[5]) && ToBool(env, a[5], "allowUnused");
-    DeleteDeferredReferences(env);
-    auto grads = RunEngine(env, [&] { return torch::autograd::grad(outputs, inputs, gradOutputs, retain, create, allowUnused); });
-    napi_value arr;
-    Check(napi_create_array_with_length(env, grads.size(), &arr));
-    for (size_t i = 0; i < grads.size(); ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), WrapTensor(env, grads[i])));
-    return arr;
-  });
+Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto outputs = TensorList(env, info[0], "outputs");
+  auto inputs = TensorList(env, info[1], "inputs");
+  std::vector<at::Tensor> gradOutputs;
+  if (!IsNullish(env, info[2])) gradOutputs = TensorList(env, info[2], "gradOutputs");
+  c10::optional<bool> retain;
+  if (!IsNullish(env, info[3])) retain = ToBool(env, info[3], "retainGraph");
+  bool create = !IsNullish(env, info[4]) && ToBool(env, info[4], "createGraph");
+  bool allowUnused = !IsNullish(env, info[5]) && ToBool(env, info[5], "allowUnused");
+  DeleteDeferredReferences(env);
+  auto grads = RunEngine(env, [&] { return torch::autograd::grad(outputs, inputs, gradOutputs, retain, create, allowUnused); });
+  Napi::Array arr = Napi::Array::New(env, grads.size());
+  for (size_t i = 0; i < grads.size(); ++i) arr.Set(static_cast<uint32_t>(i), WrapTensor(env, grads[i]));
+  return arr;
 }
 
 // backward(tensor, gradient | null, retainGraph, createGraph)
-napi_value Backward(napi_env env, napi_callback_info info) {
-  return Guard(env, "backward", [&] {
-    Args<4> a(env, info);
-    const at::Tensor& t = TensorOf(env, a[0], "self");
-    at::Tensor grad;
-    if (!IsNullish(env, a[1])) grad = TensorOf(env, a[1], "gradient");
-    bool create = !IsNullish(env, a[3]) && ToBool(env, a[3], "createGraph");
-    c10::optional<bool> retain;
-    if (!IsNullish(env, a[2])) retain = ToBool(env, a[2], "retainGraph");
-    DeleteDeferredReferences(env);
-    RunEngine(env, [&] { torch::autograd::backward({t}, {grad}, retain, create); });
-    return Undefined(env);
-  });
+Napi::Value Backward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  at::Tensor grad;
+  if (!IsNullish(env, info[1])) grad = TensorOf(env, info[1], "gradient");
+  bool create = !IsNullish(env, info[3]) && ToBool(env, info[3], "createGraph");
+  c10::optional<bool> retain;
+  if (!IsNullish(env, info[2])) retain = ToBool(env, info[2], "retainGraph");
+  DeleteDeferredReferences(env);
+  RunEngine(env, [&] { torch::autograd::backward({t}, {grad}, retain, create); });
+  return env.Undefined();
 }
 
-napi_value SetAnomalyEnabled(napi_env env, napi_callback_info info) {
-  return Guard(env, "autograd.setDetectAnomaly", [&] {
-    Args<1> a(env, info);
-    AnomalyMode::set_enabled(ToBool(env, a[0], "mode"));
-    return Undefined(env);
-  });
+Napi::Value SetAnomalyEnabled(const Napi::CallbackInfo& info) {
+  AnomalyMode::set_enabled(ToBool(info.Env(), info[0], "mode"));
+  return info.Env().Undefined();
 }
 
-napi_value IsAnomalyEnabled(napi_env env, napi_callback_info) {
-  return Guard(env, "autograd.isAnomalyEnabled", [&] { return FromBool(env, AnomalyMode::is_enabled()); });
-}
+Napi::Value IsAnomalyEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), AnomalyMode::is_enabled()); }
 
 }  // namespace
 
@@ -188,11 +167,11 @@ void InstallJsEngine() {
 }
 
 void RegisterAutogradEngine(napi_env env, napi_value exports) {
-  static constexpr ExportEntry kEntries[] = {
+  static constexpr MethodEntry kEntries[] = {
       {"backward", Backward},
-      {"autogradGrad", AutogradGrad},
-      {"setAnomalyEnabled", SetAnomalyEnabled},
-      {"isAnomalyEnabled", IsAnomalyEnabled},
+      {"autogradGrad", AutogradGrad, "autograd.grad"},
+      {"setAnomalyEnabled", SetAnomalyEnabled, "autograd.setDetectAnomaly"},
+      {"isAnomalyEnabled", IsAnomalyEnabled, "autograd.isAnomalyEnabled"},
   };
   ExportAll(env, exports, kEntries);
 }

@@ -169,35 +169,32 @@ const char* Kind(c10::ScalarType st) {
 }
 
 // dtypes(): [{ code, name, aliases, itemsize, kind, signed, finfo?, iinfo? }] for every dtype of this libtorch.
-napi_value DTypes(napi_env env, napi_callback_info) {
-  return Guard(env, "dtypes", [&] {
-    const Table& t = TheTable();
-    napi_value arr;
-    Check(napi_create_array(env, &arr));
-    uint32_t n = 0;
-    for (int i = 0; i < kCount; ++i) {
-      if (t.names[i].empty()) continue;
-      auto st = static_cast<c10::ScalarType>(i);
-      napi_value o, aliases;
-      Check(napi_create_object(env, &o));
-      Check(napi_create_array(env, &aliases));
-      uint32_t k = 0;
-      for (const Named& a : kAliases)
-        if (a.type == st) Check(napi_set_element(env, aliases, k++, FromString(env, a.name)));
-      const char* kind = Kind(st);
-      bool isSigned = std::strcmp(kind, "quantized") != 0 && std::strcmp(kind, "bits") != 0 && c10::isSignedType(st);
-      Check(napi_set_named_property(env, o, "code", FromInt64(env, i)));
-      Check(napi_set_named_property(env, o, "name", FromString(env, t.names[i])));
-      Check(napi_set_named_property(env, o, "aliases", aliases));
-      Check(napi_set_named_property(env, o, "itemsize", FromInt64(env, static_cast<int64_t>(c10::elementSize(st)))));
-      Check(napi_set_named_property(env, o, "kind", FromString(env, kind)));
-      Check(napi_set_named_property(env, o, "signed", FromBool(env, isSigned)));
-      if (napi_value fi = FloatInfo(env, st)) Check(napi_set_named_property(env, o, "finfo", fi));
-      if (napi_value ii = IntInfo(env, st)) Check(napi_set_named_property(env, o, "iinfo", ii));
-      Check(napi_set_element(env, arr, n++, o));
-    }
-    return arr;
-  });
+Napi::Value DTypes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Table& t = TheTable();
+  Napi::Array arr = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (int i = 0; i < kCount; ++i) {
+    if (t.names[i].empty()) continue;
+    auto st = static_cast<c10::ScalarType>(i);
+    Napi::Array aliases = Napi::Array::New(env);
+    uint32_t k = 0;
+    for (const Named& a : kAliases)
+      if (a.type == st) aliases.Set(k++, a.name);
+    const char* kind = Kind(st);
+    bool isSigned = std::strcmp(kind, "quantized") != 0 && std::strcmp(kind, "bits") != 0 && c10::isSignedType(st);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("code", i);
+    o.Set("name", t.names[i]);
+    o.Set("aliases", aliases);
+    o.Set("itemsize", static_cast<double>(c10::elementSize(st)));
+    o.Set("kind", kind);
+    o.Set("signed", isSigned);
+    if (napi_value fi = FloatInfo(env, st)) o.Set("finfo", Napi::Value(env, fi));
+    if (napi_value ii = IntInfo(env, st)) o.Set("iinfo", Napi::Value(env, ii));
+    arr.Set(n++, o);
+  }
+  return arr;
 }
 
 }  // namespace
@@ -239,16 +236,12 @@ bool IsMemoryFormatCode(int64_t code) {
 }
 
 namespace {
-napi_value Layouts(napi_env env, napi_callback_info) {
-  return Guard(env, "layouts", [&] { return EnumList(env, kLayouts); });
-}
-napi_value MemoryFormats(napi_env env, napi_callback_info) {
-  return Guard(env, "memoryFormats", [&] { return EnumList(env, kMemoryFormats); });
-}
+Napi::Value Layouts(const Napi::CallbackInfo& info) { return Napi::Value(info.Env(), EnumList(info.Env(), kLayouts)); }
+Napi::Value MemoryFormats(const Napi::CallbackInfo& info) { return Napi::Value(info.Env(), EnumList(info.Env(), kMemoryFormats)); }
 }  // namespace
 
 void RegisterDTypes(napi_env env, napi_value exports) {
-  static constexpr ExportEntry kEntries[] = {
+  static constexpr MethodEntry kEntries[] = {
       {"dtypes", DTypes},
       {"layouts", Layouts},
       {"memoryFormats", MemoryFormats},

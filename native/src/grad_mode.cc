@@ -11,46 +11,36 @@
 namespace tn {
 namespace {
 
-napi_value SetGradEnabled(napi_env env, napi_callback_info info) {
-  return Guard(env, "setGradEnabled", [&] {
-    Args<1> a(env, info);
-    at::GradMode::set_enabled(ToBool(env, a[0], "mode"));
-    return Undefined(env);
-  });
+Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
+  at::GradMode::set_enabled(ToBool(info.Env(), info[0], "mode"));
+  return info.Env().Undefined();
 }
 
-napi_value IsGradEnabled(napi_env env, napi_callback_info) {
-  return Guard(env, "isGradEnabled", [&] { return FromBool(env, at::GradMode::is_enabled()); });
-}
+Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled()); }
 
 // Inference mode is an RAII guard in C++; JS enters and leaves it around a callback.
 thread_local std::vector<std::unique_ptr<c10::InferenceMode>> t_inferenceGuards;
 
-napi_value EnterInferenceMode(napi_env env, napi_callback_info info) {
-  return Guard(env, "inferenceMode", [&] {
-    Args<1> a(env, info);
-    bool mode = IsNullish(env, a[0]) || ToBool(env, a[0], "mode");
-    t_inferenceGuards.push_back(std::make_unique<c10::InferenceMode>(mode));
-    return Undefined(env);
-  });
+Napi::Value EnterInferenceMode(const Napi::CallbackInfo& info) {
+  bool mode = IsNullish(info.Env(), info[0]) || ToBool(info.Env(), info[0], "mode");
+  t_inferenceGuards.push_back(std::make_unique<c10::InferenceMode>(mode));
+  return info.Env().Undefined();
 }
 
-napi_value ExitInferenceMode(napi_env env, napi_callback_info) {
-  return Guard(env, "inferenceMode", [&] {
-    if (t_inferenceGuards.empty()) ThrowError("not in inference mode");
-    t_inferenceGuards.pop_back();
-    return Undefined(env);
-  });
+Napi::Value ExitInferenceMode(const Napi::CallbackInfo& info) {
+  if (t_inferenceGuards.empty()) ThrowError("not in inference mode");
+  t_inferenceGuards.pop_back();
+  return info.Env().Undefined();
 }
 
 }  // namespace
 
 void RegisterGradMode(napi_env env, napi_value exports) {
-  static constexpr ExportEntry kEntries[] = {
+  static constexpr MethodEntry kEntries[] = {
       {"setGradEnabled", SetGradEnabled},
       {"isGradEnabled", IsGradEnabled},
-      {"enterInferenceMode", EnterInferenceMode},
-      {"exitInferenceMode", ExitInferenceMode},
+      {"enterInferenceMode", EnterInferenceMode, "inferenceMode"},
+      {"exitInferenceMode", ExitInferenceMode, "inferenceMode"},
   };
   ExportAll(env, exports, kEntries);
 }

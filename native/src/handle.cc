@@ -12,6 +12,12 @@ extern "C" napi_status NAPI_CDECL node_api_post_finalizer(node_api_basic_env env
 #endif
 
 namespace tn {
+
+struct EnvSlot {
+  std::shared_ptr<EnvState> state;
+  bool envGone = false;
+};
+
 namespace {
 
 constexpr int64_t kReportStep = 1 << 20;      // V8 is told in >= 1 MiB steps (small adjusts cost more than they help)
@@ -22,13 +28,6 @@ constexpr napi_type_tag kBoxTag = {0x7e4e50e17a2b0c35ULL, 0x9d1c3f0a5b7e2d41ULL}
 constexpr napi_type_tag kGeneratorTag = {0x6e6e0a9e4e12a7b1ULL, 0x2f8c6d3b1a9e5c07ULL};
 
 // ---- per-env state ----------------------------------------------------------------------------
-
-// The env's reference to its state, stored as instance data and passed to every handle finalizer.
-// Freed by whichever comes last at teardown: the instance-data finalizer or the last handle's.
-struct EnvSlot {
-  std::shared_ptr<EnvState> state;
-  bool envGone = false;
-};
 
 // Where the calling JS thread's env state is, for callers that know no env (DeferDeleteReference(ref)).
 thread_local std::weak_ptr<EnvState> t_threadState;
@@ -69,27 +68,29 @@ void CleanupHook(void* arg) {
 }
 }  // namespace
 
-void InitEnvState(napi_env env) {
+EnvSlot* InitEnvState(napi_env env) {
   auto* slot = new EnvSlot{std::make_shared<EnvState>(std::this_thread::get_id())};
-  // `auto` env: Node's own headers type this finalizer with napi_env, node-api-headers with the basic env.
-  auto finalize = [](auto, void* data, void*) {
-    auto* slot = static_cast<EnvSlot*>(data);
-    slot->envGone = true;
-    if (slot->state->boxes == 0) delete slot;
-  };
-  if (napi_set_instance_data(env, slot, finalize, nullptr) != napi_ok) {
+  try {
+    Check(napi_add_env_cleanup_hook(env, CleanupHook, new std::pair<napi_env, std::shared_ptr<EnvState>>(env, slot->state)));
+  } catch (...) {
     delete slot;
-    throw NapiFailed{};
+    throw;
   }
   t_threadState = slot->state;
-  Check(napi_add_env_cleanup_hook(env, CleanupHook, new std::pair<napi_env, std::shared_ptr<EnvState>>(env, slot->state)));
+  return slot;
+}
+
+void ReleaseEnvSlot(EnvSlot* slot) {
+  slot->envGone = true;
+  if (slot->state->boxes == 0) delete slot;
 }
 
 namespace {
+// The instance data is the env's Torchnode (Napi::Addon); raw Node-API: WrapTensor reads it per call.
 EnvSlot* SlotOf(napi_env env) {
   void* data = nullptr;
   napi_get_instance_data(env, &data);
-  return static_cast<EnvSlot*>(data);
+  return static_cast<Torchnode*>(data)->slot;
 }
 }  // namespace
 
@@ -225,6 +226,8 @@ napi_value WrapTensor(napi_env env, at::Tensor t) {
   b->t = std::move(t);
   ++s->boxes;
   ++s->tensors;
+  // Raw Node-API: FinalizeBox takes a basic env, so the compiler keeps V8 out of it (it runs inside
+  // GC); Napi::External, with these headers, types it as a plain finalizer and allocates per handle.
   napi_value out;
   if (napi_create_external(env, b, FinalizeBox, slot, &out) != napi_ok) {
     Empty(*s, b);
@@ -295,6 +298,7 @@ GeneratorBox* GeneratorOf(napi_env env, napi_value v) { return TaggedExternal<Ge
 
 namespace {
 
+// Raw Node-API: W1's disposed variant and W4 call it once per op.
 napi_value Dispose(napi_env env, napi_callback_info info) {
   return Guard(env, "dispose", [&] {
     Args<1> a(env, info);
@@ -305,38 +309,33 @@ napi_value Dispose(napi_env env, napi_callback_info info) {
   });
 }
 
-napi_value IsDisposed(napi_env env, napi_callback_info info) {
-  return Guard(env, "isDisposed", [&] {
-    Args<1> a(env, info);
-    Box* b = BoxOf(env, a[0]);
-    if (!b) ThrowType("expected a Tensor handle");
-    return FromBool(env, !b->t.defined());
-  });
+Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
+  Box* b = BoxOf(info.Env(), info[0]);
+  if (!b) ThrowType("expected a Tensor handle");
+  return Napi::Boolean::New(info.Env(), !b->t.defined());
 }
 
-napi_value HandleCounts(napi_env env, napi_callback_info) {
-  return Guard(env, "handleStats", [&] {
-    const EnvState& s = *EnvStateOf(env);
-    napi_value o;
-    Check(napi_create_object(env, &o));
-    Check(napi_set_named_property(env, o, "boxes", FromInt64(env, s.boxes)));
-    Check(napi_set_named_property(env, o, "tensors", FromInt64(env, s.tensors)));
-    Check(napi_set_named_property(env, o, "reportedBytes", FromInt64(env, s.liveBytes.load(std::memory_order_relaxed))));
-    Check(napi_set_named_property(env, o, "v8ExternalBytes", FromInt64(env, s.reportedBytes)));
-    return o;
-  });
+Napi::Value HandleCounts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const EnvState& s = *EnvStateOf(env);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("boxes", FromInt64(env, s.boxes));
+  o.Set("tensors", FromInt64(env, s.tensors));
+  o.Set("reportedBytes", FromInt64(env, s.liveBytes.load(std::memory_order_relaxed)));
+  o.Set("v8ExternalBytes", FromInt64(env, s.reportedBytes));
+  return o;
 }
 
 }  // namespace
 
 void RegisterHandle(napi_env env, napi_value exports) {
-  InitEnvState(env);
-  static constexpr ExportEntry kEntries[] = {
-      {"dispose", Dispose},
+  static constexpr ExportEntry kRaw[] = {{"dispose", Dispose}};
+  static constexpr MethodEntry kMethods[] = {
       {"isDisposed", IsDisposed},
       {"handleStats", HandleCounts},
   };
-  ExportAll(env, exports, kEntries);
+  ExportAll(env, exports, kRaw);
+  ExportAll(env, exports, kMethods);
 }
 
 namespace {

@@ -53,11 +53,29 @@ class EnvState {
   std::atomic<bool> closing_{false};
 };
 
+// The env's reference to its state, handed to every tensor finalizer; freed by whichever comes
+// last at teardown: the addon instance (instance data) or the env's last tensor handle.
+struct EnvSlot;
+
+// The addon of one env (main thread, each worker): Napi::Addon keeps it as the env's instance data
+// and deletes it at env teardown. Its constructor (addon.cc) registers every file's entry points.
+class Torchnode : public Napi::Addon<Torchnode> {
+ public:
+  Torchnode(Napi::Env env, Napi::Object exports);
+  ~Torchnode();
+  Torchnode(const Torchnode&) = delete;
+  Torchnode& operator=(const Torchnode&) = delete;
+  EnvSlot* const slot;
+  Napi::FunctionReference warningHandler;  // setWarningHandler's function (warnings.cc)
+};
+
 // The state of an env (JS thread). The shared_ptr keeps it valid for holders that may outlive the
 // env (storage deleters, autograd callbacks).
 const std::shared_ptr<EnvState>& EnvStateOf(napi_env env);
-// Installs the env's state (module init).
-void InitEnvState(napi_env env);
+// Makes the env's state and its cleanup hook (module init, before the Torchnode exists); the
+// Torchnode owns the slot and gives it up with ReleaseEnvSlot.
+EnvSlot* InitEnvState(napi_env env);
+void ReleaseEnvSlot(EnvSlot* slot);
 
 // Compatibility wrappers: queue a ref of the calling JS thread's env (off the JS thread, without a
 // known env, the ref is dropped: use EnvState::DeferDeleteReference from a held state there);

@@ -20,30 +20,29 @@ namespace {
 // handles and returns handles.
 class JsCallback {
  public:
-  JsCallback(napi_env env, napi_value fn) : env_(env), state_(EnvStateOf(env)) { Check(napi_create_reference(env, fn, 1, &ref_)); }
+  JsCallback(napi_env env, Napi::Function fn) : env_(env), state_(EnvStateOf(env)), fn_(Napi::Persistent(fn)) {}
   JsCallback(const JsCallback&) = delete;
   JsCallback& operator=(const JsCallback&) = delete;
-  // May run inside GC or on another thread (a graph freed by the engine): the env's own queue.
-  ~JsCallback() { state_->DeferDeleteReference(ref_); }
-  napi_env env() const { return env_; }
+  // May run inside GC or on another thread (a graph freed by the engine): the env's own queue
+  // deletes the reference, not FunctionReference's destructor.
+  ~JsCallback() {
+    napi_ref ref = fn_;
+    fn_.SuppressDestruct();
+    state_->DeferDeleteReference(ref);
+  }
+  Napi::Env env() const { return Napi::Env(env_); }
   void CheckThread() const {
     if (ThreadJsEnv() != env_)
       throw std::runtime_error("JS hooks and Functions run only for graphs executed on their own JS thread (CPU tensors)");
   }
-  // Calls fn(...argv) in the caller's handle scope. A JS exception stays pending and is reported to
-  // the engine as a C++ exception, which Guard turns back into that JS exception.
-  napi_value Call(size_t argc, const napi_value* argv) const {
-    napi_value fn, global, result;
-    if (napi_get_reference_value(env_, ref_, &fn) != napi_ok || napi_get_global(env_, &global) != napi_ok ||
-        napi_call_function(env_, global, fn, argc, argv, &result) != napi_ok)
-      throw std::runtime_error("a JS autograd callback threw");
-    return result;
-  }
+  // Calls fn(...argv) in the caller's handle scope. A JS exception becomes a Napi::Error, which the
+  // engine passes on as a std::exception and Guard turns back into that JS exception.
+  Napi::Value Call(const std::initializer_list<napi_value>& argv) const { return fn_.Call(env().Global(), argv); }
 
  private:
   napi_env env_;
   std::shared_ptr<EnvState> state_;
-  napi_ref ref_ = nullptr;
+  Napi::FunctionReference fn_;
 };
 
 // Runs binding code inside the engine, which handles only std::exception: our own error types
@@ -68,33 +67,28 @@ at::Tensor ReturnedTensor(napi_env env, napi_value v, const std::string& who) {
 }
 
 // registerHook(t, fn(gradHandle) -> handle | null) -> hook id for removeHook
-napi_value RegisterHook(napi_env env, napi_callback_info info) {
-  return Guard(env, "registerHook", [&] {
-    Args<2> a(env, info);
-    DeleteDeferredReferences(env);
-    const at::Tensor& t = TensorOf(env, a[0], "self");
-    if (TypeOf(env, a[1]) != napi_function) ThrowType("hook must be a function");
-    if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
-    auto fn = std::make_shared<JsCallback>(env, a[1]);
-    unsigned id = t.register_hook([fn](const at::Tensor& grad) -> at::Tensor {
-      fn->CheckThread();
-      return InEngine([&] {
-        HandleScope scope(fn->env());
-        napi_value arg = WrapTensor(fn->env(), grad);
-        return ReturnedTensor(fn->env(), fn->Call(1, &arg), "registerHook: the hook");
-      });
+Napi::Value RegisterHook(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DeleteDeferredReferences(env);
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  if (!info[1].IsFunction()) ThrowType("hook must be a function");
+  if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
+  auto fn = std::make_shared<JsCallback>(env, info[1].As<Napi::Function>());
+  unsigned id = t.register_hook([fn](const at::Tensor& grad) -> at::Tensor {
+    fn->CheckThread();
+    return InEngine([&] {
+      Napi::HandleScope scope(fn->env());
+      return ReturnedTensor(fn->env(), fn->Call({WrapTensor(fn->env(), grad)}), "registerHook: the hook");
     });
-    return FromInt64(env, id);
   });
+  return Napi::Number::New(env, id);
 }
 
-napi_value RemoveHook(napi_env env, napi_callback_info info) {
-  return Guard(env, "removeHook", [&] {
-    Args<2> a(env, info);
-    TensorOf(env, a[0], "self").remove_hook(static_cast<unsigned>(ToInt64(env, a[1], "hook id")));
-    DeleteDeferredReferences(env);
-    return Undefined(env);
-  });
+Napi::Value RemoveHook(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TensorOf(env, info[0], "self").remove_hook(static_cast<unsigned>(ToInt64(env, info[1], "hook id")));
+  DeleteDeferredReferences(env);
+  return env.Undefined();
 }
 
 // The graph node of a torch.autograd.Function written in JS. Its backward is a JS function
@@ -118,33 +112,27 @@ struct JsFunctionNode : public torch::autograd::Node {
 
  private:
   torch::autograd::variable_list CallBackward(torch::autograd::variable_list grads) {
-    napi_env env = backward_->env();
-    HandleScope scope(env);
+    Napi::Env env = backward_->env();
+    Napi::HandleScope scope(env);
     at::OptionalDeviceGuard deviceGuard;
-    napi_value argv[2];
-    Check(napi_create_array_with_length(env, grads.size(), &argv[0]));
+    Napi::Array gradArray = Napi::Array::New(env, grads.size());
     for (size_t i = 0; i < grads.size(); ++i) {
       // Outputs that took no part get zero gradients (PyTorch's ctx.set_materialize_grads(True)).
       if (!grads[i].defined() && i < outputInfo.size()) grads[i] = outputInfo[i].zeros(deviceGuard);
-      Check(napi_set_element(env, argv[0], static_cast<uint32_t>(i), WrapTensor(env, grads[i])));
+      gradArray.Set(static_cast<uint32_t>(i), WrapTensor(env, grads[i]));
     }
-    if (released) {
-      argv[1] = Null(env);
-    } else {
-      Check(napi_create_array_with_length(env, saved.size(), &argv[1]));
-      for (size_t i = 0; i < saved.size(); ++i)
-        Check(napi_set_element(env, argv[1], static_cast<uint32_t>(i), WrapTensor(env, saved[i].unpack(getptr()))));
+    Napi::Value savedArg = env.Null();
+    if (!released) {
+      Napi::Array savedArray = Napi::Array::New(env, saved.size());
+      for (size_t i = 0; i < saved.size(); ++i) savedArray.Set(static_cast<uint32_t>(i), WrapTensor(env, saved[i].unpack(getptr())));
+      savedArg = savedArray;
     }
-    napi_value result = backward_->Call(2, argv);
-    uint32_t n = 0;
-    if (!IsArray(env, result) || napi_get_array_length(env, result, &n) != napi_ok || n != num_outputs())
+    Napi::Value result = backward_->Call({gradArray, savedArg});
+    if (!result.IsArray() || result.As<Napi::Array>().Length() != num_outputs())
       throw std::runtime_error(name_ + " returned an incorrect number of gradients");
+    Napi::Array resultArray = result.As<Napi::Array>();
     torch::autograd::variable_list out(num_outputs());
-    for (uint32_t i = 0; i < n; ++i) {
-      napi_value e;
-      Check(napi_get_element(env, result, i, &e));
-      out[i] = ReturnedTensor(env, e, name_);
-    }
+    for (uint32_t i = 0; i < resultArray.Length(); ++i) out[i] = ReturnedTensor(env, resultArray.Get(i), name_);
     return out;
   }
 
@@ -196,52 +184,49 @@ void ValidateOutputs(const std::vector<at::Tensor>& outputs, const ImplSet& inpu
 // handle where the output became a new tensor (an input returned as-is becomes a view of it), else
 // null. Makes the outputs (computed without grad) results of one JsFunctionNode with edges to the
 // tensor inputs, and saves `saved` for its backward.
-napi_value AttachFunction(napi_env env, napi_callback_info info) {
-  return Guard(env, "autograd.Function", [&] {
-    Args<7> a(env, info);
-    DeleteDeferredReferences(env);
-    std::string name = ToString(env, a[0], "name");
-    std::vector<at::Tensor> inputs = TensorList(env, a[1], "input");
-    std::vector<at::Tensor> outputs = TensorList(env, a[2], "output");
-    std::vector<at::Tensor> dirty = TensorList(env, a[3], "markDirty");
-    std::vector<at::Tensor> nonDifferentiable = TensorList(env, a[4], "markNonDifferentiable");
-    std::vector<at::Tensor> toSave = TensorList(env, a[5], "saveForBackward");
-    if (TypeOf(env, a[6]) != napi_function) ThrowType("backward must be a function");
-    ImplSet dirtySet = ImplsOf(dirty), nonDifferentiableSet = ImplsOf(nonDifferentiable);
-    ValidateOutputs(outputs, ImplsOf(inputs), dirtySet, nonDifferentiableSet);
+Napi::Value AttachFunction(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DeleteDeferredReferences(env);
+  std::string name = ToString(env, info[0], "name");
+  std::vector<at::Tensor> inputs = TensorList(env, info[1], "input");
+  std::vector<at::Tensor> outputs = TensorList(env, info[2], "output");
+  std::vector<at::Tensor> dirty = TensorList(env, info[3], "markDirty");
+  std::vector<at::Tensor> nonDifferentiable = TensorList(env, info[4], "markNonDifferentiable");
+  std::vector<at::Tensor> toSave = TensorList(env, info[5], "saveForBackward");
+  if (!info[6].IsFunction()) ThrowType("backward must be a function");
+  ImplSet dirtySet = ImplsOf(dirty), nonDifferentiableSet = ImplsOf(nonDifferentiable);
+  ValidateOutputs(outputs, ImplsOf(inputs), dirtySet, nonDifferentiableSet);
 
-    NodePtr node = MakeNode<JsFunctionNode>(name, std::make_shared<JsCallback>(env, a[6]));
-    auto& fn = static_cast<JsFunctionNode&>(*node);
-    node->set_next_edges(torch::autograd::collect_next_edges(inputs));
-    for (const at::Tensor& d : dirty) torch::autograd::impl::bump_version(d);
-    std::vector<std::optional<at::Tensor>> raw(outputs.begin(), outputs.end());
-    auto noForwardAD = [](const torch::autograd::variable_list&, const torch::autograd::variable_list&) -> torch::autograd::variable_list {
-      TORCH_CHECK(false, "forward-mode AD is not supported for JS autograd.Functions");
-    };
-    auto viewAsSelf = [](const at::Tensor& x) { return x.view_as(x); };
-    torch::autograd::_jvp_fn_t jvp = noForwardAD;
-    torch::autograd::_view_as_self_fn_t viewAs = viewAsSelf;
-    const ImplSet noSetupContext;
-    auto wrapped = WrapOutputs(inputs, nonDifferentiableSet, dirtySet, at::ArrayRef<std::optional<at::Tensor>>(raw), node, jvp, noSetupContext, viewAs);
-    for (const auto& o : wrapped) fn.outputInfo.emplace_back(*o);
-    for (const at::Tensor& s : toSave)
-      fn.saved.emplace_back(s.defined() ? torch::autograd::SavedVariable(s, s.grad_fn().get() == node.get()) : torch::autograd::SavedVariable());
+  NodePtr node = MakeNode<JsFunctionNode>(name, std::make_shared<JsCallback>(env, info[6].As<Napi::Function>()));
+  auto& fn = static_cast<JsFunctionNode&>(*node);
+  node->set_next_edges(torch::autograd::collect_next_edges(inputs));
+  for (const at::Tensor& d : dirty) torch::autograd::impl::bump_version(d);
+  std::vector<std::optional<at::Tensor>> raw(outputs.begin(), outputs.end());
+  auto noForwardAD = [](const torch::autograd::variable_list&, const torch::autograd::variable_list&) -> torch::autograd::variable_list {
+    TORCH_CHECK(false, "forward-mode AD is not supported for JS autograd.Functions");
+  };
+  auto viewAsSelf = [](const at::Tensor& x) { return x.view_as(x); };
+  torch::autograd::_jvp_fn_t jvp = noForwardAD;
+  torch::autograd::_view_as_self_fn_t viewAs = viewAsSelf;
+  const ImplSet noSetupContext;
+  auto wrapped = WrapOutputs(inputs, nonDifferentiableSet, dirtySet, at::ArrayRef<std::optional<at::Tensor>>(raw), node, jvp, noSetupContext, viewAs);
+  for (const auto& o : wrapped) fn.outputInfo.emplace_back(*o);
+  for (const at::Tensor& s : toSave)
+    fn.saved.emplace_back(s.defined() ? torch::autograd::SavedVariable(s, s.grad_fn().get() == node.get()) : torch::autograd::SavedVariable());
 
-    napi_value replaced;
-    Check(napi_create_array_with_length(env, wrapped.size(), &replaced));
-    for (size_t i = 0; i < wrapped.size(); ++i) {
-      bool same = wrapped[i]->unsafeGetTensorImpl() == outputs[i].unsafeGetTensorImpl();
-      Check(napi_set_element(env, replaced, static_cast<uint32_t>(i), same ? Null(env) : WrapTensor(env, *wrapped[i])));
-    }
-    return replaced;
-  });
+  Napi::Array replaced = Napi::Array::New(env, wrapped.size());
+  for (size_t i = 0; i < wrapped.size(); ++i) {
+    bool same = wrapped[i]->unsafeGetTensorImpl() == outputs[i].unsafeGetTensorImpl();
+    replaced.Set(static_cast<uint32_t>(i), same ? Null(env) : WrapTensor(env, *wrapped[i]));
+  }
+  return replaced;
 }
 
 }  // namespace
 
 void RegisterJsCallbacks(napi_env env, napi_value exports) {
-  static constexpr ExportEntry kEntries[] = {
-      {"attachFunction", AttachFunction},
+  static constexpr MethodEntry kEntries[] = {
+      {"attachFunction", AttachFunction, "autograd.Function"},
       {"registerHook", RegisterHook},
       {"removeHook", RemoveHook},
   };

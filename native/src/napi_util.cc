@@ -142,6 +142,15 @@ napi_value ThrowPending(napi_env env, const char* op, ErrKind kind, const std::s
   return nullptr;
 }
 
+napi_value RethrowJs(napi_env env, const Napi::Error& e) {
+  try {
+    e.ThrowAsJavaScriptException();
+  } catch (const Napi::Error&) {
+    // napi_throw failed (the env is shutting down): nothing can reach JS any more.
+  }
+  return nullptr;
+}
+
 napi_valuetype TypeOf(napi_env env, napi_value v) {
   napi_valuetype t;
   Check(napi_typeof(env, v, &t));
@@ -258,17 +267,24 @@ napi_value FromIntList(napi_env env, const int64_t* p, size_t n) {
   for (size_t i = 0; i < n; ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromInt64(env, p[i])));
   return arr;
 }
-napi_value FromStringList(napi_env env, const std::vector<std::string>& items) {
-  napi_value arr;
-  Check(napi_create_array_with_length(env, items.size(), &arr));
-  for (size_t i = 0; i < items.size(); ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromString(env, items[i])));
-  return arr;
+void Export(napi_env env, napi_value exports, const char* name, napi_callback cb, void* data) {
+  napi_value f;  // a plain napi_callback: Napi::Function::New takes only C++ callables
+  Check(napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, data, &f));
+  Napi::Object(env, exports).Set(name, Napi::Function(env, f));
 }
 
-void Export(napi_env env, napi_value exports, const char* name, napi_callback cb, void* data) {
-  napi_value f;
-  Check(napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, data, &f));
-  Check(napi_set_named_property(env, exports, name, f));
+namespace {
+// The C callback of every MethodEntry: finds the entry in the callback data, runs it inside Guard.
+napi_value CallMethod(napi_env env, napi_callback_info info) {
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, nullptr, nullptr, nullptr, &data) != napi_ok) return nullptr;
+  const auto* m = static_cast<const MethodEntry*>(data);
+  return Guard(env, m->op ? m->op : m->name, [&]() -> napi_value { return m->fn(Napi::CallbackInfo(env, info)); });
+}
+}  // namespace
+
+void ExportMethod(napi_env env, napi_value exports, const MethodEntry& m) {
+  Export(env, exports, m.name, CallMethod, const_cast<MethodEntry*>(&m));
 }
 
 }  // namespace tn

@@ -1,7 +1,10 @@
-// Small helpers over the plain C Node-API: argument access, errors, value conversion.
-// The hot path uses the C API directly (node-addon-api's C++ wrappers add exception plumbing).
+// The error boundary, value conversion and registration shared by every native file. Entry points
+// off the hot path are node-addon-api (Napi::) functions; the hot path (hot_ops.cc, the generic op
+// call, tensor wrapping) stays on the C Node-API, where the C++ wrappers cost measurable time.
 #pragma once
-#include <node_api.h>
+// Napi:: calls that fail throw Napi::Error (NAPI_CPP_EXCEPTIONS): libtorch throws C++ exceptions
+// anyway, so one try/catch (Guard) turns every failure into a JS error.
+#include <napi.h>
 
 #include <cstdint>
 #include <stdexcept>
@@ -54,6 +57,8 @@ ErrKind KindOf(const std::exception& e);
 // Runs f; converts every C++ exception into a pending JS exception prefixed with `op`, and passes
 // libtorch's warnings raised meanwhile to JS (before the error, as Python shows them).
 napi_value ThrowPending(napi_env env, const char* op, ErrKind kind, const std::string& msg);
+// Makes the JS exception that e holds pending again.
+napi_value RethrowJs(napi_env env, const Napi::Error& e);
 template <class F>
 inline napi_value Guard(napi_env env, const char* op, F&& f) {
   WarningCapture warnings;
@@ -64,6 +69,9 @@ inline napi_value Guard(napi_env env, const char* op, F&& f) {
   } catch (const JsError& e) {
     warnings.Flush(env);
     return ThrowPending(env, op, e.kind, e.msg);
+  } catch (const Napi::Error& e) {
+    // A failed Napi:: call or a JS callback that threw: that JS exception, unchanged.
+    return RethrowJs(env, e);
   } catch (const NapiFailed&) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -113,19 +121,34 @@ napi_value FromInt64(napi_env env, int64_t i);  // a number when exact, else a B
 napi_value FromBool(napi_env env, bool b);
 napi_value FromString(napi_env env, const std::string& s);
 napi_value FromIntList(napi_env env, const int64_t* p, size_t n);
-napi_value FromStringList(napi_env env, const std::vector<std::string>& items);
 
-// Registers a function on `exports`.
+// Registers a C Node-API function on `exports` (the hot path; code still in the C style).
 void Export(napi_env env, napi_value exports, const char* name, napi_callback cb, void* data = nullptr);
 
-// A file's native entry points as one table: { JS name, callback }.
+// A file's native entry points as one table. Two styles may sit side by side in a file:
+//   ExportEntry { JS name, napi_callback }: C Node-API, the callback runs Guard itself;
+//   MethodEntry { JS name, Napi::Value fn(const Napi::CallbackInfo&), error prefix (default: the
+//   JS name) }: node-addon-api, run inside Guard by one shared trampoline.
+// Converting an entry: take `const Napi::CallbackInfo& info`, drop the Guard lambda, move the
+// Guard name into the table's third field where it differs from the JS name.
 struct ExportEntry {
   const char* name;
   napi_callback cb;
 };
+using Method = Napi::Value (*)(const Napi::CallbackInfo& info);
+struct MethodEntry {
+  const char* name;
+  Method fn;
+  const char* op = nullptr;
+};
+void ExportMethod(napi_env env, napi_value exports, const MethodEntry& m);  // m: static storage
 template <size_t N>
 inline void ExportAll(napi_env env, napi_value exports, const ExportEntry (&entries)[N]) {
   for (const ExportEntry& e : entries) Export(env, exports, e.name, e.cb);
+}
+template <size_t N>
+inline void ExportAll(napi_env env, napi_value exports, const MethodEntry (&entries)[N]) {
+  for (const MethodEntry& m : entries) ExportMethod(env, exports, m);
 }
 
 }  // namespace tn

@@ -489,82 +489,67 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
   });
 }
 
-// opOptionKeys(id): the option names the family's overloads take (camelCase; 'input' for self).
-napi_value OpOptionKeys(napi_env env, napi_callback_info info) {
-  return Guard(env, "opOptionKeys", [&] {
-    Args<1> a(env, info);
-    return FromStringList(env, FamilyAt(env, a[0]).optionKeys);
-  });
+// A string list as a JS array.
+Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& items) {
+  Napi::Array arr = Napi::Array::New(env, items.size());
+  for (size_t i = 0; i < items.size(); ++i) arr.Set(static_cast<uint32_t>(i), items[i]);
+  return arr;
 }
 
+// opOptionKeys(id): the option names the family's overloads take (camelCase; 'input' for self).
+Napi::Value OpOptionKeys(const Napi::CallbackInfo& info) { return StringArray(info.Env(), FamilyAt(info.Env(), info[0]).optionKeys); }
+
 // camelCase(name): the one snake_case -> camelCase rule, for the JS layer and scripts/gen-ops.mjs.
-napi_value CamelCaseJs(napi_env env, napi_callback_info info) {
-  return Guard(env, "camelCase", [&] {
-    Args<1> a(env, info);
-    return FromString(env, CamelCase(ToString(env, a[0], "name")));
-  });
+Napi::Value CamelCaseJs(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), CamelCase(ToString(info.Env(), info[0], "name")));
 }
 
 // optionMessage(key, allowed[], undefinedValue): what is wrong with an option (OptionMessage).
-napi_value OptionMessageJs(napi_env env, napi_callback_info info) {
-  return Guard(env, "optionMessage", [&] {
-    Args<3> a(env, info);
-    std::vector<std::string> allowed;
-    uint32_t n = 0;
-    Check(napi_get_array_length(env, a[1], &n));
-    for (uint32_t i = 0; i < n; ++i) {
-      napi_value e;
-      Check(napi_get_element(env, a[1], i, &e));
-      allowed.push_back(ToString(env, e, "option name"));
-    }
-    return FromString(env, OptionMessage(ToString(env, a[0], "option name"), allowed, ToBool(env, a[2], "undefinedValue")));
-  });
+Napi::Value OptionMessageJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[1].IsArray()) ThrowType("allowed must be an array of option names");
+  Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<std::string> allowed;
+  for (uint32_t i = 0, n = list.Length(); i < n; ++i) allowed.push_back(ToString(env, list.Get(i), "option name"));
+  return Napi::String::New(env, OptionMessage(ToString(env, info[0], "option name"), allowed, ToBool(env, info[2], "undefinedValue")));
 }
 
 // opId(name): family id of 'name' / 'name.overload' (aten:: implied), or -1.
-napi_value OpId(napi_env env, napi_callback_info info) {
-  return Guard(env, "opId", [&] {
-    Args<1> a(env, info);
-    std::string name = ToString(env, a[0], "op name");
-    if (name.find("::") == std::string::npos) name = "aten::" + name;
-    return FromInt64(env, FamilyId(name));
-  });
+Napi::Value OpId(const Napi::CallbackInfo& info) {
+  std::string name = ToString(info.Env(), info[0], "op name");
+  if (name.find("::") == std::string::npos) name = "aten::" + name;
+  return Napi::Number::New(info.Env(), static_cast<double>(FamilyId(name)));
 }
 
 // opSchemas(id): the schema strings of a family's overloads.
-napi_value OpSchemas(napi_env env, napi_callback_info info) {
-  return Guard(env, "opSchemas", [&] {
-    Args<1> a(env, info);
-    std::vector<std::string> schemas;
-    for (const Overload& o : FamilyAt(env, a[0]).overloads) {
-      std::ostringstream os;
-      os << o.handle.schema();
-      schemas.push_back(os.str());
-    }
-    return FromStringList(env, schemas);
-  });
+Napi::Value OpSchemas(const Napi::CallbackInfo& info) {
+  std::vector<std::string> schemas;
+  for (const Overload& o : FamilyAt(info.Env(), info[0]).overloads) {
+    std::ostringstream os;
+    os << o.handle.schema();
+    schemas.push_back(os.str());
+  }
+  return StringArray(info.Env(), schemas);
 }
 
 // opNames(): every operator name the dispatcher knows ("aten::add", ...), once each.
-napi_value OpNames(napi_env env, napi_callback_info) {
-  return Guard(env, "opNames", [&] {
-    std::lock_guard<std::mutex> lock(g_opsMutex);
-    OverloadNames("");
-    napi_value arr;
-    Check(napi_create_array_with_length(env, g_byName->size(), &arr));
-    uint32_t i = 0;
-    for (const auto& kv : *g_byName) Check(napi_set_element(env, arr, i++, FromString(env, kv.first)));
-    return arr;
-  });
+Napi::Value OpNames(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> lock(g_opsMutex);
+  OverloadNames("");
+  Napi::Array arr = Napi::Array::New(info.Env(), g_byName->size());
+  uint32_t i = 0;
+  for (const auto& kv : *g_byName) arr.Set(i++, kv.first);
+  return arr;
 }
 
 }  // namespace
 
 void RegisterOps(napi_env env, napi_value exports) {
+  // Raw Node-API: every generated op call goes through it (schema matching, IValue conversion).
   Export(env, exports, "callOp", CallOp);
   static int methodFlag = 1;
   Export(env, exports, "callMethod", CallOp, &methodFlag);
-  static constexpr ExportEntry kEntries[] = {
+  static constexpr MethodEntry kEntries[] = {
       {"opOptionKeys", OpOptionKeys},
       {"camelCase", CamelCaseJs},
       {"optionMessage", OptionMessageJs},

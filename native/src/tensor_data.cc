@@ -216,40 +216,35 @@ napi_value ToTypedArray(napi_env env, napi_callback_info info) {
 }
 
 // names(t): dimension names of a named tensor (null for unnamed dims), or null when it has none.
-napi_value Names(napi_env env, napi_callback_info info) {
-  return Guard(env, "names", [&] {
-    Args<1> a(env, info);
-    const at::Tensor& t = TensorOf(env, a[0], "self");
+Napi::Value Names(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
 #if TN_HAS_NAMED_TENSORS
-    if (!t.has_names()) return Null(env);
-    auto names = t.names();
-    napi_value arr;
-    Check(napi_create_array_with_length(env, names.size(), &arr));
-    for (size_t i = 0; i < names.size(); ++i) {
-      const at::Dimname& d = names[i];
-      Check(napi_set_element(env, arr, static_cast<uint32_t>(i), d.isWildcard() ? Null(env) : FromString(env, d.symbol().toUnqualString())));
-    }
-    return arr;
+  if (!t.has_names()) return env.Null();
+  auto names = t.names();
+  Napi::Array arr = Napi::Array::New(env, names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    const at::Dimname& d = names[i];
+    arr.Set(static_cast<uint32_t>(i), d.isWildcard() ? env.Null() : Napi::String::New(env, d.symbol().toUnqualString()));
+  }
+  return arr;
 #else
-    (void)t;
-    return Null(env);
+  (void)t;
+  return env.Null();
 #endif
-  });
 }
 
 // item(t): the single value as a number, boolean or (int64 beyond 2^53) BigInt.
-napi_value Item(napi_env env, napi_callback_info info) {
-  return Guard(env, "item", [&] {
-    Args<1> a(env, info);
-    const at::Tensor& t = TensorOf(env, a[0], "self");
-    if (t.numel() != 1)
-      ThrowError("a Tensor with " + std::to_string(t.numel()) + " elements cannot be converted to Scalar");
-    c10::Scalar s = t.item();
-    if (s.isBoolean()) return FromBool(env, s.toBool());
-    if (s.isIntegral(false)) return FromInt64(env, s.toLong());
-    if (s.isComplex()) ThrowType("complex values have no JS number; use tolist() ([real, imaginary]) or toTypedArray()");
-    return FromDouble(env, s.toDouble());
-  });
+Napi::Value Item(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  if (t.numel() != 1)
+    ThrowError("a Tensor with " + std::to_string(t.numel()) + " elements cannot be converted to Scalar");
+  c10::Scalar s = t.item();
+  if (s.isBoolean()) return Napi::Boolean::New(env, s.toBool());
+  if (s.isIntegral(false)) return Napi::Value(env, FromInt64(env, s.toLong()));
+  if (s.isComplex()) ThrowType("complex values have no JS number; use tolist() ([real, imaginary]) or toTypedArray()");
+  return Napi::Number::New(env, s.toDouble());
 }
 
 // Metadata properties, one call each (cheap; the JS layer caches nothing, so they stay correct after
@@ -280,28 +275,30 @@ constexpr TensorProperty kProperties[] = {
 };
 
 // isContiguous(t, memoryFormat | null): not a dispatcher op, so bound here.
-napi_value IsContiguous(napi_env env, napi_callback_info info) {
-  return Guard(env, "isContiguous", [&] {
-    Args<2> a(env, info);
-    const at::Tensor& t = TensorOf(env, a[0], "self");
-    if (IsNullish(env, a[1])) return FromBool(env, t.is_contiguous());
-    c10::IValue fmt = ToIValue(env, a[1], c10::MemoryFormatType::get(), {}, "memoryFormat");
-    return FromBool(env, t.is_contiguous(static_cast<c10::MemoryFormat>(fmt.toInt())));
-  });
+Napi::Value IsContiguous(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  if (IsNullish(env, info[1])) return Napi::Boolean::New(env, t.is_contiguous());
+  c10::IValue fmt = ToIValue(env, info[1], c10::MemoryFormatType::get(), {}, "memoryFormat");
+  return Napi::Boolean::New(env, t.is_contiguous(static_cast<c10::MemoryFormat>(fmt.toInt())));
 }
 
 }  // namespace
 
 void RegisterTensorData(napi_env env, napi_value exports) {
-  static constexpr ExportEntry kEntries[] = {
+  // Raw Node-API: TypedArray/ArrayBuffer creation with external memory and basic finalizers.
+  static constexpr ExportEntry kRaw[] = {
       {"fromTypedArray", FromTypedArray},
       {"toTypedArray", ToTypedArray},
-      {"names", Names},
       {"fromBuffer", FromBuffer},
+  };
+  static constexpr MethodEntry kMethods[] = {
+      {"names", Names},
       {"item", Item},
       {"isContiguous", IsContiguous},
   };
-  ExportAll(env, exports, kEntries);
+  ExportAll(env, exports, kRaw);
+  ExportAll(env, exports, kMethods);
   ExportTensorProperties(env, exports, kProperties);
 }
 
