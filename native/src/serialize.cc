@@ -173,7 +173,10 @@ napi_value ZipClose(napi_env env, napi_callback_info info) {
 napi_value ZipRecords(napi_env env, napi_callback_info info) {
   return Guard(env, "torch.load", [&] {
     Args<1> a(env, info);
-    return FromStringList(env, ReaderOf(env, a[0]).getAllRecords());
+    Napi::Array names = Napi::Array::New(env);
+    uint32_t i = 0;
+    for (const std::string& name : ReaderOf(env, a[0]).getAllRecords()) names.Set(i++, name);
+    return static_cast<napi_value>(names);
   });
 }
 
