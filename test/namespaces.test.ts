@@ -6,125 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { caseName, replay, sameRelease as isSameRelease, type GoldenFixture } from './golden-replay.js';
 
 torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes from vitest.config.ts)
 
 type Tensor = torch.Tensor;
-type Datum = number | boolean | string; // 'nan' | 'inf' | '-inf' for floats; digits for int64 beyond 2^53
-interface TensorEnc { dtype: string; shape: number[]; data: Datum[] } // complex: re, im interleaved
-type Enc = TensorEnc | { seq: Enc[] } | { named: Record<string, Enc> } | { num: number | string } | { bool: boolean }
-  | { str: string } | { torchDtype: string } | { none: true };
-interface Tol { rtol: number; atol: number }
-interface Case { py: string; js: string; uses: string[]; expected: Enc | { error: string; errorType: string }; tol?: Tol }
-interface Fixture { meta: { torch: string; threads: number; called: Record<string, string[]> }; tensors: Record<string, TensorEnc>; cases: Case[] }
-
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/namespaces.json', import.meta.url), 'utf8')) as Fixture;
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/namespaces.json', import.meta.url), 'utf8')) as GoldenFixture & { meta: { called: Record<string, string[]> } };
 const pythonApi = JSON.parse(readFileSync(new URL('../scripts/python-api.json', import.meta.url), 'utf8')) as { namespaces: Record<string, string[]> };
 const NAMESPACES = { linalg: torch.linalg, fft: torch.fft, special: torch.special } as Record<string, Record<string, unknown>>;
 
-// ---- comparison -------------------------------------------------------------------------------
-
-const SPECIAL: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
-const show = (v: number | bigint | boolean): string => (Object.is(v, -0) ? '-0' : String(v));
-const showDatum = (v: Datum): string => (typeof v === 'string' ? (v in SPECIAL ? show(SPECIAL[v]!) : v) : show(v));
-const isComplex = (name: string): boolean => name.startsWith('complex');
-
-function valuesOf(t: Tensor): string[] {
-  const plain = isComplex(t.dtype.name) ? torch.viewAsReal(t.resolveConj()) : t;
-  const isBool = plain.dtype === torch.bool;
-  return Array.from(plain.contiguous().toTypedArray() as ArrayLike<number | bigint>, (v) => (isBool ? String(v !== 0) : show(v)));
-}
-
-function check(actual: unknown, exp: Enc, tol: Tol | undefined, path: string): void {
-  if ('data' in exp) {
-    expect(torch.isTensor(actual), `${path}: expected a Tensor, got ${String(actual)}`).toBe(true);
-    const t = actual as Tensor;
-    expect(t.dtype.name, `${path}: dtype`).toBe(exp.dtype);
-    expect(t.shape, `${path}: shape`).toEqual(exp.shape);
-    const got = valuesOf(t);
-    const want = exp.data.map(showDatum);
-    if (!tol || !(t.dtype.isFloatingPoint || isComplex(t.dtype.name))) {
-      expect(got, `${path}: values (bit-exact)`).toEqual(want);
-      return;
-    }
-    const off = got.flatMap((g, i) => {
-      const [a, e] = [Number(g), Number(want[i])];
-      const close = Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)) || Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
-      return close ? [] : [`[${i}] ${g} vs ${want[i]}`];
-    });
-    expect(off.join('; '), `${path}: values beyond rtol ${tol.rtol}, atol ${tol.atol}`).toBe('');
-  } else if ('seq' in exp) {
-    expect(Array.isArray(actual), `${path}: expected an array`).toBe(true);
-    const a = actual as unknown[];
-    expect(a.length, `${path}: length`).toBe(exp.seq.length);
-    exp.seq.forEach((e, i) => check(a[i], e, tol, `${path}[${i}]`));
-  } else if ('named' in exp) {
-    // A named tuple: an array whose items are also its (camelCase) fields.
-    expect(Array.isArray(actual), `${path}: expected an array with named fields`).toBe(true);
-    const a = actual as unknown[] & Record<string, unknown>;
-    Object.entries(exp.named).forEach(([k, e], i) => {
-      check(a[k], e, tol, `${path}.${k}`);
-      expect(a[i], `${path}[${i}] is .${k}`).toBe(a[k]);
-    });
-    expect(a.length, `${path}: length`).toBe(Object.keys(exp.named).length);
-  } else if ('num' in exp) {
-    expect(typeof actual, `${path}: type`).toBe('number');
-    expect(show(actual as number), path).toBe(showDatum(exp.num));
-  } else if ('bool' in exp) {
-    expect(actual, path).toBe(exp.bool);
-  } else if ('str' in exp) {
-    expect(actual, path).toBe(exp.str);
-  } else if ('torchDtype' in exp) {
-    expect(actual, path).toBe((torch as unknown as Record<string, unknown>)[exp.torchDtype]);
-  } else {
-    expect(actual, path).toBeNull();
-  }
-}
-
-// ---- replay -----------------------------------------------------------------------------------
-
-function nest(flat: unknown[], shape: number[], d = 0, at = { i: 0 }): unknown {
-  if (d === shape.length) return flat[at.i++];
-  return Array.from({ length: shape[d]! }, () => nest(flat, shape, d + 1, at));
-}
-
-/** A fresh tensor from its stored values (exact: each value is representable in the dtype). */
-function makeTensor(e: TensorEnc): Tensor {
-  const flat = e.data.map((v) => (typeof v !== 'string' ? v : v in SPECIAL ? SPECIAL[v]! : BigInt(v)));
-  if (!isComplex(e.dtype)) return torch.tensor(nest(flat, e.shape) as torch.NestedArray<number>, { dtype: e.dtype });
-  const parts = torch.tensor(nest(flat, [...e.shape, 2]) as torch.NestedArray<number>, { dtype: e.dtype === 'complex64' ? 'float32' : 'float64' });
-  return torch.viewAsComplex(parts);
-}
-
-function replay(c: Case): void {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the snippets come from our own generator
-  const fn = new Function('torch', ...c.uses, c.js) as (...args: unknown[]) => unknown;
-  const call = (): unknown => {
-    torch.manualSeed(0);
-    return fn(torch, ...c.uses.map((n) => makeTensor(fixture.tensors[n]!)));
-  };
-  const exp = c.expected;
-  if ('error' in exp) {
-    let thrown: unknown;
-    torch.tidy(() => {
-      try {
-        call();
-      } catch (e) {
-        thrown = e;
-      }
-    });
-    expect(thrown, `should throw, as PyTorch does: ${exp.error}`).toBeInstanceOf(Error);
-    expect((thrown as Error).message).toContain(exp.error);
-    // Python's torch.linalg.LinAlgError is ours; every other error is not one.
-    expect(thrown instanceof torch.linalg.LinAlgError, `LinAlgError as in Python (${exp.errorType})`).toBe(exp.errorType === 'LinAlgError');
-  } else {
-    torch.tidy(() => check(call(), exp, c.tol, 'result'));
-  }
-}
-
-const caseName = (c: Case): string => c.js.replace(/^let [^;]*; /, '').replace(/return /, '');
-const fixtureSeries = fixture.meta.torch.split('.').slice(0, 2).join('.');
-const sameRelease = torch.buildInfo().torchVersion.startsWith(fixtureSeries + '.');
+const sameRelease = isSameRelease(fixture);
+// Python's torch.linalg.LinAlgError is ours; every other error is not one.
+const checkLinAlgError = (thrown: unknown, exp: { errorType?: string }): void => {
+  expect(thrown instanceof torch.linalg.LinAlgError, `LinAlgError as in Python (${exp.errorType})`).toBe(exp.errorType === 'LinAlgError');
+};
 
 // ---- the tests ----------------------------------------------------------------------------------
 
@@ -239,7 +134,7 @@ describe.runIf(sameRelease)('PyTorch 2.13 fixtures', () => {
   });
   for (const ns of ['linalg', 'fft', 'special']) {
     describe(`torch.${ns}`, () => {
-      for (const c of fixture.cases.filter((k) => /torch\.(linalg|fft|special)\./.exec(k.py)?.[1] === ns)) it(caseName(c), () => replay(c));
+      for (const c of fixture.cases.filter((k) => /torch\.(linalg|fft|special)\./.exec(k.py)?.[1] === ns)) it(caseName(c), () => replay(fixture, c, checkLinAlgError));
     });
   }
 });

@@ -6,105 +6,16 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { caseName, replay, sameRelease as isSameRelease, type GoldenFixture } from './golden-replay.js';
 
 torch.setNumThreads(1);
 
-type Datum = number | boolean | string;
-interface TensorEnc { dtype: string; shape: number[]; data: Datum[] }
-type Enc = TensorEnc | { seq: Enc[] } | { named: Record<string, Enc> } | { num: number | string } | { bool: boolean } | { str: string } | { torchDtype: string } | { none: true } | { error: string };
-interface Tol { rtol: number; atol: number }
-interface Case { py: string; js: string; uses: string[]; expected: Enc; tol?: Tol }
-interface Fixture { meta: { torch: string; cpuCapability: string; threads: number }; tensors: Record<string, TensorEnc>; cases: Case[] }
-
-const fx = JSON.parse(readFileSync(new URL('./fixtures/pyfn.json', import.meta.url), 'utf8')) as Fixture;
-const SPECIAL: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
-const show = (v: number | bigint | boolean): string => (Object.is(v, -0) ? '-0' : String(v));
-const showDatum = (v: Datum): string => (typeof v === 'string' ? (v in SPECIAL ? show(SPECIAL[v]!) : v) : show(v));
-
-function check(actual: unknown, exp: Enc, tol: Tol | undefined, path: string): void {
-  if ('data' in exp) {
-    expect(torch.isTensor(actual), `${path}: expected a Tensor, got ${String(actual)}`).toBe(true);
-    const t = actual as torch.Tensor;
-    expect(t.dtype.name, `${path}: dtype`).toBe(exp.dtype);
-    expect(t.shape, `${path}: shape`).toEqual(exp.shape);
-    const isBool = t.dtype === torch.bool;
-    const got = Array.from(t.toTypedArray() as ArrayLike<number | bigint>, (v) => (isBool ? String(v !== 0) : show(v)));
-    const want = exp.data.map(showDatum);
-    if (!tol || !(t.dtype.isFloatingPoint || t.dtype.isComplex)) {
-      expect(got, `${path}: values (bit-exact)`).toEqual(want);
-      return;
-    }
-    expect(got.length, `${path}: count`).toBe(want.length);
-    const off = got.flatMap((g, i) => {
-      const [a, e] = [Number(g), Number(want[i])];
-      return Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)) || Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e) ? [] : [`[${i}] ${g} vs ${want[i]}`];
-    });
-    expect(off.join('; '), `${path}: values beyond rtol ${tol.rtol}, atol ${tol.atol}`).toBe('');
-  } else if ('seq' in exp) {
-    expect(Array.isArray(actual), `${path}: expected an array, got ${String(actual)}`).toBe(true);
-    const a = actual as unknown[];
-    expect(a.length, `${path}: length`).toBe(exp.seq.length);
-    exp.seq.forEach((e, i) => check(a[i], e, tol, `${path}[${i}]`));
-  } else if ('named' in exp) {
-    const a = actual as unknown[] & Record<string, unknown>;
-    Object.entries(exp.named).forEach(([k, e], i) => {
-      check(a[k], e, tol, `${path}.${k}`);
-      expect(a[i], `${path}[${i}] is .${k}`).toBe(a[k]);
-    });
-  } else if ('num' in exp) {
-    expect(typeof actual, `${path}: type`).toBe('number');
-    expect(show(actual as number), path).toBe(showDatum(exp.num));
-  } else if ('bool' in exp) {
-    expect(actual, path).toBe(exp.bool);
-  } else if ('str' in exp) {
-    expect(actual, path).toBe(exp.str);
-  } else if ('torchDtype' in exp) {
-    expect(actual, path).toBe((torch as unknown as Record<string, unknown>)[exp.torchDtype]);
-  } else if ('none' in exp) {
-    expect(actual, path).toBeNull();
-  } else {
-    throw new Error(`${path}: unknown expectation ${JSON.stringify(exp)}`);
-  }
-}
-
-function nest(flat: unknown[], shape: number[], d = 0, at = { i: 0 }): unknown {
-  if (d === shape.length) return flat[at.i++];
-  return Array.from({ length: shape[d]! }, () => nest(flat, shape, d + 1, at));
-}
-function makeTensor(e: TensorEnc): torch.Tensor {
-  const flat = e.data.map((v) => (typeof v !== 'string' ? v : v in SPECIAL ? SPECIAL[v]! : BigInt(v)));
-  return torch.tensor(nest(flat, e.shape) as torch.NestedArray<number>, { dtype: e.dtype });
-}
-
-function replay(c: Case): void {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the snippets come from our own generator
-  const fn = new Function('torch', ...c.uses, c.js) as (...args: unknown[]) => unknown;
-  const call = (): unknown => {
-    torch.manualSeed(0); // as the generator did before every case
-    return fn(torch, ...c.uses.map((n) => makeTensor(fx.tensors[n]!)));
-  };
-  const exp = c.expected;
-  if ('error' in exp) {
-    let thrown: unknown;
-    torch.tidy(() => {
-      try {
-        call();
-      } catch (e) {
-        thrown = e;
-      }
-    });
-    expect(thrown, `should throw, as PyTorch does: ${exp.error || '(any error)'}`).toBeInstanceOf(Error);
-    expect((thrown as Error).message).toContain(exp.error);
-  } else {
-    torch.tidy(() => check(call(), exp, c.tol, 'result'));
-  }
-}
-
-const sameRelease = torch.buildInfo().torchVersion.startsWith(fx.meta.torch.split('.').slice(0, 2).join('.') + '.');
+const fx = JSON.parse(readFileSync(new URL('./fixtures/pyfn.json', import.meta.url), 'utf8')) as GoldenFixture;
+const sameRelease = isSameRelease(fx);
 
 describe.runIf(sameRelease)('Python-level functions against PyTorch 2.13', () => {
   it('cover the call forms', () => expect(fx.cases.length).toBeGreaterThanOrEqual(300));
-  for (const c of fx.cases) it(c.js.replace(/^let [^;]*; /, '').replace(/return /, ''), () => replay(c));
+  for (const c of fx.cases) it(caseName(c), () => replay(fx, c));
 });
 
 // Python's TypeErrors (which the fixture generator records only as values): the same words here.
