@@ -188,3 +188,73 @@ describe('calls libtorch already rejects', () => {
     expect(out.line).toBe('ok 1,0,2');
   });
 });
+
+// Internal and backward kernels that read past a buffer, divide by zero or loop forever on arguments
+// their public callers never pass (found by scripts/fuzz-ops.mjs --all). PyTorch 2.13 crashes (or, for
+// random_, hangs) on each of these same calls; native/src/op_checks.cc raises an Error first.
+// mkldnn:: operators have no torch.ops namespace: the child calls them through opFunction.
+const REORDER_RNN_WEIGHT = `(await import(${JSON.stringify(join(root, 'dist', 'call.js'))})).opFunction('mkldnn::_reorder_mkldnn_rnn_layer_weight')`;
+
+describe('shape and size relations of internal and backward kernels', () => {
+  it.each([
+    ['_adaptive_avg_pool3d_backward, an empty input dim (SIGSEGV)', 'torch.ops.aten._adaptive_avg_pool3d_backward(torch.ones([1, 4, 2, 2]), torch.zeros([1, 0, 2, 2]))', 'expected self to have non-zero size for non-batch dimensions'],
+    ['_adaptive_avg_pool3d_backward.out (SIGSEGV)', 'torch.ops.aten._adaptive_avg_pool3d_backward.out(torch.ones([1, 4, 2, 2]), torch.zeros([1, 0, 2, 2]), { out: torch.ones([1]).expand([3]) })', 'adaptive_avg_pool3d_backward'],
+    ['adaptive_avg_pool3d_backward, grad_output of another channel count', 'torch.ops.aten.adaptive_avg_pool3d_backward(torch.ones([1, 3, 2, 2, 2]), torch.ones([1, 4, 2, 2, 2]), { gradInput: torch.empty([0]) })', 'expected grad_output to have the batch and channel sizes of self'],
+    ['_batch_norm_impl_index_backward with a 1-d empty input (SIGSEGV)', 'torch.ops.aten._batch_norm_impl_index_backward.default(1, torch.empty([0]), torch.zeros([1, 0, 2, 2]), torch.zeros([0, 3]), null, torch.ones([2, 2], { dtype: torch.float16 }), torch.zeros([2, 0, 3]), torch.zeros([0, 3]), true, 0, [false, true, true], torch.zeros([2, 0, 3]))', 'expected input with at least 2 dims'],
+    ['_batch_norm_impl_index_backward with short saved statistics', 'torch.ops.aten._batch_norm_impl_index_backward(0, torch.ones([2, 3, 4]), torch.ones([2, 3, 4]), torch.ones([3]), null, null, torch.ones([1]), torch.ones([1]), true, 1e-5, [true, true, true], torch.empty([0]))', 'expected save_mean to have 3 elements'],
+    ['_cummax_helper with values of another shape (SIGSEGV)', 'torch.ops.aten._cummax_helper(torch.zeros([1, 0, 2, 2]), torch.zeros([0, 3]), torch.empty([0], { dtype: torch.int64 }), -1)', 'expected values to have the shape of self [1, 0, 2, 2]'],
+    ['_cummin_helper with values of another shape (SIGSEGV)', 'torch.ops.aten._cummin_helper(torch.zeros([1, 0, 2, 2]), torch.zeros([2, 0, 3]), torch.empty([0], { dtype: torch.int64 }), -1)', 'expected values to have the shape of self'],
+    ['_transform_bias_rescale_qkv.out with 0 heads (SIGFPE)', 'torch.ops.aten._transform_bias_rescale_qkv.out(torch.ones([1, 4, 2, 2]), torch.ones([3, 3]), 0, { out0: torch.ones([2, 3]), out1: torch.empty([0, 0]), out2: torch.empty([0], { dtype: torch.int64 }) })', 'expected num_heads to be positive, but got 0'],
+    ['_transform_bias_rescale_qkv with a short bias', 'torch.ops.aten._transform_bias_rescale_qkv(torch.ones([1, 2, 6]), torch.ones([3]), 1)', 'expected qkv_bias to have 6 elements'],
+    ['fractional_max_pool2d_backward with no output_size (SIGSEGV)', 'torch.ops.aten.fractional_max_pool2d_backward.grad_input(torch.empty([0]), torch.empty([0]), [2 ** 40, -1, 1], [], torch.zeros([2, 0, 3]), { gradInput: torch.ones([3, 2]) })', 'expected output_size to have 2 elements, but got []'],
+    ['_cdist_backward with different column counts (SIGSEGV)', 'torch.ops.aten._cdist_backward(torch.zeros([0, 3]), torch.ones([2, 9]), torch.ones([2, 2]), 1.5, torch.zeros([2, 0, 3]))', 'X1 and X2 must have the same number of columns. X1: 9 X2: 2'],
+    ['_cdist_backward with a grad of the wrong size', 'torch.ops.aten._cdist_backward(torch.ones([3]), torch.ones([2, 3]), torch.ones([2, 3]), 2, torch.ones([2, 2]))', 'expected grad of shape [2, 2]'],
+    ['_cholesky_solve_helper.out with a non-square A (SIGSEGV)', 'torch.ops.aten._cholesky_solve_helper.out(torch.zeros([0, 3]), torch.ones([12, 3]), false, { out: torch.ones([2]) })', 'A must be batches of square matrices, but they are 12 by 3 matrices'],
+    ['_cholesky_solve_helper with mismatched rows', 'torch.ops.aten._cholesky_solve_helper(torch.ones([3, 1]), torch.eye(2), false)', 'Incompatible matrix sizes'],
+    ['_new_zeros_with_same_feature_meta.out with -2 batch dims (SIGSEGV)', 'torch.ops.aten._new_zeros_with_same_feature_meta.out(torch.ones([2, 9]), torch.ones([3, 3]), { selfNumBatchDims: -2, out: torch.ones([12, 3]) })', 'self_num_batch_dims must be in [0, 2]'],
+    ['_new_zeros_with_same_feature_meta with more batch dims than self has', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([2]), torch.ones([3]), { selfNumBatchDims: 3 })', 'self_num_batch_dims must be in [0, 1]'],
+    ['_nnpack_spatial_convolution with a 0-d input (SIGSEGV)', 'torch.ops.aten._nnpack_spatial_convolution.default(torch.tensor(-1, { dtype: torch.int32 }), torch.tensor(-(2n ** 63n)), torch.tensor(-1n), [2n ** 63n - 1n])', '_nnpack_spatial_convolution'],
+    ['_nnpack_spatial_convolution with one padding value (reads a second)', 'torch.ops.aten._nnpack_spatial_convolution(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), null, [0])', 'expected padding to have 2 elements'],
+    ['_reorder_mkldnn_rnn_layer_weight with an empty input_size (SIGSEGV)', `${REORDER_RNN_WEIGHT}(torch.ones([4, 0]), torch.ones([1, 4, 2, 2]), 2, true, false, true, [])`, 'expected input_size [time, batch, feature] (3 elements), but got []'],
+    ['_reorder_mkldnn_rnn_layer_weight with weights too small for hidden_size', `${REORDER_RNN_WEIGHT}(torch.ones([4, 3]), torch.ones([4, 1]), 2, false, false, false)`, 'expected a contiguous weight0 of shape [4 * hidden_size, feature_size]'],
+    ['_pdist_backward.out with an empty self (SIGSEGV)', 'torch.ops.aten._pdist_backward.out(torch.ones([2, 2]), torch.zeros([0, 3]), -1, torch.ones([12, 3]), { out: torch.ones([2, 2]) })', 'pdist only supports non-negative p values'],
+    ['_pdist_backward with a pdist of the wrong size', 'torch.ops.aten._pdist_backward(torch.ones([3]), torch.ones([3, 2]), 2, torch.ones([2]))', 'expected pdist of shape [3]'],
+    ['_slow_conv2d_backward with no kernel_size (SIGSEGV)', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([2], { dtype: torch.complex64 }), torch.ones([2, 3]).t(), torch.ones([2]), [], [-1], [2], [true, false, false])', 'expected kernel_size to have 2 elements, but got []'],
+    ['_slow_conv2d_backward with one kernel_size value (reads a second)', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), [1], [1, 1], [0, 0], [true, false, false])', 'expected kernel_size to have 2 elements, but got [1]'],
+  ])('%s: Error', (_, code, phrase) => expectThrows(code, 'Error', phrase));
+
+  it.each([
+    ['_convert_indices_from_coo_to_csr of INT64_MIN (SIGSEGV)', `torch.ops.aten._convert_indices_from_coo_to_csr.default(torch.tensor(${I64_MIN}), 1, { outInt32: false })`, 'indices must be in [0, size]'],
+    ['_convert_indices_from_coo_to_csr with an index past size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 9n]), 4)', 'values from 0 to 9'],
+    ['_convert_indices_from_coo_to_csr with a negative size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n]), -1)', 'size must be non-negative'],
+    ['_cummax_helper with dim out of range', 'torch.ops.aten._cummax_helper(torch.ones([3]), torch.ones([3]), torch.zeros([3], { dtype: torch.int64 }), 5)', 'Dimension out of range'],
+  ])('%s: RangeError', (_, code, phrase) => expectThrows(code, 'RangeError', phrase));
+
+  // PyTorch 2.13 hangs here (update_from's from + 1 wraps around); its own check would name to_inc 2**24 / 2**53.
+  it.each([
+    ['random_.from a float32 tensor', 'torch.ones([3, 2]).random_(2n ** 63n - 1n, null)', 'to_inc=16777216'],
+    ['random.from of a float64 tensor', 'torch.ops.aten.random.from(torch.ones([3, 2], { dtype: torch.float64 }), 2n ** 63n - 1n, null, { generator: null })', 'to_inc=9007199254740992'],
+  ])('%s with from = 2**63 - 1 and no to: Error instead of a hang', (_, code, phrase) => expectThrows(code, 'Error', "random_ expects 'from' casted to dtype", phrase));
+
+  // Valid calls keep PyTorch 2.13's results (values from scripts run against torch 2.13, rounded to 1e-4).
+  it.each([
+    ['_cdist_backward', 'torch.ops.aten._cdist_backward(torch.ones([2, 2]), torch.arange(6, { dtype: torch.float32 }).view([2, 3]), torch.zeros([2, 3]), 2, torch.cdist(torch.arange(6, { dtype: torch.float32 }).view([2, 3]), torch.zeros([2, 3]))).mul(10000).round()', [[0, 8944, 17889], [8485, 11314, 14142]]],
+    ['_pdist_backward', 'torch.ops.aten._pdist_backward(torch.ones([3]), torch.tensor([[0, 0], [3, 4], [6, 8]]), 2, torch.pdist(torch.tensor([[0, 0], [3, 4], [6, 8]]))).mul(10000).round()', [[-12000, -16000], [0, 0], [12000, 16000]]],
+    ['_transform_bias_rescale_qkv', 'torch.ops.aten._transform_bias_rescale_qkv(torch.ones([1, 2, 6]), torch.zeros([6]), 1)[0].mul(10000).round()', [[[[7071, 7071], [7071, 7071]]]]],
+    ['_convert_indices_from_coo_to_csr', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 0n, 1n, 3n]), 4)', '0,2,3,3,4'],
+    ['_convert_indices_from_coo_to_csr with an index equal to size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 0n, 1n, 4n]), 4)', '0,2,3,3,3'],
+    ['_new_zeros_with_same_feature_meta', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([5, 2, 3]), torch.ones([2, 3]), { selfNumBatchDims: 1 }).shape', '5,2,3'],
+    ['_cholesky_solve_helper', 'torch.ops.aten._cholesky_solve_helper(torch.ones([2, 1]), torch.tensor([[2, 0], [1, 1]]), false)', [[0], [0.5]]],
+    ['_adaptive_avg_pool3d_backward', 'torch.ops.aten._adaptive_avg_pool3d_backward(torch.ones([1, 2, 1, 1]), torch.ones([1, 4, 2, 2])).sum().item()', '2'],
+    ['fractional_max_pool2d_backward', 'torch.ops.aten.fractional_max_pool2d_backward(torch.ones([1, 2, 2]), torch.ones([1, 4, 4]), [2, 2], [2, 2], torch.tensor([[[0n, 3n], [12n, 15n]]])).sum().item()', '4'],
+    ['_slow_conv2d_backward', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), [1, 1], [1, 1], [0, 0], [true, true, true])[1].sum().item()', '9'],
+    ['_batch_norm_impl_index_backward of an empty 3-d input', 'torch.ops.aten._batch_norm_impl_index_backward(0, torch.zeros([2, 3, 0]), torch.zeros([2, 3, 0]), torch.ones([3]), null, null, torch.zeros([3]), torch.ones([3]), true, 1e-5, [true, true, true], torch.empty([0]))[1]', [0, 0, 0]],
+  ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
+
+  it('_cummax_helper and _cummin_helper fill values and indices as in PyTorch', async () => {
+    const run = (op: string, input: string): string =>
+      `(() => { const v = torch.empty([4]); const i = torch.empty([4], { dtype: torch.int64 }); torch.ops.aten.${op}(torch.tensor(${input}), v, i, -1); return v.tolist().join(',') + ';' + i.tolist().join(','); })()`;
+    expect((await runInChild(run('_cummax_helper', '[1, 3, 2, 5]'))).line).toBe('ok 1,3,3,5;0,1,1,3');
+    expect((await runInChild(run('_cummin_helper', '[1, 3, 0, 5]'))).line).toBe('ok 1,1,0,0;0,0,2,2');
+  });
+});
