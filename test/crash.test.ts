@@ -211,8 +211,6 @@ describe('shape and size relations of internal and backward kernels', () => {
     ['_cdist_backward with a grad of the wrong size', 'torch.ops.aten._cdist_backward(torch.ones([3]), torch.ones([2, 3]), torch.ones([2, 3]), 2, torch.ones([2, 2]))', 'expected grad of shape [2, 2]'],
     ['_cholesky_solve_helper.out with a non-square A (SIGSEGV)', 'torch.ops.aten._cholesky_solve_helper.out(torch.zeros([0, 3]), torch.ones([12, 3]), false, { out: torch.ones([2]) })', 'A must be batches of square matrices, but they are 12 by 3 matrices'],
     ['_cholesky_solve_helper with mismatched rows', 'torch.ops.aten._cholesky_solve_helper(torch.ones([3, 1]), torch.eye(2), false)', 'Incompatible matrix sizes'],
-    ['_new_zeros_with_same_feature_meta.out with -2 batch dims (SIGSEGV)', 'torch.ops.aten._new_zeros_with_same_feature_meta.out(torch.ones([2, 9]), torch.ones([3, 3]), { selfNumBatchDims: -2, out: torch.ones([12, 3]) })', 'self_num_batch_dims must be in [0, 2]'],
-    ['_new_zeros_with_same_feature_meta with more batch dims than self has', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([2]), torch.ones([3]), { selfNumBatchDims: 3 })', 'self_num_batch_dims must be in [0, 1]'],
     ['_nnpack_spatial_convolution with a 0-d input (SIGSEGV)', 'torch.ops.aten._nnpack_spatial_convolution.default(torch.tensor(-1, { dtype: torch.int32 }), torch.tensor(-(2n ** 63n)), torch.tensor(-1n), [2n ** 63n - 1n])', '_nnpack_spatial_convolution'],
     ['_nnpack_spatial_convolution with one padding value (reads a second)', 'torch.ops.aten._nnpack_spatial_convolution(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), null, [0])', 'expected padding to have 2 elements'],
     ['_reorder_mkldnn_rnn_layer_weight with an empty input_size (SIGSEGV)', `${REORDER_RNN_WEIGHT}(torch.ones([4, 0]), torch.ones([1, 4, 2, 2]), 2, true, false, true, [])`, 'expected input_size [time, batch, feature] (3 elements), but got []'],
@@ -220,6 +218,9 @@ describe('shape and size relations of internal and backward kernels', () => {
     ['_pdist_backward.out with an empty self (SIGSEGV)', 'torch.ops.aten._pdist_backward.out(torch.ones([2, 2]), torch.zeros([0, 3]), -1, torch.ones([12, 3]), { out: torch.ones([2, 2]) })', 'pdist only supports non-negative p values'],
     ['_pdist_backward with a pdist of the wrong size', 'torch.ops.aten._pdist_backward(torch.ones([3]), torch.ones([3, 2]), 2, torch.ones([2]))', 'expected pdist of shape [3]'],
     ['_slow_conv2d_backward with no kernel_size (SIGSEGV)', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([2], { dtype: torch.complex64 }), torch.ones([2, 3]).t(), torch.ones([2]), [], [-1], [2], [true, false, false])', 'expected kernel_size to have 2 elements, but got []'],
+    ['_logcumsumexp.out into a float32 out of a float64 self (heap corruption: SIGABRT)', 'torch.ops.aten._logcumsumexp.out(torch.ones([2, 3], { dtype: torch.float64 }), -1, { out: torch.zeros([2, 0, 3]) })', 'expected scalar_type Double but found Float'],
+    ['_logcumsumexp.out into an int32 out', 'torch.ops.aten._logcumsumexp(torch.ones([2, 3], { dtype: torch.float64 }), 0, { out: torch.tensor([-2147483648, -1], { dtype: torch.int32 }) })', 'expected scalar_type Double but found Int'],
+    ['_reshape_alias_copy.out of an empty storage (SIGSEGV)', 'torch.ops.aten._reshape_alias_copy.out(torch.empty([0, 0]), [1], 0, { out: torch.empty([0, 0]) })', 'out of bounds for storage of size 0'],
     ['_slow_conv2d_backward with one kernel_size value (reads a second)', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), [1], [1, 1], [0, 0], [true, false, false])', 'expected kernel_size to have 2 elements, but got [1]'],
   ])('%s: Error', (_, code, phrase) => expectThrows(code, 'Error', phrase));
 
@@ -227,6 +228,8 @@ describe('shape and size relations of internal and backward kernels', () => {
     ['_convert_indices_from_coo_to_csr of INT64_MIN (SIGSEGV)', `torch.ops.aten._convert_indices_from_coo_to_csr.default(torch.tensor(${I64_MIN}), 1, { outInt32: false })`, 'indices must be in [0, size]'],
     ['_convert_indices_from_coo_to_csr with an index past size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 9n]), 4)', 'values from 0 to 9'],
     ['_convert_indices_from_coo_to_csr with a negative size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n]), -1)', 'size must be non-negative'],
+    ['_new_zeros_with_same_feature_meta.out with -2 batch dims (SIGSEGV)', 'torch.ops.aten._new_zeros_with_same_feature_meta.out(torch.ones([2, 9]), torch.ones([3, 3]), { selfNumBatchDims: -2, out: torch.ones([12, 3]) })', 'self_num_batch_dims must be in [0, 2]'],
+    ['_new_zeros_with_same_feature_meta with more batch dims than self has', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([2]), torch.ones([3]), { selfNumBatchDims: 3 })', 'self_num_batch_dims must be in [0, 1]'],
     ['_cummax_helper with dim out of range', 'torch.ops.aten._cummax_helper(torch.ones([3]), torch.ones([3]), torch.zeros([3], { dtype: torch.int64 }), 5)', 'Dimension out of range'],
   ])('%s: RangeError', (_, code, phrase) => expectThrows(code, 'RangeError', phrase));
 
@@ -239,21 +242,23 @@ describe('shape and size relations of internal and backward kernels', () => {
   // Valid calls keep PyTorch 2.13's results (values from scripts run against torch 2.13, rounded to 1e-4).
   it.each([
     ['_cdist_backward', 'torch.ops.aten._cdist_backward(torch.ones([2, 2]), torch.arange(6, { dtype: torch.float32 }).view([2, 3]), torch.zeros([2, 3]), 2, torch.cdist(torch.arange(6, { dtype: torch.float32 }).view([2, 3]), torch.zeros([2, 3]))).mul(10000).round()', [[0, 8944, 17889], [8485, 11314, 14142]]],
-    ['_pdist_backward', 'torch.ops.aten._pdist_backward(torch.ones([3]), torch.tensor([[0, 0], [3, 4], [6, 8]]), 2, torch.pdist(torch.tensor([[0, 0], [3, 4], [6, 8]]))).mul(10000).round()', [[-12000, -16000], [0, 0], [12000, 16000]]],
+    ['_pdist_backward', 'torch.ops.aten._pdist_backward(torch.ones([3]), torch.tensor([[0, 0], [3, 4], [6, 8]], { dtype: torch.float32 }), 2, torch.pdist(torch.tensor([[0, 0], [3, 4], [6, 8]], { dtype: torch.float32 }))).mul(10000).round()', [[-12000, -16000], [0, 0], [12000, 16000]]],
     ['_transform_bias_rescale_qkv', 'torch.ops.aten._transform_bias_rescale_qkv(torch.ones([1, 2, 6]), torch.zeros([6]), 1)[0].mul(10000).round()', [[[[7071, 7071], [7071, 7071]]]]],
     ['_convert_indices_from_coo_to_csr', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 0n, 1n, 3n]), 4)', '0,2,3,3,4'],
     ['_convert_indices_from_coo_to_csr with an index equal to size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 0n, 1n, 4n]), 4)', '0,2,3,3,3'],
     ['_new_zeros_with_same_feature_meta', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([5, 2, 3]), torch.ones([2, 3]), { selfNumBatchDims: 1 }).shape', '5,2,3'],
-    ['_cholesky_solve_helper', 'torch.ops.aten._cholesky_solve_helper(torch.ones([2, 1]), torch.tensor([[2, 0], [1, 1]]), false)', [[0], [0.5]]],
+    ['_cholesky_solve_helper', 'torch.ops.aten._cholesky_solve_helper(torch.ones([2, 1]), torch.tensor([[2, 0], [1, 1]], { dtype: torch.float32 }), false)', [[0], [0.5]]],
     ['_adaptive_avg_pool3d_backward', 'torch.ops.aten._adaptive_avg_pool3d_backward(torch.ones([1, 2, 1, 1]), torch.ones([1, 4, 2, 2])).sum().item()', '2'],
     ['fractional_max_pool2d_backward', 'torch.ops.aten.fractional_max_pool2d_backward(torch.ones([1, 2, 2]), torch.ones([1, 4, 4]), [2, 2], [2, 2], torch.tensor([[[0n, 3n], [12n, 15n]]])).sum().item()', '4'],
     ['_slow_conv2d_backward', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), [1, 1], [1, 1], [0, 0], [true, true, true])[1].sum().item()', '9'],
+    ['_logcumsumexp.out with out of self\'s dtype (resized)', 'torch.ops.aten._logcumsumexp.out(torch.tensor([0, 0], { dtype: torch.float32 }), 0, { out: torch.zeros([5]) }).mul(10000).round()', [0, 6931]],
+    ['_reshape_alias_copy inside the storage', 'torch.ops.aten._reshape_alias_copy(torch.arange(4, { dtype: torch.float32 }), [2, 2], [1, 2])', [[0, 2], [1, 3]]],
     ['_batch_norm_impl_index_backward of an empty 3-d input', 'torch.ops.aten._batch_norm_impl_index_backward(0, torch.zeros([2, 3, 0]), torch.zeros([2, 3, 0]), torch.ones([3]), null, null, torch.zeros([3]), torch.ones([3]), true, 1e-5, [true, true, true], torch.empty([0]))[1]', [0, 0, 0]],
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 
   it('_cummax_helper and _cummin_helper fill values and indices as in PyTorch', async () => {
     const run = (op: string, input: string): string =>
-      `(() => { const v = torch.empty([4]); const i = torch.empty([4], { dtype: torch.int64 }); torch.ops.aten.${op}(torch.tensor(${input}), v, i, -1); return v.tolist().join(',') + ';' + i.tolist().join(','); })()`;
+      `(() => { const v = torch.empty([4]); const i = torch.empty([4], { dtype: torch.int64 }); torch.ops.aten.${op}(torch.tensor(${input}, { dtype: torch.float32 }), v, i, -1); return v.tolist().join(',') + ';' + i.tolist().join(','); })()`;
     expect((await runInChild(run('_cummax_helper', '[1, 3, 2, 5]'))).line).toBe('ok 1,3,3,5;0,1,1,3');
     expect((await runInChild(run('_cummin_helper', '[1, 3, 0, 5]'))).line).toBe('ok 1,1,0,0;0,0,2,2');
   });

@@ -296,24 +296,24 @@ std::optional<std::vector<int64_t>> IntListArgument(const Arguments& a, const ch
 }
 
 // Kernels that read list[0..n-1] unchecked: each named int list, when given, must have exactly n values.
-void CheckListLength(const Arguments& a, const char* op, const char* name, size_t n) {
+void CheckListLength(const Arguments& a, const char* name, size_t n) {
   auto xs = IntListArgument(a, name);
   if (xs && xs->size() != n)
-    ThrowError(std::string(op) + ": expected " + name + " to have " + std::to_string(n) + " elements, but got " + Join(*xs));
+    ThrowError(std::string("expected ") + name + " to have " + std::to_string(n) + " elements, but got " + Join(*xs));
 }
 
 // _slow_conv2d_backward reads kernel_size, stride and padding [0] and [1] before its shape check.
 void CheckSlowConv2dBackward(const Arguments& a) {
-  for (const char* name : {"kernel_size", "stride", "padding"}) CheckListLength(a, "_slow_conv2d_backward", name, 2);
+  for (const char* name : {"kernel_size", "stride", "padding"}) CheckListLength(a, name, 2);
 }
 
 // _nnpack_spatial_convolution computes the output size from input, weight, padding and stride dims unchecked.
 void CheckNnpackConvolution(const Arguments& a) {
-  for (const char* name : {"padding", "stride"}) CheckListLength(a, "_nnpack_spatial_convolution", name, 2);
+  for (const char* name : {"padding", "stride"}) CheckListLength(a, name, 2);
   for (const char* name : {"input", "weight"}) {
     at::Tensor t = a.Tensor(name);
     if (t.defined() && t.dim() != 4)
-      ThrowError(std::string("_nnpack_spatial_convolution: expected a 4-D ") + name + ", but got " + name + " of shape " + Join(t.sizes()));
+      ThrowError(std::string("expected a 4-D ") + name + ", but got " + name + " of shape " + Join(t.sizes()));
   }
 }
 
@@ -321,11 +321,10 @@ void CheckNnpackConvolution(const Arguments& a) {
 // indices at grad_output's positions.
 template <size_t N>
 void CheckFractionalMaxPoolBackward(const Arguments& a) {
-  const char* op = N == 2 ? "fractional_max_pool2d_backward" : "fractional_max_pool3d_backward";
-  CheckListLength(a, op, "output_size", N);
+  CheckListLength(a, "output_size", N);
   at::Tensor gradOutput = a.Tensor("grad_output"), indices = a.Tensor("indices");
   if (gradOutput.defined() && indices.defined() && gradOutput.sizes() != indices.sizes())
-    ThrowError(std::string(op) + ": expected indices of the shape of grad_output " + Join(gradOutput.sizes()) + ", but got " + Join(indices.sizes()));
+    ThrowError(std::string("expected indices of the shape of grad_output ") + Join(gradOutput.sizes()) + ", but got " + Join(indices.sizes()));
 }
 
 // adaptive_avg_pool3d backward: self and grad_output are (N,) C, T, H, W alike; start and end indices
@@ -333,18 +332,17 @@ void CheckFractionalMaxPoolBackward(const Arguments& a) {
 void CheckAdaptiveAvgPool3dBackward(const Arguments& a) {
   at::Tensor gradOutput = a.Tensor("grad_output"), self = a.Tensor("self");
   if (!gradOutput.defined() || !self.defined()) return;
-  const char* op = "adaptive_avg_pool3d_backward";
   if ((self.dim() != 4 && self.dim() != 5) || gradOutput.dim() != self.dim())
-    ThrowError(std::string(op) + ": expected 4D or 5D self and grad_output of the same rank, but got self of shape " + Join(self.sizes()) +
+    ThrowError(std::string("expected 4D or 5D self and grad_output of the same rank, but got self of shape ") + Join(self.sizes()) +
                " and grad_output of shape " + Join(gradOutput.sizes()));
   int64_t leading = self.dim() - 3;
   if (gradOutput.sizes().slice(0, leading) != self.sizes().slice(0, leading))
-    ThrowError(std::string(op) + ": expected grad_output to have the batch and channel sizes of self " + Join(self.sizes()) + ", but got " +
+    ThrowError(std::string("expected grad_output to have the batch and channel sizes of self ") + Join(self.sizes()) + ", but got " +
                Join(gradOutput.sizes()));
   for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"self", self}, {"grad_output", gradOutput}})
     for (int64_t i = self.dim() - 4; i < t.dim(); ++i)
       if (t.size(i) == 0)
-        ThrowError(std::string(op) + ": expected " + name + " to have non-zero size for non-batch dimensions, but " + name + " has sizes " +
+        ThrowError(std::string("expected ") + name + " to have non-zero size for non-batch dimensions, but " + name + " has sizes " +
                    Join(t.sizes()) + " with dimension " + std::to_string(i) + " being empty");
 }
 
@@ -353,7 +351,7 @@ void CheckAdaptiveAvgPool3dBackward(const Arguments& a) {
 void CheckBatchNormImplIndexBackward(const Arguments& a) {
   at::Tensor input = a.Tensor("input");
   if (input.defined() && input.dim() < 2)
-    ThrowError("_batch_norm_impl_index_backward: expected input with at least 2 dims (N, C, ...), but got input of shape " + Join(input.sizes()));
+    ThrowError("expected input with at least 2 dims (N, C, ...), but got input of shape " + Join(input.sizes()));
   if (input.defined() && input.numel() > 0) CheckBatchNormBackward(a);
 }
 
@@ -376,16 +374,15 @@ void CheckCumHelper(const Arguments& a) {
 void CheckTransformBiasRescaleQkv(const Arguments& a) {
   at::Tensor qkv = a.Tensor("qkv"), bias = a.Tensor("qkv_bias");
   int64_t heads = IntArgument(a, "num_heads", 1);
-  const char* op = "_transform_bias_rescale_qkv";
-  if (heads <= 0) ThrowError(std::string(op) + ": expected num_heads to be positive, but got " + std::to_string(heads));
+  if (heads <= 0) ThrowError(std::string("expected num_heads to be positive, but got ") + std::to_string(heads));
   if (!qkv.defined() || qkv.is_nested()) return;
-  if (qkv.dim() != 3) ThrowError(std::string(op) + ": expected qkv of shape [B, T, 3 * D], but got " + Join(qkv.sizes()));
+  if (qkv.dim() != 3) ThrowError(std::string("expected qkv of shape [B, T, 3 * D], but got ") + Join(qkv.sizes()));
   int64_t width = qkv.size(2);
-  if (width % 3 != 0) ThrowError(std::string(op) + ": third dimension must be a multiple of 3, but got qkv of shape " + Join(qkv.sizes()));
+  if (width % 3 != 0) ThrowError(std::string("third dimension must be a multiple of 3, but got qkv of shape ") + Join(qkv.sizes()));
   if ((width / 3) % heads != 0)
-    ThrowError(std::string(op) + ": embedding dim " + std::to_string(width / 3) + " must divide into num_heads " + std::to_string(heads));
+    ThrowError(std::string("embedding dim ") + std::to_string(width / 3) + " must divide into num_heads " + std::to_string(heads));
   if (bias.defined() && bias.numel() != width)
-    ThrowError(std::string(op) + ": expected qkv_bias to have " + std::to_string(width) + " elements (3 * D), but got qkv_bias of shape " +
+    ThrowError(std::string("expected qkv_bias to have ") + std::to_string(width) + " elements (3 * D), but got qkv_bias of shape " +
                Join(bias.sizes()));
 }
 
@@ -405,7 +402,7 @@ void CheckCdistBackward(const Arguments& a) {
   int64_t pairs = c10::multiply_integers(expected);
   for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"grad", grad}, {"cdist", cdist}})
     if (t.defined() && t.numel() != pairs)
-      ThrowError(std::string("_cdist_backward: expected ") + name + " of shape " + Join(expected) + ", but got " + Join(t.sizes()));
+      ThrowError(std::string("expected ") + name + " of shape " + Join(expected) + ", but got " + Join(t.sizes()));
 }
 
 // _pdist_backward: self is a 2-D, non-empty [n, m]; grad and pdist hold n * (n - 1) / 2 values
@@ -417,11 +414,11 @@ void CheckPdistBackward(const Arguments& a) {
   const c10::IValue* p = a.Get("p");
   if (p && p->isDouble() && !(p->toDouble() >= 0)) ThrowError("pdist only supports non-negative p values");
   int64_t n = self.size(0);
-  if (n == 0) ThrowError("_pdist_backward: expected self with at least one row, but got self of shape " + Join(self.sizes()));
+  if (n == 0) ThrowError("expected self with at least one row, but got self of shape " + Join(self.sizes()));
   int64_t pairs = n * (n - 1) / 2;
   for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"grad", grad}, {"pdist", pdist}})
     if (t.defined() && (t.dim() != 1 || t.numel() != pairs))
-      ThrowError(std::string("_pdist_backward: expected ") + name + " of shape [" + std::to_string(pairs) + "] (one value per pair of rows of self " +
+      ThrowError(std::string("expected ") + name + " of shape [" + std::to_string(pairs) + "] (one value per pair of rows of self " +
                  Join(self.sizes()) + "), but got " + Join(t.sizes()));
 }
 
@@ -431,9 +428,9 @@ void CheckCholeskySolveHelper(const Arguments& a) {
   at::Tensor self = a.Tensor("self"), factor = a.Tensor("A");
   if (!self.defined() || !factor.defined()) return;
   if (self.dim() < 2 || factor.dim() < 2)
-    ThrowError("_cholesky_solve_helper: expected self and A with at least 2 dims, but got " + Join(self.sizes()) + " and " + Join(factor.sizes()));
+    ThrowError("expected self and A with at least 2 dims, but got " + Join(self.sizes()) + " and " + Join(factor.sizes()));
   if (factor.size(-1) != factor.size(-2))
-    ThrowError("_cholesky_solve_helper: A must be batches of square matrices, but they are " + std::to_string(factor.size(-2)) + " by " +
+    ThrowError("A must be batches of square matrices, but they are " + std::to_string(factor.size(-2)) + " by " +
                std::to_string(factor.size(-1)) + " matrices");
   if (self.size(-2) != factor.size(-1) || self.sizes().slice(0, self.dim() - 2) != factor.sizes().slice(0, factor.dim() - 2))
     ThrowError("Incompatible matrix sizes for _cholesky_solve_helper: each A matrix is " + std::to_string(factor.size(-1)) + " by " +
@@ -445,12 +442,12 @@ void CheckCholeskySolveHelper(const Arguments& a) {
 void CheckCooToCsr(const Arguments& a) {
   at::Tensor self = a.Tensor("self");
   int64_t size = IntArgument(a, "size", 0);
-  if (size < 0) ThrowRange("_convert_indices_from_coo_to_csr: size must be non-negative, but got " + std::to_string(size));
+  if (size < 0) ThrowRange("size must be non-negative, but got " + std::to_string(size));
   if (!IsDenseCpu(self) || self.numel() == 0 || !c10::isIntegralType(self.scalar_type(), false)) return;
   c10::AutoGradMode noGrad(false);
   int64_t lo = self.min().item<int64_t>(), hi = self.max().item<int64_t>();
   if (lo < 0 || hi > size)
-    ThrowRange("_convert_indices_from_coo_to_csr: indices must be in [0, size], with size " + std::to_string(size) + ", but got values from " +
+    ThrowRange("indices must be in [0, size], with size " + std::to_string(size) + ", but got values from " +
                std::to_string(lo) + " to " + std::to_string(hi));
 }
 
@@ -459,29 +456,28 @@ void CheckNewZerosWithSameFeatureMeta(const Arguments& a) {
   at::Tensor self = a.Tensor("self");
   int64_t batchDims = IntArgument(a, "self_num_batch_dims", 0);
   if (self.defined() && (batchDims < 0 || batchDims > self.dim()))
-    ThrowRange("_new_zeros_with_same_feature_meta: self_num_batch_dims must be in [0, " + std::to_string(self.dim()) + "] (self's dims), but got " +
+    ThrowRange("self_num_batch_dims must be in [0, " + std::to_string(self.dim()) + "] (self's dims), but got " +
                std::to_string(batchDims));
 }
 
 // mkldnn::_reorder_mkldnn_rnn_layer_weight reads input_size[0] and [1] and views the weights as
 // [4 * hidden_size, feature_size] and [4 * hidden_size, hidden_size] (LSTM gates) unchecked.
 void CheckReorderMkldnnRnnLayerWeight(const Arguments& a) {
-  const char* op = "_reorder_mkldnn_rnn_layer_weight";
   auto inputSize = IntListArgument(a, "input_size");
   if (inputSize && inputSize->size() != 3)
-    ThrowError(std::string(op) + ": expected input_size [time, batch, feature] (3 elements), but got " + Join(*inputSize));
+    ThrowError(std::string("expected input_size [time, batch, feature] (3 elements), but got ") + Join(*inputSize));
   if (inputSize)
     for (int64_t s : *inputSize)
-      if (s <= 0) ThrowError(std::string(op) + ": expected positive sizes in input_size, but got " + Join(*inputSize));
+      if (s <= 0) ThrowError(std::string("expected positive sizes in input_size, but got ") + Join(*inputSize));
   int64_t hidden = IntArgument(a, "hidden_size", 0);
-  if (hidden <= 0) ThrowError(std::string(op) + ": expected hidden_size to be positive, but got " + std::to_string(hidden));
+  if (hidden <= 0) ThrowError(std::string("expected hidden_size to be positive, but got ") + std::to_string(hidden));
   at::Tensor w0 = a.Tensor("weight0"), w1 = a.Tensor("weight1");
   if (!w0.defined() || !w1.defined()) return;
   if (w0.dim() != 2 || w0.size(0) != 4 * hidden || w0.size(1) == 0 || !w0.is_contiguous())
-    ThrowError(std::string(op) + ": expected a contiguous weight0 of shape [4 * hidden_size, feature_size] with hidden_size " + std::to_string(hidden) +
+    ThrowError(std::string("expected a contiguous weight0 of shape [4 * hidden_size, feature_size] with hidden_size ") + std::to_string(hidden) +
                ", but got " + Join(w0.sizes()));
   if (w1.dim() != 2 || w1.size(0) != 4 * hidden || w1.size(1) != hidden || !w1.is_contiguous())
-    ThrowError(std::string(op) + ": expected a contiguous weight1 of shape [" + std::to_string(4 * hidden) + ", " + std::to_string(hidden) + "], but got " +
+    ThrowError(std::string("expected a contiguous weight1 of shape [") + std::to_string(4 * hidden) + ", " + std::to_string(hidden) + "], but got " +
                Join(w1.sizes()));
 }
 
@@ -498,6 +494,15 @@ void CheckRandomFrom(const Arguments& a) {
   int64_t toInc = digits >= 63 ? std::numeric_limits<int64_t>::max() : int64_t{1} << digits;
   ThrowError("random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, but got from=" +
              std::to_string(from->toInt()) + " > to_inc=" + std::to_string(toInc));
+}
+
+// _logcumsumexp.out writes self's dtype into out's buffer (logcumsumexp.out checks the dtype first):
+// a narrower out is written past its end.
+void CheckOutDtypeOfSelf(const Arguments& a) {
+  at::Tensor self = a.Tensor("self"), out = a.Tensor("out");
+  if (self.defined() && out.defined() && out.scalar_type() != self.scalar_type())
+    ThrowError(std::string("expected scalar_type ") + c10::toString(self.scalar_type()) + " but found " + c10::toString(out.scalar_type()) +
+               " (out must have self's dtype)");
 }
 
 struct CheckEntry {
@@ -521,6 +526,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_weight_norm_interface", {Run<CheckWeightNorm>, nullptr}},
       {"aten::_weight_norm_interface_backward", {Run<CheckWeightNormBackward>, nullptr}},
       {"aten::_reshape_alias", {Run<CheckStridedView>, nullptr}},
+      {"aten::_reshape_alias_copy", {Run<CheckStridedView>, nullptr}},
       {"aten::as_strided", {Run<CheckStridedView>, nullptr}},
       {"aten::as_strided_", {Run<CheckStridedView>, nullptr}},
       {"aten::_fft_r2c", {Run<CheckFftDims>, nullptr}},
@@ -560,6 +566,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"mkldnn::_reorder_mkldnn_rnn_layer_weight", {Run<CheckReorderMkldnnRnnLayerWeight>, nullptr}},
       {"aten::random", {Run<CheckRandomFrom>, "from"}},
       {"aten::random_", {Run<CheckRandomFrom>, "from"}},
+      {"aten::_logcumsumexp", {Run<CheckOutDtypeOfSelf>, "out"}},
   };
   return *table;
 }
