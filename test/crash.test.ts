@@ -210,6 +210,7 @@ describe('shape and size relations of internal and backward kernels', () => {
     ['_cdist_backward with different column counts (SIGSEGV)', 'torch.ops.aten._cdist_backward(torch.zeros([0, 3]), torch.ones([2, 9]), torch.ones([2, 2]), 1.5, torch.zeros([2, 0, 3]))', 'X1 and X2 must have the same number of columns. X1: 9 X2: 2'],
     ['_cdist_backward with a grad of the wrong size', 'torch.ops.aten._cdist_backward(torch.ones([3]), torch.ones([2, 3]), torch.ones([2, 3]), 2, torch.ones([2, 2]))', 'expected grad of shape [2, 2]'],
     ['_cholesky_solve_helper.out with a non-square A (SIGSEGV)', 'torch.ops.aten._cholesky_solve_helper.out(torch.zeros([0, 3]), torch.ones([12, 3]), false, { out: torch.ones([2]) })', 'A must be batches of square matrices, but they are 12 by 3 matrices'],
+    ['_convert_indices_from_csr_to_coo with decreasing row pointers (SIGSEGV)', 'torch.ops.aten._convert_indices_from_csr_to_coo(torch.tensor([0, 2, 1, 3]), torch.tensor([0, 1, 2]))', 'crow_indices must be non-decreasing'],
     ['_cholesky_solve_helper with mismatched rows', 'torch.ops.aten._cholesky_solve_helper(torch.ones([3, 1]), torch.eye(2), false)', 'Incompatible matrix sizes'],
     ['_nnpack_spatial_convolution with a 0-d input (SIGSEGV)', 'torch.ops.aten._nnpack_spatial_convolution.default(torch.tensor(-1, { dtype: torch.int32 }), torch.tensor(-(2n ** 63n)), torch.tensor(-1n), [2n ** 63n - 1n])', '_nnpack_spatial_convolution'],
     ['_nnpack_spatial_convolution with one padding value (reads a second)', 'torch.ops.aten._nnpack_spatial_convolution(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), null, [0])', 'expected padding to have 2 elements'],
@@ -230,6 +231,8 @@ describe('shape and size relations of internal and backward kernels', () => {
     ['_convert_indices_from_coo_to_csr with a negative size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n]), -1)', 'size must be non-negative'],
     ['_new_zeros_with_same_feature_meta.out with -2 batch dims (SIGSEGV)', 'torch.ops.aten._new_zeros_with_same_feature_meta.out(torch.ones([2, 9]), torch.ones([3, 3]), { selfNumBatchDims: -2, out: torch.ones([12, 3]) })', 'self_num_batch_dims must be in [0, 2]'],
     ['_new_zeros_with_same_feature_meta with more batch dims than self has', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([2]), torch.ones([3]), { selfNumBatchDims: 3 })', 'self_num_batch_dims must be in [0, 1]'],
+    ['_convert_indices_from_csr_to_coo.out with INT64_MIN row pointers (SIGSEGV)', `torch.ops.aten._convert_indices_from_csr_to_coo.out(torch.tensor([${I64_MIN}, -1n]), torch.tensor([${I64_MIN}, -1n]), { transpose: true, out: torch.full([4], -1n) })`, 'crow_indices must be in [0, nnz]'],
+    ['_convert_indices_from_csr_to_coo with row pointers past nnz (SIGABRT)', 'torch.ops.aten._convert_indices_from_csr_to_coo(torch.arange(6), torch.ones([2], { dtype: torch.complex64 }), { outInt32: true, transpose: true })', 'nnz = col_indices.size(-1) = 2, but got values from 0 to 5'],
     ['_cummax_helper with dim out of range', 'torch.ops.aten._cummax_helper(torch.ones([3]), torch.ones([3]), torch.zeros([3], { dtype: torch.int64 }), 5)', 'Dimension out of range'],
   ])('%s: RangeError', (_, code, phrase) => expectThrows(code, 'RangeError', phrase));
 
@@ -246,6 +249,8 @@ describe('shape and size relations of internal and backward kernels', () => {
     ['_transform_bias_rescale_qkv', 'torch.ops.aten._transform_bias_rescale_qkv(torch.ones([1, 2, 6]), torch.zeros([6]), 1)[0].mul(10000).round()', [[[[7071, 7071], [7071, 7071]]]]],
     ['_convert_indices_from_coo_to_csr', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 0n, 1n, 3n]), 4)', '0,2,3,3,4'],
     ['_convert_indices_from_coo_to_csr with an index equal to size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 0n, 1n, 4n]), 4)', '0,2,3,3,3'],
+    ['batched _convert_indices_from_csr_to_coo', 'torch.ops.aten._convert_indices_from_csr_to_coo(torch.tensor([[0, 1, 2], [0, 0, 2]]), torch.tensor([[0, 1], [1, 2]]))', '0,0,1,1,0,1,1,1,0,1,1,2'],
+    ['_convert_indices_from_csr_to_coo, transposed', 'torch.ops.aten._convert_indices_from_csr_to_coo(torch.tensor([0, 1, 3]), torch.tensor([0, 1, 2]), { transpose: true })', '0,1,2,0,1,1'],
     ['_new_zeros_with_same_feature_meta', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([5, 2, 3]), torch.ones([2, 3]), { selfNumBatchDims: 1 }).shape', '5,2,3'],
     ['_cholesky_solve_helper', 'torch.ops.aten._cholesky_solve_helper(torch.ones([2, 1]), torch.tensor([[2, 0], [1, 1]], { dtype: torch.float32 }), false)', [[0], [0.5]]],
     ['_adaptive_avg_pool3d_backward', 'torch.ops.aten._adaptive_avg_pool3d_backward(torch.ones([1, 2, 1, 1]), torch.ones([1, 4, 2, 2])).sum().item()', '2'],

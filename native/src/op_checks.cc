@@ -451,6 +451,24 @@ void CheckCooToCsr(const Arguments& a) {
                std::to_string(lo) + " to " + std::to_string(hi));
 }
 
+// _convert_indices_from_csr_to_coo fills out[crow[i] .. crow[i + 1]) per row of each batch, in nnz =
+// col_indices.size(-1) entries: crow_indices must be non-decreasing within [0, nnz], with col's batch dims.
+void CheckCsrToCoo(const Arguments& a) {
+  at::Tensor crow = a.Tensor("crow_indices"), col = a.Tensor("col_indices");
+  if (!IsDenseCpu(crow) || !col.defined() || crow.dim() == 0 || col.dim() == 0) return;
+  if (crow.dim() != col.dim() || crow.sizes().slice(0, crow.dim() - 1) != col.sizes().slice(0, col.dim() - 1))
+    ThrowError("expected crow_indices and col_indices with the same batch dims, but got " + Join(crow.sizes()) + " and " + Join(col.sizes()));
+  int64_t rows = crow.size(-1) - 1, nnz = col.size(-1);
+  if (rows <= 0 || nnz == 0 || crow.numel() == 0 || !c10::isIntegralType(crow.scalar_type(), false)) return;
+  c10::AutoGradMode noGrad(false);
+  int64_t lo = crow.min().item<int64_t>(), hi = crow.max().item<int64_t>();
+  if (lo < 0 || hi > nnz)
+    ThrowRange("crow_indices must be in [0, nnz] with nnz = col_indices.size(-1) = " + std::to_string(nnz) + ", but got values from " +
+               std::to_string(lo) + " to " + std::to_string(hi));
+  if (!crow.narrow(-1, 1, rows).ge(crow.narrow(-1, 0, rows)).all().item<bool>())
+    ThrowError("crow_indices must be non-decreasing along its last dim");
+}
+
 // _new_zeros_with_same_feature_meta copies self's first self_num_batch_dims sizes.
 void CheckNewZerosWithSameFeatureMeta(const Arguments& a) {
   at::Tensor self = a.Tensor("self");
@@ -562,6 +580,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_pdist_backward", {Run<CheckPdistBackward>, nullptr}},
       {"aten::_cholesky_solve_helper", {Run<CheckCholeskySolveHelper>, nullptr}},
       {"aten::_convert_indices_from_coo_to_csr", {Run<CheckCooToCsr>, nullptr}},
+      {"aten::_convert_indices_from_csr_to_coo", {Run<CheckCsrToCoo>, nullptr}},
       {"aten::_new_zeros_with_same_feature_meta", {Run<CheckNewZerosWithSameFeatureMeta>, nullptr}},
       {"mkldnn::_reorder_mkldnn_rnn_layer_weight", {Run<CheckReorderMkldnnRnnLayerWeight>, nullptr}},
       {"aten::random", {Run<CheckRandomFrom>, "from"}},
