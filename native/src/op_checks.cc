@@ -38,6 +38,7 @@ class Arguments {
     auto i = schema_.argumentIndexWithName(name);
     return i && *i < stack_.size() && !stack_[*i].isNone() ? &stack_[*i] : nullptr;
   }
+  bool Has(const char* name) const { return schema_.argumentIndexWithName(name).has_value(); }
   // The tensor argument `name`, undefined when absent or None.
   at::Tensor Tensor(const char* name) const {
     const c10::IValue* v = Get(name);
@@ -209,10 +210,14 @@ void CheckForeachLists(const c10::FunctionSchema& schema, const std::vector<c10:
 void CheckBatchNormBackward(const Arguments& a) {
   at::Tensor input = a.Tensor("input"), gradOut = a.Tensor("grad_out");
   if (!gradOut.defined()) gradOut = a.Tensor("grad_output");  // _batch_norm_impl_index_backward's name
-  if (!IsDenseCpu(input) || input.dim() < 2) return;
+  if (!IsDenseCpu(input)) return;
+  // The kernels index sizes()[1] unchecked and divide by the channel count and by the batch size
+  // (PyTorch's own autograd never passes an empty input: _batch_norm_impl_index_backward answers it).
+  if (input.dim() < 2) ThrowError("expected input with at least 2 dims (N, C, ...), but got input of shape " + Join(input.sizes()));
   int64_t channels = input.size(1);
   if (channels == 0) ThrowError("expected input to have at least one channel, but got input of shape " + Join(input.sizes()));
-  if (gradOut.defined() && gradOut.numel() != input.numel())
+  if (input.numel() == 0) ThrowError("expected a non-empty input, but got input of shape " + Join(input.sizes()));
+  if (gradOut.defined() && gradOut.sizes() != input.sizes())
     ThrowError("expected grad_out to have the shape of input " + Join(input.sizes()) + ", but got " + Join(gradOut.sizes()));
   // Training reads the saved batch statistics, evaluation the running ones (saved ones are empty then).
   const c10::IValue* train = a.Get("train") ? a.Get("train") : a.Get("update");
@@ -220,6 +225,13 @@ void CheckBatchNormBackward(const Arguments& a) {
   std::vector<const char*> perChannel = {"weight"};
   if (training) perChannel.insert(perChannel.end(), {"save_mean", "save_invstd", "save_var", "save_var_transform"});
   else perChannel.insert(perChannel.end(), {"running_mean", "running_var"});
+  // The CPU kernel reads the saved statistics in training mode and the running ones in evaluation
+  // mode, passed or not (batch_norm_backward takes numel() of its saved ones first, too).
+  if (train)
+    for (const char* name : training ? std::initializer_list<const char*>{"save_mean", "save_invstd", "save_var", "save_var_transform"}
+                                     : std::initializer_list<const char*>{"running_mean", "running_var"})
+      if (a.Has(name) && !a.Tensor(name).defined())
+        ThrowError(std::string(name) + " must be defined in " + (training ? "training" : "evaluation") + " mode");
   for (const char* name : perChannel) {
     at::Tensor t = a.Tensor(name);
     if (t.defined() && t.numel() < channels)
@@ -310,6 +322,13 @@ void CheckSlowConv2dBackward(const Arguments& a) {
 // _nnpack_spatial_convolution computes the output size from input, weight, padding and stride dims unchecked.
 void CheckNnpackConvolution(const Arguments& a) {
   for (const char* name : {"padding", "stride"}) CheckListLength(a, name, 2);
+  // The output size divides by each stride.
+  if (auto stride = IntListArgument(a, "stride"))
+    for (int64_t s : *stride)
+      if (s <= 0) ThrowError("non-positive stride is not supported, but got stride " + Join(*stride));
+  if (auto padding = IntListArgument(a, "padding"))
+    for (int64_t p : *padding)
+      if (p < 0) ThrowError("negative padding is not supported, but got padding " + Join(*padding));
   for (const char* name : {"input", "weight"}) {
     at::Tensor t = a.Tensor(name);
     if (t.defined() && t.dim() != 4)
