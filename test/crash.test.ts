@@ -76,10 +76,14 @@ describe('integer division INT_MIN / -1', () => {
     ['scalar divisor', `torch.div(${MIN32}, -1, { roundingMode: 'trunc' })`],
     ['0-d int32 tensor divisor', `torch.div(${MIN32}, torch.tensor(-1, { dtype: torch.int32 }), { roundingMode: 'trunc' })`],
     ['0-d int64 tensor divisor (stays int32)', `torch.div(${MIN32}, torch.tensor(-1n), { roundingMode: 'trunc' })`],
+    ['in place, by 2**63 - 1 (int32 wraps it to -1)', `torch.ops.aten.divide_(${MIN32}, 2n ** 63n - 1n, { roundingMode: 'trunc' })`],
   ])('int32, %s: RangeError', (_, code) => expectThrows(code, 'RangeError', 'div', OVERFLOW32));
 
   it('int32 by an int64 tensor computes in int64, as in PyTorch', () =>
     expectResult(`torch.div(${MIN32}, torch.tensor([-1n, -1n]), { roundingMode: 'trunc' })`, '2147483648,-7'));
+
+  it('int32 in place by 2**63 - 1 divides by the wrapped -1, as in PyTorch', () =>
+    expectResult(`torch.ops.aten.divide_(torch.tensor([-2147483647, 7], { dtype: torch.int32 }), 2n ** 63n - 1n, { roundingMode: 'trunc' })`, [2147483647, -7]));
 
   it('no -1 where the INT64_MIN is: a result, as in PyTorch', () =>
     expectResult(`torch.div(${MIN64}, torch.tensor([1n, -1n]), { roundingMode: 'trunc' })`, '-9223372036854775808,-7'));
@@ -141,6 +145,10 @@ describe('internal helpers called directly', () => {
     ['_fft_c2r with a huge dim', 'torch.ops.aten._fft_c2r(torch.ones([2, 3], { dtype: torch.complex64 }), [2 ** 31], 0, 4)', 'RangeError', 'Dimension out of range'],
     ['_remove_batch_dim with out_dim past the end', 'torch.ops.aten._remove_batch_dim(torch.tensor(-1n), 1, 1, 2 ** 40)', 'RangeError', 'out_dim out of range'],
     ['_stack of no tensors', 'torch.ops.aten._stack([], 0)', 'Error', 'stack expects a non-empty TensorList'],
+    ['_stack.out of tensors of different shapes (SIGABRT)', 'torch.ops.aten._stack.out([torch.ones([3, 2]), torch.empty([0])], 2, { out: torch.zeros([0, 3]) })', 'Error', 'stack expects each tensor to be equal size, but got [3, 2] at entry 0 and [0] at entry 1'],
+    ['_stack of a transposed tensor (heap overrun: SIGABRT)', 'torch.ops.aten._stack.default([torch.ones([2, 3]).t()], 1)', 'Error', '_stack expects contiguous tensors'],
+    ['_stack with dim past the end', 'torch.ops.aten._stack([torch.ones([2])], 5)', 'RangeError', 'Dimension out of range (expected to be in range of [-2, 1], but got 5)'],
+    ['_fft_r2c with a repeated dim (SIGBUS)', 'torch.ops.aten._fft_r2c(torch.ones([1]), [0, 0], 2 ** 40, true)', 'Error', 'FFT dims must be unique'],
     ['_foreach_copy with lists of different lengths', 'torch.ops.aten._foreach_copy([], [torch.ones([2])])', 'Error', 'Tensor lists must have the same number of tensors, got 0 and 1'],
   ])('%s', (_, code, kind, phrase) => expectThrows(code, kind, phrase));
 

@@ -78,7 +78,9 @@ void CheckTruncDivision(const Arguments& a) {
   // The kernel computes in the promoted dtype; only 32- and 64-bit ints trap (narrower ones divide as int).
   c10::ScalarType common = other->isTensor() ? at::result_type(self, divisor) : at::result_type(self, other->toScalar());
   if (common != c10::kInt && common != c10::kLong) return;
-  if (!other->isTensor() && (!other->toScalar().isIntegral(false) || other->toScalar().toLong() != -1)) return;
+  // The kernel converts a scalar divisor to the common dtype: int32 wraps (2**63 - 1 becomes -1).
+  if (!other->isTensor() && !other->toScalar().isIntegral(false)) return;
+  if (!other->isTensor() && (common == c10::kInt ? static_cast<int32_t>(other->toScalar().toLong()) : other->toScalar().toLong()) != -1) return;
   c10::AutoGradMode noGrad(false);
   int64_t min = common == c10::kLong ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int32_t>::min();
   at::Tensor dividendIsMin = at::eq(self.to(common), min);
@@ -167,10 +169,13 @@ void CheckFftDims(const Arguments& a) {
   const c10::IValue* dims = a.Get("dim");
   if (!self.defined() || !dims || !dims->isIntList()) return;
   int64_t n = self.dim();
-  for (int64_t d : dims->toIntVector())
+  std::vector<int64_t> seen = dims->toIntVector();
+  for (int64_t d : seen)
     if (d < 0 || d >= n)
       ThrowRange("Dimension out of range (expected to be in range of [0, " + std::to_string(n - 1) + "], but got " + std::to_string(d) +
                  "); this internal op takes dims that are already wrapped");
+  std::sort(seen.begin(), seen.end());
+  if (std::adjacent_find(seen.begin(), seen.end()) != seen.end()) ThrowError("FFT dims must be unique, but got " + Join(dims->toIntVector()));
 }
 
 // _remove_batch_dim inserts batch_size at position out_dim of self's sizes, unchecked.
@@ -181,10 +186,29 @@ void CheckRemoveBatchDim(const Arguments& a) {
     ThrowRange("out_dim out of range (expected to be in range of [0, " + std::to_string(self.dim()) + "], but got " + std::to_string(outDim) + ")");
 }
 
-// _stack reads its first tensor unchecked.
-void CheckStackNotEmpty(const Arguments& a) {
+// _stack reads its first tensor unchecked, and its serial CPU kernel (taken for dim < rank) copies
+// each input as if it were contiguous with the first one's shape: torch.stack checks the shapes first;
+// a transposed input overruns the result buffer in PyTorch 2.13 too.
+void CheckStackInputs(const Arguments& a) {
   const c10::IValue* tensors = a.Get("tensors");
-  if (tensors && tensors->isList() && tensors->toListRef().empty()) ThrowError("stack expects a non-empty TensorList");
+  if (!tensors || !tensors->isList()) return;
+  std::vector<at::Tensor> list;
+  for (const c10::IValue& v : tensors->toListRef())
+    if (v.isTensor() && v.toTensor().defined()) list.push_back(v.toTensor());
+  if (tensors->toListRef().empty()) ThrowError("stack expects a non-empty TensorList");
+  if (list.empty()) return;
+  for (size_t i = 1; i < list.size(); ++i)
+    if (list[i].sizes() != list[0].sizes())
+      ThrowError("stack expects each tensor to be equal size, but got " + Join(list[0].sizes()) + " at entry 0 and " + Join(list[i].sizes()) +
+                 " at entry " + std::to_string(i));
+  int64_t dim = IntArgument(a, "dim", 0), rank = list[0].dim();
+  if (dim < -(rank + 1) || dim > rank)
+    ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(-(rank + 1)) + ", " + std::to_string(rank) + "], but got " +
+               std::to_string(dim) + ")");
+  for (size_t i = 0; i < list.size(); ++i)
+    if (IsDenseCpu(list[i]) && !list[i].is_contiguous())
+      ThrowError("_stack expects contiguous tensors (its CPU kernel reads them as such), but entry " + std::to_string(i) + " has strides " +
+                 Join(list[i].strides()) + "; torch.stack takes any layout");
 }
 
 // _foreach_* ops walk their first list and index the others with the same positions (_foreach_copy
@@ -570,7 +594,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_fft_c2r", {Run<CheckFftDims>, nullptr}},
       {"aten::_fft_c2c", {Run<CheckFftDims>, nullptr}},
       {"aten::_remove_batch_dim", {Run<CheckRemoveBatchDim>, nullptr}},
-      {"aten::_stack", {Run<CheckStackNotEmpty>, nullptr}},
+      {"aten::_stack", {Run<CheckStackInputs>, nullptr}},
       {"aten::native_batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
       {"aten::batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
       {"aten::reflection_pad1d_backward", {Run<CheckPadBackwardNd<1>>, nullptr}},
