@@ -31,25 +31,13 @@ export const SKIPPED = new Map([
   ['aten::_print', 'writes its argument to stdout (noise only; nothing to find)'],
 ]);
 
-// Operators that full runs (--all --cases 16, seeds 1-3) found crashing in libtorch 2.13 and that
-// have no pre-call check yet: the quick run leaves them out so that it guards everything else; --all and --ops still call
-// them. Each entry is a call that crashes (PyTorch 2.13 crashes on it too).
+// Operators that full runs (--all: seeds 1-4 with 16 cases, seed 5 with 32) found crashing or hanging
+// in libtorch 2.13 and that have no pre-call check (native/src/op_checks.cc): the quick run leaves them
+// out so that it guards everything else; --all and --ops still call them. Each entry is a call that
+// fails that way (PyTorch 2.13 does the same).
 export const KNOWN_CRASHES = new Map([
-  ['aten::_adaptive_avg_pool3d_backward', 'SIGSEGV: torch.ops.aten._adaptive_avg_pool3d_backward.out(torch.ones([1, 4, 2, 2]), torch.zeros([1, 0, 2, 2]), { out: torch.ones([1]).expand([3]) })'],
-  ['aten::_batch_norm_impl_index_backward', 'SIGSEGV: torch.ops.aten._batch_norm_impl_index_backward.default(1, torch.empty([0]), torch.zeros([1, 0, 2, 2]), torch.zeros([0, 3]), null, torch.ones([2, 2], { dtype: torch.float16 }), torch.zeros([2, 0, 3]), torch.zeros([0, 3]), true, 0, [false, true, true], torch.zeros([2, 0, 3]))'],
-  ['aten::_cummax_helper', 'SIGSEGV: torch.ops.aten._cummax_helper(torch.zeros([1, 0, 2, 2]), torch.zeros([0, 3]), torch.empty([0], { dtype: torch.int64 }), -1)'],
-  ['aten::_transform_bias_rescale_qkv', 'SIGFPE: torch.ops.aten._transform_bias_rescale_qkv.out(torch.ones([1, 4, 2, 2]), torch.ones([3, 3]), 0, { out0: torch.ones([2, 3]), out1: torch.empty([0, 0]), out2: torch.empty([0], { dtype: torch.int64 }) })'],
-  ['aten::fractional_max_pool2d_backward', 'SIGSEGV: torch.ops.aten.fractional_max_pool2d_backward.grad_input(torch.empty([0]), torch.empty([0]), [2 ** 40, -1, 1], [], torch.zeros([2, 0, 3]), { gradInput: torch.ones([3, 2]) })'],
-  ['aten::_cdist_backward', 'SIGSEGV: torch.ops.aten._cdist_backward(torch.zeros([0, 3]), torch.ones([2, 9]), torch.ones([2, 2]), 1.5, torch.zeros([2, 0, 3]))'],
-  ['aten::_cholesky_solve_helper', 'SIGSEGV: torch.ops.aten._cholesky_solve_helper.out(torch.zeros([0, 3]), torch.ones([12, 3]), false, { out: torch.ones([2]) })'],
-  ['aten::_convert_indices_from_coo_to_csr', 'SIGSEGV: torch.ops.aten._convert_indices_from_coo_to_csr.default(torch.tensor(-(2n ** 63n)), 1, { outInt32: false })'],
-  ['aten::_new_zeros_with_same_feature_meta', 'SIGSEGV: torch.ops.aten._new_zeros_with_same_feature_meta.out(torch.ones([2, 9]), torch.ones([3, 3]), { selfNumBatchDims: -2, out: torch.ones([12, 3]) })'],
-  ['aten::_nnpack_spatial_convolution', 'SIGSEGV: torch.ops.aten._nnpack_spatial_convolution.default(torch.tensor(-1, { dtype: torch.int32 }), torch.tensor(-(2n ** 63n)), torch.tensor(-1n), [2n ** 63n - 1n])'],
-  ['aten::_cummin_helper', 'SIGSEGV: torch.ops.aten._cummin_helper(torch.zeros([1, 0, 2, 2]), torch.zeros([2, 0, 3]), torch.empty([0], { dtype: torch.int64 }), -1)'],
-  ['mkldnn::_reorder_mkldnn_rnn_layer_weight', 'SIGSEGV: opFunction("mkldnn::_reorder_mkldnn_rnn_layer_weight")(torch.ones([4, 0]), torch.ones([1, 4, 2, 2]), 2, true, false, true, [])'],
-  ['aten::_pdist_backward', 'SIGSEGV: torch.ops.aten._pdist_backward.out(torch.ones([2, 2]), torch.zeros([0, 3]), -1, torch.ones([12, 3]), { out: torch.ones([2, 2]) })'],
-  ['aten::_slow_conv2d_backward', 'SIGSEGV: torch.ops.aten._slow_conv2d_backward(torch.tensor([NaN, Infinity, -1]), torch.ones([4, 0]), torch.ones([1]).expand([3]), [-1], [], [2, 2, 2])'],
-  ['aten::random', 'hang: torch.ops.aten.random.from(torch.ones([3, 2]), 2n ** 63n - 1n, null, { generator: null })'],
+  // Not a crash: the recurrence runs n steps per element, as in PyTorch 2.13 (which takes as long);
+  // any bound on n would reject calls PyTorch answers.
   ['aten::special_laguerre_polynomial_l', 'hang (loops n = 2**40 times per element): torch.ops.aten.special_laguerre_polynomial_l(torch.ones([2, 3]), 2 ** 40)'],
 ]);
 

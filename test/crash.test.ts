@@ -76,10 +76,14 @@ describe('integer division INT_MIN / -1', () => {
     ['scalar divisor', `torch.div(${MIN32}, -1, { roundingMode: 'trunc' })`],
     ['0-d int32 tensor divisor', `torch.div(${MIN32}, torch.tensor(-1, { dtype: torch.int32 }), { roundingMode: 'trunc' })`],
     ['0-d int64 tensor divisor (stays int32)', `torch.div(${MIN32}, torch.tensor(-1n), { roundingMode: 'trunc' })`],
+    ['in place, by 2**63 - 1 (int32 wraps it to -1)', `torch.ops.aten.divide_(${MIN32}, 2n ** 63n - 1n, { roundingMode: 'trunc' })`],
   ])('int32, %s: RangeError', (_, code) => expectThrows(code, 'RangeError', 'div', OVERFLOW32));
 
   it('int32 by an int64 tensor computes in int64, as in PyTorch', () =>
     expectResult(`torch.div(${MIN32}, torch.tensor([-1n, -1n]), { roundingMode: 'trunc' })`, '2147483648,-7'));
+
+  it('int32 in place by 2**63 - 1 divides by the wrapped -1, as in PyTorch', () =>
+    expectResult(`torch.ops.aten.divide_(torch.tensor([-2147483647, 7], { dtype: torch.int32 }), 2n ** 63n - 1n, { roundingMode: 'trunc' })`, [2147483647, -7]));
 
   it('no -1 where the INT64_MIN is: a result, as in PyTorch', () =>
     expectResult(`torch.div(${MIN64}, torch.tensor([1n, -1n]), { roundingMode: 'trunc' })`, '-9223372036854775808,-7'));
@@ -141,6 +145,10 @@ describe('internal helpers called directly', () => {
     ['_fft_c2r with a huge dim', 'torch.ops.aten._fft_c2r(torch.ones([2, 3], { dtype: torch.complex64 }), [2 ** 31], 0, 4)', 'RangeError', 'Dimension out of range'],
     ['_remove_batch_dim with out_dim past the end', 'torch.ops.aten._remove_batch_dim(torch.tensor(-1n), 1, 1, 2 ** 40)', 'RangeError', 'out_dim out of range'],
     ['_stack of no tensors', 'torch.ops.aten._stack([], 0)', 'Error', 'stack expects a non-empty TensorList'],
+    ['_stack.out of tensors of different shapes (SIGABRT)', 'torch.ops.aten._stack.out([torch.ones([3, 2]), torch.empty([0])], 2, { out: torch.zeros([0, 3]) })', 'Error', 'stack expects each tensor to be equal size, but got [3, 2] at entry 0 and [0] at entry 1'],
+    ['_stack of a transposed tensor (heap overrun: SIGABRT)', 'torch.ops.aten._stack.default([torch.ones([2, 3]).t()], 1)', 'Error', '_stack expects contiguous tensors'],
+    ['_stack with dim past the end', 'torch.ops.aten._stack([torch.ones([2])], 5)', 'RangeError', 'Dimension out of range (expected to be in range of [-2, 1], but got 5)'],
+    ['_fft_r2c with a repeated dim (SIGBUS)', 'torch.ops.aten._fft_r2c(torch.ones([1]), [0, 0], 2 ** 40, true)', 'Error', 'FFT dims must be unique'],
     ['_foreach_copy with lists of different lengths', 'torch.ops.aten._foreach_copy([], [torch.ones([2])])', 'Error', 'Tensor lists must have the same number of tensors, got 0 and 1'],
   ])('%s', (_, code, kind, phrase) => expectThrows(code, kind, phrase));
 
@@ -186,5 +194,95 @@ describe('calls libtorch already rejects', () => {
     const out = await runInChild('torch.nativeChannelShuffle(torch.ones([1, 0, 2]), 2 ** 40).shape');
     expect(out.signal).toBeNull();
     expect(out.line).toBe('ok 1,0,2');
+  });
+});
+
+// Internal and backward kernels that read past a buffer, divide by zero or loop forever on arguments
+// their public callers never pass (found by scripts/fuzz-ops.mjs --all). PyTorch 2.13 crashes (or, for
+// random_, hangs) on each of these same calls; native/src/op_checks.cc raises an Error first.
+// mkldnn:: operators have no torch.ops namespace: the child calls them through opFunction.
+const REORDER_RNN_WEIGHT = `(await import(${JSON.stringify(join(root, 'dist', 'call.js'))})).opFunction('mkldnn::_reorder_mkldnn_rnn_layer_weight')`;
+
+describe('shape and size relations of internal and backward kernels', () => {
+  it.each([
+    ['_adaptive_avg_pool3d_backward, an empty input dim (SIGSEGV)', 'torch.ops.aten._adaptive_avg_pool3d_backward(torch.ones([1, 4, 2, 2]), torch.zeros([1, 0, 2, 2]))', 'expected self to have non-zero size for non-batch dimensions'],
+    ['_adaptive_avg_pool3d_backward.out (SIGSEGV)', 'torch.ops.aten._adaptive_avg_pool3d_backward.out(torch.ones([1, 4, 2, 2]), torch.zeros([1, 0, 2, 2]), { out: torch.ones([1]).expand([3]) })', 'adaptive_avg_pool3d_backward'],
+    ['adaptive_avg_pool3d_backward, grad_output of another channel count', 'torch.ops.aten.adaptive_avg_pool3d_backward(torch.ones([1, 3, 2, 2, 2]), torch.ones([1, 4, 2, 2, 2]), { gradInput: torch.empty([0]) })', 'expected grad_output to have the batch and channel sizes of self'],
+    ['_batch_norm_impl_index_backward with a 1-d empty input (SIGSEGV)', 'torch.ops.aten._batch_norm_impl_index_backward.default(1, torch.empty([0]), torch.zeros([1, 0, 2, 2]), torch.zeros([0, 3]), null, torch.ones([2, 2], { dtype: torch.float16 }), torch.zeros([2, 0, 3]), torch.zeros([0, 3]), true, 0, [false, true, true], torch.zeros([2, 0, 3]))', 'expected input with at least 2 dims'],
+    ['_batch_norm_impl_index_backward with short saved statistics', 'torch.ops.aten._batch_norm_impl_index_backward(0, torch.ones([2, 3, 4]), torch.ones([2, 3, 4]), torch.ones([3]), null, null, torch.ones([1]), torch.ones([1]), true, 1e-5, [true, true, true], torch.empty([0]))', 'expected save_mean to have 3 elements'],
+    ['_batch_norm_impl_index_backward in evaluation mode without running_mean (SIGSEGV)', 'torch.ops.aten._batch_norm_impl_index_backward.default(2, torch.ones([1, 1]), torch.ones([1, 1]), torch.ones([3, 3]), null, torch.ones([2, 3]), torch.ones([12, 3]), null, false, -1, [false, false, false], torch.ones([3, 2]))', 'running_mean must be defined in evaluation mode'],
+    ['native_batch_norm_backward in evaluation mode without running_var (SIGSEGV)', 'torch.ops.aten.native_batch_norm_backward(torch.ones([2, 3]), torch.ones([2, 3]), torch.ones([3]), torch.zeros([3]), null, torch.empty([0]), torch.empty([0]), false, 1e-5, [true, true, true])', 'running_var must be defined in evaluation mode'],
+    ['native_batch_norm_backward in training mode without saved statistics (SIGSEGV)', 'torch.ops.aten.native_batch_norm_backward(torch.ones([2, 3]), torch.ones([2, 3]), torch.ones([3]), null, null, null, null, true, 1e-5, [true, true, true])', 'save_mean must be defined in training mode'],
+    ['batch_norm_backward in training mode without save_var (SIGSEGV)', 'torch.ops.aten.batch_norm_backward.default(torch.ones([12, 3]), torch.ones([12, 3]), torch.ones([3, 2]), torch.ones([12, 3]), torch.ones([2, 9]), torch.ones([3]), null, true, -1, [true, false, false], torch.ones([2, 3]))', 'save_var must be defined in training mode'],
+    ['batch_norm_backward in evaluation mode without running_mean (SIGSEGV)', 'torch.ops.aten.batch_norm_backward.default(torch.ones([3, 3]), torch.ones([3, 3]), torch.ones([3]), null, torch.ones([3, 2]), torch.ones([3]), torch.ones([1, 1]), false, -1, [false, false, true], torch.ones([9, 3]))', 'running_mean must be defined in evaluation mode'],
+    ['batch_norm_backward of an empty batch (SIGFPE)', 'torch.ops.aten.batch_norm_backward.default(torch.zeros([0, 3]), torch.zeros([0, 3]), torch.ones([2, 3]).t(), torch.zeros([0, 3]), torch.zeros([0, 3]), torch.ones([3]), torch.ones([12, 3]), true, NaN, [true, true, true], torch.ones([3, 3]))', 'expected a non-empty input'],
+    ['native_batch_norm_backward of a 1-d input (SIGFPE)', 'torch.ops.aten.native_batch_norm_backward.default(torch.zeros([2, 0, 3]), torch.empty([0]), torch.empty([0]), torch.empty([0]), torch.zeros([2, 0, 3]), torch.ones([4, 0]), torch.empty([0, 0]), true, NaN, [true, false, false])', 'expected input with at least 2 dims'],
+    ['batch_norm_backward with a grad_out of the same size but another shape (SIGSEGV)', 'torch.ops.aten.batch_norm_backward(torch.ones([3, 2]), torch.ones([2, 3]), torch.ones([3]), torch.ones([5]), null, null, null, true, -1, [true, false, false], torch.ones([3, 2]))', 'expected grad_out to have the shape of input [2, 3], but got [3, 2]'],
+    ['_cummax_helper with values of another shape (SIGSEGV)', 'torch.ops.aten._cummax_helper(torch.zeros([1, 0, 2, 2]), torch.zeros([0, 3]), torch.empty([0], { dtype: torch.int64 }), -1)', 'expected values to have the shape of self [1, 0, 2, 2]'],
+    ['_cummin_helper with values of another shape (SIGSEGV)', 'torch.ops.aten._cummin_helper(torch.zeros([1, 0, 2, 2]), torch.zeros([2, 0, 3]), torch.empty([0], { dtype: torch.int64 }), -1)', 'expected values to have the shape of self'],
+    ['_transform_bias_rescale_qkv.out with 0 heads (SIGFPE)', 'torch.ops.aten._transform_bias_rescale_qkv.out(torch.ones([1, 4, 2, 2]), torch.ones([3, 3]), 0, { out0: torch.ones([2, 3]), out1: torch.empty([0, 0]), out2: torch.empty([0], { dtype: torch.int64 }) })', 'expected num_heads to be positive, but got 0'],
+    ['_transform_bias_rescale_qkv with a short bias', 'torch.ops.aten._transform_bias_rescale_qkv(torch.ones([1, 2, 6]), torch.ones([3]), 1)', 'expected qkv_bias to have 6 elements'],
+    ['fractional_max_pool2d_backward with no output_size (SIGSEGV)', 'torch.ops.aten.fractional_max_pool2d_backward.grad_input(torch.empty([0]), torch.empty([0]), [2 ** 40, -1, 1], [], torch.zeros([2, 0, 3]), { gradInput: torch.ones([3, 2]) })', 'expected output_size to have 2 elements, but got []'],
+    ['_cdist_backward with different column counts (SIGSEGV)', 'torch.ops.aten._cdist_backward(torch.zeros([0, 3]), torch.ones([2, 9]), torch.ones([2, 2]), 1.5, torch.zeros([2, 0, 3]))', 'X1 and X2 must have the same number of columns. X1: 9 X2: 2'],
+    ['_cdist_backward with a grad of the wrong size', 'torch.ops.aten._cdist_backward(torch.ones([3]), torch.ones([2, 3]), torch.ones([2, 3]), 2, torch.ones([2, 2]))', 'expected grad of shape [2, 2]'],
+    ['_cholesky_solve_helper.out with a non-square A (SIGSEGV)', 'torch.ops.aten._cholesky_solve_helper.out(torch.zeros([0, 3]), torch.ones([12, 3]), false, { out: torch.ones([2]) })', 'A must be batches of square matrices, but they are 12 by 3 matrices'],
+    ['_convert_indices_from_csr_to_coo with decreasing row pointers (SIGSEGV)', 'torch.ops.aten._convert_indices_from_csr_to_coo(torch.tensor([0, 2, 1, 3]), torch.tensor([0, 1, 2]))', 'crow_indices must be non-decreasing'],
+    ['_cholesky_solve_helper with mismatched rows', 'torch.ops.aten._cholesky_solve_helper(torch.ones([3, 1]), torch.eye(2), false)', 'Incompatible matrix sizes'],
+    ['_nnpack_spatial_convolution with a 0-d input (SIGSEGV)', 'torch.ops.aten._nnpack_spatial_convolution.default(torch.tensor(-1, { dtype: torch.int32 }), torch.tensor(-(2n ** 63n)), torch.tensor(-1n), [2n ** 63n - 1n])', '_nnpack_spatial_convolution'],
+    ['_nnpack_spatial_convolution with one padding value (reads a second)', 'torch.ops.aten._nnpack_spatial_convolution(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), null, [0])', 'expected padding to have 2 elements'],
+    ['_nnpack_spatial_convolution with a zero stride (SIGFPE)', 'torch.ops.aten._nnpack_spatial_convolution.default(torch.zeros([1, 0, 2, 2]), torch.zeros([1, 0, 2, 2]), torch.zeros([0, 3]), [1, 2 ** 31], [2 ** 40, 0])', 'non-positive stride is not supported'],
+    ['_nnpack_spatial_convolution with a negative padding', 'torch.ops.aten._nnpack_spatial_convolution(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), null, [0, -1])', 'negative padding is not supported'],
+    ['_reorder_mkldnn_rnn_layer_weight with an empty input_size (SIGSEGV)', `${REORDER_RNN_WEIGHT}(torch.ones([4, 0]), torch.ones([1, 4, 2, 2]), 2, true, false, true, [])`, 'expected input_size [time, batch, feature] (3 elements), but got []'],
+    ['_reorder_mkldnn_rnn_layer_weight with weights too small for hidden_size', `${REORDER_RNN_WEIGHT}(torch.ones([4, 3]), torch.ones([4, 1]), 2, false, false, false)`, 'expected a contiguous weight0 of shape [4 * hidden_size, feature_size]'],
+    ['_pdist_backward.out with an empty self (SIGSEGV)', 'torch.ops.aten._pdist_backward.out(torch.ones([2, 2]), torch.zeros([0, 3]), -1, torch.ones([12, 3]), { out: torch.ones([2, 2]) })', 'pdist only supports non-negative p values'],
+    ['_pdist_backward with a pdist of the wrong size', 'torch.ops.aten._pdist_backward(torch.ones([3]), torch.ones([3, 2]), 2, torch.ones([2]))', 'expected pdist of shape [3]'],
+    ['_slow_conv2d_backward with no kernel_size (SIGSEGV)', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([2], { dtype: torch.complex64 }), torch.ones([2, 3]).t(), torch.ones([2]), [], [-1], [2], [true, false, false])', 'expected kernel_size to have 2 elements, but got []'],
+    ['_logcumsumexp.out into a float32 out of a float64 self (heap corruption: SIGABRT)', 'torch.ops.aten._logcumsumexp.out(torch.ones([2, 3], { dtype: torch.float64 }), -1, { out: torch.zeros([2, 0, 3]) })', 'expected scalar_type Double but found Float'],
+    ['_logcumsumexp.out into an int32 out', 'torch.ops.aten._logcumsumexp(torch.ones([2, 3], { dtype: torch.float64 }), 0, { out: torch.tensor([-2147483648, -1], { dtype: torch.int32 }) })', 'expected scalar_type Double but found Int'],
+    ['_reshape_alias_copy.out of an empty storage (SIGSEGV)', 'torch.ops.aten._reshape_alias_copy.out(torch.empty([0, 0]), [1], 0, { out: torch.empty([0, 0]) })', 'out of bounds for storage of size 0'],
+    ['_slow_conv2d_backward with one kernel_size value (reads a second)', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), [1], [1, 1], [0, 0], [true, false, false])', 'expected kernel_size to have 2 elements, but got [1]'],
+  ])('%s: Error', (_, code, phrase) => expectThrows(code, 'Error', phrase));
+
+  it.each([
+    ['_convert_indices_from_coo_to_csr of INT64_MIN (SIGSEGV)', `torch.ops.aten._convert_indices_from_coo_to_csr.default(torch.tensor(${I64_MIN}), 1, { outInt32: false })`, 'indices must be in [0, size]'],
+    ['_convert_indices_from_coo_to_csr with an index past size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 9n]), 4)', 'values from 0 to 9'],
+    ['_convert_indices_from_coo_to_csr with a negative size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n]), -1)', 'size must be non-negative'],
+    ['_new_zeros_with_same_feature_meta.out with -2 batch dims (SIGSEGV)', 'torch.ops.aten._new_zeros_with_same_feature_meta.out(torch.ones([2, 9]), torch.ones([3, 3]), { selfNumBatchDims: -2, out: torch.ones([12, 3]) })', 'self_num_batch_dims must be in [0, 2]'],
+    ['_new_zeros_with_same_feature_meta with more batch dims than self has', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([2]), torch.ones([3]), { selfNumBatchDims: 3 })', 'self_num_batch_dims must be in [0, 1]'],
+    ['_convert_indices_from_csr_to_coo.out with INT64_MIN row pointers (SIGSEGV)', `torch.ops.aten._convert_indices_from_csr_to_coo.out(torch.tensor([${I64_MIN}, -1n]), torch.tensor([${I64_MIN}, -1n]), { transpose: true, out: torch.full([4], -1n) })`, 'crow_indices must be in [0, nnz]'],
+    ['_convert_indices_from_csr_to_coo with row pointers past nnz (SIGABRT)', 'torch.ops.aten._convert_indices_from_csr_to_coo(torch.arange(6), torch.ones([2], { dtype: torch.complex64 }), { outInt32: true, transpose: true })', 'nnz = col_indices.size(-1) = 2, but got values from 0 to 5'],
+    ['_cummax_helper with dim out of range', 'torch.ops.aten._cummax_helper(torch.ones([3]), torch.ones([3]), torch.zeros([3], { dtype: torch.int64 }), 5)', 'Dimension out of range'],
+  ])('%s: RangeError', (_, code, phrase) => expectThrows(code, 'RangeError', phrase));
+
+  // PyTorch 2.13 hangs here (update_from's from + 1 wraps around); its own check would name to_inc 2**24 / 2**53.
+  it.each([
+    ['random_.from a float32 tensor', 'torch.ones([3, 2]).random_(2n ** 63n - 1n, null)', 'to_inc=16777216'],
+    ['random.from of a float64 tensor', 'torch.ops.aten.random.from(torch.ones([3, 2], { dtype: torch.float64 }), 2n ** 63n - 1n, null, { generator: null })', 'to_inc=9007199254740992'],
+  ])('%s with from = 2**63 - 1 and no to: Error instead of a hang', (_, code, phrase) => expectThrows(code, 'Error', "random_ expects 'from' casted to dtype", phrase));
+
+  // Valid calls keep PyTorch 2.13's results (values from scripts run against torch 2.13, rounded to 1e-4).
+  it.each([
+    ['_cdist_backward', 'torch.ops.aten._cdist_backward(torch.ones([2, 2]), torch.arange(6, { dtype: torch.float32 }).view([2, 3]), torch.zeros([2, 3]), 2, torch.cdist(torch.arange(6, { dtype: torch.float32 }).view([2, 3]), torch.zeros([2, 3]))).mul(10000).round()', [[0, 8944, 17889], [8485, 11314, 14142]]],
+    ['_pdist_backward', 'torch.ops.aten._pdist_backward(torch.ones([3]), torch.tensor([[0, 0], [3, 4], [6, 8]], { dtype: torch.float32 }), 2, torch.pdist(torch.tensor([[0, 0], [3, 4], [6, 8]], { dtype: torch.float32 }))).mul(10000).round()', [[-12000, -16000], [0, 0], [12000, 16000]]],
+    ['_transform_bias_rescale_qkv', 'torch.ops.aten._transform_bias_rescale_qkv(torch.ones([1, 2, 6]), torch.zeros([6]), 1)[0].mul(10000).round()', [[[[7071, 7071], [7071, 7071]]]]],
+    ['_convert_indices_from_coo_to_csr', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 0n, 1n, 3n]), 4)', '0,2,3,3,4'],
+    ['_convert_indices_from_coo_to_csr with an index equal to size', 'torch.ops.aten._convert_indices_from_coo_to_csr(torch.tensor([0n, 0n, 1n, 4n]), 4)', '0,2,3,3,3'],
+    ['batched _convert_indices_from_csr_to_coo', 'torch.ops.aten._convert_indices_from_csr_to_coo(torch.tensor([[0, 1, 2], [0, 0, 2]]), torch.tensor([[0, 1], [1, 2]]))', '0,0,1,1,0,1,1,1,0,1,1,2'],
+    ['_convert_indices_from_csr_to_coo, transposed', 'torch.ops.aten._convert_indices_from_csr_to_coo(torch.tensor([0, 1, 3]), torch.tensor([0, 1, 2]), { transpose: true })', '0,1,2,0,1,1'],
+    ['_new_zeros_with_same_feature_meta', 'torch.ops.aten._new_zeros_with_same_feature_meta(torch.ones([5, 2, 3]), torch.ones([2, 3]), { selfNumBatchDims: 1 }).shape', '5,2,3'],
+    ['_cholesky_solve_helper', 'torch.ops.aten._cholesky_solve_helper(torch.ones([2, 1]), torch.tensor([[2, 0], [1, 1]], { dtype: torch.float32 }), false)', [[0], [0.5]]],
+    ['_adaptive_avg_pool3d_backward', 'torch.ops.aten._adaptive_avg_pool3d_backward(torch.ones([1, 2, 1, 1]), torch.ones([1, 4, 2, 2])).sum().item()', '2'],
+    ['fractional_max_pool2d_backward', 'torch.ops.aten.fractional_max_pool2d_backward(torch.ones([1, 2, 2]), torch.ones([1, 4, 4]), [2, 2], [2, 2], torch.tensor([[[0n, 3n], [12n, 15n]]])).sum().item()', '4'],
+    ['_slow_conv2d_backward', 'torch.ops.aten._slow_conv2d_backward.output_mask(torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 3, 3]), torch.ones([1, 1, 1, 1]), [1, 1], [1, 1], [0, 0], [true, true, true])[1].sum().item()', '9'],
+    ['_logcumsumexp.out with out of self\'s dtype (resized)', 'torch.ops.aten._logcumsumexp.out(torch.tensor([0, 0], { dtype: torch.float32 }), 0, { out: torch.zeros([5]) }).mul(10000).round()', [0, 6931]],
+    ['_reshape_alias_copy inside the storage', 'torch.ops.aten._reshape_alias_copy(torch.arange(4, { dtype: torch.float32 }), [2, 2], [1, 2])', [[0, 2], [1, 3]]],
+    ['_batch_norm_impl_index_backward of an empty 3-d input', 'torch.ops.aten._batch_norm_impl_index_backward(0, torch.zeros([2, 3, 0]), torch.zeros([2, 3, 0]), torch.ones([3]), null, null, torch.zeros([3]), torch.ones([3]), true, 1e-5, [true, true, true], torch.empty([0]))[1]', [0, 0, 0]],
+  ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
+
+  it('_cummax_helper and _cummin_helper fill values and indices as in PyTorch', async () => {
+    const run = (op: string, input: string): string =>
+      `(() => { const v = torch.empty([4]); const i = torch.empty([4], { dtype: torch.int64 }); torch.ops.aten.${op}(torch.tensor(${input}, { dtype: torch.float32 }), v, i, -1); return v.tolist().join(',') + ';' + i.tolist().join(','); })()`;
+    expect((await runInChild(run('_cummax_helper', '[1, 3, 2, 5]'))).line).toBe('ok 1,3,3,5;0,1,1,3');
+    expect((await runInChild(run('_cummin_helper', '[1, 3, 0, 5]'))).line).toBe('ok 1,1,0,0;0,0,2,2');
   });
 });

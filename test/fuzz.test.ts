@@ -52,7 +52,11 @@ describe('fuzz-ops', () => {
     const checked = ['div', 'div_', 'divide', 'divide_', '_weight_norm', '_weight_norm_interface', '_weight_norm_interface_backward',
       '_reshape_alias', 'as_strided', 'as_strided_', '_fft_r2c', '_fft_c2r', '_fft_c2c', '_remove_batch_dim', '_stack', '_foreach_copy',
       'native_batch_norm_backward', 'batch_norm_backward', 'reflection_pad2d_backward', 'replication_pad1d_backward', 'quantized_lstm_cell',
-      'native_batch_norm', '_native_batch_norm_legit', '_thnn_differentiable_gru_cell_backward', '_thnn_differentiable_lstm_cell_backward'];
+      'native_batch_norm', '_native_batch_norm_legit', '_thnn_differentiable_gru_cell_backward', '_thnn_differentiable_lstm_cell_backward',
+      '_adaptive_avg_pool3d_backward', '_batch_norm_impl_index_backward', '_cummax_helper', '_cummin_helper', '_transform_bias_rescale_qkv',
+      'fractional_max_pool2d_backward', '_cdist_backward', '_cholesky_solve_helper', '_convert_indices_from_coo_to_csr', '_convert_indices_from_csr_to_coo', '_logcumsumexp', '_reshape_alias_copy',
+      '_new_zeros_with_same_feature_meta', '_nnpack_spatial_convolution', '_pdist_backward', '_slow_conv2d_backward', 'random_',
+      'mkldnn::_reorder_mkldnn_rnn_layer_weight'];
     const r = await fuzz('--seed', '3', '--cases', '16', '--ops', checked.join(','));
     expect(r.calls).toBeGreaterThan(500);
     expect(r.findings, describeCrashes(r)).toEqual([]);

@@ -5,14 +5,20 @@
 // family is built), so operators without one pay nothing per call.
 #include <ATen/core/Tensor.h>
 #include <ATen/core/function_schema.h>
+#include <ATen/Dispatch.h>
+#include <ATen/ExpandUtils.h>
 #include <ATen/ops/any.h>
+#include <ATen/ops/max.h>
+#include <ATen/ops/min.h>
 #include <ATen/ops/eq.h>
 #include <ATen/ops/logical_and.h>
 #include <ATen/ops/result_type.h>
 #include <c10/core/GradMode.h>
 #include <c10/util/irange.h>
 
+#include <algorithm>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -32,6 +38,7 @@ class Arguments {
     auto i = schema_.argumentIndexWithName(name);
     return i && *i < stack_.size() && !stack_[*i].isNone() ? &stack_[*i] : nullptr;
   }
+  bool Has(const char* name) const { return schema_.argumentIndexWithName(name).has_value(); }
   // The tensor argument `name`, undefined when absent or None.
   at::Tensor Tensor(const char* name) const {
     const c10::IValue* v = Get(name);
@@ -71,7 +78,9 @@ void CheckTruncDivision(const Arguments& a) {
   // The kernel computes in the promoted dtype; only 32- and 64-bit ints trap (narrower ones divide as int).
   c10::ScalarType common = other->isTensor() ? at::result_type(self, divisor) : at::result_type(self, other->toScalar());
   if (common != c10::kInt && common != c10::kLong) return;
-  if (!other->isTensor() && (!other->toScalar().isIntegral(false) || other->toScalar().toLong() != -1)) return;
+  // The kernel converts a scalar divisor to the common dtype: int32 wraps (2**63 - 1 becomes -1).
+  if (!other->isTensor() && !other->toScalar().isIntegral(false)) return;
+  if (!other->isTensor() && (common == c10::kInt ? static_cast<int32_t>(other->toScalar().toLong()) : other->toScalar().toLong()) != -1) return;
   c10::AutoGradMode noGrad(false);
   int64_t min = common == c10::kLong ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int32_t>::min();
   at::Tensor dividendIsMin = at::eq(self.to(common), min);
@@ -160,10 +169,13 @@ void CheckFftDims(const Arguments& a) {
   const c10::IValue* dims = a.Get("dim");
   if (!self.defined() || !dims || !dims->isIntList()) return;
   int64_t n = self.dim();
-  for (int64_t d : dims->toIntVector())
+  std::vector<int64_t> seen = dims->toIntVector();
+  for (int64_t d : seen)
     if (d < 0 || d >= n)
       ThrowRange("Dimension out of range (expected to be in range of [0, " + std::to_string(n - 1) + "], but got " + std::to_string(d) +
                  "); this internal op takes dims that are already wrapped");
+  std::sort(seen.begin(), seen.end());
+  if (std::adjacent_find(seen.begin(), seen.end()) != seen.end()) ThrowError("FFT dims must be unique, but got " + Join(dims->toIntVector()));
 }
 
 // _remove_batch_dim inserts batch_size at position out_dim of self's sizes, unchecked.
@@ -174,10 +186,29 @@ void CheckRemoveBatchDim(const Arguments& a) {
     ThrowRange("out_dim out of range (expected to be in range of [0, " + std::to_string(self.dim()) + "], but got " + std::to_string(outDim) + ")");
 }
 
-// _stack reads its first tensor unchecked.
-void CheckStackNotEmpty(const Arguments& a) {
+// _stack reads its first tensor unchecked, and its serial CPU kernel (taken for dim < rank) copies
+// each input as if it were contiguous with the first one's shape: torch.stack checks the shapes first;
+// a transposed input overruns the result buffer in PyTorch 2.13 too.
+void CheckStackInputs(const Arguments& a) {
   const c10::IValue* tensors = a.Get("tensors");
-  if (tensors && tensors->isList() && tensors->toListRef().empty()) ThrowError("stack expects a non-empty TensorList");
+  if (!tensors || !tensors->isList()) return;
+  std::vector<at::Tensor> list;
+  for (const c10::IValue& v : tensors->toListRef())
+    if (v.isTensor() && v.toTensor().defined()) list.push_back(v.toTensor());
+  if (tensors->toListRef().empty()) ThrowError("stack expects a non-empty TensorList");
+  if (list.empty()) return;
+  for (size_t i = 1; i < list.size(); ++i)
+    if (list[i].sizes() != list[0].sizes())
+      ThrowError("stack expects each tensor to be equal size, but got " + Join(list[0].sizes()) + " at entry 0 and " + Join(list[i].sizes()) +
+                 " at entry " + std::to_string(i));
+  int64_t dim = IntArgument(a, "dim", 0), rank = list[0].dim();
+  if (dim < -(rank + 1) || dim > rank)
+    ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(-(rank + 1)) + ", " + std::to_string(rank) + "], but got " +
+               std::to_string(dim) + ")");
+  for (size_t i = 0; i < list.size(); ++i)
+    if (IsDenseCpu(list[i]) && !list[i].is_contiguous())
+      ThrowError("_stack expects contiguous tensors (its CPU kernel reads them as such), but entry " + std::to_string(i) + " has strides " +
+                 Join(list[i].strides()) + "; torch.stack takes any layout");
 }
 
 // _foreach_* ops walk their first list and index the others with the same positions (_foreach_copy
@@ -202,17 +233,29 @@ void CheckForeachLists(const c10::FunctionSchema& schema, const std::vector<c10:
 // Batch norm backward: divides by the channel count and reads C values from the per-channel tensors it uses.
 void CheckBatchNormBackward(const Arguments& a) {
   at::Tensor input = a.Tensor("input"), gradOut = a.Tensor("grad_out");
-  if (!IsDenseCpu(input) || input.dim() < 2) return;
+  if (!gradOut.defined()) gradOut = a.Tensor("grad_output");  // _batch_norm_impl_index_backward's name
+  if (!IsDenseCpu(input)) return;
+  // The kernels index sizes()[1] unchecked and divide by the channel count and by the batch size
+  // (PyTorch's own autograd never passes an empty input: _batch_norm_impl_index_backward answers it).
+  if (input.dim() < 2) ThrowError("expected input with at least 2 dims (N, C, ...), but got input of shape " + Join(input.sizes()));
   int64_t channels = input.size(1);
   if (channels == 0) ThrowError("expected input to have at least one channel, but got input of shape " + Join(input.sizes()));
-  if (gradOut.defined() && gradOut.numel() != input.numel())
+  if (input.numel() == 0) ThrowError("expected a non-empty input, but got input of shape " + Join(input.sizes()));
+  if (gradOut.defined() && gradOut.sizes() != input.sizes())
     ThrowError("expected grad_out to have the shape of input " + Join(input.sizes()) + ", but got " + Join(gradOut.sizes()));
   // Training reads the saved batch statistics, evaluation the running ones (saved ones are empty then).
   const c10::IValue* train = a.Get("train") ? a.Get("train") : a.Get("update");
   bool training = train && train->isBool() && train->toBool();
   std::vector<const char*> perChannel = {"weight"};
-  if (training) perChannel.insert(perChannel.end(), {"save_mean", "save_invstd", "save_var"});
+  if (training) perChannel.insert(perChannel.end(), {"save_mean", "save_invstd", "save_var", "save_var_transform"});
   else perChannel.insert(perChannel.end(), {"running_mean", "running_var"});
+  // The CPU kernel reads the saved statistics in training mode and the running ones in evaluation
+  // mode, passed or not (batch_norm_backward takes numel() of its saved ones first, too).
+  if (train)
+    for (const char* name : training ? std::initializer_list<const char*>{"save_mean", "save_invstd", "save_var", "save_var_transform"}
+                                     : std::initializer_list<const char*>{"running_mean", "running_var"})
+      if (a.Has(name) && !a.Tensor(name).defined())
+        ThrowError(std::string(name) + " must be defined in " + (training ? "training" : "evaluation") + " mode");
   for (const char* name : perChannel) {
     at::Tensor t = a.Tensor(name);
     if (t.defined() && t.numel() < channels)
@@ -280,6 +323,249 @@ void CheckTwoHiddenStates(const Arguments& a) {
   if (hx && hx->isList() && hx->toListRef().size() != 2) ThrowError("quantized_lstm_cell expects two hidden states");
 }
 
+// ---- more internal and backward kernels that trust their callers' shapes (fuzz-ops, libtorch 2.13) ----
+
+std::optional<std::vector<int64_t>> IntListArgument(const Arguments& a, const char* name) {
+  const c10::IValue* v = a.Get(name);
+  if (!v || !v->isIntList()) return std::nullopt;
+  return v->toIntVector();
+}
+
+// Kernels that read list[0..n-1] unchecked: each named int list, when given, must have exactly n values.
+void CheckListLength(const Arguments& a, const char* name, size_t n) {
+  auto xs = IntListArgument(a, name);
+  if (xs && xs->size() != n)
+    ThrowError(std::string("expected ") + name + " to have " + std::to_string(n) + " elements, but got " + Join(*xs));
+}
+
+// _slow_conv2d_backward reads kernel_size, stride and padding [0] and [1] before its shape check.
+void CheckSlowConv2dBackward(const Arguments& a) {
+  for (const char* name : {"kernel_size", "stride", "padding"}) CheckListLength(a, name, 2);
+}
+
+// _nnpack_spatial_convolution computes the output size from input, weight, padding and stride dims unchecked.
+void CheckNnpackConvolution(const Arguments& a) {
+  for (const char* name : {"padding", "stride"}) CheckListLength(a, name, 2);
+  // The output size divides by each stride.
+  if (auto stride = IntListArgument(a, "stride"))
+    for (int64_t s : *stride)
+      if (s <= 0) ThrowError("non-positive stride is not supported, but got stride " + Join(*stride));
+  if (auto padding = IntListArgument(a, "padding"))
+    for (int64_t p : *padding)
+      if (p < 0) ThrowError("negative padding is not supported, but got padding " + Join(*padding));
+  for (const char* name : {"input", "weight"}) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.dim() != 4)
+      ThrowError(std::string("expected a 4-D ") + name + ", but got " + name + " of shape " + Join(t.sizes()));
+  }
+}
+
+// fractional_max_pool{2,3}d_backward's meta function reads output_size[0..N-1], and the kernel reads
+// indices at grad_output's positions.
+template <size_t N>
+void CheckFractionalMaxPoolBackward(const Arguments& a) {
+  CheckListLength(a, "output_size", N);
+  at::Tensor gradOutput = a.Tensor("grad_output"), indices = a.Tensor("indices");
+  if (gradOutput.defined() && indices.defined() && gradOutput.sizes() != indices.sizes())
+    ThrowError(std::string("expected indices of the shape of grad_output ") + Join(gradOutput.sizes()) + ", but got " + Join(indices.sizes()));
+}
+
+// adaptive_avg_pool3d backward: self and grad_output are (N,) C, T, H, W alike; start and end indices
+// divide by the output sizes. The forward's checks: no empty non-batch dimension.
+void CheckAdaptiveAvgPool3dBackward(const Arguments& a) {
+  at::Tensor gradOutput = a.Tensor("grad_output"), self = a.Tensor("self");
+  if (!gradOutput.defined() || !self.defined()) return;
+  if ((self.dim() != 4 && self.dim() != 5) || gradOutput.dim() != self.dim())
+    ThrowError(std::string("expected 4D or 5D self and grad_output of the same rank, but got self of shape ") + Join(self.sizes()) +
+               " and grad_output of shape " + Join(gradOutput.sizes()));
+  int64_t leading = self.dim() - 3;
+  if (gradOutput.sizes().slice(0, leading) != self.sizes().slice(0, leading))
+    ThrowError(std::string("expected grad_output to have the batch and channel sizes of self ") + Join(self.sizes()) + ", but got " +
+               Join(gradOutput.sizes()));
+  for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"self", self}, {"grad_output", gradOutput}})
+    for (int64_t i = self.dim() - 4; i < t.dim(); ++i)
+      if (t.size(i) == 0)
+        ThrowError(std::string("expected ") + name + " to have non-zero size for non-batch dimensions, but " + name + " has sizes " +
+                   Join(t.sizes()) + " with dimension " + std::to_string(i) + " being empty");
+}
+
+// _batch_norm_impl_index_backward sums an empty input over dims {0, 2, 3, ...}, written into a vector
+// of input.dim() - 1 entries: a 1-d input writes past it. Non-empty input goes to native_batch_norm_backward.
+void CheckBatchNormImplIndexBackward(const Arguments& a) {
+  at::Tensor input = a.Tensor("input");
+  if (input.defined() && input.dim() < 2)
+    ThrowError("expected input with at least 2 dims (N, C, ...), but got input of shape " + Join(input.sizes()));
+  if (input.defined() && input.numel() > 0) CheckBatchNormBackward(a);
+}
+
+// _cummax_helper / _cummin_helper write values and indices with self's shape along a wrapped dim
+// (cummax / cummin resize them first).
+void CheckCumHelper(const Arguments& a) {
+  at::Tensor self = a.Tensor("self"), values = a.Tensor("values"), indices = a.Tensor("indices");
+  if (!self.defined()) return;
+  int64_t dim = IntArgument(a, "dim", 0), rank = std::max<int64_t>(self.dim(), 1);
+  if (dim < -rank || dim >= rank)
+    ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(-rank) + ", " + std::to_string(rank - 1) + "], but got " +
+               std::to_string(dim) + ")");
+  for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"values", values}, {"indices", indices}})
+    if (t.defined() && t.sizes() != self.sizes())
+      ThrowError(std::string("expected ") + name + " to have the shape of self " + Join(self.sizes()) + ", but got " + Join(t.sizes()));
+}
+
+// _transform_bias_rescale_qkv: qkv is [B, T, 3 * D] with D divisible by num_heads (D % num_heads
+// divides by zero for 0 heads), qkv_bias holds 3 * D values.
+void CheckTransformBiasRescaleQkv(const Arguments& a) {
+  at::Tensor qkv = a.Tensor("qkv"), bias = a.Tensor("qkv_bias");
+  int64_t heads = IntArgument(a, "num_heads", 1);
+  if (heads <= 0) ThrowError(std::string("expected num_heads to be positive, but got ") + std::to_string(heads));
+  if (!qkv.defined() || qkv.is_nested()) return;
+  if (qkv.dim() != 3) ThrowError(std::string("expected qkv of shape [B, T, 3 * D], but got ") + Join(qkv.sizes()));
+  int64_t width = qkv.size(2);
+  if (width % 3 != 0) ThrowError(std::string("third dimension must be a multiple of 3, but got qkv of shape ") + Join(qkv.sizes()));
+  if ((width / 3) % heads != 0)
+    ThrowError(std::string("embedding dim ") + std::to_string(width / 3) + " must divide into num_heads " + std::to_string(heads));
+  if (bias.defined() && bias.numel() != width)
+    ThrowError(std::string("expected qkv_bias to have ") + std::to_string(width) + " elements (3 * D), but got qkv_bias of shape " +
+               Join(bias.sizes()));
+}
+
+// _cdist_backward: x1 [..., r1, c] and x2 [..., r2, c] with the same c; grad and cdist hold one value
+// per pair, batch dims broadcast.
+void CheckCdistBackward(const Arguments& a) {
+  at::Tensor grad = a.Tensor("grad"), x1 = a.Tensor("x1"), x2 = a.Tensor("x2"), cdist = a.Tensor("cdist");
+  if (!x1.defined() || !x2.defined()) return;
+  if (x1.dim() < 2 || x2.dim() < 2)
+    ThrowError("cdist only supports at least 2D tensors, X1 got: " + std::to_string(x1.dim()) + "D, X2 got: " + std::to_string(x2.dim()) + "D");
+  if (x1.size(-1) != x2.size(-1))
+    ThrowError("X1 and X2 must have the same number of columns. X1: " + std::to_string(x1.size(-1)) + " X2: " + std::to_string(x2.size(-1)));
+  const c10::IValue* p = a.Get("p");
+  if (p && p->isDouble() && !(p->toDouble() >= 0)) ThrowError("cdist only supports non-negative p values");
+  std::vector<int64_t> expected = at::infer_size(x1.sizes().slice(0, x1.dim() - 2), x2.sizes().slice(0, x2.dim() - 2));
+  expected.insert(expected.end(), {x1.size(-2), x2.size(-2)});
+  int64_t pairs = c10::multiply_integers(expected);
+  for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"grad", grad}, {"cdist", cdist}})
+    if (t.defined() && t.numel() != pairs)
+      ThrowError(std::string("expected ") + name + " of shape " + Join(expected) + ", but got " + Join(t.sizes()));
+}
+
+// _pdist_backward: self is a 2-D, non-empty [n, m]; grad and pdist hold n * (n - 1) / 2 values
+// (the kernel's grain size divides by n * n).
+void CheckPdistBackward(const Arguments& a) {
+  at::Tensor grad = a.Tensor("grad"), self = a.Tensor("self"), pdist = a.Tensor("pdist");
+  if (!self.defined()) return;
+  if (self.dim() != 2) ThrowError("pdist only supports 2D tensors, got: " + std::to_string(self.dim()) + "D");
+  const c10::IValue* p = a.Get("p");
+  if (p && p->isDouble() && !(p->toDouble() >= 0)) ThrowError("pdist only supports non-negative p values");
+  int64_t n = self.size(0);
+  if (n == 0) ThrowError("expected self with at least one row, but got self of shape " + Join(self.sizes()));
+  int64_t pairs = n * (n - 1) / 2;
+  for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"grad", grad}, {"pdist", pdist}})
+    if (t.defined() && (t.dim() != 1 || t.numel() != pairs))
+      ThrowError(std::string("expected ") + name + " of shape [" + std::to_string(pairs) + "] (one value per pair of rows of self " +
+                 Join(self.sizes()) + "), but got " + Join(t.sizes()));
+}
+
+// _cholesky_solve_helper: self [*, n, k] and A [*, n, n] with the same batch dims (cholesky_solve
+// broadcasts and checks them first); LAPACK reads with those sizes.
+void CheckCholeskySolveHelper(const Arguments& a) {
+  at::Tensor self = a.Tensor("self"), factor = a.Tensor("A");
+  if (!self.defined() || !factor.defined()) return;
+  if (self.dim() < 2 || factor.dim() < 2)
+    ThrowError("expected self and A with at least 2 dims, but got " + Join(self.sizes()) + " and " + Join(factor.sizes()));
+  if (factor.size(-1) != factor.size(-2))
+    ThrowError("A must be batches of square matrices, but they are " + std::to_string(factor.size(-2)) + " by " +
+               std::to_string(factor.size(-1)) + " matrices");
+  if (self.size(-2) != factor.size(-1) || self.sizes().slice(0, self.dim() - 2) != factor.sizes().slice(0, factor.dim() - 2))
+    ThrowError("Incompatible matrix sizes for _cholesky_solve_helper: each A matrix is " + std::to_string(factor.size(-1)) + " by " +
+               std::to_string(factor.size(-1)) + " but each b matrix is " + std::to_string(self.size(-2)) + " by " + std::to_string(self.size(-1)) +
+               " (and the batch dims must match: " + Join(self.sizes()) + " and " + Join(factor.sizes()) + ")");
+}
+
+// _convert_indices_from_coo_to_csr writes out[i] for i up to each index, into size + 1 entries.
+void CheckCooToCsr(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  int64_t size = IntArgument(a, "size", 0);
+  if (size < 0) ThrowRange("size must be non-negative, but got " + std::to_string(size));
+  if (!IsDenseCpu(self) || self.numel() == 0 || !c10::isIntegralType(self.scalar_type(), false)) return;
+  c10::AutoGradMode noGrad(false);
+  int64_t lo = self.min().item<int64_t>(), hi = self.max().item<int64_t>();
+  if (lo < 0 || hi > size)
+    ThrowRange("indices must be in [0, size], with size " + std::to_string(size) + ", but got values from " +
+               std::to_string(lo) + " to " + std::to_string(hi));
+}
+
+// _convert_indices_from_csr_to_coo fills out[crow[i] .. crow[i + 1]) per row of each batch, in nnz =
+// col_indices.size(-1) entries: crow_indices must be non-decreasing within [0, nnz], with col's batch dims.
+void CheckCsrToCoo(const Arguments& a) {
+  at::Tensor crow = a.Tensor("crow_indices"), col = a.Tensor("col_indices");
+  if (!IsDenseCpu(crow) || !col.defined() || crow.dim() == 0 || col.dim() == 0) return;
+  if (crow.dim() != col.dim() || crow.sizes().slice(0, crow.dim() - 1) != col.sizes().slice(0, col.dim() - 1))
+    ThrowError("expected crow_indices and col_indices with the same batch dims, but got " + Join(crow.sizes()) + " and " + Join(col.sizes()));
+  int64_t rows = crow.size(-1) - 1, nnz = col.size(-1);
+  if (rows <= 0 || nnz == 0 || crow.numel() == 0 || !c10::isIntegralType(crow.scalar_type(), false)) return;
+  c10::AutoGradMode noGrad(false);
+  int64_t lo = crow.min().item<int64_t>(), hi = crow.max().item<int64_t>();
+  if (lo < 0 || hi > nnz)
+    ThrowRange("crow_indices must be in [0, nnz] with nnz = col_indices.size(-1) = " + std::to_string(nnz) + ", but got values from " +
+               std::to_string(lo) + " to " + std::to_string(hi));
+  if (!crow.narrow(-1, 1, rows).ge(crow.narrow(-1, 0, rows)).all().item<bool>())
+    ThrowError("crow_indices must be non-decreasing along its last dim");
+}
+
+// _new_zeros_with_same_feature_meta copies self's first self_num_batch_dims sizes.
+void CheckNewZerosWithSameFeatureMeta(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  int64_t batchDims = IntArgument(a, "self_num_batch_dims", 0);
+  if (self.defined() && (batchDims < 0 || batchDims > self.dim()))
+    ThrowRange("self_num_batch_dims must be in [0, " + std::to_string(self.dim()) + "] (self's dims), but got " +
+               std::to_string(batchDims));
+}
+
+// mkldnn::_reorder_mkldnn_rnn_layer_weight reads input_size[0] and [1] and views the weights as
+// [4 * hidden_size, feature_size] and [4 * hidden_size, hidden_size] (LSTM gates) unchecked.
+void CheckReorderMkldnnRnnLayerWeight(const Arguments& a) {
+  auto inputSize = IntListArgument(a, "input_size");
+  if (inputSize && inputSize->size() != 3)
+    ThrowError(std::string("expected input_size [time, batch, feature] (3 elements), but got ") + Join(*inputSize));
+  if (inputSize)
+    for (int64_t s : *inputSize)
+      if (s <= 0) ThrowError(std::string("expected positive sizes in input_size, but got ") + Join(*inputSize));
+  int64_t hidden = IntArgument(a, "hidden_size", 0);
+  if (hidden <= 0) ThrowError(std::string("expected hidden_size to be positive, but got ") + std::to_string(hidden));
+  at::Tensor w0 = a.Tensor("weight0"), w1 = a.Tensor("weight1");
+  if (!w0.defined() || !w1.defined()) return;
+  if (w0.dim() != 2 || w0.size(0) != 4 * hidden || w0.size(1) == 0 || !w0.is_contiguous())
+    ThrowError(std::string("expected a contiguous weight0 of shape [4 * hidden_size, feature_size] with hidden_size ") + std::to_string(hidden) +
+               ", but got " + Join(w0.sizes()));
+  if (w1.dim() != 2 || w1.size(0) != 4 * hidden || w1.size(1) != hidden || !w1.is_contiguous())
+    ThrowError(std::string("expected a contiguous weight1 of shape [") + std::to_string(4 * hidden) + ", " + std::to_string(hidden) + "], but got " +
+               Join(w1.sizes()));
+}
+
+// random_(from, to=None) on a floating tensor: libtorch's update_from computes from + 1, which for
+// INT64_MAX wraps to INT64_MIN, then loops forever shifting its negative absolute value. PyTorch's
+// own check (from < 2^digits of the dtype) would reject every such from; raise it before the loop.
+void CheckRandomFrom(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  const c10::IValue* from = a.Get("from");
+  if (!self.defined() || !from || !from->isInt() || a.Get("to") || !c10::isFloatingType(self.scalar_type())) return;
+  if (from->toInt() != std::numeric_limits<int64_t>::max()) return;
+  int digits = 0;
+  AT_DISPATCH_FLOATING_TYPES_AND2(c10::kHalf, c10::kBFloat16, self.scalar_type(), "random_", [&] { digits = std::numeric_limits<scalar_t>::digits; });
+  int64_t toInc = digits >= 63 ? std::numeric_limits<int64_t>::max() : int64_t{1} << digits;
+  ThrowError("random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, but got from=" +
+             std::to_string(from->toInt()) + " > to_inc=" + std::to_string(toInc));
+}
+
+// _logcumsumexp.out writes self's dtype into out's buffer (logcumsumexp.out checks the dtype first):
+// a narrower out is written past its end.
+void CheckOutDtypeOfSelf(const Arguments& a) {
+  at::Tensor self = a.Tensor("self"), out = a.Tensor("out");
+  if (self.defined() && out.defined() && out.scalar_type() != self.scalar_type())
+    ThrowError(std::string("expected scalar_type ") + c10::toString(self.scalar_type()) + " but found " + c10::toString(out.scalar_type()) +
+               " (out must have self's dtype)");
+}
+
 struct CheckEntry {
   OpCheck check;
   const char* requiredArgument;  // the check applies to the overloads that have it (nullptr: all)
@@ -301,13 +587,14 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_weight_norm_interface", {Run<CheckWeightNorm>, nullptr}},
       {"aten::_weight_norm_interface_backward", {Run<CheckWeightNormBackward>, nullptr}},
       {"aten::_reshape_alias", {Run<CheckStridedView>, nullptr}},
+      {"aten::_reshape_alias_copy", {Run<CheckStridedView>, nullptr}},
       {"aten::as_strided", {Run<CheckStridedView>, nullptr}},
       {"aten::as_strided_", {Run<CheckStridedView>, nullptr}},
       {"aten::_fft_r2c", {Run<CheckFftDims>, nullptr}},
       {"aten::_fft_c2r", {Run<CheckFftDims>, nullptr}},
       {"aten::_fft_c2c", {Run<CheckFftDims>, nullptr}},
       {"aten::_remove_batch_dim", {Run<CheckRemoveBatchDim>, nullptr}},
-      {"aten::_stack", {Run<CheckStackNotEmpty>, nullptr}},
+      {"aten::_stack", {Run<CheckStackInputs>, nullptr}},
       {"aten::native_batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
       {"aten::batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
       {"aten::reflection_pad1d_backward", {Run<CheckPadBackwardNd<1>>, nullptr}},
@@ -322,6 +609,26 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_native_batch_norm_legit_no_training", {Run<CheckBatchNormForward>, nullptr}},
       {"aten::_thnn_differentiable_gru_cell_backward", {Run<CheckCellGates<3>>, nullptr}},
       {"aten::_thnn_differentiable_lstm_cell_backward", {Run<CheckCellGates<4>>, nullptr}},
+      {"aten::_slow_conv2d_backward", {Run<CheckSlowConv2dBackward>, nullptr}},
+      {"aten::_nnpack_spatial_convolution", {Run<CheckNnpackConvolution>, nullptr}},
+      {"aten::fractional_max_pool2d_backward", {Run<CheckFractionalMaxPoolBackward<2>>, nullptr}},
+      {"aten::fractional_max_pool3d_backward", {Run<CheckFractionalMaxPoolBackward<3>>, nullptr}},
+      {"aten::_adaptive_avg_pool3d_backward", {Run<CheckAdaptiveAvgPool3dBackward>, nullptr}},
+      {"aten::adaptive_avg_pool3d_backward", {Run<CheckAdaptiveAvgPool3dBackward>, nullptr}},
+      {"aten::_batch_norm_impl_index_backward", {Run<CheckBatchNormImplIndexBackward>, nullptr}},
+      {"aten::_cummax_helper", {Run<CheckCumHelper>, nullptr}},
+      {"aten::_cummin_helper", {Run<CheckCumHelper>, nullptr}},
+      {"aten::_transform_bias_rescale_qkv", {Run<CheckTransformBiasRescaleQkv>, nullptr}},
+      {"aten::_cdist_backward", {Run<CheckCdistBackward>, nullptr}},
+      {"aten::_pdist_backward", {Run<CheckPdistBackward>, nullptr}},
+      {"aten::_cholesky_solve_helper", {Run<CheckCholeskySolveHelper>, nullptr}},
+      {"aten::_convert_indices_from_coo_to_csr", {Run<CheckCooToCsr>, nullptr}},
+      {"aten::_convert_indices_from_csr_to_coo", {Run<CheckCsrToCoo>, nullptr}},
+      {"aten::_new_zeros_with_same_feature_meta", {Run<CheckNewZerosWithSameFeatureMeta>, nullptr}},
+      {"mkldnn::_reorder_mkldnn_rnn_layer_weight", {Run<CheckReorderMkldnnRnnLayerWeight>, nullptr}},
+      {"aten::random", {Run<CheckRandomFrom>, "from"}},
+      {"aten::random_", {Run<CheckRandomFrom>, "from"}},
+      {"aten::_logcumsumexp", {Run<CheckOutDtypeOfSelf>, "out"}},
   };
   return *table;
 }
