@@ -241,6 +241,10 @@ describe('error classes', () => {
       expect(new torch.linalg.LinAlgError('x') instanceof cls).toBe(false);
     }
     expect(new torch.OutOfMemoryError('x') instanceof torch.linalg.LinAlgError).toBe(false);
+    class MyOom extends torch.OutOfMemoryError {}
+    const mine = new MyOom('y');
+    expect([mine instanceof torch.OutOfMemoryError, mine instanceof Error, mine.name]).toEqual([true, true, 'OutOfMemoryError']);
+    expect(Object.assign(new Error('z'), { name: 'OutOfMemoryError' }) instanceof MyOom).toBe(false);
   });
 
   it('LinAlgError shares the mechanism: a singular matrix still raises it', () => {
