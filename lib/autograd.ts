@@ -21,9 +21,9 @@ const asyncRefused = (name: string): TypeError =>
       `while an async fn awaits it would apply to all other code that runs meanwhile; call ${name} around the synchronous tensor code inside your async function instead`,
   );
 
-// Runs fn with a mode entered and leaves it when fn returns. The mode is a thread-wide native
+// Runs fn with a mode entered and leaves it when fn returns (also used by torch.autocast). The mode is a thread-wide native
 // switch (per thread as in Python), which can't follow one async continuation: async fns are refused.
-function withMode<T>(name: string, enter: () => void, leave: () => void, fn: () => T): T {
+export function withMode<T>(name: string, enter: () => void, leave: () => void, fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`${name}: expected a function, got ${fn === null ? 'null' : typeof fn}`);
   if (isAsyncFunction(fn)) throw asyncRefused(name);
   enter();

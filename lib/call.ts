@@ -1,6 +1,6 @@
 // The generic call path: any ATen operator by name through the native dispatcher entry point,
 // with PyTorch-style arguments (positional values, then one camelCase options object).
-import { dtypeFromCode } from './dtype.js';
+import { dtypeFromCode, qschemeFromCode } from './dtype.js';
 import { Generator, generatorHandle } from './generator.js';
 import { native, type Handle } from './native.js';
 import { camelCase, isOptionsObject } from './options.js';
@@ -70,9 +70,10 @@ export function aten(name: string, args: readonly unknown[]): unknown {
   return callOp(opId(name), args);
 }
 
-/** How a result comes back: as it is, or (for ops that return a ScalarType code) as a DType. */
-export type ResultKind = 'dtype' | undefined;
-const finishResult = (r: unknown, kind: ResultKind): unknown => (kind === 'dtype' ? dtypeFromCode(r as number) : r);
+/** How a result comes back: as it is, or (for ops that return a ScalarType or QScheme code) as a DType or QScheme. */
+export type ResultKind = 'dtype' | 'qscheme' | undefined;
+const finishResult = (r: unknown, kind: ResultKind): unknown =>
+  kind === 'dtype' ? dtypeFromCode(r as number) : kind === 'qscheme' ? qschemeFromCode(r as number) : r;
 
 /** A torch.* function for the ATen operator `name` (the id is resolved on first call). */
 export function opFunction(name: string, kind?: ResultKind): (...args: unknown[]) => unknown {

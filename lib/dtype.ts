@@ -324,6 +324,8 @@ export const contiguousFormat = memoryFormat('contiguous_format');
 export const preserveFormat = memoryFormat('preserve_format');
 export const channelsLast = memoryFormat('channels_last');
 export const channelsLast3d = memoryFormat('channels_last_3d');
+/** torch.legacy_contiguous_format: in Python the very same object as torch.contiguous_format. */
+export const legacyContiguousFormat = contiguousFormat;
 
 type Prefixed<T extends string> = T | `torch.${T}`;
 /** A layout given as a constant (torch.strided) or Python's name ('strided', 'torch.sparse_coo'). */
@@ -347,6 +349,73 @@ export function layoutCode(value: unknown, fn: string): number {
     if (found) return found.code;
   }
   throw new TypeError(`${fn}: layout must be a torch layout (torch.sparseCsr or 'sparse_csr'), got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+}
+
+// ---------- quantization schemes ----------
+
+/** torch.qscheme: how a quantized tensor maps integers to reals (`q.qscheme() === torch.perTensorAffine`). */
+export class QScheme {
+  /** c10::QScheme code, shared with the native layer. */
+  readonly code: number;
+  /** PyTorch's name without the `torch.` prefix, e.g. 'per_tensor_affine'. */
+  readonly name: string;
+  constructor(code: number, name: string) {
+    this.code = code;
+    this.name = name;
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `torch.${this.name}`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+const qschemesByCode = new Map(native.qschemes().map((q) => [q.code, new QScheme(q.code, q.name)]));
+const qschemeNamed = (name: string): QScheme => [...qschemesByCode.values()].find((q) => q.name === name)!;
+export const perTensorAffine = qschemeNamed('per_tensor_affine');
+export const perChannelAffine = qschemeNamed('per_channel_affine');
+export const perTensorSymmetric = qschemeNamed('per_tensor_symmetric');
+export const perChannelSymmetric = qschemeNamed('per_channel_symmetric');
+export const perChannelAffineFloatQparams = qschemeNamed('per_channel_affine_float_qparams');
+
+/** The QScheme constant for a c10::QScheme code (what aten::qscheme returns). */
+export function qschemeFromCode(code: number): QScheme {
+  const found = qschemesByCode.get(code);
+  if (!found) throw new Error(`torchnode: qscheme code ${code} has no torch.qscheme here`);
+  return found;
+}
+
+// ---------- torch.Size ----------
+
+/**
+ * torch.Size: a tensor shape, an Array of non-negative integers (Python's is a tuple subclass).
+ * `new torch.Size([2, 3]).numel()` is 6. Array methods that make new arrays (map, slice, ...) return plain Arrays.
+ */
+export class Size extends Array<number> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  constructor(sizes: Iterable<number> = []) {
+    super();
+    if (sizes === null || typeof (sizes as Partial<Iterable<number>>)[Symbol.iterator] !== 'function')
+      throw new TypeError(`Size: expected an iterable of integers, got ${sizes === null ? 'null' : typeof sizes}`);
+    for (const s of sizes) {
+      if (!Number.isInteger(s)) throw new TypeError(`Size: every size must be an integer, got ${typeof s === 'number' ? s : typeof s}`);
+      this.push(s);
+    }
+  }
+  /** The number of elements a tensor of this shape holds: the product of the sizes (1 for []). */
+  numel(): number {
+    return this.reduce((n, s) => n * s, 1);
+  }
+  override toString(): string {
+    return `torch.Size([${this.join(', ')}])`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 // ---------- numeric constants ----------

@@ -5,7 +5,11 @@ import './warnings.js';
 export { Tensor, GradFn, isTensor, type RemovableHandle, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
 export * from './dtype.js';
 // Explicit: the classes win over the generated option types of the same name (those accept names too).
-export { Layout, MemoryFormat } from './dtype.js';
+export { Layout, MemoryFormat, QScheme } from './dtype.js';
+// Python's class names as values: `x.dtype instanceof torch.dtype`.
+export { DType as dtype, Layout as layout, MemoryFormat as memoryFormat, QScheme as qscheme } from './dtype.js';
+export { OutOfMemoryError, AcceleratorError, FatalError, JITException } from './errors.js';
+export * from './autocast.js';
 export { backends } from './backends.js';
 export { Device, device, type DeviceLike } from './device.js';
 export * from './creation.js';
@@ -26,7 +30,7 @@ export { Generator, defaultGenerator, getRngState, setRngState, seed } from './g
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, type GradOptions, type GradcheckOptions } from './autograd.js';
 export { autograd } from './autograd_namespace.js';
 export { FunctionCtx } from './function.js';
-export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, nativeStats, buildInfo, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
+export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, hasLapack, hasMkl, hasOpenmp, hasSpectral, newaxis, compiledWithCxx11Abi, initNumThreads, isInferenceModeEnabled, isWarnAlwaysEnabled, setWarnAlways, setFlushDenormal, setDeterministicDebugMode, getDeterministicDebugMode, type DeterministicDebugMode, getDefaultDevice, setDefaultDevice, threadSafeGenerator, Stream, Event, nativeStats, buildInfo, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
 export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';
 export { testing, type AssertCloseOptions, type MakeTensorOptions } from './testing.js';

@@ -87,7 +87,8 @@ export interface NativeAddon {
   }[];
   layouts(): { code: number; name: string }[];
   memoryFormats(): { code: number; name: string }[];
-  buildInfo(): { torchVersion: string; cuda: boolean; cudaVersion: string | null; cudnnVersion: number | null; gcFinalizers: boolean; config: string; features: { namedTensors: boolean } };
+  qschemes(): { code: number; name: string }[];
+  buildInfo(): { torchVersion: string; cuda: boolean; cudaVersion: string | null; cudnnVersion: number | null; gcFinalizers: boolean; config: string; cxx11Abi: boolean; features: { namedTensors: boolean } };
   setDefaultDtype(code: number): void;
   getDefaultDtype(): number;
   setDeterministicAlgorithms(mode: boolean, warnOnly: boolean): void;
@@ -98,6 +99,16 @@ export interface NativeAddon {
   setNumInteropThreads(n: number): void;
   getNumInteropThreads(): number;
   cpuCapability(): string;
+  initNumThreads(): void;
+  /** Sets flush-to-zero of denormals; false where the CPU cannot. */
+  setFlushDenormal(on: boolean): boolean;
+  /** This thread's autocast switch for a device type; sets it when `enabled` is given. */
+  autocastEnabled(deviceType: string, enabled?: boolean): boolean;
+  /** This thread's autocast dtype code for a device type; sets it when `code` is given. */
+  autocastDtype(deviceType: string, code?: number): number;
+  /** +1 or -1 on this thread's autocast nesting depth; returns the new depth. */
+  autocastNesting(delta: 1 | -1): number;
+  clearAutocastCache(): void;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

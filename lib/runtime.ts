@@ -1,8 +1,8 @@
 // Process-wide settings and information: seeding, threads, determinism, matmul precision, CUDA
 // availability, build details. Like Python's, these live in libtorch (at::globalContext()): one
 // value for the whole process, every worker thread included.
-import { seedValue } from './generator.js';
-import { toDevice, type DeviceLike } from './device.js';
+import { Device, toDevice, type DeviceLike } from './device.js';
+import { seedValue, type Generator } from './generator.js';
 import { native } from './native.js';
 import { readOptions } from './options.js';
 
@@ -116,4 +116,147 @@ function cudaIndex(device: number | DeviceLike | null, fn: string): number | nul
   const d = toDevice(device, fn);
   if (d.type !== 'cuda') throw new TypeError(`${fn}: expected a CUDA device, got '${String(d)}'`);
   return d.index;
+}
+
+// ---------- build flags and process switches Python exposes at the top level ----------
+
+/** torch.has_lapack, has_mkl, has_openmp: what this libtorch was built with. */
+export const hasLapack: boolean = native.contextFlag('lapackAvailable');
+export const hasMkl: boolean = native.contextFlag('mklAvailable');
+export const hasOpenmp: boolean = native.contextFlag('openmpAvailable');
+/** torch.has_spectral: always true since PyTorch 1.x (FFT ships with every build). */
+export const hasSpectral = true;
+/** torch.newaxis: Python's None (x[torch.newaxis] adds a dim); null in JS, as the indexing API spells None. */
+export const newaxis = null;
+
+/** torch.compiled_with_cxx11_abi(): whether libtorch was built with _GLIBCXX_USE_CXX11_ABI=1. */
+export function compiledWithCxx11Abi(): boolean {
+  return info.cxx11Abi;
+}
+/** torch.init_num_threads(): sets up the intra-op thread pool on this thread (libtorch does it lazily anyway). */
+export function initNumThreads(): void {
+  native.initNumThreads();
+}
+/** torch.is_inference_mode_enabled(): whether this thread is inside torch.inferenceMode. */
+export function isInferenceModeEnabled(): boolean {
+  return native.contextFlag('inferenceMode');
+}
+/** torch.is_warn_always_enabled(): whether libtorch's warn-once warnings are shown every time. */
+export function isWarnAlwaysEnabled(): boolean {
+  return native.contextFlag('warnAlways');
+}
+/** torch.set_warn_always(b): process-wide, as in Python. */
+export function setWarnAlways(b: boolean): void {
+  native.contextFlag('warnAlways', requireBoolean(b, 'setWarnAlways', 'b'));
+}
+/** torch.set_flush_denormal(mode): flush denormal floats to zero on CPU; returns false where the CPU cannot (no SSE3). */
+export function setFlushDenormal(mode: boolean): boolean {
+  return native.setFlushDenormal(requireBoolean(mode, 'setFlushDenormal', 'mode'));
+}
+
+/** 0 ('default'), 1 ('warn') or 2 ('error'): how ops without a deterministic kernel behave. */
+export type DeterministicDebugMode = 0 | 1 | 2 | 'default' | 'warn' | 'error';
+const DEBUG_MODES = ['default', 'warn', 'error'] as const;
+/** torch.set_deterministic_debug_mode: useDeterministicAlgorithms(false), (true, { warnOnly: true }) or (true). */
+export function setDeterministicDebugMode(debugMode: DeterministicDebugMode): void {
+  let mode: number;
+  if (typeof debugMode === 'string') {
+    mode = DEBUG_MODES.indexOf(debugMode);
+    if (mode < 0) throw new RangeError(`setDeterministicDebugMode: invalid value of debug_mode, expected one of \`default\`, \`warn\`, \`error\`, but got ${debugMode}`);
+  } else if (typeof debugMode === 'number') {
+    if (![0, 1, 2].includes(debugMode)) throw new RangeError(`setDeterministicDebugMode: invalid value of debug_mode, expected 0, 1, or 2, but got ${debugMode}`);
+    mode = debugMode;
+  } else {
+    throw new TypeError(`setDeterministicDebugMode: debug_mode must be a number or a string, got ${debugMode === null ? 'null' : typeof debugMode}`);
+  }
+  native.setDeterministicAlgorithms(mode > 0, mode === 1);
+}
+/** torch.get_deterministic_debug_mode(): 0, 1 or 2 (see setDeterministicDebugMode). */
+export function getDeterministicDebugMode(): 0 | 1 | 2 {
+  if (!areDeterministicAlgorithmsEnabled()) return 0;
+  return isDeterministicAlgorithmsWarnOnlyEnabled() ? 1 : 2;
+}
+
+// torchnode's factories make tensors on the CPU unless told otherwise: the default device stays the CPU
+// (Python's set_default_device works through a __torch_function__ mode that has no JS counterpart).
+let defaultDevice = new Device('cpu');
+/** torch.get_default_device(): the device factories use when none is given (the CPU). */
+export function getDefaultDevice(): Device {
+  return defaultDevice;
+}
+/** torch.set_default_device(device): only the CPU (or null, the CPU again) is accepted; see the README. */
+export function setDefaultDevice(device: DeviceLike | null): void {
+  const d = device === null ? new Device('cpu') : toDevice(device, 'setDefaultDevice');
+  if (d.type !== 'cpu')
+    throw new Error(`setDefaultDevice: torchnode supports only the CPU as the default device, got '${String(d)}'; pass { device: '${String(d)}' } to factories or use x.to('${String(d)}') instead`);
+  defaultDevice = d;
+}
+
+/** torch.thread_safe_generator(): a DataLoader thread worker's Generator in Python; torchnode has no DataLoader workers, so null (the default generator), as Python outside them. */
+export function threadSafeGenerator(): Generator | null {
+  return null;
+}
+
+// ---------- torch.Stream, torch.Event (device-generic; on the CPU they have nothing to wait for) ----------
+
+const STREAM_DEVICE_TYPES: ReadonlyMap<string, number> = new Map([['cpu', 0]]);   // c10::DeviceType codes
+function streamDevice(device: DeviceLike | undefined, fn: string): [Device, number] {
+  const d = toDevice(device ?? 'cpu', fn);
+  const code = STREAM_DEVICE_TYPES.get(d.type);
+  if (code === undefined) throw new Error(`${fn}: torchnode has streams and events only on the CPU, got '${String(d)}'`);
+  return [d, code];
+}
+const noEvents = (fn: string): Error => new Error(`${fn}: cpu backend doesn't support events.`);
+
+/** torch.Stream(device = 'cpu'): an ordered queue of work; the CPU runs work as it is issued, so query() is true and synchronize() returns at once. */
+export class Stream {
+  readonly device: Device;
+  /** The c10::DeviceType code (0 for the CPU), as Python's device_type. */
+  readonly deviceType: number;
+  readonly deviceIndex = -1;
+  readonly streamId = 0;
+  constructor(device?: DeviceLike, options: { priority?: number } = {}) {
+    readOptions('Stream', options, ['priority']);
+    [this.device, this.deviceType] = streamDevice(device, 'Stream');
+    Object.freeze(this);
+  }
+  query(): boolean {
+    return true;
+  }
+  synchronize(): void {}
+  isCapturing(): boolean {
+    return false;
+  }
+  waitEvent(_event: Event): void {}
+  waitStream(_stream: Stream): void {
+    throw noEvents('Stream.waitStream');
+  }
+  recordEvent(_event?: Event): Event {
+    throw noEvents('Stream.recordEvent');
+  }
+  toString(): string {
+    return `torch.Stream device_type=${this.device.type}, device_index=${this.deviceIndex}, stream_id=${this.streamId}`;
+  }
+}
+
+/** torch.Event(device = 'cpu'): a marker in a stream; on the CPU it is always complete, and recording one raises as in Python. */
+export class Event {
+  readonly device: Device;
+  readonly eventId = 0;
+  constructor(device?: DeviceLike, options: { enableTiming?: boolean; blocking?: boolean; interprocess?: boolean } = {}) {
+    readOptions('Event', options, ['enableTiming', 'blocking', 'interprocess']);
+    [this.device] = streamDevice(device, 'Event');
+    Object.freeze(this);
+  }
+  query(): boolean {
+    return true;
+  }
+  synchronize(): void {}
+  wait(_stream?: Stream): void {}
+  record(_stream?: Stream): void {
+    throw noEvents('Event.record');
+  }
+  toString(): string {
+    return `torch.Event device_type=${this.device.type}, device_index=-1, event_flag=0, event_id=${this.eventId}`;
+  }
 }

@@ -109,6 +109,8 @@ def exclusion(ns, name, obj):
         return SUBMODULE
     if type(obj).__name__ == 'pybind11_type':
         return JIT
+    if isinstance(obj, torch._C.AggregationType):   # torch.AVG, torch.SUM: values of that JIT benchmark enum
+        return JIT
     if type(obj).__name__ == '_LegacyStorageMeta':
         return LEGACY_STORAGE
     if name.startswith(('cudnn_', 'miopen_')):
@@ -365,13 +367,13 @@ HAND_CASES = {
     'torch': {
         'Tensor': [('torch.Tensor([1.5, 2])', 'new torch.Tensor([1.5, 2])')],
         'Generator': [('torch.Generator().manual_seed(3).initial_seed()', 'new torch.Generator().manualSeed(3).initialSeed()')],
-        'Size': [('torch.Size([2, 3])', 'torch.Size([2, 3])')],
+        'Size': [('torch.Size([2, 3])', 'new torch.Size([2, 3])'), ('torch.Size([2, 3]).numel()', 'new torch.Size([2, 3]).numel()')],
         'device': [("str(torch.device('cpu'))", "String(torch.device('cpu'))"),
                    ("torch.device('cuda', 1).index", "torch.device('cuda', 1).index")],
         'dtype': [('isinstance(torch.float32, torch.dtype)', 'torch.float32 instanceof torch.dtype')],
         'layout': [('isinstance(torch.strided, torch.layout)', 'torch.strided instanceof torch.layout')],
         'memory_format': [('isinstance(torch.channels_last, torch.memory_format)',
-                           'torch.channels_last instanceof torch.memory_format')],
+                           'torch.channelsLast instanceof torch.memoryFormat')],
         'qscheme': [('isinstance(torch.per_tensor_affine, torch.qscheme)',
                      'torch.perTensorAffine instanceof torch.qscheme')],
         'finfo': [('torch.finfo(torch.float32).eps', 'torch.finfo(torch.float32).eps'),
@@ -680,8 +682,6 @@ HAND_CASES = {
                                                        'torch.fbgemmLinearFp16WeightFp32Activation(x, torch.fbgemmPackGemmMatrixFp16(torch.ones(2, 3)), torch.zeros(2))')],
         'from_file': [("(lambda p: (p.write_bytes(bytes(range(8))), torch.from_file(str(p), size=2, dtype=torch.int32))[1])(__import__('pathlib').Path(__import__('tempfile').mkdtemp(), 'from_file.bin'))",
                        "((p) => (require('node:fs').writeFileSync(p, Buffer.from([0, 1, 2, 3, 4, 5, 6, 7])), torch.fromFile(p, { size: 2, dtype: torch.int32 })))(require('node:path').join(require('node:os').tmpdir(), `torchnode-coverage-${process.pid}.bin`))")],
-        'AVG': [('str(torch.AVG)', 'String(torch.AVG)')],
-        'SUM': [('str(torch.SUM)', 'String(torch.SUM)')],
     },
     'Tensor': {
         'new_tensor': [('x.new_tensor([1, 2])', 'x.newTensor([1, 2])')],

@@ -115,7 +115,7 @@ function retType(returns, selfAlias) {
   const fieldName = camel;
   const one = (r) => (selfAlias && r.type === 'Tensor' && r.alias === selfAlias ? 'this'
     : { Tensor: 'Tensor', 'Tensor?': 'Tensor | null', 'Tensor[]': 'Tensor[]', int: 'number', SymInt: 'number', float: 'number', bool: 'boolean',
-      Scalar: 'number | boolean', str: 'string', ScalarType: 'DType', 'int[]': 'number[]', 'SymInt[]': 'number[]', Device: 'string' }[r.type] ?? 'unknown');
+      Scalar: 'number | boolean', str: 'string', ScalarType: 'DType', QScheme: 'QScheme', 'int[]': 'number[]', 'SymInt[]': 'number[]', Device: 'string' }[r.type] ?? 'unknown');
   if (returns.length === 0) return 'void';
   if (returns.length === 1) return one(returns[0]);
   const tuple = `[${returns.map(one).join(', ')}]`;
@@ -369,7 +369,7 @@ function generate(native, api, docs) {
       // order before the forms with required arguments in the options (the first is what a hover shows).
       sigs.sort((a, b) => a.tensors - b.tensors || a.optionsOnly - b.optionsOnly);
       const unique = compact(sigs);
-      if (unique.length) entries.push({ name, op, js: camel(name), sigs: unique, dtypeResult: unique.every((s) => s.ret === 'DType'), factory });
+      if (unique.length) entries.push({ name, op, js: camel(name), sigs: unique, resultKind: ['DType', 'QScheme'].find((k) => unique.every((s) => s.ret === k))?.toLowerCase(), factory });
     }
     return entries;
   }
@@ -385,7 +385,7 @@ function generate(native, api, docs) {
     const uses = (t) => new RegExp(`\\b${t}\\b`).test(body);
     const lines = [];
     if (uses('DeviceLike')) lines.push("import type { DeviceLike } from '../device.js';");
-    const dtypeTypes = ['DType', 'DTypeLike'].filter(uses);
+    const dtypeTypes = ['DType', 'DTypeLike', 'QScheme'].filter(uses);
     if (dtypeTypes.length) lines.push(`import type { ${dtypeTypes.join(', ')} } from '../dtype.js';`);
     if (uses('Generator')) lines.push("import type { Generator } from '../generator.js';");
     if (tensorImport) lines.push(tensorImport(uses('Scalar')));
@@ -408,13 +408,13 @@ ${methodDecls}
 }
 
 /** [JS method name, ATen operator name, result kind] for every generated Tensor method. */
-export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | undefined)?])[] = [
-${methods.map((m) => `  ['${m.js}', '${m.name}'${m.dtypeResult ? ", 'dtype'" : ''}],`).join('\n')}
+export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | 'qscheme' | undefined)?])[] = [
+${methods.map((m) => `  ['${m.js}', '${m.name}'${m.resultKind ? `, '${m.resultKind}'` : ''}],`).join('\n')}
 ];
 `;
 
   const fnName = (f) => (RESERVED.has(f.js) ? `${f.js}_` : f.js);
-  const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${f.dtypeResult ? ", 'dtype'" : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n');
+  const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${f.resultKind ? `, '${f.resultKind}'` : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n');
   const reserved = functions.filter((f) => RESERVED.has(f.js));
   const functionsTs = `${header}${typeImports(functions, (scalar) => `import { opFunction } from '../call.js';\nimport type { ${scalar ? 'Scalar, ' : ''}Tensor } from '../tensor.js';`)}
 
@@ -426,7 +426,7 @@ ${reserved.length ? `export { ${reserved.map((f) => `${f.js}_ as ${f.js}`).join(
   // torch.linalg, torch.fft, torch.special: one module each, exported by lib/index.ts as a namespace object.
   const namespaceTs = (ns, entries) => `${header}${typeImports(entries, (scalar) => `import { namespaceOp } from '../namespaces/op.js';\nimport type { ${scalar ? 'Scalar, ' : ''}Tensor } from '../tensor.js';`)}
 
-${entries.map((f) => `export const ${fnName(f)} = namespaceOp('${f.op}', '${f.name}'${f.dtypeResult ? ", 'dtype'" : f.factory ? ', undefined' : ''}${f.factory ? ', true' : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n')}
+${entries.map((f) => `export const ${fnName(f)} = namespaceOp('${f.op}', '${f.name}'${f.resultKind ? `, '${f.resultKind}'` : f.factory ? ', undefined' : ''}${f.factory ? ', true' : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n')}
 ${entries.some((f) => RESERVED.has(f.js)) ? `export { ${entries.filter((f) => RESERVED.has(f.js)).map((f) => `${f.js}_ as ${f.js}`).join(', ')} };\n` : ''}`;
   const namespaces = Object.fromEntries(NAMESPACES.map((ns) => [ns, collect(api.namespaces[ns], false, new Set(), ns)]));
 

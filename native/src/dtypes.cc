@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include <c10/core/QScheme.h>
+
 #include "napi_util.h"
 #include "ops.h"
 
@@ -62,6 +64,14 @@ constexpr std::pair<c10::MemoryFormat, const char*> kMemoryFormats[] = {
     {c10::MemoryFormat::Preserve, "preserve_format"},
     {c10::MemoryFormat::ChannelsLast, "channels_last"},
     {c10::MemoryFormat::ChannelsLast3d, "channels_last_3d"},
+};
+// Python's torch.qscheme names (torch/csrc/utils/tensor_qschemes.cpp), in c10::QScheme order.
+constexpr std::pair<c10::QScheme, const char*> kQSchemes[] = {
+    {c10::kPerTensorAffine, "per_tensor_affine"},
+    {c10::kPerChannelAffine, "per_channel_affine"},
+    {c10::kPerTensorSymmetric, "per_tensor_symmetric"},
+    {c10::kPerChannelSymmetric, "per_channel_symmetric"},
+    {c10::kPerChannelAffineFloatQParams, "per_channel_affine_float_qparams"},
 };
 
 template <class E, size_t N>
@@ -238,6 +248,7 @@ bool IsMemoryFormatCode(int64_t code) {
 namespace {
 Napi::Value Layouts(const Napi::CallbackInfo& info) { return Napi::Value(info.Env(), EnumList(info.Env(), kLayouts)); }
 Napi::Value MemoryFormats(const Napi::CallbackInfo& info) { return Napi::Value(info.Env(), EnumList(info.Env(), kMemoryFormats)); }
+Napi::Value QSchemes(const Napi::CallbackInfo& info) { return Napi::Value(info.Env(), EnumList(info.Env(), kQSchemes)); }
 }  // namespace
 
 void RegisterDTypes(napi_env env, napi_value exports) {
@@ -245,6 +256,7 @@ void RegisterDTypes(napi_env env, napi_value exports) {
       {"dtypes", DTypes},
       {"layouts", Layouts},
       {"memoryFormats", MemoryFormats},
+      {"qschemes", QSchemes},
   };
   ExportAll(env, exports, kEntries);
 }

@@ -120,6 +120,8 @@ ErrKind KindOf(const std::exception& e) {
   if (dynamic_cast<const c10::IndexError*>(&e)) return ErrKind::Range;
   if (dynamic_cast<const c10::TypeError*>(&e)) return ErrKind::Type;
   if (dynamic_cast<const c10::LinAlgError*>(&e)) return ErrKind::LinAlg;
+  if (dynamic_cast<const c10::OutOfMemoryError*>(&e)) return ErrKind::OutOfMemory;
+  if (dynamic_cast<const c10::AcceleratorError*>(&e)) return ErrKind::Accelerator;
   return ErrKind::Error;
 }
 
@@ -128,11 +130,14 @@ napi_value ThrowPending(napi_env env, const char* op, ErrKind kind, const std::s
   switch (kind) {
     case ErrKind::Type: napi_throw_type_error(env, nullptr, full.c_str()); break;
     case ErrKind::Range: napi_throw_range_error(env, nullptr, full.c_str()); break;
-    case ErrKind::LinAlg: {  // Python's torch.linalg.LinAlgError: lib/namespaces/linalg.ts recognises it by name
+    case ErrKind::LinAlg:
+    case ErrKind::OutOfMemory:
+    case ErrKind::Accelerator: {  // Python's error classes: lib/errors.ts recognises them by name
+      const char* names[] = {"LinAlgError", "OutOfMemoryError", "AcceleratorError"};
       napi_value message, error, name;
       napi_create_string_utf8(env, full.c_str(), full.size(), &message);
       napi_create_error(env, nullptr, message, &error);
-      napi_create_string_utf8(env, "LinAlgError", NAPI_AUTO_LENGTH, &name);
+      napi_create_string_utf8(env, names[static_cast<int>(kind) - static_cast<int>(ErrKind::LinAlg)], NAPI_AUTO_LENGTH, &name);
       napi_set_named_property(env, error, "name", name);
       napi_throw(env, error);
       break;

@@ -16,7 +16,7 @@
 namespace tn {
 
 // Thrown by binding code; turned into a JS error of the given kind at the boundary.
-enum class ErrKind { Error, Type, Range, LinAlg };
+enum class ErrKind { Error, Type, Range, LinAlg, OutOfMemory, Accelerator };
 struct JsError {
   ErrKind kind;
   std::string msg;
@@ -51,7 +51,7 @@ std::string CamelCase(const std::string& name);
 std::string OptionMessage(const std::string& key, const std::vector<std::string>& allowed, bool undefinedValue);
 
 // The JS error class for a libtorch exception: IndexError -> RangeError, TypeError -> TypeError,
-// LinAlgError -> an Error named LinAlgError (torch.linalg.LinAlgError).
+// LinAlgError, OutOfMemoryError, AcceleratorError -> an Error of that name (lib/errors.ts's classes).
 ErrKind KindOf(const std::exception& e);
 
 // Runs f; converts every C++ exception into a pending JS exception prefixed with `op`, and passes

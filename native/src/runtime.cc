@@ -2,6 +2,9 @@
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
+#include <ATen/autocast_mode.h>
+#include <c10/core/InferenceMode.h>
+#include <c10/util/Exception.h>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/DefaultDtype.h>
 #include <torch/csrc/api/include/torch/version.h>
@@ -84,8 +87,9 @@ Napi::Value SetDeterministicAlgorithms(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// The at::globalContext() switches torch.backends exposes, by name: contextFlag(name) reads one,
-// contextFlag(name, value) sets it; both return the value now in effect.
+// Process-wide switches (at::globalContext(), c10's warn-always) and this thread's modes (inference
+// mode, the autocast cache), by name: contextFlag(name) reads one, contextFlag(name, value) sets it;
+// both return the value now in effect.
 struct ContextFlag {
   const char* name;
   bool (*get)();
@@ -104,7 +108,63 @@ constexpr ContextFlag kContextFlags[] = {
     {"mklAvailable", [] { return at::hasMKL(); }, nullptr},
     {"openmpAvailable", [] { return at::hasOpenMP(); }, nullptr},
     {"cudnnAvailable", [] { return at::detail::getCUDAHooks().hasCuDNN(); }, nullptr},
+    {"lapackAvailable", [] { return at::hasLAPACK(); }, nullptr},
+    {"warnAlways", [] { return c10::WarningUtils::get_warnAlways(); }, [](bool b) { c10::WarningUtils::set_warnAlways(b); }},
+    {"inferenceMode", [] { return c10::InferenceMode::is_enabled(); }, nullptr},
+    {"autocastCacheEnabled", [] { return at::autocast::is_autocast_cache_enabled(); }, [](bool b) { at::autocast::set_autocast_cache_enabled(b); }},
 };
+
+Napi::Value InitNumThreads(const Napi::CallbackInfo& info) {
+  at::init_num_threads();
+  return info.Env().Undefined();
+}
+
+// setFlushDenormal(on): true where the CPU supports it (SSE3), as Python's torch.set_flush_denormal.
+Napi::Value SetFlushDenormal(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Napi::Value(env, FromBool(env, at::globalContext().setFlushDenormal(ToBool(env, info[0], "mode"))));
+}
+
+// The device type autocast state is kept for ('cpu', 'cuda', 'xla', ...); RangeError where autocast has none.
+c10::DeviceType AutocastDeviceType(napi_env env, napi_value v) {
+  std::string name = ToString(env, v, "deviceType");
+  c10::DeviceType type;
+  try {
+    type = c10::Device(name).type();
+  } catch (const std::exception&) {
+    ThrowType("expected a device type string ('cpu', 'cuda', ...), got '" + name + "'");
+  }
+  if (!at::autocast::is_autocast_available(type)) ThrowRange("unsupported autocast device type '" + name + "'");
+  return type;
+}
+
+// autocastEnabled(deviceType, value?): this thread's autocast switch for a device type (set when value is given).
+Napi::Value AutocastEnabled(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  c10::DeviceType type = AutocastDeviceType(env, info[0]);
+  if (TypeOf(env, info[1]) != napi_undefined) at::autocast::set_autocast_enabled(type, ToBool(env, info[1], "enabled"));
+  return Napi::Value(env, FromBool(env, at::autocast::is_autocast_enabled(type)));
+}
+
+// autocastDtype(deviceType, code?): this thread's autocast dtype code for a device type (set when code is given).
+Napi::Value AutocastDtype(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  c10::DeviceType type = AutocastDeviceType(env, info[0]);
+  if (TypeOf(env, info[1]) != napi_undefined) at::autocast::set_autocast_dtype(type, ToScalarType(env, info[1]));
+  return Napi::Value(env, FromInt64(env, static_cast<int64_t>(at::autocast::get_autocast_dtype(type))));
+}
+
+// autocastNesting(delta): +1 / -1 on this thread's autocast nesting count; returns the new count.
+Napi::Value AutocastNesting(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int count = ToInt64(env, info[0], "delta") > 0 ? at::autocast::increment_nesting() : at::autocast::decrement_nesting();
+  return Napi::Value(env, FromInt64(env, count));
+}
+
+Napi::Value ClearAutocastCache(const Napi::CallbackInfo& info) {
+  at::autocast::clear_cache();
+  return info.Env().Undefined();
+}
 
 Napi::Value ContextFlagValue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -189,6 +249,11 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   // Built as an experimental-version module: Node >= 20.10 then runs its finalizers inside GC.
   o.Set("gcFinalizers", NAPI_VERSION == NAPI_VERSION_EXPERIMENTAL);
   o.Set("config", at::show_config());
+#ifdef _GLIBCXX_USE_CXX11_ABI
+  o.Set("cxx11Abi", static_cast<bool>(_GLIBCXX_USE_CXX11_ABI));  // torch.compiled_with_cxx11_abi()
+#else
+  o.Set("cxx11Abi", false);
+#endif
   Napi::Object features = Napi::Object::New(env);
   features.Set("namedTensors", static_cast<bool>(TN_HAS_NAMED_TENSORS));
   o.Set("features", features);
@@ -217,6 +282,12 @@ void RegisterRuntime(napi_env env, napi_value exports) {
       {"setNumInteropThreads", SetNumInteropThreads},
       {"getNumInteropThreads", GetNumInteropThreads},
       {"cpuCapability", CpuCapability, "backends.cpu.getCpuCapability"},
+      {"initNumThreads", InitNumThreads},
+      {"setFlushDenormal", SetFlushDenormal},
+      {"autocastEnabled", AutocastEnabled, "autocast"},
+      {"autocastDtype", AutocastDtype, "autocast"},
+      {"autocastNesting", AutocastNesting, "autocast"},
+      {"clearAutocastCache", ClearAutocastCache},
   };
   ExportAll(env, exports, kEntries);
 }
