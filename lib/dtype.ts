@@ -269,11 +269,11 @@ export function iinfo(d: DTypeLike): IInfo {
 
 // ---------- layouts and memory formats ----------
 
-/** torch.layout: how a tensor's elements are stored (`x.layout === torch.strided`). */
-export class Layout {
-  /** c10::Layout code, shared with the native layer. */
+/** A c10 enum value PyTorch exposes as a `torch.*` constant (a layout, memory format or qscheme). */
+abstract class TorchEnumValue {
+  /** The c10 code, shared with the native layer. */
   readonly code: number;
-  /** PyTorch's name without the `torch.` prefix, e.g. 'sparse_coo'. */
+  /** PyTorch's name without the `torch.` prefix, e.g. 'sparse_coo', 'channels_last'. */
   readonly name: string;
   constructor(code: number, name: string) {
     this.code = code;
@@ -288,24 +288,11 @@ export class Layout {
   }
 }
 
+/** torch.layout: how a tensor's elements are stored (`x.layout === torch.strided`). */
+export class Layout extends TorchEnumValue {}
+
 /** torch.memory_format: the dim order a tensor's strides follow (`x.contiguous({ memoryFormat: torch.channelsLast })`). */
-export class MemoryFormat {
-  /** c10::MemoryFormat code, shared with the native layer. */
-  readonly code: number;
-  /** PyTorch's name without the `torch.` prefix, e.g. 'channels_last'. */
-  readonly name: string;
-  constructor(code: number, name: string) {
-    this.code = code;
-    this.name = name;
-    Object.freeze(this);
-  }
-  toString(): string {
-    return `torch.${this.name}`;
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
-}
+export class MemoryFormat extends TorchEnumValue {}
 
 const layoutsByName = new Map(native.layouts().map((l) => [l.name, new Layout(l.code, l.name)]));
 const formatsByName = new Map(native.memoryFormats().map((f) => [f.name, new MemoryFormat(f.code, f.name)]));
@@ -354,23 +341,7 @@ export function layoutCode(value: unknown, fn: string): number {
 // ---------- quantization schemes ----------
 
 /** torch.qscheme: how a quantized tensor maps integers to reals (`q.qscheme() === torch.perTensorAffine`). */
-export class QScheme {
-  /** c10::QScheme code, shared with the native layer. */
-  readonly code: number;
-  /** PyTorch's name without the `torch.` prefix, e.g. 'per_tensor_affine'. */
-  readonly name: string;
-  constructor(code: number, name: string) {
-    this.code = code;
-    this.name = name;
-    Object.freeze(this);
-  }
-  toString(): string {
-    return `torch.${this.name}`;
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
-}
+export class QScheme extends TorchEnumValue {}
 
 const qschemesByCode = new Map(native.qschemes().map((q) => [q.code, new QScheme(q.code, q.name)]));
 const qschemeNamed = (name: string): QScheme => [...qschemesByCode.values()].find((q) => q.name === name)!;
