@@ -106,24 +106,24 @@ function checkCarried(before: readonly unknown[], after: readonly unknown[]): vo
  * tensor. When the loop never runs the inputs come back cloned, as an array.
  */
 export function whileLoop<Carried extends unknown[]>(condFn: (...carried: Carried) => boolean | Tensor, bodyFn: (...carried: Carried) => Tensor, carriedInputs: Carried): Tensor;
-export function whileLoop<Carried extends unknown[]>(condFn: (...carried: Carried) => boolean | Tensor, bodyFn: (...carried: Carried) => Carried, carriedInputs: Carried): Carried;
-export function whileLoop<Carried extends unknown[]>(condFn: (...carried: Carried) => boolean | Tensor, bodyFn: (...carried: Carried) => Carried | Tensor, carriedInputs: Carried): Carried | Tensor {
+export function whileLoop<Carried extends unknown[]>(condFn: (...carried: Carried) => boolean | Tensor, bodyFn: (...carried: Carried) => readonly Carried[number][], carriedInputs: Carried): Carried[number][];
+export function whileLoop<Carried extends unknown[]>(condFn: (...carried: Carried) => boolean | Tensor, bodyFn: (...carried: Carried) => readonly Carried[number][] | Tensor, carriedInputs: Carried): Carried[number][] | Tensor {
   if (!callable(condFn) || !callable(bodyFn)) throw new TypeError('whileLoop: expected condFn and bodyFn to be functions');
   if (!Array.isArray(carriedInputs)) throw new TypeError(`whileLoop: carriedInputs must be an array, got ${describe(carriedInputs)}`);
   const firstLeaves = treeLeaves(carriedInputs);
   if (!firstLeaves.every(isCarriedLeaf))
     throw new TypeError(`whileLoop: expected carriedInputs to be an array (possibly nested arrays/objects) of tensors or integers, got a leaf that is ${describe(firstLeaves.find((v) => !isCarriedLeaf(v)))}`);
   let carried = carriedInputs;
-  let result: Carried | Tensor | null = null;
+  let result: Carried[number][] | Tensor | null = null;
   while (checkPredicate(condFn(...carried))) {
     const out = bodyFn(...carried);
     const next = isTensor(out) ? [out] : out;
     if (!Array.isArray(next)) throw new TypeError(`whileLoop: bodyFn should return an array (or one tensor), got ${describe(out)}`);
     checkCarried(treeLeaves(carried), treeLeaves(next));
     carried = next as Carried;
-    result = out;
+    result = out as Carried[number][] | Tensor;
   }
-  return result ?? (carriedInputs.map((c) => mapTree(c, (leaf) => (isTensor(leaf) ? leaf.clone() : leaf))) as Carried);
+  return result ?? (carriedInputs.map((c) => mapTree(c, (leaf) => (isTensor(leaf) ? leaf.clone() : leaf))) as Carried[number][]);
 }
 
 // ---- torch.vmap ----------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, inDims?: Vma
   if (!RANDOMNESS.includes(mode)) throw new RangeError(`vmap: only allowed values for randomness are 'error', 'different', or 'same'. Got ${String(mode)}`);
   const chunkSize = opts.chunkSize ?? null;
   if (chunkSize !== null && !(Number.isInteger(chunkSize) && chunkSize > 0)) throw new RangeError(`vmap: chunkSize should be null or greater than 0. (got ${String(chunkSize)})`);
-  if (!(inSpec === null || typeof inSpec === 'number' || Array.isArray(inSpec)))
+  if (!(typeof inSpec === 'number' || Array.isArray(inSpec)))
     throw new TypeError(`vmap(${fnName(fn)}, inDims=${JSON.stringify(inSpec)}, ...)(<inputs>): expected inDims to be a number or a (potentially nested) array matching the structure of inputs, got ${describe(inSpec)}`);
 
   const mapped = (...args: A): R => {
