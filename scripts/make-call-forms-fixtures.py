@@ -169,6 +169,26 @@ CASES = [
     ('vmap', 'torch.vmap(lambda a: 1)(x)', 'torch.vmap((a) => 1)(x)'),
     ('vmap', 'torch.vmap(lambda a: a, in_dims=None)(x)', 'torch.vmap((a) => a, { inDims: null })(x)'),
     ('vmap', 'torch.vmap(lambda a: a, chunk_size=0)(x)', 'torch.vmap((a) => a, { chunkSize: 0 })(x)'),
+    # torch.lobpcg (a port of torch/_lobpcg.py): seeded, the same random start
+    ('lobpcg', 'torch.lobpcg((lambda a: a @ a.T + 12 * torch.eye(12, dtype=torch.float64))(torch.randn(12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)), k=2)',
+     'torch.lobpcg(((a) => a.matmul(a.T).add(torch.eye(12, { dtype: torch.float64 }).mul(12)))(torch.randn([12, 12], { generator: new torch.Generator().manualSeed(1), dtype: torch.float64 })), { k: 2 })', 'seed'),
+    ('lobpcg', 'torch.lobpcg((lambda a: a @ a.T + 12 * torch.eye(12, dtype=torch.float64))(torch.randn(12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)), k=2, largest=False)',
+     'torch.lobpcg(((a) => a.matmul(a.T).add(torch.eye(12, { dtype: torch.float64 }).mul(12)))(torch.randn([12, 12], { generator: new torch.Generator().manualSeed(1), dtype: torch.float64 })), { k: 2, largest: false })', 'seed'),
+    ('lobpcg', "torch.lobpcg((lambda a: a @ a.T + 12 * torch.eye(12, dtype=torch.float64))(torch.randn(12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)), k=2, method='basic')",
+     "torch.lobpcg(((a) => a.matmul(a.T).add(torch.eye(12, { dtype: torch.float64 }).mul(12)))(torch.randn([12, 12], { generator: new torch.Generator().manualSeed(1), dtype: torch.float64 })), { k: 2, method: 'basic' })", 'seed'),
+    ('lobpcg', 'torch.lobpcg((lambda a: a @ a.T + 12 * torch.eye(12, dtype=torch.float64))(torch.randn(12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)), k=1, B=torch.eye(12, dtype=torch.float64) * 2)',
+     'torch.lobpcg(((a) => a.matmul(a.T).add(torch.eye(12, { dtype: torch.float64 }).mul(12)))(torch.randn([12, 12], { generator: new torch.Generator().manualSeed(1), dtype: torch.float64 })), { k: 1, B: torch.eye(12, { dtype: torch.float64 }).mul(2) })', 'seed'),
+    ('lobpcg', 'torch.lobpcg((lambda a: a @ a.T + 12 * torch.eye(12, dtype=torch.float64))(torch.randn(12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)), k=3, niter=4)',
+     'torch.lobpcg(((a) => a.matmul(a.T).add(torch.eye(12, { dtype: torch.float64 }).mul(12)))(torch.randn([12, 12], { generator: new torch.Generator().manualSeed(1), dtype: torch.float64 })), { k: 3, niter: 4 })', 'seed'),
+    ('lobpcg', "torch.lobpcg((lambda a: a @ a.T + 12 * torch.eye(12, dtype=torch.float64))(torch.randn(12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)), k=2, ortho_bparams={'ortho_use_drop': True})",
+     'torch.lobpcg(((a) => a.matmul(a.T).add(torch.eye(12, { dtype: torch.float64 }).mul(12)))(torch.randn([12, 12], { generator: new torch.Generator().manualSeed(1), dtype: torch.float64 })), { k: 2, orthoBparams: { orthoUseDrop: true } })', 'seed'),
+    ('lobpcg', 'torch.lobpcg((lambda a: a @ a.T + 12 * torch.eye(12, dtype=torch.float64))(torch.randn(12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)), k=1, X=torch.ones(12, 2, dtype=torch.float64))',
+     'torch.lobpcg(((a) => a.matmul(a.T).add(torch.eye(12, { dtype: torch.float64 }).mul(12)))(torch.randn([12, 12], { generator: new torch.Generator().manualSeed(1), dtype: torch.float64 })), { k: 1, X: torch.ones(12, 2, { dtype: torch.float64 }) })', 'seed'),
+    ('lobpcg', 'torch.lobpcg((lambda a: a @ a.T + 12 * torch.eye(12, dtype=torch.float64))(torch.randn(12, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64)), k=5)',
+     'torch.lobpcg(((a) => a.matmul(a.T).add(torch.eye(12, { dtype: torch.float64 }).mul(12)))(torch.randn([12, 12], { generator: new torch.Generator().manualSeed(1), dtype: torch.float64 })), { k: 5 })', 'seed'),
+    ('lobpcg', 'torch.lobpcg(torch.stack([torch.diag(torch.arange(1., 13.)), torch.diag(torch.arange(13., 1., -1.))]), k=1)[0]', "torch.lobpcg(torch.stack([torch.diag(torch.arange(1, 13, { dtype: torch.float32 })), torch.diag(torch.arange(13, 1, -1, { dtype: torch.float32 }))]), { k: 1 })[0]", 'seed'),
+    ('lobpcg', 'torch.lobpcg(torch.eye(3), 2)', 'torch.lobpcg(torch.eye(3), 2)', 'seed'),
+    ('lobpcg', 'torch.lobpcg(torch.ones(3, 4))', 'torch.lobpcg(torch.ones(3, 4))', 'seed'),
 ]
 
 

@@ -9,7 +9,7 @@ import { runCases } from './call-forms-cases.js';
 torch.setNumThreads(1);
 
 describe('call forms (PyTorch 2.13 fixtures)', () => {
-  runCases({ factory: 0, reduction: 0, to: 0, camel: 1e-6, sparse: 0 });
+  runCases({ factory: 0, reduction: 0, to: 0, camel: 1e-6, sparse: 0, lobpcg: 0 });
 });
 
 describe('call forms (JS side)', () => {
@@ -38,6 +38,12 @@ describe('call forms (JS side)', () => {
     expect(torch.hingeEmbeddingLoss(a, a.sign(), 1, 2).shape).toEqual([]);
     expect(torch.hingeEmbeddingLoss(a, a.sign(), { reduction: 2 }).shape).toEqual([]);
     expect((torch.ops.aten.hinge_embedding_loss(a, a.sign()) as torch.Tensor).shape).toEqual([]);
+  });
+
+  it('lobpcg: gradients through it are not ported (Python has LOBPCGAutogradFunction): a clear error', () => {
+    expect(() => torch.lobpcg(torch.eye(6, { requiresGrad: true }), 1)).toThrow(/^lobpcg: gradients through lobpcg are not supported/);
+    const [E] = torch.noGrad(() => torch.lobpcg(torch.eye(6, { requiresGrad: true }), 1));
+    expect(E.shape).toEqual([1]);
   });
 
   it('Tensor.to rejects duplicated and misplaced arguments, naming itself', () => {
