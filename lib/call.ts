@@ -75,25 +75,67 @@ export type ResultKind = 'dtype' | 'qscheme' | undefined;
 const finishResult = (r: unknown, kind: ResultKind): unknown =>
   kind === 'dtype' ? dtypeFromCode(r as number) : kind === 'qscheme' ? qschemeFromCode(r as number) : r;
 
-/** A torch.* function for the ATen operator `name` (the id is resolved on first call). */
-export function opFunction(name: string, kind?: ResultKind): (...args: unknown[]) => unknown {
+/** Where a Python binding's arguments differ from its operator schema, as Python's arg parser reads them. */
+export interface PythonForm {
+  /** A factory (dtype/layout/device/pin_memory in the schema): Python adds the requiresGrad option, set on the result. */
+  readonly factory?: boolean;
+  /** [positional index, option key, value]: a schema default Python reads otherwise (`int reduction=Mean` is 0 there). */
+  readonly defaults?: readonly (readonly [number, string, unknown])[];
+}
+
+// The arguments as the operator takes them, and the requiresGrad Python sets on a factory's result.
+function pythonArgs(jsName: string, args: readonly unknown[], form: PythonForm): [unknown[], boolean | undefined] {
+  const last = args[args.length - 1];
+  const hasOptions = args.length > 0 && isOptionsObject(last);
+  const nPositional = hasOptions ? args.length - 1 : args.length;
+  let options = hasOptions ? { ...(last as Record<string, unknown>) } : undefined;
+  let requiresGrad: boolean | undefined;
+  if (form.factory && options && Object.hasOwn(options, 'requiresGrad')) {
+    const { requiresGrad: value, ...rest } = options;
+    if (typeof value !== 'boolean') throw new TypeError(`${jsName}: option 'requiresGrad' must be a boolean, got ${String(value)}`);
+    requiresGrad = value;
+    options = rest;
+  }
+  for (const [position, key, value] of form.defaults ?? []) {
+    if (nPositional <= position && !(options && Object.hasOwn(options, key))) (options ??= {})[key] = value;
+  }
+  return [options ? [...args.slice(0, nPositional), options] : (args as unknown[]), requiresGrad];
+}
+
+// Calls `call` with the arguments Python's binding would pass; the plain `call` where the form changes nothing.
+function withForm(jsName: string, form: PythonForm | undefined, call: (args: readonly unknown[]) => unknown): (args: readonly unknown[]) => unknown {
+  if (!form || (!form.factory && !form.defaults?.length)) return call;
+  return (args) => {
+    const [opArgs, requiresGrad] = pythonArgs(jsName, args, form);
+    const result = call(opArgs);
+    return requiresGrad === undefined ? result : (result as Tensor).requiresGrad_(requiresGrad);
+  };
+}
+
+/** A torch.* function for the ATen operator `name` (the id is resolved on first call), read as Python's binding (`form`). */
+export function opFunction(name: string, kind?: ResultKind, form?: PythonForm, jsName = camelCase(name)): (...args: unknown[]) => unknown {
   let id = -1;
-  const fn = (...args: unknown[]): unknown => finishResult(callOp(id >= 0 ? id : (id = opId(name)), args), kind);
-  Object.defineProperty(fn, 'name', { value: camelCase(name) });
+  const call = withForm(jsName, form, (args) => finishResult(callOp(id >= 0 ? id : (id = opId(name)), args), kind));
+  const fn = (...args: unknown[]): unknown => call(args);
+  Object.defineProperty(fn, 'name', { value: jsName });
   return fn;
 }
 
-/** Installs Tensor methods that call ATen operators with the tensor as `self`. */
-export function installMethods(entries: readonly (readonly [string, string, ResultKind?])[]): void {
-  for (const [js, name, kind] of entries) {
+/** Installs Tensor methods that call ATen operators with the tensor as `self`: [JS name, operator, result kind, Python form]. */
+export function installMethods(entries: readonly (readonly [string, string, ResultKind?, PythonForm?])[]): void {
+  for (const [js, name, kind, form] of entries) {
     let id = -1;
+    const plain = !form || (!form.factory && !form.defaults?.length);
     Object.defineProperty(Tensor.prototype, js, {
-      value: function (this: Tensor, ...args: unknown[]): unknown {
-        return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args], true), kind);
-      },
+      value: plain
+        ? function (this: Tensor, ...args: unknown[]): unknown {
+          return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args], true), kind);
+        }
+        : function (this: Tensor, ...args: unknown[]): unknown {
+          return withForm(js, form, (opArgs) => finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...opArgs], true), kind))(args);
+        },
       writable: true,
       configurable: true,
     });
   }
 }
-

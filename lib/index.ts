@@ -20,6 +20,9 @@ export { broadcastTensors, broadcastShapes, meshgrid, blockDiag, cartesianProd, 
 export { stft, type StftOptions, type StftArg } from './functional/spectral.js';
 export { lu, cdist, svdLowrank, pcaLowrank, getApproximateBasis, type LuOptions, type LuWithInfo, type CdistComputeMode, type SvdLowrankOptions, type PcaLowrankOptions } from './functional/linalg.js';
 export { asTensor, isStorage, type AsTensorOptions } from './functional/misc.js';
+export { cond, whileLoop, vmap, type VmapDims, type VmapOptions, type VmapRandomness } from './functional/control.js';
+export { dsmm, spmm, hsmm, saddmm } from './functional/sparse_legacy.js';
+export { lobpcg, LobpcgWorker, type LobpcgOptions } from './functional/lobpcg.js';
 import './functional/tensor_python.js';
 export * from './generated/functions.js';
 export * as linalg from './namespaces/linalg.js';

@@ -51,8 +51,10 @@ export interface ToOptions {
   device?: DeviceLike;
   nonBlocking?: boolean;
   copy?: boolean;
-  memoryFormat?: string;
+  memoryFormat?: MemoryFormatLike;
 }
+/** The options of Tensor.to after its positional arguments. */
+export type ToFlags = Omit<ToOptions, 'dtype' | 'device'>;
 
 let handleOf: (t: Tensor) => Handle;
 let isTensorObject: (v: unknown) => v is Tensor;
@@ -326,35 +328,48 @@ export class Tensor {
   // ---- conversions ------------------------------------------------------------------------
 
   /**
-   * x.to(dtype), x.to(device, dtype?), x.to(otherTensor), x.to({ dtype, device, copy, nonBlocking }):
-   * returns x itself when nothing changes (and copy is not asked for), as in PyTorch.
+   * Python's three forms, each with optional positional nonBlocking and copy, then options:
+   * x.to(dtype, nonBlocking?, copy?), x.to(device, dtype?, nonBlocking?, copy?), x.to(other, nonBlocking?, copy?),
+   * or x.to({ dtype, device, nonBlocking, copy, memoryFormat }). Returns x itself when nothing changes (and
+   * copy is not asked for), as in PyTorch.
    */
-  to(dtype: DTypeLike, options?: Omit<ToOptions, 'dtype' | 'device'>): Tensor;
-  to(device: DeviceLike, dtype?: DTypeLike, options?: Omit<ToOptions, 'dtype' | 'device'>): Tensor;
-  to(other: Tensor, options?: Omit<ToOptions, 'dtype' | 'device'>): Tensor;
+  to(dtype: DTypeLike, nonBlocking?: boolean | ToFlags, copy?: boolean | ToFlags, options?: ToFlags): Tensor;
+  to(device: DeviceLike | null, dtype?: DTypeLike | null | ToFlags, nonBlocking?: boolean | ToFlags, copy?: boolean | ToFlags, options?: ToFlags): Tensor;
+  to(other: Tensor, nonBlocking?: boolean | ToFlags, copy?: boolean | ToFlags, options?: ToFlags): Tensor;
   to(options: ToOptions): Tensor;
   to(...args: unknown[]): Tensor {
     const opts: Record<string, unknown> = {};
-    let rest = args;
-    const first = rest[0];
+    let i = 0;
+    const first = args[0];
     if (isTensorObject(first)) {
       opts.dtype = first.dtype;
       opts.device = first.device;
-      rest = rest.slice(1);
+      i = 1;
     } else if (first instanceof DType || (typeof first === 'string' && isDTypeName(first))) {
       opts.dtype = first;
-      rest = rest.slice(1);
-    } else if (typeof first === 'string' || first instanceof Device) {
-      opts.device = toDevice(first, 'to');
-      rest = rest.slice(1);
-      if (rest[0] instanceof DType || typeof rest[0] === 'string') {
-        opts.dtype = rest[0];
-        rest = rest.slice(1);
+      i = 1;
+    } else if (typeof first === 'string' || first instanceof Device || first === null) {
+      if (first !== null) opts.device = toDevice(first, 'to');
+      i = 1;
+      const second = args[1];
+      if (second instanceof DType || typeof second === 'string' || second === null) {
+        if (second !== null) opts.dtype = second;
+        i = 2;
       }
     }
-    if (rest.length > 1 || (rest.length === 1 && (typeof rest[0] !== 'object' || rest[0] === null)))
-      throw new TypeError('to: expected (dtype), (device, dtype?), (tensor) or an options object, then options');
-    if (rest.length) Object.assign(opts, readOptions('to', rest[0], ['dtype', 'device', 'nonBlocking', 'copy', 'memoryFormat']));
+    // Python's positional non_blocking, then copy.
+    for (const key of ['nonBlocking', 'copy'] as const) {
+      if (typeof args[i] !== 'boolean') break;
+      opts[key] = args[i++];
+    }
+    if (i < args.length - 1 || (i === args.length - 1 && !isOptionsObject(args[i])))
+      throw new TypeError(`to: expected (dtype), (device, dtype?), (tensor) or an options object, then nonBlocking?, copy?, options; got ${describe(args[i])} at argument ${i + 1}`);
+    if (i < args.length) {
+      for (const [key, value] of Object.entries(readOptions('to', args[i], ['dtype', 'device', 'nonBlocking', 'copy', 'memoryFormat']))) {
+        if (key in opts) throw new TypeError(`to: got '${key}' both as an argument and as an option`);
+        opts[key] = value;
+      }
+    }
     return callOp(opId('to.dtype_layout'), [this, opts]) as Tensor;
   }
 

@@ -233,7 +233,23 @@ def count_elements(v):
 
 
 def camel(name):
-    return re.sub(r'(?<=[a-z0-9])_([a-z0-9])', lambda m: m.group(1).upper(), name)
+    """The project's one camelCase rule, as native/src/napi_util.cc CamelCase: a capitalised first word joined
+    by '_' starts lower-case (T_max -> tMax); an inner '_' between letters/digits goes and the next letter is
+    upper-cased; everything else (UPLO, N, __len__) stays."""
+    first = len(name) - len(name.lstrip('_'))
+    sep = name.find('_', first) if first < len(name) else -1
+    if sep != -1 and sep + 1 < len(name) and not any(c.islower() for c in name[first:sep]):
+        name = name[:first] + name[first:sep].lower() + name[sep:]
+    out, i = [], 0
+    while i < len(name):
+        c = name[i]
+        if c == '_' and 0 < i < len(name) - 1 and name[i - 1].isalnum() and name[i + 1].isalnum():
+            out.append(name[i + 1].upper())
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return ''.join(out)
 
 
 def js_name(name, obj):
@@ -242,7 +258,7 @@ def js_name(name, obj):
 
 
 def camel_kwargs(kwargs):
-    return {re.sub(r'^[A-Z]', lambda m: m.group(0).lower(), camel(k)): enc(v) for k, v in kwargs.items()}
+    return {camel(k): enc(v) for k, v in kwargs.items()}
 
 
 def run(thunk):
@@ -475,6 +491,26 @@ HAND_CASES = {
         # the packed matrix is an opaque FBGEMM buffer (pointers inside): only its dtype and shape are defined
         'fbgemm_pack_gemm_matrix_fp16': [('torch.fbgemm_pack_gemm_matrix_fp16(torch.ones(2, 3)).dtype',
                                           'torch.fbgemmPackGemmMatrixFp16(torch.ones(2, 3)).dtype')],
+        # FBGEMM int8 weights: quantized by fbgemm_linear_quantize_weight (weight, col_offsets, scale, zero_point), packed by fbgemm_pack_quantized_matrix
+        'fbgemm_pack_quantized_matrix': [('torch.fbgemm_pack_quantized_matrix(torch.fbgemm_linear_quantize_weight(x / 10)[0]).dtype',
+                                          'torch.fbgemmPackQuantizedMatrix(torch.fbgemmLinearQuantizeWeight(x.div(10))[0]).dtype')],
+        'fbgemm_linear_int8_weight': [('(lambda q: torch.fbgemm_linear_int8_weight(x, q[0], torch.fbgemm_pack_quantized_matrix(q[0]), q[1], q[2], q[3], torch.ones(4)))(torch.fbgemm_linear_quantize_weight((torch.arange(12.).reshape(4, 3) - 5) / 10))',
+          '((q) => torch.fbgemmLinearInt8Weight(x, q[0], torch.fbgemmPackQuantizedMatrix(q[0]), q[1], q[2], q[3], torch.ones(4)))(torch.fbgemmLinearQuantizeWeight(torch.arange(12, { dtype: torch.float32 }).reshape(4, 3).sub(5).div(10)))')],
+        'fbgemm_linear_int8_weight_fp32_activation': [('(lambda q: torch.fbgemm_linear_int8_weight_fp32_activation(x, q[0], torch.fbgemm_pack_quantized_matrix(q[0]), q[1], q[2], q[3], torch.ones(4)))(torch.fbgemm_linear_quantize_weight((torch.arange(12.).reshape(4, 3) - 5) / 10))',
+          '((q) => torch.fbgemmLinearInt8WeightFp32Activation(x, q[0], torch.fbgemmPackQuantizedMatrix(q[0]), q[1], q[2], q[3], torch.ones(4)))(torch.fbgemmLinearQuantizeWeight(torch.arange(12, { dtype: torch.float32 }).reshape(4, 3).sub(5).div(10)))')],
+        'quantized_lstm_cell': [('(lambda qi, qh: torch.quantized_lstm_cell(x, [torch.zeros(2, 1), torch.zeros(2, 1)], qi[0], qh[0], torch.zeros(4), torch.zeros(4), torch.fbgemm_pack_quantized_matrix(qi[0]), torch.fbgemm_pack_quantized_matrix(qh[0]), qi[1], qh[1], qi[2], qh[2], qi[3], qh[3]))(torch.fbgemm_linear_quantize_weight((torch.arange(12.).reshape(4, 3) - 5) / 10), torch.fbgemm_linear_quantize_weight(torch.arange(4.).reshape(4, 1) / 4))',
+                                 '((qi, qh) => torch.quantizedLstmCell(x, [torch.zeros(2, 1), torch.zeros(2, 1)], qi[0], qh[0], torch.zeros(4), torch.zeros(4), torch.fbgemmPackQuantizedMatrix(qi[0]), torch.fbgemmPackQuantizedMatrix(qh[0]), qi[1], qh[1], qi[2], qh[2], qi[3], qh[3]))(torch.fbgemmLinearQuantizeWeight(torch.arange(12, { dtype: torch.float32 }).reshape(4, 3).sub(5).div(10)), torch.fbgemmLinearQuantizeWeight(torch.arange(4, { dtype: torch.float32 }).reshape(4, 1).div(4)))')],
+        'quantized_gru_cell': [('(lambda qi, qh: torch.quantized_gru_cell(x, torch.zeros(2, 1), qi[0], qh[0], torch.zeros(3), torch.zeros(3), torch.fbgemm_pack_quantized_matrix(qi[0]), torch.fbgemm_pack_quantized_matrix(qh[0]), qi[1], qh[1], qi[2], qh[2], qi[3], qh[3]))(torch.fbgemm_linear_quantize_weight((torch.arange(9.).reshape(3, 3) - 4) / 10), torch.fbgemm_linear_quantize_weight(torch.arange(3.).reshape(3, 1) / 4))',
+                                '((qi, qh) => torch.quantizedGruCell(x, torch.zeros(2, 1), qi[0], qh[0], torch.zeros(3), torch.zeros(3), torch.fbgemmPackQuantizedMatrix(qi[0]), torch.fbgemmPackQuantizedMatrix(qh[0]), qi[1], qh[1], qi[2], qh[2], qi[3], qh[3]))(torch.fbgemmLinearQuantizeWeight(torch.arange(9, { dtype: torch.float32 }).reshape(3, 3).sub(4).div(10)), torch.fbgemmLinearQuantizeWeight(torch.arange(3, { dtype: torch.float32 }).reshape(3, 1).div(4)))')],
+        'quantized_rnn_tanh_cell': [('(lambda qi, qh: torch.quantized_rnn_tanh_cell(x, torch.zeros(2, 1), qi[0], qh[0], torch.zeros(1), torch.zeros(1), torch.fbgemm_pack_quantized_matrix(qi[0]), torch.fbgemm_pack_quantized_matrix(qh[0]), qi[1], qh[1], qi[2], qh[2], qi[3], qh[3]))(torch.fbgemm_linear_quantize_weight((torch.arange(3.).reshape(1, 3) - 1) / 10), torch.fbgemm_linear_quantize_weight(torch.arange(1.).reshape(1, 1) / 4))',
+                                     '((qi, qh) => torch.quantizedRnnTanhCell(x, torch.zeros(2, 1), qi[0], qh[0], torch.zeros(1), torch.zeros(1), torch.fbgemmPackQuantizedMatrix(qi[0]), torch.fbgemmPackQuantizedMatrix(qh[0]), qi[1], qh[1], qi[2], qh[2], qi[3], qh[3]))(torch.fbgemmLinearQuantizeWeight(torch.arange(3, { dtype: torch.float32 }).reshape(1, 3).sub(1).div(10)), torch.fbgemmLinearQuantizeWeight(torch.arange(1, { dtype: torch.float32 }).reshape(1, 1).div(4)))')],
+        'quantized_rnn_relu_cell': [('(lambda qi, qh: torch.quantized_rnn_relu_cell(x, torch.zeros(2, 1), qi[0], qh[0], torch.zeros(1), torch.zeros(1), torch.fbgemm_pack_quantized_matrix(qi[0]), torch.fbgemm_pack_quantized_matrix(qh[0]), qi[1], qh[1], qi[2], qh[2], qi[3], qh[3]))(torch.fbgemm_linear_quantize_weight((torch.arange(3.).reshape(1, 3) - 1) / 10), torch.fbgemm_linear_quantize_weight(torch.arange(1.).reshape(1, 1) / 4))',
+                                     '((qi, qh) => torch.quantizedRnnReluCell(x, torch.zeros(2, 1), qi[0], qh[0], torch.zeros(1), torch.zeros(1), torch.fbgemmPackQuantizedMatrix(qi[0]), torch.fbgemmPackQuantizedMatrix(qh[0]), qi[1], qh[1], qi[2], qh[2], qi[3], qh[3]))(torch.fbgemmLinearQuantizeWeight(torch.arange(3, { dtype: torch.float32 }).reshape(1, 3).sub(1).div(10)), torch.fbgemmLinearQuantizeWeight(torch.arange(1, { dtype: torch.float32 }).reshape(1, 1).div(4)))')],
+        # mkldnn kernels: grad_output and input in the mkldnn layout; the LSTM layer as torch/_decomp's mkldnn_one_layer_lstm calls it (mode 2)
+        'mkldnn_linear_backward_weights': [('torch.mkldnn_linear_backward_weights(torch.ones(2, 4).to_mkldnn(), x.to_mkldnn(), torch.ones(4, 3), True)',
+                                            'torch.mkldnnLinearBackwardWeights(torch.ones(2, 4).toMkldnn(), x.toMkldnn(), torch.ones(4, 3), true)')],
+        'mkldnn_rnn_layer': [('torch.mkldnn_rnn_layer(x.reshape(2, 1, 3) / 6, torch.ones(8, 3) / 4, torch.ones(8, 2) / 4, torch.zeros(8), torch.zeros(8), torch.zeros(1, 1, 2), torch.zeros(1, 1, 2), False, [], 2, 2, 1, True, False, False, False)[0:3]',
+                              'torch.mkldnnRnnLayer(x.reshape(2, 1, 3).div(6), torch.ones(8, 3).div(4), torch.ones(8, 2).div(4), torch.zeros(8), torch.zeros(8), torch.zeros(1, 1, 2), torch.zeros(1, 1, 2), false, [], 2, 2, 1, true, false, false, false).slice(0, 3)')],
         'lu': [('torch.lu(x[:, :2] + torch.eye(2))', "torch.lu(x.index(':', ':2').add(torch.eye(2)))")],
         'segment_reduce': [("torch.segment_reduce(torch.arange(6.), 'sum', lengths=torch.tensor([2, 4]))",
                             "torch.segmentReduce(torch.arange(6, { dtype: torch.float32 }), 'sum', { lengths: torch.tensor([2, 4]) })")],

@@ -34,6 +34,9 @@ const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'ran
 const NAMESPACES = ['linalg', 'fft', 'special'];
 const FACTORY_ARGS = ['dtype', 'layout', 'device', 'pin_memory'];
 const REQUIRES_GRAD = { type: 'bool', alias: '', name: 'requires_grad', hasDefault: true, kwOnly: true };
+// Schema defaults Python's arg parser reads otherwise: it cannot parse `int reduction=Mean` (shown as 1) and
+// uses 0 (None), so torch.kl_div(x, y) is unreduced while torch.ops.aten.kl_div reduces.
+const PYTHON_DEFAULTS = [{ type: 'int', name: 'reduction', schemaDefault: '1', value: 0 }];
 const RESERVED = new Set(['var', 'new', 'delete', 'default', 'import', 'export', 'function', 'return', 'switch', 'case', 'in', 'instanceof', 'typeof', 'void', 'with', 'yield']);
 
 const camel = (s) => native.camelCase(s); // the addon's rule, the one the op options are matched with
@@ -71,7 +74,7 @@ function parseSchema(schema) {
     const a = /^(\S+) (\w+)(?:=(.*))?$/.exec(part);
     if (!a) return null;
     const { type, alias } = typeAndAlias(a[1]);
-    args.push({ type, alias, name: a[2], hasDefault: a[3] !== undefined, kwOnly });
+    args.push({ type, alias, name: a[2], hasDefault: a[3] !== undefined, defaultValue: a[3], kwOnly });
   }
   let rets = m[4].trim();
   if (rets.startsWith('(') && rets.endsWith(')')) rets = rets.slice(1, -1);
@@ -332,6 +335,38 @@ function docLines(entry, parsed, dropSelf, pythonName, namespace) {
 
 // ---- files ---------------------------------------------------------------------------------
 
+// [positional index, option key, value] of each PYTHON_DEFAULTS argument in an op's schemas (the index
+// without self for methods; -1 when keyword-only); one position per op, as the runtime fills it in.
+function pythonDefaults(name, schemas, dropSelf) {
+  const out = [];
+  for (const rule of PYTHON_DEFAULTS) {
+    const positions = new Set();
+    for (const p of schemas) {
+      const positional = p.args.filter((a) => !a.kwOnly).slice(dropSelf ? 1 : 0);
+      const arg = p.args.find((a) => a.name === rule.name && a.type === rule.type && a.defaultValue === rule.schemaDefault);
+      if (arg) positions.add(arg.kwOnly ? -1 : positional.indexOf(arg));
+    }
+    if (positions.size > 1) throw new Error(`${name}: '${rule.name}' at different positions in its overloads`);
+    for (const at of positions) out.push([at, optionKey(rule.name), rule.value]);
+  }
+  return out;
+}
+
+// The PythonForm literal of an entry (lib/call.ts), or '' when Python reads the schema as it is.
+function formLiteral(e) {
+  const parts = [];
+  if (e.factory) parts.push('factory: true');
+  if (e.defaults.length) parts.push(`defaults: [${e.defaults.map(([at, key, value]) => `[${at}, '${key}', ${JSON.stringify(value)}]`).join(', ')}]`);
+  return parts.length ? `{ ${parts.join(', ')} }` : '';
+}
+
+// The trailing arguments of opFunction/namespaceOp for an entry: its result kind, then its PythonForm.
+function kindArgs(e) {
+  const form = formLiteral(e);
+  if (!form) return e.resultKind ? `, '${e.resultKind}'` : '';
+  return `, ${e.resultKind ? `'${e.resultKind}'` : 'undefined'}, ${form}`;
+}
+
 /** The generated files (path relative to the repository root -> contents) for an addon and the two JSON inputs. */
 function generate(native, api, docs) {
   const docEntry = (kind, name) => {
@@ -354,8 +389,9 @@ function generate(native, api, docs) {
       const entry = namespace ? docs.namespaces[namespace][name] : docEntry(dropSelf ? 'methods' : 'functions', name);
       const sigs = [];
       const schemas = native.opSchemas(id).map(parseSchema).filter(Boolean);
-      // A factory (TensorOptions in the schema) takes Python's requires_grad too, in the namespaces (lib/namespaces/op.ts sets it).
-      const factory = !!namespace && schemas.some((p) => FACTORY_ARGS.every((n) => p.args.some((a) => a.kwOnly && a.name === n)));
+      // A factory (TensorOptions in the schema) takes Python's requires_grad too (lib/call.ts sets it on the result).
+      const factory = schemas.some((p) => FACTORY_ARGS.every((n) => p.args.some((a) => a.kwOnly && a.name === n)));
+      const defaults = pythonDefaults(name, schemas.filter((p) => !p.isOut), dropSelf);
       for (const schema of schemas) {
         if (schema.isOut) continue;
         const parsed = factory ? { ...schema, args: [...schema.args, REQUIRES_GRAD] } : schema;
@@ -369,7 +405,7 @@ function generate(native, api, docs) {
       // order before the forms with required arguments in the options (the first is what a hover shows).
       sigs.sort((a, b) => a.tensors - b.tensors || a.optionsOnly - b.optionsOnly);
       const unique = compact(sigs);
-      if (unique.length) entries.push({ name, op, js: camel(name), sigs: unique, resultKind: ['DType', 'QScheme'].find((k) => unique.every((s) => s.ret === k))?.toLowerCase(), factory });
+      if (unique.length) entries.push({ name, op, js: camel(name), sigs: unique, resultKind: ['DType', 'QScheme'].find((k) => unique.every((s) => s.ret === k))?.toLowerCase(), factory, defaults });
     }
     return entries;
   }
@@ -399,7 +435,8 @@ function generate(native, api, docs) {
 
   const methodDecls = methods.map((m) => declare(m.sigs, '    ', m.js)).join('\n');
   // Inside the augmentation, Tensor and Scalar already name the augmented module's own exports.
-  const methodsTs = `${header}${typeImports(methods, null)}
+  const methodsTs = `${header}import type { PythonForm } from '../call.js';
+${typeImports(methods, null)}
 
 declare module '../tensor.js' {
   interface Tensor {
@@ -407,14 +444,14 @@ ${methodDecls}
   }
 }
 
-/** [JS method name, ATen operator name, result kind] for every generated Tensor method. */
-export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | 'qscheme' | undefined)?])[] = [
-${methods.map((m) => `  ['${m.js}', '${m.name}'${m.resultKind ? `, '${m.resultKind}'` : ''}],`).join('\n')}
+/** [JS method name, ATen operator name, result kind, Python form] for every generated Tensor method. */
+export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | 'qscheme' | undefined)?, PythonForm?])[] = [
+${methods.map((m) => `  ['${m.js}', '${m.name}'${kindArgs(m)}],`).join('\n')}
 ];
 `;
 
   const fnName = (f) => (RESERVED.has(f.js) ? `${f.js}_` : f.js);
-  const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${f.resultKind ? `, '${f.resultKind}'` : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n');
+  const functionDecls = functions.map((f) => `export const ${fnName(f)} = opFunction('${f.name}'${kindArgs(f)}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n');
   const reserved = functions.filter((f) => RESERVED.has(f.js));
   const functionsTs = `${header}${typeImports(functions, (scalar) => `import { opFunction } from '../call.js';\nimport type { ${scalar ? 'Scalar, ' : ''}Tensor } from '../tensor.js';`)}
 
@@ -426,7 +463,7 @@ ${reserved.length ? `export { ${reserved.map((f) => `${f.js}_ as ${f.js}`).join(
   // torch.linalg, torch.fft, torch.special: one module each, exported by lib/index.ts as a namespace object.
   const namespaceTs = (ns, entries) => `${header}${typeImports(entries, (scalar) => `import { namespaceOp } from '../namespaces/op.js';\nimport type { ${scalar ? 'Scalar, ' : ''}Tensor } from '../tensor.js';`)}
 
-${entries.map((f) => `export const ${fnName(f)} = namespaceOp('${f.op}', '${f.name}'${f.resultKind ? `, '${f.resultKind}'` : f.factory ? ', undefined' : ''}${f.factory ? ', true' : ''}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n')}
+${entries.map((f) => `export const ${fnName(f)} = namespaceOp('${f.op}', '${f.name}'${kindArgs(f)}) as unknown as {\n${declare(f.sigs, '  ', '')}\n};`).join('\n')}
 ${entries.some((f) => RESERVED.has(f.js)) ? `export { ${entries.filter((f) => RESERVED.has(f.js)).map((f) => `${f.js}_ as ${f.js}`).join(', ')} };\n` : ''}`;
   const namespaces = Object.fromEntries(NAMESPACES.map((ns) => [ns, collect(api.namespaces[ns], false, new Set(), ns)]));
 

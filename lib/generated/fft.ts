@@ -34,7 +34,7 @@ export const fft2 = namespaceOp('fft_fft2', 'fft2') as unknown as {
    */
   (options: { input: Tensor | Scalar; s?: number[] | number | null; dim?: number[] | number; norm?: string | null; out?: Tensor }): Tensor;
 };
-export const fftfreq = namespaceOp('fft_fftfreq', 'fftfreq', undefined, true) as unknown as {
+export const fftfreq = namespaceOp('fft_fftfreq', 'fftfreq', undefined, { factory: true }) as unknown as {
   /**
    * `torch.fft.fftfreq(n, d=1.0, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
@@ -286,7 +286,7 @@ export const rfft2 = namespaceOp('fft_rfft2', 'rfft2') as unknown as {
    */
   (options: { input: Tensor | Scalar; s?: number[] | number | null; dim?: number[] | number; norm?: string | null; out?: Tensor }): Tensor;
 };
-export const rfftfreq = namespaceOp('fft_rfftfreq', 'rfftfreq', undefined, true) as unknown as {
+export const rfftfreq = namespaceOp('fft_rfftfreq', 'rfftfreq', undefined, { factory: true }) as unknown as {
   /**
    * `torch.fft.rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *

@@ -1199,25 +1199,25 @@ export const baddbmm = opFunction('baddbmm') as unknown as {
    */
   (options: { input: Tensor | Scalar; batch1: Tensor | Scalar; batch2: Tensor | Scalar; outDtype?: DTypeLike; beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
-export const bartlettWindow = opFunction('bartlett_window') as unknown as {
+export const bartlettWindow = opFunction('bartlett_window', undefined, { factory: true }) as unknown as {
   /**
    * `torch.bartlett_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Bartlett window function.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.bartlett_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Bartlett window function.
    */
-  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.bartlett_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Bartlett window function.
    */
-  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const batchNorm = opFunction('batch_norm') as unknown as {
   /**
@@ -1639,7 +1639,7 @@ export const bilinear = opFunction('bilinear') as unknown as {
    */
   (options: { input1: Tensor | Scalar; input2: Tensor | Scalar; weight: Tensor | Scalar; bias?: Tensor | Scalar | null }): Tensor;
 };
-export const binaryCrossEntropyWithLogits = opFunction('binary_cross_entropy_with_logits') as unknown as {
+export const binaryCrossEntropyWithLogits = opFunction('binary_cross_entropy_with_logits', undefined, { defaults: [[4, 'reduction', 0]] }) as unknown as {
   /**
    * `torch.binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None)`
    *
@@ -1807,25 +1807,25 @@ export const bitwiseXor = opFunction('bitwise_xor') as unknown as {
    */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
-export const blackmanWindow = opFunction('blackman_window') as unknown as {
+export const blackmanWindow = opFunction('blackman_window', undefined, { factory: true }) as unknown as {
   /**
    * `torch.blackman_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Blackman window function.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.blackman_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Blackman window function.
    */
-  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.blackman_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Blackman window function.
    */
-  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const bmm = opFunction('bmm') as unknown as {
   /**
@@ -2980,7 +2980,7 @@ export const cosh_ = opFunction('cosh_') as unknown as {
    */
   (options: { input: Tensor | Scalar }): Tensor;
 };
-export const cosineEmbeddingLoss = opFunction('cosine_embedding_loss') as unknown as {
+export const cosineEmbeddingLoss = opFunction('cosine_embedding_loss', undefined, { defaults: [[4, 'reduction', 0]] }) as unknown as {
   /**
    * `torch.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
    *
@@ -3112,7 +3112,7 @@ export const crowIndicesCopy = opFunction('crow_indices_copy') as unknown as {
    */
   (options: { input: Tensor | Scalar; out?: Tensor }): Tensor;
 };
-export const ctcLoss = opFunction('ctc_loss') as unknown as {
+export const ctcLoss = opFunction('ctc_loss', undefined, { defaults: [[5, 'reduction', 0]] }) as unknown as {
   /**
    * `torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False)`
    *
@@ -4206,13 +4206,13 @@ export const embeddingRenorm_ = opFunction('embedding_renorm_') as unknown as {
    */
   (options: { input: Tensor | Scalar; indices: Tensor | Scalar; maxNorm: number; normType: number }): Tensor;
 };
-export const emptyPermuted = opFunction('empty_permuted') as unknown as {
+export const emptyPermuted = opFunction('empty_permuted', undefined, { factory: true }) as unknown as {
   /**
    * `torch.empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
    * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
    */
-  (size: number[] | number, physicalLayout: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[] | number, physicalLayout: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
@@ -4224,41 +4224,41 @@ export const emptyPermuted = opFunction('empty_permuted') as unknown as {
    *
    * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
    */
-  (size: number[] | number, options: { physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[] | number, options: { physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
    * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
    */
-  (options: { size: number[] | number; physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { size: number[] | number; physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const emptyQuantized = opFunction('empty_quantized') as unknown as {
+export const emptyQuantized = opFunction('empty_quantized', undefined, { factory: true }) as unknown as {
   /**
    * `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
    *
    * ATen operator without a Python docstring.
    */
-  (size: number[] | number, qtensor: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+  (size: number[] | number, qtensor: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
   /**
    * `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
    *
    * ATen operator without a Python docstring.
    */
-  (size: number[] | number, options: { qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+  (size: number[] | number, options: { qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
   /**
    * `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { size: number[] | number; qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+  (options: { size: number[] | number; qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 };
-export const emptyStrided = opFunction('empty_strided') as unknown as {
+export const emptyStrided = opFunction('empty_strided', undefined, { factory: true }) as unknown as {
   /**
    * `torch.empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
    * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
    */
-  (size: number[] | number, stride: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[] | number, stride: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
@@ -4270,13 +4270,13 @@ export const emptyStrided = opFunction('empty_strided') as unknown as {
    *
    * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
    */
-  (size: number[] | number, options: { stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[] | number, options: { stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
    * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
    */
-  (options: { size: number[] | number; stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { size: number[] | number; stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const eq = opFunction('eq') as unknown as {
   /**
@@ -5240,19 +5240,19 @@ export const frobeniusNorm = opFunction('frobenius_norm') as unknown as {
    */
   (options: { input: Tensor | Scalar; dim: number[] | number; keepdim?: boolean; out?: Tensor }): Tensor;
 };
-export const fromFile = opFunction('from_file') as unknown as {
+export const fromFile = opFunction('from_file', undefined, { factory: true }) as unknown as {
   /**
    * `torch.from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False)`
    *
    * Creates a CPU tensor with a storage backed by a memory-mapped file.
    */
-  (filename: string, shared?: boolean | null | { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, size?: number | null | { size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (filename: string, shared?: boolean | null | { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, size?: number | null | { size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False)`
    *
    * Creates a CPU tensor with a storage backed by a memory-mapped file.
    */
-  (options: { filename: string; shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { filename: string; shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const fusedMovingAvgObsFakeQuant = opFunction('fused_moving_avg_obs_fake_quant') as unknown as {
   /**
@@ -5860,81 +5860,81 @@ export const gt = opFunction('gt') as unknown as {
    */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; out?: Tensor }): Tensor;
 };
-export const hammingWindow = opFunction('hamming_window') as unknown as {
+export const hammingWindow = opFunction('hamming_window', undefined, { factory: true }) as unknown as {
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, options?: { alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, alpha: number, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, alpha: number, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, alpha: number, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, alpha: number, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (options: { windowLength: number; periodic: boolean; alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic: boolean; alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, options: { periodic: boolean; alpha: number; beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options: { periodic: boolean; alpha: number; beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, options: { alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, options: { alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (options: { windowLength: number; periodic: boolean; alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic: boolean; alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const hannWindow = opFunction('hann_window') as unknown as {
+export const hannWindow = opFunction('hann_window', undefined, { factory: true }) as unknown as {
   /**
    * `torch.hann_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Hann window function.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hann_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Hann window function.
    */
-  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.hann_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Hann window function.
    */
-  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const hardshrink = opFunction('hardshrink') as unknown as {
   /**
@@ -5984,7 +5984,7 @@ export const heaviside = opFunction('heaviside') as unknown as {
    */
   (options: { input: Tensor | Scalar; values: Tensor | Scalar; out?: Tensor }): Tensor;
 };
-export const hingeEmbeddingLoss = opFunction('hinge_embedding_loss') as unknown as {
+export const hingeEmbeddingLoss = opFunction('hinge_embedding_loss', undefined, { defaults: [[3, 'reduction', 0]] }) as unknown as {
   /**
    * `torch.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean')`
    *
@@ -6903,45 +6903,45 @@ export const istft = opFunction('istft') as unknown as {
    */
   (options: { input: Tensor | Scalar; nFft: number; hopLength?: number | null; winLength?: number | null; window?: Tensor | Scalar | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
 };
-export const kaiserWindow = opFunction('kaiser_window') as unknown as {
+export const kaiserWindow = opFunction('kaiser_window', undefined, { factory: true }) as unknown as {
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, periodic: boolean, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, periodic: boolean, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, options: { periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (windowLength: number, options: { periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (options: { windowLength: number; periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { windowLength: number; periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const klDiv = opFunction('kl_div') as unknown as {
+export const klDiv = opFunction('kl_div', undefined, { defaults: [[2, 'reduction', 0]] }) as unknown as {
   /**
    * `torch.kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False)`
    *
@@ -7778,7 +7778,7 @@ export const luUnpack = opFunction('lu_unpack') as unknown as {
    */
   (options: { luData: Tensor | Scalar; luPivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
 };
-export const marginRankingLoss = opFunction('margin_ranking_loss') as unknown as {
+export const marginRankingLoss = opFunction('margin_ranking_loss', undefined, { defaults: [[4, 'reduction', 0]] }) as unknown as {
   /**
    * `torch.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean')`
    *
@@ -9797,13 +9797,13 @@ export const normExceptDim = opFunction('norm_except_dim') as unknown as {
    */
   (options: { v: Tensor | Scalar; pow?: number; dim?: number }): Tensor;
 };
-export const normal = opFunction('normal') as unknown as {
+export const normal = opFunction('normal', undefined, { factory: true }) as unknown as {
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: number, std: number, size: number[] | number, options?: { generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (mean: number, std: number, size: number[] | number, options?: { generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
@@ -9815,49 +9815,49 @@ export const normal = opFunction('normal') as unknown as {
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: number, std: number, options: { size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (mean: number, std: number, options: { size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: number, options: { std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (mean: number, options: { std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (options: { mean: number; std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { mean: number; std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, std?: number | { std?: number; generator?: Generator | null; out?: Tensor }, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
+  (mean: Tensor | Scalar, std?: number | { std?: number; generator?: Generator | null; requiresGrad?: boolean }, options?: { generator?: Generator | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (options: { mean: Tensor | Scalar; std?: number; generator?: Generator | null; out?: Tensor }): Tensor;
+  (options: { mean: Tensor | Scalar; std?: number; generator?: Generator | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, std: Tensor | Scalar, options?: { generator?: Generator | null; out?: Tensor }): Tensor;
+  (mean: Tensor | Scalar, std: Tensor | Scalar, options?: { generator?: Generator | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, options: { std: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
+  (mean: Tensor | Scalar, options: { std: Tensor | Scalar; generator?: Generator | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (options: { mean: Tensor | Scalar; std: Tensor | Scalar; generator?: Generator | null; out?: Tensor }): Tensor;
+  (options: { mean: Tensor | Scalar; std: Tensor | Scalar; generator?: Generator | null; requiresGrad?: boolean }): Tensor;
 };
 export const notEqual = opFunction('not_equal') as unknown as {
   /**
@@ -11391,25 +11391,25 @@ export const rad2deg_ = opFunction('rad2deg_') as unknown as {
    */
   (options: { input: Tensor | Scalar }): Tensor;
 };
-export const range = opFunction('range') as unknown as {
+export const range = opFunction('range', undefined, { factory: true }) as unknown as {
   /**
    * `torch.range(start=0, end, step=1, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Returns a 1-D tensor of size `leftlfloor end - start/step rightrfloor + 1` with values from `start` to `end` with step `step`.
    */
-  (start: Scalar, end: Scalar, step?: Scalar | { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (start: Scalar, end: Scalar, step?: Scalar | { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.range(start=0, end, step=1, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Returns a 1-D tensor of size `leftlfloor end - start/step rightrfloor + 1` with values from `start` to `end` with step `step`.
    */
-  (start: Scalar, options: { end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (start: Scalar, options: { end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.range(start=0, end, step=1, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Returns a 1-D tensor of size `leftlfloor end - start/step rightrfloor + 1` with values from `start` to `end` with step `step`.
    */
-  (options: { start: Scalar; end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { start: Scalar; end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const ravel = opFunction('ravel') as unknown as {
   /**
@@ -12217,19 +12217,19 @@ export const rsub = opFunction('rsub') as unknown as {
    */
   (options: { input: Tensor | Scalar; other: Tensor | Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
 };
-export const scalarTensor = opFunction('scalar_tensor') as unknown as {
+export const scalarTensor = opFunction('scalar_tensor', undefined, { factory: true }) as unknown as {
   /**
    * `aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
    *
    * ATen operator without a Python docstring.
    */
-  (s: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (s: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { s: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { s: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const scatter = opFunction('scatter') as unknown as {
   /**
@@ -12791,19 +12791,19 @@ export const sort = opFunction('sort') as unknown as {
    */
   (input: Tensor | Scalar, options: { stable: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
-export const sparseBscTensor = opFunction('sparse_bsc_tensor') as unknown as {
+export const sparseBscTensor = opFunction('sparse_bsc_tensor', undefined, { factory: true }) as unknown as {
   /**
    * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
@@ -12815,27 +12815,27 @@ export const sparseBscTensor = opFunction('sparse_bsc_tensor') as unknown as {
    *
    * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_bsc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSC (Block Compressed Sparse Column)) with specified 2-dimensional blocks at the given `ccol_indices` and `row_indices`.
    */
-  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const sparseBsrTensor = opFunction('sparse_bsr_tensor') as unknown as {
+export const sparseBsrTensor = opFunction('sparse_bsr_tensor', undefined, { factory: true }) as unknown as {
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
@@ -12847,33 +12847,33 @@ export const sparseBsrTensor = opFunction('sparse_bsr_tensor') as unknown as {
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_bsr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in BSR (Block Compressed Sparse Row)) with specified 2-dimensional blocks at the given `crow_indices` and `col_indices`.
    */
-  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const sparseCompressedTensor = opFunction('sparse_compressed_tensor') as unknown as {
+export const sparseCompressedTensor = opFunction('sparse_compressed_tensor', undefined, { factory: true }) as unknown as {
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
@@ -12885,33 +12885,33 @@ export const sparseCompressedTensor = opFunction('sparse_compressed_tensor') as 
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (compressedIndices: Tensor | Scalar, plainIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (compressedIndices: Tensor | Scalar, options: { plainIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (compressedIndices: Tensor | Scalar, options: { plainIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_compressed_tensor(compressed_indices, plain_indices, values, size=None, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in Compressed Sparse format - CSR, CSC, BSR, or BSC - with specified values at the given `compressed_indices` and `plain_indices`.
    */
-  (options: { compressedIndices: Tensor | Scalar; plainIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { compressedIndices: Tensor | Scalar; plainIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const sparseCooTensor = opFunction('sparse_coo_tensor') as unknown as {
+export const sparseCooTensor = opFunction('sparse_coo_tensor', undefined, { factory: true }) as unknown as {
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
@@ -12923,19 +12923,19 @@ export const sparseCooTensor = opFunction('sparse_coo_tensor') as unknown as {
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (indices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
+  (indices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (indices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
+  (indices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
@@ -12947,21 +12947,21 @@ export const sparseCooTensor = opFunction('sparse_coo_tensor') as unknown as {
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (indices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
+  (indices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (options: { indices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null }): Tensor;
+  (options: { indices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; isCoalesced?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const sparseCscTensor = opFunction('sparse_csc_tensor') as unknown as {
+export const sparseCscTensor = opFunction('sparse_csc_tensor', undefined, { factory: true }) as unknown as {
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
@@ -12973,33 +12973,33 @@ export const sparseCscTensor = opFunction('sparse_csc_tensor') as unknown as {
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, rowIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (ccolIndices: Tensor | Scalar, options: { rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSC (Compressed Sparse Column) with specified values at the given `ccol_indices` and `row_indices`.
    */
-  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { ccolIndices: Tensor | Scalar; rowIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const sparseCsrTensor = opFunction('sparse_csr_tensor') as unknown as {
+export const sparseCsrTensor = opFunction('sparse_csr_tensor', undefined, { factory: true }) as unknown as {
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
@@ -13011,25 +13011,25 @@ export const sparseCsrTensor = opFunction('sparse_csr_tensor') as unknown as {
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, values: Tensor | Scalar, options?: { size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, colIndices: Tensor | Scalar, options: { values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (crowIndices: Tensor | Scalar, options: { colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor`
    *
    * Constructs a sparse tensor in CSR (Compressed Sparse Row) with specified values at the given `crow_indices` and `col_indices`.
    */
-  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { crowIndices: Tensor | Scalar; colIndices: Tensor | Scalar; values: Tensor | Scalar; size?: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const splitCopy = opFunction('split_copy') as unknown as {
   /**
@@ -13968,27 +13968,27 @@ export const tril = opFunction('tril') as unknown as {
    */
   (options: { input: Tensor | Scalar; diagonal?: number; out?: Tensor }): Tensor;
 };
-export const trilIndices = opFunction('tril_indices') as unknown as {
+export const trilIndices = opFunction('tril_indices', undefined, { factory: true }) as unknown as {
   /**
    * `torch.tril_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the lower triangular part of a `row`-by- `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.tril_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the lower triangular part of a `row`-by- `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, options: { col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (row: number, options: { col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.tril_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the lower triangular part of a `row`-by- `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
-export const tripletMarginLoss = opFunction('triplet_margin_loss') as unknown as {
+export const tripletMarginLoss = opFunction('triplet_margin_loss', undefined, { defaults: [[7, 'reduction', 0]] }) as unknown as {
   /**
    * `torch.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None, reduce=None, reduction='mean')`
    *
@@ -14028,25 +14028,25 @@ export const triu = opFunction('triu') as unknown as {
    */
   (options: { input: Tensor | Scalar; diagonal?: number; out?: Tensor }): Tensor;
 };
-export const triuIndices = opFunction('triu_indices') as unknown as {
+export const triuIndices = opFunction('triu_indices', undefined, { factory: true }) as unknown as {
   /**
    * `torch.triu_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the upper triangular part of a `row` by `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.triu_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the upper triangular part of a `row` by `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, options: { col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (row: number, options: { col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   /**
    * `torch.triu_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the upper triangular part of a `row` by `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 };
 export const trueDivide = opFunction('true_divide') as unknown as {
   /**

@@ -1,0 +1,235 @@
+// torch.cond, torch.while_loop and torch.vmap, run eagerly: Python traces the first two with TorchDynamo
+// and batches the third with functorch; here they are plain JS control flow over the same arguments.
+import { aten } from '../call.js';
+import { getRngState, setRngState } from '../generator.js';
+import { describe } from '../options.js';
+import { isTensor, type Tensor } from '../tensor.js';
+
+// ---- pytrees: arrays and plain objects hold leaves (tensors, numbers, anything else) ---------------
+
+const isNode = (v: unknown): v is readonly unknown[] | Record<string, unknown> =>
+  Array.isArray(v) || (v !== null && typeof v === 'object' && !isTensor(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
+
+function treeLeaves(tree: unknown, out: unknown[] = []): unknown[] {
+  if (Array.isArray(tree)) for (const v of tree) treeLeaves(v, out);
+  else if (isNode(tree)) for (const v of Object.values(tree)) treeLeaves(v, out);
+  else out.push(tree);
+  return out;
+}
+
+function mapTree(tree: unknown, fn: (leaf: unknown) => unknown): unknown {
+  if (Array.isArray(tree)) return tree.map((v) => mapTree(v, fn));
+  if (isNode(tree)) return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, mapTree(v, fn)]));
+  return fn(tree);
+}
+
+// A prefix tree `spec` (a number or null stands for every leaf below it) laid over `tree`: one value per leaf of tree.
+function specLeaves(spec: unknown, tree: unknown, where: () => string, out: unknown[] = []): unknown[] {
+  if (!isNode(spec)) {
+    for (const _ of treeLeaves(tree)) out.push(spec);
+    return out;
+  }
+  const mismatch = (): never => {
+    throw new Error(`${where()} is not compatible with the structure of the values it describes: ${JSON.stringify(spec)} against ${describe(tree)}`);
+  };
+  if (Array.isArray(spec)) {
+    if (!Array.isArray(tree) || tree.length !== spec.length) mismatch();
+    spec.forEach((s, i) => specLeaves(s, (tree as unknown[])[i], where, out));
+  } else {
+    if (!isNode(tree) || Array.isArray(tree)) mismatch();
+    const keys = Object.keys(spec);
+    const treeKeys = Object.keys(tree as object);
+    if (keys.length !== treeKeys.length || !keys.every((k) => Object.hasOwn(tree as object, k))) mismatch();
+    // Leaves in the tree's key order, as treeLeaves visits them.
+    for (const k of treeKeys) specLeaves((spec as Record<string, unknown>)[k], (tree as Record<string, unknown>)[k], where, out);
+  }
+  return out;
+}
+
+// Rebuilds `tree` with its leaves replaced, in treeLeaves order.
+function withLeaves(tree: unknown, leaves: readonly unknown[]): unknown {
+  let i = 0;
+  return mapTree(tree, () => leaves[i++]);
+}
+
+const callable = (f: unknown): f is (...args: unknown[]) => unknown => typeof f === 'function';
+
+// ---- torch.cond ----------------------------------------------------------------------------------
+
+/**
+ * torch.cond(pred, trueFn, falseFn, operands): trueFn(...operands) when pred holds, else falseFn(...operands).
+ * pred: a boolean or number (run at once, as Python's eager path) or a one-element tensor (then operands must be
+ * a possibly nested array/object of tensors, and a branch may not return one of its operands, as Python requires).
+ * Only the branch taken runs: Python traces both and also checks that their outputs agree; this does not.
+ */
+export function cond<Operands extends unknown[], T>(pred: boolean | number | Tensor, trueFn: (...operands: Operands) => T, falseFn: (...operands: Operands) => T, operands: Operands = [] as unknown as Operands): T {
+  if (typeof pred === 'boolean' || typeof pred === 'number') {
+    if (!callable(trueFn) || !callable(falseFn)) throw new TypeError('cond: expected trueFn and falseFn to be functions');
+    return (pred ? trueFn : falseFn)(...operands);
+  }
+  if (!isTensor(pred)) throw new TypeError(`cond: expected pred to be a boolean or a tensor, got ${describe(pred)}`);
+  if (pred.numel() !== 1) throw new RangeError(`cond: expected pred to be a boolean or a single-element tensor, got a tensor of shape [${pred.shape.join(', ')}]`);
+  if (!callable(trueFn) || !callable(falseFn)) throw new TypeError('cond: expected both branches to be functions');
+  if (!Array.isArray(operands) || !treeLeaves(operands).every(isTensor))
+    throw new TypeError(`cond: expected operands to be an array (possibly nested arrays/objects) of tensors only, got ${Array.isArray(operands) ? 'an array with a non-tensor leaf' : describe(operands)}`);
+  const out = (pred.item() ? trueFn : falseFn)(...operands);
+  const inputs = new Set(treeLeaves(operands));
+  if (treeLeaves(out).some((leaf) => inputs.has(leaf))) throw new Error('cond: a branch returned one of its operands; higher-order ops do not support aliasing: return operand.clone()');
+  return out;
+}
+
+// ---- torch.while_loop ----------------------------------------------------------------------------
+
+const isCarriedLeaf = (v: unknown): boolean => isTensor(v) || Number.isInteger(v);
+
+function checkPredicate(pred: unknown): boolean {
+  if (typeof pred === 'boolean') return pred;
+  if (isTensor(pred) && pred.dim() === 0 && String(pred.dtype) === 'torch.bool') return pred.item() as boolean;
+  throw new TypeError(`whileLoop: condFn must return a boolean scalar tensor or a boolean, got ${isTensor(pred) ? `a ${String(pred.dtype)} tensor of shape [${pred.shape.join(', ')}]` : describe(pred)}`);
+}
+
+// The carried values from one iteration to the next must keep their kind, dtype, shape and device, as Python checks.
+function checkCarried(before: readonly unknown[], after: readonly unknown[]): void {
+  if (after.length !== before.length) throw new Error(`whileLoop: expected bodyFn to return as many values as carriedInputs (${before.length} leaves), got ${after.length}`);
+  before.forEach((b, i) => {
+    const a = after[i];
+    if (isTensor(b) !== isTensor(a)) throw new TypeError(`whileLoop: bodyFn output ${i} is ${describe(a)} where carriedInputs has ${describe(b)}`);
+    if (isTensor(b) && isTensor(a) && (a.dtype !== b.dtype || String(a.shape) !== String(b.shape) || String(a.device) !== String(b.device)))
+      throw new Error(`whileLoop: expected bodyFn outputs and carriedInputs to have the same metadata, but output ${i} is ${String(a.dtype)} [${a.shape.join(', ')}] on ${String(a.device)} against ${String(b.dtype)} [${b.shape.join(', ')}] on ${String(b.device)}`);
+  });
+}
+
+/**
+ * torch.while_loop(condFn, bodyFn, carriedInputs): while condFn(...carried) holds, carried = bodyFn(...carried);
+ * returns the last carried values (an array; a bare tensor when bodyFn returns one, as Python does). carriedInputs:
+ * an array of (possibly nested arrays/objects of) tensors and integers; condFn returns a boolean or a 0-dim bool
+ * tensor. When the loop never runs the inputs come back cloned, as an array.
+ */
+export function whileLoop<Carried extends unknown[]>(condFn: (...carried: Carried) => boolean | Tensor, bodyFn: (...carried: Carried) => Tensor, carriedInputs: Carried): Tensor;
+export function whileLoop<Carried extends unknown[]>(condFn: (...carried: Carried) => boolean | Tensor, bodyFn: (...carried: Carried) => readonly Carried[number][], carriedInputs: Carried): Carried[number][];
+export function whileLoop<Carried extends unknown[]>(condFn: (...carried: Carried) => boolean | Tensor, bodyFn: (...carried: Carried) => readonly Carried[number][] | Tensor, carriedInputs: Carried): Carried[number][] | Tensor {
+  if (!callable(condFn) || !callable(bodyFn)) throw new TypeError('whileLoop: expected condFn and bodyFn to be functions');
+  if (!Array.isArray(carriedInputs)) throw new TypeError(`whileLoop: carriedInputs must be an array, got ${describe(carriedInputs)}`);
+  const firstLeaves = treeLeaves(carriedInputs);
+  if (!firstLeaves.every(isCarriedLeaf))
+    throw new TypeError(`whileLoop: expected carriedInputs to be an array (possibly nested arrays/objects) of tensors or integers, got a leaf that is ${describe(firstLeaves.find((v) => !isCarriedLeaf(v)))}`);
+  let carried = carriedInputs;
+  let result: Carried[number][] | Tensor | null = null;
+  while (checkPredicate(condFn(...carried))) {
+    const out = bodyFn(...carried);
+    const next = isTensor(out) ? [out] : out;
+    if (!Array.isArray(next)) throw new TypeError(`whileLoop: bodyFn should return an array (or one tensor), got ${describe(out)}`);
+    checkCarried(treeLeaves(carried), treeLeaves(next));
+    carried = next as Carried;
+    result = out as Carried[number][] | Tensor;
+  }
+  return result ?? (carriedInputs.map((c) => mapTree(c, (leaf) => (isTensor(leaf) ? leaf.clone() : leaf))) as Carried[number][]);
+}
+
+// ---- torch.vmap ----------------------------------------------------------------------------------
+
+/** Where the batch dimension is: a dim, null (not batched), or a nested array/object matching the values. */
+export type VmapDims = number | null | readonly VmapDims[] | { readonly [key: string]: VmapDims };
+export type VmapRandomness = 'error' | 'different' | 'same';
+export interface VmapOptions {
+  inDims?: VmapDims;
+  outDims?: VmapDims;
+  randomness?: VmapRandomness;
+  chunkSize?: number | null;
+}
+
+const RANDOMNESS: readonly VmapRandomness[] = ['error', 'different', 'same'];
+const fnName = (fn: { readonly name: string }): string => fn.name || '<anonymous>';
+
+function normalizeDim(dim: number, rank: number, what: () => string): number {
+  if (!Number.isInteger(dim) || dim < -rank || dim >= rank) throw new RangeError(what());
+  return dim < 0 ? dim + rank : dim;
+}
+
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b || (isTensor(a) && isTensor(b) && a.dtype === b.dtype && String(a.shape) === String(b.shape) && (aten('equal', [a, b]) as boolean));
+
+/**
+ * torch.vmap(fn, { inDims = 0, outDims = 0, randomness = 'error', chunkSize }) (or positionally
+ * vmap(fn, inDims, outDims, randomness)): a function that maps fn over a dimension of its inputs.
+ * It is an eager loop, not functorch's batching: it slices each input along its in-dim (select), calls fn once
+ * per batch element and stacks each output leaf along its out-dim; results equal Python's to the rounding of the
+ * per-sample ops (a batched matmul may round differently). randomness is approximated on the default CPU
+ * generator: 'error' throws when fn changed its state, 'same' restores it before each element (every element
+ * draws what one unbatched call draws, as Python), 'different' lets each element draw in turn (independent draws,
+ * not Python's numbers). chunkSize is checked and otherwise has no effect. A mapped size of 0 is refused (no call
+ * to learn the output structure from); with outDims null every element must return the same value.
+ */
+export function vmap<A extends unknown[], R>(fn: (...args: A) => R, inDims?: VmapDims | VmapOptions, outDims?: VmapDims, randomness?: VmapRandomness, options?: { chunkSize?: number | null }): (...args: A) => R {
+  if (!callable(fn)) throw new TypeError(`vmap: expected fn to be a function, got ${describe(fn)}`);
+  let opts: VmapOptions;
+  if (isNode(inDims) && !Array.isArray(inDims) && arguments.length === 2) {
+    opts = inDims as VmapOptions;
+    for (const key of Object.keys(opts)) if (!['inDims', 'outDims', 'randomness', 'chunkSize'].includes(key)) throw new TypeError(`vmap: unexpected option '${key}'; expected one of { inDims, outDims, randomness, chunkSize }`);
+  } else {
+    opts = { inDims: inDims as VmapDims | undefined, outDims, randomness, chunkSize: options?.chunkSize };
+  }
+  const inSpec = opts.inDims === undefined ? 0 : opts.inDims;
+  const outSpec = opts.outDims === undefined ? 0 : opts.outDims;
+  const mode = opts.randomness ?? 'error';
+  if (!RANDOMNESS.includes(mode)) throw new RangeError(`vmap: only allowed values for randomness are 'error', 'different', or 'same'. Got ${String(mode)}`);
+  const chunkSize = opts.chunkSize ?? null;
+  if (chunkSize !== null && !(Number.isInteger(chunkSize) && chunkSize > 0)) throw new RangeError(`vmap: chunkSize should be null or greater than 0. (got ${String(chunkSize)})`);
+  if (!(typeof inSpec === 'number' || Array.isArray(inSpec)))
+    throw new TypeError(`vmap(${fnName(fn)}, inDims=${JSON.stringify(inSpec)}, ...)(<inputs>): expected inDims to be a number or a (potentially nested) array matching the structure of inputs, got ${describe(inSpec)}`);
+
+  const mapped = (...args: A): R => {
+    const name = fnName(fn);
+    if (args.length === 0) throw new Error(`vmap(${name})(<inputs>): got no inputs. Maybe you forgot to add inputs, or you are trying to vmap over a function with no inputs. The latter is unsupported.`);
+    const inputLeaves = treeLeaves(args);
+    const dims = specLeaves(inSpec, args, () => `vmap(${name}, inDims=${JSON.stringify(inSpec)}, ...)(<inputs>): inDims`);
+    const batchSizes: number[] = [];
+    const leafDims = inputLeaves.map((leaf, i) => {
+      const d = dims[i];
+      if (d === null) return null;
+      const where = `vmap(${name}, inDims=${JSON.stringify(inSpec)}, ...)(<inputs>): Got inDim=${String(d)}`;
+      if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`${where} for an input but inDim must be either an integer dimension or null.`);
+      if (!isTensor(leaf)) throw new TypeError(`${where} for an input but the input is ${describe(leaf)}. We cannot vmap over non-Tensor arguments, please use null as the respective inDim`);
+      const dim = normalizeDim(d, leaf.dim(), () => `${where} for some input, but that input is a Tensor of dimensionality ${leaf.dim()} so expected inDim to satisfy -${leaf.dim()} <= inDim < ${leaf.dim()}.`);
+      batchSizes.push(leaf.shape[dim]!);
+      return dim;
+    });
+    if (!batchSizes.length) throw new Error('vmap: Expected at least one Tensor to vmap over');
+    if (batchSizes.some((s) => s !== batchSizes[0])) throw new RangeError(`vmap: Expected all tensors to have the same size in the mapped dimension, got sizes [${batchSizes.join(', ')}] for the mapped dimension`);
+    const batch = batchSizes[0]!;
+    if (batch === 0) throw new RangeError(`vmap(${name}): a mapped dimension of size 0 has no element to call ${name} on; this eager vmap cannot infer the output`);
+
+    const saved = mode === 'error' || mode === 'same' ? getRngState() : null;
+    const outputs: unknown[] = [];
+    for (let b = 0; b < batch; b++) {
+      if (mode === 'same' && b > 0) setRngState(saved!);
+      const sliced = withLeaves(args, inputLeaves.map((leaf, i) => (leafDims[i] === null ? leaf : (leaf as Tensor).select(leafDims[i]!, b)))) as A;
+      const before = mode === 'error' ? (b === 0 ? saved! : getRngState()) : null;
+      outputs.push(fn(...sliced));
+      if (before && !(aten('equal', [before, getRngState()]) as boolean))
+        throw new Error("vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap");
+    }
+
+    const first = outputs[0];
+    const outLeaves = outputs.map((o) => treeLeaves(o));
+    const outDimsOf = specLeaves(outSpec, first, () => `vmap(${name}, ..., outDims=${JSON.stringify(outSpec)})(<inputs>): outDims`);
+    const stacked = outLeaves[0]!.map((leaf, j) => {
+      const column = outLeaves.map((leaves) => {
+        if (leaves.length !== outLeaves[0]!.length) throw new Error(`vmap(${name}, ...): ${name} returned outputs of different structures for different batch elements`);
+        return leaves[j];
+      });
+      const d = outDimsOf[j];
+      if (d === null) {
+        if (!column.every((v) => sameValue(v, leaf))) throw new Error(`vmap(${name}, ...): ${name} can not return a BatchedTensor when outDim is null (its output ${j} differs between batch elements)`);
+        return leaf;
+      }
+      if (!column.every(isTensor)) throw new TypeError(`vmap(${name}, ...): ${name} must only return Tensors, got ${describe(column.find((v) => !isTensor(v)))}. Did you mean to set outDims to null for output?`);
+      if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`vmap(${name}, ..., outDims=${JSON.stringify(outSpec)}): outDims must be an int, null or an array of ints representing where in the outputs the vmapped dimension should appear.`);
+      const rank = (leaf as Tensor).dim() + 1;
+      return aten('stack', [column, normalizeDim(d, rank, () => `vmap(${name}, ..., outDims=${JSON.stringify(outSpec)}): outDim ${d} is out of range for an output of dimensionality ${rank - 1}`)]);
+    });
+    return withLeaves(first, stacked) as R;
+  };
+  Object.defineProperty(mapped, 'name', { value: `vmap(${fnName(fn)})` });
+  return mapped;
+}
