@@ -64,12 +64,12 @@ export interface TensorType {
 }
 
 function tensorType(name: string, dtype: DType): TensorType {
-  const make = {
-    [name](...args: unknown[]): Tensor {
-      return legacyNew(dtype, 'cpu', args, name);
-    },
-  }[name]!;
+  // A function expression (not a method), so that `new torch.FloatTensor(...)` works as well as a call.
+  const make = function (...args: unknown[]): Tensor {
+    return legacyNew(dtype, 'cpu', args, name);
+  };
   Object.defineProperties(make, {
+    name: { value: name },
     dtype: { value: dtype },
     isCuda: { value: false },
     isSparse: { value: false },

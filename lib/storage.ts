@@ -43,7 +43,9 @@ export class UntypedStorage extends StorageBase {
       if (!Number.isInteger(sizeOrData) || sizeOrData < 0) throw new RangeError(`UntypedStorage: size must be a non-negative integer, got ${sizeOrData}`);
       this.#bytes = keep(aten('empty', [[sizeOrData], { dtype: uint8, device }]) as Tensor);
     } else if (Array.isArray(sizeOrData)) {
-      this.#bytes = keep(tensor(sizeOrData, { dtype: uint8, device }));
+      for (const v of sizeOrData) if (!Number.isInteger(v)) throw new TypeError(`UntypedStorage: bytes must be integers, got ${describe(v)}`);
+      // Python keeps the low byte of each value (300 -> 44, -1 -> 255).
+      this.#bytes = keep(tensor(sizeOrData.map((v) => ((v % 256) + 256) % 256), { dtype: uint8, device }));
     } else {
       throw new TypeError(`UntypedStorage: expected a size or a list of bytes, got ${describe(sizeOrData)}`);
     }

@@ -90,7 +90,7 @@ declare module '../tensor.js' {
     /** Moves the storage to POSIX shared memory (Python's file_descriptor strategy). Returns this. */
     shareMemory_(): Tensor;
     /** Python's x.new(...): x.new(2, 3) uninitialised, x.new([1, 2]) data; x's dtype and device. */
-    new(...args: number[] | [TensorData | Tensor] | []): Tensor;
+    'new'(...args: number[] | [TensorData | Tensor] | []): Tensor;
     /** x.toSparse(): a sparse COO tensor. */
     toSparseCoo(): Tensor;
     /** CUDA streams: CPU tensors raise, as Python's aten::record_stream has no CPU kernel. */
@@ -278,8 +278,10 @@ function dimOrder(self: Tensor, options: unknown = {}): number[] {
 // holds the hook only (a closure holding the tensor would keep it alive from native code).
 function postAccumulateGradCallback(hook: (tensor: Tensor) => void): (h: Handle) => void {
   return (h: Handle): void => {
-    const result: unknown = hook(new Tensor(h));
-    if (result !== undefined && result !== null) throw new TypeError('registerPostAccumulateGradHook: Tensor post accumulate grad hooks should return None (undefined).');
+    const tensor = new Tensor(h);
+    const result: unknown = hook(tensor);
+    // Python accepts the hook returning its own argument, and nothing else.
+    if (result !== undefined && result !== null && result !== tensor) throw new TypeError('registerPostAccumulateGradHook: Tensor post accumulate grad hooks should return None (undefined).');
   };
 }
 
