@@ -230,6 +230,14 @@ describe('legacy constructors and storages', () => {
     v.registerPostAccumulateGradHook((p) => p.detach() as unknown as void);
     expect(() => v.sum().backward()).toThrow(/should return None/);
   });
+  it('a post-accumulate-grad hook may return a non-Tensor (a JS arrow body such as seen.push(...))', () => {
+    const seen: number[] = [];
+    const v = torch.ones(2, { requiresGrad: true });
+    v.registerPostAccumulateGradHook((p) => void seen.push(p.grad!.sum().item() as number));
+    v.registerPostAccumulateGradHook(((p: Tensor) => seen.push(p.grad!.numel())) as unknown as (p: Tensor) => void);
+    v.mul(3).sum().backward();
+    expect(seen).toEqual([6, 2]);
+  });
   it('a hook that throws fails backward with its error', () => {
     const v = torch.ones(2, { requiresGrad: true });
     v.registerPostAccumulateGradHook(() => {

@@ -95,7 +95,7 @@ declare module '../tensor.js' {
     toSparseCoo(): Tensor;
     /** CUDA streams: CPU tensors raise, as Python's aten::record_stream has no CPU kernel. */
     recordStream(stream: unknown): void;
-    /** Runs fn(x) after the gradient was accumulated into the leaf x's .grad; remove() takes it off. */
+    /** Runs fn(x) after the gradient was accumulated into the leaf x's .grad; remove() takes it off. fn returning another Tensor is an error (as Python); other return values are ignored. */
     registerPostAccumulateGradHook(fn: (tensor: Tensor) => void): RemovableHandle;
     /** The storage (memory) under the tensor. */
     untypedStorage(): UntypedStorage;
@@ -280,8 +280,9 @@ function postAccumulateGradCallback(hook: (tensor: Tensor) => void): (h: Handle)
   return (h: Handle): void => {
     const tensor = new Tensor(h);
     const result: unknown = hook(tensor);
-    // Python accepts the hook returning its own argument, and nothing else.
-    if (result !== undefined && result !== null && result !== tensor) throw new TypeError('registerPostAccumulateGradHook: Tensor post accumulate grad hooks should return None (undefined).');
+    // Python accepts None or the argument itself; another Tensor is a grad hook's answer given to the
+    // wrong hook, so it raises. Other values are ignored: a JS arrow like (p) => seen.push(...) returns one.
+    if (result instanceof Tensor && result !== tensor) throw new TypeError('registerPostAccumulateGradHook: Tensor post accumulate grad hooks should return None (undefined).');
   };
 }
 
