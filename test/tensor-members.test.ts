@@ -220,6 +220,42 @@ describe('legacy constructors and storages', () => {
     view.fill_(7);
     expect(t.tolist()).toEqual([0, 1, 7, 7]);
   });
+  it('storage copy_, clone and TypedStorage.untyped share or copy bytes as Python', () => {
+    const a = torch.tensor([1, 2, 3, 4], { dtype: torch.uint8 });
+    const b = torch.zeros([4], { dtype: torch.uint8 });
+    b.untypedStorage().copy_(a.untypedStorage());
+    expect(b.tolist()).toEqual([1, 2, 3, 4]);
+    const c = a.untypedStorage().clone();
+    c.set(0, 9);
+    expect([a.tolist(), c.tolist()]).toEqual([[1, 2, 3, 4], [9, 2, 3, 4]]);
+    expect(() => b.untypedStorage().copy_(new torch.UntypedStorage(2))).toThrow(RangeError);
+    const t = new torch.TypedStorage([1, 2], { dtype: torch.int16 });
+    expect(t.untyped().tolist()).toEqual([1, 0, 2, 0]);
+    expect(t.untyped().dataPtr()).toBe(t.dataPtr());
+  });
+  it('a storage made inside tidy() outlives the scope (it is not a tensor the scope owns)', () => {
+    const s = torch.tidy(() => torch.arange(3, { dtype: torch.uint8 }).untypedStorage());
+    expect(s.tolist()).toEqual([0, 1, 2]);
+    const made = torch.tidy(() => new torch.UntypedStorage([5, 6]));
+    expect(made.tolist()).toEqual([5, 6]);
+  });
+  it('bad arguments raise TypeErrors naming the function', () => {
+    expect(() => torch.Tensor('a' as unknown as number[])).toThrow(/Tensor: data must be a sequence/);
+    expect(() => torch.FloatTensor(2.5)).toThrow(TypeError);
+    expect(() => x().apply_(5 as unknown as () => number)).toThrow(/apply_: fn must be a function/);
+    expect(() => x().clone().apply_(() => 'a' as unknown as number)).toThrow(/apply_: fn must return/);
+    expect(() => new torch.UntypedStorage(-1)).toThrow(RangeError);
+    expect(() => torch.setDefaultTensorType(5 as unknown as string)).toThrow(TypeError);
+    expect(() => torch.asarray([1], { copy: 'yes' as unknown as boolean })).toThrow(/asarray: copy/);
+    expect(() => x().registerPostAccumulateGradHook(5 as unknown as () => void)).toThrow(/hook must be a function/);
+  });
+  it('asarray shares a TypedArray with the tensor it returns', () => {
+    const data = new Float32Array([1, 2, 3]);
+    const t = torch.asarray(data);
+    data[0] = 7;
+    expect(t.tolist()).toEqual([7, 2, 3]);
+    expect(torch.asarray(data, { dtype: torch.float64 }).tolist()).toEqual([7, 2, 3]);
+  });
   it('frombuffer tensors refuse shareMemory_ (their memory is the ArrayBuffer)', () => {
     const t = torch.frombuffer(new Float32Array([1, 2]));
     expect(() => t.shareMemory_()).toThrow(/frombuffer/);
