@@ -2,7 +2,7 @@
 import './methods.js';
 import './warnings.js';
 
-export { Tensor, GradFn, isTensor, type RemovableHandle, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
+export { GradFn, isTensor, type RemovableHandle, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
 export * from './dtype.js';
 // Explicit: the classes win over the generated option types of the same name (those accept names too).
 export { Layout, MemoryFormat, QScheme } from './dtype.js';
@@ -19,10 +19,12 @@ export { einsum, type Subscript } from './functional/einsum.js';
 export { broadcastTensors, broadcastShapes, meshgrid, blockDiag, cartesianProd, chainMatmul, atleast1d, atleast2d, atleast3d, tensordot, split, nonzero, unravelIndex, type MeshgridOptions, type SplitSize, type TensordotDims, type NonzeroOptions } from './functional/shapes.js';
 export { stft, type StftOptions, type StftArg } from './functional/spectral.js';
 export { lu, cdist, svdLowrank, pcaLowrank, getApproximateBasis, type LuOptions, type LuWithInfo, type CdistComputeMode, type SvdLowrankOptions, type PcaLowrankOptions } from './functional/linalg.js';
-export { asTensor, isStorage, type AsTensorOptions } from './functional/misc.js';
+export { asTensor, asarray, isStorage, type AsTensorOptions, type AsarrayOptions } from './functional/misc.js';
 export { cond, whileLoop, vmap, type VmapDims, type VmapOptions, type VmapRandomness } from './functional/control.js';
 export { dsmm, spmm, hsmm, saddmm } from './functional/sparse_legacy.js';
 export { lobpcg, LobpcgWorker, type LobpcgOptions } from './functional/lobpcg.js';
+export { Tensor, BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor, setDefaultTensorType, type TensorType, type LegacyTensorConstructor } from './legacy.js';
+export { StorageBase, TypedStorage, UntypedStorage, type StorageOptions, type TypedStorageOptions } from './storage.js';
 import './functional/tensor_python.js';
 export * from './generated/functions.js';
 export * as linalg from './namespaces/linalg.js';

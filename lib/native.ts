@@ -78,6 +78,17 @@ export interface NativeAddon {
   attachFunction(name: string, inputs: Handle[], outputs: Handle[], dirty: Handle[], nonDifferentiable: Handle[], saved: (Handle | null)[],
     backward: (grads: (Handle | null)[], saved: (Handle | null)[] | null) => (Handle | null)[]): (Handle | null)[];
   removeHook(t: Handle, id: number): void;
+  registerPostAccGradHook(t: Handle, fn: (tensor: Handle) => void): number;
+  removePostAccGradHook(t: Handle, id: number): void;
+  /** The address of t's first element (0n without memory). */
+  dataPtr(t: Handle): bigint;
+  /** A uint8 tensor over every byte of t's storage. */
+  storageBytes(t: Handle): Handle;
+  storageDataPtr(t: Handle): bigint;
+  isShared(t: Handle): boolean;
+  shareMemory(t: Handle): void;
+  /** Reads (or sets, then reads) a leaf's grad dtype code; null: any dtype. */
+  gradDtype(t: Handle, set?: number | null): number | null;
   setWarningHandler(fn: ((message: string, category: string) => void) | null): void;
   deviceTypes(): string[];
   dtypes(): {

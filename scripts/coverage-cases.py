@@ -734,7 +734,7 @@ HAND_CASES = {
         'share_memory_': [('x.clone().share_memory_().is_shared()', 'x.clone().shareMemory_().isShared()')],
         'is_shared': [('x.is_shared()', 'x.isShared()')],
         'untyped_storage': [('x.untyped_storage().nbytes()', 'x.untypedStorage().nbytes()')],
-        'data_ptr': [('x.data_ptr() != 0', 'x.dataPtr() !== 0')],
+        'data_ptr': [('x.data_ptr() != 0', 'x.dataPtr() !== 0n')],
         'const_data_ptr': [('x.const_data_ptr() == x.data_ptr()', 'x.constDataPtr() === x.dataPtr()')],
         'dim_order': [('x.dim_order()', 'x.dimOrder()')],
         'unique': [('torch.tensor([3, 1, 3]).unique(return_inverse=True)', 'torch.tensor([3, 1, 3]).unique({ returnInverse: true })')],

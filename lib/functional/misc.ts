@@ -3,7 +3,7 @@ import { aten } from '../call.js';
 import { frombuffer, tensor, type TensorData } from '../creation.js';
 import { toDevice, type DeviceLike } from '../device.js';
 import { toDType, type DTypeLike } from '../dtype.js';
-import { readOptions } from '../options.js';
+import { describe, readOptions } from '../options.js';
 import { checkArity } from './args.js';
 import { isTensor, type Tensor } from '../tensor.js';
 
@@ -36,8 +36,46 @@ export function asTensor(data: TensorData, options: AsTensorOptions = {}): Tenso
   return tensor(data, { ...(dtype === null ? {} : { dtype }), ...(device === null ? {} : { device }) });
 }
 
-/** torch.is_storage(obj): torchnode has no Storage objects, so nothing is one. */
-export function isStorage(obj: unknown): boolean {
-  void obj;
-  return false;
+export { isStorage } from '../storage.js';
+
+export interface AsarrayOptions extends AsTensorOptions {
+  /** true: always copy; false: never (a ValueError-like Error when sharing is impossible); null/undefined: copy only when needed. */
+  copy?: boolean | null;
+  requiresGrad?: boolean;
+}
+
+/**
+ * torch.asarray(obj, { dtype, device, copy, requiresGrad }): a Tensor or a TypedArray is shared when
+ * dtype and device allow (copy: true copies anyway; copy: false raises when it cannot share); other
+ * data (nested arrays, scalars) is copied, which copy: false forbids, as Python.
+ */
+export function asarray(obj: TensorData, options: AsarrayOptions = {}): Tensor {
+  checkArity('asarray', arguments.length, 2);
+  const o = readOptions('asarray', options, ['dtype', 'device', 'copy', 'requiresGrad']);
+  const dtype = o.dtype === undefined || o.dtype === null ? null : toDType(o.dtype, 'asarray');
+  const device = o.device === undefined || o.device === null ? null : toDevice(o.device, 'asarray');
+  const copy = o.copy ?? null;
+  if (copy !== null && typeof copy !== 'boolean') throw new TypeError(`asarray: copy must be a boolean or null, got ${describe(copy)}`);
+  const requiresGrad = o.requiresGrad ?? false;
+  if (typeof requiresGrad !== 'boolean') throw new TypeError(`asarray: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
+  let result: Tensor;
+  if (isTensor(obj) || (ArrayBuffer.isView(obj) && !(obj instanceof DataView))) {
+    const source = isTensor(obj) ? obj : frombuffer(obj);
+    const sameDtype = dtype === null || dtype === source.dtype;
+    const sameDevice = device === null || device.toString() === source.device.toString();
+    if (copy === false && !sameDtype) throw new Error(`asarray: can't alias tensor with dtype '${source.dtype.name}' into dtype '${dtype!.name}'.`);
+    if (copy === false && !sameDevice) throw new Error(`asarray: can't alias tensor on device '${source.device.toString()}' into device '${device!.toString()}'.`);
+    if (copy === true || !sameDtype || !sameDevice) {
+      result = aten('to', [source, { dtype: dtype ?? source.dtype, device: device ?? source.device, copy: true }]) as Tensor;
+      if (!isTensor(obj)) source.dispose();
+    } else {
+      result = source;
+    }
+  } else {
+    if (copy === false) throw new Error("asarray: can't alias arbitrary sequence into a tensor.");
+    result = tensor(obj, { ...(dtype === null ? {} : { dtype }), ...(device === null ? {} : { device }) });
+  }
+  // Python's asarray sets requires_grad on the result itself, the input tensor included when shared.
+  if (requiresGrad) result.requiresGrad_(true);
+  return result;
 }

@@ -17,6 +17,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterWarnings(env, exports);
     RegisterDTypes(env, exports);
     RegisterSerialize(env, exports);
+    RegisterStorage(env, exports);
     DefineAddon(exports, {});
   } catch (...) {
     ReleaseEnvSlot(slot);  // the destructor does not run for a constructor that threw

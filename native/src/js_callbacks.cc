@@ -3,9 +3,11 @@
 // Nothing here holds JS tensors: a Function's saved tensors are SavedVariables (an output is saved
 // without its grad_fn), so the graph never keeps its own outputs alive through JS.
 #include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/autograd/function_hook.h>
 #include <torch/csrc/autograd/saved_variable.h>
 #include <torch/csrc/autograd/variable.h>
 
+#include <algorithm>
 #include <memory>
 #include <type_traits>
 #include <unordered_set>
@@ -87,6 +89,50 @@ Napi::Value RegisterHook(const Napi::CallbackInfo& info) {
 Napi::Value RemoveHook(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TensorOf(env, info[0], "self").remove_hook(static_cast<unsigned>(ToInt64(env, info[1], "hook id")));
+  DeleteDeferredReferences(env);
+  return env.Undefined();
+}
+
+// The post-accumulate-grad hooks of one leaf. libtorch keeps one PostAccumulateGradHook per tensor,
+// so this one runs every JS hook registered on it, in registration order (as Python's dict of hooks).
+struct JsPostAccGradHooks : public torch::autograd::PostAccumulateGradHook {
+  std::vector<std::pair<unsigned, std::shared_ptr<JsCallback>>> hooks;
+  unsigned nextId = 0;
+  void operator()(const torch::autograd::Variable& tensor) override {
+    auto running = hooks;  // a hook may remove hooks (itself included) while they run
+    for (const auto& entry : running) {
+      const std::shared_ptr<JsCallback>& fn = entry.second;
+      fn->CheckThread();
+      InEngine([&] {
+        Napi::HandleScope scope(fn->env());
+        fn->Call({WrapTensor(fn->env(), tensor)});
+      });
+    }
+  }
+};
+
+// registerPostAccGradHook(t, fn(tensorHandle)) -> hook id for removePostAccGradHook
+Napi::Value RegisterPostAccGradHook(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DeleteDeferredReferences(env);
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  if (!info[1].IsFunction()) ThrowType("hook must be a function");
+  if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
+  if (t.grad_fn()) ThrowError("post accumulate grad hooks cannot be registered on non-leaf tensors");
+  auto& slot = torch::autograd::impl::post_acc_grad_hooks(t);
+  if (!dynamic_cast<JsPostAccGradHooks*>(slot.get())) torch::autograd::impl::set_post_acc_grad_hooks(t, std::make_unique<JsPostAccGradHooks>());
+  auto& hooks = static_cast<JsPostAccGradHooks&>(*torch::autograd::impl::post_acc_grad_hooks(t));
+  unsigned id = hooks.nextId++;
+  hooks.hooks.emplace_back(id, std::make_shared<JsCallback>(env, info[1].As<Napi::Function>()));
+  return Napi::Number::New(env, id);
+}
+
+Napi::Value RemovePostAccGradHook(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  auto id = static_cast<unsigned>(ToInt64(env, info[1], "hook id"));
+  if (auto* hooks = dynamic_cast<JsPostAccGradHooks*>(torch::autograd::impl::post_acc_grad_hooks(t).get()))
+    hooks->hooks.erase(std::remove_if(hooks->hooks.begin(), hooks->hooks.end(), [id](const auto& h) { return h.first == id; }), hooks->hooks.end());
   DeleteDeferredReferences(env);
   return env.Undefined();
 }
@@ -229,6 +275,8 @@ void RegisterJsCallbacks(napi_env env, napi_value exports) {
       {"attachFunction", AttachFunction, "autograd.Function"},
       {"registerHook", RegisterHook},
       {"removeHook", RemoveHook},
+      {"registerPostAccGradHook", RegisterPostAccGradHook, "registerPostAccumulateGradHook"},
+      {"removePostAccGradHook", RemovePostAccGradHook, "registerPostAccumulateGradHook"},
   };
   ExportAll(env, exports, kEntries);
 }

@@ -1,0 +1,215 @@
+// torch.UntypedStorage, torch.TypedStorage and torch.StorageBase: the memory under a tensor. A storage
+// object holds a private uint8 tensor over all of the storage's bytes (offset 0): that tensor's handle
+// keeps the c10 storage alive and is freed by the ordinary tensor finalizer, so storages add no native
+// lifetime code. Element access reads and writes through that byte tensor (or a dtype view of it).
+import { aten } from './call.js';
+import { tensor } from './creation.js';
+import { toDevice, type Device, type DeviceLike } from './device.js';
+import { toDType, uint8, type DType, type DTypeLike } from './dtype.js';
+import { native } from './native.js';
+import { describe, readOptions } from './options.js';
+import { keep } from './scope.js';
+import { handleOfTensor, Tensor } from './tensor.js';
+
+let wrapping = false; // set while the module itself builds a storage around an existing byte tensor
+
+function checkIndex(i: unknown, size: number, fn: string): number {
+  if (typeof i !== 'number' || !Number.isInteger(i)) throw new TypeError(`${fn}: index must be an integer, got ${describe(i)}`);
+  const j = i < 0 ? i + size : i;
+  if (j < 0 || j >= size) throw new RangeError(`${fn}: index ${i} out of range for storage of size ${size}`);
+  return j;
+}
+
+/** torch.StorageBase: the base class of torch.UntypedStorage (Python's torch._C.StorageBase). */
+export class StorageBase {}
+
+export interface StorageOptions {
+  device?: DeviceLike;
+}
+
+/** torch.UntypedStorage: a tensor's memory as bytes. `new torch.UntypedStorage(n)` makes n bytes, `new torch.UntypedStorage([1, 2])` those bytes. */
+export class UntypedStorage extends StorageBase {
+  readonly #bytes: Tensor;
+
+  constructor(sizeOrData: number | number[] = 0, options: StorageOptions = {}) {
+    super();
+    if (wrapping) {
+      this.#bytes = sizeOrData as unknown as Tensor;
+      return;
+    }
+    const o = readOptions('UntypedStorage', options, ['device']);
+    const device = o.device === undefined ? 'cpu' : toDevice(o.device as DeviceLike, 'UntypedStorage');
+    if (typeof sizeOrData === 'number') {
+      if (!Number.isInteger(sizeOrData) || sizeOrData < 0) throw new RangeError(`UntypedStorage: size must be a non-negative integer, got ${sizeOrData}`);
+      this.#bytes = keep(aten('empty', [[sizeOrData], { dtype: uint8, device }]) as Tensor);
+    } else if (Array.isArray(sizeOrData)) {
+      for (const v of sizeOrData) if (!Number.isInteger(v)) throw new TypeError(`UntypedStorage: bytes must be integers, got ${describe(v)}`);
+      // Python keeps the low byte of each value (300 -> 44, -1 -> 255).
+      this.#bytes = keep(tensor(sizeOrData.map((v) => ((v % 256) + 256) % 256), { dtype: uint8, device }));
+    } else {
+      throw new TypeError(`UntypedStorage: expected a size or a list of bytes, got ${describe(sizeOrData)}`);
+    }
+  }
+
+  /** @internal The storage of tensor t. */
+  static of(t: Tensor): UntypedStorage {
+    const bytes = keep(new Tensor(native.storageBytes(handleOfTensor(t))));
+    wrapping = true;
+    try {
+      return new UntypedStorage(bytes as unknown as number);
+    } finally {
+      wrapping = false;
+    }
+  }
+
+  /** @internal The uint8 tensor over all the bytes. */
+  get bytes(): Tensor {
+    return this.#bytes;
+  }
+  nbytes(): number {
+    return this.#bytes.numel();
+  }
+  /** For an untyped storage, the number of bytes. */
+  size(): number {
+    return this.#bytes.numel();
+  }
+  get length(): number {
+    return this.#bytes.numel();
+  }
+  elementSize(): number {
+    return 1;
+  }
+  get device(): Device {
+    return this.#bytes.device;
+  }
+  get isCuda(): boolean {
+    return this.#bytes.isCuda;
+  }
+  /** The address of the first byte, a BigInt (0n for an empty storage). */
+  dataPtr(): bigint {
+    return native.storageDataPtr(handleOfTensor(this.#bytes));
+  }
+  /** Whether the bytes live in shared memory (always true for CUDA storages, as Python). */
+  isShared(): boolean {
+    return native.isShared(handleOfTensor(this.#bytes));
+  }
+  /** Moves the bytes to POSIX shared memory (Python's file_descriptor strategy); every tensor on this storage follows. */
+  shareMemory_(): this {
+    native.shareMemory(handleOfTensor(this.#bytes));
+    return this;
+  }
+  /** storage[i]: one byte as a number. */
+  get(i: number): number {
+    return this.#bytes.index(checkIndex(i, this.size(), 'UntypedStorage.get')).item() as number;
+  }
+  /** storage[i] = v (v wraps modulo 256, as Python). */
+  set(i: number, v: number): void {
+    this.#bytes.index(checkIndex(i, this.size(), 'UntypedStorage.set')).fill_(v);
+  }
+  tolist(): number[] {
+    return this.#bytes.tolist() as number[];
+  }
+  fill_(v: number): this {
+    this.#bytes.fill_(v);
+    return this;
+  }
+  /** Copies the bytes of another storage of the same size. */
+  copy_(src: UntypedStorage | TypedStorage): this {
+    const from = src instanceof TypedStorage ? src.untyped() : src;
+    if (!(from instanceof UntypedStorage)) throw new TypeError(`UntypedStorage.copy_: src must be a storage, got ${describe(src)}`);
+    if (from.size() !== this.size()) throw new RangeError(`UntypedStorage.copy_: size mismatch (${this.size()} vs ${from.size()})`);
+    this.#bytes.copy_(from.#bytes);
+    return this;
+  }
+  clone(): UntypedStorage {
+    return UntypedStorage.of(this.#bytes.clone());
+  }
+  override toString(): string {
+    return `[torch.storage.UntypedStorage(device=${this.device.toString()}) of size ${this.size()}]`;
+  }
+}
+
+export interface TypedStorageOptions extends StorageOptions {
+  dtype?: DTypeLike;
+}
+
+let typedStorageWarned = false;
+function warnTypedStorage(): void {
+  if (typedStorageWarned) return;
+  typedStorageWarned = true;
+  process.emitWarning('TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the only storage class. This should only matter to you if you are using storages directly.  To access UntypedStorage directly, use tensor.untyped_storage() instead of tensor.storage()', 'UserWarning');
+}
+
+/** torch.TypedStorage (deprecated in Python in favour of UntypedStorage): a storage read as elements of one dtype. */
+export class TypedStorage {
+  readonly #elements: Tensor;
+
+  constructor(sizeOrData: number | number[] = 0, options: TypedStorageOptions = {}) {
+    warnTypedStorage();
+    const o = readOptions('TypedStorage', options, ['dtype', 'device']);
+    const dtype = o.dtype === undefined ? toDType('float32', 'TypedStorage') : toDType(o.dtype as DTypeLike, 'TypedStorage');
+    const device = o.device === undefined ? 'cpu' : toDevice(o.device as DeviceLike, 'TypedStorage');
+    if (typeof sizeOrData === 'number') {
+      if (!Number.isInteger(sizeOrData) || sizeOrData < 0) throw new RangeError(`TypedStorage: size must be a non-negative integer, got ${sizeOrData}`);
+      this.#elements = keep(aten('empty', [[sizeOrData], { dtype, device }]) as Tensor);
+    } else if (Array.isArray(sizeOrData)) {
+      this.#elements = keep(tensor(sizeOrData, { dtype, device }));
+    } else {
+      throw new TypeError(`TypedStorage: expected a size or a list of values, got ${describe(sizeOrData)}`);
+    }
+  }
+  get dtype(): DType {
+    return this.#elements.dtype;
+  }
+  get device(): Device {
+    return this.#elements.device;
+  }
+  size(): number {
+    return this.#elements.numel();
+  }
+  get length(): number {
+    return this.#elements.numel();
+  }
+  elementSize(): number {
+    return this.#elements.dtype.itemsize;
+  }
+  nbytes(): number {
+    return this.#elements.numel() * this.#elements.dtype.itemsize;
+  }
+  dataPtr(): bigint {
+    return native.storageDataPtr(handleOfTensor(this.#elements));
+  }
+  isShared(): boolean {
+    return native.isShared(handleOfTensor(this.#elements));
+  }
+  shareMemory_(): this {
+    native.shareMemory(handleOfTensor(this.#elements));
+    return this;
+  }
+  /** The same memory as an UntypedStorage. */
+  untyped(): UntypedStorage {
+    return UntypedStorage.of(this.#elements);
+  }
+  get(i: number): number | boolean | bigint {
+    return this.#elements.index(checkIndex(i, this.size(), 'TypedStorage.get')).item();
+  }
+  set(i: number, v: number | boolean): void {
+    this.#elements.index(checkIndex(i, this.size(), 'TypedStorage.set')).fill_(v);
+  }
+  tolist(): unknown[] {
+    return this.#elements.tolist() as unknown[];
+  }
+  fill_(v: number | boolean): this {
+    this.#elements.fill_(v);
+    return this;
+  }
+  toString(): string {
+    return `[torch.storage.TypedStorage(dtype=${this.dtype.toString()}, device=${this.device.toString()}) of size ${this.size()}]`;
+  }
+}
+
+/** torch.is_storage(obj): whether obj is an UntypedStorage or a TypedStorage. */
+export function isStorage(obj: unknown): boolean {
+  return obj instanceof UntypedStorage || obj instanceof TypedStorage;
+}
+

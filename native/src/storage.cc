@@ -1,0 +1,99 @@
+// Storage-level accessors behind x.dataPtr(), x.untypedStorage(), x.shareMemory_() and x.gradDtype.
+// A storage is exposed to JS as a uint8 tensor over all its bytes: that handle keeps the c10
+// storage alive with the ordinary tensor finalizer, so storages need no GC code of their own.
+#include <ATen/MapAllocator.h>
+#include <ATen/StorageUtils.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include "compat.h"
+#include "convert.h"
+#include "ops.h"
+
+namespace tn {
+namespace {
+
+napi_value FromAddress(napi_env env, const void* p) {
+  napi_value out;
+  Check(napi_create_bigint_uint64(env, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)), &out));
+  return out;
+}
+
+// dataPtr(t) -> BigInt: the address of t's first element (0n when it has no memory yet).
+Napi::Value DataPtr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  return Napi::Value(env, FromAddress(env, t.const_data_ptr()));
+}
+
+// storageBytes(t) -> handle: a uint8 tensor over every byte of t's storage (offset 0).
+Napi::Value StorageBytes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  c10::Storage storage = t.storage();  // c10 raises for tensors without storage (sparse, ...)
+  at::NoGradGuard noGrad;
+  at::Tensor bytes = at::empty({0}, at::TensorOptions().dtype(at::kByte).device(storage.device()));
+  bytes.set_(storage, 0, {static_cast<int64_t>(storage.nbytes())}, {1});
+  return Napi::Value(env, WrapTensor(env, std::move(bytes)));
+}
+
+// storageDataPtr(t) -> BigInt: the address where t's storage starts.
+Napi::Value StorageDataPtr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  return Napi::Value(env, FromAddress(env, t.storage().data()));
+}
+
+bool IsSharedStorage(const c10::Storage& s) {
+  return s.device_type() != at::kCPU || at::MapAllocator::fromDataPtr(s.data_ptr()) != nullptr;
+}
+
+Napi::Value IsShared(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Napi::Value(env, FromBool(env, IsSharedStorage(TensorOf(env, info[0], "self").storage())));
+}
+
+// shareMemory(t): Python's UntypedStorage._share_fd_cpu_: the storage's bytes move to a new
+// shared-memory segment (POSIX shm, kept by file descriptor); a no-op when already shared.
+Napi::Value ShareMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Box* box = BoxOf(env, info[0]);
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  c10::Storage storage = t.storage();
+  if (IsSharedStorage(storage)) return env.Undefined();
+  // A frombuffer storage's DataPtr holds the JS ArrayBuffer: replacing it would lose that link.
+  if (box->borrowed) ThrowError("a Tensor made by torch.frombuffer uses a JS ArrayBuffer's memory, which cannot move to shared memory");
+  at::Storage shm(at::new_shm_fd_storage(storage.nbytes()));
+  at::storage_copy(shm, storage);
+  storage.set_data_ptr(std::move(shm.mutable_data_ptr()));
+  storage.unsafeGetStorageImpl()->set_allocator(shm.allocator());
+  return env.Undefined();
+}
+
+// gradDtype(t[, dtype | null]): reads, or sets then reads, the dtype autograd casts t's grad to.
+Napi::Value GradDtype(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  bool set = info.Length() > 1 && !info[1].IsUndefined();
+  if (!t.is_leaf()) ThrowError(set ? "grad_dtype can only be set on leaf tensors." : "grad_dtype can only be accessed on leaf tensors.");
+  if (set) t.set_grad_dtype(info[1].IsNull() ? std::nullopt : std::optional<at::ScalarType>(ToScalarType(env, info[1])));
+  std::optional<at::ScalarType> d = t.grad_dtype();
+  return d ? Napi::Value(env, FromInt64(env, static_cast<int64_t>(*d))) : env.Null();
+}
+
+}  // namespace
+
+void RegisterStorage(napi_env env, napi_value exports) {
+  static constexpr MethodEntry kEntries[] = {
+      {"dataPtr", DataPtr},
+      {"storageBytes", StorageBytes, "untypedStorage"},
+      {"storageDataPtr", StorageDataPtr, "dataPtr"},
+      {"isShared", IsShared},
+      {"shareMemory", ShareMemory, "shareMemory_"},
+      {"gradDtype", GradDtype},
+  };
+  ExportAll(env, exports, kEntries);
+}
+
+}  // namespace tn
