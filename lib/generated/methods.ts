@@ -2,7 +2,7 @@
 // Do not edit: run `npm run generate`.
 import type { PythonForm } from '../call.js';
 import type { DeviceLike } from '../device.js';
-import type { DTypeLike } from '../dtype.js';
+import type { DTypeLike, QScheme } from '../dtype.js';
 import type { Generator } from '../generator.js';
 import type { Layout, MemoryFormat } from './types.js';
 
@@ -4617,7 +4617,7 @@ declare module '../tensor.js' {
      *
      * Returns the quantization scheme of a given QTensor.
      */
-    qscheme(): unknown;
+    qscheme(): QScheme;
     /**
      * `Tensor.quantile(q, dim=None, keepdim=False, *, interpolation='linear') -> Tensor`
      *
@@ -6549,7 +6549,7 @@ declare module '../tensor.js' {
 }
 
 /** [JS method name, ATen operator name, result kind, Python form] for every generated Tensor method. */
-export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | undefined)?, PythonForm?])[] = [
+export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | 'qscheme' | undefined)?, PythonForm?])[] = [
   ['abs', 'abs'],
   ['abs_', 'abs_'],
   ['absolute', 'absolute'],
@@ -6905,7 +6905,7 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | und
   ['qScale', 'q_scale'],
   ['qZeroPoint', 'q_zero_point'],
   ['qr', 'qr'],
-  ['qscheme', 'qscheme'],
+  ['qscheme', 'qscheme', 'qscheme'],
   ['quantile', 'quantile'],
   ['rad2deg', 'rad2deg'],
   ['rad2deg_', 'rad2deg_'],
