@@ -48,7 +48,7 @@ COMPILE = 'torch.compile (TorchDynamo rewrites Python bytecode); nothing to comp
 
 EXCLUDED = {
     'torch': {
-        'from_numpy': NUMPY, 'from_dlpack': NUMPY, 'to_dlpack': NUMPY, 'frombuffer': NUMPY,
+        'from_numpy': NUMPY, 'from_dlpack': NUMPY, 'to_dlpack': NUMPY,
         'TYPE_CHECKING': TYPING, 'classproperty': TYPING, 'typename': TYPING,
         'USE_GLOBAL_DEPS': 'Python loader flag (how torch/__init__.py loads libtorch)',
         'USE_RTLD_GLOBAL_WITH_LIBTORCH': 'Python loader flag (how torch/__init__.py loads libtorch)',
@@ -524,6 +524,11 @@ HAND_CASES = {
         'while_loop': [('torch.while_loop(lambda i: i < 3, lambda i: (i + 1,), (torch.tensor(0),))',
                         'torch.whileLoop((i) => i.lt(3), (i) => [i.add(1)], [torch.tensor(0)])')],
         'asarray': [('torch.asarray([1.5, 2])', 'torch.asarray([1.5, 2])')],
+        # Python's buffer protocol is a TypedArray or ArrayBuffer in JS: the same bytes, the same tensor.
+        'frombuffer': [("torch.frombuffer(bytearray(__import__('struct').pack('<3f', 1.5, -2, 3)), dtype=torch.float32)",
+                        'torch.frombuffer(new Float32Array([1.5, -2, 3]), { dtype: torch.float32 })'),
+                       ("torch.frombuffer(bytearray(b'\\x01\\x02\\x03\\x04'), dtype=torch.uint8, count=2, offset=1)",
+                        'torch.frombuffer(new Uint8Array([1, 2, 3, 4]), { dtype: torch.uint8, count: 2, offset: 1 })')],
         'dsmm': [('torch.dsmm(torch.eye(2).to_sparse(), x[:, :2] * 1.0)', "torch.dsmm(torch.eye(2).toSparse(), x.index(':', ':2'))")],
         'hsmm': [('torch.hsmm(torch.eye(2).to_sparse(), x[:, :2] * 1.0)', "torch.hsmm(torch.eye(2).toSparse(), x.index(':', ':2'))")],
         'spmm': [('torch.spmm(torch.eye(2).to_sparse(), x[:, :2] * 1.0)', "torch.spmm(torch.eye(2).toSparse(), x.index(':', ':2'))")],
