@@ -1,10 +1,10 @@
-// torch functions that PyTorch implements in Python (torch/functional.py) over ATen operators,
-// ported with the same dispatch, so results and grad_fn match. Also installed as Tensor methods.
-import { type DTypeLike } from './dtype.js';
-import { readOptions } from './options.js';
-import { requireNamedTensors, version } from './runtime.js';
-import { aten } from './call.js';
-import { Tensor } from './tensor.js';
+// torch.norm and torch.numel as torch/functional.py writes them over ATen operators, and the Tensor
+// methods whose operator does not take `self` first (where, polygamma, norm, rename).
+import { type DTypeLike } from '../dtype.js';
+import { readOptions } from '../options.js';
+import { requireNamedTensors, version } from '../runtime.js';
+import { aten } from '../call.js';
+import { Tensor } from '../tensor.js';
 
 export interface NormOptions {
   p?: number | 'fro' | 'nuc' | null;
@@ -40,7 +40,7 @@ export function numel(input: Tensor): number {
   return input.numel();
 }
 
-declare module './tensor.js' {
+declare module '../tensor.js' {
   interface Tensor {
     norm(p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions): Tensor;
     /** x.where(condition, y) is torch.where(condition, x, y). */
