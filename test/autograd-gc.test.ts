@@ -1,36 +1,8 @@
 // Autograd objects are collected by the GC alone (no dispose): tensors with hooks, outputs of custom
 // Functions, retained graphs. Each case runs in a child `node --expose-gc` that counts the live
 // native tensors (torch.nativeStats) after forcing collection.
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const dist = new URL('../dist/index.js', import.meta.url).href;
-
-// Runs `body` (an async function body with `torch` and `settle` in scope) in a child process with
-// gc exposed; returns what the body returned.
-function runWithGc(body: string): Record<string, number> {
-  const script = `
-    const torch = await import(${JSON.stringify(dist)});
-    torch.setNumThreads(1); // small tensors: intra-op threads only spin on a busy machine
-    // Collects until the count of live tensors stops falling: JS callbacks freed by one collection
-    // release their native references at the next handle creation, and their tensors at the next GC.
-    const settle = async () => {
-      let last = -1;
-      for (let i = 0; i < 20 && torch.nativeStats().tensors !== last; i++) {
-        last = torch.nativeStats().tensors;
-        globalThis.gc();
-        await new Promise((r) => setImmediate(r));
-        torch.ones(1);
-      }
-      globalThis.gc();
-      return torch.nativeStats().tensors;
-    };
-    const result = await (async () => { ${body} })();
-    console.log(JSON.stringify(result));`;
-  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 240_000 });
-  expect(r.status, `${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
-}
+import { runWithGc } from './run-child.js';
 
 const Square = `
   class Square extends torch.autograd.Function {

@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,3 +38,33 @@ export const fullGc: () => void = (() => {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 })();
+
+/**
+ * Runs `body` (an async function body with `torch` and `settle` in scope) against dist/ in a child
+ * `node --expose-gc`; returns what the body returned. `settle()` collects until the count of live
+ * native tensors stops falling and returns it.
+ */
+export function runWithGc(body: string): Record<string, number> {
+  const dist = new URL('../dist/index.js', import.meta.url).href;
+  const script = `
+    const torch = await import(${JSON.stringify(dist)});
+    torch.setNumThreads(1); // small tensors: intra-op threads only spin on a busy machine
+    // Collects until the count of live tensors stops falling: JS callbacks freed by one collection
+    // release their native references at the next handle creation, and their tensors at the next GC.
+    const settle = async () => {
+      let last = -1;
+      for (let i = 0; i < 20 && torch.nativeStats().tensors !== last; i++) {
+        last = torch.nativeStats().tensors;
+        globalThis.gc();
+        await new Promise((r) => setImmediate(r));
+        torch.ones(1);
+      }
+      globalThis.gc();
+      return torch.nativeStats().tensors;
+    };
+    const result = await (async () => { ${body} })();
+    console.log(JSON.stringify(result));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 240_000 });
+  expect(r.status, `${r.stderr}`).toBe(0);
+  return lastJson<Record<string, number>>(r);
+}
