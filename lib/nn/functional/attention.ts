@@ -1,5 +1,6 @@
 // torch.nn.functional attention: scaledDotProductAttention (the ATen op) and multiHeadAttentionForward,
 // written as torch/nn/functional.py writes multi_head_attention_forward, over the same ATen ops.
+import { isAutocastEnabled } from '../../autocast.js';
 import { aten } from '../../call.js';
 import { zeros, zerosLike } from '../../creation.js';
 import { bool as boolDtype, type DType } from '../../dtype.js';
@@ -336,4 +337,13 @@ export function multiHeadAttentionForward(query: Tensor, key: Tensor, value: Ten
   };
   for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) requireTensor(fn, name, t);
   return _multiHeadAttentionForward(fn, query, key, value, params);
+}
+
+/** Python's torch.is_autocast_enabled() (CUDA autocast) for the fast-path checks; false where this build has no CUDA. */
+export function _autocastEnabled(): boolean {
+  try {
+    return isAutocastEnabled('cuda');
+  } catch {
+    return false;
+  }
 }
