@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
-import { LayerNorm } from '../lib/nn/modules/_nnrnn_stand_ins.js'; // TEMPORARY: nn.LayerNorm once nnact's lands
 import { check, makeTensor, type Enc, type TensorEnc, type Tol } from './golden-replay.js';
 
 torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes from vitest.config.ts)
@@ -229,7 +228,7 @@ describe('TransformerEncoder / TransformerDecoder stacks (deep-copied layers)', 
         inputs.push(T.t!, T.m!);
       } else {
         const layer = new nn.TransformerEncoderLayer(8, 2, 16, decode(c.layerKwargs ?? {}, T) as Record<string, unknown>);
-        m = c.norm ? new nn.TransformerEncoder(layer, 2, new LayerNorm(8), { enableNestedTensor: false }) : new nn.TransformerEncoder(layer, 2);
+        m = c.norm ? new nn.TransformerEncoder(layer, 2, new nn.LayerNorm(8), { enableNestedTensor: false }) : new nn.TransformerEncoder(layer, 2);
         inputs.push(T.x!);
       }
       m.train(c.train);
