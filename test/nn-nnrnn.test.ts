@@ -39,7 +39,8 @@ type Tensor = torch.Tensor;
 const layers = nn as unknown as Record<string, new (...args: unknown[]) => torch.nn.Module>;
 
 // The fixture's argument encoding: {t} names a stored tensor (one object per name, so identities hold),
-// {tuple} an array, {dtype} a dtype name, {packSequence} a PackedSequence packed here from stored tensors.
+// {tuple} an array, {dtype} a dtype name, {module} a new nn.<name>(), {fn} F.<name>, {packSequence} a PackedSequence
+// packed here from stored tensors.
 function decode(v: Json, T: Record<string, Tensor>): unknown {
   if (Array.isArray(v)) return v.map((e) => decode(e, T));
   if (v === null || typeof v !== 'object') return v;
@@ -47,6 +48,8 @@ function decode(v: Json, T: Record<string, Tensor>): unknown {
   if (only('t')) return T[v.t as string]!;
   if (only('tuple')) return (v.tuple as Json[]).map((e) => decode(e, T));
   if (only('dtype')) return v.dtype;
+  if (only('module')) return new layers[v.module as string]!();
+  if (only('fn')) return (F as unknown as Record<string, unknown>)[v.fn as string];
   if ('packSequence' in v) {
     const seqs = (v.packSequence as Json[]).map((e) => decode(e, T) as Tensor);
     for (const s of seqs) s.requiresGrad_(true);

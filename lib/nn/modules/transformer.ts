@@ -158,7 +158,7 @@ export class TransformerEncoderLayer extends Module {
   declare dropout1: Dropout;
   declare dropout2: Dropout;
   activationReluOrGelu: number;
-  activation: Activation;
+  declare activation: Activation; // declared, not defined early: a Module activation is a submodule, registered after the others as in PyTorch
 
   constructor(dModel: number, nhead: number, ...rest: unknown[]) {
     const o = layerOptions('TransformerEncoderLayer', rest);
@@ -263,7 +263,7 @@ export class TransformerDecoderLayer extends Module {
   declare dropout1: Dropout;
   declare dropout2: Dropout;
   declare dropout3: Dropout;
-  activation: Activation;
+  declare activation: Activation; // declared, not defined early: a Module activation is a submodule, registered after the others as in PyTorch
 
   constructor(dModel: number, nhead: number, ...rest: unknown[]) {
     const o = layerOptions('TransformerDecoderLayer', rest);
