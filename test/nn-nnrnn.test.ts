@@ -304,4 +304,22 @@ describe('module state', () => {
     expect((zeroOut as Tensor).abs().sum().item()).toBe(0);
     lstm.flattenParameters();
   });
+
+  it('torch.tidy frees the forward intermediates but never the parameters; a disposed layer refuses to run', () => {
+    torch.manualSeed(0);
+    const gru = new nn.GRU(3, 4, { numLayers: 2 });
+    const mha = new nn.MultiheadAttention(4, 2);
+    const kept = torch.tidy(() => {
+      const [out] = gru.call(torch.randn(5, 2, 3));
+      const [attn] = mha.call(out as Tensor, out as Tensor, out as Tensor);
+      return attn;
+    });
+    expect(kept.shape).toEqual([5, 2, 4]);
+    for (const p of [...gru.parameters(), ...mha.parameters()]) expect(p.isDisposed).toBe(false);
+    const [again] = gru.call(torch.randn(5, 2, 3)); // still usable after the scope
+    expect((again as Tensor).shape).toEqual([5, 2, 4]);
+    gru.dispose();
+    expect(() => gru.call(torch.randn(5, 2, 3))).toThrow(/GRU/);
+  });
 });
+
