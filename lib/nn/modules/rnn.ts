@@ -380,11 +380,13 @@ export class RNNCellBase extends Module {
   protected _batched(input: Tensor, states: readonly (Tensor | null)[], stateName: (i: number) => string): boolean {
     const layer = this.constructor.name;
     if (!isTensor(input)) throw layerError(layer, `expected input to be a Tensor, got ${describe(input)}`, TypeError);
-    if (input.dim() !== 1 && input.dim() !== 2) throw layerError(layer, `Expected input to be 1D or 2D, got ${input.dim()}D instead`, RangeError);
+    const dim = input.dim();
+    if (dim !== 1 && dim !== 2) throw layerError(layer, `Expected input to be 1D or 2D, got ${dim}D instead`, RangeError);
     states.forEach((s, i) => {
-      if (s !== null && s.dim() !== 1 && s.dim() !== 2) throw layerError(layer, `Expected ${stateName(i)} to be 1D or 2D, got ${s.dim()}D instead`, RangeError);
+      const d = s === null ? 1 : s.dim();
+      if (d !== 1 && d !== 2) throw layerError(layer, `Expected ${stateName(i)} to be 1D or 2D, got ${d}D instead`, RangeError);
     });
-    return input.dim() === 2;
+    return dim === 2;
   }
 }
 
