@@ -321,5 +321,21 @@ describe('module state', () => {
     gru.dispose();
     expect(() => gru.call(torch.randn(5, 2, 3))).toThrow(/GRU/);
   });
+
+  it('a forward hook on a submodule keeps the encoder layer off the fast path (it runs, as in PyTorch)', () => {
+    torch.manualSeed(0);
+    const layer = new nn.TransformerEncoderLayer(8, 2, 16, { batchFirst: true }).eval();
+    const x = torch.randn(2, 3, 8);
+    let seen = 0;
+    const handle = layer.linear1.registerForwardHook(() => {
+      seen++;
+    });
+    const hooked = torch.noGrad(() => layer.call(x));
+    expect(seen).toBe(1);
+    handle.remove();
+    const fast = torch.noGrad(() => layer.call(x));
+    expect(seen).toBe(1);
+    expect(torch.allclose(hooked, fast, { rtol: 1e-5, atol: 1e-6 })).toBe(true);
+  });
 });
 

@@ -236,12 +236,7 @@ export class TransformerEncoderLayer extends Module {
 }
 
 // Whether any module in the tree has forward hooks (PyTorch then leaves the fast path).
-function hasHooks(m: Module): boolean {
-  return m.modules().some((sub) => {
-    const s = sub as unknown as { _forwardHooks?: { size?: number }; _forwardPreHooks?: { size?: number } };
-    return (s._forwardHooks?.size ?? 0) + (s._forwardPreHooks?.size ?? 0) > 0;
-  });
-}
+const hasHooks = (m: Module): boolean => m.modules().some((sub) => sub._hasForwardHooks());
 
 const DECODER_LAYER_FORWARD = ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'tgtIsCausal', 'memoryIsCausal'] as const;
 
