@@ -337,5 +337,20 @@ describe('module state', () => {
     expect(seen).toBe(1);
     expect(torch.allclose(hooked, fast, { rtol: 1e-5, atol: 1e-6 })).toBe(true);
   });
+
+  it('hx may be given as an option, as Python\'s keyword', () => {
+    torch.manualSeed(0);
+    const gru = new nn.GRU(3, 4);
+    const lstm = new nn.LSTM(3, 4);
+    const cell = new nn.LSTMCell(3, 4);
+    const x = torch.randn(5, 2, 3);
+    const h = torch.randn(1, 2, 4);
+    const c = torch.randn(1, 2, 4);
+    expect((gru.call(x, { hx: h })[1]).equal(gru.call(x, h)[1])).toBe(true);
+    expect((lstm.call(x, { hx: [h, c] })[1][1]).equal(lstm.call(x, [h, c])[1][1])).toBe(true);
+    const x1 = x.select(0, 0);
+    expect(cell.call(x1, { hx: [h.select(0, 0), c.select(0, 0)] })[0].equal(cell.call(x1, [h.select(0, 0), c.select(0, 0)])[0])).toBe(true);
+    expect(() => gru.call(x, { h0: h } as never)).toThrow(TypeError);
+  });
 });
 
