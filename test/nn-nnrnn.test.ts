@@ -29,7 +29,8 @@ interface StackCase {
   paramGrads?: [string, TensorEnc][]; tensors: Record<string, TensorEnc>;
 }
 interface ErrorCase { name: string; kind: string; args: Json[]; kwargs: Record<string, Json>; forward: Json[]; errorType: string; error: string; tensors: Record<string, TensorEnc> }
-interface Fixture { modules: ModuleCase[]; functions: FunctionCase[]; stacks: StackCase[]; errors: ErrorCase[]; masks: Record<string, TensorEnc> }
+interface CheckpointCase { name: string; kind: string; args: Json[]; kwargs: Record<string, Json>; forward: Json[]; stateDict: string; result: ResultEnc; tol: Tol; tensors: Record<string, TensorEnc> }
+interface Fixture { modules: ModuleCase[]; functions: FunctionCase[]; stacks: StackCase[]; errors: ErrorCase[]; masks: Record<string, TensorEnc>; checkpoints: CheckpointCase[] }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/nn-nnrnn.json', import.meta.url), 'utf8')) as Fixture;
 const { nn } = torch;
@@ -352,5 +353,23 @@ describe('module state', () => {
     expect(cell.call(x1, { hx: [h.select(0, 0), c.select(0, 0)] })[0].equal(cell.call(x1, [h.select(0, 0), c.select(0, 0)])[0])).toBe(true);
     expect(() => gru.call(x, { h0: h } as never)).toThrow(TypeError);
   });
+});
+
+describe('checkpoints: state_dicts saved by Python load into layers built here', () => {
+  for (const c of fixture.checkpoints) {
+    it(c.name, () => {
+      const T = tensorsOf(c.tensors);
+      torch.manualSeed(0); // other weights than Python's seed 1234: the checkpoint must replace every one
+      const m = new layers[c.kind]!(...withOptions(decode(c.args, T) as unknown[], decode(c.kwargs, T) as Record<string, unknown>)).eval();
+      const sd = torch.load(new Uint8Array(Buffer.from(c.stateDict, 'base64'))) as Record<string, Tensor>;
+      expect(Object.keys(sd)).toEqual(Object.keys(m.stateDict()));
+      expect(m.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      const result = torch.noGrad(() => m.call(...(decode(c.forward, T) as unknown[])));
+      checkResult(result, c.result, c.tol, 'result');
+      // and back: what torchnode saves loads again to the same weights
+      const again = torch.load(new Uint8Array(torch.save(m.stateDict())!)) as Record<string, Tensor>;
+      for (const [k, v] of Object.entries(sd)) expect(again[k]!.equal(v), k).toBe(true);
+    });
+  }
 });
 
