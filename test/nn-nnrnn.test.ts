@@ -279,6 +279,19 @@ describe('bad arguments and inputs raise errors that name the layer', () => {
     });
   }
 
+  it('dropout on a one-layer RNN warns, as PyTorch does', async () => {
+    const seen: string[] = [];
+    const listener = (w: Error): void => void seen.push(w.message);
+    process.on('warning', listener);
+    try {
+      new nn.LSTM(3, 4, { dropout: 0.5 });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(seen).toContain('dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=0.5 and num_layers=1');
+  });
+
   it('an LSTM state must be a pair of tensors', () => {
     const lstm = new nn.LSTM(3, 4);
     expect(() => lstm.call(torch.zeros(2, 1, 3), torch.zeros(1, 1, 4) as never)).toThrow(/LSTM: hx must be an array/);

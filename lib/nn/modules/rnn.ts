@@ -9,6 +9,7 @@ import { bindArgs } from '../../functional/args.js';
 import { gru, gruCell, lstm, lstmCell, rnnRelu, rnnReluCell, rnnTanh, rnnTanhCell } from '../../generated/functions.js';
 import { describe, isOptionsObject, readOptions } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
+import { warn } from '../../warnings.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { PackedSequence } from '../utils/rnn.js';
@@ -74,7 +75,7 @@ export class RNNBase extends Module {
       throw new RangeError(`${layer}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed`);
     }
     if (dropout > 0 && numLayers === 1) {
-      process.emitWarning(
+      warn(
         `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${pyFloat(dropout)} and num_layers=${numLayers}`,
         'UserWarning',
       );
