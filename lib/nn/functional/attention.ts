@@ -16,7 +16,8 @@ type MaybeTensor = Tensor | null;
 const sizeText = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
-function optionalTensor(fn: string, name: string, v: unknown): MaybeTensor {
+/** An optional Tensor argument (null when left out); TypeError naming `fn` otherwise. Shared with the attention layers. */
+export function _optionalTensor(fn: string, name: string, v: unknown): MaybeTensor {
   if (v === undefined || v === null) return null;
   if (!isTensor(v)) throw new TypeError(`${fn}: ${name} must be a Tensor or null, got ${describe(v)}`);
   return v;
@@ -43,7 +44,7 @@ const SDPA_ARGS = ['attnMask', 'dropoutP', 'isCausal', 'scale', 'enableGqa'] as 
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): Tensor {
   const fn = 'scaledDotProductAttention';
   const o = bindArgs(fn, rest, SDPA_ARGS);
-  const attnMask = optionalTensor(fn, 'attnMask', o.attnMask);
+  const attnMask = _optionalTensor(fn, 'attnMask', o.attnMask);
   const dropoutP = numberArg(fn, 'dropoutP', o.dropoutP, 0);
   const isCausal = boolArg(fn, 'isCausal', o.isCausal, false);
   const scale = o.scale === undefined || o.scale === null ? null : numberArg(fn, 'scale', o.scale, 0);
@@ -304,7 +305,7 @@ export function multiHeadAttentionForward(query: Tensor, key: Tensor, value: Ten
   for (const name of ['embedDimToCheck', 'numHeads'] as const) {
     if (typeof o[name] !== 'number' || !Number.isInteger(o[name])) throw new TypeError(`${fn}: ${name} must be an integer, got ${describe(o[name])}`);
   }
-  const tensorOrNull = (name: (typeof MHA_POSITIONAL | typeof MHA_KEYWORDS)[number]): MaybeTensor => optionalTensor(fn, name, o[name]);
+  const tensorOrNull = (name: (typeof MHA_POSITIONAL | typeof MHA_KEYWORDS)[number]): MaybeTensor => _optionalTensor(fn, name, o[name]);
   const params: MultiHeadAttentionParams = {
     embedDimToCheck: o.embedDimToCheck as number,
     numHeads: o.numHeads as number,

@@ -4,16 +4,15 @@
 import { isGradEnabled } from '../../autograd.js';
 import { aten } from '../../call.js';
 import { empty } from '../../creation.js';
-import type { DType } from '../../dtype.js';
-import type { DeviceLike } from '../../device.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
-import { _autocastEnabled, _canonicalMask, _multiHeadAttentionForward, _noneOrDtype, type MultiHeadAttentionParams } from '../functional/attention.js';
+import { _autocastEnabled, _canonicalMask, _optionalTensor, _multiHeadAttentionForward, _noneOrDtype, type MultiHeadAttentionParams } from '../functional/attention.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { Linear } from './linear.js';
+import { factoryOptions } from './_layer_util.js';
 
 type MaybeTensor = Tensor | null;
 
@@ -23,11 +22,6 @@ export class NonDynamicallyQuantizableLinear extends Linear {}
 const MHA_ARGS = ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst', 'device', 'dtype'] as const;
 const FORWARD_ARGS = ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal'] as const;
 
-function optionalTensor(fn: string, name: string, v: unknown): MaybeTensor {
-  if (v === undefined || v === null) return null;
-  if (!isTensor(v)) throw new TypeError(`${fn}: ${name} must be a Tensor or null, got ${describe(v)}`);
-  return v;
-}
 
 /**
  * `new nn.MultiheadAttention(embedDim, numHeads, dropout = 0, bias = true, addBiasKv = false, addZeroAttn = false,
@@ -60,9 +54,7 @@ export class MultiheadAttention extends Module {
     if (typeof embedDim !== 'number' || typeof numHeads !== 'number') throw new TypeError(`${fn}: embed_dim and num_heads must be numbers, got ${describe(embedDim)} and ${describe(numHeads)}`);
     if (embedDim <= 0 || numHeads <= 0) throw new RangeError(`${fn}: embed_dim and num_heads must be greater than 0, got embed_dim=${embedDim} and num_heads=${numHeads} instead`);
     super();
-    const factory: { device?: DeviceLike; dtype?: DType } = {};
-    if (o.device !== undefined && o.device !== null) factory.device = o.device as DeviceLike;
-    if (o.dtype !== undefined && o.dtype !== null) factory.dtype = o.dtype as DType;
+    const factory = factoryOptions(o);
     const bias = boolArg(fn, 'bias', o.bias, true);
     this.embedDim = embedDim;
     this.kdim = (o.kdim ?? embedDim) as number;
@@ -118,8 +110,8 @@ export class MultiheadAttention extends Module {
     for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
       if (!isTensor(t)) throw new TypeError(`${fn}: ${name} must be a Tensor, got ${describe(t)}`);
     }
-    let keyPaddingMask = optionalTensor(fn, 'keyPaddingMask', o.keyPaddingMask);
-    let attnMask = optionalTensor(fn, 'attnMask', o.attnMask);
+    let keyPaddingMask = _optionalTensor(fn, 'keyPaddingMask', o.keyPaddingMask);
+    let attnMask = _optionalTensor(fn, 'attnMask', o.attnMask);
     const needWeights = boolArg(fn, 'needWeights', o.needWeights, true);
     const averageAttnWeights = boolArg(fn, 'averageAttnWeights', o.averageAttnWeights, true);
     const isCausal = boolArg(fn, 'isCausal', o.isCausal, false);

@@ -12,7 +12,7 @@ import { triu } from '../../generated/functions.js';
 import { describe } from '../../options.js';
 import { isTensor, Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
-import { _autocastEnabled, _canonicalMask, _noneOrDtype } from '../functional/attention.js';
+import { _autocastEnabled, _canonicalMask, _optionalTensor, _noneOrDtype } from '../functional/attention.js';
 import { gelu, relu } from '../functional/activation.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
@@ -23,23 +23,12 @@ import { GELU, ReLU } from './activation.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import { LayerNorm } from './normalization.js';
+import { factoryOptions } from './_layer_util.js';
 
 type MaybeTensor = Tensor | null;
 type Activation = ((x: Tensor) => Tensor) | Module;
-type FactoryKwargs = { device?: DeviceLike; dtype?: DType };
 
-function factoryOf(o: { device?: unknown; dtype?: unknown }): FactoryKwargs {
-  const out: FactoryKwargs = {};
-  if (o.device !== undefined && o.device !== null) out.device = o.device as DeviceLike;
-  if (o.dtype !== undefined && o.dtype !== null) out.dtype = o.dtype as DType;
-  return out;
-}
 
-function optionalTensor(fn: string, name: string, v: unknown): MaybeTensor {
-  if (v === undefined || v === null) return null;
-  if (!isTensor(v)) throw new TypeError(`${fn}: ${name} must be a Tensor or null, got ${describe(v)}`);
-  return v;
-}
 
 function optionalBool(fn: string, name: string, v: unknown): boolean | null {
   if (v === undefined || v === null) return null;
@@ -60,7 +49,7 @@ const applyActivation = (f: Activation, x: Tensor): Tensor => (f instanceof Modu
 
 /** The square causal mask: -inf above the diagonal, 0 elsewhere (Transformer.generateSquareSubsequentMask). */
 function generateSquareSubsequentMask(sz: number, options: { device?: DeviceLike | null; dtype?: DType | null } = {}): Tensor {
-  const factory: FactoryKwargs = factoryOf(options);
+  const factory = factoryOptions(options);
   return triu(full([sz, sz], -Infinity, factory), 1);
 }
 
@@ -137,7 +126,7 @@ function layerOptions(fn: string, rest: unknown[]) {
     batchFirst: boolArg(fn, 'batchFirst', o.batchFirst, false),
     normFirst: boolArg(fn, 'normFirst', o.normFirst, false),
     bias: boolArg(fn, 'bias', o.bias, true),
-    factory: factoryOf(o),
+    factory: factoryOptions(o),
   };
 }
 
@@ -182,8 +171,8 @@ export class TransformerEncoderLayer extends Module {
   override forward(src: Tensor, ...rest: unknown[]): Tensor {
     const fn = 'TransformerEncoderLayer';
     const o = bindArgs(fn, rest, ENCODER_LAYER_FORWARD);
-    let srcMask = optionalTensor(fn, 'srcMask', o.srcMask);
-    let srcKeyPaddingMask = optionalTensor(fn, 'srcKeyPaddingMask', o.srcKeyPaddingMask);
+    let srcMask = _optionalTensor(fn, 'srcMask', o.srcMask);
+    let srcKeyPaddingMask = _optionalTensor(fn, 'srcKeyPaddingMask', o.srcKeyPaddingMask);
     const isCausal = boolArg(fn, 'isCausal', o.isCausal, false);
     if (!isTensor(src)) throw new TypeError(`${fn}: src must be a Tensor, got ${describe(src)}`);
     srcKeyPaddingMask = _canonicalMask(srcKeyPaddingMask, 'src_key_padding_mask', _noneOrDtype(srcMask), 'src_mask', src.dtype);
@@ -283,10 +272,10 @@ export class TransformerDecoderLayer extends Module {
   override forward(tgt: Tensor, memory: Tensor, ...rest: unknown[]): Tensor {
     const fn = 'TransformerDecoderLayer';
     const o = bindArgs(fn, rest, DECODER_LAYER_FORWARD);
-    const tgtMask = optionalTensor(fn, 'tgtMask', o.tgtMask);
-    const memoryMask = optionalTensor(fn, 'memoryMask', o.memoryMask);
-    const tgtKpm = optionalTensor(fn, 'tgtKeyPaddingMask', o.tgtKeyPaddingMask);
-    const memoryKpm = optionalTensor(fn, 'memoryKeyPaddingMask', o.memoryKeyPaddingMask);
+    const tgtMask = _optionalTensor(fn, 'tgtMask', o.tgtMask);
+    const memoryMask = _optionalTensor(fn, 'memoryMask', o.memoryMask);
+    const tgtKpm = _optionalTensor(fn, 'tgtKeyPaddingMask', o.tgtKeyPaddingMask);
+    const memoryKpm = _optionalTensor(fn, 'memoryKeyPaddingMask', o.memoryKeyPaddingMask);
     const tgtIsCausal = boolArg(fn, 'tgtIsCausal', o.tgtIsCausal ?? undefined, false);
     const memoryIsCausal = boolArg(fn, 'memoryIsCausal', o.memoryIsCausal ?? undefined, false);
     let x = tgt;
@@ -366,8 +355,8 @@ export class TransformerEncoder extends Module {
     const fn = 'TransformerEncoder';
     const o = bindArgs(fn, rest, ENCODER_FORWARD);
     if (!isTensor(src)) throw new TypeError(`${fn}: src must be a Tensor, got ${describe(src)}`);
-    let mask = optionalTensor(fn, 'mask', o.mask);
-    let kpm = optionalTensor(fn, 'srcKeyPaddingMask', o.srcKeyPaddingMask);
+    let mask = _optionalTensor(fn, 'mask', o.mask);
+    let kpm = _optionalTensor(fn, 'srcKeyPaddingMask', o.srcKeyPaddingMask);
     kpm = _canonicalMask(kpm, 'src_key_padding_mask', _noneOrDtype(mask), 'mask', src.dtype);
     mask = _canonicalMask(mask, 'mask', null, '', src.dtype, false);
     const first = this.layers.at(0) as TransformerEncoderLayer;
@@ -425,7 +414,7 @@ export class TransformerDecoder extends Module {
   override forward(tgt: Tensor, memory: Tensor, ...rest: unknown[]): Tensor {
     const fn = 'TransformerDecoder';
     const o = bindArgs(fn, rest, DECODER_LAYER_FORWARD);
-    const tgtMask = optionalTensor(fn, 'tgtMask', o.tgtMask);
+    const tgtMask = _optionalTensor(fn, 'tgtMask', o.tgtMask);
     const first = this.layers.at(0) as TransformerDecoderLayer;
     const tgtIsCausal = detectIsCausalMask(tgtMask, optionalBool(fn, 'tgtIsCausal', o.tgtIsCausal), seqLen(tgt, first.self_attn.batchFirst));
     const memoryIsCausal = boolArg(fn, 'memoryIsCausal', o.memoryIsCausal ?? undefined, false);
@@ -470,7 +459,7 @@ export class Transformer extends Module {
     const layerNormEps = (o.layerNormEps ?? 1e-5) as number;
     const bias = boolArg(fn, 'bias', o.bias, true);
     const batchFirst = boolArg(fn, 'batchFirst', o.batchFirst, false);
-    const f = factoryOf(o);
+    const f = factoryOptions(o);
     const layerArgs = {
       dimFeedforward: (o.dimFeedforward ?? 2048) as number, dropout: (o.dropout ?? 0.1) as number, activation: o.activation ?? relu, layerNormEps, batchFirst,
       normFirst: boolArg(fn, 'normFirst', o.normFirst, false), bias, ...f,
