@@ -398,6 +398,9 @@ def mha_functional_cases():
     pos_sep = [{"t": "q"}, {"t": "k"}, {"t": "v"}, E, H, None, {"t": "b"}, None, None, False, 0.0, {"t": "ow"}, {"t": "ob"}]
     func_case("mhaf.separate", f, pos_sep, {"use_separate_proj_weight": True, "q_proj_weight": {"t": "wq"}, "k_proj_weight": {"t": "wk"},
                                             "v_proj_weight": {"t": "wv"}}, tensors=sep, tol=TOL["float32"], grad=True)
+    func_case("mhaf.static_kv", f, pos, {"static_k": {"t": "sk"}, "static_v": {"t": "sv"}, "key_padding_mask": {"t": "kpm"}},
+              tensors={**t, "sk": randn(2 * H, 6, E // H), "sv": randn(2 * H, 6, E // H),
+                       "kpm": torch.tensor([[False] * 5 + [True], [False] * 6])}, tol=TOL["float32"], grad=True)
     func_case("mhaf.causal_error", f, pos, {"is_causal": True}, tensors=dict(t))
     func_case("mhaf.unbatched", f, [{"t": "q1"}, {"t": "k1"}, {"t": "k1"}] + pos[3:], {"need_weights": False},
               tensors={**t, "q1": randn(4, E), "k1": randn(5, E)}, tol=TOL["float32"], grad=True)
