@@ -300,7 +300,9 @@ describe('bad arguments and inputs raise errors that name the layer', () => {
   it('unknown options are TypeErrors', () => {
     expect(() => new nn.GRU(3, 4, { hiddenLayers: 2 })).toThrow(TypeError);
     expect(() => new nn.MultiheadAttention(4, 2, { dropOut: 0.1 })).toThrow(TypeError);
-    expect(() => F.scaledDotProductAttention(torch.zeros(1, 2, 2), torch.zeros(1, 2, 2), torch.zeros(1, 2, 2), { causal: true })).toThrow(TypeError);
+    const z = torch.zeros(1, 2, 2);
+    expect(() => F.scaledDotProductAttention(z, z, z, { causal: true })).toThrow(TypeError);
+    expect(() => F.scaledDotProductAttention(z, z, z, null, 0, false, 0.5)).toThrow(/keyword-only/); // scale is keyword-only in Python
   });
 });
 

@@ -6,7 +6,7 @@ import { zeros, zerosLike } from '../../creation.js';
 import { bool as boolDtype, type DType } from '../../dtype.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import { baddbmm, bmm, cat } from '../../generated/functions.js';
-import { describe } from '../../options.js';
+import { describe, isOptionsObject } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 
@@ -43,6 +43,8 @@ const SDPA_ARGS = ['attnMask', 'dropoutP', 'isCausal', 'scale', 'enableGqa'] as 
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): Tensor {
   const fn = 'scaledDotProductAttention';
+  const positional = rest.length > 0 && isOptionsObject(rest[rest.length - 1]) ? rest.length - 1 : rest.length;
+  if (positional > 3) throw new TypeError(`${fn}: scale and enableGqa are keyword-only: pass them in the options object`);
   const o = bindArgs(fn, rest, SDPA_ARGS);
   const attnMask = _optionalTensor(fn, 'attnMask', o.attnMask);
   const dropoutP = numberArg(fn, 'dropoutP', o.dropoutP, 0);
