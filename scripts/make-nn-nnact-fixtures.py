@@ -33,7 +33,7 @@ OUT = os.path.join(HERE, "..", "test", "fixtures", "nn-nnact.json")
 # Translation: make-fixtures.py's js(), plus the nn spellings
 
 KEEP = {"running_mean", "running_var", "num_batches_tracked"}  # buffer names keep Python's spelling
-PY_BUILTINS = {"float", "str", "repr", "keys", "without"}
+PY_BUILTINS = {"float", "str", "repr", "keys", "without", "grads"}
 _js = mf.js
 
 
@@ -101,6 +101,9 @@ def make_pool():
     POOL["ge3"] = randn(3, 3)
     POOL["pre"] = randn(5, 3)
     POOL["lbl"] = torch.tensor([0, 3, 1, 4])
+    POOL["asx"] = randn(6, 8)
+    POOL["ast"] = torch.tensor([0, 4, 9, 2, 7, 5])
+    POOL["asg"] = randn(6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,12 +122,16 @@ def without(d, k):
     return {n: v for n, v in d.items() if n != k}
 
 
+def grads(m):
+    return [p.grad for p in m.parameters()]
+
+
 def case(src, err=False):
     """A case; err: True if Python raises (the JS message must contain Python's first line) or the part to look for."""
     src = src.strip("\n")
     names = {n.id for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Name)}
     uses = sorted(n for n in names if n in POOL)
-    env = {"torch": torch, "nn": nn, "F": F, "keys": keys, "without": without, **{n: POOL[n].clone() for n in uses}}
+    env = {"torch": torch, "nn": nn, "F": F, "keys": keys, "without": without, "grads": grads, **{n: POOL[n].clone() for n in uses}}
     torch.manual_seed(0)
     try:
         result = mf.run_py(src, env)
@@ -368,6 +375,20 @@ def embeddings():
     case("F.embedding_bag(idx1, torch.ones(3))", err="weight has to be a 2D Tensor, but got Tensor of dimension 1")
 
 
+def adaptive():
+    """AdaptiveLogSoftmaxWithLoss: its Linear layers come from nn.Linear (another family's file)."""
+    ctor = "nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 6], div_value=2.5)"
+    case(f"m = {ctor}\nx = asx.clone().requires_grad_()\nout = m(x, ast)\nout.loss.backward()\n(out.output, out.loss, out[0] is out.output, x.grad, grads(m))")
+    case(f"m = {ctor}\n(keys(m.state_dict()), m.shortlist_size, m.n_clusters, m.head_size, m.cutoffs, repr(m))")
+    case("m = nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], head_bias=True)\nx = asx.clone().requires_grad_()\nout = m(x, ast)\nout.output.mul(asg).sum().backward()\n(out.output, out.loss, x.grad, grads(m), m.log_prob(asx), m.predict(asx))")
+    case(f"m = {ctor}\n(m.log_prob(asx), m.predict(asx), m(asx.select(0, 2), ast.select(0, 2)))")
+    case(f"m = {ctor}\nm(asx, ast.mul(2))", err="Target values should be in [0, 9]")
+    case(f"m = {ctor}\nm(asx, ast[0:2])", err="Input and target should have the same size in the batch dimension.")
+    case(f"m = {ctor}\nm(asx.view(6, 2, 4), ast)", err="1D target tensor expects 2D input tensors, but found inputs with size")
+    case("nn.AdaptiveLogSoftmaxWithLoss(8, 10, [6, 3])", err="cutoffs should be a sequence of unique, positive integers sorted in an increasing order")
+    case("nn.AdaptiveLogSoftmaxWithLoss(8, 10, [])", err="cutoffs should be a sequence of length larger than 0")
+
+
 def main():
     make_pool()
     activations()
@@ -375,6 +396,7 @@ def main():
     norms()
     dropouts()
     embeddings()
+    adaptive()
     if PROBLEMS:
         print("\n".join(PROBLEMS), file=sys.stderr)
         sys.exit(1)

@@ -6,8 +6,8 @@ import { bindArgs, boolArg } from '../../functional/args.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Module, type LoadMetadata } from '../module.js';
+import { Parameter, UninitializedParameter } from '../parameter.js';
 import { factoryOptions, pyBool, pyFloat, pyOptFloat } from './_layer_util.js';
 
 // torch.tensor(0, dtype=torch.long) on the layer's device.
@@ -105,11 +105,11 @@ export abstract class NormBase extends Module {
 
   // Checkpoints from before num_batches_tracked existed (version < 2) load, as PyTorch's version check allows.
   protected override _loadFromStateDict(
-    stateDict: Record<string, Tensor>, prefix: string, localMetadata: Record<string, unknown>, strict: boolean,
+    stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, strict: boolean,
     missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[],
   ): void {
-    const version = localMetadata?.version as number | undefined | null;
-    if ((version === undefined || version === null || version < 2) && this.trackRunningStats) {
+    const version = localMetadata.version;
+    if ((version === undefined || version < 2) && this.trackRunningStats) {
       const key = prefix + 'num_batches_tracked';
       if (!(key in stateDict)) stateDict[key] = this.num_batches_tracked ?? tensor(0, { dtype: int64 });
     }
@@ -126,9 +126,11 @@ export abstract class NormBase extends Module {
     const n = input.shape[1]!;
     const like = (t: Tensor): { dtype: Tensor['dtype']; device: Tensor['device'] } => ({ dtype: t.dtype, device: t.device });
     this.numFeatures = n;
-    if (this.affine) {
-      this.weight = new Parameter(empty([n], like(this.weight!)));
-      if (this.bias !== null) this.bias = new Parameter(empty([n], like(this.bias)));
+    for (const p of [this.weight, this.bias]) {
+      if (p instanceof UninitializedParameter) {
+        p.materialize([n], like(p));
+        Object.setPrototypeOf(p, Parameter.prototype); // from then on a plain Parameter, as Python's materialize
+      }
     }
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', empty([n], like(this.running_mean!)));
@@ -147,8 +149,8 @@ export function makeLazy(m: NormBase, o: ParsedNorm): void {
   m.trackRunningStats = o.trackRunningStats;
   const opts = factoryOptions(o.factory);
   if (m.affine) {
-    m.weight = new Parameter(empty([0], opts));
-    if (o.bias) m.bias = new Parameter(empty([0], opts));
+    m.weight = new UninitializedParameter(empty([0], opts));
+    if (o.bias) m.bias = new UninitializedParameter(empty([0], opts));
   }
   if (m.trackRunningStats) {
     m.registerBuffer('running_mean', empty([0], opts));
