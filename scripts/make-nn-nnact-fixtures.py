@@ -139,7 +139,7 @@ def case(src, err=False):
         if err is False:
             PROBLEMS.append(f"{src!r} raised {type(e).__name__}: {e}")
             return
-        message = str(e).split("\n")[0]
+        message = str(e) if isinstance(err, str) else str(e).split("\n")[0]
         if isinstance(err, str) and err not in message:
             PROBLEMS.append(f"{src!r} raised {message!r}, which lacks {err!r}")
             return
@@ -389,6 +389,26 @@ def adaptive():
     case("nn.AdaptiveLogSoftmaxWithLoss(8, 10, [])", err="cutoffs should be a sequence of length larger than 0")
 
 
+def with_core():
+    """The layers inside containers and through Module's machinery (state dicts, conversions, modes)."""
+    case("m = nn.Sequential(nn.BatchNorm2d(3), nn.ReLU(), nn.Dropout2d(0.25))\nx = b4.clone().requires_grad_()\ny = m(x)\ny.mul(gb4).sum().backward()\n(y, x.grad, keys(m.state_dict()), repr(m))")
+    case("m = nn.SyncBatchNorm.convert_sync_batchnorm(nn.Sequential(nn.BatchNorm1d(3), nn.Tanh(), nn.BatchNorm1d(3, affine=False)))\ny = m(b2)\n(y, keys(m.state_dict()), repr(m))")
+    case("m = nn.BatchNorm2d(3).double()\ny = m(b4.double())\n(y, m.running_mean, m.num_batches_tracked, m.weight.dtype)")
+    case("m = nn.LayerNorm(5).double()\nm(b4.double())")
+    case("m = nn.Embedding(10, 3).double()\nm(idx)")
+    for ctor in ["nn.BatchNorm1d(3)", "nn.BatchNorm1d(3, affine=False, track_running_stats=False)", "nn.InstanceNorm2d(3, affine=True, track_running_stats=True)",
+                 "nn.LayerNorm([4, 5])", "nn.GroupNorm(2, 4)", "nn.RMSNorm(5)", "nn.PReLU(3)", "nn.Embedding(10, 3)", "nn.EmbeddingBag(10, 3)", "nn.LazyBatchNorm2d()"]:
+        case(f"keys({ctor}.state_dict())")
+    # state dicts load into a fresh layer (buffers included); an InstanceNorm without running stats reports old checkpoints' ones
+    case("m = nn.BatchNorm2d(3, momentum=0.5)\nm(b4)\nm2 = nn.BatchNorm2d(3)\nm2.load_state_dict(m.state_dict())\nm2.eval()\n(m2(b4), m2.running_var, m2.num_batches_tracked)")
+    case("sd = without(nn.InstanceNorm1d(3, track_running_stats=True).state_dict(), 'num_batches_tracked')\nnn.InstanceNorm1d(3).load_state_dict(sd)",
+         err='Error(s) in loading state_dict for InstanceNorm1d:\n\tUnexpected running stats buffer(s) "running_mean" and "running_var" for InstanceNorm1d with track_running_stats=False. If state_dict is a checkpoint saved before 0.4.0')
+    case("m = nn.Embedding(10, 3)\nm2 = nn.Embedding(10, 3)\nm2.load_state_dict(m.state_dict())\nm2(idx)")
+    # train/eval switches of the layers that depend on them
+    case("m = nn.Sequential(nn.Dropout(0.5), nn.RReLU(), nn.AlphaDropout(0.5))\nm.eval()\nx = a.clone()\n(m(x), m.training)")
+    case("m = nn.Sequential(nn.Dropout(0.5), nn.RReLU(), nn.AlphaDropout(0.5))\nm.eval()\nm.train()\nm(a)")
+
+
 def main():
     make_pool()
     activations()
@@ -397,6 +417,7 @@ def main():
     dropouts()
     embeddings()
     adaptive()
+    with_core()
     if PROBLEMS:
         print("\n".join(PROBLEMS), file=sys.stderr)
         sys.exit(1)
