@@ -73,4 +73,35 @@ describe('nnact: beyond the fixtures', () => {
     expect(() => F.batchNorm(x, null, null, { momentum: 0.1, epsilon: 1 } as never)).toThrow(TypeError);
     expect(() => F.relu('x' as never)).toThrow(TypeError);
   });
+
+  it('layers built (and lazily initialised) inside torch.tidy keep their parameters and buffers', () => {
+    const x = torch.randn(2, 3, 4, 4);
+    const built = torch.tidy(() => {
+      const lazy = new nn.LazyBatchNorm2d();
+      lazy.call(x);
+      return { lazy, sync: nn.SyncBatchNorm.convertSyncBatchnorm(new nn.BatchNorm2d(3)), emb: nn.Embedding.fromPretrained(torch.randn(5, 2)), lrn: new nn.CrossMapLRN2d(3) };
+    });
+    const eager = new nn.BatchNorm2d(3);
+    eager.call(x);
+    expect(built.lazy.call(x).tolist()).toEqual(eager.call(x).tolist());
+    expect((built.lazy as unknown as { running_mean: torch.Tensor }).running_mean.tolist()).toEqual(eager.running_mean!.tolist());
+    expect(built.sync.call(x).shape).toEqual([2, 3, 4, 4]);
+    expect(built.emb.call(torch.tensor([1, 2])).shape).toEqual([2, 2]);
+    // CrossMapLRN2d's saved tensors outlive the scope of its forward
+    const xg = x.clone().requiresGrad_();
+    const y = torch.tidy(() => built.lrn.call(xg));
+    y.sum().backward();
+    expect(xg.grad!.shape).toEqual([2, 3, 4, 4]);
+  });
+
+  it('the lazy layers become their eager class and print as it', () => {
+    const m = new nn.LazyInstanceNorm2d();
+    expect(m).toBeInstanceOf(nn.LazyInstanceNorm2d);
+    m.call(torch.randn(2, 5, 3, 3));
+    expect(m).toBeInstanceOf(nn.InstanceNorm2d);
+    expect(m).not.toBeInstanceOf(nn.LazyInstanceNorm2d);
+    expect(m.numFeatures).toBe(5);
+    expect(m.weight).toBeInstanceOf(nn.Parameter);
+    expect(m.weight).not.toBeInstanceOf(nn.UninitializedParameter);
+  });
 });
