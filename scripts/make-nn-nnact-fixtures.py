@@ -263,6 +263,10 @@ def norms():
     for dim, x, g in [("1d", "b2", "gb2"), ("2d", "b4", "gb4"), ("3d", "b5", "gb5")]:
         case(f"m = nn.LazyBatchNorm{dim}()\nx = {x}.clone().requires_grad_()\ny = m(x)\ny.mul({g}).sum().backward()\n(y, x.grad, m.weight.grad, m.running_mean, m.running_var, m.num_batches_tracked, m.num_features, repr(m))")
         case(f"m = nn.LazyInstanceNorm{dim}(affine=True)\ny = m({x if x != 'b2' else 'b3'})\n(y, m.weight, m.num_features, repr(m))")
+    # a state dict gives a lazy layer its shapes (Python keeps num_features at 0 then)
+    case("src = nn.BatchNorm1d(3)\nsrc(b2)\nm = nn.LazyBatchNorm1d()\nm.load_state_dict(src.state_dict())\nm.eval()\n(m(b2), m.running_mean, m.weight.shape, m.num_features, repr(m))")
+    case("src = nn.InstanceNorm2d(3, affine=True)\nm = nn.LazyInstanceNorm2d(track_running_stats=False)\nm.load_state_dict(src.state_dict())\nm(b4)", err="expected input's size at dim=1 to match num_features (0), but got: 3.")
+    case("m = nn.LazyBatchNorm2d()\nkeys(m.state_dict())")
     case("m = nn.LazyBatchNorm2d(momentum=0.5, affine=False)\ny = m(b4)\n(y, m.running_var, repr(m))")
     # SyncBatchNorm in one process: batch norm
     layer("nn.SyncBatchNorm(3)", "b4", "gb4", ["weight", "bias"], ["running_mean", "running_var", "num_batches_tracked"])

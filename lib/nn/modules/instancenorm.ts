@@ -23,7 +23,6 @@ abstract class InstanceNormBase extends NormBase {
   }
 
   override forward(input: Tensor): Tensor {
-    if (this.lazyPending) this.materializeFrom(input);
     this.checkInputDim(input);
     const featureDim = input.dim() - this.noBatchDim;
     const size = input.size(featureDim);
