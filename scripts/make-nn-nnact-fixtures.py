@@ -199,6 +199,7 @@ def activations():
     layer("nn.PReLU(num_parameters=3, init=0.1)", "a3", "ga3", params=["weight"])
     case("m = nn.PReLU(3)\n(m.weight, m.num_parameters, keys(m.state_dict()))")
     case("nn.Hardtanh(1.5, 0.5)", err="must be greater than min_val")
+    case("nn.GELU()(torch.tensor([1, 2]))", err=True)
     case("nn.Softmax()(a3)")  # implicit dim (deprecated): 0 for 3-D input
     case("nn.Softmax()(a)")
 
@@ -294,6 +295,9 @@ def norms():
             ("nn.LocalResponseNorm(2)", "b5", "gb5", []), ("nn.CrossMapLRN2d(3)", "c4", "gc4", []),
             ("nn.CrossMapLRN2d(2, alpha=0.01, beta=0.5, k=1.5)", "c4", "gc4", [])]:
         layer(ctor, x, g, params)
+    case("nn.BatchNorm2d(3)(b4.long())", err=True)
+    case("nn.LayerNorm(5)(b4.long())", err=True)
+    case("nn.GroupNorm(2, 4)(c4.long())", err=True)
     case("nn.GroupNorm(3, 4)", err="num_channels (4) must be divisible by num_groups (3)")
     case("nn.LayerNorm(4)(b2)", err=True)
     case("nn.LocalResponseNorm(2)(b2)", err="Expected 3D or higher dimensionality")

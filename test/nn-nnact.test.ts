@@ -72,6 +72,12 @@ describe('nnact: beyond the fixtures', () => {
     expect(() => F.dropout(x, { p: 0.5, training: 1 } as never)).toThrow(TypeError);
     expect(() => F.batchNorm(x, null, null, { momentum: 0.1, epsilon: 1 } as never)).toThrow(TypeError);
     expect(() => F.relu('x' as never)).toThrow(TypeError);
+    // layers read their options once, when built: bad ones fail there, naming the layer
+    expect(() => new nn.BatchNorm2d(3, { momentun: 0.1 } as never)).toThrow(/BatchNorm2d.*momentun/);
+    expect(() => new nn.LayerNorm('5' as never)).toThrow(TypeError);
+    expect(() => new nn.Dropout(0.5, { inplace: 'yes' } as never)).toThrow(/Dropout: inplace must be a boolean/);
+    expect(() => new nn.Embedding(10)).toThrow(/Embedding.*embeddingDim/);
+    expect(() => new nn.GELU('exact' as never)).toThrow(TypeError);
   });
 
   it('layers built (and lazily initialised) inside torch.tidy keep their parameters and buffers', () => {
