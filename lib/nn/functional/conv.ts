@@ -23,17 +23,17 @@ const convTranspose = (name: string, jsName: string) =>
     aten(name, [input, weight, bias, stride, padding, outputPadding, groups, dilation]) as Tensor);
 
 /** `F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)`; padding may be 'same' or 'valid'. */
-export const conv1d: (input: Tensor, weight: Tensor, ...rest: Rest) => Tensor = conv('conv1d');
+export const conv1d: (input: Tensor, ...rest: Rest) => Tensor = conv('conv1d');
 /** `F.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)`; padding may be 'same' or 'valid'. */
-export const conv2d: (input: Tensor, weight: Tensor, ...rest: Rest) => Tensor = conv('conv2d');
+export const conv2d: (input: Tensor, ...rest: Rest) => Tensor = conv('conv2d');
 /** `F.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)`; padding may be 'same' or 'valid'. */
-export const conv3d: (input: Tensor, weight: Tensor, ...rest: Rest) => Tensor = conv('conv3d');
+export const conv3d: (input: Tensor, ...rest: Rest) => Tensor = conv('conv3d');
 /** `F.conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1)`. */
-export const convTranspose1d: (input: Tensor, weight: Tensor, ...rest: Rest) => Tensor = convTranspose('conv_transpose1d', 'convTranspose1d');
+export const convTranspose1d: (input: Tensor, ...rest: Rest) => Tensor = convTranspose('conv_transpose1d', 'convTranspose1d');
 /** `F.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1)`. */
-export const convTranspose2d: (input: Tensor, weight: Tensor, ...rest: Rest) => Tensor = convTranspose('conv_transpose2d', 'convTranspose2d');
+export const convTranspose2d: (input: Tensor, ...rest: Rest) => Tensor = convTranspose('conv_transpose2d', 'convTranspose2d');
 /** `F.conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1)`. */
-export const convTranspose3d: (input: Tensor, weight: Tensor, ...rest: Rest) => Tensor = convTranspose('conv_transpose3d', 'convTranspose3d');
+export const convTranspose3d: (input: Tensor, ...rest: Rest) => Tensor = convTranspose('conv_transpose3d', 'convTranspose3d');
 
 /** `F.conv_tbc(input, weight, bias, pad=0)`: 1-D convolution over (time, batch, channels) input. */
 export const convTbc: (input: Tensor, weight: Tensor, bias: Tensor, ...rest: Rest) => Tensor = pythonFunction(

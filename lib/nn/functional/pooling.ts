@@ -8,7 +8,11 @@ import { listWithDefault, ntuple, pythonFunction, REQUIRED, signature } from './
 type Rest = unknown[];
 type Fn = (input: Tensor, ...rest: Rest) => Tensor;
 type PairFn = (input: Tensor, ...rest: Rest) => [Tensor, Tensor];
-type MaybePairFn = (input: Tensor, ...rest: Rest) => Tensor | [Tensor, Tensor];
+/** A pooling function that returns [values, indices] when asked (returnIndices: true), else the values. */
+export interface MaybePairFn {
+  (input: Tensor, ...rest: [...unknown[], { returnIndices: true }]): [Tensor, Tensor];
+  (input: Tensor, ...rest: Rest): Tensor;
+}
 
 // ---------------------------------------------------------------- average pooling
 
@@ -46,7 +50,7 @@ const maxPool = (n: number): MaybePairFn =>
   pythonFunction(signature(`maxPool${n}d`, maxPoolParams), (input, kernelSize, stride, padding, dilation, ceilMode, returnIndices) =>
     returnIndices
       ? (aten(MAX_POOL[n]![1], [input, kernelSize, stride ?? [], padding, dilation, ceilMode]) as [Tensor, Tensor])
-      : (aten(MAX_POOL[n]![0], [input, kernelSize, stride ?? [], padding, dilation, ceilMode]) as Tensor));
+      : (aten(MAX_POOL[n]![0], [input, kernelSize, stride ?? [], padding, dilation, ceilMode]) as Tensor)) as MaybePairFn;
 
 /** `F.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`. */
 export const maxPool1d: MaybePairFn = maxPool(1);
@@ -140,7 +144,7 @@ const adaptiveMax = (n: number): MaybePairFn =>
     (input: Tensor, outputSize, returnIndices) => {
       const r = aten(ADAPTIVE_MAX[n]!, [input, adaptiveMaxSize(n, input, outputSize)]) as [Tensor, Tensor];
       return returnIndices ? r : r[0];
-    });
+    }) as MaybePairFn;
 /** `F.adaptive_max_pool1d(input, output_size, return_indices=False)`. */
 export const adaptiveMaxPool1d: MaybePairFn = adaptiveMax(1);
 /** `F.adaptive_max_pool2d(input, output_size, return_indices=False)`; a null entry keeps the input's size. */
