@@ -131,7 +131,10 @@ describe('layers', () => {
     expect(() => new nn.Conv2d(3, 6, 3, { groups: 2 })).toThrow(/Conv2d: in_channels must be divisible by groups/);
     // @ts-expect-error the kernel size is required
     expect(() => new nn.MaxPool2d()).toThrow(/MaxPool2d\(\) missing required argument 'kernelSize'/);
+    // @ts-expect-error Upsample has no option 'scale'
     expect(() => new nn.Upsample({ scale: 2 })).toThrow(TypeError);
+    // @ts-expect-error paddingMode is one of four strings
+    expect(() => new nn.Conv1d(2, 2, 3, { paddingMode: 'wrap' })).toThrow(/Conv1d: padding_mode must be one of/);
   });
 
   it('layers train with autograd: a step of SGD on a small CNN lowers the loss', () => {

@@ -8,7 +8,7 @@ import { isOptionsObject } from '../../options.js';
 import { noGrad } from '../../autograd.js';
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
-import { bind, REQUIRED, signature, type Signature } from '../functional/_signature.js';
+import { bind, REQUIRED, signature, type PyArgs, type Signature } from '../functional/_signature.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter, UninitializedParameter } from '../parameter.js';
@@ -17,6 +17,9 @@ import { hasUninitializedParams, installLazyHooks, materialize, uninitializedPar
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 type IntOrList = number | readonly number[];
+type ConvArgs = PyArgs<[stride: IntOrList, padding: IntOrList | 'same' | 'valid', dilation: IntOrList, groups: number, bias: boolean, paddingMode: PaddingMode, device: DeviceLike | null, dtype: DTypeLike | null], ConvOptions>;
+type ConvTransposeArgs = PyArgs<[stride: IntOrList, padding: IntOrList, outputPadding: IntOrList, groups: number, bias: boolean, dilation: IntOrList, paddingMode: PaddingMode, device: DeviceLike | null, dtype: DTypeLike | null], ConvTransposeOptions>;
+type LazyConvArgs = PyArgs<[stride: IntOrList, padding: IntOrList | 'same' | 'valid', dilation: IntOrList, groups: number, bias: boolean, paddingMode: PaddingMode, device: DeviceLike | null, dtype: DTypeLike | null], ConvOptions>;
 
 /** Options of Conv1d/2d/3d after the three required arguments. */
 export interface ConvOptions {
@@ -159,17 +162,17 @@ abstract class ConvNd extends _ConvNd {
 
 /** `nn.Conv1d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
   constructor(...args: unknown[]) { super(1, 'Conv1d', args); }
 }
 /** `nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
   constructor(...args: unknown[]) { super(2, 'Conv2d', args); }
 }
 /** `nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv3d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
   constructor(...args: unknown[]) { super(3, 'Conv3d', args); }
 }
 
@@ -220,17 +223,17 @@ const FORWARD_SIGNATURE = signature('forward', { input: REQUIRED, outputSize: nu
 
 /** `nn.ConvTranspose1d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(...args: unknown[]) { super(1, 'ConvTranspose1d', args); }
 }
 /** `nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(...args: unknown[]) { super(2, 'ConvTranspose2d', args); }
 }
 /** `nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose3d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(...args: unknown[]) { super(3, 'ConvTranspose3d', args); }
 }
 
@@ -267,7 +270,7 @@ function lazyInitialize(layer: _ConvNd, input: Tensor): void {
 }
 
 // Builds LazyConv{n}d / LazyConvTranspose{n}d over the eager class `Base`, which it becomes on the first call.
-function lazyConvClass<B extends new (...args: any[]) => _ConvNd>(Base: B, name: string, transposed: boolean) {
+function lazyConvClass<B extends new (...args: any[]) => _ConvNd, A extends unknown[]>(Base: B, name: string, transposed: boolean) {
   const sig = signature(name, transposed ? lazyConvTransposeParams : lazyConvParams);
   const Lazy = class extends (Base as new (...args: any[]) => _ConvNd) {
     constructor(...args: unknown[]) {
@@ -289,24 +292,24 @@ function lazyConvClass<B extends new (...args: any[]) => _ConvNd>(Base: B, name:
     }
   };
   Object.defineProperty(Lazy, 'name', { value: name });
-  return Lazy as unknown as new (outChannels: number, kernelSize: IntOrList, ...rest: unknown[]) => InstanceType<B> & { initializeParameters(input: Tensor): void };
+  return Lazy as unknown as new (outChannels: number, kernelSize: IntOrList, ...args: A) => InstanceType<B> & { initializeParameters(input: Tensor): void };
 }
 
 /** `nn.LazyConv1d(out_channels, kernel_size, ...)`: Conv1d with in_channels inferred from the first input. */
-export const LazyConv1d = lazyConvClass(Conv1d, 'LazyConv1d', false);
+export const LazyConv1d = lazyConvClass<typeof Conv1d, LazyConvArgs>(Conv1d, 'LazyConv1d', false);
 export type LazyConv1d = InstanceType<typeof LazyConv1d>;
 /** `nn.LazyConv2d(out_channels, kernel_size, ...)`: Conv2d with in_channels inferred from the first input. */
-export const LazyConv2d = lazyConvClass(Conv2d, 'LazyConv2d', false);
+export const LazyConv2d = lazyConvClass<typeof Conv2d, LazyConvArgs>(Conv2d, 'LazyConv2d', false);
 export type LazyConv2d = InstanceType<typeof LazyConv2d>;
 /** `nn.LazyConv3d(out_channels, kernel_size, ...)`: Conv3d with in_channels inferred from the first input. */
-export const LazyConv3d = lazyConvClass(Conv3d, 'LazyConv3d', false);
+export const LazyConv3d = lazyConvClass<typeof Conv3d, LazyConvArgs>(Conv3d, 'LazyConv3d', false);
 export type LazyConv3d = InstanceType<typeof LazyConv3d>;
 /** `nn.LazyConvTranspose1d(out_channels, kernel_size, ...)`: ConvTranspose1d with in_channels inferred from the first input. */
-export const LazyConvTranspose1d = lazyConvClass(ConvTranspose1d, 'LazyConvTranspose1d', true);
+export const LazyConvTranspose1d = lazyConvClass<typeof ConvTranspose1d, ConvTransposeArgs>(ConvTranspose1d, 'LazyConvTranspose1d', true);
 export type LazyConvTranspose1d = InstanceType<typeof LazyConvTranspose1d>;
 /** `nn.LazyConvTranspose2d(out_channels, kernel_size, ...)`: ConvTranspose2d with in_channels inferred from the first input. */
-export const LazyConvTranspose2d = lazyConvClass(ConvTranspose2d, 'LazyConvTranspose2d', true);
+export const LazyConvTranspose2d = lazyConvClass<typeof ConvTranspose2d, ConvTransposeArgs>(ConvTranspose2d, 'LazyConvTranspose2d', true);
 export type LazyConvTranspose2d = InstanceType<typeof LazyConvTranspose2d>;
 /** `nn.LazyConvTranspose3d(out_channels, kernel_size, ...)`: ConvTranspose3d with in_channels inferred from the first input. */
-export const LazyConvTranspose3d = lazyConvClass(ConvTranspose3d, 'LazyConvTranspose3d', true);
+export const LazyConvTranspose3d = lazyConvClass<typeof ConvTranspose3d, ConvTransposeArgs>(ConvTranspose3d, 'LazyConvTranspose3d', true);
 export type LazyConvTranspose3d = InstanceType<typeof LazyConvTranspose3d>;
