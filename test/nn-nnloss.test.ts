@@ -72,7 +72,8 @@ const HELPERS = { nn, F, keys_of, warnings_of, focal_loss, DiceLoss, train_steps
 // ---- replay --------------------------------------------------------------------------------------
 
 interface LossCase extends GoldenCase { group: string }
-const fx = JSON.parse(readFileSync(new URL('./fixtures/nn-nnloss.json', import.meta.url), 'utf8')) as GoldenFixture & { cases: LossCase[] };
+type LossFixture = Omit<GoldenFixture, 'cases'> & { cases: LossCase[] };
+const fx = JSON.parse(readFileSync(new URL('./fixtures/nn-nnloss.json', import.meta.url), 'utf8')) as LossFixture;
 
 /**
  * Runs case `i` on fresh inputs and checks PyTorch's result or error. Each snippet gets its own
@@ -119,7 +120,7 @@ describe('nn losses: fixtures', () => {
 });
 
 for (const [group, cases] of groups) {
-  describe.runIf(sameRelease(fx))(`nn losses: ${group}`, () => {
+  describe.runIf(sameRelease(fx as GoldenFixture))(`nn losses: ${group}`, () => {
     for (const [c, i] of cases) it(c.js.replace(/^let [^;]*; /, '').replace(/return /, ''), () => replay(c, i));
   });
 }
