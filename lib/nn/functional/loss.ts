@@ -8,7 +8,7 @@ import { aten } from '../../call.js';
 import { noGrad } from '../../autograd.js';
 import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
-import { showWarning } from '../../warnings.js';
+import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
 import { broadcastShapes, broadcastTensors } from '../../functional/shapes.js';
 import { onesLike } from '../../creation.js';
@@ -30,7 +30,7 @@ export function reductionEnum(fn: string, reduction: unknown): number {
     case 'mean': return 1;
     case 'sum': return 2;
     case 'elementwise_mean':
-      showWarning("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.", 'UserWarning');
+      warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.", 'UserWarning');
       return 1;
     default:
       if (typeof reduction !== 'string') throw new TypeError(`${fn}: reduction must be a string, got ${describe(reduction)}`);
@@ -43,7 +43,7 @@ export function legacyGetString(sizeAverage: unknown, reduce: unknown, emitWarni
   const avg = sizeAverage === undefined || sizeAverage === null ? true : Boolean(sizeAverage);
   const red = reduce === undefined || reduce === null ? true : Boolean(reduce);
   const ret = avg && red ? 'mean' : red ? 'sum' : 'none';
-  if (emitWarning) showWarning(`size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`, 'UserWarning');
+  if (emitWarning) warn(`size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`, 'UserWarning');
   return ret;
 }
 
@@ -89,7 +89,7 @@ function boolArg(fn: string, name: string, v: unknown, fallback: boolean): boole
 /** The warning l1/mse/smooth_l1/huber give when target and input shapes differ (broadcasting follows). */
 function warnSizeMismatch(input: Tensor, target: Tensor): void {
   if (!sameShape(target.shape, input.shape))
-    showWarning(
+    warn(
       `Using a target size (${sizeStr(target)}) that is different to the input size (${sizeStr(input)}). ` +
         'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
       'UserWarning',
@@ -278,7 +278,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor 
 export function klDivImpl(input: Tensor, target: Tensor, reduction: Reduction = 'mean', logTarget = false, legacy = false): Tensor {
   const fn = 'kl_div';
   if (!legacy && reduction === 'mean')
-    showWarning(
+    warn(
       "reduction: 'mean' divides the total loss by both the batch size and the support size." +
         "'batchmean' divides only by the batch size, and aligns with the KL div math definition." +
         "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
