@@ -8,11 +8,15 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
 import { Module } from '../module.js';
+// PairwiseDistance and Linear belong to other families (distance.ts, linear.ts): looked up when a loss
+// is built, so this file compiles whether or not they have landed (Python imports them the same way).
+import * as distanceModules from './distance.js';
+import * as linearModules from './linear.js';
 import {
   binaryCrossEntropyImpl, binaryCrossEntropyWithLogitsImpl, cosineEmbeddingLossImpl, crossEntropyImpl, ctcLossImpl, gaussianNllLossImpl,
   hingeEmbeddingLossImpl, huberLossImpl, klDivImpl, l1LossImpl, marginRankingLossImpl, mseLossImpl, multiMarginLossImpl,
   multilabelMarginLossImpl, multilabelSoftMarginLossImpl, nllLossImpl, poissonNllLossImpl, reductionOf, smoothL1LossImpl,
-  softMarginLossImpl, tripletMarginLossImpl, tripletMarginWithDistanceLossImpl,
+  softMarginLossImpl, tripletMarginLossImpl, tripletMarginWithDistanceLossImpl, linearCrossEntropyImpl,
   type DistanceFunction, type Lengths, type Reduction,
 } from '../functional/loss.js';
 
@@ -338,6 +342,14 @@ export class TripletMarginLoss extends _Loss {
   }
 }
 
+type ModuleClass = new (...args: unknown[]) => Module;
+const otherFamily = (ns: object, name: string): ModuleClass | undefined => (ns as Record<string, ModuleClass | undefined>)[name];
+/** PyTorch's default distance: a PairwiseDistance() submodule (torch.pairwise_distance where nn.PairwiseDistance is absent). */
+const defaultDistance = (): Module | null => {
+  const PairwiseDistance = otherFamily(distanceModules, 'PairwiseDistance');
+  return PairwiseDistance ? new PairwiseDistance() : null;
+};
+
 /**
  * nn.TripletMarginWithDistanceLoss(*, distance_function=None, margin=1.0, swap=False, reduction='mean'):
  * distanceFunction is a JS function of two tensors or a Module (registered as the submodule
@@ -353,7 +365,7 @@ export class TripletMarginWithDistanceLoss extends _Loss {
     super({ reduction: o.reduction });
     const margin = num(cls, 'margin', o.margin, 1.0);
     if (margin <= 0) throw new RangeError(`${cls}: expected margin to be greater than 0, got ${margin} instead`);
-    const dist = o.distanceFunction ?? null;
+    const dist = o.distanceFunction ?? defaultDistance();
     if (dist instanceof Module) {
       this.registerModule('distance_function', dist);
       this.distanceFunction = (x1, x2) => dist.call(x1, x2) as Tensor;
@@ -382,5 +394,58 @@ export class CTCLoss extends _Loss {
   }
   override forward(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths): Tensor {
     return ctcLossImpl(logProbs, targets, inputLengths, targetLengths, this.blank, this.reduction, this.zeroInfinity);
+  }
+}
+
+/** Python's repr of a float attribute (0.0, not 0). */
+const pyFloat = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+const pyTuple = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`);
+
+/**
+ * nn.LinearCrossEntropyLoss(in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None,
+ * reduction='mean', weight=None, ignore_index=None, label_smoothing=0.0, options=None) (new in 2.13): a Linear
+ * layer (submodule `linear`) and cross entropy in one module. `options` (the chunked path) is not supported.
+ */
+export class LinearCrossEntropyLoss extends _WeightedLoss {
+  declare numClasses: number;
+  declare outFeatures: number[];
+  declare ignoreIndex: number | null;
+  declare labelSmoothing: number;
+  declare options: null;
+  declare linear: Module & { weight: Tensor; bias: Tensor | null; inFeatures: number };
+  constructor(inFeatures: number, numClasses: number, options: { outFeatures?: number[]; bias?: boolean; device?: unknown; dtype?: unknown; reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number | null; labelSmoothing?: number; options?: null } = {}) {
+    const cls = 'LinearCrossEntropyLoss';
+    const o = ctorArgs(cls, [inFeatures, numClasses, options], ['inFeatures', 'numClasses'], ['outFeatures', 'bias', 'device', 'dtype', 'reduction', 'weight', 'ignoreIndex', 'labelSmoothing', 'options']);
+    if (o.inFeatures === undefined || o.numClasses === undefined) throw new TypeError(`${cls}: missing required arguments inFeatures and numClasses`);
+    const nIn = num(cls, 'inFeatures', o.inFeatures, 0, true);
+    const nClasses = num(cls, 'numClasses', o.numClasses, 0, true);
+    const weight = optTensor(cls, 'weight', o.weight);
+    if (weight !== null && !(weight.dim() === 1 && weight.shape[0] === nClasses)) throw new RangeError(`${cls}: expected weight shape to be (${nClasses},), got ${pyTuple(weight.shape)}`);
+    const labelSmoothing = num(cls, 'labelSmoothing', o.labelSmoothing, 0.0);
+    if (labelSmoothing < 0 || labelSmoothing > 1.0) throw new RangeError(`${cls}: expected label_smoothing to be in range [0, 1], got ${labelSmoothing}`);
+    if (o.options !== undefined && o.options !== null) throw new TypeError(`${cls}: options (LinearCrossEntropyOptions, the chunked path) is not supported in torchnode`);
+    const outFeatures = (o.outFeatures ?? []) as number[];
+    if (!Array.isArray(outFeatures) || !outFeatures.every((d) => Number.isInteger(d))) throw new TypeError(`${cls}: outFeatures must be an array of integers`);
+    const Linear = otherFamily(linearModules, 'Linear');
+    if (!Linear) throw new Error(`${cls}: needs nn.Linear, which this build lacks`);
+    super({ weight, reduction: o.reduction });
+    this.numClasses = nClasses;
+    this.outFeatures = [...outFeatures];
+    this.ignoreIndex = o.ignoreIndex === undefined || o.ignoreIndex === null ? null : num(cls, 'ignoreIndex', o.ignoreIndex, -100, true);
+    this.labelSmoothing = labelSmoothing;
+    const factory: Record<string, unknown> = { bias: bool(cls, 'bias', o.bias, false) };
+    if (o.device !== undefined && o.device !== null) factory.device = o.device;
+    if (o.dtype !== undefined && o.dtype !== null) factory.dtype = o.dtype;
+    this.linear = new Linear(nIn, outFeatures.reduce((p, d) => p * d, nClasses), factory) as LinearCrossEntropyLoss['linear'];
+    this.options = null;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    const linearWeight = this.linear.weight.reshape(this.numClasses, ...this.outFeatures, this.linear.inFeatures);
+    const linearBias = this.linear.bias === null ? null : this.linear.bias.reshape(this.numClasses, ...this.outFeatures);
+    return linearCrossEntropyImpl(input, linearWeight, target, linearBias, this.weight, this.reduction, this.ignoreIndex, this.labelSmoothing);
+  }
+  override extraRepr(): string {
+    return `in_features=${this.linear.inFeatures}, num_classes=${this.numClasses}, out_features=${pyTuple(this.outFeatures)}, bias=${this.linear.bias !== null ? 'True' : 'False'}, ` +
+      `reduction=${this.reduction}, ignore_index=${this.ignoreIndex === null ? 'None' : this.ignoreIndex}, label_smoothing=${pyFloat(this.labelSmoothing)}, options=None`;
   }
 }
