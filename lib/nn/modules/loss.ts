@@ -17,7 +17,9 @@ import {
   hingeEmbeddingLossImpl, huberLossImpl, klDivImpl, l1LossImpl, marginRankingLossImpl, mseLossImpl, multiMarginLossImpl,
   multilabelMarginLossImpl, multilabelSoftMarginLossImpl, nllLossImpl, poissonNllLossImpl, reductionOf, smoothL1LossImpl,
   softMarginLossImpl, tripletMarginLossImpl, tripletMarginWithDistanceLossImpl, linearCrossEntropyImpl,
-  type DistanceFunction, type Lengths, type Reduction,
+  type DistanceFunction, type Lengths, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions,
+  type PoissonNllLossOptions, type KlDivOptions, type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type MarginLossOptions,
+  type SmoothL1LossOptions, type HuberLossOptions, type MultiMarginLossOptions, type TripletMarginLossOptions, type CtcLossOptions,
 } from '../functional/loss.js';
 
 type Opt = Record<string, unknown>;
@@ -75,6 +77,8 @@ export class _WeightedLoss extends _Loss {
 
 /** nn.L1Loss(size_average=None, reduce=None, reduction='mean') */
 export class L1Loss extends _Loss {
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('L1Loss', args, LEGACY));
   }
@@ -85,6 +89,8 @@ export class L1Loss extends _Loss {
 
 /** nn.MSELoss(size_average=None, reduce=None, reduction='mean') */
 export class MSELoss extends _Loss {
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('MSELoss', args, LEGACY));
   }
@@ -96,6 +102,8 @@ export class MSELoss extends _Loss {
 /** nn.NLLLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean') */
 export class NLLLoss extends _WeightedLoss {
   declare ignoreIndex: number;
+  constructor(options?: NllLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs(new.target.name, args, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction']);
     super(o);
@@ -108,6 +116,8 @@ export class NLLLoss extends _WeightedLoss {
 
 /** nn.NLLLoss2d: deprecated (FutureWarning), NLLLoss under another name. */
 export class NLLLoss2d extends NLLLoss {
+  constructor(options?: NllLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     warn(
       '`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.',
@@ -121,6 +131,8 @@ export class NLLLoss2d extends NLLLoss {
 export class CrossEntropyLoss extends _WeightedLoss {
   declare ignoreIndex: number;
   declare labelSmoothing: number;
+  constructor(options?: CrossEntropyOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('CrossEntropyLoss', args, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing']);
     super(o);
@@ -137,6 +149,8 @@ export class PoissonNLLLoss extends _Loss {
   declare logInput: boolean;
   declare full: boolean;
   declare eps: number;
+  constructor(options?: PoissonNllLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('PoissonNLLLoss', args, ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction']);
     super(o);
@@ -167,6 +181,8 @@ export class GaussianNLLLoss extends _Loss {
 /** nn.KLDivLoss(size_average=None, reduce=None, reduction='mean', log_target=False) */
 export class KLDivLoss extends _Loss {
   declare logTarget: boolean;
+  constructor(options?: KlDivOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('KLDivLoss', args, [...LEGACY, 'logTarget']);
     super(o);
@@ -179,6 +195,8 @@ export class KLDivLoss extends _Loss {
 
 /** nn.BCELoss(weight=None, size_average=None, reduce=None, reduction='mean') */
 export class BCELoss extends _WeightedLoss {
+  constructor(options?: BinaryCrossEntropyOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('BCELoss', args, ['weight', ...LEGACY]));
   }
@@ -191,6 +209,8 @@ export class BCELoss extends _WeightedLoss {
 export class BCEWithLogitsLoss extends _Loss {
   declare weight: Tensor | null;
   declare pos_weight: Tensor | null;
+  constructor(options?: BinaryCrossEntropyWithLogitsOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('BCEWithLogitsLoss', args, ['weight', ...LEGACY, 'posWeight']);
     super(o);
@@ -209,6 +229,8 @@ export class BCEWithLogitsLoss extends _Loss {
 /** nn.HingeEmbeddingLoss(margin=1.0, size_average=None, reduce=None, reduction='mean') */
 export class HingeEmbeddingLoss extends _Loss {
   declare margin: number;
+  constructor(options?: MarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('HingeEmbeddingLoss', args, ['margin', ...LEGACY]);
     super(o);
@@ -221,6 +243,8 @@ export class HingeEmbeddingLoss extends _Loss {
 
 /** nn.MultiLabelMarginLoss(size_average=None, reduce=None, reduction='mean') */
 export class MultiLabelMarginLoss extends _Loss {
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('MultiLabelMarginLoss', args, LEGACY));
   }
@@ -232,6 +256,8 @@ export class MultiLabelMarginLoss extends _Loss {
 /** nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0) */
 export class SmoothL1Loss extends _Loss {
   declare beta: number;
+  constructor(options?: SmoothL1LossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('SmoothL1Loss', args, [...LEGACY, 'beta']);
     super(o);
@@ -245,6 +271,8 @@ export class SmoothL1Loss extends _Loss {
 /** nn.HuberLoss(reduction='mean', delta=1.0) */
 export class HuberLoss extends _Loss {
   declare delta: number;
+  constructor(options?: Omit<HuberLossOptions, 'weight'>);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('HuberLoss', args, ['reduction', 'delta']);
     if (o.delta !== undefined && typeof o.delta !== 'number') throw new TypeError(`HuberLoss: delta must be a float or int, got: ${describeValue(o.delta)}`);
@@ -258,6 +286,8 @@ export class HuberLoss extends _Loss {
 
 /** nn.SoftMarginLoss(size_average=None, reduce=None, reduction='mean') */
 export class SoftMarginLoss extends _Loss {
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('SoftMarginLoss', args, LEGACY));
   }
@@ -268,6 +298,8 @@ export class SoftMarginLoss extends _Loss {
 
 /** nn.MultiLabelSoftMarginLoss(weight=None, size_average=None, reduce=None, reduction='mean') */
 export class MultiLabelSoftMarginLoss extends _WeightedLoss {
+  constructor(options?: BinaryCrossEntropyOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('MultiLabelSoftMarginLoss', args, ['weight', ...LEGACY]));
   }
@@ -279,6 +311,8 @@ export class MultiLabelSoftMarginLoss extends _WeightedLoss {
 /** nn.CosineEmbeddingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean') */
 export class CosineEmbeddingLoss extends _Loss {
   declare margin: number;
+  constructor(options?: MarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('CosineEmbeddingLoss', args, ['margin', ...LEGACY]);
     super(o);
@@ -292,6 +326,8 @@ export class CosineEmbeddingLoss extends _Loss {
 /** nn.MarginRankingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean') */
 export class MarginRankingLoss extends _Loss {
   declare margin: number;
+  constructor(options?: MarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('MarginRankingLoss', args, ['margin', ...LEGACY]);
     super(o);
@@ -306,6 +342,8 @@ export class MarginRankingLoss extends _Loss {
 export class MultiMarginLoss extends _WeightedLoss {
   declare p: number;
   declare margin: number;
+  constructor(options?: MultiMarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('MultiMarginLoss', args, ['p', 'margin', 'weight', ...LEGACY]);
     super(o);
@@ -327,6 +365,8 @@ export class TripletMarginLoss extends _Loss {
   declare p: number;
   declare eps: number;
   declare swap: boolean;
+  constructor(options?: TripletMarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('TripletMarginLoss', args, ['margin', 'p', 'eps', 'swap', ...LEGACY]);
     super(o);
@@ -386,6 +426,8 @@ export class TripletMarginWithDistanceLoss extends _Loss {
 export class CTCLoss extends _Loss {
   declare blank: number;
   declare zeroInfinity: boolean;
+  constructor(options?: CtcLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('CTCLoss', args, ['blank', 'reduction', 'zeroInfinity']);
     super({ reduction: o.reduction });
