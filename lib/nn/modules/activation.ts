@@ -11,7 +11,7 @@ import {
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { ModuleList, Sequential } from './container.js';
-import * as modules from './index.js';
+import { Linear } from './linear.js';
 import { Parameter } from '../parameter.js';
 import { factoryOptions, pyFloat, pyOptInt, pyStr } from './_layer_util.js';
 
@@ -330,13 +330,6 @@ function pyFloorDiv(a: number, b: number): number {
   return div - floor > 0.5 ? floor + 1 : floor;
 }
 const torchSize = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
-type LinearCtor = new (inFeatures: number, outFeatures: number, options: { bias: boolean; device?: unknown; dtype?: unknown }) => Module;
-// nn.Linear is another family's file (linear.ts): looked up on the nn namespace when a layer is built.
-const linearClass = (): LinearCtor => {
-  const Linear = (modules as Record<string, unknown>).Linear;
-  if (typeof Linear !== 'function') throw new Error('AdaptiveLogSoftmaxWithLoss: nn.Linear is not available in this build');
-  return Linear as LinearCtor;
-};
 
 /** AdaptiveLogSoftmaxWithLoss's result, Python's namedtuple _ASMoutput(output, loss): an array with named fields. */
 export type ASMoutput = [Tensor, Tensor] & { output: Tensor; loss: Tensor };
@@ -354,7 +347,7 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
   shortlistSize: number;
   nClusters: number;
   headSize: number;
-  head: Module;
+  head: Linear;
   tail: ModuleList;
   constructor(...args: Call<[number, number, number[], number, boolean], { inFeatures?: number; nClasses?: number; cutoffs?: number[]; divValue?: number; headBias?: boolean; device?: unknown; dtype?: unknown }>) {
     super();
@@ -377,7 +370,6 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
     this.nClusters = this.cutoffs.length - 1;
     this.headSize = this.shortlistSize + this.nClusters;
     const factory = factoryOptions(a);
-    const Linear = linearClass();
     this.head = new Linear(inFeatures, this.headSize, { bias: this.headBias, ...factory });
     this.tail = new ModuleList();
     for (let i = 0; i < this.nClusters; i++) {
