@@ -117,6 +117,28 @@ describe('layers', () => {
     expect(lazy.weight.equal(src.weight)).toBe(true);
   });
 
+  it('reset of a channels_last weight draws as for a contiguous one (PyTorch initializes a contiguous copy)', () => {
+    torch.manualSeed(5);
+    const plain = new nn.Conv2d(3, 4, 3);
+    const cl = new nn.Conv2d(3, 4, 3);
+    cl.weight.data = cl.weight.contiguous({ memoryFormat: torch.channelsLast });
+    expect(cl.weight.isContiguous()).toBe(false);
+    torch.manualSeed(5);
+    cl.resetParameters();
+    expect(cl.weight.isContiguous()).toBe(false);
+    expect(cl.weight.equal(plain.weight)).toBe(true);
+    expect(cl.bias!.equal(plain.bias!)).toBe(true);
+  });
+
+  it('FractionalMaxPool keeps given samples as the _random_samples buffer (in the state dict, as in PyTorch)', () => {
+    const samples = torch.rand(1, 2, 2);
+    const m = new nn.FractionalMaxPool2d(2, { outputSize: 3, _randomSamples: samples });
+    expect(Object.keys(m.stateDict())).toEqual(['_random_samples']);
+    expect(Object.keys(new nn.FractionalMaxPool2d(2, { outputSize: 3 }).stateDict())).toEqual([]);
+    const x = torch.randn(1, 2, 6, 6);
+    expect((m.call(x) as Tensor).equal(m.call(x) as Tensor)).toBe(true); // fixed regions: the same output every call
+  });
+
   it('ConvTranspose takes outputSize positionally or as an option', () => {
     torch.manualSeed(1);
     const m = new nn.ConvTranspose2d(2, 3, 3, { stride: 2 });

@@ -1,9 +1,9 @@
 // Convolution layers as torch/nn/modules/conv.py builds them: Conv1d/2d/3d, ConvTranspose1d/2d/3d
 // and their lazy forms. Same attributes (camelCase), same parameter shapes, same reset_parameters
 // (kaiming_uniform_(a=√5), bias uniform in ±1/√fan_in), so a seed gives PyTorch's weights.
-import { empty } from '../../creation.js';
+import { empty, emptyLike } from '../../creation.js';
 import type { DeviceLike } from '../../device.js';
-import type { DTypeLike } from '../../dtype.js';
+import { contiguousFormat, type DTypeLike } from '../../dtype.js';
 import { isOptionsObject } from '../../options.js';
 import { noGrad } from '../../autograd.js';
 import type { Tensor } from '../../tensor.js';
@@ -110,7 +110,14 @@ export abstract class _ConvNd extends Module {
   /** kaiming_uniform_(weight, a=√5); bias uniform in ±1/√fan_in, as PyTorch. */
   resetParameters(): void {
     noGrad(() => {
-      init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+      if (!this.weight.isContiguous()) {
+        // As PyTorch: initialize a contiguous copy (e.g. of a channels_last weight), so the draws land where Python's do.
+        const temp = emptyLike(this.weight, { memoryFormat: contiguousFormat });
+        init.kaimingUniform_(temp, { a: Math.sqrt(5) });
+        this.weight.copy_(temp);
+      } else {
+        init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+      }
       if (this.bias !== null) {
         const [fanIn] = init.calculateFanInAndFanOut(this.weight);
         const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
