@@ -455,6 +455,55 @@ def functional_call():
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# summary: the layer rows torchinfo would list, from forward (pre-)hooks on every module
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l1 = Lin(4, 8)
+        self.l2 = Lin(8, 4)
+
+    def forward(self, x):
+        return self.l2(torch.relu(self.l1(x)))
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b1 = Block()
+        self.b2 = Block()
+        self.head = Lin(4, 2, bias=False)
+
+    def forward(self, x):
+        return self.head(self.b2(self.b1(x)))
+
+
+@scenario
+def summary_rows():
+    torch.manual_seed(22)
+    net = Net()
+    net.head.weight.requires_grad_(False)
+    depth = {net: 0}
+    for name, mod in net.named_modules():
+        if name:
+            depth[mod] = name.count(".") + 1
+    rows = []
+    handles = []
+    for mod in net.modules():
+        def pre(m, args):
+            rows.append([type(m).__name__, depth[m], None, sum(p.numel() for p in m.parameters()), sum(p.numel() for p in m.parameters() if p.requires_grad)])
+            m._row = rows[-1]
+        def post(m, args, out):
+            m._row[2] = list(out.shape)
+        handles += [mod.register_forward_pre_hook(pre), mod.register_forward_hook(post)]
+    with torch.no_grad():
+        net(torch.rand(3, 4))
+    return {"rows": rows, "total": sum(p.numel() for p in net.parameters()),
+            "trainable": sum(p.numel() for p in net.parameters() if p.requires_grad)}
+
+
 def main():
     fixture = {"meta": {"torch": torch.__version__, "cpuCapability": mf.CPU_CAPABILITY, "threads": 1}, "lapackTol": LAPACK, "scenarios": {}}
     for name, fn in SCENARIOS.items():
