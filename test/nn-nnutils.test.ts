@@ -497,7 +497,8 @@ describe('prune', () => {
     const m = new Lin(5, 4);
     expect(() => prune.l1Unstructured(m, 'weight', 1.5)).toThrow(/should either be a float in the range \[0, 1\] or a non-negative integer/);
     expect(() => prune.l1Unstructured(m, 'weight', 100)).toThrow(/should be smaller than the number of parameters to prune/);
-    expect(keys(m)).toEqual(['weight', 'bias']);
+    expect(keys(m)).toEqual(['bias', 'weight']); // as in PyTorch: the rollback registers `weight` again, last
+    expect(m.weight).toBeInstanceOf(nn.Parameter);
     expect(prune.isPruned(m)).toBe(false);
     expect(() => prune.lnStructured(m, 'bias', 1, 2, 0)).toThrow(/Structured pruning can only be applied to multidimensional tensors/);
     expect(keys(m)).toEqual(['weight', 'bias']);
