@@ -519,6 +519,68 @@ def summary_rows():
             "trainable": sum(p.numel() for p in net.parameters() if p.requires_grad)}
 
 
+# ---------------------------------------------------------------------------------------------
+# the same utilities on torch.nn's own layers (Linear, Conv2d, ConvTranspose2d, BatchNorm)
+
+
+@scenario
+def real_layers():
+    out = Rec()
+    torch.manual_seed(30)
+    conv, bn = nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4)
+    x = torch.randn(2, 3, 6, 6)
+    bn(conv(x))  # a training step moves the running statistics
+    conv.eval()
+    bn.eval()
+    fused = nn.utils.fuse_conv_bn_eval(conv, bn)
+    out["conv_bn"] = [fused.weight, fused.bias, fused(x), bn(conv(x))]
+    out["conv_bn_repr"] = repr(fused)
+    torch.manual_seed(31)
+    ct, bn = nn.ConvTranspose2d(3, 4, 2), nn.BatchNorm2d(4)
+    x = torch.randn(2, 3, 4, 4)
+    bn(ct(x))
+    ct.eval()
+    bn.eval()
+    fused = nn.utils.fuse_conv_bn_eval(ct, bn, transpose=True)
+    out["convT_bn"] = [fused.weight, fused.bias, fused(x)]
+    torch.manual_seed(32)
+    lin, bn = nn.Linear(5, 3), nn.BatchNorm1d(3)
+    x = torch.randn(4, 5)
+    bn(lin(x))
+    lin.eval()
+    bn.eval()
+    fused = nn.utils.fuse_linear_bn_eval(lin, bn)
+    out["lin_bn"] = [fused.weight, fused.bias, fused(x)]
+    torch.manual_seed(33)
+    ct = nn.ConvTranspose2d(3, 4, 2)
+    P.spectral_norm(ct)
+    out["convT_sn"] = [ct.parametrizations.weight[0]._u, ct.weight]
+    out["convT_sn_repr"] = repr(ct)
+    torch.manual_seed(34)
+    ct = nn.ConvTranspose2d(3, 4, 2)
+    nn.utils.spectral_norm(ct)
+    out["convT_old_sn"] = [ct.weight_u, ct.weight_v, ct.weight]
+    torch.manual_seed(35)
+    lin = nn.Linear(4, 3)
+    P.weight_norm(lin)
+    out["lin_wn_keys"] = keys(lin)
+    out["lin_wn_repr"] = repr(lin)
+    torch.manual_seed(36)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 4 * 4, 3))
+    prune.l1_unstructured(model[0], "weight", 0.5)
+    out["seq_pruned"] = prune.is_pruned(model)
+    out["seq_keys"] = keys(model)
+    x = torch.randn(2, 1, 6, 6)
+    out["seq_y"] = model(x)
+    torch.manual_seed(37)
+    bn = nn.BatchNorm1d(3)
+    x = torch.randn(4, 3)
+    rm = torch.zeros(3)
+    y = torch.func.functional_call(bn, {"running_mean": rm, "weight": torch.full((3,), 2.0)}, (x,))
+    out["bn_call"] = [y, rm, bn.running_mean, bn.num_batches_tracked]
+    return out
+
+
 def main():
     fixture = {"meta": {"torch": torch.__version__, "cpuCapability": mf.CPU_CAPABILITY, "threads": 1}, "lapackTol": LAPACK, "scenarios": {}}
     for name, fn in SCENARIOS.items():
