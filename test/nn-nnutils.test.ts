@@ -611,7 +611,7 @@ describe('nn.utils on nn.Linear / Conv2d / ConvTranspose2d / BatchNorm', () => {
   const R = 'real_layers';
   it('fuseConvBnEval / fuseLinearBnEval after a training step', () => {
     torch.manualSeed(30);
-    let conv: torch.nn.Module & { weight: Tensor; bias: Tensor } = new nn.Conv2d(3, 4, 3);
+    let conv: torch.nn.Module & { weight: Tensor; bias: Tensor | null } = new nn.Conv2d(3, 4, 3);
     let bn = new nn.BatchNorm2d(4);
     let x = torch.randn(2, 3, 6, 6);
     bn.call(conv.call(x));
