@@ -275,6 +275,25 @@ describe('parametrize', () => {
     parametrize.removeParametrizations(m2, 'weight', { leaveParametrized: false });
     golden('parametrize_basic', 'unparametrized_weight', m2.weight);
   });
+  it('a buffer as the original; transferParametrizationsAndParams shares the original; removing one of two', () => {
+    torch.manualSeed(40);
+    const m = new Lin(3, 3);
+    m.registerBuffer('table', torch.randn(3, 3));
+    parametrize.registerParametrization(m, 'table', new Symmetric());
+    parametrize.registerParametrization(m, 'weight', new Scale());
+    golden('parametrize_more', 'keys', keys(m));
+    golden('parametrize_more', 'buffers', m.namedBuffers().map(([n]) => n));
+    golden('parametrize_more', 'table', (m as unknown as Record<string, Tensor>).table);
+    golden('parametrize_more', 'repr', String(m));
+    const m2 = new Lin(3, 3);
+    parametrize.transferParametrizationsAndParams(m, m2, 'weight');
+    golden('parametrize_more', 'm2_keys', keys(m2));
+    golden('parametrize_more', 'm2_weight', m2.weight);
+    golden('parametrize_more', 'shared', plist(m2).original === plist(m).original);
+    parametrize.removeParametrizations(m, 'table');
+    golden('parametrize_more', 'removed_keys', keys(m));
+    golden('parametrize_more', 'removed_repr', String(m));
+  });
   it('errors: unknown tensor, shape change without unsafe, removing what is not there', () => {
     torch.manualSeed(7);
     const m = new Lin(3, 3);
