@@ -247,6 +247,10 @@ describe('parametrize', () => {
     golden('parametrize_basic', 'weight', m.weight);
     const pl = (m as unknown as { parametrizations: Record<string, unknown> & { get(k: string): { original: Tensor } } }).parametrizations;
     expect(pl.get('weight').original).toBe(original); // the parameter object itself, as in PyTorch
+    // Python's spelling works too: m.parametrizations.weight.original, m.parametrizations.weight[0]
+    const direct = m as unknown as { parametrizations: { weight: { original: Tensor; 0: torch.nn.Module } } };
+    expect(direct.parametrizations.weight.original).toBe(original);
+    expect(direct.parametrizations.weight[0]).toBeInstanceOf(Symmetric);
     golden('parametrize_basic', 'original', original);
     golden('parametrize_basic', 'y', y);
     golden('parametrize_basic', 'grad_original', original.grad);
