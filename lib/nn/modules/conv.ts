@@ -8,15 +8,18 @@ import { isOptionsObject } from '../../options.js';
 import { noGrad } from '../../autograd.js';
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
-import { bind, REQUIRED, signature, type Signature } from '../functional/_signature.js';
+import { bind, REQUIRED, signature, type PyArgs, type Signature } from '../functional/_signature.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter, UninitializedParameter } from '../parameter.js';
 import { ntuple, pyStr } from './_format.js';
-import { hasUninitializedParams, installLazyHooks } from './_lazy.js';
+import { hasUninitializedParams, installLazyHooks, materialize, uninitializedParameter } from './_lazy.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 type IntOrList = number | readonly number[];
+type ConvArgs = PyArgs<[stride: IntOrList, padding: IntOrList | 'same' | 'valid', dilation: IntOrList, groups: number, bias: boolean, paddingMode: PaddingMode, device: DeviceLike | null, dtype: DTypeLike | null], ConvOptions>;
+type ConvTransposeArgs = PyArgs<[stride: IntOrList, padding: IntOrList, outputPadding: IntOrList, groups: number, bias: boolean, dilation: IntOrList, paddingMode: PaddingMode, device: DeviceLike | null, dtype: DTypeLike | null], ConvTransposeOptions>;
+type LazyConvArgs = PyArgs<[stride: IntOrList, padding: IntOrList | 'same' | 'valid', dilation: IntOrList, groups: number, bias: boolean, paddingMode: PaddingMode, device: DeviceLike | null, dtype: DTypeLike | null], ConvOptions>;
 
 /** Options of Conv1d/2d/3d after the three required arguments. */
 export interface ConvOptions {
@@ -37,8 +40,8 @@ const factoryOptions = (device: unknown, dtype: unknown): Record<string, unknown
   return o;
 };
 const setRepr = (names: readonly string[]): string => `{${names.map((n) => `'${n}'`).join(', ')}}`;
-const conv: Record<number, (input: Tensor, weight: Tensor, ...rest: unknown[]) => Tensor> = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d };
-const convTranspose: Record<number, (input: Tensor, weight: Tensor, ...rest: unknown[]) => Tensor> = { 1: F.convTranspose1d, 2: F.convTranspose2d, 3: F.convTranspose3d };
+const conv: Record<number, typeof F.conv2d> = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d };
+const convTranspose: Record<number, typeof F.convTranspose2d> = { 1: F.convTranspose1d, 2: F.convTranspose2d, 3: F.convTranspose3d };
 
 /** torch.nn.modules.conv._ConvNd: the attributes, parameters and reset of every convolution layer. */
 export abstract class _ConvNd extends Module {
@@ -159,17 +162,17 @@ abstract class ConvNd extends _ConvNd {
 
 /** `nn.Conv1d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
   constructor(...args: unknown[]) { super(1, 'Conv1d', args); }
 }
 /** `nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
   constructor(...args: unknown[]) { super(2, 'Conv2d', args); }
 }
 /** `nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv3d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
   constructor(...args: unknown[]) { super(3, 'Conv3d', args); }
 }
 
@@ -213,24 +216,24 @@ abstract class ConvTransposeNd extends _ConvNd {
     const size = outputSize !== null && isOptionsObject(outputSize) ? (bind(FORWARD_SIGNATURE, [input, outputSize])[1] as number[] | null) : (outputSize as number[] | null);
     const n = this.kernelSize.length;
     const outputPadding = this._outputPadding(input, size, this.stride, this.padding as number[], this.kernelSize, n, this.dilation);
-    return convTranspose[n]!(input, this.weight, this.bias, this.stride, this.padding, outputPadding, this.groups, this.dilation);
+    return convTranspose[n]!(input, this.weight, this.bias, this.stride, this.padding as number[], outputPadding, this.groups, this.dilation);
   }
 }
 const FORWARD_SIGNATURE = signature('forward', { input: REQUIRED, outputSize: null });
 
 /** `nn.ConvTranspose1d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(...args: unknown[]) { super(1, 'ConvTranspose1d', args); }
 }
 /** `nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(...args: unknown[]) { super(2, 'ConvTranspose2d', args); }
 }
 /** `nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose3d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(...args: unknown[]) { super(3, 'ConvTranspose3d', args); }
 }
 
@@ -242,9 +245,9 @@ const lazyConvTransposeParams = { outChannels: REQUIRED, kernelSize: REQUIRED, s
 // _LazyConvXdMixin: in_channels comes from the first input; until then weight/bias are uninitialized.
 function makeLazy(layer: _ConvNd, outChannels: number, bias: boolean, device: unknown, dtype: unknown): void {
   const factory = factoryOptions(device, dtype);
-  layer.weight = new UninitializedParameter(true, factory) as unknown as Parameter;
+  layer.weight = uninitializedParameter(factory) as Parameter;
   layer.outChannels = outChannels;
-  if (bias) layer.bias = new UninitializedParameter(true, factory) as unknown as Parameter;
+  if (bias) layer.bias = uninitializedParameter(factory) as Parameter;
 }
 function lazyResetParameters(layer: _ConvNd, reset: () => void): void {
   if (!hasUninitializedParams(layer) && layer.inChannels !== 0) reset();
@@ -261,13 +264,13 @@ function lazyInitialize(layer: _ConvNd, input: Tensor): void {
   const shape = layer.transposed
     ? [layer.inChannels, layer.outChannels / layer.groups, ...layer.kernelSize]
     : [layer.outChannels, layer.inChannels / layer.groups, ...layer.kernelSize];
-  (layer.weight as unknown as UninitializedParameter).materialize(shape);
-  if (layer.bias !== null) (layer.bias as unknown as UninitializedParameter).materialize([layer.outChannels]);
+  materialize(layer.weight as UninitializedParameter, shape);
+  if (layer.bias !== null) materialize(layer.bias as UninitializedParameter, [layer.outChannels]);
   layer.resetParameters();
 }
 
 // Builds LazyConv{n}d / LazyConvTranspose{n}d over the eager class `Base`, which it becomes on the first call.
-function lazyConvClass<B extends new (...args: any[]) => _ConvNd>(Base: B, name: string, transposed: boolean) {
+function lazyConvClass<B extends new (...args: any[]) => _ConvNd, A extends unknown[]>(Base: B, name: string, transposed: boolean) {
   const sig = signature(name, transposed ? lazyConvTransposeParams : lazyConvParams);
   const Lazy = class extends (Base as new (...args: any[]) => _ConvNd) {
     constructor(...args: unknown[]) {
@@ -289,24 +292,24 @@ function lazyConvClass<B extends new (...args: any[]) => _ConvNd>(Base: B, name:
     }
   };
   Object.defineProperty(Lazy, 'name', { value: name });
-  return Lazy as unknown as new (outChannels: number, kernelSize: IntOrList, ...rest: unknown[]) => InstanceType<B> & { initializeParameters(input: Tensor): void };
+  return Lazy as unknown as new (outChannels: number, kernelSize: IntOrList, ...args: A) => InstanceType<B> & { initializeParameters(input: Tensor): void };
 }
 
 /** `nn.LazyConv1d(out_channels, kernel_size, ...)`: Conv1d with in_channels inferred from the first input. */
-export const LazyConv1d = lazyConvClass(Conv1d, 'LazyConv1d', false);
+export const LazyConv1d = lazyConvClass<typeof Conv1d, LazyConvArgs>(Conv1d, 'LazyConv1d', false);
 export type LazyConv1d = InstanceType<typeof LazyConv1d>;
 /** `nn.LazyConv2d(out_channels, kernel_size, ...)`: Conv2d with in_channels inferred from the first input. */
-export const LazyConv2d = lazyConvClass(Conv2d, 'LazyConv2d', false);
+export const LazyConv2d = lazyConvClass<typeof Conv2d, LazyConvArgs>(Conv2d, 'LazyConv2d', false);
 export type LazyConv2d = InstanceType<typeof LazyConv2d>;
 /** `nn.LazyConv3d(out_channels, kernel_size, ...)`: Conv3d with in_channels inferred from the first input. */
-export const LazyConv3d = lazyConvClass(Conv3d, 'LazyConv3d', false);
+export const LazyConv3d = lazyConvClass<typeof Conv3d, LazyConvArgs>(Conv3d, 'LazyConv3d', false);
 export type LazyConv3d = InstanceType<typeof LazyConv3d>;
 /** `nn.LazyConvTranspose1d(out_channels, kernel_size, ...)`: ConvTranspose1d with in_channels inferred from the first input. */
-export const LazyConvTranspose1d = lazyConvClass(ConvTranspose1d, 'LazyConvTranspose1d', true);
+export const LazyConvTranspose1d = lazyConvClass<typeof ConvTranspose1d, ConvTransposeArgs>(ConvTranspose1d, 'LazyConvTranspose1d', true);
 export type LazyConvTranspose1d = InstanceType<typeof LazyConvTranspose1d>;
 /** `nn.LazyConvTranspose2d(out_channels, kernel_size, ...)`: ConvTranspose2d with in_channels inferred from the first input. */
-export const LazyConvTranspose2d = lazyConvClass(ConvTranspose2d, 'LazyConvTranspose2d', true);
+export const LazyConvTranspose2d = lazyConvClass<typeof ConvTranspose2d, ConvTransposeArgs>(ConvTranspose2d, 'LazyConvTranspose2d', true);
 export type LazyConvTranspose2d = InstanceType<typeof LazyConvTranspose2d>;
 /** `nn.LazyConvTranspose3d(out_channels, kernel_size, ...)`: ConvTranspose3d with in_channels inferred from the first input. */
-export const LazyConvTranspose3d = lazyConvClass(ConvTranspose3d, 'LazyConvTranspose3d', true);
+export const LazyConvTranspose3d = lazyConvClass<typeof ConvTranspose3d, ConvTransposeArgs>(ConvTranspose3d, 'LazyConvTranspose3d', true);
 export type LazyConvTranspose3d = InstanceType<typeof LazyConvTranspose3d>;

@@ -1,7 +1,7 @@
 // PairwiseDistance and CosineSimilarity, as torch/nn/modules/distance.py.
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
-import { bind, signature } from '../functional/_signature.js';
+import { bind, signature, type PyArgs } from '../functional/_signature.js';
 import { Module } from '../module.js';
 
 const PAIRWISE = signature('PairwiseDistance', { p: 2.0, eps: 1e-6, keepdim: false });
@@ -12,7 +12,7 @@ export class PairwiseDistance extends Module {
   norm: number;
   eps: number;
   keepdim: boolean;
-  constructor(p?: number | { p?: number; eps?: number; keepdim?: boolean }, ...rest: unknown[]);
+  constructor(...args: PyArgs<[p: number, eps: number, keepdim: boolean], { p?: number; eps?: number; keepdim?: boolean }>);
   constructor(...args: unknown[]) {
     super();
     [this.norm, this.eps, this.keepdim] = bind(PAIRWISE, args) as [number, number, boolean];
@@ -26,7 +26,7 @@ export class PairwiseDistance extends Module {
 export class CosineSimilarity extends Module {
   dim: number;
   eps: number;
-  constructor(dim?: number | { dim?: number; eps?: number }, eps?: number);
+  constructor(...args: PyArgs<[dim: number, eps: number], { dim?: number; eps?: number }>);
   constructor(...args: unknown[]) {
     super();
     [this.dim, this.eps] = bind(COSINE, args) as [number, number];

@@ -1,6 +1,6 @@
 // Flatten and Unflatten, as torch/nn/modules/flatten.py.
 import type { Tensor } from '../../tensor.js';
-import { bind, REQUIRED, signature } from '../functional/_signature.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../functional/_signature.js';
 import { Module } from '../module.js';
 import { pyStr } from './_format.js';
 
@@ -11,7 +11,7 @@ const UNFLATTEN = signature('Unflatten', { dim: REQUIRED, unflattenedSize: REQUI
 export class Flatten extends Module {
   startDim: number;
   endDim: number;
-  constructor(startDim?: number | { startDim?: number; endDim?: number }, endDim?: number | { endDim?: number });
+  constructor(...args: PyArgs<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>);
   constructor(...args: unknown[]) {
     super();
     [this.startDim, this.endDim] = bind(FLATTEN, args) as [number, number];

@@ -1,11 +1,13 @@
 // Fold and Unfold (col2im / im2col as layers), as torch/nn/modules/fold.py.
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
-import { bind, REQUIRED, signature } from '../functional/_signature.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../functional/_signature.js';
 import { Module } from '../module.js';
 import { pyStr } from './_format.js';
 
 type Size = number | number[];
+/** Options of Fold and Unfold. */
+export interface FoldOptions { outputSize?: Size; kernelSize?: Size; dilation?: Size; padding?: Size; stride?: Size }
 const FOLD = signature('Fold', { outputSize: REQUIRED, kernelSize: REQUIRED, dilation: 1, padding: 0, stride: 1 });
 const UNFOLD = signature('Unfold', { kernelSize: REQUIRED, dilation: 1, padding: 0, stride: 1 });
 
@@ -16,7 +18,7 @@ export class Fold extends Module {
   dilation: Size;
   padding: Size;
   stride: Size;
-  constructor(outputSize: Size, kernelSize: Size, ...rest: unknown[]);
+  constructor(outputSize: Size, kernelSize: Size, ...args: PyArgs<[dilation: Size, padding: Size, stride: Size], FoldOptions>);
   constructor(...args: unknown[]) {
     super();
     [this.outputSize, this.kernelSize, this.dilation, this.padding, this.stride] = bind(FOLD, args) as Size[];
@@ -35,7 +37,7 @@ export class Unfold extends Module {
   dilation: Size;
   padding: Size;
   stride: Size;
-  constructor(kernelSize: Size, ...rest: unknown[]);
+  constructor(kernelSize: Size, ...args: PyArgs<[dilation: Size, padding: Size, stride: Size], FoldOptions>);
   constructor(...args: unknown[]) {
     super();
     [this.kernelSize, this.dilation, this.padding, this.stride] = bind(UNFOLD, args) as Size[];

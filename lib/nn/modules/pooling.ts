@@ -3,14 +3,27 @@
 import type { Tensor } from '../../tensor.js';
 import { isOptionsObject } from '../../options.js';
 import * as F from '../functional/index.js';
-import { bind, REQUIRED, signature, type Signature } from '../functional/_signature.js';
+import { bind, REQUIRED, signature, type PyArgs, type Signature } from '../functional/_signature.js';
 import { Module } from '../module.js';
 import { ntuple, pyStr } from './_format.js';
 
 type IntOrList = number | readonly number[];
 type Size = number | number[];
-type PoolFn = (input: Tensor, ...rest: unknown[]) => Tensor | [Tensor, Tensor];
+type OptSize = number | (number | null)[];
+// The functional forms' precise argument types are the user's; a layer passes its stored options through.
+type PoolFn = (input: Tensor, ...rest: any[]) => Tensor | [Tensor, Tensor]; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Out = Tensor | [Tensor, Tensor];
+type MaxPoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, dilation: IntOrList, returnIndices: boolean, ceilMode: boolean],
+  { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; dilation?: IntOrList; returnIndices?: boolean; ceilMode?: boolean }>;
+type UnpoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList], { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList }>;
+type AvgPool1dArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, ceilMode: boolean, countIncludePad: boolean],
+  { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; ceilMode?: boolean; countIncludePad?: boolean }>;
+type AvgPoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null],
+  { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }>;
+type FractionalArgs = PyArgs<[outputSize: IntOrList | null, outputRatio: number | readonly number[] | null, returnIndices: boolean, _randomSamples: Tensor | null],
+  { kernelSize?: IntOrList; outputSize?: IntOrList | null; outputRatio?: number | readonly number[] | null; returnIndices?: boolean; _randomSamples?: Tensor | null }>;
+type LPPoolArgs = PyArgs<[stride: IntOrList | null, ceilMode: boolean], { normType?: number; kernelSize?: IntOrList; stride?: IntOrList | null; ceilMode?: boolean }>;
+type AdaptiveMaxArgs = PyArgs<[returnIndices: boolean], { outputSize?: OptSize; returnIndices?: boolean }>;
 
 // ---------------------------------------------------------------- max pooling
 
@@ -48,19 +61,19 @@ const MAX_POOL3D = signature('MaxPool3d', MAX_POOL);
 /** `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
 export class MaxPool1d extends MaxPoolNd {
   protected get pool() { return F.maxPool1d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
   constructor(...args: unknown[]) { super(MAX_POOL1D, args); }
 }
 /** `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
 export class MaxPool2d extends MaxPoolNd {
   protected get pool() { return F.maxPool2d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
   constructor(...args: unknown[]) { super(MAX_POOL2D, args); }
 }
 /** `nn.MaxPool3d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
 export class MaxPool3d extends MaxPoolNd {
   protected get pool() { return F.maxPool3d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
   constructor(...args: unknown[]) { super(MAX_POOL3D, args); }
 }
 
@@ -81,7 +94,7 @@ abstract class MaxUnpoolNd extends Module {
     this.stride = ntuple(stride ?? kernelSize, n);
     this.padding = ntuple(padding, n);
   }
-  protected abstract readonly unpool: (input: Tensor, indices: Tensor, ...rest: unknown[]) => Tensor;
+  protected abstract readonly unpool: (input: Tensor, ...rest: any[]) => Tensor; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** forward(input, indices, output_size=None): `outputSize` positionally or as `{ outputSize }`. */
   override forward(input: Tensor, indices: Tensor, outputSize: readonly number[] | null | { outputSize?: readonly number[] | null } = null): Tensor {
     const size = outputSize !== null && isOptionsObject(outputSize) ? bind(UNPOOL_FORWARD, [input, indices, outputSize])[2] : outputSize;
@@ -97,19 +110,19 @@ const UNPOOL3D = signature('MaxUnpool3d', UNPOOL);
 /** `nn.MaxUnpool1d(kernel_size, stride=None, padding=0)`. */
 export class MaxUnpool1d extends MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool1d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
   constructor(...args: unknown[]) { super(1, UNPOOL1D, args); }
 }
 /** `nn.MaxUnpool2d(kernel_size, stride=None, padding=0)`. */
 export class MaxUnpool2d extends MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool2d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
   constructor(...args: unknown[]) { super(2, UNPOOL2D, args); }
 }
 /** `nn.MaxUnpool3d(kernel_size, stride=None, padding=0)`. */
 export class MaxUnpool3d extends MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool3d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
   constructor(...args: unknown[]) { super(3, UNPOOL3D, args); }
 }
 
@@ -122,7 +135,7 @@ export class AvgPool1d extends Module {
   padding: number[];
   ceilMode: boolean;
   countIncludePad: boolean;
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: AvgPool1dArgs);
   constructor(...args: unknown[]) {
     super();
     const [kernelSize, stride, padding, ceilMode, countIncludePad] = bind(AVG_POOL1D, args) as [IntOrList, IntOrList | null, IntOrList, boolean, boolean];
@@ -160,7 +173,7 @@ abstract class AvgPoolNd extends Module {
     this.countIncludePad = countIncludePad;
     this.divisorOverride = divisorOverride;
   }
-  protected abstract readonly pool: (input: Tensor, ...rest: unknown[]) => Tensor;
+  protected abstract readonly pool: (input: Tensor, ...rest: any[]) => Tensor; // eslint-disable-line @typescript-eslint/no-explicit-any
   override forward(input: Tensor): Tensor {
     return this.pool(input, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
   }
@@ -173,13 +186,13 @@ const AVG_POOL3D = signature('AvgPool3d', AVG_POOL);
 /** `nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
 export class AvgPool2d extends AvgPoolNd {
   protected get pool() { return F.avgPool2d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: AvgPoolArgs);
   constructor(...args: unknown[]) { super(AVG_POOL2D, args); }
 }
 /** `nn.AvgPool3d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
 export class AvgPool3d extends AvgPoolNd {
   protected get pool() { return F.avgPool3d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: AvgPoolArgs);
   constructor(...args: unknown[]) { super(AVG_POOL3D, args); }
 }
 
@@ -222,13 +235,13 @@ const FRACTIONAL3D = signature('FractionalMaxPool3d', FRACTIONAL);
 /** `nn.FractionalMaxPool2d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None)`. */
 export class FractionalMaxPool2d extends FractionalMaxPoolNd {
   protected get pool() { return F.fractionalMaxPool2d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: FractionalArgs);
   constructor(...args: unknown[]) { super(2, FRACTIONAL2D, args); }
 }
 /** `nn.FractionalMaxPool3d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None)`. */
 export class FractionalMaxPool3d extends FractionalMaxPoolNd {
   protected get pool() { return F.fractionalMaxPool3d; }
-  constructor(kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(kernelSize: IntOrList, ...args: FractionalArgs);
   constructor(...args: unknown[]) { super(3, FRACTIONAL3D, args); }
 }
 
@@ -246,7 +259,7 @@ abstract class LPPoolNd extends Module {
     super();
     [this.normType, this.kernelSize, this.stride, this.ceilMode] = bind(sig, args) as [number, Size, Size | null, boolean];
   }
-  protected abstract readonly pool: (input: Tensor, ...rest: unknown[]) => Tensor;
+  protected abstract readonly pool: (input: Tensor, ...rest: any[]) => Tensor; // eslint-disable-line @typescript-eslint/no-explicit-any
   override forward(input: Tensor): Tensor {
     return this.pool(input, this.normType, this.kernelSize, this.stride, this.ceilMode);
   }
@@ -260,25 +273,24 @@ const LP_POOL3D = signature('LPPool3d', LP_POOL);
 /** `nn.LPPool1d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
 export class LPPool1d extends LPPoolNd {
   protected get pool() { return F.lpPool1d; }
-  constructor(normType: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
   constructor(...args: unknown[]) { super(LP_POOL1D, args); }
 }
 /** `nn.LPPool2d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
 export class LPPool2d extends LPPoolNd {
   protected get pool() { return F.lpPool2d; }
-  constructor(normType: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
   constructor(...args: unknown[]) { super(LP_POOL2D, args); }
 }
 /** `nn.LPPool3d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
 export class LPPool3d extends LPPoolNd {
   protected get pool() { return F.lpPool3d; }
-  constructor(normType: number, kernelSize: IntOrList, ...rest: unknown[]);
+  constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
   constructor(...args: unknown[]) { super(LP_POOL3D, args); }
 }
 
 // ---------------------------------------------------------------- adaptive pooling
 
-type OptSize = number | (number | null)[];
 
 /** AdaptiveMaxPool1d/2d/3d: outputSize (null entries keep the input's size) and returnIndices. */
 abstract class AdaptiveMaxPoolNd extends Module {
@@ -303,19 +315,19 @@ const ADAPTIVE_MAX3D = signature('AdaptiveMaxPool3d', ADAPTIVE_MAX);
 /** `nn.AdaptiveMaxPool1d(output_size, return_indices=False)`. */
 export class AdaptiveMaxPool1d extends AdaptiveMaxPoolNd {
   protected get pool() { return F.adaptiveMaxPool1d; }
-  constructor(outputSize: OptSize, ...rest: unknown[]);
+  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX1D, args); }
 }
 /** `nn.AdaptiveMaxPool2d(output_size, return_indices=False)`. */
 export class AdaptiveMaxPool2d extends AdaptiveMaxPoolNd {
   protected get pool() { return F.adaptiveMaxPool2d; }
-  constructor(outputSize: OptSize, ...rest: unknown[]);
+  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX2D, args); }
 }
 /** `nn.AdaptiveMaxPool3d(output_size, return_indices=False)`. */
 export class AdaptiveMaxPool3d extends AdaptiveMaxPoolNd {
   protected get pool() { return F.adaptiveMaxPool3d; }
-  constructor(outputSize: OptSize, ...rest: unknown[]);
+  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX3D, args); }
 }
 
@@ -326,7 +338,7 @@ abstract class AdaptiveAvgPoolNd extends Module {
     super();
     [this.outputSize] = bind(sig, args) as [OptSize];
   }
-  protected abstract readonly pool: (input: Tensor, ...rest: unknown[]) => Tensor;
+  protected abstract readonly pool: (input: Tensor, ...rest: any[]) => Tensor; // eslint-disable-line @typescript-eslint/no-explicit-any
   override forward(input: Tensor): Tensor {
     return this.pool(input, this.outputSize);
   }

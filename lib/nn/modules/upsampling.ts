@@ -1,11 +1,15 @@
 // Upsample, UpsamplingNearest2d and UpsamplingBilinear2d, as torch/nn/modules/upsampling.py.
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
-import { bind, signature } from '../functional/_signature.js';
+import { bind, signature, type PyArgs } from '../functional/_signature.js';
 import { Module } from '../module.js';
 import { pyRepr } from './_format.js';
 
 type SizeLike = number | readonly number[];
+type Scale = number | readonly number[];
+/** Options of Upsample. */
+export interface UpsampleOptions { size?: SizeLike | null; scaleFactor?: Scale | null; mode?: F.InterpolateMode; alignCorners?: boolean | null; recomputeScaleFactor?: boolean | null }
+type UpsamplingArgs = PyArgs<[size: SizeLike | null, scaleFactor: Scale | null], { size?: SizeLike | null; scaleFactor?: Scale | null }>;
 const UPSAMPLE = signature('Upsample', { size: null, scaleFactor: null, mode: 'nearest', alignCorners: null, recomputeScaleFactor: null });
 const UPSAMPLING = (name: string) => signature(name, { size: null, scaleFactor: null });
 const NEAREST2D = UPSAMPLING('UpsamplingNearest2d');
@@ -19,7 +23,7 @@ export class Upsample extends Module {
   mode: F.InterpolateMode;
   alignCorners: boolean | null;
   recomputeScaleFactor: boolean | null;
-  constructor(size?: SizeLike | null | Record<string, unknown>, ...rest: unknown[]);
+  constructor(...args: PyArgs<[size: SizeLike | null, scaleFactor: Scale | null, mode: F.InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null], UpsampleOptions>);
   constructor(...args: unknown[]) {
     super();
     const sub = new.target === UpsamplingNearest2d ? NEAREST2D : new.target === UpsamplingBilinear2d ? BILINEAR2D : null;
@@ -45,11 +49,11 @@ export class Upsample extends Module {
 
 /** `nn.UpsamplingNearest2d(size=None, scale_factor=None)`: Upsample with mode 'nearest'. */
 export class UpsamplingNearest2d extends Upsample {
-  constructor(size?: SizeLike | null | Record<string, unknown>, scaleFactor?: number | readonly number[] | null);
+  constructor(...args: UpsamplingArgs);
   constructor(...args: unknown[]) { super(...(args as [SizeLike])); }
 }
 /** `nn.UpsamplingBilinear2d(size=None, scale_factor=None)`: Upsample with mode 'bilinear', align_corners=True. */
 export class UpsamplingBilinear2d extends Upsample {
-  constructor(size?: SizeLike | null | Record<string, unknown>, scaleFactor?: number | readonly number[] | null);
+  constructor(...args: UpsamplingArgs);
   constructor(...args: unknown[]) { super(...(args as [SizeLike])); }
 }
