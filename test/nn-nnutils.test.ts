@@ -758,3 +758,38 @@ describe('nn.utils details', () => {
     expect(() => other.loadStateDict({ ...sd, extra: torch.zeros(1) })).toThrow(/Unexpected key\(s\) in state_dict: "extra"/);
   });
 });
+
+describe('surface', () => {
+  it("has the names of Python's torch.nn.utils (this part), prune, parametrize, parametrizations, stateless and torch.func.functional_call", () => {
+    const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const utils = ['clip_grad_norm', 'clip_grad_norm_', 'clip_grad_value_', 'clip_grads_with_norm_', 'fuse_conv_bn_eval', 'fuse_conv_bn_weights',
+      'fuse_linear_bn_eval', 'fuse_linear_bn_weights', 'get_total_norm', 'parameters_to_vector', 'remove_spectral_norm', 'remove_weight_norm',
+      'spectral_norm', 'vector_to_parameters', 'weight_norm', 'summary'];
+    const pruneNames = ['BasePruningMethod', 'CustomFromMask', 'Identity', 'L1Unstructured', 'LnStructured', 'PruningContainer', 'RandomStructured',
+      'RandomUnstructured', 'custom_from_mask', 'global_unstructured', 'identity', 'is_pruned', 'l1_unstructured', 'ln_structured',
+      'random_structured', 'random_unstructured', 'remove'];
+    const parametrizeNames = ['cached', 'ParametrizationList', 'register_parametrization', 'is_parametrized', 'remove_parametrizations',
+      'type_before_parametrizations', 'transfer_parametrizations_and_params'];
+    const missing = [
+      ...utils.filter((n) => !(camel(n) in U)).map((n) => `nn.utils.${n}`),
+      ...pruneNames.filter((n) => !(camel(n) in prune)).map((n) => `prune.${n}`),
+      ...parametrizeNames.filter((n) => !(camel(n) in parametrize)).map((n) => `parametrize.${n}`),
+      ...['orthogonal', 'spectral_norm', 'weight_norm'].filter((n) => !(camel(n) in P)).map((n) => `parametrizations.${n}`),
+      ...(typeof U.stateless.functionalCall === 'function' ? [] : ['stateless.functional_call']),
+      ...(typeof torch.func.functionalCall === 'function' ? [] : ['torch.func.functional_call']),
+    ];
+    expect(missing).toEqual([]);
+  });
+  it('parametrize.cached keeps its cache for an async function until it settles', async () => {
+    torch.manualSeed(7);
+    const m = new Lin(3, 3);
+    parametrize.registerParametrization(m, 'weight', new Symmetric());
+    const same = await parametrize.cached(async () => {
+      const w = m.weight;
+      await new Promise((r) => setTimeout(r, 1));
+      return w === m.weight;
+    });
+    expect(same).toBe(true);
+    expect(m.weight === m.weight).toBe(false);
+  });
+});
