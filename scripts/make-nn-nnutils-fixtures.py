@@ -449,6 +449,16 @@ def pruning():
     a, b = Lin(4, 3), Lin(3, 2)
     prune.global_unstructured([(a, "weight"), (b, "weight"), (a, "bias")], pruning_method=prune.L1Unstructured, amount=0.4)
     out["global_masks"] = [a.weight_mask, b.weight_mask, a.bias_mask]
+    torch.manual_seed(23)
+    a, b = Lin(4, 3), Lin(3, 2)
+    sa = torch.randn(3, 4)
+    prune.global_unstructured([(a, "weight"), (b, "weight")], prune.RandomUnstructured, importance_scores={(a, "weight"): sa}, amount=7)
+    out["global_random_masks"] = [a.weight_mask, b.weight_mask]
+    torch.manual_seed(24)
+    a = Lin(4, 3)
+    sa = torch.randn(3, 4)
+    prune.global_unstructured([(a, "weight")], prune.L1Unstructured, importance_scores={(a, "weight"): sa}, amount=0.25)
+    out["global_scored_mask"] = a.weight_mask
     torch.manual_seed(20)
     m = Lin(3, 2)
     prune.custom_from_mask(m, "weight", torch.tensor([[1, 0, 1], [0, 1, 1]]))

@@ -507,6 +507,16 @@ describe('prune', () => {
     prune.globalUnstructured([[a, 'weight'], [b, 'weight'], [a, 'bias']], prune.L1Unstructured, { amount: 0.4 });
     const ra = a as unknown as Record<string, Tensor>;
     golden('pruning', 'global_masks', [ra.weight_mask, (b as unknown as Record<string, Tensor>).weight_mask, ra.bias_mask]);
+    torch.manualSeed(23);
+    const [a2, b2] = [new Lin(4, 3), new Lin(3, 2)];
+    let sa = torch.randn(3, 4);
+    prune.globalUnstructured([[a2, 'weight'], [b2, 'weight']], prune.RandomUnstructured, { importanceScores: new Map([[[a2, 'weight'] as const, sa]]), amount: 7 });
+    golden('pruning', 'global_random_masks', [(a2 as unknown as Record<string, Tensor>).weight_mask, (b2 as unknown as Record<string, Tensor>).weight_mask]);
+    torch.manualSeed(24);
+    const a3 = new Lin(4, 3);
+    sa = torch.randn(3, 4);
+    prune.globalUnstructured([[a3, 'weight']], prune.L1Unstructured, { importanceScores: [[[a3, 'weight'], sa]], amount: 0.25 });
+    golden('pruning', 'global_scored_mask', (a3 as unknown as Record<string, Tensor>).weight_mask);
     torch.manualSeed(20);
     m = new Lin(3, 2);
     prune.customFromMask(m, 'weight', torch.tensor([[1, 0, 1], [0, 1, 1]]));
