@@ -536,6 +536,9 @@ describe('prune', () => {
     expect(() => prune.lnStructured(m, 'bias', 1, 2, 0)).toThrow(/Structured pruning can only be applied to multidimensional tensors/);
     expect(keys(m)).toEqual(['weight', 'bias']);
     expect(() => prune.remove(m, 'weight')).toThrow(/has to be pruned before pruning can be removed/);
+    m.registerBuffer('table', torch.randn(2, 2));
+    expect(() => prune.l1Unstructured(m, 'table', 1)).toThrow(/cannot assign 'torch.Tensor' object to parameter 'table_orig'/);
+    expect(Object.keys(m.stateDict())).toEqual(['weight', 'bias', 'table']);
   });
 });
 

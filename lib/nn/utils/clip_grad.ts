@@ -139,6 +139,8 @@ export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, norm
       ? readClipOptions(fn, normType)
       : readClipOptions(fn, { ...(normType === undefined ? {} : { normType }), ...(options === undefined ? {} : readOptions(fn, options, ['errorIfNonfinite', 'foreach'] as const)) });
   const list = tensorList(fn, parameters);
+  if (list.length === 0 && Object.prototype.toString.call(parameters) === '[object Generator]')
+    warn('`parameters` is an empty generator, no gradient clipping will occur.', 'UserWarning');
   return noGrad(() => {
     const grads = list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
     const total = totalNorm(fn, grads, o.normType, o.errorIfNonfinite, o.foreach);

@@ -96,8 +96,8 @@ export abstract class BasePruningMethod {
     const first = !(method instanceof PruningContainer);
     let defaultMask: Tensor;
     if (first) {
+      module.registerParameter(`${name}_orig`, orig as Parameter); // throws for a buffer before anything changed, as in Python
       delete m[name];
-      module.registerParameter(`${name}_orig`, orig as Parameter);
       defaultMask = onesLike(orig);
     } else defaultMask = (m[`${name}_mask`] as Tensor).detach().clone({ memoryFormat: 'contiguous_format' } as never);
     try {
