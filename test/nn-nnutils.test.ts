@@ -739,6 +739,21 @@ describe('nn.utils details', () => {
     expect(lines[5]).toBe(`${'+ Linear: 1-2'.padEnd(40)} ${'[2, 3]'.padEnd(25)} (recursive)`);
     expect(twice.totalParams).toBe(12);
 
+    class Stack extends nn.Module {
+      layers = new nn.ModuleList([new nn.Linear(3, 3), new nn.Linear(3, 3)]);
+      override forward(x: Tensor): Tensor {
+        for (const l of this.layers) x = l.call(x) as Tensor;
+        return x;
+      }
+    }
+    const stack = String(U.summary(new Stack(), [2, 3], { verbose: 0, rowSettings: ['depth', 'var_names'] })).split('\n');
+    expect(stack.slice(3, 7)).toEqual([
+      `${'Stack (Stack)'.padEnd(40)} ${'[2, 3]'.padEnd(25)} --`,
+      `${'├─ModuleList (layers): 1-1'.padEnd(40)} ${'--'.padEnd(25)} --`, // never called itself: a row without shapes
+      `${'│    └─Linear (0): 2-1'.padEnd(40)} ${'[2, 3]'.padEnd(25)} 12`,
+      `${'│    └─Linear (1): 2-2'.padEnd(40)} ${'[2, 3]'.padEnd(25)} 12`,
+    ]);
+
     const noInput = String(U.summary(model, { verbose: 0 })).split('\n');
     expect(noInput[1]).toBe(`${'Layer (type:depth-idx)'.padEnd(40)} Param #`);
     expect(noInput).toContain('Total params: 27,090');

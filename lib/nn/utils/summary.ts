@@ -329,10 +329,25 @@ export function summary(model: Module, input?: number[] | number[][] | Tensor | 
     }
     return macs;
   };
+  // Parents by module, for torchinfo's add_missing_container_layers: a container that is never called
+  // itself (a ModuleList its owner iterates) gets a row, with no shapes, before its first called child.
+  const parentOf = new Map<Module, { varName: string; module: Module; depth: number }>();
+  const addMissingContainers = (module: Module): void => {
+    const chain: { varName: string; module: Module; depth: number }[] = [];
+    for (let p = parentOf.get(module); p && !seen.has(p.module); p = parentOf.get(p.module)) chain.unshift(p);
+    for (const p of chain) {
+      idx.set(p.depth, (idx.get(p.depth) ?? 0) + 1);
+      const info = build(p.varName, p.module, p.depth);
+      info.depthIndex = idx.get(p.depth)!;
+      seen.add(p.module);
+      summaryList.push(info);
+    }
+  };
   const hookAll = (varName: string, module: Module, d: number): void => {
     let current: LayerInfo | null = null;
     handles.push(
       module.registerForwardPreHook(() => {
+        addMissingContainers(module);
         idx.set(d, (idx.get(d) ?? 0) + 1);
         current = build(varName, module, d);
         current.depthIndex = idx.get(d)!;
@@ -350,7 +365,10 @@ export function summary(model: Module, input?: number[] | number[][] | Tensor | 
         current.macs = macsOf(current);
       }),
     );
-    for (const [name, child] of module.namedChildren()) hookAll(name, child, d + 1);
+    for (const [name, child] of module.namedChildren()) {
+      parentOf.set(child, { varName, module, depth: d });
+      hookAll(name, child, d + 1);
+    }
   };
 
   if (inputSpecified) {
