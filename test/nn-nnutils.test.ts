@@ -754,6 +754,28 @@ describe('nn.utils details', () => {
       `${'│    └─Linear (1): 2-2'.padEnd(40)} ${'[2, 3]'.padEnd(25)} 12`,
     ]);
 
+    // verbose 2 adds a row per weight: kernel shape as [in, out, ...] and the count, └─ on the last one
+    const log = console.log;
+    let printed = '';
+    console.log = (t: string) => (printed = t);
+    try {
+      U.summary(new Stack(), [2, 3], { verbose: 2, colNames: ['kernel_size', 'num_params'] });
+    } finally {
+      console.log = log;
+    }
+    // (as torchinfo: a non-root row lists its submodules' parameters too, by dotted name)
+    expect(printed.split('\n').slice(5, 14)).toEqual([
+      `${'│    └─0.weight'.padEnd(40)} ${'[3, 3]'.padEnd(25)} ├─9`,
+      `${'│    └─0.bias'.padEnd(40)} ${'[3]'.padEnd(25)} ├─3`,
+      `${'│    └─1.weight'.padEnd(40)} ${'[3, 3]'.padEnd(25)} ├─9`,
+      `${'│    └─1.bias'.padEnd(40)} ${'[3]'.padEnd(25)} └─3`,
+      `${'│    └─Linear: 2-1'.padEnd(40)} ${'--'.padEnd(25)} 12`,
+      `${'│    │    └─weight'.padEnd(40)} ${'[3, 3]'.padEnd(25)} ├─9`,
+      `${'│    │    └─bias'.padEnd(40)} ${'[3]'.padEnd(25)} └─3`,
+      `${'│    └─Linear: 2-2'.padEnd(40)} ${'--'.padEnd(25)} 12`,
+      `${'│    │    └─weight'.padEnd(40)} ${'[3, 3]'.padEnd(25)} ├─9`,
+    ]);
+
     const noInput = String(U.summary(model, { verbose: 0 })).split('\n');
     expect(noInput[1]).toBe(`${'Layer (type:depth-idx)'.padEnd(40)} Param #`);
     expect(noInput).toContain('Total params: 27,090');

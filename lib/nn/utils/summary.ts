@@ -36,6 +36,8 @@ export interface LayerInfo {
   outputBytes: number;
   macs: number;
   children: LayerInfo[];
+  /** Per-parameter rows (verbose 2): name -> kernel shape and count, as torchinfo's inner_layers. */
+  innerLayers: [string, Partial<Record<Column, string>>][];
 }
 
 export interface SummaryOptions {
@@ -147,6 +149,7 @@ export class ModelStatistics {
         trainable: trainableStr(l),
       };
       rows += this.#row(`${this.#startStr(l.depth)}${this.#layerName(l)}`, values);
+      if (f.verbose === 2) for (const [name, inner] of l.innerLayers) rows += this.#row(`${this.#startStr(l.depth + 1)}${name}`, inner);
     }
     let s = `${divider}\n${this.#row(`Layer (type${header})`, HEADER_TITLES)}${divider}\n${rows}${divider}\n`;
     s += `Total params: ${withCommas(this.totalParams)}\n`;
@@ -309,13 +312,20 @@ export function summary(model: Module, input?: number[] | number[][] | Tensor | 
       outputBytes: 0,
       macs: 0,
       children: [],
+      innerLayers: [],
     };
     for (const [pname, p] of module.namedParameters()) {
-      const [count] = paramCount(module, pname, p);
+      const [count, name] = paramCount(module, pname, p);
       info.paramBytes += p.elementSize() * count;
       info.numParams += count;
       if (p.requiresGrad) info.trainableParams += count;
+      // kernel shape of a weight as [in, out, k, k]; the model's own row lists only its direct parameters
+      const ksize = [...p.shape];
+      if (name === 'weight' && ksize.length > 1) [ksize[0], ksize[1]] = [ksize[1]!, ksize[0]!];
+      if (d > 0 || !name.includes('.')) info.innerLayers.push([name, { kernel_size: pyList(ksize), num_params: `├─${withCommas(count)}` }]);
     }
+    const last = info.innerLayers[info.innerLayers.length - 1];
+    if (last) last[1].num_params = `└─${last[1].num_params!.slice(2)}`;
     return info;
   };
   const macsOf = (info: LayerInfo): number => {
