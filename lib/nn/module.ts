@@ -669,10 +669,14 @@ export class Module {
     return addHook(list, { fn, withKwargs: Boolean(o.withKwargs), alwaysCall: Boolean(o.alwaysCall) }, Boolean(o.prepend), () => record.update());
   }
   /** hook(module, args) runs before forward; returning a value (or an array) replaces the arguments. */
+  registerForwardPreHook(hook: ForwardPreHook<this>, options?: { prepend?: boolean; withKwargs?: false }): RemovableHandle;
+  registerForwardPreHook(hook: ForwardPreHookWithKwargs<this>, options: { prepend?: boolean; withKwargs: true }): RemovableHandle;
   registerForwardPreHook(hook: ForwardPreHook<this> | ForwardPreHookWithKwargs<this>, options: { prepend?: boolean; withKwargs?: boolean } = {}): RemovableHandle {
     return this.#hook(this.#record.forwardPre, hook, 'registerForwardPreHook', options, ['prepend', 'withKwargs']);
   }
   /** hook(module, args, output) runs after forward; returning a value replaces the output. */
+  registerForwardHook(hook: ForwardHook<this>, options?: { prepend?: boolean; withKwargs?: false; alwaysCall?: boolean }): RemovableHandle;
+  registerForwardHook(hook: ForwardHookWithKwargs<this>, options: { prepend?: boolean; withKwargs: true; alwaysCall?: boolean }): RemovableHandle;
   registerForwardHook(hook: ForwardHook<this> | ForwardHookWithKwargs<this>, options: { prepend?: boolean; withKwargs?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
     return this.#hook(this.#record.forward, hook, 'registerForwardHook', options, ['prepend', 'withKwargs', 'alwaysCall']);
   }
