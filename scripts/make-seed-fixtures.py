@@ -1438,6 +1438,7 @@ def make_checkpoints():
     strict_partial = error_text(lambda: Heads().load_state_dict(torch.load(os.path.join(CKPT_DIR, "heads_partial.pt"))))
     wrong_shape = error_text(lambda: MLP().load_state_dict(torch.load(os.path.join(CKPT_DIR, "mlp_wrong_shape.pt"))))
     wrong_shape_nonstrict = error_text(lambda: MLP().load_state_dict(torch.load(os.path.join(CKPT_DIR, "mlp_wrong_shape.pt")), strict=False))
+    dataparallel_strict = error_text(lambda: MLP().load_state_dict(torch.load(os.path.join(CKPT_DIR, "mlp_dataparallel.pt"))))
     no_map = error_text(lambda: torch.load(os.path.join(CKPT_DIR, "mlp_cuda.pt")))
     ckpt = torch.load(os.path.join(CKPT_DIR, "full_checkpoint.pt"))
     expected = {
@@ -1447,7 +1448,7 @@ def make_checkpoints():
         "partial": {"missing": missing.missing_keys, "unexpected": missing.unexpected_keys,
                     "cls_output": mf.enc_tensor(fresh(inputs["heads"], "cls").detach()),
                     "strict_error": strict_partial},
-        "errors": {"wrong_shape": wrong_shape, "wrong_shape_nonstrict": wrong_shape_nonstrict, "no_map_location": no_map},
+        "errors": {"dataparallel_strict": dataparallel_strict, "wrong_shape": wrong_shape, "wrong_shape_nonstrict": wrong_shape_nonstrict, "no_map_location": no_map},
         "optimizer": {"param_groups": ckpt["optimizer"]["param_groups"],
                       "state_keys": sorted(ckpt["optimizer"]["state"].keys()),
                       "momentum_buffer_0": mf.enc_tensor(ckpt["optimizer"]["state"][0]["momentum_buffer"])},
