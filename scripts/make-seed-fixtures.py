@@ -1302,10 +1302,14 @@ def s4_prune_random():
     conv = nn.Conv2d(3, 16, 3)
     module = prune.random_unstructured(conv, "weight", 0.5)
     x = torch.randn(1, 3, 5, 5)
+    out = conv(x)[0, :2]
+    # The forward pre-hook recomputes weight = weight_orig * weight_mask before every call.
+    conv.weight_mask[0].zero_()
+    out_zero_mask = conv(x)[0, 0]
     return {"same": module is conv, "params": [n for n, _ in conv.named_parameters()],
             "buffers": [n for n, _ in conv.named_buffers()], "kept": conv.weight_mask.sum(),
-            "mask": conv.weight_mask[0], "weight": conv.weight[0, 0], "out": conv(x)[0, :2],
-            "pre_hooks": len(conv._forward_pre_hooks), "keys": list(conv.state_dict().keys())}
+            "mask": conv.weight_mask[1], "weight": conv.weight[1, 0], "out": out, "out_zero_mask": out_zero_mask,
+            "keys": list(conv.state_dict().keys())}
 
 
 @snippet("S4", "pruning tutorial: l1_unstructured on bias, ln_structured on weight, prune.remove makes it permanent",
@@ -1317,9 +1321,12 @@ def s4_prune_l1_remove():
     masked_bias = module.bias.clone()
     weight_mask_rows = module.weight_mask.sum(dim=(1, 2, 3))
     prune.remove(module, "weight")
+    # The bias is still pruned by its pre-hook: with a mask of ones the next call restores bias_orig.
+    module.bias_mask.fill_(1)
+    module(torch.randn(1, 2, 3, 3))
     return {"bias": masked_bias, "rows": weight_mask_rows, "params": [n for n, _ in module.named_parameters()],
             "buffers": [n for n, _ in module.named_buffers()], "weight": module.weight[:, 0, 0],
-            "pre_hooks": len(module._forward_pre_hooks)}
+            "bias_unmasked": module.bias, "bias_orig": module.bias_orig}
 
 
 # =============================================================================================

@@ -515,11 +515,6 @@ class TinyResNet extends nn.Module {
   }
 }
 
-/** Python's len(module._forward_pre_hooks). */
-const forwardPreHookCount = (m: nn.Module): number => {
-  const hooks = (m as unknown as { _forwardPreHooks: Map<unknown, unknown> | Record<string, unknown> })._forwardPreHooks;
-  return hooks instanceof Map ? hooks.size : Object.keys(hooks).length;
-};
 
 // =============================================================================================
 // The ports: one function per snippet of scripts/make-seed-fixtures.py, same name, same outputs.
@@ -1219,9 +1214,13 @@ const PORTS: Record<string, () => Outputs> = {
     const module = prune.randomUnstructured(conv, 'weight', 0.5);
     const x = torch.randn(1, 3, 5, 5);
     const pruned = conv as unknown as { weight_mask: Tensor; weight: Tensor };
+    const out = conv.call(x).index(0, ':2');
+    // The forward pre-hook recomputes weight = weight_orig * weight_mask before every call.
+    pruned.weight_mask.index(0).zero_();
+    const outZeroMask = conv.call(x).index(0, 0);
     return { same: module === conv, params: conv.namedParameters().map(([n]) => n), buffers: conv.namedBuffers().map(([n]) => n),
-      kept: pruned.weight_mask.sum(), mask: pruned.weight_mask.index(0), weight: pruned.weight.index(0, 0), out: conv.call(x).index(0, ':2'),
-      pre_hooks: forwardPreHookCount(conv), keys: Object.keys(conv.stateDict()) };
+      kept: pruned.weight_mask.sum(), mask: pruned.weight_mask.index(1), weight: pruned.weight.index(1, 0), out, out_zero_mask: outZeroMask,
+      keys: Object.keys(conv.stateDict()) };
   },
 
   // S4 "pruning tutorial: l1_unstructured on bias, ln_structured on weight, prune.remove makes it permanent"
@@ -1232,8 +1231,12 @@ const PORTS: Record<string, () => Outputs> = {
     const maskedBias = module.bias!.clone();
     const weightMaskRows = (module as unknown as { weight_mask: Tensor }).weight_mask.sum([1, 2, 3]);
     prune.remove(module, 'weight');
+    // The bias is still pruned by its pre-hook: with a mask of ones the next call restores bias_orig.
+    const pruned = module as unknown as { bias_mask: Tensor; bias_orig: Tensor };
+    pruned.bias_mask.fill_(1);
+    module.call(torch.randn(1, 2, 3, 3));
     return { bias: maskedBias, rows: weightMaskRows, params: module.namedParameters().map(([n]) => n), buffers: module.namedBuffers().map(([n]) => n),
-      weight: module.weight.index(':', 0, 0), pre_hooks: forwardPreHookCount(module) };
+      weight: module.weight.index(':', 0, 0), bias_unmasked: module.bias, bias_orig: pruned.bias_orig };
   },
 };
 
