@@ -1,0 +1,605 @@
+// torch.nn.utils (clip_grad, convert_parameters, fusion, parametrize, parametrizations, the older
+// weight_norm / spectral_norm, prune, stateless, summary) and torch.func.functionalCall against
+// PyTorch 2.13. Each scenario of test/fixtures/nn-nnutils.json (scripts/make-nn-nnutils-fixtures.py)
+// is rebuilt here from the same seed with the same small modules, and compared bit for bit; the
+// results that go through LAPACK (orthogonal, pinverse) use the fixture's tolerance.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { check, type Enc, type Tol } from './golden-replay.js';
+
+torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes from vitest.config.ts)
+
+type Tensor = torch.Tensor;
+const { nn } = torch;
+const U = nn.utils;
+const P = nn.utils.parametrizations;
+const prune = nn.utils.prune;
+const parametrize = nn.utils.parametrize;
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/nn-nnutils.json', import.meta.url), 'utf8')) as {
+  lapackTol: Tol;
+  scenarios: Record<string, Record<string, Enc>>;
+};
+const S = fixture.scenarios;
+const LAPACK = fixture.lapackTol;
+
+/** Compares `actual` with the recorded Python result `scenario.key`. */
+function golden(scenario: string, key: string, actual: unknown, tol?: Tol): void {
+  const exp = S[scenario]?.[key];
+  if (exp === undefined) throw new Error(`fixture has no ${scenario}.${key}`);
+  check(actual, exp, tol, `${scenario}.${key}`);
+}
+
+// ---- the small modules the fixture script builds (same RNG calls, same order) --------------------
+
+class Lin extends nn.Module {
+  declare weight: torch.nn.Parameter;
+  declare bias: torch.nn.Parameter | null;
+  declare outFeatures: number;
+  constructor(i: number, o: number, bias = true) {
+    super();
+    this.weight = new nn.Parameter(torch.randn(o, i));
+    if (bias) this.bias = new nn.Parameter(torch.randn(o));
+    else this.registerParameter('bias', null);
+  }
+  override forward(x: Tensor): Tensor {
+    const y = x.matmul(this.weight.T);
+    return this.bias === null ? y : y.add(this.bias);
+  }
+}
+
+class Conv extends nn.Module {
+  declare weight: torch.nn.Parameter;
+  declare bias: torch.nn.Parameter | null;
+  constructor(shape: number[], bias = true) {
+    super();
+    this.weight = new nn.Parameter(torch.randn(shape));
+    this.bias = bias ? new nn.Parameter(torch.randn(shape[0]!)) : null;
+  }
+  override forward(x: Tensor): Tensor {
+    return torch.conv2d(x, this.weight, this.bias);
+  }
+}
+
+class BN extends nn.Module {
+  numFeatures: number;
+  eps = 1e-5;
+  declare weight: torch.nn.Parameter | null;
+  declare bias: torch.nn.Parameter | null;
+  declare running_mean: Tensor;
+  declare running_var: Tensor;
+  constructor(n: number, affine = true) {
+    super();
+    this.numFeatures = n;
+    this.weight = affine ? new nn.Parameter(torch.randn(n)) : null;
+    this.bias = affine ? new nn.Parameter(torch.randn(n)) : null;
+    this.registerBuffer('running_mean', torch.randn(n));
+    this.registerBuffer('running_var', torch.rand(n).add(0.5));
+  }
+}
+
+const keys = (m: torch.nn.Module): string[] => Object.keys(m.stateDict());
+const grads = (...ps: Tensor[]): (Tensor | null)[] => ps.map((p) => p.grad);
+const f32 = { dtype: torch.float32 };
+
+// ---- clip_grad -------------------------------------------------------------------------------------
+
+function gradParams(dtype: torch.dtype = torch.float32): Tensor[] {
+  const ps = [torch.randn([3, 4], { dtype, requiresGrad: true }), torch.randn([5], { dtype, requiresGrad: true }), torch.randn([2, 2, 2], { dtype, requiresGrad: true })];
+  for (const p of ps) p.grad = torch.randnLike(p).mul(1.0);
+  return ps;
+}
+
+describe('clipGradNorm_ / clipGradValue_ / getTotalNorm (bit-exact with PyTorch)', () => {
+  const norms: [string, number | 'inf'][] = [['l2', 2], ['l1', 1], ['inf', 'inf'], ['p3', 3], ['p05', 0.5]];
+  for (const [name, normType] of norms) {
+    it(`normType ${normType}`, () => {
+      torch.manualSeed(1);
+      const ps = gradParams();
+      const total = U.clipGradNorm_(ps, 1.0, normType);
+      golden('clip_norm', name, [total, ...grads(...ps)]);
+    });
+  }
+  it('no clipping when the norm is below maxNorm; foreach false; one tensor; options object', () => {
+    torch.manualSeed(1);
+    let ps = gradParams();
+    golden('clip_norm', 'noclip', [U.clipGradNorm_(ps, 100.0), ...grads(...ps)]);
+    torch.manualSeed(1);
+    ps = gradParams();
+    golden('clip_norm', 'noforeach', [U.clipGradNorm_(ps, 1.0, { foreach: false }), ...grads(...ps)]);
+    torch.manualSeed(1);
+    ps = gradParams();
+    golden('clip_norm', 'single', [U.clipGradNorm_(ps[0]!, 0.5), ps[0]!.grad]);
+    torch.manualSeed(1);
+    ps = gradParams();
+    golden('clip_norm', 'l1', [U.clipGradNorm_(ps, 1.0, { normType: 1 }), ...grads(...ps)]);
+  });
+  it('groups by dtype as PyTorch does', () => {
+    torch.manualSeed(1);
+    const a = gradParams(torch.float64);
+    const b = gradParams(torch.float32);
+    const mixed = [a[0]!, b[0]!, a[1]!, b[1]!];
+    golden('clip_norm', 'mixed', [U.clipGradNorm_(mixed, 1.0), ...grads(...mixed)]);
+  });
+  it('getTotalNorm + clipGradsWithNorm_', () => {
+    torch.manualSeed(1);
+    const ps = gradParams();
+    const total = U.getTotalNorm(ps.map((p) => p.grad!), 2.0);
+    U.clipGradsWithNorm_(ps, 0.75, total);
+    golden('clip_norm', 'split', [total, ...grads(...ps)]);
+  });
+  it('non-finite norms: scaled anyway, or an error with errorIfNonfinite (gradients untouched)', () => {
+    torch.manualSeed(1);
+    let ps = gradParams();
+    ps[1]!.grad!.indexPut_([2], Infinity);
+    golden('clip_norm', 'nonfinite', [U.clipGradNorm_(ps, 1.0), ...grads(...ps)]);
+    torch.manualSeed(1);
+    ps = gradParams();
+    ps[1]!.grad!.indexPut_([2], Infinity);
+    const before = ps[0]!.grad!.clone();
+    expect(() => U.clipGradNorm_(ps, 1.0, 2, { errorIfNonfinite: true })).toThrow(/non-finite/);
+    expect(torch.equal(ps[0]!.grad!, before)).toBe(true);
+  });
+  it('clipGradValue_ and parameters without gradients', () => {
+    torch.manualSeed(1);
+    const ps = gradParams();
+    U.clipGradValue_(ps, 0.5);
+    golden('clip_norm', 'value', grads(...ps));
+    golden('clip_norm', 'empty', U.clipGradNorm_([torch.zeros([2], { requiresGrad: true })], 1.0));
+  });
+  it('bad arguments are TypeErrors naming the function', () => {
+    expect(() => U.clipGradNorm_(42 as never, 1.0)).toThrow(/clipGradNorm_.*Tensor/);
+    expect(() => U.clipGradNorm_([], 1.0, { bogus: 1 } as never)).toThrow(TypeError);
+    expect(() => U.clipGradValue_([], '1' as never)).toThrow(/clipValue/);
+  });
+});
+
+// ---- convert_parameters --------------------------------------------------------------------------
+
+describe('parametersToVector / vectorToParameters', () => {
+  it('round-trips as in PyTorch (parameters keep their identity)', () => {
+    torch.manualSeed(2);
+    const m = new Lin(3, 2);
+    const w = m.weight;
+    const v = U.parametersToVector(m.parameters());
+    golden('vector', 'vec', v);
+    U.vectorToParameters(torch.arange(v.numel(), f32), m.parameters());
+    expect(m.weight).toBe(w);
+    golden('vector', 'weight', m.weight);
+    golden('vector', 'bias', m.bias);
+    expect(() => U.vectorToParameters([1, 2] as never, m.parameters())).toThrow(TypeError);
+  });
+});
+
+// ---- fusion ----------------------------------------------------------------------------------------
+
+describe('fuseConvBnEval / fuseConvBnWeights / fuseLinearBnEval', () => {
+  it('conv + batch norm', () => {
+    torch.manualSeed(3);
+    const conv = new Conv([4, 3, 3, 3]).eval();
+    const bn = new BN(4).eval();
+    const x = torch.randn(2, 3, 5, 5);
+    const fused = U.fuseConvBnEval(conv, bn);
+    expect(fused).not.toBe(conv);
+    expect(fused).toBeInstanceOf(Conv);
+    expect(fused.weight).toBeInstanceOf(nn.Parameter);
+    const ref = torch.batchNorm(conv.call(x), bn.weight, bn.bias, bn.running_mean, bn.running_var, false, 0.0, bn.eps, false);
+    golden('fusion', 'conv', [fused.weight, fused.bias, fused.call(x), ref]);
+    expect(() => U.fuseConvBnEval(conv.train(), bn)).toThrow(/Fusion only for eval/);
+  });
+  it('weights: transpose, no conv bias, no affine; conv1d; linear', () => {
+    torch.manualSeed(4);
+    const w = torch.randn(3, 4, 2, 2);
+    const [rm, rv] = [torch.randn(4), torch.rand(4).add(0.5)];
+    golden('fusion', 'transpose', U.fuseConvBnWeights(w, null, rm, rv, 1e-3, null, null, true));
+    torch.manualSeed(5);
+    const [w1, b1] = [torch.randn(4, 3, 3), torch.randn(4)];
+    const [rm1, rv1, bw, bb] = [torch.randn(4), torch.rand(4).add(0.5), torch.randn(4), torch.randn(4)];
+    golden('fusion', 'conv1d', U.fuseConvBnWeights(w1, b1, rm1, rv1, 1e-5, bw, bb));
+    torch.manualSeed(6);
+    const lin = new Lin(3, 4).eval();
+    lin.outFeatures = 4;
+    const bn = new BN(4).eval();
+    const fl = U.fuseLinearBnEval(lin, bn);
+    golden('fusion', 'linear', [fl.weight, fl.bias]);
+    lin.outFeatures = 3;
+    expect(() => U.fuseLinearBnEval(lin, bn)).toThrow(/linear.out_features == bn.num_features/);
+  });
+});
+
+// ---- parametrize ----------------------------------------------------------------------------------
+
+class Symmetric extends nn.Module {
+  override forward(X: Tensor): Tensor {
+    return X.triu().add(X.triu(1).transpose(-1, -2));
+  }
+  rightInverse(A: Tensor): Tensor {
+    return A.triu();
+  }
+}
+class Scale extends nn.Module {
+  override forward(X: Tensor): Tensor {
+    return X.mul(2.0);
+  }
+  rightInverse(A: Tensor): Tensor {
+    return A.div(2.0);
+  }
+}
+
+describe('parametrize', () => {
+  it('registerParametrization: accessor, state dict keys, repr, gradients, assignment, chaining, cached, remove', () => {
+    torch.manualSeed(7);
+    const m = new Lin(3, 3);
+    const original = m.weight;
+    parametrize.registerParametrization(m, 'weight', new Symmetric());
+    expect(parametrize.isParametrized(m)).toBe(true);
+    expect(parametrize.isParametrized(m, 'weight')).toBe(true);
+    expect(parametrize.isParametrized(m, 'bias')).toBe(false);
+    expect(m).toBeInstanceOf(Lin);
+    expect(parametrize.typeBeforeParametrizations(m)).toBe(Lin);
+    const x = torch.randn(2, 3);
+    const y = m.call(x);
+    y.sum().backward();
+    golden('parametrize_basic', 'keys', keys(m));
+    golden('parametrize_basic', 'repr', String(m));
+    golden('parametrize_basic', 'named_params', m.namedParameters().map(([n]) => n));
+    golden('parametrize_basic', 'weight', m.weight);
+    const pl = (m as unknown as { parametrizations: Record<string, unknown> & { get(k: string): { original: Tensor } } }).parametrizations;
+    expect(pl.get('weight').original).toBe(original); // the parameter object itself, as in PyTorch
+    golden('parametrize_basic', 'original', original);
+    golden('parametrize_basic', 'y', y);
+    golden('parametrize_basic', 'grad_original', original.grad);
+    torch.noGrad(() => {
+      (m as unknown as { weight: Tensor }).weight = torch.arange(9, f32).reshape(3, 3);
+    });
+    golden('parametrize_basic', 'after_assign_original', original);
+    golden('parametrize_basic', 'after_assign_weight', m.weight);
+    parametrize.registerParametrization(m, 'weight', new Scale());
+    golden('parametrize_basic', 'chained_weight', m.weight);
+    golden('parametrize_basic', 'chained_repr', String(m));
+    const same = parametrize.cached(() => m.weight === m.weight);
+    golden('parametrize_basic', 'cached_same', same);
+    expect(m.weight === m.weight).toBe(false);
+    parametrize.removeParametrizations(m, 'weight');
+    golden('parametrize_basic', 'removed_keys', keys(m));
+    golden('parametrize_basic', 'removed_weight', m.weight);
+    golden('parametrize_basic', 'removed_repr', String(m));
+    expect(m.weight).toBe(original);
+    expect(Object.getPrototypeOf(m)).toBe(Lin.prototype);
+    expect(parametrize.isParametrized(m)).toBe(false);
+
+    torch.manualSeed(7);
+    const m2 = new Lin(3, 3);
+    parametrize.registerParametrization(m2, 'weight', new Symmetric());
+    parametrize.removeParametrizations(m2, 'weight', { leaveParametrized: false });
+    golden('parametrize_basic', 'unparametrized_weight', m2.weight);
+  });
+  it('errors: unknown tensor, shape change without unsafe, removing what is not there', () => {
+    torch.manualSeed(7);
+    const m = new Lin(3, 3);
+    expect(() => parametrize.registerParametrization(m, 'nope', new Symmetric())).toThrow(/does not have a parameter, a buffer, or a parametrized element with name 'nope'/);
+    class Shrink extends nn.Module {
+      override forward(X: Tensor): Tensor {
+        return X.index(':2');
+      }
+    }
+    expect(() => parametrize.registerParametrization(m, 'weight', new Shrink())).toThrow(/may not change the shape/);
+    expect(keys(m)).toEqual(['weight', 'bias']); // nothing half-changed
+    expect(() => parametrize.removeParametrizations(m, 'weight')).toThrow(/does not have a parametrization on weight/);
+  });
+});
+
+// ---- parametrizations ------------------------------------------------------------------------------
+
+type WithParametrizations = { parametrizations: { get(k: string): Record<string, Tensor> & { at(i: number): Record<string, Tensor> } } };
+const plist = (m: torch.nn.Module, name = 'weight') => (m as unknown as WithParametrizations).parametrizations.get(name);
+
+describe('parametrizations.weightNorm / spectralNorm / orthogonal', () => {
+  it('weightNorm: original0 = g, original1 = v, forward and gradients, old state dicts load', () => {
+    torch.manualSeed(8);
+    const m = new Lin(4, 3);
+    P.weightNorm(m);
+    const x = torch.randn(2, 4);
+    const y = m.call(x);
+    y.mul(torch.randn(2, 3)).sum().backward();
+    const pw = plist(m);
+    golden('p_weight_norm', 'keys', keys(m));
+    golden('p_weight_norm', 'repr', String(m));
+    golden('p_weight_norm', 'g', pw.original0);
+    golden('p_weight_norm', 'v', pw.original1);
+    golden('p_weight_norm', 'weight', m.weight);
+    golden('p_weight_norm', 'y', y);
+    golden('p_weight_norm', 'grad_g', pw.original0!.grad);
+    golden('p_weight_norm', 'grad_v', pw.original1!.grad);
+    torch.manualSeed(8);
+    const m2 = new Lin(4, 3);
+    P.weightNorm(m2, 'weight', null);
+    golden('p_weight_norm', 'dim_none_g', plist(m2).original0);
+    golden('p_weight_norm', 'dim_none_weight', m2.weight);
+    torch.manualSeed(8);
+    const m3 = new Lin(4, 3);
+    P.weightNorm(m3, { dim: 1 });
+    golden('p_weight_norm', 'dim1_g', plist(m3).original0);
+    const r = m.loadStateDict({ weight_g: torch.full([3, 1], 2.0, f32), weight_v: torch.ones(3, 4), bias: torch.zeros(3) });
+    golden('p_weight_norm', 'compat_weight', m.weight);
+    golden('p_weight_norm', 'compat_missing', r.missingKeys);
+  });
+  it('spectralNorm: u/v buffers from the RNG, power iteration in training only, gradients', () => {
+    torch.manualSeed(9);
+    const m = new Lin(5, 4);
+    P.spectralNorm(m);
+    const sn = plist(m).at(0);
+    golden('p_spectral_norm', 'keys', keys(m));
+    golden('p_spectral_norm', 'repr', String(m));
+    golden('p_spectral_norm', 'u0', sn._u);
+    golden('p_spectral_norm', 'v0', sn._v);
+    const x = torch.randn(3, 5);
+    const y1 = m.call(x);
+    const y2 = m.call(x);
+    y2.mul(torch.randn(3, 4)).sum().backward();
+    golden('p_spectral_norm', 'y1', y1);
+    golden('p_spectral_norm', 'y2', y2);
+    golden('p_spectral_norm', 'u2', sn._u);
+    golden('p_spectral_norm', 'v2', sn._v);
+    golden('p_spectral_norm', 'grad', plist(m).original!.grad);
+    m.eval();
+    golden('p_spectral_norm', 'eval_weight', m.weight);
+    golden('p_spectral_norm', 'eval_u', sn._u);
+    torch.manualSeed(10);
+    const c = new Conv([3, 2, 3, 3]);
+    P.spectralNorm(c, { nPowerIterations: 3, dim: 1, eps: 1e-6 });
+    golden('p_spectral_norm', 'conv_weight', c.weight);
+    golden('p_spectral_norm', 'conv_u', plist(c).at(0)._u);
+    expect(() => P.spectralNorm(new Lin(2, 2), { nPowerIterations: 0 })).toThrow(/n_power_iterations to be positive/);
+  });
+  const orthCases: [number[], string | null, boolean][] = [
+    [[4, 4], null, true], [[4, 4], 'cayley', true], [[4, 4], 'householder', true],
+    [[5, 3], null, true], [[3, 5], null, true], [[5, 3], 'matrix_exp', true],
+    [[4, 4], 'householder', false], [[5, 3], 'householder', false], [[3, 5], 'cayley', true],
+  ];
+  orthCases.forEach(([shape, map, triv], i) => {
+    it(`orthogonal ${shape.join('x')} ${map ?? 'default'} useTrivialization=${triv}`, () => {
+      torch.manualSeed(11 + i);
+      const m = new Lin(shape[1]!, shape[0]!, false);
+      P.orthogonal(m, { orthogonalMap: map, useTrivialization: triv });
+      const w = m.weight;
+      w.sum().backward();
+      const orig = plist(m).original!;
+      golden('p_orthogonal', `case${i}`, [w, orig, orig.grad, shape[0]! <= shape[1]! ? w.matmul(w.T) : w.T.matmul(w)], LAPACK);
+      if (i === 0) {
+        golden('p_orthogonal', 'keys', keys(m));
+        golden('p_orthogonal', 'repr', String(m));
+      }
+    });
+  });
+  it('orthogonal errors', () => {
+    expect(() => P.orthogonal(new Lin(3, 3), { orthogonalMap: 'qr' })).toThrow(/orthogonal_map has to be one of/);
+    expect(() => P.orthogonal(new Lin(3, 3), 'bias')).toThrow(/Expected a matrix or batch of matrices/);
+  });
+});
+
+// ---- the older hook-based forms ----------------------------------------------------------------------
+
+describe('nn.utils.weightNorm / spectralNorm (forward pre-hooks)', () => {
+  it('weightNorm: weight_g / weight_v, forward, gradients, removeWeightNorm', () => {
+    torch.manualSeed(12);
+    const m = new Lin(4, 3);
+    U.weightNorm(m);
+    const x = torch.randn(2, 4);
+    const y = m.call(x);
+    y.mul(torch.randn(2, 3)).sum().backward();
+    const r = m as unknown as Record<string, Tensor>;
+    golden('old_weight_norm', 'keys', keys(m));
+    golden('old_weight_norm', 'names', m.namedParameters().map(([n]) => n));
+    golden('old_weight_norm', 'g', r.weight_g);
+    golden('old_weight_norm', 'v', r.weight_v);
+    golden('old_weight_norm', 'y', y);
+    golden('old_weight_norm', 'grad_g', r.weight_g!.grad);
+    golden('old_weight_norm', 'grad_v', r.weight_v!.grad);
+    torch.noGrad(() => r.weight_g!.mul_(0.5));
+    expect(() => U.weightNorm(m)).toThrow(/Cannot register two weight_norm hooks/);
+    U.removeWeightNorm(m);
+    golden('old_weight_norm', 'removed_keys', keys(m));
+    golden('old_weight_norm', 'removed_weight', m.weight);
+    expect(() => U.removeWeightNorm(m)).toThrow(/weight_norm of 'weight' not found/);
+  });
+  it('spectralNorm: weight_orig / weight_u / weight_v, train and eval, removeSpectralNorm', () => {
+    torch.manualSeed(13);
+    const m = new Lin(5, 4);
+    U.spectralNorm(m);
+    const r = m as unknown as Record<string, Tensor>;
+    golden('old_spectral_norm', 'keys', keys(m));
+    golden('old_spectral_norm', 'u0', r.weight_u);
+    golden('old_spectral_norm', 'v0', r.weight_v);
+    golden('old_spectral_norm', 'weight0', m.weight);
+    const x = torch.randn(3, 5);
+    const y1 = m.call(x);
+    const y2 = m.call(x);
+    y2.mul(torch.randn(3, 4)).sum().backward();
+    golden('old_spectral_norm', 'y1', y1);
+    golden('old_spectral_norm', 'y2', y2);
+    golden('old_spectral_norm', 'u2', r.weight_u);
+    golden('old_spectral_norm', 'grad', r.weight_orig!.grad);
+    m.eval();
+    golden('old_spectral_norm', 'y_eval', m.call(x));
+    U.removeSpectralNorm(m);
+    golden('old_spectral_norm', 'removed_keys', keys(m));
+    golden('old_spectral_norm', 'removed_weight', m.weight);
+  });
+});
+
+// ---- prune -------------------------------------------------------------------------------------------
+
+describe('prune', () => {
+  it('l1Unstructured, then lnStructured and randomUnstructured on what is left (PruningContainer), remove', () => {
+    torch.manualSeed(14);
+    const m = new Lin(5, 4);
+    const orig = m.weight;
+    prune.l1Unstructured(m, 'weight', 0.3);
+    const r = m as unknown as Record<string, Tensor>;
+    golden('pruning', 'l1_keys', keys(m));
+    golden('pruning', 'l1_names', m.namedParameters().map(([n]) => n));
+    golden('pruning', 'l1_buffers', m.namedBuffers().map(([n]) => n));
+    golden('pruning', 'l1_mask', r.weight_mask);
+    golden('pruning', 'l1_weight', m.weight);
+    expect(r.weight_orig).toBe(orig);
+    const x = torch.randn(2, 5);
+    golden('pruning', 'l1_y', m.call(x));
+    prune.lnStructured(m, 'weight', 1, 2, 0);
+    golden('pruning', 'iter_mask', r.weight_mask);
+    prune.randomUnstructured(m, 'weight', 2);
+    golden('pruning', 'iter_random_mask', r.weight_mask);
+    golden('pruning', 'is_pruned', prune.isPruned(m));
+    prune.remove(m, 'weight');
+    golden('pruning', 'removed_keys', keys(m));
+    golden('pruning', 'removed_weight', m.weight);
+    golden('pruning', 'is_pruned_after', prune.isPruned(m));
+    expect(m.weight).toBe(orig);
+  });
+  it('random and structured methods draw from the RNG as PyTorch does', () => {
+    torch.manualSeed(15);
+    const m = new Lin(6, 4);
+    prune.randomUnstructured(m, 'weight', 0.5);
+    golden('pruning', 'random_mask', (m as unknown as Record<string, Tensor>).weight_mask);
+    torch.manualSeed(16);
+    let c = new Conv([4, 3, 2, 2]);
+    prune.randomStructured(c, 'weight', 0.5, 1);
+    golden('pruning', 'random_structured_mask', (c as unknown as Record<string, Tensor>).weight_mask);
+    torch.manualSeed(17);
+    c = new Conv([5, 3, 2, 2]);
+    prune.lnStructured(c, 'weight', 0.4, 1, 0);
+    golden('pruning', 'ln1_mask', (c as unknown as Record<string, Tensor>).weight_mask);
+    prune.lnStructured(c, 'weight', 1, Infinity, -1);
+    golden('pruning', 'ln_inf_mask', (c as unknown as Record<string, Tensor>).weight_mask);
+  });
+  it('importance scores, globalUnstructured, customFromMask, identity, round half to even', () => {
+    torch.manualSeed(18);
+    let m = new Lin(4, 3);
+    const scores = torch.randn(3, 4);
+    prune.l1Unstructured(m, 'weight', 5, { importanceScores: scores });
+    golden('pruning', 'importance_mask', (m as unknown as Record<string, Tensor>).weight_mask);
+    torch.manualSeed(19);
+    const [a, b] = [new Lin(4, 3), new Lin(3, 2)];
+    prune.globalUnstructured([[a, 'weight'], [b, 'weight'], [a, 'bias']], prune.L1Unstructured, { amount: 0.4 });
+    const ra = a as unknown as Record<string, Tensor>;
+    golden('pruning', 'global_masks', [ra.weight_mask, (b as unknown as Record<string, Tensor>).weight_mask, ra.bias_mask]);
+    torch.manualSeed(20);
+    m = new Lin(3, 2);
+    prune.customFromMask(m, 'weight', torch.tensor([[1, 0, 1], [0, 1, 1]]));
+    golden('pruning', 'custom_weight', m.weight);
+    prune.identity(m, 'bias');
+    golden('pruning', 'identity_keys', keys(m));
+    golden('pruning', 'round_half_even', [new prune.L1Unstructured(0.5).computeMask(torch.arange(1, 6, f32), torch.ones(5))]);
+  });
+  it('bad amounts and failed pruning leave the module as it was', () => {
+    torch.manualSeed(14);
+    const m = new Lin(5, 4);
+    expect(() => prune.l1Unstructured(m, 'weight', 1.5)).toThrow(/should either be a float in the range \[0, 1\] or a non-negative integer/);
+    expect(() => prune.l1Unstructured(m, 'weight', 100)).toThrow(/should be smaller than the number of parameters to prune/);
+    expect(keys(m)).toEqual(['weight', 'bias']);
+    expect(prune.isPruned(m)).toBe(false);
+    expect(() => prune.lnStructured(m, 'bias', 1, 2, 0)).toThrow(/Structured pruning can only be applied to multidimensional tensors/);
+    expect(keys(m)).toEqual(['weight', 'bias']);
+    expect(() => prune.remove(m, 'weight')).toThrow(/has to be pruned before pruning can be removed/);
+  });
+});
+
+// ---- stateless / torch.func ------------------------------------------------------------------------
+
+class Tied extends nn.Module {
+  a = new Lin(3, 3);
+  b = new Lin(3, 3);
+  declare offset: Tensor;
+  constructor() {
+    super();
+    this.b.weight = this.a.weight;
+    this.registerBuffer('offset', torch.ones(3));
+  }
+  override forward(x: Tensor): Tensor {
+    return this.b.call(this.a.call(x)).add(this.offset);
+  }
+}
+
+describe('functionalCall', () => {
+  it('swaps parameters and buffers for one call, follows tied weights, restores everything', () => {
+    torch.manualSeed(21);
+    const m = new Tied();
+    const x = torch.randn(2, 3);
+    const w = torch.randn(3, 3);
+    const before = m.a.weight;
+    golden('functional_call', 'y', m.call(x));
+    golden('functional_call', 'swapped', torch.func.functionalCall(m, { 'a.weight': w, offset: torch.zeros(3) }, [x]));
+    golden('functional_call', 'untied', torch.func.functionalCall(m, { 'a.weight': w }, [x], null, { tieWeights: false }));
+    golden('functional_call', 'two_dicts', torch.func.functionalCall(m, [{ 'a.weight': w }, { offset: torch.zeros(3) }], x));
+    golden('functional_call', 'swapped', U.stateless.functionalCall(m, { 'a.weight': w, offset: torch.zeros(3) }, x));
+    golden('functional_call', 'after', m.call(x));
+    expect(m.a.weight).toBe(before);
+    expect(m.b.weight).toBe(before);
+    expect(keys(m)).toEqual(['offset', 'a.weight', 'a.bias', 'b.weight', 'b.bias']);
+    let message = '';
+    try {
+      torch.func.functionalCall(m, { 'a.weight': w, nope: w }, [x], null, { strict: true });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    golden('functional_call', 'strict_error', message);
+  });
+  it('restores the tensors when forward throws', () => {
+    torch.manualSeed(21);
+    const m = new Tied();
+    const before = m.a.weight;
+    expect(() => torch.func.functionalCall(m, { 'a.weight': torch.zeros(2, 2) }, [torch.randn(2, 3)])).toThrow();
+    expect(m.a.weight).toBe(before);
+    expect(m.b.weight).toBe(before);
+    expect(() => torch.func.functionalCall(m, [{ x: before }, { x: before }], [torch.randn(2, 3)])).toThrow(/appeared in multiple dictionaries/);
+  });
+});
+
+// ---- summary ---------------------------------------------------------------------------------------
+
+class Block extends nn.Module {
+  l1 = new Lin(4, 8);
+  l2 = new Lin(8, 4);
+  override forward(x: Tensor): Tensor {
+    return this.l2.call(torch.relu(this.l1.call(x)));
+  }
+}
+class Net extends nn.Module {
+  b1 = new Block();
+  b2 = new Block();
+  head = new Lin(4, 2, false);
+  override forward(x: Tensor): Tensor {
+    return this.head.call(this.b2.call(this.b1.call(x)));
+  }
+}
+
+describe('summary (torchinfo layout)', () => {
+  it('rows, output shapes and parameter counts as the forward pass visits the layers', () => {
+    torch.manualSeed(22);
+    const net = new Net();
+    net.head.weight.requiresGrad_(false);
+    const stats = U.summary(net, [3, 4], { verbose: 0 });
+    golden('summary_rows', 'rows', stats.summaryList.map((l) => [l.className, l.depth, l.outputSize, l.numParams, l.trainableParams]));
+    golden('summary_rows', 'total', stats.totalParams);
+    golden('summary_rows', 'trainable', stats.trainableParams);
+    const lines = String(stats).split('\n');
+    const width = 40 + 2 * 25;
+    expect(lines[0]).toBe('='.repeat(width));
+    expect(lines[1]).toBe(`${'Layer (type:depth-idx)'.padEnd(40)} ${'Output Shape'.padEnd(25)} Param #`);
+    expect(lines[3]).toBe(`${'Net'.padEnd(40)} ${'[3, 2]'.padEnd(25)} --`);
+    expect(lines[4]).toBe(`${'├─Block: 1-1'.padEnd(40)} ${'[3, 4]'.padEnd(25)} --`);
+    expect(lines[5]).toBe(`${'│    └─Lin: 2-1'.padEnd(40)} ${'[3, 8]'.padEnd(25)} 40`);
+    expect(lines[8]).toBe(`${'│    └─Lin: 2-3'.padEnd(40)} ${'[3, 8]'.padEnd(25)} 40`);
+    expect(lines[10]).toBe(`${'├─Lin: 1-3'.padEnd(40)} ${'[3, 2]'.padEnd(25)} (8)`);
+    expect(lines).toContain('Total params: 160');
+    expect(lines).toContain('Trainable params: 152');
+    expect(lines).toContain('Non-trainable params: 8');
+    expect(lines.some((l) => /^Total mult-adds \(M\): 0\.00$/.test(l))).toBe(true);
+    expect(net.training).toBe(true); // mode restored
+    // depth 1 folds the blocks: their rows show the whole block's parameters
+    const folded = String(U.summary(net, [3, 4], { depth: 1, verbose: 0 })).split('\n');
+    expect(folded[4]).toBe(`${'├─Block: 1-1'.padEnd(40)} ${'[3, 4]'.padEnd(25)} 76`);
+    expect(() => U.summary(net, [3, 5], { verbose: 0 })).toThrow(/Failed to run torchinfo/);
+  });
+});
