@@ -119,7 +119,7 @@ def module_case(name, kind, args, kwargs=None, forward=None, fkwargs=None, train
     fkwargs = fkwargs or {}
     a = Args()
     for k, v in (tensors or {}).items():
-        a.tensors[k] = v
+        a.tensors[k] = v.detach().clone()  # each case its own leaves (gradients must not accumulate across cases)
     torch.manual_seed(seed)
     m = getattr(nn, kind)(*a.py(args), **{k: a.py(v) for k, v in kwargs.items()})
     if setup:
@@ -272,7 +272,7 @@ FUNCS = []
 def func_case(name, fn, args, kwargs=None, tensors=None, seed=0, tol=None, grad=False):
     kwargs = kwargs or {}
     a = Args()
-    a.tensors.update(tensors or {})
+    a.tensors.update({k: v.detach().clone() for k, v in (tensors or {}).items()})
     pyargs = a.py(args)
     pykw = {k: a.py(v) for k, v in kwargs.items()}
     if grad:

@@ -8,7 +8,7 @@ import { aten } from '../../call.js';
 import { noGrad } from '../../autograd.js';
 import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
-import { showWarning } from '../../warnings.js';
+import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
 import { broadcastShapes, broadcastTensors } from '../../functional/shapes.js';
 import { onesLike } from '../../creation.js';
@@ -30,7 +30,7 @@ export function reductionEnum(fn: string, reduction: unknown): number {
     case 'mean': return 1;
     case 'sum': return 2;
     case 'elementwise_mean':
-      showWarning("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.", 'UserWarning');
+      warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.", 'UserWarning');
       return 1;
     default:
       if (typeof reduction !== 'string') throw new TypeError(`${fn}: reduction must be a string, got ${describe(reduction)}`);
@@ -43,7 +43,7 @@ export function legacyGetString(sizeAverage: unknown, reduce: unknown, emitWarni
   const avg = sizeAverage === undefined || sizeAverage === null ? true : Boolean(sizeAverage);
   const red = reduce === undefined || reduce === null ? true : Boolean(reduce);
   const ret = avg && red ? 'mean' : red ? 'sum' : 'none';
-  if (emitWarning) showWarning(`size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`, 'UserWarning');
+  if (emitWarning) warn(`size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`, 'UserWarning');
   return ret;
 }
 
@@ -89,7 +89,7 @@ function boolArg(fn: string, name: string, v: unknown, fallback: boolean): boole
 /** The warning l1/mse/smooth_l1/huber give when target and input shapes differ (broadcasting follows). */
 function warnSizeMismatch(input: Tensor, target: Tensor): void {
   if (!sameShape(target.shape, input.shape))
-    showWarning(
+    warn(
       `Using a target size (${sizeStr(target)}) that is different to the input size (${sizeStr(input)}). ` +
         'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
       'UserWarning',
@@ -278,7 +278,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor 
 export function klDivImpl(input: Tensor, target: Tensor, reduction: Reduction = 'mean', logTarget = false, legacy = false): Tensor {
   const fn = 'kl_div';
   if (!legacy && reduction === 'mean')
-    showWarning(
+    warn(
       "reduction: 'mean' divides the total loss by both the batch size and the support size." +
         "'batchmean' divides only by the batch size, and aligns with the KL div math definition." +
         "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
@@ -482,5 +482,56 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths
   return ctcLossImpl(
     tensorArg(fn, 'log_probs', logProbs), tensorArg(fn, 'targets', targets), lengths('input_lengths', inputLengths), lengths('target_lengths', targetLengths),
     intArg(fn, 'blank', a.blank, 0), reductionOf(fn, a), boolArg(fn, 'zeroInfinity', a.zeroInfinity, false),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// linear_cross_entropy (new in 2.13): cross_entropy of a linear layer's logits
+
+export interface LinearCrossEntropyOptions { linearBias?: Tensor | null; weight?: Tensor | null; reduction?: Reduction; ignoreIndex?: number | null; labelSmoothing?: number; options?: null }
+
+export function linearCrossEntropyImpl(input: Tensor, linearWeight: Tensor, target: Tensor, linearBias: Tensor | null, weight: Tensor | null, reduction: Reduction, ignoreIndex: number | null, labelSmoothing: number): Tensor {
+  const fn = 'linear_cross_entropy';
+  if (input.dim() < 1 || input.dim() > 2) throw new RangeError(`${fn}: expected input with dimensionality 1 or 2, got ${input.dim()}`);
+  if (linearWeight.dim() < 2) throw new RangeError(`${fn}: expected linear_weight with dimensionality at least 2, got ${linearWeight.dim()}`);
+  const numBatches = input.shape.slice(0, -1);
+  const inFeatures = input.shape[input.dim() - 1]!;
+  const ws = linearWeight.shape;
+  if (inFeatures !== ws[ws.length - 1])
+    throw new RangeError(`${fn}: expected equal input and linear_weight last dimensions (in_features), got ${inFeatures} and ${ws[ws.length - 1]}, respectively`);
+  const numClasses = ws[0]!;
+  const outFeatures = ws.slice(1, -1);
+  const tuple = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`); // Python's tuple repr
+  if (linearBias !== null && !sameShape(linearBias.shape, [numClasses, ...outFeatures]))
+    throw new RangeError(`${fn}: expected linear_bias shape ${tuple([numClasses, ...outFeatures])}, got ${tuple(linearBias.shape)}`);
+  if (outFeatures.length > 0 && numBatches.length === 0)
+    throw new RangeError(
+      `${fn}: K-dimensional loss defined by linear_weight shape ${tuple(ws)} requires batched input, (N, ${inFeatures}), got unbatched input with shape ${tuple(input.shape)}`,
+    );
+  const logitsShape = [...numBatches, numClasses, ...outFeatures];
+  if (sameShape(target.shape, logitsShape) && ignoreIndex !== null) throw new RangeError(`${fn}: ignore_index cannot be specified when target contains probabilities`);
+  let w = linearWeight;
+  let b = linearBias;
+  if (outFeatures.length > 0) {
+    const rows = outFeatures.reduce((p, d) => p * d, numClasses);
+    w = w.reshape(rows, inFeatures);
+    if (b !== null) b = b.reshape(rows);
+  }
+  const logits = (aten('linear', [input, w, b]) as Tensor).reshape(logitsShape);
+  return crossEntropyImpl(logits, target, weight, ignoreIndex ?? -100, reduction, labelSmoothing);
+}
+/**
+ * F.linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction='mean',
+ * ignore_index=None, label_smoothing=0.0, options=None): PyTorch's unchunked path (options, the
+ * chunked-computation settings, is not supported: pass null or leave it out).
+ */
+export function linearCrossEntropy(input: Tensor, linearWeight: Tensor, target: Tensor, options: LinearCrossEntropyOptions = {}): Tensor {
+  const fn = 'linear_cross_entropy';
+  const a = bindArgs(fn, [options], ['linearBias', 'weight', 'reduction', 'ignoreIndex', 'labelSmoothing', 'options']) as Partial<Record<keyof LinearCrossEntropyOptions, unknown>>;
+  if (a.options !== undefined && a.options !== null) throw new TypeError(`${fn}: options (LinearCrossEntropyOptions, the chunked path) is not supported in torchnode; leave it out`);
+  const ignoreIndex = a.ignoreIndex === undefined || a.ignoreIndex === null ? null : intArg(fn, 'ignoreIndex', a.ignoreIndex, -100);
+  return linearCrossEntropyImpl(
+    tensorArg(fn, 'input', input), tensorArg(fn, 'linear_weight', linearWeight), tensorArg(fn, 'target', target), optTensor(fn, 'linearBias', a.linearBias),
+    optTensor(fn, 'weight', a.weight), reductionOf(fn, a), ignoreIndex, numberArg(fn, 'labelSmoothing', a.labelSmoothing, 0.0),
   );
 }

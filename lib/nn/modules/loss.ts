@@ -5,7 +5,7 @@
 // Constructors take PyTorch's positional arguments in order, then one options object.
 import { readOptions, isOptionsObject, describe as describeValue } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
-import { showWarning } from '../../warnings.js';
+import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
 import { Module } from '../module.js';
 import {
@@ -105,7 +105,7 @@ export class NLLLoss extends _WeightedLoss {
 /** nn.NLLLoss2d: deprecated (FutureWarning), NLLLoss under another name. */
 export class NLLLoss2d extends NLLLoss {
   constructor(...args: unknown[]) {
-    showWarning(
+    warn(
       '`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.',
       'FutureWarning',
     );

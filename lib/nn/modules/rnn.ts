@@ -14,7 +14,7 @@ import { Parameter } from '../parameter.js';
 import { PackedSequence } from '../utils/rnn.js';
 
 type RNNMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
-type FactoryKwargs = { device?: DeviceLike | null; dtype?: DType | string | null };
+type FactoryKwargs = { device?: DeviceLike; dtype?: DType };
 export type LSTMState = [Tensor, Tensor];
 
 const GATES: Record<RNNMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };

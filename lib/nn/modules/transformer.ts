@@ -18,10 +18,8 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
-import { Dropout } from './dropout.js';
-import { GELU, ReLU } from './activation.js';
-import { Linear } from './linear.js';
-import { LayerNorm } from './normalization.js';
+// TEMPORARY: Dropout from './dropout.js', Linear from './linear.js', LayerNorm from './normalization.js' once they land.
+import { Dropout, LayerNorm, Linear } from './_nnrnn_stand_ins.js';
 
 type MaybeTensor = Tensor | null;
 type Activation = ((x: Tensor) => Tensor) | Module;
@@ -82,42 +80,43 @@ function detectIsCausalMask(mask: MaybeTensor, isCausal: boolean | null, size: n
   return makeCausal;
 }
 
-// copy.deepcopy of a layer for _get_clones: modules, parameters and tensors copied, shared references kept shared.
+// copy.deepcopy of a layer for _get_clones: a fresh module of the same class (Module's constructor only, so no
+// RNG is drawn), its properties copied in order, parameters and buffers cloned, submodules copied the same way,
+// shared references kept shared. Hooks are not copied.
+type ModuleInternals = { _parameters(): [string, unknown][]; _buffers(): [string, unknown][]; _modules(): [string, unknown][]; _isPersistentBuffer(name: string): boolean };
 function deepCopy<T>(value: T, memo = new Map<unknown, unknown>()): T {
   if (value === null || typeof value !== 'object') return value;
   if (memo.has(value)) return memo.get(value) as T;
   let out: unknown;
-  if (value instanceof Parameter) {
-    out = new Parameter(value.detach().clone(), value.requiresGrad);
-  } else if (value instanceof Tensor) {
-    out = value.detach().clone().requiresGrad_(value.requiresGrad);
-  } else if (Array.isArray(value)) {
+  if (value instanceof Module) {
+    const src = value as unknown as ModuleInternals & Record<string, unknown>;
+    const copy = Reflect.construct(Module, [], value.constructor) as unknown as Module & Record<string, unknown>;
+    memo.set(value, copy);
+    const buffers = new Set(src._buffers().map(([name]) => name));
+    const noneParams = new Set(src._parameters().filter(([, p]) => p === null).map(([name]) => name));
+    const noneModules = new Set(src._modules().filter(([, m]) => m === null).map(([name]) => name));
+    for (const key of Object.keys(value)) {
+      const v = src[key];
+      if (buffers.has(key)) copy.registerBuffer(key, deepCopy(v as Tensor | null, memo), { persistent: src._isPersistentBuffer(key) });
+      else if (noneParams.has(key)) copy.registerParameter(key, null);
+      else if (noneModules.has(key)) copy.addModule(key, null);
+      else copy[key] = deepCopy(v, memo);
+    }
+    return copy as T;
+  }
+  if (value instanceof Parameter) out = new Parameter(value.detach().clone(), value.requiresGrad);
+  else if (value instanceof Tensor) out = value.detach().clone().requiresGrad_(value.requiresGrad);
+  else if (Array.isArray(value)) {
     const arr: unknown[] = [];
     memo.set(value, arr);
     for (const e of value) arr.push(deepCopy(e, memo));
     return arr as T;
-  } else if (value instanceof Map) {
-    const map = new Map();
-    memo.set(value, map);
-    for (const [k, v] of value) map.set(deepCopy(k, memo), deepCopy(v, memo));
-    return map as T;
-  } else if (value instanceof Set) {
-    const set = new Set();
-    memo.set(value, set);
-    for (const v of value) set.add(deepCopy(v, memo));
-    return set as T;
-  } else {
-    const proto = Object.getPrototypeOf(value) as object | null;
-    if (proto !== null && proto !== Object.prototype && !(value instanceof Module)) return value; // dtypes, devices, functions' objects: shared
-    const copy = Object.create(proto) as Record<PropertyKey, unknown>;
-    memo.set(value, copy);
-    for (const key of Reflect.ownKeys(value)) {
-      const desc = Object.getOwnPropertyDescriptor(value, key)!;
-      if ('value' in desc) desc.value = deepCopy(desc.value, memo);
-      Object.defineProperty(copy, key, desc);
-    }
-    return copy as T;
-  }
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    const obj: Record<string, unknown> = {};
+    memo.set(value, obj);
+    for (const [k, v] of Object.entries(value)) obj[k] = deepCopy(v, memo);
+    return obj as T;
+  } else return value; // dtypes, devices and other immutable objects: shared
   memo.set(value, out);
   return out as T;
 }
@@ -173,7 +172,8 @@ export class TransformerEncoderLayer extends Module {
     this.dropout1 = new Dropout(o.dropout);
     this.dropout2 = new Dropout(o.dropout);
     const activation = activationFn(o.activation);
-    this.activationReluOrGelu = activation === relu || activation instanceof ReLU ? 1 : activation === gelu || activation instanceof GELU ? 2 : 0;
+    // TODO(nnact): also `instanceof ReLU` / `instanceof GELU` once nn.ReLU and nn.GELU land.
+    this.activationReluOrGelu = activation === relu ? 1 : activation === gelu ? 2 : 0;
     this.activation = activation;
   }
 
