@@ -783,7 +783,7 @@ class VGG16Part(nn.Module):
         self.convolution2_2 = nn.Conv2d(8, 8, 3)
 
 
-class CNN(nn.Module):
+class CNNPart(nn.Module):
     def __init__(self):
         super().__init__()
         self.VGG_16 = VGG16Part()
@@ -792,7 +792,7 @@ class CNN(nn.Module):
 class Network(nn.Module):
     def __init__(self):
         super().__init__()
-        self.cnn = CNN()
+        self.cnn = CNNPart()
 
 
 @snippet("S1", "freeze layers by name: value.requires_grad = False for names in no_grad; filter(lambda p: p.requires_grad)", blas=False,

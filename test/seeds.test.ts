@@ -335,11 +335,11 @@ class VGG16Part extends nn.Module {
   convolution2_1 = new nn.Conv2d(4, 8, 3);
   convolution2_2 = new nn.Conv2d(8, 8, 3);
 }
-class CNN extends nn.Module {
+class CNNPart extends nn.Module {
   VGG_16 = new VGG16Part();
 }
 class Network extends nn.Module {
-  cnn = new CNN();
+  cnn = new CNNPart();
 }
 
 class TheModelClass extends nn.Module {
@@ -1140,7 +1140,7 @@ const PORTS: Record<string, () => Outputs> = {
   s2_forward_args: () => {
     const model = new RNNNet(true);
     const [x, hx] = [torch.randn(2, 3), torch.randn(2, 4)];
-    const big = torch.full([2, 4], 11.0);
+    const big = torch.full([2, 4], 11.0, { dtype: torch.float32 }); // JS cannot tell 11.0 from 11
     return { default: model.call(x, hx), drop: model.call(x, hx, true), big: model.call(x, big), repr: String(model) };
   },
 
