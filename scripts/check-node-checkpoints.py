@@ -42,6 +42,7 @@ def main():
     opt.load_state_dict(ckpt["optimizer"])
     checks["optimizer: state keys are ints"] = sorted(ckpt["optimizer"]["state"]) == list(range(len(list(cnn.parameters()))))
     checks["optimizer: SGD resumes with every momentum buffer"] = all("momentum_buffer" in opt.state[p] for p in cnn.parameters())
+    momentum_buffer_0 = opt.state[next(iter(cnn.parameters()))]["momentum_buffer"].clone()
     # One SGD step from the resumed state, with the gradient of the same loss Node used for the buffers.
     opt.zero_grad()
     cnn(inputs["cnn"]).sum().backward()
@@ -56,7 +57,7 @@ def main():
         "keys": {name: list(m.state_dict().keys()) for name, m in models.items()},
         "epoch": ckpt["epoch"], "epoch_type": type(ckpt["epoch"]).__name__, "metrics": ckpt["metrics"],
         "param_groups": ckpt["optimizer"]["param_groups"],
-        "momentum_buffer_0": sf.mf.enc_tensor(opt.state[next(iter(cnn.parameters()))]["momentum_buffer"]),
+        "momentum_buffer_0": sf.mf.enc_tensor(momentum_buffer_0),
         "cnn_after_sgd_step": sf.mf.enc_tensor(after_step),
         "checks": checks,
     }

@@ -9,11 +9,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../lib/index.js';
 import { buildNodeCheckpoints } from '../test/checkpoint-models.js';
-import { makeTensor, type TensorEnc } from '../test/golden-replay.js';
 
 const out = process.argv[2] ?? new URL('../test/fixtures/checkpoints/node/', import.meta.url).pathname;
+// The inputs Python drew (float32 values, stored exactly); test/golden-replay.ts's makeTensor needs vitest.
+interface TensorEnc { dtype: string; shape: number[]; data: number[] }
 const expected = JSON.parse(readFileSync(new URL('../test/fixtures/checkpoints/expected.json', import.meta.url), 'utf8')) as { inputs: Record<string, TensorEnc> };
-const inputs = Object.fromEntries(Object.entries(expected.inputs).map(([k, v]) => [k, makeTensor(v)]));
+const inputs = Object.fromEntries(Object.entries(expected.inputs).map(([k, v]) => [k, torch.tensor(v.data, { dtype: v.dtype }).reshape(v.shape)]));
+torch.setNumThreads(1); // as the fixtures and tests run (ATEN_CPU_CAPABILITY=avx2 too: set it in the environment)
 mkdirSync(out, { recursive: true });
 const { files } = buildNodeCheckpoints(inputs);
 for (const [name, obj] of Object.entries(files)) torch.save(obj, join(out, `${name}.pt`));
