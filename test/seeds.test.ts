@@ -227,8 +227,8 @@ function convertBNtoSyncBN(module: nn.Module, processGroup: unknown = null): nn.
     syncBn.running_mean = module.running_mean;
     syncBn.running_var = module.running_var;
     if (module.affine) {
-      syncBn.weight = new nn.Parameter(module.weight.clone().detach());
-      syncBn.bias = new nn.Parameter(module.bias.clone().detach());
+      syncBn.weight = new nn.Parameter(module.weight!.clone().detach());
+      syncBn.bias = new nn.Parameter(module.bias!.clone().detach());
     }
     return syncBn;
   } else {
@@ -351,9 +351,9 @@ class TheModelClass extends nn.Module {
   fc2 = new nn.Linear(120, 10);
 
   override forward(x: Tensor): Tensor {
-    x = this.pool.call(F.relu(this.conv1.call(x)));
+    x = this.pool.call(F.relu(this.conv1.call(x))) as Tensor; // MaxPool2d's forward is typed Tensor | [Tensor, Tensor] (returnIndices)
     x = this.bn.call(x);
-    x = this.pool.call(F.relu(this.conv2.call(x)));
+    x = this.pool.call(F.relu(this.conv2.call(x))) as Tensor;
     x = x.view(-1, 16 * 5 * 5);
     x = F.relu(this.fc1.call(x));
     x = F.relu(this.fc2.call(x));
@@ -388,8 +388,8 @@ class Net extends nn.Module {
   fc2 = new nn.Linear(50, 10);
 
   override forward(x: Tensor): Tensor {
-    x = F.relu(F.maxPool2d(this.conv1.call(x), 2));
-    x = F.relu(F.maxPool2d(this.conv2_drop.call(this.conv2.call(x)), 2));
+    x = F.relu(F.maxPool2d(this.conv1.call(x), 2) as Tensor); // typed Tensor | [Tensor, Tensor] (returnIndices)
+    x = F.relu(F.maxPool2d(this.conv2_drop.call(this.conv2.call(x)), 2) as Tensor);
     x = x.view(-1, 320);
     x = F.relu(this.fc1.call(x));
     x = this.fc2.call(x);
@@ -619,7 +619,7 @@ const PORTS: Record<string, () => Outputs> = {
   // S1 "convertBNtoSyncBN: replace every BN layer recursively with setattr"
   s1_convert_bn_to_sync_bn: () => {
     let model: nn.Module = new ConvNet(10);
-    at<nn.BatchNorm2d>((model as ConvNet).layer1, 1).running_mean.add_(0.5);
+    at<nn.BatchNorm2d>((model as ConvNet).layer1, 1).running_mean!.add_(0.5);
     const bnMean = at<nn.BatchNorm2d>((model as ConvNet).layer1, 1).running_mean;
     model = convertBNtoSyncBN(model);
     const x = torch.randn(2, 1, 28, 28);
@@ -663,8 +663,8 @@ const PORTS: Record<string, () => Outputs> = {
         nn.init.kaimingNormal_(layer.weight, { mode: 'fan_out', nonlinearity: 'relu' });
         if (layer.bias !== null) nn.init.constant_(layer.bias, { val: 0.0 });
       } else if (layer instanceof nn.BatchNorm2d) {
-        nn.init.constant_(layer.weight, { val: 1.0 });
-        nn.init.constant_(layer.bias, { val: 0.0 });
+        nn.init.constant_(layer.weight!, { val: 1.0 });
+        nn.init.constant_(layer.bias!, { val: 0.0 });
       } else if (layer instanceof nn.Linear) {
         nn.init.xavierNormal_(layer.weight);
         if (layer.bias !== null) nn.init.constant_(layer.bias, { val: 0.0 });
@@ -1167,7 +1167,7 @@ const PORTS: Record<string, () => Outputs> = {
     const headBefore = at<nn.Conv2d>(model.fcn, 1).weight.clone();
     loadMatchDict(model, join(TMP, 'pretrained.pth'));
     return { custom_loaded: torch.equal(at<nn.Conv2d>(model.custom_module, 0).weight, at<nn.Conv2d>(pretrained.custom_module, 0).weight),
-      bn_loaded: torch.equal(at<nn.BatchNorm2d>(model.custom_module, 1).running_var, at<nn.BatchNorm2d>(pretrained.custom_module, 1).running_var),
+      bn_loaded: torch.equal(at<nn.BatchNorm2d>(model.custom_module, 1).running_var!, at<nn.BatchNorm2d>(pretrained.custom_module, 1).running_var!),
       head_kept: torch.equal(at<nn.Conv2d>(model.fcn, 1).weight, headBefore), saved_keys: Object.keys(sd) };
   },
 
