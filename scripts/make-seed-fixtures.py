@@ -291,6 +291,58 @@ def s1_early_stopping():
             "saved_keys": list(saved.keys()), "saved_weight": saved["weight"][0, :3]}
 
 
+class Args():
+    pass
+
+
+class Your_model(nn.Module):
+    def __init__(self, args):
+        super(Your_model, self).__init__()
+        self.net = nn.Sequential(nn.Linear(args.input_size, args.hidden_size), nn.ReLU(), nn.Linear(args.hidden_size, 1))
+
+    def forward(self, x):
+        x = self.net(x)
+        return x
+
+
+@snippet("S1", "training template: hyper-parameters as a class, Your_model, MSELoss, train/valid epochs with loss.item()",
+         note="argparse() is Args(); Your_model's empty body is a 30-40-1 MLP; the Adam step and lr_adjust are issue 11; "
+              "data comes from torch.randn instead of a Dataset; criterion(data_y, outputs) keeps the article's argument order")
+def s1_template_training():
+    args = Args()
+    args.epochs, args.learning_rate, args.patience = [2, 0.001, 4]
+    args.hidden_size, args.input_size = [40, 30]
+    model = Your_model(args)
+    criterion = torch.nn.MSELoss()
+    train_dataloader = [(torch.randn(8, 30, dtype=torch.float64), torch.randn(8, 1, dtype=torch.float64)) for _ in range(2)]
+    valid_dataloader = [(torch.randn(8, 30, dtype=torch.float64), torch.randn(8, 1, dtype=torch.float64))]
+    train_loss, train_epochs_loss, valid_epochs_loss = [], [], []
+    for epoch in range(args.epochs):
+        model.train()
+        train_epoch_loss = []
+        for idx, (data_x, data_y) in enumerate(train_dataloader, 0):
+            data_x = data_x.to(torch.float32)
+            data_y = data_y.to(torch.float32)
+            outputs = model(data_x)
+            model.zero_grad()
+            loss = criterion(data_y, outputs)
+            loss.backward()
+            train_epoch_loss.append(loss.item())
+            train_loss.append(loss.item())
+        train_epochs_loss.append(sum(train_epoch_loss) / len(train_epoch_loss))
+        model.eval()
+        valid_epoch_loss = []
+        for idx, (data_x, data_y) in enumerate(valid_dataloader, 0):
+            data_x = data_x.to(torch.float32)
+            data_y = data_y.to(torch.float32)
+            outputs = model(data_x)
+            loss = criterion(outputs, data_y)
+            valid_epoch_loss.append(loss.item())
+        valid_epochs_loss.append(sum(valid_epoch_loss) / len(valid_epoch_loss))
+    return {"train_loss": train_loss, "train_epochs_loss": train_epochs_loss, "valid_epochs_loss": valid_epochs_loss,
+            "grad": model.net[2].weight.grad, "repr": repr(model)}
+
+
 class ConvNet(nn.Module):
     def __init__(self, num_classes=10):
         super(ConvNet, self).__init__()

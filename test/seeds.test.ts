@@ -188,6 +188,27 @@ class EarlyStopping {
   }
 }
 
+class Args {
+  epochs!: number;
+  learningRate!: number;
+  patience!: number;
+  hiddenSize!: number;
+  inputSize!: number;
+}
+
+class Your_model extends nn.Module {
+  declare net: nn.Sequential;
+  constructor(args: Args) {
+    super();
+    this.net = new nn.Sequential(new nn.Linear(args.inputSize, args.hiddenSize), new nn.ReLU(), new nn.Linear(args.hiddenSize, 1));
+  }
+
+  override forward(x: Tensor): Tensor {
+    x = this.net.call(x);
+    return x;
+  }
+}
+
 class ConvNet extends nn.Module {
   declare layer1: nn.Sequential;
   declare layer2: nn.Sequential;
@@ -581,6 +602,46 @@ const PORTS: Record<string, () => Outputs> = {
     const saved = torch.load(TMP + '/model_checkpoint.pth') as Record<string, Tensor>;
     return { stopped_at: stoppedAt, counter: earlyStopping.counter, val_loss_min: earlyStopping.valLossMin,
       saved_keys: Object.keys(saved), saved_weight: saved.weight!.index(0, ':3') };
+  },
+
+  // S1 "training template: hyper-parameters as a class, Your_model, MSELoss, train/valid epochs with loss.item()"
+  s1_template_training: () => {
+    const args = new Args();
+    [args.epochs, args.learningRate, args.patience] = [2, 0.001, 4];
+    [args.hiddenSize, args.inputSize] = [40, 30];
+    const model = new Your_model(args);
+    const criterion = new torch.nn.MSELoss();
+    const trainDataloader = [0, 1].map(() => [torch.randn([8, 30], { dtype: torch.float64 }), torch.randn([8, 1], { dtype: torch.float64 })] as const);
+    const validDataloader = [[torch.randn([8, 30], { dtype: torch.float64 }), torch.randn([8, 1], { dtype: torch.float64 })] as const];
+    const [trainLoss, trainEpochsLoss, validEpochsLoss]: number[][] = [[], [], []];
+    const average = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length; // sum(xs) / len(xs)
+    for (let epoch = 0; epoch < args.epochs; epoch++) {
+      model.train();
+      const trainEpochLoss: number[] = [];
+      for (let [dataX, dataY] of trainDataloader) {
+        dataX = dataX.to(torch.float32);
+        dataY = dataY.to(torch.float32);
+        const outputs = model.call(dataX);
+        model.zeroGrad();
+        const loss = criterion.call(dataY, outputs);
+        loss.backward();
+        trainEpochLoss.push(loss.item() as number);
+        trainLoss.push(loss.item() as number);
+      }
+      trainEpochsLoss.push(average(trainEpochLoss));
+      model.eval();
+      const validEpochLoss: number[] = [];
+      for (let [dataX, dataY] of validDataloader) {
+        dataX = dataX.to(torch.float32);
+        dataY = dataY.to(torch.float32);
+        const outputs = model.call(dataX);
+        const loss = criterion.call(outputs, dataY);
+        validEpochLoss.push(loss.item() as number);
+      }
+      validEpochsLoss.push(average(validEpochLoss));
+    }
+    return { train_loss: trainLoss, train_epochs_loss: trainEpochsLoss, valid_epochs_loss: validEpochsLoss,
+      grad: at<nn.Linear>(model.net, 2).weight.grad, repr: String(model) };
   },
 
   // S1 "ConvNet: two conv layers (Conv2d, BatchNorm2d, ReLU, MaxPool2d in Sequential) + Linear"
