@@ -497,6 +497,26 @@ def modules(fam):
     fam.case("nn.CrossEntropyLoss()(x35, y3i32)", err=True)
     fam.case("nn.NLLLoss()(x35, y3big)", err=True)
 
+    fam.group = "modules built on other families: nn.PairwiseDistance, nn.Linear"
+    fam.case("str(nn.TripletMarginWithDistanceLoss())")
+    fam.case("str(nn.TripletMarginWithDistanceLoss(distance_function=nn.PairwiseDistance(p=1)))")
+    fam.case("keys_of(nn.TripletMarginWithDistanceLoss().state_dict())")
+    grad(fam, "nn.TripletMarginWithDistanceLoss(swap=True)(@e35a, @e35b, @e35c)", ["e35a", "e35b", "e35c"])
+    grad(fam, "nn.TripletMarginWithDistanceLoss(distance_function=nn.PairwiseDistance(p=1), margin=0.5, reduction='none')(@e35a, @e35b, @e35c)", ["e35a", "e35b", "e35c"])
+    for args in ["4, 5", "4, 5, out_features=(3,), bias=True, weight=w5, label_smoothing=0.125", "4, 5, bias=True, reduction='sum', ignore_index=1"]:
+        y = "lcy23" if "out_features" in args else "lcy2"
+        fam.case(f"torch.manual_seed(3)\nstr(nn.LinearCrossEntropyLoss({args}))")
+        fam.case(f"keys_of(nn.LinearCrossEntropyLoss({args}).state_dict())")
+        fam.case(f"torch.manual_seed(3)\nnn.LinearCrossEntropyLoss({args}).linear.weight")
+        fam.case(f"""torch.manual_seed(3)
+m = nn.LinearCrossEntropyLoss({args})
+g0 = lcx24.clone().requires_grad_()
+out = m(g0, {y})
+out.mul(out.detach().cos()).sum().backward()
+(out, g0.grad, m.linear.weight.grad)""", "float32")
+    fam.case("nn.LinearCrossEntropyLoss(4, 5, weight=w23)", err=True)
+    fam.case("nn.LinearCrossEntropyLoss(4, 5, label_smoothing=1.5)", err=True)
+
     fam.group = "warnings"
     for src in [
         "F.l1_loss(a23, b3)", "F.mse_loss(a23, b23.index_select(0, torch.tensor([0])))", "F.smooth_l1_loss(b3, a23)",

@@ -62,6 +62,10 @@ class Args:
             return self.tensors[v["t"]]
         if isinstance(v, dict) and set(v) == {"dtype"}:
             return DTYPES[v["dtype"]]
+        if isinstance(v, dict) and set(v) == {"module"}:
+            return getattr(nn, v["module"])()
+        if isinstance(v, dict) and set(v) == {"fn"}:
+            return getattr(F, v["fn"])
         if isinstance(v, list):
             return [self.py(e) for e in v]
         if isinstance(v, dict) and set(v) == {"tuple"}:
@@ -426,6 +430,13 @@ def transformer_cases():
     module_case("TEL.pre_norm_gelu_bf_mask", "TransformerEncoderLayer", [d, h], {"dim_feedforward": ff, "norm_first": True, "activation": "gelu",
                 "batch_first": True, "dropout": 0.0}, forward=[{"t": "x"}], fkwargs={"src_mask": {"t": "m"}, "src_key_padding_mask": {"t": "kpm"}},
                 tensors={"x": randn(2, 4, d), "m": randn(4, 4), "kpm": torch.tensor([[False, False, False, True], [False] * 4])})
+    module_case("TEL.gelu_module", "TransformerEncoderLayer", [d, h, ff], {"activation": {"module": "GELU"}, "dropout": 0.0},
+                forward=[{"t": "x"}], tensors={"x": randn(4, 2, d)})
+    module_case("TEL.silu_fn_eval", "TransformerEncoderLayer", [d, h, ff], {"activation": {"fn": "silu"}, "batch_first": True}, train=False,
+                no_grad=True, grad=False, forward=[{"t": "x"}], tensors={"x": randn(2, 4, d)})
+    module_case("TEL.gelu_module_eval_fastpath", "TransformerEncoderLayer", [d, h, ff], {"activation": {"module": "GELU"}, "batch_first": True},
+                train=False, no_grad=True, grad=False, forward=[{"t": "x"}], fkwargs={"src_key_padding_mask": {"t": "kpm"}},
+                tensors={"x": randn(2, 4, d), "kpm": torch.tensor([[False, False, False, True], [False] * 4])})
     module_case("TEL.eval_fastpath", "TransformerEncoderLayer", [d, h, ff], {"batch_first": True}, train=False, no_grad=True, grad=False,
                 forward=[{"t": "x"}], tensors={"x": randn(2, 4, d)})
     module_case("TEL.eval_grad", "TransformerEncoderLayer", [d, h, ff], {"bias": False}, train=False,

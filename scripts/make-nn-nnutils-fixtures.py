@@ -34,6 +34,21 @@ LAPACK = {"rtol": 1e-5, "atol": 1e-6}
 SCENARIOS = {}
 
 
+class Rec(dict):
+    """A scenario's results, encoded when recorded (later in-place changes of a tensor do not leak in)."""
+
+    def __init__(self, items=()):
+        super().__init__()
+        self.update(items)
+
+    def __setitem__(self, k, v):
+        super().__setitem__(k, mf.enc(v))
+
+    def update(self, items):
+        for k, v in dict(items).items():
+            self[k] = v
+
+
 def scenario(fn):
     SCENARIOS[fn.__name__] = fn
     return fn
@@ -99,7 +114,7 @@ def grad_params(dtype=torch.float32, scale=1.0):
 
 @scenario
 def clip_norm():
-    out = {}
+    out = Rec()
     for name, norm_type in (("l2", 2.0), ("l1", 1.0), ("inf", float("inf")), ("p3", 3.0), ("p05", 0.5)):
         torch.manual_seed(1)
         ps = grad_params()
@@ -157,7 +172,7 @@ def vector():
 
 @scenario
 def fusion():
-    out = {}
+    out = Rec()
     torch.manual_seed(3)
     conv = Conv((4, 3, 3, 3)).eval()
     bn = BN(4).eval()
@@ -210,7 +225,7 @@ def parametrize_basic():
     x = torch.randn(2, 3)
     y = m(x)
     y.sum().backward()
-    out = {
+    out = Rec({
         "keys": keys(m),
         "repr": repr(m),
         "weight": m.weight,
@@ -218,7 +233,7 @@ def parametrize_basic():
         "y": y,
         "grad_original": m.parametrizations.weight.original.grad,
         "named_params": [n for n, _ in m.named_parameters()],
-    }
+    })
     with torch.no_grad():
         m.weight = torch.arange(9.0).reshape(3, 3)
     out["after_assign_original"] = m.parametrizations.weight.original
@@ -254,8 +269,8 @@ def p_weight_norm():
     y = m(x)
     (y * torch.randn(2, 3)).sum().backward()
     pw = m.parametrizations.weight
-    out = {"keys": keys(m), "g": pw.original0, "v": pw.original1, "weight": m.weight, "y": y,
-           "grad_g": pw.original0.grad, "grad_v": pw.original1.grad, "repr": repr(m)}
+    out = Rec({"keys": keys(m), "g": pw.original0, "v": pw.original1, "weight": m.weight, "y": y,
+           "grad_g": pw.original0.grad, "grad_v": pw.original1.grad, "repr": repr(m)})
     torch.manual_seed(8)
     m2 = Lin(4, 3)
     P.weight_norm(m2, dim=None)
@@ -279,7 +294,7 @@ def p_spectral_norm():
     m = Lin(5, 4)
     P.spectral_norm(m)
     sn = m.parametrizations.weight[0]
-    out = {"keys": keys(m), "u0": sn._u.clone(), "v0": sn._v.clone(), "repr": repr(m)}
+    out = Rec({"keys": keys(m), "u0": sn._u.clone(), "v0": sn._v.clone(), "repr": repr(m)})
     x = torch.randn(3, 5)
     y1 = m(x)
     y2 = m(x)
@@ -298,7 +313,7 @@ def p_spectral_norm():
 
 @scenario
 def p_orthogonal():
-    out = {}
+    out = Rec()
     for i, (shape, omap, triv) in enumerate([
         ((4, 4), None, True), ((4, 4), "cayley", True), ((4, 4), "householder", True),
         ((5, 3), None, True), ((3, 5), None, True), ((5, 3), "matrix_exp", True),
@@ -330,8 +345,8 @@ def old_weight_norm():
     x = torch.randn(2, 4)
     y = m(x)
     (y * torch.randn(2, 3)).sum().backward()
-    out = {"keys": keys(m), "names": [n for n, _ in m.named_parameters()], "g": m.weight_g, "v": m.weight_v,
-           "y": y, "grad_g": m.weight_g.grad, "grad_v": m.weight_v.grad}
+    out = Rec({"keys": keys(m), "names": [n for n, _ in m.named_parameters()], "g": m.weight_g, "v": m.weight_v,
+           "y": y, "grad_g": m.weight_g.grad, "grad_v": m.weight_v.grad})
     with torch.no_grad():
         m.weight_g.mul_(0.5)
     nn.utils.remove_weight_norm(m)
@@ -345,7 +360,7 @@ def old_spectral_norm():
     torch.manual_seed(13)
     m = Lin(5, 4)
     nn.utils.spectral_norm(m)
-    out = {"keys": keys(m), "u0": m.weight_u.clone(), "v0": m.weight_v.clone(), "weight0": m.weight}
+    out = Rec({"keys": keys(m), "u0": m.weight_u.clone(), "v0": m.weight_v.clone(), "weight0": m.weight})
     x = torch.randn(3, 5)
     y1 = m(x)
     y2 = m(x)
@@ -365,7 +380,7 @@ def old_spectral_norm():
 
 @scenario
 def pruning():
-    out = {}
+    out = Rec()
     torch.manual_seed(14)
     m = Lin(5, 4)
     prune.l1_unstructured(m, "weight", amount=0.3)
@@ -443,7 +458,7 @@ def functional_call():
     m = Tied()
     x = torch.randn(2, 3)
     w = torch.randn(3, 3)
-    out = {"y": m(x)}
+    out = Rec({"y": m(x)})
     out["swapped"] = torch.func.functional_call(m, {"a.weight": w, "offset": torch.zeros(3)}, (x,))
     out["untied"] = torch.func.functional_call(m, {"a.weight": w}, (x,), tie_weights=False)
     out["two_dicts"] = torch.func.functional_call(m, ({"a.weight": w}, {"offset": torch.zeros(3)}), x)
@@ -504,10 +519,73 @@ def summary_rows():
             "trainable": sum(p.numel() for p in net.parameters() if p.requires_grad)}
 
 
+# ---------------------------------------------------------------------------------------------
+# the same utilities on torch.nn's own layers (Linear, Conv2d, ConvTranspose2d, BatchNorm)
+
+
+@scenario
+def real_layers():
+    out = Rec()
+    torch.manual_seed(30)
+    conv, bn = nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4)
+    x = torch.randn(2, 3, 6, 6)
+    bn(conv(x))  # a training step moves the running statistics
+    conv.eval()
+    bn.eval()
+    fused = nn.utils.fuse_conv_bn_eval(conv, bn)
+    out["conv_bn"] = [fused.weight, fused.bias, fused(x), bn(conv(x))]
+    out["conv_bn_repr"] = repr(fused)
+    torch.manual_seed(31)
+    ct, bn = nn.ConvTranspose2d(3, 4, 2), nn.BatchNorm2d(4)
+    x = torch.randn(2, 3, 4, 4)
+    bn(ct(x))
+    ct.eval()
+    bn.eval()
+    fused = nn.utils.fuse_conv_bn_eval(ct, bn, transpose=True)
+    out["convT_bn"] = [fused.weight, fused.bias, fused(x)]
+    torch.manual_seed(32)
+    lin, bn = nn.Linear(5, 3), nn.BatchNorm1d(3)
+    x = torch.randn(4, 5)
+    bn(lin(x))
+    lin.eval()
+    bn.eval()
+    fused = nn.utils.fuse_linear_bn_eval(lin, bn)
+    out["lin_bn"] = [fused.weight, fused.bias, fused(x)]
+    torch.manual_seed(33)
+    ct = nn.ConvTranspose2d(3, 4, 2)
+    P.spectral_norm(ct)
+    out["convT_sn"] = [ct.parametrizations.weight[0]._u, ct.weight]
+    out["convT_sn_repr"] = repr(ct)
+    torch.manual_seed(34)
+    ct = nn.ConvTranspose2d(3, 4, 2)
+    nn.utils.spectral_norm(ct)
+    out["convT_old_sn"] = [ct.weight_u, ct.weight_v, ct.weight]
+    torch.manual_seed(35)
+    lin = nn.Linear(4, 3)
+    P.weight_norm(lin)
+    out["lin_wn_keys"] = keys(lin)
+    out["lin_wn_repr"] = repr(lin)
+    torch.manual_seed(36)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 4 * 4, 3))
+    prune.l1_unstructured(model[0], "weight", 0.5)
+    out["seq_pruned"] = prune.is_pruned(model)
+    out["seq_keys"] = keys(model)
+    x = torch.randn(2, 1, 6, 6)
+    out["seq_y"] = model(x)
+    torch.manual_seed(37)
+    bn = nn.BatchNorm1d(3)
+    x = torch.randn(4, 3)
+    rm = torch.zeros(3)
+    y = torch.func.functional_call(bn, {"running_mean": rm, "weight": torch.full((3,), 2.0)}, (x,))
+    out["bn_call"] = [y, rm, bn.running_mean, bn.num_batches_tracked]
+    return out
+
+
 def main():
     fixture = {"meta": {"torch": torch.__version__, "cpuCapability": mf.CPU_CAPABILITY, "threads": 1}, "lapackTol": LAPACK, "scenarios": {}}
     for name, fn in SCENARIOS.items():
-        fixture["scenarios"][name] = {k: mf.enc(v) for k, v in fn().items()}
+        r = fn()
+        fixture["scenarios"][name] = dict(r if isinstance(r, Rec) else Rec(r))
     with open(OUT, "w") as f:
         json.dump(fixture, f, indent=None, separators=(",", ":"))
         f.write("\n")

@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
-import { LayerNorm } from '../lib/nn/modules/_nnrnn_stand_ins.js'; // TEMPORARY: nn.LayerNorm once nnact's lands
 import { check, makeTensor, type Enc, type TensorEnc, type Tol } from './golden-replay.js';
 
 torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes from vitest.config.ts)
@@ -40,7 +39,8 @@ type Tensor = torch.Tensor;
 const layers = nn as unknown as Record<string, new (...args: unknown[]) => torch.nn.Module>;
 
 // The fixture's argument encoding: {t} names a stored tensor (one object per name, so identities hold),
-// {tuple} an array, {dtype} a dtype name, {packSequence} a PackedSequence packed here from stored tensors.
+// {tuple} an array, {dtype} a dtype name, {module} a new nn.<name>(), {fn} F.<name>, {packSequence} a PackedSequence
+// packed here from stored tensors.
 function decode(v: Json, T: Record<string, Tensor>): unknown {
   if (Array.isArray(v)) return v.map((e) => decode(e, T));
   if (v === null || typeof v !== 'object') return v;
@@ -48,6 +48,8 @@ function decode(v: Json, T: Record<string, Tensor>): unknown {
   if (only('t')) return T[v.t as string]!;
   if (only('tuple')) return (v.tuple as Json[]).map((e) => decode(e, T));
   if (only('dtype')) return v.dtype;
+  if (only('module')) return new layers[v.module as string]!();
+  if (only('fn')) return (F as unknown as Record<string, unknown>)[v.fn as string];
   if ('packSequence' in v) {
     const seqs = (v.packSequence as Json[]).map((e) => decode(e, T) as Tensor);
     for (const s of seqs) s.requiresGrad_(true);
@@ -229,7 +231,7 @@ describe('TransformerEncoder / TransformerDecoder stacks (deep-copied layers)', 
         inputs.push(T.t!, T.m!);
       } else {
         const layer = new nn.TransformerEncoderLayer(8, 2, 16, decode(c.layerKwargs ?? {}, T) as Record<string, unknown>);
-        m = c.norm ? new nn.TransformerEncoder(layer, 2, new LayerNorm(8), { enableNestedTensor: false }) : new nn.TransformerEncoder(layer, 2);
+        m = c.norm ? new nn.TransformerEncoder(layer, 2, new nn.LayerNorm(8), { enableNestedTensor: false }) : new nn.TransformerEncoder(layer, 2);
         inputs.push(T.x!);
       }
       m.train(c.train);
@@ -302,4 +304,22 @@ describe('module state', () => {
     expect((zeroOut as Tensor).abs().sum().item()).toBe(0);
     lstm.flattenParameters();
   });
+
+  it('torch.tidy frees the forward intermediates but never the parameters; a disposed layer refuses to run', () => {
+    torch.manualSeed(0);
+    const gru = new nn.GRU(3, 4, { numLayers: 2 });
+    const mha = new nn.MultiheadAttention(4, 2);
+    const kept = torch.tidy(() => {
+      const [out] = gru.call(torch.randn(5, 2, 3));
+      const [attn] = mha.call(out as Tensor, out as Tensor, out as Tensor);
+      return attn;
+    });
+    expect(kept.shape).toEqual([5, 2, 4]);
+    for (const p of [...gru.parameters(), ...mha.parameters()]) expect(p.isDisposed).toBe(false);
+    const [again] = gru.call(torch.randn(5, 2, 3)); // still usable after the scope
+    expect((again as Tensor).shape).toEqual([5, 2, 4]);
+    gru.dispose();
+    expect(() => gru.call(torch.randn(5, 2, 3))).toThrow(/GRU/);
+  });
 });
+

@@ -497,7 +497,8 @@ describe('prune', () => {
     const m = new Lin(5, 4);
     expect(() => prune.l1Unstructured(m, 'weight', 1.5)).toThrow(/should either be a float in the range \[0, 1\] or a non-negative integer/);
     expect(() => prune.l1Unstructured(m, 'weight', 100)).toThrow(/should be smaller than the number of parameters to prune/);
-    expect(keys(m)).toEqual(['weight', 'bias']);
+    expect(keys(m)).toEqual(['bias', 'weight']); // as in PyTorch: the rollback registers `weight` again, last
+    expect(m.weight).toBeInstanceOf(nn.Parameter);
     expect(prune.isPruned(m)).toBe(false);
     expect(() => prune.lnStructured(m, 'bias', 1, 2, 0)).toThrow(/Structured pruning can only be applied to multidimensional tensors/);
     expect(keys(m)).toEqual(['weight', 'bias']);
@@ -601,5 +602,75 @@ describe('summary (torchinfo layout)', () => {
     const folded = String(U.summary(net, [3, 4], { depth: 1, verbose: 0 })).split('\n');
     expect(folded[4]).toBe(`${'├─Block: 1-1'.padEnd(40)} ${'[3, 4]'.padEnd(25)} 76`);
     expect(() => U.summary(net, [3, 5], { verbose: 0 })).toThrow(/Failed to run torchinfo/);
+  });
+});
+
+// ---- torch.nn's own layers ---------------------------------------------------------------------------
+
+describe('nn.utils on nn.Linear / Conv2d / ConvTranspose2d / BatchNorm', () => {
+  const R = 'real_layers';
+  it('fuseConvBnEval / fuseLinearBnEval after a training step', () => {
+    torch.manualSeed(30);
+    let conv: torch.nn.Module & { weight: Tensor; bias: Tensor | null } = new nn.Conv2d(3, 4, 3);
+    let bn = new nn.BatchNorm2d(4);
+    let x = torch.randn(2, 3, 6, 6);
+    bn.call(conv.call(x));
+    conv.eval();
+    bn.eval();
+    let fused = U.fuseConvBnEval(conv, bn);
+    golden(R, 'conv_bn', [fused.weight, fused.bias, fused.call(x), bn.call(conv.call(x))]);
+    golden(R, 'conv_bn_repr', String(fused));
+    expect(fused.weight).not.toBe(conv.weight);
+    torch.manualSeed(31);
+    conv = new nn.ConvTranspose2d(3, 4, 2);
+    bn = new nn.BatchNorm2d(4);
+    x = torch.randn(2, 3, 4, 4);
+    bn.call(conv.call(x));
+    conv.eval();
+    bn.eval();
+    fused = U.fuseConvBnEval(conv, bn, { transpose: true });
+    golden(R, 'convT_bn', [fused.weight, fused.bias, fused.call(x)]);
+    torch.manualSeed(32);
+    const lin = new nn.Linear(5, 3);
+    const bn1 = new nn.BatchNorm1d(3);
+    x = torch.randn(4, 5);
+    bn1.call(lin.call(x));
+    lin.eval();
+    bn1.eval();
+    const fl = U.fuseLinearBnEval(lin, bn1);
+    golden(R, 'lin_bn', [fl.weight, fl.bias, fl.call(x)]);
+  });
+  it('spectral norm on ConvTranspose2d normalizes over dim 1 by default; weightNorm on Linear', () => {
+    torch.manualSeed(33);
+    let ct = new nn.ConvTranspose2d(3, 4, 2);
+    P.spectralNorm(ct);
+    golden(R, 'convT_sn', [plist(ct).at(0)._u, ct.weight]);
+    golden(R, 'convT_sn_repr', String(ct));
+    torch.manualSeed(34);
+    ct = new nn.ConvTranspose2d(3, 4, 2);
+    U.spectralNorm(ct);
+    const r = ct as unknown as Record<string, Tensor>;
+    golden(R, 'convT_old_sn', [r.weight_u, r.weight_v, ct.weight]);
+    torch.manualSeed(35);
+    const lin = new nn.Linear(4, 3);
+    P.weightNorm(lin);
+    golden(R, 'lin_wn_keys', keys(lin));
+    golden(R, 'lin_wn_repr', String(lin));
+  });
+  it('pruning inside a Sequential; functionalCall on BatchNorm updates the given buffer in place', () => {
+    torch.manualSeed(36);
+    const model = new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(2 * 4 * 4, 3));
+    prune.l1Unstructured(model.at(0), 'weight', 0.5);
+    golden(R, 'seq_pruned', prune.isPruned(model));
+    golden(R, 'seq_keys', keys(model));
+    golden(R, 'seq_y', model.call(torch.randn(2, 1, 6, 6)));
+    torch.manualSeed(37);
+    const bn = new nn.BatchNorm1d(3);
+    const x = torch.randn(4, 3);
+    const rm = torch.zeros(3);
+    const given = { running_mean: rm, weight: torch.full([3], 2.0, f32) };
+    const y = torch.func.functionalCall(bn, given, [x]);
+    golden(R, 'bn_call', [y, rm, bn.running_mean, bn.num_batches_tracked]);
+    expect(given.running_mean).toBe(rm);
   });
 });

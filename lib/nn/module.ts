@@ -91,7 +91,7 @@ function checkName(name: unknown, what: string, owner: Module): asserts name is 
 }
 
 /** Python's KeyError, for bad names (a subclass of Error; `name` is 'KeyError'). */
-export class KeyError extends Error {
+class KeyError extends Error {
   override name = 'KeyError';
 }
 

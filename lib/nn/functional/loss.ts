@@ -19,6 +19,20 @@ export type Reduction = 'none' | 'mean' | 'sum' | 'batchmean' | 'elementwise_mea
 /** The deprecated pair every older loss still takes: mapped to a reduction with PyTorch's warning. */
 export interface LegacyReductionOptions { sizeAverage?: boolean | null; reduce?: boolean | null }
 export interface ReductionOptions extends LegacyReductionOptions { reduction?: Reduction }
+// The options objects of the F functions (Python's keyword arguments, camelCase).
+export interface SmoothL1LossOptions extends ReductionOptions { beta?: number }
+export interface HuberLossOptions { reduction?: Reduction; delta?: number; weight?: Tensor | null }
+export interface NllLossOptions extends ReductionOptions { weight?: Tensor | null; ignoreIndex?: number }
+export interface CrossEntropyOptions extends NllLossOptions { labelSmoothing?: number }
+export interface PoissonNllLossOptions extends ReductionOptions { logInput?: boolean; full?: boolean; eps?: number }
+export interface GaussianNllLossOptions { full?: boolean; eps?: number; reduction?: Reduction }
+export interface KlDivOptions extends ReductionOptions { logTarget?: boolean }
+export interface BinaryCrossEntropyOptions extends ReductionOptions { weight?: Tensor | null }
+export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions { posWeight?: Tensor | null }
+export interface MarginLossOptions extends ReductionOptions { margin?: number }
+export interface MultiMarginLossOptions extends MarginLossOptions { p?: number; weight?: Tensor | null }
+export interface TripletMarginLossOptions extends MarginLossOptions { p?: number; eps?: number; swap?: boolean }
+export interface CtcLossOptions { blank?: number; reduction?: Reduction; zeroInfinity?: boolean }
 
 // ---------------------------------------------------------------------------------------------
 // torch/nn/_reduction.py
@@ -159,6 +173,8 @@ export function l1LossImpl(input: Tensor, target: Tensor, reduction: Reduction =
   return weightedRegression('l1_loss', 'l1_loss', input, target, reduction, weight, []);
 }
 /** F.l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None) */
+export function l1Loss(input: Tensor, target: Tensor, options?: WeightedRegressionOptions): Tensor;
+export function l1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function l1Loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('l1Loss', rest);
   return l1LossImpl(tensorArg('l1_loss', 'input', input), tensorArg('l1_loss', 'target', target), reductionOf('l1_loss', a), optTensor('l1_loss', 'weight', a.weight));
@@ -168,6 +184,8 @@ export function mseLossImpl(input: Tensor, target: Tensor, reduction: Reduction 
   return weightedRegression('mse_loss', 'mse_loss', input, target, reduction, weight, []);
 }
 /** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None) */
+export function mseLoss(input: Tensor, target: Tensor, options?: WeightedRegressionOptions): Tensor;
+export function mseLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function mseLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('mseLoss', rest);
   return mseLossImpl(tensorArg('mse_loss', 'input', input), tensorArg('mse_loss', 'target', target), reductionOf('mse_loss', a), optTensor('mse_loss', 'weight', a.weight));
@@ -180,6 +198,8 @@ export function smoothL1LossImpl(input: Tensor, target: Tensor, reduction: Reduc
   return (beta === 0 ? aten('l1_loss', [ein, etg, r]) : aten('smooth_l1_loss', [ein, etg, r, beta])) as Tensor;
 }
 /** F.smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0) */
+export function smoothL1Loss(input: Tensor, target: Tensor, options?: SmoothL1LossOptions): Tensor;
+export function smoothL1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function smoothL1Loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('smoothL1Loss', rest);
   const fn = 'smooth_l1_loss';
@@ -190,6 +210,8 @@ export function huberLossImpl(input: Tensor, target: Tensor, reduction: Reductio
   return weightedRegression('huber_loss', 'huber_loss', input, target, reduction, weight, [delta]);
 }
 /** F.huber_loss(input, target, reduction='mean', delta=1.0, weight=None) */
+export function huberLoss(input: Tensor, target: Tensor, options?: HuberLossOptions): Tensor;
+export function huberLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function huberLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('huberLoss', rest);
   const fn = 'huber_loss';
@@ -203,6 +225,8 @@ export function nllLossImpl(input: Tensor, target: Tensor, weight: Tensor | null
   return aten('nll_loss_nd', [input, target, weight, reductionEnum('nll_loss', reduction), ignoreIndex]) as Tensor;
 }
 /** F.nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean') */
+export function nllLoss(input: Tensor, target: Tensor, options?: NllLossOptions): Tensor;
+export function nllLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function nllLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('nllLoss', rest);
   const fn = 'nll_loss';
@@ -216,6 +240,8 @@ export function crossEntropyImpl(input: Tensor, target: Tensor, weight: Tensor |
  * F.cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
  * reduction='mean', label_smoothing=0.0): class indices (int64) or class probabilities (float, input's shape).
  */
+export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor;
+export function crossEntropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function crossEntropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('crossEntropy', rest);
   const fn = 'cross_entropy';
@@ -233,6 +259,8 @@ export function poissonNllLossImpl(input: Tensor, target: Tensor, logInput = tru
   return ops.poissonNllLoss(input, target, logInput, full, eps, reductionEnum('poisson_nll_loss', reduction));
 }
 /** F.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean') */
+export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonNllLossOptions): Tensor;
+export function poissonNllLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function poissonNllLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('poissonNllLoss', rest);
   const fn = 'poisson_nll_loss';
@@ -267,6 +295,8 @@ export function gaussianNllLossImpl(input: Tensor, target: Tensor, variance: Ten
   return reduceBy(fn, loss, reduction);
 }
 /** F.gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'); var: a Tensor or a number */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number, options?: GaussianNllLossOptions): Tensor;
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number, ...args: unknown[]): Tensor;
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number, ...rest: unknown[]): Tensor {
   const a = bind('gaussianNllLoss', rest);
   const fn = 'gaussian_nll_loss';
@@ -289,6 +319,8 @@ export function klDivImpl(input: Tensor, target: Tensor, reduction: Reduction = 
   return reduction === 'batchmean' && input.dim() !== 0 ? reduced.div(input.shape[0]!) : reduced;
 }
 /** F.kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False) */
+export function klDiv(input: Tensor, target: Tensor, options?: KlDivOptions): Tensor;
+export function klDiv(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function klDiv(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('klDiv', rest);
   const fn = 'kl_div';
@@ -308,6 +340,8 @@ export function binaryCrossEntropyImpl(input: Tensor, target: Tensor, weight: Te
   return aten('binary_cross_entropy', [input, target, w, r]) as Tensor;
 }
 /** F.binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean') */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BinaryCrossEntropyOptions): Tensor;
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('binaryCrossEntropy', rest);
   const fn = 'binary_cross_entropy';
@@ -321,6 +355,8 @@ export function binaryCrossEntropyWithLogitsImpl(input: Tensor, target: Tensor, 
   return ops.binaryCrossEntropyWithLogits(input, target, weight, posWeight, r);
 }
 /** F.binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None) */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: BinaryCrossEntropyWithLogitsOptions): Tensor;
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('binaryCrossEntropyWithLogits', rest);
   const fn = 'binary_cross_entropy_with_logits';
@@ -331,6 +367,8 @@ export function softMarginLossImpl(input: Tensor, target: Tensor, reduction: Red
   return aten('soft_margin_loss', [input, target, reductionEnum('soft_margin_loss', reduction)]) as Tensor;
 }
 /** F.soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean') */
+export function softMarginLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor;
+export function softMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function softMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const fn = 'soft_margin_loss';
   return softMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, bind('softMarginLoss', rest)));
@@ -340,6 +378,8 @@ export function multilabelMarginLossImpl(input: Tensor, target: Tensor, reductio
   return aten('multilabel_margin_loss', [input, target, reductionEnum('multilabel_margin_loss', reduction)]) as Tensor;
 }
 /** F.multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean') */
+export function multilabelMarginLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor;
+export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function multilabelMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const fn = 'multilabel_margin_loss';
   return multilabelMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, bind('multilabelMarginLoss', rest)));
@@ -358,6 +398,8 @@ export function multilabelSoftMarginLossImpl(input: Tensor, target: Tensor, weig
   throw new TypeError(`${fn}: ${String(reduction)} is not valid`);
 }
 /** F.multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean') */
+export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, options?: BinaryCrossEntropyOptions): Tensor;
+export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('multilabelSoftMarginLoss', rest);
   const fn = 'multilabel_soft_margin_loss';
@@ -375,6 +417,8 @@ export function marginRankingLossImpl(input1: Tensor, input2: Tensor, target: Te
   return ops.marginRankingLoss(input1, input2, target, margin, r);
 }
 /** F.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean') */
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: MarginLossOptions): Tensor;
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('marginRankingLoss', rest);
   const fn = 'margin_ranking_loss';
@@ -385,6 +429,8 @@ export function hingeEmbeddingLossImpl(input: Tensor, target: Tensor, margin = 1
   return ops.hingeEmbeddingLoss(input, target, margin, reductionEnum('hinge_embedding_loss', reduction));
 }
 /** F.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean') */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options?: MarginLossOptions): Tensor;
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('hingeEmbeddingLoss', rest);
   const fn = 'hinge_embedding_loss';
@@ -395,6 +441,8 @@ export function cosineEmbeddingLossImpl(input1: Tensor, input2: Tensor, target: 
   return ops.cosineEmbeddingLoss(input1, input2, target, margin, reductionEnum('cosine_embedding_loss', reduction));
 }
 /** F.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean') */
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: MarginLossOptions): Tensor;
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('cosineEmbeddingLoss', rest);
   const fn = 'cosine_embedding_loss';
@@ -409,6 +457,8 @@ export function multiMarginLossImpl(input: Tensor, target: Tensor, p = 1, margin
   return aten('multi_margin_loss', [input, target, p, margin, weight, r]) as Tensor;
 }
 /** F.multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean') */
+export function multiMarginLoss(input: Tensor, target: Tensor, options?: MultiMarginLossOptions): Tensor;
+export function multiMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
 export function multiMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('multiMarginLoss', rest);
   const fn = 'multi_margin_loss';
@@ -422,6 +472,8 @@ export function tripletMarginLossImpl(anchor: Tensor, positive: Tensor, negative
   return ops.tripletMarginLoss(anchor, positive, negative, margin, p, eps, swap, r);
 }
 /** F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None, reduce=None, reduction='mean') */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: TripletMarginLossOptions): Tensor;
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: unknown[]): Tensor;
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...rest: unknown[]): Tensor {
   const a = bind('tripletMarginLoss', rest);
   const fn = 'triplet_margin_loss';
@@ -472,6 +524,8 @@ export function ctcLossImpl(logProbs: Tensor, targets: Tensor, inputLengths: Len
   return aten('ctc_loss', [logProbs, targets, inputLengths, targetLengths, blank, reductionEnum('ctc_loss', reduction), zeroInfinity]) as Tensor;
 }
 /** F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False) */
+export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, options?: CtcLossOptions): Tensor;
+export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, ...args: unknown[]): Tensor;
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, ...rest: unknown[]): Tensor {
   const a = bind('ctcLoss', rest);
   const fn = 'ctc_loss';

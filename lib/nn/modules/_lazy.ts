@@ -2,12 +2,24 @@
 // UninitializedParameter, the first call infers their shapes from the input (a forward pre-hook),
 // materializes and resets them, and the layer becomes its eager class (cls_to_become), as in PyTorch.
 import type { Module } from '../module.js';
-import { UninitializedParameter } from '../parameter.js';
-import type { Tensor } from '../../tensor.js';
+import { Parameter, UninitializedParameter } from '../parameter.js';
+import { empty } from '../../creation.js';
+import { isTensor, type Tensor } from '../../tensor.js';
 
 /** A lazy layer: infers its parameters' shapes from the first input. */
 export interface LazyLayer extends Module {
   initializeParameters(input: Tensor, ...rest: unknown[]): void;
+}
+
+/** A lazy parameter on the device and dtype the layer was given (PyTorch's UninitializedParameter(device=, dtype=)). */
+export function uninitializedParameter(factory: Record<string, unknown>): UninitializedParameter {
+  return new UninitializedParameter(empty([0], factory));
+}
+
+/** Gives a lazy parameter its shape, on its own device and dtype; from then on it is a plain Parameter, as in PyTorch. */
+export function materialize(param: UninitializedParameter, shape: readonly number[]): void {
+  param.materialize(shape, { device: param.device, dtype: param.dtype });
+  Object.setPrototypeOf(param, Parameter.prototype);
 }
 
 /** Whether any parameter of `m` (its own, as PyTorch's has_uninitialized_params) is still uninitialized. */
@@ -21,12 +33,12 @@ export function hasUninitializedParams(m: Module): boolean {
  * that materializes uninitialized parameters to the shapes of the loaded tensors.
  */
 export function installLazyHooks(m: LazyLayer, becomes: abstract new (...args: any[]) => Module): void {
-  const loadHook = m.registerLoadStateDictPreHook((_module: Module, stateDict: Record<string, Tensor>, prefix: string) => {
+  const loadHook = m.registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
     for (const [name, param] of m.namedParameters({ recurse: false })) {
       const key = prefix + name;
       const loaded = stateDict[key];
-      if (param instanceof UninitializedParameter && loaded !== undefined && !(loaded instanceof UninitializedParameter)) {
-        param.materialize(loaded.shape);
+      if (param instanceof UninitializedParameter && isTensor(loaded) && !(loaded instanceof UninitializedParameter)) {
+        materialize(param, loaded.shape);
       }
     }
   });

@@ -13,7 +13,7 @@ import { _autocastEnabled, _canonicalMask, _multiHeadAttentionForward, _noneOrDt
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { Linear } from './_nnrnn_stand_ins.js'; // TEMPORARY: './linear.js' once nnconv's nn.Linear lands
+import { Linear } from './linear.js';
 
 type MaybeTensor = Tensor | null;
 

@@ -13,7 +13,7 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter, UninitializedParameter } from '../parameter.js';
 import { ntuple, pyStr } from './_format.js';
-import { hasUninitializedParams, installLazyHooks } from './_lazy.js';
+import { hasUninitializedParams, installLazyHooks, materialize, uninitializedParameter } from './_lazy.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 type IntOrList = number | readonly number[];
@@ -242,9 +242,9 @@ const lazyConvTransposeParams = { outChannels: REQUIRED, kernelSize: REQUIRED, s
 // _LazyConvXdMixin: in_channels comes from the first input; until then weight/bias are uninitialized.
 function makeLazy(layer: _ConvNd, outChannels: number, bias: boolean, device: unknown, dtype: unknown): void {
   const factory = factoryOptions(device, dtype);
-  layer.weight = new UninitializedParameter(true, factory) as unknown as Parameter;
+  layer.weight = uninitializedParameter(factory) as Parameter;
   layer.outChannels = outChannels;
-  if (bias) layer.bias = new UninitializedParameter(true, factory) as unknown as Parameter;
+  if (bias) layer.bias = uninitializedParameter(factory) as Parameter;
 }
 function lazyResetParameters(layer: _ConvNd, reset: () => void): void {
   if (!hasUninitializedParams(layer) && layer.inChannels !== 0) reset();
@@ -261,8 +261,8 @@ function lazyInitialize(layer: _ConvNd, input: Tensor): void {
   const shape = layer.transposed
     ? [layer.inChannels, layer.outChannels / layer.groups, ...layer.kernelSize]
     : [layer.outChannels, layer.inChannels / layer.groups, ...layer.kernelSize];
-  (layer.weight as unknown as UninitializedParameter).materialize(shape);
-  if (layer.bias !== null) (layer.bias as unknown as UninitializedParameter).materialize([layer.outChannels]);
+  materialize(layer.weight as UninitializedParameter, shape);
+  if (layer.bias !== null) materialize(layer.bias as UninitializedParameter, [layer.outChannels]);
   layer.resetParameters();
 }
 

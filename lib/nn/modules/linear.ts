@@ -10,7 +10,7 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter, UninitializedParameter } from '../parameter.js';
 import { pyRepr } from './_format.js';
-import { hasUninitializedParams, installLazyHooks } from './_lazy.js';
+import { hasUninitializedParams, installLazyHooks, materialize, uninitializedParameter } from './_lazy.js';
 
 /** Options of Linear, Bilinear and LazyLinear. */
 export interface LinearOptions { bias?: boolean; device?: DeviceLike | null; dtype?: DTypeLike | null }
@@ -123,9 +123,9 @@ export class LazyLinear extends Linear {
     const [outFeatures, bias, device, dtype] = bind(LAZY_LINEAR, args) as [number, boolean, unknown, unknown];
     super(0, 0, false); // as PyTorch: an empty Linear, then lazy parameters in its place
     const factory = factoryOptions(device, dtype);
-    this.weight = new UninitializedParameter(true, factory) as unknown as Parameter;
+    this.weight = uninitializedParameter(factory) as Parameter;
     this.outFeatures = outFeatures;
-    if (bias) this.bias = new UninitializedParameter(true, factory) as unknown as Parameter;
+    if (bias) this.bias = uninitializedParameter(factory) as Parameter;
     installLazyHooks(this, Linear);
   }
 
@@ -138,8 +138,8 @@ export class LazyLinear extends Linear {
     if (hasUninitializedParams(this)) {
       noGrad(() => {
         this.inFeatures = input.shape[input.dim() - 1]!;
-        (this.weight as unknown as UninitializedParameter).materialize([this.outFeatures, this.inFeatures]);
-        if (this.bias !== null) (this.bias as unknown as UninitializedParameter).materialize([this.outFeatures]);
+        materialize(this.weight as UninitializedParameter, [this.outFeatures, this.inFeatures]);
+        if (this.bias !== null) materialize(this.bias as UninitializedParameter, [this.outFeatures]);
         this.resetParameters();
       });
     }

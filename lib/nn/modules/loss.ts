@@ -8,12 +8,18 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
 import { Module } from '../module.js';
+// PairwiseDistance and Linear belong to other families (distance.ts, linear.ts): looked up when a loss
+// is built, so this file compiles whether or not they have landed (Python imports them the same way).
+import * as distanceModules from './distance.js';
+import * as linearModules from './linear.js';
 import {
   binaryCrossEntropyImpl, binaryCrossEntropyWithLogitsImpl, cosineEmbeddingLossImpl, crossEntropyImpl, ctcLossImpl, gaussianNllLossImpl,
   hingeEmbeddingLossImpl, huberLossImpl, klDivImpl, l1LossImpl, marginRankingLossImpl, mseLossImpl, multiMarginLossImpl,
   multilabelMarginLossImpl, multilabelSoftMarginLossImpl, nllLossImpl, poissonNllLossImpl, reductionOf, smoothL1LossImpl,
-  softMarginLossImpl, tripletMarginLossImpl, tripletMarginWithDistanceLossImpl,
-  type DistanceFunction, type Lengths, type Reduction,
+  softMarginLossImpl, tripletMarginLossImpl, tripletMarginWithDistanceLossImpl, linearCrossEntropyImpl,
+  type DistanceFunction, type Lengths, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions,
+  type PoissonNllLossOptions, type KlDivOptions, type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type MarginLossOptions,
+  type SmoothL1LossOptions, type HuberLossOptions, type MultiMarginLossOptions, type TripletMarginLossOptions, type CtcLossOptions,
 } from '../functional/loss.js';
 
 type Opt = Record<string, unknown>;
@@ -71,6 +77,8 @@ export class _WeightedLoss extends _Loss {
 
 /** nn.L1Loss(size_average=None, reduce=None, reduction='mean') */
 export class L1Loss extends _Loss {
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('L1Loss', args, LEGACY));
   }
@@ -81,6 +89,8 @@ export class L1Loss extends _Loss {
 
 /** nn.MSELoss(size_average=None, reduce=None, reduction='mean') */
 export class MSELoss extends _Loss {
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('MSELoss', args, LEGACY));
   }
@@ -92,6 +102,8 @@ export class MSELoss extends _Loss {
 /** nn.NLLLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean') */
 export class NLLLoss extends _WeightedLoss {
   declare ignoreIndex: number;
+  constructor(options?: NllLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs(new.target.name, args, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction']);
     super(o);
@@ -104,6 +116,8 @@ export class NLLLoss extends _WeightedLoss {
 
 /** nn.NLLLoss2d: deprecated (FutureWarning), NLLLoss under another name. */
 export class NLLLoss2d extends NLLLoss {
+  constructor(options?: NllLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     warn(
       '`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.',
@@ -117,6 +131,8 @@ export class NLLLoss2d extends NLLLoss {
 export class CrossEntropyLoss extends _WeightedLoss {
   declare ignoreIndex: number;
   declare labelSmoothing: number;
+  constructor(options?: CrossEntropyOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('CrossEntropyLoss', args, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing']);
     super(o);
@@ -133,6 +149,8 @@ export class PoissonNLLLoss extends _Loss {
   declare logInput: boolean;
   declare full: boolean;
   declare eps: number;
+  constructor(options?: PoissonNllLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('PoissonNLLLoss', args, ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction']);
     super(o);
@@ -163,6 +181,8 @@ export class GaussianNLLLoss extends _Loss {
 /** nn.KLDivLoss(size_average=None, reduce=None, reduction='mean', log_target=False) */
 export class KLDivLoss extends _Loss {
   declare logTarget: boolean;
+  constructor(options?: KlDivOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('KLDivLoss', args, [...LEGACY, 'logTarget']);
     super(o);
@@ -175,6 +195,8 @@ export class KLDivLoss extends _Loss {
 
 /** nn.BCELoss(weight=None, size_average=None, reduce=None, reduction='mean') */
 export class BCELoss extends _WeightedLoss {
+  constructor(options?: BinaryCrossEntropyOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('BCELoss', args, ['weight', ...LEGACY]));
   }
@@ -187,6 +209,8 @@ export class BCELoss extends _WeightedLoss {
 export class BCEWithLogitsLoss extends _Loss {
   declare weight: Tensor | null;
   declare pos_weight: Tensor | null;
+  constructor(options?: BinaryCrossEntropyWithLogitsOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('BCEWithLogitsLoss', args, ['weight', ...LEGACY, 'posWeight']);
     super(o);
@@ -205,6 +229,8 @@ export class BCEWithLogitsLoss extends _Loss {
 /** nn.HingeEmbeddingLoss(margin=1.0, size_average=None, reduce=None, reduction='mean') */
 export class HingeEmbeddingLoss extends _Loss {
   declare margin: number;
+  constructor(options?: MarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('HingeEmbeddingLoss', args, ['margin', ...LEGACY]);
     super(o);
@@ -217,6 +243,8 @@ export class HingeEmbeddingLoss extends _Loss {
 
 /** nn.MultiLabelMarginLoss(size_average=None, reduce=None, reduction='mean') */
 export class MultiLabelMarginLoss extends _Loss {
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('MultiLabelMarginLoss', args, LEGACY));
   }
@@ -228,6 +256,8 @@ export class MultiLabelMarginLoss extends _Loss {
 /** nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0) */
 export class SmoothL1Loss extends _Loss {
   declare beta: number;
+  constructor(options?: SmoothL1LossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('SmoothL1Loss', args, [...LEGACY, 'beta']);
     super(o);
@@ -241,6 +271,8 @@ export class SmoothL1Loss extends _Loss {
 /** nn.HuberLoss(reduction='mean', delta=1.0) */
 export class HuberLoss extends _Loss {
   declare delta: number;
+  constructor(options?: Omit<HuberLossOptions, 'weight'>);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('HuberLoss', args, ['reduction', 'delta']);
     if (o.delta !== undefined && typeof o.delta !== 'number') throw new TypeError(`HuberLoss: delta must be a float or int, got: ${describeValue(o.delta)}`);
@@ -254,6 +286,8 @@ export class HuberLoss extends _Loss {
 
 /** nn.SoftMarginLoss(size_average=None, reduce=None, reduction='mean') */
 export class SoftMarginLoss extends _Loss {
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('SoftMarginLoss', args, LEGACY));
   }
@@ -264,6 +298,8 @@ export class SoftMarginLoss extends _Loss {
 
 /** nn.MultiLabelSoftMarginLoss(weight=None, size_average=None, reduce=None, reduction='mean') */
 export class MultiLabelSoftMarginLoss extends _WeightedLoss {
+  constructor(options?: BinaryCrossEntropyOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     super(ctorArgs('MultiLabelSoftMarginLoss', args, ['weight', ...LEGACY]));
   }
@@ -275,6 +311,8 @@ export class MultiLabelSoftMarginLoss extends _WeightedLoss {
 /** nn.CosineEmbeddingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean') */
 export class CosineEmbeddingLoss extends _Loss {
   declare margin: number;
+  constructor(options?: MarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('CosineEmbeddingLoss', args, ['margin', ...LEGACY]);
     super(o);
@@ -288,6 +326,8 @@ export class CosineEmbeddingLoss extends _Loss {
 /** nn.MarginRankingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean') */
 export class MarginRankingLoss extends _Loss {
   declare margin: number;
+  constructor(options?: MarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('MarginRankingLoss', args, ['margin', ...LEGACY]);
     super(o);
@@ -302,6 +342,8 @@ export class MarginRankingLoss extends _Loss {
 export class MultiMarginLoss extends _WeightedLoss {
   declare p: number;
   declare margin: number;
+  constructor(options?: MultiMarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('MultiMarginLoss', args, ['p', 'margin', 'weight', ...LEGACY]);
     super(o);
@@ -323,6 +365,8 @@ export class TripletMarginLoss extends _Loss {
   declare p: number;
   declare eps: number;
   declare swap: boolean;
+  constructor(options?: TripletMarginLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('TripletMarginLoss', args, ['margin', 'p', 'eps', 'swap', ...LEGACY]);
     super(o);
@@ -337,6 +381,14 @@ export class TripletMarginLoss extends _Loss {
     return tripletMarginLossImpl(anchor, positive, negative, this.margin, this.p, this.eps, this.swap, this.reduction);
   }
 }
+
+type ModuleClass = new (...args: unknown[]) => Module;
+const otherFamily = (ns: object, name: string): ModuleClass | undefined => (ns as Record<string, ModuleClass | undefined>)[name];
+/** PyTorch's default distance: a PairwiseDistance() submodule (torch.pairwise_distance where nn.PairwiseDistance is absent). */
+const defaultDistance = (): Module | null => {
+  const PairwiseDistance = otherFamily(distanceModules, 'PairwiseDistance');
+  return PairwiseDistance ? new PairwiseDistance() : null;
+};
 
 /**
  * nn.TripletMarginWithDistanceLoss(*, distance_function=None, margin=1.0, swap=False, reduction='mean'):
@@ -353,7 +405,7 @@ export class TripletMarginWithDistanceLoss extends _Loss {
     super({ reduction: o.reduction });
     const margin = num(cls, 'margin', o.margin, 1.0);
     if (margin <= 0) throw new RangeError(`${cls}: expected margin to be greater than 0, got ${margin} instead`);
-    const dist = o.distanceFunction ?? null;
+    const dist = o.distanceFunction ?? defaultDistance();
     if (dist instanceof Module) {
       this.registerModule('distance_function', dist);
       this.distanceFunction = (x1, x2) => dist.call(x1, x2) as Tensor;
@@ -374,6 +426,8 @@ export class TripletMarginWithDistanceLoss extends _Loss {
 export class CTCLoss extends _Loss {
   declare blank: number;
   declare zeroInfinity: boolean;
+  constructor(options?: CtcLossOptions);
+  constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
     const o = ctorArgs('CTCLoss', args, ['blank', 'reduction', 'zeroInfinity']);
     super({ reduction: o.reduction });
@@ -382,5 +436,58 @@ export class CTCLoss extends _Loss {
   }
   override forward(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths): Tensor {
     return ctcLossImpl(logProbs, targets, inputLengths, targetLengths, this.blank, this.reduction, this.zeroInfinity);
+  }
+}
+
+/** Python's repr of a float attribute (0.0, not 0). */
+const pyFloat = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+const pyTuple = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`);
+
+/**
+ * nn.LinearCrossEntropyLoss(in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None,
+ * reduction='mean', weight=None, ignore_index=None, label_smoothing=0.0, options=None) (new in 2.13): a Linear
+ * layer (submodule `linear`) and cross entropy in one module. `options` (the chunked path) is not supported.
+ */
+export class LinearCrossEntropyLoss extends _WeightedLoss {
+  declare numClasses: number;
+  declare outFeatures: number[];
+  declare ignoreIndex: number | null;
+  declare labelSmoothing: number;
+  declare options: null;
+  declare linear: Module & { weight: Tensor; bias: Tensor | null; inFeatures: number };
+  constructor(inFeatures: number, numClasses: number, options: { outFeatures?: number[]; bias?: boolean; device?: unknown; dtype?: unknown; reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number | null; labelSmoothing?: number; options?: null } = {}) {
+    const cls = 'LinearCrossEntropyLoss';
+    const o = ctorArgs(cls, [inFeatures, numClasses, options], ['inFeatures', 'numClasses'], ['outFeatures', 'bias', 'device', 'dtype', 'reduction', 'weight', 'ignoreIndex', 'labelSmoothing', 'options']);
+    if (o.inFeatures === undefined || o.numClasses === undefined) throw new TypeError(`${cls}: missing required arguments inFeatures and numClasses`);
+    const nIn = num(cls, 'inFeatures', o.inFeatures, 0, true);
+    const nClasses = num(cls, 'numClasses', o.numClasses, 0, true);
+    const weight = optTensor(cls, 'weight', o.weight);
+    if (weight !== null && !(weight.dim() === 1 && weight.shape[0] === nClasses)) throw new RangeError(`${cls}: expected weight shape to be (${nClasses},), got ${pyTuple(weight.shape)}`);
+    const labelSmoothing = num(cls, 'labelSmoothing', o.labelSmoothing, 0.0);
+    if (labelSmoothing < 0 || labelSmoothing > 1.0) throw new RangeError(`${cls}: expected label_smoothing to be in range [0, 1], got ${labelSmoothing}`);
+    if (o.options !== undefined && o.options !== null) throw new TypeError(`${cls}: options (LinearCrossEntropyOptions, the chunked path) is not supported in torchnode`);
+    const outFeatures = (o.outFeatures ?? []) as number[];
+    if (!Array.isArray(outFeatures) || !outFeatures.every((d) => Number.isInteger(d))) throw new TypeError(`${cls}: outFeatures must be an array of integers`);
+    const Linear = otherFamily(linearModules, 'Linear');
+    if (!Linear) throw new Error(`${cls}: needs nn.Linear, which this build lacks`);
+    super({ weight, reduction: o.reduction });
+    this.numClasses = nClasses;
+    this.outFeatures = [...outFeatures];
+    this.ignoreIndex = o.ignoreIndex === undefined || o.ignoreIndex === null ? null : num(cls, 'ignoreIndex', o.ignoreIndex, -100, true);
+    this.labelSmoothing = labelSmoothing;
+    const factory: Record<string, unknown> = { bias: bool(cls, 'bias', o.bias, false) };
+    if (o.device !== undefined && o.device !== null) factory.device = o.device;
+    if (o.dtype !== undefined && o.dtype !== null) factory.dtype = o.dtype;
+    this.linear = new Linear(nIn, outFeatures.reduce((p, d) => p * d, nClasses), factory) as LinearCrossEntropyLoss['linear'];
+    this.options = null;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    const linearWeight = this.linear.weight.reshape(this.numClasses, ...this.outFeatures, this.linear.inFeatures);
+    const linearBias = this.linear.bias === null ? null : this.linear.bias.reshape(this.numClasses, ...this.outFeatures);
+    return linearCrossEntropyImpl(input, linearWeight, target, linearBias, this.weight, this.reduction, this.ignoreIndex, this.labelSmoothing);
+  }
+  override extraRepr(): string {
+    return `in_features=${this.linear.inFeatures}, num_classes=${this.numClasses}, out_features=${pyTuple(this.outFeatures)}, bias=${this.linear.bias !== null ? 'True' : 'False'}, ` +
+      `reduction=${this.reduction}, ignore_index=${this.ignoreIndex === null ? 'None' : this.ignoreIndex}, label_smoothing=${pyFloat(this.labelSmoothing)}, options=None`;
   }
 }

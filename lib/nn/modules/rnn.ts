@@ -12,25 +12,14 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { PackedSequence } from '../utils/rnn.js';
+import { factoryOptions, pyBool, pyFloat } from './_layer_util.js';
 
 type RNNMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
-type FactoryKwargs = { device?: DeviceLike; dtype?: DType };
 export type LSTMState = [Tensor, Tensor];
 
 const GATES: Record<RNNMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 // The ATen op of each mode: the padded (input) and packed (data) overloads share a name.
 const RNN_OPS = { RNN_TANH: rnnTanh, RNN_RELU: rnnRelu, GRU: gru } as const;
-
-/** Python's repr of a float (1.0, 0.5, 1e-05) for extraRepr. */
-export function pyFloat(x: number): string {
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const exponent = Math.floor(Math.log10(Math.abs(x)));
-  if (exponent < -4 || exponent >= 16) return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-  const s = String(x);
-  return s.includes('.') ? s : `${s}.0`;
-}
-const pyBool = (b: boolean): string => (b ? 'True' : 'False');
 
 // An Error whose message names the layer (Python's own messages sometimes already do).
 function layerError(layer: string, message: string, Kind: ErrorConstructor = Error): Error {
@@ -46,12 +35,6 @@ function boolOption(fn: string, name: string, v: unknown, fallback: boolean): bo
   if (v === undefined) return fallback;
   if (typeof v !== 'boolean') throw new TypeError(`${fn}: ${name} should be of type bool, got: ${describe(v)}`);
   return v;
-}
-function factoryKwargs(o: { device?: unknown; dtype?: unknown }): FactoryKwargs {
-  const out: FactoryKwargs = {};
-  if (o.device !== undefined && o.device !== null) out.device = o.device as DeviceLike;
-  if (o.dtype !== undefined && o.dtype !== null) out.dtype = o.dtype as DType;
-  return out;
 }
 const shapeText = (s: readonly number[]): string => `(${s.join(', ')})`;
 
@@ -112,7 +95,7 @@ export class RNNBase extends Module {
     this.bidirectional = bidirectional;
     this.projSize = projSize;
 
-    const factory = factoryKwargs(o);
+    const factory = factoryOptions(o);
     const gateSize = GATES[mode] * hiddenSize;
     const numDirections = bidirectional ? 2 : 1;
     const realHiddenSize = projSize > 0 ? projSize : hiddenSize;
@@ -362,7 +345,7 @@ export class RNNCellBase extends Module {
     intArg(layer, 'input_size', inputSize);
     intArg(layer, 'hidden_size', hiddenSize);
     boolOption(layer, 'bias', bias, true);
-    const factory = factoryKwargs(options);
+    const factory = factoryOptions(options);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.bias = bias;
@@ -397,11 +380,13 @@ export class RNNCellBase extends Module {
   protected _batched(input: Tensor, states: readonly (Tensor | null)[], stateName: (i: number) => string): boolean {
     const layer = this.constructor.name;
     if (!isTensor(input)) throw layerError(layer, `expected input to be a Tensor, got ${describe(input)}`, TypeError);
-    if (input.dim() !== 1 && input.dim() !== 2) throw layerError(layer, `Expected input to be 1D or 2D, got ${input.dim()}D instead`, RangeError);
+    const dim = input.dim();
+    if (dim !== 1 && dim !== 2) throw layerError(layer, `Expected input to be 1D or 2D, got ${dim}D instead`, RangeError);
     states.forEach((s, i) => {
-      if (s !== null && s.dim() !== 1 && s.dim() !== 2) throw layerError(layer, `Expected ${stateName(i)} to be 1D or 2D, got ${s.dim()}D instead`, RangeError);
+      const d = s === null ? 1 : s.dim();
+      if (d !== 1 && d !== 2) throw layerError(layer, `Expected ${stateName(i)} to be 1D or 2D, got ${d}D instead`, RangeError);
     });
-    return input.dim() === 2;
+    return dim === 2;
   }
 }
 
@@ -412,7 +397,7 @@ export class RNNCell extends RNNCellBase {
   nonlinearity: 'tanh' | 'relu';
   constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
     const o = bindArgs('RNNCell', rest, ['bias', 'nonlinearity', 'device', 'dtype']);
-    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 1, factoryKwargs(o));
+    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 1, factoryOptions(o));
     const nonlinearity = o.nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new RangeError(`RNNCell: Unknown nonlinearity: ${String(nonlinearity)}`);
     this.nonlinearity = nonlinearity;
@@ -431,7 +416,7 @@ export class RNNCell extends RNNCellBase {
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
     const o = bindArgs('LSTMCell', rest, CELL_ARGS);
-    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 4, factoryKwargs(o));
+    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 4, factoryOptions(o));
   }
 
   override forward(input: Tensor, hx: LSTMState | null = null): LSTMState {
@@ -452,7 +437,7 @@ export class LSTMCell extends RNNCellBase {
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
     const o = bindArgs('GRUCell', rest, CELL_ARGS);
-    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 3, factoryKwargs(o));
+    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 3, factoryOptions(o));
   }
 
   override forward(input: Tensor, hx: Tensor | null = null): Tensor {

@@ -18,8 +18,10 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
-// TEMPORARY: Dropout from './dropout.js', Linear from './linear.js', LayerNorm from './normalization.js' once they land.
-import { Dropout, LayerNorm, Linear } from './_nnrnn_stand_ins.js';
+import { GELU, ReLU } from './activation.js';
+import { Dropout } from './dropout.js';
+import { Linear } from './linear.js';
+import { LayerNorm } from './normalization.js';
 
 type MaybeTensor = Tensor | null;
 type Activation = ((x: Tensor) => Tensor) | Module;
@@ -156,7 +158,7 @@ export class TransformerEncoderLayer extends Module {
   declare dropout1: Dropout;
   declare dropout2: Dropout;
   activationReluOrGelu: number;
-  activation: Activation;
+  declare activation: Activation; // declared, not defined early: a Module activation is a submodule, registered after the others as in PyTorch
 
   constructor(dModel: number, nhead: number, ...rest: unknown[]) {
     const o = layerOptions('TransformerEncoderLayer', rest);
@@ -172,8 +174,7 @@ export class TransformerEncoderLayer extends Module {
     this.dropout1 = new Dropout(o.dropout);
     this.dropout2 = new Dropout(o.dropout);
     const activation = activationFn(o.activation);
-    // TODO(nnact): also `instanceof ReLU` / `instanceof GELU` once nn.ReLU and nn.GELU land.
-    this.activationReluOrGelu = activation === relu ? 1 : activation === gelu ? 2 : 0;
+    this.activationReluOrGelu = activation === relu || activation instanceof ReLU ? 1 : activation === gelu || activation instanceof GELU ? 2 : 0;
     this.activation = activation;
   }
 
@@ -262,7 +263,7 @@ export class TransformerDecoderLayer extends Module {
   declare dropout1: Dropout;
   declare dropout2: Dropout;
   declare dropout3: Dropout;
-  activation: Activation;
+  declare activation: Activation; // declared, not defined early: a Module activation is a submodule, registered after the others as in PyTorch
 
   constructor(dModel: number, nhead: number, ...rest: unknown[]) {
     const o = layerOptions('TransformerDecoderLayer', rest);

@@ -107,7 +107,7 @@ export class ParametrizationList extends ModuleList {
       });
     }
     if (!this.unsafe) {
-      const z: unknown = this.call();
+      const z: unknown = (this as Module).call();
       if (!isTensor(z)) throw new Error(`A parametrization must return a tensor. Got ${describe(z)}.`);
       if (z.dtype !== originalDtype)
         throw new Error(`Registering a parametrization may not change the dtype of the tensor, unless \`unsafe\` flag is enabled.\nunparametrized dtype: ${String(originalDtype)}\nparametrized dtype: ${String(z.dtype)}`);
@@ -300,7 +300,7 @@ export function removeParametrizations<M extends Module>(module: M, tensorName: 
     throw new Error('Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized in terms of a sequence of tensors.');
   }
   delete Object.getPrototypeOf(module)[tensorName];
-  dict.delete(tensorName);
+  dict.pop(tensorName);
   registerParameterOrBuffer(module, tensorName, original);
   if (!isParametrized(module)) {
     delete (module as unknown as Rec).parametrizations;

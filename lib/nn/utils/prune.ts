@@ -210,7 +210,7 @@ export class Identity extends BasePruningMethod {
   computeMask(_t: Tensor, defaultMask: Tensor): Tensor {
     return defaultMask;
   }
-  static apply(module: Module, name: string): Identity {
+  static override apply(module: Module, name: string): Identity {
     return BasePruningMethod.applyMethod(module, name, () => new Identity()) as Identity;
   }
 }
@@ -234,7 +234,7 @@ export class RandomUnstructured extends BasePruningMethod {
     }
     return mask;
   }
-  static apply(module: Module, name: string, amount: number): RandomUnstructured {
+  static override apply(module: Module, name: string, amount: number): RandomUnstructured {
     return BasePruningMethod.applyMethod(module, name, () => new RandomUnstructured(amount)) as RandomUnstructured;
   }
 }
@@ -257,7 +257,7 @@ export class L1Unstructured extends BasePruningMethod {
     }
     return mask;
   }
-  static apply(module: Module, name: string, amount: number, importanceScores: Tensor | null = null): L1Unstructured {
+  static override apply(module: Module, name: string, amount: number, importanceScores: Tensor | null = null): L1Unstructured {
     return BasePruningMethod.applyMethod(module, name, () => new L1Unstructured(amount), importanceScores) as L1Unstructured;
   }
 }
@@ -282,7 +282,7 @@ export class RandomStructured extends BasePruningMethod {
     mask.mul_(defaultMask.to({ dtype: mask.dtype }));
     return mask;
   }
-  static apply(module: Module, name: string, amount: number, dim = -1): RandomStructured {
+  static override apply(module: Module, name: string, amount: number, dim = -1): RandomStructured {
     return BasePruningMethod.applyMethod(module, name, () => new RandomStructured(amount, dim)) as RandomStructured;
   }
 }
@@ -311,7 +311,7 @@ export class LnStructured extends BasePruningMethod {
     mask.mul_(defaultMask.to({ dtype: mask.dtype }));
     return mask;
   }
-  static apply(module: Module, name: string, amount: number, n: number | string, dim: number, importanceScores: Tensor | null = null): LnStructured {
+  static override apply(module: Module, name: string, amount: number, n: number | string, dim: number, importanceScores: Tensor | null = null): LnStructured {
     return BasePruningMethod.applyMethod(module, name, () => new LnStructured(amount, n, dim), importanceScores) as LnStructured;
   }
 }
@@ -327,7 +327,7 @@ export class CustomFromMask extends BasePruningMethod {
       throw new Error(`default_mask shape ${pyShape(defaultMask.shape)} must match self.mask shape ${pyShape(this.mask.shape)}`);
     return defaultMask.mul(this.mask.to({ dtype: defaultMask.dtype }));
   }
-  static apply(module: Module, name: string, mask: Tensor): CustomFromMask {
+  static override apply(module: Module, name: string, mask: Tensor): CustomFromMask {
     return BasePruningMethod.applyMethod(module, name, () => new CustomFromMask(mask)) as CustomFromMask;
   }
 }

@@ -127,7 +127,7 @@ export class ModelStatistics {
     return `${line.trimEnd()}\n`;
   }
 
-  override toString(): string {
+  toString(): string {
     const f = this.formatting;
     const divider = '='.repeat(f.colNames.length * f.colWidth + this.#layerNameWidth);
     let header = '';
@@ -341,7 +341,7 @@ export function summary(model: Module, input?: number[] | number[][] | Tensor | 
       }),
     );
     handles.push(
-      module.registerForwardHook((_m, args, output) => {
+      module.registerForwardHook((_m: Module, args: unknown[], output: unknown) => {
         if (!current) return;
         current.inputSize = sizeOf(args)[0];
         const [outSize, elemBytes] = sizeOf(output);
@@ -378,11 +378,11 @@ export function summary(model: Module, input?: number[] | number[][] | Tensor | 
     };
     walk(model.constructor.name, model, 0);
   }
-  // set_children_layers: the rows one level deeper that directly follow each row.
+  // torchinfo's get_children_layers: every deeper row that follows a row (its descendants, not only direct children).
   summaryList.forEach((l, i) => {
     for (const c of summaryList.slice(i + 1)) {
       if (c.depth <= l.depth) break;
-      if (c.depth === l.depth + 1) l.children.push(c);
+      l.children.push(c);
     }
   });
   const stats = new ModelStatistics(summaryList, sizes, totalInputBytes, { maxDepth: depth, verbose, colNames, colWidth, rowSettings });
