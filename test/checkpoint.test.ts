@@ -95,6 +95,18 @@ describe('Python -> Node: files written by torch.save in Python 2.13', () => {
     }
   });
 
+  it('assign: true makes the loaded tensors the parameters (shared storage, requiresGrad kept from the module), as PyTorch does', () => {
+    const { mlp } = freshModels();
+    mlp.fc2.weight.requiresGrad_(false);
+    const sd = load('mlp_state_dict.pt');
+    mlp.loadStateDict(sd, { assign: true });
+    expect(mlp.fc1.weight).toBeInstanceOf(nn.Parameter);
+    expect([mlp.fc1.weight.requiresGrad, mlp.fc2.weight.requiresGrad]).toEqual([true, false]);
+    check(torch.noGrad(() => mlp.call(inputs.mlp!)), expected.outputs.mlp!, tol, 'mlp');
+    torch.noGrad(() => sd['fc1.bias']!.zero_()); // Python: m.fc1.bias.data_ptr() == sd['fc1.bias'].data_ptr()
+    expect(mlp.fc1.bias!.abs().sum().item()).toBe(0);
+  });
+
   it('a full checkpoint {model, optimizer, epoch, metrics}: resumes the model, reads the SGD state and the Python values', () => {
     const ckpt = torch.load(file('full_checkpoint.pt')) as { model: StateDict; optimizer: { state: Record<string, { momentum_buffer: Tensor }>; param_groups: Record<string, unknown>[] }; epoch: number; metrics: Record<string, unknown> };
     expect(Object.keys(ckpt)).toEqual(['model', 'optimizer', 'epoch', 'metrics']);
