@@ -1087,6 +1087,51 @@ def s1_resume_checkpoint():
             "weight": model2[0].weight, "tracked": model2[1].num_batches_tracked}
 
 
+class TextRNN(nn.Module):
+    """The tuning tips as a model: embedding 64 then dropout (tip 10), a 2-layer LSTM or GRU (tips 14, 17),
+    LayerNorm for the RNN (tip 10), orthogonal recurrent weights, xavier elsewhere (tip 8)."""
+    def __init__(self, rnn_type="lstm", vocab=50, embed_size=64, hidden_size=32, num_classes=4):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, embed_size)
+        self.dropout = nn.Dropout(0.2)
+        rnn = nn.LSTM if rnn_type == "lstm" else nn.GRU
+        self.rnn = rnn(embed_size, hidden_size, num_layers=2, batch_first=True)
+        self.norm = nn.LayerNorm(hidden_size)
+        self.fc = nn.Linear(hidden_size, num_classes)
+        for name, param in self.rnn.named_parameters():
+            if "weight_hh" in name:
+                nn.init.orthogonal_(param)
+            elif "weight_ih" in name:
+                nn.init.xavier_uniform_(param)
+            else:
+                nn.init.zeros_(param)
+
+    def forward(self, tokens):
+        x = self.dropout(self.embedding(tokens))
+        out, _ = self.rnn(x)
+        return self.fc(self.norm(out[:, -1]))
+
+
+@snippet("S1", "tuning tips 7-17 as a model: Embedding + Dropout, 2-layer LSTM/GRU with orthogonal weight_hh, LayerNorm, clip_grad_norm",
+         note="the tips are prose: the model puts tips 7, 8, 10, 13, 14 and 17 together (sizes reduced)")
+def s1_tuning_tips_rnn():
+    tokens = torch.randint(0, 50, (3, 7))
+    labels = torch.randint(0, 4, (3,))
+    out = {}
+    for rnn_type in ("lstm", "gru"):
+        model = TextRNN(rnn_type)
+        loss = F.cross_entropy(model(tokens), labels)
+        loss.backward()
+        norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        out[rnn_type + "_loss"] = loss
+        out[rnn_type + "_norm"] = norm
+        out[rnn_type + "_grad_emb"] = model.embedding.weight.grad[tokens[0, 0]]
+        out[rnn_type + "_weight_hh_l1"] = model.rnn.weight_hh_l1[:4]
+        out[rnn_type + "_keys"] = list(model.state_dict().keys())
+    out["repr"] = repr(model)
+    return out
+
+
 # =============================================================================================
 # S2: the MNIST walkthrough (Grokking PyTorch)
 

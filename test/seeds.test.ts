@@ -398,6 +398,35 @@ class ModuleWithCustomValues extends nn.Module {
   }
 }
 
+/** The tuning tips as a model (tips 7, 8, 10, 13, 14, 17 of the tricks article). */
+class TextRNN extends nn.Module {
+  declare embedding: nn.Embedding;
+  declare dropout: nn.Dropout;
+  declare rnn: nn.LSTM | nn.GRU;
+  declare norm: nn.LayerNorm;
+  declare fc: nn.Linear;
+  constructor(rnnType = 'lstm', vocab = 50, embedSize = 64, hiddenSize = 32, numClasses = 4) {
+    super();
+    this.embedding = new nn.Embedding(vocab, embedSize);
+    this.dropout = new nn.Dropout(0.2);
+    const rnn = rnnType === 'lstm' ? nn.LSTM : nn.GRU;
+    this.rnn = new rnn(embedSize, hiddenSize, { numLayers: 2, batchFirst: true });
+    this.norm = new nn.LayerNorm(hiddenSize);
+    this.fc = new nn.Linear(hiddenSize, numClasses);
+    for (const [name, param] of this.rnn.namedParameters()) {
+      if (name.includes('weight_hh')) nn.init.orthogonal_(param);
+      else if (name.includes('weight_ih')) nn.init.xavierUniform_(param);
+      else nn.init.zeros_(param);
+    }
+  }
+
+  override forward(tokens: Tensor): Tensor {
+    const x = this.dropout.call(this.embedding.call(tokens));
+    const [out] = this.rnn.call(x) as [Tensor, unknown];
+    return this.fc.call(this.norm.call(out.index(':', -1)));
+  }
+}
+
 // =============================================================================================
 // S2: 002_a821ad60f72b7395.txt, the MNIST walkthrough (code from Kaixhin/grokking-pytorch)
 
@@ -1148,6 +1177,27 @@ const PORTS: Record<string, () => Outputs> = {
     model2.loadStateDict(checkpoint.model as Record<string, Tensor>);
     return { best_acc: bestAcc, start_epoch: startEpoch, running_mean: at<nn.BatchNorm1d>(model2, 1).running_mean,
       weight: at<nn.Linear>(model2, 0).weight, tracked: at<nn.BatchNorm1d>(model2, 1).num_batches_tracked };
+  },
+
+  // S1 "tuning tips 7-17 as a model: Embedding + Dropout, 2-layer LSTM/GRU with orthogonal weight_hh, LayerNorm, clip_grad_norm"
+  s1_tuning_tips_rnn: () => {
+    const tokens = torch.randint(0, 50, [3, 7]);
+    const labels = torch.randint(0, 4, [3]);
+    const out: Outputs = {};
+    let model!: TextRNN;
+    for (const rnnType of ['lstm', 'gru']) {
+      model = new TextRNN(rnnType);
+      const loss = F.crossEntropy(model.call(tokens), labels);
+      loss.backward();
+      const norm = nn.utils.clipGradNorm_(model.parameters(), 1.0);
+      out[rnnType + '_loss'] = loss;
+      out[rnnType + '_norm'] = norm;
+      out[rnnType + '_grad_emb'] = model.embedding.weight.grad!.index(tokens.index(0, 0));
+      out[rnnType + '_weight_hh_l1'] = (model.rnn as unknown as { weight_hh_l1: Tensor }).weight_hh_l1.index(':4');
+      out[rnnType + '_keys'] = Object.keys(model.stateDict());
+    }
+    out.repr = String(model);
+    return out;
   },
 
   // S2 "MNIST Net: conv1, conv2, Dropout2d, fc1, fc2, F.log_softmax; train and eval outputs"
