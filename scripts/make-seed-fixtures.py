@@ -1023,6 +1023,20 @@ def s1_eval_vs_no_grad():
             "training": [m.training for m in model.modules()]}
 
 
+@snippet("S1", "half precision: model.half() (and model.double(), model.float()) converts parameters and buffers, not integer buffers")
+def s1_half():
+    model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3))
+    x = torch.randn(5, 4)
+    model.half()
+    out_half = model(x.half())
+    dtypes_half = [v.dtype for v in model.state_dict().values()]
+    model.double()
+    out_double = model(x.double())
+    model.float()
+    return {"out_half": out_half, "dtypes_half": dtypes_half, "out_double": out_double,
+            "dtypes_float": [v.dtype for v in model.state_dict().values()], "running_var": model[1].running_var}
+
+
 @snippet("S1", "model.zero_grad() clears every parameter's gradient (set_to_none)")
 def s1_zero_grad():
     model = nn.Sequential(nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 1))

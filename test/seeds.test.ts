@@ -1119,6 +1119,20 @@ const PORTS: Record<string, () => Outputs> = {
       eval_requires_grad: evalOut.requiresGrad, running_mean: at<nn.BatchNorm1d>(model, 1).running_mean, training: model.modules().map((m) => m.training) };
   },
 
+  // S1 "half precision: model.half() (and model.double(), model.float()) converts parameters and buffers, not integer buffers"
+  s1_half: () => {
+    const model = new nn.Sequential(new nn.Linear(4, 3), new nn.BatchNorm1d(3));
+    const x = torch.randn(5, 4);
+    model.half();
+    const outHalf = model.call(x.half());
+    const dtypesHalf = Object.values(model.stateDict()).map((v) => v.dtype);
+    model.double();
+    const outDouble = model.call(x.double());
+    model.float();
+    return { out_half: outHalf, dtypes_half: dtypesHalf, out_double: outDouble,
+      dtypes_float: Object.values(model.stateDict()).map((v) => v.dtype), running_var: at<nn.BatchNorm1d>(model, 1).running_var };
+  },
+
   // S1 "model.zero_grad() clears every parameter's gradient (set_to_none)"
   s1_zero_grad: () => {
     const model = new nn.Sequential(new nn.Linear(3, 3), new nn.Tanh(), new nn.Linear(3, 1));
