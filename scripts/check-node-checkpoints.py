@@ -53,6 +53,7 @@ def main():
     failed = [what for what, ok in checks.items() if not ok]
     result = {
         "torch": torch.__version__,
+        "cpuModel": sf.cpu_model(),
         "outputs": {k: sf.mf.enc_tensor(v) for k, v in outputs.items()},
         "keys": {name: list(m.state_dict().keys()) for name, m in models.items()},
         "epoch": ckpt["epoch"], "epoch_type": type(ckpt["epoch"]).__name__, "metrics": ckpt["metrics"],

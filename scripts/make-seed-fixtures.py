@@ -50,6 +50,11 @@ SNIPPETS = []
 TMP = tempfile.mkdtemp(prefix="seed-fixtures-")
 
 
+def cpu_model():
+    """The first "model name" of /proc/cpuinfo: BLAS/oneDNN results are bit-exact only on the same CPU model."""
+    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
+
+
 def snippet(source, title, blas=True, note=None):
     def deco(fn):
         SNIPPETS.append({"id": fn.__name__, "source": source, "title": title, "blas": blas, "note": note, "fn": fn})
@@ -1560,6 +1565,7 @@ def make_checkpoints():
     no_map = error_text(lambda: torch.load(os.path.join(CKPT_DIR, "mlp_cuda.pt")))
     ckpt = torch.load(os.path.join(CKPT_DIR, "full_checkpoint.pt"))
     expected = {
+        "cpuModel": cpu_model(),
         "inputs": {k: mf.enc_tensor(v) for k, v in inputs.items()},
         "outputs": {k: mf.enc_tensor(v) for k, v in outputs.items()},
         "keys": {name: list(m.state_dict().keys()) for name, m in models.items()},
@@ -1590,8 +1596,7 @@ def main():
         if s["blas"]:
             case["tol"] = BLAS_TOL
         cases[s["id"]] = case
-    cpu_model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
-    meta = {"torch": torch.__version__, "cpuCapability": mf.CPU_CAPABILITY.upper(), "threads": 1, "cpuModel": cpu_model,
+    meta = {"torch": torch.__version__, "cpuCapability": mf.CPU_CAPABILITY.upper(), "threads": 1, "cpuModel": cpu_model(),
             "generator": "scripts/make-seed-fixtures.py"}
     with open(OUT, "w") as f:
         json.dump({"meta": meta, "snippets": cases}, f, indent=None, separators=(",", ":"))

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { nn } from '../lib/index.js';
 import { buildNodeCheckpoints, CNN, Heads, MLP, makeModels, modelOutputs, NODE_EPOCH, NODE_METRICS, NODE_SGD, type Models } from './checkpoint-models.js';
+import { cpuModel } from './cpu-model.js';
 import { check, makeTensor, type TensorEnc, type Tol } from './golden-replay.js';
 
 type Tensor = torch.Tensor;
@@ -24,6 +25,7 @@ const file = (name: string): string => new URL(name, dir).pathname;
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
 
 interface Expected {
+  cpuModel: string;
   inputs: Record<string, TensorEnc>;
   outputs: Record<string, TensorEnc>;
   keys: Record<keyof Models, string[]>;
@@ -36,6 +38,7 @@ interface Expected {
 }
 interface PythonOutputs {
   torch: string;
+  cpuModel: string;
   outputs: Record<string, TensorEnc>;
   keys: Record<keyof Models, string[]>;
   epoch: number;
@@ -50,10 +53,9 @@ const expected = readJson<Expected>('expected.json');
 const fromNode = readJson<PythonOutputs>('node/python-outputs.json');
 const inputs = Object.fromEntries(Object.entries(expected.inputs).map(([k, v]) => [k, makeTensor(v)]));
 torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes from vitest.config.ts)
-// Linear/Conv run BLAS/oneDNN kernels chosen by CPU model: bit-exact on the fixture's CPU (see seeds.json), rounding elsewhere.
-const seedsMeta = (JSON.parse(readFileSync(new URL('./fixtures/seeds.json', import.meta.url), 'utf8')) as { meta: { cpuModel: string } }).meta;
-const cpuModel = (/^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown').trim();
-const tol: Tol | undefined = cpuModel === seedsMeta.cpuModel ? undefined : { rtol: 1e-5, atol: 1e-6 };
+// Linear/Conv run BLAS/oneDNN kernels chosen by CPU model: bit-exact on the CPU that made the file, rounding elsewhere.
+const tolFor = (madeOn: string): Tol | undefined => (cpuModel === madeOn ? undefined : { rtol: 1e-5, atol: 1e-6 });
+const tol = tolFor(expected.cpuModel);
 
 const load = (name: string, options?: torch.LoadOptions): StateDict => torch.load(file(name), options) as StateDict;
 /** A copy of every tensor of a state dict, to tell later whether a failed load changed anything. */
@@ -206,7 +208,7 @@ describe('Node -> Python: files written by torchnode, loaded by Python torch 2.1
 
   it("Node's outputs equal what Python computed from Node's files", () => {
     const out = modelOutputs(built.models, inputs);
-    for (const [k, want] of Object.entries(fromNode.outputs)) check(out[k], want, tol, k);
+    for (const [k, want] of Object.entries(fromNode.outputs)) check(out[k], want, tolFor(fromNode.cpuModel), k);
   });
 
   it('the full checkpoint: epoch stays an int, metrics and SGD param_groups read back in Python as Node wrote them', () => {
@@ -235,7 +237,7 @@ describe('Node -> Python: files written by torchnode, loaded by Python torch 2.1
         param.add_(buf, { alpha: -group.lr });
       });
     });
-    check(torch.noGrad(() => cnn.call(inputs.cnn!)), fromNode.cnn_after_sgd_step, tol, 'cnn after one SGD step');
+    check(torch.noGrad(() => cnn.call(inputs.cnn!)), fromNode.cnn_after_sgd_step, tolFor(fromNode.cpuModel), 'cnn after one SGD step');
   });
 });
 
