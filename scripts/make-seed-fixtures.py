@@ -1555,6 +1555,9 @@ def make_checkpoints():
     torch.save(models["mlp"].state_dict(), os.path.join(CKPT_DIR, "mlp_cuda.pt"))
     torch.serialization._package_registry.pop(0)
 
+    # The whole model pickled (the tricks article's torch.save(model, 'net.pkl')): a class of this script.
+    torch.save(models["mlp"], os.path.join(CKPT_DIR, "whole_model.pt"))
+
     # What Python does with these files: the numbers and messages Node must reproduce.
     fresh = Heads()
     missing = fresh.load_state_dict(torch.load(os.path.join(CKPT_DIR, "heads_partial.pt")), strict=False)
@@ -1563,6 +1566,7 @@ def make_checkpoints():
     wrong_shape_nonstrict = error_text(lambda: MLP().load_state_dict(torch.load(os.path.join(CKPT_DIR, "mlp_wrong_shape.pt")), strict=False))
     dataparallel_strict = error_text(lambda: MLP().load_state_dict(torch.load(os.path.join(CKPT_DIR, "mlp_dataparallel.pt"))))
     no_map = error_text(lambda: torch.load(os.path.join(CKPT_DIR, "mlp_cuda.pt")))
+    whole_model = error_text(lambda: torch.load(os.path.join(CKPT_DIR, "whole_model.pt")))
     ckpt = torch.load(os.path.join(CKPT_DIR, "full_checkpoint.pt"))
     expected = {
         "cpuModel": cpu_model(),
@@ -1572,7 +1576,7 @@ def make_checkpoints():
         "partial": {"missing": missing.missing_keys, "unexpected": missing.unexpected_keys,
                     "cls_output": mf.enc_tensor(fresh(inputs["heads"], "cls").detach()),
                     "strict_error": strict_partial},
-        "errors": {"dataparallel_strict": dataparallel_strict, "wrong_shape": wrong_shape, "wrong_shape_nonstrict": wrong_shape_nonstrict, "no_map_location": no_map},
+        "errors": {"dataparallel_strict": dataparallel_strict, "wrong_shape": wrong_shape, "wrong_shape_nonstrict": wrong_shape_nonstrict, "no_map_location": no_map, "whole_model": whole_model},
         "optimizer": {"param_groups": ckpt["optimizer"]["param_groups"],
                       "state_keys": sorted(ckpt["optimizer"]["state"].keys()),
                       "momentum_buffer_0": mf.enc_tensor(ckpt["optimizer"]["state"][0]["momentum_buffer"])},

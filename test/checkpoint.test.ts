@@ -30,7 +30,7 @@ interface Expected {
   outputs: Record<string, TensorEnc>;
   keys: Record<keyof Models, string[]>;
   partial: { missing: string[]; unexpected: string[]; cls_output: TensorEnc; strict_error: string };
-  errors: { dataparallel_strict: string; wrong_shape: string; wrong_shape_nonstrict: string; no_map_location: string };
+  errors: { dataparallel_strict: string; wrong_shape: string; wrong_shape_nonstrict: string; no_map_location: string; whole_model: string };
   optimizer: { param_groups: Record<string, unknown>[]; state_keys: number[]; momentum_buffer_0: TensorEnc };
   epoch: number;
   metrics: Record<string, unknown>;
@@ -133,6 +133,20 @@ describe('Python -> Node: files written by torch.save in Python 2.13', () => {
       models.mlp.loadStateDict(load('mlp_cuda.pt', { mapLocation }));
       check(modelOutputs(models, inputs).mlp, expected.outputs.mlp!, tol, 'mlp');
     }
+  });
+
+  it("a whole pickled model (torch.save(model, path)): refused as Python's weights_only load refuses it; weightsOnly: false gives inert data, never runs code", () => {
+    const unsupported = /Unsupported global: GLOBAL __main__\.MLP was not an allowed global by default/.exec(expected.errors.whole_model)![0];
+    expect(errorOf(() => torch.load(file('whole_model.pt'))).message).toContain(unsupported);
+    type Pickled = { className: string; state: { _modules: Record<string, Pickled>; _parameters: Record<string, Tensor> } };
+    const whole = torch.load(file('whole_model.pt'), { weightsOnly: false }) as Pickled;
+    expect(whole).toBeInstanceOf(torch.PickledObject);
+    expect(whole.className).toBe('__main__.MLP');
+    // The weights are reachable as data: the article's load_checkpoint, done by hand.
+    const { mlp } = freshModels();
+    mlp.fc1.loadStateDict(whole.state._modules.fc1!.state._parameters);
+    mlp.fc2.loadStateDict(whole.state._modules.fc2!.state._parameters);
+    check(torch.noGrad(() => mlp.call(inputs.mlp!)), expected.outputs.mlp!, tol, 'mlp');
   });
 
   it("renamed keys: DataParallel's 'module.' prefix fails a strict load (model unchanged) and loads after renaming by a mapping", () => {
