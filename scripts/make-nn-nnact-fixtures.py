@@ -33,7 +33,7 @@ OUT = os.path.join(HERE, "..", "test", "fixtures", "nn-nnact.json")
 # Translation: make-fixtures.py's js(), plus the nn spellings
 
 KEEP = {"running_mean", "running_var", "num_batches_tracked"}  # buffer names keep Python's spelling
-PY_BUILTINS = {"float", "str", "repr", "keys", "without"}
+PY_BUILTINS = {"float", "str", "repr", "keys", "without", "grads"}
 _js = mf.js
 
 
@@ -101,6 +101,9 @@ def make_pool():
     POOL["ge3"] = randn(3, 3)
     POOL["pre"] = randn(5, 3)
     POOL["lbl"] = torch.tensor([0, 3, 1, 4])
+    POOL["asx"] = randn(6, 8)
+    POOL["ast"] = torch.tensor([0, 4, 9, 2, 7, 5])
+    POOL["asg"] = randn(6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,12 +122,16 @@ def without(d, k):
     return {n: v for n, v in d.items() if n != k}
 
 
+def grads(m):
+    return [p.grad for p in m.parameters()]
+
+
 def case(src, err=False):
     """A case; err: True if Python raises (the JS message must contain Python's first line) or the part to look for."""
     src = src.strip("\n")
     names = {n.id for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Name)}
     uses = sorted(n for n in names if n in POOL)
-    env = {"torch": torch, "nn": nn, "F": F, "keys": keys, "without": without, **{n: POOL[n].clone() for n in uses}}
+    env = {"torch": torch, "nn": nn, "F": F, "keys": keys, "without": without, "grads": grads, **{n: POOL[n].clone() for n in uses}}
     torch.manual_seed(0)
     try:
         result = mf.run_py(src, env)
@@ -132,7 +139,7 @@ def case(src, err=False):
         if err is False:
             PROBLEMS.append(f"{src!r} raised {type(e).__name__}: {e}")
             return
-        message = str(e).split("\n")[0]
+        message = str(e) if isinstance(err, str) else str(e).split("\n")[0]
         if isinstance(err, str) and err not in message:
             PROBLEMS.append(f"{src!r} raised {message!r}, which lacks {err!r}")
             return
@@ -256,6 +263,10 @@ def norms():
     for dim, x, g in [("1d", "b2", "gb2"), ("2d", "b4", "gb4"), ("3d", "b5", "gb5")]:
         case(f"m = nn.LazyBatchNorm{dim}()\nx = {x}.clone().requires_grad_()\ny = m(x)\ny.mul({g}).sum().backward()\n(y, x.grad, m.weight.grad, m.running_mean, m.running_var, m.num_batches_tracked, m.num_features, repr(m))")
         case(f"m = nn.LazyInstanceNorm{dim}(affine=True)\ny = m({x if x != 'b2' else 'b3'})\n(y, m.weight, m.num_features, repr(m))")
+    # a state dict gives a lazy layer its shapes (Python keeps num_features at 0 then)
+    case("src = nn.BatchNorm1d(3)\nsrc(b2)\nm = nn.LazyBatchNorm1d()\nm.load_state_dict(src.state_dict())\nm.eval()\n(m(b2), m.running_mean, m.weight.shape, m.num_features, repr(m))")
+    case("src = nn.InstanceNorm2d(3, affine=True)\nm = nn.LazyInstanceNorm2d(track_running_stats=False)\nm.load_state_dict(src.state_dict())\nm(b4)", err="expected input's size at dim=1 to match num_features (0), but got: 3.")
+    case("m = nn.LazyBatchNorm2d()\nkeys(m.state_dict())")
     case("m = nn.LazyBatchNorm2d(momentum=0.5, affine=False)\ny = m(b4)\n(y, m.running_var, repr(m))")
     # SyncBatchNorm in one process: batch norm
     layer("nn.SyncBatchNorm(3)", "b4", "gb4", ["weight", "bias"], ["running_mean", "running_var", "num_batches_tracked"])
@@ -368,6 +379,40 @@ def embeddings():
     case("F.embedding_bag(idx1, torch.ones(3))", err="weight has to be a 2D Tensor, but got Tensor of dimension 1")
 
 
+def adaptive():
+    """AdaptiveLogSoftmaxWithLoss: its Linear layers come from nn.Linear (another family's file)."""
+    ctor = "nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 6], div_value=2.5)"
+    case(f"m = {ctor}\nx = asx.clone().requires_grad_()\nout = m(x, ast)\nout.loss.backward()\n(out.output, out.loss, out[0] is out.output, x.grad, grads(m))")
+    case(f"m = {ctor}\n(keys(m.state_dict()), m.shortlist_size, m.n_clusters, m.head_size, m.cutoffs, repr(m))")
+    case("m = nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], head_bias=True)\nx = asx.clone().requires_grad_()\nout = m(x, ast)\nout.output.mul(asg).sum().backward()\n(out.output, out.loss, x.grad, grads(m), m.log_prob(asx), m.predict(asx))")
+    case(f"m = {ctor}\n(m.log_prob(asx), m.predict(asx), m(asx.select(0, 2), ast.select(0, 2)))")
+    case(f"m = {ctor}\nm(asx, ast.mul(2))", err="Target values should be in [0, 9]")
+    case(f"m = {ctor}\nm(asx, ast[0:2])", err="Input and target should have the same size in the batch dimension.")
+    case(f"m = {ctor}\nm(asx.view(6, 2, 4), ast)", err="1D target tensor expects 2D input tensors, but found inputs with size")
+    case("nn.AdaptiveLogSoftmaxWithLoss(8, 10, [6, 3])", err="cutoffs should be a sequence of unique, positive integers sorted in an increasing order")
+    case("nn.AdaptiveLogSoftmaxWithLoss(8, 10, [])", err="cutoffs should be a sequence of length larger than 0")
+
+
+def with_core():
+    """The layers inside containers and through Module's machinery (state dicts, conversions, modes)."""
+    case("m = nn.Sequential(nn.BatchNorm2d(3), nn.ReLU(), nn.Dropout2d(0.25))\nx = b4.clone().requires_grad_()\ny = m(x)\ny.mul(gb4).sum().backward()\n(y, x.grad, keys(m.state_dict()), repr(m))")
+    case("m = nn.SyncBatchNorm.convert_sync_batchnorm(nn.Sequential(nn.BatchNorm1d(3), nn.Tanh(), nn.BatchNorm1d(3, affine=False)))\ny = m(b2)\n(y, keys(m.state_dict()), repr(m))")
+    case("m = nn.BatchNorm2d(3).double()\ny = m(b4.double())\n(y, m.running_mean, m.num_batches_tracked, m.weight.dtype)")
+    case("m = nn.LayerNorm(5).double()\nm(b4.double())")
+    case("m = nn.Embedding(10, 3).double()\nm(idx)")
+    for ctor in ["nn.BatchNorm1d(3)", "nn.BatchNorm1d(3, affine=False, track_running_stats=False)", "nn.InstanceNorm2d(3, affine=True, track_running_stats=True)",
+                 "nn.LayerNorm([4, 5])", "nn.GroupNorm(2, 4)", "nn.RMSNorm(5)", "nn.PReLU(3)", "nn.Embedding(10, 3)", "nn.EmbeddingBag(10, 3)", "nn.LazyBatchNorm2d()"]:
+        case(f"keys({ctor}.state_dict())")
+    # state dicts load into a fresh layer (buffers included); an InstanceNorm without running stats reports old checkpoints' ones
+    case("m = nn.BatchNorm2d(3, momentum=0.5)\nm(b4)\nm2 = nn.BatchNorm2d(3)\nm2.load_state_dict(m.state_dict())\nm2.eval()\n(m2(b4), m2.running_var, m2.num_batches_tracked)")
+    case("sd = without(nn.InstanceNorm1d(3, track_running_stats=True).state_dict(), 'num_batches_tracked')\nnn.InstanceNorm1d(3).load_state_dict(sd)",
+         err='Error(s) in loading state_dict for InstanceNorm1d:\n\tUnexpected running stats buffer(s) "running_mean" and "running_var" for InstanceNorm1d with track_running_stats=False. If state_dict is a checkpoint saved before 0.4.0')
+    case("m = nn.Embedding(10, 3)\nm2 = nn.Embedding(10, 3)\nm2.load_state_dict(m.state_dict())\nm2(idx)")
+    # train/eval switches of the layers that depend on them
+    case("m = nn.Sequential(nn.Dropout(0.5), nn.RReLU(), nn.AlphaDropout(0.5))\nm.eval()\nx = a.clone()\n(m(x), m.training)")
+    case("m = nn.Sequential(nn.Dropout(0.5), nn.RReLU(), nn.AlphaDropout(0.5))\nm.eval()\nm.train()\nm(a)")
+
+
 def main():
     make_pool()
     activations()
@@ -375,6 +420,8 @@ def main():
     norms()
     dropouts()
     embeddings()
+    adaptive()
+    with_core()
     if PROBLEMS:
         print("\n".join(PROBLEMS), file=sys.stderr)
         sys.exit(1)

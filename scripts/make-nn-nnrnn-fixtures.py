@@ -532,6 +532,37 @@ def error_cases():
     return out
 
 
+def checkpoint_cases():
+    """state_dicts saved by Python's torch.save (zip bytes, base64) for JS to load into a freshly built layer."""
+    import base64
+    import io
+    out = []
+    for name, kind, args, kwargs, x_shape in (
+        ("LSTM", "LSTM", [3, 6], {"num_layers": 2, "bidirectional": True, "proj_size": 2}, [4, 2, 3]),
+        ("GRU", "GRU", [3, 4], {"bias": False, "batch_first": True}, [2, 4, 3]),
+        ("MultiheadAttention", "MultiheadAttention", [8, 2], {"kdim": 3, "vdim": 5, "add_bias_kv": True}, None),
+        ("Transformer", "Transformer", [], {"d_model": 8, "nhead": 2, "num_encoder_layers": 1, "num_decoder_layers": 1, "dim_feedforward": 16}, None),
+    ):
+        torch.manual_seed(1234)
+        m = getattr(nn, kind)(*args, **kwargs).eval()
+        buf = io.BytesIO()
+        torch.save(m.state_dict(), buf)
+        if kind == "MultiheadAttention":
+            t = {"q": randn(3, 2, 8), "k": randn(4, 2, 3), "v": randn(4, 2, 5)}
+            fwd = [{"t": "q"}, {"t": "k"}, {"t": "v"}]
+        elif kind == "Transformer":
+            t = {"s": randn(5, 2, 8), "t": randn(3, 2, 8)}
+            fwd = [{"t": "s"}, {"t": "t"}]
+        else:
+            t = {"x": randn(*x_shape)}
+            fwd = [{"t": "x"}]
+        with torch.no_grad():
+            y = m(*[t[f["t"]] for f in fwd])
+        out.append({"name": name, "kind": kind, "args": args, "kwargs": kw_js(kwargs), "forward": fwd, "stateDict": base64.b64encode(buf.getvalue()).decode(),
+                    "result": enc_result(y), "tol": TOL["float32"], "tensors": {k: enc(v) for k, v in t.items()}})
+    return out
+
+
 def main():
     rnn_cases()
     cell_cases()
@@ -547,6 +578,7 @@ def main():
         "functions": FUNCS,
         "stacks": stack_cases(),
         "errors": error_cases(),
+        "checkpoints": checkpoint_cases(),
         "masks": {str(n): enc(nn.Transformer.generate_square_subsequent_mask(n)) for n in (1, 3)},
     }
     with open(OUT, "w") as f:

@@ -256,6 +256,29 @@ def parametrize_basic():
     return out
 
 
+@scenario
+def parametrize_more():
+    out = Rec()
+    torch.manual_seed(40)
+    m = Lin(3, 3)
+    m.register_buffer("table", torch.randn(3, 3))
+    parametrize.register_parametrization(m, "table", Symmetric())
+    parametrize.register_parametrization(m, "weight", Scale())
+    out["keys"] = keys(m)
+    out["buffers"] = [n for n, _ in m.named_buffers()]
+    out["table"] = m.table
+    out["repr"] = repr(m)
+    m2 = Lin(3, 3)
+    parametrize.transfer_parametrizations_and_params(m, m2, "weight")
+    out["m2_keys"] = keys(m2)
+    out["m2_weight"] = m2.weight
+    out["shared"] = m2.parametrizations.weight.original is m.parametrizations.weight.original
+    parametrize.remove_parametrizations(m, "table")
+    out["removed_keys"] = keys(m)
+    out["removed_repr"] = repr(m)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # parametrizations
 

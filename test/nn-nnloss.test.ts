@@ -164,6 +164,21 @@ describe('nn losses: argument handling', () => {
     expect(() => new nn.HuberLoss('mean', '1' as never)).toThrow(/delta must be a float or int/);
   });
 
+  it('out-of-range class indices are a JS Error, never a crash (CTC: checked here, libtorch does not)', () => {
+    const logProbs = torch.randn(6, 2, 4).logSoftmax(2);
+    const targets = torch.tensor([[1, 2, 2], [3, 1, 0]]);
+    expect(() => F.ctcLoss(logProbs, torch.tensor([[1, 9, 2], [3, 1, 0]]), [6, 5], [3, 2])).toThrow(/ctc_loss: targets must be class indices in \[0, 4\), got 9/);
+    expect(() => F.ctcLoss(logProbs, torch.tensor([[1, 2 ** 40, 2], [3, 1, 0]]), [6, 5], [3, 2])).toThrow(RangeError);
+    expect(() => F.ctcLoss(logProbs, torch.tensor([1, 2, -2, 3, 1]), [6, 5], [3, 2])).toThrow(/got -2/);
+    // padding past target_lengths is never read, so any value may pad (as in PyTorch)
+    const padded = torch.tensor([[1, 2, 2], [3, 1, -1]]);
+    expect(F.ctcLoss(logProbs, padded, [6, 5], [3, 2]).item()).toBe(F.ctcLoss(logProbs, targets, [6, 5], [3, 2]).item());
+    expect(() => F.multilabelMarginLoss(torch.randn(3, 5), torch.tensor([[9, 0, -1, 1, 4], [4, -1, 0, 0, 0], [0, 1, 2, 3, 4]]))).toThrow(/out of range/);
+    expect(() => F.multiMarginLoss(torch.randn(3, 5), torch.tensor([-1, 0, 2]))).toThrow(/target out of range/);
+    expect(() => F.crossEntropy(torch.randn(2, 3, 4), torch.tensor([[0, 1, 2, -7], [0, 0, 0, 0]]))).toThrow(/Target -7 is out of bounds/);
+    expect(() => new nn.NLLLoss().call(torch.randn(2, 3, 4), torch.tensor([[0, 1, 2, 7], [0, 0, 0, 0]]))).toThrow(/Target 7 is out of bounds/);
+  });
+
   it('a JS distance function, or a module, drives TripletMarginWithDistanceLoss; autograd flows through it', () => {
     const [a, p, n] = [torch.randn(4, 3, { requiresGrad: true }), torch.randn(4, 3), torch.randn(4, 3)];
     const l1 = (u: Tensor, v: Tensor): Tensor => u.sub(v).abs().sum(1);

@@ -29,7 +29,8 @@ interface StackCase {
   paramGrads?: [string, TensorEnc][]; tensors: Record<string, TensorEnc>;
 }
 interface ErrorCase { name: string; kind: string; args: Json[]; kwargs: Record<string, Json>; forward: Json[]; errorType: string; error: string; tensors: Record<string, TensorEnc> }
-interface Fixture { modules: ModuleCase[]; functions: FunctionCase[]; stacks: StackCase[]; errors: ErrorCase[]; masks: Record<string, TensorEnc> }
+interface CheckpointCase { name: string; kind: string; args: Json[]; kwargs: Record<string, Json>; forward: Json[]; stateDict: string; result: ResultEnc; tol: Tol; tensors: Record<string, TensorEnc> }
+interface Fixture { modules: ModuleCase[]; functions: FunctionCase[]; stacks: StackCase[]; errors: ErrorCase[]; masks: Record<string, TensorEnc>; checkpoints: CheckpointCase[] }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/nn-nnrnn.json', import.meta.url), 'utf8')) as Fixture;
 const { nn } = torch;
@@ -278,6 +279,19 @@ describe('bad arguments and inputs raise errors that name the layer', () => {
     });
   }
 
+  it('dropout on a one-layer RNN warns, as PyTorch does', async () => {
+    const seen: string[] = [];
+    const listener = (w: Error): void => void seen.push(w.message);
+    process.on('warning', listener);
+    try {
+      new nn.LSTM(3, 4, { dropout: 0.5 });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(seen).toContain('dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=0.5 and num_layers=1');
+  });
+
   it('an LSTM state must be a pair of tensors', () => {
     const lstm = new nn.LSTM(3, 4);
     expect(() => lstm.call(torch.zeros(2, 1, 3), torch.zeros(1, 1, 4) as never)).toThrow(/LSTM: hx must be an array/);
@@ -321,5 +335,54 @@ describe('module state', () => {
     gru.dispose();
     expect(() => gru.call(torch.randn(5, 2, 3))).toThrow(/GRU/);
   });
+
+  it('a forward hook on a submodule keeps the encoder layer off the fast path (it runs, as in PyTorch)', () => {
+    torch.manualSeed(0);
+    const layer = new nn.TransformerEncoderLayer(8, 2, 16, { batchFirst: true }).eval();
+    const x = torch.randn(2, 3, 8);
+    let seen = 0;
+    const handle = layer.linear1.registerForwardHook(() => {
+      seen++;
+    });
+    const hooked = torch.noGrad(() => layer.call(x));
+    expect(seen).toBe(1);
+    handle.remove();
+    const fast = torch.noGrad(() => layer.call(x));
+    expect(seen).toBe(1);
+    expect(torch.allclose(hooked, fast, { rtol: 1e-5, atol: 1e-6 })).toBe(true);
+  });
+
+  it('hx may be given as an option, as Python\'s keyword', () => {
+    torch.manualSeed(0);
+    const gru = new nn.GRU(3, 4);
+    const lstm = new nn.LSTM(3, 4);
+    const cell = new nn.LSTMCell(3, 4);
+    const x = torch.randn(5, 2, 3);
+    const h = torch.randn(1, 2, 4);
+    const c = torch.randn(1, 2, 4);
+    expect((gru.call(x, { hx: h })[1]).equal(gru.call(x, h)[1])).toBe(true);
+    expect((lstm.call(x, { hx: [h, c] })[1][1]).equal(lstm.call(x, [h, c])[1][1])).toBe(true);
+    const x1 = x.select(0, 0);
+    expect(cell.call(x1, { hx: [h.select(0, 0), c.select(0, 0)] })[0].equal(cell.call(x1, [h.select(0, 0), c.select(0, 0)])[0])).toBe(true);
+    expect(() => gru.call(x, { h0: h } as never)).toThrow(TypeError);
+  });
+});
+
+describe('checkpoints: state_dicts saved by Python load into layers built here', () => {
+  for (const c of fixture.checkpoints) {
+    it(c.name, () => {
+      const T = tensorsOf(c.tensors);
+      torch.manualSeed(0); // other weights than Python's seed 1234: the checkpoint must replace every one
+      const m = new layers[c.kind]!(...withOptions(decode(c.args, T) as unknown[], decode(c.kwargs, T) as Record<string, unknown>)).eval();
+      const sd = torch.load(new Uint8Array(Buffer.from(c.stateDict, 'base64'))) as Record<string, Tensor>;
+      expect(Object.keys(sd)).toEqual(Object.keys(m.stateDict()));
+      expect(m.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      const result = torch.noGrad(() => m.call(...(decode(c.forward, T) as unknown[])));
+      checkResult(result, c.result, c.tol, 'result');
+      // and back: what torchnode saves loads again to the same weights
+      const again = torch.load(new Uint8Array(torch.save(m.stateDict())!)) as Record<string, Tensor>;
+      for (const [k, v] of Object.entries(sd)) expect(again[k]!.equal(v), k).toBe(true);
+    });
+  }
 });
 

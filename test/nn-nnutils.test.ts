@@ -247,6 +247,10 @@ describe('parametrize', () => {
     golden('parametrize_basic', 'weight', m.weight);
     const pl = (m as unknown as { parametrizations: Record<string, unknown> & { get(k: string): { original: Tensor } } }).parametrizations;
     expect(pl.get('weight').original).toBe(original); // the parameter object itself, as in PyTorch
+    // Python's spelling works too: m.parametrizations.weight.original, m.parametrizations.weight[0]
+    const direct = m as unknown as { parametrizations: { weight: { original: Tensor; 0: torch.nn.Module } } };
+    expect(direct.parametrizations.weight.original).toBe(original);
+    expect(direct.parametrizations.weight[0]).toBeInstanceOf(Symmetric);
     golden('parametrize_basic', 'original', original);
     golden('parametrize_basic', 'y', y);
     golden('parametrize_basic', 'grad_original', original.grad);
@@ -274,6 +278,25 @@ describe('parametrize', () => {
     parametrize.registerParametrization(m2, 'weight', new Symmetric());
     parametrize.removeParametrizations(m2, 'weight', { leaveParametrized: false });
     golden('parametrize_basic', 'unparametrized_weight', m2.weight);
+  });
+  it('a buffer as the original; transferParametrizationsAndParams shares the original; removing one of two', () => {
+    torch.manualSeed(40);
+    const m = new Lin(3, 3);
+    m.registerBuffer('table', torch.randn(3, 3));
+    parametrize.registerParametrization(m, 'table', new Symmetric());
+    parametrize.registerParametrization(m, 'weight', new Scale());
+    golden('parametrize_more', 'keys', keys(m));
+    golden('parametrize_more', 'buffers', m.namedBuffers().map(([n]) => n));
+    golden('parametrize_more', 'table', (m as unknown as Record<string, Tensor>).table);
+    golden('parametrize_more', 'repr', String(m));
+    const m2 = new Lin(3, 3);
+    parametrize.transferParametrizationsAndParams(m, m2, 'weight');
+    golden('parametrize_more', 'm2_keys', keys(m2));
+    golden('parametrize_more', 'm2_weight', m2.weight);
+    golden('parametrize_more', 'shared', plist(m2).original === plist(m).original);
+    parametrize.removeParametrizations(m, 'table');
+    golden('parametrize_more', 'removed_keys', keys(m));
+    golden('parametrize_more', 'removed_repr', String(m));
   });
   it('errors: unknown tensor, shape change without unsafe, removing what is not there', () => {
     torch.manualSeed(7);
@@ -672,5 +695,66 @@ describe('nn.utils on nn.Linear / Conv2d / ConvTranspose2d / BatchNorm', () => {
     const y = torch.func.functionalCall(bn, given, [x]);
     golden(R, 'bn_call', [y, rm, bn.running_mean, bn.num_batches_tracked]);
     expect(given.running_mean).toBe(rm);
+  });
+});
+
+describe('nn.utils details', () => {
+  it('summary: kernel and mult-adds columns (torchinfo formulas), recursive layers, no input, ascii', () => {
+    torch.manualSeed(0);
+    const model = new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(4 * 26 * 26, 10));
+    const stats = U.summary(model, [1, 1, 28, 28], { colNames: ['kernel_size', 'output_size', 'num_params', 'mult_adds'], verbose: 0 });
+    // Conv2d: (36 weights + 4 biases) x 26·26 output positions; Linear: (27040 + 10) x batch 1; only leaves count
+    expect(stats.summaryList.slice(1).map((l) => l.macs)).toEqual([40 * 676, 0, 0, 27050]);
+    expect(stats.totalMultAdds).toBe(40 * 676 + 27050);
+    const text = String(stats);
+    expect(text).toContain('Total mult-adds (M): 0.05');
+    expect(text.split('\n')[1]).toBe(`${'Layer (type:depth-idx)'.padEnd(40)} ${'Kernel Shape'.padEnd(25)} ${'Output Shape'.padEnd(25)} ${'Param #'.padEnd(25)} Mult-Adds`);
+    expect(text).toContain(`${'├─Conv2d: 1-1'.padEnd(40)} ${'[3, 3]'.padEnd(25)} ${'[1, 4, 26, 26]'.padEnd(25)} ${'40'.padEnd(25)} 27,040`);
+    expect(text).toContain('Input size (MB): 0.00');
+    expect(text).toContain('Params size (MB): 0.11'); // 27,090 float32 parameters
+    expect(text).toContain(`${'Sequential'.padEnd(40)} ${'--'.padEnd(25)} ${'[1, 10]'.padEnd(25)} ${'--'.padEnd(25)} --`);
+
+    class Twice extends nn.Module {
+      lin = new nn.Linear(3, 3);
+      override forward(x: Tensor): Tensor {
+        return this.lin.call(this.lin.call(x));
+      }
+    }
+    const twice = U.summary(new Twice(), [2, 3], { verbose: 0, rowSettings: ['depth', 'ascii_only'] });
+    const lines = String(twice).split('\n');
+    expect(lines[4]).toBe(`${'+ Linear: 1-1'.padEnd(40)} ${'[2, 3]'.padEnd(25)} 12`);
+    expect(lines[5]).toBe(`${'+ Linear: 1-2'.padEnd(40)} ${'[2, 3]'.padEnd(25)} (recursive)`);
+    expect(twice.totalParams).toBe(12);
+
+    const noInput = String(U.summary(model, { verbose: 0 })).split('\n');
+    expect(noInput[1]).toBe(`${'Layer (type:depth-idx)'.padEnd(40)} Param #`);
+    expect(noInput).toContain('Total params: 27,090');
+    expect(noInput.some((l) => l.startsWith('Total mult-adds'))).toBe(false);
+    expect(() => U.summary(model, { colNames: ['output_size'], verbose: 0 })).toThrow(/You must pass input_data or input_size/);
+    expect(() => U.summary(model, [1, 1, 28, 28], { colNames: ['bogus' as never], verbose: 0 })).toThrow(/is not a valid column name/);
+  });
+  it('hook-computed weights stay valid after torch.tidy; parametrized modules convert with .double() and reload their state dict', () => {
+    torch.manualSeed(12);
+    const m = new Lin(4, 3);
+    U.weightNorm(m);
+    torch.tidy(() => m.call(torch.randn(2, 4)));
+    expect(m.weight.isDisposed).toBe(false);
+    expect(m.weight.shape).toEqual([3, 4]);
+
+    torch.manualSeed(9);
+    const sn = new Lin(5, 4);
+    P.spectralNorm(sn);
+    const sd = sn.stateDict();
+    sn.double();
+    expect(sn.weight.dtype).toBe(torch.float64);
+    expect(plist(sn).at(0)._u!.dtype).toBe(torch.float64);
+    torch.manualSeed(99);
+    const other = new Lin(5, 4);
+    P.spectralNorm(other);
+    other.loadStateDict(sd);
+    other.eval();
+    sn.float().eval();
+    expect(torch.equal(other.weight, sn.weight)).toBe(true);
+    expect(() => other.loadStateDict({ ...sd, extra: torch.zeros(1) })).toThrow(/Unexpected key\(s\) in state_dict: "extra"/);
   });
 });

@@ -738,6 +738,10 @@ export class Module {
   get isDisposed(): boolean {
     return this.#record.disposed;
   }
+  /** Python's `len(m._forward_hooks) + len(m._forward_pre_hooks) > 0` (the Transformer fast paths check it). */
+  _hasForwardHooks(): boolean {
+    return this.#record.forward.length + this.#record.forwardPre.length > 0;
+  }
 }
 
 // The copies a loadStateDict has queued, keyed by the metadata object it hands each module.

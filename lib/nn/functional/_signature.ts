@@ -3,6 +3,7 @@
 // as Python accepts every parameter by keyword). Compiled once per function, bound per call.
 import { native } from '../../native.js';
 import { isOptionsObject } from '../../options.js';
+import type { Tensor } from '../../tensor.js';
 
 /** The marker for a parameter without a default. */
 export const REQUIRED: unique symbol = Symbol('required');
@@ -68,4 +69,23 @@ export function listWithDefault(outSize: unknown, defaults: readonly number[]): 
   if (defaults.length <= outSize.length) throw new RangeError(`Input dimension should be at least ${outSize.length + 1}`);
   const tail = defaults.slice(defaults.length - outSize.length);
   return outSize.map((v, i) => (v === null || v === undefined ? tail[i] : v));
+}
+
+// ---- types of Python-style argument lists
+
+type Prefixes<P extends readonly unknown[]> = P extends readonly [...infer Init, unknown] ? Prefixes<Init> | P : [];
+/** The argument lists Python binds to `P`: a prefix of the positionals, optionally followed by the keyword options `O`. */
+export type PyArgs<P extends readonly unknown[], O> = Prefixes<P> extends infer T ? (T extends readonly unknown[] ? T | [...T, O] : never) : never;
+/** A prefix of the positionals `P` followed by the options `O` (which must be given). */
+export type PyArgsWith<P extends readonly unknown[], O> = Prefixes<P> extends infer T ? (T extends readonly unknown[] ? [...T, O] : never) : never;
+/** An int or a list of ints (PyTorch's _size_n_t). */
+export type Size = number | readonly number[];
+
+/**
+ * A function with boolean_dispatch on return_indices: [values, indices] when returnIndices is true
+ * (positionally after `P`, or as an option), else the values.
+ */
+export interface MaybeWithIndices<P extends readonly unknown[], O> {
+  (input: Tensor, ...args: [...P, true, ...unknown[]] | PyArgsWith<P, O & { returnIndices: true }>): [Tensor, Tensor];
+  (input: Tensor, ...args: PyArgs<[...P, returnIndices: boolean], O>): Tensor;
 }

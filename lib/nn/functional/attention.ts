@@ -8,19 +8,13 @@ import { bindArgs, boolArg } from '../../functional/args.js';
 import { baddbmm, bmm, cat } from '../../generated/functions.js';
 import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
+import { warn } from '../../warnings.js';
 
 type MaybeTensor = Tensor | null;
 
 // Python prints shapes as torch.Size([2, 3]) in these messages.
 const sizeText = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-
-const warned = new Set<string>();
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  process.emitWarning(message, 'UserWarning');
-}
 
 function optionalTensor(fn: string, name: string, v: unknown): MaybeTensor {
   if (v === undefined || v === null) return null;
@@ -63,7 +57,7 @@ export function _canonicalMask(mask: MaybeTensor, maskName: string, otherType: D
   const isFloat = mask.dtype.isFloatingPoint;
   if (mask.dtype !== boolDtype && !isFloat) throw new TypeError(`only bool and floating types of ${maskName} are supported`);
   if (checkOther && otherType !== null && mask.dtype !== otherType) {
-    warnOnce(`Support for mismatched ${maskName} and ${otherName} is deprecated. Use same type for both instead.`);
+    warn(`Support for mismatched ${maskName} and ${otherName} is deprecated. Use same type for both instead.`);
   }
   return isFloat ? mask : zerosLike(mask, { dtype: targetType }).maskedFill_(mask, -Infinity);
 }

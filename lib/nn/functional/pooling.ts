@@ -3,31 +3,53 @@
 import { aten } from '../../call.js';
 import { rand } from '../../creation.js';
 import type { Tensor } from '../../tensor.js';
-import { listWithDefault, ntuple, pythonFunction, REQUIRED, signature } from './_signature.js';
+import { listWithDefault, ntuple, pythonFunction, REQUIRED, signature, type MaybeWithIndices, type PyArgs, type Size } from './_signature.js';
 
-type Rest = unknown[];
-type Fn = (input: Tensor, ...rest: Rest) => Tensor;
-type PairFn = (input: Tensor, ...rest: Rest) => [Tensor, Tensor];
-type MaybePairFn = (input: Tensor, ...rest: Rest) => Tensor | [Tensor, Tensor];
+type OptSize = number | readonly (number | null)[];
+/** The keyword arguments of F.max_pool1d/2d/3d (and their _with_indices forms). */
+export interface MaxPoolOptions { kernelSize?: Size; stride?: Size | null; padding?: Size; dilation?: Size; ceilMode?: boolean; returnIndices?: boolean }
+type MaxPoolPositionals = [kernelSize: Size, stride: Size | null, padding: Size, dilation: Size, ceilMode: boolean];
+type MaxPoolFn = MaybeWithIndices<MaxPoolPositionals, MaxPoolOptions>;
+type MaxPoolWithIndicesFn = (input: Tensor, ...args: PyArgs<[...MaxPoolPositionals, returnIndices: boolean], MaxPoolOptions>) => [Tensor, Tensor];
+/** The keyword arguments of F.avg_pool1d/2d/3d (divisorOverride: 2d and 3d). */
+export interface AvgPoolOptions { kernelSize?: Size; stride?: Size | null; padding?: Size; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
+type AvgPool1dFn = (input: Tensor, ...args: PyArgs<[kernelSize: Size, stride: Size | null, padding: Size, ceilMode: boolean, countIncludePad: boolean], Omit<AvgPoolOptions, 'divisorOverride'>>) => Tensor;
+type AvgPoolFn = (input: Tensor, ...args: PyArgs<[kernelSize: Size, stride: Size | null, padding: Size, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions>) => Tensor;
+/** The keyword arguments of F.max_unpool1d/2d/3d. */
+export interface MaxUnpoolOptions { indices?: Tensor; kernelSize?: Size; stride?: Size | null; padding?: Size; outputSize?: readonly number[] | null }
+type MaxUnpoolFn = (input: Tensor, ...args: PyArgs<[indices: Tensor, kernelSize: Size, stride: Size | null, padding: Size, outputSize: readonly number[] | null], MaxUnpoolOptions>) => Tensor;
+/** The keyword arguments of F.lp_pool1d/2d/3d. */
+export interface LPPoolOptions { normType?: number; kernelSize?: Size; stride?: Size | null; ceilMode?: boolean }
+type LPPoolFn = (input: Tensor, ...args: PyArgs<[normType: number, kernelSize: Size, stride: Size | null, ceilMode: boolean], LPPoolOptions>) => Tensor;
+/** The keyword arguments of F.adaptive_max_pool1d/2d/3d. */
+export interface AdaptiveMaxPoolOptions { outputSize?: OptSize; returnIndices?: boolean }
+type AdaptiveMaxPoolFn = MaybeWithIndices<[outputSize: OptSize], AdaptiveMaxPoolOptions>;
+type AdaptiveMaxPoolWithIndicesFn = (input: Tensor, ...args: PyArgs<[outputSize: OptSize, returnIndices: boolean], AdaptiveMaxPoolOptions>) => [Tensor, Tensor];
+type AdaptiveAvgPoolFn = (input: Tensor, ...args: PyArgs<[outputSize: OptSize], { outputSize?: OptSize }>) => Tensor;
+/** The keyword arguments of F.fractional_max_pool2d/3d; `_randomSamples` (N, C, 2 or 3) fixes the regions. */
+export interface FractionalMaxPoolOptions { kernelSize?: Size; outputSize?: Size | null; outputRatio?: number | readonly number[] | null; returnIndices?: boolean; _randomSamples?: Tensor | null }
+type FractionalPositionals = [kernelSize: Size, outputSize: Size | null, outputRatio: number | readonly number[] | null];
+type FractionalFn = MaybeWithIndices<FractionalPositionals, FractionalMaxPoolOptions>;
+type FractionalWithIndicesFn = (input: Tensor, ...args: PyArgs<[...FractionalPositionals, returnIndices: boolean, _randomSamples: Tensor | null], FractionalMaxPoolOptions>) => [Tensor, Tensor];
 
 // ---------------------------------------------------------------- average pooling
 
 /** `F.avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`. */
-export const avgPool1d: Fn = pythonFunction(
+export const avgPool1d: AvgPool1dFn = pythonFunction(
   signature('avgPool1d', { input: REQUIRED, kernelSize: REQUIRED, stride: null, padding: 0, ceilMode: false, countIncludePad: true }),
   (input, kernelSize, stride, padding, ceilMode, countIncludePad) =>
     aten('avg_pool1d', [input, kernelSize, stride ?? [], padding, ceilMode, countIncludePad]) as Tensor,
 );
-const avgPoolNd = (name: string, jsName: string): Fn =>
+const avgPoolNd = (name: string, jsName: string): AvgPoolFn =>
   pythonFunction(
     signature(jsName, { input: REQUIRED, kernelSize: REQUIRED, stride: null, padding: 0, ceilMode: false, countIncludePad: true, divisorOverride: null }),
     (input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride) =>
       aten(name, [input, kernelSize, stride ?? [], padding, ceilMode, countIncludePad, divisorOverride]) as Tensor,
   );
 /** `F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
-export const avgPool2d: Fn = avgPoolNd('avg_pool2d', 'avgPool2d');
+export const avgPool2d: AvgPoolFn = avgPoolNd('avg_pool2d', 'avgPool2d');
 /** `F.avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
-export const avgPool3d: Fn = avgPoolNd('avg_pool3d', 'avgPool3d');
+export const avgPool3d: AvgPoolFn = avgPoolNd('avg_pool3d', 'avgPool3d');
 
 // ---------------------------------------------------------------- max pooling
 
@@ -38,28 +60,28 @@ const MAX_POOL: Record<number, readonly [string, string]> = {
   2: ['max_pool2d', 'max_pool2d_with_indices'],
   3: ['max_pool3d', 'max_pool3d_with_indices'],
 };
-const maxPoolWithIndices = (n: number): PairFn =>
+const maxPoolWithIndices = (n: number): MaxPoolWithIndicesFn =>
   pythonFunction(signature(`maxPool${n}dWithIndices`, maxPoolParams), (input, kernelSize, stride, padding, dilation, ceilMode) =>
     aten(MAX_POOL[n]![1], [input, kernelSize, stride ?? [], padding, dilation, ceilMode]) as [Tensor, Tensor]);
 // boolean_dispatch on return_indices: the values alone, or [values, indices].
-const maxPool = (n: number): MaybePairFn =>
+const maxPool = (n: number): MaxPoolFn =>
   pythonFunction(signature(`maxPool${n}d`, maxPoolParams), (input, kernelSize, stride, padding, dilation, ceilMode, returnIndices) =>
     returnIndices
       ? (aten(MAX_POOL[n]![1], [input, kernelSize, stride ?? [], padding, dilation, ceilMode]) as [Tensor, Tensor])
-      : (aten(MAX_POOL[n]![0], [input, kernelSize, stride ?? [], padding, dilation, ceilMode]) as Tensor));
+      : (aten(MAX_POOL[n]![0], [input, kernelSize, stride ?? [], padding, dilation, ceilMode]) as Tensor)) as MaxPoolFn;
 
 /** `F.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`. */
-export const maxPool1d: MaybePairFn = maxPool(1);
+export const maxPool1d: MaxPoolFn = maxPool(1);
 /** `F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`. */
-export const maxPool2d: MaybePairFn = maxPool(2);
+export const maxPool2d: MaxPoolFn = maxPool(2);
 /** `F.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`. */
-export const maxPool3d: MaybePairFn = maxPool(3);
+export const maxPool3d: MaxPoolFn = maxPool(3);
 /** `F.max_pool1d_with_indices(...)`: [values, indices]. */
-export const maxPool1dWithIndices: PairFn = maxPoolWithIndices(1);
+export const maxPool1dWithIndices: MaxPoolWithIndicesFn = maxPoolWithIndices(1);
 /** `F.max_pool2d_with_indices(...)`: [values, indices]. */
-export const maxPool2dWithIndices: PairFn = maxPoolWithIndices(2);
+export const maxPool2dWithIndices: MaxPoolWithIndicesFn = maxPoolWithIndices(2);
 /** `F.max_pool3d_with_indices(...)`: [values, indices]. */
-export const maxPool3dWithIndices: PairFn = maxPoolWithIndices(3);
+export const maxPool3dWithIndices: MaxPoolWithIndicesFn = maxPoolWithIndices(3);
 
 // ---------------------------------------------------------------- max unpooling
 
@@ -88,7 +110,7 @@ function unpoolOutputSize(fn: string, input: Tensor, kernelSize: number[], strid
 }
 
 const unpoolParams = { input: REQUIRED, indices: REQUIRED, kernelSize: REQUIRED, stride: null, padding: 0, outputSize: null };
-const maxUnpool = (n: number): ((input: Tensor, indices: Tensor, ...rest: Rest) => Tensor) =>
+const maxUnpool = (n: number): MaxUnpoolFn =>
   pythonFunction(signature(`maxUnpool${n}d`, unpoolParams), (input: Tensor, indices: Tensor, kernelSize, stride, padding, outputSize) => {
     const fn = `maxUnpool${n}d`;
     const k = ntuple(kernelSize, n);
@@ -108,60 +130,60 @@ export const maxUnpool3d = maxUnpool(3);
 
 // ---------------------------------------------------------------- power-average pooling
 
-const LP_POOL: Record<number, [max: MaybePairFn, avg: Fn]> = { 1: [maxPool1d, avgPool1d], 2: [maxPool2d, avgPool2d], 3: [maxPool3d, avgPool3d] };
-const lpPool = (n: number): Fn =>
+const LP_POOL: Record<number, [max: MaxPoolFn, avg: AvgPool1dFn]> = { 1: [maxPool1d, avgPool1d], 2: [maxPool2d, avgPool2d], 3: [maxPool3d, avgPool3d] };
+const lpPool = (n: number): LPPoolFn =>
   pythonFunction(signature(`lpPool${n}d`, { input: REQUIRED, normType: REQUIRED, kernelSize: REQUIRED, stride: null, ceilMode: false }),
     (input: Tensor, normType: number, kernelSize, stride, ceilMode) => {
       const [max, avg] = LP_POOL[n]!;
-      if (normType === Infinity) return max(input.abs(), kernelSize, stride, 0, 1, ceilMode) as Tensor;
-      if (normType === -Infinity) return (max(input.abs().neg(), kernelSize, stride, 0, 1, ceilMode) as Tensor).neg();
+      if (normType === Infinity) return max(input.abs(), kernelSize, stride, 0, 1, ceilMode, false);
+      if (normType === -Infinity) return max(input.abs().neg(), kernelSize, stride, 0, 1, ceilMode, false).neg();
       const out = stride !== null ? avg(input.pow(normType), kernelSize, stride, 0, ceilMode) : avg(input.pow(normType), kernelSize, { padding: 0, ceilMode });
       // lp_pool1d multiplies by kernel_size as given; 2d/3d by the product of the expanded sizes.
       const volume = n === 1 ? (kernelSize as number) : ntuple(kernelSize, n).reduce((a, b) => a * b, 1);
       return out.sign().mul(out.abs().relu()).mul(volume).pow(1.0 / normType);
     });
 /** `F.lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False)`. */
-export const lpPool1d: Fn = lpPool(1);
+export const lpPool1d: LPPoolFn = lpPool(1);
 /** `F.lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False)`. */
-export const lpPool2d: Fn = lpPool(2);
+export const lpPool2d: LPPoolFn = lpPool(2);
 /** `F.lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False)`. */
-export const lpPool3d: Fn = lpPool(3);
+export const lpPool3d: LPPoolFn = lpPool(3);
 
 // ---------------------------------------------------------------- adaptive pooling
 
 // [torch op, takes null entries in output_size] per dimension.
 const ADAPTIVE_MAX: Record<number, string> = { 1: 'adaptive_max_pool1d', 2: 'adaptive_max_pool2d', 3: 'adaptive_max_pool3d' };
 const adaptiveMaxSize = (n: number, input: Tensor, outputSize: unknown): unknown => (n === 1 ? outputSize : listWithDefault(outputSize, input.shape));
-const adaptiveMaxWithIndices = (n: number): PairFn =>
+const adaptiveMaxWithIndices = (n: number): AdaptiveMaxPoolWithIndicesFn =>
   pythonFunction(signature(`adaptiveMaxPool${n}dWithIndices`, { input: REQUIRED, outputSize: REQUIRED, returnIndices: false }),
     (input: Tensor, outputSize) => aten(ADAPTIVE_MAX[n]!, [input, adaptiveMaxSize(n, input, outputSize)]) as [Tensor, Tensor]);
-const adaptiveMax = (n: number): MaybePairFn =>
+const adaptiveMax = (n: number): AdaptiveMaxPoolFn =>
   pythonFunction(signature(`adaptiveMaxPool${n}d`, { input: REQUIRED, outputSize: REQUIRED, returnIndices: false }),
     (input: Tensor, outputSize, returnIndices) => {
       const r = aten(ADAPTIVE_MAX[n]!, [input, adaptiveMaxSize(n, input, outputSize)]) as [Tensor, Tensor];
       return returnIndices ? r : r[0];
-    });
+    }) as AdaptiveMaxPoolFn;
 /** `F.adaptive_max_pool1d(input, output_size, return_indices=False)`. */
-export const adaptiveMaxPool1d: MaybePairFn = adaptiveMax(1);
+export const adaptiveMaxPool1d: AdaptiveMaxPoolFn = adaptiveMax(1);
 /** `F.adaptive_max_pool2d(input, output_size, return_indices=False)`; a null entry keeps the input's size. */
-export const adaptiveMaxPool2d: MaybePairFn = adaptiveMax(2);
+export const adaptiveMaxPool2d: AdaptiveMaxPoolFn = adaptiveMax(2);
 /** `F.adaptive_max_pool3d(input, output_size, return_indices=False)`; a null entry keeps the input's size. */
-export const adaptiveMaxPool3d: MaybePairFn = adaptiveMax(3);
+export const adaptiveMaxPool3d: AdaptiveMaxPoolFn = adaptiveMax(3);
 /** `F.adaptive_max_pool1d_with_indices(input, output_size)`: [values, indices]. */
-export const adaptiveMaxPool1dWithIndices: PairFn = adaptiveMaxWithIndices(1);
+export const adaptiveMaxPool1dWithIndices: AdaptiveMaxPoolWithIndicesFn = adaptiveMaxWithIndices(1);
 /** `F.adaptive_max_pool2d_with_indices(input, output_size)`: [values, indices]. */
-export const adaptiveMaxPool2dWithIndices: PairFn = adaptiveMaxWithIndices(2);
+export const adaptiveMaxPool2dWithIndices: AdaptiveMaxPoolWithIndicesFn = adaptiveMaxWithIndices(2);
 /** `F.adaptive_max_pool3d_with_indices(input, output_size)`: [values, indices]. */
-export const adaptiveMaxPool3dWithIndices: PairFn = adaptiveMaxWithIndices(3);
+export const adaptiveMaxPool3dWithIndices: AdaptiveMaxPoolWithIndicesFn = adaptiveMaxWithIndices(3);
 
 /** `F.adaptive_avg_pool1d(input, output_size)`. */
-export const adaptiveAvgPool1d: Fn = pythonFunction(signature('adaptiveAvgPool1d', { input: REQUIRED, outputSize: REQUIRED }),
+export const adaptiveAvgPool1d: AdaptiveAvgPoolFn = pythonFunction(signature('adaptiveAvgPool1d', { input: REQUIRED, outputSize: REQUIRED }),
   (input, outputSize) => aten('adaptive_avg_pool1d', [input, outputSize]) as Tensor);
 /** `F.adaptive_avg_pool2d(input, output_size)`; a null entry keeps the input's size. */
-export const adaptiveAvgPool2d: Fn = pythonFunction(signature('adaptiveAvgPool2d', { input: REQUIRED, outputSize: REQUIRED }),
+export const adaptiveAvgPool2d: AdaptiveAvgPoolFn = pythonFunction(signature('adaptiveAvgPool2d', { input: REQUIRED, outputSize: REQUIRED }),
   (input: Tensor, outputSize) => aten('adaptive_avg_pool2d', [input, listWithDefault(outputSize, input.shape)]) as Tensor);
 /** `F.adaptive_avg_pool3d(input, output_size)`; a null entry keeps the input's size. */
-export const adaptiveAvgPool3d: Fn = pythonFunction(signature('adaptiveAvgPool3d', { input: REQUIRED, outputSize: REQUIRED }),
+export const adaptiveAvgPool3d: AdaptiveAvgPoolFn = pythonFunction(signature('adaptiveAvgPool3d', { input: REQUIRED, outputSize: REQUIRED }),
   (input: Tensor, outputSize) => aten('adaptive_avg_pool3d', [input, listWithDefault(outputSize, input.shape)]) as Tensor);
 
 // ---------------------------------------------------------------- fractional max pooling
@@ -194,10 +216,10 @@ const fractional = (n: number, withIndices: boolean) =>
       return withIndices || returnIndices ? r : r[0];
     });
 /** `F.fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None)`. */
-export const fractionalMaxPool2d = fractional(2, false) as MaybePairFn;
+export const fractionalMaxPool2d = fractional(2, false) as FractionalFn;
 /** `F.fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None)`. */
-export const fractionalMaxPool3d = fractional(3, false) as MaybePairFn;
+export const fractionalMaxPool3d = fractional(3, false) as FractionalFn;
 /** `F.fractional_max_pool2d_with_indices(...)`: [values, indices]. */
-export const fractionalMaxPool2dWithIndices = fractional(2, true) as PairFn;
+export const fractionalMaxPool2dWithIndices = fractional(2, true) as FractionalWithIndicesFn;
 /** `F.fractional_max_pool3d_with_indices(...)`: [values, indices]. */
-export const fractionalMaxPool3dWithIndices = fractional(3, true) as PairFn;
+export const fractionalMaxPool3dWithIndices = fractional(3, true) as FractionalWithIndicesFn;

@@ -2,9 +2,16 @@
 // pixel_shuffle/unshuffle, channel_shuffle, ported from torch/nn/functional.py branch for branch.
 import { aten } from '../../call.js';
 import type { Tensor } from '../../tensor.js';
-import { pythonFunction, REQUIRED, signature } from './_signature.js';
+import { pythonFunction, REQUIRED, signature, type PyArgs, type Size } from './_signature.js';
 
-type Rest = unknown[];
+type ScaleFactor = number | readonly number[];
+/** The keyword arguments of F.interpolate. */
+export interface InterpolateOptions {
+  size?: Size | null; scaleFactor?: ScaleFactor | null; mode?: InterpolateMode; alignCorners?: boolean | null;
+  recomputeScaleFactor?: boolean | null; antialias?: boolean;
+}
+/** The keyword arguments of F.grid_sample. */
+export interface GridSampleOptions { grid?: Tensor; mode?: 'bilinear' | 'nearest' | 'bicubic'; paddingMode?: 'zeros' | 'border' | 'reflection'; alignCorners?: boolean | null }
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'lanczos' | 'area' | 'nearest-exact';
 
 // Python's warnings.warn(..., UserWarning/FutureWarning): once per message, as the default filter shows it.
@@ -92,13 +99,13 @@ function interpolateImpl(input: Tensor, size: unknown, scaleFactor: unknown, mod
  * `F.interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None,
  * recompute_scale_factor=None, antialias=False)`: resizes (N, C, d1[, d2[, d3]]) input.
  */
-export const interpolate: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const interpolate: (input: Tensor, ...args: PyArgs<[size: Size | null, scaleFactor: ScaleFactor | null, mode: InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null, antialias: boolean], InterpolateOptions>) => Tensor = pythonFunction(
   signature('interpolate', { input: REQUIRED, size: null, scaleFactor: null, mode: 'nearest', alignCorners: null, recomputeScaleFactor: null, antialias: false }),
   interpolateImpl,
 );
 
 /** `F.upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None)`: deprecated for interpolate. */
-export const upsample: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const upsample: (input: Tensor, ...args: PyArgs<[size: Size | null, scaleFactor: ScaleFactor | null, mode: InterpolateMode, alignCorners: boolean | null], Omit<InterpolateOptions, 'recomputeScaleFactor' | 'antialias'>>) => Tensor = pythonFunction(
   signature('upsample', { input: REQUIRED, size: null, scaleFactor: null, mode: 'nearest', alignCorners: null }),
   (input, size, scaleFactor, mode, alignCorners) => {
     warnOnce('`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.');
@@ -106,7 +113,7 @@ export const upsample: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction
   },
 );
 /** `F.upsample_nearest(input, size=None, scale_factor=None)`: deprecated for interpolate(mode='nearest'). */
-export const upsampleNearest: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const upsampleNearest: (input: Tensor, ...args: PyArgs<[size: Size | null, scaleFactor: ScaleFactor | null], { size?: Size | null; scaleFactor?: ScaleFactor | null }>) => Tensor = pythonFunction(
   signature('upsampleNearest', { input: REQUIRED, size: null, scaleFactor: null }),
   (input, size, scaleFactor) => {
     warnOnce('`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.');
@@ -114,7 +121,7 @@ export const upsampleNearest: (input: Tensor, ...rest: Rest) => Tensor = pythonF
   },
 );
 /** `F.upsample_bilinear(input, size=None, scale_factor=None)`: deprecated for interpolate(mode='bilinear', align_corners=True). */
-export const upsampleBilinear: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const upsampleBilinear: (input: Tensor, ...args: PyArgs<[size: Size | null, scaleFactor: ScaleFactor | null], { size?: Size | null; scaleFactor?: ScaleFactor | null }>) => Tensor = pythonFunction(
   signature('upsampleBilinear', { input: REQUIRED, size: null, scaleFactor: null }),
   (input, size, scaleFactor) => {
     warnOnce('`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.');
@@ -129,7 +136,7 @@ export const GRID_SAMPLE_PADDING_MODES: Readonly<Record<string, number>> = Objec
 const ALIGN_CORNERS_WARNING = 'Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please specify align_corners=True if the old behavior is desired. See the documentation of grid_sample for details.';
 
 /** `F.grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corners=None)`. */
-export const gridSample: (input: Tensor, grid: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const gridSample: (input: Tensor, ...args: PyArgs<[grid: Tensor, mode: 'bilinear' | 'nearest' | 'bicubic', paddingMode: 'zeros' | 'border' | 'reflection', alignCorners: boolean | null], GridSampleOptions>) => Tensor = pythonFunction(
   signature('gridSample', { input: REQUIRED, grid: REQUIRED, mode: 'bilinear', paddingMode: 'zeros', alignCorners: null }),
   (input, grid, mode: string, paddingMode: string, alignCorners) => {
     const modeEnum = Object.hasOwn(GRID_SAMPLE_INTERPOLATION_MODES, mode) ? GRID_SAMPLE_INTERPOLATION_MODES[mode] : undefined;
@@ -145,7 +152,7 @@ export const gridSample: (input: Tensor, grid: Tensor, ...rest: Rest) => Tensor 
 );
 
 /** `F.affine_grid(theta, size, align_corners=None)`: the sampling grid of a batch of affine matrices. */
-export const affineGrid: (theta: Tensor, size: readonly number[], ...rest: Rest) => Tensor = pythonFunction(
+export const affineGrid: (theta: Tensor, ...args: PyArgs<[size: readonly number[], alignCorners: boolean | null], { size?: readonly number[]; alignCorners?: boolean | null }>) => Tensor = pythonFunction(
   signature('affineGrid', { theta: REQUIRED, size: REQUIRED, alignCorners: null }),
   (theta: Tensor, size: number[], alignCorners) => {
     if (alignCorners === null) {
@@ -174,22 +181,22 @@ export const affineGrid: (theta: Tensor, size: readonly number[], ...rest: Rest)
 );
 
 /** `F.pixel_shuffle(input, upscale_factor)`: (*, C r², H, W) to (*, C, H r, W r). */
-export const pixelShuffle: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const pixelShuffle: (input: Tensor, ...args: PyArgs<[upscaleFactor: number], { upscaleFactor?: number }>) => Tensor = pythonFunction(
   signature('pixelShuffle', { input: REQUIRED, upscaleFactor: REQUIRED }),
   (input, upscaleFactor) => aten('pixel_shuffle', [input, upscaleFactor]) as Tensor,
 );
 /** `F.pixel_unshuffle(input, downscale_factor)`: the inverse of pixel_shuffle. */
-export const pixelUnshuffle: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const pixelUnshuffle: (input: Tensor, ...args: PyArgs<[downscaleFactor: number], { downscaleFactor?: number }>) => Tensor = pythonFunction(
   signature('pixelUnshuffle', { input: REQUIRED, downscaleFactor: REQUIRED }),
   (input, downscaleFactor) => aten('pixel_unshuffle', [input, downscaleFactor]) as Tensor,
 );
 /** `F.channel_shuffle(input, groups)`: (N, g·k, *) channels regrouped as (N, k·g, *). */
-export const channelShuffle: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const channelShuffle: (input: Tensor, ...args: PyArgs<[groups: number], { groups?: number }>) => Tensor = pythonFunction(
   signature('channelShuffle', { input: REQUIRED, groups: REQUIRED }),
   (input, groups) => aten('channel_shuffle', [input, groups]) as Tensor,
 );
 /** `F.native_channel_shuffle(input, groups)`: channel_shuffle through ATen's native kernel. */
-export const nativeChannelShuffle: (input: Tensor, ...rest: Rest) => Tensor = pythonFunction(
+export const nativeChannelShuffle: (input: Tensor, ...args: PyArgs<[groups: number], { groups?: number }>) => Tensor = pythonFunction(
   signature('nativeChannelShuffle', { input: REQUIRED, groups: REQUIRED }),
   (input, groups) => aten('native_channel_shuffle', [input, groups]) as Tensor,
 );

@@ -3,11 +3,11 @@
 import { empty, ones, tensor, zeros, type FactoryOptions } from '../../creation.js';
 import { int64 } from '../../dtype.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
-import type { Tensor } from '../../tensor.js';
+import { isTensor, type Tensor } from '../../tensor.js';
 import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Module, type LoadMetadata } from '../module.js';
+import { Parameter, UninitializedParameter } from '../parameter.js';
 import { factoryOptions, pyBool, pyFloat, pyOptFloat } from './_layer_util.js';
 
 // torch.tensor(0, dtype=torch.long) on the layer's device.
@@ -49,8 +49,6 @@ export abstract class NormBase extends Module {
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
-  /** For the lazy variants: the parameters are placeholders until the first input. */
-  protected lazyPending = false;
 
   constructor(o: ParsedNorm) {
     super();
@@ -81,7 +79,7 @@ export abstract class NormBase extends Module {
   }
 
   resetRunningStats(): void {
-    if (this.trackRunningStats && !this.lazyPending) {
+    if (this.trackRunningStats && !hasUninitialized(this)) {
       this.running_mean!.zero_();
       this.running_var!.fill_(1);
       this.num_batches_tracked!.zero_();
@@ -89,7 +87,7 @@ export abstract class NormBase extends Module {
   }
 
   resetParameters(): void {
-    if (this.lazyPending) return;
+    if (hasUninitialized(this) || this.numFeatures === 0) return; // Python's _LazyNormBase.reset_parameters
     this.resetRunningStats();
     if (this.affine) {
       init.ones_(this.weight!);
@@ -105,59 +103,93 @@ export abstract class NormBase extends Module {
 
   // Checkpoints from before num_batches_tracked existed (version < 2) load, as PyTorch's version check allows.
   protected override _loadFromStateDict(
-    stateDict: Record<string, Tensor>, prefix: string, localMetadata: Record<string, unknown>, strict: boolean,
+    stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, strict: boolean,
     missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[],
   ): void {
-    const version = localMetadata?.version as number | undefined | null;
-    if ((version === undefined || version === null || version < 2) && this.trackRunningStats) {
+    const version = localMetadata.version;
+    if ((version === undefined || version < 2) && this.trackRunningStats) {
       const key = prefix + 'num_batches_tracked';
       if (!(key in stateDict)) stateDict[key] = this.num_batches_tracked ?? tensor(0, { dtype: int64 });
     }
     super._loadFromStateDict(stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs);
   }
-
-  /**
-   * The lazy variants' first input: num_features from input.shape[1], the placeholders materialised
-   * (their dtype and device, as UninitializedParameter.materialize), reset_parameters, then the layer
-   * becomes its class's clsToBecome as Python's LazyModuleMixin swaps __class__.
-   */
-  protected materializeFrom(input: Tensor): void {
-    checkTensor(this.constructor.name, input);
-    const n = input.shape[1]!;
-    const like = (t: Tensor): { dtype: Tensor['dtype']; device: Tensor['device'] } => ({ dtype: t.dtype, device: t.device });
-    this.numFeatures = n;
-    if (this.affine) {
-      this.weight = new Parameter(empty([n], like(this.weight!)));
-      if (this.bias !== null) this.bias = new Parameter(empty([n], like(this.bias)));
-    }
-    if (this.trackRunningStats) {
-      this.registerBuffer('running_mean', empty([n], like(this.running_mean!)));
-      this.registerBuffer('running_var', empty([n], like(this.running_var!)));
-    }
-    this.lazyPending = false;
-    this.resetParameters();
-    const target = (this.constructor as unknown as { clsToBecome?: { prototype: object } }).clsToBecome;
-    if (target) Object.setPrototypeOf(this, target.prototype);
-  }
 }
 
-/** Python's _LazyNormBase setup on a NormBase built with num_features=0, affine=false, track_running_stats=false. */
+// torch.nn.modules.lazy.LazyModuleMixin for the lazy norm layers (Python's UninitializedParameter and
+// UninitializedBuffer): placeholders of shape [0] until a first input or a loaded state dict gives the shape.
+const uninitializedBuffers = new WeakSet<Tensor>();
+type Like = { dtype: Tensor['dtype']; device: Tensor['device'] };
+const like = (t: Tensor): Like => ({ dtype: t.dtype, device: t.device });
+type LazyNorm = NormBase & Record<'weight' | 'bias' | 'running_mean' | 'running_var', Tensor | null>;
+
+function materializeParameter(p: unknown, shape: readonly number[]): void {
+  if (!(p instanceof UninitializedParameter)) return;
+  p.materialize(shape, like(p));
+  Object.setPrototypeOf(p, Parameter.prototype); // from then on a plain Parameter, as Python's materialize
+}
+function materializeBuffer(m: LazyNorm, name: 'running_mean' | 'running_var', shape: readonly number[]): void {
+  const b = m[name];
+  if (b !== null && uninitializedBuffers.has(b)) m.registerBuffer(name, empty([...shape], like(b)));
+}
+/** Python's has_uninitialized_params, buffers included. */
+export function hasUninitialized(m: NormBase): boolean {
+  const l = m as LazyNorm;
+  return [l.weight, l.bias].some((p) => p instanceof UninitializedParameter) || [l.running_mean, l.running_var].some((b) => b !== null && uninitializedBuffers.has(b));
+}
+
+/**
+ * Python's _LazyNormBase setup on a NormBase built with num_features=0, affine=false,
+ * track_running_stats=false, and LazyModuleMixin's hooks: a load_state_dict pre-hook that gives the
+ * placeholders the loaded shapes, and a forward pre-hook that infers num_features from input.shape[1],
+ * materializes, resets (initialize_parameters) and turns the layer into its class's clsToBecome.
+ */
 export function makeLazy(m: NormBase, o: ParsedNorm): void {
+  const lazy = m as LazyNorm;
   m.affine = o.affine;
   m.trackRunningStats = o.trackRunningStats;
   const opts = factoryOptions(o.factory);
   if (m.affine) {
-    m.weight = new Parameter(empty([0], opts));
-    if (o.bias) m.bias = new Parameter(empty([0], opts));
+    m.weight = new UninitializedParameter(empty([0], opts));
+    if (o.bias) m.bias = new UninitializedParameter(empty([0], opts));
   }
   if (m.trackRunningStats) {
-    m.registerBuffer('running_mean', empty([0], opts));
-    m.registerBuffer('running_var', empty([0], opts));
+    for (const name of ['running_mean', 'running_var'] as const) {
+      const placeholder = empty([0], opts);
+      uninitializedBuffers.add(placeholder);
+      m.registerBuffer(name, placeholder);
+    }
     m.registerBuffer('num_batches_tracked', tensor(0, longOptions(opts)));
   }
-  (m as unknown as { lazyPending: boolean }).lazyPending = true;
+  const loadHook = m.registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
+    const shapeOf = (name: string): number[] | null => (isTensor(stateDict[prefix + name]) ? (stateDict[prefix + name] as Tensor).shape : null);
+    for (const name of ['weight', 'bias'] as const) {
+      const shape = shapeOf(name);
+      if (shape) materializeParameter(lazy[name], shape);
+    }
+    for (const name of ['running_mean', 'running_var'] as const) {
+      const shape = shapeOf(name);
+      if (shape) materializeBuffer(lazy, name, shape);
+    }
+  });
+  const initHook = m.registerForwardPreHook((_module: Module, args: unknown[]) => {
+    const input = args[0];
+    checkTensor(m.constructor.name, input);
+    if (hasUninitialized(m)) {
+      // Python's _LazyNormBase.initialize_parameters
+      const n = input.shape[1]!;
+      m.numFeatures = n;
+      materializeParameter(lazy.weight, [n]);
+      materializeParameter(lazy.bias, [n]);
+      materializeBuffer(lazy, 'running_mean', [n]);
+      materializeBuffer(lazy, 'running_var', [n]);
+      m.resetParameters();
+    }
+    initHook.remove();
+    loadHook.remove();
+    const target = (m.constructor as unknown as { clsToBecome?: { prototype: object } }).clsToBecome;
+    if (target) Object.setPrototypeOf(m, target.prototype);
+  });
 }
-
 
 /** A lazy layer's arguments: those its base constructor takes (num_features 0, no affine, no stats), and the real ones. */
 export function lazyOptions(name: string, args: readonly unknown[], defaultStats: boolean): [number, NormOptions, ParsedNorm] {

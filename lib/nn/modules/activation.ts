@@ -10,6 +10,8 @@ import {
 } from '../functional/activation.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
+import { ModuleList, Sequential } from './container.js';
+import * as modules from './index.js';
 import { Parameter } from '../parameter.js';
 import { factoryOptions, pyFloat, pyOptInt, pyStr } from './_layer_util.js';
 
@@ -314,5 +316,157 @@ export class Softmax2d extends Module {
     checkTensor('Softmax2d', input);
     if (input.dim() !== 3 && input.dim() !== 4) throw new RangeError(`Softmax2d: expected input to be 3D or 4D, got ${input.dim()}D instead`);
     return input.softmax(-3);
+  }
+}
+
+// ---- AdaptiveLogSoftmaxWithLoss (torch/nn/modules/adaptive.py) --------------------------------
+
+/** Python's float floor division a // b (fmod-based, so 8 // 6.25 is 1.0 exactly as in Python). */
+function pyFloorDiv(a: number, b: number): number {
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
+  const floor = Math.floor(div);
+  return div - floor > 0.5 ? floor + 1 : floor;
+}
+const torchSize = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
+type LinearCtor = new (inFeatures: number, outFeatures: number, options: { bias: boolean; device?: unknown; dtype?: unknown }) => Module;
+// nn.Linear is another family's file (linear.ts): looked up on the nn namespace when a layer is built.
+const linearClass = (): LinearCtor => {
+  const Linear = (modules as Record<string, unknown>).Linear;
+  if (typeof Linear !== 'function') throw new Error('AdaptiveLogSoftmaxWithLoss: nn.Linear is not available in this build');
+  return Linear as LinearCtor;
+};
+
+/** AdaptiveLogSoftmaxWithLoss's result, Python's namedtuple _ASMoutput(output, loss): an array with named fields. */
+export type ASMoutput = [Tensor, Tensor] & { output: Tensor; loss: Tensor };
+
+/**
+ * nn.AdaptiveLogSoftmaxWithLoss(in_features, n_classes, cutoffs, div_value=4.0, head_bias=False, device=None, dtype=None):
+ * Grave et al.'s adaptive softmax; call(input, target) returns { output, loss } as Python's _ASMoutput.
+ */
+export class AdaptiveLogSoftmaxWithLoss extends Module {
+  inFeatures: number;
+  nClasses: number;
+  cutoffs: number[];
+  divValue: number;
+  headBias: boolean;
+  shortlistSize: number;
+  nClusters: number;
+  headSize: number;
+  head: Module;
+  tail: ModuleList;
+  constructor(...args: Call<[number, number, number[], number, boolean], { inFeatures?: number; nClasses?: number; cutoffs?: number[]; divValue?: number; headBias?: boolean; device?: unknown; dtype?: unknown }>) {
+    super();
+    const n = 'AdaptiveLogSoftmaxWithLoss';
+    const a = bindArgs(n, args, ['inFeatures', 'nClasses', 'cutoffs', 'divValue', 'headBias', 'device', 'dtype']);
+    const inFeatures = numArg(n, 'inFeatures', a.inFeatures);
+    const nClasses = numArg(n, 'nClasses', a.nClasses);
+    if (!Array.isArray(a.cutoffs)) throw new TypeError(`${n}: cutoffs must be an array of ints, got ${String(a.cutoffs)}`);
+    const cutoffs = [...(a.cutoffs as number[])];
+    if (cutoffs.length === 0) throw new RangeError(`${n}: cutoffs should be a sequence of length larger than 0`);
+    const sorted = cutoffs.every((c, i) => i === 0 || cutoffs[i - 1]! <= c);
+    if (!sorted || Math.min(...cutoffs) <= 0 || Math.max(...cutoffs) > nClasses - 1 || new Set(cutoffs).size !== cutoffs.length || cutoffs.some((c) => !Number.isInteger(c)))
+      throw new RangeError(`${n}: cutoffs should be a sequence of unique, positive integers sorted in an increasing order, where each value is between 1 and n_classes-1`);
+    this.inFeatures = inFeatures;
+    this.nClasses = nClasses;
+    this.cutoffs = [...cutoffs, nClasses];
+    this.divValue = numArg(n, 'divValue', a.divValue, 4);
+    this.headBias = boolArg(n, 'headBias', a.headBias, false);
+    this.shortlistSize = this.cutoffs[0]!;
+    this.nClusters = this.cutoffs.length - 1;
+    this.headSize = this.shortlistSize + this.nClusters;
+    const factory = factoryOptions(a);
+    const Linear = linearClass();
+    this.head = new Linear(inFeatures, this.headSize, { bias: this.headBias, ...factory });
+    this.tail = new ModuleList();
+    for (let i = 0; i < this.nClusters; i++) {
+      const hsz = Math.trunc(pyFloorDiv(inFeatures, this.divValue ** (i + 1)));
+      const osz = this.cutoffs[i + 1]! - this.cutoffs[i]!;
+      this.tail.append(new Sequential(new Linear(inFeatures, hsz, { bias: false, ...factory }), new Linear(hsz, osz, { bias: false, ...factory })));
+    }
+  }
+
+  resetParameters(): void {
+    const reset = (m: Module): void => (m as unknown as { resetParameters(): void }).resetParameters();
+    reset(this.head);
+    for (const projection of this.tail) for (const layer of projection as Sequential) reset(layer);
+  }
+
+  override forward(input_: Tensor, target_: Tensor): ASMoutput {
+    checkTensor('AdaptiveLogSoftmaxWithLoss', input_);
+    checkTensor('AdaptiveLogSoftmaxWithLoss', target_, 'target');
+    const targDim = target_.dim();
+    if (targDim === 1) {
+      if (input_.size(0) !== target_.size(0)) throw new Error('AdaptiveLogSoftmaxWithLoss: Input and target should have the same size in the batch dimension.');
+      if (input_.dim() !== 2) throw new Error(`AdaptiveLogSoftmaxWithLoss: 1D target tensor expects 2D input tensors, but found inputs with size ${torchSize(input_)}`);
+    } else if (targDim === 0) {
+      if (input_.dim() !== 1) throw new Error(`AdaptiveLogSoftmaxWithLoss: 0D target tensor expects 1D input tensors, but found inputs with size ${torchSize(input_)}`);
+    } else throw new Error('AdaptiveLogSoftmaxWithLoss: 0D or 1D target tensor expected, multi-target not supported');
+    const isBatched = targDim > 0;
+    const input = isBatched ? input_ : input_.unsqueeze(0);
+    const target = isBatched ? target_ : target_.unsqueeze(0);
+    let usedRows = 0;
+    const batchSize = target.size(0);
+    let output = input.newZeros([batchSize]);
+    const gatherInds = target.newEmpty([batchSize]);
+    const cutoffValues = [0, ...this.cutoffs];
+    for (let i = 0; i < cutoffValues.length - 1; i++) {
+      const low = cutoffValues[i]!;
+      const high = cutoffValues[i + 1]!;
+      const targetMask = target.ge(low).bitwiseAnd(target.lt(high));
+      const rowIndices = targetMask.nonzero().squeeze();
+      if (rowIndices.numel() === 0) continue;
+      if (i === 0) {
+        gatherInds.indexCopy_(0, rowIndices, target.index(targetMask));
+      } else {
+        const relativeTarget = target.index(targetMask).sub(low);
+        const inputSubset = input.indexSelect(0, rowIndices);
+        const clusterOutput = (this.tail.at(i - 1) as Module).call(inputSubset) as Tensor;
+        gatherInds.indexFill_(0, rowIndices, this.shortlistSize + i - 1);
+        const clusterLogprob = clusterOutput.logSoftmax(1);
+        const localLogprob = clusterLogprob.gather(1, relativeTarget.unsqueeze(1));
+        output.indexCopy_(0, rowIndices, localLogprob.squeeze(1));
+      }
+      usedRows += rowIndices.numel();
+    }
+    if (usedRows !== batchSize)
+      throw new Error(`AdaptiveLogSoftmaxWithLoss: Target values should be in [0, ${this.nClasses - 1}], but values in range [${target.min().item()}, ${target.max().item()}] were found. `);
+    const headOutput = this.head.call(input) as Tensor;
+    const headLogprob = headOutput.logSoftmax(1);
+    output = output.add_(headLogprob.gather(1, gatherInds.unsqueeze(1)).squeeze());
+    const loss = output.neg().mean();
+    if (!isBatched) output = output.squeeze(0);
+    return Object.assign([output, loss] as [Tensor, Tensor], { output, loss });
+  }
+
+  // Python's _get_full_log_prob: every class's log-probability from the head and the clusters.
+  private fullLogProb(input: Tensor, headOutput: Tensor): Tensor {
+    const out = input.newEmpty([headOutput.size(0), this.nClasses]);
+    const headLogprob = headOutput.logSoftmax(1);
+    out.narrow(1, 0, this.shortlistSize).copy_(headLogprob.narrow(1, 0, this.shortlistSize));
+    for (let i = 0; i < this.cutoffs.length - 1; i++) {
+      const [start, stop] = [this.cutoffs[i]!, this.cutoffs[i + 1]!];
+      const clusterLogprob = ((this.tail.at(i) as Module).call(input) as Tensor).logSoftmax(1);
+      out.narrow(1, start, stop - start).copy_(clusterLogprob.add(headLogprob.select(1, this.shortlistSize + i).unsqueeze(1)));
+    }
+    return out;
+  }
+
+  /** log_prob(input): log-probabilities of every class, (N, n_classes). */
+  logProb(input: Tensor): Tensor {
+    return this.fullLogProb(input, this.head.call(input) as Tensor);
+  }
+
+  /** predict(input): the most likely class of each row, computing the full distribution only where the head says a cluster. */
+  predict(input: Tensor): Tensor {
+    const headOutput = this.head.call(input) as Tensor;
+    const output = headOutput.argmax(1);
+    const notInShortlist = output.ge(this.shortlistSize);
+    if (!notInShortlist.any().item()) return output;
+    if (notInShortlist.all().item()) return this.fullLogProb(input, headOutput).argmax(1);
+    const logProb = this.fullLogProb(input.index(notInShortlist), headOutput.index(notInShortlist));
+    output.indexPut_([notInShortlist], logProb.argmax(1));
+    return output;
   }
 }

@@ -12,7 +12,6 @@ import { lazyOptions, makeLazy, NormBase, parseNormArgs, type LazyNormArgs, type
 /** Python's _BatchNorm.forward: counts batches, picks the momentum, uses the buffers where PyTorch does. */
 abstract class BatchNormBase extends NormBase {
   override forward(input: Tensor): Tensor {
-    if (this.lazyPending) this.materializeFrom(input);
     this.checkInputDim(input);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {

@@ -37,8 +37,8 @@ const factoryOptions = (device: unknown, dtype: unknown): Record<string, unknown
   return o;
 };
 const setRepr = (names: readonly string[]): string => `{${names.map((n) => `'${n}'`).join(', ')}}`;
-const conv: Record<number, (input: Tensor, weight: Tensor, ...rest: unknown[]) => Tensor> = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d };
-const convTranspose: Record<number, (input: Tensor, weight: Tensor, ...rest: unknown[]) => Tensor> = { 1: F.convTranspose1d, 2: F.convTranspose2d, 3: F.convTranspose3d };
+const conv: Record<number, typeof F.conv2d> = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d };
+const convTranspose: Record<number, typeof F.convTranspose2d> = { 1: F.convTranspose1d, 2: F.convTranspose2d, 3: F.convTranspose3d };
 
 /** torch.nn.modules.conv._ConvNd: the attributes, parameters and reset of every convolution layer. */
 export abstract class _ConvNd extends Module {
@@ -213,7 +213,7 @@ abstract class ConvTransposeNd extends _ConvNd {
     const size = outputSize !== null && isOptionsObject(outputSize) ? (bind(FORWARD_SIGNATURE, [input, outputSize])[1] as number[] | null) : (outputSize as number[] | null);
     const n = this.kernelSize.length;
     const outputPadding = this._outputPadding(input, size, this.stride, this.padding as number[], this.kernelSize, n, this.dilation);
-    return convTranspose[n]!(input, this.weight, this.bias, this.stride, this.padding, outputPadding, this.groups, this.dilation);
+    return convTranspose[n]!(input, this.weight, this.bias, this.stride, this.padding as number[], outputPadding, this.groups, this.dilation);
   }
 }
 const FORWARD_SIGNATURE = signature('forward', { input: REQUIRED, outputSize: null });

@@ -4,6 +4,7 @@
 import type { Tensor } from '../../tensor.js';
 import { checkTensor } from '../functional/activation.js';
 import { instanceNormImpl } from '../functional/normalization.js';
+import type { LoadMetadata } from '../module.js';
 import { lazyOptions, makeLazy, NormBase, parseNormArgs, type LazyNormArgs, type NormArgs } from './_normbase.js';
 
 /** Python's _InstanceNorm: the forward and the state-dict check shared by InstanceNorm1d/2d/3d. */
@@ -22,7 +23,6 @@ abstract class InstanceNormBase extends NormBase {
   }
 
   override forward(input: Tensor): Tensor {
-    if (this.lazyPending) this.materializeFrom(input);
     this.checkInputDim(input);
     const featureDim = input.dim() - this.noBatchDim;
     const size = input.size(featureDim);
@@ -36,11 +36,10 @@ abstract class InstanceNormBase extends NormBase {
 
   // Checkpoints from before 0.4.0 carry running stats a track_running_stats=False layer does not have: Python reports them.
   protected override _loadFromStateDict(
-    stateDict: Record<string, Tensor>, prefix: string, localMetadata: Record<string, unknown>, strict: boolean,
+    stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, strict: boolean,
     missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[],
   ): void {
-    const version = localMetadata?.version;
-    if ((version === undefined || version === null) && !this.trackRunningStats) {
+    if (localMetadata.version === undefined && !this.trackRunningStats) {
       const found = ['running_mean', 'running_var'].map((n) => prefix + n).filter((k) => k in stateDict);
       if (found.length > 0) {
         const klass = this.constructor.name;

@@ -20,7 +20,7 @@ import {
   type DistanceFunction, type Lengths, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions,
   type PoissonNllLossOptions, type KlDivOptions, type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type MarginLossOptions,
   type SmoothL1LossOptions, type HuberLossOptions, type MultiMarginLossOptions, type TripletMarginLossOptions, type CtcLossOptions,
-} from '../functional/loss.js';
+} from '../functional/_loss.js';
 
 type Opt = Record<string, unknown>;
 const LEGACY = ['sizeAverage', 'reduce', 'reduction'] as const;

@@ -9,7 +9,8 @@ import { ntuple, pyStr } from './_format.js';
 
 type IntOrList = number | readonly number[];
 type Size = number | number[];
-type PoolFn = (input: Tensor, ...rest: unknown[]) => Tensor | [Tensor, Tensor];
+// The functional forms' precise argument types are the user's; a layer passes its stored options through.
+type PoolFn = (input: Tensor, ...rest: any[]) => Tensor | [Tensor, Tensor]; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Out = Tensor | [Tensor, Tensor];
 
 // ---------------------------------------------------------------- max pooling
@@ -81,7 +82,7 @@ abstract class MaxUnpoolNd extends Module {
     this.stride = ntuple(stride ?? kernelSize, n);
     this.padding = ntuple(padding, n);
   }
-  protected abstract readonly unpool: (input: Tensor, indices: Tensor, ...rest: unknown[]) => Tensor;
+  protected abstract readonly unpool: (input: Tensor, ...rest: any[]) => Tensor; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** forward(input, indices, output_size=None): `outputSize` positionally or as `{ outputSize }`. */
   override forward(input: Tensor, indices: Tensor, outputSize: readonly number[] | null | { outputSize?: readonly number[] | null } = null): Tensor {
     const size = outputSize !== null && isOptionsObject(outputSize) ? bind(UNPOOL_FORWARD, [input, indices, outputSize])[2] : outputSize;
@@ -160,7 +161,7 @@ abstract class AvgPoolNd extends Module {
     this.countIncludePad = countIncludePad;
     this.divisorOverride = divisorOverride;
   }
-  protected abstract readonly pool: (input: Tensor, ...rest: unknown[]) => Tensor;
+  protected abstract readonly pool: (input: Tensor, ...rest: any[]) => Tensor; // eslint-disable-line @typescript-eslint/no-explicit-any
   override forward(input: Tensor): Tensor {
     return this.pool(input, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
   }
@@ -246,7 +247,7 @@ abstract class LPPoolNd extends Module {
     super();
     [this.normType, this.kernelSize, this.stride, this.ceilMode] = bind(sig, args) as [number, Size, Size | null, boolean];
   }
-  protected abstract readonly pool: (input: Tensor, ...rest: unknown[]) => Tensor;
+  protected abstract readonly pool: (input: Tensor, ...rest: any[]) => Tensor; // eslint-disable-line @typescript-eslint/no-explicit-any
   override forward(input: Tensor): Tensor {
     return this.pool(input, this.normType, this.kernelSize, this.stride, this.ceilMode);
   }
@@ -326,7 +327,7 @@ abstract class AdaptiveAvgPoolNd extends Module {
     super();
     [this.outputSize] = bind(sig, args) as [OptSize];
   }
-  protected abstract readonly pool: (input: Tensor, ...rest: unknown[]) => Tensor;
+  protected abstract readonly pool: (input: Tensor, ...rest: any[]) => Tensor; // eslint-disable-line @typescript-eslint/no-explicit-any
   override forward(input: Tensor): Tensor {
     return this.pool(input, this.outputSize);
   }

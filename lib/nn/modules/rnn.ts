@@ -7,8 +7,9 @@ import type { DType } from '../../dtype.js';
 import type { DeviceLike } from '../../device.js';
 import { bindArgs } from '../../functional/args.js';
 import { gru, gruCell, lstm, lstmCell, rnnRelu, rnnReluCell, rnnTanh, rnnTanhCell } from '../../generated/functions.js';
-import { describe } from '../../options.js';
+import { describe, isOptionsObject, readOptions } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
+import { warn } from '../../warnings.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { PackedSequence } from '../utils/rnn.js';
@@ -35,6 +36,13 @@ function boolOption(fn: string, name: string, v: unknown, fallback: boolean): bo
   if (v === undefined) return fallback;
   if (typeof v !== 'boolean') throw new TypeError(`${fn}: ${name} should be of type bool, got: ${describe(v)}`);
   return v;
+}
+// forward(input, hx) also takes hx as an option ({ hx }), as Python's keyword; anything else is the state itself.
+function hxArg<T>(layer: string, hx: T | { hx?: T | null } | null | undefined, extra: unknown): T | null {
+  if (extra !== undefined) throw new TypeError(`${layer}.forward: takes at most 2 arguments (input, hx)`);
+  if (hx === undefined || hx === null) return null;
+  if (isOptionsObject(hx)) return (readOptions(`${layer}.forward`, hx, ['hx']).hx ?? null) as T | null;
+  return hx as T;
 }
 const shapeText = (s: readonly number[]): string => `(${s.join(', ')})`;
 
@@ -67,7 +75,7 @@ export class RNNBase extends Module {
       throw new RangeError(`${layer}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed`);
     }
     if (dropout > 0 && numLayers === 1) {
-      process.emitWarning(
+      warn(
         `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${pyFloat(dropout)} and num_layers=${numLayers}`,
         'UserWarning',
       );
@@ -212,7 +220,8 @@ const permute = (t: Tensor, permutation: Tensor | null): Tensor => (permutation 
 
 // RNN and GRU: one hidden state tensor.
 abstract class SingleStateRNN extends RNNBase {
-  override forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
+  override forward(input: Tensor | PackedSequence, hxOrOptions: Tensor | { hx?: Tensor | null } | null = null, extra?: unknown): [Tensor | PackedSequence, Tensor] {
+    let hx = hxArg<Tensor>(this._layerName, hxOrOptions, extra);
     const p = this._prepare(input);
     const numDirections = this.bidirectional ? 2 : 1;
     if (hx !== null && !isTensor(hx)) throw layerError(this._layerName, `hx must be a Tensor or null, got ${describe(hx)}`, TypeError);
@@ -282,7 +291,8 @@ export class LSTM extends RNNBase {
     return [rows, batch, this.hiddenSize];
   }
 
-  override forward(input: Tensor | PackedSequence, hx: LSTMState | null = null): [Tensor | PackedSequence, LSTMState] {
+  override forward(input: Tensor | PackedSequence, hxOrOptions: LSTMState | { hx?: LSTMState | null } | null = null, extra?: unknown): [Tensor | PackedSequence, LSTMState] {
+    const hx = hxArg<LSTMState>(this._layerName, hxOrOptions, extra);
     const p = this._prepare(input);
     const numDirections = this.bidirectional ? 2 : 1;
     const realHiddenSize = this.projSize > 0 ? this.projSize : this.hiddenSize;
@@ -403,7 +413,8 @@ export class RNNCell extends RNNCellBase {
     this.nonlinearity = nonlinearity;
   }
 
-  override forward(input: Tensor, hx: Tensor | null = null): Tensor {
+  override forward(input: Tensor, hxOrOptions: Tensor | { hx?: Tensor | null } | null = null, extra?: unknown): Tensor {
+    const hx = hxArg<Tensor>(this.constructor.name, hxOrOptions, extra);
     const isBatched = this._batched(input, [hx], () => 'hidden');
     const x = isBatched ? input : input.unsqueeze(0);
     const h = hx === null ? zeros([x.size(0), this.hiddenSize], { dtype: x.dtype, device: x.device }) : isBatched ? hx : hx.unsqueeze(0);
@@ -419,7 +430,8 @@ export class LSTMCell extends RNNCellBase {
     super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 4, factoryOptions(o));
   }
 
-  override forward(input: Tensor, hx: LSTMState | null = null): LSTMState {
+  override forward(input: Tensor, hxOrOptions: LSTMState | { hx?: LSTMState | null } | null = null, extra?: unknown): LSTMState {
+    const hx = hxArg<LSTMState>('LSTMCell', hxOrOptions, extra);
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw layerError('LSTMCell', `hx must be an array [h, c] of two Tensors, got ${describe(hx)}`, TypeError);
     const isBatched = this._batched(input, hx ?? [], (i) => `hx[${i}]`);
     const x = isBatched ? input : input.unsqueeze(0);
@@ -440,7 +452,8 @@ export class GRUCell extends RNNCellBase {
     super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 3, factoryOptions(o));
   }
 
-  override forward(input: Tensor, hx: Tensor | null = null): Tensor {
+  override forward(input: Tensor, hxOrOptions: Tensor | { hx?: Tensor | null } | null = null, extra?: unknown): Tensor {
+    const hx = hxArg<Tensor>(this.constructor.name, hxOrOptions, extra);
     const isBatched = this._batched(input, [hx], () => 'hidden');
     const x = isBatched ? input : input.unsqueeze(0);
     const h = hx === null ? zeros([x.size(0), this.hiddenSize], { dtype: x.dtype, device: x.device }) : isBatched ? hx : hx.unsqueeze(0);

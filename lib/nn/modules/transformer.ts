@@ -11,6 +11,7 @@ import { bindArgs, boolArg } from '../../functional/args.js';
 import { triu } from '../../generated/functions.js';
 import { describe } from '../../options.js';
 import { isTensor, Tensor } from '../../tensor.js';
+import { warn } from '../../warnings.js';
 import { _autocastEnabled, _canonicalMask, _noneOrDtype } from '../functional/attention.js';
 import { gelu, relu } from '../functional/activation.js';
 import * as init from '../init.js';
@@ -236,12 +237,7 @@ export class TransformerEncoderLayer extends Module {
 }
 
 // Whether any module in the tree has forward hooks (PyTorch then leaves the fast path).
-function hasHooks(m: Module): boolean {
-  return m.modules().some((sub) => {
-    const s = sub as unknown as { _forwardHooks?: { size?: number }; _forwardPreHooks?: { size?: number } };
-    return (s._forwardHooks?.size ?? 0) + (s._forwardPreHooks?.size ?? 0) > 0;
-  });
-}
+const hasHooks = (m: Module): boolean => m.modules().some((sub) => sub._hasForwardHooks());
 
 const DECODER_LAYER_FORWARD = ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'tgtIsCausal', 'memoryIsCausal'] as const;
 
@@ -361,7 +357,7 @@ export class TransformerEncoder extends Module {
     else if (l.norm1.eps !== l.norm2.eps) whyNot = 'encoder_layer.norm1.eps was not equal to encoder_layer.norm2.eps';
     else if (l.self_attn.numHeads % 2 === 1) whyNot = 'encoder_layer.self_attn.num_heads is odd';
     if (this.enableNestedTensor && whyNot) {
-      process.emitWarning(`enable_nested_tensor is True, but self.use_nested_tensor is False because ${whyNot}`, 'UserWarning');
+      warn(`enable_nested_tensor is True, but self.use_nested_tensor is False because ${whyNot}`);
       this.useNestedTensor = false;
     }
   }

@@ -7,6 +7,7 @@ import * as ops from '../../generated/functions.js';
 import { zeros } from '../../creation.js';
 import { readOptions, describe } from '../../options.js';
 import { tensorList } from './_common.js';
+import { warn } from '../../warnings.js';
 
 /** A Tensor or an iterable of Tensors (Python's `_tensor_or_tensors`). */
 export type TensorOrTensors = Tensor | Iterable<Tensor>;
@@ -146,8 +147,11 @@ export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, norm
   });
 }
 
-/** Deprecated alias of clipGradNorm_ (torch.nn.utils.clip_grad_norm). */
-export const clipGradNorm = clipGradNorm_;
+/** torch.nn.utils.clip_grad_norm: deprecated (FutureWarning) in favor of clipGradNorm_, which it calls. */
+export function clipGradNorm(parameters: TensorOrTensors, maxNorm: number, normType?: number | 'inf' | '-inf' | ClipGradNormOptions, options?: ClipGradNormOptions): Tensor {
+  warn('`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.', 'FutureWarning');
+  return clipGradNorm_(parameters, maxNorm, normType, options);
+}
 
 /** torch.nn.utils.clip_grad_value_: clamps every gradient of `parameters` into [-clipValue, clipValue] in place. */
 export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, options?: { foreach?: boolean | null }): void {

@@ -183,7 +183,7 @@ function injectProperty(module: Module, tensorName: string): void {
     configurable: true,
     enumerable: false,
     get(this: Module): Tensor {
-      const parametrization = parametrizationsOf(this).get(tensorName) as ParametrizationList;
+      const parametrization = parametrizationsOf(this)[tensorName] as ParametrizationList; // the ModuleDict's own property: no scan per access
       if (!cacheEnabled) return parametrization.call() as Tensor;
       let perModule = cache.get(this);
       if (!perModule) cache.set(this, (perModule = new Map()));
@@ -195,7 +195,7 @@ function injectProperty(module: Module, tensorName: string): void {
       return t;
     },
     set(this: Module, value: Tensor) {
-      (parametrizationsOf(this).get(tensorName) as ParametrizationList).rightInverse(value);
+      (parametrizationsOf(this)[tensorName] as ParametrizationList).rightInverse(value);
     },
   });
 }

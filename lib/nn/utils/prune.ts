@@ -6,6 +6,7 @@ import { onesLike, rand, randLike, zerosLike } from '../../creation.js';
 import * as ops from '../../generated/functions.js';
 import { norm } from '../../functional/python_ops.js';
 import { describe, isOptionsObject, readOptions } from '../../options.js';
+import { keep } from '../../scope.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { parametersToVector } from './convert_parameters.js';
@@ -30,7 +31,7 @@ export abstract class BasePruningMethod {
 
   /** The forward pre-hook: `module[name]` = name_mask * name_orig. */
   call(module: Module): void {
-    (module as unknown as Rec)[this._tensorName!] = this.applyMask(module);
+    (module as unknown as Rec)[this._tensorName!] = keep(this.applyMask(module)); // a module attribute, as in Python: outlives torch.tidy scopes
   }
 
   /** name_mask (cast to name_orig's dtype) times name_orig. */
@@ -102,7 +103,7 @@ export abstract class BasePruningMethod {
     try {
       const mask = method.computeMask(importanceScores, defaultMask);
       module.registerBuffer(`${name}_mask`, mask);
-      m[name] = method.applyMask(module);
+      m[name] = keep(method.applyMask(module));
     } catch (e) {
       if (first) {
         const o = m[`${name}_orig`] as Parameter;

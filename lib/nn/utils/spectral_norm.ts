@@ -4,6 +4,7 @@ import { type Tensor } from '../../tensor.js';
 import { noGrad } from '../../autograd.js';
 import * as ops from '../../generated/functions.js';
 import * as linalg from '../../generated/linalg.js';
+import { keep } from '../../scope.js';
 import { readOptions } from '../../options.js';
 import type { Module } from '../module.js';
 import { Parameter, UninitializedParameter } from '../parameter.js';
@@ -102,11 +103,11 @@ export function spectralNorm<M extends Module>(
   });
   delete m[tensorName];
   module.registerParameter(`${tensorName}_orig`, weight);
-  m[tensorName] = weight.data;
+  m[tensorName] = keep(weight.data);
   module.registerBuffer(`${tensorName}_u`, u);
   module.registerBuffer(`${tensorName}_v`, v);
   const handle = module.registerForwardPreHook((mod: Module) => {
-    (mod as unknown as Rec)[fn.name] = fn.computeWeight(mod, mod.training);
+    (mod as unknown as Rec)[fn.name] = keep(fn.computeWeight(mod, mod.training)); // a module attribute: outlives torch.tidy scopes
   });
   hooks.add(module, fn, handle);
   // SpectralNormLoadStateDictPreHook: a state dict saved before the hook form (weight without weight_v) still loads.

@@ -3,6 +3,7 @@
 import { type Tensor, isTensor } from '../../tensor.js';
 import { readOptions, describe, isOptionsObject } from '../../options.js';
 import { Module } from '../module.js';
+import { warn } from '../../warnings.js';
 
 export interface FunctionalCallOptions {
   /** Tied parameters and buffers (one tensor under two names) follow a value given for either name. Default true. */
@@ -190,5 +191,6 @@ export function functionalCall(
   kwargs?: Record<string, unknown> | null,
   options?: FunctionalCallOptions,
 ): unknown {
+  warn('`torch.nn.utils.stateless.functional_call` is deprecated as of PyTorch 2.0 and will be removed in a future version of PyTorch. Please use `torch.func.functional_call` instead which is a drop-in replacement.', 'FutureWarning');
   return _functionalCall('functionalCall', module, parametersAndBuffers, args, kwargs, options);
 }

@@ -2,6 +2,8 @@
 // nn.utils.parametrizations.weightNorm): `weight` is recomputed from `weight_g` and `weight_v` before each forward.
 import { type Tensor } from '../../tensor.js';
 import { aten } from '../../call.js';
+import { keep } from '../../scope.js';
+import { warn } from '../../warnings.js';
 import { readOptions } from '../../options.js';
 import type { Module } from '../module.js';
 import { Parameter, UninitializedParameter } from '../parameter.js';
@@ -30,8 +32,6 @@ class WeightNormHook {
 
 const hooks = new HookRegistry<WeightNormHook>();
 
-let warned = false;
-
 /**
  * nn.utils.weight_norm: replaces parameter `name` by `name_g` (magnitude) and `name_v` (direction);
  * a forward pre-hook recomputes `name` = g · v / ‖v‖ before each forward. dim null: over the whole tensor.
@@ -44,10 +44,7 @@ export function weightNorm<M extends Module>(module: M, name: string | { name?: 
     tensorName = (o.name ?? 'weight') as string;
     d = o.dim === undefined ? 0 : (o.dim as number | null);
   }
-  if (!warned) {
-    warned = true;
-    process.emitWarning('`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.', 'FutureWarning');
-  }
+  warn('`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.', 'FutureWarning');
   if (hooks.entries(module).some((e) => e.hook.name === tensorName)) throw new Error(`Cannot register two weight_norm hooks on the same parameter ${tensorName}`);
   const fn = new WeightNormHook(tensorName, d === null ? -1 : d);
   const m = module as unknown as Rec;
@@ -58,9 +55,9 @@ export function weightNorm<M extends Module>(module: M, name: string | { name?: 
   delete m[tensorName];
   module.registerParameter(`${tensorName}_g`, new Parameter((aten('norm_except_dim', [weight, 2, fn.dim]) as Tensor).data));
   module.registerParameter(`${tensorName}_v`, new Parameter(weight.data));
-  m[tensorName] = fn.computeWeight(module);
+  m[tensorName] = keep(fn.computeWeight(module));
   const handle = module.registerForwardPreHook((mod: Module) => {
-    (mod as unknown as Rec)[fn.name] = fn.computeWeight(mod);
+    (mod as unknown as Rec)[fn.name] = keep(fn.computeWeight(mod)); // a module attribute: outlives torch.tidy scopes
   });
   hooks.add(module, fn, handle);
   return module;
