@@ -21,7 +21,8 @@ function callSite(): string {
   return '<unknown>';
 }
 
-function showWarning(message: string, category: string): void {
+/** Shows a warning once per call site and message, as Python's default filter does (used by JS code that warns as PyTorch's Python does). */
+export function showWarning(message: string, category: string): void {
   const key = `${category}\u0000${message}\u0000${callSite()}`;
   if (shown.has(key)) return;
   if (shown.size >= MAX_REMEMBERED) shown.clear();
