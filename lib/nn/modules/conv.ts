@@ -170,16 +170,19 @@ abstract class ConvNd extends _ConvNd {
 /** `nn.Conv1d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
+  constructor(inChannels: number, outChannels: number, options: ConvOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(1, 'Conv1d', args); }
 }
 /** `nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
+  constructor(inChannels: number, outChannels: number, options: ConvOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(2, 'Conv2d', args); }
 }
 /** `nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None)`. */
 export class Conv3d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvArgs);
+  constructor(inChannels: number, outChannels: number, options: ConvOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(3, 'Conv3d', args); }
 }
 
@@ -231,16 +234,19 @@ const FORWARD_SIGNATURE = signature('forward', { input: REQUIRED, outputSize: nu
 /** `nn.ConvTranspose1d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose1d extends ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
+  constructor(inChannels: number, outChannels: number, options: ConvTransposeOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(1, 'ConvTranspose1d', args); }
 }
 /** `nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose2d extends ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
+  constructor(inChannels: number, outChannels: number, options: ConvTransposeOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(2, 'ConvTranspose2d', args); }
 }
 /** `nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
 export class ConvTranspose3d extends ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
+  constructor(inChannels: number, outChannels: number, options: ConvTransposeOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(3, 'ConvTranspose3d', args); }
 }
 

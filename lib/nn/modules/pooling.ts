@@ -13,16 +13,18 @@ type OptSize = number | (number | null)[];
 // The functional forms' precise argument types are the user's; a layer passes its stored options through.
 type PoolFn = (input: Tensor, ...rest: any[]) => Tensor | [Tensor, Tensor]; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Out = Tensor | [Tensor, Tensor];
-type MaxPoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, dilation: IntOrList, returnIndices: boolean, ceilMode: boolean],
-  { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; dilation?: IntOrList; returnIndices?: boolean; ceilMode?: boolean }>;
-type UnpoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList], { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList }>;
-type AvgPool1dArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, ceilMode: boolean, countIncludePad: boolean],
-  { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; ceilMode?: boolean; countIncludePad?: boolean }>;
-type AvgPoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null],
-  { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }>;
-type FractionalArgs = PyArgs<[outputSize: IntOrList | null, outputRatio: number | readonly number[] | null, returnIndices: boolean, _randomSamples: Tensor | null],
-  { kernelSize?: IntOrList; outputSize?: IntOrList | null; outputRatio?: number | readonly number[] | null; returnIndices?: boolean; _randomSamples?: Tensor | null }>;
-type LPPoolArgs = PyArgs<[stride: IntOrList | null, ceilMode: boolean], { normType?: number; kernelSize?: IntOrList; stride?: IntOrList | null; ceilMode?: boolean }>;
+type MaxPoolOptions = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; dilation?: IntOrList; returnIndices?: boolean; ceilMode?: boolean };
+type MaxPoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, dilation: IntOrList, returnIndices: boolean, ceilMode: boolean], MaxPoolOptions>;
+type UnpoolOptions = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList };
+type UnpoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList], UnpoolOptions>;
+type AvgPool1dOptions = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; ceilMode?: boolean; countIncludePad?: boolean };
+type AvgPool1dArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, ceilMode: boolean, countIncludePad: boolean], AvgPool1dOptions>;
+type AvgPoolOptions = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null };
+type AvgPoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions>;
+type FractionalPoolOptions = { kernelSize?: IntOrList; outputSize?: IntOrList | null; outputRatio?: number | readonly number[] | null; returnIndices?: boolean; _randomSamples?: Tensor | null };
+type FractionalArgs = PyArgs<[outputSize: IntOrList | null, outputRatio: number | readonly number[] | null, returnIndices: boolean, _randomSamples: Tensor | null], FractionalPoolOptions>;
+type LPPoolOptions = { normType?: number; kernelSize?: IntOrList; stride?: IntOrList | null; ceilMode?: boolean };
+type LPPoolArgs = PyArgs<[stride: IntOrList | null, ceilMode: boolean], LPPoolOptions>;
 type AdaptiveMaxArgs = PyArgs<[returnIndices: boolean], { outputSize?: OptSize; returnIndices?: boolean }>;
 
 // ---------------------------------------------------------------- max pooling
@@ -62,18 +64,21 @@ const MAX_POOL3D = signature('MaxPool3d', MAX_POOL);
 export class MaxPool1d extends MaxPoolNd {
   protected get pool() { return F.maxPool1d; }
   constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
+  constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(MAX_POOL1D, args); }
 }
 /** `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
 export class MaxPool2d extends MaxPoolNd {
   protected get pool() { return F.maxPool2d; }
   constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
+  constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(MAX_POOL2D, args); }
 }
 /** `nn.MaxPool3d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
 export class MaxPool3d extends MaxPoolNd {
   protected get pool() { return F.maxPool3d; }
   constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
+  constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(MAX_POOL3D, args); }
 }
 
@@ -111,18 +116,21 @@ const UNPOOL3D = signature('MaxUnpool3d', UNPOOL);
 export class MaxUnpool1d extends MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool1d; }
   constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
+  constructor(options: UnpoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(1, UNPOOL1D, args); }
 }
 /** `nn.MaxUnpool2d(kernel_size, stride=None, padding=0)`. */
 export class MaxUnpool2d extends MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool2d; }
   constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
+  constructor(options: UnpoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(2, UNPOOL2D, args); }
 }
 /** `nn.MaxUnpool3d(kernel_size, stride=None, padding=0)`. */
 export class MaxUnpool3d extends MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool3d; }
   constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
+  constructor(options: UnpoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(3, UNPOOL3D, args); }
 }
 
@@ -136,6 +144,7 @@ export class AvgPool1d extends Module {
   ceilMode: boolean;
   countIncludePad: boolean;
   constructor(kernelSize: IntOrList, ...args: AvgPool1dArgs);
+  constructor(options: AvgPool1dOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) {
     super();
     const [kernelSize, stride, padding, ceilMode, countIncludePad] = bind(AVG_POOL1D, args) as [IntOrList, IntOrList | null, IntOrList, boolean, boolean];
@@ -187,12 +196,14 @@ const AVG_POOL3D = signature('AvgPool3d', AVG_POOL);
 export class AvgPool2d extends AvgPoolNd {
   protected get pool() { return F.avgPool2d; }
   constructor(kernelSize: IntOrList, ...args: AvgPoolArgs);
+  constructor(options: AvgPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(AVG_POOL2D, args); }
 }
 /** `nn.AvgPool3d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
 export class AvgPool3d extends AvgPoolNd {
   protected get pool() { return F.avgPool3d; }
   constructor(kernelSize: IntOrList, ...args: AvgPoolArgs);
+  constructor(options: AvgPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(AVG_POOL3D, args); }
 }
 
@@ -236,12 +247,14 @@ const FRACTIONAL3D = signature('FractionalMaxPool3d', FRACTIONAL);
 export class FractionalMaxPool2d extends FractionalMaxPoolNd {
   protected get pool() { return F.fractionalMaxPool2d; }
   constructor(kernelSize: IntOrList, ...args: FractionalArgs);
+  constructor(options: FractionalPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(2, FRACTIONAL2D, args); }
 }
 /** `nn.FractionalMaxPool3d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None)`. */
 export class FractionalMaxPool3d extends FractionalMaxPoolNd {
   protected get pool() { return F.fractionalMaxPool3d; }
   constructor(kernelSize: IntOrList, ...args: FractionalArgs);
+  constructor(options: FractionalPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(3, FRACTIONAL3D, args); }
 }
 
@@ -274,18 +287,21 @@ const LP_POOL3D = signature('LPPool3d', LP_POOL);
 export class LPPool1d extends LPPoolNd {
   protected get pool() { return F.lpPool1d; }
   constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
+  constructor(normType: number, options: LPPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(LP_POOL1D, args); }
 }
 /** `nn.LPPool2d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
 export class LPPool2d extends LPPoolNd {
   protected get pool() { return F.lpPool2d; }
   constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
+  constructor(normType: number, options: LPPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(LP_POOL2D, args); }
 }
 /** `nn.LPPool3d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
 export class LPPool3d extends LPPoolNd {
   protected get pool() { return F.lpPool3d; }
   constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
+  constructor(normType: number, options: LPPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(LP_POOL3D, args); }
 }
 

@@ -131,8 +131,14 @@ export function clipGradsWithNorm_(parameters: TensorOrTensors, maxNorm: number,
  * gradients as one vector) and returns that total norm as a Tensor.
  * `clipGradNorm_(params, maxNorm, normType?, { errorIfNonfinite, foreach })` or with everything in the options.
  */
-export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, normType?: number | 'inf' | '-inf' | ClipGradNormOptions, options?: ClipGradNormOptions): Tensor {
+export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number | (ClipGradNormOptions & { maxNorm: number }),
+  normType?: number | 'inf' | '-inf' | ClipGradNormOptions, options?: ClipGradNormOptions): Tensor {
   const fn = 'clipGradNorm_';
+  if (typeof maxNorm === 'object' && maxNorm !== null && normType === undefined && options === undefined) {
+    // Every argument by keyword: clip_grad_norm_(params, max_norm=1.0, norm_type=2)
+    const { maxNorm: max, ...rest } = maxNorm;
+    return clipGradNorm_(parameters, max, rest);
+  }
   if (typeof maxNorm !== 'number') throw new TypeError(`${fn}: maxNorm must be a number, got ${describe(maxNorm)}`);
   const o =
     typeof normType === 'object' && normType !== null
@@ -150,7 +156,7 @@ export function clipGradNorm_(parameters: TensorOrTensors, maxNorm: number, norm
 }
 
 /** torch.nn.utils.clip_grad_norm: deprecated (FutureWarning) in favor of clipGradNorm_, which it calls. */
-export function clipGradNorm(parameters: TensorOrTensors, maxNorm: number, normType?: number | 'inf' | '-inf' | ClipGradNormOptions, options?: ClipGradNormOptions): Tensor {
+export function clipGradNorm(parameters: TensorOrTensors, maxNorm: number | (ClipGradNormOptions & { maxNorm: number }), normType?: number | 'inf' | '-inf' | ClipGradNormOptions, options?: ClipGradNormOptions): Tensor {
   warn('`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.', 'FutureWarning');
   return clipGradNorm_(parameters, maxNorm, normType, options);
 }
