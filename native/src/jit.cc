@@ -398,9 +398,16 @@ Napi::Value JitDispose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// jitIsScript(v): whether v is a ScriptModule handle (live or disposed).
 Napi::Value JitIsScript(const Napi::CallbackInfo& info) {
   ScriptBox* b = ScriptBoxOf(info.Env(), info[0]);
   return Napi::Boolean::New(info.Env(), b != nullptr && !b->unit);
+}
+
+Napi::Value JitIsDisposed(const Napi::CallbackInfo& info) {
+  ScriptBox* b = ScriptBoxOf(info.Env(), info[0]);
+  if (!b) ThrowType("expected a ScriptModule");
+  return Napi::Boolean::New(info.Env(), !b->module && !b->unit);
 }
 
 // jitInfo(m): { key (the object's identity), typeName, methods, attributes: [name, kind][] } with
@@ -627,6 +634,7 @@ void RegisterJit(napi_env env, napi_value exports) {
       {"jitSave", JitSave, "torch.jit.save"},
       {"jitDispose", JitDispose, "ScriptModule.dispose"},
       {"jitIsScript", JitIsScript},
+      {"jitIsDisposed", JitIsDisposed},
       {"jitInfo", JitInfo, "ScriptModule"},
       {"jitMethodInfo", JitMethodInfo, "ScriptModule"},
       {"jitRun", JitRun, "ScriptModule"},
