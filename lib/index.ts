@@ -28,6 +28,7 @@ export { StorageBase, TypedStorage, UntypedStorage, type StorageOptions, type Ty
 import './functional/tensor_python.js';
 export * from './generated/functions.js';
 export * as linalg from './namespaces/linalg.js';
+export * as nn from './nn/index.js';
 export * as fft from './generated/fft.js';
 export * as special from './generated/special.js';
 export { tidy, keep } from './scope.js';

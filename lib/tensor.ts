@@ -313,6 +313,11 @@ export class Tensor {
   get data(): Tensor {
     return aten('data', [this]) as Tensor;
   }
+  /** Python's `x.data = y`: this tensor now uses y's storage, shape and dtype, keeping its identity and autograd flags. */
+  set data(value: Tensor) {
+    if (!isTensorObject(value)) throw new TypeError(`data: expected a Tensor, got ${describe(value)}`);
+    aten('set_data', [this, value]);
+  }
   get real(): Tensor {
     return aten('real', [this]) as Tensor;
   }

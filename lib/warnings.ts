@@ -30,3 +30,8 @@ function showWarning(message: string, category: string): void {
 }
 
 native.setWarningHandler(showWarning);
+
+/** A Python-style warning from TS code (`warnings.warn`): shown once per call site and message, as libtorch's are. */
+export function warn(message: string, category = 'UserWarning'): void {
+  showWarning(message, category);
+}

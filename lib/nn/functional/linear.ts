@@ -1,0 +1,2 @@
+// torch.nn.functional: see lib/nn/functional/index.ts
+export {};

@@ -1,0 +1,7 @@
+// torch.nn: Module and Parameter, the layers (modules/), functional, init and utils.
+export * from './parameter.js';
+export * from './module.js';
+export * from './modules/index.js';
+export * as functional from './functional/index.js';
+export * as init from './init.js';
+export * as utils from './utils/index.js';

@@ -1,0 +1,766 @@
+// nn.Module: the base class of every layer and model. Submodules and Parameters are the instance's
+// own data properties, found in assignment order (class fields or `this.x = ...`), so state_dict
+// keys and their order are PyTorch's for the same model; buffers are registered by name. The
+// bookkeeping (buffer names, hooks) lives in one #private record, invisible to that scan.
+import { inspect } from 'node:util';
+
+import { noGrad } from '../autograd.js';
+import { Device, toDevice, type DeviceLike } from '../device.js';
+import { DType, isDTypeName, toDType } from '../dtype.js';
+import { Function as AutogradFunction, type FunctionCtx } from '../function.js';
+import { describe, isOptionsObject, readOptions } from '../options.js';
+import { keep } from '../scope.js';
+import { isTensor, type RemovableHandle, type Tensor } from '../tensor.js';
+import { Buffer, isLazy, Parameter } from './parameter.js';
+
+/** `loadStateDict`'s result: the keys the model has that the state dict lacks, and the other way round. */
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+type AnyArgs = any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type ForwardPreHook<M extends Module = Module> = (module: M, args: AnyArgs) => unknown;
+export type ForwardHook<M extends Module = Module> = (module: M, args: AnyArgs, output: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type ForwardPreHookWithKwargs<M extends Module = Module> = (module: M, args: AnyArgs, kwargs: Record<string, unknown>) => unknown;
+export type ForwardHookWithKwargs<M extends Module = Module> = (module: M, args: AnyArgs, kwargs: Record<string, unknown>, output: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type BackwardPreHook<M extends Module = Module> = (module: M, gradOutput: (Tensor | null)[]) => (Tensor | null)[] | Tensor | null | void;
+export type BackwardHook<M extends Module = Module> = (module: M, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | Tensor | null | void;
+export type StateDict = Record<string, Tensor>;
+/** Per-module data passed to _loadFromStateDict (Python's local_metadata). */
+export interface LoadMetadata {
+  version?: number;
+  assignToParamsBuffers?: boolean;
+}
+
+interface HookEntry {
+  fn: (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+  withKwargs: boolean;
+  alwaysCall: boolean;
+}
+
+/** A module's bookkeeping: never an own enumerable property, so the discovery scan does not see it. */
+class ModuleRecord {
+  readonly buffers = new Map<string, boolean>(); // registered buffer name -> persistent
+  readonly noneParameters = new Set<string>(); // registerParameter(name, null): listed as None, as in PyTorch
+  readonly noneModules = new Set<string>();
+  readonly forwardPre: HookEntry[] = [];
+  readonly forward: HookEntry[] = [];
+  readonly backwardPre: HookEntry[] = [];
+  readonly backward: HookEntry[] = [];
+  readonly stateDictPre: HookEntry[] = [];
+  readonly stateDictPost: HookEntry[] = [];
+  readonly loadPre: HookEntry[] = [];
+  readonly loadPost: HookEntry[] = [];
+  disposed = false;
+  /** No hooks and not disposed: call() goes straight to forward (the hot path). */
+  plain = true;
+  update(): void {
+    this.plain = !this.disposed && globalHooks.forwardPre.length + globalHooks.forward.length + globalHooks.backward.length + globalHooks.backwardPre.length === 0
+      && this.forwardPre.length + this.forward.length + this.backwardPre.length + this.backward.length === 0;
+  }
+}
+
+// nn.modules.module.register_module_forward_hook and friends: hooks for every module.
+const globalHooks = { forwardPre: [] as HookEntry[], forward: [] as HookEntry[], backwardPre: [] as HookEntry[], backward: [] as HookEntry[] };
+let globalHookVersion = 0;
+
+function addHook(list: HookEntry[], entry: HookEntry, prepend: boolean, onChange: () => void): RemovableHandle {
+  if (prepend) list.unshift(entry);
+  else list.push(entry);
+  onChange();
+  return {
+    remove() {
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+      onChange();
+    },
+  };
+}
+
+function checkHook(fn: unknown, what: string): asserts fn is (...args: unknown[]) => unknown {
+  if (typeof fn !== 'function') throw new TypeError(`${what}: expected a function, got ${describe(fn)}`);
+}
+
+function checkName(name: unknown, what: string, owner: Module): asserts name is string {
+  if (typeof name !== 'string') throw new TypeError(`${what} name should be a string. Got ${describe(name)}`);
+  if (name === '') throw new KeyError(`${what} name can't be empty string ""`);
+  if (name.includes('.')) throw new KeyError(`${what} name can't contain ".", got: ${name}`);
+  if (name in Module.prototype || (name in owner && typeof (owner as unknown as Record<string, unknown>)[name] === 'function'))
+    throw new KeyError(`attribute '${name}' already exists`);
+}
+
+/** Python's KeyError, for bad names (a subclass of Error; `name` is 'KeyError'). */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+/** Python's `_addindent`: indents every line but the first. */
+function addIndent(s: string, spaces: number): string {
+  const lines = s.split('\n');
+  if (lines.length === 1) return s;
+  const pad = ' '.repeat(spaces);
+  return [lines[0], ...lines.slice(1).map((l) => pad + l)].join('\n');
+}
+
+// PyTorch's BackwardHook: identity autograd Functions on a module's tensor inputs and outputs whose
+// backward runs the module's full backward (pre-)hooks on the gradients that pass through them.
+class BackwardHookState {
+  gradOutputs: (Tensor | null)[] | null = null;
+  inputsNeedGrad = false;
+  constructor(readonly module: Module, readonly pre: HookEntry[], readonly hooks: HookEntry[]) {}
+
+  static replace(result: unknown, current: (Tensor | null)[], what: string): (Tensor | null)[] {
+    if (result === undefined || result === null) return current;
+    const list = Array.isArray(result) ? result : [result];
+    if (list.length !== current.length)
+      throw new RangeError(`${what} hook returned ${list.length} gradients, expected ${current.length}`);
+    list.forEach((g, i) => {
+      if (g !== null && !isTensor(g)) throw new TypeError(`${what} hook returned ${describe(g)} at position ${i}, expected a Tensor or null`);
+    });
+    return list as (Tensor | null)[];
+  }
+
+  runHooks(gradInputs: (Tensor | null)[]): (Tensor | null)[] {
+    for (const h of this.hooks) gradInputs = BackwardHookState.replace(h.fn(this.module, gradInputs, this.gradOutputs ?? []), gradInputs, 'backward');
+    return gradInputs;
+  }
+}
+
+class BackwardHookFunction extends AutogradFunction {
+  static override forward(ctx: FunctionCtx, state: BackwardHookState, side: 'input' | 'output', ...tensors: Tensor[]): Tensor[] {
+    ctx.state = state;
+    ctx.side = side;
+    return tensors;
+  }
+  static override backward(ctx: FunctionCtx, ...grads: (Tensor | null)[]): (Tensor | null)[] {
+    const state = ctx.state as BackwardHookState;
+    if (ctx.side === 'output') {
+      for (const h of state.pre) grads = BackwardHookState.replace(h.fn(state.module, grads), grads, 'backward pre');
+      state.gradOutputs = grads;
+      // No input needs a gradient: the hooks run here, with None for every input gradient (as in PyTorch).
+      if (!state.inputsNeedGrad) state.runHooks([null]);
+    } else {
+      grads = state.runHooks(grads);
+    }
+    return [null, null, ...grads];
+  }
+}
+
+/** Applies the identity hook Function to the tensors of `values` (a value or an array), keeping the rest in place. */
+function throughHook(state: BackwardHookState, side: 'input' | 'output', values: unknown): unknown {
+  const list = Array.isArray(values) ? values : [values];
+  const at = list.map((v, i) => (isTensor(v) ? i : -1)).filter((i) => i >= 0);
+  if (at.length === 0) return values;
+  const wrapped = BackwardHookFunction.apply(state, side, ...at.map((i) => list[i])) as unknown as Tensor | Tensor[];
+  const out = list.slice();
+  const ws = Array.isArray(wrapped) ? wrapped : [wrapped];
+  at.forEach((i, k) => (out[i] = ws[k]));
+  return Array.isArray(values) ? out : out[0];
+}
+
+export class Module {
+  /** Training mode (dropout active, batch statistics); set by train()/eval(). */
+  training = true;
+  readonly #record = new ModuleRecord();
+  #globalVersion = globalHookVersion;
+
+  /** The computation of the module; subclasses define it. Call the module with call(), not forward(), so hooks run. */
+  forward(..._args: any[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+    throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
+  }
+
+  /** Python's `module(x)`: forward pre-hooks, forward, forward hooks, and full backward hooks. */
+  call<M extends Module>(this: M, ...args: Parameters<M['forward']>): ReturnType<M['forward']> {
+    const record = this.#record;
+    if (record.plain && this.#globalVersion === globalHookVersion) return this.forward(...args) as ReturnType<M['forward']>;
+    return this.#callWithHooks(args) as ReturnType<M['forward']>;
+  }
+
+  #callWithHooks(args: AnyArgs): unknown {
+    const record = this.#record;
+    if (this.#globalVersion !== globalHookVersion) {
+      this.#globalVersion = globalHookVersion;
+      record.update();
+      if (record.plain) return this.forward(...args);
+    }
+    if (record.disposed) throw new Error(`${this.constructor.name}: the module was disposed; it cannot be called`);
+    const kwargs: Record<string, unknown> = {};
+    for (const h of [...globalHooks.forwardPre, ...record.forwardPre]) {
+      const r = h.withKwargs ? h.fn(this, args, kwargs) : h.fn(this, args);
+      if (r === undefined || r === null) continue;
+      if (h.withKwargs) {
+        if (!Array.isArray(r) || r.length !== 2) throw new TypeError(`forward pre-hook must return null or an array of (newArgs, newKwargs), got ${describe(r)}`);
+        args = Array.isArray(r[0]) ? r[0] : [r[0]];
+      } else args = Array.isArray(r) ? r : [r];
+    }
+    const backwardHooks = [...globalHooks.backward, ...record.backward];
+    const backwardPre = [...globalHooks.backwardPre, ...record.backwardPre];
+    let state: BackwardHookState | null = null;
+    if (backwardHooks.length + backwardPre.length > 0) {
+      state = new BackwardHookState(this, backwardPre, backwardHooks);
+      state.inputsNeedGrad = args.some((a) => isTensor(a) && a.requiresGrad);
+      if (state.inputsNeedGrad && backwardHooks.length) args = throughHook(state, 'input', args) as AnyArgs;
+    }
+    const forwardHooks = [...globalHooks.forward, ...record.forward];
+    let result: unknown;
+    try {
+      result = this.forward(...args);
+    } catch (e) {
+      for (const h of forwardHooks) if (h.alwaysCall) (h.withKwargs ? h.fn(this, args, kwargs, undefined) : h.fn(this, args, undefined));
+      throw e;
+    }
+    for (const h of forwardHooks) {
+      const r = h.withKwargs ? h.fn(this, args, kwargs, result) : h.fn(this, args, result);
+      if (r !== undefined && r !== null) result = r;
+    }
+    if (state) result = throughHook(state, 'output', result);
+    return result;
+  }
+
+  // ---- registration -------------------------------------------------------------------------
+
+  /** Adds a buffer: state that is not a parameter (BatchNorm's running_mean); in the state dict unless persistent is false. */
+  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } | boolean = {}): void {
+    const persistent = typeof options === 'boolean' ? options : (readOptions('registerBuffer', options, ['persistent']).persistent ?? true);
+    if (typeof persistent !== 'boolean') throw new TypeError(`registerBuffer: persistent must be a boolean, got ${describe(persistent)}`);
+    if (!this.#record.buffers.has(name)) {
+      checkName(name, 'buffer', this);
+      if (Object.hasOwn(this, name)) throw new KeyError(`attribute '${name}' already exists`);
+    }
+    if (tensor !== null && !isTensor(tensor))
+      throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    this.#record.buffers.set(name, persistent);
+    (this as unknown as Record<string, unknown>)[name] = tensor === null ? null : keep(tensor);
+  }
+
+  /** Adds a parameter (or a None placeholder) under `name`, as assigning a Parameter does. */
+  registerParameter(name: string, param: Parameter | null): void {
+    if (!Object.hasOwn(this, name) || this.#record.buffers.has(name)) {
+      checkName(name, 'parameter', this);
+      if (Object.hasOwn(this, name)) throw new KeyError(`attribute '${name}' already exists`);
+    }
+    if (param === null) this.#record.noneParameters.add(name);
+    else if (!(param instanceof Parameter))
+      throw new TypeError(`cannot assign '${isTensor(param) ? 'torch.Tensor' : describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+    else if (param.gradFn !== null)
+      throw new Error(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
+    (this as unknown as Record<string, unknown>)[name] = param;
+  }
+
+  /** Adds a child module (or a None placeholder) under `name`. */
+  addModule(name: string, module: Module | null): void {
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`${describe(module)} is not a Module subclass`);
+    if (!Object.hasOwn(this, name)) checkName(name, 'module', this);
+    if (module === null) this.#record.noneModules.add(name);
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  /** Same as addModule. */
+  registerModule(name: string, module: Module | null): void {
+    this.addModule(name, module);
+  }
+
+  // ---- discovery ----------------------------------------------------------------------------
+
+  // One pass over the own data properties, in assignment order.
+  #scan(): { params: [string, Parameter | null][]; buffers: [string, Tensor | null][]; modules: [string, Module | null][] } {
+    const params: [string, Parameter | null][] = [];
+    const buffers: [string, Tensor | null][] = [];
+    const modules: [string, Module | null][] = [];
+    const record = this.#record;
+    const props = Object.getOwnPropertyDescriptors(this) as Record<string, PropertyDescriptor>;
+    for (const name of Object.keys(props)) {
+      const d = props[name]!;
+      if (!d.enumerable || !('value' in d)) continue;
+      const v: unknown = d.value;
+      if (record.buffers.has(name)) buffers.push([name, isTensor(v) ? v : null]);
+      else if (v instanceof Parameter) params.push([name, v]);
+      else if (v instanceof Module) modules.push([name, v]);
+      else if (v instanceof Buffer) {
+        record.buffers.set(name, v.persistent);
+        buffers.push([name, v]);
+      } else if (v === null || v === undefined) {
+        if (record.noneParameters.has(name)) params.push([name, null]);
+        else if (record.noneModules.has(name)) modules.push([name, null]);
+      }
+    }
+    return { params, buffers, modules };
+  }
+
+  /** This module's own parameters, None placeholders included (Python's `_parameters`). */
+  protected _parameters(): [string, Parameter | null][] {
+    return this.#scan().params;
+  }
+  /** This module's own buffers (Python's `_buffers`). */
+  protected _buffers(): [string, Tensor | null][] {
+    return this.#scan().buffers;
+  }
+  /** This module's direct children (Python's `_modules`). */
+  protected _modules(): [string, Module | null][] {
+    return this.#scan().modules;
+  }
+  /** Whether buffer `name` is in the state dict. */
+  protected _isPersistentBuffer(name: string): boolean {
+    return this.#record.buffers.get(name) ?? false;
+  }
+
+  namedChildren(): [string, Module][] {
+    const seen = new Set<Module>();
+    const out: [string, Module][] = [];
+    for (const [name, m] of this.#scan().modules) {
+      if (m === null || seen.has(m)) continue;
+      seen.add(m);
+      out.push([name, m]);
+    }
+    return out;
+  }
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  namedModules(options: { memo?: Set<Module>; prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+    const o = readOptions('namedModules', options, ['memo', 'prefix', 'removeDuplicate']);
+    const memo = (o.memo as Set<Module> | undefined) ?? new Set<Module>();
+    const removeDuplicate = (o.removeDuplicate as boolean | undefined) ?? true;
+    const out: [string, Module][] = [];
+    const visit = (m: Module, prefix: string): void => {
+      if (removeDuplicate) {
+        if (memo.has(m)) return;
+        memo.add(m);
+      }
+      out.push([prefix, m]);
+      for (const [name, child] of m.#scan().modules) if (child !== null) visit(child, prefix ? `${prefix}.${name}` : name);
+    };
+    visit(this, (o.prefix as string | undefined) ?? '');
+    return out;
+  }
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  #namedMembers<T>(kind: 'params' | 'buffers', options: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean }, what: string): [string, T][] {
+    const o = readOptions(what, options, ['prefix', 'recurse', 'removeDuplicate']);
+    const prefix = (o.prefix as string | undefined) ?? '';
+    const removeDuplicate = (o.removeDuplicate as boolean | undefined) ?? true;
+    const mods: [string, Module][] = (o.recurse ?? true) ? this.namedModules({ prefix, removeDuplicate }) : [[prefix, this]];
+    const seen = new Set<unknown>();
+    const out: [string, T][] = [];
+    for (const [modPrefix, m] of mods) {
+      for (const [name, v] of m.#scan()[kind]) {
+        if (v === null || (removeDuplicate && seen.has(v))) continue;
+        seen.add(v);
+        out.push([modPrefix ? `${modPrefix}.${name}` : name, v as T]);
+      }
+    }
+    return out;
+  }
+
+  /** [name, Parameter] pairs, this module's first, then each child's with a dotted prefix. */
+  namedParameters(options: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Parameter][] {
+    return this.#namedMembers<Parameter>('params', options, 'namedParameters');
+  }
+  parameters(options: { recurse?: boolean } = {}): Parameter[] {
+    return this.namedParameters(readOptions('parameters', options, ['recurse']) as { recurse?: boolean }).map(([, p]) => p);
+  }
+  namedBuffers(options: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Tensor][] {
+    return this.#namedMembers<Tensor>('buffers', options, 'namedBuffers');
+  }
+  buffers(options: { recurse?: boolean } = {}): Tensor[] {
+    return this.namedBuffers(readOptions('buffers', options, ['recurse']) as { recurse?: boolean }).map(([, b]) => b);
+  }
+
+  #resolve(target: string, what: string): Module {
+    if (target === '') return this;
+    let m: Module = this;
+    for (const item of target.split('.')) {
+      const child = m.#scan().modules.find(([n]) => n === item)?.[1];
+      if (!(child instanceof Module)) throw new Error(`${what}: ${m.constructor.name} has no attribute \`${item}\``);
+      m = child;
+    }
+    return m;
+  }
+  /** The submodule at a dotted path ('layer1.0.conv1'). */
+  getSubmodule(target: string): Module {
+    return this.#resolve(target, 'getSubmodule');
+  }
+  /** The parameter at a dotted path ('layer1.0.conv1.weight'). */
+  getParameter(target: string): Parameter {
+    const i = target.lastIndexOf('.');
+    const m = this.#resolve(target.slice(0, Math.max(i, 0)), 'getParameter');
+    const name = target.slice(i + 1);
+    const p = m.#scan().params.find(([n]) => n === name)?.[1];
+    if (!p) throw new Error(`getParameter: ${m.constructor.name} has no parameter \`${name}\``);
+    return p;
+  }
+  /** The buffer at a dotted path ('bn1.running_mean'). */
+  getBuffer(target: string): Tensor {
+    const i = target.lastIndexOf('.');
+    const m = this.#resolve(target.slice(0, Math.max(i, 0)), 'getBuffer');
+    const name = target.slice(i + 1);
+    const b = m.#scan().buffers.find(([n]) => n === name)?.[1];
+    if (!b) throw new Error(`getBuffer: ${m.constructor.name} has no buffer \`${name}\``);
+    return b;
+  }
+
+  // ---- modes --------------------------------------------------------------------------------
+
+  /** Sets training mode here and in every submodule. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new TypeError('training mode is expected to be boolean');
+    this.training = mode;
+    for (const m of this.children()) m.train(mode);
+    return this;
+  }
+  eval(): this {
+    return this.train(false);
+  }
+  /** Sets requiresGrad on every parameter (false freezes the module). */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+  /** Resets the gradients of every parameter: to null (the default) or to zero. */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const setToNone = readOptions('zeroGrad', options, ['setToNone']).setToNone ?? true;
+    for (const p of this.parameters()) {
+      const g = p.grad;
+      if (g === null) continue;
+      if (setToNone) p.grad = null;
+      else {
+        if (g.gradFn !== null) g.detach_();
+        else g.requiresGrad_(false);
+        g.zero_();
+      }
+    }
+  }
+  /** Calls fn on every submodule (children first) and then on this module. */
+  apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new TypeError(`apply: expected a function, got ${describe(fn)}`);
+    for (const m of this.children()) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ---- conversion ---------------------------------------------------------------------------
+
+  /**
+   * Replaces every parameter's and buffer's data with fn(tensor): parameters keep their identity
+   * (optimizers holding them stay valid), as PyTorch's `param.data = fn(param)`; buffers are replaced.
+   */
+  protected _apply(fn: (t: Tensor) => Tensor): this {
+    for (const m of this.children()) m._apply(fn);
+    const self = this as unknown as Record<string, unknown>;
+    noGrad(() => {
+      for (const [, p] of this.#scan().params) {
+        if (p === null) continue;
+        if (isLazy(p)) continue;
+        const applied = fn(p);
+        if (applied !== p) p.data = applied;
+        const g = p.grad;
+        if (g !== null) {
+          const ga = fn(g);
+          if (ga !== g) g.data = ga;
+        }
+      }
+      for (const [name, b] of this.#scan().buffers) {
+        if (b === null) continue;
+        const applied = fn(b);
+        if (applied !== b) self[name] = keep(applied);
+      }
+    });
+    return this;
+  }
+
+  /**
+   * Moves and/or casts parameters and buffers: to(device), to(dtype), to(tensor), to(device, dtype),
+   * to({ device, dtype, nonBlocking }). A dtype applies only to floating-point and complex tensors.
+   */
+  to(...args: unknown[]): this {
+    let device: DeviceLike | undefined;
+    let dtype: DType | undefined;
+    let nonBlocking = false;
+    for (const a of args) {
+      if (a === undefined || a === null) continue;
+      if (a instanceof DType || (typeof a === 'string' && isDTypeName(a))) dtype = toDType(a, 'Module.to');
+      else if (isTensor(a)) {
+        device = a.device;
+        dtype = a.dtype;
+      } else if (typeof a === 'boolean') nonBlocking = a;
+      else if (isOptionsObject(a)) {
+        const o = readOptions('Module.to', a, ['device', 'dtype', 'nonBlocking']);
+        if (o.device !== undefined && o.device !== null) device = o.device as DeviceLike;
+        if (o.dtype !== undefined && o.dtype !== null) dtype = toDType(o.dtype, 'Module.to');
+        if (o.nonBlocking !== undefined) nonBlocking = Boolean(o.nonBlocking);
+      } else if (typeof a === 'string' || a instanceof Device) device = a;
+      else throw new TypeError(`Module.to: unexpected argument ${describe(a)}`);
+    }
+    if (dtype !== undefined && !(dtype.isFloatingPoint || dtype.isComplex))
+      throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${String(dtype)}`);
+    if (device !== undefined) device = toDevice(device, 'Module.to'); // a bad device name throws here, before anything moved
+    const target = device;
+    return this._apply((t) => {
+      const cast = dtype !== undefined && (t.isFloatingPoint() || t.isComplex());
+      return cast || target !== undefined ? t.to({ ...(target ? { device: target } : {}), ...(cast ? { dtype } : {}), nonBlocking } as never) : t;
+    });
+  }
+  cuda(device?: number | DeviceLike): this {
+    return this.to(typeof device === 'number' ? `cuda:${device}` : (device ?? 'cuda'));
+  }
+  cpu(): this {
+    return this.to('cpu');
+  }
+  /** Casts every parameter and buffer (floating or not) to dtype. */
+  type(dtype: DType | string): this {
+    return this._apply((t) => t.to(dtype as never));
+  }
+  #castFloating(dtype: string): this {
+    return this._apply((t) => (t.isFloatingPoint() ? t.to(dtype as never) : t));
+  }
+  float(): this {
+    return this.#castFloating('float32');
+  }
+  double(): this {
+    return this.#castFloating('float64');
+  }
+  half(): this {
+    return this.#castFloating('float16');
+  }
+  bfloat16(): this {
+    return this.#castFloating('bfloat16');
+  }
+
+  // ---- state dict ---------------------------------------------------------------------------
+
+  /** Writes this module's own parameters and persistent buffers (not its children's) into destination. */
+  protected _saveToStateDict(destination: StateDict, prefix: string, keepVars: boolean): void {
+    const scan = this.#scan();
+    for (const [name, p] of scan.params) if (p !== null) destination[prefix + name] = keepVars ? p : p.detach();
+    for (const [name, b] of scan.buffers) if (b !== null && this.#record.buffers.get(name)) destination[prefix + name] = keepVars ? b : b.detach();
+    const extra = (this as { getExtraState?: () => unknown }).getExtraState;
+    if (typeof extra === 'function') (destination as Record<string, unknown>)[`${prefix}_extra_state`] = extra.call(this);
+  }
+
+  /**
+   * The parameters and persistent buffers by dotted name, in PyTorch's order (this module's own,
+   * then each child's). Values are detached tensors sharing the module's storage (keepVars: the tensors themselves).
+   */
+  stateDict(options: { destination?: StateDict; prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const o = readOptions('stateDict', options, ['destination', 'prefix', 'keepVars']);
+    const destination = (o.destination as StateDict | undefined) ?? {};
+    const prefix = (o.prefix as string | undefined) ?? '';
+    const keepVars = (o.keepVars as boolean | undefined) ?? false;
+    for (const h of this.#record.stateDictPre) h.fn(this, prefix, keepVars);
+    this._saveToStateDict(destination, prefix, keepVars);
+    for (const [name, m] of this.#scan().modules) if (m !== null) m.stateDict({ destination, prefix: `${prefix}${name}.`, keepVars });
+    for (const h of this.#record.stateDictPost) h.fn(this, destination, prefix, {});
+    return destination;
+  }
+
+  /**
+   * Checks this module's entries of stateDict (Python's _load_from_state_dict) and queues their copy
+   * into pending; loadStateDict runs the queue only when nothing failed, so a failed load changes nothing.
+   */
+  protected _loadFromStateDict(stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, _strict: boolean,
+    missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]): void {
+    for (const h of this.#record.loadPre) h.fn(stateDict, prefix, localMetadata, true, missingKeys, unexpectedKeys, errorMsgs);
+    const scan = this.#scan();
+    const local = new Map<string, Tensor>();
+    for (const [name, p] of scan.params) if (p !== null) local.set(name, p);
+    for (const [name, b] of scan.buffers) if (b !== null && this.#record.buffers.get(name)) local.set(name, b);
+    const pending = pendingCopies.get(localMetadata)!;
+    const assign = localMetadata.assignToParamsBuffers ?? false;
+    for (const [name, param] of local) {
+      const key = prefix + name;
+      if (!(key in stateDict)) {
+        missingKeys.push(key);
+        continue;
+      }
+      let input = stateDict[key];
+      if (!isTensor(input)) {
+        errorMsgs.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${describe(input)}`);
+        continue;
+      }
+      const lazy = isLazy(param);
+      if (input.isDisposed) {
+        errorMsgs.push(`While copying the parameter named "${key}", the tensor in the checkpoint was disposed`);
+        continue;
+      }
+      if (!lazy && param.dim() === 0 && input.dim() === 1) input = input.index(0); // 0.3-era checkpoints
+      const inShape = (input as Tensor).shape;
+      if (!lazy && (inShape.length !== param.shape.length || inShape.some((s, i) => s !== param.shape[i]))) {
+        errorMsgs.push(`size mismatch for ${key}: copying a param with shape torch.Size([${inShape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${param.shape.join(', ')}]).`);
+        continue;
+      }
+      const value = input as Tensor;
+      const self = this as unknown as Record<string, unknown>;
+      if (assign) {
+        pending.push(() => {
+          if (param instanceof Parameter) self[name] = value instanceof Parameter ? value.requiresGrad_(param.requiresGrad) : new Parameter(value, param.requiresGrad);
+          else self[name] = keep(value);
+        });
+      } else if (lazy) pending.push(() => ((param as Parameter).data = value.detach().clone()));
+      else pending.push(() => param.copy_(value));
+    }
+    const extraKey = `${prefix}_extra_state`;
+    const setExtra = (this as { setExtraState?: (s: unknown) => void }).setExtraState;
+    if (typeof setExtra === 'function' && typeof (this as { getExtraState?: unknown }).getExtraState === 'function') {
+      if (extraKey in stateDict) pending.push(() => setExtra.call(this, stateDict[extraKey]));
+      else missingKeys.push(extraKey);
+    }
+    const children = new Set(scan.modules.map(([n]) => n));
+    for (const key of Object.keys(stateDict)) {
+      if (!key.startsWith(prefix) || key === extraKey) continue;
+      const rest = key.slice(prefix.length);
+      const dot = rest.indexOf('.');
+      if (dot >= 0 ? !children.has(rest.slice(0, dot)) : !local.has(rest)) unexpectedKeys.push(key);
+    }
+  }
+
+  /**
+   * Copies parameters and buffers from a state dict (Python's load_state_dict). strict (default):
+   * missing or unexpected keys are an error. assign: the module takes the given tensors instead of
+   * copying into its own. Any error (also a shape mismatch) throws before anything is changed.
+   */
+  loadStateDict(stateDict: Record<string, unknown>, options: { strict?: boolean; assign?: boolean } | boolean = {}): IncompatibleKeys {
+    const o = typeof options === 'boolean' ? { strict: options } : readOptions('loadStateDict', options, ['strict', 'assign']);
+    const strict = (o.strict as boolean | undefined) ?? true;
+    const assign = (o.assign as boolean | undefined) ?? false;
+    if (typeof stateDict !== 'object' || stateDict === null || Array.isArray(stateDict) || isTensor(stateDict))
+      throw new TypeError(`Expected state_dict to be dict-like, got ${describe(stateDict)}.`);
+    const sd: Record<string, unknown> = { ...stateDict }; // hooks may edit it; the caller's object stays as it was
+    const missingKeys: string[] = [];
+    const unexpectedKeys: string[] = [];
+    const errorMsgs: string[] = [];
+    const pending: (() => void)[] = [];
+    const posts: [Module, HookEntry[]][] = [];
+    const load = (m: Module, local: Record<string, unknown>, prefix: string): void => {
+      const metadata: LoadMetadata = { assignToParamsBuffers: assign };
+      pendingCopies.set(metadata, pending);
+      m._loadFromStateDict(local, prefix, metadata, true, missingKeys, unexpectedKeys, errorMsgs);
+      for (const [name, child] of m.#scan().modules) {
+        if (child === null) continue;
+        const childPrefix = `${prefix}${name}.`;
+        const childSd: Record<string, unknown> = {};
+        for (const k of Object.keys(local)) if (k.startsWith(childPrefix)) childSd[k] = local[k];
+        load(child, childSd, childPrefix);
+      }
+      if (m.#record.loadPost.length) posts.push([m, m.#record.loadPost]);
+    };
+    load(this, sd, '');
+    if (strict) {
+      if (unexpectedKeys.length) errorMsgs.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+      if (missingKeys.length) errorMsgs.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+    }
+    if (errorMsgs.length) throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errorMsgs.join('\n\t')}`);
+    noGrad(() => {
+      for (const copy of pending) copy();
+    });
+    const result: IncompatibleKeys = { missingKeys, unexpectedKeys };
+    for (const [m, hooks] of posts) for (const h of hooks) h.fn(m, result);
+    return result;
+  }
+
+  // ---- hooks --------------------------------------------------------------------------------
+
+  #hook(list: HookEntry[], fn: unknown, what: string, options: Record<string, unknown>, allowed: readonly string[]): RemovableHandle {
+    checkHook(fn, what);
+    const o = readOptions(what, options, allowed);
+    const record = this.#record;
+    return addHook(list, { fn, withKwargs: Boolean(o.withKwargs), alwaysCall: Boolean(o.alwaysCall) }, Boolean(o.prepend), () => record.update());
+  }
+  /** hook(module, args) runs before forward; returning a value (or an array) replaces the arguments. */
+  registerForwardPreHook(hook: ForwardPreHook<this> | ForwardPreHookWithKwargs<this>, options: { prepend?: boolean; withKwargs?: boolean } = {}): RemovableHandle {
+    return this.#hook(this.#record.forwardPre, hook, 'registerForwardPreHook', options, ['prepend', 'withKwargs']);
+  }
+  /** hook(module, args, output) runs after forward; returning a value replaces the output. */
+  registerForwardHook(hook: ForwardHook<this> | ForwardHookWithKwargs<this>, options: { prepend?: boolean; withKwargs?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
+    return this.#hook(this.#record.forward, hook, 'registerForwardHook', options, ['prepend', 'withKwargs', 'alwaysCall']);
+  }
+  /** hook(module, gradOutput) runs when the gradients of the outputs are computed; it may return replacements. */
+  registerFullBackwardPreHook(hook: BackwardPreHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
+    return this.#hook(this.#record.backwardPre, hook, 'registerFullBackwardPreHook', options, ['prepend']);
+  }
+  /** hook(module, gradInput, gradOutput) runs when the gradients of the inputs are computed; it may return replacements for gradInput. */
+  registerFullBackwardHook(hook: BackwardHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
+    return this.#hook(this.#record.backward, hook, 'registerFullBackwardHook', options, ['prepend']);
+  }
+  /** hook(module, prefix, keepVars) runs before stateDict collects this module's entries. */
+  registerStateDictPreHook(hook: (module: this, prefix: string, keepVars: boolean) => void): RemovableHandle {
+    return this.#hook(this.#record.stateDictPre, hook, 'registerStateDictPreHook', {}, []);
+  }
+  /** hook(module, stateDict, prefix, localMetadata) runs after this module and its children wrote their entries. */
+  registerStateDictPostHook(hook: (module: this, stateDict: StateDict, prefix: string, localMetadata: object) => void): RemovableHandle {
+    return this.#hook(this.#record.stateDictPost, hook, 'registerStateDictPostHook', {}, []);
+  }
+  /** hook(stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs) runs before this module reads its entries. */
+  registerLoadStateDictPreHook(hook: (stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, strict: boolean,
+    missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]) => void): RemovableHandle {
+    return this.#hook(this.#record.loadPre, hook, 'registerLoadStateDictPreHook', {}, []);
+  }
+  /** hook(module, incompatibleKeys) runs after loadStateDict; it may edit the key lists. */
+  registerLoadStateDictPostHook(hook: (module: this, incompatibleKeys: IncompatibleKeys) => void): RemovableHandle {
+    return this.#hook(this.#record.loadPost, hook, 'registerLoadStateDictPostHook', {}, []);
+  }
+
+  // ---- printing and lifetime ----------------------------------------------------------------
+
+  /** The text inside the parentheses of this module's repr (`in_features=784, out_features=128, bias=True`). */
+  extraRepr(): string {
+    return '';
+  }
+  /** Python's repr(module). */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines = this.#scan().modules.map(([key, m]) => `(${key}): ${addIndent(m === null ? 'None' : m.toString(), 2)}`);
+    const lines = [...extraLines, ...childLines];
+    let main = `${this.constructor.name}(`;
+    if (lines.length) main += extraLines.length === 1 && childLines.length === 0 ? extraLines[0] : `\n  ${lines.join('\n  ')}\n`;
+    return `${main})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  /** Frees every parameter and buffer of this module and its submodules now; calling it afterwards throws. */
+  dispose(): void {
+    for (const m of this.modules()) {
+      for (const [, p] of m.#scan().params) p?.dispose();
+      for (const [, b] of m.#scan().buffers) b?.dispose();
+      m.#record.disposed = true;
+      m.#record.update();
+    }
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  /** Whether dispose() was called. */
+  get isDisposed(): boolean {
+    return this.#record.disposed;
+  }
+}
+
+// The copies a loadStateDict has queued, keyed by the metadata object it hands each module.
+const pendingCopies = new WeakMap<LoadMetadata, (() => void)[]>();
+
+function globalHook(list: HookEntry[], fn: unknown, what: string, entry: Partial<HookEntry> = {}): RemovableHandle {
+  checkHook(fn, what);
+  return addHook(list, { fn, withKwargs: false, alwaysCall: false, ...entry }, false, () => globalHookVersion++);
+}
+/** nn.modules.module.register_module_forward_pre_hook: hook(module, args) before every module's forward. */
+export function registerModuleForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+  return globalHook(globalHooks.forwardPre, hook, 'registerModuleForwardPreHook');
+}
+/** register_module_forward_hook: hook(module, args, output) after every module's forward. */
+export function registerModuleForwardHook(hook: ForwardHook, options: { alwaysCall?: boolean } = {}): RemovableHandle {
+  return globalHook(globalHooks.forward, hook, 'registerModuleForwardHook', { alwaysCall: Boolean(readOptions('registerModuleForwardHook', options, ['alwaysCall']).alwaysCall) });
+}
+/** register_module_full_backward_pre_hook. */
+export function registerModuleFullBackwardPreHook(hook: BackwardPreHook): RemovableHandle {
+  return globalHook(globalHooks.backwardPre, hook, 'registerModuleFullBackwardPreHook');
+}
+/** register_module_full_backward_hook. */
+export function registerModuleFullBackwardHook(hook: BackwardHook): RemovableHandle {
+  return globalHook(globalHooks.backward, hook, 'registerModuleFullBackwardHook');
+}

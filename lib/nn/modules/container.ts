@@ -1,0 +1,326 @@
+// Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict. Entries are own
+// properties named '0', '1', ... (lists) or by key (dicts), so the Module scan registers them in order
+// and `seq[0]`, `dict.conv` read them as in Python.
+import { describe, isOptionsObject } from '../../options.js';
+import { isTensor, type Tensor } from '../../tensor.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+
+type Entries<T> = Record<string, T> | Map<string, T> | Iterable<readonly [string, T]>;
+const self = (m: object): Record<string, unknown> => m as Record<string, unknown>;
+
+// Python's index rules for a list of length n: negatives count from the end; out of range is an IndexError.
+function listIndex(i: number, n: number, what: string): number {
+  if (!Number.isInteger(i)) throw new TypeError(`${what}: index must be an integer, got ${i}`);
+  const k = i < 0 ? i + n : i;
+  if (k < 0 || k >= n) throw new RangeError(`${what}: index ${i} is out of range`);
+  return k;
+}
+
+function entriesOf<T>(entries: Entries<T>, what: string): [string, T][] {
+  if (entries instanceof Map) return [...entries.entries()];
+  if (isOptionsObject(entries)) return Object.entries(entries);
+  if (typeof (entries as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    return [...(entries as Iterable<readonly [string, T]>)].map((e, i) => {
+      if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`${what}: update sequence element #${i} should be a [key, value] pair, got ${describe(e)}`);
+      return [String(e[0]), e[1]] as [string, T];
+    });
+  }
+  throw new TypeError(`${what}: expected an object, a Map or [key, value] pairs, got ${describe(entries)}`);
+}
+
+/** Shared by the list containers: entries '0'..'n-1' as own properties, renumbered on insert/delete. */
+function setItems(m: Module, items: unknown[], old: number, register: (name: string, v: unknown) => void): void {
+  for (let i = 0; i < old; i++) delete self(m)[String(i)];
+  items.forEach((v, i) => register(String(i), v));
+}
+
+/** Modules applied one after another: `new nn.Sequential(conv, relu, pool)` or from an ordered object `{ conv, relu }`. */
+export class Sequential extends Module {
+  [index: number]: Module;
+
+  constructor(...modules: (Module | Record<string, Module> | Map<string, Module>)[]) {
+    super();
+    if (modules.length === 1 && !(modules[0] instanceof Module)) {
+      for (const [name, m] of entriesOf(modules[0] as Record<string, Module>, 'Sequential')) this.addModule(name, m);
+    } else modules.forEach((m, i) => this.addModule(String(i), m as Module));
+  }
+
+  #entries(): [string, Module][] {
+    return this._modules().filter((e): e is [string, Module] => e[1] !== null);
+  }
+  get length(): number {
+    return this._modules().length;
+  }
+  /** The i-th module (negative counts from the end). */
+  at(i: number): Module {
+    const list = this.#entries();
+    return list[listIndex(i, list.length, 'Sequential')]![1];
+  }
+  /** A new Sequential of the modules start..end (Python's seq[a:b]), keeping their names. */
+  slice(start?: number, end?: number): Sequential {
+    return new Sequential(new Map(this.#entries().slice(start, end)));
+  }
+  append(module: Module): this {
+    this.addModule(String(this.length), module);
+    return this;
+  }
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+  insert(index: number, module: Module): this {
+    if (!(module instanceof Module)) throw new TypeError(`Sequential.insert: module should be of type Module, got ${describe(module)}`);
+    const list = this.#entries().map(([, m]) => m);
+    const n = list.length;
+    if (!Number.isInteger(index) || index < -n || index > n) throw new RangeError(`Index out of range: ${index}`);
+    list.splice(index < 0 ? index + n : index, 0, module);
+    setItems(this, list, n, (name, v) => this.addModule(name, v as Module));
+    return this;
+  }
+  /** Removes and returns the module at index (Python's `del seq[i]` / pop). */
+  pop(index = -1): Module {
+    const entries = this.#entries();
+    const k = listIndex(index, entries.length, 'Sequential.pop');
+    const [name, removed] = entries[k]!;
+    delete self(this)[name];
+    // Python renumbers what is left '0', '1', ... (names from an ordered object too).
+    const rest = entries.filter((_, i) => i !== k);
+    for (const [n] of rest) delete self(this)[n];
+    rest.forEach(([, m], i) => this.addModule(String(i), m));
+    return removed;
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this.#entries().map(([, m]) => m)[Symbol.iterator]();
+  }
+  override forward(input: unknown): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const [, m] of this.#entries()) input = m.call(input);
+    return input;
+  }
+}
+
+/** A list of modules, registered as submodules '0', '1', ... */
+export class ModuleList extends Module {
+  [index: number]: Module;
+
+  constructor(modules: Iterable<Module> = []) {
+    super();
+    this.extend(modules);
+  }
+  #list(): Module[] {
+    return this._modules().map(([, m]) => m).filter((m): m is Module => m !== null);
+  }
+  get length(): number {
+    return this._modules().length;
+  }
+  at(i: number): Module {
+    const list = this.#list();
+    return list[listIndex(i, list.length, 'ModuleList')]!;
+  }
+  set(i: number, module: Module): void {
+    this.addModule(String(listIndex(i, this.length, 'ModuleList')), module);
+  }
+  slice(start?: number, end?: number): ModuleList {
+    return new ModuleList(this.#list().slice(start, end));
+  }
+  append(module: Module): this {
+    this.addModule(String(this.length), module);
+    return this;
+  }
+  extend(modules: Iterable<Module>): this {
+    if (modules === null || typeof (modules as Iterable<Module>)[Symbol.iterator] !== 'function')
+      throw new TypeError(`ModuleList.extend should be called with an iterable, but got ${describe(modules)}`);
+    for (const m of modules) this.append(m);
+    return this;
+  }
+  insert(index: number, module: Module): void {
+    if (!(module instanceof Module)) throw new TypeError(`ModuleList.insert: ${describe(module)} is not a Module subclass`);
+    const list = this.#list();
+    const n = list.length;
+    list.splice(Math.max(0, Math.min(n, index < 0 ? index + n : index)), 0, module);
+    setItems(this, list, n, (name, v) => this.addModule(name, v as Module));
+  }
+  pop(index = -1): Module {
+    const list = this.#list();
+    const [removed] = list.splice(listIndex(index, list.length, 'ModuleList.pop'), 1);
+    setItems(this, list, list.length + 1, (name, v) => this.addModule(name, v as Module));
+    return removed!;
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this.#list()[Symbol.iterator]();
+  }
+  /** Python's ModuleList repr: runs of identical entries are folded into `(0-2): 3 x Linear(...)`. */
+  override toString(): string {
+    const reprs = this.#list().map((m) => m.toString());
+    if (reprs.length === 0) return `${this.constructor.name}()`;
+    const blocks: [number, number, string][] = [];
+    reprs.forEach((r, i) => {
+      const last = blocks[blocks.length - 1];
+      if (last && last[2] === r) last[1] = i;
+      else blocks.push([i, i, r]);
+    });
+    const lines = blocks.map(([s, e, r]) => {
+      const text = s === e ? `(${s}): ${r}` : `(${s}-${e}): ${e - s + 1} x ${r}`;
+      const parts = text.split('\n');
+      return [parts[0], ...parts.slice(1).map((l) => `  ${l}`)].join('\n');
+    });
+    return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
+  }
+}
+
+/** Modules by name; iteration yields the keys, as Python's ModuleDict. */
+export class ModuleDict extends Module {
+  [key: string]: unknown;
+
+  constructor(modules?: Entries<Module>) {
+    super();
+    if (modules !== undefined && modules !== null) this.update(modules);
+  }
+  #entries(): [string, Module][] {
+    return this._modules().filter((e): e is [string, Module] => e[1] !== null);
+  }
+  get length(): number {
+    return this._modules().length;
+  }
+  get(key: string): Module {
+    const m = this.#entries().find(([k]) => k === key);
+    if (!m) throw new RangeError(`ModuleDict: no module named '${key}'`);
+    return m[1];
+  }
+  set(key: string, module: Module): void {
+    this.addModule(key, module);
+  }
+  has(key: string): boolean {
+    return this.#entries().some(([k]) => k === key);
+  }
+  pop(key: string): Module {
+    const m = this.get(key);
+    delete this[key];
+    return m;
+  }
+  clear(): void {
+    for (const [k] of this.#entries()) delete this[k];
+  }
+  keys(): string[] {
+    return this.#entries().map(([k]) => k);
+  }
+  values(): Module[] {
+    return this.#entries().map(([, m]) => m);
+  }
+  items(): [string, Module][] {
+    return this.#entries();
+  }
+  update(modules: Entries<Module>): void {
+    const entries = entriesOf(modules, 'ModuleDict.update');
+    for (const [k, m] of entries) if (!(m instanceof Module)) throw new TypeError(`ModuleDict.update: '${k}' is ${describe(m)}, not a Module`);
+    for (const [k, m] of entries) this.addModule(k, m);
+  }
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
+  }
+}
+
+// ParameterList/ParameterDict: a tensor value becomes a Parameter, as Python's containers convert it.
+function asParameter(v: unknown, what: string): Parameter {
+  if (v instanceof Parameter) return v;
+  if (isTensor(v)) return new Parameter(v as Tensor);
+  throw new TypeError(`${what}: expected a Tensor or Parameter, got ${describe(v)}`);
+}
+
+function parameterLine(key: string, p: Tensor): string {
+  const device = p.device.type === 'cuda' ? ` (${String(p.device)})` : '';
+  return `  (${key}): ${p instanceof Parameter ? 'Parameter' : 'Tensor'} containing: [${String(p.dtype)} of size ${p.shape.join('x')}${device}]`;
+}
+
+/** A list of parameters, registered as '0', '1', ... */
+export class ParameterList extends Module {
+  [index: number]: Parameter;
+
+  constructor(values: Iterable<Tensor> = []) {
+    super();
+    this.extend(values);
+  }
+  #list(): Parameter[] {
+    return this._parameters().map(([, p]) => p).filter((p): p is Parameter => p !== null);
+  }
+  get length(): number {
+    return this._parameters().length;
+  }
+  at(i: number): Parameter {
+    const list = this.#list();
+    return list[listIndex(i, list.length, 'ParameterList')]!;
+  }
+  set(i: number, value: Tensor): void {
+    this.registerParameter(String(listIndex(i, this.length, 'ParameterList')), asParameter(value, 'ParameterList'));
+  }
+  append(value: Tensor): this {
+    this.registerParameter(String(this.length), asParameter(value, 'ParameterList.append'));
+    return this;
+  }
+  extend(values: Iterable<Tensor>): this {
+    if (values === null || typeof (values as Iterable<Tensor>)[Symbol.iterator] !== 'function')
+      throw new TypeError(`ParameterList.extend should be called with an iterable, but got ${describe(values)}`);
+    for (const v of values) this.append(v);
+    return this;
+  }
+  [Symbol.iterator](): Iterator<Parameter> {
+    return this.#list()[Symbol.iterator]();
+  }
+  override extraRepr(): string {
+    return this.#list().map((p, i) => parameterLine(String(i), p)).join('\n');
+  }
+}
+
+/** Parameters by name; iteration yields the keys. */
+export class ParameterDict extends Module {
+  [key: string]: unknown;
+
+  constructor(parameters?: Entries<Tensor>) {
+    super();
+    if (parameters !== undefined && parameters !== null) this.update(parameters);
+  }
+  #entries(): [string, Parameter][] {
+    return this._parameters().filter((e): e is [string, Parameter] => e[1] !== null);
+  }
+  get length(): number {
+    return this.#entries().length;
+  }
+  get(key: string): Parameter {
+    const p = this.#entries().find(([k]) => k === key);
+    if (!p) throw new RangeError(`ParameterDict: no parameter named '${key}'`);
+    return p[1];
+  }
+  set(key: string, value: Tensor): void {
+    this.registerParameter(key, asParameter(value, 'ParameterDict'));
+  }
+  has(key: string): boolean {
+    return this.#entries().some(([k]) => k === key);
+  }
+  pop(key: string): Parameter {
+    const p = this.get(key);
+    delete this[key];
+    return p;
+  }
+  clear(): void {
+    for (const [k] of this.#entries()) delete this[k];
+  }
+  keys(): string[] {
+    return this.#entries().map(([k]) => k);
+  }
+  values(): Parameter[] {
+    return this.#entries().map(([, p]) => p);
+  }
+  items(): [string, Parameter][] {
+    return this.#entries();
+  }
+  update(parameters: Entries<Tensor>): void {
+    const entries = entriesOf(parameters, 'ParameterDict.update').map(([k, v]) => [k, asParameter(v, 'ParameterDict.update')] as const);
+    for (const [k, p] of entries) this.registerParameter(k, p);
+  }
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
+  }
+  override extraRepr(): string {
+    return this.#entries().map(([k, p]) => parameterLine(k, p)).join('\n');
+  }
+}

@@ -1,0 +1,2 @@
+// torch.nn layers: see lib/nn/modules/index.ts
+export {};

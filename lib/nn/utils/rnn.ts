@@ -1,0 +1,2 @@
+// torch.nn.utils: see lib/nn/utils/index.ts
+export {};
