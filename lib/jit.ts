@@ -4,10 +4,11 @@
 import { inspect } from 'node:util';
 
 import { noGrad } from './autograd.js';
-import { Device, toDevice, type DeviceLike } from './device.js';
-import { DType, toDType, type DTypeLike } from './dtype.js';
+import { toDevice, type DeviceLike } from './device.js';
 import { JITException } from './errors.js';
 import { native, type Handle } from './native.js';
+import { Module, type IncompatibleKeys } from './nn/module.js';
+import { Parameter } from './nn/parameter.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { keep } from './scope.js';
 import { handleOfTensor, isTensor, Tensor } from './tensor.js';
@@ -34,7 +35,6 @@ interface JitNative {
   jitTrain(m: Handle, mode: boolean): void;
   jitTraining(m: Handle): boolean;
   jitSetTraining(m: Handle, mode: boolean): void;
-  jitTo(m: Handle, device: string | null, dtype: number | null, nonBlocking: boolean): void;
   jitCreate(spec: ModuleSpec): Handle;
   jitTrace(m: Handle, methodName: string, fn: (args: unknown[]) => unknown, inputs: unknown[], strict: boolean, argumentNames: string[]): void;
   jitCompile(source: string): Handle;
@@ -108,10 +108,6 @@ function rethrow(e: unknown): never {
 // Python's repr of a nested module: children indented by two spaces.
 const indent = (s: string): string => s.split('\n').join('\n  ');
 
-export interface NamedOptions { prefix?: string; recurse?: boolean }
-export interface StateDictOptions { prefix?: string; keepVars?: boolean }
-export interface LoadStateDictResult { missingKeys: string[]; unexpectedKeys: string[] }
-export interface ScriptModuleToOptions { device?: DeviceLike; dtype?: DTypeLike; nonBlocking?: boolean }
 
 /** A TorchScript method as a JS function, with its TorchScript `code`, `graph` and `schema`. */
 export interface ScriptMethod {
@@ -122,23 +118,47 @@ export interface ScriptMethod {
 }
 
 /**
- * torch.jit.ScriptModule: a TorchScript module (loaded, or made by torch.jit.trace). `m.call(x)` /
- * `m.forward(x)` run forward; other methods run with `m.runMethod(name, ...args)` and, where the
- * name is free, as `m.name(...args)`; attributes with `m.attr(name)` (and `m.name` where free).
+ * torch.jit.ScriptModule: a TorchScript module (loaded, or made by torch.jit.trace), and an nn.Module:
+ * it can sit inside a JS model and its parameters() go to optimizers. `m.call(x)` (hooks, then
+ * forward) / `m.forward(x)` run forward; other methods run with `m.runMethod(name, ...args)` and,
+ * where the name is free, as `m.name(...args)`; attributes with `m.attr(name)` (and `m.name`).
  * Parameters and buffers are the module's own tensors: changing them changes the module.
  */
-export class ScriptModule {
+export class ScriptModule extends Module {
   #h: Handle;
   #info: ModuleInfo;
 
   /** @internal ScriptModules come from torch.jit.load and torch.jit.trace. */
   constructor(handle: Handle, info: ModuleInfo) {
+    super();
     this.#h = handle;
     this.#info = info;
+    // training is the TorchScript attribute (Module's field would be a copy of it).
+    Object.defineProperty(this, 'training', {
+      get: () => jit.jitTraining(this.#live()),
+      set: (mode: boolean) => jit.jitSetTraining(this.#live(), mode),
+      configurable: true,
+    });
+    // Parameters, buffers and submodules as nn.Module registers them, in TorchScript's slot order.
+    const parameters = new Map(jit.jitNamed(handle, 'parameters', false).map(([n, h, key]) => [n, [h, key] as const]));
+    const buffers = new Map(jit.jitNamed(handle, 'buffers', false).map(([n, h, key]) => [n, [h, key] as const]));
+    const children = new Map(jit.jitNamed(handle, 'children', false).map(([n, h]) => [n, h]));
+    const registered = new Set<string>();
+    for (const [name, kind] of info.attributes) {
+      try {
+        if (kind === 'parameter' && parameters.has(name)) this.registerParameter(name, this.#parameter(name, ...parameters.get(name)!));
+        else if (kind === 'buffer' && buffers.has(name)) this.registerBuffer(name, moduleTensor(...buffers.get(name)!));
+        else if (kind === 'module' && children.has(name)) this.addModule(name, wrapModule(children.get(name)!));
+        else continue;
+        registered.add(name);
+      } catch {
+        // a name nn.Module reserves (a method's name): reachable through attr() only
+      }
+    }
     for (const name of info.methods)
       if (name !== 'forward' && !(name in this)) Object.defineProperty(this, name, { value: this.#method(name), configurable: true, writable: true });
     for (const [name, kind] of info.attributes) {
-      if (name in this) continue;
+      if (registered.has(name) || name in this) continue;
       Object.defineProperty(this, name, {
         get: () => this.attr(name),
         set: kind === 'constant' ? undefined : (value: unknown) => this.setAttr(name, value),
@@ -151,8 +171,20 @@ export class ScriptModule {
     moduleHandle = (m: ScriptModule): Handle => m.#live();
   }
 
+  // The module's parameter as an nn.Parameter with the same TensorImpl: a known Parameter (one a
+  // traced JS module registered, or made earlier), else a new one that replaces the module's slot.
+  #parameter(name: string, handle: Handle, key: string): Parameter {
+    const t = moduleTensor(handle, key);
+    if (t instanceof Parameter) return t;
+    const p = new Parameter(t, t.requiresGrad);
+    jit.jitSetAttr(this.#h, name, handleOfTensor(p));
+    const info = jit.jitNamed(this.#h, 'parameters', false).find(([n]) => n === name)!;
+    native.dispose(info[1]);
+    return remember('t' + info[2], p);
+  }
+
   #live(): Handle {
-    if (this.isDisposed) throw new Error('ScriptModule: the module was disposed');
+    if (jit.jitIsDisposed(this.#h)) throw new Error('ScriptModule: the module was disposed');
     return this.#h;
   }
 
@@ -167,24 +199,20 @@ export class ScriptModule {
     return run as ScriptMethod;
   }
 
-  get isDisposed(): boolean {
+  override get isDisposed(): boolean {
     return jit.jitIsDisposed(this.#h);
   }
-  /** Releases this wrapper's reference to the module (its tensors live on where still used). */
-  dispose(): void {
-    jit.jitDispose(this.#h);
-  }
-  [Symbol.dispose](): void {
-    this.dispose();
+  /** Releases the TorchScript module of this wrapper and its submodules' and frees their tensors (nn.Module.dispose). */
+  override dispose(): void {
+    if (this.isDisposed) return;
+    const modules = this.modules();
+    super.dispose();
+    for (const m of modules) if (m instanceof ScriptModule) jit.jitDispose(m.#h);
   }
 
   // ---- running -------------------------------------------------------------------------------
 
-  /** Python's `m(x)`. */
-  call(...args: unknown[]): unknown {
-    return this.forward(...args);
-  }
-  forward(...args: unknown[]): unknown {
+  override forward(...args: unknown[]): unknown {
     return this.runMethod('forward', ...args);
   }
   /**
@@ -227,145 +255,52 @@ export class ScriptModule {
   /** An attribute, parameter, buffer, submodule or constant (Python's getattr). */
   attr(name: string): unknown {
     const kind = this.#info.attributes.find(([n]) => n === name)?.[1];
-    if (kind === 'parameter' || kind === 'buffer') {
-      const entry = jit.jitNamed(this.#live(), kind === 'parameter' ? 'parameters' : 'buffers', false).find(([n]) => n === name);
-      if (entry) return moduleTensor(entry[1], entry[2]);
+    const own = Object.getOwnPropertyDescriptor(this, name);
+    if ((kind === 'parameter' || kind === 'buffer' || kind === 'module') && own && 'value' in own) {
+      this.#live();
+      return own.value;
     }
     return fromNative(jit.jitGetAttr(this.#live(), name));
   }
   /** Sets an attribute; the value converts to the attribute's TorchScript type. */
   setAttr(name: string, value: unknown): void {
+    const kind = this.#info.attributes.find(([n]) => n === name)?.[1];
+    if (kind === 'parameter' || kind === 'buffer' || kind === 'module')
+      throw new TypeError(`ScriptModule.setAttr: '${name}' is a ${kind}; change its values in place (copy_, loadStateDict)`);
     jit.jitSetAttr(this.#live(), name, toNative(value));
   }
   hasattr(name: string): boolean {
     return jit.jitHasAttr(this.#live(), name);
   }
 
-  // ---- parameters, buffers, submodules (nn.Module's names and order) -------------------------
+  // ---- nn.Module's machinery, kept on the TorchScript tensors --------------------------------
 
-  namedChildren(): [string, ScriptModule][] {
-    return jit.jitNamed(this.#live(), 'children', false).map(([name, h]) => [name, wrapModule(h)]);
+  override namedChildren(): [string, Module][] {
+    this.#live();
+    return super.namedChildren();
   }
-  children(): ScriptModule[] {
-    return this.namedChildren().map(([, m]) => m);
-  }
-  namedModules({ prefix = '' }: { prefix?: string } = {}): [string, ScriptModule][] {
-    const out: [string, ScriptModule][] = [[prefix, this]];
-    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules({ prefix: prefix ? `${prefix}.${name}` : name }));
-    return out;
-  }
-  modules(): ScriptModule[] {
-    return this.namedModules().map(([, m]) => m);
-  }
-  #named(what: 'parameters' | 'buffers', options: NamedOptions): [string, Tensor][] {
-    const { prefix = '', recurse = true } = readOptions(`ScriptModule.named${what === 'parameters' ? 'Parameters' : 'Buffers'}`, options, ['prefix', 'recurse', 'removeDuplicate']) as NamedOptions;
-    const owners: [string, ScriptModule][] = recurse ? this.namedModules({ prefix }) : [[prefix, this]];
-    const out: [string, Tensor][] = [];
-    const seen = new Set<Tensor>();
-    for (const [path, m] of owners)
-      for (const [name, h, key] of jit.jitNamed(m.#live(), what, false)) {
-        const t = moduleTensor(h, key);
-        if (seen.has(t)) continue;
-        seen.add(t);
-        out.push([path ? `${path}.${name}` : name, t]);
-      }
-    return out;
-  }
-  namedParameters(options: NamedOptions = {}): [string, Tensor][] {
-    return this.#named('parameters', options);
-  }
-  parameters(options: { recurse?: boolean } = {}): Tensor[] {
-    return this.namedParameters(options).map(([, t]) => t);
-  }
-  namedBuffers(options: NamedOptions = {}): [string, Tensor][] {
-    return this.#named('buffers', options);
-  }
-  buffers(options: { recurse?: boolean } = {}): Tensor[] {
-    return this.namedBuffers(options).map(([, t]) => t);
-  }
-  /** Parameters then buffers of each module in turn, as nn.Module.state_dict orders them; detached unless keepVars. */
-  stateDict({ prefix = '', keepVars = false }: StateDictOptions = {}): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
-    for (const [path, m] of this.namedModules())
-      for (const [name, t] of [...m.namedParameters({ recurse: false }), ...m.namedBuffers({ recurse: false })])
-        out[prefix + (path ? `${path}.${name}` : name)] = keepVars ? t : t.detach();
-    return out;
-  }
-  /** Copies values into the module's own tensors (in place, as nn.Module does); strict: keys must match. */
-  loadStateDict(stateDict: Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): LoadStateDictResult {
-    const own = this.stateDict({ keepVars: true });
-    const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
-    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
-    const errors: string[] = [];
-    if (strict && unexpectedKeys.length) errors.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
-    if (strict && missingKeys.length) errors.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
-    for (const [key, value] of Object.entries(stateDict)) {
-      const target = own[key];
-      if (!target) continue;
-      if (!isTensor(value)) errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${describe(value)}`);
-      else if (value.shape.join() !== target.shape.join())
-        errors.push(`size mismatch for ${key}: copying a param with shape [${value.shape.join(', ')}] from checkpoint, the shape in current model is [${target.shape.join(', ')}].`);
-    }
-    if (errors.length) throw new Error(`Error(s) in loading state_dict for RecursiveScriptModule:\n\t${errors.join('\n\t')}`);
+  /** Casts/moves with set_data, so the TorchScript module keeps the same tensors (buffers too, unlike nn.Module). */
+  protected override _apply(fn: (t: Tensor) => Tensor): this {
+    this.#live();
+    for (const m of this.children()) (m as ScriptModule)._apply(fn);
     noGrad(() => {
-      for (const [key, value] of Object.entries(stateDict)) own[key]?.copy_(value);
+      for (const t of [...this.parameters({ recurse: false }), ...this.buffers({ recurse: false })]) {
+        const applied = fn(t);
+        if (applied !== t) t.data = applied;
+        const g = t.grad;
+        if (g !== null) {
+          const ga = fn(g);
+          if (ga !== g) g.data = ga;
+        }
+      }
     });
-    return { missingKeys, unexpectedKeys };
-  }
-
-  // ---- modes, devices, dtypes ----------------------------------------------------------------
-
-  get training(): boolean {
-    return jit.jitTraining(this.#live());
-  }
-  set training(mode: boolean) {
-    jit.jitSetTraining(this.#live(), mode);
-  }
-  /** Sets training mode on this module and every submodule. */
-  train(mode = true): this {
-    if (typeof mode !== 'boolean') throw new TypeError(`ScriptModule.train: mode must be a boolean, got ${describe(mode)}`);
-    jit.jitTrain(this.#live(), mode);
     return this;
   }
-  eval(): this {
-    return this.train(false);
-  }
-  /** Moves/casts parameters and buffers in place (the same Tensor objects see the new data): `to('cuda')`, `to(torch.float64)`, `to({ device, dtype })`. */
-  to(...args: unknown[]): this {
-    let device: Device | null = null;
-    let dtype: DType | null = null;
-    let nonBlocking = false;
-    for (const arg of args) {
-      if (arg instanceof DType || (typeof arg === 'string' && isDTypeName(arg))) dtype = toDType(arg, 'ScriptModule.to');
-      else if (isTensor(arg)) [device, dtype] = [arg.device, arg.dtype];
-      else if (isOptionsObject(arg)) {
-        const o = readOptions('ScriptModule.to', arg, ['device', 'dtype', 'nonBlocking']);
-        if (o.device != null) device = toDevice(o.device, 'ScriptModule.to');
-        if (o.dtype != null) dtype = toDType(o.dtype, 'ScriptModule.to');
-        nonBlocking = Boolean(o.nonBlocking);
-      } else if (typeof arg === 'boolean') nonBlocking = arg;
-      else device = toDevice(arg, 'ScriptModule.to');
-    }
-    jit.jitTo(this.#live(), device ? String(device) : null, dtype ? dtype.code : null, nonBlocking);
-    return this;
-  }
-  cpu(): this {
-    return this.to('cpu');
-  }
-  cuda(device: number | null = null): this {
-    return this.to(device === null ? 'cuda' : `cuda:${device}`);
-  }
-  float(): this {
-    return this.to(toDType('float32'));
-  }
-  double(): this {
-    return this.to(toDType('float64'));
-  }
-  half(): this {
-    return this.to(toDType('float16'));
-  }
-  bfloat16(): this {
-    return this.to(toDType('bfloat16'));
+  /** nn.Module.loadStateDict, copying into the module's own tensors (assign: true would detach them from TorchScript). */
+  override loadStateDict(stateDict: Record<string, unknown>, options: { strict?: boolean; assign?: boolean } | boolean = {}): IncompatibleKeys {
+    if (typeof options === 'object' && options !== null && options.assign) throw new TypeError('ScriptModule.loadStateDict: assign: true is not supported (the TorchScript module keeps its own tensors)');
+    this.#live();
+    return super.loadStateDict(stateDict, options);
   }
 
   // ---- saving, printing ----------------------------------------------------------------------
@@ -379,28 +314,19 @@ export class ScriptModule {
   saveToBuffer(): Buffer {
     return jit.jitSave(this.#live(), null)!;
   }
-  extraRepr(): string {
+  override extraRepr(): string {
     return `original_name=${this.originalName}`;
   }
   /** Python's repr of a loaded module: `RecursiveScriptModule(original_name=Net ...)`. */
-  toString(): string {
+  override toString(): string {
     if (this.isDisposed) return 'RecursiveScriptModule(<disposed>)';
     const children = this.namedChildren();
     if (children.length === 0) return `RecursiveScriptModule(${this.extraRepr()})`;
     const lines = [this.extraRepr(), ...children.map(([name, c]) => `(${name}): ${indent(String(c))}`)];
     return `RecursiveScriptModule(\n  ${lines.join('\n  ')}\n)`;
   }
-  [inspect.custom](): string {
+  override [inspect.custom](): string {
     return this.toString();
-  }
-}
-
-function isDTypeName(s: string): boolean {
-  try {
-    toDType(s);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -462,7 +388,8 @@ export function isScripting(): boolean {
 // A JS module's parameters, buffers and submodules: nn.Module's named* methods where it has them,
 // else its own properties (tensors requiring grad are parameters, other tensors buffers,
 // objects with forward submodules).
-function moduleSpec(m: Traceable): ModuleSpec {
+interface Members { parameters: [string, Tensor][]; buffers: [string, Tensor][] }
+function moduleSpec(m: Traceable, members: Map<ModuleSpec, Members>): ModuleSpec {
   const o = m as unknown as Record<string, unknown> & {
     namedParameters?: (o: object) => [string, Tensor][];
     namedBuffers?: (o: object) => [string, Tensor][];
@@ -482,13 +409,33 @@ function moduleSpec(m: Traceable): ModuleSpec {
   const scripted = children.find(([, c]) => c instanceof ScriptModule);
   if (scripted) throw new TypeError(`torch.jit.trace: submodule '${scripted[0]}' is a ScriptModule; tracing JS modules that contain ScriptModules is not supported`);
   const name = (m as object).constructor?.name;
-  return {
+  buffers = buffers.filter(([, t]) => t != null);
+  const spec: ModuleSpec = {
     typeName: name && /^[A-Za-z_]\w*$/.test(name) ? name : 'Module',
     training: typeof o.training === 'boolean' ? o.training : true,
     parameters: parameters.map(([n, t]) => [n, handleOfTensor(t)]),
-    buffers: buffers.filter(([, t]) => t != null).map(([n, t]) => [n, handleOfTensor(t)]),
-    children: children.map(([n, c]) => [n, moduleSpec(c)]),
+    buffers: buffers.map(([n, t]) => [n, handleOfTensor(t)]),
+    children: children.map(([n, c]) => [n, moduleSpec(c, members)]),
   };
+  members.set(spec, { parameters, buffers });
+  return spec;
+}
+
+// The traced module's tensors are the JS module's (same TensorImpl): its Parameter and buffer
+// objects become the ScriptModule's, as Python's traced module shares the original's parameters.
+function adoptMembers(handle: Handle, spec: ModuleSpec, members: Map<ModuleSpec, Members>): void {
+  const own = members.get(spec)!;
+  for (const what of ['parameters', 'buffers'] as const)
+    for (const [name, h, key] of jit.jitNamed(handle, what, false)) {
+      native.dispose(h);
+      const t = own[what].find(([n]) => n === name)?.[1];
+      if (t && (what === 'buffers' || t instanceof Parameter) && wrappers.get('t' + key)?.deref() !== t) remember('t' + key, t);
+    }
+  for (const [name, h] of jit.jitNamed(handle, 'children', false)) {
+    const child = spec.children.find(([n]) => n === name);
+    if (child) adoptMembers(h, child[1], members);
+    jit.jitDispose(h);
+  }
 }
 
 // The parameter names of a JS function, when they are plain identifiers (they name the graph's inputs).
@@ -523,8 +470,11 @@ export function trace(target: unknown, exampleInputs: unknown, options: TraceOpt
   if (target instanceof ScriptModule) return target; // as Python: tracing a ScriptModule is a no-op
   const maybeModule = target as Partial<Traceable> & { call?: (...a: unknown[]) => unknown };
   if (typeof target === 'object' && target !== null && typeof maybeModule.forward === 'function') {
-    const spec = moduleSpec(target as Traceable);
-    const module = wrapModule(jit.jitCreate(spec));
+    const members = new Map<ModuleSpec, Members>();
+    const spec = moduleSpec(target as Traceable, members);
+    const handle = jit.jitCreate(spec);
+    adoptMembers(handle, spec, members);
+    const module = wrapModule(handle);
     // nn.Module's call runs its hooks, as Python's trace calls module(*inputs).
     const run = typeof maybeModule.call === 'function' ? maybeModule.call.bind(target) : maybeModule.forward.bind(target);
     runTrace(module, run as (...a: unknown[]) => unknown, maybeModule.forward, inputs, options);

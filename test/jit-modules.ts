@@ -3,31 +3,27 @@
 // again, so both sides of the Node -> Python direction use one definition.
 import * as torch from '../lib/index.js';
 
-/** A two-level JS module: parameters (tensors requiring grad), a buffer, a submodule. */
-class Inner {
-  w: torch.Tensor;
-  constructor() {
-    this.w = torch.randn(2, 3).requiresGrad_();
-  }
-  forward(h: torch.Tensor): torch.Tensor {
+/** A two-level nn.Module: Parameters, a buffer, a submodule. */
+class Inner extends torch.nn.Module {
+  w = new torch.nn.Parameter(torch.randn(2, 3));
+  override forward(h: torch.Tensor): torch.Tensor {
     return torch.tanh(h.matmul(this.w.t()));
   }
 }
 
-export class Mlp {
-  weight: torch.Tensor;
-  bias: torch.Tensor;
-  scale: torch.Tensor;
+export class Mlp extends torch.nn.Module {
+  weight = new torch.nn.Parameter(torch.randn(3, 4));
+  bias = new torch.nn.Parameter(torch.zeros(3));
+  declare scale: torch.Tensor;
   inner: Inner;
   constructor() {
-    this.weight = torch.randn(3, 4).requiresGrad_();
-    this.bias = torch.zeros(3).requiresGrad_();
-    this.scale = torch.tensor([2.0], { dtype: torch.float32 });
+    super();
+    this.registerBuffer('scale', torch.tensor([2.0], { dtype: torch.float32 }));
     this.inner = new Inner();
   }
-  forward(x: torch.Tensor, y: torch.Tensor): [torch.Tensor, torch.Tensor] {
+  override forward(x: torch.Tensor, y: torch.Tensor): [torch.Tensor, torch.Tensor] {
     const h = torch.relu(x.matmul(this.weight.t()).add(this.bias));
-    return [this.inner.forward(h).mul(this.scale), y.sum().mul(0.5)];
+    return [this.inner.call(h).mul(this.scale), y.sum().mul(0.5)];
   }
 }
 

@@ -204,7 +204,7 @@ describe('torch.jit.load: a scripted module from Python', () => {
     same(torch.jit.load(bytes, { mapLocation: 'cpu' }).call(x), py.scripted.forward as Expected);
     same(torch.jit.load(new Uint8Array(bytes), 'cpu').call(x), py.scripted.forward as Expected);
     torch.jit.save(m, join(tmp, 'again.pt'));
-    same(torch.jit.load(join(tmp, 'again.pt')).encode(x), py.scripted.encode as Expected);
+    same((torch.jit.load(join(tmp, 'again.pt')) as Methods).encode!(x), py.scripted.encode as Expected);
   });
 });
 
@@ -264,19 +264,73 @@ describe('errors', () => {
     same(m.runMethod('check', input(py.inputs.pos!)), py.scripted.check as Expected);
   });
 
-  it('a module used after dispose throws; its tensors and submodules stay usable', () => {
+  it('a module used after dispose throws; dispose frees its tensors and submodules (nn.Module.dispose)', () => {
     const fresh = loadScripted();
     const block = fresh.attr('block') as torch.jit.ScriptModule;
     const weight = fresh.parameters()[0]!;
     fresh.dispose();
     expect(fresh.isDisposed).toBe(true);
+    expect(block.isDisposed).toBe(true);
+    expect(weight.isDisposed).toBe(true);
     expect(() => fresh.call(x)).toThrow(/disposed/);
-    expect(() => fresh.parameters()).toThrow(/disposed/);
+    expect(() => fresh.forward(x)).toThrow(/disposed/);
+    expect(() => block.runMethod('forward', x)).toThrow(/disposed/);
+    expect(() => fresh.attr('scale')).toThrow(/disposed/);
     expect(() => fresh.save(join(tmp, 'x.pt'))).toThrow(/disposed/);
     expect(() => fresh.train()).toThrow(/disposed/);
+    expect(String(fresh)).toBe('RecursiveScriptModule(<disposed>)');
     fresh.dispose();
-    same(block.runMethod('forward', x), py.scripted.encode as Expected);
-    expect(weight.sum().item()).toBeTypeOf('number');
+    same(loadScripted().call(x), py.scripted.forward as Expected); // a new load is independent
+  });
+});
+
+describe('a ScriptModule is an nn.Module', () => {
+  class Wrapper extends torch.nn.Module {
+    inner = loadScripted();
+    gain = new torch.nn.Parameter(torch.full([2], 2));
+    override forward(v: torch.Tensor): torch.Tensor {
+      return (this.inner.call(v) as torch.Tensor).mul(this.gain);
+    }
+  }
+
+  it('sits inside a JS model: parameters, state dict, train/eval, gradients', () => {
+    const w = new Wrapper();
+    expect(w.inner).toBeInstanceOf(torch.nn.Module);
+    expect(w.namedParameters().map(([n]) => n)).toEqual([...py.scripted.parameters.map(([n]) => `inner.${n}`), 'gain']);
+    expect(Object.keys(w.stateDict())).toEqual([...py.scripted.stateDict.map(([n]) => `inner.${n}`), 'gain']);
+    for (const p of w.parameters()) expect(p).toBeInstanceOf(torch.nn.Parameter);
+    w.eval();
+    expect(w.inner.training).toBe(false);
+    w.train();
+    expect((w.inner.attr('block') as torch.jit.ScriptModule).training).toBe(true);
+    w.eval();
+    const out = w.call(x) as torch.Tensor;
+    const expected = makeTensor(py.scripted.forward as TensorEnc).mul(2);
+    expect(out.equal(expected)).toBe(true);
+    out.sum().backward();
+    expect(w.inner.parameters().every((p) => p.grad !== null)).toBe(true);
+    w.zeroGrad();
+    expect(w.inner.parameters().every((p) => p.grad === null)).toBe(true);
+  });
+
+  it('runs forward hooks through call()', () => {
+    const m = loadScripted();
+    const seen: unknown[] = [];
+    const handle = m.registerForwardHook((_mod: torch.nn.Module, args: unknown[], output: unknown) => {
+      seen.push(args.length);
+      return (output as torch.Tensor).mul(0);
+    });
+    expect((m.call(x) as torch.Tensor).abs().sum().item()).toBe(0);
+    handle.remove();
+    same(m.call(x), py.scripted.forward as Expected);
+    expect(seen).toEqual([1]);
+  });
+
+  it('requiresGrad_(false) freezes its parameters', () => {
+    const m = loadScripted();
+    m.requiresGrad_(false);
+    expect(m.parameters().some((p) => p.requiresGrad)).toBe(false);
+    expect((m.call(x) as torch.Tensor).requiresGrad).toBe(false);
   });
 });
 
@@ -293,7 +347,10 @@ describe('torch.jit.trace: JS code into TorchScript', () => {
     expect(traced.namedChildren().map(([n]) => n)).toEqual(['inner']);
     expect(traced.originalName).toBe('Mlp');
     expect(traced.code).toMatch(/def forward\(self,\s+x: Tensor,\s+y: Tensor\)/);
-    // Shared with the JS module, as Python's traced modules share their parameters.
+    // Shared with the JS module (the same Parameter objects), as Python's traced modules share their parameters.
+    expect(traced.parameters()).toEqual([mlp.weight, mlp.bias, mlp.inner.w]);
+    expect(traced.parameters()[0]).toBe(mlp.weight);
+    expect(traced.buffers()[0]).toBe(mlp.scale);
     torch.noGrad(() => mlp.bias.add_(1));
     expect((traced.call(...mlpInputs) as torch.Tensor[])[0]!.equal(mlp.forward(...mlpInputs)[0])).toBe(true);
   });
@@ -320,6 +377,20 @@ describe('torch.jit.trace: JS code into TorchScript', () => {
     same(torch.jit.load(path).call(...mixInputs), nodeInPython.fn!.forward!);
     expect(torch.jit.save(fn)).toBeInstanceOf(Uint8Array);
     expect(() => torch.jit.trace(mix, mixInputs)).toThrow(/Encountering a dict at the output of the tracer/);
+  });
+
+  it('traces plain JS objects with forward: tensors requiring grad are parameters, others buffers', () => {
+    class Plain {
+      w = torch.ones(2).requiresGrad_();
+      b = torch.full([2], 3);
+      forward(v: torch.Tensor): torch.Tensor {
+        return v.mul(this.w).add(this.b);
+      }
+    }
+    const traced = torch.jit.trace(new Plain(), torch.ones(2));
+    expect(traced.namedParameters().map(([n]) => n)).toEqual(['w']);
+    expect(traced.namedBuffers().map(([n]) => n)).toEqual(['b']);
+    expect((traced.call(torch.full([2], 2)) as torch.Tensor).tolist()).toEqual([5, 5]);
   });
 
   it('traces arrow functions, tuple inputs and tuple outputs', () => {
