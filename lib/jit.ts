@@ -446,12 +446,14 @@ function argumentNames(fn: Function, count: number): string[] {
   return names.length === count && names.every((n) => /^[A-Za-z_$][\w$]*$/.test(n)) ? names : [];
 }
 
-function runTrace(module: ScriptModule, fn: (...args: unknown[]) => unknown, named: Function, inputs: unknown[], options: TraceOptions): void {
+// Traces fn into the module `handle` as its forward (before any wrapper exists, so that the
+// module's tensors are still the ones fn uses).
+function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Function, inputs: unknown[], options: TraceOptions): void {
   const { strict = true } = readOptions('torch.jit.trace', options, ['strict']) as TraceOptions;
   const bridge = (args: unknown[]): unknown => toNative(fn(...args.map(fromNative)));
   tracing++;
   try {
-    jit.jitTrace(moduleHandle(module), 'forward', bridge, inputs.map(toNative), strict, argumentNames(named, inputs.length));
+    jit.jitTrace(handle, 'forward', bridge, inputs.map(toNative), strict, argumentNames(named, inputs.length));
   } finally {
     tracing--;
   }
@@ -474,15 +476,15 @@ export function trace(target: unknown, exampleInputs: unknown, options: TraceOpt
     const spec = moduleSpec(target as Traceable, members);
     const handle = jit.jitCreate(spec);
     adoptMembers(handle, spec, members);
-    const module = wrapModule(handle);
     // nn.Module's call runs its hooks, as Python's trace calls module(*inputs).
     const run = typeof maybeModule.call === 'function' ? maybeModule.call.bind(target) : maybeModule.forward.bind(target);
-    runTrace(module, run as (...a: unknown[]) => unknown, maybeModule.forward, inputs, options);
-    return module;
+    runTrace(handle, run as (...a: unknown[]) => unknown, maybeModule.forward, inputs, options);
+    return wrapModule(handle);
   }
   if (typeof target !== 'function') throw new TypeError(`torch.jit.trace: expected a module (an object with forward) or a function, got ${describe(target)}`);
-  const module = wrapModule(jit.jitCreate({ typeName: 'PlaceholderModule', training: true, parameters: [], buffers: [], children: [] }));
-  runTrace(module, target as (...a: unknown[]) => unknown, target, inputs, options);
+  const handle = jit.jitCreate({ typeName: 'PlaceholderModule', training: true, parameters: [], buffers: [], children: [] });
+  runTrace(handle, target as (...a: unknown[]) => unknown, target, inputs, options);
+  const module = wrapModule(handle);
   const forward = module.forward.bind(module) as ScriptFunction;
   Object.defineProperties(forward, {
     code: { get: () => module.code },

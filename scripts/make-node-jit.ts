@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../lib/index.js';
 import { jitCases, mix } from '../test/jit-modules.js';
-import { makeTensor, type Enc, type TensorEnc } from '../test/golden-replay.js';
+import type { Enc, TensorEnc } from '../test/golden-replay.js';
 
 const dir = new URL('../test/fixtures/jit/', import.meta.url).pathname;
 
@@ -35,7 +35,8 @@ fn.save(join(dir, 'node_fn.pt'));
 
 // A module Python made, changed in Node (attributes, a method that mutates state, parameters in place), saved again.
 const python = JSON.parse(readFileSync(join(dir, 'python.json'), 'utf8')) as { inputs: Record<string, TensorEnc> };
-const x = makeTensor(python.inputs.x!);
+const xEnc = python.inputs.x!;
+const x = torch.tensor(xEnc.data as number[], { dtype: xEnc.dtype as never }).reshape(xEnc.shape);
 const resaved = torch.jit.load(join(dir, 'scripted.pt'));
 resaved.setAttr('scale', 0.25);
 resaved.runMethod('bump', 4);

@@ -226,7 +226,7 @@ describe('errors', () => {
 
   it('missing and corrupt files', () => {
     expect(() => torch.jit.load(join(tmp, 'missing.pt'))).toThrow(/torch.jit.load: open file failed/);
-    expect(() => torch.jit.load(new Uint8Array([1, 2, 3, 4]))).toThrow(/torch.jit.load: .*(zip|archive)/i);
+    expect(() => torch.jit.load(new Uint8Array([1, 2, 3, 4]))).toThrow(/torch.jit.load: istream reader failed/);
     expect(() => torch.jit.load(bytes.subarray(0, bytes.length >> 1))).toThrow(/torch.jit.load/);
     const garbled = Buffer.from(bytes);
     garbled.fill(0x41, 200, 2000);
@@ -239,7 +239,7 @@ describe('errors', () => {
     expect(() => m.forward('a')).toThrow(TypeError);
     expect(() => m.forward('a')).toThrow("forward() Expected a value of type 'Tensor' for argument 'x' but instead found type 'str'.");
     expect(() => m.runMethod('combine', [x], { a: x }, [x, 1.5])).toThrow(/Expected a value of type 'Tuple\[Tensor, int\]' for argument 'pair'/);
-    expect(() => m.forward(x, x)).toThrow(/forward\(\) expected at most 2 argument\(s\) but received 3 argument\(s\)/);
+    expect(() => m.forward(x, x)).toThrow("Expected at most 2 argument(s) for operator 'forward', but received 3 argument(s). Declaration: forward(__torch__.Scripted self, Tensor x) -> Tensor");
     expect(() => m.forward()).toThrow(/forward\(\) is missing value for argument 'x'/);
     expect(() => m.runMethod('combine', [x], { a: x, b: x }, [x, 2], { beta: 1 })).toThrow(/Unknown keyword argument 'beta'/);
     expect(() => m.forward(torch.ones(2, 7))).toThrow(/mat1 and mat2 shapes cannot be multiplied/);
@@ -287,7 +287,7 @@ describe('errors', () => {
 describe('a ScriptModule is an nn.Module', () => {
   class Wrapper extends torch.nn.Module {
     inner = loadScripted();
-    gain = new torch.nn.Parameter(torch.full([2], 2));
+    gain = new torch.nn.Parameter(torch.full([2], 2, { dtype: torch.float32 }));
     override forward(v: torch.Tensor): torch.Tensor {
       return (this.inner.call(v) as torch.Tensor).mul(this.gain);
     }
@@ -296,8 +296,8 @@ describe('a ScriptModule is an nn.Module', () => {
   it('sits inside a JS model: parameters, state dict, train/eval, gradients', () => {
     const w = new Wrapper();
     expect(w.inner).toBeInstanceOf(torch.nn.Module);
-    expect(w.namedParameters().map(([n]) => n)).toEqual([...py.scripted.parameters.map(([n]) => `inner.${n}`), 'gain']);
-    expect(Object.keys(w.stateDict())).toEqual([...py.scripted.stateDict.map(([n]) => `inner.${n}`), 'gain']);
+    expect(w.namedParameters().map(([n]) => n)).toEqual(['gain', ...py.scripted.parameters.map(([n]) => `inner.${n}`)]); // own first, as in Python
+    expect(Object.keys(w.stateDict())).toEqual(['gain', ...py.scripted.stateDict.map(([n]) => `inner.${n}`)]);
     for (const p of w.parameters()) expect(p).toBeInstanceOf(torch.nn.Parameter);
     w.eval();
     expect(w.inner.training).toBe(false);
@@ -359,6 +359,7 @@ describe('torch.jit.trace: JS code into TorchScript', () => {
     const { mlp, mlpInputs } = jitCases();
     same(mlp.forward(...mlpInputs), nodeInPython.traced!.forward!);
     same(torch.jit.trace(mlp, mlpInputs).call(...mlpInputs), nodeInPython.traced!.forward!);
+    expect(node.cases.traced!.forward).toEqual(nodeInPython.traced!.forward);
     const saved = torch.jit.load(join(dir, 'node_traced.pt'));
     same(saved.call(...(node.cases.traced!.inputs.map(input))), nodeInPython.traced!.forward!);
     sameNamed(saved.namedParameters(), nodeInPython.traced!.parameters as unknown as Named, 'parameters seen by Python');
@@ -370,6 +371,7 @@ describe('torch.jit.trace: JS code into TorchScript', () => {
     const fn = torch.jit.trace(mix, mixInputs, { strict: false });
     same(fn(...mixInputs), nodeInPython.fn!.forward!);
     same(mix(...mixInputs), nodeInPython.fn!.forward!);
+    expect(node.cases.fn!.forward).toEqual(nodeInPython.fn!.forward);
     expect(fn.code).toMatch(/def forward\(self,\s+a: Tensor,\s+b: Tensor\)/);
     expect(fn.schema).toMatch(/^forward\(/);
     const path = join(tmp, 'fn.pt');
@@ -430,7 +432,7 @@ describe('Node -> Python: a Python module changed and re-saved by Node', () => {
     const resaved = torch.jit.load(join(dir, 'node_resaved.pt')) as Methods;
     const inPython = nodeInPython.resaved!;
     same(resaved.call(x), inPython.forward!);
-    same(node.cases.resaved!.forward, inPython.forward!);
+    expect(node.cases.resaved!.forward).toEqual(inPython.forward); // what Node computed before saving
     same(resaved.encode!(x), inPython.encode!);
     same(resaved.attr('scale'), inPython['attr:scale']!);
     same(resaved.attr('count'), inPython['attr:count']!);
