@@ -1,6 +1,6 @@
 # TorchScript fixtures for test/jit.test.ts, made by Python torch 2.13:
 #   .venv/bin/python scripts/make-jit-fixtures.py                # Python -> Node: scripted.pt, traced.pt, python.json
-#   npm run --silent build:ts && node scripts/make-node-jit.mjs  # Node -> Python: node_*.pt, node.json
+#   node node_modules/vite-node/vite-node.mjs scripts/make-node-jit.ts  # Node -> Python: node_*.pt, node.json
 #   .venv/bin/python scripts/make-jit-fixtures.py --check-node   # Python runs Node's files: node_python.json
 # Tensors are encoded as scripts/make-fixtures.py encodes them; dicts as {"dict": {key: enc}}.
 import importlib.util

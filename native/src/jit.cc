@@ -334,7 +334,7 @@ c10::IValue Run(napi_env env, torch::jit::Function& fn, const c10::IValue* self,
 
 torch::jit::Function& MethodFunction(const Module& m, const std::string& name) {
   if (auto method = m.find_method(name)) return method->function();
-  TORCH_CHECK(false, m.type()->repr_str(), " has no method '", name, "'; its methods: ",
+  TORCH_CHECK(false, m.type()->name() ? m.type()->name()->qualifiedName() : std::string("the module"), " has no method '", name, "'; its methods: ",
               c10::Join(", ", c10::fmap(m.get_methods(), [](const torch::jit::Method& x) { return x.name(); })));
 }
 
@@ -525,23 +525,6 @@ Napi::Value JitSetTraining(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// jitTo(m, device | null, dtype | null, nonBlocking): moves parameters and buffers in place (set_data).
-Napi::Value JitTo(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  Module& m = ModuleOf(env, info[0]);
-  std::optional<c10::Device> device = OptionalDevice(env, info[1]);
-  bool nonBlocking = !IsNullish(env, info[3]) && ToBool(env, info[3], "nonBlocking");
-  if (IsNullish(env, info[2])) {
-    if (device) m.to(*device, nonBlocking);
-  } else {
-    c10::ScalarType dtype = ToScalarType(env, info[2]);
-    if (!c10::isFloatingType(dtype) && !c10::isComplexType(dtype)) ThrowType("ScriptModule.to: dtype must be a floating point or complex dtype");
-    if (device) m.to(*device, dtype, nonBlocking);
-    else m.to(dtype, nonBlocking);
-  }
-  return info.Env().Undefined();
-}
-
 // jitCreate(spec): a module for tracing; spec = { typeName, training, parameters: [name, tensor][],
 // buffers: [name, tensor][], children: [name, spec][] }. Tensors are registered as they are (shared).
 Module CreateModule(napi_env env, napi_value spec, const std::shared_ptr<torch::jit::CompilationUnit>& unit) {
@@ -645,7 +628,6 @@ void RegisterJit(napi_env env, napi_value exports) {
       {"jitTrain", JitTrain, "ScriptModule.train"},
       {"jitTraining", JitTraining, "ScriptModule.training"},
       {"jitSetTraining", JitSetTraining, "ScriptModule.training"},
-      {"jitTo", JitTo, "ScriptModule.to"},
       {"jitCreate", JitCreate, "torch.jit.trace"},
       {"jitTrace", JitTrace, "torch.jit.trace"},
       {"jitCompile", JitCompile, "torch.jit.compile"},
