@@ -7,7 +7,7 @@ import { noGrad } from './autograd.js';
 import { toDevice, type DeviceLike } from './device.js';
 import { JITException } from './errors.js';
 import { native, type Handle } from './native.js';
-import { Module, type IncompatibleKeys } from './nn/module.js';
+import { KeyError, Module, type IncompatibleKeys } from './nn/module.js';
 import { Parameter } from './nn/parameter.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { keep } from './scope.js';
@@ -16,7 +16,9 @@ import { handleOfTensor, isTensor, Tensor } from './tensor.js';
 type AttributeKind = 'parameter' | 'buffer' | 'module' | 'attribute' | 'constant';
 interface ModuleInfo { key: string; typeName: string; methods: string[]; attributes: [string, AttributeKind][] }
 interface MethodInfo { schema: string; code: string; graph: string }
-interface ModuleSpec { typeName: string; training: boolean; parameters: [string, Handle][]; buffers: [string, Handle][]; children: [string, ModuleSpec][] }
+interface ModuleSpec { typeName: string; training: boolean; parameters: [string, Handle][]; buffers: [string, Handle][]; children: [string, ModuleSpec | ScriptChild][] }
+/** A ScriptModule inside a traced JS module: registered as it is; its method calls are recorded as calls. */
+interface ScriptChild { script: Handle }
 
 /** The native half (native/src/jit.cc). */
 interface JitNative {
@@ -95,19 +97,8 @@ function fromNative(v: unknown): unknown {
   return jit.jitIsScript(v) ? wrapModule(v as Handle) : new Tensor(v as Handle);
 }
 
-/** A JS error from TorchScript's `raise` is a JITException (Python's torch.jit.Error). */
-function rethrow(e: unknown): never {
-  if (e instanceof Error && e.name === 'JITException' && !(e instanceof JITException)) {
-    const err = new JITException(e.message);
-    err.stack = e.stack;
-    throw err;
-  }
-  throw e;
-}
-
 // Python's repr of a nested module: children indented by two spaces.
 const indent = (s: string): string => s.split('\n').join('\n  ');
-
 
 /** A TorchScript method as a JS function, with its TorchScript `code`, `graph` and `schema`. */
 export interface ScriptMethod {
@@ -151,8 +142,8 @@ export class ScriptModule extends Module {
         else if (kind === 'module' && children.has(name)) this.addModule(name, wrapModule(children.get(name)!));
         else continue;
         registered.add(name);
-      } catch {
-        // a name nn.Module reserves (a method's name): reachable through attr() only
+      } catch (e) {
+        if (!(e instanceof KeyError)) throw e; // a name nn.Module reserves (a method's name): reachable through attr() only
       }
     }
     for (const name of info.methods)
@@ -222,11 +213,8 @@ export class ScriptModule extends Module {
    */
   runMethod(name: string, ...args: unknown[]): unknown {
     if (typeof name !== 'string') throw new TypeError(`ScriptModule.runMethod: name must be a string, got ${describe(name)}`);
-    try {
-      return fromNative(jit.jitRun(this.#live(), name, args.map(toNative)));
-    } catch (e) {
-      rethrow(e);
-    }
+    // TorchScript's `raise` comes as an Error named JITException: `instanceof torch.JITException` holds.
+    return fromNative(jit.jitRun(this.#live(), name, args.map(toNative)));
   }
   /** The names of the module's TorchScript methods. */
   methodNames(): string[] {
@@ -406,8 +394,6 @@ function moduleSpec(m: Traceable, members: Map<ModuleSpec, Members>): ModuleSpec
     buffers = own.filter((e): e is [string, Tensor] => isTensor(e[1]) && !e[1].requiresGrad);
     children = own.filter((e): e is [string, Traceable] => typeof e[1] === 'object' && e[1] !== null && typeof (e[1] as Traceable).forward === 'function');
   }
-  const scripted = children.find(([, c]) => c instanceof ScriptModule);
-  if (scripted) throw new TypeError(`torch.jit.trace: submodule '${scripted[0]}' is a ScriptModule; tracing JS modules that contain ScriptModules is not supported`);
   const name = (m as object).constructor?.name;
   buffers = buffers.filter(([, t]) => t != null);
   const spec: ModuleSpec = {
@@ -415,7 +401,7 @@ function moduleSpec(m: Traceable, members: Map<ModuleSpec, Members>): ModuleSpec
     training: typeof o.training === 'boolean' ? o.training : true,
     parameters: parameters.map(([n, t]) => [n, handleOfTensor(t)]),
     buffers: buffers.map(([n, t]) => [n, handleOfTensor(t)]),
-    children: children.map(([n, c]) => [n, moduleSpec(c, members)]),
+    children: children.map(([n, c]) => [n, c instanceof ScriptModule ? { script: moduleHandle(c) } : moduleSpec(c, members)]),
   };
   members.set(spec, { parameters, buffers });
   return spec;
@@ -432,8 +418,8 @@ function adoptMembers(handle: Handle, spec: ModuleSpec, members: Map<ModuleSpec,
       if (t && (what === 'buffers' || t instanceof Parameter) && wrappers.get('t' + key)?.deref() !== t) remember('t' + key, t);
     }
   for (const [name, h] of jit.jitNamed(handle, 'children', false)) {
-    const child = spec.children.find(([n]) => n === name);
-    if (child) adoptMembers(h, child[1], members);
+    const child = spec.children.find(([n]) => n === name)?.[1];
+    if (child && !('script' in child)) adoptMembers(h, child, members);
     jit.jitDispose(h);
   }
 }
@@ -511,11 +497,7 @@ export class CompilationUnit {
       if (!(name in this)) Object.defineProperty(this, name, { value: (...args: unknown[]) => this.runFunction(name, ...args), configurable: true, writable: true });
   }
   runFunction(name: string, ...args: unknown[]): unknown {
-    try {
-      return fromNative(jit.jitUnitRun(this.#h, name, args.map(toNative)));
-    } catch (e) {
-      rethrow(e);
-    }
+    return fromNative(jit.jitUnitRun(this.#h, name, args.map(toNative)));
   }
   /** The functions with their schema, TorchScript code and graph. */
   functions(): { name: string; schema: string; code: string; graph: string }[] {

@@ -395,6 +395,25 @@ describe('torch.jit.trace: JS code into TorchScript', () => {
     expect((traced.call(torch.full([2], 2)) as torch.Tensor).tolist()).toEqual([5, 5]);
   });
 
+  it('traces a JS module that contains a ScriptModule: its calls are recorded as method calls', () => {
+    class Host extends torch.nn.Module {
+      scripted = loadScripted();
+      gain = new torch.nn.Parameter(torch.full([2], 3, { dtype: torch.float32 }));
+      override forward(v: torch.Tensor): torch.Tensor {
+        return (this.scripted.call(v) as torch.Tensor).mul(this.gain);
+      }
+    }
+    const host = new Host();
+    const traced = torch.jit.trace(host, x);
+    expect(traced.attr('scripted')).toBe(host.scripted); // the same module, shared
+    expect(traced.code).toMatch(/\(scripted\)\.forward\(/);
+    const expected = makeTensor(py.scripted.forward as TensorEnc).mul(3);
+    expect((traced.call(x) as torch.Tensor).equal(expected)).toBe(true);
+    expect(traced.namedParameters().map(([n]) => n)).toEqual(['gain', ...py.scripted.parameters.map(([n]) => `scripted.${n}`)]);
+    const reloaded = torch.jit.load(traced.saveToBuffer());
+    expect((reloaded.call(x) as torch.Tensor).equal(expected)).toBe(true);
+  });
+
   it('traces arrow functions, tuple inputs and tuple outputs', () => {
     const f = torch.jit.trace((pair: torch.Tensor[], k: torch.Tensor) => [pair[0]!.mul(k), pair[1]!.add(k)], [[torch.ones(2), torch.zeros(2)], torch.full([2], 3)]);
     const [a, b] = f([torch.arange(2, { dtype: torch.float32 }), torch.ones(2)], torch.full([2], 2)) as torch.Tensor[];

@@ -354,7 +354,9 @@ napi_value FromIValue(napi_env env, const c10::IValue& v, const AliasMap* aliase
       const c10::IValue& k = item.key();
       std::string key = k.isString() ? k.toStringRef() : k.isInt() ? std::to_string(k.toInt()) : "";
       if (!k.isString() && !k.isInt()) ThrowType("dict with keys of type " + k.tagKind() + " is not supported yet");
-      Check(napi_set_named_property(env, obj, key.c_str(), FromIValue(env, item.value(), aliases)));
+      // Defined, not assigned: a key '__proto__' is a key like any other.
+      napi_property_descriptor d{key.c_str(), nullptr, nullptr, nullptr, nullptr, FromIValue(env, item.value(), aliases), napi_default_jsproperty, nullptr};
+      Check(napi_define_properties(env, obj, 1, &d));
     }
     return obj;
   }

@@ -4,6 +4,7 @@
 // CompilationUnit for torch.jit.compile); dispose() empties the box, later use throws.
 #include <torch/jit.h>
 #include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/frontend/schema_matching.h>
 #include <torch/csrc/jit/frontend/tracer.h>
 #include <torch/csrc/jit/runtime/jit_exception.h>
 #include <torch/csrc/jit/serialization/import.h>
@@ -271,6 +272,30 @@ napi_value FromScript(napi_env env, const c10::IValue& v) {
   return FromIValue(env, v, nullptr);
 }
 
+// A ScriptModule's method called while torch.jit.trace runs (a scripted submodule of a traced JS
+// module): recorded as one call of the method, as Python's tracer does (runAndInsertCall), then run
+// with the tracer paused so that its ops are not recorded twice.
+c10::IValue RunTraced(torch::jit::Function& fn, torch::jit::Stack stack, const torch::jit::Kwargs& kwargs) {
+  const c10::FunctionSchema& schema = fn.getSchema();
+  schema.checkAndNormalizeInputs(stack, kwargs);
+  TORCH_CHECK(schema.returns().size() == 1, "tracing a call of ", schema.name(), ": methods with several results cannot be traced");
+  std::shared_ptr<torch::jit::Graph> graph = torch::jit::tracer::getTracingState()->graph;
+  std::vector<torch::jit::NamedValue> inputs;
+  for (const c10::IValue& v : stack) inputs.emplace_back(torch::jit::tracer::getValueTrace(v));
+  torch::jit::MatchedSchema match = torch::jit::matchSchema(schema, torch::jit::SourceRange(), *graph, inputs, {});
+  torch::jit::Value* output = graph->insertMethodCall(fn.name(), match);
+  std::function<void()> resume = torch::jit::tracer::pauseTracing();
+  try {
+    fn.run(stack);
+  } catch (...) {
+    resume();
+    throw;
+  }
+  resume();
+  torch::jit::tracer::setValueTrace(stack.back(), output);
+  return stack.back();
+}
+
 // Runs fn (a module's method when self is given, else a free function) on JS arguments converted
 // by its schema. A trailing plain object is keyword arguments (camelCase or Python names) unless
 // the schema expects a dict at that position.
@@ -323,6 +348,7 @@ c10::IValue Run(napi_env env, torch::jit::Function& fn, const c10::IValue* self,
     }
   }
   try {
+    if (self && torch::jit::tracer::isTracing()) return RunTraced(fn, std::move(stack), kwargs);
     return fn(std::move(stack), kwargs);
   } catch (const torch::jit::JITException& e) {
     // TorchScript's `raise`: Python's torch.jit.Error, lib/errors.ts's JITException (matched by name).
@@ -539,7 +565,11 @@ Module CreateModule(napi_env env, napi_value spec, const std::shared_ptr<torch::
   };
   each("parameters", [&](const std::string& name, napi_value t) { m.register_parameter(name, TensorOf(env, t, name.c_str()), false); });
   each("buffers", [&](const std::string& name, napi_value t) { m.register_buffer(name, TensorOf(env, t, name.c_str())); });
-  each("children", [&](const std::string& name, napi_value child) { m.register_module(name, CreateModule(env, child, unit)); });
+  // A child { script: handle } is an existing ScriptModule (shared, not copied).
+  each("children", [&](const std::string& name, napi_value child) {
+    napi_value script = Property(env, child, "script");
+    m.register_module(name, IsNullish(env, script) ? CreateModule(env, child, unit) : ModuleOf(env, script));
+  });
   return m;
 }
 
