@@ -7,7 +7,7 @@ import { noGrad } from './autograd.js';
 import { toDevice, type DeviceLike } from './device.js';
 import { JITException } from './errors.js';
 import { native, type Handle } from './native.js';
-import { KeyError, Module, type IncompatibleKeys } from './nn/module.js';
+import { Module, type IncompatibleKeys } from './nn/module.js';
 import { Parameter } from './nn/parameter.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { keep } from './scope.js';
@@ -143,7 +143,8 @@ export class ScriptModule extends Module {
         else continue;
         registered.add(name);
       } catch (e) {
-        if (!(e instanceof KeyError)) throw e; // a name nn.Module reserves (a method's name): reachable through attr() only
+        // a name nn.Module reserves (a method's name; its KeyError): reachable through attr() only
+        if (!(e instanceof Error && e.name === 'KeyError')) throw e;
       }
     }
     for (const name of info.methods)
