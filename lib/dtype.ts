@@ -4,31 +4,41 @@ import { native } from './native.js';
 
 export type DTypeKind = 'float' | 'complex' | 'int' | 'uint' | 'bool' | 'quantized' | 'bits';
 
-export class DType {
-  /** c10::ScalarType code, shared with the native layer (-1: not in this libtorch). */
+/** A c10 enum value PyTorch exposes as a `torch.*` constant (a dtype, layout, memory format or qscheme). */
+abstract class TorchEnumValue {
+  /** The c10 code, shared with the native layer. */
   readonly code: number;
-  /** PyTorch's name without the `torch.` prefix, e.g. 'float32'. */
+  /** PyTorch's name without the `torch.` prefix, e.g. 'float32', 'sparse_coo', 'channels_last'. */
   readonly name: string;
-  readonly itemsize: number;
-  readonly kind: DTypeKind;
-  readonly isFloatingPoint: boolean;
-  readonly isComplex: boolean;
-  readonly isSigned: boolean;
-  constructor(code: number, name: string, itemsize: number, kind: DTypeKind, isSigned: boolean) {
+  /** `sealed`: freeze now; a subclass with fields of its own (DType) freezes itself once it has set them. */
+  constructor(code: number, name: string, sealed = true) {
     this.code = code;
     this.name = name;
-    this.itemsize = itemsize;
-    this.kind = kind;
-    this.isFloatingPoint = kind === 'float';
-    this.isComplex = kind === 'complex';
-    this.isSigned = isSigned;
-    Object.freeze(this);
+    if (sealed) Object.freeze(this);
   }
   toString(): string {
     return `torch.${this.name}`;
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
+  }
+}
+
+export class DType extends TorchEnumValue {
+  declare readonly code: number; // c10::ScalarType code (-1: not in this libtorch)
+  readonly itemsize: number;
+  readonly kind: DTypeKind;
+  readonly isFloatingPoint: boolean;
+  readonly isComplex: boolean;
+  readonly isSigned: boolean;
+  constructor(code: number, name: string, itemsize: number, kind: DTypeKind, isSigned: boolean) {
+    super(code, name, false);
+    this.itemsize = itemsize;
+    this.kind = kind;
+    this.isFloatingPoint = kind === 'float';
+    this.isComplex = kind === 'complex';
+    this.isSigned = isSigned;
+    Object.freeze(this);
   }
 }
 
@@ -268,25 +278,6 @@ export function iinfo(d: DTypeLike): IInfo {
 }
 
 // ---------- layouts and memory formats ----------
-
-/** A c10 enum value PyTorch exposes as a `torch.*` constant (a layout, memory format or qscheme). */
-abstract class TorchEnumValue {
-  /** The c10 code, shared with the native layer. */
-  readonly code: number;
-  /** PyTorch's name without the `torch.` prefix, e.g. 'sparse_coo', 'channels_last'. */
-  readonly name: string;
-  constructor(code: number, name: string) {
-    this.code = code;
-    this.name = name;
-    Object.freeze(this);
-  }
-  toString(): string {
-    return `torch.${this.name}`;
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
-}
 
 /** torch.layout: how a tensor's elements are stored (`x.layout === torch.strided`). */
 export class Layout extends TorchEnumValue {}

@@ -31,6 +31,7 @@ export interface NativeAddon {
   layout(h: Handle): string;
   numel(h: Handle): number;
   dim(h: Handle): number;
+  isNested(h: Handle): boolean;
   names(h: Handle): (string | null)[] | null;
   fromBuffer(buffer: ArrayBuffer, byteOffset: number, count: number, dtype: number): Handle;
   isContiguous(h: Handle, memoryFormat: unknown): boolean;

@@ -132,14 +132,7 @@ export const nested = {
 /** True for a nested tensor: libtorch's NestedTensorImpl has no single size. */
 function isNested(t: Tensor): boolean {
   const h = handleOfTensor(t);
-  if (native.isDisposed(h) || native.layout(h) !== 'strided') return false;
-  try {
-    native.shape(h);
-    return false;
-  } catch (e) {
-    if (/NestedTensorImpl/.test((e as Error).message)) return true;
-    throw e;
-  }
+  return !native.isDisposed(h) && native.isNested(h);
 }
 
 declare module './tensor.js' {

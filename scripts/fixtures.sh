@@ -6,7 +6,8 @@
 set -e
 cd "$(dirname "$0")/.."
 for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtures make-namespace-fixtures \
-  make-pyfn-fixtures make-sparse-fixtures make-save-fixtures make-settings-fixtures coverage-cases; do
+  make-pyfn-fixtures make-sparse-fixtures make-save-fixtures make-settings-fixtures make-call-forms-fixtures make-tensor-members-fixtures \
+  make-nn-core-fixtures coverage-cases; do
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
 done

@@ -157,6 +157,7 @@ def module():
     torch.manual_seed(0)
     n2 = Net().double()
     record("double.dtypes", [str(p.dtype) for p in n2.state_dict().values()])
+    torch.manual_seed(0)
     n3 = Net().half()
     record("half.stateDict", list(n3.state_dict().values()))
 

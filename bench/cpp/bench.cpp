@@ -1,5 +1,5 @@
 // libtorch C++ side of the benchmark: the floor with no binding in between.
-// Usage: bench_cpp <w1|w1big|w2|w3> <rounds>
+// Usage: bench_cpp <w1|w1big|w2|w3|w3nn> <rounds>
 // Prints one JSON line describing the process, then one per timed round.
 #include <ATen/Version.h>
 #include <torch/torch.h>
@@ -132,11 +132,38 @@ void w3(int rounds) {
   t.run(rounds, "w3");
 }
 
+// W3 built from torch::nn modules, as the Node and Python sides build it.
+struct Net : torch::nn::Module {
+  torch::nn::Conv2d conv1{torch::nn::Conv2dOptions(1, 8, 3).padding(1)};
+  torch::nn::Conv2d conv2{torch::nn::Conv2dOptions(8, 16, 3).padding(1)};
+  torch::nn::Linear fc{784, 10};
+  Net() {
+    register_module("conv1", conv1);
+    register_module("conv2", conv2);
+    register_module("fc", fc);
+  }
+  torch::Tensor forward(const torch::Tensor& x) {
+    auto h = torch::max_pool2d(torch::relu(conv1(x)), 2);
+    return fc(torch::max_pool2d(torch::relu(conv2(h)), 2).flatten(1));
+  }
+};
+
+void w3nn(int rounds) {
+  torch::manual_seed(0);
+  Net model;
+  Trainer t;
+  t.params = model.parameters();
+  auto x = torch::randn({32, 1, 28, 28});
+  auto y = torch::randint(10, {32});
+  t.loss = [&] { return torch::nn::functional::cross_entropy(model.forward(x), y); };
+  t.run(rounds, "w3nn");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <w1|w1big|w2|w3> <rounds>\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <w1|w1big|w2|w3|w3nn> <rounds>\n", argv[0]);
     return 2;
   }
   const std::string workload = argv[1];
@@ -148,6 +175,7 @@ int main(int argc, char** argv) {
   else if (workload == "w1big") w1(rounds, {1000, 1000}, "w1big");
   else if (workload == "w2") w2(rounds);
   else if (workload == "w3") w3(rounds);
+  else if (workload == "w3nn") w3nn(rounds);
   else {
     std::fprintf(stderr, "unknown workload %s\n", workload.c_str());
     return 2;

@@ -1,5 +1,5 @@
 // torchnode side of the benchmark (same workloads as ../cpp/bench.cpp and ../py/bench.py).
-// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|tensor1m|print100k|print100kfull> <rounds>
+// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|tensor1m|print100k|print100kfull> <rounds>
 // Prints one JSON line describing the process, then one per variant and timed round.
 import { readFileSync } from 'node:fs';
 import * as torch from '../../dist/index.js';
@@ -127,6 +127,26 @@ function w3(rounds) {
   });
 }
 
+// W3 built from nn modules (nn.Conv2d, nn.Linear, F.crossEntropy): the module layer's cost over the hand-written step.
+function w3nn(rounds) {
+  torch.manualSeed(0);
+  const { nn } = torch;
+  const F = nn.functional;
+  class Net extends nn.Module {
+    conv1 = new nn.Conv2d(1, 8, 3, { padding: 1 });
+    conv2 = new nn.Conv2d(8, 16, 3, { padding: 1 });
+    fc = new nn.Linear(784, 10);
+    forward(x) {
+      const h = F.maxPool2d(F.relu(this.conv1.call(x)), 2);
+      return this.fc.call(F.maxPool2d(F.relu(this.conv2.call(h)), 2).flatten(1));
+    }
+  }
+  const model = new Net();
+  const x = torch.randn([32, 1, 28, 28]);
+  const y = torch.randint(10, [32]);
+  return train('w3nn', rounds, model.parameters(), () => F.crossEntropy(model.call(x), y));
+}
+
 // torch.tensor of nested JS arrays: 1000 rows of 1000 numbers, the same values as bench.py's lists.
 function tensor1m(rounds) {
   const nested = Array.from({ length: 1000 }, (_, i) =>
@@ -154,6 +174,7 @@ const WORKLOADS = {
   w1big,
   w2,
   w3,
+  w3nn,
   tensor1m,
   print100k: printTensor('print100k', { profile: 'default' }),
   print100kfull: printTensor('print100kfull', { threshold: Infinity }),

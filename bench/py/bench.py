@@ -1,5 +1,5 @@
 """Python torch side of the benchmark. Run with Debian's interpreter (it has torch):
-    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w4|tensor1m|print100k|print100kfull> <rounds>
+    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|w4|tensor1m|print100k|print100kfull> <rounds>
 Prints one JSON line describing the process, then one per timed round (w4: one RSS record)."""
 import json
 import math
@@ -113,6 +113,27 @@ def w3(rounds):
     train("w3", rounds, params, loss_fn)
 
 
+def w3nn(rounds):
+    """W3 built from nn modules, as the Node and C++ sides build it."""
+    torch.manual_seed(0)
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = torch.nn.Conv2d(1, 8, 3, padding=1)
+            self.conv2 = torch.nn.Conv2d(8, 16, 3, padding=1)
+            self.fc = torch.nn.Linear(784, 10)
+
+        def forward(self, x):
+            h = F.max_pool2d(F.relu(self.conv1(x)), 2)
+            return self.fc(F.max_pool2d(F.relu(self.conv2(h)), 2).flatten(1))
+
+    model = Net()
+    x = torch.randn(32, 1, 28, 28)
+    y = torch.randint(10, (32,))
+    train("w3nn", rounds, list(model.parameters()), lambda: F.cross_entropy(model(x), y))
+
+
 def rss_bytes():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -165,6 +186,7 @@ WORKLOADS = {
     "w1big": lambda r: w1(r, [1000, 1000], "w1big"),
     "w2": w2,
     "w3": w3,
+    "w3nn": w3nn,
     "w4": w4,
     "tensor1m": tensor1m,
     "print100k": print_tensor("print100k", profile="default"),

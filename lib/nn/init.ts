@@ -163,9 +163,10 @@ export function truncNormal_(tensor: Tensor, mean?: number | { mean?: number; st
 }
 
 /** Fills with `val`. */
-export function constant_(tensor: Tensor, val: number): Tensor {
+export function constant_(tensor: Tensor, val: number | { val: number }): Tensor {
   checkTensor(tensor, 'constant_');
-  return noGrad(() => tensor.fill_(checkNumber(val, 'constant_', 'val')));
+  const v = typeof val === 'object' && val !== null ? readOptions('nn.init.constant_', val, ['val']).val : val;
+  return noGrad(() => tensor.fill_(checkNumber(v, 'constant_', 'val')));
 }
 /** Fills with 1. */
 export function ones_(tensor: Tensor): Tensor {

@@ -91,7 +91,7 @@ function checkName(name: unknown, what: string, owner: Module): asserts name is 
 }
 
 /** Python's KeyError, for bad names (a subclass of Error; `name` is 'KeyError'). */
-export class KeyError extends Error {
+class KeyError extends Error {
   override name = 'KeyError';
 }
 
@@ -269,10 +269,9 @@ export class Module {
     const buffers: [string, Tensor | null][] = [];
     const modules: [string, Module | null][] = [];
     const record = this.#record;
-    const props = Object.getOwnPropertyDescriptors(this) as Record<string, PropertyDescriptor>;
-    for (const name of Object.keys(props)) {
-      const d = props[name]!;
-      if (!d.enumerable || !('value' in d)) continue;
+    for (const name of Object.keys(this)) {
+      const d = Object.getOwnPropertyDescriptor(this, name)!; // one at a time: getOwnPropertyDescriptors is ~10x slower
+      if (!('value' in d)) continue; // accessors (a parametrized weight) are computed, not registered
       const v: unknown = d.value;
       if (record.buffers.has(name)) buffers.push([name, isTensor(v) ? v : null]);
       else if (v instanceof Parameter) params.push([name, v]);
@@ -738,6 +737,10 @@ export class Module {
   /** Whether dispose() was called. */
   get isDisposed(): boolean {
     return this.#record.disposed;
+  }
+  /** Python's `len(m._forward_hooks) + len(m._forward_pre_hooks) > 0` (the Transformer fast paths check it). */
+  _hasForwardHooks(): boolean {
+    return this.#record.forward.length + this.#record.forwardPre.length > 0;
   }
 }
 

@@ -269,9 +269,11 @@ napi_value ReadLayout(napi_env env, const at::Tensor& t) {
     default: return FromString(env, "unknown");
   }
 }
+// Nested tensors have no sizes(): the JS layer asks this instead of reading the shape and failing.
+napi_value ReadIsNested(napi_env env, const at::Tensor& t) { return FromBool(env, t.is_nested()); }
 constexpr TensorProperty kProperties[] = {
     {"shape", ReadShape}, {"stride", ReadStride}, {"dtype", ReadDTypeCode}, {"device", ReadDevice},
-    {"layout", ReadLayout}, {"numel", ReadNumel}, {"dim", ReadDim},
+    {"layout", ReadLayout}, {"numel", ReadNumel}, {"dim", ReadDim}, {"isNested", ReadIsNested},
 };
 
 // isContiguous(t, memoryFormat | null): not a dispatcher op, so bound here.

@@ -1,2 +1,202 @@
-// torch.nn layers: see lib/nn/modules/index.ts
-export {};
+// torch.nn.MultiheadAttention (torch/nn/modules/activation.py in PyTorch): parameters built as PyTorch
+// builds them, forward through F.multiHeadAttentionForward, or through ATen's _native_multi_head_attention
+// where PyTorch takes its fast path (inference, batch-first self-attention), so results match bit for bit.
+import { isGradEnabled } from '../../autograd.js';
+import { aten } from '../../call.js';
+import { empty } from '../../creation.js';
+import { bindArgs, boolArg } from '../../functional/args.js';
+import { describe } from '../../options.js';
+import { isTensor, type Tensor } from '../../tensor.js';
+import { _autocastEnabled, _canonicalMask, _optionalTensor, _multiHeadAttentionForward, _noneOrDtype, type MultiHeadAttentionParams } from '../functional/attention.js';
+import * as init from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { Linear } from './linear.js';
+import { factoryOptions } from './_layer_util.js';
+
+type MaybeTensor = Tensor | null;
+
+/** The out_proj of MultiheadAttention: a Linear under the name PyTorch prints (it only matters to quantization). */
+export class NonDynamicallyQuantizableLinear extends Linear {}
+
+const MHA_ARGS = ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst', 'device', 'dtype'] as const;
+const FORWARD_ARGS = ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal'] as const;
+
+
+/**
+ * `new nn.MultiheadAttention(embedDim, numHeads, dropout = 0, bias = true, addBiasKv = false, addZeroAttn = false,
+ * kdim = null, vdim = null, batchFirst = false, { device, dtype })`;
+ * `mha.call(query, key, value, { keyPaddingMask, needWeights = true, attnMask, averageAttnWeights = true, isCausal = false })`
+ * → `[attnOutput, attnOutputWeights | null]`.
+ */
+export class MultiheadAttention extends Module {
+  embedDim: number;
+  kdim: number;
+  vdim: number;
+  _qkvSameEmbedDim: boolean;
+  numHeads: number;
+  dropout: number;
+  batchFirst: boolean;
+  headDim: number;
+  addZeroAttn: boolean;
+  declare in_proj_weight: Parameter | null;
+  declare q_proj_weight: Parameter | null;
+  declare k_proj_weight: Parameter | null;
+  declare v_proj_weight: Parameter | null;
+  declare in_proj_bias: Parameter | null;
+  declare out_proj: NonDynamicallyQuantizableLinear;
+  declare bias_k: Parameter | null;
+  declare bias_v: Parameter | null;
+
+  constructor(embedDim: number, numHeads: number, ...rest: unknown[]) {
+    const fn = 'MultiheadAttention';
+    const o = bindArgs(fn, rest, MHA_ARGS);
+    if (typeof embedDim !== 'number' || typeof numHeads !== 'number') throw new TypeError(`${fn}: embed_dim and num_heads must be numbers, got ${describe(embedDim)} and ${describe(numHeads)}`);
+    if (embedDim <= 0 || numHeads <= 0) throw new RangeError(`${fn}: embed_dim and num_heads must be greater than 0, got embed_dim=${embedDim} and num_heads=${numHeads} instead`);
+    super();
+    const factory = factoryOptions(o);
+    const bias = boolArg(fn, 'bias', o.bias, true);
+    this.embedDim = embedDim;
+    this.kdim = (o.kdim ?? embedDim) as number;
+    this.vdim = (o.vdim ?? embedDim) as number;
+    this._qkvSameEmbedDim = this.kdim === embedDim && this.vdim === embedDim;
+    this.numHeads = numHeads;
+    this.dropout = (o.dropout ?? 0.0) as number;
+    this.batchFirst = boolArg(fn, 'batchFirst', o.batchFirst, false);
+    this.headDim = Math.floor(embedDim / numHeads);
+    if (this.headDim * numHeads !== this.embedDim) throw new RangeError(`${fn}: embed_dim must be divisible by num_heads`);
+    if (!this._qkvSameEmbedDim) {
+      this.q_proj_weight = new Parameter(empty([embedDim, embedDim], factory));
+      this.k_proj_weight = new Parameter(empty([embedDim, this.kdim], factory));
+      this.v_proj_weight = new Parameter(empty([embedDim, this.vdim], factory));
+      this.registerParameter('in_proj_weight', null);
+    } else {
+      this.in_proj_weight = new Parameter(empty([3 * embedDim, embedDim], factory));
+      this.registerParameter('q_proj_weight', null);
+      this.registerParameter('k_proj_weight', null);
+      this.registerParameter('v_proj_weight', null);
+    }
+    if (bias) this.in_proj_bias = new Parameter(empty([3 * embedDim], factory));
+    else this.registerParameter('in_proj_bias', null);
+    this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias, ...factory });
+    if (boolArg(fn, 'addBiasKv', o.addBiasKv, false)) {
+      this.bias_k = new Parameter(empty([1, 1, embedDim], factory));
+      this.bias_v = new Parameter(empty([1, 1, embedDim], factory));
+    } else {
+      this.bias_k = this.bias_v = null;
+    }
+    this.addZeroAttn = boolArg(fn, 'addZeroAttn', o.addZeroAttn, false);
+    this._resetParameters();
+  }
+
+  _resetParameters(): void {
+    if (this._qkvSameEmbedDim) init.xavierUniform_(this.in_proj_weight!);
+    else {
+      init.xavierUniform_(this.q_proj_weight!);
+      init.xavierUniform_(this.k_proj_weight!);
+      init.xavierUniform_(this.v_proj_weight!);
+    }
+    if (this.in_proj_bias !== null) {
+      init.constant_(this.in_proj_bias, 0.0);
+      init.constant_(this.out_proj.bias!, 0.0);
+    }
+    if (this.bias_k !== null) init.xavierNormal_(this.bias_k);
+    if (this.bias_v !== null) init.xavierNormal_(this.bias_v);
+  }
+
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): [Tensor, MaybeTensor] {
+    const fn = 'MultiheadAttention';
+    const o = bindArgs(fn, rest, FORWARD_ARGS);
+    for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
+      if (!isTensor(t)) throw new TypeError(`${fn}: ${name} must be a Tensor, got ${describe(t)}`);
+    }
+    let keyPaddingMask = _optionalTensor(fn, 'keyPaddingMask', o.keyPaddingMask);
+    let attnMask = _optionalTensor(fn, 'attnMask', o.attnMask);
+    const needWeights = boolArg(fn, 'needWeights', o.needWeights, true);
+    const averageAttnWeights = boolArg(fn, 'averageAttnWeights', o.averageAttnWeights, true);
+    const isCausal = boolArg(fn, 'isCausal', o.isCausal, false);
+    const floatMask = (attnMask !== null && attnMask.dtype.isFloatingPoint) || (keyPaddingMask !== null && keyPaddingMask.dtype.isFloatingPoint);
+    const isBatched = query.dim() === 3;
+    keyPaddingMask = _canonicalMask(keyPaddingMask, 'key_padding_mask', _noneOrDtype(attnMask), 'attn_mask', query.dtype);
+    attnMask = _canonicalMask(attnMask, 'attn_mask', null, '', query.dtype, false);
+
+    if (!floatMask && isBatched && this._fastPathAllowed(query, key, value)) {
+      const [mergedMask, maskType] = this.mergeMasks(attnMask, keyPaddingMask, query);
+      if (this.in_proj_bias !== null && this.in_proj_weight !== null) {
+        const [out, weights] = aten('_native_multi_head_attention', [
+          query, key, value, this.embedDim, this.numHeads, this.in_proj_weight, this.in_proj_bias, this.out_proj.weight, this.out_proj.bias,
+          mergedMask, needWeights, averageAttnWeights, maskType,
+        ]) as [Tensor, Tensor];
+        return [out, needWeights ? weights : null];
+      }
+    }
+    if (this.batchFirst && isBatched) {
+      // Keep the identities F.multiHeadAttentionForward looks at (self-attention, key is value).
+      if (key === value) {
+        if (query === key) query = key = value = query.transpose(1, 0);
+        else {
+          query = query.transpose(1, 0);
+          key = value = key.transpose(1, 0);
+        }
+      } else [query, key, value] = [query.transpose(1, 0), key.transpose(1, 0), value.transpose(1, 0)];
+    }
+    const params: MultiHeadAttentionParams = {
+      embedDimToCheck: this.embedDim,
+      numHeads: this.numHeads,
+      inProjWeight: this.in_proj_weight,
+      inProjBias: this.in_proj_bias,
+      biasK: this.bias_k,
+      biasV: this.bias_v,
+      addZeroAttn: this.addZeroAttn,
+      dropoutP: this.dropout,
+      outProjWeight: this.out_proj.weight,
+      outProjBias: this.out_proj.bias,
+      training: this.training,
+      keyPaddingMask,
+      needWeights,
+      attnMask,
+      useSeparateProjWeight: !this._qkvSameEmbedDim,
+      qProjWeight: this.q_proj_weight ?? null,
+      kProjWeight: this.k_proj_weight ?? null,
+      vProjWeight: this.v_proj_weight ?? null,
+      staticK: null,
+      staticV: null,
+      averageAttnWeights,
+      isCausal,
+    };
+    const [out, weights] = _multiHeadAttentionForward(fn, query, key, value, params);
+    return [this.batchFirst && isBatched ? out.transpose(1, 0) : out, weights];
+  }
+
+  // PyTorch's conditions for torch._native_multi_head_attention (what the eval-mode fast path needs).
+  private _fastPathAllowed(query: Tensor, key: Tensor, value: Tensor): boolean {
+    if (query !== key || key !== value) return false;
+    const inW = this.in_proj_weight;
+    const inB = this.in_proj_bias;
+    if (inB !== null && query.dtype !== inB.dtype) return false;
+    if (inW === null || query.dtype !== inW.dtype) return false;
+    if (this.training || this.numHeads % 2 !== 0 || !this.batchFirst) return false;
+    if (this.bias_k !== null || this.bias_v !== null || this.addZeroAttn || !this._qkvSameEmbedDim) return false;
+    if (_autocastEnabled()) return false;
+    const tensors = [query, inW, inB, this.out_proj.weight, this.out_proj.bias].filter((t): t is Tensor => t !== null);
+    if (!tensors.every((t) => t.device.type === 'cpu' || t.device.type === 'cuda')) return false;
+    return !(isGradEnabled() && tensors.some((t) => t.requiresGrad));
+  }
+
+  /** Python's merge_masks: one mask of shape (N, H, L, L) and its type code for the native kernel (1: padding, 2: general). */
+  mergeMasks(attnMask: MaybeTensor, keyPaddingMask: MaybeTensor, query: Tensor): [MaybeTensor, number | null] {
+    let maskType: number | null = null;
+    let merged: MaybeTensor = null;
+    if (keyPaddingMask !== null) {
+      maskType = 1;
+      merged = keyPaddingMask;
+    }
+    if (attnMask !== null) {
+      const [batchSize, seqLen] = query.shape as [number, number, number];
+      maskType = 2;
+      const expanded = attnMask.dim() === 3 ? attnMask.view(batchSize, -1, seqLen, seqLen) : attnMask.view(1, 1, seqLen, seqLen).expand(batchSize, this.numHeads, -1, -1);
+      merged = keyPaddingMask !== null ? expanded.add(keyPaddingMask.view(batchSize, 1, 1, seqLen).expand(-1, this.numHeads, -1, -1)) : expanded;
+    }
+    return [merged, maskType];
+  }
+}

@@ -227,9 +227,10 @@ function asParameter(v: unknown, what: string): Parameter {
   throw new TypeError(`${what}: expected a Tensor or Parameter, got ${describe(v)}`);
 }
 
-function parameterLine(key: string, p: Tensor): string {
+// ParameterList prints the dtype, ParameterDict the legacy type name (torch.typename), as in Python.
+function parameterLine(key: string, p: Tensor, typeName: (p: Tensor) => string): string {
   const device = p.device.type === 'cuda' ? ` (${String(p.device)})` : '';
-  return `  (${key}): ${p instanceof Parameter ? 'Parameter' : 'Tensor'} containing: [${String(p.dtype)} of size ${p.shape.join('x')}${device}]`;
+  return `  (${key}): ${p instanceof Parameter ? 'Parameter' : 'Tensor'} containing: [${typeName(p)} of size ${p.shape.join('x')}${device}]`;
 }
 
 /** A list of parameters, registered as '0', '1', ... */
@@ -267,7 +268,7 @@ export class ParameterList extends Module {
     return this.#list()[Symbol.iterator]();
   }
   override extraRepr(): string {
-    return this.#list().map((p, i) => parameterLine(String(i), p)).join('\n');
+    return this.#list().map((p, i) => parameterLine(String(i), p, (t) => String(t.dtype))).join('\n');
   }
 }
 
@@ -321,6 +322,6 @@ export class ParameterDict extends Module {
     return this.keys()[Symbol.iterator]();
   }
   override extraRepr(): string {
-    return this.#entries().map(([k, p]) => parameterLine(k, p)).join('\n');
+    return this.#entries().map(([k, p]) => parameterLine(k, p, (t) => t.type() as string)).join('\n');
   }
 }

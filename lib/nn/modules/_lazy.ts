@@ -1,0 +1,52 @@
+// torch.nn.modules.lazy.LazyModuleMixin for the lazy layers: parameters start as
+// UninitializedParameter, the first call infers their shapes from the input (a forward pre-hook),
+// materializes and resets them, and the layer becomes its eager class (cls_to_become), as in PyTorch.
+import type { Module } from '../module.js';
+import { Parameter, UninitializedParameter } from '../parameter.js';
+import { empty } from '../../creation.js';
+import { isTensor, type Tensor } from '../../tensor.js';
+
+/** A lazy layer: infers its parameters' shapes from the first input. */
+export interface LazyLayer extends Module {
+  initializeParameters(input: Tensor, ...rest: unknown[]): void;
+}
+
+/** A lazy parameter on the device and dtype the layer was given (PyTorch's UninitializedParameter(device=, dtype=)). */
+export function uninitializedParameter(factory: Record<string, unknown>): UninitializedParameter {
+  return new UninitializedParameter(empty([0], factory));
+}
+
+/** Gives a lazy parameter its shape, on its own device and dtype; from then on it is a plain Parameter, as in PyTorch. */
+export function materialize(param: UninitializedParameter, shape: readonly number[]): void {
+  param.materialize(shape, { device: param.device, dtype: param.dtype });
+  Object.setPrototypeOf(param, Parameter.prototype);
+}
+
+/** Whether any parameter of `m` (its own, as PyTorch's has_uninitialized_params) is still uninitialized. */
+export function hasUninitializedParams(m: Module): boolean {
+  return m.parameters({ recurse: false }).some((p) => p instanceof UninitializedParameter);
+}
+
+/**
+ * Installs the lazy-initialization hooks on `m` (LazyModuleMixin.__init__): the forward pre-hook that
+ * infers the parameters and turns `m` into an instance of `becomes`, and the load_state_dict pre-hook
+ * that materializes uninitialized parameters to the shapes of the loaded tensors.
+ */
+export function installLazyHooks(m: LazyLayer, becomes: abstract new (...args: any[]) => Module): void {
+  const loadHook = m.registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
+    for (const [name, param] of m.namedParameters({ recurse: false })) {
+      const key = prefix + name;
+      const loaded = stateDict[key];
+      if (param instanceof UninitializedParameter && isTensor(loaded) && !(loaded instanceof UninitializedParameter)) {
+        materialize(param, loaded.shape);
+      }
+    }
+  });
+  const initHook = m.registerForwardPreHook((_module: Module, args: unknown[]) => {
+    m.initializeParameters(...(args as [Tensor, ...unknown[]]));
+    if (hasUninitializedParams(m)) throw new Error(`module ${m.constructor.name} has not been fully initialized`);
+    initHook.remove();
+    loadHook.remove();
+    Object.setPrototypeOf(m, becomes.prototype);
+  });
+}
