@@ -346,6 +346,20 @@ napi_value FromIValue(napi_env env, const c10::IValue& v, const AliasMap* aliase
       Check(napi_set_element(env, arr, static_cast<uint32_t>(i), FromIValue(env, items[i], aliases)));
     return arr;
   }
+  if (v.isGenericDict()) {
+    // A dict is a plain object with its keys in order; int keys become strings, as torch.load gives them.
+    napi_value obj;
+    Check(napi_create_object(env, &obj));
+    for (const auto& item : v.toGenericDict()) {
+      const c10::IValue& k = item.key();
+      std::string key = k.isString() ? k.toStringRef() : k.isInt() ? std::to_string(k.toInt()) : "";
+      if (!k.isString() && !k.isInt()) ThrowType("dict with keys of type " + k.tagKind() + " is not supported yet");
+      // Defined, not assigned: a key '__proto__' is a key like any other.
+      napi_property_descriptor d{key.c_str(), nullptr, nullptr, nullptr, nullptr, FromIValue(env, item.value(), aliases), napi_default_jsproperty, nullptr};
+      Check(napi_define_properties(env, obj, 1, &d));
+    }
+    return obj;
+  }
   if (v.isDevice()) return FromString(env, v.toDevice().str());
   ThrowType("result of type " + v.tagKind() + " is not supported yet");
 }

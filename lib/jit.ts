@@ -1,0 +1,513 @@
+// torch.jit: TorchScript in Node. Loads, runs, inspects and saves modules that Python scripted or
+// traced; traces JS modules and functions into TorchScript (libtorch's tracer, native/src/jit.cc),
+// which Python's torch.jit.load runs; compiles TorchScript source (CompilationUnit).
+import { inspect } from 'node:util';
+
+import { noGrad } from './autograd.js';
+import { toDevice, type DeviceLike } from './device.js';
+import { JITException } from './errors.js';
+import { native, type Handle } from './native.js';
+import { Module, type IncompatibleKeys } from './nn/module.js';
+import { Parameter } from './nn/parameter.js';
+import { describe, isOptionsObject, readOptions } from './options.js';
+import { keep } from './scope.js';
+import { handleOfTensor, isTensor, Tensor } from './tensor.js';
+
+type AttributeKind = 'parameter' | 'buffer' | 'module' | 'attribute' | 'constant';
+interface ModuleInfo { key: string; typeName: string; methods: string[]; attributes: [string, AttributeKind][] }
+interface MethodInfo { schema: string; code: string; graph: string }
+interface ModuleSpec { typeName: string; training: boolean; parameters: [string, Handle][]; buffers: [string, Handle][]; children: [string, ModuleSpec | ScriptChild][] }
+/** A ScriptModule inside a traced JS module: registered as it is; its method calls are recorded as calls. */
+interface ScriptChild { script: Handle }
+
+/** The native half (native/src/jit.cc). */
+interface JitNative {
+  jitLoad(source: string | Uint8Array, device: string | null): Handle;
+  jitSave(m: Handle, path: string | null): Buffer | undefined;
+  jitDispose(m: Handle): void;
+  jitIsScript(v: unknown): boolean;
+  jitIsDisposed(m: Handle): boolean;
+  jitInfo(m: Handle): ModuleInfo;
+  jitMethodInfo(m: Handle, name: string): MethodInfo;
+  jitRun(m: Handle, name: string, args: unknown[]): unknown;
+  jitGetAttr(m: Handle, name: string): unknown;
+  jitHasAttr(m: Handle, name: string): boolean;
+  jitSetAttr(m: Handle, name: string, value: unknown): void;
+  jitNamed(m: Handle, what: 'parameters' | 'buffers' | 'children', recurse: boolean): [string, Handle, string][];
+  jitTrain(m: Handle, mode: boolean): void;
+  jitTraining(m: Handle): boolean;
+  jitSetTraining(m: Handle, mode: boolean): void;
+  jitCreate(spec: ModuleSpec): Handle;
+  jitTrace(m: Handle, methodName: string, fn: (args: unknown[]) => unknown, inputs: unknown[], strict: boolean, argumentNames: string[]): void;
+  jitCompile(source: string): Handle;
+  jitUnitFunctions(cu: Handle): [string, string, string, string][];
+  jitUnitRun(cu: Handle, name: string, args: unknown[]): unknown;
+}
+const jit = native as unknown as JitNative;
+
+// ---- values between JS and TorchScript -----------------------------------------------------------
+
+// One JS wrapper per native tensor / module object, so that parameters() returns the same objects
+// each time (optimizers key their state by them); keyed by the native object's address, which
+// cannot be reused while a live wrapper holds the object.
+const wrappers = new Map<string, WeakRef<Tensor | ScriptModule>>();
+const forget = new FinalizationRegistry<string>((key) => {
+  if (wrappers.get(key)?.deref() === undefined) wrappers.delete(key);
+});
+function remember<T extends Tensor | ScriptModule>(key: string, wrapper: T): T {
+  wrappers.set(key, new WeakRef(wrapper));
+  forget.register(wrapper, key);
+  return wrapper;
+}
+
+/** The module's own tensor (same TensorImpl) as a Tensor that no torch.tidy scope frees. */
+function moduleTensor(handle: Handle, key: string): Tensor {
+  const known = wrappers.get('t' + key)?.deref();
+  if (known instanceof Tensor && !known.isDisposed) {
+    native.dispose(handle);
+    return known;
+  }
+  return remember('t' + key, keep(new Tensor(handle)));
+}
+
+function wrapModule(handle: Handle): ScriptModule {
+  const info = jit.jitInfo(handle);
+  const known = wrappers.get('m' + info.key)?.deref();
+  if (known instanceof ScriptModule && !known.isDisposed) {
+    jit.jitDispose(handle);
+    return known;
+  }
+  return remember('m' + info.key, new ScriptModule(handle, info));
+}
+
+let moduleHandle: (m: ScriptModule) => Handle;
+
+function toNative(v: unknown): unknown {
+  if (isTensor(v)) return handleOfTensor(v);
+  if (v instanceof ScriptModule) return moduleHandle(v);
+  if (Array.isArray(v)) return v.map(toNative);
+  if (isOptionsObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toNative(x)]));
+  return v;
+}
+
+function fromNative(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(fromNative);
+  if (Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromNative(x)]));
+  return jit.jitIsScript(v) ? wrapModule(v as Handle) : new Tensor(v as Handle);
+}
+
+// Python's repr of a nested module: children indented by two spaces.
+const indent = (s: string): string => s.split('\n').join('\n  ');
+
+/** A TorchScript method as a JS function, with its TorchScript `code`, `graph` and `schema`. */
+export interface ScriptMethod {
+  (...args: unknown[]): unknown;
+  readonly code: string;
+  readonly graph: string;
+  readonly schema: string;
+}
+
+/**
+ * torch.jit.ScriptModule: a TorchScript module (loaded, or made by torch.jit.trace), and an nn.Module:
+ * it can sit inside a JS model and its parameters() go to optimizers. `m.call(x)` (hooks, then
+ * forward) / `m.forward(x)` run forward; other methods run with `m.runMethod(name, ...args)` and,
+ * where the name is free, as `m.name(...args)`; attributes with `m.attr(name)` (and `m.name`).
+ * Parameters and buffers are the module's own tensors: changing them changes the module.
+ */
+export class ScriptModule extends Module {
+  #h: Handle;
+  #info: ModuleInfo;
+
+  /** @internal ScriptModules come from torch.jit.load and torch.jit.trace. */
+  constructor(handle: Handle, info: ModuleInfo) {
+    super();
+    this.#h = handle;
+    this.#info = info;
+    // training is the TorchScript attribute (Module's field would be a copy of it).
+    Object.defineProperty(this, 'training', {
+      get: () => jit.jitTraining(this.#live()),
+      set: (mode: boolean) => jit.jitSetTraining(this.#live(), mode),
+      configurable: true,
+    });
+    // Parameters, buffers and submodules as nn.Module registers them, in TorchScript's slot order.
+    const parameters = new Map(jit.jitNamed(handle, 'parameters', false).map(([n, h, key]) => [n, [h, key] as const]));
+    const buffers = new Map(jit.jitNamed(handle, 'buffers', false).map(([n, h, key]) => [n, [h, key] as const]));
+    const children = new Map(jit.jitNamed(handle, 'children', false).map(([n, h]) => [n, h]));
+    const registered = new Set<string>();
+    for (const [name, kind] of info.attributes) {
+      try {
+        if (kind === 'parameter' && parameters.has(name)) this.registerParameter(name, this.#parameter(name, ...parameters.get(name)!));
+        else if (kind === 'buffer' && buffers.has(name)) this.registerBuffer(name, moduleTensor(...buffers.get(name)!));
+        else if (kind === 'module' && children.has(name)) this.addModule(name, wrapModule(children.get(name)!));
+        else continue;
+        registered.add(name);
+      } catch (e) {
+        // a name nn.Module reserves (a method's name; its KeyError): reachable through attr() only
+        if (!(e instanceof Error && e.name === 'KeyError')) throw e;
+      }
+    }
+    for (const name of info.methods)
+      if (name !== 'forward' && !(name in this)) Object.defineProperty(this, name, { value: this.#method(name), configurable: true, writable: true });
+    for (const [name, kind] of info.attributes) {
+      if (registered.has(name) || name in this) continue;
+      Object.defineProperty(this, name, {
+        get: () => this.attr(name),
+        set: kind === 'constant' ? undefined : (value: unknown) => this.setAttr(name, value),
+        configurable: true,
+      });
+    }
+  }
+
+  static {
+    moduleHandle = (m: ScriptModule): Handle => m.#live();
+  }
+
+  // The module's parameter as an nn.Parameter with the same TensorImpl: a known Parameter (one a
+  // traced JS module registered, or made earlier), else a new one that replaces the module's slot.
+  #parameter(name: string, handle: Handle, key: string): Parameter {
+    const t = moduleTensor(handle, key);
+    if (t instanceof Parameter) return t;
+    const p = new Parameter(t, t.requiresGrad);
+    jit.jitSetAttr(this.#h, name, handleOfTensor(p));
+    const info = jit.jitNamed(this.#h, 'parameters', false).find(([n]) => n === name)!;
+    native.dispose(info[1]);
+    return remember('t' + info[2], p);
+  }
+
+  #live(): Handle {
+    if (jit.jitIsDisposed(this.#h)) throw new Error('ScriptModule: the module was disposed');
+    return this.#h;
+  }
+
+  #method(name: string): ScriptMethod {
+    const run = (...args: unknown[]): unknown => this.runMethod(name, ...args);
+    const info = (): MethodInfo => jit.jitMethodInfo(this.#live(), name);
+    Object.defineProperties(run, {
+      code: { get: () => info().code },
+      graph: { get: () => info().graph },
+      schema: { get: () => info().schema },
+    });
+    return run as ScriptMethod;
+  }
+
+  override get isDisposed(): boolean {
+    return jit.jitIsDisposed(this.#h);
+  }
+  /** Releases the TorchScript module of this wrapper and its submodules' and frees their tensors (nn.Module.dispose). */
+  override dispose(): void {
+    if (this.isDisposed) return;
+    const modules = this.modules();
+    super.dispose();
+    for (const m of modules) if (m instanceof ScriptModule) jit.jitDispose(m.#h);
+  }
+
+  // ---- running -------------------------------------------------------------------------------
+
+  override forward(...args: unknown[]): unknown {
+    return this.runMethod('forward', ...args);
+  }
+  /**
+   * Runs a TorchScript method. Arguments convert by the method's schema: Tensor, number (whole
+   * numbers are ints), boolean, string, null, arrays (List/Tuple), plain objects (Dict); a trailing
+   * plain object where the schema expects no dict holds keyword arguments.
+   */
+  runMethod(name: string, ...args: unknown[]): unknown {
+    if (typeof name !== 'string') throw new TypeError(`ScriptModule.runMethod: name must be a string, got ${describe(name)}`);
+    // TorchScript's `raise` comes as an Error named JITException: `instanceof torch.JITException` holds.
+    return fromNative(jit.jitRun(this.#live(), name, args.map(toNative)));
+  }
+  /** The names of the module's TorchScript methods. */
+  methodNames(): string[] {
+    this.#live();
+    return [...this.#info.methods];
+  }
+  /** The TorchScript of forward, as Python's `m.code` prints it. */
+  get code(): string {
+    return jit.jitMethodInfo(this.#live(), 'forward').code;
+  }
+  /** forward's TorchScript graph, as Python's `m.graph` prints it. */
+  get graph(): string {
+    return jit.jitMethodInfo(this.#live(), 'forward').graph;
+  }
+  /** The module's TorchScript class name (`__torch__.MyModule`). */
+  get typeName(): string {
+    return this.#info.typeName;
+  }
+  /** Python's `original_name`: the class name without its TorchScript prefix. */
+  get originalName(): string {
+    return this.#info.typeName.slice(this.#info.typeName.lastIndexOf('.') + 1);
+  }
+
+  // ---- attributes ----------------------------------------------------------------------------
+
+  /** An attribute, parameter, buffer, submodule or constant (Python's getattr). */
+  attr(name: string): unknown {
+    const kind = this.#info.attributes.find(([n]) => n === name)?.[1];
+    const own = Object.getOwnPropertyDescriptor(this, name);
+    if ((kind === 'parameter' || kind === 'buffer' || kind === 'module') && own && 'value' in own) {
+      this.#live();
+      return own.value;
+    }
+    return fromNative(jit.jitGetAttr(this.#live(), name));
+  }
+  /** Sets an attribute; the value converts to the attribute's TorchScript type. */
+  setAttr(name: string, value: unknown): void {
+    const kind = this.#info.attributes.find(([n]) => n === name)?.[1];
+    if (kind === 'parameter' || kind === 'buffer' || kind === 'module')
+      throw new TypeError(`ScriptModule.setAttr: '${name}' is a ${kind}; change its values in place (copy_, loadStateDict)`);
+    jit.jitSetAttr(this.#live(), name, toNative(value));
+  }
+  hasattr(name: string): boolean {
+    return jit.jitHasAttr(this.#live(), name);
+  }
+
+  // ---- nn.Module's machinery, kept on the TorchScript tensors --------------------------------
+
+  override namedChildren(): [string, Module][] {
+    this.#live();
+    return super.namedChildren();
+  }
+  /** Casts/moves with set_data, so the TorchScript module keeps the same tensors (buffers too, unlike nn.Module). */
+  protected override _apply(fn: (t: Tensor) => Tensor): this {
+    this.#live();
+    for (const m of this.children()) (m as ScriptModule)._apply(fn);
+    noGrad(() => {
+      for (const t of [...this.parameters({ recurse: false }), ...this.buffers({ recurse: false })]) {
+        const applied = fn(t);
+        if (applied !== t) t.data = applied;
+        const g = t.grad;
+        if (g !== null) {
+          const ga = fn(g);
+          if (ga !== g) g.data = ga;
+        }
+      }
+    });
+    return this;
+  }
+  /** nn.Module.loadStateDict, copying into the module's own tensors (assign: true would detach them from TorchScript). */
+  override loadStateDict(stateDict: Record<string, unknown>, options: { strict?: boolean; assign?: boolean } | boolean = {}): IncompatibleKeys {
+    if (typeof options === 'object' && options !== null && options.assign) throw new TypeError('ScriptModule.loadStateDict: assign: true is not supported (the TorchScript module keeps its own tensors)');
+    this.#live();
+    return super.loadStateDict(stateDict, options);
+  }
+
+  // ---- saving, printing ----------------------------------------------------------------------
+
+  /** Writes the module in TorchScript's format (Python's torch.jit.load reads it). */
+  save(path: string): void {
+    if (typeof path !== 'string') throw new TypeError(`ScriptModule.save: path must be a string, got ${describe(path)}`);
+    jit.jitSave(this.#live(), path);
+  }
+  /** The saved module's bytes (Python: torch.jit.save(m, io.BytesIO())). */
+  saveToBuffer(): Buffer {
+    return jit.jitSave(this.#live(), null)!;
+  }
+  override extraRepr(): string {
+    return `original_name=${this.originalName}`;
+  }
+  /** Python's repr of a loaded module: `RecursiveScriptModule(original_name=Net ...)`. */
+  override toString(): string {
+    if (this.isDisposed) return 'RecursiveScriptModule(<disposed>)';
+    const children = this.namedChildren();
+    if (children.length === 0) return `RecursiveScriptModule(${this.extraRepr()})`;
+    const lines = [this.extraRepr(), ...children.map(([name, c]) => `(${name}): ${indent(String(c))}`)];
+    return `RecursiveScriptModule(\n  ${lines.join('\n  ')}\n)`;
+  }
+  override [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+// ---- torch.jit.load / save -----------------------------------------------------------------------
+
+export type MapLocation = DeviceLike;
+export interface JitLoadOptions { mapLocation?: MapLocation | null }
+
+/** torch.jit.load(path | bytes, { mapLocation }): a module saved by Python's torch.jit.save (or ours). */
+export function load(source: string | Uint8Array, options: JitLoadOptions | MapLocation | null = {}): ScriptModule {
+  if (typeof source !== 'string' && !(source instanceof Uint8Array)) throw new TypeError(`torch.jit.load: expected a file path or a Uint8Array, got ${describe(source)}`);
+  const mapLocation = isOptionsObject(options) ? readOptions('torch.jit.load', options, ['mapLocation']).mapLocation : options;
+  const device = mapLocation == null ? null : String(toDevice(mapLocation, 'torch.jit.load: mapLocation'));
+  return wrapModule(jit.jitLoad(source, device));
+}
+
+/** torch.jit.save(m, path); without a path, the bytes. */
+export function save(m: ScriptModule | ScriptFunction, path?: string): Buffer | undefined {
+  const module = m instanceof ScriptModule ? m : functionModules.get(m as ScriptFunction);
+  if (!module) throw new TypeError(`torch.jit.save: expected a ScriptModule or ScriptFunction, got ${describe(m)}`);
+  if (path === undefined) return module.saveToBuffer();
+  module.save(path);
+  return undefined;
+}
+
+// ---- torch.jit.trace -----------------------------------------------------------------------------
+
+/** A traced JS function (Python's ScriptFunction): call it like the original. */
+export interface ScriptFunction {
+  (...args: unknown[]): unknown;
+  readonly code: string;
+  readonly graph: string;
+  readonly schema: string;
+  /** Saves it as a module whose forward is the function (what Python's ScriptFunction.save writes). */
+  save(path: string): void;
+}
+const functionModules = new WeakMap<ScriptFunction, ScriptModule>();
+
+export interface TraceOptions {
+  /** Python's strict: false allows mutable outputs (dicts, lists). */
+  strict?: boolean;
+}
+
+/** What trace needs of a JS module: forward, and optionally nn.Module's named* methods and call(). */
+export interface Traceable {
+  forward(...args: never[]): unknown;
+}
+
+let tracing = 0;
+/** torch.jit.is_tracing(): whether a torch.jit.trace is running (the traced JS code can ask). */
+export function isTracing(): boolean {
+  return tracing > 0;
+}
+/** torch.jit.is_scripting(): JS code is never compiled by TorchScript. */
+export function isScripting(): boolean {
+  return false;
+}
+
+// A JS module's parameters, buffers and submodules: nn.Module's named* methods where it has them,
+// else its own properties (tensors requiring grad are parameters, other tensors buffers,
+// objects with forward submodules).
+interface Members { parameters: [string, Tensor][]; buffers: [string, Tensor][] }
+function moduleSpec(m: Traceable, members: Map<ModuleSpec, Members>): ModuleSpec {
+  const o = m as unknown as Record<string, unknown> & {
+    namedParameters?: (o: object) => [string, Tensor][];
+    namedBuffers?: (o: object) => [string, Tensor][];
+    namedChildren?: () => [string, Traceable][];
+  };
+  let parameters: [string, Tensor][], buffers: [string, Tensor][], children: [string, Traceable][];
+  if (typeof o.namedParameters === 'function' && typeof o.namedChildren === 'function') {
+    parameters = o.namedParameters({ recurse: false });
+    buffers = typeof o.namedBuffers === 'function' ? o.namedBuffers({ recurse: false }) : [];
+    children = o.namedChildren();
+  } else {
+    const own = Object.entries(o);
+    parameters = own.filter((e): e is [string, Tensor] => isTensor(e[1]) && e[1].requiresGrad);
+    buffers = own.filter((e): e is [string, Tensor] => isTensor(e[1]) && !e[1].requiresGrad);
+    children = own.filter((e): e is [string, Traceable] => typeof e[1] === 'object' && e[1] !== null && typeof (e[1] as Traceable).forward === 'function');
+  }
+  const name = (m as object).constructor?.name;
+  buffers = buffers.filter(([, t]) => t != null);
+  const spec: ModuleSpec = {
+    typeName: name && /^[A-Za-z_]\w*$/.test(name) ? name : 'Module',
+    training: typeof o.training === 'boolean' ? o.training : true,
+    parameters: parameters.map(([n, t]) => [n, handleOfTensor(t)]),
+    buffers: buffers.map(([n, t]) => [n, handleOfTensor(t)]),
+    children: children.map(([n, c]) => [n, c instanceof ScriptModule ? { script: moduleHandle(c) } : moduleSpec(c, members)]),
+  };
+  members.set(spec, { parameters, buffers });
+  return spec;
+}
+
+// The traced module's tensors are the JS module's (same TensorImpl): its Parameter and buffer
+// objects become the ScriptModule's, as Python's traced module shares the original's parameters.
+function adoptMembers(handle: Handle, spec: ModuleSpec, members: Map<ModuleSpec, Members>): void {
+  const own = members.get(spec)!;
+  for (const what of ['parameters', 'buffers'] as const)
+    for (const [name, h, key] of jit.jitNamed(handle, what, false)) {
+      native.dispose(h);
+      const t = own[what].find(([n]) => n === name)?.[1];
+      if (t && (what === 'buffers' || t instanceof Parameter) && wrappers.get('t' + key)?.deref() !== t) remember('t' + key, t);
+    }
+  for (const [name, h] of jit.jitNamed(handle, 'children', false)) {
+    const child = spec.children.find(([n]) => n === name)?.[1];
+    if (child && !('script' in child)) adoptMembers(h, child, members);
+    jit.jitDispose(h);
+  }
+}
+
+// The parameter names of a JS function, when they are plain identifiers (they name the graph's inputs).
+function argumentNames(fn: Function, count: number): string[] {
+  const src = Function.prototype.toString.call(fn);
+  const list = /^[^(=]*\(([^)]*)\)/.exec(src)?.[1] ?? /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(src)?.[1] ?? '';
+  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return names.length === count && names.every((n) => /^[A-Za-z_$][\w$]*$/.test(n)) ? names : [];
+}
+
+// Traces fn into the module `handle` as its forward (before any wrapper exists, so that the
+// module's tensors are still the ones fn uses).
+function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Function, inputs: unknown[], options: TraceOptions): void {
+  const { strict = true } = readOptions('torch.jit.trace', options, ['strict']) as TraceOptions;
+  const bridge = (args: unknown[]): unknown => toNative(fn(...args.map(fromNative)));
+  tracing++;
+  try {
+    jit.jitTrace(handle, 'forward', bridge, inputs.map(toNative), strict, argumentNames(named, inputs.length));
+  } finally {
+    tracing--;
+  }
+}
+
+/**
+ * torch.jit.trace(moduleOrFunction, exampleInputs, { strict }): runs it once on the example inputs
+ * (a Tensor or an array of arguments: Tensors, arrays, objects of Tensors) and records the ops into
+ * TorchScript. A module's parameters and buffers become the ScriptModule's (shared, same names),
+ * its submodules nested ScriptModules. Python's torch.jit.load runs the saved result.
+ */
+export function trace(module: Traceable, exampleInputs: unknown, options?: TraceOptions): ScriptModule;
+export function trace(fn: (...args: never[]) => unknown, exampleInputs: unknown, options?: TraceOptions): ScriptFunction;
+export function trace(target: unknown, exampleInputs: unknown, options: TraceOptions = {}): ScriptModule | ScriptFunction {
+  const inputs = Array.isArray(exampleInputs) ? exampleInputs : [exampleInputs];
+  if (target instanceof ScriptModule) return target; // as Python: tracing a ScriptModule is a no-op
+  const maybeModule = target as Partial<Traceable> & { call?: (...a: unknown[]) => unknown };
+  if (typeof target === 'object' && target !== null && typeof maybeModule.forward === 'function') {
+    const members = new Map<ModuleSpec, Members>();
+    const spec = moduleSpec(target as Traceable, members);
+    const handle = jit.jitCreate(spec);
+    adoptMembers(handle, spec, members);
+    // nn.Module's call runs its hooks, as Python's trace calls module(*inputs).
+    const run = typeof maybeModule.call === 'function' ? maybeModule.call.bind(target) : maybeModule.forward.bind(target);
+    runTrace(handle, run as (...a: unknown[]) => unknown, maybeModule.forward, inputs, options);
+    return wrapModule(handle);
+  }
+  if (typeof target !== 'function') throw new TypeError(`torch.jit.trace: expected a module (an object with forward) or a function, got ${describe(target)}`);
+  const handle = jit.jitCreate({ typeName: 'PlaceholderModule', training: true, parameters: [], buffers: [], children: [] });
+  runTrace(handle, target as (...a: unknown[]) => unknown, target, inputs, options);
+  const module = wrapModule(handle);
+  const forward = module.forward.bind(module) as ScriptFunction;
+  Object.defineProperties(forward, {
+    code: { get: () => module.code },
+    graph: { get: () => module.graph },
+    schema: { get: () => jit.jitMethodInfo(moduleHandle(module), 'forward').schema },
+    save: { value: (path: string) => module.save(path) },
+  });
+  functionModules.set(forward, module);
+  return forward;
+}
+
+// ---- CompilationUnit -----------------------------------------------------------------------------
+
+/**
+ * torch.jit.CompilationUnit(source): TorchScript functions compiled from source. Run them with
+ * `cu.runFunction(name, ...args)` or as `cu.name(...args)`.
+ */
+export class CompilationUnit {
+  #h: Handle;
+  constructor(source: string) {
+    if (typeof source !== 'string') throw new TypeError(`CompilationUnit: source must be a string, got ${describe(source)}`);
+    this.#h = jit.jitCompile(source);
+    for (const [name] of jit.jitUnitFunctions(this.#h))
+      if (!(name in this)) Object.defineProperty(this, name, { value: (...args: unknown[]) => this.runFunction(name, ...args), configurable: true, writable: true });
+  }
+  runFunction(name: string, ...args: unknown[]): unknown {
+    return fromNative(jit.jitUnitRun(this.#h, name, args.map(toNative)));
+  }
+  /** The functions with their schema, TorchScript code and graph. */
+  functions(): { name: string; schema: string; code: string; graph: string }[] {
+    return jit.jitUnitFunctions(this.#h).map(([name, schema, code, graph]) => ({ name, schema, code, graph }));
+  }
+  dispose(): void {
+    jit.jitDispose(this.#h);
+  }
+}
+
+/** torch.jit.Error: what TorchScript's `raise` throws. */
+export { JITException as Error };

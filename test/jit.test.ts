@@ -1,0 +1,478 @@
+// torch.jit against Python torch 2.13: modules Python scripted/traced (test/fixtures/jit/python.json,
+// scripts/make-jit-fixtures.py) run in Node bit-exactly; modules Node traced or re-saved run in
+// Python with Node's results (node.json / node_python.json, scripts/make-node-jit.ts).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { check, makeTensor, type Enc, type TensorEnc } from './golden-replay.js';
+import { jitCases, mix, Mlp } from './jit-modules.js';
+
+type DictEnc = { dict: Record<string, Expected> };
+type Expected = Enc | DictEnc;
+type Named = [string, TensorEnc][];
+
+const dir = new URL('./fixtures/jit/', import.meta.url).pathname;
+const read = <T>(name: string): T => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
+const py = read<{
+  inputs: Record<string, Expected>;
+  scripted: Record<string, unknown> & { attrs: Record<string, Expected>; parameters: Named; buffers: Named; stateDict: Named; grads: Named; trainBuffers: Named };
+  traced: { forward: Expected; code: string; parameters: Named; buffers: Named };
+}>('python.json');
+const node = read<{ cases: Record<string, { inputs: Expected[]; forward: Expected }> }>('node.json');
+const nodeInPython = read<Record<string, Record<string, Expected> & { code: string }>>('node_python.json');
+
+const tmp = mkdtempSync(join(tmpdir(), 'torchnode-jit-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Decodes fixture inputs: tensors, lists (arrays), dicts (objects), numbers. */
+function input(e: Expected): unknown {
+  if ('dtype' in e) return makeTensor(e);
+  if ('seq' in e) return e.seq.map(input);
+  if ('dict' in e) return Object.fromEntries(Object.entries(e.dict).map(([k, v]) => [k, input(v)]));
+  if ('num' in e) return Number(e.num);
+  throw new Error(`cannot decode ${JSON.stringify(e)}`);
+}
+/** Bit-exact comparison with what Python returned, dicts (plain objects, key order too) included. */
+function same(actual: unknown, exp: Expected, path = 'result'): void {
+  if ('dict' in exp) {
+    expect(Object.keys(actual as object), `${path}: keys`).toEqual(Object.keys(exp.dict));
+    for (const [k, v] of Object.entries(exp.dict)) same((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
+    return;
+  }
+  check(actual, exp, undefined, path);
+}
+function sameNamed(actual: [string, torch.Tensor][], exp: Named, what: string): void {
+  expect(actual.map(([n]) => n), `${what}: names`).toEqual(exp.map(([n]) => n));
+  actual.forEach(([n, t], i) => same(t, exp[i]![1], `${what} ${n}`));
+}
+
+const x = input(py.inputs.x!) as torch.Tensor;
+const scriptedPath = join(dir, 'scripted.pt');
+const loadScripted = (): torch.jit.ScriptModule => torch.jit.load(scriptedPath);
+type Methods = torch.jit.ScriptModule & Record<string, torch.jit.ScriptMethod>;
+
+describe('torch.jit.load: a scripted module from Python', () => {
+  const m = loadScripted() as Methods;
+
+  it('runs forward through call and forward, bit-exact', () => {
+    same(m.call(x), py.scripted.forward as Expected);
+    same(m.forward(x), py.scripted.forward as Expected);
+  });
+
+  it('runs other methods by name and as JS methods', () => {
+    same(m.runMethod('encode', x), py.scripted.encode as Expected);
+    same(m.encode!(x), py.scripted.encode as Expected);
+    expect(m.methodNames().sort()).toEqual(py.scripted.methods);
+  });
+
+  it('converts lists, dicts, tuples and keyword arguments; returns dicts as objects', () => {
+    const [xs, d, pair] = [input(py.inputs.xs!), input(py.inputs.d!), input(py.inputs.pair!)];
+    same(m.combine!(xs, d, pair), py.scripted.combine as Expected);
+    same(m.combine!(xs, d, pair, { alpha: 0.5 }), py.scripted.combineAlpha as Expected);
+    same(m.combine!(xs, d, pair, 0.5), py.scripted.combineAlpha as Expected);
+  });
+
+  it('returns tuples of int, float, str, bool, None and lists as arrays of JS values', () => {
+    const r = m.describe!(x) as unknown[];
+    same(r, py.scripted.describe as Expected);
+    expect(typeof r[1]).toBe('number');
+    expect(r[5]).toBeNull();
+  });
+
+  it('reads attributes of every type, with attr() and as properties', () => {
+    for (const [name, exp] of Object.entries(py.scripted.attrs)) {
+      same(m.attr(name), exp, `attr ${name}`);
+      same((m as unknown as Record<string, unknown>)[name], exp, `property ${name}`);
+    }
+    expect(m.hasattr('scale')).toBe(true);
+    expect(m.hasattr('nope')).toBe(false);
+  });
+
+  it('runs methods that change the module state, as Python does', () => {
+    const fresh = loadScripted();
+    expect([fresh.runMethod('bump', 2), fresh.runMethod('bump', -1)]).toEqual(py.scripted.bump);
+    expect(fresh.attr('count')).toBe(py.scripted.countAfter);
+  });
+
+  it('sets attributes, converting to the declared type', () => {
+    const fresh = loadScripted() as Methods;
+    fresh.setAttr('scale', 1);
+    expect(fresh.attr('scale')).toBe(1);
+    (fresh as unknown as { sizes: number[] }).sizes = [4, 5];
+    expect(fresh.attr('sizes')).toEqual([4, 5]);
+    fresh.setAttr('table', { z: 0.5 });
+    expect(fresh.attr('table')).toEqual({ z: 0.5 });
+    fresh.setAttr('maybe', 7);
+    expect(fresh.attr('maybe')).toBe(7);
+    expect(() => fresh.setAttr('count', 1.5)).toThrow(TypeError);
+    expect(() => fresh.setAttr('count', 1.5)).toThrow("Expected a value of type 'int' for field 'count', but found 'float'");
+    expect(() => fresh.setAttr('eps', 1)).toThrow(/Can't set constant 'eps'/);
+    expect(() => fresh.setAttr('nope', 1)).toThrow(/has no attribute 'nope'/);
+    expect(fresh.attr('count')).toBe(3); // unchanged by the failed calls
+  });
+
+  it('has submodules as ScriptModules, with nn.Module names and order', () => {
+    expect(m.namedChildren().map(([n]) => n)).toEqual(py.scripted.children);
+    expect(m.namedModules().map(([n]) => n)).toEqual(py.scripted.modules);
+    for (const [, sub] of m.namedModules()) expect(sub).toBeInstanceOf(torch.jit.ScriptModule);
+    const block = m.attr('block') as torch.jit.ScriptModule;
+    expect(block).toBe(m.namedChildren()[0]![1]);
+    expect((m as unknown as { block: unknown }).block).toBe(block);
+    expect(block.originalName).toBe('Block');
+  });
+
+  it('has the parameters, buffers and state_dict Python has', () => {
+    sameNamed(m.namedParameters(), py.scripted.parameters, 'parameters');
+    sameNamed(m.namedBuffers(), py.scripted.buffers, 'buffers');
+    sameNamed(Object.entries(m.stateDict()), py.scripted.stateDict, 'stateDict');
+    expect(m.parameters()[0]).toBe(m.parameters()[0]); // the same objects each time
+    expect(m.namedParameters({ recurse: false })).toEqual([]);
+    expect((m.attr('block') as torch.jit.ScriptModule).namedParameters({ prefix: 'block' }).map(([n]) => n)).toEqual(
+      py.scripted.parameters.filter(([n]) => n.startsWith('block.')).map(([n]) => n),
+    );
+  });
+
+  it("hands out the module's own tensors: gradients and in-place updates reach the module", () => {
+    const fresh = loadScripted();
+    (fresh.call(x) as torch.Tensor).pow(2).sum().backward();
+    sameNamed(fresh.namedParameters().map(([n, p]) => [n, p.grad!]), py.scripted.grads, 'grads');
+    torch.noGrad(() => {
+      for (const p of fresh.parameters()) p.add_(p.grad!, { alpha: -0.1 }); // SGD(lr=0.1).step()
+    });
+    same(fresh.call(x), py.scripted.afterStep as Expected);
+  });
+
+  it('loads state dicts into its own tensors and reports missing/unexpected keys', () => {
+    const fresh = loadScripted();
+    const other = loadScripted();
+    const sd = other.stateDict();
+    const w = sd['block.fc.weight']!;
+    torch.noGrad(() => w.mul_(2));
+    expect(fresh.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(fresh.stateDict()['block.fc.weight']!.equal(w)).toBe(true);
+    const { offset, ...partial } = sd;
+    expect(offset).toBeDefined();
+    expect(() => fresh.loadStateDict({ ...partial, extra: torch.ones(1) })).toThrow(/Missing key\(s\) in state_dict: "offset"/);
+    expect(fresh.loadStateDict({ ...partial, extra: torch.ones(1) }, { strict: false })).toEqual({ missingKeys: ['offset'], unexpectedKeys: ['extra'] });
+    expect(() => fresh.loadStateDict({ ...sd, offset: torch.ones(3) })).toThrow(/size mismatch for offset/);
+  });
+
+  it('train() and eval() switch BatchNorm as in Python, with the same running stats', () => {
+    const fresh = loadScripted();
+    expect(fresh.training).toBe(false);
+    expect(fresh.train()).toBe(fresh);
+    expect(fresh.training).toBe(true);
+    expect((fresh.attr('block') as torch.jit.ScriptModule).training).toBe(true);
+    same(fresh.call(x), py.scripted.trainForward as Expected);
+    sameNamed(fresh.namedBuffers(), py.scripted.trainBuffers, 'buffers after a training step');
+    fresh.eval();
+    expect(fresh.training).toBe(false);
+    fresh.training = true;
+    expect(fresh.training).toBe(true);
+    expect((fresh.attr('block') as torch.jit.ScriptModule).training).toBe(false); // the setter is not recursive, as in Python
+  });
+
+  it('to(dtype) converts the tensors in place: the same Tensor objects', () => {
+    const fresh = loadScripted();
+    const before = fresh.parameters();
+    expect(fresh.to(torch.float64)).toBe(fresh);
+    expect(fresh.parameters()).toEqual(before);
+    expect(before[0]!.dtype).toBe(torch.float64);
+    same(fresh.call(x.double()), py.scripted.float64 as Expected);
+    fresh.float().to({ device: 'cpu' });
+    expect(before[0]!.dtype).toBe(torch.float32);
+    expect(() => fresh.to(torch.int64)).toThrow(TypeError);
+  });
+
+  it('prints its code, graph and repr as Python does', () => {
+    expect(m.code).toBe(py.scripted.code);
+    expect(m.encode!.code).toBe(py.scripted.encodeCode);
+    expect(m.graph).toMatch(/^graph\(%self/);
+    expect(m.encode!.schema).toBe('encode(__torch__.Scripted self, Tensor x) -> Tensor');
+    expect(String(m)).toBe(py.scripted.repr);
+    expect(m.typeName).toBe(py.scripted.typeName);
+  });
+
+  it('saves to a file and to bytes; loads from bytes with mapLocation', () => {
+    const path = join(tmp, 'resaved.pt');
+    m.save(path);
+    same(torch.jit.load(path).call(x), py.scripted.forward as Expected);
+    const bytes = torch.jit.save(m)!;
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    same(torch.jit.load(bytes, { mapLocation: 'cpu' }).call(x), py.scripted.forward as Expected);
+    same(torch.jit.load(new Uint8Array(bytes), 'cpu').call(x), py.scripted.forward as Expected);
+    torch.jit.save(m, join(tmp, 'again.pt'));
+    same((torch.jit.load(join(tmp, 'again.pt')) as Methods).encode!(x), py.scripted.encode as Expected);
+  });
+});
+
+describe('torch.jit.load: a traced module from Python', () => {
+  const t = torch.jit.load(join(dir, 'traced.pt'));
+  const [img, y] = [input(py.inputs.img!), input(py.inputs.y!)];
+
+  it('runs forward with two inputs and a tuple output', () => {
+    same(t.call(img, y), py.traced.forward);
+    expect(t.code).toBe(py.traced.code);
+    sameNamed(t.namedParameters(), py.traced.parameters, 'parameters');
+    sameNamed(t.namedBuffers(), py.traced.buffers, 'buffers');
+  });
+});
+
+describe('errors', () => {
+  const m = loadScripted();
+  const bytes = readFileSync(scriptedPath);
+
+  it('missing and corrupt files', () => {
+    expect(() => torch.jit.load(join(tmp, 'missing.pt'))).toThrow(/torch.jit.load: open file failed/);
+    expect(() => torch.jit.load(new Uint8Array([1, 2, 3, 4]))).toThrow(/torch.jit.load: istream reader failed/);
+    expect(() => torch.jit.load(bytes.subarray(0, bytes.length >> 1))).toThrow(/torch.jit.load/);
+    const garbled = Buffer.from(bytes);
+    garbled.fill(0x41, 200, 2000);
+    expect(() => torch.jit.load(garbled)).toThrow(Error);
+    expect(() => torch.jit.load(42 as unknown as string)).toThrow(TypeError);
+    expect(() => torch.jit.load(scriptedPath, { mapLocation: 'nodevice' })).toThrow(TypeError);
+  });
+
+  it('wrong argument types and counts name the argument and the schema', () => {
+    expect(() => m.forward('a')).toThrow(TypeError);
+    expect(() => m.forward('a')).toThrow("forward() Expected a value of type 'Tensor' for argument 'x' but instead found type 'str'.");
+    expect(() => m.runMethod('combine', [x], { a: x }, [x, 1.5])).toThrow(/Expected a value of type 'Tuple\[Tensor, int\]' for argument 'pair'/);
+    expect(() => m.forward(x, x)).toThrow("Expected at most 2 argument(s) for operator 'forward', but received 3 argument(s). Declaration: forward(__torch__.Scripted self, Tensor x) -> Tensor");
+    expect(() => m.forward()).toThrow(/forward\(\) is missing value for argument 'x'/);
+    expect(() => m.runMethod('combine', [x], { a: x, b: x }, [x, 2], { beta: 1 })).toThrow(/Unknown keyword argument 'beta'/);
+    expect(() => m.forward(torch.ones(2, 7))).toThrow(/mat1 and mat2 shapes cannot be multiplied/);
+  });
+
+  it('unknown methods and attributes', () => {
+    expect(() => m.runMethod('nope', x)).toThrow(/has no method 'nope'/);
+    expect(() => m.attr('nope')).toThrow(/does not have a field with name 'nope'/);
+    expect(() => m.runMethod(3 as unknown as string)).toThrow(TypeError);
+  });
+
+  it("TorchScript's raise is a torch.JITException", () => {
+    let thrown: unknown;
+    try {
+      m.runMethod('check', torch.tensor([-1, 2], { dtype: torch.float32 }));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(torch.JITException);
+    expect(thrown).toBeInstanceOf(torch.jit.Error);
+    expect((thrown as Error).message).toMatch(/ValueError: negative input/);
+    same(m.runMethod('check', input(py.inputs.pos!)), py.scripted.check as Expected);
+  });
+
+  it('a module used after dispose throws; dispose frees its tensors and submodules (nn.Module.dispose)', () => {
+    const fresh = loadScripted();
+    const block = fresh.attr('block') as torch.jit.ScriptModule;
+    const weight = fresh.parameters()[0]!;
+    fresh.dispose();
+    expect(fresh.isDisposed).toBe(true);
+    expect(block.isDisposed).toBe(true);
+    expect(weight.isDisposed).toBe(true);
+    expect(() => fresh.call(x)).toThrow(/disposed/);
+    expect(() => fresh.forward(x)).toThrow(/disposed/);
+    expect(() => block.runMethod('forward', x)).toThrow(/disposed/);
+    expect(() => fresh.attr('scale')).toThrow(/disposed/);
+    expect(() => fresh.save(join(tmp, 'x.pt'))).toThrow(/disposed/);
+    expect(() => fresh.train()).toThrow(/disposed/);
+    expect(String(fresh)).toBe('RecursiveScriptModule(<disposed>)');
+    fresh.dispose();
+    same(loadScripted().call(x), py.scripted.forward as Expected); // a new load is independent
+  });
+});
+
+describe('a ScriptModule is an nn.Module', () => {
+  class Wrapper extends torch.nn.Module {
+    inner = loadScripted();
+    gain = new torch.nn.Parameter(torch.full([2], 2, { dtype: torch.float32 }));
+    override forward(v: torch.Tensor): torch.Tensor {
+      return (this.inner.call(v) as torch.Tensor).mul(this.gain);
+    }
+  }
+
+  it('sits inside a JS model: parameters, state dict, train/eval, gradients', () => {
+    const w = new Wrapper();
+    expect(w.inner).toBeInstanceOf(torch.nn.Module);
+    expect(w.namedParameters().map(([n]) => n)).toEqual(['gain', ...py.scripted.parameters.map(([n]) => `inner.${n}`)]); // own first, as in Python
+    expect(Object.keys(w.stateDict())).toEqual(['gain', ...py.scripted.stateDict.map(([n]) => `inner.${n}`)]);
+    for (const p of w.parameters()) expect(p).toBeInstanceOf(torch.nn.Parameter);
+    w.eval();
+    expect(w.inner.training).toBe(false);
+    w.train();
+    expect((w.inner.attr('block') as torch.jit.ScriptModule).training).toBe(true);
+    w.eval();
+    const out = w.call(x) as torch.Tensor;
+    const expected = makeTensor(py.scripted.forward as TensorEnc).mul(2);
+    expect(out.equal(expected)).toBe(true);
+    out.sum().backward();
+    expect(w.inner.parameters().every((p) => p.grad !== null)).toBe(true);
+    w.zeroGrad();
+    expect(w.inner.parameters().every((p) => p.grad === null)).toBe(true);
+  });
+
+  it('runs forward hooks through call()', () => {
+    const m = loadScripted();
+    const seen: unknown[] = [];
+    const handle = m.registerForwardHook((_mod: torch.nn.Module, args: unknown[], output: unknown) => {
+      seen.push(args.length);
+      return (output as torch.Tensor).mul(0);
+    });
+    expect((m.call(x) as torch.Tensor).abs().sum().item()).toBe(0);
+    handle.remove();
+    same(m.call(x), py.scripted.forward as Expected);
+    expect(seen).toEqual([1]);
+  });
+
+  it('requiresGrad_(false) freezes its parameters', () => {
+    const m = loadScripted();
+    m.requiresGrad_(false);
+    expect(m.parameters().some((p) => p.requiresGrad)).toBe(false);
+    expect((m.call(x) as torch.Tensor).requiresGrad).toBe(false);
+  });
+});
+
+describe('torch.jit.trace: JS code into TorchScript', () => {
+  it('traces a JS module: its parameters, buffers and submodules become the ScriptModule’s', () => {
+    const { mlp, mlpInputs } = jitCases();
+    const traced = torch.jit.trace(mlp, mlpInputs);
+    const direct = mlp.forward(...mlpInputs);
+    const out = traced.call(...mlpInputs) as torch.Tensor[];
+    expect(out[0]!.equal(direct[0])).toBe(true);
+    expect(out[1]!.equal(direct[1])).toBe(true);
+    expect(traced.namedParameters().map(([n]) => n)).toEqual(['weight', 'bias', 'inner.w']);
+    expect(traced.namedBuffers().map(([n]) => n)).toEqual(['scale']);
+    expect(traced.namedChildren().map(([n]) => n)).toEqual(['inner']);
+    expect(traced.originalName).toBe('Mlp');
+    expect(traced.code).toMatch(/def forward\(self,\s+x: Tensor,\s+y: Tensor\)/);
+    // Shared with the JS module (the same Parameter objects), as Python's traced modules share their parameters.
+    expect(traced.parameters()).toEqual([mlp.weight, mlp.bias, mlp.inner.w]);
+    expect(traced.parameters()[0]).toBe(mlp.weight);
+    expect(traced.buffers()[0]).toBe(mlp.scale);
+    torch.noGrad(() => mlp.bias.add_(1));
+    expect((traced.call(...mlpInputs) as torch.Tensor[])[0]!.equal(mlp.forward(...mlpInputs)[0])).toBe(true);
+  });
+
+  it('Python runs what Node traced with the same outputs (node_traced.pt)', () => {
+    const { mlp, mlpInputs } = jitCases();
+    same(mlp.forward(...mlpInputs), nodeInPython.traced!.forward!);
+    same(torch.jit.trace(mlp, mlpInputs).call(...mlpInputs), nodeInPython.traced!.forward!);
+    expect(node.cases.traced!.forward).toEqual(nodeInPython.traced!.forward);
+    const saved = torch.jit.load(join(dir, 'node_traced.pt'));
+    same(saved.call(...(node.cases.traced!.inputs.map(input))), nodeInPython.traced!.forward!);
+    sameNamed(saved.namedParameters(), nodeInPython.traced!.parameters as unknown as Named, 'parameters seen by Python');
+    sameNamed(saved.namedBuffers(), nodeInPython.traced!.buffers as unknown as Named, 'buffers seen by Python');
+  });
+
+  it('traces a plain function into a callable ScriptFunction (dict output with strict: false)', () => {
+    const { mixInputs } = jitCases();
+    const fn = torch.jit.trace(mix, mixInputs, { strict: false });
+    same(fn(...mixInputs), nodeInPython.fn!.forward!);
+    same(mix(...mixInputs), nodeInPython.fn!.forward!);
+    expect(node.cases.fn!.forward).toEqual(nodeInPython.fn!.forward);
+    expect(fn.code).toMatch(/def forward\(self,\s+a: Tensor,\s+b: Tensor\)/);
+    expect(fn.schema).toMatch(/^forward\(/);
+    const path = join(tmp, 'fn.pt');
+    fn.save(path);
+    same(torch.jit.load(path).call(...mixInputs), nodeInPython.fn!.forward!);
+    expect(torch.jit.save(fn)).toBeInstanceOf(Uint8Array);
+    expect(() => torch.jit.trace(mix, mixInputs)).toThrow(/Encountering a dict at the output of the tracer/);
+  });
+
+  it('traces plain JS objects with forward: tensors requiring grad are parameters, others buffers', () => {
+    class Plain {
+      w = torch.ones(2).requiresGrad_();
+      b = torch.full([2], 3);
+      forward(v: torch.Tensor): torch.Tensor {
+        return v.mul(this.w).add(this.b);
+      }
+    }
+    const traced = torch.jit.trace(new Plain(), torch.ones(2));
+    expect(traced.namedParameters().map(([n]) => n)).toEqual(['w']);
+    expect(traced.namedBuffers().map(([n]) => n)).toEqual(['b']);
+    expect((traced.call(torch.full([2], 2)) as torch.Tensor).tolist()).toEqual([5, 5]);
+  });
+
+  it('traces a JS module that contains a ScriptModule: its calls are recorded as method calls', () => {
+    class Host extends torch.nn.Module {
+      scripted = loadScripted();
+      gain = new torch.nn.Parameter(torch.full([2], 3, { dtype: torch.float32 }));
+      override forward(v: torch.Tensor): torch.Tensor {
+        return (this.scripted.call(v) as torch.Tensor).mul(this.gain);
+      }
+    }
+    const host = new Host();
+    const traced = torch.jit.trace(host, x);
+    expect(traced.attr('scripted')).toBe(host.scripted); // the same module, shared
+    expect(traced.code).toMatch(/\(scripted\)\.forward\(/);
+    const expected = makeTensor(py.scripted.forward as TensorEnc).mul(3);
+    expect((traced.call(x) as torch.Tensor).equal(expected)).toBe(true);
+    expect(traced.namedParameters().map(([n]) => n)).toEqual(['gain', ...py.scripted.parameters.map(([n]) => `scripted.${n}`)]);
+    const reloaded = torch.jit.load(traced.saveToBuffer());
+    expect((reloaded.call(x) as torch.Tensor).equal(expected)).toBe(true);
+  });
+
+  it('traces arrow functions, tuple inputs and tuple outputs', () => {
+    const f = torch.jit.trace((pair: torch.Tensor[], k: torch.Tensor) => [pair[0]!.mul(k), pair[1]!.add(k)], [[torch.ones(2), torch.zeros(2)], torch.full([2], 3)]);
+    const [a, b] = f([torch.arange(2, { dtype: torch.float32 }), torch.ones(2)], torch.full([2], 2)) as torch.Tensor[];
+    expect(a!.tolist()).toEqual([0, 2]);
+    expect(b!.tolist()).toEqual([3, 3]);
+  });
+
+  it('torch.jit.isTracing() is true while the traced code runs', () => {
+    const seen: boolean[] = [];
+    torch.jit.trace((t: torch.Tensor) => {
+      seen.push(torch.jit.isTracing());
+      return t.neg();
+    }, torch.ones(1));
+    expect(seen).toEqual([true]);
+    expect(torch.jit.isTracing()).toBe(false);
+    expect(torch.jit.isScripting()).toBe(false);
+  });
+
+  it('errors in the traced code reach the caller unchanged; bad targets are TypeErrors', () => {
+    const boom = new RangeError('boom');
+    expect(() => torch.jit.trace(() => {
+      throw boom;
+    }, torch.ones(1))).toThrow(boom);
+    expect(() => torch.jit.trace((t: torch.Tensor) => t.item() as unknown as torch.Tensor, torch.ones(1))).toThrow(Error);
+    expect(() => torch.jit.trace((() => undefined) as unknown as () => torch.Tensor, torch.ones(1))).toThrow(/didn't return any values/);
+    expect(() => torch.jit.trace(42 as unknown as () => torch.Tensor, torch.ones(1))).toThrow(TypeError);
+    expect(() => torch.jit.trace(new Mlp(), [torch.ones(5, 4), torch.ones(3)], { strcit: true } as never)).toThrow(TypeError);
+    // still usable after the failures: the tracer state was cleaned up
+    expect(torch.jit.trace((t: torch.Tensor) => t.mul(2), torch.ones(1))(torch.ones(1))).toBeInstanceOf(torch.Tensor);
+  });
+});
+
+describe('Node -> Python: a Python module changed and re-saved by Node', () => {
+  it('Python reads the new attributes, state and parameters (node_resaved.pt)', () => {
+    const resaved = torch.jit.load(join(dir, 'node_resaved.pt')) as Methods;
+    const inPython = nodeInPython.resaved!;
+    same(resaved.call(x), inPython.forward!);
+    expect(node.cases.resaved!.forward).toEqual(inPython.forward); // what Node computed before saving
+    same(resaved.encode!(x), inPython.encode!);
+    same(resaved.attr('scale'), inPython['attr:scale']!);
+    same(resaved.attr('count'), inPython['attr:count']!);
+    expect(resaved.attr('count')).toBe(7);
+  });
+});
+
+describe('torch.jit.CompilationUnit', () => {
+  it('compiles TorchScript source and runs its functions', () => {
+    const cu = new torch.jit.CompilationUnit(`
+def scale(x: Tensor, k: float = 2.0) -> Tensor:
+    return x * k
+
+def pick(d: Dict[str, int], key: str) -> int:
+    return d[key]
+`) as torch.jit.CompilationUnit & Record<string, (...a: unknown[]) => unknown>;
+    expect((cu.scale!(torch.ones(2)) as torch.Tensor).tolist()).toEqual([2, 2]);
+    expect((cu.runFunction('scale', torch.ones(2), { k: 0.5 }) as torch.Tensor).tolist()).toEqual([0.5, 0.5]);
+    expect(cu.pick!({ a: 1, b: 5 }, 'b')).toBe(5);
+    expect(cu.functions().map((f) => f.name)).toEqual(['scale', 'pick']);
+    expect(() => cu.pick!({ a: 1 }, 'z')).toThrow(Error);
+    expect(() => new torch.jit.CompilationUnit('def f(x):\n    return y\n')).toThrow(/undefined value y/);
+  });
+});
