@@ -68,3 +68,13 @@ export class Buffer extends Tensor {
 export function isLazy(v: unknown): boolean {
   return v instanceof UninitializedParameter;
 }
+
+/**
+ * A parameter over a tensor the caller made for it and drops (`empty(...)` in a layer's constructor):
+ * the temporary is disposed, so the parameter alone holds the storage and dispose() frees it at once.
+ */
+export function ownedParameter<P extends Parameter>(data: Tensor, requiresGrad = true, kind: new (data: Tensor, requiresGrad: boolean) => P = Parameter as never): P {
+  const p = new kind(data, requiresGrad);
+  data.dispose();
+  return p;
+}

@@ -59,7 +59,7 @@ export function pythonFunction<R>(sig: Signature, body: (...values: any[]) => R)
 
 /** PyTorch's _single/_pair/_triple (_ntuple): a number repeated n times, a list kept as it is. */
 export function ntuple(v: unknown, n: number): number[] {
-  if (Array.isArray(v)) return v as number[];
+  if (Array.isArray(v)) return [...(v as number[])]; // a copy: a layer keeps it, the caller may reuse theirs
   return new Array<number>(n).fill(v as number);
 }
 

@@ -1,6 +1,7 @@
 // Python's text for attribute values in extra_repr, so String(layer) reads as repr(layer):
 // str.format of a value (strings bare) and repr (strings quoted), arrays printed as tuples.
 // JS numbers do not say int or float: integral values print as ints unless asFloat is asked for.
+import type { FactoryOptions } from '../../creation.js';
 
 /** Python's repr of a float: shortest round-trip digits, exponent outside [1e-4, 1e16), always a '.0' or exponent. */
 export function pyFloat(v: number): string {
@@ -31,7 +32,20 @@ export function pyStr(v: unknown, asFloat = false): string {
   return typeof v === 'string' ? v : pyRepr(v, asFloat);
 }
 
-/** _single/_pair/_triple/_quadruple: a number repeated n times; an array kept as given. */
-export function ntuple(v: number | readonly number[], n: number): number[] {
-  return Array.isArray(v) ? [...(v as number[])] : new Array<number>(n).fill(v as number);
+
+/** A float attribute that may be None. */
+export const pyOptFloat = (v: number | null): string => (v === null ? 'None' : pyFloat(v));
+/** str() of a bool. */
+export const pyBool = (v: boolean): string => (v ? 'True' : 'False');
+/** str() of an int that may be None. */
+export const pyOptInt = (v: number | null): string => (v === null ? 'None' : String(v));
+/** str() of a tuple of ints: (5,) or (4, 5). */
+export const pyTuple = (v: readonly number[]): string => (v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`);
+
+/** The device and dtype of a layer's factory_kwargs, as empty()'s options (null: the default). */
+export function factoryOptions(a: { device?: unknown; dtype?: unknown }): FactoryOptions {
+  const out: FactoryOptions = {};
+  if (a.device !== undefined && a.device !== null) out.device = a.device as FactoryOptions['device'];
+  if (a.dtype !== undefined && a.dtype !== null) out.dtype = a.dtype as FactoryOptions['dtype'];
+  return out;
 }

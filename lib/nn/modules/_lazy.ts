@@ -2,8 +2,8 @@
 // UninitializedParameter, the first call infers their shapes from the input (a forward pre-hook),
 // materializes and resets them, and the layer becomes its eager class (cls_to_become), as in PyTorch.
 import type { Module } from '../module.js';
-import { Parameter, UninitializedParameter } from '../parameter.js';
-import { empty } from '../../creation.js';
+import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
+import { empty, type FactoryOptions } from '../../creation.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 
 /** A lazy layer: infers its parameters' shapes from the first input. */
@@ -12,8 +12,8 @@ export interface LazyLayer extends Module {
 }
 
 /** A lazy parameter on the device and dtype the layer was given (PyTorch's UninitializedParameter(device=, dtype=)). */
-export function uninitializedParameter(factory: Record<string, unknown>): UninitializedParameter {
-  return new UninitializedParameter(empty([0], factory));
+export function uninitializedParameter(factory: FactoryOptions): UninitializedParameter {
+  return ownedParameter(empty([0], factory), true, UninitializedParameter);
 }
 
 /** Gives a lazy parameter its shape, on its own device and dtype; from then on it is a plain Parameter, as in PyTorch. */

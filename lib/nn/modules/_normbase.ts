@@ -7,8 +7,8 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import * as init from '../init.js';
 import { Module, type LoadMetadata } from '../module.js';
-import { Parameter, UninitializedParameter } from '../parameter.js';
-import { factoryOptions, pyBool, pyFloat, pyOptFloat } from './_layer_util.js';
+import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
+import { factoryOptions, pyBool, pyFloat, pyOptFloat } from './_format.js';
 
 // torch.tensor(0, dtype=torch.long) on the layer's device.
 const longOptions = (opts: FactoryOptions): FactoryOptions => (opts.device === undefined ? { dtype: int64 } : { dtype: int64, device: opts.device });
@@ -59,8 +59,8 @@ export abstract class NormBase extends Module {
     this.trackRunningStats = o.trackRunningStats;
     const opts = factoryOptions(o.factory);
     if (this.affine) {
-      this.weight = new Parameter(empty([o.numFeatures], opts));
-      if (o.bias) this.bias = new Parameter(empty([o.numFeatures], opts));
+      this.weight = ownedParameter(empty([o.numFeatures], opts));
+      if (o.bias) this.bias = ownedParameter(empty([o.numFeatures], opts));
       else this.registerParameter('bias', null);
     } else {
       this.registerParameter('weight', null);

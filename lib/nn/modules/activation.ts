@@ -12,8 +12,8 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { ModuleList, Sequential } from './container.js';
 import { Linear } from './linear.js';
-import { Parameter } from '../parameter.js';
-import { factoryOptions, pyFloat, pyOptInt, pyStr } from './_layer_util.js';
+import { ownedParameter, Parameter } from '../parameter.js';
+import { factoryOptions, pyFloat, pyOptInt, pyRepr } from './_format.js';
 
 const inplaceRepr = (inplace: boolean, lead: boolean): string => (inplace ? (lead ? ', inplace=True' : 'inplace=True') : '');
 type InplaceArgs = Call<[boolean], { inplace?: boolean }>;
@@ -198,7 +198,7 @@ export class GELU extends Module {
     this.approximate = approximate;
   }
   override forward(input: Tensor): Tensor { return geluImpl(input, this.approximate); }
-  override extraRepr(): string { return `approximate=${pyStr(this.approximate)}`; }
+  override extraRepr(): string { return `approximate=${pyRepr(this.approximate)}`; }
 }
 
 /** Hardshrink and Softshrink: lambd, printed bare. */
@@ -264,7 +264,7 @@ export class PReLU extends Module {
     const a = bindArgs('PReLU', args, ['numParameters', 'init', 'device', 'dtype']);
     this.numParameters = numArg('PReLU', 'numParameters', a.numParameters, 1);
     this.init = numArg('PReLU', 'init', a.init, 0.25);
-    this.weight = new Parameter(empty([this.numParameters], factoryOptions(a)));
+    this.weight = ownedParameter(empty([this.numParameters], factoryOptions(a)));
     this.resetParameters();
   }
   resetParameters(): void { init.constant_(this.weight, this.init); }

@@ -10,9 +10,9 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { _autocastEnabled, _canonicalMask, _optionalTensor, _multiHeadAttentionForward, _noneOrDtype, type MultiHeadAttentionParams } from '../functional/attention.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { ownedParameter, Parameter } from '../parameter.js';
 import { Linear } from './linear.js';
-import { factoryOptions } from './_layer_util.js';
+import { factoryOptions } from './_format.js';
 
 type MaybeTensor = Tensor | null;
 
@@ -66,22 +66,22 @@ export class MultiheadAttention extends Module {
     this.headDim = Math.floor(embedDim / numHeads);
     if (this.headDim * numHeads !== this.embedDim) throw new RangeError(`${fn}: embed_dim must be divisible by num_heads`);
     if (!this._qkvSameEmbedDim) {
-      this.q_proj_weight = new Parameter(empty([embedDim, embedDim], factory));
-      this.k_proj_weight = new Parameter(empty([embedDim, this.kdim], factory));
-      this.v_proj_weight = new Parameter(empty([embedDim, this.vdim], factory));
+      this.q_proj_weight = ownedParameter(empty([embedDim, embedDim], factory));
+      this.k_proj_weight = ownedParameter(empty([embedDim, this.kdim], factory));
+      this.v_proj_weight = ownedParameter(empty([embedDim, this.vdim], factory));
       this.registerParameter('in_proj_weight', null);
     } else {
-      this.in_proj_weight = new Parameter(empty([3 * embedDim, embedDim], factory));
+      this.in_proj_weight = ownedParameter(empty([3 * embedDim, embedDim], factory));
       this.registerParameter('q_proj_weight', null);
       this.registerParameter('k_proj_weight', null);
       this.registerParameter('v_proj_weight', null);
     }
-    if (bias) this.in_proj_bias = new Parameter(empty([3 * embedDim], factory));
+    if (bias) this.in_proj_bias = ownedParameter(empty([3 * embedDim], factory));
     else this.registerParameter('in_proj_bias', null);
     this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias, ...factory });
     if (boolArg(fn, 'addBiasKv', o.addBiasKv, false)) {
-      this.bias_k = new Parameter(empty([1, 1, embedDim], factory));
-      this.bias_v = new Parameter(empty([1, 1, embedDim], factory));
+      this.bias_k = ownedParameter(empty([1, 1, embedDim], factory));
+      this.bias_v = ownedParameter(empty([1, 1, embedDim], factory));
     } else {
       this.bias_k = this.bias_v = null;
     }

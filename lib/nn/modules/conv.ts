@@ -11,8 +11,9 @@ import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature, type PyArgs, type Signature } from '../functional/_signature.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter, UninitializedParameter } from '../parameter.js';
-import { ntuple, pyStr } from './_format.js';
+import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
+import { ntuple } from '../functional/_signature.js';
+import { factoryOptions, pyStr } from './_format.js';
 import { hasUninitializedParams, installLazyHooks, materialize, uninitializedParameter } from './_lazy.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -33,12 +34,6 @@ export interface ConvTransposeOptions {
 }
 
 const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
-const factoryOptions = (device: unknown, dtype: unknown): Record<string, unknown> => {
-  const o: Record<string, unknown> = {};
-  if (device !== null) o.device = device;
-  if (dtype !== null) o.dtype = dtype;
-  return o;
-};
 const setRepr = (names: readonly string[]): string => `{${names.map((n) => `'${n}'`).join(', ')}}`;
 const conv: Record<number, typeof F.conv2d> = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d };
 const convTranspose: Record<number, typeof F.convTranspose2d> = { 1: F.convTranspose1d, 2: F.convTranspose2d, 3: F.convTranspose3d };
@@ -99,10 +94,10 @@ export abstract class _ConvNd extends Module {
     } else {
       this._reversedPaddingRepeatedTwice = [...padding].reverse().flatMap((p) => [p, p]);
     }
-    const factory = factoryOptions(device, dtype);
+    const factory = factoryOptions({ device, dtype });
     const shape = transposed ? [inChannels, outChannels / groups, ...kernelSize] : [outChannels, inChannels / groups, ...kernelSize];
-    this.weight = new Parameter(empty(shape, factory));
-    if (bias) this.bias = new Parameter(empty([outChannels], factory));
+    this.weight = ownedParameter(empty(shape, factory));
+    if (bias) this.bias = ownedParameter(empty([outChannels], factory));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -257,7 +252,7 @@ const lazyConvTransposeParams = { outChannels: REQUIRED, kernelSize: REQUIRED, s
 
 // _LazyConvXdMixin: in_channels comes from the first input; until then weight/bias are uninitialized.
 function makeLazy(layer: _ConvNd, outChannels: number, bias: boolean, device: unknown, dtype: unknown): void {
-  const factory = factoryOptions(device, dtype);
+  const factory = factoryOptions({ device, dtype });
   layer.weight = uninitializedParameter(factory) as Parameter;
   layer.outChannels = outChannels;
   if (bias) layer.bias = uninitializedParameter(factory) as Parameter;

@@ -5,7 +5,7 @@ import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import { checkDropoutP, dropoutImpl, featureDropoutImpl } from '../functional/dropout.js';
 import { Module } from '../module.js';
-import { pyBool, pyFloat } from './_layer_util.js';
+import { pyBool, pyFloat } from './_format.js';
 
 type DropoutArgs = Call<[number, boolean], { p?: number; inplace?: boolean }>;
 

@@ -8,19 +8,13 @@ import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature } from '../functional/_signature.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter, UninitializedParameter } from '../parameter.js';
-import { pyRepr } from './_format.js';
+import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
+import { factoryOptions, pyRepr } from './_format.js';
 import { hasUninitializedParams, installLazyHooks, materialize, uninitializedParameter } from './_lazy.js';
 
 /** Options of Linear, Bilinear and LazyLinear. */
 export interface LinearOptions { bias?: boolean; device?: DeviceLike | null; dtype?: DTypeLike | null }
 
-const factoryOptions = (device: unknown, dtype: unknown): Record<string, unknown> => {
-  const o: Record<string, unknown> = {};
-  if (device !== null) o.device = device;
-  if (dtype !== null) o.dtype = dtype;
-  return o;
-};
 
 /** `nn.Identity(*args, **kwargs)`: returns its input; any arguments are ignored, as PyTorch does. */
 export class Identity extends Module {
@@ -45,11 +39,11 @@ export class Linear extends Module {
   constructor(...args: unknown[]) {
     super();
     const [inFeatures, outFeatures, bias, device, dtype] = bind(LINEAR, args) as [number, number, boolean, unknown, unknown];
-    const factory = factoryOptions(device, dtype);
+    const factory = factoryOptions({ device, dtype });
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(empty([outFeatures, inFeatures], factory));
-    if (bias) this.bias = new Parameter(empty([outFeatures], factory));
+    this.weight = ownedParameter(empty([outFeatures, inFeatures], factory));
+    if (bias) this.bias = ownedParameter(empty([outFeatures], factory));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -87,12 +81,12 @@ export class Bilinear extends Module {
   constructor(...args: unknown[]) {
     super();
     const [in1, in2, out, bias, device, dtype] = bind(BILINEAR, args) as [number, number, number, boolean, unknown, unknown];
-    const factory = factoryOptions(device, dtype);
+    const factory = factoryOptions({ device, dtype });
     this.in1Features = in1;
     this.in2Features = in2;
     this.outFeatures = out;
-    this.weight = new Parameter(empty([out, in1, in2], factory));
-    if (bias) this.bias = new Parameter(empty([out], factory));
+    this.weight = ownedParameter(empty([out, in1, in2], factory));
+    if (bias) this.bias = ownedParameter(empty([out], factory));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -122,7 +116,7 @@ export class LazyLinear extends Linear {
   constructor(...args: unknown[]) {
     const [outFeatures, bias, device, dtype] = bind(LAZY_LINEAR, args) as [number, boolean, unknown, unknown];
     super(0, 0, false); // as PyTorch: an empty Linear, then lazy parameters in its place
-    const factory = factoryOptions(device, dtype);
+    const factory = factoryOptions({ device, dtype });
     this.weight = uninitializedParameter(factory) as Parameter;
     this.outFeatures = outFeatures;
     if (bias) this.bias = uninitializedParameter(factory) as Parameter;

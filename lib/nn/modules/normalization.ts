@@ -9,8 +9,8 @@ import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import { groupNormImpl, layerNormImpl, localResponseNormImpl, rmsNormImpl } from '../functional/normalization.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
-import { factoryOptions, pyBool, pyFloat, pyOptFloat, pyTuple } from './_layer_util.js';
+import { ownedParameter, Parameter } from '../parameter.js';
+import { factoryOptions, pyBool, pyFloat, pyOptFloat, pyTuple } from './_format.js';
 
 type LrnArgs = Call<[number, number, number, number], { size?: number; alpha?: number; beta?: number; k?: number }>;
 function parseLrn(name: string, args: readonly unknown[]): [number, number, number, number] {
@@ -125,8 +125,8 @@ export class LayerNorm extends Module {
     this.elementwiseAffine = boolArg('LayerNorm', 'elementwiseAffine', a.elementwiseAffine, true);
     const opts = factoryOptions(a);
     if (this.elementwiseAffine) {
-      this.weight = new Parameter(empty(this.normalizedShape, opts));
-      if (boolArg('LayerNorm', 'bias', a.bias, true)) this.bias = new Parameter(empty(this.normalizedShape, opts));
+      this.weight = ownedParameter(empty(this.normalizedShape, opts));
+      if (boolArg('LayerNorm', 'bias', a.bias, true)) this.bias = ownedParameter(empty(this.normalizedShape, opts));
       else this.registerParameter('bias', null);
     } else {
       this.registerParameter('weight', null);
@@ -167,8 +167,8 @@ export class GroupNorm extends Module {
     this.affine = boolArg('GroupNorm', 'affine', a.affine, true);
     const opts = factoryOptions(a);
     if (this.affine) {
-      this.weight = new Parameter(empty([numChannels], opts));
-      if (boolArg('GroupNorm', 'bias', a.bias, true)) this.bias = new Parameter(empty([numChannels], opts));
+      this.weight = ownedParameter(empty([numChannels], opts));
+      if (boolArg('GroupNorm', 'bias', a.bias, true)) this.bias = ownedParameter(empty([numChannels], opts));
       else this.registerParameter('bias', null);
     } else {
       this.registerParameter('weight', null);
@@ -202,7 +202,7 @@ export class RMSNorm extends Module {
     this.normalizedShape = normalizedShapeArg('RMSNorm', a.normalizedShape);
     this.eps = a.eps === undefined || a.eps === null ? null : numArg('RMSNorm', 'eps', a.eps);
     this.elementwiseAffine = boolArg('RMSNorm', 'elementwiseAffine', a.elementwiseAffine, true);
-    if (this.elementwiseAffine) this.weight = new Parameter(empty(this.normalizedShape, factoryOptions(a)));
+    if (this.elementwiseAffine) this.weight = ownedParameter(empty(this.normalizedShape, factoryOptions(a)));
     else this.registerParameter('weight', null);
     this.resetParameters();
   }

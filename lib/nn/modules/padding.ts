@@ -4,7 +4,8 @@ import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature } from '../functional/_signature.js';
 import { Module } from '../module.js';
-import { ntuple, pyStr } from './_format.js';
+import { ntuple } from '../functional/_signature.js';
+import { pyStr } from './_format.js';
 
 type IntOrList = number | readonly number[];
 type Mode = 'reflect' | 'replicate' | 'circular' | 'constant';

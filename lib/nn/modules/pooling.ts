@@ -5,7 +5,8 @@ import { isOptionsObject } from '../../options.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature, type PyArgs, type Signature } from '../functional/_signature.js';
 import { Module } from '../module.js';
-import { ntuple, pyStr } from './_format.js';
+import { ntuple } from '../functional/_signature.js';
+import { pyStr } from './_format.js';
 
 type IntOrList = number | readonly number[];
 type Size = number | number[];

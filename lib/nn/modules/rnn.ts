@@ -11,9 +11,9 @@ import { describe, isOptionsObject, readOptions } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { ownedParameter, Parameter } from '../parameter.js';
 import { PackedSequence } from '../utils/rnn.js';
-import { factoryOptions, pyBool, pyFloat } from './_layer_util.js';
+import { factoryOptions, pyBool, pyFloat } from './_format.js';
 
 type RNNMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 export type LSTMState = [Tensor, Tensor];
@@ -113,14 +113,14 @@ export class RNNBase extends Module {
         const layerInputSize = l === 0 ? inputSize : realHiddenSize * numDirections;
         const suffix = direction === 1 ? '_reverse' : '';
         // Created in Python's order (w_ih, w_hh, b_ih, b_hh, w_hr), registered without the unused biases.
-        const wIh = new Parameter(empty([gateSize, layerInputSize], factory));
-        const wHh = new Parameter(empty([gateSize, realHiddenSize], factory));
-        const bIh = new Parameter(empty([gateSize], factory));
-        const bHh = new Parameter(empty([gateSize], factory));
+        const wIh = ownedParameter(empty([gateSize, layerInputSize], factory));
+        const wHh = ownedParameter(empty([gateSize, realHiddenSize], factory));
+        const bIh = ownedParameter(empty([gateSize], factory));
+        const bHh = ownedParameter(empty([gateSize], factory));
         const params: [string, Parameter][] = [[`weight_ih_l${l}${suffix}`, wIh], [`weight_hh_l${l}${suffix}`, wHh]];
         if (bias) params.push([`bias_ih_l${l}${suffix}`, bIh], [`bias_hh_l${l}${suffix}`, bHh]);
         else (bIh.dispose(), bHh.dispose());
-        if (projSize > 0) params.push([`weight_hr_l${l}${suffix}`, new Parameter(empty([projSize, hiddenSize], factory))]);
+        if (projSize > 0) params.push([`weight_hr_l${l}${suffix}`, ownedParameter(empty([projSize, hiddenSize], factory))]);
         for (const [name, p] of params) self[name] = p;
         this._flatWeightsNames.push(...params.map(([name]) => name));
         this._allWeights.push(params.map(([name]) => name));
@@ -359,11 +359,11 @@ export class RNNCellBase extends Module {
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.bias = bias;
-    this.weight_ih = new Parameter(empty([numChunks * hiddenSize, inputSize], factory));
-    this.weight_hh = new Parameter(empty([numChunks * hiddenSize, hiddenSize], factory));
+    this.weight_ih = ownedParameter(empty([numChunks * hiddenSize, inputSize], factory));
+    this.weight_hh = ownedParameter(empty([numChunks * hiddenSize, hiddenSize], factory));
     if (bias) {
-      this.bias_ih = new Parameter(empty([numChunks * hiddenSize], factory));
-      this.bias_hh = new Parameter(empty([numChunks * hiddenSize], factory));
+      this.bias_ih = ownedParameter(empty([numChunks * hiddenSize], factory));
+      this.bias_hh = ownedParameter(empty([numChunks * hiddenSize], factory));
     } else {
       this.registerParameter('bias_ih', null);
       this.registerParameter('bias_hh', null);

@@ -9,8 +9,8 @@ import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import { embeddingBagImpl, embeddingImpl, type EmbeddingBagMode } from '../functional/sparse.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
-import { factoryOptions, pyBool, pyFloat, pyStr } from './_layer_util.js';
+import { ownedParameter, Parameter } from '../parameter.js';
+import { factoryOptions, pyBool, pyFloat, pyRepr } from './_format.js';
 
 type Factory = { device?: unknown; dtype?: unknown };
 const optNumber = (fn: string, name: string, v: unknown): number | null => (v === undefined || v === null ? null : numArg(fn, name, v));
@@ -60,7 +60,7 @@ export class Embedding extends Module {
     const freeze = boolArg(n, '_freeze', a._freeze, false);
     const weight = givenWeight(n, a._weight, this.numEmbeddings, this.embeddingDim);
     if (weight === null) {
-      this.weight = new Parameter(empty([this.numEmbeddings, this.embeddingDim], factoryOptions(a)), !freeze);
+      this.weight = ownedParameter(empty([this.numEmbeddings, this.embeddingDim], factoryOptions(a)), !freeze);
       this.resetParameters();
     } else {
       this.weight = new Parameter(weight, !freeze);
@@ -129,7 +129,7 @@ export class EmbeddingBag extends Module {
     this.paddingIdx = layerPaddingIdx(n, a.paddingIdx, this.numEmbeddings, 'padding_idx');
     const weight = givenWeight(n, a._weight, this.numEmbeddings, this.embeddingDim);
     if (weight === null) {
-      this.weight = new Parameter(empty([this.numEmbeddings, this.embeddingDim], factoryOptions(a)));
+      this.weight = ownedParameter(empty([this.numEmbeddings, this.embeddingDim], factoryOptions(a)));
       this.resetParameters();
     } else {
       this.weight = new Parameter(weight);
@@ -163,7 +163,7 @@ export class EmbeddingBag extends Module {
     if (this.maxNorm !== null) s += `, max_norm=${pyFloat(this.maxNorm)}`;
     if (this.normType !== 2) s += `, norm_type=${pyFloat(this.normType)}`;
     if (this.scaleGradByFreq) s += `, scale_grad_by_freq=${pyBool(this.scaleGradByFreq)}`;
-    s += `, mode=${pyStr(this.mode)}`;
+    s += `, mode=${pyRepr(this.mode)}`;
     if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
     return s;
   }

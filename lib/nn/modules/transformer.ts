@@ -23,7 +23,7 @@ import { GELU, ReLU } from './activation.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import { LayerNorm } from './normalization.js';
-import { factoryOptions } from './_layer_util.js';
+import { factoryOptions } from './_format.js';
 
 type MaybeTensor = Tensor | null;
 type Activation = ((x: Tensor) => Tensor) | Module;
