@@ -42,3 +42,4 @@ export { testing, type AssertCloseOptions, type MakeTensorOptions } from './test
 export { sparse, sparseCooTensor, sparseCsrTensor, sparseCscTensor, sparseBsrTensor, sparseBscTensor, sparseCompressedTensor, type SparseTensorOptions, type SparseCooOptions, type SparseCompressedOptions } from './sparse.js';
 export { nested, type NestedTensorOptions } from './nested.js';
 export { save, load, markIntKeys, PickledObject, type LoadOptions, type MapLocation } from './serialize.js';
+export { aoti, _inductor, type AOTICompiledModel, type LoadPackageOptions } from './aoti.js';

@@ -18,6 +18,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterDTypes(env, exports);
     RegisterSerialize(env, exports);
     RegisterStorage(env, exports);
+    RegisterAoti(env, exports);
     DefineAddon(exports, {});
   } catch (...) {
     ReleaseEnvSlot(slot);  // the destructor does not run for a constructor that threw
