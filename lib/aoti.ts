@@ -3,7 +3,8 @@
 // AOTIModelPackageLoader (native/src/aoti.cc). `torch.aoti.loadPackage(path)` mirrors Python's
 // torch._inductor.aoti_load_package: a callable whose inputs and outputs keep the exported program's
 // structure, read from the package's pytree call spec (a single tensor, a tuple as an array, a dict as an object).
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { native, type Handle } from './native.js';
 import { Tensor, isTensor, handleOfTensor } from './tensor.js';
 import { readOptions, describe } from './options.js';
@@ -189,6 +190,85 @@ function rename(e: unknown, fn: string): unknown {
   return e;
 }
 
+const SIG_EOCD = 0x06054b50;
+const SIG_EOCD64_LOCATOR = 0x07064b50;
+const SIG_EOCD64 = 0x06064b50;
+const SIG_CENTRAL = 0x02014b50;
+const SIG_LOCAL = 0x04034b50;
+const U32_MAX = 0xffffffff;
+
+/**
+ * Checks the CRC-32 of every shared object in a .pt2 (a zip) before libtorch dlopens it: libtorch's
+ * zip reader skips CRC checks, and the dynamic loader aborts the process on a damaged ELF file.
+ * Returns a description of the first problem, or null. Reads only the index and the .so entries.
+ */
+function damagedSharedObject(path: string): string | null {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const read = (pos: number, n: number): Buffer => {
+      const b = Buffer.alloc(n);
+      if (pos < 0 || pos + n > size || readSync(fd, b, 0, n, pos) !== n) throw new RangeError(`the zip index points past the end of the file (${pos + n} > ${size} bytes)`);
+      return b;
+    };
+    // The end-of-central-directory record: in the last 22 + 65535 bytes (its comment may follow it).
+    const tailLength = Math.min(size, 22 + 0xffff);
+    const tail = read(size - tailLength, tailLength);
+    let eocd = -1;
+    for (let i = tailLength - 22; i >= 0; i--) if (tail.readUInt32LE(i) === SIG_EOCD) { eocd = i; break; }
+    if (eocd < 0) return 'not a zip archive (no end of central directory)';
+    let count = tail.readUInt16LE(eocd + 10);
+    let dirOffset = tail.readUInt32LE(eocd + 16);
+    if (dirOffset === U32_MAX || count === 0xffff) {
+      const locatorAt = size - tailLength + eocd - 20;
+      const locator = read(locatorAt, 20);
+      if (locator.readUInt32LE(0) !== SIG_EOCD64_LOCATOR) return 'a zip64 archive without its locator';
+      const eocd64 = read(Number(locator.readBigUInt64LE(8)), 56);
+      if (eocd64.readUInt32LE(0) !== SIG_EOCD64) return 'a damaged zip64 end of central directory';
+      count = Number(eocd64.readBigUInt64LE(32));
+      dirOffset = Number(eocd64.readBigUInt64LE(48));
+    }
+    let at = dirOffset;
+    for (let k = 0; k < count; k++) {
+      const h = read(at, 46);
+      if (h.readUInt32LE(0) !== SIG_CENTRAL) return 'a damaged zip central directory';
+      const [method, crc, nameLength, extraLength, commentLength] = [h.readUInt16LE(10), h.readUInt32LE(16), h.readUInt16LE(28), h.readUInt16LE(30), h.readUInt16LE(32)];
+      let [compressed, local] = [h.readUInt32LE(20), h.readUInt32LE(42)];
+      const uncompressed = h.readUInt32LE(24);
+      const name = read(at + 46, nameLength).toString('utf8');
+      // zip64: the real sizes and offset sit in extra field 0x0001, in this order, for each value that is 0xffffffff.
+      const extra = read(at + 46 + nameLength, extraLength);
+      for (let e = 0; e + 4 <= extra.length; e += 4 + extra.readUInt16LE(e + 2)) {
+        if (extra.readUInt16LE(e) !== 1) continue;
+        let v = e + 4;
+        const next = (): number => { const x = Number(extra.readBigUInt64LE(v)); v += 8; return x; };
+        if (uncompressed === U32_MAX) next();
+        if (compressed === U32_MAX) compressed = next();
+        if (local === U32_MAX) local = next();
+      }
+      at += 46 + nameLength + extraLength + commentLength;
+      if (!name.endsWith('.so')) continue;
+      if (method !== 0) return `${name} is compressed (method ${method}); packages store their files`;
+      const lh = read(local, 30);
+      if (lh.readUInt32LE(0) !== SIG_LOCAL) return `${name}: damaged local header`;
+      let pos = local + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
+      let value = 0;
+      for (let left = compressed; left > 0; ) {
+        const n = Math.min(left, 1 << 22);
+        value = crc32(read(pos, n), value);
+        pos += n;
+        left -= n;
+      }
+      if (value !== crc) return `${name} is damaged (CRC-32 ${value.toString(16)}, the archive says ${crc.toString(16)})`;
+    }
+    return null;
+  } catch (e) {
+    return e instanceof RangeError ? e.message : `unreadable: ${String(e)}`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Loads a .pt2 AOTInductor package (Python: torch._inductor.aoti_load_package). */
 export function loadPackage(path: string, options: LoadPackageOptions = {}): AOTICompiledModel {
   const fn = 'torch.aoti.loadPackage';
@@ -204,6 +284,8 @@ export function loadPackage(path: string, options: LoadPackageOptions = {}): AOT
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) throw new Error(`${fn}: no such file '${path}'`);
   if (!stat.isFile() && !stat.isDirectory()) throw new Error(`${fn}: '${path}' is not a file`);
+  const damage = stat.isFile() ? damagedSharedObject(path) : null;
+  if (damage) throw new Error(`${fn}: cannot load '${path}': ${damage}`);
   let pkg: object;
   try {
     pkg = aotiNative.aotiLoad(path, modelName, singleThreaded, deviceIndex as number);
