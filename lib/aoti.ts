@@ -83,9 +83,31 @@ function unflatten(spec: SpecNode, flat: Tensor[], at: { i: number }): unknown {
   return Object.fromEntries(keys.map((k, i) => [k, items[i]]));
 }
 
+// Packages still loaded at exit: libtorch deletes a package's extracted files (a temporary directory)
+// when its loader is destroyed, and exiting does not run GC finalizers. Weak: GC may still free them.
+const loaded = new Set<WeakRef<object>>();
+const forget = new FinalizationRegistry<WeakRef<object>>((ref) => loaded.delete(ref));
+let exitHook = false;
+function track(pkg: object): WeakRef<object> {
+  const ref = new WeakRef(pkg);
+  loaded.add(ref);
+  forget.register(pkg, ref, ref);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const r of loaded) {
+        const p = r.deref();
+        if (p) aotiNative.aotiDispose(p);
+      }
+    });
+  }
+  return ref;
+}
+
 /** A loaded AOTInductor package (Python's AOTICompiledModel): call it, read its metadata, dispose it. */
 export class AOTICompiledModel {
   #pkg: object | null;
+  readonly #ref: WeakRef<object>;
   readonly #path: string;
   readonly #inSpec: SpecNode;
   readonly #outSpec: SpecNode;
@@ -97,6 +119,7 @@ export class AOTICompiledModel {
   /** @internal use torch.aoti.loadPackage */
   constructor(pkg: object, path: string) {
     this.#pkg = pkg;
+    this.#ref = track(pkg);
     this.#path = path;
     const [inText, outText] = aotiNative.aotiCallSpec(pkg);
     this.#inSpec = parseSpec('torch.aoti.loadPackage', inText);
@@ -171,7 +194,11 @@ export class AOTICompiledModel {
 
   /** Unloads the model now (its .so and constants); idempotent. Later calls throw. */
   dispose(): void {
-    if (this.#pkg !== null) aotiNative.aotiDispose(this.#pkg);
+    if (this.#pkg !== null) {
+      aotiNative.aotiDispose(this.#pkg);
+      loaded.delete(this.#ref);
+      forget.unregister(this.#ref);
+    }
     this.#pkg = null;
   }
 
@@ -198,11 +225,12 @@ const SIG_LOCAL = 0x04034b50;
 const U32_MAX = 0xffffffff;
 
 /**
- * Checks the CRC-32 of every shared object in a .pt2 (a zip) before libtorch dlopens it: libtorch's
- * zip reader skips CRC checks, and the dynamic loader aborts the process on a damaged ELF file.
- * Returns a description of the first problem, or null. Reads only the index and the .so entries.
+ * Checks a .pt2 (a zip) before libtorch opens it: the CRC-32 of every shared object (libtorch's zip
+ * reader skips CRC checks, and the dynamic loader aborts the process on a damaged ELF file) and that
+ * the model is there (libtorch leaves an empty temporary directory behind when it is not). Returns a
+ * description of the first problem, or null. Reads only the zip index and the .so entries.
  */
-function damagedSharedObject(path: string): string | null {
+function packageProblem(path: string, modelName: string): string | null {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -229,6 +257,7 @@ function damagedSharedObject(path: string): string | null {
       dirOffset = Number(eocd64.readBigUInt64LE(48));
     }
     let at = dirOffset;
+    const models = new Set<string>();
     for (let k = 0; k < count; k++) {
       const h = read(at, 46);
       if (h.readUInt32LE(0) !== SIG_CENTRAL) return 'a damaged zip central directory';
@@ -247,6 +276,8 @@ function damagedSharedObject(path: string): string | null {
         if (local === U32_MAX) local = next();
       }
       at += 46 + nameLength + extraLength + commentLength;
+      const model = /^[^/]+\/data\/aotinductor\/([^/]+)\//.exec(name)?.[1];
+      if (model !== undefined) models.add(model);
       if (!name.endsWith('.so')) continue;
       if (method !== 0) return `${name} is compressed (method ${method}); packages store their files`;
       const lh = read(local, 30);
@@ -261,6 +292,7 @@ function damagedSharedObject(path: string): string | null {
       }
       if (value !== crc) return `${name} is damaged (CRC-32 ${value.toString(16)}, the archive says ${crc.toString(16)})`;
     }
+    if (!models.has(modelName)) return `the package has no model '${modelName}' (it has: ${[...models].join(', ') || 'none'})`;
     return null;
   } catch (e) {
     return e instanceof RangeError ? e.message : `unreadable: ${String(e)}`;
@@ -284,7 +316,7 @@ export function loadPackage(path: string, options: LoadPackageOptions = {}): AOT
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) throw new Error(`${fn}: no such file '${path}'`);
   if (!stat.isFile() && !stat.isDirectory()) throw new Error(`${fn}: '${path}' is not a file`);
-  const damage = stat.isFile() ? damagedSharedObject(path) : null;
+  const damage = stat.isFile() ? packageProblem(path, modelName) : null;
   if (damage) throw new Error(`${fn}: cannot load '${path}': ${damage}`);
   let pkg: object;
   try {
