@@ -5,6 +5,7 @@
 // compiled kernels, but oneDNN's convolution and the BLAS linear pick code paths by CPU model and
 // thread count); eager PyTorch to rtol 1e-5, atol 1e-5 (inductor fuses and reorders float sums, so
 // its results may differ from eager by a few ulps: 1.6e-7 at most when the fixture was made).
+// On the machine that made the fixture Node's outputs equal the package's Python outputs bit for bit.
 // Integer outputs are compared exactly.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
