@@ -45,3 +45,4 @@ export { sparse, sparseCooTensor, sparseCsrTensor, sparseCscTensor, sparseBsrTen
 export { nested, type NestedTensorOptions } from './nested.js';
 export { save, load, markIntKeys, PickledObject, type LoadOptions, type MapLocation } from './serialize.js';
 export * as jit from './jit.js';
+export { aoti, _inductor, type AOTICompiledModel, type LoadPackageOptions } from './aoti.js';

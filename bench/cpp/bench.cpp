@@ -1,5 +1,5 @@
 // libtorch C++ side of the benchmark: the floor with no binding in between.
-// Usage: bench_cpp <w1|w1big|w2|w3|w3nn> <rounds>
+// Usage: bench_cpp <w1|w1big|w2|w3|w3nn|cnninfer> <rounds>
 // Prints one JSON line describing the process, then one per timed round.
 #include <ATen/Version.h>
 #include <torch/torch.h>
@@ -159,11 +159,26 @@ void w3nn(int rounds) {
   t.run(rounds, "w3nn");
 }
 
+// Eager inference of the small CNN of test/fixtures/aoti on one 3x32x32 image (random weights).
+void cnninfer(int rounds) {
+  torch::manual_seed(0);
+  auto c1w = torch::randn({16, 3, 3, 3}), c1b = torch::randn({16}), c2w = torch::randn({32, 16, 3, 3}),
+       c2b = torch::randn({32}), fw = torch::randn({10, 2048}), fb = torch::randn({10});
+  auto x = torch::randn({1, 3, 32, 32});
+  measure("cnninfer", "eager", rounds, [&](long n) {
+    for (long i = 0; i < n; ++i) {
+      auto h = torch::max_pool2d(torch::relu(torch::conv2d(x, c1w, c1b, 1, 1)), 2);
+      h = torch::max_pool2d(torch::relu(torch::conv2d(h, c2w, c2b, 1, 1)), 2);
+      auto y = torch::linear(h.flatten(1), fw, fb);
+    }
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <w1|w1big|w2|w3|w3nn> <rounds>\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <w1|w1big|w2|w3|w3nn|cnninfer> <rounds>\n", argv[0]);
     return 2;
   }
   const std::string workload = argv[1];
@@ -176,6 +191,7 @@ int main(int argc, char** argv) {
   else if (workload == "w2") w2(rounds);
   else if (workload == "w3") w3(rounds);
   else if (workload == "w3nn") w3nn(rounds);
+  else if (workload == "cnninfer") cnninfer(rounds);
   else {
     std::fprintf(stderr, "unknown workload %s\n", workload.c_str());
     return 2;

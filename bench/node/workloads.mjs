@@ -1,7 +1,8 @@
 // torchnode side of the benchmark (same workloads as ../cpp/bench.cpp and ../py/bench.py).
-// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|tensor1m|print100k|print100kfull> <rounds>
+// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|cnninfer|tensor1m|print100k|print100kfull> <rounds>
 // Prints one JSON line describing the process, then one per variant and timed round.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as torch from '../../dist/index.js';
 
 const WARMUP_S = 0.2; // doubling warm-up stops once this much time is spent
@@ -147,6 +148,26 @@ function w3nn(rounds) {
   return train('w3nn', rounds, model.parameters(), () => F.crossEntropy(model.call(x), y));
 }
 
+// Inference of the small CNN of test/fixtures/aoti (conv-relu-pool twice, linear) on one 3x32x32
+// image: eager aten ops with random weights of the same shapes, and the AOTInductor package that
+// scripts/make-aoti-fixtures.py compiled from that model (weights do not change the time).
+function cnninfer(rounds) {
+  torch.manualSeed(0);
+  const [c1w, c1b, c2w, c2b, fw, fb] = [[16, 3, 3, 3], [16], [32, 16, 3, 3], [32], [10, 2048], [10]].map((s) => torch.randn(s));
+  const x = torch.randn([1, 3, 32, 32]);
+  const { conv2d, max_pool2d, linear } = torch.ops.aten;
+  const eager = () => {
+    const h1 = max_pool2d(conv2d(x, c1w, c1b, [1, 1], [1, 1]).relu(), [2, 2]);
+    const h2 = max_pool2d(conv2d(h1, c2w, c2b, [1, 1], [1, 1]).relu(), [2, 2]);
+    return linear(h2.flatten(1), fw, fb);
+  };
+  const pkg = torch.aoti.loadPackage(fileURLToPath(new URL('../../test/fixtures/aoti/small_cnn.pt2', import.meta.url)));
+  return measure('cnninfer', rounds, [
+    { variant: 'eager aten ops', op: () => eager().dispose(), yieldEvery: 10 },
+    { variant: 'aoti package', op: () => pkg.call(x).dispose(), yieldEvery: 10 },
+  ]);
+}
+
 // torch.tensor of nested JS arrays: 1000 rows of 1000 numbers, the same values as bench.py's lists.
 function tensor1m(rounds) {
   const nested = Array.from({ length: 1000 }, (_, i) =>
@@ -175,6 +196,7 @@ const WORKLOADS = {
   w2,
   w3,
   w3nn,
+  cnninfer,
   tensor1m,
   print100k: printTensor('print100k', { profile: 'default' }),
   print100kfull: printTensor('print100kfull', { threshold: Infinity }),

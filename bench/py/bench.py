@@ -1,5 +1,5 @@
 """Python torch side of the benchmark. Run with Debian's interpreter (it has torch):
-    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|w4|tensor1m|print100k|print100kfull> <rounds>
+    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|cnninfer|w4|tensor1m|print100k|print100kfull> <rounds>
 Prints one JSON line describing the process, then one per timed round (w4: one RSS record)."""
 import json
 import math
@@ -134,6 +134,21 @@ def w3nn(rounds):
     train("w3nn", rounds, list(model.parameters()), lambda: F.cross_entropy(model(x), y))
 
 
+def cnninfer(rounds):
+    """Eager inference of the small CNN of test/fixtures/aoti on one 3x32x32 image (random weights)."""
+    torch.manual_seed(0)
+    c1w, c1b, c2w, c2b, fw, fb = (torch.randn(s) for s in ([16, 3, 3, 3], [16], [32, 16, 3, 3], [32], [10, 2048], [10]))
+    x = torch.randn(1, 3, 32, 32)
+
+    def run(n):
+        for _ in range(n):
+            h = F.max_pool2d(F.relu(F.conv2d(x, c1w, c1b, 1, 1)), 2)
+            h = F.max_pool2d(F.relu(F.conv2d(h, c2w, c2b, 1, 1)), 2)
+            F.linear(h.flatten(1), fw, fb)
+
+    measure("cnninfer", "eager", rounds, run)
+
+
 def rss_bytes():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -187,6 +202,7 @@ WORKLOADS = {
     "w2": w2,
     "w3": w3,
     "w3nn": w3nn,
+    "cnninfer": cnninfer,
     "w4": w4,
     "tensor1m": tensor1m,
     "print100k": print_tensor("print100k", profile="default"),

@@ -19,6 +19,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterSerialize(env, exports);
     RegisterStorage(env, exports);
     RegisterJit(env, exports);
+    RegisterAoti(env, exports);
     DefineAddon(exports, {});
   } catch (...) {
     ReleaseEnvSlot(slot);  // the destructor does not run for a constructor that threw
