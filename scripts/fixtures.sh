@@ -2,12 +2,22 @@
 # Regenerates every golden fixture under test/fixtures with the project venv's torch 2.13
 # (`npm run fixtures`). Each script is deterministic: rerunning it gives the same files.
 # The torch 1.13 files in test/fixtures/save/*_113* need a torch 1.13 interpreter: see
-# scripts/make-save-fixtures.py (--suffix _113).
+# scripts/make-save-fixtures.py (--suffix _113). The AOTInductor packages (test/fixtures/aoti/*.pt2)
+# take minutes to compile and embed build hashes, so they are rebuilt only with FIXTURES_AOTI=1.
 set -e
 cd "$(dirname "$0")/.."
 for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtures make-namespace-fixtures \
-  make-pyfn-fixtures make-sparse-fixtures make-save-fixtures make-settings-fixtures make-call-forms-fixtures make-tensor-members-fixtures \
-  make-nn-core-fixtures coverage-cases; do
+  make-pyfn-fixtures make-sparse-fixtures make-save-fixtures make-settings-fixtures make-call-forms-fixtures \
+  make-tensor-members-fixtures make-nn-core-fixtures make-nn-nnconv-fixtures make-nn-nnact-fixtures \
+  make-nn-nnloss-fixtures make-nn-nnrnn-fixtures make-nn-nnutils-fixtures make-seed-fixtures make-jit-fixtures \
+  coverage-cases; do
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
 done
+# Node -> Python: files torchnode writes, loaded and run by Python torch, whose results the tests compare.
+vite_node="node node_modules/vite-node/vite-node.mjs"
+ATEN_CPU_CAPABILITY=avx2 $vite_node scripts/make-node-checkpoints.ts
+.venv/bin/python scripts/check-node-checkpoints.py
+$vite_node scripts/make-node-jit.ts
+.venv/bin/python scripts/make-jit-fixtures.py --check-node
+if [ "${FIXTURES_AOTI:-0}" = 1 ]; then .venv/bin/python scripts/make-aoti-fixtures.py; fi
