@@ -1,6 +1,6 @@
 // Helpers shared by the nn.utils files (not exported from torch.nn.utils).
 import { type Tensor, isTensor } from '../../tensor.js';
-import { describe } from '../../options.js';
+import { describe, readOptions } from '../../options.js';
 import { Module } from '../module.js';
 import { norm } from '../../functional/python_ops.js';
 import * as ops from '../../generated/functions.js';
@@ -158,4 +158,16 @@ export class HookRegistry<H> {
     list[i]!.handle.remove();
     list.splice(i, 1);
   }
+}
+
+/** The options both spectral norms take (the parametrization and the older hook). */
+export type SpectralNormOptions = { name?: string; nPowerIterations?: number; eps?: number; dim?: number | null };
+
+/** Both spectral norms read their arguments alike: positional or one options object; dim 1 for ConvTranspose, else 0. */
+export function spectralNormArgs(fn: string, module: object, name: string | SpectralNormOptions, nPowerIterations: number, eps: number,
+  dim: number | null): { tensorName: string; nPowerIterations: number; eps: number; dim: number } {
+  const o: SpectralNormOptions = typeof name === 'object' ? (readOptions(fn, name, ['name', 'nPowerIterations', 'eps', 'dim'] as const) as SpectralNormOptions)
+    : { name, nPowerIterations, eps, dim };
+  const d = o.dim ?? null;
+  return { tensorName: o.name ?? 'weight', nPowerIterations: o.nPowerIterations ?? 1, eps: o.eps ?? 1e-12, dim: d === null ? (isConvTranspose(module) ? 1 : 0) : d };
 }

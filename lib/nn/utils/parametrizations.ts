@@ -10,7 +10,7 @@ import * as linalg from '../../generated/linalg.js';
 import { readOptions } from '../../options.js';
 import { Module } from '../module.js';
 import { registerParametrization } from './parametrize.js';
-import { NotImplementedError, normalize, shapeEqual, pyShape, isConvTranspose } from './_common.js';
+import { NotImplementedError, normalize, shapeEqual, pyShape, spectralNormArgs, type SpectralNormOptions } from './_common.js';
 
 type Rec = Record<string, unknown>;
 
@@ -264,19 +264,16 @@ export class _SpectralNorm extends Module {
  */
 export function spectralNorm<M extends Module>(
   module: M,
-  name: string | { name?: string; nPowerIterations?: number; eps?: number; dim?: number | null } = 'weight',
+  name: string | SpectralNormOptions = 'weight',
   nPowerIterations = 1,
   eps = 1e-12,
   dim: number | null = null,
 ): M {
-  let o: { name?: unknown; nPowerIterations?: unknown; eps?: unknown; dim?: unknown } = { name, nPowerIterations, eps, dim };
-  if (typeof name === 'object') o = readOptions('spectralNorm', name, ['name', 'nPowerIterations', 'eps', 'dim'] as const);
-  const tensorName = (o.name ?? 'weight') as string;
+  const a = spectralNormArgs('spectralNorm', module, name, nPowerIterations, eps, dim);
+  const tensorName = a.tensorName;
   const weight = (module as unknown as Rec)[tensorName];
   if (!isTensor(weight)) throw new Error(`Module '${String(module)}' has no parameter or buffer with name '${tensorName}'`);
-  let d = (o.dim ?? null) as number | null;
-  if (d === null) d = isConvTranspose(module) ? 1 : 0;
-  const sn = new _SpectralNorm(weight, (o.nPowerIterations ?? 1) as number, d, (o.eps ?? 1e-12) as number);
+  const sn = new _SpectralNorm(weight, a.nPowerIterations, a.dim, a.eps);
   registerParametrization(module, tensorName, sn);
   return module;
 }

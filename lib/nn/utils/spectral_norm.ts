@@ -5,10 +5,9 @@ import { noGrad } from '../../autograd.js';
 import * as ops from '../../generated/functions.js';
 import * as linalg from '../../generated/linalg.js';
 import { keep } from '../../scope.js';
-import { readOptions } from '../../options.js';
 import type { Module } from '../module.js';
 import { Parameter, UninitializedParameter } from '../parameter.js';
-import { HookRegistry, normalize, isConvTranspose } from './_common.js';
+import { HookRegistry, normalize, spectralNormArgs, type SpectralNormOptions } from './_common.js';
 
 type Rec = Record<string, unknown>;
 
@@ -76,18 +75,15 @@ const loadHooks = new HookRegistry<SpectralNormHook>();
  */
 export function spectralNorm<M extends Module>(
   module: M,
-  name: string | { name?: string; nPowerIterations?: number; eps?: number; dim?: number | null } = 'weight',
+  name: string | SpectralNormOptions = 'weight',
   nPowerIterations = 1,
   eps = 1e-12,
   dim: number | null = null,
 ): M {
-  let o: { name?: unknown; nPowerIterations?: unknown; eps?: unknown; dim?: unknown } = { name, nPowerIterations, eps, dim };
-  if (typeof name === 'object') o = readOptions('spectralNorm', name, ['name', 'nPowerIterations', 'eps', 'dim'] as const);
-  const tensorName = (o.name ?? 'weight') as string;
-  let d = (o.dim ?? null) as number | null;
-  if (d === null) d = isConvTranspose(module) ? 1 : 0;
+  const a = spectralNormArgs('spectralNorm', module, name, nPowerIterations, eps, dim);
+  const tensorName = a.tensorName;
   if (hooks.entries(module).some((e) => e.hook.name === tensorName)) throw new Error(`Cannot register two spectral_norm hooks on the same parameter ${tensorName}`);
-  const fn = new SpectralNormHook(tensorName, (o.nPowerIterations ?? 1) as number, d, (o.eps ?? 1e-12) as number);
+  const fn = new SpectralNormHook(tensorName, a.nPowerIterations, a.dim, a.eps);
   const m = module as unknown as Rec;
   const weight = m[tensorName];
   if (weight === null || weight === undefined) throw new Error(`\`SpectralNorm\` cannot be applied as parameter \`${tensorName}\` is None`);
