@@ -16,7 +16,7 @@ import * as torch from '../lib/index.js';
 import { nn } from '../lib/index.js';
 import { buildNodeCheckpoints, makeModels, modelOutputs, NODE_EPOCH, NODE_METRICS, NODE_SGD, type Models } from './checkpoint-models.js';
 import { cpuModel } from './cpu-model.js';
-import { check, makeTensor, type TensorEnc, type Tol } from './golden-replay.js';
+import { check, errorOf, makeTensor, type TensorEnc, type Tol } from './golden-replay.js';
 
 type Tensor = torch.Tensor;
 type StateDict = Record<string, Tensor>;
@@ -64,14 +64,6 @@ function expectUnchanged(m: nn.Module, before: Record<string, Tensor>): void {
   const now = m.stateDict();
   expect(Object.keys(now)).toEqual(Object.keys(before));
   for (const [k, v] of Object.entries(before)) expect(torch.equal(now[k]!, v), `${k} unchanged`).toBe(true);
-}
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, nothing was thrown');
 }
 /** Fresh models, whose weights (seed 123) differ from every file's, so a load that does nothing fails the test. */
 function freshModels(): Models {

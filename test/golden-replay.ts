@@ -130,3 +130,13 @@ export function replay(fx: GoldenFixture, c: GoldenCase, checkError?: (thrown: u
     torch.tidy(() => check(call(), exp, c.tol, 'result'));
   }
 }
+
+/** Python's `try: ... except Exception as e` for outputs that are errors: the thrown Error. */
+export function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error, nothing was thrown');
+}

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { nn } from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
-import { check, type Enc, type ErrorEnc, type Tol } from './golden-replay.js';
+import { check, errorOf, type Enc, type ErrorEnc, type Tol } from './golden-replay.js';
 
 const F = nn.functional;
 const { init } = nn;
@@ -28,16 +28,6 @@ torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes 
 
 const TMP = mkdtempSync(join(tmpdir(), 'torchnode-seeds-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-
-/** Python's `try: ... except Exception as e` for outputs that are errors: the thrown Error. */
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, nothing was thrown');
-}
 
 /** Every parameter's .grad in namedParameters order (null where it has none). */
 const grads = (model: nn.Module): (Tensor | null)[] => model.namedParameters().map(([, p]) => p.grad);
