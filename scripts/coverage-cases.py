@@ -235,7 +235,11 @@ def count_elements(v):
 def camel(name):
     """The project's one camelCase rule, as native/src/napi_util.cc CamelCase: a capitalised first word joined
     by '_' starts lower-case (T_max -> tMax); an inner '_' between letters/digits goes and the next letter is
-    upper-cased; everything else (UPLO, N, __len__) stays."""
+    upper-cased; everything else (UPLO, N, __len__) stays, and so does a constant written in capitals
+    (GRID_SAMPLE_PADDING_MODES; not T_0)."""
+    head = name.lstrip('_').split('_')[0]
+    if len(head) >= 2 and not any(c.islower() for c in name):
+        return name
     first = len(name) - len(name.lstrip('_'))
     sep = name.find('_', first) if first < len(name) else -1
     if sep != -1 and sep + 1 < len(name) and not any(c.islower() for c in name[first:sep]):
@@ -850,6 +854,11 @@ HAND_CASES = {
         'grouped_mm': [('F.grouped_mm(x, x.T)', 'F.groupedMm(x, x.T)')],
         'scaled_mm': [('F.scaled_mm(x, x.T, torch.tensor(1.), F.ScalingType.TensorWise, torch.tensor(1.), F.ScalingType.TensorWise)',
                        'F.scaledMm(x, x.T, torch.tensor(1, { dtype: torch.float32 }), F.ScalingType.TensorWise, torch.tensor(1, { dtype: torch.float32 }), F.ScalingType.TensorWise)')],
+        'scaled_grouped_mm': [('F.scaled_grouped_mm(x, x.T, torch.tensor(1.), F.ScalingType.TensorWise, torch.tensor(1.), F.ScalingType.TensorWise)',
+                               'F.scaledGroupedMm(x, x.T, torch.tensor(1, { dtype: torch.float32 }), F.ScalingType.TensorWise, torch.tensor(1, { dtype: torch.float32 }), F.ScalingType.TensorWise)')],
+        # Python's enums; JS has their values (the ops take them as ints)
+        'ScalingType': [('[m.value for m in F.ScalingType.__members__.values()]', '[F.ScalingType.TensorWise, F.ScalingType.RowWise, F.ScalingType.BlockWise1x16, F.ScalingType.BlockWise1x32, F.ScalingType.BlockWise1x128, F.ScalingType.BlockWise128x128]')],
+        'SwizzleType': [('[m.value for m in F.SwizzleType.__members__.values()]', '[F.SwizzleType.NO_SWIZZLE, F.SwizzleType.SWIZZLE_32_4_4]')],
     },
     'testing': {
         'assert_close': [('torch.testing.assert_close(x, x + 1e-7)', 'torch.testing.assertClose(x, x.add(1e-7))'),

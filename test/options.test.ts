@@ -23,6 +23,8 @@ describe('one camelCase rule (API.md Naming)', () => {
     ['_foo', '_foo'],
     ['keepdim', 'keepdim'],
     ['A', 'A'],
+    ['GRID_SAMPLE_PADDING_MODES', 'GRID_SAMPLE_PADDING_MODES'], // constants in capitals keep their spelling
+    ['NO_SWIZZLE', 'NO_SWIZZLE'],
   ])('%s -> %s', (snake, camel) => expect(camelCase(snake)).toBe(camel));
 
   it('names generated functions and ATen options with the same rule', () => {

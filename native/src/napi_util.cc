@@ -59,6 +59,11 @@ std::string PyRepr(double d) {
 }
 
 std::string CamelCase(const std::string& name) {
+  // A constant written in capitals (GRID_SAMPLE_PADDING_MODES, NO_SWIZZLE; not T_0) keeps its spelling.
+  size_t head = name.find_first_not_of('_');
+  size_t headEnd = head == std::string::npos ? head : name.find('_', head);
+  bool longHead = head != std::string::npos && (headEnd == std::string::npos ? name.size() : headEnd) - head >= 2;
+  if (longHead && std::none_of(name.begin(), name.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); })) return name;
   std::string s = name;
   // A capitalised first word joined by '_' starts lower-case: T_max -> tMax, LU_data -> luData.
   size_t first = s.find_first_not_of('_');
