@@ -29,6 +29,9 @@ const CHILD_ENV = {
   OMP_NUM_THREADS: '1',
   MKL_NUM_THREADS: '1',
   GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? MALLOC_TUNABLES,
+  // libtorch logs 'Could not initialize NNPACK' on every convolution on CPUs NNPACK lacks: a pipe write
+  // per call that would time the log, not the op (all three sides read this at start-up).
+  TORCH_CPP_LOG_LEVEL: process.env.TORCH_CPP_LOG_LEVEL ?? 'ERROR',
 };
 const TITLES = {
   w1: 'W1 a+b, 1 element (µs/op)',

@@ -2,6 +2,7 @@
 // Usage: bench_cpp <w1|w1big|w2|w3|w3nn|cnninfer> <rounds>
 // Prints one JSON line describing the process, then one per timed round.
 #include <ATen/Version.h>
+#include <c10/util/Logging.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -183,6 +184,7 @@ int main(int argc, char** argv) {
   }
   const std::string workload = argv[1];
   const int rounds = std::atoi(argv[2]);
+  c10::initLogging();  // TORCH_CPP_LOG_LEVEL, as Python's import torch and the addon read it
   at::set_num_threads(1);
   std::printf("{\"impl\":\"cpp\",\"env\":{\"version\":\"libtorch %s\",\"threads\":%d,\"blas\":\"%s\"}}\n",
               TORCH_VERSION, at::get_num_threads(), loaded_blas().c_str());

@@ -1,11 +1,18 @@
 // Module entry: the env's Torchnode addon (Napi::Addon, the env's instance data) registers every
 // source file's functions on the exports object.
+#include <c10/util/Logging.h>
+
+#include <mutex>
+
 #include "handle.h"
 #include "ops.h"
 
 namespace tn {
 
 Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(env)) {
+  // libtorch's C++ log reads TORCH_CPP_LOG_LEVEL here, as `import torch` does in Python (once per process).
+  static std::once_flag logging;
+  std::call_once(logging, [] { c10::initLogging(); });
   try {
     RegisterHandle(env, exports);
     RegisterOps(env, exports);
