@@ -10,6 +10,12 @@ import { Module, type LoadMetadata } from '../module.js';
 import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
 import { factoryOptions, pyBool, pyFloat, pyOptFloat } from './_format.js';
 
+/** A norm layer's `weight` and `bias` Parameters, or None placeholders, registered in PyTorch's order (resetParameters fills them). */
+export function registerAffine(m: Module, shape: readonly number[], weight: boolean, bias: boolean, opts: FactoryOptions): void {
+  m.registerParameter('weight', weight ? ownedParameter(empty([...shape], opts)) : null);
+  m.registerParameter('bias', bias ? ownedParameter(empty([...shape], opts)) : null);
+}
+
 // torch.tensor(0, dtype=torch.long) on the layer's device.
 const longOptions = (opts: FactoryOptions): FactoryOptions => (opts.device === undefined ? { dtype: int64 } : { dtype: int64, device: opts.device });
 
@@ -58,14 +64,7 @@ export abstract class NormBase extends Module {
     this.affine = o.affine;
     this.trackRunningStats = o.trackRunningStats;
     const opts = factoryOptions(o.factory);
-    if (this.affine) {
-      this.weight = ownedParameter(empty([o.numFeatures], opts));
-      if (o.bias) this.bias = ownedParameter(empty([o.numFeatures], opts));
-      else this.registerParameter('bias', null);
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, [o.numFeatures], this.affine, this.affine && o.bias, opts);
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', zeros([o.numFeatures], opts));
       this.registerBuffer('running_var', ones([o.numFeatures], opts));

@@ -11,6 +11,7 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { ownedParameter, Parameter } from '../parameter.js';
 import { factoryOptions, pyBool, pyFloat, pyOptFloat, pyTuple } from './_format.js';
+import { registerAffine } from './_normbase.js';
 
 type LrnArgs = Call<[number, number, number, number], { size?: number; alpha?: number; beta?: number; k?: number }>;
 function parseLrn(name: string, args: readonly unknown[]): [number, number, number, number] {
@@ -124,14 +125,7 @@ export class LayerNorm extends Module {
     this.eps = numArg('LayerNorm', 'eps', a.eps, 1e-5);
     this.elementwiseAffine = boolArg('LayerNorm', 'elementwiseAffine', a.elementwiseAffine, true);
     const opts = factoryOptions(a);
-    if (this.elementwiseAffine) {
-      this.weight = ownedParameter(empty(this.normalizedShape, opts));
-      if (boolArg('LayerNorm', 'bias', a.bias, true)) this.bias = ownedParameter(empty(this.normalizedShape, opts));
-      else this.registerParameter('bias', null);
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, this.normalizedShape, this.elementwiseAffine, this.elementwiseAffine && boolArg('LayerNorm', 'bias', a.bias, true), opts);
     this.resetParameters();
   }
   resetParameters(): void {
@@ -166,14 +160,7 @@ export class GroupNorm extends Module {
     this.eps = numArg('GroupNorm', 'eps', a.eps, 1e-5);
     this.affine = boolArg('GroupNorm', 'affine', a.affine, true);
     const opts = factoryOptions(a);
-    if (this.affine) {
-      this.weight = ownedParameter(empty([numChannels], opts));
-      if (boolArg('GroupNorm', 'bias', a.bias, true)) this.bias = ownedParameter(empty([numChannels], opts));
-      else this.registerParameter('bias', null);
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, [numChannels], this.affine, this.affine && boolArg('GroupNorm', 'bias', a.bias, true), opts);
     this.resetParameters();
   }
   resetParameters(): void {
