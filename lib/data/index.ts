@@ -1,0 +1,2 @@
+// torch.utils.data (also exported as torch.data).
+export * from './dataset.js';

@@ -1,0 +1,3 @@
+// torch.optim: the Optimizer base class, every optimizer, lrScheduler and swaUtils.
+export * from './optimizer.js';
+export * as lrScheduler from './lr_scheduler/index.js';

@@ -1,0 +1,2 @@
+// placeholder until the base class lands
+export {};

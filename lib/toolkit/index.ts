@@ -1,0 +1,2 @@
+// The training toolkit: progress bars, curve plots, checkpoints, early stopping.
+export {};

@@ -1,0 +1,3 @@
+// torch.utils: data loading and TensorBoard logging.
+export * as data from '../data/index.js';
+export * as tensorboard from './tensorboard/index.js';

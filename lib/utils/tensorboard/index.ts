@@ -1,0 +1,2 @@
+// torch.utils.tensorboard: SummaryWriter (TensorBoard event files).
+export {};

@@ -1,0 +1,2 @@
+// torchvision.datasets: MNIST, FashionMNIST, CIFAR10, ImageFolder, DatasetFolder.
+export {};

@@ -1,0 +1,3 @@
+// torchnode.vision: torchvision's datasets and transforms.
+export * as datasets from './datasets/index.js';
+export * as transforms from './transforms/index.js';
