@@ -22,5 +22,5 @@ export function encodeMessage(name: string, value: Record<string, unknown>): Uin
 /** Decodes bytes as the named message into a plain object: int64 as numbers, enums as names, bytes as Buffers. */
 export function decodeMessage(name: string, bytes: Uint8Array): Record<string, unknown> {
   const type = root.lookupType(name);
-  return type.toObject(type.decode(bytes), { longs: Number, enums: String, bytes: Buffer, defaults: false, oneofs: true });
+  return type.toObject(type.decode(bytes), { longs: Number, enums: String, bytes: Buffer, defaults: false, oneofs: false });
 }
