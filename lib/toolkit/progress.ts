@@ -267,8 +267,10 @@ export class TrainingProgress {
     const seconds = (performance.now() - this.#epochStart) / 1000;
     const m = formatMetrics(metrics);
     const line = `epoch ${this.#epoch + 1}/${this.epochs}${m ? ` ${m}` : ''} (${formatDuration(seconds)})`;
-    if (this.#multi) this.#multi.log(`${line}\n`);
-    else this.#stream.write(`${line}\n`);
+    if (this.#multi) {
+      this.#multi.log(`${line}\n`);
+      this.#multi.update(); // draw now: the log waits for the next redraw otherwise
+    } else this.#stream.write(`${line}\n`);
     this.#epochBar.update(1, {});
     return line;
   }
