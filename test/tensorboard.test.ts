@@ -12,8 +12,9 @@ import * as torch from '../lib/index.js';
 import { frameRecord, maskedCrc32c, readRecords } from '../lib/utils/tensorboard/record.js';
 import { decodeMessage } from '../lib/utils/tensorboard/proto.js';
 
-const { SummaryWriter, readEvents } = torch.utils.tensorboard;
+const { SummaryWriter } = torch.utils.tensorboard;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const readEvents = (path: string): Json[] => torch.utils.tensorboard.readEvents(path) as Json[];
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const py = JSON.parse(readFileSync(join(fixtures, 'tensorboard-python.json'), 'utf8')) as { runs: Record<string, Json[]> };
 const root = mkdtempSync(join(tmpdir(), 'torchnode-tb-'));
@@ -226,7 +227,7 @@ describe('event files', () => {
     class Net extends torch.nn.Module {
       fc1 = new torch.nn.Linear(4, 8);
       fc2 = new torch.nn.Linear(8, 2);
-      forward(x: torch.Tensor) {
+      override forward(x: torch.Tensor) {
         return this.fc2.call(this.fc1.call(x).relu());
       }
     }

@@ -17,7 +17,7 @@ class Net extends nn.Module {
   fc1 = new nn.Linear(4, 16);
   drop = new nn.Dropout(0.3);
   fc2 = new nn.Linear(16, 3);
-  forward(x: torch.Tensor) {
+  override forward(x: torch.Tensor) {
     return this.fc2.call(this.drop.call(F.relu(this.fc1.call(x))));
   }
 }

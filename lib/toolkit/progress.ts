@@ -239,8 +239,9 @@ export class TrainingProgress {
     this.#stream = stream;
     this.#multi = tty ? new cliProgress.MultiBar(barOptions(stream)) : null;
     const sink = { stream, tty, multi: this.#multi ?? undefined };
-    // Line mode prints epochs through endEpoch's summary, so the epoch bar itself never prints.
-    this.#epochBar = new Bar(this.epochs, 'epochs', tty ? undefined : Number.MAX_SAFE_INTEGER, sink);
+    // Line mode prints epochs through endEpoch's summary, so the epoch bar itself writes nowhere.
+    const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+    this.#epochBar = new Bar(this.epochs, 'epochs', undefined, tty ? sink : { stream: quiet, tty: false });
     this.#batchBar = new Bar(this.batches, this.#desc(), options.logEvery, sink);
   }
 
