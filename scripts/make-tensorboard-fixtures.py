@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 
 import torch
 from google.protobuf import json_format
@@ -35,6 +36,11 @@ def ints(obj):
 def decode(path):
     events = []
     for event in event_file_loader.LegacyEventFileLoader(path).Load():
+        # Map entries (session_start_info's hparams) come in upb's per-process hash order: stored sorted.
+        for value in event.summary.value:
+            if value.metadata.plugin_data.plugin_name == "hparams":
+                msg = hparams_pb2.HParamsPluginData.FromString(value.metadata.plugin_data.content)
+                value.metadata.plugin_data.content = msg.SerializeToString(deterministic=True)
         d = json_format.MessageToDict(event, preserving_proto_field_name=True)
         for v in d.get("summary", {}).get("value", []):
             pd = v.get("metadata", {}).get("plugin_data")
@@ -42,7 +48,7 @@ def decode(path):
                 msg = PLUGINS[pd["plugin_name"]]()
                 msg.ParseFromString(next(x for x in event.summary.value if x.tag == v["tag"]).metadata.plugin_data.content)
                 pd["decoded"] = json_format.MessageToDict(msg, preserving_proto_field_name=True)
-        d["raw"] = base64.b64encode(event.SerializeToString()).decode()
+        d["raw"] = base64.b64encode(event.SerializeToString(deterministic=True)).decode()
         events.append(ints(d))
     return events
 
@@ -57,6 +63,8 @@ def run_files(root):
 
 
 def main():
+    # A fixed clock (file_version and hparams events take time.time()): reruns give the same files.
+    time.time = lambda: 1700000000.25
     root = tempfile.mkdtemp()
     try:
         w = SummaryWriter(os.path.join(root, "main"))
@@ -75,6 +83,8 @@ def main():
         w.add_image("hwc_uint8", torch.randint(0, 256, (6, 5, 3), dtype=torch.uint8), 2, walltime=121.0, dataformats="HWC")
         w.add_image("hw_gray", torch.linspace(-0.5, 1.5, 12).reshape(3, 4), 3, walltime=122.0, dataformats="HW")
         w.add_image("rgba", torch.rand(4, 3, 2), 4, walltime=123.0)
+        w.add_images("grid", torch.rand(10, 1, 4, 3), 5, walltime=124.0)
+        w.add_images("grid_nhwc", torch.randint(0, 256, (3, 2, 5, 3), dtype=torch.uint8), 6, walltime=125.0, dataformats="NHWC")
         w.add_text("note", "hello **world** ü", 2, walltime=130.0)
         w.add_scalars("run/x", {"a": 1.0, "b": 2.5}, 5, walltime=140.0)
         w.add_hparams({"lr": 0.1, "bs": 32, "opt": "sgd", "flag": True, "skip": None}, {"hparam/acc": 0.9},

@@ -91,6 +91,8 @@ describe('SummaryWriter writes what PyTorch writes', () => {
       w.addImage('hwc_uint8', torch.randint(0, 256, [6, 5, 3], { dtype: torch.uint8 }), 2, 121.0, 'HWC'),
       w.addImage('hw_gray', torch.linspace(-0.5, 1.5, 12).reshape(3, 4), 3, 122.0, 'HW'),
       w.addImage('rgba', torch.rand(4, 3, 2), 4, 123.0),
+      w.addImages('grid', torch.rand(10, 1, 4, 3), 5, 124.0),
+      w.addImages('grid_nhwc', torch.randint(0, 256, [3, 2, 5, 3], { dtype: torch.uint8 }), 6, 125.0, 'NHWC'),
     ];
     w.addText('note', 'hello **world** ü', 2, 130.0);
     w.addScalars('run/x', { a: 1.0, b: 2.5 }, 5, 140.0);
@@ -135,7 +137,7 @@ describe('SummaryWriter writes what PyTorch writes', () => {
 
   it('encodes images whose pixels equal PIL-encoded ones', async () => {
     const images = py.runs.main.filter((e) => e.summary?.value?.[0]?.image);
-    expect(images.length).toBe(4);
+    expect(images.length).toBe(6);
     for (const e of images) {
       const theirs = e.summary.value[0].image;
       const mine = ours.main.find((o) => o.summary?.value?.[0]?.tag === e.summary.value[0].tag)!.summary.value[0].image;
@@ -264,6 +266,7 @@ describe('bad input', () => {
     expect(() => w.addImage('i', torch.rand(2, 4, 4))).toThrow(/1, 3 or 4 channels/);
     expect(() => w.addImage('i', torch.rand(4, 4))).toThrow(/must have 3 dimensions/);
     expect(() => w.addImage('i', torch.rand(3, 4, 4), 0, null, 'XYZ')).toThrow(/dataformats/);
+    expect(() => w.addImages('i', torch.rand(2, 4, 4, 4))).toThrow(/a batch of images needs 1 or 3 channels/);
     expect(() => w.addHparams({ lr: [1] as never }, {})).toThrow(/'lr' should be a number, string, boolean or Tensor/);
     expect(() => w.addHparams({ opt: 'sgd' }, {}, { opt: [1] })).toThrow(/hparam_domain_discrete\[opt\]/);
     expect(() => new SummaryWriter(join(root, 'bad2'), { maxQueue: 0 })).toThrow(RangeError);

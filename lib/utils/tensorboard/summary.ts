@@ -1,7 +1,9 @@
 // Summary builders, as torch/utils/tensorboard/summary.py makes them: each returns a tensorboard.Summary
 // as a plain object with the .proto field names (proto.ts encodes it).
 import sharp from 'sharp';
-import { isTensor } from '../../tensor.js';
+import { isTensor, type Tensor } from '../../tensor.js';
+import { cat } from '../../generated/functions.js';
+import { zeros } from '../../creation.js';
 import { float32, float64, uint8 } from '../../dtype.js';
 import { tidy } from '../../scope.js';
 import { encodeMessage } from './proto.js';
@@ -154,18 +156,23 @@ export function histogram(tag: string, valuesIn: unknown, bins: Bins, maxBins: n
 
 export type DataFormats = 'CHW' | 'HWC' | 'HW' | 'WH' | string;
 
-/** The image as HWC uint8 pixels, as summary.image: float scaled by 255 (uint8 kept), clipped, truncated; 1 channel becomes 3. */
+/**
+ * The image as HWC uint8 pixels, as summary.image: float scaled by 255 (uint8 kept), clipped and
+ * truncated; one channel becomes three; a batch (N in the format) becomes a grid of up to 8 columns.
+ */
 export function imageToHWC(fn: string, img: unknown, dataformats: DataFormats): { pixels: Buffer; height: number; width: number; channels: number } {
   if (!isTensor(img)) throw new TypeError(`${fn}: img_tensor must be a Tensor, got ${describe(img)}`);
   const format = String(dataformats).toUpperCase();
-  if (new Set(format).size !== format.length || ![2, 3].includes(format.length) || ![...format].every((c) => 'CHW'.includes(c)) || !format.includes('H') || !format.includes('W'))
-    throw new RangeError(`${fn}: dataformats must be a permutation of CHW, HWC, ... or HW, got '${dataformats}'`);
+  const letters = format.length === 4 ? 'NCHW' : 'CHW';
+  if (new Set(format).size !== format.length || ![2, 3, 4].includes(format.length) || ![...format].every((c) => letters.includes(c)) || !format.includes('H') || !format.includes('W') || (format.length === 4 && !format.includes('C')))
+    throw new RangeError(`${fn}: dataformats must be a permutation of NCHW, CHW or HW (NCHW, CHW, HWC, HW, ...), got '${dataformats}'`);
   if (img.dim() !== format.length) throw new RangeError(`${fn}: an image in ${format} format must have ${format.length} dimensions, got shape [${img.shape.join(', ')}]`);
   return tidy(() => {
     let t = img.detach().cpu();
     const scale = t.dtype === uint8 ? 1 : 255;
     t = t.to(float32).mul(scale).clamp(0, 255).to(uint8);
-    if (format.length === 2) t = t.permute(format.indexOf('H'), format.indexOf('W')).unsqueeze(2);
+    if (format.length === 4) t = imageGrid(fn, t.permute(...[...'NCHW'].map((c) => format.indexOf(c))));
+    else if (format.length === 2) t = t.permute(format.indexOf('H'), format.indexOf('W')).unsqueeze(2);
     else t = t.permute(format.indexOf('H'), format.indexOf('W'), format.indexOf('C'));
     const [height, width, c] = t.shape as [number, number, number];
     if (![1, 3, 4].includes(c)) throw new RangeError(`${fn}: an image needs 1, 3 or 4 channels, got ${c}`);
@@ -173,6 +180,17 @@ export function imageToHWC(fn: string, img: unknown, dataformats: DataFormats): 
     const pixels = Buffer.from((t.contiguous().toTypedArray() as Uint8Array).buffer);
     return { pixels, height, width, channels: c === 1 ? 3 : c };
   });
+}
+
+// make_grid: N images (NCHW, 1 or 3 channels) side by side, min(N, 8) per row, black where none; HWC out.
+function imageGrid(fn: string, nchw: Tensor): Tensor {
+  let [n, c, h, w] = nchw.shape as [number, number, number, number];
+  if (c === 1) nchw = nchw.expand(n, 3, h, w);
+  else if (c !== 3) throw new RangeError(`${fn}: a batch of images needs 1 or 3 channels, got ${c}`);
+  const cols = Math.min(n, 8);
+  const rows = Math.ceil(n / cols);
+  const padded = rows * cols > n ? cat([nchw, zeros([rows * cols - n, 3, h, w], { dtype: uint8 })]) : nchw;
+  return padded.reshape(rows, cols, 3, h, w).permute(0, 3, 1, 4, 2).reshape(rows * h, cols * w, 3);
 }
 
 /** summary.image: a Summary.Image with the PNG (encoded by sharp), colorspace = channels. */

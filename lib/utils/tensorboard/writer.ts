@@ -173,6 +173,15 @@ export class SummaryWriter {
     return this.#getFileWriter().addPendingEvent(summary.image(tag, hwc).then((s) => this.#event(s, step, wall)));
   }
 
+  /** add_images(tag, img_tensor, global_step, walltime, dataformats='NCHW'): a batch shown as one grid image (8 per row). */
+  addImages(tag: string, imgTensor: unknown, globalStep?: number | null, walltime?: number | null | { dataformats?: DataFormats }, dataformats: DataFormats = 'NCHW'): Promise<void> {
+    if (typeof walltime === 'object' && walltime !== null) {
+      checkOptions('SummaryWriter.addImages', walltime, ['dataformats']);
+      return this.addImage(tag, imgTensor, globalStep, undefined, walltime.dataformats ?? 'NCHW');
+    }
+    return this.addImage(tag, imgTensor, globalStep, walltime, dataformats);
+  }
+
   /** add_text(tag, text_string, global_step, walltime): shown by the Text dashboard (markdown). */
   addText(tag: string, textString: string, globalStep?: number | null, walltime?: number | null): void {
     const fn = 'SummaryWriter.addText';
