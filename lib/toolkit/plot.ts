@@ -2,9 +2,8 @@
 // compiled to vega, rendered headless to SVG and, for .png, rasterised by resvg.
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
-import { Resvg } from '@resvg/resvg-js';
+import type { TopLevelSpec } from 'vega-lite';
+// vega, vega-lite and resvg are loaded on first use: importing torchnode stays fast.
 
 export type Series = Record<string, ArrayLike<number>>;
 
@@ -43,7 +42,7 @@ function seriesOf(fn: string, options: PlotCurvesOptions): [string, number[]][] 
 }
 
 /** The vega-lite spec plotCurves draws (exposed so that callers can adjust and render it themselves). */
-export function curvesSpec(options: PlotCurvesOptions): vl.TopLevelSpec {
+export function curvesSpec(options: PlotCurvesOptions): TopLevelSpec {
   const fn = 'plotCurves';
   const series = seriesOf(fn, options);
   const { title = '', xLabel = 'epoch', yLabel = 'value', xStart = 1, logY = false, width = 560, height = 320 } = options;
@@ -62,12 +61,14 @@ export function curvesSpec(options: PlotCurvesOptions): vl.TopLevelSpec {
       color: { field: 'series', type: 'nominal', title: null, sort: series.map(([name]) => name), legend: { orient: 'right' } },
     },
     config: { font: FONT, title: { fontSize: 16 }, axis: { labelFontSize: 11, titleFontSize: 13 }, legend: { labelFontSize: 12 } },
-  } as vl.TopLevelSpec;
+  } as TopLevelSpec;
 }
 
 /** Renders the curves to an SVG string. */
 export async function curvesToSVG(options: PlotCurvesOptions): Promise<string> {
-  const view = new vega.View(vega.parse(vl.compile(curvesSpec(options)).spec), { renderer: 'none' });
+  const spec = curvesSpec(options);
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -92,6 +93,7 @@ export async function plotCurves(path: string, options: PlotCurvesOptions): Prom
     return;
   }
   const scale = options.scale ?? 1;
+  const { Resvg } = await import('@resvg/resvg-js');
   const png = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',

@@ -1,6 +1,11 @@
 // Progress bars for training loops, drawn by cli-progress on a terminal; on anything else (a pipe, a
 // CI log, a file) plain lines: one every `logEvery` steps and one per epoch.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
+
+// cli-progress is loaded when a bar is first drawn on a terminal.
+const require = createRequire(import.meta.url);
+const cli = (): typeof CliProgress => require('cli-progress') as typeof CliProgress;
 
 export type Metrics = Record<string, number | string | null | undefined>;
 
@@ -60,17 +65,17 @@ class Bar {
   desc: string;
   metrics: Metrics = {};
   startMs = performance.now();
-  readonly #bar: cliProgress.SingleBar | null;
+  readonly #bar: CliProgress.SingleBar | null;
   readonly #write: ((line: string) => void) | null;
   readonly #logEvery: number;
 
-  constructor(total: number, desc: string, logEvery: number | undefined, sink: { multi?: cliProgress.MultiBar; single?: boolean; stream: NodeJS.WritableStream; tty: boolean }) {
+  constructor(total: number, desc: string, logEvery: number | undefined, sink: { multi?: CliProgress.MultiBar; stream: NodeJS.WritableStream; tty: boolean }) {
     this.total = total;
     this.desc = desc;
     this.#logEvery = logEvery ?? Math.max(1, Math.round(total / 10));
     if (sink.tty) {
       const payload = { text: '', desc };
-      this.#bar = sink.multi ? sink.multi.create(Math.max(total, 1), 0, payload) : new cliProgress.SingleBar(barOptions(sink.stream));
+      this.#bar = sink.multi ? sink.multi.create(Math.max(total, 1), 0, payload) : new (cli().SingleBar)(barOptions(sink.stream));
       if (!sink.multi) this.#bar.start(Math.max(total, 1), 0, payload);
       this.#write = null;
     } else {
@@ -104,7 +109,7 @@ class Bar {
   }
 }
 
-function barOptions(stream: NodeJS.WritableStream): cliProgress.Options {
+function barOptions(stream: NodeJS.WritableStream): CliProgress.Options {
   return {
     stream,
     format: (options, params, payload: { desc?: string; text?: string }) => {
@@ -224,7 +229,7 @@ export class TrainingProgress {
   readonly epochs: number;
   readonly batches: number;
   readonly #stream: NodeJS.WritableStream;
-  readonly #multi: cliProgress.MultiBar | null;
+  readonly #multi: CliProgress.MultiBar | null;
   readonly #epochBar: Bar;
   readonly #batchBar: Bar;
   #epoch = 0;
@@ -237,7 +242,7 @@ export class TrainingProgress {
     this.batches = checkTotal(fn, options.batches);
     const { stream, tty } = resolveSink(fn, options);
     this.#stream = stream;
-    this.#multi = tty ? new cliProgress.MultiBar(barOptions(stream)) : null;
+    this.#multi = tty ? new (cli().MultiBar)(barOptions(stream)) : null;
     const sink = { stream, tty, multi: this.#multi ?? undefined };
     // Line mode prints epochs through endEpoch's summary, so the epoch bar itself writes nowhere.
     const quiet = { write: () => true } as unknown as NodeJS.WritableStream;

@@ -1,6 +1,5 @@
 // Summary builders, as torch/utils/tensorboard/summary.py makes them: each returns a tensorboard.Summary
 // as a plain object with the .proto field names (proto.ts encodes it).
-import sharp from 'sharp';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { cat } from '../../generated/functions.js';
 import { zeros } from '../../creation.js';
@@ -196,6 +195,7 @@ function imageGrid(fn: string, nchw: Tensor): Tensor {
 /** summary.image: a Summary.Image with the PNG (encoded by sharp), colorspace = channels. */
 export async function image(tag: string, hwc: { pixels: Buffer; height: number; width: number; channels: number }): Promise<SummaryObject> {
   const { pixels, height, width, channels } = hwc;
+  const { default: sharp } = await import('sharp'); // loaded on first use (it is slow to load)
   const png = await sharp(pixels, { raw: { width, height, channels: channels as 3 | 4 } }).png().toBuffer();
   return { value: [{ tag, image: { height, width, colorspace: channels, encoded_image_string: png } }] };
 }
