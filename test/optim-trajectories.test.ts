@@ -2,11 +2,25 @@
 // test/fixtures/optim-*.json (scripts/make-optim-*-fixtures.py through scripts/optim_fixtures.py)
 // replayed bit-exact; a mid-run save and resume through torch.save/torch.load gives the uninterrupted
 // trajectory; and Python's own half-way state_dict (test/fixtures/optim/<case>.pt) resumes here.
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
 import { optim, type Tensor } from '../lib/index.js';
 import { build, decode, fixtureDir, LOSS_EVERY, makeTensor, optimFixtures, PARAM_NAMES, run, setup, type TrajectoryCase } from './optim-harness.js';
+
+function expectSameState(a: unknown, b: unknown, where: string): void {
+  if (torch.isTensor(a) || torch.isTensor(b)) {
+    expect(torch.isTensor(a) && torch.isTensor(b) && torch.equal(a.toDense(), b.toDense()), where).toBe(true);
+    return;
+  }
+  if (a !== null && typeof a === 'object' && b !== null && typeof b === 'object') {
+    expect(Object.keys(a), where).toEqual(Object.keys(b));
+    for (const k of Object.keys(a)) expectSameState((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
+    return;
+  }
+  expect(a, where).toEqual(b);
+}
 
 function expectParams(c: TrajectoryCase, params: Tensor[], step: number): void {
   const want = c.snapshots[String(step)]!;
@@ -36,7 +50,11 @@ for (const [file, fx] of optimFixtures()) {
         const { params, x, y } = setup(fx, c);
         const first = build(c, params);
         run(c, first, params, x, y, 0, half);
-        const saved = torch.save(first.stateDict())!;
+        const sd = first.stateDict();
+        // scripts/check-node-optim.py resumed the committed copy in Python: it must be what Node writes today
+        const committed = new URL(`optim/node/${c.name}.pt`, fixtureDir).pathname;
+        if (existsSync(committed)) expectSameState(torch.load(committed), sd, c.name);
+        const saved = torch.save(sd)!;
         first.dispose();
         const resumed = build(c, params);
         resumed.loadStateDict(torch.load(saved) as optim.OptimizerStateDict);
