@@ -11,7 +11,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { native, type Handle } from './native.js';
 import { Tensor, isTensor, handleOfTensor } from './tensor.js';
-import { DType, isDTypeName, toDType, uint8 } from './dtype.js';
+import { DType, isDTypeName, sparseCoo, toDType, uint8 } from './dtype.js';
+import { aten } from './call.js';
 import { Device, toDevice } from './device.js';
 
 interface SerializeNative {
@@ -187,6 +188,15 @@ function pyType(v: unknown): string {
   return typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
 }
 
+// _rebuild_sparse_tensor: COO tensors (indices, values, size[, is_coalesced]), unchecked as in Python.
+function rebuildSparse(a: unknown[]): Tensor {
+  if (a[0] !== 'torch.sparse_coo') throw new UnpicklingError(`_rebuild_sparse_tensor: only sparse COO tensors can be loaded, got layout ${String(a[0])}`);
+  const [indices, values, size, coalesced] = asItems(a[1], '_rebuild_sparse_tensor');
+  if (!isTensor(indices) || !isTensor(values)) throw new UnpicklingError('_rebuild_sparse_tensor: expected indices and values tensors');
+  const shape = size instanceof PyTuple ? size.items.map((d) => asInt(d, 'torch.Size')) : asItems(size, 'torch.Size').map((d) => asInt(d, 'torch.Size'));
+  return aten('_sparse_coo_tensor_unsafe', [indices, values, shape, { isCoalesced: coalesced === true }]) as Tensor;
+}
+
 // _rebuild_tensor_v2 / v3: a view of a loaded storage (shared by all views of one storage key).
 function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride: unknown, requiresGrad: unknown, dtype: DType | null, metadata: unknown): Tensor {
   if (!(storage instanceof LoadedStorage)) throw new UnpicklingError(`tensor rebuild: expected a storage, got ${pyType(storage)}`);
@@ -243,6 +253,7 @@ function allowedGlobal(path: string): PyGlobal | null {
       return rebuildTensor(a[0], a[1], a[2], a[3], a[4], a[6], a[7]);
     },
     'torch._utils._rebuild_parameter': rebuildParameter,
+    'torch._utils._rebuild_sparse_tensor': rebuildSparse,
     'torch._utils._rebuild_parameter_with_state': rebuildParameter,
     'torch._utils._rebuild_device_tensor_from_cpu_tensor': (a) => {
       const [data, dtype, device, requiresGrad] = a;
@@ -903,9 +914,26 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
   }
 }
 
+// A sparse COO tensor as Python's Tensor._reduce_ex_internal writes it:
+// _rebuild_sparse_tensor(_get_layout('torch.sparse_coo'), (indices, values, torch.Size(size), is_coalesced)).
+function saveSparse(p: Pickler, t: Tensor, where: string): void {
+  if (t.layout !== sparseCoo) throw new TypeError(`torch.save: only strided and sparse COO tensors can be saved, got ${String(t.layout)} (at ${where})`);
+  const intTuple = (xs: number[]) => (): void => p.tuple(xs.map((x) => () => p.int(x)));
+  p.reduce('torch._utils', '_rebuild_sparse_tensor', [
+    () => p.reduce('torch.serialization', '_get_layout', [() => p.str('torch.sparse_coo')], {}),
+    () => p.tuple([
+      () => saveTensor(p, aten('_indices', [t]) as Tensor, `${where}._indices`),
+      () => saveTensor(p, aten('_values', [t]) as Tensor, `${where}._values`),
+      () => p.reduce('torch', 'Size', [intTuple(t.shape)], {}),
+      () => p.op(t.isCoalesced() ? OP.NEWTRUE : OP.NEWFALSE),
+    ]),
+  ], t);
+}
+
 function saveTensor(p: Pickler, t: Tensor, where: string): void {
   if (t.requiresGrad && !t.isLeaf)
     throw new Error(`torch.save: Cowardly refusing to serialize non-leaf tensor which requires_grad (at ${where}); save t.detach() instead`);
+  if (t.isSparse) return saveSparse(p, t, where);
   const [storageKey, nbytes, offset, location, conj, neg] = zip.tensorStorage(handleOfTensor(t));
   const dtype = t.dtype;
   const v3 = V3_DTYPES.has(dtype.name);

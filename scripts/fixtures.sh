@@ -10,9 +10,14 @@ for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtur
   make-pyfn-fixtures make-sparse-fixtures make-save-fixtures make-settings-fixtures make-call-forms-fixtures \
   make-tensor-members-fixtures make-nn-core-fixtures make-nn-nnconv-fixtures make-nn-nnact-fixtures \
   make-nn-nnloss-fixtures make-nn-nnrnn-fixtures make-nn-nnutils-fixtures make-seed-fixtures make-jit-fixtures \
-  coverage-cases; do
+  make-optimcore-fixtures coverage-cases; do
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
+done
+# Optimizer trajectories, one script per family (scripts/optim_fixtures.py is their harness).
+for script in scripts/make-optim-*-fixtures.py; do
+  echo "$script"
+  .venv/bin/python "$script"
 done
 # Node -> Python: files torchnode writes, loaded and run by Python torch, whose results the tests compare.
 vite_node="node node_modules/vite-node/vite-node.mjs"
@@ -20,4 +25,6 @@ ATEN_CPU_CAPABILITY=avx2 $vite_node scripts/make-node-checkpoints.ts
 .venv/bin/python scripts/check-node-checkpoints.py
 $vite_node scripts/make-node-jit.ts
 .venv/bin/python scripts/make-jit-fixtures.py --check-node
+$vite_node scripts/make-node-optim.ts
+.venv/bin/python scripts/check-node-optim.py
 if [ "${FIXTURES_AOTI:-0}" = 1 ]; then .venv/bin/python scripts/make-aoti-fixtures.py; fi

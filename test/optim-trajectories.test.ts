@@ -2,66 +2,24 @@
 // test/fixtures/optim-*.json (scripts/make-optim-*-fixtures.py through scripts/optim_fixtures.py)
 // replayed bit-exact; a mid-run save and resume through torch.save/torch.load gives the uninterrupted
 // trajectory; and Python's own half-way state_dict (test/fixtures/optim/<case>.pt) resumes here.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
 import { optim, type Tensor } from '../lib/index.js';
-import { makeTensor, type TensorEnc } from './golden-replay.js';
+import { build, decode, fixtureDir, LOSS_EVERY, makeTensor, optimFixtures, PARAM_NAMES, run, setup, type TrajectoryCase } from './optim-harness.js';
 
-interface TrajectoryCase {
-  name: string;
-  cls: string;
-  options: Record<string, unknown>;
-  groups?: ({ params: number[] } & Record<string, unknown>)[];
-  steps: number;
-  problem: 'mlp' | 'embedding';
-  closure: boolean;
-  frozen: string[];
-  losses: (number | string)[];
-  snapshots: Record<string, TensorEnc[]>;
-  tol?: { rtol: number; atol: number };
-}
-interface Problem { params: TensorEnc[]; x: TensorEnc; y: TensorEnc }
-interface OptimFixture { meta: { torch: string }; problems: Record<string, Problem>; cases: TrajectoryCase[] }
-
-const PARAM_NAMES = ['w1', 'b1', 'w2', 'b2'];
-const LOSS_EVERY = 10; // scripts/optim_fixtures.py keeps the loss of steps 1-10 and of every 10th step
-const fixtureDir = new URL('./fixtures/', import.meta.url);
-const files = readdirSync(fixtureDir).filter((f) => /^optim-.*\.json$/.test(f));
-
-type OptimizerClass = new (params: unknown, options?: Record<string, unknown>) => optim.Optimizer;
-
-function lossOf(problem: string, params: Tensor[], x: Tensor, y: Tensor): Tensor {
-  // scripts/optim_fixtures.py loss_of: the same ops in the same order
-  if (problem === 'embedding') return torch.nn.functional.embedding(x, params[0]!, { sparse: true }).sub(y).pow(2).mean();
-  const h = torch.tanh(x.matmul(params[0]!.t()).add(params[1]!));
-  return h.matmul(params[2]!.t()).add(params[3]!).sub(y).pow(2).mean();
-}
-
-function build(c: TrajectoryCase, params: Tensor[]): optim.Optimizer {
-  const Cls = (optim as unknown as Record<string, OptimizerClass>)[c.cls];
-  if (!Cls) throw new Error(`optim.${c.cls} is missing`);
-  const groups = c.groups?.map((g) => ({ ...g, params: g.params.map((i) => params[i]!) }));
-  return new Cls(groups ?? params, c.options);
-}
-
-const decode = (v: number | string): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number));
-
-/** Runs steps [start, stop) and returns the loss of each. */
-function run(c: TrajectoryCase, opt: optim.Optimizer, params: Tensor[], x: Tensor, y: Tensor, start: number, stop: number): number[] {
-  const losses: number[] = [];
-  for (let i = start; i < stop; i++) {
-    const closure = (): Tensor => {
-      opt.zeroGrad();
-      const loss = lossOf(c.problem, params, x, y);
-      loss.backward();
-      return loss;
-    };
-    const loss = c.closure ? (opt.step(closure) as Tensor) : (() => { const l = closure(); opt.step(); return l; })();
-    losses.push(Number(loss.item()));
+function expectSameState(a: unknown, b: unknown, where: string): void {
+  if (torch.isTensor(a) || torch.isTensor(b)) {
+    expect(torch.isTensor(a) && torch.isTensor(b) && torch.equal(a.toDense(), b.toDense()), where).toBe(true);
+    return;
   }
-  return losses;
+  if (a !== null && typeof a === 'object' && b !== null && typeof b === 'object') {
+    expect(Object.keys(a), where).toEqual(Object.keys(b));
+    for (const k of Object.keys(a)) expectSameState((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
+    return;
+  }
+  expect(a, where).toEqual(b);
 }
 
 function expectParams(c: TrajectoryCase, params: Tensor[], step: number): void {
@@ -73,15 +31,7 @@ function expectParams(c: TrajectoryCase, params: Tensor[], step: number): void {
   });
 }
 
-function setup(fx: OptimFixture, c: TrajectoryCase, at?: number): { params: Tensor[]; x: Tensor; y: Tensor } {
-  const pr = fx.problems[c.problem]!;
-  const source = at === undefined ? pr.params : c.snapshots[String(at)]!;
-  const params = source.map((e, i) => makeTensor(e).requiresGrad_(!c.frozen.includes(PARAM_NAMES[i]!)));
-  return { params, x: makeTensor(pr.x), y: makeTensor(pr.y) };
-}
-
-for (const file of files) {
-  const fx = JSON.parse(readFileSync(new URL(file, fixtureDir), 'utf8')) as OptimFixture;
+for (const [file, fx] of optimFixtures()) {
   describe(file, () => {
     it('comes from the PyTorch release it is checked against', () => {
       expect(torch.buildInfo().torchVersion.split('.').slice(0, 2)).toEqual(fx.meta.torch.split('.').slice(0, 2));
@@ -92,7 +42,7 @@ for (const file of files) {
         const { params, x, y } = setup(fx, c);
         const opt = build(c, params);
         const losses = run(c, opt, params, x, y, 0, c.steps).filter((_, i) => i < 10 || (i + 1) % LOSS_EVERY === 0);
-        if (c.tol) losses.forEach((l, i) => expect(l).toBeCloseTo(decode(c.losses[i]!), 10));
+        if (c.tol) losses.forEach((l, i) => expect(l).toBeCloseTo(decode(c.losses[i]!) as number, 10));
         else expect(losses).toEqual(c.losses.map(decode));
         expectParams(c, params, c.steps);
       });
@@ -100,7 +50,11 @@ for (const file of files) {
         const { params, x, y } = setup(fx, c);
         const first = build(c, params);
         run(c, first, params, x, y, 0, half);
-        const saved = torch.save(first.stateDict())!;
+        const sd = first.stateDict();
+        // scripts/check-node-optim.py resumed the committed copy in Python: it must be what Node writes today
+        const committed = new URL(`optim/node/${c.name}.pt`, fixtureDir).pathname;
+        if (existsSync(committed)) expectSameState(torch.load(committed), sd, c.name);
+        const saved = torch.save(sd)!;
         first.dispose();
         const resumed = build(c, params);
         resumed.loadStateDict(torch.load(saved) as optim.OptimizerStateDict);
