@@ -14,7 +14,8 @@ function run(recipe: string, ...args: string[]): string {
   return r.stdout + r.stderr;
 }
 
-describe.skipIf(!hasNativeSgd)('training recipes (tiny runs)', () => {
+// Each spawns tsx and loads the addon: slow on a busy machine, so a longer limit than the default.
+describe.skipIf(!hasNativeSgd)('training recipes (tiny runs)', { timeout: 180_000 }, () => {
   it('gradient accumulation: accumulated micro-batch gradients equal the big batch gradient', () => {
     const out = run('grad-accumulation');
     const diff = Number(/max \|accumulated grad - big-batch grad\| = (\S+)/.exec(out)?.[1]);
