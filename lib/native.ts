@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 /** An opaque native tensor handle (a Node-API External). */
 export type Handle = object & { readonly __handle: unique symbol };
@@ -141,3 +142,6 @@ function binaryPath(): string {
 }
 
 export const native = createRequire(import.meta.url)(binaryPath()) as NativeAddon;
+// A worker thread gets its own default CPU generator (native/src/thread_generator.h), as each of
+// Python's worker processes has its own: its seeds and draws leave the main thread's stream alone.
+if (!isMainThread) (native as unknown as { useThreadGenerator(): void }).useThreadGenerator();

@@ -83,3 +83,27 @@ describe('worker threads', () => {
     x.dispose();
   });
 });
+
+describe('random numbers in worker threads', () => {
+  it('each worker has its own default generator: its seeds and draws leave the main thread\'s stream alone', async () => {
+    torch.manualSeed(0);
+    const first = Array.from(torch.rand([4]).toTypedArray());
+    torch.manualSeed(0);
+    torch.rand([2]);
+    const results = (await Promise.all([7, 7, 9].map((seed) => startWorker({ task: 'rng', seed }).result))) as { fresh: [string, number[]]; drawn: number[]; perm: number[]; initialSeed: string }[];
+    // the main thread continues where it was, whatever the workers did meanwhile
+    expect(Array.from(torch.rand([2]).toTypedArray())).toEqual(first.slice(2));
+    // a worker's generator behaves as a process's fresh default generator would
+    torch.manualSeed(7);
+    const want = Array.from(torch.rand([5]).toTypedArray());
+    const wantPerm = Array.from(torch.randperm(6).toTypedArray(), Number);
+    expect(results[0]!.drawn).toEqual(want);
+    expect(results[0]!.perm).toEqual(wantPerm);
+    expect(results[1]!.drawn).toEqual(want);
+    expect(results[2]!.drawn).not.toEqual(want);
+    expect(results[0]!.initialSeed).toBe('7');
+    expect(results[0]!.fresh[0]).toBe('67280421310721'); // libtorch's default seed, as a new process has
+    expect(results[0]!.fresh[1]).toEqual(results[1]!.fresh[1]);
+  });
+});
+

@@ -3,12 +3,16 @@
 #include <ATen/Context.h>
 
 #include <mutex>
+#include <optional>
 
 #include "convert.h"
 #include "ops.h"
+#include "thread_generator.h"
 
 namespace tn {
 namespace {
+
+thread_local std::optional<at::Generator> tThreadGenerator;  // set once in each worker thread (useThreadGenerator)
 
 at::Generator& GenOf(napi_env env, napi_value v) {
   GeneratorBox* g = GeneratorOf(env, v);
@@ -28,7 +32,16 @@ Napi::Value GeneratorNew(const Napi::CallbackInfo& info) {
 
 // defaultGenerator(device): the generator torch.manualSeed seeds (shared, not a copy).
 Napi::Value DefaultGenerator(const Napi::CallbackInfo& info) {
-  return Napi::Value(info.Env(), WrapGenerator(info.Env(), at::globalContext().defaultGenerator(DeviceArg(info))));
+  c10::Device device = DeviceArg(info);
+  if (device.is_cpu()) return Napi::Value(info.Env(), WrapGenerator(info.Env(), DefaultCpuGenerator()));
+  return Napi::Value(info.Env(), WrapGenerator(info.Env(), at::globalContext().defaultGenerator(device)));
+}
+
+// useThreadGenerator(): gives the calling (worker) thread its own default CPU generator, with
+// libtorch's default seed; lib/native.ts calls it once when the addon loads off the main thread.
+Napi::Value UseThreadGenerator(const Napi::CallbackInfo& info) {
+  if (!tThreadGenerator) tThreadGenerator = at::detail::createCPUGenerator(c10::detail::default_rng_seed_val);
+  return info.Env().Undefined();
 }
 
 Napi::Value GeneratorManualSeed(const Napi::CallbackInfo& info) {
@@ -70,10 +83,18 @@ Napi::Value GeneratorDevice(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+at::Generator* ThreadGenerator() { return tThreadGenerator ? &*tThreadGenerator : nullptr; }
+
+at::Generator DefaultCpuGenerator() {
+  at::Generator* own = ThreadGenerator();
+  return own ? *own : at::detail::getDefaultCPUGenerator();
+}
+
 void RegisterGenerator(napi_env env, napi_value exports) {
   static constexpr MethodEntry kEntries[] = {
       {"generatorNew", GeneratorNew, "Generator"},
       {"defaultGenerator", DefaultGenerator},
+      {"useThreadGenerator", UseThreadGenerator},
       {"generatorManualSeed", GeneratorManualSeed, "Generator.manualSeed"},
       {"generatorSeed", GeneratorSeed, "Generator.seed"},
       {"generatorInitialSeed", GeneratorInitialSeed, "Generator.initialSeed"},

@@ -15,6 +15,7 @@
 
 #include "convert.h"
 #include "ops.h"
+#include "thread_generator.h"
 
 namespace tn {
 namespace {
@@ -367,6 +368,21 @@ void CheckOutNeedsNoGrad(const torch::jit::Stack& stack) {
   }
 }
 
+// In a worker thread, a random op called without a generator draws from the thread's own default
+// generator (thread_generator.h), as it would from its process's in Python; CPU tensors only.
+void FillThreadGenerator(const std::vector<c10::Argument>& args, torch::jit::Stack& stack) {
+  at::Generator* own = ThreadGenerator();
+  if (!own) return;
+  for (const c10::IValue& v : stack)
+    if (v.isTensor() && v.toTensor().defined() && !v.toTensor().is_cpu()) return;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!stack[i].isNone()) continue;
+    const c10::TypePtr& t = args[i].real_type();
+    if (t->kind() == c10::TypeKind::OptionalType && t->castRaw<c10::OptionalType>()->getElementType()->kind() == c10::TypeKind::GeneratorType)
+      stack[i] = c10::IValue(*own);
+  }
+}
+
 napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_value>& slots) {
   const auto& args = o.handle.schema().arguments();
   torch::jit::Stack stack;
@@ -383,6 +399,7 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
     if (stack.back().isTensor()) aliases.inputs.emplace_back(stack.back().toTensor().unsafeGetTensorImpl(), v);
   }
   if (o.hasOut) CheckOutNeedsNoGrad(stack);
+  FillThreadGenerator(args, stack);
   MetadataGuard guard;
   for (size_t i = 0; i < args.size(); ++i) {
     const c10::AliasInfo* alias = args[i].alias_info();

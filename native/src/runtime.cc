@@ -13,21 +13,31 @@
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
 
+#include <mutex>
+
 #include "compat.h"
 #include "convert.h"
 #include "ops.h"
+#include "thread_generator.h"
 
 namespace tn {
 namespace {
 
 Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   // Python accepts any int and keeps its low 64 bits; negative seeds wrap the same way.
-  at::manual_seed(static_cast<uint64_t>(ToInt64(info.Env(), info[0], "seed")));
+  uint64_t seed = static_cast<uint64_t>(ToInt64(info.Env(), info[0], "seed"));
+  if (at::Generator* own = ThreadGenerator()) {
+    // a worker thread seeds its own generator only (the CUDA generators stay the process's)
+    std::lock_guard<std::mutex> lock(own->mutex());
+    own->set_current_seed(seed);
+  } else {
+    at::manual_seed(seed);
+  }
   return info.Env().Undefined();
 }
 
 Napi::Value InitialSeed(const Napi::CallbackInfo& info) {
-  uint64_t s = at::detail::getDefaultCPUGenerator().current_seed();
+  uint64_t s = DefaultCpuGenerator().current_seed();
   return Napi::Value(info.Env(), FromInt64(info.Env(), static_cast<int64_t>(s)));
 }
 

@@ -33,6 +33,14 @@ const tasks = {
     b.dispose();
     return { sum, tensors: torch.nativeStats().tensors };
   },
+  // The worker's own default generator: seeded and drawn here, it leaves the main thread's alone.
+  rng({ seed }) {
+    const fresh = [torch.initialSeed().toString(), Array.from(torch.rand([3]).toTypedArray())];
+    torch.manualSeed(seed);
+    const drawn = Array.from(torch.rand([5]).toTypedArray());
+    const perm = Array.from(torch.randperm(6).toTypedArray(), Number);
+    return { fresh, drawn, perm, initialSeed: torch.initialSeed().toString() };
+  },
   // Holds tensors of every kind (frombuffer, shared arrays, autograd graphs), says so, and waits.
   hold() {
     const buf = new Float64Array(1 << 16);
