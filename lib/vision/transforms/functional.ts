@@ -36,10 +36,26 @@ export function pilToTensor(pic: Image): Tensor {
   return torch.tensor(pic.data).view(pic.height, pic.width, pic.channels).permute(2, 0, 1);
 }
 
-/** torchvision's to_tensor: float (C, H, W) in [0, 1], pixels / 255 in the default float dtype. */
+/** pixel / 255 for each byte value, rounded once to float32: the same as torch's float32 division. */
+const BYTE_TO_FLOAT32 = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/**
+ * torchvision's to_tensor: float (C, H, W) in [0, 1], pixels / 255 in the default float dtype. Computed
+ * in JS (one tensor made): x / 255 in double then rounded to float32 is float32's correctly rounded
+ * quotient (double rounding is harmless for division), so it equals torch's `.to(float32).div(255)`.
+ */
 export function toTensor(pic: Image): Tensor {
   if (!(pic instanceof Image)) throw new TypeError(`toTensor: pic should be a vision.Image, got ${describe(pic)}`);
-  return torch.tidy(() => pilToTensor(pic).contiguous().to(torch.getDefaultDtype()).div(255));
+  const { width: w, height: h, channels: c, data } = pic;
+  const n = w * h;
+  const double = torch.getDefaultDtype() === torch.float64;
+  const out = double ? new Float64Array(n * c) : new Float32Array(n * c);
+  if (c === 1) {
+    for (let i = 0; i < n; i++) out[i] = double ? data[i]! / 255 : BYTE_TO_FLOAT32[data[i]!]!;
+  } else {
+    for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) out[k * n + i] = double ? data[i * c + k]! / 255 : BYTE_TO_FLOAT32[data[i * c + k]!]!;
+  }
+  return torch.tensor(out).view(c, h, w);
 }
 
 /** torchvision's to_pil_image for (C, H, W) or (H, W) tensors: floats are scaled by 255 and cast. */
@@ -128,16 +144,45 @@ export function normalize(tensor: Tensor, mean: readonly number[] | number, std:
   if (!isTensor(tensor)) throw new TypeError(`normalize: img should be a Tensor, got ${describe(tensor)}`);
   if (!tensor.isFloatingPoint()) throw new TypeError(`normalize: Input tensor should be a float tensor. Got ${String(tensor.dtype)}.`);
   if (tensor.dim() < 3) throw new RangeError(`normalize: Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${tensor.shape.join(', ')}]`);
+  const means = typeof mean === 'number' ? [mean] : [...mean];
+  const stds = typeof std === 'number' ? [std] : [...std];
   const dtype = tensor.dtype;
+  const single = dtype === torch.float32;
+  if (!inplace && tensor.dim() === 3 && (single || dtype === torch.float64) && tensor.device.type === 'cpu' && !tensor.requiresGrad) {
+    return normalizeInJs(tensor, means, stds, single);
+  }
   return torch.tidy(() => {
-    const meanT = torch.tensor(typeof mean === 'number' ? mean : [...mean], { dtype });
-    const stdT = torch.tensor(typeof std === 'number' ? std : [...std], { dtype });
+    const meanT = torch.tensor(means, { dtype });
+    const stdT = torch.tensor(stds, { dtype });
     if (stdT.eq(0).any().item()) throw new RangeError(`normalize: std evaluated to zero after conversion to ${String(dtype)}, leading to division by zero.`);
     const m = meanT.dim() === 1 ? meanT.view(-1, 1, 1) : meanT;
     const s = stdT.dim() === 1 ? stdT.view(-1, 1, 1) : stdT;
     const t = inplace ? tensor : tensor.clone();
     return t.sub_(m).div_(s);
   });
+}
+
+/**
+ * normalize of one (C, H, W) image computed in JS with one tensor made: each float32 step rounded with
+ * fround, which gives float32's correctly rounded results (what torch's sub_/div_ compute).
+ */
+function normalizeInJs(tensor: Tensor, means: number[], stds: number[], single: boolean): Tensor {
+  const [c, h, w] = tensor.shape as [number, number, number];
+  const round = single ? Math.fround : (x: number) => x;
+  const fit = (v: number[], name: string) => {
+    if (v.length !== 1 && v.length !== c) throw new RangeError(`normalize: ${name} has ${v.length} values, which does not broadcast to ${c} channels`);
+    return Array.from({ length: c }, (_, k) => round(v.length === 1 ? v[0]! : v[k]!));
+  };
+  const m = fit(means, 'mean'), s = fit(stds, 'std');
+  if (s.some((x) => x === 0)) throw new RangeError(`normalize: std evaluated to zero after conversion to ${String(tensor.dtype)}, leading to division by zero.`);
+  const src = tensor.contiguous().toTypedArray() as Float32Array | Float64Array;
+  const out = single ? new Float32Array(src.length) : new Float64Array(src.length);
+  const plane = h * w;
+  for (let k = 0; k < c; k++) {
+    const mk = m[k]!, sk = s[k]!;
+    for (let i = k * plane; i < (k + 1) * plane; i++) out[i] = round(round(src[i]! - mk) / sk);
+  }
+  return torch.tensor(out).view(c, h, w);
 }
 
 /** Horizontal flip (mirror left-right). */
