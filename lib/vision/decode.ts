@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 /** What the helper thread sends back: interleaved 8-bit pixels and their layout, or sharp's message. */
-interface DecodeReply { ok: boolean; message?: string; data?: Uint8Array; width?: number; height?: number; channels?: number; depth?: string }
+interface DecodeReply { ok: boolean; message?: string; data?: Uint8Array; width?: number; height?: number; channels?: number; gray?: boolean }
 
-/** Raw pixels as sharp decoded them: 1 to 4 interleaved 8-bit channels (L, LA, RGB, RGBA). */
-export interface DecodedPixels { data: Uint8Array; width: number; height: number; channels: number }
+/** Raw pixels as sharp decoded them: 1 to 4 interleaved 8-bit channels; `gray` when the file is grayscale (then the channels repeat it). */
+export interface DecodedPixels { data: Uint8Array; width: number; height: number; channels: number; gray: boolean }
 
 // The helper thread: CommonJS source run with eval, so no worker file has to be found on disk
 // (the same code works from lib/ under vitest and from dist/).
@@ -21,10 +21,13 @@ port.on('message', async ({ input, flag }) => {
   let reply;
   try {
     // ignoreIcc: PIL ignores embedded colour profiles, so sharp must not convert to sRGB either.
-    const { data, info } = await sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false })
-      .raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const image = sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false });
+    // sharp's raw output is sRGB (gray replicated to 3 channels); the file's own channel count says
+    // whether it is a gray image.
+    const { channels: sourceChannels } = await image.metadata();
+    const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    reply = { ok: true, data: pixels, width: info.width, height: info.height, channels: info.channels, depth: info.depth };
+    reply = { ok: true, data: pixels, width: info.width, height: info.height, channels: info.channels, gray: sourceChannels <= 2 };
   } catch (e) {
     reply = { ok: false, message: String(e && e.message || e) };
   }
@@ -69,5 +72,5 @@ export function decodeImageSync(input: Uint8Array, source: string): DecodedPixel
   }
   const reply = message.message as DecodeReply;
   if (!reply.ok) throw new Error(`decodeImage: cannot decode image ${source}: ${reply.message}`);
-  return { data: reply.data!, width: reply.width!, height: reply.height!, channels: reply.channels! };
+  return { data: reply.data!, width: reply.width!, height: reply.height!, channels: reply.channels!, gray: reply.gray! };
 }

@@ -67,7 +67,7 @@ export class Image {
   static decode(bytes: Uint8Array, options: { mode?: ImageMode; source?: string } = {}): Image {
     const source = options.source ?? 'buffer';
     const px = decodeImageSync(bytes, source);
-    const colour = px.channels >= 3;
+    const colour = !px.gray && px.channels >= 3;
     const mode: ImageMode = options.mode ?? (colour ? 'RGB' : 'L');
     if (CHANNELS[mode] === undefined) throw new TypeError(`Image.decode: mode must be 'L' or 'RGB', got ${String(mode)}`);
     const n = px.width * px.height;
