@@ -16,6 +16,10 @@ export interface DecodedPixels { data: Uint8Array; width: number; height: number
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const sharp = require(workerData.sharpPath);
+// Datasets decode many distinct files, each once per epoch: libvips' operation cache would only hold
+// memory, and parallelism comes from DataLoader workers, so one libvips thread per helper.
+sharp.cache(false);
+sharp.concurrency(1);
 const { port } = workerData;
 port.on('message', async ({ input, flag }) => {
   let reply;
