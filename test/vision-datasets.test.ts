@@ -230,3 +230,52 @@ describe('bad input: missing or corrupt files', () => {
     expect(existsSync(empty)).toBe(true);
   });
 });
+
+describe('workerSource(): DataLoader worker threads rebuild datasets and transforms from their modules', () => {
+  /** What a worker does with a WorkerSource: import the module, construct the export with the arguments. */
+  async function rebuild(obj: { workerSource(): { module: string; export: string; args: unknown[] } }): Promise<any> {
+    const src = obj.workerSource();
+    const build = async (a: unknown): Promise<unknown> => {
+      if (a !== null && typeof a === 'object' && typeof (a as { workerSource?: unknown }).workerSource === 'function') return rebuild(a as never);
+      if (Array.isArray(a)) return Promise.all(a.map(build));
+      if (a !== null && typeof a === 'object') return Object.fromEntries(await Promise.all(Object.entries(a).map(async ([k, v]) => [k, await build(v)])));
+      return a;
+    };
+    const mod = await import(src.module);
+    return new mod[src.export](...(await Promise.all(src.args.map(build))));
+  }
+  it('MNIST with a Compose of built-in transforms comes back equal', async () => {
+    const transform = new T.Compose([new T.RandomCrop(4, { padding: 1 }), new T.RandomHorizontalFlip(0.7), new T.ColorJitter({ brightness: 0.5 }),
+      new T.RandomRotation(10), new T.RandomResizedCrop(5), new T.Resize([6, 4]), new T.CenterCrop(4), new T.ToTensor(), new T.Normalize([0.5], [0.25])]);
+    const ds = new D.MNIST(FIX, { train: false, transform });
+    const copy = await rebuild(ds);
+    expect(copy).toBeInstanceOf(D.MNIST);
+    for (let i = 0; i < ds.length; i++) {
+      torch.manualSeed(i);
+      const [a, ya] = ds.getItem(i);
+      torch.manualSeed(i);
+      const [b, yb] = copy.getItem(i);
+      expect((a as Tensor).equal(b)).toBe(true);
+      expect(yb).toBe(ya);
+    }
+  });
+  it('FashionMNIST (rawFolder), CIFAR10, ImageFolder rebuild as their own class', async () => {
+    const cases = [new D.FashionMNIST(null, { rawFolder: join(FIX, 'fashion-flat') }), new D.CIFAR10(FIX, { train: false, transform: new T.PILToTensor() }),
+      new D.ImageFolder(join(FIX, 'folder'), { transform: new T.Compose([new T.Resize(4), new T.PILToTensor()]) })];
+    for (const ds of cases) {
+      const copy = await rebuild(ds);
+      expect(copy.constructor).toBe(ds.constructor);
+      expect(copy.length).toBe(ds.length);
+      const [a] = ds.getItem(ds.length - 1), [b] = copy.getItem(ds.length - 1);
+      if (a instanceof vision.Image) expect(Array.from(b.data)).toEqual(Array.from(a.data));
+      else expect((a as Tensor).equal(b)).toBe(true);
+    }
+  });
+  it('functions cannot cross threads: Lambda, a custom loader, a user Transform subclass say so', () => {
+    class Mine extends T.Transform { forward(x: unknown) { return x; } }
+    expect(() => new T.Lambda((x) => x).workerSource()).toThrow(/Lambda cannot be rebuilt in a DataLoader worker thread/);
+    expect(() => new Mine().workerSource()).toThrow(/Mine cannot be rebuilt/);
+    expect(() => new D.DatasetFolder(join(FIX, 'folder'), (p) => p, { extensions: ['.png'] }).workerSource()).toThrow(/DatasetFolder cannot be rebuilt/);
+    expect(() => new D.ImageFolder(join(FIX, 'folder'), { isValidFile: () => true }).workerSource()).toThrow(/ImageFolder cannot be rebuilt/);
+  });
+});

@@ -20,6 +20,7 @@ const PLANE = SIDE * SIDE;
 const RECORD = 1 + 3 * PLANE;
 
 export class CIFAR10 extends VisionDataset<any, any> {
+  static readonly sourceModule: string = import.meta.url;
   /** The folder (under root) of the binary batches. */
   static readonly baseFolder: string = 'cifar-10-batches-bin';
   static readonly trainList: readonly string[] = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'];
@@ -67,6 +68,7 @@ export class CIFAR10 extends VisionDataset<any, any> {
       }
     });
     const meta = join(folder, 'batches.meta.txt');
+    this.workerArgs = [root, { ...options }];
     this.classes = existsSync(meta) ? readFileSync(meta, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0) : [...CIFAR10.defaultClasses];
   }
 

@@ -108,6 +108,7 @@ export interface DatasetFolderOptions extends VisionDatasetOptions {
 
 /** A generic folder dataset: root/<class>/.../<file>, loaded by `loader(path)`. */
 export class DatasetFolder<S = any> extends VisionDataset<any, any> {
+  static readonly sourceModule: string = import.meta.url;
   readonly loader: (path: string) => S;
   readonly extensions: readonly string[] | string | null;
   readonly classes: string[];
@@ -155,9 +156,12 @@ export interface ImageFolderOptions extends VisionDatasetOptions {
 
 /** DatasetFolder of images (IMG_EXTENSIONS), decoded with sharp to RGB vision.Images. */
 export class ImageFolder extends DatasetFolder<any> {
+  static override readonly sourceModule: string = import.meta.url;
   constructor(root: string, options: ImageFolderOptions = {}) {
     const isValidFile = options.isValidFile ?? null;
     super(root, options.loader ?? defaultLoader, { ...options, extensions: isValidFile === null ? IMG_EXTENSIONS : null, isValidFile });
+    // A loader or isValidFile function cannot cross threads (DatasetFolder's loader never can).
+    if (options.loader == null && options.isValidFile == null) this.workerArgs = [root, { ...options }];
   }
   /** torchvision's alias of samples. */
   get imgs(): [string, number][] { return this.samples; }

@@ -31,6 +31,7 @@ function findFile(folders: string[], name: string): string | null {
 }
 
 export class MNIST extends VisionDataset<any, any> {
+  static readonly sourceModule: string = import.meta.url;
   /** Class names, in target order. */
   static readonly classes: readonly string[] = [
     '0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine',
@@ -92,6 +93,7 @@ export class MNIST extends VisionDataset<any, any> {
     this.imageSize = [images.shape[1]!, images.shape[2]!];
     this.pixels = images.data;
     this.labels = labels.data;
+    this.workerArgs = [root, { ...options }];
   }
 
   get length(): number { return this.labels.length; }
@@ -121,6 +123,7 @@ export class MNIST extends VisionDataset<any, any> {
 }
 
 export class FashionMNIST extends MNIST {
+  static override readonly sourceModule: string = import.meta.url;
   static override readonly classes: readonly string[] = [
     'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
   ];

@@ -13,6 +13,8 @@ export interface VisionDatasetOptions {
 export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S, T]> {
   readonly root: string | null;
   transform: TransformLike | null;
+  /** The constructor arguments, for workerSource(); null where they cannot cross threads. */
+  protected workerArgs: unknown[] | null = null;
   targetTransform: TransformLike | null;
 
   constructor(root: string | null, options: VisionDatasetOptions, owner: string) {
@@ -23,6 +25,19 @@ export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S
     this.root = root;
     this.transform = options.transform ?? null;
     this.targetTransform = options.targetTransform ?? null;
+  }
+
+  /**
+   * How a DataLoader worker thread rebuilds this dataset: this module's class with the same constructor
+   * arguments (transforms included: the built-in ones describe themselves the same way).
+   */
+  workerSource(): { module: string; export: string; args: unknown[] } {
+    const cls = this.constructor as { name: string; sourceModule?: string };
+    if (!Object.hasOwn(cls, 'sourceModule') || this.workerArgs === null) {
+      throw new TypeError(`${cls.name} cannot be rebuilt in a DataLoader worker thread: give the class a workerSource() method ` +
+        '({ module: import.meta.url, export: ClassName, args })');
+    }
+    return { module: cls.sourceModule!, export: cls.name, args: this.workerArgs };
   }
 
   /** The raw sample at a checked, non-negative index. */

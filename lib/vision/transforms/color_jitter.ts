@@ -29,6 +29,7 @@ const ADJUSTMENTS = [adjustBrightness, adjustContrast, adjustSaturation, adjustH
 
 /** Randomly changes brightness, contrast, saturation and hue, in a random order (as torchvision draws them). */
 export class ColorJitter extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
   readonly brightness: Range;
   readonly contrast: Range;
   readonly saturation: Range;
@@ -39,6 +40,7 @@ export class ColorJitter extends Transform<ImageLike, ImageLike> {
     this.contrast = checkInput(options.contrast ?? 0, 'contrast');
     this.saturation = checkInput(options.saturation ?? 0, 'saturation');
     this.hue = checkInput(options.hue ?? 0, 'hue', 0, [-0.5, 0.5], false);
+    this.workerArgs = [{ ...options }];
   }
 
   /** torchvision's get_params: a permutation of the four adjustments, then one factor per enabled one. */

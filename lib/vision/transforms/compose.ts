@@ -3,12 +3,14 @@ import { applyTransform, checkTransform, Transform, type TransformLike } from '.
 
 /** Runs transforms one after another (torchvision's Compose). */
 export class Compose extends Transform {
+  static readonly sourceModule = import.meta.url;
   readonly transforms: TransformLike[];
   constructor(transforms: readonly TransformLike[]) {
     super();
     if (!Array.isArray(transforms)) throw new TypeError('Compose: transforms must be an array');
     transforms.forEach((t, i) => checkTransform(t, 'Compose', `transforms[${i}]`));
     this.transforms = [...transforms];
+    this.workerArgs = [this.transforms];
   }
   forward(img: any): any {
     let x = img;

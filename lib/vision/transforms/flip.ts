@@ -5,14 +5,16 @@ import { Transform } from './transform.js';
 
 /** Mirrors left-right with probability p (one torch.rand(1) draw per call, as torchvision). */
 export class RandomHorizontalFlip extends Transform<ImageLike, ImageLike> {
-  constructor(readonly p = 0.5) { super(); }
+  static readonly sourceModule = import.meta.url;
+  constructor(readonly p = 0.5) { super(); this.workerArgs = [p]; }
   forward<T extends ImageLike>(img: T): T { return rand1() < Math.fround(this.p) ? hflip(img) : img; }
   override toString(): string { return `RandomHorizontalFlip(p=${this.p})`; }
 }
 
 /** Flips upside down with probability p (one torch.rand(1) draw per call, as torchvision). */
 export class RandomVerticalFlip extends Transform<ImageLike, ImageLike> {
-  constructor(readonly p = 0.5) { super(); }
+  static readonly sourceModule = import.meta.url;
+  constructor(readonly p = 0.5) { super(); this.workerArgs = [p]; }
   forward<T extends ImageLike>(img: T): T { return rand1() < Math.fround(this.p) ? vflip(img) : img; }
   override toString(): string { return `RandomVerticalFlip(p=${this.p})`; }
 }

@@ -7,6 +7,7 @@ export interface RandomCropOptions { padding?: number | readonly number[] | null
 
 /** Crops at a random place (optionally after padding), drawing the place as torchvision's RandomCrop. */
 export class RandomCrop extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
   readonly size: [number, number];
   readonly padding: number | number[] | null;
   readonly padIfNeeded: boolean;
@@ -19,6 +20,7 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
     this.padIfNeeded = options.padIfNeeded ?? false;
     this.fill = options.fill ?? 0;
     this.paddingMode = options.paddingMode ?? 'constant';
+    this.workerArgs = [this.size, { padding: this.padding, padIfNeeded: this.padIfNeeded, fill: this.fill, paddingMode: this.paddingMode }];
   }
 
   /** torchvision's get_params: [top, left, height, width], two randint draws unless the size already fits. */

@@ -8,6 +8,7 @@ export interface RandomResizedCropOptions { scale?: readonly [number, number]; r
 
 /** Crops a random area and aspect ratio, then resizes to `size`, drawing as torchvision's RandomResizedCrop. */
 export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
   readonly size: [number, number];
   readonly scale: [number, number];
   readonly ratio: [number, number];
@@ -24,6 +25,7 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     this.ratio = [ratio[0], ratio[1]];
     this.interpolation = options.interpolation ?? 'bilinear';
     this.antialias = options.antialias === undefined ? true : options.antialias;
+    this.workerArgs = [this.size, { scale: this.scale, ratio: this.ratio, interpolation: this.interpolation, antialias: this.antialias }];
   }
 
   /** torchvision's get_params: up to 10 tries of (area, log-ratio) draws, then a centre-crop fallback. */

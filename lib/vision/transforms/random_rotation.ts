@@ -7,6 +7,7 @@ export interface RandomRotationOptions { interpolation?: InterpolationMode; expa
 
 /** Rotates by an angle drawn uniformly from `degrees` (one uniform_ draw, as torchvision). */
 export class RandomRotation extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
   readonly degrees: [number, number];
   readonly interpolation: InterpolationMode;
   readonly expand: boolean;
@@ -27,6 +28,7 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
     this.expand = options.expand ?? false;
     this.center = options.center == null ? null : [...options.center];
     this.fill = options.fill === undefined ? 0 : typeof options.fill === 'number' ? options.fill : [...options.fill];
+    this.workerArgs = [this.degrees, { interpolation: this.interpolation, expand: this.expand, center: this.center, fill: this.fill }];
   }
 
   /** torchvision's get_params: the angle in degrees. */

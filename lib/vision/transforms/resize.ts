@@ -6,6 +6,7 @@ export interface ResizeOptions { interpolation?: InterpolationMode; maxSize?: nu
 
 /** Resize to [h, w], or the shorter edge to `size` (an int) keeping the aspect ratio, as torchvision's Resize. */
 export class Resize extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
   readonly size: number | number[];
   readonly interpolation: InterpolationMode;
   readonly maxSize: number | null;
@@ -18,6 +19,7 @@ export class Resize extends Transform<ImageLike, ImageLike> {
     this.interpolation = options.interpolation ?? 'bilinear';
     this.maxSize = options.maxSize ?? null;
     this.antialias = options.antialias === undefined ? true : options.antialias;
+    this.workerArgs = [this.size, { interpolation: this.interpolation, maxSize: this.maxSize, antialias: this.antialias }];
   }
   forward<T extends ImageLike>(img: T): T { return resize(img, this.size, this.interpolation, this.maxSize, this.antialias); }
   override toString(): string { return `Resize(size=${JSON.stringify(this.size)}, interpolation=${this.interpolation}, max_size=${this.maxSize}, antialias=${this.antialias})`; }

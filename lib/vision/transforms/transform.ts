@@ -4,10 +4,28 @@
 /** Anything that can stand where torchvision takes a transform callable. */
 export type TransformLike<I = any, O = any> = ((input: I) => O) | { call(input: I): O };
 
-/** Base class of vision.transforms: `t.call(x)` (Python's `t(x)`) runs `forward(x)`. */
+/** How a DataLoader worker thread rebuilds an object: `new (await import(module))[export](...args)`. */
+export interface WorkerSource { module: string; export: string; args: unknown[] }
+
+/**
+ * Base class of vision.transforms: `t.call(x)` (Python's `t(x)`) runs `forward(x)`.
+ * Built-in transforms describe themselves with workerSource() (their module, class and constructor
+ * arguments), so a DataLoader with numWorkers > 0 can rebuild them in its worker threads.
+ */
 export abstract class Transform<I = any, O = any> {
+  /** The constructor arguments, for workerSource(); null where they cannot cross threads. */
+  protected workerArgs: unknown[] | null = null;
   abstract forward(input: I): O;
   call(input: I): O { return this.forward(input); }
+
+  workerSource(): WorkerSource {
+    const cls = this.constructor as { name: string; sourceModule?: string };
+    if (!Object.hasOwn(cls, 'sourceModule') || this.workerArgs === null) {
+      throw new TypeError(`${cls.name} cannot be rebuilt in a DataLoader worker thread: give the class a workerSource() method ` +
+        '({ module: import.meta.url, export: ClassName, args })');
+    }
+    return { module: cls.sourceModule!, export: cls.name, args: this.workerArgs };
+  }
 }
 
 /** Runs a TransformLike on `input`; `owner` names the caller when `transform` is not callable. */
