@@ -237,6 +237,7 @@ export function pad<T extends ImageLike>(img: T, padding: number | readonly numb
     throw new RangeError('pad: Padding mode should be either constant, edge, reflect or symmetric');
   }
   if (paddingMode === 'symmetric') throw new RangeError("pad: padding_mode 'symmetric' is not supported by torchnode's vision.transforms");
+  if (img instanceof Image && paddingMode === 'constant' && p.every((v) => v >= 0) && Number.isInteger(fill) && fill >= 0 && fill <= 255) return padImage(img, p, fill) as T;
   return onTensor(img, 'pad', (t) => {
     const squeeze = t.dim() < 4;
     let x = squeeze ? t.unsqueeze(0) : t;
@@ -247,6 +248,16 @@ export function pad<T extends ImageLike>(img: T, padding: number | readonly numb
     if (squeeze) x = x.squeeze(0);
     return cast ? x.to(outDtype) : x;
   }) as T;
+}
+
+/** Constant padding of an Image in JS (no tensor round trip), for fills 0..255 (others take the tensor path). */
+function padImage(img: Image, [left, right, top, bottom]: number[], fill: number): Image {
+  const { width: w, height: h, channels: c, data } = img;
+  const ow = w + left! + right!, oh = h + top! + bottom!;
+  const out = new Uint8Array(ow * oh * c);
+  if (fill !== 0) out.fill(fill);
+  for (let y = 0; y < h; y++) out.set(data.subarray(y * w * c, (y + 1) * w * c), ((y + top!) * ow + left!) * c);
+  return new Image(ow, oh, img.mode, out);
 }
 
 /** torchvision's crop: rows top..top+height, columns left..left+width, zero-padded where outside. */
