@@ -152,8 +152,8 @@ export function normalize(tensor: Tensor, mean: readonly number[] | number, std:
     return normalizeInJs(tensor, means, stds, single);
   }
   return torch.tidy(() => {
-    const meanT = torch.tensor(means, { dtype });
-    const stdT = torch.tensor(stds, { dtype });
+    const meanT = torch.tensor(means, { dtype, device: tensor.device });
+    const stdT = torch.tensor(stds, { dtype, device: tensor.device });
     if (stdT.eq(0).any().item()) throw new RangeError(`normalize: std evaluated to zero after conversion to ${String(dtype)}, leading to division by zero.`);
     const m = meanT.dim() === 1 ? meanT.view(-1, 1, 1) : meanT;
     const s = stdT.dim() === 1 ? stdT.view(-1, 1, 1) : stdT;
@@ -405,10 +405,11 @@ function affineOutputSize(matrix: number[], w: number, h: number): [number, numb
 /** torchvision's _gen_affine_grid: output pixel centres mapped by theta, normalised by the input size. */
 function genAffineGrid(theta: Tensor, w: number, h: number, ow: number, oh: number): Tensor {
   const d = 0.5;
-  const xs = torch.linspace(-ow * 0.5 + d, ow * 0.5 + d - 1, ow).view(1, ow).expand(oh, ow);
-  const ys = torch.linspace(-oh * 0.5 + d, oh * 0.5 + d - 1, oh).view(oh, 1).expand(oh, ow);
+  const device = theta.device;
+  const xs = torch.linspace(-ow * 0.5 + d, ow * 0.5 + d - 1, ow, { device }).view(1, ow).expand(oh, ow);
+  const ys = torch.linspace(-oh * 0.5 + d, oh * 0.5 + d - 1, oh, { device }).view(oh, 1).expand(oh, ow);
   const baseGrid = torch.stack([xs, ys, torch.onesLike(xs)], -1).to(theta.dtype).view(1, oh * ow, 3);
-  const rescaledTheta = theta.transpose(1, 2).div(torch.tensor([0.5 * w, 0.5 * h], { dtype: theta.dtype }));
+  const rescaledTheta = theta.transpose(1, 2).div(torch.tensor([0.5 * w, 0.5 * h], { dtype: theta.dtype, device }));
   return baseGrid.bmm(rescaledTheta).view(1, oh, ow, 2);
 }
 
@@ -417,14 +418,14 @@ function applyGridTransform(img: Tensor, grid: Tensor, mode: 'nearest' | 'biline
   const { img: x0, cast, squeeze, outDtype } = castSqueezeIn(img, grid.dtype);
   let x = x0;
   const g = x.size(0) > 1 ? grid.expand(x.size(0), grid.size(1), grid.size(2), grid.size(3)) : grid;
-  if (fill !== null) x = torch.cat([x, torch.ones([x.size(0), 1, x.size(2), x.size(3)], { dtype: x.dtype })], 1);
+  if (fill !== null) x = torch.cat([x, torch.ones([x.size(0), 1, x.size(2), x.size(3)], { dtype: x.dtype, device: x.device })], 1);
   x = F().gridSample(x, g, { mode, paddingMode: 'zeros', alignCorners: false });
   if (fill !== null) {
     const c = x.size(1) - 1;
     let mask = x.index(':', '-1:', ':', ':');
     x = x.index(':', ':-1', ':', ':');
     mask = mask.expandAs(x);
-    const fillImg = torch.tensor(fill, { dtype: x.dtype }).view(1, fill.length, 1, 1).expandAs(x);
+    const fillImg = torch.tensor(fill, { dtype: x.dtype, device: x.device }).view(1, fill.length, 1, 1).expandAs(x);
     if (fill.length !== 1 && fill.length !== c) throw new RangeError(`rotate: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fill.length} != ${c})`);
     x = mode === 'nearest' ? torch.where(mask.lt(0.5), fillImg, x) : x.mul(mask).add(torch.rsub(mask, 1.0).mul(fillImg));
   }
@@ -448,7 +449,7 @@ export function rotate<T extends ImageLike>(img: T, angle: number, interpolation
   return onTensor(img, 'rotate', (t) => {
     const [ow, oh] = expand ? affineOutputSize(matrix, w, h) : [w, h];
     const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
-    const theta = torch.tensor(matrix, { dtype }).reshape(1, 2, 3);
+    const theta = torch.tensor(matrix, { dtype, device: t.device }).reshape(1, 2, 3);
     return applyGridTransform(t, genAffineGrid(theta, w, h, ow, oh), interpolation as 'nearest' | 'bilinear', fillList);
   }) as T;
 }
@@ -538,7 +539,7 @@ function hsv2rgb(img: Tensor): Tensor {
   const p = torch.clamp(v.mul(torch.rsub(s, 1.0)), 0.0, 1.0);
   const q = torch.clamp(v.mul(torch.rsub(s.mul(f), 1.0)), 0.0, 1.0);
   const t = torch.clamp(v.mul(torch.rsub(s.mul(torch.rsub(f, 1.0)), 1.0)), 0.0, 1.0);
-  const mask = i.unsqueeze(-3).eq(torch.arange(6).view(-1, 1, 1));
+  const mask = i.unsqueeze(-3).eq(torch.arange(6, { device: i.device }).view(-1, 1, 1));
   const a1 = torch.stack([v, q, p, p, t, v], -3);
   const a2 = torch.stack([t, v, v, q, p, p], -3);
   const a3 = torch.stack([p, p, t, v, v, q], -3);
