@@ -33,7 +33,20 @@ function checkImageLike(img: unknown, fn: string): asserts img is ImageLike {
 /** torchvision's pil_to_tensor: a uint8 (C, H, W) tensor of the image's pixels (a permuted view). */
 export function pilToTensor(pic: Image): Tensor {
   if (!(pic instanceof Image)) throw new TypeError(`pilToTensor: pic should be a vision.Image, got ${describe(pic)}`);
-  return torch.tensor(pic.data).view(pic.height, pic.width, pic.channels).permute(2, 0, 1);
+  const flat = torch.tensor(pic.data);
+  const hwc = flat.view(pic.height, pic.width, pic.channels);
+  const chw = hwc.permute(2, 0, 1);
+  flat.dispose();
+  hwc.dispose();
+  return chw;
+}
+
+/** A tensor of `values` shaped `shape`; the flat tensor's handle is freed at once (the view keeps the storage). */
+function viewOfNew(values: Float32Array | Float64Array, shape: number[]): Tensor {
+  const flat = torch.tensor(values);
+  const shaped = flat.view(...shape);
+  flat.dispose();
+  return shaped;
 }
 
 /** pixel / 255 for each byte value, rounded once to float32: the same as torch's float32 division. */
@@ -55,7 +68,7 @@ export function toTensor(pic: Image): Tensor {
   } else {
     for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) out[k * n + i] = double ? data[i * c + k]! / 255 : BYTE_TO_FLOAT32[data[i * c + k]!]!;
   }
-  return torch.tensor(out).view(c, h, w);
+  return viewOfNew(out, [c, h, w]);
 }
 
 /** torchvision's to_pil_image for (C, H, W) or (H, W) tensors: floats are scaled by 255 and cast. */
@@ -175,14 +188,16 @@ function normalizeInJs(tensor: Tensor, means: number[], stds: number[], single: 
   };
   const m = fit(means, 'mean'), s = fit(stds, 'std');
   if (s.some((x) => x === 0)) throw new RangeError(`normalize: std evaluated to zero after conversion to ${String(tensor.dtype)}, leading to division by zero.`);
-  const src = tensor.contiguous().toTypedArray() as Float32Array | Float64Array;
+  const contiguous = tensor.contiguous();
+  const src = contiguous.toTypedArray() as Float32Array | Float64Array;
+  if (contiguous !== tensor) contiguous.dispose();
   const out = single ? new Float32Array(src.length) : new Float64Array(src.length);
   const plane = h * w;
   for (let k = 0; k < c; k++) {
     const mk = m[k]!, sk = s[k]!;
     for (let i = k * plane; i < (k + 1) * plane; i++) out[i] = round(round(src[i]! - mk) / sk);
   }
-  return torch.tensor(out).view(c, h, w);
+  return viewOfNew(out, [c, h, w]);
 }
 
 /** Horizontal flip (mirror left-right). */
