@@ -15,15 +15,22 @@ export interface DecodedPixels { data: Uint8Array; width: number; height: number
 // (the same code works from lib/ under vitest and from dist/).
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const sharp = require(workerData.sharpPath);
-// Datasets decode many distinct files, each once per epoch: libvips' operation cache would only hold
-// memory, and parallelism comes from DataLoader workers, so one libvips thread per helper.
-sharp.cache(false);
-sharp.concurrency(1);
+let sharp = null;
+let loadError = null;
+try {
+  sharp = require(workerData.sharpPath);
+  // Datasets decode many distinct files, each once per epoch: libvips' operation cache would only hold
+  // memory, and parallelism comes from DataLoader workers, so one libvips thread per helper.
+  sharp.cache(false);
+  sharp.concurrency(1);
+} catch (e) {
+  loadError = 'the image library sharp could not be loaded: ' + String(e && e.message || e);
+}
 const { port } = workerData;
 port.on('message', async ({ input, flag }) => {
   let reply;
   try {
+    if (loadError !== null) throw new Error(loadError);
     // ignoreIcc: PIL ignores embedded colour profiles, so sharp must not convert to sRGB either.
     const image = sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false });
     // sharp's raw output is sRGB (gray replicated to 3 channels); the file's own channel count says
@@ -47,7 +54,12 @@ const DECODE_TIMEOUT_MS = 120_000;
 let helper: { worker: Worker; port: MessagePort } | null = null;
 
 function startHelper(): { worker: Worker; port: MessagePort } {
-  const sharpPath = createRequire(import.meta.url).resolve('sharp');
+  let sharpPath: string;
+  try {
+    sharpPath = createRequire(import.meta.url).resolve('sharp');
+  } catch {
+    throw new Error('decodeImage: images are decoded with the npm package sharp, which is not installed (npm install sharp)');
+  }
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { sharpPath, port: port2 }, transferList: [port2] });
   worker.unref();
