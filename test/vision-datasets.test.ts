@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { data, vision } from '../lib/index.js';
 import { check, type TensorEnc } from './golden-replay.js';
+import { runChild } from './run-child.js';
 
 const T = vision.transforms;
 const D = vision.datasets;
@@ -277,5 +278,16 @@ describe('workerSource(): DataLoader worker threads rebuild datasets and transfo
     expect(() => new Mine().workerSource()).toThrow(/Mine cannot be rebuilt/);
     expect(() => new D.DatasetFolder(join(FIX, 'folder'), (p) => p, { extensions: ['.png'] }).workerSource()).toThrow(/DatasetFolder cannot be rebuilt/);
     expect(() => new D.ImageFolder(join(FIX, 'folder'), { isValidFile: () => true }).workerSource()).toThrow(/ImageFolder cannot be rebuilt/);
+  });
+});
+
+describe('the decoding helper thread', () => {
+  it('does not keep the process alive: a script that decoded an image exits by itself', () => {
+    const r = runChild(`
+      const img = torch.vision.Image.open(${JSON.stringify(join(FIX, 'folder', 'cat', 'c1.jpg'))});
+      console.log(JSON.stringify([img.mode, img.width, img.height]));`, { timeoutMs: 240_000 });
+    expect(r.error, 'the child exited before the timeout').toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').pop()).toBe('["RGB",10,7]');
   });
 });
