@@ -302,6 +302,27 @@ def transforms_fixture():
             "inputs": {k: enc(v) for k, v in INPUTS.items()}, "images": images, "cases": cases}
 
 
+def loader_fixture():
+    """Two epochs of a shuffled DataLoader (numWorkers 0) over the committed MNIST files with random
+    transforms: the loader's seed draws, the sampler's permutation and the transforms' draws interleave
+    on the global RNG exactly as here, or the batches differ."""
+    src = os.path.join(DATA, "MNIST", "raw")
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, "MNIST", "raw")
+        os.makedirs(raw)
+        for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+            plain = os.path.join(src, name)
+            data = open(plain, "rb").read() if os.path.exists(plain) else gzip.open(plain + ".gz").read()
+            with open(os.path.join(raw, name), "wb") as f:
+                f.write(data)
+        transform = T.Compose([T.RandomCrop(4, padding=1), T.RandomHorizontalFlip(), T.ToTensor()])
+        ds = D.MNIST(tmp, train=True, transform=transform)
+        torch.manual_seed(7)
+        loader = torch.utils.data.DataLoader(ds, batch_size=2, shuffle=True)
+        epochs = [[{"x": enc(x), "y": enc(y)} for x, y in loader] for _ in range(2)]
+        return {"seed": 7, "epochs": epochs, "after": torch.rand(1).item()}
+
+
 def main():
     os.makedirs(DATA, exist_ok=True)
     datasets = {
@@ -310,6 +331,7 @@ def main():
         "cifar": cifar(),
         "folder": folder(),
         "realMnist": real_mnist(),
+        "loader": loader_fixture(),
     }
     write_json("vision-datasets.json", {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__}, **datasets})
     fixture = transforms_fixture()

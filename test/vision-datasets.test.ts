@@ -27,6 +27,7 @@ interface Fixture {
     textFolder: { samples: [string, number][]; items: [string, number][] }; textFolderError: string;
   };
   realMnist: { length: number; items: Record<string, { image: TensorEnc; target: number }> } | null;
+  loader: { seed: number; epochs: { x: TensorEnc; y: TensorEnc }[][]; after: number };
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-datasets.json', import.meta.url), 'utf8')) as Fixture;
 const FIX = new URL('./fixtures/vision/', import.meta.url).pathname;
@@ -289,5 +290,25 @@ describe('the decoding helper thread', () => {
     expect(r.error, 'the child exited before the timeout').toBeUndefined();
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n').pop()).toBe('["RGB",10,7]');
+  });
+});
+
+// data.DataLoader comes from the data helper's branch; until the merge this branch has none.
+const DataLoader = (data as unknown as Record<string, unknown>).DataLoader as (new (ds: unknown, opts: object) => Iterable<[Tensor, Tensor]>) | undefined;
+describe('with data.DataLoader', () => {
+  it.skipIf(DataLoader === undefined)('a seeded shuffled loader with random transforms gives Python\'s batches, two epochs', () => {
+    const transform = new T.Compose([new T.RandomCrop(4, { padding: 1 }), new T.RandomHorizontalFlip(), new T.ToTensor()]);
+    const ds = new D.MNIST(FIX, { train: true, transform });
+    torch.manualSeed(fx.loader.seed);
+    const loader = new DataLoader!(ds, { batchSize: 2, shuffle: true });
+    fx.loader.epochs.forEach((epoch, e) => {
+      const batches = [...loader];
+      expect(batches.length, `epoch ${e} batches`).toBe(epoch.length);
+      epoch.forEach((b, k) => {
+        check(batches[k]![0], b.x, undefined, `epoch ${e} batch ${k} x`);
+        check(batches[k]![1], b.y, undefined, `epoch ${e} batch ${k} y`);
+      });
+    });
+    expect(torch.rand(1).item()).toBe(fx.loader.after);
   });
 });
