@@ -303,9 +303,9 @@ def transforms_fixture():
 
 
 def loader_fixture():
-    """Two epochs of a shuffled DataLoader (numWorkers 0) over the committed MNIST files with random
-    transforms: the loader's seed draws, the sampler's permutation and the transforms' draws interleave
-    on the global RNG exactly as here, or the batches differ."""
+    """Two epochs of a shuffled DataLoader (numWorkers 0, then 2) over the committed MNIST files with random
+    transforms: the loader's seed draws, the sampler's permutation and the transforms' draws (on the
+    global RNG, or in each worker on the RNG seeded base_seed + worker id) must happen exactly as here."""
     src = os.path.join(DATA, "MNIST", "raw")
     with tempfile.TemporaryDirectory() as tmp:
         raw = os.path.join(tmp, "MNIST", "raw")
@@ -317,10 +317,13 @@ def loader_fixture():
                 f.write(data)
         transform = T.Compose([T.RandomCrop(4, padding=1), T.RandomHorizontalFlip(), T.ToTensor()])
         ds = D.MNIST(tmp, train=True, transform=transform)
-        torch.manual_seed(7)
-        loader = torch.utils.data.DataLoader(ds, batch_size=2, shuffle=True)
-        epochs = [[{"x": enc(x), "y": enc(y)} for x, y in loader] for _ in range(2)]
-        return {"seed": 7, "epochs": epochs, "after": torch.rand(1).item()}
+        out = {}
+        for workers in (0, 2):
+            torch.manual_seed(7)
+            loader = torch.utils.data.DataLoader(ds, batch_size=2, shuffle=True, num_workers=workers)
+            epochs = [[{"x": enc(x), "y": enc(y)} for x, y in loader] for _ in range(2)]
+            out["workers" if workers else "main"] = {"seed": 7, "numWorkers": workers, "epochs": epochs, "after": torch.rand(1).item()}
+        return out
 
 
 def main():
