@@ -260,12 +260,20 @@ CASES = {
     "random_resized_crop_fallback_tall": ("T.RandomResizedCrop(5, scale=(0.95, 1.0), ratio=(0.05, 0.1))", "rgb", 3, 2),
     "random_resized_crop_nearest": ("T.RandomResizedCrop(7, interpolation=T.InterpolationMode.NEAREST)", "gray", 4, 3),
     "random_resized_crop_float": ("T.RandomResizedCrop(8, antialias=False)", "rgbf", 5, 2),
+    "grayscale": ("T.Grayscale()", "rgb", 0, 1),
+    "grayscale3": ("T.Grayscale(3)", "rgb", 0, 1),
+    "grayscale_of_gray": ("T.Grayscale()", "gray", 0, 1),
+    "random_grayscale": ("T.RandomGrayscale(0.5)", "rgb", 8, 6),
     "normalize": ("T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])", "rgbf", 0, 1),
     "normalize_batch": ("T.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3])", "batch", 0, 1),
     "normalize_one": ("T.Normalize(0.1307, 0.3081)", "rgbf", 0, 1),
     "compose": ("T.Compose([T.RandomResizedCrop(10), T.RandomHorizontalFlip(), T.ColorJitter(0.3, 0.3, 0.3, 0.05), T.RandomRotation(15)])", "rgb", 11, 3),
     "compose_float": ("T.Compose([T.RandomCrop(10, padding=2), T.RandomHorizontalFlip(), T.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])])", "rgbf", 12, 3),
 }
+
+
+# Cases where a vision.Image follows torchvision's PIL path (PIL's exact integer formulas), not the tensor path.
+PIL_PATH_CASES = {"grayscale", "grayscale3", "grayscale_of_gray", "random_grayscale"}
 
 
 def pil_of(t):
@@ -289,6 +297,8 @@ def transforms_fixture():
             diffs = [int((p.int() - torch.tensor(o["data"]).view(o["shape"]).int()).abs().max()) if list(p.shape) == o["shape"] else None
                      for p, o in zip(pil_outs, outs)]
             case["pilMaxAbsDiff"] = diffs
+            if name in PIL_PATH_CASES:
+                case["pilOutputs"] = [enc(p) for p in pil_outs]
         cases.append(case)
     # ToTensor / PILToTensor of images (PIL images of the inputs).
     images = {}

@@ -490,9 +490,18 @@ function grayOf(t: Tensor): Tensor {
   return asFloat(r).mul(0.2989).add(asFloat(g).mul(0.587)).add(asFloat(b).mul(0.114)).to(t.dtype).unsqueeze(-3);
 }
 
-/** torchvision's rgb_to_grayscale (tensor path: 0.2989 R + 0.587 G + 0.114 B, cast back to the dtype). */
+/**
+ * torchvision's rgb_to_grayscale. A tensor takes the tensor path (0.2989 R + 0.587 G + 0.114 B, cast
+ * back to the dtype, i.e. truncated); an Image takes the PIL path (`convert('L')`, PIL's rounded luma),
+ * which PIL does exactly, so Images give what torchvision gives for PIL images here.
+ */
 export function rgbToGrayscale<T extends ImageLike>(img: T, numOutputChannels: 1 | 3 = 1): T {
   if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new RangeError('rgbToGrayscale: num_output_channels should be either 1 or 3');
+  checkImageLike(img, 'rgbToGrayscale');
+  if (img instanceof Image) {
+    const gray = img.convert('L');
+    return (numOutputChannels === 3 ? gray.convert('RGB') : gray) as T;
+  }
   return onTensor(img, 'rgbToGrayscale', (t) => {
     if (t.dim() < 3) throw new TypeError(`rgbToGrayscale: Input image tensor should have at least 3 dimensions, but found ${t.dim()}`);
     checkChannels(t, 'rgbToGrayscale');

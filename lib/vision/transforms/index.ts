@@ -9,6 +9,7 @@ export { RandomCrop, type RandomCropOptions } from './random_crop.js';
 export { RandomHorizontalFlip, RandomVerticalFlip } from './flip.js';
 export { RandomRotation, type RandomRotationOptions } from './random_rotation.js';
 export { ColorJitter, type ColorJitterOptions } from './color_jitter.js';
+export { Grayscale, RandomGrayscale } from './grayscale.js';
 export { RandomResizedCrop, type RandomResizedCropOptions } from './random_resized_crop.js';
 export { InterpolationMode } from './functional.js';
 export * as functional from './functional.js';
