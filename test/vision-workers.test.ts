@@ -1,0 +1,38 @@
+// vision datasets and transforms inside DataLoader worker threads: the workers rebuild MNIST and its
+// transforms from workerSource() and draw from their own RNG (seeded base_seed + worker id, as
+// PyTorch's workers), so a seeded loader with numWorkers 2 gives Python's batches
+// (test/fixtures/vision-datasets.json, scripts/make-vision-fixtures.py). Workers load dist/
+// (npm run build:ts); data.DataLoader comes from the data helper's branch, so until it is merged this
+// file has nothing to run.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../dist/index.js';
+import { check, type TensorEnc } from './golden-replay.js';
+
+interface LoaderCase { seed: number; numWorkers: number; epochs: { x: TensorEnc; y: TensorEnc }[][]; after: number }
+const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-datasets.json', import.meta.url), 'utf8')) as { loader: { workers: LoaderCase } };
+const FIX = new URL('./fixtures/vision/', import.meta.url).pathname;
+type Tensor = torch.Tensor;
+const DataLoader = (torch.data as unknown as Record<string, unknown>).DataLoader as
+  (new (ds: unknown, opts: object) => AsyncIterable<[Tensor, Tensor]>) | undefined;
+
+describe('vision in DataLoader worker threads', () => {
+  it.skipIf(DataLoader === undefined)('MNIST + RandomCrop/RandomHorizontalFlip/ToTensor, numWorkers 2: Python\'s batches, two epochs', async () => {
+    const T = torch.vision.transforms;
+    const transform = new T.Compose([new T.RandomCrop(4, { padding: 1 }), new T.RandomHorizontalFlip(), new T.ToTensor()]);
+    const ds = new torch.vision.datasets.MNIST(FIX, { train: true, transform });
+    const exp = fx.loader.workers;
+    torch.manualSeed(exp.seed);
+    const loader = new DataLoader!(ds, { batchSize: 2, shuffle: true, numWorkers: exp.numWorkers });
+    for (const [e, epoch] of exp.epochs.entries()) {
+      const batches: [Tensor, Tensor][] = [];
+      for await (const b of loader) batches.push(b);
+      expect(batches.length, `epoch ${e} batches`).toBe(epoch.length);
+      epoch.forEach((b, k) => {
+        check(batches[k]![0], b.x, undefined, `epoch ${e} batch ${k} x`);
+        check(batches[k]![1], b.y, undefined, `epoch ${e} batch ${k} y`);
+      });
+    }
+    expect(torch.rand(1).item()).toBe(exp.after);
+  }, 300_000);
+});
