@@ -229,6 +229,8 @@ def swa_fixtures():
         "ema-avg": {"avgFn": "ema"},
         "ema-multi-buffers": {"multiAvgFn": "emaMulti", "useBuffers": True},
         "swa-buffers": {"useBuffers": True},
+        "swa-multi-float64": {"multiAvgFn": "swaMulti", "float64": True},
+        "swa-float64": {"float64": True},
     }
     fns = {
         "swaMulti": swa_utils.get_swa_multi_avg_fn(), "swa": swa_utils.get_swa_avg_fn(),
@@ -236,14 +238,14 @@ def swa_fixtures():
     }
     results = {}
     for name, cfg in configs.items():
-        m = Net()
+        m = Net().double() if cfg.get("float64") else Net()
         m.load_state_dict(snapshots[0])
         avg = swa_utils.AveragedModel(m, avg_fn=fns.get(cfg.get("avgFn")), multi_avg_fn=fns.get(cfg.get("multiAvgFn")), use_buffers=cfg.get("useBuffers", False))
         for snap in snapshots:
             m.load_state_dict(snap)
             avg.update_parameters(m)
         averaged = {k: v.clone() for k, v in avg.state_dict().items()}
-        swa_utils.update_bn([(x, torch.zeros(8)) for x in inputs], avg)
+        swa_utils.update_bn([(x.double() if cfg.get("float64") else x, torch.zeros(8)) for x in inputs], avg)
         results[name] = {"averaged": averaged, "afterBn": {k: v.clone() for k, v in avg.state_dict().items()}}
     torch.save({"snapshots": snapshots, "inputs": inputs, "results": results}, os.path.join(PT_DIR, "swa.pt"))
     return {"configs": configs, "decay": 0.9}

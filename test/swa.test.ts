@@ -26,7 +26,7 @@ interface SwaFixture {
   inputs: Tensor[];
   results: Record<string, { averaged: StateDict; afterBn: StateDict }>;
 }
-const meta = JSON.parse(readFileSync(new URL('./fixtures/sched-swa.json', import.meta.url), 'utf8')) as { configs: Record<string, { avgFn?: string; multiAvgFn?: string; useBuffers?: boolean }>; decay: number };
+const meta = JSON.parse(readFileSync(new URL('./fixtures/sched-swa.json', import.meta.url), 'utf8')) as { configs: Record<string, { avgFn?: string; multiAvgFn?: string; useBuffers?: boolean; float64?: boolean }>; decay: number };
 const fixture = torch.load(new URL('./fixtures/sched/swa.pt', import.meta.url).pathname) as SwaFixture;
 
 const FNS: Record<string, () => unknown> = {
@@ -49,6 +49,7 @@ describe('AveragedModel and updateBn match PyTorch 2.13', () => {
   for (const [name, cfg] of Object.entries(meta.configs)) {
     it(name, () => {
       const model = new Net();
+      if (cfg.float64) model.double();
       model.loadStateDict(fixture.snapshots[0]!);
       const avg = new swaUtils.AveragedModel(model, {
         avgFn: cfg.avgFn ? (FNS[cfg.avgFn]!() as optim.swaUtils.AvgFn) : null,
@@ -60,7 +61,7 @@ describe('AveragedModel and updateBn match PyTorch 2.13', () => {
         avg.updateParameters(model);
       }
       expectStateEqual(avg.stateDict(), fixture.results[name]!.averaged);
-      swaUtils.updateBn(fixture.inputs.map((x) => [x, torch.zeros(8)]), avg);
+      swaUtils.updateBn(fixture.inputs.map((x) => [cfg.float64 ? x.double() : x, torch.zeros(8)]), avg);
       expectStateEqual(avg.stateDict(), fixture.results[name]!.afterBn);
     });
   }
