@@ -92,6 +92,7 @@ describe('lrScheduler API', () => {
   const opt2 = (): optim.Optimizer => makeOptimizer({ kind: 'SGD', groups: [{ lr: 0.1 }, { lr: 0.2 }], options: { momentum: 0.9 } });
 
   it('positional arguments in Python order equal the options object', () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const a = opt2(), b = opt2();
     const s1 = new lrScheduler.StepLR(a, 3, 0.5);
     const s2 = new lrScheduler.StepLR(b, { stepSize: 3, gamma: 0.5 });
@@ -131,6 +132,27 @@ describe('lrScheduler API', () => {
     opt.step = () => undefined;
     s.step();
     expect(messages.some((m) => m.includes('Seems like `optimizer.step()` has been overridden'))).toBe(true);
+  });
+
+  it('a Tensor lr is filled in place', () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const lr = torch.tensor(0.1, { dtype: torch.float64 });
+    const opt = new optim.SGD([torch.zeros(2).requiresGrad_()], { lr });
+    const s = new lrScheduler.StepLR(opt, 1, 0.5);
+    expect(opt.paramGroups[0]!.initialLr).not.toBe(lr);
+    s.step();
+    s.step();
+    expect(opt.paramGroups[0]!.lr).toBe(lr);
+    expect(lr.item()).toBe(0.025);
+    expect((s.getLastLr()[0] as torch.Tensor).item()).toBe(0.025);
+  });
+
+  it('ReduceLROnPlateau takes a one-element tensor metric', () => {
+    const opt = opt2();
+    const s = new lrScheduler.ReduceLROnPlateau(opt, { patience: 0 });
+    s.step(torch.tensor(1.0));
+    s.step(torch.tensor(2.0));
+    expect(s.getLastLr()).toEqual([0.1 * 0.1, 0.2 * 0.1]);
   });
 
   it('lastEpoch >= 0 needs initialLr in the groups', () => {
