@@ -4,10 +4,10 @@
 import { describe } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { pow } from './_libm.js';
-import { checkNumber, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue, type SchedulerStateDict } from './scheduler.js';
+import { checkNumber, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './scheduler.js';
 
 /** Python's float floor division `a // b` (CPython float_floor_div). */
-export function floorDiv(a: number, b: number): number {
+function floorDiv(a: number, b: number): number {
   if (b === 0) throw new RangeError('float floor division by zero');
   let mod = a % b;
   let div = (a - mod) / b;
@@ -332,4 +332,3 @@ export class PolynomialLR extends LRScheduler {
   }
 }
 
-export type { SchedulerStateDict };
