@@ -28,9 +28,24 @@ function scalarOp(name: string, a: number, b: number, real = false): number {
   }
 }
 
+// Results by argument: a schedule asks for the same values again (every group, every cycle); a
+// native call costs tens of microseconds, a lookup nothing, and the value is the same either way.
+const MEMO_LIMIT = 4096;
+function memo(cache: Map<string | number, number>, key: string | number, compute: () => number): number {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = compute();
+    if (cache.size >= MEMO_LIMIT) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+const cosCache = new Map<string | number, number>();
+const powCache = new Map<string | number, number>();
+
 /** math.cos(x), bit-identical to Python. */
 export function cos(x: number): number {
-  return scalarOp('polar', 1, x, true);
+  return memo(cosCache, x, () => scalarOp('polar', 1, x, true));
 }
 
 /** Python's float `base ** exponent` (C pow), bit-identical to Python. */
@@ -38,7 +53,7 @@ export function pow(base: number, exponent: number): number {
   if (exponent === 0 || base === 1) return 1;
   if (exponent === 1) return base;
   if (base === 0 && exponent < 0) throw new RangeError('0.0 cannot be raised to a negative power');
-  return scalarOp('pow', base, exponent);
+  return memo(powCache, `${base}|${exponent}`, () => scalarOp('pow', base, exponent));
 }
 
 /** math.log(x, base) = log(x) / log(base), bit-identical to Python. */
