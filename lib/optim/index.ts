@@ -2,3 +2,4 @@
 export * from './optimizer.js';
 export * from './sgd.js';
 export * as lrScheduler from './lr_scheduler/index.js';
+export * as swaUtils from './swa_utils.js';

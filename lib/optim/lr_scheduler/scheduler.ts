@@ -1,0 +1,265 @@
+// torch.optim.lr_scheduler.LRScheduler: the base class of every scheduler (torch/optim/lr_scheduler.py
+// of 2.13), with Python's step bookkeeping, warnings and state dicts in Python's layout.
+import { describe, isOptionsObject, readOptions } from '../../options.js';
+import { isTensor, type Tensor } from '../../tensor.js';
+import { warn } from '../../warnings.js';
+import { Optimizer, type ParamGroup } from '../optimizer.js';
+
+/** A learning rate (or momentum) as a group holds it: a number, or a Tensor for capturable/compiled setups. */
+export type LrValue = number | Tensor;
+
+/** A scheduler's state in Python's layout: `__dict__` minus the optimizer, snake_case keys. */
+export type SchedulerStateDict = Record<string, unknown>;
+
+export const EPOCH_DEPRECATION_WARNING =
+  'The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed form is used instead of the new chainable form, where available. Please open an issue if you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.';
+
+// Python's `_wrapped_by_lr_sched` marker on optimizer.step and `optimizer._opt_called`.
+const wrappedSteps = new WeakSet<object>();
+const steppedOptimizers = new WeakSet<Optimizer>();
+
+// Python's wrap_step: optimizer.step records that it ran, so scheduler.step() can warn when called first.
+function patchTrackStepCalled(optimizer: Optimizer): void {
+  const inner = optimizer.step;
+  if (wrappedSteps.has(inner)) return;
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    steppedOptimizers.add(optimizer);
+    return (inner as (...a: unknown[]) => unknown).apply(optimizer, args);
+  };
+  wrappedSteps.add(wrapper);
+  Object.defineProperty(optimizer, 'step', { value: wrapper, writable: true, configurable: true, enumerable: false });
+}
+
+/** The JS property that holds Python attribute `key`: last_epoch -> lastEpoch, _step_count -> _stepCount, T_max -> tMax. */
+export function jsAttr(key: string): string {
+  const lead = /^_*/.exec(key)![0];
+  const body = key.slice(lead.length);
+  return lead + (body.charAt(0).toLowerCase() + body.slice(1)).replace(/_([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The number an lr-like value holds (Tensor lrs are read as float64). */
+export function num(v: unknown): number {
+  return isTensor(v) ? Number(v.item()) : (v as number);
+}
+
+/** Python's _param_groups_val_list: each group's `key`, tensors cloned. */
+export function groupValues(optimizer: Optimizer, key: string): LrValue[] {
+  return optimizer.paramGroups.map((g) => (isTensor(g[key]) ? (g[key] as Tensor).clone() : (g[key] as LrValue)));
+}
+
+/** Python's _update_param_group_val: a Tensor option is filled in place, a number replaced. */
+export function setGroupValue(group: ParamGroup, key: string, value: LrValue): void {
+  const old = group[key];
+  if (isTensor(old)) old.fill_(num(value));
+  else group[key] = value;
+}
+
+/** Python's _format_param: one value per param group (a list must match their number). */
+export function formatParam(cls: string, name: string, optimizer: Optimizer, value: unknown): LrValue[] {
+  let list: unknown[];
+  if (Array.isArray(value)) {
+    if (value.length !== optimizer.paramGroups.length)
+      throw new RangeError(`${cls}: ${name} must have the same length as optimizer.paramGroups. ${name} has ${value.length} values, paramGroups has ${optimizer.paramGroups.length}.`);
+    list = value;
+  } else list = optimizer.paramGroups.map(() => value);
+  return list.map((v) => {
+    if (typeof v !== 'number' && !isTensor(v)) throw new TypeError(`${cls}: ${name} must be a number or a list of numbers, got ${describe(v)}`);
+    return isTensor(v) ? v.clone() : v;
+  });
+}
+
+/** The marker of a constructor argument without a default. */
+export const REQUIRED: unique symbol = Symbol('required');
+export type ArgSpec = readonly (readonly [name: string, fallback: unknown])[];
+
+/**
+ * A scheduler's arguments given Python's way: positional in Python's order, and/or a trailing
+ * options object with camelCase names (`new StepLR(opt, 30, 0.1)`, `new StepLR(opt, { stepSize: 30 })`).
+ */
+export function schedulerArgs(cls: string, args: readonly unknown[], spec: ArgSpec): Record<string, unknown> {
+  const names = spec.map(([n]) => n);
+  let positional = [...args];
+  let options: Record<string, unknown> = {};
+  while (positional.length > 0 && positional[positional.length - 1] === undefined) positional.pop();
+  if (positional.length > 0 && isOptionsObject(positional[positional.length - 1])) {
+    options = readOptions(cls, positional.pop(), names) as Record<string, unknown>;
+  }
+  if (positional.length > spec.length) throw new TypeError(`${cls}: takes at most ${spec.length} arguments after the optimizer (${names.join(', ')}), got ${positional.length}`);
+  const out: Record<string, unknown> = {};
+  spec.forEach(([name, fallback], i) => {
+    const given = i < positional.length && positional[i] !== undefined;
+    if (given && name in options) throw new TypeError(`${cls}: got multiple values for argument '${name}'`);
+    const value = given ? positional[i] : name in options ? options[name] : fallback;
+    if (value === REQUIRED) throw new TypeError(`${cls}: missing required argument '${name}'`);
+    out[name] = value;
+  });
+  return out;
+}
+
+/** Checks a number argument (Python leaves most unchecked; these catch a misplaced argument early). */
+export function checkNumber(cls: string, name: string, value: unknown, rule: 'any' | 'int' | 'positiveInt' | 'nonNegativeInt' = 'any'): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`${cls}: ${name} must be a number, got ${describe(value)}`);
+  if (rule !== 'any' && !Number.isInteger(value)) throw new TypeError(`${cls}: ${name} must be an integer, got ${value}`);
+  if (rule === 'positiveInt' && value <= 0) throw new RangeError(`${cls}: ${name} must be a positive integer, got ${value}`);
+  if (rule === 'nonNegativeInt' && value < 0) throw new RangeError(`${cls}: ${name} must be >= 0, got ${value}`);
+  return value;
+}
+
+export function checkOptimizer(cls: string, optimizer: unknown): asserts optimizer is Optimizer {
+  if (!(optimizer instanceof Optimizer)) throw new TypeError(`${cls}: ${describe(optimizer)} is not an Optimizer`);
+}
+
+const BASE_STATE_KEYS = ['base_lrs', 'last_epoch', '_step_count', '_is_initial', '_get_lr_called_within_step', '_last_lr'] as const;
+
+/**
+ * torch.optim.lr_scheduler.LRScheduler. Built-in schedulers set their fields after super(optimizer)
+ * and then call initialize(lastEpoch) (Python's LRScheduler.__init__: initialLr in every group,
+ * baseLrs, the initial step). A JS subclass either does the same or passes lastEpoch to super()
+ * when its getLr() needs no fields of its own.
+ */
+export class LRScheduler {
+  optimizer: Optimizer;
+  baseLrs: LrValue[] = [];
+  lastEpoch = -1;
+  protected _stepCount = 0;
+  protected _isInitial = false;
+  protected _getLrCalledWithinStep = false;
+  protected _lastLr: LrValue[] = [];
+  /** The Python attributes of this class, in Python's __dict__ order (state dict keys). */
+  protected stateKeys: readonly string[] = BASE_STATE_KEYS;
+  // Keys of a loaded state dict that this class has no field for (Python keeps them in __dict__).
+  #extraState: Record<string, unknown> = {};
+
+  constructor(optimizer: Optimizer, lastEpoch?: number) {
+    checkOptimizer(this.constructor.name, optimizer);
+    this.optimizer = optimizer;
+    if (lastEpoch !== undefined) this.initialize(lastEpoch);
+  }
+
+  /** Python's LRScheduler.__init__ after the subclass has set its fields. */
+  protected initialize(lastEpoch = -1, ownKeys: readonly string[] = []): void {
+    const cls = this.constructor.name;
+    checkNumber(cls, 'lastEpoch', lastEpoch, 'int');
+    this.stateKeys = [...ownKeys, ...BASE_STATE_KEYS];
+    const groups = this.optimizer.paramGroups;
+    if (lastEpoch === -1) {
+      for (const group of groups) if (!('initialLr' in group)) group.initialLr = isTensor(group.lr) ? group.lr.clone() : group.lr;
+    } else {
+      groups.forEach((group, i) => {
+        if (!('initialLr' in group))
+          throw new Error(
+            `${cls}: param 'initialLr' is not specified in paramGroups[${i}] when resuming scheduler with lastEpoch >= 0.\nThis typically happens when:\n1. You're trying to resume training from a checkpoint but haven't properly loaded the optimizer state\n2. You're using lastEpoch >= 0 for a fresh training run (not recommended)`,
+          );
+      });
+    }
+    this.baseLrs = groupValues(this.optimizer, 'initialLr');
+    this.lastEpoch = lastEpoch;
+    patchTrackStepCalled(this.optimizer);
+    this.initialStep();
+  }
+
+  /** Python's _initial_step: the step that sets the first learning rate. */
+  initialStep(): void {
+    this._stepCount = 0;
+    this._isInitial = true;
+    try {
+      this.step();
+    } finally {
+      this._isInitial = false;
+    }
+  }
+
+  /** The learning rates of the last step, one per parameter group. */
+  getLastLr(): LrValue[] {
+    return this._lastLr;
+  }
+
+  /** The learning rates of the current step (called by step(); call getLastLr() to read them). */
+  getLr(): LrValue[] {
+    throw new Error(`${this.constructor.name} does not implement getLr()`);
+  }
+
+  /** Python's _warn_get_lr_called_within_step. */
+  protected warnGetLrOutsideStep(): void {
+    if (!this._getLrCalledWithinStep) warn('To get the last learning rate computed by the scheduler, please use `getLastLr()`.');
+  }
+
+  /** Advances the schedule by one (or, deprecated, to `epoch`) and sets every group's lr. */
+  step(epoch?: number | null): void {
+    if (this._stepCount === 1) {
+      if (!wrappedSteps.has(this.optimizer.step))
+        warn('Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate');
+      else if (!steppedOptimizers.has(this.optimizer))
+        warn('Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first value of the learning rate schedule. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate');
+    }
+    this._stepCount += 1;
+    if (epoch !== undefined && epoch !== null) {
+      checkNumber(`${this.constructor.name}.step`, 'epoch', epoch);
+      warn(EPOCH_DEPRECATION_WARNING);
+    }
+    this.updateLr(epoch ?? undefined);
+  }
+
+  /** The closed form of the schedule at lastEpoch (used by step(epoch)); null where there is none. */
+  protected closedFormLr(): LrValue[] | null {
+    return null;
+  }
+
+  /** Python's _update_lr. */
+  updateLr(epoch?: number): void {
+    let values: LrValue[];
+    this._getLrCalledWithinStep = true;
+    try {
+      if (epoch === undefined) {
+        this.lastEpoch += 1;
+        values = this.getLr();
+      } else {
+        this.lastEpoch = epoch;
+        values = this.closedFormLr() ?? this.getLr();
+      }
+    } finally {
+      this._getLrCalledWithinStep = false;
+    }
+    this.applyLrs(values);
+  }
+
+  protected applyLrs(values: LrValue[]): void {
+    const groups = this.optimizer.paramGroups;
+    if (!Array.isArray(values) || values.length !== groups.length)
+      throw new Error(`${this.constructor.name}: getLr() returned ${Array.isArray(values) ? values.length : describe(values)} values for ${groups.length} parameter groups`);
+    groups.forEach((g, i) => setGroupValue(g, 'lr', values[i]!));
+    this._lastLr = groupValues(this.optimizer, 'lr');
+  }
+
+  /** The value stored in the state dict for Python attribute `key` (arrays copied). */
+  protected stateValue(key: string): unknown {
+    const v = (this as unknown as Record<string, unknown>)[jsAttr(key)];
+    return Array.isArray(v) ? [...(v as unknown[])] : v;
+  }
+
+  /** Sets the field of Python attribute `key` from a loaded state dict. */
+  protected loadStateValue(key: string, value: unknown): void {
+    (this as unknown as Record<string, unknown>)[jsAttr(key)] = Array.isArray(value) ? [...(value as unknown[])] : value;
+  }
+
+  /** The scheduler's state in Python's layout (snake_case keys: `last_epoch`, `base_lrs`, `_step_count`, ...). */
+  stateDict(): SchedulerStateDict {
+    const out: SchedulerStateDict = {};
+    for (const key of this.stateKeys) out[key] = this.stateValue(key);
+    for (const [key, value] of Object.entries(this.#extraState)) if (!(key in out)) out[key] = value;
+    return out;
+  }
+
+  /** Loads a state dict from stateDict() or from Python's `torch.save(scheduler.state_dict())`. */
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    const cls = this.constructor.name;
+    if (!isOptionsObject(stateDict)) throw new TypeError(`${cls}.loadStateDict: expected a state dict object, got ${describe(stateDict)}`);
+    for (const [key, value] of Object.entries(stateDict)) {
+      if (this.stateKeys.includes(key)) this.loadStateValue(key, value);
+      else this.#extraState[key] = value;
+    }
+  }
+}
+
+/** Python's `_LRScheduler` alias. */
+export { LRScheduler as _LRScheduler };
