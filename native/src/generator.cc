@@ -40,7 +40,7 @@ Napi::Value DefaultGenerator(const Napi::CallbackInfo& info) {
 // useThreadGenerator(): gives the calling (worker) thread its own default CPU generator, with
 // libtorch's default seed; lib/native.ts calls it once when the addon loads off the main thread.
 Napi::Value UseThreadGenerator(const Napi::CallbackInfo& info) {
-  if (!tThreadGenerator) tThreadGenerator = at::detail::createCPUGenerator(c10::detail::default_rng_seed_val);
+  if (!tThreadGenerator) tThreadGenerator = at::detail::createCPUGenerator(c10::default_rng_seed_val);
   return info.Env().Undefined();
 }
 
