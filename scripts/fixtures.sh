@@ -10,7 +10,7 @@ for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtur
   make-pyfn-fixtures make-sparse-fixtures make-save-fixtures make-settings-fixtures make-call-forms-fixtures \
   make-tensor-members-fixtures make-nn-core-fixtures make-nn-nnconv-fixtures make-nn-nnact-fixtures \
   make-nn-nnloss-fixtures make-nn-nnrnn-fixtures make-nn-nnutils-fixtures make-seed-fixtures make-jit-fixtures \
-  make-optimcore-fixtures coverage-cases; do
+  make-optimcore-fixtures make-sched-fixtures make-vision-fixtures coverage-cases; do
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
 done
@@ -27,4 +27,8 @@ $vite_node scripts/make-node-jit.ts
 .venv/bin/python scripts/make-jit-fixtures.py --check-node
 $vite_node scripts/make-node-optim.ts
 .venv/bin/python scripts/check-node-optim.py
+$vite_node scripts/make-node-sched-saves.ts /tmp/node-sched
+.venv/bin/python scripts/check-node-sched-saves.py /tmp/node-sched
+# TensorBoard's own reader checks the event files (tensorboard is not in .venv: see scripts/make-tensorboard-fixtures.py)
+if [ -n "${TENSORBOARD_PYTHONPATH:-}" ]; then PYTHONPATH="$TENSORBOARD_PYTHONPATH" .venv/bin/python scripts/make-tensorboard-fixtures.py; fi
 if [ "${FIXTURES_AOTI:-0}" = 1 ]; then .venv/bin/python scripts/make-aoti-fixtures.py; fi
