@@ -6,6 +6,8 @@
 # take minutes to compile and embed build hashes, so they are rebuilt only with FIXTURES_AOTI=1.
 set -e
 cd "$(dirname "$0")/.."
+# torchvision 0.28 (the release for torch 2.13) and Pillow: only the vision fixtures need them.
+.venv/bin/python -c "import torchvision.transforms" 2>/dev/null || .venv/bin/pip install --no-deps torchvision==0.28.0 pillow || .venv/bin/python -c "import PIL"
 for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtures make-namespace-fixtures \
   make-pyfn-fixtures make-sparse-fixtures make-save-fixtures make-settings-fixtures make-call-forms-fixtures \
   make-tensor-members-fixtures make-nn-core-fixtures make-nn-nnconv-fixtures make-nn-nnact-fixtures \
