@@ -26,6 +26,7 @@ export function encode(value: unknown, transfer: ArrayBuffer[]): unknown {
 
 function encodeTensor(t: Tensor, transfer: ArrayBuffer[]): EncodedTensor {
   if (t.device.type !== 'cpu') t = t.cpu();
+  const { dtype, shape } = t;
   let buffer = transferableBacking.get(t);
   if (buffer && !transfer.includes(buffer)) {
     transferableBacking.delete(t);
@@ -35,7 +36,7 @@ function encodeTensor(t: Tensor, transfer: ArrayBuffer[]): EncodedTensor {
     if (t.numel() > 0) frombuffer(buffer, { dtype: t.dtype }).copy_(t.reshape(-1));
   }
   transfer.push(buffer);
-  return { [TENSOR]: true, dtype: t.dtype.name, shape: t.shape, buffer };
+  return { [TENSOR]: true, dtype: dtype.name, shape, buffer };
 }
 
 /** The inverse of encode: tensors over the received buffers, without copying. */

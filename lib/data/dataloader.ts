@@ -577,7 +577,14 @@ class WorkerRun {
       const left = deadline - Date.now();
       if (left <= 0) throw this.#timedOut();
       const waited = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync(this.pool.signal, 0, seen, Math.min(left, SLICE_MS));
-      if (waited.async) await waited.value;
+      // waitAsync alone does not keep the event loop alive (the workers are unref'd); a timer does.
+      if (waited.async) await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, SLICE_MS));
+        void (waited.value as Promise<string>).then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
   }
 }
