@@ -114,3 +114,13 @@ export function defaultConvert(data: unknown): unknown {
   if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, defaultConvert(v)]));
   return data;
 }
+
+/** Runs `collate` on a batch; its error also names the batch's dataset indices. */
+export function collateBatch<B>(collate: (batch: never) => B, samples: unknown, indices: readonly number[] | null): B {
+  try {
+    return collate(samples as never);
+  } catch (e) {
+    if (e instanceof Error && indices) e.message += ` (in the batch of sample indices [${indices.join(', ')}])`;
+    throw e;
+  }
+}

@@ -6,7 +6,7 @@ import { Generator as TorchGenerator } from '../generator.js';
 import { cuda } from '../runtime.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
-import { defaultCollate, defaultConvert } from './collate.js';
+import { collateBatch, defaultCollate, defaultConvert } from './collate.js';
 import { decode } from './codec.js';
 import { isMapDataset, isStreamDataset, type MapDataset, type StreamDataset } from './dataset.js';
 import { BatchSampler, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
@@ -41,7 +41,20 @@ export interface DataLoaderOptions {
 }
 
 type IndexSampler = Iterable<number[] | number> & { length?: number };
-const workerEntry = new URL('./worker.js', import.meta.url);
+const workerEntry = new URL('./worker_boot.js', import.meta.url);
+const BOOT_LIMIT_MS = 60_000; // a worker thread that never ran a line (only its 'error' event, unseen while blocked, would say why)
+
+/** The parent's node flags minus those that name the main script's input (-e, --input-type): workers inherit the rest (loaders such as tsx). */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a)) i++;
+    else if (!/^--(input-type|eval|print)=/.test(a)) out.push(a);
+  }
+  return out;
+}
 const liveWorkers = new Set<Worker>();
 let pinWarned = false;
 
@@ -207,7 +220,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       let samples: unknown;
       if (!this.#autoCollation) samples = notPromise(map.getItem(index as number));
       else samples = map.getItems ? notPromise(map.getItems(index as number[])) : (index as number[]).map((i) => notPromise(map.getItem(i)));
-      yield this.#finish((this.collateFn as (b: unknown) => unknown)(samples));
+      yield this.#finish(collateBatch(this.collateFn as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null));
     }
   }
 
@@ -258,7 +271,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
         for (const i of index as number[]) list.push(await map.getItem(i)); // one at a time: random transforms draw in order
         samples = list;
       }
-      yield this.#finish(collate(samples));
+      yield this.#finish(collateBatch(collate, samples, this.#autoCollation ? (index as number[]) : null));
     }
   }
 
@@ -390,6 +403,7 @@ class WorkerPool {
   readonly fatal: (WorkerMessage | null)[];
   epoch = 0;
   broken = false;
+  readonly startedAt = Date.now();
   #closed = false;
 
   constructor(n: number, makeInit: (id: number, port: MessagePort, signal: SharedArrayBuffer) => { init: WorkerInit; transfer: (ArrayBuffer | MessagePort)[] }) {
@@ -402,7 +416,7 @@ class WorkerPool {
         Atomics.store(this.signal, 1 + id, 1);
         const { port1, port2 } = new MessageChannel();
         const { init, transfer } = makeInit(id, port2, shared);
-        const worker = new Worker(workerEntry, { workerData: init, transferList: transfer as never[] });
+        const worker = new Worker(workerEntry, { workerData: init, transferList: transfer as never[], execArgv: workerExecArgv() });
         worker.unref(); // a loop left without return() must not keep the process alive
         port1.unref();
         liveWorkers.add(worker);
@@ -442,8 +456,10 @@ class WorkerPool {
   failure(id: number): Error | null {
     const f = this.fatal[id];
     if (f) return workerError(`DataLoader worker ${id} failed: ${f.name}: ${f.message}`, f);
-    const code = this.exited[id] ?? (Atomics.load(this.signal, 1 + id) === 0 ? -1 : null);
+    const state = Atomics.load(this.signal, 1 + id);
+    const code = this.exited[id] ?? (state === 0 ? -1 : null);
     if (code !== null && !this.#closed) return new Error(`DataLoader worker ${id} exited unexpectedly${code >= 0 ? ` with code ${code}` : ''}`);
+    if (state === 1 && Date.now() - this.startedAt > BOOT_LIMIT_MS) return new Error(`DataLoader worker ${id} did not start within ${BOOT_LIMIT_MS / 1000} s (iterate with for await to see the thread's own error)`);
     return null;
   }
 

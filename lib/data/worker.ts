@@ -4,7 +4,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 
 import '../index.js'; // the whole library, as the user's dataset module sees it (tensor methods included)
 import { Generator } from '../generator.js';
-import { defaultCollate, defaultConvert, setCollateIntoArrayBuffers } from './collate.js';
+import { collateBatch, defaultCollate, defaultConvert, setCollateIntoArrayBuffers } from './collate.js';
 import { encode } from './codec.js';
 import { setWorkerInfo } from './worker_info.js';
 import { buildSource } from './worker_source.js';
@@ -43,15 +43,8 @@ function errorFields(e: unknown): Record<string, unknown> {
   return { name: err.name, message: err.message, stack: err.stack };
 }
 
-// A worker that dies says so first, so that a main thread blocked in Atomics.wait notices.
-process.on('exit', (code) => {
-  Atomics.store(signal, 1 + init.id, 0);
-  try {
-    post({ type: 'exit', code });
-  } catch {
-    Atomics.notify(signal, 0);
-  }
-});
+// A worker that dies says so first, so that a main thread blocked in Atomics.wait notices (worker_boot.ts clears its flag).
+process.on('exit', (code) => post({ type: 'exit', code }));
 process.on('uncaughtException', (e) => {
   post({ type: 'fatal', ...errorFields(e) });
   process.exit(1);
@@ -71,10 +64,10 @@ async function start(): Promise<void> {
     setCollateIntoArrayBuffers(true);
     collate = init.autoCollation ? (defaultCollate as (b: unknown[]) => unknown) : defaultConvert;
   } else if (init.collate === 'convert') collate = defaultConvert as (b: unknown[]) => unknown;
-  else if (init.collate !== 'main') collate = (await buildSource(init.collate)) as (b: unknown[]) => unknown;
+  else if (init.collate !== 'main') collate = (await buildSource(init.collate, true)) as (b: unknown[]) => unknown;
   if (typeof collate !== 'function') throw new TypeError('DataLoader worker: the collateFn source did not give a function');
   if (init.initFn) {
-    const fn = await buildSource(init.initFn);
+    const fn = await buildSource(init.initFn, true);
     if (typeof fn !== 'function') throw new TypeError('DataLoader worker: the workerInitFn source did not give a function');
     await fn(init.id);
   }
@@ -94,7 +87,7 @@ async function fetch(req: Extract<FetchRequest, { type: 'fetch' }>): Promise<{ d
     const samples: unknown[] = [];
     if (map.getItems) samples.push(...(await map.getItems(indices)));
     else for (const i of indices) samples.push(await fetchOne(map, i));
-    return { data: init.collate === 'main' ? samples : collate(samples) };
+    return { data: init.collate === 'main' ? samples : collateBatch(collate, samples, indices) };
   }
   if (!stream) openStream();
   const samples: unknown[] = [];

@@ -6,8 +6,9 @@ import { decode, encode } from './codec.js';
 const CLONEABLE = [Map, Set, Date, RegExp];
 
 /**
- * Where a worker finds an object: `import(module)[export]`; a class is constructed with `args`, a
- * function is called with `args` (its result, maybe a Promise, is used), anything else is used as is.
+ * Where a worker finds an object: `import(module)[export]`. For a dataset, a class is constructed with
+ * `args`, a function is called with `args` (its result, maybe a Promise, is the dataset), anything else is
+ * used as is; for collateFn / workerInitFn the export is the function itself.
  * `args` are structured-cloned (tensors copied into the worker; other WorkerSources are built first).
  */
 export interface WorkerSource {
@@ -58,13 +59,13 @@ async function buildArg(a: unknown): Promise<unknown> {
 
 const isClass = (f: Function): boolean => /^class[\s{]/.test(Function.prototype.toString.call(f));
 
-/** Builds the object a packed source names (in the worker). */
-export async function buildSource(packed: unknown): Promise<unknown> {
+/** Builds the object a packed source names (in the worker); `asValue`: the export itself (a collate or init function). */
+export async function buildSource(packed: unknown, asValue = false): Promise<unknown> {
   const { module, export: name, args } = packed as { module: string; export: string; args: unknown[] };
   const loaded = (await import(module)) as Record<string, unknown>;
   if (!(name in loaded)) throw new TypeError(`DataLoader worker: module ${module} has no export '${name}'`);
   const target = loaded[name];
   const built = (await buildArg(args)) as unknown[];
-  if (typeof target !== 'function') return target;
+  if (typeof target !== 'function' || asValue) return target;
   return isClass(target) ? new (target as new (...a: unknown[]) => unknown)(...built) : await (target as (...a: unknown[]) => unknown)(...built);
 }

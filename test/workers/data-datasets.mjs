@@ -11,7 +11,7 @@ export class SeedProbe extends data.Dataset {
   }
   getItem(i) {
     const info = data.getWorkerInfo();
-    const draw = torch.rand([], { dtype: torch.float64, generator: info?.generator }).item();
+    const draw = torch.rand([], { dtype: torch.float64, ...(info ? { generator: info.generator } : {}) }).item();
     return [i, info ? String(info.seed) : 'main', draw];
   }
   workerSource() {
