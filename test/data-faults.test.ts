@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
-// @ts-expect-error: a plain ES module of test datasets
 import { Faulty } from './workers/data-datasets.mjs';
 
 const { DataLoader } = torch.data;

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
-// @ts-expect-error: a plain ES module of test datasets
 import { AsyncRange, AsyncSquares, InitProbe, Range, SeedProbe } from './workers/data-datasets.mjs';
 
 const { data } = torch;

@@ -1,3 +1,4 @@
+// @ts-nocheck: plain JS, loaded by worker threads as well as by the tests
 // Datasets for test/data-*.test.ts that DataLoader workers rebuild from this module (workerSource()).
 import * as torch from '../../dist/index.js';
 
