@@ -63,6 +63,15 @@ describe('DataLoader options', () => {
     expect(byBatch).toEqual([[3], [0, 1, 2]]);
   });
 
+  it("positional batchSize as Python's DataLoader(ds, 3, shuffle=False); pinMemory without an accelerator is a no-op", () => {
+    const a = [...new data.DataLoader(tensors(), 3, { dropLast: true })].map((b) => (b as torch.Tensor[])[1].tolist());
+    expect(a).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+    if (!torch.cuda.isAvailable()) {
+      const pinned = [...new data.DataLoader(tensors(), { batchSize: 5, pinMemory: true })].map((b) => (b as torch.Tensor[])[1].tolist());
+      expect(pinned).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]);
+    }
+  });
+
   it('refuses contradictory options as PyTorch does', () => {
     expect(() => new data.DataLoader(tensors(), { sampler: [0], shuffle: true })).toThrow(/mutually exclusive with shuffle/);
     expect(() => new data.DataLoader(tensors(), { batchSampler: [[0]], batchSize: 2 })).toThrow(/batchSampler option is mutually exclusive/);

@@ -29,7 +29,7 @@ describe('samplers', () => {
   });
   it('RandomSampler with replacement (chunks of 32) and numSamples beyond the length', () => {
     torch.manualSeed(1);
-    expect([[...new data.RandomSampler(range(10), { replacement: true, numSamples: 70 })]]).toEqual(caseOf('random-replacement').indices);
+    expect([[...new data.RandomSampler(range(10), true, 70)]]).toEqual(caseOf('random-replacement').indices);
     expect(after()).toEqual(caseOf('random-replacement').after);
     torch.manualSeed(2);
     const s = new data.RandomSampler(range(10), { numSamples: 25 });

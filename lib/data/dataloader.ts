@@ -85,7 +85,9 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return liveWorkers.size;
   }
 
-  constructor(dataset: MapDataset | StreamDataset, options: DataLoaderOptions = {}) {
+  /** `new DataLoader(dataset, { batchSize, shuffle, ... })`, or `new DataLoader(dataset, 64, { shuffle })` as Python's `DataLoader(ds, 64, shuffle=True)`. */
+  constructor(dataset: MapDataset | StreamDataset, batchSizeOrOptions: number | null | DataLoaderOptions = {}, moreOptions: DataLoaderOptions = {}) {
+    const options = typeof batchSizeOrOptions === 'object' && batchSizeOrOptions !== null ? batchSizeOrOptions : { ...moreOptions, batchSize: batchSizeOrOptions };
     if (typeof options !== 'object' || options === null) throw new TypeError('DataLoader: options must be an object');
     checkOptionKeys(options);
     if (isMapDataset(dataset)) this.#kind = 'map';

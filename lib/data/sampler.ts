@@ -57,11 +57,15 @@ export class RandomSampler extends Sampler<number> {
   readonly replacement: boolean;
   readonly generator: Generator | null;
   readonly #numSamples: number | null;
+  /** `new RandomSampler(ds, { replacement, numSamples, generator })` or Python's positional order. */
   constructor(
     readonly dataSource: Sized,
-    options: RandomSamplerOptions = {},
+    replacementOrOptions: boolean | RandomSamplerOptions = {},
+    numSamples?: number | null,
+    generator?: Generator | null,
   ) {
     super();
+    const options = typeof replacementOrOptions === 'object' && replacementOrOptions !== null ? replacementOrOptions : { replacement: replacementOrOptions, numSamples, generator };
     this.replacement = boolean('RandomSampler', 'replacement', options.replacement ?? false);
     this.#numSamples = options.numSamples ?? null;
     this.generator = generatorOption('RandomSampler', options.generator);
@@ -103,11 +107,11 @@ export class SubsetRandomSampler extends Sampler<number> {
   readonly generator: Generator | null;
   constructor(
     readonly indices: readonly number[],
-    options: { generator?: Generator | null } = {},
+    options: Generator | { generator?: Generator | null } | null = {},
   ) {
     super();
     if (!Array.isArray(indices)) throw new TypeError('SubsetRandomSampler: indices must be an array of numbers');
-    this.generator = generatorOption('SubsetRandomSampler', options.generator);
+    this.generator = generatorOption('SubsetRandomSampler', options instanceof Generator ? options : options?.generator);
   }
   *[Symbol.iterator](): Iterator<number> {
     const order = indices(randperm(this.indices.length, this.generator ? { generator: this.generator } : {}));
@@ -129,9 +133,9 @@ export class WeightedRandomSampler extends Sampler<number> {
   readonly numSamples: number;
   readonly replacement: boolean;
   readonly generator: Generator | null;
-  constructor(weights: readonly number[] | Tensor, numSamples: number, options: WeightedRandomSamplerOptions | boolean = {}) {
+  constructor(weights: readonly number[] | Tensor, numSamples: number, options: WeightedRandomSamplerOptions | boolean = {}, generator?: Generator | null) {
     super();
-    const opts = typeof options === 'boolean' ? { replacement: options } : options;
+    const opts = typeof options === 'boolean' ? { replacement: options, generator } : options;
     this.numSamples = positiveInteger('WeightedRandomSampler', 'numSamples', numSamples);
     this.replacement = boolean('WeightedRandomSampler', 'replacement', opts.replacement ?? true);
     this.generator = generatorOption('WeightedRandomSampler', opts.generator);
