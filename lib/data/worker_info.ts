@@ -1,5 +1,5 @@
 // torch.utils.data.get_worker_info: who this worker thread is, set once when a DataLoader worker starts.
-import type { Generator } from '../generator.js';
+import { defaultGenerator, type Generator } from '../generator.js';
 
 /** What a DataLoader worker knows about itself (Python's WorkerInfo, plus its own seeded generator). */
 export interface WorkerInfo {
@@ -22,4 +22,14 @@ export function getWorkerInfo(): WorkerInfo | null {
 
 export function setWorkerInfo(info: WorkerInfo): void {
   current = Object.freeze(info);
+}
+
+/**
+ * The generator random data code (transforms, augmentations) should draw from: in a DataLoader worker
+ * its own generator (seeded base_seed + id, as PyTorch seeds a worker process), elsewhere
+ * torch.defaultGenerator. libtorch's default generator is one per process, shared by all threads, so a
+ * worker thread must not draw from (or reseed) it: that would disturb the main thread's stream.
+ */
+export function threadGenerator(): Generator {
+  return current?.generator ?? defaultGenerator;
 }

@@ -12,7 +12,7 @@ export class SeedProbe extends data.Dataset {
   }
   getItem(i) {
     const info = data.getWorkerInfo();
-    const draw = torch.rand([], { dtype: torch.float64, ...(info ? { generator: info.generator } : {}) }).item();
+    const draw = torch.rand([], { dtype: torch.float64, generator: data.threadGenerator() }).item();
     return [i, info ? String(info.seed) : 'main', draw];
   }
   workerSource() {
