@@ -78,6 +78,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   readonly collateFn: ((batch: never) => unknown) | WorkerSource;
   readonly workerInitFn: WorkerSource | null;
   readonly #kind: 'map' | 'stream';
+  readonly #workerDataset: WorkerSource | null;
   #pool: WorkerPool | null = null;
 
   /** Worker threads of all DataLoaders that have not exited yet (a diagnostic: 0 once every loop has ended). */
@@ -163,7 +164,6 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     this.collateFn = collateFn;
     this.workerInitFn = workerInitFn;
   }
-  readonly #workerDataset: WorkerSource | null;
 
   get #autoCollation(): boolean {
     return this.batchSampler !== null || (this.#kind === 'stream' && this.batchSize !== null);
@@ -280,13 +280,22 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   // ---- loading in worker threads ----
 
   #startRun(): WorkerRun {
-    if (this.persistentWorkers && this.#pool && !this.#pool.broken) {
-      return new WorkerRun(this, this.#pool, this.#indexIterator(), this.#kind, this.#autoCollation ? this.batchSize ?? 1 : 1);
+    let pool = this.persistentWorkers && this.#pool && !this.#pool.broken ? this.#pool : null;
+    if (!pool) {
+      const baseSeed = drawSeed(this.generator); // persistent workers draw it once, as PyTorch
+      pool = new WorkerPool(this.numWorkers, (id, port, signal) => this.#workerInit(id, baseSeed, port, signal));
+      if (this.persistentWorkers) this.#pool = pool;
     }
-    const baseSeed = drawSeed(this.generator);
-    const pool = new WorkerPool(this.numWorkers, (id, port, signal) => this.#workerInit(id, baseSeed, port, signal));
-    if (this.persistentWorkers) this.#pool = pool;
-    return new WorkerRun(this, pool, this.#indexIterator(), this.#kind, this.#autoCollation ? this.batchSize ?? 1 : 1);
+    const mainThreadCollate = typeof this.collateFn === 'function' && this.collateFn !== defaultCollate && this.collateFn !== defaultConvert;
+    const finish = (data: unknown): unknown => {
+      const value = decode(data);
+      return this.#finish(mainThreadCollate ? (this.collateFn as (b: unknown) => unknown)(value) : value);
+    };
+    return new WorkerRun(pool, this.#indexIterator(), this.#kind, this.#autoCollation ? this.batchSize ?? 1 : 1, {
+      finish,
+      timeout: this.timeout,
+      inFlight: this.prefetchFactor! * this.numWorkers,
+    });
   }
 
   #indexIterator(): Iterator<number[] | number> | null {
@@ -313,18 +322,8 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return { init, transfer: [...transfer, port] };
   }
 
-  /** Called by a run with a batch that came back from a worker. */
-  finishWorkerBatch(data: unknown, collatedInWorker: boolean): Batch {
-    const value = decode(data);
-    return this.#finish(collatedInWorker ? value : (this.collateFn as (b: unknown) => unknown)(value));
-  }
-
-  get mainThreadCollate(): boolean {
-    return typeof this.collateFn === 'function' && this.collateFn !== defaultCollate && this.collateFn !== defaultConvert;
-  }
-
   /** Ends a pass: a non-persistent (or failed) pool ends its workers. */
-  endRun(run: WorkerRun, failed: boolean): Promise<void> {
+  #endRun(run: WorkerRun, failed: boolean): Promise<void> {
     if (this.persistentWorkers && !failed && this.#pool === run.pool) return Promise.resolve();
     if (this.#pool === run.pool) this.#pool = null;
     return run.pool.shutdown();
@@ -342,7 +341,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       failed = true;
       throw e;
     } finally {
-      void this.endRun(run, failed);
+      void this.#endRun(run, failed);
     }
   }
 
@@ -358,7 +357,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       failed = true;
       throw e;
     } finally {
-      await this.endRun(run, failed);
+      await this.#endRun(run, failed);
     }
   }
 }
@@ -459,6 +458,7 @@ class WorkerPool {
     const f = this.fatal[id];
     if (f) return workerError(`DataLoader worker ${id} failed: ${f.name}: ${f.message}`, f);
     const state = Atomics.load(this.signal, 1 + id);
+    if (state === 0 && this.exited[id] === null) this.drain(); // its exit message was posted before the flag
     const code = this.exited[id] ?? (state === 0 ? -1 : null);
     if (code !== null && !this.#closed) return new Error(`DataLoader worker ${id} exited unexpectedly${code >= 0 ? ` with code ${code}` : ''}`);
     if (state === 1 && Date.now() - this.startedAt > BOOT_LIMIT_MS) return new Error(`DataLoader worker ${id} did not start within ${BOOT_LIMIT_MS / 1000} s (iterate with for await to see the thread's own error)`);
@@ -478,12 +478,18 @@ function workerError(message: string, f: WorkerMessage): Error {
   return e;
 }
 
+interface RunSettings {
+  finish: (data: unknown) => unknown; // decodes (and collates on the main thread) a batch from a worker
+  timeout: number;
+  inFlight: number; // prefetchFactor * numWorkers tasks out at once
+}
+
 const WAIT = Symbol('wait');
 const SLICE_MS = 200; // a blocked wait looks at the workers' state this often
 
 /** One pass over the data with a pool: PyTorch's _MultiProcessingDataLoaderIter (in-order results). */
 class WorkerRun {
-  readonly #loader: DataLoader;
+  readonly #settings: RunSettings;
   readonly pool: WorkerPool;
   readonly #indices: Iterator<number[] | number> | null;
   readonly #kind: 'map' | 'stream';
@@ -495,8 +501,8 @@ class WorkerRun {
   #nextWorker = 0;
   #samplerDone = false;
 
-  constructor(loader: DataLoader, pool: WorkerPool, indices: Iterator<number[] | number> | null, kind: 'map' | 'stream', count: number) {
-    this.#loader = loader;
+  constructor(pool: WorkerPool, indices: Iterator<number[] | number> | null, kind: 'map' | 'stream', count: number, settings: RunSettings) {
+    this.#settings = settings;
     this.pool = pool;
     this.#indices = indices;
     this.#kind = kind;
@@ -505,7 +511,7 @@ class WorkerRun {
     pool.epoch++;
     pool.results.clear();
     pool.workers.forEach((_, id) => pool.send(id, { type: 'reset', epoch: pool.epoch }));
-    for (let k = 0; k < loader.prefetchFactor! * loader.numWorkers; k++) this.#tryPut();
+    for (let k = 0; k < settings.inFlight; k++) this.#tryPut();
   }
 
   #tryPut(): void {
@@ -560,16 +566,16 @@ class WorkerRun {
         const where = msg.index !== null && msg.index !== undefined ? ` while loading sample index ${msg.index}` : '';
         throw workerError(`DataLoader worker ${worker}: ${msg.name}${where}: ${msg.message}`, msg);
       }
-      return { done: false, value: this.#loader.finishWorkerBatch(msg.data, !this.#loader.mainThreadCollate) };
+      return { done: false, value: this.#settings.finish(msg.data) };
     }
     return { done: true, value: undefined };
   }
 
   #deadline(): number {
-    return this.#loader.timeout > 0 ? Date.now() + this.#loader.timeout * 1000 : Infinity;
+    return this.#settings.timeout > 0 ? Date.now() + this.#settings.timeout * 1000 : Infinity;
   }
   #timedOut(): Error {
-    return new Error(`DataLoader timed out after ${this.#loader.timeout} seconds`);
+    return new Error(`DataLoader timed out after ${this.#settings.timeout} seconds`);
   }
 
   nextSync(): IteratorResult<unknown> {

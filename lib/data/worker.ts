@@ -43,8 +43,6 @@ function errorFields(e: unknown): Record<string, unknown> {
   return { name: err.name, message: err.message, stack: err.stack };
 }
 
-// A worker that dies says so first, so that a main thread blocked in Atomics.wait notices (worker_boot.ts clears its flag).
-process.on('exit', (code) => post({ type: 'exit', code }));
 process.on('uncaughtException', (e) => {
   post({ type: 'fatal', ...errorFields(e) });
   process.exit(1);

@@ -10,7 +10,8 @@ const wake = (): void => {
 };
 Atomics.store(signal, 1 + id, 2); // 1: spawned, 2: running, 0: exited
 wake();
-process.on('exit', () => {
+process.on('exit', (code) => {
+  port.postMessage({ type: 'exit', code }); // before the flag: whoever sees the flag finds the code
   Atomics.store(signal, 1 + id, 0);
   wake();
 });
