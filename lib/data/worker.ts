@@ -109,9 +109,11 @@ async function fetchOne(map: MapDataset, index: number): Promise<unknown> {
 }
 
 // Requests are handled one at a time, in order (a worker is one Python process in PyTorch).
+let started = true; // false once start() failed: the fatal message is the only answer
 let queue: Promise<void> = start().then(
   () => post({ type: 'ready' }),
   (e) => {
+    started = false;
     post({ type: 'fatal', ...errorFields(e) });
     setImmediate(() => process.exit(1));
   },
@@ -119,6 +121,7 @@ let queue: Promise<void> = start().then(
 
 parentPort!.on('message', (req: FetchRequest) => {
   queue = queue.then(async () => {
+    if (!started) return;
     if (req.type === 'stop') {
       process.exit(0);
     } else if (req.type === 'reset') {
