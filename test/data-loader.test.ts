@@ -90,6 +90,9 @@ describe('DataLoader options', () => {
     const ys: number[][] = [];
     for await (const b of new data.DataLoader(new AsyncSquares(), { batchSize: 3 })) ys.push((b as { y: torch.Tensor }).y.tolist() as number[]);
     expect(ys).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    const subset = new data.Subset(new AsyncSquares(), [6, 2]);
+    expect(() => [...new data.DataLoader(subset, { batchSize: 2 })]).toThrow(/returned a Promise/);
+    for await (const b of new data.DataLoader(subset, { batchSize: 2 })) expect((b as { y: torch.Tensor }).y.tolist()).toEqual([6, 2]);
     const withWorkers: number[][] = [];
     for (const b of new data.DataLoader(new AsyncSquares(), { batchSize: 3, numWorkers: 2 })) withWorkers.push((b as { x: torch.Tensor }).x.index(':', 1).tolist() as number[]);
     expect(withWorkers).toEqual([[0, 1, 4], [9, 16, 25], [36]]);

@@ -8,7 +8,7 @@ import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 import { collateBatch, defaultCollate, defaultConvert } from './collate.js';
 import { decode } from './codec.js';
-import { isMapDataset, isStreamDataset, type MapDataset, type StreamDataset } from './dataset.js';
+import { awaitInOrder, isMapDataset, isStreamDataset, type MapDataset, type StreamDataset } from './dataset.js';
 import { BatchSampler, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
 import type { FetchRequest, WorkerInit } from './worker.js';
 import { hasWorkerSource, isWorkerSource, packSource, type WorkerSource } from './worker_source.js';
@@ -221,7 +221,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     for (const index of this.#indexSampler) {
       let samples: unknown;
       if (!this.#autoCollation) samples = notPromise(map.getItem(index as number));
-      else samples = map.getItems ? notPromise(map.getItems(index as number[])) : (index as number[]).map((i) => notPromise(map.getItem(i)));
+      else samples = ((map.getItems ? notPromise(map.getItems(index as number[])) : (index as number[]).map((i) => map.getItem(i))) as unknown[]).map(notPromise);
       yield this.#finish(collateBatch(this.collateFn as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null));
     }
   }
@@ -267,7 +267,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     for (const index of this.#indexSampler) {
       let samples: unknown;
       if (!this.#autoCollation) samples = await map.getItem(index as number);
-      else if (map.getItems) samples = await map.getItems(index as number[]);
+      else if (map.getItems) samples = await awaitInOrder(await map.getItems(index as number[]));
       else {
         const list: unknown[] = [];
         for (const i of index as number[]) list.push(await map.getItem(i)); // one at a time: random transforms draw in order

@@ -44,6 +44,14 @@ export function isStreamDataset(d: unknown): d is StreamDataset {
   return typeof d === 'object' && d !== null && !isMapDataset(d) && (Symbol.iterator in d || Symbol.asyncIterator in d);
 }
 
+/** The items of a getItems result (which may hold promises, e.g. a Subset of an async dataset), settled one by one. */
+/** @internal */
+export async function awaitInOrder(items: readonly unknown[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const item of items) out.push(await item);
+  return out;
+}
+
 function checkIndex(fn: string, index: number, length: number): number {
   if (!Number.isInteger(index)) throw new TypeError(`${fn}: index must be an integer, got ${String(index)}`);
   const i = index < 0 ? index + length : index;

@@ -8,7 +8,7 @@ import { collateBatch, defaultCollate, defaultConvert, setCollateIntoArrayBuffer
 import { encode } from './codec.js';
 import { setWorkerInfo } from './worker_info.js';
 import { buildSource } from './worker_source.js';
-import type { MapDataset, StreamDataset } from './dataset.js';
+import { awaitInOrder, type MapDataset, type StreamDataset } from './dataset.js';
 
 /** What the main thread passes each worker (see dataloader.ts). */
 export interface WorkerInit {
@@ -83,7 +83,7 @@ async function fetch(req: Extract<FetchRequest, { type: 'fetch' }>): Promise<{ d
     const indices = req.indices as number[];
     if (!init.autoCollation) return { data: collate(await map.getItem(indices[0]) as never) };
     const samples: unknown[] = [];
-    if (map.getItems) samples.push(...(await map.getItems(indices)));
+    if (map.getItems) samples.push(...(await awaitInOrder(await map.getItems(indices))));
     else for (const i of indices) samples.push(await fetchOne(map, i));
     return { data: init.collate === 'main' ? samples : collateBatch(collate, samples, indices) };
   }
