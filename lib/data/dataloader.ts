@@ -192,6 +192,11 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return pool ? pool.shutdown() : Promise.resolve();
   }
 
+  /** `await using loader = new DataLoader(...)` ends persistent workers at the block's end. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   [Symbol.iterator](): Generator<Batch, void, undefined> {
     if (this.numWorkers === 0) return this.#single(drawSeed(this.generator)) as Generator<Batch, void, undefined>;
     const run = this.#startRun();
