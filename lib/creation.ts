@@ -1,7 +1,8 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { toDevice, type DeviceLike } from './device.js';
 import { bool, DType, dtypeFromCode, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
-import type { Generator } from './generator.js';
+import { defaultGenerator, type Generator } from './generator.js';
+import { isMainThread } from 'node:worker_threads';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
 import { readOptions } from './options.js';
@@ -269,9 +270,21 @@ function factoryOptionNames(name: string): string[] {
   return names;
 }
 
+// In a worker thread the random factories draw from the thread's own default generator (through
+// their `.generator` overloads), as each of Python's worker processes draws from its own.
+const RANDOM_FACTORIES = new Set(['rand', 'randn', 'randint', 'randperm', 'rand_like', 'randn_like', 'randint_like']);
+function withThreadGenerator(args: unknown[]): unknown[] {
+  if (isTensor(args[0]) && args[0].device.type !== 'cpu') return args; // *_like of a CUDA tensor
+  const last = args[args.length - 1];
+  if (!isOptionsObject(last)) return [...args, { generator: defaultGenerator }];
+  const onCpu = last.device === undefined || last.device === null || toDevice(last.device as DeviceLike, 'factory').type === 'cpu';
+  return (last.generator === undefined || last.generator === null) && onCpu ? [...args.slice(0, -1), { ...last, generator: defaultGenerator }] : args;
+}
+
 // Splits `(...sizes, options?)` into the ATen call and torchnode's own requiresGrad option.
 function factory(name: string, args: unknown[]): Tensor {
   if (args.length && args[args.length - 1] === undefined) args = args.slice(0, -1); // options left out
+  if (!isMainThread && RANDOM_FACTORIES.has(name)) args = withThreadGenerator(args);
   const last = args[args.length - 1];
   let requiresGrad = false;
   if (isOptionsObject(last)) {

@@ -3,7 +3,8 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 
 import '../index.js'; // the whole library, as the user's dataset module sees it (tensor methods included)
-import { Generator } from '../generator.js';
+import { defaultGenerator } from '../generator.js';
+import { manualSeed } from '../runtime.js';
 import { collateBatch, defaultCollate, defaultConvert, setCollateIntoArrayBuffers } from './collate.js';
 import { encode } from './codec.js';
 import { setWorkerInfo } from './worker_info.js';
@@ -55,7 +56,9 @@ let epoch = 0;
 
 async function start(): Promise<void> {
   const seed = init.baseSeed + BigInt(init.id);
-  const generator = new Generator().manualSeed(seed);
+  // as PyTorch's _worker_loop: torch.manual_seed(base_seed + id); this thread's own default generator
+  manualSeed(seed);
+  const generator = defaultGenerator;
   dataset = (await buildSource(init.dataset)) as MapDataset | StreamDataset;
   setWorkerInfo({ id: init.id, numWorkers: init.numWorkers, seed, dataset, generator });
   if (init.collate === 'default') {

@@ -9,7 +9,7 @@ export interface WorkerInfo {
   readonly seed: bigint;
   /** The dataset copy this worker reads. */
   readonly dataset: unknown;
-  /** A torch.Generator seeded with `seed`: use it for random transforms in the worker (see the README). */
+  /** This worker thread's default generator, seeded with `seed` (torch.defaultGenerator in the worker). */
   readonly generator: Generator;
 }
 
@@ -25,10 +25,9 @@ export function setWorkerInfo(info: WorkerInfo): void {
 }
 
 /**
- * The generator random data code (transforms, augmentations) should draw from: in a DataLoader worker
- * its own generator (seeded base_seed + id, as PyTorch seeds a worker process), elsewhere
- * torch.defaultGenerator. libtorch's default generator is one per process, shared by all threads, so a
- * worker thread must not draw from (or reseed) it: that would disturb the main thread's stream.
+ * The default generator of the calling thread (torch.defaultGenerator): in a worker thread its own one
+ * (a DataLoader worker's is seeded base_seed + id, as PyTorch seeds a worker process), so random ops
+ * called without a generator in a worker never touch the main thread's stream.
  */
 export function threadGenerator(): Generator {
   return current?.generator ?? defaultGenerator;

@@ -6,6 +6,7 @@ import { aten } from '../call.js';
 import { enableGrad } from '../autograd.js';
 import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
 import { markIntKeys } from '../serialize.js';
+import { keep } from '../scope.js';
 import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from '../tensor.js';
 import { warn } from '../warnings.js';
 import { pyStr } from '../nn/modules/_format.js';
@@ -221,7 +222,7 @@ export class Optimizer {
     if (dense.length > 0) aten('_foreach_zero_', [dense]);
   }
 
-  /** The state of `param`, created empty on first use (Python's defaultdict). */
+  /** The state of `param`, created empty on first use (Python's defaultdict). Tensors put here should be keep()-ed (torch.keep) so a torch.tidy around step() leaves them. */
   protected stateOf(param: Tensor): ParamState {
     let s = this.state.get(param);
     if (!s) this.state.set(param, (s = {}));
@@ -254,7 +255,7 @@ export class Optimizer {
         if (h === undefined) continue;
         const s = this.stateOf(params[i]!);
         const old = s[key];
-        s[key] = new Tensor(h);
+        s[key] = keep(new Tensor(h)); // optimizer state outlives the torch.tidy scope of the step
         if (isTensor(old)) old.dispose();
       }
     }
@@ -326,7 +327,7 @@ export class Optimizer {
           this.checkStateShape(param, key, v, id);
           const cast = this.#castState(param, key, v, group);
           if (cast !== v) casts.push([cast, v]);
-          s[key] = cast;
+          s[key] = keep(cast);
         }
         newState.set(param, s);
       }
