@@ -2,3 +2,11 @@
 export * from './optimizer.js';
 export * from './sgd.js';
 export * as lrScheduler from './lr_scheduler/index.js';
+export * from './adagrad.js';
+export * from './adadelta.js';
+export * from './rmsprop.js';
+export * from './rprop.js';
+export * from './asgd.js';
+export * from './sparse_adam.js';
+export * from './adafactor.js';
+export * from './lbfgs.js';
