@@ -40,8 +40,9 @@ void SingleTensorAsgd(OptimStep& s, std::vector<at::Tensor>& axs, std::vector<at
     if (o.capturable || mu.item<double>() != 1) ax.add_(param.sub(ax).mul_(mu));
     else ax.copy_(param);
     if (o.capturable) {
-      eta.copy_(o.lr / (1 + o.lambd * o.lr * stepT).pow(o.alpha));
-      mu.copy_(1 / at::maximum(stepT - o.t0, at::ones_like(stepT)));
+      // Python's float / tensor is tensor.reciprocal() * float (Tensor.__rtruediv__).
+      eta.copy_((1 + o.lambd * o.lr * stepT).pow(o.alpha).reciprocal().mul(o.lr));
+      mu.copy_(at::maximum(stepT - o.t0, at::ones_like(stepT)).reciprocal().mul(1));
     } else {
       double step = stepT.item<double>();
       // torch.as_tensor(python float): a tensor of the default dtype, copied into eta / mu.

@@ -35,7 +35,7 @@ void SparseAdam(OptimStep& s) {
     // Python's make_sparse: grad.new(indices, values, size), or an empty sparse tensor for 0-dim input.
     auto makeSparse = [&](const at::Tensor& v) {
       if (indices.dim() == 0 || v.dim() == 0) return at::empty({0}, grad.options()).resize_as_(grad);
-      return at::sparse_coo_tensor(indices, v, grad.sizes(), grad.options());
+      return at::sparse_coo_tensor(indices, v, grad.sizes());
     };
     at::Tensor oldExpAvgValues = expAvg.sparse_mask(grad)._values();
     at::Tensor expAvgUpdateValues = values.sub(oldExpAvgValues).mul_(1 - beta1);
