@@ -1,0 +1,42 @@
+// torch.optim.Adadelta: step sizes from running averages of squared gradients and squared updates.
+import type { Tensor } from '../tensor.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkAtLeast, numberOf } from './_more.js';
+
+export interface AdadeltaOptions {
+  lr?: number | Tensor;
+  rho?: number;
+  eps?: number;
+  weightDecay?: number;
+  foreach?: boolean | null;
+  capturable?: boolean;
+  maximize?: boolean;
+  differentiable?: boolean;
+}
+
+const ADADELTA_DEFAULTS = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, capturable: false, foreach: null, differentiable: false } as const;
+
+/** torch.optim.Adadelta(params, { lr, rho, eps, weightDecay, foreach, capturable, maximize }). */
+export class Adadelta extends Optimizer {
+  constructor(params: ParamsT, options: AdadeltaOptions = {}) {
+    super(params, withDefaults('optim.Adadelta', options, { ...ADADELTA_DEFAULTS } as Record<string, unknown>));
+  }
+
+  protected override validateGroup(g: ParamGroup): void {
+    const cls = 'optim.Adadelta';
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0);
+    checkAtLeast(cls, 'Invalid rho value: {}', g.rho, 0);
+    if (numberOf(g.rho) > 1) throw new RangeError(`${cls}: Invalid rho value: ${String(g.rho)}`);
+    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0);
+    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0);
+    checkFlag(cls, 'maximize', g.maximize);
+    checkFlag(cls, 'capturable', g.capturable);
+    checkImplementation(cls, g, false);
+  }
+
+  override step(closure?: Closure): unknown {
+    const loss = evaluateClosure(closure);
+    for (const group of this.paramGroups) this.kernelStep('adadelta', group, ['step', 'square_avg', 'acc_delta']);
+    return loss;
+  }
+}

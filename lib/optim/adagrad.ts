@@ -1,0 +1,51 @@
+// torch.optim.Adagrad: per-coordinate learning rates from the sum of squared gradients.
+import { fullLike, tensor, zeros } from '../creation.js';
+import type { Tensor } from '../tensor.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkAtLeast, scalarDtype } from './_more.js';
+
+export interface AdagradOptions {
+  lr?: number | Tensor;
+  lrDecay?: number;
+  weightDecay?: number;
+  initialAccumulatorValue?: number;
+  eps?: number;
+  foreach?: boolean | null;
+  maximize?: boolean;
+  differentiable?: boolean;
+  fused?: boolean | null;
+}
+
+const ADAGRAD_DEFAULTS = { lr: 1e-2, lrDecay: 0, eps: 1e-10, weightDecay: 0, initialAccumulatorValue: 0, foreach: null, maximize: false, differentiable: false, fused: null } as const;
+
+/** torch.optim.Adagrad(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, foreach, maximize, fused }). */
+export class Adagrad extends Optimizer {
+  constructor(params: ParamsT, options: AdagradOptions = {}) {
+    super(params, withDefaults('optim.Adagrad', options, { ...ADAGRAD_DEFAULTS } as Record<string, unknown>));
+    // Python fills every parameter's state in the constructor (step 0, sum = initial_accumulator_value).
+    const init = this.defaults.initialAccumulatorValue as number;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const step = group.fused ? zeros([], { dtype: scalarDtype(true), device: p.device }) : tensor(0.0, { dtype: scalarDtype() });
+        this.state.set(p, { step, sum: fullLike(p, init) });
+      }
+    }
+  }
+
+  protected override validateGroup(g: ParamGroup): void {
+    const cls = 'optim.Adagrad';
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0);
+    checkAtLeast(cls, 'Invalid lr_decay value: {}', g.lrDecay, 0);
+    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0);
+    checkAtLeast(cls, 'Invalid initial_accumulator_value value: {}', g.initialAccumulatorValue, 0);
+    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0);
+    checkFlag(cls, 'maximize', g.maximize);
+    checkImplementation(cls, g, true);
+  }
+
+  override step(closure?: Closure): unknown {
+    const loss = evaluateClosure(closure);
+    for (const group of this.paramGroups) this.kernelStep('adagrad', group, ['step', 'sum']);
+    return loss;
+  }
+}

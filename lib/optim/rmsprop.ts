@@ -1,0 +1,43 @@
+// torch.optim.RMSprop: gradients scaled by a running RMS, optionally centered and with momentum.
+import type { Tensor } from '../tensor.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkAtLeast } from './_more.js';
+
+export interface RMSpropOptions {
+  lr?: number | Tensor;
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+  centered?: boolean;
+  capturable?: boolean;
+  foreach?: boolean | null;
+  maximize?: boolean;
+  differentiable?: boolean;
+}
+
+const RMSPROP_DEFAULTS = { lr: 1e-2, momentum: 0, alpha: 0.99, eps: 1e-8, centered: false, weightDecay: 0, capturable: false, foreach: null, maximize: false, differentiable: false } as const;
+
+/** torch.optim.RMSprop(params, { lr, alpha, eps, weightDecay, momentum, centered, capturable, foreach, maximize }). */
+export class RMSprop extends Optimizer {
+  constructor(params: ParamsT, options: RMSpropOptions = {}) {
+    super(params, withDefaults('optim.RMSprop', options, { ...RMSPROP_DEFAULTS } as Record<string, unknown>));
+  }
+
+  protected override validateGroup(g: ParamGroup): void {
+    const cls = 'optim.RMSprop';
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0);
+    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0);
+    checkAtLeast(cls, 'Invalid momentum value: {}', g.momentum, 0);
+    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0);
+    checkAtLeast(cls, 'Invalid alpha value: {}', g.alpha, 0);
+    for (const flag of ['centered', 'capturable', 'maximize']) checkFlag(cls, flag, g[flag]);
+    checkImplementation(cls, g, false);
+  }
+
+  override step(closure?: Closure): unknown {
+    const loss = evaluateClosure(closure);
+    for (const group of this.paramGroups) this.kernelStep('rmsprop', group, ['step', 'square_avg', 'momentum_buffer', 'grad_avg']);
+    return loss;
+  }
+}
