@@ -1,7 +1,7 @@
 """Python torch twin of examples/mnist.ts: the same CNN, hyper-parameters, data and data order
 (same seed -> same batches and the same loss log), for the W5 epoch-time comparison.
     .venv/bin/python bench/py/mnist.py [--epochs 3] [--batch-size 64] [--lr 0.05] [--seed 1]
-        [--threads N] [--limit-train N] [--limit-test N] [--json]
+        [--threads N] [--limit-train N] [--limit-test N] [--out DIR] [--json]
 --json prints one JSON line per epoch (loss, accuracy, seconds) instead of text."""
 import argparse
 import json
@@ -77,6 +77,7 @@ def main():
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--limit-train", type=int, default=0)
     p.add_argument("--limit-test", type=int, default=0)
+    p.add_argument("--out", default=os.path.join(ROOT, "examples", "out", "mnist-py"))
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     if args.threads:
@@ -89,6 +90,8 @@ def main():
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True)
     test_loader = DataLoader(test_set, batch_size=1000)
+    os.makedirs(args.out, exist_ok=True)
+    best_acc, history = 0.0, []
     for epoch in range(1, args.epochs + 1):
         model.train()
         t0 = time.perf_counter()
@@ -111,6 +114,13 @@ def main():
         record = {"epoch": epoch, "first_loss": first_loss, "train_loss": total_loss / n, "train_acc": correct / n,
                   "test_loss": test_loss, "test_acc": test_acc, "train_s": train_s, "epoch_s": epoch_s,
                   "threads": torch.get_num_threads()}
+        history.append(record)
+        is_best, best_acc = test_acc > best_acc, max(best_acc, test_acc)
+        ckpt = {"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch, "best_acc": best_acc,
+                "history": history, "rng_state": torch.get_rng_state(), "dataset": "MNIST"}
+        torch.save(ckpt, os.path.join(args.out, "last.pt"))
+        if is_best:
+            torch.save(ckpt, os.path.join(args.out, "best.pt"))
         if args.json:
             print(json.dumps({"impl": "python", **record}), flush=True)
         else:
