@@ -99,3 +99,58 @@ export class FallbackSGD {
     sd.param_groups.forEach((g, i) => Object.assign(this.paramGroups[i], { lr: g.lr, momentum: g.momentum }));
   }
 }
+
+/** torch.optim.Adam's arithmetic (no weight decay, amsgrad or maximize), for builds without torch.optim. */
+export class FallbackAdam {
+  readonly paramGroups: { params: torch.Tensor[]; lr: number }[];
+  #state = new Map<torch.Tensor, { step: number; expAvg: torch.Tensor; expAvgSq: torch.Tensor }>();
+  #betas: [number, number];
+  #eps: number;
+
+  constructor(params: torch.Tensor[] | { params: torch.Tensor[]; lr?: number }[], defaults: { lr: number; betas?: [number, number]; eps?: number }) {
+    const groups = params.length && params[0] instanceof torch.Tensor ? [{ params: params as torch.Tensor[] }] : (params as { params: torch.Tensor[]; lr?: number }[]);
+    this.paramGroups = groups.map((g) => ({ params: g.params, lr: g.lr ?? defaults.lr }));
+    this.#betas = defaults.betas ?? [0.9, 0.999];
+    this.#eps = defaults.eps ?? 1e-8;
+  }
+
+  zeroGrad(): void {
+    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  }
+
+  step(): void {
+    const [beta1, beta2] = this.#betas;
+    torch.noGrad(() =>
+      torch.tidy(() => {
+        for (const { params, lr } of this.paramGroups) {
+          for (const p of params) {
+            const grad = p.grad;
+            if (!grad) continue;
+            let s = this.#state.get(p);
+            if (!s) {
+              s = { step: 0, expAvg: torch.keep(torch.zerosLike(p)), expAvgSq: torch.keep(torch.zerosLike(p)) };
+              this.#state.set(p, s);
+            }
+            s.step++;
+            s.expAvg.lerp_(grad, 1 - beta1);
+            s.expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
+            const denom = s.expAvgSq.sqrt().div_(Math.sqrt(1 - beta2 ** s.step)).add_(this.#eps);
+            p.addcdiv_(s.expAvg, denom, { value: -lr / (1 - beta1 ** s.step) });
+          }
+        }
+      }),
+    );
+  }
+}
+
+type OptimizerClass<O> = new (params: torch.Tensor[] | { params: torch.Tensor[]; lr?: number }[], options: O) => {
+  paramGroups: { lr: number }[];
+  zeroGrad(): void;
+  step(): void;
+};
+const optimNamespace = (torch as unknown as { optim?: Record<string, unknown> }).optim ?? {};
+/** torch.optim's SGD and Adam when this build has them, else the fallbacks above. */
+export const optim = {
+  SGD: (optimNamespace.SGD ?? FallbackSGD) as OptimizerClass<{ lr: number; momentum?: number }>,
+  Adam: (optimNamespace.Adam ?? FallbackAdam) as OptimizerClass<{ lr: number; betas?: [number, number]; eps?: number }>,
+};
