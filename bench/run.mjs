@@ -36,7 +36,7 @@ const CHILD_ENV = {
 };
 // W5: the MNIST main job and its Python twin (same model, data order and losses), on a slice of
 // MNIST so a process takes seconds; each epoch after the first is one timed sample (train + test).
-const W5_TRAIN = 6400;
+const W5_TRAIN = 3200;
 const W5_TEST = 1000;
 const W5_EPOCHS = 3;
 const W5_ARGS = ['--json', '--threads', '1', '--epochs', W5_EPOCHS, '--limit-train', W5_TRAIN, '--limit-test', W5_TEST, '--out', join(HERE, 'build', 'w5')];
@@ -142,9 +142,9 @@ const w5Samples = (lines) =>
     .map((l) => ({ workload: 'w5', variant: 'epoch (train + test)', round: l.epoch, impl: l.impl, us: l.epoch_s * 1e6, loss0: lines[0].train_loss }));
 
 // Runs one benchmark process and returns its JSON lines, or null after saying why it failed.
-function runJson(argv, label) {
+function runJson(argv, label, timeoutMs = 300_000) {
   const [cmd, ...args] = argv.map(String);
-  const r = spawnSync(cmd, args, { env: CHILD_ENV, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 26 });
+  const r = spawnSync(cmd, args, { env: CHILD_ENV, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26 });
   if (r.status !== 0) {
     log(`  ${label} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):\n${tail(r.stderr)}`);
     return null;
@@ -279,7 +279,7 @@ for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < ready.length; k++) {
       const impl = ready[(round + k) % ready.length];
       if (impl.name === 'cpp' && BINDING_ONLY.has(w)) continue;
-      const raw = runJson(impl.argv(w, ROUNDS_PER_PROCESS), `${impl.name} ${w}`);
+      const raw = runJson(impl.argv(w, ROUNDS_PER_PROCESS), `${impl.name} ${w}`, w === 'w5' ? 900_000 : undefined);
       if (!raw) continue;
       const lines = w === 'w5' ? w5Samples(raw) : raw;
       for (const line of lines) {
