@@ -1,11 +1,9 @@
 // Main job: trains a small MLP on a synthetic 3-class spiral data set, end to end on libtorch,
-// with a progress bar, and writes the loss curve to examples/out/loss.png.
+// with a progress bar (torch.toolkit), and writes the loss curve to examples/out/loss.png.
 // Until torchnode.nn/optim land, the model and the SGD-with-momentum step are written by hand.
 import { mkdirSync } from 'node:fs';
 
 import * as torch from 'torchnode';
-import { ProgressBar } from './progress.mjs';
-import { writeLinePlot } from './plot.mjs';
 
 torch.manualSeed(0);
 torch.setNumThreads(1);
@@ -41,7 +39,7 @@ const batchSize = 90;
 const n = x.size(0);
 
 const losses = [];
-const bar = new ProgressBar(epochs, 'train');
+const bar = new torch.toolkit.ProgressBar({ total: epochs, desc: 'train' });
 for (let epoch = 0; epoch < epochs; epoch++) {
   let epochLoss = 0;
   torch.tidy(() => {
@@ -61,13 +59,13 @@ for (let epoch = 0; epoch < epochs; epoch++) {
     }
   });
   losses.push(epochLoss / n);
-  bar.tick(`loss ${(epochLoss / n).toFixed(4)}`);
+  bar.update(1, { loss: epochLoss / n });
 }
-bar.done();
+bar.close();
 
 const accuracy = torch.noGrad(() => torch.tidy(() => Number(forward(x).argmax(1).eq(y).to(torch.float32).mean().item())));
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 const png = new URL('./out/loss.png', import.meta.url);
-writeLinePlot(png, losses);
+await torch.toolkit.plotCurves(png.pathname, { series: { train_loss: losses }, title: 'Spiral MLP', xLabel: 'epoch', yLabel: 'cross-entropy' });
 console.log(`final loss ${losses[losses.length - 1]?.toFixed(4)}, training accuracy ${(accuracy * 100).toFixed(1)} %`);
 console.log(`loss curve: ${png.pathname}`);

@@ -1,4 +1,13 @@
-// torch.utils.data.Dataset and IterableDataset: the two dataset protocols a DataLoader reads.
+// torch.utils.data datasets: the Dataset / IterableDataset protocols a DataLoader reads, the
+// composite datasets (TensorDataset, Subset, ConcatDataset, ChainDataset, StackDataset) and randomSplit.
+import { randperm } from '../creation.js';
+import { defaultGenerator, type Generator } from '../generator.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { warn } from '../warnings.js';
+import type { WorkerSource } from './worker_source.js';
+
+// DataLoader workers rebuild the built-in datasets from this module.
+const thisModule = import.meta.url;
 
 /** A map-style dataset (torch.utils.data.Dataset): samples by index, `length` of them. */
 export abstract class Dataset<T = unknown> {
@@ -11,4 +20,206 @@ export abstract class Dataset<T = unknown> {
 /** An iterable-style dataset (torch.utils.data.IterableDataset): a stream of samples, sync or async. */
 export abstract class IterableDataset<T = unknown> {
   abstract [Symbol.iterator](): Iterator<T>;
+}
+
+/** An iterable-style dataset whose stream is asynchronous (read with `for await` on the DataLoader). */
+export abstract class AsyncIterableDataset<T = unknown> {
+  abstract [Symbol.asyncIterator](): AsyncIterator<T>;
+}
+
+/** Anything a map-style DataLoader can read: `getItem(i)` (maybe async) and `length`; `getItems` is Python's `__getitems__`. */
+export interface MapDataset<T = unknown> {
+  getItem(index: number): T | Promise<T>;
+  readonly length: number;
+  getItems?(indices: number[]): T[] | Promise<T[]>;
+}
+
+/** Anything an iterable-style DataLoader can read. */
+export type StreamDataset<T = unknown> = Iterable<T> | AsyncIterable<T>;
+
+export function isMapDataset(d: unknown): d is MapDataset {
+  return typeof d === 'object' && d !== null && typeof (d as MapDataset).getItem === 'function';
+}
+export function isStreamDataset(d: unknown): d is StreamDataset {
+  return typeof d === 'object' && d !== null && !isMapDataset(d) && (Symbol.iterator in d || Symbol.asyncIterator in d);
+}
+
+function checkIndex(fn: string, index: number, length: number): number {
+  if (!Number.isInteger(index)) throw new TypeError(`${fn}: index must be an integer, got ${String(index)}`);
+  const i = index < 0 ? index + length : index;
+  if (i < 0 || i >= length) throw new RangeError(`${fn}: index ${index} is out of range for a dataset of length ${length}`);
+  return i;
+}
+
+/** torch.utils.data.TensorDataset: sample i is `[t[i] for t of tensors]`. */
+export class TensorDataset extends Dataset<Tensor[]> {
+  readonly tensors: Tensor[];
+  constructor(...tensors: Tensor[]) {
+    super();
+    if (tensors.length === 0) throw new TypeError('TensorDataset: pass at least one tensor');
+    tensors.forEach((t, k) => {
+      if (!isTensor(t)) throw new TypeError(`TensorDataset: argument ${k} is not a Tensor`);
+      if (t.dim() === 0) throw new RangeError(`TensorDataset: tensor ${k} is 0-d; samples are taken along dim 0`);
+    });
+    if (tensors.some((t) => t.size(0) !== tensors[0].size(0))) throw new RangeError(`TensorDataset: Size mismatch between tensors (first dims ${tensors.map((t) => t.size(0)).join(', ')})`);
+    this.tensors = tensors;
+  }
+  getItem(index: number): Tensor[] {
+    const i = checkIndex('TensorDataset.getItem', index, this.length);
+    return this.tensors.map((t) => t.select(0, i));
+  }
+  get length(): number {
+    return this.tensors[0].size(0);
+  }
+  /** Workers get copies of the tensors. */
+  workerSource(): WorkerSource {
+    return { module: thisModule, export: 'TensorDataset', args: this.tensors };
+  }
+}
+
+/** torch.utils.data.Subset: the samples of `dataset` at `indices`. */
+export class Subset<T = unknown> extends Dataset<T> {
+  constructor(
+    readonly dataset: MapDataset<T>,
+    readonly indices: readonly number[],
+  ) {
+    super();
+    if (!isMapDataset(dataset)) throw new TypeError('Subset: dataset must be a map-style dataset (getItem and length)');
+  }
+  getItem(index: number): T {
+    return this.dataset.getItem(this.indices[checkIndex('Subset.getItem', index, this.indices.length)]) as T;
+  }
+  getItems(indices: number[]): T[] | Promise<T[]> {
+    const inner = indices.map((i) => this.indices[checkIndex('Subset.getItems', i, this.indices.length)]);
+    return this.dataset.getItems ? this.dataset.getItems(inner) : (inner.map((i) => this.dataset.getItem(i)) as T[]);
+  }
+  get length(): number {
+    return this.indices.length;
+  }
+  workerSource(): WorkerSource {
+    return { module: thisModule, export: 'Subset', args: [this.dataset, [...this.indices]] };
+  }
+}
+
+/** torch.utils.data.ConcatDataset: the datasets one after the other. */
+export class ConcatDataset<T = unknown> extends Dataset<T> {
+  readonly datasets: MapDataset<T>[];
+  readonly cumulativeSizes: number[];
+  constructor(datasets: Iterable<MapDataset<T>>) {
+    super();
+    this.datasets = [...datasets];
+    if (this.datasets.length === 0) throw new TypeError('ConcatDataset: datasets should not be an empty iterable');
+    this.datasets.forEach((d, k) => {
+      if (!isMapDataset(d)) throw new TypeError(`ConcatDataset: dataset ${k} is not map-style (ConcatDataset does not support IterableDataset)`);
+    });
+    let total = 0;
+    this.cumulativeSizes = this.datasets.map((d) => (total += d.length));
+  }
+  get length(): number {
+    return this.cumulativeSizes[this.cumulativeSizes.length - 1];
+  }
+  getItem(index: number): T {
+    const i = checkIndex('ConcatDataset.getItem', index, this.length);
+    // bisect_right: the first dataset whose cumulative size exceeds i.
+    let lo = 0;
+    let hi = this.cumulativeSizes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cumulativeSizes[mid] <= i) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.datasets[lo].getItem(lo === 0 ? i : i - this.cumulativeSizes[lo - 1]) as T;
+  }
+  workerSource(): WorkerSource {
+    return { module: thisModule, export: 'ConcatDataset', args: [this.datasets] };
+  }
+}
+
+/** torch.utils.data.ChainDataset: iterable datasets one after the other (sync or async). */
+export class ChainDataset<T = unknown> extends AsyncIterableDataset<T> implements Iterable<T> {
+  readonly datasets: StreamDataset<T>[];
+  constructor(datasets: Iterable<StreamDataset<T>>) {
+    super();
+    this.datasets = [...datasets];
+    this.datasets.forEach((d, k) => {
+      if (!isStreamDataset(d)) throw new TypeError(`ChainDataset: dataset ${k} is not iterable (ChainDataset only supports IterableDataset)`);
+    });
+  }
+  *[Symbol.iterator](): Iterator<T> {
+    for (const [k, d] of this.datasets.entries()) {
+      if (!(Symbol.iterator in d)) throw new TypeError(`ChainDataset: dataset ${k} is asynchronous; iterate with for await`);
+      yield* d as Iterable<T>;
+    }
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (const d of this.datasets) yield* d;
+  }
+  /** The sum of the parts' lengths (each must have `length`). */
+  get length(): number {
+    return this.datasets.reduce((sum, d, k) => {
+      const n = (d as { length?: unknown }).length;
+      if (typeof n !== 'number') throw new TypeError(`ChainDataset.length: dataset ${k} has no length`);
+      return sum + n;
+    }, 0);
+  }
+}
+
+/** torch.utils.data.StackDataset: sample i is `[d[i] for d of datasets]` (positional) or `{k: d[i]}` (an object of datasets). */
+export class StackDataset extends Dataset<unknown> {
+  readonly datasets: MapDataset[] | Record<string, MapDataset>;
+  readonly #length: number;
+  constructor(...datasets: MapDataset[] | [Record<string, MapDataset>]) {
+    super();
+    const byKey = datasets.length === 1 && !isMapDataset(datasets[0]) && typeof datasets[0] === 'object';
+    const parts = byKey ? Object.values(datasets[0] as Record<string, MapDataset>) : (datasets as MapDataset[]);
+    if (parts.length === 0) throw new TypeError('StackDataset: At least one dataset should be passed');
+    parts.forEach((d, k) => {
+      if (!isMapDataset(d)) throw new TypeError(`StackDataset: dataset ${k} is not map-style (getItem and length)`);
+    });
+    this.#length = parts[0].length;
+    if (parts.some((d) => d.length !== this.#length)) throw new RangeError(`StackDataset: Size mismatch between datasets (${parts.map((d) => d.length).join(', ')})`);
+    this.datasets = byKey ? (datasets[0] as Record<string, MapDataset>) : (datasets as MapDataset[]);
+  }
+  workerSource(): WorkerSource {
+    return { module: thisModule, export: 'StackDataset', args: Array.isArray(this.datasets) ? this.datasets : [this.datasets] };
+  }
+  getItem(index: number): unknown {
+    const i = checkIndex('StackDataset.getItem', index, this.#length);
+    if (Array.isArray(this.datasets)) return this.datasets.map((d) => d.getItem(i));
+    return Object.fromEntries(Object.entries(this.datasets).map(([k, d]) => [k, d.getItem(i)]));
+  }
+  get length(): number {
+    return this.#length;
+  }
+}
+
+/** Python's math.isclose with its default rel_tol 1e-9. */
+const isClose = (a: number, b: number): boolean => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+
+/**
+ * torch.utils.data.random_split: non-overlapping Subsets of the given lengths, or of fractions that sum
+ * to 1 (floor(frac * n) each, the remainder dealt round-robin), from `randperm(n, generator)`.
+ */
+export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
+  if (!isMapDataset(dataset)) throw new TypeError('randomSplit: dataset must be a map-style dataset (getItem and length)');
+  if (!Array.isArray(lengths) || lengths.some((l) => typeof l !== 'number' || !Number.isFinite(l))) throw new TypeError('randomSplit: lengths must be an array of numbers');
+  let sizes = [...lengths];
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  if (isClose(sum(sizes), 1) && sum(sizes) <= 1) {
+    sizes = sizes.map((frac, i) => {
+      if (frac < 0 || frac > 1) throw new RangeError(`randomSplit: Fraction at index ${i} is not between 0 and 1`);
+      return Math.floor(dataset.length * frac);
+    });
+    const remainder = dataset.length - sum(sizes);
+    for (let i = 0; i < remainder; i++) sizes[i % sizes.length] += 1;
+    sizes.forEach((n, i) => {
+      if (n === 0) warn(`Length of split at index ${i} is 0. This might result in an empty dataset.`);
+    });
+  } else if (sizes.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new TypeError(`randomSplit: lengths must be non-negative integers or fractions summing to 1, got [${sizes.join(', ')}]`);
+  }
+  if (sum(sizes) !== dataset.length) throw new RangeError(`randomSplit: Sum of input lengths (${sum(sizes)}) does not equal the length of the input dataset (${dataset.length})!`);
+  const perm = randperm(sum(sizes), { generator }).tolist() as number[];
+  let offset = 0;
+  return sizes.map((n) => new Subset(dataset, perm.slice(offset, (offset += n))));
 }

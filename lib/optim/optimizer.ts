@@ -1,2 +1,453 @@
-// placeholder until the base class lands
-export {};
+// torch.optim.Optimizer: parameter groups, per-parameter state, step hooks and state dicts in
+// PyTorch's layout (torch/optim/optimizer.py). Built-in optimizers run their whole update in one
+// native call per group (native/src/optim*.cc, through kernelStep); JS subclasses override step().
+import { native, type Handle } from '../native.js';
+import { aten } from '../call.js';
+import { enableGrad } from '../autograd.js';
+import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
+import { markIntKeys } from '../serialize.js';
+import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from '../tensor.js';
+import { warn } from '../warnings.js';
+import { pyStr } from '../nn/modules/_format.js';
+
+interface OptimNative {
+  optimStep(kernel: string, params: Handle[], state: Record<string, (Handle | null)[]>, group: ParamGroup, gradScale: Handle | null, foundInf: Handle | null): Record<string, (Handle | undefined)[]>;
+}
+const optimNative = native as unknown as OptimNative;
+
+/** One parameter group: its tensors and its options (camelCase keys: `lr`, `weightDecay`, …). */
+export interface ParamGroup {
+  params: Tensor[];
+  /** Present when the group was given as `[name, tensor]` pairs (`model.namedParameters()`). */
+  paramNames?: string[];
+  [option: string]: unknown;
+}
+
+/** A group as given to a constructor or addParamGroup: `params` may be one tensor or `[name, tensor]` pairs. */
+export interface ParamGroupInput {
+  params: Tensor | Iterable<Tensor> | Iterable<readonly [string, Tensor]>;
+  [option: string]: unknown;
+}
+
+/** What an optimizer takes: tensors, `[name, tensor]` pairs, or parameter groups. */
+export type ParamsT = Iterable<Tensor> | Iterable<readonly [string, Tensor]> | Iterable<ParamGroupInput>;
+
+/** Per-parameter state: PyTorch's keys (`step`, `exp_avg`, `momentum_buffer`) to tensors or values. */
+export type ParamState = Record<string, unknown>;
+
+/** optimizer.stateDict(): PyTorch's layout, with integer parameter ids and snake_case group keys. */
+export interface OptimizerStateDict {
+  state: Record<number | string, ParamState>;
+  param_groups: Record<string, unknown>[];
+}
+
+/** The closure step() may take: re-evaluates the model and returns the loss. */
+export type Closure = () => unknown;
+export type StepPreHook<O extends Optimizer = Optimizer> = (optimizer: O, args: unknown[], kwargs: Record<string, unknown>) => [unknown[], Record<string, unknown>] | void | null | undefined;
+export type StepPostHook<O extends Optimizer = Optimizer> = (optimizer: O, args: unknown[], kwargs: Record<string, unknown>) => void;
+
+/** Python's `torch.optim.optimizer.required`: a default that every group must set. */
+export const required: unique symbol = Symbol('required');
+
+// A hook list whose handles remove their entry (Python's OrderedDict of hooks + RemovableHandle).
+function addHook<H>(list: H[], hook: H, prepend: boolean, what: string): RemovableHandle {
+  if (typeof hook !== 'function') throw new TypeError(`${what}: expected a function, got ${describe(hook)}`);
+  if (prepend) list.unshift(hook);
+  else list.push(hook);
+  return {
+    remove() {
+      const i = list.indexOf(hook);
+      if (i >= 0) list.splice(i, 1);
+    },
+  };
+}
+
+const globalPreHooks: StepPreHook[] = [];
+const globalPostHooks: StepPostHook[] = [];
+
+/** torch.optim.optimizer.register_optimizer_step_pre_hook: runs before every optimizer's step. */
+export function registerOptimizerStepPreHook(hook: StepPreHook): RemovableHandle {
+  return addHook(globalPreHooks, hook, false, 'registerOptimizerStepPreHook');
+}
+/** torch.optim.optimizer.register_optimizer_step_post_hook: runs after every optimizer's step. */
+export function registerOptimizerStepPostHook(hook: StepPostHook): RemovableHandle {
+  return addHook(globalPostHooks, hook, false, 'registerOptimizerStepPostHook');
+}
+
+/** The Python spelling of a group key: weightDecay -> weight_decay, paramNames -> param_names. */
+export function pythonKey(key: string): string {
+  const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return camelCase(snake) === key ? snake : key;
+}
+
+/** A value the way Python's str() prints it in Optimizer.__repr__. */
+function reprValue(v: unknown): string {
+  if (Array.isArray(v)) return `(${v.map(reprValue).join(', ')}${v.length === 1 ? ',' : ''})`;
+  if (isTensor(v)) return String(v);
+  return pyStr(v, false);
+}
+
+/**
+ * The base class of every optimizer (torch.optim.Optimizer). Subclasses pass their defaults to
+ * super() and implement step(closure?); state is kept per parameter in `state`.
+ */
+export class Optimizer {
+  /** The defaults every group starts from (camelCase keys). */
+  readonly defaults: Record<string, unknown>;
+  /** The parameter groups: live objects; change `lr` etc. between steps (schedulers do). */
+  paramGroups: ParamGroup[] = [];
+  /** Per-parameter state (Python's defaultdict(dict) keyed by the parameter). */
+  state = new Map<Tensor, ParamState>();
+  readonly #preHooks: StepPreHook[] = [];
+  readonly #postHooks: StepPostHook[] = [];
+  readonly #stateDictPreHooks: ((o: Optimizer) => void)[] = [];
+  readonly #stateDictPostHooks: ((o: Optimizer, sd: OptimizerStateDict) => OptimizerStateDict | void | null | undefined)[] = [];
+  readonly #loadPreHooks: ((o: Optimizer, sd: OptimizerStateDict) => OptimizerStateDict | void | null | undefined)[] = [];
+  readonly #loadPostHooks: ((o: Optimizer) => void)[] = [];
+
+  constructor(params: ParamsT, defaults: Record<string, unknown>) {
+    if (!isOptionsObject(defaults)) throw new TypeError(`${this.constructor.name}: defaults must be an object, got ${describe(defaults)}`);
+    this.defaults = defaults;
+    if (isTensor(params)) throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${describe(params)}`);
+    if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function')
+      throw new TypeError(`${this.constructor.name}: params must be an iterable of Tensors or parameter groups, got ${describe(params)}`);
+    let groups = [...(params as Iterable<unknown>)];
+    if (groups.length === 0) throw new Error(`${this.constructor.name}: optimizer got an empty parameter list`);
+    if (!isOptionsObject(groups[0])) groups = [{ params: groups }];
+    // All groups are checked before any is kept: a bad group leaves no half-built optimizer behind.
+    for (const g of groups) this.addParamGroup(g as ParamGroupInput);
+    this.#patchStep();
+  }
+
+  // Python's profile_hook_step: step() runs the global and the optimizer's pre and post hooks.
+  #patchStep(): void {
+    const inner = this.step;
+    const hooked = (...args: unknown[]): unknown => {
+      if (globalPreHooks.length + this.#preHooks.length + this.#postHooks.length + globalPostHooks.length === 0) return inner.apply(this, args as [Closure?]);
+      let kwargs: Record<string, unknown> = {};
+      for (const hook of [...globalPreHooks, ...this.#preHooks]) {
+        const result = hook(this, args, kwargs);
+        if (result === undefined || result === null) continue;
+        if (!Array.isArray(result) || result.length !== 2) throw new TypeError(`${this.constructor.name}.step: a step pre-hook must return nothing or [newArgs, newKwargs], got ${describe(result)}`);
+        [args, kwargs] = result as [unknown[], Record<string, unknown>];
+      }
+      const out = inner.apply(this, (Object.keys(kwargs).length > 0 ? [...args, kwargs] : args) as [Closure?]);
+      for (const hook of [...this.#postHooks, ...globalPostHooks]) hook(this, args, kwargs);
+      return out;
+    };
+    Object.defineProperty(this, 'step', { value: hooked, writable: true, configurable: true, enumerable: false });
+  }
+
+  /** Performs one optimization step; `closure` re-evaluates the model and returns the loss. */
+  step(closure?: Closure): unknown {
+    void closure;
+    throw new Error(`${this.constructor.name} does not implement step()`);
+  }
+
+  /** Checks a group's options (after defaults are filled in); subclasses throw for bad values. */
+  protected validateGroup(group: ParamGroup): void {
+    void group;
+  }
+
+  /** Adds a parameter group (e.g. layers unfrozen during fine-tuning), with its own options. */
+  addParamGroup(paramGroup: ParamGroupInput): void {
+    const cls = this.constructor.name;
+    if (!isOptionsObject(paramGroup)) throw new TypeError(`${cls}.addParamGroup: param_group must be an object, got ${describe(paramGroup)}`);
+    if (!('params' in paramGroup)) throw new TypeError(`${cls}.addParamGroup: the parameter group has no 'params'`);
+    const given = paramGroup.params;
+    if (given instanceof Set) throw new TypeError('optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.');
+    let list: unknown[];
+    if (isTensor(given)) list = [given];
+    else if (given !== null && typeof given === 'object' && typeof (given as Iterable<unknown>)[Symbol.iterator] === 'function') list = [...(given as Iterable<unknown>)];
+    else throw new TypeError(`${cls}: params must be a Tensor or an iterable of Tensors, got ${describe(given)}`);
+    const tensors: Tensor[] = [];
+    const names: string[] = [];
+    for (const p of list) {
+      if (Array.isArray(p) && p.length === 2 && typeof p[0] === 'string') {
+        names.push(p[0]);
+        tensors.push(p[1] as Tensor);
+      } else tensors.push(p as Tensor);
+    }
+    if (names.length !== 0 && names.length !== tensors.length) throw new Error(`${cls}: all optimizer params should be with/without names. Some param names are missing`);
+    if (tensors.length === 0) throw new Error(`${cls}: a parameter group got an empty parameter list`);
+    for (const p of tensors) {
+      if (!isTensor(p)) throw new TypeError(`${cls}: optimizer can only optimize Tensors, but one of the params is ${describe(p)}`);
+      if (!this.defaults.differentiable && !(p.isLeaf || p.retainsGrad)) throw new Error(`${cls}: can't optimize a non-leaf Tensor`);
+    }
+    if (new Set(tensors).size !== tensors.length) throw new Error(`${cls}: a parameter group lists the same parameter twice`);
+    for (const g of this.paramGroups) {
+      if ((names.length > 0) !== ('paramNames' in g))
+        throw new Error(`${cls}: all optimizer param groups should be with/without names. cannot add param group ${names.length > 0 ? 'with names' : 'without names'} to the optimizer`);
+      if (g.params.some((p) => tensors.includes(p))) throw new Error(`${cls}: some parameters appear in more than one parameter group`);
+    }
+    const group: ParamGroup = { params: tensors };
+    if (names.length > 0) group.paramNames = names;
+    for (const [key, value] of Object.entries(paramGroup)) {
+      if (key === 'params') continue;
+      if (value === undefined) throw new TypeError(`${cls}: option '${key}' of a parameter group is undefined`);
+      // Python accepts any extra group key; a snake_case spelling of an option is a mistake, not data.
+      const camel = camelCase(key);
+      if (camel !== key && camel in this.defaults) throw new TypeError(`${cls}: unexpected group option '${key}' (did you mean '${camel}'? options are camelCase)`);
+      group[key] = value;
+    }
+    for (const [key, value] of Object.entries(this.defaults)) {
+      if (key in group) continue;
+      if (value === required) throw new Error(`${cls}: parameter group didn't specify a value of required optimization parameter ${pythonKey(key)}`);
+      group[key] = Array.isArray(value) ? [...(value as unknown[])] : value;
+    }
+    this.validateGroup(group);
+    this.paramGroups.push(group);
+  }
+
+  /** Resets the gradients of all optimized tensors: to null (default) or to zeros. */
+  zeroGrad(options: boolean | { setToNone?: boolean } = {}): void {
+    const setToNone = typeof options === 'boolean' ? options : (options.setToNone ?? true);
+    const foreach = Boolean(this.defaults.foreach) || Boolean(this.defaults.fused);
+    const dense: Tensor[] = [];
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (g === null) continue;
+        if (setToNone) {
+          p.grad = null;
+          continue;
+        }
+        if (g.gradFn !== null) g.detach_();
+        else g.requiresGrad_(false);
+        if (foreach && !g.isSparse) dense.push(g);
+        else g.zero_();
+      }
+    }
+    if (dense.length > 0) aten('_foreach_zero_', [dense]);
+  }
+
+  /** The state of `param`, created empty on first use (Python's defaultdict). */
+  protected stateOf(param: Tensor): ParamState {
+    let s = this.state.get(param);
+    if (!s) this.state.set(param, (s = {}));
+    return s;
+  }
+
+  /**
+   * Runs the native kernel `kernel` over one group: the parameters that have a grad, their state
+   * under `stateKeys` (created by the kernel where missing, as Python's _init_group) and the group's
+   * options, in one native call.
+   */
+  protected kernelStep(kernel: string, group: ParamGroup, stateKeys: readonly string[], gradScale: Tensor | null = null, foundInf: Tensor | null = null): void {
+    const params = group.params;
+    const handles: Handle[] = new Array(params.length);
+    for (let i = 0; i < params.length; i++) handles[i] = handleOfTensor(params[i]!);
+    const state: Record<string, (Handle | null)[]> = {};
+    for (const key of stateKeys) {
+      const list: (Handle | null)[] = new Array(params.length);
+      for (let i = 0; i < params.length; i++) {
+        const v = this.state.get(params[i]!)?.[key];
+        list[i] = isTensor(v) ? handleOfTensor(v) : null;
+      }
+      state[key] = list;
+    }
+    const created = optimNative.optimStep(kernel, handles, state, group, gradScale && handleOfTensor(gradScale), foundInf && handleOfTensor(foundInf));
+    for (const key in created) {
+      const list = created[key]!;
+      for (let i = 0; i < list.length; i++) {
+        const h = list[i];
+        if (h === undefined) continue;
+        const s = this.stateOf(params[i]!);
+        const old = s[key];
+        s[key] = new Tensor(h);
+        if (isTensor(old)) old.dispose();
+      }
+    }
+  }
+
+  /** The id of each parameter in state dicts: its position across groups, first appearance. */
+  #paramIds(): Map<Tensor, number> {
+    const ids = new Map<Tensor, number>();
+    for (const g of this.paramGroups) for (const p of g.params) if (!ids.has(p)) ids.set(p, ids.size);
+    return ids;
+  }
+
+  /** The optimizer's state in PyTorch's layout: `{ state: {0: {...}}, param_groups: [{ lr, ..., params: [0, 1] }] }`. */
+  stateDict(): OptimizerStateDict {
+    for (const hook of this.#stateDictPreHooks) hook(this);
+    const ids = this.#paramIds();
+    const paramGroups = this.paramGroups.map((g) => {
+      const packed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(g)) if (k !== 'params') packed[pythonKey(k)] = Array.isArray(v) ? [...(v as unknown[])] : v;
+      packed.params = g.params.map((p) => ids.get(p)!);
+      return packed;
+    });
+    const state = markIntKeys({} as Record<number, ParamState>);
+    for (const [p, s] of this.state) {
+      const id = ids.get(p);
+      if (id !== undefined) state[id] = { ...s };
+    }
+    let sd: OptimizerStateDict = { state, param_groups: paramGroups };
+    for (const hook of this.#stateDictPostHooks) sd = hook(this, sd) ?? sd;
+    return sd;
+  }
+
+  /**
+   * Loads a state dict from stateDict() or from Python's torch.save(optimizer.state_dict()).
+   * Everything is checked before anything changes: a dict from a different model leaves this
+   * optimizer as it was.
+   */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const cls = this.constructor.name;
+    if (!isOptionsObject(stateDict)) throw new TypeError(`${cls}.loadStateDict: expected a state dict object, got ${describe(stateDict)}`);
+    let sd: OptimizerStateDict = { ...stateDict };
+    for (const hook of this.#loadPreHooks) sd = hook(this, sd) ?? sd;
+    const savedGroups = sd.param_groups;
+    if (!Array.isArray(savedGroups) || !isOptionsObject(sd.state)) throw new TypeError(`${cls}.loadStateDict: a state dict has 'state' (an object) and 'param_groups' (an array)`);
+    if (savedGroups.length !== this.paramGroups.length) throw new Error(`${cls}.loadStateDict: loaded state dict has a different number of parameter groups`);
+    savedGroups.forEach((g, i) => {
+      if (!isOptionsObject(g) || !Array.isArray(g.params)) throw new TypeError(`${cls}.loadStateDict: param_groups[${i}] has no 'params' list`);
+      if (g.params.length !== this.paramGroups[i]!.params.length) throw new Error(`${cls}.loadStateDict: loaded state dict contains a parameter group that doesn't match the size of optimizer's group`);
+    });
+    const idMap = new Map<string, { param: Tensor; group: Record<string, unknown> }>();
+    savedGroups.forEach((g, i) => {
+      const params = g.params as unknown[];
+      params.forEach((id, j) => idMap.set(String(id), { param: this.paramGroups[i]!.params[j]!, group: g }));
+    });
+    const newState = new Map<Tensor, ParamState>();
+    const casts: [Tensor, Tensor][] = []; // new tensors made here: freed again if a later check fails
+    try {
+      for (const [id, value] of Object.entries(sd.state)) {
+        const target = idMap.get(id);
+        if (!target) continue; // state of no parameter of this optimizer: Python keeps it under its id; it is never used
+        if (!isOptionsObject(value)) throw new TypeError(`${cls}.loadStateDict: state[${id}] must be an object, got ${describe(value)}`);
+        const { param, group } = target;
+        const s: ParamState = {};
+        for (const [key, v] of Object.entries(value)) {
+          if (!isTensor(v)) {
+            s[key] = v;
+            continue;
+          }
+          this.checkStateShape(param, key, v, id);
+          const cast = this.#castState(param, key, v, group);
+          if (cast !== v) casts.push([cast, v]);
+          s[key] = cast;
+        }
+        newState.set(param, s);
+      }
+    } catch (e) {
+      for (const [t] of casts) t.dispose();
+      throw e;
+    }
+    this.paramGroups = this.paramGroups.map((g, i) => {
+      const saved = savedGroups[i]!;
+      const group: ParamGroup = { params: g.params };
+      for (const [k, v] of Object.entries(saved)) if (k !== 'params') group[camelCase(k)] = Array.isArray(v) ? [...(v as unknown[])] : v;
+      if ('paramNames' in g && !('paramNames' in group)) group.paramNames = g.paramNames;
+      return group;
+    });
+    this.state = newState;
+    for (const hook of this.#loadPostHooks) hook(this);
+  }
+
+  /**
+   * Checks that a loaded state tensor fits its parameter: state tensors with dimensions have the
+   * parameter's shape (momentum, moments); scalars (step) pass. Optimizers with other shapes override.
+   */
+  protected checkStateShape(param: Tensor, key: string, value: Tensor, id: string): void {
+    if (value.dim() === 0 || value.isSparse) return;
+    const want = param.shape, got = value.shape;
+    if (want.length !== got.length || want.some((d, i) => d !== got[i]))
+      throw new Error(`${this.constructor.name}.loadStateDict: state '${key}' of parameter ${id} has shape [${got.join(', ')}] but the parameter has shape [${want.join(', ')}]: is the state dict from a different model?`);
+  }
+
+  // Python's _process_value_according_to_param_policy: floating state follows the param's dtype and
+  // device; 'step' stays as saved unless the group is fused or capturable.
+  #castState(param: Tensor, key: string, value: Tensor, group: Record<string, unknown>): Tensor {
+    if (key === 'step') return group.fused || group.capturable ? value.to({ dtype: 'float32', device: param.device }) : value;
+    return param.isFloatingPoint() ? value.to({ dtype: param.dtype, device: param.device }) : value.to({ device: param.device });
+  }
+
+  registerStepPreHook(hook: StepPreHook<this>): RemovableHandle {
+    return addHook(this.#preHooks as StepPreHook<this>[], hook, false, `${this.constructor.name}.registerStepPreHook`);
+  }
+  registerStepPostHook(hook: StepPostHook<this>): RemovableHandle {
+    return addHook(this.#postHooks as StepPostHook<this>[], hook, false, `${this.constructor.name}.registerStepPostHook`);
+  }
+  registerStateDictPreHook(hook: (optimizer: this) => void, options: { prepend?: boolean } = {}): RemovableHandle {
+    return addHook(this.#stateDictPreHooks as ((o: this) => void)[], hook, options.prepend ?? false, `${this.constructor.name}.registerStateDictPreHook`);
+  }
+  registerStateDictPostHook(hook: (optimizer: this, stateDict: OptimizerStateDict) => OptimizerStateDict | void | null | undefined, options: { prepend?: boolean } = {}): RemovableHandle {
+    return addHook(this.#stateDictPostHooks as typeof hook[], hook, options.prepend ?? false, `${this.constructor.name}.registerStateDictPostHook`);
+  }
+  registerLoadStateDictPreHook(hook: (optimizer: this, stateDict: OptimizerStateDict) => OptimizerStateDict | void | null | undefined, options: { prepend?: boolean } = {}): RemovableHandle {
+    return addHook(this.#loadPreHooks as typeof hook[], hook, options.prepend ?? false, `${this.constructor.name}.registerLoadStateDictPreHook`);
+  }
+  registerLoadStateDictPostHook(hook: (optimizer: this) => void, options: { prepend?: boolean } = {}): RemovableHandle {
+    return addHook(this.#loadPostHooks as ((o: this) => void)[], hook, options.prepend ?? false, `${this.constructor.name}.registerLoadStateDictPostHook`);
+  }
+
+  /** Python's repr: the class name and each group's options, sorted by key. */
+  toString(): string {
+    let s = `${this.constructor.name} (`;
+    this.paramGroups.forEach((g, i) => {
+      s += `\nParameter Group ${i}\n`;
+      const keys = Object.keys(g).filter((k) => k !== 'params').map((k) => [pythonKey(k), k] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [py, k] of keys) s += `    ${py}: ${reprValue(g[k])}\n`;
+    });
+    return `${s})`;
+  }
+
+  /** Frees the optimizer's state tensors now (the parameters belong to the model). */
+  dispose(): void {
+    for (const s of this.state.values()) for (const v of Object.values(s)) if (isTensor(v)) v.dispose();
+    this.state.clear();
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/** Checks that an option is a number >= 0 (or a 1-element tensor), with Python's message. */
+export function checkNonNegative(cls: string, what: string, value: unknown): void {
+  const v = isTensor(value) ? (value.numel() === 1 ? Number(value.item()) : NaN) : value;
+  if (isTensor(value) && value.numel() !== 1) throw new Error(`${cls}: Tensor ${what} must be 1-element`);
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${cls}: ${what} must be a number, got ${describe(value)}`);
+  if (v < 0) throw new RangeError(`${cls}: Invalid ${what}: ${v}`);
+}
+
+/** Checks betas: two numbers in [0, 1), with Python's message. */
+export function checkBetas(cls: string, betas: unknown): void {
+  if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${cls}: betas must be a pair of numbers, got ${describe(betas)}`);
+  betas.forEach((b, i) => {
+    const v = isTensor(b) ? Number(b.item()) : b;
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${cls}: Invalid beta parameter at index ${i}: ${String(v)}`);
+  });
+}
+
+/** Checks a boolean option (foreach and fused may also be null: Python's None). */
+export function checkFlag(cls: string, what: string, value: unknown, nullable = false): void {
+  if (typeof value === 'boolean' || (nullable && value === null)) return;
+  throw new TypeError(`${cls}: ${what} must be a boolean${nullable ? ' or null' : ''}, got ${describe(value)}`);
+}
+
+/** Refuses what the native kernels cannot do: differentiable steps, fused together with foreach. */
+export function checkImplementation(cls: string, group: Record<string, unknown>, fusedSupported: boolean): void {
+  checkFlag(cls, 'foreach', group.foreach, true);
+  checkFlag(cls, 'fused', group.fused ?? null, true);
+  if (group.differentiable === true) throw new Error(`${cls}: differentiable=true is not supported by torchnode (the update runs natively, outside autograd)`);
+  if (group.fused === true && !fusedSupported) throw new Error(`${cls}: \`fused\` is not supported on this optimizer`);
+  if (group.fused === true && group.foreach === true) throw new Error(`${cls}: \`fused\` and \`foreach\` cannot be \`True\` together.`);
+}
+
+/** Warns once per call site kind: used for options accepted for compatibility but without effect here. */
+export function noteIgnored(cls: string, what: string): void {
+  warn(`${cls}: ${what}`);
+}
+
+/** An optimizer's options merged over its defaults (Python's keyword arguments); unknown keys are a TypeError. */
+export function withDefaults<D extends Record<string, unknown>>(cls: string, options: unknown, defaults: D): D {
+  return { ...defaults, ...readOptions(cls, options ?? {}, Object.keys(defaults)) } as D;
+}
+
+/** Runs step()'s closure with autograd on, as Python's `with torch.enable_grad(): loss = closure()`. */
+export function evaluateClosure(closure: Closure | undefined): unknown {
+  if (closure === undefined || closure === null) return undefined;
+  if (typeof closure !== 'function') throw new TypeError(`optimizer.step: closure must be a function, got ${describe(closure)}`);
+  return enableGrad(closure);
+}

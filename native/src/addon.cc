@@ -27,6 +27,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterStorage(env, exports);
     RegisterJit(env, exports);
     RegisterAoti(env, exports);
+    RegisterOptim(env, exports);
     DefineAddon(exports, {});
   } catch (...) {
     ReleaseEnvSlot(slot);  // the destructor does not run for a constructor that threw

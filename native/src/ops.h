@@ -23,6 +23,7 @@ void RegisterSerialize(napi_env env, napi_value exports);
 void RegisterStorage(napi_env env, napi_value exports);
 void RegisterJit(napi_env env, napi_value exports);
 void RegisterAoti(napi_env env, napi_value exports);
+void RegisterOptim(napi_env env, napi_value exports);
 
 // A check of a call's arguments (the boxed stack) run before libtorch, for input that would crash
 // the process there; throws a JsError. FindOpCheck: the check for an overload, or nullptr (op_checks.cc).

@@ -1,0 +1,126 @@
+// torch.utils.data.default_collate / default_convert: samples -> one batch, as PyTorch's collate.py does.
+import { frombuffer, tensor as makeTensor } from '../creation.js';
+import { bool, float64, int64 } from '../dtype.js';
+import { stack } from '../generated/functions.js';
+import { isTensor, type Tensor } from '../tensor.js';
+
+/** Tensors collated inside a worker into memory that can be transferred to the main thread whole. */
+export const transferableBacking = new WeakMap<Tensor, ArrayBuffer>();
+let collateIntoArrayBuffers = false;
+/** Workers collate into ArrayBuffers (PyTorch's workers stack into shared memory for the same reason). */
+export function setCollateIntoArrayBuffers(on: boolean): void {
+  collateIntoArrayBuffers = on;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+function kindOf(v: unknown): string {
+  if (isTensor(v)) return 'Tensor';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'Array';
+  if (ArrayBuffer.isView(v)) return v.constructor.name;
+  if (isPlainObject(v)) return 'Object';
+  if (typeof v === 'object') return v.constructor?.name ?? 'object';
+  return typeof v;
+}
+
+/** Where in the batch a value sits, for error messages: `sample 3, key 'image', element 1`. */
+function where(path: readonly (string | number)[]): string {
+  return path.length ? ` at ${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}` : '';
+}
+
+function collateTensors(batch: Tensor[], path: (string | number)[]): Tensor {
+  const elem = batch[0];
+  batch.forEach((t, i) => {
+    if (t.dtype !== elem.dtype) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${String(t.dtype)} tensor but sample 0 is ${String(elem.dtype)}`);
+    if (t.dim() !== elem.dim() || t.shape.some((s, d) => s !== elem.shape[d])) {
+      throw new RangeError(`default_collate: stack expects each tensor to be equal size, but sample 0${where(path)} has shape [${elem.shape.join(', ')}] and sample ${i} has shape [${t.shape.join(', ')}]`);
+    }
+  });
+  if (elem.layout !== undefined && String(elem.layout) !== 'torch.strided') throw new TypeError(`default_collate: batches of ${String(elem.layout)} tensors are not supported; pass a collateFn`);
+  if (collateIntoArrayBuffers && elem.device.type === 'cpu') {
+    const numel = elem.numel() * batch.length;
+    const buffer = new ArrayBuffer(numel * elem.dtype.itemsize);
+    if (numel > 0) {
+      const out = frombuffer(buffer, { dtype: elem.dtype }).view([batch.length, ...elem.shape]);
+      stack(batch, 0, { out });
+      transferableBacking.set(out, buffer);
+      return out;
+    }
+  }
+  return stack(batch, 0);
+}
+
+/** Numbers become int64 if all are whole (Python ints), else float64 (Python floats); booleans bool. */
+function collateScalars(batch: unknown[], path: (string | number)[]): Tensor {
+  const kind = typeof batch[0];
+  batch.forEach((v, i) => {
+    if (typeof v !== kind) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}`);
+  });
+  if (kind === 'boolean') return makeTensor(batch as boolean[], { dtype: bool });
+  if (kind === 'bigint') return makeTensor(BigInt64Array.from(batch as bigint[]));
+  const numbers = batch as number[];
+  return makeTensor(numbers, { dtype: numbers.every(Number.isInteger) ? int64 : float64 });
+}
+
+function collate(batch: unknown[], path: (string | number)[]): unknown {
+  const elem = batch[0];
+  const kind = kindOf(elem);
+  batch.forEach((v, i) => {
+    if (kindOf(v) !== kind) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}; a batch must hold samples of one structure`);
+  });
+  if (kind === 'Tensor') return collateTensors(batch as Tensor[], path);
+  if (kind === 'number' || kind === 'boolean' || kind === 'bigint') return collateScalars(batch, path);
+  if (kind === 'string') return batch;
+  if (ArrayBuffer.isView(elem) && !(elem instanceof DataView)) {
+    return collateTensors(batch.map((a) => makeTensor(a as never)), path); // numpy arrays -> as_tensor, then stacked
+  }
+  if (kind === 'Array') {
+    const rows = batch as unknown[][];
+    const size = rows[0].length;
+    rows.forEach((r, i) => {
+      if (r.length !== size) throw new RangeError(`default_collate: each element in list of batch should be of equal size: sample 0${where(path)} has ${size} elements, sample ${i} has ${r.length}`);
+    });
+    return Array.from({ length: size }, (_, k) => collate(rows.map((r) => r[k]), [...path, k]));
+  }
+  if (kind === 'Object') {
+    const objects = batch as Record<string, unknown>[];
+    const keys = Object.keys(objects[0]);
+    objects.forEach((o, i) => {
+      const missing = keys.find((k) => !(k in o));
+      if (missing !== undefined) throw new TypeError(`default_collate: sample ${i}${where(path)} has no key '${missing}' that sample 0 has`);
+    });
+    return Object.fromEntries(keys.map((k) => [k, collate(objects.map((o) => o[k]), [...path, k])]));
+  }
+  throw new TypeError(`default_collate: batch must contain tensors, typed arrays, numbers, booleans, strings, objects or arrays; found ${kind}${where(path)}`);
+}
+
+/**
+ * torch.utils.data.default_collate: tensors are stacked (a new dim 0), numbers become a tensor
+ * (int64 when all are whole, float64 otherwise; booleans bool), strings stay an array, arrays and
+ * objects are collated element by element / key by key. Mixed types or shapes throw, naming the sample.
+ */
+export function defaultCollate(batch: readonly unknown[]): unknown {
+  if (!Array.isArray(batch)) throw new TypeError('default_collate: batch must be an array of samples');
+  if (batch.length === 0) throw new RangeError('default_collate: batch is empty');
+  return collate(batch as unknown[], []);
+}
+
+/** torch.utils.data.default_convert (batchSize null): typed arrays become tensors; numbers stay numbers. */
+export function defaultConvert(data: unknown): unknown {
+  if (isTensor(data)) return data;
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return makeTensor(data as never);
+  if (Array.isArray(data)) return data.map(defaultConvert);
+  if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, defaultConvert(v)]));
+  return data;
+}
+
+/** Runs `collate` on a batch; its error also names the batch's dataset indices. */
+export function collateBatch<B>(collate: (batch: never) => B, samples: unknown, indices: readonly number[] | null): B {
+  try {
+    return collate(samples as never);
+  } catch (e) {
+    if (e instanceof Error && indices) e.message += ` (in the batch of sample indices [${indices.join(', ')}])`;
+    throw e;
+  }
+}

@@ -1,0 +1,614 @@
+// torch.utils.data.DataLoader: batches from a dataset, in the main thread or in worker threads, drawing
+// its seeds from the torch RNG in the order dataloader.py does (base seed at iter(), then the sampler's).
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+
+import { Generator as TorchGenerator } from '../generator.js';
+import { cuda } from '../runtime.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { warn } from '../warnings.js';
+import { collateBatch, defaultCollate, defaultConvert } from './collate.js';
+import { decode } from './codec.js';
+import { isMapDataset, isStreamDataset, type MapDataset, type StreamDataset } from './dataset.js';
+import { BatchSampler, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
+import type { FetchRequest, WorkerInit } from './worker.js';
+import { hasWorkerSource, isWorkerSource, packSource, type WorkerSource } from './worker_source.js';
+
+export interface DataLoaderOptions {
+  /** Samples per batch (default 1); null turns automatic batching off (each sample goes through defaultConvert). */
+  batchSize?: number | null;
+  shuffle?: boolean | null;
+  sampler?: (Iterable<number> & { length?: number }) | null;
+  batchSampler?: (Iterable<number[]> & { length?: number }) | null;
+  /** Worker threads loading in parallel (0: load in the calling thread). */
+  numWorkers?: number;
+  /** A function (runs on the main thread) or a WorkerSource (runs in each worker). Default: defaultCollate. */
+  collateFn?: ((batch: never) => unknown) | WorkerSource | null;
+  /** Pins batch tensors when an accelerator is present; otherwise a no-op that warns, as PyTorch. */
+  pinMemory?: boolean;
+  dropLast?: boolean;
+  /** Seconds to wait for a batch from the workers (0: no limit). */
+  timeout?: number;
+  /** Called with the worker id in each worker, after seeding; a WorkerSource (functions cannot cross threads). */
+  workerInitFn?: WorkerSource | null;
+  /** Draws the base seed and the RandomSampler's seed (default: the global torch RNG). */
+  generator?: TorchGenerator | null;
+  /** Batches loaded in advance per worker (default 2 when numWorkers > 0). */
+  prefetchFactor?: number | null;
+  /** Keep the workers between iterations (the base seed is then drawn once, as in PyTorch). */
+  persistentWorkers?: boolean;
+  /** How workers rebuild the dataset, when it has no workerSource() method. */
+  workerDataset?: WorkerSource | null;
+}
+
+type IndexSampler = Iterable<number[] | number> & { length?: number };
+const workerEntry = new URL('./worker_boot.js', import.meta.url);
+const BOOT_LIMIT_MS = 60_000; // a worker thread that never ran a line (only its 'error' event, unseen while blocked, would say why)
+
+/** The parent's node flags minus those that name the main script's input (-e, --input-type): workers inherit the rest (loaders such as tsx). */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a)) i++;
+    else if (!/^--(input-type|eval|print)=/.test(a)) out.push(a);
+  }
+  return out;
+}
+const liveWorkers = new Set<Worker>();
+let pinWarned = false;
+
+function checkOptionKeys(options: object): void {
+  const known = ['batchSize', 'shuffle', 'sampler', 'batchSampler', 'numWorkers', 'collateFn', 'pinMemory', 'dropLast', 'timeout', 'workerInitFn', 'generator', 'prefetchFactor', 'persistentWorkers', 'workerDataset', 'pinMemoryDevice', 'multiprocessingContext', 'inOrder'];
+  for (const k of Object.keys(options)) if (!known.includes(k)) throw new TypeError(`DataLoader: unknown option '${k}'`);
+}
+
+export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<Batch> {
+  readonly dataset: MapDataset | StreamDataset;
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  readonly sampler: (Iterable<number> & { length?: number }) | null;
+  readonly batchSampler: (Iterable<number[]> & { length?: number }) | null;
+  readonly numWorkers: number;
+  readonly prefetchFactor: number | null;
+  readonly pinMemory: boolean;
+  readonly timeout: number;
+  readonly generator: TorchGenerator | null;
+  readonly persistentWorkers: boolean;
+  readonly collateFn: ((batch: never) => unknown) | WorkerSource;
+  readonly workerInitFn: WorkerSource | null;
+  readonly #kind: 'map' | 'stream';
+  readonly #workerDataset: WorkerSource | null;
+  #pool: WorkerPool | null = null;
+
+  /** Worker threads of all DataLoaders that have not exited yet (a diagnostic: 0 once every loop has ended). */
+  static get liveWorkerCount(): number {
+    return liveWorkers.size;
+  }
+
+  /** `new DataLoader(dataset, { batchSize, shuffle, ... })`, or `new DataLoader(dataset, 64, { shuffle })` as Python's `DataLoader(ds, 64, shuffle=True)`. */
+  constructor(dataset: MapDataset | StreamDataset, batchSizeOrOptions: number | null | DataLoaderOptions = {}, moreOptions: DataLoaderOptions = {}) {
+    const options = typeof batchSizeOrOptions === 'object' && batchSizeOrOptions !== null ? batchSizeOrOptions : { ...moreOptions, batchSize: batchSizeOrOptions };
+    if (typeof options !== 'object' || options === null) throw new TypeError('DataLoader: options must be an object');
+    checkOptionKeys(options);
+    if (isMapDataset(dataset)) this.#kind = 'map';
+    else if (isStreamDataset(dataset)) this.#kind = 'stream';
+    else throw new TypeError('DataLoader: dataset must be map-style (getItem and length) or iterable (Symbol.iterator or Symbol.asyncIterator)');
+    this.dataset = dataset;
+    const numWorkers = options.numWorkers ?? 0;
+    if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new RangeError(`DataLoader: numWorkers option should be a non-negative integer; use numWorkers 0 to load in this thread (got ${numWorkers})`);
+    const timeout = options.timeout ?? 0;
+    if (typeof timeout !== 'number' || !(timeout >= 0)) throw new RangeError('DataLoader: timeout option should be non-negative');
+    if (timeout > 0 && numWorkers === 0) throw new RangeError('DataLoader: timeout needs numWorkers > 0 (PyTorch asserts timeout == 0 for loading in the main process)');
+    let prefetchFactor = options.prefetchFactor ?? null;
+    if (numWorkers === 0 && prefetchFactor !== null) throw new RangeError('DataLoader: prefetchFactor option could only be specified with numWorkers > 0');
+    if (numWorkers > 0 && prefetchFactor === null) prefetchFactor = 2;
+    if (prefetchFactor !== null && (!Number.isInteger(prefetchFactor) || prefetchFactor < 1)) throw new RangeError('DataLoader: prefetchFactor option should be a positive integer');
+    const persistentWorkers = options.persistentWorkers ?? false;
+    if (persistentWorkers && numWorkers === 0) throw new RangeError('DataLoader: persistentWorkers option needs numWorkers > 0');
+    const generator = options.generator ?? null;
+    if (generator !== null && !(generator instanceof TorchGenerator)) throw new TypeError('DataLoader: generator must be a torch.Generator');
+
+    let shuffle = options.shuffle ?? null;
+    let sampler = options.sampler ?? null;
+    let batchSampler = options.batchSampler ?? null;
+    let batchSize = options.batchSize === undefined ? 1 : options.batchSize;
+    let dropLast = options.dropLast ?? false;
+    if (this.#kind === 'stream') {
+      if (shuffle !== null && shuffle !== false) throw new TypeError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
+      if (sampler !== null) throw new TypeError('DataLoader with IterableDataset: expected unspecified sampler option');
+      if (batchSampler !== null) throw new TypeError('DataLoader with IterableDataset: expected unspecified batchSampler option');
+    } else shuffle = Boolean(shuffle);
+    if (sampler !== null && shuffle) throw new TypeError('DataLoader: sampler option is mutually exclusive with shuffle');
+    if (batchSampler !== null) {
+      if (batchSize !== 1 || shuffle || sampler !== null || dropLast) throw new TypeError('DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
+      batchSize = null;
+      dropLast = false;
+    } else if (batchSize === null && dropLast) {
+      throw new TypeError('DataLoader: batchSize null disables auto-batching and is mutually exclusive with dropLast');
+    }
+    if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0)) throw new RangeError(`DataLoader: batchSize should be a positive integer value, but got batchSize=${batchSize}`);
+    if (this.#kind === 'map' && sampler === null) {
+      const map = dataset as MapDataset;
+      sampler = shuffle ? new RandomSampler(map, { generator }) : new SequentialSampler(map);
+    }
+    if (this.#kind === 'map' && batchSize !== null && batchSampler === null) batchSampler = new BatchSampler(sampler!, batchSize, dropLast);
+
+    const collateFn = options.collateFn ?? (batchSize !== null || batchSampler !== null ? defaultCollate : defaultConvert);
+    if (typeof collateFn !== 'function' && !isWorkerSource(collateFn)) throw new TypeError('DataLoader: collateFn must be a function or a WorkerSource');
+    if (isWorkerSource(collateFn) && numWorkers === 0) throw new TypeError('DataLoader: a WorkerSource collateFn needs numWorkers > 0; pass the function itself');
+    const workerInitFn = options.workerInitFn ?? null;
+    if (typeof workerInitFn === 'function') {
+      throw new TypeError('DataLoader: workerInitFn must be a WorkerSource { module, export } (a function cannot be sent to a worker thread: export it from a module)');
+    }
+    if (workerInitFn !== null && !isWorkerSource(workerInitFn)) throw new TypeError('DataLoader: workerInitFn must be a WorkerSource { module, export }');
+    if (numWorkers > 0 && options.workerDataset == null && !hasWorkerSource(dataset)) {
+      throw new TypeError(
+        'DataLoader: numWorkers > 0 needs a dataset that a worker thread can rebuild (JS cannot pickle it): give its class a ' +
+          "workerSource() method returning { module: import.meta.url, export: 'MyDataset', args }, or pass the option workerDataset: { module, export, args }",
+      );
+    }
+    if (options.workerDataset != null && !isWorkerSource(options.workerDataset)) throw new TypeError('DataLoader: workerDataset must be a WorkerSource { module, export?, args? }');
+    this.#workerDataset = options.workerDataset ?? null;
+
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
+    this.sampler = sampler;
+    this.batchSampler = batchSampler;
+    this.numWorkers = numWorkers;
+    this.prefetchFactor = prefetchFactor;
+    this.pinMemory = options.pinMemory ?? false;
+    this.timeout = timeout;
+    this.generator = generator;
+    this.persistentWorkers = persistentWorkers;
+    this.collateFn = collateFn;
+    this.workerInitFn = workerInitFn;
+  }
+
+  get #autoCollation(): boolean {
+    return this.batchSampler !== null || (this.#kind === 'stream' && this.batchSize !== null);
+  }
+  get #indexSampler(): IndexSampler {
+    return (this.batchSampler ?? this.sampler) as IndexSampler;
+  }
+
+  /** Batches per pass (Python's len(loader)); an iterable dataset needs a `length` of its own. */
+  get length(): number {
+    if (this.#kind === 'stream') {
+      const n = (this.dataset as { length?: unknown }).length;
+      if (typeof n !== 'number') throw new TypeError('DataLoader.length: the iterable dataset has no length');
+      if (this.batchSize === null) return n;
+      return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
+    const n = this.#indexSampler.length;
+    if (typeof n !== 'number') throw new TypeError('DataLoader.length: the sampler has no length');
+    return n;
+  }
+
+  /** Ends persistent workers now (they also end with the process). */
+  close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = null;
+    return pool ? pool.shutdown() : Promise.resolve();
+  }
+
+  [Symbol.iterator](): Generator<Batch, void, undefined> {
+    if (this.numWorkers === 0) return this.#single(drawSeed(this.generator)) as Generator<Batch, void, undefined>;
+    const run = this.#startRun();
+    return this.#syncWorkers(run);
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<Batch, void, undefined> {
+    if (this.numWorkers === 0) return this.#singleAsync(drawSeed(this.generator));
+    const run = this.#startRun();
+    return this.#asyncWorkers(run);
+  }
+
+  // ---- loading in the calling thread ----
+
+  #finish(data: unknown): Batch {
+    return (this.pinMemory ? pin(data) : data) as Batch;
+  }
+
+  *#single(_baseSeed: bigint): Generator<Batch, void, undefined> {
+    if (this.#kind === 'stream') {
+      const d = this.dataset as StreamDataset;
+      if (!(Symbol.iterator in d)) throw new TypeError('DataLoader: the dataset is asynchronous; iterate with for await');
+      yield* this.#batchesOf((d as Iterable<unknown>)[Symbol.iterator](), notPromise);
+      return;
+    }
+    const map = this.dataset as MapDataset;
+    for (const index of this.#indexSampler) {
+      let samples: unknown;
+      if (!this.#autoCollation) samples = notPromise(map.getItem(index as number));
+      else samples = map.getItems ? notPromise(map.getItems(index as number[])) : (index as number[]).map((i) => notPromise(map.getItem(i)));
+      yield this.#finish(collateBatch(this.collateFn as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null));
+    }
+  }
+
+  *#batchesOf(it: Iterator<unknown>, check: (v: unknown) => unknown): Generator<Batch, void, undefined> {
+    const collate = this.collateFn as (b: unknown) => unknown;
+    for (;;) {
+      if (this.batchSize === null) {
+        const r = it.next();
+        if (r.done) return;
+        yield this.#finish(collate(check(r.value)));
+        continue;
+      }
+      const batch: unknown[] = [];
+      while (batch.length < this.batchSize) {
+        const r = it.next();
+        if (r.done) break;
+        batch.push(check(r.value));
+      }
+      if (batch.length === 0 || (this.dropLast && batch.length < this.batchSize)) return;
+      yield this.#finish(collate(batch));
+    }
+  }
+
+  async *#singleAsync(_baseSeed: bigint): AsyncGenerator<Batch, void, undefined> {
+    const collate = this.collateFn as (b: unknown) => unknown;
+    if (this.#kind === 'stream') {
+      const d = this.dataset as StreamDataset;
+      const it = Symbol.asyncIterator in d ? (d as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (d as Iterable<unknown>)[Symbol.iterator]();
+      for (;;) {
+        const batch: unknown[] = [];
+        const want = this.batchSize ?? 1;
+        while (batch.length < want) {
+          const r = await it.next();
+          if (r.done) break;
+          batch.push(r.value);
+        }
+        if (batch.length === 0 || (this.dropLast && batch.length < want)) return;
+        yield this.#finish(collate(this.batchSize === null ? batch[0] : batch));
+      }
+    }
+    const map = this.dataset as MapDataset;
+    for (const index of this.#indexSampler) {
+      let samples: unknown;
+      if (!this.#autoCollation) samples = await map.getItem(index as number);
+      else if (map.getItems) samples = await map.getItems(index as number[]);
+      else {
+        const list: unknown[] = [];
+        for (const i of index as number[]) list.push(await map.getItem(i)); // one at a time: random transforms draw in order
+        samples = list;
+      }
+      yield this.#finish(collateBatch(collate, samples, this.#autoCollation ? (index as number[]) : null));
+    }
+  }
+
+  // ---- loading in worker threads ----
+
+  #startRun(): WorkerRun {
+    let pool = this.persistentWorkers && this.#pool && !this.#pool.broken ? this.#pool : null;
+    if (!pool) {
+      const baseSeed = drawSeed(this.generator); // persistent workers draw it once, as PyTorch
+      pool = new WorkerPool(this.numWorkers, (id, port, signal) => this.#workerInit(id, baseSeed, port, signal));
+      if (this.persistentWorkers) this.#pool = pool;
+    }
+    const mainThreadCollate = typeof this.collateFn === 'function' && this.collateFn !== defaultCollate && this.collateFn !== defaultConvert;
+    const finish = (data: unknown): unknown => {
+      const value = decode(data);
+      return this.#finish(mainThreadCollate ? (this.collateFn as (b: unknown) => unknown)(value) : value);
+    };
+    return new WorkerRun(pool, this.#indexIterator(), this.#kind, this.#autoCollation ? this.batchSize ?? 1 : 1, {
+      finish,
+      timeout: this.timeout,
+      inFlight: this.prefetchFactor! * this.numWorkers,
+    });
+  }
+
+  #indexIterator(): Iterator<number[] | number> | null {
+    return this.#kind === 'map' ? this.#indexSampler[Symbol.iterator]() : null;
+  }
+
+  #workerInit(id: number, baseSeed: bigint, port: MessagePort, signal: SharedArrayBuffer): { init: WorkerInit; transfer: (ArrayBuffer | MessagePort)[] } {
+    const transfer: ArrayBuffer[] = [];
+    const source = this.#workerDataset ?? (this.dataset as unknown as { workerSource(): WorkerSource }).workerSource();
+    const collate = this.collateFn === defaultCollate ? 'default' : this.collateFn === defaultConvert ? 'convert' : typeof this.collateFn === 'function' ? 'main' : packSource(this.collateFn, transfer, 'collateFn');
+    const init: WorkerInit = {
+      id,
+      numWorkers: this.numWorkers,
+      baseSeed,
+      dataset: packSource(source, transfer, 'dataset'),
+      kind: this.#kind,
+      autoCollation: this.#autoCollation,
+      dropLast: this.dropLast,
+      collate,
+      initFn: this.workerInitFn ? packSource(this.workerInitFn, transfer, 'workerInitFn') : null,
+      port,
+      signal,
+    };
+    return { init, transfer: [...transfer, port] };
+  }
+
+  /** Ends a pass: a non-persistent (or failed) pool ends its workers. */
+  #endRun(run: WorkerRun, failed: boolean): Promise<void> {
+    if (this.persistentWorkers && !failed && this.#pool === run.pool) return Promise.resolve();
+    if (this.#pool === run.pool) this.#pool = null;
+    return run.pool.shutdown();
+  }
+
+  *#syncWorkers(run: WorkerRun): Generator<Batch, void, undefined> {
+    let failed = false;
+    try {
+      for (;;) {
+        const r = run.nextSync();
+        if (r.done) break;
+        yield r.value as Batch;
+      }
+    } catch (e) {
+      failed = true;
+      throw e;
+    } finally {
+      void this.#endRun(run, failed);
+    }
+  }
+
+  async *#asyncWorkers(run: WorkerRun): AsyncGenerator<Batch, void, undefined> {
+    let failed = false;
+    try {
+      for (;;) {
+        const r = await run.nextAsync();
+        if (r.done) break;
+        yield r.value as Batch;
+      }
+    } catch (e) {
+      failed = true;
+      throw e;
+    } finally {
+      await this.#endRun(run, failed);
+    }
+  }
+}
+
+function notPromise<T>(v: T): T {
+  if (typeof (v as { then?: unknown } | null)?.then === 'function') throw new TypeError('DataLoader: the dataset returned a Promise; iterate with for await (or use numWorkers > 0)');
+  return v;
+}
+
+function pin(data: unknown): unknown {
+  if (!cuda.isAvailable()) {
+    if (!pinWarned) warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory won't be used.");
+    pinWarned = true;
+    return data;
+  }
+  const walk = (v: unknown): unknown => {
+    if (isTensor(v)) return (v as Tensor).pinMemory();
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(data);
+}
+
+interface WorkerMessage {
+  type: 'ready' | 'data' | 'error' | 'end' | 'fatal' | 'exit';
+  task?: number;
+  epoch?: number;
+  data?: unknown;
+  index?: number | null;
+  name?: string;
+  message?: string;
+  stack?: string;
+  code?: number;
+}
+
+/** The worker threads of one loader: each posts to its own port and bumps a shared counter (so a blocked main thread wakes). */
+class WorkerPool {
+  readonly workers: Worker[] = [];
+  readonly ports: MessagePort[] = [];
+  readonly signal: Int32Array;
+  readonly results = new Map<number, WorkerMessage>();
+  readonly exited: (number | null)[];
+  readonly fatal: (WorkerMessage | null)[];
+  epoch = 0;
+  broken = false;
+  readonly startedAt = Date.now();
+  #closed = false;
+
+  constructor(n: number, makeInit: (id: number, port: MessagePort, signal: SharedArrayBuffer) => { init: WorkerInit; transfer: (ArrayBuffer | MessagePort)[] }) {
+    const shared = new SharedArrayBuffer(4 * (1 + n));
+    this.signal = new Int32Array(shared);
+    this.exited = new Array(n).fill(null);
+    this.fatal = new Array(n).fill(null);
+    try {
+      for (let id = 0; id < n; id++) {
+        Atomics.store(this.signal, 1 + id, 1);
+        const { port1, port2 } = new MessageChannel();
+        const { init, transfer } = makeInit(id, port2, shared);
+        const worker = new Worker(workerEntry, { workerData: init, transferList: transfer as never[], execArgv: workerExecArgv() });
+        worker.unref(); // a loop left without return() must not keep the process alive
+        port1.unref();
+        liveWorkers.add(worker);
+        worker.on('error', (e) => (this.fatal[id] ??= { type: 'fatal', name: e.name, message: e.message, stack: e.stack }));
+        worker.on('exit', (code) => {
+          liveWorkers.delete(worker);
+          this.exited[id] ??= code;
+          Atomics.add(this.signal, 0, 1);
+          Atomics.notify(this.signal, 0);
+        });
+        this.workers.push(worker);
+        this.ports.push(port1);
+      }
+    } catch (e) {
+      void this.shutdown();
+      throw e;
+    }
+  }
+
+  send(id: number, req: FetchRequest): void {
+    this.workers[id].postMessage(req);
+  }
+
+  /** Moves every waiting message into `results` (current epoch only) or the workers' state. */
+  drain(): void {
+    this.ports.forEach((port, id) => {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const msg = m.message as WorkerMessage;
+        if (msg.type === 'fatal') this.fatal[id] ??= msg;
+        else if (msg.type === 'exit') this.exited[id] ??= msg.code ?? 0;
+        else if (msg.type !== 'ready' && msg.epoch === this.epoch) this.results.set(msg.task!, msg);
+      }
+    });
+  }
+
+  /** An error if worker `id` failed or is gone (its exit was not asked for). */
+  failure(id: number): Error | null {
+    const f = this.fatal[id];
+    if (f) return workerError(`DataLoader worker ${id} failed: ${f.name}: ${f.message}`, f);
+    const state = Atomics.load(this.signal, 1 + id);
+    if (state === 0 && this.exited[id] === null) this.drain(); // its exit message was posted before the flag
+    const code = this.exited[id] ?? (state === 0 ? -1 : null);
+    if (code !== null && !this.#closed) return new Error(`DataLoader worker ${id} exited unexpectedly${code >= 0 ? ` with code ${code}` : ''}`);
+    if (state === 1 && Date.now() - this.startedAt > BOOT_LIMIT_MS) return new Error(`DataLoader worker ${id} did not start within ${BOOT_LIMIT_MS / 1000} s (iterate with for await to see the thread's own error)`);
+    return null;
+  }
+
+  shutdown(): Promise<void> {
+    this.#closed = true;
+    this.broken = true;
+    for (const p of this.ports) p.close();
+    return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
+  }
+}
+
+function workerError(message: string, f: WorkerMessage): Error {
+  const e = new Error(message, { cause: Object.assign(new Error(f.message), { name: f.name ?? 'Error', stack: f.stack }) });
+  return e;
+}
+
+interface RunSettings {
+  finish: (data: unknown) => unknown; // decodes (and collates on the main thread) a batch from a worker
+  timeout: number;
+  inFlight: number; // prefetchFactor * numWorkers tasks out at once
+}
+
+const WAIT = Symbol('wait');
+const SLICE_MS = 200; // a blocked wait looks at the workers' state this often
+
+/** One pass over the data with a pool: PyTorch's _MultiProcessingDataLoaderIter (in-order results). */
+class WorkerRun {
+  readonly #settings: RunSettings;
+  readonly pool: WorkerPool;
+  readonly #indices: Iterator<number[] | number> | null;
+  readonly #kind: 'map' | 'stream';
+  readonly #count: number;
+  readonly #taskWorker = new Map<number, number>();
+  readonly #active: boolean[];
+  #sendIdx = 0;
+  #rcvdIdx = 0;
+  #nextWorker = 0;
+  #samplerDone = false;
+
+  constructor(pool: WorkerPool, indices: Iterator<number[] | number> | null, kind: 'map' | 'stream', count: number, settings: RunSettings) {
+    this.#settings = settings;
+    this.pool = pool;
+    this.#indices = indices;
+    this.#kind = kind;
+    this.#count = count;
+    this.#active = pool.workers.map(() => true);
+    pool.epoch++;
+    pool.results.clear();
+    pool.workers.forEach((_, id) => pool.send(id, { type: 'reset', epoch: pool.epoch }));
+    for (let k = 0; k < settings.inFlight; k++) this.#tryPut();
+  }
+
+  #tryPut(): void {
+    if (this.#samplerDone) return;
+    let worker = -1;
+    for (let k = 0; k < this.#active.length; k++) {
+      const w = this.#nextWorker;
+      this.#nextWorker = (this.#nextWorker + 1) % this.#active.length;
+      if (this.#active[w]) {
+        worker = w;
+        break;
+      }
+    }
+    if (worker < 0) return;
+    let indices: number[] | null = null;
+    if (this.#kind === 'map') {
+      const r = this.#indices!.next();
+      if (r.done) {
+        this.#samplerDone = true;
+        return;
+      }
+      indices = typeof r.value === 'number' ? [r.value] : [...r.value];
+    }
+    this.pool.send(worker, { type: 'fetch', task: this.#sendIdx, epoch: this.pool.epoch, indices, count: this.#count });
+    this.#taskWorker.set(this.#sendIdx++, worker);
+  }
+
+  /** The next batch, the end, or WAIT when the batch in line has not come back yet. */
+  #step(): IteratorResult<unknown> | typeof WAIT {
+    const pool = this.pool;
+    while (this.#rcvdIdx < this.#sendIdx) {
+      const worker = this.#taskWorker.get(this.#rcvdIdx)!;
+      const msg = pool.results.get(this.#rcvdIdx);
+      if (!msg) {
+        if (!this.#active[worker]) {
+          this.#rcvdIdx++; // a task sent to a worker whose stream had already ended
+          continue;
+        }
+        const failure = pool.failure(worker);
+        if (failure) throw failure;
+        return WAIT;
+      }
+      pool.results.delete(this.#rcvdIdx);
+      this.#taskWorker.delete(this.#rcvdIdx++);
+      if (msg.type === 'end') {
+        this.#active[worker] = false;
+        this.#tryPut();
+        continue;
+      }
+      this.#tryPut();
+      if (msg.type === 'error') {
+        const where = msg.index !== null && msg.index !== undefined ? ` while loading sample index ${msg.index}` : '';
+        throw workerError(`DataLoader worker ${worker}: ${msg.name}${where}: ${msg.message}`, msg);
+      }
+      return { done: false, value: this.#settings.finish(msg.data) };
+    }
+    return { done: true, value: undefined };
+  }
+
+  #deadline(): number {
+    return this.#settings.timeout > 0 ? Date.now() + this.#settings.timeout * 1000 : Infinity;
+  }
+  #timedOut(): Error {
+    return new Error(`DataLoader timed out after ${this.#settings.timeout} seconds`);
+  }
+
+  nextSync(): IteratorResult<unknown> {
+    const deadline = this.#deadline();
+    for (;;) {
+      const seen = Atomics.load(this.pool.signal, 0);
+      this.pool.drain();
+      const r = this.#step();
+      if (r !== WAIT) return r;
+      const left = deadline - Date.now();
+      if (left <= 0) throw this.#timedOut();
+      Atomics.wait(this.pool.signal, 0, seen, Math.min(left, SLICE_MS));
+    }
+  }
+
+  async nextAsync(): Promise<IteratorResult<unknown>> {
+    const deadline = this.#deadline();
+    for (;;) {
+      const seen = Atomics.load(this.pool.signal, 0);
+      this.pool.drain();
+      const r = this.#step();
+      if (r !== WAIT) return r;
+      const left = deadline - Date.now();
+      if (left <= 0) throw this.#timedOut();
+      const waited = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync(this.pool.signal, 0, seen, Math.min(left, SLICE_MS));
+      // waitAsync alone does not keep the event loop alive (the workers are unref'd); a timer does.
+      if (waited.async) await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, SLICE_MS));
+        void (waited.value as Promise<string>).then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}

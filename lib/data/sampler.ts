@@ -1,0 +1,183 @@
+// torch.utils.data samplers: index streams drawn from the torch RNG exactly as sampler.py draws them,
+// so the same seed gives the same indices as PyTorch.
+import { asTensor } from '../functional/misc.js';
+import { empty, randint, randperm } from '../creation.js';
+import { float64, int64 } from '../dtype.js';
+import { multinomial } from '../generated/functions.js';
+import { Generator } from '../generator.js';
+import type { Tensor } from '../tensor.js';
+
+/** torch.utils.data.Sampler: an iterable of indices (or of index batches), maybe with a length. */
+export abstract class Sampler<T = number> implements Iterable<T> {
+  abstract [Symbol.iterator](): Iterator<T>;
+}
+
+interface Sized {
+  readonly length: number;
+}
+
+function positiveInteger(fn: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new RangeError(`${fn}: ${name} should be a positive integer value, but got ${name}=${String(value)}`);
+  return value;
+}
+function boolean(fn: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} should be a boolean value, but got ${name}=${String(value)}`);
+  return value;
+}
+function generatorOption(fn: string, g: unknown): Generator | null {
+  if (g === undefined || g === null) return null;
+  if (!(g instanceof Generator)) throw new TypeError(`${fn}: generator must be a torch.Generator`);
+  return g;
+}
+
+/** torch.utils.data.SequentialSampler: 0, 1, ..., length - 1. */
+export class SequentialSampler extends Sampler<number> {
+  constructor(readonly dataSource: Sized) {
+    super();
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    for (let i = 0; i < this.dataSource.length; i++) yield i;
+  }
+  get length(): number {
+    return this.dataSource.length;
+  }
+}
+
+export interface RandomSamplerOptions {
+  replacement?: boolean;
+  numSamples?: number | null;
+  generator?: Generator | null;
+}
+
+/**
+ * torch.utils.data.RandomSampler. Without a generator each iteration seeds a fresh Generator from
+ * one int64 draw of the default torch RNG, when its first index is taken (as Python's generator does).
+ */
+export class RandomSampler extends Sampler<number> {
+  readonly replacement: boolean;
+  readonly generator: Generator | null;
+  readonly #numSamples: number | null;
+  /** `new RandomSampler(ds, { replacement, numSamples, generator })` or Python's positional order. */
+  constructor(
+    readonly dataSource: Sized,
+    replacementOrOptions: boolean | RandomSamplerOptions = {},
+    numSamples?: number | null,
+    generator?: Generator | null,
+  ) {
+    super();
+    const options = typeof replacementOrOptions === 'object' && replacementOrOptions !== null ? replacementOrOptions : { replacement: replacementOrOptions, numSamples, generator };
+    this.replacement = boolean('RandomSampler', 'replacement', options.replacement ?? false);
+    this.#numSamples = options.numSamples ?? null;
+    this.generator = generatorOption('RandomSampler', options.generator);
+    positiveInteger('RandomSampler', 'numSamples', this.numSamples);
+  }
+  get numSamples(): number {
+    return this.#numSamples ?? this.dataSource.length;
+  }
+  get length(): number {
+    return this.numSamples;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    const n = this.dataSource.length;
+    const generator = this.generator ?? new Generator().manualSeed(drawSeed(null));
+    const draw = this.replacement ? (count: number) => randint(n, [count], { dtype: int64, generator }) : () => randperm(n, { generator });
+    const chunk = this.replacement ? 32 : n;
+    for (let k = 0; k < Math.floor(this.numSamples / chunk); k++) yield* indices(draw(chunk));
+    yield* indices(draw(this.numSamples % chunk)).slice(0, this.numSamples % chunk);
+  }
+}
+
+/** `torch.empty((), dtype=torch.int64).random_(generator=g).item()`: a seed in [0, 2^63), as a bigint. */
+export function drawSeed(generator: Generator | null): bigint {
+  const t = empty([], { dtype: int64 });
+  t.random_(generator ? { generator } : {});
+  const seed = (t.toTypedArray() as BigInt64Array)[0];
+  t.dispose();
+  return seed;
+}
+
+function indices(t: Tensor): number[] {
+  const list = t.tolist() as number[];
+  t.dispose();
+  return list;
+}
+
+/** torch.utils.data.SubsetRandomSampler: the given indices in a random order (randperm of their count). */
+export class SubsetRandomSampler extends Sampler<number> {
+  readonly generator: Generator | null;
+  constructor(
+    readonly indices: readonly number[],
+    options: Generator | { generator?: Generator | null } | null = {},
+  ) {
+    super();
+    if (!Array.isArray(indices)) throw new TypeError('SubsetRandomSampler: indices must be an array of numbers');
+    this.generator = generatorOption('SubsetRandomSampler', options instanceof Generator ? options : options?.generator);
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    const order = indices(randperm(this.indices.length, this.generator ? { generator: this.generator } : {}));
+    for (const i of order) yield this.indices[i];
+  }
+  get length(): number {
+    return this.indices.length;
+  }
+}
+
+export interface WeightedRandomSamplerOptions {
+  replacement?: boolean;
+  generator?: Generator | null;
+}
+
+/** torch.utils.data.WeightedRandomSampler: `torch.multinomial(weights (float64), numSamples, replacement)`. */
+export class WeightedRandomSampler extends Sampler<number> {
+  readonly weights: Tensor;
+  readonly numSamples: number;
+  readonly replacement: boolean;
+  readonly generator: Generator | null;
+  constructor(weights: readonly number[] | Tensor, numSamples: number, options: WeightedRandomSamplerOptions | boolean = {}, generator?: Generator | null) {
+    super();
+    const opts = typeof options === 'boolean' ? { replacement: options, generator } : options;
+    this.numSamples = positiveInteger('WeightedRandomSampler', 'numSamples', numSamples);
+    this.replacement = boolean('WeightedRandomSampler', 'replacement', opts.replacement ?? true);
+    this.generator = generatorOption('WeightedRandomSampler', opts.generator);
+    const w = asTensor(weights as number[], { dtype: float64 });
+    if (w.dim() !== 1) throw new RangeError(`WeightedRandomSampler: weights should be a 1d sequence but given weights have shape [${w.shape.join(', ')}]`);
+    this.weights = w;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    yield* indices(multinomial(this.weights, this.numSamples, this.replacement, this.generator ? { generator: this.generator } : {}));
+  }
+  get length(): number {
+    return this.numSamples;
+  }
+}
+
+/** torch.utils.data.BatchSampler: groups another sampler's indices into arrays of `batchSize`. */
+export class BatchSampler extends Sampler<number[]> {
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  constructor(
+    readonly sampler: Iterable<number> & Partial<Sized>,
+    batchSize: number,
+    dropLast: boolean,
+  ) {
+    super();
+    this.batchSize = positiveInteger('BatchSampler', 'batchSize', batchSize);
+    this.dropLast = boolean('BatchSampler', 'dropLast', dropLast);
+  }
+  *[Symbol.iterator](): Iterator<number[]> {
+    let batch: number[] = [];
+    for (const index of this.sampler) {
+      batch.push(index);
+      if (batch.length === this.batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0 && !this.dropLast) yield batch;
+  }
+  get length(): number {
+    const n = this.sampler.length;
+    if (typeof n !== 'number') throw new TypeError('BatchSampler.length: the inner sampler has no length');
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+}

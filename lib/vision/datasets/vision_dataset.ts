@@ -1,0 +1,69 @@
+// torchvision.datasets.VisionDataset: the base of the vision datasets (root, transform, targetTransform).
+import { Dataset } from '../../data/dataset.js';
+import { applyTransform, checkTransform, type TransformLike } from '../transforms/transform.js';
+
+/** The options every vision dataset takes. */
+export interface VisionDatasetOptions {
+  /** Applied to the image (a vision.Image) of each sample. */
+  transform?: TransformLike | null;
+  /** Applied to the target (the class index) of each sample. */
+  targetTransform?: TransformLike | null;
+}
+
+export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S, T]> {
+  readonly root: string | null;
+  transform: TransformLike | null;
+  /** The constructor arguments, for workerSource(); null where they cannot cross threads. */
+  protected workerArgs: unknown[] | null = null;
+  targetTransform: TransformLike | null;
+
+  constructor(root: string | null, options: VisionDatasetOptions, owner: string) {
+    super();
+    if (root !== null && typeof root !== 'string') throw new TypeError(`${owner}: root must be a path string, got ${typeof root}`);
+    checkTransform(options.transform, owner, 'transform');
+    checkTransform(options.targetTransform, owner, 'targetTransform');
+    this.root = root;
+    this.transform = options.transform ?? null;
+    this.targetTransform = options.targetTransform ?? null;
+  }
+
+  /**
+   * How a DataLoader worker thread rebuilds this dataset: this module's class with the same constructor
+   * arguments (transforms included: the built-in ones describe themselves the same way).
+   */
+  workerSource(): { module: string; export: string; args: unknown[] } {
+    const cls = this.constructor as { name: string; sourceModule?: string };
+    if (!Object.hasOwn(cls, 'sourceModule') || this.workerArgs === null) {
+      throw new TypeError(`${cls.name} cannot be rebuilt in a DataLoader worker thread: give the class a workerSource() method ` +
+        '({ module: import.meta.url, export: ClassName, args })');
+    }
+    return { module: cls.sourceModule!, export: cls.name, args: this.workerArgs };
+  }
+
+  /** The raw sample at a checked, non-negative index. */
+  protected abstract rawItem(index: number): [unknown, unknown];
+
+  getItem(index: number): [S, T] {
+    const [sample, target] = this.rawItem(this.checkIndex(index));
+    const name = this.constructor.name;
+    return [
+      (this.transform ? applyTransform(this.transform, sample, name) : sample) as S,
+      (this.targetTransform ? applyTransform(this.targetTransform, target, name) : target) as T,
+    ];
+  }
+
+  /** Python's indexing rules: integers, negative from the end, IndexError as RangeError. */
+  protected checkIndex(index: number): number {
+    const n = this.length;
+    if (!Number.isInteger(index)) throw new TypeError(`${this.constructor.name}.getItem: index must be an integer, got ${String(index)}`);
+    const i = index < 0 ? index + n : index;
+    if (i < 0 || i >= n) throw new RangeError(`${this.constructor.name}.getItem: index ${index} is out of range for ${n} samples`);
+    return i;
+  }
+}
+
+/** The error of `download: true`: nothing is downloaded at run time. */
+export function downloadError(owner: string, where: string): Error {
+  return new Error(`${owner}: download=true is not supported: torchnode downloads nothing at run time. ` +
+    `Put the files in ${where} (or pass their folder), then construct the dataset with download: false.`);
+}

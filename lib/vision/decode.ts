@@ -1,0 +1,92 @@
+// Synchronous image decoding with sharp. sharp only decodes asynchronously, but Dataset.getItem is
+// synchronous (as Python's __getitem__), so one helper thread per JS thread runs sharp and the caller
+// blocks on Atomics.wait until the pixels come back through a MessagePort read with
+// receiveMessageOnPort (the pattern of synckit). Pixels cross without copying (transferred buffer).
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+
+/** What the helper thread sends back: interleaved 8-bit pixels and their layout, or sharp's message. */
+interface DecodeReply { ok: boolean; message?: string; data?: Uint8Array; width?: number; height?: number; channels?: number; gray?: boolean }
+
+/** Raw pixels as sharp decoded them: 1 to 4 interleaved 8-bit channels; `gray` when the file is grayscale (then the channels repeat it). */
+export interface DecodedPixels { data: Uint8Array; width: number; height: number; channels: number; gray: boolean }
+
+// The helper thread: CommonJS source run with eval, so no worker file has to be found on disk
+// (the same code works from lib/ under vitest and from dist/).
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+let sharp = null;
+let loadError = null;
+try {
+  sharp = require(workerData.sharpPath);
+  // Datasets decode many distinct files, each once per epoch: libvips' operation cache would only hold
+  // memory, and parallelism comes from DataLoader workers, so one libvips thread per helper.
+  sharp.cache(false);
+  sharp.concurrency(1);
+} catch (e) {
+  loadError = 'the image library sharp could not be loaded: ' + String(e && e.message || e);
+}
+const { port } = workerData;
+port.on('message', async ({ input, flag }) => {
+  let reply;
+  try {
+    if (loadError !== null) throw new Error(loadError);
+    // ignoreIcc: PIL ignores embedded colour profiles, so sharp must not convert to sRGB either.
+    const image = sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false });
+    // sharp's raw output is sRGB (gray replicated to 3 channels); the file's own channel count says
+    // whether it is a gray image.
+    const { channels: sourceChannels } = await image.metadata();
+    const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    reply = { ok: true, data: pixels, width: info.width, height: info.height, channels: info.channels, gray: sourceChannels <= 2 };
+  } catch (e) {
+    reply = { ok: false, message: String(e && e.message || e) };
+  }
+  port.postMessage(reply);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+});
+`;
+
+/** How long one decode may take before the caller gives up (a stuck or dead helper never hangs). */
+const DECODE_TIMEOUT_MS = 120_000;
+
+let helper: { worker: Worker; port: MessagePort } | null = null;
+
+function startHelper(): { worker: Worker; port: MessagePort } {
+  let sharpPath: string;
+  try {
+    sharpPath = createRequire(import.meta.url).resolve('sharp');
+  } catch {
+    throw new Error('decodeImage: images are decoded with the npm package sharp, which is not installed (npm install sharp)');
+  }
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { sharpPath, port: port2 }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  worker.on('error', () => { helper = null; });
+  worker.on('exit', () => { helper = null; });
+  return { worker, port: port1 };
+}
+
+/**
+ * Decodes an encoded image (JPEG, PNG, WebP, TIFF, GIF, ... whatever sharp reads) to 8-bit pixels,
+ * synchronously. `source` names the file in error messages.
+ */
+export function decodeImageSync(input: Uint8Array, source: string): DecodedPixels {
+  helper ??= startHelper();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  // sharp wants a Buffer; copy so the caller's bytes are never transferred away.
+  const bytes = Buffer.from(input);
+  helper.port.postMessage({ input: bytes, flag });
+  const waited = Atomics.wait(flag, 0, 0, DECODE_TIMEOUT_MS);
+  const message = receiveMessageOnPort(helper.port);
+  if (waited === 'timed-out' || message === undefined) {
+    void helper.worker.terminate();
+    helper = null;
+    throw new Error(`decodeImage: decoding ${source} did not finish (the sharp helper thread is not answering)`);
+  }
+  const reply = message.message as DecodeReply;
+  if (!reply.ok) throw new Error(`decodeImage: cannot decode image ${source}: ${reply.message}`);
+  return { data: reply.data!, width: reply.width!, height: reply.height!, channels: reply.channels!, gray: reply.gray! };
+}

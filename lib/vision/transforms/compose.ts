@@ -1,0 +1,35 @@
+// transforms.Compose and transforms.Lambda.
+import { applyTransform, checkTransform, Transform, type TransformLike } from './transform.js';
+
+/** Runs transforms one after another (torchvision's Compose). */
+export class Compose extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly transforms: TransformLike[];
+  constructor(transforms: readonly TransformLike[]) {
+    super();
+    if (!Array.isArray(transforms)) throw new TypeError('Compose: transforms must be an array');
+    transforms.forEach((t, i) => checkTransform(t, 'Compose', `transforms[${i}]`));
+    this.transforms = [...transforms];
+    this.workerArgs = [this.transforms];
+  }
+  forward(img: any): any {
+    let x = img;
+    for (const t of this.transforms) x = applyTransform(t, x, 'Compose');
+    return x;
+  }
+  override toString(): string {
+    return `Compose(\n${this.transforms.map((t) => `    ${String(typeof t === 'function' ? `<function ${t.name || 'anonymous'}>` : t)}`).join('\n')}\n)`;
+  }
+}
+
+/** Wraps a user function as a transform (torchvision's Lambda). */
+export class Lambda<I = any, O = any> extends Transform<I, O> {
+  readonly lambd: (input: I) => O;
+  constructor(lambd: (input: I) => O) {
+    super();
+    if (typeof lambd !== 'function') throw new TypeError(`Lambda: Argument lambd should be callable, got ${typeof lambd}`);
+    this.lambd = lambd;
+  }
+  forward(input: I): O { return this.lambd(input); }
+  override toString(): string { return 'Lambda()'; }
+}

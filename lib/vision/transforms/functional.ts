@@ -1,0 +1,582 @@
+// torchvision.transforms.functional: the image operations behind the transforms, ported from
+// torchvision 0.28's tensor path (_functional_tensor.py) op for op, so results are torchvision's for
+// the same tensor. A vision.Image goes through the same tensor path (as its uint8 CHW tensor, what
+// PILToTensor gives) and comes back as an Image; torchvision would use PIL's own resampling and
+// ImageEnhance there, which this does not reproduce (see the README section for the differences).
+import * as torch from '../../index.js';
+import type { Tensor } from '../../tensor.js';
+import { isTensor } from '../../tensor.js';
+import { Image, type ImageMode } from '../image.js';
+
+/** An image as transforms take it: a vision.Image or a tensor (..., C, H, W). */
+export type ImageLike = Image | Tensor;
+
+/** torchvision's InterpolationMode values. */
+export type InterpolationMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic';
+export const InterpolationMode = { NEAREST: 'nearest', NEAREST_EXACT: 'nearest-exact', BILINEAR: 'bilinear', BICUBIC: 'bicubic' } as const;
+
+const F = () => torch.nn.functional;
+
+// ---------------------------------------------------------------------------------------------
+// Image <-> tensor
+
+function checkImageTensor(img: Tensor, fn: string): void {
+  if (img.dim() < 2) throw new TypeError(`${fn}: tensor is not a torch image (expected at least 2 dimensions, got ${img.dim()})`);
+}
+
+function checkImageLike(img: unknown, fn: string): asserts img is ImageLike {
+  if (!(img instanceof Image) && !isTensor(img)) {
+    throw new TypeError(`${fn}: img should be a vision.Image or a Tensor, got ${img === null ? 'null' : typeof img === 'object' ? (img as object).constructor?.name : typeof img}`);
+  }
+}
+
+/** torchvision's pil_to_tensor: a uint8 (C, H, W) tensor of the image's pixels (a permuted view). */
+export function pilToTensor(pic: Image): Tensor {
+  if (!(pic instanceof Image)) throw new TypeError(`pilToTensor: pic should be a vision.Image, got ${describe(pic)}`);
+  const flat = torch.tensor(pic.data);
+  const hwc = flat.view(pic.height, pic.width, pic.channels);
+  const chw = hwc.permute(2, 0, 1);
+  flat.dispose();
+  hwc.dispose();
+  return chw;
+}
+
+/** A tensor of `values` shaped `shape`; the flat tensor's handle is freed at once (the view keeps the storage). */
+function viewOfNew(values: Float32Array | Float64Array, shape: number[]): Tensor {
+  const flat = torch.tensor(values);
+  const shaped = flat.view(...shape);
+  flat.dispose();
+  return shaped;
+}
+
+/** pixel / 255 for each byte value, rounded once to float32: the same as torch's float32 division. */
+const BYTE_TO_FLOAT32 = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/**
+ * torchvision's to_tensor: float (C, H, W) in [0, 1], pixels / 255 in the default float dtype. Computed
+ * in JS (one tensor made): x / 255 in double then rounded to float32 is float32's correctly rounded
+ * quotient (double rounding is harmless for division), so it equals torch's `.to(float32).div(255)`.
+ */
+export function toTensor(pic: Image): Tensor {
+  if (!(pic instanceof Image)) throw new TypeError(`toTensor: pic should be a vision.Image, got ${describe(pic)}`);
+  const { width: w, height: h, channels: c, data } = pic;
+  const n = w * h;
+  const double = torch.getDefaultDtype() === torch.float64;
+  const out = double ? new Float64Array(n * c) : new Float32Array(n * c);
+  if (c === 1) {
+    for (let i = 0; i < n; i++) out[i] = double ? data[i]! / 255 : BYTE_TO_FLOAT32[data[i]!]!;
+  } else {
+    for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) out[k * n + i] = double ? data[i * c + k]! / 255 : BYTE_TO_FLOAT32[data[i * c + k]!]!;
+  }
+  return viewOfNew(out, [c, h, w]);
+}
+
+/** torchvision's to_pil_image for (C, H, W) or (H, W) tensors: floats are scaled by 255 and cast. */
+export function toPILImage(pic: Tensor, mode?: ImageMode): Image {
+  if (!isTensor(pic)) throw new TypeError(`toPILImage: pic should be a Tensor, got ${describe(pic)}`);
+  if (pic.dim() !== 2 && pic.dim() !== 3) throw new RangeError(`toPILImage: pic should be 2 or 3 dimensional, got ${pic.dim()} dimensions`);
+  return torch.tidy(() => {
+    let t = pic.dim() === 2 ? pic.unsqueeze(0) : pic;
+    const c = t.size(0);
+    if (c !== 1 && c !== 3) throw new RangeError(`toPILImage: only 1 or 3 channels are supported, got ${c}`);
+    if (t.isFloatingPoint()) t = t.mul(255).to(torch.uint8);
+    else if (t.dtype !== torch.uint8) throw new TypeError(`toPILImage: expected a uint8 or floating point tensor, got ${String(t.dtype)}`);
+    const data = t.permute(1, 2, 0).contiguous().toTypedArray() as Uint8Array;
+    const img = new Image(t.size(2), t.size(1), c === 1 ? 'L' : 'RGB', data);
+    return mode === undefined || mode === img.mode ? img : img.convert(mode);
+  });
+}
+
+/** Runs a tensor operation on an Image (through its uint8 CHW tensor) or on a tensor. */
+function onTensor(img: ImageLike, fn: string, op: (t: Tensor) => Tensor): ImageLike {
+  checkImageLike(img, fn);
+  if (img instanceof Image) return torch.tidy(() => toPILImage(op(pilToTensor(img))));
+  checkImageTensor(img, fn);
+  return op(img);
+}
+
+/** [channels, height, width] of an image (torchvision's get_dimensions). */
+export function getDimensions(img: ImageLike): [number, number, number] {
+  checkImageLike(img, 'getDimensions');
+  if (img instanceof Image) return [img.channels, img.height, img.width];
+  checkImageTensor(img, 'getDimensions');
+  const s = img.shape;
+  return [s.length === 2 ? 1 : s[s.length - 3]!, s[s.length - 2]!, s[s.length - 1]!];
+}
+
+// ---------------------------------------------------------------------------------------------
+// dtype helpers of _functional_tensor.py
+
+function maxValue(dtype: torch.dtype): number {
+  const table: [torch.dtype, number][] = [[torch.uint8, 255], [torch.int8, 127], [torch.int16, 32767], [torch.int32, 2147483647], [torch.int64, 9223372036854775807]];
+  for (const [d, v] of table) if (d === dtype) return v;
+  return 1;
+}
+
+/** Python's `scalar * int_tensor` promotes to the default float dtype; JS cannot say 1.0, so cast first. */
+function asFloat(t: Tensor): Tensor {
+  return t.isFloatingPoint() ? t : t.to(torch.float32);
+}
+
+/** torchvision's convert_image_dtype for the uint8 <-> float32 pairs the colour ops use. */
+function convertImageDtype(image: Tensor, dtype: torch.dtype): Tensor {
+  if (image.dtype === dtype) return image;
+  if (image.isFloatingPoint()) {
+    if (dtype === torch.float32 || dtype === torch.float64 || dtype === torch.float16 || dtype === torch.bfloat16) return image.to(dtype);
+    return image.mul(maxValue(dtype) + 1.0 - 1e-3).to(dtype);
+  }
+  return image.to(dtype).div(maxValue(image.dtype));
+}
+
+/** _cast_squeeze_in: NCHW and one of the required float dtypes. */
+function castSqueezeIn(img: Tensor, dtype: torch.dtype): { img: Tensor; cast: boolean; squeeze: boolean; outDtype: torch.dtype } {
+  const squeeze = img.dim() < 4;
+  let t = squeeze ? img.unsqueeze(0) : img;
+  const outDtype = t.dtype;
+  const accepted = dtype === torch.float32 ? [torch.float32, torch.float64] : [dtype];
+  const cast = !accepted.includes(outDtype);
+  if (cast) t = t.to(dtype);
+  return { img: t, cast, squeeze, outDtype };
+}
+
+/** _cast_squeeze_out: back to the input's rank and dtype, rounding before an integer cast. */
+function castSqueezeOut(img: Tensor, cast: boolean, squeeze: boolean, outDtype: torch.dtype): Tensor {
+  let t = squeeze ? img.squeeze(0) : img;
+  if (cast) {
+    if (!(outDtype === torch.float16 || outDtype === torch.bfloat16 || outDtype === torch.float32 || outDtype === torch.float64)) t = torch.round(t);
+    t = t.to(outDtype);
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalize, flips, crops, pad
+
+/** torchvision's normalize: (tensor - mean) / std per channel, of a float tensor (..., C, H, W). */
+export function normalize(tensor: Tensor, mean: readonly number[] | number, std: readonly number[] | number, inplace = false): Tensor {
+  if (!isTensor(tensor)) throw new TypeError(`normalize: img should be a Tensor, got ${describe(tensor)}`);
+  if (!tensor.isFloatingPoint()) throw new TypeError(`normalize: Input tensor should be a float tensor. Got ${String(tensor.dtype)}.`);
+  if (tensor.dim() < 3) throw new RangeError(`normalize: Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${tensor.shape.join(', ')}]`);
+  const means = typeof mean === 'number' ? [mean] : [...mean];
+  const stds = typeof std === 'number' ? [std] : [...std];
+  const dtype = tensor.dtype;
+  const single = dtype === torch.float32;
+  if (!inplace && tensor.dim() === 3 && (single || dtype === torch.float64) && tensor.device.type === 'cpu' && !tensor.requiresGrad) {
+    return normalizeInJs(tensor, means, stds, single);
+  }
+  return torch.tidy(() => {
+    const meanT = torch.tensor(means, { dtype, device: tensor.device });
+    const stdT = torch.tensor(stds, { dtype, device: tensor.device });
+    if (stdT.eq(0).any().item()) throw new RangeError(`normalize: std evaluated to zero after conversion to ${String(dtype)}, leading to division by zero.`);
+    const m = meanT.dim() === 1 ? meanT.view(-1, 1, 1) : meanT;
+    const s = stdT.dim() === 1 ? stdT.view(-1, 1, 1) : stdT;
+    const t = inplace ? tensor : tensor.clone();
+    return t.sub_(m).div_(s);
+  });
+}
+
+/**
+ * normalize of one (C, H, W) image computed in JS with one tensor made: each float32 step rounded with
+ * fround, which gives float32's correctly rounded results (what torch's sub_/div_ compute).
+ */
+function normalizeInJs(tensor: Tensor, means: number[], stds: number[], single: boolean): Tensor {
+  const [c, h, w] = tensor.shape as [number, number, number];
+  const round = single ? Math.fround : (x: number) => x;
+  const fit = (v: number[], name: string) => {
+    if (v.length !== 1 && v.length !== c) throw new RangeError(`normalize: ${name} has ${v.length} values, which does not broadcast to ${c} channels`);
+    return Array.from({ length: c }, (_, k) => round(v.length === 1 ? v[0]! : v[k]!));
+  };
+  const m = fit(means, 'mean'), s = fit(stds, 'std');
+  if (s.some((x) => x === 0)) throw new RangeError(`normalize: std evaluated to zero after conversion to ${String(tensor.dtype)}, leading to division by zero.`);
+  const contiguous = tensor.contiguous();
+  const src = contiguous.toTypedArray() as Float32Array | Float64Array;
+  if (contiguous !== tensor) contiguous.dispose();
+  const out = single ? new Float32Array(src.length) : new Float64Array(src.length);
+  const plane = h * w;
+  for (let k = 0; k < c; k++) {
+    const mk = m[k]!, sk = s[k]!;
+    for (let i = k * plane; i < (k + 1) * plane; i++) out[i] = round(round(src[i]! - mk) / sk);
+  }
+  return viewOfNew(out, [c, h, w]);
+}
+
+/** Horizontal flip (mirror left-right). */
+export function hflip<T extends ImageLike>(img: T): T {
+  checkImageLike(img, 'hflip');
+  if (img instanceof Image) {
+    const { width: w, height: h, channels: c, data } = img;
+    const out = new Uint8Array(data.length);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const from = (y * w + x) * c, to = (y * w + (w - 1 - x)) * c;
+        for (let k = 0; k < c; k++) out[to + k] = data[from + k]!;
+      }
+    }
+    return new Image(w, h, img.mode, out) as T;
+  }
+  checkImageTensor(img, 'hflip');
+  return img.flip(-1) as T;
+}
+
+/** Vertical flip (upside down). */
+export function vflip<T extends ImageLike>(img: T): T {
+  checkImageLike(img, 'vflip');
+  if (img instanceof Image) {
+    const { width: w, height: h, channels: c, data } = img;
+    const row = w * c;
+    const out = new Uint8Array(data.length);
+    for (let y = 0; y < h; y++) out.set(data.subarray(y * row, (y + 1) * row), (h - 1 - y) * row);
+    return new Image(w, h, img.mode, out) as T;
+  }
+  checkImageTensor(img, 'vflip');
+  return img.flip(-2) as T;
+}
+
+/** Padding modes of torchvision's pad ('symmetric' is not supported here). */
+export type PaddingMode = 'constant' | 'edge' | 'reflect' | 'symmetric';
+
+/** [left, right, top, bottom] from torchvision's 1-, 2- or 4-element padding. */
+function parsePadding(padding: number | readonly number[], fn: string): [number, number, number, number] {
+  const p = typeof padding === 'number' ? [padding] : [...padding];
+  if (!p.every((v) => Number.isInteger(v))) throw new TypeError(`${fn}: padding must be integers, got ${JSON.stringify(padding)}`);
+  if (p.length === 1) return [p[0]!, p[0]!, p[0]!, p[0]!];
+  if (p.length === 2) return [p[0]!, p[0]!, p[1]!, p[1]!];
+  if (p.length === 4) return [p[0]!, p[2]!, p[1]!, p[3]!];
+  throw new RangeError(`${fn}: Padding must be an int or a 1, 2, or 4 element tuple, not a ${p.length} element tuple`);
+}
+
+/** torchvision's pad: padding is left/top/right/bottom as torchvision spells it (1, 2 or 4 numbers). */
+export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill: number = 0, paddingMode: PaddingMode = 'constant'): T {
+  const p = parsePadding(padding, 'pad');
+  if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) {
+    throw new RangeError('pad: Padding mode should be either constant, edge, reflect or symmetric');
+  }
+  if (paddingMode === 'symmetric') throw new RangeError("pad: padding_mode 'symmetric' is not supported by torchnode's vision.transforms");
+  if (img instanceof Image && paddingMode === 'constant' && p.every((v) => v >= 0) && Number.isInteger(fill) && fill >= 0 && fill <= 255) return padImage(img, p, fill) as T;
+  return onTensor(img, 'pad', (t) => {
+    const squeeze = t.dim() < 4;
+    let x = squeeze ? t.unsqueeze(0) : t;
+    const outDtype = x.dtype;
+    const cast = paddingMode !== 'constant' && outDtype !== torch.float32 && outDtype !== torch.float64;
+    if (cast) x = x.to(torch.float32);
+    x = paddingMode === 'constant' ? F().pad(x, p, 'constant', fill) : F().pad(x, p, paddingMode === 'edge' ? 'replicate' : 'reflect');
+    if (squeeze) x = x.squeeze(0);
+    return cast ? x.to(outDtype) : x;
+  }) as T;
+}
+
+/** Constant padding of an Image in JS (no tensor round trip), for fills 0..255 (others take the tensor path). */
+function padImage(img: Image, [left, right, top, bottom]: number[], fill: number): Image {
+  const { width: w, height: h, channels: c, data } = img;
+  const ow = w + left! + right!, oh = h + top! + bottom!;
+  const out = new Uint8Array(ow * oh * c);
+  if (fill !== 0) out.fill(fill);
+  for (let y = 0; y < h; y++) out.set(data.subarray(y * w * c, (y + 1) * w * c), ((y + top!) * ow + left!) * c);
+  return new Image(ow, oh, img.mode, out);
+}
+
+/** torchvision's crop: rows top..top+height, columns left..left+width, zero-padded where outside. */
+export function crop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number): T {
+  checkImageLike(img, 'crop');
+  for (const [name, v] of [['top', top], ['left', left], ['height', height], ['width', width]] as const) {
+    if (!Number.isInteger(v)) throw new TypeError(`crop: ${name} must be an integer, got ${v}`);
+  }
+  const [, h, w] = getDimensions(img);
+  const right = left + width, bottom = top + height;
+  if (left < 0 || top < 0 || right > w || bottom > h) {
+    const padding = [Math.max(-left + Math.min(0, right), 0), Math.max(-top + Math.min(0, bottom), 0),
+      Math.max(right - Math.max(w, left), 0), Math.max(bottom - Math.max(h, top), 0)];
+    const inside = crop(img, Math.max(top, 0), Math.max(left, 0), Math.max(0, Math.min(bottom, h) - Math.max(top, 0)), Math.max(0, Math.min(right, w) - Math.max(left, 0)));
+    return pad(inside, padding, 0);
+  }
+  if (img instanceof Image) {
+    const c = img.channels;
+    const out = new Uint8Array(width * height * c);
+    for (let y = 0; y < height; y++) {
+      const from = ((top + y) * w + left) * c;
+      out.set(img.data.subarray(from, from + width * c), y * width * c);
+    }
+    return new Image(width, height, img.mode, out) as T;
+  }
+  return (img as Tensor).index('...', `${top}:${bottom}`, `${left}:${right}`) as T;
+}
+
+/** Python's round(): half to even (torchvision's int(round(x)) uses it). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** (h, w) from torchvision's size argument: a number or 1 or 2 numbers. */
+export function setupSize(size: number | readonly number[], fn: string): [number, number] {
+  if (typeof size === 'number') return [Math.trunc(size), Math.trunc(size)];
+  if (Array.isArray(size) && size.length === 1) return [size[0]!, size[0]!];
+  if (!Array.isArray(size) || size.length !== 2) throw new RangeError(`${fn}: Please provide only two dimensions (h, w) for size.`);
+  return [size[0]!, size[1]!];
+}
+
+/** torchvision's center_crop (zero-padded when the crop is larger than the image). */
+export function centerCrop<T extends ImageLike>(img: T, outputSize: number | readonly number[]): T {
+  const [ch, cw] = setupSize(outputSize, 'centerCrop');
+  let [, h, w] = getDimensions(img);
+  let image: ImageLike = img;
+  if (cw > w || ch > h) {
+    const padding = [cw > w ? Math.floor((cw - w) / 2) : 0, ch > h ? Math.floor((ch - h) / 2) : 0,
+      cw > w ? Math.floor((cw - w + 1) / 2) : 0, ch > h ? Math.floor((ch - h + 1) / 2) : 0];
+    image = pad(image, padding, 0);
+    [, h, w] = getDimensions(image);
+    if (cw === w && ch === h) return image as T;
+  }
+  return crop(image, roundHalfEven((h - ch) / 2.0), roundHalfEven((w - cw) / 2.0), ch, cw) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resize
+
+/** torchvision's _compute_resized_output_size: [h, w] for `size` (int or [int]: the shorter edge). */
+export function resizedOutputSize(h: number, w: number, size: readonly number[], maxSize: number | null): [number, number] {
+  if (size.length === 1) {
+    const [short, long] = w <= h ? [w, h] : [h, w];
+    const requested = size[0]!;
+    let newShort = requested, newLong = Math.trunc(requested * long / short);
+    if (maxSize !== null) {
+      if (maxSize <= requested) throw new RangeError(`resize: max_size = ${maxSize} must be strictly greater than the requested size for the smaller edge size = [${requested}]`);
+      if (newLong > maxSize) { newShort = Math.trunc(maxSize * newShort / newLong); newLong = maxSize; }
+    }
+    return w <= h ? [newLong, newShort] : [newShort, newLong];
+  }
+  return [size[0]!, size[1]!];
+}
+
+const INTERPOLATIONS: readonly string[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic'];
+
+function checkInterpolation(mode: string, fn: string, allowed: readonly string[] = INTERPOLATIONS): void {
+  if (!allowed.includes(mode)) throw new RangeError(`${fn}: Interpolation mode '${mode}' is unsupported (use ${allowed.map((m) => `'${m}'`).join(', ')})`);
+}
+
+/** torchvision's resize (tensor path: F.interpolate, antialiased for bilinear/bicubic by default). */
+export function resize<T extends ImageLike>(img: T, size: number | readonly number[], interpolation: InterpolationMode = 'bilinear',
+  maxSize: number | null = null, antialias: boolean | null = true): T {
+  checkInterpolation(interpolation, 'resize');
+  const sizeList = typeof size === 'number' ? [size] : [...size];
+  if (sizeList.length !== 1 && sizeList.length !== 2) throw new RangeError(`resize: Size must be an int or a 1 or 2 element tuple/list, not a ${sizeList.length} element tuple/list`);
+  if (!sizeList.every((s) => Number.isInteger(s) && s > 0)) throw new RangeError(`resize: size must be positive integers, got ${JSON.stringify(size)}`);
+  if (maxSize !== null && sizeList.length !== 1) throw new RangeError('resize: max_size should only be passed if size specifies the length of the smaller edge, i.e. size should be an int or a sequence of length 1 in torchscript mode.');
+  const [, h, w] = getDimensions(img);
+  const out = resizedOutputSize(h, w, sizeList, maxSize);
+  if (out[0] === h && out[1] === w) return img;
+  const aa = (antialias ?? false) && (interpolation === 'bilinear' || interpolation === 'bicubic');
+  return onTensor(img, 'resize', (t) => {
+    const { img: x, cast, squeeze, outDtype } = castSqueezeIn(t, torch.float32);
+    const alignCorners = interpolation === 'bilinear' || interpolation === 'bicubic' ? false : null;
+    let y = F().interpolate(x, { size: out, mode: interpolation, alignCorners, antialias: aa });
+    if (interpolation === 'bicubic' && outDtype === torch.uint8) y = y.clamp(0, 255);
+    return castSqueezeOut(y, cast, squeeze, outDtype);
+  }) as T;
+}
+
+/** torchvision's resized_crop: crop, then resize to `size`. */
+export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number,
+  size: number | readonly number[], interpolation: InterpolationMode = 'bilinear', antialias: boolean | null = true): T {
+  return resize(crop(img, top, left, height, width), size, interpolation, null, antialias);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rotation (affine grid + grid_sample, as torchvision's tensor path)
+
+/** torchvision's _get_inverse_affine_matrix, in double precision as Python's math module. */
+export function inverseAffineMatrix(center: [number, number], angle: number, translate: [number, number], scale: number, shear: [number, number]): number[] {
+  const radians = (deg: number) => deg * (Math.PI / 180);
+  const rot = radians(angle), sx = radians(shear[0]), sy = radians(shear[1]);
+  const [cx, cy] = center, [tx, ty] = translate;
+  const a = Math.cos(rot - sy) / Math.cos(sy);
+  const b = -Math.cos(rot - sy) * Math.tan(sx) / Math.cos(sy) - Math.sin(rot);
+  const c = Math.sin(rot - sy) / Math.cos(sy);
+  const d = -Math.sin(rot - sy) * Math.tan(sx) / Math.cos(sy) + Math.cos(rot);
+  const m = [d, -b, 0.0, -c, a, 0.0].map((x) => x / scale);
+  m[2] = m[2]! + (m[0]! * (-cx - tx) + m[1]! * (-cy - ty));
+  m[5] = m[5]! + (m[3]! * (-cx - tx) + m[4]! * (-cy - ty));
+  m[2] = m[2]! + cx;
+  m[5] = m[5]! + cy;
+  return m;
+}
+
+/** torchvision's _compute_affine_output_size (for expand=true). */
+function affineOutputSize(matrix: number[], w: number, h: number): [number, number] {
+  return torch.tidy(() => {
+    const pts = torch.tensor([[-0.5 * w, -0.5 * h, 1.0], [-0.5 * w, 0.5 * h, 1.0], [0.5 * w, 0.5 * h, 1.0], [0.5 * w, -0.5 * h, 1.0]], { dtype: torch.float32 });
+    const theta = torch.tensor(matrix, { dtype: torch.float32 }).view(2, 3);
+    const newPts = torch.matmul(pts, theta.t());
+    const shift = torch.tensor([w * 0.5, h * 0.5], { dtype: torch.float32 });
+    const minVals = newPts.min(0).values.add(shift), maxVals = newPts.max(0).values.add(shift);
+    const tol = 1e-4;
+    const cmax = torch.ceil(maxVals.div(tol).trunc_().mul(tol));
+    const cmin = torch.floor(minVals.div(tol).trunc_().mul(tol));
+    const size = cmax.sub(cmin).tolist() as number[];
+    return [Math.trunc(size[0]!), Math.trunc(size[1]!)] as [number, number];
+  });
+}
+
+/** torchvision's _gen_affine_grid: output pixel centres mapped by theta, normalised by the input size. */
+function genAffineGrid(theta: Tensor, w: number, h: number, ow: number, oh: number): Tensor {
+  const d = 0.5;
+  const device = theta.device;
+  const xs = torch.linspace(-ow * 0.5 + d, ow * 0.5 + d - 1, ow, { device }).view(1, ow).expand(oh, ow);
+  const ys = torch.linspace(-oh * 0.5 + d, oh * 0.5 + d - 1, oh, { device }).view(oh, 1).expand(oh, ow);
+  const baseGrid = torch.stack([xs, ys, torch.onesLike(xs)], -1).to(theta.dtype).view(1, oh * ow, 3);
+  const rescaledTheta = theta.transpose(1, 2).div(torch.tensor([0.5 * w, 0.5 * h], { dtype: theta.dtype, device }));
+  return baseGrid.bmm(rescaledTheta).view(1, oh, ow, 2);
+}
+
+/** torchvision's _apply_grid_transform: grid_sample with zeros padding, then the fill colour. */
+function applyGridTransform(img: Tensor, grid: Tensor, mode: 'nearest' | 'bilinear', fill: number[] | null): Tensor {
+  const { img: x0, cast, squeeze, outDtype } = castSqueezeIn(img, grid.dtype);
+  let x = x0;
+  const g = x.size(0) > 1 ? grid.expand(x.size(0), grid.size(1), grid.size(2), grid.size(3)) : grid;
+  if (fill !== null) x = torch.cat([x, torch.ones([x.size(0), 1, x.size(2), x.size(3)], { dtype: x.dtype, device: x.device })], 1);
+  x = F().gridSample(x, g, { mode, paddingMode: 'zeros', alignCorners: false });
+  if (fill !== null) {
+    const c = x.size(1) - 1;
+    let mask = x.index(':', '-1:', ':', ':');
+    x = x.index(':', ':-1', ':', ':');
+    mask = mask.expandAs(x);
+    const fillImg = torch.tensor(fill, { dtype: x.dtype, device: x.device }).view(1, fill.length, 1, 1).expandAs(x);
+    if (fill.length !== 1 && fill.length !== c) throw new RangeError(`rotate: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fill.length} != ${c})`);
+    x = mode === 'nearest' ? torch.where(mask.lt(0.5), fillImg, x) : x.mul(mask).add(torch.rsub(mask, 1.0).mul(fillImg));
+  }
+  return castSqueezeOut(x, cast, squeeze, outDtype);
+}
+
+/** torchvision's rotate: counter-clockwise by `angle` degrees about the centre (or `center`). */
+export function rotate<T extends ImageLike>(img: T, angle: number, interpolation: InterpolationMode = 'nearest', expand = false,
+  center: readonly number[] | null = null, fill: number | readonly number[] | null = null): T {
+  if (typeof angle !== 'number') throw new TypeError('rotate: Argument angle should be int or float');
+  checkInterpolation(interpolation, 'rotate', ['nearest', 'bilinear']);
+  if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new TypeError('rotate: Argument center should be a sequence of 2 numbers');
+  const [channels, h, w] = getDimensions(img);
+  let centerF: [number, number] = [0.0, 0.0];
+  if (center !== null) centerF = [1.0 * (center[0]! - w * 0.5), 1.0 * (center[1]! - h * 0.5)];
+  const matrix = inverseAffineMatrix(centerF, -angle, [0.0, 0.0], 1.0, [0.0, 0.0]);
+  const fillList = fill === null ? null : typeof fill === 'number' ? [fill] : [...fill];
+  if (fillList !== null && fillList.length > 1 && fillList.length !== channels) {
+    throw new RangeError(`rotate: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fillList.length} != ${channels})`);
+  }
+  return onTensor(img, 'rotate', (t) => {
+    const [ow, oh] = expand ? affineOutputSize(matrix, w, h) : [w, h];
+    const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
+    const theta = torch.tensor(matrix, { dtype, device: t.device }).reshape(1, 2, 3);
+    return applyGridTransform(t, genAffineGrid(theta, w, h, ow, oh), interpolation as 'nearest' | 'bilinear', fillList);
+  }) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Colour
+
+function checkChannels(t: Tensor, fn: string): number {
+  const c = t.dim() === 2 ? 1 : t.size(-3);
+  if (c !== 1 && c !== 3) throw new TypeError(`${fn}: Input image tensor permitted channel values are [1, 3], but found ${c}`);
+  return c;
+}
+
+/** _blend: ratio * img1 + (1 - ratio) * img2, clamped to the dtype's range, in img1's dtype. */
+function blend(img1: Tensor, img2: Tensor, ratio: number): Tensor {
+  const bound = maxValue(img1.dtype);
+  return asFloat(img1).mul(ratio).add(asFloat(img2).mul(1.0 - ratio)).clamp(0, bound).to(img1.dtype);
+}
+
+function grayOf(t: Tensor): Tensor {
+  if (t.size(-3) !== 3) return t.clone();
+  const [r, g, b] = t.unbind(-3) as [Tensor, Tensor, Tensor];
+  return asFloat(r).mul(0.2989).add(asFloat(g).mul(0.587)).add(asFloat(b).mul(0.114)).to(t.dtype).unsqueeze(-3);
+}
+
+/** torchvision's rgb_to_grayscale (tensor path: 0.2989 R + 0.587 G + 0.114 B, cast back to the dtype). */
+export function rgbToGrayscale<T extends ImageLike>(img: T, numOutputChannels: 1 | 3 = 1): T {
+  if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new RangeError('rgbToGrayscale: num_output_channels should be either 1 or 3');
+  return onTensor(img, 'rgbToGrayscale', (t) => {
+    if (t.dim() < 3) throw new TypeError(`rgbToGrayscale: Input image tensor should have at least 3 dimensions, but found ${t.dim()}`);
+    checkChannels(t, 'rgbToGrayscale');
+    const l = grayOf(t);
+    return numOutputChannels === 3 ? l.expand(...t.shape) : l;
+  }) as T;
+}
+
+function checkFactor(value: number, fn: string, name: string): void {
+  if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`${fn}: ${name} (${value}) is not non-negative.`);
+}
+
+/** torchvision's adjust_brightness: blend with black. */
+export function adjustBrightness<T extends ImageLike>(img: T, brightnessFactor: number): T {
+  checkFactor(brightnessFactor, 'adjustBrightness', 'brightness_factor');
+  return onTensor(img, 'adjustBrightness', (t) => { checkChannels(t, 'adjustBrightness'); return blend(t, torch.zerosLike(t), brightnessFactor); }) as T;
+}
+
+/** torchvision's adjust_contrast: blend with the mean gray level. */
+export function adjustContrast<T extends ImageLike>(img: T, contrastFactor: number): T {
+  checkFactor(contrastFactor, 'adjustContrast', 'contrast_factor');
+  return onTensor(img, 'adjustContrast', (t) => {
+    const c = checkChannels(t, 'adjustContrast');
+    const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
+    const gray = c === 3 ? grayOf(t) : t;
+    const mean = torch.mean(gray.to(dtype), [-3, -2, -1], true);
+    return blend(t, mean, contrastFactor);
+  }) as T;
+}
+
+/** torchvision's adjust_saturation: blend with the grayscale image. */
+export function adjustSaturation<T extends ImageLike>(img: T, saturationFactor: number): T {
+  checkFactor(saturationFactor, 'adjustSaturation', 'saturation_factor');
+  return onTensor(img, 'adjustSaturation', (t) => (checkChannels(t, 'adjustSaturation') === 1 ? t : blend(t, grayOf(t), saturationFactor))) as T;
+}
+
+function rgb2hsv(img: Tensor): Tensor {
+  const [r, g, b] = img.unbind(-3) as [Tensor, Tensor, Tensor];
+  const maxc = torch.amax(img, -3), minc = torch.amin(img, -3);
+  const eqc = maxc.eq(minc);
+  const cr = maxc.sub(minc);
+  const ones = torch.onesLike(maxc);
+  const s = cr.div(torch.where(eqc, ones, maxc));
+  const crDivisor = torch.where(eqc, ones, cr);
+  const rc = maxc.sub(r).div(crDivisor), gc = maxc.sub(g).div(crDivisor), bc = maxc.sub(b).div(crDivisor);
+  const hr = maxc.eq(r).mul(bc.sub(gc));
+  const hg = maxc.eq(g).logicalAnd(maxc.ne(r)).mul(rc.add(2.0).sub(bc));
+  const hb = maxc.ne(g).logicalAnd(maxc.ne(r)).mul(gc.add(4.0).sub(rc));
+  const h = torch.fmod(hr.add(hg).add(hb).div(6.0).add(1.0), 1.0);
+  return torch.stack([h, s, maxc], -3);
+}
+
+function hsv2rgb(img: Tensor): Tensor {
+  const [h, s, v] = img.unbind(-3) as [Tensor, Tensor, Tensor];
+  const h6 = h.mul(6.0);
+  const iF = torch.floor(h6);
+  const f = h6.sub(iF);
+  const i = torch.remainder(iF.to(torch.int32), 6);
+  const p = torch.clamp(v.mul(torch.rsub(s, 1.0)), 0.0, 1.0);
+  const q = torch.clamp(v.mul(torch.rsub(s.mul(f), 1.0)), 0.0, 1.0);
+  const t = torch.clamp(v.mul(torch.rsub(s.mul(torch.rsub(f, 1.0)), 1.0)), 0.0, 1.0);
+  const mask = i.unsqueeze(-3).eq(torch.arange(6, { device: i.device }).view(-1, 1, 1));
+  const a1 = torch.stack([v, q, p, p, t, v], -3);
+  const a2 = torch.stack([t, v, v, q, p, p], -3);
+  const a3 = torch.stack([p, p, t, v, v, q], -3);
+  const a4 = torch.stack([a1, a2, a3], -4);
+  return torch.einsum('...ijk, ...xijk -> ...xjk', mask.to(img.dtype), a4);
+}
+
+/** torchvision's adjust_hue: shift the hue in HSV space by hueFactor (in [-0.5, 0.5]). */
+export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T {
+  if (typeof hueFactor !== 'number' || !(hueFactor >= -0.5 && hueFactor <= 0.5)) throw new RangeError(`adjustHue: hue_factor (${hueFactor}) is not in [-0.5, 0.5].`);
+  return onTensor(img, 'adjustHue', (t) => {
+    if (checkChannels(t, 'adjustHue') === 1) return t;
+    const origDtype = t.dtype;
+    const hsv = rgb2hsv(convertImageDtype(t, torch.float32));
+    const [h, s, v] = hsv.unbind(-3) as [Tensor, Tensor, Tensor];
+    const shifted = torch.remainder(h.add(hueFactor), 1.0);
+    return convertImageDtype(hsv2rgb(torch.stack([shifted, s, v], -3)), origDtype);
+  }) as T;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}

@@ -1,0 +1,21 @@
+// transforms.Normalize.
+import type { Tensor } from '../../tensor.js';
+import { normalize } from './functional.js';
+import { Transform } from './transform.js';
+
+/** (x - mean) / std per channel of a float tensor image, as torchvision's Normalize. */
+export class Normalize extends Transform<Tensor, Tensor> {
+  static readonly sourceModule = import.meta.url;
+  readonly mean: number[];
+  readonly std: number[];
+  readonly inplace: boolean;
+  constructor(mean: readonly number[] | number, std: readonly number[] | number, inplace = false) {
+    super();
+    this.mean = typeof mean === 'number' ? [mean] : [...mean];
+    this.std = typeof std === 'number' ? [std] : [...std];
+    this.inplace = inplace;
+    this.workerArgs = [this.mean, this.std, inplace];
+  }
+  forward(tensor: Tensor): Tensor { return normalize(tensor, this.mean, this.std, this.inplace); }
+  override toString(): string { return `Normalize(mean=[${this.mean.join(', ')}], std=[${this.std.join(', ')}])`; }
+}

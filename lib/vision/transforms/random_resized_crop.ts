@@ -1,0 +1,67 @@
+// transforms.RandomResizedCrop.
+import * as torch from '../../index.js';
+import { getDimensions, resizedCrop, roundHalfEven, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
+import { randint1, uniform1 } from './_random.js';
+import { Transform } from './transform.js';
+
+export interface RandomResizedCropOptions { scale?: readonly [number, number]; ratio?: readonly [number, number]; interpolation?: InterpolationMode; antialias?: boolean | null }
+
+/** Crops a random area and aspect ratio, then resizes to `size`, drawing as torchvision's RandomResizedCrop. */
+export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly size: [number, number];
+  readonly scale: [number, number];
+  readonly ratio: [number, number];
+  readonly interpolation: InterpolationMode;
+  readonly antialias: boolean | null;
+  constructor(size: number | readonly number[], options: RandomResizedCropOptions = {}) {
+    super();
+    this.size = setupSize(size, 'RandomResizedCrop');
+    const scale = options.scale ?? [0.08, 1.0];
+    const ratio = options.ratio ?? [3.0 / 4.0, 4.0 / 3.0];
+    if (!Array.isArray(scale) || scale.length !== 2) throw new TypeError('RandomResizedCrop: Scale should be a sequence of 2 numbers');
+    if (!Array.isArray(ratio) || ratio.length !== 2) throw new TypeError('RandomResizedCrop: Ratio should be a sequence of 2 numbers');
+    this.scale = [scale[0], scale[1]];
+    this.ratio = [ratio[0], ratio[1]];
+    this.interpolation = options.interpolation ?? 'bilinear';
+    this.antialias = options.antialias === undefined ? true : options.antialias;
+    this.workerArgs = [this.size, { scale: this.scale, ratio: this.ratio, interpolation: this.interpolation, antialias: this.antialias }];
+  }
+
+  /** torchvision's get_params: up to 10 tries of (area, log-ratio) draws, then a centre-crop fallback. */
+  static getParams(img: ImageLike, scale: readonly [number, number], ratio: readonly [number, number]): [number, number, number, number] {
+    const [, height, width] = getDimensions(img);
+    const area = height * width;
+    // torch.log(torch.tensor(ratio)) is float32, as in Python.
+    const logRatio = torch.tidy(() => torch.log(torch.tensor([ratio[0], ratio[1]], { dtype: torch.float32 })).tolist() as number[]);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const targetArea = area * uniform1(scale[0], scale[1]);
+      const aspectRatio = torch.tidy(() => torch.exp(torch.empty(1).uniform_(logRatio[0]!, logRatio[1]!)).item() as number);
+      const w = roundHalfEven(Math.sqrt(targetArea * aspectRatio));
+      const h = roundHalfEven(Math.sqrt(targetArea / aspectRatio));
+      if (w > 0 && w <= width && h > 0 && h <= height) {
+        const i = randint1(0, height - h + 1);
+        const j = randint1(0, width - w + 1);
+        return [i, j, h, w];
+      }
+    }
+    const inRatio = width / height;
+    let w: number, h: number;
+    if (inRatio < Math.min(ratio[0], ratio[1])) {
+      w = width; h = roundHalfEven(w / Math.min(ratio[0], ratio[1]));
+    } else if (inRatio > Math.max(ratio[0], ratio[1])) {
+      h = height; w = roundHalfEven(h * Math.max(ratio[0], ratio[1]));
+    } else {
+      w = width; h = height;
+    }
+    return [Math.floor((height - h) / 2), Math.floor((width - w) / 2), h, w];
+  }
+
+  forward<T extends ImageLike>(img: T): T {
+    const [i, j, h, w] = RandomResizedCrop.getParams(img, this.scale, this.ratio);
+    return resizedCrop(img, i, j, h, w, this.size, this.interpolation, this.antialias);
+  }
+  override toString(): string {
+    return `RandomResizedCrop(size=(${this.size.join(', ')}), scale=(${this.scale.join(', ')}), ratio=(${this.ratio.join(', ')}), interpolation=${this.interpolation}, antialias=${this.antialias})`;
+  }
+}

@@ -1,0 +1,92 @@
+// SGD (torch/optim/sgd.py): _single_tensor_sgd, _multi_tensor_sgd (foreach) and _fused_sgd.
+#include <ATen/ATen.h>
+
+#include "optim.h"
+
+namespace tn {
+namespace {
+
+struct SgdOptions {
+  double lr, momentum, dampening, weightDecay;
+  bool nesterov, maximize;
+};
+
+void SingleTensorSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>& bufs) {
+  for (size_t i = 0; i < s.params.size(); ++i) {
+    at::Tensor& param = s.params[i];
+    at::Tensor grad = o.maximize ? s.grads[i].neg() : s.grads[i];
+    if (o.weightDecay != 0) grad = grad.add(param, o.weightDecay);
+    if (o.momentum != 0) {
+      if (!bufs[i].defined()) {
+        bufs[i] = grad.detach().clone();
+      } else {
+        bufs[i].mul_(o.momentum).add_(grad, 1 - o.dampening);
+      }
+      grad = o.nesterov ? grad.add(bufs[i], o.momentum) : bufs[i];
+    }
+    param.add_(grad, -o.lr);
+  }
+}
+
+void MultiTensorSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>& allBufs) {
+  for (const auto& idx : GroupByDeviceAndDtype(s.params)) {
+    std::vector<at::Tensor> params = Pick(s.params, idx), grads = Pick(s.grads, idx);
+    bool hasSparse = std::any_of(grads.begin(), grads.end(), [](const at::Tensor& g) { return g.is_sparse(); });
+    if (o.maximize) grads = at::_foreach_neg(grads);
+    if (o.weightDecay != 0) {
+      if (o.maximize) at::_foreach_add_(grads, params, o.weightDecay);
+      else grads = at::_foreach_add(grads, params, o.weightDecay);
+    }
+    if (o.momentum != 0) {
+      std::vector<at::Tensor> bufs = Pick(allBufs, idx);
+      bool allDefined = std::all_of(bufs.begin(), bufs.end(), [](const at::Tensor& b) { return b.defined(); });
+      if (allDefined) {
+        at::_foreach_mul_(bufs, o.momentum);
+        at::_foreach_add_(bufs, grads, 1 - o.dampening);
+      } else {
+        for (size_t j = 0; j < bufs.size(); ++j) {
+          if (!bufs[j].defined()) bufs[j] = allBufs[idx[j]] = grads[j].detach().clone();
+          else bufs[j].mul_(o.momentum).add_(grads[j], 1 - o.dampening);
+        }
+      }
+      if (o.nesterov) at::_foreach_add_(grads, bufs, o.momentum);
+      else grads = bufs;
+    }
+    if (!hasSparse) {
+      at::_foreach_add_(params, grads, -o.lr);
+    } else {
+      for (size_t j = 0; j < params.size(); ++j) params[j].add_(grads[j], -o.lr);
+    }
+  }
+}
+
+void FusedSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>& allBufs) {
+  if (s.params.empty()) return;
+  for (const auto& g : s.grads)
+    if (g.is_sparse()) ThrowError("`_fused_sgd` does not support sparse gradients");
+  bool noBuffer = o.momentum == 0;
+  bool firstStep = !noBuffer && std::none_of(allBufs.begin(), allBufs.end(), [](const at::Tensor& b) { return b.defined(); });
+  if (firstStep)
+    for (size_t i = 0; i < s.grads.size(); ++i) allBufs[i] = at::empty_like(s.grads[i]);
+  for (const auto& idx : GroupByDeviceAndDtype(s.params)) {
+    std::vector<at::Tensor> bufs = noBuffer ? std::vector<at::Tensor>{} : Pick(allBufs, idx);
+    at::_fused_sgd_(Pick(s.params, idx), Pick(s.grads, idx), bufs, o.weightDecay, o.momentum, o.lr, o.dampening, o.nesterov,
+                    o.maximize, firstStep, s.gradScale, s.foundInf);
+  }
+}
+
+void Sgd(OptimStep& s) {
+  SgdOptions o{s.Scalar("lr"),   s.Double("momentum"), s.Double("dampening"), s.Double("weightDecay"),
+               s.Bool("nesterov"), s.Bool("maximize")};
+  // Python keeps no momentum_buffer state when momentum is 0.
+  std::vector<at::Tensor> none(s.params.size());
+  std::vector<at::Tensor>& bufs = o.momentum != 0 ? s.State("momentum_buffer") : none;
+  if (s.Bool("fused")) FusedSgd(s, o, bufs);
+  else if (s.Bool("foreach")) MultiTensorSgd(s, o, bufs);
+  else SingleTensorSgd(s, o, bufs);
+}
+
+TN_OPTIM_KERNEL("sgd", Sgd);
+
+}  // namespace
+}  // namespace tn

@@ -1,0 +1,100 @@
+# Writes test/fixtures/tensorboard-python.json: what Python's torch.utils.tensorboard.SummaryWriter
+# (torch 2.13) writes for the calls test/tensorboard.test.ts repeats in Node, each event file decoded
+# with TensorBoard's own protobuf classes (plugin contents decoded too, PNGs kept as base64, each
+# serialized Event as `raw`), and test/fixtures/tensorboard-python.tfevents (one whole event file).
+# Needs the `tensorboard` package next to torch (the project .venv has none); for example:
+#   python3 -m venv /tmp/tbvenv && /tmp/tbvenv/bin/pip install tensorboard==2.21.0
+#   PYTHONPATH=/tmp/tbvenv/lib/python3.11/site-packages .venv/bin/python scripts/make-tensorboard-fixtures.py
+import base64
+import json
+import os
+import shutil
+import tempfile
+
+import torch
+from google.protobuf import json_format
+from tensorboard.backend.event_processing import event_file_loader
+from tensorboard.plugins.hparams import plugin_data_pb2 as hparams_pb2
+from tensorboard.plugins.text import plugin_data_pb2 as text_pb2
+from torch.utils.tensorboard import SummaryWriter
+
+PLUGINS = {"hparams": hparams_pb2.HParamsPluginData, "text": text_pb2.TextPluginData}
+INT64 = {"step", "size"}
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures")
+
+
+def ints(obj):
+    # MessageToDict writes int64 as strings; the test compares numbers.
+    if isinstance(obj, dict):
+        return {k: (int(v) if k in INT64 and isinstance(v, str) else ints(v)) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [ints(v) for v in obj]
+    return obj
+
+
+def decode(path):
+    events = []
+    for event in event_file_loader.LegacyEventFileLoader(path).Load():
+        d = json_format.MessageToDict(event, preserving_proto_field_name=True)
+        for v in d.get("summary", {}).get("value", []):
+            pd = v.get("metadata", {}).get("plugin_data")
+            if pd and pd.get("plugin_name") in PLUGINS and "content" in pd:
+                msg = PLUGINS[pd["plugin_name"]]()
+                msg.ParseFromString(next(x for x in event.summary.value if x.tag == v["tag"]).metadata.plugin_data.content)
+                pd["decoded"] = json_format.MessageToDict(msg, preserving_proto_field_name=True)
+        d["raw"] = base64.b64encode(event.SerializeToString()).decode()
+        events.append(ints(d))
+    return events
+
+
+def run_files(root):
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for f in sorted(files):
+            rel = os.path.relpath(dirpath, root)
+            out.setdefault(rel, []).extend(decode(os.path.join(dirpath, f)))
+    return dict(sorted(out.items()))
+
+
+def main():
+    root = tempfile.mkdtemp()
+    try:
+        w = SummaryWriter(os.path.join(root, "main"))
+        for i in range(5):
+            w.add_scalar("loss", 1 / (i + 1), i, walltime=100.0 + i)
+        w.add_scalar("tensor_scalar", torch.tensor(2.5), 7, walltime=107.5)
+        w.add_scalar("new_style", 0.1, 8, walltime=108.0, new_style=True)
+        w.add_scalar("new_style_double", 0.1, 9, walltime=109.0, new_style=True, double_precision=True)
+        torch.manual_seed(0)
+        w.add_histogram("weights", torch.randn(1000), 3, walltime=110.0)
+        w.add_histogram("ten_bins", torch.randn(100) * 3 + 1, 4, bins=10, walltime=111.0)
+        w.add_histogram("max_bins", torch.randn(500), 5, walltime=112.0, max_bins=64)
+        w.add_histogram("edges", torch.tensor([0.5, 1.5, 1.5, 2.0, 7.0]), 6, bins=[0, 1, 2, 3], walltime=113.0)
+        w.add_histogram("constant", torch.full((10,), 3.0), 7, bins=4, walltime=114.0)
+        w.add_image("chw_float", torch.rand(3, 8, 10), 1, walltime=120.0)
+        w.add_image("hwc_uint8", torch.randint(0, 256, (6, 5, 3), dtype=torch.uint8), 2, walltime=121.0, dataformats="HWC")
+        w.add_image("hw_gray", torch.linspace(-0.5, 1.5, 12).reshape(3, 4), 3, walltime=122.0, dataformats="HW")
+        w.add_image("rgba", torch.rand(4, 3, 2), 4, walltime=123.0)
+        w.add_text("note", "hello **world** ü", 2, walltime=130.0)
+        w.add_scalars("run/x", {"a": 1.0, "b": 2.5}, 5, walltime=140.0)
+        w.add_hparams({"lr": 0.1, "bs": 32, "opt": "sgd", "flag": True, "skip": None}, {"hparam/acc": 0.9},
+                      hparam_domain_discrete={"opt": ["sgd", "adam"], "bs": [16, 32]}, run_name="hp", global_step=3)
+        w.close()
+        p = SummaryWriter(os.path.join(root, "purged"), purge_step=42)
+        p.add_scalar("resumed", 1.0, 42, walltime=150.0)
+        p.close()
+        fixture = {"runs": run_files(root)}
+        # One whole event file, to check the TFRecord framing byte for byte.
+        purged = os.path.join(root, "purged")
+        shutil.copy(os.path.join(purged, os.listdir(purged)[0]), os.path.join(FIXTURES, "tensorboard-python.tfevents"))
+    finally:
+        shutil.rmtree(root)
+    target = os.path.join(FIXTURES, "tensorboard-python.json")
+    with open(target, "w") as f:
+        json.dump(fixture, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print("wrote", os.path.normpath(target))
+
+
+if __name__ == "__main__":
+    main()

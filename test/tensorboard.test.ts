@@ -1,0 +1,276 @@
+// torch.utils.tensorboard.SummaryWriter against Python's (torch 2.13 + tensorboard 2.21): the same
+// calls give the same events (test/fixtures/tensorboard-python.json, scripts/make-tensorboard-fixtures.py),
+// the same serialized bytes where no float sum or PNG encoder is involved, and the TFRecord framing
+// reproduces a Python event file byte for byte.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { frameRecord, maskedCrc32c, readRecords } from '../lib/utils/tensorboard/record.js';
+import { decodeMessage } from '../lib/utils/tensorboard/proto.js';
+
+const { SummaryWriter } = torch.utils.tensorboard;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const readEvents = (path: string): Json[] => torch.utils.tensorboard.readEvents(path) as Json[];
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+const py = JSON.parse(readFileSync(join(fixtures, 'tensorboard-python.json'), 'utf8')) as { runs: Record<string, Json[]> };
+const root = mkdtempSync(join(tmpdir(), 'torchnode-tb-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+// Every event file under dir, by run directory (relative), events in file order.
+function runs(dir: string): Record<string, Json[]> {
+  const out: Record<string, Json[]> = {};
+  for (const f of (readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    if (!f.includes('tfevents')) continue;
+    const run = relative(dir, join(dir, f, '..')) || '.';
+    (out[run] ??= []).push(...readEvents(join(dir, f)));
+    out[run].forEach((e, i) => (e.raw = readRecords(join(dir, f))[i]));
+  }
+  return out;
+}
+
+// Our decoded objects in MessageToDict's form: bytes as base64, google.protobuf.Value/ListValue as JSON.
+function normalize(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return v.toString('base64');
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === 'object') {
+    const o = v as Json;
+    for (const k of ['numberValue', 'stringValue', 'boolValue']) if (k in o && Object.keys(o).length === 1) return o[k];
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, k === 'domain_discrete' ? (x.values as unknown[]).map(normalize) : normalize(x)]));
+  }
+  return v;
+}
+
+// What may differ: file_version/hparams wall times (now), the writer's name, PNG bytes and the float
+// sums of histograms (numpy's pairwise summation and BLAS dot vs one sequential sum).
+function strip(e: Json): Json {
+  const c = structuredClone(e);
+  if (c.wall_time > 1e9) delete c.wall_time;
+  delete c.source_metadata;
+  delete c.raw;
+  for (const v of c.summary?.value ?? []) {
+    // MessageToDict prints float32 fields in float32's shortest form (0.33333334).
+    if (typeof v.simple_value === 'number') v.simple_value = Math.fround(v.simple_value);
+    if (v.tensor?.float_val) v.tensor.float_val = v.tensor.float_val.map(Math.fround);
+    // A map's wire order is the writer's choice (Python's upb hashes keys): compared decoded only.
+    if (v.metadata?.plugin_data?.decoded?.session_start_info) delete v.metadata.plugin_data.content;
+    if (v.image) delete v.image.encoded_image_string;
+    if (v.histo) {
+      delete v.histo.sum;
+      delete v.histo.sum_squares;
+    }
+  }
+  return c;
+}
+
+async function pixels(png: Buffer): Promise<Buffer> {
+  return (await sharp(png).raw().toBuffer({ resolveWithObject: true })).data;
+}
+
+describe('SummaryWriter writes what PyTorch writes', () => {
+  const dir = join(root, 'same');
+  let ours: Record<string, Json[]>;
+
+  it('repeats the fixture calls', async () => {
+    const w = new SummaryWriter(join(dir, 'main'));
+    for (let i = 0; i < 5; i++) w.addScalar('loss', 1 / (i + 1), i, 100.0 + i);
+    w.addScalar('tensor_scalar', torch.tensor(2.5), 7, 107.5);
+    w.addScalar('new_style', 0.1, 8, 108.0, { newStyle: true });
+    w.addScalar('new_style_double', 0.1, 9, 109.0, { newStyle: true, doublePrecision: true });
+    torch.manualSeed(0);
+    w.addHistogram('weights', torch.randn(1000), 3, 'tensorflow', 110.0);
+    w.addHistogram('ten_bins', torch.randn(100).mul(3).add(1), 4, 10, 111.0);
+    w.addHistogram('max_bins', torch.randn(500), 5, 'tensorflow', 112.0, 64);
+    w.addHistogram('edges', [0.5, 1.5, 1.5, 2.0, 7.0], 6, [0, 1, 2, 3], 113.0);
+    w.addHistogram('constant', torch.full([10], 3.0), 7, 4, 114.0);
+    const images = [
+      w.addImage('chw_float', torch.rand(3, 8, 10), 1, 120.0),
+      w.addImage('hwc_uint8', torch.randint(0, 256, [6, 5, 3], { dtype: torch.uint8 }), 2, 121.0, 'HWC'),
+      w.addImage('hw_gray', torch.linspace(-0.5, 1.5, 12).reshape(3, 4), 3, 122.0, 'HW'),
+      w.addImage('rgba', torch.rand(4, 3, 2), 4, 123.0),
+    ];
+    w.addText('note', 'hello **world** ü', 2, 130.0);
+    w.addScalars('run/x', { a: 1.0, b: 2.5 }, 5, 140.0);
+    w.addHparams({ lr: 0.1, bs: 32, opt: 'sgd', flag: true, skip: null }, { 'hparam/acc': 0.9 }, { hparamDomainDiscrete: { opt: ['sgd', 'adam'], bs: [16, 32] }, runName: 'hp', globalStep: 3 });
+    await Promise.all(images);
+    await w.close();
+    const p = new SummaryWriter(join(dir, 'purged'), { purgeStep: 42 });
+    p.addScalar('resumed', 1.0, 42, 150.0);
+    await p.close();
+    ours = runs(dir);
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(py.runs).sort());
+  });
+
+  it('gives the same events (values, steps, tags, plugin data, hparams)', () => {
+    for (const [run, events] of Object.entries(py.runs)) {
+      expect(ours[run].length, run).toBe(events.length);
+      events.forEach((e, i) => expect(strip(normalize(ours[run][i]) as Json), `${run} #${i}`).toEqual(strip(e)));
+    }
+  });
+
+  it('serializes scalar and text events to the same bytes', () => {
+    let compared = 0;
+    for (const [run, events] of Object.entries(py.runs))
+      events.forEach((e, i) => {
+        const v = e.summary?.value?.[0];
+        if (e.wall_time > 1e9 || !v || v.histo || v.image) return;
+        expect(readRecords(frameRecord(ours[run][i].raw as Buffer))[0].toString('base64'), `${run} #${i}`).toBe(e.raw);
+        compared++;
+      });
+    expect(compared).toBeGreaterThanOrEqual(10);
+  });
+
+  it('gives histogram sums within float64 rounding', () => {
+    const histos = py.runs.main.filter((e) => e.summary?.value?.[0]?.histo);
+    expect(histos.length).toBe(5);
+    for (const e of histos) {
+      const mine = ours.main.find((o) => o.summary?.value?.[0]?.tag === e.summary.value[0].tag)!.summary.value[0].histo;
+      expect(mine.sum).toBeCloseTo(e.summary.value[0].histo.sum, 9);
+      expect(mine.sum_squares / e.summary.value[0].histo.sum_squares).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('encodes images whose pixels equal PIL-encoded ones', async () => {
+    const images = py.runs.main.filter((e) => e.summary?.value?.[0]?.image);
+    expect(images.length).toBe(4);
+    for (const e of images) {
+      const theirs = e.summary.value[0].image;
+      const mine = ours.main.find((o) => o.summary?.value?.[0]?.tag === e.summary.value[0].tag)!.summary.value[0].image;
+      expect(mine.encoded_image_string.subarray(0, 8).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
+      expect(await pixels(mine.encoded_image_string)).toEqual(await pixels(Buffer.from(theirs.encoded_image_string, 'base64')));
+    }
+  });
+});
+
+describe('event files', () => {
+  it('frames records as TensorFlow does: a Python event file re-framed byte for byte', () => {
+    const file = readFileSync(join(fixtures, 'tensorboard-python.tfevents'));
+    const records = readRecords(file);
+    expect(records.length).toBe(4);
+    expect(Buffer.concat(records.map(frameRecord))).toEqual(file);
+    expect(decodeMessage('tensorboard.Event', records[0]).file_version).toBe('brain.Event:2');
+    // CRC32C check value of "123456789" is 0xE3069283; masked: rotated right 15 bits + 0xa282ead8.
+    const crc = 0xe3069283;
+    expect(maskedCrc32c(Buffer.from('123456789'))).toBe((((crc >>> 15) | (crc << 17)) + 0xa282ead8) >>> 0);
+  });
+
+  it('rejects a corrupt or torn file naming the offset', () => {
+    const file = readFileSync(join(fixtures, 'tensorboard-python.tfevents'));
+    const flipped = Buffer.from(file);
+    flipped[20] ^= 1;
+    expect(() => readRecords(flipped)).toThrow(/data CRC mismatch at byte 0/);
+    const badLength = Buffer.from(file);
+    badLength[0] ^= 1;
+    expect(() => readRecords(badLength)).toThrow(/length CRC mismatch at byte 0/);
+    expect(() => readRecords(file.subarray(0, file.length - 3))).toThrow(/truncated record data/);
+  });
+
+  it('names files events.out.tfevents.<secs>.<host>.<pid>.<n><suffix> and starts with brain.Event:2', async () => {
+    const dir = join(root, 'names');
+    const w = new SummaryWriter(dir, { filenameSuffix: '.v2' });
+    await w.close();
+    const [name] = readdirSync(dir);
+    const m = /^events\.out\.tfevents\.(\d{10})\.(.+)\.(\d+)\.(\d+)\.v2$/.exec(name);
+    expect(m).not.toBeNull();
+    expect(m![2]).toBe(hostname());
+    expect(Number(m![3])).toBe(process.pid);
+    const [first] = readEvents(join(dir, name));
+    expect(first.file_version).toBe('brain.Event:2');
+  });
+
+  it('defaults logDir to runs/<Mon><DD>_<HH>-<MM>-<SS>_<host><comment>', async () => {
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const w = new SummaryWriter(null, { comment: '_lr0.1' });
+      expect(w.logDir).toMatch(new RegExp(`^runs/[A-Z][a-z]{2}\\d{2}_\\d{2}-\\d{2}-\\d{2}_${hostname().replace(/\./g, '\\.')}_lr0\\.1$`));
+      expect(existsSync(join(root, w.logDir))).toBe(true);
+      await w.close();
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('holds up to maxQueue records, then writes; flush() writes the rest; reopens after close()', async () => {
+    const dir = join(root, 'queue');
+    const w = new SummaryWriter(dir, { maxQueue: 3 });
+    const file = (): string => join(dir, readdirSync(dir).sort()[0]);
+    const count = (): number => readRecords(file()).length;
+    expect(count()).toBe(1); // the file_version record is written at once
+    w.addScalar('a', 1, 1);
+    w.addScalar('a', 2, 2);
+    expect(count()).toBe(1);
+    w.addScalar('a', 3, 3);
+    expect(count()).toBe(4);
+    w.addScalar('a', 4, 4);
+    await w.flush();
+    expect(count()).toBe(5);
+    await w.close();
+    w.addScalar('a', 5, 5); // a new file, as PyTorch's writer recreates its FileWriter
+    await w.close();
+    expect(readdirSync(dir).length).toBe(2);
+  });
+
+  it('writes pending records at process exit', () => {
+    const dir = join(root, 'exit');
+    const script = join(root, 'exit.mts');
+    writeFileSync(script, `import * as torch from ${JSON.stringify(new URL('../lib/index.ts', import.meta.url).pathname)};\nconst w = new torch.utils.tensorboard.SummaryWriter(${JSON.stringify(dir)});\nw.addScalar('x', 1.5, 1);\n`);
+    execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'pipe' });
+    const events = readEvents(join(dir, readdirSync(dir)[0]));
+    expect(events.map((e) => e.summary?.value?.[0]?.simple_value)).toEqual([undefined, 1.5]);
+  });
+
+  it('traces a model into a GraphDef for the Graphs dashboard', async () => {
+    class Net extends torch.nn.Module {
+      fc1 = new torch.nn.Linear(4, 8);
+      fc2 = new torch.nn.Linear(8, 2);
+      override forward(x: torch.Tensor) {
+        return this.fc2.call(this.fc1.call(x).relu());
+      }
+    }
+    const dir = join(root, 'graph');
+    const w = new SummaryWriter(dir);
+    w.addGraph(new Net(), torch.randn(3, 4));
+    await w.close();
+    const events = readEvents(join(dir, readdirSync(dir)[0]));
+    const g = events.find((e) => e.graph)!.graph as Json;
+    const byName = Object.fromEntries((g.node as Json[]).map((n) => [n.name, n]));
+    expect(g.versions).toEqual({ producer: 22 });
+    expect(byName['input/x'].op).toBe('IO Node');
+    const linear2 = (g.node as Json[]).find((n) => n.op === 'aten::linear' && n.name.startsWith('Net/Linear[fc2]/'))!;
+    expect(linear2.input).toContain('Net/Linear[fc2]/weight');
+    expect(linear2.input).toContain('Net/Linear[fc2]/bias');
+    const relu = (g.node as Json[]).find((n) => n.op === 'aten::relu')!;
+    expect(linear2.input).toContain(relu.name);
+    expect(linear2.attr._output_shapes.list.shape[0].dim.map((d: Json) => d.size)).toEqual([3, 2]);
+    expect(byName['output/output.1'].input).toEqual([linear2.name]);
+    expect(events.find((e) => e.tagged_run_metadata)!.tagged_run_metadata.tag).toBe('step1');
+  });
+});
+
+describe('bad input', () => {
+  const w = new SummaryWriter(join(root, 'bad'));
+  afterAll(() => w.close());
+  it('raises clear errors and writes nothing', () => {
+    expect(() => w.addScalar('a', torch.ones(2))).toThrow(/addScalar: the tensor should contain one element/);
+    expect(() => w.addScalar('a', 'x' as never)).toThrow(TypeError);
+    expect(() => w.addScalar(3 as never, 1)).toThrow(/tag must be a string/);
+    expect(() => w.addHistogram('h', [])).toThrow(/no element/);
+    expect(() => w.addHistogram('h', [1, 2], 0, 'auto' as never)).toThrow(/estimator 'auto' is not supported/);
+    expect(() => w.addHistogram('h', [NaN], 0, 10)).toThrow(/not finite/);
+    expect(() => w.addImage('i', torch.rand(2, 4, 4))).toThrow(/1, 3 or 4 channels/);
+    expect(() => w.addImage('i', torch.rand(4, 4))).toThrow(/must have 3 dimensions/);
+    expect(() => w.addImage('i', torch.rand(3, 4, 4), 0, null, 'XYZ')).toThrow(/dataformats/);
+    expect(() => w.addHparams({ lr: [1] as never }, {})).toThrow(/'lr' should be a number, string, boolean or Tensor/);
+    expect(() => w.addHparams({ opt: 'sgd' }, {}, { opt: [1] })).toThrow(/hparam_domain_discrete\[opt\]/);
+    expect(() => new SummaryWriter(join(root, 'bad2'), { maxQueue: 0 })).toThrow(RangeError);
+    expect(() => new SummaryWriter(join(root, 'bad3'), { flushSec: 1 } as never)).toThrow(/unknown option 'flushSec'/);
+    expect(() => w.addGraph({} as never, torch.ones(1))).toThrow(/model must be a module/);
+  });
+  it('the generated descriptor matches the .proto files', () => {
+    execFileSync(process.execPath, [new URL('../scripts/gen-tensorboard-proto.mjs', import.meta.url).pathname, '--check'], { stdio: 'pipe' });
+  });
+});

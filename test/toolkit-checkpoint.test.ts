@@ -1,0 +1,243 @@
+// Checkpoints and EarlyStopping: the PyTorch recipe's dict layout, keep-best, and a resumed run that
+// continues bit for bit like one that never stopped (model, optimizer momentum, scheduler, torch's RNG
+// for dropout, the shuffling generator).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
+
+const { nn, toolkit } = torch;
+const F = nn.functional;
+const root = mkdtempSync(join(tmpdir(), 'torchnode-ckpt-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+class Net extends nn.Module {
+  fc1 = new nn.Linear(4, 16);
+  drop = new nn.Dropout(0.3);
+  fc2 = new nn.Linear(16, 3);
+  override forward(x: torch.Tensor) {
+    return this.fc2.call(this.drop.call(F.relu(this.fc1.call(x))));
+  }
+}
+
+interface Opt { paramGroups: { lr: number | torch.Tensor }[]; zeroGrad(): void; step(): unknown; stateDict(): unknown; loadStateDict(sd: never): unknown }
+
+// SGD with momentum written out, with the state dict layout of torch.optim (momentum_buffer per index).
+class HandSGD implements Opt {
+  paramGroups: { lr: number; momentum: number; params: torch.Tensor[] }[];
+  buffers: (torch.Tensor | null)[];
+  constructor(params: torch.Tensor[], { lr, momentum }: { lr: number; momentum: number }) {
+    this.paramGroups = [{ lr, momentum, params }];
+    this.buffers = params.map(() => null);
+  }
+  zeroGrad() {
+    for (const p of this.paramGroups[0].params) p.grad = null;
+  }
+  step() {
+    const g = this.paramGroups[0];
+    torch.noGrad(() =>
+      g.params.forEach((p, i) => {
+        const grad = p.grad!;
+        this.buffers[i] = this.buffers[i] === null ? grad.clone() : this.buffers[i]!.mul_(g.momentum).add_(grad);
+        p.sub_(this.buffers[i]!, { alpha: g.lr });
+      }),
+    );
+  }
+  stateDict() {
+    const state = torch.markIntKeys(Object.fromEntries(this.buffers.flatMap((b, i) => (b ? [[String(i), { momentum_buffer: b.clone() }]] : []))));
+    return { state, param_groups: [{ lr: this.paramGroups[0].lr, momentum: this.paramGroups[0].momentum, params: this.buffers.map((_, i) => i) }] };
+  }
+  loadStateDict(sd: { state: Record<string, { momentum_buffer: torch.Tensor }>; param_groups: { lr: number }[] }) {
+    this.buffers = this.buffers.map((_, i) => sd.state[String(i)]?.momentum_buffer.clone() ?? null);
+    this.paramGroups[0].lr = sd.param_groups[0].lr;
+  }
+}
+
+// Halves the lr every 2 epochs (StepLR's contract: step(), stateDict(), loadStateDict()).
+class Halving {
+  lastEpoch = 0;
+  constructor(readonly opt: Opt, readonly base: number) {}
+  step() {
+    this.lastEpoch++;
+    for (const g of this.opt.paramGroups) g.lr = this.base * 0.5 ** Math.floor(this.lastEpoch / 2);
+  }
+  stateDict() {
+    return { last_epoch: this.lastEpoch, base_lrs: [this.base] };
+  }
+  loadStateDict(sd: { last_epoch: number }) {
+    this.lastEpoch = sd.last_epoch;
+  }
+}
+
+const hasNativeSgd = typeof (native as unknown as { optimStep?: unknown }).optimStep === 'function';
+const optimizers: [string, boolean, (m: Net) => Opt][] = [
+  ['hand-written SGD', true, (m) => new HandSGD(m.parameters(), { lr: 0.1, momentum: 0.9 })],
+  ['optim.SGD', hasNativeSgd, (m) => new torch.optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 }) as unknown as Opt],
+];
+
+const data = (() => {
+  torch.manualSeed(7);
+  const x = torch.randn(40, 4);
+  return { x, y: x.sum(1).mul(2).floor().remainder(3).to(torch.int64) };
+})();
+
+interface Run { model: Net; opt: Opt; sched: Halving; gen: torch.Generator }
+function fresh(makeOpt: (m: Net) => Opt, seed: number): Run {
+  torch.manualSeed(seed);
+  const model = new Net();
+  const opt = makeOpt(model);
+  return { model, opt, sched: new Halving(opt, 0.1), gen: new torch.Generator().manualSeed(seed + 1) };
+}
+
+// One epoch of shuffled minibatches (dropout draws from torch's RNG, the order from gen); the epoch's loss sum.
+function epoch({ model, opt, sched, gen }: Run): number {
+  model.train();
+  let total = 0;
+  const order = torch.randperm(40, { generator: gen });
+  for (let start = 0; start < 40; start += 8) {
+    const idx = order.narrow(0, start, 8);
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.call(data.x.indexSelect(0, idx)), data.y.indexSelect(0, idx));
+    loss.backward();
+    opt.step();
+    total += Number(loss.item());
+  }
+  sched.step();
+  return total;
+}
+
+const params = (m: Net): Float32Array[] => m.parameters().map((p) => p.detach().clone().toTypedArray() as Float32Array);
+
+describe('resume', () => {
+  for (const [name, available, makeOpt] of optimizers)
+    it.skipIf(!available)(`a resumed run continues bit-identically (${name})`, () => {
+      const straight = fresh(makeOpt, 0);
+      const straightLosses = Array.from({ length: 5 }, () => epoch(straight));
+
+      const dir = join(root, name.replace(/\W/g, '_'));
+      const first = fresh(makeOpt, 0);
+      const manager = new toolkit.CheckpointManager({ dir, mode: 'min' });
+      const losses: number[] = [];
+      for (let e = 0; e < 2; e++) {
+        losses.push(epoch(first));
+        manager.save({ model: first.model, optimizer: first.opt, scheduler: first.sched, generators: { shuffle: first.gen }, epoch: e, metric: losses[e] });
+      }
+      // A new process in all but name: other seeds, other weights, torch's RNG moved on.
+      const second = fresh(makeOpt, 12345);
+      torch.rand(17);
+      const resumed = new toolkit.CheckpointManager({ dir, mode: 'min' });
+      const ckpt = resumed.resume({ model: second.model, optimizer: second.opt, scheduler: second.sched, generators: { shuffle: second.gen } });
+      expect(ckpt.epoch).toBe(1);
+      expect(resumed.bestMetric).toBe(Math.min(...losses));
+      for (let e = ckpt.epoch! + 1; e < 5; e++) losses.push(epoch(second));
+
+      expect(losses).toEqual(straightLosses);
+      const a = params(straight.model), b = params(second.model);
+      a.forEach((p, i) => expect(Buffer.from(b[i].buffer).equals(Buffer.from(p.buffer))).toBe(true));
+      expect(second.opt.paramGroups[0].lr).toBe(straight.opt.paramGroups[0].lr);
+    });
+
+  it('fails on the dropped RNG state: the check above is not vacuous', () => {
+    const straight = fresh(optimizers[0][2], 0);
+    const straightLosses = Array.from({ length: 3 }, () => epoch(straight));
+    const path = join(root, 'norng.pt');
+    const first = fresh(optimizers[0][2], 0);
+    const losses = [epoch(first)];
+    toolkit.saveCheckpoint(path, { model: first.model, optimizer: first.opt, scheduler: first.sched, generators: { shuffle: first.gen }, epoch: 0, saveRng: false });
+    const second = fresh(optimizers[0][2], 99);
+    toolkit.loadCheckpoint(path, { model: second.model, optimizer: second.opt, scheduler: second.sched, generators: { shuffle: second.gen } });
+    losses.push(epoch(second), epoch(second));
+    expect(losses[0]).toBe(straightLosses[0]);
+    expect(losses.slice(1)).not.toEqual(straightLosses.slice(1));
+  });
+});
+
+describe('checkpoint files', () => {
+  it("use the PyTorch recipe's keys and torch.load reads them back", () => {
+    const run = fresh(optimizers[0][2], 0);
+    epoch(run);
+    const path = join(root, 'layout', 'ckpt.pt');
+    toolkit.saveCheckpoint(path, { model: run.model, optimizer: run.opt, scheduler: run.sched, epoch: 3, bestMetric: 0.25, generators: { shuffle: run.gen }, extra: { loss: 0.3 } });
+    const d = torch.load(path) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Object.keys(d)).toEqual(['epoch', 'model_state_dict', 'optimizer_state_dict', 'scheduler_state_dict', 'best_metric', 'rng_state', 'generator_states', 'loss']);
+    expect(d.epoch).toBe(3);
+    expect(d.best_metric).toBe(0.25);
+    expect(Object.keys(d.model_state_dict)).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    expect(Object.keys(d.optimizer_state_dict)).toEqual(['state', 'param_groups']);
+    expect(d.rng_state.dtype).toBe(torch.uint8);
+    expect(torch.equal(d.generator_states.shuffle, run.gen.getState())).toBe(true);
+    expect(d.loss).toBe(0.3);
+  });
+
+  it('keeps the best by metric (min and max)', () => {
+    const run = fresh(optimizers[0][2], 0);
+    const low = new toolkit.CheckpointManager({ dir: join(root, 'best-min'), mode: 'min' });
+    expect([0.5, 0.7, 0.4, 0.45].map((metric, e) => low.save({ model: run.model, epoch: e, metric }))).toEqual([true, false, true, false]);
+    expect(low.bestMetric).toBe(0.4);
+    expect(low.loadBest({ model: run.model }).epoch).toBe(2);
+    expect(low.resume({ model: run.model }).epoch).toBe(3);
+    const high = new toolkit.CheckpointManager({ dir: join(root, 'best-max'), mode: 'max' });
+    expect([0.5, 0.7, 0.4, NaN, 0.71].map((metric, e) => high.save({ model: run.model, epoch: e, metric }))).toEqual([true, true, false, false, true]);
+    expect((torch.load(high.bestPath) as { best_metric: number }).best_metric).toBe(0.71);
+  });
+
+  it('--resume from a missing, corrupt or incomplete checkpoint: a clear error, nothing changed', () => {
+    const run = fresh(optimizers[0][2], 0);
+    const before = params(run.model);
+    const manager = new toolkit.CheckpointManager({ dir: join(root, 'nothing-here') });
+    expect(manager.canResume()).toBe(false);
+    expect(() => manager.resume({ model: run.model })).toThrow(/loadCheckpoint: no checkpoint at '.*nothing-here\/last\.pt': nothing to resume from/);
+    const corrupt = join(root, 'corrupt.pt');
+    writeFileSync(corrupt, 'not a zip file');
+    expect(() => toolkit.loadCheckpoint(corrupt, { model: run.model })).toThrow(/is not a readable checkpoint/);
+    const partial = join(root, 'partial.pt');
+    toolkit.saveCheckpoint(partial, { model: run.model, epoch: 0 });
+    const rng = torch.getRngState();
+    expect(() => toolkit.loadCheckpoint(partial, { model: run.model, optimizer: run.opt })).toThrow(/has no 'optimizer_state_dict'/);
+    expect(() => toolkit.loadCheckpoint(partial, { model: run.model, generators: { shuffle: run.gen } })).toThrow(/no state for the generator 'shuffle'/);
+    expect(torch.equal(torch.getRngState(), rng)).toBe(true);
+    params(run.model).forEach((p, i) => expect(p).toEqual(before[i]));
+    expect(() => toolkit.saveCheckpoint(join(root, 'x.pt'), { model: {} as never })).toThrow(/model must have stateDict\(\) and loadStateDict\(\)/);
+    expect(() => toolkit.saveCheckpoint(join(root, 'x.pt'), { extra: { epoch: 1 }, epoch: 2 })).toThrow(/extra key 'epoch'/);
+  });
+});
+
+describe('EarlyStopping', () => {
+  it('stops after patience epochs without an improvement beyond minDelta', () => {
+    const es = new toolkit.EarlyStopping({ patience: 2, minDelta: 0.01 });
+    const losses = [1.0, 0.8, 0.795, 0.79, 0.7, 0.71, 0.72, 0.5];
+    const stops = losses.slice(0, 4).map((l) => es.step(l));
+    // 0.795 and 0.79 improve by < 0.01 on 0.8: two strikes -> stop at index 3.
+    expect(stops).toEqual([false, false, false, true]);
+    expect([es.bestScore, es.counter]).toEqual([0.8, 2]);
+    // Once stopped it stays stopped (the loop should have ended), while the best still follows.
+    expect(losses.slice(4).map((l) => es.step(l))).toEqual([true, true, true, true]);
+    expect(es.bestScore).toBe(0.5);
+    const up = new toolkit.EarlyStopping({ patience: 1, mode: 'max' });
+    expect([0.5, 0.6, 0.6].map((a) => up.step(a))).toEqual([false, false, true]);
+    expect(up.bestScore).toBe(0.6);
+    const nan = new toolkit.EarlyStopping({ patience: 1 });
+    expect([1, NaN].map((a) => nan.step(a))).toEqual([false, true]);
+    expect(new toolkit.EarlyStopping({ patience: 1 }).step(torch.tensor(0.5))).toBe(false);
+  });
+
+  it('round-trips its state through a checkpoint', () => {
+    const es = new toolkit.EarlyStopping({ patience: 3, mode: 'max' });
+    [0.5, 0.4].forEach((a) => es.step(a));
+    const path = join(root, 'es.pt');
+    toolkit.saveCheckpoint(path, { earlyStopping: es, epoch: 1 });
+    const again = new toolkit.EarlyStopping({ patience: 3, mode: 'max' });
+    toolkit.loadCheckpoint(path, { earlyStopping: again });
+    expect([again.bestScore, again.counter, again.earlyStop]).toEqual([0.5, 1, false]);
+    expect([0.3, 0.3].map((a) => again.step(a))).toEqual([false, true]);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => new toolkit.EarlyStopping({ mode: 'up' as never })).toThrow(/mode must be 'min' or 'max'/);
+    expect(() => new toolkit.EarlyStopping({ patience: -1 })).toThrow(RangeError);
+    expect(() => new toolkit.EarlyStopping({ patients: 3 } as never)).toThrow(/unknown option 'patients'/);
+    expect(() => new toolkit.EarlyStopping().step('x' as never)).toThrow(TypeError);
+  });
+});

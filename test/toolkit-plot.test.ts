@@ -1,0 +1,65 @@
+// plotCurves: vega-lite -> SVG (title, axis titles, legend entries as text) -> resvg PNG (size, the
+// series' colours drawn, text drawn).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+
+const { toolkit } = torch;
+const root = mkdtempSync(join(tmpdir(), 'torchnode-plot-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const series = { train_loss: [1.2, 0.7, 0.5, 0.41, 0.38], val_loss: [1.3, 0.8, 0.62, 0.6, 0.61] };
+const texts = (svg: string): string[] => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+// vega's default category colours: the first two series.
+const BLUE = [0x4c, 0x78, 0xa8], ORANGE = [0xf5, 0x85, 0x18];
+
+describe('plotCurves', () => {
+  it('writes an SVG with title, axis labels, legend and ticks', async () => {
+    const path = join(root, 'curves.svg');
+    await toolkit.plotCurves(path, { series, title: 'MNIST training', xLabel: 'epoch', yLabel: 'cross-entropy' });
+    const svg = readFileSync(path, 'utf8');
+    const t = texts(svg);
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const s of ['MNIST training', 'epoch', 'cross-entropy', 'train_loss', 'val_loss']) expect(t).toContain(s);
+    for (const tick of ['1', '2', '3', '4', '5']) expect(t).toContain(tick);
+    expect((svg.match(/<path[^>]*stroke="#4c78a8"/g) ?? []).length).toBeGreaterThan(0);
+  });
+
+  it('writes a PNG that shows both series and the text', async () => {
+    const path = join(root, 'curves.png');
+    await toolkit.plotCurves(path, { history: { ...series, lr: 0.1, note: 'ignored' }, title: 'Loss', yLabel: 'loss', width: 400, height: 240 });
+    const { data, info } = await sharp(readFileSync(path)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(info.width).toBeGreaterThan(400);
+    expect(info.height).toBeGreaterThan(240);
+    let blue = 0, orange = 0, dark = 0;
+    for (let i = 0; i < data.length; i += 3) {
+      const px = [data[i], data[i + 1], data[i + 2]];
+      const near = (c: number[]) => c.every((v, k) => Math.abs(v - px[k]) < 40);
+      if (near(BLUE)) blue++;
+      else if (near(ORANGE)) orange++;
+      else if (px.every((v) => v < 80)) dark++; // glyphs of the title and labels
+    }
+    expect(blue).toBeGreaterThan(100);
+    expect(orange).toBeGreaterThan(100);
+    expect(dark).toBeGreaterThan(200);
+  });
+
+  it('plots a log axis and any number of series; the spec is exposed', async () => {
+    const spec = toolkit.curvesSpec({ series: { a: [1, 10, 100], b: new Float64Array([2, 20, 200]), c: [5, NaN, 3] }, logY: true, xStart: 0 }) as { encoding: { y: { scale: { type: string } } }; data: { values: { series: string; x: number; y: number | null }[] } };
+    expect(spec.encoding.y.scale.type).toBe('log');
+    expect(spec.data.values.filter((v) => v.series === 'c').map((v) => [v.x, v.y])).toEqual([[0, 5], [1, null], [2, 3]]);
+    const svg = await toolkit.curvesToSVG({ series: { a: [1, 10, 100] }, logY: true });
+    expect(texts(svg)).toContain('a');
+  });
+
+  it('rejects bad input', async () => {
+    await expect(toolkit.plotCurves(join(root, 'x.jpg'), { series })).rejects.toThrow(/must end in \.png or \.svg/);
+    await expect(toolkit.plotCurves(join(root, 'x.png'), { series: { a: [] } })).rejects.toThrow(/nothing to plot/);
+    await expect(toolkit.plotCurves(join(root, 'x.png'), { series: { a: ['x'] as never } })).rejects.toThrow(/series 'a' must hold numbers/);
+    await expect(toolkit.plotCurves(join(root, 'x.png'), { series: { a: 3 } as never })).rejects.toThrow(/series 'a' must be an array/);
+    await expect(toolkit.plotCurves(join(root, 'x.png'), {} as never)).rejects.toThrow(/expected \{ series/);
+  });
+});

@@ -1,0 +1,104 @@
+// Progress bars: plain lines without a terminal (every logEvery steps, one per epoch), cli-progress
+// drawing on a terminal; the text carries count, metrics, it/s and ETA. No timing is asserted.
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+
+const { toolkit } = torch;
+
+// A stream that records what is written; `tty` makes it look like a terminal to cli-progress.
+function sink(tty = false): PassThrough & { text(): string; isTTY?: boolean } {
+  const s = new PassThrough() as PassThrough & { text(): string; isTTY?: boolean; columns?: number; cursorTo?: unknown; clearLine?: unknown; moveCursor?: unknown; clearScreenDown?: unknown };
+  const chunks: string[] = [];
+  s.on('data', (c: Buffer) => chunks.push(c.toString()));
+  s.text = () => chunks.join('');
+  if (tty) {
+    s.isTTY = true;
+    s.columns = 200;
+    s.cursorTo = (_x: number, _y?: number, cb?: () => void) => (cb?.(), true);
+    s.clearLine = (_d: number, cb?: () => void) => (cb?.(), true);
+    s.moveCursor = (_dx: number, _dy: number, cb?: () => void) => (cb?.(), true);
+    s.clearScreenDown = (cb?: () => void) => (cb?.(), true);
+  }
+  return s;
+}
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('ProgressBar', () => {
+  it('writes a line every logEvery steps and at the end when not a terminal', async () => {
+    const out = sink();
+    const bar = new toolkit.ProgressBar({ total: 25, desc: 'train', stream: out, logEvery: 10 });
+    for (let i = 0; i < 25; i++) bar.update(1, { loss: 1 / (i + 1), acc: i / 25 });
+    bar.close();
+    await flush();
+    const lines = out.text().trim().split('\n');
+    expect(lines.length).toBe(3);
+    expect(lines[0]).toMatch(/^train 10\/25 loss 0\.1000 acc 36\.00% [\d.]+ it\/s ETA \d+s$/);
+    expect(lines[2]).toMatch(/^train 25\/25 loss 0\.0400 acc 96\.00% [\d.]+ it\/s ETA 0s$/);
+    expect(bar.count).toBe(25);
+  });
+
+  it('draws with cli-progress on a terminal', async () => {
+    const out = sink(true);
+    const bar = new toolkit.ProgressBar({ total: 4, desc: 'eval', stream: out });
+    for (let i = 0; i < 4; i++) bar.update(1, { loss: 0.5 });
+    bar.close();
+    await flush();
+    expect(out.text()).toMatch(/eval \[=+\] 4\/4 loss 0\.5000 [\d.]+ it\/s ETA 0s/);
+  });
+
+  it('track() wraps arrays and async iterables', async () => {
+    const out = sink();
+    const seen: number[] = [];
+    for (const x of toolkit.track([1, 2, 3], { desc: 'items', stream: out, logEvery: 1 })) seen.push(x);
+    async function* gen() {
+      yield 4;
+      yield 5;
+    }
+    for await (const x of toolkit.track(gen(), { total: 2, stream: out, logEvery: 1 })) seen.push(x);
+    await flush();
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    const counts = out.text().trim().split('\n').map((l) => /(?:^| )(\d+\/\d+) /.exec(l)?.[1]);
+    expect(counts).toEqual(['1/3', '2/3', '3/3', '1/2', '2/2']);
+    expect(out.text()).toMatch(/^items 1\/3 /);
+    expect(() => toolkit.track((function* () {})() as never)).toThrow(/no length; pass \{ total \}/);
+  });
+
+  it('formats metrics and durations', () => {
+    expect(toolkit.formatMetrics({ loss: 0.123456, accuracy: 0.9876, lr: 1e-5, note: 'x', skip: null })).toBe('loss 0.1235 accuracy 98.76% lr 1.000e-5 note x');
+    expect([5, 75, 3700].map(toolkit.formatDuration)).toEqual(['5s', '1m15s', '1h01m40s']);
+    expect(() => new toolkit.ProgressBar({ total: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('TrainingProgress', () => {
+  it('prints batch lines and one summary per epoch without a terminal', async () => {
+    const out = sink();
+    const p = new toolkit.TrainingProgress({ epochs: 2, batches: 6, stream: out, logEvery: 3 });
+    for (let e = 0; e < 2; e++) {
+      p.startEpoch(e);
+      for (let b = 0; b < 6; b++) p.step({ loss: 0.5 - e * 0.1, accuracy: 0.8 });
+      expect(p.endEpoch({ loss: 0.5 - e * 0.1, val_accuracy: 0.9 })).toMatch(new RegExp(`^epoch ${e + 1}/2 loss 0\\.[45]000 val_accuracy 90\\.00% \\(\\d+s\\)$`));
+    }
+    p.close();
+    await flush();
+    const lines = out.text().trim().split('\n');
+    expect(lines.filter((l) => /^epoch \d\/2 \d\/6 /.test(l)).length).toBe(4);
+    expect(lines.filter((l) => /^epoch \d\/2 loss/.test(l)).length).toBe(2);
+    expect(lines[0]).toMatch(/^epoch 1\/2 3\/6 loss 0\.5000 accuracy 80\.00% [\d.]+ it\/s ETA \d+s$/);
+  });
+
+  it('draws an epoch bar and a batch bar on a terminal, epoch summaries above them', async () => {
+    const out = sink(true);
+    const p = new toolkit.TrainingProgress({ epochs: 1, batches: 3, stream: out });
+    p.startEpoch();
+    for (let b = 0; b < 3; b++) p.step({ loss: 0.25 });
+    p.endEpoch({ loss: 0.25 });
+    p.close();
+    await flush();
+    const text = out.text();
+    expect(text).toMatch(/epochs \[[=-]+\] \d\/1/);
+    expect(text).toMatch(/epoch 1\/1 \[=+\] 3\/3 loss 0\.2500 [\d.]+ it\/s ETA/);
+    expect(text).toMatch(/epoch 1\/1 loss 0\.2500 \(\d+s\)\n/);
+  });
+});

@@ -1,0 +1,180 @@
+// vision.transforms against torchvision 0.28 (test/fixtures/vision-transforms.json, made by
+// scripts/make-vision-fixtures.py): each case runs after torch.manualSeed(seed) on the same uint8 or
+// float tensor as Python, `calls` times, and must give torchvision's tensors bit-exactly and leave the
+// torch RNG where Python left it (the next torch.rand(1) is compared). uint8 RGB/gray cases also run
+// on a vision.Image of the same pixels, which must give the same pixels (the tensor path).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+import { check, makeTensor, type TensorEnc } from './golden-replay.js';
+
+const T = vision.transforms;
+const VF = T.functional;
+type Tensor = torch.Tensor;
+
+interface Case { name: string; py: string; input: string; seed: number; calls: number; outputs: TensorEnc[]; after: number }
+interface Fixture {
+  inputs: Record<string, TensorEnc>;
+  images: Record<string, { toTensor: TensorEnc; pilToTensor?: TensorEnc; grayscale?: TensorEnc; mode?: string }>;
+  cases: Case[];
+}
+const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-transforms.json', import.meta.url), 'utf8')) as Fixture;
+const input = (name: string): Tensor => makeTensor(fx.inputs[name]!);
+
+// The JS port of each Python case (fx.cases[i].py), line by line.
+const PORTS: Record<string, () => vision.transforms.TransformLike> = {
+  resize_short: () => new T.Resize(8),
+  resize_hw: () => new T.Resize([10, 7]),
+  resize_up: () => new T.Resize(20),
+  resize_tall: () => new T.Resize(6),
+  resize_max_size: () => new T.Resize(8, { maxSize: 9 }),
+  resize_nearest: () => new T.Resize(8, { interpolation: T.InterpolationMode.NEAREST }),
+  resize_nearest_exact: () => new T.Resize(8, { interpolation: T.InterpolationMode.NEAREST_EXACT }),
+  resize_bicubic: () => new T.Resize(8, { interpolation: T.InterpolationMode.BICUBIC }),
+  resize_no_antialias: () => new T.Resize(8, { antialias: false }),
+  resize_gray: () => new T.Resize([5, 9]),
+  resize_float: () => new T.Resize(8),
+  center_crop: () => new T.CenterCrop(8),
+  center_crop_odd: () => new T.CenterCrop([5, 7]),
+  center_crop_pad: () => new T.CenterCrop([15, 20]),
+  random_crop: () => new T.RandomCrop(8),
+  random_crop_padding: () => new T.RandomCrop(10, { padding: 4 }),
+  random_crop_edge: () => new T.RandomCrop([10, 12], { padding: [2, 3], paddingMode: 'edge' }),
+  random_crop_reflect: () => new T.RandomCrop(12, { padding: [1, 2, 3, 4], paddingMode: 'reflect', fill: 7 }),
+  random_crop_pad_if_needed: () => new T.RandomCrop([14, 20], { padIfNeeded: true, fill: 5 }),
+  random_crop_full: () => new T.RandomCrop([12, 16]),
+  hflip: () => new T.RandomHorizontalFlip(),
+  hflip_p: () => new T.RandomHorizontalFlip(0.3),
+  vflip: () => new T.RandomVerticalFlip(),
+  rotation: () => new T.RandomRotation(30),
+  rotation_bilinear: () => new T.RandomRotation([-45, 10], { interpolation: T.InterpolationMode.BILINEAR }),
+  rotation_expand: () => new T.RandomRotation(60, { expand: true }),
+  rotation_fill: () => new T.RandomRotation(90, { fill: [10, 20, 30] }),
+  rotation_center: () => new T.RandomRotation(25, { center: [2, 3], fill: 200 }),
+  rotation_float_bilinear: () => new T.RandomRotation(40, { interpolation: 'bilinear' }),
+  rotation_expand_bilinear: () => new T.RandomRotation([20, 80], { interpolation: 'bilinear', expand: true, fill: 50 }),
+  color_jitter: () => new T.ColorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }),
+  color_jitter_gray: () => new T.ColorJitter({ brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.2 }),
+  color_jitter_float: () => new T.ColorJitter({ brightness: [0.5, 1.5], hue: [-0.5, 0.5] }),
+  color_jitter_saturation: () => new T.ColorJitter({ saturation: [0, 3] }),
+  color_jitter_hue: () => new T.ColorJitter({ hue: 0.5 }),
+  color_jitter_contrast: () => new T.ColorJitter({ contrast: 0.9 }),
+  random_resized_crop: () => new T.RandomResizedCrop(8),
+  random_resized_crop_opts: () => new T.RandomResizedCrop([6, 10], { scale: [0.5, 1.0], ratio: [0.5, 2.0] }),
+  random_resized_crop_fallback: () => new T.RandomResizedCrop(5, { scale: [0.9, 1.0], ratio: [10.0, 20.0] }),
+  random_resized_crop_fallback_tall: () => new T.RandomResizedCrop(5, { scale: [0.95, 1.0], ratio: [0.05, 0.1] }),
+  random_resized_crop_nearest: () => new T.RandomResizedCrop(7, { interpolation: 'nearest' }),
+  random_resized_crop_float: () => new T.RandomResizedCrop(8, { antialias: false }),
+  normalize: () => new T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+  normalize_batch: () => new T.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3]),
+  normalize_one: () => new T.Normalize(0.1307, 0.3081),
+  compose: () => new T.Compose([new T.RandomResizedCrop(10), new T.RandomHorizontalFlip(),
+    new T.ColorJitter({ brightness: 0.3, contrast: 0.3, saturation: 0.3, hue: 0.05 }), new T.RandomRotation(15)]),
+  compose_float: () => new T.Compose([new T.RandomCrop(10, { padding: 2 }), new T.RandomHorizontalFlip(),
+    new T.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])]),
+};
+
+const run = (t: vision.transforms.TransformLike, x: unknown): unknown => (typeof t === 'function' ? t(x) : t.call(x));
+
+describe('vision.transforms match torchvision (tensor inputs)', () => {
+  it('has a port for every fixture case', () => {
+    expect(fx.cases.map((c) => c.name).filter((n) => !(n in PORTS))).toEqual([]);
+  });
+  for (const c of fx.cases) {
+    it(`${c.name}: ${c.py} on ${c.input}`, () => {
+      const transform = PORTS[c.name]!();
+      const x = input(c.input);
+      torch.manualSeed(c.seed);
+      c.outputs.forEach((exp, k) => check(run(transform, x), exp, undefined, `${c.name} call ${k}`));
+      expect(torch.rand(1).item(), 'the next torch.rand(1): the same RNG draws as torchvision').toBe(c.after);
+    });
+  }
+});
+
+describe('vision.transforms on vision.Image give the tensor path\'s pixels', () => {
+  const imageCases = fx.cases.filter((c) => fx.inputs[c.input]!.dtype === 'uint8' && fx.inputs[c.input]!.shape.length === 3);
+  for (const c of imageCases) {
+    it(`${c.name} on Image(${c.input})`, () => {
+      const transform = PORTS[c.name]!();
+      const img = VF.toPILImage(input(c.input));
+      expect(img).toBeInstanceOf(vision.Image);
+      torch.manualSeed(c.seed);
+      c.outputs.forEach((exp, k) => {
+        const out = run(transform, img);
+        expect(out, `${c.name} call ${k} returns an Image`).toBeInstanceOf(vision.Image);
+        check(VF.pilToTensor(out as vision.Image), exp, undefined, `${c.name} call ${k}`);
+      });
+      expect(torch.rand(1).item()).toBe(c.after);
+    });
+  }
+});
+
+describe('ToTensor, PILToTensor, Image', () => {
+  for (const name of ['rgb', 'gray', 'tall']) {
+    it(`${name}: ToTensor and PILToTensor of the Image equal torchvision's of the PIL image`, () => {
+      const exp = fx.images[name]!;
+      const img = VF.toPILImage(input(name));
+      expect(img.mode).toBe(exp.mode);
+      check(new T.ToTensor().call(img), exp.toTensor, undefined, 'ToTensor');
+      check(new T.PILToTensor().call(img), exp.pilToTensor!, undefined, 'PILToTensor');
+      check(VF.pilToTensor(img.convert('L')), exp.grayscale!, undefined, "convert('L')");
+    });
+  }
+  it('ToTensor of every byte value equals torch\'s float32 division by 255', () => {
+    const img = new vision.Image(16, 16, 'L', Uint8Array.from({ length: 256 }, (_, i) => i));
+    check(new T.ToTensor().call(img), fx.images.every_byte!.toTensor, undefined, 'ToTensor');
+  });
+  it('ToTensor follows the default float dtype', () => {
+    const prev = torch.getDefaultDtype();
+    torch.setDefaultDtype(torch.float64);
+    try {
+      const img = new vision.Image(16, 16, 'L', Uint8Array.from({ length: 256 }, (_, i) => i));
+      const t = new T.ToTensor().call(img);
+      expect(t.dtype).toBe(torch.float64);
+      expect(t.equal(torch.arange(256, { dtype: torch.float64 }).div(255).view(1, 16, 16))).toBe(true);
+    } finally {
+      torch.setDefaultDtype(prev);
+    }
+  });
+  it('ToPILImage scales floats by 255 and round-trips uint8', () => {
+    const x = input('rgb');
+    expect(VF.pilToTensor(new T.ToPILImage().call(x)).equal(x)).toBe(true);
+    const back = new T.ToPILImage().call(x.float().div(255));
+    expect(VF.pilToTensor(back).equal(x.float().div(255).mul(255).to(torch.uint8))).toBe(true);
+  });
+  it('Compose runs functions, Lambda and nn.Modules in order', () => {
+    const t = new T.Compose([new T.ToTensor(), (x: Tensor) => x.mul(2), new T.Lambda((x: Tensor) => x.sum()), new torch.nn.Identity()]);
+    const img = new vision.Image(2, 1, 'L', new Uint8Array([255, 51]));
+    expect(Math.abs((t.call(img) as Tensor).item() as number - 2.4)).toBeLessThan(1e-6);
+  });
+});
+
+describe('bad input', () => {
+  const img = new vision.Image(4, 3, 'RGB');
+  it.each([
+    ['ToTensor of a tensor', () => new T.ToTensor().call(torch.zeros(3, 4, 4) as never), TypeError, /pic should be a vision.Image/],
+    ['Normalize of an Image', () => new T.Normalize([0.5], [0.5]).call(img as never), TypeError, /should be a Tensor/],
+    ['Normalize of uint8', () => new T.Normalize([0.5], [0.5]).call(torch.zeros([3, 2, 2], { dtype: torch.uint8 })), TypeError, /float tensor/],
+    ['Normalize with std 0', () => new T.Normalize([0.5], [0]).call(torch.zeros(1, 2, 2)), RangeError, /std evaluated to zero/],
+    ['Normalize with 2 means for 3 channels', () => new T.Normalize([0.5, 0.5], [1, 1]).call(torch.zeros(3, 2, 2)), RangeError, /broadcast/],
+    ['RandomCrop larger than the image', () => new T.RandomCrop(5).call(img), RangeError, /larger than input image size/],
+    ['Resize to 0', () => new T.Resize(0).call(img), RangeError, /size must be positive/],
+    ['Resize with a wrong mode', () => new T.Resize(2, { interpolation: 'cubic' as never }).call(img), RangeError, /unsupported/],
+    ['RandomRotation with fill of 2 for 3 channels', () => new T.RandomRotation(10, { fill: [1, 2] }).call(img), RangeError, /fill/],
+    ['ColorJitter with a negative brightness', () => new T.ColorJitter({ brightness: -1 }), RangeError, /non negative/],
+    ['ColorJitter with hue beyond 0.5', () => new T.ColorJitter({ hue: 0.7 }), RangeError, /hue values should be between/],
+    ['Compose of a non-transform', () => new T.Compose([42 as never]), TypeError, /transforms\[0\] must be a function/],
+    ['a transform of a string', () => new T.CenterCrop(2).call('x' as never), TypeError, /vision.Image or a Tensor/],
+    ['Image with the wrong byte count', () => new vision.Image(2, 2, 'RGB', new Uint8Array(5)), RangeError, /holds 12 bytes/],
+    ["pad mode 'symmetric'", () => VF.pad(img, 1, 0, 'symmetric'), RangeError, /symmetric/],
+  ])('%s', (_name, fn, type, message) => {
+    expect(fn).toThrow(type);
+    expect(fn).toThrow(message);
+  });
+  it('a failing transform leaves its input unchanged', () => {
+    const x = input('rgb').clone();
+    expect(() => new T.RandomCrop(20).call(x)).toThrow(RangeError);
+    expect(x.equal(input('rgb'))).toBe(true);
+  });
+});
