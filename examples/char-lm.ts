@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import * as torch from 'torchnode';
 
-import { fail, optim, readFlags, seconds } from './common.js';
-import { ProgressBar } from './progress.mjs';
+import { Adam, fail, readFlags, seconds } from './common.js';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -52,7 +51,7 @@ class CharLM extends nn.Module {
   head = new nn.Linear(args.hidden, vocab.length);
 
   /** Logits [batch, time, vocab] and the LSTM state to carry on from. */
-  forward(ids: torch.Tensor, state: [torch.Tensor, torch.Tensor] | null = null): [torch.Tensor, [torch.Tensor, torch.Tensor]] {
+  override forward(ids: torch.Tensor, state: [torch.Tensor, torch.Tensor] | null = null): [torch.Tensor, [torch.Tensor, torch.Tensor]] {
     const [out, next] = this.lstm.call(this.embed.call(ids), state) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
     return [this.head.call(out), next];
   }
@@ -67,12 +66,12 @@ function windows(ids: torch.Tensor, batch: number): [torch.Tensor, torch.Tensor]
 }
 
 const model = new CharLM();
-const optimizer = new optim.Adam(model.parameters(), { lr: args.lr });
+const optimizer = new Adam(model.parameters(), { lr: args.lr });
 const lossOf = (x: torch.Tensor, y: torch.Tensor): torch.Tensor => F.crossEntropy(model.call(x)[0].flatten(0, 1), y.flatten());
 
 console.log(`${vocab.length} distinct characters, ${text.length} in the corpus; LSTM hidden ${args.hidden}, ${args.steps} steps`);
 const t0 = seconds();
-const bar = new ProgressBar(args.steps, 'train');
+const bar = new torch.toolkit.ProgressBar({ total: args.steps, desc: 'train' });
 let smoothed = NaN;
 for (let step = 1; step <= args.steps; step++) {
   const value = torch.tidy(() => {
@@ -85,9 +84,9 @@ for (let step = 1; step <= args.steps; step++) {
     return loss.item() as number;
   });
   smoothed = Number.isNaN(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
-  bar.tick(`loss ${smoothed.toFixed(3)}`);
+  bar.update(1, { loss: smoothed });
 }
-bar.done();
+bar.close();
 
 model.eval();
 const validLoss = torch.noGrad(() =>

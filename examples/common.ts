@@ -1,5 +1,5 @@
 // Small helpers the examples share: flag parsing that fails clearly, one-line error exits,
-// a seconds clock, and the hand-written SGD-with-momentum used until torch.optim is merged.
+// a seconds clock, and Adam's arithmetic for builds whose torch.optim has no Adam yet.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import * as torch from 'torchnode';
@@ -32,73 +32,6 @@ export function readFlags<O extends Options>(example: string, options: O, numeri
 }
 
 export const seconds = (): number => performance.now() / 1e3;
-
-/** RNG states of torch's default generator, as a plain object torch.save can store. */
-export const rngState = (): { torch: torch.Tensor } => ({ torch: torch.getRngState() });
-
-export interface ParamGroup {
-  params: torch.Tensor[];
-  lr: number;
-  momentum: number;
-}
-
-/**
- * torch.optim.SGD with momentum (no dampening, weight decay or Nesterov), the same arithmetic as
- * PyTorch's, for as long as torch.optim is not in this build: `new optim.SGD(params, { lr, momentum })`.
- */
-export class FallbackSGD {
-  readonly paramGroups: ParamGroup[];
-  #buffers = new Map<torch.Tensor, torch.Tensor>();
-
-  constructor(params: torch.Tensor[] | { params: torch.Tensor[]; lr?: number }[], defaults: { lr: number; momentum?: number }) {
-    const groups = params.length && params[0] instanceof torch.Tensor ? [{ params: params as torch.Tensor[] }] : (params as { params: torch.Tensor[]; lr?: number }[]);
-    this.paramGroups = groups.map((g) => ({ params: g.params, lr: g.lr ?? defaults.lr, momentum: defaults.momentum ?? 0 }));
-  }
-
-  zeroGrad(): void {
-    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
-  }
-
-  step(): void {
-    torch.noGrad(() => {
-      for (const { params, lr, momentum } of this.paramGroups) {
-        for (const p of params) {
-          const grad = p.grad;
-          if (!grad) continue;
-          let direction = grad;
-          if (momentum !== 0) {
-            const buf = this.#buffers.get(p);
-            if (buf) buf.mul_(momentum).add_(grad);
-            else this.#buffers.set(p, torch.keep(grad.clone().detach()));
-            direction = this.#buffers.get(p)!;
-          }
-          p.add_(direction, { alpha: -lr });
-        }
-      }
-    });
-  }
-
-  /** PyTorch's layout: state by parameter index, param_groups with snake_case keys. */
-  stateDict(): { state: Record<number, { momentum_buffer: torch.Tensor }>; param_groups: object[] } {
-    const state: Record<number, { momentum_buffer: torch.Tensor }> = {};
-    let index = 0;
-    const groups = this.paramGroups.map((g) => {
-      const ids = g.params.map((p) => {
-        const buf = this.#buffers.get(p);
-        if (buf) state[index] = { momentum_buffer: buf };
-        return index++;
-      });
-      return { lr: g.lr, momentum: g.momentum, dampening: 0, weight_decay: 0, nesterov: false, params: ids };
-    });
-    return { state, param_groups: groups };
-  }
-
-  loadStateDict(sd: { state: Record<string, { momentum_buffer?: torch.Tensor }>; param_groups: { lr: number; momentum: number }[] }): void {
-    const all = this.paramGroups.flatMap((g) => g.params);
-    for (const [key, s] of Object.entries(sd.state)) if (s.momentum_buffer) this.#buffers.set(all[Number(key)], torch.keep(s.momentum_buffer));
-    sd.param_groups.forEach((g, i) => Object.assign(this.paramGroups[i], { lr: g.lr, momentum: g.momentum }));
-  }
-}
 
 /** torch.optim.Adam's arithmetic (no weight decay, amsgrad or maximize), for builds without torch.optim. */
 export class FallbackAdam {
@@ -143,14 +76,6 @@ export class FallbackAdam {
   }
 }
 
-type OptimizerClass<O> = new (params: torch.Tensor[] | { params: torch.Tensor[]; lr?: number }[], options: O) => {
-  paramGroups: { lr: number }[];
-  zeroGrad(): void;
-  step(): void;
-};
-const optimNamespace = (torch as unknown as { optim?: Record<string, unknown> }).optim ?? {};
-/** torch.optim's SGD and Adam when this build has them, else the fallbacks above. */
-export const optim = {
-  SGD: (optimNamespace.SGD ?? FallbackSGD) as OptimizerClass<{ lr: number; momentum?: number }>,
-  Adam: (optimNamespace.Adam ?? FallbackAdam) as OptimizerClass<{ lr: number; betas?: [number, number]; eps?: number }>,
-};
+const optimNamespace = torch.optim as unknown as Record<string, unknown>;
+/** torch.optim.Adam when this build has it, else FallbackAdam (same interface for what the examples use). */
+export const Adam = (optimNamespace.Adam ?? FallbackAdam) as typeof FallbackAdam;

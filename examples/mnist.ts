@@ -12,11 +12,10 @@ import { fileURLToPath } from 'node:url';
 
 import * as torch from 'torchnode';
 
-import { FallbackSGD, fail, readFlags, seconds } from './common.js';
-import { Net, findSource, loadSplit } from './mnist-net.js';
-import { ProgressBar } from './progress.mjs';
+import { fail, readFlags, seconds } from './common.js';
+import { Net, findSource, loadSplit, mnistTransform, openSplit } from './mnist-net.js';
 
-const { nn } = torch;
+const { nn, optim, data, toolkit } = torch;
 const F = nn.functional;
 const EXAMPLE = 'mnist';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -61,28 +60,7 @@ for (const name of ['epochs', 'batchSize', 'workers', 'threads', 'limitTrain', '
   if (!Number.isInteger(args[name]) || args[name] < 0) fail(EXAMPLE, `--${name} must be a whole number >= 0, got ${args[name]}`);
 }
 if (args.batchSize < 1) fail(EXAMPLE, '--batch-size must be at least 1');
-
-/**
- * Batches of (x, y) in DataLoader's order: each pass draws the loader's base seed from the torch RNG,
- * then (shuffle) RandomSampler draws a seed for its own generator and takes a randperm, as torch does.
- */
-function* batches(x: torch.Tensor, y: torch.Tensor, batchSize: number, shuffle: boolean): Generator<[torch.Tensor, torch.Tensor]> {
-  const n = x.size(0);
-  torch.empty([], { dtype: torch.int64 }).random_(); // _BaseDataLoaderIter's base seed
-  let order: torch.Tensor | null = null;
-  if (shuffle) {
-    const seed = (torch.empty([], { dtype: torch.int64 }).random_().toTypedArray() as BigInt64Array)[0]!;
-    order = torch.randperm(n, { generator: new torch.Generator().manualSeed(seed) });
-  }
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    if (!order) yield [x.narrow(0, start, size), y.narrow(0, start, size)];
-    else {
-      const idx = order.narrow(0, start, size);
-      yield [x.indexSelect(0, idx), y.indexSelect(0, idx)];
-    }
-  }
-}
+if (args.workers > 0 && (args.limitTrain || args.limitTest)) fail(EXAMPLE, '--workers loads the whole dataset in worker threads: leave out --limit-train/--limit-test');
 
 // ---- training -----------------------------------------------------------------------------------
 
@@ -97,58 +75,62 @@ interface EpochRecord {
   epoch_s: number;
   lr: number;
 }
-interface Checkpoint {
-  model: Record<string, torch.Tensor>;
-  optimizer: unknown;
-  epoch: number;
-  best_acc: number;
-  history: EpochRecord[];
-  rng_state: torch.Tensor;
-  dataset: string;
-}
 
 if (args.threads) torch.setNumThreads(args.threads);
 torch.manualSeed(args.seed);
 const source = findSource(EXAMPLE, args.data);
-const [trainX, trainY] = loadSplit(EXAMPLE, source, 'train', args.limitTrain);
-const [testX, testY] = loadSplit(EXAMPLE, source, 'test', args.limitTest);
 const device = args.device;
+// Without workers the splits are normalised once, as whole tensors (TensorDataset); with workers each
+// thread reads the files and runs ToTensor + Normalize per image. Same numbers and order either way.
+type Loader = Iterable<[torch.Tensor, torch.Tensor]> & AsyncIterable<[torch.Tensor, torch.Tensor]> & { length: number };
+function makeLoader(split: 'train' | 'test', limit: number, batchSize: number, shuffle: boolean): [Loader, number] {
+  if (args.workers === 0) {
+    const [x, y] = loadSplit(EXAMPLE, source, split, limit);
+    return [new data.DataLoader(new data.TensorDataset(x, y), { batchSize, shuffle }) as unknown as Loader, x.size(0)];
+  }
+  const dataset = openSplit(EXAMPLE, source, split === 'train', mnistTransform());
+  const loader = new data.DataLoader(dataset, { batchSize, shuffle, numWorkers: args.workers, persistentWorkers: false });
+  return [loader as unknown as Loader, dataset.length];
+}
+const [trainLoader, trainSize] = makeLoader('train', args.limitTrain, args.batchSize, true);
+const [testLoader, testSize] = makeLoader('test', args.limitTest, 1000, false);
+
 const model = new Net().to(device);
-const optimizer = new FallbackSGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
+const optimizer = new optim.SGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
 // StepLR(step_size=1, gamma=0.5): the learning rate halves after each epoch.
 const lrAt = (epoch: number): number => args.lr * 0.5 ** (epoch - 1);
+const checkpoints = new toolkit.CheckpointManager({ dir: args.out, mode: 'max' });
 
 let startEpoch = 1;
-let bestAcc = 0;
 const history: EpochRecord[] = [];
 if (args.resume) {
-  if (!existsSync(args.resume)) fail(EXAMPLE, `--resume ${args.resume}: no such checkpoint (the job writes ${join(args.out, 'last.pt')} after each epoch)`);
-  let ckpt: Checkpoint;
+  let resumed;
   try {
-    ckpt = torch.load(args.resume) as Checkpoint;
-    model.loadStateDict(ckpt.model);
-    optimizer.loadStateDict(ckpt.optimizer as Parameters<FallbackSGD['loadStateDict']>[0]);
+    resumed = toolkit.loadCheckpoint(args.resume, { model, optimizer });
   } catch (e) {
-    fail(EXAMPLE, `--resume ${args.resume}: not a checkpoint of this job (${(e as Error).message})`);
+    fail(EXAMPLE, `--resume ${args.resume}: ${(e as Error).message}`);
   }
-  torch.setRngState(ckpt.rng_state);
-  startEpoch = ckpt.epoch + 1;
-  bestAcc = ckpt.best_acc;
-  history.push(...ckpt.history);
-  process.stderr.write(`${EXAMPLE}: resumed from ${args.resume} after epoch ${ckpt.epoch} (best test accuracy ${(bestAcc * 100).toFixed(2)} %)\n`);
+  startEpoch = (resumed.epoch ?? 0) + 1;
+  checkpoints.bestMetric = resumed.bestMetric;
+  history.push(...((resumed.raw.history ?? []) as EpochRecord[]));
+  process.stderr.write(`${EXAMPLE}: resumed from ${args.resume} after epoch ${resumed.epoch} (best test accuracy ${((resumed.bestMetric ?? 0) * 100).toFixed(2)} %)\n`);
 }
 
-function trainEpoch(epoch: number): Omit<EpochRecord, 'test_loss' | 'test_acc' | 'epoch_s'> {
+const writer = new torch.utils.tensorboard.SummaryWriter(join(args.out, 'runs'));
+const progress = args.json ? null : new toolkit.TrainingProgress({ epochs: args.epochs, batches: trainLoader.length });
+const LOG_EVERY = 50; // batches between TensorBoard points of the running loss
+
+async function trainEpoch(epoch: number): Promise<Omit<EpochRecord, 'test_loss' | 'test_acc' | 'epoch_s'>> {
   model.train();
   for (const g of optimizer.paramGroups) g.lr = lrAt(epoch);
-  const steps = Math.ceil(trainX.size(0) / args.batchSize);
-  const bar = args.json ? null : new ProgressBar(steps, `epoch ${epoch}/${args.epochs}`);
+  progress?.startEpoch(epoch - 1);
   const t0 = seconds();
   let totalLoss = 0;
   let correct = 0;
   let seen = 0;
   let firstLoss = NaN;
-  for (const [xb, yb] of batches(trainX, trainY, args.batchSize, true)) {
+  let batch = 0;
+  for await (const [xb, yb] of trainLoader) {
     torch.tidy(() => {
       const [x, y] = [xb.to(device), yb.to(device)];
       optimizer.zeroGrad();
@@ -161,61 +143,70 @@ function trainEpoch(epoch: number): Omit<EpochRecord, 'test_loss' | 'test_acc' |
       totalLoss += value * y.size(0);
       correct += out.argmax(1).eq(y).sum().item() as number;
       seen += y.size(0);
-      xb.dispose();
-      yb.dispose();
     });
-    bar?.tick(`loss ${(totalLoss / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(2)} %`);
+    xb.dispose();
+    yb.dispose();
+    if (++batch % LOG_EVERY === 0) writer.addScalar('batch/train_loss', totalLoss / seen, (epoch - 1) * trainLoader.length + batch);
+    progress?.step({ loss: totalLoss / seen, acc: correct / seen });
   }
-  bar?.done();
   return { epoch, first_loss: firstLoss, train_loss: totalLoss / seen, train_acc: correct / seen, train_s: seconds() - t0, lr: lrAt(epoch) };
 }
 
-function evaluate(): { test_loss: number; test_acc: number } {
+async function evaluate(): Promise<{ test_loss: number; test_acc: number }> {
   model.eval();
   let totalLoss = 0;
   let correct = 0;
-  torch.noGrad(() => {
-    for (const [xb, yb] of batches(testX, testY, 1000, false)) {
+  for await (const [xb, yb] of testLoader) {
+    torch.noGrad(() =>
       torch.tidy(() => {
         const [x, y] = [xb.to(device), yb.to(device)];
         const out = model.call(x);
         totalLoss += F.crossEntropy(out, y, { reduction: 'sum' }).item() as number;
         correct += out.argmax(1).eq(y).sum().item() as number;
-      });
-    }
-  });
-  return { test_loss: totalLoss / testX.size(0), test_acc: correct / testX.size(0) };
+      }),
+    );
+    xb.dispose();
+    yb.dispose();
+  }
+  return { test_loss: totalLoss / testSize, test_acc: correct / testSize };
 }
 
 mkdirSync(args.out, { recursive: true });
 if (!args.json) {
-  console.log(`${source.name} from ${source.dir}: ${trainX.size(0)} training and ${testX.size(0)} test images; ` +
-    `${args.epochs} epochs, batch ${args.batchSize}, SGD lr ${args.lr} momentum ${args.momentum}, ${torch.getNumThreads()} threads, ${device}`);
+  console.log(`${source.name} from ${source.dir}: ${trainSize} training and ${testSize} test images; ` +
+    `${args.epochs} epochs, batch ${args.batchSize}, SGD lr ${args.lr} momentum ${args.momentum}, ${torch.getNumThreads()} threads, ` +
+    `${args.workers} loader workers, ${device}`);
 }
 for (let epoch = startEpoch; epoch <= args.epochs; epoch++) {
   const t0 = seconds();
-  const trained = trainEpoch(epoch);
-  const tested = evaluate();
+  const trained = await trainEpoch(epoch);
+  const tested = await evaluate();
   const record: EpochRecord = { ...trained, ...tested, epoch_s: seconds() - t0 };
   history.push(record);
-  const isBest = record.test_acc > bestAcc;
-  bestAcc = Math.max(bestAcc, record.test_acc);
-  const ckpt: Checkpoint = {
-    model: model.stateDict(),
-    optimizer: optimizer.stateDict(),
-    epoch,
-    best_acc: bestAcc,
-    history,
-    rng_state: torch.getRngState(),
-    dataset: source.name,
-  };
-  torch.save(ckpt, join(args.out, 'last.pt'));
-  if (isBest) torch.save(ckpt, join(args.out, 'best.pt'));
+  const isBest = checkpoints.save({ model, optimizer, epoch, metric: record.test_acc, extra: { history, dataset: source.name } });
+  for (const [tag, value] of Object.entries({ 'loss/train': record.train_loss, 'loss/test': record.test_loss, 'accuracy/train': record.train_acc, 'accuracy/test': record.test_acc, lr: record.lr })) {
+    writer.addScalar(tag, value, epoch);
+  }
+  writer.flush();
   if (args.json) console.log(JSON.stringify({ impl: 'node', ...record, threads: torch.getNumThreads() }));
   else {
-    console.log(`epoch ${epoch}: train loss ${record.train_loss.toFixed(4)} acc ${(record.train_acc * 100).toFixed(2)} %, ` +
-      `test loss ${record.test_loss.toFixed(4)} acc ${(record.test_acc * 100).toFixed(2)} %, ` +
-      `${record.epoch_s.toFixed(1)} s (train ${record.train_s.toFixed(1)} s)${isBest ? ', best so far: saved best.pt' : ''}`);
+    progress!.endEpoch({ loss: record.train_loss, acc: record.train_acc, test_loss: record.test_loss, test_acc: record.test_acc });
+    if (isBest) console.log(`epoch ${epoch}: best test accuracy so far, saved ${checkpoints.bestPath}`);
   }
 }
-if (!args.json) console.log(`best test accuracy ${(bestAcc * 100).toFixed(2)} %; checkpoints in ${args.out}`);
+progress?.close();
+writer.close();
+if (history.length) {
+  const png = join(args.out, 'curves.png');
+  await toolkit.plotCurves(png, {
+    series: { 'train loss': history.map((r) => r.train_loss), 'test loss': history.map((r) => r.test_loss), 'test error': history.map((r) => 1 - r.test_acc) },
+    title: `${source.name} CNN`,
+    xLabel: 'epoch',
+    yLabel: 'loss / error rate',
+    xStart: 1,
+  });
+  if (!args.json) {
+    console.log(`best test accuracy ${((checkpoints.bestMetric ?? 0) * 100).toFixed(2)} %; checkpoints in ${args.out}, ` +
+      `curves ${png}, TensorBoard logs in ${join(args.out, 'runs')} (tensorboard --logdir ${join(args.out, 'runs')})`);
+  }
+}

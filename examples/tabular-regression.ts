@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import * as torch from 'torchnode';
 
-import { fail, optim, readFlags, seconds } from './common.js';
-import { ProgressBar } from './progress.mjs';
+import { Adam, fail, readFlags, seconds } from './common.js';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -93,12 +92,12 @@ const model = new nn.Sequential(
   new nn.ReLU(),
   new nn.Linear(64, 1),
 );
-const optimizer = new optim.Adam(model.parameters(), { lr: args.lr });
+const optimizer = new Adam(model.parameters(), { lr: args.lr });
 const batchSize = args['batch-size'];
 console.log(`${records.length} rows, ${encoders.length} features (${encoders.map((e) => e.name).join(', ')}) -> ${target}; ` +
   `${xTrain.size(0)} train / ${nTest} test rows`);
 const t0 = seconds();
-const bar = new ProgressBar(args.epochs, 'train');
+const bar = new torch.toolkit.ProgressBar({ total: args.epochs, desc: 'train' });
 for (let epoch = 1; epoch <= args.epochs; epoch++) {
   model.train();
   let total = 0;
@@ -113,9 +112,9 @@ for (let epoch = 1; epoch <= args.epochs; epoch++) {
       total += (loss.item() as number) * idx.size(0);
     }
   });
-  bar.tick(`train mse ${(total / xTrain.size(0)).toFixed(4)} (standardised)`);
+  bar.update(1, { 'train mse (standardised)': total / xTrain.size(0) });
 }
-bar.done();
+bar.close();
 model.eval();
 const mlp = torch.noGrad(() => score(model.call(xTest).mul(yStd).add(yMean), yTestRaw));
 console.log(`test RMSE ${mlp.rmse.toFixed(2)} (R² ${mlp.r2.toFixed(3)}) for the MLP, ` +

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 import * as torch from 'torchnode';
 
-import { fail, optim, readFlags, seconds } from './common.js';
+import { fail, readFlags, seconds } from './common.js';
 import { Net, findSource, loadSplit } from './mnist-net.js';
 
-const { nn } = torch;
+const { nn, optim } = torch;
 const F = nn.functional;
 const EXAMPLE = 'transfer-learning';
 const HERE = dirname(fileURLToPath(import.meta.url));
