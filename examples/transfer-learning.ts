@@ -77,7 +77,7 @@ if (!checkpointPath) {
   const base = new Net();
   fit(base, new optim.SGD(base.parameters(), { lr: 0.05, momentum: 0.9 }), allX.narrow(0, 0, args.pretrain), allY.narrow(0, 0, args.pretrain), 1);
   mkdirSync(dirname(checkpointPath), { recursive: true });
-  torch.save({ model: base.stateDict() }, checkpointPath);
+  torch.toolkit.saveCheckpoint(checkpointPath, { model: base, epoch: 1 });
 }
 
 const t0 = seconds();
@@ -85,7 +85,8 @@ const model = new Net();
 let saved: unknown;
 try {
   saved = torch.load(checkpointPath);
-  const state = (saved as { model?: Record<string, torch.Tensor> }).model ?? (saved as Record<string, torch.Tensor>);
+  // The MNIST job's checkpoints (toolkit layout: model_state_dict), or a bare state_dict.
+  const state = (saved as { model_state_dict?: Record<string, torch.Tensor> }).model_state_dict ?? (saved as Record<string, torch.Tensor>);
   model.loadStateDict(state);
 } catch (e) {
   fail(EXAMPLE, `${checkpointPath}: not a checkpoint of the MNIST CNN (${(e as Error).message})`);

@@ -2,7 +2,7 @@
 // the MNIST job against its Python twin's loss log (test/fixtures/examples-mnist.json, made by
 // scripts/make-examples-fixtures.py), its resume, its faults, and the other examples end to end.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,24 +50,30 @@ const golden = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'examples-
 const LOSS_KEYS = ['first_loss', 'train_loss', 'test_loss'] as const;
 
 // Same seed, same batches, same model: the loss log of Python torch 2.13. Convolution kernels may
-// sum in another order on another CPU, so losses compare to 1e-4 relative, accuracies exactly.
+// sum in another order on another CPU, so losses compare to 1e-4 relative and accuracies to 1 point (bit-identical on the AVX2 kernels the tests use).
 function expectSameLog(actual: EpochRecord[], expected: EpochRecord[]): void {
   expect(actual.map((e) => e.epoch)).toEqual(expected.map((e) => e.epoch));
   actual.forEach((a, i) => {
     const e = expected[i]!;
     for (const key of LOSS_KEYS) expect(Math.abs(a[key] - e[key]), `epoch ${a.epoch} ${key}`).toBeLessThanOrEqual(1e-4 * Math.abs(e[key]));
-    expect([a.train_acc, a.test_acc]).toEqual([e.train_acc, e.test_acc]);
+    for (const key of ['train_acc', 'test_acc'] as const) expect(Math.abs(a[key] - e[key]), `epoch ${a.epoch} ${key}`).toBeLessThanOrEqual(0.01);
   });
 }
 
 describe('examples/mnist.ts', { timeout: 2 * childTimeoutMs }, () => {
   const out = join(work, 'mnist');
 
-  it('trains with the loss log of its Python twin and saves last and best checkpoints', () => {
+  it('trains with the loss log of its Python twin; saves checkpoints, TensorBoard events and a PNG of the curves', () => {
     const r = runExample('mnist.ts', [...golden.flags, '--json', '--out', out]);
     expectSuccess(r);
     expectSameLog(epochsOf(r), golden.epochs);
     expect(existsSync(join(out, 'last.pt')) && existsSync(join(out, 'best.pt'))).toBe(true);
+    expect(readdirSync(join(out, 'runs')).some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
+    expect(readFileSync(join(out, 'curves.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('--workers with a slice of the data: a clear error', () => {
+    expectFailure(runExample('mnist.ts', ['--workers', '2', '--limit-train', '64']), /--workers loads the whole dataset in worker threads/);
   });
 
   it('--resume continues from the checkpoint exactly as the run that was not interrupted', () => {
@@ -81,19 +87,19 @@ describe('examples/mnist.ts', { timeout: 2 * childTimeoutMs }, () => {
   });
 
   it('--resume from a missing checkpoint: a clear error and exit status 1', () => {
-    expectFailure(runExample('mnist.ts', ['--resume', join(work, 'nope.pt'), '--out', join(work, 'unused')]), /--resume .*nope\.pt: no such checkpoint/);
+    expectFailure(runExample('mnist.ts', ['--resume', join(work, 'nope.pt'), '--out', join(work, 'unused')]), /--resume .*nope\.pt: loadCheckpoint: no checkpoint at '.*nope\.pt': nothing to resume from/);
   });
 
   it('--resume from a file that is not a checkpoint: a clear error', () => {
     const bad = join(work, 'bad.pt');
     writeFileSync(bad, 'not a zip file');
-    expectFailure(runExample('mnist.ts', ['--resume', bad, '--limit-train', '64', '--limit-test', '64', '--out', join(work, 'unused')]), /bad\.pt: not a checkpoint of this job/);
+    expectFailure(runExample('mnist.ts', ['--resume', bad, '--limit-train', '64', '--limit-test', '64', '--out', join(work, 'unused')]), /--resume .*bad\.pt: loadCheckpoint: '.*bad\.pt' is not a readable checkpoint/);
   });
 
   it('missing data files: a clear error naming them', () => {
     const empty = join(work, 'empty');
     mkdirSync(empty, { recursive: true });
-    expectFailure(runExample('mnist.ts', ['--data', empty]), /missing train-images-idx3-ubyte, .*t10k-labels-idx1-ubyte/);
+    expectFailure(runExample('mnist.ts', ['--data', empty]), /MNIST: dataset not found: no train-images-idx3-ubyte \(or train-images-idx3-ubyte\.gz\) in .*empty/);
   });
 
   it('a truncated or corrupt IDX file: a clear error', () => {
@@ -102,10 +108,10 @@ describe('examples/mnist.ts', { timeout: 2 * childTimeoutMs }, () => {
     mkdirSync(broken, { recursive: true });
     for (const f of ['train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) copyFileSync(join(source, f), join(broken, f));
     writeFileSync(join(broken, 'train-images-idx3-ubyte'), readFileSync(join(source, 'train-images-idx3-ubyte')).subarray(0, 5000));
-    expectFailure(runExample('mnist.ts', ['--data', broken]), /train-images-idx3-ubyte: 5000 bytes, expected .* \(truncated or corrupt\)/);
+    expectFailure(runExample('mnist.ts', ['--data', broken]), /train-images-idx3-ubyte is not a valid IDX file: .* \(truncated\)/);
     writeFileSync(join(broken, 'train-images-idx3-ubyte.gz'), 'not gzip');
     rmSync(join(broken, 'train-images-idx3-ubyte'));
-    expectFailure(runExample('mnist.ts', ['--data', broken]), /train-images-idx3-ubyte\.gz: not a valid gzip file/);
+    expectFailure(runExample('mnist.ts', ['--data', broken]), /train-images-idx3-ubyte\.gz is a corrupt gzip file/);
   });
 
   it('bad flags: a usage error', () => {
