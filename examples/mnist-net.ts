@@ -51,11 +51,15 @@ export function findSource(example: string, dataDir?: string): Source {
 
 /** vision.datasets.MNIST (or FashionMNIST) of one split; a missing or corrupt file exits with its message. */
 export function openSplit(example: string, source: Source, train: boolean, transform?: torch.vision.transforms.TransformLike): torch.vision.datasets.MNIST {
+  let dataset;
   try {
-    return new source.Dataset(null, { rawFolder: source.dir, train, transform });
+    dataset = new source.Dataset(null, { rawFolder: source.dir, train, transform });
   } catch (e) {
     fail(example, (e as Error).message);
   }
+  const [h, w] = dataset.imageSize;
+  if (h !== 28 || w !== 28) fail(example, `${dataset.rawFolder}: the images are ${h}x${w}; the CNN takes MNIST's 28x28`);
+  return dataset;
 }
 
 /** ToTensor then Normalize, as torchvision's MNIST recipe: the per-image form (DataLoader workers). */

