@@ -74,15 +74,15 @@ const t0 = seconds();
 const bar = new torch.toolkit.ProgressBar({ total: args.steps, desc: 'train' });
 let smoothed = NaN;
 for (let step = 1; step <= args.steps; step++) {
+  optimizer.zeroGrad();
   const value = torch.tidy(() => {
     const [x, y] = windows(trainIds, args['batch-size']);
-    optimizer.zeroGrad();
     const loss = lossOf(x, y);
     loss.backward();
     nn.utils.clipGradNorm_(model.parameters(), { maxNorm: 1.0 });
-    optimizer.step();
     return loss.item() as number;
   });
+  optimizer.step(); // outside the scope: the optimizer's state is created on the first step
   smoothed = Number.isNaN(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
   bar.update(1, { loss: smoothed });
 }

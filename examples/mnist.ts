@@ -139,13 +139,14 @@ async function trainEpoch(epoch: number): Promise<Omit<EpochRecord, 'test_loss' 
       const out = model.call(x);
       const loss = F.crossEntropy(out, y);
       loss.backward();
-      optimizer.step();
       const value = loss.item() as number;
       if (Number.isNaN(firstLoss)) firstLoss = value;
       totalLoss += value * y.size(0);
       correct += out.argmax(1).eq(y).sum().item() as number;
       seen += y.size(0);
     });
+    // Outside the scope: the optimizer's state (momentum buffers) is created on the first step.
+    optimizer.step();
     xb.dispose();
     yb.dispose();
     if (++batch % LOG_EVERY === 0) writer.addScalar('batch/train_loss', totalLoss / seen, (epoch - 1) * trainLoader.length + batch);

@@ -101,17 +101,17 @@ const bar = new torch.toolkit.ProgressBar({ total: args.epochs, desc: 'train' })
 for (let epoch = 1; epoch <= args.epochs; epoch++) {
   model.train();
   let total = 0;
-  torch.tidy(() => {
-    const perm = torch.randperm(xTrain.size(0));
-    for (let start = 0; start < perm.size(0); start += batchSize) {
+  const perm = torch.randperm(xTrain.size(0));
+  for (let start = 0; start < perm.size(0); start += batchSize) {
+    optimizer.zeroGrad();
+    torch.tidy(() => {
       const idx = perm.narrow(0, start, Math.min(batchSize, perm.size(0) - start));
-      optimizer.zeroGrad();
       const loss = F.mseLoss(model.call(xTrain.index(idx)), yTrain.index(idx));
       loss.backward();
-      optimizer.step();
       total += (loss.item() as number) * idx.size(0);
-    }
-  });
+    });
+    optimizer.step(); // outside the scope: the optimizer's state is created on the first step
+  }
   bar.update(1, { 'train mse (standardised)': total / xTrain.size(0) });
 }
 bar.close();

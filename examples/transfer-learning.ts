@@ -48,15 +48,15 @@ function fit(model: torch.nn.Module, optimizer: InstanceType<typeof optim.SGD>, 
   for (let epoch = 0; epoch < epochs; epoch++) {
     model.train();
     beforeEpoch();
-    torch.tidy(() => {
-      const perm = torch.randperm(x.size(0));
-      for (let start = 0; start < perm.size(0); start += 32) {
+    const perm = torch.randperm(x.size(0));
+    for (let start = 0; start < perm.size(0); start += 32) {
+      optimizer.zeroGrad();
+      torch.tidy(() => {
         const idx = perm.narrow(0, start, Math.min(32, perm.size(0) - start));
-        optimizer.zeroGrad();
         F.crossEntropy(model.call(x.index(idx)) as torch.Tensor, y.index(idx)).backward();
-        optimizer.step();
-      }
-    });
+      });
+      optimizer.step(); // outside the scope: the optimizer's state is created on the first step
+    }
   }
 }
 
