@@ -1,7 +1,8 @@
 // npm run bench: the same workloads in libtorch C++, Python torch and torchnode, side by side.
-// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w3nn cnninfer w4]
+// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w3nn cnninfer w4 w5]
 // Prints a table of medians and ratios and writes bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,6 +34,14 @@ const CHILD_ENV = {
   // per call that would time the log, not the op (all three sides read this at start-up).
   TORCH_CPP_LOG_LEVEL: process.env.TORCH_CPP_LOG_LEVEL ?? 'ERROR',
 };
+// W5: the MNIST main job and its Python twin (same model, data order and losses), on a slice of
+// MNIST so a process takes seconds; each epoch after the first is one timed sample (train + test).
+const W5_TRAIN = 3200;
+const W5_TEST = 1000;
+const W5_EPOCHS = 3;
+const W5_ARGS = ['--json', '--threads', '1', '--epochs', W5_EPOCHS, '--limit-train', W5_TRAIN, '--limit-test', W5_TEST, '--out', join(HERE, 'build', 'w5')];
+// tsx runs the TypeScript example; resolved here so the bench runs from any working directory.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const TITLES = {
   w1: 'W1 a+b, 1 element (µs/op)',
   w1big: 'W1-big a+b, 1000x1000 (µs/op)',
@@ -43,9 +52,10 @@ const TITLES = {
   tensor1m: 'torch.tensor(1000x1000 nested list/array) (µs)',
   print100k: 'str(x), 100x1000, summarized (µs)',
   print100kfull: 'str(x), 100x1000, all printed (µs)',
+  w5: `W5 MNIST epoch, examples/mnist.ts vs bench/py/mnist.py, ${W5_TRAIN} train + ${W5_TEST} test images (µs)`,
 };
-// Workloads of the Python/JS binding layer itself: C++ has nothing to compare.
-const BINDING_ONLY = new Set(['tensor1m', 'print100k', 'print100kfull']);
+// Workloads of the Python/JS binding layer itself, and W5's whole scripts: C++ has nothing to compare.
+const BINDING_ONLY = new Set(['tensor1m', 'print100k', 'print100kfull', 'w5']);
 // W4 variants: rss.mjs modes for Node, then Python's reference.
 const W4_MODES = {
   none: 'c dropped, GC frees',
@@ -109,18 +119,32 @@ function probeNode() {
 
 const IMPLS = [
   { name: 'cpp', setup: buildCpp, argv: (w, n) => [join(BUILD, 'bench_cpp'), w, n] },
-  { name: 'python', setup: probePython, argv: (w, n) => [PYTHON, join(HERE, 'py', 'bench.py'), w, n] },
+  {
+    name: 'python',
+    setup: probePython,
+    argv: (w, n) => (w === 'w5' ? [PYTHON, join(HERE, 'py', 'mnist.py'), ...W5_ARGS] : [PYTHON, join(HERE, 'py', 'bench.py'), w, n]),
+  },
   {
     name: 'node',
     setup: probeNode,
-    argv: (w, n) => [process.execPath, '--expose-gc', join(HERE, 'node', 'workloads.mjs'), w, n],
+    argv: (w, n) =>
+      w === 'w5'
+        ? [process.execPath, '--import', TSX_LOADER, join(HERE, '..', 'examples', 'mnist.ts'), ...W5_ARGS]
+        : [process.execPath, '--expose-gc', join(HERE, 'node', 'workloads.mjs'), w, n],
   },
 ];
 
+// W5's per-epoch records as samples: epochs after the first (warm-up), the first epoch's mean
+// training loss as loss0 (equal on both sides when they ran the same batches).
+const w5Samples = (lines) =>
+  lines
+    .filter((l) => l.epoch > 1)
+    .map((l) => ({ workload: 'w5', variant: 'epoch (train + test)', round: l.epoch, impl: l.impl, us: l.epoch_s * 1e6, loss0: lines[0].train_loss }));
+
 // Runs one benchmark process and returns its JSON lines, or null after saying why it failed.
-function runJson(argv, label) {
+function runJson(argv, label, timeoutMs = 300_000) {
   const [cmd, ...args] = argv.map(String);
-  const r = spawnSync(cmd, args, { env: CHILD_ENV, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 26 });
+  const r = spawnSync(cmd, args, { env: CHILD_ENV, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26 });
   if (r.status !== 0) {
     log(`  ${label} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):\n${tail(r.stderr)}`);
     return null;
@@ -255,8 +279,9 @@ for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < ready.length; k++) {
       const impl = ready[(round + k) % ready.length];
       if (impl.name === 'cpp' && BINDING_ONLY.has(w)) continue;
-      const lines = runJson(impl.argv(w, ROUNDS_PER_PROCESS), `${impl.name} ${w}`);
-      if (!lines) continue;
+      const raw = runJson(impl.argv(w, ROUNDS_PER_PROCESS), `${impl.name} ${w}`, w === 'w5' ? 900_000 : undefined);
+      if (!raw) continue;
+      const lines = w === 'w5' ? w5Samples(raw) : raw;
       for (const line of lines) {
         if (line.env) env[impl.name] = line.env;
         else samples.push({ ...line, process: round });
