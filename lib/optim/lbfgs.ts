@@ -6,7 +6,7 @@ import { noGrad, enableGrad } from '../autograd.js';
 import { cat, viewAsReal } from '../generated/functions.js';
 import { describe } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { keepState, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
 import { checkAtLeast, numberOf } from './_more.js';
 
 export interface LBFGSOptions {
@@ -331,6 +331,7 @@ export class LBFGS extends Optimizer {
     }
 
     Object.assign(state, { d, t, old_dirs: oldDirs, old_stps: oldStps, ro, H_diag: hDiag, prev_flat_grad: prevFlatGrad, prev_loss: prevLoss });
+    keepState(state);
     return origLoss;
   }
 }

@@ -404,6 +404,13 @@ export class Optimizer {
   }
 }
 
+/** Keeps (torch.keep) every tensor of an optimizer's state value, arrays included, so that a torch.tidy around step() leaves them. */
+export function keepState(value: unknown): void {
+  if (isTensor(value)) keep(value);
+  else if (Array.isArray(value)) for (const v of value) keepState(v);
+  else if (isOptionsObject(value)) for (const v of Object.values(value)) keepState(v);
+}
+
 /** Checks that an option is a number >= 0 (or a 1-element tensor), with Python's message. */
 export function checkNonNegative(cls: string, what: string, value: unknown): void {
   const v = isTensor(value) ? (value.numel() === 1 ? Number(value.item()) : NaN) : value;
