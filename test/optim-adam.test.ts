@@ -76,7 +76,7 @@ describe('bad options: Python 2.13 messages, prefixed with the class', () => {
   it('options a class does not have: AdamW decoupledWeightDecay, fused on Adamax/NAdam/RAdam, amsgrad on Adamax', () => {
     expect(errorOf(() => new optim.AdamW([leaf()], { decoupledWeightDecay: true } as never)).name).toBe('TypeError');
     for (const name of ['Adamax', 'NAdam', 'RAdam']) expect(errorOf(() => new (classOf(name))([leaf()], { fused: true })).name).toBe('TypeError');
-    expect(errorOf(() => new optim.Adamax([leaf()], { amsgrad: true })).name).toBe('TypeError');
+    expect(errorOf(() => new optim.Adamax([leaf()], { amsgrad: true } as never)).name).toBe('TypeError');
   });
   it('Adam/AdamW: fused with foreach, and a Tensor lr with foreach but not capturable', () => {
     expect(errorOf(() => new optim.Adam([leaf()], { fused: true, foreach: true })).message).toBe('optim.Adam: `fused` and `foreach` cannot be `True` together.');

@@ -2,8 +2,13 @@
 // with Python's messages) and the state-dict upgrade of Python's __setstate__. Not exported from optim.
 import { tensor } from '../creation.js';
 import { getDefaultDtype } from '../dtype.js';
-import { isTensor } from '../tensor.js';
+import { handleOfTensor, isTensor } from '../tensor.js';
 import { checkBetas, checkFlag, checkImplementation, checkNonNegative, type Optimizer, type ParamGroup } from './optimizer.js';
+
+/** The group as the native kernel reads it: a Tensor lr goes as its native handle. */
+export function nativeGroup(g: ParamGroup): ParamGroup {
+  return isTensor(g.lr) ? { ...g, lr: handleOfTensor(g.lr) } : g;
+}
 
 // Python's defaults dict of Adam, in its order (AdamW shares it, with weight_decay 1e-2 and decoupled_weight_decay True).
 export const ADAM_DEFAULTS = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: null, decoupledWeightDecay: false } as const;
