@@ -96,7 +96,7 @@ struct Trainer {
 
   void run(int rounds, const char* workload) {
     for (auto& p : params) bufs.push_back(torch::zeros_like(p));
-    double loss0 = step().item<double>();
+    double loss0 = step().template item<double>();
     measure(workload, "train step", rounds, [&](long n) {
       for (long i = 0; i < n; ++i) step();
     }, loss0);
@@ -187,7 +187,7 @@ void optim_train(int rounds, const char* workload, std::vector<int64_t> input_sh
     opt->step();
     return loss;
   };
-  double loss0 = step().item<double>();
+  double loss0 = step().template item<double>();
   measure(workload, adam ? "torch::nn + torch::optim::Adam" : "torch::nn + torch::optim::SGD", rounds, [&](long n) {
     for (long i = 0; i < n; ++i) step();
   }, loss0);

@@ -5,6 +5,7 @@ import { native, type Handle } from '../native.js';
 import { aten } from '../call.js';
 import { enableGrad } from '../autograd.js';
 import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
+import { keep } from '../scope.js';
 import { markIntKeys } from '../serialize.js';
 import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from '../tensor.js';
 import { warn } from '../warnings.js';
@@ -254,7 +255,7 @@ export class Optimizer {
         if (h === undefined) continue;
         const s = this.stateOf(params[i]!);
         const old = s[key];
-        s[key] = new Tensor(h);
+        s[key] = keep(new Tensor(h)); // optimizer state outlives a torch.tidy around step()
         if (isTensor(old)) old.dispose();
       }
     }
