@@ -1,5 +1,5 @@
 // npm run bench: the same workloads in libtorch C++, Python torch and torchnode, side by side.
-// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w3nn cnninfer w4 w5]
+// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w3nn w2sgd w2adam w3sgd w3adam cnninfer w4 w5]
 // Prints a table of medians and ratios and writes bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -48,6 +48,10 @@ const TITLES = {
   w2: 'W2 MLP train step (µs)',
   w3: 'W3 CNN train step (µs)',
   w3nn: 'W3 with nn modules (nn.Conv2d, nn.Linear, F.crossEntropy) (µs)',
+  w2sgd: 'W2 MLP train step, nn + optim.SGD(momentum) (µs)',
+  w2adam: 'W2 MLP train step, nn + optim.Adam (µs)',
+  w3sgd: 'W3 CNN train step, nn + optim.SGD(momentum) (µs)',
+  w3adam: 'W3 CNN train step, nn + optim.Adam (µs)',
   cnninfer: 'Small CNN inference, 1x3x32x32 (µs)',
   tensor1m: 'torch.tensor(1000x1000 nested list/array) (µs)',
   print100k: 'str(x), 100x1000, summarized (µs)',

@@ -1,5 +1,5 @@
 // libtorch C++ side of the benchmark: the floor with no binding in between.
-// Usage: bench_cpp <w1|w1big|w2|w3|w3nn|cnninfer> <rounds>
+// Usage: bench_cpp <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer> <rounds>
 // Prints one JSON line describing the process, then one per timed round.
 #include <ATen/Version.h>
 #include <c10/util/Logging.h>
@@ -96,7 +96,7 @@ struct Trainer {
 
   void run(int rounds, const char* workload) {
     for (auto& p : params) bufs.push_back(torch::zeros_like(p));
-    double loss0 = step().item<double>();
+    double loss0 = step().template item<double>();
     measure(workload, "train step", rounds, [&](long n) {
       for (long i = 0; i < n; ++i) step();
     }, loss0);
@@ -160,6 +160,39 @@ void w3nn(int rounds) {
   t.run(rounds, "w3nn");
 }
 
+// W2 and W3 with torch::nn modules and torch::optim (zero_grad, forward, backward, step), as the
+// Node and Python sides with nn + optim.
+struct Mlp : torch::nn::Module {
+  torch::nn::Linear fc1{784, 128}, fc2{128, 10};
+  Mlp() {
+    register_module("fc1", fc1);
+    register_module("fc2", fc2);
+  }
+  torch::Tensor forward(const torch::Tensor& x) { return fc2(torch::relu(fc1(x))); }
+};
+
+template <typename Model>
+void optim_train(int rounds, const char* workload, std::vector<int64_t> input_shape, bool adam) {
+  torch::manual_seed(0);
+  Model model;
+  auto x = torch::randn(input_shape);
+  auto y = torch::randint(10, {input_shape[0]});
+  std::unique_ptr<torch::optim::Optimizer> opt;
+  if (adam) opt = std::make_unique<torch::optim::Adam>(model.parameters(), torch::optim::AdamOptions(1e-3));
+  else opt = std::make_unique<torch::optim::SGD>(model.parameters(), torch::optim::SGDOptions(kLr).momentum(kMomentum));
+  auto step = [&] {
+    opt->zero_grad();
+    auto loss = torch::nn::functional::cross_entropy(model.forward(x), y);
+    loss.backward();
+    opt->step();
+    return loss;
+  };
+  double loss0 = step().template item<double>();
+  measure(workload, adam ? "torch::nn + torch::optim::Adam" : "torch::nn + torch::optim::SGD", rounds, [&](long n) {
+    for (long i = 0; i < n; ++i) step();
+  }, loss0);
+}
+
 // Eager inference of the small CNN of test/fixtures/aoti on one 3x32x32 image (random weights).
 void cnninfer(int rounds) {
   torch::manual_seed(0);
@@ -179,7 +212,7 @@ void cnninfer(int rounds) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <w1|w1big|w2|w3|w3nn|cnninfer> <rounds>\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer> <rounds>\n", argv[0]);
     return 2;
   }
   const std::string workload = argv[1];
@@ -193,6 +226,10 @@ int main(int argc, char** argv) {
   else if (workload == "w2") w2(rounds);
   else if (workload == "w3") w3(rounds);
   else if (workload == "w3nn") w3nn(rounds);
+  else if (workload == "w2sgd") optim_train<Mlp>(rounds, "w2sgd", {64, 784}, false);
+  else if (workload == "w2adam") optim_train<Mlp>(rounds, "w2adam", {64, 784}, true);
+  else if (workload == "w3sgd") optim_train<Net>(rounds, "w3sgd", {32, 1, 28, 28}, false);
+  else if (workload == "w3adam") optim_train<Net>(rounds, "w3adam", {32, 1, 28, 28}, true);
   else if (workload == "cnninfer") cnninfer(rounds);
   else {
     std::fprintf(stderr, "unknown workload %s\n", workload.c_str());

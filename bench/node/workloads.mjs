@@ -1,5 +1,5 @@
 // torchnode side of the benchmark (same workloads as ../cpp/bench.cpp and ../py/bench.py).
-// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|cnninfer|tensor1m|print100k|print100kfull> <rounds>
+// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|tensor1m|print100k|print100kfull> <rounds>
 // Prints one JSON line describing the process, then one per variant and timed round.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,63 @@ function w3nn(rounds) {
   return train('w3nn', rounds, model.parameters(), () => F.crossEntropy(model.call(x), y));
 }
 
+// W2 and W3 (the w3nn model) trained with nn modules and torch.optim: zeroGrad, forward, backward,
+// optimizer.step(). One variant per implementation of the step (Python's CPU default is single-tensor).
+class Mlp extends torch.nn.Module {
+  fc1 = new torch.nn.Linear(784, 128);
+  fc2 = new torch.nn.Linear(128, 10);
+  forward(x) {
+    return this.fc2.call(torch.nn.functional.relu(this.fc1.call(x)));
+  }
+}
+class Cnn extends torch.nn.Module {
+  conv1 = new torch.nn.Conv2d(1, 8, 3, { padding: 1 });
+  conv2 = new torch.nn.Conv2d(8, 16, 3, { padding: 1 });
+  fc = new torch.nn.Linear(784, 10);
+  forward(x) {
+    const F = torch.nn.functional;
+    const h = F.maxPool2d(F.relu(this.conv1.call(x)), 2);
+    return this.fc.call(F.maxPool2d(F.relu(this.conv2.call(h)), 2).flatten(1));
+  }
+}
+const OPTIMIZERS = {
+  sgd: (params, impl) => new torch.optim.SGD(params, { lr: LR, momentum: MOMENTUM, ...impl }),
+  adam: (params, impl) => new torch.optim.Adam(params, { lr: 1e-3, ...impl }),
+};
+const IMPLEMENTATIONS = [
+  ['single-tensor (default)', {}],
+  ['foreach: true', { foreach: true }],
+  ['fused: true', { fused: true }],
+];
+
+function optimTrain(workload, Model, inputShape, optimizer) {
+  return async (rounds) => {
+    const variants = [];
+    let loss0;
+    for (const [variant, impl] of IMPLEMENTATIONS) {
+      // The same seed for every variant: the same weights and data as the C++ and Python sides.
+      torch.manualSeed(0);
+      const model = new Model();
+      const x = torch.randn(inputShape);
+      const y = torch.randint(10, [inputShape[0]]);
+      const opt = OPTIMIZERS[optimizer](model.parameters(), impl);
+      const step = () =>
+        torch.tidy(() => {
+          opt.zeroGrad();
+          const loss = torch.nn.functional.crossEntropy(model.call(x), y);
+          loss.backward();
+          opt.step();
+          return loss;
+        });
+      const first = step();
+      loss0 ??= first.item();
+      first.dispose();
+      variants.push({ variant: `nn + optim.${optimizer === 'sgd' ? 'SGD' : 'Adam'}, ${variant}`, op: () => step().dispose(), yieldEvery: 10 });
+    }
+    await measure(workload, rounds, variants, { loss0 });
+  };
+}
+
 // Inference of the small CNN of test/fixtures/aoti (conv-relu-pool twice, linear) on one 3x32x32
 // image: eager aten ops with random weights of the same shapes, and the AOTInductor package that
 // scripts/make-aoti-fixtures.py compiled from that model (weights do not change the time).
@@ -197,6 +254,10 @@ const WORKLOADS = {
   w3,
   w3nn,
   cnninfer,
+  w2sgd: optimTrain('w2sgd', Mlp, [64, 784], 'sgd'),
+  w2adam: optimTrain('w2adam', Mlp, [64, 784], 'adam'),
+  w3sgd: optimTrain('w3sgd', Cnn, [32, 1, 28, 28], 'sgd'),
+  w3adam: optimTrain('w3adam', Cnn, [32, 1, 28, 28], 'adam'),
   tensor1m,
   print100k: printTensor('print100k', { profile: 'default' }),
   print100kfull: printTensor('print100kfull', { threshold: Infinity }),

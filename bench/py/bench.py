@@ -1,5 +1,5 @@
 """Python torch side of the benchmark. Run with Debian's interpreter (it has torch):
-    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|cnninfer|w4|tensor1m|print100k|print100kfull> <rounds>
+    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|w4|tensor1m|print100k|print100kfull> <rounds>
 Prints one JSON line describing the process, then one per timed round (w4: one RSS record)."""
 import json
 import math
@@ -134,6 +134,59 @@ def w3nn(rounds):
     train("w3nn", rounds, list(model.parameters()), lambda: F.cross_entropy(model(x), y))
 
 
+class Mlp(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = torch.nn.Linear(784, 128)
+        self.fc2 = torch.nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(x)))
+
+
+class Cnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(1, 8, 3, padding=1)
+        self.conv2 = torch.nn.Conv2d(8, 16, 3, padding=1)
+        self.fc = torch.nn.Linear(784, 10)
+
+    def forward(self, x):
+        h = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        return self.fc(F.max_pool2d(F.relu(self.conv2(h)), 2).flatten(1))
+
+
+OPTIMIZERS = {
+    "sgd": lambda params: torch.optim.SGD(params, lr=LR, momentum=MOMENTUM),
+    "adam": lambda params: torch.optim.Adam(params, lr=1e-3),
+}
+
+
+def optim_train(workload, model_cls, input_shape, optimizer):
+    """W2/W3 with nn modules and torch.optim (the CPU default: single-tensor): zero_grad, forward, backward, step."""
+    def bench(rounds):
+        torch.manual_seed(0)
+        model = model_cls()
+        x = torch.randn(*input_shape)
+        y = torch.randint(10, (input_shape[0],))
+        opt = OPTIMIZERS[optimizer](model.parameters())
+
+        def step():
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        def run(n):
+            for _ in range(n):
+                step()
+
+        loss0 = step().item()
+        measure(workload, f"nn + optim.{type(opt).__name__}", rounds, run, loss0=loss0)
+    return bench
+
+
 def cnninfer(rounds):
     """Eager inference of the small CNN of test/fixtures/aoti on one 3x32x32 image (random weights)."""
     torch.manual_seed(0)
@@ -202,6 +255,10 @@ WORKLOADS = {
     "w2": w2,
     "w3": w3,
     "w3nn": w3nn,
+    "w2sgd": optim_train("w2sgd", Mlp, (64, 784), "sgd"),
+    "w2adam": optim_train("w2adam", Mlp, (64, 784), "adam"),
+    "w3sgd": optim_train("w3sgd", Cnn, (32, 1, 28, 28), "sgd"),
+    "w3adam": optim_train("w3adam", Cnn, (32, 1, 28, 28), "adam"),
     "cnninfer": cnninfer,
     "w4": w4,
     "tensor1m": tensor1m,

@@ -154,6 +154,13 @@ double OptimStep::Scalar(const char* key) const {
   return TensorOf(env_, v, key).item<double>();  // Python's _to_scalar / float(lr)
 }
 
+at::Tensor OptimStep::TensorOption(const char* key) const {
+  napi_value v = Get(key);
+  if (TypeOf(env_, v) == napi_number) return at::Tensor();
+  at::Tensor t = TensorOf(env_, v, key);
+  return t.dim() != 0 ? t.squeeze() : t;
+}
+
 std::vector<std::vector<size_t>> GroupByDeviceAndDtype(const std::vector<at::Tensor>& params) {
   std::vector<std::pair<std::pair<c10::Device, c10::ScalarType>, std::vector<size_t>>> groups;
   for (size_t i = 0; i < params.size(); ++i) {

@@ -44,6 +44,8 @@ class OptimStep {
   std::pair<double, double> Pair(const char* key) const;
   // An option that may be a number or a 1-element Tensor (Python's lr: float | Tensor).
   double Scalar(const char* key) const;
+  // The same option kept as given: the tensor when it is one (squeezed to 0-dim, Python's _to_scalar), else undefined.
+  at::Tensor TensorOption(const char* key) const;
 
   // The state lists in the order they were first used (for optim.cc).
   std::vector<std::pair<std::string, std::vector<at::Tensor>>> states;

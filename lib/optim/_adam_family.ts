@@ -1,0 +1,72 @@
+// What Adam, AdamW, Adamax, NAdam and RAdam share: their constructors' checks (torch/optim/<name>.py,
+// with Python's messages) and the state-dict upgrade of Python's __setstate__. Not exported from optim.
+import { tensor } from '../creation.js';
+import { getDefaultDtype } from '../dtype.js';
+import { handleOfTensor, isTensor } from '../tensor.js';
+import { checkBetas, checkFlag, checkImplementation, checkNonNegative, type Optimizer, type ParamGroup } from './optimizer.js';
+
+/** The group as the native kernel reads it: a Tensor lr goes as its native handle. */
+export function nativeGroup(g: ParamGroup): ParamGroup {
+  return isTensor(g.lr) ? { ...g, lr: handleOfTensor(g.lr) } : g;
+}
+
+// Python's defaults dict of Adam, in its order (AdamW shares it, with weight_decay 1e-2 and decoupled_weight_decay True).
+export const ADAM_DEFAULTS = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: null, decoupledWeightDecay: false } as const;
+
+/** Which of the family's options an optimizer has, beyond lr, betas, eps, weightDecay, maximize, capturable. */
+export interface FamilyTraits {
+  /** Adam/AdamW: foreach without capturable refuses a Tensor lr (Python's ValueError). */
+  tensorLrNeedsCapturable?: boolean;
+  amsgrad?: boolean;
+  decoupledWeightDecay?: boolean;
+  momentumDecay?: boolean;
+  fused?: boolean;
+}
+
+/** Python's __init__ checks of the Adam family, for one group, in Python's order. */
+export function validateAdamFamily(cls: string, g: ParamGroup, traits: FamilyTraits): void {
+  if (isTensor(g.lr)) {
+    if (traits.tensorLrNeedsCapturable && g.foreach === true && g.capturable !== true)
+      throw new Error(`${cls}: lr as a Tensor is not supported for capturable=False and foreach=True`);
+    if (g.lr.numel() !== 1) throw new Error(`${cls}: Tensor lr must be 1-element`);
+  }
+  checkNonNegative(cls, 'learning rate', g.lr);
+  checkNonNegative(cls, 'epsilon value', g.eps);
+  // Tensor betas would make every bias correction a tensor op (Python's _to_scalar keeps them tensors): not ported.
+  if (Array.isArray(g.betas) && g.betas.some((b) => isTensor(b))) throw new TypeError(`${cls}: betas as Tensors are not supported by torchnode; give two numbers`);
+  checkBetas(cls, g.betas);
+  if (isTensor(g.weightDecay)) throw new TypeError(`${cls}: weight_decay must be a number, got Tensor`);
+  checkNonNegative(cls, 'weight_decay value', g.weightDecay);
+  if (traits.momentumDecay) checkNonNegative(cls, 'momentum_decay value', g.momentumDecay);
+  if (traits.amsgrad) checkFlag(cls, 'amsgrad', g.amsgrad);
+  if (traits.decoupledWeightDecay) checkFlag(cls, 'decoupled_weight_decay', g.decoupledWeightDecay);
+  checkFlag(cls, 'maximize', g.maximize);
+  checkFlag(cls, 'capturable', g.capturable);
+  checkImplementation(cls, g, traits.fused ?? false);
+}
+
+/**
+ * Python's __setstate__ after load_state_dict: group keys an older PyTorch did not save get their
+ * defaults, and a `step` (or NAdam's `mu_product`) saved as a number becomes a tensor of the scalar dtype.
+ */
+export function upgradeLoadedState(opt: Optimizer, setDefaults: Record<string, unknown>, numericKeys: readonly string[] = ['step']): void {
+  for (const group of opt.paramGroups) {
+    for (const [key, value] of Object.entries(setDefaults)) if (!(key in group)) group[key] = value;
+    const onDevice = Boolean(group.capturable) || Boolean(group.fused);
+    for (const p of group.params) {
+      const state = opt.state.get(p);
+      if (!state || Object.keys(state).length === 0) continue;
+      for (const key of numericKeys) {
+        const v = state[key];
+        if (v === undefined || isTensor(v)) continue;
+        const dtype = key === 'step' && group.fused ? 'float32' : defaultScalarDtype();
+        state[key] = tensor(Number(v), { dtype, device: onDevice ? p.device : 'cpu' });
+      }
+    }
+  }
+}
+
+// Python's _get_scalar_dtype(): float64 when the default dtype is float64, else float32.
+function defaultScalarDtype(): 'float32' | 'float64' {
+  return getDefaultDtype().name === 'float64' ? 'float64' : 'float32';
+}

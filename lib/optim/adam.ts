@@ -1,0 +1,51 @@
+// torch.optim.Adam (adam.py of PyTorch 2.13, decoupledWeightDecay included; AdamW in adamw.ts subclasses it).
+import type { Tensor } from '../tensor.js';
+import { ADAM_DEFAULTS, nativeGroup, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
+import { evaluateClosure, Optimizer, withDefaults, type Closure, type OptimizerStateDict, type ParamGroup, type ParamsT } from './optimizer.js';
+
+export interface AdamOptions {
+  lr?: number | Tensor;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+  foreach?: boolean | null;
+  /** Accepted as in Python; on CPU the single-tensor and foreach steps then raise Python's AssertionError (fused ignores it). */
+  capturable?: boolean;
+  differentiable?: boolean;
+  fused?: boolean | null;
+  /** true: the weight decay of AdamW (decoupled from the moments). */
+  decoupledWeightDecay?: boolean;
+}
+
+// Python's __setstate__ setdefaults for groups of older state dicts.
+const ADAM_SETSTATE = { amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, decoupledWeightDecay: false, fused: null };
+const ADAM_STATE_KEYS = ['step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] as const;
+
+/** torch.optim.Adam(params, { lr, betas, eps, weightDecay, amsgrad, maximize, foreach, capturable, differentiable, fused, decoupledWeightDecay }). */
+export class Adam extends Optimizer {
+  constructor(params: ParamsT, options: AdamOptions = {}) {
+    super(params, (new.target as typeof Adam).defaultsFrom(options));
+  }
+
+  /** The defaults dict this class builds from its options (AdamW overrides). */
+  protected static defaultsFrom(options: unknown): Record<string, unknown> {
+    return withDefaults('optim.Adam', options, { ...ADAM_DEFAULTS, betas: [...ADAM_DEFAULTS.betas] } as Record<string, unknown>);
+  }
+
+  protected override validateGroup(g: ParamGroup): void {
+    validateAdamFamily(`optim.${this.constructor.name}`, g, { tensorLrNeedsCapturable: true, amsgrad: true, decoupledWeightDecay: true, fused: true });
+  }
+
+  override step(closure?: Closure): unknown {
+    const loss = evaluateClosure(closure);
+    for (const group of this.paramGroups) this.kernelStep('adam', nativeGroup(group), ADAM_STATE_KEYS);
+    return loss;
+  }
+
+  override loadStateDict(stateDict: OptimizerStateDict): void {
+    super.loadStateDict(stateDict);
+    upgradeLoadedState(this, ADAM_SETSTATE);
+  }
+}

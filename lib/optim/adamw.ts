@@ -1,0 +1,26 @@
+// torch.optim.AdamW: Adam with decoupledWeightDecay always true and weight decay 1e-2 by default (adamw.py).
+import { ADAM_DEFAULTS } from './_adam_family.js';
+import { Adam, type AdamOptions } from './adam.js';
+import { withDefaults, type OptimizerStateDict, type ParamsT } from './optimizer.js';
+
+export type AdamWOptions = Omit<AdamOptions, 'decoupledWeightDecay'>;
+
+/** torch.optim.AdamW(params, { lr, betas, eps, weightDecay (default 1e-2), amsgrad, maximize, foreach, capturable, differentiable, fused }). */
+export class AdamW extends Adam {
+  constructor(params: ParamsT, options: AdamWOptions = {}) {
+    super(params, options);
+  }
+
+  protected static override defaultsFrom(options: unknown): Record<string, unknown> {
+    const { decoupledWeightDecay: _, ...keys } = ADAM_DEFAULTS;
+    void _;
+    const given = withDefaults('optim.AdamW', options, { ...keys, betas: [...keys.betas], weightDecay: 1e-2 } as Record<string, unknown>);
+    return { ...given, decoupledWeightDecay: true };
+  }
+
+  // Python's AdamW.__setstate__: every loaded group is decoupled, whatever the dict said.
+  override loadStateDict(stateDict: OptimizerStateDict): void {
+    super.loadStateDict(stateDict);
+    for (const group of this.paramGroups) group.decoupledWeightDecay = true;
+  }
+}

@@ -1,0 +1,185 @@
+// Adam and AdamW (torch/optim/adam.py; AdamW is Adam with decoupled_weight_decay=True):
+// _single_tensor_adam, _multi_tensor_adam (foreach) and _fused_adam (at::_fused_adam_ / _fused_adamw_).
+#include <ATen/ATen.h>
+
+#include "optim.h"
+#include "optim_num.h"
+
+namespace tn {
+namespace {
+
+struct AdamOptions {
+  PyNum lr;
+  double beta1, beta2, eps, weightDecay;
+  bool amsgrad, maximize, capturable, decoupled;
+};
+
+struct AdamState {
+  std::vector<at::Tensor>& steps;
+  std::vector<at::Tensor>& expAvgs;
+  std::vector<at::Tensor>& expAvgSqs;
+  std::vector<at::Tensor>& maxExpAvgSqs;  // empty unless amsgrad
+};
+
+// Python's _init_group: state for the parameters that have none yet (fused: float32 step, dtype check).
+void InitAdamState(OptimStep& s, const AdamOptions& o, bool fused, AdamState& st) {
+  for (size_t i = 0; i < s.params.size(); ++i) {
+    const at::Tensor& p = s.params[i];
+    if (st.steps[i].defined()) {
+      if (o.amsgrad && !st.maxExpAvgSqs[i].defined()) ThrowError("KeyError: 'max_exp_avg_sq' (amsgrad was turned on after the first step)");
+      continue;
+    }
+    if (fused && !(p.is_floating_point() && (p.is_cpu() || p.is_cuda() || p.is_mps() || p.is_xpu())))
+      ThrowError(std::string("`fused=True` requires all the params to be floating point Tensors of supported devices: ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone'] but ") +
+                 std::string(c10::toString(p.scalar_type())) + " and " + c10::DeviceTypeName(p.device().type(), true));
+    st.steps[i] = NewStep(p, fused, o.capturable);
+    st.expAvgs[i] = at::zeros_like(p, at::MemoryFormat::Preserve);
+    st.expAvgSqs[i] = at::zeros_like(p, at::MemoryFormat::Preserve);
+    if (o.amsgrad) st.maxExpAvgSqs[i] = at::zeros_like(p, at::MemoryFormat::Preserve);
+  }
+}
+
+// param.mul_(factor): a float, or the tensor `1 - lr * weight_decay` is when lr is a Tensor.
+void MulBy(at::Tensor& t, const PyNum& factor) {
+  if (factor.IsTensor()) t.mul_(factor.tensor());
+  else t.mul_(factor.Value());
+}
+
+void SingleTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
+  if (o.capturable) CheckCapturable(s, false);
+  for (size_t i = 0; i < s.params.size(); ++i) {
+    at::Tensor param = s.params[i];
+    at::Tensor grad = o.maximize ? s.grads[i].neg() : s.grads[i];
+    at::Tensor expAvg = st.expAvgs[i], expAvgSq = st.expAvgSqs[i];
+    st.steps[i].add_(1);
+    if (o.weightDecay != 0) {
+      if (o.decoupled) MulBy(param, 1 - o.lr * o.weightDecay);
+      else grad = grad.add(param, o.weightDecay);
+    }
+    at::Tensor maxExpAvgSq = o.amsgrad ? st.maxExpAvgSqs[i] : at::Tensor();
+    if (param.is_complex()) {
+      grad = at::view_as_real(grad);
+      expAvg = at::view_as_real(expAvg);
+      expAvgSq = at::view_as_real(expAvgSq);
+      if (o.amsgrad) maxExpAvgSq = at::view_as_real(maxExpAvgSq);
+      param = at::view_as_real(param);
+    }
+    expAvg.lerp_(grad, 1 - o.beta1);
+    expAvgSq.mul_(o.beta2).addcmul_(grad, grad, 1 - o.beta2);
+    // capturable=True never gets here on CPU (CheckCapturable): the non-capturable branch, in Python floats.
+    double step = st.steps[i].item<double>();
+    double biasCorrection1 = 1 - std::pow(o.beta1, step);
+    double biasCorrection2 = 1 - std::pow(o.beta2, step);
+    PyNum stepSize = o.lr / biasCorrection1;
+    double biasCorrection2Sqrt = std::pow(biasCorrection2, 0.5);
+    at::Tensor denom;
+    if (o.amsgrad) {
+      at::maximum_out(maxExpAvgSq, maxExpAvgSq, expAvgSq);
+      denom = maxExpAvgSq.sqrt().div(biasCorrection2Sqrt).add_(o.eps);
+    } else {
+      denom = expAvgSq.sqrt().div(biasCorrection2Sqrt).add_(o.eps);
+    }
+    param.addcdiv_(expAvg, denom, (-stepSize).Scalar());
+  }
+}
+
+// Python's _view_as_real over the complex params of a foreach group.
+void ViewAsReal(std::vector<at::Tensor>& params, std::initializer_list<std::vector<at::Tensor>*> others) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (!params[i].is_complex()) continue;
+    params[i] = at::view_as_real(params[i]);
+    for (auto* list : others) (*list)[i] = at::view_as_real((*list)[i]);
+  }
+}
+
+std::vector<at::Scalar> Scalars(const std::vector<double>& values) { return {values.begin(), values.end()}; }
+
+void MultiTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
+  if (s.params.empty()) return;
+  if (o.lr.IsTensor() && !o.capturable) ThrowError("lr as a Tensor is not supported for capturable=False and foreach=True");
+  if (o.capturable) CheckCapturable(s, true);
+  if (s.gradScale || s.foundInf) ThrowError("Expected grad_scale and found_inf to be None");
+  const double lr = o.lr.Value();
+  for (const auto& idx : GroupByDeviceAndDtype(s.params)) {
+    std::vector<at::Tensor> params = Pick(s.params, idx), grads = Pick(s.grads, idx), expAvgs = Pick(st.expAvgs, idx),
+                            expAvgSqs = Pick(st.expAvgSqs, idx), steps = Pick(st.steps, idx);
+    std::vector<at::Tensor> maxExpAvgSqs = o.amsgrad ? Pick(st.maxExpAvgSqs, idx) : std::vector<at::Tensor>{};
+    if (o.amsgrad) ViewAsReal(params, {&grads, &expAvgs, &expAvgSqs, &maxExpAvgSqs});
+    else ViewAsReal(params, {&grads, &expAvgs, &expAvgSqs});
+    if (o.maximize) grads = at::_foreach_neg(grads);
+    IncrementSteps(steps);
+    if (o.weightDecay != 0) {
+      if (o.decoupled) at::_foreach_mul_(params, 1 - lr * o.weightDecay);
+      else if (o.maximize) at::_foreach_add_(grads, params, o.weightDecay);
+      else grads = at::_foreach_add(grads, params, o.weightDecay);
+    }
+    at::_foreach_lerp_(expAvgs, grads, 1 - o.beta1);
+    at::_foreach_mul_(expAvgSqs, o.beta2);
+    at::_foreach_addcmul_(expAvgSqs, grads, grads, 1 - o.beta2);
+    std::vector<double> stepSize, biasCorrection2Sqrt;
+    for (const auto& step : steps) {
+      double t = step.item<double>();
+      double biasCorrection1 = 1 - std::pow(o.beta1, t), biasCorrection2 = 1 - std::pow(o.beta2, t);
+      stepSize.push_back((lr / biasCorrection1) * -1);
+      biasCorrection2Sqrt.push_back(std::pow(biasCorrection2, 0.5));
+    }
+    std::vector<at::Tensor> expAvgSqSqrt;
+    if (o.amsgrad) {
+      at::_foreach_maximum_(maxExpAvgSqs, expAvgSqs);
+      expAvgSqSqrt = at::_foreach_sqrt(maxExpAvgSqs);
+    } else {
+      expAvgSqSqrt = at::_foreach_sqrt(expAvgSqs);
+    }
+    at::_foreach_div_(expAvgSqSqrt, Scalars(biasCorrection2Sqrt));
+    at::_foreach_add_(expAvgSqSqrt, o.eps);
+    at::_foreach_addcdiv_(params, expAvgs, expAvgSqSqrt, Scalars(stepSize));
+  }
+}
+
+void FusedAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
+  if (s.params.empty()) return;
+  for (const auto& idx : GroupByDeviceAndDtype(s.params)) {
+    std::vector<at::Tensor> params = Pick(s.params, idx), grads = Pick(s.grads, idx), expAvgs = Pick(st.expAvgs, idx),
+                            expAvgSqs = Pick(st.expAvgSqs, idx), steps = Pick(st.steps, idx);
+    std::vector<at::Tensor> maxExpAvgSqs = o.amsgrad ? Pick(st.maxExpAvgSqs, idx) : std::vector<at::Tensor>{};
+    std::optional<at::Tensor> gradScale, foundInf;
+    const c10::Device device = params[0].device();
+    if (s.gradScale) gradScale = s.gradScale->to(device, /*non_blocking=*/true);
+    if (s.foundInf) foundInf = s.foundInf->to(device, /*non_blocking=*/true);
+    at::_foreach_add_(steps, 1);
+    // Python hands a CPU tensor lr to the kernel as it is; a CUDA one is moved to the params' device.
+    if (o.lr.IsTensor()) {
+      at::Tensor lr = o.lr.tensor().is_cpu() ? o.lr.tensor() : o.lr.tensor().to(device, true);
+      if (o.decoupled)
+        at::_fused_adamw_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, lr, o.beta1, o.beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
+      else
+        at::_fused_adam_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, lr, o.beta1, o.beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
+    } else if (o.decoupled) {
+      at::_fused_adamw_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, o.lr.Value(), o.beta1, o.beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
+    } else {
+      at::_fused_adam_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, o.lr.Value(), o.beta1, o.beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
+    }
+    if (foundInf) at::_foreach_sub_(steps, std::vector<at::Tensor>(steps.size(), *foundInf));
+  }
+}
+
+void Adam(OptimStep& s) {
+  RefuseSparse(s, "Adam does not support sparse gradients, please consider SparseAdam instead");
+  auto [beta1, beta2] = s.Pair("betas");
+  AdamOptions o{PyNum::Option(s, "lr"), beta1, beta2, s.Double("eps"), s.Double("weightDecay"), s.Bool("amsgrad"),
+                s.Bool("maximize"), s.Bool("capturable"), s.Bool("decoupledWeightDecay")};
+  const bool fused = s.Bool("fused");
+  std::vector<at::Tensor> none(s.params.size());
+  for (const char* key : {"step", "exp_avg", "exp_avg_sq"}) s.State(key);  // all created before references are taken
+  if (o.amsgrad) s.State("max_exp_avg_sq");
+  AdamState st{s.State("step"), s.State("exp_avg"), s.State("exp_avg_sq"), o.amsgrad ? s.State("max_exp_avg_sq") : none};
+  InitAdamState(s, o, fused, st);
+  if (fused) FusedAdam(s, o, st);
+  else if (s.Bool("foreach")) MultiTensorAdam(s, o, st);
+  else SingleTensorAdam(s, o, st);
+}
+
+TN_OPTIM_KERNEL("adam", Adam);
+
+}  // namespace
+}  // namespace tn

@@ -1,0 +1,156 @@
+// The Adam family beyond the trajectories of optim-trajectories.test.ts: lr as a Tensor (tensor
+// arithmetic in the step sizes, as PyTorch 2.13), bad input with Python's messages, capturable on CPU,
+// sparse gradients, AdamW's fixed decoupled weight decay and the state-dict upgrade of __setstate__.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+import * as torch from '../lib/index.js';
+import { optim, type Tensor } from '../lib/index.js';
+import { errorOf, makeTensor, type TensorEnc } from './golden-replay.js';
+
+type OptimizerClass = new (params: unknown, options?: Record<string, unknown>) => optim.Optimizer;
+const classOf = (name: string): OptimizerClass => (optim as unknown as Record<string, OptimizerClass>)[name]!;
+const FAMILY = ['Adam', 'AdamW', 'Adamax', 'NAdam', 'RAdam'];
+
+const leaf = (): Tensor => torch.tensor([1, -2, 3], { dtype: 'float64' }).requiresGrad_();
+function withGrad(): Tensor {
+  const p = leaf();
+  p.grad = torch.tensor([0.5, 0.25, -1], { dtype: 'float64' });
+  return p;
+}
+
+interface TensorLrCase { name: string; cls: string; options: Record<string, unknown>; lrTensor: number; steps: number; losses: (number | string)[]; snapshots: Record<string, TensorEnc[]> }
+interface TensorLrFixture { problem: { params: TensorEnc[]; x: TensorEnc; y: TensorEnc }; cases: TensorLrCase[] }
+const tensorLr = JSON.parse(readFileSync(new URL('./fixtures/optim/adam-tensor-lr.json', import.meta.url), 'utf8')) as TensorLrFixture;
+
+describe('lr as a float32 Tensor: step sizes in tensor arithmetic, as Python', () => {
+  for (const c of tensorLr.cases) {
+    it(`${c.name}: ${c.steps} steps as Python`, () => {
+      const params = tensorLr.problem.params.map((e) => makeTensor(e).requiresGrad_());
+      const x = makeTensor(tensorLr.problem.x), y = makeTensor(tensorLr.problem.y);
+      const opt = new (classOf(c.cls))(params, { ...c.options, lr: torch.tensor(c.lrTensor) });
+      const losses: number[] = [];
+      for (let i = 0; i < c.steps; i++) {
+        opt.zeroGrad();
+        const h = torch.tanh(x.matmul(params[0]!.t()).add(params[1]!));
+        const loss = h.matmul(params[2]!.t()).add(params[3]!).sub(y).pow(2).mean();
+        loss.backward();
+        opt.step();
+        if (i < 10 || (i + 1) % 10 === 0) losses.push(Number(loss.item()));
+      }
+      expect(losses).toEqual(c.losses);
+      params.forEach((p, i) => expect(Array.from(p.detach().toTypedArray() as Float64Array), `param ${i}`).toEqual(Array.from(makeTensor(c.snapshots[String(c.steps)]![i]!).toTypedArray() as Float64Array)));
+    });
+  }
+});
+
+describe('bad options: Python 2.13 messages, prefixed with the class', () => {
+  for (const name of FAMILY) {
+    const Cls = classOf(name);
+    it(`${name}: negative lr, eps, weightDecay; betas outside [0, 1)`, () => {
+      expect(errorOf(() => new Cls([leaf()], { lr: -1 }))).toMatchObject({ name: 'RangeError', message: `optim.${name}: Invalid learning rate: -1` });
+      expect(errorOf(() => new Cls([leaf()], { eps: -1e-8 })).message).toBe(`optim.${name}: Invalid epsilon value: -1e-8`);
+      expect(errorOf(() => new Cls([leaf()], { weightDecay: -0.1 })).message).toBe(`optim.${name}: Invalid weight_decay value: -0.1`);
+      expect(errorOf(() => new Cls([leaf()], { betas: [1, 0.9] })).message).toBe(`optim.${name}: Invalid beta parameter at index 0: 1`);
+      expect(errorOf(() => new Cls([leaf()], { betas: [0.9, -0.5] })).message).toBe(`optim.${name}: Invalid beta parameter at index 1: -0.5`);
+      expect(errorOf(() => new Cls([leaf()], { betas: [0.9] })).name).toBe('TypeError');
+      expect(errorOf(() => new Cls([leaf()], { lr: torch.tensor([0.1, 0.2]) })).message).toBe(`optim.${name}: Tensor lr must be 1-element`);
+      expect(errorOf(() => new Cls([leaf()], { betas: [torch.tensor(0.9), torch.tensor(0.99)] })).name).toBe('TypeError');
+    });
+    it(`${name}: unknown option keys, snake_case keys and bad flags are TypeErrors`, () => {
+      expect(errorOf(() => new Cls([leaf()], { momentum: 0.9 })).name).toBe('TypeError');
+      expect(errorOf(() => new Cls([leaf()], { weight_decay: 0.1 })).name).toBe('TypeError');
+      expect(errorOf(() => new Cls([leaf()], { maximize: 1 })).message).toMatch(`optim.${name}: maximize must be a boolean`);
+      expect(errorOf(() => new Cls([{ params: [leaf()], weight_decay: 0.1 }])).message).toMatch(/did you mean 'weightDecay'/);
+    });
+    it(`${name}: differentiable is refused; a bad parameter group changes nothing`, () => {
+      expect(errorOf(() => new Cls([leaf()], { differentiable: true })).message).toMatch(/differentiable=true is not supported/);
+      const opt = new Cls([leaf()]);
+      expect(errorOf(() => opt.addParamGroup({ params: [leaf()], lr: -2 })).message).toBe(`optim.${name}: Invalid learning rate: -2`);
+      expect(opt.paramGroups).toHaveLength(1);
+    });
+  }
+  it('NAdam: negative momentumDecay', () => {
+    expect(errorOf(() => new optim.NAdam([leaf()], { momentumDecay: -1 })).message).toBe('optim.NAdam: Invalid momentum_decay value: -1');
+  });
+  it('options a class does not have: AdamW decoupledWeightDecay, fused on Adamax/NAdam/RAdam, amsgrad on Adamax', () => {
+    expect(errorOf(() => new optim.AdamW([leaf()], { decoupledWeightDecay: true } as never)).name).toBe('TypeError');
+    for (const name of ['Adamax', 'NAdam', 'RAdam']) expect(errorOf(() => new (classOf(name))([leaf()], { fused: true })).name).toBe('TypeError');
+    expect(errorOf(() => new optim.Adamax([leaf()], { amsgrad: true } as never)).name).toBe('TypeError');
+  });
+  it('Adam/AdamW: fused with foreach, and a Tensor lr with foreach but not capturable', () => {
+    expect(errorOf(() => new optim.Adam([leaf()], { fused: true, foreach: true })).message).toBe('optim.Adam: `fused` and `foreach` cannot be `True` together.');
+    expect(errorOf(() => new optim.AdamW([leaf()], { lr: torch.tensor(0.01), foreach: true })).message).toBe('optim.AdamW: lr as a Tensor is not supported for capturable=False and foreach=True');
+  });
+});
+
+describe('step() on what Python refuses there', () => {
+  for (const name of FAMILY) {
+    it(`${name}: capturable=true on CPU raises Python's AssertionError and keeps no state`, () => {
+      const p = withGrad();
+      const before = Array.from(p.toTypedArray() as Float64Array);
+      const what = name === 'NAdam' ? 'params, mu_products and state_steps' : 'params and state_steps';
+      expect(errorOf(() => new (classOf(name))([p], { capturable: true }).step()).message).toMatch(`If capturable=True, ${what} must be on supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].`);
+      const foreachWhat = name === 'NAdam' ? 'params, mu_products, and state_steps' : 'params and state_steps';
+      const opt = new (classOf(name))([p], { capturable: true, foreach: true });
+      expect(errorOf(() => opt.step()).message).toMatch(`If capturable=True, ${foreachWhat} must be on supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone'].`);
+      expect(opt.state.size).toBe(0);
+      expect(Array.from(p.toTypedArray() as Float64Array)).toEqual(before);
+    });
+    it(`${name}: a sparse gradient is refused with Python's message`, () => {
+      const p = torch.zeros([4, 2], { dtype: 'float64' }).requiresGrad_();
+      p.grad = torch.ones([4, 2], { dtype: 'float64' }).toSparse();
+      const message = name === 'Adam' || name === 'AdamW' ? 'Adam does not support sparse gradients, please consider SparseAdam instead' : `${name} does not support sparse gradients`;
+      expect(errorOf(() => new (classOf(name))([p]).step()).message).toMatch(message);
+    });
+  }
+  it('Adam fused with capturable: capturable has no effect (as in Python); fused keeps a float32 step', () => {
+    const p = withGrad();
+    const opt = new optim.Adam([p], { fused: true, capturable: true, amsgrad: true });
+    opt.step();
+    const s = opt.state.get(p)!;
+    expect(Object.keys(s)).toEqual(['step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq']);
+    expect((s.step as Tensor).dtype.name).toBe('float32');
+    expect((s.exp_avg as Tensor).dtype.name).toBe('float64');
+  });
+  it('NAdam keeps mu_product as a 0-dim tensor of the scalar dtype', () => {
+    const p = withGrad();
+    const opt = new optim.NAdam([p]);
+    opt.step();
+    const s = opt.state.get(p)!;
+    expect(Object.keys(s)).toEqual(['step', 'mu_product', 'exp_avg', 'exp_avg_sq']);
+    expect((s.mu_product as Tensor).dim()).toBe(0);
+    expect((s.mu_product as Tensor).dtype.name).toBe('float32');
+  });
+});
+
+describe('state dicts', () => {
+  it('AdamW: param_groups say decoupled_weight_decay true, also after loading an Adam state dict', () => {
+    const p = withGrad();
+    const adamw = new optim.AdamW([p]);
+    expect(adamw.defaults.decoupledWeightDecay).toBe(true);
+    expect(adamw.defaults.weightDecay).toBe(1e-2);
+    const adam = new optim.Adam([p]);
+    adam.step();
+    adamw.loadStateDict(adam.stateDict());
+    expect(adamw.paramGroups[0]!.decoupledWeightDecay).toBe(true);
+    expect(adam.stateDict().param_groups[0]!.decoupled_weight_decay).toBe(false);
+  });
+  it('a group saved by an older PyTorch (no amsgrad/maximize/... keys, step a number) loads as Python upgrades it', () => {
+    const p = withGrad();
+    const opt = new optim.Adam([p]);
+    opt.loadStateDict({
+      state: { 0: { step: 3, exp_avg: torch.zerosLike(p), exp_avg_sq: torch.zerosLike(p) } },
+      param_groups: [{ lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, params: [0] }],
+    });
+    const g = opt.paramGroups[0]!;
+    expect([g.amsgrad, g.maximize, g.foreach, g.capturable, g.differentiable, g.decoupledWeightDecay, g.fused]).toEqual([false, false, null, false, false, false, null]);
+    const step = opt.state.get(p)!.step as Tensor;
+    expect([step.dtype.name, Number(step.item())]).toEqual(['float32', 3]);
+    opt.step();
+    expect(Number((opt.state.get(p)!.step as Tensor).item())).toBe(4);
+  });
+  it('repr lists the options in Python spelling', () => {
+    expect(String(new optim.RAdam([leaf()]))).toMatch(/decoupled_weight_decay: False\n/);
+  });
+});
