@@ -87,16 +87,16 @@ describe('worker threads', () => {
 describe('random numbers in worker threads', () => {
   it('each worker has its own default generator: its seeds and draws leave the main thread\'s stream alone', async () => {
     torch.manualSeed(0);
-    const first = Array.from(torch.rand([4]).toTypedArray());
+    const first = torch.rand([4]).tolist() as number[];
     torch.manualSeed(0);
     torch.rand([2]);
     const results = (await Promise.all([7, 7, 9].map((seed) => startWorker({ task: 'rng', seed }).result))) as { fresh: [string, number[]]; drawn: number[]; perm: number[]; initialSeed: string }[];
     // the main thread continues where it was, whatever the workers did meanwhile
-    expect(Array.from(torch.rand([2]).toTypedArray())).toEqual(first.slice(2));
+    expect(torch.rand([2]).tolist()).toEqual(first.slice(2));
     // a worker's generator behaves as a process's fresh default generator would
     torch.manualSeed(7);
-    const want = Array.from(torch.rand([5]).toTypedArray());
-    const wantPerm = Array.from(torch.randperm(6).toTypedArray(), Number);
+    const want = torch.rand([5]).tolist();
+    const wantPerm = torch.randperm(6).tolist();
     expect(results[0]!.drawn).toEqual(want);
     expect(results[0]!.perm).toEqual(wantPerm);
     expect(results[1]!.drawn).toEqual(want);
