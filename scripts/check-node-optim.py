@@ -49,7 +49,8 @@ def load_case_options():
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
         for case in mod.CASES:
-            out[case.name] = (case.options, case.groups)
+            if isinstance(case, of.Case):  # other scripts' cases (e.g. the Tensor-lr ones) are not trajectories here
+                out[case.name] = (case.options, case.groups)
     return out
 
 
