@@ -78,20 +78,7 @@ void MultiTensorNAdam(OptimStep& s, const NAdamOptions& o, NAdamState& st) {
     }
     if (o.maximize) grads = at::_foreach_neg(grads);
     IncrementSteps(steps);
-    if (o.weightDecay != 0) {
-      if (o.decoupled) {
-        PyNum factor = 1 - o.lr * o.weightDecay;
-        if (factor.IsTensor()) at::_foreach_mul_(params, factor.tensor());
-        else at::_foreach_mul_(params, factor.Value());
-      } else if (o.maximize) {
-        at::_foreach_add_(grads, params, o.weightDecay);
-      } else {
-        grads = at::_foreach_add(grads, params, o.weightDecay);
-      }
-    }
-    at::_foreach_lerp_(expAvgs, grads, 1 - o.beta1);
-    at::_foreach_mul_(expAvgSqs, o.beta2);
-    at::_foreach_addcmul_(expAvgSqs, grads, grads, 1 - o.beta2);
+    ForeachDecayAndMoments(params, grads, expAvgs, expAvgSqs, o.lr, o.weightDecay, o.decoupled, o.maximize, o.beta1, o.beta2);
     std::vector<at::Tensor> expAvgSqSqrt = at::_foreach_sqrt(expAvgSqs);
     std::vector<at::Scalar> biasCorrectionSqrt, mus, muNexts;
     std::vector<double> muValues, muNextValues;

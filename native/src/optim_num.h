@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include <utility>
+#include <vector>
 
 #include "optim.h"
 
@@ -53,6 +54,28 @@ class PyNum {
   double value_ = 0;
   at::Tensor tensor_;
 };
+
+// The foreach weight decay and moment updates that torch/optim/nadam.py and radam.py both write out:
+// decoupled decay scales the params by 1 - lr * weight_decay, else the decay joins the grads (in place
+// when they are already maximize's negated copy); then exp_avg lerps and exp_avg_sq accumulates.
+inline void ForeachDecayAndMoments(std::vector<at::Tensor>& params, std::vector<at::Tensor>& grads, std::vector<at::Tensor>& expAvgs,
+                                   std::vector<at::Tensor>& expAvgSqs, const PyNum& lr, double weightDecay, bool decoupled, bool maximize,
+                                   double beta1, double beta2) {
+  if (weightDecay != 0) {
+    if (decoupled) {
+      PyNum factor = 1 - lr * weightDecay;
+      if (factor.IsTensor()) at::_foreach_mul_(params, factor.tensor());
+      else at::_foreach_mul_(params, factor.Value());
+    } else if (maximize) {
+      at::_foreach_add_(grads, params, weightDecay);
+    } else {
+      grads = at::_foreach_add(grads, params, weightDecay);
+    }
+  }
+  at::_foreach_lerp_(expAvgs, grads, 1 - beta1);
+  at::_foreach_mul_(expAvgSqs, beta2);
+  at::_foreach_addcmul_(expAvgSqs, grads, grads, 1 - beta2);
+}
 
 // The capturable check of the single-tensor and foreach paths: on CPU Python raises this AssertionError.
 inline void CheckCapturable(const OptimStep& s, bool foreachList, const char* what = "params and state_steps") {

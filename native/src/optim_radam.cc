@@ -113,20 +113,7 @@ void MultiTensorRAdam(OptimStep& s, const RAdamOptions& o, RAdamState& st) {
       stepValues.push_back(t);
       rhoTs.push_back(rhoInf - 2 * t * std::pow(o.beta2, t) / (1 - std::pow(o.beta2, t)));
     }
-    if (o.weightDecay != 0) {
-      if (o.decoupled) {
-        PyNum factor = 1 - o.lr * o.weightDecay;
-        if (factor.IsTensor()) at::_foreach_mul_(params, factor.tensor());
-        else at::_foreach_mul_(params, factor.Value());
-      } else if (o.maximize) {
-        at::_foreach_add_(grads, params, o.weightDecay);
-      } else {
-        grads = at::_foreach_add(grads, params, o.weightDecay);
-      }
-    }
-    at::_foreach_lerp_(expAvgs, grads, 1 - o.beta1);
-    at::_foreach_mul_(expAvgSqs, o.beta2);
-    at::_foreach_addcmul_(expAvgSqs, grads, grads, 1 - o.beta2);
+    ForeachDecayAndMoments(params, grads, expAvgs, expAvgSqs, o.lr, o.weightDecay, o.decoupled, o.maximize, o.beta1, o.beta2);
     std::vector<PyNum> unrectStepSize, biasCorrection2;
     for (size_t j = 0; j < steps.size(); ++j) {
       double rect = rhoTs[j] > 5 ? Rect(rhoTs[j], rhoInf) : 0;
