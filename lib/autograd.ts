@@ -150,9 +150,16 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs
     // Analytical Jacobian, one row per output element.
     const outs = flatOut();
     const analytical: number[][] = [];
+    const inputElements = diff.reduce((n, x) => n + x.numel(), 0);
     for (const o of outs) {
       for (let j = 0; j < o.numel(); j++) {
-        const onehot = zerosLike(o).view(-1).indexFill_(0, tensorOf([j]), 1).viewAs(o);
+        // an output that does not depend on the inputs has a zero Jacobian, as in Python's gradcheck
+        if (!o.requiresGrad) {
+          analytical.push(new Array<number>(inputElements).fill(0));
+          continue;
+        }
+        // reshape: a non-contiguous output (a transpose, a permute) has no flat view
+        const onehot = zerosLike(o).reshape(-1).indexFill_(0, tensorOf([j]), 1).view(o.shape);
         const gs = grad([o], diff, { gradOutputs: [onehot], retainGraph: true, allowUnused: true });
         analytical.push(gs.flatMap((g, k) => (g === null ? new Array<number>(diff[k]!.numel()).fill(0) : values([g]))));
       }

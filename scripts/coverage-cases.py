@@ -6,7 +6,6 @@ table (HAND_CASES: Python and JS source of one call each), or from probing a pla
 torch.nn.functional is in the fixture too; scripts/coverage.mjs counts it once torchnode exports torch.nn.
 Usage: .venv/bin/python scripts/coverage-cases.py"""
 import json
-import math
 import os
 import re
 import sys
@@ -21,15 +20,14 @@ sys.modules.setdefault('expecttest', _expecttest)
 import torch  # noqa: E402
 from torch.testing._internal.common_methods_invocations import op_db  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyvalues import Unencodable, clone_arg, count_elements, dtype_name, enc  # noqa: E402
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 NAMESPACES = {'torch': torch, 'Tensor': torch.Tensor, 'linalg': torch.linalg, 'fft': torch.fft,
               'special': torch.special, 'testing': torch.testing, 'nn.functional': torch.nn.functional}
 MAX_SAMPLE_ELEMENTS = 64   # keeps the fixture small: OpInfo offers several sample sizes per op
 SEED = 0
-
-
-class Unencodable(Exception):
-    """A value with no JSON/JS form (a Python function, a generator with state, ...)."""
 
 
 # ---------------------------------------------------------------- exclusions (name -> reason)
@@ -118,88 +116,7 @@ def exclusion(ns, name, obj):
     return None
 
 
-# ---------------------------------------------------------------- encoding of values
-
-def enc_float(v):
-    if math.isnan(v):
-        return 'nan'
-    if math.isinf(v):
-        return 'inf' if v > 0 else '-inf'
-    return v
-
-
-def dtype_name(dt):
-    return str(dt).removeprefix('torch.')
-
-
-def enc_tensor(t):
-    t = t.detach()
-    if t.layout != torch.strided:
-        raise Unencodable(f'layout {t.layout}')
-    if t.is_quantized or t.is_nested or t.device.type == 'meta':
-        raise Unencodable('quantized/nested/meta tensor')
-    if t.dtype in (torch.bfloat16, torch.float16):
-        values = t.float().tolist()
-    elif t.dtype == torch.complex32:
-        values = t.to(torch.complex64).tolist()
-    elif t.dtype.itemsize == 1 and t.dtype.is_floating_point:
-        raise Unencodable(f'{t.dtype}')
-    else:
-        values = t.tolist()
-
-    # 9 significant digits round-trip every float32 (and narrower) value exactly
-    short = t.dtype not in (torch.float64, torch.complex128)
-
-    def real(v):
-        return enc_float(float(f'{v:.9g}') if short else v)
-
-    def walk(v):
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        if isinstance(v, complex):
-            return [real(v.real), real(v.imag)]
-        if isinstance(v, bool):
-            return v
-        if isinstance(v, int):
-            return v if abs(v) <= 2 ** 53 else str(v)
-        return real(v)
-    return {'$': 'tensor', 'dtype': dtype_name(t.dtype), 'shape': list(t.shape), 'data': walk(values)}
-
-
-def enc(v):
-    """Python value -> JSON value; tagged objects carry '$'."""
-    if isinstance(v, torch.Tensor):
-        return enc_tensor(v)
-    if v is None or isinstance(v, (bool, str)):
-        return v
-    if isinstance(v, int):
-        return v if abs(v) <= 2 ** 53 else {'$': 'bigint', 'v': str(v)}
-    if isinstance(v, float):
-        if v == int(v) if math.isfinite(v) else False:
-            return {'$': 'float', 'v': v}   # a whole-valued Python float: JS cannot tell it from an int
-        return enc_float(v)
-    if isinstance(v, complex):
-        return {'$': 'complex', 're': enc_float(v.real), 'im': enc_float(v.imag)}
-    if isinstance(v, torch.dtype):
-        return {'$': 'dtype', 'name': dtype_name(v)}
-    if isinstance(v, torch.device):
-        return {'$': 'device', 'v': str(v)}
-    if isinstance(v, (torch.layout, torch.memory_format, torch.qscheme)):
-        return {'$': 'attr', 'path': str(v)}
-    if isinstance(v, torch.Size):
-        return list(v)
-    if isinstance(v, tuple) and hasattr(type(v), 'n_fields'):   # torch.return_types structseq
-        return {'$': 'named', 'names': list(type(v).__match_args__), 'items': [enc(x) for x in v]}
-    if isinstance(v, tuple) and hasattr(v, '_fields'):
-        return {'$': 'named', 'names': list(v._fields), 'items': [enc(x) for x in v]}
-    if isinstance(v, (list, tuple)):
-        return [enc(x) for x in v]
-    if isinstance(v, dict) and all(isinstance(k, str) for k in v):
-        return {'$': 'dict', 'v': {k: enc(x) for k, x in v.items()}}
-    if isinstance(v, (torch.finfo, torch.iinfo)):
-        return {'$': 'repr', 'v': str(v)}
-    raise Unencodable(type(v).__name__)
-
+# ---------------------------------------------------------------- encoding of values (scripts/pyvalues.py)
 
 def zeroed(v):
     if isinstance(v, torch.Tensor):
@@ -220,16 +137,6 @@ def shrink(v):
     if isinstance(v, dict):
         return {k: shrink(x) for k, x in v.items()}
     return v
-
-
-def count_elements(v):
-    if isinstance(v, torch.Tensor):
-        return v.numel()
-    if isinstance(v, (list, tuple)):
-        return sum(count_elements(x) for x in v)
-    if isinstance(v, dict):
-        return sum(count_elements(x) for x in v.values())
-    return 0
 
 
 def camel(name):
@@ -278,18 +185,6 @@ def run(thunk):
 
 def expected_of(status, value):
     return {'$': 'error', 'type': value} if status == 'error' else enc(value)
-
-
-def clone_arg(v):
-    if isinstance(v, torch.Tensor):
-        return v.detach().clone()
-    if isinstance(v, list):
-        return [clone_arg(x) for x in v]
-    if isinstance(v, tuple):
-        return tuple(clone_arg(x) for x in v)
-    if isinstance(v, dict):
-        return {k: clone_arg(x) for k, x in v.items()}
-    return v
 
 
 def call_case(ns, name, self_, args, kwargs, source, meta_only=False):

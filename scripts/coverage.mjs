@@ -12,180 +12,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import * as torch from '../dist/index.js';
+import { camel, compare, decode, describe, makeTensor } from './pyvalues.mjs';
+
+export { camel, compare };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 export const fixturePath = join(root, 'test/fixtures/coverage.json');
 export const knownGoodPath = join(root, 'test/fixtures/coverage-known-good.txt');
 
-// torch.testing.assert_close's default tolerances per dtype (OpInfo tests use the same).
-const TOLERANCES = {
-  float16: [1e-3, 1e-5], bfloat16: [1.6e-2, 1e-5], float32: [1.3e-6, 1e-5], float64: [1e-7, 1e-7],
-  complex32: [1e-3, 1e-5], complex64: [1.3e-6, 1e-5], complex128: [1e-7, 1e-7],
-};
-const SCALAR_TOLERANCE = [1.3e-6, 1e-5];
 // Namespaces that join the count once torchnode exports them (the issue: "nn.functional joins when nn lands").
 const COUNTED_ONCE_EXPORTED = new Set(['nn.functional']);
-const COMPLEX_PARTS = { complex32: 'float16', complex64: 'float32', complex128: 'float64' };
 
 export function loadFixture(path = fixturePath) {
   return JSON.parse(readFileSync(path, 'utf8'));
-}
-
-// ---------------------------------------------------------------- decoding fixture values
-
-const special = (v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
-
-function flatten(data, out = []) {
-  if (Array.isArray(data)) for (const d of data) flatten(d, out);
-  else out.push(data);
-  return out;
-}
-
-function flattenComplex(data, re = [], im = []) {
-  if (Array.isArray(data) && data.length === 2 && !Array.isArray(data[0])) {
-    re.push(special(data[0]));
-    im.push(special(data[1]));
-  } else for (const d of data) flattenComplex(d, re, im);
-  return [re, im];
-}
-
-const mapNested = (data, fn) => (Array.isArray(data) ? data.map((d) => mapNested(d, fn)) : fn(data));
-
-function dtypeOf(name) {
-  const dtype = torch[name];
-  if (dtype === undefined) throw new Error(`fixture dtype torch.${name} is not exported`);
-  return dtype;
-}
-
-function makeTensor({ dtype, shape, data }) {
-  if (COMPLEX_PARTS[dtype]) {
-    const part = dtypeOf(COMPLEX_PARTS[dtype]);
-    const [re, im] = shape.includes(0) ? [[], []] : flattenComplex(data);
-    // clone: a reshaped tensor is a view, and in-place ops like detach_ treat views differently
-    return torch.complex(torch.tensor(re, { dtype: part }), torch.tensor(im, { dtype: part })).reshape(shape).clone();
-  }
-  const flat = flatten(data).map(special);
-  if (flat.some((v) => typeof v === 'string')) {
-    return torch.tensor(BigInt64Array.from(flat, (v) => BigInt(v)), { dtype: dtypeOf(dtype) }).reshape(shape).clone();
-  }
-  if (shape.includes(0)) return torch.empty(shape, { dtype: dtypeOf(dtype) });
-  return torch.tensor(mapNested(data, special), { dtype: dtypeOf(dtype) });
-}
-
-function resolvePath(path) {
-  // 'torch.channels_last' -> torch.channelsLast (identifiers are camelCased; dtypes keep their spelling)
-  const name = path.replace(/^torch\./, '');
-  return torch[camel(name)] ?? torch[name];
-}
-
-export const camel = (s) => s.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c) => c.toUpperCase());
-
-function decode(v) {
-  if (Array.isArray(v)) return v.map(decode);
-  if (v === null || typeof v !== 'object') return special(v);
-  switch (v.$) {
-    case 'tensor': return makeTensor(v);
-    case 'float': return v.v;
-    case 'bigint': return BigInt(v.v);
-    case 'dtype': return dtypeOf(v.name);
-    case 'device': return v.v;
-    case 'attr': return resolvePath(v.path);
-    case 'named': return v.items.map(decode);
-    case 'dict': return Object.fromEntries(Object.entries(v.v).map(([k, x]) => [k, decode(x)]));
-    case 'complex': throw new TypeError('a Python complex scalar argument has no JS form yet');
-    default: throw new Error(`fixture value tag ${v.$} cannot be an argument`);
-  }
-}
-
-// ---------------------------------------------------------------- comparing results
-
-function close(actual, expected, [rtol, atol]) {
-  if (Number.isNaN(expected)) return Number.isNaN(actual);
-  if (!Number.isFinite(expected)) return actual === expected;
-  return Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
-}
-
-const toNumber = (v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : v);
-
-function compareTensor(actual, expected, metaOnly) {
-  if (!(actual instanceof torch.Tensor)) return `expected a Tensor, got ${describe(actual)}`;
-  if (String(actual.dtype) !== `torch.${expected.dtype}`) return `dtype ${String(actual.dtype)} != torch.${expected.dtype}`;
-  if (JSON.stringify(actual.shape) !== JSON.stringify(expected.shape)) {
-    return `shape [${actual.shape}] != [${expected.shape}]`;
-  }
-  if (metaOnly) return null;
-  const complex = Boolean(COMPLEX_PARTS[expected.dtype]);
-  const want = complex ? flattenComplex(expected.data).flat() : flatten(expected.data).map(special);
-  // int64 beyond 2^53 has no exact JS number: read those as BigInt
-  const wide = ['int64', 'uint64'].includes(expected.dtype);
-  const list = wide ? [...actual.contiguous().toTypedArray()] : actual.tolist();
-  const got = complex ? flattenComplex(list).flat() : flatten(list);
-  if (wide) {
-    const mismatch = want.findIndex((w, i) => BigInt(w) !== BigInt(got[i]));
-    return mismatch < 0 ? null : `value [${mismatch}] ${got[mismatch]} != ${want[mismatch]}`;
-  }
-  const tolerance = TOLERANCES[expected.dtype] ?? [0, 0];
-  for (let i = 0; i < want.length; i++) {
-    const w = typeof want[i] === 'string' ? Number(want[i]) : toNumber(want[i]);
-    if (!close(toNumber(got[i]), w, tolerance)) return `value [${i}] ${got[i]} != ${want[i]}`;
-  }
-  return null;
-}
-
-function describe(v) {
-  if (v instanceof torch.Tensor) return `Tensor(${String(v.dtype)}, [${v.shape}])`;
-  if (Array.isArray(v)) return `array(${v.length})`;
-  return `${typeof v} ${String(v).slice(0, 40)}`;
-}
-
-/** null when `actual` matches the fixture's `expected`, else what differs. */
-export function compare(actual, expected, metaOnly = false) {
-  if (expected === null) return actual === null || actual === undefined ? null : `expected null, got ${describe(actual)}`;
-  if (typeof expected === 'boolean') return actual === expected ? null : `${describe(actual)} != ${expected}`;
-  if (typeof expected === 'string' && !['nan', 'inf', '-inf'].includes(expected)) {
-    return actual === expected ? null : `${describe(actual)} != '${expected}'`;
-  }
-  if (typeof expected === 'number' || typeof expected === 'string') {
-    const want = special(expected);
-    if (typeof actual !== 'number' && typeof actual !== 'bigint') return `expected number ${expected}, got ${describe(actual)}`;
-    const tolerance = Number.isInteger(want) ? [0, 0] : SCALAR_TOLERANCE;
-    return close(toNumber(actual), want, tolerance) ? null : `${actual} != ${expected}`;
-  }
-  if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return `expected array(${expected.length}), got ${describe(actual)}`;
-    if (actual.length !== expected.length) return `array length ${actual.length} != ${expected.length}`;
-    for (let i = 0; i < expected.length; i++) {
-      const diff = compare(actual[i], expected[i], metaOnly);
-      if (diff) return `[${i}]: ${diff}`;
-    }
-    return null;
-  }
-  switch (expected.$) {
-    case 'tensor': return compareTensor(actual, expected, metaOnly);
-    case 'float': return compare(actual, expected.v);
-    case 'bigint':
-      return typeof actual === 'bigint' && actual === BigInt(expected.v) ? null : `${describe(actual)} != ${expected.v}n`;
-    case 'dtype': return String(actual) === `torch.${expected.name}` ? null : `${describe(actual)} != torch.${expected.name}`;
-    case 'device': case 'repr': return String(actual) === expected.v ? null : `${describe(actual)} != ${expected.v}`;
-    case 'attr': return String(actual) === expected.path ? null : `${describe(actual)} != ${expected.path}`;
-    case 'complex': return `complex scalar results have no JS form yet (got ${describe(actual)})`;
-    case 'named': {
-      const diff = compare(actual, expected.items, metaOnly);
-      if (diff) return diff;
-      const unnamed = expected.names.find((n, i) => actual[camel(n)] !== actual[i]);
-      return unnamed === undefined ? null : `result has no field ${camel(unnamed)}`;
-    }
-    case 'dict': {
-      if (actual === null || typeof actual !== 'object') return `expected object, got ${describe(actual)}`;
-      for (const [k, v] of Object.entries(expected.v)) {
-        const diff = compare(actual[k], v, metaOnly);
-        if (diff) return `.${k}: ${diff}`;
-      }
-      return null;
-    }
-    default: return `fixture expectation tag ${expected.$} unknown`;
-  }
 }
 
 // ---------------------------------------------------------------- replaying cases

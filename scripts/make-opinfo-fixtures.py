@@ -1,0 +1,419 @@
+"""Writes test/fixtures/opinfo/opinfo-<k>.json.gz: PyTorch's own operator test database (OpInfo, op_db of
+torch.testing._internal) as fixtures that test/opinfo-*.test.ts replays through torchnode's public JS API.
+For every OpInfo that runs on CPU, each supported dtype (bool, integers, float16, bfloat16, float32, float64,
+complex64, complex128), up to SAMPLES_PER_DTYPE of its sample inputs (at most MAX_INPUT_ELEMENTS elements
+each), it records the function, method and in-place variants' results (or the error Python raises), the
+tolerance to compare with, and for differentiable ops one float64 sample for torch.autograd.gradcheck.
+Samples with no JS form (Python callables, slices, complex scalars, ...) are counted by reason.
+Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2]"""
+import gzip
+import json
+import os
+import sys
+import time
+import types
+import unittest
+from collections import defaultdict
+
+# torch.testing._internal imports expecttest only for its TestCase; the venv does not ship it.
+_expecttest = types.ModuleType('expecttest')
+_expecttest.TestCase = unittest.TestCase
+sys.modules.setdefault('expecttest', _expecttest)
+
+import torch  # noqa: E402
+from torch.testing._internal.common_device_type import precisionOverride, toleranceOverride  # noqa: E402
+from torch.testing._internal.common_methods_invocations import op_db  # noqa: E402
+from torch.testing._internal.opinfo.core import DecorateInfo  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyvalues import Unencodable, clone_arg, count_elements, dtype_name, enc, enc_tensor_b64  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+OUT_DIR = os.path.join(ROOT, 'test/fixtures/opinfo')
+SHARDS = 6
+SEED = 42                   # OpInfo's wrapper_set_seed seeds 42: its random wrappers and the public call agree
+SAMPLES_PER_DTYPE = 6       # the first samples in OpInfo's order that fit the element cap
+SAMPLES_EXAMINED = 40       # samples looked at per op and dtype to find those
+MAX_INPUT_ELEMENTS = 256    # tensor elements over input, args and kwargs together
+FALLBACK_INPUT_ELEMENTS = 1024   # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
+MAX_RESULT_ELEMENTS = 4096
+GRAD_MAX_INPUT_ELEMENTS = 24   # JS gradcheck runs 2 forwards per input element and 1 backward per output element
+GRAD_MAX_OUTPUT_ELEMENTS = 64
+EXAMPLES_PER_REASON = 4
+
+DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
+          torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128]
+# torch.testing.assert_close's defaults (rtol, atol); OpInfo tests start from them
+DEFAULT_TOLERANCE = {torch.float16: (1e-3, 1e-5), torch.bfloat16: (1.6e-2, 1e-5), torch.float32: (1.3e-6, 1e-5),
+                     torch.float64: (1e-7, 1e-7), torch.complex64: (1.3e-6, 1e-5), torch.complex128: (1e-7, 1e-7)}
+
+PRIVATE = 'private ATen op or Python-internal helper (leading underscore / torch.ops.aten), not public API'
+EXCLUDED_PREFIXES = {
+    'sparse.': 'sparse-layout kernel (torch.sparse.*): sparse tensors are not in torchnode\'s dense API',
+    'jiterator_': 'CUDA jiterator (runtime-compiled CUDA kernels): no CPU form',
+    'torch.ops.aten.': PRIVATE,
+    '_': PRIVATE,
+    '__r': 'Python reflected operator (__radd__, ...): JS has no operator overloading; x.add(y) is tested as add',
+}
+EXCLUDED = {
+    '__getitem__': 'Python indexing syntax x[...] with slice objects; JS spells it x.index(...) (tested in its own suite)',
+    'to_sparse': 'makes a sparse-layout tensor: sparse tensors are not in torchnode\'s dense API',
+    'max_pool2d_with_indices_backward': PRIVATE,
+    'native_dropout_backward': PRIVATE,
+    'slice': 'torch.ops.aten.slice (OpInfo calls the ATen overload): Python indexing, JS x.index() / x.narrow()',
+}
+# results in uninitialised memory: only dtype and shape are defined (two Python runs can agree by chance)
+UNINITIALISED = {'empty', 'empty_like', 'new_empty', 'new_empty_strided', 'empty_strided', 'empty_permuted'}
+
+
+def exclusion(op):
+    if op.name in EXCLUDED:
+        return EXCLUDED[op.name]
+    return next((reason for prefix, reason in EXCLUDED_PREFIXES.items() if op.name.startswith(prefix)), None)
+
+
+def resolve(path):
+    """torch.<path> ('nn.functional.conv2d' -> torch.nn.functional.conv2d), or None."""
+    obj = torch
+    for part in path.split('.'):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj if callable(obj) else None
+
+
+def tolerance(op, dtype):
+    """assert_close's default for the dtype, loosened by every toleranceOverride / precisionOverride the
+    OpInfo declares for this dtype on CPU (any test): the loosest rtol and atol that apply."""
+    rtol, atol = DEFAULT_TOLERANCE[dtype]
+    for info in op.decorators:
+        decorators = [info]
+        if isinstance(info, DecorateInfo):
+            if info.device_type not in (None, 'cpu') or (info.dtypes is not None and dtype not in info.dtypes):
+                continue
+            decorators = info.decorators
+        for d in decorators:
+            if isinstance(d, toleranceOverride) and dtype in d.d:
+                atol, rtol = max(atol, d.d[dtype].atol), max(rtol, d.d[dtype].rtol)
+            elif isinstance(d, precisionOverride) and dtype in d.d:
+                atol = max(atol, d.d[dtype])
+    return rtol, atol
+
+
+# ---------------------------------------------------------------- running and comparing in Python
+
+def run(fn, args, kwargs, seed=SEED):
+    torch.manual_seed(seed)
+    a, kw = clone_arg(args), clone_arg(kwargs)
+    try:
+        with torch.no_grad():
+            return 'ok', fn(*a, **kw)
+    except Exception as e:  # noqa: BLE001 - the error is the expected result
+        return 'error', e
+
+
+def same(a, b):
+    """Bit-identical results (NaN equal to NaN)."""
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)):
+            return False
+        if a.dtype != b.dtype or a.shape != b.shape or a.layout != b.layout:
+            return False
+        if a.layout != torch.strided:
+            return True
+        try:
+            torch.testing.assert_close(a, b, rtol=0, atol=0, equal_nan=True)
+            return True
+        except AssertionError:
+            return False
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return type(a) is type(b) and a == b
+
+
+def same_outcome(x, y):
+    return x[0] == y[0] and (x[0] == 'error' or same(x[1], y[1]))
+
+
+def whole_floats_as_ints(v):
+    """The arguments as JS passes them: a whole-valued number is a Python int there."""
+    if isinstance(v, float) and v == v and v not in (float('inf'), float('-inf')) and v == int(v):
+        return int(v)
+    if isinstance(v, list):
+        return [whole_floats_as_ints(x) for x in v]
+    if isinstance(v, tuple) and not hasattr(type(v), 'n_fields'):
+        return tuple(whole_floats_as_ints(x) for x in v)
+    if isinstance(v, dict):
+        return {k: whole_floats_as_ints(x) for k, x in v.items()}
+    return v
+
+
+def has_complex_scalar(v):
+    if isinstance(v, complex):
+        return True
+    if isinstance(v, (list, tuple)):
+        return any(has_complex_scalar(x) for x in v)
+    if isinstance(v, dict):
+        return any(has_complex_scalar(x) for x in v.values())
+    return False
+
+
+def expected(outcome):
+    status, value = outcome
+    if status == 'error':
+        return {'$': 'error', 'type': type(value).__name__, 'message': str(value).split('\n')[0][:120]}
+    if has_complex_scalar(value):
+        raise Unencodable('complex Python scalar result (JS has no complex number)')
+    if count_elements(value) > MAX_RESULT_ELEMENTS:
+        raise Unencodable('result over the element cap')
+    try:
+        return enc(value, enc_tensor_b64)
+    except Unencodable as e:
+        raise Unencodable(f'result: {e}') from None
+
+
+def float_tensors(v, path=()):
+    """Index paths of the floating-point tensors in a nested argument list."""
+    if isinstance(v, torch.Tensor):
+        return [list(path)] if v.dtype.is_floating_point and v.layout == torch.strided else []
+    if isinstance(v, (list, tuple)):
+        return [p for i, x in enumerate(v) for p in float_tensors(x, (*path, i))]
+    return []
+
+
+def substitute(v, paths, leaves, path=()):
+    if list(path) in paths:
+        return leaves[paths.index(list(path))]
+    if isinstance(v, (list, tuple)):
+        return type(v)(substitute(x, paths, leaves, (*path, i)) for i, x in enumerate(v))
+    return v
+
+
+def flat_float_outputs(v):
+    if isinstance(v, torch.Tensor):
+        return [v] if v.dtype.is_floating_point else []
+    if isinstance(v, (list, tuple)):
+        return [t for x in v for t in flat_float_outputs(x)]
+    return []
+
+
+def gradcheck_case(fn, args, kwargs):
+    """Python's verdict for gradcheck of fn over the floating tensors of args (JS repeats it), or None."""
+    paths = float_tensors(args)
+    inputs = [t for t in (functools_get(args, p) for p in paths)]
+    if not paths or sum(t.numel() for t in inputs) > GRAD_MAX_INPUT_ELEMENTS:
+        return None
+    leaves = [t.detach().clone().requires_grad_() for t in inputs]
+
+    def f(*xs):
+        return tuple(flat_float_outputs(fn(*substitute(clone_arg(args), paths, list(xs)), **clone_arg(kwargs))))
+    try:
+        outs = f(*leaves)
+        if not outs or sum(o.numel() for o in outs) > GRAD_MAX_OUTPUT_ELEMENTS or not any(o.requires_grad for o in outs):
+            return None
+        torch.manual_seed(SEED)
+        passed = torch.autograd.gradcheck(f, leaves, raise_exception=False)
+    except Exception:  # noqa: BLE001 - a sample gradcheck cannot run is not a gradient case
+        return None
+    return {'paths': paths, 'pass': bool(passed)}
+
+
+def functools_get(v, path):
+    for i in path:
+        v = v[i]
+    return v
+
+
+# ---------------------------------------------------------------- one op
+
+class Skips:
+    """Samples with no JS form, counted by reason with a few examples."""
+
+    def __init__(self):
+        self.reasons = defaultdict(lambda: {'count': 0, 'examples': []})
+
+    def add(self, reason, where):
+        r = self.reasons[reason]
+        r['count'] += 1
+        if len(r['examples']) < EXAMPLES_PER_REASON:
+            r['examples'].append(where)
+
+
+def variants(op):
+    """[(variant, python callable, JS name)]: the public function at torch.<name>, x.method(), x.method_()."""
+    out = []
+    public = resolve(op.name)
+    if public is not None:
+        out.append(('function', public, op.name))
+    for kind, v in (('method', op.method_variant), ('inplace', op.inplace_variant)):
+        name = getattr(v, '__name__', '<lambda>')
+        if v is not None and name != '<lambda>' and getattr(torch.Tensor, name, None) is not None:
+            out.append((kind, getattr(torch.Tensor, name), name))
+    return out, public
+
+
+def op_entry(op, skips, dropped):
+    key = op.name + (f'.{op.variant_test_name}' if op.variant_test_name else '')
+    entry = {'name': op.name}
+    if op.variant_test_name:
+        entry['variantTest'] = op.variant_test_name
+    reason = exclusion(op)
+    if reason:
+        entry['excluded'] = reason
+        return key, entry
+    found, public = variants(op)
+    entry['variants'] = {kind: js for kind, _, js in found}
+    if not found:
+        skips.add('no public function or method (OpInfo calls a Python lambda)', key)
+        entry['unexpressible'] = 'no public function or method (OpInfo calls a Python lambda)'
+        return key, entry
+    supported = op.supported_dtypes('cpu')
+    entry['dtypes'] = {}
+    tolerances = {}
+    for dtype in [d for d in DTYPES if d in supported]:
+        torch.manual_seed(SEED)
+        try:
+            all_samples = list(op.sample_inputs('cpu', dtype, requires_grad=False))
+        except Exception as e:  # noqa: BLE001 - a generator that needs an optional package
+            skips.add(f'sample generator raised {type(e).__name__}', f'{key} {dtype_name(dtype)}')
+            continue
+        samples = []
+        examined = list(enumerate(all_samples[:SAMPLES_EXAMINED]))
+        sizes = [count_elements([s.input, s.args, s.kwargs]) for _, s in examined]
+        if examined and min(sizes) > MAX_INPUT_ELEMENTS and min(sizes) <= FALLBACK_INPUT_ELEMENTS:
+            examined = [examined[sizes.index(min(sizes))]]
+            dropped['overElementCap'] += len(sizes) - 1
+        for index, sample in examined:
+            if len(samples) >= SAMPLES_PER_DTYPE:
+                break
+            where = f'{key} {dtype_name(dtype)} #{index}'
+            args = [sample.input, *sample.args]
+            kwargs = dict(sample.kwargs)
+            if len(examined) > 1 and count_elements([args, kwargs]) > MAX_INPUT_ELEMENTS:
+                dropped['overElementCap'] += 1
+                continue
+            try:
+                case = sample_case(op, found, public, args, kwargs, where, skips)
+            except Exception as e:  # noqa: BLE001 - a sample this script cannot record is counted, not fatal
+                skips.add(f'recording the sample raised {type(e).__name__}', where)
+                case = None
+            if case is not None:
+                case['index'] = index
+                samples.append(case)
+        dropped['total'] += len(all_samples)
+        dropped['used'] += len(samples)
+        if not samples:
+            continue
+        entry['dtypes'][dtype_name(dtype)] = samples
+        if dtype in DEFAULT_TOLERANCE and tolerance(op, dtype) != DEFAULT_TOLERANCE[dtype]:
+            tolerances[dtype_name(dtype)] = list(tolerance(op, dtype))
+        if dtype == torch.float64 and op.supports_autograd and 'function' in entry['variants']:
+            entry['grad'] = grad_case(samples, public, all_samples)
+            if entry['grad'] is None:
+                del entry['grad']
+    if tolerances:
+        entry['tolerance'] = tolerances
+    return key, entry
+
+
+def grad_case(samples, public, all_samples):
+    for case in samples:
+        result = case['expect'].get('function')
+        if case.get('compare') or (isinstance(result, dict) and result.get('$') == 'error'):
+            continue
+        sample = all_samples[case['index']]
+        g = gradcheck_case(public, [sample.input, *sample.args], dict(sample.kwargs))
+        if g is not None:
+            return {'sample': samples.index(case), **g}
+    return None
+
+
+def sample_case(op, found, public, args, kwargs, where, skips):
+    """{args, kwargs, expect: {variant: value}, compare?} or None when the sample has no JS form."""
+    if has_complex_scalar([args, kwargs]):
+        skips.add('complex Python scalar argument (JS has no complex number)', where)
+        return None
+    try:
+        case = {'args': enc(args, enc_tensor_b64), 'kwargs': {k: enc(v, enc_tensor_b64) for k, v in kwargs.items()}}
+    except Unencodable as e:
+        skips.add(f'argument of Python type {e} has no JS form', where)
+        return None
+    if not case['kwargs']:
+        del case['kwargs']
+    if public is not None and public is not op.op:
+        # OpInfo wraps the call in a lambda: keep the function variant only where torch.<name> agrees with it
+        if not same_outcome(run(public, args, kwargs), run(op.op, args, kwargs)):
+            found = [f for f in found if f[0] != 'function']
+            skips.add('function variant: OpInfo\'s wrapper call differs from torch.<name>(...) (variant left out)', where)
+    js_args, js_kwargs = whole_floats_as_ints(args), whole_floats_as_ints(kwargs)
+    expect = {}
+    first = None
+    for kind, fn, _ in found:
+        call = (lambda *a, _fn=fn, **k: _fn(*a, **k))
+        outcome = run(call, args, kwargs)
+        if (js_args, js_kwargs) != (args, kwargs) and not same_outcome(outcome, run(call, js_args, js_kwargs)):
+            skips.add('whole-valued Python float argument: JS passes it as an int, which changes the result', where)
+            return None
+        if first is None:
+            first = (call, outcome)
+        try:
+            value = expected(outcome)
+        except Unencodable as e:
+            skips.add(str(e), where)
+            return None
+        expect[kind] = {'$': 'same'} if kind != 'function' and 'function' in expect and value == expect['function'] else value
+    if not expect:
+        return None
+    call, outcome = first
+    if outcome[0] == 'ok':
+        if op.name in UNINITIALISED or not same_outcome(outcome, run(call, args, kwargs)):
+            case['compare'] = 'meta'   # two runs with one seed differ: uninitialised memory
+        elif not same_outcome(outcome, run(call, args, kwargs, seed=SEED + 1)):
+            case['compare'] = 'exact'   # seeded random: the same seed gives the same numbers in JS
+    case['expect'] = expect
+    return case
+
+
+def main():
+    only = None
+    if '--only' in sys.argv:
+        only = set(sys.argv[sys.argv.index('--only') + 1].split(','))
+    torch.set_default_dtype(torch.float32)
+    started = time.time()
+    skips = Skips()
+    dropped = {'total': 0, 'used': 0, 'overElementCap': 0}
+    ops = {}
+    for op in op_db:
+        if only and op.name not in only:
+            continue
+        if not op.supported_dtypes('cpu'):
+            continue
+        key, entry = op_entry(op, skips, dropped)
+        ops[key] = entry
+        print(f'{time.time() - started:7.1f}s {key}', file=sys.stderr, flush=True)
+    keys = sorted(ops)
+    os.makedirs(OUT_DIR, exist_ok=True)
+    meta = {
+        'torch': torch.__version__, 'seed': SEED, 'shards': SHARDS,
+        'caps': {'samplesPerDtype': SAMPLES_PER_DTYPE, 'samplesExamined': SAMPLES_EXAMINED,
+                 'maxInputElements': MAX_INPUT_ELEMENTS, 'fallbackInputElements': FALLBACK_INPUT_ELEMENTS,
+                 'maxResultElements': MAX_RESULT_ELEMENTS},
+        # samples OpInfo generates, those recorded, and those left out for size; the rest are over the
+        # per-dtype sample cap or have no JS form (counted in 'unexpressible')
+        'samples': dropped,
+        'unexpressible': dict(sorted(skips.reasons.items(), key=lambda kv: -kv[1]['count'])),
+    }
+    for shard in range(SHARDS):
+        body = {**meta, 'shard': shard, 'ops': {k: ops[k] for k in keys[shard::SHARDS]}}
+        path = os.path.join(OUT_DIR, f'opinfo-{shard}.json.gz')
+        with gzip.GzipFile(path, 'wb', mtime=0) as f:   # mtime 0: the same input gives the same bytes
+            f.write(json.dumps(body, separators=(',', ':')).encode())
+    size = sum(os.path.getsize(os.path.join(OUT_DIR, f'opinfo-{s}.json.gz')) for s in range(SHARDS))
+    print(f'{len(ops)} OpInfos, {size / 1e6:.1f} MB in {SHARDS} shards, {time.time() - started:.0f}s; dropped {dropped}',
+          file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,24 @@
+// Types of scripts/opinfo.mjs for test/opinfo-*.test.ts.
+export interface OpInfoSample { index: number; args: unknown[]; kwargs?: Record<string, unknown>; expect: Record<string, unknown>; compare?: 'meta' | 'exact' }
+export interface OpInfoEntry {
+  name: string;
+  variantTest?: string;
+  excluded?: string;
+  unexpressible?: string;
+  variants?: Record<string, string>;
+  dtypes?: Record<string, OpInfoSample[]>;
+  tolerance?: Record<string, [number, number]>;
+  grad?: { sample: number; paths: number[][]; pass: boolean };
+}
+export interface OpInfoShard { torch: string; seed: number; shards: number; shard: number; ops: Record<string, OpInfoEntry> }
+export interface Outcome { key: string; variant: string; dtype: string; index: number; detail: string | null }
+export interface KnownFailure { line: string; key: string; variant: string; dtype: string; samples: '*' | number[]; reason: string }
+export const fixtureDir: string;
+export const knownFailuresPath: string;
+export const SHARDS: number;
+export function loadShard(shard: number): OpInfoShard;
+export function namespaceOf(name: string): string;
+export function replayOp(key: string, entry: OpInfoEntry, seed: number): Outcome[];
+export function loadKnownFailures(path?: string): KnownFailure[];
+export function judge(outcomes: Outcome[], known: KnownFailure[]): { unexpected: string[]; stale: string[] };
+export function label(o: Outcome): string;

@@ -1,0 +1,310 @@
+// Replays PyTorch's OpInfo samples (test/fixtures/opinfo/*.json.gz, from scripts/make-opinfo-fixtures.py)
+// through torchnode's public JS API, the way a user writes each call: positional arguments, then one
+// options object with camelCase keys; torch.nn.functional.conv2d for 'nn.functional.conv2d', x.add(y) for
+// the method variant, x.add_(y) in place, and torch.autograd.gradcheck for one float64 sample of each
+// differentiable op. test/opinfo-*.test.ts hold every sample to this, minus the known failures
+// (test/fixtures/opinfo-known-failures.txt), which may only shrink.
+// Usage: node scripts/opinfo.mjs [--markdown] [--failures FILE] [--write-known-failures]
+//   prints the figure (ops and sample calls passing / failing / excluded, by namespace);
+//   --failures FILE writes the failures grouped by cause (Markdown); --write-known-failures rewrites the list.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+import * as torch from '../dist/index.js';
+import { camel, compare, decode, describe } from './pyvalues.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const fixtureDir = join(root, 'test/fixtures/opinfo');
+export const knownFailuresPath = join(root, 'test/fixtures/opinfo-known-failures.txt');
+export const SHARDS = 6;
+const NAMESPACES = ['nn.functional', 'linalg', 'special', 'fft', 'masked', 'signal.windows'];
+
+export function loadShard(shard) {
+  return JSON.parse(gunzipSync(readFileSync(join(fixtureDir, `opinfo-${shard}.json.gz`))).toString('utf8'));
+}
+
+export const namespaceOf = (name) => NAMESPACES.find((ns) => name.startsWith(`${ns}.`)) ?? 'torch';
+
+// ---------------------------------------------------------------- one call
+
+/** torch.<path> with each part camelCased: 'nn.functional.conv2d' -> torch.nn.functional.conv2d. */
+function jsFunction(path) {
+  let holder = torch;
+  for (const part of path.split('.')) holder = holder?.[camel(part)];
+  return holder;
+}
+
+function callArgs(sample) {
+  const args = decode(sample.args);
+  const entries = Object.entries(sample.kwargs ?? {});
+  const options = entries.length ? [Object.fromEntries(entries.map(([k, v]) => [camel(k), decode(v)]))] : [];
+  return { args, options };
+}
+
+/** Calls one variant of a sample; returns the result or throws what the call threw. */
+function call(variant, jsName, sample, seed) {
+  const { args, options } = callArgs(sample);
+  let fn;
+  let self;
+  if (variant === 'function') {
+    fn = jsFunction(jsName);
+    if (typeof fn !== 'function') throw new TypeError(`torch.${jsName.split('.').map(camel).join('.')} is not a function`);
+  } else {
+    self = args.shift();
+    const name = camel(jsName);
+    fn = self?.[name];
+    if (typeof fn !== 'function') throw new TypeError(`${describe(self)}.${name} is not a function`);
+  }
+  torch.manualSeed(seed);
+  try {
+    return fn.apply(self, [...args, ...options]);
+  } finally {
+    torch.setGradEnabled(true);   // a call that turns grad mode off must not change the next one
+  }
+}
+
+const shortError = (e) => `${e?.name ?? 'Error'}: ${String(e?.message ?? e).split('\n')[0].slice(0, 200)}`;
+
+/** null when the variant of the sample behaves as in Python, else what differs. */
+function checkCall(entry, variant, dtype, sample, seed) {
+  let expected = sample.expect[variant];
+  if (expected?.$ === 'same') expected = sample.expect.function;
+  let actual;
+  try {
+    actual = call(variant, entry.variants[variant], sample, seed);
+  } catch (e) {
+    return expected?.$ === 'error' ? null : `throws ${shortError(e)}`;
+  }
+  if (expected?.$ === 'error') return `no error: Python raises ${expected.type} (${expected.message}), JS returned ${describe(actual)}`;
+  const mode = { meta: sample.compare === 'meta', exact: sample.compare === 'exact', tolerance: entry.tolerance?.[dtype] };
+  try {
+    return compare(actual, expected, mode);
+  } catch (e) {
+    return `reading the result failed: ${shortError(e)}`;
+  }
+}
+
+// ---------------------------------------------------------------- gradcheck
+
+function floatTensors(value, out = []) {
+  if (value instanceof torch.Tensor) {
+    if (value.isFloatingPoint()) out.push(value);
+  } else if (Array.isArray(value)) for (const v of value) floatTensors(v, out);
+  return out;
+}
+
+function substitute(value, paths, leaves, path = []) {
+  const at = paths.findIndex((p) => p.join() === path.join());
+  if (at >= 0) return leaves[at];
+  return Array.isArray(value) ? value.map((v, i) => substitute(v, paths, leaves, [...path, i])) : value;
+}
+
+/** null when JS's gradcheck verdict on the recorded float64 sample equals Python's, else what differs. */
+function checkGrad(entry, seed) {
+  const { sample: at, paths, pass } = entry.grad;
+  const sample = entry.dtypes.float64[at];
+  const fn = jsFunction(entry.variants.function);
+  if (typeof fn !== 'function') return `torch.${entry.variants.function.split('.').map(camel).join('.')} is not a function`;
+  const { args, options } = callArgs(sample);
+  const leaves = paths.map((p) => p.reduce((v, i) => v[i], args).detach().requiresGrad_());
+  const outputs = (...xs) => {
+    torch.manualSeed(seed);
+    return floatTensors(fn(...substitute(args, paths, xs), ...options));
+  };
+  let verdict;
+  try {
+    verdict = torch.autograd.gradcheck(outputs, leaves, { raiseException: false });
+  } catch (e) {
+    return `gradcheck throws ${shortError(e)}`;
+  }
+  return verdict === pass ? null : `gradcheck ${verdict}, Python's ${pass}`;
+}
+
+// ---------------------------------------------------------------- one op
+
+/**
+ * Every call of one OpInfo entry: [{ key, variant, dtype, index, detail }] with detail null when it passes.
+ * variant is 'function', 'method', 'inplace' or 'grad' (dtype float64).
+ */
+export function replayOp(key, entry, seed) {
+  const outcomes = [];
+  torch.tidy(() => {
+    for (const [dtype, samples] of Object.entries(entry.dtypes ?? {})) {
+      for (const sample of samples) {
+        for (const variant of Object.keys(sample.expect)) {
+          outcomes.push({ key, variant, dtype, index: sample.index, detail: checkCall(entry, variant, dtype, sample, seed) });
+        }
+      }
+    }
+    if (entry.grad) {
+      const index = entry.dtypes.float64[entry.grad.sample].index;
+      outcomes.push({ key, variant: 'grad', dtype: 'float64', index, detail: checkGrad(entry, seed) });
+    }
+  });
+  return outcomes;
+}
+
+// ---------------------------------------------------------------- known failures
+
+/** Entries of test/fixtures/opinfo-known-failures.txt: `key variant dtype samples | reason` ('*' = all). */
+export function loadKnownFailures(path = knownFailuresPath) {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((line) => {
+    const [fields, ...reason] = line.split(' | ');
+    const [key, variant, dtype, samples] = fields.trim().split(/\s+/);
+    return { line, key, variant, dtype, samples: samples === '*' ? '*' : samples.split(',').map(Number), reason: reason.join(' | ') };
+  });
+}
+
+const matches = (known, o) => known.key === o.key && (known.variant === '*' || known.variant === o.variant)
+  && (known.dtype === '*' || known.dtype === o.dtype) && (known.samples === '*' || known.samples.includes(o.index));
+
+/**
+ * Splits one op's outcomes against the known failures: `unexpected` (fail, not listed) and `stale`
+ * (listed, but a listed call passes now or no longer exists: the list only shrinks).
+ */
+export function judge(outcomes, known) {
+  const unexpected = outcomes.filter((o) => o.detail && !known.some((k) => matches(k, o)));
+  const stale = [];
+  for (const k of known) {
+    const covered = outcomes.filter((o) => matches(k, o));
+    const passing = covered.find((o) => !o.detail);
+    if (covered.length === 0) stale.push(`${k.line}: no such call in the fixture any more`);
+    else if (passing) stale.push(`${k.line}: ${label(passing)} passes now (narrow or remove the entry)`);
+    else if (k.samples !== '*' && k.samples.some((i) => !covered.some((o) => o.index === i))) stale.push(`${k.line}: lists a sample the fixture lacks`);
+  }
+  return { unexpected: unexpected.map((o) => `${label(o)}: ${o.detail}`), stale };
+}
+
+export const label = (o) => `${o.key} ${o.variant} ${o.dtype} #${o.index}`;
+
+/** The fewest entries that list exactly the failing calls of one op (all variants, all dtypes, or samples). */
+function knownEntries(key, outcomes) {
+  const failing = outcomes.filter((o) => o.detail);
+  if (!failing.length) return [];
+  const reason = (os) => os.find((o) => o.detail).detail.slice(0, 140);
+  if (failing.length === outcomes.length) return [`${key} * * * | ${reason(failing)}`];
+  const lines = [];
+  for (const variant of [...new Set(outcomes.map((o) => o.variant))]) {
+    const vs = outcomes.filter((o) => o.variant === variant);
+    if (vs.every((o) => o.detail)) {
+      lines.push(`${key} ${variant} * * | ${reason(vs)}`);
+      continue;
+    }
+    for (const dtype of [...new Set(vs.map((o) => o.dtype))]) {
+      const ds = vs.filter((o) => o.dtype === dtype);
+      const fs = ds.filter((o) => o.detail);
+      if (!fs.length) continue;
+      lines.push(`${key} ${variant} ${dtype} ${fs.length === ds.length ? '*' : fs.map((o) => o.index).join(',')} | ${reason(fs)}`);
+    }
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------- the whole suite
+
+/** Replays every shard: { torch, caps, samples, unexpressible, ops: [{ key, ns, excluded?, outcomes }] }. */
+export function replayAll() {
+  const ops = [];
+  let meta;
+  for (let shard = 0; shard < SHARDS; shard++) {
+    const fixture = loadShard(shard);
+    meta ??= fixture;
+    for (const [key, entry] of Object.entries(fixture.ops)) {
+      ops.push({ key, ns: namespaceOf(entry.name), excluded: entry.excluded, unexpressible: entry.unexpressible,
+        outcomes: entry.excluded ? [] : replayOp(key, entry, fixture.seed) });
+    }
+  }
+  return { torch: meta.torch, caps: meta.caps, samples: meta.samples, unexpressible: meta.unexpressible, ops };
+}
+
+function figure(summary) {
+  const rows = {};
+  for (const op of summary.ops) {
+    const r = (rows[op.ns] ??= { ops: 0, opsPassing: 0, excluded: 0, noSample: 0, calls: 0, callsPassing: 0 });
+    if (op.excluded) {
+      r.excluded++;
+      continue;
+    }
+    if (!op.outcomes.length) {
+      r.noSample++;
+      continue;
+    }
+    r.ops++;
+    if (op.outcomes.every((o) => !o.detail)) r.opsPassing++;
+    r.calls += op.outcomes.length;
+    r.callsPassing += op.outcomes.filter((o) => !o.detail).length;
+  }
+  return rows;
+}
+
+const pct = (a, b) => (b ? ((100 * a) / b).toFixed(1) : '-');
+
+function report(summary, markdown) {
+  const rows = figure(summary);
+  const total = Object.values(rows).reduce((t, r) => {
+    for (const k of Object.keys(r)) t[k] = (t[k] ?? 0) + r[k];
+    return t;
+  }, {});
+  const lines = [];
+  if (markdown) {
+    lines.push('| namespace | OpInfos passing | of | sample calls passing | of | % calls | excluded | no JS-expressible sample |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [ns, r] of [...Object.entries(rows), ['**all**', total]]) {
+      lines.push(`| ${ns} | ${r.opsPassing} | ${r.ops} | ${r.callsPassing} | ${r.calls} | ${pct(r.callsPassing, r.calls)} | ${r.excluded} | ${r.noSample} |`);
+    }
+  } else {
+    lines.push(`torchnode against PyTorch ${summary.torch}'s OpInfo samples (ops: every sample call passes; calls: one variant x dtype x sample, or one gradcheck)`);
+    for (const [ns, r] of [...Object.entries(rows), ['all', total]]) {
+      lines.push(`  ${ns.padEnd(15)} ops ${String(r.opsPassing).padStart(4)}/${String(r.ops).padEnd(4)} calls ${String(r.callsPassing).padStart(6)}/${String(r.calls).padEnd(6)} ${pct(r.callsPassing, r.calls).padStart(5)} %  excluded ${r.excluded}, no expressible sample ${r.noSample}`);
+    }
+    const s = summary.samples;
+    lines.push(`  samples: OpInfo generates ${s.total} for the CPU dtypes; ${s.used} recorded (caps ${JSON.stringify(summary.caps)}), ${s.overElementCap} over the element cap`);
+    lines.push('  not expressible in JS (samples, by reason):');
+    for (const [reason, r] of Object.entries(summary.unexpressible)) lines.push(`    ${String(r.count).padStart(6)}  ${reason}  e.g. ${r.examples.slice(0, 2).join('; ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** Failures grouped by cause (the first error's text without numbers), biggest group first, in Markdown. */
+function failureGroups(summary) {
+  const groups = new Map();
+  for (const op of summary.ops) {
+    for (const o of op.outcomes.filter((x) => x.detail)) {
+      // numbers, indices and the missing name's last part vary within one cause
+      const detail = o.detail.replace(/(torch(?:\.\w+)*?)\.\w+ is not a function/, '$1.<name> is not a function');
+      const cause = `${o.variant === 'grad' ? 'grad: ' : ''}${detail.replace(/\[[^\]]*\]|-?\d[\d.e+-]*/g, 'N').slice(0, 110)}`;
+      const g = groups.get(cause) ?? { cause, calls: 0, ops: new Map() };
+      g.calls++;
+      const ops = g.ops.get(op.key) ?? { variants: new Set(), dtypes: new Set(), example: `${label(o)}: ${o.detail}` };
+      ops.variants.add(o.variant);
+      ops.dtypes.add(o.dtype);
+      g.ops.set(op.key, ops);
+      groups.set(cause, g);
+    }
+  }
+  const sorted = [...groups.values()].sort((a, b) => b.ops.size - a.ops.size || b.calls - a.calls);
+  const lines = [`# OpInfo failures by cause (torch ${summary.torch}; \`node scripts/opinfo.mjs --failures FILE\`)`, ''];
+  for (const g of sorted) {
+    lines.push(`## ${g.ops.size} ops, ${g.calls} calls: ${g.cause}`, '');
+    for (const [key, o] of g.ops) lines.push(`* \`${key}\` (${[...o.variants].join(', ')}; ${[...o.dtypes].join(', ')}): ${o.example}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.removeAllListeners('warning');   // deprecated names warn, as in Python; the count is what matters here
+  process.on('warning', () => {});
+  const summary = replayAll();
+  console.log(report(summary, process.argv.includes('--markdown')));
+  const failuresAt = process.argv.indexOf('--failures');
+  if (failuresAt > 0) writeFileSync(process.argv[failuresAt + 1], failureGroups(summary));
+  if (process.argv.includes('--write-known-failures')) {
+    const lines = summary.ops.flatMap((op) => knownEntries(op.key, op.outcomes));
+    const head = '# OpInfo calls that fail today: `key variant dtype samples | first error` (* = all). test/opinfo-*.test.ts skips them\n'
+      + '# and fails when one passes, so the list only shrinks. Regenerate: node scripts/opinfo.mjs --write-known-failures\n';
+    writeFileSync(knownFailuresPath, head + lines.map((l) => `${l}\n`).join(''));
+    console.log(`wrote ${lines.length} entries to ${knownFailuresPath}`);
+  }
+}

@@ -1,0 +1,132 @@
+"""Python values -> JSON for fixtures that JS replays (scripts/pyvalues.mjs decodes and compares them).
+Shared by scripts/coverage-cases.py and scripts/make-opinfo-fixtures.py. Tagged objects carry '$'.
+A tensor is {'$': 'tensor', dtype, shape, data: nested lists} or, compact, {..., b64: raw little-endian bytes}."""
+import base64
+import math
+
+import torch
+
+
+class Unencodable(Exception):
+    """A value with no JSON/JS form (a Python function, a generator with state, ...)."""
+
+
+def enc_float(v):
+    if math.isnan(v):
+        return 'nan'
+    if math.isinf(v):
+        return 'inf' if v > 0 else '-inf'
+    return v
+
+
+def dtype_name(dt):
+    return str(dt).removeprefix('torch.')
+
+
+def check_tensor(t):
+    if t.layout != torch.strided:
+        raise Unencodable(f'layout {t.layout}')
+    if t.is_quantized or t.is_nested or t.device.type == 'meta':
+        raise Unencodable('quantized/nested/meta tensor')
+    if t.dtype.itemsize == 1 and t.dtype.is_floating_point:
+        raise Unencodable(f'{t.dtype}')
+
+
+def enc_tensor_nested(t):
+    """Nested lists of numbers: readable, for small fixtures."""
+    t = t.detach()
+    check_tensor(t)
+    if t.dtype in (torch.bfloat16, torch.float16):
+        values = t.float().tolist()
+    elif t.dtype == torch.complex32:
+        values = t.to(torch.complex64).tolist()
+    else:
+        values = t.tolist()
+    # 9 significant digits round-trip every float32 (and narrower) value exactly
+    short = t.dtype not in (torch.float64, torch.complex128)
+
+    def real(v):
+        return enc_float(float(f'{v:.9g}') if short else v)
+
+    def walk(v):
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, complex):
+            return [real(v.real), real(v.imag)]
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return v if abs(v) <= 2 ** 53 else str(v)
+        return real(v)
+    return {'$': 'tensor', 'dtype': dtype_name(t.dtype), 'shape': list(t.shape), 'data': walk(values)}
+
+
+def enc_tensor_b64(t):
+    """The raw bytes of the contiguous tensor (bool as one byte, little-endian), base64: compact and exact."""
+    t = t.detach()
+    check_tensor(t)
+    if t.dtype in (torch.complex32, torch.uint16, torch.uint32, torch.uint64):
+        raise Unencodable(f'{t.dtype}')
+    raw = t.resolve_conj().resolve_neg().contiguous().reshape(-1)
+    if raw.dtype.is_complex:
+        raw = torch.view_as_real(raw).reshape(-1)
+    data = raw.view(torch.uint8).numpy().tobytes() if raw.numel() else b''
+    return {'$': 'tensor', 'dtype': dtype_name(t.dtype), 'shape': list(t.shape), 'b64': base64.b64encode(data).decode()}
+
+
+def enc(v, tensor=enc_tensor_nested):
+    """Python value -> JSON value; `tensor` encodes tensors."""
+    if isinstance(v, torch.Tensor):
+        return tensor(v)
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, int):
+        return v if abs(v) <= 2 ** 53 else {'$': 'bigint', 'v': str(v)}
+    if isinstance(v, float):
+        if v == int(v) if math.isfinite(v) else False:
+            return {'$': 'float', 'v': v}   # a whole-valued Python float: JS cannot tell it from an int
+        return enc_float(v)
+    if isinstance(v, complex):
+        return {'$': 'complex', 're': enc_float(v.real), 'im': enc_float(v.imag)}
+    if isinstance(v, torch.dtype):
+        return {'$': 'dtype', 'name': dtype_name(v)}
+    if isinstance(v, torch.device):
+        return {'$': 'device', 'v': str(v)}
+    if isinstance(v, (torch.layout, torch.memory_format, torch.qscheme)):
+        return {'$': 'attr', 'path': str(v)}
+    if isinstance(v, torch.Size):
+        return list(v)
+    if isinstance(v, tuple) and hasattr(type(v), 'n_fields'):   # torch.return_types structseq
+        return {'$': 'named', 'names': list(type(v).__match_args__), 'items': [enc(x, tensor) for x in v]}
+    if isinstance(v, tuple) and hasattr(v, '_fields'):
+        return {'$': 'named', 'names': list(v._fields), 'items': [enc(x, tensor) for x in v]}
+    if isinstance(v, (list, tuple)):
+        return [enc(x, tensor) for x in v]
+    if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+        return {'$': 'dict', 'v': {k: enc(x, tensor) for k, x in v.items()}}
+    if isinstance(v, (torch.finfo, torch.iinfo)):
+        return {'$': 'repr', 'v': str(v)}
+    raise Unencodable(type(v).__name__)
+
+
+def count_elements(v):
+    if isinstance(v, torch.Tensor):
+        return v.numel()
+    if isinstance(v, (list, tuple)):
+        return sum(count_elements(x) for x in v)
+    if isinstance(v, dict):
+        return sum(count_elements(x) for x in v.values())
+    return 0
+
+
+def clone_arg(v):
+    """A copy the call may change in place (tensors contiguous, as JS decodes them)."""
+    if isinstance(v, torch.Tensor):
+        return v.detach().clone(memory_format=torch.contiguous_format) if v.layout == torch.strided else v.detach().clone()
+    if isinstance(v, list):
+        return [clone_arg(x) for x in v]
+    if isinstance(v, tuple) and not hasattr(type(v), 'n_fields') and not hasattr(v, '_fields'):
+        return tuple(clone_arg(x) for x in v)
+    if isinstance(v, dict):
+        return {k: clone_arg(x) for k, x in v.items()}
+    return v

@@ -1,0 +1,4 @@
+// OpInfo samples, shard 5 of 6 (see test/opinfo-replay.ts).
+import { opinfoShard } from './opinfo-replay.js';
+
+opinfoShard(5);
