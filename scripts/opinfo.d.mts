@@ -9,6 +9,7 @@ export interface OpInfoEntry {
   dtypes?: Record<string, OpInfoSample[]>;
   tolerance?: Record<string, [number, number]>;
   grad?: { sample: number; paths: number[][]; pass: boolean };
+  functionOrder?: number[];
 }
 export interface OpInfoShard { torch: string; seed: number; shards: number; shard: number; ops: Record<string, OpInfoEntry> }
 export interface Outcome { key: string; variant: string; dtype: string; index: number; detail: string | null }

@@ -43,23 +43,30 @@ function callArgs(sample) {
   return { args, options };
 }
 
+/** [input, ...args] in the public function's order (OpInfo samples some ops as (x, n) for polygamma(n, x)). */
+const inOrder = (args, order) => (order ? [...order.map((i) => args[i]), ...args.slice(order.length)] : args);
+
 /** Calls one variant of a sample; returns the result or throws what the call threw. */
-function call(variant, jsName, sample, seed) {
+function call(entry, variant, sample, seed) {
+  const jsName = entry.variants[variant];
   const { args, options } = callArgs(sample);
-  let fn;
-  let self;
   if (variant === 'function') {
-    fn = jsFunction(jsName);
+    const fn = jsFunction(jsName);
     if (typeof fn !== 'function') throw new TypeError(`torch.${jsName.split('.').map(camel).join('.')} is not a function`);
-  } else {
-    self = args.shift();
-    const name = camel(jsName);
-    fn = self?.[name];
-    if (typeof fn !== 'function') throw new TypeError(`${describe(self)}.${name} is not a function`);
+    return seeded(seed, () => fn(...inOrder(args, entry.functionOrder), ...options));
   }
+  const self = args.shift();
+  const name = camel(jsName);
+  if (variant === 'property') return self[name];   // x.T, x.mH
+  const method = self?.[name];
+  if (typeof method !== 'function') throw new TypeError(`${describe(self)}.${name} is not a function`);
+  return seeded(seed, () => method.apply(self, [...args, ...options]));
+}
+
+function seeded(seed, fn) {
   torch.manualSeed(seed);
   try {
-    return fn.apply(self, [...args, ...options]);
+    return fn();
   } finally {
     torch.setGradEnabled(true);   // a call that turns grad mode off must not change the next one
   }
@@ -73,7 +80,7 @@ function checkCall(entry, variant, dtype, sample, seed) {
   if (expected?.$ === 'same') expected = sample.expect.function;
   let actual;
   try {
-    actual = call(variant, entry.variants[variant], sample, seed);
+    actual = call(entry, variant, sample, seed);
   } catch (e) {
     return expected?.$ === 'error' ? null : `throws ${shortError(e)}`;
   }
@@ -111,7 +118,7 @@ function checkGrad(entry, seed) {
   const leaves = paths.map((p) => p.reduce((v, i) => v[i], args).detach().requiresGrad_());
   const outputs = (...xs) => {
     torch.manualSeed(seed);
-    return floatTensors(fn(...substitute(args, paths, xs), ...options));
+    return floatTensors(fn(...inOrder(substitute(args, paths, xs), entry.functionOrder), ...options));
   };
   let verdict;
   try {
