@@ -60,8 +60,14 @@ function call(entry, variant, sample, seed) {
   if (variant === 'property') return self[name];   // x.T, x.mH
   const method = self?.[name];
   if (typeof method !== 'function') throw new TypeError(`${describe(self)}.${name} is not a function`);
-  return seeded(seed, () => method.apply(self, [...args, ...options]));
+  const result = seeded(seed, () => method.apply(self, [...args, ...options]));
+  if (variant === 'inplace') inplaceTargets.set(result, self);
+  return result;
 }
+
+// The tensor an in-place call changed, by its result: the check reads `self` too, so returning a new
+// tensor without changing `self` fails.
+const inplaceTargets = new WeakMap();
 
 function seeded(seed, fn) {
   torch.manualSeed(seed);
@@ -87,7 +93,9 @@ function checkCall(entry, variant, dtype, sample, seed) {
   if (expected?.$ === 'error') return `no error: Python raises ${expected.type} (${expected.message}), JS returned ${describe(actual)}`;
   const mode = { meta: sample.compare === 'meta', exact: sample.compare === 'exact', tolerance: entry.tolerance?.[dtype] };
   try {
-    return compare(actual, expected, mode);
+    const self = actual !== null && typeof actual === 'object' ? inplaceTargets.get(actual) : undefined;
+    const selfDiff = self ? compare(self, expected, mode) : null;
+    return compare(actual, expected, mode) ?? (selfDiff && `self after the in-place call: ${selfDiff}`);
   } catch (e) {
     return `reading the result failed: ${shortError(e)}`;
   }

@@ -158,19 +158,22 @@ function splitAs(fn: string, sizeName: string, tensor: Tensor, args: unknown[]):
 }
 
 /** torch.unravel_index(indices, shape): the coordinates of flat indices in a tensor of that shape, one tensor per dim. */
-export function unravelIndex(indices: Tensor, shape: number | number[]): Tensor[] {
+export function unravelIndex(indices: Tensor, shape: number | bigint | (number | bigint)[]): Tensor[] {
   checkArity('unravelIndex', arguments.length, 2);
   if (!isTensor(indices) || indices.dtype.isComplex || indices.isFloatingPoint() || indices.dtype.kind === 'bool')
     throw new TypeError(`unravelIndex: expected 'indices' to be integer dtype, but got ${isTensor(indices) ? indices.dtype.toString() : describe(indices)}`);
-  const dims = typeof shape === 'number' ? [shape] : shape;
-  if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d)))
+  const given = typeof shape === 'number' || typeof shape === 'bigint' ? [shape] : shape;
+  if (!Array.isArray(given) || !given.every((d) => Number.isInteger(d) || typeof d === 'bigint'))
     throw new TypeError(`unravelIndex: expected 'shape' to be int or an array of ints, but got ${describe(shape)}`);
-  if (!dims.every((d) => d >= 0)) throw new RangeError(`unravelIndex: 'shape' cannot have negative values, but got (${dims.join(', ')}${dims.length === 1 ? ',' : ''})`);
+  // BigInt: int64 sizes beyond 2^53 (Python ints) stay exact
+  const dims = given.map((d) => BigInt(d));
+  if (!dims.every((d) => d >= 0n)) throw new RangeError(`unravelIndex: 'shape' cannot have negative values, but got (${dims.join(', ')}${dims.length === 1 ? ',' : ''})`);
   // Python's coefs: the row-major stride of each dim.
-  const coefs = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1));
+  const coefs = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1n));
+  if (coefs.some((c) => c > 2n ** 63n - 1n)) throw new RangeError(`unravelIndex: the product of 'shape' (${dims.join(', ')}) overflows int64`);
   const longs = { dtype: int64, device: indices.device };
-  const coefT = tensor(coefs, longs);
-  const shapeT = tensor(dims, longs);
+  const coefT = tensor(BigInt64Array.from(coefs), longs);
+  const shapeT = tensor(BigInt64Array.from(dims), longs);
   const unsq = aten('unsqueeze', [indices, -1]) as Tensor;
   const q = aten('floor_divide', [unsq, coefT]) as Tensor;
   const res = aten('remainder', [q, shapeT]) as Tensor;

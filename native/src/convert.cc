@@ -281,6 +281,12 @@ c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::
           }
           return out;
         }
+        case c10::TypeKind::NumberType: {  // Scalar[] (torch.gradient's spacing=[2.0, 1.5])
+          std::vector<c10::Scalar> out;
+          out.reserve(len);
+          for (uint32_t i = 0; i < len; ++i) out.push_back(ToScalar(env, element(i), what));
+          return out;
+        }
         case c10::TypeKind::FloatType: {
           std::vector<double> out(len);
           for (uint32_t i = 0; i < len; ++i) out[i] = ToDouble(env, element(i), what);
