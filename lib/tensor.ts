@@ -504,6 +504,8 @@ function arity(given: number, most: number, fn: string): void {
 function alphaOf(alpha: unknown, fn: string): number | undefined {
   const a = isOptionsObject(alpha) ? readOptions(fn, alpha, ['alpha']).alpha : alpha;
   if (a === undefined || typeof a === 'number') return a;
+  // a Python bool or int64 scalar, as torch.add takes (bool tensors add with alpha=True); the native side reads any Scalar
+  if (typeof a === 'boolean' || typeof a === 'bigint') return a as unknown as number;
   throw new TypeError(`${fn}: alpha must be a number, got ${describe(a)}`);
 }
 

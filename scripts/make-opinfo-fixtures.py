@@ -32,8 +32,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT_DIR = os.path.join(ROOT, 'test/fixtures/opinfo')
 SHARDS = 6
 SEED = 42                   # OpInfo's wrapper_set_seed seeds 42: its random wrappers and the public call agree
-SAMPLES_PER_DTYPE = 6       # the first samples in OpInfo's order that fit the element cap
-SAMPLES_EXAMINED = 40       # samples looked at per op and dtype to find those
+SAMPLES_PER_DTYPE = 10      # the first samples in OpInfo's order that fit the element cap
+SAMPLES_EXAMINED = 60       # samples looked at per op and dtype to find those
 MAX_INPUT_ELEMENTS = 256    # tensor elements over input, args and kwargs together
 FALLBACK_INPUT_ELEMENTS = 1024   # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
 MAX_RESULT_ELEMENTS = 4096
@@ -52,6 +52,7 @@ EXCLUDED_PREFIXES = {
     'sparse.': 'sparse-layout kernel (torch.sparse.*): sparse tensors are not in torchnode\'s dense API',
     'jiterator_': 'CUDA jiterator (runtime-compiled CUDA kernels): no CPU form',
     'torch.ops.aten.': PRIVATE,
+    'torch._': PRIVATE,
     '_': PRIVATE,
     '__r': 'Python reflected operator (__radd__, ...): JS has no operator overloading; x.add(y) is tested as add',
 }
