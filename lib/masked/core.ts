@@ -56,7 +56,7 @@ export function bindMasked<P extends string, K extends string>(fn: string, args:
 
 /** A required argument, or Python's "missing required argument" TypeError. */
 export function required<T>(fn: string, name: string, v: T | undefined): T {
-  if (v === undefined) throw new TypeError(`${fn}: missing required argument '${name}'`);
+  if (v === undefined) throw new TypeError(`${fn}: missing 1 required positional argument: '${name}'`);
   return v;
 }
 

@@ -10,7 +10,7 @@ import { camelCase, describe, isOptionsObject } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { checkArity } from '../functional/args.js';
 import { MASKED, isMaskedTensor, requireStrided } from './core.js';
-import { amax, amin, argmax, argmin, mean, norm, prod, std, sum, variance, type MaskedArg } from './reductions.js';
+import { amax, amin, argmax, argmin, mean, prod, std, sum, variance, type MaskedArg } from './reductions.js';
 
 // ---- the operation tables (torch/masked/maskedtensor/{unary,binary,reductions,passthrough}.py) ----
 
@@ -33,8 +33,11 @@ const NOT_INPLACE_BINARY = ['logaddexp', 'logaddexp2', 'fmin', 'minimum', 'maxim
 // Applied to data and mask alike (passthrough.py), with Python's Tensor-method argument forms.
 const PASSTHROUGH_NAMES = ['select', 'transpose', 't', 'expand', 'view', 'unsqueeze', 'unfold'] as const;
 
-// Python's reductions with their torch.masked function ('all' is _masked_all).
-const REDUCTIONS = { sum, mean, amin, amax, argmin, argmax, prod, norm, var: variance, std } as const;
+// Python's reductions with their torch.masked function ('all' is _masked_all). norm is left out: Python's
+// MaskedTensor.norm fails (Tensor.norm passes p=, which its reduction does not take).
+const REDUCTIONS = { sum, mean, amin, amax, argmin, argmax, prod, var: variance, std } as const;
+// The Tensor methods whose Python signature takes one int dim, not a list.
+const ONE_DIM_REDUCTIONS: readonly string[] = ['prod', 'argmax', 'argmin'];
 
 /** The dtypes a MaskedTensor's data may have (core.py _validate_members). */
 const DATA_DTYPES: readonly DType[] = [float16, float32, float64, bool, int8, int16, int32, int64];
@@ -145,11 +148,6 @@ export class MaskedTensor {
     checkArity('MaskedTensor.softmax', arguments.length, 1);
     return new MaskedTensor(aten('_masked_softmax', [this.#data, this.#mask.logicalNot(), dim, 2]) as Tensor, this.#mask);
   }
-  /** torch.where(condition, x, y) with x this MaskedTensor: data and masks chosen by condition. */
-  where(condition: Tensor, other: MaskedTensor | Tensor): MaskedTensor {
-    return maskedWhere(condition, this, other);
-  }
-
   /** Frees the data and the mask now. */
   dispose(): void {
     this.#data.dispose();
@@ -283,6 +281,7 @@ function installReduction(name: keyof typeof REDUCTIONS | 'all'): void {
     for (const key of Object.keys(o)) if (!['dim', 'keepdim', 'dtype'].includes(key)) throw new TypeError(`${fn}: unexpected keyword argument '${key}'`);
     const [dim, keepdim = false, dtype = null] = [positional[0] ?? o.dim, positional[1] ?? o.keepdim, positional[2] ?? o.dtype];
     if (dim === undefined || dim === null) throw new TypeError(`${fn}: missing required argument 'dim'`);
+    if (ONE_DIM_REDUCTIONS.includes(name) && !Number.isInteger(dim)) throw new TypeError(`${fn}: dim must be an int, got ${describe(dim)}`);
     if (typeof keepdim !== 'boolean') throw new TypeError(`${fn}: keepdim must be a boolean, got ${describe(keepdim)}`);
     const d = dim as number | number[];
     const result = name === 'all'
@@ -290,13 +289,6 @@ function installReduction(name: keyof typeof REDUCTIONS | 'all'): void {
       : (REDUCTIONS[name] as (x: MaskedArg, o: object) => Tensor)(this, { dim: d, keepdim, dtype: dtype === null ? null : toDType(dtype, fn), mask });
     return new MaskedTensor(result, multidimAny(mask, d, keepdim));
   });
-}
-
-/** aten.where on MaskedTensors: a plain tensor operand counts as all-valid. */
-export function maskedWhere(condition: Tensor, x: MaskedTensor | Tensor, y: MaskedTensor | Tensor): MaskedTensor {
-  const asMasked = (t: MaskedTensor | Tensor): MaskedTensor => (t instanceof MaskedTensor ? t : new MaskedTensor(t, aten('ones_like', [t, { dtype: bool }]) as Tensor));
-  const [mx, my] = [asMasked(x), asMasked(y)];
-  return new MaskedTensor(aten('where', [condition, mx.getData(), my.getData()]) as Tensor, aten('where', [condition, mx.getMask(), my.getMask()]) as Tensor);
 }
 
 function define(name: string, value: (this: MaskedTensor, ...args: unknown[]) => MaskedTensor): void {

@@ -65,7 +65,7 @@ function numberArg(fn: string, name: string, v: unknown, fallback: number): numb
 export function exponential(M: number, options?: ExponentialOptions): Tensor {
   const f = windowArgs('exponential', M, options, ['center', 'tau']);
   const tau = numberArg('exponential', 'tau', f.tau, 1.0);
-  if (tau <= 0) throw new RangeError(`exponential: Tau must be positive, got: ${pyFloat(tau)} instead.`);
+  if (tau <= 0) throw new RangeError(`exponential: Tau must be positive, got: ${tau} instead.`);
   let center = f.center === undefined || f.center === null ? null : numberArg('exponential', 'center', f.center, 0);
   if (f.sym && center !== null) throw new RangeError('exponential: Center must be None for symmetric windows');
   if (M === 0) return emptyWindow(f);
@@ -88,7 +88,7 @@ export function cosine(M: number, options?: WindowOptions): Tensor {
 export function gaussian(M: number, options?: GaussianOptions): Tensor {
   const f = windowArgs('gaussian', M, options, ['std']);
   const std = numberArg('gaussian', 'std', f.std, 1.0);
-  if (std <= 0) throw new RangeError(`gaussian: Standard deviation must be positive, got: ${pyFloat(std)} instead.`);
+  if (std <= 0) throw new RangeError(`gaussian: Standard deviation must be positive, got: ${std} instead.`);
   if (M === 0) return emptyWindow(f);
   const start = -(!f.sym && M > 1 ? M : M - 1) / 2.0;
   const constant = 1 / (std * Math.sqrt(2));
@@ -100,7 +100,7 @@ export function gaussian(M: number, options?: GaussianOptions): Tensor {
 export function kaiser(M: number, options?: KaiserOptions): Tensor {
   const f = windowArgs('kaiser', M, options, ['beta']);
   const betaValue = numberArg('kaiser', 'beta', f.beta, 12.0);
-  if (betaValue < 0) throw new RangeError(`kaiser: beta must be non-negative, got: ${pyFloat(betaValue)} instead.`);
+  if (betaValue < 0) throw new RangeError(`kaiser: beta must be non-negative, got: ${betaValue} instead.`);
   if (M === 0) return emptyWindow(f);
   if (M === 1) return onesWindow(f);
   const beta = aten('scalar_tensor', [betaValue, factoryOptions(f)]) as Tensor; // torch.tensor(beta, dtype=dtype, device=device)
@@ -181,6 +181,3 @@ function generalCosineWindow(fn: string, M: number, options: unknown, coefficien
   const i = made(aten('arange', [ai.shape[0]!, factoryOptions(f)]) as Tensor, f);
   return ai.unsqueeze(-1).mul(i.unsqueeze(-1).mul(k).cos()).sum(0);
 }
-
-// Python's str() of a float in the messages: 1.0 prints as "1.0", not "1".
-const pyFloat = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : String(v));
