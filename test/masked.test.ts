@@ -37,6 +37,36 @@ describe('namespaces', () => {
   });
 });
 
+describe('MaskedTensor in JS', () => {
+  const x = torch.tensor([[1.5, -2.5, 3.5], [4.5, 5.5, -6.5]]);
+  const m = torch.tensor([[true, false, true], [false, false, false]]);
+  it('survives torch.tidy when returned (its tensors are reachable), and dispose frees them', () => {
+    const mt = torch.tidy(() => torch.masked.maskedTensor(x.mul(2), m).sum(1));
+    expect(mt.getData().tolist()).toEqual([10, 0]);
+    expect(mt.getMask().tolist()).toEqual([true, false]);
+    mt.dispose();
+    expect(() => mt.getData().tolist()).toThrow();
+  });
+  it('copies data and mask, as Python clones them', () => {
+    const data = x.clone();
+    const mt = torch.masked.maskedTensor(data, m);
+    data.zero_();
+    expect(mt.getData().tolist()).toEqual(x.tolist());
+  });
+  it('reductions take the options form too: mt.sum({ dim, keepdim }) is mt.sum(dim, keepdim)', () => {
+    const mt = torch.masked.maskedTensor(x, m);
+    const a = mt.amax({ dim: 1, keepdim: true });
+    const b = mt.amax(1, true);
+    expect(a.getData().equal(b.getData())).toBe(true);
+    expect(a.getMask().equal(b.getMask())).toBe(true);
+    expect(() => mt.sum({ keepdim: true })).toThrow(/missing required argument 'dim'/);
+    expect(() => mt.sum({ axis: 1 } as never)).toThrow(/unexpected keyword argument 'axis'/);
+  });
+  it('prints as PyTorch does, invalid elements as --', () => {
+    expect(String(torch.masked.maskedTensor(torch.tensor([1, 2, 3]), torch.tensor([true, false, true])))).toBe('MaskedTensor(\n  [1,       --, 3]\n)');
+  });
+});
+
 describe('errors that need no fixture', () => {
   const x = torch.tensor([[1.5, 2.5], [3.5, 4.5]]);
   it('sparse inputs and masks are refused with a clear error', () => {

@@ -39,6 +39,9 @@ const REDUCTIONS = { sum, mean, amin, amax, argmin, argmax, prod, var: variance,
 // The Tensor methods whose Python signature takes one int dim, not a list.
 const ONE_DIM_REDUCTIONS: readonly string[] = ['prod', 'argmax', 'argmin'];
 
+const DATA = Symbol('data');
+const MASK = Symbol('mask');
+
 /** The dtypes a MaskedTensor's data may have (core.py _validate_members). */
 const DATA_DTYPES: readonly DType[] = [float16, float32, float64, bool, int8, int16, int32, int64];
 
@@ -63,8 +66,9 @@ export interface MaskedTensor extends UnaryMethods, InplaceUnaryMethods, BinaryM
  */
 export class MaskedTensor {
   declare readonly [MASKED]: true;
-  #data: Tensor;
-  #mask: Tensor;
+  // Own (non-enumerable) properties, not #private fields: torch.tidy finds the tensors of a returned MaskedTensor there.
+  declare private readonly [DATA]: Tensor;
+  declare private readonly [MASK]: Tensor;
 
   constructor(data: Tensor, mask: Tensor, requiresGrad = false) {
     checkArity('MaskedTensor', arguments.length, 3);
@@ -75,37 +79,37 @@ export class MaskedTensor {
     if (data.layout !== mask.layout) throw new TypeError('MaskedTensor: data and mask must have the same layout.');
     requireStrided('MaskedTensor', data);
     validate(data, mask);
-    this.#data = data.detach().clone();
-    this.#mask = mask.clone();
+    Object.defineProperty(this, DATA, { value: data.detach().clone() });
+    Object.defineProperty(this, MASK, { value: mask.clone() });
   }
 
   /** The data, invalid elements included (Python's get_data). */
   getData(): Tensor {
-    return this.#data;
+    return this[DATA];
   }
   /** The bool mask: true where an element is valid (Python's get_mask). */
   getMask(): Tensor {
-    return this.#mask;
+    return this[MASK];
   }
   /** The data with invalid elements replaced by `value` (Python's to_tensor). */
   toTensor(value: number | boolean): Tensor {
-    return this.#data.maskedFill(this.#mask.logicalNot(), value);
+    return this[DATA].maskedFill(this[MASK].logicalNot(), value);
   }
 
   get shape(): number[] {
-    return this.#data.shape;
+    return this[DATA].shape;
   }
   get dtype(): DType {
-    return this.#data.dtype;
+    return this[DATA].dtype;
   }
   get device(): Device {
-    return this.#data.device;
+    return this[DATA].device;
   }
   get layout(): Layout {
-    return this.#data.layout;
+    return this[DATA].layout;
   }
   get ndim(): number {
-    return this.#data.dim();
+    return this[DATA].dim();
   }
   get requiresGrad(): boolean {
     return false;
@@ -121,37 +125,37 @@ export class MaskedTensor {
     return false;
   }
   dim(): number {
-    return this.#data.dim();
+    return this[DATA].dim();
   }
   size(d?: number): number | number[] {
-    return d === undefined ? this.#data.shape : this.#data.size(d);
+    return d === undefined ? this[DATA].shape : this[DATA].size(d);
   }
   numel(): number {
-    return this.#data.numel();
+    return this[DATA].numel();
   }
 
   /** A MaskedTensor of the same data and mask, copied (clone) or detached. */
   clone(): MaskedTensor {
-    return new MaskedTensor(this.#data.clone(), this.#mask);
+    return new MaskedTensor(this[DATA].clone(), this[MASK]);
   }
   detach(): MaskedTensor {
-    return new MaskedTensor(this.#data.detach(), this.#mask);
+    return new MaskedTensor(this[DATA].detach(), this[MASK]);
   }
   /** x.to(dtype or device): the data converted, the mask moved along (Python's _to_copy). */
   to(...args: unknown[]): MaskedTensor {
-    const data = (this.#data.to as (...a: unknown[]) => Tensor)(...args);
-    const mask = (this.#mask.to as (...a: unknown[]) => Tensor)(...args.map((a) => (isDtypeArg(a) ? bool : a)));
+    const data = (this[DATA].to as (...a: unknown[]) => Tensor)(...args);
+    const mask = (this[MASK].to as (...a: unknown[]) => Tensor)(...args.map((a) => (isDtypeArg(a) ? bool : a)));
     return new MaskedTensor(data, mask);
   }
   /** x.softmax(dim): the softmax over the valid elements only (aten._masked_softmax), as Python's MaskedTensor does. */
   softmax(dim: number): MaskedTensor {
     checkArity('MaskedTensor.softmax', arguments.length, 1);
-    return new MaskedTensor(aten('_masked_softmax', [this.#data, this.#mask.logicalNot(), dim, 2]) as Tensor, this.#mask);
+    return new MaskedTensor(aten('_masked_softmax', [this[DATA], this[MASK].logicalNot(), dim, 2]) as Tensor, this[MASK]);
   }
   /** Frees the data and the mask now. */
   dispose(): void {
-    this.#data.dispose();
-    this.#mask.dispose();
+    this[DATA].dispose();
+    this[MASK].dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
@@ -161,10 +165,10 @@ export class MaskedTensor {
   toString(): string {
     const formatted = (v: number | boolean): string => (this.dtype.isFloatingPoint ? pyFixed(v as number) : pyStr(v));
     if (this.dim() === 0) {
-      const valid = this.#mask.item() as boolean;
-      return `MaskedTensor(${valid ? formatted(this.#data.item() as number) : '--'}, ${pyStr(valid)})`;
+      const valid = this[MASK].item() as boolean;
+      return `MaskedTensor(${valid ? formatted(this[DATA].item() as number) : '--'}, ${pyStr(valid)})`;
     }
-    const s = maskedStr(this.#data.tolist() as Nested, this.#mask.tolist() as Nested, formatted);
+    const s = maskedStr(this[DATA].tolist() as Nested, this[MASK].tolist() as Nested, formatted);
     return `MaskedTensor(\n${indent(s)}\n)`;
   }
   [inspect.custom](): string {
