@@ -37,9 +37,11 @@ function windowArgs<K extends string>(fn: string, M: unknown, options: unknown, 
   if (typeof M !== 'number' || !Number.isInteger(M)) throw new TypeError(`${fn}: M must be an integer, got ${typeof M === 'number' ? M : describe(M)}`);
   const dtype = o.dtype === undefined || o.dtype === null ? getDefaultDtype() : toDType(o.dtype, fn);
   const layout = o.layout === undefined ? strided.code : layoutCode(o.layout, fn);
-  if (M < 0) throw new RangeError(`${checkedAs} requires non-negative window length, got M=${M}`);
-  if (layout !== strided.code) throw new TypeError(`${checkedAs} is implemented for strided tensors only, got: torch.${String(o.layout).replace(/^torch\./, '')}`);
-  if (dtype !== float32 && dtype !== float64) throw new TypeError(`${checkedAs} expects float32 or float64 dtypes, got: ${String(dtype)}`);
+  // Python's messages name the function that checks (hann(-1): general_cosine); ours name the one called too.
+  const named = checkedAs === fn ? fn : `${fn}: ${checkedAs}`;
+  if (M < 0) throw new RangeError(`${named} requires non-negative window length, got M=${M}`);
+  if (layout !== strided.code) throw new TypeError(`${named} is implemented for strided tensors only, got: torch.${String(o.layout).replace(/^torch\./, '')}`);
+  if (dtype !== float32 && dtype !== float64) throw new TypeError(`${named} expects float32 or float64 dtypes, got: ${String(dtype)}`);
   const device = o.device === undefined || o.device === null ? null : toDevice(o.device, fn);
   return { ...o, sym: boolArg(fn, 'sym', o.sym, true), dtype, device, requiresGrad: boolArg(fn, 'requiresGrad', o.requiresGrad, false) };
 }
