@@ -29,7 +29,7 @@ type Rest<O> = (DimOrDims | boolean | number | O | undefined)[];
 
 const REDUCTION_KEYWORDS = ['keepdim', 'dtype', 'mask'] as const;
 
-// Reads `fn(input, dim=None, *, keepdim, dtype, mask)` (dim: `dimName` positional default).
+// Reads `fn(input, dim=None, *, keepdim, dtype, mask)`.
 function reductionArgs(fn: string, input: unknown, args: readonly unknown[]) {
   const x = tensorInput(fn, input);
   const o = bindMasked(fn, args, ['dim'], REDUCTION_KEYWORDS);
