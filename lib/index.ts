@@ -32,6 +32,8 @@ export * as nn from './nn/index.js';
 export * as func from './func.js';
 export * as fft from './generated/fft.js';
 export * as special from './generated/special.js';
+export * as masked from './masked/index.js';
+export * as signal from './signal/index.js';
 export { tidy, keep } from './scope.js';
 export { Generator, defaultGenerator, getRngState, setRngState, seed } from './generator.js';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, type GradOptions, type GradcheckOptions } from './autograd.js';

@@ -25,7 +25,8 @@ from pyvalues import Unencodable, clone_arg, count_elements, dtype_name, enc  # 
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 NAMESPACES = {'torch': torch, 'Tensor': torch.Tensor, 'linalg': torch.linalg, 'fft': torch.fft,
-              'special': torch.special, 'testing': torch.testing, 'nn.functional': torch.nn.functional}
+              'special': torch.special, 'testing': torch.testing, 'nn.functional': torch.nn.functional,
+              'masked': torch.masked, 'signal.windows': torch.signal.windows}
 MAX_SAMPLE_ELEMENTS = 64   # keeps the fixture small: OpInfo offers several sample sizes per op
 SEED = 0
 
@@ -83,6 +84,8 @@ EXCLUDED = {
     'fft': {'Tensor': REEXPORT, 'torch': REEXPORT, 'common_args': REEXPORT, 'factory_common_args': REEXPORT},
     'special': {'Tensor': REEXPORT, 'torch': REEXPORT, 'common_args': REEXPORT, 'multi_dim_common': REEXPORT},
     'testing': {'FileCheck': JIT},
+    'masked': {},
+    'signal.windows': {},
     'nn.functional': {
         **{n: TYPING for n in ('BroadcastingList1', 'BroadcastingList2', 'BroadcastingList3', 'Callable', 'Optional',
                                'DType', 'TYPE_CHECKING')},
@@ -754,6 +757,15 @@ HAND_CASES = {
         # Python's enums; JS has their values (the ops take them as ints)
         'ScalingType': [('[m.value for m in F.ScalingType.__members__.values()]', '[F.ScalingType.TensorWise, F.ScalingType.RowWise, F.ScalingType.BlockWise1x16, F.ScalingType.BlockWise1x32, F.ScalingType.BlockWise1x128, F.ScalingType.BlockWise128x128]')],
         'SwizzleType': [('[m.value for m in F.SwizzleType.__members__.values()]', '[F.SwizzleType.NO_SWIZZLE, F.SwizzleType.SWIZZLE_32_4_4]')],
+    },
+    'masked': {  # MaskedTensor: the class and its constructors, read back as (data, mask)
+        'MaskedTensor': [('(lambda m: (m.get_data(), m.get_mask()))(torch.masked.MaskedTensor(x, x > 2))',
+                          '((m) => [m.getData(), m.getMask()])(new torch.masked.MaskedTensor(x, x.gt(2)))')],
+        'masked_tensor': [('(lambda m: (m.get_data(), m.get_mask()))(torch.masked.masked_tensor(x, x > 2).sum(1))',
+                           '((m) => [m.getData(), m.getMask()])(torch.masked.maskedTensor(x, x.gt(2)).sum(1))')],
+        'as_masked_tensor': [('(lambda m: (m.get_data(), m.get_mask()))(torch.masked.as_masked_tensor(x, x > 2).exp())',
+                              '((m) => [m.getData(), m.getMask()])(torch.masked.asMaskedTensor(x, x.gt(2)).exp())')],
+        'is_masked_tensor': [('torch.masked.is_masked_tensor(x)', 'torch.masked.isMaskedTensor(x)')],
     },
     'testing': {
         'assert_close': [('torch.testing.assert_close(x, x + 1e-7)', 'torch.testing.assertClose(x, x.add(1e-7))'),

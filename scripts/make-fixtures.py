@@ -265,9 +265,11 @@ def pool_copy(name):
 
 
 class Family:
-    def __init__(self, name):
+    def __init__(self, name, generator="scripts/make-fixtures.py", errors=(RuntimeError, IndexError, ValueError, OverflowError)):
         self.name = name
         self.cases = []
+        self.generator = generator  # the script that writes this family's fixture
+        self.errors = errors  # the Python exception classes a case may expect
 
     def case(self, src, tol=None, err=False):
         """err: True if Python raises (the JS error must contain Python's message), or a part of
@@ -280,7 +282,7 @@ class Family:
         try:
             result = run_py(src, env)
         except Exception as e:
-            if err is False or not isinstance(e, (RuntimeError, IndexError, ValueError, OverflowError)):
+            if err is False or not isinstance(e, self.errors):
                 PROBLEMS.append(f"{self.name}: {src!r} raised {type(e).__name__}: {str(e).splitlines()[0]}")
                 return
             message = str(e).split("\n")[0]
@@ -311,7 +313,7 @@ class Family:
     def write(self):
         used = sorted({n for c in self.cases for n in c["uses"]})
         meta = {"torch": torch.__version__, "cpuCapability": CPU_CAPABILITY.upper(), "threads": 1,
-                "generator": "scripts/make-fixtures.py"}
+                "generator": self.generator}
         dump = lambda v: json.dumps(v, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         lines = ["{", f'"meta":{dump(meta)},', '"tensors":{']
         lines += [f'{dump(n)}:{dump(enc_tensor(POOL[n]))}' + ("," if i < len(used) - 1 else "") for i, n in enumerate(used)]

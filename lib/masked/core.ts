@@ -1,0 +1,170 @@
+// The helpers of torch/masked/_ops.py (2.13) that every masked operation shares: argument binding,
+// dim canonicalisation, the identity value of each reduction, mask canonicalisation and the
+// combination of input and mask. Strided tensors only: the sparse COO/CSR paths are refused clearly.
+import { aten } from '../call.js';
+import { bool, float32, iinfo, int64, strided, toDType, uint8, type DType, type DTypeLike } from '../dtype.js';
+import { tensor } from '../creation.js';
+import { describe, isOptionsObject } from '../options.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { bindArgs } from '../functional/args.js';
+
+/** What the masked operations read from a MaskedTensor (torch.masked.MaskedTensor implements it). */
+export interface MaskedInput {
+  readonly [MASKED]: true;
+  getData(): Tensor;
+  getMask(): Tensor;
+}
+/** The brand of MaskedTensor instances, so the operations recognise them without importing the class. */
+export const MASKED: unique symbol = Symbol('torch.masked.MaskedTensor');
+
+/** torch.masked.is_masked_tensor: whether `obj` is a MaskedTensor. */
+export function isMaskedTensor(obj: unknown): obj is MaskedInput {
+  return typeof obj === 'object' && obj !== null && (obj as Partial<MaskedInput>)[MASKED] === true;
+}
+
+/** A MaskedTensor-like pair for the steps where Python computes on a MaskedTensor's data and keeps its mask. */
+export const maskedPair = (data: Tensor, mask: Tensor): MaskedInput => ({ [MASKED]: true, getData: () => data, getMask: () => mask });
+
+/** A masked operation's input: a strided Tensor, or a MaskedTensor (its data, with its own mask). */
+export function tensorInput(fn: string, input: unknown, name = 'input'): Tensor | MaskedInput {
+  if (isMaskedTensor(input)) return input;
+  if (!isTensor(input)) throw new TypeError(`${fn}: ${name} must be a Tensor or a MaskedTensor, got ${describe(input)}`);
+  requireStrided(fn, input);
+  return input;
+}
+
+/** The plain data of an input (a MaskedTensor's data). */
+export const dataOf = (input: Tensor | MaskedInput): Tensor => (isMaskedTensor(input) ? input.getData() : input);
+
+/** Sparse layouts are not ported: a clear error instead of a wrong answer. */
+export function requireStrided(fn: string, t: Tensor): void {
+  if (t.layout !== strided)
+    throw new TypeError(`${fn}: torchnode's torch.masked supports strided tensors only (got ${String(t.layout)} tensor); sparse COO/CSR inputs and masks are not supported`);
+}
+
+/**
+ * Binds Python's `(input, <positional>, *, <keywords>)` call: positionals in order, then one options
+ * object; keyword-only arguments cannot come positionally, as in Python.
+ */
+export function bindMasked<P extends string, K extends string>(fn: string, args: readonly unknown[], positional: readonly P[], keywords: readonly K[], tensors = 1): Partial<Record<P | K, unknown>> {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  const given = n > 0 && isOptionsObject(args[n - 1]) ? n - 1 : n;
+  if (given > positional.length) throw new TypeError(`${fn}: takes at most ${positional.length + tensors} positional arguments (${given + tensors} given)`);
+  return bindArgs(fn, args.slice(0, n), [...positional, ...keywords]);
+}
+
+/** A required argument, or Python's "missing required argument" TypeError. */
+export function required<T>(fn: string, name: string, v: T | undefined): T {
+  if (v === undefined) throw new TypeError(`${fn}: missing 1 required positional argument: '${name}'`);
+  return v;
+}
+
+/** The dtype option: null/undefined when not given. */
+export const dtypeArg = (fn: string, v: unknown): DType | null => (v === undefined || v === null ? null : toDType(v, fn));
+
+/** The mask option: a Tensor, or null. */
+export function maskArg(fn: string, v: unknown, name = 'mask'): Tensor | null {
+  if (v === undefined || v === null) return null;
+  if (!isTensor(v)) throw new TypeError(`${fn}: ${name} must be a Tensor or null, got ${describe(v)}`);
+  requireStrided(fn, v);
+  return v;
+}
+
+/** A dim argument: an int, an array of ints, or null (all dims). */
+export type DimOrDims = number | number[] | null;
+
+/** _canonical_dim(dim, ndim): the sorted, non-negative dims (all dims for null or []), with Python's checks. */
+export function canonicalDim(dim: unknown, ndim: number): number[] {
+  if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
+  ndim = Math.max(ndim, 1);
+  const given = Array.isArray(dim) ? (dim as unknown[]) : [dim];
+  const dims: number[] = [];
+  for (const d of given) {
+    if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`dim must be an int or a list of ints, got ${describe(d)}`);
+    if (dims.includes(d)) throw new Error(`dim=${d} appears multiple times in the list of dims`); // Python compares the raw d, as here
+    if (d >= ndim || d < -ndim) throw new RangeError(`Dimension out of range (expected to be in range of [${-ndim}, ${ndim - 1}], but got ${d})`);
+    dims.push(((d % ndim) + ndim) % ndim);
+  }
+  return dims.sort((a, b) => a - b);
+}
+
+/** The operations whose identity value _reduction_identity knows. */
+export type IdentityOp = 'sum' | 'cumsum' | 'prod' | 'cumprod' | 'amax' | 'argmax' | 'logaddexp' | 'logsumexp' | 'amin' | 'argmin' | 'norm' | 'median';
+
+/** _reduction_identity(op, input, *args): the 0-d value masked-out elements take, in input's dtype. */
+export function reductionIdentity(op: IdentityOp, input: Tensor, ord?: unknown): Tensor {
+  const dtype = input.dtype;
+  const make = (v: number | bigint, dt: DType = dtype): Tensor => tensor(v, { dtype: dt, device: input.device });
+  const integral = dtype.isSigned || dtype === uint8; // Python: torch.is_signed(input) or dtype == torch.uint8
+  const extreme = (which: 'min' | 'max'): Tensor => make(iinfo(dtype)[which]);
+  switch (op) {
+    case 'sum':
+    case 'cumsum':
+      return make(0);
+    case 'prod':
+    case 'cumprod':
+      return make(1);
+    case 'amax':
+    case 'argmax':
+    case 'logaddexp':
+      if (dtype.isFloatingPoint) return make(-Infinity);
+      if (integral && !dtype.isComplex) return extreme('min');
+      break;
+    case 'logsumexp':
+      if (dtype.isFloatingPoint || dtype.isComplex) return make(-Infinity);
+      if (integral) return extreme('min');
+      break;
+    case 'amin':
+    case 'argmin':
+      if (dtype.isFloatingPoint) return make(Infinity);
+      if (integral && !dtype.isComplex) return extreme('max');
+      break;
+    case 'norm':
+      if ((ord === undefined ? 2 : ord) === -Infinity) {
+        if (!dtype.isFloatingPoint) throw new Error(`input must be floating point, got ${String(dtype)}`);
+        return make(Infinity);
+      }
+      return make(0);
+    case 'median':
+      return make(NaN, dtype.isFloatingPoint ? dtype : float32);
+  }
+  throw new Error(`identity of ${op} on ${String(dtype)} input`);
+}
+
+/** _input_mask(input, mask=mask): the mask broadcast to input's shape, as bool. */
+export function inputMask(input: Tensor | MaskedInput, mask: Tensor | null): Tensor {
+  if (mask === null) throw new RangeError('_input_mask requires explicit mask');
+  const shape = shapeOf(input);
+  if (!sameShape(mask.shape, shape)) {
+    if (mask.dim() > shape.length) throw new RangeError('_input_mask expected broadcastable mask (got mask dimensionality higher than of the input)');
+    mask = (aten('broadcast_to', [mask.clone(), shape]) as Tensor).to(bool);
+  }
+  return mask.to(bool);
+}
+
+/** _combine_input_and_mask(op, input, mask, *args): masked-out elements replaced by op's identity; a MaskedTensor brings its own mask. */
+export function combineInputAndMask(op: IdentityOp, input: Tensor | MaskedInput, mask: Tensor | null, ord?: unknown): Tensor {
+  const [data, m] = isMaskedTensor(input) ? [input.getData(), input.getMask()] : [input, mask];
+  if (m === null) return data;
+  const canonical = inputMask(data, m);
+  return aten('where', [canonical, data, reductionIdentity(op, data, ord)]) as Tensor;
+}
+
+/** The dtype masked sum and prod reduce in by default: input's, with bool and small ints widened to int64. */
+export function accumulateDtype(input: Tensor | MaskedInput): DType {
+  const dtype = dtypeOf(input);
+  return ['uint8', 'bool', 'int8', 'int16', 'int32'].includes(dtype.name) ? int64 : dtype;
+}
+
+export const shapeOf = (input: Tensor | MaskedInput): number[] => dataOf(input).shape;
+export const dtypeOf = (input: Tensor | MaskedInput): DType => dataOf(input).dtype;
+export const ndimOf = (input: Tensor | MaskedInput): number => dataOf(input).dim();
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
+
+/** The reduction dtype option of a sum-like op, or the default for `input`. */
+export function resultDtype(fn: string, input: Tensor | MaskedInput, dtype: unknown, fallback: (input: Tensor | MaskedInput) => DType = dtypeOf): DType {
+  return dtypeArg(fn, dtype) ?? fallback(input);
+}
+
+export type { DTypeLike };

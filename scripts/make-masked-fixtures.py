@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+"""Golden fixtures for test/masked.test.ts: torch.masked (reductions, normalizations, MaskedTensor)
+and torch.signal.windows, called by Python torch 2.13 on seeded inputs, and the errors Python raises
+for bad input.
+
+Usage: .venv/bin/python scripts/make-masked-fixtures.py   (writes test/fixtures/masked.json;
+deterministic: run it twice, nothing changes).
+
+Each case is a Python snippet that scripts/make-fixtures.py translates to the torchnode spelling
+(camelCase names, keyword arguments as one trailing options object). Every result is compared bit
+for bit: the CPU kernels are pinned (AVX2, one thread) as in the other golden suites. A MaskedTensor
+result is recorded as (get_data(), get_mask()).
+"""
+import importlib.util
+import itertools
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(HERE, "make-fixtures.py"))
+mf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mf)  # pins ATEN_CPU_CAPABILITY=avx2 and one thread before torch loads
+
+import torch  # noqa: E402
+
+G = torch.Generator().manual_seed(20261130)
+POOL = mf.POOL  # the translator's case runner reads its inputs from make-fixtures' pool
+
+
+def make_pool():
+    f64 = torch.float64
+    POOL["x"] = torch.randn(3, 4, generator=G, dtype=f64).to(torch.float32)
+    POOL["xd"] = torch.randn(2, 3, 4, generator=G, dtype=f64)
+    POOL["v"] = torch.randn(5, generator=G, dtype=f64).to(torch.float32)
+    POOL["s"] = torch.tensor(1.25)
+    POOL["xi"] = torch.randint(-6, 7, (3, 4), generator=G)
+    POOL["xi32"] = torch.randint(-6, 7, (3, 4), generator=G).to(torch.int32)
+    POOL["xu8"] = torch.randint(0, 255, (3, 4), generator=G).to(torch.uint8)
+    POOL["xb"] = torch.rand(3, 4, generator=G) > 0.5
+    POOL["xh"] = torch.randn(3, 4, generator=G, dtype=f64).to(torch.float16)
+    POOL["pos"] = (torch.rand(3, 4, generator=G, dtype=f64) * 3 + 0.25).to(torch.float32)
+    special = torch.randn(3, 4, generator=G, dtype=f64).to(torch.float32)
+    special[0, 0], special[1, 1], special[2, 2] = float("inf"), float("-inf"), float("nan")
+    POOL["xs"] = special
+    # masks: full shape with a fully masked-out row and column, broadcast shapes, none valid
+    m = torch.rand(3, 4, generator=G) > 0.4
+    m[1, :] = False
+    m[:, 2] = False
+    m[0, 0] = True
+    POOL["m"] = m
+    POOL["m4"] = torch.tensor([True, False, True, True])  # broadcast along dim 0
+    POOL["m31"] = torch.tensor([[True], [False], [True]])
+    POOL["mnone"] = torch.zeros(3, 4, dtype=torch.bool)
+    POOL["mall"] = torch.ones(3, 4, dtype=torch.bool)
+    POOL["md"] = torch.rand(2, 3, 4, generator=G) > 0.5
+    POOL["md1"] = torch.rand(2, 1, 4, generator=G) > 0.3
+    POOL["mv"] = torch.tensor([True, False, True, True, False])
+    POOL["mi"] = torch.ones(3, 4, dtype=torch.int64)
+    POOL["m5"] = torch.ones(2, 3, 4, 5, dtype=torch.bool)
+
+
+FAMILY = mf.Family("masked", generator="scripts/make-masked-fixtures.py", errors=(Exception,))
+case = FAMILY.case
+
+
+def windows():
+    W = "torch.signal.windows"
+    plain = ["bartlett", "blackman", "cosine", "hamming", "hann", "nuttall", "exponential", "gaussian", "kaiser", "general_hamming"]
+    for name, M, sym, dtype in itertools.product(plain, [0, 1, 2, 5, 8], [True, False], ["torch.float32", "torch.float64"]):
+        case(f"{W}.{name}({M}, sym={sym}, dtype={dtype})")
+    for name in plain:
+        case(f"{W}.{name}(7)")  # the default dtype and sym
+    for M, sym in itertools.product([1, 4, 9], [True, False]):
+        case(f"{W}.general_cosine({M}, a=[0.46, 0.23, 0.31], sym={sym})")
+        case(f"{W}.general_cosine({M}, a=[0.5], sym={sym}, dtype=torch.float64)")
+        case(f"{W}.general_hamming({M}, alpha=0.61, sym={sym})")
+        case(f"{W}.gaussian({M}, std=0.7, sym={sym})")
+        case(f"{W}.gaussian({M}, std=3, sym={sym}, dtype=torch.float64)")
+        case(f"{W}.kaiser({M}, beta=0.5, sym={sym})")
+        case(f"{W}.kaiser({M}, beta=7, sym={sym}, dtype=torch.float64)")
+        case(f"{W}.exponential({M}, tau=0.3, sym={sym})")
+        case(f"{W}.exponential({M}, tau=2.5, sym={sym}, dtype=torch.float64)")
+    case(f"{W}.exponential(6, center=1.5, sym=False)")
+    case(f"{W}.exponential(6, center=4, tau=0.75, sym=False, dtype=torch.float64)")
+    case(f"{W}.kaiser(6, beta=0)")
+    case(f"{W}.hann(5, requires_grad=True).requires_grad")
+    case(f"{W}.kaiser(5, requires_grad=True, device='cpu')")
+    case(f"{W}.general_cosine(5, a=(0.3, 0.7), layout=torch.strided, device='cpu')")
+    # errors, with Python's messages
+    for name in ["bartlett", "blackman", "cosine", "hamming", "hann", "nuttall", "exponential", "gaussian", "kaiser", "general_hamming"]:
+        case(f"{W}.{name}(-1)", err=True)
+        case(f"{W}.{name}(3, dtype=torch.int64)", err=True)
+        case(f"{W}.{name}(3, dtype=torch.float16)", err=True)
+        case(f"{W}.{name}(3, dtype=torch.bfloat16)", err=True)
+        case(f"{W}.{name}(3, layout=torch.sparse_coo)", err=True)
+        case(f"{W}.{name}(3, bogus=1)", err="bogus")
+    case(f"{W}.general_cosine(-1, a=[0.5])", err=True)
+    case(f"{W}.general_cosine(3, a=[])", err=True)
+    case(f"{W}.general_cosine(3, a=None)", err=True)
+    case(f"{W}.general_cosine(3)", err="missing 1 required keyword-only argument: 'a'")
+    case(f"{W}.exponential(3, tau=-1)", err=True)
+    case(f"{W}.exponential(3, tau=0)", err=True)
+    case(f"{W}.exponential(3, center=1, sym=True)", err=True)
+    case(f"{W}.gaussian(3, std=-1)", err=True)
+    case(f"{W}.gaussian(3, std=-0.5)", err=True)
+    case(f"{W}.kaiser(3, beta=-1)", err=True)
+
+
+def reductions():
+    R = "torch.masked"
+    forms = [
+        "", "mask=m", "mask=m4", "mask=m31", "mask=mnone", "mask=mall",
+        "1, mask=m", "0, mask=m4", "-1, keepdim=True, mask=m", "(0, 1), mask=m", "(1, 0), keepdim=True, mask=m31",
+        "dim=1, keepdim=True, mask=m", "(), mask=m", "None, mask=m", "1",
+    ]
+    for op in ["sum", "prod", "amax", "amin", "mean", "logsumexp", "norm", "var", "std"]:
+        for form in forms:
+            if op == "norm" and form[:1] in "(-N01":  # norm's second positional is ord
+                form = "2, " + form if form else form
+            case(f"{R}.{op}(x, {form})" if form else f"{R}.{op}(x)")
+        case(f"{R}.{op}(xs, dim=1, mask=m)")
+        case(f"{R}.{op}(xd, dim=(0, 2), mask=md1)")
+        case(f"{R}.{op}(xd, dim=1, keepdim=True, mask=md)")
+        case(f"{R}.{op}(v, dim=0, mask=mv)")
+        case(f"{R}.{op}(s, mask=torch.tensor(True))")
+        case(f"{R}.{op}(xd, dim=-2, dtype=torch.float64, mask=md1)")
+    for op in ["argmax", "argmin"]:
+        for form in ["", "mask=m", "1, mask=m", "0, keepdim=True, mask=m4", "dim=-1, mask=mnone", "1, dtype=torch.int64, mask=m31"]:
+            case(f"{R}.{op}(x, {form})" if form else f"{R}.{op}(x)")
+            case(f"{R}.{op}(xi, {form})" if form else f"{R}.{op}(xi)")
+    for op in ["sum", "prod", "amax", "amin"]:
+        for t in ["xi", "xi32", "xu8", "xb", "xh"]:
+            if op in ("amax", "amin") and t == "xb":
+                case(f"{R}.{op}({t}, 1, mask=m)", err=True)  # no identity for bool
+                continue
+            case(f"{R}.{op}({t}, 1, mask=m)")
+            case(f"{R}.{op}({t}, mask=m31)")
+        case(f"{R}.{op}(xi32, 0, dtype=torch.float64, mask=m)")
+    case(f"{R}.logsumexp(xi, 1, mask=m)")
+    case(f"{R}.logsumexp(xu8, 1, mask=m)")
+    case(f"{R}.sum(xi32, 1, dtype=torch.int32, mask=m)")
+    # mean: float only
+    case(f"{R}.mean(xi, 1, dtype=torch.float64, mask=m)")
+    case(f"{R}.mean(xi, 1, mask=m)", err=True)
+    case(f"{R}.mean(xi, 1, dtype=torch.int32, mask=m)", err=True)
+    # median: one dim, NaN where fully masked; integers must have no fully masked row
+    for form in ["", "1", "mask=m", "0, mask=m", "1, keepdim=True, mask=m31", "-1, mask=m4", "dim=0, mask=mnone"]:
+        case(f"{R}.median(x, {form})" if form else f"{R}.median(x)")
+    case(f"{R}.median(xi, 1, mask=m4)")
+    case(f"{R}.median(xi, 0, dtype=torch.float64, mask=m31)")
+    case(f"{R}.median(xi, 1, mask=m)", err=True)
+    case(f"{R}.median(xd, 2, mask=md)")
+    # norm orders
+    for ord in ["1", "3", "0", "float('inf')", "float('-inf')", "0.5", "-1.5"]:
+        case(f"{R}.norm(x, {ord}, 1, mask=m)")
+        case(f"{R}.norm(x, {ord}, mask=m31)")
+        case(f"{R}.norm(xd, ord={ord}, dim=(0, 2), keepdim=True, mask=md)")
+    case(f"{R}.norm(xi, float('-inf'), mask=m)", err=True)
+    case(f"{R}.norm(x, 1, 1, dtype=torch.float64, mask=m)")
+    # var / std: unbiased, correction
+    for op in ["var", "std"]:
+        for form in ["1, True, mask=m", "1, False, mask=m", "1, correction=0, mask=m", "1, correction=2, mask=m", "(0, 1), correction=1.5, mask=m4",
+                     "1, keepdim=True, unbiased=False, mask=m", "0, dtype=torch.float64, mask=m", "None, False"]:
+            case(f"{R}.{op}(x, {form})")
+        case(f"{R}.{op}(xi, 1, mask=m)")
+        case(f"{R}.{op}(xi, 1, dtype=torch.float64, mask=m)")
+        case(f"{R}.{op}(xi, 1, dtype=torch.int64, mask=m)")
+        case(f"{R}.{op}(x, 1, True, correction=1, mask=m)", err=True)
+    # logaddexp
+    case(f"{R}.logaddexp(x, pos)")
+    case(f"{R}.logaddexp(x, pos, input_mask=m)")
+    case(f"{R}.logaddexp(x, pos, input_mask=m, other_mask=m4)")
+    case(f"{R}.logaddexp(x, pos, other_mask=m31, dtype=torch.float64)")
+    case(f"{R}.logaddexp(xi, xi, input_mask=m)", err=True)
+    case(f"{R}.logaddexp(x, pos, m)", err="")
+
+
+def normalizations():
+    R = "torch.masked"
+    for op in ["softmax", "log_softmax", "softmin", "cumsum", "cumprod"]:
+        for form in ["1", "0, mask=m", "1, mask=m", "-1, mask=m4", "dim=0, mask=m31", "1, mask=mnone", "1, dtype=torch.float64, mask=m"]:
+            case(f"{R}.{op}(x, {form})")
+        case(f"{R}.{op}(xs, 1, mask=m)")
+        case(f"{R}.{op}(xd, 2, mask=md1)")
+        case(f"{R}.{op}(v, 0, mask=mv)")
+        case(f"{R}.{op}(s, 0, mask=torch.tensor(False))")
+        case(f"{R}.{op}(x)", err="missing 1 required positional argument: 'dim'")
+        case(f"{R}.{op}(x, 1, True)", err="positional argument")
+    for op in ["cumsum", "cumprod"]:
+        case(f"{R}.{op}(xi, 1, mask=m)")
+        case(f"{R}.{op}(xi32, 0, mask=m4)")
+        case(f"{R}.{op}(xi32, 0, dtype=torch.int64, mask=m4)")
+    for ord in ["2", "1", "float('inf')", "float('-inf')", "0", "3.5"]:
+        case(f"{R}.normalize(x, {ord}, 1, mask=m)")
+        case(f"{R}.normalize(x, {ord}, 0)")
+        case(f"{R}.normalize(xd, {ord}, -1, mask=md1)")
+    case(f"{R}.normalize(x, 2, 1, eps=0.25, mask=m)")
+    case(f"{R}.normalize(x, 2, 1, dtype=torch.float64, mask=m4)")
+    case(f"{R}.normalize(x, ord=1, dim=0, mask=m)")
+
+
+def validation():
+    R = "torch.masked"
+    case(f"{R}.sum(x, (0, 0), mask=m)", err=True)
+    case(f"{R}.sum(x, (1, -1), mask=m)", err=True)  # _canonical_dim lets it pass (it compares the raw dim), torch.sum refuses it
+    case(f"{R}.sum(x, (-1, 1), mask=m)", err=True)
+    case(f"{R}.sum(x, 2, mask=m)", err=True)
+    case(f"{R}.amax(x, -3, mask=m)", err=True)
+    case(f"{R}.softmax(x, 2, mask=m)", err=True)
+    case(f"{R}.sum(x, 1, mask=m5)", err=True)
+    case(f"{R}.sum(x, 1, mask=torch.ones(3, dtype=torch.bool))", err="")
+    case(f"{R}.sum(x, 1, mask=mi)")  # a non-bool mask is cast to bool
+    case(f"{R}.mean(x, 1, mask=m5)", err=True)
+    case(f"{R}.sum(x, 1, bogus=True)", err="bogus")
+    case(f"{R}.sum(x, 1, True)", err="positional argument")
+
+
+def gradients():
+    R = "torch.masked"
+    for call in [f"{R}.sum(x, 1, mask=m)", f"{R}.prod(x, 1, mask=m)", f"{R}.amax(x, 1, mask=m31)", f"{R}.mean(x, 0, mask=m)",
+                 f"{R}.softmax(x, 1, mask=m)", f"{R}.log_softmax(x, 0, mask=m4)", f"{R}.norm(x, 2, 1, mask=m)",
+                 f"{R}.var(x, 1, mask=m)", f"{R}.normalize(x, 2, 1, mask=m)", f"{R}.logsumexp(x, 1, mask=m)", f"{R}.cumprod(x, 1, mask=m)"]:
+        case(f"x = xd.select(0, 0).clone().requires_grad_()\ny = {call}\ny.sum().backward()\n(y, x.grad)")
+    case("x = torch.signal.windows.kaiser(6, dtype=torch.float64, requires_grad=True)\ny = x.pow(2).sum()\ny.backward()\n(x, y)")
+
+
+def masked_tensor():
+    R = "torch.masked"
+    mt = f"{R}.masked_tensor(x, m)"
+    pair = lambda expr: f"r = {expr}\n(r.get_data(), r.get_mask())"
+    case(pair(mt))
+    case(pair(f"{R}.MaskedTensor(xi, m31.expand(3, 4))").replace(f"{R}.MaskedTensor(", f"{R}.masked_tensor("))
+    case(pair(f"{R}.as_masked_tensor(xd, md)"))
+    case(f"{mt}.to_tensor(0)")
+    case(f"{mt}.to_tensor(-1.5)")
+    case(f"{mt}.is_sparse")
+    case(f"{R}.is_masked_tensor({mt})")
+    case(f"{R}.is_masked_tensor(x)")
+    case(f"{mt}.shape")
+    case(f"{mt}.dtype")
+    case(f"{mt}.dim()")
+    for op in ["sin", "abs", "exp", "neg", "sigmoid", "square", "isnan", "signbit", "positive", "sgn", "trunc", "i0", "nan_to_num"]:
+        case(pair(f"{R}.masked_tensor(xs, m).{op}()"))
+    case(pair(f"{R}.masked_tensor(pos, m).log()"))
+    case(pair(f"{R}.masked_tensor(pos, m).sqrt()"))
+    case(pair(f"{R}.masked_tensor(x, m).clamp(-0.5, 0.5)"))
+    case(pair(f"{R}.masked_tensor(x, m).pow(3)"))
+    case(pair(f"{R}.masked_tensor(xi, m).bitwise_not()"))
+    case(pair(f"{R}.masked_tensor(x, m).round()"))
+    case(f"{R}.masked_tensor(x, m).round(decimals=1)", err=True)
+    case(f"{R}.masked_tensor(x, m).clamp(x)", err=True)
+    case(f"a = {R}.masked_tensor(x, m)\nb = a.exp_()\n(a is b, a.get_data(), a.get_mask())")
+    for op in ["add", "sub", "mul", "div", "maximum", "fmod", "atan2", "logaddexp", "eq", "lt", "ge", "floor_divide", "remainder"]:
+        case(pair(f"{R}.masked_tensor(x, m).{op}({R}.masked_tensor(pos, m))"))
+        case(pair(f"{R}.masked_tensor(x, m).{op}(pos)"))
+    case(pair(f"{R}.masked_tensor(x, m).mul(2.5)"))
+    case(pair(f"{R}.masked_tensor(x, m).add(v[:4])"))
+    case(pair(f"{R}.masked_tensor(xi, m).bitwise_and({R}.masked_tensor(xi32, m))"))
+    case(f"a = {R}.masked_tensor(x, m)\nb = a.mul_({R}.masked_tensor(pos, m))\n(a is b, a.get_data(), a.get_mask())")
+    case(f"{R}.masked_tensor(x, m).add({R}.masked_tensor(pos, m4.expand(3, 4)))", err=True)
+    case(f"{R}.masked_tensor(x, m).add(pos, alpha=2)", err=True)
+    # reductions: all elements, or along dims (mask: any valid element)
+    for op in ["sum", "mean", "amax", "amin", "argmax", "argmin", "prod", "var", "std"]:
+        case(pair(f"{R}.masked_tensor(x, m).{op}()"))
+        case(pair(f"{R}.masked_tensor(x, m).{op}(1)"))
+        case(pair(f"{R}.masked_tensor(x, m).{op}(0, True)"))
+        case(pair(f"{R}.masked_tensor(xd, md).{op}(dim=-1, keepdim=True)"))
+    for op in ["sum", "mean", "amax", "var"]:
+        case(pair(f"{R}.masked_tensor(xd, md).{op}((0, 2))"))
+    for op in ["prod", "argmax"]:
+        case(pair(f"{R}.masked_tensor(xd, md).{op}((0, 2))"), err="")  # Tensor.prod/argmax take one dim
+    case(f"{R}.masked_tensor(x, m).norm()", err="")  # Python's MaskedTensor.norm fails (Tensor.norm passes p=)
+    case(pair(f"{R}.masked_tensor(xi, m).sum()"))
+    case(pair(f"{R}.masked_tensor(xi32, m).sum(1)"))
+    case(pair(f"{R}.masked_tensor(xb, m).all()"))
+    case(pair(f"{R}.masked_tensor(xb, m).all(1)"))
+    case(pair(f"{R}.masked_tensor(xb, m).all(0, True)"))
+    case(pair(f"{R}.masked_tensor(xi, m).mean()"), err=True)
+    case(pair(f"{R}.masked_tensor(x, mnone).sum()"))
+    # the masked ops take a MaskedTensor and use its mask
+    for op in ["sum", "amax", "mean", "var", "norm", "logsumexp", "prod"]:
+        case(f"{R}.{op}({R}.masked_tensor(x, m), 1)")
+        case(f"{R}.{op}({R}.masked_tensor(x, m))")
+    case(f"{R}.median({R}.masked_tensor(x, m), 1)")
+    case(f"{R}.median({R}.masked_tensor(xi, m31.expand(3, 4)), 0)")
+    case(f"{R}.softmax({R}.masked_tensor(x, m), 1)")
+    case(f"{R}.normalize({R}.masked_tensor(x, m), 2, 1)")
+    case(f"{R}.mean({R}.masked_tensor(x, m), 1, mask=m)")
+    # softmax, where, passthrough views, to
+    case(pair(f"{R}.masked_tensor(x, m).softmax(1)"))
+    case(pair(f"{R}.masked_tensor(x, m).softmax(-1)"))
+    case(pair(f"{R}.masked_tensor(x, m).transpose(0, 1)"))
+    case(pair(f"{R}.masked_tensor(x, m).t()"))
+    case(pair(f"{R}.masked_tensor(x, m).view(2, 6)"))
+    case(pair(f"{R}.masked_tensor(x, m).unsqueeze(1)"))
+    case(pair(f"{R}.masked_tensor(x, m).select(0, 2)"))
+    case(pair(f"{R}.masked_tensor(x, m).expand(2, 3, 4)"))
+    case(pair(f"{R}.masked_tensor(x, m).to(torch.float64)"))
+    case(pair(f"{R}.masked_tensor(x, m).clone()"))
+    case(f"str({R}.masked_tensor(x, m))")
+    case(f"str({R}.masked_tensor(xi, m))")
+    case(f"str({R}.masked_tensor(xd, md))")
+    case(f"str({R}.masked_tensor(x, m).sum())")
+    case(f"str({R}.masked_tensor(x, mnone).sum())")
+    case(f"str({R}.masked_tensor(xi, m).amax())")
+    # construction errors
+    case(f"{R}.masked_tensor(x, mi)", err=True)
+    case(f"{R}.masked_tensor(xu8, m)", err=True)
+    case(f"{R}.masked_tensor(x, m4)", err=True)
+    case(f"{R}.masked_tensor(x, m31)", err=True)
+    case(f"{R}.masked_tensor(1.5, m)", err=True)
+    case(f"{R}.masked_tensor(x, True)", err=True)
+    case(f"{R}.masked_tensor(x, m.to_sparse())", err=True)
+
+
+def main():
+    make_pool()
+    windows()
+    reductions()
+    normalizations()
+    validation()
+    gradients()
+    masked_tensor()
+    if mf.PROBLEMS:
+        print("\n".join(mf.PROBLEMS), file=sys.stderr)
+        return 1
+    FAMILY.write()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
