@@ -16,6 +16,9 @@ for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtur
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
 done
+# PyTorch's OpInfo samples (op_db); the known-failures list is rewritten from a replay of the new fixture.
+.venv/bin/python scripts/make-opinfo-fixtures.py
+npm run --silent build:ts && node scripts/opinfo.mjs --write-known-failures
 # Optimizer trajectories, one script per family (scripts/optim_fixtures.py is their harness).
 for script in scripts/make-optim-*-fixtures.py; do
   echo "$script"
