@@ -1,7 +1,7 @@
 // Python's indexing: x[0, :, 1:3] as x.index(0, ':', '1:3') and x[mask] = v as x.indexPut_([mask], v),
 // with basic items as views and tensor items through aten::index / index_put_ (PyTorch's applySlicing).
 import { aten } from './call.js';
-import { bool as boolDType } from './dtype.js';
+import { bool as boolDType, int64 as int64DType } from './dtype.js';
 import { native } from './native.js';
 import { describe } from './options.js';
 import { isTensor as isTensorObject, Tensor, type IndexItem, type TensorOrScalar } from './tensor.js';
@@ -31,7 +31,7 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
       } else if (typeof it === 'boolean') {
         // x[True] / x[False]: a new dim of size 1, indexed by [0] or by nothing (applySlicing's boolToIndexingTensor).
         step(aten('unsqueeze', [result, dim]) as Tensor);
-        const t = new Tensor(native.fromTypedArray(new Float64Array(it ? [0] : []), [it ? 1 : 0], 4));
+        const t = new Tensor(native.fromTypedArray(new Float64Array(it ? [0] : []), [it ? 1 : 0], int64DType.code));
         made.push(t);
         while (advanced.length < dim) advanced.push(null);
         advanced[dim] = t;
@@ -56,8 +56,8 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
           if (!bools && !it.every((v) => Number.isInteger(v) || typeof v === 'bigint'))
             throw new TypeError(`${fn}: only integers, slices, null, ..., and integer or boolean arrays/tensors are valid indices`);
           t = it.some((v) => typeof v === 'bigint')
-            ? new Tensor(native.fromTypedArray(BigInt64Array.from(it as (number | bigint)[], (v) => BigInt(v)), [it.length], 4))
-            : new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], bools ? 11 : 4));
+            ? new Tensor(native.fromTypedArray(BigInt64Array.from(it as (number | bigint)[], (v) => BigInt(v)), [it.length], int64DType.code))
+            : new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], (bools ? boolDType : int64DType).code));
           made.push(t);
         } else if (ArrayBuffer.isView(it) && !(it instanceof DataView)) {
           // A TypedArray as a NumPy array in Python: its own dtype (uint8 indexes as a mask, as there).

@@ -4,45 +4,25 @@ positional forms, options spelled as the native camelCase rule spells them, the 
 the eager torch.cond / torch.while_loop / torch.vmap. Each case is a Python expression and its JS twin;
 the Python result (or error) is recorded. Run: .venv/bin/python scripts/make-call-forms-fixtures.py
 """
+import importlib.util
 import json
-import math
 import os
 import warnings
 
-import torch
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(HERE, "make-fixtures.py"))
+mf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mf)  # the one result encoding; pins ATEN_CPU_CAPABILITY=avx2 and one thread before torch loads
+
+import torch  # noqa: E402
 
 warnings.filterwarnings('ignore')
 torch.set_num_threads(1)
 
-OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'call-forms.json')
+OUT = os.path.join(HERE, '..', 'test', 'fixtures', 'call-forms.json')
 
 X = 'torch.arange(6.).reshape(2, 3)'
 JS_X = 'torch.arange(6, { dtype: torch.float32 }).reshape(2, 3)'
-
-
-def enc(v):
-    if isinstance(v, torch.Tensor):
-        t = v.detach()
-        if t.layout != torch.strided:
-            t = t.to_dense()
-        flat = t.reshape(-1).tolist()
-        data = [('nan' if math.isnan(f) else 'inf' if f == math.inf else '-inf' if f == -math.inf else f) if isinstance(f, float) else f for f in flat]
-        return {'dtype': str(v.dtype), 'shape': list(v.shape), 'data': data, 'requiresGrad': v.requires_grad}
-    if isinstance(v, (tuple, list, torch.Size)):
-        return {'seq': [enc(e) for e in v]}
-    if isinstance(v, dict):
-        return {'dict': {k: enc(e) for k, e in v.items()}}
-    if isinstance(v, bool):
-        return {'bool': v}
-    if isinstance(v, (int, float)):
-        return {'num': v}
-    if isinstance(v, torch.dtype):
-        return {'str': str(v)}
-    if isinstance(v, torch.layout):
-        return {'str': str(v)}
-    if v is None:
-        return {'none': True}
-    raise TypeError(f'cannot encode {type(v)}')
 
 
 def per_sample_grads(x, y, w):
@@ -202,7 +182,7 @@ def main():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter('ignore')
-                expected = enc(eval(py, scope))  # noqa: S307
+                expected = mf.enc(eval(py, scope), with_grad=True)  # noqa: S307
         except Exception as e:  # noqa: BLE001 - the error is the expected result
             expected = {'error': type(e).__name__, 'message': str(e).split('\n')[0][:300]}
         cases.append({'group': group, 'py': py, 'js': js, 'seed': seed, 'expected': expected})

@@ -192,11 +192,18 @@ def enc_tensor(t):
     return {"dtype": dt, "shape": list(t.shape), "data": flat}
 
 
-def enc(v):
+def enc(v, with_grad=False):
+    """The one JSON encoding of a Python result (test/golden-replay.ts reads it). with_grad: tensors
+    also record requires_grad; sparse tensors are stored dense."""
     if isinstance(v, torch.Tensor):
-        return enc_tensor(v)
+        e = enc_tensor(v.to_dense() if v.layout != torch.strided else v)
+        if with_grad:
+            e["requiresGrad"] = v.requires_grad
+        return e
     if isinstance(v, torch.dtype):
         return {"torchDtype": str(v)[len("torch."):]}
+    if isinstance(v, torch.layout):
+        return {"torchLayout": str(v)[len("torch."):]}
     if v is None:
         return {"none": True}
     if isinstance(v, bool):
@@ -208,9 +215,11 @@ def enc(v):
     if isinstance(v, str):
         return {"str": v}
     if isinstance(v, tuple) and type(v).__module__ == "torch.return_types":
-        return {"named": {k: enc(getattr(v, k)) for k in type(v).__match_args__}}
+        return {"named": {k: enc(getattr(v, k), with_grad) for k in type(v).__match_args__}}
     if isinstance(v, (tuple, list)):
-        return {"seq": [enc(e) for e in v]}
+        return {"seq": [enc(e, with_grad) for e in v]}
+    if isinstance(v, dict):
+        return {"dict": {k: enc(e, with_grad) for k, e in v.items()}}
     raise TypeError(f"cannot encode {type(v)}")
 
 

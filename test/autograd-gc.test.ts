@@ -55,6 +55,23 @@ describe('autograd objects are collected without dispose', { timeout: 300_000 },
     expect(r.leaked).toBeLessThan(50);
   });
 
+  it('1 MiB tensors with hooks and through custom Functions: RSS stays bounded', () => {
+    const r = runWithGc(`${Square}
+      const before = await settle();
+      let rss0 = 0;
+      for (let i = 0; i < 600; i++) {
+        const x = torch.ones(262144, { requiresGrad: true }); // 1 MiB
+        x.registerHook((g) => g.mul(2));
+        Exp.apply(Square.apply(x.mul(1))).sum().backward();
+        if (i === 100) { await settle(); rss0 = process.memoryUsage().rss; }
+      }
+      const live = (await settle()) - before;
+      return { live, rssGrowthMiB: (process.memoryUsage().rss - rss0) / 2 ** 20 };`);
+    expect(r.live).toBeLessThan(50);
+    // Leaking, the 500 measured iterations keep at least 5 MiB each (x, its grad, saved tensors): 2.5 GiB.
+    expect(r.rssGrowthMiB).toBeLessThan(400);
+  });
+
   it('a 10k-iteration autograd loop keeps tensors and RSS bounded', () => {
     const r = runWithGc(`${Square}
       const w = torch.ones(256, { requiresGrad: true });

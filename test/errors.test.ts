@@ -442,6 +442,16 @@ describe('a failed call leaves no state behind', () => {
     expect(torch.isGradEnabled()).toBe(true);
   });
 
+  it('inferenceMode and noGrad refuse async callbacks and promise results, and leave the mode as it was', () => {
+    expect(() => torch.inferenceMode(async () => torch.ones(1))).toThrow(/^inferenceMode: fn must be synchronous/);
+    expect(torch.isInferenceModeEnabled()).toBe(false);
+    // A plain function that returns a promise: the mode is left before the promise settles.
+    expect(() => torch.inferenceMode(() => Promise.resolve(1))).toThrow(/^inferenceMode: fn must be synchronous/);
+    expect(torch.isInferenceModeEnabled()).toBe(false);
+    expect(() => torch.noGrad(() => Promise.reject(new Error('later')))).toThrow(/^noGrad: fn must be synchronous/);
+    expect(torch.isGradEnabled()).toBe(true);
+  });
+
   it('inferenceMode is left when the callback throws', () => {
     expect(() => torch.inferenceMode(() => {
       throw new TypeError('inside');

@@ -6,15 +6,18 @@ import { expect } from 'vitest';
 import * as torch from '../lib/index.js';
 
 export type Datum = number | boolean | string; // 'nan' | 'inf' | '-inf' for floats; digits for int64 beyond 2^53
-export interface TensorEnc { dtype: string; shape: number[]; data: Datum[] } // complex: re, im interleaved
+// complex: re, im interleaved; sparse: stored dense; requiresGrad: recorded by fixtures that check it
+export interface TensorEnc { dtype: string; shape: number[]; data: Datum[]; requiresGrad?: boolean }
 export type Enc =
   | TensorEnc
   | { seq: Enc[] }
   | { named: Record<string, Enc> }
+  | { dict: Record<string, Enc> }
   | { num: number | string }
   | { bool: boolean }
   | { str: string }
   | { torchDtype: string }
+  | { torchLayout: string }
   | { none: true };
 export interface Tol { rtol: number; atol: number }
 export interface ErrorEnc { error: string; errorType?: string }
@@ -27,7 +30,8 @@ const show = (v: number | bigint | boolean): string => (Object.is(v, -0) ? '-0' 
 const showDatum = (v: Datum): string => (typeof v === 'string' ? (v in SPECIAL ? show(SPECIAL[v]!) : v) : show(v));
 const isComplex = (name: string): boolean => name.startsWith('complex');
 
-function valuesOf(t: torch.Tensor): string[] {
+function valuesOf(tensor: torch.Tensor): string[] {
+  const t = tensor.layout === torch.strided ? tensor.detach() : tensor.detach().toDense();
   const plain = isComplex(t.dtype.name) ? torch.viewAsReal(t.resolveConj()) : t;
   const isBool = plain.dtype === torch.bool;
   return Array.from(plain.contiguous().toTypedArray() as ArrayLike<number | bigint>, (v) => (isBool ? String(v !== 0) : show(v)));
@@ -40,6 +44,7 @@ export function check(actual: unknown, exp: Enc, tol: Tol | undefined, path: str
     const t = actual as torch.Tensor;
     expect(t.dtype.name, `${path}: dtype`).toBe(exp.dtype);
     expect(t.shape, `${path}: shape`).toEqual(exp.shape);
+    if (exp.requiresGrad !== undefined) expect(t.requiresGrad, `${path}: requiresGrad`).toBe(exp.requiresGrad);
     const got = valuesOf(t);
     const want = exp.data.map(showDatum);
     if (!tol || !(t.dtype.isFloatingPoint || isComplex(t.dtype.name))) {
@@ -67,6 +72,9 @@ export function check(actual: unknown, exp: Enc, tol: Tol | undefined, path: str
       expect(a[i], `${path}[${i}] is .${k}`).toBe(a[k]);
     });
     expect(a.length, `${path}: length`).toBe(Object.keys(exp.named).length);
+  } else if ('dict' in exp) {
+    expect(Object.keys(actual as object), `${path}: keys`).toEqual(Object.keys(exp.dict));
+    for (const [k, e] of Object.entries(exp.dict)) check((actual as Record<string, unknown>)[k], e, tol, `${path}.${k}`);
   } else if ('num' in exp) {
     expect(typeof actual, `${path}: type`).toBe('number');
     expect(show(actual as number), path).toBe(showDatum(exp.num));
@@ -76,6 +84,8 @@ export function check(actual: unknown, exp: Enc, tol: Tol | undefined, path: str
     expect(actual, path).toBe(exp.str);
   } else if ('torchDtype' in exp) {
     expect(actual, path).toBe((torch as unknown as Record<string, unknown>)[exp.torchDtype]);
+  } else if ('torchLayout' in exp) {
+    expect(String(actual), path).toBe(`torch.${exp.torchLayout}`); // a Layout prints as Python's repr
   } else if ('none' in exp) {
     expect(actual, path).toBeNull();
   } else {

@@ -166,10 +166,10 @@ describe('handles', () => {
        import { native } from ${JSON.stringify(join(root, 'lib', 'native.ts'))};
        const foreign = createRequire(import.meta.url)(${JSON.stringify(addon)}).makeExternal();
        const ours = native.fromTypedArray(new Float32Array(2), [2], null);
-       for (const f of [() => native.shape(foreign), () => native.dispose(foreign), () => native.add(ours, foreign), () => native.generatorDevice(foreign)])
+       for (const f of [() => native.shape(foreign), () => native.dispose(foreign), () => native.add(ours, foreign), () => native.generatorDevice(foreign), () => native.zipRecords(foreign)])
          try { f(); console.log('no error'); } catch (e) { console.log(e.constructor.name); }`,
     );
     expect(r.signal, r.stderr).toBeNull();
-    expect(r.stdout.trim().split('\n')).toEqual(['TypeError', 'TypeError', 'TypeError', 'TypeError']);
+    expect(r.stdout.trim().split('\n')).toEqual(['TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError']);
   });
 });

@@ -27,106 +27,102 @@ constexpr TypedArrayInfo kTypedArrays[] = {
     {napi_biguint64_array, c10::ScalarType::UInt64},
 };
 
-// The napi TypedArray type that holds a dtype's elements (bool -> Uint8Array, half -> Float32Array).
-napi_typedarray_type ArrayTypeFor(c10::ScalarType st, c10::ScalarType* holds) {
+// A TypedArray of element type T over a whole ArrayBuffer.
+template <class T>
+Napi::TypedArray ArrayOf(Napi::Env env, size_t count, Napi::ArrayBuffer buffer) {
+  return Napi::TypedArrayOf<T>::New(env, count, buffer, 0);
+}
+using ArrayMaker = Napi::TypedArray (*)(Napi::Env, size_t, Napi::ArrayBuffer);
+
+// The TypedArray that holds a dtype's elements (bool -> Uint8Array, half -> Float32Array).
+ArrayMaker ArrayTypeFor(c10::ScalarType st, c10::ScalarType* holds) {
   switch (st) {
-    case c10::kChar: *holds = st; return napi_int8_array;
-    case c10::kByte: case c10::kBool: *holds = st; return napi_uint8_array;
-    case c10::kShort: *holds = st; return napi_int16_array;
-    case c10::kInt: *holds = st; return napi_int32_array;
-    case c10::kLong: *holds = st; return napi_bigint64_array;
-    case c10::kDouble: *holds = st; return napi_float64_array;
+    case c10::kChar: *holds = st; return ArrayOf<int8_t>;
+    case c10::kByte: case c10::kBool: *holds = st; return ArrayOf<uint8_t>;
+    case c10::kShort: *holds = st; return ArrayOf<int16_t>;
+    case c10::kInt: *holds = st; return ArrayOf<int32_t>;
+    case c10::kLong: *holds = st; return ArrayOf<int64_t>;
+    case c10::kDouble: *holds = st; return ArrayOf<double>;
     case c10::kFloat: case c10::kHalf: case c10::kBFloat16: case c10::kComplexHalf: case c10::kComplexFloat:
       *holds = c10::kFloat;
-      return napi_float32_array;
-    case c10::kComplexDouble: *holds = c10::kDouble; return napi_float64_array;
-    case c10::ScalarType::UInt16: *holds = st; return napi_uint16_array;
-    case c10::ScalarType::UInt32: *holds = st; return napi_uint32_array;
-    case c10::ScalarType::UInt64: *holds = st; return napi_biguint64_array;
+      return ArrayOf<float>;
+    case c10::kComplexDouble: *holds = c10::kDouble; return ArrayOf<double>;
+    case c10::ScalarType::UInt16: *holds = st; return ArrayOf<uint16_t>;
+    case c10::ScalarType::UInt32: *holds = st; return ArrayOf<uint32_t>;
+    case c10::ScalarType::UInt64: *holds = st; return ArrayOf<uint64_t>;
     default:
       // float8 formats read back as float32, as Python's tolist() gives floats.
       if (c10::isFloatingType(st) && c10::elementSize(st) == 1) {
         *holds = c10::kFloat;
-        return napi_float32_array;
+        return ArrayOf<float>;
       } ThrowType(std::string("dtype ") + c10::toString(st) + " has no TypedArray");
   }
 }
 
 // fromTypedArray(typedArray, shape, dtype | null): copies the data into a new CPU tensor.
-napi_value FromTypedArray(napi_env env, napi_callback_info info) {
-  return Guard(env, "tensor", [&] {
-    Args<3> a(env, info);
-    bool isTyped = false;
-    Check(napi_is_typedarray(env, a[0], &isTyped));
-    if (!isTyped) ThrowType("data must be a TypedArray");
-    napi_typedarray_type type;
-    size_t length;
-    void* data;
-    Check(napi_get_typedarray_info(env, a[0], &type, &length, &data, nullptr, nullptr));
-    c10::ScalarType src = c10::kFloat;
-    bool known = false;
-    for (const TypedArrayInfo& t : kTypedArrays)
-      if (t.type == type) {
-        src = t.scalar;
-        known = true;
-      }
-    if (!known) ThrowType("unsupported TypedArray type");
-    std::vector<int64_t> shape = ToIntList(env, a[1], "shape");
-    int64_t numel = 1;
-    for (int64_t d : shape) {
-      if (d < 0) ThrowRange("negative dimension in shape");
-      numel *= d;
+Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray()) ThrowType("data must be a TypedArray");
+  Napi::TypedArray array = info[0].As<Napi::TypedArray>();
+  const napi_typedarray_type type = array.TypedArrayType();
+  const size_t length = array.ElementLength();
+  const char* data = static_cast<const char*>(array.ArrayBuffer().Data()) + array.ByteOffset();
+  c10::ScalarType src = c10::kFloat;
+  bool known = false;
+  for (const TypedArrayInfo& t : kTypedArrays)
+    if (t.type == type) {
+      src = t.scalar;
+      known = true;
     }
-    if (numel != static_cast<int64_t>(length))
-      ThrowRange("shape has " + std::to_string(numel) + " elements but the data has " + std::to_string(length));
-    at::Tensor t = at::empty(shape, at::TensorOptions().dtype(src));
-    if (length) std::memcpy(t.data_ptr(), data, length * c10::elementSize(src));
-    if (!IsNullish(env, a[2])) {
-      c10::ScalarType dst = ToScalarType(env, a[2]);
-      if (dst != src) t = t.to(dst);
-    }
-    return WrapTensor(env, std::move(t));
-  });
+  if (!known) ThrowType("unsupported TypedArray type");
+  std::vector<int64_t> shape = ToIntList(env, info[1], "shape");
+  int64_t numel = 1;
+  for (int64_t d : shape) {
+    if (d < 0) ThrowRange("negative dimension in shape");
+    numel *= d;
+  }
+  if (numel != static_cast<int64_t>(length))
+    ThrowRange("shape has " + std::to_string(numel) + " elements but the data has " + std::to_string(length));
+  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(src));
+  if (length) std::memcpy(t.data_ptr(), data, length * c10::elementSize(src));
+  if (!IsNullish(env, info[2])) {
+    c10::ScalarType dst = ToScalarType(env, info[2]);
+    if (dst != src) t = t.to(dst);
+  }
+  return Napi::Value(env, WrapTensor(env, std::move(t)));
 }
 
 // fromBuffer(arrayBuffer, byteOffset, count, dtype): a 1-D tensor over the buffer's memory, no copy.
 // The tensor holds a reference to the ArrayBuffer, released (on the JS thread) when the tensor's
 // storage is freed. Resizable buffers are refused (shrinking frees memory the tensor would still
 // read); a buffer detached (transferred) later makes every use of the tensor throw.
-napi_value FromBuffer(napi_env env, napi_callback_info info) {
-  return Guard(env, "frombuffer", [&] {
-    Args<4> a(env, info);
-    bool isAb = false;
-    Check(napi_is_arraybuffer(env, a[0], &isAb));
-    if (!isAb) ThrowType("buffer must be an ArrayBuffer, a TypedArray or a Buffer");
-    bool detached = false;
-    Check(napi_is_detached_arraybuffer(env, a[0], &detached));
-    if (detached) ThrowType("the ArrayBuffer is detached");
-    napi_value resizable;
-    Check(napi_get_named_property(env, a[0], "resizable", &resizable));
-    if (TypeOf(env, resizable) == napi_boolean && ToBool(env, resizable, "resizable"))
-      ThrowType("a resizable ArrayBuffer cannot back a tensor (resizing would free memory the tensor reads); copy it with torch.tensor()");
-    void* data = nullptr;
-    size_t length = 0;
-    Check(napi_get_arraybuffer_info(env, a[0], &data, &length));
-    int64_t offset = ToInt64(env, a[1], "offset");
-    int64_t count = ToInt64(env, a[2], "count");
-    c10::ScalarType st = ToScalarType(env, a[3]);
-    int64_t item = static_cast<int64_t>(c10::elementSize(st));
-    if (offset < 0 || offset > static_cast<int64_t>(length))
-      ThrowRange("offset (" + std::to_string(offset) + ") must be in [0, " + std::to_string(length) + "]");
-    int64_t avail = static_cast<int64_t>(length) - offset;
-    if (count < 0) {
-      if (avail % item) ThrowRange("buffer length (" + std::to_string(avail) + " bytes after skipping offset) must be a multiple of the element size (" + std::to_string(item) + ")");
-      count = avail / item;
-    }
-    if (count == 0) ThrowRange("both buffer length (" + std::to_string(avail) + ") and count (0) must not be 0");
-    if (count * item > avail) ThrowRange("requested " + std::to_string(count * item) + " bytes but the buffer has " + std::to_string(avail) + " after offset");
-    char* start = static_cast<char*>(data) + offset;
-    if (reinterpret_cast<uintptr_t>(start) % static_cast<uintptr_t>(item))
-      ThrowRange("the data at offset " + std::to_string(offset) + " is not aligned to the element size " + std::to_string(item));
-    return WrapTensor(env, BorrowArrayBuffer(env, a[0], start, count, st));
-  });
+Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArrayBuffer()) ThrowType("buffer must be an ArrayBuffer, a TypedArray or a Buffer");
+  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  if (buffer.IsDetached()) ThrowType("the ArrayBuffer is detached");
+  Napi::Value resizable = buffer.Get("resizable");
+  if (resizable.IsBoolean() && resizable.As<Napi::Boolean>().Value())
+    ThrowType("a resizable ArrayBuffer cannot back a tensor (resizing would free memory the tensor reads); copy it with torch.tensor()");
+  void* data = buffer.Data();
+  const size_t length = buffer.ByteLength();
+  int64_t offset = ToInt64(env, info[1], "offset");
+  int64_t count = ToInt64(env, info[2], "count");
+  c10::ScalarType st = ToScalarType(env, info[3]);
+  int64_t item = static_cast<int64_t>(c10::elementSize(st));
+  if (offset < 0 || offset > static_cast<int64_t>(length))
+    ThrowRange("offset (" + std::to_string(offset) + ") must be in [0, " + std::to_string(length) + "]");
+  int64_t avail = static_cast<int64_t>(length) - offset;
+  if (count < 0) {
+    if (avail % item) ThrowRange("buffer length (" + std::to_string(avail) + " bytes after skipping offset) must be a multiple of the element size (" + std::to_string(item) + ")");
+    count = avail / item;
+  }
+  if (count == 0) ThrowRange("both buffer length (" + std::to_string(avail) + ") and count (0) must not be 0");
+  if (count * item > avail) ThrowRange("requested " + std::to_string(count * item) + " bytes but the buffer has " + std::to_string(avail) + " after offset");
+  char* start = static_cast<char*>(data) + offset;
+  if (reinterpret_cast<uintptr_t>(start) % static_cast<uintptr_t>(item))
+    ThrowRange("the data at offset " + std::to_string(offset) + " is not aligned to the element size " + std::to_string(item));
+  return Napi::Value(env, WrapTensor(env, BorrowArrayBuffer(env, buffer, start, count, st)));
 }
 
 // Storages shared with JS arrays (toTypedArray({ share: true })) may not be resized while an
@@ -177,42 +173,41 @@ void CheckShareable(const at::Tensor& t, c10::ScalarType holds) {
 // toTypedArray(t, share): the values, row-major, in the TypedArray matching the dtype (complex:
 // interleaved real and imaginary parts): a copy, or with share the tensor's own memory (CPU,
 // contiguous, same element type), which the array keeps alive and keeps from being resized.
-napi_value ToTypedArray(napi_env env, napi_callback_info info) {
-  return Guard(env, "toTypedArray", [&] {
-    Args<2> a(env, info);
-    const at::Tensor& t = TensorOf(env, a[0], "self");
-    bool share = !IsNullish(env, a[1]) && ToBool(env, a[1], "share");
-    c10::ScalarType holds;
-    napi_typedarray_type type = ArrayTypeFor(t.scalar_type(), &holds);
-    if (share) {
-      CheckShareable(t, holds);
-      if (BoxOf(env, a[0])->borrowed) ThrowType("the tensor views an ArrayBuffer (torch.frombuffer): use that buffer, or toTypedArray() for a copy");
+Napi::Value ToTypedArray(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::Tensor& t = TensorOf(env, info[0], "self");
+  bool share = !IsNullish(env, info[1]) && ToBool(env, info[1], "share");
+  c10::ScalarType holds;
+  ArrayMaker makeArray = ArrayTypeFor(t.scalar_type(), &holds);
+  if (share) {
+    CheckShareable(t, holds);
+    if (BoxOf(env, info[0])->borrowed) ThrowType("the tensor views an ArrayBuffer (torch.frombuffer): use that buffer, or toTypedArray() for a copy");
+  }
+  at::Tensor src = t.detach();
+  if (src.is_complex()) {
+    if (src.scalar_type() == c10::kComplexHalf) src = src.to(c10::kComplexFloat);
+    src = at::view_as_real(src.resolve_conj());
+  }
+  if (src.device().type() != c10::kCPU || src.scalar_type() != holds) src = src.to(c10::kCPU, holds);
+  src = src.resolve_neg().contiguous();
+  const size_t count = static_cast<size_t>(src.numel());
+  const size_t bytes = count * c10::elementSize(holds);
+  Napi::ArrayBuffer buffer;
+  if (share && bytes > 0) {
+    auto* holder = new SharedArrayHolder(src);
+    // A basic finalizer: it runs inside GC and only does native bookkeeping.
+    auto release = [](Napi::BasicEnv, void*, SharedArrayHolder* h) { delete h; };
+    try {
+      buffer = Napi::ArrayBuffer::New(env, src.data_ptr(), bytes, release, holder);
+    } catch (const Napi::Error&) {
+      delete holder;
+      ThrowError("this runtime does not allow external ArrayBuffers; use toTypedArray() for a copy");
     }
-    at::Tensor src = t.detach();
-    if (src.is_complex()) {
-      if (src.scalar_type() == c10::kComplexHalf) src = src.to(c10::kComplexFloat);
-      src = at::view_as_real(src.resolve_conj());
-    }
-    if (src.device().type() != c10::kCPU || src.scalar_type() != holds) src = src.to(c10::kCPU, holds);
-    src = src.resolve_neg().contiguous();
-    size_t count = static_cast<size_t>(src.numel());
-    size_t bytes = count * c10::elementSize(holds);
-    napi_value ab, out;
-    void* data = nullptr;
-    if (share && bytes > 0) {
-      auto* holder = new SharedArrayHolder(src);
-      auto release = [](node_api_basic_env, void*, void* hint) { delete static_cast<SharedArrayHolder*>(hint); };
-      if (napi_create_external_arraybuffer(env, src.data_ptr(), bytes, release, holder, &ab) != napi_ok) {
-        delete holder;
-        ThrowError("this runtime does not allow external ArrayBuffers; use toTypedArray() for a copy");
-      }
-    } else {
-      Check(napi_create_arraybuffer(env, bytes, &data, &ab));
-      if (bytes) std::memcpy(data, src.data_ptr(), bytes);
-    }
-    Check(napi_create_typedarray(env, type, count, ab, 0, &out));
-    return out;
-  });
+  } else {
+    buffer = Napi::ArrayBuffer::New(env, bytes);
+    if (bytes) std::memcpy(buffer.Data(), src.data_ptr(), bytes);
+  }
+  return makeArray(env, count, buffer);
 }
 
 // names(t): dimension names of a named tensor (null for unnamed dims), or null when it has none.
@@ -288,18 +283,14 @@ Napi::Value IsContiguous(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterTensorData(napi_env env, napi_value exports) {
-  // Raw Node-API: TypedArray/ArrayBuffer creation with external memory and basic finalizers.
-  static constexpr ExportEntry kRaw[] = {
-      {"fromTypedArray", FromTypedArray},
-      {"toTypedArray", ToTypedArray},
-      {"fromBuffer", FromBuffer},
-  };
   static constexpr MethodEntry kMethods[] = {
+      {"fromTypedArray", FromTypedArray, "tensor"},
+      {"toTypedArray", ToTypedArray},
+      {"fromBuffer", FromBuffer, "frombuffer"},
       {"names", Names},
       {"item", Item},
       {"isContiguous", IsContiguous},
   };
-  ExportAll(env, exports, kRaw);
   ExportAll(env, exports, kMethods);
   ExportTensorProperties(env, exports, kProperties);
 }
