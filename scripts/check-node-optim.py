@@ -14,6 +14,8 @@ import torch  # noqa: E402
 
 def decode(e):
     vals = [float(v) if isinstance(v, str) else v for v in e["data"]]
+    if e["dtype"].startswith("complex"):  # stored as its real view's values (optim_fixtures.enc_param)
+        return torch.view_as_complex(torch.tensor(vals, dtype=torch.float64).reshape(e["shape"] + [2])).clone()
     return torch.tensor(vals, dtype=getattr(torch, e["dtype"])).reshape(e["shape"])
 
 
@@ -25,7 +27,7 @@ def main():
         for c in fx["cases"]:
             case = of.Case(c["name"], c["cls"], {}, frozen=c["frozen"], closure=c["closure"], steps=c["steps"], problem=c["problem"])
             # the Python options: from the fixture script's Case (its JSON copy is camelCased for JS)
-            case.options, case.groups = CASE_OPTIONS[c["name"]]
+            case.options, case.groups, case.tensors = CASE_OPTIONS[c["name"]]
             half = c["steps"] // 2
             _, x, y = of.make_problem(case.problem)
             params = [decode(e).requires_grad_(of.PARAM_NAMES[i] not in case.frozen) for i, e in enumerate(c["snapshots"][str(half)])]
@@ -50,7 +52,7 @@ def load_case_options():
         spec.loader.exec_module(mod)
         for case in mod.CASES:
             if isinstance(case, of.Case):  # other scripts' cases (e.g. the Tensor-lr ones) are not trajectories here
-                out[case.name] = (case.options, case.groups)
+                out[case.name] = (case.options, case.groups, case.tensors)
     return out
 
 

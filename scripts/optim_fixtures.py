@@ -42,11 +42,25 @@ class Case:
     """One trajectory: optimizer class `cls` (the same name in torch.optim and torchnode's optim) with
     Python keyword `options`; `groups`: parameter groups as [{"params": [indices into w1, b1, w2, b2],
     **options}]; `frozen`: parameter names that never get a grad; `closure`: step(closure) (LBFGS);
-    `problem`: 'mlp' (dense) or 'embedding' (sparse grads, for SparseAdam)."""
+    `problem`: 'mlp' (dense), 'complex' (the mlp with complex128 parameters) or 'embedding' (sparse grads,
+    for SparseAdam); `tensors`: option keys whose numbers are given as float32 tensors (lr=torch.tensor(0.01),
+    betas=(torch.tensor(0.9), torch.tensor(0.999)))."""
 
-    def __init__(self, name, cls, options=None, groups=None, frozen=(), closure=False, steps=1000, problem="mlp", tol=None):
+    def __init__(self, name, cls, options=None, groups=None, frozen=(), closure=False, steps=1000, problem="mlp", tol=None, tensors=()):
         self.name, self.cls, self.options = name, cls, dict(options or {})
         self.groups, self.frozen, self.closure, self.steps, self.problem, self.tol = groups, list(frozen), closure, steps, problem, tol
+        self.tensors = list(tensors)
+
+
+def as_tensor_option(v):
+    return tuple(torch.tensor(e) for e in v) if isinstance(v, (tuple, list)) else torch.tensor(v)
+
+
+def enc_param(t):
+    """A tensor for the JSON: a complex one as its real view's values, with its own dtype and shape."""
+    if t.is_complex():
+        return {**mf.enc_tensor(torch.view_as_real(t.detach())), "dtype": str(t.dtype)[len("torch."):], "shape": list(t.shape)}
+    return mf.enc_tensor(t)
 
 
 def make_problem(kind):
@@ -58,6 +72,12 @@ def make_problem(kind):
         return params, x, y
     params = [torch.randn(8, 4, generator=g, dtype=torch.float64) * 0.5, torch.randn(8, generator=g, dtype=torch.float64) * 0.1,
               torch.randn(1, 8, generator=g, dtype=torch.float64) * 0.5, torch.randn(1, generator=g, dtype=torch.float64) * 0.1]
+    if kind == "complex":
+        def crandn(*shape):
+            return torch.complex(torch.randn(*shape, generator=g, dtype=torch.float64), torch.randn(*shape, generator=g, dtype=torch.float64))
+        params = [crandn(8, 4) * 0.5, crandn(8) * 0.1, crandn(1, 8) * 0.5, crandn(1) * 0.1]
+        x = crandn(32, 4) * 0.5
+        return params, x, torch.sin(x.sum(1, keepdim=True))
     x = torch.randn(32, 4, generator=g, dtype=torch.float64)
     y = torch.sin(x.sum(1, keepdim=True))
     return params, x, y
@@ -70,15 +90,18 @@ def loss_of(kind, params, x, y):
         return (out - y).pow(2).mean()
     h = torch.tanh(x.matmul(params[0].t()).add(params[1]))
     out = h.matmul(params[2].t()).add(params[3])
+    if kind == "complex":
+        return torch.view_as_real(out.sub(y)).pow(2).mean()
     return out.sub(y).pow(2).mean()
 
 
 def build(case, params):
     cls = getattr(torch.optim, case.cls)
+    options = {k: as_tensor_option(v) if k in case.tensors else v for k, v in case.options.items()}
     if case.groups is None:
-        return cls(params, **case.options)
+        return cls(params, **options)
     groups = [{**{k: v for k, v in g.items() if k != "params"}, "params": [params[i] for i in g["params"]]} for g in case.groups]
-    return cls(groups, **case.options)
+    return cls(groups, **options)
 
 
 def run(case, params, x, y, opt, start, stop, losses):
@@ -107,7 +130,7 @@ def trajectory(case):
     losses, snapshots = [], {}
     for stop in record_steps(case.steps):
         run(case, params, x, y, opt, len(losses), stop, losses)
-        snapshots[str(stop)] = [mf.enc_tensor(p) for p in params]
+        snapshots[str(stop)] = [enc_param(p) for p in params]
         if stop == case.steps // 2:
             os.makedirs(STATE_DIR, exist_ok=True)
             torch.save(opt.state_dict(), os.path.join(STATE_DIR, f"{case.name}.pt"))
@@ -121,6 +144,8 @@ def trajectory(case):
         out["groups"] = js_value(case.groups)
     if case.tol is not None:
         out["tol"] = case.tol
+    if case.tensors:
+        out["tensorOptions"] = [camel(k) for k in case.tensors]
     return out
 
 
@@ -131,7 +156,7 @@ def write_fixture(family, cases):
     problems = {}
     for kind in sorted({c.problem for c in cases}):
         params, x, y = make_problem(kind)
-        problems[kind] = {"params": [mf.enc_tensor(p) for p in params], "x": mf.enc_tensor(x), "y": mf.enc_tensor(y)}
+        problems[kind] = {"params": [enc_param(p) for p in params], "x": enc_param(x), "y": enc_param(y)}
     data = {"meta": {"torch": torch.__version__, "threads": 1}, "problems": problems, "cases": [trajectory(c) for c in cases]}
     path = os.path.join(FIXTURES, f"optim-{family}.json")
     with open(path, "w") as f:

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
 import { optim, type Tensor } from '../lib/index.js';
-import { build, decode, fixtureDir, LOSS_EVERY, makeTensor, optimFixtures, PARAM_NAMES, run, setup, type TrajectoryCase } from './optim-harness.js';
+import { build, decode, fixtureDir, LOSS_EVERY, makeTensor, optimFixtures, PARAM_NAMES, run, setup, valuesOf, type TrajectoryCase } from './optim-harness.js';
 
 function expectSameState(a: unknown, b: unknown, where: string): void {
   if (torch.isTensor(a) || torch.isTensor(b)) {
@@ -27,7 +27,7 @@ function expectParams(c: TrajectoryCase, params: Tensor[], step: number): void {
   params.forEach((p, i) => {
     const expected = makeTensor(want[i]!);
     if (c.tol) torch.testing.assertClose(p, expected, { ...c.tol, msg: (m: string) => `${c.name}: ${PARAM_NAMES[i]} after step ${step}: ${m}` });
-    else expect(Array.from(p.detach().toTypedArray() as Float64Array), `${c.name}: ${PARAM_NAMES[i] ?? 'param'} after step ${step}`).toEqual(Array.from(expected.toTypedArray() as Float64Array));
+    else expect(valuesOf(p), `${c.name}: ${PARAM_NAMES[i] ?? 'param'} after step ${step}`).toEqual(valuesOf(expected));
   });
 }
 

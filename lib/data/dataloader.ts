@@ -55,6 +55,21 @@ function workerExecArgv(): string[] {
   }
   return out;
 }
+// V8 flags Node refuses in a worker's execArgv (--expose-gc, --max-old-space-size): process-wide, so the worker has them anyway.
+const refusedWorkerFlags = new Set<string>();
+/** new Worker with the parent's flags, minus those Node names as invalid for a thread (remembered for later workers). */
+function startWorker(workerData: WorkerInit, transferList: (ArrayBuffer | MessagePort)[]): Worker {
+  for (;;) {
+    try {
+      return new Worker(workerEntry, { workerData, transferList: transferList as never[], execArgv: workerExecArgv().filter((a) => !refusedWorkerFlags.has(a)) });
+    } catch (e) {
+      const listed = (e as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? (/flags: (.*)$/.exec((e as Error).message)?.[1]?.split(', ') ?? []) : [];
+      const fresh = listed.filter((f) => !refusedWorkerFlags.has(f));
+      if (fresh.length === 0) throw e;
+      for (const f of fresh) refusedWorkerFlags.add(f);
+    }
+  }
+}
 const liveWorkers = new Set<Worker>();
 let pinWarned = false;
 
@@ -422,7 +437,7 @@ class WorkerPool {
         Atomics.store(this.signal, 1 + id, 1);
         const { port1, port2 } = new MessageChannel();
         const { init, transfer } = makeInit(id, port2, shared);
-        const worker = new Worker(workerEntry, { workerData: init, transferList: transfer as never[], execArgv: workerExecArgv() });
+        const worker = startWorker(init, transfer);
         worker.unref(); // a loop left without return() must not keep the process alive
         port1.unref();
         liveWorkers.add(worker);

@@ -2,12 +2,24 @@
 // with Python's messages) and the state-dict upgrade of Python's __setstate__. Not exported from optim.
 import { tensor } from '../creation.js';
 import { getDefaultDtype } from '../dtype.js';
-import { handleOfTensor, isTensor } from '../tensor.js';
+import { handleOfTensor, isTensor, type Tensor } from '../tensor.js';
 import { checkBetas, checkFlag, checkImplementation, checkNonNegative, type Optimizer, type ParamGroup } from './optimizer.js';
 
-/** The group as the native kernel reads it: a Tensor lr goes as its native handle. */
+/** The group as the native kernel reads it: a Tensor lr or Tensor betas go as their native handles. */
 export function nativeGroup(g: ParamGroup): ParamGroup {
-  return isTensor(g.lr) ? { ...g, lr: handleOfTensor(g.lr) } : g;
+  const tensorBetas = Array.isArray(g.betas) && (isTensor(g.betas[0]) || isTensor(g.betas[1]));
+  if (!isTensor(g.lr) && !tensorBetas) return g;
+  const out: ParamGroup = { ...g };
+  if (isTensor(g.lr)) out.lr = handleOfTensor(g.lr);
+  if (tensorBetas) out.betas = (g.betas as unknown[]).map((b) => (isTensor(b) ? handleOfTensor(b) : b));
+  return out;
+}
+
+/** Python's `betas = tuple(map(_to_scalar, betas))` of Adam's __init__: a 1-element Tensor beta becomes its 0-dim view. */
+export function scalarBetas(defaults: Record<string, unknown>): Record<string, unknown> {
+  const betas = defaults.betas;
+  if (Array.isArray(betas)) defaults.betas = betas.map((b) => (isTensor(b) && b.dim() !== 0 && b.numel() === 1 ? b.squeeze() : b));
+  return defaults;
 }
 
 // Python's defaults dict of Adam, in its order (AdamW shares it, with weight_decay 1e-2 and decoupled_weight_decay True).
@@ -17,6 +29,8 @@ export const ADAM_DEFAULTS = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightD
 export interface FamilyTraits {
   /** Adam/AdamW: foreach without capturable refuses a Tensor lr (Python's ValueError). */
   tensorLrNeedsCapturable?: boolean;
+  /** Adam/AdamW: betas may be two 1-element Tensors (not with foreach unless capturable). */
+  tensorBetas?: boolean;
   amsgrad?: boolean;
   decoupledWeightDecay?: boolean;
   momentumDecay?: boolean;
@@ -32,11 +46,19 @@ export function validateAdamFamily(cls: string, g: ParamGroup, traits: FamilyTra
   }
   checkNonNegative(cls, 'learning rate', g.lr);
   checkNonNegative(cls, 'epsilon value', g.eps);
-  // Tensor betas would make every bias correction a tensor op (Python's _to_scalar keeps them tensors): not ported.
-  if (Array.isArray(g.betas) && g.betas.some((b) => isTensor(b))) throw new TypeError(`${cls}: betas as Tensors are not supported by torchnode; give two numbers`);
+  const tensorAt = Array.isArray(g.betas) ? g.betas.map((b) => isTensor(b)) : [];
+  // Python types the betas of Adamax, NAdam and RAdam as floats only
+  if (!traits.tensorBetas && tensorAt.some(Boolean)) throw new TypeError(`${cls}: betas must be two numbers (Tensor betas are taken by Adam and AdamW only)`);
+  tensorAt.forEach((t, i) => {
+    if (t && (g.betas as Tensor[])[i]!.numel() !== 1) throw new Error(`${cls}: Tensor betas[${i}] must be 1-element`);
+  });
   checkBetas(cls, g.betas);
   if (isTensor(g.weightDecay)) throw new TypeError(`${cls}: weight_decay must be a number, got Tensor`);
   checkNonNegative(cls, 'weight_decay value', g.weightDecay);
+  if (tensorAt.length === 2 && tensorAt[0] !== tensorAt[1]) throw new Error(`${cls}: betas must be either both floats or both Tensors`);
+  tensorAt.forEach((t, i) => {
+    if (t && g.capturable !== true && g.foreach === true) throw new Error(`${cls}: betas[${i}] as a Tensor is not supported for capturable=False and foreach=True`);
+  });
   if (traits.momentumDecay) checkNonNegative(cls, 'momentum_decay value', g.momentumDecay);
   if (traits.amsgrad) checkFlag(cls, 'amsgrad', g.amsgrad);
   if (traits.decoupledWeightDecay) checkFlag(cls, 'decoupled_weight_decay', g.decoupledWeightDecay);

@@ -1,5 +1,6 @@
 // torch.optim.Adagrad: per-coordinate learning rates from the sum of squared gradients.
 import { fullLike, tensor, zeros } from '../creation.js';
+import { viewAsReal } from '../generated/functions.js';
 import type { Tensor } from '../tensor.js';
 import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
 import { checkAtLeast, scalarDtype } from './_more.js';
@@ -27,7 +28,9 @@ export class Adagrad extends Optimizer {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const step = group.fused ? zeros([], { dtype: scalarDtype(true), device: p.device }) : tensor(0.0, { dtype: scalarDtype() });
-        this.state.set(p, { step, sum: fullLike(p, init) });
+        const sum = fullLike(p, init);
+        if (p.isComplex()) viewAsReal(sum).fill_(init); // Python: complex(init, init)
+        this.state.set(p, { step, sum });
       }
     }
   }

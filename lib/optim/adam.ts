@@ -1,11 +1,12 @@
 // torch.optim.Adam (adam.py of PyTorch 2.13, decoupledWeightDecay included; AdamW in adamw.ts subclasses it).
 import type { Tensor } from '../tensor.js';
-import { ADAM_DEFAULTS, nativeGroup, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
+import { ADAM_DEFAULTS, nativeGroup, scalarBetas, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
 import { evaluateClosure, Optimizer, withDefaults, type Closure, type OptimizerStateDict, type ParamGroup, type ParamsT } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number | Tensor;
-  betas?: [number, number];
+  /** Two numbers, or two 1-element Tensors (then the single-tensor step computes with them as tensors, as Python 2.13). */
+  betas?: [number, number] | [Tensor, Tensor];
   eps?: number;
   weightDecay?: number;
   amsgrad?: boolean;
@@ -31,11 +32,11 @@ export class Adam extends Optimizer {
 
   /** The defaults dict this class builds from its options (AdamW overrides). */
   protected static defaultsFrom(options: unknown): Record<string, unknown> {
-    return withDefaults('optim.Adam', options, { ...ADAM_DEFAULTS, betas: [...ADAM_DEFAULTS.betas] } as Record<string, unknown>);
+    return scalarBetas(withDefaults('optim.Adam', options, { ...ADAM_DEFAULTS, betas: [...ADAM_DEFAULTS.betas] } as Record<string, unknown>));
   }
 
   protected override validateGroup(g: ParamGroup): void {
-    validateAdamFamily(`optim.${this.constructor.name}`, g, { tensorLrNeedsCapturable: true, amsgrad: true, decoupledWeightDecay: true, fused: true });
+    validateAdamFamily(`optim.${this.constructor.name}`, g, { tensorLrNeedsCapturable: true, tensorBetas: true, amsgrad: true, decoupledWeightDecay: true, fused: true });
   }
 
   override step(closure?: Closure): unknown {

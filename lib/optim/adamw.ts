@@ -1,5 +1,5 @@
 // torch.optim.AdamW: Adam with decoupledWeightDecay always true and weight decay 1e-2 by default (adamw.py).
-import { ADAM_DEFAULTS } from './_adam_family.js';
+import { ADAM_DEFAULTS, scalarBetas } from './_adam_family.js';
 import { Adam, type AdamOptions } from './adam.js';
 import { withDefaults, type OptimizerStateDict, type ParamsT } from './optimizer.js';
 
@@ -15,7 +15,7 @@ export class AdamW extends Adam {
     const { decoupledWeightDecay: _, ...keys } = ADAM_DEFAULTS;
     void _;
     const given = withDefaults('optim.AdamW', options, { ...keys, betas: [...keys.betas], weightDecay: 1e-2 } as Record<string, unknown>);
-    return { ...given, decoupledWeightDecay: true };
+    return scalarBetas({ ...given, decoupledWeightDecay: true });
   }
 
   // Python's AdamW.__setstate__: every loaded group is decoupled, whatever the dict said.

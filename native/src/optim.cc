@@ -161,6 +161,22 @@ at::Tensor OptimStep::TensorOption(const char* key) const {
   return t.dim() != 0 ? t.squeeze() : t;
 }
 
+std::pair<at::Tensor, at::Tensor> OptimStep::TensorPair(const char* key) const {
+  napi_value v = Get(key);
+  uint32_t n = 0;
+  if (IsArray(env_, v)) Check(napi_get_array_length(env_, v, &n));
+  if (n != 2) ThrowType(std::string(key) + " must be a pair");
+  at::Tensor out[2];
+  for (uint32_t i = 0; i < 2; ++i) {
+    napi_value e;
+    Check(napi_get_element(env_, v, i, &e));
+    if (TypeOf(env_, e) == napi_number) continue;
+    out[i] = TensorOf(env_, e, key);
+    if (out[i].dim() != 0) out[i] = out[i].squeeze();
+  }
+  return {out[0], out[1]};
+}
+
 std::vector<std::vector<size_t>> GroupByDeviceAndDtype(const std::vector<at::Tensor>& params) {
   std::vector<std::pair<std::pair<c10::Device, c10::ScalarType>, std::vector<size_t>>> groups;
   for (size_t i = 0; i < params.size(); ++i) {

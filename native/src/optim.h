@@ -46,6 +46,8 @@ class OptimStep {
   double Scalar(const char* key) const;
   // The same option kept as given: the tensor when it is one (squeezed to 0-dim, Python's _to_scalar), else undefined.
   at::Tensor TensorOption(const char* key) const;
+  // A pair option whose entries may be Tensors (Adam's betas): each tensor entry squeezed to 0-dim, number entries undefined.
+  std::pair<at::Tensor, at::Tensor> TensorPair(const char* key) const;
 
   // The state lists in the order they were first used (for optim.cc).
   std::vector<std::pair<std::string, std::vector<at::Tensor>>> states;

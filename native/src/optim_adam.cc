@@ -10,7 +10,8 @@ namespace {
 
 struct AdamOptions {
   PyNum lr;
-  double beta1, beta2, eps, weightDecay;
+  PyNum beta1, beta2;  // Python 2.13 takes betas as floats or as (1-element) Tensors
+  double eps, weightDecay;
   bool amsgrad, maximize, capturable, decoupled;
 };
 
@@ -39,12 +40,6 @@ void InitAdamState(OptimStep& s, const AdamOptions& o, bool fused, AdamState& st
   }
 }
 
-// param.mul_(factor): a float, or the tensor `1 - lr * weight_decay` is when lr is a Tensor.
-void MulBy(at::Tensor& t, const PyNum& factor) {
-  if (factor.IsTensor()) t.mul_(factor.tensor());
-  else t.mul_(factor.Value());
-}
-
 void SingleTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
   if (o.capturable) CheckCapturable(s, false);
   for (size_t i = 0; i < s.params.size(); ++i) {
@@ -53,7 +48,7 @@ void SingleTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
     at::Tensor expAvg = st.expAvgs[i], expAvgSq = st.expAvgSqs[i];
     st.steps[i].add_(1);
     if (o.weightDecay != 0) {
-      if (o.decoupled) MulBy(param, 1 - o.lr * o.weightDecay);
+      if (o.decoupled) (1 - o.lr * o.weightDecay).MulInto(param);
       else grad = grad.add(param, o.weightDecay);
     }
     at::Tensor maxExpAvgSq = o.amsgrad ? st.maxExpAvgSqs[i] : at::Tensor();
@@ -64,20 +59,23 @@ void SingleTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
       if (o.amsgrad) maxExpAvgSq = at::view_as_real(maxExpAvgSq);
       param = at::view_as_real(param);
     }
-    expAvg.lerp_(grad, 1 - o.beta1);
-    expAvgSq.mul_(o.beta2).addcmul_(grad, grad, 1 - o.beta2);
+    // a Tensor beta1 is first cast to the param's device and dtype (Python's beta1_dict)
+    PyNum deviceBeta1 = o.beta1.IsTensor() ? PyNum(o.beta1.tensor().to(param.device(), param.scalar_type(), /*non_blocking=*/true)) : o.beta1;
+    (1 - deviceBeta1).LerpInto(expAvg, grad);
+    o.beta2.MulInto(expAvgSq);
+    expAvgSq.addcmul_(grad, grad, (1 - o.beta2).Scalar());
     // capturable=True never gets here on CPU (CheckCapturable): the non-capturable branch, in Python floats.
     double step = st.steps[i].item<double>();
-    double biasCorrection1 = 1 - std::pow(o.beta1, step);
-    double biasCorrection2 = 1 - std::pow(o.beta2, step);
+    PyNum biasCorrection1 = 1 - o.beta1.Pow(step);
+    PyNum biasCorrection2 = 1 - o.beta2.Pow(step);
     PyNum stepSize = o.lr / biasCorrection1;
-    double biasCorrection2Sqrt = std::pow(biasCorrection2, 0.5);
+    PyNum biasCorrection2Sqrt = biasCorrection2.Pow(0.5);
     at::Tensor denom;
     if (o.amsgrad) {
       at::maximum_out(maxExpAvgSq, maxExpAvgSq, expAvgSq);
-      denom = maxExpAvgSq.sqrt().div(biasCorrection2Sqrt).add_(o.eps);
+      denom = (maxExpAvgSq.sqrt() / biasCorrection2Sqrt).add_(o.eps);
     } else {
-      denom = expAvgSq.sqrt().div(biasCorrection2Sqrt).add_(o.eps);
+      denom = (expAvgSq.sqrt() / biasCorrection2Sqrt).add_(o.eps);
     }
     param.addcdiv_(expAvg, denom, (-stepSize).Scalar());
   }
@@ -97,9 +95,12 @@ std::vector<at::Scalar> Scalars(const std::vector<double>& values) { return {val
 void MultiTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
   if (s.params.empty()) return;
   if (o.lr.IsTensor() && !o.capturable) ThrowError("lr as a Tensor is not supported for capturable=False and foreach=True");
+  if (o.beta1.IsTensor() && !o.capturable) ThrowError("beta1 as a Tensor is not supported for capturable=False and foreach=True");
+  if (o.beta2.IsTensor() && !o.capturable) ThrowError("beta2 as a Tensor is not supported for capturable=False and foreach=True");
   if (o.capturable) CheckCapturable(s, true);
   if (s.gradScale || s.foundInf) ThrowError("Expected grad_scale and found_inf to be None");
-  const double lr = o.lr.Value();
+  // capturable is refused on CPU above, so every hyperparameter here is a float
+  const double lr = o.lr.Value(), beta1 = o.beta1.Value(), beta2 = o.beta2.Value();
   for (const auto& idx : GroupByDeviceAndDtype(s.params)) {
     std::vector<at::Tensor> params = Pick(s.params, idx), grads = Pick(s.grads, idx), expAvgs = Pick(st.expAvgs, idx),
                             expAvgSqs = Pick(st.expAvgSqs, idx), steps = Pick(st.steps, idx);
@@ -113,13 +114,13 @@ void MultiTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
       else if (o.maximize) at::_foreach_add_(grads, params, o.weightDecay);
       else grads = at::_foreach_add(grads, params, o.weightDecay);
     }
-    at::_foreach_lerp_(expAvgs, grads, 1 - o.beta1);
-    at::_foreach_mul_(expAvgSqs, o.beta2);
-    at::_foreach_addcmul_(expAvgSqs, grads, grads, 1 - o.beta2);
+    at::_foreach_lerp_(expAvgs, grads, 1 - beta1);
+    at::_foreach_mul_(expAvgSqs, beta2);
+    at::_foreach_addcmul_(expAvgSqs, grads, grads, 1 - beta2);
     std::vector<double> stepSize, biasCorrection2Sqrt;
     for (const auto& step : steps) {
       double t = step.item<double>();
-      double biasCorrection1 = 1 - std::pow(o.beta1, t), biasCorrection2 = 1 - std::pow(o.beta2, t);
+      double biasCorrection1 = 1 - std::pow(beta1, t), biasCorrection2 = 1 - std::pow(beta2, t);
       stepSize.push_back((lr / biasCorrection1) * -1);
       biasCorrection2Sqrt.push_back(std::pow(biasCorrection2, 0.5));
     }
@@ -147,17 +148,19 @@ void FusedAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
     if (s.gradScale) gradScale = s.gradScale->to(device, /*non_blocking=*/true);
     if (s.foundInf) foundInf = s.foundInf->to(device, /*non_blocking=*/true);
     at::_foreach_add_(steps, 1);
+    // a Tensor beta reaches the kernel's float arguments through item(), as Python's argument parser does
+    const double beta1 = o.beta1.Value(), beta2 = o.beta2.Value();
     // Python hands a CPU tensor lr to the kernel as it is; a CUDA one is moved to the params' device.
     if (o.lr.IsTensor()) {
       at::Tensor lr = o.lr.tensor().is_cpu() ? o.lr.tensor() : o.lr.tensor().to(device, true);
       if (o.decoupled)
-        at::_fused_adamw_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, lr, o.beta1, o.beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
+        at::_fused_adamw_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, lr, beta1, beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
       else
-        at::_fused_adam_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, lr, o.beta1, o.beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
+        at::_fused_adam_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, lr, beta1, beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
     } else if (o.decoupled) {
-      at::_fused_adamw_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, o.lr.Value(), o.beta1, o.beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
+      at::_fused_adamw_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, o.lr.Value(), beta1, beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
     } else {
-      at::_fused_adam_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, o.lr.Value(), o.beta1, o.beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
+      at::_fused_adam_(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, o.lr.Value(), beta1, beta2, o.weightDecay, o.eps, o.amsgrad, o.maximize, gradScale, foundInf);
     }
     if (foundInf) at::_foreach_sub_(steps, std::vector<at::Tensor>(steps.size(), *foundInf));
   }
@@ -165,7 +168,7 @@ void FusedAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
 
 void Adam(OptimStep& s) {
   RefuseSparse(s, "Adam does not support sparse gradients, please consider SparseAdam instead");
-  auto [beta1, beta2] = s.Pair("betas");
+  auto [beta1, beta2] = PyNum::PairOption(s, "betas");
   AdamOptions o{PyNum::Option(s, "lr"), beta1, beta2, s.Double("eps"), s.Double("weightDecay"), s.Bool("amsgrad"),
                 s.Bool("maximize"), s.Bool("capturable"), s.Bool("decoupledWeightDecay")};
   const bool fused = s.Bool("fused");

@@ -4,6 +4,7 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,14 @@ class PyNum {
   static PyNum Option(const OptimStep& s, const char* key) {
     at::Tensor t = s.TensorOption(key);
     return t.defined() ? PyNum(t) : PyNum(s.Double(key));
+  }
+
+  // A pair option whose entries may be numbers or tensors (Adam's betas: Python's _to_scalar of each).
+  static std::pair<PyNum, PyNum> PairOption(const OptimStep& s, const char* key) {
+    auto [a, b] = s.TensorPair(key);
+    if (a.defined() && b.defined()) return {PyNum(a), PyNum(b)};
+    auto [x, y] = s.Pair(key);
+    return {a.defined() ? PyNum(a) : PyNum(x), b.defined() ? PyNum(b) : PyNum(y)};
   }
 
   bool IsTensor() const { return tensor_.defined(); }
@@ -47,6 +56,18 @@ class PyNum {
     if (!a.IsTensor() && !b.IsTensor()) return a.value_ / b.value_;
     if (!a.IsTensor()) return PyNum(b.tensor_.reciprocal().mul(a.value_));  // __rtruediv__
     return PyNum(b.IsTensor() ? a.tensor_.div(b.tensor_) : a.tensor_.div(b.value_));
+  }
+  // x ** e (Tensor.__pow__ with a float exponent).
+  PyNum Pow(double e) const { return IsTensor() ? PyNum(at::pow(tensor_, e)) : PyNum(std::pow(value_, e)); }
+  // t / x, t * x, t.lerp_(end, x): an ATen op with x as a Scalar or as the tensor.
+  friend at::Tensor operator/(const at::Tensor& t, const PyNum& x) { return x.IsTensor() ? t.div(x.tensor_) : t.div(x.value_); }
+  void MulInto(at::Tensor& t) const {
+    if (IsTensor()) t.mul_(tensor_);
+    else t.mul_(value_);
+  }
+  void LerpInto(at::Tensor& t, const at::Tensor& end) const {
+    if (IsTensor()) t.lerp_(end, tensor_);
+    else t.lerp_(end, value_);
   }
   PyNum operator-() const { return IsTensor() ? PyNum(tensor_.neg()) : PyNum(-value_); }
 
