@@ -2,6 +2,7 @@
 // Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|tensor1m|print100k|print100kfull> <rounds>
 // Prints one JSON line describing the process, then one per variant and timed round.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../../dist/index.js';
 
@@ -30,7 +31,26 @@ async function seconds(op, n, yieldEvery) {
 
 // Warms up every variant with doubling batches, sizes its rounds to ~TARGET_S, then
 // alternates the variants round by round so drift on this noisy machine hits them alike.
+// BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
+// of each variant (BENCH_VARIANT=i: only the i-th) between the marker calls getppid() (process.ppid)
+// and getpriority() (os.getPriority) that callgrind zeroes and dumps its counters at; one record each.
 async function measure(workload, rounds, variants, extra = {}) {
+  const fixed = Number(process.env.BENCH_FIXED_ITERS ?? 0);
+  if (fixed > 0) {
+    const only = process.env.BENCH_VARIANT;
+    for (const [i, v] of variants.entries()) {
+      if (only !== undefined && Number(only) !== i) continue;
+      await seconds(v.op, 10, v.yieldEvery);
+      void process.ppid;
+      const cpu0 = process.cpuUsage();
+      const us = ((await seconds(v.op, fixed, v.yieldEvery)) * 1e6) / fixed;
+      const cpu = process.cpuUsage(cpu0);
+      os.getPriority(0);
+      const cpuUs = (cpu.user + cpu.system) / fixed;
+      emit({ workload, variant: v.variant, round: 0, iters: fixed, us: +us.toFixed(4), cpu_us: +cpuUs.toFixed(4), ...extra });
+    }
+    return;
+  }
   for (const v of variants) {
     let done = 0;
     let spent = 0;
