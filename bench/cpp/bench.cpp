@@ -9,6 +9,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -32,19 +36,32 @@ double seconds(const std::function<void(long)>& run, long n) {
 // then prints µs per iteration for each round.
 void measure(const char* workload, const char* variant, int rounds,
              const std::function<void(long)>& run, double check = NAN) {
+  // BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
+  // in one round between the marker calls getppid() and getpriority() that callgrind zeroes and dumps at.
+  const char* fixed_env = std::getenv("BENCH_FIXED_ITERS");
+  const long fixed = fixed_env ? std::atol(fixed_env) : 0;
   long done = 0;
   double spent = 0;
-  for (long n = 1; spent < kWarmupS; n *= 2) {
+  for (long n = 1; fixed <= 0 && spent < kWarmupS; n *= 2) {
     spent += seconds(run, n);
     done += n;
   }
-  const long iters = std::max(1L, std::lround(done * kTargetS / spent));
+  const long iters = fixed > 0 ? fixed : std::max(1L, std::lround(done * kTargetS / spent));
+  if (fixed > 0) {
+    rounds = 1;
+    run(10);
+    getppid();
+  }
   for (int r = 0; r < rounds; ++r) {
+    const double cpu0 = std::clock();
     double us = seconds(run, iters) * 1e6 / iters;
+    const double cpu_us = (std::clock() - cpu0) * 1e6 / CLOCKS_PER_SEC / iters;
+    if (fixed > 0) getpriority(PRIO_PROCESS, 0);
     std::printf(
         "{\"impl\":\"cpp\",\"workload\":\"%s\",\"variant\":\"%s\",\"round\":%d,"
         "\"iters\":%ld,\"us\":%.4f",
         workload, variant, r, iters, us);
+    if (fixed > 0) std::printf(",\"cpu_us\":%.4f", cpu_us);
     if (!std::isnan(check)) std::printf(",\"loss0\":%.7g", check);
     std::printf("}\n");
     std::fflush(stdout);

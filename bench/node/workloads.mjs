@@ -2,6 +2,7 @@
 // Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|tensor1m|print100k|print100kfull> <rounds>
 // Prints one JSON line describing the process, then one per variant and timed round.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../../dist/index.js';
 
@@ -16,34 +17,55 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 // Runs op() n times and returns the seconds taken. Yields to the event loop now and then and
 // ends with a full GC plus one turn inside the timing, so finalizers of dropped wrappers (which
-// may wait for the event loop) are paid by the variant that made the garbage.
-async function seconds(op, n, yieldEvery) {
+// may wait for the event loop) are paid by the variant that made the garbage. Variants that free
+// every tensor themselves (tidy/dispose: naturalGc) get no forced GC, inside or between rounds: a
+// full GC costs 15-20 ms here, which C++ and Python are not charged; V8's own GCs are timed as they come.
+async function seconds(op, n, yieldEvery, naturalGc = false) {
   const t0 = now();
   for (let i = 1; i <= n; i++) {
     op();
     if (i % yieldEvery === 0) await turn();
   }
-  globalThis.gc();
+  if (!naturalGc) globalThis.gc();
   await turn();
   return now() - t0;
 }
 
 // Warms up every variant with doubling batches, sizes its rounds to ~TARGET_S, then
 // alternates the variants round by round so drift on this noisy machine hits them alike.
+// BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
+// of each variant (BENCH_VARIANT=i: only the i-th) between the marker calls getppid() (process.ppid)
+// and getpriority() (os.getPriority) that callgrind zeroes and dumps its counters at; one record each.
 async function measure(workload, rounds, variants, extra = {}) {
+  const fixed = Number(process.env.BENCH_FIXED_ITERS ?? 0);
+  if (fixed > 0) {
+    const only = process.env.BENCH_VARIANT;
+    for (const [i, v] of variants.entries()) {
+      if (only !== undefined && Number(only) !== i) continue;
+      await seconds(v.op, 10, v.yieldEvery, v.naturalGc);
+      void process.ppid;
+      const cpu0 = process.cpuUsage();
+      const us = ((await seconds(v.op, fixed, v.yieldEvery, v.naturalGc)) * 1e6) / fixed;
+      const cpu = process.cpuUsage(cpu0);
+      os.getPriority(0);
+      const cpuUs = (cpu.user + cpu.system) / fixed;
+      emit({ workload, variant: v.variant, round: 0, iters: fixed, us: +us.toFixed(4), cpu_us: +cpuUs.toFixed(4), ...extra });
+    }
+    return;
+  }
   for (const v of variants) {
     let done = 0;
     let spent = 0;
     for (let n = 1; spent < WARMUP_S; n *= 2) {
-      spent += await seconds(v.op, n, v.yieldEvery);
+      spent += await seconds(v.op, n, v.yieldEvery, v.naturalGc);
       done += n;
     }
     v.iters = Math.max(1, Math.round((done * TARGET_S) / spent));
   }
   for (let round = 0; round < rounds; round++) {
     for (const v of variants) {
-      globalThis.gc(); // start each round without the previous round's garbage
-      const us = ((await seconds(v.op, v.iters, v.yieldEvery)) * 1e6) / v.iters;
+      if (!v.naturalGc) globalThis.gc(); // start each round without the previous round's garbage
+      const us = ((await seconds(v.op, v.iters, v.yieldEvery, v.naturalGc)) * 1e6) / v.iters;
       emit({ workload, variant: v.variant, round, iters: v.iters, us: +us.toFixed(4), ...extra });
     }
   }
@@ -99,7 +121,7 @@ async function train(workload, rounds, params, lossFn) {
   const first = step();
   const loss0 = first.item();
   first.dispose();
-  await measure(workload, rounds, [{ variant: 'train step', op: () => step().dispose(), yieldEvery: 10 }], {
+  await measure(workload, rounds, [{ variant: 'train step', op: () => step().dispose(), yieldEvery: 10, naturalGc: true }], {
     loss0,
   });
 }
@@ -199,7 +221,7 @@ function optimTrain(workload, Model, inputShape, optimizer) {
       const first = step();
       loss0 ??= first.item();
       first.dispose();
-      variants.push({ variant: `nn + optim.${optimizer === 'sgd' ? 'SGD' : 'Adam'}, ${variant}`, op: () => step().dispose(), yieldEvery: 10 });
+      variants.push({ variant: `nn + optim.${optimizer === 'sgd' ? 'SGD' : 'Adam'}, ${variant}`, op: () => step().dispose(), yieldEvery: 10, naturalGc: true });
     }
     await measure(workload, rounds, variants, { loss0 });
   };

@@ -22,7 +22,20 @@ def emit(record):
 
 def measure(workload, variant, rounds, run, **extra):
     """Warms up with doubling batches, sizes a round to ~TARGET_S, prints µs/iteration per round.
-    run(n) does n iterations, so the timed loop has no per-iteration call of ours."""
+    run(n) does n iterations, so the timed loop has no per-iteration call of ours.
+    BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
+    between the marker calls getppid() and getpriority() that callgrind zeroes and dumps its counters at."""
+    fixed = int(os.environ.get("BENCH_FIXED_ITERS", "0"))
+    if fixed > 0:
+        run(10)
+        os.getppid()
+        t0, c0 = time.perf_counter(), time.process_time()
+        run(fixed)
+        us, cpu_us = ((time.perf_counter() - t0) * 1e6 / fixed, (time.process_time() - c0) * 1e6 / fixed)
+        os.getpriority(os.PRIO_PROCESS, 0)
+        emit({"workload": workload, "variant": variant, "round": 0, "iters": fixed, "us": round(us, 4),
+              "cpu_us": round(cpu_us, 4), **extra})
+        return
     done, spent, n = 0, 0.0, 1
     while spent < WARMUP_S:
         t0 = time.perf_counter()

@@ -204,15 +204,17 @@ export class Optimizer {
   zeroGrad(options: boolean | { setToNone?: boolean } = {}): void {
     const setToNone = typeof options === 'boolean' ? options : (options.setToNone ?? true);
     const foreach = Boolean(this.defaults.foreach) || Boolean(this.defaults.fused);
+    if (setToNone) {
+      // Python's `p.grad = None` where a grad is set; setting null where none is set changes nothing,
+      // and skipping the read saves wrapping (and later freeing) a Tensor per parameter per step.
+      for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
+      return;
+    }
     const dense: Tensor[] = [];
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
         if (g === null) continue;
-        if (setToNone) {
-          p.grad = null;
-          continue;
-        }
         if (g.gradFn !== null) g.detach_();
         else g.requiresGrad_(false);
         if (foreach && !g.isSparse) dense.push(g);
