@@ -32,11 +32,11 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT_DIR = os.path.join(ROOT, 'test/fixtures/opinfo')
 SHARDS = 6
 SEED = 42                   # OpInfo's wrapper_set_seed seeds 42: its random wrappers and the public call agree
-SAMPLES_PER_DTYPE = 10      # the first samples in OpInfo's order that fit the element cap
-SAMPLES_EXAMINED = 60       # samples looked at per op and dtype to find those
+SAMPLES_PER_DTYPE = 10000   # no cap in practice: every sample of an op and dtype that fits the element cap
+SAMPLES_EXAMINED = 10000    # every sample OpInfo generates
 MAX_INPUT_ELEMENTS = 256    # tensor elements over input, args and kwargs together
-FALLBACK_INPUT_ELEMENTS = 1024   # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
-MAX_RESULT_ELEMENTS = 4096
+FALLBACK_INPUT_ELEMENTS = 4096   # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
+MAX_RESULT_ELEMENTS = 16384
 GRAD_MAX_INPUT_ELEMENTS = 24   # JS gradcheck runs 2 forwards per input element and 1 backward per output element
 GRAD_MAX_OUTPUT_ELEMENTS = 64
 EXAMPLES_PER_REASON = 4
@@ -64,6 +64,10 @@ EXCLUDED = {
     'slice': 'torch.ops.aten.slice (OpInfo calls the ATen overload): Python indexing, JS x.index() / x.narrow()',
 }
 # results in uninitialised memory: only dtype and shape are defined (two Python runs can agree by chance)
+# Seeded random ops whose float result also goes through kernels whose last bit varies between runs here
+# (1 ulp seen in float64 attention weights): compared within the dtype's tolerance, which a different
+# random draw (another dropout mask) still exceeds by far.
+RANDOM_WITHIN_TOLERANCE = {'nn.functional.multi_head_attention_forward'}
 UNINITIALISED = {'empty', 'empty_like', 'new_empty', 'new_empty_strided', 'empty_strided', 'empty_permuted'}
 
 
@@ -403,7 +407,7 @@ def sample_case(op, found, args, kwargs, where, skips):
     if outcome[0] == 'ok':
         if op.name in UNINITIALISED or not same_outcome(outcome, run(call, args, kwargs)):
             case['compare'] = 'meta'   # two runs with one seed differ: uninitialised memory
-        elif not close_outcome(outcome, run(call, args, kwargs, seed=SEED + 1)):
+        elif op.name not in RANDOM_WITHIN_TOLERANCE and not close_outcome(outcome, run(call, args, kwargs, seed=SEED + 1)):
             case['compare'] = 'exact'   # seeded random: the same seed gives the same numbers in JS
     case['expect'] = expect
     return case
