@@ -1,5 +1,5 @@
 // npm run bench: the same workloads in libtorch C++, Python torch and torchnode, side by side.
-// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w3nn w2sgd w2adam w3sgd w3adam cnninfer w4 w5]
+// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w3nn w2sgd w2adam w3sgd w3adam cnninfer tensor1m err print100k print100kfull w4 w5]
 // Prints a table of medians and ratios and writes bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -54,12 +54,13 @@ const TITLES = {
   w3adam: 'W3 CNN train step, nn + optim.Adam (µs)',
   cnninfer: 'Small CNN inference, 1x3x32x32 (µs)',
   tensor1m: 'torch.tensor(1000x1000 nested list/array) (µs)',
+  err: 'a libtorch error raised and caught, x.view(4, 2) of 3 elements (µs)',
   print100k: 'str(x), 100x1000, summarized (µs)',
   print100kfull: 'str(x), 100x1000, all printed (µs)',
   w5: `W5 MNIST epoch, examples/mnist.ts vs bench/py/mnist.py, ${W5_TRAIN} train + ${W5_TEST} test images (µs)`,
 };
 // Workloads of the Python/JS binding layer itself, and W5's whole scripts: C++ has nothing to compare.
-const BINDING_ONLY = new Set(['tensor1m', 'print100k', 'print100kfull', 'w5']);
+const BINDING_ONLY = new Set(['tensor1m', 'err', 'print100k', 'print100kfull', 'w5']);
 // W4 variants: rss.mjs modes for Node, then Python's reference.
 const W4_MODES = {
   none: 'c dropped, GC frees',

@@ -1,5 +1,5 @@
 // torchnode side of the benchmark (same workloads as ../cpp/bench.cpp and ../py/bench.py).
-// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|tensor1m|print100k|print100kfull> <rounds>
+// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|tensor1m|err|print100k|print100kfull> <rounds>
 // Prints one JSON line describing the process, then one per variant and timed round.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -269,6 +269,21 @@ function printTensor(workload, options) {
   };
 }
 
+// A libtorch error raised and caught: x.view(4, 2) of a 3-element tensor (issue 8: an error once cost
+// 10 ms, spent building a C++ backtrace).
+function opError(rounds) {
+  const x = torch.zeros([3]);
+  const fail = () => {
+    try {
+      x.view(4, 2);
+    } catch {
+      return;
+    }
+    throw new Error('x.view(4, 2) did not fail');
+  };
+  return measure('err', rounds, [{ variant: 'try { x.view(4, 2) } catch', op: fail, yieldEvery: 10 }]);
+}
+
 const WORKLOADS = {
   w1,
   w1big,
@@ -281,6 +296,7 @@ const WORKLOADS = {
   w3sgd: optimTrain('w3sgd', Cnn, [32, 1, 28, 28], 'sgd'),
   w3adam: optimTrain('w3adam', Cnn, [32, 1, 28, 28], 'adam'),
   tensor1m,
+  err: opError,
   print100k: printTensor('print100k', { profile: 'default' }),
   print100kfull: printTensor('print100kfull', { threshold: Infinity }),
 };

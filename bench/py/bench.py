@@ -1,5 +1,5 @@
 """Python torch side of the benchmark. Run with Debian's interpreter (it has torch):
-    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|w4|tensor1m|print100k|print100kfull> <rounds>
+    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|w4|tensor1m|err|print100k|print100kfull> <rounds>
 Prints one JSON line describing the process, then one per timed round (w4: one RSS record)."""
 import json
 import math
@@ -247,6 +247,22 @@ def tensor1m(rounds):
     measure("tensor1m", "torch.tensor(nested)", rounds, run)
 
 
+def op_error(rounds):
+    """A libtorch error raised and caught: x.view(4, 2) of a 3-element tensor (the same call as the Node side)."""
+    x = torch.zeros(3)
+
+    def run(n):
+        for _ in range(n):
+            try:
+                x.view(4, 2)
+            except RuntimeError:
+                pass
+            else:
+                raise AssertionError("x.view(4, 2) did not fail")
+
+    measure("err", "try: x.view(4, 2) except RuntimeError", rounds, run)
+
+
 def print_tensor(workload, **options):
     """str(x) of a 100x1000 randn tensor: summarized by default, or in full with threshold=inf."""
     def bench(rounds):
@@ -275,6 +291,7 @@ WORKLOADS = {
     "cnninfer": cnninfer,
     "w4": w4,
     "tensor1m": tensor1m,
+    "err": op_error,
     "print100k": print_tensor("print100k", profile="default"),
     "print100kfull": print_tensor("print100kfull", threshold=math.inf),
 }
