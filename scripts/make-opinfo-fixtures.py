@@ -37,8 +37,8 @@ SAMPLES_EXAMINED = 10000    # every sample OpInfo generates
 MAX_INPUT_ELEMENTS = 256    # tensor elements over input, args and kwargs together
 FALLBACK_INPUT_ELEMENTS = 4096   # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
 MAX_RESULT_ELEMENTS = 16384
-GRAD_MAX_INPUT_ELEMENTS = 64   # JS gradcheck runs 2 forwards per input element and 1 backward per output element
-GRAD_MAX_OUTPUT_ELEMENTS = 256
+GRAD_MAX_INPUT_ELEMENTS = 512   # JS gradcheck runs 2 forwards per input element and 1 backward per output element
+GRAD_MAX_OUTPUT_ELEMENTS = 1024
 EXAMPLES_PER_REASON = 4
 
 DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,

@@ -108,3 +108,17 @@ describe('torch.load zip readers', () => {
     expect((torch.load(saved) as { w: torch.Tensor }).w.tolist()).toEqual([0, 1, 2]);
   });
 });
+
+describe("autograd's ZeroTensor (no memory behind data_ptr)", () => {
+  // Python 2.13: torch.sgn(x).sum().backward() on real x leaves x.grad a ZeroTensor.
+  it('reads, prints and computes as zeros; saving and storage access throw as in Python', () => {
+    const x = torch.randn([4], { dtype: torch.float64 }).requiresGrad_();
+    torch.sgn(x).sum().backward();
+    expect(x.grad!.tolist()).toEqual([0, 0, 0, 0]);
+    expect(Array.from(x.grad!.toTypedArray() as Float64Array)).toEqual([0, 0, 0, 0]);
+    expect(String(x.grad)).toBe('tensor([0., 0., 0., 0.], dtype=torch.float64)');
+    expect(x.grad!.add(1).tolist()).toEqual([1, 1, 1, 1]);
+    expect(() => torch.save(x.grad)).toThrow('ZeroTensor is not serializable, please file an issue if required.');
+    expect(() => x.grad!.untypedStorage()).toThrow(/invalid storage/);
+  });
+});

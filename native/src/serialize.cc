@@ -63,6 +63,8 @@ Napi::Value BufferFrom(Napi::Env env, const void* data, size_t n) {
 
 // A byte view over the whole storage of t, on the CPU.
 at::Tensor StorageBytes(const at::Tensor& t) {
+  // Autograd's ZeroTensor has no memory behind its storage; Python refuses to save it with this message.
+  if (t._is_zerotensor()) ThrowError("ZeroTensor is not serializable, please file an issue if required.");
   const at::Storage& s = t.storage();
   at::Tensor bytes = at::empty({0}, t.options().dtype(c10::kByte)).set_(s, 0, {static_cast<int64_t>(s.nbytes())}, {1});
   return bytes.device().is_cpu() ? bytes : bytes.cpu();

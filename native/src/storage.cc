@@ -31,6 +31,8 @@ Napi::Value DataPtr(const Napi::CallbackInfo& info) {
 Napi::Value StorageBytes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const at::Tensor& t = TensorOf(env, info[0], "self");
+  // Autograd's ZeroTensor has no memory behind its storage (Python raises on reading it too).
+  if (t._is_zerotensor()) ThrowError("Attempted to access the data pointer on an invalid storage: this is autograd's ZeroTensor (x.clone() gives a real one)");
   c10::Storage storage = t.storage();  // c10 raises for tensors without storage (sparse, ...)
   at::NoGradGuard noGrad;
   at::Tensor bytes = at::empty({0}, at::TensorOptions().dtype(at::kByte).device(storage.device()));

@@ -184,6 +184,8 @@ Napi::Value ToTypedArray(const Napi::CallbackInfo& info) {
     if (BoxOf(env, info[0])->borrowed) ThrowType("the tensor views an ArrayBuffer (torch.frombuffer): use that buffer, or toTypedArray() for a copy");
   }
   at::Tensor src = t.detach();
+  // Autograd's ZeroTensor (e.g. the grad of sgn on real input) has no memory behind data_ptr().
+  if (src._is_zerotensor()) src = at::zeros(src.sizes(), src.options());
   if (src.is_complex()) {
     if (src.scalar_type() == c10::kComplexHalf) src = src.to(c10::kComplexFloat);
     src = at::view_as_real(src.resolve_conj());
