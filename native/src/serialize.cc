@@ -14,6 +14,7 @@
 #include "convert.h"
 #include "handle.h"
 #include "ops.h"
+#include "storage.h"
 
 namespace tn {
 namespace {
@@ -65,8 +66,7 @@ Napi::Value BufferFrom(Napi::Env env, const void* data, size_t n) {
 at::Tensor StorageBytes(const at::Tensor& t) {
   // Autograd's ZeroTensor has no memory behind its storage; Python refuses to save it with this message.
   if (t._is_zerotensor()) ThrowError("ZeroTensor is not serializable, please file an issue if required.");
-  const at::Storage& s = t.storage();
-  at::Tensor bytes = at::empty({0}, t.options().dtype(c10::kByte)).set_(s, 0, {static_cast<int64_t>(s.nbytes())}, {1});
+  at::Tensor bytes = StorageByteView(t);
   return bytes.device().is_cpu() ? bytes : bytes.cpu();
 }
 

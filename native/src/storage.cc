@@ -10,6 +10,7 @@
 #include "compat.h"
 #include "convert.h"
 #include "ops.h"
+#include "storage.h"
 
 namespace tn {
 namespace {
@@ -33,11 +34,7 @@ Napi::Value StorageBytes(const Napi::CallbackInfo& info) {
   const at::Tensor& t = TensorOf(env, info[0], "self");
   // Autograd's ZeroTensor has no memory behind its storage (Python raises on reading it too).
   if (t._is_zerotensor()) ThrowError("Attempted to access the data pointer on an invalid storage: this is autograd's ZeroTensor (x.clone() gives a real one)");
-  c10::Storage storage = t.storage();  // c10 raises for tensors without storage (sparse, ...)
-  at::NoGradGuard noGrad;
-  at::Tensor bytes = at::empty({0}, at::TensorOptions().dtype(at::kByte).device(storage.device()));
-  bytes.set_(storage, 0, {static_cast<int64_t>(storage.nbytes())}, {1});
-  return Napi::Value(env, WrapTensor(env, std::move(bytes)));
+  return Napi::Value(env, WrapTensor(env, StorageByteView(t)));
 }
 
 // storageDataPtr(t) -> BigInt: the address where t's storage starts.
@@ -85,6 +82,14 @@ Napi::Value GradDtype(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+at::Tensor StorageByteView(const at::Tensor& t) {
+  c10::Storage storage = t.storage();  // c10 raises for tensors without storage (sparse, ...)
+  at::NoGradGuard noGrad;
+  at::Tensor bytes = at::empty({0}, at::TensorOptions().dtype(at::kByte).device(storage.device()));
+  bytes.set_(storage, 0, {static_cast<int64_t>(storage.nbytes())}, {1});
+  return bytes;
+}
 
 void RegisterStorage(napi_env env, napi_value exports) {
   static constexpr MethodEntry kEntries[] = {
