@@ -1,12 +1,13 @@
 // The helpers of torch/masked/_ops.py (2.13) that every masked operation shares: argument binding,
 // dim canonicalisation, the identity value of each reduction, mask canonicalisation and the
-// combination of input and mask. Strided tensors only: the sparse COO/CSR paths are refused clearly.
+// combination of input and mask, for strided, sparse COO and sparse CSR tensors.
 import { aten } from '../call.js';
-import { bool, float32, iinfo, int64, strided, toDType, uint8, type DType, type DTypeLike } from '../dtype.js';
+import { bool, float32, iinfo, int64, toDType, uint8, type DType, type DTypeLike } from '../dtype.js';
 import { tensor } from '../creation.js';
 import { describe, isOptionsObject } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { bindArgs } from '../functional/args.js';
+import { isCoo, isCsr, isStrided, where } from './sparse.js';
 
 /** What the masked operations read from a MaskedTensor (torch.masked.MaskedTensor implements it). */
 export interface MaskedInput {
@@ -25,21 +26,22 @@ export function isMaskedTensor(obj: unknown): obj is MaskedInput {
 /** A MaskedTensor-like pair for the steps where Python computes on a MaskedTensor's data and keeps its mask. */
 export const maskedPair = (data: Tensor, mask: Tensor): MaskedInput => ({ [MASKED]: true, getData: () => data, getMask: () => mask });
 
-/** A masked operation's input: a strided Tensor, or a MaskedTensor (its data, with its own mask). */
+/** A masked operation's input: a Tensor (strided, sparse COO or CSR), or a MaskedTensor (its data, with its own mask). */
 export function tensorInput(fn: string, input: unknown, name = 'input'): Tensor | MaskedInput {
   if (isMaskedTensor(input)) return input;
   if (!isTensor(input)) throw new TypeError(`${fn}: ${name} must be a Tensor or a MaskedTensor, got ${describe(input)}`);
-  requireStrided(fn, input);
   return input;
 }
 
 /** The plain data of an input (a MaskedTensor's data). */
 export const dataOf = (input: Tensor | MaskedInput): Tensor => (isMaskedTensor(input) ? input.getData() : input);
 
-/** Sparse layouts are not ported: a clear error instead of a wrong answer. */
-export function requireStrided(fn: string, t: Tensor): void {
-  if (t.layout !== strided)
-    throw new TypeError(`${fn}: torchnode's torch.masked supports strided tensors only (got ${String(t.layout)} tensor); sparse COO/CSR inputs and masks are not supported`);
+/** The layout of an input (a MaskedTensor's is its data's), as Python prints it: 'torch.sparse_coo'. */
+export const layoutOf = (input: Tensor | MaskedInput): string => String(dataOf(input).layout);
+
+/** Python's `raise ValueError(f"masked {op} expects {what} (got {layout} tensor)")` of the ops that stop at a layout. */
+export function layoutError(op: string, what: string, layout: string): Error {
+  return new TypeError(`masked ${op} expects ${what} (got ${layout} tensor)`);
 }
 
 /**
@@ -67,7 +69,6 @@ export const dtypeArg = (fn: string, v: unknown): DType | null => (v === undefin
 export function maskArg(fn: string, v: unknown, name = 'mask'): Tensor | null {
   if (v === undefined || v === null) return null;
   if (!isTensor(v)) throw new TypeError(`${fn}: ${name} must be a Tensor or null, got ${describe(v)}`);
-  requireStrided(fn, v);
   return v;
 }
 
@@ -132,23 +133,36 @@ export function reductionIdentity(op: IdentityOp, input: Tensor, ord?: unknown):
   throw new Error(`identity of ${op} on ${String(dtype)} input`);
 }
 
-/** _input_mask(input, mask=mask): the mask broadcast to input's shape, as bool. */
+/** _input_mask(input, mask=mask): the mask broadcast to input's shape, in input's layout (COO coalesced), as bool. */
 export function inputMask(input: Tensor | MaskedInput, mask: Tensor | null): Tensor {
+  const data = dataOf(input);
+  if (!(isStrided(data) || isCoo(data) || isCsr(data)))
+    throw new TypeError(`_input_mask expects strided or sparse COO or sparse CSR tensor but got ${String(data.layout)}`);
   if (mask === null) throw new RangeError('_input_mask requires explicit mask');
-  const shape = shapeOf(input);
+  const shape = data.shape;
   if (!sameShape(mask.shape, shape)) {
     if (mask.dim() > shape.length) throw new RangeError('_input_mask expected broadcastable mask (got mask dimensionality higher than of the input)');
-    mask = (aten('broadcast_to', [mask.clone(), shape]) as Tensor).to(bool);
+    if (isStrided(mask)) mask = (aten('broadcast_to', [mask.clone(), shape]) as Tensor).to(bool);
+    else if (isCoo(mask)) mask = aten('_sparse_broadcast_to', [mask, shape]) as Tensor;
+    else if (isCsr(mask)) mask = (aten('_sparse_broadcast_to', [mask.toSparse(), shape]) as Tensor).toSparseCsr(); // CSR does not broadcast: through COO
+    else throw new Error(`expected sparse_csr layout, got ${String(mask.layout)}`);
   }
+  if (String(mask.layout) !== String(data.layout)) {
+    if (isStrided(data)) mask = mask.toDense();
+    else if (isCoo(data)) mask = isStrided(mask) ? mask.toSparse(data.sparseDim()) : mask.toSparse();
+    else mask = mask.toSparseCsr();
+  }
+  if (isCoo(mask)) mask = mask.coalesce();
   return mask.to(bool);
 }
 
-/** _combine_input_and_mask(op, input, mask, *args): masked-out elements replaced by op's identity; a MaskedTensor brings its own mask. */
-export function combineInputAndMask(op: IdentityOp, input: Tensor | MaskedInput, mask: Tensor | null, ord?: unknown): Tensor {
+/** _combine_input_and_mask(op, input, mask, *args): masked-out elements replaced by op's identity (sparse: left unspecified); a MaskedTensor brings its own mask. */
+export function combineInputAndMask(op: IdentityOp | 'mean', input: Tensor | MaskedInput, mask: Tensor | null, ord?: unknown): Tensor {
   const [data, m] = isMaskedTensor(input) ? [input.getData(), input.getMask()] : [input, mask];
   if (m === null) return data;
   const canonical = inputMask(data, m);
-  return aten('where', [canonical, data, reductionIdentity(op, data, ord)]) as Tensor;
+  // mean has no identity (Python's None): only its CSR path gets here, where no fill value is read
+  return where(canonical, data, op === 'mean' ? null : reductionIdentity(op, data, ord));
 }
 
 /** The dtype masked sum and prod reduce in by default: input's, with bool and small ints widened to int64. */

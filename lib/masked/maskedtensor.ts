@@ -1,7 +1,8 @@
-// torch.masked.MaskedTensor (torch/masked/maskedtensor, 2.13) for strided tensors: a data tensor and
-// a bool mask of the same shape. Elementwise ops apply to the data and keep the mask; binary ops
-// need matching masks; reductions run torch.masked's reduction on the data and mask the result where
-// no element was valid. Sparse (COO/CSR) data and autograd through a MaskedTensor are not ported.
+// torch.masked.MaskedTensor (torch/masked/maskedtensor, 2.13): a data tensor and a bool mask of the
+// same shape and layout (strided, sparse COO or sparse CSR; sparse ones share their indices).
+// Elementwise ops apply to the data (a sparse one's values) and keep the mask; binary ops need
+// matching masks; reductions run torch.masked's reduction on the data and mask the result where no
+// element was valid. Autograd through a MaskedTensor is not ported.
 import { inspect } from 'node:util';
 import { aten } from '../call.js';
 import { bool, float16, float32, float64, int16, int32, int64, int8, toDType, type DType, type DTypeLike, type Layout } from '../dtype.js';
@@ -9,7 +10,10 @@ import { type Device } from '../device.js';
 import { camelCase, describe, isOptionsObject } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { checkArity } from '../functional/args.js';
-import { MASKED, isMaskedTensor, requireStrided } from './core.js';
+import { tensor } from '../creation.js';
+import { sparseCooTensor, sparseCsrTensor } from '../sparse.js';
+import { MASKED, isMaskedTensor } from './core.js';
+import { isCoo, isCsr, isStrided, sparseCooWhere, sparseCsrWhere } from './sparse.js';
 import { amax, amin, argmax, argmin, mean, prod, std, sum, variance, type MaskedArg } from './reductions.js';
 
 // ---- the operation tables (torch/masked/maskedtensor/{unary,binary,reductions,passthrough}.py) ----
@@ -62,7 +66,8 @@ export interface MaskedTensor extends UnaryMethods, InplaceUnaryMethods, BinaryM
 
 /**
  * torch.masked.MaskedTensor(data, mask, requiresGrad = false): `data` with the elements where `mask`
- * is false marked invalid. Both are copied; they must be strided and of the same shape, mask bool.
+ * is false marked invalid. Both are copied; they must have the same shape and layout (strided, sparse
+ * COO or CSR), mask bool. Sparse data with other specified elements than the mask's is cut to the mask's.
  */
 export class MaskedTensor {
   declare readonly [MASKED]: true;
@@ -76,12 +81,12 @@ export class MaskedTensor {
     if (isMaskedTensor(mask) || !isTensor(mask)) throw new TypeError('MaskedTensor: mask must be a Tensor');
     if (typeof requiresGrad !== 'boolean') throw new TypeError(`MaskedTensor: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
     if (requiresGrad) throw new TypeError('MaskedTensor: requiresGrad is not supported: torchnode does not port autograd through MaskedTensor');
-    if (data.layout !== mask.layout) throw new TypeError('MaskedTensor: data and mask must have the same layout.');
-    requireStrided('MaskedTensor', data);
+    [data, mask] = preprocess(data, mask);
     validate(data, mask);
-    Object.defineProperty(this, DATA, { value: data.detach().clone() });
-    Object.defineProperty(this, MASK, { value: mask.clone() });
+    Object.defineProperty(this, DATA, { value: data.detach().clone(), writable: true });
+    Object.defineProperty(this, MASK, { value: mask.clone(), writable: true });
   }
+
 
   /** The data, invalid elements included (Python's get_data). */
   getData(): Tensor {
@@ -93,7 +98,7 @@ export class MaskedTensor {
   }
   /** The data with invalid elements replaced by `value` (Python's to_tensor). */
   toTensor(value: number | boolean): Tensor {
-    return this[DATA].maskedFill(this[MASK].logicalNot(), value);
+    return this[DATA].maskedFill(this[MASK].bitwiseNot(), value);
   }
 
   get shape(): number[] {
@@ -114,15 +119,37 @@ export class MaskedTensor {
   get requiresGrad(): boolean {
     return false;
   }
-  /** Python's is_sparse: always false here (sparse MaskedTensors are not supported). */
+  /** Python's is_sparse: COO or CSR data. */
   get isSparse(): boolean {
-    return false;
+    return this.isSparseCoo() || this.isSparseCsr();
   }
   isSparseCoo(): boolean {
-    return false;
+    return isCoo(this[DATA]);
   }
   isSparseCsr(): boolean {
-    return false;
+    return isCsr(this[DATA]);
+  }
+  /** x.to_dense(): this one if strided, else data and mask made dense. */
+  toDense(): MaskedTensor {
+    if (isStrided(this[DATA])) return this;
+    return new MaskedTensor(this[DATA].toDense(), this[MASK].toDense());
+  }
+  /** x.to_sparse() (Python's _MaskedToSparse): the mask as coalesced COO, the data at its specified elements. */
+  toSparse(): MaskedTensor {
+    if (this.isSparseCoo()) return this;
+    const sparseMask = this[MASK].toSparseCoo().coalesce();
+    return new MaskedTensor(this[DATA].sparseMask(sparseMask), sparseMask);
+  }
+  /** x.to_sparse_coo(): x.to_sparse(), as Tensor.to_sparse_coo is in Python. */
+  toSparseCoo(): MaskedTensor {
+    return this.toSparse();
+  }
+  /** x.to_sparse_csr() (Python's _MaskedToSparseCsr): 2-D only. */
+  toSparseCsr(): MaskedTensor {
+    if (this[DATA].dim() !== 2) throw new RangeError(`Only 2D tensors can be converted to the SparseCsr layout but got shape: torch.Size([${this[DATA].shape.join(', ')}])`);
+    if (this.isSparseCsr()) return this;
+    const sparseMask = this[MASK].toSparseCsr();
+    return new MaskedTensor(this[DATA].sparseMask(sparseMask), sparseMask);
   }
   dim(): number {
     return this[DATA].dim();
@@ -150,7 +177,7 @@ export class MaskedTensor {
   /** x.softmax(dim): the softmax over the valid elements only (aten._masked_softmax), as Python's MaskedTensor does. */
   softmax(dim: number): MaskedTensor {
     checkArity('MaskedTensor.softmax', arguments.length, 1);
-    return new MaskedTensor(aten('_masked_softmax', [this[DATA], this[MASK].logicalNot(), dim, 2]) as Tensor, this[MASK]);
+    return new MaskedTensor(aten('_masked_softmax', [this[DATA], this[MASK].bitwiseNot(), dim, 2]) as Tensor, this[MASK]);
   }
   /** Frees the data and the mask now. */
   dispose(): void {
@@ -168,7 +195,8 @@ export class MaskedTensor {
       const valid = this[MASK].item() as boolean;
       return `MaskedTensor(${valid ? formatted(this[DATA].item() as number) : '--'}, ${pyStr(valid)})`;
     }
-    const s = maskedStr(this[DATA].tolist() as Nested, this[MASK].tolist() as Nested, formatted);
+    const dense = (t: Tensor): Nested => (isStrided(t) ? t : t.toDense()).tolist() as Nested;
+    const s = maskedStr(dense(this[DATA]), dense(this[MASK]), formatted);
     return `MaskedTensor(\n${indent(s)}\n)`;
   }
   [inspect.custom](): string {
@@ -177,7 +205,41 @@ export class MaskedTensor {
 }
 Object.defineProperty(MaskedTensor.prototype, MASKED, { value: true });
 
+// _preprocess_data: sparse data and mask coalesced (COO); data cut to the mask's specified elements when their counts differ.
+function preprocess(data: Tensor, mask: Tensor): [Tensor, Tensor] {
+  if (String(data.layout) !== String(mask.layout)) throw new TypeError('MaskedTensor: data and mask must have the same layout.');
+  if (isCoo(data)) {
+    data = data.coalesce();
+    mask = mask.coalesce();
+    if (data._nnz() !== mask._nnz()) data = sparseCooWhere(mask, data, tensor(0));
+  } else if (isCsr(data) && data._nnz() !== mask._nnz()) data = sparseCsrWhere(mask, data, tensor(0));
+  return [data, mask];
+}
+
+// Python's _set_data_mask: the in-place ops' new data (a sparse one is rebuilt around its new values).
+function setDataMask(mt: MaskedTensor, data: Tensor, mask: Tensor): void {
+  validate(data, mask);
+  const fields = mt as unknown as Record<symbol, Tensor>;
+  fields[DATA] = data;
+  fields[MASK] = mask;
+}
+
+// _tensors_match(a, b, exact=True): same layout; sparse ones by their indices and values; b cast to a's dtype.
+function tensorsMatch(a: Tensor, b: Tensor): boolean {
+  if (String(a.layout) !== String(b.layout)) throw new TypeError(`\`a\` and \`b\` must have the same layout. Got ${String(a.layout)} and ${String(b.layout)}`);
+  if (a.dtype !== b.dtype) b = b.to(a.dtype);
+  if (isCoo(a)) return tensorsMatch(a.values(), b.values()) && tensorsMatch(a.indices(), b.indices());
+  if (isCsr(a)) return tensorsMatch(a.crowIndices(), b.crowIndices()) && tensorsMatch(a.colIndices(), b.colIndices()) && tensorsMatch(a.values(), b.values());
+  return a.dim() === b.dim() && (aten('eq', [a, b]) as Tensor).all().item() === true;
+}
+
+// _validate_members
 function validate(data: Tensor, mask: Tensor): void {
+  if (!(isStrided(data) || isCoo(data) || isCsr(data))) throw new TypeError(`MaskedTensor: data layout of ${String(data.layout)} is not supported.`);
+  if (isCoo(data) && !tensorsMatch(data.indices(), mask.indices()))
+    throw new RangeError('MaskedTensor: data and mask are both sparse COO tensors but do not have the same indices.');
+  if (isCsr(data) && !(tensorsMatch(data.crowIndices(), mask.crowIndices()) && tensorsMatch(data.colIndices(), mask.colIndices())))
+    throw new RangeError('MaskedTensor: data and mask are both sparse CSR tensors but do not share either crow or col indices.');
   if (mask.dtype !== bool) throw new TypeError('MaskedTensor: mask must have dtype bool.');
   if (!DATA_DTYPES.includes(data.dtype)) throw new TypeError(`MaskedTensor: ${String(data.dtype)} is not supported in MaskedTensor.`);
   if (data.dim() !== mask.dim()) throw new RangeError('MaskedTensor: data.dim() must equal mask.dim()');
@@ -204,11 +266,19 @@ function noKwargs(fn: string, args: readonly unknown[], message: string): void {
   if (args.length > 0 && isOptionsObject(args[args.length - 1])) throw new TypeError(`MaskedTensor.${fn}: ${message}`);
 }
 
-// _masks_match: masks of two MaskedTensors must be equal (exact).
+// _masks_match: masks of two MaskedTensors must be equal (exact; sparse ones by indices and values).
 function masksMatch(a: unknown, b: unknown): boolean {
   if (!(a instanceof MaskedTensor && b instanceof MaskedTensor)) return true;
-  const [ma, mb] = [a.getMask(), b.getMask()];
-  return ma.dim() === mb.dim() && (aten('eq', [ma, mb]) as Tensor).all().item() === true;
+  return tensorsMatch(a.getMask(), b.getMask());
+}
+
+// Python's sparse branches of the unary and binary helpers: fn on the values, rebuilt on the same indices.
+function onValues(data: Tensor, fn: (values: Tensor) => Tensor): Tensor {
+  if (isCoo(data)) {
+    const coalesced = data.coalesce();
+    return sparseCooTensor(coalesced.indices(), fn(coalesced.values()), data.shape);
+  }
+  return sparseCsrTensor(data.crowIndices(), data.colIndices(), fn(data.values())); // no size: Python infers it from the indices
 }
 
 const dataOf = (a: unknown): unknown => (a instanceof MaskedTensor ? a.getData() : a);
@@ -219,9 +289,10 @@ function installUnary(name: string, inplace: boolean): void {
   define(js, function (this: MaskedTensor, ...args: unknown[]): MaskedTensor {
     noKwargs(js, args, 'MaskedTensor unary ops require that len(kwargs) == 0. If you need support for this, please open an issue on Github.');
     if (args.some((a) => isTensor(a) || a instanceof MaskedTensor)) throw new TypeError(`MaskedTensor.${js}: MaskedTensor unary ops do not support additional Tensor arguments`);
-    const result = aten(op, [this.getData(), ...args]) as Tensor;
+    const data = this.getData();
+    const result = isStrided(data) ? (aten(op, [data, ...args]) as Tensor) : onValues(data, (v) => aten(op, [v, ...args]) as Tensor);
     if (inplace) {
-      validate(result, this.getMask());
+      setDataMask(this, isStrided(data) ? data : result, this.getMask());
       return this;
     }
     return new MaskedTensor(result, this.getMask());
@@ -237,14 +308,35 @@ function installBinary(name: string, inplace: boolean): void {
     if (args.slice(1).some((a) => isTensor(a) || a instanceof MaskedTensor))
       throw new TypeError(`MaskedTensor.${js}: MaskedTensor binary ops do not support Tensor arguments aside from the lhs and rhs`);
     const other = args[0];
-    if (isTensor(other)) requireStrided(`MaskedTensor.${js}`, other);
     if (!masksMatch(this, other)) throw new RangeError(`MaskedTensor.${js}: Input masks must match. If you need support for this, please open an issue on Github.`);
-    const result = aten(op, [this.getData(), ...args.map(dataOf)]) as Tensor;
+    const data = this.getData();
+    const rest = args.map(dataOf);
+    const otherData = rest[0];
+    const sameLayout = isTensor(otherData) && String(otherData.layout) === String(data.layout);
+    let result: Tensor;
+    if (isCoo(data)) {
+      if (sameLayout) {
+        if (!tensorsMatch(data.indices(), otherData.indices()))
+          throw new RangeError(`MaskedTensor.${js}: sparse_coo indices must match. If you need support for this, please open an issue on Github.`);
+        if (data.shape.some((s, i) => s !== otherData.shape[i]) || data.dim() !== otherData.dim())
+          throw new RangeError(`MaskedTensor.${js}: input1 and input2 must have the same size for binary functions.`);
+        rest[0] = otherData.values();
+      }
+      result = sparseCooTensor(data.indices(), aten(op, [data.values(), ...rest]) as Tensor, data.shape);
+    } else if (isCsr(data)) {
+      if (sameLayout) {
+        if (!(tensorsMatch(data.crowIndices(), otherData.crowIndices()) && tensorsMatch(data.colIndices(), otherData.colIndices())))
+          throw new RangeError(`MaskedTensor.${js}: sparse_csr indices must match. If you need support for this, please open an issue on Github.`);
+        rest[0] = otherData.values();
+      }
+      result = sparseCsrTensor(data.crowIndices(), data.colIndices(), aten(op, [data.values(), ...rest]) as Tensor, data.shape);
+    } else result = aten(op, [data, ...rest]) as Tensor;
     if (inplace) {
-      validate(result, this.getMask());
+      setDataMask(this, isStrided(data) ? data : result, this.getMask());
       return this;
     }
-    return new MaskedTensor(result, this.getMask().expandAs(result));
+    const mask = this.getMask();
+    return new MaskedTensor(result, isStrided(data) ? mask.expandAs(result) : mask);
   });
 }
 
@@ -265,20 +357,36 @@ function multidimAny(mask: Tensor, dim: number | number[], keepdim: boolean): Te
 
 // _masked_all: all() with invalid elements counted as true.
 function maskedAll(data: Tensor, mask: Tensor, dim?: number | number[], keepdim = false): Tensor {
-  const filled = data.maskedFill(mask.logicalNot(), true);
+  const filled = data.maskedFill(mask.bitwiseNot(), true);
   return dim === undefined ? filled.all() : (aten('all', [filled, dim, keepdim]) as Tensor);
+}
+
+// _torch_reduce_all: the reduction of every valid element (a sparse tensor's valid values); valid if any element is.
+function reduceAll(mt: MaskedTensor, name: keyof typeof REDUCTIONS | 'all'): MaskedTensor {
+  const data = mt.getData();
+  const mask = mt.isSparse ? mt.getMask().values() : mt.getMask();
+  const reduction = REDUCTIONS[name as keyof typeof REDUCTIONS] as (x: MaskedArg, o?: object) => Tensor;
+  let result: Tensor;
+  if (name === 'all') result = maskedAll(data, mask);
+  else if ((name === 'argmin' || name === 'argmax') && mt.isSparseCoo()) {
+    // the position among the values, mapped to the flat index of its element as Python computes it (in float)
+    const sparseIdx = reduction(data.values(), { mask }).to(int32);
+    const idx = data.indices().unbind(1)[Number(sparseIdx.item())]!;
+    const stride = tensor(data.shape).cumprod(0).reciprocal().mul(data.numel()); // numel / tensor(size).cumprod(0): Python's __rtruediv__
+    result = idx.mul(stride).sum();
+  } else if (mt.isSparse) result = reduction(new MaskedTensor(data.values(), mask));
+  else result = reduction(mt, { mask });
+  return new MaskedTensor(result, aten('any', [mask]) as Tensor);
 }
 
 function installReduction(name: keyof typeof REDUCTIONS | 'all'): void {
   const fn = `MaskedTensor.${name}`;
   define(name, function (this: MaskedTensor, ...args: unknown[]): MaskedTensor {
     checkArity(fn, args.length, 3);
+    if (args.length === 0) return reduceAll(this, name);
+    // Python's reduce_dim returns NotImplemented for sparse data, and the dispatch then fails
+    if (this.isSparse) throw new TypeError(`Multiple dispatch failed for 'torch.Tensor.${name}'; all __torch_function__ handlers returned NotImplemented`);
     const mask = this.getMask();
-    if (args.length === 0) {
-      // _torch_reduce_all: the reduction of every valid element; valid if any element is.
-      const result = name === 'all' ? maskedAll(this.getData(), mask) : (REDUCTIONS[name] as (x: MaskedArg, o: object) => Tensor)(this, { mask });
-      return new MaskedTensor(result, aten('any', [mask]) as Tensor);
-    }
     // _torch_reduce_dim(self, dim, keepdim=False, dtype=None)
     const o = isOptionsObject(args[args.length - 1]) ? (args[args.length - 1] as Record<string, unknown>) : {};
     const positional = isOptionsObject(args[args.length - 1]) ? args.slice(0, -1) : args;

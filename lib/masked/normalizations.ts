@@ -1,12 +1,13 @@
-// The masked normalizations of torch/masked/_ops.py (2.13), strided path: cumsum, cumprod, softmax,
-// log_softmax, softmin and normalize along one dim, with masked-out elements first replaced by the
-// identity of the matching reduction (sum, prod, amax, amin), as Python does.
+// The masked normalizations of torch/masked/_ops.py (2.13): cumsum, cumprod, softmax, log_softmax,
+// softmin and normalize along one dim, with masked-out elements first replaced by the identity of
+// the matching reduction (sum, prod, amax, amin), as Python does. Strided only, as in Python: other
+// layouts get its "expects strided tensor" error.
 import { aten } from '../call.js';
 import { type DTypeLike } from '../dtype.js';
 import { describe } from '../options.js';
 import { type Tensor } from '../tensor.js';
 import { bindMasked, canonicalDim, combineInputAndMask, dtypeArg, dtypeOf, maskArg, ndimOf, required, tensorInput, type IdentityOp } from './core.js';
-import { maskedNorm, type MaskedArg } from './reductions.js';
+import { maskedNorm, strided, type MaskedArg } from './reductions.js';
 
 /** The options of torch.masked's normalizations along one dim. */
 export interface MaskedNormalizationOptions {
@@ -17,12 +18,12 @@ export interface MaskedNormalizationOptions {
 export interface MaskedNormalizeOptions extends MaskedNormalizationOptions { ord?: number; eps?: number }
 
 // Each one-dim op: the identity its masked-out elements take, and the ATen call on the combined input.
-const ALONG_DIM: Record<string, [IdentityOp, (x: Tensor, dim: number, dtype: unknown) => Tensor]> = {
-  cumsum: ['sum', (x, dim, dtype) => (aten('cumsum', [x, dim, { dtype }]) as Tensor).to(dtype as never)],
-  cumprod: ['prod', (x, dim, dtype) => (aten('cumprod', [x, dim, { dtype }]) as Tensor).to(dtype as never)],
-  softmax: ['amax', (x, dim, dtype) => aten('softmax', [x, dim, dtype]) as Tensor],
-  logSoftmax: ['amax', (x, dim, dtype) => aten('log_softmax', [x, dim, dtype]) as Tensor],
-  softmin: ['amin', (x, dim, dtype) => aten('softmax', [x.neg(), dim, dtype]) as Tensor], // F.softmin: (-input).softmax(dim, dtype=dtype)
+const ALONG_DIM: Record<string, [IdentityOp, (x: Tensor, dim: number, dtype: unknown) => Tensor, string]> = {
+  cumsum: ['sum', (x, dim, dtype) => (aten('cumsum', [x, dim, { dtype }]) as Tensor).to(dtype as never), 'cumsum'],
+  cumprod: ['prod', (x, dim, dtype) => (aten('cumprod', [x, dim, { dtype }]) as Tensor).to(dtype as never), 'cumprod'],
+  softmax: ['amax', (x, dim, dtype) => aten('softmax', [x, dim, dtype]) as Tensor, 'softmax'],
+  logSoftmax: ['amax', (x, dim, dtype) => aten('log_softmax', [x, dim, dtype]) as Tensor, 'log_softmax'],
+  softmin: ['amin', (x, dim, dtype) => aten('softmax', [x.neg(), dim, dtype]) as Tensor, 'softmin'], // F.softmin: (-input).softmax(dim, dtype=dtype)
 };
 
 function alongDim(name: keyof typeof ALONG_DIM, input: unknown, args: readonly unknown[]): Tensor {
@@ -33,8 +34,8 @@ function alongDim(name: keyof typeof ALONG_DIM, input: unknown, args: readonly u
   if (typeof dim !== 'number') throw new TypeError(`${fn}: dim must be an int, got ${describe(dim)}`);
   const dtype = dtypeArg(fn, o.dtype) ?? dtypeOf(x);
   const d = canonicalDim(dim, ndimOf(x))[0]!;
-  const [identity, op] = ALONG_DIM[name]!;
-  return op(combineInputAndMask(identity, x, maskArg(fn, o.mask)), d, dtype);
+  const [identity, op, pyName] = ALONG_DIM[name]!;
+  return op(strided(pyName, combineInputAndMask(identity, x, maskArg(fn, o.mask))), d, dtype);
 }
 
 /** torch.masked.cumsum(input, dim, { dtype, mask }). */
@@ -59,7 +60,7 @@ export function normalize(input: MaskedArg, ...args: (number | MaskedNormalizeOp
   if (typeof eps !== 'number') throw new TypeError(`${fn}: eps must be a number, got ${describe(eps)}`);
   const dtype = dtypeArg(fn, o.dtype) ?? dtypeOf(x);
   const mask = maskArg(fn, o.mask);
-  const combined = combineInputAndMask('sum', x, mask);
+  const combined = strided('normalize', combineInputAndMask('sum', x, mask));
   const nrm = maskedNorm(fn, x, ord, dim, true, dtype, mask);
   const denom = aten('maximum', [nrm, nrm.newFull([], eps)]) as Tensor;
   return combined.div(denom);

@@ -1,6 +1,7 @@
-// The masked reductions of torch/masked/_ops.py (2.13), strided path, ported statement by statement:
-// masked-out elements take the reduction's identity (combineInputAndMask), then the ATen reduction
-// runs on the result; mean, var and std count the unmasked elements as Python does.
+// The masked reductions of torch/masked/_ops.py (2.13), ported statement by statement: masked-out
+// elements take the reduction's identity (combineInputAndMask), then the ATen reduction runs on the
+// result; mean, var and std count the unmasked elements as Python does. Sparse COO/CSR inputs take
+// Python's sparse branches (sum, prod, amax, amin; mean for CSR) and its errors elsewhere.
 import { aten } from '../call.js';
 import { float32, int64, toDType, type DType, type DTypeLike } from '../dtype.js';
 import { ones } from '../creation.js';
@@ -8,9 +9,10 @@ import { boolArg } from '../functional/args.js';
 import { describe } from '../options.js';
 import { type Tensor } from '../tensor.js';
 import {
-  accumulateDtype, bindMasked, canonicalDim, combineInputAndMask, dataOf, dtypeArg, dtypeOf, inputMask, isMaskedTensor, maskArg,
-  maskedPair, ndimOf, shapeOf, tensorInput, type DimOrDims, type MaskedInput,
+  accumulateDtype, bindMasked, canonicalDim, combineInputAndMask, dataOf, dtypeArg, dtypeOf, inputMask, isMaskedTensor, layoutError, layoutOf,
+  maskArg, maskedPair, ndimOf, shapeOf, tensorInput, type DimOrDims, type MaskedInput,
 } from './core.js';
+import { sparseCooScatterReduction, sparseCsrSegmentReduction } from './sparse.js';
 
 /** The options of torch.masked's reductions (each takes the ones Python's signature has). */
 export interface MaskedReductionOptions {
@@ -42,42 +44,102 @@ export function sum(input: MaskedArg, ...args: Rest<MaskedReductionOptions>): Te
   return maskedSum(x, dim ?? null, keepdim, dtype, mask);
 }
 
+const SMALL_INTEGERS: readonly string[] = ['uint8', 'bool', 'int8', 'int16', 'int32'];
+const SUM_LAYOUTS = 'strided, sparse_coo or sparse_csr tensor';
+
+// The default dtype of sum and prod: for CSR input Python widens small integers in the input itself
+// (csr.to(int64) is not implemented, so through COO) and leaves dtype null.
+function sumProdDtype(x: MaskedArg, dtype: DType | null): [MaskedArg, DType | null] {
+  if (dtype !== null) return [x, dtype];
+  if (layoutOf(x) !== 'torch.sparse_csr') return [x, accumulateDtype(x)];
+  if (!SMALL_INTEGERS.includes(dtypeOf(x).name)) return [x, dtypeOf(x)];
+  const widened = dataOf(x).toSparseCoo().to(int64).toSparseCsr();
+  return [isMaskedTensor(x) ? maskedPair(widened, x.getMask()) : widened, null];
+}
+
 // masked sum itself, called by mean, var and normalize as Python's sum(...) is.
-function maskedSum(x: MaskedArg, dim: unknown, keepdim: boolean, dtype: DType | null, mask: Tensor | null): Tensor {
+function maskedSum(input: MaskedArg, dim: unknown, keepdim: boolean, dtypeOpt: DType | null, mask: Tensor | null): Tensor {
+  const [x, dtype] = sumProdDtype(input, dtypeOpt);
   const dims = canonicalDim(dim, ndimOf(x));
-  return aten('sum', [combineInputAndMask('sum', x, mask), dims, keepdim, { dtype: dtype ?? accumulateDtype(x) }]) as Tensor;
+  const maskInput = combineInputAndMask('sum', x, mask);
+  switch (String(maskInput.layout)) {
+    case 'torch.strided':
+      return aten('sum', [maskInput, dims, keepdim, { dtype }]) as Tensor;
+    case 'torch.sparse_coo':
+      return sparseCooScatterReduction('masked.sum', 'sum', maskInput, dims, keepdim, dtype!);
+    case 'torch.sparse_csr':
+      return aten('_sparse_csr_sum', [maskInput, dims, keepdim, { dtype }]) as Tensor;
+  }
+  throw layoutError('sum', SUM_LAYOUTS, String(maskInput.layout));
 }
 
 /** torch.masked.prod(input, dim=null, { keepdim, dtype, mask }): one dim at a time, last dim first. */
 export function prod(input: MaskedArg, ...args: Rest<MaskedReductionOptions>): Tensor {
-  const { x, dim, keepdim, dtype, mask } = reductionArgs('masked.prod', input, args);
-  const dims = canonicalDim(dim, ndimOf(x));
-  let result = combineInputAndMask('prod', x, mask).to(dtype ?? accumulateDtype(x));
-  for (const d of dims.reverse()) result = aten('prod', [result, d, keepdim]) as Tensor;
-  return result;
+  const r = reductionArgs('masked.prod', input, args);
+  const [x, dtype] = sumProdDtype(r.x, r.dtype);
+  const { keepdim, mask } = r;
+  const dims = canonicalDim(r.dim, ndimOf(x));
+  const maskInput = combineInputAndMask('prod', x, mask);
+  switch (String(maskInput.layout)) {
+    case 'torch.strided': {
+      let result = maskInput.to(dtype!);
+      for (const d of dims.reverse()) result = aten('prod', [result, d, keepdim]) as Tensor;
+      return result;
+    }
+    // without a mask the unspecified elements (zeros) would take part: Python asks for a mask
+    case 'torch.sparse_coo':
+      if (mask === null) throw new TypeError('masked prod expects explicit mask for sparse_coo tensor input');
+      return sparseCooScatterReduction('masked.prod', 'prod', maskInput, dims, keepdim, dtype!);
+    case 'torch.sparse_csr':
+      if (mask === null) throw new TypeError('masked prod expects explicit mask for sparse_csr tensor input');
+      return aten('_sparse_csr_prod', [maskInput, dims, keepdim, { dtype }]) as Tensor;
+  }
+  throw layoutError('prod', SUM_LAYOUTS, String(maskInput.layout));
 }
 
-// amax, amin, logsumexp: one ATen reduction over the canonical dims, then .to(dtype).
-const DIMS_REDUCTIONS = { amax: 'amax', amin: 'amin', logsumexp: 'logsumexp' } as const;
-function dimsReduction(op: keyof typeof DIMS_REDUCTIONS, input: unknown, args: readonly unknown[]): Tensor {
-  const { x, dim, keepdim, dtype, mask } = reductionArgs(`masked.${op}`, input, args);
-  const combined = combineInputAndMask(op, x, mask);
-  const dims = canonicalDim(dim, op === 'logsumexp' ? ndimOf(x) : combined.dim());
-  return (aten(DIMS_REDUCTIONS[op], [combined, dims, keepdim]) as Tensor).to(dtype ?? dtypeOf(x));
+// amax, amin: one ATen reduction over the canonical dims, then .to(dtype); sparse through Python's helpers.
+function extremum(op: 'amax' | 'amin', input: unknown, args: readonly unknown[]): Tensor {
+  const { x, dim, keepdim, dtype: given, mask } = reductionArgs(`masked.${op}`, input, args);
+  const dtype = given ?? dtypeOf(x);
+  const maskInput = combineInputAndMask(op, x, mask);
+  const dims = canonicalDim(dim, maskInput.dim());
+  switch (String(maskInput.layout)) {
+    case 'torch.strided':
+      return (aten(op, [maskInput, dims, keepdim]) as Tensor).to(dtype);
+    case 'torch.sparse_coo':
+      if (mask === null) throw new TypeError('masked amax expects explicit mask for sparse_coo tensor input'); // "amax" for amin too, as Python says
+      return sparseCooScatterReduction(`masked.${op}`, op, maskInput, dims, keepdim, dtype);
+    case 'torch.sparse_csr':
+      if (mask === null) throw new TypeError(`masked ${op} expects explicit mask for sparse_csr tensor input`);
+      return sparseCsrSegmentReduction(op, maskInput, dims, keepdim, dtype);
+  }
+  throw layoutError(op, SUM_LAYOUTS, String(maskInput.layout));
 }
 
 /** torch.masked.amax(input, dim=null, { keepdim, dtype, mask }). */
-export const amax = (input: MaskedArg, ...args: Rest<MaskedReductionOptions>): Tensor => dimsReduction('amax', input, args);
+export const amax = (input: MaskedArg, ...args: Rest<MaskedReductionOptions>): Tensor => extremum('amax', input, args);
 /** torch.masked.amin(input, dim=null, { keepdim, dtype, mask }). */
-export const amin = (input: MaskedArg, ...args: Rest<MaskedReductionOptions>): Tensor => dimsReduction('amin', input, args);
+export const amin = (input: MaskedArg, ...args: Rest<MaskedReductionOptions>): Tensor => extremum('amin', input, args);
+
 /** torch.masked.logsumexp(input, dim=null, { keepdim, dtype, mask }). */
-export const logsumexp = (input: MaskedArg, ...args: Rest<MaskedReductionOptions>): Tensor => dimsReduction('logsumexp', input, args);
+export function logsumexp(input: MaskedArg, ...args: Rest<MaskedReductionOptions>): Tensor {
+  const { x, dim, keepdim, dtype, mask } = reductionArgs('masked.logsumexp', input, args);
+  const dims = canonicalDim(dim, ndimOf(x));
+  const maskInput = strided('logsumexp', combineInputAndMask('logsumexp', x, mask));
+  return (aten('logsumexp', [maskInput, dims, keepdim]) as Tensor).to(dtype ?? dtypeOf(x));
+}
+
+// The ops with a strided path only: Python's "masked <op> expects strided tensor" for any other layout.
+export function strided(op: string, maskInput: Tensor): Tensor {
+  if (String(maskInput.layout) !== 'torch.strided') throw layoutError(op, 'strided tensor', String(maskInput.layout));
+  return maskInput;
+}
 
 // argmax, argmin: dim passed to ATen as given (an int or null); the result cast to dtype (input's by default, as Python does).
 function argReduction(op: 'argmax' | 'argmin', input: unknown, args: readonly unknown[]): Tensor {
   const { x, dim, keepdim, dtype, mask } = reductionArgs(`masked.${op}`, input, args);
   if (dim !== undefined && dim !== null && !Number.isInteger(dim)) throw new TypeError(`masked.${op}: dim must be an int or null, got ${describe(dim)}`);
-  return (aten(op, [combineInputAndMask(op, x, mask), dim ?? null, keepdim]) as Tensor).to(dtype ?? dtypeOf(x));
+  return (aten(op, [strided(op, combineInputAndMask(op, x, mask)), dim ?? null, keepdim]) as Tensor).to(dtype ?? dtypeOf(x));
 }
 
 /** torch.masked.argmax(input, dim=null, { keepdim, dtype, mask }). */
@@ -100,8 +162,19 @@ export function mean(input: MaskedArg, ...args: Rest<MaskedReductionOptions>): T
   const dtype = given ?? dtypeOf(x);
   if (!(dtype.isFloatingPoint || dtype.isComplex))
     throw new TypeError(`masked.mean: mean(): Could not infer output dtype. ${given ? 'Optional' : 'Input'} dtype must be either a floating point or complex dtype. Got: ${String(dtype)}`);
-  const [count, inmask] = countOf(x, dim, keepdim, mask);
-  return maskedSum(x, dim ?? null, keepdim, dtype, inmask).div(count);
+  switch (layoutOf(x)) {
+    case 'torch.strided': {
+      const [count, inmask] = countOf(x, dim, keepdim, mask);
+      return maskedSum(x, dim ?? null, keepdim, dtype, inmask).div(count);
+    }
+    case 'torch.sparse_csr': {
+      const maskInput = combineInputAndMask('mean', x, mask);
+      const dims = canonicalDim(dim, maskInput.dim());
+      if (mask === null) throw new TypeError('masked mean expects explicit mask for sparse_csr tensor input');
+      return sparseCsrSegmentReduction('mean', maskInput, dims, keepdim, dtype);
+    }
+  }
+  throw layoutError('mean', 'strided or sparse_csr tensor', layoutOf(x));
 }
 
 /** torch.masked.median(input, dim=-1, { keepdim, dtype, mask }): nanmedian with masked-out elements as NaN. */
@@ -112,7 +185,7 @@ export function median(input: MaskedArg, ...args: Rest<MaskedReductionOptions>):
   const d = canonicalDim(dim ?? -1, ndimOf(x))[0]!;
   const isFloat = dtypeOf(x).isFloatingPoint;
   if (!isFloat) x = isMaskedTensor(x) ? maskedPair(x.getData().to(float32), x.getMask()) : x.to(float32);
-  const output = (aten('nanmedian', [combineInputAndMask('median', x, mask), d, keepdim]) as Tensor[])[0]!;
+  const output = (aten('nanmedian', [strided('median', combineInputAndMask('median', x, mask)), d, keepdim]) as Tensor[])[0]!;
   if (isFloat) return output;
   if (!(aten('isnan', [output]) as Tensor).any().item()) return output.to(outDtype);
   throw new RangeError(`${fn}: masked median expects no fully masked out rows if dtype is not floating point`);
@@ -129,7 +202,7 @@ export function norm(input: MaskedArg, ...args: Rest<MaskedNormOptions>): Tensor
 /** masked norm itself (normalize calls it too). */
 export function maskedNorm(fn: string, x: MaskedArg, ord: unknown, dim: unknown, keepdim: boolean, dtype: DType | null, mask: Tensor | null): Tensor {
   if (ord !== null && typeof ord !== 'number') throw new TypeError(`${fn}: ord must be a number, got ${describe(ord)}`);
-  const combined = combineInputAndMask('norm', x, mask, ord);
+  const combined = strided('norm', combineInputAndMask('norm', x, mask, ord));
   return aten('linalg_vector_norm', [combined, ord, canonicalDim(dim, ndimOf(x)), keepdim, { dtype: dtype ?? dtypeOf(x) }]) as Tensor;
 }
 
@@ -158,6 +231,7 @@ function stdVar(fn: string, takeSqrt: boolean, input: unknown, args: readonly un
     if (!(dtype.isFloatingPoint || dtype.isComplex)) dtype = float32;
   }
   const computeDtype = dtype.isFloatingPoint || dtype.isComplex ? dtype : float32;
+  if (layoutOf(x) !== 'torch.strided') throw layoutError('std/var', 'strided tensor', layoutOf(x));
   let [count, inmask] = countOf(x, dim, true, mask);
   const sampleMean = maskedSum(x, dim, true, dtype, inmask).div(count);
   // torch.subtract(input, sample_mean): for a MaskedTensor the difference keeps its mask.
@@ -187,6 +261,8 @@ export function logaddexp(input: MaskedArg, other: MaskedArg, ...args: [MaskedLo
   const y = tensorInput(fn, other, 'other');
   const o = bindMasked(fn, args, [], ['dtype', 'inputMask', 'otherMask'], 2);
   const dtype = dtypeArg(fn, o.dtype) ?? dtypeOf(x);
+  if (layoutOf(x) !== 'torch.strided' || layoutOf(y) !== 'torch.strided')
+    throw new TypeError(`masked logaddexp expects strided tensors (got ${layoutOf(x)} tensor for input, ${layoutOf(y)} for other)`);
   const a = combineInputAndMask('logaddexp', x, maskArg(fn, o.inputMask, 'inputMask'));
   const b = combineInputAndMask('logaddexp', y, maskArg(fn, o.otherMask, 'otherMask'));
   return (aten('logaddexp', [a, b]) as Tensor).to(dtype);
