@@ -131,12 +131,12 @@ export class MaskedTensor {
   }
   /** x.to_dense(): this one if strided, else data and mask made dense. */
   toDense(): MaskedTensor {
-    if (isStrided(this[DATA])) return this;
+    if (isStrided(this[DATA])) return unchanged(this);
     return new MaskedTensor(this[DATA].toDense(), this[MASK].toDense());
   }
   /** x.to_sparse() (Python's _MaskedToSparse): the mask as coalesced COO, the data at its specified elements. */
   toSparse(): MaskedTensor {
-    if (this.isSparseCoo()) return this;
+    if (this.isSparseCoo()) return unchanged(this);
     const sparseMask = this[MASK].toSparseCoo().coalesce();
     return new MaskedTensor(this[DATA].sparseMask(sparseMask), sparseMask);
   }
@@ -147,7 +147,7 @@ export class MaskedTensor {
   /** x.to_sparse_csr() (Python's _MaskedToSparseCsr): 2-D only. */
   toSparseCsr(): MaskedTensor {
     if (this[DATA].dim() !== 2) throw new RangeError(`Only 2D tensors can be converted to the SparseCsr layout but got shape: torch.Size([${this[DATA].shape.join(', ')}])`);
-    if (this.isSparseCsr()) return this;
+    if (this.isSparseCsr()) return unchanged(this);
     const sparseMask = this[MASK].toSparseCsr();
     return new MaskedTensor(this[DATA].sparseMask(sparseMask), sparseMask);
   }
@@ -204,6 +204,10 @@ export class MaskedTensor {
   }
 }
 Object.defineProperty(MaskedTensor.prototype, MASKED, { value: true });
+
+// What Python's autograd.Function gives for an input its forward returns unchanged: a view of it
+// (x.view(x.shape), which sparse data cannot make: libtorch's error then, as in Python).
+const unchanged = (mt: MaskedTensor): MaskedTensor => mt.view(...mt.shape);
 
 // _preprocess_data: sparse data and mask coalesced (COO); data cut to the mask's specified elements when their counts differ.
 function preprocess(data: Tensor, mask: Tensor): [Tensor, Tensor] {
@@ -385,7 +389,7 @@ function installReduction(name: keyof typeof REDUCTIONS | 'all'): void {
     checkArity(fn, args.length, 3);
     if (args.length === 0) return reduceAll(this, name);
     // Python's reduce_dim returns NotImplemented for sparse data, and the dispatch then fails
-    if (this.isSparse) throw new TypeError(`Multiple dispatch failed for 'torch.Tensor.${name}'; all __torch_function__ handlers returned NotImplemented`);
+    if (this.isSparse) throw new TypeError(`Multiple dispatch failed for 'torch.Tensor.${name}'; all __torch_function__ handlers returned NotImplemented:`);
     const mask = this.getMask();
     // _torch_reduce_dim(self, dim, keepdim=False, dtype=None)
     const o = isOptionsObject(args[args.length - 1]) ? (args[args.length - 1] as Record<string, unknown>) : {};

@@ -104,11 +104,9 @@ export function where(mask: Tensor, input: Tensor, fillValue: Tensor | null): Te
 
 /** The reductions the sparse helpers know, by Python's op.__name__. */
 export type SparseReduce = 'sum' | 'prod' | 'amax' | 'amin' | 'mean';
-// op(values, dim, keepdim) of the ATen reduction named `reduce`.
-const reduceAlong = (reduce: SparseReduce, values: Tensor, dim: number | number[], keepdim: boolean, dtype?: DType | null): Tensor =>
-  reduce === 'amax' || reduce === 'amin'
-    ? (aten(reduce, [values, typeof dim === 'number' ? [dim] : dim, keepdim]) as Tensor)
-    : (aten(reduce, [values, typeof dim === 'number' ? [dim] : dim, keepdim, ...(dtype ? [{ dtype }] : [])]) as Tensor);
+// op(values, dim, keepdim[, dtype]) of the ATen reduction named `reduce` (amax and amin take no dtype).
+const reduceAlong = (reduce: SparseReduce, values: Tensor, dim: number, keepdim: boolean, dtype?: DType | null): Tensor =>
+  aten(reduce, [values, dim, keepdim, ...(dtype && reduce !== 'amax' && reduce !== 'amin' ? [{ dtype }] : [])]) as Tensor;
 
 /**
  * _sparse_coo_scatter_reduction_helper(op, mask_input, dims, keepdim, dtype): reduces the values of
