@@ -461,6 +461,15 @@ def sparse_masked_tensor():
     sparse_case(f"{R}.masked_tensor(sx.to_sparse_csr(), sm.to_sparse())")
     sparse_case(f"{R}.masked_tensor(sx.to_sparse_csc(), sm.to_sparse_csc())")
     sparse_case(f"{R}.masked_tensor(sx.to_sparse(), sx.ne(0).to_sparse().int())")
+    # across layouts, and the CSR widening of small integers for a MaskedTensor
+    sparse_case(f"{R}.masked_tensor(sx, sm).to_sparse().add({R}.masked_tensor(sx, sm))")
+    sparse_case(f"{R}.masked_tensor(sx, sm).to_sparse_csr().add({R}.masked_tensor(sx, sm).to_sparse())")
+    sparse_case(f"{R}.masked_tensor(sx, sm).add({R}.masked_tensor(sx, sm).to_sparse())")
+    for t in ["sxi", "sxi32"]:
+        sparse_case(f"{R}.sum({R}.masked_tensor({t}, sm).to_sparse_csr(), 0, keepdim=True)")
+        sparse_case(f"{R}.prod({R}.masked_tensor({t}, sm).to_sparse_csr(), 0, keepdim=True, mask=sm)")
+        sparse_case(f"{R}.masked_tensor({t}, sm).to_sparse_csr().sum()")
+        sparse_case(f"{R}.masked_tensor({t}, sm).to_sparse().prod()")
 
 
 def main():

@@ -53,9 +53,11 @@ function sumProdDtype(x: MaskedArg, dtype: DType | null): [MaskedArg, DType | nu
   if (dtype !== null) return [x, dtype];
   if (layoutOf(x) !== 'torch.sparse_csr') return [x, accumulateDtype(x)];
   if (!SMALL_INTEGERS.includes(dtypeOf(x).name)) return [x, dtypeOf(x)];
-  const widened = dataOf(x).toSparseCoo().to(int64).toSparseCsr();
-  return [isMaskedTensor(x) ? maskedPair(widened, x.getMask()) : widened, null];
+  // a MaskedTensor converts itself (its toSparseCoo is Python's, which CSR data cannot take: Python's error then)
+  if (isMaskedTensor(x)) return [(x as Convertible).toSparseCoo().to(int64).toSparseCsr(), null];
+  return [dataOf(x).toSparseCoo().to(int64).toSparseCsr(), null];
 }
+type Convertible = MaskedInput & { toSparseCoo(): Convertible; to(dtype: DType): Convertible; toSparseCsr(): Convertible };
 
 // masked sum itself, called by mean, var and normalize as Python's sum(...) is.
 function maskedSum(input: MaskedArg, dim: unknown, keepdim: boolean, dtypeOpt: DType | null, mask: Tensor | null): Tensor {
