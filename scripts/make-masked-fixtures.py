@@ -365,7 +365,7 @@ def sparse_case(src):
 
 SKIPPED = []
 SP_INPUTS = {"coo": "sx.to_sparse()", "csr": "sx.to_sparse_csr()", "unc": "torch.sparse_coo_tensor(ci, cv, (3, 4))"}
-SP_MASKS = [None, "sm", "sm.to_sparse()", "sm.to_sparse_csr()", "m4", "m4.to_sparse()", "mi", "m31.to_sparse()"]
+SP_MASKS = [None, "sm", "sm.to_sparse()", "sm.to_sparse_csr()", "m4", "m4.to_sparse()", "mi", "m31.to_sparse()", "m31.to_sparse_csr()"]
 
 
 def sparse_reductions():
