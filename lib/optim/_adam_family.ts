@@ -53,7 +53,8 @@ export function validateAdamFamily(cls: string, g: ParamGroup, traits: FamilyTra
     if (t && (g.betas as Tensor[])[i]!.numel() !== 1) throw new Error(`${cls}: Tensor betas[${i}] must be 1-element`);
   });
   checkBetas(cls, g.betas);
-  if (isTensor(g.weightDecay)) throw new TypeError(`${cls}: weight_decay must be a number, got Tensor`);
+  // Adam and AdamW compute with a Tensor weight_decay (differentiable steps differentiate through it); the others take floats
+  if (isTensor(g.weightDecay) && !traits.tensorBetas) throw new TypeError(`${cls}: weight_decay must be a number, got Tensor`);
   checkNonNegative(cls, 'weight_decay value', g.weightDecay);
   if (tensorAt.length === 2 && tensorAt[0] !== tensorAt[1]) throw new Error(`${cls}: betas must be either both floats or both Tensors`);
   tensorAt.forEach((t, i) => {

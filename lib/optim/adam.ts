@@ -8,7 +8,8 @@ export interface AdamOptions {
   /** Two numbers, or two 1-element Tensors (then the single-tensor step computes with them as tensors, as Python 2.13). */
   betas?: [number, number] | [Tensor, Tensor];
   eps?: number;
-  weightDecay?: number;
+  /** A 1-element Tensor too (differentiable steps differentiate through it, as Python 2.13). */
+  weightDecay?: number | Tensor;
   amsgrad?: boolean;
   maximize?: boolean;
   foreach?: boolean | null;

@@ -237,6 +237,8 @@ export class Optimizer {
    * options, in one native call.
    */
   protected kernelStep(kernel: string, group: ParamGroup, stateKeys: readonly string[], gradScale: Tensor | null = null, foundInf: Tensor | null = null): void {
+    // Python's _multi_tensor_<name> raises this (SGD's has no such check: its foreach ops run under autograd).
+    if (group.differentiable === true && group.foreach === true && kernel !== 'sgd') throw new Error("_foreach ops don't support autograd");
     const params = group.params;
     const handles: Handle[] = new Array(params.length);
     for (let i = 0; i < params.length; i++) handles[i] = handleOfTensor(params[i]!);
@@ -249,7 +251,7 @@ export class Optimizer {
       }
       state[key] = list;
     }
-    const created = optimNative.optimStep(kernel, handles, state, group, gradScale && handleOfTensor(gradScale), foundInf && handleOfTensor(foundInf));
+    const created = optimNative.optimStep(kernel, handles, state, tensorOptionsAsHandles(group), gradScale && handleOfTensor(gradScale), foundInf && handleOfTensor(foundInf));
     for (const key in created) {
       const list = created[key]!;
       for (let i = 0; i < list.length; i++) {
@@ -406,6 +408,19 @@ export class Optimizer {
   }
 }
 
+/** The group as the native kernel reads it: options given as Tensors (lr, weightDecay, betas entries) go as their native handles. */
+function tensorOptionsAsHandles(group: ParamGroup): ParamGroup {
+  let out = group;
+  for (const [key, value] of Object.entries(group)) {
+    if (key === 'params') continue;
+    const converted = isTensor(value) ? handleOfTensor(value) : Array.isArray(value) && value.some(isTensor) ? value.map((v) => (isTensor(v) ? handleOfTensor(v) : v)) : value;
+    if (converted === value) continue;
+    if (out === group) out = { ...group };
+    out[key] = converted;
+  }
+  return out;
+}
+
 /** Keeps (torch.keep) every tensor of an optimizer's state value, arrays included, so that a torch.tidy around step() leaves them. */
 export function keepState(value: unknown): void {
   if (isTensor(value)) keep(value);
@@ -436,12 +451,13 @@ export function checkFlag(cls: string, what: string, value: unknown, nullable = 
   throw new TypeError(`${cls}: ${what} must be a boolean${nullable ? ' or null' : ''}, got ${describe(value)}`);
 }
 
-/** Refuses what the native kernels cannot do: differentiable steps, fused together with foreach. */
+/** Checks foreach/fused/differentiable and refuses what Python's constructors refuse: fused with differentiable or with foreach. */
 export function checkImplementation(cls: string, group: Record<string, unknown>, fusedSupported: boolean): void {
   checkFlag(cls, 'foreach', group.foreach, true);
   checkFlag(cls, 'fused', group.fused ?? null, true);
-  if (group.differentiable === true) throw new Error(`${cls}: differentiable=true is not supported by torchnode (the update runs natively, outside autograd)`);
+  if ('differentiable' in group) checkFlag(cls, 'differentiable', group.differentiable);
   if (group.fused === true && !fusedSupported) throw new Error(`${cls}: \`fused\` is not supported on this optimizer`);
+  if (group.fused === true && group.differentiable === true) throw new Error(`${cls}: \`fused\` does not support \`differentiable\``);
   if (group.fused === true && group.foreach === true) throw new Error(`${cls}: \`fused\` and \`foreach\` cannot be \`True\` together.`);
 }
 

@@ -5,6 +5,7 @@
 // param groups and the state dict; the kernel reads the group's options and the per-parameter state.
 #pragma once
 #include <ATen/core/Tensor.h>
+#include <ATen/core/grad_mode.h>  // at::AutoGradMode: kernels run a differentiable step with autograd on
 
 #include <optional>
 #include <string>

@@ -11,6 +11,7 @@ namespace {
 struct AdagradOptions {
   double lr, lrDecay, weightDecay, eps;
   bool maximize;
+  bool differentiable = false;
 };
 
 void SingleTensorAdagrad(const std::vector<at::Tensor>& params, const std::vector<at::Tensor>& grads, std::vector<at::Tensor>& sums,
@@ -40,7 +41,7 @@ void SingleTensorAdagrad(const std::vector<at::Tensor>& params, const std::vecto
         param = at::view_as_real(param);
       }
       sum.addcmul_(grad, grad, 1);
-      at::Tensor std = sum.sqrt().add_(o.eps);
+      at::Tensor std = o.differentiable ? sum.sqrt().add(o.eps) : sum.sqrt().add_(o.eps);
       param.addcdiv_(grad, std, -clr);
     }
   }
@@ -99,7 +100,8 @@ void FusedAdagrad(OptimStep& s, std::vector<at::Tensor>& allSums, std::vector<at
 }
 
 void Adagrad(OptimStep& s) {
-  AdagradOptions o{s.Scalar("lr"), s.Double("lrDecay"), s.Double("weightDecay"), s.Double("eps"), s.Bool("maximize")};
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
+  AdagradOptions o{s.Scalar("lr"), s.Double("lrDecay"), s.Double("weightDecay"), s.Double("eps"), s.Bool("maximize"), s.Bool("differentiable")};
   bool fused = s.Bool("fused");
   std::vector<at::Tensor>& steps = s.State("step");
   std::vector<at::Tensor>& sums = s.State("sum");
