@@ -118,10 +118,13 @@ describe('complex parameters (trajectories in optim-complex.json)', () => {
       p.grad = torch.viewAsComplex(torch.full([3, 2], 0.5, { dtype: 'float64' }));
       return p;
     };
-    for (const name of ['Adam', 'AdamW'])
-      expect(errorOf(() => new (classOf(name))([complexParam()], { fused: true }).step()).message).toMatch('`fused=True` requires all the params to be floating point Tensors of supported devices');
-    // Python's _init_group check says "`fused=True` requires all the params to be floating point ..."; here _fused_adagrad's own check speaks
-    expect(errorOf(() => new optim.Adagrad([complexParam()], { fused: true }).step()).message).toMatch('`fused` does not support sparse grad or complex param');
+    // Python 2.13's _device_dtype_check_for_fused, word for word
+    const pythonMessage = "`fused=True` requires all the params to be floating point Tensors of supported devices: ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone'] but torch.complex128 and cpu";
+    for (const name of ['Adam', 'AdamW', 'Adagrad']) expect(errorOf(() => new (classOf(name))([complexParam()], { fused: true }).step()).message).toBe(pythonMessage);
+    // Python checks only the first parameter with a grad; then _fused_adagrad's own check refuses a later complex one
+    const real = torch.ones([2], { dtype: 'float64' }).requiresGrad_();
+    real.grad = torch.onesLike(real);
+    expect(errorOf(() => new optim.Adagrad([real, complexParam()], { fused: true }).step()).message).toBe('`fused` does not support sparse grad or complex param');
     expect(errorOf(() => new optim.Adafactor([complexParam()]).step()).message).toMatch('Adafactor does not support complex parameters');
     expect(errorOf(() => new optim.SparseAdam([complexParam()])).message).toMatch('SparseAdam does not support complex parameters');
   });

@@ -84,6 +84,8 @@ void MultiTensorAdagrad(OptimStep& s, std::vector<at::Tensor>& allSums, std::vec
 
 void FusedAdagrad(OptimStep& s, std::vector<at::Tensor>& allSums, std::vector<at::Tensor>& allSteps, const AdagradOptions& o) {
   if (s.params.empty()) return;
+  // Python checks the dtype of the first parameter with a grad (_need_device_dtype_check_for_fused), then the kernel refuses the rest
+  FusedDtypeCheck(s.params[0]);
   for (size_t i = 0; i < s.params.size(); ++i)
     if (s.grads[i].is_sparse() || s.params[i].is_complex()) ThrowError("`fused` does not support sparse grad or complex param");
   for (const auto& idx : GroupByDeviceAndDtype(s.params)) {

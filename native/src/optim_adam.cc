@@ -33,9 +33,7 @@ void InitAdamState(OptimStep& s, const AdamOptions& o, bool fused, AdamState& st
       if (o.amsgrad && !st.maxExpAvgSqs[i].defined()) ThrowError("KeyError: 'max_exp_avg_sq' (amsgrad was turned on after the first step)");
       continue;
     }
-    if (fused && !(p.is_floating_point() && (p.is_cpu() || p.is_cuda() || p.is_mps() || p.is_xpu())))
-      ThrowError(std::string("`fused=True` requires all the params to be floating point Tensors of supported devices: ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone'] but ") +
-                 std::string(c10::toString(p.scalar_type())) + " and " + c10::DeviceTypeName(p.device().type(), true));
+    if (fused) FusedDtypeCheck(p);
     st.steps[i] = NewStep(p, fused, o.capturable);
     st.expAvgs[i] = at::zeros_like(p, at::MemoryFormat::Preserve);
     st.expAvgSqs[i] = at::zeros_like(p, at::MemoryFormat::Preserve);
