@@ -86,7 +86,7 @@ describe('differentiable steps: updates and gradients through them as Python 2.1
     const opt = new optim.Adam([p], { ...c.options, differentiable: true });
     p.grad = p.mul(2);
     opt.step();
-    expect(p.gradFn?.name).toBe('AddcdivBackward0');
+    expect(p.gradFn?.name()).toBe('AddcdivBackward0');
     expect((opt.state.get(p)!.exp_avg as Tensor).gradFn).not.toBeNull();
     expect((opt.state.get(p)!.step as Tensor).requiresGrad).toBe(false);
   });
@@ -94,7 +94,9 @@ describe('differentiable steps: updates and gradients through them as Python 2.1
 
 // Python's test/optim/test_optim.py TestDifferentiableOptimizer: gradcheck of p and the grad-requiring
 // state after one step, w.r.t. p, its grad and the state (each a fresh clone per evaluation).
-interface GradcheckCase { cls: string; options: Record<string, unknown>; state: Record<string, 'rand' | number> }
+// 'rand': torch.rand(10) in the check; 'rand/100': 1e-2 * torch.rand(10) (RMSprop's grad_avg, so that square_avg - grad_avg² > 0);
+// a number: a 0-dim float64 tensor outside the check. `throws`: Python raises this too (the step changes a tensor backward needs).
+interface GradcheckCase { cls: string; options: Record<string, unknown>; state: Record<string, 'rand' | 'rand/100' | number>; throws?: RegExp }
 const GRADCHECK: GradcheckCase[] = [
   { cls: 'SGD', options: { lr: 0.9, momentum: 0.9, weightDecay: 0.1 }, state: { momentum_buffer: 'rand' } },
   { cls: 'SGD', options: { lr: 0.9, momentum: 0.9, nesterov: true, maximize: true }, state: { momentum_buffer: 'rand' } },
@@ -104,18 +106,20 @@ const GRADCHECK: GradcheckCase[] = [
   { cls: 'Adamax', options: { lr: 0.9, weightDecay: 0.1 }, state: { step: 10, exp_avg: 'rand', exp_inf: 'rand' } },
   { cls: 'Adagrad', options: { lr: 0.9, weightDecay: 0.1 }, state: { step: 10, sum: 'rand' } },
   { cls: 'Adadelta', options: { lr: 0.9, weightDecay: 0.1 }, state: { step: 10, square_avg: 'rand', acc_delta: 'rand' } },
-  { cls: 'ASGD', options: { lr: 0.9, weightDecay: 0.1, t0: 1 }, state: { step: 10, eta: 0.9, mu: 0.5, ax: 'rand' } },
+  { cls: 'ASGD', options: { lr: 0.9, weightDecay: 0.1, t0: 1 }, state: { step: 10, eta: 0.9, mu: 1, ax: 'rand' } },
+  // mu != 1: ax.add_(param.sub(ax).mul_(mu)) saves mu, then mu.copy_() changes it: Python's backward fails the same way
+  { cls: 'ASGD', options: { lr: 0.9, weightDecay: 0.1, t0: 1 }, state: { step: 10, eta: 0.9, mu: 0.5, ax: 'rand' }, throws: /modified by an inplace operation/ },
   { cls: 'NAdam', options: { lr: 0.9, weightDecay: 0.1 }, state: { step: 10, exp_avg: 'rand', exp_avg_sq: 'rand', mu_product: 1 } },
   { cls: 'NAdam', options: { lr: 0.9, weightDecay: 0.1, decoupledWeightDecay: true }, state: { step: 10, exp_avg: 'rand', exp_avg_sq: 'rand', mu_product: 1 } },
   { cls: 'RAdam', options: { lr: 0.9, weightDecay: 0.1 }, state: { step: 10, exp_avg: 'rand', exp_avg_sq: 'rand' } },
   { cls: 'RAdam', options: { lr: 0.9, weightDecay: 0.1, decoupledWeightDecay: true }, state: { step: 10, exp_avg: 'rand', exp_avg_sq: 'rand' } },
-  { cls: 'RMSprop', options: { lr: 0.9, maximize: true, momentum: 0.9, centered: true, weightDecay: 0.1 }, state: { step: 10, square_avg: 'rand', momentum_buffer: 'rand', grad_avg: 'rand' } },
+  { cls: 'RMSprop', options: { lr: 0.9, maximize: true, momentum: 0.9, centered: true, weightDecay: 0.1 }, state: { step: 10, square_avg: 'rand', momentum_buffer: 'rand', grad_avg: 'rand/100' } },
   { cls: 'Rprop', options: { lr: 0.9 }, state: { step: 10, prev: 'rand', step_size: 'rand' } },
 ];
 
 describe('gradcheck through one differentiable step (Python\'s TestDifferentiableOptimizer)', () => {
   for (const g of GRADCHECK) {
-    it(`${g.cls} ${JSON.stringify(g.options)}`, () => {
+    it(`${g.cls} ${JSON.stringify(g.options)} ${JSON.stringify(g.state)}`, () => {
       const gen = new torch.Generator().manualSeed(2026);
       const rand = (): Tensor => torch.rand([10], { generator: gen, dtype: 'float64' }).requiresGrad_();
       const p = rand(), grad = rand();
@@ -124,6 +128,7 @@ describe('gradcheck through one differentiable step (Python\'s TestDifferentiabl
       const varying: [string, Tensor][] = [];
       for (const [key, v] of Object.entries(g.state)) {
         if (v === 'rand') varying.push([key, rand()]);
+        else if (v === 'rand/100') varying.push([key, torch.rand([10], { generator: gen, dtype: 'float64' }).mul(1e-2).requiresGrad_()]);
         else fixed[key] = torch.tensor(v, { dtype: 'float64' });
       }
       const fn = (p0: Tensor, grad0: Tensor, ...stateValues: Tensor[]): Tensor[] => {
@@ -137,7 +142,9 @@ describe('gradcheck through one differentiable step (Python\'s TestDifferentiabl
         opt.step();
         return [q, ...varying.map(([key]) => state[key] as Tensor)];
       };
-      expect(torch.autograd.gradcheck(fn, [p, grad, ...varying.map(([, t]) => t)])).toBe(true);
+      const check = (): boolean => torch.autograd.gradcheck(fn, [p, grad, ...varying.map(([, t]) => t)]);
+      if (g.throws) expect(errorOf(check).message).toMatch(g.throws);
+      else expect(check()).toBe(true);
     });
   }
 });
@@ -154,7 +161,7 @@ describe('what Python refuses with differentiable', () => {
       const p = leaf().clone();
       const opt = new (classOf(name))([p], { foreach: true, differentiable: true });
       p.grad = torch.onesLike(p);
-      expect(errorOf(() => opt.step()).message).toBe("_foreach ops don't support autograd");
+      expect(errorOf(() => opt.step()).message).toBe("optimizer.step: _foreach ops don't support autograd");
     });
   }
   for (const name of ['LBFGS', 'SparseAdam', 'Adafactor']) {
@@ -163,14 +170,14 @@ describe('what Python refuses with differentiable', () => {
     });
   }
   it('a non-leaf parameter needs differentiable: true', () => {
-    expect(errorOf(() => new optim.SGD([leaf().clone()], { lr: 0.1 })).message).toBe("optim.SGD: can't optimize a non-leaf Tensor");
+    expect(errorOf(() => new optim.SGD([leaf().clone()], { lr: 0.1 })).message).toBe("SGD: can't optimize a non-leaf Tensor");
   });
   it('Adam: a step state that requires grad is refused in differentiable mode', () => {
     const p = leaf().clone();
     const opt = new optim.Adam([p], { differentiable: true });
     p.grad = torch.onesLike(p);
-    opt.state.set(p, { step: torch.tensor(1.0, { requiresGrad: true }), exp_avg: torch.zerosLike(p), exp_avg_sq: torch.zerosLike(p) });
-    expect(errorOf(() => opt.step()).message).toBe('`requires_grad` is not supported for `step` in differentiable mode');
+    opt.state.set(p, { step: torch.tensor(1, { dtype: 'float32', requiresGrad: true }), exp_avg: torch.zerosLike(p), exp_avg_sq: torch.zerosLike(p) });
+    expect(errorOf(() => opt.step()).message).toBe('optimizer.step: `requires_grad` is not supported for `step` in differentiable mode');
   });
   it('differentiable must be a boolean', () => {
     expect(errorOf(() => new optim.Adam([leaf()], { differentiable: 1 as unknown as boolean })).name).toBe('TypeError');

@@ -238,7 +238,7 @@ export class Optimizer {
    */
   protected kernelStep(kernel: string, group: ParamGroup, stateKeys: readonly string[], gradScale: Tensor | null = null, foundInf: Tensor | null = null): void {
     // Python's _multi_tensor_<name> raises this (SGD's has no such check: its foreach ops run under autograd).
-    if (group.differentiable === true && group.foreach === true && kernel !== 'sgd') throw new Error("_foreach ops don't support autograd");
+    if (group.differentiable === true && group.foreach === true && kernel !== 'sgd') throw new Error("optimizer.step: _foreach ops don't support autograd");
     const params = group.params;
     const handles: Handle[] = new Array(params.length);
     for (let i = 0; i < params.length; i++) handles[i] = handleOfTensor(params[i]!);
