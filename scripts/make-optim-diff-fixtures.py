@@ -57,6 +57,8 @@ CASES = [
     ("NAdam", {}, {"lr": 0.01}, ONE),
     ("RAdam", {"lr": 0.01}, {}, 8),
     ("RAdam", {"lr": 0.01, "weight_decay": 0.01, "decoupled_weight_decay": True}, {}, 8),
+    ("RAdam", {}, {"lr": 0.01}, 8),
+    ("ASGD", {}, {"lr": 0.05}, STEPS),  # Python reads the Tensor lr as a number: no gradient reaches it
     ("RMSprop", {"lr": 0.01}, {}, STEPS),
     ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.9, "weight_decay": 0.01}, {}, ONE),
     ("Rprop", {"lr": 0.01}, {}, ONE),

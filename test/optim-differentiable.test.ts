@@ -169,6 +169,27 @@ describe('what Python refuses with differentiable', () => {
       expect(errorOf(() => new (classOf(name))([leaf()], { differentiable: true })).name).toBe('TypeError');
     });
   }
+  // Python's single-tensor update passes lr to a Number argument there; its argument parser refuses a Tensor that requires grad
+  const numberLr: [string, Record<string, unknown>, string][] = [
+    ['Adamax', {}, "addcdiv_(): argument 'value' must be Number, not Tensor"],
+    ['Adagrad', {}, "addcdiv_(): argument 'value' must be Number, not Tensor"],
+    ['Adadelta', {}, "add_(): argument 'alpha' must be Number, not Tensor"],
+    ['RMSprop', {}, "addcdiv_(): argument 'value' must be Number, not Tensor"],
+    ['RMSprop', { momentum: 0.9 }, "add_(): argument 'alpha' must be Number, not Tensor"],
+    ['Rprop', {}, "full_like(): argument 'fill_value' (position 2) must be Number, not Tensor"],
+  ];
+  for (const [name, options, message] of numberLr) {
+    it(`${name} ${JSON.stringify(options)}: an lr Tensor that requires grad is Python's TypeError, and the state stays as it was`, () => {
+      const p = leaf().clone();
+      const opt = new (classOf(name))([p], { ...options, lr: hyperLeaf(0.01), differentiable: true });
+      p.grad = torch.onesLike(p);
+      const before = valuesOf(p);
+      const stateKeys = Object.keys(opt.state.get(p) ?? {});
+      expect(errorOf(() => opt.step())).toMatchObject({ name: 'TypeError', message: `optimizer.step: ${message}` });
+      expect(valuesOf(p)).toEqual(before);
+      expect(Object.keys(opt.state.get(p) ?? {})).toEqual(stateKeys);
+    });
+  }
   it('a non-leaf parameter needs differentiable: true', () => {
     expect(errorOf(() => new optim.SGD([leaf().clone()], { lr: 0.1 })).message).toBe("SGD: can't optimize a non-leaf Tensor");
   });

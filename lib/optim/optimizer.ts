@@ -240,6 +240,12 @@ export class Optimizer {
     // Python's _multi_tensor_<name> raises this (SGD's has no such check: its foreach ops run under autograd).
     if (group.differentiable === true && group.foreach === true && kernel !== 'sgd') throw new Error("optimizer.step: _foreach ops don't support autograd");
     const params = group.params;
+    const numberLr = NUMBER_LR_OPS[kernel];
+    if (numberLr && isTensor(group.lr) && group.lr.requiresGrad && group.foreach !== true && group.fused !== true) {
+      const withGrad = params.filter((p) => p.grad !== null);
+      const message = withGrad.length > 0 ? numberLr(group, withGrad.some((p) => this.state.get(p)?.step === undefined)) : null;
+      if (message) throw new TypeError(`optimizer.step: ${message}`);
+    }
     const handles: Handle[] = new Array(params.length);
     for (let i = 0; i < params.length; i++) handles[i] = handleOfTensor(params[i]!);
     const state: Record<string, (Handle | null)[]> = {};
@@ -407,6 +413,18 @@ export class Optimizer {
     this.dispose();
   }
 }
+
+// The single-tensor updates that pass lr to an op's Number argument: Python's argument parser refuses an lr
+// Tensor that requires grad there (differentiable or not), with these messages. (group, some state is new) -> message.
+const NUMBER_ARG = (op: string, arg: string): string => `${op}(): argument '${arg}' must be Number, not Tensor`;
+const NUMBER_LR_OPS: Record<string, (group: ParamGroup, newState: boolean) => string | null> = {
+  adamax: () => NUMBER_ARG('addcdiv_', 'value'),
+  adagrad: () => NUMBER_ARG('addcdiv_', 'value'),
+  adadelta: () => NUMBER_ARG('add_', 'alpha'),
+  rmsprop: (g) => ((g.momentum as number) > 0 ? NUMBER_ARG('add_', 'alpha') : NUMBER_ARG('addcdiv_', 'value')),
+  // Rprop reads lr only where it creates a parameter's step_size state
+  rprop: (_, newState) => (newState ? "full_like(): argument 'fill_value' (position 2) must be Number, not Tensor" : null),
+};
 
 /** The group as the native kernel reads it: options given as Tensors (lr, weightDecay, betas entries) go as their native handles. */
 function tensorOptionsAsHandles(group: ParamGroup): ParamGroup {
