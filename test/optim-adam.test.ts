@@ -63,8 +63,8 @@ describe('bad options: Python 2.13 messages, prefixed with the class', () => {
       expect(errorOf(() => new Cls([leaf()], { maximize: 1 })).message).toMatch(`optim.${name}: maximize must be a boolean`);
       expect(errorOf(() => new Cls([{ params: [leaf()], weight_decay: 0.1 }])).message).toMatch(/did you mean 'weightDecay'/);
     });
-    it(`${name}: differentiable is refused; a bad parameter group changes nothing`, () => {
-      expect(errorOf(() => new Cls([leaf()], { differentiable: true })).message).toMatch(/differentiable=true is not supported/);
+    it(`${name}: a non-boolean differentiable is a TypeError; a bad parameter group changes nothing`, () => {
+      expect(errorOf(() => new Cls([leaf()], { differentiable: 'yes' as never })).name).toBe('TypeError');
       const opt = new Cls([leaf()]);
       expect(errorOf(() => opt.addParamGroup({ params: [leaf()], lr: -2 })).message).toBe(`optim.${name}: Invalid learning rate: -2`);
       expect(opt.paramGroups).toHaveLength(1);
@@ -118,10 +118,13 @@ describe('complex parameters (trajectories in optim-complex.json)', () => {
       p.grad = torch.viewAsComplex(torch.full([3, 2], 0.5, { dtype: 'float64' }));
       return p;
     };
-    for (const name of ['Adam', 'AdamW'])
-      expect(errorOf(() => new (classOf(name))([complexParam()], { fused: true }).step()).message).toMatch('`fused=True` requires all the params to be floating point Tensors of supported devices');
-    // Python's _init_group check says "`fused=True` requires all the params to be floating point ..."; here _fused_adagrad's own check speaks
-    expect(errorOf(() => new optim.Adagrad([complexParam()], { fused: true }).step()).message).toMatch('`fused` does not support sparse grad or complex param');
+    // Python 2.13's _device_dtype_check_for_fused, word for word
+    const pythonMessage = "`fused=True` requires all the params to be floating point Tensors of supported devices: ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone'] but torch.complex128 and cpu";
+    for (const name of ['Adam', 'AdamW', 'Adagrad']) expect(errorOf(() => new (classOf(name))([complexParam()], { fused: true }).step()).message).toBe(`optimizer.step: ${pythonMessage}`);
+    // Python checks only the first parameter with a grad; then _fused_adagrad's own check refuses a later complex one
+    const real = torch.ones([2], { dtype: 'float64' }).requiresGrad_();
+    real.grad = torch.onesLike(real);
+    expect(errorOf(() => new optim.Adagrad([real, complexParam()], { fused: true }).step()).message).toBe('optimizer.step: `fused` does not support sparse grad or complex param');
     expect(errorOf(() => new optim.Adafactor([complexParam()]).step()).message).toMatch('Adafactor does not support complex parameters');
     expect(errorOf(() => new optim.SparseAdam([complexParam()])).message).toMatch('SparseAdam does not support complex parameters');
   });

@@ -2,18 +2,8 @@
 // with Python's messages) and the state-dict upgrade of Python's __setstate__. Not exported from optim.
 import { tensor } from '../creation.js';
 import { getDefaultDtype } from '../dtype.js';
-import { handleOfTensor, isTensor, type Tensor } from '../tensor.js';
+import { isTensor, type Tensor } from '../tensor.js';
 import { checkBetas, checkFlag, checkImplementation, checkNonNegative, type Optimizer, type ParamGroup } from './optimizer.js';
-
-/** The group as the native kernel reads it: a Tensor lr or Tensor betas go as their native handles. */
-export function nativeGroup(g: ParamGroup): ParamGroup {
-  const tensorBetas = Array.isArray(g.betas) && (isTensor(g.betas[0]) || isTensor(g.betas[1]));
-  if (!isTensor(g.lr) && !tensorBetas) return g;
-  const out: ParamGroup = { ...g };
-  if (isTensor(g.lr)) out.lr = handleOfTensor(g.lr);
-  if (tensorBetas) out.betas = (g.betas as unknown[]).map((b) => (isTensor(b) ? handleOfTensor(b) : b));
-  return out;
-}
 
 /** Python's `betas = tuple(map(_to_scalar, betas))` of Adam's __init__: a 1-element Tensor beta becomes its 0-dim view. */
 export function scalarBetas(defaults: Record<string, unknown>): Record<string, unknown> {
@@ -53,7 +43,8 @@ export function validateAdamFamily(cls: string, g: ParamGroup, traits: FamilyTra
     if (t && (g.betas as Tensor[])[i]!.numel() !== 1) throw new Error(`${cls}: Tensor betas[${i}] must be 1-element`);
   });
   checkBetas(cls, g.betas);
-  if (isTensor(g.weightDecay)) throw new TypeError(`${cls}: weight_decay must be a number, got Tensor`);
+  // Adam and AdamW compute with a Tensor weight_decay (differentiable steps differentiate through it); the others take floats
+  if (isTensor(g.weightDecay) && !traits.tensorBetas) throw new TypeError(`${cls}: weight_decay must be a number, got Tensor`);
   checkNonNegative(cls, 'weight_decay value', g.weightDecay);
   if (tensorAt.length === 2 && tensorAt[0] !== tensorAt[1]) throw new Error(`${cls}: betas must be either both floats or both Tensors`);
   tensorAt.forEach((t, i) => {

@@ -1,6 +1,6 @@
 // torch.optim.Adam (adam.py of PyTorch 2.13, decoupledWeightDecay included; AdamW in adamw.ts subclasses it).
 import type { Tensor } from '../tensor.js';
-import { ADAM_DEFAULTS, nativeGroup, scalarBetas, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
+import { ADAM_DEFAULTS, scalarBetas, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
 import { evaluateClosure, Optimizer, withDefaults, type Closure, type OptimizerStateDict, type ParamGroup, type ParamsT } from './optimizer.js';
 
 export interface AdamOptions {
@@ -8,7 +8,8 @@ export interface AdamOptions {
   /** Two numbers, or two 1-element Tensors (then the single-tensor step computes with them as tensors, as Python 2.13). */
   betas?: [number, number] | [Tensor, Tensor];
   eps?: number;
-  weightDecay?: number;
+  /** A 1-element Tensor too (differentiable steps differentiate through it, as Python 2.13). */
+  weightDecay?: number | Tensor;
   amsgrad?: boolean;
   maximize?: boolean;
   foreach?: boolean | null;
@@ -41,7 +42,7 @@ export class Adam extends Optimizer {
 
   override step(closure?: Closure): unknown {
     const loss = evaluateClosure(closure);
-    for (const group of this.paramGroups) this.kernelStep('adam', nativeGroup(group), ADAM_STATE_KEYS);
+    for (const group of this.paramGroups) this.kernelStep('adam', group, ADAM_STATE_KEYS);
     return loss;
   }
 

@@ -1,6 +1,6 @@
 // torch.optim.Adamax: Adam with the infinity norm of past gradients (exp_inf) in the denominator.
 import type { Tensor } from '../tensor.js';
-import { nativeGroup, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
+import { upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
 import { evaluateClosure, Optimizer, withDefaults, type Closure, type OptimizerStateDict, type ParamGroup, type ParamsT } from './optimizer.js';
 
 export interface AdamaxOptions {
@@ -30,7 +30,7 @@ export class Adamax extends Optimizer {
 
   override step(closure?: Closure): unknown {
     const loss = evaluateClosure(closure);
-    for (const group of this.paramGroups) this.kernelStep('adamax', nativeGroup(group), ['step', 'exp_avg', 'exp_inf']);
+    for (const group of this.paramGroups) this.kernelStep('adamax', group, ['step', 'exp_avg', 'exp_inf']);
     return loss;
   }
 

@@ -1,6 +1,6 @@
 // torch.optim.NAdam: Adam with Nesterov momentum and a momentum schedule (state mu_product).
 import type { Tensor } from '../tensor.js';
-import { nativeGroup, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
+import { upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
 import { evaluateClosure, Optimizer, withDefaults, type Closure, type OptimizerStateDict, type ParamGroup, type ParamsT } from './optimizer.js';
 
 export interface NAdamOptions {
@@ -33,7 +33,7 @@ export class NAdam extends Optimizer {
 
   override step(closure?: Closure): unknown {
     const loss = evaluateClosure(closure);
-    for (const group of this.paramGroups) this.kernelStep('nadam', nativeGroup(group), ['step', 'mu_product', 'exp_avg', 'exp_avg_sq']);
+    for (const group of this.paramGroups) this.kernelStep('nadam', group, ['step', 'mu_product', 'exp_avg', 'exp_avg_sq']);
     return loss;
   }
 

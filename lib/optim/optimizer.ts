@@ -237,7 +237,15 @@ export class Optimizer {
    * options, in one native call.
    */
   protected kernelStep(kernel: string, group: ParamGroup, stateKeys: readonly string[], gradScale: Tensor | null = null, foundInf: Tensor | null = null): void {
+    // Python's _multi_tensor_<name> raises this (SGD's has no such check: its foreach ops run under autograd).
+    if (group.differentiable === true && group.foreach === true && kernel !== 'sgd') throw new Error("optimizer.step: _foreach ops don't support autograd");
     const params = group.params;
+    const numberLr = NUMBER_LR_OPS[kernel];
+    if (numberLr && isTensor(group.lr) && group.lr.requiresGrad && group.foreach !== true && group.fused !== true) {
+      const withGrad = params.filter((p) => p.grad !== null);
+      const message = withGrad.length > 0 ? numberLr(group, withGrad.some((p) => this.state.get(p)?.step === undefined)) : null;
+      if (message) throw new TypeError(`optimizer.step: ${message}`);
+    }
     const handles: Handle[] = new Array(params.length);
     for (let i = 0; i < params.length; i++) handles[i] = handleOfTensor(params[i]!);
     const state: Record<string, (Handle | null)[]> = {};
@@ -249,7 +257,7 @@ export class Optimizer {
       }
       state[key] = list;
     }
-    const created = optimNative.optimStep(kernel, handles, state, group, gradScale && handleOfTensor(gradScale), foundInf && handleOfTensor(foundInf));
+    const created = optimNative.optimStep(kernel, handles, state, tensorOptionsAsHandles(group), gradScale && handleOfTensor(gradScale), foundInf && handleOfTensor(foundInf));
     for (const key in created) {
       const list = created[key]!;
       for (let i = 0; i < list.length; i++) {
@@ -406,6 +414,31 @@ export class Optimizer {
   }
 }
 
+// The single-tensor updates that pass lr to an op's Number argument: Python's argument parser refuses an lr
+// Tensor that requires grad there (differentiable or not), with these messages. (group, some state is new) -> message.
+const NUMBER_ARG = (op: string, arg: string): string => `${op}(): argument '${arg}' must be Number, not Tensor`;
+const NUMBER_LR_OPS: Record<string, (group: ParamGroup, newState: boolean) => string | null> = {
+  adamax: () => NUMBER_ARG('addcdiv_', 'value'),
+  adagrad: () => NUMBER_ARG('addcdiv_', 'value'),
+  adadelta: () => NUMBER_ARG('add_', 'alpha'),
+  rmsprop: (g) => ((g.momentum as number) > 0 ? NUMBER_ARG('add_', 'alpha') : NUMBER_ARG('addcdiv_', 'value')),
+  // Rprop reads lr only where it creates a parameter's step_size state
+  rprop: (_, newState) => (newState ? "full_like(): argument 'fill_value' (position 2) must be Number, not Tensor" : null),
+};
+
+/** The group as the native kernel reads it: options given as Tensors (lr, weightDecay, betas entries) go as their native handles. */
+function tensorOptionsAsHandles(group: ParamGroup): ParamGroup {
+  let out = group;
+  for (const [key, value] of Object.entries(group)) {
+    if (key === 'params') continue;
+    const converted = isTensor(value) ? handleOfTensor(value) : Array.isArray(value) && value.some(isTensor) ? value.map((v) => (isTensor(v) ? handleOfTensor(v) : v)) : value;
+    if (converted === value) continue;
+    if (out === group) out = { ...group };
+    out[key] = converted;
+  }
+  return out;
+}
+
 /** Keeps (torch.keep) every tensor of an optimizer's state value, arrays included, so that a torch.tidy around step() leaves them. */
 export function keepState(value: unknown): void {
   if (isTensor(value)) keep(value);
@@ -436,12 +469,13 @@ export function checkFlag(cls: string, what: string, value: unknown, nullable = 
   throw new TypeError(`${cls}: ${what} must be a boolean${nullable ? ' or null' : ''}, got ${describe(value)}`);
 }
 
-/** Refuses what the native kernels cannot do: differentiable steps, fused together with foreach. */
+/** Checks foreach/fused/differentiable and refuses what Python's constructors refuse: fused with differentiable or with foreach. */
 export function checkImplementation(cls: string, group: Record<string, unknown>, fusedSupported: boolean): void {
   checkFlag(cls, 'foreach', group.foreach, true);
   checkFlag(cls, 'fused', group.fused ?? null, true);
-  if (group.differentiable === true) throw new Error(`${cls}: differentiable=true is not supported by torchnode (the update runs natively, outside autograd)`);
+  if ('differentiable' in group) checkFlag(cls, 'differentiable', group.differentiable);
   if (group.fused === true && !fusedSupported) throw new Error(`${cls}: \`fused\` is not supported on this optimizer`);
+  if (group.fused === true && group.differentiable === true) throw new Error(`${cls}: \`fused\` does not support \`differentiable\``);
   if (group.fused === true && group.foreach === true) throw new Error(`${cls}: \`fused\` and \`foreach\` cannot be \`True\` together.`);
 }
 

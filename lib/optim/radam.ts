@@ -1,6 +1,6 @@
 // torch.optim.RAdam: Adam with the variance rectification of Liu et al. (2019).
 import type { Tensor } from '../tensor.js';
-import { nativeGroup, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
+import { upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
 import { evaluateClosure, Optimizer, withDefaults, type Closure, type OptimizerStateDict, type ParamGroup, type ParamsT } from './optimizer.js';
 
 export interface RAdamOptions {
@@ -32,7 +32,7 @@ export class RAdam extends Optimizer {
 
   override step(closure?: Closure): unknown {
     const loss = evaluateClosure(closure);
-    for (const group of this.paramGroups) this.kernelStep('radam', nativeGroup(group), ['step', 'exp_avg', 'exp_avg_sq']);
+    for (const group of this.paramGroups) this.kernelStep('radam', group, ['step', 'exp_avg', 'exp_avg_sq']);
     return loss;
   }
 

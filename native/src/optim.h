@@ -5,6 +5,7 @@
 // param groups and the state dict; the kernel reads the group's options and the per-parameter state.
 #pragma once
 #include <ATen/core/Tensor.h>
+#include <ATen/core/grad_mode.h>  // at::AutoGradMode: kernels run a differentiable step with autograd on
 
 #include <optional>
 #include <string>
@@ -66,6 +67,20 @@ std::vector<at::Tensor> Pick(const std::vector<at::Tensor>& list, const std::vec
 
 // Python's _get_scalar_dtype: float64 when the default dtype is float64, else float32 (fused: float32).
 c10::ScalarType OptimScalarDtype(bool fused = false);
+
+// Python's _device_dtype_check_for_fused: fused kernels take floating point params only (its message names the dtype as Python prints it).
+inline void FusedDtypeCheck(const at::Tensor& p) {
+  if (p.is_floating_point() && (p.is_cpu() || p.is_cuda() || p.is_mps() || p.is_xpu())) return;
+  static const std::pair<c10::ScalarType, const char*> kNames[] = {
+      {c10::ScalarType::ComplexHalf, "complex32"}, {c10::ScalarType::ComplexFloat, "complex64"}, {c10::ScalarType::ComplexDouble, "complex128"}, {c10::ScalarType::Bool, "bool"},
+      {c10::ScalarType::Byte, "uint8"},           {c10::ScalarType::Char, "int8"},               {c10::ScalarType::Short, "int16"},              {c10::ScalarType::Int, "int32"},
+      {c10::ScalarType::Long, "int64"}};
+  std::string dtype = c10::toString(p.scalar_type());
+  for (const auto& [type, name] : kNames)
+    if (type == p.scalar_type()) dtype = name;
+  ThrowError("`fused=True` requires all the params to be floating point Tensors of supported devices: ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone'] but torch." +
+             dtype + " and " + c10::DeviceTypeName(p.device().type(), true));
+}
 
 using OptimKernel = void (*)(OptimStep& step);
 // Kernels register themselves by name at load (TN_OPTIM_KERNEL); the table is never written after.

@@ -10,6 +10,7 @@ namespace {
 struct AdadeltaOptions {
   double lr, rho, eps, weightDecay;
   bool maximize;
+  bool differentiable = false;
 };
 
 void SingleTensorAdadelta(OptimStep& s, std::vector<at::Tensor>& squareAvgs, std::vector<at::Tensor>& accDeltas,
@@ -28,6 +29,7 @@ void SingleTensorAdadelta(OptimStep& s, std::vector<at::Tensor>& squareAvgs, std
     squareAvg.mul_(o.rho).addcmul_(grad, grad, 1 - o.rho);
     at::Tensor std = squareAvg.add(o.eps).sqrt_();
     at::Tensor delta = accDelta.add(o.eps).sqrt_();
+    if (o.differentiable) delta = delta.clone();
     delta.div_(std).mul_(grad);
     accDelta.mul_(o.rho).addcmul_(delta, delta, 1 - o.rho);
     if (param.is_complex()) delta = at::view_as_complex(delta);
@@ -68,7 +70,8 @@ void MultiTensorAdadelta(OptimStep& s, std::vector<at::Tensor>& allSquareAvgs, s
 }
 
 void Adadelta(OptimStep& s) {
-  AdadeltaOptions o{s.Scalar("lr"), s.Double("rho"), s.Double("eps"), s.Double("weightDecay"), s.Bool("maximize")};
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
+  AdadeltaOptions o{s.Scalar("lr"), s.Double("rho"), s.Double("eps"), s.Double("weightDecay"), s.Bool("maximize"), s.Bool("differentiable")};
   bool capturable = s.Bool("capturable");
   RejectSparse(s.grads, "Adadelta does not support sparse gradients");
   std::vector<at::Tensor>& steps = s.State("step");

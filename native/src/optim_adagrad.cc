@@ -11,6 +11,7 @@ namespace {
 struct AdagradOptions {
   double lr, lrDecay, weightDecay, eps;
   bool maximize;
+  bool differentiable = false;
 };
 
 void SingleTensorAdagrad(const std::vector<at::Tensor>& params, const std::vector<at::Tensor>& grads, std::vector<at::Tensor>& sums,
@@ -40,7 +41,7 @@ void SingleTensorAdagrad(const std::vector<at::Tensor>& params, const std::vecto
         param = at::view_as_real(param);
       }
       sum.addcmul_(grad, grad, 1);
-      at::Tensor std = sum.sqrt().add_(o.eps);
+      at::Tensor std = o.differentiable ? sum.sqrt().add(o.eps) : sum.sqrt().add_(o.eps);
       param.addcdiv_(grad, std, -clr);
     }
   }
@@ -83,6 +84,8 @@ void MultiTensorAdagrad(OptimStep& s, std::vector<at::Tensor>& allSums, std::vec
 
 void FusedAdagrad(OptimStep& s, std::vector<at::Tensor>& allSums, std::vector<at::Tensor>& allSteps, const AdagradOptions& o) {
   if (s.params.empty()) return;
+  // Python checks the dtype of the first parameter with a grad (_need_device_dtype_check_for_fused), then the kernel refuses the rest
+  FusedDtypeCheck(s.params[0]);
   for (size_t i = 0; i < s.params.size(); ++i)
     if (s.grads[i].is_sparse() || s.params[i].is_complex()) ThrowError("`fused` does not support sparse grad or complex param");
   for (const auto& idx : GroupByDeviceAndDtype(s.params)) {
@@ -99,7 +102,8 @@ void FusedAdagrad(OptimStep& s, std::vector<at::Tensor>& allSums, std::vector<at
 }
 
 void Adagrad(OptimStep& s) {
-  AdagradOptions o{s.Scalar("lr"), s.Double("lrDecay"), s.Double("weightDecay"), s.Double("eps"), s.Bool("maximize")};
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
+  AdagradOptions o{s.Scalar("lr"), s.Double("lrDecay"), s.Double("weightDecay"), s.Double("eps"), s.Bool("maximize"), s.Bool("differentiable")};
   bool fused = s.Bool("fused");
   std::vector<at::Tensor>& steps = s.State("step");
   std::vector<at::Tensor>& sums = s.State("sum");

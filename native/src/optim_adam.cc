@@ -13,6 +13,8 @@ struct AdamOptions {
   PyNum beta1, beta2;  // Python 2.13 takes betas as floats or as (1-element) Tensors
   double eps, weightDecay;
   bool amsgrad, maximize, capturable, decoupled;
+  bool differentiable = false;
+  PyNum weightDecayValue = 0.0;  // weight_decay as given: a Tensor stays one (the differentiable path and decoupled decay use it so)
 };
 
 struct AdamState {
@@ -27,12 +29,11 @@ void InitAdamState(OptimStep& s, const AdamOptions& o, bool fused, AdamState& st
   for (size_t i = 0; i < s.params.size(); ++i) {
     const at::Tensor& p = s.params[i];
     if (st.steps[i].defined()) {
+      if (o.differentiable && st.steps[i].requires_grad()) ThrowError("`requires_grad` is not supported for `step` in differentiable mode");
       if (o.amsgrad && !st.maxExpAvgSqs[i].defined()) ThrowError("KeyError: 'max_exp_avg_sq' (amsgrad was turned on after the first step)");
       continue;
     }
-    if (fused && !(p.is_floating_point() && (p.is_cpu() || p.is_cuda() || p.is_mps() || p.is_xpu())))
-      ThrowError(std::string("`fused=True` requires all the params to be floating point Tensors of supported devices: ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone'] but ") +
-                 std::string(c10::toString(p.scalar_type())) + " and " + c10::DeviceTypeName(p.device().type(), true));
+    if (fused) FusedDtypeCheck(p);
     st.steps[i] = NewStep(p, fused, o.capturable);
     st.expAvgs[i] = at::zeros_like(p, at::MemoryFormat::Preserve);
     st.expAvgSqs[i] = at::zeros_like(p, at::MemoryFormat::Preserve);
@@ -48,7 +49,9 @@ void SingleTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
     at::Tensor expAvg = st.expAvgs[i], expAvgSq = st.expAvgSqs[i];
     st.steps[i].add_(1);
     if (o.weightDecay != 0) {
-      if (o.decoupled) (1 - o.lr * o.weightDecay).MulInto(param);
+      const at::Tensor& wd = o.weightDecayValue.tensor();
+      if (o.decoupled) (1 - o.lr * o.weightDecayValue).MulInto(param);
+      else if (o.differentiable && wd.defined() && wd.requires_grad()) grad = grad.addcmul_(param.clone(), wd);
       else grad = grad.add(param, o.weightDecay);
     }
     at::Tensor maxExpAvgSq = o.amsgrad ? st.maxExpAvgSqs[i] : at::Tensor();
@@ -62,8 +65,34 @@ void SingleTensorAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
     // a Tensor beta1 is first cast to the param's device and dtype (Python's beta1_dict)
     PyNum deviceBeta1 = o.beta1.IsTensor() ? PyNum(o.beta1.tensor().to(param.device(), param.scalar_type(), /*non_blocking=*/true)) : o.beta1;
     (1 - deviceBeta1).LerpInto(expAvg, grad);
-    o.beta2.MulInto(expAvgSq);
-    expAvgSq.addcmul_(grad, grad, (1 - o.beta2).Scalar());
+    if (o.differentiable && o.beta2.IsTensor() && o.beta2.tensor().requires_grad()) {
+      expAvgSq.lerp_(at::square(grad), (1 - o.beta2).tensor());  // Python: lerp, as addcmul's value cannot be a Tensor
+    } else {
+      o.beta2.MulInto(expAvgSq);
+      expAvgSq.addcmul_(grad, grad, (1 - o.beta2).Scalar());
+    }
+    if (o.differentiable) {
+      // Python's `capturable or differentiable` branch: the step count stays a tensor, no .item()
+      const at::Tensor& step = st.steps[i];
+      auto betaPow = [&](const PyNum& beta) {  // beta ** step (a beta that requires grad takes a clone of step)
+        if (!beta.IsTensor()) return PyNum(at::pow(beta.Value(), step));
+        return PyNum(at::pow(beta.tensor(), beta.tensor().requires_grad() ? step.clone() : step));
+      };
+      PyNum biasCorrection1 = 1 - betaPow(o.beta1), biasCorrection2 = 1 - betaPow(o.beta2);
+      PyNum stepSizeNeg = -(o.lr / biasCorrection1);
+      at::Tensor scale = biasCorrection2.tensor().sqrt().mul(stepSizeNeg.tensor());  // bias_correction2_sqrt * step_size_neg
+      at::Tensor epsTerm = (PyNum(o.eps) / stepSizeNeg).tensor();                    // eps / step_size_neg
+      at::Tensor denom;
+      if (o.amsgrad) {
+        at::Tensor previousMax = maxExpAvgSq.clone();
+        maxExpAvgSq.copy_(at::maximum(previousMax, expAvgSq));
+        denom = (maxExpAvgSq.sqrt() / scale).add_(epsTerm);
+      } else {
+        denom = (expAvgSq.sqrt() / scale).add_(epsTerm);
+      }
+      param.addcdiv_(expAvg.clone(), denom);
+      continue;
+    }
     // capturable=True never gets here on CPU (CheckCapturable): the non-capturable branch, in Python floats.
     double step = st.steps[i].item<double>();
     PyNum biasCorrection1 = 1 - o.beta1.Pow(step);
@@ -167,10 +196,12 @@ void FusedAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
 }
 
 void Adam(OptimStep& s) {
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
   RefuseSparse(s, "Adam does not support sparse gradients, please consider SparseAdam instead");
   auto [beta1, beta2] = PyNum::PairOption(s, "betas");
-  AdamOptions o{PyNum::Option(s, "lr"), beta1, beta2, s.Double("eps"), s.Double("weightDecay"), s.Bool("amsgrad"),
-                s.Bool("maximize"), s.Bool("capturable"), s.Bool("decoupledWeightDecay")};
+  PyNum weightDecay = PyNum::Option(s, "weightDecay");
+  AdamOptions o{PyNum::Option(s, "lr"), beta1, beta2, s.Double("eps"), weightDecay.Value(), s.Bool("amsgrad"),
+                s.Bool("maximize"), s.Bool("capturable"), s.Bool("decoupledWeightDecay"), s.Bool("differentiable"), weightDecay};
   const bool fused = s.Bool("fused");
   std::vector<at::Tensor> none(s.params.size());
   for (const char* key : {"step", "exp_avg", "exp_avg_sq"}) s.State(key);  // all created before references are taken

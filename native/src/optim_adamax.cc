@@ -11,6 +11,7 @@ struct AdamaxOptions {
   PyNum lr;
   double beta1, beta2, eps, weightDecay;
   bool maximize, capturable;
+  bool differentiable = false;
 };
 
 void SingleTensorAdamax(OptimStep& s, const AdamaxOptions& o, std::vector<at::Tensor>& steps, std::vector<at::Tensor>& expAvgs,
@@ -29,7 +30,12 @@ void SingleTensorAdamax(OptimStep& s, const AdamaxOptions& o, std::vector<at::Te
       expInf = at::view_as_real(expInf);
     }
     expAvg.lerp_(grad, 1 - o.beta1);
-    at::maximum_out(expInf, expInf.mul_(o.beta2), grad.abs().add_(o.eps));
+    if (o.differentiable) {  // Python: the max of the two as amax over their stack, which autograd can record
+      at::Tensor normBuf = at::cat({expInf.mul_(o.beta2).unsqueeze(0), grad.abs().add_(o.eps).unsqueeze_(0)}, 0);
+      expInf.copy_(at::amax(normBuf, 0, false));
+    } else {
+      at::maximum_out(expInf, expInf.mul_(o.beta2), grad.abs().add_(o.eps));
+    }
     double biasCorrection = 1 - std::pow(o.beta1, steps[i].item<double>());
     PyNum clr = o.lr / biasCorrection;
     param.addcdiv_(expAvg, expInf, (-clr).Scalar());
@@ -71,9 +77,11 @@ void MultiTensorAdamax(OptimStep& s, const AdamaxOptions& o, std::vector<at::Ten
 }
 
 void Adamax(OptimStep& s) {
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
   RefuseSparse(s, "Adamax does not support sparse gradients");
   auto [beta1, beta2] = s.Pair("betas");
-  AdamaxOptions o{PyNum::Option(s, "lr"), beta1, beta2, s.Double("eps"), s.Double("weightDecay"), s.Bool("maximize"), s.Bool("capturable")};
+  AdamaxOptions o{PyNum::Option(s, "lr"), beta1, beta2, s.Double("eps"), s.Double("weightDecay"), s.Bool("maximize"), s.Bool("capturable"),
+                  s.Bool("differentiable")};
   for (const char* key : {"step", "exp_avg", "exp_inf"}) s.State(key);  // all created before references are taken
   auto& steps = s.State("step");
   auto& expAvgs = s.State("exp_avg");

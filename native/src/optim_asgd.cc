@@ -110,6 +110,7 @@ void MultiTensorAsgd(OptimStep& s, std::vector<at::Tensor>& allAxs, std::vector<
 }
 
 void Asgd(OptimStep& s) {
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
   AsgdOptions o{s.Scalar("lr"), s.Double("lambd"), s.Double("alpha"), s.Double("t0"), s.Double("weightDecay"), s.Bool("maximize"),
                 s.Bool("capturable")};
   RejectSparse(s.grads, "ASGD does not support sparse gradients");

@@ -12,6 +12,7 @@ struct NAdamOptions {
   PyNum lr;
   double beta1, beta2, eps, weightDecay, momentumDecay;
   bool decoupled, maximize, capturable;
+  bool differentiable = false;
 };
 
 struct NAdamState {
@@ -55,6 +56,15 @@ void SingleTensorNAdam(OptimStep& s, const NAdamOptions& o, NAdamState& st) {
     expAvg.lerp_(grad, 1 - o.beta1);
     expAvgSq.mul_(o.beta2).addcmul_(grad, grad, 1 - o.beta2);
     at::Tensor denom = expAvgSq.div(biasCorrection2).sqrt();
+    if (o.differentiable) {  // Python's `differentiable or capturable` branch: mu_product stays a tensor, no .item()
+      denom = denom.add(o.eps);
+      PyNum muProductNext = PyNum(muProduct) * muNext;
+      grad = grad.mul((-o.lr * (1.0 - mu) / (1.0 - PyNum(muProduct))).tensor());
+      expAvg = expAvg.mul((-o.lr * muNext / (1.0 - muProductNext)).tensor());
+      param.addcdiv_(grad, denom);
+      param.addcdiv_(expAvg, denom);
+      continue;
+    }
     double muProductValue = muProduct.item<double>();
     double muProductNext = muProductValue * muNext;
     denom.add_(o.eps);
@@ -105,10 +115,11 @@ void MultiTensorNAdam(OptimStep& s, const NAdamOptions& o, NAdamState& st) {
 }
 
 void NAdam(OptimStep& s) {
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
   RefuseSparse(s, "NAdam does not support sparse gradients");
   auto [beta1, beta2] = s.Pair("betas");
   NAdamOptions o{PyNum::Option(s, "lr"), beta1, beta2, s.Double("eps"), s.Double("weightDecay"), s.Double("momentumDecay"),
-                 s.Bool("decoupledWeightDecay"), s.Bool("maximize"), s.Bool("capturable")};
+                 s.Bool("decoupledWeightDecay"), s.Bool("maximize"), s.Bool("capturable"), s.Bool("differentiable")};
   for (const char* key : {"step", "mu_product", "exp_avg", "exp_avg_sq"}) s.State(key);  // all created before references are taken
   NAdamState st{s.State("step"), s.State("mu_product"), s.State("exp_avg"), s.State("exp_avg_sq")};
   for (size_t i = 0; i < s.params.size(); ++i) {  // Python's _init_group

@@ -11,6 +11,7 @@ struct RAdamOptions {
   PyNum lr;
   double beta1, beta2, eps, weightDecay;
   bool decoupled, maximize, capturable;
+  bool differentiable = false;
 };
 
 struct RAdamState {
@@ -59,7 +60,8 @@ void SingleTensorRAdam(OptimStep& s, const RAdamOptions& o, RAdamState& st) {
     double rhoT = rhoInf - 2 * step * std::pow(o.beta2, step) / biasCorrection2;
     if (rhoT > 5.0) {
       // (bias_correction2 ** 0.5) / exp_avg_sq_sqrt: a float over a tensor is Tensor.__rtruediv__, reciprocal() * x.
-      at::Tensor adaptiveLr = expAvgSq.sqrt().add_(o.eps).reciprocal().mul(std::pow(biasCorrection2, 0.5));
+      at::Tensor expAvgSqSqrt = o.differentiable ? expAvgSq.sqrt().add(o.eps) : expAvgSq.sqrt().add_(o.eps);
+      at::Tensor adaptiveLr = expAvgSqSqrt.reciprocal().mul(std::pow(biasCorrection2, 0.5));
       param.add_(Times(biasCorrectedExpAvg, o.lr).mul(adaptiveLr).mul(Rect(rhoT, rhoInf)), -1.0);
     } else {
       param.add_(Times(biasCorrectedExpAvg, o.lr), -1.0);
@@ -132,10 +134,11 @@ void MultiTensorRAdam(OptimStep& s, const RAdamOptions& o, RAdamState& st) {
 }
 
 void RAdam(OptimStep& s) {
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
   RefuseSparse(s, "RAdam does not support sparse gradients");
   auto [beta1, beta2] = s.Pair("betas");
   RAdamOptions o{PyNum::Option(s, "lr"), beta1, beta2, s.Double("eps"), s.Double("weightDecay"),
-                 s.Bool("decoupledWeightDecay"), s.Bool("maximize"), s.Bool("capturable")};
+                 s.Bool("decoupledWeightDecay"), s.Bool("maximize"), s.Bool("capturable"), s.Bool("differentiable")};
   for (const char* key : {"step", "exp_avg", "exp_avg_sq"}) s.State(key);  // all created before references are taken
   RAdamState st{s.State("step"), s.State("exp_avg"), s.State("exp_avg_sq")};
   for (size_t i = 0; i < s.params.size(); ++i) {  // Python's _init_group

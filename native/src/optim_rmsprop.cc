@@ -10,6 +10,7 @@ namespace {
 struct RmspropOptions {
   double lr, alpha, eps, weightDecay, momentum;
   bool centered, maximize;
+  bool differentiable = false;
 };
 
 void SingleTensorRmsprop(OptimStep& s, std::vector<at::Tensor>& squareAvgs, std::vector<at::Tensor>& gradAvgs,
@@ -35,7 +36,7 @@ void SingleTensorRmsprop(OptimStep& s, std::vector<at::Tensor>& squareAvgs, std:
     } else {
       avg = squareAvg.sqrt();
     }
-    avg = avg.add_(o.eps);
+    avg = o.differentiable ? avg.add(o.eps) : avg.add_(o.eps);
     if (o.momentum > 0) {
       at::Tensor buf = isComplex ? at::view_as_real(bufs[i]) : bufs[i];
       buf.mul_(o.momentum).addcdiv_(grad, avg);
@@ -90,8 +91,9 @@ void MultiTensorRmsprop(OptimStep& s, std::vector<at::Tensor>& allSquareAvgs, st
 }
 
 void Rmsprop(OptimStep& s) {
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
   RmspropOptions o{s.Scalar("lr"),       s.Double("alpha"),   s.Double("eps"),     s.Double("weightDecay"),
-                   s.Double("momentum"), s.Bool("centered"), s.Bool("maximize")};
+                   s.Double("momentum"), s.Bool("centered"), s.Bool("maximize"), s.Bool("differentiable")};
   bool capturable = s.Bool("capturable");
   RejectSparse(s.grads, "RMSprop does not support sparse gradients");
   std::vector<at::Tensor> none(s.params.size());

@@ -10,6 +10,7 @@ namespace {
 struct RpropOptions {
   double etaminus, etaplus, stepSizeMin, stepSizeMax;
   bool maximize, capturable;
+  bool differentiable = false;
 };
 
 // sign -> etaplus where > 0, etaminus where < 0, 1 where 0 (Python's masked assignments, or torch.where when capturable).
@@ -38,7 +39,7 @@ void SingleTensorRprop(OptimStep& s, std::vector<at::Tensor>& prevs, std::vector
       param = at::view_as_real(param);
       stepSize = at::view_as_real(stepSize);
     }
-    at::Tensor sign = grad.mul(prev).sign();
+    at::Tensor sign = grad.mul(o.differentiable ? prev.clone() : prev).sign();
     SignToFactor(sign, o);
     stepSize.mul_(sign).clamp_(o.stepSizeMin, o.stepSizeMax);
     grad = grad.clone(at::MemoryFormat::Preserve);
@@ -79,9 +80,10 @@ void MultiTensorRprop(OptimStep& s, std::vector<at::Tensor>& allPrevs, std::vect
 }
 
 void Rprop(OptimStep& s) {
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
   auto [etaminus, etaplus] = s.Pair("etas");
   auto [stepSizeMin, stepSizeMax] = s.Pair("stepSizes");
-  RpropOptions o{etaminus, etaplus, stepSizeMin, stepSizeMax, s.Bool("maximize"), s.Bool("capturable")};
+  RpropOptions o{etaminus, etaplus, stepSizeMin, stepSizeMax, s.Bool("maximize"), s.Bool("capturable"), s.Bool("differentiable")};
   RejectSparse(s.grads, "Rprop does not support sparse gradients");
   double lr = s.Scalar("lr");
   std::vector<at::Tensor>& steps = s.State("step");

@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 
 #include "optim.h"
+#include "optim_num.h"
 
 namespace tn {
 namespace {
@@ -9,13 +10,19 @@ namespace {
 struct SgdOptions {
   double lr, momentum, dampening, weightDecay;
   bool nesterov, maximize;
+  // lr and weight_decay given as Tensors (Python's `isinstance(lr, Tensor)` branches), else undefined.
+  at::Tensor lrTensor, weightDecayTensor;
 };
 
 void SingleTensorSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>& bufs) {
   for (size_t i = 0; i < s.params.size(); ++i) {
     at::Tensor& param = s.params[i];
     at::Tensor grad = o.maximize ? s.grads[i].neg() : s.grads[i];
-    if (o.weightDecay != 0) grad = grad.add(param, o.weightDecay);
+    if (o.weightDecay != 0) {
+      // a Tensor weight_decay that requires grad joins in place on a clone of param (Python's differentiable path)
+      if (o.weightDecayTensor.defined() && o.weightDecayTensor.requires_grad()) grad = grad.addcmul_(param.clone(), o.weightDecayTensor);
+      else grad = grad.add(param, o.weightDecay);
+    }
     if (o.momentum != 0) {
       if (!bufs[i].defined()) {
         bufs[i] = grad.detach().clone();
@@ -24,7 +31,8 @@ void SingleTensorSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>&
       }
       grad = o.nesterov ? grad.add(bufs[i], o.momentum) : bufs[i];
     }
-    param.add_(grad, -o.lr);
+    if (o.lrTensor.defined() && o.lrTensor.requires_grad()) param.addcmul_(grad, o.lrTensor, -1);
+    else param.add_(grad, -o.lr);
   }
 }
 
@@ -76,8 +84,10 @@ void FusedSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>& allBuf
 }
 
 void Sgd(OptimStep& s) {
-  SgdOptions o{s.Scalar("lr"),   s.Double("momentum"), s.Double("dampening"), s.Double("weightDecay"),
-               s.Bool("nesterov"), s.Bool("maximize")};
+  at::AutoGradMode gradMode(s.Bool("differentiable"));  // Python's _use_grad_for_differentiable
+  PyNum lr = PyNum::Option(s, "lr"), weightDecay = PyNum::Option(s, "weightDecay");
+  SgdOptions o{lr.Value(), s.Double("momentum"), s.Double("dampening"), weightDecay.Value(), s.Bool("nesterov"), s.Bool("maximize"),
+               lr.tensor(), weightDecay.tensor()};
   // Python keeps no momentum_buffer state when momentum is 0.
   std::vector<at::Tensor> none(s.params.size());
   std::vector<at::Tensor>& bufs = o.momentum != 0 ? s.State("momentum_buffer") : none;
