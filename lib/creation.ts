@@ -1,6 +1,6 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { toDevice, type DeviceLike } from './device.js';
-import { bool, DType, dtypeFromCode, float32, float64, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, int8, int16, int32, uint16, uint32, uint64 } from './dtype.js';
+import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, int8, int16, int32 } from './dtype.js';
 import { defaultGenerator, type Generator } from './generator.js';
 import { isMainThread } from 'node:worker_threads';
 import { native } from './native.js';
@@ -31,11 +31,10 @@ export interface FactoryOptions extends TensorOptions {
 type Element = number | boolean | bigint;
 export type TensorData = Element | NestedArray<Element | Tensor> | TypedArray | Tensor;
 
-const typedArrayDtypes: [new (...a: never[]) => ArrayBufferView, DType][] = [
-  [Float32Array, float32], [Float64Array, float64], [Int8Array, int8], [Uint8Array, uint8],
-  [Uint8ClampedArray, uint8], [Int16Array, int16], [Int32Array, int32], [BigInt64Array, int64],
-  [Uint16Array, uint16], [Uint32Array, uint32], [BigUint64Array, uint64],
-];
+// TypedArray constructor -> dtype, from the native table (tensor_data.cc kTypedArrays): one source.
+const typedArrayDtypes = native.typedArrays().map(
+  ({ name, dtype }) => [(globalThis as Record<string, unknown>)[name] as new (...a: never[]) => ArrayBufferView, dtypeFromCode(dtype)] as const,
+);
 
 function typedArrayDtype(v: unknown): DType | undefined {
   for (const [ctor, dt] of typedArrayDtypes) if (v instanceof ctor) return dt;

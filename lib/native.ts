@@ -98,6 +98,8 @@ export interface NativeAddon {
     finfo?: { bits: number; eps: number; max: number; min: number; tiny: number; resolution: number; dtype: string };
     iinfo?: { bits: number; min: bigint; max: bigint; dtype: string };
   }[];
+  /** Each TypedArray kind (its constructor's name) and the dtype code it holds (tensor_data.cc). */
+  typedArrays(): { name: string; dtype: number }[];
   layouts(): { code: number; name: string }[];
   memoryFormats(): { code: number; name: string }[];
   qschemes(): { code: number; name: string }[];

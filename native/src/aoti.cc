@@ -20,14 +20,17 @@ struct AotiBox {
   std::unique_ptr<torch::inductor::AOTIModelPackageLoader> loader;
 };
 
-void FinalizeAoti(node_api_basic_env /*env*/, void* data, void* /*hint*/) { delete static_cast<AotiBox*>(data); }
+using AotiExternal = Napi::External<AotiBox>;
 
-torch::inductor::AOTIModelPackageLoader& LoaderOf(napi_env env, napi_value v) {
-  void* p = nullptr;
-  bool ours = false;
-  if (napi_get_value_external(env, v, &p) != napi_ok || napi_check_object_type_tag(env, v, &kAotiTag, &ours) != napi_ok || !ours)
-    ThrowType("expected an AOTInductor package handle");
-  auto* box = static_cast<AotiBox*>(p);
+// The box of a package External, or nullptr for any other value (another addon's External too).
+AotiBox* AotiBoxOf(const Napi::Value& v) {
+  if (!v.IsExternal() || !v.As<AotiExternal>().CheckTypeTag(&kAotiTag)) return nullptr;
+  return v.As<AotiExternal>().Data();
+}
+
+torch::inductor::AOTIModelPackageLoader& LoaderOf(const Napi::Value& v) {
+  AotiBox* box = AotiBoxOf(v);
+  if (!box) ThrowType("expected an AOTInductor package handle");
   if (!box->loader) ThrowError("the package was disposed");
   return *box->loader;
 }
@@ -39,102 +42,80 @@ void EnableInputChecks() {
   (void)once;
 }
 
-napi_value StringMap(napi_env env, const std::unordered_map<std::string, std::string>& m) {
+Napi::Value StringMap(Napi::Env env, const std::unordered_map<std::string, std::string>& m) {
   Napi::Object out = Napi::Object::New(env);
   for (const auto& [k, v] : m) out.Set(k, v);
   return out;
 }
 
-napi_value StringList(napi_env env, const std::vector<std::string>& list) {
+Napi::Value StringList(Napi::Env env, const std::vector<std::string>& list) {
   Napi::Array out = Napi::Array::New(env, list.size());
   for (uint32_t i = 0; i < list.size(); ++i) out.Set(i, list[i]);
   return out;
 }
 
 // aotiLoad(path, modelName, runSingleThreaded, deviceIndex): a package External (freed by aotiDispose or at GC).
-napi_value AotiLoad(napi_env env, napi_callback_info info) {
-  return Guard(env, "torch.aoti.loadPackage", [&] {
-    Args<4> a(env, info);
-    std::string path = ToString(env, a[0], "path");
-    std::string modelName = ToString(env, a[1], "modelName");
-    bool singleThreaded = ToBool(env, a[2], "runSingleThreaded");
-    int64_t deviceIndex = ToInt64(env, a[3], "deviceIndex");
-    if (deviceIndex < -1 || deviceIndex > 127) ThrowRange("deviceIndex must be -1 (the current device) or a device index, got " + std::to_string(deviceIndex));
-    EnableInputChecks();
-    auto box = std::make_unique<AotiBox>();
-    box->loader = std::make_unique<torch::inductor::AOTIModelPackageLoader>(path, modelName, singleThreaded, /*num_runners=*/1,
-                                                                            static_cast<c10::DeviceIndex>(deviceIndex));
-    napi_value out;
-    Check(napi_create_external(env, box.get(), FinalizeAoti, nullptr, &out));
-    box.release();  // the External owns it now
-    Check(napi_type_tag_object(env, out, &kAotiTag));
-    return out;
-  });
+Napi::Value AotiLoad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = ToString(env, info[0], "path");
+  std::string modelName = ToString(env, info[1], "modelName");
+  bool singleThreaded = ToBool(env, info[2], "runSingleThreaded");
+  int64_t deviceIndex = ToInt64(env, info[3], "deviceIndex");
+  if (deviceIndex < -1 || deviceIndex > 127) ThrowRange("deviceIndex must be -1 (the current device) or a device index, got " + std::to_string(deviceIndex));
+  EnableInputChecks();
+  auto box = std::make_unique<AotiBox>();
+  box->loader = std::make_unique<torch::inductor::AOTIModelPackageLoader>(path, modelName, singleThreaded, /*num_runners=*/1,
+                                                                          static_cast<c10::DeviceIndex>(deviceIndex));
+  // A basic finalizer: it runs inside GC and only frees native memory.
+  AotiExternal out = AotiExternal::New(env, box.get(), [](Napi::BasicEnv, AotiBox* b) { delete b; });
+  box.release();  // the External owns it now
+  out.TypeTag(&kAotiTag);
+  return out;
 }
 
 // aotiRun(pkg, handles[]): the flat outputs as tensor handles.
-napi_value AotiRun(napi_env env, napi_callback_info info) {
-  return Guard(env, "torch.aoti run", [&] {
-    Args<2> a(env, info);
-    auto& loader = LoaderOf(env, a[0]);
-    if (!IsArray(env, a[1])) ThrowType("inputs must be an array of tensors");
-    Napi::Array list(env, a[1]);
-    std::vector<at::Tensor> inputs;
-    inputs.reserve(list.Length());
-    for (uint32_t i = 0; i < list.Length(); ++i) {
-      std::string what = "input " + std::to_string(i);
-      inputs.push_back(TensorOf(env, list.Get(i), what.c_str()));
-    }
-    std::vector<at::Tensor> outputs = loader.run(inputs);
-    Napi::Array out = Napi::Array::New(env, outputs.size());
-    for (uint32_t i = 0; i < outputs.size(); ++i) out.Set(i, Napi::Value(env, WrapTensor(env, std::move(outputs[i]))));
-    return static_cast<napi_value>(out);
-  });
+Napi::Value AotiRun(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& loader = LoaderOf(info[0]);
+  if (!info[1].IsArray()) ThrowType("inputs must be an array of tensors");
+  Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<at::Tensor> inputs;
+  inputs.reserve(list.Length());
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    std::string what = "input " + std::to_string(i);
+    inputs.push_back(TensorOf(env, list.Get(i), what.c_str()));
+  }
+  std::vector<at::Tensor> outputs = loader.run(inputs);
+  Napi::Array out = Napi::Array::New(env, outputs.size());
+  for (uint32_t i = 0; i < outputs.size(); ++i) out.Set(i, Napi::Value(env, WrapTensor(env, std::move(outputs[i]))));
+  return out;
 }
 
-napi_value AotiMetadata(napi_env env, napi_callback_info info) {
-  return Guard(env, "torch.aoti metadata", [&] {
-    Args<1> a(env, info);
-    return StringMap(env, LoaderOf(env, a[0]).get_metadata());
-  });
-}
+Napi::Value AotiMetadata(const Napi::CallbackInfo& info) { return StringMap(info.Env(), LoaderOf(info[0]).get_metadata()); }
 
 // aotiCallSpec(pkg): [inSpec, outSpec], the pytree specs (JSON) of the exported program's inputs and outputs.
-napi_value AotiCallSpec(napi_env env, napi_callback_info info) {
-  return Guard(env, "torch.aoti callSpec", [&] {
-    Args<1> a(env, info);
-    return StringList(env, LoaderOf(env, a[0]).get_call_spec());
-  });
-}
+Napi::Value AotiCallSpec(const Napi::CallbackInfo& info) { return StringList(info.Env(), LoaderOf(info[0]).get_call_spec()); }
 
-napi_value AotiConstantFqns(napi_env env, napi_callback_info info) {
-  return Guard(env, "torch.aoti constantFqns", [&] {
-    Args<1> a(env, info);
-    return StringList(env, LoaderOf(env, a[0]).get_constant_fqns());
-  });
-}
+Napi::Value AotiConstantFqns(const Napi::CallbackInfo& info) { return StringList(info.Env(), LoaderOf(info[0]).get_constant_fqns()); }
 
 // aotiDispose(pkg): unloads the model now (idempotent).
-napi_value AotiDispose(napi_env env, napi_callback_info info) {
-  return Guard(env, "torch.aoti dispose", [&] {
-    Args<1> a(env, info);
-    void* p = nullptr;
-    bool ours = false;
-    if (napi_get_value_external(env, a[0], &p) == napi_ok && napi_check_object_type_tag(env, a[0], &kAotiTag, &ours) == napi_ok && ours)
-      static_cast<AotiBox*>(p)->loader.reset();
-    return Undefined(env);
-  });
+Napi::Value AotiDispose(const Napi::CallbackInfo& info) {
+  if (AotiBox* box = AotiBoxOf(info[0])) box->loader.reset();
+  return info.Env().Undefined();
 }
 
 }  // namespace
 
 void RegisterAoti(napi_env env, napi_value exports) {
-  static const ExportEntry entries[] = {
-      {"aotiLoad", AotiLoad},         {"aotiRun", AotiRun},
-      {"aotiMetadata", AotiMetadata}, {"aotiCallSpec", AotiCallSpec},
-      {"aotiConstantFqns", AotiConstantFqns}, {"aotiDispose", AotiDispose},
+  static constexpr MethodEntry kMethods[] = {
+      {"aotiLoad", AotiLoad, "torch.aoti.loadPackage"},
+      {"aotiRun", AotiRun, "torch.aoti run"},
+      {"aotiMetadata", AotiMetadata, "torch.aoti metadata"},
+      {"aotiCallSpec", AotiCallSpec, "torch.aoti callSpec"},
+      {"aotiConstantFqns", AotiConstantFqns, "torch.aoti constantFqns"},
+      {"aotiDispose", AotiDispose, "torch.aoti dispose"},
   };
-  ExportAll(env, exports, entries);
+  ExportAll(env, exports, kMethods);
 }
 
 }  // namespace tn

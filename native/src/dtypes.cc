@@ -86,16 +86,14 @@ bool ParseEnum(const std::pair<E, const char*> (&table)[N], const std::string& n
 }
 
 template <class E, size_t N>
-napi_value EnumList(napi_env env, const std::pair<E, const char*> (&table)[N]) {
-  napi_value arr;
-  Check(napi_create_array(env, &arr));
+Napi::Array EnumList(Napi::Env env, const std::pair<E, const char*> (&table)[N]) {
+  Napi::Array arr = Napi::Array::New(env, N);
   uint32_t n = 0;
   for (const auto& e : table) {
-    napi_value o;
-    Check(napi_create_object(env, &o));
-    Check(napi_set_named_property(env, o, "code", FromInt64(env, static_cast<int64_t>(e.first))));
-    Check(napi_set_named_property(env, o, "name", FromString(env, e.second)));
-    Check(napi_set_element(env, arr, n++, o));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("code", static_cast<double>(e.first));
+    o.Set("name", e.second);
+    arr.Set(n++, o);
   }
   return arr;
 }
@@ -103,39 +101,35 @@ napi_value EnumList(napi_env env, const std::pair<E, const char*> (&table)[N]) {
 // torch.finfo's fields, as torch/csrc/TypeInfo.cpp computes them from std::numeric_limits of the
 // (real) value type: bits, eps, max, min = lowest(), tiny = smallest_normal = min(), resolution = 10^-digits10.
 template <c10::ScalarType ST>
-napi_value FloatInfoOf(napi_env env) {
+Napi::Value FloatInfoOf(Napi::Env env) {
   using T = c10::impl::ScalarTypeToCPPTypeT<ST>;
   using L = std::numeric_limits<T>;
-  napi_value o;
-  Check(napi_create_object(env, &o));
-  Check(napi_set_named_property(env, o, "bits", FromInt64(env, static_cast<int64_t>(sizeof(T) * 8))));
-  Check(napi_set_named_property(env, o, "eps", FromDouble(env, static_cast<double>(L::epsilon()))));
-  Check(napi_set_named_property(env, o, "max", FromDouble(env, static_cast<double>(L::max()))));
-  Check(napi_set_named_property(env, o, "min", FromDouble(env, static_cast<double>(L::lowest()))));
-  Check(napi_set_named_property(env, o, "tiny", FromDouble(env, static_cast<double>(L::min()))));
-  Check(napi_set_named_property(env, o, "resolution", FromDouble(env, std::pow(10.0, -L::digits10))));
-  Check(napi_set_named_property(env, o, "dtype", FromString(env, DTypeName(ST))));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("bits", static_cast<double>(sizeof(T) * 8));
+  o.Set("eps", static_cast<double>(L::epsilon()));
+  o.Set("max", static_cast<double>(L::max()));
+  o.Set("min", static_cast<double>(L::lowest()));
+  o.Set("tiny", static_cast<double>(L::min()));
+  o.Set("resolution", std::pow(10.0, -L::digits10));
+  o.Set("dtype", DTypeName(ST));
   return o;
 }
 
 // torch.iinfo's fields; min and max as BigInts (int64/uint64 limits are beyond 2^53).
 template <c10::ScalarType ST>
-napi_value IntInfoOf(napi_env env) {
+Napi::Value IntInfoOf(Napi::Env env) {
   using T = c10::impl::ScalarTypeToCPPTypeT<ST>;
-  napi_value o, lo, hi;
-  Check(napi_create_object(env, &o));
-  Check(napi_create_bigint_int64(env, static_cast<int64_t>(std::numeric_limits<T>::lowest()), &lo));
-  Check(napi_create_bigint_uint64(env, static_cast<uint64_t>(std::numeric_limits<T>::max()), &hi));
-  Check(napi_set_named_property(env, o, "bits", FromInt64(env, static_cast<int64_t>(sizeof(T) * 8))));
-  Check(napi_set_named_property(env, o, "min", lo));
-  Check(napi_set_named_property(env, o, "max", hi));
-  Check(napi_set_named_property(env, o, "dtype", FromString(env, DTypeName(ST))));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("bits", static_cast<double>(sizeof(T) * 8));
+  o.Set("min", Napi::BigInt::New(env, static_cast<int64_t>(std::numeric_limits<T>::lowest())));
+  o.Set("max", Napi::BigInt::New(env, static_cast<uint64_t>(std::numeric_limits<T>::max())));
+  o.Set("dtype", DTypeName(ST));
   return o;
 }
 
 // finfo of a floating or complex dtype (complex: its real type's, as Python), iinfo of an integer
-// dtype; nullptr where Python's finfo/iinfo raise (float4_e2m1fn_x2, bool, quantized, bits, uint1..7).
-napi_value FloatInfo(napi_env env, c10::ScalarType st) {
+// dtype; an empty value where Python's finfo/iinfo raise (float4_e2m1fn_x2, bool, quantized, bits, uint1..7).
+Napi::Value FloatInfo(Napi::Env env, c10::ScalarType st) {
   switch (c10::isComplexType(st) ? c10::toRealValueType(st) : st) {
 #define TN_FLOAT_INFO(name) \
   case c10::ScalarType::name: return FloatInfoOf<c10::ScalarType::name>(env);
@@ -149,10 +143,10 @@ napi_value FloatInfo(napi_env env, c10::ScalarType st) {
     TN_FLOAT_INFO(Float8_e4m3fnuz)
     TN_FLOAT_INFO(Float8_e8m0fnu)
 #undef TN_FLOAT_INFO
-    default: return nullptr;
+    default: return Napi::Value();
   }
 }
-napi_value IntInfo(napi_env env, c10::ScalarType st) {
+Napi::Value IntInfo(Napi::Env env, c10::ScalarType st) {
   switch (st) {
 #define TN_INT_INFO(name) \
   case c10::ScalarType::name: return IntInfoOf<c10::ScalarType::name>(env);
@@ -165,7 +159,7 @@ napi_value IntInfo(napi_env env, c10::ScalarType st) {
     TN_INT_INFO(UInt32)
     TN_INT_INFO(UInt64)
 #undef TN_INT_INFO
-    default: return nullptr;
+    default: return Napi::Value();
   }
 }
 
@@ -200,8 +194,8 @@ Napi::Value DTypes(const Napi::CallbackInfo& info) {
     o.Set("itemsize", static_cast<double>(c10::elementSize(st)));
     o.Set("kind", kind);
     o.Set("signed", isSigned);
-    if (napi_value fi = FloatInfo(env, st)) o.Set("finfo", Napi::Value(env, fi));
-    if (napi_value ii = IntInfo(env, st)) o.Set("iinfo", Napi::Value(env, ii));
+    if (Napi::Value fi = FloatInfo(env, st); !fi.IsEmpty()) o.Set("finfo", fi);
+    if (Napi::Value ii = IntInfo(env, st); !ii.IsEmpty()) o.Set("iinfo", ii);
     arr.Set(n++, o);
   }
   return arr;
@@ -246,9 +240,9 @@ bool IsMemoryFormatCode(int64_t code) {
 }
 
 namespace {
-Napi::Value Layouts(const Napi::CallbackInfo& info) { return Napi::Value(info.Env(), EnumList(info.Env(), kLayouts)); }
-Napi::Value MemoryFormats(const Napi::CallbackInfo& info) { return Napi::Value(info.Env(), EnumList(info.Env(), kMemoryFormats)); }
-Napi::Value QSchemes(const Napi::CallbackInfo& info) { return Napi::Value(info.Env(), EnumList(info.Env(), kQSchemes)); }
+Napi::Value Layouts(const Napi::CallbackInfo& info) { return EnumList(info.Env(), kLayouts); }
+Napi::Value MemoryFormats(const Napi::CallbackInfo& info) { return EnumList(info.Env(), kMemoryFormats); }
+Napi::Value QSchemes(const Napi::CallbackInfo& info) { return EnumList(info.Env(), kQSchemes); }
 }  // namespace
 
 void RegisterDTypes(napi_env env, napi_value exports) {

@@ -298,15 +298,12 @@ GeneratorBox* GeneratorOf(napi_env env, napi_value v) { return TaggedExternal<Ge
 
 namespace {
 
-// Raw Node-API: W1's disposed variant and W4 call it once per op.
-napi_value Dispose(napi_env env, napi_callback_info info) {
-  return Guard(env, "dispose", [&] {
-    Args<1> a(env, info);
-    Box* b = BoxOf(env, a[0]);
-    if (!b) ThrowType("expected a Tensor handle");
-    DisposeBox(env, b);
-    return Undefined(env);
-  });
+// W1's disposed variant and W4 call it once per op.
+Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  Box* b = BoxOf(info.Env(), info[0]);
+  if (!b) ThrowType("expected a Tensor handle");
+  DisposeBox(info.Env(), b);
+  return info.Env().Undefined();
 }
 
 Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
@@ -319,22 +316,21 @@ Napi::Value HandleCounts(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const EnvState& s = *EnvStateOf(env);
   Napi::Object o = Napi::Object::New(env);
-  o.Set("boxes", FromInt64(env, s.boxes));
-  o.Set("tensors", FromInt64(env, s.tensors));
-  o.Set("reportedBytes", FromInt64(env, s.liveBytes.load(std::memory_order_relaxed)));
-  o.Set("v8ExternalBytes", FromInt64(env, s.reportedBytes));
+  o.Set("boxes", static_cast<double>(s.boxes));
+  o.Set("tensors", static_cast<double>(s.tensors));
+  o.Set("reportedBytes", static_cast<double>(s.liveBytes.load(std::memory_order_relaxed)));
+  o.Set("v8ExternalBytes", static_cast<double>(s.reportedBytes));
   return o;
 }
 
 }  // namespace
 
 void RegisterHandle(napi_env env, napi_value exports) {
-  static constexpr ExportEntry kRaw[] = {{"dispose", Dispose}};
   static constexpr MethodEntry kMethods[] = {
+      {"dispose", Dispose},
       {"isDisposed", IsDisposed},
       {"handleStats", HandleCounts},
   };
-  ExportAll(env, exports, kRaw);
   ExportAll(env, exports, kMethods);
 }
 

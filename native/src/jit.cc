@@ -34,37 +34,32 @@ struct ScriptBox {
   std::optional<Module> module;
   std::shared_ptr<torch::jit::CompilationUnit> unit;  // torch.jit.compile's functions
 };
+using ScriptExternal = Napi::External<ScriptBox>;
 
-void FinalizeScript(node_api_basic_env /*env*/, void* data, void* /*hint*/) { delete static_cast<ScriptBox*>(data); }
-
-napi_value WrapScript(napi_env env, ScriptBox* box) {
-  napi_value out;
-  if (napi_create_external(env, box, FinalizeScript, nullptr, &out) != napi_ok) {
-    delete box;
-    throw NapiFailed{};
-  }
-  Check(napi_type_tag_object(env, out, &kScriptTag));  // the External owns box now
+Napi::Value WrapScript(Napi::Env env, std::unique_ptr<ScriptBox> box) {
+  // A basic finalizer: it runs inside GC and only frees native memory.
+  ScriptExternal out = ScriptExternal::New(env, box.get(), [](Napi::BasicEnv, ScriptBox* b) { delete b; });
+  box.release();  // the External owns it now
+  out.TypeTag(&kScriptTag);
   return out;
 }
-napi_value WrapModule(napi_env env, Module m) { return WrapScript(env, new ScriptBox{std::move(m), nullptr}); }
+Napi::Value WrapModule(Napi::Env env, Module m) { return WrapScript(env, std::make_unique<ScriptBox>(ScriptBox{std::move(m), nullptr})); }
 
-ScriptBox* ScriptBoxOf(napi_env env, napi_value v) {
-  void* p = nullptr;
-  if (napi_get_value_external(env, v, &p) != napi_ok) return nullptr;
-  bool ours = false;
-  if (napi_check_object_type_tag(env, v, &kScriptTag, &ours) != napi_ok || !ours) return nullptr;
-  return static_cast<ScriptBox*>(p);
+// The box of a ScriptModule/CompilationUnit External, or nullptr for any other value.
+ScriptBox* ScriptBoxOf(const Napi::Value& v) {
+  if (!v.IsExternal() || !v.As<ScriptExternal>().CheckTypeTag(&kScriptTag)) return nullptr;
+  return v.As<ScriptExternal>().Data();
 }
 
-Module& ModuleOf(napi_env env, napi_value v) {
-  ScriptBox* b = ScriptBoxOf(env, v);
+Module& ModuleOf(const Napi::Value& v) {
+  ScriptBox* b = ScriptBoxOf(v);
   if (!b || b->unit) ThrowType("expected a ScriptModule");
   if (!b->module) ThrowError("the ScriptModule was disposed");
   return *b->module;
 }
 
-torch::jit::CompilationUnit& UnitOf(napi_env env, napi_value v) {
-  ScriptBox* b = ScriptBoxOf(env, v);
+torch::jit::CompilationUnit& UnitOf(const Napi::Value& v) {
+  ScriptBox* b = ScriptBoxOf(v);
   if (!b || b->module) ThrowType("expected a CompilationUnit");
   if (!b->unit) ThrowError("the CompilationUnit was disposed");
   return *b->unit;
@@ -76,120 +71,105 @@ std::string KeyOf(const void* p) {
   return key;
 }
 
-napi_value Element(napi_env env, napi_value arr, uint32_t i) {
-  napi_value e;
-  Check(napi_get_element(env, arr, i, &e));
-  return e;
-}
-uint32_t Length(napi_env env, napi_value arr) {
-  uint32_t n = 0;
-  Check(napi_get_array_length(env, arr, &n));
-  return n;
-}
-napi_value NewArray(napi_env env, const std::vector<napi_value>& items) {
-  napi_value arr;
-  Check(napi_create_array_with_length(env, items.size(), &arr));
-  for (size_t i = 0; i < items.size(); ++i) Check(napi_set_element(env, arr, static_cast<uint32_t>(i), items[i]));
+Napi::Array NewArray(Napi::Env env, const std::vector<Napi::Value>& items) {
+  Napi::Array arr = Napi::Array::New(env, items.size());
+  for (size_t i = 0; i < items.size(); ++i) arr.Set(static_cast<uint32_t>(i), items[i]);
   return arr;
 }
-bool IsPlainObject(napi_env env, napi_value v) { return TypeOf(env, v) == napi_object && !IsArray(env, v); }
-std::vector<std::string> KeysOf(napi_env env, napi_value obj) {
-  napi_value keys;
-  Check(napi_get_all_property_names(env, obj, napi_key_own_only, static_cast<napi_key_filter>(napi_key_enumerable | napi_key_skip_symbols),
-                                    napi_key_numbers_to_strings, &keys));
+bool IsPlainObject(const Napi::Value& v) { return v.Type() == napi_object && !v.IsArray(); }
+std::vector<std::string> KeysOf(const Napi::Value& obj) {
+  Napi::Array keys = OwnKeys(obj.As<Napi::Object>());
   std::vector<std::string> out;
-  for (uint32_t i = 0, n = Length(env, keys); i < n; ++i) out.push_back(ToString(env, Element(env, keys, i), "key"));
+  for (uint32_t i = 0, n = keys.Length(); i < n; ++i) out.push_back(ToString(obj.Env(), keys.Get(i), "key"));
   return out;
 }
-napi_value Property(napi_env env, napi_value obj, const std::string& key) {
-  napi_value v;
-  Check(napi_get_named_property(env, obj, key.c_str(), &v));
-  return v;
-}
 
-bool IsWholeNumber(napi_env env, napi_value v) {
-  double d = ToDouble(env, v, "value");
+bool IsWholeNumber(const Napi::Value& v) {
+  double d = v.As<Napi::Number>().DoubleValue();
   return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9223372036854775808.0;
 }
 
 // A JS value's kind in Python's words, for "Expected a value of type 'Tensor' ... found type 'str'".
-std::string PyTypeName(napi_env env, napi_value v) {
-  switch (TypeOf(env, v)) {
+std::string PyTypeName(const Napi::Value& v) {
+  switch (v.Type()) {
     case napi_undefined:
     case napi_null: return "NoneType";
     case napi_boolean: return "bool";
-    case napi_number: return IsWholeNumber(env, v) ? "int" : "float";
+    case napi_number: return IsWholeNumber(v) ? "int" : "float";
     case napi_bigint: return "int";
     case napi_string: return "str";
     case napi_external:
-      if (BoxOf(env, v)) return "Tensor";
-      if (ScriptBoxOf(env, v)) return "ScriptModule";
+      if (BoxOf(v.Env(), v)) return "Tensor";
+      if (ScriptBoxOf(v)) return "ScriptModule";
       return "object";
-    case napi_object: return IsArray(env, v) ? "list" : "dict";
+    case napi_object: return v.IsArray() ? "list" : "dict";
     default: return "object";
   }
 }
 
 struct Mismatch {};  // a value does not fit the expected type (the caller words the error)
 
-c10::IValue Infer(napi_env env, napi_value v);
+c10::IValue Infer(const Napi::Value& v);
 
 // The IValue of a JS value for a TorchScript type: arrays are lists or tuples, plain objects
 // Dict[str, T] (or Dict[int, T] from numeric keys), whole numbers ints (API.md).
-c10::IValue ToScript(napi_env env, napi_value v, const c10::TypePtr& type) {
-  napi_valuetype jt = TypeOf(env, v);
+c10::IValue ToScript(const Napi::Value& v, const c10::TypePtr& type) {
+  Napi::Env env = v.Env();
   switch (type->kind()) {
     case c10::TypeKind::TensorType:
-      if (jt == napi_external && BoxOf(env, v)) return TensorOf(env, v, "argument");
+      if (v.IsExternal() && BoxOf(env, v)) return TensorOf(env, v, "argument");
       throw Mismatch{};
     case c10::TypeKind::IntType:
-      if (jt == napi_bigint || (jt == napi_number && IsWholeNumber(env, v))) return ToInt64(env, v, "argument");
+      if (v.IsBigInt() || (v.IsNumber() && IsWholeNumber(v))) return ToInt64(env, v, "argument");
       throw Mismatch{};
     case c10::TypeKind::FloatType:
-      if (jt == napi_number) return ToDouble(env, v, "argument");
+      if (v.IsNumber()) return v.As<Napi::Number>().DoubleValue();
       throw Mismatch{};
     case c10::TypeKind::NumberType:
-      if (jt == napi_number) return IsWholeNumber(env, v) ? c10::IValue(ToInt64(env, v, "argument")) : c10::IValue(ToDouble(env, v, "argument"));
-      if (jt == napi_bigint) return ToInt64(env, v, "argument");
+      if (v.IsNumber()) return IsWholeNumber(v) ? c10::IValue(ToInt64(env, v, "argument")) : c10::IValue(v.As<Napi::Number>().DoubleValue());
+      if (v.IsBigInt()) return ToInt64(env, v, "argument");
       throw Mismatch{};
     case c10::TypeKind::BoolType:
-      if (jt == napi_boolean) return ToBool(env, v, "argument");
+      if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
       throw Mismatch{};
     case c10::TypeKind::StringType:
-      if (jt == napi_string) return ToString(env, v, "argument");
+      if (v.IsString()) return v.As<Napi::String>().Utf8Value();
       throw Mismatch{};
     case c10::TypeKind::NoneType:
-      if (IsNullish(env, v)) return c10::IValue();
+      if (IsNullish(v)) return c10::IValue();
       throw Mismatch{};
     case c10::TypeKind::OptionalType:
-      if (IsNullish(env, v)) return c10::IValue();
-      return ToScript(env, v, type->castRaw<c10::OptionalType>()->getElementType());
+      if (IsNullish(v)) return c10::IValue();
+      return ToScript(v, type->castRaw<c10::OptionalType>()->getElementType());
     case c10::TypeKind::DeviceObjType:
-      if (jt == napi_string || IsPlainObject(env, v)) return ToDevice(env, v);
+      if (v.IsString() || IsPlainObject(v)) return ToDevice(env, v);
       throw Mismatch{};
     case c10::TypeKind::ListType: {
-      if (!IsArray(env, v)) throw Mismatch{};
+      if (!v.IsArray()) throw Mismatch{};
+      Napi::Array list = v.As<Napi::Array>();
       const c10::TypePtr& et = type->castRaw<c10::ListType>()->getElementType();
       c10::impl::GenericList out(et);
-      for (uint32_t i = 0, n = Length(env, v); i < n; ++i) out.push_back(ToScript(env, Element(env, v, i), et));
+      for (uint32_t i = 0, n = list.Length(); i < n; ++i) out.push_back(ToScript(list.Get(i), et));
       return out;
     }
     case c10::TypeKind::TupleType: {
-      if (!IsArray(env, v)) throw Mismatch{};
+      if (!v.IsArray()) throw Mismatch{};
+      Napi::Array list = v.As<Napi::Array>();
       const auto* tt = type->castRaw<c10::TupleType>();
-      uint32_t n = Length(env, v);
+      uint32_t n = list.Length();
       if (n != tt->elements().size()) throw Mismatch{};
       std::vector<c10::IValue> items;
-      for (uint32_t i = 0; i < n; ++i) items.push_back(ToScript(env, Element(env, v, i), tt->elements()[i]));
+      for (uint32_t i = 0; i < n; ++i) items.push_back(ToScript(list.Get(i), tt->elements()[i]));
       if (tt->schema()) return c10::ivalue::Tuple::createNamed(std::move(items), type->expect<c10::TupleType>());
       return c10::ivalue::Tuple::create(std::move(items));
     }
     case c10::TypeKind::DictType: {
-      if (!IsPlainObject(env, v)) throw Mismatch{};
+      if (!IsPlainObject(v)) throw Mismatch{};
+      Napi::Object obj = v.As<Napi::Object>();
       const auto* dt = type->castRaw<c10::DictType>();
       const c10::TypePtr& kt = dt->getKeyType();
       c10::impl::GenericDict out(kt, dt->getValueType());
-      for (const std::string& key : KeysOf(env, v)) {
+      for (const std::string& key : KeysOf(v)) {
         c10::IValue k;
         if (kt->kind() == c10::TypeKind::StringType) {
           k = key;
@@ -201,56 +181,59 @@ c10::IValue ToScript(napi_env env, napi_value v, const c10::TypePtr& type) {
         } else {
           throw Mismatch{};
         }
-        out.insert(std::move(k), ToScript(env, Property(env, v, key), dt->getValueType()));
+        out.insert(std::move(k), ToScript(obj.Get(key), dt->getValueType()));
       }
       return out;
     }
     case c10::TypeKind::ClassType:
-      if (ScriptBoxOf(env, v)) {
-        Module& m = ModuleOf(env, v);
+      if (ScriptBoxOf(v)) {
+        Module& m = ModuleOf(v);
         if (m.type()->isSubtypeOf(*type)) return m._ivalue();
       }
       throw Mismatch{};
     case c10::TypeKind::UnionType:
       for (const c10::TypePtr& t : type->castRaw<c10::UnionType>()->containedTypes()) {
         try {
-          return ToScript(env, v, t);
+          return ToScript(v, t);
         } catch (const Mismatch&) {
         }
       }
       throw Mismatch{};
-    case c10::TypeKind::AnyType: return Infer(env, v);
+    case c10::TypeKind::AnyType: return Infer(v);
     default: break;
   }
-  c10::IValue inferred = Infer(env, v);
+  c10::IValue inferred = Infer(v);
   if (!inferred.type()->isSubtypeOf(*type)) throw Mismatch{};
   return inferred;
 }
 
 // The IValue of a JS value without an expected type (tracing inputs/outputs, Any): arrays are tuples,
 // plain objects Dict[str, T] with T the common type of the values.
-c10::IValue Infer(napi_env env, napi_value v) {
-  switch (TypeOf(env, v)) {
+c10::IValue Infer(const Napi::Value& v) {
+  Napi::Env env = v.Env();
+  switch (v.Type()) {
     case napi_undefined:
     case napi_null: return c10::IValue();
-    case napi_boolean: return ToBool(env, v, "value");
-    case napi_number: return IsWholeNumber(env, v) ? c10::IValue(ToInt64(env, v, "value")) : c10::IValue(ToDouble(env, v, "value"));
+    case napi_boolean: return v.As<Napi::Boolean>().Value();
+    case napi_number: return IsWholeNumber(v) ? c10::IValue(ToInt64(env, v, "value")) : c10::IValue(v.As<Napi::Number>().DoubleValue());
     case napi_bigint: return ToInt64(env, v, "value");
-    case napi_string: return ToString(env, v, "value");
+    case napi_string: return v.As<Napi::String>().Utf8Value();
     case napi_external:
       if (BoxOf(env, v)) return TensorOf(env, v, "value");
-      if (ScriptBoxOf(env, v)) return ModuleOf(env, v)._ivalue();
+      if (ScriptBoxOf(v)) return ModuleOf(v)._ivalue();
       break;
     case napi_object: {
-      if (IsArray(env, v)) {
+      if (v.IsArray()) {
+        Napi::Array list = v.As<Napi::Array>();
         std::vector<c10::IValue> items;
-        for (uint32_t i = 0, n = Length(env, v); i < n; ++i) items.push_back(Infer(env, Element(env, v, i)));
+        for (uint32_t i = 0, n = list.Length(); i < n; ++i) items.push_back(Infer(list.Get(i)));
         return c10::ivalue::Tuple::create(std::move(items));
       }
+      Napi::Object obj = v.As<Napi::Object>();
       std::vector<std::pair<std::string, c10::IValue>> items;
       c10::TypePtr valueType;
-      for (const std::string& key : KeysOf(env, v)) {
-        c10::IValue value = Infer(env, Property(env, v, key));
+      for (const std::string& key : KeysOf(v)) {
+        c10::IValue value = Infer(obj.Get(key));
         c10::TypePtr t = value.type();
         if (!valueType) valueType = t;
         else if (auto u = c10::unifyTypes(valueType, t)) valueType = *u;
@@ -263,13 +246,13 @@ c10::IValue Infer(napi_env env, napi_value v) {
     }
     default: break;
   }
-  ThrowType("cannot pass a value of type " + PyTypeName(env, v) + " to TorchScript");
+  ThrowType("cannot pass a value of type " + PyTypeName(v) + " to TorchScript");
 }
 
 // A result: a submodule becomes a ScriptModule handle, everything else as the op results are.
-napi_value FromScript(napi_env env, const c10::IValue& v) {
+Napi::Value FromScript(Napi::Env env, const c10::IValue& v) {
   if (v.isModule()) return WrapModule(env, Module(v.toObject()));
-  return FromIValue(env, v, nullptr);
+  return Napi::Value(env, FromIValue(env, v, nullptr));
 }
 
 // A ScriptModule's method called while torch.jit.trace runs (a scripted submodule of a traced JS
@@ -299,35 +282,37 @@ c10::IValue RunTraced(torch::jit::Function& fn, torch::jit::Stack stack, const t
 // Runs fn (a module's method when self is given, else a free function) on JS arguments converted
 // by its schema. A trailing plain object is keyword arguments (camelCase or Python names) unless
 // the schema expects a dict at that position.
-c10::IValue Run(napi_env env, torch::jit::Function& fn, const c10::IValue* self, napi_value args) {
+c10::IValue Run(torch::jit::Function& fn, const c10::IValue* self, const Napi::Value& args) {
+  Napi::Env env = args.Env();
   const c10::FunctionSchema& schema = fn.getSchema();
   const std::vector<c10::Argument>& formals = schema.arguments();
   const size_t offset = self ? 1 : 0;
-  uint32_t n = IsArray(env, args) ? Length(env, args) : 0;
+  Napi::Array list = args.IsArray() ? args.As<Napi::Array>() : Napi::Array::New(env, 0);
+  uint32_t n = list.Length();
   torch::jit::Stack stack;
   torch::jit::Kwargs kwargs;
   if (self) stack.push_back(*self);
-  auto mismatch = [&](const c10::Argument& formal, size_t position, napi_value value) {
+  auto mismatch = [&](const c10::Argument& formal, size_t position, const Napi::Value& value) {
     ThrowType(schema.name() + "() Expected a value of type '" + formal.type()->repr_str() + "' for argument '" + formal.name() +
-              "' but instead found type '" + PyTypeName(env, value) + "'.\nPosition: " + std::to_string(position) +
+              "' but instead found type '" + PyTypeName(value) + "'.\nPosition: " + std::to_string(position) +
               "\nDeclaration: " + c10::toString(schema));
   };
   if (n > 0) {
-    napi_value last = Element(env, args, n - 1);
+    Napi::Value last = list.Get(n - 1);
     size_t position = offset + n - 1;
     bool dictExpected = position < formals.size() && formals[position].type()->kind() == c10::TypeKind::DictType;
-    if (IsPlainObject(env, last) && !dictExpected) {
+    if (IsPlainObject(last) && !dictExpected) {
       --n;
-      for (const std::string& key : KeysOf(env, last)) {
-        napi_value value = Property(env, last, key);
+      for (const std::string& key : KeysOf(last)) {
+        Napi::Value value = last.As<Napi::Object>().Get(key);
         auto formal = std::find_if(formals.begin() + offset, formals.end(),
                                    [&](const c10::Argument& a) { return a.name() == key || CamelCase(a.name()) == key; });
         if (formal == formals.end()) {
-          kwargs.emplace(key, Infer(env, value));  // libtorch names the unknown keyword
+          kwargs.emplace(key, Infer(value));  // libtorch names the unknown keyword
           continue;
         }
         try {
-          kwargs.emplace(formal->name(), ToScript(env, value, formal->type()));
+          kwargs.emplace(formal->name(), ToScript(value, formal->type()));
         } catch (const Mismatch&) {
           mismatch(*formal, formal - formals.begin(), value);
         }
@@ -335,14 +320,14 @@ c10::IValue Run(napi_env env, torch::jit::Function& fn, const c10::IValue* self,
     }
   }
   for (uint32_t i = 0; i < n; ++i) {
-    napi_value value = Element(env, args, i);
+    Napi::Value value = list.Get(i);
     size_t position = offset + i;
     if (position >= formals.size()) {
-      stack.push_back(Infer(env, value));  // libtorch counts them in its error
+      stack.push_back(Infer(value));  // libtorch counts them in its error
       continue;
     }
     try {
-      stack.push_back(ToScript(env, value, formals[position].type()));
+      stack.push_back(ToScript(value, formals[position].type()));
     } catch (const Mismatch&) {
       mismatch(formals[position], position, value);
     }
@@ -379,45 +364,41 @@ std::string GraphOf(torch::jit::Function& fn) {
   return out.str();
 }
 
-std::optional<c10::Device> OptionalDevice(napi_env env, napi_value v) {
-  if (IsNullish(env, v)) return std::nullopt;
-  return ToDevice(env, v);
+std::optional<c10::Device> OptionalDevice(const Napi::Value& v) {
+  if (IsNullish(v)) return std::nullopt;
+  return ToDevice(v.Env(), v);
 }
 
 // ---- entry points -------------------------------------------------------------------------------
 
 // jitLoad(path | Uint8Array, mapLocation | null): the module saved by torch.jit.save / ScriptModule.save.
 Napi::Value JitLoad(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  std::optional<c10::Device> device = OptionalDevice(env, info[1]);
-  if (TypeOf(env, info[0]) == napi_string) return Napi::Value(env, WrapModule(env, torch::jit::load(ToString(env, info[0], "path"), device)));
-  bool typed = false;
-  Check(napi_is_typedarray(env, info[0], &typed));
-  napi_typedarray_type type = napi_int8_array;
-  size_t length = 0;
-  void* data = nullptr;
-  if (typed) Check(napi_get_typedarray_info(env, info[0], &type, &length, &data, nullptr, nullptr));
-  if (!typed || type != napi_uint8_array) ThrowType("expected a file path or a Uint8Array, got " + PyTypeName(env, info[0]));
-  std::istringstream in(std::string(static_cast<const char*>(data), length));
-  return Napi::Value(env, WrapModule(env, torch::jit::load(in, device)));
+  Napi::Env env = info.Env();
+  std::optional<c10::Device> device = OptionalDevice(info[1]);
+  if (info[0].IsString()) return WrapModule(env, torch::jit::load(info[0].As<Napi::String>().Utf8Value(), device));
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    ThrowType("expected a file path or a Uint8Array, got " + PyTypeName(info[0]));
+  Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+  std::istringstream in(std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ElementLength()));
+  return WrapModule(env, torch::jit::load(in, device));
 }
 
 // jitSave(m, path | null): writes the file, or returns its bytes as a Buffer.
 Napi::Value JitSave(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  const Module& m = ModuleOf(env, info[0]);
-  if (!IsNullish(env, info[1])) {
+  Napi::Env env = info.Env();
+  const Module& m = ModuleOf(info[0]);
+  if (!IsNullish(info[1])) {
     m.save(ToString(env, info[1], "path"));
-    return info.Env().Undefined();
+    return env.Undefined();
   }
   std::ostringstream out;
   m.save(out);
   std::string bytes = out.str();
-  return Napi::Buffer<char>::Copy(info.Env(), bytes.data(), bytes.size());
+  return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
 }
 
 Napi::Value JitDispose(const Napi::CallbackInfo& info) {
-  ScriptBox* b = ScriptBoxOf(info.Env(), info[0]);
+  ScriptBox* b = ScriptBoxOf(info[0]);
   if (!b) ThrowType("expected a ScriptModule");
   b->module.reset();
   b->unit.reset();
@@ -426,12 +407,12 @@ Napi::Value JitDispose(const Napi::CallbackInfo& info) {
 
 // jitIsScript(v): whether v is a ScriptModule handle (live or disposed).
 Napi::Value JitIsScript(const Napi::CallbackInfo& info) {
-  ScriptBox* b = ScriptBoxOf(info.Env(), info[0]);
+  ScriptBox* b = ScriptBoxOf(info[0]);
   return Napi::Boolean::New(info.Env(), b != nullptr && !b->unit);
 }
 
 Napi::Value JitIsDisposed(const Napi::CallbackInfo& info) {
-  ScriptBox* b = ScriptBoxOf(info.Env(), info[0]);
+  ScriptBox* b = ScriptBoxOf(info[0]);
   if (!b) ThrowType("expected a ScriptModule");
   return Napi::Boolean::New(info.Env(), !b->module && !b->unit);
 }
@@ -439,29 +420,29 @@ Napi::Value JitIsDisposed(const Napi::CallbackInfo& info) {
 // jitInfo(m): { key (the object's identity), typeName, methods, attributes: [name, kind][] } with
 // kind 'parameter' | 'buffer' | 'module' | 'attribute' | 'constant', in the class's slot order.
 Napi::Value JitInfo(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  const Module& m = ModuleOf(env, info[0]);
+  Napi::Env env = info.Env();
+  const Module& m = ModuleOf(info[0]);
   const c10::ClassTypePtr& type = m.type();
   Napi::Object out = Napi::Object::New(env);
   out.Set("key", KeyOf(m._ivalue().get()));
   out.Set("typeName", type->name() ? type->name()->qualifiedName() : std::string("Module"));
-  std::vector<napi_value> methods, attributes;
-  for (const torch::jit::Method& method : m.get_methods()) methods.push_back(FromString(env, method.name()));
+  auto str = [&](const std::string& s) -> Napi::Value { return Napi::String::New(env, s); };
+  std::vector<Napi::Value> methods, attributes;
+  for (const torch::jit::Method& method : m.get_methods()) methods.push_back(str(method.name()));
   for (size_t i = 0; i < type->numAttributes(); ++i) {
     const char* kind = type->is_parameter(i) ? "parameter" : type->is_buffer(i) ? "buffer" : type->getAttribute(i)->is_module() ? "module" : "attribute";
-    attributes.push_back(NewArray(env, {FromString(env, type->getAttributeName(i)), FromString(env, kind)}));
+    attributes.push_back(NewArray(env, {str(type->getAttributeName(i)), str(kind)}));
   }
-  for (size_t i = 0; i < type->numConstants(); ++i)
-    attributes.push_back(NewArray(env, {FromString(env, type->getConstantName(i)), FromString(env, "constant")}));
-  out.Set("methods", Napi::Value(env, NewArray(env, methods)));
-  out.Set("attributes", Napi::Value(env, NewArray(env, attributes)));
+  for (size_t i = 0; i < type->numConstants(); ++i) attributes.push_back(NewArray(env, {str(type->getConstantName(i)), str("constant")}));
+  out.Set("methods", NewArray(env, methods));
+  out.Set("attributes", NewArray(env, attributes));
   return out;
 }
 
 // jitMethodInfo(m, name): { schema, code, graph } of a method.
 Napi::Value JitMethodInfo(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  torch::jit::Function& fn = MethodFunction(ModuleOf(env, info[0]), ToString(env, info[1], "name"));
+  Napi::Env env = info.Env();
+  torch::jit::Function& fn = MethodFunction(ModuleOf(info[0]), ToString(env, info[1], "name"));
   Napi::Object out = Napi::Object::New(env);
   out.Set("schema", c10::toString(fn.getSchema()));
   out.Set("code", CodeOf(fn, true));
@@ -471,172 +452,171 @@ Napi::Value JitMethodInfo(const Napi::CallbackInfo& info) {
 
 // jitRun(m, name, args[]): the method's result.
 Napi::Value JitRun(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  Module& m = ModuleOf(env, info[0]);
+  Napi::Env env = info.Env();
+  Module& m = ModuleOf(info[0]);
   std::string name = ToString(env, info[1], "name");
   torch::jit::Function& fn = MethodFunction(m, name);
   c10::IValue self = m._ivalue();
-  return Napi::Value(env, FromScript(env, Run(env, fn, &self, info[2])));
+  return FromScript(env, Run(fn, &self, info[2]));
 }
 
 Napi::Value JitGetAttr(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  return Napi::Value(env, FromScript(env, ModuleOf(env, info[0]).attr(ToString(env, info[1], "name"))));
+  Napi::Env env = info.Env();
+  return FromScript(env, ModuleOf(info[0]).attr(ToString(env, info[1], "name")));
 }
 
 Napi::Value JitHasAttr(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  return Napi::Boolean::New(env, ModuleOf(env, info[0]).hasattr(ToString(env, info[1], "name")));
+  Napi::Env env = info.Env();
+  return Napi::Boolean::New(env, ModuleOf(info[0]).hasattr(ToString(env, info[1], "name")));
 }
 
 // jitSetAttr(m, name, value): converted to the attribute's declared type.
 Napi::Value JitSetAttr(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  Module& m = ModuleOf(env, info[0]);
+  Napi::Env env = info.Env();
+  Module& m = ModuleOf(info[0]);
   std::string name = ToString(env, info[1], "name");
   auto slot = m.type()->findAttributeSlot(name);
   if (!slot) {
     m.setattr(name, c10::IValue());  // libtorch's message (constant or missing attribute)
-    return info.Env().Undefined();
+    return env.Undefined();
   }
   const c10::TypePtr& type = m.type()->getAttribute(*slot);
   try {
-    m.setattr(name, ToScript(env, info[2], type));
+    m.setattr(name, ToScript(info[2], type));
   } catch (const Mismatch&) {
-    ThrowType("Expected a value of type '" + type->repr_str() + "' for field '" + name + "', but found '" + PyTypeName(env, info[2]) + "'");
+    ThrowType("Expected a value of type '" + type->repr_str() + "' for field '" + name + "', but found '" + PyTypeName(info[2]) + "'");
   }
-  return info.Env().Undefined();
+  return env.Undefined();
 }
 
 // jitNamed(m, what, recurse): [name, handle, key][] of 'parameters' | 'buffers' | 'children'; the
 // tensors are the module's own (same TensorImpl), the key tells the JS layer which wrapper to reuse.
 Napi::Value JitNamed(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  const Module& m = ModuleOf(env, info[0]);
+  Napi::Env env = info.Env();
+  const Module& m = ModuleOf(info[0]);
   std::string what = ToString(env, info[1], "what");
   bool recurse = ToBool(env, info[2], "recurse");
-  std::vector<napi_value> out;
-  auto add = [&](const std::string& name, napi_value handle, const void* identity) {
-    out.push_back(NewArray(env, {FromString(env, name), handle, FromString(env, KeyOf(identity))}));
+  std::vector<Napi::Value> out;
+  auto add = [&](const std::string& name, Napi::Value handle, const void* identity) {
+    out.push_back(NewArray(env, {Napi::String::New(env, name), handle, Napi::String::New(env, KeyOf(identity))}));
   };
+  auto tensor = [&](const at::Tensor& t) { return Napi::Value(env, WrapTensor(env, t)); };
   if (what == "parameters") {
-    for (const auto& p : m.named_parameters(recurse)) add(p.name, WrapTensor(env, p.value), p.value.unsafeGetTensorImpl());
+    for (const auto& p : m.named_parameters(recurse)) add(p.name, tensor(p.value), p.value.unsafeGetTensorImpl());
   } else if (what == "buffers") {
-    for (const auto& b : m.named_buffers(recurse)) add(b.name, WrapTensor(env, b.value), b.value.unsafeGetTensorImpl());
+    for (const auto& b : m.named_buffers(recurse)) add(b.name, tensor(b.value), b.value.unsafeGetTensorImpl());
   } else if (what == "children") {
     for (const auto& c : m.named_children()) add(c.name, WrapModule(env, c.value), c.value._ivalue().get());
   } else {
     ThrowType("unknown kind '" + what + "'");
   }
-  return Napi::Value(env, NewArray(env, out));
+  return NewArray(env, out);
 }
 
 Napi::Value JitTrain(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  Module& m = ModuleOf(env, info[0]);
+  Module& m = ModuleOf(info[0]);
   for (const Module& sub : m.modules())
     if (!sub.hasattr("training")) ThrowError(sub.type()->repr_str() + " has no 'training' attribute");
-  m.train(ToBool(env, info[1], "mode"));
+  m.train(ToBool(info.Env(), info[1], "mode"));
   return info.Env().Undefined();
 }
 
 Napi::Value JitTraining(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), ModuleOf(info.Env(), info[0]).attr("training", true).toBool());
+  return Napi::Boolean::New(info.Env(), ModuleOf(info[0]).attr("training", true).toBool());
 }
 
 Napi::Value JitSetTraining(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  Module& m = ModuleOf(env, info[0]);
-  m.setattr("training", ToBool(env, info[1], "training"));
+  ModuleOf(info[0]).setattr("training", ToBool(info.Env(), info[1], "training"));
   return info.Env().Undefined();
 }
 
 // jitCreate(spec): a module for tracing; spec = { typeName, training, parameters: [name, tensor][],
 // buffers: [name, tensor][], children: [name, spec][] }. Tensors are registered as they are (shared).
-Module CreateModule(napi_env env, napi_value spec, const std::shared_ptr<torch::jit::CompilationUnit>& unit) {
-  Module m(c10::QualifiedName("__torch__." + ToString(env, Property(env, spec, "typeName"), "typeName")), unit, /*shouldMangle=*/true);
-  m.register_attribute("training", c10::BoolType::get(), ToBool(env, Property(env, spec, "training"), "training"));
+Module CreateModule(const Napi::Object& spec, const std::shared_ptr<torch::jit::CompilationUnit>& unit) {
+  Napi::Env env = spec.Env();
+  Module m(c10::QualifiedName("__torch__." + ToString(env, spec.Get("typeName"), "typeName")), unit, /*shouldMangle=*/true);
+  m.register_attribute("training", c10::BoolType::get(), ToBool(env, spec.Get("training"), "training"));
   auto each = [&](const char* list, auto&& fn) {
-    napi_value items = Property(env, spec, list);
-    for (uint32_t i = 0, n = Length(env, items); i < n; ++i) {
-      napi_value item = Element(env, items, i);
-      fn(ToString(env, Element(env, item, 0), "name"), Element(env, item, 1));
+    Napi::Array items = spec.Get(list).As<Napi::Array>();
+    for (uint32_t i = 0, n = items.Length(); i < n; ++i) {
+      Napi::Array item = items.Get(i).As<Napi::Array>();
+      fn(ToString(env, item.Get(0u), "name"), item.Get(1u));
     }
   };
-  each("parameters", [&](const std::string& name, napi_value t) { m.register_parameter(name, TensorOf(env, t, name.c_str()), false); });
-  each("buffers", [&](const std::string& name, napi_value t) { m.register_buffer(name, TensorOf(env, t, name.c_str())); });
+  each("parameters", [&](const std::string& name, const Napi::Value& t) { m.register_parameter(name, TensorOf(env, t, name.c_str()), false); });
+  each("buffers", [&](const std::string& name, const Napi::Value& t) { m.register_buffer(name, TensorOf(env, t, name.c_str())); });
   // A child { script: handle } is an existing ScriptModule (shared, not copied).
-  each("children", [&](const std::string& name, napi_value child) {
-    napi_value script = Property(env, child, "script");
-    m.register_module(name, IsNullish(env, script) ? CreateModule(env, child, unit) : ModuleOf(env, script));
+  each("children", [&](const std::string& name, const Napi::Value& child) {
+    Napi::Value script = child.As<Napi::Object>().Get("script");
+    m.register_module(name, IsNullish(script) ? CreateModule(child.As<Napi::Object>(), unit) : ModuleOf(script));
   });
   return m;
 }
 
 Napi::Value JitCreate(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  return Napi::Value(env, WrapModule(env, CreateModule(env, info[0], std::make_shared<torch::jit::CompilationUnit>())));
+  return WrapModule(info.Env(), CreateModule(info[0].As<Napi::Object>(), std::make_shared<torch::jit::CompilationUnit>()));
 }
 
 // jitTrace(m, methodName, fn, inputs[], strict, argumentNames[]): traces fn (a JS function called
 // once, synchronously, with the inputs as handles/arrays/objects) with m as `self`, so that m's
 // parameters and buffers become GetAttr nodes, and adds the graph to m as the method.
 Napi::Value JitTrace(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  Module& m = ModuleOf(env, info[0]);
+  Napi::Env env = info.Env();
+  Module& m = ModuleOf(info[0]);
   std::string methodName = ToString(env, info[1], "methodName");
-  napi_value fn = info[2];
-  if (TypeOf(env, fn) != napi_function) ThrowType("expected a function to trace");
-  if (!IsArray(env, info[3])) ThrowType("example inputs must be an array");
+  if (!info[2].IsFunction()) ThrowType("expected a function to trace");
+  Napi::Function fn = info[2].As<Napi::Function>();
+  if (!info[3].IsArray()) ThrowType("example inputs must be an array");
+  Napi::Array examples = info[3].As<Napi::Array>();
   torch::jit::Stack inputs;
-  for (uint32_t i = 0, n = Length(env, info[3]); i < n; ++i) inputs.push_back(Infer(env, Element(env, info[3], i)));
+  for (uint32_t i = 0, n = examples.Length(); i < n; ++i) inputs.push_back(Infer(examples.Get(i)));
   bool strict = ToBool(env, info[4], "strict");
   std::vector<std::string> argumentNames;
-  if (IsArray(env, info[5]))
-    for (uint32_t i = 0, n = Length(env, info[5]); i < n; ++i) argumentNames.push_back(ToString(env, Element(env, info[5], i), "argument name"));
+  if (info[5].IsArray()) {
+    Napi::Array names = info[5].As<Napi::Array>();
+    for (uint32_t i = 0, n = names.Length(); i < n; ++i) argumentNames.push_back(ToString(env, names.Get(i), "argument name"));
+  }
   if (m.find_method(methodName)) ThrowError("the module already has a method '" + methodName + "'");
   auto traced = [&](torch::jit::Stack stack) -> torch::jit::Stack {
-    std::vector<napi_value> args;
-    for (const c10::IValue& v : stack) args.push_back(FromIValue(env, v, nullptr));
-    napi_value argv = NewArray(env, args), result;
-    Check(napi_call_function(env, Undefined(env), fn, 1, &argv, &result));
-    if (IsNullish(env, result))
+    std::vector<Napi::Value> args;
+    for (const c10::IValue& v : stack) args.push_back(Napi::Value(env, FromIValue(env, v, nullptr)));
+    Napi::Value result = fn.Call(env.Undefined(), {NewArray(env, args)});
+    if (IsNullish(result))
       ThrowError("The traced function didn't return any values! Side-effects are not captured in traces, so it would be a no-op.");
-    return {Infer(env, result)};
+    return {Infer(result)};
   };
   auto names = [](const torch::autograd::Variable&) { return std::string(); };
   std::shared_ptr<torch::jit::Graph> graph =
       torch::jit::tracer::trace(std::move(inputs), traced, names, strict, /*force_outplace=*/false, &m, argumentNames).first->graph;
   auto function = m._ivalue()->compilation_unit()->create_function(c10::QualifiedName(*m.type()->name(), methodName), graph);
   m.type()->addMethod(function);
-  return info.Env().Undefined();
+  return env.Undefined();
 }
 
 // ---- torch.jit.compile -------------------------------------------------------------------------
 
 Napi::Value JitCompile(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  std::shared_ptr<torch::jit::CompilationUnit> unit = torch::jit::compile(ToString(env, info[0], "source"));
-  return Napi::Value(env, WrapScript(env, new ScriptBox{std::nullopt, std::move(unit)}));
+  std::shared_ptr<torch::jit::CompilationUnit> unit = torch::jit::compile(ToString(info.Env(), info[0], "source"));
+  return WrapScript(info.Env(), std::make_unique<ScriptBox>(ScriptBox{std::nullopt, std::move(unit)}));
 }
 
 // unitFunctions(cu): [name, schema, code, graph][] of its functions.
 Napi::Value UnitFunctions(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  std::vector<napi_value> out;
-  for (torch::jit::Function* fn : UnitOf(env, info[0]).get_functions())
-    out.push_back(NewArray(env, {FromString(env, fn->name()), FromString(env, c10::toString(fn->getSchema())),
-                                 FromString(env, CodeOf(*fn, false)), FromString(env, GraphOf(*fn))}));
-  return Napi::Value(env, NewArray(env, out));
+  Napi::Env env = info.Env();
+  auto str = [&](const std::string& s) -> Napi::Value { return Napi::String::New(env, s); };
+  std::vector<Napi::Value> out;
+  for (torch::jit::Function* fn : UnitOf(info[0]).get_functions())
+    out.push_back(NewArray(env, {str(fn->name()), str(c10::toString(fn->getSchema())), str(CodeOf(*fn, false)), str(GraphOf(*fn))}));
+  return NewArray(env, out);
 }
 
 Napi::Value UnitRun(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  torch::jit::CompilationUnit& unit = UnitOf(env, info[0]);
+  Napi::Env env = info.Env();
+  torch::jit::CompilationUnit& unit = UnitOf(info[0]);
   std::string name = ToString(env, info[1], "name");
   torch::jit::Function* fn = unit.find_function(c10::QualifiedName(name));
   if (!fn) ThrowError("the CompilationUnit has no function '" + name + "'");
-  return Napi::Value(env, FromScript(env, Run(env, *fn, nullptr, info[2])));
+  return FromScript(env, Run(*fn, nullptr, info[2]));
 }
 
 }  // namespace

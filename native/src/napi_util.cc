@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace tn {
 
@@ -176,6 +177,14 @@ bool IsArray(napi_env env, napi_value v) {
   return a;
 }
 
+Napi::Array OwnKeys(const Napi::Object& object) {
+  napi_value keys;
+  const auto filter = static_cast<napi_key_filter>(napi_key_enumerable | napi_key_skip_symbols);
+  if (napi_get_all_property_names(object.Env(), object, napi_key_own_only, filter, napi_key_numbers_to_strings, &keys) != napi_ok)
+    throw Napi::Error::New(object.Env());  // the pending exception (a Proxy's ownKeys trap that threw)
+  return Napi::Array(object.Env(), keys);
+}
+
 double ToDouble(napi_env env, napi_value v, const char* what) {
   double d;
   if (napi_get_value_double(env, v, &d) == napi_ok) return d;
@@ -285,11 +294,16 @@ void Export(napi_env env, napi_value exports, const char* name, napi_callback cb
 
 namespace {
 // The C callback of every MethodEntry: finds the entry in the callback data, runs it inside Guard.
-napi_value CallMethod(napi_env env, napi_callback_info info) {
-  void* data = nullptr;
-  if (napi_get_cb_info(env, info, nullptr, nullptr, nullptr, &data) != napi_ok) return nullptr;
-  const auto* m = static_cast<const MethodEntry*>(data);
-  return Guard(env, m->op ? m->op : m->name, [&]() -> napi_value { return m->fn(Napi::CallbackInfo(env, info)); });
+// One napi_get_cb_info (in CallbackInfo's constructor) serves both the entry and the arguments.
+napi_value CallMethod(napi_env env, napi_callback_info cbinfo) {
+  std::optional<Napi::CallbackInfo> info;
+  try {
+    info.emplace(env, cbinfo);
+  } catch (const Napi::Error& e) {
+    return RethrowJs(env, e);
+  }
+  const auto* m = static_cast<const MethodEntry*>(info->Data());
+  return Guard(env, m->op ? m->op : m->name, [&]() -> napi_value { return m->fn(*info); });
 }
 }  // namespace
 

@@ -1,6 +1,7 @@
 // The error boundary, value conversion and registration shared by every native file. Entry points
-// off the hot path are node-addon-api (Napi::) functions; the hot path (hot_ops.cc, the generic op
-// call, tensor wrapping) stays on the C Node-API, where the C++ wrappers cost measurable time.
+// are node-addon-api (Napi::) functions in MethodEntry tables. Raw Node-API remains where
+// node-addon-api has no wrapper (napi_get_all_property_names, basic-finalizer handles) and on the
+// generic op call path (ops.cc callOp, convert.cc), which converts napi_values directly.
 #pragma once
 // Napi:: calls that fail throw Napi::Error (NAPI_CPP_EXCEPTIONS): libtorch throws C++ exceptions
 // anyway, so one try/catch (Guard) turns every failure into a JS error.
@@ -89,25 +90,13 @@ inline napi_value Guard(napi_env env, const char* op, F&& f) {
   }
 }
 
-// Fixed-capacity argument list of one call.
-template <size_t N>
-struct Args {
-  napi_value v[N];
-  napi_value self = nullptr;
-  size_t argc = N;
-  void* data = nullptr;
-  Args(napi_env env, napi_callback_info info) {
-    Check(napi_get_cb_info(env, info, &argc, v, &self, &data));
-    napi_value u;
-    napi_get_undefined(env, &u);
-    for (size_t i = argc < N ? argc : N; i < N; ++i) v[i] = u;
-  }
-  napi_value operator[](size_t i) const { return v[i]; }
-};
-
 napi_valuetype TypeOf(napi_env env, napi_value v);
 bool IsNullish(napi_env env, napi_value v);
+inline bool IsNullish(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
 bool IsArray(napi_env env, napi_value v);
+// An object's own enumerable string keys (numbers as strings), never inherited ones: a polluted
+// Object.prototype must not reach native code. node-addon-api has no napi_get_all_property_names.
+Napi::Array OwnKeys(const Napi::Object& object);
 double ToDouble(napi_env env, napi_value v, const char* what);
 int64_t ToInt64(napi_env env, napi_value v, const char* what);  // whole numbers or BigInt
 bool ToBool(napi_env env, napi_value v, const char* what);
@@ -122,19 +111,13 @@ napi_value FromBool(napi_env env, bool b);
 napi_value FromString(napi_env env, const std::string& s);
 napi_value FromIntList(napi_env env, const int64_t* p, size_t n);
 
-// Registers a C Node-API function on `exports` (the hot path; code still in the C style).
+// Registers a C Node-API function on `exports`: the op call path (ops.cc callOp) and the tensor
+// property readers (handle.cc), which find their table entry in the callback data.
 void Export(napi_env env, napi_value exports, const char* name, napi_callback cb, void* data = nullptr);
 
-// A file's native entry points as one table. Two styles may sit side by side in a file:
-//   ExportEntry { JS name, napi_callback }: C Node-API, the callback runs Guard itself;
-//   MethodEntry { JS name, Napi::Value fn(const Napi::CallbackInfo&), error prefix (default: the
-//   JS name) }: node-addon-api, run inside Guard by one shared trampoline.
-// Converting an entry: take `const Napi::CallbackInfo& info`, drop the Guard lambda, move the
-// Guard name into the table's third field where it differs from the JS name.
-struct ExportEntry {
-  const char* name;
-  napi_callback cb;
-};
+// A file's node-addon-api entry points as one table: { JS name, Napi::Value fn(const
+// Napi::CallbackInfo&), error prefix (default: the JS name) }, each run inside Guard by one shared
+// trampoline.
 using Method = Napi::Value (*)(const Napi::CallbackInfo& info);
 struct MethodEntry {
   const char* name;
@@ -142,10 +125,6 @@ struct MethodEntry {
   const char* op = nullptr;
 };
 void ExportMethod(napi_env env, napi_value exports, const MethodEntry& m);  // m: static storage
-template <size_t N>
-inline void ExportAll(napi_env env, napi_value exports, const ExportEntry (&entries)[N]) {
-  for (const ExportEntry& e : entries) Export(env, exports, e.name, e.cb);
-}
 template <size_t N>
 inline void ExportAll(napi_env env, napi_value exports, const MethodEntry (&entries)[N]) {
   for (const MethodEntry& m : entries) ExportMethod(env, exports, m);

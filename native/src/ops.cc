@@ -285,43 +285,39 @@ std::string Signatures(const Family& f, bool method) {
 }
 
 // What a JS value is, for error messages: number, Tensor, number[], dtype, ...
-std::string DescribeValue(napi_env env, napi_value v) {
-  switch (TypeOf(env, v)) {
+std::string DescribeValue(const Napi::Value& v) {
+  switch (v.Type()) {
     case napi_undefined: return "undefined";
     case napi_null: return "null";
     case napi_boolean: return "boolean";
     case napi_number: {
-      double d = ToDouble(env, v, "");
+      double d = v.As<Napi::Number>().DoubleValue();
       return std::isfinite(d) && std::floor(d) == d ? "number" : "number (" + PyRepr(d) + ")";
     }
     case napi_bigint: return "bigint";
     case napi_string: return "string";
     case napi_symbol: return "symbol";
     case napi_function: return "function";
-    case napi_external: return BoxOf(env, v) ? "Tensor" : GeneratorOf(env, v) ? "Generator" : "external";
+    case napi_external: return BoxOf(v.Env(), v) ? "Tensor" : GeneratorOf(v.Env(), v) ? "Generator" : "external";
     default: break;
   }
-  if (IsArray(env, v)) {
-    uint32_t n = 0;
-    Check(napi_get_array_length(env, v, &n));
-    if (n == 0) return "[]";
-    napi_value first;
-    Check(napi_get_element(env, v, 0, &first));
-    std::string e = DescribeValue(env, first);
+  if (v.IsArray()) {
+    Napi::Array list = v.As<Napi::Array>();
+    if (list.Length() == 0) return "[]";
+    std::string e = DescribeValue(list.Get(0u));
     return (e.find(' ') == std::string::npos ? e : "(" + e + ")") + "[]";
   }
-  bool has = false;
-  Check(napi_has_named_property(env, v, "itemsize", &has));
-  if (has) return "dtype";
+  if (v.As<Napi::Object>().Has("itemsize")) return "dtype";
   return "object";
 }
 
 std::string DescribeCall(napi_env env, const Call& c, bool method) {
+  auto describe = [&](napi_value v) { return DescribeValue(Napi::Value(env, v)); };
   std::string s;
-  for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + DescribeValue(env, c.pos[i]);
+  for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + describe(c.pos[i]);
   if (!c.kw.empty()) {
     s += s.empty() ? "{ " : ", { ";
-    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kw[i].first + ": " + DescribeValue(env, c.kw[i].second);
+    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kw[i].first + ": " + describe(c.kw[i].second);
     s += " }";
   }
   return "(" + s + ")";
@@ -435,17 +431,13 @@ const Family& FamilyAt(napi_env env, napi_value idValue) {
 // The options object's own enumerable string keys (never inherited ones: a polluted
 // Object.prototype must not reach an op), each a known option with a value.
 void ReadOptions(napi_env env, napi_value options, const Family& f, Call& c) {
-  napi_value keys;
-  Check(napi_get_all_property_names(env, options, napi_key_own_only, static_cast<napi_key_filter>(napi_key_enumerable | napi_key_skip_symbols),
-                                    napi_key_numbers_to_strings, &keys));
-  uint32_t n = 0;
-  Check(napi_get_array_length(env, keys, &n));
-  for (uint32_t i = 0; i < n; ++i) {
-    napi_value k, val;
-    Check(napi_get_element(env, keys, i, &k));
+  Napi::Object object(env, options);
+  Napi::Array keys = OwnKeys(object);
+  for (uint32_t i = 0, n = keys.Length(); i < n; ++i) {
+    Napi::Value k = keys.Get(i);
     std::string key = ToString(env, k, "option name");
-    Check(napi_get_property(env, options, k, &val));
-    bool undefinedValue = TypeOf(env, val) == napi_undefined;
+    Napi::Value val = object.Get(k);
+    bool undefinedValue = val.IsUndefined();
     if (undefinedValue || std::find(f.optionKeys.begin(), f.optionKeys.end(), key) == f.optionKeys.end())
       ThrowType(OptionMessage(key, f.optionKeys, undefinedValue));
     c.kw.emplace_back(std::move(key), val);

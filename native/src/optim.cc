@@ -20,15 +20,13 @@ std::map<std::string, OptimKernel>& Kernels() {
   return kernels;
 }
 
-std::vector<at::Tensor> TensorList(napi_env env, napi_value v, const char* what, bool allowNull) {
-  if (!IsArray(env, v)) ThrowType(std::string(what) + " must be an array of tensors");
-  uint32_t n = 0;
-  Check(napi_get_array_length(env, v, &n));
-  std::vector<at::Tensor> out(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    napi_value e;
-    Check(napi_get_element(env, v, i, &e));
-    if (allowNull && IsNullish(env, e)) continue;
+std::vector<at::Tensor> TensorList(Napi::Env env, const Napi::Value& v, const char* what, bool allowNull) {
+  if (!v.IsArray()) ThrowType(std::string(what) + " must be an array of tensors");
+  Napi::Array list = v.As<Napi::Array>();
+  std::vector<at::Tensor> out(list.Length());
+  for (uint32_t i = 0; i < out.size(); ++i) {
+    Napi::Value e = list.Get(i);
+    if (allowNull && IsNullish(e)) continue;
     std::string label = std::string(what) + "[" + std::to_string(i) + "]";
     out[i] = TensorOf(env, e, label.c_str());
   }
@@ -38,64 +36,62 @@ std::vector<at::Tensor> TensorList(napi_env env, napi_value v, const char* what,
 // optimStep(kernel, params[], state: { key: (tensor | null)[] }, group, gradScale?, foundInf?)
 // -> { key: (tensor | undefined)[] }: the state tensors the kernel created or replaced, indexed like
 // params. Parameters without a grad are skipped (Python's params_with_grad).
-napi_value OptimStepEntry(napi_env env, napi_callback_info info) {
-  return Guard(env, "optimizer.step", [&] {
-    Args<6> a(env, info);
-    std::string name = ToString(env, a[0], "kernel");
-    auto it = Kernels().find(name);
-    if (it == Kernels().end()) ThrowType("no optimizer kernel named '" + name + "'");
-    if (TypeOf(env, a[3]) != napi_object) ThrowType("the parameter group must be an object");
-    OptimStep step(env, a[3]);
-    std::vector<at::Tensor> all = TensorList(env, a[1], "params", false);
-    std::vector<size_t> withGrad;  // indices into `all` of the parameters that have a grad
-    for (size_t i = 0; i < all.size(); ++i) {
-      const at::Tensor& g = all[i].grad();
-      if (!g.defined()) continue;
-      withGrad.push_back(i);
-      step.params.push_back(all[i]);
-      step.grads.push_back(g);
+Napi::Value OptimStepEntry(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = ToString(env, info[0], "kernel");
+  auto it = Kernels().find(name);
+  if (it == Kernels().end()) ThrowType("no optimizer kernel named '" + name + "'");
+  if (info[3].Type() != napi_object) ThrowType("the parameter group must be an object");
+  OptimStep step(info[3].As<Napi::Object>());
+  std::vector<at::Tensor> all = TensorList(env, info[1], "params", false);
+  std::vector<size_t> withGrad;  // indices into `all` of the parameters that have a grad
+  for (size_t i = 0; i < all.size(); ++i) {
+    const at::Tensor& g = all[i].grad();
+    if (!g.defined()) continue;
+    withGrad.push_back(i);
+    step.params.push_back(all[i]);
+    step.grads.push_back(g);
+  }
+  if (!IsNullish(info[4])) step.gradScale = TensorOf(env, info[4], "gradScale");
+  if (!IsNullish(info[5])) step.foundInf = TensorOf(env, info[5], "foundInf");
+  // What the state held before, to hand back only what the kernel created or replaced.
+  std::vector<std::vector<c10::TensorImpl*>> before;
+  if (!IsNullish(info[2])) {
+    if (info[2].Type() != napi_object) ThrowType("state must be an object of tensor lists");
+    Napi::Object state = info[2].As<Napi::Object>();
+    Napi::Array keys = state.GetPropertyNames();
+    for (uint32_t k = 0; k < keys.Length(); ++k) {
+      std::string key = Napi::Value(keys.Get(k)).As<Napi::String>().Utf8Value();
+      std::string what = "state." + key;
+      std::vector<at::Tensor> list = TensorList(env, state.Get(key), what.c_str(), true);
+      if (list.size() != all.size()) ThrowType(what + " differs in length from params");
+      step.states.emplace_back(key, Pick(list, withGrad));
     }
-    if (!IsNullish(env, a[4])) step.gradScale = TensorOf(env, a[4], "gradScale");
-    if (!IsNullish(env, a[5])) step.foundInf = TensorOf(env, a[5], "foundInf");
-    // What the state held before, to hand back only what the kernel created or replaced.
-    std::vector<std::vector<c10::TensorImpl*>> before;
-    if (!IsNullish(env, a[2])) {
-      if (TypeOf(env, a[2]) != napi_object) ThrowType("state must be an object of tensor lists");
-      Napi::Object state(env, a[2]);
-      Napi::Array keys = state.GetPropertyNames();
-      for (uint32_t k = 0; k < keys.Length(); ++k) {
-        std::string key = Napi::Value(keys.Get(k)).As<Napi::String>().Utf8Value();
-        std::string what = "state." + key;
-        std::vector<at::Tensor> list = TensorList(env, state.Get(key), what.c_str(), true);
-        if (list.size() != all.size()) ThrowType(what + " differs in length from params");
-        step.states.emplace_back(key, Pick(list, withGrad));
+  }
+  for (const auto& entry : step.states) {
+    std::vector<c10::TensorImpl*> impls;
+    for (const auto& t : entry.second) impls.push_back(t.defined() ? t.unsafeGetTensorImpl() : nullptr);
+    before.push_back(std::move(impls));
+  }
+  {
+    torch::autograd::AutoGradMode noGrad(false);  // Python's _use_grad_for_differentiable (differentiable=False)
+    it->second(step);
+  }
+  Napi::Object out = Napi::Object::New(env);
+  for (size_t k = 0; k < step.states.size(); ++k) {
+    const auto& [key, list] = step.states[k];
+    bool changed = false;
+    Napi::Array arr = Napi::Array::New(env, all.size());
+    for (size_t j = 0; j < list.size(); ++j) {
+      c10::TensorImpl* was = k < before.size() ? before[k][j] : nullptr;
+      if (list[j].defined() && list[j].unsafeGetTensorImpl() != was) {
+        arr.Set(static_cast<uint32_t>(withGrad[j]), Napi::Value(env, WrapTensor(env, list[j])));
+        changed = true;
       }
     }
-    for (const auto& entry : step.states) {
-      std::vector<c10::TensorImpl*> impls;
-      for (const auto& t : entry.second) impls.push_back(t.defined() ? t.unsafeGetTensorImpl() : nullptr);
-      before.push_back(std::move(impls));
-    }
-    {
-      torch::autograd::AutoGradMode noGrad(false);  // Python's _use_grad_for_differentiable (differentiable=False)
-      it->second(step);
-    }
-    Napi::Object out = Napi::Object::New(env);
-    for (size_t k = 0; k < step.states.size(); ++k) {
-      const auto& [key, list] = step.states[k];
-      bool changed = false;
-      Napi::Array arr = Napi::Array::New(env, all.size());
-      for (size_t j = 0; j < list.size(); ++j) {
-        c10::TensorImpl* was = k < before.size() ? before[k][j] : nullptr;
-        if (list[j].defined() && list[j].unsafeGetTensorImpl() != was) {
-          arr.Set(static_cast<uint32_t>(withGrad[j]), Napi::Value(env, WrapTensor(env, list[j])));
-          changed = true;
-        }
-      }
-      if (changed) out.Set(key, arr);
-    }
-    return static_cast<napi_value>(out);
-  });
+    if (changed) out.Set(key, arr);
+  }
+  return out;
 }
 
 }  // namespace
@@ -115,63 +111,59 @@ bool OptimStep::HasState(const std::string& key) const {
   return false;
 }
 
-napi_value OptimStep::Get(const char* key) const {
-  napi_value v;
-  Check(napi_get_named_property(env_, group_, key, &v));
-  if (TypeOf(env_, v) == napi_undefined) ThrowType(std::string("the parameter group has no option '") + key + "'");
+Napi::Value OptimStep::Get(const char* key) const {
+  Napi::Value v = group_.Get(key);
+  if (v.IsUndefined()) ThrowType(std::string("the parameter group has no option '") + key + "'");
   return v;
 }
 
-double OptimStep::Double(const char* key) const { return ToDouble(env_, Get(key), key); }
+double OptimStep::Double(const char* key) const { return ToDouble(group_.Env(), Get(key), key); }
 bool OptimStep::Bool(const char* key) const {
-  napi_value v = Get(key);
-  return IsNullish(env_, v) ? false : ToBool(env_, v, key);  // Python's None for foreach/fused reads as False
+  Napi::Value v = Get(key);
+  return IsNullish(v) ? false : ToBool(v.Env(), v, key);  // Python's None for foreach/fused reads as False
 }
-int64_t OptimStep::Int(const char* key) const { return ToInt64(env_, Get(key), key); }
-std::string OptimStep::String(const char* key) const { return ToString(env_, Get(key), key); }
-bool OptimStep::IsNull(const char* key) const { return IsNullish(env_, Get(key)); }
+int64_t OptimStep::Int(const char* key) const { return ToInt64(group_.Env(), Get(key), key); }
+std::string OptimStep::String(const char* key) const { return ToString(group_.Env(), Get(key), key); }
+bool OptimStep::IsNull(const char* key) const { return IsNullish(Get(key)); }
 std::optional<double> OptimStep::OptDouble(const char* key) const {
-  napi_value v = Get(key);
-  if (IsNullish(env_, v)) return std::nullopt;
-  return ToDouble(env_, v, key);
+  Napi::Value v = Get(key);
+  if (IsNullish(v)) return std::nullopt;
+  return ToDouble(v.Env(), v, key);
+}
+
+// The two entries of a pair option, or a TypeError naming what it must be.
+std::pair<Napi::Value, Napi::Value> OptimStep::Entries2(const char* key, const char* must) const {
+  Napi::Value v = Get(key);
+  if (!v.IsArray() || v.As<Napi::Array>().Length() != 2) ThrowType(std::string(key) + must);
+  Napi::Array pair = v.As<Napi::Array>();
+  return {pair.Get(0u), pair.Get(1u)};
 }
 
 std::pair<double, double> OptimStep::Pair(const char* key) const {
-  napi_value v = Get(key);
-  if (!IsArray(env_, v)) ThrowType(std::string(key) + " must be a pair of numbers");
-  uint32_t n = 0;
-  Check(napi_get_array_length(env_, v, &n));
-  if (n != 2) ThrowType(std::string(key) + " must be a pair of numbers");
-  napi_value a, b;
-  Check(napi_get_element(env_, v, 0, &a));
-  Check(napi_get_element(env_, v, 1, &b));
-  return {ToDouble(env_, a, key), ToDouble(env_, b, key)};
+  auto [a, b] = Entries2(key, " must be a pair of numbers");
+  return {ToDouble(a.Env(), a, key), ToDouble(b.Env(), b, key)};
 }
 
 double OptimStep::Scalar(const char* key) const {
-  napi_value v = Get(key);
-  if (TypeOf(env_, v) == napi_number) return ToDouble(env_, v, key);
-  return TensorOf(env_, v, key).item<double>();  // Python's _to_scalar / float(lr)
+  Napi::Value v = Get(key);
+  if (v.IsNumber()) return ToDouble(v.Env(), v, key);
+  return TensorOf(v.Env(), v, key).item<double>();  // Python's _to_scalar / float(lr)
 }
 
 at::Tensor OptimStep::TensorOption(const char* key) const {
-  napi_value v = Get(key);
-  if (TypeOf(env_, v) == napi_number) return at::Tensor();
-  at::Tensor t = TensorOf(env_, v, key);
+  Napi::Value v = Get(key);
+  if (v.IsNumber()) return at::Tensor();
+  at::Tensor t = TensorOf(v.Env(), v, key);
   return t.dim() != 0 ? t.squeeze() : t;
 }
 
 std::pair<at::Tensor, at::Tensor> OptimStep::TensorPair(const char* key) const {
-  napi_value v = Get(key);
-  uint32_t n = 0;
-  if (IsArray(env_, v)) Check(napi_get_array_length(env_, v, &n));
-  if (n != 2) ThrowType(std::string(key) + " must be a pair");
+  auto [first, second] = Entries2(key, " must be a pair");
   at::Tensor out[2];
-  for (uint32_t i = 0; i < 2; ++i) {
-    napi_value e;
-    Check(napi_get_element(env_, v, i, &e));
-    if (TypeOf(env_, e) == napi_number) continue;
-    out[i] = TensorOf(env_, e, key);
+  const Napi::Value entries[2] = {first, second};
+  for (int i = 0; i < 2; ++i) {
+    if (entries[i].IsNumber()) continue;
+    out[i] = TensorOf(entries[i].Env(), entries[i], key);
     if (out[i].dim() != 0) out[i] = out[i].squeeze();
   }
   return {out[0], out[1]};
@@ -203,8 +195,8 @@ c10::ScalarType OptimScalarDtype(bool fused) {
 }
 
 void RegisterOptim(napi_env env, napi_value exports) {
-  static const ExportEntry entries[] = {{"optimStep", OptimStepEntry}};
-  ExportAll(env, exports, entries);
+  static constexpr MethodEntry kMethods[] = {{"optimStep", OptimStepEntry, "optimizer.step"}};
+  ExportAll(env, exports, kMethods);
 }
 
 }  // namespace tn

@@ -20,7 +20,7 @@ namespace tn {
 // group order), their grads, their state lists and the group's options.
 class OptimStep {
  public:
-  OptimStep(napi_env env, napi_value group) : env_(env), group_(group) {}
+  explicit OptimStep(Napi::Object group) : group_(group) {}
 
   std::vector<at::Tensor> params;
   std::vector<at::Tensor> grads;
@@ -54,9 +54,9 @@ class OptimStep {
   std::vector<std::pair<std::string, std::vector<at::Tensor>>> states;
 
  private:
-  napi_value Get(const char* key) const;
-  napi_env env_;
-  napi_value group_;
+  Napi::Value Get(const char* key) const;
+  std::pair<Napi::Value, Napi::Value> Entries2(const char* key, const char* must) const;
+  Napi::Object group_;
 };
 
 // Python's Optimizer._group_tensors_by_device_and_dtype: the param indices of each (device, dtype)

@@ -152,15 +152,15 @@ c10::DeviceType AutocastDeviceType(napi_env env, napi_value v) {
 Napi::Value AutocastEnabled(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   c10::DeviceType type = AutocastDeviceType(env, info[0]);
-  if (TypeOf(env, info[1]) != napi_undefined) at::autocast::set_autocast_enabled(type, ToBool(env, info[1], "enabled"));
-  return Napi::Value(env, FromBool(env, at::autocast::is_autocast_enabled(type)));
+  if (!info[1].IsUndefined()) at::autocast::set_autocast_enabled(type, ToBool(env, info[1], "enabled"));
+  return Napi::Boolean::New(env, at::autocast::is_autocast_enabled(type));
 }
 
 // autocastDtype(deviceType, code?): this thread's autocast dtype code for a device type (set when code is given).
 Napi::Value AutocastDtype(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   c10::DeviceType type = AutocastDeviceType(env, info[0]);
-  if (TypeOf(env, info[1]) != napi_undefined) at::autocast::set_autocast_dtype(type, ToScalarType(env, info[1]));
+  if (!info[1].IsUndefined()) at::autocast::set_autocast_dtype(type, ToScalarType(env, info[1]));
   return Napi::Value(env, FromInt64(env, static_cast<int64_t>(at::autocast::get_autocast_dtype(type))));
 }
 
@@ -181,11 +181,11 @@ Napi::Value ContextFlagValue(const Napi::CallbackInfo& info) {
   std::string name = ToString(env, info[0], "flag");
   for (const ContextFlag& f : kContextFlags) {
     if (name != f.name) continue;
-    if (TypeOf(env, info[1]) != napi_undefined) {
+    if (!info[1].IsUndefined()) {
       if (!f.set) ThrowType(name + " is read-only");
       f.set(ToBool(env, info[1], name.c_str()));
     }
-    return Napi::Value(env, FromBool(env, f.get()));
+    return Napi::Boolean::New(env, f.get());
   }
   ThrowType("unknown flag '" + name + "'");
 }

@@ -15,17 +15,13 @@
 namespace tn {
 namespace {
 
-napi_value FromAddress(napi_env env, const void* p) {
-  napi_value out;
-  Check(napi_create_bigint_uint64(env, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)), &out));
-  return out;
-}
+Napi::Value FromAddress(Napi::Env env, const void* p) { return Napi::BigInt::New(env, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p))); }
 
 // dataPtr(t) -> BigInt: the address of t's first element (0n when it has no memory yet).
 Napi::Value DataPtr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const at::Tensor& t = TensorOf(env, info[0], "self");
-  return Napi::Value(env, FromAddress(env, t.const_data_ptr()));
+  return FromAddress(env, t.const_data_ptr());
 }
 
 // storageBytes(t) -> handle: a uint8 tensor over every byte of t's storage (offset 0).
@@ -41,7 +37,7 @@ Napi::Value StorageBytes(const Napi::CallbackInfo& info) {
 Napi::Value StorageDataPtr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const at::Tensor& t = TensorOf(env, info[0], "self");
-  return Napi::Value(env, FromAddress(env, t.storage().data()));
+  return FromAddress(env, t.storage().data());
 }
 
 bool IsSharedStorage(const c10::Storage& s) {

@@ -4,7 +4,9 @@
 #include <ATen/ops/from_blob.h>
 #include <ATen/ops/view_as_real.h>
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 #include <unordered_map>
 
@@ -15,18 +17,6 @@
 namespace tn {
 namespace {
 
-struct TypedArrayInfo {
-  napi_typedarray_type type;
-  c10::ScalarType scalar;
-};
-constexpr TypedArrayInfo kTypedArrays[] = {
-    {napi_int8_array, c10::kChar},       {napi_uint8_array, c10::kByte},    {napi_uint8_clamped_array, c10::kByte},
-    {napi_int16_array, c10::kShort},     {napi_int32_array, c10::kInt},     {napi_float32_array, c10::kFloat},
-    {napi_float64_array, c10::kDouble},  {napi_bigint64_array, c10::kLong},
-    {napi_uint16_array, c10::ScalarType::UInt16}, {napi_uint32_array, c10::ScalarType::UInt32},
-    {napi_biguint64_array, c10::ScalarType::UInt64},
-};
-
 // A TypedArray of element type T over a whole ArrayBuffer.
 template <class T>
 Napi::TypedArray ArrayOf(Napi::Env env, size_t count, Napi::ArrayBuffer buffer) {
@@ -34,29 +24,41 @@ Napi::TypedArray ArrayOf(Napi::Env env, size_t count, Napi::ArrayBuffer buffer) 
 }
 using ArrayMaker = Napi::TypedArray (*)(Napi::Env, size_t, Napi::ArrayBuffer);
 
-// The TypedArray that holds a dtype's elements (bool -> Uint8Array, half -> Float32Array).
+// The one TypedArray <-> dtype table: each TypedArray kind (its JS constructor's name) and the dtype
+// of its elements. torch.tensor(array) and frombuffer read it (lib/creation.ts through typedArrays());
+// toTypedArray makes the first kind whose dtype holds the tensor's values (Uint8Array, not clamped).
+struct TypedArrayKind {
+  napi_typedarray_type type;
+  const char* name;
+  c10::ScalarType scalar;
+  ArrayMaker make;
+};
+constexpr TypedArrayKind kTypedArrays[] = {
+    {napi_int8_array, "Int8Array", c10::kChar, ArrayOf<int8_t>},
+    {napi_uint8_array, "Uint8Array", c10::kByte, ArrayOf<uint8_t>},
+    {napi_uint8_clamped_array, "Uint8ClampedArray", c10::kByte, nullptr},
+    {napi_int16_array, "Int16Array", c10::kShort, ArrayOf<int16_t>},
+    {napi_int32_array, "Int32Array", c10::kInt, ArrayOf<int32_t>},
+    {napi_bigint64_array, "BigInt64Array", c10::kLong, ArrayOf<int64_t>},
+    {napi_uint16_array, "Uint16Array", c10::ScalarType::UInt16, ArrayOf<uint16_t>},
+    {napi_uint32_array, "Uint32Array", c10::ScalarType::UInt32, ArrayOf<uint32_t>},
+    {napi_biguint64_array, "BigUint64Array", c10::ScalarType::UInt64, ArrayOf<uint64_t>},
+    {napi_float32_array, "Float32Array", c10::kFloat, ArrayOf<float>},
+    {napi_float64_array, "Float64Array", c10::kDouble, ArrayOf<double>},
+};
+
+// The TypedArray that holds a dtype's elements: bool -> Uint8Array, half, bfloat16 and float8 ->
+// Float32Array (Python's tolist() gives floats), complex -> its real parts' array (interleaved).
 ArrayMaker ArrayTypeFor(c10::ScalarType st, c10::ScalarType* holds) {
-  switch (st) {
-    case c10::kChar: *holds = st; return ArrayOf<int8_t>;
-    case c10::kByte: case c10::kBool: *holds = st; return ArrayOf<uint8_t>;
-    case c10::kShort: *holds = st; return ArrayOf<int16_t>;
-    case c10::kInt: *holds = st; return ArrayOf<int32_t>;
-    case c10::kLong: *holds = st; return ArrayOf<int64_t>;
-    case c10::kDouble: *holds = st; return ArrayOf<double>;
-    case c10::kFloat: case c10::kHalf: case c10::kBFloat16: case c10::kComplexHalf: case c10::kComplexFloat:
-      *holds = c10::kFloat;
-      return ArrayOf<float>;
-    case c10::kComplexDouble: *holds = c10::kDouble; return ArrayOf<double>;
-    case c10::ScalarType::UInt16: *holds = st; return ArrayOf<uint16_t>;
-    case c10::ScalarType::UInt32: *holds = st; return ArrayOf<uint32_t>;
-    case c10::ScalarType::UInt64: *holds = st; return ArrayOf<uint64_t>;
-    default:
-      // float8 formats read back as float32, as Python's tolist() gives floats.
-      if (c10::isFloatingType(st) && c10::elementSize(st) == 1) {
-        *holds = c10::kFloat;
-        return ArrayOf<float>;
-      } ThrowType(std::string("dtype ") + c10::toString(st) + " has no TypedArray");
-  }
+  c10::ScalarType real = c10::isComplexType(st) ? c10::toRealValueType(st) : st;
+  if (real == c10::kBool) real = c10::kByte;
+  else if (c10::isFloatingType(real) && c10::elementSize(real) < 4) real = c10::kFloat;
+  for (const TypedArrayKind& k : kTypedArrays)
+    if (k.scalar == real && k.make) {
+      *holds = st == c10::kBool ? st : real;
+      return k.make;
+    }
+  ThrowType(std::string("dtype ") + c10::toString(st) + " has no TypedArray");
 }
 
 // fromTypedArray(typedArray, shape, dtype | null): copies the data into a new CPU tensor.
@@ -67,14 +69,9 @@ Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
   const napi_typedarray_type type = array.TypedArrayType();
   const size_t length = array.ElementLength();
   const char* data = static_cast<const char*>(array.ArrayBuffer().Data()) + array.ByteOffset();
-  c10::ScalarType src = c10::kFloat;
-  bool known = false;
-  for (const TypedArrayInfo& t : kTypedArrays)
-    if (t.type == type) {
-      src = t.scalar;
-      known = true;
-    }
-  if (!known) ThrowType("unsupported TypedArray type");
+  const TypedArrayKind* kind = std::find_if(std::begin(kTypedArrays), std::end(kTypedArrays), [&](const TypedArrayKind& k) { return k.type == type; });
+  if (kind == std::end(kTypedArrays)) ThrowType("unsupported TypedArray type");
+  const c10::ScalarType src = kind->scalar;
   std::vector<int64_t> shape = ToIntList(env, info[1], "shape");
   int64_t numel = 1;
   for (int64_t d : shape) {
@@ -244,6 +241,20 @@ Napi::Value Item(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, s.toDouble());
 }
 
+// typedArrays(): [{ name, dtype }] of kTypedArrays, for lib/creation.ts.
+Napi::Value TypedArrays(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env, std::size(kTypedArrays));
+  uint32_t i = 0;
+  for (const TypedArrayKind& k : kTypedArrays) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", k.name);
+    o.Set("dtype", static_cast<double>(k.scalar));
+    out.Set(i++, o);
+  }
+  return out;
+}
+
 // Metadata properties, one call each (cheap; the JS layer caches nothing, so they stay correct after
 // in-place ops).
 napi_value ReadShape(napi_env env, const at::Tensor& t) { return FromIntList(env, t.sizes().data(), t.sizes().size()); }
@@ -292,6 +303,7 @@ void RegisterTensorData(napi_env env, napi_value exports) {
       {"names", Names},
       {"item", Item},
       {"isContiguous", IsContiguous},
+      {"typedArrays", TypedArrays},
   };
   ExportAll(env, exports, kMethods);
   ExportTensorProperties(env, exports, kProperties);
