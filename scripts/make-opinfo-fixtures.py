@@ -268,6 +268,17 @@ def affordable(inputs, outs, fallback):
     return forwards + 2 * n_out <= GRAD_FALLBACK_CALLS and n_in * n_out <= GRAD_FALLBACK_JACOBIAN
 
 
+def tensor_bytes(v):
+    """Bytes of the tensors in a nested argument list (what storing them raw would take)."""
+    if isinstance(v, torch.Tensor):
+        return v.numel() * v.element_size()
+    if isinstance(v, (list, tuple)):
+        return sum(tensor_bytes(x) for x in v)
+    if isinstance(v, dict):
+        return sum(tensor_bytes(x) for x in v.values())
+    return 0
+
+
 def functools_get(v, path):
     for i in path:
         v = v[i]
@@ -358,6 +369,7 @@ def op_entry(op, skips, dropped):
             kwargs = dict(sample.kwargs)
             if len(examined) > 1 and count_elements([args, kwargs]) > MAX_INPUT_ELEMENTS:
                 dropped['overElementCap'] += 1
+                dropped['overElementCapInputBytes'] += tensor_bytes([args, kwargs])
                 continue
             try:
                 case = sample_case(op, found, args, kwargs, where, skips)
@@ -392,13 +404,16 @@ GRAD_VARIANTS = ('function', 'method', 'property')   # in-place variants modify 
 
 
 def grad_case(op, found, pool):
-    """One gradcheck for the op: the first recorded float64 (else complex128) sample and variant whose
+    """One gradcheck for the op: the smallest recorded float64 (else complex128) sample and variant whose
     gradcheck runs within the caps; else the smallest other sample within the fallback caps, stored with its
     arguments. {dtype, variant, sample | args/kwargs, paths, pass, clone?} or None."""
     callables = {kind: fn for kind, fn, _, _ in found if kind in GRAD_VARIANTS}
     in_place = {kind: js.endswith('_') for kind, _, js, _ in found}   # torch.zero_: checked on a copy
+    def size(case):
+        return count_elements([all_samples[case['index']].input, all_samples[case['index']].args, all_samples[case['index']].kwargs])
     for dtype, (samples, all_samples) in pool.items():
-        for at, case in enumerate(samples):
+        # the smallest sample first: a gradcheck costs forwards per input and backwards per output element
+        for at, case in sorted(enumerate(samples), key=lambda ac: size(ac[1])):
             if case.get('compare') == 'meta':   # uninitialised memory has no gradient to check
                 continue
             sample = all_samples[case['index']]
@@ -506,7 +521,7 @@ def main():
     torch.set_default_dtype(torch.float32)
     started = time.time()
     skips = Skips()
-    dropped = {'total': 0, 'used': 0, 'overElementCap': 0}
+    dropped = {'total': 0, 'used': 0, 'overElementCap': 0, 'overElementCapInputBytes': 0}
     ops = {}
     for op in op_db:
         if only and op.name not in only:

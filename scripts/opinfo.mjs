@@ -251,7 +251,7 @@ export function replayAll() {
     meta ??= fixture;
     for (const [key, entry] of Object.entries(fixture.ops)) {
       ops.push({ key, ns: namespaceOf(entry.name), excluded: entry.excluded, unexpressible: entry.unexpressible,
-        outcomes: entry.excluded ? [] : replayOp(key, entry, fixture.seed) });
+        grad: entry.grad, noGradcheck: entry.noGradcheck, outcomes: entry.excluded ? [] : replayOp(key, entry, fixture.seed) });
     }
   }
   return { torch: meta.torch, caps: meta.caps, samples: meta.samples, unexpressible: meta.unexpressible, ops };
@@ -297,7 +297,13 @@ function report(summary, markdown) {
       lines.push(`  ${ns.padEnd(15)} ops ${String(r.opsPassing).padStart(4)}/${String(r.ops).padEnd(4)} calls ${String(r.callsPassing).padStart(6)}/${String(r.calls).padEnd(6)} ${pct(r.callsPassing, r.calls).padStart(5)} %  excluded ${r.excluded}, no expressible sample ${r.noSample}`);
     }
     const s = summary.samples;
-    lines.push(`  samples: OpInfo generates ${s.total} for the CPU dtypes; ${s.used} recorded (caps ${JSON.stringify(summary.caps)}), ${s.overElementCap} over the element cap`);
+    const overBytes = s.overElementCapInputBytes === undefined ? '' : ` (${(s.overElementCapInputBytes / 1e6).toFixed(1)} MB of input tensors, raw)`;
+    lines.push(`  samples: OpInfo generates ${s.total} for the CPU dtypes; ${s.used} recorded (caps ${JSON.stringify(summary.caps)}), ${s.overElementCap} over the element cap${overBytes}`);
+    const differentiable = summary.ops.filter((op) => op.grad || op.noGradcheck);
+    const checked = differentiable.filter((op) => op.grad);
+    const agree = checked.filter((op) => !op.outcomes.find((o) => o.variant === 'grad')?.detail);
+    lines.push(`  gradcheck: ${checked.length} of ${differentiable.length} differentiable OpInfos (${checked.filter((op) => op.grad.pass).length} pass in Python), JS verdict equal to Python's for ${agree.length}`);
+    for (const op of differentiable.filter((o) => !o.grad)) lines.push(`    no gradcheck: ${op.key}: ${op.noGradcheck}`);
     lines.push('  not expressible in JS (samples, by reason):');
     for (const [reason, r] of Object.entries(summary.unexpressible)) lines.push(`    ${String(r.count).padStart(6)}  ${reason}  e.g. ${r.examples.slice(0, 2).join('; ')}`);
   }
