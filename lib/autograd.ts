@@ -1,9 +1,7 @@
 // Grad-mode switches (torch.noGrad / enableGrad / inferenceMode / setGradEnabled) and torch.autograd:
 // grad, backward, anomaly detection, gradcheck.
-import { tensor as tensorOf, zerosLike } from './creation.js';
 import { native, type Handle } from './native.js';
 import { readOptions } from './options.js';
-import { tidy } from './scope.js';
 import { Tensor, toHandle } from './tensor.js';
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
@@ -124,72 +122,4 @@ export function detectAnomaly<T>(fn: () => T): T {
   }, () => native.setAnomalyEnabled(previous), fn);
 }
 
-export interface GradcheckOptions {
-  eps?: number;
-  atol?: number;
-  rtol?: number;
-  raiseException?: boolean;
-}
-
-/**
- * torch.autograd.gradcheck: compares the gradients autograd computes for fn at `inputs` with
- * central finite differences (use float64 inputs). True when all agree; throws (or returns false
- * with raiseException: false) naming the first mismatch.
- */
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = readOptions('autograd.gradcheck', options, ['eps', 'atol', 'rtol', 'raiseException']) as GradcheckOptions;
-  const xs = Array.isArray(inputs) ? inputs : [inputs];
-  const diff = xs.filter((x) => x.requiresGrad);
-  if (diff.length === 0) throw new Error('gradcheck: no input requires grad');
-  // Only outputs that require grad are checked, as Python's gradcheck (native_layer_norm's mean and rstd are not differentiable).
-  let differentiable: boolean[] | undefined;
-  const flatOut = (): Tensor[] => {
-    const r = fn(...xs);
-    const all = Array.isArray(r) ? r : [r];
-    differentiable ??= all.map((o) => o.requiresGrad);
-    return all.filter((_, i) => differentiable![i]);
-  };
-  const values = (ts: Tensor[]): number[] => ts.flatMap((t) => Array.from(t.detach().toTypedArray() as Float64Array, Number));
-  return tidy(() => {
-    // Analytical Jacobian, one row per output element.
-    const outs = flatOut();
-    const analytical: number[][] = [];
-    for (const o of outs) {
-      for (let j = 0; j < o.numel(); j++) {
-        // reshape: a non-contiguous output (a transpose, a permute) has no flat view
-        const onehot = zerosLike(o).reshape(-1).indexFill_(0, tensorOf([j]), 1).view(o.shape);
-        const gs = grad([o], diff, { gradOutputs: [onehot], retainGraph: true, allowUnused: true });
-        analytical.push(gs.flatMap((g, k) => (g === null ? new Array<number>(diff[k]!.numel()).fill(0) : values([g]))));
-      }
-    }
-    // Numerical Jacobian by central differences, one column per input element.
-    const numerical: number[][] = analytical.map((row) => row.map(() => 0));
-    let col = 0;
-    noGrad(() => {
-      for (const x of diff) {
-        const flat = x.detach().view(-1);
-        for (let k = 0; k < flat.numel(); k++, col++) {
-          const at = flat.narrow(0, k, 1);
-          at.add_(eps);
-          const plus = values(flatOut());
-          at.sub_(2 * eps);
-          const minus = values(flatOut());
-          at.add_(eps);
-          plus.forEach((p, row) => (numerical[row]![col] = (p - minus[row]!) / (2 * eps)));
-        }
-      }
-    });
-    for (let r = 0; r < analytical.length; r++)
-      for (let c = 0; c < analytical[r]!.length; c++) {
-        const a = analytical[r]![c]!;
-        const n = numerical[r]![c]!;
-        if (!(Math.abs(a - n) <= atol + rtol * Math.abs(n))) {
-          if (!raiseException) return false;
-          throw new Error(`gradcheck: Jacobian mismatch for output element ${r} with respect to input element ${c}: numerical ${n}, analytical ${a}`);
-        }
-      }
-    return true;
-  });
-}
-
-
+export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd_gradcheck.js';

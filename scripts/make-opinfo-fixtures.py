@@ -5,7 +5,7 @@ complex64, complex128), up to SAMPLES_PER_DTYPE of its sample inputs (at most MA
 each), it records the function, method and in-place variants' results (or the error Python raises), the
 tolerance to compare with, and for differentiable ops one float64 sample for torch.autograd.gradcheck.
 Samples with no JS form (Python callables, slices, complex scalars, ...) are counted by reason.
-Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2]"""
+Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2] [--out DIR]"""
 import gzip
 import json
 import os
@@ -35,10 +35,17 @@ SEED = 42                   # OpInfo's wrapper_set_seed seeds 42: its random wra
 SAMPLES_PER_DTYPE = 10000   # no cap in practice: every sample of an op and dtype that fits the element cap
 SAMPLES_EXAMINED = 10000    # every sample OpInfo generates
 MAX_INPUT_ELEMENTS = 256    # tensor elements over input, args and kwargs together
-FALLBACK_INPUT_ELEMENTS = 4096   # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
+FALLBACK_INPUT_ELEMENTS = 20000  # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
 MAX_RESULT_ELEMENTS = 16384
 GRAD_MAX_INPUT_ELEMENTS = 512   # JS gradcheck runs 2 forwards per input element and 1 backward per output element
 GRAD_MAX_OUTPUT_ELEMENTS = 1024
+# When no recorded sample gives a gradcheck, the smallest other sample whose gradcheck stays affordable:
+# at most GRAD_FALLBACK_CALLS forwards (2 per real input element, 4 per complex one) plus backwards (2 per
+# output element), and a Jacobian of at most GRAD_FALLBACK_JACOBIAN entries.
+GRAD_FALLBACK_CALLS = 12000
+GRAD_FALLBACK_JACOBIAN = 4_000_000
+GRAD_FALLBACK_TRIES = 4
+GRAD_DTYPES = [torch.float64, torch.complex128]
 EXAMPLES_PER_REASON = 4
 
 DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
@@ -191,10 +198,14 @@ def expected(outcome):
         raise Unencodable(f'result: {e}') from None
 
 
+def differentiable_dtype(t):
+    return t.dtype.is_floating_point or t.dtype.is_complex
+
+
 def float_tensors(v, path=()):
-    """Index paths of the floating-point tensors in a nested argument list."""
+    """Index paths of the floating-point and complex tensors in a nested argument list."""
     if isinstance(v, torch.Tensor):
-        return [list(path)] if v.dtype.is_floating_point and v.layout == torch.strided else []
+        return [list(path)] if differentiable_dtype(v) and v.layout == torch.strided else []
     if isinstance(v, (list, tuple)):
         return [p for i, x in enumerate(v) for p in float_tensors(x, (*path, i))]
     return []
@@ -210,31 +221,62 @@ def substitute(v, paths, leaves, path=()):
 
 def flat_float_outputs(v):
     if isinstance(v, torch.Tensor):
-        return [v] if v.dtype.is_floating_point else []
+        return [v] if differentiable_dtype(v) else []
     if isinstance(v, (list, tuple)):
         return [t for x in v for t in flat_float_outputs(x)]
     return []
 
 
-def gradcheck_case(fn, args, kwargs):
-    """Python's verdict for gradcheck of fn over the floating tensors of args (JS repeats it), or None."""
-    paths = float_tensors(args)
-    inputs = [t for t in (functools_get(args, p) for p in paths)]
-    if not paths or sum(t.numel() for t in inputs) > GRAD_MAX_INPUT_ELEMENTS:
-        return None
-    leaves = [t.detach().clone().requires_grad_() for t in inputs]
+def gradcheck_case(fn, args, kwargs, clone=False, fallback=False):
+    """Python's verdict for gradcheck of fn over the floating and complex tensors of args (JS repeats it), or
+    None. Each call re-seeds (OpInfo's wrapper_set_seed), so seeded random ops have one deterministic
+    verdict; `clone`: fn works in place, so it gets a copy of the leaves. When a float argument is not
+    differentiable (a loss's target), only the input is checked."""
+    all_paths = float_tensors(args)
+    for paths in [all_paths] + ([all_paths[:1]] if len(all_paths) > 1 and all_paths[0] == [0] else []):
+        inputs = [functools_get(args, p) for p in paths]
+        leaves = [t.detach().clone().requires_grad_() for t in inputs]
 
-    def f(*xs):
-        return tuple(flat_float_outputs(fn(*substitute(clone_arg(args), paths, list(xs)), **clone_arg(kwargs))))
-    try:
-        outs = f(*leaves)
-        if not outs or sum(o.numel() for o in outs) > GRAD_MAX_OUTPUT_ELEMENTS or not any(o.requires_grad for o in outs):
+        def f(*xs):
+            torch.manual_seed(SEED)
+            xs = [x.clone() for x in xs] if clone else list(xs)
+            return tuple(flat_float_outputs(fn(*substitute(clone_arg(args), paths, xs), **clone_arg(kwargs))))
+        try:
+            outs = f(*leaves)
+        except Exception:  # noqa: BLE001 - a sample gradcheck cannot run is not a gradient case
+            continue
+        if not outs or not any(o.requires_grad for o in outs):
             return None
-        torch.manual_seed(SEED)
-        passed = torch.autograd.gradcheck(f, leaves, raise_exception=False)
-    except Exception:  # noqa: BLE001 - a sample gradcheck cannot run is not a gradient case
-        return None
-    return {'paths': paths, 'pass': bool(passed)}
+        inputs_numel = sum(t.numel() for t in inputs)
+        outputs_numel = sum(o.numel() for o in outs)
+        if not paths or inputs_numel == 0 or outputs_numel == 0 or not affordable(inputs, outs, fallback):
+            return None   # an empty sample checks nothing
+        try:
+            passed = torch.autograd.gradcheck(f, leaves, raise_exception=False)
+        except Exception:  # noqa: BLE001
+            continue
+        return {'paths': paths, 'pass': bool(passed), 'elements': [inputs_numel, outputs_numel]}
+    return None
+
+
+def affordable(inputs, outs, fallback):
+    """The sample's gradcheck fits the caps: the plain ones, or the larger ones of a fallback sample."""
+    n_in, n_out = sum(t.numel() for t in inputs), sum(o.numel() for o in outs)
+    if not fallback:
+        return n_in <= GRAD_MAX_INPUT_ELEMENTS and n_out <= GRAD_MAX_OUTPUT_ELEMENTS
+    forwards = sum(t.numel() * (4 if t.is_complex() else 2) for t in inputs)
+    return forwards + 2 * n_out <= GRAD_FALLBACK_CALLS and n_in * n_out <= GRAD_FALLBACK_JACOBIAN
+
+
+def tensor_bytes(v):
+    """Bytes of the tensors in a nested argument list (what storing them raw would take)."""
+    if isinstance(v, torch.Tensor):
+        return v.numel() * v.element_size()
+    if isinstance(v, (list, tuple)):
+        return sum(tensor_bytes(x) for x in v)
+    if isinstance(v, dict):
+        return sum(tensor_bytes(x) for x in v.values())
+    return 0
 
 
 def functools_get(v, path):
@@ -305,6 +347,7 @@ def op_entry(op, skips, dropped):
     supported = op.supported_dtypes('cpu')
     entry['dtypes'] = {}
     tolerances = {}
+    grad_pool = {}   # dtype -> (recorded cases, every sample) for the gradcheck
     for dtype in [d for d in DTYPES if d in supported]:
         torch.manual_seed(SEED)
         try:
@@ -326,6 +369,7 @@ def op_entry(op, skips, dropped):
             kwargs = dict(sample.kwargs)
             if len(examined) > 1 and count_elements([args, kwargs]) > MAX_INPUT_ELEMENTS:
                 dropped['overElementCap'] += 1
+                dropped['overElementCapInputBytes'] += tensor_bytes([args, kwargs])
                 continue
             try:
                 case = sample_case(op, found, args, kwargs, where, skips)
@@ -337,30 +381,84 @@ def op_entry(op, skips, dropped):
                 samples.append(case)
         dropped['total'] += len(all_samples)
         dropped['used'] += len(samples)
+        if dtype in GRAD_DTYPES:
+            grad_pool[dtype] = (samples, all_samples)
         if not samples:
             continue
         entry['dtypes'][dtype_name(dtype)] = samples
         if dtype in DEFAULT_TOLERANCE and tolerance(op, dtype) != DEFAULT_TOLERANCE[dtype]:
             tolerances[dtype_name(dtype)] = list(tolerance(op, dtype))
-        if dtype == torch.float64 and op.supports_autograd and 'function' in entry['variants']:
-            entry['grad'] = grad_case(samples, found[0][1], all_samples)
-            if entry['grad'] is None:
-                del entry['grad']
+    if op.supports_autograd:
+        grad = grad_case(op, found, grad_pool)
+        if grad is None:
+            entry['noGradcheck'] = ('no float64 or complex128 dtype' if not grad_pool
+                                    else 'no sample within the gradcheck caps that gradcheck can run')
+        else:
+            entry['grad'] = grad
     if tolerances:
         entry['tolerance'] = tolerances
     return key, entry
 
 
-def grad_case(samples, public, all_samples):
-    for case in samples:
-        result = case['expect'].get('function')
-        if 'function' not in case['expect'] or case.get('compare') or (isinstance(result, dict) and result.get('$') == 'error'):
-            continue
-        sample = all_samples[case['index']]
-        g = gradcheck_case(public, [sample.input, *sample.args], dict(sample.kwargs))
-        if g is not None:
-            return {'sample': samples.index(case), **g}
+GRAD_VARIANTS = ('function', 'method', 'property')   # in-place variants modify a leaf: not gradchecked
+
+
+def grad_case(op, found, pool):
+    """One gradcheck for the op: the smallest recorded float64 (else complex128) sample and variant whose
+    gradcheck runs within the caps; else the smallest other sample within the fallback caps, stored with its
+    arguments. {dtype, variant, sample | args/kwargs, paths, pass, clone?} or None."""
+    callables = {kind: fn for kind, fn, _, _ in found if kind in GRAD_VARIANTS}
+    in_place = {kind: js.endswith('_') for kind, _, js, _ in found}   # torch.zero_: checked on a copy
+    def size(case):
+        return count_elements([all_samples[case['index']].input, all_samples[case['index']].args, all_samples[case['index']].kwargs])
+    for dtype, (samples, all_samples) in pool.items():
+        # the smallest sample first: a gradcheck costs forwards per input and backwards per output element
+        for at, case in sorted(enumerate(samples), key=lambda ac: size(ac[1])):
+            if case.get('compare') == 'meta':   # uninitialised memory has no gradient to check
+                continue
+            sample = all_samples[case['index']]
+            for kind, result in case['expect'].items():
+                if kind not in callables or (isinstance(result, dict) and result.get('$') == 'error'):
+                    continue
+                g = gradcheck_case(callables[kind], [sample.input, *sample.args], dict(sample.kwargs), clone=in_place[kind])
+                if g is not None:
+                    return {'dtype': dtype_name(dtype), 'variant': kind, 'sample': at, **({'clone': True} if in_place[kind] else {}), **g}
+    for dtype, (samples, all_samples) in pool.items():
+        recorded = {case['index']: at for at, case in enumerate(samples) if case.get('compare') != 'meta'}
+        by_size = sorted((count_elements([s.input, s.args, s.kwargs]), i) for i, s in enumerate(all_samples))
+        for _, index in by_size[:GRAD_FALLBACK_TRIES]:
+            sample = all_samples[index]
+            args, kwargs = [sample.input, *sample.args], dict(sample.kwargs)
+            # a replayed sample is referred to; another one carries its arguments
+            form = ({'sample': recorded[index], 'variants': list(samples[recorded[index]]['expect'])} if index in recorded
+                    else js_call_form(op, found, args, kwargs))
+            if form is None:
+                continue
+            for kind in [k for k in form.pop('variants') if k in callables]:
+                g = gradcheck_case(callables[kind], args, kwargs, clone=in_place[kind], fallback=True)
+                if g is not None:
+                    return {'dtype': dtype_name(dtype), 'variant': kind, **({} if 'sample' in form else {'index': index}), **form,
+                            **({'clone': True} if in_place[kind] else {}), **g}
     return None
+
+
+def js_call_form(op, found, args, kwargs):
+    """{args, kwargs?, variants} of a sample that is not replayed (only gradchecked): its arguments
+    encoded, and the variants whose public call agrees with OpInfo's; None when it has no JS form."""
+    if has_complex_scalar([args, kwargs]):
+        return None
+    try:
+        form = {'args': enc(args, enc_tensor_b64), 'kwargs': {k: enc(v, enc_tensor_b64) for k, v in kwargs.items()}}
+    except Unencodable:
+        return None
+    if not form['kwargs']:
+        del form['kwargs']
+    reference = run(op.op, args, kwargs)
+    js_args, js_kwargs = whole_floats_as_ints(args), whole_floats_as_ints(kwargs)
+    if (js_args, js_kwargs) != (args, kwargs) and not same_outcome(reference, run(op.op, js_args, js_kwargs)):
+        return None
+    form['variants'] = [kind for kind, fn, _, own in found if own or same_outcome(run(fn, args, kwargs), reference)]
+    return form
 
 
 def sample_case(op, found, args, kwargs, where, skips):
@@ -414,13 +512,16 @@ def sample_case(op, found, args, kwargs, where, skips):
 
 
 def main():
+    global OUT_DIR
     only = None
     if '--only' in sys.argv:
         only = set(sys.argv[sys.argv.index('--only') + 1].split(','))
+    if '--out' in sys.argv:   # another directory (a trial run with --only must not replace the fixture)
+        OUT_DIR = sys.argv[sys.argv.index('--out') + 1]
     torch.set_default_dtype(torch.float32)
     started = time.time()
     skips = Skips()
-    dropped = {'total': 0, 'used': 0, 'overElementCap': 0}
+    dropped = {'total': 0, 'used': 0, 'overElementCap': 0, 'overElementCapInputBytes': 0}
     ops = {}
     for op in op_db:
         if only and op.name not in only:

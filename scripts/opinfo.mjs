@@ -16,7 +16,7 @@ import * as torch from '../dist/index.js';
 import { camel, compare, decode, describe } from './pyvalues.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const fixtureDir = join(root, 'test/fixtures/opinfo');
+export const fixtureDir = process.env.OPINFO_FIXTURES ?? join(root, 'test/fixtures/opinfo');   // another directory: a trial fixture
 export const knownFailuresPath = join(root, 'test/fixtures/opinfo-known-failures.txt');
 export const SHARDS = 6;
 const NAMESPACES = ['nn.functional', 'linalg', 'special', 'fft', 'masked', 'signal.windows'];
@@ -103,9 +103,10 @@ function checkCall(entry, variant, dtype, sample, seed) {
 
 // ---------------------------------------------------------------- gradcheck
 
+/** The floating-point and complex tensors of a result, flattened (the outputs gradcheck differentiates). */
 function floatTensors(value, out = []) {
   if (value instanceof torch.Tensor) {
-    if (value.isFloatingPoint()) out.push(value);
+    if (value.isFloatingPoint() || value.isComplex()) out.push(value);
   } else if (Array.isArray(value)) for (const v of value) floatTensors(v, out);
   return out;
 }
@@ -116,17 +117,38 @@ function substitute(value, paths, leaves, path = []) {
   return Array.isArray(value) ? value.map((v, i) => substitute(v, paths, leaves, [...path, i])) : value;
 }
 
-/** null when JS's gradcheck verdict on the recorded float64 sample equals Python's, else what differs. */
+/** The variant gradcheck goes through, as a function of [input, ...args]: torch.f(...), x.f(...), or x.f. */
+function gradCallable(entry, variant, options) {
+  const jsName = entry.variants[variant];
+  if (variant === 'function') {
+    const fn = jsFunction(jsName);
+    if (typeof fn !== 'function') throw new TypeError(`torch.${jsName.split('.').map(camel).join('.')} is not a function`);
+    return (args) => fn(...inOrder(args, entry.functionOrder), ...options);
+  }
+  const name = camel(jsName);
+  if (variant === 'property') return ([self]) => self[name];
+  return ([self, ...rest]) => self[name](...rest, ...options);
+}
+
+/**
+ * null when JS's gradcheck verdict equals Python's, else what differs. The sample is a replayed one
+ * (grad.sample) or one stored only for the gradcheck (grad.args); each call re-seeds, as OpInfo's
+ * wrapper_set_seed, and an in-place function (torch.zero_) gets a copy of the leaves (grad.clone).
+ */
 function checkGrad(entry, seed) {
-  const { sample: at, paths, pass } = entry.grad;
-  const sample = entry.dtypes.float64[at];
-  const fn = jsFunction(entry.variants.function);
-  if (typeof fn !== 'function') return `torch.${entry.variants.function.split('.').map(camel).join('.')} is not a function`;
+  const g = { dtype: 'float64', variant: 'function', ...entry.grad };   // a fixture from before complex128 and method gradchecks
+  const sample = g.args ? g : entry.dtypes[g.dtype][g.sample];
   const { args, options } = callArgs(sample);
-  const leaves = paths.map((p) => p.reduce((v, i) => v[i], args).detach().requiresGrad_());
+  let callable;
+  try {
+    callable = gradCallable(entry, g.variant, options);
+  } catch (e) {
+    return shortError(e);
+  }
+  const leaves = g.paths.map((p) => p.reduce((v, i) => v[i], args).detach().requiresGrad_());
   const outputs = (...xs) => {
     torch.manualSeed(seed);
-    return floatTensors(fn(...inOrder(substitute(args, paths, xs), entry.functionOrder), ...options));
+    return floatTensors(callable(substitute(args, g.paths, g.clone ? xs.map((x) => x.clone()) : xs)));
   };
   let verdict;
   try {
@@ -134,14 +156,14 @@ function checkGrad(entry, seed) {
   } catch (e) {
     return `gradcheck throws ${shortError(e)}`;
   }
-  return verdict === pass ? null : `gradcheck ${verdict}, Python's ${pass}`;
+  return verdict === g.pass ? null : `gradcheck ${verdict}, Python's ${g.pass}`;
 }
 
 // ---------------------------------------------------------------- one op
 
 /**
  * Every call of one OpInfo entry: [{ key, variant, dtype, index, detail }] with detail null when it passes.
- * variant is 'function', 'method', 'inplace' or 'grad' (dtype float64).
+ * variant is 'function', 'method', 'inplace', 'property' or 'grad' (a float64 or complex128 gradcheck).
  */
 export function replayOp(key, entry, seed) {
   const outcomes = [];
@@ -154,8 +176,9 @@ export function replayOp(key, entry, seed) {
       }
     }
     if (entry.grad) {
-      const index = entry.dtypes.float64[entry.grad.sample].index;
-      outcomes.push({ key, variant: 'grad', dtype: 'float64', index, detail: checkGrad(entry, seed) });
+      const g = { dtype: 'float64', ...entry.grad };
+      const index = g.args ? g.index : entry.dtypes[g.dtype][g.sample].index;
+      outcomes.push({ key, variant: 'grad', dtype: g.dtype, index, detail: checkGrad(entry, seed) });
     }
   });
   return outcomes;
@@ -228,7 +251,7 @@ export function replayAll() {
     meta ??= fixture;
     for (const [key, entry] of Object.entries(fixture.ops)) {
       ops.push({ key, ns: namespaceOf(entry.name), excluded: entry.excluded, unexpressible: entry.unexpressible,
-        outcomes: entry.excluded ? [] : replayOp(key, entry, fixture.seed) });
+        grad: entry.grad, noGradcheck: entry.noGradcheck, outcomes: entry.excluded ? [] : replayOp(key, entry, fixture.seed) });
     }
   }
   return { torch: meta.torch, caps: meta.caps, samples: meta.samples, unexpressible: meta.unexpressible, ops };
@@ -274,7 +297,13 @@ function report(summary, markdown) {
       lines.push(`  ${ns.padEnd(15)} ops ${String(r.opsPassing).padStart(4)}/${String(r.ops).padEnd(4)} calls ${String(r.callsPassing).padStart(6)}/${String(r.calls).padEnd(6)} ${pct(r.callsPassing, r.calls).padStart(5)} %  excluded ${r.excluded}, no expressible sample ${r.noSample}`);
     }
     const s = summary.samples;
-    lines.push(`  samples: OpInfo generates ${s.total} for the CPU dtypes; ${s.used} recorded (caps ${JSON.stringify(summary.caps)}), ${s.overElementCap} over the element cap`);
+    const overBytes = s.overElementCapInputBytes === undefined ? '' : ` (${(s.overElementCapInputBytes / 1e6).toFixed(1)} MB of input tensors, raw)`;
+    lines.push(`  samples: OpInfo generates ${s.total} for the CPU dtypes; ${s.used} recorded (caps ${JSON.stringify(summary.caps)}), ${s.overElementCap} over the element cap${overBytes}`);
+    const differentiable = summary.ops.filter((op) => op.grad || op.noGradcheck);
+    const checked = differentiable.filter((op) => op.grad);
+    const agree = checked.filter((op) => !op.outcomes.find((o) => o.variant === 'grad')?.detail);
+    lines.push(`  gradcheck: ${checked.length} of ${differentiable.length} differentiable OpInfos (${checked.filter((op) => op.grad.pass).length} pass in Python), JS verdict equal to Python's for ${agree.length}`);
+    for (const op of differentiable.filter((o) => !o.grad)) lines.push(`    no gradcheck: ${op.key}: ${op.noGradcheck}`);
     lines.push('  not expressible in JS (samples, by reason):');
     for (const [reason, r] of Object.entries(summary.unexpressible)) lines.push(`    ${String(r.count).padStart(6)}  ${reason}  e.g. ${r.examples.slice(0, 2).join('; ')}`);
   }
