@@ -3,7 +3,6 @@ PyTorch 2.13 computes the step sizes with tensor arithmetic: 100 float64 steps e
 test/optim-adam.test.ts (test/fixtures/optim/adam-tensor-lr.json; not an optim-*.json, whose
 options must be JSON).
 Usage: .venv/bin/python scripts/make-optim-adam-tensor-lr-fixtures.py"""
-import json
 import os
 import sys
 
@@ -30,13 +29,7 @@ def main():
         traj = of.trajectory(case)
         traj["lrTensor"] = LR
         out.append(traj)
-    params, x, y = of.make_problem("mlp")
-    data = {"meta": {"torch": torch.__version__}, "problem": {"params": [of.mf.enc_tensor(p) for p in params], "x": of.mf.enc_tensor(x), "y": of.mf.enc_tensor(y)}, "cases": out}
-    path = os.path.join(of.STATE_DIR, "adam-tensor-lr.json")
-    with open(path, "w") as f:
-        json.dump(data, f, separators=(",", ":"))
-        f.write("\n")
-    print(f"wrote {path}: {len(out)} cases")
+    of.write_state_fixture("adam-tensor-lr.json", of.make_problem("mlp"), out)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ last step, and the gradient of the final loss w.r.t. the leaves and the tensor h
 where Python's update takes the hyperparameter as a number). The loss reads clones of p, so the
 in-place updates never touch a tensor its graph saved.
 Usage: .venv/bin/python scripts/make-optim-diff-fixtures.py"""
-import json
 import os
 import sys
 import warnings
@@ -117,13 +116,7 @@ def main():
     warnings.simplefilter("ignore")  # the non-leaf .grad access warning of every step
     problem = of.make_problem("mlp")
     out = [run_case(cls, options, hyper, steps, problem) for cls, options, hyper, steps in CASES]
-    base, x, y = problem
-    data = {"meta": {"torch": torch.__version__}, "problem": {"params": [of.mf.enc_tensor(p) for p in base], "x": of.mf.enc_tensor(x), "y": of.mf.enc_tensor(y)}, "cases": out}
-    path = os.path.join(of.STATE_DIR, "differentiable.json")
-    with open(path, "w") as f:
-        json.dump(data, f, separators=(",", ":"))
-        f.write("\n")
-    print(f"wrote {path}: {len(out)} cases")
+    of.write_state_fixture("differentiable.json", problem, out)
 
 
 if __name__ == "__main__":

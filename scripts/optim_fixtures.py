@@ -163,3 +163,14 @@ def write_fixture(family, cases):
         json.dump(data, f, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {path}: {len(cases)} cases")
+
+
+def write_state_fixture(filename, problem, cases):
+    """Writes test/fixtures/optim/<filename>: one problem's data (params, x, y) and the given case records."""
+    params, x, y = problem
+    data = {"meta": {"torch": torch.__version__}, "problem": {"params": [mf.enc_tensor(p) for p in params], "x": mf.enc_tensor(x), "y": mf.enc_tensor(y)}, "cases": cases}
+    path = os.path.join(STATE_DIR, filename)
+    with open(path, "w") as f:
+        json.dump(data, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {path}: {len(cases)} cases")
