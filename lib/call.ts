@@ -7,21 +7,32 @@ import { camelCase, isOptionsObject } from './options.js';
 import { handleOfTensor as handleOf, isTensor as isTensorObject, Tensor } from './tensor.js';
 
 
-function toNative(v: unknown, inputs: Tensor[]): unknown {
-  if (isTensorObject(v)) {
-    inputs.push(v);
-    return handleOf(v);
-  }
+function toNative(v: unknown): unknown {
+  if (isTensorObject(v)) return handleOf(v);
   if (v instanceof Generator) return generatorHandle(v);
-  if (Array.isArray(v)) return v.map((e) => toNative(e, inputs));
+  if (Array.isArray(v)) return v.map(toNative);
   return v;
 }
 
-function fromNative(v: unknown, inputs: Tensor[]): unknown {
+// The Tensor among the call's top-level arguments and option values whose handle is h: in-place
+// and out= ops hand back an input's handle (the native side aliases top-level tensors only).
+function inputWithHandle(h: unknown, args: readonly unknown[], n: number, options: Record<string, unknown> | undefined): Tensor | undefined {
+  for (let i = 0; i < n; i++) {
+    const a = args[i];
+    if (isTensorObject(a) && handleOf(a) === h) return a;
+  }
+  if (options) for (const k in options) {
+    const a = (args[n] as Record<string, unknown>)[k];
+    if (isTensorObject(a) && handleOf(a) === h) return a;
+  }
+  return undefined;
+}
+
+function fromNative(v: unknown, args: readonly unknown[], n: number, options: Record<string, unknown> | undefined): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     const raw = v.slice();
-    const out: unknown[] = raw.map((e) => fromNative(e, inputs));
+    const out: unknown[] = raw.map((e) => fromNative(e, args, n, options));
     for (const key of Object.keys(v)) {
       if (/^\d+$/.test(key)) continue;
       // Named results (values, indices): the same objects as the positional ones.
@@ -29,9 +40,8 @@ function fromNative(v: unknown, inputs: Tensor[]): unknown {
     }
     return out;
   }
-  // An External: a result tensor. In-place and out= ops hand back an input's handle: reuse its Tensor.
-  for (let i = 0; i < inputs.length; i++) if (handleOf(inputs[i]!) === v) return inputs[i];
-  return new Tensor(v as Handle);
+  // An External: a result tensor, or an input's own handle given back.
+  return inputWithHandle(v, args, n, options) ?? new Tensor(v as Handle);
 }
 
 /**
@@ -41,16 +51,26 @@ function fromNative(v: unknown, inputs: Tensor[]): unknown {
 export function callOp(id: number, args: readonly unknown[], method = false): unknown {
   let n = args.length;
   let options: Record<string, unknown> | undefined;
-  if (n > 0 && isOptionsObject(args[n - 1])) {
-    options = {};
+  if (n > 0 && !isTensorObject(args[n - 1]) && isOptionsObject(args[n - 1])) {
     n--;
+    options = {};
+    for (const [k, v] of Object.entries(args[n] as Record<string, unknown>)) options[k] = toNative(v);
   }
-  const inputs: Tensor[] = [];
-  const nativeArgs: unknown[] = new Array(n);
-  for (let i = 0; i < n; i++) nativeArgs[i] = toNative(args[i], inputs);
-  if (options) for (const [k, v] of Object.entries(args[n] as Record<string, unknown>)) options[k] = toNative(v, inputs);
   // callMethod differs only in error messages, which leave out `self` as x.sum(...) does.
-  return fromNative((method ? native.callMethod : native.callOp)(id, options, ...nativeArgs), inputs);
+  const call = method ? native.callMethod : native.callOp;
+  let r: unknown;
+  // Fixed arities call without building a spread array (most calls take one to three values).
+  switch (n) {
+    case 1: r = call(id, options, toNative(args[0])); break;
+    case 2: r = call(id, options, toNative(args[0]), toNative(args[1])); break;
+    case 3: r = call(id, options, toNative(args[0]), toNative(args[1]), toNative(args[2])); break;
+    default: {
+      const nativeArgs: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) nativeArgs[i] = toNative(args[i]);
+      r = call(id, options, ...nativeArgs);
+    }
+  }
+  return fromNative(r, args, n, options);
 }
 
 const ids = new Map<string, number>();

@@ -55,3 +55,41 @@ describe('call forms (JS side)', () => {
     expectTypeOf(x.to).toBeCallableWith(x, false, true);
   });
 });
+
+// callOp remembers the overload each combination of argument kinds picked (number, whole or not,
+// boolean, Tensor, null, ...) and skips overload scoring on later calls of the same kinds.
+describe('overload choice remembered per argument kinds', () => {
+  const x = torch.tensor([1.5, 2.5, 3.5], { dtype: torch.float64 });
+  const { aten } = torch.ops;
+
+  it('each kind of call keeps its own overload, whatever was called before', () => {
+    const calls: [() => unknown, () => unknown][] = [
+      [() => torch.pow(x, 2), () => aten.pow.Tensor_Scalar(x, 2)],
+      [() => torch.pow(2, x), () => aten.pow.Scalar(2, x)],
+      [() => torch.pow(x, x), () => aten.pow.Tensor_Tensor(x, x)],
+      [() => torch.pow(x, 0.5), () => aten.pow.Tensor_Scalar(x, 0.5)],
+      [() => torch.clamp(x, null, 2), () => aten.clamp.default(x, null, 2)],
+      [() => torch.clamp(x, torch.tensor(2), null), () => aten.clamp.Tensor(x, torch.tensor(2), null)],
+      [() => torch.clamp(x, 2.5), () => aten.clamp.default(x, 2.5)],
+      [() => x.add(true), () => aten.add.Tensor(x, true)],
+      [() => torch.narrow(x, 0, 1, 2), () => aten.narrow.default(x, 0, 1, 2)],
+    ];
+    for (let round = 0; round < 3; round++)
+      for (const [call, reference] of calls) {
+        const [got, want] = [call() as torch.Tensor, reference() as torch.Tensor];
+        expect([got.tolist(), String(got.dtype), got.gradFn?.name()]).toEqual([want.tolist(), String(want.dtype), want.gradFn?.name()]);
+      }
+  });
+
+  it('a whole number from 2**64 on is a float there, even after whole numbers of the same call (as in Python)', () => {
+    expect(torch.narrow(x, 0, 0, 1).tolist()).toEqual([1.5]);
+    expect(() => torch.narrow(x, 0, 0, 1e20)).toThrow(/got \(Tensor, number, number, number \(1e\+20\)\)/);
+    expect(() => torch.narrow(x, 0, 0, 2 ** 64)).toThrow(TypeError);
+    expect(torch.narrow(x, 0, 0, 2).tolist()).toEqual([1.5, 2.5]);
+  });
+
+  it('a generator in the slot of a tensor is still refused after tensors were seen', () => {
+    expect(torch.add(x, x).tolist()).toEqual([3, 5, 7]);
+    expect(() => torch.add(x, new torch.Generator() as unknown as torch.Tensor)).toThrow(/no overload matches.*Generator/s);
+  });
+});

@@ -11,10 +11,6 @@
 namespace tn {
 namespace {
 
-// A whole JS number is a Python int (API.md). From 2^64 on a JS number cannot hold an integer
-// exactly, so it can only be meant as a float (-1e30 as a mask value, float32's max): a float there.
-bool IsWhole(double d) { return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 18446744073709551616.0; }
-
 napi_value Property(napi_env env, napi_value obj, const char* key) {
   napi_value v;
   Check(napi_get_named_property(env, obj, key, &v));
@@ -78,6 +74,8 @@ c10::TypeKind ElementKind(const c10::TypePtr& list) {
 }
 
 }  // namespace
+
+bool IsWhole(double d) { return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 18446744073709551616.0; }
 
 at::Tensor WrappedScalar(const c10::Scalar& s) {
   at::Tensor t = c10::scalar_to_tensor(s);

@@ -2,11 +2,16 @@
 #pragma once
 #include <ATen/core/ivalue.h>
 #include <ATen/core/jit_type.h>
+#include <c10/util/SmallVector.h>
 
 #include "dtypes.h"
 #include "handle.h"
 
 namespace tn {
+
+// A whole JS number is a Python int (API.md). From 2^64 on a JS number cannot hold an integer
+// exactly, so it can only be meant as a float (-1e30 as a mask value, float32's max): a float there.
+bool IsWhole(double d);
 
 // dtype: a DType object (its `code`), a name ('float32', 'long', ...) or a ScalarType code.
 c10::ScalarType ToScalarType(napi_env env, napi_value v);
@@ -27,7 +32,7 @@ c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::
 
 // Maps result tensors that alias an input back to that input's handle (in-place / out= ops).
 struct AliasMap {
-  std::vector<std::pair<const c10::TensorImpl*, napi_value>> inputs;
+  c10::SmallVector<std::pair<const c10::TensorImpl*, napi_value>, 4> inputs;
   napi_value Find(const at::Tensor& t) const;
 };
 napi_value FromIValue(napi_env env, const c10::IValue& v, const AliasMap* aliases);

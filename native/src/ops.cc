@@ -6,6 +6,7 @@
 #include <ATen/core/grad_mode.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <deque>
@@ -27,6 +28,9 @@ struct Overload {
   std::vector<std::string> returnNames;  // set when all of several returns are named (named tuples)
   std::vector<bool> dimname;             // per argument: a Dimname (list) that arrives as strings
   bool hasOut = false;                   // an out= overload: autograd cannot record it
+  std::vector<bool> tensor;              // per argument: Tensor or Tensor? (a resolved handle converts directly)
+  std::vector<size_t> written;           // arguments the op may write (Tensor(a!)): their metadata is restored on failure
+  bool takesGenerator = false;           // has a Generator? argument (a worker fills in its own)
   OpCheck check = nullptr;               // argument check for input that crashes libtorch (op_checks.cc)
 };
 
@@ -54,16 +58,47 @@ void QualifyDimnames(c10::IValue& v) {
     v = out;
   }
 }
+// Argument-kinds key (KindsKey) -> overload picked for it, read without a lock on every call: a
+// writer (holding g_opsMutex) fills an entry, then publishes it by raising `used`.
+class ChoiceCache {
+ public:
+  static constexpr uint32_t kEntries = 16;
+  bool Find(uint64_t key, size_t* index) const {
+    uint32_t n = used_.load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i)
+      if (keys_[i].load(std::memory_order_relaxed) == key) {
+        *index = indices_[i].load(std::memory_order_relaxed);
+        return true;
+      }
+    return false;
+  }
+  void Add(uint64_t key, size_t index) {  // under g_opsMutex
+    uint32_t n = used_.load(std::memory_order_relaxed);
+    if (n == kEntries) return;
+    keys_[n].store(key, std::memory_order_relaxed);
+    indices_[n].store(static_cast<uint32_t>(index), std::memory_order_relaxed);
+    used_.store(n + 1, std::memory_order_release);
+  }
+
+ private:
+  std::atomic<uint64_t> keys_[kEntries] = {};
+  std::atomic<uint32_t> indices_[kEntries] = {};
+  std::atomic<uint32_t> used_{0};
+};
+
 struct Family {
   std::string name;  // "add" or "add.Tensor"
   std::vector<Overload> overloads;
   std::vector<std::string> optionKeys;  // every option name some overload takes, in schema order
-  std::vector<std::pair<uint64_t, size_t>> chosen;  // argument-kinds key -> overload picked for it
+  ChoiceCache chosen;
 };
-// Shared by every thread that loads the addon (worker threads too): guarded by g_opsMutex. A deque
-// keeps references to families stable while others are added.
+// Shared by every thread that loads the addon (worker threads too). Families are made under
+// g_opsMutex and never removed or moved (a deque keeps references stable); each is published in
+// g_familyTable, which op calls read without a lock.
 std::mutex g_opsMutex;
 std::deque<Family> g_families;
+constexpr size_t kMaxFamilies = 1 << 15;  // ATen has about 2,500 op names and 7,000 overloads
+std::atomic<const Family*> g_familyTable[kMaxFamilies] = {};
 std::unordered_map<std::string, int> g_familyIds;
 std::unordered_map<std::string, std::vector<c10::OperatorName>>* g_byName = nullptr;
 
@@ -89,6 +124,12 @@ bool HiddenInPython(const c10::OperatorName& n) {
   return false;
 }
 
+// Tensor or Tensor?: a handle converts straight to its tensor.
+bool IsTensorArgument(const c10::TypePtr& t) {
+  if (t->kind() == c10::TypeKind::TensorType) return true;
+  return t->kind() == c10::TypeKind::OptionalType && t->castRaw<c10::OptionalType>()->getElementType()->kind() == c10::TypeKind::TensorType;
+}
+
 Overload MakeOverload(const c10::OperatorHandle& h) {
   Overload o{h, {}, 0, {}, {}};
   o.check = FindOpCheck(h.schema());
@@ -97,6 +138,11 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
     o.dimname.push_back(IsDimnameArgument(a));
     if (!a.kwarg_only()) ++o.positional;
     if (a.is_out()) o.hasOut = true;
+    o.tensor.push_back(IsTensorArgument(a.real_type()));
+    if (a.alias_info() && a.alias_info()->isWrite()) o.written.push_back(o.tensor.size() - 1);
+    const c10::TypePtr& t = a.real_type();
+    if (t->kind() == c10::TypeKind::OptionalType && t->castRaw<c10::OptionalType>()->getElementType()->kind() == c10::TypeKind::GeneratorType)
+      o.takesGenerator = true;
   }
   const auto& rets = h.schema().returns();
   bool named = rets.size() > 1;
@@ -118,15 +164,18 @@ int FamilyId(const std::string& spec) {
     qualified = spec.substr(0, dot);
     overload = spec.substr(dot + 1);
   }
-  Family f;
-  f.name = spec.rfind("aten::", 0) == 0 ? spec.substr(6) : spec;
+  std::vector<Overload> overloads;
   for (const c10::OperatorName& n : OverloadNames(qualified)) {
     if (exact && n.overload_name != (overload == "default" ? "" : overload)) continue;
     if (!exact && HiddenInPython(n)) continue;
     auto h = c10::Dispatcher::singleton().findOp(n);
-    if (h && h->hasSchema()) f.overloads.push_back(MakeOverload(*h));
+    if (h && h->hasSchema()) overloads.push_back(MakeOverload(*h));
   }
-  if (f.overloads.empty()) return -1;
+  if (overloads.empty()) return -1;
+  if (g_families.size() == kMaxFamilies) ThrowRange("too many operator families");
+  Family& f = g_families.emplace_back();
+  f.name = spec.rfind("aten::", 0) == 0 ? spec.substr(6) : spec;
+  f.overloads = std::move(overloads);
   for (const Overload& o : f.overloads)
     for (size_t i = 0; i < o.keys.size(); ++i) {
       // Python's functions call `self` `input`: options may name it so.
@@ -135,8 +184,8 @@ int FamilyId(const std::string& spec) {
     }
   // out= overloads last: on equal scores the functional overload wins.
   std::stable_partition(f.overloads.begin(), f.overloads.end(), [](const Overload& o) { return !o.hasOut; });
-  g_families.push_back(std::move(f));
   int id = static_cast<int>(g_families.size() - 1);
+  g_familyTable[id].store(&f, std::memory_order_release);
   g_familyIds.emplace(spec, id);
   return id;
 }
@@ -148,13 +197,21 @@ bool IsVarargsList(const c10::TypePtr& t) {
   return k == c10::TypeKind::IntType || k == c10::TypeKind::SymIntType || k == c10::TypeKind::StringType;
 }
 
+// Inline capacities: an op call allocates nothing for its own bookkeeping up to these sizes.
+using Slots = c10::SmallVector<napi_value, 12>;
+using Boxes = c10::SmallVector<Box*, 8>;
+
 struct Call {
-  std::vector<napi_value> pos;
+  c10::SmallVector<napi_value, 8> pos;
   std::vector<std::pair<std::string, napi_value>> kw;
+  // Per positional argument, read once by KindsKey (each read is a Node-API call): its JS type,
+  // and its Box when it is a tensor handle. Empty when KindsKey gave up.
+  c10::SmallVector<napi_valuetype, 8> types;
+  Boxes boxes;
 };
 
 // Score of an overload for this call (-1: does not apply); fills `slots` with the JS value per argument.
-int ScoreOverload(napi_env env, const Overload& o, const Call& c, std::vector<napi_value>& slots) {
+int ScoreOverload(napi_env env, const Overload& o, const Call& c, Slots& slots) {
   const auto& args = o.handle.schema().arguments();
   slots.assign(args.size(), nullptr);
   size_t npos = c.pos.size();
@@ -194,28 +251,46 @@ int ScoreOverload(napi_env env, const Overload& o, const Call& c, std::vector<na
 
 // The kinds of a call's arguments, when they alone decide the overload (no options object, arrays,
 // plain objects or strings, whose contents matter): lets repeated calls skip overload scoring.
-bool KindsKey(napi_env env, const Call& c, uint64_t* key) {
+// Records each argument's type and Box in `c` for the rest of the call.
+bool KindsKey(napi_env env, Call& c, uint64_t* key) {
   if (!c.kw.empty() || c.pos.size() > 14) return false;
   uint64_t k = c.pos.size();
-  for (napi_value v : c.pos) {
+  c.types.resize(c.pos.size());
+  c.boxes.assign(c.pos.size(), nullptr);
+  for (size_t i = 0; i < c.pos.size(); ++i) {
+    napi_value v = c.pos[i];
     uint64_t code;
-    switch (TypeOf(env, v)) {
-      case napi_number: {
-        double d;
-        Check(napi_get_value_double(env, v, &d));
-        code = std::isfinite(d) && std::floor(d) == d ? 1 : 2;
-        break;
-      }
+    switch (c.types[i] = TypeOf(env, v)) {
+      case napi_number: code = IsWhole(ToDouble(env, v, "")) ? 1 : 2; break;  // int and float schema types tell these apart
       case napi_boolean: code = 3; break;
       case napi_bigint: code = 4; break;
-      case napi_external: code = BoxOf(env, v) ? 5 : 6; break;
+      case napi_external: code = (c.boxes[i] = BoxOf(env, v)) ? 5 : 6; break;
       case napi_null: code = 7; break;
       case napi_undefined: code = 8; break;
-      default: return false;
+      default:
+        c.types.clear();
+        c.boxes.clear();
+        return false;
     }
     k = k * 16 + code;
   }
   *key = k;
+  return true;
+}
+
+// The slots of a call whose argument kinds already chose overload `o` (KindsKey): for these kinds
+// (no generator handle, no varargs) MatchScore depends on the kind alone, so `o` applies unscored.
+bool SlotsByKind(const Overload& o, const Call& c, Slots& slots) {
+  if (c.pos.size() > o.positional) return false;
+  const auto& args = o.handle.schema().arguments();
+  slots.assign(args.size(), nullptr);
+  for (size_t i = 0; i < c.pos.size(); ++i) {
+    napi_valuetype t = c.types[i];
+    if (t == napi_external && !c.boxes[i]) return false;  // a generator (or foreign) handle: scored
+    // undefined, and null for a non-optional argument, mean "use the default" (as in ScoreOverload).
+    if (t == napi_undefined || (t == napi_null && args[i].real_type()->kind() != c10::TypeKind::OptionalType)) continue;
+    slots[i] = c.pos[i];
+  }
   return true;
 }
 
@@ -292,7 +367,7 @@ std::string DescribeValue(const Napi::Value& v) {
     case napi_boolean: return "boolean";
     case napi_number: {
       double d = v.As<Napi::Number>().DoubleValue();
-      return std::isfinite(d) && std::floor(d) == d ? "number" : "number (" + PyRepr(d) + ")";
+      return IsWhole(d) ? "number" : "number (" + PyRepr(d) + ")";  // a float, as Python would name it
     }
     case napi_bigint: return "bigint";
     case napi_string: return "string";
@@ -379,7 +454,7 @@ void FillThreadGenerator(const std::vector<c10::Argument>& args, torch::jit::Sta
   }
 }
 
-napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_value>& slots) {
+napi_value RunOverload(napi_env env, const Overload& o, const Slots& slots, const Call& c) {
   const auto& args = o.handle.schema().arguments();
   torch::jit::Stack stack;
   stack.reserve(args.size());
@@ -390,17 +465,18 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
       stack.push_back(*args[i].default_value());
       continue;
     }
-    stack.push_back(ToIValue(env, v, args[i].real_type(), args[i].N(), args[i].name().c_str()));
+    // A positional tensor in its own slot: KindsKey already found its Box.
+    Box* known = i < c.boxes.size() && v == c.pos[i] ? c.boxes[i] : nullptr;
+    if (known && o.tensor[i]) stack.push_back(LiveTensor(env, known, args[i].name().c_str()));
+    else stack.push_back(ToIValue(env, v, args[i].real_type(), args[i].N(), args[i].name().c_str()));
     if (o.dimname[i]) QualifyDimnames(stack.back());
     if (stack.back().isTensor()) aliases.inputs.emplace_back(stack.back().toTensor().unsafeGetTensorImpl(), v);
   }
   if (o.hasOut) CheckOutNeedsNoGrad(stack);
-  FillThreadGenerator(args, stack);
+  if (o.takesGenerator) FillThreadGenerator(args, stack);
   MetadataGuard guard;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const c10::AliasInfo* alias = args[i].alias_info();
-    if (alias && alias->isWrite() && stack[i].isTensor() && stack[i].toTensor().defined()) guard.Watch(stack[i].toTensor());
-  }
+  for (size_t i : o.written)
+    if (stack[i].isTensor() && stack[i].toTensor().defined()) guard.Watch(stack[i].toTensor());
   try {
     if (o.check) o.check(o.handle.schema(), stack);
     o.handle.callBoxed(stack);
@@ -422,10 +498,11 @@ napi_value RunOverload(napi_env env, const Overload& o, const std::vector<napi_v
 
 // The family of an id from opId (stable: families are never removed).
 const Family& FamilyAt(napi_env env, napi_value idValue) {
-  int64_t id = ToInt64(env, idValue, "op id");
-  std::lock_guard<std::mutex> lock(g_opsMutex);
-  if (id < 0 || id >= static_cast<int64_t>(g_families.size())) ThrowRange("unknown op id");
-  return g_families[static_cast<size_t>(id)];
+  int32_t id = -1;
+  if (napi_get_value_int32(env, idValue, &id) != napi_ok) ThrowType("op id must be a number");
+  const Family* f = id >= 0 && static_cast<size_t>(id) < kMaxFamilies ? g_familyTable[id].load(std::memory_order_acquire) : nullptr;
+  if (!f) ThrowRange("unknown op id");
+  return *f;
 }
 
 // The options object's own enumerable string keys (never inherited ones: a polluted
@@ -461,17 +538,16 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
       Call c;
       c.pos.assign(argv + 2, argv + argc);
       if (!IsNullish(env, argv[1])) ReadOptions(env, argv[1], f, c);
-      std::vector<napi_value> slots, best;
+      Slots slots, best;
       uint64_t key = 0;
       bool keyed = KindsKey(env, c, &key);
       if (keyed) {
         size_t cached = f.overloads.size();
-        {
-          std::lock_guard<std::mutex> lock(g_opsMutex);
-          for (const auto& [k, index] : f.chosen)
-            if (k == key) cached = index;
+        f.chosen.Find(key, &cached);
+        if (cached < f.overloads.size()) {
+          const Overload& o = f.overloads[cached];
+          if (SlotsByKind(o, c, best) || ScoreOverload(env, o, c, best) >= 0) return RunOverload(env, o, best, c);
         }
-        if (cached < f.overloads.size() && ScoreOverload(env, f.overloads[cached], c, best) >= 0) return RunOverload(env, f.overloads[cached], best);
       }
       const Overload* chosen = nullptr;
       int bestScore = 1 << 30;
@@ -486,10 +562,9 @@ napi_value CallOp(napi_env env, napi_callback_info info) {
       if (!chosen) ThrowType("no overload matches these arguments: got " + DescribeCall(env, c, method) + ", expected one of:" + Signatures(f, method));
       if (keyed) {
         std::lock_guard<std::mutex> lock(g_opsMutex);
-        auto& cache = const_cast<Family&>(f).chosen;
-        if (cache.size() < 16) cache.emplace_back(key, static_cast<size_t>(chosen - f.overloads.data()));
+        const_cast<Family&>(f).chosen.Add(key, static_cast<size_t>(chosen - f.overloads.data()));
       }
-      return RunOverload(env, *chosen, best);
+      return RunOverload(env, *chosen, best, c);
     } catch (const JsError& e) {
       throw JsError{e.kind, f.name.substr(0, f.name.find('.')) + ": " + e.msg};  // "to", not "to.dtype_layout"
     } catch (const std::exception& e) {
