@@ -73,6 +73,9 @@ describe('overload choice remembered per argument kinds', () => {
       [() => torch.clamp(x, 2.5), () => aten.clamp.default(x, 2.5)],
       [() => x.add(true), () => aten.add.Tensor(x, true)],
       [() => torch.narrow(x, 0, 1, 2), () => aten.narrow.default(x, 0, 1, 2)],
+      [() => torch.sum(x.view([3, 1]), [0]), () => aten.sum.dim_IntList(x.view([3, 1]), [0])],
+      [() => torch.stack([x, x]), () => aten.stack.default([x, x])],
+      [() => torch.stack([x, x], 1), () => aten.stack.default([x, x], 1)],
     ];
     for (let round = 0; round < 3; round++)
       for (const [call, reference] of calls) {
@@ -86,6 +89,13 @@ describe('overload choice remembered per argument kinds', () => {
     expect(() => torch.narrow(x, 0, 0, 1e20)).toThrow(/got \(Tensor, number, number, number \(1e\+20\)\)/);
     expect(() => torch.narrow(x, 0, 0, 2 ** 64)).toThrow(TypeError);
     expect(torch.narrow(x, 0, 0, 2).tolist()).toEqual([1.5, 2.5]);
+  });
+
+  it('an int list with a float in it is refused after int lists were seen (as in Python)', () => {
+    expect(x.view([3, 1]).shape).toEqual([3, 1]);
+    expect(() => x.view([1.5, 2])).toThrow(/no overload matches/);
+    expect(() => x.view([x, x] as unknown as number[])).toThrow(/no overload matches/);
+    expect(x.view([1, 3]).shape).toEqual([1, 3]);
   });
 
   it('a generator in the slot of a tensor is still refused after tensors were seen', () => {

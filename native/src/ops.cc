@@ -249,9 +249,38 @@ int ScoreOverload(napi_env env, const Overload& o, const Call& c, Slots& slots) 
   return score;
 }
 
-// The kinds of a call's arguments, when they alone decide the overload (no options object, arrays,
-// plain objects or strings, whose contents matter): lets repeated calls skip overload scoring.
+// The kinds of a call's arguments, when they alone decide the overload (no options object, plain
+// objects, strings or arrays of other things, whose contents matter): lets repeated calls skip
+// overload scoring.
 // Records each argument's type and Box in `c` for the rest of the call.
+// The kind of a short array whose elements alone decide how it matches a list type (MatchScore):
+// 9 empty, 10 whole numbers, 11 numbers none whole, 12 numbers some whole, 13 tensors; 0 otherwise.
+uint64_t ArrayKind(napi_env env, napi_value v) {
+  uint32_t n = 0;
+  Check(napi_get_array_length(env, v, &n));
+  if (n == 0) return 9;
+  if (n > 16) return 0;
+  uint32_t whole = 0, numbers = 0, tensors = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    napi_value e;
+    Check(napi_get_element(env, v, i, &e));
+    switch (TypeOf(env, e)) {
+      case napi_number:
+        ++numbers;
+        whole += IsWhole(ToDouble(env, e, "")) ? 1 : 0;
+        break;
+      case napi_external:
+        if (!BoxOf(env, e)) return 0;
+        ++tensors;
+        break;
+      default: return 0;
+    }
+  }
+  if (tensors == n) return 13;
+  if (numbers != n) return 0;
+  return whole == n ? 10 : whole == 0 ? 11 : 12;
+}
+
 bool KindsKey(napi_env env, Call& c, uint64_t* key) {
   if (!c.kw.empty() || c.pos.size() > 14) return false;
   uint64_t k = c.pos.size();
@@ -267,10 +296,13 @@ bool KindsKey(napi_env env, Call& c, uint64_t* key) {
       case napi_external: code = (c.boxes[i] = BoxOf(env, v)) ? 5 : 6; break;
       case napi_null: code = 7; break;
       case napi_undefined: code = 8; break;
-      default:
-        c.types.clear();
-        c.boxes.clear();
-        return false;
+      case napi_object: code = IsArray(env, v) ? ArrayKind(env, v) : 0; break;
+      default: code = 0; break;
+    }
+    if (code == 0) {
+      c.types.clear();
+      c.boxes.clear();
+      return false;
     }
     k = k * 16 + code;
   }
