@@ -249,10 +249,6 @@ int ScoreOverload(napi_env env, const Overload& o, const Call& c, Slots& slots) 
   return score;
 }
 
-// The kinds of a call's arguments, when they alone decide the overload (no options object, plain
-// objects, strings or arrays of other things, whose contents matter): lets repeated calls skip
-// overload scoring.
-// Records each argument's type and Box in `c` for the rest of the call.
 // The kind of a short array whose elements alone decide how it matches a list type (MatchScore):
 // 9 empty, 10 whole numbers, 11 numbers none whole, 12 numbers some whole, 13 tensors; 0 otherwise.
 uint64_t ArrayKind(napi_env env, napi_value v) {
@@ -281,6 +277,9 @@ uint64_t ArrayKind(napi_env env, napi_value v) {
   return whole == n ? 10 : whole == 0 ? 11 : 12;
 }
 
+// The kinds of a call's arguments, when they alone decide the overload (no options object, plain
+// objects, strings or arrays of other things, whose contents matter): lets repeated calls skip
+// overload scoring. Records each argument's type and Box in `c` for the rest of the call.
 bool KindsKey(napi_env env, Call& c, uint64_t* key) {
   if (!c.kw.empty() || c.pos.size() > 14) return false;
   uint64_t k = c.pos.size();
