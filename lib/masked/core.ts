@@ -197,3 +197,25 @@ export function resultDtype(fn: string, input: Tensor | MaskedInput, dtype: unkn
 }
 
 export type { DTypeLike };
+
+/**
+ * x broadcast to mask's shape, whose backward is sum_to_size run on a MaskedTensor gradient (Python's
+ * expand backward, and the broadcast of a plain operand of a binary op): the masked sum, masked-out
+ * elements left out.
+ */
+export class MaskedExpand extends Function {
+  static override forward(ctx: FunctionCtx, x: Tensor, mask: Tensor): Tensor {
+    ctx.saveForBackward(mask);
+    ctx.shape = x.shape;
+    return x.expand(mask.shape);
+  }
+  static override backward(ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    const mask = ctx.savedTensors[0]!;
+    const shape = ctx.shape as number[];
+    const lead = grad.dim() - shape.length;
+    const dims = grad.shape.flatMap((s, d) => (d < lead || (shape[d - lead] === 1 && s !== 1) ? [d] : []));
+    if (dims.length === 0) return [grad, null];
+    const summed = aten('sum', [aten('where', [mask, grad, tensor(0, { dtype: grad.dtype })]), dims, true]) as Tensor;
+    return [lead > 0 ? summed.view(shape) : summed, null];
+  }
+}

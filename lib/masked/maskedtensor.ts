@@ -12,11 +12,12 @@ import { bool, float16, float32, float64, int16, int32, int64, int8, toDType, ty
 import { type Device } from '../device.js';
 import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
 import { noGrad } from '../autograd.js';
+import { Function, type FunctionCtx } from '../function.js';
 import { isTensor, type BackwardOptions, type Tensor } from '../tensor.js';
 import { checkArity } from '../functional/args.js';
 import { tensor } from '../creation.js';
 import { sparseCooTensor, sparseCsrTensor } from '../sparse.js';
-import { MASKED, isMaskedTensor } from './core.js';
+import { MASKED, MaskedExpand, isMaskedTensor } from './core.js';
 import { isCoo, isCsr, isStrided, sparseCooWhere, sparseCsrWhere } from './sparse.js';
 import { amax, amin, argmax, argmin, mean, prod, std, sum, variance, type MaskedArg } from './reductions.js';
 
@@ -101,6 +102,29 @@ type PassthroughMethods = { [N in (typeof PASSTHROUGH_NAMES)[number]]: (...args:
 export type MaskedReduction = (dim?: number | number[] | MaskedReduceOptions, keepdim?: boolean, dtype?: DTypeLike | null) => MaskedTensor;
 export interface MaskedReduceOptions { dim?: number | number[]; keepdim?: boolean; dtype?: DTypeLike | null }
 type ReductionMethods = { [N in keyof typeof REDUCTIONS | 'all']: MaskedReduction };
+
+// The data side of Python's autograd.Functions and of its backward formulas run on MaskedTensor
+// gradients, where they differ from the plain tensor's formula.
+
+// _MaskedWhere: each side's gradient is the whole gradient (only its mask is cut by the condition).
+class MaskedWhereData extends Function {
+  static override forward(_ctx: FunctionCtx, condition: Tensor, input: Tensor, other: Tensor): Tensor {
+    return aten('where', [condition, input, other]) as Tensor;
+  }
+  static override backward(_ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    return [null, grad, grad];
+  }
+}
+
+// _MaskedToSparseCsr: the gradient made dense.
+class MaskedToSparseCsr extends Function {
+  static override forward(_ctx: FunctionCtx, data: Tensor, sparseMask: Tensor): Tensor {
+    return data.sparseMask(sparseMask);
+  }
+  static override backward(_ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    return [isStrided(grad) ? grad : grad.toDense(), null];
+  }
+}
 
 let resultOf: (data: Tensor, mask: Tensor, edges?: GradEdge[], refuse?: string) => MaskedTensor;
 
@@ -244,7 +268,7 @@ export class MaskedTensor {
     if (this[DATA].dim() !== 2) throw new RangeError(`Only 2D tensors can be converted to the SparseCsr layout but got shape: torch.Size([${this[DATA].shape.join(', ')}])`);
     if (this.isSparseCsr()) return unchanged(this);
     const sparseMask = this[MASK].toSparseCsr();
-    return resultOf(this[DATA].sparseMask(sparseMask), sparseMask, [{ input: this, rule: { kind: 'layout' } }]);
+    return resultOf(MaskedToSparseCsr.apply(this[DATA], sparseMask) as Tensor, sparseMask, [{ input: this, rule: { kind: 'layout' } }]);
   }
   dim(): number {
     return this[DATA].dim();
@@ -275,7 +299,7 @@ export class MaskedTensor {
     if (!isTensor(condition)) throw new TypeError(`MaskedTensor.where: condition must be a Tensor, got ${describe(condition)}`);
     const otherMt = other instanceof MaskedTensor ? other : isTensor(other) ? new MaskedTensor(other, aten('ones_like', [other, { dtype: bool }]) as Tensor) : null;
     if (otherMt === null) throw new TypeError(`MaskedTensor.where: other must be a MaskedTensor or a Tensor, got ${describe(other)}`);
-    const data = aten('where', [condition, this[DATA], otherMt.getData()]) as Tensor;
+    const data = MaskedWhereData.apply(condition, this[DATA], otherMt.getData()) as Tensor;
     const mask = aten('where', [condition, this[MASK], otherMt.getMask()]) as Tensor;
     return resultOf(data, mask, [
       { input: this, rule: { kind: 'where', condition, side: true } },
@@ -584,7 +608,9 @@ function installPassthrough(name: string): void {
     const apply = (t: Tensor): Tensor => (t[name as 'view'] as (...a: unknown[]) => Tensor)(...args);
     // unsqueeze's backward is squeeze, which MaskedTensor's dispatch lacks
     const refuse = name === 'unsqueeze' ? dispatchFailed('squeeze.dim') : undefined;
-    return resultOf(apply(this.getData()), apply(this.getMask()), [{ input: this, rule: { kind: 'view', name, args } }], refuse);
+    const mask = apply(this.getMask());
+    const data = name === 'expand' ? (MaskedExpand.apply(this.getData(), mask) as Tensor) : apply(this.getData());
+    return resultOf(data, mask, [{ input: this, rule: { kind: 'view', name, args } }], refuse);
   });
 }
 
