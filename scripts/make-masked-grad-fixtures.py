@@ -89,6 +89,16 @@ def basics():
     case(f"mt = {R}.masked_tensor(x, m)\nmt.requires_grad_()\nmt.sum().backward()\n{GRAD}")
     case(f"mt = {R}.masked_tensor(x, m)\n(mt.requires_grad, mt.is_leaf, mt.grad is None)")
     case(f"mt = {R}.masked_tensor(x, m)\nmt.sum().backward()", err=True)
+    # in-place ops: on a leaf, and on a result saved for backward
+    case(f"{leaf()}\nmt.exp_()", err=True)
+    # (libtorch names the tensor's type its C++ way: the part after it is compared)
+    case(f"{leaf()}\nr = mt.exp()\nr.sin_()\nr.sum().backward()", err="which is output 0 of Exp, is at version 1; expected version 0 instead.")
+    # retain_grad on a result; zeroing the gradient in place
+    case(f"{leaf()}\nr = mt.exp()\nr.retain_grad()\nr.sum().backward()\n(r.grad.get_data(), r.grad.get_mask())")
+    grad_case("mt.sum().backward()\nmt.grad.get_data().zero_()\nmt.exp().sum().backward()")
+    case(f"{leaf()}\n(mt.exp().grad_fn is None, mt.grad_fn is None, mt.sum().grad_fn is None, mt.detach().grad_fn is None)")
+    # gradients with different masks do not add up (where cuts the first one's mask)
+    grad_case(f"torch.where(c, mt, {R}.masked_tensor(y, m)).sum().backward()\nmt.sum().backward()", err=True)
     # backward twice accumulates (the masks match)
     grad_case("mt.sum().backward()\nmt.sum().backward()")
     grad_case("mt.exp().sum().backward()\nmt.sin().sum().backward()")
@@ -182,6 +192,11 @@ def layouts():
     grad_case("mt.to_sparse_csr().sum().backward()", err=True)
     grad_case("mt.to_sparse().sin().to_dense().sum().backward()")
     grad_case("mt.to_sparse().get_data().to_dense().sum().backward()")
+    # a sparse leaf: its gradient is sparse, with the leaf's indices
+    for body in ["mt.to_dense().sum().backward()", "mt.sin().to_dense().sum().backward()", "mt.mul(mt).to_dense().sum().backward()"]:
+        case(f"mt = {R}.masked_tensor(x.to_sparse(), m.to_sparse(), requires_grad=True)\n{body}\n"
+             "(mt.grad.layout, mt.grad.get_data(), mt.grad.get_mask(), mt.grad.get_data().indices())")
+    case(f"mt = {R}.masked_tensor(x.to_sparse(), m.to_sparse(), requires_grad=True)\nmt.sum().backward()", err=True)
 
 
 def where():

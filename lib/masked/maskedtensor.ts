@@ -13,7 +13,7 @@ import { type Device } from '../device.js';
 import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
 import { noGrad } from '../autograd.js';
 import { Function, type FunctionCtx } from '../function.js';
-import { isTensor, type BackwardOptions, type Tensor } from '../tensor.js';
+import { isTensor, type BackwardOptions, type GradFn, type Tensor } from '../tensor.js';
 import { checkArity } from '../functional/args.js';
 import { tensor } from '../creation.js';
 import { sparseCooTensor, sparseCsrTensor } from '../sparse.js';
@@ -52,6 +52,7 @@ const DATA = Symbol('data');
 const MASK = Symbol('mask');
 const GRAD_NODE = Symbol('gradNode');
 const GRAD_MASK = Symbol('gradMask');
+const RETAINS = Symbol('retainsGrad');
 
 // How the mask of a result's gradient becomes the mask of an input's gradient (Python runs the
 // backward formulas on MaskedTensors; these are what those formulas do to the mask).
@@ -126,7 +127,7 @@ class MaskedToSparseCsr extends Function {
   }
 }
 
-let resultOf: (data: Tensor, mask: Tensor, edges?: GradEdge[], refuse?: string) => MaskedTensor;
+let resultOf: (data: Tensor, mask: Tensor, edges?: GradEdge[], refuse?: string, copy?: boolean) => MaskedTensor;
 
 // The method interface the tables above install on MaskedTensor.prototype.
 export interface MaskedTensor extends UnaryMethods, InplaceUnaryMethods, BinaryMethods, InplaceBinaryMethods, PassthroughMethods, ReductionMethods {}
@@ -155,19 +156,23 @@ export class MaskedTensor {
     Object.defineProperty(this, MASK, { value: mask.clone(), writable: true });
   }
 
-  /** A result of an op on MaskedTensors: data (with its autograd history) and mask copied, and how gradient masks flow back. */
-  static #result(data: Tensor, mask: Tensor, edges: GradEdge[] = [], refuse?: string): MaskedTensor {
+  /**
+   * A result of an op on MaskedTensors: its data (with its autograd history; copied when it may alias
+   * another tensor, `copy`), its mask copied, and how gradient masks flow back. A fresh result is kept
+   * as is, so an in-place change of it is seen by the backward that saved it, as in Python.
+   */
+  static #result(data: Tensor, mask: Tensor, edges: GradEdge[] = [], refuse?: string, copy = false): MaskedTensor {
     [data, mask] = preprocess(data, mask);
     validate(data, mask);
     const mt = Object.create(MaskedTensor.prototype) as MaskedTensor;
-    Object.defineProperty(mt, DATA, { value: data.clone(), writable: true });
+    Object.defineProperty(mt, DATA, { value: copy ? data.clone() : data, writable: true });
     Object.defineProperty(mt, MASK, { value: mask.clone(), writable: true });
     const tracked = edges.filter((e) => e.input.requiresGrad);
     if (data.requiresGrad && (tracked.length > 0 || refuse !== undefined)) Object.defineProperty(mt, GRAD_NODE, { value: { edges: tracked, refuse } satisfies GradNode });
     return mt;
   }
   static {
-    resultOf = (data, mask, edges, refuse) => MaskedTensor.#result(data, mask, edges, refuse);
+    resultOf = (data, mask, edges, refuse, copy) => MaskedTensor.#result(data, mask, edges, refuse, copy);
   }
 
 
@@ -206,6 +211,15 @@ export class MaskedTensor {
   get isLeaf(): boolean {
     return this[DATA].isLeaf;
   }
+  /** The data's autograd node (null for a leaf): non-null where Python's grad_fn is; its name is the data's op, not Python's. */
+  get gradFn(): GradFn | null {
+    return this[DATA].gradFn;
+  }
+  /** x.retain_grad(): a result keeps its gradient (a MaskedTensor, with the mask that reached it). */
+  retainGrad(): void {
+    this[DATA].retainGrad();
+    Object.defineProperty(this, RETAINS, { value: true });
+  }
   /** x.requires_grad_(flag = true): this leaf's gradient is accumulated by backward. */
   requiresGrad_(requiresGrad: boolean | { requiresGrad?: boolean } = true): this {
     this[DATA].requiresGrad_(requiresGrad);
@@ -213,8 +227,9 @@ export class MaskedTensor {
   }
   /** The accumulated gradient of a leaf, a MaskedTensor (masked-out elements of the gradient masked out), or null. */
   get grad(): MaskedTensor | null {
-    const g = this[DATA].grad;
+    let g = this[DATA].grad;
     if (g === null) return null;
+    if (isCoo(g) && !g.isCoalesced()) g = g.coalesce(); // Python's sparse gradient comes coalesced
     const own = this as unknown as Record<symbol, Tensor | undefined>;
     return wrap(g, (own[GRAD_MASK] ?? this[MASK]).detach());
   }
@@ -250,7 +265,7 @@ export class MaskedTensor {
   /** x.to_dense(): this one if strided, else data and mask made dense. */
   toDense(): MaskedTensor {
     // Python's _MaskedToDense returns a strided input as is, and its backward then fails reading ctx.layout
-    if (isStrided(this[DATA])) return resultOf(this[DATA].view(this.shape), this[MASK], [{ input: this, rule: { kind: 'same', check: false } }], "'_MaskedToDenseBackward' object has no attribute 'layout'");
+    if (isStrided(this[DATA])) return resultOf(this[DATA].view(this.shape), this[MASK], [{ input: this, rule: { kind: 'same', check: false } }], "'_MaskedToDenseBackward' object has no attribute 'layout'", true);
     return resultOf(this[DATA].toDense(), this[MASK].toDense(), [{ input: this, rule: { kind: 'layout' } }]);
   }
   /** x.to_sparse() (Python's _MaskedToSparse): the mask as coalesced COO, the data at its specified elements. */
@@ -282,7 +297,7 @@ export class MaskedTensor {
 
   /** A MaskedTensor of the same data and mask, copied (clone, differentiable) or detached. */
   clone(): MaskedTensor {
-    return resultOf(this[DATA], this[MASK], [{ input: this, rule: { kind: 'same', check: false } }]);
+    return resultOf(this[DATA].clone(), this[MASK], [{ input: this, rule: { kind: 'same', check: false } }]);
   }
   /** x.contiguous() (Python's _MaskedContiguous): this one (a view of it) if contiguous, else a contiguous copy. */
   contiguous(): MaskedTensor {
@@ -313,7 +328,7 @@ export class MaskedTensor {
   to(...args: unknown[]): MaskedTensor {
     const data = (this[DATA].to as (...a: unknown[]) => Tensor)(...args);
     const mask = (this[MASK].to as (...a: unknown[]) => Tensor)(...args.map((a) => (isDtypeArg(a) ? bool : a)));
-    return resultOf(data, mask, [{ input: this, rule: { kind: 'same', check: false } }]);
+    return resultOf(data, mask, [{ input: this, rule: { kind: 'same', check: false } }], undefined, data === this[DATA] || data.dtype === this.dtype);
   }
   /** x.softmax(dim): the softmax over the valid elements only (aten._masked_softmax), as Python's MaskedTensor does. */
   softmax(dim: number): MaskedTensor {
@@ -407,6 +422,7 @@ function gradientMasks(root: MaskedTensor, rootMask: Tensor): Map<MaskedTensor, 
       continue;
     }
     if (node.refuse !== undefined) throw new TypeError(node.refuse);
+    if ((mt as unknown as Record<symbol, boolean | undefined>)[RETAINS]) leaves.set(mt, gradMask);
     for (const { input, rule } of node.edges) add(input, inputGradMask(mt, input, rule, gradMask));
   }
   return leaves;
@@ -515,7 +531,7 @@ export function asMaskedTensor(data: Tensor, mask: Tensor): MaskedTensor {
   checkArity('asMaskedTensor', arguments.length, 2);
   if (isMaskedTensor(data) || !isTensor(data)) throw new TypeError('MaskedTensor: data must be a Tensor');
   if (isMaskedTensor(mask) || !isTensor(mask)) throw new TypeError('MaskedTensor: mask must be a Tensor');
-  return resultOf(data, mask);
+  return resultOf(data, mask, [], undefined, true);
 }
 
 // ---- elementwise ops ----
@@ -554,7 +570,7 @@ function installUnary(name: string, inplace: boolean): void {
       setDataMask(this, isStrided(data) ? data : result, this.getMask());
       return this;
     }
-    return resultOf(result, this.getMask(), [{ input: this, rule: { kind: 'same', check: !GRAD_ONLY.includes(name) } }], UNARY_BACKWARD_ERRORS[name]);
+    return resultOf(result, this.getMask(), [{ input: this, rule: { kind: 'same', check: !GRAD_ONLY.includes(name) } }], UNARY_BACKWARD_ERRORS[name], name === 'positive');
   });
 }
 
@@ -610,7 +626,7 @@ function installPassthrough(name: string): void {
     const refuse = name === 'unsqueeze' ? dispatchFailed('squeeze.dim') : undefined;
     const mask = apply(this.getMask());
     const data = name === 'expand' ? (MaskedExpand.apply(this.getData(), mask) as Tensor) : apply(this.getData());
-    return resultOf(data, mask, [{ input: this, rule: { kind: 'view', name, args } }], refuse);
+    return resultOf(data, mask, [{ input: this, rule: { kind: 'view', name, args } }], refuse, true);
   });
 }
 
