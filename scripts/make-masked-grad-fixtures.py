@@ -235,6 +235,12 @@ def chains():
     case(f"xg = x.clone().requires_grad_()\nmt = {R}.as_masked_tensor(xg, m)\nmt.sum().backward()\n(xg.grad.get_data(), xg.grad.get_mask())")
     case(f"xg = x.clone().requires_grad_()\nmt = {R}.as_masked_tensor(xg.exp(), m)\nmt.sum(1).sum().backward()\n(xg.grad.get_data(), xg.grad.get_mask())")
     case(f"xg = x.clone().requires_grad_()\nmt = {R}.as_masked_tensor(xg, m)\n(mt.requires_grad, mt.is_leaf)")
+    # a plain operand that requires grad: Python hands it a MaskedTensor gradient too (see the test);
+    # broadcast, its gradient is summed over the valid elements only
+    case(f"{leaf()}\nxg = y.clone().requires_grad_()\nmt.mul(xg).sum().backward()\n(xg.grad.get_data(), xg.grad.get_mask())")
+    case(f"{leaf()}\nxg = y.select(0, 0).clone().requires_grad_()\nmt.mul(xg).sum().backward()\n(xg.grad.get_data(), xg.grad.get_mask())")
+    case(f"{leaf()}\nxg = y[:, :1].clone().requires_grad_()\nmt.add(xg).exp().sum().backward()\n(xg.grad.get_data(), xg.grad.get_mask())")
+    case(f"{leaf()}\nxg = y.select(0, 0).clone().requires_grad_()\nmt.mul(xg).sum().backward()\n(mt.grad.get_data(), mt.grad.get_mask())")
     case(f"xg = x.clone().requires_grad_()\nmt = {R}.masked_tensor(xg, m)\n(mt.requires_grad, mt.is_leaf)")
 
 

@@ -605,7 +605,12 @@ function installBinary(name: string, inplace: boolean): void {
         rest[0] = otherData.values();
       }
       result = sparseCsrTensor(data.crowIndices(), data.colIndices(), aten(op, [data.values(), ...rest]) as Tensor, data.shape);
-    } else result = aten(op, [data, ...rest]) as Tensor;
+    } else {
+      // a plain operand broadcast to a MaskedTensor: Python sums its gradient over the valid elements only
+      if (isTensor(otherData) && !(other instanceof MaskedTensor) && otherData.requiresGrad && !inplace && !sameShape(otherData.shape, data.shape))
+        rest[0] = MaskedExpand.apply(otherData, this.getMask().expand(broadcastShape(data.shape, otherData.shape)));
+      result = aten(op, [data, ...rest]) as Tensor;
+    }
     if (inplace) {
       setDataMask(this, isStrided(data) ? data : result, this.getMask());
       return this;
@@ -683,6 +688,16 @@ function installReduction(name: keyof typeof REDUCTIONS | 'all'): void {
       ? maskedAll(this.getData(), mask, d, keepdim)
       : (REDUCTIONS[name] as (x: MaskedArg, o: object) => Tensor)(this, { dim: d, keepdim, dtype: dtype === null ? null : toDType(dtype, fn), mask });
     return resultOf(result, multidimAny(mask, d, keepdim), [{ input: this, rule: { kind: 'own' } }]);
+  });
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
+// torch.broadcast_shapes of two shapes (the op itself raises for shapes that do not broadcast).
+function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  return Array.from({ length: n }, (_, i) => {
+    const [x, y] = [a[a.length - n + i] ?? 1, b[b.length - n + i] ?? 1];
+    return x === 1 ? y : x;
   });
 }
 
