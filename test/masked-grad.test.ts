@@ -77,3 +77,18 @@ describe('MaskedTensor autograd in JS', () => {
     expect(() => mt.getData().tolist()).toThrow();
   });
 });
+
+describe('MaskedTensor gradient masks are owned by the leaf', () => {
+  it("replacing a leaf's gradient mask frees none of the masks it came from", () => {
+    const x = torch.tensor([1.5, -2.5, 3.5]);
+    const m = torch.tensor([true, false, true]);
+    const mt = torch.masked.maskedTensor(x, m, true);
+    const y = mt.exp();
+    y.backward(torch.masked.maskedTensor(x, m)); // the gradient's mask flows to the leaf
+    mt.sum().backward(); // the reduction hands back the leaf's own mask
+    mt.sum().backward();
+    expect(mt.getMask().tolist()).toEqual([true, false, true]);
+    expect(y.getMask().tolist()).toEqual([true, false, true]);
+    expect(mt.grad!.getData().tolist()).toEqual(x.mul(x.exp()).add(1).add(1).tolist());
+  });
+});

@@ -250,7 +250,7 @@ export class MaskedTensor {
     }
     const leafMasks = gradientMasks(this, gradient ? gradient.getMask() : this[MASK]);
     this[DATA].backward(gradient ? gradient.getData() : null, options);
-    for (const [leaf, mask] of leafMasks) setGradMask(leaf, mask);
+    for (const [leaf, mask] of leafMasks) setGradMask(leaf, mask.detach()); // its own handle: the mask may be another MaskedTensor's
   }
   /** Python's is_sparse: COO or CSR data. */
   get isSparse(): boolean {
