@@ -64,6 +64,18 @@ describe('MaskedTensor autograd in JS', () => {
     expect(() => y.backward(torch.masked.maskedTensor(x, m.logicalNot()))).toThrow('Input masks must match');
     expect(mt.grad).toBe(null);
   });
+  it("tidy frees the intermediate MaskedTensors of a returned result; backward still runs (the graph keeps what it needs)", () => {
+    const mt = torch.masked.maskedTensor(x, m, true);
+    let middle: torch.masked.MaskedTensor | undefined;
+    const y = torch.tidy(() => {
+      middle = mt.exp().mul(torch.masked.maskedTensor(x, m));
+      return middle.sin().sum();
+    });
+    expect(() => middle!.getData().tolist()).toThrow();
+    y.backward();
+    expect(mt.grad!.getMask().tolist()).toEqual(m.tolist());
+    expect(mt.grad!.getData().tolist()).toEqual(x.exp().mul(x).cos().mul(x).mul(x.exp()).tolist());
+  });
   it('dispose frees the data, the mask and the gradient mask; tidy keeps a returned graph usable', () => {
     const mt = torch.masked.maskedTensor(x, m, true);
     const y = torch.tidy(() => mt.sin().mul(torch.masked.maskedTensor(x, m)).sum(1));

@@ -52,7 +52,6 @@ const DATA = Symbol('data');
 const MASK = Symbol('mask');
 const GRAD_NODE = Symbol('gradNode');
 const GRAD_MASK = Symbol('gradMask');
-const RETAINS = Symbol('retainsGrad');
 
 // How the mask of a result's gradient becomes the mask of an input's gradient (Python runs the
 // backward formulas on MaskedTensors; these are what those formulas do to the mask).
@@ -64,8 +63,12 @@ type MaskRule =
   | { kind: 'softmax' } // _softmax_backward_data: the gradient's mask, which must be the output's
   | { kind: 'layout' }; // to_dense/to_sparse: the gradient's mask in the input's layout
 interface GradEdge { input: MaskedTensor; rule: MaskRule }
-// refuse: the error Python's backward raises at this node (its formula needs an op MaskedTensor lacks).
-interface GradNode { edges: GradEdge[]; refuse?: string }
+// The graph keeps what the mask rules read (masks as their own handles, shapes, layouts), not the
+// intermediate MaskedTensors, so their data is freed as Python's is; leaves are kept (as AccumulateGrad does).
+interface StoredEdge { to: GradNode | MaskedTensor; rule: MaskRule; inputMask: Tensor | null; inputShape: number[]; inputLayout: string }
+// mask: the result's; refuse: the error Python's backward raises here (its formula needs an op MaskedTensor lacks);
+// retainedBy: the result whose retainGrad() asked for its gradient.
+interface GradNode { mask: Tensor; edges: StoredEdge[]; refuse?: string; retainedBy?: MaskedTensor }
 
 const dispatchFailed = (op: string): string => `Multiple dispatch failed for 'torch._ops.aten.${op}'; all __torch_dispatch__ handlers returned NotImplemented:`;
 const RECURSION = 'maximum recursion depth exceeded while calling a Python object';
@@ -167,8 +170,14 @@ export class MaskedTensor {
     const mt = Object.create(MaskedTensor.prototype) as MaskedTensor;
     Object.defineProperty(mt, DATA, { value: copy ? data.clone() : data, writable: true });
     Object.defineProperty(mt, MASK, { value: mask.clone(), writable: true });
-    const tracked = edges.filter((e) => e.input.requiresGrad);
-    if (data.requiresGrad && (tracked.length > 0 || refuse !== undefined)) Object.defineProperty(mt, GRAD_NODE, { value: { edges: tracked, refuse } satisfies GradNode });
+    if (!data.requiresGrad) return mt;
+    const stored = edges.flatMap(({ input, rule }): StoredEdge[] => {
+      const to = nodeOf(input) ?? (input.requiresGrad && input.isLeaf ? input : undefined);
+      if (to === undefined) return []; // no MaskedTensor leaf behind it
+      const kept: MaskRule = rule.kind === 'where' ? { ...rule, condition: rule.condition.detach() } : rule;
+      return [{ to, rule: kept, inputMask: rule.kind === 'own' ? input.getMask().detach() : null, inputShape: input.shape, inputLayout: String(input.layout) }];
+    });
+    if (stored.length > 0 || refuse !== undefined) Object.defineProperty(mt, GRAD_NODE, { value: { mask: mt[MASK].detach(), edges: stored, refuse } satisfies GradNode });
     return mt;
   }
   static {
@@ -218,7 +227,8 @@ export class MaskedTensor {
   /** x.retain_grad(): a result keeps its gradient (a MaskedTensor, with the mask that reached it). */
   retainGrad(): void {
     this[DATA].retainGrad();
-    Object.defineProperty(this, RETAINS, { value: true });
+    const node = nodeOf(this);
+    if (node !== undefined) node.retainedBy = this;
   }
   /** x.requires_grad_(flag = true): this leaf's gradient is accumulated by backward. */
   requiresGrad_(requiresGrad: boolean | { requiresGrad?: boolean } = true): this {
@@ -385,65 +395,65 @@ const nodeOf = (mt: MaskedTensor): GradNode | undefined => (mt as unknown as Rec
 // whose formula Python cannot run raises Python's error, all before any gradient is computed.
 // Returns each leaf's new gradient mask (matched against the one it holds, as Python's accumulation adds).
 function gradientMasks(root: MaskedTensor, rootMask: Tensor): Map<MaskedTensor, Tensor> {
-  const order: MaskedTensor[] = [];
-  const seen = new Set<MaskedTensor>();
-  const visit = (mt: MaskedTensor): void => {
-    const stack: [MaskedTensor, number][] = [[mt, 0]];
-    seen.add(mt);
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const edges = nodeOf(top[0])?.edges ?? [];
-      if (top[1] < edges.length) {
-        const next = edges[top[1]++]!.input;
-        if (!seen.has(next)) {
-          seen.add(next);
-          stack.push([next, 0]);
-        }
-      } else order.push(stack.pop()![0]);
-    }
-  };
-  visit(root);
-  const pending = new Map<MaskedTensor, Tensor>([[root, rootMask]]);
-  const add = (mt: MaskedTensor, mask: Tensor): void => {
-    const held = pending.get(mt);
+  type Vertex = GradNode | MaskedTensor;
+  const edgesOf = (v: Vertex): StoredEdge[] => (v instanceof MaskedTensor ? [] : v.edges);
+  const start: Vertex = nodeOf(root) ?? root;
+  const order: Vertex[] = [];
+  const seen = new Set<Vertex>([start]);
+  const stack: [Vertex, number][] = [[start, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const edges = edgesOf(top[0]);
+    if (top[1] < edges.length) {
+      const next = edges[top[1]++]!.to;
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push([next, 0]);
+      }
+    } else order.push(stack.pop()![0]);
+  }
+  const pending = new Map<Vertex, Tensor>([[start, rootMask]]);
+  const add = (v: Vertex, mask: Tensor): void => {
+    const held = pending.get(v);
     if (held !== undefined && !tensorsMatch(held, mask)) throw new RangeError(MASKS_MUST_MATCH);
-    pending.set(mt, held ?? mask);
+    pending.set(v, held ?? mask);
   };
   const leaves = new Map<MaskedTensor, Tensor>();
-  for (const mt of order.reverse()) {
-    const gradMask = pending.get(mt);
+  for (const v of order.reverse()) {
+    const gradMask = pending.get(v);
     if (gradMask === undefined) continue;
-    const node = nodeOf(mt);
-    if (node === undefined) {
-      if (!mt.requiresGrad || !mt.isLeaf) continue;
-      const held = (mt as unknown as Record<symbol, Tensor | undefined>)[GRAD_MASK] ?? maskOf(mt);
-      if (mt.getData().grad !== null && !tensorsMatch(held, gradMask)) throw new RangeError(MASKS_MUST_MATCH);
-      leaves.set(mt, gradMask);
+    if (v instanceof MaskedTensor) {
+      if (!v.requiresGrad || !v.isLeaf) continue;
+      const held = (v as unknown as Record<symbol, Tensor | undefined>)[GRAD_MASK] ?? maskOf(v);
+      if (v.getData().grad !== null && !tensorsMatch(held, gradMask)) throw new RangeError(MASKS_MUST_MATCH);
+      leaves.set(v, gradMask);
       continue;
     }
-    if (node.refuse !== undefined) throw new TypeError(node.refuse);
-    if ((mt as unknown as Record<symbol, boolean | undefined>)[RETAINS]) leaves.set(mt, gradMask);
-    for (const { input, rule } of node.edges) add(input, inputGradMask(mt, input, rule, gradMask));
+    if (v.refuse !== undefined) throw new TypeError(v.refuse);
+    if (v.retainedBy !== undefined) leaves.set(v.retainedBy, gradMask);
+    for (const edge of v.edges) add(edge.to, inputGradMask(v, edge, gradMask));
   }
   return leaves;
 }
 
-function inputGradMask(result: MaskedTensor, input: MaskedTensor, rule: MaskRule, gradMask: Tensor): Tensor {
+function inputGradMask(node: GradNode, edge: StoredEdge, gradMask: Tensor): Tensor {
+  const rule = edge.rule;
   switch (rule.kind) {
     case 'same':
-      if (rule.check && !tensorsMatch(gradMask, maskOf(result))) throw new RangeError(MASKS_MUST_MATCH);
+      if (rule.check && !tensorsMatch(gradMask, node.mask)) throw new RangeError(MASKS_MUST_MATCH);
       return gradMask;
     case 'own':
-      return maskOf(input);
+      return edge.inputMask!;
     case 'softmax':
-      if (!tensorsMatch(gradMask, maskOf(result))) throw new RangeError('__torch_dispatch__, aten._softmax_backward_data: expected the masks of grad and output to match');
+      if (!tensorsMatch(gradMask, node.mask)) throw new RangeError('__torch_dispatch__, aten._softmax_backward_data: expected the masks of grad and output to match');
       return gradMask;
     case 'where':
       return rule.side ? gradMask.logicalAnd(rule.condition) : gradMask.logicalAnd(rule.condition.logicalNot());
     case 'layout':
-      return isStrided(input.getData()) ? (isStrided(gradMask) ? gradMask : gradMask.toDense()) : isCoo(input.getData()) ? gradMask.toSparseCoo().coalesce() : gradMask.toSparseCsr();
+      if (edge.inputLayout === 'torch.strided') return isStrided(gradMask) ? gradMask : gradMask.toDense();
+      return edge.inputLayout === 'torch.sparse_coo' ? gradMask.toSparseCoo().coalesce() : gradMask.toSparseCsr();
     case 'view':
-      return viewBackward(rule.name, rule.args, gradMask, input.shape);
+      return viewBackward(rule.name, rule.args, gradMask, edge.inputShape);
   }
 }
 
