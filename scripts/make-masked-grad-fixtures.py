@@ -48,7 +48,7 @@ def make_pool():
     POOL["half"] = (torch.rand(3, 4, generator=G, dtype=f64) * 1.6 - 0.8).abs().to(torch.float32) * 0.5 + 0.1  # in (0, 1)
 
 
-WHERE = re.compile(r"torch\.where\(c, (mt(?:\.\w+\(\))?), ")
+WHERE = re.compile(r"torch\.where\(c, (\w+(?:\.\w+\(\))?), ")
 FAMILY = mf.Family("masked-grad", generator="scripts/make-masked-grad-fixtures.py", errors=(Exception,))
 
 
@@ -200,7 +200,7 @@ def layouts():
 
 
 def where():
-    # torch.where(c, mt, other) is written mt.where(c, other) in JS (see WHERE below)
+    # torch.where(c, r, other) is written r.where(c, other) in JS (see WHERE below)
     grad_case(f"torch.where(c, mt, {R}.masked_tensor(y, m)).sum().backward()")
     case(f"{leaf()}\nnt = {R}.masked_tensor(y, m, requires_grad=True)\ntorch.where(c, mt, nt).sum().backward()\n"
          f"(mt.grad.get_data(), mt.grad.get_mask(), nt.grad.get_data(), nt.grad.get_mask())")
@@ -210,6 +210,13 @@ def where():
     grad_case(f"torch.where(c, mt, {R}.masked_tensor(y, m)).mul({R}.masked_tensor(y, m)).sum().backward()")
     grad_case(f"torch.where(c, mt, mt.neg()).sum().backward()", err=True)
     case(f"{leaf()}\nr = torch.where(c, mt, {R}.masked_tensor(y, m))\n(r.get_data(), r.get_mask())")
+    # where cuts the gradient's mask: the ops whose formula reads a saved MaskedTensor then raise Python's error
+    for expr, fails in [("mt.mul(2.5)", False), ("mt.mul(mt)", True), ("mt.mul(y)", False), ("mt.div(pos)", False), ("mt.div(2.5)", False),
+                        ("mt.logaddexp(y)", True), ("mt.add(mt)", False), ("mt.sub(y)", False), ("mt.frac()", False), ("mt.deg2rad()", False),
+                        ("mt.abs()", True), ("mt.pow(2)", True), ("mt.clone()", False), ("mt.to(torch.float64)", False), ("mt.softmax(1)", True),
+                        ("mt.t().t()", False), ("mt.contiguous()", False)]:
+        other = f"{R}.masked_tensor(y.double(), m)" if "float64" in expr else f"{R}.masked_tensor(y, m)"
+        grad_case(f"r = {expr}\ntorch.where(c, r, {other}).sum().backward()", err=fails)
 
 
 def views():

@@ -89,8 +89,11 @@ const BINARY_BACKWARD_ERRORS: Readonly<Record<string, string>> = {
 };
 // fmod and remainder: only the gradient of `other` fails (its formula divides with rounding_mode=, a keyword the binary ops refuse).
 const OTHER_BACKWARD_ERRORS: Readonly<Record<string, string>> = { fmod: 'len(kwargs) must equal 0', remainder: 'len(kwargs) must equal 0' };
-// The formulas that use the gradient alone (no saved MaskedTensor to match masks with).
-const GRAD_ONLY: readonly string[] = ['neg', 'negative', 'positive', 'add', 'sub', 'subtract'];
+// The formulas that use the gradient alone, or with numbers only: no saved MaskedTensor whose mask the gradient's must match.
+const UNARY_GRAD_ONLY: readonly string[] = ['conj_physical', 'deg2rad', 'frac', 'neg', 'negative', 'positive', 'rad2deg', 'sgn'];
+const BINARY_GRAD_ONLY: readonly string[] = ['add', 'sub', 'subtract', 'fmod', 'remainder'];
+// The binary formulas that make a MaskedTensor of a plain `other` too (the others multiply the gradient by it).
+const BINARY_CHECK_PLAIN: readonly string[] = ['logaddexp', 'logaddexp2', 'atan2', 'arctan2', 'maximum', 'minimum', 'fmax', 'fmin', 'nextafter'];
 
 /** The dtypes a MaskedTensor's data may have (core.py _validate_members). */
 const DATA_DTYPES: readonly DType[] = [float16, float32, float64, bool, int8, int16, int32, int64];
@@ -580,7 +583,7 @@ function installUnary(name: string, inplace: boolean): void {
       setDataMask(this, isStrided(data) ? data : result, this.getMask());
       return this;
     }
-    return resultOf(result, this.getMask(), [{ input: this, rule: { kind: 'same', check: !GRAD_ONLY.includes(name) } }], UNARY_BACKWARD_ERRORS[name], name === 'positive');
+    return resultOf(result, this.getMask(), [{ input: this, rule: { kind: 'same', check: !UNARY_GRAD_ONLY.includes(name) } }], UNARY_BACKWARD_ERRORS[name], name === 'positive');
   });
 }
 
@@ -626,7 +629,8 @@ function installBinary(name: string, inplace: boolean): void {
       return this;
     }
     const mask = this.getMask();
-    const rule: MaskRule = { kind: 'same', check: !GRAD_ONLY.includes(name) };
+    const check = !BINARY_GRAD_ONLY.includes(name) && (other instanceof MaskedTensor || (isTensor(other) && BINARY_CHECK_PLAIN.includes(name)));
+    const rule: MaskRule = { kind: 'same', check };
     const edges: GradEdge[] = [{ input: this, rule }];
     if (other instanceof MaskedTensor) edges.push({ input: other, rule });
     const refuse = BINARY_BACKWARD_ERRORS[name] ?? (other instanceof MaskedTensor && other.requiresGrad ? OTHER_BACKWARD_ERRORS[name] : undefined);
