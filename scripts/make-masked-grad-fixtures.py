@@ -197,6 +197,9 @@ def layouts():
         case(f"mt = {R}.masked_tensor(x.to_sparse(), m.to_sparse(), requires_grad=True)\n{body}\n"
              "(mt.grad.layout, mt.grad.get_data(), mt.grad.get_mask(), mt.grad.get_data().indices())")
     case(f"mt = {R}.masked_tensor(x.to_sparse(), m.to_sparse(), requires_grad=True)\nmt.sum().backward()", err=True)
+    for body in ["mt.to_dense().sum().backward()", "mt.sin().to_dense().sum().backward()", "mt.mul(mt).exp().to_dense().sum().backward()"]:
+        case(f"mt = {R}.masked_tensor(x.to_sparse_csr(), m.to_sparse_csr(), requires_grad=True)\n{body}\n"
+             "(mt.grad.layout, mt.grad.get_data(), mt.grad.get_mask(), mt.grad.get_data().crow_indices(), mt.grad.get_data().col_indices())")
 
 
 def where():

@@ -566,8 +566,33 @@ function onValues(data: Tensor, fn: (values: Tensor) => Tensor): Tensor {
     const coalesced = data.coalesce();
     return sparseCooTensor(coalesced.indices(), fn(coalesced.values()), data.shape);
   }
-  return sparseCsrTensor(data.crowIndices(), data.colIndices(), fn(data.values())); // no size: Python infers it from the indices
+  return csrOfValues(data, fn(csrValues(data))); // no size: Python infers it from the indices
 }
+
+// CSR values and back, differentiable (libtorch has no derivative for sparse_csr_tensor; Python's
+// autograd runs above it): the gradient keeps the data's sparsity pattern.
+class CsrValues extends Function {
+  static override forward(ctx: FunctionCtx, data: Tensor): Tensor {
+    ctx.saveForBackward(data.crowIndices(), data.colIndices());
+    ctx.shape = data.shape;
+    return data.values();
+  }
+  static override backward(ctx: FunctionCtx, grad: Tensor): Tensor {
+    const [crow, col] = ctx.savedTensors as Tensor[];
+    return sparseCsrTensor(crow!, col!, grad, ctx.shape as number[]);
+  }
+}
+class CsrOfValues extends Function {
+  static override forward(_ctx: FunctionCtx, crow: Tensor, col: Tensor, values: Tensor, shape?: number[]): Tensor {
+    return shape === undefined ? sparseCsrTensor(crow, col, values) : sparseCsrTensor(crow, col, values, shape);
+  }
+  static override backward(_ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    return [null, null, isCsr(grad) ? grad.values() : grad, null];
+  }
+}
+const csrValues = (data: Tensor): Tensor => (data.requiresGrad ? (CsrValues.apply(data) as Tensor) : data.values());
+const csrOfValues = (data: Tensor, values: Tensor, shape?: number[]): Tensor =>
+  values.requiresGrad ? (CsrOfValues.apply(data.crowIndices(), data.colIndices(), values, shape) as Tensor) : shape === undefined ? sparseCsrTensor(data.crowIndices(), data.colIndices(), values) : sparseCsrTensor(data.crowIndices(), data.colIndices(), values, shape);
 
 const dataOf = (a: unknown): unknown => (a instanceof MaskedTensor ? a.getData() : a);
 
@@ -615,9 +640,9 @@ function installBinary(name: string, inplace: boolean): void {
       if (sameLayout) {
         if (!(tensorsMatch(data.crowIndices(), otherData.crowIndices()) && tensorsMatch(data.colIndices(), otherData.colIndices())))
           throw new RangeError(`MaskedTensor.${js}: sparse_csr indices must match. If you need support for this, please open an issue on Github.`);
-        rest[0] = otherData.values();
+        rest[0] = csrValues(otherData);
       }
-      result = sparseCsrTensor(data.crowIndices(), data.colIndices(), aten(op, [data.values(), ...rest]) as Tensor, data.shape);
+      result = csrOfValues(data, aten(op, [csrValues(data), ...rest]) as Tensor, data.shape);
     } else {
       // a plain operand broadcast to a MaskedTensor: Python sums its gradient over the valid elements only
       if (isTensor(otherData) && !(other instanceof MaskedTensor) && otherData.requiresGrad && !inplace && !sameShape(otherData.shape, data.shape))
