@@ -48,7 +48,7 @@ def make_pool():
     POOL["half"] = (torch.rand(3, 4, generator=G, dtype=f64) * 1.6 - 0.8).abs().to(torch.float32) * 0.5 + 0.1  # in (0, 1)
 
 
-WHERE = re.compile(r"torch\.where\(c, (\w+(?:\.\w+\(\))?), ")
+WHERE = re.compile(r"torch\.where\((\w+), (\w+(?:\.\w+\(\))?), ")
 FAMILY = mf.Family("masked-grad", generator="scripts/make-masked-grad-fixtures.py", errors=(Exception,))
 
 
@@ -234,6 +234,24 @@ def views():
     grad_case("mt.select(0, 0).add(mt.select(0, 2)).sum().backward()", err=True)
 
 
+def tutorial():
+    """The autograd examples of PyTorch's MaskedTensor overview tutorial (the issues it solves), method spelling."""
+    # torch.where (pytorch#10729): the gradient of the branch not taken is masked out, not NaN
+    case(f"xt = torch.tensor([-10.5, -5.5, 0.5, 5.5, 10.5, 50.5, 60.5, 70.5, 80.5, 90.5, 100.5])\nmask = xt.lt(0)\n"
+         f"mx = {R}.masked_tensor(xt, mask, requires_grad=True)\nmy = {R}.masked_tensor(torch.ones_like(xt), mask.logical_not(), requires_grad=True)\n"
+         f"y = torch.where(mask, mx.exp(), my)\ny.sum().backward()\n(mx.grad.get_data(), mx.grad.get_mask(), my.grad.get_data(), my.grad.get_mask())")
+    # torch.where with a division by zero on the other side (pytorch#52248)
+    case(f"a = {R}.masked_tensor(torch.tensor(1.5), torch.tensor(True), requires_grad=True)\nb = torch.tensor(False)\n"
+         f"r = a.div(torch.zeros(()))\nres = torch.where(b, r, torch.ones(()))\nres.backward()\n(res.get_data(), res.get_mask(), a.grad.get_data(), a.grad.get_mask())")
+    # nansum's gradient (pytorch#67180): a plain scalar times a MaskedTensor with the NaN masked out
+    case(f"a = torch.tensor([1.5, 2.5, float('nan')])\nxg = torch.tensor(1.25, requires_grad=True)\n"
+         f"mt = {R}.masked_tensor(a, torch.isnan(a).logical_not())\nc = mt.mul(xg)\nc.sum().backward()\n(xg.grad.get_data(), xg.grad.get_mask())")
+    # NaN-safe division (pytorch#61474)
+    case(f"div = torch.tensor([0, 1.5, 0.25, 2.5])\nmask = div.ne(0)\n"
+         f"xm = {R}.masked_tensor(torch.tensor([1.5, 2.5, 3.5, 4.5]), mask, requires_grad=True)\ny = xm.div(div)\ny.sum().backward()\n"
+         f"(xm.grad.get_data(), xm.grad.get_mask())")
+
+
 def chains():
     grad_case(f"a = mt.sin().mul({R}.masked_tensor(y, m))\nb = a.exp().add(mt)\nb.sum(0).mean().backward()")
     grad_case("mt.mul(mt.exp()).amax(1).sum().backward()")
@@ -265,11 +283,12 @@ def main():
     where()
     views()
     chains()
+    tutorial()
     if mf.PROBLEMS:
         print("\n".join(mf.PROBLEMS), file=sys.stderr)
         return 1
     for c in FAMILY.cases:  # JS spells Python's torch.where(c, mt, other) as mt.where(c, other)
-        c["js"] = WHERE.sub(r"\1.where(c, ", c["js"])
+        c["js"] = WHERE.sub(r"\2.where(\1, ", c["js"])
     FAMILY.write()
     return 0
 
