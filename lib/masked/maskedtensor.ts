@@ -490,7 +490,6 @@ function viewBackward(name: string, args: unknown[], mask: Tensor, inputShape: n
 // (x.view(x.shape), which sparse data cannot make: libtorch's error then, as in Python).
 const unchanged = (mt: MaskedTensor): MaskedTensor => mt.view(...mt.shape);
 
-
 // _preprocess_data: sparse data and mask coalesced (COO); data cut to the mask's specified elements when their counts differ.
 function preprocess(data: Tensor, mask: Tensor): [Tensor, Tensor] {
   if (String(data.layout) !== String(mask.layout)) throw new TypeError('MaskedTensor: data and mask must have the same layout.');
