@@ -78,8 +78,8 @@ describe('errors that need no fixture', () => {
       expect(sparse.toDense().tolist()).toEqual(dense.tolist());
     }
   });
-  it('MaskedTensor refuses requiresGrad (no autograd port) and non-Tensor data', () => {
-    expect(() => torch.masked.maskedTensor(x, x.gt(2), true)).toThrow(/requiresGrad is not supported/);
+  it('MaskedTensor refuses a non-boolean requiresGrad and non-Tensor data (autograd: test/masked-grad.test.ts)', () => {
+    expect(() => torch.masked.maskedTensor(x, x.gt(2), 1 as never)).toThrow(/MaskedTensor: requiresGrad must be a boolean/);
     expect(() => torch.masked.maskedTensor([1] as never, x.gt(2))).toThrow(TypeError);
   });
   it('bad option values are TypeErrors naming the function', () => {

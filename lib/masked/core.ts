@@ -8,6 +8,7 @@ import { describe, isOptionsObject } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { bindArgs } from '../functional/args.js';
 import { isCoo, isCsr, isStrided, where } from './sparse.js';
+import { Function, type FunctionCtx } from '../function.js';
 
 /** What the masked operations read from a MaskedTensor (torch.masked.MaskedTensor implements it). */
 export interface MaskedInput {
@@ -158,11 +159,25 @@ export function inputMask(input: Tensor | MaskedInput, mask: Tensor | null): Ten
 
 /** _combine_input_and_mask(op, input, mask, *args): masked-out elements replaced by op's identity (sparse: left unspecified); a MaskedTensor brings its own mask. */
 export function combineInputAndMask(op: IdentityOp | 'mean', input: Tensor | MaskedInput, mask: Tensor | null, ord?: unknown): Tensor {
-  const [data, m] = isMaskedTensor(input) ? [input.getData(), input.getMask()] : [input, mask];
-  if (m === null) return data;
-  const canonical = inputMask(data, m);
+  if (isMaskedTensor(input)) return Combine.apply(input.getData(), input.getMask(), op, ord) as Tensor;
+  return combine(op, input, mask, ord);
+}
+
+function combine(op: IdentityOp | 'mean', data: Tensor, mask: Tensor | null, ord?: unknown): Tensor {
+  if (mask === null) return data;
+  const canonical = inputMask(data, mask);
   // mean has no identity (Python's None): only its CSR path gets here, where no fill value is read
   return where(canonical, data, op === 'mean' ? null : reductionIdentity(op, data, ord));
+}
+
+// Python's Combine autograd.Function: a MaskedTensor's gradient passes through unchanged, masked-out elements included.
+class Combine extends Function {
+  static override forward(_ctx: FunctionCtx, data: Tensor, mask: Tensor, op: IdentityOp | 'mean', ord?: unknown): Tensor {
+    return combine(op, data, mask, ord);
+  }
+  static override backward(_ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    return [grad, null, null, null];
+  }
 }
 
 /** The dtype masked sum and prod reduce in by default: input's, with bool and small ints widened to int64. */
@@ -182,3 +197,25 @@ export function resultDtype(fn: string, input: Tensor | MaskedInput, dtype: unkn
 }
 
 export type { DTypeLike };
+
+/**
+ * x broadcast to mask's shape, whose backward is sum_to_size run on a MaskedTensor gradient (Python's
+ * expand backward, and the broadcast of a plain operand of a binary op): the masked sum, masked-out
+ * elements left out.
+ */
+export class MaskedExpand extends Function {
+  static override forward(ctx: FunctionCtx, x: Tensor, mask: Tensor): Tensor {
+    ctx.saveForBackward(mask);
+    ctx.shape = x.shape;
+    return x.expand(mask.shape);
+  }
+  static override backward(ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    const mask = ctx.savedTensors[0]!;
+    const shape = ctx.shape as number[];
+    const lead = grad.dim() - shape.length;
+    const dims = grad.shape.flatMap((s, d) => (d < lead || (shape[d - lead] === 1 && s !== 1) ? [d] : []));
+    if (dims.length === 0) return [grad, null];
+    const summed = aten('sum', [aten('where', [mask, grad, tensor(0, { dtype: grad.dtype })]), dims, true]) as Tensor;
+    return [lead > 0 ? summed.view(shape) : summed, null];
+  }
+}

@@ -2,17 +2,22 @@
 // same shape and layout (strided, sparse COO or sparse CSR; sparse ones share their indices).
 // Elementwise ops apply to the data (a sparse one's values) and keep the mask; binary ops need
 // matching masks; reductions run torch.masked's reduction on the data and mask the result where no
-// element was valid. Autograd through a MaskedTensor is not ported.
+// element was valid. Autograd: the data tensor carries the graph (its gradients are Python's,
+// masked-out elements included), and each MaskedTensor that requires grad records how a gradient's
+// mask flows back to its inputs (GRAD_NODE), so x.grad is a MaskedTensor with Python's mask and
+// backward raises Python's errors for the ops whose MaskedTensor backward Python cannot run.
 import { inspect } from 'node:util';
 import { aten } from '../call.js';
 import { bool, float16, float32, float64, int16, int32, int64, int8, toDType, type DType, type DTypeLike, type Layout } from '../dtype.js';
 import { type Device } from '../device.js';
-import { camelCase, describe, isOptionsObject } from '../options.js';
-import { isTensor, type Tensor } from '../tensor.js';
+import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
+import { noGrad } from '../autograd.js';
+import { Function, type FunctionCtx } from '../function.js';
+import { isTensor, type BackwardOptions, type GradFn, type Tensor } from '../tensor.js';
 import { checkArity } from '../functional/args.js';
 import { tensor } from '../creation.js';
 import { sparseCooTensor, sparseCsrTensor } from '../sparse.js';
-import { MASKED, isMaskedTensor } from './core.js';
+import { MASKED, MaskedExpand, isMaskedTensor } from './core.js';
 import { isCoo, isCsr, isStrided, sparseCooWhere, sparseCsrWhere } from './sparse.js';
 import { amax, amin, argmax, argmin, mean, prod, std, sum, variance, type MaskedArg } from './reductions.js';
 
@@ -45,6 +50,50 @@ const ONE_DIM_REDUCTIONS: readonly string[] = ['prod', 'argmax', 'argmin'];
 
 const DATA = Symbol('data');
 const MASK = Symbol('mask');
+const GRAD_NODE = Symbol('gradNode');
+const GRAD_MASK = Symbol('gradMask');
+
+// How the mask of a result's gradient becomes the mask of an input's gradient (Python runs the
+// backward formulas on MaskedTensors; these are what those formulas do to the mask).
+type MaskRule =
+  | { kind: 'same'; check: boolean } // elementwise: the gradient's mask (checked against the result's where the formula reads saved MaskedTensors)
+  | { kind: 'own' } // the reductions' Combine and get_data: the input's own mask
+  | { kind: 'where'; condition: Tensor; side: boolean } // _MaskedWhere: where(cond, grad, masked-out) and the reverse
+  | { kind: 'view'; name: string; args: unknown[] } // a passthrough op: its backward applied to the mask
+  | { kind: 'softmax' } // _softmax_backward_data: the gradient's mask, which must be the output's
+  | { kind: 'layout' }; // to_dense/to_sparse: the gradient's mask in the input's layout
+interface GradEdge { input: MaskedTensor; rule: MaskRule }
+// The graph keeps what the mask rules read (masks as their own handles, shapes, layouts), not the
+// intermediate MaskedTensors, so their data is freed as Python's is; leaves are kept (as AccumulateGrad does).
+interface StoredEdge { to: GradNode | MaskedTensor; rule: MaskRule; inputMask: Tensor | null; inputShape: number[]; inputLayout: string }
+// mask: the result's; refuse: the error Python's backward raises here (its formula needs an op MaskedTensor lacks);
+// retainedBy: the result whose retainGrad() asked for its gradient.
+interface GradNode { mask: Tensor; edges: StoredEdge[]; refuse?: string; retainedBy?: MaskedTensor }
+
+const dispatchFailed = (op: string): string => `Multiple dispatch failed for 'torch._ops.aten.${op}'; all __torch_dispatch__ handlers returned NotImplemented:`;
+const RECURSION = 'maximum recursion depth exceeded while calling a Python object';
+const MASKS_MUST_MATCH = 'Input masks must match. If you need support for this, please open an issue on Github.';
+// Python 2.13's backward of these MaskedTensor ops fails: the ATen op its formula needs is missing from MaskedTensor's dispatch table.
+const UNARY_BACKWARD_ERRORS: Readonly<Record<string, string>> = {
+  angle: dispatchFailed('zeros_like.default'), ceil: dispatchFailed('zeros_like.default'), fix: dispatchFailed('zeros_like.default'),
+  floor: dispatchFailed('zeros_like.default'), round: dispatchFailed('zeros_like.default'), sign: dispatchFailed('zeros_like.default'),
+  trunc: dispatchFailed('zeros_like.default'), atanh: dispatchFailed('empty_like.default'), arctanh: dispatchFailed('empty_like.default'),
+  clamp: dispatchFailed('logical_and_.default'), clip: dispatchFailed('logical_and_.default'), digamma: dispatchFailed('polygamma.default'),
+  logit: dispatchFailed('logit_backward.default'), i0: dispatchFailed('special_i1.default'), sigmoid: dispatchFailed('sigmoid_backward.default'),
+  tanh: dispatchFailed('tanh_backward.default'), sinc: RECURSION,
+};
+const BINARY_BACKWARD_ERRORS: Readonly<Record<string, string>> = {
+  atan2: dispatchFailed('masked_fill.Scalar'), arctan2: dispatchFailed('masked_fill.Scalar'), fmax: dispatchFailed('logical_or_.default'),
+  fmin: dispatchFailed('logical_or_.default'), maximum: RECURSION, minimum: RECURSION, nextafter: RECURSION,
+  logaddexp2: 'MaskedTensor unary ops do not support additional Tensor arguments',
+};
+// fmod and remainder: only the gradient of `other` fails (its formula divides with rounding_mode=, a keyword the binary ops refuse).
+const OTHER_BACKWARD_ERRORS: Readonly<Record<string, string>> = { fmod: 'len(kwargs) must equal 0', remainder: 'len(kwargs) must equal 0' };
+// The formulas that use the gradient alone, or with numbers only: no saved MaskedTensor whose mask the gradient's must match.
+const UNARY_GRAD_ONLY: readonly string[] = ['conj_physical', 'deg2rad', 'frac', 'neg', 'negative', 'positive', 'rad2deg', 'sgn'];
+const BINARY_GRAD_ONLY: readonly string[] = ['add', 'sub', 'subtract', 'fmod', 'remainder'];
+// The binary formulas that make a MaskedTensor of a plain `other` too (the others multiply the gradient by it).
+const BINARY_CHECK_PLAIN: readonly string[] = ['logaddexp', 'logaddexp2', 'atan2', 'arctan2', 'maximum', 'minimum', 'fmax', 'fmin', 'nextafter'];
 
 /** The dtypes a MaskedTensor's data may have (core.py _validate_members). */
 const DATA_DTYPES: readonly DType[] = [float16, float32, float64, bool, int8, int16, int32, int64];
@@ -61,6 +110,31 @@ export type MaskedReduction = (dim?: number | number[] | MaskedReduceOptions, ke
 export interface MaskedReduceOptions { dim?: number | number[]; keepdim?: boolean; dtype?: DTypeLike | null }
 type ReductionMethods = { [N in keyof typeof REDUCTIONS | 'all']: MaskedReduction };
 
+// The data side of Python's autograd.Functions and of its backward formulas run on MaskedTensor
+// gradients, where they differ from the plain tensor's formula.
+
+// _MaskedWhere: each side's gradient is the whole gradient (only its mask is cut by the condition).
+class MaskedWhereData extends Function {
+  static override forward(_ctx: FunctionCtx, condition: Tensor, input: Tensor, other: Tensor): Tensor {
+    return aten('where', [condition, input, other]) as Tensor;
+  }
+  static override backward(_ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    return [null, grad, grad];
+  }
+}
+
+// _MaskedToSparseCsr: the gradient made dense.
+class MaskedToSparseCsr extends Function {
+  static override forward(_ctx: FunctionCtx, data: Tensor, sparseMask: Tensor): Tensor {
+    return data.sparseMask(sparseMask);
+  }
+  static override backward(_ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    return [isStrided(grad) ? grad : grad.toDense(), null];
+  }
+}
+
+let resultOf: (data: Tensor, mask: Tensor, edges?: GradEdge[], refuse?: string, copy?: boolean) => MaskedTensor;
+
 // The method interface the tables above install on MaskedTensor.prototype.
 export interface MaskedTensor extends UnaryMethods, InplaceUnaryMethods, BinaryMethods, InplaceBinaryMethods, PassthroughMethods, ReductionMethods {}
 
@@ -75,20 +149,46 @@ export class MaskedTensor {
   declare private readonly [DATA]: Tensor;
   declare private readonly [MASK]: Tensor;
 
-  constructor(data: Tensor, mask: Tensor, requiresGrad = false) {
+  constructor(data: Tensor, mask: Tensor, requiresGrad: boolean | { requiresGrad?: boolean } = false) {
     checkArity('MaskedTensor', arguments.length, 3);
     if (isMaskedTensor(data) || !isTensor(data)) throw new TypeError('MaskedTensor: data must be a Tensor');
     if (isMaskedTensor(mask) || !isTensor(mask)) throw new TypeError('MaskedTensor: mask must be a Tensor');
-    if (typeof requiresGrad !== 'boolean') throw new TypeError(`MaskedTensor: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
-    if (requiresGrad) throw new TypeError('MaskedTensor: requiresGrad is not supported: torchnode does not port autograd through MaskedTensor');
+    const flag = isOptionsObject(requiresGrad) ? (readOptions('MaskedTensor', requiresGrad, ['requiresGrad']).requiresGrad ?? false) : requiresGrad;
+    if (typeof flag !== 'boolean') throw new TypeError(`MaskedTensor: requiresGrad must be a boolean, got ${describe(flag)}`);
     [data, mask] = preprocess(data, mask);
     validate(data, mask);
-    Object.defineProperty(this, DATA, { value: data.detach().clone(), writable: true });
+    // a new leaf, as Python's wrapper is: the data's own history is not kept
+    Object.defineProperty(this, DATA, { value: noGrad(() => data.clone()).requiresGrad_(flag), writable: true });
     Object.defineProperty(this, MASK, { value: mask.clone(), writable: true });
   }
 
+  /**
+   * A result of an op on MaskedTensors: its data (with its autograd history; copied when it may alias
+   * another tensor, `copy`), its mask copied, and how gradient masks flow back. A fresh result is kept
+   * as is, so an in-place change of it is seen by the backward that saved it, as in Python.
+   */
+  static #result(data: Tensor, mask: Tensor, edges: GradEdge[] = [], refuse?: string, copy = false): MaskedTensor {
+    [data, mask] = preprocess(data, mask);
+    validate(data, mask);
+    const mt = Object.create(MaskedTensor.prototype) as MaskedTensor;
+    Object.defineProperty(mt, DATA, { value: copy ? data.clone() : data, writable: true });
+    Object.defineProperty(mt, MASK, { value: mask.clone(), writable: true });
+    if (!data.requiresGrad) return mt;
+    const stored = edges.flatMap(({ input, rule }): StoredEdge[] => {
+      const to = nodeOf(input) ?? (input.requiresGrad && input.isLeaf ? input : undefined);
+      if (to === undefined) return []; // no MaskedTensor leaf behind it
+      const kept: MaskRule = rule.kind === 'where' ? { ...rule, condition: rule.condition.detach() } : rule;
+      return [{ to, rule: kept, inputMask: rule.kind === 'own' ? input.getMask().detach() : null, inputShape: input.shape, inputLayout: String(input.layout) }];
+    });
+    if (stored.length > 0 || refuse !== undefined) Object.defineProperty(mt, GRAD_NODE, { value: { mask: mt[MASK].detach(), edges: stored, refuse } satisfies GradNode });
+    return mt;
+  }
+  static {
+    resultOf = (data, mask, edges, refuse, copy) => MaskedTensor.#result(data, mask, edges, refuse, copy);
+  }
 
-  /** The data, invalid elements included (Python's get_data). */
+
+  /** The data, invalid elements included (Python's get_data; differentiable: its gradient reaches this MaskedTensor). */
   getData(): Tensor {
     return this[DATA];
   }
@@ -117,7 +217,53 @@ export class MaskedTensor {
     return this[DATA].dim();
   }
   get requiresGrad(): boolean {
-    return false;
+    return this[DATA].requiresGrad;
+  }
+  /** Whether this MaskedTensor is a leaf of the autograd graph (made by maskedTensor/new, or not requiring grad). */
+  get isLeaf(): boolean {
+    return this[DATA].isLeaf;
+  }
+  /** The data's autograd node (null for a leaf): non-null where Python's grad_fn is; its name is the data's op, not Python's. */
+  get gradFn(): GradFn | null {
+    return this[DATA].gradFn;
+  }
+  /** x.retain_grad(): a result keeps its gradient (a MaskedTensor, with the mask that reached it). */
+  retainGrad(): void {
+    this[DATA].retainGrad();
+    const node = nodeOf(this);
+    if (node !== undefined) node.retainedBy = this;
+  }
+  /** x.requires_grad_(flag = true): this leaf's gradient is accumulated by backward. */
+  requiresGrad_(requiresGrad: boolean | { requiresGrad?: boolean } = true): this {
+    this[DATA].requiresGrad_(requiresGrad);
+    return this;
+  }
+  /** The accumulated gradient of a leaf, a MaskedTensor (masked-out elements of the gradient masked out), or null. */
+  get grad(): MaskedTensor | null {
+    let g = this[DATA].grad;
+    if (g === null) return null;
+    if (isCoo(g) && !g.isCoalesced()) g = g.coalesce(); // Python's sparse gradient comes coalesced
+    const own = this as unknown as Record<symbol, Tensor | undefined>;
+    return wrap(g, (own[GRAD_MASK] ?? this[MASK]).detach());
+  }
+  set grad(g: MaskedTensor | null) {
+    if (g !== null && !(g instanceof MaskedTensor)) throw new TypeError(`MaskedTensor.grad: expected a MaskedTensor or null, got ${describe(g)}`);
+    this[DATA].grad = g === null ? null : g.getData().detach();
+    setGradMask(this, g === null ? undefined : g.getMask().detach());
+  }
+  /**
+   * y.backward(gradient?, { retainGraph, createGraph }): the gradients of the leaves y depends on.
+   * gradient: a MaskedTensor of y's shape (y's mask when y is a scalar and none is given).
+   */
+  backward(gradient?: MaskedTensor | null | BackwardOptions, options: BackwardOptions = {}): void {
+    if (gradient !== undefined && gradient !== null && !(gradient instanceof MaskedTensor)) {
+      if (!isOptionsObject(gradient) || isTensor(gradient)) throw new TypeError(`MaskedTensor.backward: gradient must be a MaskedTensor or null, got ${describe(gradient)}`);
+      options = gradient as BackwardOptions;
+      gradient = null;
+    }
+    const leafMasks = gradientMasks(this, gradient ? gradient.getMask() : this[MASK]);
+    this[DATA].backward(gradient ? gradient.getData() : null, options);
+    for (const [leaf, mask] of leafMasks) setGradMask(leaf, mask.detach()); // its own handle: the mask may be another MaskedTensor's
   }
   /** Python's is_sparse: COO or CSR data. */
   get isSparse(): boolean {
@@ -131,14 +277,15 @@ export class MaskedTensor {
   }
   /** x.to_dense(): this one if strided, else data and mask made dense. */
   toDense(): MaskedTensor {
-    if (isStrided(this[DATA])) return unchanged(this);
-    return new MaskedTensor(this[DATA].toDense(), this[MASK].toDense());
+    // Python's _MaskedToDense returns a strided input as is, and its backward then fails reading ctx.layout
+    if (isStrided(this[DATA])) return resultOf(this[DATA].view(this.shape), this[MASK], [{ input: this, rule: { kind: 'same', check: false } }], "'_MaskedToDenseBackward' object has no attribute 'layout'", true);
+    return resultOf(this[DATA].toDense(), this[MASK].toDense(), [{ input: this, rule: { kind: 'layout' } }]);
   }
   /** x.to_sparse() (Python's _MaskedToSparse): the mask as coalesced COO, the data at its specified elements. */
   toSparse(): MaskedTensor {
     if (this.isSparseCoo()) return unchanged(this);
     const sparseMask = this[MASK].toSparseCoo().coalesce();
-    return new MaskedTensor(this[DATA].sparseMask(sparseMask), sparseMask);
+    return resultOf(this[DATA].sparseMask(sparseMask), sparseMask, [{ input: this, rule: { kind: 'layout' } }]);
   }
   /** x.to_sparse_coo(): x.to_sparse(), as Tensor.to_sparse_coo is in Python. */
   toSparseCoo(): MaskedTensor {
@@ -149,7 +296,7 @@ export class MaskedTensor {
     if (this[DATA].dim() !== 2) throw new RangeError(`Only 2D tensors can be converted to the SparseCsr layout but got shape: torch.Size([${this[DATA].shape.join(', ')}])`);
     if (this.isSparseCsr()) return unchanged(this);
     const sparseMask = this[MASK].toSparseCsr();
-    return new MaskedTensor(this[DATA].sparseMask(sparseMask), sparseMask);
+    return resultOf(MaskedToSparseCsr.apply(this[DATA], sparseMask) as Tensor, sparseMask, [{ input: this, rule: { kind: 'layout' } }]);
   }
   dim(): number {
     return this[DATA].dim();
@@ -161,28 +308,51 @@ export class MaskedTensor {
     return this[DATA].numel();
   }
 
-  /** A MaskedTensor of the same data and mask, copied (clone) or detached. */
+  /** A MaskedTensor of the same data and mask, copied (clone, differentiable) or detached. */
   clone(): MaskedTensor {
-    return new MaskedTensor(this[DATA].clone(), this[MASK]);
+    return resultOf(this[DATA].clone(), this[MASK], [{ input: this, rule: { kind: 'same', check: false } }]);
+  }
+  /** x.contiguous() (Python's _MaskedContiguous): this one (a view of it) if contiguous, else a contiguous copy. */
+  contiguous(): MaskedTensor {
+    if (!isStrided(this[DATA])) throw new RangeError('MaskedTensors with sparse data do not have contiguous');
+    if (this[DATA].isContiguous()) return unchanged(this);
+    return resultOf(this[DATA].contiguous(), this[MASK].contiguous(), [{ input: this, rule: { kind: 'same', check: false } }]);
+  }
+  /**
+   * where(condition, this, other) (Python's torch.where(condition, mt, other), _MaskedWhere): data and
+   * mask taken from this where condition holds, else from other (a Tensor counts as all valid).
+   */
+  where(condition: Tensor, other: MaskedTensor | Tensor): MaskedTensor {
+    checkArity('MaskedTensor.where', arguments.length, 2);
+    if (!isTensor(condition)) throw new TypeError(`MaskedTensor.where: condition must be a Tensor, got ${describe(condition)}`);
+    const otherMt = other instanceof MaskedTensor ? other : isTensor(other) ? new MaskedTensor(other, aten('ones_like', [other, { dtype: bool }]) as Tensor) : null;
+    if (otherMt === null) throw new TypeError(`MaskedTensor.where: other must be a MaskedTensor or a Tensor, got ${describe(other)}`);
+    const data = MaskedWhereData.apply(condition, this[DATA], otherMt.getData()) as Tensor;
+    const mask = aten('where', [condition, this[MASK], otherMt.getMask()]) as Tensor;
+    return resultOf(data, mask, [
+      { input: this, rule: { kind: 'where', condition, side: true } },
+      { input: otherMt, rule: { kind: 'where', condition, side: false } },
+    ]);
   }
   detach(): MaskedTensor {
-    return new MaskedTensor(this[DATA].detach(), this[MASK]);
+    return new MaskedTensor(this[DATA], this[MASK]);
   }
   /** x.to(dtype or device): the data converted, the mask moved along (Python's _to_copy). */
   to(...args: unknown[]): MaskedTensor {
     const data = (this[DATA].to as (...a: unknown[]) => Tensor)(...args);
     const mask = (this[MASK].to as (...a: unknown[]) => Tensor)(...args.map((a) => (isDtypeArg(a) ? bool : a)));
-    return new MaskedTensor(data, mask);
+    return resultOf(data, mask, [{ input: this, rule: { kind: 'same', check: false } }], undefined, data === this[DATA] || data.dtype === this.dtype);
   }
   /** x.softmax(dim): the softmax over the valid elements only (aten._masked_softmax), as Python's MaskedTensor does. */
   softmax(dim: number): MaskedTensor {
     checkArity('MaskedTensor.softmax', arguments.length, 1);
-    return new MaskedTensor(aten('_masked_softmax', [this[DATA], this[MASK].bitwiseNot(), dim, 2]) as Tensor, this[MASK]);
+    return resultOf(aten('_masked_softmax', [this[DATA], this[MASK].bitwiseNot(), dim, 2]) as Tensor, this[MASK], [{ input: this, rule: { kind: 'softmax' } }]);
   }
-  /** Frees the data and the mask now. */
+  /** Frees the data, the mask and the gradient's mask now. */
   dispose(): void {
     this[DATA].dispose();
     this[MASK].dispose();
+    setGradMask(this, undefined);
   }
   [Symbol.dispose](): void {
     this.dispose();
@@ -204,6 +374,117 @@ export class MaskedTensor {
   }
 }
 Object.defineProperty(MaskedTensor.prototype, MASKED, { value: true });
+
+
+// A MaskedTensor around these very tensors (no copy): the gradient a leaf hands out.
+function wrap(data: Tensor, mask: Tensor): MaskedTensor {
+  const mt = Object.create(MaskedTensor.prototype) as MaskedTensor;
+  Object.defineProperty(mt, DATA, { value: data, writable: true });
+  Object.defineProperty(mt, MASK, { value: mask, writable: true });
+  return mt;
+}
+
+function setGradMask(mt: MaskedTensor, mask: Tensor | undefined): void {
+  const own = mt as unknown as Record<symbol, Tensor | undefined>;
+  if (own[GRAD_MASK] !== undefined && own[GRAD_MASK] !== mask) own[GRAD_MASK].dispose();
+  Object.defineProperty(mt, GRAD_MASK, { value: mask, writable: true, configurable: true });
+}
+
+const maskOf = (mt: MaskedTensor): Tensor => mt.getMask();
+const nodeOf = (mt: MaskedTensor): GradNode | undefined => (mt as unknown as Record<symbol, GradNode | undefined>)[GRAD_NODE];
+
+// What Python's backward does to masks from `root` (whose gradient has mask rootMask) down to the
+// leaves: each node's incoming masks must match (Python adds the MaskedTensor gradients), and a node
+// whose formula Python cannot run raises Python's error, all before any gradient is computed.
+// Returns each leaf's new gradient mask (matched against the one it holds, as Python's accumulation adds).
+function gradientMasks(root: MaskedTensor, rootMask: Tensor): Map<MaskedTensor, Tensor> {
+  type Vertex = GradNode | MaskedTensor;
+  const edgesOf = (v: Vertex): StoredEdge[] => (v instanceof MaskedTensor ? [] : v.edges);
+  const start: Vertex = nodeOf(root) ?? root;
+  const order: Vertex[] = [];
+  const seen = new Set<Vertex>([start]);
+  const stack: [Vertex, number][] = [[start, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const edges = edgesOf(top[0]);
+    if (top[1] < edges.length) {
+      const next = edges[top[1]++]!.to;
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push([next, 0]);
+      }
+    } else order.push(stack.pop()![0]);
+  }
+  const pending = new Map<Vertex, Tensor>([[start, rootMask]]);
+  const add = (v: Vertex, mask: Tensor): void => {
+    const held = pending.get(v);
+    if (held !== undefined && !tensorsMatch(held, mask)) throw new RangeError(MASKS_MUST_MATCH);
+    pending.set(v, held ?? mask);
+  };
+  const leaves = new Map<MaskedTensor, Tensor>();
+  for (const v of order.reverse()) {
+    const gradMask = pending.get(v);
+    if (gradMask === undefined) continue;
+    if (v instanceof MaskedTensor) {
+      if (!v.requiresGrad || !v.isLeaf) continue;
+      const held = (v as unknown as Record<symbol, Tensor | undefined>)[GRAD_MASK] ?? maskOf(v);
+      if (v.getData().grad !== null && !tensorsMatch(held, gradMask)) throw new RangeError(MASKS_MUST_MATCH);
+      leaves.set(v, gradMask);
+      continue;
+    }
+    if (v.refuse !== undefined) throw new TypeError(v.refuse);
+    if (v.retainedBy !== undefined) leaves.set(v.retainedBy, gradMask);
+    for (const edge of v.edges) add(edge.to, inputGradMask(v, edge, gradMask));
+  }
+  return leaves;
+}
+
+function inputGradMask(node: GradNode, edge: StoredEdge, gradMask: Tensor): Tensor {
+  const rule = edge.rule;
+  switch (rule.kind) {
+    case 'same':
+      if (rule.check && !tensorsMatch(gradMask, node.mask)) throw new RangeError(MASKS_MUST_MATCH);
+      return gradMask;
+    case 'own':
+      return edge.inputMask!;
+    case 'softmax':
+      if (!tensorsMatch(gradMask, node.mask)) throw new RangeError('__torch_dispatch__, aten._softmax_backward_data: expected the masks of grad and output to match');
+      return gradMask;
+    case 'where':
+      return rule.side ? gradMask.logicalAnd(rule.condition) : gradMask.logicalAnd(rule.condition.logicalNot());
+    case 'layout':
+      if (edge.inputLayout === 'torch.strided') return isStrided(gradMask) ? gradMask : gradMask.toDense();
+      return edge.inputLayout === 'torch.sparse_coo' ? gradMask.toSparseCoo().coalesce() : gradMask.toSparseCsr();
+    case 'view':
+      return viewBackward(rule.name, rule.args, gradMask, edge.inputShape);
+  }
+}
+
+// The backward of a passthrough op, applied to a gradient's mask (select_backward fills with false; expand's sum_to_size is any).
+function viewBackward(name: string, args: unknown[], mask: Tensor, inputShape: number[]): Tensor {
+  switch (name) {
+    case 'transpose':
+    case 't':
+      return (mask[name as 'transpose'] as (...a: unknown[]) => Tensor)(...args);
+    case 'view':
+      return mask.reshape(inputShape);
+    case 'select':
+      return aten('select_backward', [mask, inputShape, ...args]) as Tensor;
+    case 'expand': {
+      const lead = mask.dim() - inputShape.length;
+      let m = mask;
+      for (let d = mask.dim() - 1; d >= 0; d--) {
+        const inner = d - lead;
+        if (inner < 0) m = aten('any', [m, d, false]) as Tensor;
+        else if (inputShape[inner] === 1 && mask.shape[d] !== 1) m = aten('any', [m, d, true]) as Tensor;
+      }
+      return m;
+    }
+    case 'unfold':
+      return aten('unfold_backward', [mask, inputShape, ...args]) as Tensor;
+  }
+  throw new Error(`viewBackward: ${name}`);
+}
 
 // What Python's autograd.Function gives for an input its forward returns unchanged: a view of it
 // (x.view(x.shape), which sparse data cannot make: libtorch's error then, as in Python).
@@ -253,14 +534,16 @@ function validate(data: Tensor, mask: Tensor): void {
 const isDtypeArg = (a: unknown): boolean => typeof a === 'object' && a !== null && a.constructor?.name === 'DType';
 
 /** torch.masked.masked_tensor(data, mask, requiresGrad = false): a new MaskedTensor (data and mask copied). */
-export function maskedTensor(data: Tensor, mask: Tensor, requiresGrad = false): MaskedTensor {
+export function maskedTensor(data: Tensor, mask: Tensor, requiresGrad: boolean | { requiresGrad?: boolean } = false): MaskedTensor {
   return new MaskedTensor(data, mask, requiresGrad);
 }
 
-/** torch.masked.as_masked_tensor(data, mask): a MaskedTensor of data and mask (Python's differentiable constructor; no autograd here). */
+/** torch.masked.as_masked_tensor(data, mask): a MaskedTensor of data and mask that keeps data's autograd history (its gradient reaches data). */
 export function asMaskedTensor(data: Tensor, mask: Tensor): MaskedTensor {
   checkArity('asMaskedTensor', arguments.length, 2);
-  return new MaskedTensor(data, mask);
+  if (isMaskedTensor(data) || !isTensor(data)) throw new TypeError('MaskedTensor: data must be a Tensor');
+  if (isMaskedTensor(mask) || !isTensor(mask)) throw new TypeError('MaskedTensor: mask must be a Tensor');
+  return resultOf(data, mask, [], undefined, true);
 }
 
 // ---- elementwise ops ----
@@ -282,8 +565,33 @@ function onValues(data: Tensor, fn: (values: Tensor) => Tensor): Tensor {
     const coalesced = data.coalesce();
     return sparseCooTensor(coalesced.indices(), fn(coalesced.values()), data.shape);
   }
-  return sparseCsrTensor(data.crowIndices(), data.colIndices(), fn(data.values())); // no size: Python infers it from the indices
+  return csrOfValues(data, fn(csrValues(data))); // no size: Python infers it from the indices
 }
+
+// CSR values and back, differentiable (libtorch has no derivative for sparse_csr_tensor; Python's
+// autograd runs above it): the gradient keeps the data's sparsity pattern.
+class CsrValues extends Function {
+  static override forward(ctx: FunctionCtx, data: Tensor): Tensor {
+    ctx.saveForBackward(data.crowIndices(), data.colIndices());
+    ctx.shape = data.shape;
+    return data.values();
+  }
+  static override backward(ctx: FunctionCtx, grad: Tensor): Tensor {
+    const [crow, col] = ctx.savedTensors as Tensor[];
+    return sparseCsrTensor(crow!, col!, grad, ctx.shape as number[]);
+  }
+}
+class CsrOfValues extends Function {
+  static override forward(_ctx: FunctionCtx, crow: Tensor, col: Tensor, values: Tensor, shape?: number[]): Tensor {
+    return shape === undefined ? sparseCsrTensor(crow, col, values) : sparseCsrTensor(crow, col, values, shape);
+  }
+  static override backward(_ctx: FunctionCtx, grad: Tensor): (Tensor | null)[] {
+    return [null, null, isCsr(grad) ? grad.values() : grad, null];
+  }
+}
+const csrValues = (data: Tensor): Tensor => (data.requiresGrad ? (CsrValues.apply(data) as Tensor) : data.values());
+const csrOfValues = (data: Tensor, values: Tensor, shape?: number[]): Tensor =>
+  values.requiresGrad ? (CsrOfValues.apply(data.crowIndices(), data.colIndices(), values, shape) as Tensor) : shape === undefined ? sparseCsrTensor(data.crowIndices(), data.colIndices(), values) : sparseCsrTensor(data.crowIndices(), data.colIndices(), values, shape);
 
 const dataOf = (a: unknown): unknown => (a instanceof MaskedTensor ? a.getData() : a);
 
@@ -299,7 +607,7 @@ function installUnary(name: string, inplace: boolean): void {
       setDataMask(this, isStrided(data) ? data : result, this.getMask());
       return this;
     }
-    return new MaskedTensor(result, this.getMask());
+    return resultOf(result, this.getMask(), [{ input: this, rule: { kind: 'same', check: !UNARY_GRAD_ONLY.includes(name) } }], UNARY_BACKWARD_ERRORS[name], name === 'positive');
   });
 }
 
@@ -331,23 +639,37 @@ function installBinary(name: string, inplace: boolean): void {
       if (sameLayout) {
         if (!(tensorsMatch(data.crowIndices(), otherData.crowIndices()) && tensorsMatch(data.colIndices(), otherData.colIndices())))
           throw new RangeError(`MaskedTensor.${js}: sparse_csr indices must match. If you need support for this, please open an issue on Github.`);
-        rest[0] = otherData.values();
+        rest[0] = csrValues(otherData);
       }
-      result = sparseCsrTensor(data.crowIndices(), data.colIndices(), aten(op, [data.values(), ...rest]) as Tensor, data.shape);
-    } else result = aten(op, [data, ...rest]) as Tensor;
+      result = csrOfValues(data, aten(op, [csrValues(data), ...rest]) as Tensor, data.shape);
+    } else {
+      // a plain operand broadcast to a MaskedTensor: Python sums its gradient over the valid elements only
+      if (isTensor(otherData) && !(other instanceof MaskedTensor) && otherData.requiresGrad && !inplace && !sameShape(otherData.shape, data.shape))
+        rest[0] = MaskedExpand.apply(otherData, this.getMask().expand(broadcastShape(data.shape, otherData.shape)));
+      result = aten(op, [data, ...rest]) as Tensor;
+    }
     if (inplace) {
       setDataMask(this, isStrided(data) ? data : result, this.getMask());
       return this;
     }
     const mask = this.getMask();
-    return new MaskedTensor(result, isStrided(data) ? mask.expandAs(result) : mask);
+    const check = !BINARY_GRAD_ONLY.includes(name) && (other instanceof MaskedTensor || (isTensor(other) && BINARY_CHECK_PLAIN.includes(name)));
+    const rule: MaskRule = { kind: 'same', check };
+    const edges: GradEdge[] = [{ input: this, rule }];
+    if (other instanceof MaskedTensor) edges.push({ input: other, rule });
+    const refuse = BINARY_BACKWARD_ERRORS[name] ?? (other instanceof MaskedTensor && other.requiresGrad ? OTHER_BACKWARD_ERRORS[name] : undefined);
+    return resultOf(result, isStrided(data) ? mask.expandAs(result) : mask, edges, refuse);
   });
 }
 
 function installPassthrough(name: string): void {
   define(name, function (this: MaskedTensor, ...args: unknown[]): MaskedTensor {
     const apply = (t: Tensor): Tensor => (t[name as 'view'] as (...a: unknown[]) => Tensor)(...args);
-    return new MaskedTensor(apply(this.getData()), apply(this.getMask()));
+    // unsqueeze's backward is squeeze, which MaskedTensor's dispatch lacks
+    const refuse = name === 'unsqueeze' ? dispatchFailed('squeeze.dim') : undefined;
+    const mask = apply(this.getMask());
+    const data = name === 'expand' ? (MaskedExpand.apply(this.getData(), mask) as Tensor) : apply(this.getData());
+    return resultOf(data, mask, [{ input: this, rule: { kind: 'view', name, args } }], refuse, true);
   });
 }
 
@@ -380,7 +702,7 @@ function reduceAll(mt: MaskedTensor, name: keyof typeof REDUCTIONS | 'all'): Mas
     result = idx.mul(stride).sum();
   } else if (mt.isSparse) result = reduction(new MaskedTensor(data.values(), mask));
   else result = reduction(mt, { mask });
-  return new MaskedTensor(result, aten('any', [mask]) as Tensor);
+  return resultOf(result, aten('any', [mask]) as Tensor, [{ input: mt, rule: { kind: 'own' } }]);
 }
 
 function installReduction(name: keyof typeof REDUCTIONS | 'all'): void {
@@ -403,7 +725,17 @@ function installReduction(name: keyof typeof REDUCTIONS | 'all'): void {
     const result = name === 'all'
       ? maskedAll(this.getData(), mask, d, keepdim)
       : (REDUCTIONS[name] as (x: MaskedArg, o: object) => Tensor)(this, { dim: d, keepdim, dtype: dtype === null ? null : toDType(dtype, fn), mask });
-    return new MaskedTensor(result, multidimAny(mask, d, keepdim));
+    return resultOf(result, multidimAny(mask, d, keepdim), [{ input: this, rule: { kind: 'own' } }]);
+  });
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
+// torch.broadcast_shapes of two shapes (the op itself raises for shapes that do not broadcast).
+function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  return Array.from({ length: n }, (_, i) => {
+    const [x, y] = [a[a.length - n + i] ?? 1, b[b.length - n + i] ?? 1];
+    return x === 1 ? y : x;
   });
 }
 

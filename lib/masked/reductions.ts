@@ -9,7 +9,7 @@ import { boolArg } from '../functional/args.js';
 import { describe } from '../options.js';
 import { type Tensor } from '../tensor.js';
 import {
-  accumulateDtype, bindMasked, canonicalDim, combineInputAndMask, dataOf, dtypeArg, dtypeOf, inputMask, isMaskedTensor, layoutError, layoutOf,
+  MaskedExpand, accumulateDtype, bindMasked, canonicalDim, combineInputAndMask, dataOf, dtypeArg, dtypeOf, inputMask, isMaskedTensor, layoutError, layoutOf,
   maskArg, maskedPair, ndimOf, shapeOf, tensorInput, type DimOrDims, type MaskedInput,
 } from './core.js';
 import { sparseCooScatterReduction, sparseCsrSegmentReduction } from './sparse.js';
@@ -237,7 +237,8 @@ function stdVar(fn: string, takeSqrt: boolean, input: unknown, args: readonly un
   let [count, inmask] = countOf(x, dim, true, mask);
   const sampleMean = maskedSum(x, dim, true, dtype, inmask).div(count);
   // torch.subtract(input, sample_mean): for a MaskedTensor the difference keeps its mask.
-  const deviation = dataOf(x).sub(sampleMean);
+  // For a MaskedTensor, Python's subtract broadcasts the plain mean; its gradient is summed over the valid elements only.
+  const deviation = dataOf(x).sub(isMaskedTensor(x) ? (MaskedExpand.apply(sampleMean, inputMask(x, x.getMask())) as Tensor) : sampleMean);
   const squares = deviation.mul(deviation.conj());
   const masked: MaskedArg = isMaskedTensor(x) ? maskedPair(squares, x.getMask()) : squares;
   const total = maskedSum(masked, dim, keepdim, computeDtype, inmask);
