@@ -12,7 +12,7 @@ import { complex, promoteTypes, stack, viewAsReal } from './generated/functions.
 import { isOptionsObject, readOptions } from './options.js';
 import { tidy } from './scope.js';
 import { Tensor } from './tensor.js';
-import { makeTensor } from './testing.js';
+import { makeTensor, pyFloatRepr } from './testing.js';
 import { warn } from './warnings.js';
 
 export interface GradcheckOptions {
@@ -186,10 +186,19 @@ const closeEnough = (a: Tensor, b: Tensor, rtol: number, atol: number): boolean 
   return a.to(common).allclose(b.to(common), { rtol, atol });
 };
 
+/** A tensor in an f-string, as Python's Tensor.__format__: a 0-dim one as its Python number (fast mode's projections). */
+function formatted(t: Tensor): string {
+  if (t.dim() !== 0) return t.toString();
+  if (!t.isComplex()) return pyFloatRepr(t.item() as number);
+  const [re, im] = (viewAsReal(t).tolist() as number[]).map((v) => pyFloatRepr(v).replace(/\.0$/, ''));
+  if (re === '0') return `${im}j`;
+  return `(${re}${im!.startsWith('-') || im === 'nan' ? (im === 'nan' ? '+' : '') : '+'}${im}j)`;
+}
+
 /** Python's _get_notallclose_msg (backward mode). */
 function mismatch(outputIndex: number, inputIndex: number, numerical: Tensor, analytical: Tensor, part: Part | null): string {
   const prefix = part && part.complexOutputs.includes(outputIndex) ? `While considering the ${part.name} part of complex outputs only, ` : '';
-  return `gradcheck: ${prefix}Jacobian mismatch for output ${outputIndex} with respect to input ${inputIndex},\nnumerical:${numerical.toString()}\nanalytical:${analytical.toString()}\n`;
+  return `gradcheck: ${prefix}Jacobian mismatch for output ${outputIndex} with respect to input ${inputIndex},\nnumerical:${formatted(numerical)}\nanalytical:${formatted(analytical)}\n`;
 }
 
 const noOutputError = () => new GradcheckError('gradcheck: Numerical gradient for function expected to be zero');
