@@ -309,7 +309,7 @@ function slowModeReport(f: ListFn, funcOut: Tensor[], outputs: Tensor[], inputs:
   const maxDiff = numerical.sub(analytical).abs().max();
   let message = '\nThe above quantities relating the numerical and analytical jacobians are computed \nin fast mode. ' +
     'See: https://github.com/pytorch/pytorch/issues/53876 for more background \nabout fast mode. Below, we recompute numerical and analytical jacobians in slow mode:\n\n' +
-    `Numerical:\n ${numerical.toString()}\nAnalytical:\n${analytical.toString()}\n\nThe max per-element difference (slow mode) is: ${maxDiff.toString()}.\n`;
+    `Numerical:\n ${numerical.toString()}\nAnalytical:\n${analytical.toString()}\n\nThe max per-element difference (slow mode) is: ${formatted(maxDiff)}.\n`;
   if (closeEnough(analytical, numerical, s.rtol, s.atol)) message += FAST_FAIL_SLOW_OK;
   return message;
 }
