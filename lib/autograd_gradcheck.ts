@@ -5,7 +5,8 @@
 // imaginary parts, complex inputs through the conjugate Wirtinger derivative; backward runs twice
 // (reentrancy), a zero grad_output must give zero input grads, and undefined output grads must be handled.
 import { grad } from './autograd.js';
-import { rand, zeros } from './creation.js';
+import { rand, randnLike, zeros } from './creation.js';
+import { vmap } from './functional/control.js';
 import { Function } from './function.js';
 import { Generator as RandomGenerator } from './generator.js';
 import { complex, promoteTypes, stack, viewAsReal } from './generated/functions.js';
@@ -30,6 +31,12 @@ export interface GradcheckOptions {
   checkGradDtypes?: boolean;
   /** compare random projections v^T J u instead of whole Jacobians (Python's fast_mode) */
   fastMode?: boolean;
+  /**
+   * vector-Jacobian products through torch.vmap must equal one-by-one ones. torchnode's vmap is an eager
+   * loop, so this cannot find a backward without a batching rule, what Python's check is for; it draws
+   * Python's random grad_outputs, so the RNG stays in step with Python.
+   */
+  checkBatchedGrad?: boolean;
 }
 
 export interface GradgradcheckOptions extends GradcheckOptions {
@@ -37,7 +44,7 @@ export interface GradgradcheckOptions extends GradcheckOptions {
   genNonContigGradOutputs?: boolean;
 }
 
-const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkUndefinedGrad', 'checkGradDtypes', 'fastMode'] as const;
+const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkUndefinedGrad', 'checkGradDtypes', 'fastMode', 'checkBatchedGrad'] as const;
 
 /** Python's torch.autograd.gradcheck.GradcheckError: the gradients are wrong (not a misuse of gradcheck). */
 export class GradcheckError extends Error {
@@ -192,7 +199,7 @@ function formatted(t: Tensor): string {
   if (!t.isComplex()) return pyFloatRepr(t.item() as number);
   const [re, im] = (viewAsReal(t).tolist() as number[]).map((v) => pyFloatRepr(v).replace(/\.0$/, ''));
   if (re === '0') return `${im}j`;
-  return `(${re}${im!.startsWith('-') || im === 'nan' ? (im === 'nan' ? '+' : '') : '+'}${im}j)`;
+  return `(${re}${im!.startsWith('-') ? '' : '+'}${im}j)`;
 }
 
 /** Python's _get_notallclose_msg (backward mode). */
@@ -320,6 +327,24 @@ const FAST_FAIL_SLOW_OK = 'Fast gradcheck failed but element-wise differences ar
 
 // ---- the checks after the Jacobians -----------------------------------------------------------
 
+/** vmap of the vector-Jacobian product over two random grad_outputs equals the two products (Python's _test_batched_grad). */
+function batchedGradsAgree(output: Tensor, outputIndex: number, diff: Tensor[]): void {
+  const vjp = (v: Tensor): Tensor[] => grad([output], diff, { gradOutputs: [v], retainGraph: true, allowUnused: true })
+    .map((g, j) => g ?? zeros([], { dtype: diff[j]!.dtype }).expand(diff[j]!.shape));
+  const gradOutputs = [randnLike(output), randnLike(output)];
+  const perOutput = gradOutputs.map(vjp);
+  const expected = diff.map((_, j) => stack(perOutput.map((gs) => gs[j]!)));
+  let result: Tensor[];
+  try {
+    result = vmap(vjp)(stack(gradOutputs));
+  } catch (e) {
+    throw new GradcheckError(`gradcheck: While computing batched gradients, got: ${(e as Error).message}`, { cause: e });
+  }
+  result.forEach((r, j) => {
+    if (!r.allclose(expected[j]!)) throw new GradcheckError(`gradcheck: For output ${outputIndex} and input ${j}: batched gradients differ\nGot:\n${r.toString()}\n\nExpected:\n${expected[j]!.toString()}`);
+  });
+}
+
 /** A zero grad_output must give zero input grads of the input's dtype and shape (Python's _test_backward_mul_by_grad_output). */
 function backwardScalesWithGradOutput(outputs: Tensor[], diff: Tensor[]): void {
   if (outputs.length === 0) return;
@@ -399,10 +424,11 @@ function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
 
 /**
  * torch.autograd.gradcheck(fn, inputs, { eps, atol, rtol, raiseException, nondetTol, checkUndefinedGrad,
- * checkGradDtypes, fastMode }): compares the gradients autograd computes for fn at `inputs` with finite
+ * checkGradDtypes, fastMode, checkBatchedGrad }): compares the gradients autograd computes for fn at `inputs` with finite
  * differences, for every input that requires grad (use float64 / complex128 inputs). True when all agree;
  * throws a GradcheckError naming the first mismatch, or returns false with raiseException: false.
- * Not ported: forward-mode AD checks (checkForwardAd), batched-grad checks, sparse and masked inputs.
+ * checkBatchedGrad goes through torchnode's eager vmap (see the option). Not ported: forward-mode AD checks
+ * (checkForwardAd, checkBatchedForwardGrad), sparse and masked inputs.
  */
 export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
   const o = readOptions('autograd.gradcheck', options, GRADCHECK_KEYS) as GradcheckOptions;
@@ -423,6 +449,7 @@ export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: Grad
           check(partFn, partFn(...xs), xs, s, { name, complexOutputs });
         }
       } else check((...ins) => outputsOf(fn, ins), funcOut, xs, s, null);
+      if (o.checkBatchedGrad) outputs.forEach((out, i) => batchedGradsAgree(out, i, xs.filter((x) => x.requiresGrad)));
       backwardScalesWithGradOutput(outputs, xs.filter((x) => x.requiresGrad));
       if (o.checkUndefinedGrad ?? true) undefinedGradsHandled(fn, outputs.length, xs);
     });

@@ -1,7 +1,7 @@
 """Writes test/fixtures/gradgradcheck.json: Python torch 2.13's torch.autograd.gradgradcheck verdicts (and the
 first words of its error) for functions that test/autograd-gradgradcheck.test.ts writes again in JS: real and
 complex ops, random grad_outputs (drawn from the global RNG after a seed: the draws must be Python's) or given
-ones, non-contiguous grad_outputs, custom Functions whose double backward is wrong, not reentrant or refuses
+ones, non-contiguous grad_outputs, batched-grad checks, custom Functions whose double backward is wrong, not reentrant or refuses
 undefined grads, in slow and fast mode. Each case also records two torch.rand draws made after the check: the
 RNG must stand where Python left it.
 Usage: .venv/bin/python scripts/make-gradgradcheck-fixtures.py"""
@@ -63,6 +63,8 @@ CASES = {
     'sin of a product, non-contiguous grad_outputs': (lambda a, b: (a * b).sin(), [('float64', [3, 2]), ('float64', [2])], None,
                                                       {'gen_non_contig_grad_outputs': True}),
     'two outputs (std_mean)': (lambda a: torch.std_mean(a, dim=0), [('float64', [3, 2])], None, {}),
+    'sin of a product, check_batched_grad': (lambda a, b: (a * b).sin(), [('float64', [3, 2]), ('float64', [2])], None,
+                                             {'check_batched_grad': True}),
     'given grad_output': (lambda a: a.exp() * a, [('float64', [4])], [('float64', [4], True)], {}),
     'given grad_output that does not require grad': (lambda a: a.exp() * a, [('float64', [4])], [('float64', [4], False)], {}),
     'abs of complex input': (lambda a: a.abs(), [('complex128', [3])], None, {}),

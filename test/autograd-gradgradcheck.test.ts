@@ -23,7 +23,7 @@ interface Verdict {
 interface Case {
   inputs: unknown[];
   gradOutputs?: { value: unknown; requiresGrad: boolean }[];
-  options: { eps?: number; atol?: number; rtol?: number; nondet_tol?: number; check_undefined_grad?: boolean; gen_non_contig_grad_outputs?: boolean };
+  options: { eps?: number; atol?: number; rtol?: number; nondet_tol?: number; check_undefined_grad?: boolean; gen_non_contig_grad_outputs?: boolean; check_batched_grad?: boolean };
   slow: Verdict;
   fast: Verdict;
 }
@@ -69,6 +69,7 @@ const FUNCTIONS: Record<string, () => (...xs: T[]) => T | T[]> = {
   'sin of a product': () => sinOfProduct,
   'sin of a product, non-contiguous grad_outputs': () => sinOfProduct,
   'two outputs (std_mean)': () => (a) => torch.stdMean(a!, 0),
+  'sin of a product, check_batched_grad': () => sinOfProduct,
   'given grad_output': () => (a) => a!.exp().mul(a!),
   'given grad_output that does not require grad': () => (a) => a!.exp().mul(a!),
   'abs of complex input': () => (a) => a!.abs(),
@@ -87,7 +88,7 @@ const FUNCTIONS: Record<string, () => (...xs: T[]) => T | T[]> = {
 
 /** Python's options in camelCase. */
 function jsOptions(options: Case['options'], fastMode: boolean): torch.GradgradcheckOptions {
-  const names: Record<string, string> = { nondet_tol: 'nondetTol', check_undefined_grad: 'checkUndefinedGrad', gen_non_contig_grad_outputs: 'genNonContigGradOutputs' };
+  const names: Record<string, string> = { nondet_tol: 'nondetTol', check_undefined_grad: 'checkUndefinedGrad', gen_non_contig_grad_outputs: 'genNonContigGradOutputs', check_batched_grad: 'checkBatchedGrad' };
   return { ...Object.fromEntries(Object.entries(options).map(([k, v]) => [names[k] ?? k, v])), fastMode };
 }
 
