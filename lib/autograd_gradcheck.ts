@@ -31,6 +31,13 @@ export interface GradcheckOptions {
   checkGradDtypes?: boolean;
   /** compare random projections v^T J u instead of whole Jacobians (Python's fast_mode) */
   fastMode?: boolean;
+  /** accepted for ports: only false (torchnode has no forward-mode AD) */
+  checkForwardAd?: false;
+  checkBatchedForwardGrad?: false;
+  /** accepted for ports: only true */
+  checkBackwardAd?: true;
+  /** accepted for ports: only false or null (no masked sparse inputs) */
+  masked?: false | null;
   /**
    * vector-Jacobian products through torch.vmap must equal one-by-one ones. torchnode's vmap is an eager
    * loop, so this cannot find a backward without a batching rule, what Python's check is for; it draws
@@ -39,12 +46,38 @@ export interface GradcheckOptions {
   checkBatchedGrad?: boolean;
 }
 
-export interface GradgradcheckOptions extends GradcheckOptions {
+export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'checkForwardAd' | 'checkBatchedForwardGrad' | 'checkBackwardAd'> {
   /** the random grad_outputs drawn when none are given are non-contiguous */
   genNonContigGradOutputs?: boolean;
+  /** accepted for ports: only false (torchnode has no forward-mode AD) */
+  checkFwdOverRev?: false;
+  /** accepted for ports: only true */
+  checkRevOverRev?: true;
 }
 
 const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkUndefinedGrad', 'checkGradDtypes', 'fastMode', 'checkBatchedGrad'] as const;
+
+/** Python's options for what torchnode lacks (forward-mode AD, masked sparse inputs): accepted at the value that needs none of it. */
+const FIXED_OPTIONS: Readonly<Record<string, { only: boolean | null; why: string }>> = {
+  checkForwardAd: { only: false, why: 'forward-mode AD, which torchnode does not have' },
+  checkBatchedForwardGrad: { only: false, why: 'forward-mode AD, which torchnode does not have' },
+  checkBackwardAd: { only: true, why: 'backward mode: it is the only mode torchnode checks' },
+  checkFwdOverRev: { only: false, why: 'forward-mode AD, which torchnode does not have' },
+  checkRevOverRev: { only: true, why: 'backward mode: it is the only mode torchnode checks' },
+  masked: { only: false, why: 'masked sparse inputs, which torchnode gradcheck does not support' },
+};
+
+/** readOptions with Python's fixed options checked and dropped. */
+function readCheckOptions(fn: string, options: unknown, keys: readonly string[], fixed: readonly string[]): Record<string, unknown> {
+  const o = readOptions(fn, options, [...keys, ...fixed]) as Record<string, unknown>;
+  for (const key of fixed) {
+    const value = o[key];
+    delete o[key];
+    if (value === undefined || value === FIXED_OPTIONS[key]!.only || (key === 'masked' && value === null)) continue;
+    throw new Error(`${fn}: ${key}: ${String(value)} needs ${FIXED_OPTIONS[key]!.why}`);
+  }
+  return o;
+}
 
 /** Python's torch.autograd.gradcheck.GradcheckError: the gradients are wrong (not a misuse of gradcheck). */
 export class GradcheckError extends Error {
@@ -433,7 +466,7 @@ function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
  * (checkForwardAd, checkBatchedForwardGrad), sparse and masked inputs.
  */
 export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
-  const o = readOptions('autograd.gradcheck', options, GRADCHECK_KEYS) as GradcheckOptions;
+  const o = readCheckOptions('autograd.gradcheck', options, GRADCHECK_KEYS, ['checkForwardAd', 'checkBatchedForwardGrad', 'checkBackwardAd', 'masked']) as GradcheckOptions;
   if (typeof fn !== 'function') throw new TypeError('autograd.gradcheck: fn must be a function');
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
   checkInputs('gradcheck', xs);
@@ -470,7 +503,7 @@ export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: Grad
  */
 export function gradgradcheck(fn: TensorFn, inputs: Tensor | Tensor[], gradOutputs?: Tensor | Tensor[] | GradgradcheckOptions | null, options: GradgradcheckOptions = {}): boolean {
   if (isOptionsObject(gradOutputs)) [gradOutputs, options] = [null, gradOutputs as GradgradcheckOptions];
-  const o = readOptions('autograd.gradgradcheck', options, [...GRADCHECK_KEYS, 'genNonContigGradOutputs']) as GradgradcheckOptions;
+  const o = readCheckOptions('autograd.gradgradcheck', options, [...GRADCHECK_KEYS, 'genNonContigGradOutputs'], ['checkFwdOverRev', 'checkRevOverRev', 'masked']) as GradgradcheckOptions;
   if (typeof fn !== 'function') throw new TypeError('autograd.gradgradcheck: fn must be a function');
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
   xs.forEach((x, i) => {

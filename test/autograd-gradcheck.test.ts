@@ -149,5 +149,8 @@ describe(`autograd.gradcheck against PyTorch ${fixture.torch}`, () => {
     const expanded = torch.randn([1], { dtype: torch.float64 }).expand([3]).requiresGrad_();
     expect(() => torch.autograd.gradcheck((a) => a.sin(), [expanded])).toThrow(RangeError);
     expect(() => torch.autograd.gradcheck((a) => a.sin(), [x], { tolerance: 1 } as never)).toThrow(/tolerance/);
+    // Python's options for forward-mode AD and masked inputs: accepted at the value that needs neither
+    expect(torch.autograd.gradcheck((a) => a.sin(), [x], { checkForwardAd: false, checkBackwardAd: true, masked: null })).toBe(true);
+    expect(() => torch.autograd.gradcheck((a) => a.sin(), [x], { checkForwardAd: true } as never)).toThrow(/checkForwardAd: true needs forward-mode AD/);
   });
 });

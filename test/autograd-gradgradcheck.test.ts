@@ -128,6 +128,8 @@ describe(`autograd.gradgradcheck against PyTorch ${fixture.torch}`, () => {
     expect(torch.autograd.gradgradcheck((a) => a.pow(3), x, undefined, { eps: 1e-6 })).toBe(true);
     expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], null, { nonContig: true } as never)).toThrow(/nonContig/);
     expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], [3 as never])).toThrow(TypeError);
+    expect(torch.autograd.gradgradcheck((a) => a.pow(3), [x], { checkFwdOverRev: false, checkRevOverRev: true })).toBe(true);
+    expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], { checkFwdOverRev: true } as never)).toThrow(/forward-mode AD/);
     expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x.detach()])).toThrow(/no input requires grad/);
   });
 });
