@@ -122,4 +122,4 @@ export function detectAnomaly<T>(fn: () => T): T {
   }, () => native.setAnomalyEnabled(previous), fn);
 }
 
-export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd_gradcheck.js';
+export { gradcheck, GradcheckError, gradgradcheck, type GradcheckOptions, type GradgradcheckOptions } from './autograd_gradcheck.js';

@@ -1,13 +1,20 @@
-// torch.autograd.gradcheck with the semantics of Python's slow (exact Jacobian) mode: central differences
-// against autograd's vector-Jacobian products, complex outputs checked through their real and imaginary
-// parts, complex inputs through the conjugate Wirtinger derivative, backward run twice (reentrancy), and
-// a zero grad_output must give zero input grads.
-import { grad, noGrad } from './autograd.js';
-import { zeros } from './creation.js';
+// torch.autograd.gradcheck and gradgradcheck with the semantics of Python 2.13's torch/autograd/gradcheck.py:
+// slow mode (exact Jacobians: central differences against one vector-Jacobian product per output element)
+// and fast mode (one random projection v^T J u per input and output, u and v drawn from a fresh
+// torch.Generator as Python does, so verdicts agree). Complex outputs are checked through their real and
+// imaginary parts, complex inputs through the conjugate Wirtinger derivative; backward runs twice
+// (reentrancy), a zero grad_output must give zero input grads, and undefined output grads must be handled.
+import { grad } from './autograd.js';
+import { rand, randnLike, zeros } from './creation.js';
+import { vmap } from './functional/control.js';
+import { Function } from './function.js';
+import { Generator as RandomGenerator } from './generator.js';
 import { complex, promoteTypes, stack, viewAsReal } from './generated/functions.js';
-import { readOptions } from './options.js';
+import { isOptionsObject, readOptions } from './options.js';
 import { tidy } from './scope.js';
 import { Tensor } from './tensor.js';
+import { makeTensor, pyFloatRepr } from './testing.js';
+import { warn } from './warnings.js';
 
 export interface GradcheckOptions {
   /** perturbation of the finite differences */
@@ -18,8 +25,58 @@ export interface GradcheckOptions {
   raiseException?: boolean;
   /** how far two backward runs with the same input may differ (0: bit-identical) */
   nondetTol?: number;
+  /** backward must accept undefined output grads and treat them as zeros (default true, as in Python) */
+  checkUndefinedGrad?: boolean;
   /** a gradient whose dtype differs from its input's fails the check */
   checkGradDtypes?: boolean;
+  /** compare random projections v^T J u instead of whole Jacobians (Python's fast_mode) */
+  fastMode?: boolean;
+  /** accepted for ports: only false (torchnode has no forward-mode AD) */
+  checkForwardAd?: false;
+  checkBatchedForwardGrad?: false;
+  /** accepted for ports: only true */
+  checkBackwardAd?: true;
+  /** accepted for ports: only false or null (no masked sparse inputs) */
+  masked?: false | null;
+  /**
+   * vector-Jacobian products through torch.vmap must equal one-by-one ones. torchnode's vmap is an eager
+   * loop, so this cannot find a backward without a batching rule, what Python's check is for; it draws
+   * Python's random grad_outputs, so the RNG stays in step with Python.
+   */
+  checkBatchedGrad?: boolean;
+}
+
+export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'checkForwardAd' | 'checkBatchedForwardGrad' | 'checkBackwardAd'> {
+  /** the random grad_outputs drawn when none are given are non-contiguous */
+  genNonContigGradOutputs?: boolean;
+  /** accepted for ports: only false (torchnode has no forward-mode AD) */
+  checkFwdOverRev?: false;
+  /** accepted for ports: only true */
+  checkRevOverRev?: true;
+}
+
+const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkUndefinedGrad', 'checkGradDtypes', 'fastMode', 'checkBatchedGrad'] as const;
+
+/** Python's options for what torchnode lacks (forward-mode AD, masked sparse inputs): accepted at the value that needs none of it. */
+const FIXED_OPTIONS: Readonly<Record<string, { only: boolean | null; why: string }>> = {
+  checkForwardAd: { only: false, why: 'forward-mode AD, which torchnode does not have' },
+  checkBatchedForwardGrad: { only: false, why: 'forward-mode AD, which torchnode does not have' },
+  checkBackwardAd: { only: true, why: 'backward mode: it is the only mode torchnode checks' },
+  checkFwdOverRev: { only: false, why: 'forward-mode AD, which torchnode does not have' },
+  checkRevOverRev: { only: true, why: 'backward mode: it is the only mode torchnode checks' },
+  masked: { only: false, why: 'masked sparse inputs, which torchnode gradcheck does not support' },
+};
+
+/** readOptions with Python's fixed options checked and dropped. */
+function readCheckOptions(fn: string, options: unknown, keys: readonly string[], fixed: readonly string[]): Record<string, unknown> {
+  const o = readOptions(fn, options, [...keys, ...fixed]) as Record<string, unknown>;
+  for (const key of fixed) {
+    const value = o[key];
+    delete o[key];
+    if (value === undefined || value === FIXED_OPTIONS[key]!.only || (key === 'masked' && value === null)) continue;
+    throw new Error(`${fn}: ${key}: ${String(value)} needs ${FIXED_OPTIONS[key]!.why}`);
+  }
+  return o;
 }
 
 /** Python's torch.autograd.gradcheck.GradcheckError: the gradients are wrong (not a misuse of gradcheck). */
@@ -27,10 +84,25 @@ export class GradcheckError extends Error {
   override name = 'GradcheckError';
 }
 
-type Part = 'real' | 'imaginary' | null;
+type TensorFn = (...inputs: Tensor[]) => Tensor | Tensor[];
+type ListFn = (...inputs: Tensor[]) => Tensor[];
+
+/** Which part of complex outputs a check sees, and which differentiable outputs were complex (Python's complex_indices). */
+interface Part {
+  name: 'real' | 'imaginary';
+  complexOutputs: number[];
+}
+
+interface Settings {
+  eps: number;
+  atol: number;
+  rtol: number;
+  nondetTol: number;
+  checkGradDtypes: boolean;
+}
 
 /** The function's outputs as a list (a Tensor or an array of Tensors, as Python's _as_tuple). */
-function outputsOf(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs: Tensor[]): Tensor[] {
+function outputsOf(fn: TensorFn, inputs: Tensor[]): Tensor[] {
   const r = fn(...inputs);
   const list = Array.isArray(r) ? r : [r];
   list.forEach((o, i) => {
@@ -38,6 +110,9 @@ function outputsOf(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs: Tenso
   });
   return list;
 }
+
+const isFloatOrComplex = (t: Tensor): boolean => t.isFloatingPoint() || t.isComplex();
+const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.join() === b.shape.join();
 
 /** Multi-index of flat element k of a tensor of this shape (row-major, as Python's _iter_tensor). */
 function unravel(k: number, shape: readonly number[]): number[] {
@@ -56,12 +131,21 @@ function scalarView(data: Tensor, idx: number[], component: 0 | 1 | null): Tenso
   return component === null ? v : viewAsReal(v).select(-1, component);
 }
 
+/** Outputs of f evaluated before and after a perturbation must agree in shape and dtype (Python's nbhd check). */
+function checkSameKind(before: Tensor[], after: Tensor[], eps: number, where: string): void {
+  before.forEach((b, i) => {
+    const a = after[i]!;
+    if (!sameShape(a, b) || a.dtype !== b.dtype)
+      throw new Error(`gradcheck: fn returns outputs of different shape or dtype when ${where} is perturbed by ${eps}`);
+  });
+}
+
 /**
  * Numerical Jacobians of every output of f with respect to each input that requires grad, by central
  * differences: [input][output] of shape [input numel, output numel]. For a complex input the column is
  * d/dx + i d/dy (the conjugate Wirtinger derivative times 2, what backward returns).
  */
-function numericalJacobians(f: (...inputs: Tensor[]) => Tensor[], inputs: Tensor[], reference: Tensor[], eps: number): Tensor[][] {
+function numericalJacobians(f: ListFn, inputs: Tensor[], reference: Tensor[], eps: number): Tensor[][] {
   return inputs.filter((x) => x.requiresGrad).map((x) => {
     const data = x.data;   // own version counter: perturbing it does not invalidate graphs that saved x
     const columns: Tensor[][] = reference.map(() => []);
@@ -73,19 +157,16 @@ function numericalJacobians(f: (...inputs: Tensor[]) => Tensor[], inputs: Tensor
       at.fill_(orig + eps);
       const after = f(...inputs).map((o) => o.clone());
       at.fill_(orig);
-      return before.map((b, i) => {
-        const a = after[i]!;
-        if (a.shape.join() !== b.shape.join() || a.dtype !== b.dtype)
-          throw new Error(`gradcheck: fn returns outputs of different shape or dtype when input element [${idx.join(', ')}] is perturbed by ${eps}`);
-        return a.sub(b).div(2 * eps).detach().reshape(-1);
-      });
+      checkSameKind(before, after, eps, `input element [${idx.join(', ')}]`);
+      return before.map((b, i) => after[i]!.sub(b).div(2 * eps).detach().reshape(-1));
     });
     for (let k = 0; k < x.numel(); k++) {
       const idx = unravel(k, x.shape);
       if (x.isComplex()) {
         const dx = difference(idx, 0);
         const dy = difference(idx, 1);
-        dx.forEach((d, i) => columns[i]!.push(d.isComplex() ? d : complex(d, dy[i]!)));
+        // in the input's dtype, as Python allocates the Jacobian of a complex input
+        dx.forEach((d, i) => columns[i]!.push((d.isComplex() ? d : complex(d, dy[i]!)).to(x.dtype)));
       } else difference(idx, null).forEach((d, i) => columns[i]!.push(d));
     }
     return columns.map((cols, i) => (cols.length ? stack(cols) : zeros([0, reference[i]!.numel()], { dtype: reference[i]!.dtype })));
@@ -93,33 +174,52 @@ function numericalJacobians(f: (...inputs: Tensor[]) => Tensor[], inputs: Tensor
 }
 
 /**
- * Analytical Jacobian of one output with respect to the inputs that require grad: [input] of shape
- * [input numel, output numel], in the input's dtype, from one backward per output element.
+ * Vector-Jacobian products of one output with respect to the inputs that require grad, one per grad_output
+ * given (one-hot rows in slow mode, one random v in fast mode), computed twice: Python's
+ * _check_analytical_jacobian_attributes. Returns [input] of shape [input numel, grad_outputs], in the input's dtype.
  */
-function analyticalJacobian(output: Tensor, diff: Tensor[], checkGradDtypes: boolean): Tensor[] {
-  const n = output.numel();
-  const rows: Tensor[][] = diff.map(() => []);
+function analyticalJacobian(output: Tensor, diff: Tensor[], gradOutputs: () => Iterable<Tensor>, s: Settings): Tensor[] {
+  let sizesOk = true;
+  let typesOk = true;
+  const rows = (): Tensor[] => {
+    const columns: Tensor[][] = diff.map(() => []);
+    for (const gradOutput of gradOutputs()) {
+      const gs = grad([output], diff, { gradOutputs: [gradOutput], retainGraph: true, allowUnused: true });
+      gs.forEach((g, j) => {
+        const x = diff[j]!;
+        if (g === null) {
+          columns[j]!.push(zeros([x.numel()], { dtype: x.dtype }));
+          return;
+        }
+        if (!sameShape(g, x)) sizesOk = false;
+        else if (g.dtype !== x.dtype) typesOk = false;
+        if (g.numel() !== x.numel()) throw new Error(`gradcheck: the gradient of input ${j} has ${g.numel()} elements, the input ${x.numel()}`);
+        columns[j]!.push(g.detach().reshape(-1).to(x.dtype).clone());   // the grad can alias the reused grad_output
+      });
+    }
+    return columns.map((cs, j) => (cs.length ? stack(cs, 1) : zeros([diff[j]!.numel(), 0], { dtype: diff[j]!.dtype })));
+  };
+  const first = rows();
+  const second = rows();
+  // Python reads its size flag where it means the dtype flag and the other way round: kept, so verdicts agree
+  if (!sizesOk && s.checkGradDtypes) throw new GradcheckError('gradcheck: Gradient has dtype mismatch');
+  if (!typesOk) throw new GradcheckError('gradcheck: Analytical gradient has incorrect size');
+  first.forEach((a, j) => {
+    if (a.numel() !== 0 && (a.sub(second[j]!).abs().max().item() as number) > s.nondetTol)
+      throw new GradcheckError(`gradcheck: Backward is not reentrant, i.e., running backward with same input and grad_output multiple times gives different values, although analytical gradient matches numerical gradient. The tolerance for nondeterminism was ${s.nondetTol}.`);
+  });
+  return first;
+}
+
+/** One-hot grad_outputs, one per element of the output (the rows of the Jacobian), reusing one buffer. */
+function* oneHots(output: Tensor): Iterable<Tensor> {
   const gradOutput = zeros(output.shape, { dtype: output.dtype });
   const flat = gradOutput.view(-1);
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < output.numel(); r++) {
     flat.zero_();
     flat.narrow(0, r, 1).fill_(1);
-    const gs = grad([output], diff, { gradOutputs: [gradOutput], retainGraph: true, allowUnused: true });
-    gs.forEach((g, j) => {
-      const x = diff[j]!;
-      if (g === null) {
-        rows[j]!.push(zeros([x.numel()], { dtype: x.dtype }));
-        return;
-      }
-      if (g.shape.join() === x.shape.join() && g.dtype !== x.dtype) {
-        // Python's check reads its size flag where it means the dtype flag: a dtype mismatch fails as "incorrect size"
-        throw new GradcheckError(checkGradDtypes ? 'gradcheck: Gradient has dtype mismatch' : 'gradcheck: Analytical gradient has incorrect size');
-      }
-      if (g.numel() !== x.numel()) throw new Error(`gradcheck: the gradient of input ${j} has ${g.numel()} elements, the input ${x.numel()}`);
-      rows[j]!.push(g.detach().reshape(-1).to(x.dtype).clone());   // the grad can alias the reused grad_output
-    });
+    yield gradOutput;
   }
-  return rows.map((rs, j) => (rs.length ? stack(rs, 1) : zeros([diff[j]!.numel(), 0], { dtype: diff[j]!.dtype })));
 }
 
 const closeEnough = (a: Tensor, b: Tensor, rtol: number, atol: number): boolean => {
@@ -127,82 +227,157 @@ const closeEnough = (a: Tensor, b: Tensor, rtol: number, atol: number): boolean 
   return a.to(common).allclose(b.to(common), { rtol, atol });
 };
 
-interface Settings {
-  eps: number;
-  atol: number;
-  rtol: number;
-  nondetTol: number;
-  checkGradDtypes: boolean;
+/** A tensor in an f-string, as Python's Tensor.__format__: a 0-dim one as its Python number (fast mode's projections). */
+function formatted(t: Tensor): string {
+  if (t.dim() !== 0) return t.toString();
+  if (!t.isComplex()) return pyFloatRepr(t.item() as number);
+  const [re, im] = (viewAsReal(t).tolist() as number[]).map((v) => pyFloatRepr(v).replace(/\.0$/, ''));
+  if (re === '0') return `${im}j`;
+  return `(${re}${im!.startsWith('-') ? '' : '+'}${im}j)`;
 }
 
+/** Python's _get_notallclose_msg (backward mode). */
+function mismatch(outputIndex: number, inputIndex: number, numerical: Tensor, analytical: Tensor, part: Part | null): string {
+  const prefix = part && part.complexOutputs.includes(outputIndex) ? `While considering the ${part.name} part of complex outputs only, ` : '';
+  return `gradcheck: ${prefix}Jacobian mismatch for output ${outputIndex} with respect to input ${inputIndex},\nnumerical:${formatted(numerical)}\nanalytical:${formatted(analytical)}\n`;
+}
+
+const noOutputError = () => new GradcheckError('gradcheck: Numerical gradient for function expected to be zero');
+
 /** One slow-mode check of f (whose outputs are real): Python's _slow_gradcheck. */
-function checkJacobians(f: (...inputs: Tensor[]) => Tensor[], inputs: Tensor[], s: Settings, part: Part): void {
+function slowCheck(f: ListFn, outputs: Tensor[], inputs: Tensor[], s: Settings, part: Part | null): void {
   const diff = inputs.filter((x) => x.requiresGrad);
-  const outputs = f(...inputs);
   const numerical = numericalJacobians(f, inputs, outputs, s.eps);   // [input][output]
   const differentiable = outputs.map((o, i) => ({ o, i })).filter(({ o }) => o.requiresGrad);
   if (differentiable.length === 0) {
     // no output requires grad: the function must not depend on the inputs
-    for (const perInput of numerical)
-      for (const jac of perInput)
-        if (jac.ne(0).any().item()) throw new GradcheckError('gradcheck: Numerical gradient for function expected to be zero');
+    for (const perInput of numerical) for (const jac of perInput) if (jac.ne(0).any().item()) throw noOutputError();
     return;
   }
-  const prefix = part ? `While considering the ${part} part of complex outputs only, ` : '';
   differentiable.forEach(({ o, i }, outputIndex) => tidy(() => {
-    const first = analyticalJacobian(o, diff, s.checkGradDtypes);
-    const second = analyticalJacobian(o, diff, s.checkGradDtypes);
-    first.forEach((a, j) => {
-      if (a.numel() !== 0 && (a.sub(second[j]!).abs().max().item() as number) > s.nondetTol)
-        throw new GradcheckError(`gradcheck: Backward is not reentrant, i.e., running backward with same input and grad_output multiple times gives different values, although analytical gradient matches numerical gradient. The tolerance for nondeterminism was ${s.nondetTol}.`);
-    });
-    first.forEach((a, j) => {
+    analyticalJacobian(o, diff, () => oneHots(o), s).forEach((a, j) => {
       const n = numerical[j]![i]!;
-      if (!closeEnough(a, n, s.rtol, s.atol))
-        throw new GradcheckError(`gradcheck: ${prefix}Jacobian mismatch for output ${outputIndex} with respect to input ${j},\nnumerical:${n.toString()}\nanalytical:${a.toString()}`);
+      if (!closeEnough(a, n, s.rtol, s.atol)) throw new GradcheckError(mismatch(outputIndex, j, n, a, part));
     });
   }));
 }
 
-/** fn with torch.real or torch.imag applied to its complex outputs (Python's _real_and_imag_output). */
-const partOf = (fn: (...inputs: Tensor[]) => Tensor | Tensor[], take: 'real' | 'imag') => (...inputs: Tensor[]): Tensor[] =>
-  outputsOf(fn, inputs).map((o) => (o.isComplex() ? o[take] : o));
+// ---- fast mode --------------------------------------------------------------------------------
+
+const realDtype = (t: Tensor) => (t.dtype.name === 'complex128' ? 'float64' : t.dtype.name === 'complex64' ? 'float32' : t.dtype);
+
+/** A random unit vector with t's element count, drawn as Python's _vec_from_tensor (rand in the default dtype, then cast). */
+function unitVector(t: Tensor, generator: RandomGenerator, downcastComplex: boolean): Tensor {
+  const v = rand([t.numel()], { generator }).to(downcastComplex ? realDtype(t) : t.dtype);
+  return v.div_(v.norm());
+}
+
+/** u: a real direction per input that requires grad (two for a complex input: real and imaginary). */
+type Direction = { re: Tensor; im: Tensor | null };
+
+/** Python's _adjusted_atol: atol scaled by sum(u) sum(v), the projection of an all-atol matrix. */
+function adjustedAtol(atol: number, u: Direction, v: Tensor | null): number {
+  const sumV = v === null ? 1 : (v.sum().item() as number);
+  const sumU = u.im === null ? (u.re.sum().item() as number) : (u.re.sum().item() as number) + (u.im.sum().item() as number);
+  return atol * sumU * sumV;
+}
 
 /**
- * torch.autograd.gradcheck(fn, inputs, { eps, atol, rtol, raiseException, nondetTol, checkGradDtypes }):
- * compares the gradients autograd computes for fn at `inputs` with central finite differences, for every
- * input that requires grad (use float64 / complex128 inputs). Complex outputs are checked through their
- * real and imaginary parts, complex inputs by their Wirtinger derivative. True when all agree; throws a
- * GradcheckError naming the first mismatch, or returns false with raiseException: false. Not ported:
- * fast mode, forward-mode AD checks, batched-grad checks, and Python's undefined-output-grad check
- * (a zero grad_output must still give zero input grads).
+ * J u for every output of f, by central differences along u scaled by eps (Python's
+ * _get_numerical_jvp_wrt_specific_input): for a complex input, the conjugate Wirtinger derivative.
  */
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
-  const o = readOptions('autograd.gradcheck', options, ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkGradDtypes']) as GradcheckOptions;
-  const s: Settings = { eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3, nondetTol: o.nondetTol ?? 0, checkGradDtypes: o.checkGradDtypes ?? false };
-  const raiseException = o.raiseException ?? true;
-  if (typeof fn !== 'function') throw new TypeError('autograd.gradcheck: fn must be a function');
-  const xs = Array.isArray(inputs) ? inputs : [inputs];
-  xs.forEach((x, i) => {
-    if (!(x instanceof Tensor)) throw new TypeError(`autograd.gradcheck: input ${i} is not a Tensor`);
-    if (x.requiresGrad && x.shape.some((size, d) => size > 1 && x.stride(d) === 0))
-      throw new RangeError(`autograd.gradcheck: input ${i} has a dimension with stride 0 (an expanded tensor); call .contiguous() on it first`);
+function numericalJvps(f: ListFn, inputs: Tensor[], x: Tensor, u: Direction, eps: number): Tensor[] {
+  const data = x.data;
+  const along = (delta: Tensor): Tensor[] => {
+    const orig = data.clone();
+    data.copy_(orig.sub(delta));
+    const before = f(...inputs).map((o) => o.clone());
+    data.copy_(orig.add(delta));
+    const after = f(...inputs).map((o) => o.clone());
+    data.copy_(orig);
+    checkSameKind(before, after, eps, 'the input');
+    return before.map((b, i) => after[i]!.sub(b).div(2 * eps).detach().reshape(-1));
+  };
+  const dx = along(u.re.reshape(x.shape).mul(eps));
+  if (!x.isComplex()) return dx;
+  const imag = (u.im ?? u.re).reshape(x.shape).mul(eps);
+  const dy = along(complex(zeros(x.shape, { dtype: imag.dtype }), imag));
+  return dx.map((d, i) => complex(d, dy[i]!));
+}
+
+/** u . vJ of one input (Python's _get_analytical_vJu_backward_mode): real and imaginary parts against u's. */
+function projectOnU(vJ: Tensor, u: Direction): Tensor {
+  if (!vJ.isComplex()) return vJ.dot(u.re);
+  const parts = viewAsReal(vJ.resolveConj());
+  return complex(parts.select(-1, 0).dot(u.re), parts.select(-1, 1).dot(u.im!));
+}
+
+/** One fast-mode check of f (whose outputs are real): Python's _fast_gradcheck, backward mode. */
+function fastCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, part: Part | null): void {
+  const diff = inputs.filter((x) => x.requiresGrad);
+  const outputs = funcOut.filter((o) => o.requiresGrad);
+  const generator = new RandomGenerator();   // its own stream: the user's RNG state is left alone, as in Python
+  const us: Direction[] = diff.map((x) => ({ re: unitVector(x, generator, true), im: x.isComplex() ? unitVector(x, generator, true) : null }));
+  const vs = outputs.map((o) => unitVector(o, generator, false));
+  // [input][output] v^T (J u), pairing the k-th v with the k-th floating output as Python's zip does
+  const numerical = diff.map((x, i) => {
+    const jvps = numericalJvps(f, inputs, x, us[i]!, s.eps).filter((_, k) => isFloatOrComplex(funcOut[k]!));
+    return vs.slice(0, jvps.length).map((v, j) => v.mul(jvps[j]!).sum());
   });
-  if (!xs.some((x) => x.requiresGrad)) throw new Error('autograd.gradcheck: no input requires grad (gradcheck expects at least one input tensor with requiresGrad: true)');
-  try {
-    tidy(() => {
-      const outputs = outputsOf(fn, xs);
-      if (outputs.some((out) => out.isComplex())) {
-        checkJacobians(partOf(fn, 'imag'), xs, s, 'imaginary');
-        checkJacobians(partOf(fn, 'real'), xs, s, 'real');
-      } else checkJacobians((...ins) => outputsOf(fn, ins), xs, s, null);
-      backwardScalesWithGradOutput(outputsOf(fn, xs).filter((out) => out.requiresGrad), xs.filter((x) => x.requiresGrad));
+  if (outputs.length === 0) {
+    diff.forEach((x, i) => {
+      for (const jvp of numericalJvps(f, inputs, x, us[i]!, s.eps))
+        if (jvp.numel() !== 0 && (jvp.abs().max().item() as number) > s.nondetTol) throw noOutputError();
     });
-  } catch (e) {
-    if (e instanceof GradcheckError && !raiseException) return false;
-    throw e;
   }
-  return true;
+  // [output][input] (v^T J) u
+  const analytical = outputs.map((o, j) =>
+    analyticalJacobian(o, diff, () => [vs[j]!.reshape(o.shape)], s).map((vJ, i) => projectOnU(vJ.t().squeeze(0), us[i]!)));
+  numerical.forEach((perOutput, i) => perOutput.forEach((n, j) => {
+    const a = analytical[j]![i]!;
+    if (closeEnough(a, n, s.rtol, adjustedAtol(s.atol, us[i]!, vs[j]!))) return;
+    throw new GradcheckError(mismatch(j, i, n, a, part) + slowModeReport(f, funcOut, outputs, inputs, s, i, j));
+  }));
+}
+
+/** On a fast-mode failure, Python recomputes the one Jacobian in slow mode for the message (_run_slow_mode_and_get_error). */
+function slowModeReport(f: ListFn, funcOut: Tensor[], outputs: Tensor[], inputs: Tensor[], s: Settings, inputIndex: number, outputIndex: number): string {
+  // Python indexes all of fn's outputs by the index among the differentiable ones: the same here
+  const numerical = numericalJacobians(f, inputs, funcOut, s.eps)[inputIndex]![outputIndex]!;
+  const output = outputs[outputIndex]!;
+  const diff = inputs.filter((x) => x.requiresGrad);
+  const analytical = analyticalJacobian(output, diff, () => oneHots(output), { ...s, nondetTol: Infinity, checkGradDtypes: false })[inputIndex]!;
+  const maxDiff = numerical.sub(analytical).abs().max();
+  let message = '\nThe above quantities relating the numerical and analytical jacobians are computed \nin fast mode. ' +
+    'See: https://github.com/pytorch/pytorch/issues/53876 for more background \nabout fast mode. Below, we recompute numerical and analytical jacobians in slow mode:\n\n' +
+    `Numerical:\n ${numerical.toString()}\nAnalytical:\n${analytical.toString()}\n\nThe max per-element difference (slow mode) is: ${formatted(maxDiff)}.\n`;
+  // no type promotion, as in Python: Jacobians of different dtypes (a bfloat16 grad_output in gradgradcheck) throw
+  if (analytical.allclose(numerical, { rtol: s.rtol, atol: s.atol })) message += FAST_FAIL_SLOW_OK;
+  return message;
+}
+
+const FAST_FAIL_SLOW_OK = 'Fast gradcheck failed but element-wise differences are small. This means that the\n' +
+  "test might've passed in slow_mode!\n\nIf you are adding a new operator, please file an issue and then use one of the\n" +
+  'workarounds: call gradcheck/gradgradcheck with `fastMode: false`.';
+
+// ---- the checks after the Jacobians -----------------------------------------------------------
+
+/** vmap of the vector-Jacobian product over two random grad_outputs equals the two products (Python's _test_batched_grad). */
+function batchedGradsAgree(output: Tensor, outputIndex: number, diff: Tensor[]): void {
+  const vjp = (v: Tensor): Tensor[] => grad([output], diff, { gradOutputs: [v], retainGraph: true, allowUnused: true })
+    .map((g, j) => g ?? zeros([], { dtype: diff[j]!.dtype }).expand(diff[j]!.shape));
+  const gradOutputs = [randnLike(output), randnLike(output)];
+  const perOutput = gradOutputs.map(vjp);
+  const expected = diff.map((_, j) => stack(perOutput.map((gs) => gs[j]!)));
+  let result: Tensor[];
+  try {
+    result = vmap(vjp)(stack(gradOutputs));
+  } catch (e) {
+    throw new GradcheckError(`gradcheck: While computing batched gradients, got: ${(e as Error).message}`, { cause: e });
+  }
+  result.forEach((r, j) => {
+    if (!r.allclose(expected[j]!)) throw new GradcheckError(`gradcheck: For output ${outputIndex} and input ${j}: batched gradients differ\nGot:\n${r.toString()}\n\nExpected:\n${expected[j]!.toString()}`);
+  });
 }
 
 /** A zero grad_output must give zero input grads of the input's dtype and shape (Python's _test_backward_mul_by_grad_output). */
@@ -211,8 +386,153 @@ function backwardScalesWithGradOutput(outputs: Tensor[], diff: Tensor[]): void {
   const gs = grad(outputs, diff, { gradOutputs: outputs.map((out) => zeros(out.shape, { dtype: out.dtype })), allowUnused: true });
   gs.forEach((g, j) => {
     if (g === null) return;
-    if (!(noGrad(() => g.eq(0).all().item()) as boolean)) throw new GradcheckError('gradcheck: backward not multiplied by grad_output');
+    if (!(g.eq(0).all().item() as boolean)) throw new GradcheckError('gradcheck: backward not multiplied by grad_output');
     if (g.dtype !== diff[j]!.dtype) throw new GradcheckError('gradcheck: grad is incorrect type');
-    if (g.shape.join() !== diff[j]!.shape.join()) throw new GradcheckError('gradcheck: grad is incorrect size');
+    if (!sameShape(g, diff[j]!)) throw new GradcheckError('gradcheck: grad is incorrect size');
   });
+}
+
+let undefinedGradFunction: ((x: Tensor) => Tensor) | null = null;
+/** Python's torch._C._functions.UndefinedGrad: a copy of x whose backward hands its inputs an undefined grad. */
+function undefinedGrad(x: Tensor): Tensor {
+  if (undefinedGradFunction === null) {
+    // made on first use: Function's module imports autograd, which imports this module
+    class UndefinedGrad extends Function {
+      static override forward(_ctx: unknown, t: Tensor): Tensor {
+        return t.clone();
+      }
+      static override backward(): null {
+        return null;
+      }
+    }
+    undefinedGradFunction = (t) => UndefinedGrad.apply(t) as Tensor;
+  }
+  return undefinedGradFunction(x);
+}
+
+const UNDEFINED_GRAD_NOTE = 'Please look at "Notes about undefined output gradients" in "tools/autograd/derivatives.yaml"';
+const warnBackwardsCompatibility = () => warn('Backwards compatibility: New undefined gradient support checking feature is enabled by default, but it may break existing callers of this function. If this is true for you, you can call this function with "check_undefined_grad=False" to disable the feature');
+
+/**
+ * Backward must work when every output grad is undefined, and when one at a time is (several outputs),
+ * giving undefined or zero input grads: Python's _test_undefined_backward_mode.
+ */
+function undefinedGradsHandled(fn: TensorFn, outputCount: number, inputs: Tensor[]): void {
+  const diff = inputs.filter((x) => x.requiresGrad);
+  const differentiableOutputs = () => outputsOf(fn, inputs).filter((o) => o.requiresGrad);
+  const cases = [differentiableOutputs().map(undefinedGrad)];
+  if (cases[0]!.length > 1)
+    for (let k = 0; k < outputCount; k++) cases.push(differentiableOutputs().map((o, i) => (i === k ? undefinedGrad(o) : o)));
+  for (const outputs of cases) {
+    let gs: (Tensor | null)[];
+    try {
+      gs = grad(outputs, diff, { gradOutputs: outputs.map((o) => zeros(o.shape, { dtype: o.dtype })), allowUnused: true });
+    } catch (e) {
+      warnBackwardsCompatibility();
+      throw new GradcheckError(`gradcheck: Expected backward function to handle undefined output grads. ${UNDEFINED_GRAD_NOTE}`, { cause: e });
+    }
+    if (gs.some((g) => g !== null && !(g.eq(0).all().item() as boolean))) {
+      warnBackwardsCompatibility();
+      throw new GradcheckError(`gradcheck: Expected all input grads to be undefined or zero when all output grads are undefined or zero. ${UNDEFINED_GRAD_NOTE}`);
+    }
+  }
+}
+
+// ---- entry points -----------------------------------------------------------------------------
+
+/** fn with torch.real or torch.imag applied to its complex outputs (Python's _real_and_imag_output). */
+const partOf = (fn: TensorFn, take: 'real' | 'imag') => (...inputs: Tensor[]): Tensor[] =>
+  outputsOf(fn, inputs).map((o) => (o.isComplex() ? o[take] : o));
+
+/** Python's _check_inputs: Tensors, at least one requiring grad, none with overlapping (stride 0) memory; a warning for non-double precision. */
+function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
+  xs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`autograd.${name}: input ${i} is not a Tensor`);
+    if (!x.requiresGrad) return;
+    if (x.dtype.name !== 'float64' && x.dtype.name !== 'complex128')
+      warn(`Input #${i} requires gradient and is not a double precision floating point or complex. This check will likely fail if all the inputs are not of double precision floating point or complex. `);
+    if (x.shape.some((size, d) => size > 1 && x.stride(d) === 0))
+      throw new RangeError(`autograd.${name}: input ${i} has a dimension with stride 0 (an expanded tensor); call .contiguous() on it first`);
+  });
+  if (!xs.some((x) => (x as Tensor).requiresGrad)) throw new Error(`autograd.${name}: no input requires grad (${name} expects at least one input tensor with requiresGrad: true)`);
+}
+
+/**
+ * torch.autograd.gradcheck(fn, inputs, { eps, atol, rtol, raiseException, nondetTol, checkUndefinedGrad,
+ * checkGradDtypes, fastMode, checkBatchedGrad }): compares the gradients autograd computes for fn at `inputs` with finite
+ * differences, for every input that requires grad (use float64 / complex128 inputs). True when all agree;
+ * throws a GradcheckError naming the first mismatch, or returns false with raiseException: false.
+ * checkBatchedGrad goes through torchnode's eager vmap (see the option). Not ported: forward-mode AD checks
+ * (checkForwardAd, checkBatchedForwardGrad), sparse and masked inputs.
+ */
+export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
+  const o = readCheckOptions('autograd.gradcheck', options, GRADCHECK_KEYS, ['checkForwardAd', 'checkBatchedForwardGrad', 'checkBackwardAd', 'masked']) as GradcheckOptions;
+  if (typeof fn !== 'function') throw new TypeError('autograd.gradcheck: fn must be a function');
+  const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+  checkInputs('gradcheck', xs);
+  const s: Settings = { eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3, nondetTol: o.nondetTol ?? 0, checkGradDtypes: o.checkGradDtypes ?? false };
+  const check = o.fastMode ? fastCheck : slowCheck;
+  try {
+    tidy(() => {
+      const funcOut = outputsOf(fn, xs);
+      const outputs = funcOut.filter((out) => out.requiresGrad);
+      const complexOutputs = outputs.map((out, i) => (out.isComplex() ? i : -1)).filter((i) => i >= 0);
+      if (funcOut.some((out) => out.isComplex())) {
+        // one call of each part, as Python, so that fn's random draws leave the RNG where Python's leave it
+        for (const [take, name] of [['imag', 'imaginary'], ['real', 'real']] as const) {
+          const partFn = partOf(fn, take);
+          check(partFn, partFn(...xs), xs, s, { name, complexOutputs });
+        }
+      } else check((...ins) => outputsOf(fn, ins), funcOut, xs, s, null);
+      if (o.checkBatchedGrad) outputs.forEach((out, i) => batchedGradsAgree(out, i, xs.filter((x) => x.requiresGrad)));
+      backwardScalesWithGradOutput(outputs, xs.filter((x) => x.requiresGrad));
+      if (o.checkUndefinedGrad ?? true) undefinedGradsHandled(fn, outputs.length, xs);
+    });
+  } catch (e) {
+    if (e instanceof GradcheckError && !(o.raiseException ?? true)) return false;
+    throw e;
+  }
+  return true;
+}
+
+/**
+ * torch.autograd.gradgradcheck(fn, inputs, gradOutputs?, { ...gradcheck's options, genNonContigGradOutputs }):
+ * gradcheck of the function (inputs, gradOutputs) -> autograd.grad(fn(inputs), inputs, gradOutputs,
+ * { createGraph: true }), i.e. of the second derivatives. Without gradOutputs, random ones in [-1, 1) are
+ * drawn from torch's global RNG as Python draws them (torch.testing.make_tensor), so seeded runs agree.
+ */
+export function gradgradcheck(fn: TensorFn, inputs: Tensor | Tensor[], gradOutputs?: Tensor | Tensor[] | GradgradcheckOptions | null, options: GradgradcheckOptions = {}): boolean {
+  if (isOptionsObject(gradOutputs)) [gradOutputs, options] = [null, gradOutputs as GradgradcheckOptions];
+  const o = readCheckOptions('autograd.gradgradcheck', options, [...GRADCHECK_KEYS, 'genNonContigGradOutputs'], ['checkFwdOverRev', 'checkRevOverRev', 'masked']) as GradgradcheckOptions;
+  if (typeof fn !== 'function') throw new TypeError('autograd.gradgradcheck: fn must be a function');
+  const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+  xs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`autograd.gradgradcheck: input ${i} is not a Tensor`);
+  });
+  const tensors = xs as Tensor[];
+  let gos: Tensor[];
+  if (gradOutputs === undefined || gradOutputs === null) {
+    gos = outputsOf(fn, tensors).filter((out) => out.requiresGrad).map((out) => makeTensor(out.shape, {
+      dtype: isFloatOrComplex(out) ? out.dtype : 'float64', device: out.device, low: -1, high: 1, requiresGrad: true, noncontiguous: o.genNonContigGradOutputs ?? false,
+    }));
+  } else {
+    const given: unknown[] = Array.isArray(gradOutputs) ? gradOutputs : [gradOutputs];
+    given.forEach((g, i) => {
+      if (!(g instanceof Tensor)) throw new TypeError(`autograd.gradgradcheck: gradOutputs[${i}] is not a Tensor`);
+    });
+    gos = given as Tensor[];
+  }
+  const inputCount = tensors.length;
+  const diffInputs = new Set(tensors.map((x, i) => (x.requiresGrad ? i : -1)).filter((i) => i >= 0));
+  const diffGradOutputs = new Set(gos.map((g, i) => (g.requiresGrad ? i : -1)).filter((i) => i >= 0));
+  // Python's new_func: the input grads, with a graph, as a function of the inputs and the grad_outputs
+  const firstGrads = (...args: Tensor[]): Tensor[] => {
+    const ins = args.slice(0, inputCount).map((x, i) => (diffInputs.has(i) ? x.requiresGrad_() : x));
+    const outputs = outputsOf(fn, ins).filter((out) => out.requiresGrad);
+    const gradOuts = args.slice(inputCount).map((g, i) => (diffGradOutputs.has(i) ? g.requiresGrad_() : g));
+    const gs = grad(outputs, ins.filter((_, i) => diffInputs.has(i)), { gradOutputs: gradOuts, createGraph: true, allowUnused: true });
+    return gs.filter((g): g is Tensor => g !== null);
+  };
+  const { genNonContigGradOutputs: _ignored, ...gradcheckOptions } = o;
+  return gradcheck(firstGrads, [...tensors, ...gos], gradcheckOptions);
 }

@@ -1,6 +1,6 @@
-// torch.autograd as one namespace object: grad, backward, Function, gradcheck, anomaly detection.
+// torch.autograd as one namespace object: grad, backward, Function, gradcheck, gradgradcheck, anomaly detection.
 import { backward, detectAnomaly, grad, isAnomalyEnabled, setDetectAnomaly } from './autograd.js';
-import { gradcheck, GradcheckError } from './autograd_gradcheck.js';
+import { gradcheck, GradcheckError, gradgradcheck } from './autograd_gradcheck.js';
 import { Function, FunctionCtx } from './function.js';
 
-export const autograd = { grad, backward, gradcheck, GradcheckError, setDetectAnomaly, isAnomalyEnabled, detectAnomaly, Function, FunctionCtx };
+export const autograd = { grad, backward, gradcheck, gradgradcheck, GradcheckError, setDetectAnomaly, isAnomalyEnabled, detectAnomaly, Function, FunctionCtx };

@@ -131,11 +131,12 @@ function gradCallable(entry, variant, options) {
 }
 
 /**
- * null when JS's gradcheck verdict equals Python's, else what differs. The sample is a replayed one
- * (grad.sample) or one stored only for the gradcheck (grad.args); each call re-seeds, as OpInfo's
- * wrapper_set_seed, and an in-place function (torch.zero_) gets a copy of the leaves (grad.clone).
+ * The op's recorded gradcheck as { fn, leaves } (fn: the differentiated arguments -> the floating outputs), or
+ * { error } when the variant has no JS callable. The sample is a replayed one (grad.sample) or one stored only
+ * for the gradcheck (grad.args); each call re-seeds, as OpInfo's wrapper_set_seed, and an in-place function
+ * (torch.zero_) gets a copy of the leaves (grad.clone). Also used by test/opinfo-gradgrad.test.ts.
  */
-function checkGrad(entry, seed) {
+export function gradFunction(entry, seed) {
   const g = { dtype: 'float64', variant: 'function', ...entry.grad };   // a fixture from before complex128 and method gradchecks
   const sample = g.args ? g : entry.dtypes[g.dtype][g.sample];
   const { args, options } = callArgs(sample);
@@ -143,20 +144,27 @@ function checkGrad(entry, seed) {
   try {
     callable = gradCallable(entry, g.variant, options);
   } catch (e) {
-    return shortError(e);
+    return { error: shortError(e) };
   }
   const leaves = g.paths.map((p) => p.reduce((v, i) => v[i], args).detach().requiresGrad_());
-  const outputs = (...xs) => {
+  const fn = (...xs) => {
     torch.manualSeed(seed);
     return floatTensors(callable(substitute(args, g.paths, g.clone ? xs.map((x) => x.clone()) : xs)));
   };
+  return { fn, leaves };
+}
+
+/** null when JS's gradcheck verdict equals Python's, else what differs. */
+function checkGrad(entry, seed) {
+  const { fn, leaves, error } = gradFunction(entry, seed);
+  if (error) return error;
   let verdict;
   try {
-    verdict = torch.autograd.gradcheck(outputs, leaves, { raiseException: false });
+    verdict = torch.autograd.gradcheck(fn, leaves, { raiseException: false });
   } catch (e) {
     return `gradcheck throws ${shortError(e)}`;
   }
-  return verdict === g.pass ? null : `gradcheck ${verdict}, Python's ${g.pass}`;
+  return verdict === entry.grad.pass ? null : `gradcheck ${verdict}, Python's ${entry.grad.pass}`;
 }
 
 // ---------------------------------------------------------------- one op

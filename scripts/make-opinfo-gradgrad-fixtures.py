@@ -1,0 +1,81 @@
+"""Writes test/fixtures/opinfo-gradgrad.json: Python torch 2.13's torch.autograd.gradgradcheck verdict for the
+OpInfo gradcheck sample of every op with supports_gradgrad, in fast mode as PyTorch's own OpInfo tests run it (the sample, variant and differentiated arguments
+test/fixtures/opinfo/*.json.gz record for its gradcheck; scripts/make-opinfo-fixtures.py picks them), so
+test/opinfo-gradgrad.test.ts can check JS's verdict op by op. Each call of the function re-seeds as OpInfo's
+wrapper_set_seed does; gradgradcheck's random grad_outputs come after torch.manual_seed(GRADGRAD_SEED).
+Usage: .venv/bin/python scripts/make-opinfo-gradgrad-fixtures.py   (after scripts/make-opinfo-fixtures.py)"""
+import gzip
+import importlib.util
+import json
+import os
+import sys
+import time
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location('opinfo_fixtures', os.path.join(HERE, 'make-opinfo-fixtures.py'))
+opinfo = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(opinfo)
+
+OUT = os.path.join(HERE, '..', 'test/fixtures/opinfo-gradgrad.json')
+GRADGRAD_SEED = 7
+
+
+def load_grad_entries():
+    entries = {}
+    for shard in range(opinfo.SHARDS):
+        with gzip.open(os.path.join(opinfo.OUT_DIR, f'opinfo-{shard}.json.gz')) as f:
+            body = json.load(f)
+        entries.update({key: entry for key, entry in body['ops'].items() if 'grad' in entry})
+    return entries
+
+
+def gradgrad_function(op, entry):
+    """(f, leaves) of the op's recorded gradcheck: the same sample, variant and differentiated arguments."""
+    g = {'dtype': 'float64', 'variant': 'function', **entry['grad']}
+    dtype = getattr(torch, g['dtype'])
+    torch.manual_seed(opinfo.SEED)
+    all_samples = list(op.sample_inputs('cpu', dtype, requires_grad=False))
+    index = g['index'] if 'index' in g else entry['dtypes'][g['dtype']][g['sample']]['index']
+    sample = all_samples[index]
+    args, kwargs = [sample.input, *sample.args], dict(sample.kwargs)
+    fn = next(call for kind, call, _, _ in opinfo.variants(op) if kind == g['variant'])
+    leaves = [opinfo.functools_get(args, p).detach().clone().requires_grad_() for p in g['paths']]
+
+    def f(*xs):
+        torch.manual_seed(opinfo.SEED)
+        xs = [x.clone() for x in xs] if g.get('clone') else list(xs)
+        return tuple(opinfo.flat_float_outputs(fn(*opinfo.substitute(opinfo.clone_arg(args), g['paths'], xs), **opinfo.clone_arg(kwargs))))
+    return f, leaves
+
+
+def main():
+    torch.set_default_dtype(torch.float32)
+    entries = load_grad_entries()
+    started = time.time()
+    ops = {}
+    for op in opinfo.op_db:
+        key = op.name + (f'.{op.variant_test_name}' if op.variant_test_name else '')
+        if key not in entries or not op.supports_gradgrad:
+            continue
+        f, leaves = gradgrad_function(op, entries[key])
+        torch.manual_seed(GRADGRAD_SEED)
+        t0 = time.time()
+        try:
+            ops[key] = {'pass': bool(torch.autograd.gradgradcheck(f, leaves, raise_exception=False, fast_mode=True))}
+        except Exception as e:  # noqa: BLE001 - an op whose double backward raises: JS must raise too
+            ops[key] = {'raises': type(e).__name__, 'message': str(e).strip().split('\n')[0][:200]}
+        # which gradcheck sample this is: a regenerated OpInfo fixture that picks another one makes the test say so
+        ops[key]['sample'] = {k: v for k, v in entries[key]['grad'].items() if k not in ('pass', 'elements', 'args', 'kwargs')}
+        print(f'{time.time() - t0:6.2f}s {key} {ops[key]}', file=sys.stderr, flush=True)
+    with open(OUT, 'w') as fh:
+        # one line per op: readable diffs when a verdict changes
+        head = json.dumps({'torch': torch.__version__, 'seed': GRADGRAD_SEED})[:-1]
+        lines = [f'{json.dumps(key)}: {json.dumps(value)}' for key, value in sorted(ops.items())]
+        fh.write(head + ', "ops": {\n' + ',\n'.join(lines) + '\n}}\n')
+    print(f'{len(ops)} ops in {time.time() - started:.0f}s', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
