@@ -14,24 +14,11 @@ import torch
 from torch.autograd.gradcheck import GradcheckError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from custom_function import custom  # noqa: E402
 from pyvalues import enc, enc_tensor_b64  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test/fixtures/gradgradcheck.json')
 SEED = 7
-
-
-def custom(forward, backward):
-    """A torch.autograd.Function from a forward(x) and a backward(x, grad_output)."""
-    class F(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return forward(x)
-
-        @staticmethod
-        def backward(ctx, g):
-            return backward(ctx.saved_tensors[0], g)
-    return F.apply
 
 
 cube_right = custom(lambda x: x ** 3, lambda x, g: g * 3 * x ** 2)

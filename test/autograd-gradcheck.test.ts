@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
 import { decode } from '../scripts/pyvalues.mjs';
+import { custom } from './custom-function.js';
 
 type T = torch.Tensor;
-type Ctx = torch.FunctionCtx;
 
 interface Verdict {
   pass: boolean;
@@ -28,20 +28,6 @@ interface Case extends Verdict {
   fast: Verdict;
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/gradcheck.json', import.meta.url), 'utf8')) as { torch: string; cases: Record<string, Case> };
-
-/** A torch.autograd.Function from forward(x) and backward(x, gradOutput), as the Python script's custom(). */
-function custom(forward: (x: T) => T, backward: (x: T, g: T) => T): (x: T) => T {
-  class F extends torch.autograd.Function {
-    static override forward(ctx: Ctx, x: T) {
-      ctx.saveForBackward(x);
-      return forward(x);
-    }
-    static override backward(ctx: Ctx, g: T) {
-      return backward(ctx.savedTensors[0]!, g);
-    }
-  }
-  return (x) => F.apply(x) as T;
-}
 
 const squareConjWrong = custom((x) => x.mul(x), (x, g) => g.mul(2).mul(x));
 const squareConjRight = custom((x) => x.mul(x), (x, g) => g.mul(2).mul(x.conj()));

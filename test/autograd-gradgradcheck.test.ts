@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
 import { decode } from '../scripts/pyvalues.mjs';
+import { custom } from './custom-function.js';
 
 type T = torch.Tensor;
-type Ctx = torch.FunctionCtx;
 
 interface Verdict {
   pass: boolean;
@@ -28,20 +28,6 @@ interface Case {
   fast: Verdict;
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/gradgradcheck.json', import.meta.url), 'utf8')) as { torch: string; seed: number; cases: Record<string, Case> };
-
-/** A torch.autograd.Function from forward(x) and backward(x, gradOutput), as the Python script's custom(). */
-function custom(forward: (x: T) => T, backward: (x: T, g: T) => T): (x: T) => T {
-  class F extends torch.autograd.Function {
-    static override forward(ctx: Ctx, x: T) {
-      ctx.saveForBackward(x);
-      return forward(x);
-    }
-    static override backward(ctx: Ctx, g: T) {
-      return backward(ctx.savedTensors[0]!, g);
-    }
-  }
-  return (x) => F.apply(x) as T;
-}
 
 const cubeRight = custom((x) => x.pow(3), (x, g) => g.mul(3).mul(x.pow(2)));
 const cubeDetached = custom((x) => x.pow(3), (x, g) => g.mul(3).mul(x.detach().pow(2)));
