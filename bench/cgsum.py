@@ -53,4 +53,5 @@ def main():
         print(f"{n / steps:12,.0f}  {str(fn)[:110]}  [{str(ob).rsplit('/', 1)[-1]}]")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,5 @@
 // npm run bench: the same workloads in libtorch C++, Python torch and torchnode, side by side.
-// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [w1 w1big w2 w3 w3nn w2sgd w2adam w3sgd w3adam cnninfer tensor1m err print100k print100kfull w4 w5]
+// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [--from saved.json] [w1 w1big w2 w3 w3nn w2sgd w2adam w3sgd w3adam cnninfer tensor1m err print100k print100kfull w4 w5]
 // Prints a table of medians and ratios and writes bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -163,6 +163,7 @@ function cell(samples, workload, impl, variant) {
   if (!mine.length) return null;
   const perProcess = groupBy(mine, (s) => s.process).map(([, g]) => median(g.map((s) => s.us)));
   return {
+    impl,
     us: median(perProcess),
     min: Math.min(...perProcess),
     max: Math.max(...perProcess),
@@ -170,6 +171,20 @@ function cell(samples, workload, impl, variant) {
     samples: mine.length,
     ...(mine[0].loss0 !== undefined && { loss0: mine[0].loss0 }),
   };
+}
+
+// x/y as the median over rounds of the ratio of the two sides' per-process medians in the same round:
+// the processes of one round run seconds apart, so drift of this shared machine over the minutes of a
+// run (up to 1.7x on W1) cancels out, which a ratio of the overall medians does not do.
+function pairedRatio(samples, workload, x, y, variant) {
+  if (!x || !y) return null;
+  const perRound = (impl) => {
+    const mine = samples.filter((s) => s.workload === workload && s.impl === impl && (impl !== 'node' || s.variant === variant));
+    return new Map(groupBy(mine, (s) => s.process).map(([round, g]) => [round, median(g.map((s) => s.us))]));
+  };
+  const [xs, ys] = [perRound(x.impl), perRound(y.impl)];
+  const ratios = [...xs].filter(([round]) => ys.has(round)).map(([round, us]) => us / ys.get(round));
+  return ratios.length ? +median(ratios).toFixed(3) : null;
 }
 
 // One row per workload and Node variant; C++ and Python have a single variant each.
@@ -181,7 +196,7 @@ function summarize(samples, workloads) {
     const nodeVariants = [...new Set(samples.filter((s) => s.workload === w && s.impl === 'node').map((s) => s.variant))];
     for (const variant of nodeVariants.length ? nodeVariants : [null]) {
       const node = variant && cell(samples, w, 'node', variant);
-      const ratio = (x, y) => (x && y ? +(x.us / y.us).toFixed(3) : null);
+      const ratio = (x, y) => pairedRatio(samples, w, x, y, variant);
       rows.push({
         workload: w,
         node_variant: variant,
@@ -216,7 +231,8 @@ function printReport(result) {
   console.log(`malloc: GLIBC_TUNABLES=${CHILD_ENV.GLIBC_TUNABLES}`);
   console.log(
     `Rounds: ${result.rounds} processes per cell, ${ROUNDS_PER_PROCESS} timed rounds each; ` +
-      'cells are medians, ± is half the range of the per-process medians\n',
+      'cells are medians, ± is half the range of the per-process medians; ratios are medians of the\n' +
+      'per-round ratios (both sides measured in the same round, seconds apart)\n',
   );
   const r = (x) => (x === null ? '–' : x.toFixed(2));
   console.log(
@@ -255,9 +271,16 @@ function printReport(result) {
 }
 
 const { values, positionals } = parseArgs({
-  options: { rounds: { type: 'string', default: '5' } },
+  options: { rounds: { type: 'string', default: '5' }, from: { type: 'string' } },
   allowPositionals: true,
 });
+// --from FILE: print the report of a saved run (bench/results/*.json) again, with today's summary rules.
+if (values.from) {
+  const saved = JSON.parse(readFileSync(values.from, 'utf8'));
+  const savedWorkloads = [...new Set(saved.samples.map((s) => s.workload))];
+  printReport({ ...saved, rows: summarize(saved.samples, savedWorkloads) });
+  process.exit(0);
+}
 const rounds = Number(values.rounds);
 const workloads = positionals.length ? positionals : [...Object.keys(TITLES), 'w4'];
 const unknown = workloads.filter((w) => !TITLES[w] && w !== 'w4');
