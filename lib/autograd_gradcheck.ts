@@ -533,13 +533,19 @@ function fastForwardCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Set
   }));
 }
 
-/** Python's _run_slow_mode_and_get_error for forward mode: the one Jacobian again, column by column. */
+/**
+ * Python's _run_slow_mode_and_get_error for forward mode: the one Jacobian again, column by column. Python indexes
+ * all inputs by the differentiable-input index and the differentiable outputs by the floating-output index; kept,
+ * so that where Python's IndexError ends the check, this one does too.
+ */
 function slowForwardReport(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, inputIndex: number, outputIndex: number): string {
-  const numerical = numericalJacobians(f, inputs, funcOut, s.eps)[inputIndex]!.filter((_, k) => isFloatOrComplex(funcOut[k]!))[outputIndex]!;
-  const x = inputs.filter((t) => t.requiresGrad)[inputIndex]!;
-  const position = inputs.indexOf(x);
-  const single = (t: Tensor): Tensor[] => [f(...inputs.map((y, k) => (k === position ? t : y)))[outputIndex]!];
-  const analytical = forwardJacobians(single, [x], [funcOut[outputIndex]!], false, null)[0]![0]!;
+  const differentiable = funcOut.filter((o) => o.requiresGrad);
+  const x = inputs[inputIndex];
+  if (outputIndex >= differentiable.length || x === undefined || !x.requiresGrad)
+    throw new RangeError("gradcheck: tuple index out of range (Python's fast-mode failure report indexes the differentiable outputs and all inputs as here)");
+  const numerical = numericalJacobians(f, inputs, funcOut, s.eps)[inputIndex]![outputIndex]!;
+  const single = (t: Tensor): Tensor[] => [f(...inputs.map((y, k) => (k === inputIndex ? t : y)))[outputIndex]!];
+  const analytical = forwardJacobians(single, [x], [differentiable[outputIndex]!], false, null)[0]![0]!;
   const maxDiff = numerical.sub(analytical).abs().max();
   let message = '\nThe above quantities relating the numerical and analytical jacobians are computed \nin fast mode. ' +
     'See: https://github.com/pytorch/pytorch/issues/53876 for more background \nabout fast mode. Below, we recompute numerical and analytical jacobians in slow mode:\n\n' +

@@ -25,6 +25,8 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/forward-ad.json', im
 };
 const { dualLevel, makeDual, unpackDual, enterDualLevel, exitDualLevel } = torch.autograd.forwardAd;
 const exact = { tolerance: [0, 0] as [number, number] };
+// float32 values come as 9 significant digits, which round-trip through Math.fround only: compared to the last float32 ulp
+const exactFor = (e: Encoded) => (['float64', 'complex128'].includes((e as unknown as { dtype: string }).dtype) ? exact : { tolerance: [1.2e-7, 0] as [number, number] });
 const tensor = (e: Encoded): T => decode(e) as T;
 
 function inplace(x: T): T {
@@ -62,10 +64,12 @@ class Cube extends torch.autograd.Function {
   static factor = 3;
   static override forward(ctx: Ctx, x: T): T {
     ctx.saveForForward(x);
+    ctx.saveForBackward(x);
     return x.pow(3);
   }
-  static override backward(): T {
-    throw new Error('unused');
+  static override backward(ctx: Ctx, g: T): T {
+    const [x] = ctx.savedTensors;
+    return x!.pow(2).mul(3).mul(g);
   }
   static override jvp(ctx: Ctx, t: T | null): T {
     const [x] = ctx.savedTensors;
@@ -102,8 +106,8 @@ describe(`forward-mode AD against PyTorch ${fixture.torch}`, () => {
       torch.tidy(() => dualLevel(() => {
         const duals = c.primals.map((p, i) => makeDual(tensor(p), tensor(c.tangents[i]!)));
         const { primal, tangent } = unpackDual(OPS[name]!(...duals));
-        expect(compare(primal, c.primal, exact)).toBeNull();
-        expect(compare(tangent, c.tangent, exact)).toBeNull();
+        expect(compare(primal, c.primal, exactFor(c.primal))).toBeNull();
+        expect(compare(tangent, c.tangent, exactFor(c.tangent))).toBeNull();
       }));
     });
   }
@@ -199,9 +203,9 @@ describe('forward AD levels', () => {
     const x = torch.ones(2);
     let dual: T | undefined;
     expect(dualLevel(() => {
-      dual = makeDual(x, torch.full([2], 3));
+      dual = makeDual(x, torch.full([2], 3.5));
       return unpackDual(dual.mul(2)).tangent!.tolist();
-    })).toEqual([6, 6]);
+    })).toEqual([7, 7]);
     // after the level, the tangent is gone (Python's documented example)
     expect(unpackDual(dual!).tangent).toBeNull();
     expect(() => dualLevel(() => { throw new Error('boom'); })).toThrow('boom');
@@ -234,7 +238,7 @@ describe('forward AD levels', () => {
     const start = native.handleStats();
     for (let i = 0; i < 20; i++) run();
     const end = native.handleStats();
-    expect([end.boxes, end.tensors]).toEqual([start.boxes, start.tensors]);
+    expect(end.tensors).toBe(start.tensors);   // native tensors; JS boxes go with GC
     const d = dualLevel(() => {
       const dual = makeDual(torch.ones(2), torch.ones(2));
       dual.dispose();
@@ -267,7 +271,7 @@ describe('forward AD levels across worker threads (libtorch keeps them process-w
     const first = await worker(`
       const fa = t.autograd.forwardAd;
       fa.enterDualLevel();
-      const d = fa.makeDual(t.ones(2), t.full([2], 2));
+      const d = fa.makeDual(t.ones(2), t.full([2], 2.5));
       port.postMessage('tangent ' + fa.unpackDual(d.mul(3)).tangent.tolist().join(','));
       await new Promise((r) => port.once('message', r));
       fa.exitDualLevel();
@@ -276,7 +280,7 @@ describe('forward AD levels across worker threads (libtorch keeps them process-w
       refused = thrown(() => enterDualLevel()).message;
       w.postMessage('release');
     });
-    expect(first).toEqual(['tangent 6,6']);
+    expect(first).toEqual(['tangent 7.5,7.5']);
     expect(refused).toMatch(/Nested forward mode AD is not supported at the moment.*another worker thread/);
     const second = await worker(`
       const fa = t.autograd.forwardAd;
