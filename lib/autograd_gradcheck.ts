@@ -62,8 +62,8 @@ const GRADCHECK_MODE_KEYS = ['checkForwardAd', 'checkBackwardAd'] as const;
 
 /** Python's options for what torchnode lacks (forward-mode AD, masked sparse inputs): accepted at the value that needs none of it. */
 const FIXED_OPTIONS: Readonly<Record<string, { only: boolean | null; why: string }>> = {
-  checkBatchedForwardGrad: { only: false, why: 'batched forward-mode AD (vmap over dual tensors), which torchnode does not have' },
-  checkFwdOverRev: { only: false, why: 'forward-over-reverse AD, which torchnode gradgradcheck does not check yet' },
+  checkBatchedForwardGrad: { only: false, why: 'forward-mode AD under vmap (batched dual tensors), which torchnode does not have' },
+  checkFwdOverRev: { only: false, why: 'forward-mode AD over reverse mode, which torchnode gradgradcheck does not check yet' },
   checkRevOverRev: { only: true, why: 'backward mode: it is the only mode torchnode checks' },
   masked: { only: false, why: 'masked sparse inputs, which torchnode gradcheck does not support' },
 };
