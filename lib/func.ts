@@ -1,6 +1,8 @@
 // torch.func: functional_call and jvp (the rest of torch.func lives with vmap / autograd).
 import { dualLevel, makeDual, unpackDual, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zerosLike } from './creation.js';
+import { stack } from './generated/functions.js';
+import { contiguousFormat } from './dtype.js';
 import { isTensor, type Tensor } from './tensor.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import type { Module } from './nn/module.js';
@@ -91,4 +93,54 @@ export function jvp(func: (...primals: Tensor[]) => unknown, primals: readonly T
     const shaped = (k: 0 | 1): unknown => (Array.isArray(result) ? pairs.map((p) => p[k]) : pairs[0]![k]);
     return hasAux ? [shaped(0), shaped(1), aux] : [shaped(0), shaped(1)];
   }));
+}
+
+export interface JacfwdOptions {
+  /** func returns [output, aux]; the Jacobian function then returns [jacobian, aux] */
+  hasAux?: boolean;
+}
+
+/**
+ * torch.func.jacfwd(func, argnums = 0, { hasAux }): a function computing the Jacobian of func with respect to
+ * the argument(s) argnums by forward-mode AD, one jvp per element of those arguments (Python pushes the same basis
+ * through vmap). Each Jacobian has shape output.shape + input.shape; with an array argnums, one per argument.
+ */
+export function jacfwd(func: (...args: Tensor[]) => unknown, argnums: number | readonly number[] = 0, options: JacfwdOptions = {}): (...args: Tensor[]) => unknown {
+  const { hasAux = false } = readOptions('torch.func.jacfwd', options, ['hasAux']) as JacfwdOptions;
+  if (typeof func !== 'function') throw new TypeError(`torch.func.jacfwd: func must be a function, got ${describe(func)}`);
+  const nums = Array.isArray(argnums) ? (argnums as number[]) : [argnums as number];
+  if (nums.length === 0 || nums.some((n) => !Number.isInteger(n))) throw new Error(`jacfwd: argnums must be an int or a non-empty tuple of ints, got ${describe(argnums)}`);
+  return (...args: Tensor[]): unknown => {
+    const positions = nums.map((n) => {
+      const p = n < 0 ? n + args.length : n;
+      if (p < 0 || p >= args.length) throw new RangeError(`jacfwd: Got argnums=${n} but only ${args.length} positional inputs`);
+      return p;
+    });
+    const primals = positions.map((p) => args[p]!);
+    const call = (...diff: Tensor[]): unknown => func(...args.map((a, i) => (positions.includes(i) ? diff[positions.indexOf(i)]! : a)));
+    // one jvp per element of the concatenated arguments, tangent one-hot there and zero elsewhere
+    const columns: unknown[][] = [];
+    let aux: unknown;
+    primals.forEach((primal, j) => {
+      for (let k = 0; k < primal.numel(); k++) {
+        const tangents = primals.map((p) => zerosLike(p, { memoryFormat: contiguousFormat }));
+        tangents[j]!.view(-1).narrow(0, k, 1).fill_(1);
+        const r = jvp(call, primals, tangents, { hasAux });
+        if (hasAux) aux = r[2];
+        (columns[j] ??= []).push(r[1]);
+      }
+    });
+    const jacobianOf = (perArg: (out: unknown) => Tensor, primal: Tensor, cols: unknown[]): Tensor => {
+      const stacked = stack(cols.map(perArg));   // [input numel, ...output shape]
+      const outShape = stacked.shape.slice(1);
+      return stacked.reshape([primal.numel(), ...outShape]).movedim(0, -1).reshape([...outShape, ...primal.shape]);
+    };
+    const first = columns[0]![0];
+    const perOutput = (pick: (out: unknown) => Tensor): Tensor | Tensor[] => {
+      const jacs = primals.map((p, j) => jacobianOf(pick, p, columns[j]!));
+      return Array.isArray(argnums) ? jacs : jacs[0]!;
+    };
+    const result = Array.isArray(first) ? first.map((_, o) => perOutput((c) => (c as Tensor[])[o]!)) : perOutput((c) => c as Tensor);
+    return hasAux ? [result, aux] : result;
+  };
 }

@@ -134,6 +134,13 @@ jvps['independent output'] = {'jvp': [enc(torch.func.jvp(lambda x: torch.ones(2,
 errors['jvp strict independent'] = error(lambda: torch.func.jvp(lambda x: torch.ones(2, dtype=dd), (X,), (T,), strict=True))
 errors['jvp primals not a tuple'] = error(lambda: torch.func.jvp(lambda x: x, X, (T,)))
 
+# torch.func.jacfwd (vmap of jvp in Python; a jvp per column in JS): same values up to rounding
+jacfwd = {
+    'sin times sum': [enc(torch.func.jacfwd(lambda x: x.sin() * x.sum())(X))],
+    'matmul argnums (0, 1)': [enc(j) for j in torch.func.jacfwd(lambda x, y: x.matmul(y), argnums=(0, 1))(X, Y)],
+    'two outputs': [[enc(j) for j in jac] for jac in [torch.func.jacfwd(lambda x: (x.exp(), x.sum(0)))(X)]][0],
+}
+
 GRADCHECK = {
     'sin': (lambda x: x.sin(), [torch.randn(2, 3, dtype=dd)]),
     'matmul': (lambda a, b: a.matmul(b), [torch.randn(2, 3, dtype=dd), torch.randn(3, 2, dtype=dd)]),
@@ -154,7 +161,7 @@ for name, (fn, inputs) in GRADCHECK.items():
             verdict[mode] = {'pass': False, 'error': str(e).split('\n')[0]}
     gradchecks[name] = verdict
 
-out = {'torch': torch.__version__, 'ops': ops, 'errors': errors, 'custom': custom, 'jvp': jvps, 'gradcheck': gradchecks}
+out = {'torch': torch.__version__, 'ops': ops, 'errors': errors, 'custom': custom, 'jvp': jvps, 'jacfwd': jacfwd, 'gradcheck': gradchecks}
 path = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'forward-ad.json')
 with open(path, 'w') as f:
     json.dump(out, f, indent=1)

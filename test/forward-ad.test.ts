@@ -21,6 +21,7 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/forward-ad.json', im
   errors: Record<string, PyError>;
   custom: Record<string, { primal: Encoded; tangent: Encoded }>;
   jvp: Record<string, { output?: Encoded[]; jvp: Encoded[] }>;
+  jacfwd: Record<string, Encoded[]>;
   gradcheck: Record<string, { inputs: Encoded[]; slow: { pass: boolean; error?: string }; fast: { pass: boolean; error?: string } }>;
 };
 const { dualLevel, makeDual, unpackDual, enterDualLevel, exitDualLevel } = torch.autograd.forwardAd;
@@ -171,6 +172,21 @@ describe(`forward-mode AD against PyTorch ${fixture.torch}`, () => {
           const [, jvpOut] = torch.func.jvp(() => torch.ones(2, { dtype: torch.float64 }), [x], [tx]) as [T, T];
           expect(compare(jvpOut, c.jvp[0], exact)).toBeNull();
         }
+      });
+    });
+  }
+
+  const JACFWD: Record<string, (x: T, y: T) => unknown> = {
+    'sin times sum': (x) => [torch.func.jacfwd((a: T) => a.sin().mul(a.sum()))(x)],
+    'matmul argnums (0, 1)': (x, y) => torch.func.jacfwd((a: T, b: T) => a.matmul(b), [0, 1])(x, y),
+    'two outputs': (x) => torch.func.jacfwd((a: T) => [a.exp(), a.sum(0)])(x),
+  };
+  for (const [name, expected] of Object.entries(fixture.jacfwd)) {
+    it(`torch.func.jacfwd: ${name}`, () => {
+      torch.tidy(() => {
+        const m = fixture.ops['matmul']!;
+        const got = JACFWD[name]!(tensor(m.primals[0]!), tensor(m.primals[1]!));
+        expect(compare(got, expected, { tolerance: [1e-12, 1e-14] })).toBeNull();
       });
     });
   }
