@@ -119,6 +119,13 @@ class CubeWrongJvp(Cube):
         return 3.01 * x ** 2 * t
 
 
+class TwoTangents(Cube):
+    @staticmethod
+    def jvp(ctx, t):
+        return t, t
+
+
+errors['jvp returns two tangents for one output'] = error(lambda: in_level(lambda: TwoTangents.apply(fwAD.make_dual(X, T))))
 errors['Function without jvp'] = error(lambda: in_level(lambda: NoJvp.apply(fwAD.make_dual(X, T))))
 with fwAD.dual_level():
     p, t = fwAD.unpack_dual(Cube.apply(fwAD.make_dual(X, T)))

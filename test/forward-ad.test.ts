@@ -72,13 +72,19 @@ class Cube extends torch.autograd.Function {
     const [x] = ctx.savedTensors;
     return x!.pow(2).mul(3).mul(g);
   }
-  static override jvp(ctx: Ctx, t: T | null): T {
+  static override jvp(ctx: Ctx, t: T | null): T | T[] {
     const [x] = ctx.savedTensors;
     return x!.pow(2).mul(this.factor).mul(t!);
   }
 }
 class CubeWrongJvp extends Cube {
   static override factor = 3.01;
+}
+
+class TwoTangents extends Cube {
+  static override jvp(_ctx: Ctx, t: T | null): T[] {
+    return [t!, t!];
+  }
 }
 
 const GRADCHECK: Record<string, (...xs: T[]) => T | T[]> = {
@@ -122,6 +128,7 @@ describe(`forward-mode AD against PyTorch ${fixture.torch}`, () => {
     'dual of a dual': () => dualLevel(() => makeDual(makeDual(torch.ones(2), torch.ones(2)), torch.ones(2))),
     'exit a level that is not the last': () => dualLevel(() => exitDualLevel({ level: 3 })),
     'exit without a level': () => exitDualLevel(),
+    'jvp returns two tangents for one output': () => dualLevel(() => TwoTangents.apply(makeDual(torch.ones(2), torch.ones(2)))),
     'Function without jvp': () => dualLevel(() => NoJvp.apply(makeDual(torch.ones(2), torch.ones(2)))),
     'jvp strict independent': () => torch.func.jvp(() => torch.ones(2), [torch.ones(2)], [torch.ones(2)], { strict: true }),
     'jvp primals not a tuple': () => torch.func.jvp((x: T) => x, torch.ones(2) as unknown as T[], [torch.ones(2)]),
