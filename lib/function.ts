@@ -178,7 +178,10 @@ export class Function {
     const record = takeForwardRecord(ctx);
     const executable = isGradEnabled() && ctx.needsInputGrad.some(Boolean);
     // forward AD runs in the same native wrapping; without an open level no input has a tangent
-    if (!executable && currentDualLevel() < 0) return result;
+    if (!executable && currentDualLevel() < 0) {
+      setInJvp(ctx, false); // drops saveForForward's tensors: no jvp will read them
+      return result;
+    }
     const tensorArgs = args.map((a, i) => (isTensor(a) ? i : -1)).filter((i) => i >= 0);
     const handles = (ts: (Tensor | null)[], what: string): (Handle | null)[] => ts.map((t) => (t === null ? null : toHandle(t, what)));
     const replaced = native.attachFunction(
@@ -192,6 +195,7 @@ export class Function {
       this.jvp === Function.jvp ? null : nodeJvp(this, ctx, args, tensorArgs),
       executable,
     );
+    setInJvp(ctx, false);
     // An input returned as-is comes back as a new view of it carrying this node (as in PyTorch).
     const wrapped = outputs.map((o, i) => (replaced[i] === null ? o : new Tensor(replaced[i]!)));
     return Array.isArray(result) ? wrapped : wrapped[0]!;
