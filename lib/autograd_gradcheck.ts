@@ -5,7 +5,8 @@
 // imaginary parts, complex inputs through the conjugate Wirtinger derivative; backward runs twice
 // (reentrancy), a zero grad_output must give zero input grads, and undefined output grads must be handled.
 import { grad } from './autograd.js';
-import { rand, randnLike, zeros } from './creation.js';
+import { dualLevel, makeDual, unpackDual } from './autograd_forward_ad.js';
+import { rand, randnLike, zeros, zerosLike } from './creation.js';
 import { vmap } from './functional/control.js';
 import { Function } from './function.js';
 import { Generator as RandomGenerator } from './generator.js';
@@ -31,11 +32,12 @@ export interface GradcheckOptions {
   checkGradDtypes?: boolean;
   /** compare random projections v^T J u instead of whole Jacobians (Python's fast_mode) */
   fastMode?: boolean;
-  /** accepted for ports: only false (torchnode has no forward-mode AD) */
-  checkForwardAd?: false;
+  /** also compare Jacobians computed with forward-mode AD (dual tensors) with the numerical ones */
+  checkForwardAd?: boolean;
+  /** accepted for ports: only false (no batched forward grads: torchnode's vmap is an eager loop) */
   checkBatchedForwardGrad?: false;
-  /** accepted for ports: only true */
-  checkBackwardAd?: true;
+  /** false: only the forward-mode checks run (needs checkForwardAd) */
+  checkBackwardAd?: boolean;
   /** accepted for ports: only false or null (no masked sparse inputs) */
   masked?: false | null;
   /**
@@ -56,13 +58,12 @@ export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'checkForwa
 }
 
 const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkUndefinedGrad', 'checkGradDtypes', 'fastMode', 'checkBatchedGrad'] as const;
+const GRADCHECK_MODE_KEYS = ['checkForwardAd', 'checkBackwardAd'] as const;
 
 /** Python's options for what torchnode lacks (forward-mode AD, masked sparse inputs): accepted at the value that needs none of it. */
 const FIXED_OPTIONS: Readonly<Record<string, { only: boolean | null; why: string }>> = {
-  checkForwardAd: { only: false, why: 'forward-mode AD, which torchnode does not have' },
-  checkBatchedForwardGrad: { only: false, why: 'forward-mode AD, which torchnode does not have' },
-  checkBackwardAd: { only: true, why: 'backward mode: it is the only mode torchnode checks' },
-  checkFwdOverRev: { only: false, why: 'forward-mode AD, which torchnode does not have' },
+  checkBatchedForwardGrad: { only: false, why: 'forward-mode AD under vmap (batched dual tensors), which torchnode does not have' },
+  checkFwdOverRev: { only: false, why: 'forward-mode AD over reverse mode, which torchnode gradgradcheck does not check yet' },
   checkRevOverRev: { only: true, why: 'backward mode: it is the only mode torchnode checks' },
   masked: { only: false, why: 'masked sparse inputs, which torchnode gradcheck does not support' },
 };
@@ -438,6 +439,180 @@ function undefinedGradsHandled(fn: TensorFn, outputCount: number, inputs: Tensor
   }
 }
 
+// ---- forward mode ------------------------------------------------------------------------------
+
+/** Python's _get_notallclose_msg with is_forward_ad: complexInputs are indices among all inputs, compared with a differentiable-input index as Python does. */
+function forwardMismatch(outputIndex: number, inputIndex: number, numerical: Tensor, analytical: Tensor, part: ForwardPart | null): string {
+  const prefix = part && part.complexInputs.includes(inputIndex) ? `While considering the ${part.name} part of complex inputs only, ` : '';
+  return `gradcheck: ${prefix}Jacobian computed with forward mode mismatch for output ${outputIndex} with respect to input ${inputIndex},\nnumerical:${formatted(numerical)}\nanalytical:${formatted(analytical)}\n`;
+}
+
+/** Which part of complex inputs a forward-mode check sees (Python's _real_and_imag_input). */
+interface ForwardPart {
+  name: 'real' | 'imaginary';
+  complexInputs: number[];
+}
+
+/** Inputs that require grad as dual tensors with zero tangents, and those tangents (read back: a view's dual may not hold the given one). */
+function dualInputs(inputs: Tensor[]): { duals: Tensor[]; tangents: Tensor[] } {
+  const tangents: Tensor[] = [];
+  const duals = inputs.map((x) => {
+    if (!x.requiresGrad) return x;
+    const d = makeDual(x.detach(), zerosLike(x));
+    tangents.push(unpackDual(d).tangent!);
+    return d;
+  });
+  return { duals, tangents };
+}
+
+/** The tangents of f's floating outputs at the duals, flat (zeros where an output has none): Python's unpack loop. */
+function outputTangents(f: ListFn, duals: Tensor[], checkGradDtypes: boolean): Tensor[] {
+  return f(...duals).filter(isFloatOrComplex).map((o) => {
+    const { primal, tangent } = unpackDual(o);
+    if (tangent === null) return zeros([o.numel()], { dtype: o.dtype });
+    if (checkGradDtypes && primal.isComplex() !== tangent.isComplex()) throw new GradcheckError('gradcheck: Forward AD gradient has dtype mismatch.');
+    return tangent.reshape(-1).to(o.dtype).clone();
+  });
+}
+
+/**
+ * Python's _get_analytical_jacobian_forward_ad: [input][floating output] Jacobians by forward-mode AD, one
+ * column per input element (a one-hot tangent), or with allU one product J u per input.
+ */
+function forwardJacobians(f: ListFn, inputs: Tensor[], funcOut: Tensor[], checkGradDtypes: boolean, allU: Tensor[] | null): Tensor[][] {
+  const floatOuts = funcOut.filter(isFloatOrComplex);
+  return dualLevel(() => {
+    const { duals, tangents } = dualInputs(inputs);
+    return tangents.map((tangent, i) => {
+      if (allU !== null) {
+        tangent.copy_(allU[i]!.viewAs(tangent));
+        const jus = outputTangents(f, duals, checkGradDtypes);
+        tangent.zero_();
+        return jus;
+      }
+      const columns: Tensor[][] = floatOuts.map(() => []);
+      for (let k = 0; k < tangent.numel(); k++) {
+        const at = scalarView(tangent, unravel(k, tangent.shape), null);
+        at.fill_(1);
+        outputTangents(f, duals, checkGradDtypes).forEach((c, j) => columns[j]!.push(c));
+        at.fill_(0);
+      }
+      return columns.map((cols, j) => (cols.length ? stack(cols) : zeros([0, floatOuts[j]!.numel()], { dtype: floatOuts[j]!.dtype })));
+    });
+  });
+}
+
+/** One slow-mode forward-AD check (Python's _slow_gradcheck with use_forward_ad). */
+function slowForwardCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, part: ForwardPart | null): void {
+  const numerical = numericalJacobians(f, inputs, funcOut, s.eps).map((perInput) => perInput.filter((_, k) => isFloatOrComplex(funcOut[k]!)));
+  if (!funcOut.some((o) => o.requiresGrad)) {
+    for (const perInput of numerical) for (const jac of perInput) if (jac.ne(0).any().item()) throw noOutputError();
+    return;
+  }
+  // Python pairs the floating outputs' Jacobians with all outputs and keeps those that require grad: the same here
+  const byOutput = funcOut.map((_, k) => numerical.map((perInput) => perInput[k])).filter((_, k) => funcOut[k]!.requiresGrad);
+  const analytical = forwardJacobians(f, inputs, funcOut, s.checkGradDtypes, null);
+  byOutput.forEach((perInput, i) => perInput.forEach((n, j) => {
+    if (n === undefined) return;
+    const a = analytical[j]![i]!;
+    if (!closeEnough(a, n, s.rtol, s.atol)) throw new GradcheckError(forwardMismatch(i, j, n, a, part));
+  }));
+}
+
+/** One fast-mode forward-AD check (Python's _fast_gradcheck with use_forward_ad): J u numerically and by forward AD. */
+function fastForwardCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, part: ForwardPart | null): void {
+  const diff = inputs.filter((x) => x.requiresGrad);
+  const generator = new RandomGenerator();
+  const us = diff.map((x) => unitVector(x, generator, true));   // the inputs are real here: complex ones were split
+  const numerical = diff.map((x, i) => numericalJvps(f, inputs, x, { re: us[i]!, im: null }, s.eps).filter((_, k) => isFloatOrComplex(funcOut[k]!)));
+  const analytical = forwardJacobians(f, inputs, funcOut, s.checkGradDtypes, us);
+  numerical.forEach((perOutput, i) => perOutput.forEach((n, j) => {
+    const a = analytical[i]![j]!;
+    if (closeEnough(a, n, s.rtol, adjustedAtol(s.atol, { re: us[i]!, im: null }, null))) return;
+    throw new GradcheckError(forwardMismatch(j, i, n, a, part) + slowForwardReport(f, funcOut, inputs, s, i, j));
+  }));
+}
+
+/**
+ * Python's _run_slow_mode_and_get_error for forward mode: the one Jacobian again, column by column. Python indexes
+ * all inputs by the differentiable-input index and the differentiable outputs by the floating-output index; kept,
+ * so that where Python's IndexError ends the check, this one does too.
+ */
+function slowForwardReport(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, inputIndex: number, outputIndex: number): string {
+  const differentiable = funcOut.filter((o) => o.requiresGrad);
+  const x = inputs[inputIndex];
+  if (outputIndex >= differentiable.length || x === undefined || !x.requiresGrad)
+    throw new RangeError("gradcheck: tuple index out of range (Python's fast-mode failure report indexes the differentiable outputs and all inputs as here)");
+  const numerical = numericalJacobians(f, inputs, funcOut, s.eps)[inputIndex]![outputIndex]!;
+  const single = (t: Tensor): Tensor[] => [f(...inputs.map((y, k) => (k === inputIndex ? t : y)))[outputIndex]!];
+  const analytical = forwardJacobians(single, [x], [differentiable[outputIndex]!], false, null)[0]![0]!;
+  const maxDiff = numerical.sub(analytical).abs().max();
+  let message = '\nThe above quantities relating the numerical and analytical jacobians are computed \nin fast mode. ' +
+    'See: https://github.com/pytorch/pytorch/issues/53876 for more background \nabout fast mode. Below, we recompute numerical and analytical jacobians in slow mode:\n\n' +
+    `Numerical:\n ${numerical.toString()}\nAnalytical:\n${analytical.toString()}\n\nThe max per-element difference (slow mode) is: ${formatted(maxDiff)}.\n`;
+  if (analytical.allclose(numerical, { rtol: s.rtol, atol: s.atol })) message += FAST_FAIL_SLOW_OK;
+  return message;
+}
+
+/**
+ * Python's _test_undefined_forward_mode: for each input, the outputs' tangents with a zero tangent given
+ * and with none given (a plain tensor) must agree.
+ */
+function undefinedTangentsHandled(f: ListFn, inputs: Tensor[]): void {
+  const generator = new RandomGenerator();
+  const us = inputs.filter((x) => x.requiresGrad).map((x) => unitVector(x, generator, true));
+  dualLevel(() => {
+    const { duals, tangents } = dualInputs(inputs);
+    tangents.forEach((t, i) => t.copy_(us[i]!.viewAs(t)));
+    inputs.forEach((x, idx) => {
+      if (!x.requiresGrad) return;
+      const keep = duals[idx]!;
+      duals[idx] = makeDual(x.detach(), zerosLike(x));
+      const withZero = f(...duals).filter(isFloatOrComplex);
+      duals[idx] = x.detach();
+      const withNone = f(...duals).filter(isFloatOrComplex);
+      duals[idx] = keep;
+      withZero.forEach((o1, k) => {
+        const o2 = withNone[k];
+        if (o2 === undefined) return;
+        const res1 = unpackDual(o1).tangent;
+        const res2 = unpackDual(o2).tangent;
+        if (res1 !== null && res2 !== null && !res1.allclose(res2))
+          throw new GradcheckError(`gradcheck: Mismatch in tangent values for output with index: ${k} when input: ${x.toString()} has an undefined tangent value.  Got: ${res1.toString()} but expected: ${res2.toString()}`);
+      });
+    });
+  });
+}
+
+/** fn with its complex inputs replaced by real ones, the other part held at the original (Python's _real_and_imag_input). */
+function realImagInputFns(fn: TensorFn, complexInputs: number[], inputs: Tensor[]): [ListFn, ListFn] {
+  const withParts = (toComplex: (inp: Tensor, orig: Tensor) => Tensor): ListFn => (...ins) =>
+    outputsOf(fn, ins.map((t, i) => (complexInputs.includes(i) ? toComplex(t, inputs[i]!) : t)));
+  const timesI = (t: Tensor): Tensor => complex(zerosLike(t), t);
+  return [withParts((inp, orig) => timesI(orig.imag).add(inp)), withParts((inp, orig) => timesI(inp).add(orig.real))];
+}
+
+/** The forward-mode half of Python's _gradcheck_real_imag. */
+function forwardChecks(fn: TensorFn, funcOut: Tensor[], xs: Tensor[], s: Settings, fast: boolean, checkUndefined: boolean): void {
+  const check = fast ? fastForwardCheck : slowForwardCheck;
+  const complexInputs = xs.map((x, i) => (x.isComplex() ? i : -1)).filter((i) => i >= 0);
+  if (complexInputs.length === 0) {
+    const f: ListFn = (...ins) => outputsOf(fn, ins);
+    check(f, funcOut, xs, s, null);
+    if (checkUndefined) undefinedTangentsHandled(f, xs);
+    return;
+  }
+  const [realFn, imagFn] = realImagInputFns(fn, complexInputs, xs);
+  const imagInputs = xs.map((x) => (x.isComplex() ? x.imag : x));
+  check(imagFn, imagFn(...imagInputs), imagInputs, s, { name: 'imaginary', complexInputs });
+  const realInputs = xs.map((x) => (x.isComplex() ? x.real : x));
+  check(realFn, realFn(...realInputs), realInputs, s, { name: 'real', complexInputs });
+  if (checkUndefined) {
+    undefinedTangentsHandled(imagFn, imagInputs);
+    undefinedTangentsHandled(realFn, realInputs);
+  }
+}
+
 // ---- entry points -----------------------------------------------------------------------------
 
 /** fn with torch.real or torch.imag applied to its complex outputs (Python's _real_and_imag_output). */
@@ -466,8 +641,12 @@ function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
  * (checkForwardAd, checkBatchedForwardGrad), sparse and masked inputs.
  */
 export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
-  const o = readCheckOptions('autograd.gradcheck', options, GRADCHECK_KEYS, ['checkForwardAd', 'checkBatchedForwardGrad', 'checkBackwardAd', 'masked']) as GradcheckOptions;
+  const o = readCheckOptions('autograd.gradcheck', options, [...GRADCHECK_KEYS, ...GRADCHECK_MODE_KEYS], ['checkBatchedForwardGrad', 'masked']) as GradcheckOptions;
   if (typeof fn !== 'function') throw new TypeError('autograd.gradcheck: fn must be a function');
+  const forward = o.checkForwardAd ?? false;
+  const backward = o.checkBackwardAd ?? true;
+  if (!forward && !backward) throw new Error('autograd.gradcheck: Expected at least one of check_forward_ad or check_backward_ad to be True');
+  if (o.checkBatchedGrad && !backward) throw new Error('autograd.gradcheck: Setting check_batched_grad=True requires check_backward_ad to be True');
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
   checkInputs('gradcheck', xs);
   const s: Settings = { eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3, nondetTol: o.nondetTol ?? 0, checkGradDtypes: o.checkGradDtypes ?? false };
@@ -477,13 +656,15 @@ export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: Grad
       const funcOut = outputsOf(fn, xs);
       const outputs = funcOut.filter((out) => out.requiresGrad);
       const complexOutputs = outputs.map((out, i) => (out.isComplex() ? i : -1)).filter((i) => i >= 0);
-      if (funcOut.some((out) => out.isComplex())) {
+      if (backward && funcOut.some((out) => out.isComplex())) {
         // one call of each part, as Python, so that fn's random draws leave the RNG where Python's leave it
         for (const [take, name] of [['imag', 'imaginary'], ['real', 'real']] as const) {
           const partFn = partOf(fn, take);
           check(partFn, partFn(...xs), xs, s, { name, complexOutputs });
         }
-      } else check((...ins) => outputsOf(fn, ins), funcOut, xs, s, null);
+      } else if (backward) check((...ins) => outputsOf(fn, ins), funcOut, xs, s, null);
+      if (forward) forwardChecks(fn, funcOut, xs, s, o.fastMode ?? false, o.checkUndefinedGrad ?? true);
+      if (!backward) return;   // the remaining checks need backward AD, as in Python
       if (o.checkBatchedGrad) outputs.forEach((out, i) => batchedGradsAgree(out, i, xs.filter((x) => x.requiresGrad)));
       backwardScalesWithGradOutput(outputs, xs.filter((x) => x.requiresGrad));
       if (o.checkUndefinedGrad ?? true) undefinedGradsHandled(fn, outputs.length, xs);

@@ -1,6 +1,10 @@
-// torch.func: functional_call (the rest of torch.func lives with vmap / autograd).
-import type { Tensor } from './tensor.js';
-import { describe, isOptionsObject } from './options.js';
+// torch.func: functional_call and jvp (the rest of torch.func lives with vmap / autograd).
+import { dualLevel, makeDual, unpackDual, withFwdGradEnabled } from './autograd_forward_ad.js';
+import { zerosLike } from './creation.js';
+import { stack } from './generated/functions.js';
+import { contiguousFormat } from './dtype.js';
+import { isTensor, type Tensor } from './tensor.js';
+import { describe, isOptionsObject, readOptions } from './options.js';
 import type { Module } from './nn/module.js';
 import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateless.js';
 
@@ -31,4 +35,112 @@ export function functionalCall(
     throw new TypeError(`${fn}: Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, but got ${describe(parameterAndBufferDicts)}`);
   }
   return _functionalCall(fn, module, merged, args, kwargs, options);
+}
+
+const JVP = 'jvp(f, primals, tangents)';
+
+/** Python's type(x) in functorch's messages. */
+const pyType = (v: unknown): string => (v === null || v === undefined ? "<class 'NoneType'>" : `<class '${Array.isArray(v) ? 'list' : typeof v}'>`);
+
+function tensorList(v: unknown, argname: string): Tensor[] {
+  const list = Array.isArray(v) ? v : [v];
+  if (list.length === 0) throw new Error(`${JVP}: Expected ${argname} to contain at least one Tensor.`);
+  for (const t of list) if (!isTensor(t)) throw new Error(`${JVP}: Expected ${argname} to only contain Tensors, got ${pyType(t)}`);
+  return list as Tensor[];
+}
+
+export interface JvpOptions {
+  /** an output that does not depend on the primals is an error instead of a zero tangent */
+  strict?: boolean;
+  /** f returns [output, aux]; aux comes back as the third element, untouched */
+  hasAux?: boolean;
+}
+
+/**
+ * torch.func.jvp(func, primals, tangents, { strict, hasAux }): [func(...primals), J(primals) tangents],
+ * by forward-mode AD (a dual level around the call, as Python's jvp does outside other transforms).
+ * primals and tangents are arrays of Tensors of the same length; the outputs keep func's shape (a Tensor
+ * or an array of Tensors). Nesting jvp inside jvp or inside forwardAd.dualLevel is refused, as libtorch
+ * has one forward AD level.
+ */
+export function jvp(func: (...primals: Tensor[]) => unknown, primals: readonly Tensor[], tangents: readonly Tensor[], options: JvpOptions = {}): unknown[] {
+  const { strict = false, hasAux = false } = readOptions('torch.func.jvp', options, ['strict', 'hasAux']) as JvpOptions;
+  if (typeof func !== 'function') throw new TypeError(`torch.func.jvp: func must be a function, got ${describe(func)}`);
+  if (!Array.isArray(primals)) throw new Error(`${JVP}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).`);
+  if (!Array.isArray(tangents) || tangents.length !== primals.length)
+    throw new Error(`${JVP}: Expected primals and tangents to have the same python structure. For example, if primals is a tuple of 3 tensors, tangents also must be. ` +
+      `Got primals with ${primals.length} elements and tangents with ${Array.isArray(tangents) ? `${tangents.length} elements` : describe(tangents)}`);
+  const flatPrimals = tensorList(primals, 'primals');
+  const flatTangents = tensorList(tangents, 'tangents');
+  return withFwdGradEnabled(true, () => dualLevel(() => {
+    const duals = flatPrimals.map((p, i) => makeDual(p, flatTangents[i]!));
+    let result = func(...duals);
+    let aux: unknown;
+    if (hasAux) {
+      if (!(Array.isArray(result) && result.length === 2)) throw new Error(`${JVP}: output of function f should be a tuple: (output, aux) if has_aux is True`);
+      [result, aux] = result as [unknown, unknown];
+    }
+    const outputs = Array.isArray(result) ? result : [result];
+    if (outputs.length === 0 || (outputs.length === 1 && (outputs[0] === null || outputs[0] === undefined)))
+      throw new Error(`${JVP}: Expected f to be a function that has non-empty output (got output = ${describe(result)})`);
+    for (const o of outputs) if (!isTensor(o)) throw new Error(`${JVP}: expected f(*primals) to return only tensors, got unsupported type ${pyType(o)}`);
+    const pairs = (outputs as Tensor[]).map((o) => {
+      const { primal, tangent } = unpackDual(o);
+      if (tangent !== null) return [primal, tangent] as const;
+      if (strict) throw new Error('jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.');
+      return [primal, zerosLike(primal)] as const;
+    });
+    const shaped = (k: 0 | 1): unknown => (Array.isArray(result) ? pairs.map((p) => p[k]) : pairs[0]![k]);
+    return hasAux ? [shaped(0), shaped(1), aux] : [shaped(0), shaped(1)];
+  }));
+}
+
+export interface JacfwdOptions {
+  /** func returns [output, aux]; the Jacobian function then returns [jacobian, aux] */
+  hasAux?: boolean;
+}
+
+/**
+ * torch.func.jacfwd(func, argnums = 0, { hasAux }): a function computing the Jacobian of func with respect to
+ * the argument(s) argnums by forward-mode AD, one jvp per element of those arguments (Python pushes the same basis
+ * through vmap). Each Jacobian has shape output.shape + input.shape; with an array argnums, one per argument.
+ */
+export function jacfwd(func: (...args: Tensor[]) => unknown, argnums: number | readonly number[] = 0, options: JacfwdOptions = {}): (...args: Tensor[]) => unknown {
+  const { hasAux = false } = readOptions('torch.func.jacfwd', options, ['hasAux']) as JacfwdOptions;
+  if (typeof func !== 'function') throw new TypeError(`torch.func.jacfwd: func must be a function, got ${describe(func)}`);
+  const nums = Array.isArray(argnums) ? (argnums as number[]) : [argnums as number];
+  if (nums.length === 0 || nums.some((n) => !Number.isInteger(n))) throw new Error(`jacfwd: argnums must be an int or a non-empty tuple of ints, got ${describe(argnums)}`);
+  return (...args: Tensor[]): unknown => {
+    const positions = nums.map((n) => {
+      const p = n < 0 ? n + args.length : n;
+      if (p < 0 || p >= args.length) throw new RangeError(`jacfwd: Got argnums=${n} but only ${args.length} positional inputs`);
+      return p;
+    });
+    const primals = positions.map((p) => args[p]!);
+    const call = (...diff: Tensor[]): unknown => func(...args.map((a, i) => (positions.includes(i) ? diff[positions.indexOf(i)]! : a)));
+    // one jvp per element of the concatenated arguments, tangent one-hot there and zero elsewhere
+    const columns: unknown[][] = [];
+    let aux: unknown;
+    primals.forEach((primal, j) => {
+      for (let k = 0; k < primal.numel(); k++) {
+        const tangents = primals.map((p) => zerosLike(p, { memoryFormat: contiguousFormat }));
+        tangents[j]!.view(-1).narrow(0, k, 1).fill_(1);
+        const r = jvp(call, primals, tangents, { hasAux });
+        if (hasAux) aux = r[2];
+        (columns[j] ??= []).push(r[1]);
+      }
+    });
+    const jacobianOf = (perArg: (out: unknown) => Tensor, primal: Tensor, cols: unknown[]): Tensor => {
+      const stacked = stack(cols.map(perArg));   // [input numel, ...output shape]
+      const outShape = stacked.shape.slice(1);
+      return stacked.reshape([primal.numel(), ...outShape]).movedim(0, -1).reshape([...outShape, ...primal.shape]);
+    };
+    const first = columns[0]![0];
+    const perOutput = (pick: (out: unknown) => Tensor): Tensor | Tensor[] => {
+      const jacs = primals.map((p, j) => jacobianOf(pick, p, columns[j]!));
+      return Array.isArray(argnums) ? jacs : jacs[0]!;
+    };
+    const result = Array.isArray(first) ? first.map((_, o) => perOutput((c) => (c as Tensor[])[o]!)) : perOutput((c) => c as Tensor);
+    return hasAux ? [result, aux] : result;
+  };
 }

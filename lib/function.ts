@@ -4,6 +4,8 @@
 // As in PyTorch, the node keeps saved tensors natively (an output saved without its graph link) and
 // nothing in the callback refers to the outputs, so outputs and graph are collected like any tensor.
 import { isGradEnabled, noGrad } from './autograd.js';
+import { currentDualLevel, withFwdGradEnabled } from './autograd_forward_ad.js';
+import { zerosLike } from './creation.js';
 import { native, type Handle } from './native.js';
 import { describe, isTensor, Tensor, toHandle } from './tensor.js';
 
@@ -22,6 +24,7 @@ interface ForwardRecord {
 
 let takeForwardRecord: (ctx: FunctionCtx) => ForwardRecord;
 let setBackwardSaved: (ctx: FunctionCtx, saved: (Tensor | null)[] | 'freed' | undefined) => void;
+let setInJvp: (ctx: FunctionCtx, inJvp: boolean) => void;
 
 function tensorsArg(name: string, tensors: unknown[]): Tensor[] {
   return tensors.map((t, i) => {
@@ -36,6 +39,8 @@ export class FunctionCtx {
   needsInputGrad: boolean[] = [];
   #record: ForwardRecord | null = { saved: [], dirty: [], nonDifferentiable: [] };
   #backwardSaved: (Tensor | null)[] | 'freed' | undefined = undefined;
+  #forwardSaved: (Tensor | null)[] | null = null;
+  #inJvp = false;
   [field: string]: unknown;
 
   static {
@@ -46,6 +51,10 @@ export class FunctionCtx {
     };
     setBackwardSaved = (ctx, saved): void => {
       ctx.#backwardSaved = saved;
+    };
+    setInJvp = (ctx, inJvp): void => {
+      ctx.#inJvp = inJvp;
+      if (!inJvp) ctx.#forwardSaved = null; // read once, by jvp, as in Python
     };
   }
 
@@ -63,6 +72,14 @@ export class FunctionCtx {
       return t;
     });
   }
+  /** ctx.save_for_forward: tensors for jvp, read there through savedTensors. */
+  saveForForward(...tensors: (Tensor | null)[]): void {
+    this.#forwardRecord('saveForForward');
+    this.#forwardSaved = tensors.map((t, i) => {
+      if (t !== null && !isTensor(t)) throw new TypeError(`saveForForward: argument ${i} must be a Tensor or null, got ${describe(t)}`);
+      return t;
+    });
+  }
   /** ctx.mark_dirty: these inputs were modified in place by forward (and must be returned). */
   markDirty(...tensors: Tensor[]): void {
     this.#forwardRecord('markDirty').dirty = tensorsArg('markDirty', tensors);
@@ -73,6 +90,7 @@ export class FunctionCtx {
   }
   /** In backward: the saved tensors (an output comes back linked to this Function's node). */
   get savedTensors(): (Tensor | null)[] {
+    if (this.#inJvp && this.#forwardSaved !== null) return this.#forwardSaved;
     if (this.#backwardSaved === 'freed') throw new Error(ERR_BACKWARD_TWICE);
     if (this.#backwardSaved !== undefined) return this.#backwardSaved;
     if (this.#record !== null) return this.#record.saved;
@@ -112,6 +130,28 @@ function nodeBackward(fn: FunctionClass, ctx: FunctionCtx, nodeName: string, arg
   };
 }
 
+// The JS jvp of one apply, called synchronously by libtorch while it wraps the outputs: per tensor input
+// its tangent (null: none), returns one tangent or null per output. Inputs without one get zeros, as in
+// Python (materialized grads); non-tensor arguments get null.
+function nodeJvp(fn: FunctionClass, ctx: FunctionCtx, args: unknown[], tensorArgs: number[]) {
+  return (tangents: (Handle | null)[]): (Handle | null)[] => {
+    const jvpArgs: (Tensor | null)[] = args.map(() => null);
+    tensorArgs.forEach((argIndex, k) => {
+      const h = tangents[k];
+      jvpArgs[argIndex] = h === null || h === undefined ? zerosLike(args[argIndex] as Tensor) : new Tensor(h);
+    });
+    setInJvp(ctx, true);
+    let r: unknown;
+    try {
+      r = fn.jvp(ctx, ...jvpArgs);
+    } finally {
+      setInJvp(ctx, false);
+    }
+    const list: unknown[] = Array.isArray(r) ? r : [r];
+    return list.map((t, i) => (t === null || t === undefined ? null : toHandle(t, `${fn.name}.jvp: tangent ${i}`)));
+  };
+}
+
 export class Function {
   static forward(_ctx: FunctionCtx, ..._args: unknown[]): Outputs {
     throw new Error(`${this.name}.forward is not implemented: define static forward(ctx, ...args)`);
@@ -119,19 +159,29 @@ export class Function {
   static backward(_ctx: FunctionCtx, ..._gradOutputs: Tensor[]): Tensor | null | (Tensor | null)[] {
     throw new Error(`${this.name}.backward is not implemented: define static backward(ctx, ...gradOutputs)`);
   }
+  /** Forward-mode AD: the outputs' tangents from the inputs' tangents (one per forward argument, null for non-tensors). */
+  static jvp(_ctx: FunctionCtx, ..._tangents: (Tensor | null)[]): Tensor | null | (Tensor | null)[] {
+    throw new Error('You must implement the jvp function for custom autograd.Function to use it with forward mode AD.');
+  }
 
   /** Runs forward and records it for autograd; returns what forward returned. */
   static apply(...args: unknown[]): Outputs {
     const name = this.name || 'Function';
     const ctx = new FunctionCtx();
     ctx.needsInputGrad = args.map((a) => isTensor(a) && a.requiresGrad);
-    const result = noGrad(() => this.forward(ctx, ...args));
+    // forward records neither graph nor tangents (Python's apply disables both): its outputs get them below
+    const result = noGrad(() => withFwdGradEnabled(false, () => this.forward(ctx, ...args)));
     const outputs = Array.isArray(result) ? result : [result];
     outputs.forEach((o, i) => {
       if (!isTensor(o)) throw new TypeError(`${name}.forward must return a Tensor or an array of Tensors; output ${i} is ${describe(o)}`);
     });
     const record = takeForwardRecord(ctx);
-    if (!isGradEnabled() || !ctx.needsInputGrad.some(Boolean)) return result;
+    const executable = isGradEnabled() && ctx.needsInputGrad.some(Boolean);
+    // forward AD runs in the same native wrapping; without an open level no input has a tangent
+    if (!executable && currentDualLevel() < 0) {
+      setInJvp(ctx, false); // drops saveForForward's tensors: no jvp will read them
+      return result;
+    }
     const tensorArgs = args.map((a, i) => (isTensor(a) ? i : -1)).filter((i) => i >= 0);
     const handles = (ts: (Tensor | null)[], what: string): (Handle | null)[] => ts.map((t) => (t === null ? null : toHandle(t, what)));
     const replaced = native.attachFunction(
@@ -142,7 +192,10 @@ export class Function {
       handles(record.nonDifferentiable, 'markNonDifferentiable') as Handle[],
       handles(record.saved, 'saveForBackward'),
       nodeBackward(this, ctx, `${name}Backward`, args.length, tensorArgs),
+      this.jvp === Function.jvp ? null : nodeJvp(this, ctx, args, tensorArgs),
+      executable,
     );
+    setInJvp(ctx, false);
     // An input returned as-is comes back as a new view of it carrying this node (as in PyTorch).
     const wrapped = outputs.map((o, i) => (replaced[i] === null ? o : new Tensor(replaced[i]!)));
     return Array.isArray(result) ? wrapped : wrapped[0]!;

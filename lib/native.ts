@@ -48,6 +48,10 @@ export interface NativeAddon {
   isGradEnabled(): boolean;
   enterInferenceMode(on: boolean): void;
   exitInferenceMode(): void;
+  setFwdGradEnabled(on: boolean): void;
+  isFwdGradEnabled(): boolean;
+  enterDualLevel(): number;
+  exitDualLevel(level: number): void;
   add(a: Handle, b: Handle | number, alpha?: number): Handle;
   sub(a: Handle, b: Handle | number, alpha?: number): Handle;
   mul(a: Handle, b: Handle | number): Handle;
@@ -78,7 +82,8 @@ export interface NativeAddon {
   isAnomalyEnabled(): boolean;
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;
   attachFunction(name: string, inputs: Handle[], outputs: Handle[], dirty: Handle[], nonDifferentiable: Handle[], saved: (Handle | null)[],
-    backward: (grads: (Handle | null)[], saved: (Handle | null)[] | null) => (Handle | null)[]): (Handle | null)[];
+    backward: (grads: (Handle | null)[], saved: (Handle | null)[] | null) => (Handle | null)[],
+    jvp?: ((tangents: (Handle | null)[]) => (Handle | null)[]) | null, executable?: boolean): (Handle | null)[];
   removeHook(t: Handle, id: number): void;
   registerPostAccGradHook(t: Handle, fn: (tensor: Handle) => void): number;
   removePostAccGradHook(t: Handle, id: number): void;

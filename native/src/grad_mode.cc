@@ -2,6 +2,9 @@
 // guards, as every worker thread enters and leaves its own.
 #include <ATen/core/grad_mode.h>
 #include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/forward_grad.h>
+
+#include <algorithm>
 
 #include <memory>
 #include <vector>
@@ -33,6 +36,40 @@ Napi::Value ExitInferenceMode(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value SetFwdGradEnabled(const Napi::CallbackInfo& info) {
+  c10::AutogradState::get_tls_state().set_fw_grad_mode(ToBool(info.Env(), info[0], "mode"));
+  return info.Env().Undefined();
+}
+
+Napi::Value IsFwdGradEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), c10::AutogradState::get_tls_state().get_fw_grad_mode());
+}
+
+// Forward AD levels are process-wide in libtorch (one open at a time); each thread remembers the ones
+// it entered so that a worker that ends inside a level releases it instead of blocking the process.
+thread_local std::vector<uint64_t> t_dualLevels;
+
+Napi::Value EnterDualLevel(const Napi::CallbackInfo& info) {
+  uint64_t level = 0;
+  try {
+    level = torch::autograd::ForwardADLevel::get_next_idx();
+  } catch (const c10::Error& e) {
+    if (!t_dualLevels.empty()) throw;
+    ThrowError(TorchMessage(e) + " (the open forward AD level belongs to another worker thread: libtorch's levels are process-wide, so one thread at a time can hold one)");
+  }
+  t_dualLevels.push_back(level);
+  return Napi::Number::New(info.Env(), static_cast<double>(level));
+}
+
+Napi::Value ExitDualLevel(const Napi::CallbackInfo& info) {
+  int64_t level = ToInt64(info.Env(), info[0], "level");
+  TORCH_CHECK(level >= 0, "Dual level must be a positive number.");
+  torch::autograd::ForwardADLevel::release_idx(static_cast<uint64_t>(level));
+  auto mine = std::find(t_dualLevels.begin(), t_dualLevels.end(), static_cast<uint64_t>(level));
+  if (mine != t_dualLevels.end()) t_dualLevels.erase(mine);
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void RegisterGradMode(napi_env env, napi_value exports) {
@@ -41,8 +78,20 @@ void RegisterGradMode(napi_env env, napi_value exports) {
       {"isGradEnabled", IsGradEnabled},
       {"enterInferenceMode", EnterInferenceMode, "inferenceMode"},
       {"exitInferenceMode", ExitInferenceMode, "inferenceMode"},
+      {"setFwdGradEnabled", SetFwdGradEnabled},
+      {"isFwdGradEnabled", IsFwdGradEnabled},
+      {"enterDualLevel", EnterDualLevel, "enterDualLevel"},
+      {"exitDualLevel", ExitDualLevel, "exitDualLevel"},
   };
   ExportAll(env, exports, kEntries);
+  Check(napi_add_env_cleanup_hook(env, [](void*) {
+    for (; !t_dualLevels.empty(); t_dualLevels.pop_back()) {
+      try {
+        torch::autograd::ForwardADLevel::release_idx(t_dualLevels.back());
+      } catch (...) {  // already released: nothing left to free
+      }
+    }
+  }, nullptr));
 }
 
 }  // namespace tn

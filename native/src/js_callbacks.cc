@@ -226,10 +226,12 @@ void ValidateOutputs(const std::vector<at::Tensor>& outputs, const ImplSet& inpu
       ThrowError("Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.");
 }
 
-// attachFunction(name, inputs, outputs, dirty, nonDifferentiable, saved, backward) -> per output a new
-// handle where the output became a new tensor (an input returned as-is becomes a view of it), else
-// null. Makes the outputs (computed without grad) results of one JsFunctionNode with edges to the
-// tensor inputs, and saves `saved` for its backward.
+// attachFunction(name, inputs, outputs, dirty, nonDifferentiable, saved, backward, jvp, executable) -> per
+// output a new handle where the output became a new tensor (an input returned as-is becomes a view of
+// it), else null. Makes the outputs (computed without grad) results of one JsFunctionNode with edges to
+// the tensor inputs and saves `saved` for its backward; with executable false only forward AD runs (no
+// node, as Python's apply does outside grad mode). jvp(inputTangents) -> outputTangents runs right
+// here, synchronously, when an input has a tangent; null gives PyTorch's error.
 Napi::Value AttachFunction(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   DeleteDeferredReferences(env);
@@ -240,25 +242,43 @@ Napi::Value AttachFunction(const Napi::CallbackInfo& info) {
   std::vector<at::Tensor> nonDifferentiable = TensorList(env, info[4], "markNonDifferentiable");
   std::vector<at::Tensor> toSave = TensorList(env, info[5], "saveForBackward");
   if (!info[6].IsFunction()) ThrowType("backward must be a function");
+  if (!IsNullish(info[7]) && !info[7].IsFunction()) ThrowType("jvp must be a function or null");
+  bool executable = IsNullish(info[8]) || ToBool(env, info[8], "executable");
   ImplSet dirtySet = ImplsOf(dirty), nonDifferentiableSet = ImplsOf(nonDifferentiable);
   ValidateOutputs(outputs, ImplsOf(inputs), dirtySet, nonDifferentiableSet);
 
-  NodePtr node = MakeNode<JsFunctionNode>(name, std::make_shared<JsCallback>(env, info[6].As<Napi::Function>()));
-  auto& fn = static_cast<JsFunctionNode&>(*node);
-  node->set_next_edges(torch::autograd::collect_next_edges(inputs));
+  NodePtr node;
+  if (executable) {
+    node = MakeNode<JsFunctionNode>(name, std::make_shared<JsCallback>(env, info[6].As<Napi::Function>()));
+    node->set_next_edges(torch::autograd::collect_next_edges(inputs));
+  }
   for (const at::Tensor& d : dirty) torch::autograd::impl::bump_version(d);
   std::vector<std::optional<at::Tensor>> raw(outputs.begin(), outputs.end());
-  auto noForwardAD = [](const torch::autograd::variable_list&, const torch::autograd::variable_list&) -> torch::autograd::variable_list {
-    TORCH_CHECK(false, "forward-mode AD is not supported for JS autograd.Functions");
+  // Called by _wrap_outputs on this thread before it returns, so the JS function needs no reference.
+  Napi::Value jvpFn = info[7];
+  auto callJvp = [env, jvpFn](const torch::autograd::variable_list&, const torch::autograd::variable_list& tangents) -> torch::autograd::variable_list {
+    TORCH_CHECK_NOT_IMPLEMENTED(jvpFn.IsFunction(), "You must implement the jvp function for custom autograd.Function to use it with forward mode AD.");
+    Napi::HandleScope scope(env);
+    Napi::Array args = Napi::Array::New(env, tangents.size());
+    for (size_t i = 0; i < tangents.size(); ++i) args.Set(static_cast<uint32_t>(i), WrapTensor(env, tangents[i]));
+    Napi::Value result = jvpFn.As<Napi::Function>().Call({args});
+    if (!result.IsArray()) ThrowType("jvp must return an array of tangents");
+    Napi::Array list = result.As<Napi::Array>();
+    torch::autograd::variable_list out(list.Length());
+    for (uint32_t i = 0; i < list.Length(); ++i) out[i] = ReturnedTensor(env, list.Get(i), "jvp");
+    return out;
   };
   auto viewAsSelf = [](const at::Tensor& x) { return x.view_as(x); };
-  torch::autograd::_jvp_fn_t jvp = noForwardAD;
+  torch::autograd::_jvp_fn_t jvp = callJvp;
   torch::autograd::_view_as_self_fn_t viewAs = viewAsSelf;
   const ImplSet noSetupContext;
   auto wrapped = WrapOutputs(inputs, nonDifferentiableSet, dirtySet, at::ArrayRef<std::optional<at::Tensor>>(raw), node, jvp, noSetupContext, viewAs);
-  for (const auto& o : wrapped) fn.outputInfo.emplace_back(*o);
-  for (const at::Tensor& s : toSave)
-    fn.saved.emplace_back(s.defined() ? torch::autograd::SavedVariable(s, s.grad_fn().get() == node.get()) : torch::autograd::SavedVariable());
+  if (executable) {
+    auto& fn = static_cast<JsFunctionNode&>(*node);
+    for (const auto& o : wrapped) fn.outputInfo.emplace_back(*o);
+    for (const at::Tensor& s : toSave)
+      fn.saved.emplace_back(s.defined() ? torch::autograd::SavedVariable(s, s.grad_fn().get() == node.get()) : torch::autograd::SavedVariable());
+  }
 
   Napi::Array replaced = Napi::Array::New(env, wrapped.size());
   for (size_t i = 0; i < wrapped.size(); ++i) {
