@@ -51,7 +51,7 @@ export interface GradcheckOptions {
 export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'checkForwardAd' | 'checkBatchedForwardGrad' | 'checkBackwardAd'> {
   /** the random grad_outputs drawn when none are given are non-contiguous */
   genNonContigGradOutputs?: boolean;
-  /** accepted for ports: only false (torchnode has no forward-mode AD) */
+  /** accepted for ports: only false (forward-over-reverse is not ported) */
   checkFwdOverRev?: false;
   /** accepted for ports: only true */
   checkRevOverRev?: true;
@@ -634,11 +634,11 @@ function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
 
 /**
  * torch.autograd.gradcheck(fn, inputs, { eps, atol, rtol, raiseException, nondetTol, checkUndefinedGrad,
- * checkGradDtypes, fastMode, checkBatchedGrad }): compares the gradients autograd computes for fn at `inputs` with finite
+ * checkGradDtypes, fastMode, checkBatchedGrad, checkForwardAd, checkBackwardAd }): compares the gradients autograd computes for fn at `inputs` with finite
  * differences, for every input that requires grad (use float64 / complex128 inputs). True when all agree;
  * throws a GradcheckError naming the first mismatch, or returns false with raiseException: false.
- * checkBatchedGrad goes through torchnode's eager vmap (see the option). Not ported: forward-mode AD checks
- * (checkForwardAd, checkBatchedForwardGrad), sparse and masked inputs.
+ * checkBatchedGrad goes through torchnode's eager vmap (see the option). Not ported: checkBatchedForwardGrad
+ * (vmap over dual tensors), sparse and masked inputs.
  */
 export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
   const o = readCheckOptions('autograd.gradcheck', options, [...GRADCHECK_KEYS, ...GRADCHECK_MODE_KEYS], ['checkBatchedForwardGrad', 'masked']) as GradcheckOptions;
