@@ -16,7 +16,6 @@ import sys
 import time
 import types
 import unittest
-import zlib
 from collections import defaultdict
 
 # torch.testing._internal imports expecttest only for its TestCase; the venv does not ship it.
@@ -336,7 +335,9 @@ def variants(op):
     return out
 
 
-def op_entry(op, skips, dropped):
+def op_entry(op, skips, dropped, sink=None):
+    """The op's fixture entry; with `sink` (--over-cap), each recorded sample goes to sink(key, entry, dtype,
+    case, tolerance) as it is recorded instead of into the entry, so one op's samples are never all in memory."""
     key = op.name + (f'.{op.variant_test_name}' if op.variant_test_name else '')
     entry = {'name': op.name}
     if op.variant_test_name:
@@ -393,7 +394,11 @@ def op_entry(op, skips, dropped):
                 case = None
             if case is not None:
                 case['index'] = index
-                samples.append(case)
+                if sink is None:
+                    samples.append(case)
+                else:
+                    sink(key, entry, dtype, case, tolerance(op, dtype) if dtype in DEFAULT_TOLERANCE else None)
+                    dropped['used'] += 1
         dropped['total'] += len(all_samples)
         dropped['used'] += len(samples)
         if dtype in GRAD_DTYPES:
@@ -527,24 +532,32 @@ def sample_case(op, found, args, kwargs, where, skips):
 
 
 class OverCapShards:
-    """--over-cap output, streamed: each op's entry goes to its shard (by a hash of its key) as soon as it is
-    recorded, so Python holds one op's samples at a time; the counts go after the ops when all are done."""
+    """--over-cap output, streamed: each sample is written as soon as it is recorded, as an entry of its own
+    (JSON key 'op dtype #index', the op's key in entry.key; scripts/opinfo.mjs merges them), to the shard
+    with the fewest bytes so far: one grid_sampler_3d dtype alone is ~400 MB of JSON, over what Node can
+    parse as one string, and its largest sample ~110 MB. The counts go after the ops when all are done."""
 
     def __init__(self, out_dir):
         os.makedirs(out_dir, exist_ok=True)
         self.paths = [os.path.join(out_dir, f'opinfo-{shard}.json.gz') for shard in range(OVER_CAP_SHARDS)]
         self.files = [gzip.GzipFile(path, 'wb', mtime=0, compresslevel=6) for path in self.paths]
         self.written = [0] * OVER_CAP_SHARDS
+        self.bytes = [0] * OVER_CAP_SHARDS
+        self.ops = set()
         for f in self.files:
             f.write(b'{"ops":{')
 
-    def add(self, key, entry):
-        shard = zlib.crc32(key.encode()) % OVER_CAP_SHARDS
-        f = self.files[shard]
-        if self.written[shard]:
-            f.write(b',')
-        f.write(json.dumps(key).encode() + b':' + json.dumps(entry, separators=(',', ':')).encode())
+    def add(self, key, entry, dtype, case, tol):
+        name = dtype_name(dtype)
+        piece = {**entry, 'key': key, 'dtypes': {name: [case]}}
+        if tol is not None and tol != DEFAULT_TOLERANCE[dtype]:
+            piece['tolerance'] = {name: list(tol)}
+        text = json.dumps(f'{key} {name} #{case["index"]}').encode() + b':' + json.dumps(piece, separators=(',', ':')).encode()
+        shard = self.bytes.index(min(self.bytes))
+        self.files[shard].write((b',' if self.written[shard] else b'') + text)
         self.written[shard] += 1
+        self.bytes[shard] += len(text)
+        self.ops.add(key)
 
     def close(self, meta):
         for shard, f in enumerate(self.files):
@@ -575,11 +588,9 @@ def main():
             continue
         if not op.supported_dtypes('cpu'):
             continue
-        key, entry = op_entry(op, skips, dropped)
+        key, entry = op_entry(op, skips, dropped, streamed and streamed.add)
         if streamed is None:
             ops[key] = entry
-        elif entry.get('dtypes'):   # only ops with over-cap samples
-            streamed.add(key, entry)
         print(f'{time.time() - started:7.1f}s {key}', file=sys.stderr, flush=True)
     meta = {
         'torch': torch.__version__, 'seed': SEED, 'shards': SHARDS,
@@ -594,7 +605,7 @@ def main():
     if streamed is not None:
         meta['caps'] = {'overCap': True, 'minInputElements': MAX_INPUT_ELEMENTS + 1, 'maxResultElements': OVER_CAP_RESULT_ELEMENTS}
         size = streamed.close(meta)
-        print(f'over the cap: {sum(streamed.written)} OpInfos, {size / 1e6:.1f} MB in {OVER_CAP_SHARDS} shards, '
+        print(f'over the cap: {len(streamed.ops)} OpInfos, {sum(streamed.written)} samples, {size / 1e6:.1f} MB in {OVER_CAP_SHARDS} shards, '
               f'{time.time() - started:.0f}s; samples {dropped}', file=sys.stderr)
         return
     keys = sorted(ops)
