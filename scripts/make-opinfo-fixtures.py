@@ -7,7 +7,7 @@ tolerance to compare with, and for differentiable ops one float64 sample for tor
 Samples with no JS form (Python callables, slices, complex scalars, ...) are counted by reason.
 Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2] [--out DIR] [--over-cap DIR]
 --over-cap DIR writes, in OVER_CAP_SHARDS shards of the same format, only the samples the committed fixture
-leaves out for the input element cap (and no gradchecks: the committed fixture has them), streamed op by op;
+leaves out for the input element cap (and no gradchecks: the committed fixture has them), streamed one sample at a time;
 scripts/opinfo-over-cap.sh replays them."""
 import gzip
 import json
@@ -40,10 +40,10 @@ SAMPLES_EXAMINED = 10000    # every sample OpInfo generates
 MAX_INPUT_ELEMENTS = 256    # tensor elements over input, args and kwargs together
 FALLBACK_INPUT_ELEMENTS = 20000  # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
 MAX_RESULT_ELEMENTS = 16384
-# --over-cap: the samples over MAX_INPUT_ELEMENTS, with results up to this size (the largest result OpInfo's
-# CPU samples produce is far below it; a bigger one would be counted as unexpressible, not compared)
+# --over-cap: the samples over MAX_INPUT_ELEMENTS, with results stored in full up to this size (no OpInfo CPU
+# sample of torch 2.13 reaches it; a bigger one would be counted as unexpressible, not compared)
 OVER_CAP_RESULT_ELEMENTS = 64_000_000
-OVER_CAP_SHARDS = 48   # ~15 MB of gzipped JSON each: Node parses one shard at a time
+OVER_CAP_SHARDS = 48   # ~19 MB of gzipped JSON each: Node parses one shard at a time
 over_cap = False
 GRAD_MAX_INPUT_ELEMENTS = 512   # JS gradcheck runs 2 forwards per input element and 1 backward per output element
 GRAD_MAX_OUTPUT_ELEMENTS = 1024
