@@ -5,7 +5,10 @@ complex64, complex128), up to SAMPLES_PER_DTYPE of its sample inputs (at most MA
 each), it records the function, method and in-place variants' results (or the error Python raises), the
 tolerance to compare with, and for differentiable ops one float64 sample for torch.autograd.gradcheck.
 Samples with no JS form (Python callables, slices, complex scalars, ...) are counted by reason.
-Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2] [--out DIR]"""
+Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2] [--out DIR] [--over-cap DIR]
+--over-cap DIR writes, in OVER_CAP_SHARDS shards of the same format, only the samples the committed fixture
+leaves out for the input element cap (and no gradchecks: the committed fixture has them), streamed one sample at a time;
+scripts/opinfo-over-cap.sh replays them."""
 import gzip
 import json
 import os
@@ -37,6 +40,11 @@ SAMPLES_EXAMINED = 10000    # every sample OpInfo generates
 MAX_INPUT_ELEMENTS = 256    # tensor elements over input, args and kwargs together
 FALLBACK_INPUT_ELEMENTS = 20000  # when no sample fits MAX_INPUT_ELEMENTS, the smallest one up to this size
 MAX_RESULT_ELEMENTS = 16384
+# --over-cap: the samples over MAX_INPUT_ELEMENTS, with results stored in full up to this size (no OpInfo CPU
+# sample of torch 2.13 reaches it; a bigger one would be counted as unexpressible, not compared)
+OVER_CAP_RESULT_ELEMENTS = 64_000_000
+OVER_CAP_SHARDS = 48   # ~19 MB of gzipped JSON each: Node parses one shard at a time
+over_cap = False
 GRAD_MAX_INPUT_ELEMENTS = 512   # JS gradcheck runs 2 forwards per input element and 1 backward per output element
 GRAD_MAX_OUTPUT_ELEMENTS = 1024
 # When no recorded sample gives a gradcheck, the smallest other sample whose gradcheck stays affordable:
@@ -190,7 +198,7 @@ def expected(outcome):
         return {'$': 'error', 'type': type(value).__name__, 'message': str(value).split('\n')[0][:120]}
     if has_complex_scalar(value):
         raise Unencodable('complex Python scalar result (JS has no complex number)')
-    if count_elements(value) > MAX_RESULT_ELEMENTS:
+    if count_elements(value) > (OVER_CAP_RESULT_ELEMENTS if over_cap else MAX_RESULT_ELEMENTS):
         raise Unencodable('result over the element cap')
     try:
         return enc(value, enc_tensor_b64)
@@ -327,7 +335,9 @@ def variants(op):
     return out
 
 
-def op_entry(op, skips, dropped):
+def op_entry(op, skips, dropped, sink=None):
+    """The op's fixture entry; with `sink` (--over-cap), each recorded sample goes to sink(key, entry, dtype,
+    case, tolerance) as it is recorded instead of into the entry, so one op's samples are never all in memory."""
     key = op.name + (f'.{op.variant_test_name}' if op.variant_test_name else '')
     entry = {'name': op.name}
     if op.variant_test_name:
@@ -358,7 +368,13 @@ def op_entry(op, skips, dropped):
         samples = []
         examined = list(enumerate(all_samples[:SAMPLES_EXAMINED]))
         sizes = [count_elements([s.input, s.args, s.kwargs]) for _, s in examined]
-        if examined and min(sizes) > MAX_INPUT_ELEMENTS and min(sizes) <= FALLBACK_INPUT_ELEMENTS:
+        if over_cap:   # exactly the samples the branches below leave out for the element cap
+            smallest = sizes.index(min(sizes)) if sizes and min(sizes) <= FALLBACK_INPUT_ELEMENTS else None
+            examined = [e for at, (e, n) in enumerate(zip(examined, sizes))
+                        if len(sizes) > 1 and n > MAX_INPUT_ELEMENTS and at != smallest]
+            dropped['overElementCap'] += len(examined)
+            dropped['overElementCapInputBytes'] += sum(tensor_bytes([s.input, s.args, s.kwargs]) for _, s in examined)
+        elif examined and min(sizes) > MAX_INPUT_ELEMENTS and min(sizes) <= FALLBACK_INPUT_ELEMENTS:
             examined = [examined[sizes.index(min(sizes))]]
             dropped['overElementCap'] += len(sizes) - 1
         for index, sample in examined:
@@ -367,7 +383,7 @@ def op_entry(op, skips, dropped):
             where = f'{key} {dtype_name(dtype)} #{index}'
             args = [sample.input, *sample.args]
             kwargs = dict(sample.kwargs)
-            if len(examined) > 1 and count_elements([args, kwargs]) > MAX_INPUT_ELEMENTS:
+            if not over_cap and len(examined) > 1 and count_elements([args, kwargs]) > MAX_INPUT_ELEMENTS:
                 dropped['overElementCap'] += 1
                 dropped['overElementCapInputBytes'] += tensor_bytes([args, kwargs])
                 continue
@@ -378,7 +394,11 @@ def op_entry(op, skips, dropped):
                 case = None
             if case is not None:
                 case['index'] = index
-                samples.append(case)
+                if sink is None:
+                    samples.append(case)
+                else:
+                    sink(key, entry, dtype, case, tolerance(op, dtype) if dtype in DEFAULT_TOLERANCE else None)
+                    dropped['used'] += 1
         dropped['total'] += len(all_samples)
         dropped['used'] += len(samples)
         if dtype in GRAD_DTYPES:
@@ -388,7 +408,7 @@ def op_entry(op, skips, dropped):
         entry['dtypes'][dtype_name(dtype)] = samples
         if dtype in DEFAULT_TOLERANCE and tolerance(op, dtype) != DEFAULT_TOLERANCE[dtype]:
             tolerances[dtype_name(dtype)] = list(tolerance(op, dtype))
-    if op.supports_autograd:
+    if op.supports_autograd and not over_cap:
         grad = grad_case(op, found, grad_pool)
         if grad is None:
             entry['noGradcheck'] = ('no float64 or complex128 dtype' if not grad_pool
@@ -511,13 +531,53 @@ def sample_case(op, found, args, kwargs, where, skips):
     return case
 
 
+class OverCapShards:
+    """--over-cap output, streamed: each sample is written as soon as it is recorded, as an entry of its own
+    (JSON key 'op dtype #index', the op's key in entry.key; scripts/opinfo.mjs merges them), to the shard
+    with the fewest bytes so far: one grid_sampler_3d dtype alone is ~400 MB of JSON, over what Node can
+    parse as one string, and its largest sample ~110 MB. The counts go after the ops when all are done."""
+
+    def __init__(self, out_dir):
+        os.makedirs(out_dir, exist_ok=True)
+        self.paths = [os.path.join(out_dir, f'opinfo-{shard}.json.gz') for shard in range(OVER_CAP_SHARDS)]
+        self.files = [gzip.GzipFile(path, 'wb', mtime=0, compresslevel=6) for path in self.paths]
+        self.written = [0] * OVER_CAP_SHARDS
+        self.bytes = [0] * OVER_CAP_SHARDS
+        self.ops = set()
+        for f in self.files:
+            f.write(b'{"ops":{')
+
+    def add(self, key, entry, dtype, case, tol):
+        name = dtype_name(dtype)
+        piece = {**entry, 'key': key, 'dtypes': {name: [case]}}
+        if tol is not None and tol != DEFAULT_TOLERANCE[dtype]:
+            piece['tolerance'] = {name: list(tol)}
+        text = json.dumps(f'{key} {name} #{case["index"]}').encode() + b':' + json.dumps(piece, separators=(',', ':')).encode()
+        shard = self.bytes.index(min(self.bytes))
+        self.files[shard].write((b',' if self.written[shard] else b'') + text)
+        self.written[shard] += 1
+        self.bytes[shard] += len(text)
+        self.ops.add(key)
+
+    def close(self, meta):
+        for shard, f in enumerate(self.files):
+            tail = json.dumps({**meta, 'shards': OVER_CAP_SHARDS, 'shard': shard}, separators=(',', ':'))
+            f.write(b'},' + tail[1:].encode())
+            f.close()
+        return sum(os.path.getsize(p) for p in self.paths)
+
+
 def main():
-    global OUT_DIR
+    global OUT_DIR, over_cap
     only = None
     if '--only' in sys.argv:
         only = set(sys.argv[sys.argv.index('--only') + 1].split(','))
     if '--out' in sys.argv:   # another directory (a trial run with --only must not replace the fixture)
         OUT_DIR = sys.argv[sys.argv.index('--out') + 1]
+    streamed = None
+    if '--over-cap' in sys.argv:
+        over_cap = True
+        streamed = OverCapShards(sys.argv[sys.argv.index('--over-cap') + 1])
     torch.set_default_dtype(torch.float32)
     started = time.time()
     skips = Skips()
@@ -528,11 +588,10 @@ def main():
             continue
         if not op.supported_dtypes('cpu'):
             continue
-        key, entry = op_entry(op, skips, dropped)
-        ops[key] = entry
+        key, entry = op_entry(op, skips, dropped, streamed and streamed.add)
+        if streamed is None:
+            ops[key] = entry
         print(f'{time.time() - started:7.1f}s {key}', file=sys.stderr, flush=True)
-    keys = sorted(ops)
-    os.makedirs(OUT_DIR, exist_ok=True)
     meta = {
         'torch': torch.__version__, 'seed': SEED, 'shards': SHARDS,
         'caps': {'samplesPerDtype': SAMPLES_PER_DTYPE, 'samplesExamined': SAMPLES_EXAMINED,
@@ -543,6 +602,14 @@ def main():
         'samples': dropped,
         'unexpressible': dict(sorted(skips.reasons.items(), key=lambda kv: -kv[1]['count'])),
     }
+    if streamed is not None:
+        meta['caps'] = {'overCap': True, 'minInputElements': MAX_INPUT_ELEMENTS + 1, 'maxResultElements': OVER_CAP_RESULT_ELEMENTS}
+        size = streamed.close(meta)
+        print(f'over the cap: {len(streamed.ops)} OpInfos, {sum(streamed.written)} samples, {size / 1e6:.1f} MB in {OVER_CAP_SHARDS} shards, '
+              f'{time.time() - started:.0f}s; samples {dropped}', file=sys.stderr)
+        return
+    keys = sorted(ops)
+    os.makedirs(OUT_DIR, exist_ok=True)
     for shard in range(SHARDS):
         body = {**meta, 'shard': shard, 'ops': {k: ops[k] for k in keys[shard::SHARDS]}}
         path = os.path.join(OUT_DIR, f'opinfo-{shard}.json.gz')
