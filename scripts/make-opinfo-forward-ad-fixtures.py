@@ -36,7 +36,8 @@ def main():
     ops = {}
     for op in opinfo.op_db:
         key = op.name + (f'.{op.variant_test_name}' if op.variant_test_name else '')
-        if key not in entries or not op.supports_forward_ad:
+        # a fast-mode gradcheck sample is one whose slow-mode Jacobians are over the caps (80 M entries for slice_scatter)
+        if key not in entries or not op.supports_forward_ad or entries[key]['grad'].get('fast'):
             continue
         f, leaves = gradgrad.gradgrad_function(op, entries[key])
         t0 = time.time()
