@@ -348,6 +348,11 @@ function slowModeReport(f: ListFn, funcOut: Tensor[], outputs: Tensor[], inputs:
   const output = outputs[outputIndex]!;
   const diff = inputs.filter((x) => x.requiresGrad);
   const analytical = analyticalJacobian(output, diff, () => oneHots(output), { ...s, nondetTol: Infinity, checkGradDtypes: false })[inputIndex]!;
+  return slowModeMessage(numerical, analytical, s);
+}
+
+/** The text Python's _run_slow_mode_and_get_error appends to a fast-mode failure, from the slow-mode Jacobians. */
+function slowModeMessage(numerical: Tensor, analytical: Tensor, s: Settings): string {
   const maxDiff = numerical.sub(analytical).abs().max();
   let message = '\nThe above quantities relating the numerical and analytical jacobians are computed \nin fast mode. ' +
     'See: https://github.com/pytorch/pytorch/issues/53876 for more background \nabout fast mode. Below, we recompute numerical and analytical jacobians in slow mode:\n\n' +
@@ -546,12 +551,7 @@ function slowForwardReport(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Se
   const numerical = numericalJacobians(f, inputs, funcOut, s.eps)[inputIndex]![outputIndex]!;
   const single = (t: Tensor): Tensor[] => [f(...inputs.map((y, k) => (k === inputIndex ? t : y)))[outputIndex]!];
   const analytical = forwardJacobians(single, [x], [differentiable[outputIndex]!], false, null)[0]![0]!;
-  const maxDiff = numerical.sub(analytical).abs().max();
-  let message = '\nThe above quantities relating the numerical and analytical jacobians are computed \nin fast mode. ' +
-    'See: https://github.com/pytorch/pytorch/issues/53876 for more background \nabout fast mode. Below, we recompute numerical and analytical jacobians in slow mode:\n\n' +
-    `Numerical:\n ${numerical.toString()}\nAnalytical:\n${analytical.toString()}\n\nThe max per-element difference (slow mode) is: ${formatted(maxDiff)}.\n`;
-  if (analytical.allclose(numerical, { rtol: s.rtol, atol: s.atol })) message += FAST_FAIL_SLOW_OK;
-  return message;
+  return slowModeMessage(numerical, analytical, s);
 }
 
 /**

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
-import { gradFunction, loadShard, SHARDS } from '../scripts/opinfo.mjs';
+import { gradFunction } from '../scripts/opinfo.mjs';
+import { eachGradSample } from './opinfo-grad-samples.js';
 
 type Verdict = { pass: boolean } | { raises: string; message: string };
 type Expected = { fast: Verdict; slow: Verdict; sample: Record<string, unknown> };
@@ -19,31 +20,19 @@ describe(`gradcheck with forward-mode AD (fast and slow mode) of the OpInfo grad
   it('comes from Python torch 2.13', () => {
     expect(fixture.torch).toMatch(/^2\.13\./);
   });
-  const seen = new Set<string>();
-  for (let shard = 0; shard < SHARDS; shard++) {
-    const ops = loadShard(shard);
-    for (const [key, entry] of Object.entries(ops.ops)) {
-      const expected = fixture.ops[key];
-      if (!expected || entry.excluded || !entry.grad) continue;
-      seen.add(key);
-      it(`${key}: fast mode ${said(expected.fast)}, slow mode ${said(expected.slow)}`, () => {
-        const { pass: _pass, elements: _elements, args: _args, kwargs: _kwargs, ...sample } = entry.grad!;
-        expect(sample, 'the OpInfo fixture now gradchecks another sample: rerun scripts/make-opinfo-forward-ad-fixtures.py').toEqual(expected.sample);
-        for (const mode of ['fast', 'slow'] as const) {
-          torch.tidy(() => {
-            const { fn, leaves, error } = gradFunction(entry, ops.seed);
-            expect(error).toBeUndefined();
-            if (!fn) return;
-            const check = () => torch.autograd.gradcheck(fn, leaves, { ...OPTIONS, fastMode: mode === 'fast' });
-            const want = expected[mode];
-            if ('pass' in want) expect(check(), `${mode} mode`).toBe(want.pass);
-            else expect(check, `${mode} mode`).toThrow(want.message);
-          });
-        }
-      });
-    }
-  }
-  it('covers every op of the fixture', () => {
-    expect(Object.keys(fixture.ops).filter((key) => !seen.has(key))).toEqual([]);
-  });
+  eachGradSample(fixture.ops, 'scripts/make-opinfo-forward-ad-fixtures.py',
+    (expected) => `fast mode ${said(expected.fast)}, slow mode ${said(expected.slow)}`,
+    (entry, seed, expected) => {
+      for (const mode of ['fast', 'slow'] as const) {
+        torch.tidy(() => {
+          const { fn, leaves, error } = gradFunction(entry, seed);
+          expect(error).toBeUndefined();
+          if (!fn) return;
+          const check = () => torch.autograd.gradcheck(fn, leaves, { ...OPTIONS, fastMode: mode === 'fast' });
+          const want = expected[mode];
+          if ('pass' in want) expect(check(), `${mode} mode`).toBe(want.pass);
+          else expect(check, `${mode} mode`).toThrow(want.message);
+        });
+      }
+    });
 });
