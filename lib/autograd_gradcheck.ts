@@ -100,8 +100,6 @@ interface Settings {
   rtol: number;
   nondetTol: number;
   checkGradDtypes: boolean;
-  /** a fast-mode failure recomputes the slow-mode Jacobians for its message; skipped with raiseException: false, where nobody reads it */
-  report: boolean;
 }
 
 /** The function's outputs as a list (a Tensor or an array of Tensors, as Python's _as_tuple). */
@@ -339,7 +337,7 @@ function fastCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, 
   numerical.forEach((perOutput, i) => perOutput.forEach((n, j) => {
     const a = analytical[j]![i]!;
     if (closeEnough(a, n, s.rtol, adjustedAtol(s.atol, us[i]!, vs[j]!))) return;
-    throw new GradcheckError(mismatch(j, i, n, a, part) + (s.report ? slowModeReport(f, funcOut, outputs, inputs, s, i, j) : ''));
+    throw new GradcheckError(mismatch(j, i, n, a, part) + slowModeReport(f, funcOut, outputs, inputs, s, i, j));
   }));
 }
 
@@ -550,7 +548,6 @@ function slowForwardReport(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Se
   const x = inputs[inputIndex];
   if (outputIndex >= differentiable.length || x === undefined || !x.requiresGrad)
     throw new RangeError("gradcheck: tuple index out of range (Python's fast-mode failure report indexes the differentiable outputs and all inputs as here)");
-  if (!s.report) return '';
   const numerical = numericalJacobians(f, inputs, funcOut, s.eps)[inputIndex]![outputIndex]!;
   const single = (t: Tensor): Tensor[] => [f(...inputs.map((y, k) => (k === inputIndex ? t : y)))[outputIndex]!];
   const analytical = forwardJacobians(single, [x], [differentiable[outputIndex]!], false, null)[0]![0]!;
@@ -639,8 +636,7 @@ function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
  * torch.autograd.gradcheck(fn, inputs, { eps, atol, rtol, raiseException, nondetTol, checkUndefinedGrad,
  * checkGradDtypes, fastMode, checkBatchedGrad, checkForwardAd, checkBackwardAd }): compares the gradients autograd computes for fn at `inputs` with finite
  * differences, for every input that requires grad (use float64 / complex128 inputs). True when all agree;
- * throws a GradcheckError naming the first mismatch, or returns false with raiseException: false (which skips the
- * slow-mode Jacobians Python recomputes for a fast-mode failure's message: the same verdict, without their cost).
+ * throws a GradcheckError naming the first mismatch, or returns false with raiseException: false.
  * checkBatchedGrad goes through torchnode's eager vmap (see the option). Not ported: checkBatchedForwardGrad
  * (vmap over dual tensors), sparse and masked inputs.
  */
@@ -653,7 +649,7 @@ export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: Grad
   if (o.checkBatchedGrad && !backward) throw new Error('autograd.gradcheck: Setting check_batched_grad=True requires check_backward_ad to be True');
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
   checkInputs('gradcheck', xs);
-  const s: Settings = { eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3, nondetTol: o.nondetTol ?? 0, checkGradDtypes: o.checkGradDtypes ?? false, report: o.raiseException ?? true };
+  const s: Settings = { eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3, nondetTol: o.nondetTol ?? 0, checkGradDtypes: o.checkGradDtypes ?? false };
   const check = o.fastMode ? fastCheck : slowCheck;
   try {
     tidy(() => {

@@ -127,17 +127,6 @@ describe(`autograd.gradcheck against PyTorch ${fixture.torch}`, () => {
       });
     }
   }
-  it('a fast-mode failure recomputes the slow-mode Jacobian only for a message someone reads', () => {
-    const x = torch.randn([50], { dtype: torch.float64, requiresGrad: true });
-    let calls = 0;
-    const counted = (a: T) => { calls += 1; return expTwice(a); };
-    expect(torch.autograd.gradcheck(counted, [x], { fastMode: true, raiseException: false })).toBe(false);
-    const quiet = calls;   // the function, then one J·u by central differences: a handful of calls
-    expect(quiet).toBeLessThan(10);
-    calls = 0;
-    expect(() => torch.autograd.gradcheck(counted, [x], { fastMode: true })).toThrow(/we recompute numerical and analytical jacobians in slow mode/);
-    expect(calls).toBeGreaterThanOrEqual(quiet + 2 * 50);   // plus two calls per input element for the slow Jacobian
-  });
   it('throws a GradcheckError, and plain errors for misuse', () => {
     expect(() => torch.autograd.gradcheck(expTwice, [torch.randn([2], { dtype: torch.float64, requiresGrad: true })], { fastMode: true })).toThrow(torch.autograd.GradcheckError);
     const x = torch.randn([2], { dtype: torch.float64, requiresGrad: true });
