@@ -9,6 +9,7 @@ Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2] [--out 
 --over-cap DIR writes, in OVER_CAP_SHARDS shards of the same format, only the samples the committed fixture
 leaves out for the input element cap (and no gradchecks: the committed fixture has them), streamed one sample at a time;
 scripts/opinfo-over-cap.sh replays them."""
+import functools
 import gzip
 import json
 import os
@@ -26,7 +27,9 @@ sys.modules.setdefault('expecttest', _expecttest)
 import torch  # noqa: E402
 from torch.testing._internal.common_device_type import precisionOverride, toleranceOverride  # noqa: E402
 from torch.testing._internal.common_methods_invocations import op_db  # noqa: E402
+from torch.testing._internal.opinfo import core as opinfo_core  # noqa: E402
 from torch.testing._internal.opinfo.core import DecorateInfo  # noqa: E402
+from torch.testing._utils import wrapper_set_seed  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pyvalues import Unencodable, clone_arg, count_elements, dtype_name, enc, enc_tensor_b64  # noqa: E402
@@ -235,11 +238,44 @@ def flat_float_outputs(v):
     return []
 
 
-def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False):
+# OpInfo's gradcheck wrappers (opinfo/core.py): what PyTorch's own OpInfo gradchecks differentiate instead of the
+# bare call, e.g. input + input.mH for ops that need a Hermitian input, since finite differences leave the input's
+# structure; scripts/opinfo.mjs replays each under this name
+GRAD_WRAPPERS = {
+    opinfo_core.gradcheck_wrapper_hermitian_input: 'hermitian',
+    opinfo_core.gradcheck_wrapper_ctc_loss: 'ctcLoss',
+    opinfo_core.gradcheck_wrapper_triangular_input: 'triangular',
+    opinfo_core.gradcheck_wrapper_triangular_input_real_positive_diagonal: 'triangularPositiveDiagonal',
+    opinfo_core.gradcheck_wrapper_masked_operation: 'masked',
+    opinfo_core.gradcheck_wrapper_masked_pointwise_operation: 'maskedPointwise',
+}
+PLAIN_CALL = opinfo_core.OpInfo.__dataclass_fields__['gradcheck_wrapper'].default
+
+
+def grad_wrapper(op):
+    """(spec, wrapper) of the op's gradcheck_wrapper: spec ({name, idx?, op?}) for the fixture and OpInfo's own
+    wrapper(fn, *args, **kwargs) for Python's verdict; (None, None) for the plain call. wrapper_set_seed needs
+    nothing: every call re-seeds (gradcheck_case)."""
+    w = op.gradcheck_wrapper
+    if w is PLAIN_CALL or w is wrapper_set_seed:
+        return None, None
+    if w is opinfo_core.gradcheck_wrapper_masked_operation:   # torch.masked._output_mask goes by the op's __name__
+        return {'name': GRAD_WRAPPERS[w], 'op': op.op.__name__}, w
+    if w in GRAD_WRAPPERS:
+        return {'name': GRAD_WRAPPERS[w]}, w
+    if getattr(w, '__name__', '') == '<lambda>' and 'gradcheck_wrapper_triangular_input' in w.__code__.co_names:
+        # lambda *args, **kwargs: gradcheck_wrapper_triangular_input(*args, idx=1, **kwargs): the argument it replaces
+        probe = [torch.ones(2, 2) for _ in range(3)]
+        seen = w(lambda *a, **k: a, *probe)
+        return {'name': 'triangular', 'idx': next(i for i, (a, b) in enumerate(zip(seen, probe)) if a is not b)}, w
+    raise ValueError(f'{op.name}: gradcheck_wrapper {w} has no JS replay (add it to GRAD_WRAPPERS and scripts/opinfo.mjs)')
+
+
+def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wrapper=None):
     """Python's verdict for gradcheck of fn over the floating and complex tensors of args (JS repeats it), or
     None. Each call re-seeds (OpInfo's wrapper_set_seed), so seeded random ops have one deterministic
     verdict; `clone`: fn works in place, so it gets a copy of the leaves. When a float argument is not
-    differentiable (a loss's target), only the input is checked."""
+    differentiable (a loss's target), only the input is checked. `wrapper`: OpInfo's gradcheck_wrapper, which calls fn."""
     all_paths = float_tensors(args)
     for paths in [all_paths] + ([all_paths[:1]] if len(all_paths) > 1 and all_paths[0] == [0] else []):
         inputs = [functools_get(args, p) for p in paths]
@@ -248,7 +284,8 @@ def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False):
         def f(*xs):
             torch.manual_seed(SEED)
             xs = [x.clone() for x in xs] if clone else list(xs)
-            return tuple(flat_float_outputs(fn(*substitute(clone_arg(args), paths, xs), **clone_arg(kwargs))))
+            call = functools.partial(wrapper, fn) if wrapper else fn
+            return tuple(flat_float_outputs(call(*substitute(clone_arg(args), paths, xs), **clone_arg(kwargs))))
         try:
             outs = f(*leaves)
         except Exception:  # noqa: BLE001 - a sample gradcheck cannot run is not a gradient case
@@ -427,9 +464,11 @@ def grad_case(op, found, pool):
     """One gradcheck for the op: the smallest recorded float64 (else complex128) sample and variant whose
     gradcheck runs within the caps; else the smallest other sample within the fallback caps, stored with its
     arguments; when even that is over the caps, the smallest sample in fast mode (`fast`: one J·u against
-    one v·J, as PyTorch's own OpInfo tests check big samples) if it passes there. {dtype, variant, sample | args/kwargs, paths,
-    pass, clone?, fast?} or None."""
+    one v·J, as PyTorch's own OpInfo tests check big samples) if it passes there. Each goes through OpInfo's
+    gradcheck_wrapper (`wrapper`). {dtype, variant, sample | args/kwargs, paths, pass, clone?, fast?, wrapper?} or None."""
     callables = {kind: fn for kind, fn, _, _ in found if kind in GRAD_VARIANTS}
+    spec, wrapper = grad_wrapper(op)
+    wrapped = {'wrapper': spec} if spec else {}
     in_place = {kind: js.endswith('_') for kind, _, js, _ in found}   # torch.zero_: checked on a copy
     def size(case):
         return count_elements([all_samples[case['index']].input, all_samples[case['index']].args, all_samples[case['index']].kwargs])
@@ -442,9 +481,9 @@ def grad_case(op, found, pool):
             for kind, result in case['expect'].items():
                 if kind not in callables or (isinstance(result, dict) and result.get('$') == 'error'):
                     continue
-                g = gradcheck_case(callables[kind], [sample.input, *sample.args], dict(sample.kwargs), clone=in_place[kind])
+                g = gradcheck_case(callables[kind], [sample.input, *sample.args], dict(sample.kwargs), clone=in_place[kind], wrapper=wrapper)
                 if g is not None:
-                    return {'dtype': dtype_name(dtype), 'variant': kind, 'sample': at, **({'clone': True} if in_place[kind] else {}), **g}
+                    return {'dtype': dtype_name(dtype), 'variant': kind, 'sample': at, **({'clone': True} if in_place[kind] else {}), **wrapped, **g}
     for fast in (False, True):
         for dtype, (samples, all_samples) in pool.items():
             recorded = {case['index']: at for at, case in enumerate(samples) if case.get('compare') != 'meta'}
@@ -458,11 +497,11 @@ def grad_case(op, found, pool):
                 if form is None:
                     continue
                 for kind in [k for k in form.pop('variants') if k in callables]:
-                    g = gradcheck_case(callables[kind], args, kwargs, clone=in_place[kind], fallback=True, fast=fast)
+                    g = gradcheck_case(callables[kind], args, kwargs, clone=in_place[kind], fallback=True, fast=fast, wrapper=wrapper)
                     # a fast-mode failure's report recomputes the slow-mode Jacobian: as over the caps as slow mode
                     if g is not None and not (fast and not g['pass']):
                         return {'dtype': dtype_name(dtype), 'variant': kind, **({} if 'sample' in form else {'index': index}), **form,
-                                **({'clone': True} if in_place[kind] else {}), **({'fast': True} if fast else {}), **g}
+                                **({'clone': True} if in_place[kind] else {}), **({'fast': True} if fast else {}), **wrapped, **g}
     return None
 
 

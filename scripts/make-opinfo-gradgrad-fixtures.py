@@ -4,6 +4,7 @@ test/fixtures/opinfo/*.json.gz record for its gradcheck; scripts/make-opinfo-fix
 test/opinfo-gradgrad.test.ts can check JS's verdict op by op. Each call of the function re-seeds as OpInfo's
 wrapper_set_seed does; gradgradcheck's random grad_outputs come after torch.manual_seed(GRADGRAD_SEED).
 Usage: .venv/bin/python scripts/make-opinfo-gradgrad-fixtures.py   (after scripts/make-opinfo-fixtures.py)"""
+import functools
 import gzip
 import importlib.util
 import json
@@ -32,7 +33,7 @@ def load_grad_entries():
 
 
 def gradgrad_function(op, entry):
-    """(f, leaves) of the op's recorded gradcheck: the same sample, variant and differentiated arguments."""
+    """(f, leaves) of the op's recorded gradcheck: the same sample, variant, differentiated arguments and wrapper."""
     g = {'dtype': 'float64', 'variant': 'function', **entry['grad']}
     dtype = getattr(torch, g['dtype'])
     torch.manual_seed(opinfo.SEED)
@@ -42,11 +43,13 @@ def gradgrad_function(op, entry):
     args, kwargs = [sample.input, *sample.args], dict(sample.kwargs)
     fn = next(call for kind, call, _, _ in opinfo.variants(op) if kind == g['variant'])
     leaves = [opinfo.functools_get(args, p).detach().clone().requires_grad_() for p in g['paths']]
+    _, wrapper = opinfo.grad_wrapper(op)   # OpInfo's gradcheck_wrapper, as the gradcheck itself
+    call = functools.partial(wrapper, fn) if wrapper else fn
 
     def f(*xs):
         torch.manual_seed(opinfo.SEED)
         xs = [x.clone() for x in xs] if g.get('clone') else list(xs)
-        return tuple(opinfo.flat_float_outputs(fn(*opinfo.substitute(opinfo.clone_arg(args), g['paths'], xs), **opinfo.clone_arg(kwargs))))
+        return tuple(opinfo.flat_float_outputs(call(*opinfo.substitute(opinfo.clone_arg(args), g['paths'], xs), **opinfo.clone_arg(kwargs))))
     return f, leaves
 
 

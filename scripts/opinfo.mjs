@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 import * as torch from '../dist/index.js';
+import { canonicalDim, inputMask } from '../dist/masked/core.js';
 import { camel, compare, decode, describe } from './pyvalues.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -132,6 +133,66 @@ function gradCallable(entry, variant, options) {
   return ([self, ...rest]) => self[name](...rest, ...options);
 }
 
+// torch.masked._output_mask's op families: a reduction's mask is any() over the reduced dims
+const MASKED_REDUCTIONS = new Set(['sum', 'prod', 'amax', 'amin', 'argmax', 'argmin', 'mean', 'median', 'norm', 'var', 'std', 'logsumexp']);
+const MASKED_NORMALIZATIONS = new Set(['softmax', 'log_softmax', 'softmin', 'normalize', 'cumsum', 'cumprod']);
+
+/** torch.masked._output_mask(op, input, *args, mask=...) for the masked op `name` (op.__name__). */
+function maskedOutputMask(name, [input, ...rest], options) {
+  const mask = inputMask(input, options.mask);
+  if (MASKED_NORMALIZATIONS.has(name)) return mask;
+  if (!MASKED_REDUCTIONS.has(name)) throw new Error(`_output_mask expected masked operation (got ${name})`);
+  const after = name === 'norm' ? rest.slice(1) : rest;   // norm's first argument is ord
+  const dims = canonicalDim(after.length ? after[0] : options.dim, input.dim());
+  return dims.reduceRight((m, d) => m.any(d, { keepdim: options.keepdim ?? false }), mask);
+}
+
+/**
+ * OpInfo's gradcheck_wrapper (the fixture's grad.wrapper, make-opinfo-fixtures.py GRAD_WRAPPERS) around
+ * callableFor(options): (args) -> result, as PyTorch's own OpInfo gradchecks differentiate it.
+ */
+function wrappedCallable(wrapper, options, callableFor) {
+  const o = options[0] ?? {};
+  const plain = callableFor(options);
+  switch (wrapper?.name) {
+    case undefined:
+      return plain;
+    case 'hermitian':   // finite differences leave the Hermitian matrices: differentiate input + input.mH
+      return ([x, ...rest]) => plain([x.add(x.mH), ...rest]);
+    case 'ctcLoss':   // onto the log-simplex (pytorch/pytorch#52241)
+      return ([x, ...rest]) => plain([x.logSoftmax(2), ...rest]);
+    case 'triangular':
+    case 'triangularPositiveDiagonal': {
+      // the triangle (and a unit diagonal) of args[idx]; `upper` is passed positionally after the arguments
+      const { upper = false, ...others } = o;
+      const call = callableFor(Object.keys(others).length ? [others] : []);
+      const idx = wrapper.idx ?? 0;
+      return (args) => {
+        let a = args[idx];
+        if (wrapper.name === 'triangularPositiveDiagonal') {
+          const diagonal = a.diagonal(0, -2, -1);
+          a = a.sub(torch.diagEmbed(diagonal)).add(torch.diagEmbed(torch.onesLike(diagonal)));
+        }
+        return call([...args.slice(0, idx), upper ? a.triu() : a.tril(), ...args.slice(idx + 1), upper]);
+      };
+    }
+    case 'masked':   // masked-out outputs (possibly non-finite) become zeros
+      return (args) => {
+        const out = plain(args);
+        if (o.mask === undefined || o.mask === null) return out;
+        return torch.where(maskedOutputMask(wrapper.op, args, o), out, torch.zeros([], { dtype: out.dtype }));
+      };
+    case 'maskedPointwise':
+      return (args) => {
+        const out = plain(args);
+        if (!o.inputMask || !o.otherMask) return out;
+        return torch.where(inputMask(args[0], torch.logicalAnd(o.inputMask, o.otherMask)), out, torch.zeros([], { dtype: out.dtype }));
+      };
+    default:
+      throw new Error(`gradcheck wrapper ${wrapper.name} has no JS replay`);
+  }
+}
+
 /**
  * The op's recorded gradcheck as { fn, leaves } (fn: the differentiated arguments -> the floating outputs), or
  * { error } when the variant has no JS callable. The sample is a replayed one (grad.sample) or one stored only
@@ -144,7 +205,7 @@ export function gradFunction(entry, seed) {
   const { args, options } = callArgs(sample);
   let callable;
   try {
-    callable = gradCallable(entry, g.variant, options);
+    callable = wrappedCallable(g.wrapper, options, (opts) => gradCallable(entry, g.variant, opts));
   } catch (e) {
     return { error: shortError(e) };
   }
