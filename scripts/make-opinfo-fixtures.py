@@ -249,6 +249,8 @@ GRAD_WRAPPERS = {
     opinfo_core.gradcheck_wrapper_masked_operation: 'masked',
     opinfo_core.gradcheck_wrapper_masked_pointwise_operation: 'maskedPointwise',
 }
+# a grad entry's keys that record results or stored arguments, not which sample and call it checks
+GRAD_RESULT_KEYS = ('pass', 'elements', 'args', 'kwargs', 'wrapped')
 PLAIN_CALL = opinfo_core.OpInfo.__dataclass_fields__['gradcheck_wrapper'].default
 
 
@@ -275,7 +277,8 @@ def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wr
     """Python's verdict for gradcheck of fn over the floating and complex tensors of args (JS repeats it), or
     None. Each call re-seeds (OpInfo's wrapper_set_seed), so seeded random ops have one deterministic
     verdict; `clone`: fn works in place, so it gets a copy of the leaves. When a float argument is not
-    differentiable (a loss's target), only the input is checked. `wrapper`: OpInfo's gradcheck_wrapper, which calls fn."""
+    differentiable (a loss's target), only the input is checked. `wrapper`: OpInfo's gradcheck_wrapper, which calls fn;
+    its outputs at the sample are recorded (`wrapped`), so that JS's replay of the wrapper is checked too."""
     all_paths = float_tensors(args)
     for paths in [all_paths] + ([all_paths[:1]] if len(all_paths) > 1 and all_paths[0] == [0] else []):
         inputs = [functools_get(args, p) for p in paths]
@@ -300,7 +303,8 @@ def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wr
             passed = torch.autograd.gradcheck(f, leaves, raise_exception=False, fast_mode=fast)
         except Exception:  # noqa: BLE001
             continue
-        return {'paths': paths, 'pass': bool(passed), 'elements': [inputs_numel, outputs_numel]}
+        return {'paths': paths, 'pass': bool(passed), 'elements': [inputs_numel, outputs_numel],
+                **({'wrapped': enc(list(outs), enc_tensor_b64)} if wrapper else {})}
     return None
 
 

@@ -42,7 +42,7 @@ def main():
         f, leaves = gradgrad.gradgrad_function(op, entries[key])
         t0 = time.time()
         ops[key] = {'fast': verdict(f, leaves, True), 'slow': verdict(f, leaves, False)}
-        ops[key]['sample'] = {k: v for k, v in entries[key]['grad'].items() if k not in ('pass', 'elements', 'args', 'kwargs')}
+        ops[key]['sample'] = {k: v for k, v in entries[key]['grad'].items() if k not in opinfo.GRAD_RESULT_KEYS}
         print(f'{time.time() - t0:6.2f}s {key} {ops[key]}', file=sys.stderr, flush=True)
     with open(OUT, 'w') as fh:
         head = json.dumps({'torch': torch.__version__})[:-1]

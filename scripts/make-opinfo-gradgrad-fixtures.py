@@ -70,7 +70,7 @@ def main():
         except Exception as e:  # noqa: BLE001 - an op whose double backward raises: JS must raise too
             ops[key] = {'raises': type(e).__name__, 'message': str(e).strip().split('\n')[0][:200]}
         # which gradcheck sample this is: a regenerated OpInfo fixture that picks another one makes the test say so
-        ops[key]['sample'] = {k: v for k, v in entries[key]['grad'].items() if k not in ('pass', 'elements', 'args', 'kwargs')}
+        ops[key]['sample'] = {k: v for k, v in entries[key]['grad'].items() if k not in opinfo.GRAD_RESULT_KEYS}
         print(f'{time.time() - t0:6.2f}s {key} {ops[key]}', file=sys.stderr, flush=True)
     with open(OUT, 'w') as fh:
         # one line per op: readable diffs when a verdict changes

@@ -221,6 +221,15 @@ export function gradFunction(entry, seed) {
 function checkGrad(entry, seed) {
   const { fn, leaves, error } = gradFunction(entry, seed);
   if (error) return error;
+  if (entry.grad.wrapped) {   // OpInfo's gradcheck_wrapper, replayed: its outputs at the sample must be Python's
+    let diff;
+    try {
+      diff = compare(fn(...leaves), entry.grad.wrapped);
+    } catch (e) {
+      diff = `throws ${shortError(e)}`;
+    }
+    if (diff) return `gradcheck wrapper ${entry.grad.wrapper.name}: ${diff}`;
+  }
   let verdict;
   try {
     // fast: no sample's slow-mode gradcheck fits the caps (make-opinfo-fixtures.py's grad_case)

@@ -20,7 +20,7 @@ export function eachGradSample<E extends { sample: Record<string, unknown> }>(
       if (!expected || entry.excluded || !entry.grad) continue;
       seen.add(key);
       it(`${key}: ${title(expected)}`, () => {
-        const { pass: _pass, elements: _elements, args: _args, kwargs: _kwargs, ...sample } = entry.grad!;
+        const { pass: _pass, elements: _elements, args: _args, kwargs: _kwargs, wrapped: _wrapped, ...sample } = entry.grad!;
         expect(sample, `the OpInfo fixture now gradchecks another sample: rerun ${fixtureScript}`).toEqual(expected.sample);
         check(entry, ops.seed, expected);
       });
