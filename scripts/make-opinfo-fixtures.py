@@ -464,10 +464,29 @@ def op_entry(op, skips, dropped, sink=None):
 GRAD_VARIANTS = ('function', 'method', 'property')   # in-place variants modify a leaf: not gradchecked
 
 
+def sample_key(args, kwargs):
+    """A sample's values as text (None when it has no encoding): the same sample from two sample_inputs calls."""
+    try:
+        return json.dumps(enc([args, kwargs], enc_tensor_b64), sort_keys=True)
+    except Unencodable:
+        return None
+
+
+def differentiable_samples(op, dtype):
+    """OpInfo's samples for gradients (sample_inputs with requires_grad=True, as PyTorch's own gradcheck tests draw
+    them), detached: some generators leave out points where the gradient is undefined (entr at x <= 0, embedding's
+    padding_idx), or add samples of their own."""
+    torch.manual_seed(SEED)
+    try:
+        return [(clone_arg([s.input, *s.args]), clone_arg(dict(s.kwargs))) for s in op.sample_inputs('cpu', dtype, requires_grad=True)]
+    except Exception:  # noqa: BLE001 - a generator that needs an optional package
+        return []
+
+
 def grad_case(op, found, pool):
     """One gradcheck for the op: the smallest recorded float64 (else complex128) sample and variant whose
     gradcheck runs within the caps; else the smallest other sample within the fallback caps, stored with its
-    arguments; when even that is over the caps, the smallest sample in fast mode (`fast`: one J·u against
+    arguments; only samples OpInfo also generates with requires_grad=True, as PyTorch's gradcheck tests use; when even that is over the caps, the smallest sample in fast mode (`fast`: one J·u against
     one v·J, as PyTorch's own OpInfo tests check big samples) if it passes there. Each goes through OpInfo's
     gradcheck_wrapper (`wrapper`). {dtype, variant, sample | args/kwargs, paths, pass, clone?, fast?, wrapper?} or None."""
     callables = {kind: fn for kind, fn, _, _ in found if kind in GRAD_VARIANTS}
@@ -476,12 +495,16 @@ def grad_case(op, found, pool):
     in_place = {kind: js.endswith('_') for kind, _, js, _ in found}   # torch.zero_: checked on a copy
     def size(case):
         return count_elements([all_samples[case['index']].input, all_samples[case['index']].args, all_samples[case['index']].kwargs])
+    grad_samples = {dtype: differentiable_samples(op, dtype) for dtype in pool}
     for dtype, (samples, all_samples) in pool.items():
+        for_grad = {sample_key(args, kwargs) for args, kwargs in grad_samples[dtype]}
         # the smallest sample first: a gradcheck costs forwards per input and backwards per output element
         for at, case in sorted(enumerate(samples), key=lambda ac: size(ac[1])):
             if case.get('compare') == 'meta':   # uninitialised memory has no gradient to check
                 continue
             sample = all_samples[case['index']]
+            if sample_key([sample.input, *sample.args], dict(sample.kwargs)) not in for_grad:
+                continue
             for kind, result in case['expect'].items():
                 if kind not in callables or (isinstance(result, dict) and result.get('$') == 'error'):
                     continue
@@ -490,13 +513,14 @@ def grad_case(op, found, pool):
                     return {'dtype': dtype_name(dtype), 'variant': kind, 'sample': at, **({'clone': True} if in_place[kind] else {}), **wrapped, **g}
     for fast in (False, True):
         for dtype, (samples, all_samples) in pool.items():
-            recorded = {case['index']: at for at, case in enumerate(samples) if case.get('compare') != 'meta'}
-            by_size = sorted((count_elements([s.input, s.args, s.kwargs]), i) for i, s in enumerate(all_samples))
+            recorded = {sample_key([all_samples[case['index']].input, *all_samples[case['index']].args], dict(all_samples[case['index']].kwargs)): at
+                        for at, case in enumerate(samples) if case.get('compare') != 'meta'}
+            by_size = sorted((count_elements(sample), i) for i, sample in enumerate(grad_samples[dtype]))
             for _, index in by_size[:GRAD_FALLBACK_TRIES]:
-                sample = all_samples[index]
-                args, kwargs = [sample.input, *sample.args], dict(sample.kwargs)
-                # a replayed sample is referred to; another one carries its arguments
-                form = ({'sample': recorded[index], 'variants': list(samples[recorded[index]]['expect'])} if index in recorded
+                args, kwargs = grad_samples[dtype][index]
+                key = sample_key(args, kwargs)
+                # a replayed sample is referred to; another one carries its arguments (index: in the requires_grad=True samples)
+                form = ({'sample': recorded[key], 'variants': list(samples[recorded[key]]['expect'])} if key in recorded
                         else js_call_form(op, found, args, kwargs))
                 if form is None:
                     continue
