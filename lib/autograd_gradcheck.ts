@@ -51,10 +51,10 @@ export interface GradcheckOptions {
 export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'checkForwardAd' | 'checkBatchedForwardGrad' | 'checkBackwardAd'> {
   /** the random grad_outputs drawn when none are given are non-contiguous */
   genNonContigGradOutputs?: boolean;
-  /** accepted for ports: only false (forward-over-reverse is not ported) */
-  checkFwdOverRev?: false;
-  /** accepted for ports: only true */
-  checkRevOverRev?: true;
+  /** check the second derivatives with forward-mode AD over the reverse-mode first derivatives (default false) */
+  checkFwdOverRev?: boolean;
+  /** check them with reverse mode over reverse mode (default true) */
+  checkRevOverRev?: boolean;
 }
 
 const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkUndefinedGrad', 'checkGradDtypes', 'fastMode', 'checkBatchedGrad'] as const;
@@ -63,8 +63,6 @@ const GRADCHECK_MODE_KEYS = ['checkForwardAd', 'checkBackwardAd'] as const;
 /** Python's options for what torchnode lacks (forward-mode AD, masked sparse inputs): accepted at the value that needs none of it. */
 const FIXED_OPTIONS: Readonly<Record<string, { only: boolean | null; why: string }>> = {
   checkBatchedForwardGrad: { only: false, why: 'forward-mode AD under vmap (batched dual tensors), which torchnode does not have' },
-  checkFwdOverRev: { only: false, why: 'forward-mode AD over reverse mode, which torchnode gradgradcheck does not check yet' },
-  checkRevOverRev: { only: true, why: 'backward mode: it is the only mode torchnode checks' },
   masked: { only: false, why: 'masked sparse inputs, which torchnode gradcheck does not support' },
 };
 
@@ -684,8 +682,13 @@ export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: Grad
  */
 export function gradgradcheck(fn: TensorFn, inputs: Tensor | Tensor[], gradOutputs?: Tensor | Tensor[] | GradgradcheckOptions | null, options: GradgradcheckOptions = {}): boolean {
   if (isOptionsObject(gradOutputs)) [gradOutputs, options] = [null, gradOutputs as GradgradcheckOptions];
-  const o = readCheckOptions('autograd.gradgradcheck', options, [...GRADCHECK_KEYS, 'genNonContigGradOutputs'], ['checkFwdOverRev', 'checkRevOverRev', 'masked']) as GradgradcheckOptions;
+  const o = readCheckOptions('autograd.gradgradcheck', options, [...GRADCHECK_KEYS, 'genNonContigGradOutputs', 'checkFwdOverRev', 'checkRevOverRev'], ['masked']) as GradgradcheckOptions;
   if (typeof fn !== 'function') throw new TypeError('autograd.gradgradcheck: fn must be a function');
+  const fwdOverRev = o.checkFwdOverRev ?? false;
+  const revOverRev = o.checkRevOverRev ?? true;
+  if (!fwdOverRev && !revOverRev) throw new Error('autograd.gradgradcheck: Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True');
+  if ((o.checkUndefinedGrad ?? true) && !revOverRev) throw new Error('autograd.gradgradcheck: Setting check_undefined_grad=True requires check_rev_over_rev to be True');
+  if (o.checkBatchedGrad && !revOverRev) throw new Error('autograd.gradgradcheck: Setting check_batched_grad=True requires check_rev_over_rev to be True');
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
   xs.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new TypeError(`autograd.gradgradcheck: input ${i} is not a Tensor`);
@@ -714,6 +717,6 @@ export function gradgradcheck(fn: TensorFn, inputs: Tensor | Tensor[], gradOutpu
     const gs = grad(outputs, ins.filter((_, i) => diffInputs.has(i)), { gradOutputs: gradOuts, createGraph: true, allowUnused: true });
     return gs.filter((g): g is Tensor => g !== null);
   };
-  const { genNonContigGradOutputs: _ignored, ...gradcheckOptions } = o;
-  return gradcheck(firstGrads, [...tensors, ...gos], gradcheckOptions);
+  const { genNonContigGradOutputs: _ignored, checkFwdOverRev: _fwd, checkRevOverRev: _rev, ...gradcheckOptions } = o;
+  return gradcheck(firstGrads, [...tensors, ...gos], { ...gradcheckOptions, checkForwardAd: fwdOverRev, checkBackwardAd: revOverRev });
 }

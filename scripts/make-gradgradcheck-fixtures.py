@@ -2,7 +2,7 @@
 first words of its error) for functions that test/autograd-gradgradcheck.test.ts writes again in JS: real and
 complex ops, random grad_outputs (drawn from the global RNG after a seed: the draws must be Python's) or given
 ones, non-contiguous grad_outputs, batched-grad checks, custom Functions whose double backward is wrong, not reentrant or refuses
-undefined grads, in slow and fast mode. Each case also records two torch.rand draws made after the check: the
+undefined grads, in slow and fast mode, and forward over reverse (check_fwd_over_rev, slow mode). Each case also records two torch.rand draws made after the check: the
 RNG must stand where Python left it.
 Usage: .venv/bin/python scripts/make-gradgradcheck-fixtures.py"""
 import json
@@ -19,6 +19,8 @@ from pyvalues import enc, enc_tensor_b64  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test/fixtures/gradgradcheck.json')
 SEED = 7
+# forward-mode AD over the reverse-mode first derivatives only (the options reverse mode needs are dropped)
+FWD_OVER_REV = {'check_fwd_over_rev': True, 'check_rev_over_rev': False, 'check_undefined_grad': False}
 
 
 cube_right = custom(lambda x: x ** 3, lambda x, g: g * 3 * x ** 2)
@@ -71,8 +73,9 @@ CASES = {
 
 
 def run(fn, inputs, grad_outputs, options):
-    """{pass, error?, slowOk?, after}: the verdict, the first words of its error, fast mode's slow-mode note, and
-    two torch.rand draws after the check (the global RNG's position)."""
+    """{pass, error?, raises?, slowOk?, after}: the verdict, the first words of its error (raises: the class of an
+    error other than GradcheckError), fast mode's slow-mode note, and two torch.rand draws after the check (the
+    global RNG's position)."""
     fn = zero_grad_once(fn.rsplit(' ', 1)[1]) if isinstance(fn, str) else fn
     torch.manual_seed(SEED)
     try:
@@ -85,6 +88,8 @@ def run(fn, inputs, grad_outputs, options):
             projections = re.search(r'numerical:(\S+)\nanalytical:(\S+)\n', text)
             if projections:
                 result['projections'] = [projections[1], projections[2]]
+    except RuntimeError as e:   # a custom Function without jvp under forward AD
+        result = {'pass': False, 'raises': type(e).__name__, 'error': str(e).strip().split('\n')[0]}
     result['after'] = torch.rand(2, dtype=torch.float64).tolist()
     return result
 
@@ -101,8 +106,10 @@ def main():
             case['gradOutputs'] = [{'value': enc(g.detach(), enc_tensor_b64), 'requiresGrad': g.requires_grad} for g in grad_outputs]
         case['slow'] = run(fn, inputs, grad_outputs, options)
         case['fast'] = run(fn, inputs, grad_outputs, {**options, 'fast_mode': True})
+        reverse_only = ('check_undefined_grad', 'check_batched_grad')
+        case['fwdOverRev'] = run(fn, inputs, grad_outputs, {**{k: v for k, v in options.items() if k not in reverse_only}, **FWD_OVER_REV})
         out['cases'][name] = case
-        print(f"{name}: {case['slow']} fast: {case['fast']}", file=sys.stderr)
+        print(f"{name}: {case['slow']} fast: {case['fast']} fwd over rev: {case['fwdOverRev']}", file=sys.stderr)
     with open(OUT, 'w') as f:
         json.dump(out, f, indent=1)
         f.write('\n')

@@ -1,8 +1,8 @@
 """Writes test/fixtures/opinfo-gradgrad.json: Python torch 2.13's torch.autograd.gradgradcheck verdicts for the
 OpInfo gradcheck sample of every op with supports_gradgrad, in fast mode as PyTorch's own OpInfo tests run it and
-in slow mode (the sample, variant, differentiated arguments and wrapper test/fixtures/opinfo/*.json.gz record for its
+in slow mode, and forward over reverse where the op supports_fwgrad_bwgrad (PyTorch's test_fn_fwgrad_bwgrad) (the sample, variant, differentiated arguments and wrapper test/fixtures/opinfo/*.json.gz record for its
 gradcheck; scripts/make-opinfo-fixtures.py picks them), so test/opinfo-gradgrad.test.ts (fast) and
-test/opinfo-gradgrad-slow.test.ts can check JS's verdict op by op. Each call of the function re-seeds as OpInfo's
+test/opinfo-gradgrad-slow.test.ts and test/opinfo-fwgrad-bwgrad.test.ts can check JS's verdict op by op. Each call of the function re-seeds as OpInfo's
 wrapper_set_seed does; gradgradcheck's random grad_outputs come after torch.manual_seed(GRADGRAD_SEED).
 Usage: .venv/bin/python scripts/make-opinfo-gradgrad-fixtures.py   (after scripts/make-opinfo-fixtures.py)"""
 import functools
@@ -55,11 +55,15 @@ def gradgrad_function(op, entry):
     return f, leaves
 
 
-def verdict(f, leaves, fast):
+# PyTorch's test_fn_fwgrad_bwgrad: forward-mode AD over the reverse-mode first derivatives, fast mode
+FWD_OVER_REV = {'check_fwd_over_rev': True, 'check_rev_over_rev': False, 'check_undefined_grad': False}
+
+
+def verdict(f, leaves, fast, **options):
     """{pass} or {raises, message}; the random grad_outputs are drawn after torch.manual_seed(GRADGRAD_SEED)."""
     torch.manual_seed(GRADGRAD_SEED)
     try:
-        return {'pass': bool(torch.autograd.gradgradcheck(f, leaves, raise_exception=False, fast_mode=fast))}
+        return {'pass': bool(torch.autograd.gradgradcheck(f, leaves, raise_exception=False, fast_mode=fast, **options))}
     except Exception as e:  # noqa: BLE001 - an op whose double backward raises: JS must raise too
         return {'raises': type(e).__name__, 'message': str(e).strip().split('\n')[0][:200]}
 
@@ -79,6 +83,8 @@ def main():
         # a fast-mode gradcheck sample is one whose slow-mode Jacobians are over the caps (ctc_loss, slice_scatter)
         if not entries[key]['grad'].get('fast'):
             ops[key]['slow'] = verdict(f, leaves, False)
+        if op.supports_fwgrad_bwgrad:
+            ops[key]['fwdOverRev'] = verdict(f, leaves, True, **FWD_OVER_REV)
         # which gradcheck sample this is: a regenerated OpInfo fixture that picks another one makes the test say so
         ops[key]['sample'] = {k: v for k, v in entries[key]['grad'].items() if k not in opinfo.GRAD_RESULT_KEYS}
         print(f'{time.time() - t0:6.2f}s {key} {ops[key]}', file=sys.stderr, flush=True)

@@ -1,6 +1,6 @@
 // torch.autograd.gradgradcheck against Python torch 2.13's verdicts (test/fixtures/gradgradcheck.json, from
 // scripts/make-gradgradcheck-fixtures.py): the same functions, inputs and seed give the same pass/fail and the
-// same first words of the error, in slow and fast mode; random grad_outputs are Python's draws (the RNG stands
+// same first words of the error, in slow and fast mode and forward over reverse; random grad_outputs are Python's draws (the RNG stands
 // where Python left it after the check) and fast mode's projections v^T J u are Python's to the last digit.
 import { readFileSync } from 'node:fs';
 
@@ -15,6 +15,8 @@ type T = torch.Tensor;
 interface Verdict {
   pass: boolean;
   error?: string;
+  /** the Python class of an error other than GradcheckError (a custom Function without jvp under forward AD) */
+  raises?: string;
   slowOk?: boolean;
   projections?: [string, string];
   /** two torch.rand float64 draws made right after the check */
@@ -26,6 +28,8 @@ interface Case {
   options: { eps?: number; atol?: number; rtol?: number; nondet_tol?: number; check_undefined_grad?: boolean; gen_non_contig_grad_outputs?: boolean; check_batched_grad?: boolean };
   slow: Verdict;
   fast: Verdict;
+  /** checkFwdOverRev: true, checkRevOverRev: false, checkUndefinedGrad: false (slow mode) */
+  fwdOverRev: Verdict;
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/gradgradcheck.json', import.meta.url), 'utf8')) as { torch: string; seed: number; cases: Record<string, Case> };
 
@@ -73,9 +77,13 @@ const FUNCTIONS: Record<string, () => (...xs: T[]) => T | T[]> = {
 };
 
 /** Python's options in camelCase. */
-function jsOptions(options: Case['options'], fastMode: boolean): torch.GradgradcheckOptions {
+function jsOptions(options: Case['options'], mode: 'slow' | 'fast' | 'fwdOverRev'): torch.GradgradcheckOptions {
   const names: Record<string, string> = { nondet_tol: 'nondetTol', check_undefined_grad: 'checkUndefinedGrad', gen_non_contig_grad_outputs: 'genNonContigGradOutputs', check_batched_grad: 'checkBatchedGrad' };
-  return { ...Object.fromEntries(Object.entries(options).map(([k, v]) => [names[k] ?? k, v])), fastMode };
+  const camel = Object.fromEntries(Object.entries(options).map(([k, v]) => [names[k] ?? k, v]));
+  if (mode !== 'fwdOverRev') return { ...camel, fastMode: mode === 'fast' };
+  // forward over reverse only: the options reverse mode needs are dropped, as the fixture script drops them
+  const { checkUndefinedGrad: _undefined, checkBatchedGrad: _batched, ...rest } = camel;
+  return { ...rest, checkFwdOverRev: true, checkRevOverRev: false, checkUndefinedGrad: false };
 }
 
 describe(`autograd.gradgradcheck against PyTorch ${fixture.torch}`, () => {
@@ -83,13 +91,18 @@ describe(`autograd.gradgradcheck against PyTorch ${fixture.torch}`, () => {
     expect(Object.keys(FUNCTIONS).sort()).toEqual(Object.keys(fixture.cases).sort());
   });
   for (const [name, c] of Object.entries(fixture.cases)) {
-    for (const mode of ['slow', 'fast'] as const) {
+    for (const mode of ['slow', 'fast', 'fwdOverRev'] as const) {
       const expected = c[mode];
-      it(`${name}, ${mode} mode: ${expected.pass ? 'passes' : `fails (${expected.error})`}`, () => {
+      it(`${name}, ${mode === 'fwdOverRev' ? 'forward over reverse' : `${mode} mode`}: ${expected.pass ? 'passes' : expected.raises ? `throws ${expected.raises}` : `fails (${expected.error})`}`, () => {
         const inputs = (c.inputs.map(decode) as T[]).map((x) => x.requiresGrad_());
         const gradOutputs = c.gradOutputs?.map((g) => (decode(g.value) as T).requiresGrad_(g.requiresGrad)) ?? null;
-        const options = jsOptions(c.options, mode === 'fast');
+        const options = jsOptions(c.options, mode);
         torch.manualSeed(fixture.seed);
+        if (expected.raises) {
+          expect(() => torch.autograd.gradgradcheck(FUNCTIONS[name]!(), inputs, gradOutputs, { ...options, raiseException: false })).toThrow(expected.error);
+          expect(torch.rand([2], { dtype: torch.float64 }).tolist()).toEqual(expected.after);
+          return;
+        }
         expect(torch.autograd.gradgradcheck(FUNCTIONS[name]!(), inputs, gradOutputs, { ...options, raiseException: false })).toBe(expected.pass);
         expect(torch.rand([2], { dtype: torch.float64 }).tolist()).toEqual(expected.after);
         torch.manualSeed(fixture.seed);
@@ -115,7 +128,10 @@ describe(`autograd.gradgradcheck against PyTorch ${fixture.torch}`, () => {
     expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], null, { nonContig: true } as never)).toThrow(/nonContig/);
     expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], [3 as never])).toThrow(TypeError);
     expect(torch.autograd.gradgradcheck((a) => a.pow(3), [x], { checkFwdOverRev: false, checkRevOverRev: true })).toBe(true);
-    expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], { checkFwdOverRev: true } as never)).toThrow(/forward-mode AD/);
+    expect(torch.autograd.gradgradcheck((a) => a.pow(3), [x], { checkFwdOverRev: true })).toBe(true);   // both modes
+    expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], { checkFwdOverRev: false, checkRevOverRev: false })).toThrow(/at least one of check_fwd_over_rev or check_rev_over_rev/);
+    expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], { checkFwdOverRev: true, checkRevOverRev: false })).toThrow(/check_undefined_grad=True requires check_rev_over_rev/);
+    expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x], { checkFwdOverRev: true, checkRevOverRev: false, checkUndefinedGrad: false, checkBatchedGrad: true })).toThrow(/check_batched_grad=True requires check_rev_over_rev/);
     expect(() => torch.autograd.gradgradcheck((a) => a.pow(3), [x.detach()])).toThrow(/no input requires grad/);
   });
 });
