@@ -16,6 +16,8 @@ for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtur
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
 done
+# The TorchScript decompositions that give backward ops forward AD (compiled by this torch, embedded in the addon).
+.venv/bin/python scripts/gen-jvp-decompositions.py
 # PyTorch's OpInfo samples (op_db); the known-failures list is rewritten from a replay of the new fixture.
 .venv/bin/python scripts/make-opinfo-fixtures.py
 npm run --silent build:ts && node scripts/opinfo.mjs --write-known-failures

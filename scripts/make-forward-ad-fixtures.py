@@ -21,6 +21,15 @@ Z = torch.randn(3, dtype=torch.complex128)
 W = torch.randn(3, dtype=torch.complex128)
 
 
+def input_grad(loss):
+    """x -> d loss(x) / dx with a graph: its tangent under forward AD is a Hessian-vector product (forward over
+    reverse), through the backward ops only the JIT decompositions give forward AD (_softmax_backward_data, ...)."""
+    def fn(x):
+        x.requires_grad_()
+        return torch.autograd.grad(loss(x), x, create_graph=True)[0]
+    return fn
+
+
 def inplace(x):
     y = x.clone()
     y.mul_(2).add_(x.sin())
@@ -42,6 +51,10 @@ OPS = {
     'complex abs': (lambda z: z.abs(), [Z], [W]),
     'complex exp': (lambda z: z.exp(), [Z], [W]),
     'max dim (values)': (lambda x: x.max(1).values, [X], [T]),
+    'Hessian-vector product of softmax': (input_grad(lambda x: (x * torch.softmax(x, 1)).sum()), [X], [T]),
+    'Hessian-vector product of log_softmax and nll_loss': (
+        input_grad(lambda x: torch.nn.functional.nll_loss(torch.log_softmax(x, 1), torch.tensor([0, 1, 2]))), [X], [T]),
+    'Hessian-vector product of layer_norm': (input_grad(lambda x: (torch.nn.functional.layer_norm(x, [4]) ** 3).sum()), [X], [T]),
 }
 
 enc = enc_tensor_nested

@@ -37,6 +37,11 @@ function inplace(x: T): T {
 }
 
 // the table of scripts/make-forward-ad-fixtures.py
+/** x -> d loss(x) / dx with a graph: under forward AD its tangent is a Hessian-vector product (forward over reverse). */
+function inputGrad(loss: (x: T) => T): (x: T) => T {
+  return (x) => torch.autograd.grad([loss(x.requiresGrad_())], [x], { createGraph: true })[0]!;
+}
+
 const OPS: Record<string, (...xs: T[]) => T> = {
   'sin': (x) => x.sin(),
   'exp*x': (x) => x.exp().mul(x),
@@ -51,6 +56,9 @@ const OPS: Record<string, (...xs: T[]) => T> = {
   'complex abs': (z) => z.abs(),
   'complex exp': (z) => z.exp(),
   'max dim (values)': (x) => x.max(1).values,
+  'Hessian-vector product of softmax': inputGrad((x) => x.mul(torch.softmax(x, 1)).sum()),
+  'Hessian-vector product of log_softmax and nll_loss': inputGrad((x) => torch.nn.functional.nllLoss(torch.logSoftmax(x, 1), torch.tensor([0, 1, 2]))),
+  'Hessian-vector product of layer_norm': inputGrad((x) => torch.nn.functional.layerNorm(x, [4]).pow(3).sum()),
 };
 
 class NoJvp extends torch.autograd.Function {

@@ -1,6 +1,6 @@
 // lib/generated/* is committed: it must be exactly what scripts/gen-ops.mjs makes from the built
 // addon's operator schemas, scripts/python-api.json and scripts/python-docs.json.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,25 @@ describe('lib/generated', () => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: stdout + stderr }));
     });
     expect(code, output).toBe(0);
+  });
+});
+
+// native/src/jvp_decompositions.inc embeds TorchScript compiled by Python torch: checked where the project's venv has
+// the torch release it comes from (CI's does: scripts/setup.sh installs it).
+const venvPython = join(root, '.venv/bin/python');
+const jvpFrom = /from torch (\S+):/.exec(readFileSync(join(root, 'native/src/jvp_decompositions.inc'), 'utf8'))?.[1];
+const venvTorch = (() => {
+  try {
+    return execFileSync(venvPython, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+})();
+
+describe('native/src/jvp_decompositions.inc', () => {
+  it.skipIf(venvTorch !== jvpFrom)(`is what scripts/gen-jvp-decompositions.py makes with torch ${jvpFrom}`, () => {
+    const run = spawnSync(venvPython, [join(root, 'scripts/gen-jvp-decompositions.py'), '--check'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
   });
 });
 

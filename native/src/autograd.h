@@ -17,6 +17,8 @@ std::vector<at::Tensor> TensorList(napi_env env, napi_value arr, const char* wha
 
 // Makes the autograd engine this addon's own (anomaly metadata with JS stacks); once per process.
 void InstallJsEngine();
+// Gives forward AD to the backward ops Python's `import torch` gives it to (jvp_decompositions.cc); once per process.
+void RegisterJvpDecompositions();
 
 void RegisterAutogradEngine(napi_env env, napi_value exports);
 void RegisterGradMode(napi_env env, napi_value exports);

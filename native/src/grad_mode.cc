@@ -5,7 +5,6 @@
 #include <torch/csrc/autograd/forward_grad.h>
 
 #include <algorithm>
-
 #include <memory>
 #include <vector>
 
@@ -50,6 +49,7 @@ Napi::Value IsFwdGradEnabled(const Napi::CallbackInfo& info) {
 thread_local std::vector<uint64_t> t_dualLevels;
 
 Napi::Value EnterDualLevel(const Napi::CallbackInfo& info) {
+  RegisterJvpDecompositions();
   uint64_t level = 0;
   try {
     level = torch::autograd::ForwardADLevel::get_next_idx();
