@@ -34,8 +34,12 @@ export interface GradcheckOptions {
   fastMode?: boolean;
   /** also compare Jacobians computed with forward-mode AD (dual tensors) with the numerical ones */
   checkForwardAd?: boolean;
-  /** accepted for ports: only false (no batched forward grads: torchnode's vmap is an eager loop) */
-  checkBatchedForwardGrad?: false;
+  /**
+   * Jacobian-vector products through torch.vmap must equal one-by-one ones (needs checkForwardAd). As
+   * checkBatchedGrad: torchnode's vmap is an eager loop, so this cannot find a forward formula without a
+   * batching rule; it draws Python's random tangents, so the RNG stays in step with Python.
+   */
+  checkBatchedForwardGrad?: boolean;
   /** false: only the forward-mode checks run (needs checkForwardAd) */
   checkBackwardAd?: boolean;
   /** accepted for ports: only false or null (no masked sparse inputs) */
@@ -58,11 +62,10 @@ export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'checkForwa
 }
 
 const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkUndefinedGrad', 'checkGradDtypes', 'fastMode', 'checkBatchedGrad'] as const;
-const GRADCHECK_MODE_KEYS = ['checkForwardAd', 'checkBackwardAd'] as const;
+const GRADCHECK_MODE_KEYS = ['checkForwardAd', 'checkBackwardAd', 'checkBatchedForwardGrad'] as const;
 
 /** Python's options for what torchnode lacks (forward-mode AD, masked sparse inputs): accepted at the value that needs none of it. */
 const FIXED_OPTIONS: Readonly<Record<string, { only: boolean | null; why: string }>> = {
-  checkBatchedForwardGrad: { only: false, why: 'forward-mode AD under vmap (batched dual tensors), which torchnode does not have' },
   masked: { only: false, why: 'masked sparse inputs, which torchnode gradcheck does not support' },
 };
 
@@ -385,6 +388,33 @@ function batchedGradsAgree(output: Tensor, outputIndex: number, diff: Tensor[]):
 }
 
 /** A zero grad_output must give zero input grads of the input's dtype and shape (Python's _test_backward_mul_by_grad_output). */
+/** Python's _test_batched_grad_forward_ad: per input, the outputs' tangents for two random tangents, batched and one by one. */
+function batchedTangentsAgree(fn: TensorFn, inputs: Tensor[]): void {
+  inputs.forEach((x, i) => {
+    if (!x.requiresGrad || !isFloatOrComplex(x)) return;
+    const jvp = (tangent: Tensor): Tensor[] => dualLevel(() => {
+      const outputs = outputsOf(fn, inputs.map((y, k) => (k === i ? makeDual(x.detach(), tangent) : y.detach())));
+      return outputs.map((out) => {
+        const { primal, tangent: t } = unpackDual(out);
+        return t ?? zeros([], { dtype: primal.dtype }).expand(primal.shape);
+      });
+    });
+    const tangents = [randnLike(x), randnLike(x)];
+    const perTangent = tangents.map(jvp);
+    const expected = perTangent[0]!.map((_, j) => stack(perTangent.map((ts) => ts[j]!)));
+    let result: Tensor[];
+    try {
+      result = vmap(jvp)(stack(tangents));
+    } catch (e) {
+      throw new GradcheckError(`gradcheck: While computing batched gradients, got: ${(e as Error).message}`, { cause: e });
+    }
+    // Python names the output index with the input's variable here: kept, so messages agree
+    result.forEach((r, j) => {
+      if (!r.allclose(expected[j]!)) throw new GradcheckError(`gradcheck: For output ${j} and input ${j}: batched forward-mode gradients differ\nGot:\n${r.toString()}\n\nExpected:\n${expected[j]!.toString()}`);
+    });
+  });
+}
+
 function backwardScalesWithGradOutput(outputs: Tensor[], diff: Tensor[]): void {
   if (outputs.length === 0) return;
   const gs = grad(outputs, diff, { gradOutputs: outputs.map((out) => zeros(out.shape, { dtype: out.dtype })), allowUnused: true });
@@ -635,16 +665,17 @@ function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
  * checkGradDtypes, fastMode, checkBatchedGrad, checkForwardAd, checkBackwardAd }): compares the gradients autograd computes for fn at `inputs` with finite
  * differences, for every input that requires grad (use float64 / complex128 inputs). True when all agree;
  * throws a GradcheckError naming the first mismatch, or returns false with raiseException: false.
- * checkBatchedGrad goes through torchnode's eager vmap (see the option). Not ported: checkBatchedForwardGrad
- * (vmap over dual tensors), sparse and masked inputs.
+ * checkBatchedGrad and checkBatchedForwardGrad go through torchnode's eager vmap (see the options). Not ported:
+ * sparse and masked inputs.
  */
 export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
-  const o = readCheckOptions('autograd.gradcheck', options, [...GRADCHECK_KEYS, ...GRADCHECK_MODE_KEYS], ['checkBatchedForwardGrad', 'masked']) as GradcheckOptions;
+  const o = readCheckOptions('autograd.gradcheck', options, [...GRADCHECK_KEYS, ...GRADCHECK_MODE_KEYS], ['masked']) as GradcheckOptions;
   if (typeof fn !== 'function') throw new TypeError('autograd.gradcheck: fn must be a function');
   const forward = o.checkForwardAd ?? false;
   const backward = o.checkBackwardAd ?? true;
   if (!forward && !backward) throw new Error('autograd.gradcheck: Expected at least one of check_forward_ad or check_backward_ad to be True');
   if (o.checkBatchedGrad && !backward) throw new Error('autograd.gradcheck: Setting check_batched_grad=True requires check_backward_ad to be True');
+  if (o.checkBatchedForwardGrad && !forward) throw new Error('autograd.gradcheck: Setting check_batched_forward_grad=True requires check_forward_ad to be True');
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
   checkInputs('gradcheck', xs);
   const s: Settings = { eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3, nondetTol: o.nondetTol ?? 0, checkGradDtypes: o.checkGradDtypes ?? false };
@@ -662,6 +693,7 @@ export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: Grad
         }
       } else if (backward) check((...ins) => outputsOf(fn, ins), funcOut, xs, s, null);
       if (forward) forwardChecks(fn, funcOut, xs, s, o.fastMode ?? false, o.checkUndefinedGrad ?? true);
+      if (o.checkBatchedForwardGrad) batchedTangentsAgree(fn, xs);
       if (!backward) return;   // the remaining checks need backward AD, as in Python
       if (o.checkBatchedGrad) outputs.forEach((out, i) => batchedGradsAgree(out, i, xs.filter((x) => x.requiresGrad)));
       backwardScalesWithGradOutput(outputs, xs.filter((x) => x.requiresGrad));
