@@ -1,6 +1,6 @@
 // torch.func: functional_call and jvp (the rest of torch.func lives with vmap / autograd).
 import { dualLevel, makeDual, unpackDual, withFwdGradEnabled } from './autograd_forward_ad.js';
-import { zerosLike } from './creation.js';
+import { zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
 import { contiguousFormat } from './dtype.js';
 import { isTensor, type Tensor } from './tensor.js';
@@ -119,23 +119,37 @@ export function jacfwd(func: (...args: Tensor[]) => unknown, argnums: number | r
     const primals = positions.map((p) => args[p]!);
     const call = (...diff: Tensor[]): unknown => func(...args.map((a, i) => (positions.includes(i) ? diff[positions.indexOf(i)]! : a)));
     // one jvp per element of the concatenated arguments, tangent one-hot there and zero elsewhere
-    const columns: unknown[][] = [];
+    const columns: unknown[][] = primals.map(() => []);
     let aux: unknown;
+    // func's own output, for its structure and shapes when an argument has no elements (no jvp runs for it)
+    let plain: unknown;
+    const plainOutput = (): unknown => {
+      if (plain === undefined) {
+        const r = call(...primals);
+        plain = hasAux ? (r as unknown[])[0] : r;
+        if (hasAux && aux === undefined) aux = (r as unknown[])[1];
+      }
+      return plain;
+    };
     primals.forEach((primal, j) => {
       for (let k = 0; k < primal.numel(); k++) {
         const tangents = primals.map((p) => zerosLike(p, { memoryFormat: contiguousFormat }));
         tangents[j]!.view(-1).narrow(0, k, 1).fill_(1);
         const r = jvp(call, primals, tangents, { hasAux });
         if (hasAux) aux = r[2];
-        (columns[j] ??= []).push(r[1]);
+        columns[j]!.push(r[1]);
       }
     });
     const jacobianOf = (perArg: (out: unknown) => Tensor, primal: Tensor, cols: unknown[]): Tensor => {
+      if (cols.length === 0) {
+        const out = perArg(plainOutput());
+        return zeros([...out.shape, ...primal.shape], { dtype: out.dtype });
+      }
       const stacked = stack(cols.map(perArg));   // [input numel, ...output shape]
       const outShape = stacked.shape.slice(1);
       return stacked.reshape([primal.numel(), ...outShape]).movedim(0, -1).reshape([...outShape, ...primal.shape]);
     };
-    const first = columns[0]![0];
+    const first = columns.find((cols) => cols.length > 0)?.[0] ?? plainOutput();
     const perOutput = (pick: (out: unknown) => Tensor): Tensor | Tensor[] => {
       const jacs = primals.map((p, j) => jacobianOf(pick, p, columns[j]!));
       return Array.isArray(argnums) ? jacs : jacs[0]!;

@@ -159,6 +159,9 @@ jacfwd = {
     'sin times sum': [enc(torch.func.jacfwd(lambda x: x.sin() * x.sum())(X))],
     'matmul argnums (0, 1)': [enc(j) for j in torch.func.jacfwd(lambda x, y: x.matmul(y), argnums=(0, 1))(X, Y)],
     'two outputs': [[enc(j) for j in jac] for jac in [torch.func.jacfwd(lambda x: (x.exp(), x.sum(0)))(X)]][0],
+    # an argument with no elements: zeros of shape output.shape + (…, 0, …), no jvp to run
+    'zero-element argument': [[enc(j) for j in jac] for jac in torch.func.jacfwd(
+        lambda x, e: (x.sin() * e.sum(), x.sum(1)), argnums=(0, 1))(X, X[:, :0])],
 }
 
 GRADCHECK = {

@@ -197,6 +197,7 @@ describe(`forward-mode AD against PyTorch ${fixture.torch}`, () => {
     'sin times sum': (x) => [torch.func.jacfwd((a: T) => a.sin().mul(a.sum()))(x)],
     'matmul argnums (0, 1)': (x, y) => torch.func.jacfwd((a: T, b: T) => a.matmul(b), [0, 1])(x, y),
     'two outputs': (x) => torch.func.jacfwd((a: T) => [a.exp(), a.sum(0)])(x),
+    'zero-element argument': (x) => torch.func.jacfwd((a: T, e: T) => [a.sin().mul(e.sum()), a.sum(1)], [0, 1])(x, x.narrow(1, 0, 0)),
   };
   for (const [name, expected] of Object.entries(fixture.jacfwd)) {
     it(`torch.func.jacfwd: ${name}`, () => {
