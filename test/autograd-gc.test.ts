@@ -39,6 +39,21 @@ describe('autograd objects are collected without dispose', { timeout: 300_000 },
     expect(r.leaked).toBeLessThan(50);
   });
 
+  it('dual tensors, their tangents and forward-over-reverse graphs', () => {
+    const r = runWithGc(`
+      const { dualLevel, makeDual, unpackDual } = torch.autograd.forwardAd;
+      const before = await settle();
+      for (let i = 0; i < 2000; i++) {
+        dualLevel(() => {
+          const x = makeDual(torch.randn(64, { dtype: torch.float64 }), torch.randn(64, { dtype: torch.float64 })).requiresGrad_();
+          const [g] = torch.autograd.grad([x.softmax(0).mul(x).sum()], [x], { createGraph: true });
+          unpackDual(g).tangent.sum();
+        });
+      }
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(50);
+  });
+
   it('retained graphs through Functions and hooks', () => {
     const r = runWithGc(`${Square}
       const x = torch.ones(4, { requiresGrad: true });
