@@ -273,12 +273,44 @@ def grad_wrapper(op):
     raise ValueError(f'{op.name}: gradcheck_wrapper {w} has no JS replay (add it to GRAD_WRAPPERS and scripts/opinfo.mjs)')
 
 
-def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wrapper=None):
+# OpInfo samples' output_process_fn_grad, by the sample generator's local function: what PyTorch's gradcheck tests
+# differentiate instead of the raw outputs (eigenvectors are defined up to a phase: their abs; lu's pivots are not
+# differentiable; svd's singular vectors up to sign). scripts/opinfo.mjs replays each under this name.
+OUTPUT_PROCESSES = {
+    'sample_inputs_linalg_eig.<locals>.out_fn': 'absSecond',
+    'sample_inputs_linalg_eigh.<locals>.out_fn': 'absSecond',
+    'sample_inputs_lu_unpack.<locals>.out_fn': 'dropFirst',
+    'sample_inputs_svd.<locals>.fn_U': 'svdU',
+    'sample_inputs_svd.<locals>.fn_S': 'svdS',
+    'sample_inputs_svd.<locals>.fn_Vh': 'svdVh',
+    'sample_inputs_svd.<locals>.fn_UVh': 'svdUVh',
+}
+
+
+def output_process(op, fn):
+    """The fixture's spec ({name, linalg?}) of a sample's output_process_fn_grad; None for the identity; raises
+    Unencodable for one JS has no replay of."""
+    name = fn.__qualname__
+    if name == 'sample_inputs_linalg_lu.<locals>.out_fn':   # drops P for linalg.lu, the identity for lu_factor
+        return {'name': 'dropFirst'} if op.name == 'linalg.lu' else None
+    if name in OUTPUT_PROCESSES:
+        return {'name': OUTPUT_PROCESSES[name], **({'linalg': op.name == 'linalg.svd'} if name.startswith('sample_inputs_svd') else {})}
+    marker = object()
+    try:
+        if fn(marker) is marker:   # lambda x: x, SampleInput's default
+            return None
+    except Exception:  # noqa: BLE001 - one that indexes or transforms the output
+        pass
+    raise Unencodable(f'output_process_fn_grad {name}')
+
+
+def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wrapper=None, process=None):
     """Python's verdict for gradcheck of fn over the floating and complex tensors of args (JS repeats it), or
     None. Each call re-seeds (OpInfo's wrapper_set_seed), so seeded random ops have one deterministic
     verdict; `clone`: fn works in place, so it gets a copy of the leaves. When a float argument is not
     differentiable (a loss's target), only the input is checked. `wrapper`: OpInfo's gradcheck_wrapper, which calls fn;
-    its outputs at the sample are recorded (`wrapped`), so that JS's replay of the wrapper is checked too."""
+    `process`: the sample's output_process_fn_grad, applied to the result. With either, the outputs at the sample are
+    recorded (`wrapped`), so that JS's replay of them is checked too."""
     all_paths = float_tensors(args)
     for paths in [all_paths] + ([all_paths[:1]] if len(all_paths) > 1 and all_paths[0] == [0] else []):
         inputs = [functools_get(args, p) for p in paths]
@@ -288,7 +320,8 @@ def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wr
             torch.manual_seed(SEED)
             xs = [x.clone() for x in xs] if clone else list(xs)
             call = functools.partial(wrapper, fn) if wrapper else fn
-            return tuple(flat_float_outputs(call(*substitute(clone_arg(args), paths, xs), **clone_arg(kwargs))))
+            out = call(*substitute(clone_arg(args), paths, xs), **clone_arg(kwargs))
+            return tuple(flat_float_outputs(process(out) if process else out))
         try:
             outs = f(*leaves)
         except Exception:  # noqa: BLE001 - a sample gradcheck cannot run is not a gradient case
@@ -304,7 +337,7 @@ def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wr
         except Exception:  # noqa: BLE001
             continue
         return {'paths': paths, 'pass': bool(passed), 'elements': [inputs_numel, outputs_numel],
-                **({'wrapped': enc(list(outs), enc_tensor_b64)} if wrapper else {})}
+                **({'wrapped': enc(list(outs), enc_tensor_b64)} if wrapper or process else {})}
     return None
 
 
@@ -474,11 +507,12 @@ def sample_key(args, kwargs):
 
 def differentiable_samples(op, dtype):
     """OpInfo's samples for gradients (sample_inputs with requires_grad=True, as PyTorch's own gradcheck tests draw
-    them), detached: some generators leave out points where the gradient is undefined (entr at x <= 0, embedding's
-    padding_idx), or add samples of their own."""
+    them), detached, as (args, kwargs, output_process_fn_grad): some generators leave out points where the gradient is
+    undefined (entr at x <= 0, embedding's padding_idx), or add samples of their own."""
     torch.manual_seed(SEED)
     try:
-        return [(clone_arg([s.input, *s.args]), clone_arg(dict(s.kwargs))) for s in op.sample_inputs('cpu', dtype, requires_grad=True)]
+        return [(clone_arg([s.input, *s.args]), clone_arg(dict(s.kwargs)), s.output_process_fn_grad)
+                for s in op.sample_inputs('cpu', dtype, requires_grad=True)]
     except Exception:  # noqa: BLE001 - a generator that needs an optional package
         return []
 
@@ -488,7 +522,8 @@ def grad_case(op, found, pool):
     gradcheck runs within the caps; else the smallest other sample within the fallback caps, stored with its
     arguments; only samples OpInfo also generates with requires_grad=True, as PyTorch's gradcheck tests use; when even that is over the caps, the smallest sample in fast mode (`fast`: one J·u against
     one v·J, as PyTorch's own OpInfo tests check big samples) if it passes there. Each goes through OpInfo's
-    gradcheck_wrapper (`wrapper`). {dtype, variant, sample | args/kwargs, paths, pass, clone?, fast?, wrapper?} or None."""
+    gradcheck_wrapper (`wrapper`) and the sample's output_process_fn_grad (`process`). {dtype, variant, sample | args/kwargs,
+    paths, pass, clone?, fast?, wrapper?, process?} or None."""
     callables = {kind: fn for kind, fn, _, _ in found if kind in GRAD_VARIANTS}
     spec, wrapper = grad_wrapper(op)
     wrapped = {'wrapper': spec} if spec else {}
@@ -497,39 +532,52 @@ def grad_case(op, found, pool):
         return count_elements([all_samples[case['index']].input, all_samples[case['index']].args, all_samples[case['index']].kwargs])
     grad_samples = {dtype: differentiable_samples(op, dtype) for dtype in pool}
     for dtype, (samples, all_samples) in pool.items():
-        for_grad = {sample_key(args, kwargs) for args, kwargs in grad_samples[dtype]}
+        for_grad = {sample_key(args, kwargs): process for args, kwargs, process in grad_samples[dtype]}
         # the smallest sample first: a gradcheck costs forwards per input and backwards per output element
         for at, case in sorted(enumerate(samples), key=lambda ac: size(ac[1])):
             if case.get('compare') == 'meta':   # uninitialised memory has no gradient to check
                 continue
             sample = all_samples[case['index']]
-            if sample_key([sample.input, *sample.args], dict(sample.kwargs)) not in for_grad:
+            key = sample_key([sample.input, *sample.args], dict(sample.kwargs))
+            if key not in for_grad:
+                continue
+            try:
+                processing = output_process(op, for_grad[key])
+            except Unencodable:
                 continue
             for kind, result in case['expect'].items():
                 if kind not in callables or (isinstance(result, dict) and result.get('$') == 'error'):
                     continue
-                g = gradcheck_case(callables[kind], [sample.input, *sample.args], dict(sample.kwargs), clone=in_place[kind], wrapper=wrapper)
+                g = gradcheck_case(callables[kind], [sample.input, *sample.args], dict(sample.kwargs), clone=in_place[kind], wrapper=wrapper,
+                                   process=for_grad[key] if processing else None)
                 if g is not None:
-                    return {'dtype': dtype_name(dtype), 'variant': kind, 'sample': at, **({'clone': True} if in_place[kind] else {}), **wrapped, **g}
+                    return {'dtype': dtype_name(dtype), 'variant': kind, 'sample': at, **({'clone': True} if in_place[kind] else {}), **wrapped,
+                            **({'process': processing} if processing else {}), **g}
     for fast in (False, True):
         for dtype, (samples, all_samples) in pool.items():
             recorded = {sample_key([all_samples[case['index']].input, *all_samples[case['index']].args], dict(all_samples[case['index']].kwargs)): at
                         for at, case in enumerate(samples) if case.get('compare') != 'meta'}
-            by_size = sorted((count_elements(sample), i) for i, sample in enumerate(grad_samples[dtype]))
+            by_size = sorted((count_elements([args, kwargs]), i) for i, (args, kwargs, _) in enumerate(grad_samples[dtype]))
             for _, index in by_size[:GRAD_FALLBACK_TRIES]:
-                args, kwargs = grad_samples[dtype][index]
+                args, kwargs, process = grad_samples[dtype][index]
                 key = sample_key(args, kwargs)
+                try:
+                    processing = output_process(op, process)
+                except Unencodable:
+                    continue
                 # a replayed sample is referred to; another one carries its arguments (index: in the requires_grad=True samples)
                 form = ({'sample': recorded[key], 'variants': list(samples[recorded[key]]['expect'])} if key in recorded
                         else js_call_form(op, found, args, kwargs))
                 if form is None:
                     continue
                 for kind in [k for k in form.pop('variants') if k in callables]:
-                    g = gradcheck_case(callables[kind], args, kwargs, clone=in_place[kind], fallback=True, fast=fast, wrapper=wrapper)
+                    g = gradcheck_case(callables[kind], args, kwargs, clone=in_place[kind], fallback=True, fast=fast, wrapper=wrapper,
+                                       process=process if processing else None)
                     # a fast-mode failure's report recomputes the slow-mode Jacobian: as over the caps as slow mode
                     if g is not None and not (fast and not g['pass']):
                         return {'dtype': dtype_name(dtype), 'variant': kind, **({} if 'sample' in form else {'index': index}), **form,
-                                **({'clone': True} if in_place[kind] else {}), **({'fast': True} if fast else {}), **wrapped, **g}
+                                **({'clone': True} if in_place[kind] else {}), **({'fast': True} if fast else {}), **wrapped,
+                                **({'process': processing} if processing else {}), **g}
     return None
 
 

@@ -34,15 +34,18 @@ def load_grad_entries():
 
 
 def gradgrad_function(op, entry):
-    """(f, leaves) of the op's recorded gradcheck: the same sample, variant, differentiated arguments and wrapper."""
+    """(f, leaves) of the op's recorded gradcheck: the same sample, variant, differentiated arguments, wrapper and
+    output processing."""
     g = {'dtype': 'float64', 'variant': 'function', **entry['grad']}
     dtype = getattr(torch, g['dtype'])
+    grad_samples = opinfo.differentiable_samples(op, dtype)
     if 'index' in g:   # a sample stored only for the gradcheck: OpInfo's requires_grad=True samples
-        args, kwargs = opinfo.differentiable_samples(op, dtype)[g['index']]
+        args, kwargs, process = grad_samples[g['index']]
     else:
         torch.manual_seed(opinfo.SEED)
         sample = list(op.sample_inputs('cpu', dtype, requires_grad=False))[entry['dtypes'][g['dtype']][g['sample']]['index']]
         args, kwargs = [sample.input, *sample.args], dict(sample.kwargs)
+        process = next(p for a, k, p in grad_samples if opinfo.sample_key(a, k) == opinfo.sample_key(args, kwargs))
     fn = next(call for kind, call, _, _ in opinfo.variants(op) if kind == g['variant'])
     leaves = [opinfo.functools_get(args, p).detach().clone().requires_grad_() for p in g['paths']]
     _, wrapper = opinfo.grad_wrapper(op)   # OpInfo's gradcheck_wrapper, as the gradcheck itself
@@ -51,7 +54,8 @@ def gradgrad_function(op, entry):
     def f(*xs):
         torch.manual_seed(opinfo.SEED)
         xs = [x.clone() for x in xs] if g.get('clone') else list(xs)
-        return tuple(opinfo.flat_float_outputs(call(*opinfo.substitute(opinfo.clone_arg(args), g['paths'], xs), **opinfo.clone_arg(kwargs))))
+        out = call(*opinfo.substitute(opinfo.clone_arg(args), g['paths'], xs), **opinfo.clone_arg(kwargs))
+        return tuple(opinfo.flat_float_outputs(process(out) if 'process' in g else out))
     return f, leaves
 
 

@@ -9,7 +9,7 @@ export interface OpInfoEntry {
   variants?: Record<string, string>;
   dtypes?: Record<string, OpInfoSample[]>;
   tolerance?: Record<string, [number, number]>;
-  grad?: { sample?: number; index?: number; dtype?: string; variant?: string; clone?: boolean; fast?: boolean; wrapper?: { name: string; idx?: number; op?: string }; wrapped?: unknown; paths: number[][]; pass: boolean; elements?: number[]; args?: unknown; kwargs?: unknown };
+  grad?: { sample?: number; index?: number; dtype?: string; variant?: string; clone?: boolean; fast?: boolean; wrapper?: { name: string; idx?: number; op?: string }; process?: { name: string; linalg?: boolean }; wrapped?: unknown; paths: number[][]; pass: boolean; elements?: number[]; args?: unknown; kwargs?: unknown };
   functionOrder?: number[];
 }
 export interface OpInfoShard { torch: string; seed: number; shards: number; shard: number; ops: Record<string, OpInfoEntry> }

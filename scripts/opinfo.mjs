@@ -193,6 +193,28 @@ function wrappedCallable(wrapper, options, callableFor) {
   }
 }
 
+/** svd's (U, S, Vh) cut to the singular values' count (OpInfo's uniformize); torch.svd returns V, not Vh. */
+function uniformize([u, s, v], linalg) {
+  const k = s.shape.at(-1);
+  return [u.narrow(-1, 0, k), s, (linalg ? v : v.mH).narrow(-2, 0, k)];
+}
+
+/** The sample's output_process_fn_grad (the fixture's grad.process, make-opinfo-fixtures.py OUTPUT_PROCESSES). */
+const OUTPUT_PROCESSES = {
+  absSecond: (out) => (Array.isArray(out) ? [out[0], out[1].abs()] : out),   // eigenvectors: defined up to a phase
+  dropFirst: (out) => [out[1], out[2]],   // lu: the pivots are not differentiable
+  svdU: (out, p) => uniformize(out, p.linalg)[0].abs(),
+  svdS: (out, p) => uniformize(out, p.linalg)[1],
+  svdVh: (out, p) => {
+    const [, s, vh] = uniformize(out, p.linalg);
+    return [s, vh.abs()];
+  },
+  svdUVh: (out, p) => {
+    const [u, s, vh] = uniformize(out, p.linalg);
+    return [u.matmul(vh), s];
+  },
+};
+
 /**
  * The op's recorded gradcheck as { fn, leaves } (fn: the differentiated arguments -> the floating outputs), or
  * { error } when the variant has no JS callable. The sample is a replayed one (grad.sample) or one stored only
@@ -210,9 +232,12 @@ export function gradFunction(entry, seed) {
     return { error: shortError(e) };
   }
   const leaves = g.paths.map((p) => p.reduce((v, i) => v[i], args).detach().requiresGrad_());
+  const process = g.process ? OUTPUT_PROCESSES[g.process.name] : null;
+  if (g.process && !process) return { error: `output processing ${g.process.name} has no JS replay` };
   const fn = (...xs) => {
     torch.manualSeed(seed);
-    return floatTensors(callable(substitute(args, g.paths, g.clone ? xs.map((x) => x.clone()) : xs)));
+    const out = callable(substitute(args, g.paths, g.clone ? xs.map((x) => x.clone()) : xs));
+    return floatTensors(process ? process(out, g.process) : out);
   };
   return { fn, leaves };
 }
@@ -221,14 +246,14 @@ export function gradFunction(entry, seed) {
 function checkGrad(entry, seed) {
   const { fn, leaves, error } = gradFunction(entry, seed);
   if (error) return error;
-  if (entry.grad.wrapped) {   // OpInfo's gradcheck_wrapper, replayed: its outputs at the sample must be Python's
+  if (entry.grad.wrapped) {   // OpInfo's gradcheck_wrapper and output processing, replayed: the outputs at the sample must be Python's
     let diff;
     try {
       diff = compare(fn(...leaves), entry.grad.wrapped);
     } catch (e) {
       diff = `throws ${shortError(e)}`;
     }
-    if (diff) return `gradcheck wrapper ${entry.grad.wrapper.name}: ${diff}`;
+    if (diff) return `gradcheck ${[entry.grad.wrapper && `wrapper ${entry.grad.wrapper.name}`, entry.grad.process && `output processing ${entry.grad.process.name}`].filter(Boolean).join(', ')}: ${diff}`;
   }
   let verdict;
   try {
