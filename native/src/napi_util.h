@@ -1,7 +1,9 @@
 // The error boundary, value conversion and registration shared by every native file. Entry points
 // are node-addon-api (Napi::) functions in MethodEntry tables. Raw Node-API remains where
 // node-addon-api has no wrapper (napi_get_all_property_names, basic-finalizer handles) and on the
-// generic op call path (ops.cc callOp, convert.cc), which converts napi_values directly.
+// generic op call path (ops.cc callOp, convert.cc), which converts napi_values directly: converted to
+// node-addon-api (branch napi, 2026-12-01) it cost 111 more instructions per torch.add(a, b) (+0.9%,
+// callgrind, bench/steps.sh w1) and a heap allocation for calls with more than 6 arguments.
 #pragma once
 // Napi:: calls that fail throw Napi::Error (NAPI_CPP_EXCEPTIONS): libtorch throws C++ exceptions
 // anyway, so one try/catch (Guard) turns every failure into a JS error.
