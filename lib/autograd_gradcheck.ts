@@ -64,7 +64,7 @@ export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'checkForwa
 const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'nondetTol', 'checkUndefinedGrad', 'checkGradDtypes', 'fastMode', 'checkBatchedGrad'] as const;
 const GRADCHECK_MODE_KEYS = ['checkForwardAd', 'checkBackwardAd', 'checkBatchedForwardGrad'] as const;
 
-/** Python's options for what torchnode lacks (forward-mode AD, masked sparse inputs): accepted at the value that needs none of it. */
+/** Python's options for what torchnode lacks (masked sparse inputs): accepted at the value that needs none of it. */
 const FIXED_OPTIONS: Readonly<Record<string, { only: boolean | null; why: string }>> = {
   masked: { only: false, why: 'masked sparse inputs, which torchnode gradcheck does not support' },
 };
@@ -387,7 +387,6 @@ function batchedGradsAgree(output: Tensor, outputIndex: number, diff: Tensor[]):
   });
 }
 
-/** A zero grad_output must give zero input grads of the input's dtype and shape (Python's _test_backward_mul_by_grad_output). */
 /** Python's _test_batched_grad_forward_ad: per input, the outputs' tangents for two random tangents, batched and one by one. */
 function batchedTangentsAgree(fn: TensorFn, inputs: Tensor[]): void {
   inputs.forEach((x, i) => {
@@ -415,6 +414,7 @@ function batchedTangentsAgree(fn: TensorFn, inputs: Tensor[]): void {
   });
 }
 
+/** A zero grad_output must give zero input grads of the input's dtype and shape (Python's _test_backward_mul_by_grad_output). */
 function backwardScalesWithGradOutput(outputs: Tensor[], diff: Tensor[]): void {
   if (outputs.length === 0) return;
   const gs = grad(outputs, diff, { gradOutputs: outputs.map((out) => zeros(out.shape, { dtype: out.dtype })), allowUnused: true });
