@@ -369,25 +369,29 @@ const FAST_FAIL_SLOW_OK = 'Fast gradcheck failed but element-wise differences ar
 
 // ---- the checks after the Jacobians -----------------------------------------------------------
 
-/** vmap of the vector-Jacobian product over two random grad_outputs equals the two products (Python's _test_batched_grad). */
-function batchedGradsAgree(output: Tensor, outputIndex: number, diff: Tensor[]): void {
-  const vjp = (v: Tensor): Tensor[] => grad([output], diff, { gradOutputs: [v], retainGraph: true, allowUnused: true })
-    .map((g, j) => g ?? zeros([], { dtype: diff[j]!.dtype }).expand(diff[j]!.shape));
-  const gradOutputs = [randnLike(output), randnLike(output)];
-  const perOutput = gradOutputs.map(vjp);
-  const expected = diff.map((_, j) => stack(perOutput.map((gs) => gs[j]!)));
+/** vmap of `product` over two random vectors equals the two products one by one (Python's batched-gradient checks). */
+function batchedMatchesLoop(product: (v: Tensor) => Tensor[], vectors: Tensor[], what: (j: number) => string): void {
+  const oneByOne = vectors.map(product);
+  const expected = oneByOne[0]!.map((_, j) => stack(oneByOne.map((ps) => ps[j]!)));
   let result: Tensor[];
   try {
-    result = vmap(vjp)(stack(gradOutputs));
+    result = vmap(product)(stack(vectors));
   } catch (e) {
     throw new GradcheckError(`gradcheck: While computing batched gradients, got: ${(e as Error).message}`, { cause: e });
   }
   result.forEach((r, j) => {
-    if (!r.allclose(expected[j]!)) throw new GradcheckError(`gradcheck: For output ${outputIndex} and input ${j}: batched gradients differ\nGot:\n${r.toString()}\n\nExpected:\n${expected[j]!.toString()}`);
+    if (!r.allclose(expected[j]!)) throw new GradcheckError(`gradcheck: ${what(j)} differ\nGot:\n${r.toString()}\n\nExpected:\n${expected[j]!.toString()}`);
   });
 }
 
-/** Python's _test_batched_grad_forward_ad: per input, the outputs' tangents for two random tangents, batched and one by one. */
+/** The vector-Jacobian products of two random grad_outputs (Python's _test_batched_grad). */
+function batchedGradsAgree(output: Tensor, outputIndex: number, diff: Tensor[]): void {
+  const vjp = (v: Tensor): Tensor[] => grad([output], diff, { gradOutputs: [v], retainGraph: true, allowUnused: true })
+    .map((g, j) => g ?? zeros([], { dtype: diff[j]!.dtype }).expand(diff[j]!.shape));
+  batchedMatchesLoop(vjp, [randnLike(output), randnLike(output)], (j) => `For output ${outputIndex} and input ${j}: batched gradients`);
+}
+
+/** Per input, the outputs' tangents for two random tangents (Python's _test_batched_grad_forward_ad). */
 function batchedTangentsAgree(fn: TensorFn, inputs: Tensor[]): void {
   inputs.forEach((x, i) => {
     if (!x.requiresGrad || !isFloatOrComplex(x)) return;
@@ -398,19 +402,8 @@ function batchedTangentsAgree(fn: TensorFn, inputs: Tensor[]): void {
         return t ?? zeros([], { dtype: primal.dtype }).expand(primal.shape);
       });
     });
-    const tangents = [randnLike(x), randnLike(x)];
-    const perTangent = tangents.map(jvp);
-    const expected = perTangent[0]!.map((_, j) => stack(perTangent.map((ts) => ts[j]!)));
-    let result: Tensor[];
-    try {
-      result = vmap(jvp)(stack(tangents));
-    } catch (e) {
-      throw new GradcheckError(`gradcheck: While computing batched gradients, got: ${(e as Error).message}`, { cause: e });
-    }
     // Python names the output index with the input's variable here: kept, so messages agree
-    result.forEach((r, j) => {
-      if (!r.allclose(expected[j]!)) throw new GradcheckError(`gradcheck: For output ${j} and input ${j}: batched forward-mode gradients differ\nGot:\n${r.toString()}\n\nExpected:\n${expected[j]!.toString()}`);
-    });
+    batchedMatchesLoop(jvp, [randnLike(x), randnLike(x)], (j) => `For output ${j} and input ${j}: batched forward-mode gradients`);
   });
 }
 
