@@ -137,3 +137,34 @@ describe('DataLoader options', () => {
     expect([x.dtype, x.shape, x.isContiguous()]).toEqual([torch.float32, [4, 2], true]);
   }, 60_000);
 });
+
+describe('TensorDataset batches in one index_select per tensor', () => {
+  const { data } = torch.utils;
+  const x = torch.randn([37, 2, 3]);
+  const y = torch.arange(37);
+  const viaSamples = (batch: never) => data.defaultCollate(batch);   // another collateFn: the sample-by-sample path
+  it('gives the batches the sample-by-sample path gives, sync and async, shuffled and not', async () => {
+    for (const shuffle of [false, true]) {
+      const options = { batchSize: 8, shuffle, generator: new torch.Generator().manualSeed(3) };
+      const fast = [...new data.DataLoader(new data.TensorDataset(x, y), options)] as torch.Tensor[][];
+      const slow = [...new data.DataLoader(new data.TensorDataset(x, y), { ...options, generator: new torch.Generator().manualSeed(3), collateFn: viaSamples })] as torch.Tensor[][];
+      const fastAsync: torch.Tensor[][] = [];
+      for await (const b of new data.DataLoader(new data.TensorDataset(x, y), { ...options, generator: new torch.Generator().manualSeed(3) })) fastAsync.push(b as torch.Tensor[]);
+      expect(fast.length).toBe(5);
+      fast.forEach((b, k) => b.forEach((t, j) => {
+        expect(t.equal(slow[k]![j]!)).toBe(true);
+        expect(t.equal(fastAsync[k]![j]!)).toBe(true);
+        expect(t.shape).toEqual(slow[k]![j]!.shape);
+        expect(t.dtype).toBe(slow[k]![j]!.dtype);
+        expect(t.isContiguous()).toBe(true);
+      }));
+    }
+  });
+  it('leaves an index getItem refuses, and tensors that require grad, to the sample-by-sample path', () => {
+    const bad = { *[Symbol.iterator]() { yield [0, 99]; }, length: 1 };
+    expect(() => [...new data.DataLoader(new data.TensorDataset(x, y), { batchSampler: bad as never })]).toThrow(/index 99 is out of range/);
+    const w = torch.randn([4, 2], { requiresGrad: true });
+    const [[batch]] = [...new data.DataLoader(new data.TensorDataset(w), { batchSize: 4 })] as torch.Tensor[][];
+    expect(batch!.gradFn?.name()).toMatch(/Stack/);
+  });
+});

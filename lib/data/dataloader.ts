@@ -8,7 +8,7 @@ import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 import { collateBatch, defaultCollate, defaultConvert } from './collate.js';
 import { decode } from './codec.js';
-import { awaitInOrder, isMapDataset, isStreamDataset, type MapDataset, type StreamDataset } from './dataset.js';
+import { awaitInOrder, isMapDataset, isStreamDataset, TensorDataset, type MapDataset, type StreamDataset } from './dataset.js';
 import { BatchSampler, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
 import type { FetchRequest, WorkerInit } from './worker.js';
 import { hasWorkerSource, isWorkerSource, packSource, type WorkerSource } from './worker_source.js';
@@ -239,11 +239,22 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     }
     const map = this.dataset as MapDataset;
     for (const index of this.#indexSampler) {
+      const collated = this.#tensorBatch(index);
+      if (collated) {
+        yield this.#finish(collated);
+        continue;
+      }
       let samples: unknown;
       if (!this.#autoCollation) samples = notPromise(map.getItem(index as number));
       else samples = ((map.getItems ? notPromise(map.getItems(index as number[])) : (index as number[]).map((i) => map.getItem(i))) as unknown[]).map(notPromise);
       yield this.#finish(collateBatch(this.collateFn as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null));
     }
+  }
+
+  /** A TensorDataset batch under the default collate, in one index_select per tensor (TensorDataset.collatedBatch); else null. */
+  #tensorBatch(index: unknown): Tensor[] | null {
+    if (!this.#autoCollation || this.collateFn !== defaultCollate || !(this.dataset instanceof TensorDataset)) return null;
+    return this.dataset.collatedBatch(index as number[]);
   }
 
   *#batchesOf(it: Iterator<unknown>, check: (v: unknown) => unknown): Generator<Batch, void, undefined> {
@@ -285,6 +296,11 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     }
     const map = this.dataset as MapDataset;
     for (const index of this.#indexSampler) {
+      const collated = this.#tensorBatch(index);
+      if (collated) {
+        yield this.#finish(collated);
+        continue;
+      }
       let samples: unknown;
       if (!this.#autoCollation) samples = await map.getItem(index as number);
       else if (map.getItems) samples = await awaitInOrder(await map.getItems(index as number[]));

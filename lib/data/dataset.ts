@@ -1,6 +1,7 @@
 // torch.utils.data datasets: the Dataset / IterableDataset protocols a DataLoader reads, the
 // composite datasets (TensorDataset, Subset, ConcatDataset, ChainDataset, StackDataset) and randomSplit.
-import { randperm } from '../creation.js';
+import { randperm, tensor as makeTensor } from '../creation.js';
+import { int64 } from '../dtype.js';
 import { defaultGenerator, type Generator } from '../generator.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
@@ -75,6 +76,22 @@ export class TensorDataset extends Dataset<Tensor[]> {
   getItem(index: number): Tensor[] {
     const i = checkIndex('TensorDataset.getItem', index, this.length);
     return this.tensors.map((t) => t.select(0, i));
+  }
+  /**
+   * The default collate of the samples at `indices` (per tensor, the stack of t[i]) in one index_select per tensor
+   * instead of a select per sample and a stack; null where the two could differ (an index getItem refuses, a tensor
+   * that requires grad or is not strided), and the DataLoader then goes sample by sample.
+   */
+  collatedBatch(indices: readonly number[]): Tensor[] | null {
+    const n = this.length;
+    if (indices.length === 0 || !indices.every((i) => Number.isInteger(i) && i >= -n && i < n)) return null;
+    if (this.tensors.some((t) => t.requiresGrad || String(t.layout) !== 'torch.strided')) return null;
+    const index = makeTensor(indices.map((i) => (i < 0 ? i + n : i)), { dtype: int64 });
+    try {
+      return this.tensors.map((t) => t.indexSelect(0, t.device.type === 'cpu' ? index : index.to(t.device)));
+    } finally {
+      index.dispose();
+    }
   }
   get length(): number {
     return this.tensors[0].size(0);
