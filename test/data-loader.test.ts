@@ -160,9 +160,14 @@ describe('TensorDataset batches in one index_select per tensor', () => {
       }));
     }
   });
-  it('leaves an index getItem refuses, and tensors that require grad, to the sample-by-sample path', () => {
+  it('leaves an index getItem refuses, a subclass\'s own getItem and tensors that require grad to the sample-by-sample path', () => {
     const bad = { *[Symbol.iterator]() { yield [0, 99]; }, length: 1 };
     expect(() => [...new data.DataLoader(new data.TensorDataset(x, y), { batchSampler: bad as never })]).toThrow(/index 99 is out of range/);
+    class Doubled extends data.TensorDataset {
+      override getItem(i: number) { return super.getItem(i).map((t) => t.mul(2)); }
+    }
+    const [[doubled]] = [...new data.DataLoader(new Doubled(y), { batchSize: 4 })] as torch.Tensor[][];
+    expect(doubled!.tolist()).toEqual([0, 2, 4, 6]);   // a subclass's own getItem is called
     const w = torch.randn([4, 2], { requiresGrad: true });
     const [[batch]] = [...new data.DataLoader(new data.TensorDataset(w), { batchSize: 4 })] as torch.Tensor[][];
     expect(batch!.gradFn?.name()).toMatch(/Stack/);

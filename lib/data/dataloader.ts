@@ -251,10 +251,15 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     }
   }
 
-  /** A TensorDataset batch under the default collate, in one index_select per tensor (TensorDataset.collatedBatch); else null. */
+  /**
+   * A TensorDataset batch under the default collate, in one index_select per tensor (TensorDataset.collatedBatch);
+   * else null. Not for a subclass that reads samples its own way (its getItem or getItems).
+   */
   #tensorBatch(index: unknown): Tensor[] | null {
     if (!this.#autoCollation || this.collateFn !== defaultCollate || !(this.dataset instanceof TensorDataset)) return null;
-    return this.dataset.collatedBatch(index as number[]);
+    const d = this.dataset as TensorDataset & { getItems?: unknown };
+    if (d.getItem !== TensorDataset.prototype.getItem || d.getItems !== undefined) return null;
+    return d.collatedBatch(index as number[]);
   }
 
   *#batchesOf(it: Iterator<unknown>, check: (v: unknown) => unknown): Generator<Batch, void, undefined> {
