@@ -304,6 +304,20 @@ def output_process(op, fn):
     raise Unencodable(f'output_process_fn_grad {name}')
 
 
+def grad_function(fn, args, kwargs, paths, clone=False, wrapper=None, process=None):
+    """The function a gradcheck differentiates: the leaves at `paths` of args -> fn's floating outputs, re-seeded
+    each call (OpInfo's wrapper_set_seed), through OpInfo's gradcheck_wrapper and the sample's output processing;
+    `clone`: fn works in place, so it gets a copy of the leaves."""
+    call = functools.partial(wrapper, fn) if wrapper else fn
+
+    def f(*xs):
+        torch.manual_seed(SEED)
+        xs = [x.clone() for x in xs] if clone else list(xs)
+        out = call(*substitute(clone_arg(args), paths, xs), **clone_arg(kwargs))
+        return tuple(flat_float_outputs(process(out) if process else out))
+    return f
+
+
 def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wrapper=None, process=None):
     """Python's verdict for gradcheck of fn over the floating and complex tensors of args (JS repeats it), or
     None. Each call re-seeds (OpInfo's wrapper_set_seed), so seeded random ops have one deterministic
@@ -315,13 +329,7 @@ def gradcheck_case(fn, args, kwargs, clone=False, fallback=False, fast=False, wr
     for paths in [all_paths] + ([all_paths[:1]] if len(all_paths) > 1 and all_paths[0] == [0] else []):
         inputs = [functools_get(args, p) for p in paths]
         leaves = [t.detach().clone().requires_grad_() for t in inputs]
-
-        def f(*xs):
-            torch.manual_seed(SEED)
-            xs = [x.clone() for x in xs] if clone else list(xs)
-            call = functools.partial(wrapper, fn) if wrapper else fn
-            out = call(*substitute(clone_arg(args), paths, xs), **clone_arg(kwargs))
-            return tuple(flat_float_outputs(process(out) if process else out))
+        f = grad_function(fn, args, kwargs, paths, clone, wrapper, process)
         try:
             outs = f(*leaves)
         except Exception:  # noqa: BLE001 - a sample gradcheck cannot run is not a gradient case

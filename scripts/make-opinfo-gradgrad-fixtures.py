@@ -5,7 +5,6 @@ gradcheck; scripts/make-opinfo-fixtures.py picks them), so test/opinfo-gradgrad.
 test/opinfo-gradgrad-slow.test.ts and test/opinfo-fwgrad-bwgrad.test.ts can check JS's verdict op by op. Each call of the function re-seeds as OpInfo's
 wrapper_set_seed does; gradgradcheck's random grad_outputs come after torch.manual_seed(GRADGRAD_SEED).
 Usage: .venv/bin/python scripts/make-opinfo-gradgrad-fixtures.py   (after scripts/make-opinfo-fixtures.py)"""
-import functools
 import gzip
 import importlib.util
 import json
@@ -38,25 +37,20 @@ def gradgrad_function(op, entry):
     output processing."""
     g = {'dtype': 'float64', 'variant': 'function', **entry['grad']}
     dtype = getattr(torch, g['dtype'])
-    grad_samples = opinfo.differentiable_samples(op, dtype)
     if 'index' in g:   # a sample stored only for the gradcheck: OpInfo's requires_grad=True samples
-        args, kwargs, process = grad_samples[g['index']]
+        args, kwargs, process = opinfo.differentiable_samples(op, dtype)[g['index']]
     else:
         torch.manual_seed(opinfo.SEED)
         sample = list(op.sample_inputs('cpu', dtype, requires_grad=False))[entry['dtypes'][g['dtype']][g['sample']]['index']]
         args, kwargs = [sample.input, *sample.args], dict(sample.kwargs)
-        process = next(p for a, k, p in grad_samples if opinfo.sample_key(a, k) == opinfo.sample_key(args, kwargs))
+        # the output processing belongs to the requires_grad=True twin of the sample: looked up only when there is one
+        process = next((p for a, k, p in opinfo.differentiable_samples(op, dtype)
+                        if opinfo.sample_key(a, k) == opinfo.sample_key(args, kwargs)), None) if 'process' in g else None
     fn = next(call for kind, call, _, _ in opinfo.variants(op) if kind == g['variant'])
     leaves = [opinfo.functools_get(args, p).detach().clone().requires_grad_() for p in g['paths']]
     _, wrapper = opinfo.grad_wrapper(op)   # OpInfo's gradcheck_wrapper, as the gradcheck itself
-    call = functools.partial(wrapper, fn) if wrapper else fn
-
-    def f(*xs):
-        torch.manual_seed(opinfo.SEED)
-        xs = [x.clone() for x in xs] if g.get('clone') else list(xs)
-        out = call(*opinfo.substitute(opinfo.clone_arg(args), g['paths'], xs), **opinfo.clone_arg(kwargs))
-        return tuple(opinfo.flat_float_outputs(process(out) if 'process' in g else out))
-    return f, leaves
+    return opinfo.grad_function(fn, args, kwargs, g['paths'], g.get('clone', False), wrapper,
+                                process if 'process' in g else None), leaves
 
 
 # PyTorch's test_fn_fwgrad_bwgrad: forward-mode AD over the reverse-mode first derivatives, fast mode
