@@ -655,7 +655,7 @@ function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
 
 /**
  * torch.autograd.gradcheck(fn, inputs, { eps, atol, rtol, raiseException, nondetTol, checkUndefinedGrad,
- * checkGradDtypes, fastMode, checkBatchedGrad, checkForwardAd, checkBackwardAd }): compares the gradients autograd computes for fn at `inputs` with finite
+ * checkGradDtypes, fastMode, checkBatchedGrad, checkForwardAd, checkBatchedForwardGrad, checkBackwardAd }): compares the gradients autograd computes for fn at `inputs` with finite
  * differences, for every input that requires grad (use float64 / complex128 inputs). True when all agree;
  * throws a GradcheckError naming the first mismatch, or returns false with raiseException: false.
  * checkBatchedGrad and checkBatchedForwardGrad go through torchnode's eager vmap (see the options). Not ported:
