@@ -23,8 +23,10 @@ const PYTHON = /^python \((.+)\)$/.exec(ADDON?.source ?? '')?.[1] ?? (existsSync
 const ROUNDS_PER_PROCESS = 3; // a cell is the median over processes of each process's median
 // glibc otherwise flips between reusing freed 4 MB blocks and page-faulting fresh ones (W1-big
 // 0.2 vs 1.7 ms/op at random). Heap-allocating up to 32 MiB (glibc's maximum) and trimming only
-// past 256 MiB makes all three reuse them; it takes both settings. A GLIBC_TUNABLES of yours wins.
-const MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456';
+// past 256 MiB makes all three reuse them; it takes both settings. Blocks above 32 MiB (W5's 50 MB
+// eval activations) would still be mmapped and page-faulted afresh on every batch, 0.1-0.45 s per
+// 1,000-image eval at random on either side: mmap_max=0 keeps them on the heap too. A GLIBC_TUNABLES of yours wins.
+const MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_max=0';
 const CHILD_ENV = {
   ...process.env,
   OMP_NUM_THREADS: '1',
