@@ -67,7 +67,6 @@ DEFAULT_TOLERANCE = {torch.float16: (1e-3, 1e-5), torch.bfloat16: (1.6e-2, 1e-5)
 
 PRIVATE = 'private ATen op or Python-internal helper (leading underscore / torch.ops.aten), not public API'
 EXCLUDED_PREFIXES = {
-    'sparse.': 'sparse-layout kernel (torch.sparse.*): sparse tensors are not in torchnode\'s dense API',
     'jiterator_': 'CUDA jiterator (runtime-compiled CUDA kernels): no CPU form',
     'torch.ops.aten.': PRIVATE,
     'torch._': PRIVATE,
@@ -76,7 +75,6 @@ EXCLUDED_PREFIXES = {
 }
 EXCLUDED = {
     '__getitem__': 'Python indexing syntax x[...] with slice objects; JS spells it x.index(...) (tested in its own suite)',
-    'to_sparse': 'makes a sparse-layout tensor: sparse tensors are not in torchnode\'s dense API',
     'max_pool2d_with_indices_backward': PRIVATE,
     'native_dropout_backward': PRIVATE,
     'slice': 'torch.ops.aten.slice (OpInfo calls the ATen overload): Python indexing, JS x.index() / x.narrow()',
@@ -284,6 +282,7 @@ OUTPUT_PROCESSES = {
     'sample_inputs_svd.<locals>.fn_S': 'svdS',
     'sample_inputs_svd.<locals>.fn_Vh': 'svdVh',
     'sample_inputs_svd.<locals>.fn_UVh': 'svdUVh',
+    'sample_inputs_to_sparse.<locals>.<lambda>': 'toDense',   # gradcheck takes no sparse output
 }
 
 

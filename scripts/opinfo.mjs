@@ -203,6 +203,7 @@ function uniformize([u, s, v], linalg) {
 const OUTPUT_PROCESSES = {
   absSecond: (out) => (Array.isArray(out) ? [out[0], out[1].abs()] : out),   // eigenvectors: defined up to a phase
   dropFirst: (out) => [out[1], out[2]],   // lu: the pivots are not differentiable
+  toDense: (out) => out.toDense(),   // to_sparse: gradcheck takes no sparse output
   svdU: (out, p) => uniformize(out, p.linalg)[0].abs(),
   svdS: (out, p) => uniformize(out, p.linalg)[1],
   svdVh: (out, p) => {

@@ -1,6 +1,7 @@
 // Decoding and comparing Python values from fixtures (scripts/pyvalues.py writes them): used by
 // scripts/coverage.mjs and test/opinfo-replay.ts. A tensor is { $: 'tensor', dtype, shape } with either
-// `data` (nested numbers) or `b64` (its raw little-endian bytes, base64).
+// `data` (nested numbers) or `b64` (its raw little-endian bytes, base64); a sparse tensor is
+// { $: 'sparse', layout, shape, dense_dim, dense, ...its parts as tensors }.
 import * as torch from '../dist/index.js';
 import { camelCase } from '../dist/options.js';
 
@@ -97,6 +98,15 @@ export function makeTensor(spec) {
   return torch.tensor(mapNested(data, special), { dtype: dtypeOf(dtype) });
 }
 
+// A sparse tensor from its parts as Python stored them (pyvalues.py enc_sparse).
+function makeSparse(spec) {
+  const layout = torch[camel(spec.layout)];
+  if (spec.layout === 'sparse_coo') {
+    return torch.sparseCooTensor(makeTensor(spec.indices), makeTensor(spec.values), spec.shape, { isCoalesced: spec.coalesced });
+  }
+  return torch.sparseCompressedTensor(makeTensor(spec.compressed), makeTensor(spec.plain), makeTensor(spec.values), spec.shape, { layout });
+}
+
 function resolvePath(path) {
   // 'torch.channels_last' -> torch.channelsLast (identifiers are camelCased; dtypes keep their spelling)
   const name = path.replace(/^torch\./, '');
@@ -109,6 +119,7 @@ export function decode(v) {
   if (v === null || typeof v !== 'object') return special(v);
   switch (v.$) {
     case 'tensor': return makeTensor(v);
+    case 'sparse': return makeSparse(v);
     case 'float': return v.v;
     case 'bigint': return BigInt(v.v);
     case 'dtype': return dtypeOf(v.name);
@@ -163,6 +174,20 @@ function compareTensor(actual, expected, mode) {
   return null;
 }
 
+// A sparse result: its layout, size, dense dims, number of stored elements, COO's coalesced flag, then
+// its dense form by the dense tensor's rules.
+function compareSparse(actual, expected, mode) {
+  if (!(actual instanceof torch.Tensor)) return `expected a sparse Tensor, got ${describe(actual)}`;
+  if (String(actual.layout) !== `torch.${expected.layout}`) return `layout ${String(actual.layout)} != torch.${expected.layout}`;
+  if (JSON.stringify(actual.shape) !== JSON.stringify(expected.shape)) return `shape [${actual.shape}] != [${expected.shape}]`;
+  if (actual.denseDim() !== expected.dense_dim) return `dense_dim ${actual.denseDim()} != ${expected.dense_dim}`;
+  const nnz = expected.values.shape[0];
+  if (actual._nnz() !== nnz) return `nnz ${actual._nnz()} != ${nnz}`;
+  if (expected.layout === 'sparse_coo' && actual.isCoalesced() !== expected.coalesced) return `is_coalesced ${actual.isCoalesced()} != ${expected.coalesced}`;
+  const diff = compareTensor(actual.toDense(), expected.dense, mode);
+  return diff && `to_dense(): ${diff}`;
+}
+
 /** Flat typed arrays: bit-exact for integers, bool and mode.exact, else within the dtype's tolerance. */
 function compareRaw(got, want, expected, mode) {
   const tolerance = mode.exact ? [0, 0] : mode.tolerance ?? TOLERANCES[expected.dtype] ?? [0, 0];
@@ -208,6 +233,7 @@ export function compare(actual, expected, mode = {}) {
   }
   switch (expected.$) {
     case 'tensor': return compareTensor(actual, expected, mode);
+    case 'sparse': return compareSparse(actual, expected, mode);
     case 'float': return compare(actual, expected.v);
     case 'bigint':
       return typeof actual === 'bigint' && actual === BigInt(expected.v) ? null : `${describe(actual)} != ${expected.v}n`;

@@ -74,10 +74,29 @@ def enc_tensor_b64(t):
     return {'$': 'tensor', 'dtype': dtype_name(t.dtype), 'shape': list(t.shape), 'b64': base64.b64encode(data).decode()}
 
 
+SPARSE_COMPRESSED = {torch.sparse_csr: ('crow_indices', 'col_indices'), torch.sparse_csc: ('ccol_indices', 'row_indices'),
+                     torch.sparse_bsr: ('crow_indices', 'col_indices'), torch.sparse_bsc: ('ccol_indices', 'row_indices')}
+
+
+def enc_sparse(t, tensor):
+    """A sparse tensor: its layout, size and parts as stored (COO indices uncoalesced as they are, with the
+    flag), to rebuild it in JS, and its dense form, to compare a result by."""
+    t = t.detach()
+    if t.layout == torch.sparse_coo:
+        parts = {'indices': tensor(t._indices()), 'values': tensor(t._values()), 'coalesced': t.is_coalesced()}
+    elif t.layout in SPARSE_COMPRESSED:
+        compressed, plain = SPARSE_COMPRESSED[t.layout]
+        parts = {'compressed': tensor(getattr(t, compressed)()), 'plain': tensor(getattr(t, plain)()), 'values': tensor(t.values())}
+    else:
+        raise Unencodable(f'layout {t.layout}')
+    return {'$': 'sparse', 'layout': str(t.layout).removeprefix('torch.'), 'shape': list(t.shape),
+            'dense_dim': t.dense_dim(), 'dense': tensor(t.to_dense()), **parts}
+
+
 def enc(v, tensor=enc_tensor_nested):
     """Python value -> JSON value; `tensor` encodes tensors."""
     if isinstance(v, torch.Tensor):
-        return tensor(v)
+        return enc_sparse(v, tensor) if v.layout != torch.strided else tensor(v)
     if v is None or isinstance(v, (bool, str)):
         return v
     if isinstance(v, int):
