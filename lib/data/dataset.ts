@@ -1,7 +1,7 @@
 // torch.utils.data datasets: the Dataset / IterableDataset protocols a DataLoader reads, the
 // composite datasets (TensorDataset, Subset, ConcatDataset, ChainDataset, StackDataset) and randomSplit.
 import { randperm, tensor as makeTensor } from '../creation.js';
-import { int64 } from '../dtype.js';
+import { int64, strided } from '../dtype.js';
 import { defaultGenerator, type Generator } from '../generator.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
@@ -85,12 +85,18 @@ export class TensorDataset extends Dataset<Tensor[]> {
   collatedBatch(indices: readonly number[]): Tensor[] | null {
     const n = this.length;
     if (indices.length === 0 || !indices.every((i) => Number.isInteger(i) && i >= -n && i < n)) return null;
-    if (this.tensors.some((t) => t.requiresGrad || String(t.layout) !== 'torch.strided')) return null;
-    const index = makeTensor(indices.map((i) => (i < 0 ? i + n : i)), { dtype: int64 });
+    if (this.tensors.some((t) => t.requiresGrad || t.layout !== strided)) return null;
+    const positions = indices.map((i) => (i < 0 ? i + n : i));
+    const indexOn = new Map<string, Tensor>();   // one index tensor per device the tensors live on, all disposed
     try {
-      return this.tensors.map((t) => t.indexSelect(0, t.device.type === 'cpu' ? index : index.to(t.device)));
+      return this.tensors.map((t) => {
+        const device = String(t.device);
+        let index = indexOn.get(device);
+        if (!index) indexOn.set(device, (index = makeTensor(positions, { dtype: int64, device: t.device })));
+        return t.indexSelect(0, index);
+      });
     } finally {
-      index.dispose();
+      for (const index of indexOn.values()) index.dispose();
     }
   }
   get length(): number {
