@@ -164,6 +164,20 @@ describe('finalizer safety net', () => {
     expect(grown).toBeLessThan(600);
     big.dispose();
   });
+
+  it('gives the memory of collected handles back (handle chunks of 4,094)', () => {
+    const chunks = (): number => native.handleStats().handleChunks;
+    fullGc();
+    const before = chunks();
+    let held: torch.Tensor[] = [];
+    for (let i = 0; i < 40_000; i++) held.push(torch.zeros(1));
+    expect(chunks() - before).toBeGreaterThanOrEqual(9);
+    for (const t of held) expect(t.isDisposed).toBe(false); // each handle still finds its own tensor
+    held = [];
+    fullGc();
+    fullGc();
+    expect(chunks()).toBeLessThanOrEqual(before + 1);
+  });
 });
 
 // Regression: V8 aborted with `Check failed: marking_done_` (exit 133) when the in-GC finalizer

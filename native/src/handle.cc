@@ -4,6 +4,8 @@
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/COW.h>
 
+#include "slot_arena.h"
+
 #ifndef NODE_API_EXPERIMENTAL_HAS_POST_FINALIZER
 // Node >= 20.10 exports it (experimental); newer node-api-headers do not declare it. Weak: where
 // the runtime lacks it, the decrease waits for the next wrap or dispose.
@@ -16,6 +18,7 @@ namespace tn {
 struct EnvSlot {
   std::shared_ptr<EnvState> state;
   bool envGone = false;
+  SlotArena<Box> boxArena;  // the env's tensor handles; a handle's External points into it
 };
 
 namespace {
@@ -23,8 +26,8 @@ namespace {
 constexpr int64_t kReportStep = 1 << 20;      // V8 is told in >= 1 MiB steps (small adjusts cost more than they help)
 constexpr size_t kMinAccountedBytes = 1024;   // smaller storages cost less than their handle
 
-// Type tags of our Externals: an External from another addon is never read as ours.
-constexpr napi_type_tag kBoxTag = {0x7e4e50e17a2b0c35ULL, 0x9d1c3f0a5b7e2d41ULL};
+// Type tag of generator Externals: an External from another addon is never read as ours (tensor
+// handles are recognized by their address instead, slot_arena.h).
 constexpr napi_type_tag kGeneratorTag = {0x6e6e0a9e4e12a7b1ULL, 0x2f8c6d3b1a9e5c07ULL};
 
 // ---- per-env state ----------------------------------------------------------------------------
@@ -191,7 +194,7 @@ void FinalizeBox(node_api_basic_env env, void* data, void* hint) {
   auto* slot = static_cast<EnvSlot*>(hint);
   Box* b = static_cast<Box*>(data);
   Empty(*slot->state, b);
-  delete b;
+  slot->boxArena.Delete(b);
   if (--slot->state->boxes == 0 && slot->envGone) {
     delete slot;
     return;
@@ -221,8 +224,9 @@ napi_value WrapTensor(napi_env env, at::Tensor t) {
   const std::shared_ptr<EnvState>& s = slot->state;
   s->DeleteDeferredReferences(env);
   if (!t.defined()) return Null(env);
-  Box* b = new Box();
-  b->borrowed = AdoptStorage(s, t);
+  bool borrowed = AdoptStorage(s, t);  // may throw: before the Box exists
+  Box* b = slot->boxArena.New();
+  b->borrowed = borrowed;
   b->t = std::move(t);
   ++s->boxes;
   ++s->tensors;
@@ -231,16 +235,19 @@ napi_value WrapTensor(napi_env env, at::Tensor t) {
   napi_value out;
   if (napi_create_external(env, b, FinalizeBox, slot, &out) != napi_ok) {
     Empty(*s, b);
-    delete b;
+    slot->boxArena.Delete(b);
     --s->boxes;
     throw NapiFailed{};
   }
-  Check(napi_type_tag_object(env, out, &kBoxTag));  // the External owns b now
   SyncExternalMemory(env, *s);
   return out;
 }
 
-Box* BoxOf(napi_env env, napi_value v) { return TaggedExternal<Box>(env, v, kBoxTag); }
+Box* BoxOf(napi_env env, napi_value v) {
+  void* p = nullptr;  // Externals only: this call fails for anything else
+  if (napi_get_value_external(env, v, &p) != napi_ok || !SlotOf(env)->boxArena.Owns(p)) return nullptr;
+  return static_cast<Box*>(p);
+}
 
 at::Tensor& TensorOf(napi_env env, napi_value v, const char* what) {
   Box* b = BoxOf(env, v);
@@ -320,6 +327,7 @@ Napi::Value HandleCounts(const Napi::CallbackInfo& info) {
   o.Set("tensors", static_cast<double>(s.tensors));
   o.Set("reportedBytes", static_cast<double>(s.liveBytes.load(std::memory_order_relaxed)));
   o.Set("v8ExternalBytes", static_cast<double>(s.reportedBytes));
+  o.Set("handleChunks", static_cast<double>(SlotOf(env)->boxArena.ChunkCount()));
   return o;
 }
 
