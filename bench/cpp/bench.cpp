@@ -32,21 +32,22 @@ double seconds(const std::function<void(long)>& run, long n) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Warms up with doubling batches, sizes a round to ~kTargetS from the observed rate,
-// then prints µs per iteration for each round.
+// Warms up with doubling batches, sizes a round to ~kTargetS from the last batch's rate (the
+// steadiest: the first batches pay one-off costs), then prints µs per iteration for each round.
 void measure(const char* workload, const char* variant, int rounds,
              const std::function<void(long)>& run, double check = NAN) {
   // BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
   // in one round between the marker calls getppid() and getpriority() that callgrind zeroes and dumps at.
   const char* fixed_env = std::getenv("BENCH_FIXED_ITERS");
   const long fixed = fixed_env ? std::atol(fixed_env) : 0;
-  long done = 0;
-  double spent = 0;
+  long last = 1;
+  double lastS = 1, spent = 0;
   for (long n = 1; fixed <= 0 && spent < kWarmupS; n *= 2) {
-    spent += seconds(run, n);
-    done += n;
+    lastS = seconds(run, n);
+    spent += lastS;
+    last = n;
   }
-  const long iters = fixed > 0 ? fixed : std::max(1L, std::lround(done * kTargetS / spent));
+  const long iters = fixed > 0 ? fixed : std::max(1L, std::lround(last * kTargetS / lastS));
   if (fixed > 0) {
     rounds = 1;
     run(10);

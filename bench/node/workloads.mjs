@@ -31,7 +31,7 @@ async function seconds(op, n, yieldEvery, naturalGc = false) {
   return now() - t0;
 }
 
-// Warms up every variant with doubling batches, sizes its rounds to ~TARGET_S, then
+// Warms up every variant with doubling batches, sizes its rounds to ~TARGET_S from the last, then
 // alternates the variants round by round so drift on this noisy machine hits them alike.
 // BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
 // of each variant (BENCH_VARIANT=i: only the i-th) between the marker calls getppid() (process.ppid)
@@ -54,13 +54,16 @@ async function measure(workload, rounds, variants, extra = {}) {
     return;
   }
   for (const v of variants) {
-    let done = 0;
+    // Sized from the last batch: the first ones pay one-off costs (JIT tiers, a full GC per batch).
     let spent = 0;
+    let last = 1;
+    let lastS = 1;
     for (let n = 1; spent < WARMUP_S; n *= 2) {
-      spent += await seconds(v.op, n, v.yieldEvery, v.naturalGc);
-      done += n;
+      lastS = await seconds(v.op, n, v.yieldEvery, v.naturalGc);
+      spent += lastS;
+      last = n;
     }
-    v.iters = Math.max(1, Math.round((done * TARGET_S) / spent));
+    v.iters = Math.max(1, Math.round((last * TARGET_S) / lastS));
   }
   for (let round = 0; round < rounds; round++) {
     for (const v of variants) {

@@ -21,7 +21,7 @@ def emit(record):
 
 
 def measure(workload, variant, rounds, run, **extra):
-    """Warms up with doubling batches, sizes a round to ~TARGET_S, prints µs/iteration per round.
+    """Warms up with doubling batches, sizes a round to ~TARGET_S from the last batch, prints µs/iteration per round.
     run(n) does n iterations, so the timed loop has no per-iteration call of ours.
     BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
     between the marker calls getppid() and getpriority() that callgrind zeroes and dumps its counters at."""
@@ -36,13 +36,13 @@ def measure(workload, variant, rounds, run, **extra):
         emit({"workload": workload, "variant": variant, "round": 0, "iters": fixed, "us": round(us, 4),
               "cpu_us": round(cpu_us, 4), **extra})
         return
-    done, spent, n = 0, 0.0, 1
-    while spent < WARMUP_S:
+    spent, n = 0.0, 1
+    while spent < WARMUP_S:  # the round is sized from the last batch: the first ones pay one-off costs
         t0 = time.perf_counter()
         run(n)
-        spent += time.perf_counter() - t0
-        done, n = done + n, n * 2
-    iters = max(1, round(done * TARGET_S / spent))
+        last_n, last_s = n, time.perf_counter() - t0
+        spent, n = spent + last_s, n * 2
+    iters = max(1, round(last_n * TARGET_S / last_s))
     for r in range(rounds):
         t0 = time.perf_counter()
         run(iters)
