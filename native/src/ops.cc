@@ -595,6 +595,8 @@ Napi::Value CallOp(const Napi::CallbackInfo& info, bool method) {
     throw JsError{KindOf(e), f.name.substr(0, f.name.find('.')) + ": " + TorchMessage(e)};
   }
 }
+
+// The two entry points (MethodEntry): callOp, and callMethod whose messages leave self out.
 Napi::Value CallFunctionJs(const Napi::CallbackInfo& info) { return CallOp(info, false); }
 Napi::Value CallMethodJs(const Napi::CallbackInfo& info) { return CallOp(info, true); }
 
