@@ -14,27 +14,26 @@ namespace tn {
 bool IsWhole(double d);
 
 // dtype: a DType object (its `code`), a name ('float32', 'long', ...) or a ScalarType code.
-c10::ScalarType ToScalarType(napi_env env, napi_value v);
+c10::ScalarType ToScalarType(const Napi::Value& v);
 // device: 'cpu', 'cuda', 'cuda:1' or a Device object ({type, index}).
-c10::Device ToDevice(napi_env env, napi_value v);
+c10::Device ToDevice(const Napi::Value& v);
 // A JS number/boolean/BigInt as a c10::Scalar: whole numbers are ints, as Python ints are.
-c10::Scalar ToScalar(napi_env env, napi_value v, const char* what);
+c10::Scalar ToScalar(const Napi::Value& v, const char* what);
 
 // A number given for a Tensor argument, as Python makes it: a 0-dim "wrapped number" tensor, which
 // takes part in type promotion like a Python scalar.
 at::Tensor WrappedScalar(const c10::Scalar& s);
 
 // How well a JS value fits a schema type: -1 no, 0 exact, higher = needs a coercion.
-int MatchScore(napi_env env, napi_value v, const c10::TypePtr& type);
+int MatchScore(const Napi::Value& v, const c10::TypePtr& type);
 // Converts a JS value to the IValue a schema argument of this type expects (N: fixed list size).
-c10::IValue ToIValue(napi_env env, napi_value v, const c10::TypePtr& type, c10::optional<int32_t> n,
-                     const char* what);
+c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, c10::optional<int32_t> n, const char* what);
 
 // Maps result tensors that alias an input back to that input's handle (in-place / out= ops).
 struct AliasMap {
-  c10::SmallVector<std::pair<const c10::TensorImpl*, napi_value>, 4> inputs;
-  napi_value Find(const at::Tensor& t) const;
+  c10::SmallVector<std::pair<const c10::TensorImpl*, Napi::Value>, 4> inputs;
+  Napi::Value Find(const at::Tensor& t) const;  // empty when t is no input
 };
-napi_value FromIValue(napi_env env, const c10::IValue& v, const AliasMap* aliases);
+Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const AliasMap* aliases);
 
 }  // namespace tn

@@ -21,7 +21,7 @@ at::Generator& GenOf(napi_env env, napi_value v) {
 }
 
 c10::Device DeviceArg(const Napi::CallbackInfo& info) {
-  return IsNullish(info.Env(), info[0]) ? c10::Device(c10::kCPU) : ToDevice(info.Env(), info[0]);
+  return IsNullish(info.Env(), info[0]) ? c10::Device(c10::kCPU) : ToDevice(info[0]);
 }
 
 // generatorNew(device): a fresh generator (CPU; CUDA has only its default generators here).

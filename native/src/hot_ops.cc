@@ -20,7 +20,7 @@ bool IsNumberLike(const Napi::Value& v) {
 
 // alpha is the third argument when given (argc says so without a type check).
 c10::Scalar Alpha(const Napi::CallbackInfo& info) {
-  return info.Length() < 3 || IsNullish(info[2]) ? c10::Scalar(1) : ToScalar(info.Env(), info[2], "alpha");
+  return info.Length() < 3 || IsNullish(info[2]) ? c10::Scalar(1) : ToScalar(info[2], "alpha");
 }
 
 // The four arithmetic ops, as their Tensor overloads, out of place and in place.
@@ -45,7 +45,7 @@ struct DivOp {
 // it is the common case, and one Node-API call cheaper).
 at::Tensor Operand(const Napi::Value& v) {
   if (Box* b = BoxOf(v.Env(), v)) return LiveTensor(v.Env(), b, "other");
-  if (IsNumberLike(v)) return WrappedScalar(ToScalar(v.Env(), v, "other"));
+  if (IsNumberLike(v)) return WrappedScalar(ToScalar(v, "other"));
   ThrowType("other must be a Tensor or a number");
 }
 

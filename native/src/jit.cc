@@ -142,7 +142,7 @@ c10::IValue ToScript(const Napi::Value& v, const c10::TypePtr& type) {
       if (IsNullish(v)) return c10::IValue();
       return ToScript(v, type->castRaw<c10::OptionalType>()->getElementType());
     case c10::TypeKind::DeviceObjType:
-      if (v.IsString() || IsPlainObject(v)) return ToDevice(env, v);
+      if (v.IsString() || IsPlainObject(v)) return ToDevice(v);
       throw Mismatch{};
     case c10::TypeKind::ListType: {
       if (!v.IsArray()) throw Mismatch{};
@@ -252,7 +252,7 @@ c10::IValue Infer(const Napi::Value& v) {
 // A result: a submodule becomes a ScriptModule handle, everything else as the op results are.
 Napi::Value FromScript(Napi::Env env, const c10::IValue& v) {
   if (v.isModule()) return WrapModule(env, Module(v.toObject()));
-  return Napi::Value(env, FromIValue(env, v, nullptr));
+  return FromIValue(env, v, nullptr);
 }
 
 // A ScriptModule's method called while torch.jit.trace runs (a scripted submodule of a traced JS
@@ -366,7 +366,7 @@ std::string GraphOf(torch::jit::Function& fn) {
 
 std::optional<c10::Device> OptionalDevice(const Napi::Value& v) {
   if (IsNullish(v)) return std::nullopt;
-  return ToDevice(v.Env(), v);
+  return ToDevice(v);
 }
 
 // ---- entry points -------------------------------------------------------------------------------
@@ -579,7 +579,7 @@ Napi::Value JitTrace(const Napi::CallbackInfo& info) {
   if (m.find_method(methodName)) ThrowError("the module already has a method '" + methodName + "'");
   auto traced = [&](torch::jit::Stack stack) -> torch::jit::Stack {
     std::vector<Napi::Value> args;
-    for (const c10::IValue& v : stack) args.push_back(Napi::Value(env, FromIValue(env, v, nullptr)));
+    for (const c10::IValue& v : stack) args.push_back(FromIValue(env, v, nullptr));
     Napi::Value result = fn.Call(env.Undefined(), {NewArray(env, args)});
     if (IsNullish(result))
       ThrowError("The traced function didn't return any values! Side-effects are not captured in traces, so it would be a no-op.");

@@ -162,11 +162,13 @@ napi_value RethrowJs(napi_env env, const Napi::Error& e) {
   return nullptr;
 }
 
+namespace {
 napi_valuetype TypeOf(napi_env env, napi_value v) {
   napi_valuetype t;
   Check(napi_typeof(env, v, &t));
   return t;
 }
+}  // namespace
 bool IsNullish(napi_env env, napi_value v) {
   napi_valuetype t = TypeOf(env, v);
   return t == napi_undefined || t == napi_null;
@@ -256,11 +258,6 @@ napi_value Null(napi_env env) {
   napi_value u;
   napi_get_null(env, &u);
   return u;
-}
-napi_value FromDouble(napi_env env, double d) {
-  napi_value out;
-  Check(napi_create_double(env, d, &out));
-  return out;
 }
 napi_value FromInt64(napi_env env, int64_t i) {
   napi_value out;

@@ -1,9 +1,6 @@
 // The error boundary, value conversion and registration shared by every native file. Entry points
 // are node-addon-api (Napi::) functions in MethodEntry tables. Raw Node-API remains where
-// node-addon-api has no wrapper (napi_get_all_property_names, basic-finalizer handles) and on the
-// generic op call path (ops.cc callOp, convert.cc), which converts napi_values directly: converted to
-// node-addon-api (branch napi, 2026-12-01) it cost 111 more instructions per torch.add(a, b) (+0.9%,
-// callgrind, bench/steps.sh w1) and a heap allocation for calls with more than 6 arguments.
+// node-addon-api has no wrapper (napi_get_all_property_names, basic-finalizer handles).
 #pragma once
 // Napi:: calls that fail throw Napi::Error (NAPI_CPP_EXCEPTIONS): libtorch throws C++ exceptions
 // anyway, so one try/catch (Guard) turns every failure into a JS error.
@@ -92,9 +89,11 @@ inline napi_value Guard(napi_env env, const char* op, F&& f) {
   }
 }
 
-napi_valuetype TypeOf(napi_env env, napi_value v);
 bool IsNullish(napi_env env, napi_value v);
-inline bool IsNullish(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
+inline bool IsNullish(const Napi::Value& v) {  // one napi_typeof
+  napi_valuetype t = v.Type();
+  return t == napi_null || t == napi_undefined;
+}
 bool IsArray(napi_env env, napi_value v);
 // An object's own enumerable string keys (numbers as strings), never inherited ones: a polluted
 // Object.prototype must not reach native code. node-addon-api has no napi_get_all_property_names.
@@ -107,14 +106,13 @@ std::vector<int64_t> ToIntList(napi_env env, napi_value v, const char* what);
 
 napi_value Undefined(napi_env env);
 napi_value Null(napi_env env);
-napi_value FromDouble(napi_env env, double d);
 napi_value FromInt64(napi_env env, int64_t i);  // a number when exact, else a BigInt
 napi_value FromBool(napi_env env, bool b);
 napi_value FromString(napi_env env, const std::string& s);
 napi_value FromIntList(napi_env env, const int64_t* p, size_t n);
 
-// Registers a C Node-API function on `exports`: the op call path (ops.cc callOp) and the tensor
-// property readers (handle.cc), which find their table entry in the callback data.
+// Registers a C Node-API function on `exports`: the MethodEntry trampoline and the tensor property
+// readers (handle.cc), which find their table entry in the callback data.
 void Export(napi_env env, napi_value exports, const char* name, napi_callback cb, void* data = nullptr);
 
 // A file's node-addon-api entry points as one table: { JS name, Napi::Value fn(const

@@ -198,12 +198,12 @@ bool IsVarargsList(const c10::TypePtr& t) {
 }
 
 // Inline capacities: an op call allocates nothing for its own bookkeeping up to these sizes.
-using Slots = c10::SmallVector<napi_value, 12>;
+using Slots = c10::SmallVector<Napi::Value, 12>;  // an empty Value: the argument's default
 using Boxes = c10::SmallVector<Box*, 8>;
 
 struct Call {
-  c10::SmallVector<napi_value, 8> pos;
-  std::vector<std::pair<std::string, napi_value>> kw;
+  c10::SmallVector<Napi::Value, 8> pos;
+  std::vector<std::pair<std::string, Napi::Value>> kw;
   // Per positional argument, read once by KindsKey (each read is a Node-API call): its JS type,
   // and its Box when it is a tensor handle. Empty when KindsKey gave up.
   c10::SmallVector<napi_valuetype, 8> types;
@@ -211,17 +211,16 @@ struct Call {
 };
 
 // Score of an overload for this call (-1: does not apply); fills `slots` with the JS value per argument.
-int ScoreOverload(napi_env env, const Overload& o, const Call& c, Slots& slots) {
+int ScoreOverload(const Overload& o, const Call& c, Slots& slots) {
   const auto& args = o.handle.schema().arguments();
-  slots.assign(args.size(), nullptr);
+  slots.assign(args.size(), Napi::Value());
   size_t npos = c.pos.size();
   if (npos > o.positional) {
     // Python's varargs: x.view(2, 3) == x.view([2, 3]) when the last positional is an int (or name) list.
     if (o.positional == 0 || !IsVarargsList(args[o.positional - 1].real_type())) return -1;
     size_t from = o.positional - 1;
-    napi_value packed;
-    Check(napi_create_array_with_length(env, npos - from, &packed));
-    for (size_t i = from; i < npos; ++i) Check(napi_set_element(env, packed, static_cast<uint32_t>(i - from), c.pos[i]));
+    Napi::Array packed = Napi::Array::New(c.pos[0].Env(), npos - from);
+    for (size_t i = from; i < npos; ++i) packed.Set(static_cast<uint32_t>(i - from), c.pos[i]);
     npos = from;
     slots[from] = packed;
   }
@@ -229,20 +228,20 @@ int ScoreOverload(napi_env env, const Overload& o, const Call& c, Slots& slots) 
   for (const auto& kv : c.kw) {
     size_t j = 0;
     while (j < o.keys.size() && o.keys[j] != kv.first && !(kv.first == "input" && args[j].name() == "self")) ++j;
-    if (j == o.keys.size() || slots[j]) return -1;
+    if (j == o.keys.size() || !slots[j].IsEmpty()) return -1;
     slots[j] = kv.second;
   }
   int score = 0;
   for (size_t i = 0; i < args.size(); ++i) {
-    napi_valuetype jt = slots[i] ? TypeOf(env, slots[i]) : napi_undefined;
+    napi_valuetype jt = slots[i].Type();  // an empty Value is undefined
     bool optional = args[i].real_type()->kind() == c10::TypeKind::OptionalType;
     // undefined (or null for a non-optional argument) means "use the default".
     if (jt == napi_undefined || (jt == napi_null && !optional)) {
       if (!args[i].default_value()) return -1;  // a required argument is missing
-      slots[i] = nullptr;
+      slots[i] = Napi::Value();
       continue;
     }
-    int s = MatchScore(env, slots[i], args[i].real_type());
+    int s = MatchScore(slots[i], args[i].real_type());
     if (s < 0) return -1;
     score += s;
   }
@@ -251,22 +250,20 @@ int ScoreOverload(napi_env env, const Overload& o, const Call& c, Slots& slots) 
 
 // The kind of a short array whose elements alone decide how it matches a list type (MatchScore):
 // 9 empty, 10 whole numbers, 11 numbers none whole, 12 numbers some whole, 13 tensors; 0 otherwise.
-uint64_t ArrayKind(napi_env env, napi_value v) {
-  uint32_t n = 0;
-  Check(napi_get_array_length(env, v, &n));
+uint64_t ArrayKind(const Napi::Array& list) {
+  uint32_t n = list.Length();
   if (n == 0) return 9;
   if (n > 16) return 0;
   uint32_t whole = 0, numbers = 0, tensors = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    napi_value e;
-    Check(napi_get_element(env, v, i, &e));
-    switch (TypeOf(env, e)) {
+    Napi::Value e = list.Get(i);
+    switch (e.Type()) {
       case napi_number:
         ++numbers;
-        whole += IsWhole(ToDouble(env, e, "")) ? 1 : 0;
+        whole += IsWhole(e.As<Napi::Number>().DoubleValue()) ? 1 : 0;
         break;
       case napi_external:
-        if (!BoxOf(env, e)) return 0;
+        if (!BoxOf(e.Env(), e)) return 0;
         ++tensors;
         break;
       default: return 0;
@@ -280,22 +277,22 @@ uint64_t ArrayKind(napi_env env, napi_value v) {
 // The kinds of a call's arguments, when they alone decide the overload (no options object, plain
 // objects, strings or arrays of other things, whose contents matter): lets repeated calls skip
 // overload scoring. Records each argument's type and Box in `c` for the rest of the call.
-bool KindsKey(napi_env env, Call& c, uint64_t* key) {
+bool KindsKey(Call& c, uint64_t* key) {
   if (!c.kw.empty() || c.pos.size() > 14) return false;
   uint64_t k = c.pos.size();
   c.types.resize(c.pos.size());
   c.boxes.assign(c.pos.size(), nullptr);
   for (size_t i = 0; i < c.pos.size(); ++i) {
-    napi_value v = c.pos[i];
+    const Napi::Value& v = c.pos[i];
     uint64_t code;
-    switch (c.types[i] = TypeOf(env, v)) {
-      case napi_number: code = IsWhole(ToDouble(env, v, "")) ? 1 : 2; break;  // int and float schema types tell these apart
+    switch (c.types[i] = v.Type()) {
+      case napi_number: code = IsWhole(v.As<Napi::Number>().DoubleValue()) ? 1 : 2; break;  // int and float schema types tell these apart
       case napi_boolean: code = 3; break;
       case napi_bigint: code = 4; break;
-      case napi_external: code = (c.boxes[i] = BoxOf(env, v)) ? 5 : 6; break;
+      case napi_external: code = (c.boxes[i] = BoxOf(v.Env(), v)) ? 5 : 6; break;
       case napi_null: code = 7; break;
       case napi_undefined: code = 8; break;
-      case napi_object: code = IsArray(env, v) ? ArrayKind(env, v) : 0; break;
+      case napi_object: code = v.IsArray() ? ArrayKind(v.As<Napi::Array>()) : 0; break;
       default: code = 0; break;
     }
     if (code == 0) {
@@ -314,7 +311,7 @@ bool KindsKey(napi_env env, Call& c, uint64_t* key) {
 bool SlotsByKind(const Overload& o, const Call& c, Slots& slots) {
   if (c.pos.size() > o.positional) return false;
   const auto& args = o.handle.schema().arguments();
-  slots.assign(args.size(), nullptr);
+  slots.assign(args.size(), Napi::Value());
   for (size_t i = 0; i < c.pos.size(); ++i) {
     napi_valuetype t = c.types[i];
     if (t == napi_external && !c.boxes[i]) return false;  // a generator (or foreign) handle: scored
@@ -417,13 +414,12 @@ std::string DescribeValue(const Napi::Value& v) {
   return "object";
 }
 
-std::string DescribeCall(napi_env env, const Call& c, bool method) {
-  auto describe = [&](napi_value v) { return DescribeValue(Napi::Value(env, v)); };
+std::string DescribeCall(const Call& c, bool method) {
   std::string s;
-  for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + describe(c.pos[i]);
+  for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + DescribeValue(c.pos[i]);
   if (!c.kw.empty()) {
     s += s.empty() ? "{ " : ", { ";
-    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kw[i].first + ": " + describe(c.kw[i].second);
+    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kw[i].first + ": " + DescribeValue(c.kw[i].second);
     s += " }";
   }
   return "(" + s + ")";
@@ -485,21 +481,22 @@ void FillThreadGenerator(const std::vector<c10::Argument>& args, torch::jit::Sta
   }
 }
 
-napi_value RunOverload(napi_env env, const Overload& o, const Slots& slots, const Call& c) {
+Napi::Value RunOverload(Napi::Env env, const Overload& o, const Slots& slots, const Call& c) {
   const auto& args = o.handle.schema().arguments();
   torch::jit::Stack stack;
   stack.reserve(args.size());
   AliasMap aliases;
   for (size_t i = 0; i < args.size(); ++i) {
-    napi_value v = slots[i];
-    if (!v) {
+    const Napi::Value& v = slots[i];
+    if (v.IsEmpty()) {
       stack.push_back(*args[i].default_value());
       continue;
     }
     // A positional tensor in its own slot: KindsKey already found its Box.
-    Box* known = i < c.boxes.size() && v == c.pos[i] ? c.boxes[i] : nullptr;
+    // Same handle, not Napi::Value's == (a napi_strict_equals call).
+    Box* known = i < c.boxes.size() && napi_value(v) == napi_value(c.pos[i]) ? c.boxes[i] : nullptr;
     if (known && o.tensor[i]) stack.push_back(LiveTensor(env, known, args[i].name().c_str()));
-    else stack.push_back(ToIValue(env, v, args[i].real_type(), args[i].N(), args[i].name().c_str()));
+    else stack.push_back(ToIValue(v, args[i].real_type(), args[i].N(), args[i].name().c_str()));
     if (o.dimname[i]) QualifyDimnames(stack.back());
     if (stack.back().isTensor()) aliases.inputs.emplace_back(stack.back().toTensor().unsafeGetTensorImpl(), v);
   }
@@ -515,22 +512,21 @@ napi_value RunOverload(napi_env env, const Overload& o, const Slots& slots, cons
     guard.Restore();
     throw;
   }
-  if (stack.empty()) return Undefined(env);
+  if (stack.empty()) return env.Undefined();
   if (stack.size() == 1) return FromIValue(env, stack[0], &aliases);
-  napi_value arr;
-  Check(napi_create_array_with_length(env, stack.size(), &arr));
+  Napi::Array arr = Napi::Array::New(env, stack.size());
   for (size_t i = 0; i < stack.size(); ++i) {
-    napi_value item = FromIValue(env, stack[i], &aliases);
-    Check(napi_set_element(env, arr, static_cast<uint32_t>(i), item));
-    if (i < o.returnNames.size()) Check(napi_set_named_property(env, arr, o.returnNames[i].c_str(), item));
+    Napi::Value item = FromIValue(env, stack[i], &aliases);
+    arr.Set(static_cast<uint32_t>(i), item);
+    if (i < o.returnNames.size()) arr.Set(o.returnNames[i], item);
   }
   return arr;
 }
 
 // The family of an id from opId (stable: families are never removed).
-const Family& FamilyAt(napi_env env, napi_value idValue) {
-  int32_t id = -1;
-  if (napi_get_value_int32(env, idValue, &id) != napi_ok) ThrowType("op id must be a number");
+const Family& FamilyAt(const Napi::Value& idValue) {
+  if (!idValue.IsNumber()) ThrowType("op id must be a number");
+  int32_t id = idValue.As<Napi::Number>().Int32Value();
   const Family* f = id >= 0 && static_cast<size_t>(id) < kMaxFamilies ? g_familyTable[id].load(std::memory_order_acquire) : nullptr;
   if (!f) ThrowRange("unknown op id");
   return *f;
@@ -538,12 +534,11 @@ const Family& FamilyAt(napi_env env, napi_value idValue) {
 
 // The options object's own enumerable string keys (never inherited ones: a polluted
 // Object.prototype must not reach an op), each a known option with a value.
-void ReadOptions(napi_env env, napi_value options, const Family& f, Call& c) {
-  Napi::Object object(env, options);
+void ReadOptions(const Napi::Object& object, const Family& f, Call& c) {
   Napi::Array keys = OwnKeys(object);
   for (uint32_t i = 0, n = keys.Length(); i < n; ++i) {
     Napi::Value k = keys.Get(i);
-    std::string key = ToString(env, k, "option name");
+    std::string key = ToString(object.Env(), k, "option name");
     Napi::Value val = object.Get(k);
     bool undefinedValue = val.IsUndefined();
     if (undefinedValue || std::find(f.optionKeys.begin(), f.optionKeys.end(), key) == f.optionKeys.end())
@@ -554,55 +549,56 @@ void ReadOptions(napi_env env, napi_value options, const Family& f, Call& c) {
 
 // callOp(familyId, options | undefined, ...positional); callMethod: the same, with positional[0] as `this`
 // (only error messages differ: they leave self out, as x.sum(...) does).
-napi_value CallOp(napi_env env, napi_callback_info info) {
-  return Guard(env, "", [&]() -> napi_value {  // messages are prefixed with the op's name below
-    constexpr size_t kMaxArgs = 32;
-    napi_value argv[kMaxArgs];
-    size_t argc = kMaxArgs;
-    void* data = nullptr;
-    Check(napi_get_cb_info(env, info, &argc, argv, nullptr, &data));
-    bool method = data != nullptr;
-    if (argc < 2) ThrowRange("callOp(id, options, ...args)");
-    const Family& f = FamilyAt(env, argv[0]);
-    try {
-      if (argc > kMaxArgs) ThrowType("too many arguments (" + std::to_string(argc - 2) + "); no operator takes more than " + std::to_string(kMaxArgs - 2));
-      Call c;
-      c.pos.assign(argv + 2, argv + argc);
-      if (!IsNullish(env, argv[1])) ReadOptions(env, argv[1], f, c);
-      Slots slots, best;
-      uint64_t key = 0;
-      bool keyed = KindsKey(env, c, &key);
-      if (keyed) {
-        size_t cached = f.overloads.size();
-        f.chosen.Find(key, &cached);
-        if (cached < f.overloads.size()) {
-          const Overload& o = f.overloads[cached];
-          if (SlotsByKind(o, c, best) || ScoreOverload(env, o, c, best) >= 0) return RunOverload(env, o, best, c);
-        }
+Napi::Value CallOp(const Napi::CallbackInfo& info, bool method) {
+  constexpr size_t kMaxArgs = 32;
+  Napi::Env env = info.Env();
+  size_t argc = info.Length();
+  if (argc < 2) ThrowRange("callOp(id, options, ...args)");
+  const Family& f = FamilyAt(info[0]);
+  try {
+    if (argc > kMaxArgs) ThrowType("too many arguments (" + std::to_string(argc - 2) + "); no operator takes more than " + std::to_string(kMaxArgs - 2));
+    Call c;
+    for (size_t i = 2; i < argc; ++i) c.pos.push_back(info[i]);
+    if (!IsNullish(info[1])) ReadOptions(info[1].As<Napi::Object>(), f, c);
+    Slots slots, best;
+    uint64_t key = 0;
+    bool keyed = KindsKey(c, &key);
+    if (keyed) {
+      size_t cached = f.overloads.size();
+      f.chosen.Find(key, &cached);
+      if (cached < f.overloads.size()) {
+        const Overload& o = f.overloads[cached];
+        if (SlotsByKind(o, c, best) || ScoreOverload(o, c, best) >= 0) return RunOverload(env, o, best, c);
       }
-      const Overload* chosen = nullptr;
-      int bestScore = 1 << 30;
-      for (const Overload& o : f.overloads) {
-        int s = ScoreOverload(env, o, c, slots);
-        if (s >= 0 && s < bestScore) {
-          bestScore = s;
-          chosen = &o;
-          best.swap(slots);
-        }
-      }
-      if (!chosen) ThrowType("no overload matches these arguments: got " + DescribeCall(env, c, method) + ", expected one of:" + Signatures(f, method));
-      if (keyed) {
-        std::lock_guard<std::mutex> lock(g_opsMutex);
-        const_cast<Family&>(f).chosen.Add(key, static_cast<size_t>(chosen - f.overloads.data()));
-      }
-      return RunOverload(env, *chosen, best, c);
-    } catch (const JsError& e) {
-      throw JsError{e.kind, f.name.substr(0, f.name.find('.')) + ": " + e.msg};  // "to", not "to.dtype_layout"
-    } catch (const std::exception& e) {
-      throw JsError{KindOf(e), f.name.substr(0, f.name.find('.')) + ": " + TorchMessage(e)};
     }
-  });
+    const Overload* chosen = nullptr;
+    int bestScore = 1 << 30;
+    for (const Overload& o : f.overloads) {
+      int s = ScoreOverload(o, c, slots);
+      if (s >= 0 && s < bestScore) {
+        bestScore = s;
+        chosen = &o;
+        best.swap(slots);
+      }
+    }
+    if (!chosen) ThrowType("no overload matches these arguments: got " + DescribeCall(c, method) + ", expected one of:" + Signatures(f, method));
+    if (keyed) {
+      std::lock_guard<std::mutex> lock(g_opsMutex);
+      const_cast<Family&>(f).chosen.Add(key, static_cast<size_t>(chosen - f.overloads.data()));
+    }
+    return RunOverload(env, *chosen, best, c);
+  } catch (const JsError& e) {
+    throw JsError{e.kind, f.name.substr(0, f.name.find('.')) + ": " + e.msg};  // "to", not "to.dtype_layout"
+  } catch (const Napi::Error&) {
+    throw;  // a JS exception (an argument's getter or toString threw): reaches the caller unchanged
+  } catch (const std::exception& e) {
+    throw JsError{KindOf(e), f.name.substr(0, f.name.find('.')) + ": " + TorchMessage(e)};
+  }
 }
+
+// The two entry points (MethodEntry): callOp, and callMethod whose messages leave self out.
+Napi::Value CallFunctionJs(const Napi::CallbackInfo& info) { return CallOp(info, false); }
+Napi::Value CallMethodJs(const Napi::CallbackInfo& info) { return CallOp(info, true); }
 
 // A string list as a JS array.
 Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& items) {
@@ -612,7 +608,7 @@ Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& items) {
 }
 
 // opOptionKeys(id): the option names the family's overloads take (camelCase; 'input' for self).
-Napi::Value OpOptionKeys(const Napi::CallbackInfo& info) { return StringArray(info.Env(), FamilyAt(info.Env(), info[0]).optionKeys); }
+Napi::Value OpOptionKeys(const Napi::CallbackInfo& info) { return StringArray(info.Env(), FamilyAt(info[0]).optionKeys); }
 
 // camelCase(name): the one snake_case -> camelCase rule, for the JS layer and scripts/gen-ops.mjs.
 Napi::Value CamelCaseJs(const Napi::CallbackInfo& info) {
@@ -639,7 +635,7 @@ Napi::Value OpId(const Napi::CallbackInfo& info) {
 // opSchemas(id): the schema strings of a family's overloads.
 Napi::Value OpSchemas(const Napi::CallbackInfo& info) {
   std::vector<std::string> schemas;
-  for (const Overload& o : FamilyAt(info.Env(), info[0]).overloads) {
+  for (const Overload& o : FamilyAt(info[0]).overloads) {
     std::ostringstream os;
     os << o.handle.schema();
     schemas.push_back(os.str());
@@ -660,11 +656,9 @@ Napi::Value OpNames(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterOps(napi_env env, napi_value exports) {
-  // Raw Node-API: every generated op call goes through it (schema matching, IValue conversion).
-  Export(env, exports, "callOp", CallOp);
-  static int methodFlag = 1;
-  Export(env, exports, "callMethod", CallOp, &methodFlag);
   static constexpr MethodEntry kEntries[] = {
+      {"callOp", CallFunctionJs, ""},  // "": CallOp prefixes messages with the op's name itself
+      {"callMethod", CallMethodJs, ""},
       {"opOptionKeys", OpOptionKeys},
       {"camelCase", CamelCaseJs},
       {"optionMessage", OptionMessageJs},

@@ -78,7 +78,7 @@ Napi::Value CudaMemoryAllocated(const Napi::CallbackInfo& info) {
 // torch.set_default_dtype: factories, number inference and scalar type promotion inside ATen read it.
 Napi::Value SetDefaultDtype(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  c10::ScalarType st = ToScalarType(env, info[0]);
+  c10::ScalarType st = ToScalarType(info[0]);
   // Python accepts these four (the float8/float4 types have no legacy tensor type).
   if (st != c10::kHalf && st != c10::kBFloat16 && st != c10::kFloat && st != c10::kDouble)
     ThrowType(std::string("only float16, bfloat16, float32 and float64 can be the default dtype, got ") + DTypeName(st));
@@ -160,7 +160,7 @@ Napi::Value AutocastEnabled(const Napi::CallbackInfo& info) {
 Napi::Value AutocastDtype(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   c10::DeviceType type = AutocastDeviceType(env, info[0]);
-  if (!info[1].IsUndefined()) at::autocast::set_autocast_dtype(type, ToScalarType(env, info[1]));
+  if (!info[1].IsUndefined()) at::autocast::set_autocast_dtype(type, ToScalarType(info[1]));
   return Napi::Value(env, FromInt64(env, static_cast<int64_t>(at::autocast::get_autocast_dtype(type))));
 }
 

@@ -191,7 +191,7 @@ Napi::Value ZipStorage(const Napi::CallbackInfo& info) {
 Napi::Value StorageView(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const at::Tensor& bytes = TensorOf(env, info[0], "storage");
-  c10::ScalarType st = ToScalarType(env, info[1]);
+  c10::ScalarType st = ToScalarType(info[1]);
   if (c10::isQIntType(st)) ThrowType(std::string("quantized tensors (") + c10::toString(st) + ") are not supported");
   int64_t offset = ToInt64(env, info[2], "storage offset");
   std::vector<int64_t> size = ToIntList(env, info[3], "size");

@@ -72,7 +72,7 @@ Napi::Value GradDtype(const Napi::CallbackInfo& info) {
   const at::Tensor& t = TensorOf(env, info[0], "self");
   bool set = info.Length() > 1 && !info[1].IsUndefined();
   if (!t.is_leaf()) ThrowError(set ? "grad_dtype can only be set on leaf tensors." : "grad_dtype can only be accessed on leaf tensors.");
-  if (set) t.set_grad_dtype(info[1].IsNull() ? std::nullopt : std::optional<at::ScalarType>(ToScalarType(env, info[1])));
+  if (set) t.set_grad_dtype(info[1].IsNull() ? std::nullopt : std::optional<at::ScalarType>(ToScalarType(info[1])));
   std::optional<at::ScalarType> d = t.grad_dtype();
   return d ? Napi::Value(env, FromInt64(env, static_cast<int64_t>(*d))) : env.Null();
 }

@@ -83,7 +83,7 @@ Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
   at::Tensor t = at::empty(shape, at::TensorOptions().dtype(src));
   if (length) std::memcpy(t.data_ptr(), data, length * c10::elementSize(src));
   if (!IsNullish(env, info[2])) {
-    c10::ScalarType dst = ToScalarType(env, info[2]);
+    c10::ScalarType dst = ToScalarType(info[2]);
     if (dst != src) t = t.to(dst);
   }
   return Napi::Value(env, WrapTensor(env, std::move(t)));
@@ -105,7 +105,7 @@ Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
   const size_t length = buffer.ByteLength();
   int64_t offset = ToInt64(env, info[1], "offset");
   int64_t count = ToInt64(env, info[2], "count");
-  c10::ScalarType st = ToScalarType(env, info[3]);
+  c10::ScalarType st = ToScalarType(info[3]);
   int64_t item = static_cast<int64_t>(c10::elementSize(st));
   if (offset < 0 || offset > static_cast<int64_t>(length))
     ThrowRange("offset (" + std::to_string(offset) + ") must be in [0, " + std::to_string(length) + "]");
@@ -289,7 +289,7 @@ Napi::Value IsContiguous(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const at::Tensor& t = TensorOf(env, info[0], "self");
   if (IsNullish(env, info[1])) return Napi::Boolean::New(env, t.is_contiguous());
-  c10::IValue fmt = ToIValue(env, info[1], c10::MemoryFormatType::get(), {}, "memoryFormat");
+  c10::IValue fmt = ToIValue(info[1], c10::MemoryFormatType::get(), {}, "memoryFormat");
   return Napi::Boolean::New(env, t.is_contiguous(static_cast<c10::MemoryFormat>(fmt.toInt())));
 }
 
