@@ -165,13 +165,20 @@ describe('handles', () => {
     const r = runChild(
       `import { createRequire } from 'node:module';
        import { native } from ${JSON.stringify(join(root, 'lib', 'native.ts'))};
-       const { makeExternal } = createRequire(import.meta.url)(${JSON.stringify(addon)});
+       const { makeExternal, aliasExternal } = createRequire(import.meta.url)(${JSON.stringify(addon)});
        const ours = native.fromTypedArray(new Float32Array(2), [2], null);
-       for (const foreign of [makeExternal(), makeExternal(true)])
+       // Unreadable; then shaped like a handle (slot offsets of 16- and 24-byte slots).
+       for (const foreign of [makeExternal(), makeExternal(32), makeExternal(48), makeExternal(72)])
          for (const f of [() => native.shape(foreign), () => native.dispose(foreign), () => native.add(ours, foreign), () => native.generatorDevice(foreign), () => native.zipRecords(foreign)])
-           try { f(); console.log('no error'); } catch (e) { console.log(e.constructor.name); }`,
+           try { f(); console.log('no error'); } catch (e) { console.log(e.constructor.name); }
+       // Another addon's copy of one of our handle pointers, used after the handle was collected.
+       let alias = (() => aliasExternal(native.fromTypedArray(new Float32Array(3), [3], null)))();
+       console.log('while alive: ' + JSON.stringify(native.shape(alias)));
+       for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((resolve) => setImmediate(resolve)); }
+       try { native.shape(alias); console.log('no error'); } catch (e) { console.log(e.constructor.name); }`,
+      { nodeFlags: ['--expose-gc'] },
     );
     expect(r.signal, r.stderr).toBeNull();
-    expect(r.stdout.trim().split('\n')).toEqual(Array(10).fill('TypeError'));
+    expect(r.stdout.trim().split('\n')).toEqual([...Array(20).fill('TypeError'), 'while alive: [3]', 'TypeError']);
   });
 });

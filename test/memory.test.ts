@@ -165,7 +165,7 @@ describe('finalizer safety net', () => {
     big.dispose();
   });
 
-  it('gives the memory of collected handles back (handle chunks of 4,094)', () => {
+  it('gives the memory of collected handles back (chunks of 2,728 handles)', () => {
     const chunks = (): number => native.handleStats().handleChunks;
     fullGc();
     const before = chunks();
