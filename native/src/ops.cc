@@ -284,12 +284,18 @@ bool KindsKey(Call& c, uint64_t* key) {
   c.boxes.assign(c.pos.size(), nullptr);
   for (size_t i = 0; i < c.pos.size(); ++i) {
     const Napi::Value& v = c.pos[i];
+    // A tensor first: the commonest argument, and napi_typeof tests an External's kind fifth.
+    if ((c.boxes[i] = BoxOf(v.Env(), v))) {
+      c.types[i] = napi_external;
+      k = k * 16 + 5;
+      continue;
+    }
     uint64_t code;
     switch (c.types[i] = v.Type()) {
       case napi_number: code = IsWhole(v.As<Napi::Number>().DoubleValue()) ? 1 : 2; break;  // int and float schema types tell these apart
       case napi_boolean: code = 3; break;
       case napi_bigint: code = 4; break;
-      case napi_external: code = (c.boxes[i] = BoxOf(v.Env(), v)) ? 5 : 6; break;
+      case napi_external: code = 6; break;  // not a tensor handle (checked above)
       case napi_null: code = 7; break;
       case napi_undefined: code = 8; break;
       case napi_object: code = v.IsArray() ? ArrayKind(v.As<Napi::Array>()) : 0; break;
