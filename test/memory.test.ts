@@ -171,7 +171,7 @@ describe('finalizer safety net', () => {
     const before = chunks();
     let held: torch.Tensor[] = [];
     for (let i = 0; i < 40_000; i++) held.push(torch.zeros(1));
-    expect(chunks() - before).toBeGreaterThanOrEqual(9);
+    expect(chunks()).toBeGreaterThanOrEqual(Math.ceil(40_000 / 2_728)); // slots for every live handle
     for (const t of held) expect(t.isDisposed).toBe(false); // each handle still finds its own tensor
     held = [];
     fullGc();
