@@ -21,7 +21,7 @@ export interface NativeAddon {
   dispose(h: Handle): void;
   isDisposed(h: Handle): boolean;
   /** reportedBytes: bytes of accounted storages alive; v8ExternalBytes: what V8 was told (>= 1 MiB steps, applied outside GC). */
-  handleStats(): { boxes: number; tensors: number; reportedBytes: number; v8ExternalBytes: number; handleChunks: number };
+  handleStats(): { boxes: number; tensors: number; reportedBytes: number; v8ExternalBytes: number; handleChunks: number; handlesPerChunk: number };
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: number | null): Handle;
   toTypedArray(h: Handle, share?: boolean): Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array | Uint32Array | BigUint64Array;
   item(h: Handle): number | boolean | bigint;

@@ -328,6 +328,7 @@ Napi::Value HandleCounts(const Napi::CallbackInfo& info) {
   o.Set("reportedBytes", static_cast<double>(s.liveBytes.load(std::memory_order_relaxed)));
   o.Set("v8ExternalBytes", static_cast<double>(s.reportedBytes));
   o.Set("handleChunks", static_cast<double>(SlotOf(env)->boxArena.ChunkCount()));
+  o.Set("handlesPerChunk", static_cast<double>(SlotArena<Box>::SlotsPerChunk()));
   return o;
 }
 

@@ -64,6 +64,7 @@ class SlotArena {
   }
 
   size_t ChunkCount() const { return chunks_.size(); }
+  static constexpr size_t SlotsPerChunk() { return kSlotsPerChunk; }
 
  private:
   // A T, or the next free slot while free; `live` tells which (a stale pointer finds false).
