@@ -13,6 +13,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
   // libtorch's C++ log reads TORCH_CPP_LOG_LEVEL here, as `import torch` does in Python (once per process).
   static std::once_flag logging;
   std::call_once(logging, [] { c10::initLogging(); });
+  InstallCpuAllocator();
   try {
     RegisterHandle(env, exports);
     RegisterOps(env, exports);

@@ -25,6 +25,9 @@ void RegisterJit(napi_env env, napi_value exports);
 void RegisterAoti(napi_env env, napi_value exports);
 void RegisterOptim(napi_env env, napi_value exports);
 
+// Makes libtorch allocate CPU memory with cpu_allocator.cc's allocator (once per process).
+void InstallCpuAllocator();
+
 // A check of a call's arguments (the boxed stack) run before libtorch, for input that would crash
 // the process there; throws a JsError. FindOpCheck: the check for an overload, or nullptr (op_checks.cc).
 using OpCheck = void (*)(const c10::FunctionSchema& schema, const std::vector<c10::IValue>& stack);
