@@ -22,7 +22,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr double kWarmupS = 0.2;  // doubling warm-up stops once this much time is spent
+constexpr double kWarmupS = 1.0;  // doubling warm-up stops once this much time is spent (same on all three sides)
 constexpr double kTargetS = 0.7;  // length of one timed round
 constexpr double kLr = 0.01, kMomentum = 0.9;
 

@@ -6,7 +6,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../../dist/index.js';
 
-const WARMUP_S = 0.2; // doubling warm-up stops once this much time is spent
+const WARMUP_S = 1.0; // doubling warm-up stops once this much time is spent (same on all three sides: Node's JIT and
+// young-generation sizing settle over the first second or so, C++ and Python at once)
 const TARGET_S = 0.7; // length of one timed round
 const LR = 0.01;
 const MOMENTUM = 0.9;

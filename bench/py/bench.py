@@ -11,7 +11,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-WARMUP_S = 0.2  # doubling warm-up stops once this much time is spent
+WARMUP_S = 1.0  # doubling warm-up stops once this much time is spent (same on all three sides)
 TARGET_S = 0.7  # length of one timed round
 LR, MOMENTUM = 0.01, 0.9
 
