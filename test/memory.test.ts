@@ -294,6 +294,28 @@ describe('CPU allocator', () => {
     }
   });
 
+  it('leaves blocks that libtorch aligns to huge pages (THP_MEM_ALLOC_ENABLE) to the default allocator', () => {
+    const pageOffsets = (thp: boolean): number[] => {
+      const saved = process.env.THP_MEM_ALLOC_ENABLE;
+      if (thp) process.env.THP_MEM_ALLOC_ENABLE = '1';
+      else delete process.env.THP_MEM_ALLOC_ENABLE;
+      try {
+        const r = runChild(`
+          const blocks = [1 << 20, 4 << 20, 9 << 20].map((n) => torch.empty([n], { dtype: torch.uint8 }));
+          console.log(JSON.stringify(blocks.map((t) => Number(t.dataPtr() % 4096n))));
+        `);
+        expect(r.status, r.stderr).toBe(0);
+        return lastJson<number[]>(r);
+      } finally {
+        if (saved === undefined) delete process.env.THP_MEM_ALLOC_ENABLE;
+        else process.env.THP_MEM_ALLOC_ENABLE = saved;
+      }
+    };
+    // 2 MiB and more: page-aligned by libtorch's own allocator with THP on; hand-aligned (64) without.
+    expect(pageOffsets(true).slice(1)).toEqual([0, 0]);
+    expect(pageOffsets(false).some((offset) => offset !== 0)).toBe(true);
+  });
+
   // The W2 training step's pattern: a 401,408-byte gradient freed every step while handles wait for
   // the GC. With posix_memalign a handle's Node-API record landed in the slack after the block and
   // the next block of that size did not fit the hole: a new block, freshly page-faulted, every step.

@@ -33,7 +33,7 @@ class HeapCpuAllocator final : public c10::Allocator {
   c10::DataPtr allocate(size_t nbytes) override {
     // Empty storages, and blocks that libtorch aligns to huge pages (THP_MEM_ALLOC_ENABLE), stay
     // with the default allocator.
-    if (nbytes == 0 || c10::c10_compute_alignment(nbytes) != c10::gAlignment) return fallback_->allocate(nbytes);
+    if (nbytes == 0 || HugePageAligned(nbytes)) return fallback_->allocate(nbytes);
     TORCH_CHECK(static_cast<ptrdiff_t>(nbytes) >= 0, "alloc_cpu() seems to have been called with negative number: ", nbytes);
     void* block = std::malloc(nbytes + kSlack);
     if (block == nullptr) {
@@ -58,6 +58,14 @@ class HeapCpuAllocator final : public c10::Allocator {
 
  private:
   static constexpr size_t kSlack = sizeof(void*) + c10::gAlignment - 1;
+
+  static bool HugePageAligned(size_t nbytes) {
+#if defined(__linux__) && !defined(__ANDROID__)
+    return c10::c10_compute_alignment(nbytes) != c10::gAlignment;
+#else
+    return false;
+#endif
+  }
 
   static void Free(void* data) {
     if (data == nullptr) return;
