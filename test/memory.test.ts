@@ -296,20 +296,15 @@ describe('CPU allocator', () => {
 
   it('leaves blocks that libtorch aligns to huge pages (THP_MEM_ALLOC_ENABLE) to the default allocator', () => {
     const pageOffsets = (thp: boolean): number[] => {
-      const saved = process.env.THP_MEM_ALLOC_ENABLE;
-      if (thp) process.env.THP_MEM_ALLOC_ENABLE = '1';
-      else delete process.env.THP_MEM_ALLOC_ENABLE;
-      try {
-        const r = runChild(`
+      const r = runChild(
+        `
           const blocks = [1 << 20, 4 << 20, 9 << 20].map((n) => torch.empty([n], { dtype: torch.uint8 }));
           console.log(JSON.stringify(blocks.map((t) => Number(t.dataPtr() % 4096n))));
-        `);
-        expect(r.status, r.stderr).toBe(0);
-        return lastJson<number[]>(r);
-      } finally {
-        if (saved === undefined) delete process.env.THP_MEM_ALLOC_ENABLE;
-        else process.env.THP_MEM_ALLOC_ENABLE = saved;
-      }
+        `,
+        { env: { THP_MEM_ALLOC_ENABLE: thp ? '1' : undefined } },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      return lastJson<number[]>(r);
     };
     // 2 MiB and more: page-aligned by libtorch's own allocator with THP on; hand-aligned (64) without.
     expect(pageOffsets(true).slice(1)).toEqual([0, 0]);

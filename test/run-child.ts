@@ -14,14 +14,19 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Long child runs: the shared test machine can be 5-10x slower than a quiet one. */
 export const childTimeoutMs = 540_000;
 
-/** `body` runs after `import * as torch from lib/index.ts`; nodeFlags go to the child's node. */
-export function runChild(body: string, options: { nodeFlags?: string[]; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+/** `body` runs after `import * as torch from lib/index.ts`; nodeFlags go to the child's node; env is laid over
+ * this process's environment (an undefined value leaves that variable out). */
+export function runChild(
+  body: string,
+  options: { nodeFlags?: string[]; timeoutMs?: number; env?: Record<string, string | undefined> } = {},
+): SpawnSyncReturns<string> {
   const dir = mkdtempSync(join(tmpdir(), 'torchnode-child-'));
   const file = join(dir, 'child.ts');
   writeFileSync(file, `import * as torch from ${JSON.stringify(join(root, 'lib', 'index.ts'))};\n${body}\n`);
   try {
     const args = [...(options.nodeFlags ?? []), join(root, 'node_modules', 'vite-node', 'vite-node.mjs'), file];
-    return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: options.timeoutMs ?? childTimeoutMs });
+    const env = options.env && { ...process.env, ...options.env };
+    return spawnSync(process.execPath, args, { cwd: root, env, encoding: 'utf8', timeout: options.timeoutMs ?? childTimeoutMs });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

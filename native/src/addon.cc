@@ -10,10 +10,13 @@
 namespace tn {
 
 Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(env)) {
-  // libtorch's C++ log reads TORCH_CPP_LOG_LEVEL here, as `import torch` does in Python (once per process).
-  static std::once_flag logging;
-  std::call_once(logging, [] { c10::initLogging(); });
-  InstallCpuAllocator();
+  // Once per process: libtorch's C++ log reads TORCH_CPP_LOG_LEVEL here, as `import torch` does in
+  // Python; libtorch's CPU memory comes from cpu_allocator.cc.
+  static std::once_flag processSetup;
+  std::call_once(processSetup, [] {
+    c10::initLogging();
+    InstallCpuAllocator();
+  });
   try {
     RegisterHandle(env, exports);
     RegisterOps(env, exports);

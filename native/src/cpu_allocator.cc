@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 
 #include "ops.h"
 
@@ -28,12 +27,10 @@ namespace {
 
 class HeapCpuAllocator final : public c10::Allocator {
  public:
-  explicit HeapCpuAllocator(c10::Allocator* fallback) : fallback_(fallback) {}
-
   c10::DataPtr allocate(size_t nbytes) override {
     // Empty storages, and blocks that libtorch aligns to huge pages (THP_MEM_ALLOC_ENABLE), stay
     // with the default allocator.
-    if (nbytes == 0 || HugePageAligned(nbytes)) return fallback_->allocate(nbytes);
+    if (nbytes == 0 || HugePageAligned(nbytes)) return c10::GetDefaultCPUAllocator()->allocate(nbytes);
     TORCH_CHECK(static_cast<ptrdiff_t>(nbytes) >= 0, "alloc_cpu() seems to have been called with negative number: ", nbytes);
     void* block = std::malloc(nbytes + kSlack);
     if (block == nullptr) {
@@ -72,19 +69,14 @@ class HeapCpuAllocator final : public c10::Allocator {
     c10::profiledCPUMemoryReporter().Delete(data);
     std::free(static_cast<void**>(data)[-1]);
   }
-
-  c10::Allocator* fallback_;
 };
 
 }  // namespace
 
 void InstallCpuAllocator() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // Never destroyed: storages freed during process exit still call into it.
-    static auto* allocator = new HeapCpuAllocator(c10::GetDefaultCPUAllocator());
-    c10::SetCPUAllocator(allocator);
-  });
+  // Never destroyed: storages freed during process exit still call into it.
+  static auto* allocator = new HeapCpuAllocator();
+  c10::SetCPUAllocator(allocator);
 }
 
 }  // namespace tn

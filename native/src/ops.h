@@ -25,7 +25,7 @@ void RegisterJit(napi_env env, napi_value exports);
 void RegisterAoti(napi_env env, napi_value exports);
 void RegisterOptim(napi_env env, napi_value exports);
 
-// Makes libtorch allocate CPU memory with cpu_allocator.cc's allocator (once per process).
+// Makes libtorch allocate CPU memory with cpu_allocator.cc's allocator (call once per process).
 void InstallCpuAllocator();
 
 // A check of a call's arguments (the boxed stack) run before libtorch, for input that would crash
