@@ -1,7 +1,8 @@
 // The generic entry point: any operator registered with the c10 dispatcher (every ATen op),
-// called boxed with arguments converted from JS by the op's schema. Overloads are resolved the
-// way Python's argument parser does: positional arguments in schema order, keyword arguments from
-// a trailing options object (camelCase keys), defaults from the schema, best-scoring overload wins.
+// called with arguments converted from JS by the op's schema: boxed, or unboxed for a few common
+// shapes (unboxed_call.h). Overloads are resolved the way Python's argument parser does: positional
+// arguments in schema order, keyword arguments from a trailing options object (camelCase keys),
+// defaults from the schema, best-scoring overload wins.
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/grad_mode.h>
 
@@ -17,6 +18,7 @@
 #include "convert.h"
 #include "ops.h"
 #include "thread_generator.h"
+#include "unboxed_call.h"
 
 namespace tn {
 namespace {
@@ -32,6 +34,7 @@ struct Overload {
   std::vector<size_t> written;           // arguments the op may write (Tensor(a!)): their metadata is restored on failure
   bool takesGenerator = false;           // has a Generator? argument (a worker fills in its own)
   OpCheck check = nullptr;               // argument check for input that crashes libtorch (op_checks.cc)
+  UnboxedCaller unboxed;                 // set for the common Tensor/Scalar shapes that need none of the above
 };
 
 // Schemas type Dimname arguments as str: they are told apart by name (these names are used for
@@ -144,6 +147,7 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
     if (t->kind() == c10::TypeKind::OptionalType && t->castRaw<c10::OptionalType>()->getElementType()->kind() == c10::TypeKind::GeneratorType)
       o.takesGenerator = true;
   }
+  if (!o.check && !o.takesGenerator && !o.hasOut && o.written.empty()) o.unboxed = UnboxedCaller::For(h);
   const auto& rets = h.schema().returns();
   bool named = rets.size() > 1;
   for (const c10::Argument& r : rets) named = named && !r.name().empty();
@@ -487,8 +491,35 @@ void FillThreadGenerator(const std::vector<c10::Argument>& args, torch::jit::Sta
   }
 }
 
+// The arguments of an unboxed call (o.unboxed), when every tensor is a positional handle whose Box
+// KindsKey found: anything else (a number for a tensor, a tensor in the options) goes boxed.
+bool ReadUnboxedArgs(Napi::Env env, const Overload& o, const Slots& slots, const Call& c, UnboxedArg* out, AliasMap& aliases) {
+  const auto& args = o.handle.schema().arguments();
+  for (size_t i = 0; i < args.size(); ++i) {
+    const Napi::Value& v = slots[i];
+    if (o.tensor[i]) {
+      Box* known = !v.IsEmpty() && i < c.boxes.size() && napi_value(v) == napi_value(c.pos[i]) ? c.boxes[i] : nullptr;
+      if (!known) return false;
+      out[i].tensor = &LiveTensor(env, known, args[i].name().c_str());
+      aliases.inputs.emplace_back(out[i].tensor->unsafeGetTensorImpl(), v);
+    } else {
+      out[i].scalar = v.IsEmpty() ? args[i].default_value()->toScalar() : ToScalar(v, args[i].name().c_str());
+    }
+  }
+  return true;
+}
+
 Napi::Value RunOverload(Napi::Env env, const Overload& o, const Slots& slots, const Call& c) {
   const auto& args = o.handle.schema().arguments();
+  if (o.unboxed) {
+    UnboxedArg unboxedArgs[UnboxedCaller::kMaxArgs];
+    AliasMap aliases;
+    if (ReadUnboxedArgs(env, o, slots, c, unboxedArgs, aliases)) {
+      at::Tensor result = o.unboxed.Call(unboxedArgs);
+      if (Napi::Value same = aliases.Find(result); !same.IsEmpty()) return same;
+      return Napi::Value(env, WrapTensor(env, std::move(result)));
+    }
+  }
   torch::jit::Stack stack;
   stack.reserve(args.size());
   AliasMap aliases;
