@@ -34,7 +34,8 @@ async function seconds(op, n, yieldEvery, naturalGc = false) {
 
 // Warms up every variant with doubling batches, sizes its rounds to ~TARGET_S from the last, then
 // alternates the variants round by round so drift on this noisy machine hits them alike.
-// BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
+// BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): BENCH_WARMUP_ITERS (10) warm-up iterations
+// (thousands let the JIT reach its optimizing tier, as the timed runs do), then exactly N
 // of each variant (BENCH_VARIANT=i: only the i-th) between the marker calls getppid() (process.ppid)
 // and getpriority() (os.getPriority) that callgrind zeroes and dumps its counters at; one record each.
 async function measure(workload, rounds, variants, extra = {}) {
@@ -43,7 +44,7 @@ async function measure(workload, rounds, variants, extra = {}) {
     const only = process.env.BENCH_VARIANT;
     for (const [i, v] of variants.entries()) {
       if (only !== undefined && Number(only) !== i) continue;
-      await seconds(v.op, 10, v.yieldEvery, v.naturalGc);
+      await seconds(v.op, Number(process.env.BENCH_WARMUP_ITERS ?? 10), v.yieldEvery, v.naturalGc);
       void process.ppid;
       const cpu0 = process.cpuUsage();
       const us = ((await seconds(v.op, fixed, v.yieldEvery, v.naturalGc)) * 1e6) / fixed;
