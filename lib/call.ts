@@ -59,33 +59,12 @@ export function callOp(id: number, args: readonly unknown[], method = false): un
   // callMethod differs only in error messages, which leave out `self` as x.sum(...) does.
   const call = method ? native.callMethod : native.callOp;
   let r: unknown;
-  // Fixed arities call without building a spread array (most calls take one to three values), and
-  // know their inputs' handles: an op that gives one back (in place, out=, type_as) returns that input.
+  // Fixed arities call without building a spread array (most calls take one to three values).
+  let h0: unknown, h1: unknown, h2: unknown;
   switch (n) {
-    case 1: {
-      const h0 = toNative(args[0]);
-      r = call(id, options, h0);
-      if (r === h0) return args[0];
-      break;
-    }
-    case 2: {
-      const h0 = toNative(args[0]);
-      const h1 = toNative(args[1]);
-      r = call(id, options, h0, h1);
-      if (r === h0) return args[0];
-      if (r === h1) return args[1];
-      break;
-    }
-    case 3: {
-      const h0 = toNative(args[0]);
-      const h1 = toNative(args[1]);
-      const h2 = toNative(args[2]);
-      r = call(id, options, h0, h1, h2);
-      if (r === h0) return args[0];
-      if (r === h1) return args[1];
-      if (r === h2) return args[2];
-      break;
-    }
+    case 1: r = call(id, options, (h0 = toNative(args[0]))); break;
+    case 2: r = call(id, options, (h0 = toNative(args[0])), (h1 = toNative(args[1]))); break;
+    case 3: r = call(id, options, (h0 = toNative(args[0])), (h1 = toNative(args[1])), (h2 = toNative(args[2]))); break;
     default: {
       const nativeArgs: unknown[] = new Array(n);
       for (let i = 0; i < n; i++) nativeArgs[i] = toNative(args[i]);
@@ -93,6 +72,10 @@ export function callOp(id: number, args: readonly unknown[], method = false): un
       return fromNative(r, args, n, options);
     }
   }
+  // An op that gives an input's handle back (in place, out=, type_as) returns that input.
+  if (r === h0) return args[0];
+  if (n > 1 && r === h1) return args[1];
+  if (n > 2 && r === h2) return args[2];
   // A single new tensor, when no option could have been given back (the common case, checked once).
   if (options === undefined && typeof r === 'object' && r !== null && !Array.isArray(r)) return new Tensor(r as Handle);
   return fromNative(r, args, n, options);

@@ -34,7 +34,7 @@ struct Overload {
   std::vector<size_t> written;           // arguments the op may write (Tensor(a!)): their metadata is restored on failure
   bool takesGenerator = false;           // has a Generator? argument (a worker fills in its own)
   OpCheck check = nullptr;               // argument check for input that crashes libtorch (op_checks.cc)
-  UnboxedCaller unboxed;                 // set for the common Tensor/Scalar shapes that need none of the above
+  UnboxedCaller unboxed;                 // set for the common Tensor/Scalar shapes (none written), when there is no check
 };
 
 // Schemas type Dimname arguments as str: they are told apart by name (these names are used for
@@ -147,7 +147,7 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
     if (t->kind() == c10::TypeKind::OptionalType && t->castRaw<c10::OptionalType>()->getElementType()->kind() == c10::TypeKind::GeneratorType)
       o.takesGenerator = true;
   }
-  if (!o.check && !o.takesGenerator && !o.hasOut && o.written.empty()) o.unboxed = UnboxedCaller::For(h);
+  if (!o.check) o.unboxed = UnboxedCaller::For(h);  // its shapes leave out written, out= and Generator arguments
   const auto& rets = h.schema().returns();
   bool named = rets.size() > 1;
   for (const c10::Argument& r : rets) named = named && !r.name().empty();
@@ -491,6 +491,12 @@ void FillThreadGenerator(const std::vector<c10::Argument>& args, torch::jit::Sta
   }
 }
 
+// The Box of slot i when it holds the positional tensor handle of the same position (KindsKey found
+// the Box); compared as handles, not with Napi::Value's == (a napi_strict_equals call).
+Box* PositionalBox(const Slots& slots, const Call& c, size_t i) {
+  return i < c.boxes.size() && napi_value(slots[i]) == napi_value(c.pos[i]) ? c.boxes[i] : nullptr;
+}
+
 // The arguments of an unboxed call (o.unboxed), when every tensor is a positional handle whose Box
 // KindsKey found: anything else (a number for a tensor, a tensor in the options) goes boxed.
 bool ReadUnboxedArgs(Napi::Env env, const Overload& o, const Slots& slots, const Call& c, UnboxedArg* out, AliasMap& aliases) {
@@ -498,7 +504,7 @@ bool ReadUnboxedArgs(Napi::Env env, const Overload& o, const Slots& slots, const
   for (size_t i = 0; i < args.size(); ++i) {
     const Napi::Value& v = slots[i];
     if (o.tensor[i]) {
-      Box* known = !v.IsEmpty() && i < c.boxes.size() && napi_value(v) == napi_value(c.pos[i]) ? c.boxes[i] : nullptr;
+      Box* known = PositionalBox(slots, c, i);
       if (!known) return false;
       out[i].tensor = &LiveTensor(env, known, args[i].name().c_str());
       aliases.inputs.emplace_back(out[i].tensor->unsafeGetTensorImpl(), v);
@@ -529,9 +535,7 @@ Napi::Value RunOverload(Napi::Env env, const Overload& o, const Slots& slots, co
       stack.push_back(*args[i].default_value());
       continue;
     }
-    // A positional tensor in its own slot: KindsKey already found its Box.
-    // Same handle, not Napi::Value's == (a napi_strict_equals call).
-    Box* known = i < c.boxes.size() && napi_value(v) == napi_value(c.pos[i]) ? c.boxes[i] : nullptr;
+    Box* known = PositionalBox(slots, c, i);
     if (known && o.tensor[i]) stack.push_back(LiveTensor(env, known, args[i].name().c_str()));
     else stack.push_back(ToIValue(v, args[i].real_type(), args[i].N(), args[i].name().c_str()));
     if (o.dimname[i]) QualifyDimnames(stack.back());

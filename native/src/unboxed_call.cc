@@ -24,12 +24,12 @@ at::Tensor InvokeAll(const c10::TypedOperatorHandle<at::Tensor(A...)>& op, const
 
 // The schema's shape, one letter per argument (T: Tensor, S: Scalar); empty when it has no shape here.
 std::string Shape(const c10::FunctionSchema& s) {
-  if (s.returns().size() != 1 || s.returns()[0].real_type()->kind() != c10::TypeKind::TensorType || s.is_mutable() ||
+  if (s.returns().size() != 1 || s.returns()[0].real_type()->kind() != c10::TypeKind::TensorType ||
       s.arguments().size() > UnboxedCaller::kMaxArgs)
     return "";
   std::string shape;
   for (const c10::Argument& a : s.arguments()) {
-    if (a.alias_info()) return "";
+    if (a.alias_info()) return "";  // written (in place, out=) or aliased by the result: boxed
     switch (a.real_type()->kind()) {
       case c10::TypeKind::TensorType: shape += 'T'; break;
       case c10::TypeKind::NumberType: shape += 'S'; break;
