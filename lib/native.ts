@@ -69,6 +69,8 @@ export interface NativeAddon {
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
   cudaMemoryAllocated(device: number | null): number;
+  cpuMemoryCached(): number;
+  emptyCpuCache(): number;
   generatorNew(device: string): Handle;
   defaultGenerator(device: string): Handle;
   generatorManualSeed(g: Handle, seed: bigint): void;

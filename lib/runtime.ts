@@ -111,6 +111,21 @@ export const cuda = {
   memoryAllocated: (device: number | DeviceLike | null = null): number => native.cudaMemoryAllocated(cudaIndex(device, 'cuda.memoryAllocated')),
 };
 
+/**
+ * The CPU allocator's cache: freed tensor blocks of 64 KiB to 32 MiB are kept, up to
+ * TORCHNODE_CPU_CACHE_MB (default 256; 0 turns it off), for the next tensor of the same size, as
+ * PyTorch's CUDA allocator keeps GPU blocks. emptyCache gives them back to malloc.
+ */
+export const cpu = {
+  isAvailable: (): boolean => true,
+  /** Bytes of freed blocks the cache holds for reuse (not counted by any tensor). */
+  memoryCached: (): number => native.cpuMemoryCached(),
+  /** Gives every cached block back to malloc; returns nothing, as torch.cuda.empty_cache. */
+  emptyCache: (): void => {
+    native.emptyCpuCache();
+  },
+};
+
 function cudaIndex(device: number | DeviceLike | null, fn: string): number | null {
   if (device === null || typeof device === 'number') return device;
   const d = toDevice(device, fn);

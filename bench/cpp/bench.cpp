@@ -32,10 +32,15 @@ double seconds(const std::function<void(long)>& run, long n) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// Set by inproc.cc (these workloads inside a Node process, bench/node/inproc.mjs): it times `run`
+// itself, in rounds alternating with the torchnode workload's.
+std::function<void(const std::function<void(long)>& run)> measure_hook;
+
 // Warms up with doubling batches, sizes a round to ~kTargetS from the last batch's rate (the
 // steadiest: the first batches pay one-off costs), then prints µs per iteration for each round.
 void measure(const char* workload, const char* variant, int rounds,
              const std::function<void(long)>& run, double check = NAN) {
+  if (measure_hook) return measure_hook(run);
   // BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
   // in one round between the marker calls getppid() and getpriority() that callgrind zeroes and dumps at.
   const char* fixed_env = std::getenv("BENCH_FIXED_ITERS");

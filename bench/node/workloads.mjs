@@ -39,6 +39,8 @@ async function seconds(op, n, yieldEvery, naturalGc = false) {
 // of each variant (BENCH_VARIANT=i: only the i-th) between the marker calls getppid() (process.ppid)
 // and getpriority() (os.getPriority) that callgrind zeroes and dumps its counters at; one record each.
 async function measure(workload, rounds, variants, extra = {}) {
+  // bench/node/inproc.mjs times the variants itself, alternating with the C++ workload in this process.
+  if (globalThis.benchInprocHook) return globalThis.benchInprocHook(workload, variants);
   const fixed = Number(process.env.BENCH_FIXED_ITERS ?? 0);
   if (fixed > 0) {
     const only = process.env.BENCH_VARIANT;

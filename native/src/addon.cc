@@ -32,6 +32,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterJit(env, exports);
     RegisterAoti(env, exports);
     RegisterOptim(env, exports);
+    RegisterCpuAllocator(env, exports);
     DefineAddon(exports, {});
   } catch (...) {
     ReleaseEnvSlot(slot);  // the destructor does not run for a constructor that threw

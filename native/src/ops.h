@@ -24,6 +24,7 @@ void RegisterStorage(napi_env env, napi_value exports);
 void RegisterJit(napi_env env, napi_value exports);
 void RegisterAoti(napi_env env, napi_value exports);
 void RegisterOptim(napi_env env, napi_value exports);
+void RegisterCpuAllocator(napi_env env, napi_value exports);
 
 // Makes libtorch allocate CPU memory with cpu_allocator.cc's allocator (call once per process).
 void InstallCpuAllocator();

@@ -1,0 +1,32 @@
+// C++ and torchnode timed in one Node process: bench.cpp's workload (built as
+// bench/build/bench_inproc.node) and workloads.mjs's, in alternating rounds. This machine's speed
+// drifts between processes by more than 5 %, so a per-round ratio measured seconds apart in one
+// process is the steadiest Node/C++ comparison it gives; it also shows whether the Node process
+// itself (its heap, threads, allocator) slows the C++ loop (compare with bench_cpp's own rounds).
+// Usage: node --expose-gc bench/node/inproc.mjs <w2|w3|w3nn|w2sgd|...> [rounds=7]   (BENCH_VARIANT=i: the i-th Node variant)
+// Needs bench/build from one `npm run bench` (it builds bench_inproc when node-api-headers is installed).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const [workload, roundsArg = '7'] = process.argv.slice(2);
+const rounds = Number(roundsArg);
+const addonPath = fileURLToPath(new URL('../build/bench_inproc.node', import.meta.url));
+if (!workload || !(rounds > 0) || !existsSync(addonPath)) {
+  console.error('usage: node --expose-gc bench/node/inproc.mjs <workload> [rounds]; needs bench/build/bench_inproc.node (npm run bench builds it)');
+  process.exit(2);
+}
+const cpp = createRequire(import.meta.url)(addonPath);
+const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+
+globalThis.benchInprocHook = (name, variants) => {
+  const v = variants[Number(process.env.BENCH_VARIANT ?? 0)];
+  const rows = cpp.compare(name, (n) => {
+    for (let i = 0; i < n; i++) v.op();
+  }, rounds);
+  for (const [i, [c, js]] of rows.entries()) console.log(`round ${i}: C++ ${c.toFixed(1)} µs, Node ${js.toFixed(1)} µs, Node/C++ ${(js / c).toFixed(3)}`);
+  const ratios = rows.map(([c, js]) => js / c);
+  console.log(`${name} (${v.variant}): Node/C++ in one process ${median(ratios).toFixed(3)} (median of ${rows.length} rounds, ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
+};
+process.argv = [process.argv[0], fileURLToPath(new URL('workloads.mjs', import.meta.url)), workload, '1'];
+await import('./workloads.mjs');
