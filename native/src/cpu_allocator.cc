@@ -54,11 +54,15 @@ class BlockCache {
     return block;
   }
 
-  // Keeps the block if it fits; false: the caller frees it.
-  bool Give(void* block, size_t nbytes) {
+  // Keeps the block if it fits; false: the caller frees it. Runs in deleters: never throws.
+  bool Give(void* block, size_t nbytes) noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
     if (bytes_ + nbytes > capacity_) return false;
-    free_[nbytes].push_back(block);
+    try {
+      free_[nbytes].push_back(block);
+    } catch (...) {
+      return false;  // no memory for the list: the block goes back to malloc
+    }
     bytes_ += nbytes;
     return true;
   }
