@@ -15,9 +15,9 @@ double SecondsOf(const std::function<void()>& f) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// compare(workload, jsRun, rounds) -> [[cppUs, jsUs], ...]: builds the C++ workload, warms up both
-// sides for kWarmupS each, then alternates one round of n C++ steps with one of jsRun(n) (n sized to
-// half a kTargetS round of C++). jsRun runs n steps of the torchnode workload.
+// compare(workload, jsRun, rounds) -> [[cppUs, jsUs], ...]: builds the C++ workload, warms it up for
+// kWarmupS and JS for as many steps, then alternates one round of n C++ steps with one of jsRun(n)
+// (n sized to half a kTargetS round of C++). jsRun runs n steps of the torchnode workload.
 napi_value Compare(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value args[3];
@@ -40,12 +40,13 @@ napi_value Compare(napi_env env, napi_callback_info info) {
   };
   std::vector<std::pair<double, double>> rows;
   measure_hook = [&](const std::function<void(long)>& run) {
-    long n = 1;
+    long n = 1, warmupSteps = 0;
     double lastS = 0;
-    for (double spent = 0; spent < kWarmupS; n *= 2) spent += lastS = SecondsOf([&] { run(n); });
+    for (double spent = 0; spent < kWarmupS; n *= 2, warmupSteps += n / 2) spent += lastS = SecondsOf([&] { run(n); });
     const long iters = std::max(1L, std::lround((n / 2) * kTargetS / 2 / lastS));
-    double spent = 0;
-    for (long m = 1; spent < kWarmupS && !failed; m *= 2) spent += SecondsOf([&] { js(m); });
+    // As many warm-up steps on the JS side, so that every round finds both models at the same point
+    // of training: W3's kernels get faster or slower as training changes its activations.
+    js(warmupSteps);
     for (int r = 0; r < rounds && !failed; ++r) {
       double cpp = SecondsOf([&] { run(iters); }) * 1e6 / iters;
       double jsUs = SecondsOf([&] { js(iters); }) * 1e6 / iters;
