@@ -34,14 +34,18 @@ describe('CPU block cache', () => {
     expect(lastJson(r)).toEqual({ start: 0, afterFree: MiB, afterReuse: 0, sum: 512 * 512, afterSmall: 0, afterEmpty: 0, five: 5 * MiB });
   }, childTimeoutMs + 10_000);
 
-  it('TORCHNODE_CPU_CACHE_MB bounds the cache, and 0 turns it off', () => {
+  it('TORCHNODE_CPU_CACHE_MB bounds the cache, 0 turns it off, and an out-of-range value leaves the default', () => {
     const two = runChild(reuse, { env: { TORCHNODE_CPU_CACHE_MB: '2' } });
     expect(two.status, two.stderr).toBe(0);
     expect(lastJson<Record<string, number>>(two).five).toBe(2 * MiB);
+    // 2^44 MiB is 2^64 bytes, which would wrap around to a bound of 0: out of range, the default stays.
+    const huge = runChild(reuse, { env: { TORCHNODE_CPU_CACHE_MB: String(2 ** 44) } });
+    expect(huge.status, huge.stderr).toBe(0);
+    expect(lastJson<Record<string, number>>(huge).five).toBe(5 * MiB);
     const off = runChild(reuse, { env: { TORCHNODE_CPU_CACHE_MB: '0' } });
     expect(off.status, off.stderr).toBe(0);
     expect(lastJson(off)).toEqual({ start: 0, afterFree: 0, afterReuse: 0, sum: 512 * 512, afterSmall: 0, afterEmpty: 0, five: 0 });
-  }, 2 * childTimeoutMs + 10_000);
+  }, 3 * childTimeoutMs + 10_000);
 
   // The regression it fixes: under glibc's default settings the small CNN step of the benchmark (W3)
   // made glibc shrink and regrow its heap every step (about 400 page faults per step, 3.7x slower).

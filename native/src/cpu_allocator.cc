@@ -89,13 +89,15 @@ class BlockCache {
   const size_t capacity_;
 };
 
-// TORCHNODE_CPU_CACHE_MB (default 256, 0 turns the cache off).
+// TORCHNODE_CPU_CACHE_MB (default 256, 0 turns the cache off); anything but digits up to 2^30 MiB
+// (a sign, a unit, a fraction) leaves the default, as the addon loads before any JS could be told.
 size_t CacheCapacityFromEnv() {
+  constexpr size_t kDefault = size_t{256} << 20;
   const char* v = std::getenv("TORCHNODE_CPU_CACHE_MB");
-  if (v == nullptr || *v == '\0') return size_t{256} << 20;
+  if (v == nullptr || *v < '0' || *v > '9') return kDefault;
   char* end = nullptr;
   unsigned long long mb = std::strtoull(v, &end, 10);
-  return *end == '\0' ? static_cast<size_t>(mb) << 20 : size_t{256} << 20;
+  return *end == '\0' && mb <= (1ULL << 30) ? static_cast<size_t>(mb) << 20 : kDefault;
 }
 
 BlockCache& Cache() {
