@@ -32,6 +32,24 @@ double seconds(const std::function<void(long)>& run, long n) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// The doubling warm-up: batches of 1, 2, 4, ... steps until kWarmupS is spent. The last batch
+// (the steadiest: the first ones pay one-off costs) sizes the timed rounds.
+struct Warmup {
+  long last = 1;      // steps in the last batch
+  double lastS = 1;   // its seconds
+  long steps = 0;     // steps run in all
+};
+Warmup warm_up(const std::function<void(long)>& run) {
+  Warmup w;
+  for (double spent = 0; spent < kWarmupS; w.last *= 2) {
+    w.lastS = seconds(run, w.last);
+    spent += w.lastS;
+    w.steps += w.last;
+  }
+  w.last /= 2;
+  return w;
+}
+
 // Set by inproc.cc (these workloads inside a Node process, bench/node/inproc.mjs): it times `run`
 // itself, in rounds alternating with the torchnode workload's.
 std::function<void(const std::function<void(long)>& run)> measure_hook;
@@ -45,14 +63,8 @@ void measure(const char* workload, const char* variant, int rounds,
   // in one round between the marker calls getppid() and getpriority() that callgrind zeroes and dumps at.
   const char* fixed_env = std::getenv("BENCH_FIXED_ITERS");
   const long fixed = fixed_env ? std::atol(fixed_env) : 0;
-  long last = 1;
-  double lastS = 1, spent = 0;
-  for (long n = 1; fixed <= 0 && spent < kWarmupS; n *= 2) {
-    lastS = seconds(run, n);
-    spent += lastS;
-    last = n;
-  }
-  const long iters = fixed > 0 ? fixed : std::max(1L, std::lround(last * kTargetS / lastS));
+  const Warmup w = fixed > 0 ? Warmup{} : warm_up(run);
+  const long iters = fixed > 0 ? fixed : std::max(1L, std::lround(w.last * kTargetS / w.lastS));
   if (fixed > 0) {
     rounds = 1;
     run(10);

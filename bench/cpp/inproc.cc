@@ -9,12 +9,6 @@
 
 namespace {
 
-double SecondsOf(const std::function<void()>& f) {
-  auto t0 = Clock::now();
-  f();
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 // compare(workload, jsRun, rounds) -> [[cppUs, jsUs], ...]: builds the C++ workload, warms it up for
 // kWarmupS and JS for as many steps, then alternates one round of n C++ steps with one of jsRun(n)
 // (n sized to half a kTargetS round of C++). jsRun runs n steps of the torchnode workload.
@@ -32,7 +26,7 @@ napi_value Compare(napi_env env, napi_callback_info info) {
   }
   napi_value jsRun = args[1];
   bool failed = false;
-  auto js = [&](long n) {
+  const std::function<void(long)> js = [&](long n) {
     napi_value global, count, ignored;
     napi_get_global(env, &global);
     napi_create_int64(env, n, &count);
@@ -40,16 +34,14 @@ napi_value Compare(napi_env env, napi_callback_info info) {
   };
   std::vector<std::pair<double, double>> rows;
   measure_hook = [&](const std::function<void(long)>& run) {
-    long n = 1, warmupSteps = 0;
-    double lastS = 0;
-    for (double spent = 0; spent < kWarmupS; n *= 2, warmupSteps += n / 2) spent += lastS = SecondsOf([&] { run(n); });
-    const long iters = std::max(1L, std::lround((n / 2) * kTargetS / 2 / lastS));
+    const Warmup w = warm_up(run);
+    const long iters = std::max(1L, std::lround(w.last * kTargetS / 2 / w.lastS));
     // As many warm-up steps on the JS side, so that every round finds both models at the same point
     // of training: W3's kernels get faster or slower as training changes its activations.
-    js(warmupSteps);
+    js(w.steps);
     for (int r = 0; r < rounds && !failed; ++r) {
-      double cpp = SecondsOf([&] { run(iters); }) * 1e6 / iters;
-      double jsUs = SecondsOf([&] { js(iters); }) * 1e6 / iters;
+      double cpp = seconds(run, iters) * 1e6 / iters;
+      double jsUs = seconds(js, iters) * 1e6 / iters;
       rows.emplace_back(cpp, jsUs);
     }
   };
