@@ -15,9 +15,8 @@ const config = fs.readFileSync(path.join(info.cmakeDir, 'TorchConfig.cmake'), 'u
 const abi = /_GLIBCXX_USE_CXX11_ABI=(\d)/.exec(config)?.[1] ?? '1';
 
 const flags = {
-  // CUDA builds include c10/cuda headers, which need the CUDA toolkit's (CUDA_HOME or the default).
-  '--include': [info.includeDir, path.join(info.includeDir, 'torch/csrc/api/include'),
-    ...(info.cuda ? [path.join(process.env.CUDA_HOME || '/usr/local/cuda', 'include')] : [])],
+  // No CUDA header is included (runtime.cc reaches the CUDA allocator through c10's generic one): no toolkit needed.
+  '--include': [info.includeDir, path.join(info.includeDir, 'torch/csrc/api/include')],
   '--cflags': ['-std=c++17', `-D_GLIBCXX_USE_CXX11_ABI=${abi}`, `-DTN_WITH_CUDA=${info.cuda ? 1 : 0}`, '-fexceptions', '-O2'],
   '--libs': [
     `-L${info.libDir}`, `-Wl,-rpath,${info.libDir}`,

@@ -31,6 +31,14 @@ if(Torch_DIR)
   if(EXISTS "${Torch_DIR}/../Caffe2/Caffe2Config.cmake")
     get_filename_component(Caffe2_DIR "${Torch_DIR}/../Caffe2" ABSOLUTE)
   endif()
+  # A CUDA libtorch (pip's default torch on Linux): its config looks for the CUDA toolkit (nvcc) and
+  # fails without one, although nothing here compiles CUDA code, and most machines with pip's torch
+  # have no toolkit (its CUDA runtime comes in pip's nvidia-* packages, found through libtorch's RPATH).
+  # An empty torch::cudart target ends Caffe2's cuda.cmake at its include guard (`if(TARGET
+  # torch::cudart) return()`, in 2.11 to 2.14), so the toolkit is neither needed nor searched.
+  if(EXISTS "${TORCHNODE_TORCH_PREFIX}/lib/libtorch_cuda.so" AND NOT TARGET torch::cudart)
+    add_library(torch::cudart INTERFACE IMPORTED)
+  endif()
   set(CMAKE_FIND_USE_CMAKE_SYSTEM_PATH FALSE)
   set(CMAKE_FIND_USE_SYSTEM_ENVIRONMENT_PATH FALSE)
   set(CMAKE_FIND_USE_PACKAGE_REGISTRY FALSE)

@@ -9,9 +9,7 @@
 #include <c10/core/DefaultDtype.h>
 #include <torch/csrc/api/include/torch/version.h>
 
-#if TN_WITH_CUDA
-#include <c10/cuda/CUDACachingAllocator.h>
-#endif
+#include <c10/core/CachingDeviceAllocator.h>
 
 #include <mutex>
 
@@ -63,15 +61,14 @@ Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
 Napi::Value CudaMemoryAllocated(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t index = IsNullish(env, info[0]) ? 0 : ToInt64(env, info[0], "device");
-#if TN_WITH_CUDA
+  if (!at::detail::getCUDAHooks().hasCUDA())
+    ThrowError(TN_WITH_CUDA ? "no CUDA device was found (no NVIDIA driver, or none visible through CUDA_VISIBLE_DEVICES)"
+                            : "this libtorch was built without CUDA; install a CUDA build of PyTorch and rebuild torchnode");
   if (index < 0 || index >= at::detail::getCUDAHooks().getNumGPUs())
     ThrowRange("invalid device index " + std::to_string(index));
-  auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(index));
+  // The CUDA caching allocator through c10's device-generic interface: no CUDA header needed here.
+  auto stats = c10::getDeviceAllocator(c10::kCUDA)->getDeviceStats(static_cast<c10::DeviceIndex>(index));
   return Napi::Value(env, FromInt64(env, stats.allocated_bytes[0].current));  // [0]: the aggregate over pools
-#else
-  (void)index;
-  ThrowError("this libtorch was built without CUDA; install a CUDA build of PyTorch and rebuild torchnode");
-#endif
 }
 
 // The default dtype is c10's process-wide global (at::get_default_dtype), as Python's
