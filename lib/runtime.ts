@@ -69,8 +69,9 @@ export interface TorchFeatures {
 }
 export interface BuildInfo {
   torchVersion: string;
+  /** Built against a CUDA libtorch (whether or not a GPU is present: torch.cuda.isAvailable() says that). */
   cuda: boolean;
-  /** The CUDA runtime version ('major.minor'), null without CUDA. */
+  /** The CUDA runtime version libtorch was built with ('major.minor'), null for a CPU-only libtorch. */
   cudaVersion: string | null;
   /** cuDNN's version number (e.g. 90100), null without cuDNN. */
   cudnnVersion: number | null;

@@ -240,13 +240,17 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
   o.Set("torchVersion", TORCH_VERSION);
-  o.Set("cuda", at::detail::getCUDAHooks().hasCUDA());
-  // torch.version.cuda: the CUDA runtime's 'major.minor', null without CUDA.
-  if (at::detail::getCUDAHooks().hasCUDA()) {
-    long v = at::detail::getCUDAHooks().versionCUDART();
-    o.Set("cudaVersion", std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10));
-  } else {
-    o.Set("cudaVersion", env.Null());
+  o.Set("cuda", static_cast<bool>(TN_WITH_CUDA));
+  // torch.version.cuda: the CUDA runtime libtorch was built with, 'major.minor', with or without a
+  // GPU as in Python (hasCUDA() is false without a device); null for a CPU-only libtorch.
+  o.Set("cudaVersion", env.Null());
+  if (TN_WITH_CUDA) {
+    try {
+      long v = at::detail::getCUDAHooks().versionCUDART();
+      o.Set("cudaVersion", std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10));
+    } catch (const std::exception&) {
+      // left null: a CUDA libtorch whose hooks cannot say (never seen; buildInfo must not fail the import)
+    }
   }
   // torch.backends.cudnn.version(): cuDNN's version number, null without cuDNN.
   if (at::detail::getCUDAHooks().hasCuDNN())
