@@ -35,7 +35,7 @@ if(Torch_DIR)
   # fails without one, although nothing here compiles CUDA code, and most machines with pip's torch
   # have no toolkit (its CUDA runtime comes in pip's nvidia-* packages, found through libtorch's RPATH).
   # An empty torch::cudart target ends Caffe2's cuda.cmake at its include guard (`if(TARGET
-  # torch::cudart) return()`, in 2.11 to 2.14), so the toolkit is neither needed nor searched.
+  # torch::cudart) return()`: read in 2.13 and 2.14.1, an old line), so no toolkit is searched.
   if(EXISTS "${TORCHNODE_TORCH_PREFIX}/lib/libtorch_cuda.so" AND NOT TARGET torch::cudart)
     add_library(torch::cudart INTERFACE IMPORTED)
   endif()
