@@ -109,8 +109,7 @@ c10::Device ToDevice(const Napi::Value& v) {
     // Said here, before libtorch's "Could not run 'aten::empty.memory_format' with arguments from the 'CUDA' backend".
     if (d.is_cuda() && !at::hasCUDA())
       ThrowError(TN_WITH_CUDA
-                     ? "device '" + s + "': no CUDA device was found (no NVIDIA driver, or none visible through CUDA_VISIBLE_DEVICES); "
-                       "torch.cuda.isAvailable() says whether CUDA is usable"
+                     ? "device '" + s + "': " + kNoCudaDevice + "; torch.cuda.isAvailable() says whether CUDA is usable"
                      : "device '" + s + "': this libtorch has no CUDA support. To use a GPU, point LIBTORCH at a CUDA build of "
                        "libtorch (or install a CUDA build of Python's torch) and run `npm rebuild torchnode`; "
                        "torch.cuda.isAvailable() says whether CUDA is usable");

@@ -17,6 +17,8 @@ bool IsWhole(double d);
 c10::ScalarType ToScalarType(const Napi::Value& v);
 // device: 'cpu', 'cuda', 'cuda:1' or a Device object ({type, index}).
 c10::Device ToDevice(const Napi::Value& v);
+// Why CUDA is unusable on a CUDA build of libtorch (torch.cuda.isAvailable() false): for every error that says so.
+inline constexpr const char* kNoCudaDevice = "no CUDA device was found (no NVIDIA driver, or none visible through CUDA_VISIBLE_DEVICES)";
 // A JS number/boolean/BigInt as a c10::Scalar: whole numbers are ints, as Python ints are.
 c10::Scalar ToScalar(const Napi::Value& v, const char* what);
 

@@ -62,8 +62,7 @@ Napi::Value CudaMemoryAllocated(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t index = IsNullish(env, info[0]) ? 0 : ToInt64(env, info[0], "device");
   if (!at::detail::getCUDAHooks().hasCUDA())
-    ThrowError(TN_WITH_CUDA ? "no CUDA device was found (no NVIDIA driver, or none visible through CUDA_VISIBLE_DEVICES)"
-                            : "this libtorch was built without CUDA; install a CUDA build of PyTorch and rebuild torchnode");
+    ThrowError(TN_WITH_CUDA ? kNoCudaDevice : "this libtorch was built without CUDA; install a CUDA build of PyTorch and rebuild torchnode");
   if (index < 0 || index >= at::detail::getCUDAHooks().getNumGPUs())
     ThrowRange("invalid device index " + std::to_string(index));
   // The CUDA caching allocator through c10's device-generic interface: no CUDA header needed here.
