@@ -256,6 +256,7 @@ at::Tensor& TensorOf(napi_env env, napi_value v, const char* what) {
 }
 
 at::Tensor& LiveTensor(napi_env env, Box* b, const char* what) {
+  if (at::Tensor* t = PlainLiveTensor(b)) return *t;
   if (!b->t.defined()) ThrowError(std::string(what) + ": Tensor was disposed");
   if (b->borrowed) {
     auto* ctx = static_cast<BorrowedData*>(b->t.storage().unsafeGetStorageImpl()->_mutable_data_ptr_no_checks().get_context());

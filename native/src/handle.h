@@ -97,6 +97,9 @@ Box* BoxOf(napi_env env, napi_value v);
 at::Tensor& TensorOf(napi_env env, napi_value v, const char* what = "argument");
 // The live tensor of a Box, with TensorOf's checks (disposed, detached ArrayBuffer).
 at::Tensor& LiveTensor(napi_env env, Box* b, const char* what);
+// The tensor of a Box (or nullptr) when LiveTensor has nothing to check or report: callers whose
+// error label costs something to build (optimStep's "params[3]") build it only when this is null.
+inline at::Tensor* PlainLiveTensor(Box* b) { return b && b->t.defined() && !b->borrowed ? &b->t : nullptr; }
 // Frees the tensor of a handle now (idempotent).
 void DisposeBox(napi_env env, Box* b);
 

@@ -27,9 +27,8 @@ std::vector<at::Tensor> TensorList(Napi::Env env, const Napi::Value& v, const ch
   for (uint32_t i = 0; i < out.size(); ++i) {
     Napi::Value e = list.Get(i);
     if (allowNull && IsNullish(e)) continue;
-    Box* b = BoxOf(env, e);
-    if (b && b->t.defined() && !b->borrowed) {  // the common case, without building the label below
-      out[i] = b->t;
+    if (at::Tensor* t = PlainLiveTensor(BoxOf(env, e))) {  // the common case: no label needed
+      out[i] = *t;
       continue;
     }
     std::string label = std::string(what) + "[" + std::to_string(i) + "]";  // for TensorOf's error
