@@ -5,14 +5,48 @@
 #include "bench.cpp"
 #undef main
 
+#include <ATen/record_function.h>
 #include <node_api.h>
 
+#include <map>
+#include <optional>
+
 namespace {
+
+// Inclusive time of every op (each RecordFunction: aten ops, autograd nodes) that runs on this thread
+// while an OpTimes is alive, per name, added into *sink: what compareOps reports for each side.
+class OpTimes {
+ public:
+  explicit OpTimes(std::map<std::string, double>* sink) {
+    t_sink = sink;
+    handle_ = at::addThreadLocalCallback(at::RecordFunctionCallback(Start, End).needsInputs(false));
+  }
+  ~OpTimes() {
+    at::removeCallback(handle_);
+    t_sink = nullptr;
+  }
+  OpTimes(const OpTimes&) = delete;
+  OpTimes& operator=(const OpTimes&) = delete;
+
+ private:
+  struct Began : at::ObserverContext {
+    Clock::time_point at = Clock::now();
+  };
+  static std::unique_ptr<at::ObserverContext> Start(const at::RecordFunction&) { return std::make_unique<Began>(); }
+  static void End(const at::RecordFunction& fn, at::ObserverContext* began) {
+    if (t_sink) (*t_sink)[fn.name()] += std::chrono::duration<double, std::micro>(Clock::now() - static_cast<Began*>(began)->at).count();
+  }
+  static thread_local std::map<std::string, double>* t_sink;
+  at::CallbackHandle handle_;
+};
+thread_local std::map<std::string, double>* OpTimes::t_sink = nullptr;
 
 // compare(workload, jsRun, rounds) -> [[cppUs, jsUs], ...]: builds the C++ workload, warms it up for
 // kWarmupS and JS for as many steps, then alternates one round of n C++ steps with one of jsRun(n)
 // (n sized to half a kTargetS round of C++). jsRun runs n steps of the torchnode workload.
-napi_value Compare(napi_env env, napi_callback_info info) {
+// compareOps(workload, jsRun, rounds) -> { opName: [cppUs, jsUs] per step }: the same rounds with
+// every op timed (OpTimes), which slows both sides alike; where in the step the two sides differ.
+napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
   size_t argc = 3;
   napi_value args[3];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
@@ -21,7 +55,7 @@ napi_value Compare(napi_env env, napi_callback_info info) {
   int32_t rounds = 0;
   if (argc < 3 || napi_get_value_string_utf8(env, args[0], workload, sizeof workload, &len) != napi_ok ||
       napi_get_value_int32(env, args[2], &rounds) != napi_ok || rounds < 1) {
-    napi_throw_type_error(env, nullptr, "compare(workload: string, jsRun: (n) => void, rounds >= 1)");
+    napi_throw_type_error(env, nullptr, "compare/compareOps(workload: string, jsRun: (n) => void, rounds >= 1)");
     return nullptr;
   }
   napi_value jsRun = args[1];
@@ -33,6 +67,8 @@ napi_value Compare(napi_env env, napi_callback_info info) {
     failed = failed || napi_call_function(env, global, jsRun, 1, &count, &ignored) != napi_ok;
   };
   std::vector<std::pair<double, double>> rows;
+  std::map<std::string, double> cppOps, jsOps;
+  long steps = 0;
   measure_hook = [&](const std::function<void(long)>& run) {
     const Warmup w = warm_up(run);
     const long iters = std::max(1L, std::lround(w.last * kTargetS / 2 / w.lastS));
@@ -40,9 +76,14 @@ napi_value Compare(napi_env env, napi_callback_info info) {
     // of training: W3's kernels get faster or slower as training changes its activations.
     js(w.steps);
     for (int r = 0; r < rounds && !failed; ++r) {
+      std::optional<OpTimes> timed;
+      if (ops) timed.emplace(&cppOps);
       double cpp = seconds(run, iters) * 1e6 / iters;
+      if (ops) timed.emplace(&jsOps);
       double jsUs = seconds(js, iters) * 1e6 / iters;
+      timed.reset();
       rows.emplace_back(cpp, jsUs);
+      steps += iters;
     }
   };
   char arg0[] = "bench_cpp", arg2[] = "1";
@@ -55,6 +96,21 @@ napi_value Compare(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   napi_value out;
+  if (ops) {
+    napi_create_object(env, &out);
+    for (const auto& [name, cppUs] : cppOps) jsOps.try_emplace(name, 0.0);
+    for (const auto& [name, jsUs] : jsOps) {
+      napi_value row, cpp, js;
+      napi_create_array_with_length(env, 2, &row);
+      auto c = cppOps.find(name);
+      napi_create_double(env, (c == cppOps.end() ? 0.0 : c->second) / steps, &cpp);
+      napi_create_double(env, jsUs / steps, &js);
+      napi_set_element(env, row, 0, cpp);
+      napi_set_element(env, row, 1, js);
+      napi_set_named_property(env, out, name.c_str(), row);
+    }
+    return out;
+  }
   napi_create_array_with_length(env, rows.size(), &out);
   for (size_t i = 0; i < rows.size(); ++i) {
     napi_value row, cpp, jsUs;
@@ -68,11 +124,16 @@ napi_value Compare(napi_env env, napi_callback_info info) {
   return out;
 }
 
+napi_value Compare(napi_env env, napi_callback_info info) { return CompareRounds(env, info, false); }
+napi_value CompareOps(napi_env env, napi_callback_info info) { return CompareRounds(env, info, true); }
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
-  napi_value fn;
-  napi_create_function(env, "compare", NAPI_AUTO_LENGTH, Compare, nullptr, &fn);
-  napi_set_named_property(env, exports, "compare", fn);
+  for (auto [name, cb] : {std::pair{"compare", Compare}, std::pair{"compareOps", CompareOps}}) {
+    napi_value fn;
+    napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn);
+    napi_set_named_property(env, exports, name, fn);
+  }
   return exports;
 }

@@ -4,6 +4,8 @@
 // process is the steadiest Node/C++ comparison it gives; it also shows whether the Node process
 // itself (its heap, threads, allocator) slows the C++ loop (compare with bench_cpp's own rounds).
 // Usage: node --expose-gc bench/node/inproc.mjs <w2|w3|w3nn|w2sgd|...> [rounds=7]   (BENCH_VARIANT=i: the i-th Node variant)
+// BENCH_OPS=1: the same rounds with every libtorch op timed on both sides (RecordFunction, inclusive
+// µs per step by op name, the 25 largest): which ops take longer in Node, rather than how much longer.
 // Needs bench/build from one `npm run bench` (it builds bench_inproc when node-api-headers is installed).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,9 +23,16 @@ const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 globalThis.benchInprocHook = (name, variants) => {
   const v = variants[Number(process.env.BENCH_VARIANT ?? 0)];
-  const rows = cpp.compare(name, (n) => {
+  const run = (n) => {
     for (let i = 0; i < n; i++) v.op();
-  }, rounds);
+  };
+  if (process.env.BENCH_OPS) {
+    const ops = Object.entries(cpp.compareOps(name, run, rounds)).sort(([, a], [, b]) => b[0] - a[0]);
+    console.log(`${name} (${v.variant}), µs per step inside each op (inclusive)      C++     Node  Node/C++`);
+    for (const [op, [c, js]] of ops.slice(0, 25)) console.log(`${op.slice(0, 60).padEnd(62)} ${c.toFixed(1).padStart(8)} ${js.toFixed(1).padStart(8)} ${(js / c).toFixed(3).padStart(8)}`);
+    return;
+  }
+  const rows = cpp.compare(name, run, rounds);
   for (const [i, [c, js]] of rows.entries()) console.log(`round ${i}: C++ ${c.toFixed(1)} µs, Node ${js.toFixed(1)} µs, Node/C++ ${(js / c).toFixed(3)}`);
   const ratios = rows.map(([c, js]) => js / c);
   console.log(`${name} (${v.variant}): Node/C++ in one process ${median(ratios).toFixed(3)} (median of ${rows.length} rounds, ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
