@@ -103,8 +103,8 @@ napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
       napi_value row, cpp, js;
       napi_create_array_with_length(env, 2, &row);
       auto c = cppOps.find(name);
-      napi_create_double(env, (c == cppOps.end() ? 0.0 : c->second) / steps, &cpp);
-      napi_create_double(env, jsUs / steps, &js);
+      napi_create_double(env, (c == cppOps.end() ? 0.0 : c->second) / std::max(steps, 1L), &cpp);
+      napi_create_double(env, jsUs / std::max(steps, 1L), &js);
       napi_set_element(env, row, 0, cpp);
       napi_set_element(env, row, 1, js);
       napi_set_named_property(env, out, name.c_str(), row);
