@@ -5,7 +5,7 @@
 // itself (its heap, threads, allocator) slows the C++ loop (compare with bench_cpp's own rounds).
 // Usage: node --expose-gc bench/node/inproc.mjs <w2|w3|w3nn|w2sgd|...> [rounds=7]   (BENCH_VARIANT=i: the i-th Node variant)
 // BENCH_OPS=1: the same rounds with every libtorch op timed on both sides (RecordFunction, inclusive
-// µs per step by op name, the 25 largest): which ops take longer in Node, rather than how much longer.
+// µs per step by op name, the 25 largest on either side): which ops take longer in Node, rather than how much longer.
 // Needs bench/build from one `npm run bench` (it builds bench_inproc when node-api-headers is installed).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +27,7 @@ globalThis.benchInprocHook = (name, variants) => {
     for (let i = 0; i < n; i++) v.op();
   };
   if (process.env.BENCH_OPS) {
-    const ops = Object.entries(cpp.compareOps(name, run, rounds)).sort(([, a], [, b]) => b[0] - a[0]);
+    const ops = Object.entries(cpp.compareOps(name, run, rounds)).sort(([, a], [, b]) => Math.max(...b) - Math.max(...a)); // ops of one side only rank too
     console.log(`${name} (${v.variant}), µs per step inside each op (inclusive)      C++     Node  Node/C++`);
     for (const [op, [c, js]] of ops.slice(0, 25)) console.log(`${op.slice(0, 60).padEnd(62)} ${c.toFixed(1).padStart(8)} ${js.toFixed(1).padStart(8)} ${(js / c).toFixed(3).padStart(8)}`);
     return;
