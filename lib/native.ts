@@ -146,7 +146,7 @@ function binaryPath(): string {
   if (existsSync(local)) return local;
   throw new Error(
     'torchnode: the native addon is not built. Run `npm rebuild torchnode` (or `npm run build:native` in a checkout); ' +
-      'it needs libtorch: `apt-get install libtorch-dev libopenblas0-openmp` on Debian/Ubuntu.',
+      'it needs a supported libtorch (README, Install), e.g. PyTorch in a venv: `python3 -m venv .venv && .venv/bin/pip install torch==2.13.0`.',
   );
 }
 
