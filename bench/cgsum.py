@@ -1,26 +1,34 @@
 """Exclusive instruction counts per function and per shared object from a callgrind file
-(bench/steps.sh writes them), divided by the number of steps.
-    python3 bench/cgsum.py FILE STEPS [TOP=30] [FILTER-REGEX]"""
+(bench/steps.sh writes them), divided by the number of steps; --event picks another of the file's
+events (with BENCH_CG_ARGS="--cache-sim=yes ...": I1mr, D1mr, D1mw, ILmr, DLmr, DLmw).
+    python3 bench/cgsum.py [--event Ir] FILE STEPS [TOP=30] [FILTER-REGEX]"""
 import re
 import sys
 from collections import defaultdict
 
 
-def parse(path):
+def parse(path, event="Ir"):
     names = {"ob": {}, "fn": {}, "fl": {}}
     by_fn, by_ob = defaultdict(int), defaultdict(int)
     ob = fn = None
     skip_next = False
+    column = None  # the event's place in a cost line, after the position
     with open(path, errors="replace") as f:
         for line in f:
+            if line.startswith("events:"):
+                events = line.split()[1:]
+                if event not in events:
+                    sys.exit(f"cgsum: no event {event} in {path} (it has {', '.join(events)})")
+                column = 1 + events.index(event)
+                continue
             if line[0].isdigit() or line[0] in "+-*":
                 if skip_next:  # the inclusive cost of a call line
                     skip_next = False
                     continue
                 parts = line.split()
-                if len(parts) >= 2:
-                    by_fn[(ob, fn)] += int(parts[1])
-                    by_ob[ob] += int(parts[1])
+                if len(parts) > column:  # events left off the end of a line are zero
+                    by_fn[(ob, fn)] += int(parts[column])
+                    by_ob[ob] += int(parts[column])
                 continue
             m = re.match(r"(ob|fn|fl|fi|fe|cob|cfn|cfi|cfl)=\((\d+)\)(?: (.*))?", line.rstrip("\n"))
             if m:
@@ -39,12 +47,16 @@ def parse(path):
 
 
 def main():
-    path, steps = sys.argv[1], int(sys.argv[2])
-    top = int(sys.argv[3]) if len(sys.argv) > 3 else 30
-    flt = re.compile(sys.argv[4]) if len(sys.argv) > 4 else None
-    by_fn, by_ob = parse(path)
+    args = sys.argv[1:]
+    event = "Ir"
+    if args[:1] == ["--event"]:
+        event, args = args[1], args[2:]
+    path, steps = args[0], int(args[1])
+    top = int(args[2]) if len(args) > 2 else 30
+    flt = re.compile(args[3]) if len(args) > 3 else None
+    by_fn, by_ob = parse(path, event)
     total = sum(by_ob.values())
-    print(f"total {total / steps:,.0f} instructions per step")
+    print(f"total {total / steps:,.0f} {'instructions' if event == 'Ir' else event} per step")
     for ob, n in sorted(by_ob.items(), key=lambda kv: -kv[1])[:8]:
         print(f"{n / steps:12,.0f}  {str(ob).rsplit('/', 1)[-1]}")
     print()

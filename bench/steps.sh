@@ -4,6 +4,9 @@
 # the markers (zeroed at getppid(), dumped at getpriority()) around the N timed steps, all threads.
 # Keeps the profile in bench/build/cg/<side>-<workload>[-v<variant>].out for callgrind_annotate.
 # Usage: bench/steps.sh <cpp|python|node> <workload> [N=50]   (BENCH_VARIANT=i picks Node's variant)
+# BENCH_CG_ARGS: more callgrind options, e.g. a cache simulation of this machine's AMD EPYC (Zen 5):
+#   BENCH_CG_ARGS="--cache-sim=yes --I1=32768,8,64 --D1=49152,12,64 --LL=33554432,16,64"
+#   (the file's name then ends in -cachesim; bench/cgsum.py --event I1mr, D1mr, ... reads its misses)
 set -euo pipefail
 side=$1 workload=$2 n=${3:-50}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,9 +22,9 @@ case $side in
 esac
 out=$here/build/cg
 mkdir -p "$out"
-name=$side-$workload${BENCH_VARIANT:+-v$BENCH_VARIANT}
+name=$side-$workload${BENCH_VARIANT:+-v$BENCH_VARIANT}${BENCH_CG_ARGS:+-cachesim}
 tmp=$(mktemp -d)
-BENCH_FIXED_ITERS=$n valgrind --tool=callgrind --smc-check=all-non-file --separate-threads=no \
+BENCH_FIXED_ITERS=$n valgrind --tool=callgrind ${BENCH_CG_ARGS:-} --smc-check=all-non-file --separate-threads=no \
   --zero-before=getppid --dump-before=getpriority --callgrind-out-file="$tmp/cg.out" \
   "${cmd[@]}" >"$tmp/stdout" 2>"$tmp/log" || { tail "$tmp/log" >&2; exit 1; }
 # The dump at the end marker (nothing else calls getpriority; Node calls getegid at start-up and exit).

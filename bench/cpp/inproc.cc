@@ -44,11 +44,13 @@ thread_local std::map<std::string, double>* OpTimes::t_sink = nullptr;
 // compare(workload, jsRun, rounds) -> [[cppUs, jsUs], ...]: builds the C++ workload, warms it up for
 // kWarmupS and JS for as many steps, then alternates one round of n C++ steps with one of jsRun(n)
 // (n sized to half a kTargetS round of C++). jsRun runs n steps of the torchnode workload.
+// With a 4th argument, between (a JS function), compare runs the C++ steps one at a time and calls
+// between() after each, outside the timing: what JS run between libtorch calls does to them.
 // compareOps(workload, jsRun, rounds) -> { opName: [cppUs, jsUs] per step }: the same rounds with
 // every op timed (OpTimes), which slows both sides alike; where in the step the two sides differ.
 napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
-  size_t argc = 3;
-  napi_value args[3];
+  size_t argc = 4;
+  napi_value args[4];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
   char workload[32] = {0};
   size_t len = 0;
@@ -59,12 +61,28 @@ napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
     return nullptr;
   }
   napi_value jsRun = args[1];
+  napi_valuetype betweenType = napi_undefined;
+  if (argc == 4 && !ops) napi_typeof(env, args[3], &betweenType);
   bool failed = false;
-  const std::function<void(long)> js = [&](long n) {
-    napi_value global, count, ignored;
+  const auto call = [&](napi_value fn, size_t argn, napi_value* argv) {
+    napi_value global, ignored;
     napi_get_global(env, &global);
+    failed = failed || napi_call_function(env, global, fn, argn, argv, &ignored) != napi_ok;
+  };
+  const std::function<void(long)> js = [&](long n) {
+    napi_value count;
     napi_create_int64(env, n, &count);
-    failed = failed || napi_call_function(env, global, jsRun, 1, &count, &ignored) != napi_ok;
+    call(jsRun, 1, &count);
+  };
+  // Microseconds per C++ step, with between() after each step when given.
+  const auto cppRound = [&](const std::function<void(long)>& run, long n) {
+    if (betweenType != napi_function) return seconds(run, n) * 1e6 / n;
+    double total = 0;
+    for (long i = 0; i < n && !failed; ++i) {
+      total += seconds(run, 1);
+      call(args[3], 0, nullptr);
+    }
+    return total * 1e6 / n;
   };
   std::vector<std::pair<double, double>> rows;
   std::map<std::string, double> cppOps, jsOps;
@@ -78,7 +96,7 @@ napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
     for (int r = 0; r < rounds && !failed; ++r) {
       std::optional<OpTimes> timed;
       if (ops) timed.emplace(&cppOps);
-      double cpp = seconds(run, iters) * 1e6 / iters;
+      double cpp = cppRound(run, iters);
       if (ops) timed.emplace(&jsOps);
       double jsUs = seconds(js, iters) * 1e6 / iters;
       timed.reset();

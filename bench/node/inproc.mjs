@@ -6,6 +6,8 @@
 // Usage: node --expose-gc bench/node/inproc.mjs <w2|w3|w3nn|w2sgd|...> [rounds=7]   (BENCH_VARIANT=i: the i-th Node variant)
 // BENCH_OPS=1: the same rounds with every libtorch op timed on both sides (RecordFunction, inclusive
 // µs per step by op name, the 25 largest on either side): which ops take longer in Node, rather than how much longer.
+// BENCH_BETWEEN=noop|alloc|spin: compare calls a JS function after every C++ step, untimed (an empty
+// one; one allocating 3,000 small objects; an arithmetic loop of similar length without allocation).
 // Needs bench/build from one `npm run bench` (it builds bench_inproc when node-api-headers is installed).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +21,25 @@ if (!workload || !(rounds > 0) || !existsSync(addonPath)) {
   process.exit(2);
 }
 const cpp = createRequire(import.meta.url)(addonPath);
+let sink = 0;
+const BETWEEN = {
+  noop: () => {},
+  alloc: () => {
+    const v = [];
+    for (let i = 0; i < 3000; i++) v.push({ i });
+    sink += v.length;
+  },
+  spin: () => {
+    let a = 0;
+    for (let i = 0; i < 60000; i++) a = (a * 31 + i) | 0;
+    sink += a;
+  },
+};
+const between = process.env.BENCH_BETWEEN;
+if (between !== undefined && !(between in BETWEEN)) {
+  console.error(`BENCH_BETWEEN must be one of ${Object.keys(BETWEEN).join(', ')}`);
+  process.exit(2);
+}
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 globalThis.benchInprocHook = (name, variants) => {
@@ -32,7 +53,7 @@ globalThis.benchInprocHook = (name, variants) => {
     for (const [op, [c, js]] of ops.slice(0, 25)) console.log(`${op.slice(0, 60).padEnd(62)} ${c.toFixed(1).padStart(8)} ${js.toFixed(1).padStart(8)} ${(js / c).toFixed(3).padStart(8)}`);
     return;
   }
-  const rows = cpp.compare(name, run, rounds);
+  const rows = between ? cpp.compare(name, run, rounds, BETWEEN[between]) : cpp.compare(name, run, rounds);
   for (const [i, [c, js]] of rows.entries()) console.log(`round ${i}: C++ ${c.toFixed(1)} µs, Node ${js.toFixed(1)} µs, Node/C++ ${(js / c).toFixed(3)}`);
   const ratios = rows.map(([c, js]) => js / c);
   console.log(`${name} (${v.variant}): Node/C++ in one process ${median(ratios).toFixed(3)} (median of ${rows.length} rounds, ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
