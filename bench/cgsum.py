@@ -12,14 +12,18 @@ def parse(path, event="Ir"):
     by_fn, by_ob = defaultdict(int), defaultdict(int)
     ob = fn = None
     skip_next = False
-    column = None  # the event's place in a cost line, after the position
+    column = None  # the event's place in a cost line, after the positions
+    positions = 1  # "line", or "instr line" with --dump-instr=yes
     with open(path, errors="replace") as f:
         for line in f:
+            if line.startswith("positions:"):
+                positions = len(line.split()) - 1
+                continue
             if line.startswith("events:"):
                 events = line.split()[1:]
                 if event not in events:
                     sys.exit(f"cgsum: no event {event} in {path} (it has {', '.join(events)})")
-                column = 1 + events.index(event)
+                column = positions + events.index(event)
                 continue
             if line[0].isdigit() or line[0] in "+-*":
                 if skip_next:  # the inclusive cost of a call line
