@@ -12,7 +12,7 @@ def parse(path, event="Ir"):
     by_fn, by_ob = defaultdict(int), defaultdict(int)
     ob = fn = None
     skip_next = False
-    column = None  # the event's place in a cost line, after the positions
+    column = 1  # the event's place in a cost line, after the positions (set from the events line)
     positions = 1  # "line", or "instr line" with --dump-instr=yes
     with open(path, errors="replace") as f:
         for line in f:
