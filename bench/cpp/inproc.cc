@@ -41,10 +41,21 @@ class OpTimes {
 };
 thread_local std::map<std::string, double>* OpTimes::t_sink = nullptr;
 
+// [a, b] as a JS array.
+napi_value PairOf(napi_env env, double a, double b) {
+  napi_value pair, first, second;
+  napi_create_array_with_length(env, 2, &pair);
+  napi_create_double(env, a, &first);
+  napi_create_double(env, b, &second);
+  napi_set_element(env, pair, 0, first);
+  napi_set_element(env, pair, 1, second);
+  return pair;
+}
+
 // compare(workload, jsRun, rounds) -> [[cppUs, jsUs], ...]: builds the C++ workload, warms it up for
 // kWarmupS and JS for as many steps, then alternates one round of n C++ steps with one of jsRun(n)
 // (n sized to half a kTargetS round of C++). jsRun runs n steps of the torchnode workload.
-// With a 4th argument, between (a JS function), compare runs the C++ steps one at a time and calls
+// With a 4th argument, between (a JS function), compare and compareOps run the C++ steps one at a time and call
 // between() after each, outside the timing: what JS run between libtorch calls does to them.
 // compareOps(workload, jsRun, rounds) -> { opName: [cppUs, jsUs] per step }: the same rounds with
 // every op timed (OpTimes), which slows both sides alike; where in the step the two sides differ.
@@ -62,7 +73,7 @@ napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
   }
   napi_value jsRun = args[1];
   napi_valuetype betweenType = napi_undefined;
-  if (argc == 4 && !ops) napi_typeof(env, args[3], &betweenType);
+  if (argc == 4) napi_typeof(env, args[3], &betweenType);
   bool failed = false;
   const auto call = [&](napi_value fn, size_t argn, napi_value* argv) {
     napi_value global, ignored;
@@ -117,28 +128,15 @@ napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
   if (ops) {
     napi_create_object(env, &out);
     for (const auto& [name, cppUs] : cppOps) jsOps.try_emplace(name, 0.0);
+    const double perStep = 1.0 / std::max(steps, 1L);
     for (const auto& [name, jsUs] : jsOps) {
-      napi_value row, cpp, js;
-      napi_create_array_with_length(env, 2, &row);
       auto c = cppOps.find(name);
-      napi_create_double(env, (c == cppOps.end() ? 0.0 : c->second) / std::max(steps, 1L), &cpp);
-      napi_create_double(env, jsUs / std::max(steps, 1L), &js);
-      napi_set_element(env, row, 0, cpp);
-      napi_set_element(env, row, 1, js);
-      napi_set_named_property(env, out, name.c_str(), row);
+      napi_set_named_property(env, out, name.c_str(), PairOf(env, (c == cppOps.end() ? 0.0 : c->second) * perStep, jsUs * perStep));
     }
     return out;
   }
   napi_create_array_with_length(env, rows.size(), &out);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    napi_value row, cpp, jsUs;
-    napi_create_array_with_length(env, 2, &row);
-    napi_create_double(env, rows[i].first, &cpp);
-    napi_create_double(env, rows[i].second, &jsUs);
-    napi_set_element(env, row, 0, cpp);
-    napi_set_element(env, row, 1, jsUs);
-    napi_set_element(env, out, static_cast<uint32_t>(i), row);
-  }
+  for (size_t i = 0; i < rows.size(); ++i) napi_set_element(env, out, static_cast<uint32_t>(i), PairOf(env, rows[i].first, rows[i].second));
   return out;
 }
 

@@ -6,7 +6,7 @@
 // Usage: node --expose-gc bench/node/inproc.mjs <w2|w3|w3nn|w2sgd|...> [rounds=7]   (BENCH_VARIANT=i: the i-th Node variant)
 // BENCH_OPS=1: the same rounds with every libtorch op timed on both sides (RecordFunction, inclusive
 // µs per step by op name, the 25 largest on either side): which ops take longer in Node, rather than how much longer.
-// BENCH_BETWEEN=noop|alloc|spin: compare calls a JS function after every C++ step, untimed (an empty
+// BENCH_BETWEEN=noop|alloc|spin: a JS function called after every C++ step, untimed (an empty
 // one; one allocating 3,000 small objects; an arithmetic loop of similar length without allocation).
 // Needs bench/build from one `npm run bench` (it builds bench_inproc when node-api-headers is installed).
 import { existsSync } from 'node:fs';
@@ -48,12 +48,12 @@ globalThis.benchInprocHook = (name, variants) => {
     for (let i = 0; i < n; i++) v.op();
   };
   if (process.env.BENCH_OPS) {
-    const ops = Object.entries(cpp.compareOps(name, run, rounds)).sort(([, a], [, b]) => Math.max(...b) - Math.max(...a)); // ops of one side only rank too
+    const ops = Object.entries(cpp.compareOps(name, run, rounds, BETWEEN[between])).sort(([, a], [, b]) => Math.max(...b) - Math.max(...a)); // ops of one side only rank too
     console.log(`${name} (${v.variant}), µs per step inside each op (inclusive)      C++     Node  Node/C++`);
     for (const [op, [c, js]] of ops.slice(0, 25)) console.log(`${op.slice(0, 60).padEnd(62)} ${c.toFixed(1).padStart(8)} ${js.toFixed(1).padStart(8)} ${(js / c).toFixed(3).padStart(8)}`);
     return;
   }
-  const rows = between ? cpp.compare(name, run, rounds, BETWEEN[between]) : cpp.compare(name, run, rounds);
+  const rows = cpp.compare(name, run, rounds, BETWEEN[between]);
   for (const [i, [c, js]] of rows.entries()) console.log(`round ${i}: C++ ${c.toFixed(1)} µs, Node ${js.toFixed(1)} µs, Node/C++ ${(js / c).toFixed(3)}`);
   const ratios = rows.map(([c, js]) => js / c);
   console.log(`${name} (${v.variant}): Node/C++ in one process ${median(ratios).toFixed(3)} (median of ${rows.length} rounds, ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
