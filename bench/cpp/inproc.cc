@@ -7,6 +7,7 @@
 
 #include <ATen/record_function.h>
 #include <node_api.h>
+#include <torch/csrc/autograd/graph_task.h>
 
 #include <map>
 #include <optional>
@@ -41,6 +42,47 @@ class OpTimes {
 };
 thread_local std::map<std::string, double>* OpTimes::t_sink = nullptr;
 
+// While alive, calls `between` after every top-level op that runs on this thread outside a backward
+// pass (Node runs a backward as one native call), and keeps the calls' time in excludedS; without
+// `between` it only counts, so that both sides pay the same RecordFunction overhead.
+class BetweenOps {
+ public:
+  explicit BetweenOps(std::function<void()> between) : between_(std::move(between)) {
+    t_self = this;
+    handle_ = at::addThreadLocalCallback(at::RecordFunctionCallback(Start, End).needsInputs(false));
+  }
+  ~BetweenOps() {
+    at::removeCallback(handle_);
+    t_self = nullptr;
+  }
+  BetweenOps(const BetweenOps&) = delete;
+  BetweenOps& operator=(const BetweenOps&) = delete;
+  double excludedS = 0;
+
+ private:
+  static std::unique_ptr<at::ObserverContext> Start(const at::RecordFunction&) {
+    if (t_self) ++t_self->depth_;
+    return nullptr;
+  }
+  static void End(const at::RecordFunction& fn, at::ObserverContext*) {
+    BetweenOps* self = t_self;
+    if (!self || --self->depth_ != 0 || !self->between_ || self->calling_ || fn.scope() != at::RecordScope::FUNCTION ||
+        torch::autograd::get_current_graph_task_id() != -1)
+      return;
+    const auto t0 = Clock::now();
+    self->calling_ = true;  // ops that between() itself runs call nothing
+    self->between_();
+    self->calling_ = false;
+    self->excludedS += std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+  static thread_local BetweenOps* t_self;
+  std::function<void()> between_;
+  long depth_ = 0;
+  bool calling_ = false;
+  at::CallbackHandle handle_;
+};
+thread_local BetweenOps* BetweenOps::t_self = nullptr;
+
 // [a, b] as a JS array.
 napi_value PairOf(napi_env env, double a, double b) {
   napi_value pair, first, second;
@@ -59,7 +101,9 @@ napi_value PairOf(napi_env env, double a, double b) {
 // between() after each, outside the timing: what JS run between libtorch calls does to them.
 // compareOps(workload, jsRun, rounds) -> { opName: [cppUs, jsUs] per step }: the same rounds with
 // every op timed (OpTimes), which slows both sides alike; where in the step the two sides differ.
-napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
+// compareBetweenOps(workload, jsRun, rounds[, between]): compare's rounds with between() after every
+// top-level op of the C++ step instead (BetweenOps), its time left out; both sides carry the hook.
+napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops, bool atOps = false) {
   size_t argc = 4;
   napi_value args[4];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
@@ -85,8 +129,12 @@ napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
     napi_create_int64(env, n, &count);
     call(jsRun, 1, &count);
   };
-  // Microseconds per C++ step, with between() after each step when given.
+  // Microseconds per C++ step, with between() after each step (or each op: atOps) when given.
   const auto cppRound = [&](const std::function<void(long)>& run, long n) {
+    if (atOps) {
+      BetweenOps hook(betweenType == napi_function ? std::function<void()>([&] { call(args[3], 0, nullptr); }) : nullptr);
+      return (seconds(run, n) - hook.excludedS) * 1e6 / n;
+    }
     if (betweenType != napi_function) return seconds(run, n) * 1e6 / n;
     double total = 0;
     for (long i = 0; i < n && !failed; ++i) {
@@ -109,7 +157,10 @@ napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
       if (ops) timed.emplace(&cppOps);
       double cpp = cppRound(run, iters);
       if (ops) timed.emplace(&jsOps);
+      std::optional<BetweenOps> counting;  // the same RecordFunction overhead as the C++ round's
+      if (atOps) counting.emplace(nullptr);
       double jsUs = seconds(js, iters) * 1e6 / iters;
+      counting.reset();
       timed.reset();
       rows.emplace_back(cpp, jsUs);
       steps += iters;
@@ -142,11 +193,12 @@ napi_value CompareRounds(napi_env env, napi_callback_info info, bool ops) {
 
 napi_value Compare(napi_env env, napi_callback_info info) { return CompareRounds(env, info, false); }
 napi_value CompareOps(napi_env env, napi_callback_info info) { return CompareRounds(env, info, true); }
+napi_value CompareBetweenOps(napi_env env, napi_callback_info info) { return CompareRounds(env, info, false, true); }
 
 }  // namespace
 
 NAPI_MODULE_INIT() {
-  for (auto [name, cb] : {std::pair{"compare", Compare}, std::pair{"compareOps", CompareOps}}) {
+  for (auto [name, cb] : {std::pair{"compare", Compare}, std::pair{"compareOps", CompareOps}, std::pair{"compareBetweenOps", CompareBetweenOps}}) {
     napi_value fn;
     napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn);
     napi_set_named_property(env, exports, name, fn);

@@ -6,12 +6,17 @@
 // Usage: node --expose-gc bench/node/inproc.mjs <w2|w3|w3nn|w2sgd|...> [rounds=7]   (BENCH_VARIANT=i: the i-th Node variant)
 // BENCH_OPS=1: the same rounds with every libtorch op timed on both sides (RecordFunction, inclusive
 // µs per step by op name, the 25 largest on either side): which ops take longer in Node, rather than how much longer.
-// BENCH_BETWEEN=noop|alloc|spin: a JS function called after every C++ step, untimed (an empty
-// one; one allocating 3,000 small objects; an arithmetic loop of similar length without allocation).
+// BENCH_BETWEEN=noop|alloc|spin|op: a JS function called after every C++ step, untimed (an empty
+// one; one allocating 3,000 small objects, about 34 µs here; an arithmetic loop without allocation,
+// BENCH_SPIN iterations, 60000 by default, about 72 µs; one disposed torchnode add of 1-element tensors).
+// BENCH_BETWEEN_AT=op: after every top-level op of the C++ step instead (not inside its backward,
+// which Node runs as one call), as Node's step runs JS between its ops; both sides then carry the
+// same RecordFunction hook, so compare with BENCH_BETWEEN_AT=op without BENCH_BETWEEN (hook, no calls).
 // Needs bench/build from one `npm run bench` (it builds bench_inproc when node-api-headers is installed).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import * as torch from '../../dist/index.js';
 
 const [workload, roundsArg = '7'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -22,6 +27,8 @@ if (!workload || !(rounds > 0) || !existsSync(addonPath)) {
 }
 const cpp = createRequire(import.meta.url)(addonPath);
 let sink = 0;
+const SPIN = Number(process.env.BENCH_SPIN ?? 60000);
+const [W1_A, W1_B] = [torch.ones([1]), torch.ones([1])];
 const BETWEEN = {
   noop: () => {},
   alloc: () => {
@@ -29,15 +36,24 @@ const BETWEEN = {
     for (let i = 0; i < 3000; i++) v.push({ i });
     sink += v.length;
   },
+  // One disposed W1 op: what torchnode's glue runs around each of its calls, and a tiny libtorch op.
+  op: () => {
+    W1_A.add(W1_B).dispose();
+  },
   spin: () => {
     let a = 0;
-    for (let i = 0; i < 60000; i++) a = (a * 31 + i) | 0;
+    for (let i = 0; i < SPIN; i++) a = (a * 31 + i) | 0;
     sink += a;
   },
 };
 const between = process.env.BENCH_BETWEEN;
 if (between !== undefined && !(between in BETWEEN)) {
   console.error(`BENCH_BETWEEN must be one of ${Object.keys(BETWEEN).join(', ')}`);
+  process.exit(2);
+}
+const betweenAt = process.env.BENCH_BETWEEN_AT ?? 'step';
+if (!['step', 'op'].includes(betweenAt) || (betweenAt === 'op' && process.env.BENCH_OPS)) {
+  console.error('BENCH_BETWEEN_AT must be step or op (op: not with BENCH_OPS)');
   process.exit(2);
 }
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
@@ -53,7 +69,7 @@ globalThis.benchInprocHook = (name, variants) => {
     for (const [op, [c, js]] of ops.slice(0, 25)) console.log(`${op.slice(0, 60).padEnd(62)} ${c.toFixed(1).padStart(8)} ${js.toFixed(1).padStart(8)} ${(js / c).toFixed(3).padStart(8)}`);
     return;
   }
-  const rows = cpp.compare(name, run, rounds, BETWEEN[between]);
+  const rows = (betweenAt === 'op' ? cpp.compareBetweenOps : cpp.compare)(name, run, rounds, BETWEEN[between]);
   for (const [i, [c, js]] of rows.entries()) console.log(`round ${i}: C++ ${c.toFixed(1)} µs, Node ${js.toFixed(1)} µs, Node/C++ ${(js / c).toFixed(3)}`);
   const ratios = rows.map(([c, js]) => js / c);
   console.log(`${name} (${v.variant}): Node/C++ in one process ${median(ratios).toFixed(3)} (median of ${rows.length} rounds, ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
