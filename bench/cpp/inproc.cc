@@ -16,18 +16,23 @@ namespace {
 
 // Inclusive time of every op (each RecordFunction: aten ops, autograd nodes) that runs on this thread
 // while an OpTimes is alive, per name, added into *sink: what compareOps reports for each side.
+// Start and End as a RecordFunction callback of this thread while alive (OpTimes, BetweenOps).
+class ThreadCallback {
+ public:
+  ThreadCallback(at::RecordFunctionCallback::StartCallback start, at::RecordFunctionCallback::EndCallback end)
+      : handle_(at::addThreadLocalCallback(at::RecordFunctionCallback(start, end).needsInputs(false))) {}
+  ~ThreadCallback() { at::removeCallback(handle_); }
+  ThreadCallback(const ThreadCallback&) = delete;
+  ThreadCallback& operator=(const ThreadCallback&) = delete;
+
+ private:
+  at::CallbackHandle handle_;
+};
+
 class OpTimes {
  public:
-  explicit OpTimes(std::map<std::string, double>* sink) {
-    t_sink = sink;
-    handle_ = at::addThreadLocalCallback(at::RecordFunctionCallback(Start, End).needsInputs(false));
-  }
-  ~OpTimes() {
-    at::removeCallback(handle_);
-    t_sink = nullptr;
-  }
-  OpTimes(const OpTimes&) = delete;
-  OpTimes& operator=(const OpTimes&) = delete;
+  explicit OpTimes(std::map<std::string, double>* sink) { t_sink = sink; }
+  ~OpTimes() { t_sink = nullptr; }
 
  private:
   struct Began : at::ObserverContext {
@@ -38,7 +43,7 @@ class OpTimes {
     if (t_sink) (*t_sink)[fn.name()] += std::chrono::duration<double, std::micro>(Clock::now() - static_cast<Began*>(began)->at).count();
   }
   static thread_local std::map<std::string, double>* t_sink;
-  at::CallbackHandle handle_;
+  ThreadCallback callback_{Start, End};
 };
 thread_local std::map<std::string, double>* OpTimes::t_sink = nullptr;
 
@@ -47,16 +52,8 @@ thread_local std::map<std::string, double>* OpTimes::t_sink = nullptr;
 // `between` it only counts, so that both sides pay the same RecordFunction overhead.
 class BetweenOps {
  public:
-  explicit BetweenOps(std::function<void()> between) : between_(std::move(between)) {
-    t_self = this;
-    handle_ = at::addThreadLocalCallback(at::RecordFunctionCallback(Start, End).needsInputs(false));
-  }
-  ~BetweenOps() {
-    at::removeCallback(handle_);
-    t_self = nullptr;
-  }
-  BetweenOps(const BetweenOps&) = delete;
-  BetweenOps& operator=(const BetweenOps&) = delete;
+  explicit BetweenOps(std::function<void()> between) : between_(std::move(between)) { t_self = this; }
+  ~BetweenOps() { t_self = nullptr; }
   double excludedS = 0;
 
  private:
@@ -79,7 +76,7 @@ class BetweenOps {
   std::function<void()> between_;
   long depth_ = 0;
   bool calling_ = false;
-  at::CallbackHandle handle_;
+  ThreadCallback callback_{Start, End};
 };
 thread_local BetweenOps* BetweenOps::t_self = nullptr;
 
