@@ -14,8 +14,6 @@
 
 namespace {
 
-// Inclusive time of every op (each RecordFunction: aten ops, autograd nodes) that runs on this thread
-// while an OpTimes is alive, per name, added into *sink: what compareOps reports for each side.
 // Start and End as a RecordFunction callback of this thread while alive (OpTimes, BetweenOps).
 class ThreadCallback {
  public:
@@ -29,6 +27,8 @@ class ThreadCallback {
   at::CallbackHandle handle_;
 };
 
+// Inclusive time of every op (each RecordFunction: aten ops, autograd nodes) that runs on this thread
+// while an OpTimes is alive, per name, added into *sink: what compareOps reports for each side.
 class OpTimes {
  public:
   explicit OpTimes(std::map<std::string, double>* sink) { t_sink = sink; }

@@ -28,6 +28,10 @@ if (!workload || !(rounds > 0) || !existsSync(addonPath)) {
 const cpp = createRequire(import.meta.url)(addonPath);
 let sink = 0;
 const SPIN = Number(process.env.BENCH_SPIN ?? 60000);
+if (!Number.isSafeInteger(SPIN) || SPIN < 0) {
+  console.error('BENCH_SPIN must be a whole number of loop iterations (60000 by default)');
+  process.exit(2);
+}
 const [W1_A, W1_B] = [torch.ones([1]), torch.ones([1])];
 const BETWEEN = {
   noop: () => {},
