@@ -1,6 +1,7 @@
 """Exclusive instruction counts per function and per shared object from a callgrind file
 (bench/steps.sh writes them), divided by the number of steps; --event picks another of the file's
-events (with BENCH_CG_ARGS="--cache-sim=yes ...": I1mr, D1mr, D1mw, ILmr, DLmr, DLmw).
+events (with BENCH_CG_ARGS="--cache-sim=yes ...": I1mr, D1mr, D1mw, ILmr, DLmr, DLmw;
+"--branch-sim=yes": Bc, Bcm, Bi, Bim).
     python3 bench/cgsum.py [--event Ir] FILE STEPS [TOP=30] [FILTER-REGEX]"""
 import re
 import sys

@@ -6,7 +6,8 @@
 # Usage: bench/steps.sh <cpp|python|node> <workload> [N=50]   (BENCH_VARIANT=i picks Node's variant)
 # BENCH_CG_ARGS: more callgrind options, e.g. a cache simulation of this machine's AMD EPYC (Zen 5):
 #   BENCH_CG_ARGS="--cache-sim=yes --I1=32768,8,64 --D1=49152,12,64 --LL=33554432,16,64"
-#   (the file's name then ends in -cachesim; bench/cgsum.py --event I1mr, D1mr, ... reads its misses)
+#   or "--branch-sim=yes". The file's name then says which simulations ran (-cache-sim, -branch-sim,
+#   -cache-branch-sim); bench/cgsum.py --event I1mr, D1mr, Bim, Bcm, ... reads their counts.
 set -euo pipefail
 side=$1 workload=$2 n=${3:-50}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +23,9 @@ case $side in
 esac
 out=$here/build/cg
 mkdir -p "$out"
-name=$side-$workload${BENCH_VARIANT:+-v$BENCH_VARIANT}${BENCH_CG_ARGS:+-cachesim}
+# "--cache-sim=yes --branch-sim=yes" -> "cache-branch-"
+sims=$( (grep -oE -- '--[a-z]+-sim=yes' <<<"${BENCH_CG_ARGS:-}" || true) | sed -E 's/^--([a-z]+)-sim=yes$/\1/' | tr '\n' '-')
+name=$side-$workload${BENCH_VARIANT:+-v$BENCH_VARIANT}${sims:+-${sims}sim}
 tmp=$(mktemp -d)
 BENCH_FIXED_ITERS=$n valgrind --tool=callgrind ${BENCH_CG_ARGS:-} --smc-check=all-non-file --separate-threads=no \
   --zero-before=getppid --dump-before=getpriority --callgrind-out-file="$tmp/cg.out" \
