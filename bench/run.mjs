@@ -1,6 +1,7 @@
 // npm run bench: the same workloads in libtorch C++, Python torch and torchnode, side by side.
 // Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [--from saved.json] [w1 w1big w2 w3 w3nn w2sgd w2adam w3sgd w3adam cnninfer tensor1m err print100k print100kfull w4 w5]
-// Prints a table of medians and ratios and writes bench/results/latest.json.
+// Prints a table of medians and ratios and writes bench/results/latest.json, and the ratios as a chart
+// (latest.svg: every round's ratio and their median).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ratioChartSpec } from './chart.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BUILD = join(HERE, 'build');
@@ -175,18 +177,17 @@ function cell(samples, workload, impl, variant) {
   };
 }
 
-// x/y as the median over rounds of the ratio of the two sides' per-process medians in the same round:
-// the processes of one round run seconds apart, so drift of this shared machine over the minutes of a
-// run (up to 1.7x on W1) cancels out, which a ratio of the overall medians does not do.
-function pairedRatio(samples, workload, x, y, variant) {
-  if (!x || !y) return null;
+// x/y in each round: the ratio of the two sides' per-process medians of that round. The processes of
+// one round run seconds apart, so drift of this shared machine over the minutes of a run (up to 1.7x
+// on W1) cancels out, which a ratio of the overall medians does not do. The table gives their median.
+function roundRatios(samples, workload, x, y, variant) {
+  if (!x || !y) return [];
   const perRound = (impl) => {
     const mine = samples.filter((s) => s.workload === workload && s.impl === impl && (impl !== 'node' || s.variant === variant));
     return new Map(groupBy(mine, (s) => s.process).map(([round, g]) => [round, median(g.map((s) => s.us))]));
   };
   const [xs, ys] = [perRound(x.impl), perRound(y.impl)];
-  const ratios = [...xs].filter(([round]) => ys.has(round)).map(([round, us]) => us / ys.get(round));
-  return ratios.length ? +median(ratios).toFixed(3) : null;
+  return [...xs].filter(([round]) => ys.has(round)).map(([round, us]) => +(us / ys.get(round)).toFixed(3));
 }
 
 // One row per workload and Node variant; C++ and Python have a single variant each.
@@ -198,15 +199,9 @@ function summarize(samples, workloads) {
     const nodeVariants = [...new Set(samples.filter((s) => s.workload === w && s.impl === 'node').map((s) => s.variant))];
     for (const variant of nodeVariants.length ? nodeVariants : [null]) {
       const node = variant && cell(samples, w, 'node', variant);
-      const ratio = (x, y) => pairedRatio(samples, w, x, y, variant);
-      rows.push({
-        workload: w,
-        node_variant: variant,
-        cpp,
-        python,
-        node,
-        ratios: { node_cpp: ratio(node, cpp), node_python: ratio(node, python), python_cpp: ratio(python, cpp) },
-      });
+      const perRound = { node_cpp: roundRatios(samples, w, node, cpp, variant), node_python: roundRatios(samples, w, node, python, variant), python_cpp: roundRatios(samples, w, python, cpp, variant) };
+      const ratios = Object.fromEntries(Object.entries(perRound).map(([k, v]) => [k, v.length ? +median(v).toFixed(3) : null]));
+      rows.push({ workload: w, node_variant: variant, cpp, python, node, ratios, round_ratios: perRound });
     }
   }
   return rows;
@@ -272,6 +267,21 @@ function printReport(result) {
   }
 }
 
+// The ratios chart next to the results (FILE.json -> FILE.svg), drawn by torchnode's toolkit.saveChart.
+async function writeChart(result, jsonPath) {
+  const path = jsonPath.replace(/\.json$/, '') + '.svg';
+  const label = (row) => (row.node_variant ? `${row.workload} · ${row.node_variant}` : row.workload);
+  const subtitle = `${result.date.slice(0, 16).replace('T', ' ')} UTC, ${result.rounds} processes per cell; dots: medians (the table), ticks: each round`;
+  try {
+    const { toolkit } = await import(pathToFileURL(DIST).href);
+    await toolkit.saveChart(path, ratioChartSpec(result.rows, label, { subtitle }));
+    return path;
+  } catch (e) {
+    log(`no chart: ${e.message}`);
+    return null;
+  }
+}
+
 const { values, positionals } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, from: { type: 'string' } },
   allowPositionals: true,
@@ -280,7 +290,10 @@ const { values, positionals } = parseArgs({
 if (values.from) {
   const saved = JSON.parse(readFileSync(values.from, 'utf8'));
   const savedWorkloads = [...new Set(saved.samples.map((s) => s.workload))];
-  printReport({ ...saved, rows: summarize(saved.samples, savedWorkloads) });
+  const result = { ...saved, rows: summarize(saved.samples, savedWorkloads) };
+  printReport(result);
+  const chart = await writeChart(result, values.from);
+  if (chart) console.log(`chart in ${chart}`);
   process.exit(0);
 }
 const rounds = Number(values.rounds);
@@ -360,5 +373,7 @@ const result = {
 };
 printReport(result);
 mkdirSync(join(HERE, 'results'), { recursive: true });
-writeFileSync(join(HERE, 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-console.log(`\n${result.seconds} s; results in bench/results/latest.json`);
+const saved = join(HERE, 'results', 'latest.json');
+writeFileSync(saved, JSON.stringify(result, null, 2) + '\n');
+const chart = await writeChart(result, saved);
+console.log(`\n${result.seconds} s; results in bench/results/latest.json${chart ? ', chart in bench/results/latest.svg' : ''}`);

@@ -63,3 +63,41 @@ describe('plotCurves', () => {
     await expect(toolkit.plotCurves(join(root, 'x.png'), {} as never)).rejects.toThrow(/expected \{ series/);
   });
 });
+
+describe('saveChart', () => {
+  const bars = {
+    title: 'accuracy by class',
+    data: { values: [{ k: 'cat', v: 0.91 }, { k: 'dog', v: 0.87 }] },
+    mark: 'bar',
+    encoding: { x: { field: 'k', type: 'nominal', title: 'class' }, y: { field: 'v', type: 'quantitative', title: 'accuracy' } },
+  } as const;
+
+  it('renders a spec of any mark to SVG and PNG', async () => {
+    const svgPath = join(root, 'bars.svg');
+    await toolkit.saveChart(svgPath, bars);
+    const t = texts(readFileSync(svgPath, 'utf8'));
+    for (const s of ['accuracy by class', 'class', 'accuracy', 'cat', 'dog']) expect(t).toContain(s);
+    expect(texts(await toolkit.chartToSVG(bars))).toEqual(t);
+    const pngPath = join(root, 'bars.png');
+    await toolkit.saveChart(pngPath, bars, { scale: 2 });
+    const one = join(root, 'bars1.png');
+    await toolkit.saveChart(one, bars);
+    const [big, small] = await Promise.all([sharp(readFileSync(pngPath)).metadata(), sharp(readFileSync(one)).metadata()]);
+    expect(big.width).toBe(2 * small.width!);
+    let blue = 0;
+    const { data } = await sharp(readFileSync(one)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    for (let i = 0; i < data.length; i += 3) if (BLUE.every((c, k) => Math.abs(c - data[i + k]) < 40)) blue++;
+    expect(blue).toBeGreaterThan(500); // the two bars
+  });
+
+  it('rejects bad input before writing anything', async () => {
+    const path = join(root, 'never.svg');
+    await expect(toolkit.saveChart(join(root, 'x.pdf'), bars)).rejects.toThrow(/saveChart: the file must end in \.png or \.svg/);
+    await expect(toolkit.saveChart(3 as never, bars)).rejects.toThrow(/saveChart: path must be a string/);
+    await expect(toolkit.saveChart(path, null as never)).rejects.toThrow(/spec must be a vega-lite spec object/);
+    await expect(toolkit.saveChart(path, bars, { scale: 0 })).rejects.toThrow(/scale must be a positive number, got 0/);
+    await expect(toolkit.saveChart(path, { mark: 'nonsense' } as never)).rejects.toThrow(/saveChart: vega-lite could not compile the spec: /);
+    await expect(toolkit.chartToSVG([] as never)).rejects.toThrow(/chartToSVG: spec must be a vega-lite spec object/);
+    expect(() => readFileSync(path)).toThrow(/ENOENT/);
+  });
+});

@@ -1,5 +1,5 @@
-// Training curves as a chart: a vega-lite line chart (one line per series, legend, axes, title),
-// compiled to vega, rendered headless to SVG and, for .png, rasterised by resvg.
+// Charts: training curves as a vega-lite line chart (one line per series, legend, axes, title), and
+// any vega-lite spec, compiled to vega, rendered headless to SVG and, for .png, rasterised by resvg.
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
@@ -66,9 +66,25 @@ export function curvesSpec(options: PlotCurvesOptions): TopLevelSpec {
 
 /** Renders the curves to an SVG string. */
 export async function curvesToSVG(options: PlotCurvesOptions): Promise<string> {
-  const spec = curvesSpec(options);
+  return renderSVG('curvesToSVG', curvesSpec(options));
+}
+
+/** Renders any vega-lite spec to an SVG string (headless vega: no browser, no canvas). */
+export async function chartToSVG(spec: TopLevelSpec): Promise<string> {
+  return renderSVG('chartToSVG', spec);
+}
+
+async function renderSVG(fn: string, spec: TopLevelSpec): Promise<string> {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new TypeError(`${fn}: spec must be a vega-lite spec object`);
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  let parsed;
+  try {
+    parsed = vega.parse(vl.compile(spec).spec);
+  } catch (e) {
+    // vega-lite's own message can be a bare TypeError from deep inside it: say whose it is.
+    throw new TypeError(`${fn}: vega-lite could not compile the spec: ${(e as Error).message}`);
+  }
+  const view = new vega.View(parsed, { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -83,16 +99,25 @@ export async function curvesToSVG(options: PlotCurvesOptions): Promise<string> {
  *   await toolkit.plotCurves('curves.png', { series: { train_loss, val_loss }, title: 'MNIST', yLabel: 'loss' });
  */
 export async function plotCurves(path: string, options: PlotCurvesOptions): Promise<void> {
-  const fn = 'plotCurves';
-  if (typeof path !== 'string') throw new TypeError(`${fn}: path must be a string`);
-  const ext = extname(path).toLowerCase();
-  if (ext !== '.png' && ext !== '.svg') throw new RangeError(`${fn}: the file must end in .png or .svg, got '${path}'`);
-  const svg = await curvesToSVG(options);
+  checkChartPath('plotCurves', path);
+  await saveChart(path, curvesSpec(options), { scale: options.scale });
+}
+
+/**
+ * Saves any vega-lite spec to `path` as PNG (.png, rasterised by resvg) or SVG (.svg): the renderer
+ * behind plotCurves, for charts of your own (bars, scatter, facets).
+ *
+ *   await toolkit.saveChart('acc.svg', { data: { values }, mark: 'bar', encoding: { x: { field: 'k' }, y: { field: 'v', type: 'quantitative' } } });
+ */
+export async function saveChart(path: string, spec: TopLevelSpec, options: { scale?: number } = {}): Promise<void> {
+  const ext = checkChartPath('saveChart', path);
+  const scale = options.scale ?? 1;
+  if (!(typeof scale === 'number' && scale > 0 && Number.isFinite(scale))) throw new RangeError(`saveChart: scale must be a positive number, got ${String(scale)}`);
+  const svg = await renderSVG('saveChart', spec);
   if (ext === '.svg') {
     writeFileSync(path, svg);
     return;
   }
-  const scale = options.scale ?? 1;
   const { Resvg } = await import('@resvg/resvg-js');
   const png = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
@@ -100,4 +125,12 @@ export async function plotCurves(path: string, options: PlotCurvesOptions): Prom
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   }).render().asPng();
   writeFileSync(path, png);
+}
+
+// The chart's file type from its name: '.png' or '.svg' (checked before anything is rendered).
+function checkChartPath(fn: string, path: unknown): '.png' | '.svg' {
+  if (typeof path !== 'string') throw new TypeError(`${fn}: path must be a string`);
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.png' && ext !== '.svg') throw new RangeError(`${fn}: the file must end in .png or .svg, got '${path}'`);
+  return ext;
 }
