@@ -22,7 +22,7 @@ export function ratioChartSpec(rows, label, { title = 'torchnode bench: time rat
   const all = values.map((v) => v.ratio).concat(1);
   const domain = [Math.min(...all) / 1.05, Math.max(...all) * 1.05];
   const ticks = TICKS.filter((t) => t >= domain[0] && t <= domain[1]);
-  const y = { field: 'row', type: 'nominal', title: null, sort: order, axis: { labelLimit: 360 } };
+  const y = { field: 'row', type: 'nominal', title: null, sort: order, axis: { labelLimit: 440 } };
   const x = {
     field: 'ratio',
     type: 'quantitative',
@@ -36,7 +36,7 @@ export function ratioChartSpec(rows, label, { title = 'torchnode bench: time rat
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle: subtitle || undefined },
     width: 520,
-    height: { step: 36 },
+    height: { step: 11 }, // per pair: yOffset splits each row into its three ratios
     background: 'white',
     layer: [
       { data: { values: [{ ratio: 1 }] }, mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x: { field: 'ratio', type: 'quantitative' } } },

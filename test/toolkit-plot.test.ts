@@ -61,6 +61,7 @@ describe('plotCurves', () => {
     await expect(toolkit.plotCurves(join(root, 'x.png'), { series: { a: ['x'] as never } })).rejects.toThrow(/series 'a' must hold numbers/);
     await expect(toolkit.plotCurves(join(root, 'x.png'), { series: { a: 3 } as never })).rejects.toThrow(/series 'a' must be an array/);
     await expect(toolkit.plotCurves(join(root, 'x.png'), {} as never)).rejects.toThrow(/expected \{ series/);
+    await expect(toolkit.plotCurves(join(root, 'x.png'), { series, scale: -1 })).rejects.toThrow(/plotCurves: scale must be a positive number, got -1/);
   });
 });
 

@@ -99,8 +99,8 @@ async function renderSVG(fn: string, spec: TopLevelSpec): Promise<string> {
  *   await toolkit.plotCurves('curves.png', { series: { train_loss, val_loss }, title: 'MNIST', yLabel: 'loss' });
  */
 export async function plotCurves(path: string, options: PlotCurvesOptions): Promise<void> {
-  checkChartPath('plotCurves', path);
-  await saveChart(path, curvesSpec(options), { scale: options.scale });
+  const ext = checkChartPath('plotCurves', path);
+  await writeChart('plotCurves', path, ext, curvesSpec(options), options.scale);
 }
 
 /**
@@ -109,11 +109,14 @@ export async function plotCurves(path: string, options: PlotCurvesOptions): Prom
  *
  *   await toolkit.saveChart('acc.svg', { data: { values }, mark: 'bar', encoding: { x: { field: 'k' }, y: { field: 'v', type: 'quantitative' } } });
  */
-export async function saveChart(path: string, spec: TopLevelSpec, options: { scale?: number } = {}): Promise<void> {
+export async function saveChart(path: string, spec: TopLevelSpec, options?: { scale?: number }): Promise<void> {
   const ext = checkChartPath('saveChart', path);
-  const scale = options.scale ?? 1;
-  if (!(typeof scale === 'number' && scale > 0 && Number.isFinite(scale))) throw new RangeError(`saveChart: scale must be a positive number, got ${String(scale)}`);
-  const svg = await renderSVG('saveChart', spec);
+  await writeChart('saveChart', path, ext, spec, options?.scale);
+}
+
+async function writeChart(fn: string, path: string, ext: '.png' | '.svg', spec: TopLevelSpec, scale: unknown = 1): Promise<void> {
+  if (!(typeof scale === 'number' && scale > 0 && Number.isFinite(scale))) throw new RangeError(`${fn}: scale must be a positive number, got ${String(scale)}`);
+  const svg = await renderSVG(fn, spec);
   if (ext === '.svg') {
     writeFileSync(path, svg);
     return;
