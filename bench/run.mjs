@@ -187,7 +187,7 @@ function roundRatios(samples, workload, x, y, variant) {
     return new Map(groupBy(mine, (s) => s.process).map(([round, g]) => [round, median(g.map((s) => s.us))]));
   };
   const [xs, ys] = [perRound(x.impl), perRound(y.impl)];
-  return [...xs].filter(([round]) => ys.has(round)).map(([round, us]) => +(us / ys.get(round)).toFixed(3));
+  return [...xs].filter(([round]) => ys.has(round)).map(([round, us]) => us / ys.get(round));
 }
 
 // One row per workload and Node variant; C++ and Python have a single variant each.
@@ -201,7 +201,8 @@ function summarize(samples, workloads) {
       const node = variant && cell(samples, w, 'node', variant);
       const perRound = { node_cpp: roundRatios(samples, w, node, cpp, variant), node_python: roundRatios(samples, w, node, python, variant), python_cpp: roundRatios(samples, w, python, cpp, variant) };
       const ratios = Object.fromEntries(Object.entries(perRound).map(([k, v]) => [k, v.length ? +median(v).toFixed(3) : null]));
-      rows.push({ workload: w, node_variant: variant, cpp, python, node, ratios, round_ratios: perRound });
+      const roundRatiosKept = Object.fromEntries(Object.entries(perRound).map(([k, v]) => [k, v.map((r) => +r.toFixed(3))]));
+      rows.push({ workload: w, node_variant: variant, cpp, python, node, ratios, round_ratios: roundRatiosKept });
     }
   }
   return rows;
@@ -269,6 +270,7 @@ function printReport(result) {
 
 // The ratios chart next to the results (FILE.json -> FILE.svg), drawn by torchnode's toolkit.saveChart.
 async function writeChart(result, jsonPath) {
+  if (!result.rows.length) return null; // W4 alone: no ratios
   const path = jsonPath.replace(/\.json$/, '') + '.svg';
   const label = (row) => (row.node_variant ? `${row.workload} · ${row.node_variant}` : row.workload);
   const subtitle = `${result.date.slice(0, 16).replace('T', ' ')} UTC, ${result.rounds} processes per cell; dots: medians (the table), ticks: each round`;
