@@ -277,3 +277,61 @@ describe('bad input', () => {
     execFileSync(process.execPath, [new URL('../scripts/gen-tensorboard-proto.mjs', import.meta.url).pathname, '--check'], { stdio: 'pipe' });
   });
 });
+
+describe('addFigure (a vega-lite spec as the figure)', () => {
+  const bars = (title: string, width = 120) => ({
+    title,
+    width,
+    height: 80,
+    data: { values: [{ k: 'a', v: 2 }, { k: 'b', v: 3 }] },
+    mark: 'bar',
+    encoding: { x: { field: 'k', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } },
+  }) as const;
+  const svgSize = async (spec: object): Promise<[number, number]> => {
+    const svg = await torch.toolkit.chartToSVG(spec as never);
+    const m = /<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/.exec(svg)!;
+    return [Math.round(Number(m[1])), Math.round(Number(m[2]))];
+  };
+
+  it('writes the chart as an RGB image in call order; a list becomes one grid', async () => {
+    const dir = join(root, 'figure');
+    const w = new SummaryWriter(dir);
+    w.addScalar('before', 1, 0, 10.0);
+    const one = w.addFigure('fig', bars('one'), 3, true, 11.0);
+    const many = w.addFigure('figs', [bars('a'), bars('b'), bars('c')], 4, false, 12.0);
+    w.addScalar('after', 2, 5, 13.0);
+    await Promise.all([one, many]);
+    await w.close();
+    const events = runs(dir)['.']!.filter((e) => e.summary);
+    expect(events.map((e) => e.summary.value[0].tag)).toEqual(['before', 'fig', 'figs', 'after']);
+    const [fig, figs] = [events[1]!, events[2]!];
+    expect([fig.step, fig.wall_time, figs.step, figs.wall_time]).toEqual([3, 11, 4, 12]);
+    const [width, height] = await svgSize(bars('one'));
+    const image = fig.summary.value[0].image;
+    expect([image.width, image.height, image.colorspace]).toEqual([width, height, 3]);
+    const { data, info } = await sharp(image.encoded_image_string).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([width, height, 3]);
+    let blue = 0, white = 0;
+    for (let i = 0; i < data.length; i += 3) {
+      if (Math.abs(data[i]! - 0x4c) < 30 && Math.abs(data[i + 1]! - 0x78) < 30 && Math.abs(data[i + 2]! - 0xa8) < 30) blue++;
+      if (data[i] === 255 && data[i + 1] === 255 && data[i + 2] === 255) white++;
+    }
+    expect(blue).toBeGreaterThan(500); // the bars
+    expect(white).toBeGreaterThan(data.length / 3 / 2); // drawn on white
+    const grid = figs.summary.value[0].image;
+    expect([grid.width, grid.height, grid.colorspace]).toEqual([3 * width, height, 3]);
+  });
+
+  it('rejects bad input; a figure that fails to draw leaves the rest written', async () => {
+    const dir = join(root, 'figure-bad');
+    const w = new SummaryWriter(dir);
+    expect(() => w.addFigure('f', [])).toThrow(/addFigure: the list of figures is empty/);
+    expect(() => w.addFigure('f', bars('x'), 0, 'yes' as never)).toThrow(/close must be a boolean/);
+    expect(() => w.addFigure(3 as never, bars('x'))).toThrow(/tag must be a string/);
+    await expect(w.addFigure('f', { mark: 'nonsense' } as never)).rejects.toThrow(/addFigure: vega-lite could not compile the spec/);
+    await expect(w.addFigure('f', [bars('x', 120), bars('y', 200)])).rejects.toThrow(/the figures of a list must have one size, got \d+x\d+, \d+x\d+/);
+    w.addScalar('kept', 1, 0);
+    await w.close();
+    expect(runs(dir)['.']!.filter((e) => e.summary).map((e) => e.summary.value[0].tag)).toEqual(['kept']);
+  });
+});

@@ -115,19 +115,31 @@ export async function saveChart(path: string, spec: TopLevelSpec, options?: { sc
 }
 
 async function writeChart(fn: string, path: string, ext: '.png' | '.svg', spec: TopLevelSpec, scale: unknown = 1): Promise<void> {
-  if (!(typeof scale === 'number' && scale > 0 && Number.isFinite(scale))) throw new RangeError(`${fn}: scale must be a positive number, got ${String(scale)}`);
-  const svg = await renderSVG(fn, spec);
   if (ext === '.svg') {
-    writeFileSync(path, svg);
+    checkScale(fn, scale);
+    writeFileSync(path, await renderSVG(fn, spec));
     return;
   }
+  writeFileSync(path, (await renderRaster(fn, spec, scale)).asPng());
+}
+
+/**
+ * The chart drawn on white by resvg at `scale` pixels per SVG unit: RGBA pixels (`pixels`, `width`,
+ * `height`) or a PNG (`asPng()`). For SummaryWriter.addFigure; not exported from the toolkit.
+ */
+export async function renderRaster(fn: string, spec: TopLevelSpec, scale: unknown = 1): Promise<{ pixels: Buffer; width: number; height: number; asPng(): Buffer }> {
+  checkScale(fn, scale);
+  const svg = await renderSVG(fn, spec);
   const { Resvg } = await import('@resvg/resvg-js');
-  const png = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
+  return new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale as number },
     background: 'white',
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-  }).render().asPng();
-  writeFileSync(path, png);
+  }).render();
+}
+
+function checkScale(fn: string, scale: unknown): void {
+  if (!(typeof scale === 'number' && scale > 0 && Number.isFinite(scale))) throw new RangeError(`${fn}: scale must be a positive number, got ${String(scale)}`);
 }
 
 // The chart's file type from its name: '.png' or '.svg' (checked before anything is rendered).

@@ -6,6 +6,11 @@ import { EventFileWriter } from './event_file_writer.js';
 import * as summary from './summary.js';
 import type { Bins, DataFormats, ScalarOptions, SummaryObject } from './summary.js';
 import { graph, type GraphInput } from './graph.js';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderRaster } from '../../toolkit/plot.js';
+import { frombuffer } from '../../creation.js';
+import { uint8 } from '../../dtype.js';
+import { tidy } from '../../scope.js';
 
 export interface SummaryWriterOptions {
   /** Appended to the default log directory name (ignored when logDir is given). */
@@ -180,6 +185,41 @@ export class SummaryWriter {
       return this.addImage(tag, imgTensor, globalStep, undefined, walltime.dataformats ?? 'NCHW');
     }
     return this.addImage(tag, imgTensor, globalStep, walltime, dataformats);
+  }
+
+  /**
+   * add_figure(tag, figure, global_step, close, walltime). matplotlib has no JS twin, so a figure is a
+   * vega-lite spec (what toolkit.saveChart draws), or a list of them shown as one grid, 8 per row,
+   * as PyTorch shows a list. Drawn on white and stored as RGB, as PyTorch's figure_to_image does.
+   * `close` closes a matplotlib figure there; a spec holds nothing to close, so it is only checked.
+   */
+  addFigure(tag: string, figure: TopLevelSpec | TopLevelSpec[], globalStep?: number | null, close = true, walltime?: number | null): Promise<void> {
+    const fn = 'SummaryWriter.addFigure';
+    checkTag(fn, tag);
+    const step = checkStep(fn, globalStep);
+    if (typeof close !== 'boolean') throw new TypeError(`${fn}: close must be a boolean, got ${typeof close}`);
+    const figures = Array.isArray(figure) ? figure : [figure];
+    if (figures.length === 0) throw new RangeError(`${fn}: the list of figures is empty`);
+    const wall = walltime ?? Date.now() / 1000;
+    const encoded = Promise.all(figures.map((f) => renderRaster(fn, f))).then((images) => {
+      const { width, height } = images[0]!;
+      const sizes = images.map((im) => `${im.width}x${im.height}`);
+      if (new Set(sizes).size > 1) throw new RangeError(`${fn}: the figures of a list must have one size, got ${sizes.join(', ')}`);
+      const rgb = Buffer.alloc(images.length * width * height * 3);
+      images.forEach((im, k) => {
+        const rgba = im.pixels; // resvg's getter copies the whole image: read it once
+        for (let i = 0, o = k * width * height * 3; i < rgba.length; i += 4, o += 3) {
+          rgb[o] = rgba[i]!;
+          rgb[o + 1] = rgba[i + 1]!;
+          rgb[o + 2] = rgba[i + 2]!;
+        }
+      });
+      if (!Array.isArray(figure)) return summary.image(tag, { pixels: rgb, height, width, channels: 3 });
+      const grid = tidy(() => summary.imageToHWC(fn, frombuffer(rgb, { dtype: uint8 }).view(images.length, height, width, 3), 'NHWC'));
+      return summary.image(tag, grid);
+    });
+    // The slot is taken now, so the figure keeps its place among the calls around it.
+    return this.#getFileWriter().addPendingEvent(encoded.then((s) => this.#event(s, step, wall)));
   }
 
   /** add_text(tag, text_string, global_step, walltime): shown by the Text dashboard (markdown). */
