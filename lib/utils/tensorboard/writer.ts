@@ -200,6 +200,7 @@ export class SummaryWriter {
     if (typeof close !== 'boolean') throw new TypeError(`${fn}: close must be a boolean, got ${typeof close}`);
     const figures = Array.isArray(figure) ? figure : [figure];
     if (figures.length === 0) throw new RangeError(`${fn}: the list of figures is empty`);
+    for (const f of figures) if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new TypeError(`${fn}: a figure must be a vega-lite spec object, got ${f === null ? 'null' : Array.isArray(f) ? 'an array' : typeof f}`);
     const wall = walltime ?? Date.now() / 1000;
     const encoded = Promise.all(figures.map((f) => renderRaster(fn, f))).then((images) => {
       const { width, height } = images[0]!;
