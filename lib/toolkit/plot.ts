@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
+import { describe } from '../options.js';
 // vega, vega-lite and resvg are loaded on first use: importing torchnode stays fast.
 
 export type Series = Record<string, ArrayLike<number>>;
@@ -74,8 +75,13 @@ export async function chartToSVG(spec: TopLevelSpec): Promise<string> {
   return renderSVG('chartToSVG', spec);
 }
 
+/** Refuses anything but a plain spec object (what = how the caller's argument is called). */
+export function checkSpec(fn: string, spec: unknown, what = 'spec'): void {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new TypeError(`${fn}: ${what} must be a vega-lite spec object, got ${describe(spec)}`);
+}
+
 async function renderSVG(fn: string, spec: TopLevelSpec): Promise<string> {
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new TypeError(`${fn}: spec must be a vega-lite spec object`);
+  checkSpec(fn, spec);
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   let parsed;
   try {

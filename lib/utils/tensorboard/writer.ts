@@ -7,7 +7,7 @@ import * as summary from './summary.js';
 import type { Bins, DataFormats, ScalarOptions, SummaryObject } from './summary.js';
 import { graph, type GraphInput } from './graph.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { renderRaster } from '../../toolkit/plot.js';
+import { checkSpec, renderRaster } from '../../toolkit/plot.js';
 import { frombuffer } from '../../creation.js';
 import { uint8 } from '../../dtype.js';
 import { tidy } from '../../scope.js';
@@ -200,7 +200,7 @@ export class SummaryWriter {
     if (typeof close !== 'boolean') throw new TypeError(`${fn}: close must be a boolean, got ${typeof close}`);
     const figures = Array.isArray(figure) ? figure : [figure];
     if (figures.length === 0) throw new RangeError(`${fn}: the list of figures is empty`);
-    for (const f of figures) if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new TypeError(`${fn}: a figure must be a vega-lite spec object, got ${f === null ? 'null' : Array.isArray(f) ? 'an array' : typeof f}`);
+    for (const f of figures) checkSpec(fn, f, 'a figure');
     const wall = walltime ?? Date.now() / 1000;
     const encoded = Promise.all(figures.map((f) => renderRaster(fn, f))).then((images) => {
       const { width, height } = images[0]!;
