@@ -17,7 +17,7 @@ const abi = /_GLIBCXX_USE_CXX11_ABI=(\d)/.exec(config)?.[1] ?? '1';
 const flags = {
   // No CUDA header is included (runtime.cc reaches the CUDA allocator through c10's generic one): no toolkit needed.
   '--include': [info.includeDir, path.join(info.includeDir, 'torch/csrc/api/include')],
-  '--cflags': ['-std=c++17', `-D_GLIBCXX_USE_CXX11_ABI=${abi}`, `-DTN_WITH_CUDA=${info.cuda ? 1 : 0}`, '-fexceptions', '-O2'],
+  '--cflags': [`-std=c++${info.cxxStandard}`, `-D_GLIBCXX_USE_CXX11_ABI=${abi}`, `-DTN_WITH_CUDA=${info.cuda ? 1 : 0}`, '-fexceptions', '-O2'],
   '--libs': [
     `-L${info.libDir}`, `-Wl,-rpath,${info.libDir}`,
     // Keep libtorch_cuda linked although nothing references it: it registers the CUDA backend.

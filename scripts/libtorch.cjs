@@ -7,11 +7,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
-// The libtorch releases torchnode builds against: the range native/cmake/one_libtorch.cmake sets.
-const SUPPORTED = (() => {
+// The libtorch releases torchnode builds against, and the first that needs C++20: the lines
+// native/cmake/one_libtorch.cmake sets.
+const { SUPPORTED, CXX20_FROM } = (() => {
   const cmake = fs.readFileSync(path.join(__dirname, '..', 'native', 'cmake', 'one_libtorch.cmake'), 'utf8');
-  const get = (name) => /set\(TORCHNODE_TORCH_(?:MIN|MAX) (\d+)\.(\d+)\)/.exec(cmake.split('\n').find((l) => l.includes(`TORCHNODE_TORCH_${name} `)) ?? '')?.slice(1).map(Number);
-  return { min: get('MIN'), max: get('MAX') };
+  const get = (name) => /set\(TORCHNODE_\w+ (\d+)\.(\d+)\)/.exec(cmake.split('\n').find((l) => l.startsWith(`set(TORCHNODE_${name} `)) ?? '')?.slice(1).map(Number);
+  return { SUPPORTED: { min: get('TORCH_MIN'), max: get('TORCH_MAX') }, CXX20_FROM: get('CXX20_FROM') };
 })();
 const SUPPORTED_TEXT = `${SUPPORTED.min.join('.')}.x to ${SUPPORTED.max.join('.')}.x`;
 
@@ -29,10 +30,14 @@ function versionOf(cmakeDir) {
   return 'unknown';
 }
 
+// A "major.minor..." release against [major, minor]: negative before it, 0 at it, positive after; NaN if unknown.
+function compareRelease(version, [major, minor]) {
+  const [ma, mi] = version.split('.').map(Number);
+  return Number.isInteger(ma) && Number.isInteger(mi) ? ma * 1000 + mi - (major * 1000 + minor) : NaN;
+}
+
 function isSupported(version) {
-  const [major, minor] = version.split('.').map(Number);
-  const at = (v) => major * 1000 + minor - (v[0] * 1000 + v[1]);
-  return Number.isInteger(major) && Number.isInteger(minor) && at(SUPPORTED.min) >= 0 && at(SUPPORTED.max) <= 0;
+  return compareRelease(version, SUPPORTED.min) >= 0 && compareRelease(version, SUPPORTED.max) <= 0;
 }
 
 // Project-local virtual environments: this package's own (a checkout: scripts/setup.sh makes it),
@@ -96,7 +101,8 @@ function describe(found) {
   const libDir = shared ? path.resolve(cmakeDir, '../../../lib') : path.resolve(cmakeDir, '../..');
   const includeDir = shared ? path.resolve(cmakeDir, '../../../include') : path.resolve(libDir, libDir.endsWith('/lib') ? '../include' : '../../include');
   const cuda = fs.existsSync(path.join(libDir, 'libtorch_cuda.so'));
-  return { ...found, version, cuda, libDir, includeDir, flavour: `torch${version.replace(/[^0-9.]/g, '').replace(/\./g, '-')}-${cuda ? 'cuda' : 'cpu'}` };
+  const cxxStandard = compareRelease(version, CXX20_FROM) >= 0 ? 20 : 17;
+  return { ...found, version, cuda, libDir, includeDir, cxxStandard, flavour: `torch${version.replace(/[^0-9.]/g, '').replace(/\./g, '-')}-${cuda ? 'cuda' : 'cpu'}` };
 }
 
 function missingMessage() {

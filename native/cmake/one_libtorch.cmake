@@ -3,6 +3,9 @@
 # The supported libtorch releases (scripts/libtorch.cjs reads these two lines for discovery).
 set(TORCHNODE_TORCH_MIN 2.11)
 set(TORCHNODE_TORCH_MAX 2.13)
+# The first release whose headers need C++20 (2.14's use `requires` clauses and std::strong_ordering);
+# older ones build as C++17. scripts/libtorch.cjs reads this line too, for binding.gyp.
+set(TORCHNODE_CXX20_FROM 2.14)
 
 # Refuse an unsupported release before running its config (a 1.x config fails in other ways).
 function(torchnode_check_version version where)
@@ -56,6 +59,9 @@ if(NOT Torch_FOUND)
     "Torch_DIR was '${Torch_DIR}'.")
 endif()
 torchnode_check_version("${Torch_VERSION}" "${Torch_DIR}")
+if(Torch_VERSION VERSION_GREATER_EQUAL TORCHNODE_CXX20_FROM)
+  set(CMAKE_CXX_STANDARD 20)
+endif()
 foreach(lib IN LISTS TORCH_LIBRARIES)
   if(lib MATCHES "^/" AND TORCHNODE_TORCH_PREFIX AND NOT lib MATCHES "^${TORCHNODE_TORCH_PREFIX}/" AND lib MATCHES "(torch|c10)")
     message(FATAL_ERROR "torchnode: libtorch library ${lib} is not from ${TORCHNODE_TORCH_PREFIX}: two libtorch installs are mixed")

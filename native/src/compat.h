@@ -27,6 +27,14 @@
 #define TN_HAS_NAMED_TENSORS 0
 #endif
 
+// From 2.14, custom-Function outputs report the node they were attached to (_wrap_outputs'
+// attached_node), and node-creation hooks fire on it once its saved tensors are stored.
+#if TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 14
+#define TN_HAS_NODE_CREATION_HOOKS 1
+#else
+#define TN_HAS_NODE_CREATION_HOOKS 0
+#endif
+
 namespace tn {
 
 // Autograd graph nodes are held by shared_ptr (with deleteNode, which frees long chains without

@@ -186,13 +186,26 @@ struct JsFunctionNode : public torch::autograd::Node {
   std::shared_ptr<JsCallback> backward_;
 };
 
-// torch::autograd::_wrap_outputs, with the trailing pure_view flag (false) where this libtorch has it.
+// torch::autograd::_wrap_outputs's outputs, and from 2.14 the node it attached them to.
+struct WrappedOutputs {
+  std::vector<std::optional<at::Tensor>> outputs;
+  NodePtr attached;
+};
+
+// _wrap_outputs with its trailing arguments where this libtorch has them: pure_view (false), and
+// from 2.14 the attached node's out-parameter.
 template <class... A>
-auto WrapOutputs(A&&... args) {
+WrappedOutputs WrapOutputs(A&&... args) {
+#if TN_HAS_NODE_CREATION_HOOKS
+  WrappedOutputs w;
+  w.outputs = torch::autograd::_wrap_outputs(std::forward<A>(args)..., false, w.attached);
+  return w;
+#else
   if constexpr (std::is_invocable_v<decltype(&torch::autograd::_wrap_outputs), A..., bool>)
-    return torch::autograd::_wrap_outputs(std::forward<A>(args)..., false);
+    return {torch::autograd::_wrap_outputs(std::forward<A>(args)..., false), nullptr};
   else
-    return torch::autograd::_wrap_outputs(std::forward<A>(args)...);
+    return {torch::autograd::_wrap_outputs(std::forward<A>(args)...), nullptr};
+#endif
 }
 
 using ImplSet = std::unordered_set<at::TensorImpl*>;
@@ -272,12 +285,16 @@ Napi::Value AttachFunction(const Napi::CallbackInfo& info) {
   torch::autograd::_jvp_fn_t jvp = callJvp;
   torch::autograd::_view_as_self_fn_t viewAs = viewAsSelf;
   const ImplSet noSetupContext;
-  auto wrapped = WrapOutputs(inputs, nonDifferentiableSet, dirtySet, at::ArrayRef<std::optional<at::Tensor>>(raw), node, jvp, noSetupContext, viewAs);
+  auto [wrapped, attached] = WrapOutputs(inputs, nonDifferentiableSet, dirtySet, at::ArrayRef<std::optional<at::Tensor>>(raw), node, jvp, noSetupContext, viewAs);
   if (executable) {
     auto& fn = static_cast<JsFunctionNode&>(*node);
     for (const auto& o : wrapped) fn.outputInfo.emplace_back(*o);
     for (const at::Tensor& s : toSave)
       fn.saved.emplace_back(s.defined() ? torch::autograd::SavedVariable(s, s.grad_fn().get() == node.get()) : torch::autograd::SavedVariable());
+#if TN_HAS_NODE_CREATION_HOOKS
+    // As Function::apply: the hooks see the node with its saved tensors.
+    if (attached) torch::autograd::fire_node_creation_hooks(attached);
+#endif
   }
 
   Napi::Array replaced = Napi::Array::New(env, wrapped.size());
