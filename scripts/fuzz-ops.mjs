@@ -20,7 +20,7 @@
 //   node scripts/fuzz-ops.mjs --replay 'aten::div#5' [--seed N]   print one case and run it in this process
 // Exit status: 0 when nothing crashed or hung, 1 otherwise.
 import { spawn } from 'node:child_process';
-import { writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -306,11 +306,18 @@ function sample(names, n, seed) {
   return xs.slice(0, n).sort();
 }
 
+// The children's address-space cap, in KiB: 2 GiB above what this process maps with libtorch loaded
+// (about 1.1 GiB for a CPU libtorch, 3.4 GiB for a CUDA one, whose libraries alone exceed a fixed 3 GiB).
+function childAddressSpaceKiB() {
+  const mapped = Number(/VmSize:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+  return (Number.isFinite(mapped) ? mapped : 1024 * 1024) + 2 * 1024 * 1024;
+}
+
 // Runs one batch from `from`, resolving with how the child ended and the last case it started.
-function runChild(job, timeoutSeconds) {
+function runChild(job, timeoutSeconds, addressSpaceKiB) {
   return new Promise((resolve) => {
     // The address-space cap makes a huge allocation fail with an error instead of taking the machine.
-    const cmd = `ulimit -v ${3 * 1024 * 1024} 2>/dev/null; exec "$0" "$1" --child`;
+    const cmd = `ulimit -v ${addressSpaceKiB} 2>/dev/null; exec "$0" "$1" --child`;
     const p = spawn('/bin/sh', ['-c', cmd, process.execPath, fileURLToPath(import.meta.url)], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       env: { ...process.env, FUZZ_JOB: JSON.stringify(job), OMP_NUM_THREADS: '1' },
@@ -354,6 +361,7 @@ function runChild(job, timeoutSeconds) {
 
 async function parent(o) {
   const { native } = await import(new URL('native.js', dist).href);
+  const addressSpaceKiB = childAddressSpaceKiB();
   let ops = o.ops ?? native.opNames().sort();
   for (const op of ops) if (native.opId(op) < 0) throw new Error(`fuzz-ops: no operator named ${op}`);
   const skipped = ops.filter((n) => SKIPPED.has(n));
@@ -370,7 +378,7 @@ async function parent(o) {
     let from = { op: 0, case: 0 };
     for (;;) {
       const job = { seed: o.seed, cases: o.cases, ops: batchOps, from };
-      const res = await runChild(job, o.timeout);
+      const res = await runChild(job, o.timeout, addressSpaceKiB);
       if (res.stats) {
         ok += res.stats[0];
         failed += res.stats[1];

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
-import { check, makeTensor, type ErrorEnc, type GoldenCase, type GoldenFixture } from './golden-replay.js';
+import { check, makeTensor, sameRelease, type ErrorEnc, type GoldenCase, type GoldenFixture } from './golden-replay.js';
 
 torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes from vitest.config.ts)
 
@@ -46,9 +46,14 @@ for (const c of fixture.cases) {
   (groups[layer] ??= []).push(c);
 }
 
+// Cases whose results a later PyTorch changed, run only against the fixtures' release: 2.14 counts
+// an index's frequency for EmbeddingBag's scale_grad_by_freq differently (its gradient differs from 2.13's).
+const RELEASE_DEPENDENT = [/EmbeddingBag\(10, 3, scale_grad_by_freq=True\)/];
+const onFixtureRelease = sameRelease(fixture);
+
 for (const [group, cases] of Object.entries(groups)) {
   describe(group, () => {
-    for (const c of cases) it(c.js.replace(/^let [^;]*; /, ''), () => run(c));
+    for (const c of cases) it.runIf(onFixtureRelease || !RELEASE_DEPENDENT.some((r) => r.test(c.py)))(c.js.replace(/^let [^;]*; /, ''), () => run(c));
   });
 }
 

@@ -246,14 +246,17 @@ void CheckBatchNormBackward(const Arguments& a) {
   // Training reads the saved batch statistics, evaluation the running ones (saved ones are empty then).
   const c10::IValue* train = a.Get("train") ? a.Get("train") : a.Get("update");
   bool training = train && train->isBool() && train->toBool();
+  // Named arrays, not a conditional between two initializer_lists: their elements would die with
+  // the conditional's temporaries, before the loop reads them (found when built as C++20).
+  static constexpr const char* kSaved[] = {"save_mean", "save_invstd", "save_var", "save_var_transform"};
+  static constexpr const char* kRunning[] = {"running_mean", "running_var"};
+  c10::ArrayRef<const char*> statistics = training ? c10::ArrayRef<const char*>(kSaved) : c10::ArrayRef<const char*>(kRunning);
   std::vector<const char*> perChannel = {"weight"};
-  if (training) perChannel.insert(perChannel.end(), {"save_mean", "save_invstd", "save_var", "save_var_transform"});
-  else perChannel.insert(perChannel.end(), {"running_mean", "running_var"});
+  perChannel.insert(perChannel.end(), statistics.begin(), statistics.end());
   // The CPU kernel reads the saved statistics in training mode and the running ones in evaluation
   // mode, passed or not (batch_norm_backward takes numel() of its saved ones first, too).
   if (train)
-    for (const char* name : training ? std::initializer_list<const char*>{"save_mean", "save_invstd", "save_var", "save_var_transform"}
-                                     : std::initializer_list<const char*>{"running_mean", "running_var"})
+    for (const char* name : statistics)
       if (a.Has(name) && !a.Tensor(name).defined())
         ThrowError(std::string(name) + " must be defined in " + (training ? "training" : "evaluation") + " mode");
   for (const char* name : perChannel) {
@@ -432,7 +435,8 @@ void CheckTransformBiasRescaleQkv(const Arguments& a) {
 // _cdist_backward: x1 [..., r1, c] and x2 [..., r2, c] with the same c; grad and cdist hold one value
 // per pair, batch dims broadcast.
 void CheckCdistBackward(const Arguments& a) {
-  at::Tensor grad = a.Tensor("grad"), x1 = a.Tensor("x1"), x2 = a.Tensor("x2"), cdist = a.Tensor("cdist");
+  at::Tensor grad = a.Has("grad") ? a.Tensor("grad") : a.Tensor("grad_output");  // renamed in 2.14
+  at::Tensor x1 = a.Tensor("x1"), x2 = a.Tensor("x2"), cdist = a.Tensor("cdist");
   if (!x1.defined() || !x2.defined()) return;
   if (x1.dim() < 2 || x2.dim() < 2)
     ThrowError("cdist only supports at least 2D tensors, X1 got: " + std::to_string(x1.dim()) + "D, X2 got: " + std::to_string(x2.dim()) + "D");
