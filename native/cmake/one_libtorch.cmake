@@ -2,7 +2,7 @@
 # C++ benchmark (bench/cpp/CMakeLists.txt): include() it with Torch_DIR set.
 # The supported libtorch releases (scripts/libtorch.cjs reads these two lines for discovery).
 set(TORCHNODE_TORCH_MIN 2.11)
-set(TORCHNODE_TORCH_MAX 2.13)
+set(TORCHNODE_TORCH_MAX 2.14)
 # The first release whose headers need C++20 (2.14's use `requires` clauses and std::strong_ordering);
 # older ones build as C++17. scripts/libtorch.cjs reads this line too, for binding.gyp.
 set(TORCHNODE_CXX20_FROM 2.14)
