@@ -246,8 +246,8 @@ void CheckBatchNormBackward(const Arguments& a) {
   // Training reads the saved batch statistics, evaluation the running ones (saved ones are empty then).
   const c10::IValue* train = a.Get("train") ? a.Get("train") : a.Get("update");
   bool training = train && train->isBool() && train->toBool();
-  // Named arrays, not a conditional between two initializer_lists: their elements would die with
-  // the conditional's temporaries, before the loop reads them (found when built as C++20).
+  // Named arrays, not a range-for over a conditional between two initializer_lists: built as C++20,
+  // GCC 12 ended their backing arrays before the loop read them, and the check let everything through.
   static constexpr const char* kSaved[] = {"save_mean", "save_invstd", "save_var", "save_var_transform"};
   static constexpr const char* kRunning[] = {"running_mean", "running_var"};
   c10::ArrayRef<const char*> statistics = training ? c10::ArrayRef<const char*>(kSaved) : c10::ArrayRef<const char*>(kRunning);
