@@ -8,6 +8,7 @@ import { tensor, type TensorData } from './creation.js';
 import type { Device, DeviceLike } from './device.js';
 import { bfloat16, bool, DType, float16, float32, float64, getDefaultDtype, int16, int32, int64, int8, setDefaultDtype, strided, uint8 } from './dtype.js';
 import { describe } from './options.js';
+import { version } from './runtime.js';
 import { isTensor, Tensor as TensorClass } from './tensor.js';
 
 /** The arguments of a legacy constructor: sizes, or one data argument (nested array, TypedArray, Tensor). */
@@ -107,6 +108,10 @@ export function setDefaultTensorType(t: TensorType | string): void {
   let type: TensorType | undefined;
   if (typeof t === 'string') {
     const m = /^torch\.(?:(cuda|xpu|mps)\.)?(\w+Tensor)$/.exec(t);
+    if (m?.[1] === 'cuda' && version.cuda !== null) {
+      // A CUDA libtorch: Python would make CUDA the default device; torchnode keeps to the CPU types here.
+      throw new TypeError(`setDefaultTensorType: ${t} is not supported; use torch.setDefaultDevice('cuda') with torch.setDefaultDtype() instead`);
+    }
     if (m?.[1]) throw new TypeError(`setDefaultTensorType: type ${t} not available. Torch not compiled with ${m[1].toUpperCase()} enabled.`);
     type = TENSOR_TYPES.find((c) => m && (c as unknown as { name: string }).name === m[2]);
     if (!type) throw new TypeError(`setDefaultTensorType: invalid type: '${t}'`);
