@@ -131,7 +131,8 @@ async function writeChart(fn: string, path: string, ext: '.png' | '.svg', spec: 
 
 /**
  * The chart drawn on white by resvg at `scale` pixels per SVG unit: RGBA pixels (`pixels`, `width`,
- * `height`) or a PNG (`asPng()`). For SummaryWriter.addFigure; not exported from the toolkit.
+ * `height`) or a PNG (`asPng()`). Shared by saveChart's PNG path and SummaryWriter.addFigure; not
+ * exported from the toolkit.
  */
 export async function renderRaster(fn: string, spec: TopLevelSpec, scale: unknown = 1): Promise<{ pixels: Buffer; width: number; height: number; asPng(): Buffer }> {
   checkScale(fn, scale);
