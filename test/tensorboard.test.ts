@@ -326,7 +326,7 @@ describe('addFigure (a vega-lite spec as the figure)', () => {
     const dir = join(root, 'figure-bad');
     const w = new SummaryWriter(dir);
     expect(() => w.addFigure('f', [])).toThrow(/addFigure: the list of figures is empty/);
-    expect(() => w.addFigure('f', bars('x'), 0, 'yes' as never)).toThrow(/close must be a boolean/);
+    expect(() => w.addFigure('f', bars('x'), 0, 'yes' as never)).toThrow(/close must be a boolean, got string yes/);
     expect(() => w.addFigure(3 as never, bars('x'))).toThrow(/tag must be a string/);
     expect(() => w.addFigure('f', [bars('x'), 'y' as never])).toThrow(/a figure must be a vega-lite spec object, got string/);
     await expect(w.addFigure('f', { mark: 'nonsense' } as never)).rejects.toThrow(/addFigure: vega-lite could not compile the spec/);

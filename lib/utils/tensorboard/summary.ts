@@ -5,6 +5,7 @@ import { cat } from '../../generated/functions.js';
 import { zeros } from '../../creation.js';
 import { float32, float64, uint8 } from '../../dtype.js';
 import { tidy } from '../../scope.js';
+import { describe as describeKind } from '../../options.js';
 import { encodeMessage } from './proto.js';
 
 export type SummaryObject = { value: Record<string, unknown>[] };
@@ -21,11 +22,10 @@ export function scalarValue(fn: string, value: unknown): number {
   throw new TypeError(`${fn}: expected a number or a one-element Tensor, got ${describe(value)}`);
 }
 
+/** options.describe, with a tensor's shape and a primitive's value: what a logged value was. */
 export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
   if (isTensor(v)) return `a Tensor of shape [${v.shape.join(', ')}]`;
-  return typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
+  return v === null || typeof v === 'object' ? describeKind(v) : `${typeof v} ${String(v)}`;
 }
 
 export interface ScalarOptions {

@@ -197,7 +197,7 @@ export class SummaryWriter {
     const fn = 'SummaryWriter.addFigure';
     checkTag(fn, tag);
     const step = checkStep(fn, globalStep);
-    if (typeof close !== 'boolean') throw new TypeError(`${fn}: close must be a boolean, got ${typeof close}`);
+    if (typeof close !== 'boolean') throw new TypeError(`${fn}: close must be a boolean, got ${summary.describe(close)}`);
     const figures = Array.isArray(figure) ? figure : [figure];
     if (figures.length === 0) throw new RangeError(`${fn}: the list of figures is empty`);
     for (const f of figures) checkSpec(fn, f, 'a figure');

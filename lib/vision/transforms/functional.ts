@@ -6,6 +6,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { isTensor } from '../../tensor.js';
+import { describe } from '../../options.js';
 import { Image, type ImageMode } from '../image.js';
 
 /** An image as transforms take it: a vision.Image or a tensor (..., C, H, W). */
@@ -582,10 +583,4 @@ export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T {
     const shifted = torch.remainder(h.add(hueFactor), 1.0);
     return convertImageDtype(hsv2rgb(torch.stack([shifted, s, v], -3)), origDtype);
   }) as T;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
 }

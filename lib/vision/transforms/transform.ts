@@ -1,5 +1,6 @@
 // The transform protocol: torchvision's transforms are callables (nn.Modules); here a transform is a
 // plain function, a Transform (`call`/`forward`), or anything with `call` such as an nn.Module.
+import { describe } from '../../options.js';
 
 /** Anything that can stand where torchvision takes a transform callable. */
 export type TransformLike<I = any, O = any> = ((input: I) => O) | { call(input: I): O };
@@ -42,10 +43,4 @@ export function checkTransform(transform: unknown, owner: string, name: string):
   if (transform === null || transform === undefined || typeof transform === 'function') return;
   if (typeof transform === 'object' && typeof (transform as { call?: unknown }).call === 'function') return;
   throw new TypeError(`${owner}: ${name} must be a function or have a call(input) method, got ${describe(transform)}`);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
 }
