@@ -1,12 +1,8 @@
 // Grad-mode switches (torch.noGrad / enableGrad / inferenceMode / setGradEnabled) and torch.autograd:
 // grad, backward, anomaly detection, gradcheck.
 import { native, type Handle } from './native.js';
-import { readOptions } from './options.js';
+import { isPromiseLike, readOptions } from './options.js';
 import { Tensor, toHandle } from './tensor.js';
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
-}
 
 function isAsyncFunction(fn: unknown): boolean {
   const kind = (fn as { constructor?: { name?: string } }).constructor?.name;

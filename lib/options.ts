@@ -8,6 +8,11 @@ export function camelCase(name: string): string {
   return native.camelCase(name); // the one rule: the native layer names ATen's options with it too
 }
 
+/** A thenable: what an async function returns (sync-only APIs refuse it). */
+export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+}
+
 /** A trailing options object: a plain `{ ... }` (or a null-prototype object), not a Tensor, array, dtype or device. */
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;

@@ -461,9 +461,9 @@ function namesSuffix(names: (string | null)[] | null | undefined, ndim: number):
   return `names=(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
 }
 
-// str(tuple(shape)): (2, 3), (10,), ().
-function pyTuple(shape: number[]): string {
-  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+// str(tuple(items)): (2, 3), (10,), ().
+export function pyTuple(items: readonly (number | string)[]): string {
+  return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
 }
 
 function addSuffixes(tensorString: string, suffixes: string[], indent: number, linewidth: number, forceNewline: boolean): string {

@@ -3,7 +3,7 @@
 // in an AsyncLocalStorage, so async callbacks keep their scope across awaits and nest.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import { describe } from './options.js';
+import { describe, isPromiseLike } from './options.js';
 
 export interface Disposable {
   dispose(): void;
@@ -80,10 +80,6 @@ function close(scope: Scope, parent: Scope | undefined, result: unknown): void {
     else if (!kept.has(t)) t.dispose();
   }
   scope.tracked.length = 0;
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /**

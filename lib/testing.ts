@@ -7,6 +7,7 @@ import { tensor as makeTensorFrom } from './creation.js';
 import { toDevice, type DeviceLike } from './device.js';
 import { dtypeFromCode, int64, toDType, type DType, type DTypeLike } from './dtype.js';
 import { native } from './native.js';
+import { pyTuple } from './print.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { tidy } from './scope.js';
 import { handleOfTensor, isTensor, Tensor, type TypedArray } from './tensor.js';
@@ -73,10 +74,6 @@ function pyStr(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyStr).join(', ')}]`;
   if (isOptionsObject(v)) return `{${Object.entries(v).map(([k, x]) => `'${k}': ${pyStr(x)}`).join(', ')}}`;
   return String(v);
-}
-
-function pyTuple(items: readonly (number | string)[]): string {
-  return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
 }
 
 const numberScalar = (x: number): PyScalar => ({ kind: Number.isInteger(x) ? 'int' : 'float', value: x });

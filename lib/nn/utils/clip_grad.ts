@@ -8,6 +8,7 @@ import { zeros } from '../../creation.js';
 import { readOptions, describe } from '../../options.js';
 import { tensorList } from './_common.js';
 import { warn } from '../../warnings.js';
+import { pyFloat } from '../modules/_format.js';
 
 /** A Tensor or an iterable of Tensors (Python's `_tensor_or_tensors`). */
 export type TensorOrTensors = Tensor | Iterable<Tensor>;
@@ -80,13 +81,6 @@ function totalNorm(fn: string, tensors: Tensor[], normType: number, errorIfNonfi
     );
   }
   return total;
-}
-
-/** Python's str(float): 2 -> '2.0', Infinity -> 'inf'. */
-function pyFloat(x: number): string {
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  return Number.isInteger(x) ? x.toFixed(1) : String(x);
 }
 
 /**
