@@ -8,6 +8,13 @@ export function camelCase(name: string): string {
   return native.camelCase(name); // the one rule: the native layer names ATen's options with it too
 }
 
+/** An optional number argument: `fallback` when undefined, a TypeError naming `fn` and `name` when not a number. */
+export function numberArg(fn: string, name: string, v: unknown, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describe(v)}`);
+  return v;
+}
+
 /** A thenable: what an async function returns (sync-only APIs refuse it). */
 export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';

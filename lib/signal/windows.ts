@@ -5,7 +5,7 @@ import { aten } from '../call.js';
 import { float32, float64, getDefaultDtype, layoutCode, strided, toDType, type DType, type DTypeLike, type LayoutLike } from '../dtype.js';
 import { tensor } from '../creation.js';
 import { toDevice, type DeviceLike } from '../device.js';
-import { describe, readOptions } from '../options.js';
+import { describe, numberArg, readOptions } from '../options.js';
 import { boolArg } from '../functional/args.js';
 import { type Tensor } from '../tensor.js';
 
@@ -55,13 +55,6 @@ function made(t: Tensor, f: Factory): Tensor {
 const emptyWindow = (f: Factory): Tensor => made(aten('empty', [[0], factoryOptions(f)]) as Tensor, f);
 const onesWindow = (f: Factory): Tensor => made(aten('ones', [[1], factoryOptions(f)]) as Tensor, f);
 const linspace = (start: number | Tensor, end: number | Tensor, steps: number, f: Factory): Tensor => made(aten('linspace', [start, end, steps, factoryOptions(f)]) as Tensor, f);
-
-// A float parameter: a JS number (Python float or int).
-function numberArg(fn: string, name: string, v: unknown, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describe(v)}`);
-  return v;
-}
 
 /** torch.signal.windows.exponential(M, { center, tau = 1.0, sym, dtype, layout, device, requiresGrad }). */
 export function exponential(M: number, options?: ExponentialOptions): Tensor {

@@ -6,7 +6,7 @@ import { zeros, zerosLike } from '../../creation.js';
 import { bool as boolDtype, type DType } from '../../dtype.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import { baddbmm, bmm, cat } from '../../generated/functions.js';
-import { describe, isOptionsObject } from '../../options.js';
+import { describe, isOptionsObject, numberArg } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 
@@ -25,12 +25,6 @@ export function _optionalTensor(fn: string, name: string, v: unknown): MaybeTens
 
 function requireTensor(fn: string, name: string, v: unknown): Tensor {
   if (!isTensor(v)) throw new TypeError(`${fn}: ${name} must be a Tensor, got ${describe(v)}`);
-  return v;
-}
-
-function numberArg(fn: string, name: string, v: unknown, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describe(v)}`);
   return v;
 }
 
