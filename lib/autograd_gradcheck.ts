@@ -14,7 +14,7 @@ import { complex, promoteTypes, stack, viewAsReal } from './generated/functions.
 import { isOptionsObject, readOptions } from './options.js';
 import { tidy } from './scope.js';
 import { Tensor } from './tensor.js';
-import { makeTensor, pyFloatRepr } from './testing.js';
+import { makeTensor, pyFloatRepr, unravel } from './testing.js';
 import { warn } from './warnings.js';
 
 export interface GradcheckOptions {
@@ -115,16 +115,6 @@ function outputsOf(fn: TensorFn, inputs: Tensor[]): Tensor[] {
 
 const isFloatOrComplex = (t: Tensor): boolean => t.isFloatingPoint() || t.isComplex();
 const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.join() === b.shape.join();
-
-/** Multi-index of flat element k of a tensor of this shape (row-major, as Python's _iter_tensor). */
-function unravel(k: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = k % shape[d]!;
-    k = Math.floor(k / shape[d]!);
-  }
-  return idx;
-}
 
 /** A 1-element view of the scalar at idx: of the real tensor, or of one component of a complex one. */
 function scalarView(data: Tensor, idx: number[], component: 0 | 1 | null): Tensor {

@@ -247,14 +247,14 @@ function itemScalar(t: Tensor): PyScalar {
   return { kind: dt.isFloatingPoint ? 'float' : 'int', value: v };
 }
 
-function unravel(flat: number, shape: number[]): string {
-  if (!shape.length) return '()';
-  const index: number[] = [];
+/** The coordinates of flat (row-major) index `k` in `shape`. */
+export function unravel(k: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
   for (let d = shape.length - 1; d >= 0; d--) {
-    index.unshift(flat % shape[d]!);
-    flat = Math.floor(flat / shape[d]!);
+    idx[d] = k % shape[d]!;
+    k = Math.floor(k / shape[d]!);
   }
-  return pyTuple(index);
+  return idx;
 }
 
 function tensorMismatchMessage(actual: Tensor, expected: Tensor, matches: Tensor, rtol: Tolerance, atol: Tolerance, identifier: string): string {
@@ -284,7 +284,7 @@ function tensorMismatchMessage(actual: Tensor, expected: Tensor, matches: Tensor
   return mismatchMessage(
     identifier,
     extra,
-    { absDiff: itemScalar(maxAbs), absIdx: unravel(maxAbsIdx.item() as number, shape), relDiff: itemScalar(maxRel), relIdx: unravel(maxRelIdx.item() as number, shape) },
+    { absDiff: itemScalar(maxAbs), absIdx: pyTuple(unravel(maxAbsIdx.item() as number, shape)), relDiff: itemScalar(maxRel), relIdx: pyTuple(unravel(maxRelIdx.item() as number, shape)) },
     rtol,
     atol,
   );
