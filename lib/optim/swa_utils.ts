@@ -9,6 +9,7 @@ import { BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm } from '../nn/modu
 import { deepcopyModule } from '../nn/utils/_common.js';
 import { describe, isOptionsObject } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
+import { groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils.js';
 import type { Optimizer } from './optimizer.js';
 import { cos } from './lr_scheduler/_libm.js';
 import { checkNumber, formatParam, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './lr_scheduler/scheduler.js';
@@ -74,19 +75,6 @@ export interface AveragedModelOptions {
   useBuffers?: boolean;
 }
 
-// Python's _group_tensors_by_device_and_dtype over two parallel lists.
-function groupByDeviceAndDtype(a: Tensor[], b: Tensor[]): { device: Device; lists: [Tensor[], Tensor[]] }[] {
-  const groups = new Map<string, { device: Device; lists: [Tensor[], Tensor[]] }>();
-  a.forEach((t, i) => {
-    const key = `${String(t.device)}|${t.dtype.name}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { device: t.device, lists: [[], []] }));
-    g.lists[0].push(t);
-    g.lists[1].push(b[i]!);
-  });
-  return [...groups.values()];
-}
-
 // The devices whose foreach kernels Python's AveragedModel uses (torch.utils._foreach_utils): not the CPU.
 const FOREACH_DEVICES = new Set(['cuda', 'xpu']);
 
@@ -145,7 +133,7 @@ export class AveragedModel<M extends Module = Module> extends Module {
     }
     if (Number(this.n_averaged.item()) > 0) {
       if (this.multiAvgFn !== null || this.avgFn === null) {
-        for (const { device, lists: [selfList, modelList] } of groupByDeviceAndDtype(averaged, current)) {
+        for (const { device, lists: [selfList, modelList] } of groupTensorsByDeviceAndDtype(averaged, current)) {
           const count = this.n_averaged.to(device);
           if (this.multiAvgFn !== null) this.multiAvgFn(selfList, modelList, count);
           else if (FOREACH_DEVICES.has(device.type)) getSwaMultiAvgFn()(selfList, modelList, count);

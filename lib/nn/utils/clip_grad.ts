@@ -1,6 +1,7 @@
 // torch.nn.utils.clip_grad: clip_grad_norm_, clip_grad_value_, get_total_norm, clip_grads_with_norm_,
 // written as PyTorch 2.13 writes them (grouped by device and dtype, _foreach_* kernels) so the numbers match bit for bit.
 import { type Tensor, isTensor } from '../../tensor.js';
+import type { Device } from '../../device.js';
 import { aten } from '../../call.js';
 import { noGrad } from '../../autograd.js';
 import * as ops from '../../generated/functions.js';
@@ -9,6 +10,7 @@ import { readOptions, describe } from '../../options.js';
 import { tensorList } from './_common.js';
 import { warn } from '../../warnings.js';
 import { pyFloat } from '../modules/_format.js';
+import { groupTensorsByDeviceAndDtype } from '../../utils/_foreach_utils.js';
 
 /** A Tensor or an iterable of Tensors (Python's `_tensor_or_tensors`). */
 export type TensorOrTensors = Tensor | Iterable<Tensor>;
@@ -32,22 +34,9 @@ function normOrder(fn: string, normType: unknown): number {
   throw new TypeError(`${fn}: normType must be a number or 'inf', got ${describe(normType)}`);
 }
 
-/** torch._C._group_tensors_by_device_and_dtype: groups in order of first appearance. */
-function groupByDeviceAndDtype(tensors: readonly Tensor[]): { device: string; tensors: Tensor[] }[] {
-  const groups = new Map<string, { device: string; tensors: Tensor[] }>();
-  for (const t of tensors) {
-    const device = String(t.device);
-    const key = `${device}|${String(t.dtype)}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { device, tensors: [] }));
-    g.tensors.push(t);
-  }
-  return [...groups.values()];
-}
-
 /** Whether to take the foreach path for one group, as _has_foreach_support / _device_has_foreach_support decide. */
-function useForeach(fn: string, foreach: boolean | null | undefined, group: { device: string; tensors: Tensor[] }): boolean {
-  const deviceType = group.device.split(':')[0]!;
+function useForeach(fn: string, foreach: boolean | null | undefined, device: Device): boolean {
+  const deviceType = device.type;
   const supported = FOREACH_DEVICES.has(deviceType);
   // Python's _has_foreach_support also wants plain torch.Tensor (not Parameter) objects; the kernels compute the same numbers.
   if ((foreach === null || foreach === undefined) && supported) return true;
@@ -69,9 +58,9 @@ function totalNorm(fn: string, tensors: Tensor[], normType: number, errorIfNonfi
   if (tensors.length === 0) return zeros([]); // torch.tensor(0.0): the default dtype
   const firstDevice = tensors[0]!.device;
   const norms: Tensor[] = [];
-  for (const group of groupByDeviceAndDtype(tensors)) {
-    if (useForeach(fn, foreach, group)) norms.push(...(aten('_foreach_norm', [group.tensors, normType]) as Tensor[]));
-    else for (const g of group.tensors) norms.push(aten('linalg_vector_norm', [g, normType]) as Tensor);
+  for (const { device, lists: [group] } of groupTensorsByDeviceAndDtype(tensors)) {
+    if (useForeach(fn, foreach, device)) norms.push(...(aten('_foreach_norm', [group, normType]) as Tensor[]));
+    else for (const g of group) norms.push(aten('linalg_vector_norm', [g, normType]) as Tensor);
   }
   const total = aten('linalg_vector_norm', [ops.stack(norms.map((n) => n.to(firstDevice))), normType]) as Tensor;
   if (errorIfNonfinite && (total.isnan().item() || total.isinf().item())) {
@@ -100,10 +89,10 @@ function clipWithNorm(fn: string, parameters: Tensor[], maxNorm: number, total: 
   // Python's `max_norm / (total_norm + 1e-6)` is Tensor.__rtruediv__: reciprocal() * max_norm.
   const clipCoef = total.add(1e-6).reciprocal().mul(maxNorm);
   const clamped = clipCoef.clamp({ max: 1.0 });
-  for (const group of groupByDeviceAndDtype(grads)) {
-    const coef = clamped.to(group.device);
-    if (useForeach(fn, foreach, group)) aten('_foreach_mul_', [group.tensors, coef]);
-    else for (const g of group.tensors) g.mul_(coef);
+  for (const { device, lists: [group] } of groupTensorsByDeviceAndDtype(grads)) {
+    const coef = clamped.to(device);
+    if (useForeach(fn, foreach, device)) aten('_foreach_mul_', [group, coef]);
+    else for (const g of group) g.mul_(coef);
   }
 }
 
@@ -164,11 +153,11 @@ export function clipGradValue_(parameters: TensorOrTensors, clipValue: number, o
     .map((p) => p.grad)
     .filter((g): g is Tensor => g !== null);
   noGrad(() => {
-    for (const group of groupByDeviceAndDtype(grads)) {
-      if (useForeach(fn, (o.foreach ?? null) as boolean | null, group)) {
-        aten('_foreach_clamp_min_', [group.tensors, -clipValue]);
-        aten('_foreach_clamp_max_', [group.tensors, clipValue]);
-      } else for (const g of group.tensors) g.clamp_({ min: -clipValue, max: clipValue });
+    for (const { device, lists: [group] } of groupTensorsByDeviceAndDtype(grads)) {
+      if (useForeach(fn, (o.foreach ?? null) as boolean | null, device)) {
+        aten('_foreach_clamp_min_', [group, -clipValue]);
+        aten('_foreach_clamp_max_', [group, clipValue]);
+      } else for (const g of group) g.clamp_({ min: -clipValue, max: clipValue });
     }
   });
 }
