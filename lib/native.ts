@@ -136,6 +136,12 @@ export interface NativeAddon {
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function binaryPath(): string {
+  // Another build of the addon, by path: the sanitizer build of scripts/sanitize-check.sh.
+  const override = process.env.TORCHNODE_BINARY;
+  if (override) {
+    if (!existsSync(override)) throw new Error(`torchnode: TORCHNODE_BINARY names no file: ${override}`);
+    return resolve(override);
+  }
   const record = join(packageRoot, 'build', 'libtorch.json');
   if (existsSync(record)) {
     const { binary } = JSON.parse(readFileSync(record, 'utf8')) as { binary: string };
