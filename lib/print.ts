@@ -457,12 +457,11 @@ function namesSuffix(names: (string | null)[] | null | undefined, ndim: number):
   }
   if (names.every((n) => n === null)) return null;
   const items = names.map((n) => (n === null ? 'None' : `'${n}'`));
-  // A one-element Python tuple keeps its trailing comma: ('N',).
-  return `names=(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
+  return `names=${pyTuple(items)}`;
 }
 
-// str(tuple(items)): (2, 3), (10,), ().
-export function pyTuple(items: readonly (number | string)[]): string {
+// str(tuple(items)): (2, 3), (10,), (); a one-element tuple keeps its trailing comma.
+export function pyTuple(items: readonly (number | bigint | string)[]): string {
   return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
 }
 

@@ -4,6 +4,7 @@ import { aten, opId, callOp } from '../call.js';
 import { tensor } from '../creation.js';
 import { int64 } from '../dtype.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
+import { pyTuple } from '../print.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { bindArgs, checkArity, installMethods, intOrNull, tensorArgs, varargsAndOptions } from './args.js';
 
@@ -167,7 +168,7 @@ export function unravelIndex(indices: Tensor, shape: number | bigint | (number |
     throw new TypeError(`unravelIndex: expected 'shape' to be int or an array of ints, but got ${describe(shape)}`);
   // BigInt: int64 sizes beyond 2^53 (Python ints) stay exact
   const dims = given.map((d) => BigInt(d));
-  if (!dims.every((d) => d >= 0n)) throw new RangeError(`unravelIndex: 'shape' cannot have negative values, but got (${dims.join(', ')}${dims.length === 1 ? ',' : ''})`);
+  if (!dims.every((d) => d >= 0n)) throw new RangeError(`unravelIndex: 'shape' cannot have negative values, but got ${pyTuple(dims)}`);
   // Python's coefs: the row-major stride of each dim.
   const coefs = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1n));
   if (coefs.some((c) => c > 2n ** 63n - 1n)) throw new RangeError(`unravelIndex: the product of 'shape' (${dims.join(', ')}) overflows int64`);

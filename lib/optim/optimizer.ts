@@ -10,6 +10,7 @@ import { markIntKeys } from '../serialize.js';
 import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from '../tensor.js';
 import { warn } from '../warnings.js';
 import { pyStr } from '../nn/modules/_format.js';
+import { pyTuple } from '../print.js';
 
 interface OptimNative {
   optimStep(kernel: string, params: Handle[], state: Record<string, (Handle | null)[]>, group: ParamGroup, gradScale: Handle | null, foundInf: Handle | null): Record<string, (Handle | undefined)[]>;
@@ -83,7 +84,7 @@ export function pythonKey(key: string): string {
 
 /** A value the way Python's str() prints it in Optimizer.__repr__. */
 function reprValue(v: unknown): string {
-  if (Array.isArray(v)) return `(${v.map(reprValue).join(', ')}${v.length === 1 ? ',' : ''})`;
+  if (Array.isArray(v)) return pyTuple(v.map(reprValue));
   if (isTensor(v)) return String(v);
   return pyStr(v, false);
 }

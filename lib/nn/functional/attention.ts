@@ -7,6 +7,7 @@ import { bool as boolDtype, type DType } from '../../dtype.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import { baddbmm, bmm, cat } from '../../generated/functions.js';
 import { describe, isOptionsObject, numberArg } from '../../options.js';
+import { pyTuple } from '../../print.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 
@@ -138,7 +139,7 @@ function inProjectionPacked(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Maybe
 function inProjection(who: string, q: Tensor, k: Tensor, v: Tensor, wQ: Tensor, wK: Tensor, wV: Tensor, bQ: MaybeTensor, bK: MaybeTensor, bV: MaybeTensor): [Tensor, Tensor, Tensor] {
   const [Eq, Ek, Ev] = [q.size(-1), k.size(-1), v.size(-1)];
   const expect = (what: string, t: MaybeTensor, shape: number[]): void => {
-    if (t !== null && !sameShape(t.shape, shape)) throw new RangeError(`${who}: expecting ${what} shape of (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), but got ${sizeText(t.shape)}`);
+    if (t !== null && !sameShape(t.shape, shape)) throw new RangeError(`${who}: expecting ${what} shape of ${pyTuple(shape)}, but got ${sizeText(t.shape)}`);
   };
   expect('query weights', wQ, [Eq, Eq]);
   expect('key weights', wK, [Eq, Ek]);
