@@ -300,6 +300,15 @@ describe('bad arguments and inputs raise errors that name the layer', () => {
   it('unknown options are TypeErrors', () => {
     expect(() => new nn.GRU(3, 4, { hiddenLayers: 2 })).toThrow(TypeError);
     expect(() => new nn.MultiheadAttention(4, 2, { dropOut: 0.1 })).toThrow(TypeError);
+    // F._in_projection's shape checks, with Python's tuple text: (4,) keeps its comma.
+    const [q, w] = [torch.zeros(3, 1, 4), torch.zeros(4, 4)];
+    const separate = (wK: Tensor, inProjBias: Tensor | null) =>
+      F.multiHeadAttentionForward(q, q, q, 4, 2, null, inProjBias, null, null, false, 0, w, null, {
+        useSeparateProjWeight: true, qProjWeight: w, kProjWeight: wK, vProjWeight: w,
+      });
+    expect(() => separate(torch.zeros(3, 4), null)).toThrow('expecting key weights shape of (4, 4), but got torch.Size([3, 4])');
+    // in_proj_bias.chunk(3) of 10 elements: 4, 4 and 2.
+    expect(() => separate(w, torch.zeros(10))).toThrow('expecting value bias shape of (4,), but got torch.Size([2])');
     const z = torch.zeros(1, 2, 2);
     expect(() => F.scaledDotProductAttention(z, z, z, { causal: true })).toThrow(TypeError);
     expect(() => F.scaledDotProductAttention(z, z, z, null, 0, false, 0.5)).toThrow(/keyword-only/); // scale is keyword-only in Python
