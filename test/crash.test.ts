@@ -53,6 +53,10 @@ async function expectResult(code: string, result: string | unknown[]): Promise<v
   expect(out.line).toBe(`ok ${typeof result === 'string' ? result : JSON.stringify(result)}`);
 }
 
+// quantized:: and mkldnn:: operators have no torch.ops namespace: a child calls them through opFunction.
+const opFunctionIn = (name: string): string => `(await import(${JSON.stringify(join(root, 'dist', 'call.js'))})).opFunction('${name}')`;
+const LINEAR_FP16 = opFunctionIn('quantized::linear_dynamic_fp16_unpacked_weight');
+
 const I64_MIN = '-(2n ** 63n)';
 const MIN64 = `torch.tensor([${I64_MIN}, 7n])`;
 const MIN32 = 'torch.tensor([-2147483648, 7], { dtype: torch.int32 })';
@@ -159,6 +163,11 @@ describe('internal helpers called directly', () => {
     ['replication_pad1d_backward with a grad of the wrong shape', 'torch.ops.aten.replication_pad1d_backward(torch.zeros([0, 3]), torch.ones([12, 3]), [0, 0])', 'expected grad_output of shape [12, 3]'],
     ['reflection_pad2d_backward with no padding', 'torch.ops.aten.reflection_pad2d_backward(torch.tensor([true, false]), torch.ones([9, 3]), [])', 'padding size is expected to be 4, but got 0'],
     ['native_batch_norm in evaluation mode without running statistics', 'torch.ops.aten.native_batch_norm(torch.ones([3, 2]), torch.ones([3]), torch.ones([2, 3]), null, null, false, NaN, 0)', 'running_mean must be defined in evaluation mode'],
+    ['_batch_norm_no_update without running statistics (SIGSEGV)', 'torch.ops.aten._batch_norm_no_update(torch.ones([2, 4, 2, 2]), torch.ones([4]), torch.zeros([4]), null, null, 0.1, 1e-5)', 'running_mean must be defined in evaluation mode'],
+    ['_batch_norm_no_update with a short weight (SIGSEGV)', 'torch.ops.aten._batch_norm_no_update.default(torch.ones([1, 4, 2, 2]), torch.ones([1]), torch.ones([3, 3]), torch.zeros([4]), torch.ones([4]), 0, NaN)', 'expected weight to have 4 elements (one per channel)'],
+    ['_batch_norm_with_update with a short weight', 'torch.ops.aten._batch_norm_with_update(torch.ones([2, 4, 2, 2]), torch.ones([1]), null, torch.zeros([4]), torch.ones([4]), 0.1, 1e-5)', 'expected weight to have 4 elements'],
+    ['quantized::linear_dynamic_fp16_unpacked_weight with a meta weight (SIGSEGV)', `${LINEAR_FP16}(torch.tensor(-1n), torch.empty([2, 3], { device: 'meta' }), torch.full([4], -1n))`, 'Expected all tensors to be on the same device, but got weight on meta, X on cpu'],
+    ['_dyn_quant_matmul_4bit with block_size 0 (SIGFPE)', 'torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([2, 8]), torch.ones([16]), 0, 8, 4)', 'Group size should be multiple of 32, in_features [8]. Provided 0'],
     ['_native_batch_norm_legit with a short bias', 'torch.ops.aten._native_batch_norm_legit.no_stats(torch.ones([3, 3]), torch.ones([3]), torch.zeros([2, 0, 3]), true, 0.1, 1e-5)', 'expected bias to have 3 elements'],
     ['_thnn_differentiable_gru_cell_backward with junk gate shapes', 'torch.ops.aten._thnn_differentiable_gru_cell_backward(torch.ones([2, 2]), torch.zeros([0, 3]), torch.ones([2, 2]), torch.ones([3, 2]), torch.zeros([0, 3]), null)', 'expected input_gates and hidden_gates of the same shape [batch, 3 * hidden_size]'],
     ['_thnn_differentiable_lstm_cell_backward with gates too narrow to split', 'torch.ops.aten._thnn_differentiable_lstm_cell_backward(torch.ones([2, 3]), torch.ones([2, 3]), torch.ones([2, 3]), torch.ones([2, 3]), null, null, torch.ones([2, 3]), torch.ones([2, 3]))', '[batch, 4 * hidden_size]'],
@@ -169,6 +178,11 @@ describe('internal helpers called directly', () => {
   // PyTorch 2.13 gives these same values.
   it('evaluation-mode native_batch_norm with running statistics still works', () =>
     expectResult('torch.ops.aten.native_batch_norm(torch.ones([3, 2]), torch.ones([2]), torch.ones([2]), torch.zeros([2]), torch.ones([2]), false, 0.1, 0)[0]', [[2, 2], [2, 2], [2, 2]]));
+  it('_batch_norm_no_update with running statistics still works', () =>
+    expectResult('torch.ops.aten._batch_norm_no_update(torch.ones([3, 2]), torch.ones([2]), torch.ones([2]), torch.zeros([2]), torch.ones([2]), 0.1, 0)[0]', [[2, 2], [2, 2], [2, 2]]));
+  it('a CPU quantized::linear_dynamic_fp16_unpacked_weight still works', () => expectResult(`${LINEAR_FP16}(torch.ones([2, 3]), torch.ones([4, 3]), null).sum().item()`, '24'));
+  it('_dyn_quant_matmul_4bit with another bad block_size keeps libtorch\'s error', () =>
+    expectThrows('torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([2, 8]), torch.ones([16]), 3, 8, 4)', 'Error', 'Group size should be multiple of 32, in_features [8]. Provided 3'));
   it('a well-shaped _thnn_differentiable_gru_cell_backward still works', () =>
     expectResult('torch.ops.aten._thnn_differentiable_gru_cell_backward(torch.ones([2, 3]), torch.ones([2, 9]), torch.ones([2, 9]), torch.ones([2, 3]), null, null)[2].mul(10000).round()', [[8808, 8808, 8808], [8808, 8808, 8808]]));
   // PyTorch 2.13: grad_weight [8, 8, 8] for this eval-mode call, whose saved statistics are empty.
@@ -200,8 +214,7 @@ describe('calls libtorch already rejects', () => {
 // Internal and backward kernels that read past a buffer, divide by zero or loop forever on arguments
 // their public callers never pass (found by scripts/fuzz-ops.mjs --all). PyTorch 2.13 crashes (or, for
 // random_, hangs) on each of these same calls; native/src/op_checks.cc raises an Error first.
-// mkldnn:: operators have no torch.ops namespace: the child calls them through opFunction.
-const REORDER_RNN_WEIGHT = `(await import(${JSON.stringify(join(root, 'dist', 'call.js'))})).opFunction('mkldnn::_reorder_mkldnn_rnn_layer_weight')`;
+const REORDER_RNN_WEIGHT = opFunctionIn('mkldnn::_reorder_mkldnn_rnn_layer_weight');
 
 describe('shape and size relations of internal and backward kernels', () => {
   it.each([

@@ -308,6 +308,27 @@ void CheckBatchNormForward(const Arguments& a) {
   }
 }
 
+// _dyn_quant_matmul_4bit's own check takes in_features modulo block_size: 0 traps (x86 idiv).
+void CheckDynQuantBlockSize(const Arguments& a) {
+  const c10::IValue* blockSize = a.Get("block_size");
+  const c10::IValue* inFeatures = a.Get("in_features");
+  if (blockSize && blockSize->isInt() && blockSize->toInt() == 0)
+    ThrowError("Group size should be multiple of 32, in_features [" + (inFeatures && inFeatures->isInt() ? std::to_string(inFeatures->toInt()) : std::string("?")) +
+               "]. Provided 0");
+}
+
+// quantized::linear_dynamic_fp16_unpacked_weight packs `weight` on the spot: a meta weight (no data)
+// with a 0-d X reads a null buffer. Its CPU kernel wants every tensor on X's device.
+void CheckSameDeviceAsX(const Arguments& a) {
+  at::Tensor x = a.Tensor("X");
+  if (!IsDenseCpu(x)) return;
+  for (const char* name : {"weight", "bias"}) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.device() != x.device())
+      ThrowError(std::string("Expected all tensors to be on the same device, but got ") + name + " on " + t.device().str() + ", X on " + x.device().str());
+  }
+}
+
 // The differentiable GRU / LSTM cell backwards split the gates into `gates` chunks along dim 1 and
 // take all of them: fewer chunks (a narrow or 1-d gate tensor) index past the list.
 template <int64_t kGates>
@@ -611,6 +632,13 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::native_batch_norm", {Run<CheckBatchNormForward>, nullptr}},
       {"aten::_native_batch_norm_legit", {Run<CheckBatchNormForward>, nullptr}},
       {"aten::_native_batch_norm_legit_no_training", {Run<CheckBatchNormForward>, nullptr}},
+      {"aten::_native_batch_norm_legit_functional", {Run<CheckBatchNormForward>, nullptr}},
+      // No `training` argument: evaluation mode for no_update, and running statistics the schema requires for with_update.
+      {"aten::_batch_norm_no_update", {Run<CheckBatchNormForward>, nullptr}},
+      {"aten::_batch_norm_with_update", {Run<CheckBatchNormForward>, nullptr}},
+      {"aten::_batch_norm_with_update_functional", {Run<CheckBatchNormForward>, nullptr}},
+      {"aten::_dyn_quant_matmul_4bit", {Run<CheckDynQuantBlockSize>, nullptr}},
+      {"quantized::linear_dynamic_fp16_unpacked_weight", {Run<CheckSameDeviceAsX>, nullptr}},
       {"aten::_thnn_differentiable_gru_cell_backward", {Run<CheckCellGates<3>>, nullptr}},
       {"aten::_thnn_differentiable_lstm_cell_backward", {Run<CheckCellGates<4>>, nullptr}},
       {"aten::_slow_conv2d_backward", {Run<CheckSlowConv2dBackward>, nullptr}},
