@@ -317,6 +317,34 @@ void CheckDynQuantBlockSize(const Arguments& a) {
                "]. Provided 0");
 }
 
+// choose_qparams_optimized reads `numel` floats from the input's data pointer, whatever its strides
+// (an expanded input is read past its storage), and with n_bins < 0 its greedy search steps away from
+// its bound forever.
+void CheckChooseQparamsOptimized(const Arguments& a) {
+  at::Tensor input = a.Tensor("input");
+  const c10::IValue* numel = a.Get("numel");
+  const c10::IValue* nBins = a.Get("n_bins");
+  if (nBins && nBins->isInt() && nBins->toInt() < 0) ThrowError("n_bins must be non-negative, got " + std::to_string(nBins->toInt()));
+  if (!IsDenseCpu(input) || !input.has_storage() || !numel || !numel->isInt() || numel->toInt() <= 0) return;
+  int64_t available = static_cast<int64_t>(input.storage().nbytes() / input.itemsize()) - input.storage_offset();
+  if (numel->toInt() <= input.numel() && numel->toInt() > available)
+    ThrowError("numel " + std::to_string(numel->toInt()) + " reaches past the input's storage (" + std::to_string(available) +
+               " elements from its offset): pass a contiguous input");
+}
+
+// _fused_moving_avg_obs_fq_helper's per-row path indexes with ch_axis below -self.dim() unwrapped
+// (ch_axis < self.dim() is all it checks).
+void CheckFusedObsFakeQuantAxis(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  const c10::IValue* perRow = a.Get("per_row_fake_quant");
+  const c10::IValue* axis = a.Get("ch_axis");
+  if (!self.defined() || !perRow || !perRow->isBool() || !perRow->toBool() || !axis || !axis->isInt()) return;
+  int64_t rank = std::max<int64_t>(self.dim(), 1);
+  if (axis->toInt() < -rank)
+    ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(-rank) + ", " + std::to_string(rank - 1) + "], but got " +
+               std::to_string(axis->toInt()) + ")");
+}
+
 // quantized::linear_dynamic_fp16_unpacked_weight packs `weight` on the spot: a meta weight (no data)
 // with a 0-d X reads a null buffer. Its CPU kernel wants every tensor on X's device.
 void CheckSameDeviceAsX(const Arguments& a) {
@@ -638,6 +666,10 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_batch_norm_with_update", {Run<CheckBatchNormForward>, nullptr}},
       {"aten::_batch_norm_with_update_functional", {Run<CheckBatchNormForward>, nullptr}},
       {"aten::_dyn_quant_matmul_4bit", {Run<CheckDynQuantBlockSize>, nullptr}},
+      {"aten::choose_qparams_optimized", {Run<CheckChooseQparamsOptimized>, nullptr}},
+      {"aten::_fused_moving_avg_obs_fq_helper", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
+      {"aten::_fused_moving_avg_obs_fq_helper_functional", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
+      {"aten::fused_moving_avg_obs_fake_quant", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"quantized::linear_dynamic_fp16_unpacked_weight", {Run<CheckSameDeviceAsX>, nullptr}},
       {"aten::_thnn_differentiable_gru_cell_backward", {Run<CheckCellGates<3>>, nullptr}},
       {"aten::_thnn_differentiable_lstm_cell_backward", {Run<CheckCellGates<4>>, nullptr}},
