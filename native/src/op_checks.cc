@@ -329,7 +329,7 @@ void CheckChooseQparamsOptimized(const Arguments& a) {
   int64_t available = static_cast<int64_t>(input.storage().nbytes() / input.itemsize()) - input.storage_offset();
   if (numel->toInt() <= input.numel() && numel->toInt() > available)
     ThrowError("numel " + std::to_string(numel->toInt()) + " reaches past the input's storage (" + std::to_string(available) +
-               " elements from its offset): pass a contiguous input");
+               " available from its offset): pass a contiguous input");
 }
 
 // _fused_moving_avg_obs_fq_helper's per-row path indexes with ch_axis below -self.dim() unwrapped
