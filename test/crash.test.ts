@@ -153,6 +153,7 @@ describe('internal helpers called directly', () => {
     ['_stack of a transposed tensor (heap overrun: SIGABRT)', 'torch.ops.aten._stack.default([torch.ones([2, 3]).t()], 1)', 'Error', '_stack expects contiguous tensors'],
     ['_stack with dim past the end', 'torch.ops.aten._stack([torch.ones([2])], 5)', 'RangeError', 'Dimension out of range (expected to be in range of [-2, 1], but got 5)'],
     ['_fused_moving_avg_obs_fq_helper per row with ch_axis below -dim (SIGSEGV)', 'torch.ops.aten._fused_moving_avg_obs_fq_helper(torch.ones([4]), torch.ones([1]), torch.ones([1]), torch.zeros([4]), torch.zeros([4]), torch.ones([4]), torch.zeros([4], { dtype: torch.int32 }), 0.01, 0, 255, -5, true)', 'RangeError', 'Dimension out of range (expected to be in range of [-1, 0], but got -5)'],
+    ['mkldnn::_reorder_convolution_transpose_weight with stride 0 (SIGFPE)', `${opFunctionIn('mkldnn::_reorder_convolution_transpose_weight')}(torch.ones([4, 2, 3, 3]), [0, 0], [0, 0], [1, 0], [1, 1], 1, null)`, 'RangeError', 'non-positive stride is not supported, got stride [1, 0]'],
     ['fused_moving_avg_obs_fake_quant per row with ch_axis below -dim (SIGSEGV)', 'torch.ops.aten.fused_moving_avg_obs_fake_quant(torch.ones([4]), torch.ones([1]), torch.ones([1]), torch.zeros([4]), torch.zeros([4]), torch.ones([4]), torch.zeros([4], { dtype: torch.int32 }), 0.01, 0, 255, -5, true)', 'RangeError', 'but got -5'],
     ['_fft_r2c with a repeated dim (SIGBUS)', 'torch.ops.aten._fft_r2c(torch.ones([1]), [0, 0], 2 ** 40, true)', 'Error', 'FFT dims must be unique'],
     ['_foreach_copy with lists of different lengths', 'torch.ops.aten._foreach_copy([], [torch.ones([2])])', 'Error', 'Tensor lists must have the same number of tensors, got 0 and 1'],
@@ -171,6 +172,8 @@ describe('internal helpers called directly', () => {
     ['quantized::linear_dynamic_fp16_unpacked_weight with a meta weight (SIGSEGV)', `${LINEAR_FP16}(torch.tensor(-1n), torch.empty([2, 3], { device: 'meta' }), torch.full([4], -1n))`, 'Expected all tensors to be on the same device, but got weight on meta, X on cpu'],
     ['choose_qparams_optimized with negative n_bins (a hang)', 'torch.ops.aten.choose_qparams_optimized(torch.tensor([0, 1, 2], { dtype: torch.float32 }), 3, -5, 0.5, 8)', 'n_bins must be non-negative, got -5'],
     ['choose_qparams_optimized of an expanded input', 'torch.ops.aten.choose_qparams_optimized(torch.ones([1]).expand([3]), 2, 200, 0.16, 8)', 'numel 2 reaches past the input\'s storage (1 available from its offset)'],
+    ['native_group_norm of a meta input with 0 groups (SIGFPE)', "torch.ops.aten.native_group_norm.default(torch.empty([2, 3], { device: 'meta' }), torch.ones([3, 2]), torch.ones([2, 3], { dtype: torch.float64 }), 2, 2 ** 40, 2, 0, 2 ** 63)", 'Expected num groups to be greater than 0, got 0'],
+    ['batch_norm_update_stats with a short running_var (SIGSEGV)', 'torch.ops.aten.batch_norm_update_stats.default(torch.ones([2, 3]), null, torch.empty([0]), NaN)', 'expected running_var to have 3 elements (one per channel)'],
     ['_dyn_quant_matmul_4bit with block_size 0 (SIGFPE)', 'torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([2, 8]), torch.ones([16]), 0, 8, 4)', 'Group size should be multiple of 32, in_features [8]. Provided 0'],
     ['_native_batch_norm_legit with a short bias', 'torch.ops.aten._native_batch_norm_legit.no_stats(torch.ones([3, 3]), torch.ones([3]), torch.zeros([2, 0, 3]), true, 0.1, 1e-5)', 'expected bias to have 3 elements'],
     ['_thnn_differentiable_gru_cell_backward with junk gate shapes', 'torch.ops.aten._thnn_differentiable_gru_cell_backward(torch.ones([2, 2]), torch.zeros([0, 3]), torch.ones([2, 2]), torch.ones([3, 2]), torch.zeros([0, 3]), null)', 'expected input_gates and hidden_gates of the same shape [batch, 3 * hidden_size]'],
@@ -186,6 +189,8 @@ describe('internal helpers called directly', () => {
     expectResult('torch.ops.aten._batch_norm_no_update(torch.ones([3, 2]), torch.ones([2]), torch.ones([2]), torch.zeros([2]), torch.ones([2]), 0.1, 0)[0]', [[2, 2], [2, 2], [2, 2]]));
   it('fused_moving_avg_obs_fake_quant per row on axis 0 still works', () =>
     expectResult('torch.ops.aten.fused_moving_avg_obs_fake_quant(torch.ones([2, 2]), torch.ones([1]), torch.ones([1]), torch.zeros([2]), torch.zeros([2]), torch.ones([2]), torch.zeros([2], { dtype: torch.int32 }), 0.01, 0, 255, 0, true).mul(1e6).round()', [[15555, 15555], [15555, 15555]]));
+  it('batch_norm_update_stats without running statistics still works', () =>
+    expectResult('torch.ops.aten.batch_norm_update_stats(torch.tensor([[1, 2], [3, 6]], { dtype: torch.float32 }), null, null, 0.1)[0]', [2, 4]));
   it('choose_qparams_optimized still works', () =>
     expectResult('torch.ops.aten.choose_qparams_optimized(torch.tensor([0, 1, 2], { dtype: torch.float32 }), 3, 200, 0.16, 8).map((t) => t.item()).join(\',\')', '2,0'));
   it('a CPU quantized::linear_dynamic_fp16_unpacked_weight still works', () => expectResult(`${LINEAR_FP16}(torch.ones([2, 3]), torch.ones([4, 3]), null).sum().item()`, '24'));

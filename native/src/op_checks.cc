@@ -230,6 +230,16 @@ void CheckForeachLists(const c10::FunctionSchema& schema, const std::vector<c10:
 
 // ---- backward kernels called directly: they trust autograd to pass consistent shapes ----
 
+// Reads C values from each of these per-channel tensors, where given.
+void CheckPerChannelLengths(const Arguments& a, int64_t channels, c10::ArrayRef<const char*> names) {
+  for (const char* name : names) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.numel() < channels)
+      ThrowError(std::string("expected ") + name + " to have " + std::to_string(channels) + " elements (one per channel), but got " + name + " of shape " +
+                 Join(t.sizes()));
+  }
+}
+
 // Batch norm backward: divides by the channel count and reads C values from the per-channel tensors it uses.
 void CheckBatchNormBackward(const Arguments& a) {
   at::Tensor input = a.Tensor("input"), gradOut = a.Tensor("grad_out");
@@ -259,12 +269,35 @@ void CheckBatchNormBackward(const Arguments& a) {
     for (const char* name : statistics)
       if (a.Has(name) && !a.Tensor(name).defined())
         ThrowError(std::string(name) + " must be defined in " + (training ? "training" : "evaluation") + " mode");
-  for (const char* name : perChannel) {
-    at::Tensor t = a.Tensor(name);
-    if (t.defined() && t.numel() < channels)
-      ThrowError(std::string("expected ") + name + " to have " + std::to_string(channels) + " elements (one per channel), but got " + name + " of shape " +
-                 Join(t.sizes()));
-  }
+  CheckPerChannelLengths(a, channels, perChannel);
+}
+
+// Batch norm forward: reads C values from each per-channel tensor, and the running statistics in
+// evaluation mode (torch.batch_norm checks that; native_batch_norm and _native_batch_norm_legit do not).
+constexpr const char* kForwardPerChannel[] = {"weight", "bias", "running_mean", "running_var"};
+
+void CheckBatchNormForward(const Arguments& a) {
+  at::Tensor input = a.Tensor("input");
+  if (!IsDenseCpu(input) || input.dim() < 2) return;
+  const c10::IValue* train = a.Get("training");
+  bool training = train && train->isBool() && train->toBool();
+  if (!training && !a.Tensor("running_mean").defined()) ThrowError("running_mean must be defined in evaluation mode");
+  if (!training && !a.Tensor("running_var").defined()) ThrowError("running_var must be defined in evaluation mode");
+  CheckPerChannelLengths(a, input.size(1), kForwardPerChannel);
+}
+
+// batch_norm_update_stats takes batch statistics, so either running statistic may be absent.
+void CheckBatchNormUpdateStats(const Arguments& a) {
+  at::Tensor input = a.Tensor("input");
+  if (IsDenseCpu(input) && input.dim() >= 2) CheckPerChannelLengths(a, input.size(1), kForwardPerChannel);
+}
+
+// mkldnn::_reorder_convolution_transpose_weight divides by each stride: 0 traps (x86 idiv).
+void CheckPositiveStride(const Arguments& a) {
+  const c10::IValue* stride = a.Get("stride");
+  if (!stride || !stride->isIntList()) return;
+  for (int64_t s : stride->toIntVector())
+    if (s <= 0) ThrowRange("non-positive stride is not supported, got stride " + Join(stride->toIntVector()));
 }
 
 // reflection_padNd_backward / replication_padNd_backward: `padding` holds 2N values, and grad_output
@@ -287,25 +320,6 @@ void CheckPadBackward(const Arguments& a, int64_t spatialDims) {
 template <int64_t N>
 void CheckPadBackwardNd(const Arguments& a) {
   CheckPadBackward(a, N);
-}
-
-// Batch norm forward: reads C values from each per-channel tensor, and the running statistics in
-// evaluation mode (torch.batch_norm checks that; native_batch_norm and _native_batch_norm_legit do not).
-void CheckBatchNormForward(const Arguments& a) {
-  at::Tensor input = a.Tensor("input");
-  if (!IsDenseCpu(input) || input.dim() < 2) return;
-  int64_t channels = input.size(1);
-  const c10::IValue* train = a.Get("training");
-  bool training = train && train->isBool() && train->toBool();
-  at::Tensor runningMean = a.Tensor("running_mean"), runningVar = a.Tensor("running_var");
-  if (!training && !runningMean.defined()) ThrowError("running_mean must be defined in evaluation mode");
-  if (!training && !runningVar.defined()) ThrowError("running_var must be defined in evaluation mode");
-  for (const char* name : {"weight", "bias", "running_mean", "running_var"}) {
-    at::Tensor t = a.Tensor(name);
-    if (t.defined() && t.numel() < channels)
-      ThrowError(std::string("expected ") + name + " to have " + std::to_string(channels) + " elements (one per channel), but got " + name + " of shape " +
-                 Join(t.sizes()));
-  }
 }
 
 // _dyn_quant_matmul_4bit's own check takes in_features modulo block_size: 0 traps (x86 idiv).
@@ -343,6 +357,13 @@ void CheckFusedObsFakeQuantAxis(const Arguments& a) {
   if (axis->toInt() < -rank)
     ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(-rank) + ", " + std::to_string(rank - 1) + "], but got " +
                std::to_string(axis->toInt()) + ")");
+}
+
+// native_group_norm's C++ meta function divides by group before checking it (Python's meta
+// registration raises ZeroDivisionError there instead); the CPU kernel's own message, for every device.
+void CheckGroupCount(const Arguments& a) {
+  const c10::IValue* group = a.Get("group");
+  if (group && group->isInt() && group->toInt() <= 0) ThrowError("Expected num groups to be greater than 0, got " + std::to_string(group->toInt()));
 }
 
 // quantized::linear_dynamic_fp16_unpacked_weight packs `weight` on the spot: a meta weight (no data)
@@ -671,6 +692,9 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_fused_moving_avg_obs_fq_helper_functional", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"aten::fused_moving_avg_obs_fake_quant", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"quantized::linear_dynamic_fp16_unpacked_weight", {Run<CheckSameDeviceAsX>, nullptr}},
+      {"aten::native_group_norm", {Run<CheckGroupCount>, nullptr}},
+      {"aten::batch_norm_update_stats", {Run<CheckBatchNormUpdateStats>, nullptr}},
+      {"mkldnn::_reorder_convolution_transpose_weight", {Run<CheckPositiveStride>, nullptr}},
       {"aten::_thnn_differentiable_gru_cell_backward", {Run<CheckCellGates<3>>, nullptr}},
       {"aten::_thnn_differentiable_lstm_cell_backward", {Run<CheckCellGates<4>>, nullptr}},
       {"aten::_slow_conv2d_backward", {Run<CheckSlowConv2dBackward>, nullptr}},
