@@ -59,6 +59,11 @@ std::string Join(c10::IntArrayRef xs) {
   return os.str();
 }
 
+// libtorch's maybe_wrap_dim message, for dims outside [lo, hi].
+[[noreturn]] void ThrowDimOutOfRange(int64_t dim, int64_t lo, int64_t hi) {
+  ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(lo) + ", " + std::to_string(hi) + "], but got " + std::to_string(dim) + ")");
+}
+
 // ---- integer division with rounding_mode='trunc': INT_MIN / -1 traps (x86 idiv) ----
 // floor_divide, remainder, fmod and rounding_mode='floor' guard against it in their kernels.
 
@@ -203,8 +208,7 @@ void CheckStackInputs(const Arguments& a) {
                  " at entry " + std::to_string(i));
   int64_t dim = IntArgument(a, "dim", 0), rank = list[0].dim();
   if (dim < -(rank + 1) || dim > rank)
-    ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(-(rank + 1)) + ", " + std::to_string(rank) + "], but got " +
-               std::to_string(dim) + ")");
+    ThrowDimOutOfRange(dim, -(rank + 1), rank);
   for (size_t i = 0; i < list.size(); ++i)
     if (IsDenseCpu(list[i]) && !list[i].is_contiguous())
       ThrowError("_stack expects contiguous tensors (its CPU kernel reads them as such), but entry " + std::to_string(i) + " has strides " +
@@ -355,8 +359,7 @@ void CheckFusedObsFakeQuantAxis(const Arguments& a) {
   if (!self.defined() || !perRow || !perRow->isBool() || !perRow->toBool() || !axis || !axis->isInt()) return;
   int64_t rank = std::max<int64_t>(self.dim(), 1);
   if (axis->toInt() < -rank)
-    ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(-rank) + ", " + std::to_string(rank - 1) + "], but got " +
-               std::to_string(axis->toInt()) + ")");
+    ThrowDimOutOfRange(axis->toInt(), -rank, rank - 1);
 }
 
 // native_group_norm's C++ meta function divides by group before checking it (Python's meta
@@ -478,8 +481,7 @@ void CheckCumHelper(const Arguments& a) {
   if (!self.defined()) return;
   int64_t dim = IntArgument(a, "dim", 0), rank = std::max<int64_t>(self.dim(), 1);
   if (dim < -rank || dim >= rank)
-    ThrowRange("Dimension out of range (expected to be in range of [" + std::to_string(-rank) + ", " + std::to_string(rank - 1) + "], but got " +
-               std::to_string(dim) + ")");
+    ThrowDimOutOfRange(dim, -rank, rank - 1);
   for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"values", values}, {"indices", indices}})
     if (t.defined() && t.sizes() != self.sizes())
       ThrowError(std::string("expected ") + name + " to have the shape of self " + Join(self.sizes()) + ", but got " + Join(t.sizes()));
