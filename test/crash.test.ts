@@ -312,3 +312,26 @@ describe('shape and size relations of internal and backward kernels', () => {
     expect((await runInChild(run('_cummin_helper', '[1, 3, 0, 5]'))).line).toBe('ok 1,1,0,0;0,0,2,2');
   });
 });
+
+describe('sparse, mkldnn and quantized tensors where a kernel expects a strided one', () => {
+  const QINT8 = 'torch.quantizePerTensor(torch.ones([2, 3]), 0.1, 0, torch.qint8)';
+  // PyTorch 2.13: SIGSEGV for each (a stack overflow for the quantized negative view).
+  it.each([
+    ['copy of an mkldnn self', 'torch.ops.aten.copy(torch.ones([2, 3]).toMkldnn(), torch.ones([2, 3]))', 'copy: self must be a tensor with storage', 'torch._mkldnn tensor'],
+    ['copy.out of a sparse CSR self', 'torch.ops.aten.copy.out(torch.ones([2, 3]).toSparseCsr(), torch.ones([2, 3]), false, { out: torch.ones([2, 3]) })', 'torch.sparse_csr tensor'],
+    ['copy of a sparse COO self from a CSR src', 'torch.ops.aten.copy(torch.ones([2, 3]).toSparse(), torch.ones([2, 3]).toSparseCsr())', 'torch.sparse_coo tensor'],
+    ['_foreach_copy with an mkldnn tensor in self', 'torch.ops.aten._foreach_copy([torch.ones([2]), torch.ones([2, 3]).toMkldnn()], [torch.ones([2]), torch.ones([2, 3])])', '_foreach_copy: self[1] must be a tensor with storage'],
+    ['concatenate of no tensors into a quantized out', `torch.ops.aten.concatenate([], 1, { out: ${QINT8} })`, 'concatenate: expected a non-empty list of Tensors'],
+    ['cat.out of no tensors into a quantized out', `torch.ops.aten.cat.out([], 0, { out: ${QINT8} })`, 'cat: expected a non-empty list of Tensors'],
+    ['_neg_view_copy of a quantized tensor', `torch.ops.aten._neg_view_copy(${QINT8})`, 'quantized tensors cannot take the negative bit (got a torch.qint8 tensor)'],
+    ['_neg_view of a quantized tensor (every later op on it recursed)', `torch.ops.aten._neg_view(${QINT8})`, '_neg_view: quantized tensors cannot take the negative bit'],
+  ])('%s: Error', (_, code, ...phrases) => expectThrows(code, 'Error', ...phrases));
+
+  it.each([
+    ['copy of a strided self broadcasts src', 'torch.ops.aten.copy(torch.zeros([2, 2]), torch.tensor([1, 2], { dtype: torch.float32 }))', [[1, 2], [1, 2]]],
+    ['copy of a meta self', "torch.ops.aten.copy(torch.empty([2], { device: 'meta' }), torch.ones([2])).shape", '2'],
+    ['_foreach_copy of strided tensors', 'torch.ops.aten._foreach_copy([torch.zeros([2])], [torch.ones([2])])[0]', [1, 1]],
+    ['cat.out of one quantized tensor into a quantized out', `torch.ops.aten.cat.out([${QINT8}], 1, { out: ${QINT8} }).dequantize().sum().item()`, '6'],
+    ['_neg_view_copy of a float tensor', 'torch.ops.aten._neg_view_copy(torch.ones([2]))', [-1, -1]],
+  ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
+});

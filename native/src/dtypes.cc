@@ -227,6 +227,11 @@ bool ParseScalarType(const std::string& name, c10::ScalarType* out) {
 }
 
 bool ParseLayout(const std::string& name, int64_t* code) { return ParseEnum(kLayouts, name, code); }
+const char* LayoutName(c10::Layout layout) {
+  for (const auto& e : kLayouts)
+    if (e.first == layout) return e.second;
+  return "unknown";
+}
 bool ParseMemoryFormat(const std::string& name, int64_t* code) { return ParseEnum(kMemoryFormats, name, code); }
 bool IsLayoutCode(int64_t code) {
   for (const auto& e : kLayouts)

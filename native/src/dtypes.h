@@ -17,6 +17,8 @@ const char* DTypeName(c10::ScalarType st);
 bool IsScalarTypeCode(int64_t code);
 // Python's torch.layout / torch.memory_format names ('strided', 'torch.channels_last') -> c10 code.
 bool ParseLayout(const std::string& name, int64_t* code);
+// The torch.layout name without its prefix ('strided', 'sparse_coo', ...), or 'unknown'.
+const char* LayoutName(c10::Layout layout);
 bool ParseMemoryFormat(const std::string& name, int64_t* code);
 bool IsLayoutCode(int64_t code);
 bool IsMemoryFormatCode(int64_t code);

@@ -23,6 +23,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "dtypes.h"
 #include "napi_util.h"
 #include "ops.h"
 
@@ -642,6 +643,41 @@ void CheckOutDtypeOfSelf(const Arguments& a) {
                " (out must have self's dtype)");
 }
 
+// ---- sparse, mkldnn and quantized tensors where a kernel expects strided ones ----
+
+// The functional copy (and _foreach_copy, which calls it per tensor) clones self, reading its storage's
+// size unchecked: sparse and mkldnn tensors have none. copy_ handles them.
+void ThrowIfNoStorage(const at::Tensor& self, const std::string& what) {
+  if (self.defined() && !self.has_storage())
+    ThrowError(what + " must be a tensor with storage (the functional copy clones it), but got a torch." + LayoutName(self.layout()) +
+               " tensor; copy_ takes it");
+}
+
+void CheckCopySelf(const Arguments& a) { ThrowIfNoStorage(a.Tensor("self"), "self"); }
+
+void CheckForeachCopy(const c10::FunctionSchema& schema, const std::vector<c10::IValue>& stack) {
+  CheckForeachLists(schema, stack);
+  const c10::IValue* self = Arguments(schema, stack).Get("self");
+  if (!self || !self->isTensorList()) return;
+  size_t i = 0;
+  for (const at::Tensor& t : self->toTensorList()) ThrowIfNoStorage(t, "self[" + std::to_string(i++) + "]");
+}
+
+// The quantized cat kernel reads its first input unchecked, and an empty list dispatches on out alone.
+void CheckCatInputs(const Arguments& a) {
+  const c10::IValue* tensors = a.Get("tensors");
+  if (tensors && tensors->isList() && tensors->toListRef().empty()) ThrowError("expected a non-empty list of Tensors");
+}
+
+// A quantized tensor with the negative bit recurses without end on its next op (the negation fallback
+// clones it; the quantized clone dispatches back to the fallback): _neg_view_copy is such an op.
+void CheckNegViewSelf(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  if (self.defined() && self.is_quantized())
+    ThrowError(std::string("quantized tensors cannot take the negative bit (got a torch.") + DTypeName(self.scalar_type()) +
+               " tensor): libtorch 2.13 recurses without end resolving it");
+}
+
 struct CheckEntry {
   OpCheck check;
   const char* requiredArgument;  // the check applies to the overloads that have it (nullptr: all)
@@ -719,6 +755,12 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::random", {Run<CheckRandomFrom>, "from"}},
       {"aten::random_", {Run<CheckRandomFrom>, "from"}},
       {"aten::_logcumsumexp", {Run<CheckOutDtypeOfSelf>, "out"}},
+      {"aten::copy", {Run<CheckCopySelf>, nullptr}},
+      {"aten::cat", {Run<CheckCatInputs>, nullptr}},
+      {"aten::concat", {Run<CheckCatInputs>, nullptr}},
+      {"aten::concatenate", {Run<CheckCatInputs>, nullptr}},
+      {"aten::_neg_view", {Run<CheckNegViewSelf>, nullptr}},
+      {"aten::_neg_view_copy", {Run<CheckNegViewSelf>, nullptr}},
   };
   return *table;
 }
@@ -726,6 +768,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
 }  // namespace
 
 OpCheck FindOpCheck(const c10::FunctionSchema& schema) {
+  if (schema.name() == "aten::_foreach_copy") return CheckForeachCopy;
   if (schema.name().rfind("aten::_foreach_", 0) == 0) return CheckForeachLists;
   auto it = Checks().find(schema.name());
   if (it == Checks().end()) return nullptr;

@@ -12,6 +12,7 @@
 
 #include "compat.h"
 #include "convert.h"
+#include "dtypes.h"
 #include "ops.h"
 
 namespace tn {
@@ -263,20 +264,7 @@ napi_value ReadDTypeCode(napi_env env, const at::Tensor& t) { return FromInt64(e
 napi_value ReadDevice(napi_env env, const at::Tensor& t) { return FromString(env, t.device().str()); }
 napi_value ReadNumel(napi_env env, const at::Tensor& t) { return FromInt64(env, t.numel()); }
 napi_value ReadDim(napi_env env, const at::Tensor& t) { return FromInt64(env, t.dim()); }
-// The torch.layout name without its prefix ('strided', 'sparse_coo', 'sparse_csr', ...).
-napi_value ReadLayout(napi_env env, const at::Tensor& t) {
-  switch (t.layout()) {
-    case c10::kStrided: return FromString(env, "strided");
-    case c10::kSparse: return FromString(env, "sparse_coo");
-    case c10::kSparseCsr: return FromString(env, "sparse_csr");
-    case c10::kSparseCsc: return FromString(env, "sparse_csc");
-    case c10::kSparseBsr: return FromString(env, "sparse_bsr");
-    case c10::kSparseBsc: return FromString(env, "sparse_bsc");
-    case c10::kMkldnn: return FromString(env, "_mkldnn");
-    case c10::kJagged: return FromString(env, "jagged");
-    default: return FromString(env, "unknown");
-  }
-}
+napi_value ReadLayout(napi_env env, const at::Tensor& t) { return FromString(env, LayoutName(t.layout())); }
 // Nested tensors have no sizes(): the JS layer asks this instead of reading the shape and failing.
 napi_value ReadIsNested(napi_env env, const at::Tensor& t) { return FromBool(env, t.is_nested()); }
 constexpr TensorProperty kProperties[] = {
