@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Crash fuzzer for the generic entry point: calls operators the dispatcher knows (native opNames(),
 // what torch.ops.aten and every generated function go through) with malformed arguments built from
-// each overload's schema (empty and 0-d tensors, INT64_MIN / -1 values, huge and negative ints, NaN,
-// wrong dtypes, mismatched shapes, null for tensors, extra or missing arguments, nested arrays) and
+// each overload's schema (empty and 0-d tensors; sparse, quantized, mkldnn, nested and overlapping ones;
+// INT64_MIN / -1 values, huge and negative ints, NaN, wrong dtypes, mismatched shapes, null for tensors,
+// extra or missing arguments, nested arrays) and
 // reports every call whose process dies by a signal or hangs. A JS error is the right answer to bad
 // input; a dead process is a bug. Each batch of operators runs in a child process (one thread, address
 // space capped so that huge allocations fail instead of swapping); after a crash the batch resumes
@@ -91,6 +92,17 @@ const THEMES = [
     tensors: ['torch.ones([2, 3])', 'torch.ones([3, 3])', 'torch.ones([9, 3])', 'torch.ones([3, 2])', 'torch.ones([2, 2])',
       'torch.ones([1, 1])', 'torch.zeros([0, 3])', 'torch.ones([3])', 'torch.ones([2, 9])', 'torch.ones([12, 3])'],
     ints: ['0', '1', '2', '3', '-1', '2 ** 40', '-(2 ** 40)'],
+    floats: ['0', '1.5', '-1', 'NaN'],
+  },
+  {
+    // Layouts and tensor kinds that kernels written for strided tensors meet through the dispatcher.
+    tensors: ['torch.ones([2, 3]).toSparse()', 'torch.tensor([[0, 1.5], [2, 0]]).toSparse()', 'torch.ones([2, 3]).toSparseCsr()',
+      'torch.ones([1, 4, 2, 2]).toSparse(2)', 'torch.quantizePerTensor(torch.ones([2, 3]), 0.1, 0, torch.qint8)',
+      'torch.quantizePerTensor(torch.ones([1, 4, 2, 2]), 0.1, 0, torch.quint8)', 'torch.ones([2, 3]).toMkldnn()',
+      "torch.ones([1, 4, 2, 2]).contiguous({ memoryFormat: 'channels_last' })", 'torch.ones([1]).expand([2, 3])',
+      'torch.ones([6]).asStrided([2, 3], [1, 1])', 'torch.nested.nestedTensor([torch.ones([2]), torch.ones([3])])',
+      'torch.ones([2, 3])', 'torch.empty([0])'],
+    ints: ['0', '1', '2', '-1', '2 ** 40'],
     floats: ['0', '1.5', '-1', 'NaN'],
   },
 ];

@@ -315,6 +315,9 @@ describe('shape and size relations of internal and backward kernels', () => {
 
 describe('sparse, mkldnn and quantized tensors where a kernel expects a strided one', () => {
   const QINT8 = 'torch.quantizePerTensor(torch.ones([2, 3]), 0.1, 0, torch.qint8)';
+  // One LSTM layer: 2 steps, batch 3, 4 input features, hidden size 5, weights 0.1, zero biases and state.
+  const MKLDNN_RNN_LAYER = (mode: number, hx = 'torch.zeros([3, 5])', input = 'torch.ones([2, 3, 4]).mul(0.5)'): string =>
+    `torch.ops.aten.mkldnn_rnn_layer(${input}, torch.full([20, 4], 0.1), torch.full([20, 5], 0.1), torch.zeros([20]), torch.zeros([20]), ${hx}, torch.zeros([3, 5]), false, [], ${mode}, 5, 1, true, false, false, false)`;
   // PyTorch 2.13: SIGSEGV for each (a stack overflow for the quantized negative view).
   it.each([
     ['copy of an mkldnn self', 'torch.ops.aten.copy(torch.ones([2, 3]).toMkldnn(), torch.ones([2, 3]))', 'copy: self must be a tensor with storage', 'torch._mkldnn tensor'],
@@ -325,6 +328,18 @@ describe('sparse, mkldnn and quantized tensors where a kernel expects a strided 
     ['cat.out of no tensors into a quantized out', `torch.ops.aten.cat.out([], 0, { out: ${QINT8} })`, 'cat: expected a non-empty list of Tensors'],
     ['_neg_view_copy of a quantized tensor', `torch.ops.aten._neg_view_copy(${QINT8})`, 'quantized tensors cannot take the negative bit (got a torch.qint8 tensor)'],
     ['_neg_view of a quantized tensor (every later op on it recursed)', `torch.ops.aten._neg_view(${QINT8})`, '_neg_view: quantized tensors cannot take the negative bit'],
+    ['view_copy.dtype of a quantized tensor', `torch.ops.aten.view_copy.dtype(${QINT8}, torch.uint8)`, 'view_copy: view(dtype) is not supported for quantized tensors'],
+    ['view(dtype) of a quantized tensor (its result crashed the next op)', `${QINT8}.view(torch.int8)`, 'view: view(dtype) is not supported', 'int_repr()'],
+    ['index_copy_ with an mkldnn index', 'torch.ops.aten.index_copy_(torch.ones([2, 3]), 0, torch.ones([1, 3]).toMkldnn(), torch.ones([1, 3]))', "index_copy_: unsupported tensor layout: Mkldnn (argument 'index')"],
+    ['index_add_ with an mkldnn source', 'torch.ops.aten.index_add_(torch.ones([2, 3]), 0, torch.tensor([0n]), torch.ones([1, 3]).toMkldnn())', "argument 'source'"],
+    ['scatter_add_ with an mkldnn src', 'torch.ops.aten.scatter_add_(torch.ones([2, 3]), 0, torch.zeros([1, 3], { dtype: torch.int64 }), torch.ones([1, 3]).toMkldnn())', "argument 'src'"],
+    ['_chunk_cat of 0-d tensors', 'torch.ops.aten._chunk_cat([torch.tensor(1), torch.tensor(2)], 0, 2)', '_chunk_cat: expects tensors of at least one dimension, but got a zero-dimensional tensor at position 0'],
+    ['gelu_backward.grad_input with an expanded grad_output', 'torch.ops.aten.gelu_backward.grad_input(torch.ones([1]).expand([3]), torch.ones([2, 3]), { gradInput: torch.ones([4, 0]) })', 'grad_output tensor shape must match self tensor shape. Got self.shape = [2, 3] grad_output.shape = [3]'],
+    ['gelu_backward of an mkldnn grad_output and a one-element self expanded (SIGFPE)', 'torch.ops.aten.gelu_backward(torch.ones([2, 3]).toMkldnn(), torch.ones([1]).expand([2, 3]))', 'self is one element expanded to [2, 3] (all strides 0) next to an mkldnn tensor'],
+    ['select of a nested tensor with a negative dim', 'torch.ops.aten.select.int(torch.nested.nestedTensor([torch.ones([2]), torch.ones([3])]), -1, 2 ** 40)', 'select: negative dim -1 is not supported for nested tensors; use dim 1'],
+    ['mkldnn_rnn_layer in GRU mode', `${MKLDNN_RNN_LAYER(3)}`, 'only LSTM (mode 2) is supported, got mode 3'],
+    ['mkldnn_rnn_layer with a short hx_ (heap overflow)', `${MKLDNN_RNN_LAYER(2, 'torch.zeros([1, 5])')}`, 'expected a contiguous hx_ of 15 elements'],
+    ['mkldnn_rnn_layer with an expanded input', `${MKLDNN_RNN_LAYER(2, 'torch.zeros([3, 5])', 'torch.ones([1, 1, 1]).expand([2, 3, 4])')}`, 'expected a contiguous 3-d input'],
   ])('%s: Error', (_, code, ...phrases) => expectThrows(code, 'Error', ...phrases));
 
   it.each([
@@ -333,5 +348,43 @@ describe('sparse, mkldnn and quantized tensors where a kernel expects a strided 
     ['_foreach_copy of strided tensors', 'torch.ops.aten._foreach_copy([torch.zeros([2])], [torch.ones([2])])[0]', [1, 1]],
     ['cat.out of one quantized tensor into a quantized out', `torch.ops.aten.cat.out([${QINT8}], 1, { out: ${QINT8} }).dequantize().sum().item()`, '6'],
     ['_neg_view_copy of a float tensor', 'torch.ops.aten._neg_view_copy(torch.ones([2]))', [-1, -1]],
+    ['view(dtype) of a float tensor', 'torch.ones([2]).view(torch.int32)', [1065353216, 1065353216]],
+    ['index_add_ of strided tensors', 'torch.ops.aten.index_add_(torch.ones([2, 3]), 0, torch.tensor([0n]), torch.ones([1, 3]))', [[2, 2, 2], [1, 1, 1]]],
+    ['_chunk_cat of 1-d tensors', 'torch.ops.aten._chunk_cat([torch.ones([2]), torch.zeros([2])], 0, 2)', [[1, 0], [1, 0]]],
+    ['gelu_backward broadcasting a float64 grad_output (PyTorch: 6.4999)', 'torch.ops.aten.gelu_backward(torch.ones([3], { dtype: torch.float64 }), torch.ones([2, 3], { dtype: torch.float64 })).sum().mul(10000).round().item()', '64999'],
+    ["gelu_backward broadcasting with approximate 'tanh' (PyTorch: 1.0830)", "torch.ops.aten.gelu_backward(torch.ones([3]), torch.ones([2, 3]), { approximate: 'tanh' }).mul(10000).round()", [[10830, 10830, 10830], [10830, 10830, 10830]]],
+    ['gelu_backward of an mkldnn grad_output and a row-expanded self (PyTorch: 0.5, 1.0833, 1.0852 per row)', 'torch.ops.aten.gelu_backward(torch.ones([2, 3]).toMkldnn(), torch.arange(3, { dtype: torch.float32 }).view([1, 3]).expand([2, 3])).toDense().mul(10000).round()', [[5000, 10833, 10852], [5000, 10833, 10852]]],
+    ['select of a nested tensor with dim 1', 'torch.nested.nestedTensor([torch.arange(4, { dtype: torch.float32 }).view([2, 2]), torch.arange(6, { dtype: torch.float32 }).view([2, 3])]).select(1, 1).unbind()[1]', [3, 4, 5]],
+    ['mkldnn_rnn_layer LSTM (PyTorch: output sums to 2.4305)', `${MKLDNN_RNN_LAYER(2)}[0].sum().mul(10000).round().item()`, '24305'],
+  ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
+});
+
+describe('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
+  // PyTorch 2.13: a hang (matrix power), SIGSEGV or SIGABRT (rrelu, embedding, 4-bit matmul), SIGFPE (log-softmax backward).
+  it.each([
+    ['linalg_matrix_power with n = INT64_MIN (a hang)', `torch.ops.aten.linalg_matrix_power.default(torch.ones([1, 1, 1, 1, 1]), ${I64_MIN})`, 'RangeError', 'the exponent n must be greater than -9223372036854775808'],
+    ['matrix_power with n = INT64_MIN (a hang)', `torch.ops.aten.matrix_power(torch.ones([1, 1]), ${I64_MIN})`, 'RangeError', 'abs(n) must be representable as int64'],
+    ['rrelu_with_noise.out in training into a smaller out', 'torch.ops.aten.rrelu_with_noise.out(torch.tensor(1.5), torch.tensor(1.5), 3, 0.5, true, null, { out: torch.empty([0]) })', 'Error', 'out must have at least as many elements as self when training=True (out is not resized). Got self.shape = [] out.shape = [0]'],
+    ['rrelu_with_noise_ in training with an expanded noise', 'torch.ops.aten.rrelu_with_noise_(torch.ones([3000]), torch.ones([1]).expand([3000]), 0.1, 0.3, true)', 'Error', "the written-to tensor 'noise' refers to a single memory location"],
+    ['embedding_dense_backward scaled by frequency with negative indices', 'torch.ops.aten.embedding_dense_backward.default(torch.ones([2, 3], { dtype: torch.float64 }), torch.tensor([-2147483648, -1], { dtype: torch.int32 }), 1, 2 ** 31, true)', 'Error', 'Expected idx >= 0 && idx < num_weights (1) when scale_grad_by_freq=True, but found idx to be -2147483648'],
+    ['embedding_backward scaled by frequency with an index past num_weights', 'torch.ops.aten.embedding_backward(torch.ones([2, 3]), torch.tensor([0n, 5n]), 5, -1, true, false)', 'Error', 'but found idx to be 5'],
+    ['_embedding_bag_dense_backward with an index past num_weights', 'torch.ops.aten._embedding_bag_dense_backward(torch.ones([1, 3]), torch.tensor([0n, 5n]), torch.tensor([0n, 0n]), torch.tensor([2n]), torch.tensor([0n]), 5, false, 0, null)', 'Error', 'Expected idx >= 0 && idx < num_weights (5), but found idx to be 5'],
+    ['_dyn_quant_matmul_4bit with in_features -1', 'torch.ops.aten._dyn_quant_matmul_4bit.default(torch.ones([4, 0]), torch.empty([0], { dtype: torch.int64 }), -1, -1, 0)', 'Error', 'in_features -1 and out_features 0 do not fit inp of shape [4, 0]: in_features must be non-negative'],
+    ['_dyn_quant_matmul_4bit reading more than inp holds', 'torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([4, 1]), torch.empty([1]), 2 ** 24, 2 ** 24, 1)', 'Error', 'the kernel reads 4 rows of in_features values'],
+    ['_dyn_quant_matmul_4bit with an odd in_features', 'torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([1, 1]), torch.empty([1]), 1, 1, 1000000)', 'Error', 'in_features must be even'],
+    ['_dyn_quant_pack_4bit_weight with block_size 0 (SIGFPE)', 'torch.ops.aten._dyn_quant_pack_4bit_weight(torch.ones([4, 32], { dtype: torch.uint8 }), torch.ones([4, 2]), null, 0, 64, 4)', 'Error', 'Group size should be multiple of 32, in_features [64]. Provided 0'],
+    ['_log_softmax_backward_data.out with an empty grad_output', 'torch.ops.aten._log_softmax_backward_data(torch.zeros([0, 3]), torch.ones([12, 3]), 0, torch.bfloat16, { out: torch.ones([3]) })', 'Error', "'grad_output' to have as many elements as tensor for argument #2 'output'; but [0, 3] does not match [12, 3]"],
+  ])('%s', (_, code, kind, phrase) => expectThrows(code, kind, phrase));
+
+  // Results from PyTorch 2.13.
+  it.each([
+    ['linalg.matrixPower with a negative exponent', 'torch.linalg.matrixPower(torch.eye(2).mul(2), -3)', [[0.125, 0], [0, 0.125]]],
+    ['rrelu_with_noise in training', 'torch.ops.aten.rrelu_with_noise(torch.tensor([-1, 2], { dtype: torch.float32 }), torch.zeros([2]), 0.5, 0.5, true)', [-0.5, 2]],
+    ['rrelu_with_noise.out in evaluation into an empty out (resized)', 'torch.ops.aten.rrelu_with_noise.out(torch.tensor([-1, 2], { dtype: torch.float32 }), torch.zeros([2]), 0.5, 0.5, false, null, { out: torch.empty([0]) })', [-0.5, 2]],
+    ['embedding_dense_backward scaled by frequency', 'torch.ops.aten.embedding_dense_backward(torch.ones([3, 2]), torch.tensor([0n, 4n, 0n]), 5, -1, true)', [[1, 1], [0, 0], [0, 0], [0, 0], [1, 1]]],
+    ['embedding_dense_backward unscaled skips an index past num_weights', 'torch.ops.aten.embedding_dense_backward(torch.ones([2, 2]), torch.tensor([0n, 7n]), 5, -1, false)', [[1, 1], [0, 0], [0, 0], [0, 0], [0, 0]]],
+    ['_embedding_bag_dense_backward', 'torch.ops.aten._embedding_bag_dense_backward(torch.ones([1, 3]), torch.tensor([0n, 4n]), torch.tensor([0n, 0n]), torch.tensor([2n]), torch.tensor([0n]), 5, false, 0, null)', [[1, 1, 1], [0, 0, 0], [0, 0, 0], [0, 0, 0], [1, 1, 1]]],
+    ['_dyn_quant_matmul_4bit of no rows', 'torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([0, 0]), torch.empty([0]), -1, -1, 0).shape', '0,0'],
+    ['_log_softmax_backward_data', 'torch.ops.aten._log_softmax_backward_data(torch.ones([2, 2]), torch.zeros([2, 2]), 1, torch.float32)', [[-1, -1], [-1, -1]]],
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 });

@@ -3,6 +3,7 @@
 // error: PyTorch 2.13 crashes on the same calls. Found by scripts/fuzz-ops.mjs; each check has a
 // regression test in test/crash.test.ts. A check is looked up once per overload (when the op's
 // family is built), so operators without one pay nothing per call.
+#include <ATen/Context.h>
 #include <ATen/core/Tensor.h>
 #include <ATen/core/function_schema.h>
 #include <ATen/Dispatch.h>
@@ -327,13 +328,35 @@ void CheckPadBackwardNd(const Arguments& a) {
   CheckPadBackward(a, N);
 }
 
-// _dyn_quant_matmul_4bit's own check takes in_features modulo block_size: 0 traps (x86 idiv).
+// The elements of t's storage from its offset on: what a kernel reading t's data pointer flat may touch.
+int64_t ElementsFromOffset(const at::Tensor& t) {
+  return static_cast<int64_t>(t.storage().nbytes() / t.itemsize()) - t.storage_offset();
+}
+
+// _dyn_quant_matmul_4bit's own check takes in_features modulo block_size: 0 traps (x86 idiv); so does
+// _dyn_quant_pack_4bit_weight's division.
 void CheckDynQuantBlockSize(const Arguments& a) {
   const c10::IValue* blockSize = a.Get("block_size");
-  const c10::IValue* inFeatures = a.Get("in_features");
-  if (blockSize && blockSize->isInt() && blockSize->toInt() == 0)
-    ThrowError("Group size should be multiple of 32, in_features [" + (inFeatures && inFeatures->isInt() ? std::to_string(inFeatures->toInt()) : std::string("?")) +
-               "]. Provided 0");
+  int64_t inFeatures = IntArgument(a, "in_features", 0);
+  if (blockSize && blockSize->isInt() && blockSize->toInt() == 0 && (inFeatures != 0 || a.Has("inp")))
+    ThrowError("Group size should be multiple of 32, in_features [" + std::to_string(inFeatures) + "]. Provided 0");
+}
+
+// Its kernels read inp's data pointer as rows x in_features floats, whatever inp's shape, and the packed
+// weights as out_features x ceil(in_features / 2) bytes, sized with 32-bit products.
+void CheckDynQuantMatmul(const Arguments& a) {
+  CheckDynQuantBlockSize(a);
+  at::Tensor inp = a.Tensor("inp");
+  if (!IsDenseCpu(inp) || inp.dim() == 0 || inp.size(0) == 0) return;
+  int64_t rows = inp.size(0), k = IntArgument(a, "in_features", 0), n = IntArgument(a, "out_features", 0);
+  auto fail = [&](const std::string& why) {
+    ThrowError("in_features " + std::to_string(k) + " and out_features " + std::to_string(n) + " do not fit inp of shape " + Join(inp.sizes()) + ": " + why);
+  };
+  if (k < 0) fail("in_features must be non-negative");
+  if (k > 0 && rows > ElementsFromOffset(inp) / k) fail("the kernel reads " + std::to_string(rows) + " rows of in_features values from inp's storage");
+  if (n > 0 && k % 2 != 0) fail("in_features must be even (two 4-bit weights a byte)");
+  constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+  if (n > 0 && k > 0 && n > kInt32Max * 2 / k) fail("out_features * in_features / 2 must fit in int32");
 }
 
 // choose_qparams_optimized reads `numel` floats from the input's data pointer, whatever its strides
@@ -345,7 +368,7 @@ void CheckChooseQparamsOptimized(const Arguments& a) {
   const c10::IValue* nBins = a.Get("n_bins");
   if (nBins && nBins->isInt() && nBins->toInt() < 0) ThrowError("n_bins must be non-negative, got " + std::to_string(nBins->toInt()));
   if (!IsDenseCpu(input) || !input.has_storage() || !numel || !numel->isInt() || numel->toInt() <= 0) return;
-  int64_t available = static_cast<int64_t>(input.storage().nbytes() / input.itemsize()) - input.storage_offset();
+  int64_t available = ElementsFromOffset(input);
   if (numel->toInt() <= input.numel() && numel->toInt() > available)
     ThrowError("numel " + std::to_string(numel->toInt()) + " reaches past the input's storage (" + std::to_string(available) +
                " available from its offset): pass a contiguous input");
@@ -678,6 +701,167 @@ void CheckNegViewSelf(const Arguments& a) {
                " tensor): libtorch 2.13 recurses without end resolving it");
 }
 
+// view(dtype) of a quantized tensor keeps the quantized dispatch keys on a plain TensorImpl: its next
+// clone (view_copy's own, or any later op's) reads a quantizer that is not there.
+void CheckViewDtypeSelf(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  if (self.defined() && self.is_quantized())
+    ThrowError(std::string("view(dtype) is not supported for quantized tensors (got a torch.") + DTypeName(self.scalar_type()) +
+               " tensor): its result cannot be read; int_repr() gives the stored integers");
+}
+
+// The in-place index and scatter ops check that self and their other tensors do not overlap before
+// anything else, reading each one's storage: an mkldnn tensor has none (an mkldnn self is rejected later).
+void CheckNoMkldnnOperand(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  if (!self.defined() || self.is_mkldnn()) return;
+  for (const char* name : {"index", "source", "src"}) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.is_mkldnn()) ThrowError(std::string("unsupported tensor layout: Mkldnn (argument '") + name + "')");
+  }
+}
+
+// _chunk_cat pads each input's sizes at dim, which the scalar wrap lets through as 0 or -1 for 0-d ones.
+void CheckChunkCatInputs(const Arguments& a) {
+  const c10::IValue* tensors = a.Get("tensors");
+  if (!tensors || !tensors->isTensorList()) return;
+  size_t i = 0;
+  for (const at::Tensor& t : tensors->toTensorList()) {
+    if (t.defined() && t.dim() == 0)
+      ThrowError("expects tensors of at least one dimension, but got a zero-dimensional tensor at position " + std::to_string(i));
+    ++i;
+  }
+}
+
+// The oneDNN path of the exact GELU backward (float32 or bfloat16, contiguous self) hands grad_output to
+// oneDNN with self's shape: a broadcast grad_output is read out of bounds. The other paths broadcast.
+// Next to an mkldnn tensor, oneDNN views the strided one through its strides: with all of them 0 (one
+// element broadcast) it divides by zero or reads past it.
+void CheckGeluBackwardShapes(const Arguments& a) {
+  at::Tensor grad = a.Tensor("grad_output"), self = a.Tensor("self");
+  if (!grad.defined() || !self.defined()) return;
+  if (grad.is_mkldnn() != self.is_mkldnn()) {
+    const auto& [name, dense] = grad.is_mkldnn() ? std::pair<const char*, const at::Tensor&>{"self", self} : std::pair<const char*, const at::Tensor&>{"grad_output", grad};
+    bool broadcastScalar = dense.layout() == c10::kStrided && dense.numel() > 1;
+    for (int64_t d = 0; broadcastScalar && d < dense.dim(); ++d)
+      if (dense.size(d) > 1 && dense.stride(d) != 0) broadcastScalar = false;
+    if (broadcastScalar)
+      ThrowError(std::string(name) + " is one element expanded to " + Join(dense.sizes()) + " (all strides 0) next to an mkldnn tensor, which oneDNN cannot read; call contiguous() on it");
+  }
+  if (grad.sizes() == self.sizes()) return;
+  const c10::IValue* approximate = a.Get("approximate");
+  bool exact = !approximate || !approximate->isString() || approximate->toStringRef() == "none";
+  bool oneDnnDtype = self.scalar_type() == c10::kFloat || self.scalar_type() == c10::kBFloat16 || self.is_mkldnn();
+  if (exact && oneDnnDtype && self.device().is_cpu() && self.numel() > 1 && (self.is_mkldnn() || self.is_contiguous()) &&
+      at::globalContext().userEnabledMkldnn())
+    ThrowError("grad_output tensor shape must match self tensor shape. Got self.shape = " + Join(self.sizes()) +
+               " grad_output.shape = " + Join(grad.sizes()));
+}
+
+// select on a strided nested tensor tests its loop against the unwrapped dim: a negative one writes
+// ndims sizes into rows of ndims - 1 and skips the index check.
+void CheckNestedSelectDim(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  if (!self.defined() || !self.is_nested() || self.layout() != c10::kStrided) return;
+  int64_t dim = IntArgument(a, "dim", 0);
+  if (dim < 0 && dim >= -(self.dim() - 1))
+    ThrowError("negative dim " + std::to_string(dim) + " is not supported for nested tensors; use dim " + std::to_string(dim + self.dim()));
+}
+
+// mkldnn_rnn_layer builds a oneDNN LSTM whatever the mode (the others fail there, but GRU's weight
+// shuffle first indexes three chunks of each weight), and views its tensors as dense, of the sizes
+// it expects, without checking them.
+void CheckMkldnnRnnMode(const Arguments& a) {
+  int64_t mode = IntArgument(a, "mode", 2);
+  if (mode != 2) ThrowError("only LSTM (mode 2) is supported, got mode " + std::to_string(mode));
+}
+
+void CheckMkldnnRnnLayer(const Arguments& a) {
+  CheckMkldnnRnnMode(a);
+  at::Tensor input = a.Tensor("input");
+  if (!input.defined()) return;
+  if (input.dim() != 3 || !input.is_contiguous())
+    ThrowError("expected a contiguous 3-d input, but got shape " + Join(input.sizes()) + " and strides " + Join(input.strides()));
+  const c10::IValue* batchFirst = a.Get("batch_first");
+  int64_t batch = input.size(batchFirst && batchFirst->isBool() && batchFirst->toBool() ? 0 : 1), features = input.size(2);
+  int64_t hidden = IntArgument(a, "hidden_size", 0);
+  auto expectNumel = [&](const char* name, int64_t n, bool contiguous) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && (t.numel() != n || (contiguous && !t.is_contiguous())))
+      ThrowError(std::string("expected ") + (contiguous ? "a contiguous " : "") + name + " of " + std::to_string(n) + " elements (hidden_size " +
+                 std::to_string(hidden) + ", batch " + std::to_string(batch) + ", input features " + std::to_string(features) + "), but got shape " +
+                 Join(t.sizes()));
+  };
+  expectNumel("hx_", batch * hidden, true);
+  expectNumel("cx_", batch * hidden, true);
+  expectNumel("weight0", 4 * hidden * features, true);
+  expectNumel("weight1", 4 * hidden * hidden, true);
+  const c10::IValue* hasBiases = a.Get("has_biases");
+  if (hasBiases && hasBiases->isBool() && hasBiases->toBool()) {
+    expectNumel("weight2", 4 * hidden, false);
+    expectNumel("weight3", 4 * hidden, false);
+  }
+}
+
+// ---- values the kernels trust ----
+
+// Squaring for a negative n runs on abs(n), which INT64_MIN overflows: the loop never reaches 0.
+void CheckMatrixPowerExponent(const Arguments& a) {
+  if (IntArgument(a, "n", 0) == std::numeric_limits<int64_t>::min())
+    ThrowRange("the exponent n must be greater than -9223372036854775808 (abs(n) must be representable as int64), but got -9223372036854775808");
+}
+
+// rrelu_with_noise in training writes self.numel() values flat through out's and noise's data pointers:
+// out is not resized, and an expanded noise is written past its storage.
+void CheckRreluWithNoise(const Arguments& a) {
+  const c10::IValue* training = a.Get("training");
+  at::Tensor self = a.Tensor("self"), noise = a.Tensor("noise"), out = a.Tensor("out");
+  if (!training || !training->isBool() || !training->toBool() || !IsDenseCpu(self)) return;
+  if (out.defined() && out.numel() < self.numel())
+    ThrowError("out must have at least as many elements as self when training=True (out is not resized). Got self.shape = " + Join(self.sizes()) +
+               " out.shape = " + Join(out.sizes()));
+  if (IsDenseCpu(noise) && noise.has_storage() && self.numel() > ElementsFromOffset(noise))
+    ThrowError("unsupported operation: more than one element of the written-to tensor 'noise' refers to a single memory location. "
+               "Please clone() the tensor before performing the operation.");
+}
+
+// The first index outside [0, numWeights) (padding_idx itself skipped where `skipPadding`), if any.
+std::optional<int64_t> IndexOutOfRange(const at::Tensor& indices, int64_t numWeights, std::optional<int64_t> skipPadding) {
+  if (!IsDenseCpu(indices) || indices.numel() == 0 || !c10::isIntegralType(indices.scalar_type(), false)) return std::nullopt;
+  at::Tensor bad = at::logical_or(indices.lt(0), indices.ge(numWeights));
+  if (skipPadding) bad = at::logical_and(bad, indices.ne(*skipPadding));
+  if (!at::any(bad).item<bool>()) return std::nullopt;
+  return indices.masked_select(bad)[0].item<int64_t>();
+}
+
+// embedding's dense backward counts index frequencies in an array of num_weights for scale_grad_by_freq,
+// every index included, unchecked.
+void CheckEmbeddingBackwardIndices(const Arguments& a) {
+  const c10::IValue* scale = a.Get("scale_grad_by_freq");
+  const c10::IValue* sparse = a.Get("sparse");
+  if (!scale || !scale->isBool() || !scale->toBool() || (sparse && sparse->isBool() && sparse->toBool())) return;
+  int64_t numWeights = IntArgument(a, "num_weights", 0);
+  if (auto idx = IndexOutOfRange(a.Tensor("indices"), numWeights, std::nullopt))
+    ThrowError("Expected idx >= 0 && idx < num_weights (" + std::to_string(numWeights) + ") when scale_grad_by_freq=True, but found idx to be " +
+               std::to_string(*idx));
+}
+
+// embedding_bag's backward kernels index the gradient rows with every index but padding_idx, unchecked.
+void CheckEmbeddingBagBackwardIndices(const Arguments& a) {
+  int64_t numWeights = IntArgument(a, "num_weights", 0);
+  if (auto idx = IndexOutOfRange(a.Tensor("indices"), numWeights, IntArgument(a, "padding_idx", -1)))
+    ThrowError("Expected idx >= 0 && idx < num_weights (" + std::to_string(numWeights) + "), but found idx to be " + std::to_string(*idx));
+}
+
+// The log-softmax backward kernel takes its shape from grad_output and reads output with it, dividing by
+// the sizes from dim on (zero ones trap): _softmax_backward_data checks the sizes, this one does not.
+void CheckLogSoftmaxBackwardSizes(const Arguments& a) {
+  at::Tensor grad = a.Tensor("grad_output"), output = a.Tensor("output");
+  if (!grad.defined() || !output.defined() || output.numel() == 0 || grad.numel() == output.numel()) return;
+  ThrowError("Expected tensor for argument #1 'grad_output' to have as many elements as tensor for argument #2 'output'; but " + Join(grad.sizes()) +
+             " does not match " + Join(output.sizes()) + " (while checking arguments for log_softmax_backward)");
+}
+
 struct CheckEntry {
   OpCheck check;
   const char* requiredArgument;  // the check applies to the overloads that have it (nullptr: all)
@@ -724,7 +908,8 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_batch_norm_no_update", {Run<CheckBatchNormForward>, nullptr}},
       {"aten::_batch_norm_with_update", {Run<CheckBatchNormForward>, nullptr}},
       {"aten::_batch_norm_with_update_functional", {Run<CheckBatchNormForward>, nullptr}},
-      {"aten::_dyn_quant_matmul_4bit", {Run<CheckDynQuantBlockSize>, nullptr}},
+      {"aten::_dyn_quant_matmul_4bit", {Run<CheckDynQuantMatmul>, nullptr}},
+      {"aten::_dyn_quant_pack_4bit_weight", {Run<CheckDynQuantBlockSize>, nullptr}},
       {"aten::choose_qparams_optimized", {Run<CheckChooseQparamsOptimized>, nullptr}},
       {"aten::_fused_moving_avg_obs_fq_helper", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"aten::_fused_moving_avg_obs_fq_helper_functional", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
@@ -761,6 +946,29 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::concatenate", {Run<CheckCatInputs>, nullptr}},
       {"aten::_neg_view", {Run<CheckNegViewSelf>, nullptr}},
       {"aten::_neg_view_copy", {Run<CheckNegViewSelf>, nullptr}},
+      {"aten::view", {Run<CheckViewDtypeSelf>, "dtype"}},
+      {"aten::view_copy", {Run<CheckViewDtypeSelf>, "dtype"}},
+      {"aten::index_copy_", {Run<CheckNoMkldnnOperand>, nullptr}},
+      {"aten::index_add_", {Run<CheckNoMkldnnOperand>, nullptr}},
+      {"aten::index_reduce_", {Run<CheckNoMkldnnOperand>, nullptr}},
+      {"aten::scatter_", {Run<CheckNoMkldnnOperand>, nullptr}},
+      {"aten::scatter_add_", {Run<CheckNoMkldnnOperand>, nullptr}},
+      {"aten::scatter_reduce_", {Run<CheckNoMkldnnOperand>, nullptr}},
+      {"aten::_chunk_cat", {Run<CheckChunkCatInputs>, nullptr}},
+      {"aten::gelu_backward", {Run<CheckGeluBackwardShapes>, nullptr}},
+      {"aten::select", {Run<CheckNestedSelectDim>, "index"}},
+      {"aten::_nested_select_backward", {Run<CheckNestedSelectDim>, nullptr}},
+      {"aten::mkldnn_rnn_layer", {Run<CheckMkldnnRnnLayer>, nullptr}},
+      {"aten::mkldnn_rnn_layer_backward", {Run<CheckMkldnnRnnMode>, nullptr}},
+      {"aten::linalg_matrix_power", {Run<CheckMatrixPowerExponent>, nullptr}},
+      {"aten::matrix_power", {Run<CheckMatrixPowerExponent>, nullptr}},
+      {"aten::rrelu_with_noise", {Run<CheckRreluWithNoise>, nullptr}},
+      {"aten::rrelu_with_noise_", {Run<CheckRreluWithNoise>, nullptr}},
+      {"aten::embedding_dense_backward", {Run<CheckEmbeddingBackwardIndices>, nullptr}},
+      {"aten::embedding_backward", {Run<CheckEmbeddingBackwardIndices>, nullptr}},
+      {"aten::_embedding_bag_dense_backward", {Run<CheckEmbeddingBagBackwardIndices>, nullptr}},
+      {"aten::_embedding_bag_backward", {Run<CheckEmbeddingBagBackwardIndices>, nullptr}},
+      {"aten::_log_softmax_backward_data", {Run<CheckLogSoftmaxBackwardSizes>, nullptr}},
   };
   return *table;
 }
