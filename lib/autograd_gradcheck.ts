@@ -14,7 +14,8 @@ import { complex, promoteTypes, stack, viewAsReal } from './generated/functions.
 import { isOptionsObject, readOptions } from './options.js';
 import { tidy } from './scope.js';
 import { Tensor } from './tensor.js';
-import { makeTensor, pyFloatRepr, unravel } from './testing.js';
+import { pyFloat } from './print.js';
+import { makeTensor, unravel } from './testing.js';
 import { warn } from './warnings.js';
 
 export interface GradcheckOptions {
@@ -222,8 +223,8 @@ const closeEnough = (a: Tensor, b: Tensor, rtol: number, atol: number): boolean 
 /** A tensor in an f-string, as Python's Tensor.__format__: a 0-dim one as its Python number (fast mode's projections). */
 function formatted(t: Tensor): string {
   if (t.dim() !== 0) return t.toString();
-  if (!t.isComplex()) return pyFloatRepr(t.item() as number);
-  const [re, im] = (viewAsReal(t).tolist() as number[]).map((v) => pyFloatRepr(v).replace(/\.0$/, ''));
+  if (!t.isComplex()) return pyFloat(t.item() as number);
+  const [re, im] = (viewAsReal(t).tolist() as number[]).map((v) => pyFloat(v).replace(/\.0$/, ''));
   if (re === '0') return `${im}j`;
   return `(${re}${im!.startsWith('-') ? '' : '+'}${im}j)`;
 }

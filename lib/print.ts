@@ -1,6 +1,7 @@
 // Port of PyTorch 2.13 torch/_tensor_str.py: tensors print exactly like Python's str(t) / repr(t).
-// Covers real, integer, bool and complex dtypes, named, meta and sparse (COO, CSR, CSC, BSR, BSC) tensors.
-// Out of scope: quantized, nested, functorch-wrapped and forward-AD dual tensors.
+// Covers real, integer, bool and complex dtypes, named, meta, quantized, mkldnn and sparse (COO, CSR,
+// CSC, BSR, BSC) tensors. Out of scope: functorch-wrapped and forward-AD dual tensors (nested ones print
+// in nested.ts).
 
 import { getDefaultDtype } from './dtype.js';
 import { readOptions } from './options.js';
@@ -27,6 +28,16 @@ export interface TensorPrintView {
   requiresGrad: boolean;
   gradFn: string | null; // e.g. 'AddBackward0'
   names?: (string | null)[] | null; // dimension names of a named tensor (null for unnamed dims)
+  // Quantized tensors: `values` are the dequantized float32 ones; the parameters as Python's str gives them.
+  quantization?: QuantizationView | null;
+}
+
+/** A quantized tensor's scheme ('per_tensor_affine', ...) and parameters, as printed (per channel: tensors and an axis). */
+export interface QuantizationView {
+  scheme: string;
+  scale: string;
+  zeroPoint: string;
+  axis?: number;
 }
 
 export interface PrintOptions {
@@ -460,6 +471,32 @@ function namesSuffix(names: (string | null)[] | null | undefined, ndim: number):
   return `names=${pyTuple(items)}`;
 }
 
+// repr(float) without the '.0' Python adds to whole numbers (the form inside complex reprs).
+export function floatDigits(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
+  const sign = x < 0 ? '-' : '';
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const exp = Number(expText);
+  // Python's repr switches to exponent form outside 1e-4 <= |x| < 1e16.
+  if (exp < -4 || exp >= 16) {
+    const rest = digits.slice(1);
+    return `${sign}${digits[0]}${rest ? `.${rest}` : ''}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const frac = digits.slice(exp + 1);
+  return frac ? `${sign}${whole}.${frac}` : `${sign}${whole}`;
+}
+
+/** Python's repr(float): shortest round-trip digits, exponent form outside [1e-4, 1e16), '.0' on whole numbers. */
+export function pyFloat(x: number): string {
+  const s = floatDigits(x);
+  return /^-?\d+$/.test(s) ? `${s}.0` : s;
+}
+
 // str(tuple(items)): (2, 3), (10,), (); a one-element tuple keeps its trailing comma.
 export function pyTuple(items: readonly (number | bigint | string)[]): string {
   return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
@@ -530,15 +567,19 @@ function sparseBody(v: TensorPrintView, indent: number, opts: PrintOptions): str
     .join(',\n' + ' '.repeat(indent));
 }
 
-/** _str_intern: `tensor(<data>, <suffixes>)` for strided, meta and sparse tensors. */
+/** _str_intern: `tensor(<data>, <suffixes>)` for strided, meta, quantized, mkldnn and sparse tensors. */
 export function formatTensor(v: TensorPrintView): string {
-  checkDtype(v.dtype);
+  const quantization = v.quantization ?? null;
+  // A quantized tensor prints its dequantized values.
+  const valuesDtype = quantization === null ? v.dtype : 'float32';
+  checkDtype(valuesDtype);
   const layout = v.layout ?? 'strided';
-  const sparse = layout !== 'strided';
+  // mkldnn tensors print as their dense copy, followed by their layout.
+  const sparse = layout !== 'strided' && layout !== '_mkldnn';
   if (sparse && SPARSE_PART_NAMES[layout] === undefined) throw new Error(`cannot print tensor of layout '${layout}'`);
   const meta = v.device === 'meta';
   if (!meta && !sparse && v.values === null) throw new Error('formatTensor: only meta and sparse tensors come without values');
-  const numel = sparse ? 0 : checkValues('tensor', v.shape, v.dtype, v.values);
+  const numel = sparse ? 0 : checkValues('tensor', v.shape, valuesDtype, v.values);
   const names = namesSuffix(v.names, v.shape.length);
   const opts = getPrintoptions();
   const prefix = 'tensor(';
@@ -556,6 +597,12 @@ export function formatTensor(v: TensorPrintView): string {
     if (!meta) suffixes.push(`nnz=${v.sparseParts?.at(-1)?.shape[0] ?? 0}`);
     if (!hasDefaultDtype(v.dtype, defaultName)) suffixes.push(`dtype=torch.${v.dtype}`);
     body = sparseBody(v, indent, opts);
+  } else if (quantization !== null) {
+    suffixes.push(`size=${pyTuple(v.shape)}`);
+    if (!hasDefaultDtype(v.dtype, defaultName)) suffixes.push(`dtype=torch.${v.dtype}`);
+    suffixes.push(`quantization_scheme=torch.${quantization.scheme}`, `scale=${quantization.scale}`, `zero_point=${quantization.zeroPoint}`);
+    if (quantization.axis !== undefined) suffixes.push(`axis=${quantization.axis}`);
+    body = numel === 0 ? '[]' : tensorStr({ shape: v.shape, dtype: valuesDtype, values: v.values! }, indent, opts);
   } else if (meta) {
     suffixes.push(`size=${pyTuple(v.shape)}`);
     // Meta tensors compare with the default dtype only: int64 and bool are spelled out too.
@@ -573,7 +620,7 @@ export function formatTensor(v: TensorPrintView): string {
     if (!hasDefaultDtype(v.dtype, defaultName)) suffixes.push(`dtype=torch.${v.dtype}`);
     body = tensorStr({ shape: v.shape, dtype: v.dtype, values: v.values! }, indent, opts);
   }
-  if (sparse) suffixes.push(`layout=torch.${layout}`);
+  if (layout !== 'strided') suffixes.push(`layout=torch.${layout}`);
 
   if (v.gradFn !== null) suffixes.push(`grad_fn=<${v.gradFn}>`);
   else if (v.requiresGrad) suffixes.push('requires_grad=True');

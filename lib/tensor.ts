@@ -3,13 +3,13 @@
 import { inspect } from 'node:util';
 
 import { Device, toDevice, type DeviceLike } from './device.js';
-import { bfloat16, bool as boolDType, DType, dtypeFromCode, layoutFromName, type Layout, type MemoryFormatLike, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
+import { bfloat16, bool as boolDType, DType, dtypeFromCode, layoutFromName, type Layout, type MemoryFormatLike, qschemeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
 import { aten, callOp, opId } from './call.js';
 import { native, type Handle } from './native.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { indexPutTensor, indexTensor } from './indexing.js';
-import { formatTensor, SPARSE_PART_NAMES } from './print.js';
+import { formatTensor, pyFloat, SPARSE_PART_NAMES, type QuantizationView } from './print.js';
 import { requireNamedTensors } from './runtime.js';
 import { setTensorCheck, track } from './scope.js';
 
@@ -196,17 +196,45 @@ export class Tensor {
         part.dispose();
       }
     });
+    // Quantized tensors print their dequantized values, mkldnn ones their dense copy.
+    const quantized = this.isQuantized;
+    const denseCopy = quantized ? 'dequantize' : layout === '_mkldnn' ? 'to_dense' : null;
+    let values = layout === 'strided' && denseCopy === null ? data(this) : null;
+    if (denseCopy !== null) {
+      const dense = aten(denseCopy, [this]) as Tensor;
+      try {
+        values = data(dense);
+      } finally {
+        dense.dispose();
+      }
+    }
     return formatTensor({
       shape: native.shape(this.#h),
       dtype: this.dtype.name,
-      values: layout === 'strided' ? data(this) : null,
+      values,
       device,
       layout,
       sparseParts,
+      quantization: quantized ? this.#quantizationView() : null,
       requiresGrad: native.isLeaf(this.#h) && native.requiresGrad(this.#h),
       gradFn: native.gradFn(this.#h),
       names: native.names(this.#h),
     });
+  }
+  // The scheme and parameters as Python's str(q.q_scale()) etc. print them.
+  #quantizationView(): QuantizationView {
+    const scheme = qschemeFromCode(aten('qscheme', [this]) as number).name;
+    if (scheme.startsWith('per_tensor'))
+      return { scheme, scale: pyFloat(aten('q_scale', [this]) as number), zeroPoint: String(aten('q_zero_point', [this])) };
+    const text = (op: string): string => {
+      const t = aten(op, [this]) as Tensor;
+      try {
+        return t.toString();
+      } finally {
+        t.dispose();
+      }
+    };
+    return { scheme, scale: text('q_per_channel_scales'), zeroPoint: text('q_per_channel_zero_points'), axis: aten('q_per_channel_axis', [this]) as number };
   }
   [inspect.custom](): string {
     return native.isDisposed(this.#h) ? 'tensor(<disposed>)' : this.toString();

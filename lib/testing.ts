@@ -7,7 +7,7 @@ import { tensor as makeTensorFrom } from './creation.js';
 import { toDevice, type DeviceLike } from './device.js';
 import { dtypeFromCode, int64, toDType, type DType, type DTypeLike } from './dtype.js';
 import { native } from './native.js';
-import { pyTuple } from './print.js';
+import { floatDigits, pyFloat, pyTuple } from './print.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { tidy } from './scope.js';
 import { handleOfTensor, isTensor, Tensor, type TypedArray } from './tensor.js';
@@ -21,32 +21,6 @@ interface PyScalar {
   imag?: number;
 }
 
-// repr(float) without the '.0' Python adds to whole numbers (the form inside complex reprs).
-function floatDigits(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
-  const sign = x < 0 ? '-' : '';
-  const digits = mantissa.replace('-', '').replace('.', '');
-  const exp = Number(expText);
-  // Python's repr switches to exponent form outside 1e-4 <= |x| < 1e16.
-  if (exp < -4 || exp >= 16) {
-    const rest = digits.slice(1);
-    return `${sign}${digits[0]}${rest ? `.${rest}` : ''}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-  const frac = digits.slice(exp + 1);
-  return frac ? `${sign}${whole}.${frac}` : `${sign}${whole}`;
-}
-
-/** Python's repr(float). */
-export function pyFloatRepr(x: number): string {
-  const s = floatDigits(x);
-  return /^-?\d+$/.test(s) ? `${s}.0` : s;
-}
-
 function pyRepr(v: PyScalar): string {
   switch (v.kind) {
     case 'bool':
@@ -54,7 +28,7 @@ function pyRepr(v: PyScalar): string {
     case 'int':
       return Number.isSafeInteger(v.value) ? String(v.value) : BigInt(v.value).toString();
     case 'float':
-      return pyFloatRepr(v.value);
+      return pyFloat(v.value);
     case 'complex': {
       const im = v.imag ?? 0;
       if (v.value === 0 && !Object.is(v.value, -0)) return `${floatDigits(im)}j`;
@@ -169,14 +143,14 @@ interface Tolerance {
   value: number;
   text: string;
 }
-const floatTolerance = (value: number): Tolerance => ({ value, text: pyFloatRepr(value) });
+const floatTolerance = (value: number): Tolerance => ({ value, text: pyFloat(value) });
 
 function getTolerances(dtypes: string[], o: CloseOptions, id: Id): [Tolerance, Tolerance] {
   const { rtol, atol } = o;
   if ((rtol === null) !== (atol === null))
     throw new ErrorMeta('ValueError', `Both 'rtol' and 'atol' must be either specified or omitted, but got no ${rtol === null ? 'rtol' : 'atol'}.`, id);
   if (rtol !== null && atol !== null) {
-    const text = o.tolerancesAreFloats ? pyFloatRepr : pyStr;
+    const text = o.tolerancesAreFloats ? pyFloat : pyStr;
     return [{ value: rtol, text: text(rtol) }, { value: atol, text: text(atol) }];
   }
   const pairs = dtypes.map((d) => DTYPE_PRECISIONS[d] ?? [0, 0]);

@@ -690,7 +690,11 @@ def printing():
                 "torch.tensor([])", "torch.zeros(2, 0)", "torch.arange(2000)", "torch.arange(1500.5, 0.5, -1).view(50, -1)",
                 "torch.tensor([1e-05, 100000])", "torch.tensor([0.1, 0.25, 12345.5])", "torch.tensor([1.5, 2], dtype=torch.float64)",
                 "f32a.requires_grad_()", "f32a.requires_grad_().mul(2)", "f32a.requires_grad_().sum()", "f32a.t()",
-                "u8a", "i8a", "f32x.permute(2, 0, 1)"]:
+                "u8a", "i8a", "f32x.permute(2, 0, 1)",
+                "torch.quantize_per_tensor(f32a, 0.1, 0, torch.qint8)", "torch.quantize_per_tensor(f32a, 0.05, 10, torch.quint8)",
+                "torch.quantize_per_channel(f32a, torch.tensor([0.1, 0.2], dtype=torch.float64), torch.tensor([0, 1]), 0, torch.qint8)",
+                "torch.quantize_per_tensor(torch.tensor([]), 0.5, 3, torch.quint8)", "f32a.to_mkldnn()", "bf16a.to_mkldnn()",
+                "f32a.requires_grad_().to_mkldnn()"]:
         f.case(f"str({src})")
     return f
 

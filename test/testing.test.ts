@@ -4,7 +4,7 @@ import { AssertionError } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
-import { pyFloatRepr } from '../lib/testing.js';
+import { pyFloat } from '../lib/print.js';
 
 type Spec = Record<string, unknown>;
 interface CloseCase {
@@ -145,7 +145,7 @@ describe('Python float repr', () => {
       [1, '1.0'], [0.5, '0.5'], [1e-5, '1e-05'], [1.3e-6, '1.3e-06'], [0.0001, '0.0001'], [1e16, '1e+16'], [1e15, '1000000000000000.0'],
       [0.20000000298023224, '0.20000000298023224'], [-0, '-0.0'], [NaN, 'nan'], [-Infinity, '-inf'], [9.000000000000001e-10, '9.000000000000001e-10'], [1.5e20, '1.5e+20'], [123.456, '123.456'],
     ];
-    for (const [x, s] of cases) expect(pyFloatRepr(x)).toBe(s);
+    for (const [x, s] of cases) expect(pyFloat(x)).toBe(s);
   });
 });
 

@@ -2,20 +2,9 @@
 // str.format of a value (strings bare) and repr (strings quoted), arrays printed as tuples.
 // JS numbers do not say int or float: integral values print as ints unless asFloat is asked for.
 import type { FactoryOptions } from '../../creation.js';
+import { pyFloat } from '../../print.js';
 
-/** Python's repr of a float: shortest round-trip digits, exponent outside [1e-4, 1e16), always a '.0' or exponent. */
-export function pyFloat(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e16)) {
-    const [mantissa, exp] = v.toExponential().split('e') as [string, string];
-    const e = Number(exp);
-    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  }
-  const s = String(v);
-  return Number.isInteger(v) ? `${s}.0` : s;
-}
+export { pyFloat };
 
 /** Python's repr of a value: None, True/False, ints, floats, 'strings', tuples for arrays. */
 export function pyRepr(v: unknown, asFloat = false): string {
