@@ -373,6 +373,7 @@ describe('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
     ['_dyn_quant_matmul_4bit reading more than inp holds', 'torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([4, 1]), torch.empty([1]), 2 ** 24, 2 ** 24, 1)', 'Error', 'the kernel reads 4 rows of in_features values'],
     ['_dyn_quant_matmul_4bit with an odd in_features', 'torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([1, 1]), torch.empty([1]), 1, 1, 1000000)', 'Error', 'in_features must be even'],
     ['_dyn_quant_pack_4bit_weight with block_size 0 (SIGFPE)', 'torch.ops.aten._dyn_quant_pack_4bit_weight(torch.ones([4, 32], { dtype: torch.uint8 }), torch.ones([4, 2]), null, 0, 64, 4)', 'Error', 'Group size should be multiple of 32, in_features [64]. Provided 0'],
+    ['_fused_moving_avg_obs_fq_helper per tensor with an empty running_max (normal-build fuzz seed 4)', 'torch.ops.aten._fused_moving_avg_obs_fq_helper.default(torch.ones([2, 2]), torch.ones([1, 1]), torch.ones([1, 1]), torch.ones([1]), torch.zeros([0, 3]), torch.ones([9, 3]), torch.ones([2, 9]), NaN, 2, 2 ** 40, -1)', 'Error', 'expected running_max to have one element (per-tensor fake quantization updates it), but got shape [0, 3]'],
     ['_log_softmax_backward_data.out with an empty grad_output', 'torch.ops.aten._log_softmax_backward_data(torch.zeros([0, 3]), torch.ones([12, 3]), 0, torch.bfloat16, { out: torch.ones([3]) })', 'Error', "'grad_output' to have as many elements as tensor for argument #2 'output'; but [0, 3] does not match [12, 3]"],
   ])('%s', (_, code, kind, phrase) => expectThrows(code, kind, phrase));
 
@@ -386,5 +387,6 @@ describe('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
     ['_embedding_bag_dense_backward', 'torch.ops.aten._embedding_bag_dense_backward(torch.ones([1, 3]), torch.tensor([0n, 4n]), torch.tensor([0n, 0n]), torch.tensor([2n]), torch.tensor([0n]), 5, false, 0, null)', [[1, 1, 1], [0, 0, 0], [0, 0, 0], [0, 0, 0], [1, 1, 1]]],
     ['_dyn_quant_matmul_4bit of no rows', 'torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([0, 0]), torch.empty([0]), -1, -1, 0).shape', '0,0'],
     ['_log_softmax_backward_data', 'torch.ops.aten._log_softmax_backward_data(torch.ones([2, 2]), torch.zeros([2, 2]), 1, torch.float32)', [[-1, -1], [-1, -1]]],
+    ['per-tensor _fused_moving_avg_obs_fq_helper', 'torch.ops.aten._fused_moving_avg_obs_fq_helper(torch.ones([2, 2]), torch.ones([1]), torch.ones([1]), torch.ones([1]), torch.ones([1]), torch.ones([1]), torch.zeros([1], { dtype: torch.int32 }), 0.01, 0, 255, -1)[0]', [[1, 1], [1, 1]]],
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 });

@@ -375,12 +375,21 @@ void CheckChooseQparamsOptimized(const Arguments& a) {
 }
 
 // _fused_moving_avg_obs_fq_helper's per-row path indexes with ch_axis below -self.dim() unwrapped
-// (ch_axis < self.dim() is all it checks).
+// (ch_axis < self.dim() is all it checks); its per-tensor path updates element 0 of the running
+// statistics unchecked.
 void CheckFusedObsFakeQuantAxis(const Arguments& a) {
   at::Tensor self = a.Tensor("self");
   const c10::IValue* perRow = a.Get("per_row_fake_quant");
   const c10::IValue* axis = a.Get("ch_axis");
-  if (!self.defined() || !perRow || !perRow->isBool() || !perRow->toBool() || !axis || !axis->isInt()) return;
+  if (!perRow || !perRow->isBool() || !perRow->toBool()) {
+    for (const char* name : {"running_min", "running_max"}) {
+      at::Tensor t = a.Tensor(name);
+      if (t.defined() && t.numel() == 0)
+        ThrowError(std::string("expected ") + name + " to have one element (per-tensor fake quantization updates it), but got shape " + Join(t.sizes()));
+    }
+    return;
+  }
+  if (!self.defined() || !axis || !axis->isInt()) return;
   int64_t rank = std::max<int64_t>(self.dim(), 1);
   if (axis->toInt() < -rank)
     ThrowDimOutOfRange(axis->toInt(), -rank, rank - 1);
