@@ -234,6 +234,31 @@ void CheckForeachLists(const c10::FunctionSchema& schema, const std::vector<c10:
   }
 }
 
+// The fused CPU optimizer kernels walk each parameter's numel through the data pointers of the same
+// position in every other list (the step counters aside), unchecked: a shorter or expanded tensor is
+// read or written past its end. Empty lists are optional state (no momentum, no amsgrad).
+void CheckFusedOptimizerLists(const c10::FunctionSchema& schema, const std::vector<c10::IValue>& stack) {
+  const auto& args = schema.arguments();
+  if (args.empty() || stack.empty() || !stack[0].isTensorList()) return;
+  const c10::List<at::Tensor> params = stack[0].toTensorList();
+  for (size_t a = 0; a < args.size() && a < stack.size(); ++a) {
+    const std::string& name = args[a].name();
+    if (!stack[a].isTensorList() || name == "state_steps" || name == "out") continue;
+    const c10::List<at::Tensor> list = stack[a].toTensorList();
+    if (a > 0 && list.size() == 0) continue;
+    if (list.size() != params.size())
+      ThrowError("expected " + name + " to hold " + std::to_string(params.size()) + " tensors, one per parameter, but got " + std::to_string(list.size()));
+    for (size_t i = 0; i < list.size(); ++i) {
+      const at::Tensor t = list.get(i), p = params.get(i);
+      if (!IsDenseCpu(t) || !IsDenseCpu(p)) continue;
+      if (t.numel() != p.numel() || !t.is_non_overlapping_and_dense())
+        ThrowError("expected " + name + "[" + std::to_string(i) + "] to hold the " + std::to_string(p.numel()) + " elements of " + args[0].name() + "[" +
+                   std::to_string(i) + "] in dense memory (the fused kernel reads it flat), but got shape " + Join(t.sizes()) + " and strides " +
+                   Join(t.strides()));
+    }
+  }
+}
+
 // ---- backward kernels called directly: they trust autograd to pass consistent shapes ----
 
 // Reads C values from each of these per-channel tensors, where given.
@@ -445,6 +470,15 @@ void CheckListLength(const Arguments& a, const char* name, size_t n) {
   auto xs = IntListArgument(a, name);
   if (xs && xs->size() != n)
     ThrowError(std::string("expected ") + name + " to have " + std::to_string(n) + " elements, but got " + Join(*xs));
+}
+
+// The quantized adaptive average pools read output_size[0..N-1] unchecked (the float ones raise first):
+// a shorter list is read past its end and the output sized from that.
+template <size_t N>
+void CheckAdaptiveAvgPoolOutputSize(const Arguments& a) {
+  auto size = IntListArgument(a, "output_size");
+  if (size && size->size() != N)
+    ThrowError("output_size must have " + std::to_string(N) + " elements, but got " + Join(*size));
 }
 
 // _slow_conv2d_backward reads kernel_size, stride and padding [0] and [1] before its shape check.
@@ -978,6 +1012,18 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_embedding_bag_dense_backward", {Run<CheckEmbeddingBagBackwardIndices>, nullptr}},
       {"aten::_embedding_bag_backward", {Run<CheckEmbeddingBagBackwardIndices>, nullptr}},
       {"aten::_log_softmax_backward_data", {Run<CheckLogSoftmaxBackwardSizes>, nullptr}},
+      {"aten::adaptive_avg_pool2d", {Run<CheckAdaptiveAvgPoolOutputSize<2>>, nullptr}},
+      {"aten::_adaptive_avg_pool2d", {Run<CheckAdaptiveAvgPoolOutputSize<2>>, nullptr}},
+      {"aten::adaptive_avg_pool3d", {Run<CheckAdaptiveAvgPoolOutputSize<3>>, nullptr}},
+      {"aten::_adaptive_avg_pool3d", {Run<CheckAdaptiveAvgPoolOutputSize<3>>, nullptr}},
+      {"aten::_fused_sgd", {CheckFusedOptimizerLists, nullptr}},
+      {"aten::_fused_sgd_", {CheckFusedOptimizerLists, nullptr}},
+      {"aten::_fused_adam", {CheckFusedOptimizerLists, nullptr}},
+      {"aten::_fused_adam_", {CheckFusedOptimizerLists, nullptr}},
+      {"aten::_fused_adamw", {CheckFusedOptimizerLists, nullptr}},
+      {"aten::_fused_adamw_", {CheckFusedOptimizerLists, nullptr}},
+      {"aten::_fused_adagrad", {CheckFusedOptimizerLists, nullptr}},
+      {"aten::_fused_adagrad_", {CheckFusedOptimizerLists, nullptr}},
   };
   return *table;
 }
