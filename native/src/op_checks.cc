@@ -358,8 +358,8 @@ int64_t ElementsFromOffset(const at::Tensor& t) {
   return static_cast<int64_t>(t.storage().nbytes() / t.itemsize()) - t.storage_offset();
 }
 
-// _dyn_quant_matmul_4bit's own check takes in_features modulo block_size: 0 traps (x86 idiv); so does
-// _dyn_quant_pack_4bit_weight's division.
+// _dyn_quant_matmul_4bit's own check takes in_features modulo block_size: 0 traps (x86 idiv) whatever
+// in_features is; _dyn_quant_pack_4bit_weight divides in_features by it, which traps unless both are 0.
 void CheckDynQuantBlockSize(const Arguments& a) {
   const c10::IValue* blockSize = a.Get("block_size");
   int64_t inFeatures = IntArgument(a, "in_features", 0);
@@ -784,12 +784,14 @@ void CheckGeluBackwardShapes(const Arguments& a) {
   at::Tensor grad = a.Tensor("grad_output"), self = a.Tensor("self");
   if (!grad.defined() || !self.defined()) return;
   if (grad.is_mkldnn() != self.is_mkldnn()) {
-    const auto& [name, dense] = grad.is_mkldnn() ? std::pair<const char*, const at::Tensor&>{"self", self} : std::pair<const char*, const at::Tensor&>{"grad_output", grad};
+    const char* name = grad.is_mkldnn() ? "self" : "grad_output";
+    const at::Tensor& dense = grad.is_mkldnn() ? self : grad;
     bool broadcastScalar = dense.layout() == c10::kStrided && dense.numel() > 1;
     for (int64_t d = 0; broadcastScalar && d < dense.dim(); ++d)
       if (dense.size(d) > 1 && dense.stride(d) != 0) broadcastScalar = false;
     if (broadcastScalar)
-      ThrowError(std::string(name) + " is one element expanded to " + Join(dense.sizes()) + " (all strides 0) next to an mkldnn tensor, which oneDNN cannot read; call contiguous() on it");
+      ThrowError(std::string(name) + " is one element expanded to " + Join(dense.sizes()) +
+                 " (all strides 0) next to an mkldnn tensor, which oneDNN cannot read; call contiguous() on it");
   }
   if (grad.sizes() == self.sizes()) return;
   const c10::IValue* approximate = a.Get("approximate");
