@@ -439,6 +439,13 @@ void CheckSameDeviceAsX(const Arguments& a) {
   }
 }
 
+// _quantized::wrapped_fbgemm_linear_fp16_weight's meta function (run when any argument is meta) reads
+// the last size of X unchecked.
+void CheckLinearInputNotScalar(const Arguments& a) {
+  at::Tensor x = a.Tensor("X");
+  if (x.defined() && x.dim() == 0) ThrowError("expected X to have at least one dimension, but got a zero-dimensional tensor");
+}
+
 // The differentiable GRU / LSTM cell backwards split the gates into `gates` chunks along dim 1 and
 // take all of them: fewer chunks (a narrow or 1-d gate tensor) index past the list.
 template <int64_t kGates>
@@ -960,6 +967,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_fused_moving_avg_obs_fq_helper_functional", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"aten::fused_moving_avg_obs_fake_quant", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"quantized::linear_dynamic_fp16_unpacked_weight", {Run<CheckSameDeviceAsX>, nullptr}},
+      {"_quantized::wrapped_fbgemm_linear_fp16_weight", {Run<CheckLinearInputNotScalar>, nullptr}},
       {"aten::native_group_norm", {Run<CheckGroupCount>, nullptr}},
       {"aten::batch_norm_update_stats", {Run<CheckBatchNormUpdateStats>, nullptr}},
       {"mkldnn::_reorder_convolution_transpose_weight", {Run<CheckPositiveStride>, nullptr}},
