@@ -179,6 +179,7 @@ describe('internal helpers called directly', () => {
     ['_thnn_differentiable_gru_cell_backward with junk gate shapes', 'torch.ops.aten._thnn_differentiable_gru_cell_backward(torch.ones([2, 2]), torch.zeros([0, 3]), torch.ones([2, 2]), torch.ones([3, 2]), torch.zeros([0, 3]), null)', 'expected input_gates and hidden_gates of the same shape [batch, 3 * hidden_size]'],
     ['_thnn_differentiable_lstm_cell_backward with gates too narrow to split', 'torch.ops.aten._thnn_differentiable_lstm_cell_backward(torch.ones([2, 3]), torch.ones([2, 3]), torch.ones([2, 3]), torch.ones([2, 3]), null, null, torch.ones([2, 3]), torch.ones([2, 3]))', '[batch, 4 * hidden_size]'],
     ['_quantized::wrapped_fbgemm_linear_fp16_weight of a 0-d X and a meta weight (SIGSEGV in its meta function)', `${opFunctionIn('_quantized::wrapped_fbgemm_linear_fp16_weight')}(torch.tensor(-1n), torch.empty([2, 3], { device: 'meta' }), torch.tensor(-1n), -2)`, 'expected X to have at least one dimension, but got a zero-dimensional tensor'],
+    ['_quantized::conv_transpose1d_prepack with 0 groups (SIGFPE in fbgemm)', `${opFunctionIn('_quantized::conv_transpose1d_prepack')}(torch.quantizePerTensor(torch.ones([1, 4, 2, 2]), 0.1, 0, torch.quint8), torch.ones([2, 3]), [1, 4, 2, 2], [2n ** 63n - 1n, 2], [2, 3], [2, 2 ** 40], 0)`, 'non-positive groups is not supported, got groups 0'],
     ['quantized_lstm_cell with no hidden state', 'torch.ops.aten.quantized_lstm_cell(torch.ones([2, 3]), [], torch.ones([12, 3]), torch.ones([12, 3]), torch.ones([12]), torch.ones([12]), torch.ones([12, 3]), torch.ones([12, 3]), torch.ones([12]), torch.ones([12]), 1, 1, 0, 0)', 'quantized_lstm_cell expects two hidden states'],
   ])('%s', (_, code, phrase) => expectThrows(code, 'Error', phrase));
 
@@ -196,6 +197,8 @@ describe('internal helpers called directly', () => {
     expectResult('torch.ops.aten.choose_qparams_optimized(torch.tensor([0, 1, 2], { dtype: torch.float32 }), 3, 200, 0.16, 8).map((t) => t.item()).join(\',\')', '2,0'));
   it('_quantized::wrapped_fbgemm_linear_fp16_weight of meta tensors gives the meta result shape, as in PyTorch', () =>
     expectResult(`${opFunctionIn('_quantized::wrapped_fbgemm_linear_fp16_weight')}(torch.empty([2, 3], { device: 'meta' }), torch.empty([4, 3], { device: 'meta' }), torch.empty([4], { device: 'meta' }), 4).shape`, '2,4'));
+  it('quantized::conv1d_prepack with one group reaches libtorch (its packed result is a script object torchnode does not return yet)', () =>
+    expectThrows(`${opFunctionIn('quantized::conv1d_prepack')}(torch.quantizePerTensor(torch.ones([4, 2, 3]), 0.1, 0, torch.qint8), null, [1], [0], [1], 1)`, 'TypeError', 'result of type Object is not supported yet'));
   it('a CPU quantized::linear_dynamic_fp16_unpacked_weight still works', () => expectResult(`${LINEAR_FP16}(torch.ones([2, 3]), torch.ones([4, 3]), null).sum().item()`, '24'));
   it('_dyn_quant_matmul_4bit with another bad block_size keeps libtorch\'s error', () =>
     expectThrows('torch.ops.aten._dyn_quant_matmul_4bit(torch.ones([2, 8]), torch.ones([16]), 3, 8, 4)', 'Error', 'Group size should be multiple of 32, in_features [8]. Provided 3'));

@@ -439,6 +439,13 @@ void CheckSameDeviceAsX(const Arguments& a) {
   }
 }
 
+// The quantized convolution prepacks divide by groups (fbgemm's conv parameters: SIGFPE for 0); a
+// convolution has at least one group.
+void CheckPositiveGroups(const Arguments& a) {
+  int64_t groups = IntArgument(a, "groups", 1);
+  if (groups <= 0) ThrowError("non-positive groups is not supported, got groups " + std::to_string(groups));
+}
+
 // _quantized::wrapped_fbgemm_linear_fp16_weight's meta function (run when any argument is meta) reads
 // the last size of X unchecked.
 void CheckLinearInputNotScalar(const Arguments& a) {
@@ -968,6 +975,18 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::fused_moving_avg_obs_fake_quant", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"quantized::linear_dynamic_fp16_unpacked_weight", {Run<CheckSameDeviceAsX>, nullptr}},
       {"_quantized::wrapped_fbgemm_linear_fp16_weight", {Run<CheckLinearInputNotScalar>, nullptr}},
+      {"quantized::conv1d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"quantized::conv2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"quantized::conv3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"quantized::conv_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"quantized::conv_transpose1d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"quantized::conv_transpose2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"quantized::conv_transpose3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"_quantized::conv2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"_quantized::conv3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"_quantized::conv_transpose1d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"_quantized::conv_transpose2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"_quantized::conv_transpose3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
       {"aten::native_group_norm", {Run<CheckGroupCount>, nullptr}},
       {"aten::batch_norm_update_stats", {Run<CheckBatchNormUpdateStats>, nullptr}},
       {"mkldnn::_reorder_convolution_transpose_weight", {Run<CheckPositiveStride>, nullptr}},
