@@ -187,27 +187,13 @@ export class Tensor {
     const layout = native.layout(this.#h);
     // Meta tensors have no data; sparse ones print their index and value tensors instead.
     const data = (t: Tensor): ArrayLike<number | bigint | boolean> | null => (device === 'meta' ? null : native.toTypedArray(t.#h));
-    const sparseParts = SPARSE_PART_NAMES[layout]?.map((name) => {
-      // COO reads its raw parts, as Python does: indices() and values() need a coalesced tensor.
-      const part = aten(layout === 'sparse_coo' ? `_${name}` : name, [this]) as Tensor;
-      try {
-        return { name, shape: native.shape(part.#h), dtype: part.dtype.name, values: data(part) };
-      } finally {
-        part.dispose();
-      }
-    });
+    // COO reads its raw parts, as Python does: indices() and values() need a coalesced tensor.
+    const sparseParts = SPARSE_PART_NAMES[layout]?.map((name) =>
+      this.#readDerived(layout === 'sparse_coo' ? `_${name}` : name, (part) => ({ name, shape: native.shape(part.#h), dtype: part.dtype.name, values: data(part) })));
     // Quantized tensors print their dequantized values, mkldnn ones their dense copy.
     const quantized = this.isQuantized;
     const denseCopy = quantized ? 'dequantize' : layout === '_mkldnn' ? 'to_dense' : null;
-    let values = layout === 'strided' && denseCopy === null ? data(this) : null;
-    if (denseCopy !== null) {
-      const dense = aten(denseCopy, [this]) as Tensor;
-      try {
-        values = data(dense);
-      } finally {
-        dense.dispose();
-      }
-    }
+    const values = denseCopy !== null ? this.#readDerived(denseCopy, data) : layout === 'strided' ? data(this) : null;
     return formatTensor({
       shape: native.shape(this.#h),
       dtype: this.dtype.name,
@@ -226,15 +212,17 @@ export class Tensor {
     const scheme = qschemeFromCode(aten('qscheme', [this]) as number).name;
     if (scheme.startsWith('per_tensor'))
       return { scheme, scale: pyFloat(aten('q_scale', [this]) as number), zeroPoint: String(aten('q_zero_point', [this])) };
-    const text = (op: string): string => {
-      const t = aten(op, [this]) as Tensor;
-      try {
-        return t.toString();
-      } finally {
-        t.dispose();
-      }
-    };
+    const text = (op: string): string => this.#readDerived(op, (t) => t.toString());
     return { scheme, scale: text('q_per_channel_scales'), zeroPoint: text('q_per_channel_zero_points'), axis: aten('q_per_channel_axis', [this]) as number };
+  }
+  // Reads the tensor op(this) makes for printing, and frees it at once.
+  #readDerived<R>(op: string, read: (t: Tensor) => R): R {
+    const t = aten(op, [this]) as Tensor;
+    try {
+      return read(t);
+    } finally {
+      t.dispose();
+    }
   }
   [inspect.custom](): string {
     return native.isDisposed(this.#h) ? 'tensor(<disposed>)' : this.toString();
