@@ -99,6 +99,8 @@ export interface NativeAddon {
   /** Reads (or sets, then reads) a leaf's grad dtype code; null: any dtype. */
   gradDtype(t: Handle, set?: number | null): number | null;
   setWarningHandler(fn: ((message: string, category: string) => void) | null): void;
+  /** Writes one line through libtorch's C++ log (c10's LOG), as libtorch's own code does: for tests of its routing. */
+  writeCppLog(severity: 'info' | 'warning' | 'error', message: string): void;
   deviceTypes(): string[];
   dtypes(): {
     code: number; name: string; aliases: string[]; itemsize: number; kind: string; signed: boolean;

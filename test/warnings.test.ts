@@ -1,7 +1,10 @@
 // libtorch warnings (TORCH_WARN) arrive as Node process warnings with PyTorch's text, once per call
 // site and message, as Python's default warnings filter shows them.
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
+import { lastJson, root, runChild } from './run-child.js';
 
 let seen: Error[] = [];
 const listen = (w: Error): void => void seen.push(w);
@@ -43,5 +46,57 @@ describe('libtorch warnings', () => {
     expect(y.grad).toBeNull();
     await settle();
     expect(seen.map((w) => w.message)).toEqual([expect.stringMatching(/^The \.grad attribute of a Tensor that is not a leaf Tensor is being accessed/)]);
+  });
+});
+
+// libtorch's C++ log (c10's LOG, e.g. "[W1203 05:20:08.109008902 NNPACK.cpp:56] Could not initialize
+// NNPACK! ..." on every convolution on CPUs NNPACK lacks) reaches JS as TorchCppLogWarning, not stderr.
+describe("libtorch's C++ log", () => {
+  const record = /^(\[rank\d+\]:)?\[[WEIF]\d+ [\d:.]+ \S+:\d+\] /m;
+  const child = (env: Record<string, string | undefined> = {}) => {
+    const r = runChild(
+      `import { native } from ${JSON.stringify(join(root, 'lib', 'native.ts'))};
+      const seen: string[] = [];
+      process.on('warning', (w) => seen.push(w.name + ': ' + w.message));
+      const nnpack = torch.ops.aten._nnpack_available(); // logs on CPUs NNPACK does not support
+      const [x, w] = [torch.randn([1, 1, 8, 8]), torch.randn([2, 1, 3, 3])];
+      for (let i = 0; i < 3; i++) torch.nn.functional.conv2d(x, w);
+      for (let i = 0; i < 3; i++) native.writeCppLog('warning', 'a warning record');
+      native.writeCppLog('warning', 'a warning record'); // another call site: still the same record
+      native.writeCppLog('error', 'an error record');
+      native.writeCppLog('info', 'an info record');
+      await new Promise((r) => setImmediate(r));
+      console.log(JSON.stringify({ nnpack, seen }));`,
+      { env: { TORCH_CPP_LOG_LEVEL: undefined, ...env }, nodeFlags: ['--no-warnings'] },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    return { ...lastJson<{ nnpack: boolean; seen: string[] }>(r), stderr: r.stderr };
+  };
+  const at = (text: string) => `TorchCppLogWarning: ${text} (Triggered internally at cpp_log.cc:`;
+
+  it('warning and error records become warnings, each distinct one once; none reaches stderr', () => {
+    const { nnpack, seen, stderr } = child();
+    expect(stderr).not.toMatch(record);
+    const nnpackWarnings = seen.filter((s) => s.startsWith('TorchCppLogWarning: Could not initialize NNPACK!'));
+    // Logged by the availability check and by each convolution where this CPU makes libtorch log it: shown once.
+    expect(nnpackWarnings).toHaveLength(nnpack ? 0 : 1);
+    for (const s of nnpackWarnings) expect(s).toMatch(/ \(Triggered internally at NNPACK\.cpp:\d+\.\)$/);
+    const own = seen.filter((s) => s.includes('record'));
+    expect(own).toHaveLength(2);
+    expect(own[0]).toMatch(new RegExp(`^${at('a warning record').replace(/[()]/g, '\\$&')}\\d+\\.\\)$`));
+    expect(own[1]!.startsWith(at('an error record'))).toBe(true);
+  });
+
+  it('TORCH_CPP_LOG_LEVEL still filters them, and INFO records it lets through go to stderr as in Python', () => {
+    const errorsOnly = child({ TORCH_CPP_LOG_LEVEL: 'ERROR' });
+    expect(errorsOnly.seen.filter((s) => s.startsWith('TorchCppLogWarning'))).toEqual([expect.stringMatching(/^TorchCppLogWarning: an error record /)]);
+    expect(errorsOnly.stderr).not.toMatch(record);
+    const all = child({ TORCH_CPP_LOG_LEVEL: 'INFO' });
+    expect(all.stderr).toMatch(/^\[I\d+ [\d:.]+ cpp_log\.cc:\d+\] an info record$/m);
+    expect(all.seen.filter((s) => s.includes('record'))).toHaveLength(2);
+  });
+
+  it('writeCppLog names a bad severity', () => {
+    expect(() => native.writeCppLog('debug' as 'info', 'x')).toThrow(/severity must be 'info', 'warning' or 'error', got 'debug'/);
   });
 });

@@ -6,15 +6,18 @@
 
 #include "handle.h"
 #include "ops.h"
+#include "warnings.h"
 
 namespace tn {
 
 Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(env)) {
   // Once per process: libtorch's C++ log reads TORCH_CPP_LOG_LEVEL here, as `import torch` does in
-  // Python; libtorch's CPU memory comes from cpu_allocator.cc.
+  // Python; its warning and error lines become warnings (cpp_log.cc); libtorch's CPU memory comes
+  // from cpu_allocator.cc.
   static std::once_flag processSetup;
   std::call_once(processSetup, [] {
     c10::initLogging();
+    RouteCppLogToWarnings();
     InstallCpuAllocator();
   });
   try {
@@ -26,6 +29,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterRuntime(env, exports);
     RegisterGenerator(env, exports);
     RegisterWarnings(env, exports);
+    RegisterCppLog(env, exports);
     RegisterDTypes(env, exports);
     RegisterSerialize(env, exports);
     RegisterStorage(env, exports);

@@ -18,6 +18,7 @@ void RegisterHotOps(napi_env env, napi_value exports);
 void RegisterRuntime(napi_env env, napi_value exports);
 void RegisterGenerator(napi_env env, napi_value exports);
 void RegisterWarnings(napi_env env, napi_value exports);
+void RegisterCppLog(napi_env env, napi_value exports);
 void RegisterDTypes(napi_env env, napi_value exports);
 void RegisterSerialize(napi_env env, napi_value exports);
 void RegisterStorage(napi_env env, napi_value exports);

@@ -23,20 +23,52 @@ Napi::Value SetWarningHandler(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+namespace {
+thread_local bool bufferInstalled = false;  // this thread's buffer became c10's handler here
+}  // namespace
+
 WarningBuffer& ThreadWarnings() {
   thread_local WarningBuffer buffer;
   return buffer;
 }
 
-void InstallWarningBuffer() { c10::WarningUtils::set_warning_handler(&ThreadWarnings()); }
+void InstallWarningBuffer() {
+  c10::WarningUtils::set_warning_handler(&ThreadWarnings());
+  bufferInstalled = true;
+}
+
+WarningBuffer* JsThreadWarnings() {
+  if (!bufferInstalled) return nullptr;  // libtorch's own threads: no buffer is made there
+  WarningBuffer* buffer = &ThreadWarnings();
+  return c10::WarningUtils::get_warning_handler() == buffer ? buffer : nullptr;
+}
+
+void WarningBuffer::Log(std::string line) {
+  constexpr size_t kRemembered = 10000;  // bounded, as lib/warnings.ts's registry
+  if (loggedBefore_.count(line)) return;
+  if (loggedBefore_.size() >= kRemembered) loggedBefore_.clear();
+  loggedBefore_.insert(line);
+  logLines_.push_back(std::move(line));
+}
 
 void WarningBuffer::Emit(napi_env env) {
   std::vector<c10::Warning> warnings;
+  std::vector<std::string> logLines;
   warnings.swap(warnings_);  // whatever happens below, each warning is handed on (or dropped) once
+  logLines.swap(logLines_);
   Napi::Env e(env);
   if (e.IsExceptionPending()) return;
   auto* addon = e.GetInstanceData<Torchnode>();  // null during module init
   if (!addon || addon->warningHandler.IsEmpty()) return;
+  auto show = [&](const std::string& msg, const char* category) {
+    try {
+      addon->warningHandler.Call(e.Global(), {Napi::String::New(e, msg), Napi::String::New(e, category)});
+      return true;
+    } catch (const Napi::Error& error) {
+      RethrowJs(env, error);  // the handler threw: its exception is reported by the caller
+      return false;
+    }
+  };
   for (const c10::Warning& w : warnings) {
     // PyTorch's text: the message, plus where libtorch raised it unless the warning is verbatim.
     std::string msg = w.msg();
@@ -44,14 +76,10 @@ void WarningBuffer::Emit(napi_env env) {
       const c10::SourceLocation& loc = w.source_location();
       msg += " (Triggered internally at " + std::string(loc.file) + ":" + std::to_string(loc.line) + ".)";
     }
-    const char* category = std::holds_alternative<c10::DeprecationWarning>(w.type()) ? "DeprecationWarning" : "UserWarning";
-    try {
-      addon->warningHandler.Call(e.Global(), {Napi::String::New(e, msg), Napi::String::New(e, category)});
-    } catch (const Napi::Error& error) {
-      RethrowJs(env, error);  // the handler threw: its exception is reported by the caller
-      return;
-    }
+    if (!show(msg, std::holds_alternative<c10::DeprecationWarning>(w.type()) ? "DeprecationWarning" : "UserWarning")) return;
   }
+  for (const std::string& line : logLines)
+    if (!show(line, "TorchCppLogWarning")) return;
 }
 
 void RegisterWarnings(napi_env env, napi_value exports) {
