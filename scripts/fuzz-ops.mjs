@@ -37,9 +37,10 @@ export const SKIPPED = new Map([
 // out so that it guards everything else; --all and --ops still call them. Each entry is a call that
 // fails that way (PyTorch 2.13 does the same).
 export const KNOWN_CRASHES = new Map([
-  // Not a crash: the recurrence runs n steps per element, as in PyTorch 2.13 (which takes as long);
+  // Not crashes: the recurrences run n steps per element, as in PyTorch 2.13 (which takes as long);
   // any bound on n would reject calls PyTorch answers.
   ['aten::special_laguerre_polynomial_l', 'hang (loops n = 2**40 times per element): torch.ops.aten.special_laguerre_polynomial_l(torch.ones([2, 3]), 2 ** 40)'],
+  ['aten::special_legendre_polynomial_p', 'hang (loops n = 2**40 times per element where |x| < 1): torch.ops.aten.special_legendre_polynomial_p(torch.arange(6), 2 ** 40)'],
 ]);
 
 // ---- values, as JS source text: a case prints as the exact call that reproduces it ----

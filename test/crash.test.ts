@@ -404,3 +404,35 @@ describe('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
     ['per-tensor _fused_moving_avg_obs_fq_helper', 'torch.ops.aten._fused_moving_avg_obs_fq_helper(torch.ones([2, 2]), torch.ones([1]), torch.ones([1]), torch.ones([1]), torch.ones([1]), torch.ones([1]), torch.zeros([1], { dtype: torch.int32 }), 0.01, 0, 255, -1)[0]', [[1, 1], [1, 1]]],
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 });
+
+describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per overload)', () => {
+  const P5 = '[torch.ones([16, 3]), torch.ones([16, 2]), torch.ones([16]), torch.ones([16]), torch.ones([2, 4])]'; // one LSTM layer with projections
+  // PyTorch 2.13 dies on each of these: SIGFPE (range, lcm, the prepacks and the reorder), SIGSEGV (segment_reduce, lstm)
+  // or a write past the gradient (_segment_reduce_backward: glibc aborts later); the offset 5 reads past the data silently.
+  it.each([
+    ['range into an int64 tensor with a fractional step (the step becomes 0)', 'torch.range(1, 3, 0.5, { dtype: torch.int64 })', 'RangeError', "step must be nonzero: step 0.5 is 0 in the result's dtype int64"],
+    ['range.out into an int64 out with a denormal step', 'torch.ops.aten.range.out(1, 3, 1e-320, { out: torch.tensor(-1n) })', 'RangeError', "is 0 in the result's dtype int64"],
+    ['segment_reduce with an INT64_MIN offset', `torch.ops.aten.segment_reduce(torch.ones([2, 2]), 'mean', { offsets: torch.tensor([${I64_MIN}, -1n]) })`, 'RangeError', 'offsets must lie in [0, 2] (data.size(axis)), but got an offset of -9223372036854775808'],
+    ['segment_reduce with an offset past the data (an out-of-bounds read)', "torch.ops.aten.segment_reduce(torch.ones([2, 2]), 'mean', { offsets: torch.tensor([0n, 5n]) })", 'RangeError', 'but got an offset of 5'],
+    ['unsafe segment_reduce with lengths past the data', "torch.ops.aten.segment_reduce(torch.ones([2, 2]), 'mean', { lengths: torch.tensor([5n]), unsafe: true })", 'RangeError', 'must sum to at most data.size(axis) = 2, but sum to 5'],
+    ['_segment_reduce_backward with an offset past the data', "torch.ops.aten._segment_reduce_backward(torch.ones([1, 2]), torch.ones([1, 2]), torch.ones([2, 2]), 'sum', { offsets: torch.tensor([0n, 9n]) })", 'RangeError', 'but got an offset of 9'],
+    ['lcm of INT64_MIN and 255 (gcd comes out as -1)', `torch.lcm(torch.tensor([${I64_MIN}, -1n]), torch.tensor([255, 0], { dtype: torch.uint8 }))`, 'RangeError', 'the result of lcm(-9223372036854775808, 255) overflows int64'],
+    ['lcm_ of INT32_MIN and 5', 'torch.tensor([-2147483648], { dtype: torch.int32 }).lcm_(torch.tensor([5], { dtype: torch.int32 }))', 'RangeError', 'the result of lcm(-2147483648, 5) overflows int32'],
+    ['lstm with projections and fewer cell states than hidden states', `torch.ops.aten.lstm(torch.ones([2, 1, 3]), [torch.zeros([2, 1, 2]), torch.zeros([1, 1, 4])], ${P5}, true, 1, 0, false, false, false)`, 'Error', 'expected as many cell states as hidden states along dim 0 (one per layer and direction), but got hx[0] of shape [2, 1, 2] and hx[1] of shape [1, 1, 4]'],
+    ['quantized::conv_transpose1d_prepack with groups 2 ** 40 (0 in 32 bits)', `${opFunctionIn('quantized::conv_transpose1d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2]), 0.1, 0, torch.qint8), null, [1], [0], [0], [1], 2 ** 40)`, 'RangeError', 'groups must fit in 32 bits (at most 2147483647), got groups 1099511627776'],
+    ['_quantized::conv_transpose1d_prepack with dilation 2 ** 32', `${opFunctionIn('_quantized::conv_transpose1d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2]), 0.1, 0, torch.qint8), null, [1], [0], [0], [2 ** 32], 1)`, 'RangeError', 'dilation must fit in 32 bits (at most 2147483647), got dilation [4294967296]'],
+    ['quantized::conv_transpose2d_prepack with a last dilation of 2 ** 32', `${opFunctionIn('quantized::conv_transpose2d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2, 2]), 0.1, 0, torch.qint8), null, [1, 1], [0, 0], [0, 0], [1, 2 ** 32], 1)`, 'RangeError', 'got dilation [1, 4294967296]'],
+    ['mkldnn::_reorder_convolution_weight with stride 0', `${opFunctionIn('mkldnn::_reorder_convolution_weight')}(torch.ones([1, 4, 2, 2]), [1, 1], [0, 0], [1, 1], 1, null)`, 'RangeError', 'non-positive stride is not supported, got stride [0, 0]'],
+  ])('%s', (_, code, kind, ...phrases) => expectThrows(code, kind, ...phrases));
+
+  // Results from PyTorch 2.13.
+  it.each([
+    ['range into int64 with a whole step', 'torch.range(1, 3, 2, { dtype: torch.int64 })', '1,3'],
+    ['range with a fractional step into the default dtype', 'torch.range(1, 2, 0.5)', [1, 1.5, 2]],
+    ['segment_reduce by offsets', "torch.ops.aten.segment_reduce(torch.arange(6, { dtype: torch.float32 }).view([3, 2]), 'sum', { offsets: torch.tensor([0n, 1n, 3n]) })", [[0, 1], [6, 8]]],
+    ['unsafe segment_reduce with lengths that do not cover the data', "torch.ops.aten.segment_reduce(torch.arange(6, { dtype: torch.float32 }).view([3, 2]), 'sum', { lengths: torch.tensor([2n, 1n]), unsafe: true })", [[2, 4], [4, 5]]],
+    ['lcm of INT64_MIN and 3 (wraps, no trap)', `torch.lcm(torch.tensor([${I64_MIN}, 4n]), torch.tensor([3n, 6n]))`, '-9223372036854775808,12'],
+    ['lstm with projections and more cell states than hidden states', `torch.ops.aten.lstm(torch.ones([2, 1, 3]), [torch.zeros([1, 1, 2]), torch.zeros([2, 1, 4])], ${P5}, true, 1, 0, false, false, false)[0].sum().mul(10000).round().item()`, '137374'],
+    ['mkldnn::_reorder_convolution_weight', `${opFunctionIn('mkldnn::_reorder_convolution_weight')}(torch.ones([1, 4, 2, 2]), [1, 1], [2, 2], [1, 1], 1, null).shape`, '1,4,2,2'],
+  ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
+});

@@ -22,6 +22,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 
 #include "dtypes.h"
@@ -323,7 +324,8 @@ void CheckBatchNormUpdateStats(const Arguments& a) {
   if (IsDenseCpu(input) && input.dim() >= 2) CheckPerChannelLengths(a, input.size(1), kForwardPerChannel);
 }
 
-// mkldnn::_reorder_convolution_transpose_weight divides by each stride: 0 traps (x86 idiv).
+// mkldnn::_reorder_convolution_weight and _reorder_convolution_transpose_weight divide by each stride:
+// 0 traps (x86 idiv).
 void CheckPositiveStride(const Arguments& a) {
   const c10::IValue* stride = a.Get("stride");
   if (!stride || !stride->isIntList()) return;
@@ -439,11 +441,27 @@ void CheckSameDeviceAsX(const Arguments& a) {
   }
 }
 
-// The quantized convolution prepacks divide by groups (fbgemm's conv parameters: SIGFPE for 0); a
-// convolution has at least one group.
+// The quantized convolution prepacks divide by groups, truncated to 32 bits (fbgemm's conv parameters:
+// SIGFPE for 0, and for 2**40, which truncates to 0); a convolution has at least one group.
 void CheckPositiveGroups(const Arguments& a) {
   int64_t groups = IntArgument(a, "groups", 1);
   if (groups <= 0) ThrowError("non-positive groups is not supported, got groups " + std::to_string(groups));
+  if (groups > std::numeric_limits<int32_t>::max()) ThrowRange("groups must fit in 32 bits (at most 2147483647), got groups " + std::to_string(groups));
+}
+
+// The transposed quantized convolution prepacks (x86 engine) truncate dilation to 32 bits and divide by
+// it: 2**32 becomes 0 (SIGFPE). Larger values are refused, as the truncation makes them another dilation.
+void CheckTransposedPrepackDilation(const Arguments& a) {
+  const c10::IValue* dilation = a.Get("dilation");
+  if (!dilation || !dilation->isIntList()) return;
+  for (int64_t d : dilation->toIntVector())
+    if (d > std::numeric_limits<int32_t>::max())
+      ThrowRange("dilation must fit in 32 bits (at most 2147483647), got dilation " + Join(dilation->toIntVector()));
+}
+
+void CheckTransposedPrepack(const Arguments& a) {
+  CheckPositiveGroups(a);
+  CheckTransposedPrepackDilation(a);
 }
 
 // _quantized::wrapped_fbgemm_linear_fp16_weight's meta function (run when any argument is meta) reads
@@ -884,6 +902,102 @@ void CheckRreluWithNoise(const Arguments& a) {
                "Please clone() the tensor before performing the operation.");
 }
 
+// range into an integer dtype steps by the step converted to that dtype: a fractional one (0.5, 1e-320)
+// becomes 0, which the kernel divides by (SIGFPE) after checking the unconverted step for zero.
+void CheckRangeStep(const Arguments& a) {
+  const c10::IValue* step = a.Get("step");
+  if (!step || !step->isScalar()) return;
+  at::Tensor out = a.Tensor("out");
+  const c10::IValue* dtype = a.Get("dtype");
+  std::optional<c10::ScalarType> result;
+  if (out.defined()) result = out.scalar_type();
+  else if (dtype && dtype->isInt()) result = static_cast<c10::ScalarType>(dtype->toInt());
+  if (!result || !c10::isIntegralType(*result, true) || step->toScalar().isIntegral(true)) return;
+  const double value = step->toScalar().toDouble();
+  if (value != 0 && std::abs(value) < 1) {
+    std::ostringstream os;
+    os << "step must be nonzero: step " << value << " is 0 in the result's dtype " << DTypeName(*result);
+    ThrowRange(os.str());
+  }
+}
+
+// segment_reduce reads data rows at offsets[i] .. offsets[i+1] and at the running sum of lengths, unchecked
+// for offsets (even with unsafe=False) and for lengths with unsafe=True: past data's end, or at -2**63.
+void CheckSegmentBounds(const Arguments& a) {
+  at::Tensor data = a.Tensor("data");
+  if (!IsDenseCpu(data) || data.dim() == 0) return;
+  const int64_t axis = IntArgument(a, "axis", 0);
+  if (axis < -data.dim() || axis >= data.dim()) return;  // the kernel's own dim check answers
+  const int64_t rows = data.size(axis < 0 ? axis + data.dim() : axis);
+  c10::AutoGradMode noGrad(false);
+  at::Tensor offsets = a.Tensor("offsets"), lengths = a.Tensor("lengths");
+  if (IsDenseCpu(offsets) && offsets.numel() > 0 && c10::isIntegralType(offsets.scalar_type(), false)) {
+    const int64_t lo = at::min(offsets).item<int64_t>(), hi = at::max(offsets).item<int64_t>();
+    if (lo < 0 || hi > rows)
+      ThrowRange("offsets must lie in [0, " + std::to_string(rows) + "] (data.size(axis)), but got an offset of " + std::to_string(lo < 0 ? lo : hi));
+  }
+  if (IsDenseCpu(lengths) && lengths.numel() > 0 && c10::isIntegralType(lengths.scalar_type(), false) && lengths.dim() > 0) {
+    if (at::min(lengths).item<int64_t>() < 0) ThrowRange("lengths contains negative value!");
+    // Summed in int64 (int32 lengths could wrap); the kernel adds them up one row of segments at a time.
+    const int64_t most = at::max(lengths.to(c10::kLong).sum(-1)).item<int64_t>();
+    if (most > rows)
+      ThrowRange("the lengths of a row of segments must sum to at most data.size(axis) = " + std::to_string(rows) + ", but sum to " + std::to_string(most));
+  }
+}
+
+// lcm divides self by gcd(self, other) as computed in the dtype: for self = INT_MIN, whose abs()
+// overflows, that gcd can come out as -1 (with 255, not with 3), and INT_MIN / -1 traps (x86 idiv).
+template <typename T>
+T KernelGcd(T a, T b) {  // aten's calc_gcd, with its abs() wrapping as the kernel's does
+  using U = std::make_unsigned_t<T>;
+  a = a < 0 ? static_cast<T>(U(0) - static_cast<U>(a)) : a;
+  b = b < 0 ? static_cast<T>(U(0) - static_cast<U>(b)) : b;
+  while (a != 0) {
+    T c = a;
+    a = a == -1 ? 0 : b % a;  // INT_MIN % -1 would trap here; it is 0
+    b = c;
+  }
+  return b;
+}
+
+template <typename T>
+void CheckLcmPairs(const at::Tensor& self, const at::Tensor& other) {
+  at::Tensor pick = at::eq(self, std::numeric_limits<T>::min());
+  if (!at::any(pick).item<bool>()) return;
+  at::Tensor others = other.masked_select(pick).contiguous();
+  const T* b = others.data_ptr<T>();
+  for (int64_t i = 0; i < others.numel(); ++i)
+    if (KernelGcd<T>(std::numeric_limits<T>::min(), b[i]) == -1)
+      ThrowRange("the result of lcm(" + std::to_string(std::numeric_limits<T>::min()) + ", " + std::to_string(b[i]) + ") overflows " +
+                 (sizeof(T) == 8 ? "int64" : "int32"));
+}
+
+void CheckLcmOverflow(const Arguments& a) {
+  at::Tensor self = a.Tensor("self"), other = a.Tensor("other");
+  if (!IsDenseCpu(self) || !IsDenseCpu(other)) return;
+  const c10::ScalarType common = at::result_type(self, other);
+  if (common != c10::kInt && common != c10::kLong) return;  // narrower ints divide as int
+  c10::AutoGradMode noGrad(false);
+  const std::vector<int64_t> shape = at::infer_size(self.sizes(), other.sizes());  // the kernel's view of the pair
+  const at::Tensor lhs = self.to(common).expand(shape), rhs = other.to(common).expand(shape);
+  if (common == c10::kLong) CheckLcmPairs<int64_t>(lhs, rhs);
+  else CheckLcmPairs<int32_t>(lhs, rhs);
+}
+
+// lstm with projections (hidden and cell states of different widths) takes one cell state per hidden
+// state's layer unchecked: fewer cell states are read past the list.
+void CheckLstmStates(const Arguments& a) {
+  const c10::IValue* hx = a.Get("hx");
+  if (!hx || !hx->isTensorList()) return;
+  c10::List<at::Tensor> states = hx->toTensorList();
+  if (states.size() != 2) return;  // the kernel's own check answers
+  const at::Tensor h = states.get(0), c = states.get(1);
+  if (!h.defined() || !c.defined() || h.dim() < 3 || c.dim() < 3 || h.size(2) == c.size(2)) return;
+  if (c.size(0) < h.size(0))
+    ThrowError("expected as many cell states as hidden states along dim 0 (one per layer and direction), but got hx[0] of shape " +
+               Join(h.sizes()) + " and hx[1] of shape " + Join(c.sizes()));
+}
+
 // The first index outside [0, numWeights) (padding_idx itself skipped where `skipPadding`), if any.
 std::optional<int64_t> IndexOutOfRange(const at::Tensor& indices, int64_t numWeights, std::optional<int64_t> skipPadding) {
   if (!IsDenseCpu(indices) || indices.numel() == 0 || !c10::isIntegralType(indices.scalar_type(), false)) return std::nullopt;
@@ -979,17 +1093,18 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"quantized::conv2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
       {"quantized::conv3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
       {"quantized::conv_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"quantized::conv_transpose1d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"quantized::conv_transpose2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"quantized::conv_transpose3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"quantized::conv_transpose1d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
+      {"quantized::conv_transpose2d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
+      {"quantized::conv_transpose3d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
       {"_quantized::conv2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
       {"_quantized::conv3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"_quantized::conv_transpose1d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"_quantized::conv_transpose2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"_quantized::conv_transpose3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"_quantized::conv_transpose1d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
+      {"_quantized::conv_transpose2d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
+      {"_quantized::conv_transpose3d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
       {"aten::native_group_norm", {Run<CheckGroupCount>, nullptr}},
       {"aten::batch_norm_update_stats", {Run<CheckBatchNormUpdateStats>, nullptr}},
       {"mkldnn::_reorder_convolution_transpose_weight", {Run<CheckPositiveStride>, nullptr}},
+      {"mkldnn::_reorder_convolution_weight", {Run<CheckPositiveStride>, nullptr}},
       {"aten::_thnn_differentiable_gru_cell_backward", {Run<CheckCellGates<3>>, nullptr}},
       {"aten::_thnn_differentiable_lstm_cell_backward", {Run<CheckCellGates<4>>, nullptr}},
       {"aten::_slow_conv2d_backward", {Run<CheckSlowConv2dBackward>, nullptr}},
@@ -1033,6 +1148,12 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::mkldnn_rnn_layer", {Run<CheckMkldnnRnnLayer>, nullptr}},
       {"aten::mkldnn_rnn_layer_backward", {Run<CheckMkldnnRnnMode>, nullptr}},
       {"aten::linalg_matrix_power", {Run<CheckMatrixPowerExponent>, nullptr}},
+      {"aten::range", {Run<CheckRangeStep>, "step"}},
+      {"aten::lcm", {Run<CheckLcmOverflow>, nullptr}},
+      {"aten::lcm_", {Run<CheckLcmOverflow>, nullptr}},
+      {"aten::lstm", {Run<CheckLstmStates>, nullptr}},
+      {"aten::segment_reduce", {Run<CheckSegmentBounds>, nullptr}},
+      {"aten::_segment_reduce_backward", {Run<CheckSegmentBounds>, nullptr}},
       {"aten::matrix_power", {Run<CheckMatrixPowerExponent>, nullptr}},
       {"aten::rrelu_with_noise", {Run<CheckRreluWithNoise>, nullptr}},
       {"aten::rrelu_with_noise_", {Run<CheckRreluWithNoise>, nullptr}},
