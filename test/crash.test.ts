@@ -407,6 +407,7 @@ describe('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
 
 describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per overload)', () => {
   const P5 = '[torch.ones([16, 3]), torch.ones([16, 2]), torch.ones([16]), torch.ones([16]), torch.ones([2, 4])]'; // one LSTM layer with projections
+  const CTC_LOG_PROBS = 'torch.tensor([[[-1.2, -1.5, -1.1, -1.8]], [[-1.3, -1.4, -1.6, -1.0]], [[-1.1, -1.7, -1.2, -1.5]]])'; // [T 3, N 1, C 4]
   // PyTorch 2.13 dies on each of these: SIGFPE (range, lcm, the prepacks and the reorder), SIGSEGV (segment_reduce, lstm)
   // or a write past the gradient (_segment_reduce_backward: glibc aborts later); the offset 5 reads past the data silently.
   it.each([
@@ -423,6 +424,17 @@ describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per 
     ['_quantized::conv_transpose1d_prepack with dilation 2 ** 32', `${opFunctionIn('_quantized::conv_transpose1d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2]), 0.1, 0, torch.qint8), null, [1], [0], [0], [2 ** 32], 1)`, 'RangeError', 'dilation must fit in 32 bits (at most 2147483647), got dilation [4294967296]'],
     ['quantized::conv_transpose2d_prepack with a last dilation of 2 ** 32', `${opFunctionIn('quantized::conv_transpose2d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2, 2]), 0.1, 0, torch.qint8), null, [1, 1], [0, 0], [0, 0], [1, 2 ** 32], 1)`, 'RangeError', 'got dilation [1, 4294967296]'],
     ['mkldnn::_reorder_convolution_weight with stride 0', `${opFunctionIn('mkldnn::_reorder_convolution_weight')}(torch.ones([1, 4, 2, 2]), [1, 1], [0, 0], [1, 1], 1, null)`, 'RangeError', 'non-positive stride is not supported, got stride [0, 0]'],
+    // CTC (seed 42): the backward trusts every size; the forward, every label in use (2 ** 40: SIGSEGV in PyTorch's F.ctc_loss too).
+    ['_ctc_loss_backward of float targets, 5-d log_probs and no target lengths (SIGSEGV, seed 42)', "torch.ops.aten._ctc_loss_backward.out(torch.ones([4, 0]), torch.ones([1, 1, 1, 1, 1]), torch.tensor([NaN, Infinity, -1]), [1, 1], [], torch.ones([2, 2], { dtype: torch.float16 }), NaN, 3, false, { out: torch.tensor([NaN, Infinity, -1]) })", 'RangeError', 'expected log_probs of 3 dimensions (input length, batch, classes), but got shape [1, 1, 1, 1, 1]'],
+    ['_ctc_loss_backward of float targets', `torch.ops.aten._ctc_loss_backward(torch.ones([1]), ${CTC_LOG_PROBS}, torch.tensor([[1.5]]), [3], [1], torch.ones([1]), torch.zeros([1, 3, 3]), 0, false)`, 'TypeError', "Expected tensor for argument #2 'targets' to have scalar type Long or Int; but got float32"],
+    ['_ctc_loss_backward with no target lengths', `torch.ops.aten._ctc_loss_backward(torch.ones([1]), ${CTC_LOG_PROBS}, torch.tensor([[1n]]), [3], [], torch.ones([1]), torch.zeros([1, 3, 3]), 0, false)`, 'RangeError', 'expected target_lengths to have batch_size (1) values, but got 0'],
+    ['_ctc_loss_backward with an input length past log_probs (heap corruption)', `torch.ops.aten._ctc_loss_backward(torch.ones([1]), ${CTC_LOG_PROBS}, torch.tensor([[1n]]), [9], [1], torch.ones([1]), torch.zeros([1, 3, 3]), 0, false)`, 'RangeError', 'Expected input_lengths to have value at most 3 (and not negative), but got value 9'],
+    ['_ctc_loss_backward with a target length past the targets', `torch.ops.aten._ctc_loss_backward(torch.ones([1]), ${CTC_LOG_PROBS}, torch.tensor([[1n]]), [3], [5], torch.ones([1]), torch.zeros([1, 3, 3]), 0, false)`, 'RangeError', 'Expected tensor to have size at least 5 at dimension 1, but got size 1'],
+    ['_ctc_loss_backward with an empty grad', `torch.ops.aten._ctc_loss_backward(torch.ones([0]), ${CTC_LOG_PROBS}, torch.tensor([[1n]]), [3], [1], torch.ones([1]), torch.zeros([1, 3, 3]), 0, false)`, 'RangeError', 'expected grad to have one value per batch element (batch_size (1)), but got shape [0]'],
+    ['_ctc_loss_backward with a log_alpha too narrow for the targets', `torch.ops.aten._ctc_loss_backward(torch.ones([1]), ${CTC_LOG_PROBS}, torch.tensor([[1n, 2n]]), [3], [2], torch.ones([1]), torch.zeros([1, 3, 3]), 0, false)`, 'RangeError', 'expected log_alpha of shape at least [1, 3, 5]'],
+    ['_ctc_loss_backward with a blank outside the classes', `torch.ops.aten._ctc_loss_backward(torch.ones([1]), ${CTC_LOG_PROBS}, torch.tensor([[1n]]), [3], [1], torch.ones([1]), torch.zeros([1, 3, 3]), 7, false)`, 'RangeError', 'blank must be in label range'],
+    ['torch.ctcLoss of an unbatched target 2 ** 40', `torch.ctcLoss(${CTC_LOG_PROBS}.view([3, 4]), torch.tensor([2n ** 40n]), torch.tensor(3n), torch.tensor(1n))`, 'RangeError', 'ctc_loss: targets must be class indices in [0, 4), got 1099511627776'],
+    ['_ctc_loss of a padded target 9 in use', `torch.ops.aten._ctc_loss(${CTC_LOG_PROBS}, torch.tensor([[9n]]), [3], [1])`, 'RangeError', '_ctc_loss: targets must be class indices in [0, 4), got 9'],
   ])('%s', (_, code, kind, ...phrases) => expectThrows(code, kind, ...phrases));
 
   // Results from PyTorch 2.13.
@@ -434,5 +446,7 @@ describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per 
     ['lcm of INT64_MIN and 3 (wraps, no trap)', `torch.lcm(torch.tensor([${I64_MIN}, 4n]), torch.tensor([3n, 6n]))`, '-9223372036854775808,12'],
     ['lstm with projections and more cell states than hidden states', `torch.ops.aten.lstm(torch.ones([2, 1, 3]), [torch.zeros([1, 1, 2]), torch.zeros([2, 1, 4])], ${P5}, true, 1, 0, false, false, false)[0].sum().mul(10000).round().item()`, '137374'],
     ['mkldnn::_reorder_convolution_weight', `${opFunctionIn('mkldnn::_reorder_convolution_weight')}(torch.ones([1, 4, 2, 2]), [1, 1], [2, 2], [1, 1], 1, null).shape`, '1,4,2,2'],
+    ['_ctc_loss_backward of what _ctc_loss returned', `(() => { const [nll, alpha] = torch.ops.aten._ctc_loss(${CTC_LOG_PROBS}, torch.tensor([[1n, 2n]]), [3], [2]); return torch.ops.aten._ctc_loss_backward(torch.ones([1]), ${CTC_LOG_PROBS}, torch.tensor([[1n, 2n]]), [3], [2], nll, alpha, 0, false).mul(10000).round(); })()`, [[[405, -5162, 3329, 1653]], [[591, -2072, -1309, 3679]], [[1581, 1827, -5241, 2231]]]],
+    ['_ctc_loss with a padding label 2 ** 40 past the target length (PyTorch: 2.2838)', `torch.ops.aten._ctc_loss(${CTC_LOG_PROBS}, torch.tensor([[1n, 2n ** 40n]]), [3], [1])[0].mul(10000).round()`, [22838]],
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 });

@@ -998,6 +998,88 @@ void CheckLstmStates(const Arguments& a) {
                Join(h.sizes()) + " and hx[1] of shape " + Join(c.sizes()));
 }
 
+// ---- CTC: the CPU kernels index log_probs with each target label, and the backward trusts every size ----
+
+// CTC lengths: int[] or, in the .Tensor overloads, an integer tensor; nullopt when neither.
+std::optional<std::vector<int64_t>> CtcLengths(const Arguments& a, const char* name) {
+  const c10::IValue* v = a.Get(name);
+  if (v && v->isIntList()) return v->toIntVector();
+  if (!v || !v->isTensor() || !IsDenseCpu(v->toTensor()) || !c10::isIntegralType(v->toTensor().scalar_type(), false)) return std::nullopt;
+  at::Tensor t = v->toTensor().to(c10::kLong).contiguous();
+  return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
+}
+
+// The labels in use (targets[b, :length b] of padded 2-d targets, the first sum of the lengths of the
+// concatenated 1-d ones) must be classes of log_probs; padding past a length may hold anything.
+void CheckCtcTargetClasses(const at::Tensor& targets, const std::vector<int64_t>& lengths, int64_t classes) {
+  if (!IsDenseCpu(targets) || !c10::isIntegralType(targets.scalar_type(), false) || targets.numel() == 0) return;
+  at::Tensor labels = targets.to(c10::kLong).contiguous();
+  const int64_t* data = labels.data_ptr<int64_t>();
+  auto check = [&](int64_t from, int64_t count) {
+    for (int64_t i = from; i < from + count; ++i)
+      if (data[i] < 0 || data[i] >= classes)
+        ThrowRange("targets must be class indices in [0, " + std::to_string(classes) + "), got " + std::to_string(data[i]));
+  };
+  if (labels.dim() == 2) {
+    const int64_t rows = std::min<int64_t>(labels.size(0), static_cast<int64_t>(lengths.size())), width = labels.size(1);
+    for (int64_t b = 0; b < rows; ++b) check(b * width, std::clamp<int64_t>(lengths[b], 0, width));
+  } else {
+    int64_t used = 0;
+    for (int64_t n : lengths) used += std::clamp<int64_t>(n, 0, labels.numel());
+    check(0, std::min<int64_t>(used, labels.numel()));
+  }
+}
+
+// ctc_loss and _ctc_loss check every size themselves (before reading targets), but not the labels.
+void CheckCtcLoss(const Arguments& a) {
+  at::Tensor logProbs = a.Tensor("log_probs");
+  auto lengths = CtcLengths(a, "target_lengths");
+  if (!IsDenseCpu(logProbs) || logProbs.dim() < 2 || !lengths) return;
+  CheckCtcTargetClasses(a.Tensor("targets"), *lengths, logProbs.size(-1));
+}
+
+// _ctc_loss_backward reads every length, label, loss and forward variable where the forward's shapes
+// would put them, unchecked: the forward's checks, and the sizes of what the forward returned.
+void CheckCtcLossBackward(const Arguments& a) {
+  at::Tensor logProbs = a.Tensor("log_probs"), targets = a.Tensor("targets"), logAlpha = a.Tensor("log_alpha");
+  auto inputLengths = CtcLengths(a, "input_lengths"), targetLengths = CtcLengths(a, "target_lengths");
+  if (!IsDenseCpu(logProbs) || !targets.defined() || !inputLengths || !targetLengths) return;
+  // Before the kernel's own checks of these two, which come after reads that need them.
+  if (logProbs.dim() != 3) ThrowRange("expected log_probs of 3 dimensions (input length, batch, classes), but got shape " + Join(logProbs.sizes()));
+  if (targets.scalar_type() != c10::kLong && targets.scalar_type() != c10::kInt)
+    ThrowType(std::string("Expected tensor for argument #2 'targets' to have scalar type Long or Int; but got ") + DTypeName(targets.scalar_type()));
+  const int64_t steps = logProbs.size(0), batch = logProbs.size(1), classes = logProbs.size(2);
+  const std::string batchText = "batch_size (" + std::to_string(batch) + ")";
+  for (const auto& [name, values] : {std::pair<const char*, const std::vector<int64_t>&>{"input_lengths", *inputLengths}, {"target_lengths", *targetLengths}})
+    if (static_cast<int64_t>(values.size()) != batch)
+      ThrowRange(std::string("expected ") + name + " to have " + batchText + " values, but got " + std::to_string(values.size()));
+  int64_t maxTarget = 0, totalTarget = 0, maxInput = 0;
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t in = (*inputLengths)[b], tg = (*targetLengths)[b];
+    if (in < 0 || in > steps) ThrowRange("Expected input_lengths to have value at most " + std::to_string(steps) + " (and not negative), but got value " + std::to_string(in));
+    if (tg < 0) ThrowRange("Expected target_lengths to have non-negative values, but got value " + std::to_string(tg));
+    if (targets.dim() == 2 && tg > targets.size(1))
+      ThrowRange("Expected tensor to have size at least " + std::to_string(tg) + " at dimension 1, but got size " + std::to_string(targets.size(1)) + " for argument #2 'targets'");
+    maxInput = std::max(maxInput, in);
+    maxTarget = std::max(maxTarget, tg);
+    totalTarget += tg;
+  }
+  if (targets.dim() == 2 && targets.size(0) < batch)
+    ThrowRange("expected targets to have " + batchText + " rows, but got shape " + Join(targets.sizes()));
+  if (targets.dim() != 2 && targets.numel() < totalTarget)
+    ThrowRange("expected the concatenated targets to hold the sum of target_lengths (" + std::to_string(totalTarget) + ") labels, but got shape " + Join(targets.sizes()));
+  for (const char* name : {"grad", "neg_log_likelihood"}) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.numel() < batch) ThrowRange(std::string("expected ") + name + " to have one value per batch element (" + batchText + "), but got shape " + Join(t.sizes()));
+  }
+  if (logAlpha.defined() && logAlpha.dim() == 3 && (logAlpha.size(0) < batch || logAlpha.size(1) < maxInput || logAlpha.size(2) < 2 * maxTarget + 1))
+    ThrowRange("expected log_alpha of shape at least [" + std::to_string(batch) + ", " + std::to_string(maxInput) + ", " + std::to_string(2 * maxTarget + 1) +
+               "] (batch, input length, 2 * target length + 1, as _ctc_loss returns it), but got " + Join(logAlpha.sizes()));
+  const int64_t blank = IntArgument(a, "blank", 0);
+  if (blank < 0 || blank >= classes) ThrowRange("blank must be in label range");
+  CheckCtcTargetClasses(targets, *targetLengths, classes);
+}
+
 // The first index outside [0, numWeights) (padding_idx itself skipped where `skipPadding`), if any.
 std::optional<int64_t> IndexOutOfRange(const at::Tensor& indices, int64_t numWeights, std::optional<int64_t> skipPadding) {
   if (!IsDenseCpu(indices) || indices.numel() == 0 || !c10::isIntegralType(indices.scalar_type(), false)) return std::nullopt;
@@ -1152,6 +1234,9 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::lcm", {Run<CheckLcmOverflow>, nullptr}},
       {"aten::lcm_", {Run<CheckLcmOverflow>, nullptr}},
       {"aten::lstm", {Run<CheckLstmStates>, nullptr}},
+      {"aten::ctc_loss", {Run<CheckCtcLoss>, nullptr}},
+      {"aten::_ctc_loss", {Run<CheckCtcLoss>, nullptr}},
+      {"aten::_ctc_loss_backward", {Run<CheckCtcLossBackward>, nullptr}},
       {"aten::segment_reduce", {Run<CheckSegmentBounds>, nullptr}},
       {"aten::_segment_reduce_backward", {Run<CheckSegmentBounds>, nullptr}},
       {"aten::matrix_power", {Run<CheckMatrixPowerExponent>, nullptr}},

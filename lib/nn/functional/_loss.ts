@@ -11,8 +11,7 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
 import { broadcastShapes, broadcastTensors } from '../../functional/shapes.js';
-import { arange, onesLike, tensor } from '../../creation.js';
-import { int64 } from '../../dtype.js';
+import { onesLike } from '../../creation.js';
 import * as ops from '../../generated/functions.js';
 
 /** A loss's reduction, as PyTorch spells it ('batchmean' only for klDiv; 'elementwise_mean' is deprecated). */
@@ -521,29 +520,8 @@ export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, 
 /** Lengths as CTC takes them: an int64 Tensor or an array of integers (Python's tuple or list). */
 export type Lengths = Tensor | readonly number[];
 
-/**
- * libtorch's CPU CTC kernel reads log_probs at each target index unchecked (an index past the classes
- * crashes the process), so the targets in use (within targetLengths) are checked first: a RangeError.
- */
-function checkCtcTargets(logProbs: Tensor, targets: Tensor, targetLengths: Lengths): void {
-  if (targets.dtype.isFloatingPoint || targets.dtype.isComplex || targets.numel() === 0 || logProbs.dim() < 2) return; // ATen rejects or reads nothing
-  const classes = logProbs.shape[logProbs.dim() - 1]!;
-  const lengths = (isTensor(targetLengths) ? targetLengths : tensor(targetLengths as number[], { dtype: int64 })).to({ device: targets.device, dtype: int64 }).reshape(-1);
-  let used: Tensor;
-  if (targets.dim() === 2) {
-    const positions = arange(targets.shape[1]!, { device: targets.device }).unsqueeze(0);
-    if (lengths.numel() !== targets.shape[0]) return; // ATen reports the size mismatch
-    used = targets.maskedSelect(positions.lt(lengths.unsqueeze(1)));
-  } else {
-    used = targets.reshape(-1).narrow(0, 0, Math.max(0, Math.min(Number(lengths.sum().item()), targets.numel())));
-  }
-  if (used.numel() === 0) return;
-  const [lo, hi] = [Number(used.min().item()), Number(used.max().item())];
-  if (lo < 0 || hi >= classes) throw new RangeError(`ctc_loss: targets must be class indices in [0, ${classes}), got ${lo < 0 ? lo : hi}`);
-}
-
 export function ctcLossImpl(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, blank = 0, reduction: Reduction = 'mean', zeroInfinity = false): Tensor {
-  checkCtcTargets(logProbs, targets, targetLengths);
+  // The labels in use are checked natively (op_checks.cc), for every path to the CTC kernels.
   return aten('ctc_loss', [logProbs, targets, inputLengths, targetLengths, blank, reductionEnum('ctc_loss', reduction), zeroInfinity]) as Tensor;
 }
 /** F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False) */
