@@ -1,6 +1,8 @@
 // libtorch warnings (TORCH_WARN) arrive as Node process warnings with PyTorch's text, once per call
 // site and message, as Python's default warnings filter shows them.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { native } from '../lib/native.js';
@@ -94,6 +96,28 @@ describe("libtorch's C++ log", () => {
     const all = child({ TORCH_CPP_LOG_LEVEL: 'INFO' });
     expect(all.stderr).toMatch(/^\[I\d+ [\d:.]+ cpp_log\.cc:\d+\] an info record$/m);
     expect(all.seen.filter((s) => s.includes('record'))).toHaveLength(2);
+  });
+
+  it('a worker thread gets the records it writes; a record longer than 8 KiB goes to stderr whole', () => {
+    const dist = (f: string) => JSON.stringify(pathToFileURL(join(root, 'dist', f)).href);
+    const worker = `const { native } = await import(${dist('native.js')}); await import(${dist('index.js')});
+      const { parentPort } = await import('node:worker_threads');
+      process.on('warning', (w) => parentPort.postMessage(w.name + ': ' + w.message));
+      native.writeCppLog('warning', 'from the worker');`;
+    const main = `import { Worker } from 'node:worker_threads';
+      const { native } = await import(${dist('native.js')}); await import(${dist('index.js')});
+      const seen = [];
+      process.on('warning', (w) => seen.push('main ' + w.message));
+      const w = new Worker(${JSON.stringify(worker)}, { eval: true });
+      w.on('message', (m) => seen.push('worker ' + m));
+      await new Promise((r) => w.on('exit', r));
+      native.writeCppLog('warning', 'x'.repeat(9000));
+      await new Promise((r) => setImmediate(r));
+      console.log(JSON.stringify(seen));`;
+    const r = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', main], { cwd: root, encoding: 'utf8', env: { ...process.env, TORCH_CPP_LOG_LEVEL: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([expect.stringMatching(/^worker TorchCppLogWarning: from the worker \(Triggered internally at cpp_log\.cc:\d+\.\)$/)]);
+    expect(r.stderr).toMatch(/^\[W\d+ [\d:.]+ cpp_log\.cc:\d+\] x{9000}$/m);
   });
 
   it('writeCppLog names a bad severity', () => {

@@ -7,6 +7,7 @@
 #include <c10/util/Logging.h>
 
 #include <cctype>
+#include <cstring>
 #include <iostream>
 #include <mutex>
 #include <streambuf>
@@ -47,16 +48,27 @@ std::string WarningFromRecord(const std::string& record) {
   return rank + text + " (Triggered internally at " + record.substr(where + 1, end - where - 1) + ".)";
 }
 
+// A record being written on this thread. Trivially destructible: libtorch may log from static
+// destructors at exit, after this thread's other thread_locals are gone.
+thread_local char pending[8192];
+thread_local size_t pendingSize = 0;
+
 class CppLogRouter : public std::streambuf {
  public:
   explicit CppLogRouter(std::streambuf* stderrBuffer) : stderr_(stderrBuffer) {}
 
  protected:
   std::streamsize xsputn(const char* s, std::streamsize n) override {
-    std::string& pending = Pending();
-    // Only something that starts like a record waits for its flush; the rest goes out at once.
-    if (pending.empty() && (n == 0 || s[0] != '[')) return PassThrough(s, n) ? n : 0;
-    pending.append(s, static_cast<size_t>(n));
+    // Only something that starts like a record waits for its flush; the rest goes out at once, and
+    // so does a record too long for the buffer.
+    if (pendingSize == 0 && (n == 0 || s[0] != '[')) return PassThrough(s, n) ? n : 0;
+    if (pendingSize + static_cast<size_t>(n) > sizeof(pending)) {
+      const bool ok = PassThrough(pending, static_cast<std::streamsize>(pendingSize)) && PassThrough(s, n);
+      pendingSize = 0;
+      return ok ? n : 0;
+    }
+    std::memcpy(pending + pendingSize, s, static_cast<size_t>(n));
+    pendingSize += static_cast<size_t>(n);
     return n;
   }
   int_type overflow(int_type c) override {
@@ -66,11 +78,11 @@ class CppLogRouter : public std::streambuf {
   }
   // std::cerr is unit-buffered: every `<<` ends here, and c10 writes a record with one `<<`.
   int sync() override {
-    std::string record;
-    record.swap(Pending());
-    if (record.empty()) return 0;
+    if (pendingSize == 0) return 0;
+    std::string record(pending, pendingSize);
+    pendingSize = 0;
     WarningBuffer* js = JsThreadWarnings();
-    if (js && !record.empty() && record.back() == '\n') {
+    if (js && record.back() == '\n') {
       std::string warning = WarningFromRecord(record);
       if (!warning.empty()) {
         js->Log(std::move(warning));
@@ -81,10 +93,6 @@ class CppLogRouter : public std::streambuf {
   }
 
  private:
-  static std::string& Pending() {
-    thread_local std::string pending;  // a record being written on this thread
-    return pending;
-  }
   bool PassThrough(const char* s, std::streamsize n) {
     std::lock_guard<std::mutex> lock(mutex_);
     const bool ok = stderr_->sputn(s, n) == n;

@@ -27,6 +27,11 @@ namespace {
 thread_local bool bufferInstalled = false;  // this thread's buffer became c10's handler here
 }  // namespace
 
+WarningBuffer::~WarningBuffer() {
+  bufferInstalled = false;
+  if (c10::WarningUtils::get_warning_handler() == this) c10::WarningUtils::set_warning_handler(nullptr);  // c10's default
+}
+
 WarningBuffer& ThreadWarnings() {
   thread_local WarningBuffer buffer;
   return buffer;

@@ -15,6 +15,8 @@ namespace tn {
 
 class WarningBuffer : public c10::WarningHandler {
  public:
+  // At thread exit: c10 and cpp_log.cc stop handing this thread's warnings to it.
+  ~WarningBuffer() override;
   void process(const c10::Warning& warning) override { warnings_.push_back(warning); }
   // A warning or error record of libtorch's C++ log, as "text (Triggered internally at file:line.)":
   // each distinct one once per thread (libtorch logs NNPACK's on every convolution on some CPUs).
