@@ -998,6 +998,14 @@ void CheckLstmStates(const Arguments& a) {
                Join(h.sizes()) + " and hx[1] of shape " + Join(c.sizes()));
 }
 
+// _convolution_double_backward views ggb as [1, C, 1, ...] with gO's number of dimensions, setting
+// the size of dim 1 unchecked: a 0-d gO is written past (SIGSEGV).
+void CheckConvDoubleBackwardBias(const Arguments& a) {
+  at::Tensor ggb = a.Tensor("ggb"), gO = a.Tensor("gO");
+  if (ggb.defined() && gO.defined() && gO.dim() < 2)
+    ThrowRange("expected gO to have at least 2 dimensions (batch, channels, ...) when ggb is given, but got shape " + Join(gO.sizes()));
+}
+
 // ---- CTC: the CPU kernels index log_probs with each target label, and the backward trusts every size ----
 
 // CTC lengths: int[] or, in the .Tensor overloads, an integer tensor; nullopt when neither.
@@ -1235,6 +1243,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::lcm_", {Run<CheckLcmOverflow>, nullptr}},
       {"aten::lstm", {Run<CheckLstmStates>, nullptr}},
       {"aten::ctc_loss", {Run<CheckCtcLoss>, nullptr}},
+      {"aten::_convolution_double_backward", {Run<CheckConvDoubleBackwardBias>, nullptr}},
       {"aten::_ctc_loss", {Run<CheckCtcLoss>, nullptr}},
       {"aten::_ctc_loss_backward", {Run<CheckCtcLossBackward>, nullptr}},
       {"aten::segment_reduce", {Run<CheckSegmentBounds>, nullptr}},
