@@ -2,8 +2,9 @@
 // LOG(ERROR) write "[W1203 05:20:08.109008902 NNPACK.cpp:56] message\n" to std::cerr, one whole
 // record and a flush per line. std::cerr's buffer is replaced, once per process, by one that hands
 // such records written on a JS thread to that thread's WarningBuffer (shown as TorchCppLogWarning,
-// once per call site, like TORCH_WARN) and passes everything else through to stderr unchanged:
-// other output, INFO and FATAL records, and records written by libtorch's own threads.
+// each distinct one once per thread: NNPACK's comes with every convolution on some CPUs) and passes
+// everything else through to stderr unchanged: other output, INFO and FATAL records, records written
+// by libtorch's own threads, and records longer than its buffer.
 #include <c10/util/Logging.h>
 
 #include <cctype>
@@ -13,7 +14,6 @@
 #include <streambuf>
 #include <string>
 
-#include "handle.h"
 #include "napi_util.h"
 #include "warnings.h"
 
