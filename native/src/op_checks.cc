@@ -1006,6 +1006,31 @@ void CheckConvDoubleBackwardBias(const Arguments& a) {
     ThrowRange("expected gO to have at least 2 dimensions (batch, channels, ...) when ggb is given, but got shape " + Join(gO.sizes()));
 }
 
+// max_pool1d's output size wraps for a kernel of 2**32 or more (PyTorch 2.13 returns one pooled value
+// for a 1-element input instead of its "Invalid computed output size: 0") and the kernel then loops
+// over the whole kernel: 2**40 is hours. The size computed in 128 bits, as pooling_output_shape does.
+void CheckMaxPool1dOutputSize(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  const c10::IValue *kernel = a.Get("kernel_size"), *stride = a.Get("stride"), *padding = a.Get("padding"), *dilation = a.Get("dilation");
+  if (!self.defined() || self.dim() < 1 || !kernel || !kernel->isIntList() || kernel->toIntVector().size() != 1) return;
+  auto single = [](const c10::IValue* v, int64_t fallback) -> std::optional<int64_t> {
+    if (!v || !v->isIntList() || v->toIntVector().empty()) return fallback;
+    return v->toIntVector().size() == 1 ? std::optional<int64_t>(v->toIntVector()[0]) : std::nullopt;
+  };
+  const int64_t k = kernel->toIntVector()[0];
+  const auto s = single(stride, k), p = single(padding, 0), d = single(dilation, 1);
+  if (!s || !p || !d || k <= 0 || *s <= 0 || *p < 0 || *d <= 0) return;  // the kernel's own checks answer
+  const c10::IValue* ceil = a.Get("ceil_mode");
+  const bool ceilMode = ceil && ceil->isBool() && ceil->toBool();
+  using Wide = __int128;
+  const Wide length = self.size(-1), span = length + 2 * Wide(*p) - Wide(*d) * (k - 1) - 1 + (ceilMode ? *s - 1 : 0);
+  Wide out = (span >= 0 ? span / *s : -((-span + *s - 1) / *s)) + 1;  // division rounding down
+  if (ceilMode && (out - 1) * *s >= length + *p) --out;
+  if (out <= 0)
+    ThrowRange("Invalid computed output size: " + std::to_string(static_cast<long long>(std::max<Wide>(out, INT64_MIN))) + " (input length " +
+               std::to_string(self.size(-1)) + ", kernel_size " + std::to_string(k) + ")");
+}
+
 // ---- CTC: the CPU kernels index log_probs with each target label, and the backward trusts every size ----
 
 // CTC lengths: int[] or, in the .Tensor overloads, an integer tensor; nullopt when neither.
@@ -1243,6 +1268,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::lcm_", {Run<CheckLcmOverflow>, nullptr}},
       {"aten::lstm", {Run<CheckLstmStates>, nullptr}},
       {"aten::ctc_loss", {Run<CheckCtcLoss>, nullptr}},
+      {"aten::max_pool1d", {Run<CheckMaxPool1dOutputSize>, nullptr}},
       {"aten::_convolution_double_backward", {Run<CheckConvDoubleBackwardBias>, nullptr}},
       {"aten::_ctc_loss", {Run<CheckCtcLoss>, nullptr}},
       {"aten::_ctc_loss_backward", {Run<CheckCtcLossBackward>, nullptr}},
