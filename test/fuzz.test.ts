@@ -62,7 +62,8 @@ describe('fuzz-ops', () => {
       '_fused_moving_avg_obs_fq_helper', 'adaptive_avg_pool3d', '_adaptive_avg_pool2d', '_fused_sgd_', '_fused_adam_', '_fused_adagrad_',
       '_quantized::wrapped_fbgemm_linear_fp16_weight', '_quantized::conv_transpose1d_prepack', 'quantized::conv2d_prepack',
       'range', 'segment_reduce', '_segment_reduce_backward', 'lcm', 'lcm_', 'lstm', 'quantized::conv_transpose1d_prepack',
-      'mkldnn::_reorder_convolution_weight', 'ctc_loss', '_ctc_loss', '_ctc_loss_backward', '_convolution_double_backward', 'max_pool1d'];
+      'mkldnn::_reorder_convolution_weight', 'ctc_loss', '_ctc_loss', '_ctc_loss_backward', '_convolution_double_backward', 'max_pool1d',
+      '_scaled_dot_product_attention_math', '_spdiags'];
     const r = await fuzz('--seed', '3', '--cases', '16', '--ops', checked.join(','));
     expect(r.calls).toBeGreaterThan(500);
     expect(r.findings, describeCrashes(r)).toEqual([]);

@@ -1031,6 +1031,34 @@ void CheckMaxPool1dOutputSize(const Arguments& a) {
                std::to_string(self.size(-1)) + ", kernel_size " + std::to_string(k) + ")");
 }
 
+// _scaled_dot_product_attention_math with enable_gqa divides the query's heads by the key's and the
+// value's (dim -3) before anything checks them: 0 heads trap (x86 idiv).
+void CheckGqaHeads(const Arguments& a) {
+  const c10::IValue* gqa = a.Get("enable_gqa");
+  if (!gqa || !gqa->isBool() || !gqa->toBool()) return;
+  for (const char* name : {"key", "value"}) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.dim() >= 3 && t.size(-3) == 0)
+      ThrowRange(std::string("Number of heads in key and value must divide the number of heads in query, but ") + name + " has 0 heads (shape " +
+                 Join(t.sizes()) + ")");
+  }
+}
+
+// _spdiags sums the lengths of the diagonals to size its result: an offset past the matrix has a
+// negative length, which another offset's covers up (heap corruption: [-5, -1] for 3 x 3).
+void CheckSpdiagsOffsets(const Arguments& a) {
+  at::Tensor offsets = a.Tensor("offsets");
+  const c10::IValue* shape = a.Get("shape");
+  if (!IsDenseCpu(offsets) || offsets.numel() == 0 || !c10::isIntegralType(offsets.scalar_type(), false) || !shape || !shape->isIntList()) return;
+  const std::vector<int64_t> mn = shape->toIntVector();
+  if (mn.size() != 2 || mn[0] < 0 || mn[1] < 0) return;  // the kernel's own checks answer
+  c10::AutoGradMode noGrad(false);
+  const int64_t lo = at::min(offsets).item<int64_t>(), hi = at::max(offsets).item<int64_t>();
+  if (lo < -mn[0] || hi > mn[1])
+    ThrowRange("offsets must lie in [" + std::to_string(-mn[0]) + ", " + std::to_string(mn[1]) + "] for shape " + Join(mn) + ", but got " +
+               std::to_string(lo < -mn[0] ? lo : hi));
+}
+
 // ---- CTC: the CPU kernels index log_probs with each target label, and the backward trusts every size ----
 
 // CTC lengths: int[] or, in the .Tensor overloads, an integer tensor; nullopt when neither.
@@ -1269,6 +1297,8 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::lstm", {Run<CheckLstmStates>, nullptr}},
       {"aten::ctc_loss", {Run<CheckCtcLoss>, nullptr}},
       {"aten::max_pool1d", {Run<CheckMaxPool1dOutputSize>, nullptr}},
+      {"aten::_scaled_dot_product_attention_math", {Run<CheckGqaHeads>, "enable_gqa"}},
+      {"aten::_spdiags", {Run<CheckSpdiagsOffsets>, nullptr}},
       {"aten::_convolution_double_backward", {Run<CheckConvDoubleBackwardBias>, nullptr}},
       {"aten::_ctc_loss", {Run<CheckCtcLoss>, nullptr}},
       {"aten::_ctc_loss_backward", {Run<CheckCtcLossBackward>, nullptr}},
