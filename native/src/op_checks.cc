@@ -902,6 +902,16 @@ void CheckRreluWithNoise(const Arguments& a) {
                "Please clone() the tensor before performing the operation.");
 }
 
+// For a dense CPU integer tensor: a value outside [lo, hi] (its minimum if that is below lo, else its
+// maximum), if any; nullopt for other tensors, which the kernels check or do not read.
+std::optional<int64_t> ValueOutside(const at::Tensor& t, int64_t lo, int64_t hi) {
+  if (!IsDenseCpu(t) || t.numel() == 0 || !c10::isIntegralType(t.scalar_type(), false)) return std::nullopt;
+  const int64_t min = at::min(t).item<int64_t>(), max = at::max(t).item<int64_t>();
+  if (min < lo) return min;
+  if (max > hi) return max;
+  return std::nullopt;
+}
+
 // range into an integer dtype steps by the step converted to that dtype: a fractional one (0.5, 1e-320)
 // becomes 0, which the kernel divides by (SIGFPE) after checking the unconverted step for zero.
 void CheckRangeStep(const Arguments& a) {
@@ -931,11 +941,8 @@ void CheckSegmentBounds(const Arguments& a) {
   const int64_t rows = data.size(axis < 0 ? axis + data.dim() : axis);
   c10::AutoGradMode noGrad(false);
   at::Tensor offsets = a.Tensor("offsets"), lengths = a.Tensor("lengths");
-  if (IsDenseCpu(offsets) && offsets.numel() > 0 && c10::isIntegralType(offsets.scalar_type(), false)) {
-    const int64_t lo = at::min(offsets).item<int64_t>(), hi = at::max(offsets).item<int64_t>();
-    if (lo < 0 || hi > rows)
-      ThrowRange("offsets must lie in [0, " + std::to_string(rows) + "] (data.size(axis)), but got an offset of " + std::to_string(lo < 0 ? lo : hi));
-  }
+  if (auto bad = ValueOutside(offsets, 0, rows))
+    ThrowRange("offsets must lie in [0, " + std::to_string(rows) + "] (data.size(axis)), but got an offset of " + std::to_string(*bad));
   if (IsDenseCpu(lengths) && lengths.numel() > 0 && c10::isIntegralType(lengths.scalar_type(), false) && lengths.dim() > 0) {
     if (at::min(lengths).item<int64_t>() < 0) ThrowRange("lengths contains negative value!");
     // Summed in int64 (int32 lengths could wrap); the kernel adds them up one row of segments at a time.
@@ -1049,14 +1056,13 @@ void CheckGqaHeads(const Arguments& a) {
 void CheckSpdiagsOffsets(const Arguments& a) {
   at::Tensor offsets = a.Tensor("offsets");
   const c10::IValue* shape = a.Get("shape");
-  if (!IsDenseCpu(offsets) || offsets.numel() == 0 || !c10::isIntegralType(offsets.scalar_type(), false) || !shape || !shape->isIntList()) return;
+  if (!shape || !shape->isIntList()) return;
   const std::vector<int64_t> mn = shape->toIntVector();
   if (mn.size() != 2 || mn[0] < 0 || mn[1] < 0) return;  // the kernel's own checks answer
   c10::AutoGradMode noGrad(false);
-  const int64_t lo = at::min(offsets).item<int64_t>(), hi = at::max(offsets).item<int64_t>();
-  if (lo < -mn[0] || hi > mn[1])
+  if (auto bad = ValueOutside(offsets, -mn[0], mn[1]))
     ThrowRange("offsets must lie in [" + std::to_string(-mn[0]) + ", " + std::to_string(mn[1]) + "] for shape " + Join(mn) + ", but got " +
-               std::to_string(lo < -mn[0] ? lo : hi));
+               std::to_string(*bad));
 }
 
 // ---- CTC: the CPU kernels index log_probs with each target label, and the backward trusts every size ----
