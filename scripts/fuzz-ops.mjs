@@ -106,6 +106,18 @@ const THEMES = [
     ints: ['0', '1', '2', '-1', '2 ** 40'],
     floats: ['0', '1.5', '-1', 'NaN'],
   },
+  {
+    // Dtypes few kernels are written for (float8, float4, bits, unsigned, complex128), and rank 8.
+    tensors: ['torch.ones([2, 3], { dtype: torch.float8_e4m3fn })', 'torch.ones([2, 2], { dtype: torch.float8_e5m2 })',
+      'torch.ones([2, 3], { dtype: torch.float8_e8m0fnu })', 'torch.empty([2, 2], { dtype: torch.float4_e2m1fn_x2 })',
+      'torch.empty([2, 3], { dtype: torch.bits8 })', 'torch.tensor([65535, 0], { dtype: torch.uint16 })',
+      'torch.tensor([4294967295, 1], { dtype: torch.uint32 })', 'torch.ones([2], { dtype: torch.uint64 })',
+      'torch.tensor([-32768, -1], { dtype: torch.int16 })', 'torch.ones([3, 3], { dtype: torch.complex128 })',
+      'torch.ones([2, 3], { dtype: torch.bfloat16 })', 'torch.ones([3, 3], { dtype: torch.bool })',
+      'torch.ones([1, 1, 1, 1, 1, 1, 1, 2])', "torch.ones([1, 2, 2, 2, 2]).contiguous({ memoryFormat: 'channels_last_3d' })"],
+    ints: ['0', '1', '2', '-1', '2 ** 31'],
+    floats: ['0', '1.5', '-1', 'NaN'],
+  },
 ];
 
 // Any value at all, for arguments of the wrong kind.
