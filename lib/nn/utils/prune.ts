@@ -216,6 +216,16 @@ export class Identity extends BasePruningMethod {
   }
 }
 
+// The unstructured methods' mask: defaultMask with the n = amount entries that topN(n) picks zeroed.
+function unstructuredMask(t: Tensor, defaultMask: Tensor, amount: number, topN: (n: number) => unknown): Tensor {
+  const tensorSize = t.numel();
+  const n = computeNparamsToprune(amount, tensorSize);
+  validateAmount(n, tensorSize);
+  const mask = defaultMask.clone({ memoryFormat: 'contiguous_format' } as never);
+  if (n !== 0) mask.view(-1).indexPut_([(topN(n) as { indices: Tensor }).indices], 0);
+  return mask;
+}
+
 /** prune.RandomUnstructured: zeroes `amount` entries chosen at random (torch.rand_like + topk, as PyTorch). */
 export class RandomUnstructured extends BasePruningMethod {
   readonly PRUNING_TYPE: PruningType = 'unstructured';
@@ -224,16 +234,7 @@ export class RandomUnstructured extends BasePruningMethod {
     validateAmountInit(amount);
   }
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
-    const tensorSize = t.numel();
-    const n = computeNparamsToprune(this.amount, tensorSize);
-    validateAmount(n, tensorSize);
-    const mask = defaultMask.clone({ memoryFormat: 'contiguous_format' } as never);
-    if (n !== 0) {
-      const prob = randLike(t);
-      const { indices } = ops.topk(prob.view(-1), n) as unknown as { indices: Tensor };
-      mask.view(-1).indexPut_([indices], 0);
-    }
-    return mask;
+    return unstructuredMask(t, defaultMask, this.amount, (n) => ops.topk(randLike(t).view(-1), n));
   }
   static override apply(module: Module, name: string, amount: number): RandomUnstructured {
     return BasePruningMethod.applyMethod(module, name, () => new RandomUnstructured(amount)) as RandomUnstructured;
@@ -248,15 +249,7 @@ export class L1Unstructured extends BasePruningMethod {
     validateAmountInit(amount);
   }
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
-    const tensorSize = t.numel();
-    const n = computeNparamsToprune(this.amount, tensorSize);
-    validateAmount(n, tensorSize);
-    const mask = defaultMask.clone({ memoryFormat: 'contiguous_format' } as never);
-    if (n !== 0) {
-      const { indices } = ops.topk(ops.abs(t).view(-1), n, { largest: false }) as unknown as { indices: Tensor };
-      mask.view(-1).indexPut_([indices], 0);
-    }
-    return mask;
+    return unstructuredMask(t, defaultMask, this.amount, (n) => ops.topk(ops.abs(t).view(-1), n, { largest: false }));
   }
   static override apply(module: Module, name: string, amount: number, importanceScores: Tensor | null = null): L1Unstructured {
     return BasePruningMethod.applyMethod(module, name, () => new L1Unstructured(amount), importanceScores) as L1Unstructured;
