@@ -1,7 +1,7 @@
 // Memory safety at the JS boundary: toTypedArray copies unless sharing is asked for, a shared array
 // never outlives or outgrows its storage, frombuffer refuses resizable buffers and notices detached
-// ones, and a foreign External is never read as ours (handles are recognised by address, other
-// natives by type tag).
+// ones, a foreign External is never read as ours (handles are recognised by address, other
+// natives by type tag), and no export of the addon dies of the arguments it is given.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
 import { native } from '../lib/native.js';
-import { fullGc, root, runChild } from './run-child.js';
+import { childTimeoutMs, fullGc, root, runChild } from './run-child.js';
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -181,4 +181,49 @@ describe('handles', () => {
     expect(r.signal, r.stderr).toBeNull();
     expect(r.stdout.trim().split('\n')).toEqual([...Array(20).fill('TypeError'), 'while alive: [3]', 'TypeError']);
   });
+});
+
+describe('the native surface', () => {
+  // Every export of the addon called with values of every kind for its arguments: wrong types, disposed
+  // and foreign handles, throwing Proxies, huge numbers. Each call returns or throws; the process
+  // never dies. Left out: the exports that write files (zipWrite, jitSave), set process-wide thread
+  // counts, install the warning handler or write to stderr (writeCppLog): their own tests cover them.
+  it('every export with junk arguments returns or throws, never crashes', () => {
+    const r = runChild(`
+      import { native } from ${JSON.stringify(join(root, 'lib', 'native.ts'))};
+      const left = new Set(['zipWrite', 'jitSave', 'setWarningHandler', 'writeCppLog', 'setNumThreads', 'setNumInteropThreads', 'initNumThreads', 'shareMemory']);
+      const names = Object.keys(native).filter((k) => typeof native[k] === 'function' && !left.has(k)).sort();
+      const t = () => native.fromTypedArray(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3], null);
+      const disposed = () => { const x = t(); native.dispose(x); return x; };
+      const trap = () => { throw new Error('trap'); };
+      const values = [
+        () => undefined, () => null, () => 0, () => -1, () => 1, () => 3, () => 7, () => 0.5, () => 2 ** 40, () => -(2 ** 53),
+        () => NaN, () => Infinity, () => 'x', () => '', () => 'cpu', () => 'float32', () => true, () => 2n ** 70n, () => -1n,
+        () => ({}), () => [], () => [1, 2], () => [[1]], () => [t(), t()], () => [null, undefined], () => t(), () => t(),
+        () => native.fromTypedArray(new Float32Array(0), [0], null), () => native.fromTypedArray(new Int32Array([1]), [], null),
+        () => new Float32Array(4), () => new ArrayBuffer(8), () => Buffer.from('PK\\x03\\x04abc'), () => () => {}, () => trap,
+        () => Symbol('s'), () => new Proxy({}, { get: trap, ownKeys: trap, has: trap }), () => ({ length: 2 ** 40 }),
+        () => Object.create(null), () => native.generatorNew('cpu'), () => torch.ones([2, 2]), disposed,
+        () => ({ dtype: 'float32', device: 'cpu' }),
+      ];
+      let seed = 0;
+      const rand = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+      const stats = { returned: 0, threw: 0 };
+      for (let i = 0; i < 40 * names.length; i++) {
+        seed = (7919 + i * 104729) >>> 0;
+        const name = names[i % names.length];
+        const args = Array.from({ length: rand(6) }, () => values[rand(values.length)]());
+        process.stdout.write(\`call \${i}: \${name}\\n\`);
+        try { native[name](...args); stats.returned++; } catch { stats.threw++; }
+        if (!native.isGradEnabled()) native.setGradEnabled(true);
+      }
+      console.log(JSON.stringify(stats));
+    `);
+    const lines = r.stdout.trim().split('\n');
+    expect(r.signal, `died in ${lines[lines.length - 1]}\n${r.stderr}`).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const stats = JSON.parse(lines[lines.length - 1]!) as { returned: number; threw: number };
+    expect(stats.threw).toBeGreaterThan(2000);
+    expect(stats.returned).toBeGreaterThan(500);
+  }, childTimeoutMs);
 });
