@@ -200,7 +200,7 @@ describe('damaged files', () => {
     expect(() => torch.load(42 as unknown as string)).toThrow(TypeError);
   });
 
-  it('truncated at any offset or with flipped bytes: an Error naming the buffer, never a crash', () => {
+  it('truncated at any offset or with flipped bytes, with weightsOnly or not: an Error naming the buffer, never a crash', () => {
     const r = runChild(`
       import { readFileSync, readdirSync } from 'node:fs';
       const dir = ${JSON.stringify(new URL('.', dir).pathname)};
@@ -208,8 +208,10 @@ describe('damaged files', () => {
       const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
       const stats = { threw: 0, loaded: 0, bad: [] };
       const attempt = (bytes) => {
-        try { torch.load(bytes, { weightsOnly: true }); stats.loaded++; }
-        catch (e) { if (e instanceof Error && e.message.startsWith('torch.load: <buffer>: ')) stats.threw++; else stats.bad.push(String(e)); }
+        for (const weightsOnly of [true, false]) {
+          try { torch.load(bytes, { weightsOnly }); stats.loaded++; }
+          catch (e) { if (e instanceof Error && e.message.startsWith('torch.load: <buffer>: ')) stats.threw++; else stats.bad.push(String(e)); }
+        }
       };
       for (const name of ['state_dict.pt', 'dtypes.pt', 'sgd.pt', 'nested.pt', 'views_113.pt']) {
         const data = readFileSync(dir + name);
