@@ -63,6 +63,13 @@ describe("libtorch's C++ log", () => {
       const nnpack = torch.ops.aten._nnpack_available(); // logs on CPUs NNPACK does not support
       const [x, w] = [torch.randn([1, 1, 8, 8]), torch.randn([2, 1, 3, 3])];
       for (let i = 0; i < 3; i++) torch.nn.functional.conv2d(x, w);
+      // During a backward pass c10's handler is the autograd engine's own: records still come here.
+      torch.nn.functional.conv2d(x, w.detach().requiresGrad_()).sum().backward();
+      class Logs extends torch.autograd.Function {
+        static override forward(ctx: torch.FunctionCtx, t: torch.Tensor) { return t.mul(2); }
+        static override backward(ctx: torch.FunctionCtx, g: torch.Tensor) { native.writeCppLog('warning', 'a record in backward'); return g.mul(2); }
+      }
+      (Logs.apply(torch.ones(2).requiresGrad_()) as torch.Tensor).sum().backward();
       for (let i = 0; i < 3; i++) native.writeCppLog('warning', 'a warning record');
       native.writeCppLog('warning', 'a warning record'); // another call site: still the same record
       native.writeCppLog('error', 'an error record');
@@ -84,9 +91,10 @@ describe("libtorch's C++ log", () => {
     expect(nnpackWarnings).toHaveLength(nnpack ? 0 : 1);
     for (const s of nnpackWarnings) expect(s).toMatch(/ \(Triggered internally at NNPACK\.cpp:\d+\.\)$/);
     const own = seen.filter((s) => s.includes('record'));
-    expect(own).toHaveLength(2);
-    expect(own[0]).toMatch(new RegExp(`^${at('a warning record').replace(/[()]/g, '\\$&')}\\d+\\.\\)$`));
-    expect(own[1]!.startsWith(at('an error record'))).toBe(true);
+    expect(own).toHaveLength(3);
+    expect(own[0]!.startsWith(at('a record in backward'))).toBe(true);
+    expect(own[1]).toMatch(new RegExp(`^${at('a warning record').replace(/[()]/g, '\\$&')}\\d+\\.\\)$`));
+    expect(own[2]!.startsWith(at('an error record'))).toBe(true);
   });
 
   it('TORCH_CPP_LOG_LEVEL still filters them, and INFO records it lets through go to stderr as in Python', () => {
@@ -95,7 +103,7 @@ describe("libtorch's C++ log", () => {
     expect(errorsOnly.stderr).not.toMatch(record);
     const all = child({ TORCH_CPP_LOG_LEVEL: 'INFO' });
     expect(all.stderr).toMatch(/^\[I\d+ [\d:.]+ cpp_log\.cc:\d+\] an info record$/m);
-    expect(all.seen.filter((s) => s.includes('record'))).toHaveLength(2);
+    expect(all.seen.filter((s) => s.includes('record'))).toHaveLength(3);
   });
 
   it('a worker thread gets the records it writes; a record longer than 8 KiB goes to stderr whole', () => {

@@ -43,9 +43,9 @@ void InstallWarningBuffer() {
 }
 
 WarningBuffer* JsThreadWarnings() {
-  if (!bufferInstalled) return nullptr;  // libtorch's own threads: no buffer is made there
-  WarningBuffer* buffer = &ThreadWarnings();
-  return c10::WarningUtils::get_warning_handler() == buffer ? buffer : nullptr;
+  // Not "while c10's handler is ours": a backward pass swaps in the engine's own (it replays
+  // TORCH_WARNs afterwards, but never sees log records), and the call's Flush empties ours anyway.
+  return bufferInstalled ? &ThreadWarnings() : nullptr;  // libtorch's own threads: no buffer is made there
 }
 
 void WarningBuffer::Log(std::string line) {

@@ -34,7 +34,7 @@ class WarningBuffer : public c10::WarningHandler {
 // This thread's buffer (the handler c10 calls on this thread once InstallWarningBuffer ran).
 WarningBuffer& ThreadWarnings();
 void InstallWarningBuffer();
-// This thread's buffer while it is c10's handler here (a JS thread), else null.
+// This thread's buffer on a JS thread (where InstallWarningBuffer ran), else null.
 WarningBuffer* JsThreadWarnings();
 // Once per process: libtorch's log lines written on a JS thread become that thread's warnings.
 void RouteCppLogToWarnings();
