@@ -2,6 +2,7 @@
 // Crash fuzzer for the generic entry point: calls operators the dispatcher knows (native opNames(),
 // what torch.ops.aten and every generated function go through) with malformed arguments built from
 // each overload's schema (empty and 0-d tensors; sparse, quantized, mkldnn, nested and overlapping ones;
+// float8, float4, bits and unsigned ones;
 // INT64_MIN / -1 values, huge and negative ints, NaN, wrong dtypes, mismatched shapes, null for tensors,
 // extra or missing arguments, nested arrays) and
 // reports every call whose process dies by a signal or hangs. A JS error is the right answer to bad
