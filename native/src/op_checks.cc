@@ -656,17 +656,22 @@ void CheckCholeskySolveHelper(const Arguments& a) {
                " (and the batch dims must match: " + Join(self.sizes()) + " and " + Join(factor.sizes()) + ")");
 }
 
+// The minimum and maximum of a dense CPU integer tensor with elements; nullopt for other tensors,
+// which the kernels check or do not read.
+std::optional<std::pair<int64_t, int64_t>> IntegerRange(const at::Tensor& t) {
+  if (!IsDenseCpu(t) || t.numel() == 0 || !c10::isIntegralType(t.scalar_type(), false)) return std::nullopt;
+  c10::AutoGradMode noGrad(false);
+  return std::pair{at::min(t).item<int64_t>(), at::max(t).item<int64_t>()};
+}
+
 // _convert_indices_from_coo_to_csr writes out[i] for i up to each index, into size + 1 entries.
 void CheckCooToCsr(const Arguments& a) {
   at::Tensor self = a.Tensor("self");
   int64_t size = IntArgument(a, "size", 0);
   if (size < 0) ThrowRange("size must be non-negative, but got " + std::to_string(size));
-  if (!IsDenseCpu(self) || self.numel() == 0 || !c10::isIntegralType(self.scalar_type(), false)) return;
-  c10::AutoGradMode noGrad(false);
-  int64_t lo = self.min().item<int64_t>(), hi = self.max().item<int64_t>();
-  if (lo < 0 || hi > size)
+  if (auto range = IntegerRange(self); range && (range->first < 0 || range->second > size))
     ThrowRange("indices must be in [0, size], with size " + std::to_string(size) + ", but got values from " +
-               std::to_string(lo) + " to " + std::to_string(hi));
+               std::to_string(range->first) + " to " + std::to_string(range->second));
 }
 
 // _convert_indices_from_csr_to_coo fills out[crow[i] .. crow[i + 1]) per row of each batch, in nnz =
@@ -677,12 +682,12 @@ void CheckCsrToCoo(const Arguments& a) {
   if (crow.dim() != col.dim() || crow.sizes().slice(0, crow.dim() - 1) != col.sizes().slice(0, col.dim() - 1))
     ThrowError("expected crow_indices and col_indices with the same batch dims, but got " + Join(crow.sizes()) + " and " + Join(col.sizes()));
   int64_t rows = crow.size(-1) - 1, nnz = col.size(-1);
-  if (rows <= 0 || nnz == 0 || crow.numel() == 0 || !c10::isIntegralType(crow.scalar_type(), false)) return;
-  c10::AutoGradMode noGrad(false);
-  int64_t lo = crow.min().item<int64_t>(), hi = crow.max().item<int64_t>();
-  if (lo < 0 || hi > nnz)
+  const auto range = rows > 0 && nnz > 0 ? IntegerRange(crow) : std::nullopt;
+  if (!range) return;
+  if (range->first < 0 || range->second > nnz)
     ThrowRange("crow_indices must be in [0, nnz] with nnz = col_indices.size(-1) = " + std::to_string(nnz) + ", but got values from " +
-               std::to_string(lo) + " to " + std::to_string(hi));
+               std::to_string(range->first) + " to " + std::to_string(range->second));
+  c10::AutoGradMode noGrad(false);
   if (!crow.narrow(-1, 1, rows).ge(crow.narrow(-1, 0, rows)).all().item<bool>())
     ThrowError("crow_indices must be non-decreasing along its last dim");
 }
@@ -903,12 +908,11 @@ void CheckRreluWithNoise(const Arguments& a) {
 }
 
 // For a dense CPU integer tensor: a value outside [lo, hi] (its minimum if that is below lo, else its
-// maximum), if any; nullopt for other tensors, which the kernels check or do not read.
+// maximum), if any; nullopt for other tensors (IntegerRange).
 std::optional<int64_t> ValueOutside(const at::Tensor& t, int64_t lo, int64_t hi) {
-  if (!IsDenseCpu(t) || t.numel() == 0 || !c10::isIntegralType(t.scalar_type(), false)) return std::nullopt;
-  const int64_t min = at::min(t).item<int64_t>(), max = at::max(t).item<int64_t>();
-  if (min < lo) return min;
-  if (max > hi) return max;
+  const auto range = IntegerRange(t);
+  if (range && range->first < lo) return range->first;
+  if (range && range->second > hi) return range->second;
   return std::nullopt;
 }
 
@@ -943,8 +947,8 @@ void CheckSegmentBounds(const Arguments& a) {
   at::Tensor offsets = a.Tensor("offsets"), lengths = a.Tensor("lengths");
   if (auto bad = ValueOutside(offsets, 0, rows))
     ThrowRange("offsets must lie in [0, " + std::to_string(rows) + "] (data.size(axis)), but got an offset of " + std::to_string(*bad));
-  if (IsDenseCpu(lengths) && lengths.numel() > 0 && c10::isIntegralType(lengths.scalar_type(), false) && lengths.dim() > 0) {
-    if (at::min(lengths).item<int64_t>() < 0) ThrowRange("lengths contains negative value!");
+  if (auto range = lengths.defined() && lengths.dim() > 0 ? IntegerRange(lengths) : std::nullopt) {
+    if (range->first < 0) ThrowRange("lengths contains negative value!");
     // Summed in int64 (int32 lengths could wrap); the kernel adds them up one row of segments at a time.
     const int64_t most = at::max(lengths.to(c10::kLong).sum(-1)).item<int64_t>();
     if (most > rows)
