@@ -24,6 +24,7 @@ function inputWithHandle(h: unknown, args: readonly unknown[], n: number, option
   if (options) for (const k in options) {
     const a = (args[n] as Record<string, unknown>)[k];
     if (isTensorObject(a) && handleOf(a) === h) return a;
+    if (Array.isArray(a)) for (const e of a) if (isTensorObject(e) && handleOf(e) === h) return e;   // out: [values, indices]
   }
   return undefined;
 }

@@ -290,7 +290,7 @@ function factory(name: string, args: unknown[]): Tensor {
     const rest = readOptions(name, last, factoryOptionNames(name)) as TensorOptions & Record<string, unknown>; // own keys only
     requiresGrad = requiresGradOption(rest, name);
     delete rest.requiresGrad;
-    // Check dtype and device here, so that a bad one is named instead of "no overload matches".
+    // Check dtype and device here, so that a bad one is named instead of "received an invalid combination of arguments".
     if (rest.dtype !== undefined && rest.dtype !== null) rest.dtype = toDType(rest.dtype, name);
     if (rest.device !== undefined && rest.device !== null) rest.device = toDevice(rest.device, name);
     if (rest.names !== undefined && rest.names !== null) requireNamedTensors(name);

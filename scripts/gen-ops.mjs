@@ -148,7 +148,7 @@ function signatures(parsed, dropSelf, outArg) {
   }
   const typed = args.map((a) => ({ ...a, types: argTypes(a.type), param: paramName(a.name), key: optionKey(a.name) }));
   if (typed.some((a) => a.types === null)) return [];
-  if (outArg) typed.push({ ...outArg, types: ['Tensor'], key: optionKey(outArg.name), hasDefault: true, kwOnly: true });
+  if (outArg) typed.push({ ...outArg, key: optionKey(outArg.name), hasDefault: true, kwOnly: true });
   const ret = retType(parsed.returns, selfAlias);
   const pos = typed.filter((a) => !a.kwOnly);
   const kw = typed.filter((a) => a.kwOnly);
@@ -276,13 +276,15 @@ const renderSig = (s) => `(${s.params.map(renderParam).join(', ')}): ${s.ret}`;
 const argsKey = (args) => JSON.stringify(args.map((a) => [a.name, a.type, a.hasDefault, a.kwOnly]));
 const isOutArg = (a) => a.kwOnly && a.alias.includes('!');
 
-// The `out` argument of the out= overload that matches a functional schema (torch.add(x, y, { out })),
-// when it has one out tensor: Python's several outs are one tuple, which has no JS form here.
+// The `out` option of the out= overload that matches a functional schema: one tensor
+// (torch.add(x, y, { out })), or for several outs one array, as Python's tuple (torch.sort(x, { out: [values, indices] })).
 function outTwin(parsed, schemas) {
   const key = argsKey(parsed.args);
   for (const s of schemas) {
     const outs = s.args.filter(isOutArg);
-    if (s.isOut && outs.length === 1 && argsKey(s.args.filter((a) => !isOutArg(a))) === key) return outs[0];
+    if (!s.isOut || argsKey(s.args.filter((a) => !isOutArg(a))) !== key) continue;
+    if (outs.length === 1) return { ...outs[0], types: ['Tensor'] };
+    return { ...outs[0], name: 'out', types: [`[${outs.map(() => 'Tensor').join(', ')}]`] };
   }
   return null;
 }

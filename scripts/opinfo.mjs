@@ -91,7 +91,11 @@ function checkCall(entry, variant, dtype, sample, seed) {
   try {
     actual = call(entry, variant, sample, seed);
   } catch (e) {
-    return expected?.$ === 'error' ? null : `throws ${shortError(e)}`;
+    if (expected?.$ !== 'error') return `throws ${shortError(e)}`;
+    if (!(e instanceof Error)) return `throws ${describe(e)}, not an Error`;
+    // an OpInfo error input (make-opinfo-error-fixtures.py) carries the pattern PyTorch's test_errors matches
+    const pattern = sample.regex?.[variant];
+    return pattern === undefined || new RegExp(pattern).test(e.message) ? null : `${shortError(e)}: PyTorch's message matches /${pattern}/, this one does not`;
   }
   if (expected?.$ === 'error') return `no error: Python raises ${expected.type} (${expected.message}), JS returned ${describe(actual)}`;
   const mode = { meta: sample.compare === 'meta', exact: sample.compare === 'exact', tolerance: entry.tolerance?.[dtype] };

@@ -93,13 +93,13 @@ describe('overload choice remembered per argument kinds', () => {
 
   it('an int list with a float in it is refused after int lists were seen (as in Python)', () => {
     expect(x.view([3, 1]).shape).toEqual([3, 1]);
-    expect(() => x.view([1.5, 2])).toThrow(/no overload matches/);
-    expect(() => x.view([x, x] as unknown as number[])).toThrow(/no overload matches/);
+    expect(() => x.view([1.5, 2])).toThrow(/received an invalid combination of arguments/);
+    expect(() => x.view([x, x] as unknown as number[])).toThrow(/received an invalid combination of arguments/);
     expect(x.view([1, 3]).shape).toEqual([1, 3]);
   });
 
   it('a generator in the slot of a tensor is still refused after tensors were seen', () => {
     expect(torch.add(x, x).tolist()).toEqual([3, 5, 7]);
-    expect(() => torch.add(x, new torch.Generator() as unknown as torch.Tensor)).toThrow(/no overload matches.*Generator/s);
+    expect(() => torch.add(x, new torch.Generator() as unknown as torch.Tensor)).toThrow(/received an invalid combination of arguments.*Generator/s);
   });
 });

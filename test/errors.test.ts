@@ -83,7 +83,7 @@ const inplace = (name: string, cls: ErrorClass, has: Phrase[], make: () => Tenso
   }, extra);
 
 const m23 = (): Tensor => torch.arange(6).reshape(2, 3).float();
-const NO_OVERLOAD = 'no overload matches these arguments';
+const NO_OVERLOAD = 'received an invalid combination of arguments';
 const DIM_RANGE = 'Dimension out of range';
 
 const cases: Case[] = [
@@ -347,7 +347,7 @@ const cases: Case[] = [
   // ---- operator names and argument counts --------------------------------------------------
   c('ops.aten.nope: unknown operator', TypeError, ["no operator named 'aten::nope'"], () => T.ops.aten.nope(torch.ones(2))),
   c('ops.aten.add.nope: unknown overload', TypeError, ["no operator named 'aten::add.nope'"], () => T.ops.aten.add.nope(torch.ones(2), 1)),
-  c('exp: one argument too many', TypeError, [/^exp: /, NO_OVERLOAD, 'got (number), expected one of:\n  exp({ out })'], () => bad(torch.ones(2)).exp(1)),
+  c('exp: one argument too many', TypeError, [/^exp: /, NO_OVERLOAD, 'got (number), but expected one of:\n  exp({ out })'], () => bad(torch.ones(2)).exp(1)),
   // The candidates are JS signatures (camelCase options, JS types), not raw schemas; the call's own values are named.
   c('sum: no overload lists JS signatures', TypeError, [/^sum: /, 'got (string, { keepdim: number })',
     'sum(dim: number | number[] | null, keepdim?: boolean, { dtype, out })'], () => torch.ones(2, 3).sum(bad('x'), bad({ keepdim: 1 }))),

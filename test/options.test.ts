@@ -206,6 +206,22 @@ describe('out= as PyTorch checks it', () => {
     expect(torch.add(a.index('0:3'), 1, { out: a.index('3:') }).tolist()).toEqual([2, 3, 4]);
   });
 
+  it("several outs are one array, as Python's out=(values, indices)", () => {
+    const x = torch.tensor([[3, 1, 2], [0, 5, 4]], { dtype: torch.float32 });
+    const [v, i] = [torch.empty(0), torch.empty(0, { dtype: torch.int64 })];
+    const sorted = torch.sort(x, 1, { out: [v, i] });
+    expect(sorted[0]).toBe(v);
+    expect(sorted[1]).toBe(i);
+    expect(sorted.values).toBe(v);
+    expect([v.tolist(), i.tolist()]).toEqual([[[1, 2, 3], [0, 4, 5]], [[1, 2, 0], [0, 2, 1]]]);
+    const [m, mi] = torch.max(x, 0, { out: [torch.empty(0), torch.empty(0, { dtype: torch.int64 })] });
+    expect([m.tolist(), mi.tolist()]).toEqual([[3, 5, 4], [0, 1, 1]]);
+    // PyTorch's own check of each out tensor, and a clear TypeError for the wrong number of them
+    expect(() => torch.aminmax(x, { out: [torch.empty(0, { dtype: torch.float64 }), torch.empty(0)] })).toThrow('aminmax: Expected out tensor to have dtype float, but got double instead');
+    expect(() => torch.sort(x, { out: [v] as unknown as [Tensor, Tensor] })).toThrow(/^sort: received an invalid combination of arguments - got \(Tensor, \{ out: Tensor\[\] \}\).*out: \[2 Tensors\]/s);
+    expect(() => torch.sort(x, { out: v as unknown as [Tensor, Tensor] })).toThrow(TypeError);
+  });
+
   it('an out with internal overlap (expanded) is refused', () => {
     expect(() => torch.add(torch.ones(3), 1, { out: torch.ones(1).expand(3) })).toThrow('more than one element of the written-to tensor refers to a single memory location');
     expect(() => torch.mul(torch.ones(3), 2, { out: torch.ones(1).expand(3) })).toThrow('more than one element of the written-to tensor');

@@ -131,6 +131,11 @@ describe('argument forms', () => {
     const out = torch.empty(2, 3, { dtype: torch.int64 });
     expectTypeOf(torch.add(x, 1, { out })).toEqualTypeOf<Tensor>();
     expect(torch.add(x, 1, { out })).toBe(out);
+    // several outs: one array, as Python's tuple
+    const outs: [Tensor, Tensor] = [torch.empty(0), torch.empty(0, { dtype: torch.int64 })];
+    expectTypeOf(torch.sort(x.float(), { out: outs }).values).toEqualTypeOf<Tensor>();
+    // @ts-expect-error sort has two outs
+    expect(() => torch.sort(x.float(), { out: outs[0] })).toThrow(TypeError);
   });
 
   it('generators in random ops', () => {

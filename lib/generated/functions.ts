@@ -577,13 +577,13 @@ export const aminmax = opFunction('aminmax') as unknown as {
    *
    * Computes the minimum and maximum values of the `input` tensor.
    */
-  (input: Tensor | Scalar, options?: { dim?: number | null; keepdim?: boolean }): [Tensor, Tensor] & { min: Tensor; max: Tensor };
+  (input: Tensor | Scalar, options?: { dim?: number | null; keepdim?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { min: Tensor; max: Tensor };
   /**
    * `torch.aminmax(input, *, dim=None, keepdim=False, out=None) -> (Tensor min, Tensor max)`
    *
    * Computes the minimum and maximum values of the `input` tensor.
    */
-  (options: { input: Tensor | Scalar; dim?: number | null; keepdim?: boolean }): [Tensor, Tensor] & { min: Tensor; max: Tensor };
+  (options: { input: Tensor | Scalar; dim?: number | null; keepdim?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { min: Tensor; max: Tensor };
 };
 export const angle = opFunction('angle') as unknown as {
   /**
@@ -1343,55 +1343,55 @@ export const batchNormBackwardReduce = opFunction('batch_norm_backward_reduce') 
    *
    * ATen operator without a Python docstring.
    */
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, weightG: boolean, biasG: boolean): [Tensor, Tensor, Tensor, Tensor];
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, weightG: boolean, biasG: boolean, options?: { out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, weightG: boolean, options: { biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, weightG: boolean, options: { biasG: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, options: { weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, inputG: boolean, options: { weightG: boolean; biasG: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, options: { inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, weight: Tensor | Scalar | null, options: { inputG: boolean; weightG: boolean; biasG: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOut: Tensor | Scalar, input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (gradOut: Tensor | Scalar, input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOut: Tensor | Scalar, options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (gradOut: Tensor | Scalar, options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::batch_norm_backward_reduce(Tensor grad_out, Tensor input, Tensor mean, Tensor invstd, Tensor? weight, bool input_g, bool weight_g, bool bias_g) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { gradOut: Tensor | Scalar; input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (options: { gradOut: Tensor | Scalar; input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; weight: Tensor | Scalar | null; inputG: boolean; weightG: boolean; biasG: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const batchNormElemt = opFunction('batch_norm_elemt') as unknown as {
   /**
@@ -1443,55 +1443,55 @@ export const batchNormGatherStats = opFunction('batch_norm_gather_stats') as unk
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, count: number): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, count: number, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, options: { count: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, options: { count: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, options: { eps: number; count: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, options: { eps: number; count: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number; eps: number; count: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, int count) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number }): [Tensor, Tensor];
+  (options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; count: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
 };
 export const batchNormGatherStatsWithCounts = opFunction('batch_norm_gather_stats_with_counts') as unknown as {
   /**
@@ -1499,55 +1499,55 @@ export const batchNormGatherStatsWithCounts = opFunction('batch_norm_gather_stat
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, counts: Tensor | Scalar): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, counts: Tensor | Scalar, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, options: { counts: Tensor | Scalar }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, eps: number, options: { counts: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, options: { eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, options: { eps: number; counts: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number; eps: number; counts: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, invstd: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  (input: Tensor | Scalar, mean: Tensor | Scalar, options: { invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  (input: Tensor | Scalar, options: { mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_gather_stats_with_counts(Tensor input, Tensor mean, Tensor invstd, Tensor? running_mean, Tensor? running_var, float momentum, float eps, Tensor counts) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar }): [Tensor, Tensor];
+  (options: { input: Tensor | Scalar; mean: Tensor | Scalar; invstd: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; eps: number; counts: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor];
 };
 export const batchNormStats = opFunction('batch_norm_stats') as unknown as {
   /**
@@ -1555,19 +1555,19 @@ export const batchNormStats = opFunction('batch_norm_stats') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, eps: number): [Tensor, Tensor];
+  (input: Tensor | Scalar, eps: number, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_stats(Tensor input, float eps) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { eps: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, options: { eps: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_stats(Tensor input, float eps) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; eps: number }): [Tensor, Tensor];
+  (options: { input: Tensor | Scalar; eps: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
 };
 export const batchNormUpdateStats = opFunction('batch_norm_update_stats') as unknown as {
   /**
@@ -1575,31 +1575,31 @@ export const batchNormUpdateStats = opFunction('batch_norm_update_stats') as unk
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number): [Tensor, Tensor];
+  (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, momentum: number, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { momentum: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; momentum: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number }): [Tensor, Tensor];
+  (input: Tensor | Scalar, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::batch_norm_update_stats(Tensor input, Tensor? running_mean, Tensor? running_var, float momentum) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number }): [Tensor, Tensor];
+  (options: { input: Tensor | Scalar; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; momentum: number; out?: [Tensor, Tensor] }): [Tensor, Tensor];
 };
 export const bernoulli = opFunction('bernoulli') as unknown as {
   /**
@@ -3218,55 +3218,55 @@ export const cudnnBatchNorm = opFunction('cudnn_batch_norm') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, epsilon: number): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, epsilon: number, options?: { out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, options: { epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, options: { epsilon: number; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::cudnn_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor, Tensor];
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const cudnnConvolution = opFunction('cudnn_convolution') as unknown as {
   /**
@@ -3550,19 +3550,19 @@ export const cummax = opFunction('cummax') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative maximum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.cummax(input, dim, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative maximum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.cummax(input, dim, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative maximum of elements of `input` in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const cummin = opFunction('cummin') as unknown as {
   /**
@@ -3570,19 +3570,19 @@ export const cummin = opFunction('cummin') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative minimum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.cummin(input, dim, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative minimum of elements of `input` in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.cummin(input, dim, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the cumulative minimum of elements of `input` in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const cumprod = opFunction('cumprod') as unknown as {
   /**
@@ -5212,13 +5212,13 @@ export const frexp = opFunction('frexp') as unknown as {
    *
    * Decomposes `input` into mantissa and exponent tensors such that `input = mantissa × 2^{exponent}`.
    */
-  (input: Tensor | Scalar): [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor };
+  (input: Tensor | Scalar, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor };
   /**
    * `torch.frexp(input, *, out=None) -> (Tensor mantissa, Tensor exponent)`
    *
    * Decomposes `input` into mantissa and exponent tensors such that `input = mantissa × 2^{exponent}`.
    */
-  (options: { input: Tensor | Scalar }): [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor };
+  (options: { input: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor };
 };
 export const frobeniusNorm = opFunction('frobenius_norm') as unknown as {
   /**
@@ -5420,13 +5420,13 @@ export const geqrf = opFunction('geqrf') as unknown as {
    *
    * This is a low-level function for calling LAPACK's geqrf directly.
    */
-  (input: Tensor | Scalar): [Tensor, Tensor] & { a: Tensor; tau: Tensor };
+  (input: Tensor | Scalar, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { a: Tensor; tau: Tensor };
   /**
    * `torch.geqrf(input, *, out=None) -> (Tensor, Tensor)`
    *
    * This is a low-level function for calling LAPACK's geqrf directly.
    */
-  (options: { input: Tensor | Scalar }): [Tensor, Tensor] & { a: Tensor; tau: Tensor };
+  (options: { input: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { a: Tensor; tau: Tensor };
 };
 export const ger = opFunction('ger') as unknown as {
   /**
@@ -6024,31 +6024,31 @@ export const histogram = opFunction('histogram') as unknown as {
    *
    * Computes a histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }, options?: { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
+  (input: Tensor | Scalar, bins?: number | { bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean; out?: [Tensor, Tensor] }, options?: { range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes a histogram of the values in a tensor.
    */
-  (options: { input: Tensor | Scalar; bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
+  (options: { input: Tensor | Scalar; bins?: number; range?: number[] | null; weight?: Tensor | Scalar | null; density?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes a histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, bins: Tensor | Scalar, options?: { weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
+  (input: Tensor | Scalar, bins: Tensor | Scalar, options?: { weight?: Tensor | Scalar | null; density?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes a histogram of the values in a tensor.
    */
-  (input: Tensor | Scalar, options: { bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
+  (input: Tensor | Scalar, options: { bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
   /**
    * `torch.histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes a histogram of the values in a tensor.
    */
-  (options: { input: Tensor | Scalar; bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
+  (options: { input: Tensor | Scalar; bins: Tensor | Scalar; weight?: Tensor | Scalar | null; density?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
 };
 export const histogramdd = opFunction('histogramdd') as unknown as {
   /**
@@ -6996,19 +6996,19 @@ export const kthvalue = opFunction('kthvalue') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the `k` th smallest element of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; keepdim?: boolean; out?: [Tensor, Tensor] }, keepdim?: boolean | { keepdim?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.kthvalue(input, k, dim=None, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the `k` th smallest element of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { k: number; dim?: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { k: number; dim?: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.kthvalue(input, k, dim=None, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the `k` th smallest element of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; k: number; dim?: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; k: number; dim?: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const layerNorm = opFunction('layer_norm') as unknown as {
   /**
@@ -7764,19 +7764,19 @@ export const luUnpack = opFunction('lu_unpack') as unknown as {
    *
    * Unpacks the LU decomposition returned by `lu_factor` into the `P, L, U` matrices.
    */
-  (luData: Tensor | Scalar, luPivots: Tensor | Scalar, unpackData?: boolean | { unpackData?: boolean; unpackPivots?: boolean }, unpackPivots?: boolean | { unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor | Scalar, luPivots: Tensor | Scalar, unpackData?: boolean | { unpackData?: boolean; unpackPivots?: boolean; out?: [Tensor, Tensor, Tensor] }, unpackPivots?: boolean | { unpackPivots?: boolean; out?: [Tensor, Tensor, Tensor] }, options?: { out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
   /**
    * `torch.lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None) -> (Tensor, Tensor, Tensor)`
    *
    * Unpacks the LU decomposition returned by `lu_factor` into the `P, L, U` matrices.
    */
-  (luData: Tensor | Scalar, options: { luPivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (luData: Tensor | Scalar, options: { luPivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
   /**
    * `torch.lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None) -> (Tensor, Tensor, Tensor)`
    *
    * Unpacks the LU decomposition returned by `lu_factor` into the `P, L, U` matrices.
    */
-  (options: { luData: Tensor | Scalar; luPivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (options: { luData: Tensor | Scalar; luPivots: Tensor | Scalar; unpackData?: boolean; unpackPivots?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
 };
 export const marginRankingLoss = opFunction('margin_ranking_loss', undefined, { defaults: [[4, 'reduction', 0]] }) as unknown as {
   /**
@@ -7942,7 +7942,7 @@ export const max = opFunction('max') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the maximum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.max(input, *, out=None) -> Tensor`
    *
@@ -7954,13 +7954,13 @@ export const max = opFunction('max') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the maximum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.max(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the maximum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.max(input, other, *, out=None) -> Tensor`
    *
@@ -8124,7 +8124,7 @@ export const median = opFunction('median') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.median(input) -> Tensor`
    *
@@ -8136,13 +8136,13 @@ export const median = opFunction('median') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.median(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.median(input) -> Tensor`
    *
@@ -8156,7 +8156,7 @@ export const min = opFunction('min') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the minimum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.min(input, *, out=None) -> Tensor`
    *
@@ -8168,13 +8168,13 @@ export const min = opFunction('min') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the minimum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.min(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the minimum value of each row of the `input` tensor in the given dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.min(input, *, out=None) -> Tensor`
    *
@@ -8214,55 +8214,55 @@ export const miopenBatchNorm = opFunction('miopen_batch_norm') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, epsilon: number): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, epsilon: number, options?: { out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, options: { epsilon: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, exponentialAverageFactor: number, options: { epsilon: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_batch_norm(Tensor input, Tensor weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float exponential_average_factor, float epsilon) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number }): [Tensor, Tensor, Tensor];
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; exponentialAverageFactor: number; epsilon: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
 };
 export const miopenConvolution = opFunction('miopen_convolution') as unknown as {
   /**
@@ -8512,49 +8512,49 @@ export const miopenCtcLoss = opFunction('miopen_ctc_loss') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, deterministic: boolean, zeroInfinity: boolean): [Tensor, Tensor];
+  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, deterministic: boolean, zeroInfinity: boolean, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, deterministic: boolean, options: { zeroInfinity: boolean }): [Tensor, Tensor];
+  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, deterministic: boolean, options: { zeroInfinity: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, options: { deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, blank: number, options: { deterministic: boolean; zeroInfinity: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, options: { blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, targetLengths: number[] | number, options: { blank: number; deterministic: boolean; zeroInfinity: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, options: { targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, inputLengths: number[] | number, options: { targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, options: { inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  (logProbs: Tensor | Scalar, targets: Tensor | Scalar, options: { inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (logProbs: Tensor | Scalar, options: { targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  (logProbs: Tensor | Scalar, options: { targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::miopen_ctc_loss(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean }): [Tensor, Tensor];
+  (options: { logProbs: Tensor | Scalar; targets: Tensor | Scalar; inputLengths: number[] | number; targetLengths: number[] | number; blank: number; deterministic: boolean; zeroInfinity: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::miopen_ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, bool deterministic, bool zero_infinity) -> (Tensor, Tensor)`
    *
@@ -8672,91 +8672,91 @@ export const miopenRnn = opFunction('miopen_rnn') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, batchSizes: number[] | number, dropoutState: Tensor | Scalar | null): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, batchSizes: number[] | number, dropoutState: Tensor | Scalar | null, options?: { out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, batchSizes: number[] | number, options: { dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, batchSizes: number[] | number, options: { dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, options: { batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, bidirectional: boolean, options: { batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, options: { bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, train: boolean, options: { bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, options: { train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, dropout: number, options: { train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, options: { dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, batchFirst: boolean, options: { dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, options: { batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, numLayers: number, options: { batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, options: { numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, hiddenSize: number, options: { numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, options: { hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, mode: number, options: { hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, options: { mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, cx: Tensor | Scalar | null, options: { mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, options: { cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, hx: Tensor | Scalar, options: { cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, options: { hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], weightStride0: number, options: { hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor[], options: { weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor[], options: { weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { weight: Tensor[]; weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, options: { weight: Tensor[]; weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::miopen_rnn(Tensor input, Tensor[] weight, int weight_stride0, Tensor hx, Tensor? cx, int mode, int hidden_size, int num_layers, bool batch_first, float dropout, bool train, bool bidirectional, int[] batch_sizes, Tensor? dropout_state) -> (Tensor, Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; weight: Tensor[]; weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null }): [Tensor, Tensor, Tensor, Tensor, Tensor];
+  (options: { input: Tensor | Scalar; weight: Tensor[]; weightStride0: number; hx: Tensor | Scalar; cx: Tensor | Scalar | null; mode: number; hiddenSize: number; numLayers: number; batchFirst: boolean; dropout: number; train: boolean; bidirectional: boolean; batchSizes: number[] | number; dropoutState: Tensor | Scalar | null; out?: [Tensor, Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor, Tensor];
 };
 export const mkldnnAdaptiveAvgPool2d = opFunction('mkldnn_adaptive_avg_pool2d') as unknown as {
   /**
@@ -8840,31 +8840,31 @@ export const mkldnnLinearBackwardWeights = opFunction('mkldnn_linear_backward_we
    *
    * ATen operator without a Python docstring.
    */
-  (gradOutput: Tensor | Scalar, input: Tensor | Scalar, weight: Tensor | Scalar, biasDefined: boolean): [Tensor, Tensor];
+  (gradOutput: Tensor | Scalar, input: Tensor | Scalar, weight: Tensor | Scalar, biasDefined: boolean, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOutput: Tensor | Scalar, input: Tensor | Scalar, weight: Tensor | Scalar, options: { biasDefined: boolean }): [Tensor, Tensor];
+  (gradOutput: Tensor | Scalar, input: Tensor | Scalar, weight: Tensor | Scalar, options: { biasDefined: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOutput: Tensor | Scalar, input: Tensor | Scalar, options: { weight: Tensor | Scalar; biasDefined: boolean }): [Tensor, Tensor];
+  (gradOutput: Tensor | Scalar, input: Tensor | Scalar, options: { weight: Tensor | Scalar; biasDefined: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (gradOutput: Tensor | Scalar, options: { input: Tensor | Scalar; weight: Tensor | Scalar; biasDefined: boolean }): [Tensor, Tensor];
+  (gradOutput: Tensor | Scalar, options: { input: Tensor | Scalar; weight: Tensor | Scalar; biasDefined: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::mkldnn_linear_backward_weights(Tensor grad_output, Tensor input, Tensor weight, bool bias_defined) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { gradOutput: Tensor | Scalar; input: Tensor | Scalar; weight: Tensor | Scalar; biasDefined: boolean }): [Tensor, Tensor];
+  (options: { gradOutput: Tensor | Scalar; input: Tensor | Scalar; weight: Tensor | Scalar; biasDefined: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
 };
 export const mkldnnMaxPool2d = opFunction('mkldnn_max_pool2d') as unknown as {
   /**
@@ -8912,103 +8912,103 @@ export const mkldnnRnnLayer = opFunction('mkldnn_rnn_layer') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, batchFirst: boolean, train: boolean): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, batchFirst: boolean, train: boolean, options?: { out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, batchFirst: boolean, options: { train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, batchFirst: boolean, options: { train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, options: { batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, bidirectional: boolean, options: { batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, options: { bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, hasBiases: boolean, options: { bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, options: { hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, numLayers: number, options: { hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, options: { numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, hiddenSize: number, options: { numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, options: { hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, mode: number, options: { hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, options: { mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, batchSizes: number[] | number, options: { mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, options: { batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, reverse: boolean, options: { batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, options: { reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, cx_: Tensor | Scalar, options: { reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, options: { cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, hx_: Tensor | Scalar, options: { cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, options: { hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, weight3: Tensor | Scalar, options: { hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, options: { weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, weight2: Tensor | Scalar, options: { weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, options: { weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, weight1: Tensor | Scalar, options: { weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight0: Tensor | Scalar, options: { weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight0: Tensor | Scalar, options: { weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { weight0: Tensor | Scalar; weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, options: { weight0: Tensor | Scalar; weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
   /**
    * `aten::mkldnn_rnn_layer(Tensor input, Tensor weight0, Tensor weight1, Tensor weight2, Tensor weight3, Tensor hx_, Tensor cx_, bool reverse, int[] batch_sizes, int mode, int hidden_size, int num_layers, bool has_biases, bool bidirectional, bool batch_first, bool train) -> (Tensor, Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; weight0: Tensor | Scalar; weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean }): [Tensor, Tensor, Tensor, Tensor];
+  (options: { input: Tensor | Scalar; weight0: Tensor | Scalar; weight1: Tensor | Scalar; weight2: Tensor | Scalar; weight3: Tensor | Scalar; hx_: Tensor | Scalar; cx_: Tensor | Scalar; reverse: boolean; batchSizes: number[] | number; mode: number; hiddenSize: number; numLayers: number; hasBiases: boolean; bidirectional: boolean; batchFirst: boolean; train: boolean; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor];
 };
 export const mm = opFunction('mm') as unknown as {
   /**
@@ -9051,13 +9051,13 @@ export const mode = opFunction('mode') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` is the mode value of each row of the `input` tensor in the given dimension `dim`, i.e. a value which appears most often in that row, and `indices` is the index location of each mode value found.
    */
-  (input: Tensor | Scalar, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim?: number | { dim?: number; keepdim?: boolean; out?: [Tensor, Tensor] }, keepdim?: boolean | { keepdim?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.mode(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` is the mode value of each row of the `input` tensor in the given dimension `dim`, i.e. a value which appears most often in that row, and `indices` is the index location of each mode value found.
    */
-  (options: { input: Tensor | Scalar; dim?: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim?: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const moveaxis = opFunction('moveaxis') as unknown as {
   /**
@@ -9300,7 +9300,7 @@ export const nanmedian = opFunction('nanmedian') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, ignoring `NaN` values, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim: number, keepdim?: boolean | { keepdim?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.nanmedian(input) -> Tensor`
    *
@@ -9312,13 +9312,13 @@ export const nanmedian = opFunction('nanmedian') as unknown as {
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, ignoring `NaN` values, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { dim: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.nanmedian(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns a namedtuple `(values, indices)` where `values` contains the median of each row of `input` in the dimension `dim`, ignoring `NaN` values, and `indices` contains the index of the median values found in the dimension `dim`.
    */
-  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; dim: number; keepdim?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const nanquantile = opFunction('nanquantile') as unknown as {
   /**
@@ -9424,55 +9424,55 @@ export const nativeBatchNorm = opFunction('native_batch_norm') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, eps: number): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, eps: number, options?: { out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, options: { eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, momentum: number, options: { eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, training: boolean, options: { momentum: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, runningVar: Tensor | Scalar | null, options: { training: boolean; momentum: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, runningMean: Tensor | Scalar | null, options: { runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number }): [Tensor, Tensor, Tensor];
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; runningMean: Tensor | Scalar | null; runningVar: Tensor | Scalar | null; training: boolean; momentum: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
 };
 export const nativeChannelShuffle = opFunction('native_channel_shuffle') as unknown as {
   /**
@@ -9509,25 +9509,25 @@ export const nativeDropout = opFunction('native_dropout') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, p: number, train: boolean | null): [Tensor, Tensor];
+  (input: Tensor | Scalar, p: number, train: boolean | null, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, p: number, options: { train: boolean | null }): [Tensor, Tensor];
+  (input: Tensor | Scalar, p: number, options: { train: boolean | null; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { p: number; train: boolean | null }): [Tensor, Tensor];
+  (input: Tensor | Scalar, options: { p: number; train: boolean | null; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `aten::native_dropout(Tensor input, float p, bool? train) -> (Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; p: number; train: boolean | null }): [Tensor, Tensor];
+  (options: { input: Tensor | Scalar; p: number; train: boolean | null; out?: [Tensor, Tensor] }): [Tensor, Tensor];
 };
 export const nativeGroupNorm = opFunction('native_group_norm') as unknown as {
   /**
@@ -9535,55 +9535,55 @@ export const nativeGroupNorm = opFunction('native_group_norm') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, group: number, eps: number): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, group: number, eps: number, options?: { out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, group: number, options: { eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, group: number, options: { eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, options: { group: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, HxW: number, options: { group: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, options: { HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, C: number, options: { HxW: number; group: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, options: { C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, N: number, options: { C: number; HxW: number; group: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { N: number; C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { N: number; C: number; HxW: number; group: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number }): [Tensor, Tensor, Tensor];
+  (options: { input: Tensor | Scalar; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; N: number; C: number; HxW: number; group: number; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
 };
 export const nativeLayerNorm = opFunction('native_layer_norm') as unknown as {
   /**
@@ -9591,37 +9591,37 @@ export const nativeLayerNorm = opFunction('native_layer_norm') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, eps: number): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, eps: number, options?: { out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, bias: Tensor | Scalar | null, options: { eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, normalizedShape: number[] | number, weight: Tensor | Scalar | null, options: { bias: Tensor | Scalar | null; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, normalizedShape: number[] | number, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, normalizedShape: number[] | number, options: { weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { normalizedShape: number[] | number; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, options: { normalizedShape: number[] | number; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::native_layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number }): [Tensor, Tensor, Tensor];
+  (options: { input: Tensor | Scalar; normalizedShape: number[] | number; weight: Tensor | Scalar | null; bias: Tensor | Scalar | null; eps: number; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
 };
 export const nativeNorm = opFunction('native_norm') as unknown as {
   /**
@@ -10464,7 +10464,7 @@ export const qr = opFunction('qr') as unknown as {
    * Shapes:
    * - `input`: the input tensor of size `(*, m, n)` where `*` is zero or more batch dimensions consisting of matrices of dimension `m × n`.
    */
-  (input: Tensor | Scalar, some?: boolean | { some?: boolean }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
+  (input: Tensor | Scalar, some?: boolean | { some?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
   /**
    * `torch.qr(input: Tensor, some: bool = True, *, out: Union[Tensor, Tuple[Tensor, ...], List[Tensor], None]) -> (Tensor, Tensor)`
    *
@@ -10473,7 +10473,7 @@ export const qr = opFunction('qr') as unknown as {
    * Shapes:
    * - `input`: the input tensor of size `(*, m, n)` where `*` is zero or more batch dimensions consisting of matrices of dimension `m × n`.
    */
-  (options: { input: Tensor | Scalar; some?: boolean }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
+  (options: { input: Tensor | Scalar; some?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
 };
 export const qscheme = opFunction('qscheme', 'qscheme') as unknown as {
   /**
@@ -12723,13 +12723,13 @@ export const slogdet = opFunction('slogdet') as unknown as {
    *
    * Alias for `torch.linalg.slogdet`
    */
-  (input: Tensor | Scalar): [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
+  (input: Tensor | Scalar, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
   /**
    * `torch.slogdet(input) -> (Tensor, Tensor)`
    *
    * Alias for `torch.linalg.slogdet`
    */
-  (options: { input: Tensor | Scalar }): [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
+  (options: { input: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
 };
 export const smm = opFunction('smm') as unknown as {
   /**
@@ -12777,19 +12777,19 @@ export const sort = opFunction('sort') as unknown as {
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (input: Tensor | Scalar, dim?: number | { dim?: number; descending?: boolean }, descending?: boolean | { descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, dim?: number | { dim?: number; descending?: boolean; out?: [Tensor, Tensor] }, descending?: boolean | { descending?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)`
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (options: { input: Tensor | Scalar; stable?: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; stable?: boolean | null; dim?: number; descending?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)`
    *
    * Sorts the elements of the `input` tensor along a given dimension in ascending order by value.
    */
-  (input: Tensor | Scalar, options: { stable: boolean | null; dim?: number; descending?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { stable: boolean | null; dim?: number; descending?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const sparseBscTensor = opFunction('sparse_bsc_tensor', undefined, { factory: true }) as unknown as {
   /**
@@ -13316,7 +13316,7 @@ export const stdMean = opFunction('std_mean') as unknown as {
    *
    * Calculates the standard deviation and mean over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: [Tensor, Tensor] }, options?: { correction?: Scalar | null; keepdim?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -13334,7 +13334,7 @@ export const stdMean = opFunction('std_mean') as unknown as {
    *
    * Calculates the standard deviation and mean over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `torch.std_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -13432,13 +13432,13 @@ export const svd = opFunction('svd') as unknown as {
    *
    * Computes the singular value decomposition of either a matrix or batch of matrices `input`.
    */
-  (input: Tensor | Scalar, some?: boolean | { some?: boolean; computeUv?: boolean }, computeUv?: boolean | { computeUv?: boolean }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; V: Tensor };
+  (input: Tensor | Scalar, some?: boolean | { some?: boolean; computeUv?: boolean; out?: [Tensor, Tensor, Tensor] }, computeUv?: boolean | { computeUv?: boolean; out?: [Tensor, Tensor, Tensor] }, options?: { out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; V: Tensor };
   /**
    * `torch.svd(input, some=True, compute_uv=True, *, out=None) -> (Tensor, Tensor, Tensor)`
    *
    * Computes the singular value decomposition of either a matrix or batch of matrices `input`.
    */
-  (options: { input: Tensor | Scalar; some?: boolean; computeUv?: boolean }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; V: Tensor };
+  (options: { input: Tensor | Scalar; some?: boolean; computeUv?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; V: Tensor };
 };
 export const swapaxes = opFunction('swapaxes') as unknown as {
   /**
@@ -13778,19 +13778,19 @@ export const topk = opFunction('topk') as unknown as {
    *
    * Returns the `k` largest elements of the given `input` tensor along a given dimension.
    */
-  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean | { largest?: boolean; sorted?: boolean }, sorted?: boolean | { sorted?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean; out?: [Tensor, Tensor] }, largest?: boolean | { largest?: boolean; sorted?: boolean; out?: [Tensor, Tensor] }, sorted?: boolean | { sorted?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.topk(input, k, dim=None, largest=True, sorted=True, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns the `k` largest elements of the given `input` tensor along a given dimension.
    */
-  (input: Tensor | Scalar, options: { k: number; dim?: number; largest?: boolean; sorted?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (input: Tensor | Scalar, options: { k: number; dim?: number; largest?: boolean; sorted?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
   /**
    * `torch.topk(input, k, dim=None, largest=True, sorted=True, *, out=None) -> (Tensor, LongTensor)`
    *
    * Returns the `k` largest elements of the given `input` tensor along a given dimension.
    */
-  (options: { input: Tensor | Scalar; k: number; dim?: number; largest?: boolean; sorted?: boolean }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
+  (options: { input: Tensor | Scalar; k: number; dim?: number; largest?: boolean; sorted?: boolean; out?: [Tensor, Tensor] }): Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 };
 export const trace = opFunction('trace') as unknown as {
   /**
@@ -13932,7 +13932,7 @@ export const triangularSolve = opFunction('triangular_solve') as unknown as {
    * - `b`: multiple right-hand sides of size `(*, m, k)` where `*` is zero of more batch dimensions
    * - `A`: the input triangular coefficient matrix of size `(*, m, m)` where `*` is zero or more batch dimensions
    */
-  (input: Tensor | Scalar, A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean }, transpose?: boolean | { transpose?: boolean; unitriangular?: boolean }, unitriangular?: boolean | { unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
+  (input: Tensor | Scalar, A: Tensor | Scalar, upper?: boolean | { upper?: boolean; transpose?: boolean; unitriangular?: boolean; out?: [Tensor, Tensor] }, transpose?: boolean | { transpose?: boolean; unitriangular?: boolean; out?: [Tensor, Tensor] }, unitriangular?: boolean | { unitriangular?: boolean; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
   /**
    * `torch.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None) -> (Tensor, Tensor)`
    *
@@ -13942,7 +13942,7 @@ export const triangularSolve = opFunction('triangular_solve') as unknown as {
    * - `b`: multiple right-hand sides of size `(*, m, k)` where `*` is zero of more batch dimensions
    * - `A`: the input triangular coefficient matrix of size `(*, m, m)` where `*` is zero or more batch dimensions
    */
-  (input: Tensor | Scalar, options: { A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
+  (input: Tensor | Scalar, options: { A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
   /**
    * `torch.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None) -> (Tensor, Tensor)`
    *
@@ -13952,7 +13952,7 @@ export const triangularSolve = opFunction('triangular_solve') as unknown as {
    * - `b`: multiple right-hand sides of size `(*, m, k)` where `*` is zero of more batch dimensions
    * - `A`: the input triangular coefficient matrix of size `(*, m, m)` where `*` is zero or more batch dimensions
    */
-  (options: { input: Tensor | Scalar; A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
+  (options: { input: Tensor | Scalar; A: Tensor | Scalar; upper?: boolean; transpose?: boolean; unitriangular?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { solution: Tensor; clonedCoefficient: Tensor };
 };
 export const tril = opFunction('tril') as unknown as {
   /**
@@ -14194,19 +14194,19 @@ export const uniqueDim = opFunction('unique_dim') as unknown as {
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, dim: number, sorted?: boolean | { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }, returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean }, returnCounts?: boolean | { returnCounts?: boolean }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, dim: number, sorted?: boolean | { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; out?: [Tensor, Tensor, Tensor] }, returnInverse?: boolean | { returnInverse?: boolean; returnCounts?: boolean; out?: [Tensor, Tensor, Tensor] }, returnCounts?: boolean | { returnCounts?: boolean; out?: [Tensor, Tensor, Tensor] }, options?: { out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (input: Tensor | Scalar, options: { dim: number; sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }): [Tensor, Tensor, Tensor];
+  (input: Tensor | Scalar, options: { dim: number; sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
   /**
    * `aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { input: Tensor | Scalar; dim: number; sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean }): [Tensor, Tensor, Tensor];
+  (options: { input: Tensor | Scalar; dim: number; sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
 };
 export const unsafeChunk = opFunction('unsafe_chunk') as unknown as {
   /**
@@ -14392,7 +14392,7 @@ export const varMean = opFunction('var_mean') as unknown as {
    *
    * Calculates the variance and mean over the dimensions specified by `dim`.
    */
-  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+  (input: Tensor | Scalar, dim?: number[] | number | null | { dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: [Tensor, Tensor] }, options?: { correction?: Scalar | null; keepdim?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *
@@ -14416,7 +14416,7 @@ export const varMean = opFunction('var_mean') as unknown as {
    *
    * Calculates the variance and mean over the dimensions specified by `dim`.
    */
-  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+  (options: { input: Tensor | Scalar; dim?: number[] | number | null; correction?: Scalar | null; keepdim?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor];
   /**
    * `torch.var_mean(input, dim=None, *, correction=1, keepdim=False, out=None) -> (Tensor, Tensor)`
    *

@@ -30,13 +30,13 @@ export const choleskyEx = namespaceOp('linalg_cholesky_ex', 'cholesky_ex') as un
    *
    * Computes the Cholesky decomposition of a complex Hermitian or real symmetric positive-definite matrix.
    */
-  (input: Tensor | Scalar, options?: { upper?: boolean; checkErrors?: boolean }): [Tensor, Tensor] & { L: Tensor; info: Tensor };
+  (input: Tensor | Scalar, options?: { upper?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { L: Tensor; info: Tensor };
   /**
    * `torch.linalg.cholesky_ex(A, *, upper=False, check_errors=False, out=None) -> (Tensor, Tensor)`
    *
    * Computes the Cholesky decomposition of a complex Hermitian or real symmetric positive-definite matrix.
    */
-  (options: { input: Tensor | Scalar; upper?: boolean; checkErrors?: boolean }): [Tensor, Tensor] & { L: Tensor; info: Tensor };
+  (options: { input: Tensor | Scalar; upper?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { L: Tensor; info: Tensor };
 };
 export const cond = namespaceOp('linalg_cond', 'cond') as unknown as {
   /**
@@ -148,7 +148,7 @@ export const eig = namespaceOp('linalg_eig', 'eig') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of diagonalizable matrices.
    */
-  (input: Tensor | Scalar): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
+  (input: Tensor | Scalar, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
   /**
    * `torch.linalg.eig(A, *, out=None) -> (Tensor, Tensor)`
    *
@@ -157,7 +157,7 @@ export const eig = namespaceOp('linalg_eig', 'eig') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of diagonalizable matrices.
    */
-  (options: { input: Tensor | Scalar }): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
+  (options: { input: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
 };
 export const eigh = namespaceOp('linalg_eigh', 'eigh') as unknown as {
   /**
@@ -168,7 +168,7 @@ export const eigh = namespaceOp('linalg_eigh', 'eigh') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of symmetric or Hermitian matrices.
    */
-  (input: Tensor | Scalar, UPLO?: string | { UPLO?: string }): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
+  (input: Tensor | Scalar, UPLO?: string | { UPLO?: string; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
   /**
    * `torch.linalg.eigh(A, UPLO='L', *, out=None) -> (Tensor, Tensor)`
    *
@@ -177,7 +177,7 @@ export const eigh = namespaceOp('linalg_eigh', 'eigh') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of symmetric or Hermitian matrices.
    */
-  (options: { input: Tensor | Scalar; UPLO?: string }): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
+  (options: { input: Tensor | Scalar; UPLO?: string; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
 };
 export const eigvals = namespaceOp('linalg_eigvals', 'eigvals') as unknown as {
   /**
@@ -280,7 +280,7 @@ export const invEx = namespaceOp('linalg_inv_ex', 'inv_ex') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of square matrices.
    */
-  (A: Tensor | Scalar, options?: { checkErrors?: boolean }): [Tensor, Tensor] & { inverse: Tensor; info: Tensor };
+  (A: Tensor | Scalar, options?: { checkErrors?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { inverse: Tensor; info: Tensor };
   /**
    * `torch.linalg.inv_ex(A, *, check_errors=False, out=None) -> (Tensor, Tensor)`
    *
@@ -289,7 +289,7 @@ export const invEx = namespaceOp('linalg_inv_ex', 'inv_ex') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of square matrices.
    */
-  (options: { A: Tensor | Scalar; checkErrors?: boolean }): [Tensor, Tensor] & { inverse: Tensor; info: Tensor };
+  (options: { A: Tensor | Scalar; checkErrors?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { inverse: Tensor; info: Tensor };
 };
 export const ldlFactor = namespaceOp('linalg_ldl_factor', 'ldl_factor') as unknown as {
   /**
@@ -300,7 +300,7 @@ export const ldlFactor = namespaceOp('linalg_ldl_factor', 'ldl_factor') as unkno
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of symmetric or Hermitian matrices.
    */
-  (input: Tensor | Scalar, options?: { hermitian?: boolean }): [Tensor, Tensor] & { LD: Tensor; pivots: Tensor };
+  (input: Tensor | Scalar, options?: { hermitian?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { LD: Tensor; pivots: Tensor };
   /**
    * `torch.linalg.ldl_factor(A, *, hermitian=False, out=None) -> (Tensor, Tensor)`
    *
@@ -309,7 +309,7 @@ export const ldlFactor = namespaceOp('linalg_ldl_factor', 'ldl_factor') as unkno
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of symmetric or Hermitian matrices.
    */
-  (options: { input: Tensor | Scalar; hermitian?: boolean }): [Tensor, Tensor] & { LD: Tensor; pivots: Tensor };
+  (options: { input: Tensor | Scalar; hermitian?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { LD: Tensor; pivots: Tensor };
 };
 export const ldlFactorEx = namespaceOp('linalg_ldl_factor_ex', 'ldl_factor_ex') as unknown as {
   /**
@@ -320,7 +320,7 @@ export const ldlFactorEx = namespaceOp('linalg_ldl_factor_ex', 'ldl_factor_ex') 
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of symmetric or Hermitian matrices.
    */
-  (input: Tensor | Scalar, options?: { hermitian?: boolean; checkErrors?: boolean }): [Tensor, Tensor, Tensor] & { LD: Tensor; pivots: Tensor; info: Tensor };
+  (input: Tensor | Scalar, options?: { hermitian?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { LD: Tensor; pivots: Tensor; info: Tensor };
   /**
    * `torch.linalg.ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None) -> (Tensor, Tensor, Tensor)`
    *
@@ -329,7 +329,7 @@ export const ldlFactorEx = namespaceOp('linalg_ldl_factor_ex', 'ldl_factor_ex') 
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions consisting of symmetric or Hermitian matrices.
    */
-  (options: { input: Tensor | Scalar; hermitian?: boolean; checkErrors?: boolean }): [Tensor, Tensor, Tensor] & { LD: Tensor; pivots: Tensor; info: Tensor };
+  (options: { input: Tensor | Scalar; hermitian?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { LD: Tensor; pivots: Tensor; info: Tensor };
 };
 export const ldlSolve = namespaceOp('linalg_ldl_solve', 'ldl_solve') as unknown as {
   /**
@@ -379,7 +379,7 @@ export const lstsq = namespaceOp('linalg_lstsq', 'lstsq') as unknown as {
    * - `A`: lhs tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    * - `B`: rhs tensor of shape `(*, m, k)` where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, b: Tensor | Scalar, rcond?: number | null | { rcond?: number | null; driver?: string | null }, options?: { driver?: string | null }): [Tensor, Tensor, Tensor, Tensor] & { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor };
+  (input: Tensor | Scalar, b: Tensor | Scalar, rcond?: number | null | { rcond?: number | null; driver?: string | null; out?: [Tensor, Tensor, Tensor, Tensor] }, options?: { driver?: string | null; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor] & { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor };
   /**
    * `torch.linalg.lstsq(A, B, rcond=None, *, driver=None) -> (Tensor, Tensor, Tensor, Tensor)`
    *
@@ -389,7 +389,7 @@ export const lstsq = namespaceOp('linalg_lstsq', 'lstsq') as unknown as {
    * - `A`: lhs tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    * - `B`: rhs tensor of shape `(*, m, k)` where `*` is zero or more batch dimensions.
    */
-  (input: Tensor | Scalar, options: { b: Tensor | Scalar; rcond?: number | null; driver?: string | null }): [Tensor, Tensor, Tensor, Tensor] & { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor };
+  (input: Tensor | Scalar, options: { b: Tensor | Scalar; rcond?: number | null; driver?: string | null; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor] & { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor };
   /**
    * `torch.linalg.lstsq(A, B, rcond=None, *, driver=None) -> (Tensor, Tensor, Tensor, Tensor)`
    *
@@ -399,7 +399,7 @@ export const lstsq = namespaceOp('linalg_lstsq', 'lstsq') as unknown as {
    * - `A`: lhs tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    * - `B`: rhs tensor of shape `(*, m, k)` where `*` is zero or more batch dimensions.
    */
-  (options: { input: Tensor | Scalar; b: Tensor | Scalar; rcond?: number | null; driver?: string | null }): [Tensor, Tensor, Tensor, Tensor] & { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor };
+  (options: { input: Tensor | Scalar; b: Tensor | Scalar; rcond?: number | null; driver?: string | null; out?: [Tensor, Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor, Tensor] & { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor };
 };
 export const lu = namespaceOp('linalg_lu', 'lu') as unknown as {
   /**
@@ -410,7 +410,7 @@ export const lu = namespaceOp('linalg_lu', 'lu') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (A: Tensor | Scalar, options?: { pivot?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (A: Tensor | Scalar, options?: { pivot?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
   /**
    * `torch.linalg.lu(A, *, pivot=True, out=None) -> (Tensor, Tensor, Tensor)`
    *
@@ -419,7 +419,7 @@ export const lu = namespaceOp('linalg_lu', 'lu') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (options: { A: Tensor | Scalar; pivot?: boolean }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
+  (options: { A: Tensor | Scalar; pivot?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { P: Tensor; L: Tensor; U: Tensor };
 };
 export const luFactor = namespaceOp('linalg_lu_factor', 'lu_factor') as unknown as {
   /**
@@ -430,7 +430,7 @@ export const luFactor = namespaceOp('linalg_lu_factor', 'lu_factor') as unknown 
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (A: Tensor | Scalar, options?: { pivot?: boolean }): [Tensor, Tensor] & { LU: Tensor; pivots: Tensor };
+  (A: Tensor | Scalar, options?: { pivot?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { LU: Tensor; pivots: Tensor };
   /**
    * `torch.linalg.lu_factor(A, *, bool pivot=True, out=None) -> (Tensor, Tensor)`
    *
@@ -439,7 +439,7 @@ export const luFactor = namespaceOp('linalg_lu_factor', 'lu_factor') as unknown 
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (options: { A: Tensor | Scalar; pivot?: boolean }): [Tensor, Tensor] & { LU: Tensor; pivots: Tensor };
+  (options: { A: Tensor | Scalar; pivot?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { LU: Tensor; pivots: Tensor };
 };
 export const luFactorEx = namespaceOp('linalg_lu_factor_ex', 'lu_factor_ex') as unknown as {
   /**
@@ -450,7 +450,7 @@ export const luFactorEx = namespaceOp('linalg_lu_factor_ex', 'lu_factor_ex') as 
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (A: Tensor | Scalar, options?: { pivot?: boolean; checkErrors?: boolean }): [Tensor, Tensor, Tensor] & { LU: Tensor; pivots: Tensor; info: Tensor };
+  (A: Tensor | Scalar, options?: { pivot?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { LU: Tensor; pivots: Tensor; info: Tensor };
   /**
    * `torch.linalg.lu_factor_ex(A, *, pivot=True, check_errors=False, out=None) -> (Tensor, Tensor, Tensor)`
    *
@@ -459,7 +459,7 @@ export const luFactorEx = namespaceOp('linalg_lu_factor_ex', 'lu_factor_ex') as 
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (options: { A: Tensor | Scalar; pivot?: boolean; checkErrors?: boolean }): [Tensor, Tensor, Tensor] & { LU: Tensor; pivots: Tensor; info: Tensor };
+  (options: { A: Tensor | Scalar; pivot?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { LU: Tensor; pivots: Tensor; info: Tensor };
 };
 export const luSolve = namespaceOp('linalg_lu_solve', 'lu_solve') as unknown as {
   /**
@@ -772,7 +772,7 @@ export const qr = namespaceOp('linalg_qr', 'qr') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (A: Tensor | Scalar, mode?: string | { mode?: string }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
+  (A: Tensor | Scalar, mode?: string | { mode?: string; out?: [Tensor, Tensor] }, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
   /**
    * `torch.linalg.qr(A, mode='reduced', *, out=None) -> (Tensor, Tensor)`
    *
@@ -781,7 +781,7 @@ export const qr = namespaceOp('linalg_qr', 'qr') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (options: { A: Tensor | Scalar; mode?: string }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
+  (options: { A: Tensor | Scalar; mode?: string; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { Q: Tensor; R: Tensor };
 };
 export const slogdet = namespaceOp('linalg_slogdet', 'slogdet') as unknown as {
   /**
@@ -792,7 +792,7 @@ export const slogdet = namespaceOp('linalg_slogdet', 'slogdet') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions.
    */
-  (A: Tensor | Scalar): [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
+  (A: Tensor | Scalar, options?: { out?: [Tensor, Tensor] }): [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
   /**
    * `torch.linalg.slogdet(A, *, out=None) -> (Tensor, Tensor)`
    *
@@ -801,7 +801,7 @@ export const slogdet = namespaceOp('linalg_slogdet', 'slogdet') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions.
    */
-  (options: { A: Tensor | Scalar }): [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
+  (options: { A: Tensor | Scalar; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
 };
 export const solve = namespaceOp('linalg_solve', 'solve') as unknown as {
   /**
@@ -844,7 +844,7 @@ export const solveEx = namespaceOp('linalg_solve_ex', 'solve_ex') as unknown as 
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions.
    */
-  (A: Tensor | Scalar, B: Tensor | Scalar, options?: { left?: boolean; checkErrors?: boolean }): [Tensor, Tensor] & { result: Tensor; info: Tensor };
+  (A: Tensor | Scalar, B: Tensor | Scalar, options?: { left?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { result: Tensor; info: Tensor };
   /**
    * `torch.linalg.solve_ex(A, B, *, left=True, check_errors=False, out=None) -> (Tensor, Tensor)`
    *
@@ -853,7 +853,7 @@ export const solveEx = namespaceOp('linalg_solve_ex', 'solve_ex') as unknown as 
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions.
    */
-  (A: Tensor | Scalar, options: { B: Tensor | Scalar; left?: boolean; checkErrors?: boolean }): [Tensor, Tensor] & { result: Tensor; info: Tensor };
+  (A: Tensor | Scalar, options: { B: Tensor | Scalar; left?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { result: Tensor; info: Tensor };
   /**
    * `torch.linalg.solve_ex(A, B, *, left=True, check_errors=False, out=None) -> (Tensor, Tensor)`
    *
@@ -862,7 +862,7 @@ export const solveEx = namespaceOp('linalg_solve_ex', 'solve_ex') as unknown as 
    * Shapes:
    * - `A`: tensor of shape `(*, n, n)` where `*` is zero or more batch dimensions.
    */
-  (options: { A: Tensor | Scalar; B: Tensor | Scalar; left?: boolean; checkErrors?: boolean }): [Tensor, Tensor] & { result: Tensor; info: Tensor };
+  (options: { A: Tensor | Scalar; B: Tensor | Scalar; left?: boolean; checkErrors?: boolean; out?: [Tensor, Tensor] }): [Tensor, Tensor] & { result: Tensor; info: Tensor };
 };
 export const solveTriangular = namespaceOp('linalg_solve_triangular', 'solve_triangular') as unknown as {
   /**
@@ -905,7 +905,7 @@ export const svd = namespaceOp('linalg_svd', 'svd') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (A: Tensor | Scalar, fullMatrices?: boolean | { fullMatrices?: boolean; driver?: string | null }, options?: { driver?: string | null }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; Vh: Tensor };
+  (A: Tensor | Scalar, fullMatrices?: boolean | { fullMatrices?: boolean; driver?: string | null; out?: [Tensor, Tensor, Tensor] }, options?: { driver?: string | null; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; Vh: Tensor };
   /**
    * `torch.linalg.svd(A, full_matrices=True, *, driver=None, out=None) -> (Tensor, Tensor, Tensor)`
    *
@@ -914,7 +914,7 @@ export const svd = namespaceOp('linalg_svd', 'svd') as unknown as {
    * Shapes:
    * - `A`: tensor of shape `(*, m, n)` where `*` is zero or more batch dimensions.
    */
-  (options: { A: Tensor | Scalar; fullMatrices?: boolean; driver?: string | null }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; Vh: Tensor };
+  (options: { A: Tensor | Scalar; fullMatrices?: boolean; driver?: string | null; out?: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; Vh: Tensor };
 };
 export const svdvals = namespaceOp('linalg_svdvals', 'svdvals') as unknown as {
   /**

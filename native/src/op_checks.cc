@@ -510,7 +510,7 @@ template <size_t N>
 void CheckAdaptiveAvgPoolOutputSize(const Arguments& a) {
   auto size = IntListArgument(a, "output_size");
   if (size && size->size() != N)
-    ThrowError("output_size must have " + std::to_string(N) + " elements, but got " + Join(*size));
+    ThrowError("output_size must be " + std::to_string(N) + " elements long, but got " + Join(*size));  // begins as the float pools' message
 }
 
 // _slow_conv2d_backward reads kernel_size, stride and padding [0] and [1] before its shape check.
@@ -1023,7 +1023,10 @@ void CheckConvDoubleBackwardBias(const Arguments& a) {
 void CheckMaxPool1dOutputSize(const Arguments& a) {
   at::Tensor self = a.Tensor("self");
   const c10::IValue *kernel = a.Get("kernel_size"), *stride = a.Get("stride"), *padding = a.Get("padding"), *dilation = a.Get("dilation");
-  if (!self.defined() || self.dim() < 1 || !kernel || !kernel->isIntList() || kernel->toIntVector().size() != 1) return;
+  // Only a shape the kernel's own check accepts (2-D or 3-D, empty only in the batch dim): the others get its message.
+  if (!self.defined() || self.dim() < 2 || self.dim() > 3 || self.size(-1) == 0 || self.size(-2) == 0 || !kernel ||
+      !kernel->isIntList() || kernel->toIntVector().size() != 1)
+    return;
   auto single = [](const c10::IValue* v, int64_t fallback) -> std::optional<int64_t> {
     if (!v || !v->isIntList() || v->toIntVector().empty()) return fallback;
     return v->toIntVector().size() == 1 ? std::optional<int64_t>(v->toIntVector()[0]) : std::nullopt;

@@ -32,6 +32,7 @@ struct Overload {
   bool hasOut = false;                   // an out= overload: autograd cannot record it
   std::vector<bool> tensor;              // per argument: Tensor or Tensor? (a resolved handle converts directly)
   std::vector<size_t> written;           // arguments the op may write (Tensor(a!)): their metadata is restored on failure
+  std::vector<size_t> outs;              // its out= arguments; several take Python's one `out` tuple (a JS array) as well
   bool takesGenerator = false;           // has a Generator? argument (a worker fills in its own)
   OpCheck check = nullptr;               // argument check for input that crashes libtorch (op_checks.cc)
   UnboxedCaller unboxed;                 // set for the common Tensor/Scalar shapes (none written), when there is no check
@@ -140,7 +141,10 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
     o.keys.push_back(CamelCase(a.name()));
     o.dimname.push_back(IsDimnameArgument(a));
     if (!a.kwarg_only()) ++o.positional;
-    if (a.is_out()) o.hasOut = true;
+    if (a.is_out()) {
+      o.hasOut = true;
+      o.outs.push_back(o.keys.size() - 1);
+    }
     o.tensor.push_back(IsTensorArgument(a.real_type()));
     if (a.alias_info() && a.alias_info()->isWrite()) o.written.push_back(o.tensor.size() - 1);
     const c10::TypePtr& t = a.real_type();
@@ -186,6 +190,9 @@ int FamilyId(const std::string& spec) {
       const std::string& key = o.handle.schema().arguments()[i].name() == "self" ? "input" : o.keys[i];
       if (std::find(f.optionKeys.begin(), f.optionKeys.end(), key) == f.optionKeys.end()) f.optionKeys.push_back(key);
     }
+  // Several outs (sort's values and indices) are also one `out` array, as Python's out=(values, indices).
+  for (const Overload& o : f.overloads)
+    if (o.outs.size() > 1 && std::find(f.optionKeys.begin(), f.optionKeys.end(), "out") == f.optionKeys.end()) f.optionKeys.push_back("out");
   // out= overloads last: on equal scores the functional overload wins.
   std::stable_partition(f.overloads.begin(), f.overloads.end(), [](const Overload& o) { return !o.hasOut; });
   int id = static_cast<int>(g_families.size() - 1);
@@ -230,6 +237,15 @@ int ScoreOverload(const Overload& o, const Call& c, Slots& slots) {
   }
   for (size_t i = 0; i < npos; ++i) slots[i] = c.pos[i];
   for (const auto& kv : c.kw) {
+    if (kv.first == "out" && o.outs.size() > 1) {  // out: [values, indices], one array of exactly that many
+      if (!kv.second.IsArray() || kv.second.As<Napi::Array>().Length() != o.outs.size()) return -1;
+      Napi::Array list = kv.second.As<Napi::Array>();
+      for (uint32_t k = 0; k < o.outs.size(); ++k) {
+        if (!slots[o.outs[k]].IsEmpty()) return -1;
+        slots[o.outs[k]] = list.Get(k);
+      }
+      continue;
+    }
     size_t j = 0;
     while (j < o.keys.size() && o.keys[j] != kv.first && !(kv.first == "input" && args[j].name() == "self")) ++j;
     if (j == o.keys.size() || !slots[j].IsEmpty()) return -1;
@@ -370,7 +386,9 @@ std::string Signatures(const Family& f, bool method) {
     for (size_t i = 0; i < args.size(); ++i) {
       const c10::Argument& a = args[i];
       if (a.kwarg_only()) {
-        (a.is_out() ? outs : kw).push_back(o.keys[i]);
+        if (!a.is_out()) kw.push_back(o.keys[i]);
+        else if (o.outs.size() == 1) outs.push_back(o.keys[i]);
+        else if (outs.empty()) outs.push_back("out: [" + std::to_string(o.outs.size()) + " Tensors]");  // Python's tuple
         continue;
       }
       if (method && i == 0 && a.name() == "self") continue;
@@ -416,9 +434,17 @@ std::string DescribeValue(const Napi::Value& v) {
   }
   if (v.IsArray()) {
     Napi::Array list = v.As<Napi::Array>();
-    if (list.Length() == 0) return "[]";
-    std::string e = DescribeValue(list.Get(0u));
-    return (e.find(' ') == std::string::npos ? e : "(" + e + ")") + "[]";
+    const uint32_t n = list.Length();
+    if (n == 0) return "[]";
+    std::vector<std::string> elements;
+    for (uint32_t i = 0; i < std::min<uint32_t>(n, 8); ++i) elements.push_back(DescribeValue(list.Get(i)));
+    // One kind throughout: number[]; mixed (a null among tensors, say): each element, as Python names them.
+    if (std::all_of(elements.begin(), elements.end(), [&](const std::string& e) { return e == elements[0]; }) &&
+        (n <= 8 || DescribeValue(list.Get(n - 1)) == elements[0]))
+      return (elements[0].find(' ') == std::string::npos ? elements[0] : "(" + elements[0] + ")") + "[]";
+    std::string s;
+    for (const std::string& e : elements) s += (s.empty() ? "" : ", ") + e;
+    return "[" + s + (n > elements.size() ? ", …" : "") + "]";
   }
   if (v.As<Napi::Object>().Has("itemsize")) return "dtype";
   return "object";
@@ -622,7 +648,7 @@ Napi::Value CallOp(const Napi::CallbackInfo& info, bool method) {
         best.swap(slots);
       }
     }
-    if (!chosen) ThrowType("no overload matches these arguments: got " + DescribeCall(c, method) + ", expected one of:" + Signatures(f, method));
+    if (!chosen) ThrowType("received an invalid combination of arguments - got " + DescribeCall(c, method) + ", but expected one of:" + Signatures(f, method));  // Python's wording
     if (keyed) {
       std::lock_guard<std::mutex> lock(g_opsMutex);
       const_cast<Family&>(f).chosen.Add(key, static_cast<size_t>(chosen - f.overloads.data()));

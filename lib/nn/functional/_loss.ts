@@ -8,6 +8,7 @@ import { aten } from '../../call.js';
 import { noGrad } from '../../autograd.js';
 import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
+import { pyFloat } from '../../print.js';
 import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
 import { broadcastShapes, broadcastTensors } from '../../functional/shapes.js';
@@ -468,7 +469,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[
 export function tripletMarginLossImpl(anchor: Tensor, positive: Tensor, negative: Tensor, margin = 1.0, p = 2, eps = 1e-6, swap = false, reduction: Reduction = 'mean'): Tensor {
   const fn = 'triplet_margin_loss';
   const r = reductionEnum(fn, reduction);
-  if (margin <= 0) throw new RangeError(`${fn}: margin must be greater than 0, got ${margin}`);
+  if (margin <= 0) throw new RangeError(`${fn}: margin must be greater than 0, got ${pyFloat(margin)}`);
   return ops.tripletMarginLoss(anchor, positive, negative, margin, p, eps, swap, r);
 }
 /** F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None, reduce=None, reduction='mean') */
@@ -489,7 +490,7 @@ export type DistanceFunction = (x1: Tensor, x2: Tensor) => Tensor;
 export function tripletMarginWithDistanceLossImpl(anchor: Tensor, positive: Tensor, negative: Tensor, distanceFunction: DistanceFunction | null = null, margin = 1.0, swap = false, reduction: Reduction = 'mean'): Tensor {
   const fn = 'triplet_margin_with_distance_loss';
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') throw new TypeError(`${fn}: ${String(reduction)} is not a valid value for reduction`);
-  if (margin <= 0) throw new RangeError(`${fn}: margin must be greater than 0, got ${margin}`);
+  if (margin <= 0) throw new RangeError(`${fn}: margin must be greater than 0, got ${pyFloat(margin)}`);
   const [aDim, pDim, nDim] = [anchor.dim(), positive.dim(), negative.dim()];
   if (!(aDim === pDim && pDim === nDim))
     throw new RangeError(
