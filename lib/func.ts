@@ -4,7 +4,7 @@ import { zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
 import { contiguousFormat } from './dtype.js';
 import { isTensor, type Tensor } from './tensor.js';
-import { describe, isOptionsObject, readOptions } from './options.js';
+import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js';
 import type { Module } from './nn/module.js';
 import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateless.js';
 
@@ -40,7 +40,7 @@ export function functionalCall(
 const JVP = 'jvp(f, primals, tangents)';
 
 /** Python's type(x) in functorch's messages. */
-const pyType = (v: unknown): string => (v === null || v === undefined ? "<class 'NoneType'>" : `<class '${Array.isArray(v) ? 'list' : typeof v}'>`);
+const pyType = (v: unknown): string => `<class '${pyTypeName(v)}'>`;
 
 function tensorList(v: unknown, argname: string): Tensor[] {
   const list = Array.isArray(v) ? v : [v];

@@ -44,6 +44,18 @@ export function readOptions<K extends string>(fn: string, options: unknown, allo
 }
 
 /** A value's kind for error messages: 'null', 'an array', a class name ('Object', 'Tensor') or its typeof. */
+/** Python's name of a JS value's type, as type(x).__name__ gives it: int for a whole number, float, str, NoneType, list, dict, .... */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return 'list';
+  if (isOptionsObject(v)) return 'dict';
+  return describe(v);
+}
+
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';

@@ -8,7 +8,7 @@ import { toDevice, type DeviceLike } from './device.js';
 import { dtypeFromCode, int64, toDType, type DType, type DTypeLike } from './dtype.js';
 import { native } from './native.js';
 import { floatDigits, pyFloat, pyTuple } from './print.js';
-import { describe, isOptionsObject, readOptions } from './options.js';
+import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js';
 import { tidy } from './scope.js';
 import { handleOfTensor, isTensor, Tensor, type TypedArray } from './tensor.js';
 
@@ -66,17 +66,7 @@ function percent(x: number): string {
 
 /** Python's class name of a value, as `type(x)` prints it. */
 function pyClass(v: unknown): string {
-  let name: string;
-  if (v === null || v === undefined) name = 'NoneType';
-  else if (typeof v === 'boolean') name = 'bool';
-  else if (typeof v === 'number') name = Number.isInteger(v) ? 'int' : 'float';
-  else if (typeof v === 'bigint') name = 'int';
-  else if (typeof v === 'string') name = 'str';
-  else if (isTensor(v)) name = 'torch.Tensor';
-  else if (Array.isArray(v)) name = 'list';
-  else if (isOptionsObject(v)) name = 'dict';
-  else name = describe(v);
-  return `<class '${name}'>`;
+  return `<class '${isTensor(v) ? 'torch.Tensor' : pyTypeName(v)}'>`;
 }
 
 // ---- errors -------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ done
 # PyTorch's OpInfo samples (op_db); the known-failures list is rewritten from a replay of the new fixture.
 .venv/bin/python scripts/make-opinfo-fixtures.py
 npm run --silent build:ts && node scripts/opinfo.mjs --write-known-failures
+# ModuleInfo (common_modules' module_db): every nn module input and error input, as PyTorch's test_modules runs them.
+.venv/bin/python scripts/make-moduleinfo-fixtures.py
 # OpInfo's error_inputs: the bad inputs PyTorch's test_errors expects every op to refuse.
 .venv/bin/python scripts/make-opinfo-error-fixtures.py
 # gradgradcheck verdicts on the OpInfo fixture's gradcheck samples (reads the fixture just written).

@@ -19,18 +19,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location('opinfo_fixtures', os.path.join(HERE, 'make-opinfo-fixtures.py'))
 opinfo = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(opinfo)
+from pyvalues import Skips, has_whole_float, whole_floats_as_ints  # noqa: E402  (opinfo put scripts/ on sys.path)
 
 OUT = os.path.join(HERE, '..', 'test/fixtures/opinfo-errors.json.gz')
-
-
-def has_whole_float(v):
-    if isinstance(v, float):
-        return v == v and v not in (float('inf'), float('-inf')) and v == int(v)
-    if isinstance(v, (list, tuple)):
-        return any(has_whole_float(x) for x in v)
-    if isinstance(v, dict):
-        return any(has_whole_float(x) for x in v.values())
-    return False
 
 
 def python_message(fn, args, kwargs):
@@ -66,6 +57,17 @@ def numbers_as_tensors(op, args, kwargs):
     return None
 
 
+def deterministic_inputs(op):
+    """The op's error inputs, with the memory of the torch.empty tensors among them filled (NaN, or an integer
+    dtype's largest value) instead of left as it was: the fixture is then the same bytes on every run."""
+    torch.use_deterministic_algorithms(True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+    try:
+        return list(op.error_inputs('cpu'))
+    finally:
+        torch.use_deterministic_algorithms(False)
+
+
 def error_entry(op, skips, counts):
     """The op's entry: {name, variants, functionOrder?, dtypes: {'errors': [case]}}; each case is sample_case's
     record of one ErrorInput plus the `type` and `regex` OpInfo expects. None when no error input has a JS form."""
@@ -77,7 +79,7 @@ def error_entry(op, skips, counts):
         return key, None
     torch.manual_seed(opinfo.SEED)
     cases = []
-    for index, error_input in enumerate(op.error_inputs('cpu')):
+    for index, error_input in enumerate(deterministic_inputs(op)):
         counts['total'] += 1
         sample = error_input.sample_input
         where = f'{key} #{index}'
@@ -87,7 +89,7 @@ def error_entry(op, skips, counts):
                       'which the recorded copies do not keep; or not at all on CPU', where)
             continue
         if has_whole_float([args, kwargs]):   # JS passes a whole float as an int: that call is the one to record
-            args, kwargs = opinfo.whole_floats_as_ints([args, kwargs])
+            args, kwargs = whole_floats_as_ints([args, kwargs])
             if opinfo.run(op.op, args, kwargs)[0] != 'error':
                 skips.add('a whole-valued Python float is the error (JS passes it as an int, which Python takes)', where)
                 continue
@@ -127,7 +129,7 @@ def error_entry(op, skips, counts):
 def main():
     torch.set_default_dtype(torch.float32)
     started = time.time()
-    skips = opinfo.Skips()
+    skips = Skips()
     counts = {'total': 0, 'used': 0}
     ops = {}
     for op in opinfo.op_db:

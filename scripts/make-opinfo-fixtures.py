@@ -5,7 +5,9 @@ complex64, complex128), up to SAMPLES_PER_DTYPE of its sample inputs (at most MA
 each), it records the function, method and in-place variants' results (or the error Python raises), the
 tolerance to compare with, and for differentiable ops one float64 sample for torch.autograd.gradcheck.
 Samples with no JS form (Python callables, slices, complex scalars, ...) are counted by reason.
-Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2] [--out DIR] [--over-cap DIR]
+Usage: .venv/bin/python scripts/make-opinfo-fixtures.py [--only op1,op2] [--out DIR] [--over-cap DIR] [--reference-inputs]
+--reference-inputs (with --out DIR): OpInfo's reference_inputs, of the OpInfos that have them, instead of sample_inputs
+(a superset: PyTorch's reference tests' cases), without gradchecks; replay with OPINFO_FIXTURES=DIR node scripts/opinfo.mjs.
 --over-cap DIR writes, in OVER_CAP_SHARDS shards of the same format, only the samples the committed fixture
 leaves out for the input element cap (and no gradchecks: the committed fixture has them), streamed one sample at a time;
 scripts/opinfo-over-cap.sh replays them."""
@@ -32,7 +34,8 @@ from torch.testing._internal.opinfo.core import DecorateInfo  # noqa: E402
 from torch.testing._utils import wrapper_set_seed  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyvalues import Unencodable, clone_arg, count_elements, dtype_name, enc, enc_tensor_b64  # noqa: E402
+from pyvalues import (Skips, Unencodable, clone_arg, count_elements, dtype_name, enc, enc_tensor_b64,  # noqa: E402
+                      has_complex_scalar, has_whole_float, whole_floats_as_ints)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT_DIR = os.path.join(ROOT, 'test/fixtures/opinfo')
@@ -48,6 +51,7 @@ MAX_RESULT_ELEMENTS = 16384
 OVER_CAP_RESULT_ELEMENTS = 64_000_000
 OVER_CAP_SHARDS = 48   # ~19 MB of gzipped JSON each: Node parses one shard at a time
 over_cap = False
+reference_inputs = False   # --reference-inputs: OpInfo's reference_inputs (sample_inputs and more) instead, no gradchecks
 GRAD_MAX_INPUT_ELEMENTS = 512   # JS gradcheck runs 2 forwards per input element and 1 backward per output element
 GRAD_MAX_OUTPUT_ELEMENTS = 1024
 # When no recorded sample gives a gradcheck, the smallest other sample whose gradcheck stays affordable:
@@ -57,7 +61,6 @@ GRAD_FALLBACK_CALLS = 12000
 GRAD_FALLBACK_JACOBIAN = 4_000_000
 GRAD_FALLBACK_TRIES = 4
 GRAD_DTYPES = [torch.float64, torch.complex128]
-EXAMPLES_PER_REASON = 4
 
 DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
           torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128]
@@ -168,29 +171,6 @@ def close_outcome(x, y):
         except Exception:  # noqa: BLE001 - AssertionError, or structures assert_close cannot pair
             return False
     return same_outcome(x, y)
-
-
-def whole_floats_as_ints(v):
-    """The arguments as JS passes them: a whole-valued number is a Python int there."""
-    if isinstance(v, float) and v == v and v not in (float('inf'), float('-inf')) and v == int(v):
-        return int(v)
-    if isinstance(v, list):
-        return [whole_floats_as_ints(x) for x in v]
-    if isinstance(v, tuple) and not hasattr(type(v), 'n_fields'):
-        return tuple(whole_floats_as_ints(x) for x in v)
-    if isinstance(v, dict):
-        return {k: whole_floats_as_ints(x) for k, x in v.items()}
-    return v
-
-
-def has_complex_scalar(v):
-    if isinstance(v, complex):
-        return True
-    if isinstance(v, (list, tuple)):
-        return any(has_complex_scalar(x) for x in v)
-    if isinstance(v, dict):
-        return any(has_complex_scalar(x) for x in v.values())
-    return False
 
 
 def expected(outcome):
@@ -376,19 +356,6 @@ def functools_get(v, path):
 
 # ---------------------------------------------------------------- one op
 
-class Skips:
-    """Samples with no JS form, counted by reason with a few examples."""
-
-    def __init__(self):
-        self.reasons = defaultdict(lambda: {'count': 0, 'examples': []})
-
-    def add(self, reason, where):
-        r = self.reasons[reason]
-        r['count'] += 1
-        if len(r['examples']) < EXAMPLES_PER_REASON:
-            r['examples'].append(where)
-
-
 # OpInfos whose sample order differs from the public signature (OpInfo calls e.g. lambda x, n: torch.polygamma(n, x)):
 # the function variant takes [input, *args] in this order
 FUNCTION_ORDER = {'polygamma': (1, 0), 'special.polygamma': (1, 0), 'einsum': (1, 0), 'where': (1, 0, 2),
@@ -442,7 +409,7 @@ def op_entry(op, skips, dropped, sink=None):
     for dtype in [d for d in DTYPES if d in supported]:
         torch.manual_seed(SEED)
         try:
-            all_samples = list(op.sample_inputs('cpu', dtype, requires_grad=False))
+            all_samples = list((op.reference_inputs if reference_inputs else op.sample_inputs)('cpu', dtype, requires_grad=False))
         except Exception as e:  # noqa: BLE001 - a generator that needs an optional package
             skips.add(f'sample generator raised {type(e).__name__}', f'{key} {dtype_name(dtype)}')
             continue
@@ -489,7 +456,7 @@ def op_entry(op, skips, dropped, sink=None):
         entry['dtypes'][dtype_name(dtype)] = samples
         if dtype in DEFAULT_TOLERANCE and tolerance(op, dtype) != DEFAULT_TOLERANCE[dtype]:
             tolerances[dtype_name(dtype)] = list(tolerance(op, dtype))
-    if op.supports_autograd and not over_cap:
+    if op.supports_autograd and not over_cap and not reference_inputs:
         grad = grad_case(op, found, grad_pool)
         if grad is None:
             entry['noGradcheck'] = ('no float64 or complex128 dtype' if not grad_pool
@@ -601,7 +568,7 @@ def js_call_form(op, found, args, kwargs):
         del form['kwargs']
     reference = run(op.op, args, kwargs)
     js_args, js_kwargs = whole_floats_as_ints(args), whole_floats_as_ints(kwargs)
-    if (js_args, js_kwargs) != (args, kwargs) and not same_outcome(reference, run(op.op, js_args, js_kwargs)):
+    if has_whole_float([args, kwargs]) and not same_outcome(reference, run(op.op, js_args, js_kwargs)):
         return None
     form['variants'] = [kind for kind, fn, _, own in found if own or same_outcome(run(fn, args, kwargs), reference)]
     return form
@@ -634,7 +601,7 @@ def sample_case(op, found, args, kwargs, where, skips):
     for kind, fn, _, _ in found:
         call = (lambda *a, _fn=fn, **k: _fn(*a, **k))
         outcome = run(call, args, kwargs)
-        if (js_args, js_kwargs) != (args, kwargs) and not same_outcome(outcome, run(call, js_args, js_kwargs)):
+        if has_whole_float([args, kwargs]) and not same_outcome(outcome, run(call, js_args, js_kwargs)):
             skips.add('whole-valued Python float argument: JS passes it as an int, which changes the result', where)
             return None
         if first is None:
@@ -694,7 +661,8 @@ class OverCapShards:
 
 
 def main():
-    global OUT_DIR, over_cap
+    global OUT_DIR, over_cap, reference_inputs
+    reference_inputs = '--reference-inputs' in sys.argv
     only = None
     if '--only' in sys.argv:
         only = set(sys.argv[sys.argv.index('--only') + 1].split(','))
@@ -712,7 +680,7 @@ def main():
     for op in op_db:
         if only and op.name not in only:
             continue
-        if not op.supported_dtypes('cpu'):
+        if not op.supported_dtypes('cpu') or (reference_inputs and op.reference_inputs_func is None):
             continue
         key, entry = op_entry(op, skips, dropped, streamed and streamed.add)
         if streamed is None:

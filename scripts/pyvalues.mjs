@@ -72,6 +72,13 @@ function halfToFloat(h) {
 
 function makeRawTensor(spec) {
   const { dtype, shape } = spec;
+  if (dtype === 'float16' || dtype === 'bfloat16') {
+    // their very bits, viewed: a detour through float32 may flip a NaN's sign bit (signbit reads it)
+    const bytes = Buffer.from(spec.b64, 'base64');
+    const bits = new Int16Array(bytes.length / 2);
+    new Uint8Array(bits.buffer).set(bytes);
+    return torch.tensor(bits).view(dtypeOf(dtype)).reshape(shape).clone();
+  }
   const values = rawValues(spec);
   if (COMPLEX_PARTS[dtype]) {
     return torch.viewAsComplex(torch.tensor(values).reshape([...shape, 2])).clone();
@@ -127,6 +134,10 @@ export function decode(v) {
     case 'attr': return resolvePath(v.path);
     case 'named': return v.items.map(decode);
     case 'dict': return Object.fromEntries(Object.entries(v.v).map(([k, x]) => [k, decode(x)]));
+    case 'module': {   // a module argument: its constructor call, keyword arguments as camelCase options
+      const kwargs = Object.entries(v.kwargs).map(([k, x]) => [camel(k), decode(x)]);
+      return new torch.nn[v.className](...decode(v.args), ...(kwargs.length ? [Object.fromEntries(kwargs)] : []));
+    }
     case 'complex': throw new TypeError('a Python complex scalar argument has no JS form yet');
     default: throw new Error(`fixture value tag ${v.$} cannot be an argument`);
   }

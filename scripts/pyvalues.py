@@ -3,6 +3,7 @@ Shared by scripts/coverage-cases.py and scripts/make-opinfo-fixtures.py. Tagged 
 A tensor is {'$': 'tensor', dtype, shape, data: nested lists} or, compact, {..., b64: raw little-endian bytes}."""
 import base64
 import math
+from collections import defaultdict
 
 import torch
 
@@ -149,3 +150,55 @@ def clone_arg(v):
     if isinstance(v, dict):
         return {k: clone_arg(x) for k, x in v.items()}
     return v
+
+
+# ---------------------------------------------------------------- what JS can express
+
+def whole_floats_as_ints(v):
+    """The arguments as JS passes them: a whole-valued number is a Python int there."""
+    if isinstance(v, float) and has_whole_float(v):
+        return int(v)
+    if isinstance(v, list):
+        return [whole_floats_as_ints(x) for x in v]
+    if isinstance(v, tuple) and not hasattr(type(v), 'n_fields'):
+        return tuple(whole_floats_as_ints(x) for x in v)
+    if isinstance(v, dict):
+        return {k: whole_floats_as_ints(x) for k, x in v.items()}
+    return v
+
+
+def has_whole_float(v):
+    """Whether a whole-valued Python float (3.0) is among the values: JS passes it as an int."""
+    if isinstance(v, float):
+        return v == v and v not in (float('inf'), float('-inf')) and v == int(v)
+    if isinstance(v, (list, tuple)):
+        return any(has_whole_float(x) for x in v)
+    if isinstance(v, dict):
+        return any(has_whole_float(x) for x in v.values())
+    return False
+
+
+def has_complex_scalar(v):
+    if isinstance(v, complex):
+        return True
+    if isinstance(v, (list, tuple)):
+        return any(has_complex_scalar(x) for x in v)
+    if isinstance(v, dict):
+        return any(has_complex_scalar(x) for x in v.values())
+    return False
+
+
+EXAMPLES_PER_REASON = 4
+
+
+class Skips:
+    """Samples with no JS form, counted by reason with a few examples."""
+
+    def __init__(self):
+        self.reasons = defaultdict(lambda: {'count': 0, 'examples': []})
+
+    def add(self, reason, where):
+        r = self.reasons[reason]
+        r['count'] += 1
+        if len(r['examples']) < EXAMPLES_PER_REASON:
+            r['examples'].append(where)

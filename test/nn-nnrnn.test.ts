@@ -249,6 +249,44 @@ describe('TransformerEncoder / TransformerDecoder stacks (deep-copied layers)', 
     });
   }
 
+  it('every constructor argument may go in the options, as Python takes them by keyword', () => {
+    // The same seed gives the same parameters by position and by keyword; the options object alone must do.
+    const same = (a: torch.nn.Module, b: torch.nn.Module): void => {
+      expect(String(a)).toBe(String(b));
+      const sa = a.stateDict(), sb = b.stateDict();
+      expect(Object.keys(sa)).toEqual(Object.keys(sb));
+      for (const k of Object.keys(sa)) expect(sa[k]!.equal(sb[k]!), k).toBe(true);
+    };
+    const seeded = <M,>(make: () => M): M => (torch.manualSeed(0), make());
+    same(seeded(() => new nn.MultiheadAttention(8, 2, 0.1, true, true)), seeded(() => new nn.MultiheadAttention({ embedDim: 8, numHeads: 2, dropout: 0.1, addBiasKv: true })));
+    same(seeded(() => new nn.RNN(3, 4, 2, 'relu')), seeded(() => new nn.RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, nonlinearity: 'relu' })));
+    same(seeded(() => new nn.LSTM(3, 4, { projSize: 2 })), seeded(() => new nn.LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2 })));
+    same(seeded(() => new nn.GRU(3, 4, 1, false)), seeded(() => new nn.GRU({ inputSize: 3, hiddenSize: 4, bias: false })));
+    same(seeded(() => new nn.RNNCell(3, 4, true, 'relu')), seeded(() => new nn.RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu' })));
+    same(seeded(() => new nn.LSTMCell(3, 4)), seeded(() => new nn.LSTMCell({ inputSize: 3, hiddenSize: 4 })));
+    same(seeded(() => new nn.GRUCell(3, 4, false)), seeded(() => new nn.GRUCell({ inputSize: 3, hiddenSize: 4, bias: false })));
+    same(seeded(() => new nn.TransformerEncoderLayer(8, 2, 16)), seeded(() => new nn.TransformerEncoderLayer({ dModel: 8, nhead: 2, dimFeedforward: 16 })));
+    same(seeded(() => new nn.TransformerDecoderLayer(8, 2, 16)), seeded(() => new nn.TransformerDecoderLayer({ dModel: 8, nhead: 2, dimFeedforward: 16 })));
+    same(
+      seeded(() => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, 16), 2, { enableNestedTensor: false })),
+      seeded(() => new nn.TransformerEncoder({ encoderLayer: new nn.TransformerEncoderLayer(8, 2, 16), numLayers: 2, enableNestedTensor: false })),
+    );
+    same(
+      seeded(() => new nn.TransformerDecoder(new nn.TransformerDecoderLayer(8, 2, 16), 2)),
+      seeded(() => new nn.TransformerDecoder({ decoderLayer: new nn.TransformerDecoderLayer(8, 2, 16), numLayers: 2 })),
+    );
+    expect(() => new nn.RNN({ inputSize: 3 } as never)).toThrow('RNN: hidden_size should be of type int, got: NoneType');
+    expect(() => new nn.LSTM(3, 4, { bias: 1 } as never)).toThrow('LSTM: bias should be of type bool, got: int');
+    expect(() => new nn.MultiheadAttention(8, 2, 0.0, true, false, false, null, null, false, { embedDim: 4 } as never)).toThrow("got multiple values for argument 'embedDim'");
+  });
+
+  it('a lazy layer made float64 before its first call materializes in float64, as in PyTorch', () => {
+    const m = new nn.LazyLinear(4).to(torch.float64);
+    expect(m.weight.dtype).toBe(torch.float64);
+    const y = m.call(torch.ones([2, 3], { dtype: torch.float64 }));
+    expect([y.dtype, m.weight.dtype, m.weight.shape]).toEqual([torch.float64, torch.float64, [4, 3]]);
+  });
+
   it('the clones are independent copies with equal weights', () => {
     torch.manualSeed(0);
     const encoder = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, 16), 2, { enableNestedTensor: false });

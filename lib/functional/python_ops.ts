@@ -2,6 +2,7 @@
 // methods whose operator does not take `self` first (where, polygamma, norm, rename).
 import { type DTypeLike } from '../dtype.js';
 import { readOptions } from '../options.js';
+import { bindArgs } from './args.js';
 import { requireNamedTensors, version } from '../runtime.js';
 import { aten } from '../call.js';
 import { Tensor } from '../tensor.js';
@@ -45,8 +46,11 @@ declare module '../tensor.js' {
     norm(p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions): Tensor;
     /** x.where(condition, y) is torch.where(condition, x, y). */
     where(condition: Tensor, other: Tensor | number | boolean): Tensor;
+    where(condition: Tensor, options: { other: Tensor | number | boolean }): Tensor;
+    where(options: { condition: Tensor; other: Tensor | number | boolean }): Tensor;
     /** x.polygamma(n) is torch.polygamma(n, x). */
     polygamma(n: number): Tensor;
+    polygamma(options: { n: number }): Tensor;
     /** Named tensors: x.rename('N', 'C'), x.rename(['N', null]), x.rename({ N: 'batch' }), x.rename(null). */
     rename(...names: (string | null)[] | [(string | null)[] | Record<string, string> | null]): Tensor;
     rename_(...names: (string | null)[] | [(string | null)[] | Record<string, string> | null]): Tensor;
@@ -62,11 +66,12 @@ const methods: Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
   norm(this: Tensor, ...args: [NormOptions['p'] | NormOptions, NormOptions['dim'] | NormOptions, boolean | NormOptions, NormOptions]) {
     return norm(this, ...args);
   },
-  where(this: Tensor, condition: Tensor, other: Tensor | number | boolean) {
+  where(this: Tensor, ...args: unknown[]) {
+    const { condition, other } = bindArgs('where', args, ['condition', 'other']);
     return aten('where', [condition, this, other]) as Tensor;
   },
-  polygamma(this: Tensor, n: number) {
-    return aten('polygamma', [n, this]) as Tensor;
+  polygamma(this: Tensor, ...args: unknown[]) {
+    return aten('polygamma', [bindArgs('polygamma', args, ['n']).n, this]) as Tensor;
   },
   rename(this: Tensor, ...names: unknown[]) {
     requireNamedTensors('rename');

@@ -453,7 +453,7 @@ export class Module {
     noGrad(() => {
       for (const [, p] of this.#scan().params) {
         if (p === null) continue;
-        if (isLazy(p)) continue;
+        // A lazy parameter's placeholder is converted too: it materializes on that device and dtype, as in PyTorch.
         const applied = fn(p);
         if (applied !== p) p.data = applied;
         const g = p.grad;

@@ -48,9 +48,11 @@ export class MultiheadAttention extends Module {
   declare bias_k: Parameter | null;
   declare bias_v: Parameter | null;
 
-  constructor(embedDim: number, numHeads: number, ...rest: unknown[]) {
+  constructor(embedDim: number, numHeads: number, ...rest: unknown[]);
+  constructor(options: { embedDim: number; numHeads: number; dropout?: number; bias?: boolean; addBiasKv?: boolean; addZeroAttn?: boolean; kdim?: number | null; vdim?: number | null; batchFirst?: boolean; device?: unknown; dtype?: unknown });
+  constructor(...args: unknown[]) {
     const fn = 'MultiheadAttention';
-    const o = bindArgs(fn, rest, MHA_ARGS);
+    const { embedDim, numHeads, ...o } = bindArgs(fn, args, ['embedDim', 'numHeads', ...MHA_ARGS]) as { embedDim: number; numHeads: number } & Partial<Record<(typeof MHA_ARGS)[number], unknown>>;
     if (typeof embedDim !== 'number' || typeof numHeads !== 'number') throw new TypeError(`${fn}: embed_dim and num_heads must be numbers, got ${describe(embedDim)} and ${describe(numHeads)}`);
     if (embedDim <= 0 || numHeads <= 0) throw new RangeError(`${fn}: embed_dim and num_heads must be greater than 0, got embed_dim=${embedDim} and num_heads=${numHeads} instead`);
     super();

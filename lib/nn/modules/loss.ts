@@ -3,6 +3,7 @@
 // (and `pos_weight`) as buffers as PyTorch does, so state_dict keys match, and its forward is one
 // call of the functional form's resolved-argument entry point (no option parsing per call).
 // Constructors take PyTorch's positional arguments in order, then one options object.
+import { pyFloat } from './_format.js';
 import { readOptions, isOptionsObject, describe as describeValue } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
@@ -439,8 +440,6 @@ export class CTCLoss extends _Loss {
   }
 }
 
-/** Python's repr of a float attribute (0.0, not 0). */
-const pyFloat = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
 const pyTuple = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`);
 
 /**
@@ -464,7 +463,7 @@ export class LinearCrossEntropyLoss extends _WeightedLoss {
     const weight = optTensor(cls, 'weight', o.weight);
     if (weight !== null && !(weight.dim() === 1 && weight.shape[0] === nClasses)) throw new RangeError(`${cls}: expected weight shape to be (${nClasses},), got ${pyTuple(weight.shape)}`);
     const labelSmoothing = num(cls, 'labelSmoothing', o.labelSmoothing, 0.0);
-    if (labelSmoothing < 0 || labelSmoothing > 1.0) throw new RangeError(`${cls}: expected label_smoothing to be in range [0, 1], got ${labelSmoothing}`);
+    if (labelSmoothing < 0 || labelSmoothing > 1.0) throw new RangeError(`${cls}: expected label_smoothing to be in range [0, 1], got ${pyFloat(labelSmoothing)}`);
     if (o.options !== undefined && o.options !== null) throw new TypeError(`${cls}: options (LinearCrossEntropyOptions, the chunked path) is not supported in torchnode`);
     const outFeatures = (o.outFeatures ?? []) as number[];
     if (!Array.isArray(outFeatures) || !outFeatures.every((d) => Number.isInteger(d))) throw new TypeError(`${cls}: outFeatures must be an array of integers`);

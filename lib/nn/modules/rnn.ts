@@ -7,7 +7,7 @@ import type { DType } from '../../dtype.js';
 import type { DeviceLike } from '../../device.js';
 import { bindArgs } from '../../functional/args.js';
 import { gru, gruCell, lstm, lstmCell, rnnRelu, rnnReluCell, rnnTanh, rnnTanhCell } from '../../generated/functions.js';
-import { describe, isOptionsObject, readOptions } from '../../options.js';
+import { describe, isOptionsObject, pyTypeName, readOptions } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { Module } from '../module.js';
@@ -29,12 +29,12 @@ function layerError(layer: string, message: string, Kind: ErrorConstructor = Err
 
 function intArg(fn: string, name: string, v: unknown, fallback?: number): number {
   if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${fn}: ${name} should be of type int, got: ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${fn}: ${name} should be of type int, got: ${pyTypeName(v)}`);
   return v;
 }
 function boolOption(fn: string, name: string, v: unknown, fallback: boolean): boolean {
   if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new TypeError(`${fn}: ${name} should be of type bool, got: ${describe(v)}`);
+  if (typeof v !== 'boolean') throw new TypeError(`${fn}: ${name} should be of type bool, got: ${pyTypeName(v)}`);
   return v;
 }
 // forward(input, hx) also takes hx as an option ({ hx }), as Python's keyword; anything else is the state itself.
@@ -47,6 +47,8 @@ function hxArg<T>(layer: string, hx: T | { hx?: T | null } | null | undefined, e
 const shapeText = (s: readonly number[]): string => `(${s.join(', ')})`;
 
 const BASE_ARGS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize', 'device', 'dtype'] as const;
+/** Every constructor argument of a recurrent layer by keyword, as Python takes them. */
+export type RNNOptions = { inputSize: number; hiddenSize: number; numLayers?: number; bias?: boolean; batchFirst?: boolean; dropout?: number; bidirectional?: boolean; projSize?: number; device?: DeviceLike | null; dtype?: DType | string | null };
 
 /** torch.nn.RNNBase: the parameters and checks that RNN, LSTM and GRU share. */
 export class RNNBase extends Module {
@@ -64,11 +66,14 @@ export class RNNBase extends Module {
   /** The same names grouped by layer and direction. */
   protected _allWeights: string[][] = [];
 
-  /** `new nn.RNNBase(mode, inputSize, hiddenSize, numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false, projSize = 0, { device, dtype })`. */
-  constructor(mode: RNNMode, inputSize: number, hiddenSize: number, ...rest: unknown[]) {
+  /** `new nn.RNNBase(mode, inputSize, hiddenSize, numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false, projSize = 0, { device, dtype })`; every argument after `mode` may go in the options. */
+  constructor(mode: RNNMode, inputSize: number, hiddenSize: number, ...rest: unknown[]);
+  constructor(mode: RNNMode, options: RNNOptions);
+  constructor(mode: RNNMode, ...args: unknown[]) {
     super();
     const layer = new.target.name;
-    const o = bindArgs(layer, rest, BASE_ARGS);
+    const o = bindArgs(layer, args, ['inputSize', 'hiddenSize', ...BASE_ARGS]);
+    const { inputSize, hiddenSize } = o as { inputSize: number; hiddenSize: number };
     const numLayers = intArg(layer, 'num_layers', o.numLayers, 1);
     const dropout = o.dropout ?? 0.0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
@@ -255,13 +260,15 @@ const RNN_ARGS = ['numLayers', 'nonlinearity', 'bias', 'batchFirst', 'dropout', 
  */
 export class RNN extends SingleStateRNN {
   nonlinearity!: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
-    const o = bindArgs('RNN', rest, RNN_ARGS);
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]);
+  constructor(options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' });
+  constructor(...args: unknown[]) {
+    const { inputSize, hiddenSize, ...o } = bindArgs('RNN', args, ['inputSize', 'hiddenSize', ...RNN_ARGS]);
     if (o.projSize !== undefined) throw new RangeError('RNN: proj_size argument is only supported for LSTM, not RNN or GRU');
     const nonlinearity = o.nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new RangeError(`RNN: Unknown nonlinearity '${String(nonlinearity)}'. Select from 'tanh' or 'relu'.`);
     const { nonlinearity: _, ...base } = o;
-    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, base);
+    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize as number, hiddenSize as number, base);
     this.nonlinearity = nonlinearity;
   }
 }
@@ -270,10 +277,12 @@ const GRU_ARGS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional',
 
 /** `new nn.GRU(inputSize, hiddenSize, numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false, { device, dtype })`. */
 export class GRU extends SingleStateRNN {
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
-    const o = bindArgs('GRU', rest, GRU_ARGS);
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]);
+  constructor(options: RNNOptions);
+  constructor(...args: unknown[]) {
+    const { inputSize, hiddenSize, ...o } = bindArgs('GRU', args, ['inputSize', 'hiddenSize', ...GRU_ARGS]);
     if (o.projSize !== undefined) throw new RangeError('GRU: proj_size argument is only supported for LSTM, not RNN or GRU');
-    super('GRU', inputSize, hiddenSize, { ...o });
+    super('GRU', inputSize as number, hiddenSize as number, { ...o });
   }
 }
 
@@ -282,8 +291,10 @@ export class GRU extends SingleStateRNN {
  * projSize = 0, { device, dtype })`; `lstm.call(input, [h0, c0]?)` → `[output, [hN, cN]]`.
  */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
-    super('LSTM', inputSize, hiddenSize, ...rest);
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]);
+  constructor(options: RNNOptions);
+  constructor(...args: unknown[]) {
+    super('LSTM', ...(args as [number, number]));
   }
 
   getExpectedCellSize(input: Tensor, batchSizes: Tensor | null): [number, number, number] {
@@ -336,7 +347,9 @@ export class LSTM extends RNNBase {
   }
 }
 
-const CELL_ARGS = ['bias', 'device', 'dtype'] as const;
+const CELL_ARGS = ['inputSize', 'hiddenSize', 'bias', 'device', 'dtype'] as const;
+/** Every constructor argument of a recurrent cell by keyword. */
+export type RNNCellOptions = { inputSize: number; hiddenSize: number; bias?: boolean; device?: DeviceLike | null; dtype?: DType | string | null };
 
 /** torch.nn.RNNCellBase: weight_ih, weight_hh (and bias_ih, bias_hh) for `numChunks` gates. */
 export class RNNCellBase extends Module {
@@ -405,9 +418,11 @@ const CELL_OPS = { tanh: rnnTanhCell, relu: rnnReluCell } as const;
 /** `new nn.RNNCell(inputSize, hiddenSize, bias = true, nonlinearity = 'tanh', { device, dtype })`; `cell.call(input, hx?)` → h'. */
 export class RNNCell extends RNNCellBase {
   nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
-    const o = bindArgs('RNNCell', rest, ['bias', 'nonlinearity', 'device', 'dtype']);
-    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 1, factoryOptions(o));
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]);
+  constructor(options: RNNCellOptions & { nonlinearity?: 'tanh' | 'relu' });
+  constructor(...args: unknown[]) {
+    const o = bindArgs('RNNCell', args, ['inputSize', 'hiddenSize', 'bias', 'nonlinearity', 'device', 'dtype']);
+    super(o.inputSize as number, o.hiddenSize as number, (o.bias ?? true) as boolean, 1, factoryOptions(o));
     const nonlinearity = o.nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new RangeError(`RNNCell: Unknown nonlinearity: ${String(nonlinearity)}`);
     this.nonlinearity = nonlinearity;
@@ -425,9 +440,11 @@ export class RNNCell extends RNNCellBase {
 
 /** `new nn.LSTMCell(inputSize, hiddenSize, bias = true, { device, dtype })`; `cell.call(input, [h, c]?)` → `[h', c']`. */
 export class LSTMCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
-    const o = bindArgs('LSTMCell', rest, CELL_ARGS);
-    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 4, factoryOptions(o));
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]);
+  constructor(options: RNNCellOptions);
+  constructor(...args: unknown[]) {
+    const o = bindArgs('LSTMCell', args, CELL_ARGS);
+    super(o.inputSize as number, o.hiddenSize as number, (o.bias ?? true) as boolean, 4, factoryOptions(o));
   }
 
   override forward(input: Tensor, hxOrOptions: LSTMState | { hx?: LSTMState | null } | null = null, extra?: unknown): LSTMState {
@@ -447,9 +464,11 @@ export class LSTMCell extends RNNCellBase {
 
 /** `new nn.GRUCell(inputSize, hiddenSize, bias = true, { device, dtype })`; `cell.call(input, hx?)` → h'. */
 export class GRUCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
-    const o = bindArgs('GRUCell', rest, CELL_ARGS);
-    super(inputSize, hiddenSize, (o.bias ?? true) as boolean, 3, factoryOptions(o));
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]);
+  constructor(options: RNNCellOptions);
+  constructor(...args: unknown[]) {
+    const o = bindArgs('GRUCell', args, CELL_ARGS);
+    super(o.inputSize as number, o.hiddenSize as number, (o.bias ?? true) as boolean, 3, factoryOptions(o));
   }
 
   override forward(input: Tensor, hxOrOptions: Tensor | { hx?: Tensor | null } | null = null, extra?: unknown): Tensor {

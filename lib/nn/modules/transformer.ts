@@ -114,11 +114,15 @@ function deepCopy<T>(value: T, memo = new Map<unknown, unknown>()): T {
 }
 
 const LAYER_ARGS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias', 'device', 'dtype'] as const;
+/** Every constructor argument of a Transformer encoder or decoder layer by keyword, as Python takes them. */
+export type TransformerLayerOptions = { dModel: number; nhead: number; dimFeedforward?: number; dropout?: number; activation?: unknown; layerNormEps?: number; batchFirst?: boolean; normFirst?: boolean; bias?: boolean; device?: unknown; dtype?: unknown };
 
 // The constructor arguments both layer kinds share, read once.
-function layerOptions(fn: string, rest: unknown[]) {
-  const o = bindArgs(fn, rest, LAYER_ARGS);
+function layerOptions(fn: string, args: unknown[]) {
+  const o = bindArgs(fn, args, ['dModel', 'nhead', ...LAYER_ARGS]);
   return {
+    dModel: o.dModel as number,
+    nhead: o.nhead as number,
     dimFeedforward: (o.dimFeedforward ?? 2048) as number,
     dropout: (o.dropout ?? 0.1) as number,
     activation: o.activation ?? (relu as unknown),
@@ -150,8 +154,11 @@ export class TransformerEncoderLayer extends Module {
   activationReluOrGelu: number;
   declare activation: Activation; // declared, not defined early: a Module activation is a submodule, registered after the others as in PyTorch
 
-  constructor(dModel: number, nhead: number, ...rest: unknown[]) {
-    const o = layerOptions('TransformerEncoderLayer', rest);
+  constructor(dModel: number, nhead: number, ...rest: unknown[]);
+  constructor(options: TransformerLayerOptions);
+  constructor(...args: unknown[]) {
+    const o = layerOptions('TransformerEncoderLayer', args);
+    const { dModel, nhead } = o;
     super();
     const f = o.factory;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: o.dropout, bias: o.bias, batchFirst: o.batchFirst, ...f });
@@ -250,8 +257,11 @@ export class TransformerDecoderLayer extends Module {
   declare dropout3: Dropout;
   declare activation: Activation; // declared, not defined early: a Module activation is a submodule, registered after the others as in PyTorch
 
-  constructor(dModel: number, nhead: number, ...rest: unknown[]) {
-    const o = layerOptions('TransformerDecoderLayer', rest);
+  constructor(dModel: number, nhead: number, ...rest: unknown[]);
+  constructor(options: TransformerLayerOptions);
+  constructor(...args: unknown[]) {
+    const o = layerOptions('TransformerDecoderLayer', args);
+    const { dModel, nhead } = o;
     super();
     const f = o.factory;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: o.dropout, batchFirst: o.batchFirst, bias: o.bias, ...f });
@@ -324,9 +334,11 @@ export class TransformerEncoder extends Module {
   useNestedTensor: boolean;
   maskCheck: boolean;
 
-  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, ...rest: unknown[]) {
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, ...rest: unknown[]);
+  constructor(options: { encoderLayer: TransformerEncoderLayer; numLayers: number; norm?: Module | null; enableNestedTensor?: boolean; maskCheck?: boolean });
+  constructor(...args: unknown[]) {
     const fn = 'TransformerEncoder';
-    const o = bindArgs(fn, rest, ENCODER_ARGS);
+    const { encoderLayer, numLayers, ...o } = bindArgs(fn, args, ['encoderLayer', 'numLayers', ...ENCODER_ARGS]) as { encoderLayer: TransformerEncoderLayer; numLayers: number } & Partial<Record<(typeof ENCODER_ARGS)[number], unknown>>;
     if (!(encoderLayer instanceof Module)) throw new TypeError(`${fn}: encoder_layer must be a Module, got ${describe(encoderLayer)}`);
     super();
     this.layers = getClones(encoderLayer, numLayers);
@@ -401,9 +413,11 @@ export class TransformerDecoder extends Module {
   numLayers: number;
   declare norm: Module | null;
 
-  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, ...rest: unknown[]) {
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, ...rest: unknown[]);
+  constructor(options: { decoderLayer: TransformerDecoderLayer; numLayers: number; norm?: Module | null });
+  constructor(...args: unknown[]) {
     const fn = 'TransformerDecoder';
-    const o = bindArgs(fn, rest, DECODER_ARGS);
+    const { decoderLayer, numLayers, ...o } = bindArgs(fn, args, ['decoderLayer', 'numLayers', ...DECODER_ARGS]) as { decoderLayer: TransformerDecoderLayer; numLayers: number } & Partial<Record<(typeof DECODER_ARGS)[number], unknown>>;
     if (!(decoderLayer instanceof Module)) throw new TypeError(`${fn}: decoder_layer must be a Module, got ${describe(decoderLayer)}`);
     super();
     this.layers = getClones(decoderLayer, numLayers);
