@@ -107,6 +107,7 @@ def run_case(info, module_input, dtype, training):
         case['lazy'] = True
     state = {k: v.detach().clone() for k, v in module.state_dict().items()}
     case['state'] = enc(state, enc_tensor_b64)
+    case['repr'] = repr(module)
     paths = grad_paths([list(forward.args), dict(forward.kwargs)])
     args, kwargs = clone_arg([list(forward.args), dict(forward.kwargs)])
     for p in paths:

@@ -13,6 +13,14 @@ describe('call forms (PyTorch 2.13 fixtures)', () => {
 });
 
 describe('call forms (JS side)', () => {
+  it("methods whose operator takes self later take Python's keywords too: x.polygamma(n=1), x.where(condition=c, other=y)", () => {
+    const x = torch.tensor([0.5, 1.5, 2.5], { dtype: torch.float64 });
+    const c = torch.tensor([true, false, true]);
+    for (const r of [x.polygamma({ n: 1 }), x.polygamma(1)]) expect(r.equal(torch.polygamma(1, x))).toBe(true);
+    for (const r of [x.where(c, { other: 0 }), x.where({ condition: c, other: 0 }), x.where(c, 0)]) expect(r.tolist()).toEqual([0.5, 0, 2.5]);
+    expect(() => x.polygamma({ m: 1 } as never)).toThrow(/unknown option 'm'|unexpected option 'm'/);
+  });
+
   it('the legacy sparse names are the same functions, as in Python', () => {
     expect(torch.dsmm).toBe(torch.mm);
     expect(torch.spmm).toBe(torch.mm);

@@ -3,7 +3,8 @@
 // ports it: new torch.nn.Linear(3, 5, { bias: false }), then module.call(...args, { camelCaseKwargs }). Python's
 // state dict is loaded first, so the parameters' random init does not matter; then the output, the gradients of
 // the sum of the floating outputs for every parameter and input, and the state after the forward (running
-// statistics) must match Python torch 2.13 within assert_close's tolerance. ModuleInfo's error inputs must throw
+// statistics) must match Python torch 2.13 within assert_close's tolerance, and so must the module's repr and
+// its state dict's keys, in order. ModuleInfo's error inputs must throw
 // at the same stage (constructor or forward), with a message PyTorch's pattern matches where Python's does.
 // Calls that fail today are listed in test/fixtures/moduleinfo-known-failures.txt, which may only shrink.
 import { readFileSync } from 'node:fs';
@@ -23,7 +24,8 @@ interface ModuleCase {
   constructor: Call;
   forward: Call;
   lazy?: boolean;
-  state: Encoded;
+  state: { $: 'dict'; v: Record<string, Encoded> };
+  repr: string;
   output: Encoded;
   paramGrads?: { v: Record<string, Encoded> };
   inputGrads?: [(number | string)[], Encoded][];
@@ -97,6 +99,9 @@ function replayCase(entry: ModuleEntry, c: ModuleCase): string | null {
     const forwardArgs = (): unknown[] => jsArgs(c.forward);
     if (c.lazy) torch.noGrad(() => (module.call as (...a: unknown[]) => unknown)(...forwardArgs()));
     module.loadStateDict(decode(c.state) as Record<string, torch.Tensor>);
+    if (String(module) !== c.repr) return `repr ${JSON.stringify(String(module))}, Python's ${JSON.stringify(c.repr)}`;
+    const keys = Object.keys(module.stateDict());
+    if (keys.join() !== Object.keys(c.state.v).join()) return `state dict keys [${keys}], Python's [${Object.keys(c.state.v)}]`;
     const args = forwardArgs();
     const kwargs = Object.keys(c.forward[1].v).length ? (args.pop() as Record<string, unknown>) : undefined;
     for (const [path] of c.inputGrads ?? []) atPath(args, kwargs, path).requiresGrad_();
