@@ -164,7 +164,7 @@ describe('what Python refuses with differentiable', () => {
       expect(errorOf(() => opt.step()).message).toBe("optimizer.step: _foreach ops don't support autograd");
     });
   }
-  for (const name of ['LBFGS', 'SparseAdam', 'Adafactor']) {
+  for (const name of ['LBFGS', 'SparseAdam', 'Adafactor', 'Muon']) {
     it(`${name} takes no differentiable option`, () => {
       expect(errorOf(() => new (classOf(name))([leaf()], { differentiable: true })).name).toBe('TypeError');
     });

@@ -55,7 +55,7 @@ describe('bad options', () => {
   }
 
   it('unknown option names are TypeErrors naming the optimizer', () => {
-    for (const cls of ['Adagrad', 'Adadelta', 'RMSprop', 'Rprop', 'ASGD', 'SparseAdam', 'Adafactor', 'LBFGS']) {
+    for (const cls of ['Adagrad', 'Adadelta', 'RMSprop', 'Rprop', 'ASGD', 'SparseAdam', 'Adafactor', 'LBFGS', 'Muon']) {
       expect(() => new classes[cls]!(mlp(), { learningRate: 0.1 }), cls).toThrow(TypeError);
       expect(() => new classes[cls]!(mlp(), { learningRate: 0.1 }), cls).toThrow(new RegExp(`optim\\.${cls}`));
     }
@@ -69,6 +69,44 @@ describe('bad options', () => {
       backward(params);
       expect(() => opt.step(), cls).toThrow(/If capturable=True, .*must be on supported devices: \['cuda'/);
     }
+  });
+});
+
+describe('Muon', () => {
+  const matrices = (): Tensor[] => [torch.randn([8, 4], { dtype: torch.float64 }).requiresGrad_(), torch.randn([1, 8], { dtype: torch.float64 }).requiresGrad_()];
+  it("refuses bad options and non-matrix parameters with Python's messages", () => {
+    expect(() => new optim.Muon(matrices(), { lr: -1 })).toThrow('optim.Muon: Learning rate should be >= 0 but is: -1');
+    expect(() => new optim.Muon(matrices(), { momentum: -0.5 })).toThrow('momentum should be >= 0 but is: -0.5');
+    expect(() => new optim.Muon(matrices(), { weightDecay: -1 })).toThrow('weight decay should be >= 0 but is: -1');
+    expect(() => new optim.Muon(matrices(), { adjustLrFn: 'sqrt' as never })).toThrow('Adjust learning rate function sqrt is not supported');
+    expect(() => new optim.Muon(matrices(), { lr: torch.tensor([0.1, 0.2]) })).toThrow('Tensor lr must be 1-element');
+    expect(() => new optim.Muon(mlp())).toThrow('Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([8])');
+    expect(() => new optim.Muon(matrices(), { foreach: true } as never)).toThrow(TypeError);
+    expect(() => new optim.Muon(matrices(), { nsCoefficients: [1, 2] as never })).toThrow('nsCoefficients must be three numbers');
+  });
+
+  it('refuses complex parameters and sparse gradients at step, changing nothing', () => {
+    const c = torch.randn([4, 3], { dtype: torch.complex128 }).requiresGrad_();
+    const opt = new optim.Muon([c]);
+    c.abs().sum().backward();
+    const before = c.detach().clone();
+    expect(() => opt.step()).toThrow('Muon does not support complex parameters');
+    expect(c.detach().equal(before)).toBe(true);
+    const e = torch.randn([10, 3], { dtype: torch.float64 }).requiresGrad_();
+    torch.nn.functional.embedding(torch.tensor([1, 2]), e, { sparse: true }).sum().backward();
+    expect(() => new optim.Muon([e]).step()).toThrow('Muon does not support sparse gradients');
+  });
+
+  it('keeps one momentum buffer per parameter under PyTorch\'s key, and its groups in PyTorch\'s spelling', () => {
+    const params = matrices();
+    const opt = new optim.Muon(params, { adjustLrFn: 'match_rms_adamw' });
+    backward([params[0]!, torch.zeros([8], { dtype: torch.float64 }), params[1]!, torch.zeros([1], { dtype: torch.float64 })]);
+    opt.step();
+    const sd = opt.stateDict();
+    const python = fixture('muon');
+    expect(Object.keys(sd.state[0]!)).toEqual(Object.keys(python.state[0]!));
+    expect(Object.keys(sd.param_groups[0]!).sort()).toEqual(Object.keys(python.param_groups[0]!).sort());
+    expect(sd.param_groups[0]!.adjust_lr_fn).toBe('match_rms_adamw');
   });
 });
 

@@ -1,0 +1,53 @@
+// torch.optim.Muon (new in PyTorch 2.9): momentum SGD whose update of each 2-D parameter is
+// orthogonalised by Newton-Schulz iterations (native/src/optim_muon.cc), for the hidden matrices of a network.
+import type { Tensor } from '../tensor.js';
+import { describe } from '../options.js';
+import { checkFlag, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkAtLeast } from './_more.js';
+
+export interface MuonOptions {
+  lr?: number | Tensor;
+  weightDecay?: number;
+  momentum?: number;
+  nesterov?: boolean;
+  /** The quintic's (a, b, c). */
+  nsCoefficients?: [number, number, number];
+  eps?: number;
+  nsSteps?: number;
+  /** How the lr scales with the parameter's shape: null or 'original' (sqrt(max(1, rows / cols))), or 'match_rms_adamw' (0.2 sqrt(max(rows, cols))). */
+  adjustLrFn?: 'original' | 'match_rms_adamw' | null;
+}
+
+const MUON_DEFAULTS = { lr: 1e-3, weightDecay: 0.1, momentum: 0.95, nesterov: true, nsCoefficients: [3.4445, -4.775, 2.0315], eps: 1e-7, nsSteps: 5, adjustLrFn: null } as const;
+
+/** torch.optim.Muon(params, { lr, weightDecay, momentum, nesterov, nsCoefficients, eps, nsSteps, adjustLrFn }): 2-D parameters only. */
+export class Muon extends Optimizer {
+  constructor(params: ParamsT, options: MuonOptions = {}) {
+    super(params, withDefaults('optim.Muon', options, { ...MUON_DEFAULTS, nsCoefficients: [...MUON_DEFAULTS.nsCoefficients] } as Record<string, unknown>));
+  }
+
+  protected override validateGroup(g: ParamGroup): void {
+    const cls = 'optim.Muon';
+    checkAtLeast(cls, 'Learning rate should be >= 0 but is: {}', g.lr, 0);
+    checkAtLeast(cls, 'momentum should be >= 0 but is: {}', g.momentum, 0);
+    checkAtLeast(cls, 'weight decay should be >= 0 but is: {}', g.weightDecay, 0);
+    if (g.adjustLrFn !== null && g.adjustLrFn !== 'original' && g.adjustLrFn !== 'match_rms_adamw')
+      throw new RangeError(`${cls}: Adjust learning rate function ${String(g.adjustLrFn)} is not supported`);
+    checkFlag(cls, 'nesterov', g.nesterov);
+    const ns = g.nsCoefficients;
+    if (!Array.isArray(ns) || ns.length !== 3 || !ns.every((v) => typeof v === 'number')) throw new TypeError(`${cls}: nsCoefficients must be three numbers [a, b, c], got ${describe(ns)}`);
+    if (typeof g.eps !== 'number') throw new TypeError(`${cls}: eps must be a number, got ${describe(g.eps)}`);
+    if (!Number.isInteger(g.nsSteps)) throw new TypeError(`${cls}: nsSteps must be an integer, got ${describe(g.nsSteps)}`);
+    for (const p of g.params)
+      if (p.dim() !== 2) throw new RangeError(`${cls}: Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([${p.shape.join(', ')}])`);
+  }
+
+  override step(closure?: Closure): unknown {
+    const loss = evaluateClosure(closure);
+    for (const group of this.paramGroups) {
+      const [nsA, nsB, nsC] = group.nsCoefficients as [number, number, number];
+      this.kernelStep('muon', { ...group, nsA, nsB, nsC }, ['momentum_buffer']);
+    }
+    return loss;
+  }
+}
