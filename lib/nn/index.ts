@@ -5,3 +5,4 @@ export * from './modules/index.js';
 export * as functional from './functional/index.js';
 export * as init from './init.js';
 export * as utils from './utils/index.js';
+export * as grad from './grad.js';

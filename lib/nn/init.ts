@@ -2,7 +2,7 @@
 // the same seed (or generator) gives bit-identical weights. All run without grad and return the tensor.
 import { noGrad } from '../autograd.js';
 import { warn as emitWarning } from '../warnings.js';
-import { eye, randperm, tensor as makeTensor } from '../creation.js';
+import { eye as eyeMatrix, randperm, tensor as makeTensor } from '../creation.js';
 import { where } from '../generated/functions.js';
 import { Generator } from '../generator.js';
 import { qr } from '../generated/linalg.js';
@@ -183,7 +183,7 @@ export function zeros_(tensor: Tensor): Tensor {
 export function eye_(tensor: Tensor): Tensor {
   checkTensor(tensor, 'eye_');
   if (tensor.dim() !== 2) throw new RangeError('Only tensors with 2 dimensions are supported');
-  noGrad(() => eye(tensor.shape[0]!, tensor.shape[1]!, { out: tensor } as never));
+  noGrad(() => eyeMatrix(tensor.shape[0]!, tensor.shape[1]!, { out: tensor } as never));
   return tensor;
 }
 
@@ -296,3 +296,34 @@ export function sparse_(tensor: Tensor, sparsity: number | { sparsity: number; s
   });
   return tensor;
 }
+
+// Python's deprecated names without the trailing underscore (nn.init.xavier_uniform): each warns once
+// per call, as torch.nn.init._make_deprecate does, and runs the in-place initialiser.
+function deprecatedInit<F extends (tensor: Tensor, ...rest: never[]) => Tensor>(oldName: string, newName: string, init: F): F {
+  return ((...args: unknown[]) => {
+    emitWarning(`\`nn.init.${oldName}\` is now deprecated in favor of \`nn.init.${newName}\`.`, 'FutureWarning');
+    return (init as unknown as (...a: unknown[]) => Tensor)(...args);
+  }) as unknown as F;
+}
+/** @deprecated Python's old name: use uniform_. */
+export const uniform = deprecatedInit('uniform', 'uniform_', uniform_);
+/** @deprecated Python's old name: use normal_. */
+export const normal = deprecatedInit('normal', 'normal_', normal_);
+/** @deprecated Python's old name: use constant_. */
+export const constant = deprecatedInit('constant', 'constant_', constant_);
+/** @deprecated Python's old name: use eye_. */
+export const eye = deprecatedInit('eye', 'eye_', eye_);
+/** @deprecated Python's old name: use dirac_. */
+export const dirac = deprecatedInit('dirac', 'dirac_', dirac_);
+/** @deprecated Python's old name: use xavierUniform_. */
+export const xavierUniform = deprecatedInit('xavier_uniform', 'xavier_uniform_', xavierUniform_);
+/** @deprecated Python's old name: use xavierNormal_. */
+export const xavierNormal = deprecatedInit('xavier_normal', 'xavier_normal_', xavierNormal_);
+/** @deprecated Python's old name: use kaimingUniform_. */
+export const kaimingUniform = deprecatedInit('kaiming_uniform', 'kaiming_uniform_', kaimingUniform_);
+/** @deprecated Python's old name: use kaimingNormal_. */
+export const kaimingNormal = deprecatedInit('kaiming_normal', 'kaiming_normal_', kaimingNormal_);
+/** @deprecated Python's old name: use orthogonal_. */
+export const orthogonal = deprecatedInit('orthogonal', 'orthogonal_', orthogonal_);
+/** @deprecated Python's old name: use sparse_. */
+export const sparse = deprecatedInit('sparse', 'sparse_', sparse_);

@@ -5,13 +5,19 @@
 import { inspect } from 'node:util';
 
 import { noGrad } from '../autograd.js';
+import { emptyLike } from '../creation.js';
 import { Device, toDevice, type DeviceLike } from '../device.js';
 import { DType, isDTypeName, toDType } from '../dtype.js';
 import { Function as AutogradFunction, type FunctionCtx } from '../function.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { keep } from '../scope.js';
 import { isTensor, type RemovableHandle, type Tensor } from '../tensor.js';
-import { Buffer, isLazy, Parameter } from './parameter.js';
+import { Buffer, isLazy, ownedParameter, Parameter } from './parameter.js';
+
+// c10's has_compatible_shallow_copy_type, as far as it matters here: `tensor.data = other` keeps the
+// parameter only between tensors of one kind (dense or sparse, meta or not).
+const shallowCopyCompatible = (a: Tensor, b: Tensor): boolean =>
+  a.layout === b.layout && (a.device.type === 'meta') === (b.device.type === 'meta');
 
 /** `loadStateDict`'s result: the keys the model has that the state dict lacks, and the other way round. */
 export interface IncompatibleKeys {
@@ -383,6 +389,22 @@ export class Module {
   getSubmodule(target: string): Module {
     return this.#resolve(target, 'getSubmodule');
   }
+  /**
+   * Puts `module` at a dotted path ('layer1.0.conv1'), as Python's set_submodule: the parent must exist; with
+   * strict, so must the attribute; an attribute there that is not a module is not replaced.
+   */
+  setSubmodule(target: string, module: Module, strict: boolean | { strict?: boolean } = false): void {
+    const isStrict = typeof strict === 'boolean' ? strict : readOptions('setSubmodule', strict, ['strict']).strict === true;
+    if (target === '') throw new RangeError('setSubmodule: Cannot set the submodule without a target name!');
+    if (!(module instanceof Module)) throw new TypeError(`setSubmodule: \`module\` is not an nn.Module, found ${describe(module)}`);
+    const i = target.lastIndexOf('.');
+    const parent = this.#resolve(target.slice(0, Math.max(i, 0)), 'setSubmodule');
+    const name = target.slice(i + 1);
+    const has = Object.hasOwn(parent, name) || name in parent;
+    if (isStrict && !has) throw new Error(`setSubmodule: ${parent.constructor.name} has no attribute \`${name}\``);
+    if (has && !((parent as unknown as Record<string, unknown>)[name] instanceof Module)) throw new Error(`setSubmodule: \`${name}\` is not an nn.Module`);
+    parent.addModule(name, module);
+  }
   /** The parameter at a dotted path ('layer1.0.conv1.weight'). */
   getParameter(target: string): Parameter {
     const i = target.lastIndexOf('.');
@@ -447,19 +469,29 @@ export class Module {
    * Replaces every parameter's and buffer's data with fn(tensor): parameters keep their identity
    * (optimizers holding them stay valid), as PyTorch's `param.data = fn(param)`; buffers are replaced.
    */
-  protected _apply(fn: (t: Tensor) => Tensor): this {
-    for (const m of this.children()) m._apply(fn);
+  protected _apply(fn: (t: Tensor) => Tensor, recurse = true): this {
+    if (recurse) for (const m of this.children()) m._apply(fn);
     const self = this as unknown as Record<string, unknown>;
     noGrad(() => {
-      for (const [, p] of this.#scan().params) {
+      for (const [name, p] of this.#scan().params) {
         if (p === null) continue;
         // A lazy parameter's placeholder is converted too: it materializes on that device and dtype, as in PyTorch.
         const applied = fn(p);
-        if (applied !== p) p.data = applied;
+        let out = p;
+        if (applied === p) {
+          // unchanged
+        } else if (shallowCopyCompatible(p, applied)) p.data = applied;
+        else {
+          // meta <-> a real device: a new Parameter, as Python's _apply makes when set_data cannot take the tensor
+          out = ownedParameter(applied, p.requiresGrad, p.constructor as typeof Parameter);
+          self[name] = out;
+        }
         const g = p.grad;
         if (g !== null) {
           const ga = fn(g);
-          if (ga !== g) g.data = ga;
+          if (ga === g) continue;
+          if (out === p && shallowCopyCompatible(g, ga)) g.data = ga;
+          else out.grad = ga.requiresGrad_(g.requiresGrad);
         }
       }
       for (const [name, b] of this.#scan().buffers) {
@@ -502,6 +534,18 @@ export class Module {
       const cast = dtype !== undefined && (t.isFloatingPoint() || t.isComplex());
       return cast || target !== undefined ? t.to({ ...(target ? { device: target } : {}), ...(cast ? { dtype } : {}), nonBlocking } as never) : t;
     });
+  }
+  /**
+   * Moves the parameters and buffers to `device` without copying their values (Python's to_empty): for a
+   * module built on the meta device, whose tensors have no values; the caller initialises them.
+   */
+  toEmpty(options: { device: DeviceLike | null; recurse?: boolean }): this {
+    const o = readOptions('toEmpty', options, ['device', 'recurse']);
+    return this._apply((t) => emptyLike(t, { device: (o.device ?? undefined) as DeviceLike | undefined }), o.recurse !== false);
+  }
+  /** Moves every parameter's and buffer's storage to shared memory (Python's share_memory). */
+  shareMemory(): this {
+    return this._apply((t) => t.shareMemory_());
   }
   cuda(device?: number | DeviceLike): this {
     return this.to(typeof device === 'number' ? `cuda:${device}` : (device ?? 'cuda'));

@@ -11,3 +11,4 @@ export * from './dropout.js';
 export * from './sparse.js';
 export * from './loss.js';
 export * from './attention.js';
+export * as grad from '../grad.js';   // torch.nn.functional.grad is torch.nn.grad, as in Python

@@ -5,6 +5,8 @@ export * from './weight_norm.js';
 export * from './spectral_norm.js';
 export * from './fusion.js';
 export * from './summary.js';
+export * from './init.js';
+export * from './memory_format.js';
 export * as rnn from './rnn.js';
 export * as parametrize from './parametrize.js';
 export * as parametrizations from './parametrizations.js';

@@ -1,0 +1,111 @@
+// Smaller pieces of torch.nn's public API that scripts use: Module.toEmpty / setSubmodule / shareMemory,
+// nn.utils.skipInit and the conv weight memory-format converters, torch.nn.grad (F.grad), and nn.init's
+// deprecated names. Their numbers come from libtorch ops tested elsewhere against PyTorch; here, that the
+// plumbing gives what Python's does.
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+
+const { nn } = torch;
+const F = nn.functional;
+const weightOf = (m: torch.nn.Module): torch.Tensor => (m as unknown as { weight: torch.Tensor }).weight;
+
+describe('Module.toEmpty, setSubmodule, shareMemory', () => {
+  it('toEmpty moves a meta module to CPU without values; recurse: false leaves the children', () => {
+    const m = new nn.Sequential(new nn.Linear(3, 2, { device: 'meta' }));
+    expect(String(weightOf(m.at(0)).device)).toBe('meta');
+    m.toEmpty({ device: 'cpu' });
+    expect([String(weightOf(m.at(0)).device), weightOf(m.at(0)).shape, weightOf(m.at(0)).requiresGrad]).toEqual(['cpu', [2, 3], true]);
+    const n = new nn.Sequential(new nn.Linear(3, 2, { device: 'meta' }));
+    n.toEmpty({ device: 'cpu', recurse: false });
+    expect(String(weightOf(n.at(0)).device)).toBe('meta');
+  });
+
+  it('setSubmodule replaces a module at a dotted path, as Python checks it', () => {
+    const m = new nn.Sequential(new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU()));
+    const tanh = new nn.Tanh();
+    m.setSubmodule('0.1', tanh);
+    expect(m.getSubmodule('0.1')).toBe(tanh);
+    m.setSubmodule('0.extra', new nn.ReLU());
+    expect(m.getSubmodule('0.extra')).toBeInstanceOf(nn.ReLU);
+    expect(() => m.setSubmodule('0.missing', new nn.ReLU(), { strict: true })).toThrow('has no attribute `missing`');
+    expect(() => m.setSubmodule('', new nn.ReLU())).toThrow('Cannot set the submodule without a target name!');
+    expect(() => m.setSubmodule('0.1', 3 as never)).toThrow('is not an nn.Module');
+    expect(() => m.setSubmodule('nope.1', new nn.ReLU())).toThrow('has no attribute `nope`');
+    const lin = m.getSubmodule('0.0') as torch.nn.Linear;
+    expect(() => m.setSubmodule('0.0.weight', new nn.ReLU())).toThrow('`weight` is not an nn.Module');
+    expect(lin.weight).toBeInstanceOf(torch.nn.Parameter);
+  });
+
+  it('shareMemory puts every parameter and buffer in shared memory', () => {
+    const m = new nn.BatchNorm1d(3);
+    expect(m.shareMemory()).toBe(m);
+    expect(m.weight!.isShared()).toBe(true);
+    expect(m.running_mean!.isShared()).toBe(true);
+  });
+});
+
+describe('nn.utils.skipInit and the conv weight memory formats', () => {
+  it('skipInit builds the module on the meta device and moves it uninitialised', () => {
+    const m = nn.utils.skipInit(nn.Linear, 5, 1);
+    expect([m.weight.shape, String(m.weight.device), m.inFeatures]).toEqual([[1, 5], 'cpu', 5]);
+    const m2 = nn.utils.skipInit(nn.Linear, 6, 1, { bias: false, device: 'cpu' });
+    expect([m2.weight.shape, m2.bias]).toEqual([[1, 6], null]);
+    expect(() => nn.utils.skipInit(nn.ReLU as never)).toThrow("Module must support a 'device' arg to skip initialization");
+    expect(() => nn.utils.skipInit(Object as never)).toThrow('Expected a Module');
+  });
+
+  it('convertConv2dWeightMemoryFormat / 3d convert the matching convolutions only, recursively', () => {
+    const m = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.Sequential(new nn.ConvTranspose2d(4, 2, 3)), new nn.Conv3d(1, 2, 2), new nn.Linear(2, 2));
+    const before = weightOf(m.at(0)).clone();
+    expect(nn.utils.convertConv2dWeightMemoryFormat(m, torch.channelsLast)).toBe(m);
+    expect(weightOf(m.at(0)).isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
+    expect(weightOf(m.at(0)).isContiguous()).toBe(false);
+    expect(weightOf(m.at(0)).equal(before)).toBe(true);
+    expect(weightOf((m.at(1) as torch.nn.Sequential).at(0)).isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
+    expect(weightOf(m.at(2)).isContiguous()).toBe(true);
+    nn.utils.convertConv3dWeightMemoryFormat(m, torch.channelsLast3d);
+    expect(weightOf(m.at(2)).isContiguous({ memoryFormat: torch.channelsLast3d })).toBe(true);
+  });
+});
+
+describe('torch.nn.grad (F.grad): convolution gradients from the output gradient', () => {
+  it('equal autograd\'s gradients of conv1d/2d/3d for the input and the weight', () => {
+    torch.manualSeed(0);
+    for (const dims of [1, 2, 3] as const) {
+      const x = torch.randn([2, 4, ...Array(dims).fill(7)], { dtype: torch.float64 }).requiresGrad_();
+      const w = torch.randn([6, 2, ...Array(dims).fill(3)], { dtype: torch.float64 }).requiresGrad_();
+      const conv = [F.conv1d, F.conv2d, F.conv3d][dims - 1]! as (...a: unknown[]) => torch.Tensor;
+      const y = conv(x, w, null, 2, 1, 1, 2);
+      const g = torch.randn(y.shape, { dtype: torch.float64 });
+      const [gx, gw] = torch.autograd.grad([y], [x, w], { gradOutputs: [g] }) as torch.Tensor[];
+      const input = [nn.grad.conv1dInput, nn.grad.conv2dInput, nn.grad.conv3dInput][dims - 1]!;
+      const weight = [nn.grad.conv1dWeight, nn.grad.conv2dWeight, nn.grad.conv3dWeight][dims - 1]!;
+      expect(input(x.shape, w, g, 2, 1, 1, 2).equal(gx!)).toBe(true);
+      expect(weight(x, w.shape, g, { stride: 2, padding: 1, groups: 2 }).equal(gw!)).toBe(true);
+    }
+    expect(F.grad).toBe(nn.grad);
+  });
+});
+
+describe("nn.init's deprecated names", () => {
+  it("warn with Python's FutureWarning and initialise as the in-place versions", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      torch.manualSeed(3);
+      const a = nn.init.xavierUniform(torch.empty([3, 4]));
+      torch.manualSeed(3);
+      const b = nn.init.xavierUniform_(torch.empty([3, 4]));
+      expect(a.equal(b)).toBe(true);
+      expect(nn.init.constant(torch.empty([2]), 1.5).tolist()).toEqual([1.5, 1.5]);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => [w.name, w.message])).toEqual([
+      ['FutureWarning', '`nn.init.xavier_uniform` is now deprecated in favor of `nn.init.xavier_uniform_`.'],
+      ['FutureWarning', '`nn.init.constant` is now deprecated in favor of `nn.init.constant_`.'],
+    ]);
+  });
+});
