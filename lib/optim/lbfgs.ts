@@ -174,8 +174,11 @@ export class LBFGS extends Optimizer {
 
   /** Python's addParamGroup refuses nothing, but LBFGS only ever steps one group: a second one is an error here. */
   override addParamGroup(paramGroup: Parameters<Optimizer['addParamGroup']>[0]): void {
-    if (this.paramGroups.length >= 1) throw new Error("optim.LBFGS: LBFGS doesn't support per-parameter options (parameter groups)");
-    super.addParamGroup(paramGroup);
+    super.addParamGroup(paramGroup);   // the base's checks first (a parameter in two groups, names), as Python's order
+    if (this.paramGroups.length > 1) {
+      this.paramGroups.pop();
+      throw new Error("optim.LBFGS: LBFGS doesn't support per-parameter options (parameter groups)");
+    }
   }
 
   // The state is flat vectors (d, prev_flat_grad) and lists of them: nothing has a parameter's shape.

@@ -110,6 +110,8 @@ export class Optimizer {
   constructor(params: ParamsT, defaults: Record<string, unknown>) {
     if (!isOptionsObject(defaults)) throw new TypeError(`${this.constructor.name}: defaults must be an object, got ${describe(defaults)}`);
     this.defaults = defaults;
+    // The options first, as Python's constructors check them before Optimizer.__init__ looks at params.
+    this.validateGroup({ ...defaults, params: [] });
     if (isTensor(params)) throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${describe(params)}`);
     if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function')
       throw new TypeError(`${this.constructor.name}: params must be an iterable of Tensors or parameter groups, got ${describe(params)}`);
@@ -450,7 +452,7 @@ export function keepState(value: unknown): void {
 /** Checks that an option is a number >= 0 (or a 1-element tensor), with Python's message. */
 export function checkNonNegative(cls: string, what: string, value: unknown): void {
   const v = isTensor(value) ? (value.numel() === 1 ? Number(value.item()) : NaN) : value;
-  if (isTensor(value) && value.numel() !== 1) throw new Error(`${cls}: Tensor ${what} must be 1-element`);
+  if (isTensor(value) && value.numel() !== 1) throw new Error(`${cls}: Tensor ${what === 'learning rate' ? 'lr' : what} must be 1-element`);   // Python's words
   if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${cls}: ${what} must be a number, got ${describe(value)}`);
   if (v < 0) throw new RangeError(`${cls}: Invalid ${what}: ${v}`);
 }
