@@ -1,4 +1,4 @@
-// torch.func: functional_call and jvp (the rest of torch.func lives with vmap / autograd).
+// torch.func: functional_call, jvp and jacfwd here; grad, gradAndValue, vjp and jacrev in func_reverse.ts; hessian.
 import { dualLevel, makeDual, unpackDual, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
@@ -7,6 +7,9 @@ import { isTensor, type Tensor } from './tensor.js';
 import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js';
 import type { Module } from './nn/module.js';
 import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateless.js';
+import { jacrev } from './func_reverse.js';
+
+export { grad, gradAndValue, jacrev, vjp, type GradTransformOptions } from './func_reverse.js';
 
 /**
  * torch.func.functional_call: `module.call(...args)` with its parameters and buffers replaced by the
@@ -157,4 +160,12 @@ export function jacfwd(func: (...args: Tensor[]) => unknown, argnums: number | r
     const result = Array.isArray(first) ? first.map((_, o) => perOutput((c) => (c as Tensor[])[o]!)) : perOutput((c) => c as Tensor);
     return hasAux ? [result, aux] : result;
   };
+}
+
+/** torch.func.hessian(func, argnums = 0): jacfwd(jacrev(func, argnums), argnums), as functorch composes it. */
+export function hessian(func: (...args: never[]) => unknown, argnums: number | readonly number[] = 0): (...args: Tensor[]) => unknown {
+  const inner = jacfwd(jacrev(func, argnums) as (...args: Tensor[]) => unknown, argnums);
+  // jacrev keeps its graph for jacfwd's tangents; at the outermost level the result is detached, as functorch's
+  const detached = (v: unknown): unknown => (isTensor(v) ? v.detach() : Array.isArray(v) ? v.map(detached) : v);
+  return (...args: Tensor[]) => (args.some((a) => isTensor(a) && a.requiresGrad) ? inner(...args) : detached(inner(...args)));
 }

@@ -1,0 +1,172 @@
+// torch.func's reverse-mode transforms: grad, gradAndValue, vjp, jacrev and hessian (jacfwd over jacrev),
+// as functorch defines them, computed with the autograd engine: each differentiated argument is given to
+// the function as a tensor that requires grad (a view of it when it already does, so that an outer grad
+// sees through), and the gradients are taken with createGraph, so that the transforms nest. The results
+// are detached when no argument required grad, as functorch's are at the outermost level.
+import { enableGrad, grad as autogradGrad } from './autograd.js';
+import { currentDualLevel, unpackDual } from './autograd_forward_ad.js';
+import { onesLike, zeros, zerosLike } from './creation.js';
+import { stack } from './generated/functions.js';
+import { describe, readOptions } from './options.js';
+import { isTensor, type Tensor } from './tensor.js';
+
+type Argnums = number | readonly number[];
+type Fn = (...args: never[]) => unknown;
+
+function positionsOf(api: string, argnums: Argnums, count: number): number[] {
+  const nums = Array.isArray(argnums) ? (argnums as number[]) : [argnums as number];
+  if (nums.length === 0 || nums.some((n) => !Number.isInteger(n))) throw new Error(`${api}: argnums must be an int or a non-empty tuple of ints, got ${describe(argnums)}`);
+  return nums.map((n) => {
+    const p = n < 0 ? n + count : n;
+    if (p < 0 || p >= count) throw new RangeError(`${api}: Got argnums=${n}, but only ${count} positional inputs`);
+    return p;
+  });
+}
+
+// An argument and its leaves (a Tensor, or an array of them: Python's tuple pytrees).
+const leavesOf = (v: unknown): Tensor[] => (isTensor(v) ? [v] : Array.isArray(v) ? v.flatMap(leavesOf) : []);
+function rebuild(v: unknown, leaves: Tensor[]): unknown {
+  if (isTensor(v)) return leaves.shift();
+  return Array.isArray(v) ? v.map((x) => rebuild(x, leaves)) : v;
+}
+// The tensor the function sees for a differentiated one: a leaf that requires grad, or a view when it requires grad
+// already; a copy when it carries a forward-mode tangent, which detach would drop (jacfwd over jacrev: hessian).
+function differentiable(t: Tensor): Tensor {
+  if (t.requiresGrad) return t.viewAs(t);
+  return (hasTangent(t) ? t.clone() : t.detach()).requiresGrad_();
+}
+const hasTangent = (t: Tensor): boolean => currentDualLevel() >= 0 && unpackDual(t).tangent !== null;
+
+interface Traced {
+  output: unknown;
+  aux: unknown;
+  inputs: Tensor[];     // the differentiated leaves, as the function saw them
+  shapes: unknown[];    // per differentiated argument, its structure (to rebuild the gradients)
+  outer: boolean;       // an argument required grad or carried a tangent: results keep their graph
+}
+
+function trace(api: string, func: Fn, args: unknown[], argnums: Argnums, hasAux: boolean): Traced {
+  if (typeof func !== 'function') throw new TypeError(`${api}: func must be a function, got ${describe(func)}`);
+  const positions = positionsOf(api, argnums, args.length);
+  const inputs: Tensor[] = [];
+  const shapes: unknown[] = [];
+  const outer = args.some((a) => leavesOf(a).some((t) => t.requiresGrad || hasTangent(t)));
+  const called = args.map((a, i) => {
+    if (!positions.includes(i)) return a;
+    const leaves = leavesOf(a);
+    if (leaves.length === 0) throw new TypeError(`${api}: argument ${i} to be differentiated must be a Tensor or an array of Tensors, got ${describe(a)}`);
+    const wrapped = leaves.map(differentiable);
+    inputs.push(...wrapped);
+    shapes.push(a);
+    return rebuild(a, [...wrapped]);
+  });
+  // the differentiated arguments in argnums' order
+  const ordered = positions.map((p) => called[p]);
+  inputs.length = 0;
+  for (const a of ordered) inputs.push(...leavesOf(a));
+  const result = enableGrad(() => (func as (...a: unknown[]) => unknown)(...called));
+  if (hasAux && !(Array.isArray(result) && result.length === 2)) throw new Error(`${api}(f, ...): output of function f should be a tuple: (output, aux) if has_aux is True`);
+  return { output: hasAux ? (result as unknown[])[0] : result, aux: hasAux ? (result as unknown[])[1] : undefined, inputs, shapes: positions.map((p) => args[p]), outer };
+}
+
+// Gradients of `outputs` (weighted by `cotangents`) with respect to the traced inputs; zeros where an input is unused.
+// retainGraph follows createGraph, as autograd.grad's default: an outer grad differentiates through this graph again.
+function gradients(t: Traced, outputs: Tensor[], cotangents: Tensor[]): Tensor[] {
+  const live = outputs.map((o, i) => [o, cotangents[i]!] as const).filter(([o]) => o.requiresGrad);
+  const grads = live.length === 0 ? t.inputs.map(() => null)
+    : autogradGrad(live.map(([o]) => o), t.inputs, { gradOutputs: live.map(([, c]) => c), createGraph: true, retainGraph: true, allowUnused: true });
+  return grads.map((g, i) => {
+    const value = g ?? zerosLike(t.inputs[i]!);
+    return t.outer ? value : value.detach();
+  });
+}
+
+/** The gradients in the structure of the differentiated arguments: one per argnum (a single one for an int argnums). */
+function structured(t: Traced, flat: Tensor[], argnums: Argnums): unknown {
+  const leaves = [...flat];
+  const perArg = t.shapes.map((a) => rebuild(a, leaves));
+  return Array.isArray(argnums) ? perArg : perArg[0];
+}
+
+const finish = (t: Traced, value: unknown): unknown => (t.outer || !isTensor(value) ? value : value.detach());
+const finishAux = (t: Traced): unknown => (t.outer ? t.aux : leavesOf(t.aux).length && isTensor(t.aux) ? t.aux.detach() : t.aux);
+
+export interface GradTransformOptions {
+  hasAux?: boolean;
+}
+
+/** torch.func.gradAndValue(func, argnums = 0, { hasAux }): a function returning [gradients, func's value] (value [output, aux] with hasAux). */
+export function gradAndValue(func: Fn, argnums: Argnums = 0, options: GradTransformOptions = {}): (...args: unknown[]) => [unknown, unknown] {
+  const { hasAux = false } = readOptions('torch.func.gradAndValue', options, ['hasAux']) as GradTransformOptions;
+  return (...args: unknown[]) => {
+    const t = trace('grad_and_value', func, args, argnums, hasAux);
+    const out = t.output;
+    if (!isTensor(out)) throw new TypeError(`grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got ${describe(out)}`);
+    if (out.dim() !== 0)
+      throw new RangeError(`grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor with ${out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?`);
+    const grads = structured(t, gradients(t, [out], [onesLike(out)]), argnums);
+    const value = finish(t, out);
+    return [grads, hasAux ? [value, finishAux(t)] : value];
+  };
+}
+
+/** torch.func.grad(func, argnums = 0, { hasAux }): a function returning func's gradient ([gradient, aux] with hasAux). */
+export function grad(func: Fn, argnums: Argnums = 0, options: GradTransformOptions = {}): (...args: unknown[]) => unknown {
+  const inner = gradAndValue(func, argnums, options);
+  const { hasAux = false } = options;
+  return (...args: unknown[]) => {
+    const [grads, value] = inner(...args);
+    return hasAux ? [grads, (value as unknown[])[1]] : grads;
+  };
+}
+
+/**
+ * torch.func.vjp(func, ...primals, { hasAux }?): [func(...primals), vjpFn] where vjpFn(cotangents) gives the
+ * vector-Jacobian product for every primal (an array); with hasAux, [output, vjpFn, aux]. Give the options
+ * object after the primals to pass hasAux.
+ */
+export function vjp(func: Fn, ...primalsAndOptions: unknown[]): unknown[] {
+  const last = primalsAndOptions.at(-1);
+  const hasOptions = last !== null && typeof last === 'object' && !isTensor(last) && !Array.isArray(last);
+  const { hasAux = false } = hasOptions ? (readOptions('torch.func.vjp', last, ['hasAux']) as GradTransformOptions) : {};
+  const primals = hasOptions ? primalsAndOptions.slice(0, -1) : primalsAndOptions;
+  const t = trace('vjp', func, primals, primals.map((_, i) => i), hasAux);
+  const outputs = leavesOf(t.output);
+  if (outputs.length === 0) throw new TypeError(`vjp(f, *primals): Expected f to be a function that has non-empty output, got ${describe(t.output)}`);
+  const vjpFn = (cotangents: unknown): unknown[] => {
+    const cots = leavesOf(cotangents);
+    if (cots.length !== outputs.length) throw new RangeError(`vjp: Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function (${outputs.length} tensors, got ${cots.length})`);
+    outputs.forEach((o, i) => {
+      const c = cots[i]!;
+      if (c.shape.length !== o.shape.length || c.shape.some((d, k) => d !== o.shape[k]))
+        throw new RangeError(`vjp: Mismatch in shape: grad_output[${i}] has a shape of [${c.shape}] and output[${i}] has a shape of [${o.shape}].`);
+    });
+    return structured(t, gradients(t, outputs, cots), primals.map((_, i) => i)) as unknown[];
+  };
+  const output = t.outer ? t.output : rebuild(t.output, outputs.map((o) => o.detach()));
+  return hasAux ? [output, vjpFn, finishAux(t)] : [output, vjpFn];
+}
+
+/** torch.func.jacrev(func, argnums = 0, { hasAux }): the Jacobian by reverse mode, one vjp per output element; output shape then input shape. */
+export function jacrev(func: Fn, argnums: Argnums = 0, options: GradTransformOptions = {}): (...args: unknown[]) => unknown {
+  const { hasAux = false } = readOptions('torch.func.jacrev', options, ['hasAux']) as GradTransformOptions;
+  return (...args: unknown[]) => {
+    const t = trace('jacrev', func, args, argnums, hasAux);
+    const outputs = isTensor(t.output) ? [t.output] : Array.isArray(t.output) ? (t.output as Tensor[]) : [];
+    if (outputs.length === 0 || !outputs.every(isTensor)) throw new TypeError(`jacrev(f): Expected f to return a Tensor or an array of Tensors, got ${describe(t.output)}`);
+    const perOutput = outputs.map((out) => {
+      // row k: the gradient of output element k, for every differentiated input
+      const rows: Tensor[][] = t.inputs.map(() => []);
+      for (let k = 0; k < out.numel(); k++) {
+        const cot = zerosLike(out).view(-1);
+        cot.narrow(0, k, 1).fill_(1);
+        gradients(t, [out], [cot.view(out.shape)]).forEach((g, j) => rows[j]!.push(g));
+      }
+      const jac = t.inputs.map((input, j) =>
+        rows[j]!.length === 0 ? zeros([...out.shape, ...input.shape], { dtype: input.dtype }) : stack(rows[j]!).reshape([...out.shape, ...input.shape]));
+      return structured(t, jac, argnums);
+    });
+    const result = isTensor(t.output) ? perOutput[0] : perOutput;
+    return hasAux ? [result, finishAux(t)] : result;
+  };
+}

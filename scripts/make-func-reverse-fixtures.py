@@ -1,0 +1,66 @@
+"""Fixtures for torch.func's reverse-mode transforms (test/func-reverse.test.ts): grad, grad_and_value, vjp, jacrev
+and hessian of a set of functions, nested ones among them, from Python torch 2.13's functorch.
+The test has the same functions by name. Run: .venv/bin/python scripts/make-func-reverse-fixtures.py
+(writes test/fixtures/func-reverse.json)."""
+import json
+import os
+import sys
+
+import torch
+from torch.func import grad, grad_and_value, hessian, jacrev, vjp
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyvalues import enc, enc_tensor_nested  # noqa: E402
+
+torch.manual_seed(0)
+dd = torch.float64
+X = torch.randn(3, dtype=dd)
+A = torch.randn(2, 3, dtype=dd)
+B = torch.randn(3, 2, dtype=dd)
+S = torch.tensor(1.5, dtype=dd)
+V = torch.randn(2, dtype=dd)
+
+# name -> (function, args); test/func-reverse.test.ts has the same table
+FUNCS = {
+    'sin_sum': (lambda x: (x.sin() * x.sum()).sum(), [X]),
+    'quad': (lambda a, x: (a @ x).pow(2).sum(), [A, X]),
+    'matmul_tanh': (lambda a, b: torch.tanh(a @ b).sum(), [A, B]),
+    'cube': (lambda s: s.pow(3), [S]),
+    'softmax_logsumexp': (lambda x: torch.logsumexp(torch.softmax(x, 0) * 3, 0), [X]),
+}
+VECTOR = {   # non-scalar outputs, for vjp and jacrev
+    'sin_times_sum': (lambda x: x.sin() * x.sum(), [X]),
+    'affine': (lambda a, x: a @ x + 1, [A, X]),
+    'two_outputs': (lambda x: (x.exp(), x.sum() * x), [X]),
+}
+
+
+def case(value):
+    return enc(value, enc_tensor_nested)
+
+
+def main():
+    out = {'torch': torch.__version__, 'inputs': {'X': case(X), 'A': case(A), 'B': case(B), 'S': case(S), 'V': case(V)}, 'cases': []}
+    add = lambda name, transform, value: out['cases'].append({'name': name, 'transform': transform, 'value': case(value)})  # noqa: E731
+    for name, (f, args) in FUNCS.items():
+        add(name, 'grad', grad(f)(*args))
+        add(name, 'grad_and_value', grad_and_value(f)(*args))
+        add(name, 'grad_argnums_all', grad(f, argnums=tuple(range(len(args))))(*args))
+        add(name, 'hessian', hessian(f)(*args))
+        add(name, 'grad_of_grad_sum', grad(lambda *a: grad(f)(*a).sum())(*args))
+        add(name, 'grad_has_aux', grad(lambda *a: (f(*a), a[0] * 2), has_aux=True)(*args))
+    for name, (f, args) in VECTOR.items():
+        output, vjp_fn = vjp(f, *args)
+        cot = tuple(torch.ones_like(o) * 0.5 for o in output) if isinstance(output, tuple) else torch.arange(output.numel(), dtype=dd).reshape(output.shape)
+        add(name, 'vjp', (output, vjp_fn(cot)))
+        add(name, 'jacrev', jacrev(f)(*args))
+        add(name, 'jacrev_argnums_all', jacrev(f, argnums=tuple(range(len(args))))(*args))
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'func-reverse.json')
+    with open(path, 'w') as fh:
+        json.dump(out, fh, separators=(',', ':'))
+        fh.write('\n')
+    print(f'wrote {path}: {len(out["cases"])} cases')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,90 @@
+// torch.func's reverse-mode transforms (grad, gradAndValue, vjp, jacrev, hessian) against Python torch 2.13's
+// functorch (test/fixtures/func-reverse.json from scripts/make-func-reverse-fixtures.py), nested ones among
+// them (grad of grad, hessian = jacfwd over jacrev); the functions are the fixture script's, by name.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
+import { compare, decode } from '../scripts/pyvalues.mjs';
+
+type T = torch.Tensor;
+const fixture = JSON.parse(readFileSync(new URL('fixtures/func-reverse.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  inputs: Record<'X' | 'A' | 'B' | 'S' | 'V', unknown>;
+  cases: { name: string; transform: string; value: unknown }[];
+};
+const { X, A, B, S } = Object.fromEntries(Object.entries(fixture.inputs).map(([k, v]) => [k, decode(v) as T])) as Record<'X' | 'A' | 'B' | 'S', T>;
+const { func } = torch;
+
+const FUNCS: Record<string, [(...a: T[]) => T, T[]]> = {
+  sin_sum: [(x) => x.sin().mul(x.sum()).sum(), [X]],
+  quad: [(a, x) => a.matmul(x).pow(2).sum(), [A, X]],
+  matmul_tanh: [(a, b) => torch.tanh(a.matmul(b)).sum(), [A, B]],
+  cube: [(s) => s.pow(3), [S]],
+  softmax_logsumexp: [(x) => torch.logsumexp(torch.softmax(x, 0).mul(3), 0), [X]],
+};
+const VECTOR: Record<string, [(...a: T[]) => T | T[], T[]]> = {
+  sin_times_sum: [(x) => x.sin().mul(x.sum()), [X]],
+  affine: [(a, x) => a.matmul(x).add(1), [A, X]],
+  two_outputs: [(x) => [x.exp(), x.sum().mul(x)], [X]],
+};
+
+function run(name: string, transform: string): unknown {
+  if (name in FUNCS) {
+    const [f, args] = FUNCS[name]!;
+    const all = args.map((_, i) => i);
+    switch (transform) {
+      case 'grad': return func.grad(f)(...args);
+      case 'grad_and_value': return func.gradAndValue(f)(...args);
+      case 'grad_argnums_all': return func.grad(f, all)(...args);
+      case 'hessian': return func.hessian(f)(...args);
+      case 'grad_of_grad_sum': return func.grad((...a: T[]) => (func.grad(f)(...a) as T).sum())(...args);
+      case 'grad_has_aux': return func.grad((...a: T[]) => [f(...a), a[0]!.mul(2)], 0, { hasAux: true })(...args);
+    }
+  }
+  const [f, args] = VECTOR[name]!;
+  switch (transform) {
+    case 'vjp': {
+      const [output, vjpFn] = func.vjp(f, ...args) as [T | T[], (c: unknown) => unknown];
+      const cot = Array.isArray(output) ? output.map((o) => torch.onesLike(o).mul(0.5)) : torch.arange(output.numel(), { dtype: torch.float64 }).reshape(output.shape);
+      return [output, vjpFn(cot)];
+    }
+    case 'jacrev': return func.jacrev(f)(...args);
+    case 'jacrev_argnums_all': return func.jacrev(f, args.map((_, i) => i))(...args);
+  }
+  throw new Error(`no transform ${transform}`);
+}
+
+describe(`torch.func reverse-mode transforms (PyTorch ${fixture.torch})`, () => {
+  it('come from Python torch 2.13', () => expect(fixture.torch).toMatch(/^2\.13\./));
+  for (const c of fixture.cases) {
+    it(`${c.transform}(${c.name})`, () => {
+      expect(compare(run(c.name, c.transform), c.value)).toBeNull();
+    });
+  }
+
+  it('results are detached at the outermost level and keep their graph inside another grad', () => {
+    const [f] = FUNCS.sin_sum!;
+    expect((func.grad(f)(X) as T).requiresGrad).toBe(false);
+    expect((func.hessian(f)(X) as T).requiresGrad).toBe(false);
+    const x = X.clone().requiresGrad_();
+    const g = func.grad(f)(x) as T;
+    expect(g.requiresGrad).toBe(true);
+    const [gg] = torch.autograd.grad([g.sum()], [x]) as T[];
+    expect(compare(gg, fixture.cases.find((c) => c.name === 'sin_sum' && c.transform === 'grad_of_grad_sum')!.value)).toBeNull();
+  });
+
+  it("refuses what functorch refuses, with its messages", () => {
+    expect(() => func.grad((x: T) => x.sin())(X)).toThrow('Expected f(*args) to return a scalar Tensor, got tensor with 1 dims');
+    expect(() => func.grad((x: T) => 3 as never)(X)).toThrow('Expected f(*args) to return a Tensor');
+    expect(() => func.grad(FUNCS.sin_sum![0], 2)(X)).toThrow('Got argnums=2, but only 1 positional inputs');
+    expect(() => func.grad((x: T) => x.sum(), 0, { hasAux: true })(X)).toThrow('should be a tuple: (output, aux)');
+    const [, vjpFn] = func.vjp((x: T) => x.sin(), X) as [T, (c: unknown) => unknown];
+    expect(() => vjpFn(torch.ones([4], { dtype: torch.float64 }))).toThrow('Mismatch in shape');
+  });
+
+  it('an argument the function does not use gets a zero gradient', () => {
+    const g = func.grad((a: T, x: T) => x.sum(), [0, 1])(A, X) as T[];
+    expect(g[0]!.equal(torch.zerosLike(A))).toBe(true);
+    expect(g[1]!.equal(torch.onesLike(X))).toBe(true);
+  });
+});
