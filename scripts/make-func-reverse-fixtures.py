@@ -1,5 +1,6 @@
 """Fixtures for torch.func's reverse-mode transforms (test/func-reverse.test.ts): grad, grad_and_value, vjp, jacrev
-and hessian of a set of functions, nested ones among them, from Python torch 2.13's functorch.
+and hessian of a set of functions, nested ones among them, from Python torch 2.13's functorch; and
+torch.autograd.functional's vjp, jvp, jacobian, hessian, vhp and hvp of the same functions.
 The test has the same functions by name. Run: .venv/bin/python scripts/make-func-reverse-fixtures.py
 (writes test/fixtures/func-reverse.json)."""
 import json
@@ -55,6 +56,32 @@ def main():
         add(name, 'vjp', (output, vjp_fn(cot)))
         add(name, 'jacrev', jacrev(f)(*args))
         add(name, 'jacrev_argnums_all', jacrev(f, argnums=tuple(range(len(args))))(*args))
+    AF = torch.autograd.functional
+    VX = torch.randn(3, dtype=dd)
+    VA = torch.randn(2, 3, dtype=dd)
+    out['inputs'].update({'VX': case(VX), 'VA': case(VA)})
+    for name, (f, args) in FUNCS.items():
+        ins = args[0] if len(args) == 1 else tuple(args)
+        vs = VX if len(args) == 1 and args[0] is X else (None if len(args) == 1 else tuple(VA if a is A else VX if a is X else torch.ones_like(a) for a in args))
+        add(name, 'af_vjp', AF.vjp(f, ins))
+        add(name, 'af_jacobian', AF.jacobian(f, ins))
+        add(name, 'af_hessian', AF.hessian(f, ins))
+        add(name, 'af_hessian_forward_outer', AF.hessian(f, ins, vectorize=True, outer_jacobian_strategy='forward-mode'))
+        if vs is not None or (len(args) == 1 and args[0].numel() == 1):
+            add(name, 'af_vhp', AF.vhp(f, ins, vs))
+            add(name, 'af_hvp', AF.hvp(f, ins, vs))
+            add(name, 'af_jvp', AF.jvp(f, ins, vs))
+    for name, (f, args) in VECTOR.items():
+        ins = args[0] if len(args) == 1 else tuple(args)
+        output = f(*args)
+        v_out = tuple(torch.ones_like(o) * 0.5 for o in output) if isinstance(output, tuple) else torch.arange(output.numel(), dtype=dd).reshape(output.shape)
+        v_in = VX if len(args) == 1 else (VA, VX)
+        add(name, 'af_vjp', AF.vjp(f, ins, v_out))
+        add(name, 'af_jvp', AF.jvp(f, ins, v_in))
+        add(name, 'af_jacobian', AF.jacobian(f, ins))
+        add(name, 'af_jacobian_vectorized', AF.jacobian(f, ins, vectorize=True))
+        add(name, 'af_jacobian_forward', AF.jacobian(f, ins, vectorize=True, strategy='forward-mode'))
+        add(name, 'af_jacobian_create_graph', AF.jacobian(f, ins, create_graph=True))
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'func-reverse.json')
     with open(path, 'w') as fh:
         json.dump(out, fh, separators=(',', ':'))

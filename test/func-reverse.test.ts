@@ -9,11 +9,12 @@ import { compare, decode } from '../scripts/pyvalues.mjs';
 type T = torch.Tensor;
 const fixture = JSON.parse(readFileSync(new URL('fixtures/func-reverse.json', import.meta.url), 'utf8')) as {
   torch: string;
-  inputs: Record<'X' | 'A' | 'B' | 'S' | 'V', unknown>;
+  inputs: Record<'X' | 'A' | 'B' | 'S' | 'V' | 'VX' | 'VA', unknown>;
   cases: { name: string; transform: string; value: unknown }[];
 };
-const { X, A, B, S } = Object.fromEntries(Object.entries(fixture.inputs).map(([k, v]) => [k, decode(v) as T])) as Record<'X' | 'A' | 'B' | 'S', T>;
+const { X, A, B, S, VX, VA } = Object.fromEntries(Object.entries(fixture.inputs).map(([k, v]) => [k, decode(v) as T])) as Record<'X' | 'A' | 'B' | 'S' | 'VX' | 'VA', T>;
 const { func } = torch;
+const AF = torch.autograd.functional;
 
 const FUNCS: Record<string, [(...a: T[]) => T, T[]]> = {
   sin_sum: [(x) => x.sin().mul(x.sum()).sum(), [X]],
@@ -28,7 +29,40 @@ const VECTOR: Record<string, [(...a: T[]) => T | T[], T[]]> = {
   two_outputs: [(x) => [x.exp(), x.sum().mul(x)], [X]],
 };
 
+// torch.autograd.functional takes one Tensor or a tuple (an array) of them, as the fixture script passes them.
+function functional(name: string, transform: string): unknown {
+  if (name in FUNCS) {
+    const [f, args] = FUNCS[name]!;
+    const ins = args.length === 1 ? args[0]! : args;
+    const vs = args.length === 1 ? (args[0] === X ? VX : null) : args.map((a) => (a === A ? VA : a === X ? VX : torch.onesLike(a)));
+    switch (transform) {
+      case 'af_vjp': return AF.vjp(f, ins);
+      case 'af_jacobian': return AF.jacobian(f, ins);
+      case 'af_hessian': return AF.hessian(f, ins);
+      case 'af_hessian_forward_outer': return AF.hessian(f, ins, { vectorize: true, outerJacobianStrategy: 'forward-mode' });
+      case 'af_vhp': return AF.vhp(f, ins, vs);
+      case 'af_hvp': return AF.hvp(f, ins, vs);
+      case 'af_jvp': return AF.jvp(f, ins, vs);
+    }
+  }
+  const [f, args] = VECTOR[name]!;
+  const ins = args.length === 1 ? args[0]! : args;
+  const output = f(...args);
+  const vOut = Array.isArray(output) ? output.map((o) => torch.onesLike(o).mul(0.5)) : torch.arange(output.numel(), { dtype: torch.float64 }).reshape(output.shape);
+  const vIn = args.length === 1 ? VX : [VA, VX];
+  switch (transform) {
+    case 'af_vjp': return AF.vjp(f, ins, vOut);
+    case 'af_jvp': return AF.jvp(f, ins, vIn);
+    case 'af_jacobian': return AF.jacobian(f, ins);
+    case 'af_jacobian_vectorized': return AF.jacobian(f, ins, { vectorize: true });
+    case 'af_jacobian_forward': return AF.jacobian(f, ins, { vectorize: true, strategy: 'forward-mode' });
+    case 'af_jacobian_create_graph': return AF.jacobian(f, ins, { createGraph: true });
+  }
+  throw new Error(`no transform ${transform}`);
+}
+
 function run(name: string, transform: string): unknown {
+  if (transform.startsWith('af_')) return functional(name, transform);
   if (name in FUNCS) {
     const [f, args] = FUNCS[name]!;
     const all = args.map((_, i) => i);
@@ -71,6 +105,19 @@ describe(`torch.func reverse-mode transforms (PyTorch ${fixture.torch})`, () => 
     expect(g.requiresGrad).toBe(true);
     const [gg] = torch.autograd.grad([g.sum()], [x]) as T[];
     expect(compare(gg, fixture.cases.find((c) => c.name === 'sin_sum' && c.transform === 'grad_of_grad_sum')!.value)).toBeNull();
+  });
+
+  it("torch.autograd.functional refuses what Python refuses, with its messages; createGraph keeps the graph", () => {
+    const [f] = FUNCS.sin_sum!;
+    expect(() => AF.vjp((x: T) => x.sin(), X)).toThrow('The vector v can only be None if the user-provided function returns a single Tensor with a single element.');
+    expect(() => AF.jvp(f, X, torch.ones([4], { dtype: torch.float64 }))).toThrow('v has invalid size: should be torch.Size([3]) but got torch.Size([4]).');
+    expect(() => AF.hessian((x: T) => x.sin(), X)).toThrow('should contain a single element');
+    expect(() => AF.jacobian((x: T) => x, 3 as never)).toThrow("The inputs given to jacobian must be either a Tensor or a tuple of Tensors but the given inputs has type <class 'int'>.");
+    expect(() => AF.jacobian((x: T) => x.sin(), X, { strategy: 'forward-mode' })).toThrow('only implemented for `vectorize=True`');
+    expect(() => AF.vjp((a: T, x: T) => x.sum(), [A, X], null, { strict: true })).toThrow('The output of the user-provided function is independent of input 0. This is not allowed in strict mode.');
+    expect((AF.jacobian((x: T) => x.sin(), X) as T).requiresGrad).toBe(false);
+    const x = X.clone().requiresGrad_();
+    expect((AF.jacobian((a: T) => a.sin(), x, { createGraph: true }) as T).requiresGrad).toBe(true);
   });
 
   it("refuses what functorch refuses, with its messages", () => {
