@@ -10,6 +10,7 @@ import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateles
 import { jacrev } from './func_reverse.js';
 
 export { grad, gradAndValue, jacrev, vjp, type GradTransformOptions } from './func_reverse.js';
+export { vmap, type VmapOptions } from './func_vmap.js';
 
 /**
  * torch.func.functional_call: `module.call(...args)` with its parameters and buffers replaced by the

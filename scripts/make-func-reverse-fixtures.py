@@ -8,7 +8,7 @@ import os
 import sys
 
 import torch
-from torch.func import grad, grad_and_value, hessian, jacrev, vjp
+from torch.func import grad, grad_and_value, hessian, jacrev, vjp, vmap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pyvalues import enc, enc_tensor_nested  # noqa: E402
@@ -82,6 +82,21 @@ def main():
         add(name, 'af_jacobian_vectorized', AF.jacobian(f, ins, vectorize=True))
         add(name, 'af_jacobian_forward', AF.jacobian(f, ins, vectorize=True, strategy='forward-mode'))
         add(name, 'af_jacobian_create_graph', AF.jacobian(f, ins, create_graph=True))
+    XB = torch.randn(4, 3, dtype=dd)
+    XC = torch.randn(2, 4, 3, dtype=dd)
+    M = torch.randn(4, 3, 2, dtype=dd)
+    W = torch.randn(3, dtype=dd)
+    out['inputs'].update({'XB': case(XB), 'XC': case(XC), 'M': case(M), 'W': case(W)})
+    add('vmap', 'sin_w_sum', vmap(lambda a: (a.sin() * W).sum())(XB))
+    add('vmap', 'dot_in_dims', vmap(lambda a, b: a.dot(b), in_dims=(0, None))(XB, W))
+    add('vmap', 'in_dim_1_out_dim_1', vmap(lambda a: a * 2 + a.sum(), in_dims=1, out_dims=1)(XB))
+    add('vmap', 'nested', vmap(vmap(lambda a: a.exp() / a.exp().sum()))(XC))
+    add('vmap', 'matmul', vmap(torch.matmul)(XB.reshape(4, 3, 1).expand(4, 3, 2).transpose(1, 2), M))
+    add('vmap', 'two_outputs_out_dims', vmap(lambda a: (a.sum(), a * 3), out_dims=(0, 1))(XB))
+    add('vmap', 'chunked', vmap(lambda a: a.softmax(0), chunk_size=3)(XB))
+    add('vmap', 'unbatched_output', vmap(lambda a: W * 2)(XB))
+    add('vmap', 'negative_in_dim', vmap(lambda a: a.cumsum(0), in_dims=-1)(XB))
+    add('vmap', 'tuple_arg', vmap(lambda ab: ab[0] * ab[1], in_dims=((0, None),))((XB, W)))
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'func-reverse.json')
     with open(path, 'w') as fh:
         json.dump(out, fh, separators=(',', ':'))

@@ -45,7 +45,9 @@ Napi::Value SetGrad(const Napi::CallbackInfo& info) {
 Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   bool flag = IsNullish(env, info[1]) ? true : ToBool(env, info[1], "requiresGrad");
-  TensorOf(env, info[0], "self").requires_grad_(flag);
+  at::Tensor& self = TensorOf(env, info[0], "self");
+  CheckRequiresGradAllowed(self, flag);
+  self.requires_grad_(flag);
   return env.Undefined();
 }
 
@@ -84,6 +86,7 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   RegisterAutogradEngine(env, exports);
   RegisterGradMode(env, exports);
   RegisterJsCallbacks(env, exports);
+  RegisterVmap(env, exports);
 }
 
 }  // namespace tn
