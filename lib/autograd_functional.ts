@@ -48,6 +48,18 @@ function validateV(v: Tensor[], other: Tensor[], isOtherTuple: boolean): void {
   });
 }
 
+// The v of jvp, vhp and hvp: shaped like the inputs; may be left out only for one single-element input.
+function inputVector(api: string, vGiven: Tensor | Tensor[] | null, ins: Tensor[], isInputsTuple: boolean, createGraph: boolean): Tensor[] | null {
+  if (vGiven === null) {
+    if (ins.length !== 1 || ins[0]!.numel() !== 1)
+      throw new Error('The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.');
+    return null;
+  }
+  const v = preprocess(asTuple(vGiven, 'v', api)[1], createGraph, false);
+  validateV(v, ins, isInputsTuple);
+  return v;
+}
+
 function checkOutputs(outputs: Tensor[], strict: boolean): void {
   if (!strict) return;
   outputs.forEach((o, i) => {
@@ -123,13 +135,7 @@ export function jvp(func: Func, inputs: Tensor | Tensor[], ...rest: unknown[]): 
   const [isInputsTuple, ins0] = asTuple(inputs, 'inputs', 'jvp');
   const [outputs, isOutputsTuple, gradInputs, gradOutputs, v] = enableGrad(() => {
     const ins = preprocess(ins0, createGraph, true);
-    let v: Tensor[] | null = null;
-    if (vGiven !== null) {
-      v = preprocess(asTuple(vGiven, 'v', 'jvp')[1], createGraph, false);
-      validateV(v, ins, isInputsTuple);
-    } else if (ins.length !== 1 || ins[0]!.numel() !== 1) {
-      throw new Error('The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.');
-    }
+    const v = inputVector('jvp', vGiven, ins, isInputsTuple, createGraph);
     const [isOut, outputs] = asTuple(func(...ins), 'outputs of the user-provided function', 'jvp');
     checkOutputs(outputs, strict);
     // the backward is linear in grad_outputs: their value does not matter (zeros, never inf or NaN)
@@ -214,13 +220,7 @@ function hessianProduct(api: 'vhp' | 'hvp', func: Func, inputs: Tensor | Tensor[
   const [isInputsTuple, ins0] = asTuple(inputs, 'inputs', api);
   const [outputs, isOutputsTuple, ins, jac, v] = enableGrad(() => {
     const ins = preprocess(ins0, createGraph, true);
-    let v: Tensor[] | null = null;
-    if (vGiven !== null) {
-      v = preprocess(asTuple(vGiven, 'v', api)[1], createGraph, false);
-      validateV(v, ins, isInputsTuple);
-    } else if (ins.length !== 1 || ins[0]!.numel() !== 1) {
-      throw new Error('The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.');
-    }
+    const v = inputVector(api, vGiven, ins, isInputsTuple, createGraph);
     const [isOut, outputs] = asTuple(func(...ins), 'outputs of the user-provided function', api);
     checkOutputs(outputs, strict);
     if (isOut) throw new Error(`The function given to ${api} should return a single Tensor`);
