@@ -53,18 +53,26 @@ export function vmap(func: (...args: never[]) => unknown, inDims: Dims = 0, outD
       throw new RangeError(`${where}: in_dims is not compatible with the structure of \`inputs\`. in_dims has structure of length ${inDims.length} but inputs has structure of length ${args.length}.`);
     const leaves: [unknown, number | null][] = [];
     pairLeaves(args, perArg, where, leaves);
-    const batched = new Map<Tensor, number>();
+    // per leaf, in traversal order (the order mapLeaves visits them): its batch dim, or null (one tensor may be both)
+    const leafDims: (number | null)[] = [];
     for (const [leaf, dim] of leaves) {
+      leafDims.push(null);
       if (dim === null) continue;
       if (!Number.isInteger(dim)) throw new TypeError(`${where}: in_dims must be an int, None or a tuple of them, got ${describe(dim)}`);
       if (!isTensor(leaf))
         throw new RangeError(`${where}: Got in_dim=${dim} for an input but the input is of type <class '${pyTypeName(leaf)}'>. We cannot vmap over non-Tensor arguments, please use None as the respective in_dim`);
       const n = leaf.dim();
       if (dim < -n || dim >= n) throw new RangeError(`${where}: Got in_dim=${dim} for some input, but that input is a Tensor of dimensionality ${n} so expected in_dim to satisfy -${n} <= in_dim < ${n}.`);
-      batched.set(leaf, dim < 0 ? dim + n : dim);
+      leafDims[leafDims.length - 1] = dim < 0 ? dim + n : dim;
     }
-    if (batched.size === 0) throw new RangeError(`${where}: at least one input must be a Tensor batched along a dim (in_dims all None or no Tensor inputs)`);
-    const sizes = [...batched].map(([t, d]) => t.size(d));
+    const batched = leaves.map(([leaf], i) => [leaf, leafDims[i]!] as const).filter((e): e is readonly [Tensor, number] => e[1] !== null);
+    if (batched.length === 0) throw new RangeError(`${where}: at least one input must be a Tensor batched along a dim (in_dims all None or no Tensor inputs)`);
+    const sizes = batched.map(([t, d]) => t.size(d));
+    // maps every leaf of args, with its batch dim (null: not batched)
+    const perLeaf = (fn: (leaf: unknown, dim: number | null) => unknown): unknown[] => {
+      let i = 0;
+      return mapLeaves(args, (leaf) => fn(leaf, leafDims[i++]!)) as unknown[];
+    };
     if (sizes.some((s) => s !== sizes[0])) throw new RangeError(`vmap: Expected all tensors to have the same size in the mapped dimension, got sizes [${sizes.join(', ')}] for the mapped dimension`);
     const batchSize = sizes[0]!;
     if (chunkSize !== null && chunkSize < batchSize) {
@@ -72,16 +80,14 @@ export function vmap(func: (...args: never[]) => unknown, inDims: Dims = 0, outD
       const chunks: unknown[] = [];
       for (let start = 0; start < batchSize; start += chunkSize) {
         const len = Math.min(chunkSize, batchSize - start);
-        const slice = (v: unknown): unknown => (isTensor(v) && batched.has(v) ? v.narrow(batched.get(v)!, start, len) : v);
-        chunks.push(vmap(func, inDims, outDims, { randomness })(...(mapLeaves(args, slice) as unknown[])));
+        chunks.push(vmap(func, inDims, outDims, { randomness })(...perLeaf((v, d) => (d === null ? v : (v as Tensor).narrow(d, start, len)))));
       }
       const join = (parts: unknown[], dims: Dims): unknown =>
         isTensor(parts[0]) ? cat(parts as Tensor[], dims as number) : (parts[0] as unknown[]).map((_, i) => join(parts.map((p) => (p as unknown[])[i]), Array.isArray(dims) ? dims[i]! : dims));
       return join(chunks, outDims);
     }
     return vm.vmapCall(batchSize, randomness, (level) => {
-      const wrap = (v: unknown): unknown => (isTensor(v) && batched.has(v) ? new Tensor(vm.vmapAddBatchDim(handleOfTensor(v), batched.get(v)!, level)) : v);
-      const output = (func as (...a: unknown[]) => unknown)(...(mapLeaves(args, wrap) as unknown[]));
+      const output = (func as (...a: unknown[]) => unknown)(...perLeaf((v, d) => (d === null ? v : new Tensor(vm.vmapAddBatchDim(handleOfTensor(v as Tensor), d, level)))));
       const unwrap = (o: unknown, dim: Dims): unknown => {
         if (Array.isArray(o)) return o.map((x, i) => unwrap(x, Array.isArray(dim) ? (dim[i] ?? null) : dim));
         if (!isTensor(o)) throw new TypeError(`${where}: \`func\` must only return Tensors, got type <class '${pyTypeName(o)}'>.`);

@@ -150,6 +150,9 @@ describe(`torch.func reverse-mode transforms (PyTorch ${fixture.torch})`, () => 
     expect(() => vmap((a: T) => { throw new Error('inside'); })(XB)).toThrow('inside');
     expect(() => vmap(func.grad((a: T) => a.sin().sum()))(XB)).toThrow('grad_and_value inside vmap is not supported in torchnode yet');
     expect(() => vmap((a: T) => a.requiresGrad_())(XB)).toThrow('You are attempting to call Tensor.requires_grad_()');
+    // one tensor given twice, batched once and once not: each place keeps its own in_dim
+    const q = XB.narrow(0, 0, 3);
+    expect((vmap((a: T, b: T) => a.add(b), [0, null])(q, q) as T).equal(q.unsqueeze(1).add(q.unsqueeze(0)))).toBe(true);
     // no level is left open: grad works again, and so does a plain op
     expect((func.grad((a: T) => a.sin().sum())(X) as T).shape).toEqual([3]);
     expect((vmap((a: T) => a.sum(), 0, 0, { randomness: 'same' })(XB) as T).shape).toEqual([4]);
