@@ -10,7 +10,8 @@ import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateles
 import { jacrev } from './func_reverse.js';
 
 export { grad, gradAndValue, jacrev, vjp, type GradTransformOptions } from './func_reverse.js';
-export { vmap, type VmapOptions } from './func_vmap.js';
+// torch.func.vmap is torch.vmap, as in Python: an eager loop (functional/control.ts), so grad inside it gives per-sample gradients.
+export { vmap, type VmapOptions } from './functional/control.js';
 
 /**
  * torch.func.functional_call: `module.call(...args)` with its parameters and buffers replaced by the

@@ -8,7 +8,6 @@ import { currentDualLevel, unpackDual } from './autograd_forward_ad.js';
 import { onesLike, zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
 import { describe, readOptions } from './options.js';
-import { native } from './native.js';
 import { isTensor, type Tensor } from './tensor.js';
 
 type Argnums = number | readonly number[];
@@ -48,8 +47,6 @@ interface Traced {
 
 function trace(api: string, func: Fn, args: unknown[], argnums: Argnums, hasAux: boolean): Traced {
   if (typeof func !== 'function') throw new TypeError(`${api}: func must be a function, got ${describe(func)}`);
-  if ((native as unknown as { vmapDepth(): number }).vmapDepth() > 0)
-    throw new Error(`${api} inside vmap is not supported in torchnode yet: its reverse-mode transforms run on the autograd engine, which vmap's batched tensors do not reach (per-sample gradients need functorch's grad transform)`);
   const positions = positionsOf(api, argnums, args.length);
   const inputs: Tensor[] = [];
   const shapes: unknown[] = [];

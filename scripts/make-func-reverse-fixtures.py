@@ -97,6 +97,8 @@ def main():
     add('vmap', 'unbatched_output', vmap(lambda a: W * 2)(XB))
     add('vmap', 'negative_in_dim', vmap(lambda a: a.cumsum(0), in_dims=-1)(XB))
     add('vmap', 'tuple_arg', vmap(lambda ab: ab[0] * ab[1], in_dims=((0, None),))((XB, W)))
+    add('vmap', 'per_sample_grad', vmap(grad(lambda a: (a.sin() * W).sum()))(XB))
+    add('vmap', 'per_sample_jacrev', vmap(jacrev(lambda a: a.sin() * a.sum()))(XB))
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'func-reverse.json')
     with open(path, 'w') as fh:
         json.dump(out, fh, separators=(',', ':'))

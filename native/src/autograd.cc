@@ -45,9 +45,7 @@ Napi::Value SetGrad(const Napi::CallbackInfo& info) {
 Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   bool flag = IsNullish(env, info[1]) ? true : ToBool(env, info[1], "requiresGrad");
-  at::Tensor& self = TensorOf(env, info[0], "self");
-  CheckRequiresGradAllowed(self, flag);
-  self.requires_grad_(flag);
+  TensorOf(env, info[0], "self").requires_grad_(flag);
   return env.Undefined();
 }
 
@@ -86,7 +84,6 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   RegisterAutogradEngine(env, exports);
   RegisterGradMode(env, exports);
   RegisterJsCallbacks(env, exports);
-  RegisterVmap(env, exports);
 }
 
 }  // namespace tn

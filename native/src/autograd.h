@@ -23,8 +23,5 @@ void RegisterJvpDecompositions();
 void RegisterAutogradEngine(napi_env env, napi_value exports);
 void RegisterGradMode(napi_env env, napi_value exports);
 void RegisterJsCallbacks(napi_env env, napi_value exports);
-void RegisterVmap(napi_env env, napi_value exports);
-// Throws Python's error for requires_grad_(true) on a tensor a functorch transform (vmap) wraps.
-void CheckRequiresGradAllowed(const at::Tensor& t, bool requiresGrad);
 
 }  // namespace tn
