@@ -48,22 +48,15 @@ interface Traced {
 function trace(api: string, func: Fn, args: unknown[], argnums: Argnums, hasAux: boolean): Traced {
   if (typeof func !== 'function') throw new TypeError(`${api}: func must be a function, got ${describe(func)}`);
   const positions = positionsOf(api, argnums, args.length);
-  const inputs: Tensor[] = [];
-  const shapes: unknown[] = [];
   const outer = args.some((a) => leavesOf(a).some((t) => t.requiresGrad || hasTangent(t)));
   const called = args.map((a, i) => {
     if (!positions.includes(i)) return a;
     const leaves = leavesOf(a);
     if (leaves.length === 0) throw new TypeError(`${api}: argument ${i} to be differentiated must be a Tensor or an array of Tensors, got ${describe(a)}`);
-    const wrapped = leaves.map(differentiable);
-    inputs.push(...wrapped);
-    shapes.push(a);
-    return rebuild(a, [...wrapped]);
+    return rebuild(a, leaves.map(differentiable));
   });
-  // the differentiated arguments in argnums' order
-  const ordered = positions.map((p) => called[p]);
-  inputs.length = 0;
-  for (const a of ordered) inputs.push(...leavesOf(a));
+  // the differentiated leaves in argnums' order
+  const inputs = positions.flatMap((p) => leavesOf(called[p]));
   const result = enableGrad(() => (func as (...a: unknown[]) => unknown)(...called));
   if (hasAux && !(Array.isArray(result) && result.length === 2)) throw new Error(`${api}(f, ...): output of function f should be a tuple: (output, aux) if has_aux is True`);
   return { output: hasAux ? (result as unknown[])[0] : result, aux: hasAux ? (result as unknown[])[1] : undefined, inputs, shapes: positions.map((p) => args[p]), outer };
