@@ -478,10 +478,8 @@ export class Module {
         // A lazy parameter's placeholder is converted too: it materializes on that device and dtype, as in PyTorch.
         const applied = fn(p);
         let out = p;
-        if (applied === p) {
-          // unchanged
-        } else if (shallowCopyCompatible(p, applied)) p.data = applied;
-        else {
+        if (applied !== p && shallowCopyCompatible(p, applied)) p.data = applied;
+        else if (applied !== p) {
           // meta <-> a real device: a new Parameter, as Python's _apply makes when set_data cannot take the tensor
           out = ownedParameter(applied, p.requiresGrad, p.constructor as typeof Parameter);
           self[name] = out;
