@@ -31,7 +31,7 @@ npm run --silent build:ts && node scripts/opinfo.mjs --write-known-failures
 .venv/bin/python scripts/make-opinfo-forward-ad-fixtures.py
 # OptimizerInfo's error inputs: the bad arguments PyTorch's test_optim expects every optimizer to refuse.
 .venv/bin/python scripts/make-optiminfo-fixtures.py
-# Optimizer trajectories, one script per family (scripts/optim_fixtures.py is their harness).
+# Optimizer trajectories, one script per family (scripts/optim_fixtures.py is their harness), and the swap-in context.
 for script in scripts/make-optim-*-fixtures.py; do
   echo "$script"
   .venv/bin/python "$script"

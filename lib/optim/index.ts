@@ -15,5 +15,6 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './muon.js';
+export * from './stateless.js';
 export * as lrScheduler from './lr_scheduler/index.js';
 export * as swaUtils from './swa_utils.js';
