@@ -109,3 +109,38 @@ describe("nn.init's deprecated names", () => {
     ]);
   });
 });
+
+describe('nn.UninitializedBuffer and UninitializedParameter (lazy placeholders)', () => {
+  it('UninitializedBuffer takes Python keyword arguments and materializes into a plain Tensor', () => {
+    const b = new nn.UninitializedBuffer();
+    expect([String(b), b.requiresGrad, b.persistent, b.shape]).toEqual(['<UninitializedBuffer>', false, true, [0]]);
+    const c = new nn.UninitializedBuffer({ requiresGrad: true, persistent: false });
+    expect([c.requiresGrad, c.persistent]).toEqual([true, false]);
+    const m = new nn.Module();
+    m.registerBuffer('x', new nn.UninitializedBuffer({ dtype: 'float64' }));
+    const x = m.getBuffer('x') as torch.nn.UninitializedBuffer;
+    x.materialize([2, 3]);
+    expect([x.shape, x.dtype, x instanceof nn.UninitializedBuffer, x instanceof torch.Tensor]).toEqual([[2, 3], torch.float64, false, true]);
+    expect(m.stateDict().x!.shape).toEqual([2, 3]);
+    const h = new nn.UninitializedBuffer();
+    h.materialize(3, { dtype: 'float16' });
+    expect([h.dtype, h.shape]).toEqual([torch.float16, [3]]);
+    expect(() => new nn.UninitializedBuffer({ requiresGrad: true }).materialize([2], { dtype: 'int64' })).toThrow('must be floating point or complex dtype');
+    expect(() => new nn.UninitializedBuffer({ persistant: true } as never)).toThrow(TypeError);
+  });
+
+  it('UninitializedParameter takes { requiresGrad, device, dtype } and becomes a Parameter', () => {
+    const p = new nn.UninitializedParameter({ requiresGrad: false, dtype: 'float64' });
+    expect([String(p), p.requiresGrad, p.dtype]).toEqual(['<UninitializedParameter>', false, torch.float64]);
+    p.materialize([2]);
+    expect([p instanceof nn.UninitializedParameter, p instanceof nn.Parameter, p.dtype, p.shape, p.requiresGrad]).toEqual([false, true, torch.float64, [2], false]);
+  });
+
+  it("lazy norm layers hold UninitializedBuffers for their running stats until the first call, as Python's", () => {
+    const bn = new nn.LazyBatchNorm1d();
+    const runningMean = bn.running_mean;
+    expect([runningMean instanceof nn.UninitializedBuffer, bn.weight instanceof nn.UninitializedParameter]).toEqual([true, true]);
+    bn.call(torch.randn(4, 3));
+    expect([bn.running_mean instanceof nn.UninitializedBuffer, bn.running_mean!.shape, bn.running_mean === runningMean]).toEqual([false, [3], true]);
+  });
+});

@@ -1,5 +1,5 @@
 // torch.nn: Module and Parameter, the layers (modules/), functional, init and utils.
-export { Parameter, Buffer, UninitializedParameter } from './parameter.js';
+export { Parameter, Buffer, UninitializedParameter, UninitializedBuffer, type UninitializedOptions } from './parameter.js';
 export * from './module.js';
 export * from './modules/index.js';
 export * as functional from './functional/index.js';

@@ -640,7 +640,13 @@ export class Module {
           if (param instanceof Parameter) self[name] = value instanceof Parameter ? value.requiresGrad_(param.requiresGrad) : new Parameter(value, param.requiresGrad);
           else self[name] = keep(value);
         });
-      } else if (lazy) pending.push(() => ((param as Parameter).data = value.detach().clone()));
+      } else if (lazy) {
+        // Python's: the placeholder takes the loaded shape on its own dtype and device, then copies
+        pending.push(() => {
+          param.materialize(value.shape);
+          param.copy_(value);
+        });
+      }
       else pending.push(() => param.copy_(value));
     }
     const extraKey = `${prefix}_extra_state`;

@@ -2,7 +2,7 @@
 // UninitializedParameter, the first call infers their shapes from the input (a forward pre-hook),
 // materializes and resets them, and the layer becomes its eager class (cls_to_become), as in PyTorch.
 import type { Module } from '../module.js';
-import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
+import { ownedParameter, UninitializedParameter } from '../parameter.js';
 import { empty, type FactoryOptions } from '../../creation.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 
@@ -14,12 +14,6 @@ export interface LazyLayer extends Module {
 /** A lazy parameter on the device and dtype the layer was given (PyTorch's UninitializedParameter(device=, dtype=)). */
 export function uninitializedParameter(factory: FactoryOptions): UninitializedParameter {
   return ownedParameter(empty([0], factory), true, UninitializedParameter);
-}
-
-/** Gives a lazy parameter its shape, on its own device and dtype; from then on it is a plain Parameter, as in PyTorch. */
-export function materialize(param: UninitializedParameter, shape: readonly number[]): void {
-  param.materialize(shape, { device: param.device, dtype: param.dtype });
-  Object.setPrototypeOf(param, Parameter.prototype);
 }
 
 /** Whether any parameter of `m` (its own, as PyTorch's has_uninitialized_params) is still uninitialized. */
@@ -38,7 +32,7 @@ export function installLazyHooks(m: LazyLayer, becomes: abstract new (...args: a
       const key = prefix + name;
       const loaded = stateDict[key];
       if (param instanceof UninitializedParameter && isTensor(loaded) && !(loaded instanceof UninitializedParameter)) {
-        materialize(param, loaded.shape);
+        param.materialize(loaded.shape);
       }
     }
   });

@@ -7,7 +7,7 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import * as init from '../init.js';
 import { Module, type LoadMetadata } from '../module.js';
-import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
+import { isLazy, ownedParameter, Parameter, UninitializedBuffer, UninitializedParameter } from '../parameter.js';
 import { factoryOptions, pyBool, pyFloat, pyOptFloat } from './_format.js';
 
 /** A norm layer's `weight` and `bias` Parameters, or None placeholders, registered in PyTorch's order (resetParameters fills them). */
@@ -114,26 +114,17 @@ export abstract class NormBase extends Module {
   }
 }
 
-// torch.nn.modules.lazy.LazyModuleMixin for the lazy norm layers (Python's UninitializedParameter and
-// UninitializedBuffer): placeholders of shape [0] until a first input or a loaded state dict gives the shape.
-const uninitializedBuffers = new WeakSet<Tensor>();
-type Like = { dtype: Tensor['dtype']; device: Tensor['device'] };
-const like = (t: Tensor): Like => ({ dtype: t.dtype, device: t.device });
+// torch.nn.modules.lazy.LazyModuleMixin for the lazy norm layers: UninitializedParameter and
+// UninitializedBuffer placeholders of shape [0] until a first input or a loaded state dict gives the shape.
 type LazyNorm = NormBase & Record<'weight' | 'bias' | 'running_mean' | 'running_var', Tensor | null>;
 
-function materializeParameter(p: unknown, shape: readonly number[]): void {
-  if (!(p instanceof UninitializedParameter)) return;
-  p.materialize(shape, like(p));
-  Object.setPrototypeOf(p, Parameter.prototype); // from then on a plain Parameter, as Python's materialize
-}
-function materializeBuffer(m: LazyNorm, name: 'running_mean' | 'running_var', shape: readonly number[]): void {
-  const b = m[name];
-  if (b !== null && uninitializedBuffers.has(b)) m.registerBuffer(name, empty([...shape], like(b)));
+function materialize(t: Tensor | null, shape: readonly number[]): void {
+  if (isLazy(t)) t.materialize(shape);
 }
 /** Python's has_uninitialized_params, buffers included. */
 export function hasUninitialized(m: NormBase): boolean {
   const l = m as LazyNorm;
-  return [l.weight, l.bias].some((p) => p instanceof UninitializedParameter) || [l.running_mean, l.running_var].some((b) => b !== null && uninitializedBuffers.has(b));
+  return [l.weight, l.bias, l.running_mean, l.running_var].some(isLazy);
 }
 
 /**
@@ -152,22 +143,14 @@ export function makeLazy(m: NormBase, o: ParsedNorm): void {
     if (o.bias) m.bias = new UninitializedParameter(empty([0], opts));
   }
   if (m.trackRunningStats) {
-    for (const name of ['running_mean', 'running_var'] as const) {
-      const placeholder = empty([0], opts);
-      uninitializedBuffers.add(placeholder);
-      m.registerBuffer(name, placeholder);
-    }
+    for (const name of ['running_mean', 'running_var'] as const) m.registerBuffer(name, new UninitializedBuffer(opts));
     m.registerBuffer('num_batches_tracked', tensor(0, longOptions(opts)));
   }
   const loadHook = m.registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
     const shapeOf = (name: string): number[] | null => (isTensor(stateDict[prefix + name]) ? (stateDict[prefix + name] as Tensor).shape : null);
-    for (const name of ['weight', 'bias'] as const) {
+    for (const name of ['weight', 'bias', 'running_mean', 'running_var'] as const) {
       const shape = shapeOf(name);
-      if (shape) materializeParameter(lazy[name], shape);
-    }
-    for (const name of ['running_mean', 'running_var'] as const) {
-      const shape = shapeOf(name);
-      if (shape) materializeBuffer(lazy, name, shape);
+      if (shape) materialize(lazy[name], shape);
     }
   });
   const initHook = m.registerForwardPreHook((_module: Module, args: unknown[]) => {
@@ -177,10 +160,7 @@ export function makeLazy(m: NormBase, o: ParsedNorm): void {
       // Python's _LazyNormBase.initialize_parameters
       const n = input.shape[1]!;
       m.numFeatures = n;
-      materializeParameter(lazy.weight, [n]);
-      materializeParameter(lazy.bias, [n]);
-      materializeBuffer(lazy, 'running_mean', [n]);
-      materializeBuffer(lazy, 'running_var', [n]);
+      for (const name of ['weight', 'bias', 'running_mean', 'running_var'] as const) materialize(lazy[name], [n]);
       m.resetParameters();
     }
     initHook.remove();

@@ -14,7 +14,7 @@ import { Module } from '../module.js';
 import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
 import { ntuple } from '../functional/_signature.js';
 import { factoryOptions, pyStr } from './_format.js';
-import { hasUninitializedParams, installLazyHooks, materialize, uninitializedParameter } from './_lazy.js';
+import { hasUninitializedParams, installLazyHooks, uninitializedParameter } from './_lazy.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 type IntOrList = number | readonly number[];
@@ -272,8 +272,8 @@ function lazyInitialize(layer: _ConvNd, input: Tensor): void {
   const shape = layer.transposed
     ? [layer.inChannels, layer.outChannels / layer.groups, ...layer.kernelSize]
     : [layer.outChannels, layer.inChannels / layer.groups, ...layer.kernelSize];
-  materialize(layer.weight as UninitializedParameter, shape);
-  if (layer.bias !== null) materialize(layer.bias as UninitializedParameter, [layer.outChannels]);
+  (layer.weight as UninitializedParameter).materialize(shape);
+  if (layer.bias !== null) (layer.bias as UninitializedParameter).materialize([layer.outChannels]);
   layer.resetParameters();
 }
 

@@ -10,7 +10,7 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
 import { factoryOptions, pyRepr } from './_format.js';
-import { hasUninitializedParams, installLazyHooks, materialize, uninitializedParameter } from './_lazy.js';
+import { hasUninitializedParams, installLazyHooks, uninitializedParameter } from './_lazy.js';
 
 /** Options of Linear, Bilinear and LazyLinear. */
 export interface LinearOptions { bias?: boolean; device?: DeviceLike | null; dtype?: DTypeLike | null }
@@ -132,8 +132,8 @@ export class LazyLinear extends Linear {
     if (hasUninitializedParams(this)) {
       noGrad(() => {
         this.inFeatures = input.shape[input.dim() - 1]!;
-        materialize(this.weight as UninitializedParameter, [this.outFeatures, this.inFeatures]);
-        if (this.bias !== null) materialize(this.bias as UninitializedParameter, [this.outFeatures]);
+        (this.weight as UninitializedParameter).materialize([this.outFeatures, this.inFeatures]);
+        if (this.bias !== null) (this.bias as UninitializedParameter).materialize([this.outFeatures]);
         this.resetParameters();
       });
     }
