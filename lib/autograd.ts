@@ -1,7 +1,7 @@
 // Grad-mode switches (torch.noGrad / enableGrad / inferenceMode / setGradEnabled) and torch.autograd:
 // grad, backward, anomaly detection, gradcheck.
 import { native, type Handle } from './native.js';
-import { isPromiseLike, readOptions } from './options.js';
+import { describe, isPromiseLike, readOptions } from './options.js';
 import { Tensor, toHandle } from './tensor.js';
 
 function isAsyncFunction(fn: unknown): boolean {
@@ -66,9 +66,46 @@ export function inferenceMode<T>(modeOrFn: boolean | (() => T), fn?: () => T): T
 export function isGradEnabled(): boolean {
   return native.isGradEnabled();
 }
-export function setGradEnabled(mode: boolean): void {
-  if (typeof mode !== 'boolean') throw new TypeError('setGradEnabled: mode must be a boolean');
-  native.setGradEnabled(mode);
+
+// A thread-local native switch (Python's _DecoratorContextManager that sets in __init__): set now and kept,
+// or, with fn, set for fn's duration and restored after.
+function setSwitch<T>(name: string, get: () => boolean, set: (on: boolean) => void, mode: unknown, fn?: () => T): T | void {
+  if (typeof mode !== 'boolean') throw new TypeError(`${name}: mode must be a boolean, got ${describe(mode)}`);
+  if (fn === undefined) return set(mode);
+  let previous = true;
+  return withMode(name, () => {
+    previous = get();
+    set(mode);
+  }, () => set(previous), fn);
+}
+
+/** torch.set_grad_enabled: turns autograd recording on or off; with fn, only while fn runs. */
+export function setGradEnabled(mode: boolean): void;
+export function setGradEnabled<T>(mode: boolean, fn: () => T): T;
+export function setGradEnabled<T>(mode: boolean, fn?: () => T): T | void {
+  return setSwitch('setGradEnabled', () => native.isGradEnabled(), (on) => native.setGradEnabled(on), mode, fn);
+}
+
+/**
+ * torch.autograd.set_multithreading_enabled: whether backward runs on the engine's per-device threads
+ * (the default) or on the calling thread; per thread. With fn, only while fn runs.
+ */
+export function setMultithreadingEnabled(mode: boolean): void;
+export function setMultithreadingEnabled<T>(mode: boolean, fn: () => T): T;
+export function setMultithreadingEnabled<T>(mode: boolean, fn?: () => T): T | void {
+  return setSwitch('autograd.setMultithreadingEnabled', () => native.isMultithreadingEnabled(), (on) => native.setMultithreadingEnabled(on), mode, fn);
+}
+
+/**
+ * torch.autograd.enforce_grad_layout_policy: whether accumulated gradients take their parameter's strides
+ * (the default) or keep the layout the backward made; per thread. With fn, only while fn runs.
+ */
+export function enforceGradLayoutPolicy(enable?: boolean): void;
+export function enforceGradLayoutPolicy<T>(fn: () => T): T;
+export function enforceGradLayoutPolicy<T>(enable: boolean, fn: () => T): T;
+export function enforceGradLayoutPolicy<T>(enableOrFn: boolean | (() => T) = true, fn?: () => T): T | void {
+  const [enable, body] = typeof enableOrFn === 'function' ? [true, enableOrFn] : [enableOrFn, fn];
+  return setSwitch('autograd.enforceGradLayoutPolicy', () => native.isGradLayoutEnforcementEnabled(), (on) => native.setGradLayoutEnforcementEnabled(on), enable, body);
 }
 
 // ---- torch.autograd ----------------------------------------------------------------------

@@ -50,6 +50,10 @@ export interface NativeAddon {
   exitInferenceMode(): void;
   setFwdGradEnabled(on: boolean): void;
   isFwdGradEnabled(): boolean;
+  setMultithreadingEnabled(on: boolean): void;
+  isMultithreadingEnabled(): boolean;
+  setGradLayoutEnforcementEnabled(on: boolean): void;
+  isGradLayoutEnforcementEnabled(): boolean;
   enterDualLevel(): number;
   exitDualLevel(level: number): void;
   add(a: Handle, b: Handle | number, alpha?: number): Handle;
@@ -112,7 +116,7 @@ export interface NativeAddon {
   layouts(): { code: number; name: string }[];
   memoryFormats(): { code: number; name: string }[];
   qschemes(): { code: number; name: string }[];
-  buildInfo(): { torchVersion: string; cuda: boolean; cudaVersion: string | null; cudnnVersion: number | null; gcFinalizers: boolean; config: string; cxx11Abi: boolean; features: { namedTensors: boolean } };
+  buildInfo(): { torchVersion: string; cuda: boolean; cudaVersion: string | null; cudnnVersion: number | null; gcFinalizers: boolean; config: string; cxx11Abi: boolean; features: { namedTensors: boolean; gradLayoutPolicy: boolean } };
   setDefaultDtype(code: number): void;
   getDefaultDtype(): number;
   setDeterministicAlgorithms(mode: boolean, warnOnly: boolean): void;

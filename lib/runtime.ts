@@ -66,6 +66,8 @@ export function nativeStats(): { boxes: number; tensors: number; reportedBytes: 
 export interface TorchFeatures {
   /** Named tensors (removed from PyTorch in 2.13). */
   namedTensors: boolean;
+  /** torch.autograd.enforceGradLayoutPolicy can turn the grad layout contract off (a switch of newer releases). */
+  gradLayoutPolicy: boolean;
 }
 export interface BuildInfo {
   torchVersion: string;

@@ -1,6 +1,7 @@
 // What differs between the libtorch releases torchnode builds against (2.x), as feature checks in
 // one place: code elsewhere tests these macros, never version numbers.
 #pragma once
+#include <c10/core/AutogradState.h>
 #include <torch/csrc/autograd/edge.h>
 #include <torch/csrc/autograd/function.h>
 
@@ -50,5 +51,13 @@ NodePtr MakeNode(A&&... args) {
     return c10::make_intrusive<N>(std::forward<A>(args)...);
   }
 }
+
+// The grad layout enforcement switch (torch.autograd.enforce_grad_layout_policy) of newer releases:
+// detected by its presence in AutogradState, so no release number has to be guessed.
+template <typename State, typename = void>
+struct HasGradLayoutSwitch : std::false_type {};
+template <typename State>
+struct HasGradLayoutSwitch<State, std::void_t<decltype(std::declval<State&>().set_grad_layout_enforcement_enabled(true))>> : std::true_type {};
+inline constexpr bool kHasGradLayoutSwitch = HasGradLayoutSwitch<c10::AutogradState>::value;
 
 }  // namespace tn

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "autograd.h"
+#include "compat.h"
 
 namespace tn {
 namespace {
@@ -42,6 +43,38 @@ Napi::Value SetFwdGradEnabled(const Napi::CallbackInfo& info) {
 
 Napi::Value IsFwdGradEnabled(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), c10::AutogradState::get_tls_state().get_fw_grad_mode());
+}
+
+// torch.autograd.set_multithreading_enabled: whether backward runs on the engine's device threads (thread-local).
+Napi::Value SetMultithreadingEnabled(const Napi::CallbackInfo& info) {
+  c10::AutogradState::get_tls_state().set_multithreading_enabled(ToBool(info.Env(), info[0], "mode"));
+  return info.Env().Undefined();
+}
+
+Napi::Value IsMultithreadingEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), c10::AutogradState::get_tls_state().get_multithreading_enabled());
+}
+
+// torch.autograd.enforce_grad_layout_policy (thread-local); a template so that the branch a libtorch lacks is not compiled.
+template <typename State>
+bool GradLayoutEnforcement(State& state, const bool* set) {
+  if constexpr (HasGradLayoutSwitch<State>::value) {
+    if (set) state.set_grad_layout_enforcement_enabled(*set);
+    return state.get_grad_layout_enforcement_enabled();
+  } else {
+    if (set && !*set) ThrowError("autograd.enforceGradLayoutPolicy: this libtorch (" TORCH_VERSION ") has no switch for the grad layout contract; it always enforces it");
+    return true;
+  }
+}
+
+Napi::Value SetGradLayoutEnforcementEnabled(const Napi::CallbackInfo& info) {
+  const bool enabled = ToBool(info.Env(), info[0], "enable");
+  GradLayoutEnforcement(c10::AutogradState::get_tls_state(), &enabled);
+  return info.Env().Undefined();
+}
+
+Napi::Value IsGradLayoutEnforcementEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), GradLayoutEnforcement(c10::AutogradState::get_tls_state(), nullptr));
 }
 
 // Forward AD levels are process-wide in libtorch (one open at a time); each thread remembers the ones
@@ -80,6 +113,10 @@ void RegisterGradMode(napi_env env, napi_value exports) {
       {"exitInferenceMode", ExitInferenceMode, "inferenceMode"},
       {"setFwdGradEnabled", SetFwdGradEnabled},
       {"isFwdGradEnabled", IsFwdGradEnabled},
+      {"setMultithreadingEnabled", SetMultithreadingEnabled},
+      {"isMultithreadingEnabled", IsMultithreadingEnabled},
+      {"setGradLayoutEnforcementEnabled", SetGradLayoutEnforcementEnabled},
+      {"isGradLayoutEnforcementEnabled", IsGradLayoutEnforcementEnabled},
       {"enterDualLevel", EnterDualLevel, "enterDualLevel"},
       {"exitDualLevel", ExitDualLevel, "exitDualLevel"},
   };

@@ -266,6 +266,7 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
 #endif
   Napi::Object features = Napi::Object::New(env);
   features.Set("namedTensors", static_cast<bool>(TN_HAS_NAMED_TENSORS));
+  features.Set("gradLayoutPolicy", kHasGradLayoutSwitch);
   o.Set("features", features);
   return o;
 }

@@ -1,0 +1,75 @@
+// The grad-mode switches torch.autograd exports (noGrad, enableGrad, inferenceMode, setGradEnabled,
+// setMultithreadingEnabled, enforceGradLayoutPolicy): set-and-keep or scoped to a callback as in Python,
+// and the grad layout policy's effect against Python torch 2.13 (test/fixtures/autograd-switches.json
+// from scripts/make-autograd-switch-fixtures.py).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
+
+type Result = { strides: number[]; contiguous: boolean; values: number[][] };
+const fixture = JSON.parse(readFileSync(new URL('fixtures/autograd-switches.json', import.meta.url), 'utf8')) as {
+  cases: Record<string, { enforced: Result; not_enforced: Result }>;
+};
+const { autograd } = torch;
+const LOSSES: Record<string, (p: torch.Tensor) => torch.Tensor> = {
+  contiguous_times_two: (p) => p.contiguous().mul(2),
+  times_two: (p) => p.mul(2),
+};
+
+function gradOf(enable: boolean, loss: (p: torch.Tensor) => torch.Tensor): Result {
+  const p = torch.arange(12, { dtype: torch.float32 }).reshape(3, 4).t().requiresGrad_();
+  autograd.enforceGradLayoutPolicy(enable, () => {
+    for (let i = 0; i < 2; i++) loss(p).sum().backward();
+  });
+  return { strides: p.grad!.stride(), contiguous: p.grad!.isContiguous(), values: p.grad!.tolist() as number[][] };
+}
+
+describe('torch.autograd grad-mode switches', () => {
+  it("Python's torch.autograd names are there", () => {
+    expect(autograd.noGrad).toBe(torch.noGrad);
+    expect(autograd.enableGrad).toBe(torch.enableGrad);
+    expect(autograd.inferenceMode).toBe(torch.inferenceMode);
+    expect(autograd.setGradEnabled).toBe(torch.setGradEnabled);
+  });
+
+  for (const [name, expected] of Object.entries(fixture.cases)) {
+    it(`enforceGradLayoutPolicy: the accumulated grad's layout as in Python (${name})`, () => {
+      expect(torch.version.features.gradLayoutPolicy).toBe(true);   // 2.13 has the switch
+      expect(gradOf(true, LOSSES[name]!)).toEqual(expected.enforced);
+      expect(gradOf(false, LOSSES[name]!)).toEqual(expected.not_enforced);
+      expect(native.isGradLayoutEnforcementEnabled()).toBe(true);
+    });
+  }
+
+  it('each switch is kept when called without fn, scoped and restored with fn (also when fn throws)', () => {
+    const switches: [string, (mode: boolean, fn?: () => unknown) => unknown, () => boolean][] = [
+      ['setGradEnabled', torch.setGradEnabled as never, () => torch.isGradEnabled()],
+      ['setMultithreadingEnabled', autograd.setMultithreadingEnabled as never, () => native.isMultithreadingEnabled()],
+      ['enforceGradLayoutPolicy', autograd.enforceGradLayoutPolicy as never, () => native.isGradLayoutEnforcementEnabled()],
+    ];
+    for (const [name, set, get] of switches) {
+      expect(get(), name).toBe(true);
+      expect(set(false, () => get()), name).toBe(false);
+      expect(get(), name).toBe(true);
+      expect(() => set(false, () => { throw new Error('inside'); })).toThrow('inside');
+      expect(get(), name).toBe(true);
+      set(false);
+      expect(get(), name).toBe(false);
+      set(true);
+      expect(get(), name).toBe(true);
+      expect(() => set('no' as never), name).toThrow(TypeError);
+      expect(get(), name).toBe(true);
+    }
+    autograd.enforceGradLayoutPolicy(false);
+    autograd.enforceGradLayoutPolicy();   // Python's default: enable=True
+    expect(native.isGradLayoutEnforcementEnabled()).toBe(true);
+    expect(autograd.enforceGradLayoutPolicy(() => native.isGradLayoutEnforcementEnabled())).toBe(true);
+  });
+
+  it('backward without the engine threads gives the same gradients', () => {
+    const x = torch.arange(6, { dtype: torch.float32 }).requiresGrad_();
+    autograd.setMultithreadingEnabled(false, () => x.pow(2).sum().backward());
+    expect(x.grad!.tolist()).toEqual([0, 2, 4, 6, 8, 10]);
+  });
+});
