@@ -1,4 +1,4 @@
-// torch.func: functional_call, jvp and jacfwd here; grad, gradAndValue, vjp and jacrev in func_reverse.ts; hessian.
+// torch.func: functional_call, jvp, linearize and jacfwd here; stack_module_state in func_ensemble.ts; grad, gradAndValue, vjp and jacrev in func_reverse.ts; hessian.
 import { dualLevel, makeDual, unpackDual, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
@@ -12,6 +12,7 @@ import { jacrev } from './func_reverse.js';
 export { grad, gradAndValue, jacrev, vjp, type GradTransformOptions } from './func_reverse.js';
 // torch.func.vmap is torch.vmap, as in Python: an eager loop (functional/control.ts), so grad inside it gives per-sample gradients.
 export { vmap, type VmapOptions } from './functional/control.js';
+export { replaceAllBatchNormModules_, stackModuleState } from './func_ensemble.js';
 
 /**
  * torch.func.functional_call: `module.call(...args)` with its parameters and buffers replaced by the
@@ -98,6 +99,34 @@ export function jvp(func: (...primals: Tensor[]) => unknown, primals: readonly T
     const shaped = (k: 0 | 1): unknown => (Array.isArray(result) ? pairs.map((p) => p[k]) : pairs[0]![k]);
     return hasAux ? [shaped(0), shaped(1), aux] : [shaped(0), shaped(1)];
   }));
+}
+
+/**
+ * torch.func.linearize(func, ...primals): `[func(...primals), jvpFn]`, where `jvpFn(...tangents)` gives the
+ * Jacobian-vector product at the primals. Python traces the jvp once into a graph; here jvpFn runs func
+ * again under forward-mode AD, with the same numbers (so func should be free of side effects, as there).
+ */
+export function linearize(func: (...primals: Tensor[]) => unknown, ...primals: Tensor[]): [unknown, (...tangents: Tensor[]) => unknown] {
+  if (typeof func !== 'function') throw new TypeError(`torch.func.linearize: func must be a function, got ${describe(func)}`);
+  primals.forEach((p, i) => {
+    if (!isTensor(p)) throw new TypeError(`torch.func.linearize: primals[${i}] must be a Tensor, got ${describe(p)}`);
+  });
+  const output = func(...primals);
+  const meta = primals.map((p) => ({ shape: p.shape, device: String(p.device), dtype: String(p.dtype) }));
+  const size = (s: readonly number[]): string => `torch.Size([${s.join(', ')}])`;
+  const jvpFn = (...tangents: Tensor[]): unknown => {
+    if (tangents.length !== primals.length) throw new Error(`torch.func.linearize: expected ${primals.length} tangents, one per primal, got ${tangents.length}`);
+    tangents.forEach((t, i) => {
+      if (!isTensor(t)) throw new TypeError(`torch.func.linearize: tangent:${i} must be a Tensor, got ${describe(t)}`);
+      const want = meta[i]!;
+      const mismatch = (what: string, got: string, expected: string): Error => new Error(`tangent:${i} with ${what} ${got} in flattened pytree doesn't match the ${what} ${expected} of the corresponding primal.`);
+      if (t.shape.length !== want.shape.length || t.shape.some((d, j) => d !== want.shape[j])) throw mismatch('shape', size(t.shape), size(want.shape));
+      if (String(t.device) !== want.device) throw mismatch('device', String(t.device), want.device);
+      if (String(t.dtype) !== want.dtype) throw mismatch('dtype', String(t.dtype), want.dtype);
+    });
+    return jvp(func, primals, tangents)[1];
+  };
+  return [output, jvpFn];
 }
 
 export interface JacfwdOptions {
