@@ -29,7 +29,12 @@ function levelOption(fn: string, options: unknown): number {
  * functions. libtorch allows one open level in the whole process (all worker threads together).
  */
 export function enterDualLevel(): number {
-  const level = native.enterDualLevel();
+  return enterLevel(false);
+}
+
+// forCall: the level is held for one synchronous call only, so a thread that finds it held waits its turn (native/src/grad_mode.cc).
+function enterLevel(forCall: boolean): number {
+  const level = native.enterDualLevel(forCall);
   if (level !== currentLevel + 1) {
     native.exitDualLevel(level);
     throw new Error('Entering a new forward AD level but the current level is not valid. Make sure you did not modify it directly.');
@@ -59,7 +64,7 @@ export interface DualLevel {
 export function dualLevel<T>(fn: () => T): T;
 export function dualLevel(): DualLevel;
 export function dualLevel<T>(fn?: () => T): T | DualLevel {
-  if (fn !== undefined) return withMode('forwardAd.dualLevel', () => enterDualLevel(), () => exitDualLevel(), fn);
+  if (fn !== undefined) return withMode('forwardAd.dualLevel', () => enterLevel(true), () => exitDualLevel(), fn);
   const level = enterDualLevel();
   let open = true;
   return {

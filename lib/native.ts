@@ -54,7 +54,7 @@ export interface NativeAddon {
   isMultithreadingEnabled(): boolean;
   setGradLayoutEnforcementEnabled(on: boolean): void;
   isGradLayoutEnforcementEnabled(): boolean;
-  enterDualLevel(): number;
+  enterDualLevel(forCall?: boolean): number;
   exitDualLevel(level: number): void;
   add(a: Handle, b: Handle | number, alpha?: number): Handle;
   sub(a: Handle, b: Handle | number, alpha?: number): Handle;

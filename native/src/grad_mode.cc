@@ -5,7 +5,11 @@
 #include <torch/csrc/autograd/forward_grad.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "autograd.h"
@@ -81,15 +85,56 @@ Napi::Value IsGradLayoutEnforcementEnabled(const Napi::CallbackInfo& info) {
 // it entered so that a worker that ends inside a level releases it instead of blocking the process.
 thread_local std::vector<uint64_t> t_dualLevels;
 
+// Threads take turns at libtorch's one level. A level taken for a synchronous call (dualLevel(fn), jvp,
+// jacfwd) is released when that call returns, so another thread waits for it; one entered by hand may
+// stay open across awaits, so while it is open other threads are refused at once. Taking and releasing
+// the level happen under `mutex`, so `heldForCall` always describes the current holder.
+struct LevelTurns {
+  std::mutex mutex;
+  std::condition_variable released;
+  uint64_t releases = 0;
+  bool heldForCall = false;
+};
+LevelTurns& Turns() {
+  static LevelTurns turns;
+  return turns;
+}
+constexpr auto kLevelWait = std::chrono::seconds(60);  // a safety net: a call's level is held for that call only
+
+void ReleaseLevel(uint64_t level) {
+  auto& turns = Turns();
+  std::lock_guard<std::mutex> lock(turns.mutex);
+  torch::autograd::ForwardADLevel::release_idx(level);
+  turns.heldForCall = false;
+  turns.releases++;
+  turns.released.notify_all();
+}
+
 Napi::Value EnterDualLevel(const Napi::CallbackInfo& info) {
   RegisterJvpDecompositions();
+  const bool forCall = !IsNullish(info.Env(), info[0]) && ToBool(info.Env(), info[0], "forCall");
+  auto& turns = Turns();
+  const auto deadline = std::chrono::steady_clock::now() + kLevelWait;
   uint64_t level = 0;
-  try {
-    level = torch::autograd::ForwardADLevel::get_next_idx();
-  } catch (const c10::Error& e) {
-    if (!t_dualLevels.empty()) throw;
-    ThrowError(TorchMessage(e) + " (the open forward AD level belongs to another worker thread: libtorch's levels are process-wide, so one thread at a time can hold one)");
+  std::string refused;
+  {
+    std::unique_lock<std::mutex> lock(turns.mutex);
+    for (;;) {
+      try {
+        level = torch::autograd::ForwardADLevel::get_next_idx();
+        turns.heldForCall = forCall;
+        break;
+      } catch (const c10::Error& e) {
+        if (!t_dualLevels.empty()) throw;  // nested on this thread: PyTorch's own error
+        const uint64_t seen = turns.releases;
+        if (forCall && turns.heldForCall && turns.released.wait_until(lock, deadline, [&] { return turns.releases != seen; })) continue;
+        refused = TorchMessage(e) + (turns.heldForCall ? " (another worker thread held libtorch's process-wide forward AD level for over 60 s)"
+                                                       : " (the open forward AD level belongs to another worker thread: libtorch's levels are process-wide, so one thread at a time can hold one)");
+        break;
+      }
+    }
   }
+  if (!refused.empty()) ThrowError(refused);
   t_dualLevels.push_back(level);
   return Napi::Number::New(info.Env(), static_cast<double>(level));
 }
@@ -97,7 +142,7 @@ Napi::Value EnterDualLevel(const Napi::CallbackInfo& info) {
 Napi::Value ExitDualLevel(const Napi::CallbackInfo& info) {
   int64_t level = ToInt64(info.Env(), info[0], "level");
   TORCH_CHECK(level >= 0, "Dual level must be a positive number.");
-  torch::autograd::ForwardADLevel::release_idx(static_cast<uint64_t>(level));
+  ReleaseLevel(static_cast<uint64_t>(level));
   auto mine = std::find(t_dualLevels.begin(), t_dualLevels.end(), static_cast<uint64_t>(level));
   if (mine != t_dualLevels.end()) t_dualLevels.erase(mine);
   return info.Env().Undefined();
@@ -124,7 +169,7 @@ void RegisterGradMode(napi_env env, napi_value exports) {
   Check(napi_add_env_cleanup_hook(env, [](void*) {
     for (; !t_dualLevels.empty(); t_dualLevels.pop_back()) {
       try {
-        torch::autograd::ForwardADLevel::release_idx(t_dualLevels.back());
+        ReleaseLevel(t_dualLevels.back());
       } catch (...) {  // already released: nothing left to free
       }
     }

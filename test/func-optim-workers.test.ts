@@ -1,0 +1,99 @@
+// The newer API on worker threads and left to the garbage collector: torch.func's transforms (grad, jacrev,
+// hessian, vmap of grad, linearize, model ensembling), torch.autograd.functional, optim.Muon and
+// optim.swapInOptimizerParamsAndState, and the per-thread grad layout switch. Workers running them give
+// the main thread's numbers while it runs them too; loops that dispose nothing stay bounded.
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+
+import * as torch from '../dist/index.js';
+import { runWithGc } from './run-child.js';
+
+const dist = new URL('../dist/index.js', import.meta.url).href;
+
+// One round of the API as JS source (run here and in the workers): every value it returns is deterministic.
+const roundSource = `
+  const { func, optim, nn } = t;
+  const f = (x) => x.sin().mul(x.sum()).sum();
+  const x = t.linspace(-1, 1, 5, { dtype: t.float64 });
+  const g = func.grad(f)(x);
+  const J = func.jacrev((x) => x.exp().mul(2))(x);
+  const H = func.hessian(f)(x);
+  const perSample = func.vmap(func.grad((r) => r.pow(3).sum()))(t.arange(6, { dtype: t.float64 }).reshape(2, 3));
+  const AJ = t.autograd.functional.jacobian((x) => x.pow(2), x);
+  const [, jvpFn] = func.linearize((x) => x.tanh(), x);
+  const lin = jvpFn(t.onesLike(x));
+  t.manualSeed(0);
+  const models = [0, 1, 2].map(() => new nn.Linear(3, 2).to(t.float64));
+  const [params, buffers] = func.stackModuleState(models);
+  const base = new nn.Linear(3, 2, { device: 'meta', dtype: t.float64 });
+  const ens = func.vmap((p, b, v) => func.functionalCall(base, [p, b], [v]), { inDims: [0, 0, null] })(params, buffers, t.ones(4, 3, { dtype: t.float64 }));
+  const w = t.linspace(-0.5, 0.5, 12, { dtype: t.float64 }).reshape(4, 3).requiresGrad_();
+  const muon = new optim.Muon([w], { lr: 0.02 });
+  for (let i = 0; i < 5; i++) { w.grad = w.detach().sin(); muon.step(); }
+  const swapped = w.detach().clone().requiresGrad_();
+  swapped.grad = t.onesLike(swapped);
+  optim.swapInOptimizerParamsAndState(muon, [swapped], muon.stateDict(), () => muon.step());
+  const p = t.arange(12, { dtype: t.float32 }).reshape(3, 4).t().requiresGrad_();
+  t.autograd.enforceGradLayoutPolicy(false, () => p.mul(2).sum().backward());
+  const sums = [g, J, H, perSample, AJ, lin, ens, w, swapped].map((v) => v.detach().sum().item());
+  return [...sums, ...p.grad.stride(), Number(t.autograd.enforceGradLayoutPolicy(() => true))];`;
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const round = new Function('t', roundSource) as (t: typeof torch) => number[];
+
+describe('torch.func, autograd.functional, optim.Muon and the swap-in context in worker threads', () => {
+  it('three workers and the main thread, running the same rounds at once, get the same numbers', async () => {
+    const expected = round(torch);
+    expect(expected.slice(-3)).toEqual([3, 1, 1]);   // the layout switch was off in the round only
+    const rounds = 30;
+    const body = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(dist)}).then((t) => {
+        t.setNumThreads(1);
+        const round = new Function('t', ${JSON.stringify(roundSource)});
+        let bad = null;
+        for (let i = 0; i < ${rounds} && bad === null; i++) {
+          const seen = JSON.stringify(round(t));
+          if (seen !== ${JSON.stringify(JSON.stringify(expected))}) bad = seen;
+        }
+        parentPort.postMessage(bad === null ? 'ok' : 'saw ' + bad);
+      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
+    let running = 3;
+    const results = Promise.all([0, 1, 2].map(() => new Promise<string>((resolve) => {
+      const w = new Worker(body, { eval: true });
+      let result = 'exited without a result';
+      w.on('message', (m: string) => (result = m));
+      w.on('error', (e) => (result = String(e)));
+      w.on('exit', () => {
+        running--;
+        resolve(result);
+      });
+    })));
+    let mainRounds = 0;
+    while (running > 0 || mainRounds < rounds) {
+      expect(round(torch)).toEqual(expected);
+      mainRounds++;
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await results).toEqual(['ok', 'ok', 'ok']);
+  }, 300_000);
+});
+
+describe('left to the garbage collector', { timeout: 300_000 }, () => {
+  it('400 rounds of the same API with no dispose or tidy keep tensors, bytes and RSS bounded', () => {
+    const r = runWithGc(`
+      const round = new Function('t', ${JSON.stringify(roundSource)});
+      const bytes = () => torch.nativeStats().reportedBytes;
+      const mib = () => process.memoryUsage().rss / 2 ** 20;
+      for (let i = 0; i < 20; i++) round(torch);
+      const before = await settle(), bytes0 = bytes();
+      let rss0 = 0;
+      for (let i = 0; i < 400; i++) {
+        round(torch);
+        if (i === 100) rss0 = mib();
+      }
+      const rss1 = mib();
+      return { leaked: (await settle()) - before, grownBytes: bytes() - bytes0, growthMiB: rss1 - rss0 };`);
+    expect(r.leaked).toBeLessThan(50);
+    expect(Math.abs(r.grownBytes!)).toBeLessThan(2 ** 20);
+    expect(r.growthMiB).toBeLessThan(150);
+  });
+});
