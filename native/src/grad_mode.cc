@@ -127,7 +127,7 @@ Napi::Value EnterDualLevel(const Napi::CallbackInfo& info) {
       } catch (const c10::Error& e) {
         if (!t_dualLevels.empty()) throw;  // nested on this thread: PyTorch's own error
         const uint64_t seen = turns.releases;
-        if (forCall && turns.heldForCall && turns.released.wait_until(lock, deadline, [&] { return turns.releases != seen; })) continue;
+        if (turns.heldForCall && turns.released.wait_until(lock, deadline, [&] { return turns.releases != seen; })) continue;
         refused = TorchMessage(e) + (turns.heldForCall ? " (another worker thread held libtorch's process-wide forward AD level for over 60 s)"
                                                        : " (the open forward AD level belongs to another worker thread: libtorch's levels are process-wide, so one thread at a time can hold one)");
         break;
