@@ -1,5 +1,5 @@
-// optim.swapInOptimizerParamsAndState against Python torch 2.13 (test/fixtures/optim-swap.json from
-// scripts/make-optim-swap-fixtures.py): the swapped-in parameters and state tensors after two steps inside,
+// optim.swapInOptimizerParamsAndState against Python torch 2.13 (test/fixtures/swap-in-optimizer.json from
+// scripts/make-swap-in-optimizer-fixtures.py): the swapped-in parameters and state tensors after two steps inside,
 // bit-exact; the live optimizer untouched afterwards; and Python's message for each malformed input.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ interface Case {
   live_state_after: EncOsd;
   live_state_unchanged: boolean;
 }
-const fixture = JSON.parse(readFileSync(new URL('fixtures/optim-swap.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(new URL('fixtures/swap-in-optimizer.json', import.meta.url), 'utf8')) as {
   torch: string;
   cases: Record<string, Case>;
   errors: Record<string, { type: string; message: string }>;

@@ -1,4 +1,4 @@
-// torch.nn: Module and Parameter, the layers (modules/), functional, init and utils.
+// torch.nn: Module and Parameter, the layers (modules/), functional, init, utils and parallel.
 export { Parameter, Buffer, UninitializedParameter, UninitializedBuffer, type UninitializedOptions } from './parameter.js';
 export * from './module.js';
 export * from './modules/index.js';
@@ -6,3 +6,5 @@ export * as functional from './functional/index.js';
 export * as init from './init.js';
 export * as utils from './utils/index.js';
 export * as grad from './grad.js';
+export * as parallel from './parallel/index.js';
+export { DataParallel } from './parallel/data_parallel.js';

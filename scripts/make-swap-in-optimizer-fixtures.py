@@ -2,7 +2,7 @@
 Each case steps a live optimizer, then steps it again inside the context with swapped-in parameters (with
 their own grads) and a copied, edited state dict; it records what the step did to the swapped-in tensors
 and what the live optimizer is left with. The error cases record Python's message for each malformed input.
-Run: .venv/bin/python scripts/make-optim-swap-fixtures.py (writes test/fixtures/optim-swap.json)."""
+Run: .venv/bin/python scripts/make-swap-in-optimizer-fixtures.py (writes test/fixtures/swap-in-optimizer.json)."""
 import copy
 import json
 import os
@@ -143,7 +143,7 @@ def main():
         "cases": {name: make_case(*spec) for name, spec in CASES.items()},
         "errors": error_cases(),
     }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "optim-swap.json")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "swap-in-optimizer.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
