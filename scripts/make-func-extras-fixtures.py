@@ -13,7 +13,7 @@ from torch import nn
 from torch.func import functional_call, linearize, replace_all_batch_norm_modules_, stack_module_state, vmap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyvalues import enc  # noqa: E402
+from pyvalues import enc, raised  # noqa: E402
 
 dd = torch.float64
 
@@ -28,11 +28,7 @@ def state(m):
 
 
 def error_of(fn):
-    try:
-        fn()
-    except Exception as e:   # noqa: BLE001 - the message is the fixture
-        return str(e)
-    raise AssertionError("expected an error")
+    return str(raised(fn))
 
 
 def ensemble(batch_norm):

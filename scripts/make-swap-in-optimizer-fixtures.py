@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import optim_fixtures  # noqa: E402,F401 - pins ATEN_CPU_CAPABILITY=avx2 and one thread before torch loads
 import torch  # noqa: E402
-from pyvalues import enc  # noqa: E402
+from pyvalues import enc, raised  # noqa: E402
 from torch.optim import swap_in_optimizer_params_and_state  # noqa: E402
 
 dd = torch.float64
@@ -96,11 +96,8 @@ def make_case(cls_name, options, groups, group_options, edit):
 
 
 def error_message(fn):
-    try:
-        fn()
-    except Exception as e:   # noqa: BLE001 - the message is the fixture
-        return {"type": type(e).__name__, "message": str(e)}
-    raise AssertionError("expected an error")
+    e = raised(fn)
+    return {"type": type(e).__name__, "message": str(e)}
 
 
 def error_cases():

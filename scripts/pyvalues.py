@@ -202,3 +202,12 @@ class Skips:
         r['count'] += 1
         if len(r['examples']) < EXAMPLES_PER_REASON:
             r['examples'].append(where)
+
+
+def raised(fn):
+    """The exception fn() raises (its message is a fixture's expectation); AssertionError when it raises none."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - any error is the expectation
+        return e
+    raise AssertionError("expected an error")

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
+import { startWorkers } from './run-child.js';
 
 const dist = new URL('../dist/index.js', import.meta.url).href;
 
@@ -30,28 +31,6 @@ const roundSource = `
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
 const autogradRound = new Function('t', roundSource) as (t: typeof torch) => number[];
 const expected = [4, 4, 4, 1, 1, 0, 1];
-
-// Starts `count` workers running `body`; each result is the last message a worker posted.
-function startWorkers(body: string, count: number): { results: Promise<string[]>; running: () => number } {
-  let running = count;
-  const results = Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<string>((resolve) => {
-          const w = new Worker(body, { eval: true });
-          let result = 'exited without a result';
-          w.on('message', (m: string) => (result = m));
-          w.on('error', (e) => (result = String(e)));
-          w.on('exit', () => {
-            running--;
-            resolve(result);
-          });
-        }),
-    ),
-  );
-  return { results, running: () => running };
-}
 
 describe('autograd in worker threads', () => {
   it('hooks, custom Functions, noGrad and inferenceMode work in workers while the main thread uses them', async () => {

@@ -2,11 +2,10 @@
 // hessian, vmap of grad, linearize, model ensembling), torch.autograd.functional, optim.Muon and
 // optim.swapInOptimizerParamsAndState, and the per-thread grad layout switch. Workers running them give
 // the main thread's numbers while it runs them too; loops that dispose nothing stay bounded.
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
-import { runWithGc } from './run-child.js';
+import { runWithGc, startWorkers } from './run-child.js';
 
 const dist = new URL('../dist/index.js', import.meta.url).href;
 
@@ -56,24 +55,14 @@ describe('torch.func, autograd.functional, optim.Muon and the swap-in context in
         }
         parentPort.postMessage(bad === null ? 'ok' : 'saw ' + bad);
       }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
-    let running = 3;
-    const results = Promise.all([0, 1, 2].map(() => new Promise<string>((resolve) => {
-      const w = new Worker(body, { eval: true });
-      let result = 'exited without a result';
-      w.on('message', (m: string) => (result = m));
-      w.on('error', (e) => (result = String(e)));
-      w.on('exit', () => {
-        running--;
-        resolve(result);
-      });
-    })));
+    const workers = startWorkers(body, 3);
     let mainRounds = 0;
-    while (running > 0 || mainRounds < rounds) {
+    while (workers.running() > 0 || mainRounds < rounds) {
       expect(round(torch)).toEqual(expected);
       mainRounds++;
       await new Promise((r) => setImmediate(r));
     }
-    expect(await results).toEqual(['ok', 'ok', 'ok']);
+    expect(await workers.results).toEqual(['ok', 'ok', 'ok']);
   }, 300_000);
 });
 

@@ -4,6 +4,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { runInNewContext } from 'node:vm';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,4 +73,26 @@ export function runWithGc(body: string): Record<string, number> {
   const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 240_000 });
   expect(r.status, `${r.stderr}`).toBe(0);
   return lastJson<Record<string, number>>(r);
+}
+
+// Starts `count` workers running `body`; each result is the last message a worker posted.
+export function startWorkers(body: string, count: number): { results: Promise<string[]>; running: () => number } {
+  let running = count;
+  const results = Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<string>((resolve) => {
+          const w = new Worker(body, { eval: true });
+          let result = 'exited without a result';
+          w.on('message', (m: string) => (result = m));
+          w.on('error', (e) => (result = String(e)));
+          w.on('exit', () => {
+            running--;
+            resolve(result);
+          });
+        }),
+    ),
+  );
+  return { results, running: () => running };
 }
