@@ -1,10 +1,13 @@
 """Fixtures for the grad-mode switches of torch.autograd (test/autograd-switches.test.ts): the strides of
 an accumulated gradient with torch.autograd.enforce_grad_layout_policy on and off, from Python torch 2.13.
 Run: .venv/bin/python scripts/make-autograd-switch-fixtures.py (writes test/fixtures/autograd-switches.json)."""
-import json
 import os
+import sys
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyvalues import write_fixture  # noqa: E402
 
 
 def grad_strides(enable, backward_of):
@@ -25,8 +28,4 @@ out = {
     "torch": torch.__version__,
     "cases": {name: {"enforced": grad_strides(True, f), "not_enforced": grad_strides(False, f)} for name, f in CASES.items()},
 }
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "autograd-switches.json")
-with open(path, "w") as f:
-    json.dump(out, f, indent=1)
-    f.write("\n")
-print(f"wrote {path}")
+write_fixture("autograd-switches.json", out)

@@ -4,7 +4,6 @@ functorch tutorial), replace_all_batch_norm_modules_ before the same with batch 
 its jvp_fn, and the messages of their errors.
 Run: .venv/bin/python scripts/make-func-extras-fixtures.py (writes test/fixtures/func-extras.json)."""
 import copy
-import json
 import os
 import sys
 
@@ -13,7 +12,7 @@ from torch import nn
 from torch.func import functional_call, linearize, replace_all_batch_norm_modules_, stack_module_state, vmap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyvalues import enc, raised  # noqa: E402
+from pyvalues import enc, raised, write_fixture  # noqa: E402
 
 dd = torch.float64
 
@@ -96,11 +95,7 @@ def main():
         "linearize": linearize_case(),
         "stack_errors": stack_errors(),
     }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "func-extras.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=1)
-        f.write("\n")
-    print(f"wrote {path}")
+    write_fixture("func-extras.json", out)
 
 
 if __name__ == "__main__":

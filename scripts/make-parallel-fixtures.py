@@ -1,7 +1,6 @@
 """Fixtures for torch.nn.DataParallel on a machine without CUDA (test/nn-parallel.test.ts), from Python torch
 2.13: the wrapper's repr, device_ids, state dict (keys under `module.`) and output, which the test loads
 and compares. Run: .venv/bin/python scripts/make-parallel-fixtures.py (writes test/fixtures/nn-parallel.json)."""
-import json
 import os
 import sys
 
@@ -9,7 +8,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyvalues import enc  # noqa: E402
+from pyvalues import enc, write_fixture  # noqa: E402
 
 assert not torch.cuda.is_available(), "records the CPU-only behaviour"
 torch.manual_seed(0)
@@ -29,8 +28,4 @@ fixture = {
     "output": enc(out.detach()),
     "grads": {k: enc(p.grad) for k, p in dp.named_parameters()},
 }
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "nn-parallel.json")
-with open(path, "w") as f:
-    json.dump(fixture, f, indent=1)
-    f.write("\n")
-print(f"wrote {path}")
+write_fixture("nn-parallel.json", fixture)

@@ -4,14 +4,13 @@ their own grads) and a copied, edited state dict; it records what the step did t
 and what the live optimizer is left with. The error cases record Python's message for each malformed input.
 Run: .venv/bin/python scripts/make-swap-in-optimizer-fixtures.py (writes test/fixtures/swap-in-optimizer.json)."""
 import copy
-import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import optim_fixtures  # noqa: E402,F401 - pins ATEN_CPU_CAPABILITY=avx2 and one thread before torch loads
 import torch  # noqa: E402
-from pyvalues import enc, raised  # noqa: E402
+from pyvalues import enc, raised, write_fixture  # noqa: E402
 from torch.optim import swap_in_optimizer_params_and_state  # noqa: E402
 
 dd = torch.float64
@@ -140,11 +139,7 @@ def main():
         "cases": {name: make_case(*spec) for name, spec in CASES.items()},
         "errors": error_cases(),
     }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "swap-in-optimizer.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=1)
-        f.write("\n")
-    print(f"wrote {path}: {len(out['cases'])} cases, {len(out['errors'])} errors")
+    write_fixture("swap-in-optimizer.json", out)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 Shared by scripts/coverage-cases.py and scripts/make-opinfo-fixtures.py. Tagged objects carry '$'.
 A tensor is {'$': 'tensor', dtype, shape, data: nested lists} or, compact, {..., b64: raw little-endian bytes}."""
 import base64
+import json
 import math
+import os
 from collections import defaultdict
 
 import torch
@@ -211,3 +213,12 @@ def raised(fn):
     except Exception as e:  # noqa: BLE001 - any error is the expectation
         return e
     raise AssertionError("expected an error")
+
+
+def write_fixture(filename, obj):
+    """Writes obj as test/fixtures/<filename> (indented JSON, one trailing newline) and says so."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", filename)
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
+    print(f"wrote test/fixtures/{filename}")
