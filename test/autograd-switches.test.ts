@@ -2,6 +2,7 @@
 // setMultithreadingEnabled, enforceGradLayoutPolicy): set-and-keep or scoped to a callback as in Python,
 // and the grad layout policy's effect against Python torch 2.13 (test/fixtures/autograd-switches.json
 // from scripts/make-autograd-switch-fixtures.py).
+// Also the legacy autograd.Variable, whose expectations are Python 2.13's behaviour written out.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
@@ -71,5 +72,24 @@ describe('torch.autograd grad-mode switches', () => {
     const x = torch.arange(6, { dtype: torch.float32 }).requiresGrad_();
     autograd.setMultithreadingEnabled(false, () => x.pow(2).sum().backward());
     expect(x.grad!.tolist()).toEqual([0, 2, 4, 6, 8, 10]);
+  });
+});
+
+describe('torch.autograd.Variable (legacy)', () => {
+  // Python 2.13: Variable(t) is a new leaf over t's data, requires_grad as given (default False); every Tensor is a Variable.
+  it('wraps as Python does, with or without new', () => {
+    const t = torch.ones(2);
+    const v = autograd.Variable(t);
+    expect([v === t, v.requiresGrad, v.isLeaf, v.gradFn]).toEqual([false, false, true, null]);
+    v.add_(1);
+    expect(t.tolist()).toEqual([2, 2]);   // the same data
+    const w = new autograd.Variable(t, true);
+    expect([w.requiresGrad, w.isLeaf, t.requiresGrad]).toEqual([true, true, false]);
+    const a = torch.ones(2, { requiresGrad: true }).mul(2);
+    const v3 = autograd.Variable(a, { requiresGrad: false });
+    expect([v3.gradFn, v3.requiresGrad, v3.isLeaf]).toEqual([null, false, true]);
+    expect(t instanceof autograd.Variable).toBe(true);
+    expect(({}) instanceof autograd.Variable).toBe(false);
+    expect(() => autograd.Variable(3 as never)).toThrow(new TypeError('Variable data has to be a tensor, but got int'));
   });
 });
