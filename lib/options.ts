@@ -20,6 +20,20 @@ export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
+/** Runs fn, then `leave()` when it returns or throws, or, for an async fn, when its promise settles. */
+export function whileRunning<T>(fn: () => T, leave: () => void): T {
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    leave();
+    throw e;
+  }
+  if (isPromiseLike(result)) return Promise.resolve(result).finally(leave) as T;
+  leave();
+  return result;
+}
+
 /** A trailing options object: a plain `{ ... }` (or a null-prototype object), not a Tensor, array, dtype or device. */
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;

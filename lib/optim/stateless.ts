@@ -1,6 +1,6 @@
 // torch.optim.swap_in_optimizer_params_and_state (torch/optim/_stateless.py): runs an optimizer on other
 // parameters and another state dict for a while, then puts its own back.
-import { camelCase, describe, isOptionsObject, isPromiseLike, pyTypeName } from '../options.js';
+import { camelCase, describe, isOptionsObject, pyTypeName, whileRunning } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { pythonKey, type Optimizer, type ParamGroup, type ParamState } from './optimizer.js';
 
@@ -130,16 +130,5 @@ export function swapInOptimizerParamsAndState<T>(optimizer: Optimizer, swapinPar
     throw new TypeError(`optim.swapInOptimizerParamsAndState: expected an optimizer, got ${describe(optimizer)}`);
   const restore = swapIn(optimizer, swapinParameters, swapinOptimState);
   if (fn === undefined) return { [Symbol.dispose]: restore };
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    restore();
-    throw e;
-  }
-  if (!isPromiseLike(result)) {
-    restore();
-    return result;
-  }
-  return Promise.resolve(result).finally(restore) as T;
+  return whileRunning(fn, restore);
 }

@@ -5,7 +5,7 @@
 // (`parametrizations.weight.original`, `parametrizations.weight.original0`, ...).
 import { type Tensor, isTensor } from '../../tensor.js';
 import { noGrad } from '../../autograd.js';
-import { describe, readOptions } from '../../options.js';
+import { describe, readOptions, whileRunning } from '../../options.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { ModuleDict, ModuleList } from '../modules/container.js';
@@ -28,20 +28,10 @@ let cache = new Map<Module, Map<string, Tensor>>();
 export function cached<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`cached: expected a function, got ${describe(fn)}`);
   cacheEnabled++;
-  const leave = () => {
+  return whileRunning(fn, () => {
     cacheEnabled--;
     if (!cacheEnabled) cache = new Map();
-  };
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    leave();
-    throw e;
-  }
-  if (result instanceof Promise) return result.finally(leave) as T;
-  leave();
-  return result;
+  });
 }
 
 function registerParameterOrBuffer(module: Module, name: string, x: Tensor): void {
