@@ -3,7 +3,6 @@ and hessian of a set of functions, nested ones among them, from Python torch 2.1
 torch.autograd.functional's vjp, jvp, jacobian, hessian, vhp and hvp of the same functions.
 The test has the same functions by name. Run: .venv/bin/python scripts/make-func-reverse-fixtures.py
 (writes test/fixtures/func-reverse.json)."""
-import json
 import os
 import sys
 
@@ -11,7 +10,7 @@ import torch
 from torch.func import grad, grad_and_value, hessian, jacrev, vjp, vmap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyvalues import enc, enc_tensor_nested  # noqa: E402
+from pyvalues import enc, enc_tensor_nested, write_fixture  # noqa: E402
 
 torch.manual_seed(0)
 dd = torch.float64
@@ -99,11 +98,7 @@ def main():
     add('vmap', 'tuple_arg', vmap(lambda ab: ab[0] * ab[1], in_dims=((0, None),))((XB, W)))
     add('vmap', 'per_sample_grad', vmap(grad(lambda a: (a.sin() * W).sum()))(XB))
     add('vmap', 'per_sample_jacrev', vmap(jacrev(lambda a: a.sin() * a.sum()))(XB))
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'func-reverse.json')
-    with open(path, 'w') as fh:
-        json.dump(out, fh, separators=(',', ':'))
-        fh.write('\n')
-    print(f'wrote {path}: {len(out["cases"])} cases')
+    write_fixture('func-reverse.json', out, compact=True)
 
 
 if __name__ == '__main__':

@@ -215,10 +215,10 @@ def raised(fn):
     raise AssertionError("expected an error")
 
 
-def write_fixture(filename, obj):
-    """Writes obj as test/fixtures/<filename> (indented JSON, one trailing newline) and says so."""
+def write_fixture(filename, obj, compact=False):
+    """Writes obj as test/fixtures/<filename> (indented JSON, or without spaces when compact; one trailing newline) and says so."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", filename)
     with open(path, "w") as f:
-        json.dump(obj, f, indent=1)
+        json.dump(obj, f, **({"separators": (",", ":")} if compact else {"indent": 1}))
         f.write("\n")
     print(f"wrote test/fixtures/{filename}")
