@@ -29,6 +29,20 @@ const deviceIndex = (d: number | DeviceLike, fn: string): number => {
   return dev.index ?? 0;
 };
 
+// The GPU indices to use: the given ones, or every visible GPU. `prefix` starts the error message.
+function gpuIds(given: readonly (number | DeviceLike)[] | null | undefined, fn: string, prefix: string): number[] {
+  const ids = (given ?? Array.from({ length: cuda.deviceCount() }, (_, i) => i)).map((d) => deviceIndex(d, fn));
+  if (ids.length === 0) throw new Error(`${prefix}no available devices were found`);
+  return ids;
+}
+
+// DataParallel's forward on GPUs `ids`, outputs gathered on GPU `outputId`.
+function runOnGpus(module: Module, inputs: readonly unknown[], ids: readonly number[], outputId: number, dim: number, fn: string): unknown {
+  const devices = ids.map((i) => asDevice(i, fn));
+  checkOnSource(module, devices[0]!);
+  return parallelForward(module, inputs, devices, asDevice(outputId, fn), dim);
+}
+
 function checkOnSource(module: Module, source: Device): void {
   for (const t of [...module.parameters(), ...module.buffers()]) {
     if (String(t.device) !== String(source))
@@ -77,18 +91,14 @@ export class DataParallel<M extends Module = Module> extends Module {
       this.outputDevice = null;
       return;
     }
-    const ids = o.deviceIds ?? Array.from({ length: cuda.deviceCount() }, (_, i) => i);
-    if (ids.length === 0) throw new Error('DataParallel: no available devices were found');
-    this.deviceIds = ids.map((d) => deviceIndex(d, 'DataParallel'));
+    this.deviceIds = gpuIds(o.deviceIds, 'DataParallel', 'DataParallel: ');
     this.outputDevice = deviceIndex(o.outputDevice ?? this.deviceIds[0]!, 'DataParallel');
     if (this.deviceIds.length === 1) module.to(`cuda:${this.deviceIds[0]}`);
   }
 
   override forward(...inputs: unknown[]): unknown {
     if (this.deviceIds.length === 0) return (this.module as Module).call(...inputs);
-    const devices = this.deviceIds.map((i) => asDevice(i, 'DataParallel'));
-    checkOnSource(this.module, devices[0]!);
-    return parallelForward(this.module, inputs, devices, asDevice(this.outputDevice!, 'DataParallel'), this.dim);
+    return runOnGpus(this.module, inputs, this.deviceIds, this.outputDevice!, this.dim, 'DataParallel');
   }
 }
 
@@ -96,9 +106,6 @@ export class DataParallel<M extends Module = Module> extends Module {
 export function dataParallel(module: Module, inputs: unknown, deviceIds?: readonly (number | DeviceLike)[] | null, outputDevice?: number | DeviceLike | null, dim = 0): unknown {
   const args = Array.isArray(inputs) ? inputs : inputs === null || inputs === undefined ? [] : [inputs];
   if (!cuda.isAvailable()) throw new Error('device type could not be determined');
-  const ids = (deviceIds ?? Array.from({ length: cuda.deviceCount() }, (_, i) => i)).map((d) => deviceIndex(d, 'dataParallel'));
-  if (ids.length === 0) throw new Error('no available devices were found');
-  const devices = ids.map((i) => asDevice(i, 'dataParallel'));
-  checkOnSource(module, devices[0]!);
-  return parallelForward(module, args, devices, asDevice(deviceIndex(outputDevice ?? ids[0]!, 'dataParallel'), 'dataParallel'), dim);
+  const ids = gpuIds(deviceIds, 'dataParallel', '');
+  return runOnGpus(module, args, ids, deviceIndex(outputDevice ?? ids[0]!, 'dataParallel'), dim, 'dataParallel');
 }
