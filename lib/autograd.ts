@@ -34,17 +34,22 @@ export function withMode<T>(name: string, enter: () => void, leave: () => void, 
   return result;
 }
 
-function gradMode<T>(name: string, enabled: boolean, fn: () => T): T {
+// A thread-local native switch set to `mode` while fn runs, and back to what it was after.
+function scopedSwitch<T>(name: string, get: () => boolean, set: (on: boolean) => void, mode: boolean, fn: () => T): T {
   let previous = true;
   return withMode(
     name,
     () => {
-      previous = native.isGradEnabled();
-      native.setGradEnabled(enabled);
+      previous = get();
+      set(mode);
     },
-    () => native.setGradEnabled(previous),
+    () => set(previous),
     fn,
   );
+}
+
+function gradMode<T>(name: string, enabled: boolean, fn: () => T): T {
+  return scopedSwitch(name, () => native.isGradEnabled(), (on) => native.setGradEnabled(on), enabled, fn);
 }
 
 /** torch.no_grad: runs fn without recording operations for autograd. */
@@ -71,12 +76,7 @@ export function isGradEnabled(): boolean {
 // or, with fn, set for fn's duration and restored after.
 function setSwitch<T>(name: string, get: () => boolean, set: (on: boolean) => void, mode: unknown, fn?: () => T): T | void {
   if (typeof mode !== 'boolean') throw new TypeError(`${name}: mode must be a boolean, got ${describe(mode)}`);
-  if (fn === undefined) return set(mode);
-  let previous = true;
-  return withMode(name, () => {
-    previous = get();
-    set(mode);
-  }, () => set(previous), fn);
+  return fn === undefined ? set(mode) : scopedSwitch(name, get, set, mode, fn);
 }
 
 /** torch.set_grad_enabled: turns autograd recording on or off; with fn, only while fn runs. */
