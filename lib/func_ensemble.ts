@@ -16,7 +16,9 @@ function stackedLeaf(tensors: Tensor[], name: string): Tensor {
   return all ? result.requiresGrad_() : result;
 }
 
-function stackNamed(lists: [string, Tensor][][], names: string[]): Record<string, Tensor> {
+// Each name of the first model's list -> every model's tensor of that name, stacked.
+function stackNamed(lists: [string, Tensor][][]): Record<string, Tensor> {
+  const names = lists[0]!.map(([n]) => n);
   const maps = lists.map((l) => new Map(l));
   const out: Record<string, Tensor> = {};
   try {
@@ -43,11 +45,9 @@ export function stackModuleState(models: readonly Module[]): [Record<string, Ten
   if (!(models.every((m) => m.training) || models.every((m) => !m.training))) throw new Error('stack_module_state: Expected all models to have the same training/eval mode.');
   const cls = Object.getPrototypeOf(models[0]) as object;
   if (!models.every((m) => Object.getPrototypeOf(m) === cls)) throw new Error('stack_module_state: Expected all models to be of the same class.');
-  const params = models.map((m) => m.namedParameters());
-  const buffers = models.map((m) => m.namedBuffers());
-  const stackedParams = stackNamed(params, params[0]!.map(([n]) => n));
+  const stackedParams = stackNamed(models.map((m) => m.namedParameters()));
   try {
-    return [stackedParams, stackNamed(buffers, buffers[0]!.map(([n]) => n))];
+    return [stackedParams, stackNamed(models.map((m) => m.namedBuffers()))];
   } catch (e) {
     for (const t of Object.values(stackedParams)) t.dispose();
     throw e;
