@@ -2,7 +2,7 @@
 import './methods.js';
 import './warnings.js';
 
-export { GradFn, isTensor, type RemovableHandle, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
+export { isTensor, type RemovableHandle, type Scalar, type TensorOrScalar, type TypedArray, type NestedArray, type BackwardOptions, type ToOptions } from './tensor.js';
 export * from './dtype.js';
 // Explicit: the classes win over the generated option types of the same name (those accept names too).
 export { Layout, MemoryFormat, QScheme } from './dtype.js';
@@ -38,6 +38,8 @@ export { tidy, keep } from './scope.js';
 export { Generator, defaultGenerator, getRngState, setRngState, seed } from './generator.js';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, type GradOptions, type GradcheckOptions, type GradgradcheckOptions } from './autograd.js';
 export { autograd } from './autograd_namespace.js';
+/** x.gradFn's class, torch.autograd.graph.Node (GradFn is its earlier name). */
+export { Node as GradFn } from './autograd_node.js';
 export { FunctionCtx } from './function.js';
 export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, hasLapack, hasMkl, hasOpenmp, hasSpectral, newaxis, compiledWithCxx11Abi, initNumThreads, isInferenceModeEnabled, isWarnAlwaysEnabled, setWarnAlways, setFlushDenormal, setDeterministicDebugMode, getDeterministicDebugMode, type DeterministicDebugMode, getDefaultDevice, setDefaultDevice, threadSafeGenerator, Stream, Event, nativeStats, buildInfo, cpu, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';

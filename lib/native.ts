@@ -93,6 +93,17 @@ export interface NativeAddon {
   removeHook(t: Handle, id: number): void;
   registerPostAccGradHook(t: Handle, fn: (tensor: Handle) => void): number;
   removePostAccGradHook(t: Handle, id: number): void;
+  /** torch.autograd.graph (autograd_graph.cc): node handles, their hooks and metadata, saved-tensors hooks. */
+  gradFnNode(t: Handle): Handle | null;
+  nodeInfo(node: Handle): [name: string, key: number];
+  nodeNextFunctions(node: Handle): [Handle | null, number][];
+  nodeVariable(node: Handle): Handle | undefined;
+  nodeMetadata(node: Handle): Record<string, unknown>;
+  nodeRegisterHook(node: Handle, fn: (...grads: (Handle | null)[][]) => (Handle | null)[] | null, pre: boolean): number;
+  nodeRemoveHook(node: Handle, id: number, pre: boolean): void;
+  pushSavedTensorsHooks(pack: (t: Handle) => unknown, unpack: (packed: never) => Handle): void;
+  popSavedTensorsHooks(): void;
+  setSavedTensorsHooksDisabled(message: string | null): string | null;
   /** The address of t's first element (0n without memory). */
   dataPtr(t: Handle): bigint;
   /** A uint8 tensor over every byte of t's storage. */

@@ -120,3 +120,11 @@ export function tidy<T>(fn: () => T): T {
     },
   ) as T;
 }
+
+/**
+ * Runs fn outside every tidy scope: the tensors it makes belong to whoever keeps them (the autograd graph,
+ * for saved-tensors hooks), or to the GC.
+ */
+export function untracked<T>(fn: () => T): T {
+  return openScopes === 0 ? fn() : stacks.exit(fn);
+}

@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { Device, toDevice, type DeviceLike } from './device.js';
 import { bfloat16, bool as boolDType, DType, dtypeFromCode, layoutFromName, type Layout, type MemoryFormatLike, qschemeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
+import { nodeOf, type Node } from './autograd_node.js';
 import { aten, callOp, opId } from './call.js';
 import { native, type Handle } from './native.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
@@ -21,20 +22,6 @@ export type NestedArray<T> = T | NestedArray<T>[];
 /** One item of `x.index(...)`: int (number or BigInt), slice string, null (new axis), '...', a boolean, or an index tensor / array / TypedArray. */
 export type IndexItem = number | bigint | boolean | string | null | Tensor | (number | bigint)[] | boolean[] | TypedArray;
 export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array | Uint32Array | BigUint64Array;
-
-/** `x.gradFn`: the autograd node that produced a tensor. */
-export class GradFn {
-  readonly #name: string;
-  constructor(name: string) {
-    this.#name = name;
-  }
-  name(): string {
-    return this.#name;
-  }
-  toString(): string {
-    return `<${this.#name} object>`;
-  }
-}
 
 /** What registerHook returns: `remove()` takes the hook off again. */
 export interface RemovableHandle {
@@ -252,9 +239,9 @@ export class Tensor {
   get isLeaf(): boolean {
     return native.isLeaf(this.#h);
   }
-  get gradFn(): GradFn | null {
-    const name = native.gradFn(this.#h);
-    return name === null ? null : new GradFn(name);
+  /** The autograd graph node that made this tensor (null for leaves and tensors outside autograd). */
+  get gradFn(): Node | null {
+    return nodeOf(native.gradFnNode(this.#h));
   }
   retainGrad(): void {
     native.retainGrad(this.#h);

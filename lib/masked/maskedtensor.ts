@@ -13,7 +13,8 @@ import { type Device } from '../device.js';
 import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
 import { noGrad } from '../autograd.js';
 import { Function, type FunctionCtx } from '../function.js';
-import { isTensor, type BackwardOptions, type GradFn, type Tensor } from '../tensor.js';
+import type { Node } from '../autograd_node.js';
+import { isTensor, type BackwardOptions, type Tensor } from '../tensor.js';
 import { checkArity } from '../functional/args.js';
 import { tensor } from '../creation.js';
 import { sparseCooTensor, sparseCsrTensor } from '../sparse.js';
@@ -224,7 +225,7 @@ export class MaskedTensor {
     return this[DATA].isLeaf;
   }
   /** The data's autograd node (null for a leaf): non-null where Python's grad_fn is; its name is the data's op, not Python's. */
-  get gradFn(): GradFn | null {
+  get gradFn(): Node | null {
     return this[DATA].gradFn;
   }
   /** x.retain_grad(): a result keeps its gradient (a MaskedTensor, with the mask that reached it). */

@@ -12,6 +12,8 @@ import { Function as AutogradFunction, type FunctionCtx } from '../function.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { keep } from '../scope.js';
 import { isTensor, type RemovableHandle, type Tensor } from '../tensor.js';
+import { warn } from '../warnings.js';
+import type { Node } from '../autograd_node.js';
 import { Buffer, isLazy, ownedParameter, Parameter } from './parameter.js';
 
 // c10's has_compatible_shallow_copy_type, as far as it matters here: `tensor.data = other` keeps the
@@ -54,6 +56,8 @@ class ModuleRecord {
   readonly forward: HookEntry[] = [];
   readonly backwardPre: HookEntry[] = [];
   readonly backward: HookEntry[] = [];
+  /** Whether `backward` holds full (registerFullBackwardHook) or deprecated regular hooks; set by the first, for good (as PyTorch). */
+  isFullBackward: boolean | null = null;
   readonly stateDictPre: HookEntry[] = [];
   readonly stateDictPost: HookEntry[] = [];
   readonly loadPre: HookEntry[] = [];
@@ -68,7 +72,7 @@ class ModuleRecord {
 }
 
 // nn.modules.module.register_module_forward_hook and friends: hooks for every module.
-const globalHooks = { forwardPre: [] as HookEntry[], forward: [] as HookEntry[], backwardPre: [] as HookEntry[], backward: [] as HookEntry[] };
+const globalHooks = { forwardPre: [] as HookEntry[], forward: [] as HookEntry[], backwardPre: [] as HookEntry[], backward: [] as HookEntry[], isFullBackward: null as boolean | null };
 let globalHookVersion = 0;
 
 function addHook(list: HookEntry[], entry: HookEntry, prepend: boolean, onChange: () => void): RemovableHandle {
@@ -169,7 +173,7 @@ export class Module {
   /** Training mode (dropout active, batch statistics); set by train()/eval(). */
   training = true;
   readonly #record = new ModuleRecord();
-  #globalVersion = globalHookVersion;
+  #globalVersion = -1; // not yet checked against the global hooks: the first call() does (they may predate this module)
 
   /** The computation of the module; subclasses define it. Call the module with call(), not forward(), so hooks run. */
   forward(..._args: any[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -200,7 +204,8 @@ export class Module {
         args = Array.isArray(r[0]) ? r[0] : [r[0]];
       } else args = Array.isArray(r) ? r : [r];
     }
-    const backwardHooks = [...globalHooks.backward, ...record.backward];
+    const backwardHooks = [...(globalHooks.isFullBackward ? globalHooks.backward : []), ...(record.isFullBackward ? record.backward : [])];
+    const regularBackwardHooks = [...(globalHooks.isFullBackward === false ? globalHooks.backward : []), ...(record.isFullBackward === false ? record.backward : [])];
     const backwardPre = [...globalHooks.backwardPre, ...record.backwardPre];
     let state: BackwardHookState | null = null;
     if (backwardHooks.length + backwardPre.length > 0) {
@@ -221,7 +226,24 @@ export class Module {
       if (r !== undefined && r !== null) result = r;
     }
     if (state) result = throughHook(state, 'output', result);
+    if (regularBackwardHooks.length) this.#attachRegularBackwardHooks(regularBackwardHooks, args, result);
     return result;
+  }
+
+  // PyTorch's deprecated registerBackwardHook: the hooks go on the gradFn of the output's first tensor,
+  // and see that one node's gradients, whatever else the forward computed.
+  #attachRegularBackwardHooks(hooks: HookEntry[], args: AnyArgs, result: unknown): void {
+    let first: unknown = result;
+    while (!isTensor(first)) {
+      if (Array.isArray(first)) first = first[0];
+      else if (first instanceof Map) first = [...first.values()].find(isTensor);
+      else if (typeof first === 'object' && first !== null) first = Object.values(first).find(isTensor);
+      else return;
+    }
+    const gradFn = first.gradFn;
+    if (gradFn === null) return;
+    for (const h of hooks) gradFn.registerHook((gradInputs, gradOutputs) => h.fn(this, gradInputs, gradOutputs) as (Tensor | null)[] | undefined);
+    warnRegularBackwardHook(args, result, gradFn);
   }
 
   // ---- registration -------------------------------------------------------------------------
@@ -734,7 +756,21 @@ export class Module {
   }
   /** hook(module, gradInput, gradOutput) runs when the gradients of the inputs are computed; it may return replacements for gradInput. */
   registerFullBackwardHook(hook: BackwardHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
+    checkHook(hook, 'registerFullBackwardHook');
+    if (this.#record.isFullBackward === false) throw new Error(MIXED_BACKWARD_HOOKS);
+    this.#record.isFullBackward = true;
     return this.#hook(this.#record.backward, hook, 'registerFullBackwardHook', options, ['prepend']);
+  }
+  /**
+   * Deprecated in PyTorch for registerFullBackwardHook: hook(module, gradInput, gradOutput) runs on the
+   * gradients of the autograd node that made the output's first tensor only, so with more than one op
+   * in forward it misses some gradients (a FutureWarning says when).
+   */
+  registerBackwardHook(hook: BackwardHook<this>): RemovableHandle {
+    checkHook(hook, 'registerBackwardHook');
+    if (this.#record.isFullBackward === true) throw new Error(MIXED_BACKWARD_HOOKS);
+    this.#record.isFullBackward = false;
+    return this.#hook(this.#record.backward, hook, 'registerBackwardHook', {}, []);
   }
   /** hook(module, prefix, keepVars) runs before stateDict collects this module's entries. */
   registerStateDictPreHook(hook: (module: this, prefix: string, keepVars: boolean) => void): RemovableHandle {
@@ -817,5 +853,47 @@ export function registerModuleFullBackwardPreHook(hook: BackwardPreHook): Remova
 }
 /** register_module_full_backward_hook. */
 export function registerModuleFullBackwardHook(hook: BackwardHook): RemovableHandle {
+  checkHook(hook, 'registerModuleFullBackwardHook');
+  if (globalHooks.isFullBackward === false) throw new Error(MIXED_GLOBAL_BACKWARD_HOOKS);
+  globalHooks.isFullBackward = true;
   return globalHook(globalHooks.backward, hook, 'registerModuleFullBackwardHook');
+}
+/** register_module_backward_hook, deprecated as Module.registerBackwardHook is. */
+export function registerModuleBackwardHook(hook: BackwardHook): RemovableHandle {
+  checkHook(hook, 'registerModuleBackwardHook');
+  if (globalHooks.isFullBackward === true) throw new Error(MIXED_GLOBAL_BACKWARD_HOOKS);
+  globalHooks.isFullBackward = false;
+  return globalHook(globalHooks.backward, hook, 'registerModuleBackwardHook');
+}
+
+const MIXED_BACKWARD_HOOKS = 'Cannot use both regular backward hooks and full backward hooks on a single Module. Please use only one of them.';
+const MIXED_GLOBAL_BACKWARD_HOOKS = 'Cannot use both regular backward hooks and full backward hooks as a global Module hook. Please use only one of them.';
+
+// PyTorch's _maybe_warn_non_full_backward_hook: when a regular backward hook will miss gradients.
+function warnRegularBackwardHook(args: AnyArgs, result: unknown, gradFn: Node): void {
+  const outputs = isTensor(result) ? [result] : Array.isArray(result) && result.every(isTensor) ? result : null;
+  if (outputs === null) {
+    warn('Using non-full backward hooks on a Module that does not return a single Tensor or a tuple of Tensors is deprecated and will be removed in future versions. '
+      + 'This hook will be missing some of the grad_output. Please use register_full_backward_hook to get the documented behavior.', 'FutureWarning');
+    return;
+  }
+  if (!args.every(isTensor)) {
+    warn('Using non-full backward hooks on a Module that does not take as input a single Tensor or a tuple of Tensors is deprecated and will be removed in future versions. '
+      + 'This hook will be missing some of the grad_input. Please use register_full_backward_hook to get the documented behavior.', 'FutureWarning');
+    return;
+  }
+  const outputNodes = new Set(outputs.map((t) => t.gradFn).filter((g) => g !== null));
+  if (outputNodes.size === 0 || (outputNodes.size === 1 && !outputNodes.has(gradFn))) {
+    warn('Using a non-full backward hook when outputs are nested in python data structure is deprecated and will be removed in future versions. This hook will be missing some grad_output.', 'FutureWarning');
+  } else if (outputNodes.size > 1) {
+    warn('Using a non-full backward hook when outputs are generated by different autograd Nodes is deprecated and will be removed in future versions. '
+      + 'This hook will be missing some grad_output. Please use register_full_backward_hook to get the documented behavior.', 'FutureWarning');
+  } else {
+    const inputNodes = new Set<Node | null>(args.map((t) => t.gradFn).filter((g) => g !== null));
+    const nextNodes = new Set(gradFn.nextFunctions.map(([n]) => n));
+    if (inputNodes.size !== nextNodes.size || [...inputNodes].some((n) => !nextNodes.has(n))) {
+      warn('Using a non-full backward hook when the forward contains multiple autograd Nodes is deprecated and will be removed in future versions. '
+        + 'This hook will be missing some grad_input. Please use register_full_backward_hook to get the documented behavior.', 'FutureWarning');
+    }
+  }
 }

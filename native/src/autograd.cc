@@ -84,6 +84,7 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   RegisterAutogradEngine(env, exports);
   RegisterGradMode(env, exports);
   RegisterJsCallbacks(env, exports);
+  RegisterAutogradGraph(env, exports);
 }
 
 }  // namespace tn

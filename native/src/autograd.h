@@ -2,15 +2,68 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "handle.h"
 
+namespace torch::autograd {
+struct Node;
+struct SavedVariableHooks;
+}  // namespace torch::autograd
+
 namespace tn {
 
 // The env whose JS runs on this thread (main thread or one worker each); null on libtorch's threads.
 napi_env ThreadJsEnv();
+
+// A JS value (a hook, a Function's backward, a pack hook's result) kept alive by the autograd graph.
+// The JS side does the conversions: callbacks get raw handles and return handles.
+class JsRef {
+ public:
+  JsRef(napi_env env, Napi::Value v) : env_(env), state_(EnvStateOf(env)), ref_(Napi::Persistent(v)) {}
+  JsRef(const JsRef&) = delete;
+  JsRef& operator=(const JsRef&) = delete;
+  // May run inside GC or on another thread (a graph freed by the engine): the env's own queue
+  // deletes the reference, not Reference's destructor.
+  ~JsRef() {
+    napi_ref ref = ref_;
+    ref_.SuppressDestruct();
+    state_->DeferDeleteReference(ref);
+  }
+  Napi::Env env() const { return Napi::Env(env_); }
+  Napi::Value Value() const { return ref_.Value(); }
+  void CheckThread() const {
+    if (ThreadJsEnv() != env_)
+      throw std::runtime_error("JS hooks and Functions run only for graphs executed on their own JS thread (CPU tensors)");
+  }
+  // Calls the function fn(...argv) in the caller's handle scope. A JS exception becomes a Napi::Error,
+  // which the engine passes on as a std::exception and Guard turns back into that JS exception.
+  Napi::Value Call(const std::initializer_list<napi_value>& argv) const { return Value().As<Napi::Function>().Call(env().Global(), argv); }
+
+ private:
+  napi_env env_;
+  std::shared_ptr<EnvState> state_;
+  Napi::Reference<Napi::Value> ref_;
+};
+
+// Runs binding code inside the engine, which handles only std::exception: our own error types
+// become runtime_errors (a pending JS exception still wins in Guard).
+template <class F>
+auto InEngine(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const JsError& e) {
+    throw std::runtime_error(e.msg);
+  } catch (const NapiFailed&) {
+    throw std::runtime_error("a Node-API call failed in a JS autograd callback");
+  }
+}
+
+// The tensor a JS callback returned: undefined for null; a disposed tensor is an error.
+at::Tensor ReturnedTensor(napi_env env, napi_value v, const std::string& who);
 
 // A tensor or an array of tensors (null entries become undefined tensors).
 std::vector<at::Tensor> TensorList(napi_env env, napi_value arr, const char* what);
@@ -20,6 +73,13 @@ void InstallJsEngine();
 // Gives forward AD to the backward ops Python's `import torch` gives it to (jvp_decompositions.cc); once per process.
 void RegisterJvpDecompositions();
 
+// The JS object a graph node keeps as its `metadata` (null until first asked for); in the node's
+// anomaly metadata, which libtorch makes through our engine (autograd_engine.cc).
+std::shared_ptr<JsRef>& NodeMetadataRef(torch::autograd::Node& fn);
+// The saved-tensors hooks pushed on this thread, for a tensor being saved now (autograd_graph.cc).
+std::unique_ptr<torch::autograd::SavedVariableHooks> DefaultSavedVariableHooks();
+
+void RegisterAutogradGraph(napi_env env, napi_value exports);
 void RegisterAutogradEngine(napi_env env, napi_value exports);
 void RegisterGradMode(napi_env env, napi_value exports);
 void RegisterJsCallbacks(napi_env env, napi_value exports);

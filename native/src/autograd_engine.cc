@@ -40,6 +40,7 @@ struct JsAnomalyMetadata : torch::autograd::AnomalyMetadata {
   void assign_parent(const NodePtr& parent_node) override { parent = parent_node; }
   std::string stack;
   NodePtr parent;
+  std::shared_ptr<JsRef> jsMetadata;  // Node.metadata
 };
 
 // Python's anomaly report: the failing node's forward stack, then those of the nodes whose
@@ -73,6 +74,9 @@ class JsEngine : public torch::autograd::Engine {
   }
   std::unique_ptr<torch::autograd::AnomalyMetadata> make_anomaly_metadata() override {
     return std::make_unique<JsAnomalyMetadata>();
+  }
+  std::unique_ptr<torch::autograd::SavedVariableHooks> get_default_saved_variable_hooks() override {
+    return DefaultSavedVariableHooks();
   }
   void thread_on_exception(const std::shared_ptr<torch::autograd::GraphTask>& task, const NodePtr& fn, std::exception& e) override {
     std::string trace = AnomalyMode::is_enabled() && fn ? ForwardTrace(*fn) : std::string();
@@ -160,6 +164,12 @@ Napi::Value SetAnomalyEnabled(const Napi::CallbackInfo& info) {
 Napi::Value IsAnomalyEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), AnomalyMode::is_enabled()); }
 
 }  // namespace
+
+std::shared_ptr<JsRef>& NodeMetadataRef(torch::autograd::Node& fn) {
+  auto* meta = dynamic_cast<JsAnomalyMetadata*>(fn.metadata());
+  if (!meta) ThrowError("graph node metadata needs torchnode's autograd engine");
+  return meta->jsMetadata;
+}
 
 void InstallJsEngine() {
   static std::once_flag once;

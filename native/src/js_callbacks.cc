@@ -18,56 +18,6 @@
 namespace tn {
 namespace {
 
-// A JS function kept alive by the autograd graph. The JS side does the conversions: it gets raw
-// handles and returns handles.
-class JsCallback {
- public:
-  JsCallback(napi_env env, Napi::Function fn) : env_(env), state_(EnvStateOf(env)), fn_(Napi::Persistent(fn)) {}
-  JsCallback(const JsCallback&) = delete;
-  JsCallback& operator=(const JsCallback&) = delete;
-  // May run inside GC or on another thread (a graph freed by the engine): the env's own queue
-  // deletes the reference, not FunctionReference's destructor.
-  ~JsCallback() {
-    napi_ref ref = fn_;
-    fn_.SuppressDestruct();
-    state_->DeferDeleteReference(ref);
-  }
-  Napi::Env env() const { return Napi::Env(env_); }
-  void CheckThread() const {
-    if (ThreadJsEnv() != env_)
-      throw std::runtime_error("JS hooks and Functions run only for graphs executed on their own JS thread (CPU tensors)");
-  }
-  // Calls fn(...argv) in the caller's handle scope. A JS exception becomes a Napi::Error, which the
-  // engine passes on as a std::exception and Guard turns back into that JS exception.
-  Napi::Value Call(const std::initializer_list<napi_value>& argv) const { return fn_.Call(env().Global(), argv); }
-
- private:
-  napi_env env_;
-  std::shared_ptr<EnvState> state_;
-  Napi::FunctionReference fn_;
-};
-
-// Runs binding code inside the engine, which handles only std::exception: our own error types
-// become runtime_errors (a pending JS exception still wins in Guard).
-template <class F>
-auto InEngine(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const JsError& e) {
-    throw std::runtime_error(e.msg);
-  } catch (const NapiFailed&) {
-    throw std::runtime_error("a Node-API call failed in a JS autograd callback");
-  }
-}
-
-// The tensor a JS callback returned: undefined for null; a disposed tensor is an error.
-at::Tensor ReturnedTensor(napi_env env, napi_value v, const std::string& who) {
-  Box* b = BoxOf(env, v);
-  if (!b) return {};
-  if (!b->t.defined()) throw std::runtime_error(who + " returned a disposed Tensor");
-  return b->t;
-}
-
 // registerHook(t, fn(gradHandle) -> handle | null) -> hook id for removeHook
 Napi::Value RegisterHook(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -75,7 +25,7 @@ Napi::Value RegisterHook(const Napi::CallbackInfo& info) {
   const at::Tensor& t = TensorOf(env, info[0], "self");
   if (!info[1].IsFunction()) ThrowType("hook must be a function");
   if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
-  auto fn = std::make_shared<JsCallback>(env, info[1].As<Napi::Function>());
+  auto fn = std::make_shared<JsRef>(env, info[1].As<Napi::Function>());
   unsigned id = t.register_hook([fn](const at::Tensor& grad) -> at::Tensor {
     fn->CheckThread();
     return InEngine([&] {
@@ -96,12 +46,12 @@ Napi::Value RemoveHook(const Napi::CallbackInfo& info) {
 // The post-accumulate-grad hooks of one leaf. libtorch keeps one PostAccumulateGradHook per tensor,
 // so this one runs every JS hook registered on it, in registration order (as Python's dict of hooks).
 struct JsPostAccGradHooks : public torch::autograd::PostAccumulateGradHook {
-  std::vector<std::pair<unsigned, std::shared_ptr<JsCallback>>> hooks;
+  std::vector<std::pair<unsigned, std::shared_ptr<JsRef>>> hooks;
   unsigned nextId = 0;
   void operator()(const torch::autograd::Variable& tensor) override {
     auto running = hooks;  // a hook may remove hooks (itself included) while they run
     for (const auto& entry : running) {
-      const std::shared_ptr<JsCallback>& fn = entry.second;
+      const std::shared_ptr<JsRef>& fn = entry.second;
       fn->CheckThread();
       InEngine([&] {
         Napi::HandleScope scope(fn->env());
@@ -123,7 +73,7 @@ Napi::Value RegisterPostAccGradHook(const Napi::CallbackInfo& info) {
   if (!dynamic_cast<JsPostAccGradHooks*>(slot.get())) torch::autograd::impl::set_post_acc_grad_hooks(t, std::make_unique<JsPostAccGradHooks>());
   auto& hooks = static_cast<JsPostAccGradHooks&>(*torch::autograd::impl::post_acc_grad_hooks(t));
   unsigned id = hooks.nextId++;
-  hooks.hooks.emplace_back(id, std::make_shared<JsCallback>(env, info[1].As<Napi::Function>()));
+  hooks.hooks.emplace_back(id, std::make_shared<JsRef>(env, info[1].As<Napi::Function>()));
   return Napi::Number::New(env, id);
 }
 
@@ -141,7 +91,7 @@ Napi::Value RemovePostAccGradHook(const Napi::CallbackInfo& info) {
 // backward(gradOutputs, savedTensors | null) -> one gradient (or null) per tensor input; null
 // savedTensors says they were freed by an earlier backward without retainGraph.
 struct JsFunctionNode : public torch::autograd::Node {
-  JsFunctionNode(std::string name, std::shared_ptr<JsCallback> backward) : name_(std::move(name)), backward_(std::move(backward)) {}
+  JsFunctionNode(std::string name, std::shared_ptr<JsRef> backward) : name_(std::move(name)), backward_(std::move(backward)) {}
   std::string name() const override { return name_; }
   torch::autograd::variable_list apply(torch::autograd::variable_list&& grads) override {
     backward_->CheckThread();
@@ -183,7 +133,7 @@ struct JsFunctionNode : public torch::autograd::Node {
   }
 
   std::string name_;
-  std::shared_ptr<JsCallback> backward_;
+  std::shared_ptr<JsRef> backward_;
 };
 
 // torch::autograd::_wrap_outputs's outputs, and from 2.14 the node it attached them to.
@@ -262,7 +212,7 @@ Napi::Value AttachFunction(const Napi::CallbackInfo& info) {
 
   NodePtr node;
   if (executable) {
-    node = MakeNode<JsFunctionNode>(name, std::make_shared<JsCallback>(env, info[6].As<Napi::Function>()));
+    node = MakeNode<JsFunctionNode>(name, std::make_shared<JsRef>(env, info[6].As<Napi::Function>()));
     node->set_next_edges(torch::autograd::collect_next_edges(inputs));
   }
   for (const at::Tensor& d : dirty) torch::autograd::impl::bump_version(d);
@@ -306,6 +256,13 @@ Napi::Value AttachFunction(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+at::Tensor ReturnedTensor(napi_env env, napi_value v, const std::string& who) {
+  Box* b = BoxOf(env, v);
+  if (!b) return {};
+  if (!b->t.defined()) throw std::runtime_error(who + " returned a disposed Tensor");
+  return b->t;
+}
 
 void RegisterJsCallbacks(napi_env env, napi_value exports) {
   static constexpr MethodEntry kEntries[] = {

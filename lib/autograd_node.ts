@@ -1,0 +1,112 @@
+// torch.autograd.graph.Node: the graph's nodes (a tensor's gradFn and the nodes behind it) with their
+// hooks and metadata. Apart from autograd_graph.ts so that tensor.ts can import it without a cycle
+// through the op modules.
+import { inspect } from 'node:util';
+
+import { native, type Handle } from './native.js';
+import { describe } from './options.js';
+import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from './tensor.js';
+
+type Grads = (Tensor | null)[];
+/** hook(gradInputs, gradOutputs) after the node ran; may return replacements for gradInputs. */
+export type NodeHook = (gradInputs: Grads, gradOutputs: Grads) => Grads | void | null | undefined;
+/** hook(gradOutputs) before the node runs; may return replacements for gradOutputs. */
+export type NodePreHook = (gradOutputs: Grads) => Grads | void | null | undefined;
+
+const wrap = (h: Handle | null): Tensor | null => (h === null ? null : new Tensor(h));
+
+// The replacement gradients a node hook returned, as handles; PyTorch's messages for wrong ones.
+function returnedGrads(fn: (...args: never[]) => unknown, result: unknown, expected: number): (Handle | null)[] | null {
+  if (result === undefined || result === null) return null;
+  if (!Array.isArray(result)) throw new TypeError(`expected an array, but hook returned ${describe(result)}`);
+  if (result.length !== expected)
+    throw new Error(`hook '${fn.name || '<anonymous>'}' has returned an incorrect number of values (got ${result.length}, but expected ${expected})`);
+  return result.map((g, i) => {
+    if (g === null || g === undefined) return null;
+    if (!isTensor(g)) throw new TypeError(`hook '${fn.name || '<anonymous>'}' returned ${describe(g)} at position ${i}, expected a Tensor or null`);
+    if (g.isDisposed) throw new Error(`hook '${fn.name || '<anonymous>'}' returned a disposed Tensor at position ${i}`);
+    return handleOfTensor(g);
+  });
+}
+
+// One JS object per live graph node, as Python's `x.grad_fn is x.grad_fn`: a node's key (its address)
+// cannot be reused while a Node object holds it.
+const liveNodes = new Map<number, WeakRef<Node>>();
+const forget = new FinalizationRegistry<number>((key) => {
+  if (liveNodes.get(key)?.deref() === undefined) liveNodes.delete(key);
+});
+let makeNode: (h: Handle, name: string, key: number) => Node;
+
+/** The Node object of a native node handle (null for none). */
+export function nodeOf(h: Handle | null): Node | null {
+  if (h === null) return null;
+  const [name, key] = native.nodeInfo(h);
+  const live = liveNodes.get(key)?.deref();
+  if (live) return live;
+  const node = makeNode(h, name, key);
+  liveNodes.set(key, new WeakRef(node));
+  forget.register(node, key);
+  return node;
+}
+
+/**
+ * torch.autograd.graph.Node: one node of the autograd graph, as `x.gradFn` and `nextFunctions` give
+ * them. It keeps the graph behind it alive. Its hooks run only for graphs executed on their own JS
+ * thread (CPU tensors); like tensor hooks, they are kept by the node from native code.
+ */
+export class Node {
+  readonly #h: Handle;
+  readonly #name: string;
+  private constructor(h: Handle, name: string) {
+    this.#h = h;
+    this.#name = name;
+  }
+  static {
+    makeNode = (h, name) => new Node(h, name);
+  }
+  /** The node's name: 'MulBackward0', 'torch::autograd::AccumulateGrad', a Function's 'MyFnBackward'. */
+  name(): string {
+    return this.#name;
+  }
+  /** [node, inputNr] per input of the forward op: where each gradient this node computes goes (null: nowhere). */
+  get nextFunctions(): [Node | null, number][] {
+    return native.nodeNextFunctions(this.#h).map(([h, nr]) => [nodeOf(h), nr]);
+  }
+  /** An object kept by the node for as long as it lives, for any data of the user's. */
+  get metadata(): Record<string, unknown> {
+    return native.nodeMetadata(this.#h);
+  }
+  /** The leaf tensor an AccumulateGrad node accumulates into (undefined for other nodes). */
+  get variable(): Tensor | undefined {
+    const h = native.nodeVariable(this.#h);
+    return h === undefined ? undefined : (wrap(h) ?? undefined);
+  }
+  /** hook(gradInputs, gradOutputs) runs after the node computed its gradients; returning an array replaces gradInputs. */
+  registerHook(hook: NodeHook): RemovableHandle {
+    if (typeof hook !== 'function') throw new TypeError(`Node.registerHook: hook must be a function, got ${describe(hook)}`);
+    return this.#addHook(false, (gradInputs: (Handle | null)[], gradOutputs: (Handle | null)[]) =>
+      returnedGrads(hook, hook(gradInputs.map(wrap), gradOutputs.map(wrap)), gradInputs.length));
+  }
+  /** hook(gradOutputs) runs before the node; returning an array replaces gradOutputs. */
+  registerPrehook(hook: NodePreHook): RemovableHandle {
+    if (typeof hook !== 'function') throw new TypeError(`Node.registerPrehook: hook must be a function, got ${describe(hook)}`);
+    return this.#addHook(true, (gradOutputs: (Handle | null)[]) => returnedGrads(hook, hook(gradOutputs.map(wrap)), gradOutputs.length));
+  }
+  #addHook(pre: boolean, fn: (...grads: (Handle | null)[][]) => (Handle | null)[] | null): RemovableHandle {
+    const h = this.#h;
+    const id = native.nodeRegisterHook(h, fn, pre);
+    let removed = false;
+    return {
+      remove(): void {
+        if (!removed) native.nodeRemoveHook(h, id, pre);
+        removed = true;
+      },
+    };
+  }
+  toString(): string {
+    return `<${this.#name.slice(this.#name.lastIndexOf('::') + 1 || 0).replace(/^:/, '')} object>`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,153 @@
+"""Fixtures for torch.autograd.graph (test/autograd-graph.test.ts) from Python torch 2.13: graph nodes
+(names, next_functions, hooks on nodes), saved-tensors hooks, and nn.Module's deprecated
+register_backward_hook with its FutureWarnings. Inputs are float64 and written into the fixture, so
+the test rebuilds the same graphs. Run: .venv/bin/python scripts/make-autograd-graph-fixtures.py
+(writes test/fixtures/autograd-graph.json)."""
+import os
+import sys
+import warnings
+
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyvalues import enc, raised, write_fixture  # noqa: E402
+
+torch.manual_seed(0)
+x = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+w = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+c = torch.randn(2, 4, dtype=torch.float64)              # needs no grad: a None edge
+
+
+def graph_of(root):
+    """Every node reachable from root, breadth first: [name, [[index of next node or None, input_nr], ...]]."""
+    order, index, out = [root], {root: 0}, []
+    for node in order:
+        edges = []
+        for nxt, nr in node.next_functions:
+            if nxt is not None and nxt not in index:
+                index[nxt] = len(order)
+                order.append(nxt)
+            edges.append([None if nxt is None else index[nxt], nr])
+        out.append([node.name(), edges])
+    return out
+
+
+def graph_case():
+    """The graph of a forward with a matmul, a view, an in-place op on a view, exp and a reduction."""
+    y = x.mm(w) + c
+    z = y.clone()
+    z[:, 1:3].mul_(2)                                       # CopySlices
+    out = (z.exp().sum(1) * x.sum(1)).mean()
+    return out
+
+
+def node_hooks():
+    """Hooks on nodes: what a post-hook and a pre-hook see, and gradients after hooks replace them."""
+    seen = {}
+    out = graph_case()
+    mul = out.grad_fn.next_functions[0][0]                  # MulBackward0 of (z.exp().sum(1) * x.sum(1))
+
+    def post(grad_inputs, grad_outputs):
+        seen["post_inputs"] = [enc(g) for g in grad_inputs]
+        seen["post_outputs"] = [enc(g) for g in grad_outputs]
+        return (grad_inputs[0] * 3, None)                   # the second input (x.sum(1)) gets no gradient
+
+    def pre(grad_outputs):
+        seen["pre_outputs"] = [enc(g) for g in grad_outputs]
+        return (grad_outputs[0] + 1,)
+
+    mul.register_hook(post)
+    mul.register_prehook(pre)
+    removed = mul.register_hook(lambda gi, go: (gi[0] * 1000, gi[1]))
+    removed.remove()
+    acc = out.grad_fn.next_functions[0][0].next_functions[1][0].next_functions[0][0]   # x.sum(1) -> AccumulateGrad(x)
+    order = []
+    acc.register_prehook(lambda go: order.append("acc pre"))
+    acc.register_hook(lambda gi, go: order.append(["acc post", len(gi), len(go)]))
+    out.backward()
+    seen["x_grad"] = enc(x.grad)
+    seen["w_grad"] = enc(w.grad)
+    seen["acc"] = [acc.name(), acc.variable is x, order]
+    x.grad = None
+    w.grad = None
+    return seen
+
+
+def saved_hooks():
+    """Saved-tensors hooks: what is packed for a small forward, and gradients through a float32 round trip."""
+    packed = []
+
+    def pack(t):
+        packed.append([list(t.shape), t.requires_grad, t.grad_fn.name() if t.grad_fn else None])
+        return t.float()
+
+    def unpack(p):
+        return p.double()
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+        out = torch.tanh(x.mm(w)).pow(2).sum()
+    out.backward()
+    result = {"packed": packed, "x_grad": enc(x.grad), "w_grad": enc(w.grad)}
+    x.grad = None
+    w.grad = None
+    with torch.autograd.graph.save_on_cpu():
+        out = torch.tanh(x.mm(w)).pow(2).sum()
+    out.backward()
+    result["cpu_x_grad"] = enc(x.grad)
+    x.grad = None
+    w.grad = None
+    return result
+
+
+class TwoOps(nn.Module):
+    def forward(self, a):
+        return a * 2 + 1
+
+
+def module_hooks():
+    """nn.Module.register_backward_hook on a Linear and on a two-op module: gradients seen, warnings, results."""
+    out = {}
+    torch.manual_seed(1)
+    lin = nn.Linear(3, 4).double()
+    out["linear_state"] = {k: enc(v) for k, v in lin.state_dict().items()}
+    seen = []
+
+    def hook(module, grad_input, grad_output):
+        seen.append([type(module).__name__, [enc(g) for g in grad_input], [enc(g) for g in grad_output]])
+        return tuple(None if g is None else g * 2 for g in grad_input)
+
+    lin.register_backward_hook(hook)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = lin(x)
+    (y * y).sum().backward()
+    out["linear"] = {"seen": seen, "warnings": [[w_.category.__name__, str(w_.message)] for w_ in caught],
+                     "x_grad": enc(x.grad), "grads": {k: enc(p.grad) for k, p in lin.named_parameters()}}
+    x.grad = None
+    two = TwoOps()
+    seen2 = []
+    two.register_backward_hook(lambda m, gi, go: seen2.append([[enc(g) for g in gi], [enc(g) for g in go]]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = two(x)
+    y.sum().backward()
+    out["two_ops"] = {"seen": seen2, "warnings": [[w_.category.__name__, str(w_.message)] for w_ in caught], "x_grad": enc(x.grad)}
+    x.grad = None
+    mixed = nn.Linear(2, 2)
+    mixed.register_full_backward_hook(lambda m, gi, go: None)
+    out["mixed_error"] = str(raised(lambda: mixed.register_backward_hook(lambda m, gi, go: None)))
+    return out
+
+
+fixture = {
+    "torch": torch.__version__,
+    "x": enc(x),
+    "w": enc(w),
+    "c": enc(c),
+    "graph": graph_of(graph_case().grad_fn),
+    "node_hooks": node_hooks(),
+    "saved_hooks": saved_hooks(),
+    "module_hooks": module_hooks(),
+}
+write_fixture("autograd-graph.json", fixture)

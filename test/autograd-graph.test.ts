@@ -1,0 +1,323 @@
+// torch.autograd.graph against Python torch 2.13 (test/fixtures/autograd-graph.json from
+// scripts/make-autograd-graph-fixtures.py): graph nodes (names, nextFunctions, identity, metadata,
+// hooks), saved-tensors hooks, nn.Module's deprecated registerBackwardHook; then bad input, worker
+// threads and the GC.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
+import { compare, decode } from '../scripts/pyvalues.mjs';
+import { runWithGc, startWorkers } from './run-child.js';
+
+type T = torch.Tensor;
+type Node = torch.GradFn;
+interface Fixture {
+  x: unknown; w: unknown; c: unknown;
+  graph: [string, [number | null, number][]][];
+  node_hooks: { post_inputs: unknown[]; post_outputs: unknown[]; pre_outputs: unknown[]; x_grad: unknown; w_grad: unknown; acc: [string, boolean, unknown[]] };
+  saved_hooks: { packed: [number[], boolean, string | null][]; x_grad: unknown; w_grad: unknown; cpu_x_grad: unknown };
+  module_hooks: {
+    linear_state: Record<string, unknown>;
+    linear: { seen: [string, unknown[], unknown[]][]; warnings: [string, string][]; x_grad: unknown; grads: Record<string, unknown> };
+    two_ops: { seen: [unknown[], unknown[]][]; warnings: [string, string][]; x_grad: unknown };
+    mixed_error: string;
+  };
+}
+const fixture = JSON.parse(readFileSync(new URL('fixtures/autograd-graph.json', import.meta.url), 'utf8')) as Fixture;
+const x = (decode(fixture.x) as T).requiresGrad_();
+const w = (decode(fixture.w) as T).requiresGrad_();
+const c = decode(fixture.c) as T;
+const { graph } = torch.autograd;
+const exact = (actual: T | null, expected: unknown): string | null => compare(actual, expected, { exact: true });
+const resetGrads = (...ts: T[]): void => ts.forEach((t) => (t.grad = null));
+
+// Python's graph_case: a matmul, a view written in place (CopySlices), exp and reductions.
+function graphCase(): T {
+  const y = x.mm(w).add(c);
+  const z = y.clone();
+  z.index(':', '1:3').mul_(2);
+  return z.exp().sum(1).mul(x.sum(1)).mean();
+}
+
+// Python's graph_of: every node breadth first, with each edge as the index of its node.
+function graphOf(root: Node): [string, [number | null, number][]][] {
+  const order = [root];
+  const index = new Map<Node, number>([[root, 0]]);
+  const out: [string, [number | null, number][]][] = [];
+  for (const node of order) {
+    const edges: [number | null, number][] = node.nextFunctions.map(([next, nr]) => {
+      if (next !== null && !index.has(next)) {
+        index.set(next, order.length);
+        order.push(next);
+      }
+      return [next === null ? null : index.get(next)!, nr];
+    });
+    out.push([node.name(), edges]);
+  }
+  return out;
+}
+
+// Collects process warnings emitted while fn runs (they arrive on the next turn).
+async function warningsOf(fn: () => void): Promise<[string, string][]> {
+  const seen: [string, string][] = [];
+  const listener = (w: Error): void => void seen.push([w.name, w.message]);
+  process.on('warning', listener);
+  try {
+    fn();
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('warning', listener);
+  }
+  return seen;
+}
+
+describe('graph nodes', () => {
+  it("names and nextFunctions are Python's, node for node", () => {
+    expect(graphOf(graphCase().gradFn!)).toEqual(fixture.graph);
+  });
+
+  it('one object per node while it lives, with metadata the node keeps, and the leaf of AccumulateGrad', () => {
+    const out = x.mul(w.index(0, ':3')).sum();
+    expect(out.gradFn).toBe(out.gradFn);
+    expect(out.gradFn).toBeInstanceOf(graph.Node);
+    expect(String(out.gradFn)).toBe('<SumBackward0 object>');
+    out.gradFn!.metadata.step = 7;
+    expect(out.gradFn!.metadata).toEqual({ step: 7 });
+    const acc = out.gradFn!.nextFunctions[0]![0]!.nextFunctions[0]![0]!;
+    expect([acc.name(), String(acc), acc.nextFunctions]).toEqual(['torch::autograd::AccumulateGrad', '<AccumulateGrad object>', []]);
+    expect(acc.variable!.equal(x)).toBe(true);
+    expect(out.gradFn!.variable).toBeUndefined();
+    expect(x.gradFn).toBeNull();
+    // Two views of one leaf reach the same AccumulateGrad node.
+    expect(x.viewAs(x).gradFn!.nextFunctions[0]![0]).toBe(x.mul(1).gradFn!.nextFunctions[0]![0]);
+  });
+
+  it("hooks see Python's gradients, replace them, and run in Python's order; a removed hook does not run", () => {
+    const out = graphCase();
+    const mul = out.gradFn!.nextFunctions[0]![0]!;
+    const seen: Record<string, (T | null)[]> = {};
+    mul.registerHook((gradInputs, gradOutputs) => {
+      seen.postInputs = gradInputs.map((g) => g!.clone());
+      seen.postOutputs = gradOutputs.map((g) => g!.clone());
+      return [gradInputs[0]!.mul(3), null];
+    });
+    mul.registerPrehook((gradOutputs) => {
+      seen.preOutputs = gradOutputs.map((g) => g!.clone());
+      return [gradOutputs[0]!.add(1)];
+    });
+    mul.registerHook((gi) => [gi[0]!.mul(1000), gi[1]!]).remove();
+    const acc = out.gradFn!.nextFunctions[0]![0]!.nextFunctions[1]![0]!.nextFunctions[0]![0]!;
+    const order: unknown[] = [];
+    acc.registerPrehook(() => void order.push('acc pre'));
+    acc.registerHook((gi, go) => void order.push(['acc post', gi.length, go.length]));
+    out.backward();
+    const expected = fixture.node_hooks;
+    seen.postInputs!.forEach((g, i) => expect(exact(g, expected.post_inputs[i])).toBeNull());
+    seen.postOutputs!.forEach((g, i) => expect(exact(g, expected.post_outputs[i])).toBeNull());
+    seen.preOutputs!.forEach((g, i) => expect(exact(g, expected.pre_outputs[i])).toBeNull());
+    expect(exact(x.grad, expected.x_grad)).toBeNull();
+    expect(exact(w.grad, expected.w_grad)).toBeNull();
+    expect([acc.name(), acc.variable!.equal(x), order]).toEqual(expected.acc);
+    resetGrads(x, w);
+  });
+
+  it('a hook that returns the wrong thing, or throws, fails backward with a clear error', () => {
+    const cases: [(g: (T | null)[]) => unknown, string | RegExp][] = [
+      [(g) => [g[0], g[0], g[0]], "hook 'bad' has returned an incorrect number of values (got 3, but expected 1)"],
+      [() => 5, 'expected an array, but hook returned number'],
+      [() => ['not a tensor'], "hook 'bad' returned string at position 0, expected a Tensor or null"],
+      [() => { const t = torch.ones(3); t.dispose(); return [t]; }, "hook 'bad' returned a disposed Tensor at position 0"],
+      [() => { throw new RangeError('from the hook'); }, 'from the hook'],
+    ];
+    for (const [body, message] of cases) {
+      const out = x.exp().sum();
+      const bad = (g: (T | null)[]): unknown => body(g);
+      out.gradFn!.registerPrehook(bad as never);
+      expect(() => out.backward(), String(message)).toThrow(message);
+    }
+    expect(() => x.exp().gradFn!.registerHook(5 as never)).toThrow('Node.registerHook: hook must be a function, got number');
+    expect(x.grad).toBeNull();
+  });
+});
+
+describe('saved-tensors hooks', () => {
+  it("pack sees Python's saved tensors; gradients through a float32 round trip are Python's", () => {
+    const packed: unknown[] = [];
+    const out = graph.savedTensorsHooks(
+      (t) => {
+        packed.push([t.shape, t.requiresGrad, t.gradFn?.name() ?? null]);
+        return t.float();
+      },
+      (p) => p.double(),
+      () => x.mm(w).tanh().pow(2).sum(),
+    );
+    expect(packed).toEqual(fixture.saved_hooks.packed);
+    out.backward();
+    expect(exact(x.grad, fixture.saved_hooks.x_grad)).toBeNull();
+    expect(exact(w.grad, fixture.saved_hooks.w_grad)).toBeNull();
+    resetGrads(x, w);
+    graph.saveOnCpu(() => x.mm(w).tanh().pow(2).sum()).backward();
+    expect(exact(x.grad, fixture.saved_hooks.cpu_x_grad)).toBeNull();
+    resetGrads(x, w);
+  });
+
+  it('the innermost hooks win; packed values outlive torch.tidy; unpack runs for each read', () => {
+    const log: string[] = [];
+    const hooks = (name: string) => [(t: T) => (log.push(`${name} pack`), t.mul(1)), (p: T) => (log.push(`${name} unpack`), p)] as const;
+    const out = torch.tidy(() => graph.savedTensorsHooks(...hooks('outer'), () => graph.savedTensorsHooks(...hooks('inner'), () => x.exp().sum())));
+    expect(log).toEqual(['inner pack']);
+    out.backward({ retainGraph: true });
+    out.backward();
+    expect(log).toEqual(['inner pack', 'inner unpack', 'inner unpack']);
+    expect(x.grad!.allclose(x.exp().mul(2))).toBe(true);
+    resetGrads(x);
+  });
+
+  it("bad hooks and disabled hooks raise PyTorch's errors; nothing stays pushed", () => {
+    const out = graph.savedTensorsHooks((t) => t, () => 3 as never, () => x.exp().sum());
+    expect(() => out.backward()).toThrow(new TypeError('Output of saved tensor unpack_hook expected to be a Tensor but got result of type number'));
+    expect(() => graph.savedTensorsHooks((t) => t.add_(1), (p) => p, () => x.exp())).toThrow('A saved tensor pack hook is modifying its input in place.');
+    expect(() => graph.savedTensorsHooks(() => { throw new Error('pack failed'); }, (p) => p, () => x.exp())).toThrow('pack failed');
+    expect(() => graph.disableSavedTensorsHooks('hooks are off here', () => graph.saveOnCpu(() => 1))).toThrow('hooks are off here');
+    expect(() => graph.saveOnCpu(() => graph.disableSavedTensorsHooks('not inside hooks', () => 1))).toThrow('not inside hooks');
+    expect(() => graph.savedTensorsHooks(5 as never, (p: T) => p, () => 1)).toThrow(TypeError);
+    expect(() => graph.saveOnCpu({ pinMemry: true } as never, () => 1)).toThrow("unexpected option 'pinMemry'");
+    expect(() => graph.savedTensorsHooks((t) => t, (p) => p, (async () => 1) as never)).toThrow('savedTensorsHooks');
+    // After all that, nothing is pushed or disabled: a plain forward saves without hooks.
+    let packs = 0;
+    graph.disableSavedTensorsHooks('off', () => 1);
+    graph.savedTensorsHooks((t) => (packs++, t), (p) => p, () => 1);
+    x.exp().sum().backward();
+    expect(packs).toBe(0);
+    resetGrads(x);
+  });
+});
+
+describe("nn.Module's deprecated registerBackwardHook", () => {
+  const freshX = (): T => (decode(fixture.x) as T).requiresGrad_();
+
+  it("sees the gradients of the output's node only, as Python's, and may replace them; with Python's FutureWarning", async () => {
+    const expected = fixture.module_hooks.linear;
+    const lin = new torch.nn.Linear(3, 4).to(torch.float64);
+    lin.loadStateDict(Object.fromEntries(Object.entries(fixture.module_hooks.linear_state).map(([k, v]) => [k, decode(v) as T])));
+    const seen: [string, (T | null)[], (T | null)[]][] = [];
+    lin.registerBackwardHook((m, gradInput, gradOutput) => {
+      seen.push([m.constructor.name, gradInput.map((g) => g && g.clone()), gradOutput.map((g) => g && g.clone())]);
+      return gradInput.map((g) => g && g.mul(2));
+    });
+    const xs = freshX();
+    let y: T | undefined;
+    expect(await warningsOf(() => (y = lin.call(xs)))).toEqual(expected.warnings);
+    y!.mul(y!).sum().backward();
+    expect(seen.length).toBe(expected.seen.length);
+    const [name, gradInput, gradOutput] = seen[0]!;
+    expect(name).toBe(expected.seen[0]![0]);
+    gradInput.forEach((g, i) => expect(exact(g, expected.seen[0]![1][i])).toBeNull());
+    gradOutput.forEach((g, i) => expect(exact(g, expected.seen[0]![2][i])).toBeNull());
+    expect(exact(xs.grad, expected.x_grad)).toBeNull();
+    for (const [k, p] of lin.namedParameters()) expect(exact(p.grad, expected.grads[k])).toBeNull();
+  });
+
+  it('on a module with two ops it sees the last one; full and regular hooks do not mix', async () => {
+    class TwoOps extends torch.nn.Module {
+      override forward(a: T): T {
+        return a.mul(2).add(1);
+      }
+    }
+    const expected = fixture.module_hooks.two_ops;
+    const two = new TwoOps();
+    const seen: [(T | null)[], (T | null)[]][] = [];
+    two.registerBackwardHook((_m, gi, go) => void seen.push([gi.map((g) => g && g.clone()), go.map((g) => g && g.clone())]));
+    const xs = freshX();
+    let y: T | undefined;
+    expect(await warningsOf(() => (y = two.call(xs)))).toEqual(expected.warnings);
+    y!.sum().backward();
+    expect(seen.length).toBe(1);
+    seen[0]![0].forEach((g, i) => expect(exact(g, expected.seen[0]![0][i])).toBeNull());
+    seen[0]![1].forEach((g, i) => expect(exact(g, expected.seen[0]![1][i])).toBeNull());
+    expect(exact(xs.grad, expected.x_grad)).toBeNull();
+
+    const mixed = new torch.nn.Linear(2, 2);
+    mixed.registerFullBackwardHook(() => undefined);
+    expect(() => mixed.registerBackwardHook(() => undefined)).toThrow(fixture.module_hooks.mixed_error);
+    const other = new torch.nn.Linear(2, 2);
+    other.registerBackwardHook(() => undefined).remove();
+    expect(() => other.registerFullBackwardHook(() => undefined)).toThrow(fixture.module_hooks.mixed_error); // for good, as in PyTorch
+  });
+
+  it('registerModuleBackwardHook runs for every module until removed', () => {
+    const calls: string[] = [];
+    const handle = torch.nn.registerModuleBackwardHook((m) => void calls.push(m.constructor.name));
+    try {
+      const seq = new torch.nn.Sequential(new torch.nn.Linear(3, 2), new torch.nn.Tanh()).to(torch.float64);
+      seq.call(freshX()).sum().backward();
+      expect(calls).toEqual(['Tanh', 'Sequential', 'Linear']);
+      expect(() => torch.nn.registerModuleFullBackwardHook(() => undefined)).toThrow('as a global Module hook');
+    } finally {
+      handle.remove();
+    }
+    calls.length = 0;
+    new torch.nn.Linear(3, 2).to(torch.float64).call(freshX()).sum().backward();
+    expect(calls).toEqual([]);
+  });
+
+  it('global hooks reach modules made after them (a module checks them on its first call)', () => {
+    const calls: string[] = [];
+    const handle = torch.nn.registerModuleForwardHook((m) => void calls.push(m.constructor.name));
+    try {
+      new torch.nn.Tanh().call(torch.ones(2));
+    } finally {
+      handle.remove();
+    }
+    expect(calls).toEqual(['Tanh']);
+  });
+});
+
+describe('threads and the GC', { timeout: 300_000 }, () => {
+  it('each worker thread has its own saved-tensors hooks and node hooks', async () => {
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const round = `(t) => {
+      const x = t.tensor([0.5, 1, 2], { dtype: t.float64, requiresGrad: true });
+      let packs = 0, posts = 0;
+      const out = t.autograd.graph.savedTensorsHooks((s) => (packs++, s.float()), (p) => p.double(), () => x.mul(x).sum());
+      out.gradFn.registerHook(() => { posts++; });
+      const plain = x.exp().sum();  // outside the hooks: not packed
+      out.backward(); plain.backward();
+      return JSON.stringify([packs, posts, x.grad.tolist()]);
+    }`;
+    const expected = JSON.stringify([2, 1, [1 + Math.exp(0.5), 2 + Math.exp(1), 4 + Math.exp(2)]]);
+    const body = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(dist)}).then((t) => {
+        const round = ${round};
+        let bad = null;
+        for (let i = 0; i < 300 && bad === null; i++) { const r = round(t); if (r !== ${JSON.stringify(expected)}) bad = r; }
+        parentPort.postMessage(bad ?? 'ok');
+      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
+    const workers = startWorkers(body, 3);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const mainRound = new Function('t', `return (${round})(t);`) as (t: typeof torch) => string;
+    let rounds = 0;
+    while (workers.running() > 0 || rounds < 300) {
+      expect(mainRound(torch)).toBe(expected);
+      if (++rounds % 20 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(await workers.results).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('nodes with hooks and metadata, and graphs made under saved-tensors hooks, are collected without dispose', () => {
+    const r = runWithGc(`
+      const x = torch.ones(16, { requiresGrad: true });
+      const { graph } = torch.autograd;
+      const before = await settle();
+      for (let i = 0; i < 3000; i++) {
+        const y = x.mul(2).exp().sum();
+        y.gradFn.metadata.i = i;
+        y.gradFn.registerHook(() => {});
+        y.gradFn.nextFunctions[0][0].registerPrehook(() => {});
+        // A packed copy: packing the saved tensor itself would make a cycle that only backward breaks, as in PyTorch.
+        const z = graph.savedTensorsHooks((t) => [t.double()], ([p]) => p.float(), () => x.exp().mul(x).sum());
+        if (i % 2) z.backward();  // released by backward, or left to the GC with its packed values
+      }
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(50);
+  });
+});
