@@ -50,6 +50,8 @@ export { nested, type NestedTensorOptions } from './nested.js';
 export { save, load, markIntKeys, PickledObject, type LoadOptions, type MapLocation } from './serialize.js';
 export * as jit from './jit.js';
 export { aoti, _inductor, type AOTICompiledModel, type LoadPackageOptions } from './aoti.js';
+export { compile, compiler, _dynamo, OptimizedModule } from './compile.js';
+export type { CompileOptions } from './compile_options.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export * as data from './data/index.js';

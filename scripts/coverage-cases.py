@@ -43,7 +43,7 @@ REEXPORT = 'module-level import or docstring template of this submodule, not API
 LEGACY_STORAGE = 'legacy typed Storage class; PyTorch deprecates TypedStorage (UserWarning) in favour of untyped_storage()'
 MULTIPROC = 'Python multiprocessing / import-machinery helper'
 REMOVED = 'removed in PyTorch 1.9: Python 2.13 keeps the name only to raise a RuntimeError pointing to torch.linalg'
-COMPILE = 'torch.compile (TorchDynamo rewrites Python bytecode); nothing to compile in JS'
+COMPILE = 'torch.compile: checks its options and runs eagerly (TorchDynamo rewrites Python bytecode), so not counted as compiling'
 
 EXCLUDED = {
     'torch': {

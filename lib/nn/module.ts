@@ -5,6 +5,7 @@
 import { inspect } from 'node:util';
 
 import { noGrad } from '../autograd.js';
+import { checkCompileOptions, type CompileOptions } from '../compile_options.js';
 import { emptyLike } from '../creation.js';
 import { Device, toDevice, type DeviceLike } from '../device.js';
 import { DType, isDTypeName, toDType } from '../dtype.js';
@@ -825,6 +826,13 @@ export class Module {
   /** Whether dispose() was called. */
   get isDisposed(): boolean {
     return this.#record.disposed;
+  }
+  /**
+   * nn.Module.compile: PyTorch compiles this module's calls in place (its state dict keys stay as they
+   * are); torchnode checks the options as torch.compile does, warns, and keeps running it eagerly.
+   */
+  compile(options: CompileOptions = {}): void {
+    checkCompileOptions('Module.compile', options);
   }
   /** Python's `len(m._forward_hooks) + len(m._forward_pre_hooks) > 0` (the Transformer fast paths check it). */
   _hasForwardHooks(): boolean {

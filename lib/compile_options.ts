@@ -1,0 +1,56 @@
+// torch.compile's arguments, checked as PyTorch 2.13 checks them. torchnode has no TorchDynamo (it
+// compiles Python bytecode), so compiled models and functions run eagerly: the same ops, the same results.
+import { describe, readOptions } from './options.js';
+import { warn } from './warnings.js';
+
+export interface CompileOptions {
+  fullgraph?: boolean;
+  dynamic?: boolean | null;
+  /** A registered backend's name ('inductor', the default; 'eager', 'aot_eager', 'cudagraphs', ...). */
+  backend?: string;
+  /** 'default', 'lite', 'reduce-overhead', 'max-autotune-no-cudagraphs' or 'max-autotune' (inductor only). */
+  mode?: string | null;
+  options?: Record<string, string | number | boolean> | null;
+  name?: string | null;
+  /** true: torch.compile returns its argument unchanged. */
+  disable?: boolean;
+  recompileLimit?: number | null;
+  isolateRecompiles?: boolean;
+}
+
+const OPTION_NAMES = ['fullgraph', 'dynamic', 'backend', 'mode', 'options', 'name', 'disable', 'recompileLimit', 'isolateRecompiles'] as const;
+const MODES = ['default', 'lite', 'reduce-overhead', 'max-autotune-no-cudagraphs', 'max-autotune'];
+// torch._dynamo.list_backends(exclude_tags=()) in 2.13, less the TESTING_ONLY ones.
+const BACKENDS = ['aot_eager', 'aot_eager_decomp_partition', 'aot_eager_decomp_partition_crossref', 'aot_eager_decomp_partition_with_mode',
+  'aot_eager_default_partitioner', 'aot_ts', 'cudagraphs', 'dynamo_accuracy_minifier_backend', 'dynamo_minifier_backend', 'eager', 'eager_debug',
+  'eager_noexcept', 'inductor', 'invoke_subgraph', 'openxla', 'openxla_eval', 'pre_dispatch_eager', 'ts', 'tvm'];
+// What torch._dynamo.list_backends() shows by default (the debug and experimental ones left out).
+export const LISTED_BACKENDS = ['cudagraphs', 'inductor', 'openxla', 'tvm'];
+
+/** torch._dynamo's InvalidBackend. */
+export class InvalidBackend extends Error {
+  override name = 'InvalidBackend';
+}
+
+/** Checks torch.compile's options as PyTorch does, warns that the result runs eagerly; returns whether compiling is disabled. */
+export function checkCompileOptions(what: string, options: unknown): boolean {
+  const o = readOptions(what, options ?? {}, OPTION_NAMES) as CompileOptions;
+  for (const key of ['fullgraph', 'disable', 'isolateRecompiles'] as const)
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new TypeError(`${what}: ${key} must be a boolean, got ${describe(o[key])}`);
+  if (o.dynamic !== undefined && o.dynamic !== null && typeof o.dynamic !== 'boolean') throw new TypeError(`${what}: dynamic must be a boolean or null, got ${describe(o.dynamic)}`);
+  const backend = o.backend ?? 'inductor';
+  if (typeof backend === 'function')
+    throw new TypeError(`${what}: a backend function gets the FX graphs TorchDynamo traces from Python bytecode, which torchnode cannot make; give a backend's name`);
+  if (typeof backend !== 'string') throw new TypeError(`${what}: backend must be a string, got ${describe(backend)}`);
+  if (!BACKENDS.includes(backend)) throw new InvalidBackend(`Invalid backend: '${backend}', see \`torch._dynamo.list_backends()\` for available backends.`);
+  if (o.mode !== undefined && o.mode !== null && o.options !== undefined && o.options !== null)
+    throw new Error('Either mode or options can be specified, but both can\'t be specified at the same time.');
+  if (backend === 'inductor' && o.mode !== undefined && o.mode !== null && !MODES.includes(o.mode))
+    throw new Error(`Unrecognized mode=${String(o.mode)}, should be one of: ${MODES.join(', ')}`);
+  if (o.options !== undefined && o.options !== null && (typeof o.options !== 'object' || Array.isArray(o.options)))
+    throw new TypeError(`${what}: options must be an object, got ${describe(o.options)}`);
+  if (o.disable) return true;
+  warn(`${what}: torchnode has no TorchDynamo (it compiles Python bytecode), so this runs eagerly: the same ops and results, no compiled kernels. `
+    + 'For kernels compiled ahead of time, export an AOTInductor package from Python and load it with torch._inductor.aotiLoadPackage.');
+  return false;
+}
