@@ -1,3 +1,4 @@
-// torch.utils: data loading and TensorBoard logging.
+// torch.utils: data loading, TensorBoard logging and activation checkpointing.
 export * as data from '../data/index.js';
 export * as tensorboard from './tensorboard/index.js';
+export * as checkpoint from './checkpoint.js';

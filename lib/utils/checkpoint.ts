@@ -1,0 +1,469 @@
+// torch.utils.checkpoint (PyTorch 2.13): activation checkpointing. The checkpointed function's
+// intermediates are not kept for backward; backward runs the function again from its saved inputs,
+// with the RNG and autocast state of the forward. Two variants, as in Python: the reentrant one (a
+// custom autograd Function whose backward recomputes and runs a nested backward) and the
+// non-reentrant one (saved-tensors hooks that drop each saved tensor and recompute it on unpack).
+//
+// Not ported: selective checkpointing (create_selective_checkpoint_contexts, CheckpointPolicy; they
+// need TorchDispatchMode), debug=True and set_checkpoint_debug_enabled (Python's operator logging),
+// GraphExecGroup, DefaultDeviceType/get_device_states/set_device_states, the reentrant variant's
+// refusal of autograd.grad (no graph-task state reaches JS: use useReentrant: false with grad), the
+// version check of saved inputs modified in place, and nested checkpoints recomputing their inner
+// checkpoints' inputs (an inner checkpoint keeps its own inputs alive instead). RNG: the default CPU
+// generator and, for CUDA tensor arguments, the default generator of each of their devices.
+import { backward as autogradBackward, enableGrad, isGradEnabled } from '../autograd.js';
+import { savedTensorsHooks } from '../autograd_graph.js';
+import { autocast, getAutocastDtype, isAutocastCacheEnabled, isAutocastEnabled } from '../autocast.js';
+import { zerosLike } from '../creation.js';
+import type { DType } from '../dtype.js';
+import { TorchError } from '../errors.js';
+import { Function, type FunctionCtx } from '../function.js';
+import { getRngState, setRngState } from '../generator.js';
+import { native, type Handle } from '../native.js';
+import { Module } from '../nn/module.js';
+import { ModuleList, Sequential } from '../nn/modules/container.js';
+import { describe, isOptionsObject, isPromiseLike, readOptions } from '../options.js';
+import { cuda } from '../runtime.js';
+import { tidy, untracked } from '../scope.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { warn } from '../warnings.js';
+
+/** torch.utils.checkpoint.CheckpointError (a RuntimeError in Python): recomputation did not match the forward. */
+export class CheckpointError extends TorchError {
+  static override readonly errorName: string = 'CheckpointError';
+}
+
+/** A region wrapper standing in for one of Python's context managers: runs fn inside the region and returns its result. */
+export type CheckpointContext = <T>(fn: () => T) => T;
+/** contextFn: returns the wrappers the forward and the recomputation run under, in that order. */
+export type CheckpointContextFn = () => readonly [CheckpointContext, CheckpointContext];
+
+export interface CheckpointOptions {
+  /** Which variant runs; pass it explicitly (without it PyTorch 2.13 warns and uses true). false is recommended. */
+  useReentrant?: boolean;
+  /** Stash the RNG state in forward and restore it for the recomputation (default true). */
+  preserveRngState?: boolean;
+  /** 'default' compares shape, dtype and device of each recomputed saved tensor with the forward's; 'none' skips (non-reentrant only). */
+  determinismCheck?: 'default' | 'none';
+  /** Python's operator logs on a determinism error: not ported (true is an Error with useReentrant: false). */
+  debug?: boolean;
+  /** The forward and recomputation run inside the two wrappers it returns (non-reentrant only). */
+  contextFn?: CheckpointContextFn;
+  /** Stop recomputing once every saved tensor needed is recomputed (default true; non-reentrant only). */
+  earlyStop?: boolean;
+}
+
+const OPTION_KEYS = ['useReentrant', 'preserveRngState', 'determinismCheck', 'debug', 'contextFn', 'earlyStop'] as const;
+const DETERMINISM_CHECKS = ['default', 'none'];
+
+/** Python's noop_context_fn: both regions run their function as is. */
+export const noopContextFn: CheckpointContextFn = () => [(fn) => fn(), (fn) => fn()];
+
+let earlyStopOverride: boolean | null = null;
+
+/**
+ * torch.utils.checkpoint.set_checkpoint_early_stop: checkpoints whose forward runs inside fn use
+ * `enable` instead of their earlyStop option (non-reentrant only).
+ */
+export function setCheckpointEarlyStop<T>(enable: boolean, fn: () => T): T {
+  if (typeof enable !== 'boolean') throw new TypeError(`setCheckpointEarlyStop: enable must be a boolean, got ${describe(enable)}`);
+  if (typeof fn !== 'function') throw new TypeError(`setCheckpointEarlyStop: fn must be a function, got ${describe(fn)}`);
+  const previous = earlyStopOverride;
+  earlyStopOverride = enable;
+  try {
+    return syncResult('setCheckpointEarlyStop', fn());
+  } finally {
+    earlyStopOverride = previous;
+  }
+}
+
+// ---------- helpers shared by both variants ----------
+
+function syncResult<T>(where: string, result: T): T {
+  if (isPromiseLike(result)) {
+    Promise.resolve(result).catch(() => {}); // abandoned: its rejection must not end the process as unhandled
+    throw new TypeError(`${where}: the function must be synchronous (it returned a Promise); recomputation in backward cannot await`);
+  }
+  return result;
+}
+
+function booleanOption(fn: string, name: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new TypeError(`${fn}: ${name} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/** torch.utils.checkpoint.check_backward_validity: warns when no tensor input requires grad. */
+export function checkBackwardValidity(inputs: readonly unknown[]): void {
+  if (!inputs.some((a) => isTensor(a) && a.requiresGrad)) warn('None of the inputs have requires_grad=True. Gradients will be None', 'UserWarning');
+}
+
+/** torch.utils.checkpoint.detach_variable: each tensor detached, keeping its requiresGrad; other values as they are. */
+export function detachVariable(inputs: readonly unknown[]): unknown[] {
+  if (!Array.isArray(inputs)) throw new Error(`Only tuple of tensors is supported. Got Unsupported input type: ${describe(inputs)}`);
+  return inputs.map((a) => {
+    if (!isTensor(a)) return a;
+    const d = a.detach();
+    if (a.requiresGrad) d.requiresGrad_(true);
+    return d;
+  });
+}
+
+// The RNG state a checkpoint stashes in forward: the default CPU generator's and, for the CUDA devices of
+// its tensor arguments, theirs (Python's get_device_states; other accelerators are not handled here).
+interface RngStash {
+  cpu: Tensor;
+  devices: { generator: Handle; state: Handle }[];
+}
+
+function stashRng(args: readonly unknown[]): RngStash {
+  return untracked(() => {
+    const cuda = new Set<number>();
+    for (const a of args) if (isTensor(a) && a.device.type === 'cuda') cuda.add(a.device.index ?? 0);
+    const devices = [...cuda].map((i) => {
+      const generator = native.defaultGenerator(`cuda:${i}`);
+      return { generator, state: native.generatorGetState(generator) };
+    });
+    return { cpu: getRngState(), devices };
+  });
+}
+
+// Python's fork_rng + set_rng_state: runs fn from the stashed state and puts the surrounding state back after.
+function withRng<T>(stash: RngStash | null, fn: () => T): T {
+  if (stash === null) return fn();
+  const outer = untracked(() => ({ cpu: getRngState(), devices: stash.devices.map((d) => native.generatorGetState(d.generator)) }));
+  setRngState(stash.cpu);
+  stash.devices.forEach((d) => native.generatorSetState(d.generator, d.state));
+  try {
+    return fn();
+  } finally {
+    setRngState(outer.cpu);
+    stash.devices.forEach((d, i) => native.generatorSetState(d.generator, outer.devices[i]!));
+    outer.cpu.dispose();
+  }
+}
+
+// The autocast state of the forward (CPU, and CUDA where it is available), re-entered for the recomputation.
+interface AutocastState {
+  device: string;
+  enabled: boolean;
+  dtype: DType;
+  cacheEnabled: boolean;
+}
+
+function autocastStates(): AutocastState[] {
+  const devices = cuda.isAvailable() ? ['cuda', 'cpu'] : ['cpu'];
+  return devices.map((device) => ({ device, enabled: isAutocastEnabled(device), dtype: getAutocastDtype(device), cacheEnabled: isAutocastCacheEnabled() }));
+}
+
+function withAutocast<T>(states: readonly AutocastState[], fn: () => T): T {
+  return states.reduceRight<() => T>(
+    (inner, s) => () => (s.enabled || isAutocastEnabled(s.device) ? autocast(s.device, { enabled: s.enabled, dtype: s.dtype, cacheEnabled: s.cacheEnabled }, inner) : inner()),
+    fn,
+  )();
+}
+
+// ---------- the reentrant variant ----------
+
+/**
+ * torch.utils.checkpoint.CheckpointFunction: apply(runFunction, preserveRngState, ...args) runs
+ * runFunction without grad and keeps only its tensor arguments; backward runs it again with grad on
+ * detached copies of them and backpropagates through that.
+ */
+export class CheckpointFunction extends Function {
+  static override forward(ctx: FunctionCtx, runFunction: (...args: unknown[]) => unknown, preserveRngState: boolean, ...args: unknown[]): Tensor | Tensor[] {
+    checkBackwardValidity(args);
+    ctx.runFunction = runFunction;
+    ctx.rng = preserveRngState ? stashRng(args) : null;
+    ctx.autocast = autocastStates();
+    const tensorIndices: number[] = [];
+    const tensors: Tensor[] = [];
+    ctx.inputs = args.map((a, i) => {
+      if (!isTensor(a)) return a;
+      tensorIndices.push(i);
+      tensors.push(a);
+      return null;
+    });
+    ctx.tensorIndices = tensorIndices;
+    ctx.saveForBackward(...tensors);
+    return syncResult('checkpoint', runFunction(...args)) as Tensor | Tensor[];
+  }
+
+  static override backward(ctx: FunctionCtx, ...gradOutputs: (Tensor | null)[]): (Tensor | null)[] {
+    const saved = ctx.savedTensors;
+    const inputs = [...(ctx.inputs as unknown[])];
+    (ctx.tensorIndices as number[]).forEach((idx, i) => (inputs[idx] = saved[i]));
+    try {
+      return CheckpointFunction.#recompute(ctx, inputs, gradOutputs);
+    } finally {
+      for (const t of saved) t?.dispose(); // this backward's own wrappers of the saved inputs
+    }
+  }
+
+  static #recompute(ctx: FunctionCtx, inputs: unknown[], gradOutputs: (Tensor | null)[]): (Tensor | null)[] {
+    return tidy(() => {
+      const detached = detachVariable(inputs);
+      const result = withRng(ctx.rng as RngStash | null, () =>
+        withAutocast(ctx.autocast as AutocastState[], () => enableGrad(() => syncResult('checkpoint', (ctx.runFunction as (...a: unknown[]) => unknown)(...detached)))));
+      const outputs = (Array.isArray(result) ? result : [result]) as unknown[];
+      const withGrad: Tensor[] = [];
+      const grads: Tensor[] = [];
+      outputs.forEach((o, i) => {
+        if (isTensor(o) && o.requiresGrad) {
+          withGrad.push(o);
+          grads.push(gradOutputs[i] ?? zerosLike(o)); // Python materializes missing output gradients as zeros
+        }
+      });
+      if (withGrad.length === 0) throw new Error('none of output has requires_grad=True, this checkpoint() is not necessary');
+      autogradBackward(withGrad, grads);
+      return [null, null, ...detached.map((d) => (isTensor(d) ? d.grad : null))];
+    });
+  }
+}
+
+// ---------- the non-reentrant variant ----------
+
+interface TensorMeta {
+  shape: number[];
+  dtype: string;
+  device: string;
+}
+
+const metaOf = (t: Tensor): TensorMeta => ({
+  shape: t.shape,
+  dtype: String(t.dtype),
+  device: t.device.index === null ? `device(type='${t.device.type}')` : `device(type='${t.device.type}', index=${t.device.index})`,
+});
+// As Python prints the metadata dict of _default_meta_extractor.
+const metaRepr = (m: TensorMeta): string => `{'shape': torch.Size([${m.shape.join(', ')}]), 'dtype': ${m.dtype}, 'device': ${m.device}}`;
+const sameMeta = (a: TensorMeta, b: TensorMeta): boolean =>
+  a.dtype === b.dtype && a.device === b.device && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+
+// The wrappers of recomputed tensors handed to backward: the graph took its own reference when unpack
+// returned, so the next unpack or checkpoint call disposes them instead of leaving their memory to the GC.
+let handedOut: Tensor[] = [];
+function releaseHandedOut(): void {
+  const done = handedOut;
+  handedOut = [];
+  for (const t of done) t.dispose();
+}
+
+/** Thrown by the recomputation's pack hook once every saved tensor is back (Python's _StopRecomputationError). */
+class StopRecomputation extends Error {}
+
+// One checkpointed call: what its forward saved (a count and each tensor's metadata, never the tensor)
+// and, between a recomputation and the unpacks that consume it, the recomputed tensors by index.
+class Frame {
+  readonly metadata: (TensorMeta | null)[] = [];
+  count = 0;
+  forwardCompleted = false;
+  ignoreSavedMismatch = false;
+  recomputed: Map<number, Tensor> | null = null;
+  constructor(
+    readonly recomputeFn: () => void,
+    readonly earlyStop: boolean,
+    readonly checkMetadata: boolean,
+  ) {}
+
+  pack(t: Tensor): number {
+    this.metadata.push(this.checkMetadata ? metaOf(t) : null);
+    t.dispose(); // only this wrapper's reference: the tensor itself lives on while its creator holds it
+    return this.count++;
+  }
+
+  // Simpler than Python's per-graph-task handles, same results: one recomputation fills every index, each
+  // unpack takes its tensor out, and an index already taken (a second backward with retainGraph) recomputes.
+  unpack(index: number): Tensor {
+    releaseHandedOut();
+    let recomputed = this.recomputed;
+    if (recomputed === null || !recomputed.has(index)) recomputed = this.recompute();
+    const t = recomputed.get(index);
+    if (t === undefined)
+      throw new Error('Something went unexpectedly wrong in activation checkpoint. Please report this bug by filing an issue to PyTorch.');
+    recomputed.delete(index);
+    if (recomputed.size === 0) this.recomputed = null;
+    handedOut.push(t);
+    return t;
+  }
+
+  recompute(): Map<number, Tensor> {
+    const recomputed = new Map<number, Tensor>();
+    this.recomputed = null;
+    let counter = 0;
+    const pack = (t: Tensor): Tensor => {
+      const x = t.requiresGrad ? t.detach() : t;
+      if (x !== t) t.dispose();
+      const index = counter++;
+      if (index >= this.count) {
+        if (!this.forwardCompleted) {
+          // backward inside the checkpointed forward, without early stop: the counts cannot match
+          this.ignoreSavedMismatch = true;
+          return x;
+        }
+        throw new CheckpointError('torch.utils.checkpoint: trying to save more tensors during recomputation than during the original forward pass.');
+      }
+      recomputed.set(index, x);
+      if (this.earlyStop && counter === this.count) throw new StopRecomputation();
+      return x;
+    };
+    try {
+      savedTensorsHooks(pack, (x) => x, () => enableGrad(this.recomputeFn));
+    } catch (e) {
+      if (!(e instanceof StopRecomputation)) throw e;
+    }
+    this.check(recomputed, counter);
+    this.recomputed = recomputed;
+    return recomputed;
+  }
+
+  check(recomputed: Map<number, Tensor>, counter: number): void {
+    if (this.ignoreSavedMismatch) return;
+    if (counter !== this.count)
+      throw new CheckpointError(
+        'torch.utils.checkpoint: A different number of tensors was saved during the original forward and recomputation.\n' +
+          `Number of tensors saved during forward: ${this.count}\nNumber of tensors saved during recomputation: ${counter}.`,
+      );
+    let mismatched = '';
+    this.metadata.forEach((saved, i) => {
+      if (saved === null) return;
+      const now = metaOf(recomputed.get(i)!);
+      if (!sameMeta(saved, now)) mismatched += `tensor at position ${i}:\nsaved metadata: ${metaRepr(saved)}\nrecomputed metadata: ${metaRepr(now)}\n`;
+    });
+    if (mismatched)
+      throw new CheckpointError(`torch.utils.checkpoint: Recomputed values for the following tensors have different metadata than during the forward pass.\n${mismatched}.`);
+  }
+}
+
+function contextPair(contextFn: CheckpointContextFn): readonly [CheckpointContext, CheckpointContext] {
+  const pair = contextFn();
+  if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'function' || typeof pair[1] !== 'function')
+    throw new TypeError(`checkpoint: contextFn must return an array of two functions (the forward's and the recomputation's region), got ${describe(pair)}`);
+  return pair as readonly [CheckpointContext, CheckpointContext];
+}
+
+function checkpointWithoutReentrant<R>(
+  fn: (...args: unknown[]) => R,
+  args: unknown[],
+  preserveRngState: boolean,
+  contextFn: CheckpointContextFn,
+  determinismCheck: string,
+  debug: boolean,
+  earlyStop: boolean,
+): R {
+  if (debug) {
+    if (contextFn !== noopContextFn) throw new Error('debug=True is incompatible with non-default context_fn');
+    throw new Error("checkpoint: debug=True is not supported by torchnode: it needs Python's operator logging (LoggingTensorMode); use debug: false");
+  }
+  if (!DETERMINISM_CHECKS.includes(determinismCheck))
+    throw new Error(`determinism_check should be one of ['default', 'none'], but got ${determinismCheck}`);
+  const [forwardContext, recomputeContext] = contextPair(contextFn);
+  const autocastState = autocastStates();
+  const rng = preserveRngState ? stashRng(args) : null;
+  if (!isGradEnabled()) return syncResult('checkpoint', fn(...args));
+
+  // The inputs as the graph would save them: detached (sharing storage), with their requiresGrad, outside any tidy scope.
+  const inputs = untracked(() => detachVariable(args));
+  const recomputeFn = (): void => {
+    withRng(rng, () => withAutocast(autocastState, () => recomputeContext(() => tidy(() => void syncResult('checkpoint', fn(...inputs))))));
+  };
+  const frame = new Frame(recomputeFn, earlyStopOverride ?? earlyStop, determinismCheck === 'default');
+  const result = savedTensorsHooks(
+    (t) => frame.pack(t),
+    (index: number) => frame.unpack(index),
+    () => forwardContext(() => syncResult('checkpoint', fn(...args))),
+  );
+  frame.forwardCompleted = true;
+  return result;
+}
+
+const USE_REENTRANT_WARNING =
+  'torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in PyTorch 2.9, calling checkpoint ' +
+  'without use_reentrant will raise an exception. use_reentrant=False is recommended, but if you need to preserve the current default ' +
+  'behavior, you can pass use_reentrant=True. Refer to docs for more details on the differences between the two variants.';
+
+/**
+ * torch.utils.checkpoint.checkpoint(function, ...args, { useReentrant, preserveRngState, determinismCheck,
+ * contextFn, earlyStop }): runs function(...args) without keeping its intermediate activations for
+ * backward; backward recomputes them. A trailing plain object is the options, so a function that takes a
+ * plain object last needs an options object after it. With useReentrant: true (the default when it is not
+ * passed, with PyTorch's warning), function must return a Tensor or an array of Tensors.
+ */
+export function checkpoint<R>(fn: (...args: never[]) => R, ...args: unknown[]): R {
+  if (typeof fn !== 'function') throw new TypeError(`checkpoint: function must be a function, got ${describe(fn)}`);
+  releaseHandedOut();
+  const o = args.length > 0 && isOptionsObject(args[args.length - 1]) ? readOptions('checkpoint', args.pop(), OPTION_KEYS) : {};
+  const preserve = booleanOption('checkpoint', 'preserveRngState', o.preserveRngState, true);
+  const debug = booleanOption('checkpoint', 'debug', o.debug, false);
+  const earlyStop = booleanOption('checkpoint', 'earlyStop', o.earlyStop, true);
+  const determinismCheck = o.determinismCheck ?? 'default';
+  if (typeof determinismCheck !== 'string') throw new TypeError(`checkpoint: determinismCheck must be a string, got ${describe(determinismCheck)}`);
+  const contextFn = o.contextFn ?? noopContextFn;
+  if (typeof contextFn !== 'function') throw new TypeError(`checkpoint: contextFn must be a function, got ${describe(contextFn)}`);
+  let useReentrant = o.useReentrant;
+  if (useReentrant === undefined) {
+    warn(USE_REENTRANT_WARNING, 'UserWarning');
+    useReentrant = true;
+  }
+  if (typeof useReentrant !== 'boolean') throw new TypeError(`checkpoint: useReentrant must be a boolean, got ${describe(useReentrant)}`);
+  const run = fn as (...a: unknown[]) => R;
+  if (useReentrant) {
+    if (contextFn !== noopContextFn || debug) throw new Error('Passing `context_fn` or `debug` is only supported when use_reentrant=False.');
+    return CheckpointFunction.apply(run, preserve, ...args) as R;
+  }
+  return checkpointWithoutReentrant(run, args, preserve, contextFn as CheckpointContextFn, determinismCheck, debug, earlyStop);
+}
+
+const SEQUENTIAL_WARNING =
+  'torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be passed explicitly. In version 2.9 we will ' +
+  'raise an exception if use_reentrant is not passed. use_reentrant=False is recommended, but if you need to preserve the current ' +
+  'default behavior, you can pass use_reentrant=True. Refer to docs for more details on the differences between the two variants.';
+
+type SequentialStep = Module | ((input: Tensor) => Tensor);
+
+/**
+ * torch.utils.checkpoint.checkpoint_sequential(functions, segments, input, { useReentrant, preserveRngState }):
+ * functions (an nn.Sequential, nn.ModuleList or array of modules and functions) split into `segments`
+ * chunks; every chunk but the last runs under checkpoint.
+ */
+export function checkpointSequential(
+  functions: Module | readonly SequentialStep[],
+  segments: number,
+  input: Tensor,
+  options: { useReentrant?: boolean; preserveRngState?: boolean } = {},
+): Tensor {
+  const o = readOptions('checkpointSequential', options, ['useReentrant', 'preserveRngState']);
+  const preserve = booleanOption('checkpointSequential', 'preserveRngState', o.preserveRngState, true);
+  let useReentrant = o.useReentrant;
+  if (useReentrant === undefined) {
+    warn(SEQUENTIAL_WARNING, 'UserWarning');
+    useReentrant = true;
+  }
+  if (typeof useReentrant !== 'boolean') throw new TypeError(`checkpointSequential: useReentrant must be a boolean, got ${describe(useReentrant)}`);
+  let steps: readonly unknown[];
+  if (functions instanceof Sequential || functions instanceof ModuleList) {
+    steps = functions.children();
+  } else if (Array.isArray(functions)) {
+    steps = functions;
+  } else {
+    throw new TypeError(`checkpointSequential: functions must be an nn.Sequential, an nn.ModuleList or an array of modules and functions, got ${describe(functions)}`);
+  }
+  steps.forEach((f, i) => {
+    if (!(f instanceof Module) && typeof f !== 'function') throw new TypeError(`checkpointSequential: functions[${i}] must be a Module or a function, got ${describe(f)}`);
+  });
+  if (!Number.isInteger(segments) || segments < 1 || segments > steps.length)
+    throw new RangeError(`checkpointSequential: segments must be a whole number from 1 to the number of functions (${steps.length}), got ${String(segments)}`);
+  const runRange = (start: number, end: number) => (x: Tensor): Tensor => {
+    for (let j = start; j <= end; j++) {
+      const f = steps[j] as SequentialStep;
+      x = f instanceof Module ? (f.call(x) as Tensor) : f(x);
+    }
+    return x;
+  };
+  const segmentSize = Math.floor(steps.length / segments);
+  let end = -1;
+  for (let start = 0; start < segmentSize * (segments - 1); start += segmentSize) {
+    end = start + segmentSize - 1;
+    input = checkpoint(runRange(start, end), input, { useReentrant, preserveRngState: preserve });
+  }
+  return runRange(end + 1, steps.length - 1)(input);
+}
