@@ -2,7 +2,7 @@
 // grad, backward, anomaly detection, gradcheck.
 import { native, type Handle } from './native.js';
 import { describe, isPromiseLike, readOptions } from './options.js';
-import { Tensor, toHandle } from './tensor.js';
+import { backwardInputs, Tensor, toHandle, type BackwardOptions } from './tensor.js';
 
 function isAsyncFunction(fn: unknown): boolean {
   const kind = (fn as { constructor?: { name?: string } }).constructor?.name;
@@ -129,14 +129,17 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
   return result.map((h) => (h === null ? null : new Tensor(h)));
 }
 
-/** torch.autograd.backward(tensors, gradTensors?, { retainGraph, createGraph }). */
-export function backward(tensors: Tensor | Tensor[], gradTensors: Tensor | (Tensor | null)[] | null = null, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
-  const { retainGraph, createGraph } = readOptions('autograd.backward', options, ['retainGraph', 'createGraph']) as { retainGraph?: boolean; createGraph?: boolean };
+/**
+ * torch.autograd.backward(tensors, gradTensors?, { retainGraph, createGraph, inputs }): one engine run
+ * from all the roots, as in Python (their gradients meet in the graph before they reach a leaf).
+ */
+export function backward(tensors: Tensor | Tensor[], gradTensors: Tensor | (Tensor | null)[] | null = null, options: BackwardOptions = {}): void {
+  const { retainGraph, createGraph, inputs } = readOptions('autograd.backward', options, ['retainGraph', 'createGraph', 'inputs']) as BackwardOptions;
   const ts = Array.isArray(tensors) ? tensors : [tensors];
-  const gs = gradTensors === null ? ts.map(() => null) : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
-  if (gs.length !== ts.length) throw new RangeError(`autograd.backward: got ${ts.length} tensors and ${gs.length} gradients`);
-  // One engine run per root keeps the graph for the next unless it is the last.
-  ts.forEach((t, i) => t.backward(gs[i] ?? null, { retainGraph: i < ts.length - 1 ? true : (retainGraph ?? null), createGraph: createGraph ?? false }));
+  const gs = gradTensors === null ? null : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
+  if (gs !== null && gs.length !== ts.length) throw new RangeError(`got ${ts.length} tensors and ${gs.length} gradients`);
+  native.backward(ts.map((t, i) => toHandle(t, `autograd.backward: tensors[${i}]`)), gs && gs.map((g, i) => (g === null ? null : toHandle(g, `autograd.backward: gradTensors[${i}]`))),
+    retainGraph ?? null, createGraph ?? false, backwardInputs(inputs, 'autograd.backward'));
 }
 
 /** torch.autograd.set_detect_anomaly / detect_anomaly: a backward error names the JS stack of the forward call that made the failing node. */

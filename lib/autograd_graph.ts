@@ -1,11 +1,11 @@
 // torch.autograd.graph: the graph's nodes (autograd_node.ts) and the saved-tensors default hooks
 // (savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks).
-import { withMode } from './autograd.js';
-import { Node } from './autograd_node.js';
+import { enableGrad, withMode } from './autograd.js';
+import { Node, nodeHandleOf } from './autograd_node.js';
 import { native, type Handle } from './native.js';
 import { describe, readOptions } from './options.js';
 import { untracked } from './scope.js';
-import { handleOfTensor, isTensor, Tensor } from './tensor.js';
+import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from './tensor.js';
 
 export { Node, type NodeHook, type NodePreHook } from './autograd_node.js';
 
@@ -56,5 +56,62 @@ export function disableSavedTensorsHooks<T>(message: string, fn: () => T): T {
   return withMode('disableSavedTensorsHooks', () => (previous = native.setSavedTensorsHooksDisabled(message)), () => native.setSavedTensorsHooksDisabled(previous), fn);
 }
 
+// Python's _get_grad_fn_or_grad_acc: a tensor's gradFn, or a leaf's AccumulateGrad node.
+function gradFnOrAccumulator(t: Tensor): Node {
+  const node = t.requiresGrad && t.gradFn === null ? enableGrad(() => t.viewAs(t).gradFn!.nextFunctions[0]![0]) : t.gradFn;
+  if (node === null) throw new Error('Expected gradient function to be set');
+  return node;
+}
+
+function currentTask(): number {
+  const id = native.currentGraphTaskId();
+  if (id === -1) throw new Error('expected this hook to be called inside a backward call');
+  return id;
+}
+
+/**
+ * torch.autograd.graph.register_multi_grad_hook(tensors, fn, { mode }): with mode 'all' (the default),
+ * fn(grads) runs once per backward after the gradients of all those tensors that this backward computes
+ * (null for the others); with 'any', fn(grad) runs on the first of them. The hooks hold the tensors'
+ * graph nodes (as PyTorch's do): remove() the handle when done with them.
+ */
+export function registerMultiGradHook(tensors: readonly Tensor[], fn: (grads: (Tensor | null)[]) => void, options?: { mode?: 'all' }): RemovableHandle;
+export function registerMultiGradHook(tensors: readonly Tensor[], fn: (grad: Tensor) => void, options: { mode: 'any' }): RemovableHandle;
+export function registerMultiGradHook(tensors: readonly Tensor[], fn: ((grads: (Tensor | null)[]) => void) | ((grad: Tensor) => void), options: { mode?: 'all' | 'any' } = {}): RemovableHandle {
+  const { mode = 'all' } = readOptions('registerMultiGradHook', options, ['mode']);
+  if (mode !== 'all' && mode !== 'any') throw new RangeError(`Expects mode to be one of ('all', 'any') but got ${String(mode)}`);
+  if (!Array.isArray(tensors) || !tensors.every(isTensor)) throw new TypeError(`registerMultiGradHook: tensors must be an array of Tensors, got ${describe(tensors)}`);
+  if (typeof fn !== 'function') throw new TypeError(`registerMultiGradHook: fn must be a function, got ${describe(fn)}`);
+  let handles: RemovableHandle[];
+  if (mode === 'all') {
+    const nodes = tensors.map(gradFnOrAccumulator);
+    const count = tensors.length;
+    const pending = new Map<number, { seen: number; expected: number; grads: (Tensor | null)[] }>();
+    handles = tensors.map((t, i) => t.registerHook((grad) => {
+      const id = currentTask();
+      let task = pending.get(id);
+      if (task === undefined) {
+        // On the first gradient, how many of the tensors this backward reaches.
+        task = { seen: 0, expected: nodes.filter((n) => native.willEngineExecuteNode(nodeHandleOf(n))).length, grads: new Array<Tensor | null>(count).fill(null) };
+        pending.set(id, task);
+      }
+      task.grads[i] = grad;
+      if (++task.seen === task.expected) {
+        pending.delete(id);
+        (fn as (grads: (Tensor | null)[]) => void)(task.grads);
+      }
+    }));
+  } else {
+    const ran = new Set<number>();
+    handles = tensors.filter((t) => t.requiresGrad).map((t) => t.registerHook((grad) => {
+      const id = currentTask();
+      if (ran.has(id)) return;
+      ran.add(id);
+      (fn as (grad: Tensor) => void)(grad);
+    }));
+  }
+  return { remove: () => handles.forEach((h) => h.remove()) };
+}
+
 /** torch.autograd.graph. */
-export const graph = { Node, savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks };
+export const graph = { Node, savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks, registerMultiGradHook };

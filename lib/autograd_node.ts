@@ -36,6 +36,8 @@ const forget = new FinalizationRegistry<number>((key) => {
   if (liveNodes.get(key)?.deref() === undefined) liveNodes.delete(key);
 });
 let makeNode: (h: Handle, name: string, key: number) => Node;
+/** The native handle of a Node. */
+export let nodeHandleOf: (node: Node) => Handle;
 
 /** The Node object of a native node handle (null for none). */
 export function nodeOf(h: Handle | null): Node | null {
@@ -63,6 +65,7 @@ export class Node {
   }
   static {
     makeNode = (h, name) => new Node(h, name);
+    nodeHandleOf = (node) => node.#h;
   }
   /** The node's name: 'MulBackward0', 'torch::autograd::AccumulateGrad', a Function's 'MyFnBackward'. */
   name(): string {

@@ -36,7 +36,8 @@ export interface NativeAddon {
   names(h: Handle): (string | null)[] | null;
   fromBuffer(buffer: ArrayBuffer, byteOffset: number, count: number, dtype: number): Handle;
   isContiguous(h: Handle, memoryFormat: unknown): boolean;
-  backward(h: Handle, grad: Handle | null, retainGraph: boolean | null, createGraph: boolean | null): void;
+  /** One engine run from every root; null gradients are implicit ones; inputs: accumulate into these only. */
+  backward(tensors: Handle | Handle[], grads: Handle | (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean | null, inputs?: Handle | Handle[] | null): void;
   grad(h: Handle): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
   requiresGrad(h: Handle): boolean;
@@ -101,6 +102,8 @@ export interface NativeAddon {
   nodeMetadata(node: Handle): Record<string, unknown>;
   nodeRegisterHook(node: Handle, fn: (...grads: (Handle | null)[][]) => (Handle | null)[] | null, pre: boolean): number;
   nodeRemoveHook(node: Handle, id: number, pre: boolean): void;
+  currentGraphTaskId(): number;
+  willEngineExecuteNode(node: Handle): boolean;
   pushSavedTensorsHooks(pack: (t: Handle) => unknown, unpack: (packed: never) => Handle): void;
   popSavedTensorsHooks(): void;
   setSavedTensorsHooksDisabled(message: string | null): string | null;

@@ -31,6 +31,8 @@ export interface RemovableHandle {
 export interface BackwardOptions {
   retainGraph?: boolean | null;
   createGraph?: boolean;
+  /** Accumulate into these tensors' .grad only (leaves or not); every other leaf is left alone. */
+  inputs?: Tensor | readonly Tensor[] | null;
 }
 
 export interface ToOptions {
@@ -262,9 +264,9 @@ export class Tensor {
       options = gradient;
       gradient = null;
     }
-    const { retainGraph = null, createGraph = null } = readOptions('backward', options, ['retainGraph', 'createGraph']);
+    const { retainGraph = null, createGraph = null, inputs = null } = readOptions('backward', options, ['retainGraph', 'createGraph', 'inputs']);
     const g = gradient ? toHandle(gradient, 'gradient') : null;
-    native.backward(this.#h, g, retainGraph as boolean | null, createGraph as boolean | null);
+    native.backward(this.#h, g, retainGraph as boolean | null, createGraph as boolean | null, backwardInputs(inputs, 'backward'));
   }
 
   // ---- indexing -------------------------------------------------------------------------
@@ -542,6 +544,13 @@ function removableHook(h: Handle, id: number): RemovableHandle {
       removed = true;
     },
   };
+}
+
+/** backward's `inputs` option as handles (null when not given). */
+export function backwardInputs(inputs: unknown, fn: string): Handle | Handle[] | null {
+  if (inputs === null || inputs === undefined) return null;
+  if (!Array.isArray(inputs)) return toHandle(inputs, `${fn}: inputs`);
+  return inputs.map((t: unknown, i) => toHandle(t, `${fn}: inputs[${i}]`));
 }
 
 /** The native handle of a tensor argument; TypeError for anything else. */

@@ -140,6 +140,37 @@ def module_hooks():
     return out
 
 
+def backward_cases():
+    """torch.autograd.backward from several roots in one run, backward(inputs=...), and
+    register_multi_grad_hook in both modes (Python's docstring example)."""
+    out = {}
+    a = torch.tensor([0.3, -1.2, 2.5, 0.7], requires_grad=True)         # float32: the order of the sums shows
+    b = torch.tensor([1.1, 0.4, -0.6, 2.0], requires_grad=True)
+    roots = [(a * b).sin().sum(), (a.exp() * b).sum(), (a * a * b).mean()]
+    torch.autograd.backward(roots, [None, torch.tensor(2.0), None])
+    out["multi_root"] = {"a": enc(a), "b": enc(b), "a_grad": enc(a.grad), "b_grad": enc(b.grad)}
+    a.grad = None
+    b.grad = None
+    mid = a * 2
+    y = (mid * b).sum()
+    y.backward(inputs=[mid, a], retain_graph=True)
+    out["inputs"] = {"mid_grad": enc(mid.grad), "a_grad": enc(a.grad), "b_grad_is_none": b.grad is None}
+    out["empty_inputs"] = str(raised(lambda: y.backward(inputs=[])))
+    a.grad = None
+    seen = []
+    c, d = a * b, a * b
+    handle = torch.autograd.graph.register_multi_grad_hook((a, b, c, d), lambda grads: seen.append([g is not None for g in grads]))
+    c.sum().backward(retain_graph=True)
+    c.sum().backward(inputs=(a,), retain_graph=True)
+    handle.remove()
+    c.sum().backward(retain_graph=True)
+    any_seen = []
+    torch.autograd.graph.register_multi_grad_hook((a, b), lambda g: any_seen.append(enc(g)), mode="any")
+    (a * b * 3).sum().backward()
+    out["multi_grad_hook"] = {"all": seen, "any": any_seen, "bad_mode": str(raised(lambda: torch.autograd.graph.register_multi_grad_hook((a,), print, mode="some")))}
+    return out
+
+
 fixture = {
     "torch": torch.__version__,
     "x": enc(x),
@@ -149,5 +180,6 @@ fixture = {
     "node_hooks": node_hooks(),
     "saved_hooks": saved_hooks(),
     "module_hooks": module_hooks(),
+    "backward": backward_cases(),
 }
 write_fixture("autograd-graph.json", fixture)

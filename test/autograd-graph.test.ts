@@ -21,6 +21,12 @@ interface Fixture {
     two_ops: { seen: [unknown[], unknown[]][]; warnings: [string, string][]; x_grad: unknown };
     mixed_error: string;
   };
+  backward: {
+    multi_root: { a: unknown; b: unknown; a_grad: unknown; b_grad: unknown };
+    inputs: { mid_grad: unknown; a_grad: unknown; b_grad_is_none: boolean };
+    empty_inputs: string;
+    multi_grad_hook: { all: boolean[][]; any: unknown[]; bad_mode: string };
+  };
 }
 const fixture = JSON.parse(readFileSync(new URL('fixtures/autograd-graph.json', import.meta.url), 'utf8')) as Fixture;
 const x = (decode(fixture.x) as T).requiresGrad_();
@@ -269,6 +275,58 @@ describe("nn.Module's deprecated registerBackwardHook", () => {
       handle.remove();
     }
     expect(calls).toEqual(['Tanh']);
+  });
+});
+
+describe('backward from several roots, backward({ inputs }), registerMultiGradHook', () => {
+  const fx = fixture.backward;
+
+  it("autograd.backward runs the roots as one backward, as Python: its gradients, bit for bit", () => {
+    const a = (decode(fx.multi_root.a) as T).requiresGrad_();
+    const b = (decode(fx.multi_root.b) as T).requiresGrad_();
+    let backwards = 0;  // one backward: a multi-grad hook on both leaves runs once
+    const handle = graph.registerMultiGradHook([a, b], () => void backwards++);
+    torch.autograd.backward([a.mul(b).sin().sum(), a.exp().mul(b).sum(), a.mul(a).mul(b).mean()], [null, torch.tensor(2), null]);
+    handle.remove();
+    expect(backwards).toBe(1);
+    expect(exact(a.grad, fx.multi_root.a_grad)).toBeNull();
+    expect(exact(b.grad, fx.multi_root.b_grad)).toBeNull();
+    expect(() => torch.autograd.backward([a.sum(), a.sum()], [null])).toThrow('got 2 tensors and 1 gradients');
+  });
+
+  it("inputs: only those tensors' .grad is written (a non-leaf's too); an empty list is Python's error", () => {
+    const a = (decode(fx.multi_root.a) as T).requiresGrad_();
+    const b = (decode(fx.multi_root.b) as T).requiresGrad_();
+    const mid = a.mul(2);
+    const y = mid.mul(b).sum();
+    y.backward({ inputs: [mid, a], retainGraph: true });
+    expect(exact(mid.grad, fx.inputs.mid_grad)).toBeNull();
+    expect(exact(a.grad, fx.inputs.a_grad)).toBeNull();
+    expect(b.grad === null).toBe(fx.inputs.b_grad_is_none);
+    expect(() => y.backward({ inputs: [] })).toThrow(fx.empty_inputs);
+    expect(() => y.backward({ inputs: [5 as never] })).toThrow(TypeError);
+    a.grad = null;
+    torch.autograd.backward(y, null, { inputs: b });
+    expect([a.grad, b.grad === null]).toEqual([null, false]);
+  });
+
+  it("registerMultiGradHook: 'all' waits for every tensor this backward reaches, 'any' takes the first", () => {
+    const a = (decode(fx.multi_root.a) as T).requiresGrad_();
+    const b = (decode(fx.multi_root.b) as T).requiresGrad_();
+    const seen: boolean[][] = [];
+    const [c, d] = [a.mul(b), a.mul(b)];
+    const handle = graph.registerMultiGradHook([a, b, c, d], (grads) => void seen.push(grads.map((g) => g !== null)));
+    c.sum().backward({ retainGraph: true });
+    c.sum().backward({ inputs: [a], retainGraph: true });
+    handle.remove();
+    c.sum().backward({ retainGraph: true });
+    expect(seen).toEqual(fx.multi_grad_hook.all);
+    const anySeen: T[] = [];
+    graph.registerMultiGradHook([a, b], (g) => void anySeen.push(g), { mode: 'any' });
+    a.mul(b).mul(3).sum().backward();
+    expect(anySeen.length).toBe(fx.multi_grad_hook.any.length);
+    expect(exact(anySeen[0]!, fx.multi_grad_hook.any[0])).toBeNull();
+    expect(() => graph.registerMultiGradHook([a], () => undefined, { mode: 'some' as never })).toThrow(fx.multi_grad_hook.bad_mode);
   });
 });
 

@@ -142,17 +142,26 @@ Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
   return arr;
 }
 
-// backward(tensor, gradient | null, retainGraph, createGraph)
+// backward(tensors, gradients | null, retainGraph, createGraph, inputs | null): one engine run from
+// every root (a tensor or an array; null gradients are implicit ones), accumulating into the leaves,
+// or only into `inputs` when given.
 Napi::Value Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const at::Tensor& t = TensorOf(env, info[0], "self");
-  at::Tensor grad;
-  if (!IsNullish(env, info[1])) grad = TensorOf(env, info[1], "gradient");
-  bool create = !IsNullish(env, info[3]) && ToBool(env, info[3], "createGraph");
+  auto tensors = TensorList(env, info[0], "tensors");
+  std::vector<at::Tensor> grads;
+  if (!IsNullish(env, info[1])) grads = TensorList(env, info[1], "gradient");
+  if (!grads.empty() && grads.size() != tensors.size())
+    ThrowRange("got " + std::to_string(tensors.size()) + " tensors and " + std::to_string(grads.size()) + " gradients");
   c10::optional<bool> retain;
   if (!IsNullish(env, info[2])) retain = ToBool(env, info[2], "retainGraph");
+  bool create = !IsNullish(env, info[3]) && ToBool(env, info[3], "createGraph");
+  std::vector<at::Tensor> inputs;
+  if (!IsNullish(env, info[4])) {
+    inputs = TensorList(env, info[4], "inputs");
+    if (inputs.empty()) ThrowError("`inputs` argument to `backward()` cannot be empty.");
+  }
   DeleteDeferredReferences(env);
-  RunEngine(env, [&] { torch::autograd::backward({t}, {grad}, retain, create); });
+  RunEngine(env, [&] { torch::autograd::backward(tensors, grads, retain, create, inputs); });
   return env.Undefined();
 }
 

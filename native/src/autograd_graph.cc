@@ -4,6 +4,7 @@
 #include <torch/csrc/autograd/engine.h>
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/function_hook.h>
+#include <torch/csrc/autograd/graph_task.h>
 #include <torch/csrc/autograd/functions/accumulate_grad.h>
 #include <torch/csrc/autograd/saved_variable_hooks.h>
 
@@ -179,6 +180,30 @@ Napi::Value NodeRemoveHook(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// currentGraphTaskId() -> the id of the backward running on this thread, -1 outside backward.
+Napi::Value CurrentGraphTaskId(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), torch::autograd::get_current_graph_task_id());
+}
+
+// willEngineExecuteNode(node) -> whether the backward running now will run the node (Python's
+// torch._C._will_engine_execute_node, behind register_multi_grad_hook).
+Napi::Value WillEngineExecuteNode(const Napi::CallbackInfo& info) {
+  torch::autograd::Node* node = &NodeOf(info[0]);
+  const auto* execInfo = torch::autograd::get_current_graph_task_exec_info();
+  if (!execInfo) ThrowError("_will_engine_execute_node should only be called during the backward pass");
+  const auto* nodesInGraph = torch::autograd::get_current_graph_task_nodes_in_graph();
+  bool will = nodesInGraph && nodesInGraph->count(node) > 0;
+  if (will && !execInfo->empty()) {
+    auto it = execInfo->find(node);
+    if (it == execInfo->end() || !it->second.should_execute()) {
+      will = false;
+    } else if (node->topological_nr() == 0 && it->second.captures_) {
+      ThrowError("A leaf node was passed to _will_engine_execute_node but we are currently running autograd.grad(). This is currently not supported.");
+    }
+  }
+  return Napi::Boolean::New(info.Env(), will);
+}
+
 // ---- saved-tensors default hooks (torch.autograd.graph.saved_tensors_hooks) ----------------------
 
 struct SavedHooksFrame {
@@ -258,6 +283,8 @@ void RegisterAutogradGraph(napi_env env, napi_value exports) {
       {"nodeMetadata", NodeMetadata, "Node.metadata"},
       {"nodeRegisterHook", NodeRegisterHook, "Node.registerHook"},
       {"nodeRemoveHook", NodeRemoveHook, "Node.registerHook"},
+      {"currentGraphTaskId", CurrentGraphTaskId, "registerMultiGradHook"},
+      {"willEngineExecuteNode", WillEngineExecuteNode, "registerMultiGradHook"},
       {"pushSavedTensorsHooks", PushSavedTensorsHooks, "savedTensorsHooks"},
       {"popSavedTensorsHooks", PopSavedTensorsHooks, "savedTensorsHooks"},
       {"setSavedTensorsHooksDisabled", SetSavedTensorsHooksDisabled, "disableSavedTensorsHooks"},
