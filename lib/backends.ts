@@ -45,12 +45,41 @@ const mkldnn = Object.defineProperties(
   { enabled: flag('mkldnnEnabled'), deterministic: flag('mkldnnDeterministic') },
 ) as MkldnnBackend;
 
-/** torch.backends: cpu, cudnn, mkldnn, mkl, openmp. */
+// A switch of at::globalContext() as Python's function pair: enable_x(on) and x_enabled().
+function setter(name: string, what: string): (on: boolean) => void {
+  return (on: boolean): void => {
+    if (typeof on !== 'boolean') throw new TypeError(`torch.backends.cuda.${what}: expected a boolean, got ${on === null ? 'null' : typeof on}`);
+    native.contextFlag(name, on);
+  };
+}
+
+/**
+ * torch.backends.cuda: which scaled_dot_product_attention backends may run (flash, memory-efficient,
+ * math, cuDNN). The CPU kernels read the same switches (flash and math exist on the CPU).
+ */
+const cudaBackend = Object.freeze({
+  /** Whether this libtorch was built with CUDA. */
+  isBuilt: (): boolean => native.buildInfo().cuda,
+  flashSdpEnabled: (): boolean => native.contextFlag('sdpFlash'),
+  enableFlashSdp: setter('sdpFlash', 'enableFlashSdp'),
+  memEfficientSdpEnabled: (): boolean => native.contextFlag('sdpMemEfficient'),
+  enableMemEfficientSdp: setter('sdpMemEfficient', 'enableMemEfficientSdp'),
+  mathSdpEnabled: (): boolean => native.contextFlag('sdpMath'),
+  enableMathSdp: setter('sdpMath', 'enableMathSdp'),
+  cudnnSdpEnabled: (): boolean => native.contextFlag('sdpCudnn'),
+  enableCudnnSdp: setter('sdpCudnn', 'enableCudnnSdp'),
+  /** Whether the math backend may reduce in float16/bfloat16 (default false: it upcasts). */
+  fp16Bf16ReductionMathSdpAllowed: (): boolean => native.contextFlag('sdpFp16Bf16ReductionMath'),
+  allowFp16Bf16ReductionMathSdp: setter('sdpFp16Bf16ReductionMath', 'allowFp16Bf16ReductionMathSdp'),
+});
+
+/** torch.backends: cpu, cuda, cudnn, mkldnn, mkl, openmp. */
 export const backends = Object.freeze({
   cpu: Object.freeze({
     /** The SIMD level ATen's CPU kernels dispatch to: 'DEFAULT', 'AVX2', 'AVX512', ... */
     getCpuCapability: (): string => native.cpuCapability(),
   }),
+  cuda: cudaBackend,
   cudnn: Object.seal(cudnn),
   mkldnn: Object.seal(mkldnn),
   mkl: Object.freeze({ isAvailable: (): boolean => native.contextFlag('mklAvailable') }),

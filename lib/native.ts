@@ -136,6 +136,8 @@ export interface NativeAddon {
   setDeterministicAlgorithms(mode: boolean, warnOnly: boolean): void;
   /** Reads (value undefined) or sets an at::globalContext() switch; returns the value in effect. */
   contextFlag(name: string, value?: boolean): boolean;
+  /** scaled_dot_product_attention's backend order (SDPBackend numbers); set first when given. */
+  sdpPriorityOrder(order?: number[]): number[];
   setFloat32MatmulPrecision(precision: string): void;
   getFloat32MatmulPrecision(): string;
   setNumInteropThreads(n: number): void;

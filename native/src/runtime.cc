@@ -11,6 +11,7 @@
 
 #include <c10/core/CachingDeviceAllocator.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "compat.h"
@@ -117,6 +118,12 @@ constexpr ContextFlag kContextFlags[] = {
     {"lapackAvailable", [] { return at::hasLAPACK(); }, nullptr},
     {"warnAlways", [] { return c10::WarningUtils::get_warnAlways(); }, [](bool b) { c10::WarningUtils::set_warnAlways(b); }},
     {"inferenceMode", [] { return c10::InferenceMode::is_enabled(); }, nullptr},
+    {"sdpFlash", [] { return at::globalContext().userEnabledFlashSDP(); }, [](bool b) { at::globalContext().setSDPUseFlash(b); }},
+    {"sdpMemEfficient", [] { return at::globalContext().userEnabledMemEfficientSDP(); }, [](bool b) { at::globalContext().setSDPUseMemEfficient(b); }},
+    {"sdpMath", [] { return at::globalContext().userEnabledMathSDP(); }, [](bool b) { at::globalContext().setSDPUseMath(b); }},
+    {"sdpCudnn", [] { return at::globalContext().userEnabledCuDNNSDP(); }, [](bool b) { at::globalContext().setSDPUseCuDNN(b); }},
+    {"sdpOverrideable", [] { return at::globalContext().userEnabledOverrideableSDP(); }, [](bool b) { at::globalContext().setSDPUseOverrideable(b); }},
+    {"sdpFp16Bf16ReductionMath", [] { return at::globalContext().allowFP16BF16ReductionMathSDP(); }, [](bool b) { at::globalContext().setAllowFP16BF16ReductionMathSDP(b); }},
     {"autocastCacheEnabled", [] { return at::autocast::is_autocast_cache_enabled(); }, [](bool b) { at::autocast::set_autocast_cache_enabled(b); }},
 };
 
@@ -184,6 +191,25 @@ Napi::Value ContextFlagValue(const Napi::CallbackInfo& info) {
     return Napi::Boolean::New(env, f.get());
   }
   ThrowType("unknown flag '" + name + "'");
+}
+
+// sdpPriorityOrder(order?): the order scaled_dot_product_attention tries its backends in (SDPBackend
+// numbers), set first when given (a permutation of all of them, as libtorch requires).
+Napi::Value SdpPriorityOrder(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsUndefined()) {
+    std::vector<int64_t> order = ToIntList(env, info[0], "order");
+    std::vector<int64_t> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < sorted.size(); ++i)
+      if (sorted.size() != static_cast<size_t>(at::num_sdp_backends) || sorted[i] != static_cast<int64_t>(i))
+        ThrowRange("the SDP priority order must list each of the " + std::to_string(at::num_sdp_backends) + " backends (0 to " + std::to_string(at::num_sdp_backends - 1) + ") once");
+    at::globalContext().setSDPPriorityOrder(order);
+  }
+  auto current = at::globalContext().sDPPriorityOrder();
+  std::vector<int64_t> out;
+  for (at::SDPBackend b : current) out.push_back(static_cast<int64_t>(b));
+  return Napi::Value(env, FromIntList(env, out.data(), out.size()));
 }
 
 constexpr const char* kMatmulPrecisions[] = {"highest", "high", "medium"};  // at::Float32MatmulPrecision order
@@ -288,6 +314,7 @@ void RegisterRuntime(napi_env env, napi_value exports) {
       {"getDefaultDtype", GetDefaultDtype},
       {"setDeterministicAlgorithms", SetDeterministicAlgorithms, "useDeterministicAlgorithms"},
       {"contextFlag", ContextFlagValue, "backends"},
+      {"sdpPriorityOrder", SdpPriorityOrder, "sdpaKernel"},
       {"setFloat32MatmulPrecision", SetFloat32MatmulPrecision},
       {"getFloat32MatmulPrecision", GetFloat32MatmulPrecision},
       {"setNumInteropThreads", SetNumInteropThreads},

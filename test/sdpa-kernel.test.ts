@@ -1,0 +1,61 @@
+// torch.nn.attention.sdpaKernel and torch.backends.cuda's SDP switches against Python torch 2.13 on the CPU
+// (test/fixtures/sdpa-kernel.json from scripts/make-sdpa-kernel-fixtures.py): scaledDotProductAttention
+// under each backend gives Python's output bit for bit (flash and math round differently, so the choice
+// shows), no usable backend is Python's error, and the switches and priority order are restored after.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
+import { compare, decode } from '../scripts/pyvalues.mjs';
+
+type T = torch.Tensor;
+const fx = JSON.parse(readFileSync(new URL('fixtures/sdpa-kernel.json', import.meta.url), 'utf8')) as Record<string, unknown> & {
+  defaults: boolean[]; default_order: number[]; inside_math: boolean[]; priority_inside: number[]; priority_after: number[];
+  no_backend_error: string; after: boolean[]; backends: Record<string, number>;
+};
+const { SDPBackend, sdpaKernel } = torch.nn.attention;
+const cuda = torch.backends.cuda;
+const [q, k, v] = [decode(fx.q) as T, decode(fx.k) as T, decode(fx.v) as T];
+const attention = (): T => torch.nn.functional.scaledDotProductAttention(q, k, v, { isCausal: true });
+const switches = (): boolean[] => [cuda.flashSdpEnabled(), cuda.memEfficientSdpEnabled(), cuda.mathSdpEnabled(), cuda.cudnnSdpEnabled(), cuda.fp16Bf16ReductionMathSdpAllowed()];
+const exact = (t: T, expected: unknown): string | null => compare(t, expected, { exact: true });
+
+describe('nn.attention.sdpaKernel', () => {
+  it("SDPBackend has Python's numbers; the switches start as Python's", () => {
+    expect({ ...SDPBackend }).toEqual(fx.backends);
+    expect(switches()).toEqual(fx.defaults);
+  });
+
+  it("each backend gives Python's output for it, bit for bit; everything is restored after", () => {
+    expect(exact(attention(), fx.default)).toBeNull();
+    sdpaKernel(SDPBackend.MATH, () => {
+      expect(switches()).toEqual(fx.inside_math);
+      expect(exact(attention(), fx.math)).toBeNull();
+    });
+    expect(exact(sdpaKernel([SDPBackend.FLASH_ATTENTION], attention), fx.flash)).toBeNull();
+    const inside = sdpaKernel([SDPBackend.MATH, SDPBackend.FLASH_ATTENTION], { setPriority: true }, () => [torch.nn.attention.sdpaKernel.length, attention()] as const);
+    expect(exact(inside[1], fx.priority_output)).toBeNull();
+    expect(switches()).toEqual(fx.after);
+    expect(compare(attention(), fx.math, { exact: true })).not.toBeNull(); // the default (flash) differs from math: the test can tell them apart
+  });
+
+  it("no usable backend is Python's error; bad arguments are TypeErrors; a throwing fn still restores", () => {
+    expect(() => sdpaKernel(SDPBackend.EFFICIENT_ATTENTION, attention)).toThrow(fx.no_backend_error);
+    expect(switches()).toEqual(fx.after);
+    expect(() => sdpaKernel('math' as never, attention)).toThrow('Backend must be an instance of SDPBackend or a list of SDPBackend instances');
+    expect(() => sdpaKernel([SDPBackend.MATH], { setPriorty: true } as never, attention)).toThrow("unexpected option 'setPriorty'");
+    expect(() => sdpaKernel(SDPBackend.MATH, { setPriority: true }, () => { throw new Error('inside'); })).toThrow('inside');
+    expect(switches()).toEqual(fx.after);
+    expect(() => cuda.enableMathSdp(1 as never)).toThrow(TypeError);
+  });
+
+  it('torch.backends.cuda switches are settable and read back', () => {
+    try {
+      cuda.enableFlashSdp(false);
+      expect(cuda.flashSdpEnabled()).toBe(false);
+      expect(exact(attention(), fx.math)).toBeNull(); // with flash off, the CPU runs the math kernel
+    } finally {
+      cuda.enableFlashSdp(true);
+    }
+    expect(cuda.isBuilt()).toBe(torch.version.cuda !== null);
+  });
+});
