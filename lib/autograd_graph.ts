@@ -113,5 +113,18 @@ export function registerMultiGradHook(tensors: readonly Tensor[], fn: ((grads: (
   return { remove: () => handles.forEach((h) => h.remove()) };
 }
 
+/**
+ * torch.autograd.graph.increment_version(tensor | tensors): marks them modified in place, as an in-place
+ * op does, for writes autograd cannot see (a buffer written through `dataPtr`): backward then refuses
+ * the graphs that saved their old values.
+ */
+export function incrementVersion(tensor: Tensor | readonly Tensor[]): void {
+  const list = Array.isArray(tensor) ? tensor : [tensor];
+  native.incrementVersion(list.map((t: unknown, i) => {
+    if (!isTensor(t)) throw new TypeError(`incrementVersion: expected a Tensor or an array of Tensors, got ${describe(t)} at ${i}`);
+    return handleOfTensor(t);
+  }));
+}
+
 /** torch.autograd.graph. */
-export const graph = { Node, savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks, registerMultiGradHook };
+export const graph = { Node, savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks, registerMultiGradHook, incrementVersion };

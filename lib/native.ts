@@ -43,6 +43,8 @@ export interface NativeAddon {
   requiresGrad(h: Handle): boolean;
   setRequiresGrad(h: Handle, flag: boolean): void;
   isLeaf(h: Handle): boolean;
+  /** The tensor's version counter (0 for inference tensors). */
+  version(h: Handle): number;
   gradFn(h: Handle): string | null;
   retainGrad(h: Handle): void;
   setGradEnabled(on: boolean): void;
@@ -103,6 +105,7 @@ export interface NativeAddon {
   nodeRegisterHook(node: Handle, fn: (...grads: (Handle | null)[][]) => (Handle | null)[] | null, pre: boolean): number;
   nodeRemoveHook(node: Handle, id: number, pre: boolean): void;
   currentGraphTaskId(): number;
+  incrementVersion(tensors: Handle | Handle[]): void;
   willEngineExecuteNode(node: Handle): boolean;
   pushSavedTensorsHooks(pack: (t: Handle) => unknown, unpack: (packed: never) => Handle): void;
   popSavedTensorsHooks(): void;

@@ -241,6 +241,10 @@ export class Tensor {
   get isLeaf(): boolean {
     return native.isLeaf(this.#h);
   }
+  /** Python's `x._version`: how many in-place changes autograd has counted (backward checks it against what it saved). */
+  get _version(): number {
+    return native.version(this.#h);
+  }
   /** The autograd graph node that made this tensor (null for leaves and tensors outside autograd). */
   get gradFn(): Node | null {
     return nodeOf(native.gradFnNode(this.#h));

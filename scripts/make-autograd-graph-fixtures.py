@@ -171,6 +171,23 @@ def backward_cases():
     return out
 
 
+def versions():
+    """Version counters: 0 after each factory, bumped by in-place ops and increment_version, and backward's error then."""
+    factories = {
+        "ones": torch.ones(3), "zeros": torch.zeros(3), "full": torch.full((2,), 3.0), "arange": torch.arange(3),
+        "linspace": torch.linspace(0, 1, 3), "eye": torch.eye(2), "rand": torch.rand(2), "randn": torch.randn(2),
+        "randint": torch.randint(5, (3,)), "randperm": torch.randperm(4), "zeros_like": torch.zeros_like(x),
+        "full_like": torch.full_like(x, 2.0), "tril_indices": torch.tril_indices(3, 3), "tensor": torch.tensor([1.0, 2.0]),
+    }
+    a = torch.ones(3)
+    y = torch.ones(3, requires_grad=True) * a
+    a.add_(1)
+    after_add = a._version
+    torch.autograd.graph.increment_version([a, torch.zeros(1)])
+    return {"factories": {k: t._version for k, t in factories.items()}, "after_add": after_add, "after_increment": a._version,
+            "error": str(raised(lambda: y.sum().backward()))}
+
+
 fixture = {
     "torch": torch.__version__,
     "x": enc(x),
@@ -181,5 +198,6 @@ fixture = {
     "saved_hooks": saved_hooks(),
     "module_hooks": module_hooks(),
     "backward": backward_cases(),
+    "versions": versions(),
 }
 write_fixture("autograd-graph.json", fixture)

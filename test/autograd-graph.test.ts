@@ -27,6 +27,7 @@ interface Fixture {
     empty_inputs: string;
     multi_grad_hook: { all: boolean[][]; any: unknown[]; bad_mode: string };
   };
+  versions: { factories: Record<string, number>; after_add: number; after_increment: number; error: string };
 }
 const fixture = JSON.parse(readFileSync(new URL('fixtures/autograd-graph.json', import.meta.url), 'utf8')) as Fixture;
 const x = (decode(fixture.x) as T).requiresGrad_();
@@ -327,6 +328,28 @@ describe('backward from several roots, backward({ inputs }), registerMultiGradHo
     expect(anySeen.length).toBe(fx.multi_grad_hook.any.length);
     expect(exact(anySeen[0]!, fx.multi_grad_hook.any[0])).toBeNull();
     expect(() => graph.registerMultiGradHook([a], () => undefined, { mode: 'some' as never })).toThrow(fx.multi_grad_hook.bad_mode);
+  });
+});
+
+describe('version counters', () => {
+  it("factories start at 0, in-place ops and incrementVersion bump them, and backward's error is Python's", () => {
+    const fv = fixture.versions;
+    const made: Record<string, T> = {
+      ones: torch.ones(3), zeros: torch.zeros(3), full: torch.full([2], 3), arange: torch.arange(3), linspace: torch.linspace(0, 1, 3),
+      eye: torch.eye(2), rand: torch.rand(2), randn: torch.randn(2), randint: torch.randint(5, [3]), randperm: torch.randperm(4),
+      zeros_like: torch.zerosLike(x), full_like: torch.fullLike(x, 2), tril_indices: torch.trilIndices(3, 3), tensor: torch.tensor([1, 2]),
+    };
+    expect(Object.fromEntries(Object.entries(made).map(([k, t]) => [k, t._version]))).toEqual(fv.factories);
+    const a = torch.ones(3);
+    const y = torch.ones(3, { requiresGrad: true }).mul(a);
+    a.add_(1);
+    expect(a._version).toBe(fv.after_add);
+    graph.incrementVersion([a, torch.zeros(1)]);
+    expect(a._version).toBe(fv.after_increment);
+    expect(() => y.sum().backward()).toThrow(fv.error);
+    expect(() => graph.incrementVersion([a, 3 as never])).toThrow('incrementVersion: expected a Tensor or an array of Tensors, got number at 1');
+    expect(torch.ones(2, { requiresGrad: true }).requiresGrad).toBe(true); // factories still honour requiresGrad
+    expect(x.to(torch.float32).gradFn!.name()).toBe('ToCopyBackward0'); // and conversions still record
   });
 });
 

@@ -22,8 +22,10 @@ napi_value ReadGradFnName(napi_env env, const at::Tensor& t) {
   size_t colon = name.rfind("::");  // "torch::autograd::AddBackward0" -> "AddBackward0"
   return FromString(env, colon == std::string::npos ? name : name.substr(colon + 2));
 }
+// The version counter in-place ops bump (0 for inference tensors, which have none).
+napi_value ReadVersion(napi_env env, const at::Tensor& t) { return FromInt64(env, t.is_inference() ? 0 : t._version()); }
 constexpr TensorProperty kProperties[] = {
-    {"grad", ReadGrad}, {"requiresGrad", ReadRequiresGrad}, {"isLeaf", ReadIsLeaf}, {"gradFn", ReadGradFnName},
+    {"grad", ReadGrad}, {"requiresGrad", ReadRequiresGrad}, {"isLeaf", ReadIsLeaf}, {"gradFn", ReadGradFnName}, {"version", ReadVersion},
 };
 
 // setGrad(t, g | null)

@@ -7,6 +7,7 @@
 #include <torch/csrc/autograd/graph_task.h>
 #include <torch/csrc/autograd/functions/accumulate_grad.h>
 #include <torch/csrc/autograd/saved_variable_hooks.h>
+#include <torch/csrc/autograd/variable.h>
 
 #include <algorithm>
 #include <optional>
@@ -204,6 +205,14 @@ Napi::Value WillEngineExecuteNode(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), will);
 }
 
+// incrementVersion(tensors): bumps each tensor's version counter, as an in-place op does (inference
+// tensors have none and are skipped, as in PyTorch).
+Napi::Value IncrementVersion(const Napi::CallbackInfo& info) {
+  for (const at::Tensor& t : TensorList(info.Env(), info[0], "tensor"))
+    if (t.defined() && !t.is_inference()) torch::autograd::impl::bump_version(t);
+  return info.Env().Undefined();
+}
+
 // ---- saved-tensors default hooks (torch.autograd.graph.saved_tensors_hooks) ----------------------
 
 struct SavedHooksFrame {
@@ -285,6 +294,7 @@ void RegisterAutogradGraph(napi_env env, napi_value exports) {
       {"nodeRemoveHook", NodeRemoveHook, "Node.registerHook"},
       {"currentGraphTaskId", CurrentGraphTaskId, "registerMultiGradHook"},
       {"willEngineExecuteNode", WillEngineExecuteNode, "registerMultiGradHook"},
+      {"incrementVersion", IncrementVersion},
       {"pushSavedTensorsHooks", PushSavedTensorsHooks, "savedTensorsHooks"},
       {"popSavedTensorsHooks", PopSavedTensorsHooks, "savedTensorsHooks"},
       {"setSavedTensorsHooksDisabled", SetSavedTensorsHooksDisabled, "disableSavedTensorsHooks"},

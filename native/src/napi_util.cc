@@ -24,6 +24,28 @@ std::string CleanTorchMessage(const char* what) {
   return m;
 }
 
+// Python's processErrorMsg: libtorch's type names in messages as Python's tensor types
+// ("[CPUFloatType [3]]" -> "[torch.FloatTensor [3]]"), for the eight types Python's legacy names cover.
+std::string PythonTypeNames(std::string m) {
+  if (m.find("Type") == std::string::npos) return m;
+  static const std::pair<const char*, const char*> kBackends[] = {
+      {"SparseCUDA", "torch.cuda.sparse."}, {"SparseCPU", "torch.sparse."}, {"CUDA", "torch.cuda."}, {"CPU", "torch."}};
+  static const char* const kScalars[] = {"Byte", "Char", "Double", "Float", "Int", "Long", "Short", "Half"};
+  for (const auto& [backend, module] : kBackends)
+    for (const char* scalar : kScalars) {
+      const std::string from = std::string(backend) + scalar + "Type", to = std::string(module) + scalar + "Tensor";
+      for (size_t at = 0; (at = m.find(from, at)) != std::string::npos;) {
+        if (at > 0 && std::isalpha(static_cast<unsigned char>(m[at - 1]))) {  // CPUFloatType inside SparseCPUFloatType
+          at += from.size();
+          continue;
+        }
+        m.replace(at, from.size(), to);
+        at += to.size();
+      }
+    }
+  return m;
+}
+
 std::string TorchMessage(const std::exception& e) {
   // TORCH_SHOW_CPP_STACKTRACES=1 asks for the C++ backtrace, as it does in Python (and pays for it).
   static const bool showStack = [] {
@@ -31,8 +53,8 @@ std::string TorchMessage(const std::exception& e) {
     return v && *v && std::strcmp(v, "0") != 0;
   }();
   if (showStack) return e.what();
-  if (auto* c10error = dynamic_cast<const c10::Error*>(&e)) return CleanTorchMessage(c10error->what_without_backtrace());
-  return CleanTorchMessage(e.what());
+  if (auto* c10error = dynamic_cast<const c10::Error*>(&e)) return PythonTypeNames(CleanTorchMessage(c10error->what_without_backtrace()));
+  return PythonTypeNames(CleanTorchMessage(e.what()));
 }
 
 std::string PyRepr(double d) {

@@ -5,6 +5,7 @@
 // defaults from the schema, best-scoring overload wins.
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/grad_mode.h>
+#include <ATen/core/LegacyTypeDispatch.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -34,6 +36,7 @@ struct Overload {
   std::vector<size_t> written;           // arguments the op may write (Tensor(a!)): their metadata is restored on failure
   std::vector<size_t> outs;              // its out= arguments; several take Python's one `out` tuple (a JS array) as well
   bool takesGenerator = false;           // has a Generator? argument (a worker fills in its own)
+  bool factory = false;                  // makes a new tensor from TensorOptions: runs below ADInplaceOrView (IsFactory)
   OpCheck check = nullptr;               // argument check for input that crashes libtorch (op_checks.cc)
   UnboxedCaller unboxed;                 // set for the common Tensor/Scalar shapes (none written), when there is no check
 };
@@ -134,6 +137,22 @@ bool IsTensorArgument(const c10::TypePtr& t) {
   return t->kind() == c10::TypeKind::OptionalType && t->castRaw<c10::OptionalType>()->getElementType()->kind() == c10::TypeKind::TensorType;
 }
 
+// Python's variable factories (torch.ones, zeros_like, ...; variable_factories.h) run the op below the
+// ADInplaceOrView key, so the in-place fills inside a composite factory leave the new tensor at version 0.
+// A factory takes TensorOptions (dtype, layout, device, pin_memory) and no tensor it could differentiate:
+// none at all, or only the template of a *_like / new_* op (x.to(dtype=...) has TensorOptions too).
+bool IsFactory(const c10::FunctionSchema& schema) {
+  int options = 0;
+  bool tensors = false;
+  for (const c10::Argument& a : schema.arguments()) {
+    if (a.kwarg_only() && (a.name() == "dtype" || a.name() == "layout" || a.name() == "device" || a.name() == "pin_memory")) ++options;
+    tensors = tensors || IsTensorArgument(a.real_type());
+  }
+  const std::string& name = schema.name();
+  bool templateOnly = name.size() > 5 && (name.compare(name.size() - 5, 5, "_like") == 0 || name.rfind("aten::new_", 0) == 0);
+  return options == 4 && (!tensors || templateOnly);
+}
+
 Overload MakeOverload(const c10::OperatorHandle& h) {
   Overload o{h, {}, 0, {}, {}};
   o.check = FindOpCheck(h.schema());
@@ -151,6 +170,7 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
     if (t->kind() == c10::TypeKind::OptionalType && t->castRaw<c10::OptionalType>()->getElementType()->kind() == c10::TypeKind::GeneratorType)
       o.takesGenerator = true;
   }
+  o.factory = IsFactory(h.schema());
   if (!o.check) o.unboxed = UnboxedCaller::For(h);  // its shapes leave out written, out= and Generator arguments
   const auto& rets = h.schema().returns();
   bool named = rets.size() > 1;
@@ -543,6 +563,8 @@ bool ReadUnboxedArgs(Napi::Env env, const Overload& o, const Slots& slots, const
 
 Napi::Value RunOverload(Napi::Env env, const Overload& o, const Slots& slots, const Call& c) {
   const auto& args = o.handle.schema().arguments();
+  std::optional<at::AutoDispatchBelowADInplaceOrView> belowInplaceOrView;
+  if (o.factory) belowInplaceOrView.emplace();
   if (o.unboxed) {
     UnboxedArg unboxedArgs[UnboxedCaller::kMaxArgs];
     AliasMap aliases;
