@@ -14,6 +14,9 @@ import { bindArgs } from '../../functional/args.js';
 import { broadcastShapes, broadcastTensors } from '../../functional/shapes.js';
 import { onesLike } from '../../creation.js';
 import * as ops from '../../generated/functions.js';
+import { int64 } from '../../dtype.js';
+import { isTracing } from '../../jit.js';
+import { LinearCrossEntropyOptions as ChunkedOptions, linearCrossEntropyChunked } from '../modules/linear_cross_entropy.js';
 
 /** A loss's reduction, as PyTorch spells it ('batchmean' only for klDiv; 'elementwise_mean' is deprecated). */
 export type Reduction = 'none' | 'mean' | 'sum' | 'batchmean' | 'elementwise_mean';
@@ -544,9 +547,27 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths
 // ---------------------------------------------------------------------------------------------
 // linear_cross_entropy (new in 2.13): cross_entropy of a linear layer's logits
 
-export interface LinearCrossEntropyOptions { linearBias?: Tensor | null; weight?: Tensor | null; reduction?: Reduction; ignoreIndex?: number | null; labelSmoothing?: number; options?: null }
+export interface LinearCrossEntropyOptions {
+  linearBias?: Tensor | null;
+  weight?: Tensor | null;
+  reduction?: Reduction;
+  ignoreIndex?: number | null;
+  labelSmoothing?: number;
+  /** An nn.LinearCrossEntropyOptions: the chunked path; null (the default): the reference path. */
+  options?: ChunkedOptions | null;
+}
 
-export function linearCrossEntropyImpl(input: Tensor, linearWeight: Tensor, target: Tensor, linearBias: Tensor | null, weight: Tensor | null, reduction: Reduction, ignoreIndex: number | null, labelSmoothing: number): Tensor {
+/** The `options` argument of linear_cross_entropy: an nn.LinearCrossEntropyOptions or null. */
+export function linearCrossEntropyOptionsArg(fn: string, v: unknown): ChunkedOptions | null {
+  if (v === undefined || v === null) return null;
+  if (v instanceof ChunkedOptions) return v;
+  throw new TypeError(`${fn}: options must be an nn.LinearCrossEntropyOptions or null, got ${describe(v)}`);
+}
+
+export function linearCrossEntropyImpl(
+  input: Tensor, linearWeight: Tensor, target: Tensor, linearBias: Tensor | null, weight: Tensor | null, reduction: Reduction, ignoreIndex: number | null,
+  labelSmoothing: number, options: ChunkedOptions | null = null,
+): Tensor {
   const fn = 'linear_cross_entropy';
   if (input.dim() < 1 || input.dim() > 2) throw new RangeError(`${fn}: expected input with dimensionality 1 or 2, got ${input.dim()}`);
   if (linearWeight.dim() < 2) throw new RangeError(`${fn}: expected linear_weight with dimensionality at least 2, got ${linearWeight.dim()}`);
@@ -566,6 +587,18 @@ export function linearCrossEntropyImpl(input: Tensor, linearWeight: Tensor, targ
     );
   const logitsShape = [...numBatches, numClasses, ...outFeatures];
   if (sameShape(target.shape, logitsShape) && ignoreIndex !== null) throw new RangeError(`${fn}: ignore_index cannot be specified when target contains probabilities`);
+  if (options !== null) {
+    // the chunked path (lib/nn/modules/linear_cross_entropy.ts) where it applies; else the reference
+    // path below, with Python's warning (the K-dim loss falls back: the chunked op softmaxes over all rows)
+    const tracing = isTracing();
+    const chunkable = outFeatures.length === 0 && (reduction === 'mean' || reduction === 'sum' || reduction === 'none') && labelSmoothing === 0 && target.dtype === int64 && !tracing;
+    if (chunkable) return linearCrossEntropyChunked(input, linearWeight, target, linearBias, weight, reduction, ignoreIndex ?? -100, labelSmoothing, options);
+    warn(
+      `${fn}: \`\`options\`\` ignored; chunked path needs reduction in {'mean','sum','none'}, label_smoothing == 0, target.dtype == int64, out_features == (). ` +
+        `Got reduction='${reduction}', label_smoothing=${pyFloat(labelSmoothing)}, target.dtype=${String(target.dtype)}, out_features=${tuple(outFeatures)}, ` +
+        `tracing=${tracing ? 'True' : 'False'}, linear_bias.shape=${linearBias === null ? 'None' : tuple(linearBias.shape)}.`,
+    );
+  }
   let w = linearWeight;
   let b = linearBias;
   if (outFeatures.length > 0) {
@@ -578,16 +611,17 @@ export function linearCrossEntropyImpl(input: Tensor, linearWeight: Tensor, targ
 }
 /**
  * F.linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction='mean',
- * ignore_index=None, label_smoothing=0.0, options=None): PyTorch's unchunked path (options, the
- * chunked-computation settings, is not supported: pass null or leave it out).
+ * ignore_index=None, label_smoothing=0.0, options=None): cross_entropy(linear(input, linear_weight, linear_bias), target).
+ * `options` (an nn.LinearCrossEntropyOptions) takes the chunked path, which never materialises the whole
+ * logits; a call it cannot take (label smoothing, probability targets, out_features) warns and falls back.
  */
 export function linearCrossEntropy(input: Tensor, linearWeight: Tensor, target: Tensor, options: LinearCrossEntropyOptions = {}): Tensor {
   const fn = 'linear_cross_entropy';
   const a = bindArgs(fn, [options], ['linearBias', 'weight', 'reduction', 'ignoreIndex', 'labelSmoothing', 'options']) as Partial<Record<keyof LinearCrossEntropyOptions, unknown>>;
-  if (a.options !== undefined && a.options !== null) throw new TypeError(`${fn}: options (LinearCrossEntropyOptions, the chunked path) is not supported in torchnode; leave it out`);
+  const chunked = linearCrossEntropyOptionsArg(fn, a.options);
   const ignoreIndex = a.ignoreIndex === undefined || a.ignoreIndex === null ? null : intArg(fn, 'ignoreIndex', a.ignoreIndex, -100);
   return linearCrossEntropyImpl(
     tensorArg(fn, 'input', input), tensorArg(fn, 'linear_weight', linearWeight), tensorArg(fn, 'target', target), optTensor(fn, 'linearBias', a.linearBias),
-    optTensor(fn, 'weight', a.weight), reductionOf(fn, a), ignoreIndex, numberArg(fn, 'labelSmoothing', a.labelSmoothing, 0.0),
+    optTensor(fn, 'weight', a.weight), reductionOf(fn, a), ignoreIndex, numberArg(fn, 'labelSmoothing', a.labelSmoothing, 0.0), chunked,
   );
 }

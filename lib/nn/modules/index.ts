@@ -17,6 +17,7 @@ export * from './instancenorm.js';
 export * from './dropout.js';
 export * from './sparse.js';
 export * from './loss.js';
+export { LinearCrossEntropyOptions, type LinearCrossEntropyOptionsInit, type LinearCrossEntropyAccPolicy } from './linear_cross_entropy.js';
 export * from './rnn.js';
 export * from './attention.js';
 export * from './transformer.js';

@@ -9,6 +9,7 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
 import { Module } from '../module.js';
+import type { LinearCrossEntropyOptions } from './linear_cross_entropy.js';
 // PairwiseDistance and Linear belong to other families (distance.ts, linear.ts): looked up when a loss
 // is built, so this file compiles whether or not they have landed (Python imports them the same way).
 import * as distanceModules from './distance.js';
@@ -17,7 +18,7 @@ import {
   binaryCrossEntropyImpl, binaryCrossEntropyWithLogitsImpl, cosineEmbeddingLossImpl, crossEntropyImpl, ctcLossImpl, gaussianNllLossImpl,
   hingeEmbeddingLossImpl, huberLossImpl, klDivImpl, l1LossImpl, marginRankingLossImpl, mseLossImpl, multiMarginLossImpl,
   multilabelMarginLossImpl, multilabelSoftMarginLossImpl, nllLossImpl, poissonNllLossImpl, reductionOf, smoothL1LossImpl,
-  softMarginLossImpl, tripletMarginLossImpl, tripletMarginWithDistanceLossImpl, linearCrossEntropyImpl,
+  softMarginLossImpl, tripletMarginLossImpl, tripletMarginWithDistanceLossImpl, linearCrossEntropyImpl, linearCrossEntropyOptionsArg,
   type DistanceFunction, type Lengths, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions,
   type PoissonNllLossOptions, type KlDivOptions, type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type MarginLossOptions,
   type SmoothL1LossOptions, type HuberLossOptions, type MultiMarginLossOptions, type TripletMarginLossOptions, type CtcLossOptions,
@@ -445,16 +446,17 @@ const pyTuple = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)`
 /**
  * nn.LinearCrossEntropyLoss(in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None,
  * reduction='mean', weight=None, ignore_index=None, label_smoothing=0.0, options=None) (new in 2.13): a Linear
- * layer (submodule `linear`) and cross entropy in one module. `options` (the chunked path) is not supported.
+ * layer (submodule `linear`) and cross entropy in one module. `options`, an nn.LinearCrossEntropyOptions,
+ * takes F.linearCrossEntropy's chunked path.
  */
 export class LinearCrossEntropyLoss extends _WeightedLoss {
   declare numClasses: number;
   declare outFeatures: number[];
   declare ignoreIndex: number | null;
   declare labelSmoothing: number;
-  declare options: null;
+  declare options: LinearCrossEntropyOptions | null;
   declare linear: Module & { weight: Tensor; bias: Tensor | null; inFeatures: number };
-  constructor(inFeatures: number, numClasses: number, options: { outFeatures?: number[]; bias?: boolean; device?: unknown; dtype?: unknown; reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number | null; labelSmoothing?: number; options?: null } = {}) {
+  constructor(inFeatures: number, numClasses: number, options: { outFeatures?: number[]; bias?: boolean; device?: unknown; dtype?: unknown; reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number | null; labelSmoothing?: number; options?: LinearCrossEntropyOptions | null } = {}) {
     const cls = 'LinearCrossEntropyLoss';
     const o = ctorArgs(cls, [inFeatures, numClasses, options], ['inFeatures', 'numClasses'], ['outFeatures', 'bias', 'device', 'dtype', 'reduction', 'weight', 'ignoreIndex', 'labelSmoothing', 'options']);
     if (o.inFeatures === undefined || o.numClasses === undefined) throw new TypeError(`${cls}: missing required arguments inFeatures and numClasses`);
@@ -464,7 +466,7 @@ export class LinearCrossEntropyLoss extends _WeightedLoss {
     if (weight !== null && !(weight.dim() === 1 && weight.shape[0] === nClasses)) throw new RangeError(`${cls}: expected weight shape to be (${nClasses},), got ${pyTuple(weight.shape)}`);
     const labelSmoothing = num(cls, 'labelSmoothing', o.labelSmoothing, 0.0);
     if (labelSmoothing < 0 || labelSmoothing > 1.0) throw new RangeError(`${cls}: expected label_smoothing to be in range [0, 1], got ${pyFloat(labelSmoothing)}`);
-    if (o.options !== undefined && o.options !== null) throw new TypeError(`${cls}: options (LinearCrossEntropyOptions, the chunked path) is not supported in torchnode`);
+    const chunked = linearCrossEntropyOptionsArg(cls, o.options);
     const outFeatures = (o.outFeatures ?? []) as number[];
     if (!Array.isArray(outFeatures) || !outFeatures.every((d) => Number.isInteger(d))) throw new TypeError(`${cls}: outFeatures must be an array of integers`);
     const Linear = otherFamily(linearModules, 'Linear');
@@ -478,15 +480,15 @@ export class LinearCrossEntropyLoss extends _WeightedLoss {
     if (o.device !== undefined && o.device !== null) factory.device = o.device;
     if (o.dtype !== undefined && o.dtype !== null) factory.dtype = o.dtype;
     this.linear = new Linear(nIn, outFeatures.reduce((p, d) => p * d, nClasses), factory) as LinearCrossEntropyLoss['linear'];
-    this.options = null;
+    this.options = chunked;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     const linearWeight = this.linear.weight.reshape(this.numClasses, ...this.outFeatures, this.linear.inFeatures);
     const linearBias = this.linear.bias === null ? null : this.linear.bias.reshape(this.numClasses, ...this.outFeatures);
-    return linearCrossEntropyImpl(input, linearWeight, target, linearBias, this.weight, this.reduction, this.ignoreIndex, this.labelSmoothing);
+    return linearCrossEntropyImpl(input, linearWeight, target, linearBias, this.weight, this.reduction, this.ignoreIndex, this.labelSmoothing, this.options);
   }
   override extraRepr(): string {
     return `in_features=${this.linear.inFeatures}, num_classes=${this.numClasses}, out_features=${pyTuple(this.outFeatures)}, bias=${this.linear.bias !== null ? 'True' : 'False'}, ` +
-      `reduction=${this.reduction}, ignore_index=${this.ignoreIndex === null ? 'None' : this.ignoreIndex}, label_smoothing=${pyFloat(this.labelSmoothing)}, options=None`;
+      `reduction=${this.reduction}, ignore_index=${this.ignoreIndex === null ? 'None' : this.ignoreIndex}, label_smoothing=${pyFloat(this.labelSmoothing)}, options=${this.options === null ? 'None' : String(this.options)}`;
   }
 }
