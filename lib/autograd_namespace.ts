@@ -5,7 +5,7 @@ import { forwardAd } from './autograd_forward_ad.js';
 import { graph } from './autograd_graph.js';
 import * as functional from './autograd_functional.js';
 import { gradcheck, GradcheckError, gradgradcheck } from './autograd_gradcheck.js';
-import { Function, FunctionCtx } from './function.js';
+import { Function, FunctionCtx, onceDifferentiable } from './function.js';
 import { isOptionsObject, pyTypeName, readOptions } from './options.js';
 import { isTensor, type Tensor } from './tensor.js';
 
@@ -26,4 +26,6 @@ const Variable = function Variable(data: unknown, requiresGrad: unknown = false)
 Object.defineProperty(Variable, Symbol.hasInstance, { value: (v: unknown) => isTensor(v) });
 
 export const autograd = { grad, backward, gradcheck, gradgradcheck, GradcheckError, setDetectAnomaly, isAnomalyEnabled, detectAnomaly, Function, FunctionCtx, forwardAd, functional,
-  noGrad, enableGrad, inferenceMode, setGradEnabled, setMultithreadingEnabled, enforceGradLayoutPolicy, Variable, graph };
+  noGrad, enableGrad, inferenceMode, setGradEnabled, setMultithreadingEnabled, enforceGradLayoutPolicy, Variable, graph,
+  /** torch.autograd.function: Function, FunctionCtx and the onceDifferentiable decorator. */
+  function: { Function, FunctionCtx, onceDifferentiable } };

@@ -25,6 +25,7 @@ interface ForwardRecord {
 let takeForwardRecord: (ctx: FunctionCtx) => ForwardRecord;
 let setBackwardSaved: (ctx: FunctionCtx, saved: (Tensor | null)[] | 'freed' | undefined) => void;
 let setInJvp: (ctx: FunctionCtx, inJvp: boolean) => void;
+let materializesGrads: (ctx: FunctionCtx) => boolean;
 
 function tensorsArg(name: string, tensors: unknown[]): Tensor[] {
   return tensors.map((t, i) => {
@@ -41,6 +42,7 @@ export class FunctionCtx {
   #backwardSaved: (Tensor | null)[] | 'freed' | undefined = undefined;
   #forwardSaved: (Tensor | null)[] | null = null;
   #inJvp = false;
+  #materializeGrads = true;
   [field: string]: unknown;
 
   static {
@@ -52,6 +54,7 @@ export class FunctionCtx {
     setBackwardSaved = (ctx, saved): void => {
       ctx.#backwardSaved = saved;
     };
+    materializesGrads = (ctx): boolean => ctx.#materializeGrads;
     setInJvp = (ctx, inJvp): void => {
       ctx.#inJvp = inJvp;
       if (!inJvp) ctx.#forwardSaved = null; // read once, by jvp, as in Python
@@ -71,6 +74,15 @@ export class FunctionCtx {
       if (!isTensor(t)) throw new TypeError(`saveForBackward: argument ${i} must be a Tensor or null, got ${describe(t)}`);
       return t;
     });
+  }
+  /**
+   * ctx.set_materialize_grads: with false, backward gets null (not zeros) for the gradient of an output
+   * that took no part in the loss. Call it in forward (or setupContext).
+   */
+  setMaterializeGrads(value: boolean): void {
+    this.#forwardRecord('setMaterializeGrads');
+    if (typeof value !== 'boolean') throw new TypeError(`setMaterializeGrads: expected a boolean, got ${describe(value)}`);
+    this.#materializeGrads = value;
   }
   /** ctx.save_for_forward: tensors for jvp, read there through savedTensors. */
   saveForForward(...tensors: (Tensor | null)[]): void {
@@ -153,8 +165,16 @@ function nodeJvp(fn: FunctionClass, ctx: FunctionCtx, args: unknown[], tensorArg
 }
 
 export class Function {
-  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Outputs {
+  /** forward(ctx, ...args), or forward(...args) when the class defines setupContext. */
+  static forward(..._args: any[]): Outputs { // eslint-disable-line @typescript-eslint/no-explicit-any
     throw new Error(`${this.name}.forward is not implemented: define static forward(ctx, ...args)`);
+  }
+  /**
+   * PyTorch 2's style: define setupContext(ctx, inputs, output) and a forward(...args) without ctx;
+   * apply runs forward, then setupContext with the arguments and what forward returned.
+   */
+  static setupContext(_ctx: FunctionCtx, _inputs: unknown[], _output: Outputs): void {
+    throw new Error('setupContext is not implemented');
   }
   static backward(_ctx: FunctionCtx, ..._gradOutputs: Tensor[]): Tensor | null | (Tensor | null)[] {
     throw new Error(`${this.name}.backward is not implemented: define static backward(ctx, ...gradOutputs)`);
@@ -170,7 +190,12 @@ export class Function {
     const ctx = new FunctionCtx();
     ctx.needsInputGrad = args.map((a) => isTensor(a) && a.requiresGrad);
     // forward records neither graph nor tangents (Python's apply disables both): its outputs get them below
-    const result = noGrad(() => withFwdGradEnabled(false, () => this.forward(ctx, ...args)));
+    const result = noGrad(() => withFwdGradEnabled(false, () => {
+      if (this.setupContext === Function.setupContext) return this.forward(ctx, ...args);
+      const output = this.forward(...args);
+      this.setupContext(ctx, args, output);
+      return output;
+    }));
     const outputs = Array.isArray(result) ? result : [result];
     outputs.forEach((o, i) => {
       if (!isTensor(o)) throw new TypeError(`${name}.forward must return a Tensor or an array of Tensors; output ${i} is ${describe(o)}`);
@@ -183,21 +208,55 @@ export class Function {
       return result;
     }
     const tensorArgs = args.map((a, i) => (isTensor(a) ? i : -1)).filter((i) => i >= 0);
+    const nodeName = (this as { nodeName?: string }).nodeName ?? `${name}Backward`; // a library's own node may name itself
     const handles = (ts: (Tensor | null)[], what: string): (Handle | null)[] => ts.map((t) => (t === null ? null : toHandle(t, what)));
     const replaced = native.attachFunction(
-      `${name}Backward`,
+      nodeName,
       tensorArgs.map((i) => toHandle(args[i], 'input')),
       handles(outputs, 'output') as Handle[],
       handles(record.dirty, 'markDirty') as Handle[],
       handles(record.nonDifferentiable, 'markNonDifferentiable') as Handle[],
       handles(record.saved, 'saveForBackward'),
-      nodeBackward(this, ctx, `${name}Backward`, args.length, tensorArgs),
+      nodeBackward(this, ctx, nodeName, args.length, tensorArgs),
       this.jvp === Function.jvp ? null : nodeJvp(this, ctx, args, tensorArgs),
       executable,
+      materializesGrads(ctx),
     );
     setInJvp(ctx, false);
     // An input returned as-is comes back as a new view of it carrying this node (as in PyTorch).
     const wrapped = outputs.map((o, i) => (replaced[i] === null ? o : new Tensor(replaced[i]!)));
     return Array.isArray(result) ? wrapped : wrapped[0]!;
   }
+}
+
+const ONCE_DIFFERENTIABLE = 'trying to differentiate twice a function that was marked with @once_differentiable';
+
+// Python's DelayedError node: passes its inputs through, and fails when a gradient reaches it.
+class DelayedError extends Function {
+  static readonly nodeName = 'torch::autograd::Error';
+  static override forward(_ctx: FunctionCtx, ...tensors: Tensor[]): Tensor[] {
+    return tensors;
+  }
+  static override backward(): never {
+    throw new Error(ONCE_DIFFERENTIABLE);
+  }
+}
+
+/**
+ * torch.autograd.function.once_differentiable: wraps a backward so that it runs without building a
+ * graph; with createGraph, its results then fail a second differentiation with PyTorch's error.
+ */
+export function onceDifferentiable<C extends FunctionCtx, G extends unknown[], R>(backward: (ctx: C, ...grads: G) => R): (ctx: C, ...grads: G) => R {
+  if (typeof backward !== 'function') throw new TypeError(`onceDifferentiable: expected a function, got ${describe(backward)}`);
+  return function (this: unknown, ctx: C, ...grads: G): R {
+    const outputs = noGrad(() => backward.call(this, ctx, ...grads));
+    if (!isGradEnabled() || !grads.some((g) => isTensor(g) && g.requiresGrad)) return outputs;
+    const list = (Array.isArray(outputs) ? outputs : [outputs]) as (Tensor | null)[];
+    const fakes = list.map((t) => (isTensor(t) ? t.detach().requiresGrad_(true) : t));
+    const tensors = fakes.filter((t): t is Tensor => isTensor(t));
+    const wrapped = tensors.length ? (DelayedError.apply(...tensors) as Tensor | Tensor[]) : [];
+    const through = Array.isArray(wrapped) ? [...wrapped] : [wrapped];
+    const result = fakes.map((t) => (isTensor(t) ? through.shift()! : t));
+    return (Array.isArray(outputs) ? result : result[0]) as R;
+  };
 }

@@ -92,7 +92,7 @@ export interface NativeAddon {
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;
   attachFunction(name: string, inputs: Handle[], outputs: Handle[], dirty: Handle[], nonDifferentiable: Handle[], saved: (Handle | null)[],
     backward: (grads: (Handle | null)[], saved: (Handle | null)[] | null) => (Handle | null)[],
-    jvp?: ((tangents: (Handle | null)[]) => (Handle | null)[]) | null, executable?: boolean): (Handle | null)[];
+    jvp?: ((tangents: (Handle | null)[]) => (Handle | null)[]) | null, executable?: boolean, materializeGrads?: boolean): (Handle | null)[];
   removeHook(t: Handle, id: number): void;
   registerPostAccGradHook(t: Handle, fn: (tensor: Handle) => void): number;
   removePostAccGradHook(t: Handle, id: number): void;

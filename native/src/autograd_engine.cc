@@ -136,7 +136,13 @@ Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
   bool create = !IsNullish(env, info[4]) && ToBool(env, info[4], "createGraph");
   bool allowUnused = !IsNullish(env, info[5]) && ToBool(env, info[5], "allowUnused");
   DeleteDeferredReferences(env);
-  auto grads = RunEngine(env, [&] { return torch::autograd::grad(outputs, inputs, gradOutputs, retain, create, allowUnused); });
+  // Python's messages for these two (libtorch's C++ API words them differently).
+  for (const at::Tensor& input : inputs)
+    if (input.defined() && !input.requires_grad()) ThrowError("One of the differentiated Tensors does not require grad");
+  auto grads = RunEngine(env, [&] { return torch::autograd::grad(outputs, inputs, gradOutputs, retain, create, /*allow_unused=*/true); });
+  for (size_t i = 0; i < grads.size() && !allowUnused; ++i)
+    if (!grads[i].defined())
+      ThrowError("The differentiated Tensor at index " + std::to_string(i) + " appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
   Napi::Array arr = Napi::Array::New(env, grads.size());
   for (size_t i = 0; i < grads.size(); ++i) arr.Set(static_cast<uint32_t>(i), WrapTensor(env, grads[i]));
   return arr;

@@ -105,6 +105,7 @@ struct JsFunctionNode : public torch::autograd::Node {
   std::vector<torch::autograd::VariableInfo> outputInfo;  // shape and type of each forward output
   std::vector<torch::autograd::SavedVariable> saved;
   bool released = false;
+  bool materializeGrads = true;  // ctx.setMaterializeGrads: unused outputs get zeros (true) or null
 
  private:
   torch::autograd::variable_list CallBackward(torch::autograd::variable_list grads) {
@@ -113,8 +114,8 @@ struct JsFunctionNode : public torch::autograd::Node {
     at::OptionalDeviceGuard deviceGuard;
     Napi::Array gradArray = Napi::Array::New(env, grads.size());
     for (size_t i = 0; i < grads.size(); ++i) {
-      // Outputs that took no part get zero gradients (PyTorch's ctx.set_materialize_grads(True)).
-      if (!grads[i].defined() && i < outputInfo.size()) grads[i] = outputInfo[i].zeros(deviceGuard);
+      // Outputs that took no part get zero gradients, unless ctx.setMaterializeGrads(false) said null.
+      if (materializeGrads && !grads[i].defined() && i < outputInfo.size()) grads[i] = outputInfo[i].zeros(deviceGuard);
       gradArray.Set(static_cast<uint32_t>(i), WrapTensor(env, grads[i]));
     }
     Napi::Value savedArg = env.Null();
@@ -189,7 +190,7 @@ void ValidateOutputs(const std::vector<at::Tensor>& outputs, const ImplSet& inpu
       ThrowError("Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.");
 }
 
-// attachFunction(name, inputs, outputs, dirty, nonDifferentiable, saved, backward, jvp, executable) -> per
+// attachFunction(name, inputs, outputs, dirty, nonDifferentiable, saved, backward, jvp, executable, materializeGrads) -> per
 // output a new handle where the output became a new tensor (an input returned as-is becomes a view of
 // it), else null. Makes the outputs (computed without grad) results of one JsFunctionNode with edges to
 // the tensor inputs and saves `saved` for its backward; with executable false only forward AD runs (no
@@ -207,6 +208,7 @@ Napi::Value AttachFunction(const Napi::CallbackInfo& info) {
   if (!info[6].IsFunction()) ThrowType("backward must be a function");
   if (!IsNullish(info[7]) && !info[7].IsFunction()) ThrowType("jvp must be a function or null");
   bool executable = IsNullish(info[8]) || ToBool(env, info[8], "executable");
+  bool materializeGrads = IsNullish(info[9]) || ToBool(env, info[9], "materializeGrads");
   ImplSet dirtySet = ImplsOf(dirty), nonDifferentiableSet = ImplsOf(nonDifferentiable);
   ValidateOutputs(outputs, ImplsOf(inputs), dirtySet, nonDifferentiableSet);
 
@@ -238,6 +240,7 @@ Napi::Value AttachFunction(const Napi::CallbackInfo& info) {
   auto [wrapped, attached] = WrapOutputs(inputs, nonDifferentiableSet, dirtySet, at::ArrayRef<std::optional<at::Tensor>>(raw), node, jvp, noSetupContext, viewAs);
   if (executable) {
     auto& fn = static_cast<JsFunctionNode&>(*node);
+    fn.materializeGrads = materializeGrads;
     for (const auto& o : wrapped) fn.outputInfo.emplace_back(*o);
     for (const at::Tensor& s : toSave)
       fn.saved.emplace_back(s.defined() ? torch::autograd::SavedVariable(s, s.grad_fn().get() == node.get()) : torch::autograd::SavedVariable());
