@@ -144,3 +144,15 @@ describe('nn.UninitializedBuffer and UninitializedParameter (lazy placeholders)'
     expect([bn.running_mean instanceof nn.UninitializedBuffer, bn.running_mean!.shape, bn.running_mean === runningMean]).toEqual([false, [3], true]);
   });
 });
+
+describe("Python's module paths into torch.nn", () => {
+  it('torch.nn.modules (with modules.module) and torch.nn.parameter name the same classes and functions', () => {
+    expect(nn.modules.Linear).toBe(nn.Linear);
+    expect(nn.modules.LinearCrossEntropyOptions).toBe(nn.LinearCrossEntropyOptions);
+    expect(nn.modules.module.Module).toBe(nn.Module);
+    expect(nn.modules.module.registerModuleForwardHook).toBe(nn.registerModuleForwardHook);
+    expect(nn.modules.module.registerModuleBackwardHook).toBe(nn.registerModuleBackwardHook);
+    expect([nn.parameter.Parameter, nn.parameter.Buffer, nn.parameter.UninitializedParameter]).toEqual([nn.Parameter, nn.Buffer, nn.UninitializedParameter]);
+    expect(nn.parameter.isLazy(new nn.UninitializedParameter())).toBe(true);
+  });
+});

@@ -8,4 +8,5 @@ export * as utils from './utils/index.js';
 export * as grad from './grad.js';
 export * as parallel from './parallel/index.js';
 export * as attention from './attention.js';
+export { modules, parameter } from './namespaces.js';
 export { DataParallel } from './parallel/data_parallel.js';
