@@ -1,8 +1,10 @@
 // Grad-mode switches (torch.noGrad / enableGrad / inferenceMode / setGradEnabled) and torch.autograd:
 // grad, backward, anomaly detection, gradcheck.
+import { aten } from './call.js';
 import { native, type Handle } from './native.js';
 import { describe, isPromiseLike, readOptions } from './options.js';
 import { backwardInputs, Tensor, toHandle, type BackwardOptions } from './tensor.js';
+import { warn } from './warnings.js';
 
 function isAsyncFunction(fn: unknown): boolean {
   const kind = (fn as { constructor?: { name?: string } }).constructor?.name;
@@ -114,21 +116,66 @@ export interface GradOptions {
   gradOutputs?: Tensor | (Tensor | null)[] | null;
   retainGraph?: boolean | null;
   createGraph?: boolean;
-  allowUnused?: boolean;
+  /** Unused inputs get null instead of an error (default: materializeGrads). */
+  allowUnused?: boolean | null;
+  /** The gradOutputs carry a batch of vectors in their first dimension: one vector-Jacobian product per row, stacked. */
+  isGradsBatched?: boolean;
+  /** Unused inputs get zeros instead of null. */
+  materializeGrads?: boolean;
+  /** Deprecated and ignored, as in Python. */
+  onlyInputs?: boolean;
 }
 
 const list = (t: Tensor | readonly (Tensor | null)[], what: string): (Handle | null)[] =>
   (Array.isArray(t) ? t : [t]).map((x, i) => (x === null ? null : toHandle(x, `autograd.grad: ${what}[${i}]`)));
+const wrapAll = (hs: (Handle | null)[]): (Tensor | null)[] => hs.map((h) => (h === null ? null : new Tensor(h)));
 
-/** torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused }). */
-export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): (Tensor | null)[] {
-  options = readOptions('autograd.grad', options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused']) as GradOptions;
-  const go = options.gradOutputs === undefined || options.gradOutputs === null ? null : list(options.gradOutputs, 'gradOutputs');
-  const result = native.autogradGrad(list(outputs, 'outputs'), list(inputs, 'inputs'), go, options.retainGraph ?? null,
-    options.createGraph ?? false, options.allowUnused ?? false);
-  return result.map((h) => (h === null ? null : new Tensor(h)));
+/**
+ * torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused, isGradsBatched,
+ * materializeGrads }): the gradients of the outputs with respect to the inputs; with inputs as an object
+ * of named tensors, an object of their gradients.
+ */
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options?: GradOptions): (Tensor | null)[];
+export function grad<K extends string>(outputs: Tensor | Tensor[], inputs: Record<K, Tensor>, options?: GradOptions): Record<K, Tensor | null>;
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[] | Record<string, Tensor>, options: GradOptions = {}): (Tensor | null)[] | Record<string, Tensor | null> {
+  const o = readOptions('autograd.grad', options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused', 'isGradsBatched', 'materializeGrads', 'onlyInputs']) as GradOptions;
+  if (o.onlyInputs === false)
+    warn('only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.', 'FutureWarning');
+  if (o.materializeGrads && o.allowUnused === false)
+    throw new RangeError('Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False.');
+  const named = inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) && !isTensorValue(inputs) ? Object.keys(inputs) : null;
+  const inputList = named ? Object.values(inputs as Record<string, Tensor>) : Array.isArray(inputs) ? inputs : [inputs as Tensor];
+  if (inputList.length === 0) throw new Error('`inputs` argument to `grad()` cannot be empty.');
+  const createGraph = o.createGraph ?? false;
+  const allowUnused = o.allowUnused ?? o.materializeGrads ?? false;
+  const run = (gradOutputs: Tensor | (Tensor | null)[] | null | undefined, retainGraph: boolean | null): (Tensor | null)[] =>
+    wrapAll(native.autogradGrad(list(outputs, 'outputs'), list(inputList, 'inputs'), gradOutputs === undefined || gradOutputs === null ? null : list(gradOutputs, 'gradOutputs'),
+      retainGraph, createGraph, allowUnused));
+  let result = o.isGradsBatched ? batchedGrad(o.gradOutputs, o.retainGraph ?? null, createGraph, run) : run(o.gradOutputs, o.retainGraph ?? null);
+  if (o.materializeGrads) result = result.map((g, i) => g ?? (aten('zeros_like', [inputList[i]!]) as Tensor).requiresGrad_(createGraph));
+  return named ? Object.fromEntries(named.map((k, i) => [k, result[i]!])) : result;
 }
 
+const isTensorValue = (v: unknown): boolean => v instanceof Tensor;
+
+// is_grads_batched: one vector-Jacobian product per row of the gradOutputs' first dimension (Python vmaps
+// the engine call over it; this runs it row by row), each input's gradients stacked along a new dim 0.
+function batchedGrad(gradOutputs: GradOptions['gradOutputs'], retainGraph: boolean | null, createGraph: boolean,
+  run: (gradOutputs: (Tensor | null)[], retainGraph: boolean | null) => (Tensor | null)[]): (Tensor | null)[] {
+  const gos = gradOutputs === undefined || gradOutputs === null ? [] : Array.isArray(gradOutputs) ? gradOutputs : [gradOutputs];
+  const batched = gos.filter((g): g is Tensor => g !== null);
+  if (batched.length === 0) throw new Error('autograd.grad: isGradsBatched needs gradOutputs with the batch in their first dimension');
+  const rows = batched[0]!.shape[0] ?? 0;
+  for (const g of batched)
+    if (g.dim() === 0 || g.shape[0] !== rows) throw new RangeError(`autograd.grad: isGradsBatched: every gradOutput needs the same batch size in dim 0 (${rows}), got shape [${g.shape}]`);
+  const perRow: (Tensor | null)[][] = [];
+  for (let b = 0; b < rows; b++) perRow.push(run(gos.map((g) => (g === null ? null : g.select(0, b))), b < rows - 1 ? true : (retainGraph ?? createGraph)));
+  const inputs = perRow[0]?.length ?? 0;
+  return Array.from({ length: inputs }, (_, i) => {
+    const column = perRow.map((r) => r[i]!);
+    return column.every((g) => g !== null) ? (aten('stack', [column, 0]) as Tensor) : null;
+  });
+}
 /**
  * torch.autograd.backward(tensors, gradTensors?, { retainGraph, createGraph, inputs }): one engine run
  * from all the roots, as in Python (their gradients meet in the graph before they reach a leaf).

@@ -167,6 +167,17 @@ def backward_cases():
     any_seen = []
     torch.autograd.graph.register_multi_grad_hook((a, b), lambda g: any_seen.append(enc(g)), mode="any")
     (a * b * 3).sum().backward()
+    # autograd.grad's 2.x options: inputs as a dict, materialize_grads, is_grads_batched.
+    p = torch.tensor([0.5, -1.5, 2.0], dtype=torch.float64, requires_grad=True)
+    q = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    y = (p.sin() * 2).sum()
+    named = torch.autograd.grad(y, {"p": p, "q": q}, materialize_grads=True, retain_graph=True)
+    m = torch.tensor([[0.3, -0.2, 0.9], [1.1, 0.4, -0.7]], dtype=torch.float64, requires_grad=True)
+    go = torch.arange(24, dtype=torch.float64).reshape(4, 2, 3) / 10
+    (batched,) = torch.autograd.grad(m.exp() * m, m, go, is_grads_batched=True)
+    out["grad_options"] = {"named": {k: enc(v) for k, v in named.items()}, "batched": enc(batched),
+                           "empty": str(raised(lambda: torch.autograd.grad(y, []))),
+                           "materialize_disallowed": str(raised(lambda: torch.autograd.grad(y, p, materialize_grads=True, allow_unused=False)))}
     out["multi_grad_hook"] = {"all": seen, "any": any_seen, "bad_mode": str(raised(lambda: torch.autograd.graph.register_multi_grad_hook((a,), print, mode="some")))}
     return out
 

@@ -26,6 +26,7 @@ interface Fixture {
     inputs: { mid_grad: unknown; a_grad: unknown; b_grad_is_none: boolean };
     empty_inputs: string;
     multi_grad_hook: { all: boolean[][]; any: unknown[]; bad_mode: string };
+    grad_options: { named: Record<'p' | 'q', unknown>; batched: unknown; empty: string; materialize_disallowed: string };
   };
   versions: { factories: Record<string, number>; after_add: number; after_increment: number; error: string };
 }
@@ -309,6 +310,23 @@ describe('backward from several roots, backward({ inputs }), registerMultiGradHo
     a.grad = null;
     torch.autograd.backward(y, null, { inputs: b });
     expect([a.grad, b.grad === null]).toEqual([null, false]);
+  });
+
+  it("autograd.grad's 2.x options: named inputs, materializeGrads, isGradsBatched; Python's errors", () => {
+    const g = fx.grad_options;
+    const p = torch.tensor([0.5, -1.5, 2.0], { dtype: torch.float64, requiresGrad: true });
+    const q = torch.tensor([1.0, 2.0, 3.0], { dtype: torch.float64, requiresGrad: true });
+    const y = p.sin().mul(2).sum();
+    const named = torch.autograd.grad(y, { p, q }, { materializeGrads: true, retainGraph: true });
+    expect(Object.keys(named)).toEqual(Object.keys(g.named));
+    for (const k of ['p', 'q'] as const) expect(exact(named[k], g.named[k])).toBeNull();
+    const m = torch.tensor([[0.3, -0.2, 0.9], [1.1, 0.4, -0.7]], { dtype: torch.float64, requiresGrad: true });
+    const go = torch.arange(24, { dtype: torch.float64 }).reshape(4, 2, 3).div(10);
+    const [batched] = torch.autograd.grad(m.exp().mul(m), m, { gradOutputs: go, isGradsBatched: true });
+    expect(exact(batched!, g.batched)).toBeNull();
+    expect(() => torch.autograd.grad(y, [])).toThrow(g.empty);
+    expect(() => torch.autograd.grad(y, p, { materializeGrads: true, allowUnused: false })).toThrow(g.materialize_disallowed);
+    expect(() => torch.autograd.grad(m.exp().mul(m), m, { gradOutputs: go.index(':3'), isGradsBatched: true, allowUnused: true, retainGraph: true })).not.toThrow();
   });
 
   it("registerMultiGradHook: 'all' waits for every tensor this backward reaches, 'any' takes the first", () => {
