@@ -5,7 +5,8 @@ import { Node, nodeHandleOf } from './autograd_node.js';
 import { native, type Handle } from './native.js';
 import { describe, readOptions } from './options.js';
 import { untracked } from './scope.js';
-import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from './tensor.js';
+import { RemovableHandle } from './hooks.js';
+import { handleOfTensor, isTensor, Tensor } from './tensor.js';
 
 export { Node, type NodeHook, type NodePreHook } from './autograd_node.js';
 
@@ -110,7 +111,7 @@ export function registerMultiGradHook(tensors: readonly Tensor[], fn: ((grads: (
       (fn as (grad: Tensor) => void)(grad);
     }));
   }
-  return { remove: () => handles.forEach((h) => h.remove()) };
+  return new RemovableHandle(() => handles.forEach((h) => h.remove()));
 }
 
 /**

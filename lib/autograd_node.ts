@@ -5,7 +5,8 @@ import { inspect } from 'node:util';
 
 import { native, type Handle } from './native.js';
 import { describe } from './options.js';
-import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from './tensor.js';
+import { RemovableHandle } from './hooks.js';
+import { handleOfTensor, isTensor, Tensor } from './tensor.js';
 
 type Grads = (Tensor | null)[];
 /** hook(gradInputs, gradOutputs) after the node ran; may return replacements for gradInputs. */
@@ -98,13 +99,7 @@ export class Node {
   #addHook(pre: boolean, fn: (...grads: (Handle | null)[][]) => (Handle | null)[] | null): RemovableHandle {
     const h = this.#h;
     const id = native.nodeRegisterHook(h, fn, pre);
-    let removed = false;
-    return {
-      remove(): void {
-        if (!removed) native.nodeRemoveHook(h, id, pre);
-        removed = true;
-      },
-    };
+    return new RemovableHandle(() => native.nodeRemoveHook(h, id, pre));
   }
   toString(): string {
     return `<${this.#name.slice(this.#name.lastIndexOf('::') + 1 || 0).replace(/^:/, '')} object>`;

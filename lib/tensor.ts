@@ -6,6 +6,7 @@ import { Device, toDevice, type DeviceLike } from './device.js';
 import { bfloat16, bool as boolDType, DType, dtypeFromCode, layoutFromName, type Layout, type MemoryFormatLike, qschemeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
 import { nodeOf, type Node } from './autograd_node.js';
+import { RemovableHandle } from './hooks.js';
 import { aten, callOp, opId } from './call.js';
 import { native, type Handle } from './native.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
@@ -23,10 +24,7 @@ export type NestedArray<T> = T | NestedArray<T>[];
 export type IndexItem = number | bigint | boolean | string | null | Tensor | (number | bigint)[] | boolean[] | TypedArray;
 export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array | Uint32Array | BigUint64Array;
 
-/** What registerHook returns: `remove()` takes the hook off again. */
-export interface RemovableHandle {
-  remove(): void;
-}
+export { RemovableHandle };
 
 export interface BackwardOptions {
   retainGraph?: boolean | null;
@@ -541,13 +539,9 @@ function hookCallback(hook: (grad: Tensor) => Tensor | void | null | undefined):
 }
 
 function removableHook(h: Handle, id: number): RemovableHandle {
-  let removed = false;
-  return {
-    remove: (): void => {
-      if (!removed && !native.isDisposed(h)) native.removeHook(h, id);
-      removed = true;
-    },
-  };
+  return new RemovableHandle(() => {
+    if (!native.isDisposed(h)) native.removeHook(h, id);
+  });
 }
 
 /** backward's `inputs` option as handles (null when not given). */

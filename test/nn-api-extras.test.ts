@@ -156,3 +156,29 @@ describe("Python's module paths into torch.nn", () => {
     expect(nn.parameter.isLazy(new nn.UninitializedParameter())).toBe(true);
   });
 });
+
+describe('torch.utils.hooks.RemovableHandle', () => {
+  it('every register*Hook returns one: unique ids, remove() once, and `using` removes at the end of the block', () => {
+    const { RemovableHandle } = torch.utils.hooks;
+    const lin = new nn.Linear(2, 2);
+    const calls: string[] = [];
+    {
+      using _h = lin.registerForwardHook(() => void calls.push('forward'));
+      lin.call(torch.ones(1, 2));
+    }
+    lin.call(torch.ones(1, 2));
+    expect(calls).toEqual(['forward']);
+    const x = torch.ones(2, { requiresGrad: true });
+    const handles = [
+      lin.registerForwardPreHook(() => undefined), x.registerHook(() => undefined), x.registerPostAccumulateGradHook(() => undefined),
+      x.mul(2).gradFn!.registerHook(() => undefined), new torch.optim.SGD(lin.parameters(), { lr: 0.1 }).registerStepPreHook(() => undefined),
+      torch.autograd.graph.registerMultiGradHook([x], () => undefined), nn.registerModuleForwardHook(() => undefined),
+    ];
+    for (const h of handles) expect(h).toBeInstanceOf(RemovableHandle);
+    expect(new Set(handles.map((h) => h.id)).size).toBe(handles.length);
+    for (const h of handles) {
+      h.remove();
+      h.remove(); // a second remove does nothing
+    }
+  });
+});

@@ -10,7 +10,8 @@ import { complex128, complex64, MemoryFormat, strided } from '../dtype.js';
 import { legacyNew } from '../legacy.js';
 import { native, type Handle } from '../native.js';
 import { UntypedStorage } from '../storage.js';
-import { handleOfTensor, Tensor, type RemovableHandle } from '../tensor.js';
+import { RemovableHandle } from '../hooks.js';
+import { handleOfTensor, Tensor } from '../tensor.js';
 import { installMethods } from './args.js';
 
 // c10's ScalarType names, which Python's legacy type strings ('torch.FloatTensor') are made of.
@@ -343,13 +344,9 @@ installMethods({
     if (typeof hook !== 'function') throw new TypeError(`registerPostAccumulateGradHook: hook must be a function, got ${describe(hook)}`);
     const h = handleOfTensor(this);
     const id = native.registerPostAccGradHook(h, postAccumulateGradCallback(hook as (t: Tensor) => void));
-    let removed = false;
-    return {
-      remove: (): void => {
-        if (!removed && !native.isDisposed(h)) native.removePostAccGradHook(h, id);
-        removed = true;
-      },
-    };
+    return new RemovableHandle(() => {
+      if (!native.isDisposed(h)) native.removePostAccGradHook(h, id);
+    });
   },
   untypedStorage(this: Tensor): UntypedStorage {
     return UntypedStorage.of(this);

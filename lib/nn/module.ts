@@ -12,7 +12,8 @@ import { DType, isDTypeName, toDType } from '../dtype.js';
 import { Function as AutogradFunction, type FunctionCtx } from '../function.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { keep } from '../scope.js';
-import { isTensor, type RemovableHandle, type Tensor } from '../tensor.js';
+import { RemovableHandle } from '../hooks.js';
+import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 import type { Node } from '../autograd_node.js';
 import { Buffer, isLazy, ownedParameter, Parameter } from './parameter.js';
@@ -80,13 +81,11 @@ function addHook(list: HookEntry[], entry: HookEntry, prepend: boolean, onChange
   if (prepend) list.unshift(entry);
   else list.push(entry);
   onChange();
-  return {
-    remove() {
-      const i = list.indexOf(entry);
-      if (i >= 0) list.splice(i, 1);
-      onChange();
-    },
-  };
+  return new RemovableHandle(() => {
+    const i = list.indexOf(entry);
+    if (i >= 0) list.splice(i, 1);
+    onChange();
+  });
 }
 
 function checkHook(fn: unknown, what: string): asserts fn is (...args: unknown[]) => unknown {

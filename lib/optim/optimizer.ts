@@ -7,7 +7,8 @@ import { enableGrad } from '../autograd.js';
 import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
 import { keep } from '../scope.js';
 import { markIntKeys } from '../serialize.js';
-import { handleOfTensor, isTensor, Tensor, type RemovableHandle } from '../tensor.js';
+import { RemovableHandle } from '../hooks.js';
+import { handleOfTensor, isTensor, Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 import { pyStr } from '../nn/modules/_format.js';
 import { pyTuple } from '../print.js';
@@ -56,12 +57,10 @@ function addHook<H>(list: H[], hook: H, prepend: boolean, what: string): Removab
   if (typeof hook !== 'function') throw new TypeError(`${what}: expected a function, got ${describe(hook)}`);
   if (prepend) list.unshift(hook);
   else list.push(hook);
-  return {
-    remove() {
-      const i = list.indexOf(hook);
-      if (i >= 0) list.splice(i, 1);
-    },
-  };
+  return new RemovableHandle(() => {
+    const i = list.indexOf(hook);
+    if (i >= 0) list.splice(i, 1);
+  });
 }
 
 const globalPreHooks: StepPreHook[] = [];

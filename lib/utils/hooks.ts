@@ -1,0 +1,2 @@
+// torch.utils.hooks.
+export { RemovableHandle } from '../hooks.js';
