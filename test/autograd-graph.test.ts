@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { compare, decode } from '../scripts/pyvalues.mjs';
 import { runWithGc, startWorkers } from './run-child.js';
+import { warningsOf } from './warnings-of.js';
 
 type T = torch.Tensor;
 type Node = torch.GradFn;
@@ -64,19 +65,6 @@ function graphOf(root: Node): [string, [number | null, number][]][] {
   return out;
 }
 
-// Collects process warnings emitted while fn runs (they arrive on the next turn).
-async function warningsOf(fn: () => void): Promise<[string, string][]> {
-  const seen: [string, string][] = [];
-  const listener = (w: Error): void => void seen.push([w.name, w.message]);
-  process.on('warning', listener);
-  try {
-    fn();
-    await new Promise((r) => setImmediate(r));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
-}
 
 describe('graph nodes', () => {
   it("names and nextFunctions are Python's, node for node", () => {
@@ -214,7 +202,7 @@ describe("nn.Module's deprecated registerBackwardHook", () => {
     });
     const xs = freshX();
     let y: T | undefined;
-    expect(await warningsOf(() => (y = lin.call(xs)))).toEqual(expected.warnings);
+    expect(warningsOf(() => (y = lin.call(xs)))).toEqual(expected.warnings);
     y!.mul(y!).sum().backward();
     expect(seen.length).toBe(expected.seen.length);
     const [name, gradInput, gradOutput] = seen[0]!;
@@ -237,7 +225,7 @@ describe("nn.Module's deprecated registerBackwardHook", () => {
     two.registerBackwardHook((_m, gi, go) => void seen.push([gi.map((g) => g && g.clone()), go.map((g) => g && g.clone())]));
     const xs = freshX();
     let y: T | undefined;
-    expect(await warningsOf(() => (y = two.call(xs)))).toEqual(expected.warnings);
+    expect(warningsOf(() => (y = two.call(xs)))).toEqual(expected.warnings);
     y!.sum().backward();
     expect(seen.length).toBe(1);
     seen[0]![0].forEach((g, i) => expect(exact(g, expected.seen[0]![0][i])).toBeNull());

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { compare, decode } from '../scripts/pyvalues.mjs';
+import { warningsOf } from './warnings-of.js';
 
 type T = torch.Tensor;
 const fixture = JSON.parse(readFileSync(new URL('fixtures/compile.json', import.meta.url), 'utf8')) as {
@@ -21,25 +22,13 @@ const { nn } = torch;
 const model = (): torch.nn.Sequential => new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 2)).to(torch.float64);
 const stateDict = (): Record<string, T> => Object.fromEntries(Object.entries(fixture.state_dict).map(([k, v]) => [k, decode(v) as T]));
 
-async function warningsOf(fn: () => void): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (w: Error): void => void seen.push(`${w.name}: ${w.message}`);
-  process.on('warning', listener);
-  try {
-    fn();
-    await new Promise((r) => setImmediate(r));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
-}
 
 describe('torch.compile', () => {
   it("returns an OptimizedModule: Python's repr and state dict keys; a checkpoint of a compiled Python model loads and gives its output", async () => {
     const m = model();
     let compiled: ReturnType<typeof torch.compile<torch.nn.Sequential>> | undefined;
-    const warnings = await warningsOf(() => (compiled = torch.compile(m)));
-    expect(warnings).toEqual([expect.stringMatching(/^UserWarning: torch.compile: torchnode has no TorchDynamo .* runs eagerly/)]);
+    const warnings = warningsOf(() => (compiled = torch.compile(m)));
+    expect(warnings).toEqual([['UserWarning', expect.stringMatching(/^torch.compile: torchnode has no TorchDynamo .* runs eagerly/)]]);
     const c = compiled!;
     expect(c).toBeInstanceOf(torch._dynamo.OptimizedModule);
     expect(String(c)).toBe(fixture.repr);

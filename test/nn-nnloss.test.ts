@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { check, makeTensor, sameRelease, type ErrorEnc, type GoldenCase, type GoldenFixture } from './golden-replay.js';
+import { warningsOf } from './warnings-of.js';
 
 const nn = torch.nn;
 const F = torch.nn.functional;
@@ -21,17 +22,7 @@ torch.setNumThreads(1);
 const keys_of = (d: Record<string, unknown>): string[] => Object.keys(d);
 
 /** The warnings `fn` gives, each as 'Category: message' (all of them, as Python's simplefilter('always')). */
-function warnings_of(fn: () => unknown): string[] {
-  const seen: string[] = [];
-  const emit = process.emitWarning;
-  process.emitWarning = ((message: string | Error, category?: string) => void seen.push(`${category}: ${String(message)}`)) as typeof process.emitWarning;
-  try {
-    fn();
-  } finally {
-    process.emitWarning = emit;
-  }
-  return seen;
-}
+const warnings_of = (fn: () => unknown): string[] => warningsOf(fn).map(([category, message]) => `${category}: ${message}`);
 
 /** A loss written as a JS function of tensors: focal loss over class indices. */
 function focal_loss(logits: Tensor, target: Tensor, gamma = 2): Tensor {

@@ -5,9 +5,10 @@
 // Then several inputs and outputs, nested checkpoints, autograd.grad, Python's warnings and errors, and
 // the memory a checkpointed forward keeps.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { compare, decode } from '../scripts/pyvalues.mjs';
+import { warningsOf } from './warnings-of.js';
 
 type T = torch.Tensor;
 type Enc = Record<string, unknown>;
@@ -36,10 +37,6 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/utils-checkpoint.json'
 const { nn } = torch;
 const { checkpoint, checkpointSequential, CheckpointError, CheckpointFunction } = torch.utils.checkpoint;
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
 function expectSame(actual: unknown, expected: unknown, what: string): void {
   expect(compare(actual, expected, { exact: true }), what).toBeNull();
 }
@@ -54,19 +51,6 @@ function build(name: 'mlp' | 'dropout'): torch.nn.Sequential {
   return model;
 }
 
-// The warnings emitted while fn runs, as [category, message] pairs.
-function warningsOf(fn: () => unknown): [string, string][] {
-  const seen: [string, string][] = [];
-  const spy = vi.spyOn(process, 'emitWarning').mockImplementation(((message: string | Error, category?: string) => {
-    seen.push([String(category), String(message)]);
-  }) as typeof process.emitWarning);
-  try {
-    fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return seen;
-}
 
 // The error fn throws.
 function thrown(fn: () => unknown): Error {
