@@ -1,5 +1,6 @@
 // Grad-mode switches (torch.noGrad / enableGrad / inferenceMode / setGradEnabled) and torch.autograd:
 // grad, backward, anomaly detection, gradcheck.
+import { GradientEdge, nodeHandleOf } from './autograd_node.js';
 import { aten } from './call.js';
 import { native, type Handle } from './native.js';
 import { describe, isPromiseLike, readOptions } from './options.js';
@@ -135,28 +136,34 @@ const wrapAll = (hs: (Handle | null)[]): (Tensor | null)[] => hs.map((h) => (h =
  * materializeGrads }): the gradients of the outputs with respect to the inputs; with inputs as an object
  * of named tensors, an object of their gradients.
  */
-export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options?: GradOptions): (Tensor | null)[];
+export function grad(outputs: Tensor | Tensor[], inputs: GradInput | GradInput[], options?: GradOptions): (Tensor | null)[];
 export function grad<K extends string>(outputs: Tensor | Tensor[], inputs: Record<K, Tensor>, options?: GradOptions): Record<K, Tensor | null>;
-export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[] | Record<string, Tensor>, options: GradOptions = {}): (Tensor | null)[] | Record<string, Tensor | null> {
+export function grad(outputs: Tensor | Tensor[], inputs: GradInput | GradInput[] | Record<string, Tensor>, options: GradOptions = {}): (Tensor | null)[] | Record<string, Tensor | null> {
   const o = readOptions('autograd.grad', options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused', 'isGradsBatched', 'materializeGrads', 'onlyInputs']) as GradOptions;
   if (o.onlyInputs === false)
     warn('only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.', 'FutureWarning');
   if (o.materializeGrads && o.allowUnused === false)
     throw new RangeError('Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False.');
-  const named = inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) && !isTensorValue(inputs) ? Object.keys(inputs) : null;
-  const inputList = named ? Object.values(inputs as Record<string, Tensor>) : Array.isArray(inputs) ? inputs : [inputs as Tensor];
+  const named = inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) && !isTensorValue(inputs) && !(inputs instanceof GradientEdge) ? Object.keys(inputs) : null;
+  const inputList: GradInput[] = named ? Object.values(inputs as Record<string, Tensor>) : Array.isArray(inputs) ? inputs : [inputs as GradInput];
   if (inputList.length === 0) throw new Error('`inputs` argument to `grad()` cannot be empty.');
   const createGraph = o.createGraph ?? false;
   const allowUnused = o.allowUnused ?? o.materializeGrads ?? false;
+  const inputHandles = inputList.map((t: unknown, i) => (t instanceof GradientEdge ? [nodeHandleOf(t.node), t.outputNr] as [Handle, number] : toHandle(t, `autograd.grad: inputs[${i}]`)));
   const run = (gradOutputs: Tensor | (Tensor | null)[] | null | undefined, retainGraph: boolean | null): (Tensor | null)[] =>
-    wrapAll(native.autogradGrad(list(outputs, 'outputs'), list(inputList, 'inputs'), gradOutputs === undefined || gradOutputs === null ? null : list(gradOutputs, 'gradOutputs'),
+    wrapAll(native.autogradGrad(list(outputs, 'outputs'), inputHandles, gradOutputs === undefined || gradOutputs === null ? null : list(gradOutputs, 'gradOutputs'),
       retainGraph, createGraph, allowUnused));
   let result = o.isGradsBatched ? batchedGrad(o.gradOutputs, o.retainGraph ?? null, createGraph, run) : run(o.gradOutputs, o.retainGraph ?? null);
-  if (o.materializeGrads) result = result.map((g, i) => g ?? (aten('zeros_like', [inputList[i]!]) as Tensor).requiresGrad_(createGraph));
+  if (o.materializeGrads) {
+    if (result.some((g, i) => g === null && inputList[i] instanceof GradientEdge)) throw new Error('materialize_grads cannot be used when the given input is a GradientEdge');
+    result = result.map((g, i) => g ?? (aten('zeros_like', [inputList[i]!]) as Tensor).requiresGrad_(createGraph));
+  }
   return named ? Object.fromEntries(named.map((k, i) => [k, result[i]!])) : result;
 }
 
 const isTensorValue = (v: unknown): boolean => v instanceof Tensor;
+/** What autograd.grad differentiates with respect to: a tensor, or a GradientEdge of the graph. */
+export type GradInput = Tensor | GradientEdge;
 
 // is_grads_batched: one vector-Jacobian product per row of the gradOutputs' first dimension (Python vmaps
 // the engine call over it; this runs it row by row), each input's gradients stacked along a new dim 0.

@@ -1,14 +1,14 @@
 // torch.autograd.graph: the graph's nodes (autograd_node.ts) and the saved-tensors default hooks
 // (savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks).
-import { enableGrad, withMode } from './autograd.js';
-import { Node, nodeHandleOf } from './autograd_node.js';
+import { withMode } from './autograd.js';
+import { getGradientEdge, gradFnOrAccumulator, GradientEdge, Node, nodeHandleOf } from './autograd_node.js';
 import { native, type Handle } from './native.js';
 import { describe, readOptions } from './options.js';
 import { untracked } from './scope.js';
 import { RemovableHandle } from './hooks.js';
 import { handleOfTensor, isTensor, Tensor } from './tensor.js';
 
-export { Node, type NodeHook, type NodePreHook } from './autograd_node.js';
+export { getGradientEdge, GradientEdge, Node, type NodeHook, type NodePreHook } from './autograd_node.js';
 
 /**
  * torch.autograd.graph.saved_tensors_hooks: while fn runs, every tensor the graph saves for backward
@@ -55,13 +55,6 @@ export function disableSavedTensorsHooks<T>(message: string, fn: () => T): T {
   if (typeof message !== 'string') throw new TypeError(`disableSavedTensorsHooks: message must be a string, got ${describe(message)}`);
   let previous: string | null = null;
   return withMode('disableSavedTensorsHooks', () => (previous = native.setSavedTensorsHooksDisabled(message)), () => native.setSavedTensorsHooksDisabled(previous), fn);
-}
-
-// Python's _get_grad_fn_or_grad_acc: a tensor's gradFn, or a leaf's AccumulateGrad node.
-function gradFnOrAccumulator(t: Tensor): Node {
-  const node = t.requiresGrad && t.gradFn === null ? enableGrad(() => t.viewAs(t).gradFn!.nextFunctions[0]![0]) : t.gradFn;
-  if (node === null) throw new Error('Expected gradient function to be set');
-  return node;
 }
 
 function currentTask(): number {
@@ -128,4 +121,4 @@ export function incrementVersion(tensor: Tensor | readonly Tensor[]): void {
 }
 
 /** torch.autograd.graph. */
-export const graph = { Node, savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks, registerMultiGradHook, incrementVersion };
+export const graph = { Node, GradientEdge, getGradientEdge, savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks, registerMultiGradHook, incrementVersion };

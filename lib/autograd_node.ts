@@ -108,3 +108,40 @@ export class Node {
     return this.toString();
   }
 }
+
+/**
+ * torch.autograd.graph.GradientEdge: where one gradient enters the graph, a node and which of its
+ * inputs; autograd.grad takes one in place of a tensor (getGradientEdge(t) is t's).
+ */
+export class GradientEdge {
+  constructor(readonly node: Node, readonly outputNr: number) {
+    if (!(node instanceof Node)) throw new TypeError(`GradientEdge first object must be an autograd.graph.Node but got ${describe(node)}`);
+    if (!Number.isInteger(outputNr) || outputNr < 0) throw new RangeError(`GradientEdge: outputNr must be a non-negative integer, got ${String(outputNr)}`);
+  }
+}
+
+// A leaf's AccumulateGrad node, through a view made with grad on (as Python's enable_grad; not through
+// autograd.ts, whose imports would close a cycle with tensor.ts).
+function accumulatorOf(t: Tensor): Node | null {
+  const wasEnabled = native.isGradEnabled();
+  native.setGradEnabled(true);
+  try {
+    return t.viewAs(t).gradFn!.nextFunctions[0]![0];
+  } finally {
+    native.setGradEnabled(wasEnabled);
+  }
+}
+
+/** The graph node a tensor's gradient goes to: its gradFn, or a leaf's AccumulateGrad (Python's _get_grad_fn_or_grad_acc). */
+export function gradFnOrAccumulator(t: Tensor): Node {
+  const node = t.requiresGrad && t.gradFn === null ? accumulatorOf(t) : t.gradFn;
+  if (node === null) throw new Error('Expected gradient function to be set');
+  return node;
+}
+
+/** torch.autograd.graph.get_gradient_edge(t): the edge autograd.grad(loss, t) computes the gradient of. */
+export function getGradientEdge(t: Tensor): GradientEdge {
+  if (!isTensor(t)) throw new TypeError(`getGradientEdge: expected a Tensor, got ${describe(t)}`);
+  if (!t.requiresGrad) throw new Error('It is not possible to get the gradient edge for a Tensor that does not require gradients');
+  return new GradientEdge(gradFnOrAccumulator(t), t.outputNr);
+}

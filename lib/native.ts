@@ -86,7 +86,8 @@ export interface NativeAddon {
   generatorGetState(g: Handle): Handle;
   generatorSetState(g: Handle, state: Handle): void;
   generatorDevice(g: Handle): string;
-  autogradGrad(outputs: (Handle | null)[], inputs: (Handle | null)[], gradOutputs: (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
+  /** inputs: tensor handles, or GradientEdges as [node handle, outputNr]. */
+  autogradGrad(outputs: (Handle | null)[], inputs: (Handle | [Handle, number])[], gradOutputs: (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
   setAnomalyEnabled(on: boolean): void;
   isAnomalyEnabled(): boolean;
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;

@@ -175,7 +175,18 @@ def backward_cases():
     m = torch.tensor([[0.3, -0.2, 0.9], [1.1, 0.4, -0.7]], dtype=torch.float64, requires_grad=True)
     go = torch.arange(24, dtype=torch.float64).reshape(4, 2, 3) / 10
     (batched,) = torch.autograd.grad(m.exp() * m, m, go, is_grads_batched=True)
-    out["grad_options"] = {"named": {k: enc(v) for k, v in named.items()}, "batched": enc(batched),
+    # GradientEdges: an interior tensor's edge and a leaf's, in place of tensors.
+    from torch.autograd.graph import get_gradient_edge
+    e = p.exp()
+    z = e.sin().sum()
+    parts = p.unbind()
+    edges = {"interior": [get_gradient_edge(e).node.name(), get_gradient_edge(e).output_nr], "leaf": [get_gradient_edge(p).node.name(), get_gradient_edge(p).output_nr],
+             "unbind_1": [get_gradient_edge(parts[1]).node.name(), get_gradient_edge(parts[1]).output_nr],
+             "grads": [enc(g) for g in torch.autograd.grad(z, [get_gradient_edge(e), p, get_gradient_edge(p)], retain_graph=True)],
+             "no_grad_error": str(raised(lambda: get_gradient_edge(torch.ones(2)))),
+             "unused_error": str(raised(lambda: torch.autograd.grad(z, get_gradient_edge(q), retain_graph=True))),
+             "materialize_error": str(raised(lambda: torch.autograd.grad(z, get_gradient_edge(q), materialize_grads=True, retain_graph=True)))}
+    out["grad_options"] = {"edges": edges, "named": {k: enc(v) for k, v in named.items()}, "batched": enc(batched),
                            "empty": str(raised(lambda: torch.autograd.grad(y, []))),
                            "materialize_disallowed": str(raised(lambda: torch.autograd.grad(y, p, materialize_grads=True, allow_unused=False)))}
     out["multi_grad_hook"] = {"all": seen, "any": any_seen, "bad_mode": str(raised(lambda: torch.autograd.graph.register_multi_grad_hook((a,), print, mode="some")))}

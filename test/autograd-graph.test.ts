@@ -27,7 +27,10 @@ interface Fixture {
     inputs: { mid_grad: unknown; a_grad: unknown; b_grad_is_none: boolean };
     empty_inputs: string;
     multi_grad_hook: { all: boolean[][]; any: unknown[]; bad_mode: string };
-    grad_options: { named: Record<'p' | 'q', unknown>; batched: unknown; empty: string; materialize_disallowed: string };
+    grad_options: {
+      named: Record<'p' | 'q', unknown>; batched: unknown; empty: string; materialize_disallowed: string;
+      edges: { interior: [string, number]; leaf: [string, number]; unbind_1: [string, number]; grads: unknown[]; no_grad_error: string; unused_error: string; materialize_error: string };
+    };
   };
   versions: { factories: Record<string, number>; after_add: number; after_increment: number; error: string };
 }
@@ -315,6 +318,25 @@ describe('backward from several roots, backward({ inputs }), registerMultiGradHo
     expect(() => torch.autograd.grad(y, [])).toThrow(g.empty);
     expect(() => torch.autograd.grad(y, p, { materializeGrads: true, allowUnused: false })).toThrow(g.materialize_disallowed);
     expect(() => torch.autograd.grad(m.exp().mul(m), m, { gradOutputs: go.index(':3'), isGradsBatched: true, allowUnused: true, retainGraph: true })).not.toThrow();
+  });
+
+  it("GradientEdges stand in for tensors in autograd.grad: Python's edges and gradients", () => {
+    const ge = fx.grad_options.edges;
+    const { getGradientEdge, GradientEdge } = graph;
+    const p = torch.tensor([0.5, -1.5, 2.0], { dtype: torch.float64, requiresGrad: true });
+    const q = torch.tensor([1.0, 2.0, 3.0], { dtype: torch.float64, requiresGrad: true });
+    const e = p.exp();
+    const z = e.sin().sum();
+    const parts = p.unbind();
+    const pair = (edge: InstanceType<typeof GradientEdge>): [string, number] => [edge.node.name(), edge.outputNr];
+    expect([pair(getGradientEdge(e)), pair(getGradientEdge(p)), pair(getGradientEdge(parts[1]!))]).toEqual([ge.interior, ge.leaf, ge.unbind_1]);
+    const grads = torch.autograd.grad(z, [getGradientEdge(e), p, getGradientEdge(p)], { retainGraph: true });
+    grads.forEach((g, i) => expect(exact(g, ge.grads[i])).toBeNull());
+    expect(getGradientEdge(e).node).toBe(e.gradFn);
+    expect(() => getGradientEdge(torch.ones(2))).toThrow(ge.no_grad_error);
+    expect(() => torch.autograd.grad(z, getGradientEdge(q), { retainGraph: true })).toThrow(ge.unused_error);
+    expect(() => torch.autograd.grad(z, getGradientEdge(q), { materializeGrads: true, retainGraph: true })).toThrow(ge.materialize_error);
+    expect(() => new GradientEdge({} as never, 0)).toThrow('GradientEdge first object must be an autograd.graph.Node');
   });
 
   it("registerMultiGradHook: 'all' waits for every tensor this backward reaches, 'any' takes the first", () => {

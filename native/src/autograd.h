@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "compat.h"
 #include "handle.h"
 
 namespace torch::autograd {
@@ -76,6 +77,8 @@ void RegisterJvpDecompositions();
 // The JS object a graph node keeps as its `metadata` (null until first asked for); in the node's
 // anomaly metadata, which libtorch makes through our engine (autograd_engine.cc).
 std::shared_ptr<JsRef>& NodeMetadataRef(torch::autograd::Node& fn);
+// The node of a graph node handle (autograd_graph.cc); TypeError for anything else.
+NodePtr GraphNodeOf(const Napi::Value& v);
 // The saved-tensors hooks pushed on this thread, for a tensor being saved now (autograd_graph.cc).
 std::unique_ptr<torch::autograd::SavedVariableHooks> DefaultSavedVariableHooks();
 

@@ -5,6 +5,8 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/engine.h>
 #include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/functions/basic_ops.h>
+#include <torch/csrc/autograd/variable.h>
 
 #include <mutex>
 
@@ -124,27 +126,77 @@ auto RunEngine(napi_env env, F&& run) -> decltype(run()) {
   }
 }
 
-// autogradGrad(outputs, inputs, gradOutputs | null, retainGraph | null, createGraph, allowUnused)
+// Python's _make_grads: the gradient each output starts backward with (ones for a scalar output
+// given none), as libtorch's C++ grad makes them.
+torch::autograd::variable_list MakeGrads(const std::vector<at::Tensor>& outputs, const std::vector<at::Tensor>& given) {
+  if (!given.empty() && given.size() != outputs.size())
+    ThrowRange("got " + std::to_string(outputs.size()) + " tensors and " + std::to_string(given.size()) + " gradients");
+  torch::autograd::variable_list grads;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const at::Tensor& output = outputs[i];
+    const at::Tensor grad = given.empty() ? at::Tensor() : given[i];
+    if (grad.defined()) {
+      if (grad.is_complex() != output.is_complex())
+        ThrowError("For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch in dtype: grad_output[" +
+                   std::to_string(i) + "] has a dtype of " + std::string(c10::toString(grad.scalar_type())) + " and output[" + std::to_string(i) +
+                   "] has a dtype of " + std::string(c10::toString(output.scalar_type())) + ".");
+      grads.push_back(grad);
+    } else if (output.requires_grad()) {
+      if (output.numel() != 1) ThrowError("grad can be implicitly created only for scalar outputs");
+      if (!c10::isFloatingType(output.scalar_type()))
+        ThrowError("grad can be computed only for real scalar outputs but got " + std::string(c10::toString(output.scalar_type())));
+      grads.push_back(at::ones_like(output, LEGACY_CONTIGUOUS_MEMORY_FORMAT));
+    }
+  }
+  return grads;
+}
+
+// The edge whose gradient autograd.grad returns for one input: a tensor's (its grad_fn, or a leaf's
+// grad accumulator), or a GradientEdge's [node handle, outputNr].
+torch::autograd::Edge InputEdge(napi_env env, const Napi::Value& v, size_t i) {
+  if (v.IsArray()) {
+    Napi::Array pair = v.As<Napi::Array>();
+    return torch::autograd::Edge(GraphNodeOf(pair.Get(0u)), static_cast<uint32_t>(ToInt64(env, pair.Get(1u), "outputNr")));
+  }
+  const at::Tensor& input = TensorOf(env, v, "inputs");
+  if (!input.requires_grad()) ThrowError("One of the differentiated Tensors does not require grad");
+  NodePtr fn = input.grad_fn();
+  if (!fn) fn = torch::autograd::impl::try_get_grad_accumulator(input);
+  // An input no graph reaches: an edge to nowhere, whose gradient stays undefined.
+  if (!fn) return torch::autograd::Edge(MakeNode<torch::autograd::Identity>(), 0);
+  return torch::autograd::Edge(fn, input.output_nr());
+}
+
+// autogradGrad(outputs, inputs, gradOutputs | null, retainGraph | null, createGraph, allowUnused): the
+// engine run behind Python's autograd.grad, with each input a tensor or a GradientEdge [node, outputNr].
 Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto outputs = TensorList(env, info[0], "outputs");
-  auto inputs = TensorList(env, info[1], "inputs");
-  std::vector<at::Tensor> gradOutputs;
-  if (!IsNullish(env, info[2])) gradOutputs = TensorList(env, info[2], "gradOutputs");
-  c10::optional<bool> retain;
-  if (!IsNullish(env, info[3])) retain = ToBool(env, info[3], "retainGraph");
+  if (!info[1].IsArray()) ThrowType("inputs must be an array");
+  Napi::Array inputList = info[1].As<Napi::Array>();
+  std::vector<at::Tensor> given;
+  if (!IsNullish(env, info[2])) given = TensorList(env, info[2], "gradOutputs");
   bool create = !IsNullish(env, info[4]) && ToBool(env, info[4], "createGraph");
+  bool keep = IsNullish(env, info[3]) ? create : ToBool(env, info[3], "retainGraph");
   bool allowUnused = !IsNullish(env, info[5]) && ToBool(env, info[5], "allowUnused");
   DeleteDeferredReferences(env);
-  // Python's messages for these two (libtorch's C++ API words them differently).
-  for (const at::Tensor& input : inputs)
-    if (input.defined() && !input.requires_grad()) ThrowError("One of the differentiated Tensors does not require grad");
-  auto grads = RunEngine(env, [&] { return torch::autograd::grad(outputs, inputs, gradOutputs, retain, create, /*allow_unused=*/true); });
-  for (size_t i = 0; i < grads.size() && !allowUnused; ++i)
-    if (!grads[i].defined())
+  torch::autograd::edge_list roots;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    torch::autograd::Edge edge = torch::autograd::impl::gradient_edge(outputs[i]);
+    if (!edge.function) ThrowError("element " + std::to_string(i) + " of tensors does not require grad and does not have a grad_fn");
+    roots.push_back(std::move(edge));
+  }
+  torch::autograd::edge_list inputEdges;
+  for (uint32_t i = 0; i < inputList.Length(); ++i) inputEdges.push_back(InputEdge(env, inputList.Get(i), i));
+  torch::autograd::variable_list grads = MakeGrads(outputs, given);
+  auto result = RunEngine(env, [&] {
+    return torch::autograd::Engine::get_default_engine().execute(roots, grads, keep, create, /*accumulate_grad=*/false, inputEdges);
+  });
+  for (size_t i = 0; i < result.size() && !allowUnused; ++i)
+    if (!result[i].defined())
       ThrowError("The differentiated Tensor at index " + std::to_string(i) + " appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
-  Napi::Array arr = Napi::Array::New(env, grads.size());
-  for (size_t i = 0; i < grads.size(); ++i) arr.Set(static_cast<uint32_t>(i), WrapTensor(env, grads[i]));
+  Napi::Array arr = Napi::Array::New(env, result.size());
+  for (size_t i = 0; i < result.size(); ++i) arr.Set(static_cast<uint32_t>(i), WrapTensor(env, result[i]));
   return arr;
 }
 

@@ -34,10 +34,7 @@ napi_value WrapNode(napi_env env, const NodePtr& node) {
   return out;
 }
 
-torch::autograd::Node& NodeOf(const Napi::Value& v) {
-  if (!v.IsExternal() || !v.As<NodeExternal>().CheckTypeTag(&kNodeTag)) ThrowType("expected an autograd graph node");
-  return *v.As<NodeExternal>().Data()->node;
-}
+torch::autograd::Node& NodeOf(const Napi::Value& v) { return *GraphNodeOf(v); }
 
 Napi::Array HandleArray(Napi::Env env, const variable_list& ts) {
   Napi::Array out = Napi::Array::New(env, ts.size());
@@ -277,6 +274,11 @@ Napi::Value SetSavedTensorsHooksDisabled(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+NodePtr GraphNodeOf(const Napi::Value& v) {
+  if (!v.IsExternal() || !v.As<NodeExternal>().CheckTypeTag(&kNodeTag)) ThrowType("expected an autograd graph node");
+  return v.As<NodeExternal>().Data()->node;
+}
 
 std::unique_ptr<torch::autograd::SavedVariableHooks> DefaultSavedVariableHooks() {
   if (t_savedHooks.empty()) return nullptr;
