@@ -54,12 +54,14 @@ function setter(name: string, what: string): (on: boolean) => void {
 }
 
 /**
- * torch.backends.cuda: which scaled_dot_product_attention backends may run (flash, memory-efficient,
+ * torch.backends.cuda: matmul.allowTf32, and which scaled_dot_product_attention backends may run (flash, memory-efficient,
  * math, cuDNN). The CPU kernels read the same switches (flash and math exist on the CPU).
  */
 const cudaBackend = Object.freeze({
   /** Whether this libtorch was built with CUDA. */
   isBuilt: (): boolean => native.buildInfo().cuda,
+  /** `matmul.allowTf32`: float32 matmuls may use TF32 (Python's torch.backends.cuda.matmul.allow_tf32; it sets the float32 matmul precision, 'high' or 'highest'). */
+  matmul: Object.seal(Object.defineProperties({}, { allowTf32: flag('cublasAllowTf32') }) as { allowTf32: boolean }),
   flashSdpEnabled: (): boolean => native.contextFlag('sdpFlash'),
   enableFlashSdp: setter('sdpFlash', 'enableFlashSdp'),
   memEfficientSdpEnabled: (): boolean => native.contextFlag('sdpMemEfficient'),

@@ -40,5 +40,11 @@ def no_backend():
 
 fixture["no_backend_error"] = str(raised(no_backend))
 fixture["after"] = switches()
+# torch.backends.cuda.matmul.allow_tf32 and the float32 matmul precision it sets.
+tf32 = [cuda.matmul.allow_tf32, torch.get_float32_matmul_precision()]
+cuda.matmul.allow_tf32 = True
+tf32 += [cuda.matmul.allow_tf32, torch.get_float32_matmul_precision()]
+cuda.matmul.allow_tf32 = False
+fixture["matmul_tf32"] = tf32 + [cuda.matmul.allow_tf32, torch.get_float32_matmul_precision()]
 assert not torch.equal(F.scaled_dot_product_attention(q, k, v, is_causal=True), torch.tensor(0.0))
 write_fixture("sdpa-kernel.json", fixture)

@@ -10,7 +10,7 @@ import { compare, decode } from '../scripts/pyvalues.mjs';
 type T = torch.Tensor;
 const fx = JSON.parse(readFileSync(new URL('fixtures/sdpa-kernel.json', import.meta.url), 'utf8')) as Record<string, unknown> & {
   defaults: boolean[]; default_order: number[]; inside_math: boolean[]; priority_inside: number[]; priority_after: number[];
-  no_backend_error: string; after: boolean[]; backends: Record<string, number>;
+  no_backend_error: string; after: boolean[]; backends: Record<string, number>; matmul_tf32: (boolean | string)[];
 };
 const { SDPBackend, sdpaKernel } = torch.nn.attention;
 const cuda = torch.backends.cuda;
@@ -57,5 +57,18 @@ describe('nn.attention.sdpaKernel', () => {
       cuda.enableFlashSdp(true);
     }
     expect(cuda.isBuilt()).toBe(torch.version.cuda !== null);
+  });
+
+  it("matmul.allowTf32 reads and sets the float32 matmul precision as Python's does", () => {
+    const seen: (boolean | string)[] = [cuda.matmul.allowTf32, torch.getFloat32MatmulPrecision()];
+    try {
+      cuda.matmul.allowTf32 = true;
+      seen.push(cuda.matmul.allowTf32, torch.getFloat32MatmulPrecision());
+    } finally {
+      cuda.matmul.allowTf32 = false;
+    }
+    seen.push(cuda.matmul.allowTf32, torch.getFloat32MatmulPrecision());
+    expect(seen).toEqual(fx.matmul_tf32);
+    expect(() => ((cuda.matmul as Record<string, unknown>).allowTf3 = true)).toThrow(TypeError);
   });
 });

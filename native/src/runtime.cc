@@ -118,6 +118,7 @@ constexpr ContextFlag kContextFlags[] = {
     {"lapackAvailable", [] { return at::hasLAPACK(); }, nullptr},
     {"warnAlways", [] { return c10::WarningUtils::get_warnAlways(); }, [](bool b) { c10::WarningUtils::set_warnAlways(b); }},
     {"inferenceMode", [] { return c10::InferenceMode::is_enabled(); }, nullptr},
+    {"cublasAllowTf32", [] { return at::globalContext().allowTF32CuBLAS(); }, [](bool b) { at::globalContext().setAllowTF32CuBLAS(b); }},
     {"sdpFlash", [] { return at::globalContext().userEnabledFlashSDP(); }, [](bool b) { at::globalContext().setSDPUseFlash(b); }},
     {"sdpMemEfficient", [] { return at::globalContext().userEnabledMemEfficientSDP(); }, [](bool b) { at::globalContext().setSDPUseMemEfficient(b); }},
     {"sdpMath", [] { return at::globalContext().userEnabledMathSDP(); }, [](bool b) { at::globalContext().setSDPUseMath(b); }},
