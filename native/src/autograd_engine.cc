@@ -153,7 +153,7 @@ torch::autograd::variable_list MakeGrads(const std::vector<at::Tensor>& outputs,
 
 // The edge whose gradient autograd.grad returns for one input: a tensor's (its grad_fn, or a leaf's
 // grad accumulator), or a GradientEdge's [node handle, outputNr].
-torch::autograd::Edge InputEdge(napi_env env, const Napi::Value& v, size_t i) {
+torch::autograd::Edge InputEdge(napi_env env, const Napi::Value& v) {
   if (v.IsArray()) {
     Napi::Array pair = v.As<Napi::Array>();
     return torch::autograd::Edge(GraphNodeOf(pair.Get(0u)), static_cast<uint32_t>(ToInt64(env, pair.Get(1u), "outputNr")));
@@ -187,7 +187,7 @@ Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
     roots.push_back(std::move(edge));
   }
   torch::autograd::edge_list inputEdges;
-  for (uint32_t i = 0; i < inputList.Length(); ++i) inputEdges.push_back(InputEdge(env, inputList.Get(i), i));
+  for (uint32_t i = 0; i < inputList.Length(); ++i) inputEdges.push_back(InputEdge(env, inputList.Get(i)));
   torch::autograd::variable_list grads = MakeGrads(outputs, given);
   auto result = RunEngine(env, [&] {
     return torch::autograd::Engine::get_default_engine().execute(roots, grads, keep, create, /*accumulate_grad=*/false, inputEdges);
