@@ -4,7 +4,7 @@ import { GradientEdge, nodeHandleOf } from './autograd_node.js';
 import { aten } from './call.js';
 import { native, type Handle } from './native.js';
 import { describe, isPromiseLike, readOptions } from './options.js';
-import { backwardInputs, Tensor, toHandle, type BackwardOptions } from './tensor.js';
+import { backwardInputs, isTensor, Tensor, toHandle, type BackwardOptions } from './tensor.js';
 import { warn } from './warnings.js';
 
 function isAsyncFunction(fn: unknown): boolean {
@@ -144,7 +144,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: GradInput | GradInput[]
     warn('only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.', 'FutureWarning');
   if (o.materializeGrads && o.allowUnused === false)
     throw new RangeError('Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False.');
-  const named = inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) && !isTensorValue(inputs) && !(inputs instanceof GradientEdge) ? Object.keys(inputs) : null;
+  const named = inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) && !isTensor(inputs) && !(inputs instanceof GradientEdge) ? Object.keys(inputs) : null;
   const inputList: GradInput[] = named ? Object.values(inputs as Record<string, Tensor>) : Array.isArray(inputs) ? inputs : [inputs as GradInput];
   if (inputList.length === 0) throw new Error('`inputs` argument to `grad()` cannot be empty.');
   const createGraph = o.createGraph ?? false;
@@ -161,7 +161,6 @@ export function grad(outputs: Tensor | Tensor[], inputs: GradInput | GradInput[]
   return named ? Object.fromEntries(named.map((k, i) => [k, result[i]!])) : result;
 }
 
-const isTensorValue = (v: unknown): boolean => v instanceof Tensor;
 /** What autograd.grad differentiates with respect to: a tensor, or a GradientEdge of the graph. */
 export type GradInput = Tensor | GradientEdge;
 

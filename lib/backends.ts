@@ -5,15 +5,18 @@ import { native } from './native.js';
 
 const cudnnVersion = native.buildInfo().cudnnVersion;
 
+// Sets a switch of at::globalContext(); `label` names it in the TypeError for a non-boolean.
+function setFlag(name: string, label: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new TypeError(`${label} must be a boolean, got ${value === null ? 'null' : typeof value}`);
+  native.contextFlag(name, value);
+}
+
 // A settable switch of at::globalContext(), as a property: reading asks libtorch, so every thread agrees.
 function flag(name: string): PropertyDescriptor {
   return {
     enumerable: true,
     get: (): boolean => native.contextFlag(name),
-    set: (value: unknown): void => {
-      if (typeof value !== 'boolean') throw new TypeError(`torch.backends: ${name} must be a boolean, got ${value === null ? 'null' : typeof value}`);
-      native.contextFlag(name, value);
-    },
+    set: (value: unknown): void => setFlag(name, `torch.backends: ${name}`, value),
   };
 }
 
@@ -47,10 +50,7 @@ const mkldnn = Object.defineProperties(
 
 // A switch of at::globalContext() as Python's function pair: enable_x(on) and x_enabled().
 function setter(name: string, what: string): (on: boolean) => void {
-  return (on: boolean): void => {
-    if (typeof on !== 'boolean') throw new TypeError(`torch.backends.cuda.${what}: expected a boolean, got ${on === null ? 'null' : typeof on}`);
-    native.contextFlag(name, on);
-  };
+  return (on: boolean): void => setFlag(name, `torch.backends.cuda.${what}`, on);
 }
 
 /**

@@ -2,7 +2,7 @@
 // PyTorch checks them, and what comes back runs eagerly (compile_options.ts says why). A compiled
 // module is an OptimizedModule around the original, so its state dict keys carry PyTorch's
 // `_orig_mod.` prefix, as checkpoints saved from compiled Python models do.
-import { checkCompileOptions, type CompileOptions, InvalidBackend, LISTED_BACKENDS } from './compile_options.js';
+import { checkCompileOptions, type CompileOptions, InvalidBackend, LISTED_BACKENDS, warnRunsEagerly } from './compile_options.js';
 import { Module } from './nn/module.js';
 import { describe } from './options.js';
 
@@ -55,12 +55,13 @@ export function compile(options?: CompileOptions): <F extends Compilable>(model:
 export function compile(modelOrOptions?: unknown, options?: CompileOptions): unknown {
   if (modelOrOptions === undefined || modelOrOptions === null || (typeof modelOrOptions === 'object' && !(modelOrOptions instanceof Module))) {
     const decoratorOptions = (modelOrOptions ?? {}) as CompileOptions;
-    checkCompileOptions('torch.compile', { ...decoratorOptions, disable: true });
+    checkCompileOptions('torch.compile', decoratorOptions);
     return (model: Compilable) => compile(model, decoratorOptions);
   }
   if (!(modelOrOptions instanceof Module) && typeof modelOrOptions !== 'function')
     throw new TypeError(`A callable function is expected, but ${describe(modelOrOptions)} is provided.`);
-  if (checkCompileOptions('torch.compile', options)) return modelOrOptions;
+  if (checkCompileOptions('torch.compile', options).disable) return modelOrOptions;
+  warnRunsEagerly('torch.compile');
   if (modelOrOptions instanceof Module) return new OptimizedModule(modelOrOptions);
   const fn = modelOrOptions as (...args: unknown[]) => unknown;
   const compiled = function (this: unknown, ...args: unknown[]): unknown {

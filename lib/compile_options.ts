@@ -32,8 +32,8 @@ export class InvalidBackend extends Error {
   override name = 'InvalidBackend';
 }
 
-/** Checks torch.compile's options as PyTorch does, warns that the result runs eagerly; returns whether compiling is disabled. */
-export function checkCompileOptions(what: string, options: unknown): boolean {
+/** torch.compile's options, checked as PyTorch checks them. */
+export function checkCompileOptions(what: string, options: unknown): CompileOptions {
   const o = readOptions(what, options ?? {}, OPTION_NAMES) as CompileOptions;
   for (const key of ['fullgraph', 'disable', 'isolateRecompiles'] as const)
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new TypeError(`${what}: ${key} must be a boolean, got ${describe(o[key])}`);
@@ -49,8 +49,11 @@ export function checkCompileOptions(what: string, options: unknown): boolean {
     throw new Error(`Unrecognized mode=${String(o.mode)}, should be one of: ${MODES.join(', ')}`);
   if (o.options !== undefined && o.options !== null && (typeof o.options !== 'object' || Array.isArray(o.options)))
     throw new TypeError(`${what}: options must be an object, got ${describe(o.options)}`);
-  if (o.disable) return true;
+  return o;
+}
+
+/** The warning each compile that is not disabled gives: what it returns runs eagerly. */
+export function warnRunsEagerly(what: string): void {
   warn(`${what}: torchnode has no TorchDynamo (it compiles Python bytecode), so this runs eagerly: the same ops and results, no compiled kernels. `
     + 'For kernels compiled ahead of time, export an AOTInductor package from Python and load it with torch._inductor.aotiLoadPackage.');
-  return false;
 }

@@ -5,7 +5,7 @@
 import { randperm } from '../creation.js';
 import { Generator } from '../generator.js';
 import { readOptions } from '../options.js';
-import { Sampler } from './sampler.js';
+import { boolean, Sampler } from './sampler.js';
 
 interface Sized {
   readonly length: number;
@@ -48,10 +48,9 @@ export class DistributedSampler extends Sampler<number> {
     this.rank = wholeNumber('rank', o.rank);
     if (this.rank >= this.numReplicas || this.rank < 0)
       throw new RangeError(`Invalid rank ${this.rank}, rank should be in the interval [0, ${this.numReplicas - 1}]`);
-    this.shuffle = o.shuffle ?? true;
+    this.shuffle = boolean('DistributedSampler', 'shuffle', o.shuffle ?? true);
     this.seed = wholeNumber('seed', o.seed ?? 0);
-    this.dropLast = o.dropLast ?? false;
-    if (typeof this.shuffle !== 'boolean' || typeof this.dropLast !== 'boolean') throw new TypeError('DistributedSampler: shuffle and dropLast must be booleans');
+    this.dropLast = boolean('DistributedSampler', 'dropLast', o.dropLast ?? false);
     const n = dataset.length;
     // + 0: Python's math.ceil(-0.5) is 0, JS's -0 (fewer items than replicas, dropping the tail).
     this.numSamples = (this.dropLast && n % this.numReplicas !== 0 ? Math.ceil((n - this.numReplicas) / this.numReplicas) : Math.ceil(n / this.numReplicas)) + 0;

@@ -20,7 +20,7 @@ function positiveInteger(fn: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new RangeError(`${fn}: ${name} should be a positive integer value, but got ${name}=${String(value)}`);
   return value;
 }
-function boolean(fn: string, name: string, value: unknown): boolean {
+export function boolean(fn: string, name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} should be a boolean value, but got ${name}=${String(value)}`);
   return value;
 }

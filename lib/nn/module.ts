@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 
 import { noGrad } from '../autograd.js';
-import { checkCompileOptions, type CompileOptions } from '../compile_options.js';
+import { checkCompileOptions, type CompileOptions, warnRunsEagerly } from '../compile_options.js';
 import { emptyLike } from '../creation.js';
 import { Device, toDevice, type DeviceLike } from '../device.js';
 import { DType, isDTypeName, toDType } from '../dtype.js';
@@ -831,7 +831,7 @@ export class Module {
    * are); torchnode checks the options as torch.compile does, warns, and keeps running it eagerly.
    */
   compile(options: CompileOptions = {}): void {
-    checkCompileOptions('Module.compile', options);
+    if (!checkCompileOptions('Module.compile', options).disable) warnRunsEagerly('Module.compile');
   }
   /** Python's `len(m._forward_hooks) + len(m._forward_pre_hooks) > 0` (the Transformer fast paths check it). */
   _hasForwardHooks(): boolean {

@@ -81,31 +81,22 @@ struct JsNodePostHooks : torch::autograd::FunctionPostHook {
   variable_list operator()(const variable_list& gradInputs, const variable_list& gradOutputs) override { return list.Run(gradInputs, &gradOutputs); }
 };
 
-// The node's JS hooks of kind H, or nullptr before the first.
-template <class H, class Installed>
-H* FindHooks(Installed& installed) {
+// The node's JS hooks of kind H among those installed (made and added on first use when create),
+// or nullptr.
+template <class H, class Installed, class Add>
+JsNodeHookList* HookListIn(Installed& installed, bool create, Add add) {
   for (auto& h : installed)
-    if (auto* ours = dynamic_cast<H*>(h.get())) return ours;
-  return nullptr;
+    if (auto* ours = dynamic_cast<H*>(h.get())) return &ours->list;
+  if (!create) return nullptr;
+  auto made = std::make_unique<H>();
+  JsNodeHookList* list = &made->list;
+  add(std::move(made));
+  return list;
 }
 
 JsNodeHookList* HookList(torch::autograd::Node& node, bool pre, bool create) {
-  if (pre) {
-    auto* hooks = FindHooks<JsNodePreHooks>(node.pre_hooks());
-    if (!hooks && create) {
-      auto made = std::make_unique<JsNodePreHooks>();
-      hooks = made.get();
-      node.add_pre_hook(std::move(made));
-    }
-    return hooks ? &hooks->list : nullptr;
-  }
-  auto* hooks = FindHooks<JsNodePostHooks>(node.post_hooks());
-  if (!hooks && create) {
-    auto made = std::make_unique<JsNodePostHooks>();
-    hooks = made.get();
-    node.add_post_hook(std::move(made));
-  }
-  return hooks ? &hooks->list : nullptr;
+  if (pre) return HookListIn<JsNodePreHooks>(node.pre_hooks(), create, [&](auto h) { node.add_pre_hook(std::move(h)); });
+  return HookListIn<JsNodePostHooks>(node.post_hooks(), create, [&](auto h) { node.add_post_hook(std::move(h)); });
 }
 
 // gradFnNode(t) -> node handle | null
