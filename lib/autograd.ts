@@ -1,6 +1,6 @@
 // Grad-mode switches (torch.noGrad / enableGrad / inferenceMode / setGradEnabled) and torch.autograd:
 // grad, backward, anomaly detection, gradcheck.
-import { GradientEdge, nodeHandleOf } from './autograd_node.js';
+import { edgeOrHandle, GradientEdge } from './autograd_node.js';
 import { aten } from './call.js';
 import { native, type Handle } from './native.js';
 import { describe, isPromiseLike, readOptions } from './options.js';
@@ -136,9 +136,9 @@ const wrapAll = (hs: (Handle | null)[]): (Tensor | null)[] => hs.map((h) => (h =
  * materializeGrads }): the gradients of the outputs with respect to the inputs; with inputs as an object
  * of named tensors, an object of their gradients.
  */
-export function grad(outputs: Tensor | Tensor[], inputs: GradInput | GradInput[], options?: GradOptions): (Tensor | null)[];
-export function grad<K extends string>(outputs: Tensor | Tensor[], inputs: Record<K, Tensor>, options?: GradOptions): Record<K, Tensor | null>;
-export function grad(outputs: Tensor | Tensor[], inputs: GradInput | GradInput[] | Record<string, Tensor>, options: GradOptions = {}): (Tensor | null)[] | Record<string, Tensor | null> {
+export function grad(outputs: GradInput | GradInput[], inputs: GradInput | GradInput[], options?: GradOptions): (Tensor | null)[];
+export function grad<K extends string>(outputs: GradInput | GradInput[], inputs: Record<K, Tensor>, options?: GradOptions): Record<K, Tensor | null>;
+export function grad(outputs: GradInput | GradInput[], inputs: GradInput | GradInput[] | Record<string, Tensor>, options: GradOptions = {}): (Tensor | null)[] | Record<string, Tensor | null> {
   const o = readOptions('autograd.grad', options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused', 'isGradsBatched', 'materializeGrads', 'onlyInputs']) as GradOptions;
   if (o.onlyInputs === false)
     warn('only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.', 'FutureWarning');
@@ -149,10 +149,12 @@ export function grad(outputs: Tensor | Tensor[], inputs: GradInput | GradInput[]
   if (inputList.length === 0) throw new Error('`inputs` argument to `grad()` cannot be empty.');
   const createGraph = o.createGraph ?? false;
   const allowUnused = o.allowUnused ?? o.materializeGrads ?? false;
-  const inputHandles = inputList.map((t: unknown, i) => (t instanceof GradientEdge ? [nodeHandleOf(t.node), t.outputNr] as [Handle, number] : toHandle(t, `autograd.grad: inputs[${i}]`)));
+  const inputHandles = inputList.map((t: unknown, i) => edgeOrHandle(t, `autograd.grad: inputs[${i}]`));
+  const outputHandles = (Array.isArray(outputs) ? outputs : [outputs]).map((t: unknown, i) => edgeOrHandle(t, `autograd.grad: outputs[${i}]`));
+  const batched = o.isGradsBatched === true;
   const run = (gradOutputs: Tensor | (Tensor | null)[] | null | undefined, retainGraph: boolean | null): (Tensor | null)[] =>
-    wrapAll(native.autogradGrad(list(outputs, 'outputs'), inputHandles, gradOutputs === undefined || gradOutputs === null ? null : list(gradOutputs, 'gradOutputs'),
-      retainGraph, createGraph, allowUnused));
+    wrapAll(native.autogradGrad(outputHandles, inputHandles, gradOutputs === undefined || gradOutputs === null ? null : list(gradOutputs, 'gradOutputs'),
+      retainGraph, createGraph, allowUnused, batched));
   let result = o.isGradsBatched ? batchedGrad(o.gradOutputs, o.retainGraph ?? null, createGraph, run) : run(o.gradOutputs, o.retainGraph ?? null);
   if (o.materializeGrads) {
     if (result.some((g, i) => g === null && inputList[i] instanceof GradientEdge)) throw new Error('materialize_grads cannot be used when the given input is a GradientEdge');
@@ -161,7 +163,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: GradInput | GradInput[]
   return named ? Object.fromEntries(named.map((k, i) => [k, result[i]!])) : result;
 }
 
-/** What autograd.grad differentiates with respect to: a tensor, or a GradientEdge of the graph. */
+/** What autograd.grad and backward take as an output or an input: a tensor, or a GradientEdge of the graph. */
 export type GradInput = Tensor | GradientEdge;
 
 // is_grads_batched: one vector-Jacobian product per row of the gradOutputs' first dimension (Python vmaps
@@ -186,12 +188,12 @@ function batchedGrad(gradOutputs: GradOptions['gradOutputs'], retainGraph: boole
  * torch.autograd.backward(tensors, gradTensors?, { retainGraph, createGraph, inputs }): one engine run
  * from all the roots, as in Python (their gradients meet in the graph before they reach a leaf).
  */
-export function backward(tensors: Tensor | Tensor[], gradTensors: Tensor | (Tensor | null)[] | null = null, options: BackwardOptions = {}): void {
+export function backward(tensors: GradInput | GradInput[], gradTensors: Tensor | (Tensor | null)[] | null = null, options: BackwardOptions = {}): void {
   const { retainGraph, createGraph, inputs } = readOptions('autograd.backward', options, ['retainGraph', 'createGraph', 'inputs']) as BackwardOptions;
   const ts = Array.isArray(tensors) ? tensors : [tensors];
   const gs = gradTensors === null ? null : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
   if (gs !== null && gs.length !== ts.length) throw new RangeError(`got ${ts.length} tensors and ${gs.length} gradients`);
-  native.backward(ts.map((t, i) => toHandle(t, `autograd.backward: tensors[${i}]`)), gs && gs.map((g, i) => (g === null ? null : toHandle(g, `autograd.backward: gradTensors[${i}]`))),
+  native.backward(ts.map((t, i) => edgeOrHandle(t, `autograd.backward: tensors[${i}]`)), gs && gs.map((g, i) => (g === null ? null : toHandle(g, `autograd.backward: gradTensors[${i}]`))),
     retainGraph ?? null, createGraph ?? false, backwardInputs(inputs, 'autograd.backward'));
 }
 

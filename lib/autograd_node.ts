@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { native, type Handle } from './native.js';
 import { describe } from './options.js';
 import { RemovableHandle } from './hooks.js';
-import { handleOfTensor, isTensor, Tensor } from './tensor.js';
+import { handleOfTensor, isTensor, Tensor, toHandle } from './tensor.js';
 
 type Grads = (Tensor | null)[];
 /** hook(gradInputs, gradOutputs) after the node ran; may return replacements for gradInputs. */
@@ -111,13 +111,19 @@ export class Node {
 
 /**
  * torch.autograd.graph.GradientEdge: where one gradient enters the graph, a node and which of its
- * inputs; autograd.grad takes one in place of a tensor (getGradientEdge(t) is t's).
+ * inputs; autograd.grad and backward take one in place of a tensor, as an output or an input
+ * (getGradientEdge(t) is t's).
  */
 export class GradientEdge {
   constructor(readonly node: Node, readonly outputNr: number) {
     if (!(node instanceof Node)) throw new TypeError(`GradientEdge first object must be an autograd.graph.Node but got ${describe(node)}`);
     if (!Number.isInteger(outputNr) || outputNr < 0) throw new RangeError(`GradientEdge: outputNr must be a non-negative integer, got ${String(outputNr)}`);
   }
+}
+
+/** @internal What the engine's entry points take for a tensor or a GradientEdge: its handle, or [node handle, outputNr]. */
+export function edgeOrHandle(v: unknown, what: string): Handle | [Handle, number] {
+  return v instanceof GradientEdge ? [nodeHandleOf(v.node), v.outputNr] : toHandle(v, what);
 }
 
 // A leaf's AccumulateGrad node, through a view made with grad on (as Python's enable_grad; not through

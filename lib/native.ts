@@ -37,7 +37,7 @@ export interface NativeAddon {
   fromBuffer(buffer: ArrayBuffer, byteOffset: number, count: number, dtype: number): Handle;
   isContiguous(h: Handle, memoryFormat: unknown): boolean;
   /** One engine run from every root; null gradients are implicit ones; inputs: accumulate into these only. */
-  backward(tensors: Handle | Handle[], grads: Handle | (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean | null, inputs?: Handle | Handle[] | null): void;
+  backward(tensors: Handle | (Handle | [Handle, number])[], grads: Handle | (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean | null, inputs?: Handle | (Handle | [Handle, number])[] | null): void;
   grad(h: Handle): Handle | null;
   setGrad(h: Handle, g: Handle | null): void;
   requiresGrad(h: Handle): boolean;
@@ -87,7 +87,7 @@ export interface NativeAddon {
   generatorSetState(g: Handle, state: Handle): void;
   generatorDevice(g: Handle): string;
   /** inputs: tensor handles, or GradientEdges as [node handle, outputNr]. */
-  autogradGrad(outputs: (Handle | null)[], inputs: (Handle | [Handle, number])[], gradOutputs: (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
+  autogradGrad(outputs: (Handle | [Handle, number])[], inputs: (Handle | [Handle, number])[], gradOutputs: (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean, isGradsBatched: boolean): (Handle | null)[];
   setAnomalyEnabled(on: boolean): void;
   isAnomalyEnabled(): boolean;
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;

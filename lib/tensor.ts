@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { Device, toDevice, type DeviceLike } from './device.js';
 import { bfloat16, bool as boolDType, DType, dtypeFromCode, layoutFromName, type Layout, type MemoryFormatLike, qschemeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
-import { nodeOf, type Node } from './autograd_node.js';
+import { edgeOrHandle, nodeOf, type GradientEdge, type Node } from './autograd_node.js';
 import { RemovableHandle } from './hooks.js';
 import { aten, callOp, opId } from './call.js';
 import { native, type Handle } from './native.js';
@@ -29,8 +29,8 @@ export { RemovableHandle };
 export interface BackwardOptions {
   retainGraph?: boolean | null;
   createGraph?: boolean;
-  /** Accumulate into these tensors' .grad only (leaves or not); every other leaf is left alone. */
-  inputs?: Tensor | readonly Tensor[] | null;
+  /** Accumulate into these tensors' .grad only (leaves or not); every other leaf is left alone. A GradientEdge takes nothing. */
+  inputs?: Tensor | GradientEdge | readonly (Tensor | GradientEdge)[] | null;
 }
 
 export interface ToOptions {
@@ -544,11 +544,11 @@ function removableHook(h: Handle, id: number): RemovableHandle {
   });
 }
 
-/** backward's `inputs` option as handles (null when not given). */
-export function backwardInputs(inputs: unknown, fn: string): Handle | Handle[] | null {
+/** backward's `inputs` option as handles or [node, outputNr] edges (null when not given). */
+export function backwardInputs(inputs: unknown, fn: string): Handle | (Handle | [Handle, number])[] | null {
   if (inputs === null || inputs === undefined) return null;
-  if (!Array.isArray(inputs)) return toHandle(inputs, `${fn}: inputs`);
-  return inputs.map((t: unknown, i) => toHandle(t, `${fn}: inputs[${i}]`));
+  if (!Array.isArray(inputs)) return isTensorObject(inputs) ? handleOf(inputs) : [edgeOrHandle(inputs, `${fn}: inputs`)];
+  return inputs.map((t: unknown, i) => edgeOrHandle(t, `${fn}: inputs[${i}]`));
 }
 
 /** The native handle of a tensor argument; TypeError for anything else. */

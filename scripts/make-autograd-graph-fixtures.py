@@ -186,6 +186,30 @@ def backward_cases():
              "no_grad_error": str(raised(lambda: get_gradient_edge(torch.ones(2)))),
              "unused_error": str(raised(lambda: torch.autograd.grad(z, get_gradient_edge(q), retain_graph=True))),
              "materialize_error": str(raised(lambda: torch.autograd.grad(z, get_gradient_edge(q), materialize_grads=True, retain_graph=True)))}
+    # GradientEdges as outputs: of autograd.grad and backward, with and without gradients, mixed with tensors.
+    r = torch.tensor([0.5, -1.5, 2.0], dtype=torch.float64, requires_grad=True)
+    h = r.pow(3)
+    he = get_gradient_edge(h)
+    s_ = (r * 2).sum()
+    gr = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64)
+    as_output = {"grad": enc(torch.autograd.grad(he, r, gr, retain_graph=True)[0]),
+                 "double": enc(torch.autograd.grad(torch.autograd.grad(he, r, gr, create_graph=True)[0].sum(), r)[0]),
+                 "scalar_edge": enc(torch.autograd.grad(get_gradient_edge(s_), r, retain_graph=True)[0]),
+                 "leaf_edge": enc(torch.autograd.grad(get_gradient_edge(r), r, gr)[0]),
+                 "implicit_error": str(raised(lambda: torch.autograd.grad(he, r, retain_graph=True))),
+                 "shape_error": str(raised(lambda: torch.autograd.grad(he, r, torch.ones(2, dtype=torch.float64), retain_graph=True))),
+                 "tensor_shape_error": str(raised(lambda: torch.autograd.grad(h, r, torch.ones(2, dtype=torch.float64), retain_graph=True))),
+                 "dtype_error": str(raised(lambda: torch.autograd.grad(he, r, torch.ones(3, dtype=torch.complex128), retain_graph=True))),
+                 "batched_error": str(raised(lambda: torch.autograd.grad(he, r, torch.ones(2, 2, dtype=torch.float64), is_grads_batched=True, retain_graph=True))),
+                 "tensor_batched_error": str(raised(lambda: torch.autograd.grad(h, r, torch.ones(2, 2, dtype=torch.float64), is_grads_batched=True, retain_graph=True)))}
+    r.grad = None
+    torch.autograd.backward([he, s_], [gr, None])
+    as_output["backward_mixed"] = enc(r.grad)
+    r.grad = None
+    h2 = r * 3
+    (h2 * h2).sum().backward(inputs=[get_gradient_edge(h2)])
+    as_output["edge_input_grad_is_none"] = r.grad is None
+    edges["as_output"] = as_output
     out["grad_options"] = {"edges": edges, "named": {k: enc(v) for k, v in named.items()}, "batched": enc(batched),
                            "empty": str(raised(lambda: torch.autograd.grad(y, []))),
                            "materialize_disallowed": str(raised(lambda: torch.autograd.grad(y, p, materialize_grads=True, allow_unused=False)))}

@@ -29,7 +29,13 @@ interface Fixture {
     multi_grad_hook: { all: boolean[][]; any: unknown[]; bad_mode: string };
     grad_options: {
       named: Record<'p' | 'q', unknown>; batched: unknown; empty: string; materialize_disallowed: string;
-      edges: { interior: [string, number]; leaf: [string, number]; unbind_1: [string, number]; grads: unknown[]; no_grad_error: string; unused_error: string; materialize_error: string };
+      edges: {
+        interior: [string, number]; leaf: [string, number]; unbind_1: [string, number]; grads: unknown[]; no_grad_error: string; unused_error: string; materialize_error: string;
+        as_output: {
+          grad: unknown; double: unknown; scalar_edge: unknown; leaf_edge: unknown; backward_mixed: unknown; edge_input_grad_is_none: boolean;
+          implicit_error: string; shape_error: string; tensor_shape_error: string; dtype_error: string; batched_error: string; tensor_batched_error: string;
+        };
+      };
     };
   };
   versions: { factories: Record<string, number>; after_add: number; after_increment: number; error: string };
@@ -337,6 +343,40 @@ describe('backward from several roots, backward({ inputs }), registerMultiGradHo
     expect(() => torch.autograd.grad(z, getGradientEdge(q), { retainGraph: true })).toThrow(ge.unused_error);
     expect(() => torch.autograd.grad(z, getGradientEdge(q), { materializeGrads: true, retainGraph: true })).toThrow(ge.materialize_error);
     expect(() => new GradientEdge({} as never, 0)).toThrow('GradientEdge first object must be an autograd.graph.Node');
+  });
+
+  it("GradientEdges as outputs of autograd.grad and backward, and as backward's inputs: Python's gradients and errors", () => {
+    const o = fx.grad_options.edges.as_output;
+    const { getGradientEdge, GradientEdge } = graph;
+    const r = torch.tensor([0.5, -1.5, 2.0], { dtype: torch.float64, requiresGrad: true });
+    const h = r.pow(3);
+    const he = getGradientEdge(h);
+    const s = r.mul(2).sum();
+    const gr = torch.tensor([1.0, -2.0, 0.5], { dtype: torch.float64 });
+    expect(exact(torch.autograd.grad(he, r, { gradOutputs: gr, retainGraph: true })[0]!, o.grad)).toBeNull();
+    const [first] = torch.autograd.grad(he, r, { gradOutputs: gr, createGraph: true });
+    expect(exact(torch.autograd.grad(first!.sum(), r)[0]!, o.double)).toBeNull();
+    expect(exact(torch.autograd.grad(getGradientEdge(s), r, { retainGraph: true })[0]!, o.scalar_edge)).toBeNull();
+    expect(exact(torch.autograd.grad(getGradientEdge(r), r, { gradOutputs: gr })[0]!, o.leaf_edge)).toBeNull();
+    const f64 = { dtype: torch.float64 };
+    expect(() => torch.autograd.grad(he, r, { retainGraph: true })).toThrow(o.implicit_error);
+    expect(() => torch.autograd.grad(he, r, { gradOutputs: torch.ones([2], f64), retainGraph: true })).toThrow(o.shape_error);
+    expect(() => torch.autograd.grad(h, r, { gradOutputs: torch.ones([2], f64), retainGraph: true })).toThrow(o.tensor_shape_error);
+    expect(() => torch.autograd.grad(he, r, { gradOutputs: torch.ones([3], { dtype: torch.complex128 }), retainGraph: true })).toThrow(o.dtype_error);
+    expect(() => torch.autograd.grad(he, r, { gradOutputs: torch.ones([2, 2], f64), isGradsBatched: true, retainGraph: true })).toThrow(o.batched_error);
+    expect(() => torch.autograd.grad(h, r, { gradOutputs: torch.ones([2, 2], f64), isGradsBatched: true, retainGraph: true })).toThrow(o.tensor_batched_error);
+    expect(() => torch.autograd.grad(new GradientEdge(he.node, 1), r, { gradOutputs: gr, retainGraph: true })).toThrow(RangeError);
+    expect(() => torch.autograd.grad([he, 3 as never], r)).toThrow('autograd.grad: outputs[1] must be a Tensor');
+    r.grad = null;
+    torch.autograd.backward([he, s], [gr, null]);
+    expect(exact(r.grad, o.backward_mixed)).toBeNull();
+    r.grad = null;
+    const h2 = r.mul(3);
+    h2.mul(h2).sum().backward({ inputs: [getGradientEdge(h2)] });
+    expect(r.grad === null).toBe(o.edge_input_grad_is_none);
+    const h3 = r.mul(3);
+    torch.autograd.backward(h3.sum(), null, { inputs: getGradientEdge(h3) });
+    expect(r.grad).toBeNull();
   });
 
   it("registerMultiGradHook: 'all' waits for every tensor this backward reaches, 'any' takes the first", () => {

@@ -12,6 +12,7 @@
 
 #include "autograd.h"
 #include "compat.h"
+#include "dtypes.h"
 
 namespace tn {
 namespace {
@@ -126,52 +127,139 @@ auto RunEngine(napi_env env, F&& run) -> decltype(run()) {
   }
 }
 
+// One output a backward pass starts from: a tensor, or a GradientEdge [node handle, outputNr] (then
+// `tensor` is undefined and the shape, dtype and device come from the node's input metadata).
+struct Root {
+  at::Tensor tensor;
+  torch::autograd::Edge edge;
+};
+
+// The outputs of backward or autograd.grad: one tensor, or an array of tensors and GradientEdges;
+// `what` names the argument.
+std::vector<Root> Roots(napi_env env, const Napi::Value& v, const char* what) {
+  if (!v.IsArray()) {
+    Root root{TensorOf(env, v, what), {}};
+    root.edge = torch::autograd::impl::gradient_edge(root.tensor);
+    return {std::move(root)};
+  }
+  Napi::Array list = v.As<Napi::Array>();
+  std::vector<Root> roots;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value item = list.Get(i);
+    Root root;
+    if (item.IsArray()) {
+      Napi::Array pair = item.As<Napi::Array>();
+      NodePtr node = GraphNodeOf(pair.Get(0u));
+      int64_t nr = ToInt64(env, pair.Get(1u), "outputNr");
+      if (nr < 0 || static_cast<uint64_t>(nr) >= node->num_inputs())
+        ThrowRange(std::string(what) + "[" + std::to_string(i) + "]: GradientEdge outputNr " + std::to_string(nr) + " is out of range for " +
+                   node->name() + ", which takes " + std::to_string(node->num_inputs()) + " gradient(s)");
+      root.edge = torch::autograd::Edge(std::move(node), static_cast<uint32_t>(nr));
+    } else {
+      root.tensor = TensorOf(env, item, what);
+      root.edge = torch::autograd::impl::gradient_edge(root.tensor);
+    }
+    roots.push_back(std::move(root));
+  }
+  return roots;
+}
+
+std::string PythonDtypeName(at::ScalarType dtype) {
+  const char* name = DTypeName(dtype);
+  return std::string("torch.") + (name ? name : c10::toString(dtype));
+}
+
+std::string SizeString(c10::SymIntArrayRef shape) {
+  std::string out = "torch.Size([";
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i].guard_int(__FILE__, __LINE__));
+  return out + "])";
+}
+
 // Python's _make_grads: the gradient each output starts backward with (ones for a scalar output
-// given none), as libtorch's C++ grad makes them.
-torch::autograd::variable_list MakeGrads(const std::vector<at::Tensor>& outputs, const std::vector<at::Tensor>& given) {
+// given none), with its checks and messages. `batched`: the gradients are rows of isGradsBatched ones.
+torch::autograd::variable_list MakeGrads(const std::vector<Root>& outputs, const std::vector<at::Tensor>& given, bool batched) {
   if (!given.empty() && given.size() != outputs.size())
     ThrowRange("got " + std::to_string(outputs.size()) + " tensors and " + std::to_string(given.size()) + " gradients");
   torch::autograd::variable_list grads;
   for (size_t i = 0; i < outputs.size(); ++i) {
-    const at::Tensor& output = outputs[i];
+    const Root& out = outputs[i];
+    const bool isEdge = !out.tensor.defined();
+    const torch::autograd::InputMetadata* meta = isEdge ? &out.edge.function->input_metadata(out.edge.input_nr) : nullptr;
+    if (meta && meta->is_cpp_nested_tensor()) ThrowError("C++ NestedTensor are not supported with GradientEdge");
+    const bool sized = isEdge || !out.tensor.is_nested();
+    const c10::SymIntArrayRef shape = !sized ? c10::SymIntArrayRef() : isEdge ? meta->shape_as_dim_vector() : out.tensor.sym_sizes();
+    const at::ScalarType dtype = isEdge ? c10::typeMetaToScalarType(meta->options().dtype()) : out.tensor.scalar_type();
+    const std::string index = "[" + std::to_string(i) + "]";
     const at::Tensor grad = given.empty() ? at::Tensor() : given[i];
     if (grad.defined()) {
-      if (grad.is_complex() != output.is_complex())
-        ThrowError("For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch in dtype: grad_output[" +
-                   std::to_string(i) + "] has a dtype of " + std::string(c10::toString(grad.scalar_type())) + " and output[" + std::to_string(i) +
-                   "] has a dtype of " + std::string(c10::toString(output.scalar_type())) + ".");
+      if (sized && shape != grad.sym_sizes()) {
+        if (batched && isEdge) ThrowError("Batched grads are not supported with GradientEdge");
+        // Python slices the batch off twice (its first row's shape[1:]): the message shows that shape.
+        if (batched)
+          ThrowError("If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch dimension. The sizes of the "
+                     "remaining dimensions are expected to match the shape of corresponding output, but a mismatch was detected: grad_output" +
+                     index + " has a shape of " + SizeString(grad.dim() > 0 ? grad.sym_sizes().slice(1) : grad.sym_sizes()) + " and output" + index + " has a shape of " + SizeString(shape) +
+                     ". If you only want some tensors in `grad_output` to be considered batched, consider using vmap.");
+        ThrowError("Mismatch in shape: grad_output" + index + " has a shape of " + SizeString(grad.sym_sizes()) + " and output" + index +
+                   " has a shape of " + SizeString(shape) + ".");
+      }
+      if (grad.is_complex() != c10::isComplexType(dtype))
+        ThrowError("For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch in dtype: grad_output" + index +
+                   " has a dtype of " + PythonDtypeName(grad.scalar_type()) + " and output" + index + " has a dtype of " + PythonDtypeName(dtype) + ".");
       grads.push_back(grad);
-    } else if (output.requires_grad()) {
-      if (output.numel() != 1) ThrowError("grad can be implicitly created only for scalar outputs");
-      if (!c10::isFloatingType(output.scalar_type()))
-        ThrowError("grad can be computed only for real scalar outputs but got " + std::string(c10::toString(output.scalar_type())));
-      grads.push_back(at::ones_like(output, LEGACY_CONTIGUOUS_MEMORY_FORMAT));
+    } else if (isEdge || out.tensor.requires_grad()) {
+      int64_t numel = 1;
+      if (isEdge) {
+        for (const c10::SymInt& d : shape) numel *= d.guard_int(__FILE__, __LINE__);
+      } else {
+        numel = out.tensor.numel();
+      }
+      if (numel != 1) ThrowError("grad can be implicitly created only for scalar outputs");
+      if (!c10::isFloatingType(dtype))
+        ThrowError("grad can be implicitly created only for real scalar outputs but got " + PythonDtypeName(dtype));
+      grads.push_back(isEdge ? at::ones(C10_AS_INTARRAYREF_SLOW(shape), meta->options())
+                             : at::ones_like(out.tensor, LEGACY_CONTIGUOUS_MEMORY_FORMAT));
+    } else {
+      grads.emplace_back();
     }
   }
   return grads;
 }
 
-// The edge whose gradient autograd.grad returns for one input: a tensor's (its grad_fn, or a leaf's
-// grad accumulator), or a GradientEdge's [node handle, outputNr].
-torch::autograd::Edge InputEdge(napi_env env, const Napi::Value& v) {
+// The edges the engine starts from; a tensor output without a graph is Python's error.
+torch::autograd::edge_list RootEdges(const std::vector<Root>& roots) {
+  torch::autograd::edge_list edges;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    if (!roots[i].edge.function) ThrowError("element " + std::to_string(i) + " of tensors does not require grad and does not have a grad_fn");
+    edges.push_back(roots[i].edge);
+  }
+  return edges;
+}
+
+// The edge whose gradient the engine returns (autograd.grad) or accumulates into (backward's
+// `inputs`, `accumulate`: a non-leaf tensor keeps its .grad, as retain_grad) for one input: a
+// tensor's (its grad_fn, or a leaf's grad accumulator), or a GradientEdge's [node handle, outputNr].
+torch::autograd::Edge InputEdge(napi_env env, const Napi::Value& v, bool accumulate) {
   if (v.IsArray()) {
     Napi::Array pair = v.As<Napi::Array>();
     return torch::autograd::Edge(GraphNodeOf(pair.Get(0u)), static_cast<uint32_t>(ToInt64(env, pair.Get(1u), "outputNr")));
   }
   const at::Tensor& input = TensorOf(env, v, "inputs");
-  if (!input.requires_grad()) ThrowError("One of the differentiated Tensors does not require grad");
   NodePtr fn = input.grad_fn();
   if (!fn) fn = torch::autograd::impl::try_get_grad_accumulator(input);
+  if (accumulate) input.retain_grad();
+  if (!input.requires_grad()) ThrowError("One of the differentiated Tensors does not require grad");
   // An input no graph reaches: an edge to nowhere, whose gradient stays undefined.
   if (!fn) return torch::autograd::Edge(MakeNode<torch::autograd::Identity>(), 0);
   return torch::autograd::Edge(fn, input.output_nr());
 }
 
-// autogradGrad(outputs, inputs, gradOutputs | null, retainGraph | null, createGraph, allowUnused): the
-// engine run behind Python's autograd.grad, with each input a tensor or a GradientEdge [node, outputNr].
+// autogradGrad(outputs, inputs, gradOutputs | null, retainGraph | null, createGraph, allowUnused, batched):
+// the engine run behind Python's autograd.grad; each output and input a tensor or a GradientEdge
+// [node, outputNr]; `batched`: the gradOutputs are one row of isGradsBatched ones (for the messages).
 Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto outputs = TensorList(env, info[0], "outputs");
+  std::vector<Root> outputs = Roots(env, info[0], "outputs");
   if (!info[1].IsArray()) ThrowType("inputs must be an array");
   Napi::Array inputList = info[1].As<Napi::Array>();
   std::vector<at::Tensor> given;
@@ -179,16 +267,12 @@ Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
   bool create = !IsNullish(env, info[4]) && ToBool(env, info[4], "createGraph");
   bool keep = IsNullish(env, info[3]) ? create : ToBool(env, info[3], "retainGraph");
   bool allowUnused = !IsNullish(env, info[5]) && ToBool(env, info[5], "allowUnused");
+  bool batched = !IsNullish(env, info[6]) && ToBool(env, info[6], "isGradsBatched");
   DeleteDeferredReferences(env);
-  torch::autograd::edge_list roots;
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    torch::autograd::Edge edge = torch::autograd::impl::gradient_edge(outputs[i]);
-    if (!edge.function) ThrowError("element " + std::to_string(i) + " of tensors does not require grad and does not have a grad_fn");
-    roots.push_back(std::move(edge));
-  }
+  torch::autograd::variable_list grads = MakeGrads(outputs, given, batched);
+  torch::autograd::edge_list roots = RootEdges(outputs);
   torch::autograd::edge_list inputEdges;
-  for (uint32_t i = 0; i < inputList.Length(); ++i) inputEdges.push_back(InputEdge(env, inputList.Get(i)));
-  torch::autograd::variable_list grads = MakeGrads(outputs, given);
+  for (uint32_t i = 0; i < inputList.Length(); ++i) inputEdges.push_back(InputEdge(env, inputList.Get(i), /*accumulate=*/false));
   auto result = RunEngine(env, [&] {
     return torch::autograd::Engine::get_default_engine().execute(roots, grads, keep, create, /*accumulate_grad=*/false, inputEdges);
   });
@@ -200,26 +284,35 @@ Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
   return arr;
 }
 
-// backward(tensors, gradients | null, retainGraph, createGraph, inputs | null): one engine run from
-// every root (a tensor or an array; null gradients are implicit ones), accumulating into the leaves,
-// or only into `inputs` when given.
+// backward(roots, gradients | null, retainGraph, createGraph, inputs | null): one engine run from every
+// root (a tensor or a GradientEdge [node, outputNr]; null gradients are implicit ones), accumulating
+// into the leaves, or only into `inputs` (tensors or GradientEdges) when given.
 Napi::Value Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto tensors = TensorList(env, info[0], "tensors");
-  std::vector<at::Tensor> grads;
-  if (!IsNullish(env, info[1])) grads = TensorList(env, info[1], "gradient");
-  if (!grads.empty() && grads.size() != tensors.size())
-    ThrowRange("got " + std::to_string(tensors.size()) + " tensors and " + std::to_string(grads.size()) + " gradients");
+  std::vector<Root> roots = Roots(env, info[0], "tensors");
+  std::vector<at::Tensor> given;
+  if (!IsNullish(env, info[1])) given = TensorList(env, info[1], "gradient");
   c10::optional<bool> retain;
   if (!IsNullish(env, info[2])) retain = ToBool(env, info[2], "retainGraph");
   bool create = !IsNullish(env, info[3]) && ToBool(env, info[3], "createGraph");
-  std::vector<at::Tensor> inputs;
-  if (!IsNullish(env, info[4])) {
-    inputs = TensorList(env, info[4], "inputs");
-    if (inputs.empty()) ThrowError("`inputs` argument to `backward()` cannot be empty.");
+  // inputs: null, one tensor, or an array of tensors and GradientEdges
+  const bool hasInputs = !IsNullish(env, info[4]);
+  std::vector<Napi::Value> inputs;
+  if (hasInputs && info[4].IsArray()) {
+    Napi::Array list = info[4].As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); ++i) inputs.push_back(list.Get(i));
+  } else if (hasInputs) {
+    inputs.push_back(info[4]);
   }
+  if (hasInputs && inputs.empty()) ThrowError("`inputs` argument to `backward()` cannot be empty.");
   DeleteDeferredReferences(env);
-  RunEngine(env, [&] { torch::autograd::backward(tensors, grads, retain, create, inputs); });
+  torch::autograd::variable_list grads = MakeGrads(roots, given, /*batched=*/false);
+  torch::autograd::edge_list rootEdges = RootEdges(roots);
+  torch::autograd::edge_list inputEdges;
+  for (const Napi::Value& input : inputs) inputEdges.push_back(InputEdge(env, input, /*accumulate=*/true));
+  RunEngine(env, [&] {
+    torch::autograd::Engine::get_default_engine().execute(rootEdges, grads, retain.value_or(create), create, /*accumulate_grad=*/true, inputEdges);
+  });
   return env.Undefined();
 }
 
