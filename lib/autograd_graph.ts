@@ -57,6 +57,16 @@ export function disableSavedTensorsHooks<T>(message: string, fn: () => T): T {
   return withMode('disableSavedTensorsHooks', () => (previous = native.setSavedTensorsHooksDisabled(message)), () => native.setSavedTensorsHooksDisabled(previous), fn);
 }
 
+/**
+ * torch.autograd.graph.allow_mutation_on_saved_tensors: while fn runs, an in-place op on a tensor the
+ * graph saved for backward first copies it, and backward (run inside fn too) reads the copy instead of
+ * failing. A tensor is recognised by its data pointer and version, as in PyTorch (a view written in
+ * place at another offset is not). Not nested; per thread.
+ */
+export function allowMutationOnSavedTensors<T>(fn: () => T): T {
+  return withMode('allowMutationOnSavedTensors', () => native.enterMutationContext(), () => native.leaveMutationContext(), fn);
+}
+
 function currentTask(): number {
   const id = native.currentGraphTaskId();
   if (id === -1) throw new Error('expected this hook to be called inside a backward call');
@@ -121,4 +131,4 @@ export function incrementVersion(tensor: Tensor | readonly Tensor[]): void {
 }
 
 /** torch.autograd.graph. */
-export const graph = { Node, GradientEdge, getGradientEdge, savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks, registerMultiGradHook, incrementVersion };
+export const graph = { Node, GradientEdge, getGradientEdge, savedTensorsHooks, saveOnCpu, disableSavedTensorsHooks, allowMutationOnSavedTensors, registerMultiGradHook, incrementVersion };

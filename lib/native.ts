@@ -111,6 +111,8 @@ export interface NativeAddon {
   pushSavedTensorsHooks(pack: (t: Handle) => unknown, unpack: (packed: never) => Handle): void;
   popSavedTensorsHooks(): void;
   setSavedTensorsHooksDisabled(message: string | null): string | null;
+  enterMutationContext(): void;
+  leaveMutationContext(): void;
   /** The address of t's first element (0n without memory). */
   dataPtr(t: Handle): bigint;
   /** A uint8 tensor over every byte of t's storage. */

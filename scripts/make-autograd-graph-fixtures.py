@@ -234,6 +234,66 @@ def versions():
             "error": str(raised(lambda: y.sum().backward()))}
 
 
+def mutation_cases():
+    """allow_mutation_on_saved_tensors: gradients when saved tensors are written in place (an interior
+    tensor, a leaf under no_grad, a tensor saved twice, a view at offset 0, a foreach op, out=), and the errors."""
+    from torch.autograd.graph import allow_mutation_on_saved_tensors
+    base = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype=torch.float64)
+    out = {}
+    with allow_mutation_on_saved_tensors():
+        a = base.clone().requires_grad_()
+        b = a.clone()
+        loss = (b ** 2).sum()
+        b.sin_()
+        loss.backward()
+        out["interior"] = {"b": enc(b), "a_grad": enc(a.grad)}
+        w = base.clone().requires_grad_()
+        loss = (w * w * w).sum()
+        with torch.no_grad():
+            w.mul_(10)
+        loss.backward()
+        out["leaf"] = {"w": enc(w), "w_grad": enc(w.grad)}
+        a = base.clone().requires_grad_()
+        b = a * 2
+        loss = (b * b).sum() + b.exp().sum()
+        v = b.view(-1)
+        v.add_(1)
+        loss.backward(retain_graph=True)
+        first = a.grad.clone()
+        loss.backward()
+        out["view"] = {"b": enc(b), "first": enc(first), "twice": enc(a.grad)}
+        a = base.clone().requires_grad_()
+        p, q = a * 1, a * 3
+        loss = (p * q).sum()
+        torch._foreach_mul_([p, q], 2.0)
+        loss.backward()
+        out["foreach"] = enc(a.grad)
+        a = base.clone().requires_grad_()
+        b = a.cos()
+        loss = (b * a).sum()
+        with torch.no_grad():
+            torch.mul(base, 4, out=b)
+        loss.backward()
+        out["out"] = {"b": enc(b), "a_grad": enc(a.grad)}
+        a = base.clone().requires_grad_()
+        b = a.clone()
+        (b ** 2).sum().backward()
+        b.sin_()
+        out["after_backward"] = enc(b)
+        a = base.clone().requires_grad_()
+        b = a.clone()
+        outside = (b ** 2).sum()
+        b.mul_(2)
+        out["nested_error"] = str(raised(lambda: allow_mutation_on_saved_tensors().__enter__()))
+    out["outside_error"] = str(raised(lambda: outside.backward()))
+    a = base.clone().requires_grad_()
+    b = a.clone()
+    loss = (b ** 2).sum()
+    b.sin_()
+    out["without_error"] = str(raised(lambda: loss.backward()))
+    return out
+
+
 fixture = {
     "torch": torch.__version__,
     "x": enc(x),
@@ -245,5 +305,6 @@ fixture = {
     "module_hooks": module_hooks(),
     "backward": backward_cases(),
     "versions": versions(),
+    "mutation": mutation_cases(),
 }
 write_fixture("autograd-graph.json", fixture)

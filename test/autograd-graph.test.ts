@@ -39,6 +39,10 @@ interface Fixture {
     };
   };
   versions: { factories: Record<string, number>; after_add: number; after_increment: number; error: string };
+  mutation: {
+    interior: { b: unknown; a_grad: unknown }; leaf: { w: unknown; w_grad: unknown }; view: { b: unknown; first: unknown; twice: unknown };
+    foreach: unknown; out: { b: unknown; a_grad: unknown }; after_backward: unknown; nested_error: string; outside_error: string; without_error: string;
+  };
 }
 const fixture = JSON.parse(readFileSync(new URL('fixtures/autograd-graph.json', import.meta.url), 'utf8')) as Fixture;
 const x = (decode(fixture.x) as T).requiresGrad_();
@@ -418,6 +422,107 @@ describe('version counters', () => {
     expect(() => graph.incrementVersion([a, 3 as never])).toThrow('incrementVersion: expected a Tensor or an array of Tensors, got number at 1');
     expect(torch.ones(2, { requiresGrad: true }).requiresGrad).toBe(true); // factories still honour requiresGrad
     expect(x.to(torch.float32).gradFn!.name()).toBe('ToCopyBackward0'); // and conversions still record
+  });
+});
+
+describe('allowMutationOnSavedTensors', () => {
+  const m = fixture.mutation;
+  const base = (): T => torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], { dtype: torch.float64 });
+
+  it("saved tensors written in place are copied first: Python's gradients, bit for bit", () => {
+    const { allowMutationOnSavedTensors } = graph;
+    let outside: T | undefined;
+    allowMutationOnSavedTensors(() => {
+      let a = base().requiresGrad_();
+      let b = a.clone();
+      let loss = b.pow(2).sum();
+      b.sin_();
+      loss.backward();
+      expect([exact(b, m.interior.b), exact(a.grad, m.interior.a_grad)]).toEqual([null, null]);
+      const w = base().requiresGrad_();
+      loss = w.mul(w).mul(w).sum();
+      torch.noGrad(() => w.mul_(10));
+      loss.backward();
+      expect([exact(w, m.leaf.w), exact(w.grad, m.leaf.w_grad)]).toEqual([null, null]);
+      a = base().requiresGrad_();
+      b = a.mul(2);
+      loss = b.mul(b).sum().add(b.exp().sum());
+      b.view(-1).add_(1);                               // a view at offset 0: the same data pointer and version
+      loss.backward({ retainGraph: true });
+      const first = a.grad!.clone();
+      loss.backward();
+      expect([exact(b, m.view.b), exact(first, m.view.first), exact(a.grad, m.view.twice)]).toEqual([null, null, null]);
+      a = base().requiresGrad_();
+      const [p, q] = [a.mul(1), a.mul(3)];
+      loss = p.mul(q).sum();
+      torch.ops.aten._foreach_mul_([p, q], 2.0);        // a list argument written in place
+      loss.backward();
+      expect(exact(a.grad, m.foreach)).toBeNull();
+      a = base().requiresGrad_();
+      b = a.cos();
+      loss = b.mul(a).sum();
+      torch.noGrad(() => torch.mul(base(), 4, { out: b }));
+      loss.backward();
+      expect([exact(b, m.out.b), exact(a.grad, m.out.a_grad)]).toEqual([null, null]);
+      a = base().requiresGrad_();
+      b = a.clone();
+      b.pow(2).sum().backward();
+      b.sin_();                                          // after backward freed the graph: nothing to copy
+      expect(exact(b, m.after_backward)).toBeNull();
+      b = base().requiresGrad_().clone();
+      outside = b.pow(2).sum();
+      b.mul_(2);
+      expect(() => allowMutationOnSavedTensors(() => 0)).toThrow(m.nested_error);
+    });
+    expect(() => outside!.backward()).toThrow(m.outside_error);
+    const b = base().requiresGrad_().clone();
+    const loss = b.pow(2).sum();
+    b.sin_();
+    expect(() => loss.backward()).toThrow(m.without_error);
+  });
+
+  it('is per thread, leaves no hooks or interception behind, and refuses bad input', async () => {
+    const { allowMutationOnSavedTensors, savedTensorsHooks, disableSavedTensorsHooks } = graph;
+    expect(() => allowMutationOnSavedTensors(() => { throw new Error('inside'); })).toThrow('inside');
+    expect(allowMutationOnSavedTensors(() => 7)).toBe(7);             // the failed call above left nothing open
+    const b = base().requiresGrad_().clone();
+    const loss = b.pow(2).sum();
+    b.sin_();
+    expect(() => loss.backward()).toThrow(m.without_error);        // no interception after the call
+    // Hooks pushed inside win, as Python's innermost saved_tensors_hooks.
+    const packed: number[][] = [];
+    allowMutationOnSavedTensors(() => savedTensorsHooks((t) => { packed.push(t.shape); return t; }, (t) => t, () => base().requiresGrad_().pow(2).sum().backward()));
+    expect(packed).toEqual([[2, 3]]);
+    expect(() => disableSavedTensorsHooks('no hooks here', () => allowMutationOnSavedTensors(() => 0))).toThrow('no hooks here');
+    expect(() => allowMutationOnSavedTensors(null as never)).toThrow(TypeError);
+    await expect(async () => allowMutationOnSavedTensors((async () => 0) as never)).rejects.toThrow(/async/);
+    // Workers inside allowMutationOnSavedTensors while this thread, outside it, still gets the error.
+    const body = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}).then((t) => {
+        let bad = null;
+        for (let i = 0; i < 200 && bad === null; i++) {
+          const g = t.autograd.graph.allowMutationOnSavedTensors(() => {
+            const a = t.tensor([0.5, 2.0], { dtype: t.float64, requiresGrad: true });
+            const b = a.clone();
+            const loss = b.pow(2).sum();
+            b.sin_();
+            loss.backward();
+            return JSON.stringify(a.grad.tolist());
+          });
+          if (g !== '[1,4]') bad = g;
+        }
+        parentPort.postMessage(bad ?? 'ok');
+      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
+    const workers = startWorkers(body, 2);
+    let rounds = 0;
+    while (workers.running() > 0 || rounds < 50) {
+      const c = base().requiresGrad_().clone();
+      const l = c.pow(2).sum();
+      c.sin_();
+      expect(() => l.backward()).toThrow(m.without_error);
+      if (++rounds % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(await workers.results).toEqual(['ok', 'ok']);
   });
 });
 

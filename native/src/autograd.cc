@@ -87,6 +87,7 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   RegisterGradMode(env, exports);
   RegisterJsCallbacks(env, exports);
   RegisterAutogradGraph(env, exports);
+  RegisterAutogradMutation(env, exports);
 }
 
 }  // namespace tn

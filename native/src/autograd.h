@@ -2,6 +2,7 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -81,9 +82,13 @@ std::shared_ptr<JsRef>& NodeMetadataRef(torch::autograd::Node& fn);
 NodePtr GraphNodeOf(const Napi::Value& v);
 // The saved-tensors hooks pushed on this thread, for a tensor being saved now (autograd_graph.cc).
 std::unique_ptr<torch::autograd::SavedVariableHooks> DefaultSavedVariableHooks();
+// Pushes a maker of saved-tensors hooks on this thread's stack (Error while hooks are disabled); pops the innermost.
+void PushSavedHooks(std::function<std::unique_ptr<torch::autograd::SavedVariableHooks>()> make);
+void PopSavedHooks();
 
 void RegisterAutogradGraph(napi_env env, napi_value exports);
 void RegisterAutogradEngine(napi_env env, napi_value exports);
+void RegisterAutogradMutation(napi_env env, napi_value exports);
 void RegisterGradMode(napi_env env, napi_value exports);
 void RegisterJsCallbacks(napi_env env, napi_value exports);
 

@@ -10,6 +10,7 @@
 #include <torch/csrc/autograd/variable.h>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 #include "autograd.h"
@@ -203,37 +204,35 @@ Napi::Value IncrementVersion(const Napi::CallbackInfo& info) {
 
 // ---- saved-tensors default hooks (torch.autograd.graph.saved_tensors_hooks) ----------------------
 
-struct SavedHooksFrame {
-  std::shared_ptr<JsRef> pack, unpack;
-};
+// One entry of the default hooks stack: makes the hooks of each tensor saved while it is innermost.
+using SavedHooksFrame = std::function<std::unique_ptr<torch::autograd::SavedVariableHooks>()>;
 // Per thread, as Python's (each JS thread its own stack); libtorch asks on the thread that saves.
 thread_local std::vector<SavedHooksFrame> t_savedHooks;
 thread_local std::optional<std::string> t_savedHooksDisabled;
 
-// One saved tensor's hooks: pack(tensor) ran when it was saved; unpack(packed) -> tensor runs each
+// One saved tensor's JS hooks: pack(tensor) ran when it was saved; unpack(packed) -> tensor runs each
 // time backward reads it.
 struct JsSavedVariableHooks : torch::autograd::SavedVariableHooks {
-  explicit JsSavedVariableHooks(SavedHooksFrame f) : frame(std::move(f)) {}
+  JsSavedVariableHooks(std::shared_ptr<JsRef> pack, std::shared_ptr<JsRef> unpack) : pack(std::move(pack)), unpack(std::move(unpack)) {}
   void call_pack_hook(const at::Tensor& tensor) override {
-    frame.pack->CheckThread();
+    pack->CheckThread();
     packed = InEngine([&] {
-      Napi::Env env = frame.pack->env();
+      Napi::Env env = pack->env();
       Napi::HandleScope scope(env);
-      return std::make_shared<JsRef>(env, frame.pack->Call({WrapTensor(env, tensor)}));
+      return std::make_shared<JsRef>(env, pack->Call({WrapTensor(env, tensor)}));
     });
   }
   at::Tensor call_unpack_hook() override {
-    frame.unpack->CheckThread();
+    unpack->CheckThread();
     return InEngine([&] {
-      Napi::Env env = frame.unpack->env();
+      Napi::Env env = unpack->env();
       Napi::HandleScope scope(env);
-      at::Tensor out = ReturnedTensor(env, frame.unpack->Call({packed->Value()}), "a saved tensor unpack hook");
+      at::Tensor out = ReturnedTensor(env, unpack->Call({packed->Value()}), "a saved tensor unpack hook");
       if (!out.defined()) throw std::runtime_error("Output of saved tensor unpack_hook expected to be a Tensor");
       return out;
     });
   }
-  SavedHooksFrame frame;
-  std::shared_ptr<JsRef> packed;
+  std::shared_ptr<JsRef> pack, unpack, packed;
 };
 
 // pushSavedTensorsHooks(pack, unpack); the JS side pops them with popSavedTensorsHooks.
@@ -241,14 +240,14 @@ Napi::Value PushSavedTensorsHooks(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   DeleteDeferredReferences(env);
   if (!info[0].IsFunction() || !info[1].IsFunction()) ThrowType("pack and unpack hooks must be functions");
-  if (t_savedHooksDisabled) ThrowError(*t_savedHooksDisabled);
-  t_savedHooks.push_back({std::make_shared<JsRef>(env, info[0]), std::make_shared<JsRef>(env, info[1])});
+  auto pack = std::make_shared<JsRef>(env, info[0]);
+  auto unpack = std::make_shared<JsRef>(env, info[1]);
+  PushSavedHooks([pack, unpack] { return std::make_unique<JsSavedVariableHooks>(pack, unpack); });
   return env.Undefined();
 }
 
 Napi::Value PopSavedTensorsHooks(const Napi::CallbackInfo& info) {
-  if (t_savedHooks.empty()) ThrowError("no saved tensors hooks to pop");
-  t_savedHooks.pop_back();
+  PopSavedHooks();
   return info.Env().Undefined();
 }
 
@@ -273,7 +272,17 @@ NodePtr GraphNodeOf(const Napi::Value& v) {
 
 std::unique_ptr<torch::autograd::SavedVariableHooks> DefaultSavedVariableHooks() {
   if (t_savedHooks.empty()) return nullptr;
-  return std::make_unique<JsSavedVariableHooks>(t_savedHooks.back());
+  return t_savedHooks.back()();
+}
+
+void PushSavedHooks(std::function<std::unique_ptr<torch::autograd::SavedVariableHooks>()> make) {
+  if (t_savedHooksDisabled) ThrowError(*t_savedHooksDisabled);
+  t_savedHooks.push_back(std::move(make));
+}
+
+void PopSavedHooks() {
+  if (t_savedHooks.empty()) ThrowError("no saved tensors hooks to pop");
+  t_savedHooks.pop_back();
 }
 
 void RegisterAutogradGraph(napi_env env, napi_value exports) {
