@@ -112,6 +112,9 @@ export interface NativeAddon {
   popSavedTensorsHooks(): void;
   setSavedTensorsHooksDisabled(message: string | null): string | null;
   enterMutationContext(): void;
+  sacNewStorage(): Handle;
+  sacEnter(storage: Handle, policy: ((output: unknown, op: string, args: unknown[]) => boolean) | null, allowCacheEntryMutation: boolean): void;
+  sacLeave(): void;
   leaveMutationContext(): void;
   /** The address of t's first element (0n without memory). */
   dataPtr(t: Handle): bigint;

@@ -8,15 +8,22 @@ export type OpPacket = OpFunction & { readonly [overload: string]: OpFunction };
 
 const packets = new Map<string, OpPacket>();
 
+// String(op) is Python's str(op): 'aten.mm' for a packet, 'aten.mm.default' for an overload.
+function named(f: OpFunction, pythonName: string): OpFunction {
+  Object.defineProperty(f, 'toString', { value: () => pythonName });
+  return f;
+}
+
 function packet(name: string): OpPacket {
   let p = packets.get(name);
   if (!p) {
     const overloads = new Map<string, OpFunction>();
-    p = new Proxy(opFunction(name), {
+    const pythonName = name.replace('::', '.');
+    p = new Proxy(named(opFunction(name), pythonName), {
       get(target, prop, receiver) {
         if (typeof prop !== 'string' || prop in target) return Reflect.get(target, prop, receiver);
         let f = overloads.get(prop);
-        if (!f) overloads.set(prop, (f = opFunction(`${name}.${prop}`)));
+        if (!f) overloads.set(prop, (f = named(opFunction(`${name}.${prop}`), `${pythonName}.${prop}`)));
         return f;
       },
     }) as OpPacket;

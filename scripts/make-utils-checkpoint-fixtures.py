@@ -211,6 +211,60 @@ def determinism_none():
     return enc(backward_through(fn, determinism_check="none"))
 
 
+SAC_A = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]
+SAC_W = [[0.3, -0.2], [1.1, 0.4], [-0.6, 0.9]]
+
+
+def sac_fn(a, w):
+    h = torch.matmul(a, w).relu()
+    return (h.sin() * h).sum(1).softmax(0) * torch.nn.functional.linear(a, w.t()).tanh().mean()
+
+
+def selective():
+    """Selective checkpointing: the ops the policy sees in the forward (name, tensor arguments' shapes,
+    output shape), gradients with mm and relu kept (equal to the plain run's), a kept output changed in
+    place (an error, or allowed), backward twice, and the errors on bad lists."""
+    from functools import partial
+    a = torch.tensor(SAC_A, dtype=dd, requires_grad=True)
+    w = torch.tensor(SAC_W, dtype=dd, requires_grad=True)
+    seen = []
+    kept = (torch.ops.aten.mm.default, torch.ops.aten.relu.default)
+
+    def policy(ctx, op, *args, **kwargs):
+        out = ctx.op_output
+        seen.append([str(op), [list(x.shape) for x in args if isinstance(x, torch.Tensor)], list(out.shape) if isinstance(out, torch.Tensor) else None])
+        return cp.CheckpointPolicy.MUST_SAVE if op in kept else cp.CheckpointPolicy.PREFER_RECOMPUTE
+
+    out = cp.checkpoint(sac_fn, a, w, use_reentrant=False, context_fn=partial(cp.create_selective_checkpoint_contexts, policy))
+    out.sum().backward()
+    grads = [enc(a.grad), enc(w.grad)]
+    a.grad = w.grad = None
+    sac_fn(a, w).sum().backward()
+    assert [enc(a.grad), enc(w.grad)] == grads
+    a.grad = w.grad = None
+
+    def fn3(a, w):
+        m = torch.mm(a, w)
+        return m, m.exp()
+
+    def mutated(allow):
+        a.grad = w.grad = None
+        ctx = partial(cp.create_selective_checkpoint_contexts, [torch.ops.aten.mm.default], allow_cache_entry_mutation=allow)
+        m, e = cp.checkpoint(fn3, a, w, use_reentrant=False, context_fn=ctx)
+        with torch.no_grad():
+            m.mul_(2)
+        e.sum().backward()
+        return enc(a.grad)
+
+    twice = cp.checkpoint(sac_fn, a, w, use_reentrant=False, context_fn=partial(cp.create_selective_checkpoint_contexts, list(kept)))
+    twice.sum().backward(retain_graph=True)
+    return {"a": SAC_A, "w": SAC_W, "seen": seen, "grads": grads, "out": enc(out),
+            "mutated_error": str(raised(lambda: mutated(False))), "mutated_allowed_a_grad": mutated(True),
+            "twice_error": str(raised(lambda: twice.sum().backward())),
+            "packet_error": str(raised(lambda: cp.create_selective_checkpoint_contexts([torch.ops.aten.mm]))),
+            "bad_policy_error": str(raised(lambda: cp.create_selective_checkpoint_contexts(3)))}
+
+
 def main():
     out = {
         "torch": torch.__version__,
@@ -224,6 +278,7 @@ def main():
         "warnings": warning_messages(),
         "errors": error_cases(),
         "determinism_none_grad": determinism_none(),
+        "selective": selective(),
     }
     runs = out["runs"]
     for model in ("mlp", "dropout"):   # preserve_rng_state: the checkpointed gradients are the plain run's

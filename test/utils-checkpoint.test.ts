@@ -33,6 +33,10 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/utils-checkpoint.json'
   warnings: Record<string, { category: string; message: string }[]>;
   errors: Record<string, PyError>;
   determinism_none_grad: unknown;
+  selective: {
+    a: number[][]; w: number[][]; seen: [string, number[][], number[] | null][]; grads: unknown[]; out: unknown;
+    mutated_error: string; mutated_allowed_a_grad: unknown; twice_error: string; packet_error: string; bad_policy_error: string;
+  };
 };
 const { nn } = torch;
 const { checkpoint, checkpointSequential, CheckpointError, CheckpointFunction } = torch.utils.checkpoint;
@@ -266,6 +270,61 @@ describe("Python's warnings and errors", () => {
     let packs = 0;
     torch.autograd.graph.savedTensorsHooks((t) => (packs++, t), (t) => t, () => a.sin());
     expect(packs).toBe(1);
+  });
+});
+
+describe('selective checkpointing (createSelectiveCheckpointContexts)', () => {
+  const sel = fixture.selective;
+  const { createSelectiveCheckpointContexts, CheckpointPolicy, SelectiveCheckpointContext } = torch.utils.checkpoint;
+  const f64 = { dtype: torch.float64 };
+  const leaves = (): [T, T] => [torch.tensor(sel.a, f64).requiresGrad_(), torch.tensor(sel.w, f64).requiresGrad_()];
+  const sacFn = (a: T, w: T): T => {
+    const h = torch.matmul(a, w).relu();
+    return h.sin().mul(h).sum(1).softmax(0).mul(nn.functional.linear(a, w.t()).tanh().mean());
+  };
+  const fn3 = (a: T, w: T): [T, T] => {
+    const m = torch.mm(a, w);
+    return [m, m.exp()];
+  };
+
+  it("the policy sees Python's ops below autograd; kept ops are not recomputed and the gradients are the plain run's", () => {
+    const [a, w] = leaves();
+    const seen: [string, number[][], number[] | null][] = [];
+    const kept = [torch.ops.aten.mm.default, torch.ops.aten.relu.default];
+    const policy = (ctx: InstanceType<typeof SelectiveCheckpointContext>, op: (...args: unknown[]) => unknown, ...args: unknown[]) => {
+      const out = ctx.opOutput;
+      seen.push([String(op), args.filter(torch.isTensor).map((t) => t.shape), torch.isTensor(out) ? out.shape : null]);
+      expect(ctx.isRecompute).toBe(false);
+      return kept.includes(op) ? CheckpointPolicy.MUST_SAVE : CheckpointPolicy.PREFER_RECOMPUTE;
+    };
+    const out = checkpoint(sacFn, a, w, { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts(policy) });
+    expect(seen).toEqual(sel.seen);
+    expectSame(out, sel.out, 'out');
+    out.sum().backward();
+    expect(seen.length).toBe(sel.seen.length);          // the policy runs in the forward only
+    expectSame(a.grad, sel.grads[0], 'a.grad');
+    expectSame(w.grad, sel.grads[1], 'w.grad');
+  });
+
+  it('a kept output changed in place: an error, or with allowCacheEntryMutation the changed value; backward twice; bad lists', () => {
+    const [a, w] = leaves();
+    const mutated = (allow: boolean): T | null => {
+      a.grad = null;
+      const [m, e] = checkpoint(fn3, a, w, { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts([torch.ops.aten.mm.default], { allowCacheEntryMutation: allow }) });
+      torch.noGrad(() => m.mul_(2));
+      e.sum().backward();
+      return a.grad;
+    };
+    expect(() => mutated(false)).toThrow(sel.mutated_error);
+    expectSame(mutated(true), sel.mutated_allowed_a_grad, 'a.grad with the kept mm output doubled');
+    const twice = checkpoint(sacFn, a, w, { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts([torch.ops.aten.mm.default, torch.ops.aten.relu.default]) });
+    twice.sum().backward({ retainGraph: true });
+    expect(() => twice.sum().backward()).toThrow(sel.twice_error);
+    expect(() => createSelectiveCheckpointContexts([torch.ops.aten.mm] as never)).toThrow(sel.packet_error);
+    expect(() => createSelectiveCheckpointContexts(3 as never)).toThrow(sel.bad_policy_error);
+    expect(() => createSelectiveCheckpointContexts([], { allowCacheEntryMutation: 1 as never })).toThrow(TypeError);
+    expect(() => checkpoint(sacFn, ...leaves(), { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts(() => 'save' as never) }))
+      .toThrow('the policy must return a CheckpointPolicy or a boolean, got string for aten.mm.default');
   });
 });
 

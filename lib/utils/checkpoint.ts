@@ -4,14 +4,15 @@
 // custom autograd Function whose backward recomputes and runs a nested backward) and the
 // non-reentrant one (saved-tensors hooks that drop each saved tensor and recompute it on unpack).
 //
-// Not ported: selective checkpointing (create_selective_checkpoint_contexts, CheckpointPolicy; they
-// need TorchDispatchMode), debug=True and set_checkpoint_debug_enabled (Python's operator logging),
+// Selective checkpointing (create_selective_checkpoint_contexts) keeps chosen ops' outputs from the
+// forward: native/src/checkpoint_sac.cc sees the ops below autograd, as Python's dispatch modes do.
+// Not ported: debug=True and set_checkpoint_debug_enabled (Python's operator logging),
 // GraphExecGroup, DefaultDeviceType/get_device_states/set_device_states, the reentrant variant's
 // refusal of autograd.grad (no graph-task state reaches JS: use useReentrant: false with grad), the
 // version check of saved inputs modified in place, and nested checkpoints recomputing their inner
 // checkpoints' inputs (an inner checkpoint keeps its own inputs alive instead). RNG: the default CPU
 // generator and, for CUDA tensor arguments, the default generator of each of their devices.
-import { backward as autogradBackward, enableGrad, isGradEnabled } from '../autograd.js';
+import { backward as autogradBackward, enableGrad, isGradEnabled, withMode } from '../autograd.js';
 import { savedTensorsHooks } from '../autograd_graph.js';
 import { autocast, getAutocastDtype, isAutocastCacheEnabled, isAutocastEnabled } from '../autocast.js';
 import { zerosLike } from '../creation.js';
@@ -21,11 +22,12 @@ import { Function, type FunctionCtx } from '../function.js';
 import { getRngState, setRngState } from '../generator.js';
 import { native, type Handle } from '../native.js';
 import { Module } from '../nn/module.js';
+import { ops, type OpFunction } from '../ops.js';
 import { ModuleList, Sequential } from '../nn/modules/container.js';
 import { describe, isOptionsObject, isPromiseLike, readOptions } from '../options.js';
 import { cuda } from '../runtime.js';
 import { tidy, untracked } from '../scope.js';
-import { isTensor, type Tensor } from '../tensor.js';
+import { isTensor, Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 
 /** torch.utils.checkpoint.CheckpointError (a RuntimeError in Python): recomputation did not match the forward. */
@@ -55,6 +57,74 @@ export interface CheckpointOptions {
 
 const OPTION_KEYS = ['useReentrant', 'preserveRngState', 'determinismCheck', 'debug', 'contextFn', 'earlyStop'] as const;
 const DETERMINISM_CHECKS = ['default', 'none'];
+
+/** torch.utils.checkpoint.CheckpointPolicy: what a selective checkpoint policy returns for one op. */
+export const CheckpointPolicy = Object.freeze({ MUST_SAVE: 0, PREFER_SAVE: 1, MUST_RECOMPUTE: 2, PREFER_RECOMPUTE: 3, MUST_CPU_OFFLOAD: 4, PREFER_CPU_OFFLOAD: 5 } as const);
+export type CheckpointPolicy = (typeof CheckpointPolicy)[keyof typeof CheckpointPolicy];
+
+/** torch.utils.checkpoint.SelectiveCheckpointContext: what a policy learns about the op besides its arguments. */
+export class SelectiveCheckpointContext {
+  constructor(readonly isRecompute: boolean, readonly opOutput: unknown = null) {}
+}
+
+/** A selective checkpoint policy: (ctx, op overload such as torch.ops.aten.mm.default, ...the op's arguments) => a policy or a boolean (true: save). */
+export type SelectiveCheckpointPolicyFn = (ctx: SelectiveCheckpointContext, op: OpFunction, ...args: unknown[]) => CheckpointPolicy | boolean;
+
+// An overload of torch.ops (String(op) 'aten.mm.default'), as Python's OpOverload; a packet ('aten.mm') is not one.
+const isOverload = (op: unknown): op is OpFunction => typeof op === 'function' && /^\w+\.\w+\.\w+$/.test(String(op));
+
+// The torch.ops overload of a Python op name ('aten.mm.default').
+function overloadNamed(name: string): OpFunction {
+  const [ns, op, overload] = name.split('.') as [string, string, string];
+  return (ops as unknown as Record<string, Record<string, Record<string, OpFunction>>>)[ns]![op]![overload]!;
+}
+
+// Native values as the policy sees them: handles become Tensors (left to the GC: a policy may keep them).
+const asJs = (v: unknown): unknown => (Array.isArray(v) ? v.map(asJs) : v !== null && typeof v === 'object' ? new Tensor(v as Handle) : v);
+
+/**
+ * torch.utils.checkpoint.create_selective_checkpoint_contexts(policyFnOrList, { allowCacheEntryMutation }): the
+ * contextFn pair for checkpoint({ useReentrant: false, contextFn: () => createSelectiveCheckpointContexts(...) })
+ * that keeps the outputs of chosen ops from the forward instead of recomputing them. policyFnOrList: a policy,
+ * called for every op below autograd in the forward, or a list of op overloads to save (torch.ops.aten.mm.default).
+ * A kept tensor changed in place before backward is an error unless allowCacheEntryMutation.
+ */
+export function createSelectiveCheckpointContexts(
+  policyFnOrList: SelectiveCheckpointPolicyFn | readonly OpFunction[],
+  options: { allowCacheEntryMutation?: boolean } = {},
+): readonly [CheckpointContext, CheckpointContext] {
+  const allowMutation = booleanOption('createSelectiveCheckpointContexts', 'allowCacheEntryMutation',
+    readOptions('createSelectiveCheckpointContexts', options, ['allowCacheEntryMutation']).allowCacheEntryMutation, false);
+  let policyFn: SelectiveCheckpointPolicyFn;
+  if (Array.isArray(policyFnOrList)) {
+    for (const op of policyFnOrList as unknown[]) {
+      if (isOverload(op)) continue;
+      const packet = typeof op === 'function' && /^\w+\.\w+$/.test(String(op));
+      throw new TypeError(packet
+        ? `Expected op in \`op_list\` to be an OpOverload but got: ${String(op)} of type <class 'torch._ops.OpOverloadPacket'>. ` +
+          'Please update the OpOverloadPacket to a specific OpOverload.For example, if you have `torch.ops.aten.mm`, change it to `torch.ops.aten.mm.default`.'
+        : `Expected op in \`op_list\` to be an OpOverload (such as torch.ops.aten.mm.default) but got: ${describe(op)}`);
+    }
+    const saved = new Set<OpFunction>(policyFnOrList as readonly OpFunction[]);
+    policyFn = (_ctx, op) => (saved.has(op) ? CheckpointPolicy.MUST_SAVE : CheckpointPolicy.PREFER_RECOMPUTE);
+  } else if (typeof policyFnOrList === 'function') {
+    policyFn = policyFnOrList;
+  } else {
+    throw new TypeError('policy_fn_or_list must be either a function or a list of ops.');
+  }
+  const keep = (output: unknown, name: string, args: unknown[]): boolean =>
+    untracked(() => {
+      const policy = policyFn(new SelectiveCheckpointContext(false, asJs(output)), overloadNamed(name), ...(asJs(args) as unknown[]));
+      if (typeof policy === 'boolean') return policy;
+      if (!Object.values(CheckpointPolicy).includes(policy))
+        throw new TypeError(`createSelectiveCheckpointContexts: the policy must return a CheckpointPolicy or a boolean, got ${describe(policy)} for ${name}`);
+      return policy === CheckpointPolicy.MUST_SAVE || policy === CheckpointPolicy.PREFER_SAVE;
+    });
+  const storage = native.sacNewStorage();
+  const region = (policy: typeof keep | null): CheckpointContext => (fn) =>
+    withMode('createSelectiveCheckpointContexts', () => native.sacEnter(storage, policy, allowMutation), () => native.sacLeave(), fn);
+  return [region(keep), region(null)];
+}
 
 /** Python's noop_context_fn: both regions run their function as is. */
 export const noopContextFn: CheckpointContextFn = () => [(fn) => fn(), (fn) => fn()];

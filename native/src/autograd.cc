@@ -88,6 +88,7 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   RegisterJsCallbacks(env, exports);
   RegisterAutogradGraph(env, exports);
   RegisterAutogradMutation(env, exports);
+  RegisterSelectiveCheckpoint(env, exports);
 }
 
 }  // namespace tn

@@ -89,6 +89,7 @@ void PopSavedHooks();
 void RegisterAutogradGraph(napi_env env, napi_value exports);
 void RegisterAutogradEngine(napi_env env, napi_value exports);
 void RegisterAutogradMutation(napi_env env, napi_value exports);
+void RegisterSelectiveCheckpoint(napi_env env, napi_value exports);
 void RegisterGradMode(napi_env env, napi_value exports);
 void RegisterJsCallbacks(napi_env env, napi_value exports);
 

@@ -1,0 +1,205 @@
+// Selective activation checkpointing (torch.utils.checkpoint.create_selective_checkpoint_contexts):
+// in the checkpointed forward every op below autograd asks a JS policy whether to keep its output;
+// in the recomputation an op whose output was kept returns it instead of running. Python does this
+// with two TorchDispatchModes at its Python key; here a boxed fallback on the Fake key (just above
+// BackendSelect, below autograd like Python's; libtorch registers nothing on it), which only this
+// thread includes while a region runs. Regions nest per thread; the innermost one sees the ops.
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <c10/core/impl/LocalDispatchKeySet.h>
+#include <torch/library.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "autograd.h"
+#include "convert.h"
+#include "napi_util.h"
+
+namespace tn {
+namespace {
+
+constexpr c10::DispatchKey kModeKey = c10::DispatchKey::Fake;
+constexpr const char* kMismatch =
+    "This can happen if the operations in the checkpointed region are nondeterministic or depend on global state that changed between forward and backward.";
+
+// One op call of the forward: recompute it, its kept outputs (detached, with their versions), or consumed.
+struct SacEntry {
+  enum Kind { kRecompute, kSaved, kConsumed } kind = kRecompute;
+  std::vector<c10::IValue> outputs;
+  std::vector<int64_t> versions;  // per output; -1 for a non-tensor
+};
+
+// What a forward kept, by op (Python's name, 'aten.mm.default') and call index; shared by the two regions.
+struct SacStorage {
+  std::map<std::string, std::map<int64_t, SacEntry>> byOp;
+};
+
+struct SacRegion {
+  bool caching;                        // the forward's region; else the recomputation's
+  std::shared_ptr<SacStorage> storage;
+  std::shared_ptr<JsRef> policy;       // caching: policy(opOutput, opName, args) -> keep?
+  bool allowMutation = false;          // recomputation: a kept tensor changed in place is no error
+  std::map<std::string, int64_t> calls;
+};
+thread_local std::vector<SacRegion> t_regions;
+
+// Python's str(OpOverload): 'aten.mm.default', 'aten.add.Tensor'.
+std::string PythonOpName(const c10::OperatorHandle& op) {
+  const c10::OperatorName& name = op.operator_name();
+  std::string out = name.name;
+  size_t colons = out.find("::");
+  if (colons != std::string::npos) out.replace(colons, 2, ".");
+  return out + "." + (name.overload_name.empty() ? "default" : name.overload_name);
+}
+
+// Python's SAC_IGNORED_OPS: detach (checkpointing adds different numbers of them), device and the metadata queries.
+bool Ignored(const std::string& name) {
+  static const std::set<std::string> kIgnored = {
+      "aten.detach.default", "aten.dim.default", "aten.is_contiguous.default", "aten.is_contiguous.memory_format",
+      "aten.is_non_overlapping_and_dense.default", "aten.is_strides_like_format.default", "aten.numel.default", "aten.size.default",
+      "aten.storage_offset.default", "aten.stride.default", "aten.sym_numel.default", "aten.sym_size.default",
+      "aten.sym_storage_offset.default", "aten.sym_stride.default", "prim.device.default"};
+  return kIgnored.count(name) > 0;
+}
+
+void RunBelow(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack) {
+  op.redispatchBoxed(keys & c10::DispatchKeySet(c10::DispatchKeySet::FULL_AFTER, kModeKey), stack);
+}
+
+// Python's _detach_helper: detach through ADInplaceOrView (which autograd excluded on its way down),
+// so that a view's detached copy shares its version counter.
+c10::IValue Detached(const c10::IValue& v) {
+  if (!v.isTensor() || !v.toTensor().defined()) return v;
+  c10::impl::LocalDispatchKeySet tls = c10::impl::tls_local_dispatch_key_set();
+  c10::impl::ForceDispatchKeyGuard withViews(tls.included_, tls.excluded_.remove(c10::DispatchKey::ADInplaceOrView));
+  return v.toTensor().detach();
+}
+
+// An argument as the policy sees it; a value JS has no form for (a Generator) is null.
+Napi::Value PolicyArg(Napi::Env env, const c10::IValue& v) {
+  if (v.isGenerator()) return env.Null();
+  try {
+    return FromIValue(env, v, nullptr);
+  } catch (const JsError&) {
+    return env.Null();
+  }
+}
+
+void Cache(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack, const std::string& name) {
+  const size_t nArgs = op.schema().arguments().size();
+  std::vector<c10::IValue> args(stack->end() - nArgs, stack->end());
+  RunBelow(op, keys, stack);
+  const size_t nOut = op.schema().returns().size();
+  std::vector<c10::IValue> outputs(stack->end() - nOut, stack->end());
+  const int64_t index = region.calls[name]++;
+  bool keep = InEngine([&] {
+    Napi::Env env = region.policy->env();
+    Napi::HandleScope scope(env);
+    Napi::Array jsArgs = Napi::Array::New(env, args.size());
+    for (size_t i = 0; i < args.size(); ++i) jsArgs.Set(static_cast<uint32_t>(i), PolicyArg(env, args[i]));
+    Napi::Value out = outputs.size() == 1 ? FromIValue(env, outputs[0], nullptr) : FromIValue(env, c10::ivalue::Tuple::create(outputs), nullptr);
+    Napi::Value r = region.policy->Value().As<Napi::Function>().Call(env.Global(), {out, Napi::String::New(env, name), jsArgs});
+    return r.ToBoolean().Value();
+  });
+  SacEntry& entry = region.storage->byOp[name][index];
+  entry = SacEntry{};
+  if (!keep) return;
+  entry.kind = SacEntry::kSaved;
+  for (const c10::IValue& o : outputs) {
+    entry.outputs.push_back(Detached(o));
+    entry.versions.push_back(o.isTensor() && o.toTensor().defined() && !o.toTensor().is_inference() ? o.toTensor()._version() : -1);
+  }
+}
+
+void Replay(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack, const std::string& name) {
+  const int64_t index = region.calls[name]++;
+  auto byOp = region.storage->byOp.find(name);
+  if (byOp == region.storage->byOp.end()) throw std::runtime_error(name + " encountered during backward but not found in storage. " + kMismatch);
+  auto it = byOp->second.find(index);
+  if (it == byOp->second.end())
+    throw std::runtime_error(name + " invocation index " + std::to_string(index) + " encountered during backward but not found in storage. " + kMismatch);
+  SacEntry& entry = it->second;
+  if (entry.kind == SacEntry::kConsumed)
+    throw std::runtime_error("Trying to backward an extra time. You are only allowed to backward once on any region computed under selective activation checkpoint.");
+  if (entry.kind == SacEntry::kRecompute) return RunBelow(op, keys, stack);
+  for (size_t i = 0; i < entry.outputs.size(); ++i)
+    if (entry.versions[i] >= 0 && !region.allowMutation && entry.outputs[i].toTensor()._version() != entry.versions[i])
+      throw std::runtime_error("Tensor cached during selective activation checkpoint has been mutated");
+  torch::jit::drop(*stack, op.schema().arguments().size());
+  for (c10::IValue& o : entry.outputs) stack->push_back(std::move(o));
+  entry = SacEntry{SacEntry::kConsumed, {}, {}};
+}
+
+void SelectiveCheckpointFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack) {
+  c10::impl::ExcludeDispatchKeyGuard noMode(kModeKey);  // ops inside this one (and in the policy) are not seen, as inside Python's modes
+  if (t_regions.empty()) return RunBelow(op, keys, stack);
+  std::string name = PythonOpName(op);
+  if (Ignored(name)) return RunBelow(op, keys, stack);
+  SacRegion& region = t_regions.back();
+  if (region.caching) Cache(region, op, keys, stack, name);
+  else Replay(region, op, keys, stack, name);
+}
+
+void RegisterFallbackOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    static auto* library = new torch::Library(torch::Library::IMPL, "_", kModeKey, __FILE__, __LINE__);  // never unregistered
+    library->fallback(torch::CppFunction::makeFromBoxedFunction<&SelectiveCheckpointFallback>());
+  });
+}
+
+using StorageExternal = Napi::External<std::shared_ptr<SacStorage>>;
+constexpr napi_type_tag kStorageTag = {0x51c3a8e07b2d4f19ULL, 0x8e6f0d2c4a1b9375ULL};
+
+std::shared_ptr<SacStorage> StorageOf(const Napi::Value& v) {
+  if (!v.IsExternal() || !v.As<StorageExternal>().CheckTypeTag(&kStorageTag)) ThrowType("expected a selective checkpoint storage");
+  return *v.As<StorageExternal>().Data();
+}
+
+// sacNewStorage() -> what one pair of regions shares.
+Napi::Value SacNewStorage(const Napi::CallbackInfo& info) {
+  auto out = StorageExternal::New(info.Env(), new std::shared_ptr<SacStorage>(std::make_shared<SacStorage>()),
+                                  [](Napi::BasicEnv, std::shared_ptr<SacStorage>* s) { delete s; });
+  out.TypeTag(&kStorageTag);
+  return out;
+}
+
+// sacEnter(storage, policy | null, allowMutation): the forward's region (with a policy) or the
+// recomputation's (null), on this thread until sacLeave().
+Napi::Value SacEnter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SacRegion region;
+  region.storage = StorageOf(info[0]);
+  region.caching = !IsNullish(env, info[1]);
+  if (region.caching) {
+    if (!info[1].IsFunction()) ThrowType("policy must be a function");
+    region.policy = std::make_shared<JsRef>(env, info[1]);
+  }
+  region.allowMutation = ToBool(env, info[2], "allowCacheEntryMutation");
+  RegisterFallbackOnce();
+  if (t_regions.empty()) c10::impl::tls_set_dispatch_key_included(kModeKey, true);
+  t_regions.push_back(std::move(region));
+  return env.Undefined();
+}
+
+Napi::Value SacLeave(const Napi::CallbackInfo& info) {
+  if (t_regions.empty()) ThrowError("no selective checkpoint region to leave");
+  t_regions.pop_back();
+  if (t_regions.empty()) c10::impl::tls_set_dispatch_key_included(kModeKey, false);
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void RegisterSelectiveCheckpoint(napi_env env, napi_value exports) {
+  static constexpr MethodEntry kEntries[] = {
+      {"sacNewStorage", SacNewStorage, "createSelectiveCheckpointContexts"},
+      {"sacEnter", SacEnter, "createSelectiveCheckpointContexts"},
+      {"sacLeave", SacLeave, "createSelectiveCheckpointContexts"},
+  };
+  ExportAll(env, exports, kEntries);
+}
+
+}  // namespace tn
