@@ -66,6 +66,13 @@ export function callOp(id: number, args: readonly unknown[], method = false): un
     case 1: r = call(id, options, (h0 = toNative(args[0]))); break;
     case 2: r = call(id, options, (h0 = toNative(args[0])), (h1 = toNative(args[1]))); break;
     case 3: r = call(id, options, (h0 = toNative(args[0])), (h1 = toNative(args[1])), (h2 = toNative(args[2]))); break;
+    // Four values: a method's self and three more, as x.narrow(dim, start, length).
+    case 4: {
+      const h3 = toNative(args[3]);
+      r = call(id, options, (h0 = toNative(args[0])), (h1 = toNative(args[1])), (h2 = toNative(args[2])), h3);
+      if (r === h3) return args[3];
+      break;
+    }
     default: {
       const nativeArgs: unknown[] = new Array(n);
       for (let i = 0; i < n; i++) nativeArgs[i] = toNative(args[i]);
