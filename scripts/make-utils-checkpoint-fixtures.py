@@ -256,9 +256,19 @@ def selective():
         e.sum().backward()
         return enc(a.grad)
 
+    def fn4(a):
+        parts = a.unbind(0)
+        return (parts[0].exp() * parts[1].sin()).sum()
+
+    a.grad = None
+    cp.checkpoint(fn4, a, use_reentrant=False, context_fn=partial(cp.create_selective_checkpoint_contexts, [torch.ops.aten.unbind.int])).backward()
+    list_grad = enc(a.grad)
+    a.grad = None
+    fn4(a).backward()
+    assert enc(a.grad) == list_grad
     twice = cp.checkpoint(sac_fn, a, w, use_reentrant=False, context_fn=partial(cp.create_selective_checkpoint_contexts, list(kept)))
     twice.sum().backward(retain_graph=True)
-    return {"a": SAC_A, "w": SAC_W, "seen": seen, "grads": grads, "out": enc(out),
+    return {"a": SAC_A, "w": SAC_W, "seen": seen, "grads": grads, "out": enc(out), "list_grad": list_grad,
             "mutated_error": str(raised(lambda: mutated(False))), "mutated_allowed_a_grad": mutated(True),
             "twice_error": str(raised(lambda: twice.sum().backward())),
             "packet_error": str(raised(lambda: cp.create_selective_checkpoint_contexts([torch.ops.aten.mm]))),

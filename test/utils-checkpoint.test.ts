@@ -34,7 +34,7 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/utils-checkpoint.json'
   errors: Record<string, PyError>;
   determinism_none_grad: unknown;
   selective: {
-    a: number[][]; w: number[][]; seen: [string, number[][], number[] | null][]; grads: unknown[]; out: unknown;
+    a: number[][]; w: number[][]; seen: [string, number[][], number[] | null][]; grads: unknown[]; out: unknown; list_grad: unknown;
     mutated_error: string; mutated_allowed_a_grad: unknown; twice_error: string; packet_error: string; bad_policy_error: string;
   };
 };
@@ -315,6 +315,13 @@ describe('selective checkpointing (createSelectiveCheckpointContexts)', () => {
       e.sum().backward();
       return a.grad;
     };
+    const parts = (x: T): T => {
+      const [p0, p1] = x.unbind(0);
+      return p0!.exp().mul(p1!.sin()).sum();
+    };
+    a.grad = null;
+    checkpoint(parts, a, { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts([torch.ops.aten.unbind.int]) }).backward();
+    expectSame(a.grad, sel.list_grad, 'a.grad with a kept list output (unbind)');
     expect(() => mutated(false)).toThrow(sel.mutated_error);
     expectSame(mutated(true), sel.mutated_allowed_a_grad, 'a.grad with the kept mm output doubled');
     const twice = checkpoint(sacFn, a, w, { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts([torch.ops.aten.mm.default, torch.ops.aten.relu.default]) });

@@ -24,11 +24,11 @@ constexpr c10::DispatchKey kModeKey = c10::DispatchKey::Fake;
 constexpr const char* kMismatch =
     "This can happen if the operations in the checkpointed region are nondeterministic or depend on global state that changed between forward and backward.";
 
-// One op call of the forward: recompute it, its kept outputs (detached, with their versions), or consumed.
+// One op call of the forward: recompute it, its kept outputs (detached), or consumed.
 struct SacEntry {
   enum Kind { kRecompute, kSaved, kConsumed } kind = kRecompute;
   std::vector<c10::IValue> outputs;
-  std::vector<int64_t> versions;  // per output; -1 for a non-tensor
+  std::vector<std::pair<at::Tensor, int64_t>> versions;  // each kept tensor (list elements too) and its version then
 };
 
 // What a forward kept, by op (Python's name, 'aten.mm.default') and call index; shared by the two regions.
@@ -69,12 +69,25 @@ void RunBelow(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::ji
 }
 
 // Python's _detach_helper: detach through ADInplaceOrView (which autograd excluded on its way down),
-// so that a view's detached copy shares its version counter.
-c10::IValue Detached(const c10::IValue& v) {
-  if (!v.isTensor() || !v.toTensor().defined()) return v;
+// so that a view's detached copy shares its version counter. Each kept tensor joins `versions`.
+at::Tensor Detached(const at::Tensor& t, std::vector<std::pair<at::Tensor, int64_t>>& versions) {
+  if (!t.defined()) return t;
   c10::impl::LocalDispatchKeySet tls = c10::impl::tls_local_dispatch_key_set();
   c10::impl::ForceDispatchKeyGuard withViews(tls.included_, tls.excluded_.remove(c10::DispatchKey::ADInplaceOrView));
-  return v.toTensor().detach();
+  at::Tensor d = t.detach();
+  if (!d.is_inference()) versions.emplace_back(d, d._version());
+  return d;
+}
+
+// An output as kept: tensors detached, a tensor list element by element (Python's tree_map).
+c10::IValue Kept(const c10::IValue& v, std::vector<std::pair<at::Tensor, int64_t>>& versions) {
+  if (v.isTensor()) return Detached(v.toTensor(), versions);
+  if (v.isTensorList()) {
+    c10::List<at::Tensor> out;
+    for (const at::Tensor& t : v.toTensorList().vec()) out.push_back(Detached(t, versions));
+    return out;
+  }
+  return v;
 }
 
 // An argument as the policy sees it; a value JS has no form for (a Generator) is null.
@@ -107,10 +120,7 @@ void Cache(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySet
   entry = SacEntry{};
   if (!keep) return;
   entry.kind = SacEntry::kSaved;
-  for (const c10::IValue& o : outputs) {
-    entry.outputs.push_back(Detached(o));
-    entry.versions.push_back(o.isTensor() && o.toTensor().defined() && !o.toTensor().is_inference() ? o.toTensor()._version() : -1);
-  }
+  for (const c10::IValue& o : outputs) entry.outputs.push_back(Kept(o, entry.versions));
 }
 
 void Replay(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack, const std::string& name) {
@@ -124,8 +134,8 @@ void Replay(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySe
   if (entry.kind == SacEntry::kConsumed)
     throw std::runtime_error("Trying to backward an extra time. You are only allowed to backward once on any region computed under selective activation checkpoint.");
   if (entry.kind == SacEntry::kRecompute) return RunBelow(op, keys, stack);
-  for (size_t i = 0; i < entry.outputs.size(); ++i)
-    if (entry.versions[i] >= 0 && !region.allowMutation && entry.outputs[i].toTensor()._version() != entry.versions[i])
+  for (const auto& [tensor, version] : entry.versions)
+    if (!region.allowMutation && tensor._version() != version)
       throw std::runtime_error("Tensor cached during selective activation checkpoint has been mutated");
   torch::jit::drop(*stack, op.schema().arguments().size());
   for (c10::IValue& o : entry.outputs) stack->push_back(std::move(o));
