@@ -4,18 +4,16 @@
 // operator interception that clones a recorded tensor before an op writes to it. Python intercepts
 // with a TorchDispatchMode; here a boxed fallback on a mode dispatch key that only this thread
 // includes while the call runs (libtorch registers nothing on it: TESTING_ONLY_GenericMode).
-#include <ATen/core/dispatch/Dispatcher.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
 #include <torch/csrc/autograd/saved_variable_hooks.h>
-#include <torch/library.h>
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <tuple>
 
 #include "autograd.h"
+#include "mode_fallback.h"
 
 namespace tn {
 namespace {
@@ -109,21 +107,13 @@ void CloneArgsBeforeMutation(const c10::OperatorHandle& op, c10::DispatchKeySet 
       }
     }
   }
-  op.redispatchBoxed(keys & c10::DispatchKeySet(c10::DispatchKeySet::FULL_AFTER, kModeKey), stack);
-}
-
-void RegisterFallbackOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    static auto* library = new torch::Library(torch::Library::IMPL, "_", kModeKey, __FILE__, __LINE__);  // never unregistered
-    library->fallback(torch::CppFunction::makeFromBoxedFunction<&CloneArgsBeforeMutation>());
-  });
+  RunBelow(kModeKey, op, keys, stack);
 }
 
 // enterMutationContext(): saved tensors recorded, writes to them intercepted, on this thread.
 Napi::Value EnterMutationContext(const Napi::CallbackInfo& info) {
   if (t_context) ThrowError("allow_mutation_on_saved_tensors contexts cannot be nested");
-  RegisterFallbackOnce();
+  RegisterModeFallbackOnce<&CloneArgsBeforeMutation>(kModeKey);
   auto ctx = std::make_shared<MutationContext>();
   PushSavedHooks([ctx] { return std::make_unique<MutationSavedHooks>(ctx); });
   t_context = ctx;

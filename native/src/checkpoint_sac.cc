@@ -4,17 +4,15 @@
 // with two TorchDispatchModes at its Python key; here a boxed fallback on the Fake key (just above
 // BackendSelect, below autograd like Python's; libtorch registers nothing on it), which only this
 // thread includes while a region runs. Regions nest per thread; the innermost one sees the ops.
-#include <ATen/core/dispatch/Dispatcher.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
-#include <torch/library.h>
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 
 #include "autograd.h"
 #include "convert.h"
+#include "mode_fallback.h"
 #include "napi_util.h"
 
 namespace tn {
@@ -64,10 +62,6 @@ bool Ignored(const std::string& name) {
   return kIgnored.count(name) > 0;
 }
 
-void RunBelow(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack) {
-  op.redispatchBoxed(keys & c10::DispatchKeySet(c10::DispatchKeySet::FULL_AFTER, kModeKey), stack);
-}
-
 // Python's _detach_helper: detach through ADInplaceOrView (which autograd excluded on its way down),
 // so that a view's detached copy shares its version counter. Each kept tensor joins `versions`.
 at::Tensor Detached(const at::Tensor& t, std::vector<std::pair<at::Tensor, int64_t>>& versions) {
@@ -103,7 +97,7 @@ Napi::Value PolicyArg(Napi::Env env, const c10::IValue& v) {
 void Cache(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack, const std::string& name) {
   const size_t nArgs = op.schema().arguments().size();
   std::vector<c10::IValue> args(stack->end() - nArgs, stack->end());
-  RunBelow(op, keys, stack);
+  RunBelow(kModeKey, op, keys, stack);
   const size_t nOut = op.schema().returns().size();
   std::vector<c10::IValue> outputs(stack->end() - nOut, stack->end());
   const int64_t index = region.calls[name]++;
@@ -133,7 +127,7 @@ void Replay(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySe
   SacEntry& entry = it->second;
   if (entry.kind == SacEntry::kConsumed)
     throw std::runtime_error("Trying to backward an extra time. You are only allowed to backward once on any region computed under selective activation checkpoint.");
-  if (entry.kind == SacEntry::kRecompute) return RunBelow(op, keys, stack);
+  if (entry.kind == SacEntry::kRecompute) return RunBelow(kModeKey, op, keys, stack);
   for (const auto& [tensor, version] : entry.versions)
     if (!region.allowMutation && tensor._version() != version)
       throw std::runtime_error("Tensor cached during selective activation checkpoint has been mutated");
@@ -144,20 +138,12 @@ void Replay(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySe
 
 void SelectiveCheckpointFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack) {
   c10::impl::ExcludeDispatchKeyGuard noMode(kModeKey);  // ops inside this one (and in the policy) are not seen, as inside Python's modes
-  if (t_regions.empty()) return RunBelow(op, keys, stack);
+  if (t_regions.empty()) return RunBelow(kModeKey, op, keys, stack);
   std::string name = PythonOpName(op);
-  if (Ignored(name)) return RunBelow(op, keys, stack);
+  if (Ignored(name)) return RunBelow(kModeKey, op, keys, stack);
   SacRegion& region = t_regions.back();
   if (region.caching) Cache(region, op, keys, stack, name);
   else Replay(region, op, keys, stack, name);
-}
-
-void RegisterFallbackOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    static auto* library = new torch::Library(torch::Library::IMPL, "_", kModeKey, __FILE__, __LINE__);  // never unregistered
-    library->fallback(torch::CppFunction::makeFromBoxedFunction<&SelectiveCheckpointFallback>());
-  });
 }
 
 using StorageExternal = Napi::External<std::shared_ptr<SacStorage>>;
@@ -188,7 +174,7 @@ Napi::Value SacEnter(const Napi::CallbackInfo& info) {
     region.policy = std::make_shared<JsRef>(env, info[1]);
   }
   region.allowMutation = ToBool(env, info[2], "allowCacheEntryMutation");
-  RegisterFallbackOnce();
+  RegisterModeFallbackOnce<&SelectiveCheckpointFallback>(kModeKey);
   if (t_regions.empty()) c10::impl::tls_set_dispatch_key_included(kModeKey, true);
   t_regions.push_back(std::move(region));
   return env.Undefined();
