@@ -41,6 +41,12 @@ function namespace(ns: string): Readonly<Record<string, OpPacket>> {
 
 export const ops = { aten: namespace('aten'), prim: namespace('prim') };
 
+/** The torch.ops overload of Python's name for it ('aten.mm.default'), in any namespace: the same function object each time. */
+export function overloadOf(pythonName: string): OpFunction {
+  const [ns, name, overload] = pythonName.split('.') as [string, string, string];
+  return packet(`${ns}::${name}`)[overload]!;
+}
+
 /** The schemas of an operator's overloads, e.g. opSchemas('add'). */
 export function opSchemas(name: string): string[] {
   const id = native.opId(name.includes('::') ? name : `aten::${name}`);

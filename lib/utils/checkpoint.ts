@@ -22,7 +22,7 @@ import { Function, type FunctionCtx } from '../function.js';
 import { getRngState, setRngState } from '../generator.js';
 import { native, type Handle } from '../native.js';
 import { Module } from '../nn/module.js';
-import { ops, type OpFunction } from '../ops.js';
+import { overloadOf, type OpFunction } from '../ops.js';
 import { ModuleList, Sequential } from '../nn/modules/container.js';
 import { describe, isOptionsObject, isPromiseLike, readOptions } from '../options.js';
 import { cuda } from '../runtime.js';
@@ -73,12 +73,6 @@ export type SelectiveCheckpointPolicyFn = (ctx: SelectiveCheckpointContext, op: 
 // An overload of torch.ops (String(op) 'aten.mm.default'), as Python's OpOverload; a packet ('aten.mm') is not one.
 const isOverload = (op: unknown): op is OpFunction => typeof op === 'function' && /^\w+\.\w+\.\w+$/.test(String(op));
 
-// The torch.ops overload of a Python op name ('aten.mm.default').
-function overloadNamed(name: string): OpFunction {
-  const [ns, op, overload] = name.split('.') as [string, string, string];
-  return (ops as unknown as Record<string, Record<string, Record<string, OpFunction>>>)[ns]![op]![overload]!;
-}
-
 // Native values as the policy sees them: handles become Tensors (left to the GC: a policy may keep them).
 const asJs = (v: unknown): unknown => (Array.isArray(v) ? v.map(asJs) : v !== null && typeof v === 'object' ? new Tensor(v as Handle) : v);
 
@@ -114,7 +108,7 @@ export function createSelectiveCheckpointContexts(
   }
   const keep = (output: unknown, name: string, args: unknown[]): boolean =>
     untracked(() => {
-      const policy = policyFn(new SelectiveCheckpointContext(false, asJs(output)), overloadNamed(name), ...(asJs(args) as unknown[]));
+      const policy = policyFn(new SelectiveCheckpointContext(false, asJs(output)), overloadOf(name), ...(asJs(args) as unknown[]));
       if (typeof policy === 'boolean') return policy;
       if (!Object.values(CheckpointPolicy).includes(policy))
         throw new TypeError(`createSelectiveCheckpointContexts: the policy must return a CheckpointPolicy or a boolean, got ${describe(policy)} for ${name}`);
