@@ -86,7 +86,7 @@ export interface NativeAddon {
   generatorGetState(g: Handle): Handle;
   generatorSetState(g: Handle, state: Handle): void;
   generatorDevice(g: Handle): string;
-  /** inputs: tensor handles, or GradientEdges as [node handle, outputNr]. */
+  /** outputs and inputs: tensor handles, or GradientEdges as [node handle, outputNr]. */
   autogradGrad(outputs: (Handle | [Handle, number])[], inputs: (Handle | [Handle, number])[], gradOutputs: (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean, isGradsBatched: boolean): (Handle | null)[];
   setAnomalyEnabled(on: boolean): void;
   isAnomalyEnabled(): boolean;
@@ -111,11 +111,13 @@ export interface NativeAddon {
   pushSavedTensorsHooks(pack: (t: Handle) => unknown, unpack: (packed: never) => Handle): void;
   popSavedTensorsHooks(): void;
   setSavedTensorsHooksDisabled(message: string | null): string | null;
+  /** allowMutationOnSavedTensors on this thread, from enter to leave. */
   enterMutationContext(): void;
+  leaveMutationContext(): void;
+  /** Selective checkpointing: the storage two regions share; a region (policy: the forward's, null: the recomputation's) from enter to leave. */
   sacNewStorage(): Handle;
   sacEnter(storage: Handle, policy: ((output: unknown, op: string, args: unknown[]) => boolean) | null, allowCacheEntryMutation: boolean): void;
   sacLeave(): void;
-  leaveMutationContext(): void;
   /** The address of t's first element (0n without memory). */
   dataPtr(t: Handle): bigint;
   /** A uint8 tensor over every byte of t's storage. */
