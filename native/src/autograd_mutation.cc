@@ -113,6 +113,7 @@ void CloneArgsBeforeMutation(const c10::OperatorHandle& op, c10::DispatchKeySet 
 // enterMutationContext(): saved tensors recorded, writes to them intercepted, on this thread.
 Napi::Value EnterMutationContext(const Napi::CallbackInfo& info) {
   if (t_context) ThrowError("allow_mutation_on_saved_tensors contexts cannot be nested");
+  RegisterModeFallbackOnce<&CloneArgsBeforeMutation>(kModeKey);  // on first use: a registered key joins libtorch's "only available for these backends" lists
   auto ctx = std::make_shared<MutationContext>();
   PushSavedHooks([ctx] { return std::make_unique<MutationSavedHooks>(ctx); });
   t_context = ctx;
@@ -133,7 +134,6 @@ Napi::Value LeaveMutationContext(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterAutogradMutation(napi_env env, napi_value exports) {
-  RegisterModeFallbackOnce<&CloneArgsBeforeMutation>(kModeKey);  // at load, before worker threads run ops
   static constexpr MethodEntry kEntries[] = {
       {"enterMutationContext", EnterMutationContext, "allowMutationOnSavedTensors"},
       {"leaveMutationContext", LeaveMutationContext, "allowMutationOnSavedTensors"},

@@ -174,6 +174,7 @@ Napi::Value SacEnter(const Napi::CallbackInfo& info) {
     region.policy = std::make_shared<JsRef>(env, info[1]);
   }
   region.allowMutation = ToBool(env, info[2], "allowCacheEntryMutation");
+  RegisterModeFallbackOnce<&SelectiveCheckpointFallback>(kModeKey);  // on first use: a registered key joins libtorch's "only available for these backends" lists
   if (t_regions.empty()) c10::impl::tls_set_dispatch_key_included(kModeKey, true);
   t_regions.push_back(std::move(region));
   return env.Undefined();
@@ -189,7 +190,6 @@ Napi::Value SacLeave(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterSelectiveCheckpoint(napi_env env, napi_value exports) {
-  RegisterModeFallbackOnce<&SelectiveCheckpointFallback>(kModeKey);  // at load, before worker threads run ops
   static constexpr MethodEntry kEntries[] = {
       {"sacNewStorage", SacNewStorage, "createSelectiveCheckpointContexts"},
       {"sacEnter", SacEnter, "createSelectiveCheckpointContexts"},

@@ -11,8 +11,8 @@ namespace tn {
 
 using BoxedFallback = void (*)(const c10::OperatorHandle&, c10::DispatchKeySet, torch::jit::Stack*);
 
-// Registers Fallback on key once per process (the first env to load, before any worker thread can be
-// dispatching); never unregistered (the library object lives on).
+// Registers Fallback on key once per process, on first use (so that processes which never use it keep
+// libtorch's error messages as Python's); never unregistered (the library object lives on).
 template <BoxedFallback Fallback>
 void RegisterModeFallbackOnce(c10::DispatchKey key) {
   static std::once_flag once;
