@@ -127,6 +127,14 @@ auto RunEngine(napi_env env, F&& run) -> decltype(run()) {
   }
 }
 
+// A GradientEdge as JS passes it: [node handle, outputNr].
+torch::autograd::Edge EdgeOf(napi_env env, const Napi::Value& v, int64_t* nr) {
+  Napi::Array pair = v.As<Napi::Array>();
+  NodePtr node = GraphNodeOf(pair.Get(0u));
+  *nr = ToInt64(env, pair.Get(1u), "outputNr");
+  return torch::autograd::Edge(std::move(node), static_cast<uint32_t>(*nr));
+}
+
 // One output a backward pass starts from: a tensor, or a GradientEdge [node handle, outputNr] (then
 // `tensor` is undefined and the shape, dtype and device come from the node's input metadata).
 struct Root {
@@ -148,13 +156,12 @@ std::vector<Root> Roots(napi_env env, const Napi::Value& v, const char* what) {
     Napi::Value item = list.Get(i);
     Root root;
     if (item.IsArray()) {
-      Napi::Array pair = item.As<Napi::Array>();
-      NodePtr node = GraphNodeOf(pair.Get(0u));
-      int64_t nr = ToInt64(env, pair.Get(1u), "outputNr");
-      if (nr < 0 || static_cast<uint64_t>(nr) >= node->num_inputs())
+      int64_t nr = 0;
+      root.edge = EdgeOf(env, item, &nr);
+      const auto& node = *root.edge.function;
+      if (nr < 0 || static_cast<uint64_t>(nr) >= node.num_inputs())
         ThrowRange(std::string(what) + "[" + std::to_string(i) + "]: GradientEdge outputNr " + std::to_string(nr) + " is out of range for " +
-                   node->name() + ", which takes " + std::to_string(node->num_inputs()) + " gradient(s)");
-      root.edge = torch::autograd::Edge(std::move(node), static_cast<uint32_t>(nr));
+                   node.name() + ", which takes " + std::to_string(node.num_inputs()) + " gradient(s)");
     } else {
       root.tensor = TensorOf(env, item, what);
       root.edge = torch::autograd::impl::gradient_edge(root.tensor);
@@ -240,10 +247,8 @@ torch::autograd::edge_list RootEdges(const std::vector<Root>& roots) {
 // `inputs`, `accumulate`: a non-leaf tensor keeps its .grad, as retain_grad) for one input: a
 // tensor's (its grad_fn, or a leaf's grad accumulator), or a GradientEdge's [node handle, outputNr].
 torch::autograd::Edge InputEdge(napi_env env, const Napi::Value& v, bool accumulate) {
-  if (v.IsArray()) {
-    Napi::Array pair = v.As<Napi::Array>();
-    return torch::autograd::Edge(GraphNodeOf(pair.Get(0u)), static_cast<uint32_t>(ToInt64(env, pair.Get(1u), "outputNr")));
-  }
+  int64_t nr = 0;
+  if (v.IsArray()) return EdgeOf(env, v, &nr);
   const at::Tensor& input = TensorOf(env, v, "inputs");
   NodePtr fn = input.grad_fn();
   if (!fn) fn = torch::autograd::impl::try_get_grad_accumulator(input);

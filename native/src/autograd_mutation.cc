@@ -56,7 +56,8 @@ struct MutationContext {
     auto it = sidToTid.find(SidOf(t));
     if (it == sidToTid.end()) return;
     for (const Tid& tid : it->second) {
-      auto h = tidToHandle.count(tid) ? tidToHandle[tid].lock() : nullptr;
+      auto found = tidToHandle.find(tid);
+      auto h = found == tidToHandle.end() ? nullptr : found->second.lock();
       if (!h || h->cloned.defined() || !h->original.defined()) continue;  // freed by a backward, or cloned already
       at::AutoDispatchBelowADInplaceOrView belowAutograd;  // a plain copy, as Python's mode clones below autograd
       h->cloned = h->original.clone();
