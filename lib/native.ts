@@ -118,6 +118,10 @@ export interface NativeAddon {
   sacNewStorage(): Handle;
   sacEnter(storage: Handle, policy: ((output: unknown, op: string, args: unknown[]) => boolean) | null, allowCacheEntryMutation: boolean): void;
   sacLeave(): void;
+  checkpointLogNew(): Handle;
+  checkpointLogEnter(log: Handle): void;
+  /** [op lines, JS stacks], one each per op logged. */
+  checkpointLogRead(log: Handle): [string[], string[]];
   /** The address of t's first element (0n without memory). */
   dataPtr(t: Handle): bigint;
   /** A uint8 tensor over every byte of t's storage. */

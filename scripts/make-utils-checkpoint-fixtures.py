@@ -158,8 +158,7 @@ def warning_messages():
 
 def error_message(fn):
     e = raised(fn)
-    # The tip after a CheckpointError points to debug=True, which torchnode does not port: the test compares the rest.
-    return {"type": type(e).__name__, "message": str(e).removesuffix(cp._debug_tip_msg).rstrip()}
+    return {"type": type(e).__name__, "message": str(e)}
 
 
 def changing(forward, recompute):
@@ -209,6 +208,54 @@ def determinism_none():
     """determinism_check='none' lets a recomputation of another dtype through: Python's gradient."""
     fn = changing(lambda a: a.exp(), lambda a: a.float().exp())
     return enc(backward_through(fn, determinism_check="none"))
+
+
+def debug_body(a, w, extra):
+    """Ops with positional, keyword, list, scalar and dtype arguments, and one op more when `extra`."""
+    h = torch.mm(a, w).relu()
+    s = h.sum(1, keepdim=True)
+    c = torch.cat([h, a], 1)
+    p = c.pow(2.5).clamp(min=1e-5)
+    y = p.to(torch.float32).double().add(s, alpha=2).mul(0.5).reshape(-1)
+    v, i = y.max(0)
+    parts = torch.unbind(y.view(2, 5), 0)
+    y = y + parts[1].repeat(2) + v
+    if extra:
+        y = y.exp()
+    return y.sum()
+
+
+def debug_reports():
+    """checkpoint(debug=True): the report that replaces a CheckpointError, and set_checkpoint_debug_enabled."""
+    a = torch.tensor(SAC_A, dtype=dd, requires_grad=True)
+    w = torch.tensor(SAC_W, dtype=dd, requires_grad=True)
+
+    def fewer(**options):
+        fn = changing(lambda t: debug_body(t, w, True), lambda t: debug_body(t, w, False))
+        cp.checkpoint(fn, a, use_reentrant=False, **options).backward()
+
+    def metadata(**options):
+        fn = changing(lambda t: t.exp(), lambda t: t.float().exp())
+        cp.checkpoint(fn, a, use_reentrant=False, **options).sum().backward()
+
+    def globally(enabled, **options):
+        def run():
+            with cp.set_checkpoint_debug_enabled(enabled):
+                metadata(**options)
+        return run
+
+    def report(fn):
+        e = raised(fn)
+        return {"type": type(e).__name__, "message": str(e), "cause": str(e.__cause__)}
+
+    return {
+        "fewer": report(lambda: fewer(debug=True)),
+        "metadata": report(lambda: metadata(debug=True)),
+        "enabled_globally": report(globally(True)),
+        "disabled_globally": error_message(globally(False, debug=True)),
+        "with_context_fn": error_message(lambda: cp.checkpoint(torch.exp, a, use_reentrant=False, debug=True,
+                                                                context_fn=lambda: cp.noop_context_fn())),
+    }
 
 
 SAC_A = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]
@@ -289,6 +336,7 @@ def main():
         "errors": error_cases(),
         "determinism_none_grad": determinism_none(),
         "selective": selective(),
+        "debug": debug_reports(),
     }
     runs = out["runs"]
     for model in ("mlp", "dropout"):   # preserve_rng_state: the checkpointed gradients are the plain run's

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { compare, decode } from '../scripts/pyvalues.mjs';
+import { runWithGc, startWorkers } from './run-child.js';
 import { warningsOf } from './warnings-of.js';
 
 type T = torch.Tensor;
@@ -37,6 +38,7 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/utils-checkpoint.json'
     a: number[][]; w: number[][]; seen: [string, number[][], number[] | null][]; grads: unknown[]; out: unknown; list_grad: unknown;
     mutated_error: string; mutated_allowed_a_grad: unknown; twice_error: string; packet_error: string; bad_policy_error: string;
   };
+  debug: Record<'fewer' | 'metadata' | 'enabled_globally', PyError & { cause: string }> & Record<'disabled_globally' | 'with_context_fn', PyError>;
 };
 const { nn } = torch;
 const { checkpoint, checkpointSequential, CheckpointError, CheckpointFunction } = torch.utils.checkpoint;
@@ -256,7 +258,8 @@ describe("Python's warnings and errors", () => {
     expect(() => checkpoint(torch.sin, a, { useReentrant: 1 as never })).toThrow('checkpoint: useReentrant must be a boolean, got number');
     expect(() => checkpoint(torch.sin, a, { useReentrant: false, preserveRngState: 'yes' as never })).toThrow('preserveRngState must be a boolean');
     expect(() => checkpoint(torch.sin, a, { useReentrant: false, contextFn: () => [] as never })).toThrow('contextFn must return an array of two functions');
-    expect(() => checkpoint(torch.sin, a, { useReentrant: false, debug: true })).toThrow('debug=True is not supported');
+    expect(() => checkpoint(torch.sin, a, { useReentrant: false, debug: 1 as never })).toThrow('checkpoint: debug must be a boolean, got number');
+    expect(() => torch.utils.checkpoint.setCheckpointDebugEnabled('on' as never, () => 0)).toThrow(TypeError);
     expect(() => checkpoint(async (t: T) => t.sin(), a, { useReentrant: false })).toThrow('the function must be synchronous');
     expect(() => checkpoint((t: T) => t.sin().sum().item(), a, { useReentrant: true })).toThrow('CheckpointFunction.forward must return a Tensor or an array of Tensors');
     expect(() => checkpointSequential(seq, 3, a, { useReentrant: false })).toThrow(new RangeError('checkpointSequential: segments must be a whole number from 1 to the number of functions (2), got 3'));
@@ -332,6 +335,143 @@ describe('selective checkpointing (createSelectiveCheckpointContexts)', () => {
     expect(() => createSelectiveCheckpointContexts([], { allowCacheEntryMutation: 1 as never })).toThrow(TypeError);
     expect(() => checkpoint(sacFn, ...leaves(), { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts(() => 'save' as never) }))
       .toThrow('the policy must return a CheckpointPolicy or a boolean, got string for aten.mm.default');
+  });
+});
+
+describe('checkpoint({ debug: true }) and setCheckpointDebugEnabled', () => {
+  const dbg = fixture.debug;
+  const { setCheckpointDebugEnabled } = torch.utils.checkpoint;
+  const f64 = { dtype: torch.float64 };
+  const a = torch.tensor(fixture.selective.a, f64).requiresGrad_();
+  const w = torch.tensor(fixture.selective.w, f64).requiresGrad_();
+  // The ops of scripts/make-utils-checkpoint-fixtures.py's debug_body, call for call.
+  const debugBody = (t: T, extra: boolean): T => {
+    const h = torch.mm(t, w).relu();
+    const s = h.sum(1, { keepdim: true });
+    const c = torch.cat([h, t], 1);
+    const p = c.pow(2.5).clamp({ min: 1e-5 });
+    let y = p.to(torch.float32).double().add(s, { alpha: 2 }).mul(0.5).reshape(-1);
+    const [v] = y.max(0) as unknown as [T, T];
+    const parts = torch.unbind(y.view(2, 5), 0);
+    y = y.add(parts[1]!.repeat(2)).add(v!);
+    if (extra) y = y.exp();
+    return y.sum();
+  };
+  const changing = (forward: (t: T) => T, recompute: (t: T) => T) => {
+    let calls = 0;
+    return (t: T): T => (++calls === 1 ? forward(t) : recompute(t));
+  };
+  const fewer = (options: torch.utils.checkpoint.CheckpointOptions) =>
+    thrown(() => checkpoint(changing((t) => debugBody(t, true), (t) => debugBody(t, false)), a, { useReentrant: false, ...options }).backward());
+  const metadata = (options: torch.utils.checkpoint.CheckpointOptions) =>
+    thrown(() => checkpoint(changing((t) => t.exp(), (t) => t.float().exp()), a, { useReentrant: false, ...options }).sum().backward());
+  // Section 3 on (the op logs and the guidance) is Python's text; the stack traces above it are JS's.
+  const fromLogs = (message: string): string => message.slice(message.indexOf('Operations executed during the original forward:'));
+  const traceHeads = (message: string): string[] => message.split('\n').filter((l) => / \(\d+ of \d+ in (original|recompute)\)$/.test(l));
+
+  it("the report has Python's op logs and sections; each op's trace starts at the line that called it; the cause is the plain error", () => {
+    const e = fewer({ debug: true });
+    const expected = dbg.fewer;
+    expect(e).toBeInstanceOf(CheckpointError);
+    expect(fromLogs(e.message)).toBe(fromLogs(expected.message));
+    expect(traceHeads(e.message)).toEqual(traceHeads(expected.message));
+    expect(e.message.slice(0, e.message.indexOf('$'))).toBe(expected.message.slice(0, expected.message.indexOf('$')));   // the header
+    expect((e.cause as Error).message).toBe(expected.cause);
+    expect(e.cause).toBeInstanceOf(CheckpointError);
+    // the first frame after each op line is this file, where debugBody called the op
+    const lines = e.message.split('\n');
+    const firstFrames = lines.flatMap((l, i) => (/ \(\d+ of \d+ in (original|recompute)\)$/.test(l) ? [lines[i + 2]!] : []));
+    expect(firstFrames.length).toBe(traceHeads(expected.message).length);
+    for (const f of firstFrames) expect(f).toMatch(/utils-checkpoint\.test\.ts:\d+:/);
+  });
+
+  it('a metadata mismatch is reported the same way; setCheckpointDebugEnabled overrides the option both ways; not with a contextFn', () => {
+    const e = metadata({ debug: true });
+    expect(fromLogs(e.message)).toBe(fromLogs(dbg.metadata.message));
+    expect((e.cause as Error).message).toBe(dbg.metadata.cause);
+    const on = setCheckpointDebugEnabled(true, () => metadata({}));
+    expect(fromLogs(on.message)).toBe(fromLogs(dbg.enabled_globally.message));
+    expect(setCheckpointDebugEnabled(false, () => metadata({ debug: true })).message).toBe(dbg.disabled_globally.message);
+    expect(setCheckpointDebugEnabled(null, () => metadata({})).message).toBe(dbg.disabled_globally.message);
+    expect(() => checkpoint(torch.exp, a, { useReentrant: false, debug: true, contextFn: () => torch.utils.checkpoint.noopContextFn() }))
+      .toThrow(dbg.with_context_fn.message);
+    expect(Error.stackTraceLimit).toBe(10);    // restored after each logged region
+  });
+
+  it('a matching recomputation gives the plain gradients, and nothing stays logged or intercepted after it', () => {
+    const run = (debug: boolean): T[] => {
+      a.grad = null;
+      w.grad = null;
+      checkpoint((t: T) => debugBody(t, true), a, { useReentrant: false, debug }).backward();
+      return [a.grad!, w.grad!];
+    };
+    const [pa, pw] = run(false);
+    const [da, dw] = run(true);
+    expect(da!.tolist()).toEqual(pa!.tolist());   // NaN where pow(2.5) met a negative number, on both sides
+    expect(dw!.tolist()).toEqual(pw!.tolist());
+    expect(pw!.isnan().any().item()).toBe(true);
+    // outside any region the mode key is off: a plain error message, no report
+    expect(metadata({}).message).toBe(dbg.disabled_globally.message);
+  });
+});
+
+describe('selective checkpointing in worker threads and without dispose', { timeout: 300_000 }, () => {
+  // One round: the ops a selective checkpoint's policy sees, and its gradients against the plain run's.
+  const round = `(t) => {
+    const { checkpoint, createSelectiveCheckpointContexts, CheckpointPolicy } = t.utils.checkpoint;
+    const f64 = { dtype: t.float64 };
+    const a = t.tensor([[0.5, -1], [2, 0.25]], f64).requiresGrad_(), w = t.tensor([[1.5, -0.5], [0.75, 2]], f64).requiresGrad_();
+    const fn = (a, w) => t.mm(a, w).relu().sin().mul(a).sum();
+    const seen = [];
+    const policy = (ctx, op) => (seen.push(String(op)), op === t.ops.aten.mm.default ? CheckpointPolicy.MUST_SAVE : CheckpointPolicy.PREFER_RECOMPUTE);
+    const [ga, gw] = t.autograd.grad(checkpoint(fn, a, w, { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts(policy) }), [a, w]);
+    const [pa, pw] = t.autograd.grad(fn(a, w), [a, w]);
+    return JSON.stringify([seen, t.equal(ga, pa) && t.equal(gw, pw)]);
+  }`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const mainRound = new Function('t', `return (${round})(t);`) as (t: typeof torch) => string;
+
+  it("each thread's policy sees its own ops only, while other threads run theirs", async () => {
+    const expected = mainRound(torch);
+    expect(JSON.parse(expected)).toEqual([['aten.mm.default', 'aten.relu.default', 'aten.sin.default', 'aten.mul.Tensor', 'aten.sum.default'], true]);
+    const body = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}).then((t) => {
+        const round = ${round};
+        let bad = null;
+        for (let i = 0; i < 200 && bad === null; i++) { const r = round(t); if (r !== ${JSON.stringify(expected)}) bad = r; }
+        parentPort.postMessage(bad ?? 'ok');
+      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
+    const workers = startWorkers(body, 2);
+    let rounds = 0;
+    while (workers.running() > 0 || rounds < 100) {
+      expect(mainRound(torch)).toBe(expected);
+      torch.tanh(torch.ones([3])).exp();   // ops outside any checkpoint: no policy may see them
+      if (++rounds % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(await workers.results).toEqual(['ok', 'ok']);
+  });
+
+  it('selective checkpoints, allowMutationOnSavedTensors and GradientEdge roots are collected without dispose', () => {
+    const r = runWithGc(`
+      const { checkpoint, createSelectiveCheckpointContexts } = torch.utils.checkpoint;
+      const { allowMutationOnSavedTensors, getGradientEdge } = torch.autograd.graph;
+      const w = torch.randn([8, 8]).requiresGrad_();
+      const before = await settle();
+      for (let i = 0; i < 2000; i++) {
+        const x = torch.randn([4, 8]);
+        const y = checkpoint((v) => torch.mm(v, w).relu().sum(), x, { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts([torch.ops.aten.mm.default]) });
+        if (i % 2) y.backward();   // or left to the GC with its kept mm output
+        allowMutationOnSavedTensors(() => {
+          const b = w.clone();
+          const loss = b.pow(2).sum();
+          b.sin_();                // the saved b is copied before this write
+          if (i % 3) loss.backward();
+        });
+        const h = torch.mm(x, w);
+        torch.autograd.grad(getGradientEdge(h), w, { gradOutputs: torch.onesLike(h) });
+      }
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(50);
   });
 });
 

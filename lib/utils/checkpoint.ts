@@ -6,8 +6,8 @@
 //
 // Selective checkpointing (create_selective_checkpoint_contexts) keeps chosen ops' outputs from the
 // forward: native/src/checkpoint_sac.cc sees the ops below autograd, as Python's dispatch modes do.
-// Not ported: debug=True and set_checkpoint_debug_enabled (Python's operator logging),
-// GraphExecGroup, DefaultDeviceType/get_device_states/set_device_states, the reentrant variant's
+// debug: true logs the ops of the forward and the recomputation (checkpoint_debug.ts) for the error report.
+// Not ported: GraphExecGroup, DefaultDeviceType/get_device_states/set_device_states, the reentrant variant's
 // refusal of autograd.grad (no graph-task state reaches JS: use useReentrant: false with grad), the
 // version check of saved inputs modified in place, and nested checkpoints recomputing their inner
 // checkpoints' inputs (an inner checkpoint keeps its own inputs alive instead). RNG: the default CPU
@@ -29,6 +29,7 @@ import { cuda } from '../runtime.js';
 import { tidy, untracked } from '../scope.js';
 import { isTensor, Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
+import { checkpointDebugLogs, type CheckpointDebugLogs } from './checkpoint_debug.js';
 
 /** torch.utils.checkpoint.CheckpointError (a RuntimeError in Python): recomputation did not match the forward. */
 export class CheckpointError extends TorchError {
@@ -47,7 +48,7 @@ export interface CheckpointOptions {
   preserveRngState?: boolean;
   /** 'default' compares shape, dtype and device of each recomputed saved tensor with the forward's; 'none' skips (non-reentrant only). */
   determinismCheck?: 'default' | 'none';
-  /** Python's operator logs on a determinism error: not ported (true is an Error with useReentrant: false). */
+  /** On a recomputation that does not match the forward, the error reports every op both ran and its JS stack (non-reentrant only). */
   debug?: boolean;
   /** The forward and recomputation run inside the two wrappers it returns (non-reentrant only). */
   contextFn?: CheckpointContextFn;
@@ -124,6 +125,7 @@ export function createSelectiveCheckpointContexts(
 export const noopContextFn: CheckpointContextFn = () => [(fn) => fn(), (fn) => fn()];
 
 let earlyStopOverride: boolean | null = null;
+let debugOverride: boolean | null = null;
 
 /**
  * torch.utils.checkpoint.set_checkpoint_early_stop: checkpoints whose forward runs inside fn use
@@ -140,6 +142,43 @@ export function setCheckpointEarlyStop<T>(enable: boolean, fn: () => T): T {
     earlyStopOverride = previous;
   }
 }
+
+/**
+ * torch.utils.checkpoint.set_checkpoint_debug_enabled: checkpoints made inside fn use `enabled` instead
+ * of their debug option; null leaves it to the option.
+ */
+export function setCheckpointDebugEnabled<T>(enabled: boolean | null, fn: () => T): T {
+  if (enabled !== null && typeof enabled !== 'boolean') throw new TypeError(`setCheckpointDebugEnabled: enabled must be a boolean or null, got ${describe(enabled)}`);
+  if (typeof fn !== 'function') throw new TypeError(`setCheckpointDebugEnabled: fn must be a function, got ${describe(fn)}`);
+  const previous = debugOverride;
+  debugOverride = enabled;
+  try {
+    return syncResult('setCheckpointDebugEnabled', fn());
+  } finally {
+    debugOverride = previous;
+  }
+}
+
+// Python's _debug_tip_msg, after the errors a debug report explains.
+const DEBUG_TIP = `
+
+Tip: To see a more detailed error message, either pass \`debug=True\` to
+\`torch.utils.checkpoint.checkpoint(...)\` or wrap the code block
+with \`with torch.utils.checkpoint.set_checkpoint_debug_enabled(True):\` to
+enable checkpoint‑debug mode globally.
+
+If this error occurs under torch.compile with automatic_dynamic_shapes enabled,
+it may be because the recomputation selected a different compiled graph than the
+forward pass (e.g., a dynamic graph instead of the original static graph).
+To fix this, either:
+  - Use torch._dynamo.mark_dynamic() to explicitly mark varying dimensions as
+    dynamic upfront, avoiding the static-to-dynamic transition.
+  - Call torch._C._dynamo.eval_frame._set_lru_cache(False) to disable LRU cache
+    reordering, which can change which graph is checked first between forward
+    and recompute.
+See https://github.com/pytorch/pytorch/issues/166926 for more details and
+workaround examples.
+`;
 
 // ---------- helpers shared by both variants ----------
 
@@ -327,6 +366,7 @@ class Frame {
     readonly recomputeFn: () => void,
     readonly earlyStop: boolean,
     readonly checkMetadata: boolean,
+    readonly debugLogs: CheckpointDebugLogs | null = null,
   ) {}
 
   pack(t: Tensor): number {
@@ -335,9 +375,20 @@ class Frame {
     return this.count++;
   }
 
+  unpack(index: number): Tensor {
+    if (this.debugLogs === null) return this.unpackOnce(index);
+    try {
+      return this.unpackOnce(index);
+    } catch (e) {
+      // Python's unpack_error_cb: the report of both logs, caused by the error it explains
+      if (e instanceof CheckpointError) throw new CheckpointError(this.debugLogs.report(), { cause: e });
+      throw e;
+    }
+  }
+
   // Simpler than Python's per-graph-task handles, same results: one recomputation fills every index, each
   // unpack takes its tensor out, and an index already taken (a second backward with retainGraph) recomputes.
-  unpack(index: number): Tensor {
+  private unpackOnce(index: number): Tensor {
     releaseHandedOut();
     let recomputed = this.recomputed;
     if (recomputed === null || !recomputed.has(index)) recomputed = this.recompute();
@@ -364,7 +415,7 @@ class Frame {
           this.ignoreSavedMismatch = true;
           return x;
         }
-        throw new CheckpointError('torch.utils.checkpoint: trying to save more tensors during recomputation than during the original forward pass.');
+        throw new CheckpointError('torch.utils.checkpoint: trying to save more tensors during recomputation than during the original forward pass.' + DEBUG_TIP);
       }
       recomputed.set(index, x);
       if (this.earlyStop && counter === this.count) throw new StopRecomputation();
@@ -385,7 +436,7 @@ class Frame {
     if (counter !== this.count)
       throw new CheckpointError(
         'torch.utils.checkpoint: A different number of tensors was saved during the original forward and recomputation.\n' +
-          `Number of tensors saved during forward: ${this.count}\nNumber of tensors saved during recomputation: ${counter}.`,
+          `Number of tensors saved during forward: ${this.count}\nNumber of tensors saved during recomputation: ${counter}.` + DEBUG_TIP,
       );
     let mismatched = '';
     this.metadata.forEach((saved, i) => {
@@ -394,7 +445,7 @@ class Frame {
       if (!sameMeta(saved, now)) mismatched += `tensor at position ${i}:\nsaved metadata: ${metaRepr(saved)}\nrecomputed metadata: ${metaRepr(now)}\n`;
     });
     if (mismatched)
-      throw new CheckpointError(`torch.utils.checkpoint: Recomputed values for the following tensors have different metadata than during the forward pass.\n${mismatched}.`);
+      throw new CheckpointError(`torch.utils.checkpoint: Recomputed values for the following tensors have different metadata than during the forward pass.\n${mismatched}.` + DEBUG_TIP);
   }
 }
 
@@ -414,13 +465,14 @@ function checkpointWithoutReentrant<R>(
   debug: boolean,
   earlyStop: boolean,
 ): R {
-  if (debug) {
+  let debugLogs: CheckpointDebugLogs | null = null;
+  if (debugOverride ?? debug) {
     if (contextFn !== noopContextFn) throw new Error('debug=True is incompatible with non-default context_fn');
-    throw new Error("checkpoint: debug=True is not supported by torchnode: it needs Python's operator logging (LoggingTensorMode); use debug: false");
+    debugLogs = checkpointDebugLogs();
   }
   if (!DETERMINISM_CHECKS.includes(determinismCheck))
     throw new Error(`determinism_check should be one of ['default', 'none'], but got ${determinismCheck}`);
-  const [forwardContext, recomputeContext] = contextPair(contextFn);
+  const [forwardContext, recomputeContext] = debugLogs ? debugLogs.contexts : contextPair(contextFn);
   const autocastState = autocastStates();
   const rng = preserveRngState ? stashRng(args) : null;
   if (!isGradEnabled()) return syncResult('checkpoint', fn(...args));
@@ -430,7 +482,7 @@ function checkpointWithoutReentrant<R>(
   const recomputeFn = (): void => {
     withRng(rng, () => withAutocast(autocastState, () => recomputeContext(() => tidy(() => void syncResult('checkpoint', fn(...inputs))))));
   };
-  const frame = new Frame(recomputeFn, earlyStopOverride ?? earlyStop, determinismCheck === 'default');
+  const frame = new Frame(recomputeFn, earlyStopOverride ?? earlyStop, determinismCheck === 'default', debugLogs);
   const result = savedTensorsHooks(
     (t) => frame.pack(t),
     (index: number) => frame.unpack(index),

@@ -20,6 +20,8 @@ namespace tn {
 
 // The env whose JS runs on this thread (main thread or one worker each); null on libtorch's threads.
 napi_env ThreadJsEnv();
+// The JS stack at this point (new Error().stack without its first line), or "" where JS can't run.
+std::string CaptureJsStack();
 
 // A JS value (a hook, a Function's backward, a pack hook's result) kept alive by the autograd graph.
 // The JS side does the conversions: callbacks get raw handles and return handles.
@@ -82,8 +84,10 @@ std::shared_ptr<JsRef>& NodeMetadataRef(torch::autograd::Node& fn);
 NodePtr GraphNodeOf(const Napi::Value& v);
 // The saved-tensors hooks pushed on this thread, for a tensor being saved now (autograd_graph.cc).
 std::unique_ptr<torch::autograd::SavedVariableHooks> DefaultSavedVariableHooks();
+// One entry of the saved-tensors hooks stack: makes the hooks of each tensor saved while it is innermost.
+using SavedHooksFrame = std::function<std::unique_ptr<torch::autograd::SavedVariableHooks>()>;
 // Pushes a maker of saved-tensors hooks on this thread's stack (Error while hooks are disabled); pops the innermost.
-void PushSavedHooks(std::function<std::unique_ptr<torch::autograd::SavedVariableHooks>()> make);
+void PushSavedHooks(SavedHooksFrame make);
 void PopSavedHooks();
 
 void RegisterAutogradGraph(napi_env env, napi_value exports);

@@ -19,22 +19,6 @@ namespace {
 
 using torch::autograd::AnomalyMode;
 
-// The JS stack at this point (new Error().stack without its first line), or "" where JS can't run.
-std::string CaptureJsStack() {
-  napi_env env = ThreadJsEnv();
-  if (!env) return "";
-  try {
-    Napi::HandleScope scope(env);
-    Napi::Value stack = Napi::Error::New(env, "").Value().Get("stack");
-    if (!stack.IsString()) return "";
-    std::string out = stack.As<Napi::String>().Utf8Value();
-    size_t firstFrame = out.find('\n');
-    return firstFrame == std::string::npos ? std::string() : out.substr(firstFrame + 1);
-  } catch (const Napi::Error&) {
-    return "";  // libtorch records the stack from node constructors: never throw into them
-  }
-}
-
 // Anomaly metadata of one graph node: the JS stack of its creation, and the node whose backward
 // created it (double backward). Keeps the stack for the error instead of printing it.
 struct JsAnomalyMetadata : torch::autograd::AnomalyMetadata {
@@ -329,6 +313,21 @@ Napi::Value SetAnomalyEnabled(const Napi::CallbackInfo& info) {
 Napi::Value IsAnomalyEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), AnomalyMode::is_enabled()); }
 
 }  // namespace
+
+std::string CaptureJsStack() {
+  napi_env env = ThreadJsEnv();
+  if (!env) return "";
+  try {
+    Napi::HandleScope scope(env);
+    Napi::Value stack = Napi::Error::New(env, "").Value().Get("stack");
+    if (!stack.IsString()) return "";
+    std::string out = stack.As<Napi::String>().Utf8Value();
+    size_t firstFrame = out.find('\n');
+    return firstFrame == std::string::npos ? std::string() : out.substr(firstFrame + 1);
+  } catch (const Napi::Error&) {
+    return "";  // libtorch records the stack from node constructors: never throw into them
+  }
+}
 
 std::shared_ptr<JsRef>& NodeMetadataRef(torch::autograd::Node& fn) {
   auto* meta = dynamic_cast<JsAnomalyMetadata*>(fn.metadata());

@@ -204,8 +204,6 @@ Napi::Value IncrementVersion(const Napi::CallbackInfo& info) {
 
 // ---- saved-tensors default hooks (torch.autograd.graph.saved_tensors_hooks) ----------------------
 
-// One entry of the default hooks stack: makes the hooks of each tensor saved while it is innermost.
-using SavedHooksFrame = std::function<std::unique_ptr<torch::autograd::SavedVariableHooks>()>;
 // Per thread, as Python's (each JS thread its own stack); libtorch asks on the thread that saves.
 thread_local std::vector<SavedHooksFrame> t_savedHooks;
 thread_local std::optional<std::string> t_savedHooksDisabled;
@@ -275,7 +273,7 @@ std::unique_ptr<torch::autograd::SavedVariableHooks> DefaultSavedVariableHooks()
   return t_savedHooks.back()();
 }
 
-void PushSavedHooks(std::function<std::unique_ptr<torch::autograd::SavedVariableHooks>()> make) {
+void PushSavedHooks(SavedHooksFrame make) {
   if (t_savedHooksDisabled) ThrowError(*t_savedHooksDisabled);
   t_savedHooks.push_back(std::move(make));
 }

@@ -4,6 +4,7 @@
 // with two TorchDispatchModes at its Python key; here a boxed fallback on the Fake key (just above
 // BackendSelect, below autograd like Python's; libtorch registers nothing on it), which only this
 // thread includes while a region runs. Regions nest per thread; the innermost one sees the ops.
+// checkpoint(debug=True)'s regions log every op instead (Python's LoggingTensorMode on the same key).
 #include <c10/core/impl/LocalDispatchKeySet.h>
 
 #include <map>
@@ -14,6 +15,7 @@
 #include "convert.h"
 #include "mode_fallback.h"
 #include "napi_util.h"
+#include "op_log.h"
 
 namespace tn {
 namespace {
@@ -35,22 +37,14 @@ struct SacStorage {
 };
 
 struct SacRegion {
-  bool caching;                        // the forward's region; else the recomputation's
+  std::shared_ptr<OpLog> log;          // a debug region: logs every op, keeps nothing
+  bool caching = false;                // the forward's region; else the recomputation's
   std::shared_ptr<SacStorage> storage;
   std::shared_ptr<JsRef> policy;       // caching: policy(opOutput, opName, args) -> keep?
   bool allowMutation = false;          // recomputation: a kept tensor changed in place is no error
   std::map<std::string, int64_t> calls;
 };
 thread_local std::vector<SacRegion> t_regions;
-
-// Python's str(OpOverload): 'aten.mm.default', 'aten.add.Tensor'.
-std::string PythonOpName(const c10::OperatorHandle& op) {
-  const c10::OperatorName& name = op.operator_name();
-  std::string out = name.name;
-  size_t colons = out.find("::");
-  if (colons != std::string::npos) out.replace(colons, 2, ".");
-  return out + "." + (name.overload_name.empty() ? "default" : name.overload_name);
-}
 
 // Python's SAC_IGNORED_OPS: detach (checkpointing adds different numbers of them), device and the metadata queries.
 bool Ignored(const std::string& name) {
@@ -139,11 +133,25 @@ void Replay(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySe
 void SelectiveCheckpointFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack) {
   c10::impl::ExcludeDispatchKeyGuard noMode(kModeKey);  // ops inside this one (and in the policy) are not seen, as inside Python's modes
   if (t_regions.empty()) return RunBelow(kModeKey, op, keys, stack);
+  SacRegion& region = t_regions.back();
+  if (region.log) {
+    const size_t nArgs = op.schema().arguments().size();
+    std::vector<c10::IValue> args(stack->end() - nArgs, stack->end());
+    RunBelow(kModeKey, op, keys, stack);
+    const size_t nOut = op.schema().returns().size();
+    region.log->Record(op, args, std::vector<c10::IValue>(stack->end() - nOut, stack->end()), CaptureJsStack());
+    return;
+  }
   std::string name = PythonOpName(op);
   if (Ignored(name)) return RunBelow(kModeKey, op, keys, stack);
-  SacRegion& region = t_regions.back();
   if (region.caching) Cache(region, op, keys, stack, name);
   else Replay(region, op, keys, stack, name);
+}
+
+void Enter(SacRegion region) {
+  RegisterModeFallbackOnce<&SelectiveCheckpointFallback>(kModeKey);  // on first use: a registered key joins libtorch's "only available for these backends" lists
+  if (t_regions.empty()) c10::impl::tls_set_dispatch_key_included(kModeKey, true);
+  t_regions.push_back(std::move(region));
 }
 
 using StorageExternal = Napi::External<std::shared_ptr<SacStorage>>;
@@ -174,10 +182,47 @@ Napi::Value SacEnter(const Napi::CallbackInfo& info) {
     region.policy = std::make_shared<JsRef>(env, info[1]);
   }
   region.allowMutation = ToBool(env, info[2], "allowCacheEntryMutation");
-  RegisterModeFallbackOnce<&SelectiveCheckpointFallback>(kModeKey);  // on first use: a registered key joins libtorch's "only available for these backends" lists
-  if (t_regions.empty()) c10::impl::tls_set_dispatch_key_included(kModeKey, true);
-  t_regions.push_back(std::move(region));
+  Enter(std::move(region));
   return env.Undefined();
+}
+
+using LogExternal = Napi::External<std::shared_ptr<OpLog>>;
+constexpr napi_type_tag kLogTag = {0x3d9e61b04c7a2f58ULL, 0xa4c20f7e19d6b83bULL};
+
+std::shared_ptr<OpLog> LogOf(const Napi::Value& v) {
+  if (!v.IsExternal() || !v.As<LogExternal>().CheckTypeTag(&kLogTag)) ThrowType("expected a checkpoint op log");
+  return *v.As<LogExternal>().Data();
+}
+
+// checkpointLogNew() -> an empty op log for one region of checkpoint(debug=True).
+Napi::Value CheckpointLogNew(const Napi::CallbackInfo& info) {
+  auto out = LogExternal::New(info.Env(), new std::shared_ptr<OpLog>(std::make_shared<OpLog>()),
+                              [](Napi::BasicEnv, std::shared_ptr<OpLog>* log) { delete log; });
+  out.TypeTag(&kLogTag);
+  return out;
+}
+
+// checkpointLogEnter(log): every op on this thread goes to log until sacLeave().
+Napi::Value CheckpointLogEnter(const Napi::CallbackInfo& info) {
+  SacRegion region;
+  region.log = LogOf(info[0]);
+  Enter(std::move(region));
+  return info.Env().Undefined();
+}
+
+// checkpointLogRead(log) -> [lines, JS stacks], one each per op.
+Napi::Value CheckpointLogRead(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<OpLog> log = LogOf(info[0]);
+  auto strings = [&](const std::vector<std::string>& v) {
+    Napi::Array a = Napi::Array::New(env, v.size());
+    for (size_t i = 0; i < v.size(); ++i) a.Set(static_cast<uint32_t>(i), Napi::String::New(env, v[i]));
+    return a;
+  };
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, strings(log->Lines()));
+  out.Set(1u, strings(log->Stacks()));
+  return out;
 }
 
 Napi::Value SacLeave(const Napi::CallbackInfo& info) {
@@ -194,6 +239,9 @@ void RegisterSelectiveCheckpoint(napi_env env, napi_value exports) {
       {"sacNewStorage", SacNewStorage, "createSelectiveCheckpointContexts"},
       {"sacEnter", SacEnter, "createSelectiveCheckpointContexts"},
       {"sacLeave", SacLeave, "createSelectiveCheckpointContexts"},
+      {"checkpointLogNew", CheckpointLogNew, "checkpoint"},
+      {"checkpointLogEnter", CheckpointLogEnter, "checkpoint"},
+      {"checkpointLogRead", CheckpointLogRead, "checkpoint"},
   };
   ExportAll(env, exports, kEntries);
 }

@@ -1,5 +1,6 @@
 #include "dtypes.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -210,6 +211,24 @@ const char* DTypeName(c10::ScalarType st) {
   return IsScalarTypeCode(i) ? TheTable().names[i].c_str() : nullptr;
 }
 
+std::string DTypeAbbr(c10::ScalarType st) {
+  const char* name = DTypeName(st);
+  if (!name) return "";
+  std::string n = name;
+  // the exceptions to the rule below, as torch.bool.abbr and torch.bits8.abbr print
+  if (n == "bool") return "b8";
+  if (n == "bits8" || n == "bits16") return "b" + n.substr(4) + "x1";
+  static constexpr std::pair<const char*, const char*> kPrefixes[] = {
+      {"bfloat", "bf"}, {"float", "f"}, {"complex", "c"}, {"uint", "u"}, {"int", "i"}, {"bits", "b"}};
+  for (const auto& [prefix, abbr] : kPrefixes)
+    if (n.rfind(prefix, 0) == 0) {
+      n = abbr + n.substr(std::strlen(prefix));
+      break;
+    }
+  n.erase(std::remove(n.begin(), n.end(), '_'), n.end());  // float8_e4m3fn -> f8e4m3fn
+  return n;
+}
+
 bool ParseScalarType(const std::string& name, c10::ScalarType* out) {
   std::string n = name.rfind("torch.", 0) == 0 ? name.substr(6) : name;
   const Table& t = TheTable();
@@ -233,6 +252,11 @@ const char* LayoutName(c10::Layout layout) {
   return "unknown";
 }
 bool ParseMemoryFormat(const std::string& name, int64_t* code) { return ParseEnum(kMemoryFormats, name, code); }
+const char* MemoryFormatName(c10::MemoryFormat format) {
+  for (const auto& e : kMemoryFormats)
+    if (e.first == format) return e.second;
+  return "unknown";
+}
 bool IsLayoutCode(int64_t code) {
   for (const auto& e : kLayouts)
     if (static_cast<int64_t>(e.first) == code) return true;
