@@ -119,8 +119,26 @@ export interface PythonForm {
   readonly defaults?: readonly (readonly [number, string, unknown])[];
 }
 
+const optionKeys = new Map<number, Set<string>>();
+/**
+ * Python's factory bindings pass the default device (the CPU here) and pin_memory=False where the caller
+ * gave none; a *_like or new_* function (a tensor first) only pin_memory. So the dispatcher, and the
+ * dispatch modes a checkpoint runs, see Python's arguments. Returns the options to call with.
+ */
+export function withFactoryDefaults(id: number, hasSelf: boolean, options: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  let keys = optionKeys.get(id);
+  if (!keys) optionKeys.set(id, (keys = new Set(native.opOptionKeys(id))));
+  const addDevice = !hasSelf && keys.has('device') && (options?.device === undefined || options.device === null);
+  const addPin = keys.has('pinMemory') && (options?.pinMemory === undefined || options.pinMemory === null);
+  if (!addDevice && !addPin) return options;
+  const out = { ...options };
+  if (addDevice) out.device = 'cpu';
+  if (addPin) out.pinMemory = false;
+  return out;
+}
+
 // The arguments as the operator takes them, and the requiresGrad Python sets on a factory's result.
-function pythonArgs(jsName: string, args: readonly unknown[], form: PythonForm): [unknown[], boolean | undefined] {
+function pythonArgs(jsName: string, name: string, method: boolean, args: readonly unknown[], form: PythonForm): [unknown[], boolean | undefined] {
   const last = args[args.length - 1];
   const hasOptions = args.length > 0 && isOptionsObject(last);
   const nPositional = hasOptions ? args.length - 1 : args.length;
@@ -135,14 +153,16 @@ function pythonArgs(jsName: string, args: readonly unknown[], form: PythonForm):
   for (const [position, key, value] of form.defaults ?? []) {
     if (nPositional <= position && !(options && Object.hasOwn(options, key))) (options ??= {})[key] = value;
   }
+  if (form.factory) options = withFactoryDefaults(opId(name), method || isTensorObject(args[0]), options);
   return [options ? [...args.slice(0, nPositional), options] : (args as unknown[]), requiresGrad];
 }
 
 // Calls `call` with the arguments Python's binding would pass; the plain `call` where the form changes nothing.
-function withForm(jsName: string, form: PythonForm | undefined, call: (args: readonly unknown[]) => unknown): (args: readonly unknown[]) => unknown {
+// method: a Tensor method (args leave out its self).
+function withForm(jsName: string, name: string, method: boolean, form: PythonForm | undefined, call: (args: readonly unknown[]) => unknown): (args: readonly unknown[]) => unknown {
   if (!form || (!form.factory && !form.defaults?.length)) return call;
   return (args) => {
-    const [opArgs, requiresGrad] = pythonArgs(jsName, args, form);
+    const [opArgs, requiresGrad] = pythonArgs(jsName, name, method, args, form);
     const result = call(opArgs);
     return requiresGrad === undefined ? result : (result as Tensor).requiresGrad_(requiresGrad);
   };
@@ -151,7 +171,7 @@ function withForm(jsName: string, form: PythonForm | undefined, call: (args: rea
 /** A torch.* function for the ATen operator `name` (the id is resolved on first call), read as Python's binding (`form`). */
 export function opFunction(name: string, kind?: ResultKind, form?: PythonForm, jsName = camelCase(name)): (...args: unknown[]) => unknown {
   let id = -1;
-  const call = withForm(jsName, form, (args) => finishResult(callOp(id >= 0 ? id : (id = opId(name)), args), kind));
+  const call = withForm(jsName, name, false, form, (args) => finishResult(callOp(id >= 0 ? id : (id = opId(name)), args), kind));
   const fn = (...args: unknown[]): unknown => call(args);
   Object.defineProperty(fn, 'name', { value: jsName });
   return fn;
@@ -168,7 +188,7 @@ export function installMethods(entries: readonly (readonly [string, string, Resu
           return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args], true), kind);
         }
         : function (this: Tensor, ...args: unknown[]): unknown {
-          return withForm(js, form, (opArgs) => finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...opArgs], true), kind))(args);
+          return withForm(js, name, true, form, (opArgs) => finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...opArgs], true), kind))(args);
         },
       writable: true,
       configurable: true,

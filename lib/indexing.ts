@@ -46,7 +46,11 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
         if (!m) throw new TypeError(`${fn}: '${it}' is not a slice like '1:3', '::2' or ':'`);
         const stepSize = m[3] === undefined ? 1 : Number(m[3]);
         if (stepSize <= 0) throw new RangeError(`${fn}: step must be greater than zero`);
-        step(aten('slice', [result, dim, m[1] === undefined ? null : Number(m[1]), m[2] === undefined ? null : Number(m[2]), stepSize]) as Tensor);
+        const start = m[1] === undefined ? null : Number(m[1]);
+        const stop = m[2] === undefined ? null : Number(m[2]);
+        // applySlice's shortcut: a slice of the whole dim is no op at all (x[:, idx] runs index only)
+        const whole = (start === null || start === 0) && (stop === null || stop >= result.shape[dim]!) && stepSize === 1;
+        if (!whole) step(aten('slice', [result, dim, start, stop, stepSize]) as Tensor);
         dim++;
       } else {
         let t: Tensor;

@@ -344,6 +344,7 @@ describe('checkpoint({ debug: true }) and setCheckpointDebugEnabled', () => {
   const f64 = { dtype: torch.float64 };
   const a = torch.tensor(fixture.selective.a, f64).requiresGrad_();
   const w = torch.tensor(fixture.selective.w, f64).requiresGrad_();
+  const debugIndex = torch.tensor([0, 2]);
   // The ops of scripts/make-utils-checkpoint-fixtures.py's debug_body, call for call.
   const debugBody = (t: T, extra: boolean): T => {
     const h = torch.mm(t, w).relu();
@@ -354,6 +355,10 @@ describe('checkpoint({ debug: true }) and setCheckpointDebugEnabled', () => {
     const [v] = y.max(0) as unknown as [T, T];
     const parts = torch.unbind(y.view(2, 5), 0);
     y = y.add(parts[1]!.repeat(2)).add(v!);
+    const g = nn.functional.gelu(c, { approximate: 'tanh' });
+    const k = torch.where(g.gt(0.5), g, 0.25).index(':', debugIndex).mul(3.5e-6).add(-2.5e-7);
+    const z = torch.zeros(2, { dtype: torch.float64, device: 'cpu' });
+    y = y.add(k.sum()).add(z.sum()).add(c.cumsum(1).std(1, { unbiased: false }).sum());
     if (extra) y = y.exp();
     return y.sum();
   };

@@ -129,7 +129,8 @@ std::string OpLog::Leaf(const c10::IValue& v, const c10::Argument* arg, bool wit
   return "<" + std::string(v.tagKind()) + ">";
 }
 
-// str(tree_map(_fmt, v)): a container prints the repr of each mapped element, so leaves come out quoted.
+// str(tree_map(_fmt, v)): a container prints the repr of each mapped element, so leaves (None too,
+// which _fmt turns into 'None') come out quoted.
 std::string OpLog::Value(const c10::IValue& v, const c10::Argument* arg, bool withType) {
   if (v.isNone()) return "None";
   const bool tuple = v.isTuple();
@@ -145,7 +146,7 @@ std::string OpLog::Value(const c10::IValue& v, const c10::Argument* arg, bool wi
   for (size_t i = 0; i < items.size(); ++i) {
     const c10::IValue& e = items[i];
     if (i) out += ", ";
-    out += e.isNone() || e.isTuple() || e.isList() ? Value(e, nullptr, withType) : StrRepr(Leaf(e, nullptr, withType));
+    out += e.isTuple() || e.isList() ? Value(e, nullptr, withType) : e.isNone() ? "'None'" : StrRepr(Leaf(e, nullptr, withType));
   }
   if (tuple && items.size() == 1) out += ",";
   return out + (tuple ? ")" : "]");
