@@ -119,26 +119,47 @@ export interface PythonForm {
   readonly defaults?: readonly (readonly [number, string, unknown])[];
 }
 
-const optionKeys = new Map<number, Set<string>>();
+// Which of Python's factory defaults an operator takes in every overload but its out= ones: pin_memory,
+// and the device where no overload has a tensor argument (not a *_like or new_* function).
+const factoryDefaults = new Map<number, { device: boolean; pinMemory: boolean }>();
+function factoryDefaultsOf(id: number): { device: boolean; pinMemory: boolean } {
+  let d = factoryDefaults.get(id);
+  if (!d) {
+    const args = native.opSchemas(id).filter((s) => !/\(a!\) out\b/.test(s)).map((s) => s.slice(s.indexOf('('), s.lastIndexOf(' -> ')));
+    d = {
+      device: args.length > 0 && args.every((a) => a.includes('Device? device') && !/\bTensor\b/.test(a)),
+      pinMemory: args.length > 0 && args.every((a) => a.includes('bool? pin_memory')),
+    };
+    factoryDefaults.set(id, d);
+  }
+  return d;
+}
+
 /**
- * Python's factory bindings pass the default device (the CPU here) and pin_memory=False where the caller
- * gave none; a *_like or new_* function (a tensor first) only pin_memory. So the dispatcher, and the
- * dispatch modes a checkpoint runs, see Python's arguments. Returns the options to call with.
+ * Calls a factory as Python's binding does: with the default device (the CPU here) and pin_memory=False
+ * where the caller gave none, so the dispatcher (and the dispatch modes a checkpoint runs) see Python's
+ * arguments. An argument error is reported for the caller's own arguments.
  */
-export function withFactoryDefaults(id: number, hasSelf: boolean, options: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  let keys = optionKeys.get(id);
-  if (!keys) optionKeys.set(id, (keys = new Set(native.opOptionKeys(id))));
-  const addDevice = !hasSelf && keys.has('device') && (options?.device === undefined || options.device === null);
-  const addPin = keys.has('pinMemory') && (options?.pinMemory === undefined || options.pinMemory === null);
-  if (!addDevice && !addPin) return options;
-  const out = { ...options };
-  if (addDevice) out.device = 'cpu';
-  if (addPin) out.pinMemory = false;
-  return out;
+export function callFactory(id: number, args: readonly unknown[], method = false): unknown {
+  const last = args[args.length - 1];
+  const given = args.length > 0 && isOptionsObject(last) ? (last as Record<string, unknown>) : undefined;
+  const { device, pinMemory } = factoryDefaultsOf(id);
+  const addDevice = device && (given?.device === undefined || given.device === null);
+  const addPin = pinMemory && (given?.pinMemory === undefined || given.pinMemory === null);
+  if ((!addDevice && !addPin) || (given?.out !== undefined && given.out !== null)) return callOp(id, args, method);
+  const options = { ...given };
+  if (addDevice) options.device = 'cpu';
+  if (addPin) options.pinMemory = false;
+  try {
+    return callOp(id, given ? [...args.slice(0, -1), options] : [...args, options], method);
+  } catch (e) {
+    if (e instanceof TypeError) return callOp(id, args, method);   // its own error names what the caller passed
+    throw e;
+  }
 }
 
 // The arguments as the operator takes them, and the requiresGrad Python sets on a factory's result.
-function pythonArgs(jsName: string, name: string, method: boolean, args: readonly unknown[], form: PythonForm): [unknown[], boolean | undefined] {
+function pythonArgs(jsName: string, args: readonly unknown[], form: PythonForm): [unknown[], boolean | undefined] {
   const last = args[args.length - 1];
   const hasOptions = args.length > 0 && isOptionsObject(last);
   const nPositional = hasOptions ? args.length - 1 : args.length;
@@ -153,16 +174,14 @@ function pythonArgs(jsName: string, name: string, method: boolean, args: readonl
   for (const [position, key, value] of form.defaults ?? []) {
     if (nPositional <= position && !(options && Object.hasOwn(options, key))) (options ??= {})[key] = value;
   }
-  if (form.factory) options = withFactoryDefaults(opId(name), method || isTensorObject(args[0]), options);
   return [options ? [...args.slice(0, nPositional), options] : (args as unknown[]), requiresGrad];
 }
 
 // Calls `call` with the arguments Python's binding would pass; the plain `call` where the form changes nothing.
-// method: a Tensor method (args leave out its self).
-function withForm(jsName: string, name: string, method: boolean, form: PythonForm | undefined, call: (args: readonly unknown[]) => unknown): (args: readonly unknown[]) => unknown {
+function withForm(jsName: string, form: PythonForm | undefined, call: (args: readonly unknown[]) => unknown): (args: readonly unknown[]) => unknown {
   if (!form || (!form.factory && !form.defaults?.length)) return call;
   return (args) => {
-    const [opArgs, requiresGrad] = pythonArgs(jsName, name, method, args, form);
+    const [opArgs, requiresGrad] = pythonArgs(jsName, args, form);
     const result = call(opArgs);
     return requiresGrad === undefined ? result : (result as Tensor).requiresGrad_(requiresGrad);
   };
@@ -171,7 +190,8 @@ function withForm(jsName: string, name: string, method: boolean, form: PythonFor
 /** A torch.* function for the ATen operator `name` (the id is resolved on first call), read as Python's binding (`form`). */
 export function opFunction(name: string, kind?: ResultKind, form?: PythonForm, jsName = camelCase(name)): (...args: unknown[]) => unknown {
   let id = -1;
-  const call = withForm(jsName, name, false, form, (args) => finishResult(callOp(id >= 0 ? id : (id = opId(name)), args), kind));
+  const invoke = form?.factory ? callFactory : callOp;
+  const call = withForm(jsName, form, (args) => finishResult(invoke(id >= 0 ? id : (id = opId(name)), args), kind));
   const fn = (...args: unknown[]): unknown => call(args);
   Object.defineProperty(fn, 'name', { value: jsName });
   return fn;
@@ -188,7 +208,7 @@ export function installMethods(entries: readonly (readonly [string, string, Resu
           return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args], true), kind);
         }
         : function (this: Tensor, ...args: unknown[]): unknown {
-          return withForm(js, name, true, form, (opArgs) => finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...opArgs], true), kind))(args);
+          return withForm(js, form, (opArgs) => finishResult((form?.factory ? callFactory : callOp)(id >= 0 ? id : (id = opId(name)), [this, ...opArgs], true), kind))(args);
         },
       writable: true,
       configurable: true,

@@ -6,7 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
 import { readOptions } from './options.js';
-import { aten, callOp, opId, withFactoryDefaults } from './call.js';
+import { aten, callFactory, opId } from './call.js';
 import { describe, isOptionsObject, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
 
 export interface TensorOptions {
@@ -296,11 +296,7 @@ function factory(name: string, args: unknown[]): Tensor {
     if (rest.names !== undefined && rest.names !== null) requireNamedTensors(name);
     args = [...args.slice(0, -1), rest];
   }
-  const id = opId(name);
-  const given = isOptionsObject(args[args.length - 1]) ? (args[args.length - 1] as Record<string, unknown>) : undefined;
-  const options = withFactoryDefaults(id, isTensor(args[0]), given);
-  if (options !== given) args = given ? [...args.slice(0, -1), options] : [...args, options];
-  const t = callOp(id, args) as Tensor;
+  const t = callFactory(opId(name), args) as Tensor;
   if (requiresGrad) t.requiresGrad_(true);
   return t;
 }

@@ -118,6 +118,11 @@ export interface NativeAddon {
   sacNewStorage(): Handle;
   sacEnter(storage: Handle, policy: ((output: unknown, op: string, args: unknown[]) => boolean) | null, allowCacheEntryMutation: boolean): void;
   sacLeave(): void;
+  /** Tensors saved as ctx.saveForBackward saves inputs (through the saved-tensors hooks, versions recorded); unpacked with libtorch's checks. */
+  saveInputs(tensors: (Handle | null)[]): Handle;
+  unpackInputs(saved: Handle): (Handle | null)[];
+  /** False inside a backward that computes only some inputs' gradients (Python's _is_checkpoint_valid). */
+  isCheckpointValid(): boolean;
   checkpointLogNew(): Handle;
   checkpointLogEnter(log: Handle): void;
   /** [op lines, JS stacks], one each per op logged. */

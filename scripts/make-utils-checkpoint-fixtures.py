@@ -6,6 +6,7 @@ and the next numbers of the RNG stream. Functions with several inputs and output
 autograd.grad follow; then Python's warnings and error messages. The test replays every run by name.
 Run: .venv/bin/python scripts/make-utils-checkpoint-fixtures.py (writes test/fixtures/utils-checkpoint.json)."""
 import os
+import re
 import sys
 import warnings
 
@@ -191,7 +192,17 @@ def error_cases():
         y.backward()
         y.backward()
 
+    def modified(leaf):
+        a = torch.arange(1.0, 4.0, dtype=dd, requires_grad=True)
+        b = a if leaf else a * 2
+        y = cp.checkpoint(torch.exp, b, use_reentrant=False).sum()
+        with torch.no_grad():
+            b.mul_(2)
+        y.backward()
+
     return {
+        "input-modified-in-place": error_message(lambda: modified(False)),
+        "leaf-input-modified-in-place": error_message(lambda: modified(True)),
         "metadata-shape": error_message(lambda: backward_through(shape)),
         "metadata-dtype": error_message(lambda: backward_through(dtype)),
         "fewer-tensors": error_message(lambda: backward_through(fewer)),
@@ -211,6 +222,52 @@ def determinism_none():
 
 
 DEBUG_INDEX = torch.tensor([0, 2])
+
+
+def graph_exec_groups():
+    """Recomputations per backward call, with and without a GraphExecGroup; Python's errors."""
+    def two_outputs():
+        x = torch.arange(1.0, 4.0, dtype=dd, requires_grad=True)
+        calls = [0]
+
+        def fn(a):
+            calls[0] += 1
+            return a.sin(), a.cos().exp()
+        return x, calls, cp.checkpoint(fn, x, use_reentrant=False)
+
+    def counts(grouped):
+        x, calls, (o1, o2) = two_outputs()
+        def run():
+            o1.sum().backward()
+            o2.sum().backward()
+        if grouped:
+            with cp.GraphExecGroup():
+                run()
+        else:
+            run()
+        return {"calls": calls[0], "grad": enc(x.grad)}
+
+    def overlapping():
+        x = torch.arange(1.0, 4.0, dtype=dd, requires_grad=True)
+        y = cp.checkpoint(lambda a: a.sin().sum(), x, use_reentrant=False)
+        with cp.GraphExecGroup():
+            y.backward(retain_graph=True)
+            y.backward()
+
+    def nested():
+        with cp.GraphExecGroup(), cp.GraphExecGroup():
+            pass
+
+    x = torch.arange(1.0, 4.0, dtype=dd, requires_grad=True)
+    return {
+        "ungrouped": counts(False),
+        "grouped": counts(True),
+        "overlap_error": error_message(overlapping),
+        # without the object's address, which torchnode does not print
+        "nested_error": {**error_message(nested), "message": re.sub(r" at 0x[0-9a-f]+>", ">", error_message(nested)["message"])},
+        "reentrant_grad_error": error_message(lambda: torch.autograd.grad(cp.checkpoint(torch.exp, x, use_reentrant=True).sum(), [x])),
+        "reentrant_inputs_error": error_message(lambda: cp.checkpoint(torch.exp, x, use_reentrant=True).sum().backward(inputs=[x])),
+    }
 
 
 def debug_body(a, w, extra):
@@ -344,6 +401,7 @@ def main():
         "determinism_none_grad": determinism_none(),
         "selective": selective(),
         "debug": debug_reports(),
+        "groups": graph_exec_groups(),
     }
     runs = out["runs"]
     for model in ("mlp", "dropout"):   # preserve_rng_state: the checkpointed gradients are the plain run's

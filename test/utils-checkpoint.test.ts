@@ -39,6 +39,7 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/utils-checkpoint.json'
     mutated_error: string; mutated_allowed_a_grad: unknown; twice_error: string; packet_error: string; bad_policy_error: string;
   };
   debug: Record<'fewer' | 'metadata' | 'enabled_globally', PyError & { cause: string }> & Record<'disabled_globally' | 'with_context_fn', PyError>;
+  groups: Record<'ungrouped' | 'grouped', { calls: number; grad: unknown }> & Record<'overlap_error' | 'nested_error' | 'reentrant_grad_error' | 'reentrant_inputs_error', PyError>;
 };
 const { nn } = torch;
 const { checkpoint, checkpointSequential, CheckpointError, CheckpointFunction } = torch.utils.checkpoint;
@@ -203,7 +204,16 @@ describe("Python's warnings and errors", () => {
     return a.grad!;
   };
   const x = torch.randn(3, { dtype: torch.float64 }).requiresGrad_();
+  const modified = (leaf: boolean): void => {
+    const a = torch.arange(1, 4, { dtype: torch.float64 }).requiresGrad_();
+    const b = leaf ? a : a.mul(2);
+    const y = checkpoint(torch.exp, b, { useReentrant: false }).sum();
+    torch.noGrad(() => b.mul_(2));
+    y.backward();
+  };
   const cases: Record<string, () => unknown> = {
+    'input-modified-in-place': () => modified(false),
+    'leaf-input-modified-in-place': () => modified(true),
     'metadata-shape': () => backwardThrough(changing((a) => a.index(':2').exp(), (a) => a.index(':3').exp())),
     'metadata-dtype': () => backwardThrough(changing((a) => a.exp(), (a) => a.float().exp())),
     'fewer-tensors': () => backwardThrough(changing((a) => a.exp().exp(), (a) => a.exp())),
@@ -221,8 +231,10 @@ describe("Python's warnings and errors", () => {
   for (const [name, expected] of Object.entries(fixture.errors)) {
     it(`${name}: ${expected.type}`, () => {
       const e = thrown(cases[name]!);
-      // torchnode names the function that raised a libtorch error ('backward: ...'); the rest is Python's message
-      expect(e.message).toBe(name === 'backward-twice' ? `backward: ${expected.message}` : expected.message);
+      // torchnode names the function that raised a libtorch error ('backward: ...', the checkpoint's unpack of its
+      // saved inputs 'checkpoint: ...'); the rest is Python's message
+      const prefix = name === 'backward-twice' ? 'backward: ' : name.endsWith('input-modified-in-place') ? 'checkpoint: ' : '';
+      expect(e.message).toBe(prefix + expected.message);
       if (expected.type === 'CheckpointError') {
         expect(e).toBeInstanceOf(CheckpointError);
         expect(e.name).toBe('CheckpointError');
@@ -335,6 +347,55 @@ describe('selective checkpointing (createSelectiveCheckpointContexts)', () => {
     expect(() => createSelectiveCheckpointContexts([], { allowCacheEntryMutation: 1 as never })).toThrow(TypeError);
     expect(() => checkpoint(sacFn, ...leaves(), { useReentrant: false, contextFn: () => createSelectiveCheckpointContexts(() => 'save' as never) }))
       .toThrow('the policy must return a CheckpointPolicy or a boolean, got string for aten.mm.default');
+  });
+});
+
+describe('GraphExecGroup and backward calls', () => {
+  const groups = fixture.groups;
+  const { GraphExecGroup } = torch.utils.checkpoint;
+  const twoOutputs = () => {
+    const x = torch.arange(1, 4, { dtype: torch.float64 }).requiresGrad_();
+    const calls = { n: 0 };
+    const [o1, o2] = checkpoint((a: T) => (calls.n++, [a.sin(), a.cos().exp()]), x, { useReentrant: false });
+    return { x, calls, o1: o1!, o2: o2! };
+  };
+
+  it("each backward call recomputes once, a group's calls once between them, as Python's (counted)", () => {
+    for (const [name, grouped] of [['ungrouped', false], ['grouped', true]] as const) {
+      const { x, calls, o1, o2 } = twoOutputs();
+      const run = (): void => {
+        o1.sum().backward();
+        o2.sum().backward();
+      };
+      if (grouped) new GraphExecGroup().run(run);
+      else run();
+      expect(calls.n, name).toBe(groups[name].calls);
+      expectSame(x.grad, groups[name].grad, `${name} x.grad`);
+    }
+    const { calls, o1, o2 } = twoOutputs();
+    {
+      using _group = new GraphExecGroup().enter();
+      o1.sum().backward();
+      o2.sum().backward();
+    }
+    expect(calls.n).toBe(groups.grouped.calls);
+  });
+
+  it("Python's errors: overlapping calls in a group, nested groups, the reentrant variant under autograd.grad or inputs", () => {
+    const x = torch.arange(1, 4, { dtype: torch.float64 }).requiresGrad_();
+    const y = checkpoint((a: T) => a.sin().sum(), x, { useReentrant: false });
+    expect(thrown(() => new GraphExecGroup().run(() => {
+      y.backward(null, { retainGraph: true });
+      y.backward();
+    })).message).toBe(groups.overlap_error.message);
+    expect(thrown(() => new GraphExecGroup().run(() => new GraphExecGroup().run(() => 0))).message).toBe(groups.nested_error.message);
+    expect(new GraphExecGroup().run(() => 7)).toBe(7);   // nothing stayed open
+    const r = (): T => checkpoint(torch.exp, x, { useReentrant: true }).sum();
+    expect(thrown(() => torch.autograd.grad(r(), [x])).message).toContain(groups.reentrant_grad_error.message);
+    expect(thrown(() => r().backward({ inputs: [x] })).message).toContain(groups.reentrant_inputs_error.message);
+    x.grad = null;
+    r().backward();   // a plain backward still runs it
+    expect(x.grad!.tolist()).toEqual(x.exp().tolist());
   });
 });
 
@@ -481,7 +542,7 @@ describe('selective checkpointing in worker threads and without dispose', { time
 });
 
 describe('memory', () => {
-  it('what an outer savedTensorsHooks sees: the plain function saves 3 tensors, a checkpoint only its input (reentrant) or nothing', () => {
+  it('what an outer savedTensorsHooks sees: the plain function saves 3 tensors, a checkpoint only its input (both variants)', () => {
     const x = torch.randn(3, { dtype: torch.float64 }).requiresGrad_();
     const fn = (a: T): T => a.sin().cos().exp();
     const counted = (call: () => unknown): number => {
@@ -491,9 +552,8 @@ describe('memory', () => {
     };
     expect(counted(() => fn(x))).toBe(fixture.pack_counts.plain);
     expect(counted(() => checkpoint(fn, x, { useReentrant: true }))).toBe(fixture.pack_counts.reentrant);
-    // Python saves a non-reentrant checkpoint's inputs through the outer hooks (1); torchnode keeps them itself
-    expect(fixture.pack_counts['non-reentrant']).toBe(1);
-    expect(counted(() => checkpoint(fn, x, { useReentrant: false }))).toBe(0);
+    // the non-reentrant checkpoint saves its inputs through the outer hooks, as Python's save_inputs
+    expect(counted(() => checkpoint(fn, x, { useReentrant: false }))).toBe(fixture.pack_counts['non-reentrant']);
   });
 
   it("a checkpointed forward keeps only its input's and output's storage alive", () => {

@@ -7,8 +7,7 @@
 // Selective checkpointing (create_selective_checkpoint_contexts) keeps chosen ops' outputs from the
 // forward: native/src/checkpoint_sac.cc sees the ops below autograd, as Python's dispatch modes do.
 // debug: true logs the ops of the forward and the recomputation (checkpoint_debug.ts) for the error report.
-// Not ported: GraphExecGroup, DefaultDeviceType/get_device_states/set_device_states, the reentrant variant's
-// refusal of autograd.grad (no graph-task state reaches JS: use useReentrant: false with grad), the
+// Not ported: DefaultDeviceType/get_device_states/set_device_states, the
 // version check of saved inputs modified in place, and nested checkpoints recomputing their inner
 // checkpoints' inputs (an inner checkpoint keeps its own inputs alive instead). RNG: the default CPU
 // generator and, for CUDA tensor arguments, the default generator of each of their devices.
@@ -27,7 +26,7 @@ import { ModuleList, Sequential } from '../nn/modules/container.js';
 import { describe, isOptionsObject, isPromiseLike, readOptions } from '../options.js';
 import { cuda } from '../runtime.js';
 import { tidy, untracked } from '../scope.js';
-import { isTensor, Tensor } from '../tensor.js';
+import { handleOfTensor, isTensor, Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 import { checkpointDebugLogs, type CheckpointDebugLogs } from './checkpoint_debug.js';
 
@@ -180,6 +179,40 @@ See https://github.com/pytorch/pytorch/issues/166926 for more details and
 workaround examples.
 `;
 
+let currentGroup: GraphExecGroup | null = null;
+
+/**
+ * torch.utils.checkpoint.GraphExecGroup: the checkpointed regions that backward calls inside one group
+ * reach recompute at most once between them (non-reentrant only). The calls must not need the same saved
+ * activation, even with retainGraph: a second unpack is Python's CheckpointError. Groups do not nest.
+ * `group.run(fn)` is Python's `with GraphExecGroup():`; `using _ = group.enter()` the same until disposed.
+ */
+export class GraphExecGroup {
+  run<T>(fn: () => T): T {
+    return withMode('GraphExecGroup', () => this.#open(), () => (currentGroup = null), fn);
+  }
+
+  enter(): Disposable {
+    this.#open();
+    let open = true;
+    return {
+      [Symbol.dispose]: () => {
+        if (open && currentGroup === this) currentGroup = null;
+        open = false;
+      },
+    };
+  }
+
+  #open(): void {
+    if (currentGroup !== null) throw new Error(`GraphExecGroup contexts cannot be nested. Already inside group ${String(currentGroup)}`);
+    currentGroup = this;
+  }
+
+  toString(): string {
+    return '<torch.utils.checkpoint.GraphExecGroup object>';
+  }
+}
+
 // ---------- helpers shared by both variants ----------
 
 function syncResult<T>(where: string, result: T): T {
@@ -293,6 +326,11 @@ export class CheckpointFunction extends Function {
   }
 
   static override backward(ctx: FunctionCtx, ...gradOutputs: (Tensor | null)[]): (Tensor | null)[] {
+    if (!native.isCheckpointValid())
+      throw new Error(
+        'When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() or passing an `inputs` parameter to .backward(). ' +
+          'To resolve this error, you can either set use_reentrant=False, or call .backward() without passing the `inputs` argument.',
+      );
     const saved = ctx.savedTensors;
     const inputs = [...(ctx.inputs as unknown[])];
     (ctx.tensorIndices as number[]).forEach((idx, i) => (inputs[idx] = saved[i]));
@@ -355,15 +393,17 @@ function releaseHandedOut(): void {
 class StopRecomputation extends Error {}
 
 // One checkpointed call: what its forward saved (a count and each tensor's metadata, never the tensor)
-// and, between a recomputation and the unpacks that consume it, the recomputed tensors by index.
+// and, per backward call (Python's graph task id) or GraphExecGroup, the recomputed tensors by index.
 class Frame {
   readonly metadata: (TensorMeta | null)[] = [];
   count = 0;
   forwardCompleted = false;
   ignoreSavedMismatch = false;
-  recomputed: Map<number, Tensor> | null = null;
+  // Python's is_recomputed/recomputed per gid: index -> tensor, null once unpacked.
+  private readonly byGraph = new Map<number | GraphExecGroup, Map<number, Tensor | null>>();
   constructor(
-    readonly recomputeFn: () => void,
+    readonly getInputs: () => unknown[],
+    readonly recomputeFn: (inputs: unknown[]) => void,
     readonly earlyStop: boolean,
     readonly checkMetadata: boolean,
     readonly debugLogs: CheckpointDebugLogs | null = null,
@@ -386,24 +426,33 @@ class Frame {
     }
   }
 
-  // Simpler than Python's per-graph-task handles, same results: one recomputation fills every index, each
-  // unpack takes its tensor out, and an index already taken (a second backward with retainGraph) recomputes.
+  // The first unpack of a backward call (or of a GraphExecGroup) recomputes; each later one takes its
+  // tensor from that recomputation, once. Outside backward every unpack recomputes (Python's fresh uuid).
   private unpackOnce(index: number): Tensor {
     releaseHandedOut();
-    let recomputed = this.recomputed;
-    if (recomputed === null || !recomputed.has(index)) recomputed = this.recompute();
+    const group = currentGroup;
+    const gid = group ?? native.currentGraphTaskId();
+    let recomputed = gid === -1 ? undefined : this.byGraph.get(gid);
+    if (recomputed === undefined) {
+      recomputed = this.recompute();
+      if (gid !== -1) this.byGraph.set(gid, recomputed);
+    }
     const t = recomputed.get(index);
+    if (t === null)
+      throw new CheckpointError(
+        'torch.utils.checkpoint: Unpack is being triggered for a tensor that was already unpacked once. ' +
+          (group ? 'Performing two backward calls that overlap (i.e. require the same saved activation in order to compute gradients) is not allowed while under the torch.utils.checkpoint.GraphExecGroup context. ' : '') +
+          'If you are calling ctx.saved_tensors in backward, make sure to do so only once. Otherwise please open an issue with details on your use case.',
+      );
     if (t === undefined)
       throw new Error('Something went unexpectedly wrong in activation checkpoint. Please report this bug by filing an issue to PyTorch.');
-    recomputed.delete(index);
-    if (recomputed.size === 0) this.recomputed = null;
+    recomputed.set(index, null);
     handedOut.push(t);
     return t;
   }
 
-  recompute(): Map<number, Tensor> {
-    const recomputed = new Map<number, Tensor>();
-    this.recomputed = null;
+  recompute(): Map<number, Tensor | null> {
+    const recomputed = new Map<number, Tensor | null>();
     let counter = 0;
     const pack = (t: Tensor): Tensor => {
       const x = t.requiresGrad ? t.detach() : t;
@@ -421,17 +470,19 @@ class Frame {
       if (this.earlyStop && counter === this.count) throw new StopRecomputation();
       return x;
     };
+    const inputs = this.getInputs();
     try {
-      savedTensorsHooks(pack, (x) => x, () => enableGrad(this.recomputeFn));
+      savedTensorsHooks(pack, (x) => x, () => enableGrad(() => this.recomputeFn(inputs)));
     } catch (e) {
       if (!(e instanceof StopRecomputation)) throw e;
+    } finally {
+      for (const t of inputs) if (isTensor(t)) t.dispose();   // this recomputation's own wrappers (pack got others)
     }
     this.check(recomputed, counter);
-    this.recomputed = recomputed;
     return recomputed;
   }
 
-  check(recomputed: Map<number, Tensor>, counter: number): void {
+  check(recomputed: Map<number, Tensor | null>, counter: number): void {
     if (this.ignoreSavedMismatch) return;
     if (counter !== this.count)
       throw new CheckpointError(
@@ -477,12 +528,17 @@ function checkpointWithoutReentrant<R>(
   const rng = preserveRngState ? stashRng(args) : null;
   if (!isGradEnabled()) return syncResult('checkpoint', fn(...args));
 
-  // The inputs as the graph would save them: detached (sharing storage), with their requiresGrad, outside any tidy scope.
-  const inputs = untracked(() => detachVariable(args));
-  const recomputeFn = (): void => {
+  // Python's save_inputs: the tensor arguments saved as a custom Function saves its inputs (through any outer
+  // saved-tensors hooks); each recomputation unpacks them, which is libtorch's error for one changed in place since.
+  const saved = native.saveInputs(args.map((a) => (isTensor(a) ? handleOfTensor(a) : null)));
+  const getInputs = (): unknown[] => {
+    const unpacked = untracked(() => native.unpackInputs(saved).map((h) => (h === null ? null : new Tensor(h))));
+    return args.map((a, i) => (isTensor(a) ? unpacked[i] : a));
+  };
+  const recomputeFn = (inputs: unknown[]): void => {
     withRng(rng, () => withAutocast(autocastState, () => recomputeContext(() => tidy(() => void syncResult('checkpoint', fn(...inputs))))));
   };
-  const frame = new Frame(recomputeFn, earlyStopOverride ?? earlyStop, determinismCheck === 'default', debugLogs);
+  const frame = new Frame(getInputs, recomputeFn, earlyStopOverride ?? earlyStop, determinismCheck === 'default', debugLogs);
   const result = savedTensorsHooks(
     (t) => frame.pack(t),
     (index: number) => frame.unpack(index),

@@ -312,6 +312,12 @@ Napi::Value SetAnomalyEnabled(const Napi::CallbackInfo& info) {
 
 Napi::Value IsAnomalyEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), AnomalyMode::is_enabled()); }
 
+// False inside a backward that computes only some inputs' gradients (autograd.grad, backward({ inputs })):
+// Python's _is_checkpoint_valid, which the reentrant checkpoint cannot run under.
+Napi::Value IsCheckpointValid(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), torch::autograd::Engine::get_default_engine().is_checkpoint_valid());
+}
+
 }  // namespace
 
 std::string CaptureJsStack() {
@@ -346,6 +352,7 @@ void RegisterAutogradEngine(napi_env env, napi_value exports) {
       {"autogradGrad", AutogradGrad, "autograd.grad"},
       {"setAnomalyEnabled", SetAnomalyEnabled, "autograd.setDetectAnomaly"},
       {"isAnomalyEnabled", IsAnomalyEnabled, "autograd.isAnomalyEnabled"},
+      {"isCheckpointValid", IsCheckpointValid, "checkpoint"},
   };
   ExportAll(env, exports, kEntries);
 }

@@ -6,6 +6,7 @@
 #include <torch/csrc/autograd/function_hook.h>
 #include <torch/csrc/autograd/graph_task.h>
 #include <torch/csrc/autograd/functions/accumulate_grad.h>
+#include <torch/csrc/autograd/saved_variable.h>
 #include <torch/csrc/autograd/saved_variable_hooks.h>
 #include <torch/csrc/autograd/variable.h>
 
@@ -194,6 +195,37 @@ Napi::Value WillEngineExecuteNode(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), will);
 }
 
+// ---- inputs saved outside a graph node (the non-reentrant checkpoint's _NoopSaveInputs) ------------
+
+// Saved as ctx.save_for_backward saves a custom Function's inputs: through this thread's saved-tensors
+// hooks, with each tensor's version, so that unpacking one changed in place since is libtorch's error.
+using SavedInputs = std::vector<torch::autograd::SavedVariable>;
+using SavedInputsExternal = Napi::External<SavedInputs>;
+constexpr napi_type_tag kSavedInputsTag = {0x6b1e93d4a07c52f8ULL, 0x2f94c0b7e8a3d615ULL};
+
+// saveInputs(tensors | null ...) -> handle
+Napi::Value SaveInputs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<at::Tensor> tensors = TensorList(env, info[0], "input");
+  auto saved = std::make_unique<SavedInputs>();
+  for (const at::Tensor& t : tensors) saved->emplace_back(t, /*is_output=*/false);
+  auto out = SavedInputsExternal::New(env, saved.release(), [](Napi::BasicEnv, SavedInputs* s) { delete s; });
+  out.TypeTag(&kSavedInputsTag);
+  return out;
+}
+
+// unpackInputs(handle) -> (tensor | null)[], through the unpack hooks; libtorch's error for a changed one.
+Napi::Value UnpackInputs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsExternal() || !info[0].As<SavedInputsExternal>().CheckTypeTag(&kSavedInputsTag)) ThrowType("expected saved inputs");
+  const SavedInputs& saved = *info[0].As<SavedInputsExternal>().Data();
+  std::vector<at::Tensor> tensors;
+  for (const torch::autograd::SavedVariable& v : saved) tensors.push_back(v.unpack());
+  Napi::Array out = Napi::Array::New(env, tensors.size());
+  for (size_t i = 0; i < tensors.size(); ++i) out.Set(static_cast<uint32_t>(i), WrapTensor(env, tensors[i]));
+  return out;
+}
+
 // incrementVersion(tensors): bumps each tensor's version counter, as an in-place op does (inference
 // tensors have none and are skipped, as in PyTorch).
 Napi::Value IncrementVersion(const Napi::CallbackInfo& info) {
@@ -295,6 +327,8 @@ void RegisterAutogradGraph(napi_env env, napi_value exports) {
       {"currentGraphTaskId", CurrentGraphTaskId, "registerMultiGradHook"},
       {"willEngineExecuteNode", WillEngineExecuteNode, "registerMultiGradHook"},
       {"incrementVersion", IncrementVersion},
+      {"saveInputs", SaveInputs, "checkpoint"},
+      {"unpackInputs", UnpackInputs, "checkpoint"},
       {"pushSavedTensorsHooks", PushSavedTensorsHooks, "savedTensorsHooks"},
       {"popSavedTensorsHooks", PopSavedTensorsHooks, "savedTensorsHooks"},
       {"setSavedTensorsHooksDisabled", SetSavedTensorsHooksDisabled, "disableSavedTensorsHooks"},
