@@ -114,6 +114,28 @@ def nested_and_grad():
         y = cp.checkpoint(outer, a, False, use_reentrant=False) if ck else outer(a, False)
         (g,) = torch.autograd.grad(y.pow(2).sum(), [a])
         res["grad-checkpointed" if ck else "grad-plain"] = enc(g)
+    # Who runs when: the outer checkpoint saves the inner one's inputs through its own hooks, so backward
+    # recomputes the outer function, which recomputes the inner forward, and then the inner one's backward
+    # recomputes the inner function again; an outer saved-tensors hook sees only the outer input.
+    calls = {"outer": 0, "inner": 0}
+
+    def counted_inner(t):
+        calls["inner"] += 1
+        return t.exp().sin()
+
+    def counted_outer(t):
+        calls["outer"] += 1
+        return cp.checkpoint(counted_inner, t.cos(), use_reentrant=False).tanh()
+
+    a = a0.clone().requires_grad_()
+    packs = [0]
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: (packs.__setitem__(0, packs[0] + 1), t)[1], lambda t: t):
+        y = cp.checkpoint(counted_outer, a, use_reentrant=False).sum()
+    res["calls_after_forward"] = dict(calls)
+    res["outer_hook_packs"] = packs[0]
+    y.backward()
+    res["calls_after_backward"] = dict(calls)
+    res["counted_grad"] = enc(a.grad)
     return res
 
 

@@ -29,7 +29,8 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/utils-checkpoint.json'
   state_dicts: Record<string, Enc>;
   runs: Record<string, Run>;
   multi: { a: unknown; b: unknown; s: number; runs: Record<string, { o1: unknown; o2: unknown; grad: unknown }> };
-  nested: Record<'a' | 'plain' | 'nested' | 'grad-plain' | 'grad-checkpointed', unknown>;
+  nested: Record<'a' | 'plain' | 'nested' | 'grad-plain' | 'grad-checkpointed' | 'counted_grad', unknown> &
+    Record<'calls_after_forward' | 'calls_after_backward', { outer: number; inner: number }> & { outer_hook_packs: number };
   pack_counts: Record<'plain' | 'reentrant' | 'non-reentrant', number>;
   warnings: Record<string, { category: string; message: string }[]>;
   errors: Record<string, PyError>;
@@ -135,6 +136,20 @@ describe('functions of several inputs and outputs, nesting, autograd.grad', () =
     const a2 = (decode(fixture.nested.a) as T).requiresGrad_();
     const [g] = torch.autograd.grad(checkpoint(outer, a2, false, { useReentrant: false }).pow(2).sum(), [a2]);
     expectSame(g, fixture.nested['grad-checkpointed'], 'autograd.grad');
+  });
+
+  it("a nested checkpoint's inputs are saved through the outer one's hooks and recomputed by it, as Python's (counted)", () => {
+    const calls = { outer: 0, inner: 0 };
+    const inner = (t: T): T => (calls.inner++, t.exp().sin());
+    const outer = (t: T): T => (calls.outer++, checkpoint(inner, t.cos(), { useReentrant: false }).tanh());
+    const a = (decode(fixture.nested.a) as T).requiresGrad_();
+    let packs = 0;
+    const y = torch.autograd.graph.savedTensorsHooks((t) => (packs++, t), (t) => t, () => checkpoint(outer, a, { useReentrant: false }).sum());
+    expect(calls).toEqual(fixture.nested.calls_after_forward);
+    expect(packs).toBe(fixture.nested.outer_hook_packs);
+    y.backward();
+    expect(calls).toEqual(fixture.nested.calls_after_backward);
+    expectSame(a.grad, fixture.nested.counted_grad, 'grad');
   });
 
   it('non-tensor arguments and an argument without grad pass through; a Tensor is never read as options', () => {

@@ -7,10 +7,8 @@
 // Selective checkpointing (create_selective_checkpoint_contexts) keeps chosen ops' outputs from the
 // forward: native/src/checkpoint_sac.cc sees the ops below autograd, as Python's dispatch modes do.
 // debug: true logs the ops of the forward and the recomputation (checkpoint_debug.ts) for the error report.
-// Not ported: DefaultDeviceType/get_device_states/set_device_states, the
-// version check of saved inputs modified in place, and nested checkpoints recomputing their inner
-// checkpoints' inputs (an inner checkpoint keeps its own inputs alive instead). RNG: the default CPU
-// generator and, for CUDA tensor arguments, the default generator of each of their devices.
+// Not ported: DefaultDeviceType/get_device_states/set_device_states. RNG: the default CPU generator and,
+// for CUDA tensor arguments, the default generator of each of their devices.
 import { backward as autogradBackward, enableGrad, isGradEnabled, withMode } from '../autograd.js';
 import { savedTensorsHooks } from '../autograd_graph.js';
 import { autocast, getAutocastDtype, isAutocastCacheEnabled, isAutocastEnabled } from '../autocast.js';
