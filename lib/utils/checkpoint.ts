@@ -121,8 +121,20 @@ export function createSelectiveCheckpointContexts(
 /** Python's noop_context_fn: both regions run their function as is. */
 export const noopContextFn: CheckpointContextFn = () => [(fn) => fn(), (fn) => fn()];
 
-let earlyStopOverride: boolean | null = null;
-let debugOverride: boolean | null = null;
+// Python's module-level overrides (set_checkpoint_early_stop, set_checkpoint_debug_enabled); null: none.
+const overrides: { earlyStop: boolean | null; debug: boolean | null } = { earlyStop: null, debug: null };
+
+// Runs fn with overrides[key] = value, as Python's context manager sets and restores its global.
+function withOverride<T>(where: string, key: keyof typeof overrides, value: boolean | null, fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`${where}: fn must be a function, got ${describe(fn)}`);
+  const previous = overrides[key];
+  overrides[key] = value;
+  try {
+    return syncResult(where, fn());
+  } finally {
+    overrides[key] = previous;
+  }
+}
 
 /**
  * torch.utils.checkpoint.set_checkpoint_early_stop: checkpoints whose forward runs inside fn use
@@ -130,14 +142,7 @@ let debugOverride: boolean | null = null;
  */
 export function setCheckpointEarlyStop<T>(enable: boolean, fn: () => T): T {
   if (typeof enable !== 'boolean') throw new TypeError(`setCheckpointEarlyStop: enable must be a boolean, got ${describe(enable)}`);
-  if (typeof fn !== 'function') throw new TypeError(`setCheckpointEarlyStop: fn must be a function, got ${describe(fn)}`);
-  const previous = earlyStopOverride;
-  earlyStopOverride = enable;
-  try {
-    return syncResult('setCheckpointEarlyStop', fn());
-  } finally {
-    earlyStopOverride = previous;
-  }
+  return withOverride('setCheckpointEarlyStop', 'earlyStop', enable, fn);
 }
 
 /**
@@ -146,14 +151,7 @@ export function setCheckpointEarlyStop<T>(enable: boolean, fn: () => T): T {
  */
 export function setCheckpointDebugEnabled<T>(enabled: boolean | null, fn: () => T): T {
   if (enabled !== null && typeof enabled !== 'boolean') throw new TypeError(`setCheckpointDebugEnabled: enabled must be a boolean or null, got ${describe(enabled)}`);
-  if (typeof fn !== 'function') throw new TypeError(`setCheckpointDebugEnabled: fn must be a function, got ${describe(fn)}`);
-  const previous = debugOverride;
-  debugOverride = enabled;
-  try {
-    return syncResult('setCheckpointDebugEnabled', fn());
-  } finally {
-    debugOverride = previous;
-  }
+  return withOverride('setCheckpointDebugEnabled', 'debug', enabled, fn);
 }
 
 // Python's _debug_tip_msg, after the errors a debug report explains.
@@ -515,7 +513,7 @@ function checkpointWithoutReentrant<R>(
   earlyStop: boolean,
 ): R {
   let debugLogs: CheckpointDebugLogs | null = null;
-  if (debugOverride ?? debug) {
+  if (overrides.debug ?? debug) {
     if (contextFn !== noopContextFn) throw new Error('debug=True is incompatible with non-default context_fn');
     debugLogs = checkpointDebugLogs();
   }
@@ -536,7 +534,7 @@ function checkpointWithoutReentrant<R>(
   const recomputeFn = (inputs: unknown[]): void => {
     withRng(rng, () => withAutocast(autocastState, () => recomputeContext(() => tidy(() => void syncResult('checkpoint', fn(...inputs))))));
   };
-  const frame = new Frame(getInputs, recomputeFn, earlyStopOverride ?? earlyStop, determinismCheck === 'default', debugLogs);
+  const frame = new Frame(getInputs, recomputeFn, overrides.earlyStop ?? earlyStop, determinismCheck === 'default', debugLogs);
   const result = savedTensorsHooks(
     (t) => frame.pack(t),
     (index: number) => frame.unpack(index),

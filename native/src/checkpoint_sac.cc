@@ -154,28 +154,33 @@ void Enter(SacRegion region) {
   t_regions.push_back(std::move(region));
 }
 
-using StorageExternal = Napi::External<std::shared_ptr<SacStorage>>;
-constexpr napi_type_tag kStorageTag = {0x51c3a8e07b2d4f19ULL, 0x8e6f0d2c4a1b9375ULL};
-
-std::shared_ptr<SacStorage> StorageOf(const Napi::Value& v) {
-  if (!v.IsExternal() || !v.As<StorageExternal>().CheckTypeTag(&kStorageTag)) ThrowType("expected a selective checkpoint storage");
-  return *v.As<StorageExternal>().Data();
-}
-
-// sacNewStorage() -> what one pair of regions shares.
-Napi::Value SacNewStorage(const Napi::CallbackInfo& info) {
-  auto out = StorageExternal::New(info.Env(), new std::shared_ptr<SacStorage>(std::make_shared<SacStorage>()),
-                                  [](Napi::BasicEnv, std::shared_ptr<SacStorage>* s) { delete s; });
-  out.TypeTag(&kStorageTag);
+// A JS handle sharing one T (a storage, an op log), told apart by its type tag.
+template <class T>
+Napi::Value NewShared(Napi::Env env, const napi_type_tag& tag) {
+  auto out = Napi::External<std::shared_ptr<T>>::New(env, new std::shared_ptr<T>(std::make_shared<T>()),
+                                                     [](Napi::BasicEnv, std::shared_ptr<T>* p) { delete p; });
+  out.TypeTag(&tag);
   return out;
 }
+
+template <class T>
+std::shared_ptr<T> SharedOf(const Napi::Value& v, const napi_type_tag& tag, const char* what) {
+  if (!v.IsExternal() || !v.As<Napi::External<std::shared_ptr<T>>>().CheckTypeTag(&tag)) ThrowType(std::string("expected ") + what);
+  return *v.As<Napi::External<std::shared_ptr<T>>>().Data();
+}
+
+constexpr napi_type_tag kStorageTag = {0x51c3a8e07b2d4f19ULL, 0x8e6f0d2c4a1b9375ULL};
+constexpr napi_type_tag kLogTag = {0x3d9e61b04c7a2f58ULL, 0xa4c20f7e19d6b83bULL};
+
+// sacNewStorage() -> what one pair of regions shares.
+Napi::Value SacNewStorage(const Napi::CallbackInfo& info) { return NewShared<SacStorage>(info.Env(), kStorageTag); }
 
 // sacEnter(storage, policy | null, allowMutation): the forward's region (with a policy) or the
 // recomputation's (null), on this thread until sacLeave().
 Napi::Value SacEnter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SacRegion region;
-  region.storage = StorageOf(info[0]);
+  region.storage = SharedOf<SacStorage>(info[0], kStorageTag, "a selective checkpoint storage");
   region.caching = !IsNullish(env, info[1]);
   if (region.caching) {
     if (!info[1].IsFunction()) ThrowType("policy must be a function");
@@ -186,26 +191,13 @@ Napi::Value SacEnter(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-using LogExternal = Napi::External<std::shared_ptr<OpLog>>;
-constexpr napi_type_tag kLogTag = {0x3d9e61b04c7a2f58ULL, 0xa4c20f7e19d6b83bULL};
-
-std::shared_ptr<OpLog> LogOf(const Napi::Value& v) {
-  if (!v.IsExternal() || !v.As<LogExternal>().CheckTypeTag(&kLogTag)) ThrowType("expected a checkpoint op log");
-  return *v.As<LogExternal>().Data();
-}
-
 // checkpointLogNew() -> an empty op log for one region of checkpoint(debug=True).
-Napi::Value CheckpointLogNew(const Napi::CallbackInfo& info) {
-  auto out = LogExternal::New(info.Env(), new std::shared_ptr<OpLog>(std::make_shared<OpLog>()),
-                              [](Napi::BasicEnv, std::shared_ptr<OpLog>* log) { delete log; });
-  out.TypeTag(&kLogTag);
-  return out;
-}
+Napi::Value CheckpointLogNew(const Napi::CallbackInfo& info) { return NewShared<OpLog>(info.Env(), kLogTag); }
 
 // checkpointLogEnter(log): every op on this thread goes to log until sacLeave().
 Napi::Value CheckpointLogEnter(const Napi::CallbackInfo& info) {
   SacRegion region;
-  region.log = LogOf(info[0]);
+  region.log = SharedOf<OpLog>(info[0], kLogTag, "a checkpoint op log");
   Enter(std::move(region));
   return info.Env().Undefined();
 }
@@ -213,7 +205,7 @@ Napi::Value CheckpointLogEnter(const Napi::CallbackInfo& info) {
 // checkpointLogRead(log) -> [lines, JS stacks], one each per op.
 Napi::Value CheckpointLogRead(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::shared_ptr<OpLog> log = LogOf(info[0]);
+  std::shared_ptr<OpLog> log = SharedOf<OpLog>(info[0], kLogTag, "a checkpoint op log");
   auto strings = [&](const std::vector<std::string>& v) {
     Napi::Array a = Napi::Array::New(env, v.size());
     for (size_t i = 0; i < v.size(); ++i) a.Set(static_cast<uint32_t>(i), Napi::String::New(env, v[i]));
