@@ -292,6 +292,17 @@ def graph_exec_groups():
     }
 
 
+def device_states():
+    """DefaultDeviceType and get/set_device_states on CPU tensors (this machine has no accelerator)."""
+    states = cp.get_device_states(torch.ones(2), 3)
+    first = cp.DefaultDeviceType.get_device_type()
+    cp.DefaultDeviceType.set_device_type()
+    after_set = cp.DefaultDeviceType.get_device_type()
+    cp.DefaultDeviceType._default_device_type = None   # as it was
+    return {"states": [list(states[0]), list(states[1])], "default_type": first, "after_set": after_set,
+            "set_result": cp.set_device_states([], [])}
+
+
 def debug_body(a, w, extra):
     """Ops with positional, keyword, list, scalar and dtype arguments, and one op more when `extra`."""
     h = torch.mm(a, w).relu()
@@ -424,6 +435,7 @@ def main():
         "selective": selective(),
         "debug": debug_reports(),
         "groups": graph_exec_groups(),
+        "device_states": device_states(),
     }
     runs = out["runs"]
     for model in ("mlp", "dropout"):   # preserve_rng_state: the checkpointed gradients are the plain run's

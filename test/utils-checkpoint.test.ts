@@ -40,6 +40,7 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/utils-checkpoint.json'
     mutated_error: string; mutated_allowed_a_grad: unknown; twice_error: string; packet_error: string; bad_policy_error: string;
   };
   debug: Record<'fewer' | 'metadata' | 'enabled_globally', PyError & { cause: string }> & Record<'disabled_globally' | 'with_context_fn', PyError>;
+  device_states: { states: [number[], unknown[]]; default_type: string; after_set: string; set_result: null };
   groups: Record<'ungrouped' | 'grouped', { calls: number; grad: unknown }> & Record<'overlap_error' | 'nested_error' | 'reentrant_grad_error' | 'reentrant_inputs_error', PyError>;
 };
 const { nn } = torch;
@@ -411,6 +412,23 @@ describe('GraphExecGroup and backward calls', () => {
     x.grad = null;
     r().backward();   // a plain backward still runs it
     expect(x.grad!.tolist()).toEqual(x.exp().tolist());
+  });
+});
+
+describe('DefaultDeviceType, getDeviceStates, setDeviceStates', () => {
+  it("Python's answers on a machine without an accelerator; bad input is refused", () => {
+    const { DefaultDeviceType, getDeviceStates, setDeviceStates } = torch.utils.checkpoint;
+    const d = fixture.device_states;
+    expect(getDeviceStates(torch.ones(2), 3)).toEqual(d.states);
+    expect(torch.cuda.isAvailable()).toBe(false);
+    expect(DefaultDeviceType.getDeviceType()).toBe(d.default_type);
+    DefaultDeviceType.setDeviceType();
+    expect(DefaultDeviceType.getDeviceType()).toBe(d.after_set);
+    expect(setDeviceStates([], [])).toBeUndefined();
+    expect(setDeviceStates([0], [torch.ones(1)], { deviceType: 'meta' })).toBeUndefined();
+    expect(() => setDeviceStates([0], [torch.ones(1)], { deviceType: 'cpu' })).toThrow("CUDA devices only, got device type 'cpu'");
+    expect(() => DefaultDeviceType.setDeviceType(3 as never)).toThrow(TypeError);
+    DefaultDeviceType.setDeviceType('cpu');
   });
 });
 

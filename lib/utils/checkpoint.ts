@@ -7,8 +7,8 @@
 // Selective checkpointing (create_selective_checkpoint_contexts) keeps chosen ops' outputs from the
 // forward: native/src/checkpoint_sac.cc sees the ops below autograd, as Python's dispatch modes do.
 // debug: true logs the ops of the forward and the recomputation (checkpoint_debug.ts) for the error report.
-// Not ported: DefaultDeviceType/get_device_states/set_device_states. RNG: the default CPU generator and,
-// for CUDA tensor arguments, the default generator of each of their devices.
+// RNG: the default CPU generator and, for CUDA tensor arguments, the default generator of each of their
+// devices (getDeviceStates/setDeviceStates).
 import { backward as autogradBackward, enableGrad, isGradEnabled, withMode } from '../autograd.js';
 import { savedTensorsHooks } from '../autograd_graph.js';
 import { autocast, getAutocastDtype, isAutocastCacheEnabled, isAutocastEnabled } from '../autocast.js';
@@ -206,6 +206,41 @@ export class GraphExecGroup {
 
   toString(): string {
     return '<torch.utils.checkpoint.GraphExecGroup object>';
+  }
+}
+
+let defaultDeviceType: string | null = null;
+
+/**
+ * torch.utils.checkpoint.DefaultDeviceType: the device type whose RNG states a checkpoint saves when no
+ * tensor argument is on an accelerator ('cuda' where one is available, else 'cpu', until set).
+ */
+export class DefaultDeviceType {
+  static setDeviceType(device = 'cuda'): void {
+    if (typeof device !== 'string') throw new TypeError(`DefaultDeviceType.setDeviceType: device must be a string, got ${describe(device)}`);
+    defaultDeviceType = device;
+  }
+
+  static getDeviceType(): string {
+    return (defaultDeviceType ||= cuda.isAvailable() ? 'cuda' : 'cpu');
+  }
+}
+
+/** torch.utils.checkpoint.get_device_states(...args): the ids of the CUDA devices of the tensor arguments and each one's RNG state. */
+export function getDeviceStates(...args: unknown[]): [number[], Tensor[]] {
+  const ids = args.filter((a): a is Tensor => isTensor(a) && a.device.type === 'cuda').map((t) => t.device.index ?? 0);
+  return [ids, ids.map((i) => new Tensor(native.generatorGetState(native.defaultGenerator(`cuda:${i}`))))];
+}
+
+/** torch.utils.checkpoint.set_device_states(devices, states, { deviceType }): sets each device's RNG state (deviceType: DefaultDeviceType's). */
+export function setDeviceStates(devices: readonly number[], states: readonly Tensor[], options: { deviceType?: string | null } = {}): void {
+  const deviceType = readOptions('setDeviceStates', options, ['deviceType']).deviceType ?? DefaultDeviceType.getDeviceType();
+  if (deviceType === 'meta') return;
+  const n = Math.min(devices.length, states.length);   // Python zips them
+  if (n > 0 && deviceType !== 'cuda') throw new Error(`setDeviceStates: torchnode keeps per-device RNG states for CUDA devices only, got device type '${String(deviceType)}'`);
+  for (let i = 0; i < n; i++) {
+    if (!isTensor(states[i])) throw new TypeError(`setDeviceStates: states[${i}] must be a Tensor, got ${describe(states[i])}`);
+    native.generatorSetState(native.defaultGenerator(`cuda:${devices[i]}`), handleOfTensor(states[i]!));
   }
 }
 
