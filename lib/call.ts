@@ -202,13 +202,14 @@ export function installMethods(entries: readonly (readonly [string, string, Resu
   for (const [js, name, kind, form] of entries) {
     let id = -1;
     const plain = !form || (!form.factory && !form.defaults?.length);
+    const invoke = form?.factory ? callFactory : callOp;
     Object.defineProperty(Tensor.prototype, js, {
       value: plain
         ? function (this: Tensor, ...args: unknown[]): unknown {
           return finishResult(callOp(id >= 0 ? id : (id = opId(name)), [this, ...args], true), kind);
         }
         : function (this: Tensor, ...args: unknown[]): unknown {
-          return withForm(js, form, (opArgs) => finishResult((form?.factory ? callFactory : callOp)(id >= 0 ? id : (id = opId(name)), [this, ...opArgs], true), kind))(args);
+          return withForm(js, form, (opArgs) => finishResult(invoke(id >= 0 ? id : (id = opId(name)), [this, ...opArgs], true), kind))(args);
         },
       writable: true,
       configurable: true,

@@ -228,8 +228,8 @@ export class DefaultDeviceType {
 
 /** torch.utils.checkpoint.get_device_states(...args): the ids of the CUDA devices of the tensor arguments and each one's RNG state. */
 export function getDeviceStates(...args: unknown[]): [number[], Tensor[]] {
-  const ids = args.filter((a): a is Tensor => isTensor(a) && a.device.type === 'cuda').map((t) => t.device.index ?? 0);
-  return [ids, ids.map((i) => new Tensor(native.generatorGetState(native.defaultGenerator(`cuda:${i}`))))];
+  const ids = cudaIdsOf(args);
+  return [ids, cudaStates(ids).map((h) => new Tensor(h))];
 }
 
 /** torch.utils.checkpoint.set_device_states(devices, states, { deviceType }): sets each device's RNG state (deviceType: DefaultDeviceType's). */
@@ -238,10 +238,11 @@ export function setDeviceStates(devices: readonly number[], states: readonly Ten
   if (deviceType === 'meta') return;
   const n = Math.min(devices.length, states.length);   // Python zips them
   if (n > 0 && deviceType !== 'cuda') throw new Error(`setDeviceStates: torchnode keeps per-device RNG states for CUDA devices only, got device type '${String(deviceType)}'`);
-  for (let i = 0; i < n; i++) {
-    if (!isTensor(states[i])) throw new TypeError(`setDeviceStates: states[${i}] must be a Tensor, got ${describe(states[i])}`);
-    native.generatorSetState(native.defaultGenerator(`cuda:${devices[i]}`), handleOfTensor(states[i]!));
-  }
+  const handles = states.slice(0, n).map((t, i) => {
+    if (!isTensor(t)) throw new TypeError(`setDeviceStates: states[${i}] must be a Tensor, got ${describe(t)}`);
+    return handleOfTensor(t);
+  });
+  setCudaStates(devices.slice(0, n), handles);
 }
 
 // ---------- helpers shared by both variants ----------
@@ -276,36 +277,41 @@ export function detachVariable(inputs: readonly unknown[]): unknown[] {
   });
 }
 
+// The default generators of CUDA devices by id: the device ids of tensor arguments (each tensor's, as
+// Python's get_device_states lists them), their states, and setting them.
+const cudaIdsOf = (args: readonly unknown[]): number[] =>
+  args.filter((a): a is Tensor => isTensor(a) && a.device.type === 'cuda').map((t) => t.device.index ?? 0);
+const cudaGenerator = (id: number): Handle => native.defaultGenerator(`cuda:${id}`);
+const cudaStates = (ids: readonly number[]): Handle[] => ids.map((id) => native.generatorGetState(cudaGenerator(id)));
+const setCudaStates = (ids: readonly number[], states: readonly Handle[]): void =>
+  ids.forEach((id, i) => native.generatorSetState(cudaGenerator(id), states[i]!));
+
 // The RNG state a checkpoint stashes in forward: the default CPU generator's and, for the CUDA devices of
 // its tensor arguments, theirs (Python's get_device_states; other accelerators are not handled here).
 interface RngStash {
   cpu: Tensor;
-  devices: { generator: Handle; state: Handle }[];
+  cudaIds: number[];
+  cudaStates: Handle[];
 }
 
 function stashRng(args: readonly unknown[]): RngStash {
   return untracked(() => {
-    const cuda = new Set<number>();
-    for (const a of args) if (isTensor(a) && a.device.type === 'cuda') cuda.add(a.device.index ?? 0);
-    const devices = [...cuda].map((i) => {
-      const generator = native.defaultGenerator(`cuda:${i}`);
-      return { generator, state: native.generatorGetState(generator) };
-    });
-    return { cpu: getRngState(), devices };
+    const cudaIds = [...new Set(cudaIdsOf(args))];
+    return { cpu: getRngState(), cudaIds, cudaStates: cudaStates(cudaIds) };
   });
 }
 
 // Python's fork_rng + set_rng_state: runs fn from the stashed state and puts the surrounding state back after.
 function withRng<T>(stash: RngStash | null, fn: () => T): T {
   if (stash === null) return fn();
-  const outer = untracked(() => ({ cpu: getRngState(), devices: stash.devices.map((d) => native.generatorGetState(d.generator)) }));
+  const outer = untracked(() => ({ cpu: getRngState(), cuda: cudaStates(stash.cudaIds) }));
   setRngState(stash.cpu);
-  stash.devices.forEach((d) => native.generatorSetState(d.generator, d.state));
+  setCudaStates(stash.cudaIds, stash.cudaStates);
   try {
     return fn();
   } finally {
     setRngState(outer.cpu);
-    stash.devices.forEach((d, i) => native.generatorSetState(d.generator, outer.devices[i]!));
+    setCudaStates(stash.cudaIds, outer.cuda);
     outer.cpu.dispose();
   }
 }

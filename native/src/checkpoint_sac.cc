@@ -88,12 +88,17 @@ Napi::Value PolicyArg(Napi::Env env, const c10::IValue& v) {
   }
 }
 
-void Cache(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack, const std::string& name) {
-  const size_t nArgs = op.schema().arguments().size();
-  std::vector<c10::IValue> args(stack->end() - nArgs, stack->end());
+// Runs the op below the mode key; returns its arguments and its outputs (returns in schema order).
+std::pair<std::vector<c10::IValue>, std::vector<c10::IValue>> RunBelowSeeing(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack) {
+  std::vector<c10::IValue> args(stack->end() - op.schema().arguments().size(), stack->end());
   RunBelow(kModeKey, op, keys, stack);
-  const size_t nOut = op.schema().returns().size();
-  std::vector<c10::IValue> outputs(stack->end() - nOut, stack->end());
+  return {std::move(args), std::vector<c10::IValue>(stack->end() - op.schema().returns().size(), stack->end())};
+}
+
+void Cache(SacRegion& region, const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack, const std::string& name) {
+  const auto seen = RunBelowSeeing(op, keys, stack);
+  const std::vector<c10::IValue>& args = seen.first;
+  const std::vector<c10::IValue>& outputs = seen.second;
   const int64_t index = region.calls[name]++;
   bool keep = InEngine([&] {
     Napi::Env env = region.policy->env();
@@ -135,12 +140,8 @@ void SelectiveCheckpointFallback(const c10::OperatorHandle& op, c10::DispatchKey
   if (t_regions.empty()) return RunBelow(kModeKey, op, keys, stack);
   SacRegion& region = t_regions.back();
   if (region.log) {
-    const size_t nArgs = op.schema().arguments().size();
-    std::vector<c10::IValue> args(stack->end() - nArgs, stack->end());
-    RunBelow(kModeKey, op, keys, stack);
-    const size_t nOut = op.schema().returns().size();
-    region.log->Record(op, args, std::vector<c10::IValue>(stack->end() - nOut, stack->end()), CaptureJsStack());
-    return;
+    const auto seen = RunBelowSeeing(op, keys, stack);
+    return region.log->Record(op, seen.first, seen.second, CaptureJsStack());
   }
   std::string name = PythonOpName(op);
   if (Ignored(name)) return RunBelow(kModeKey, op, keys, stack);
