@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { compare, decode } from '../scripts/pyvalues.mjs';
-import { runWithGc, startWorkers } from './run-child.js';
+import { runWithGc, startRoundWorkers } from './run-child.js';
 import { warningsOf } from './warnings-of.js';
 
 type T = torch.Tensor;
@@ -497,23 +497,15 @@ describe('allowMutationOnSavedTensors', () => {
     expect(() => allowMutationOnSavedTensors(null as never)).toThrow(TypeError);
     await expect(async () => allowMutationOnSavedTensors((async () => 0) as never)).rejects.toThrow(/async/);
     // Workers inside allowMutationOnSavedTensors while this thread, outside it, still gets the error.
-    const body = `const { parentPort } = require('node:worker_threads');
-      import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}).then((t) => {
-        let bad = null;
-        for (let i = 0; i < 200 && bad === null; i++) {
-          const g = t.autograd.graph.allowMutationOnSavedTensors(() => {
-            const a = t.tensor([0.5, 2.0], { dtype: t.float64, requiresGrad: true });
-            const b = a.clone();
-            const loss = b.pow(2).sum();
-            b.sin_();
-            loss.backward();
-            return JSON.stringify(a.grad.tolist());
-          });
-          if (g !== '[1,4]') bad = g;
-        }
-        parentPort.postMessage(bad ?? 'ok');
-      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
-    const workers = startWorkers(body, 2);
+    const round = `(t) => t.autograd.graph.allowMutationOnSavedTensors(() => {
+      const a = t.tensor([0.5, 2.0], { dtype: t.float64, requiresGrad: true });
+      const b = a.clone();
+      const loss = b.pow(2).sum();
+      b.sin_();
+      loss.backward();
+      return JSON.stringify(a.grad.tolist());
+    })`;
+    const workers = startRoundWorkers(round, '[1,4]', { times: 200, count: 2 });
     let rounds = 0;
     while (workers.running() > 0 || rounds < 50) {
       const c = base().requiresGrad_().clone();
@@ -528,7 +520,6 @@ describe('allowMutationOnSavedTensors', () => {
 
 describe('threads and the GC', { timeout: 300_000 }, () => {
   it('each worker thread has its own saved-tensors hooks and node hooks', async () => {
-    const dist = new URL('../dist/index.js', import.meta.url).href;
     const round = `(t) => {
       const x = t.tensor([0.5, 1, 2], { dtype: t.float64, requiresGrad: true });
       let packs = 0, posts = 0;
@@ -539,14 +530,7 @@ describe('threads and the GC', { timeout: 300_000 }, () => {
       return JSON.stringify([packs, posts, x.grad.tolist()]);
     }`;
     const expected = JSON.stringify([2, 1, [1 + Math.exp(0.5), 2 + Math.exp(1), 4 + Math.exp(2)]]);
-    const body = `const { parentPort } = require('node:worker_threads');
-      import(${JSON.stringify(dist)}).then((t) => {
-        const round = ${round};
-        let bad = null;
-        for (let i = 0; i < 300 && bad === null; i++) { const r = round(t); if (r !== ${JSON.stringify(expected)}) bad = r; }
-        parentPort.postMessage(bad ?? 'ok');
-      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
-    const workers = startWorkers(body, 3);
+    const workers = startRoundWorkers(round, expected, { times: 300, count: 3 });
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const mainRound = new Function('t', `return (${round})(t);`) as (t: typeof torch) => string;
     let rounds = 0;

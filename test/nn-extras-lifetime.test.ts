@@ -4,7 +4,7 @@
 // while the main thread does get the main thread's numbers.
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';
-import { runWithGc, startWorkers } from './run-child.js';
+import { runWithGc, startRoundWorkers } from './run-child.js';
 
 // One round of each wrapper on fixed inputs; returns numbers that must be the same on every thread.
 const roundSource = `(t) => {
@@ -47,16 +47,8 @@ describe('nn wrappers without dispose and in workers', { timeout: 300_000 }, () 
     const expected = round(torch);
     expect(expected[1]).toBe(104);
     expect(expected[4]).toBe(1);
-    const dist = new URL('../dist/index.js', import.meta.url).href;
-    const body = `const { parentPort } = require('node:worker_threads');
-      process.removeAllListeners('warning');
-      import(${JSON.stringify(dist)}).then((t) => {
-        const round = ${roundSource};
-        let bad = null;
-        for (let i = 0; i < 40 && bad === null; i++) { const r = JSON.stringify(round(t)); if (r !== ${JSON.stringify(JSON.stringify(expected))}) bad = r; }
-        parentPort.postMessage(bad ?? 'ok');
-      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
-    const workers = startWorkers(body, 3);
+    const workers = startRoundWorkers(`(t) => JSON.stringify((${roundSource})(t))`, JSON.stringify(expected),
+      { times: 40, count: 3, preamble: "process.removeAllListeners('warning');" });
     let rounds = 0;
     while (workers.running() > 0 || rounds < 40) {
       expect(round(torch)).toEqual(expected);

@@ -96,3 +96,21 @@ export function startWorkers(body: string, count: number): { results: Promise<st
   );
   return { results, running: () => running };
 }
+
+/**
+ * Starts `count` workers that import dist/ and run `roundSource` (the source of a function `(t) => string`,
+ * t: the torch module) `times` times; each posts 'ok', or the first result other than `expected`, or its error.
+ * `preamble` runs first (`process.removeAllListeners('warning')` for rounds that warn).
+ */
+export function startRoundWorkers(roundSource: string, expected: string, options: { times: number; count: number; preamble?: string }): { results: Promise<string[]>; running: () => number } {
+  const dist = new URL('../dist/index.js', import.meta.url).href;
+  const body = `const { parentPort } = require('node:worker_threads');
+    ${options.preamble ?? ''}
+    import(${JSON.stringify(dist)}).then((t) => {
+      const round = ${roundSource};
+      let bad = null;
+      for (let i = 0; i < ${options.times} && bad === null; i++) { const r = round(t); if (r !== ${JSON.stringify(expected)}) bad = r; }
+      parentPort.postMessage(bad ?? 'ok');
+    }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
+  return startWorkers(body, options.count);
+}

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { compare, decode } from '../scripts/pyvalues.mjs';
-import { runWithGc, startWorkers } from './run-child.js';
+import { runWithGc, startRoundWorkers } from './run-child.js';
 import { warningsOf } from './warnings-of.js';
 
 type T = torch.Tensor;
@@ -533,14 +533,7 @@ describe('selective checkpointing in worker threads and without dispose', { time
   it("each thread's policy sees its own ops only, while other threads run theirs", async () => {
     const expected = mainRound(torch);
     expect(JSON.parse(expected)).toEqual([['aten.mm.default', 'aten.relu.default', 'aten.sin.default', 'aten.mul.Tensor', 'aten.sum.default'], true]);
-    const body = `const { parentPort } = require('node:worker_threads');
-      import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}).then((t) => {
-        const round = ${round};
-        let bad = null;
-        for (let i = 0; i < 200 && bad === null; i++) { const r = round(t); if (r !== ${JSON.stringify(expected)}) bad = r; }
-        parentPort.postMessage(bad ?? 'ok');
-      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
-    const workers = startWorkers(body, 2);
+    const workers = startRoundWorkers(round, expected, { times: 200, count: 2 });
     let rounds = 0;
     while (workers.running() > 0 || rounds < 100) {
       expect(mainRound(torch)).toBe(expected);
