@@ -16,6 +16,8 @@ for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtur
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
 done
+# The device-parity answers on the CPU (scripts/gpu-check.sh makes the CUDA ones on the GPU machine).
+PARITY_DEVICE=cpu .venv/bin/python scripts/device-parity.py test/fixtures/device-parity-cpu.json
 # The TorchScript decompositions that give backward ops forward AD (compiled by this torch, embedded in the addon).
 .venv/bin/python scripts/gen-jvp-decompositions.py
 # PyTorch's OpInfo samples (op_db); the known-failures list is rewritten from a replay of the new fixture.

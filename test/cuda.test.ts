@@ -1,0 +1,217 @@
+// Device parity and CUDA. scripts/device-parity.py computes a set of ops, RNG draws and Adam steps
+// (single-tensor, foreach, fused) in Python; torchnode must give the same bits where the kernel is
+// deterministic (cuBLAS and cuDNN products within a tolerance). The committed CPU answers
+// (test/fixtures/device-parity-cpu.json, Python 2.13 CPU) run everywhere; scripts/gpu-check.sh makes
+// the CUDA answers with the GPU machine's Python torch and points TORCHNODE_CUDA_PARITY at them.
+// The rest runs only where a GPU is: devices, memory freed by dispose, tidy and GC, modules,
+// save/load, RNG states with checkpoint, worker threads.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../dist/index.js';
+import { runWithGc, startRoundWorkers } from './run-child.js';
+
+type T = torch.Tensor;
+interface Flat { dtype: string; shape: number[]; data: number[] }
+interface Training { losses: number[]; w: Flat; b: Flat }
+interface Parity {
+  torch: string;
+  device: string;
+  exact: Record<string, Flat>;
+  close: Record<string, Flat | string>;
+  adam: Record<'single' | 'foreach' | 'fused', Training>;
+}
+const F = torch.nn.functional;
+const cudaFile = process.env.TORCHNODE_CUDA_PARITY;
+const answers: [string, Parity][] = [['cpu', JSON.parse(readFileSync(new URL('fixtures/device-parity-cpu.json', import.meta.url), 'utf8')) as Parity]];
+if (cudaFile) answers.push(['cuda', JSON.parse(readFileSync(cudaFile, 'utf8')) as Parity]);
+const hasCuda = torch.cuda.isAvailable();
+
+const flat = (t: T): Flat => {
+  const c = t.detach().cpu();
+  const f = c.isFloatingPoint() ? c.float() : c;
+  return { dtype: String(f.dtype).replace('torch.', ''), shape: [...t.shape], data: f.flatten().tolist() as number[] };
+};
+const maxRelDiff = (got: Flat, want: Flat): number =>
+  Math.max(0, ...want.data.map((w, i) => Math.abs(got.data[i]! - w) / Math.max(1, Math.abs(w))));
+
+// The CPU generator's draws, as scripts/device-parity.py inputs() makes them.
+function inputs(dev: string): Record<string, T> {
+  torch.manualSeed(0);
+  const d = { a: torch.randn(24, 16), b: torch.randn(16, 8), x: torch.randn(2, 3, 8, 8), w: torch.randn(4, 3, 3, 3), v: torch.randn(5, 33),
+    linW: torch.randn(4, 16).mul(0.1), linB: torch.zeros(4), linX: torch.randn(32, 16), linY: torch.randint(0, 4, [32]) };
+  return Object.fromEntries(Object.entries(d).map(([k, t]) => [k, t.to(dev)]));
+}
+
+function training(d: Record<string, T>, options: Record<string, unknown>): Training {
+  const w = d.linW!.clone().requiresGrad_();
+  const b = d.linB!.clone().requiresGrad_();
+  const opt = new torch.optim.Adam([w, b], { lr: 1e-2, ...options });
+  const losses: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(d.linX!.matmul(w.t()).add(b), d.linY!);
+    loss.backward();
+    opt.step();
+    losses.push(loss.item() as number);
+  }
+  return { losses, w: flat(w), b: flat(b) };
+}
+
+describe.each(answers)("Python's answers on %s", (dev, py) => {
+  it('were made on that device', () => {
+    expect(py.device).toBe(dev);
+    if (dev === 'cuda') expect(hasCuda).toBe(true);
+  });
+
+  it('elementwise ops, reductions, sort and casts: bit for bit', () => {
+    const { a, v } = inputs(dev);
+    const got: Record<string, T> = {
+      add_mul: a!.mul(3).add(a!.sin()), softmax: v!.softmax(1), log_softmax: v!.logSoftmax(0), sum: a!.sum(0), cumsum: v!.cumsum(1),
+      layer_norm: F.layerNorm(v!, [33]), sort: v!.sort(1).values, half: a!.half(), bfloat16: a!.bfloat16(), gelu: F.gelu(v!), exp_tanh: v!.exp().tanh(),
+    };
+    for (const [name, t] of Object.entries(got)) {
+      expect(t.device.type, name).toBe(dev);
+      expect(flat(t), name).toEqual(py.exact[name]);
+    }
+  });
+
+  it("the device's generator: randn, rand and dropout after manualSeed, bit for bit", () => {
+    torch.manualSeed(1);
+    const got = { randn: torch.randn(7, { device: dev }), rand: torch.rand(5, { device: dev }), dropout: F.dropout(torch.ones(64, { device: dev }), 0.5) };
+    for (const [name, t] of Object.entries(got)) expect(flat(t), name).toEqual(py.exact[name]);
+  });
+
+  it('matmul, conv2d and an autocast matmul: within 1e-5 (cuBLAS/cuDNN pick kernels per call)', () => {
+    const { a, b, x, w } = inputs(dev);
+    const m = torch.autocast(dev, () => a!.matmul(b!));
+    expect(String(m.dtype)).toBe(`torch.${py.close.autocast_dtype as string}`);
+    const got = { matmul: a!.matmul(b!), conv2d: F.conv2d(x!, w!, { padding: 1 }), autocast_matmul: m };
+    for (const [name, t] of Object.entries(got)) {
+      const want = py.close[name] as Flat;
+      const mine = flat(t);
+      expect(mine.shape, name).toEqual(want.shape);
+      expect(maxRelDiff(mine, want), name).toBeLessThan(1e-5);
+    }
+  });
+
+  it.each(['single', 'foreach', 'fused'] as const)('three Adam steps (%s): losses and parameters bit for bit', (kind) => {
+    const options = kind === 'fused' ? { fused: true } : { foreach: kind === 'foreach' };
+    const got = training(inputs(dev), options);
+    const want = py.adam[kind];
+    expect(got.losses).toEqual(want.losses);
+    expect(got.w).toEqual(want.w);
+    expect(got.b).toEqual(want.b);
+  });
+});
+
+describe.skipIf(!hasCuda)('CUDA', () => {
+  it('build facts: CUDA and cuDNN versions, devices', () => {
+    expect(torch.version.cuda).toMatch(/^\d+\.\d+$/);
+    expect(torch.backends.cudnn.isAvailable()).toBe(true);
+    expect(torch.backends.cudnn.version()).toBeGreaterThan(0);
+    expect(torch.cuda.deviceCount()).toBeGreaterThan(0);
+    expect(String(torch.zeros([2, 3], { device: 'cuda' }).device)).toBe('cuda:0');
+    expect(torch.ones(2).cuda().isCuda).toBe(true);
+    expect(String(torch.ones(2).cuda(0).device)).toBe('cuda:0');
+  });
+
+  it('round trips keep every dtype; a pinned tensor is pinned', () => {
+    for (const dtype of [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64, torch.int32, torch.uint8, torch.bool]) {
+      const t = torch.arange(12).reshape(3, 4).to(dtype);
+      const back = t.to('cuda').cpu();
+      expect(back.dtype).toBe(dtype);
+      expect(back.equal(t), String(dtype)).toBe(true);
+    }
+    const pinned = torch.ones(4).pinMemory();
+    expect(pinned.isPinned()).toBe(true);
+    expect(pinned.to('cuda', { nonBlocking: true }).cpu().tolist()).toEqual([1, 1, 1, 1]);
+  });
+
+  it('tensors on two devices in one op: a JS Error, and the process goes on', () => {
+    const g = torch.ones(3, { device: 'cuda' });
+    expect(() => g.add(torch.ones(3))).toThrow(/same device/);
+    expect(g.add(1).sum().item()).toBe(6);
+  });
+
+  it('GPU memory goes back at dispose and at the end of tidy', () => {
+    const before = torch.cuda.memoryAllocated();
+    const one = torch.empty([1024, 1024], { device: 'cuda' });
+    expect(torch.cuda.memoryAllocated()).toBeGreaterThanOrEqual(before + 4 * 1024 * 1024);
+    one.dispose();
+    expect(torch.cuda.memoryAllocated()).toBe(before);
+    const during = torch.tidy(() => {
+      const x = torch.randn([256, 256], { device: 'cuda', requiresGrad: true });
+      x.matmul(x).relu().sum().backward();
+      return torch.cuda.memoryAllocated();
+    });
+    expect(during).toBeGreaterThan(before);
+    expect(torch.cuda.memoryAllocated()).toBe(before);
+    expect(torch.cuda.memoryAllocated('cuda:0')).toBe(before);
+    expect(() => torch.cuda.memoryAllocated('cpu')).toThrow(TypeError);
+  });
+
+  it('GPU memory goes back when GC frees tensors nobody disposed', () => {
+    const r = runWithGc(`
+      const base = torch.cuda.memoryAllocated();
+      for (let i = 0; i < 200; i++) torch.randn([256, 1024], { device: 'cuda' }).mul(2);   // 1 MiB each, never disposed
+      await settle();
+      return { grew: torch.cuda.memoryAllocated() - base };`);
+    expect(r.grew).toBe(0);
+  });
+
+  it('a module on the GPU trains, and its state dict loads back on the CPU', () => {
+    torch.manualSeed(0);
+    const model = new torch.nn.Sequential(new torch.nn.Linear(8, 16), new torch.nn.ReLU(), new torch.nn.Linear(16, 2)).cuda();
+    for (const p of model.parameters()) expect(String(p.device)).toBe('cuda:0');
+    const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const x = torch.randn([64, 8], { device: 'cuda' });
+    const y = x.sum(1).gt(0).long();
+    let first = 0;
+    let last = 0;
+    for (let i = 0; i < 30; i++) {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(x) as T, y);
+      loss.backward();
+      opt.step();
+      last = loss.item() as number;
+      if (i === 0) first = last;
+    }
+    expect(last).toBeLessThan(first);
+    const bytes = torch.save(model.stateDict())!;
+    const onCpu = torch.load(bytes, { mapLocation: 'cpu' }) as Record<string, T>;
+    const asSaved = torch.load(bytes) as Record<string, T>;
+    for (const [k, v] of Object.entries(model.stateDict())) {
+      expect(String(onCpu[k]!.device)).toBe('cpu');
+      expect(String(asSaved[k]!.device)).toBe('cuda:0');
+      expect(onCpu[k]!.equal((v as T).cpu())).toBe(true);
+    }
+  });
+
+  it("checkpoint restores the GPU's RNG state: dropout gradients equal a plain run's; get/setDeviceStates round trip", () => {
+    const { checkpoint, getDeviceStates, setDeviceStates } = torch.utils.checkpoint;
+    const x = torch.randn([32, 32], { device: 'cuda' });
+    const fn = (t: T): T => F.dropout(t.mul(2), 0.5).sin();
+    const grads = (wrapped: boolean): number[] => {
+      torch.manualSeed(7);
+      const leaf = x.clone().requiresGrad_();
+      const out = wrapped ? (checkpoint(fn, leaf, { useReentrant: false }) as T) : fn(leaf);
+      out.sum().backward();
+      return leaf.grad!.flatten().tolist() as number[];
+    };
+    expect(grads(true)).toEqual(grads(false));
+    const [devices, states] = getDeviceStates(x);
+    expect(devices).toEqual([0]);
+    const a = torch.rand(4, { device: 'cuda' }).tolist();
+    setDeviceStates(devices, states);
+    expect(torch.rand(4, { device: 'cuda' }).tolist()).toEqual(a);
+  });
+
+  it('worker threads run CUDA work side by side', async () => {
+    const round = `(t) => t.tidy(() => {
+      const x = t.ones([64, 64], { device: 'cuda' });
+      return String(x.matmul(x).sum().item());
+    })`;
+    const { results } = startRoundWorkers(round, String(64 * 64 * 64), { times: 20, count: 3 });
+    expect(await results).toEqual(['ok', 'ok', 'ok']);
+  });
+});
