@@ -10,6 +10,8 @@ export default defineConfig({
     setupFiles: ['test/setup-yield.ts'],
     // The golden fixtures were made on the AVX2 kernels (scripts/make-fixtures.py): libtorch 2.13 picks
     // its kernel set when it loads, so the variable must be set before any test file imports the addon.
-    env: { ATEN_CPU_CAPABILITY: 'avx2' },
+    // MKL and oneDNN pick kernels by processor too: pinned to what made the fixtures (an AMD EPYC: MKL's
+    // AVX2 kernels, oneDNN's AVX-512 ones), so that an Intel machine with AMX or MKL's AVX-512 paths gives the same bits.
+    env: { ATEN_CPU_CAPABILITY: 'avx2', MKL_ENABLE_INSTRUCTIONS: 'AVX2', ONEDNN_MAX_CPU_ISA: 'AVX512_CORE_BF16' },
   },
 });

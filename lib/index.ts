@@ -13,7 +13,7 @@ export * from './autocast.js';
 export { backends } from './backends.js';
 export { Device, device, type DeviceLike } from './device.js';
 export * from './creation.js';
-export { norm, numel, type NormOptions } from './functional/python_ops.js';
+export { getDevice, norm, numel, type NormOptions } from './functional/python_ops.js';
 export { unique, uniqueConsecutive, type UniqueOptions, type UniqueConsecutiveOptions, type UniqueResult } from './functional/unique.js';
 export { einsum, type Subscript } from './functional/einsum.js';
 export { broadcastTensors, broadcastShapes, meshgrid, blockDiag, cartesianProd, chainMatmul, atleast1d, atleast2d, atleast3d, tensordot, split, nonzero, unravelIndex, type MeshgridOptions, type SplitSize, type TensordotDims, type NonzeroOptions } from './functional/shapes.js';

@@ -27,6 +27,8 @@ export interface NativeAddon {
   item(h: Handle): number | boolean | bigint;
   shape(h: Handle): number[];
   stride(h: Handle): number[];
+  storageOffset(h: Handle): number;
+  getDevice(h: Handle): number;
   dtype(h: Handle): number;
   device(h: Handle): string;
   layout(h: Handle): string;

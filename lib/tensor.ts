@@ -94,6 +94,14 @@ export class Tensor {
     if (dim === undefined) return strides;
     return strides[normalizeDim(dim, strides.length, 'stride')]!;
   }
+  /** The index of the tensor's device: -1 on the CPU, N on cuda:N. */
+  getDevice(): number {
+    return native.getDevice(this.#h);
+  }
+  /** The offset of the first element in the storage, in elements. */
+  storageOffset(): number {
+    return native.storageOffset(this.#h);
+  }
   dim(): number {
     return native.dim(this.#h);
   }

@@ -6,6 +6,8 @@
 # take minutes to compile and embed build hashes, so they are rebuilt only with FIXTURES_AOTI=1.
 set -e
 cd "$(dirname "$0")/.."
+# MKL's and oneDNN's kernel choice, as vitest.config.ts pins it (the scripts pin ATEN_CPU_CAPABILITY themselves).
+export MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16
 # torchvision 0.28 (the release for torch 2.13) and Pillow: only the vision fixtures need them.
 .venv/bin/python -c "import torchvision.transforms" 2>/dev/null || .venv/bin/pip install --no-deps torchvision==0.28.0 pillow || .venv/bin/python -c "import PIL"
 for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtures make-namespace-fixtures \

@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // Written by hand in lib/tensor.ts, lib/creation.ts, lib/functional.ts (hot paths, properties,
 // factories, functions PyTorch implements in Python).
-const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_', 'div_', 'matmul', 'zero_', 'size', 'stride', 'dim',
+const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_', 'div_', 'matmul', 'zero_', 'size', 'stride', 'storage_offset', 'get_device', 'dim',
   'numel', 'item', 'tolist', 'backward', 'to', 'requires_grad_', 'retain_grad', 'is_floating_point', 'is_leaf', 'grad', 'data', 'ndim',
   'shape', 'dtype', 'device', 'requires_grad', 'cuda', 'cpu', 'float', 'double', 'long', 'int', 'bool', 'half', 'bfloat16', 'short',
   'char', 'byte', 'type', 'dispose', 'storage', 'register_hook', 'is_cuda', '_version',
@@ -24,7 +24,7 @@ const HAND_METHODS = new Set(['add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_'
   'nelement', 'ndimension', 'is_cpu', 'is_sparse', 'is_quantized', 'is_meta', 'layout']);
 const HAND_FUNCTIONS = new Set(['tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'linspace',
   'logspace', 'eye', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like', 'randint_like',
-  'manual_seed', 'initial_seed', 'seed', 'get_rng_state', 'set_rng_state', 'frombuffer', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'from_numpy', 'as_tensor',
+  'manual_seed', 'initial_seed', 'seed', 'get_rng_state', 'set_rng_state', 'frombuffer', 'set_num_threads', 'get_num_threads', 'is_tensor', 'numel', 'get_device', 'from_numpy', 'as_tensor',
   'norm',
   // lib/functional/*.ts (helper pyfn): functions torch/functional.py implements over ATen
   'unique', 'unique_consecutive', 'einsum', 'meshgrid', 'broadcast_tensors', 'broadcast_shapes', 'block_diag', 'cartesian_prod',

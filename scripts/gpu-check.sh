@@ -22,7 +22,7 @@ fi
   node --version
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1
   python3 -c "import torch; print('python torch', torch.__version__, 'cuda', torch.version.cuda)" 2>&1
-  echo "cores: $(nproc)"
+  echo "cores: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -cE '^(avx512|amx)') AVX-512/AMX flags"
 } > "$out/summary.txt"
 # Python's CUDA answers, made while the addon compiles.
 python3 scripts/device-parity.py "$out/cuda-parity.json" > "$out/parity.log" 2>&1 &
@@ -40,11 +40,11 @@ else
 fi
 wait $parity
 echo "python parity answers: $? ($(tail -n 1 "$out/parity.log"))" >> "$out/summary.txt"
-node scripts/cuda-smoke.mjs > "$out/cuda.json" 2>&1
+timeout 120 node scripts/cuda-smoke.mjs > "$out/cuda.json" 2>&1
 echo "cuda smoke: $?" >> "$out/summary.txt"
 vitest="node node_modules/vitest/vitest.mjs run --reporter=default"
 [ -s "$out/cuda-parity.json" ] && parity_file="$out/cuda-parity.json" || parity_file=
-TORCHNODE_CUDA_PARITY="$parity_file" $vitest test/cuda.test.ts > "$out/cuda-test.log" 2>&1
+TORCHNODE_CUDA_PARITY="$parity_file" timeout 240 $vitest test/cuda.test.ts > "$out/cuda-test.log" 2>&1
 echo "cuda tests: $? ($(grep -E 'Tests ' "$out/cuda-test.log" | tail -n 1))" >> "$out/summary.txt"
 # The rest: install.test.ts needs the npm registry; the OpInfo/ModuleInfo fixtures (19 MB) stay behind
 # to fit the 64 MiB transfer (scripts/gpu-pack.sh). Two intra-op threads per file, as on CI's machine.

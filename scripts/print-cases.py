@@ -428,7 +428,7 @@ def generate():
 
 def main():
     entries = generate()
-    block = "\n".join([BEGIN, f"// expected strings from torch {torch.__version__}", "const CASES: GeneratedCase[] = [", *entries, "];", END])
+    block = "\n".join([BEGIN, "// expected strings from this torch:", f"const CASES_TORCH = '{torch.__version__}';", "const CASES: GeneratedCase[] = [", *entries, "];", END])
     with open(TEST_FILE) as f:
         src = f.read()
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { check, makeTensor, type TensorEnc, type Tol } from './golden-replay.js';
+import { isSameRelease } from './release.js';
 import { fullGc, lastJson, runChild } from './run-child.js';
 
 torch.setNumThreads(1); // as the generator ran
@@ -159,7 +160,8 @@ describe('torch.aoti: errors, never a crash', () => {
     pkg.dispose();
   });
 
-  it('the wrong dtype, shape or strides: the compiled model names the input and what it expected', () => {
+  // The check inside the package reports through the runtime of the libtorch running it: 2.11 gives only a generic run_func_ failure.
+  it.runIf(isSameRelease(fixture.meta.torch, torch.buildInfo().torchVersion))('the wrong dtype, shape or strides: the compiled model names the input and what it expected', () => {
     const pkg = torch.aoti.loadPackage(twoPath);
     const [a, idx] = fixture.two.runs[0]!.inputs.map(makeTensor) as [torch.Tensor, torch.Tensor];
     expect(() => pkg.call(a, idx.int())).toThrow(/AOTICompiledModel\.call: .*input_handles\[1\]: unmatched dtype, expected: 4\(at::kLong\), but got: 3/);

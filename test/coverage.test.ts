@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';
 import { compare, knownGoodPath, loadFixture, replay } from '../scripts/coverage.mjs';
+import { isSameRelease } from './release.js';
 
 const fixture = loadFixture();
 const knownGood = readFileSync(knownGoodPath, 'utf8').split('\n').filter(Boolean);
@@ -44,7 +45,8 @@ describe('coverage comparison', () => {
   });
 });
 
-describe('known-good names still match Python', () => {
+// The known-good list and the replayed values are 2.13's (another release differs in ops and values: 2.11 has no aten::get_device, other quantized RNN cells).
+describe.runIf(isSameRelease(fixture.torch, torch.buildInfo().torchVersion))('known-good names still match Python', () => {
   for (const ns of Object.keys(fixture.namespaces)) {
     const names = knownGood.filter((id) => id.startsWith(`${ns}.`));
     it(`${ns}: ${names.length} names`, () => {

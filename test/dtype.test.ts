@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { isSameRelease } from './release.js';
 
 interface Fixture {
   meta: { torch: string };
@@ -32,7 +33,8 @@ describe('dtype constants', () => {
     }
   });
 
-  it('float8 formats round like Python', () => {
+  // 2.11 turns values beyond float8_e4m3fn's range into NaN where 2.13 saturates (seen on the GPU machine).
+  it.runIf(isSameRelease(fx.meta.torch, torch.buildInfo().torchVersion))('float8 formats round like Python', () => {
     for (const [name, expected] of Object.entries(fx.conversions)) {
       const t = torch.tensor(fx.source).to(name as torch.DTypeLike);
       expect(t.dtype.name).toBe(name);

@@ -33,7 +33,8 @@ const roundSource = `
   swapped.grad = t.onesLike(swapped);
   optim.swapInOptimizerParamsAndState(muon, [swapped], muon.stateDict(), () => muon.step());
   const p = t.arange(12, { dtype: t.float32 }).reshape(3, 4).t().requiresGrad_();
-  t.autograd.enforceGradLayoutPolicy(false, () => p.mul(2).sum().backward());
+  const layoutBackward = () => p.mul(2).sum().backward();   // the contract off where libtorch has the switch (not 2.11)
+  if (t.version.features.gradLayoutPolicy) t.autograd.enforceGradLayoutPolicy(false, layoutBackward); else layoutBackward();
   const sums = [g, J, H, perSample, AJ, lin, ens, w, swapped].map((v) => v.detach().sum().item());
   return [...sums, ...p.grad.stride(), Number(t.autograd.enforceGradLayoutPolicy(() => true))];`;
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -42,7 +43,8 @@ const round = new Function('t', roundSource) as (t: typeof torch) => number[];
 describe('torch.func, autograd.functional, optim.Muon and the swap-in context in worker threads', () => {
   it('three workers and the main thread, running the same rounds at once, get the same numbers', async () => {
     const expected = round(torch);
-    expect(expected.slice(-3)).toEqual([3, 1, 1]);   // the layout switch was off in the round only
+    // the layout switch was off in the round only (the grad then keeps its own layout)
+    expect(expected.slice(-3)).toEqual(torch.version.features.gradLayoutPolicy ? [3, 1, 1] : [1, 3, 1]);
     const rounds = 30;
     const body = `const { parentPort } = require('node:worker_threads');
       import(${JSON.stringify(dist)}).then((t) => {

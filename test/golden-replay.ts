@@ -4,6 +4,7 @@
 // unless a case carries a tolerance (BLAS/LAPACK/FFT paths, whose kernels depend on the CPU model).
 import { expect } from 'vitest';
 import * as torch from '../lib/index.js';
+import { isSameRelease } from './release.js';
 
 export type Datum = number | boolean | string; // 'nan' | 'inf' | '-inf' for floats; digits for int64 beyond 2^53
 // complex: re, im interleaved; sparse: stored dense; requiresGrad: recorded by fixtures that check it
@@ -110,7 +111,7 @@ export function makeTensor(e: TensorEnc): torch.Tensor {
 export const caseName = (c: GoldenCase): string => c.js.replace(/^let [^;]*; /, '').replace(/return /, '');
 
 /** Whether this libtorch is the release the fixture was made with (bit-exact cases need it). */
-export const sameRelease = (fx: GoldenFixture): boolean => torch.buildInfo().torchVersion.startsWith(fx.meta.torch.split('.').slice(0, 2).join('.') + '.');
+export const sameRelease = (fx: GoldenFixture): boolean => isSameRelease(fx.meta.torch, torch.buildInfo().torchVersion);
 
 /**
  * Runs a case's JS snippet on fresh input tensors (seed 0, as the generator did) and checks its

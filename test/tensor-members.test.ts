@@ -187,7 +187,9 @@ describe('Python-level Tensor members against PyTorch 2.13', () => {
         }
         expect(thrown, `Python raised ${e.type}: ${e.message}`).toBeInstanceOf(Error);
         // The first words of Python's message, except where JS words the problem itself (messages differ).
-        if (!['NotImplementedError', 'ValueError'].includes(e.type) && !name.startsWith('new string') && !name.startsWith('mtia'))
+        if (name === 'set_default_tensor_type cuda' && torch.version.cuda !== null)   // Python's message is a CPU build's
+          expect((thrown as Error).message).toContain('is not supported; use torch.setDefaultDevice');
+        else if (!['NotImplementedError', 'ValueError'].includes(e.type) && !name.startsWith('new string') && !name.startsWith('mtia'))
           expect((thrown as Error).message).toContain(e.message.slice(0, 30));
         return;
       }

@@ -133,6 +133,8 @@ describe('interop, complex and named tensors', () => {
     expect(torch.zeros(2).names).toEqual([null]);
     expect(sumByName(n, 'N').names).toEqual(['C']);
     expect(n.alignTo('C', 'N').shape).toEqual([3, 2]);
+    expect(n.alignTo('...', 'N').names).toEqual(['C', 'N']);
+    expect(torch.zeros(3, { names: ['C'] }).alignAs(n).shape).toEqual([1, 3]);
     expect(n.rename({ N: 'batch' }).names).toEqual(['batch', 'C']);
     expect(n.rename(null).names).toEqual([null, null]);
     expect(torch.ones(2, 3).refineNames('A', null).names).toEqual(['A', null]);

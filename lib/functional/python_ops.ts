@@ -36,6 +36,11 @@ export function norm(input: Tensor, p?: NormOptions['p'] | NormOptions, dim?: No
   return aten('linalg_vector_norm', [input, pv ?? 2, dims, kd, { dtype }]) as Tensor;
 }
 
+/** torch.get_device(input): the index of its device, -1 on the CPU. */
+export function getDevice(input: Tensor): number {
+  return input.getDevice();
+}
+
 /** torch.numel(input): the number of elements. */
 export function numel(input: Tensor): number {
   return input.numel();
@@ -82,13 +87,27 @@ const methods: Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
     return aten('rename_', [this, newNames(this, names, 'rename_')]) as Tensor;
   },
 };
-// Named-tensor methods that have no operator in a libtorch without named tensors: a clear error.
-if (!version.features.namedTensors)
+// Named-tensor methods: their operators where libtorch has named tensors (the generated surface comes
+// from 2.13's schemas, which lack them), else a clear error. null is the unnamed wildcard ('*' in ATen).
+if (version.features.namedTensors) {
+  methods.refineNames = function (this: Tensor, ...names: (string | null)[]) {
+    return aten('refine_names', [this, names.map((n) => n ?? '*')]) as Tensor;
+  };
+  methods.alignTo = function (this: Tensor, ...names: string[]) {
+    const ellipsis = names.indexOf('...');
+    if (ellipsis < 0) return aten('align_to', [this, names]) as Tensor;
+    return aten('align_to', [this, names.filter((n) => n !== '...'), ellipsis]) as Tensor;
+  };
+  methods.alignAs = function (this: Tensor, other: Tensor) {
+    return aten('align_as', [this, other]) as Tensor;
+  };
+} else {
   for (const name of ['refineNames', 'alignTo', 'alignAs'])
     methods[name] = function (this: Tensor): Tensor {
       requireNamedTensors(name);
       throw new Error('unreachable');
     };
+}
 
 // Python's Tensor.rename arguments: names (null = unnamed, '*' in ATen), a { old: new } map, or null.
 function newNames(t: Tensor, args: unknown[], fn: string): string[] | null {

@@ -5448,20 +5448,6 @@ export const ger = opFunction('ger') as unknown as {
    */
   (options: { input: Tensor | Scalar; vec2: Tensor | Scalar; out?: Tensor }): Tensor;
 };
-export const getDevice = opFunction('get_device') as unknown as {
-  /**
-   * `aten::get_device(Tensor self) -> int`
-   *
-   * ATen operator without a Python docstring.
-   */
-  (input: Tensor | Scalar): number;
-  /**
-   * `aten::get_device(Tensor self) -> int`
-   *
-   * ATen operator without a Python docstring.
-   */
-  (options: { input: Tensor | Scalar }): number;
-};
 export const gradient = opFunction('gradient') as unknown as {
   /**
    * `torch.gradient(input, *, spacing=1, dim=None, edge_order=1) -> List of Tensors`

@@ -2216,12 +2216,6 @@ declare module '../tensor.js' {
      */
     ger(options: { vec2: Tensor | Scalar }): Tensor;
     /**
-     * `Tensor.get_device() -> Device ordinal (Integer)`
-     *
-     * For CUDA tensors, this function returns the device ordinal of the GPU on which the tensor resides.
-     */
-    getDevice(): number;
-    /**
      * `Tensor.greater(other) -> Tensor`
      *
      * Alias for `torch.gt`.
@@ -5678,12 +5672,6 @@ declare module '../tensor.js' {
      */
     std(options: { dim: number[] | number | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
     /**
-     * `Tensor.storage_offset() -> int`
-     *
-     * Returns `self` tensor's offset in the underlying storage in terms of number of storage elements (not bytes).
-     */
-    storageOffset(): number;
-    /**
      * `Tensor.subtract(other, *, alpha=1) -> Tensor`
      *
      * Alias for `torch.sub`.
@@ -6737,7 +6725,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | 'qs
   ['geometric_', 'geometric_'],
   ['geqrf', 'geqrf'],
   ['ger', 'ger'],
-  ['getDevice', 'get_device'],
   ['greater', 'greater'],
   ['greater_', 'greater_'],
   ['greaterEqual', 'greater_equal'],
@@ -6978,7 +6965,6 @@ export const tensorMethodOps: readonly (readonly [string, string, ('dtype' | 'qs
   ['squeeze_', 'squeeze_'],
   ['sspaddmm', 'sspaddmm'],
   ['std', 'std'],
-  ['storageOffset', 'storage_offset'],
   ['subtract', 'subtract'],
   ['subtract_', 'subtract_'],
   ['sum', 'sum'],

@@ -60,4 +60,18 @@ template <typename State>
 struct HasGradLayoutSwitch<State, std::void_t<decltype(std::declval<State&>().set_grad_layout_enforcement_enabled(true))>> : std::true_type {};
 inline constexpr bool kHasGradLayoutSwitch = HasGradLayoutSwitch<c10::AutogradState>::value;
 
+// Storages materialized on first access (StorageImpl::has_materializer) are newer than 2.11, whose
+// compiler said so on the GPU machine: without the member there are none.
+template <typename Storage, typename = void>
+struct HasMaterializerMember : std::false_type {};
+template <typename Storage>
+struct HasMaterializerMember<Storage, std::void_t<decltype(std::declval<Storage&>().has_materializer())>> : std::true_type {};
+template <typename Storage>
+bool HasMaterializer(Storage& impl) {
+  if constexpr (HasMaterializerMember<Storage>::value)
+    return impl.has_materializer();
+  else
+    return false;
+}
+
 }  // namespace tn

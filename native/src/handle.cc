@@ -4,6 +4,7 @@
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/COW.h>
 
+#include "compat.h"
 #include "slot_arena.h"
 
 #ifndef NODE_API_EXPERIMENTAL_HAS_POST_FINALIZER
@@ -174,7 +175,7 @@ bool AdoptStorage(const std::shared_ptr<EnvState>& s, const at::Tensor& t) {
   // Only memory of the CPU allocator: other allocators (CUDA, pinned host memory) and copy-on-write
   // or lazily materialized storages find their bookkeeping through their own DataPtr.
   if (bytes < kMinAccountedBytes || dp.get() == nullptr || dp.device().type() != c10::kCPU ||
-      impl->allocator() != c10::GetCPUAllocator() || impl->has_materializer() || c10::impl::cow::is_cow_data_ptr(dp))
+      impl->allocator() != c10::GetCPUAllocator() || HasMaterializer(*impl) || c10::impl::cow::is_cow_data_ptr(dp))
     return false;
   auto* a = new AccountedData{c10::DataPtr(), static_cast<int64_t>(bytes), s};
   a->original = impl->set_data_ptr(c10::DataPtr(dp.get(), a, &DeleteAccounted, dp.device()));

@@ -67,7 +67,10 @@ Napi::Value CudaMemoryAllocated(const Napi::CallbackInfo& info) {
   if (index < 0 || index >= at::detail::getCUDAHooks().getNumGPUs())
     ThrowRange("invalid device index " + std::to_string(index));
   // The CUDA caching allocator through c10's device-generic interface: no CUDA header needed here.
-  auto stats = c10::getDeviceAllocator(c10::kCUDA)->getDeviceStats(static_cast<c10::DeviceIndex>(index));
+  // Before the first CUDA tensor it has no per-device state (and refuses the index): 0, as Python's.
+  c10::DeviceAllocator* allocator = c10::getDeviceAllocator(c10::kCUDA);
+  if (!allocator->initialized()) return Napi::Number::New(env, 0);
+  auto stats = allocator->getDeviceStats(static_cast<c10::DeviceIndex>(index));
   return Napi::Value(env, FromInt64(env, stats.allocated_bytes[0].current));  // [0]: the aggregate over pools
 }
 

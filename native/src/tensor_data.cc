@@ -263,6 +263,10 @@ napi_value ReadStride(napi_env env, const at::Tensor& t) { return FromIntList(en
 napi_value ReadDTypeCode(napi_env env, const at::Tensor& t) { return FromInt64(env, static_cast<int64_t>(t.scalar_type())); }
 napi_value ReadDevice(napi_env env, const at::Tensor& t) { return FromString(env, t.device().str()); }
 napi_value ReadNumel(napi_env env, const at::Tensor& t) { return FromInt64(env, t.numel()); }
+// Not a dispatcher op before 2.12 (aten::storage_offset is newer): read from the TensorImpl.
+napi_value ReadStorageOffset(napi_env env, const at::Tensor& t) { return FromInt64(env, t.storage_offset()); }
+// Likewise aten::get_device (the device index, -1 on the CPU).
+napi_value ReadDeviceIndex(napi_env env, const at::Tensor& t) { return FromInt64(env, t.get_device()); }
 napi_value ReadDim(napi_env env, const at::Tensor& t) { return FromInt64(env, t.dim()); }
 napi_value ReadLayout(napi_env env, const at::Tensor& t) { return FromString(env, LayoutName(t.layout())); }
 // Nested tensors have no sizes(): the JS layer asks this instead of reading the shape and failing.
@@ -270,6 +274,7 @@ napi_value ReadIsNested(napi_env env, const at::Tensor& t) { return FromBool(env
 constexpr TensorProperty kProperties[] = {
     {"shape", ReadShape}, {"stride", ReadStride}, {"dtype", ReadDTypeCode}, {"device", ReadDevice},
     {"layout", ReadLayout}, {"numel", ReadNumel}, {"dim", ReadDim}, {"isNested", ReadIsNested},
+    {"storageOffset", ReadStorageOffset}, {"getDevice", ReadDeviceIndex},
 };
 
 // isContiguous(t, memoryFormat | null): not a dispatcher op, so bound here.
