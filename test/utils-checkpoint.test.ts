@@ -567,6 +567,53 @@ describe('selective checkpointing in worker threads and without dispose', { time
   });
 });
 
+describe('GraphExecGroup and debug reports in worker threads and without dispose', { timeout: 300_000 }, () => {
+  // One round: a grouped pair of backward calls (the recomputation count) and a debug report of a
+  // recomputation that runs fewer ops, from its op logs on (the stack traces above them name each thread's code).
+  const round = `(t) => {
+    const { checkpoint, GraphExecGroup } = t.utils.checkpoint;
+    const a = t.tensor([[0.5, -1], [2, 0.25]], { dtype: t.float64 }).requiresGrad_();
+    let calls = 0;
+    const [o1, o2] = checkpoint((x) => (calls++, [x.sin(), x.cos().exp()]), a, { useReentrant: false });
+    new GraphExecGroup().run(() => { o1.sum().backward(); o2.sum().backward(); });
+    let n = 0;
+    let report = 'no error';
+    try {
+      checkpoint((x) => (++n === 1 ? x.exp().sin() : x.exp()), a, { useReentrant: false, debug: true }).sum().backward();
+    } catch (e) {
+      report = e.message.slice(e.message.indexOf('Operations executed during the original forward:'));
+    }
+    return JSON.stringify([calls, a.grad.tolist(), report]);
+  }`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const mainRound = new Function('t', `return (${round})(t);`) as (t: typeof torch) => string;
+
+  it("each thread's group and op logs are its own, while other threads run theirs", async () => {
+    const expected = mainRound(torch);
+    const [calls, , report] = JSON.parse(expected) as [number, number[][], string];
+    expect(calls).toBe(fixture.groups.grouped.calls);
+    expect(report).toContain('aten.sin.default');   // the original forward's extra op is in the log
+    const workers = startRoundWorkers(round, expected, { times: 100, count: 2 });
+    let rounds = 0;
+    while (workers.running() > 0 || rounds < 50) {
+      expect(mainRound(torch)).toBe(expected);
+      torch.tanh(torch.ones([3])).exp();   // ops outside any checkpoint: no log may see them
+      if (++rounds % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(await workers.results).toEqual(['ok', 'ok']);
+  });
+
+  it('grouped backward calls and failed debug recomputations are collected without dispose', () => {
+    const r = runWithGc(`
+      const round = ${round};
+      round(torch);
+      const before = await settle();
+      for (let i = 0; i < 500; i++) round(torch);
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(50);
+  });
+});
+
 describe('memory', () => {
   it('what an outer savedTensorsHooks sees: the plain function saves 3 tensors, a checkpoint only its input (both variants)', () => {
     const x = torch.randn(3, { dtype: torch.float64 }).requiresGrad_();
