@@ -74,4 +74,18 @@ bool HasMaterializer(Storage& impl) {
     return false;
 }
 
+// Whether a device allocator has set itself up (DeviceAllocator::initialized in 2.13; read in 2.13's
+// headers only, so detected): without the member, true, and the stats call reports for itself.
+template <typename Allocator, typename = void>
+struct HasInitializedMember : std::false_type {};
+template <typename Allocator>
+struct HasInitializedMember<Allocator, std::void_t<decltype(std::declval<Allocator&>().initialized())>> : std::true_type {};
+template <typename Allocator>
+bool AllocatorInitialized(Allocator& allocator) {
+  if constexpr (HasInitializedMember<Allocator>::value)
+    return allocator.initialized();
+  else
+    return true;
+}
+
 }  // namespace tn

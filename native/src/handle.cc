@@ -162,6 +162,10 @@ void DeleteBorrowed(void* ctx) {
   delete b;
 }
 
+#if TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 13
+static_assert(HasMaterializerMember<c10::StorageImpl>::value, "2.13 has StorageImpl::has_materializer: the detection must see it");
+#endif
+
 // Accounts t's storage to the env unless it is already accounted (once per storage, whoever
 // holds it). Returns whether the storage borrows a JS ArrayBuffer's memory.
 bool AdoptStorage(const std::shared_ptr<EnvState>& s, const at::Tensor& t) {

@@ -57,6 +57,10 @@ Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), at::detail::getCUDAHooks().hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0);
 }
 
+#if TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 13
+static_assert(HasInitializedMember<c10::DeviceAllocator>::value, "2.13 has DeviceAllocator::initialized: the detection must see it");
+#endif
+
 // cudaMemoryAllocated(device index): bytes held by tensors on that GPU (the caching allocator's
 // current allocated bytes, all pools), as torch.cuda.memory_allocated.
 Napi::Value CudaMemoryAllocated(const Napi::CallbackInfo& info) {
@@ -69,7 +73,7 @@ Napi::Value CudaMemoryAllocated(const Napi::CallbackInfo& info) {
   // The CUDA caching allocator through c10's device-generic interface: no CUDA header needed here.
   // Before the first CUDA tensor it has no per-device state (and refuses the index): 0, as Python's.
   c10::DeviceAllocator* allocator = c10::getDeviceAllocator(c10::kCUDA);
-  if (!allocator->initialized()) return Napi::Number::New(env, 0);
+  if (!AllocatorInitialized(*allocator)) return Napi::Number::New(env, 0);
   auto stats = allocator->getDeviceStats(static_cast<c10::DeviceIndex>(index));
   return Napi::Value(env, FromInt64(env, stats.allocated_bytes[0].current));  // [0]: the aggregate over pools
 }

@@ -263,7 +263,7 @@ napi_value ReadStride(napi_env env, const at::Tensor& t) { return FromIntList(en
 napi_value ReadDTypeCode(napi_env env, const at::Tensor& t) { return FromInt64(env, static_cast<int64_t>(t.scalar_type())); }
 napi_value ReadDevice(napi_env env, const at::Tensor& t) { return FromString(env, t.device().str()); }
 napi_value ReadNumel(napi_env env, const at::Tensor& t) { return FromInt64(env, t.numel()); }
-// Not a dispatcher op before 2.12 (aten::storage_offset is newer): read from the TensorImpl.
+// Read from the TensorImpl: 2.11 has no aten::storage_offset operator (seen on the GPU machine).
 napi_value ReadStorageOffset(napi_env env, const at::Tensor& t) { return FromInt64(env, t.storage_offset()); }
 // Likewise aten::get_device (the device index, -1 on the CPU).
 napi_value ReadDeviceIndex(napi_env env, const at::Tensor& t) { return FromInt64(env, t.get_device()); }
