@@ -77,7 +77,12 @@ export interface NativeAddon {
   getNumThreads(): number;
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
-  cudaMemoryAllocated(device: number | null): number;
+  cudaMemoryStat(device: number | null, stat: 'allocated' | 'allocatedPeak' | 'reserved' | 'reservedPeak'): number;
+  cudaResetPeakMemoryStats(device: number | null): void;
+  cudaEmptyCache(): void;
+  cudaCurrentDevice(): number;
+  cudaSetDevice(device: number): void;
+  cudaSynchronize(device: number | null): void;
   cpuMemoryCached(): number;
   emptyCpuCache(): number;
   generatorNew(device: string): Handle;

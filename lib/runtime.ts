@@ -107,11 +107,43 @@ export function requireNamedTensors(fn: string): void {
     throw new Error(`${fn}: named tensors are not available: PyTorch removed them in 2.13 (this is libtorch ${info.torchVersion})`);
 }
 
+type MemoryStat = 'allocated' | 'allocatedPeak' | 'reserved' | 'reservedPeak';
+const memoryStat = (stat: MemoryStat, fn: string) => (device: number | DeviceLike | null = null): number =>
+  native.cudaMemoryStat(cudaIndex(device, fn), stat);
+// Seeds the default generator of each listed GPU; nothing without CUDA, as Python (silently ignored).
+const seedGpus = (seed: number | bigint, fn: string, devices: () => number[]): void => {
+  const value = seedValue(seed, fn);
+  if (cuda.isAvailable()) for (const i of devices()) native.generatorManualSeed(native.defaultGenerator(`cuda:${i}`), value);
+};
+
+/**
+ * torch.cuda: devices, this thread's current device, synchronization, seeding and the caching
+ * allocator's memory statistics (bytes, all pools). A device is an index, 'cuda:N' or a Device;
+ * null (the default) is the current device. Without CUDA the memory statistics are 0 and seeding
+ * and emptyCache do nothing, as in Python; the others throw.
+ */
 export const cuda = {
   isAvailable: (): boolean => native.cudaIsAvailable(),
   deviceCount: (): number => native.cudaDeviceCount(),
-  /** Bytes held by tensors on a GPU (torch.cuda.memory_allocated); device index, 'cuda:N' or a Device. */
-  memoryAllocated: (device: number | DeviceLike | null = null): number => native.cudaMemoryAllocated(cudaIndex(device, 'cuda.memoryAllocated')),
+  currentDevice: (): number => native.cudaCurrentDevice(),
+  /** Makes `device` this thread's current GPU; a negative index does nothing, as in Python. */
+  setDevice: (device: number | DeviceLike): void => {
+    const index = cudaIndex(device, 'cuda.setDevice');
+    if (index === null || index >= 0) native.cudaSetDevice(index ?? native.cudaCurrentDevice());
+  },
+  /** Waits for every kernel queued on the device (torch.cuda.synchronize). */
+  synchronize: (device: number | DeviceLike | null = null): void => native.cudaSynchronize(cudaIndex(device, 'cuda.synchronize')),
+  manualSeed: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeed', () => [native.cudaCurrentDevice()]),
+  manualSeedAll: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeedAll', () => Array.from({ length: native.cudaDeviceCount() }, (_, i) => i)),
+  /** Bytes held by tensors on a GPU (torch.cuda.memory_allocated). */
+  memoryAllocated: memoryStat('allocated', 'cuda.memoryAllocated'),
+  maxMemoryAllocated: memoryStat('allocatedPeak', 'cuda.maxMemoryAllocated'),
+  /** Bytes the caching allocator holds from the driver, used or cached (torch.cuda.memory_reserved). */
+  memoryReserved: memoryStat('reserved', 'cuda.memoryReserved'),
+  maxMemoryReserved: memoryStat('reservedPeak', 'cuda.maxMemoryReserved'),
+  resetPeakMemoryStats: (device: number | DeviceLike | null = null): void => native.cudaResetPeakMemoryStats(cudaIndex(device, 'cuda.resetPeakMemoryStats')),
+  /** Gives the cached, unused GPU blocks back to the driver (torch.cuda.empty_cache). */
+  emptyCache: (): void => native.cudaEmptyCache(),
 };
 
 /**
@@ -129,8 +161,13 @@ export const cpu = {
   },
 };
 
+// A GPU's index from an index, 'cuda:N' or a Device; null for the current device ('cuda' without an index too).
 function cudaIndex(device: number | DeviceLike | null, fn: string): number | null {
-  if (device === null || typeof device === 'number') return device;
+  if (device === null) return null;
+  if (typeof device === 'number') {
+    if (!Number.isInteger(device)) throw new TypeError(`${fn}: a device index must be an integer, got ${device}`);
+    return device;
+  }
   const d = toDevice(device, fn);
   if (d.type !== 'cuda') throw new TypeError(`${fn}: expected a CUDA device, got '${String(d)}'`);
   return d.index;

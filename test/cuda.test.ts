@@ -110,7 +110,50 @@ describe.each(answers)("Python's answers on %s", (dev, py) => {
   });
 });
 
+// Python 2.13 without CUDA: memory_allocated/max_memory_allocated/memory_reserved 0, empty_cache and
+// manual_seed(_all) silently nothing; current_device, set_device, synchronize and reset_peak_memory_stats raise.
+describe.skipIf(torch.version.cuda !== null)('torch.cuda without a CUDA build, as Python', () => {
+  it('memory statistics are 0, seeding and emptyCache do nothing, the rest throws', () => {
+    const c = torch.cuda;
+    expect([c.memoryAllocated(), c.maxMemoryAllocated(0), c.memoryReserved('cuda:0'), c.maxMemoryReserved()]).toEqual([0, 0, 0, 0]);
+    const before = torch.randn(3).tolist();
+    torch.manualSeed(0);
+    const drawn = torch.randn(3).tolist();
+    torch.manualSeed(0);
+    expect([c.emptyCache(), c.manualSeed(5), c.manualSeedAll(5)]).toEqual([undefined, undefined, undefined]);
+    expect(torch.randn(3).tolist()).toEqual(drawn);   // the CPU generator is left alone
+    expect(before).not.toEqual(drawn);
+    for (const [name, call] of [['currentDevice', () => c.currentDevice()], ['setDevice', () => c.setDevice(0)], ['synchronize', () => c.synchronize()], ['resetPeakMemoryStats', () => c.resetPeakMemoryStats()]] as const)
+      expect(call, name).toThrow(new RegExp(`^cuda\\.${name}: this libtorch was built without CUDA`));
+    expect(() => c.memoryAllocated('cpu')).toThrow(TypeError);
+    expect(() => c.manualSeed(1.5)).toThrow(TypeError);
+  });
+});
+
 describe.skipIf(!hasCuda)('CUDA', () => {
+  it('current device, synchronize, seeding every GPU, peak and reserved memory, emptyCache', () => {
+    const c = torch.cuda;
+    expect(c.currentDevice()).toBe(0);
+    c.setDevice(0);
+    c.setDevice(-1);   // nothing, as Python
+    c.synchronize();
+    c.synchronize('cuda:0');
+    c.manualSeedAll(11);
+    const a = torch.randn(5, { device: 'cuda' }).tolist();
+    c.manualSeed(11);
+    expect(torch.randn(5, { device: 'cuda' }).tolist()).toEqual(a);
+    c.resetPeakMemoryStats();
+    const base = c.memoryAllocated();
+    const big = torch.empty([4096, 1024], { device: 'cuda' });   // 16 MiB
+    expect(c.maxMemoryAllocated()).toBeGreaterThanOrEqual(base + 16 * 2 ** 20);
+    expect(c.memoryReserved()).toBeGreaterThanOrEqual(c.memoryAllocated());
+    big.dispose();
+    expect(c.maxMemoryAllocated()).toBeGreaterThanOrEqual(base + 16 * 2 ** 20);   // the peak stays until reset
+    c.emptyCache();
+    expect(c.memoryReserved()).toBeLessThan(c.maxMemoryReserved());
+    expect(() => c.memoryAllocated(c.deviceCount())).toThrow(RangeError);
+  });
+
   it('build facts: CUDA and cuDNN versions, devices', () => {
     expect(torch.version.cuda).toMatch(/^\d+\.\d+$/);
     expect(torch.backends.cudnn.isAvailable()).toBe(true);

@@ -259,7 +259,7 @@ const cases: Case[] = [
   c("ones({ device: 'cuda' }) without CUDA", Error, [/^ones: /, "device 'cuda': this libtorch has no CUDA support", 'point LIBTORCH at a CUDA build'], () => torch.ones(2, { device: 'cuda' }), { skip: cudaBuild }),
   c("zeros({ device: 'cuda' }) without CUDA", Error, [/^zeros: /, 'CUDA'], () => torch.zeros([2], { device: 'cuda' }), { skip: hasCuda }),
   c("tensor({ device: 'cuda' }) without CUDA", Error, [/^to: /, 'cuda'], () => torch.tensor([1], { device: 'cuda' }), { skip: hasCuda }),
-  c('cuda.memoryAllocated without CUDA', Error, [/^cuda\.memoryAllocated: /, 'this libtorch was built without CUDA'], () => torch.cuda.memoryAllocated(), { skip: cudaBuild }),
+  c('cuda.synchronize without CUDA', Error, [/^cuda\.synchronize: /, 'this libtorch was built without CUDA'], () => torch.cuda.synchronize(), { skip: cudaBuild }),
 
   // ---- reading values ----------------------------------------------------------------------
   c('item: several elements', Error, [/^item: /, 'a Tensor with 6 elements cannot be converted to Scalar'], () => torch.ones(2, 3).item()),

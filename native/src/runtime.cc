@@ -10,6 +10,7 @@
 #include <torch/csrc/api/include/torch/version.h>
 
 #include <c10/core/CachingDeviceAllocator.h>
+#include <c10/core/impl/DeviceGuardImplInterface.h>
 
 #include <algorithm>
 #include <mutex>
@@ -61,21 +62,73 @@ Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
 static_assert(HasInitializedMember<c10::DeviceAllocator>::value, "2.13 has DeviceAllocator::initialized: the detection must see it");
 #endif
 
-// cudaMemoryAllocated(device index): bytes held by tensors on that GPU (the caching allocator's
-// current allocated bytes, all pools), as torch.cuda.memory_allocated.
-Napi::Value CudaMemoryAllocated(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t index = IsNullish(env, info[0]) ? 0 : ToInt64(env, info[0], "device");
+// Refuses a call that needs a GPU, with what is missing: the CUDA build or a visible device.
+void RequireCuda() {
   if (!at::detail::getCUDAHooks().hasCUDA())
     ThrowError(TN_WITH_CUDA ? kNoCudaDevice : "this libtorch was built without CUDA; install a CUDA build of PyTorch and rebuild torchnode");
-  if (index < 0 || index >= at::detail::getCUDAHooks().getNumGPUs())
-    ThrowRange("invalid device index " + std::to_string(index));
-  // The CUDA caching allocator through c10's device-generic interface: no CUDA header needed here.
-  // Before the first CUDA tensor it has no per-device state (and refuses the index): 0, as Python's.
+}
+
+c10::DeviceIndex CudaIndexArg(Napi::Env env, const Napi::Value& v) {
+  int64_t index = IsNullish(env, v) ? at::detail::getCUDAHooks().current_device() : ToInt64(env, v, "device");
+  if (index < 0 || index >= at::detail::getCUDAHooks().getNumGPUs()) ThrowRange("invalid device index " + std::to_string(index));
+  return static_cast<c10::DeviceIndex>(index);
+}
+
+// The CUDA caching allocator through c10's device-generic interface (no CUDA header needed here);
+// null before the first CUDA tensor, when it has no per-device state yet.
+c10::DeviceAllocator* CudaAllocatorIfUsed() {
+  if (!at::detail::getCUDAHooks().hasCUDA()) return nullptr;
   c10::DeviceAllocator* allocator = c10::getDeviceAllocator(c10::kCUDA);
-  if (!AllocatorInitialized(*allocator)) return Napi::Number::New(env, 0);
-  auto stats = allocator->getDeviceStats(static_cast<c10::DeviceIndex>(index));
-  return Napi::Value(env, FromInt64(env, stats.allocated_bytes[0].current));  // [0]: the aggregate over pools
+  return AllocatorInitialized(*allocator) ? allocator : nullptr;
+}
+
+// cudaMemoryStat(device index | null, 'allocated' | 'allocatedPeak' | 'reserved' | 'reservedPeak'):
+// the caching allocator's bytes, all pools, as torch.cuda.memory_allocated and its siblings; 0 without
+// CUDA or before the first CUDA tensor, as Python.
+Napi::Value CudaMemoryStat(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string stat = info[1].As<Napi::String>().Utf8Value();
+  c10::DeviceAllocator* allocator = CudaAllocatorIfUsed();
+  if (!allocator) return Napi::Number::New(env, 0);
+  auto stats = allocator->getDeviceStats(CudaIndexArg(env, info[0]));
+  const auto& bytes = stat.rfind("allocated", 0) == 0 ? stats.allocated_bytes[0] : stats.reserved_bytes[0];  // [0]: all pools
+  const bool peak = stat.size() > 4 && stat.compare(stat.size() - 4, 4, "Peak") == 0;
+  return Napi::Value(env, FromInt64(env, peak ? bytes.peak : bytes.current));
+}
+
+// cudaResetPeakMemoryStats(device index | null), as torch.cuda.reset_peak_memory_stats.
+Napi::Value CudaResetPeakMemoryStats(const Napi::CallbackInfo& info) {
+  RequireCuda();
+  c10::DeviceIndex index = CudaIndexArg(info.Env(), info[0]);
+  if (c10::DeviceAllocator* allocator = CudaAllocatorIfUsed()) allocator->resetPeakStats(index);
+  return info.Env().Undefined();
+}
+
+// cudaEmptyCache(): gives the allocator's unused cached blocks back to the driver; nothing to do
+// without CUDA or before the first CUDA tensor, as Python.
+Napi::Value CudaEmptyCache(const Napi::CallbackInfo& info) {
+  if (c10::DeviceAllocator* allocator = CudaAllocatorIfUsed()) allocator->emptyCache();
+  return info.Env().Undefined();
+}
+
+// cudaCurrentDevice() / cudaSetDevice(index): this thread's current GPU (CUDA keeps one per thread).
+Napi::Value CudaCurrentDevice(const Napi::CallbackInfo& info) {
+  RequireCuda();
+  return Napi::Number::New(info.Env(), at::detail::getCUDAHooks().current_device());
+}
+
+Napi::Value CudaSetDevice(const Napi::CallbackInfo& info) {
+  RequireCuda();
+  c10::DeviceIndex index = CudaIndexArg(info.Env(), info[0]);
+  c10::impl::getDeviceGuardImpl(c10::kCUDA)->setDevice(c10::Device(c10::kCUDA, index));
+  return info.Env().Undefined();
+}
+
+// cudaSynchronize(device index | null): waits for every kernel queued on that GPU.
+Napi::Value CudaSynchronize(const Napi::CallbackInfo& info) {
+  RequireCuda();
+  at::detail::getCUDAHooks().deviceSynchronize(CudaIndexArg(info.Env(), info[0]));
+  return info.Env().Undefined();
 }
 
 // The default dtype is c10's process-wide global (at::get_default_dtype), as Python's
@@ -315,7 +368,12 @@ void RegisterRuntime(napi_env env, napi_value exports) {
       {"getNumThreads", GetNumThreads},
       {"cudaIsAvailable", CudaIsAvailable, "cuda.isAvailable"},
       {"cudaDeviceCount", CudaDeviceCount, "cuda.deviceCount"},
-      {"cudaMemoryAllocated", CudaMemoryAllocated, "cuda.memoryAllocated"},
+      {"cudaMemoryStat", CudaMemoryStat, "cuda memory stats"},
+      {"cudaResetPeakMemoryStats", CudaResetPeakMemoryStats, "cuda.resetPeakMemoryStats"},
+      {"cudaEmptyCache", CudaEmptyCache, "cuda.emptyCache"},
+      {"cudaCurrentDevice", CudaCurrentDevice, "cuda.currentDevice"},
+      {"cudaSetDevice", CudaSetDevice, "cuda.setDevice"},
+      {"cudaSynchronize", CudaSynchronize, "cuda.synchronize"},
       {"buildInfo", BuildInfo},
       {"deviceTypes", DeviceTypes},
       {"setDefaultDtype", SetDefaultDtype},
