@@ -83,6 +83,7 @@ export interface NativeAddon {
   cudaCurrentDevice(): number;
   cudaSetDevice(device: number): void;
   cudaSynchronize(device: number | null): void;
+  cudaGetDeviceName(device: number | null): string;
   cpuMemoryCached(): number;
   emptyCpuCache(): number;
   generatorNew(device: string): Handle;

@@ -133,6 +133,8 @@ export const cuda = {
   },
   /** Waits for every kernel queued on the device (torch.cuda.synchronize). */
   synchronize: (device: number | DeviceLike | null = null): void => native.cudaSynchronize(cudaIndex(device, 'cuda.synchronize')),
+  /** The GPU's name, e.g. 'NVIDIA H200' (torch.cuda.get_device_name). */
+  getDeviceName: (device: number | DeviceLike | null = null): string => native.cudaGetDeviceName(cudaIndex(device, 'cuda.getDeviceName')),
   manualSeed: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeed', () => [native.cudaCurrentDevice()]),
   manualSeedAll: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeedAll', () => Array.from({ length: native.cudaDeviceCount() }, (_, i) => i)),
   /** Bytes held by tensors on a GPU (torch.cuda.memory_allocated). */

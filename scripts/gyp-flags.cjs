@@ -22,7 +22,7 @@ const flags = {
     `-L${info.libDir}`, `-Wl,-rpath,${info.libDir}`,
     // Keep libtorch_cuda linked although nothing references it: it registers the CUDA backend.
     ...(info.cuda ? ['-Wl,--no-as-needed', '-ltorch_cuda', '-Wl,--as-needed'] : []),
-    '-ltorch', '-ltorch_cpu', '-lc10',
+    '-ltorch', '-ltorch_cpu', '-lc10', '-ldl',   // -ldl: cuda.getDeviceName opens the CUDA driver
   ],
 };
 const arg = process.argv[2];

@@ -111,7 +111,7 @@ describe.each(answers)("Python's answers on %s", (dev, py) => {
 });
 
 // Python 2.13 without CUDA: memory_allocated/max_memory_allocated/memory_reserved 0, empty_cache and
-// manual_seed(_all) silently nothing; current_device, set_device, synchronize and reset_peak_memory_stats raise.
+// manual_seed(_all) silently nothing; current_device, set_device, synchronize, reset_peak_memory_stats and get_device_name raise.
 describe.skipIf(torch.version.cuda !== null)('torch.cuda without a CUDA build, as Python', () => {
   it('memory statistics are 0, seeding and emptyCache do nothing, the rest throws', () => {
     const c = torch.cuda;
@@ -123,7 +123,7 @@ describe.skipIf(torch.version.cuda !== null)('torch.cuda without a CUDA build, a
     expect([c.emptyCache(), c.manualSeed(5), c.manualSeedAll(5)]).toEqual([undefined, undefined, undefined]);
     expect(torch.randn(3).tolist()).toEqual(drawn);   // the CPU generator is left alone
     expect(before).not.toEqual(drawn);
-    for (const [name, call] of [['currentDevice', () => c.currentDevice()], ['setDevice', () => c.setDevice(0)], ['synchronize', () => c.synchronize()], ['resetPeakMemoryStats', () => c.resetPeakMemoryStats()]] as const)
+    for (const [name, call] of [['currentDevice', () => c.currentDevice()], ['setDevice', () => c.setDevice(0)], ['synchronize', () => c.synchronize()], ['resetPeakMemoryStats', () => c.resetPeakMemoryStats()], ['getDeviceName', () => c.getDeviceName(0)]] as const)
       expect(call, name).toThrow(new RegExp(`^cuda\\.${name}: this libtorch was built without CUDA`));
     expect(() => c.memoryAllocated('cpu')).toThrow(TypeError);
     expect(() => c.manualSeed(1.5)).toThrow(TypeError);
@@ -134,6 +134,8 @@ describe.skipIf(!hasCuda)('CUDA', () => {
   it('current device, synchronize, seeding every GPU, peak and reserved memory, emptyCache', () => {
     const c = torch.cuda;
     expect(c.currentDevice()).toBe(0);
+    expect(c.getDeviceName()).toMatch(/^NVIDIA /);   // as Python's get_device_name (the driver's name)
+    expect(c.getDeviceName('cuda:0')).toBe(c.getDeviceName(0));
     c.setDevice(0);
     c.setDevice(-1);   // nothing, as Python
     c.synchronize();

@@ -9,6 +9,8 @@
 #include <c10/core/DefaultDtype.h>
 #include <torch/csrc/api/include/torch/version.h>
 
+#include <dlfcn.h>
+
 #include <c10/core/CachingDeviceAllocator.h>
 #include <c10/core/impl/DeviceGuardImplInterface.h>
 
@@ -122,6 +124,30 @@ Napi::Value CudaSetDevice(const Napi::CallbackInfo& info) {
   c10::DeviceIndex index = CudaIndexArg(info.Env(), info[0]);
   c10::impl::getDeviceGuardImpl(c10::kCUDA)->setDevice(c10::Device(c10::kCUDA, index));
   return info.Env().Undefined();
+}
+
+// cudaGetDeviceName(device index | null), as torch.cuda.get_device_name. libtorch's C++ API has no
+// device-generic way to read it, and the addon includes no CUDA header: the driver's C ABI, whose
+// library (libcuda.so.1) any process that runs CUDA has, gives the name (cuDeviceGetName).
+Napi::Value CudaGetDeviceName(const Napi::CallbackInfo& info) {
+  RequireCuda();
+  c10::DeviceIndex index = CudaIndexArg(info.Env(), info[0]);
+  void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+  if (!driver) ThrowError(std::string("cannot load the CUDA driver library libcuda.so.1: ") + dlerror());
+  using InitFn = int (*)(unsigned);
+  using GetFn = int (*)(int*, int);
+  using NameFn = int (*)(char*, int, int);
+  auto init = reinterpret_cast<InitFn>(dlsym(driver, "cuInit"));
+  auto get = reinterpret_cast<GetFn>(dlsym(driver, "cuDeviceGet"));
+  auto name = reinterpret_cast<NameFn>(dlsym(driver, "cuDeviceGetName"));
+  char buffer[256] = {0};
+  int device = 0;
+  int status = !init || !get || !name ? -1 : init(0);
+  if (status == 0) status = get(&device, index);
+  if (status == 0) status = name(buffer, sizeof(buffer) - 1, device);
+  dlclose(driver);  // the runtime holds its own reference: the library stays loaded
+  if (status != 0) ThrowError("the CUDA driver could not name device " + std::to_string(index) + " (CUresult " + std::to_string(status) + ")");
+  return Napi::String::New(info.Env(), buffer);
 }
 
 // cudaSynchronize(device index | null): waits for every kernel queued on that GPU.
@@ -374,6 +400,7 @@ void RegisterRuntime(napi_env env, napi_value exports) {
       {"cudaCurrentDevice", CudaCurrentDevice, "cuda.currentDevice"},
       {"cudaSetDevice", CudaSetDevice, "cuda.setDevice"},
       {"cudaSynchronize", CudaSynchronize, "cuda.synchronize"},
+      {"cudaGetDeviceName", CudaGetDeviceName, "cuda.getDeviceName"},
       {"buildInfo", BuildInfo},
       {"deviceTypes", DeviceTypes},
       {"setDefaultDtype", SetDefaultDtype},
