@@ -3,7 +3,7 @@
 # binary, node_modules without what no test there needs (TypeScript: dist/ is built here and packed
 # too; the MNIST download, type declarations, node-gyp, sharp's libvips), and dist/.
 # The device tool moves at most 64 MiB (tracked files + carry): the OpInfo/ModuleInfo fixtures (19 MB
-# of .gz) must stay behind, `git rm --cached` for the run and restored after (`git reset -q -- PATHS`);
+# of .gz) stay behind (`sh scripts/gpu-stage.sh hide` before the run, `restore` after), and
 # scripts/gpu-check.sh skips their tests. Then: run(command="sh scripts/gpu-check.sh $OUT", carry=[".gpu"]).
 set -e
 cd "$(dirname "$0")/.."
