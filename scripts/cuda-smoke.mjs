@@ -32,7 +32,10 @@ if (report.cudaAvailable) {
   const withOne = torch.cuda.memoryAllocated();
   single.dispose();
   const after = torch.cuda.memoryAllocated();
-  report.memory = { before, during, withOne, after };
+  torch.cuda.synchronize();
+  report.memory = { before, during, withOne, after, peak: torch.cuda.maxMemoryAllocated(), reserved: torch.cuda.memoryReserved() };
+  report.deviceName = torch.cuda.getDeviceName();
+  report.checks.named = report.deviceName.length > 0;
   report.checks.tidyAndDisposeFree = during > before && withOne >= before + 4 * 1024 * 1024 && after === before;
 }
 report.ok = report.cudaAvailable && Object.values(report.checks).every(Boolean);
