@@ -127,6 +127,7 @@ describe.skipIf(torch.version.cuda !== null)('torch.cuda without a CUDA build, a
       expect(call, name).toThrow(new RegExp(`^cuda\\.${name}: this libtorch was built without CUDA`));
     expect(() => c.memoryAllocated('cpu')).toThrow(TypeError);
     expect(() => c.manualSeed(1.5)).toThrow(TypeError);
+    expect([torch.tensor([0]).getDevice(), torch.getDevice(torch.ones(2))]).toEqual([-1, -1]);   // Python: -1 on the CPU
   });
 });
 
@@ -134,6 +135,7 @@ describe.skipIf(!hasCuda)('CUDA', () => {
   it('current device, synchronize, seeding every GPU, peak and reserved memory, emptyCache', () => {
     const c = torch.cuda;
     expect(c.currentDevice()).toBe(0);
+    expect([torch.ones(1, { device: 'cuda' }).getDevice(), torch.getDevice(torch.ones(1)), torch.ones(1).cuda(0).storageOffset()]).toEqual([0, -1, 0]);
     expect(c.getDeviceName()).toMatch(/^NVIDIA /);   // as Python's get_device_name (the driver's name)
     expect(c.getDeviceName('cuda:0')).toBe(c.getDeviceName(0));
     c.setDevice(0);
