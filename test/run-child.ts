@@ -71,7 +71,7 @@ export function runWithGc(body: string): Record<string, number> {
     const result = await (async () => { ${body} })();
     console.log(JSON.stringify(result));`;
   const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 240_000 });
-  expect(r.status, `signal ${r.signal}; stderr: ${r.stderr}; stdout: ${r.stdout.slice(-2000)}`).toBe(0);
+  expect(r.status, `signal ${r.signal}; spawn error: ${r.error?.message}; stderr: ${r.stderr}; stdout: ${r.stdout?.slice(-2000)}`).toBe(0);
   return lastJson<Record<string, number>>(r);
 }
 
