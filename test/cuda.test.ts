@@ -4,7 +4,7 @@
 // (test/fixtures/device-parity-cpu.json, Python 2.13 CPU) run everywhere; scripts/gpu-check.sh makes
 // the CUDA answers with the GPU machine's Python torch and points TORCHNODE_CUDA_PARITY at them.
 // The rest runs only where a GPU is: devices, memory freed by dispose, tidy and GC, modules,
-// save/load, the GPU generator's state, JS refused inside CUDA backward, worker threads.
+// save/load, the GPU generator's state, JS callbacks inside a CUDA backward, worker threads.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';
@@ -240,8 +240,8 @@ describe.skipIf(!hasCuda)('CUDA', () => {
     }
   });
 
-  it('get/setDeviceStates round-trip the GPU generator; JS inside a CUDA backward (hooks, checkpoint) is refused with an Error', () => {
-    const { checkpoint, getDeviceStates, setDeviceStates, DefaultDeviceType } = torch.utils.checkpoint;
+  it('get/setDeviceStates round-trip the GPU generator', () => {
+    const { getDeviceStates, setDeviceStates, DefaultDeviceType } = torch.utils.checkpoint;
     expect(DefaultDeviceType.getDeviceType()).toBe('cuda');
     const x = torch.randn([32, 32], { device: 'cuda' });
     const [devices, states] = getDeviceStates(x);
@@ -249,16 +249,42 @@ describe.skipIf(!hasCuda)('CUDA', () => {
     const a = torch.rand(4, { device: 'cuda' }).tolist();
     setDeviceStates(devices, states);
     expect(torch.rand(4, { device: 'cuda' }).tolist()).toEqual(a);
-    // libtorch runs CUDA nodes on its device threads, where no JS can run (README: Autograd); the
-    // backward fails with that message and the next one works.
-    const refused = /run only for graphs executed on their own JS thread/;
+  });
+
+  // libtorch runs CUDA nodes on its device threads, where no JS can run: the JS thread runs these
+  // callbacks for them while it waits (native/src/js_pump.h; test/autograd-pump.test.ts on the CPU).
+  it('JS inside a CUDA backward: hooks, a custom Function, checkpoint restoring the GPU RNG for dropout', () => {
+    const { checkpoint } = torch.utils.checkpoint;
+    const x = torch.randn([32, 32], { device: 'cuda' });
     const leaf = x.clone().requiresGrad_();
     const hooked = leaf.mul(2);
     hooked.registerHook((g: T) => g.mul(3));
-    expect(() => hooked.sum().backward()).toThrow(refused);
-    expect(() => (checkpoint((t: T) => t.sin(), leaf, { useReentrant: false }) as T).sum().backward()).toThrow(refused);
-    leaf.mul(2).sum().backward();
-    expect(leaf.grad!.sum().item()).toBe(2 * 32 * 32);
+    hooked.sum().backward();
+    expect(leaf.grad!.eq(6).all().item()).toBe(true);
+    class Cube extends torch.autograd.Function {
+      static override forward(ctx: torch.FunctionCtx, a: T) {
+        ctx.saveForBackward(a);
+        return a.pow(3);
+      }
+      static override backward(ctx: torch.FunctionCtx, g: T) {
+        return g.mul(ctx.savedTensors[0]!.pow(2)).mul(3);
+      }
+    }
+    leaf.grad = null;
+    (Cube.apply(leaf) as T).sum().backward();
+    expect(leaf.grad!.sub(x.pow(2).mul(3)).abs().max().item()).toBeLessThan(1e-5);
+    const fn = (t: T): T => F.dropout(t.mul(2), 0.5).sin();
+    const grads = (wrapped: boolean): number[] => {
+      torch.manualSeed(7);
+      const input = x.clone().requiresGrad_();
+      const out = wrapped ? (checkpoint(fn, input, { useReentrant: false }) as T) : fn(input);
+      out.sum().backward();
+      return input.grad!.flatten().tolist() as number[];
+    };
+    expect(grads(true)).toEqual(grads(false));
+    const thrown = x.clone().requiresGrad_().mul(1);
+    thrown.registerHook(() => { throw new RangeError('from the hook'); });
+    expect(() => thrown.sum().backward()).toThrow(RangeError);
   });
 
   it("DataParallel on one GPU gives its module's output and gradients", () => {

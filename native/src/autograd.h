@@ -4,12 +4,15 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <type_traits>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "compat.h"
 #include "handle.h"
+#include "js_pump.h"
 
 namespace torch::autograd {
 struct Node;
@@ -27,21 +30,34 @@ std::string CaptureJsStack();
 // The JS side does the conversions: callbacks get raw handles and return handles.
 class JsRef {
  public:
-  JsRef(napi_env env, Napi::Value v) : env_(env), state_(EnvStateOf(env)), ref_(Napi::Persistent(v)) {}
+  JsRef(napi_env env, Napi::Value v) : env_(env), state_(EnvStateOf(env)), ref_(Napi::Persistent(v)) {
+    state_->pump.liveJsRefs.fetch_add(1, std::memory_order_relaxed);
+  }
   JsRef(const JsRef&) = delete;
   JsRef& operator=(const JsRef&) = delete;
   // May run inside GC or on another thread (a graph freed by the engine): the env's own queue
   // deletes the reference, not Reference's destructor.
   ~JsRef() {
+    state_->pump.liveJsRefs.fetch_sub(1, std::memory_order_relaxed);
     napi_ref ref = ref_;
     ref_.SuppressDestruct();
     state_->DeferDeleteReference(ref);
   }
   Napi::Env env() const { return Napi::Env(env_); }
   Napi::Value Value() const { return ref_.Value(); }
-  void CheckThread() const {
-    if (ThreadJsEnv() != env_)
-      throw std::runtime_error("JS hooks and Functions run only for graphs executed on their own JS thread (CPU tensors)");
+  // Runs f, which calls this JS value, on its JS thread: at once when this is that thread, else
+  // posted to the thread while it waits for a pumped backward (js_pump.h), an Error otherwise.
+  template <class F>
+  auto Run(F&& f) const -> decltype(f()) {
+    if (ThreadJsEnv() == env_) return f();
+    using Result = decltype(f());
+    if constexpr (std::is_void_v<Result>) {
+      PostToJsThread(env_, *state_, [&] { f(); });
+    } else {
+      std::optional<Result> out;
+      PostToJsThread(env_, *state_, [&] { out.emplace(f()); });
+      return std::move(*out);
+    }
   }
   // Calls the function fn(...argv) in the caller's handle scope. A JS exception becomes a Napi::Error,
   // which the engine passes on as a std::exception and Guard turns back into that JS exception.

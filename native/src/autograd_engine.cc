@@ -9,6 +9,8 @@
 #include <torch/csrc/autograd/variable.h>
 
 #include <mutex>
+#include <optional>
+#include <type_traits>
 
 #include "autograd.h"
 #include "compat.h"
@@ -87,14 +89,29 @@ void AppendToJsError(const Napi::Error& error, const std::string& trace) {
   }
 }
 
-// Runs the engine; an error carrying an anomaly report becomes the original error with the report.
+// Runs the engine, pumped (js_pump.h) where a JS callback may be called from libtorch's device
+// threads; an error carrying an anomaly report becomes the original error with the report.
 template <class F>
 auto RunEngine(napi_env env, F&& run) -> decltype(run()) {
   try {
-    return run();
+    if (!NeedsPump(env)) return run();
+    using Result = decltype(run());
+    if constexpr (std::is_void_v<Result>) {
+      RunPumped(env, [&] { run(); });
+    } else {
+      std::optional<Result> out;
+      RunPumped(env, [&] { out.emplace(run()); });
+      return std::move(*out);
+    }
+  } catch (const JsThrown& e) {
+    throw Napi::Error(env, e.value->Value());
   } catch (const AnomalyError& anomaly) {
     try {
       std::rethrow_exception(anomaly.original);
+    } catch (const JsThrown& e) {
+      Napi::Error error(env, e.value->Value());
+      AppendToJsError(error, anomaly.what());
+      throw error;
     } catch (const JsError& e) {
       throw JsError{e.kind, e.msg + "\n\n" + anomaly.what()};
     } catch (const Napi::Error& e) {
@@ -315,7 +332,7 @@ Napi::Value IsAnomalyEnabled(const Napi::CallbackInfo& info) { return Napi::Bool
 // False inside a backward that computes only some inputs' gradients (autograd.grad, backward({ inputs })):
 // Python's _is_checkpoint_valid, which the reentrant checkpoint cannot run under.
 Napi::Value IsCheckpointValid(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), torch::autograd::Engine::get_default_engine().is_checkpoint_valid());
+  return Napi::Boolean::New(info.Env(), CurrentEngineContext().checkpointValid);
 }
 
 }  // namespace

@@ -55,8 +55,7 @@ struct JsNodeHookList {
     auto running = hooks;  // a hook may remove hooks (itself included) while they run
     for (const auto& entry : running) {
       const JsRef& fn = *entry.second;
-      fn.CheckThread();
-      grads = InEngine([&] {
+      grads = fn.Run([&] { return InEngine([&] {
         Napi::Env env = fn.env();
         Napi::HandleScope scope(env);
         Napi::Value result = others ? fn.Call({HandleArray(env, grads), HandleArray(env, *others)}) : fn.Call({HandleArray(env, grads)});
@@ -67,7 +66,7 @@ struct JsNodeHookList {
         variable_list out(grads.size());
         for (uint32_t i = 0; i < list.Length(); ++i) out[i] = ReturnedTensor(env, list.Get(i), "a graph node hook");
         return out;
-      });
+      }); });
     }
     return grads;
   }
@@ -173,16 +172,17 @@ Napi::Value NodeRemoveHook(const Napi::CallbackInfo& info) {
 
 // currentGraphTaskId() -> the id of the backward running on this thread, -1 outside backward.
 Napi::Value CurrentGraphTaskId(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), torch::autograd::get_current_graph_task_id());
+  return Napi::Number::New(info.Env(), CurrentEngineContext().graphTaskId);
 }
 
 // willEngineExecuteNode(node) -> whether the backward running now will run the node (Python's
 // torch._C._will_engine_execute_node, behind register_multi_grad_hook).
 Napi::Value WillEngineExecuteNode(const Napi::CallbackInfo& info) {
   torch::autograd::Node* node = &NodeOf(info[0]);
-  const auto* execInfo = torch::autograd::get_current_graph_task_exec_info();
+  const EngineContext engine = CurrentEngineContext();
+  const auto* execInfo = engine.execInfo;
   if (!execInfo) ThrowError("_will_engine_execute_node should only be called during the backward pass");
-  const auto* nodesInGraph = torch::autograd::get_current_graph_task_nodes_in_graph();
+  const auto* nodesInGraph = engine.nodesInGraph;
   bool will = nodesInGraph && nodesInGraph->count(node) > 0;
   if (will && !execInfo->empty()) {
     auto it = execInfo->find(node);
@@ -245,22 +245,20 @@ thread_local std::optional<std::string> t_savedHooksDisabled;
 struct JsSavedVariableHooks : torch::autograd::SavedVariableHooks {
   JsSavedVariableHooks(std::shared_ptr<JsRef> pack, std::shared_ptr<JsRef> unpack) : pack(std::move(pack)), unpack(std::move(unpack)) {}
   void call_pack_hook(const at::Tensor& tensor) override {
-    pack->CheckThread();
-    packed = InEngine([&] {
+    packed = pack->Run([&] { return InEngine([&] {
       Napi::Env env = pack->env();
       Napi::HandleScope scope(env);
       return std::make_shared<JsRef>(env, pack->Call({WrapTensor(env, tensor)}));
-    });
+    }); });
   }
   at::Tensor call_unpack_hook() override {
-    unpack->CheckThread();
-    return InEngine([&] {
+    return unpack->Run([&] { return InEngine([&] {
       Napi::Env env = unpack->env();
       Napi::HandleScope scope(env);
       at::Tensor out = ReturnedTensor(env, unpack->Call({packed->Value()}), "a saved tensor unpack hook");
       if (!out.defined()) throw std::runtime_error("Output of saved tensor unpack_hook expected to be a Tensor");
       return out;
-    });
+    }); });
   }
   std::shared_ptr<JsRef> pack, unpack, packed;
 };

@@ -13,6 +13,8 @@
 #include <ATen/core/Tensor.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -21,6 +23,18 @@
 #include "napi_util.h"
 
 namespace tn {
+
+struct PumpedCall;  // js_pump.cc
+
+// The JS calls other threads posted to this env's JS thread while it waits for a backward (js_pump.h).
+struct JsPump {
+  std::mutex mutex;
+  std::condition_variable posted;  // a call was posted, or the pumped engine run finished
+  std::deque<PumpedCall*> calls;
+  int depth = 0;  // pumped backward calls running on the JS thread (nested ones from JS callbacks too)
+  // JS values autograd holds (hooks, Functions, saved-tensor hooks): none, and no backward can call JS.
+  std::atomic<int64_t> liveJsRefs{0};
+};
 
 class EnvState {
  public:
@@ -43,6 +57,7 @@ class EnvState {
   std::atomic<int64_t> liveBytes{0};
   int64_t reportedBytes = 0;   // what V8 was told (JS thread only)
   bool flushPosted = false;    // a post-finalizer will apply the pending decrease (JS thread only)
+  JsPump pump;
 
  private:
   friend void ShutDownEnvState(napi_env env, EnvState& s);

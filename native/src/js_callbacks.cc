@@ -27,11 +27,10 @@ Napi::Value RegisterHook(const Napi::CallbackInfo& info) {
   if (!t.requires_grad()) ThrowError("cannot register a hook on a tensor that doesn't require gradient");
   auto fn = std::make_shared<JsRef>(env, info[1].As<Napi::Function>());
   unsigned id = t.register_hook([fn](const at::Tensor& grad) -> at::Tensor {
-    fn->CheckThread();
-    return InEngine([&] {
+    return fn->Run([&] { return InEngine([&] {
       Napi::HandleScope scope(fn->env());
       return ReturnedTensor(fn->env(), fn->Call({WrapTensor(fn->env(), grad)}), "registerHook: the hook");
-    });
+    }); });
   });
   return Napi::Number::New(env, id);
 }
@@ -52,11 +51,10 @@ struct JsPostAccGradHooks : public torch::autograd::PostAccumulateGradHook {
     auto running = hooks;  // a hook may remove hooks (itself included) while they run
     for (const auto& entry : running) {
       const std::shared_ptr<JsRef>& fn = entry.second;
-      fn->CheckThread();
-      InEngine([&] {
+      fn->Run([&] { InEngine([&] {
         Napi::HandleScope scope(fn->env());
         fn->Call({WrapTensor(fn->env(), tensor)});
-      });
+      }); });
     }
   }
 };
@@ -94,8 +92,7 @@ struct JsFunctionNode : public torch::autograd::Node {
   JsFunctionNode(std::string name, std::shared_ptr<JsRef> backward) : name_(std::move(name)), backward_(std::move(backward)) {}
   std::string name() const override { return name_; }
   torch::autograd::variable_list apply(torch::autograd::variable_list&& grads) override {
-    backward_->CheckThread();
-    return InEngine([&] { return CallBackward(std::move(grads)); });
+    return backward_->Run([&] { return InEngine([&] { return CallBackward(std::move(grads)); }); });
   }
   void release_variables() override {
     saved.clear();
