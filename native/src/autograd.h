@@ -50,14 +50,7 @@ class JsRef {
   template <class F>
   auto Run(F&& f) const -> decltype(f()) {
     if (ThreadJsEnv() == env_) return f();
-    using Result = decltype(f());
-    if constexpr (std::is_void_v<Result>) {
-      PostToJsThread(env_, *state_, [&] { f(); });
-    } else {
-      std::optional<Result> out;
-      PostToJsThread(env_, *state_, [&] { out.emplace(f()); });
-      return std::move(*out);
-    }
+    return ReturnVia([&](const std::function<void()>& call) { PostToJsThread(env_, *state_, call); }, f);
   }
   // Calls the function fn(...argv) in the caller's handle scope. A JS exception becomes a Napi::Error,
   // which the engine passes on as a std::exception and Guard turns back into that JS exception.

@@ -95,14 +95,7 @@ template <class F>
 auto RunEngine(napi_env env, F&& run) -> decltype(run()) {
   try {
     if (!NeedsPump(env)) return run();
-    using Result = decltype(run());
-    if constexpr (std::is_void_v<Result>) {
-      RunPumped(env, [&] { run(); });
-    } else {
-      std::optional<Result> out;
-      RunPumped(env, [&] { out.emplace(run()); });
-      return std::move(*out);
-    }
+    return ReturnVia([&](const std::function<void()>& call) { RunPumped(env, call); }, run);
   } catch (const JsThrown& e) {
     throw Napi::Error(env, e.value->Value());
   } catch (const AnomalyError& anomaly) {

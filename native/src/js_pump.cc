@@ -79,19 +79,26 @@ void RunPumped(napi_env env, const std::function<void()>& run) {
     std::lock_guard<std::mutex> lock(pump.mutex);
     ++pump.depth;
   }
-  std::thread helper([&] {
-    {
-      at::ThreadLocalStateGuard guard(tls);
-      try {
-        run();
-      } catch (...) {
-        error = std::current_exception();
+  std::thread helper;
+  try {
+    helper = std::thread([&] {
+      {
+        at::ThreadLocalStateGuard guard(tls);
+        try {
+          run();
+        } catch (...) {
+          error = std::current_exception();
+        }
       }
-    }
+      std::lock_guard<std::mutex> lock(pump.mutex);
+      finished = true;
+      pump.posted.notify_all();
+    });
+  } catch (...) {  // no thread to be had: nothing was posted, nothing ran
     std::lock_guard<std::mutex> lock(pump.mutex);
-    finished = true;
-    pump.posted.notify_all();
-  });
+    --pump.depth;
+    throw;
+  }
   std::unique_lock<std::mutex> lock(pump.mutex);
   for (;;) {
     pump.posted.wait(lock, [&] { return finished || !pump.calls.empty(); });

@@ -6,8 +6,10 @@
 #include <torch/csrc/autograd/graph_task.h>
 
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "handle.h"
 
@@ -31,6 +33,19 @@ struct JsThrown : std::runtime_error {
   JsThrown(std::string message, std::shared_ptr<JsRef> value) : std::runtime_error(std::move(message)), value(std::move(value)) {}
   std::shared_ptr<JsRef> value;
 };
+
+// Calls f through `through` (which runs a void() function, maybe on another thread) and returns f's result.
+template <class Through, class F>
+auto ReturnVia(Through&& through, F&& f) -> decltype(f()) {
+  using Result = decltype(f());
+  if constexpr (std::is_void_v<Result>) {
+    through([&] { f(); });
+  } else {
+    std::optional<Result> out;
+    through([&] { out.emplace(f()); });
+    return std::move(*out);
+  }
+}
 
 // Runs f on env's JS thread and waits: posted to its pump. Error when the JS thread is not pumping.
 void PostToJsThread(napi_env env, EnvState& state, const std::function<void()>& f);
