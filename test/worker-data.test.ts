@@ -71,6 +71,7 @@ describe('worker threads', () => {
   it('a worker terminated while it holds tensors leaves the main thread working', async () => {
     const { worker, result } = startWorker({ task: 'hold' });
     expect(await result).toBe('holding');
+    fullGc(); // the previous test's garbage must not be freed while this one compares (a GC during terminate did, once)
     const before = torch.nativeStats();
     await worker.terminate();
     expect(torch.nativeStats()).toEqual(before); // the worker's teardown touched only its own env
