@@ -3,12 +3,11 @@
 // pumps every backward, CPU graphs too: the engine then runs on a helper thread and every JS
 // callback is posted to the JS thread, as on a GPU. The same program, pumped and not, must print
 // the same gradients, errors and counts.
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { lastJson, runChild } from './run-child.js';
 
-const dist = new URL('../dist/index.js', import.meta.url).href;
+// The body of a child that runChild starts after importing torch (lib/index.ts).
 const program = `
-const torch = await import(${JSON.stringify(dist)});
 const f64 = { dtype: torch.float64 };
 const out = {};
 const x = torch.tensor([0.5, -1.25, 2], f64).requiresGrad_();
@@ -75,11 +74,9 @@ console.log(JSON.stringify(out));
 `;
 
 function run(pumped: boolean): Record<string, unknown> {
-  const env = { ...process.env, TORCHNODE_PUMP_BACKWARD: pumped ? '1' : '0' };
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program], { env, encoding: 'utf8', timeout: 120_000 });
+  const r = runChild(program, { env: { TORCHNODE_PUMP_BACKWARD: pumped ? '1' : '0' } });
   expect(r.status, `signal ${r.signal}; ${r.stderr}`).toBe(0);
-  const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+  return lastJson<Record<string, unknown>>(r);
 }
 
 describe('backward with every JS callback posted to the JS thread (the CUDA path, forced on the CPU)', () => {

@@ -2,7 +2,6 @@
 
 #include <ATen/ThreadLocalState.h>
 #include <ATen/detail/CUDAHooksInterface.h>
-#include <c10/core/CachingDeviceAllocator.h>
 #include <torch/csrc/autograd/engine.h>
 
 #include <cstdlib>
@@ -123,8 +122,13 @@ bool NeedsPump(napi_env env) {
     return v && std::string(v) == "1";
   }();
   if (every) return true;
-  if (EnvStateOf(env)->pump.liveJsRefs.load(std::memory_order_relaxed) == 0 || !at::detail::getCUDAHooks().hasCUDA()) return false;
-  return AllocatorInitialized(*c10::getDeviceAllocator(c10::kCUDA));  // a GPU has been used
+  return EnvStateOf(env)->pump.liveJsRefs.load(std::memory_order_relaxed) > 0 && CudaAllocatorIfUsed() != nullptr;
+}
+
+c10::DeviceAllocator* CudaAllocatorIfUsed() {
+  if (!at::detail::getCUDAHooks().hasCUDA()) return nullptr;
+  c10::DeviceAllocator* allocator = c10::getDeviceAllocator(c10::kCUDA);
+  return AllocatorInitialized(*allocator) ? allocator : nullptr;
 }
 
 }  // namespace tn

@@ -3,6 +3,7 @@
 // and the JS thread runs the JS callbacks (hooks, Functions, saved-tensor hooks) posted to it, each
 // under the engine state of the thread that posted it. CPU graphs run on the JS thread as before.
 #pragma once
+#include <c10/core/CachingDeviceAllocator.h>
 #include <torch/csrc/autograd/graph_task.h>
 
 #include <functional>
@@ -58,5 +59,9 @@ void RunPumped(napi_env env, const std::function<void()>& run);
 // and autograd holds JS callbacks of this env; or TORCHNODE_PUMP_BACKWARD=1 (every backward, CPU
 // graphs too: the tests of the mechanism).
 bool NeedsPump(napi_env env);
+
+// The CUDA caching allocator through c10's device-generic interface (no CUDA header needed); null
+// without CUDA or before the first CUDA tensor, when it has no per-device state yet (no GPU used).
+c10::DeviceAllocator* CudaAllocatorIfUsed();
 
 }  // namespace tn

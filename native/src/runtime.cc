@@ -14,6 +14,8 @@
 #include <c10/core/CachingDeviceAllocator.h>
 #include <c10/core/impl/DeviceGuardImplInterface.h>
 
+#include "js_pump.h"
+
 #include <algorithm>
 #include <mutex>
 
@@ -74,14 +76,6 @@ c10::DeviceIndex CudaIndexArg(Napi::Env env, const Napi::Value& v) {
   int64_t index = IsNullish(env, v) ? at::detail::getCUDAHooks().current_device() : ToInt64(env, v, "device");
   if (index < 0 || index >= at::detail::getCUDAHooks().getNumGPUs()) ThrowRange("invalid device index " + std::to_string(index));
   return static_cast<c10::DeviceIndex>(index);
-}
-
-// The CUDA caching allocator through c10's device-generic interface (no CUDA header needed here);
-// null before the first CUDA tensor, when it has no per-device state yet.
-c10::DeviceAllocator* CudaAllocatorIfUsed() {
-  if (!at::detail::getCUDAHooks().hasCUDA()) return nullptr;
-  c10::DeviceAllocator* allocator = c10::getDeviceAllocator(c10::kCUDA);
-  return AllocatorInitialized(*allocator) ? allocator : nullptr;
 }
 
 // cudaMemoryStat(device index | null, 'allocated' | 'allocatedPeak' | 'reserved' | 'reservedPeak'):
