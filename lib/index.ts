@@ -29,6 +29,8 @@ import './functional/tensor_python.js';
 export * from './generated/functions.js';
 export * as linalg from './namespaces/linalg.js';
 export * as nn from './nn/index.js';
+export * as amp from './amp/index.js';
+export { GradScaler } from './amp/grad_scaler.js';
 export * as func from './func.js';
 export * as fft from './generated/fft.js';
 export * as special from './generated/special.js';

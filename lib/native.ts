@@ -180,6 +180,7 @@ export interface NativeAddon {
   autocastDtype(deviceType: string, code?: number): number;
   /** +1 or -1 on this thread's autocast nesting depth; returns the new depth. */
   autocastNesting(delta: 1 | -1): number;
+  autocastAvailable(deviceType: string): boolean;
   clearAutocastCache(): void;
 }
 

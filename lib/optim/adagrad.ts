@@ -23,6 +23,7 @@ const ADAGRAD_DEFAULTS = { lr: 1e-2, lrDecay: 0, eps: 1e-10, weightDecay: 0, ini
 export class Adagrad extends Optimizer {
   constructor(params: ParamsT, options: AdagradOptions = {}) {
     super(params, withDefaults('optim.Adagrad', options, { ...ADAGRAD_DEFAULTS } as Record<string, unknown>));
+    this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
     // Python fills every parameter's state in the constructor (step 0, sum = initial_accumulator_value).
     const init = this.defaults.initialAccumulatorValue as number;
     for (const group of this.paramGroups) {
@@ -48,7 +49,7 @@ export class Adagrad extends Optimizer {
 
   override step(closure?: Closure): unknown {
     const loss = evaluateClosure(closure);
-    for (const group of this.paramGroups) this.kernelStep('adagrad', group, ['step', 'sum']);
+    for (const group of this.paramGroups) this.kernelStep('adagrad', group, ['step', 'sum'], this.gradScale, this.foundInf);
     return loss;
   }
 }

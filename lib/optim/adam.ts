@@ -29,6 +29,7 @@ const ADAM_STATE_KEYS = ['step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] as c
 export class Adam extends Optimizer {
   constructor(params: ParamsT, options: AdamOptions = {}) {
     super(params, (new.target as typeof Adam).defaultsFrom(options));
+    this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
   }
 
   /** The defaults dict this class builds from its options (AdamW overrides). */
@@ -42,7 +43,7 @@ export class Adam extends Optimizer {
 
   override step(closure?: Closure): unknown {
     const loss = evaluateClosure(closure);
-    for (const group of this.paramGroups) this.kernelStep('adam', group, ADAM_STATE_KEYS);
+    for (const group of this.paramGroups) this.kernelStep('adam', group, ADAM_STATE_KEYS, this.gradScale, this.foundInf);
     return loss;
   }
 

@@ -97,6 +97,12 @@ export class Optimizer {
   readonly defaults: Record<string, unknown>;
   /** The parameter groups: live objects; change `lr` etc. between steps (schedulers do). */
   paramGroups: ParamGroup[] = [];
+  /** Set by amp.GradScaler.step around a fused step that unscales the grads itself (Python's `grad_scale`). */
+  gradScale: Tensor | null = null;
+  /** Set with gradScale: nonzero when a grad is inf/NaN, so the fused step changes nothing (Python's `found_inf`). */
+  foundInf: Tensor | null = null;
+  /** Whether step() takes gradScale/foundInf (fused SGD, Adam, AdamW, Adagrad), as Python's `_step_supports_amp_scaling`. */
+  _stepSupportsAmpScaling = false;
   /** Per-parameter state (Python's defaultdict(dict) keyed by the parameter). */
   state = new Map<Tensor, ParamState>();
   readonly #preHooks: StepPreHook[] = [];

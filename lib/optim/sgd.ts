@@ -20,6 +20,7 @@ const SGD_DEFAULTS = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nest
 export class SGD extends Optimizer {
   constructor(params: ParamsT, options: SGDOptions = {}) {
     super(params, withDefaults('optim.SGD', options, { ...SGD_DEFAULTS } as Record<string, unknown>));
+    this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
   }
 
   protected override validateGroup(g: ParamGroup): void {
@@ -35,7 +36,7 @@ export class SGD extends Optimizer {
 
   override step(closure?: Closure): unknown {
     const loss = evaluateClosure(closure);
-    for (const group of this.paramGroups) this.kernelStep('sgd', group, ['momentum_buffer']);
+    for (const group of this.paramGroups) this.kernelStep('sgd', group, ['momentum_buffer'], this.gradScale, this.foundInf);
     return loss;
   }
 }

@@ -219,17 +219,27 @@ Napi::Value SetFlushDenormal(const Napi::CallbackInfo& info) {
   return Napi::Value(env, FromBool(env, at::globalContext().setFlushDenormal(ToBool(env, info[0], "mode"))));
 }
 
-// The device type autocast state is kept for ('cpu', 'cuda', 'xla', ...); RangeError where autocast has none.
-c10::DeviceType AutocastDeviceType(napi_env env, napi_value v) {
-  std::string name = ToString(env, v, "deviceType");
-  c10::DeviceType type;
+// The device type named by a string ('cpu', 'cuda', 'xla', ...); TypeError for anything else.
+c10::DeviceType DeviceTypeOf(napi_env env, napi_value v, const std::string& name) {
   try {
-    type = c10::Device(name).type();
+    return c10::Device(name).type();
   } catch (const std::exception&) {
     ThrowType("expected a device type string ('cpu', 'cuda', ...), got '" + name + "'");
   }
+}
+
+// The device type autocast state is kept for; RangeError where autocast has none.
+c10::DeviceType AutocastDeviceType(napi_env env, napi_value v) {
+  std::string name = ToString(env, v, "deviceType");
+  c10::DeviceType type = DeviceTypeOf(env, v, name);
   if (!at::autocast::is_autocast_available(type)) ThrowRange("unsupported autocast device type '" + name + "'");
   return type;
+}
+
+// autocastAvailable(deviceType): whether autocast supports the device type (torch.amp.is_autocast_available).
+Napi::Value AutocastAvailable(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Napi::Boolean::New(env, at::autocast::is_autocast_available(DeviceTypeOf(env, info[0], ToString(env, info[0], "deviceType"))));
 }
 
 // autocastEnabled(deviceType, value?): this thread's autocast switch for a device type (set when value is given).
@@ -409,6 +419,7 @@ void RegisterRuntime(napi_env env, napi_value exports) {
       {"cpuCapability", CpuCapability, "backends.cpu.getCpuCapability"},
       {"initNumThreads", InitNumThreads},
       {"setFlushDenormal", SetFlushDenormal},
+      {"autocastAvailable", AutocastAvailable, "amp.isAutocastAvailable"},
       {"autocastEnabled", AutocastEnabled, "autocast"},
       {"autocastDtype", AutocastDtype, "autocast"},
       {"autocastNesting", AutocastNesting, "autocast"},

@@ -1,0 +1,108 @@
+"""torch.amp.GradScaler on the CPU with Python torch 2.13, for test/amp.test.ts (test/fixtures/amp.json):
+a small float32 MLP trained for STEPS steps with a scaler whose initial scale overflows the gradients,
+so the first steps are skipped and the scale backs off, then grows every GROWTH_INTERVAL clean steps.
+One case per way of stepping: single-tensor SGD, fused SGD/Adam/AdamW/Adagrad (the scale handed to
+the fused kernel), explicit unscale_ + clip_grad_norm_, two optimizers sharing one scaler, bfloat16
+autocast, a scale() of a list of losses, and update(new_scale). Each records the loss, the scale and
+the growth tracker after every step, the parameters at the end, and the state dict at the half-way step
+(also saved with torch.save as test/fixtures/amp-scaler-state.pt).
+Usage: .venv/bin/python scripts/make-amp-fixtures.py"""
+import importlib.util
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(HERE, "make-fixtures.py"))
+mf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mf)  # pins ATEN_CPU_CAPABILITY=avx2 and one thread before torch loads
+
+import torch  # noqa: E402
+
+STEPS = 40
+GROWTH_INTERVAL = 5
+INIT_SCALE = 2.0 ** 127  # overflows float32 gradients: the first steps are skipped, the scale backs off
+
+CASES = [
+    # name, optimizer specs [(class, param indices, options)], extras
+    ("sgd", [("SGD", [0, 1, 2, 3], {"lr": 0.002, "momentum": 0.9})], {}),
+    # A fused SGD step skipped before its momentum buffers exist leaves them uninitialised (torch.empty_like)
+    # in PyTorch 2.13, and NaN follows: this case starts below the overflow, so its first step is taken.
+    ("sgd-fused", [("SGD", [0, 1, 2, 3], {"lr": 0.002, "momentum": 0.9, "fused": True})], {"init_scale": 2.0 ** 121}),
+    ("adam-fused", [("Adam", [0, 1, 2, 3], {"lr": 0.01, "fused": True})], {}),
+    ("adamw-fused-unscale", [("AdamW", [0, 1, 2, 3], {"lr": 0.01, "fused": True})], {"unscale_clip": 1.0}),
+    ("adagrad-fused", [("Adagrad", [0, 1, 2, 3], {"lr": 0.05, "fused": True})], {}),
+    ("adam-unscale-clip", [("Adam", [0, 1, 2, 3], {"lr": 0.01})], {"unscale_clip": 0.5}),
+    ("two-optimizers", [("SGD", [0, 1], {"lr": 0.002}), ("Adam", [2, 3], {"lr": 0.01})], {}),
+    ("autocast-bf16", [("SGD", [0, 1, 2, 3], {"lr": 0.002, "momentum": 0.9})], {"autocast": True}),
+    ("scale-list", [("SGD", [0, 1, 2, 3], {"lr": 0.002})], {"scale_list": True}),
+    ("new-scale", [("SGD", [0, 1, 2, 3], {"lr": 0.002})], {"new_scale_at": 20, "new_scale": 1024.0}),
+]
+
+
+def make_problem():
+    g = torch.Generator().manual_seed(20261204)
+    params = [torch.randn(16, 8, generator=g) * 0.3, torch.randn(16, generator=g) * 0.1,
+              torch.randn(4, 16, generator=g) * 0.3, torch.randn(4, generator=g) * 0.1]
+    x = torch.randn(32, 8, generator=g)
+    y = torch.randn(32, 4, generator=g)
+    return params, x, y
+
+
+def run(name, specs, extras, problem):
+    params0, x, y = problem
+    params = [p.clone().requires_grad_() for p in params0]
+    optimizers = [getattr(torch.optim, cls)([params[i] for i in idx], **opts) for cls, idx, opts in specs]
+    scaler = torch.amp.GradScaler("cpu", init_scale=extras.get("init_scale", INIT_SCALE), growth_interval=GROWTH_INTERVAL)
+    record = {"name": name, "optimizers": [{"cls": cls, "params": idx, "options": {mf.camel(k): v for k, v in opts.items()}} for cls, idx, opts in specs],
+              "extras": {mf.camel(k): v for k, v in extras.items()}, "losses": [], "scales": [], "trackers": [], "skipped": []}
+    for step in range(STEPS):
+        for opt in optimizers:
+            opt.zero_grad()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(extras.get("autocast"))):
+            h = torch.tanh(torch.nn.functional.linear(x, params[0], params[1]))
+            out = torch.nn.functional.linear(h, params[2], params[3])
+        loss = (out.float() - y).pow(2).sum()
+        if extras.get("scale_list"):
+            parts = scaler.scale([loss * 0.5, [loss * 0.5]])
+            (parts[0] + parts[1][0]).backward()
+        else:
+            scaler.scale(loss).backward()
+        before = [p.detach().clone() for p in params]
+        for opt in optimizers:
+            if "unscale_clip" in extras:
+                scaler.unscale_(opt)
+                torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], extras["unscale_clip"])
+            scaler.step(opt)
+        if extras.get("new_scale_at") == step:
+            scaler.update(extras["new_scale"])
+        else:
+            scaler.update()
+        record["losses"].append(mf.enc_float(loss.item()))
+        record["scales"].append(scaler.get_scale())
+        record["trackers"].append(scaler._get_growth_tracker())
+        record["skipped"].append(all(torch.equal(a, b.detach()) for a, b in zip(before, params)))
+        if step == STEPS // 2 - 1:
+            record["halfwayStateDict"] = scaler.state_dict()
+    record["params"] = [mf.enc_tensor(p.detach()) for p in params]
+    record["stateDict"] = scaler.state_dict()
+    assert any(record["skipped"]) and not all(record["skipped"]), f"{name}: the scale should overflow at first, then settle"
+    return record
+
+
+def main():
+    problem = make_problem()
+    params, x, y = problem
+    data = {"meta": {"torch": torch.__version__, "threads": 1}, "initScale": INIT_SCALE, "growthInterval": GROWTH_INTERVAL, "steps": STEPS,
+            "problem": {"params": [mf.enc_tensor(p) for p in params], "x": mf.enc_tensor(x), "y": mf.enc_tensor(y)},
+            "cases": [run(name, specs, extras, problem) for name, specs, extras in CASES]}
+    # A Python-saved state dict, for torch.load + loadStateDict in Node.
+    torch.save(data["cases"][0]["halfwayStateDict"], os.path.join(HERE, "..", "test", "fixtures", "amp-scaler-state.pt"))
+    path = os.path.join(HERE, "..", "test", "fixtures", "amp.json")
+    with open(path, "w") as f:
+        json.dump(data, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {path}: {len(CASES)} cases")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+// torch.amp.GradScaler against Python torch 2.13 on the CPU (scripts/make-amp-fixtures.py): the same
+// float32 MLP, the same overflowing initial scale, bit-exact losses, scales, growth trackers and final
+// parameters for every way of stepping; then its state dict, errors and memory.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+import * as torch from '../lib/index.js';
+import { amp, nn, optim, type Tensor } from '../lib/index.js';
+import { errorOf, makeTensor, type TensorEnc } from './golden-replay.js';
+import { isSameRelease } from './release.js';
+
+interface OptimizerSpec { cls: string; params: number[]; options: Record<string, unknown> }
+interface AmpCase {
+  name: string;
+  optimizers: OptimizerSpec[];
+  extras: { initScale?: number; unscaleClip?: number; autocast?: boolean; scaleList?: boolean; newScaleAt?: number; newScale?: number };
+  losses: (number | string)[];
+  scales: number[];
+  trackers: number[];
+  skipped: boolean[];
+  params: TensorEnc[];
+  halfwayStateDict: amp.GradScalerStateDict;
+  stateDict: amp.GradScalerStateDict;
+}
+interface AmpFixture {
+  meta: { torch: string };
+  initScale: number;
+  growthInterval: number;
+  steps: number;
+  problem: { params: TensorEnc[]; x: TensorEnc; y: TensorEnc };
+  cases: AmpCase[];
+}
+const fx = JSON.parse(readFileSync(new URL('./fixtures/amp.json', import.meta.url), 'utf8')) as AmpFixture;
+const bitExact = isSameRelease(fx.meta.torch, torch.buildInfo().torchVersion);
+type OptimizerClass = new (params: Tensor[], options: Record<string, unknown>) => optim.Optimizer;
+
+const floatOf = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
+
+// The Python loop of make-amp-fixtures.py, step for step, from `start` (a fresh scaler unless given).
+function train(c: AmpCase, options: { stopAt?: number; scaler?: amp.GradScaler; params?: Tensor[]; optimizers?: optim.Optimizer[]; start?: number } = {}) {
+  const params = options.params ?? fx.problem.params.map((e) => makeTensor(e).requiresGrad_());
+  const x = makeTensor(fx.problem.x), y = makeTensor(fx.problem.y);
+  const optimizers = options.optimizers ?? c.optimizers.map((s) => new ((optim as unknown as Record<string, OptimizerClass>)[s.cls]!)(s.params.map((i) => params[i]!), s.options));
+  const scaler = options.scaler ?? new amp.GradScaler('cpu', { initScale: c.extras.initScale ?? fx.initScale, growthInterval: fx.growthInterval });
+  const record = { losses: [] as number[], scales: [] as number[], trackers: [] as number[], skipped: [] as boolean[], halfway: null as unknown };
+  for (let step = options.start ?? 0; step < (options.stopAt ?? fx.steps); step++) {
+    torch.tidy(() => {
+      for (const opt of optimizers) opt.zeroGrad();
+      const forward = () => nn.functional.linear(torch.tanh(nn.functional.linear(x, params[0]!, params[1]!)), params[2]!, params[3]!);
+      const out = c.extras.autocast ? torch.autocast('cpu', { dtype: 'bfloat16' }, forward) : forward();
+      const loss = out.float().sub(y).pow(2).sum();
+      if (c.extras.scaleList) {
+        const [a, [b]] = scaler.scale([loss.mul(0.5), [loss.mul(0.5)]] as const) as unknown as [Tensor, [Tensor]];
+        a.add(b).backward();
+      } else {
+        scaler.scale(loss).backward();
+      }
+      const before = params.map((p) => p.detach().clone());
+      for (const opt of optimizers) {
+        if (c.extras.unscaleClip !== undefined) {
+          scaler.unscale_(opt);
+          nn.utils.clipGradNorm_(opt.paramGroups.flatMap((g) => g.params), c.extras.unscaleClip);
+        }
+        scaler.step(opt);
+      }
+      if (c.extras.newScaleAt === step) scaler.update(c.extras.newScale);
+      else scaler.update();
+      record.losses.push(Number(loss.item()));
+      record.scales.push(scaler.getScale());
+      record.trackers.push(scaler.getGrowthTracker());
+      record.skipped.push(before.every((b, i) => torch.equal(b, params[i]!.detach())));
+      if (step === fx.steps / 2 - 1) record.halfway = scaler.stateDict();
+    });
+  }
+  return { params, optimizers, scaler, record };
+}
+
+describe.runIf(bitExact)('GradScaler trajectories: bit-exact with Python 2.13', () => {
+  for (const c of fx.cases) {
+    it(`${c.name}: ${fx.steps} steps, ${c.skipped.filter(Boolean).length} skipped`, () => {
+      const { params, scaler, record } = train(c);
+      expect(record.losses).toEqual(c.losses.map(floatOf));
+      expect(record.scales).toEqual(c.scales);
+      expect(record.trackers).toEqual(c.trackers);
+      expect(record.skipped).toEqual(c.skipped);
+      expect(record.halfway).toEqual(c.halfwayStateDict);
+      expect(scaler.stateDict()).toEqual(c.stateDict);
+      params.forEach((p, i) => expect(Array.from(p.detach().toTypedArray() as Float32Array), `param ${i}`).toEqual(Array.from(makeTensor(c.params[i]!).toTypedArray() as Float32Array)));
+    });
+  }
+
+  it('a scaler resumed from the half-way state dict (through torch.save/torch.load) continues the same trajectory', () => {
+    const c = fx.cases.find((k) => k.name === 'sgd')!;
+    const first = train(c, { stopAt: fx.steps / 2 });
+    const file = fileURLToPath(new URL(`./.amp-state-${process.pid}.pt`, import.meta.url));
+    torch.save(first.scaler.stateDict(), file);
+    const resumed = new amp.GradScaler('cpu');
+    resumed.loadStateDict(torch.load(file) as amp.GradScalerStateDict);
+    const rest = train(c, { start: fx.steps / 2, scaler: resumed, params: first.params, optimizers: first.optimizers });
+    expect(rest.record.scales).toEqual(c.scales.slice(fx.steps / 2));
+    expect(rest.record.losses).toEqual(c.losses.slice(fx.steps / 2).map(floatOf));
+    expect(resumed.stateDict()).toEqual(c.stateDict);
+  });
+});
+
+describe('GradScaler state', () => {
+  it('loads a state dict saved by Python (test/fixtures/amp-scaler-state.pt)', () => {
+    const sd = torch.load(fileURLToPath(new URL('./fixtures/amp-scaler-state.pt', import.meta.url))) as Record<string, unknown>;
+    const scaler = new amp.GradScaler('cpu');
+    scaler.loadStateDict(sd);
+    expect(scaler.stateDict()).toEqual(fx.cases[0]!.halfwayStateDict);
+    expect(scaler.getScale()).toBe(fx.cases[0]!.halfwayStateDict.scale);
+  });
+  it('defaults, getters and setters as Python; torch.GradScaler is torch.amp.GradScaler', () => {
+    expect(torch.GradScaler).toBe(amp.GradScaler);
+    const s = new amp.GradScaler('cpu');
+    expect([s.getScale(), s.getGrowthFactor(), s.getBackoffFactor(), s.getGrowthInterval(), s.getGrowthTracker(), s.isEnabled()]).toEqual([65536, 2, 0.5, 2000, 0, true]);
+    s.setGrowthFactor(4);
+    s.setBackoffFactor(0.25);
+    s.setGrowthInterval(10);
+    expect(s.stateDict()).toEqual({ scale: 65536, growth_factor: 4, backoff_factor: 0.25, growth_interval: 10, _growth_tracker: 0 });
+    const positional = new amp.GradScaler('cpu', 128, 3, 0.125, 7, true);
+    expect(positional.stateDict()).toEqual({ scale: 128, growth_factor: 3, backoff_factor: 0.125, growth_interval: 7, _growth_tracker: 0 });
+  });
+  it("a disabled scaler passes everything through; a 'cuda' one without CUDA warns and disables itself", () => {
+    const off = new amp.GradScaler('cpu', { enabled: false });
+    const loss = torch.tensor(3);
+    expect(off.scale(loss)).toBe(loss);
+    expect(off.getScale()).toBe(1);
+    expect(off.stateDict()).toEqual({});
+    const p = torch.tensor([1.0], { dtype: 'float32' }).requiresGrad_();
+    p.grad = torch.tensor([1.0], { dtype: 'float32' });
+    const opt = new optim.SGD([p], { lr: 0.5 });
+    off.step(opt);
+    expect(p.detach().item()).toBe(0.5);
+    if (!torch.cuda.isAvailable()) {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on('warning', onWarning);
+      const s = new amp.GradScaler();
+      return new Promise<void>((resolve) => setImmediate(() => {
+        process.off('warning', onWarning);
+        expect(s.isEnabled()).toBe(false);
+        expect(warnings).toContain('torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.');
+        resolve();
+      }));
+    }
+  });
+  it('torch.amp.isAutocastAvailable and torch.amp.autocast', () => {
+    expect(['cpu', 'cuda', 'xla', 'mps'].map(amp.isAutocastAvailable)).toEqual([true, true, true, true]);
+    expect(amp.isAutocastAvailable('meta')).toBe(false);
+    expect(errorOf(() => amp.isAutocastAvailable('nonsense')).name).toBe('TypeError');
+    expect(amp.autocast).toBe(torch.autocast);
+  });
+});
+
+describe('GradScaler errors: Python 2.13 messages, nothing changed', () => {
+  const setup = () => {
+    const p = torch.tensor([1.0, 2.0], { dtype: 'float32' }).requiresGrad_();
+    const opt = new optim.SGD([p], { lr: 0.1 });
+    const scaler = new amp.GradScaler('cpu', { initScale: 4 });
+    return { p, opt, scaler };
+  };
+  it('bad factors and options', () => {
+    expect(errorOf(() => new amp.GradScaler('cpu', { growthFactor: 1 }))).toMatchObject({ name: 'RangeError', message: 'GradScaler: The growth factor must be > 1.0.' });
+    expect(errorOf(() => new amp.GradScaler('cpu', { backoffFactor: 1 }))).toMatchObject({ name: 'RangeError', message: 'GradScaler: The backoff factor must be < 1.0.' });
+    expect(errorOf(() => new amp.GradScaler('cpu', { initScale: 'big' } as never)).name).toBe('TypeError');
+    expect(errorOf(() => new amp.GradScaler('cpu', { init_scale: 2 } as never)).name).toBe('TypeError');
+    expect(errorOf(() => new amp.GradScaler('cpu', 2, { initScale: 4 })).message).toMatch("multiple values for argument 'initScale'");
+  });
+  it('update, step or unscale_ before scale()', () => {
+    const { opt, scaler } = setup();
+    expect(errorOf(() => scaler.update()).message).toBe('Attempted update but _scale is None.  This may indicate your script did not use scaler.scale(loss or outputs) earlier in the iteration.');
+    expect(errorOf(() => scaler.step(opt)).message).toMatch(/^Attempted step but _scale is None/);
+    expect(errorOf(() => scaler.unscale_(opt)).message).toMatch(/^Attempted unscale_ but _scale is None/);
+  });
+  it('unscale_ twice, unscale_ after step, step twice, update without inf checks', () => {
+    const { p, opt, scaler } = setup();
+    scaler.scale(p.sum()).backward();
+    expect(p.grad!.tolist()).toEqual([4, 4]);
+    expect(errorOf(() => scaler.update()).message).toBe('No inf checks were recorded prior to update.');
+    scaler.unscale_(opt);
+    expect(p.grad!.tolist()).toEqual([1, 1]);
+    expect(errorOf(() => scaler.unscale_(opt)).message).toBe('unscale_() has already been called on this optimizer since the last update().');
+    expect(p.grad!.tolist()).toEqual([1, 1]);
+    scaler.step(opt);
+    expect(errorOf(() => scaler.unscale_(opt)).message).toBe('unscale_() is being called after step().');
+    expect(errorOf(() => scaler.step(opt)).message).toBe('step() has already been called since the last update().');
+    scaler.update();
+    expect(scaler.stageOf(opt)).toBe(amp.OptState.READY);
+    expect((p.detach().tolist() as number[]).map((v) => +v.toFixed(6))).toEqual([0.9, 1.9]);
+  });
+  it('no gradients at all: step has no inf checks to go by', () => {
+    const { p, opt, scaler } = setup();
+    scaler.scale(p.sum());
+    expect(errorOf(() => scaler.step(opt)).message).toBe('No inf checks were recorded for this optimizer.');
+  });
+  it('float16 gradients cannot be unscaled; bad new scales; bad scale() input', () => {
+    const p = torch.tensor([1.0, 2.0], { dtype: 'float16' }).requiresGrad_();
+    const opt = new optim.SGD([p], { lr: 0.1 });
+    const scaler = new amp.GradScaler('cpu');
+    scaler.scale(p.float().sum()).backward();
+    expect(errorOf(() => scaler.unscale_(opt))).toMatchObject({ name: 'TypeError', message: 'Attempting to unscale FP16 gradients.' });
+    expect(errorOf(() => scaler.update(torch.tensor([1.0, 2.0], { dtype: 'float32' }))).message).toMatch(/^new_scale should be a float or a 1-element/);
+    expect(errorOf(() => scaler.update(torch.tensor(2.0, { dtype: 'float32' }).requiresGrad_())).message).toMatch(/^new_scale should be a float/);
+    expect(errorOf(() => scaler.scale([torch.tensor(1), 'x'] as never)).message).toMatch('outputs must be a Tensor or an iterable of Tensors');
+    scaler.update(torch.tensor(8.0));
+    expect(scaler.getScale()).toBe(8);
+  });
+  it('an inf gradient skips the step and halves the scale; the fused kernel gets the scale and the inf flag', () => {
+    for (const fused of [false, true]) {
+      const p = torch.tensor([1.0, 2.0], { dtype: 'float32' }).requiresGrad_();
+      const opt = new optim.SGD([p], { lr: 0.1, fused });
+      expect(opt._stepSupportsAmpScaling).toBe(fused);
+      const scaler = new amp.GradScaler('cpu', { initScale: 4 });
+      scaler.scale(p.mul(torch.tensor([Infinity, 1])).sum()).backward();
+      scaler.step(opt);
+      expect(opt.gradScale).toBeNull();
+      expect(opt.foundInf).toBeNull();
+      scaler.update();
+      expect(p.detach().tolist()).toEqual([1, 2]);
+      expect(scaler.getScale()).toBe(2);
+    }
+  });
+});
+
+describe('GradScaler memory', () => {
+  it('a scaled training loop in torch.tidy leaves no tensors behind, dispose() frees the scale', () => {
+    const model = new nn.Linear(4, 2);
+    const opt = new optim.Adam(model.parameters(), { lr: 0.01, fused: true });
+    const scaler = new amp.GradScaler('cpu', { initScale: 1024 });
+    const x = torch.randn([8, 4]);
+    const stepOnce = () => torch.tidy(() => {
+      opt.zeroGrad();
+      scaler.scale(model.call(x).pow(2).mean()).backward();
+      scaler.step(opt);
+      scaler.update();
+    });
+    stepOnce();
+    const live = torch.nativeStats().tensors;
+    for (let i = 0; i < 20; i++) stepOnce();
+    expect(torch.nativeStats().tensors).toBe(live);
+    scaler.dispose();
+    expect(torch.nativeStats().tensors).toBe(live - 2);
+    expect(scaler.getScale()).toBe(1024);
+    stepOnce();
+    expect(torch.nativeStats().tensors).toBe(live);
+  });
+});
