@@ -1,7 +1,9 @@
 // torch.amp.GradScaler against Python torch 2.13 on the CPU (scripts/make-amp-fixtures.py): the same
 // float32 MLP, the same overflowing initial scale, bit-exact losses, scales, growth trackers and final
 // parameters for every way of stepping; then its state dict, errors and memory.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -93,10 +95,14 @@ describe.runIf(bitExact)('GradScaler trajectories: bit-exact with Python 2.13', 
   it('a scaler resumed from the half-way state dict (through torch.save/torch.load) continues the same trajectory', () => {
     const c = fx.cases.find((k) => k.name === 'sgd')!;
     const first = train(c, { stopAt: fx.steps / 2 });
-    const file = fileURLToPath(new URL(`./.amp-state-${process.pid}.pt`, import.meta.url));
-    torch.save(first.scaler.stateDict(), file);
+    const dir = mkdtempSync(join(tmpdir(), 'torchnode-amp-'));
     const resumed = new amp.GradScaler('cpu');
-    resumed.loadStateDict(torch.load(file) as amp.GradScalerStateDict);
+    try {
+      torch.save(first.scaler.stateDict(), join(dir, 'scaler.pt'));
+      resumed.loadStateDict(torch.load(join(dir, 'scaler.pt')) as amp.GradScalerStateDict);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const rest = train(c, { start: fx.steps / 2, scaler: resumed, params: first.params, optimizers: first.optimizers });
     expect(rest.record.scales).toEqual(c.scales.slice(fx.steps / 2));
     expect(rest.record.losses).toEqual(c.losses.slice(fx.steps / 2).map(floatOf));
