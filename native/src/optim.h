@@ -26,6 +26,16 @@ class OptimStep {
   std::vector<at::Tensor> grads;
   // AMP (GradScaler): the grads' scale and the found-inf flag, for kernels that take them (fused).
   std::optional<at::Tensor> gradScale, foundInf;
+  // Both on `device` (Python's grad_scale_dict / found_inf_dict: one copy per device group).
+  struct AmpOnDevice {
+    std::optional<at::Tensor> gradScale, foundInf;
+  };
+  AmpOnDevice AmpOn(c10::Device device) const {
+    AmpOnDevice on;
+    if (gradScale) on.gradScale = gradScale->to(device, /*non_blocking=*/true);
+    if (foundInf) on.foundInf = foundInf->to(device, /*non_blocking=*/true);
+    return on;
+  }
 
   // The per-parameter state under PyTorch's key ('exp_avg', 'step', 'momentum_buffer'), one entry per
   // param; an undefined tensor where the parameter has no such state yet: the kernel creates it (as

@@ -90,10 +90,7 @@ void FusedAdagrad(OptimStep& s, std::vector<at::Tensor>& allSums, std::vector<at
     if (s.grads[i].is_sparse() || s.params[i].is_complex()) ThrowError("`fused` does not support sparse grad or complex param");
   for (const auto& idx : GroupByDeviceAndDtype(s.params)) {
     std::vector<at::Tensor> steps = Pick(allSteps, idx);
-    std::optional<at::Tensor> scale, inf;
-    c10::Device device = s.params[idx[0]].device();
-    if (s.gradScale) scale = s.gradScale->to(device, true);
-    if (s.foundInf) inf = s.foundInf->to(device, true);
+    auto [scale, inf] = s.AmpOn(s.params[idx[0]].device());
     at::_foreach_add_(steps, 1);
     at::_fused_adagrad_(Pick(s.params, idx), Pick(s.grads, idx), Pick(allSums, idx), steps, o.lr, o.lrDecay, o.weightDecay, o.eps,
                         o.maximize, scale, inf);

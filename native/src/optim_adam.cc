@@ -172,10 +172,8 @@ void FusedAdam(OptimStep& s, const AdamOptions& o, AdamState& st) {
     std::vector<at::Tensor> params = Pick(s.params, idx), grads = Pick(s.grads, idx), expAvgs = Pick(st.expAvgs, idx),
                             expAvgSqs = Pick(st.expAvgSqs, idx), steps = Pick(st.steps, idx);
     std::vector<at::Tensor> maxExpAvgSqs = o.amsgrad ? Pick(st.maxExpAvgSqs, idx) : std::vector<at::Tensor>{};
-    std::optional<at::Tensor> gradScale, foundInf;
     const c10::Device device = params[0].device();
-    if (s.gradScale) gradScale = s.gradScale->to(device, /*non_blocking=*/true);
-    if (s.foundInf) foundInf = s.foundInf->to(device, /*non_blocking=*/true);
+    auto [gradScale, foundInf] = s.AmpOn(device);
     at::_foreach_add_(steps, 1);
     // a Tensor beta reaches the kernel's float arguments through item(), as Python's argument parser does
     const double beta1 = o.beta1.Value(), beta2 = o.beta2.Value();

@@ -78,8 +78,9 @@ void FusedSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>& allBuf
     for (size_t i = 0; i < s.grads.size(); ++i) allBufs[i] = at::empty_like(s.grads[i]);
   for (const auto& idx : GroupByDeviceAndDtype(s.params)) {
     std::vector<at::Tensor> bufs = noBuffer ? std::vector<at::Tensor>{} : Pick(allBufs, idx);
+    OptimStep::AmpOnDevice amp = s.AmpOn(s.params[idx[0]].device());
     at::_fused_sgd_(Pick(s.params, idx), Pick(s.grads, idx), bufs, o.weightDecay, o.momentum, o.lr, o.dampening, o.nesterov,
-                    o.maximize, firstStep, s.gradScale, s.foundInf);
+                    o.maximize, firstStep, amp.gradScale, amp.foundInf);
   }
 }
 
