@@ -89,12 +89,55 @@ def run(name, specs, extras, problem):
     return record
 
 
+class AmpMM(torch.autograd.Function):
+    """A matmul whose forward and backward follow the forward's autocast state (custom_fwd/custom_bwd)."""
+
+    @staticmethod
+    @torch.amp.custom_fwd(device_type="cpu")
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a.mm(b)
+
+    @staticmethod
+    @torch.amp.custom_bwd(device_type="cpu")
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad.mm(b.t()), a.t().mm(grad)
+
+
+class Float32MM(AmpMM):
+    """The same with cast_inputs=torch.float32: bfloat16 inputs in, float32 math without autocast."""
+
+    @staticmethod
+    @torch.amp.custom_fwd(device_type="cpu", cast_inputs=torch.float32)
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a.mm(b)
+
+
+def custom_functions():
+    """custom_fwd/custom_bwd under bfloat16 autocast: outputs and input gradients, with their dtypes."""
+    g = torch.Generator().manual_seed(7)
+    a0, b0 = torch.randn(4, 6, generator=g), torch.randn(6, 3, generator=g)
+    out = {"a": mf.enc_tensor(a0), "b": mf.enc_tensor(b0), "cases": []}
+    for name, fn, input_dtype in [("AmpMM", AmpMM, torch.float32), ("Float32MM", Float32MM, torch.bfloat16)]:
+        for autocast_on in (True, False):
+            a = a0.to(input_dtype, copy=True).requires_grad_()
+            b = b0.to(input_dtype, copy=True).requires_grad_()
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast_on):
+                y = fn.apply(a, b)
+            y.float().pow(2).sum().backward()
+            out["cases"].append({"fn": name, "inputDtype": str(input_dtype)[6:], "autocast": autocast_on,
+                                 "y": mf.enc_tensor(y.detach()), "gradA": mf.enc_tensor(a.grad), "gradB": mf.enc_tensor(b.grad)})
+    return out
+
+
 def main():
     problem = make_problem()
     params, x, y = problem
     data = {"meta": {"torch": torch.__version__, "threads": 1}, "initScale": INIT_SCALE, "growthInterval": GROWTH_INTERVAL, "steps": STEPS,
             "problem": {"params": [mf.enc_tensor(p) for p in params], "x": mf.enc_tensor(x), "y": mf.enc_tensor(y)},
-            "cases": [run(name, specs, extras, problem) for name, specs, extras in CASES]}
+            "cases": [run(name, specs, extras, problem) for name, specs, extras in CASES], "customFunctions": custom_functions()}
     # A Python-saved state dict, for torch.load + loadStateDict in Node.
     torch.save(data["cases"][0]["halfwayStateDict"], os.path.join(HERE, "..", "test", "fixtures", "amp-scaler-state.pt"))
     path = os.path.join(HERE, "..", "test", "fixtures", "amp.json")

@@ -32,6 +32,7 @@ interface AmpFixture {
   steps: number;
   problem: { params: TensorEnc[]; x: TensorEnc; y: TensorEnc };
   cases: AmpCase[];
+  customFunctions: { a: TensorEnc; b: TensorEnc; cases: { fn: string; inputDtype: string; autocast: boolean; y: TensorEnc; gradA: TensorEnc; gradB: TensorEnc }[] };
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/amp.json', import.meta.url), 'utf8')) as AmpFixture;
 const bitExact = isSameRelease(fx.meta.torch, torch.buildInfo().torchVersion);
@@ -252,5 +253,52 @@ describe('GradScaler memory', () => {
     expect(scaler.getScale()).toBe(1024);
     stepOnce();
     expect(torch.nativeStats().tensors).toBe(live);
+  });
+});
+
+// Python's AmpMM / Float32MM of make-amp-fixtures.py.
+class AmpMM extends torch.autograd.Function {
+  static override forward = amp.customFwd((ctx: torch.FunctionCtx, a: Tensor, b: Tensor) => {
+    ctx.saveForBackward(a, b);
+    return a.mm(b);
+  }, { deviceType: 'cpu' });
+  static override backward = amp.customBwd((ctx: torch.FunctionCtx, grad: Tensor) => {
+    const [a, b] = ctx.savedTensors as Tensor[];
+    return [grad.mm(b!.t()), a!.t().mm(grad)];
+  }, { deviceType: 'cpu' });
+}
+class Float32MM extends AmpMM {
+  static override forward = amp.customFwd({ deviceType: 'cpu', castInputs: 'float32' })((ctx: torch.FunctionCtx, a: Tensor, b: Tensor) => {
+    ctx.saveForBackward(a, b);
+    return a.mm(b);
+  });
+}
+
+describe.runIf(bitExact)('customFwd / customBwd under bfloat16 autocast: as Python 2.13', () => {
+  const cf = fx.customFunctions;
+  for (const c of cf.cases) {
+    it(`${c.fn} on ${c.inputDtype} inputs, autocast ${c.autocast ? 'on' : 'off'}: output and gradients, dtypes and values`, () => {
+      const a = makeTensor(cf.a).to(c.inputDtype, { copy: true }).requiresGrad_();
+      const b = makeTensor(cf.b).to(c.inputDtype, { copy: true }).requiresGrad_();
+      const fn = c.fn === 'AmpMM' ? AmpMM : Float32MM;
+      const y = torch.autocast('cpu', { dtype: 'bfloat16', enabled: c.autocast }, () => fn.apply(a, b) as Tensor);
+      y.float().pow(2).sum().backward();
+      for (const [got, want] of [[y.detach(), c.y], [a.grad!, c.gradA], [b.grad!, c.gradB]] as const) {
+        expect(got.dtype.name).toBe(want.dtype);
+        expect(got.float().tolist()).toEqual(makeTensor(want).float().tolist());
+      }
+    });
+  }
+  it('bad options; a customBwd without customFwd says so', () => {
+    expect(errorOf(() => amp.customFwd((ctx: torch.FunctionCtx) => ctx, { deviceType: 1 } as never)).name).toBe('TypeError');
+    expect(errorOf(() => amp.customFwd({ deviceType: 'cpu', cast_inputs: 'float32' } as never)).name).toBe('TypeError');
+    class Unpaired extends torch.autograd.Function {
+      static override forward(_ctx: torch.FunctionCtx, a: Tensor) {
+        return a.mul(2);
+      }
+      static override backward = amp.customBwd((_ctx: torch.FunctionCtx, g: Tensor) => g.mul(2), { deviceType: 'cpu' });
+    }
+    const x = torch.ones([2]).requiresGrad_();
+    expect(errorOf(() => (Unpaired.apply(x) as Tensor).sum().backward()).message).toMatch("customBwd: this backward's forward was not wrapped with customFwd");
   });
 });
