@@ -175,6 +175,12 @@ describe('GradScaler errors: Python 2.13 messages, nothing changed', () => {
     expect(errorOf(() => new amp.GradScaler('cpu', { initScale: 'big' } as never)).name).toBe('TypeError');
     expect(errorOf(() => new amp.GradScaler('cpu', { init_scale: 2 } as never)).name).toBe('TypeError');
     expect(errorOf(() => new amp.GradScaler('cpu', 2, { initScale: 4 })).message).toMatch("multiple values for argument 'initScale'");
+    expect(errorOf(() => new amp.GradScaler('cpu', { growthInterval: 2.5 }))).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/^GradScaler: growthInterval must be a whole number/) });
+    const s = new amp.GradScaler('cpu', { initScale: 8 });
+    const sd = { scale: 2, growth_factor: 3, backoff_factor: 0.25, growth_interval: 1.5, _growth_tracker: 1 };
+    expect(errorOf(() => s.loadStateDict(sd)).name).toBe('TypeError');
+    expect(s.stateDict()).toEqual({ scale: 8, growth_factor: 2, backoff_factor: 0.5, growth_interval: 2000, _growth_tracker: 0 });
+    expect(errorOf(() => s.loadStateDict({})).message).toBe('The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler.');
   });
   it('update, step or unscale_ before scale()', () => {
     const { opt, scaler } = setup();

@@ -79,6 +79,11 @@ function numberOption(value: unknown, name: string): number {
   if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`GradScaler: ${name} must be a number, got ${describe(value)}`);
   return value;
 }
+// growth_interval is a Python int: _amp_update_scale_ takes no fraction.
+function intervalOption(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`GradScaler: growthInterval must be a whole number, got ${describe(value)}`);
+  return value;
+}
 
 /**
  * torch.amp.GradScaler(device = 'cuda', { initScale, growthFactor, backoffFactor, growthInterval, enabled })
@@ -115,7 +120,7 @@ export class GradScaler {
     this.#initScale = numberOption(initScale, 'initScale');
     this.#growthFactor = numberOption(growthFactor, 'growthFactor');
     this.#backoffFactor = numberOption(backoffFactor, 'backoffFactor');
-    this.#growthInterval = numberOption(growthInterval, 'growthInterval');
+    this.#growthInterval = intervalOption(growthInterval);
     let on = enabled;
     if (device === 'cuda' && on && !cuda.isAvailable()) {
       warn('torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.');
@@ -365,7 +370,7 @@ export class GradScaler {
     return this.#growthInterval;
   }
   setGrowthInterval(newInterval: number): void {
-    this.#growthInterval = numberOption(newInterval, 'growthInterval');
+    this.#growthInterval = intervalOption(newInterval);
   }
   /** Unskipped steps in a row since the scale last changed (Python's _get_growth_tracker). */
   getGrowthTracker(): number {
@@ -404,7 +409,7 @@ export class GradScaler {
       if (typeof v === 'bigint') return Number(v);
       throw new TypeError(`GradScaler.loadStateDict: '${key}' must be a number, got ${describe(v)}`);
     };
-    const [scale, growthFactor, backoffFactor, growthInterval, tracker] = [read('scale'), read('growth_factor'), read('backoff_factor'), read('growth_interval'), read('_growth_tracker')];
+    const [scale, growthFactor, backoffFactor, growthInterval, tracker] = [read('scale'), read('growth_factor'), read('backoff_factor'), intervalOption(read('growth_interval')), read('_growth_tracker')];
     this.#initScale = scale;
     this.#scale?.fill_(scale);
     this.#growthFactor = growthFactor;
