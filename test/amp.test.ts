@@ -236,6 +236,18 @@ describe('GradScaler errors: Python 2.13 messages, nothing changed', () => {
       expect(scaler.getScale()).toBe(2);
     }
   });
+  it('a gradScale set by hand reaches only the fused kernels; the others refuse it, as Python asserts', () => {
+    const p = torch.tensor([1.0, 2.0], { dtype: 'float32' }).requiresGrad_();
+    p.grad = torch.tensor([4.0, 4.0], { dtype: 'float32' });
+    const single = new optim.SGD([p], { lr: 0.5 });
+    single.gradScale = torch.tensor(4.0, { dtype: 'float32' });
+    expect(errorOf(() => single.step()).message).toMatch('Expected grad_scale and found_inf to be None');
+    expect(p.detach().tolist()).toEqual([1, 2]);
+    const fused = new optim.SGD([p], { lr: 0.5, fused: true });
+    fused.gradScale = torch.tensor(4.0, { dtype: 'float32' });
+    fused.step();
+    expect(p.detach().tolist()).toEqual([0.5, 1.5]);
+  });
 });
 
 describe('GradScaler memory', () => {

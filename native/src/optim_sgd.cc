@@ -92,8 +92,9 @@ void Sgd(OptimStep& s) {
   // Python keeps no momentum_buffer state when momentum is 0.
   std::vector<at::Tensor> none(s.params.size());
   std::vector<at::Tensor>& bufs = o.momentum != 0 ? s.State("momentum_buffer") : none;
-  if (s.Bool("fused")) FusedSgd(s, o, bufs);
-  else if (s.Bool("foreach")) MultiTensorSgd(s, o, bufs);
+  if (s.Bool("fused")) return FusedSgd(s, o, bufs);
+  if (s.gradScale || s.foundInf) ThrowError("Expected grad_scale and found_inf to be None");  // Python's other two paths assert it
+  if (s.Bool("foreach")) MultiTensorSgd(s, o, bufs);
   else SingleTensorSgd(s, o, bufs);
 }
 
