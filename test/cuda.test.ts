@@ -158,6 +158,33 @@ describe.skipIf(!hasCuda)('CUDA', () => {
     expect(() => c.memoryAllocated(c.deviceCount())).toThrow(RangeError);
   });
 
+  it('GradScaler on CUDA: overflowing scale backs off and skips as on the CPU; fused Adam unscales in its kernel', () => {
+    const trainWith = (device: string, fused: boolean) => {
+      torch.manualSeed(3);
+      const w = torch.randn([8, 4]).to(device).requiresGrad_();
+      const x = torch.randn([16, 8]).to(device), y = torch.randn([16, 4]).to(device);
+      const opt = new torch.optim.Adam([w], { lr: 0.01, fused });
+      const scaler = new torch.amp.GradScaler(device, { initScale: 2 ** 127, growthInterval: 3 });
+      const scales: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        torch.tidy(() => {
+          opt.zeroGrad();
+          scaler.scale(x.matmul(w).sub(y).pow(2).sum()).backward();
+          scaler.step(opt);
+          scaler.update();
+        });
+        scales.push(scaler.getScale());
+      }
+      return { scales, w: w.detach().cpu().toTypedArray() as Float32Array };
+    };
+    const cpu = trainWith('cpu', false);
+    for (const fused of [false, true]) {
+      const gpu = trainWith('cuda', fused);
+      expect(gpu.scales).toEqual(cpu.scales);
+      gpu.w.forEach((v, i) => expect(Math.abs(v - cpu.w[i]!)).toBeLessThan(1e-5));
+    }
+  });
+
   it('build facts: CUDA and cuDNN versions, devices', () => {
     expect(torch.version.cuda).toMatch(/^\d+\.\d+$/);
     expect(torch.backends.cudnn.isAvailable()).toBe(true);
