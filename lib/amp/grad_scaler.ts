@@ -8,8 +8,9 @@ import type { Device } from '../device.js';
 import { float16, float32, int32 } from '../dtype.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { cuda } from '../runtime.js';
-import { keep } from '../scope.js';
+import { keep, tidy } from '../scope.js';
 import { isTensor, type Tensor } from '../tensor.js';
+import { groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils.js';
 import { warn } from '../warnings.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
@@ -52,25 +53,18 @@ interface OptimizerState {
   foundInfPerDevice: Map<string, Tensor>;
 }
 
-// Python's _MultiDeviceReplicator: copies of one tensor, made on first request per device.
+// Python's _MultiDeviceReplicator: one tensor on each device asked for, moved on first request (a
+// no-op .to() returns the tensor itself; the copies are the callers' torch.tidy's to free).
 class PerDevice {
-  readonly copies = new Map<string, Tensor>();
+  readonly onDevices = new Map<string, Tensor>();
   constructor(private readonly master: Tensor) {}
   get(device: Device): Tensor {
     const key = device.toString();
-    let copy = this.copies.get(key);
-    if (copy === undefined) this.copies.set(key, (copy = this.master.to(device, { nonBlocking: true, copy: true })));
-    return copy;
+    let t = this.onDevices.get(key);
+    if (t === undefined) this.onDevices.set(key, (t = this.master.to(device, { nonBlocking: true })));
+    return t;
   }
 }
-
-// `t` on `device`: itself when it is there already, else a copy (a no-op .to() may hand back t's own handle, which must not be disposed).
-function onDevice(t: Tensor, device: Device): Tensor {
-  return t.device.toString() === device.toString() ? t : t.to(device, { nonBlocking: true, copy: true });
-}
-const disposeCopy = (copy: Tensor, original: Tensor): void => {
-  if (copy !== original) copy.dispose();
-};
 
 const POSITIONAL = ['device', 'initScale', 'growthFactor', 'backoffFactor', 'growthInterval', 'enabled'] as const;
 const FIX = 'This may indicate your script did not use scaler.scale(loss or outputs) earlier in the iteration.';
@@ -154,70 +148,44 @@ export class GradScaler {
   /** Multiplies a tensor (or nested arrays of tensors) by the scale factor; the input itself when disabled. */
   scale<T extends Scalable>(outputs: T): T {
     if (!this.#enabled) return outputs;
-    if (isTensor(outputs)) {
-      const master = this.#scale ?? this.#lazyInit(outputs.device);
-      const scale = onDevice(master, outputs.device);
-      try {
-        return outputs.mul(scale) as T;
-      } finally {
-        disposeCopy(scale, master);
-      }
-    }
-    let stash: PerDevice | null = null;
+    let scales: PerDevice | null = null;
     const apply = (v: unknown): unknown => {
       if (isTensor(v)) {
-        stash ??= new PerDevice(this.#scale ?? this.#lazyInit(v.device));
-        return v.mul(stash.get(v.device));
+        scales ??= new PerDevice(this.#scale ?? this.#lazyInit(v.device));
+        return v.mul(scales.get(v.device));
       }
       if (Array.isArray(v)) return v.map(apply);
       throw new TypeError(`GradScaler.scale: outputs must be a Tensor or an iterable of Tensors, got ${describe(v)}`);
     };
-    try {
-      return apply(outputs) as T;
-    } finally {
-      for (const copy of (stash as PerDevice | null)?.copies.values() ?? []) copy.dispose();
-    }
+    return tidy(() => apply(outputs)) as T;  // frees the scale's copies on other devices
   }
 
-  // Unscales (multiplies by invScale) the grads of every parameter of `optimizer` in one multi-tensor
-  // call per device and dtype, recording any inf/NaN in a per-device copy of foundInf.
-  #unscaleGrads(optimizer: Optimizer, invScale: Tensor, foundInf: Tensor, allowFp16: boolean): Map<string, Tensor> {
-    const inv = new PerDevice(invScale);
-    const found = new PerDevice(foundInf);
-    const groups = new Map<string, { device: Device; byDtype: Map<string, Tensor[]> }>();
-    try {
-      noGrad(() => {
-        for (const group of optimizer.paramGroups) {
-          for (const param of group.params) {
-            if (!isTensor(param)) throw new TypeError(`expected param to be torch.Tensor, got ${describe(param)}`);
-            let grad = param.grad;
-            if (grad === null) continue;
-            if (!allowFp16 && grad.dtype === float16) throw new TypeError('Attempting to unscale FP16 gradients.');
-            if (grad.isSparse) {
-              if (grad.dtype === float16) param.grad = grad = grad.coalesce();
-              grad = aten('_values', [grad]) as Tensor;
-            }
-            const device = grad.device;
-            const key = device.toString();
-            let entry = groups.get(key);
-            if (entry === undefined) groups.set(key, (entry = { device, byDtype: new Map() }));
-            const dtypeKey = String(grad.dtype);
-            const list = entry.byDtype.get(dtypeKey);
-            if (list === undefined) entry.byDtype.set(dtypeKey, [grad]);
-            else list.push(grad);
+  // Multiplies the grads of every parameter of `optimizer` by 1/scale (`unscale`), or by 1 only to look
+  // for inf/NaN (Python's _check_inf_per_device, which also lets float16 grads through), in one
+  // multi-tensor call per device and dtype; returns the found-inf flag of each device, kept.
+  #unscaleGrads(optimizer: Optimizer, scale: Tensor, unscale: boolean): Map<string, Tensor> {
+    return tidy(() => noGrad(() => {
+      const invScale = new PerDevice(unscale ? scale.double().reciprocal().float() : full([], 1.0, { dtype: float32, device: scale.device }));
+      const foundInf = new PerDevice(full([], 0.0, { dtype: float32, device: scale.device }));
+      const grads: Tensor[] = [];
+      for (const group of optimizer.paramGroups) {
+        for (const param of group.params) {
+          if (!isTensor(param)) throw new TypeError(`expected param to be torch.Tensor, got ${describe(param)}`);
+          let grad = param.grad;
+          if (grad === null) continue;
+          if (unscale && grad.dtype === float16) throw new TypeError('Attempting to unscale FP16 gradients.');
+          if (grad.isSparse) {
+            if (grad.dtype === float16) param.grad = grad = grad.coalesce();
+            grad = aten('_values', [grad]) as Tensor;
           }
+          grads.push(grad);
         }
-        for (const { device, byDtype } of groups.values())
-          for (const grads of byDtype.values()) aten('_amp_foreach_non_finite_check_and_unscale_', [grads, found.get(device), inv.get(device)]);
-      });
-    } catch (e) {
-      for (const t of found.copies.values()) t.dispose();
-      throw e;
-    } finally {
-      for (const t of inv.copies.values()) t.dispose();
-    }
-    for (const t of found.copies.values()) keep(t);
-    return found.copies;
+      }
+      for (const { device, lists: [group] } of groupTensorsByDeviceAndDtype(grads))
+        aten('_amp_foreach_non_finite_check_and_unscale_', [group, foundInf.get(device), invScale.get(device)]);
+      for (const flag of foundInf.onDevices.values()) keep(flag);
+      return foundInf.onDevices;
+    }));
   }
 
   /**
@@ -230,23 +198,7 @@ export class GradScaler {
     const state = this.#stateOf(optimizer);
     if (state.stage === OptState.UNSCALED) throw new Error('unscale_() has already been called on this optimizer since the last update().');
     if (state.stage === OptState.STEPPED) throw new Error('unscale_() is being called after step().');
-    const invScale = noGrad(() => {
-      const asDouble = scale.double();
-      const inverse = asDouble.reciprocal();
-      asDouble.dispose();
-      try {
-        return inverse.float();
-      } finally {
-        inverse.dispose();
-      }
-    });
-    const foundInf = full([], 0.0, { dtype: float32, device: scale.device });
-    try {
-      state.foundInfPerDevice = this.#unscaleGrads(optimizer, invScale, foundInf, false);
-    } finally {
-      invScale.dispose();
-      foundInf.dispose();
-    }
+    state.foundInfPerDevice = this.#unscaleGrads(optimizer, scale, true);
     state.stage = OptState.UNSCALED;
   }
 
@@ -263,17 +215,10 @@ export class GradScaler {
     const state = this.#stateOf(optimizer);
     if (state.stage === OptState.STEPPED) throw new Error('step() has already been called since the last update().');
     if (optimizer._stepSupportsAmpScaling) {
-      if (state.stage === OptState.READY) this.#checkInfPerDevice(optimizer);
+      if (state.stage === OptState.READY) state.foundInfPerDevice = this.#unscaleGrads(optimizer, scale, false);
       // Python's sum(found_inf moved to the scale's device): 0 + each
-      const foundInf = noGrad(() => {
-        const sum = full([], 0.0, { dtype: float32, device: scale.device });
-        for (const t of state.foundInfPerDevice.values()) {
-          const here = onDevice(t, scale.device);
-          sum.add_(here);
-          disposeCopy(here, t);
-        }
-        return sum;
-      });
+      const foundInf = tidy(() => noGrad(() =>
+        [...state.foundInfPerDevice.values()].reduce((sum, flag) => sum.add(flag.to(scale.device, { nonBlocking: true })), full([], 0.0, { dtype: float32, device: scale.device }))));
       const userScale = optimizer.gradScale;
       const gradScale = state.stage === OptState.UNSCALED ? userScale : noGrad(() => scale.mul(userScale ?? 1));
       optimizer.gradScale = gradScale;
@@ -319,14 +264,10 @@ export class GradScaler {
       const foundInfs: Tensor[] = [];
       for (const s of this.#perOptimizer.values()) for (const t of s.foundInfPerDevice.values()) foundInfs.push(t);
       if (foundInfs.length === 0) throw new Error('No inf checks were recorded prior to update.');
-      noGrad(() => {
-        const moved = foundInfs.map((t) => onDevice(t, scale.device));
-        const combined = moved.length > 1 ? moved[0]!.clone() : moved[0]!;
-        for (let i = 1; i < moved.length; i++) combined.add_(moved[i]!);
+      tidy(() => noGrad(() => {
+        const combined = foundInfs.map((flag) => flag.to(scale.device, { nonBlocking: true })).reduce((sum, flag) => sum.add(flag));
         aten('_amp_update_scale_', [scale, growthTracker, combined, this.#growthFactor, this.#backoffFactor, this.#growthInterval]);
-        if (combined !== moved[0]) combined.dispose();
-        moved.forEach((t, i) => disposeCopy(t, foundInfs[i]!));  // the flags themselves are freed by #refresh
-      });
+      }));
     }
     this.#refresh();
   }
@@ -335,18 +276,6 @@ export class GradScaler {
   #refresh(): void {
     for (const s of this.#perOptimizer.values()) for (const t of s.foundInfPerDevice.values()) t.dispose();
     this.#perOptimizer = new Map();
-  }
-
-  #checkInfPerDevice(optimizer: Optimizer): void {
-    const [scale] = this.#checkScaleGrowthTracker('_check_inf_per_device');
-    const dummyInvScale = full([], 1.0, { dtype: float32, device: scale.device });
-    const foundInf = full([], 0.0, { dtype: float32, device: scale.device });
-    try {
-      this.#stateOf(optimizer).foundInfPerDevice = this.#unscaleGrads(optimizer, dummyInvScale, foundInf, true);
-    } finally {
-      dummyInvScale.dispose();
-      foundInf.dispose();
-    }
   }
 
   /** The current scale as a number (reads it from the device); initScale before the first scale(); 1 when disabled. */

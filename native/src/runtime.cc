@@ -220,7 +220,7 @@ Napi::Value SetFlushDenormal(const Napi::CallbackInfo& info) {
 }
 
 // The device type named by a string ('cpu', 'cuda', 'xla', ...); TypeError for anything else.
-c10::DeviceType DeviceTypeOf(napi_env env, napi_value v, const std::string& name) {
+c10::DeviceType DeviceTypeOf(const std::string& name) {
   try {
     return c10::Device(name).type();
   } catch (const std::exception&) {
@@ -231,7 +231,7 @@ c10::DeviceType DeviceTypeOf(napi_env env, napi_value v, const std::string& name
 // The device type autocast state is kept for; RangeError where autocast has none.
 c10::DeviceType AutocastDeviceType(napi_env env, napi_value v) {
   std::string name = ToString(env, v, "deviceType");
-  c10::DeviceType type = DeviceTypeOf(env, v, name);
+  c10::DeviceType type = DeviceTypeOf(name);
   if (!at::autocast::is_autocast_available(type)) ThrowRange("unsupported autocast device type '" + name + "'");
   return type;
 }
@@ -239,7 +239,7 @@ c10::DeviceType AutocastDeviceType(napi_env env, napi_value v) {
 // autocastAvailable(deviceType): whether autocast supports the device type (torch.amp.is_autocast_available).
 Napi::Value AutocastAvailable(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Napi::Boolean::New(env, at::autocast::is_autocast_available(DeviceTypeOf(env, info[0], ToString(env, info[0], "deviceType"))));
+  return Napi::Boolean::New(env, at::autocast::is_autocast_available(DeviceTypeOf(ToString(env, info[0], "deviceType"))));
 }
 
 // autocastEnabled(deviceType, value?): this thread's autocast switch for a device type (set when value is given).
