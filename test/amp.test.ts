@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { amp, nn, optim, type Tensor } from '../lib/index.js';
 import { errorOf, makeTensor, type TensorEnc } from './golden-replay.js';
+import { runWithGc, startRoundWorkers } from './run-child.js';
 import { isSameRelease } from './release.js';
 
 interface OptimizerSpec { cls: string; params: number[]; options: Record<string, unknown> }
@@ -247,6 +248,67 @@ describe('GradScaler errors: Python 2.13 messages, nothing changed', () => {
     fused.gradScale = torch.tensor(4.0, { dtype: 'float32' });
     fused.step();
     expect(p.detach().tolist()).toEqual([0.5, 1.5]);
+  });
+});
+
+describe('GradScaler in worker threads and left to the GC', { timeout: 300_000 }, () => {
+  // A short overflowing run (backoffs, skipped steps, growth) with a single-tensor and a fused optimizer.
+  const round = `(t) => {
+    const out = [];
+    for (const fused of [false, true]) {
+      t.manualSeed(1);
+      const w = t.randn([8, 4]).requiresGrad_();
+      const x = t.randn([16, 8]);
+      // fused Adam, not fused SGD: a fused SGD's skipped first step leaves its momentum uninitialised (see README)
+      const opt = fused ? new t.optim.Adam([w], { lr: 0.01, fused }) : new t.optim.SGD([w], { lr: 0.001, momentum: 0.9 });
+      const scaler = new t.amp.GradScaler('cpu', { initScale: 2 ** 127, growthInterval: 3 });
+      for (let i = 0; i < 12; i++) {
+        t.tidy(() => {
+          opt.zeroGrad();
+          scaler.scale(x.matmul(w).pow(2).sum()).backward();
+          scaler.step(opt);
+          scaler.update();
+        });
+        out.push(scaler.getScale());
+      }
+      out.push(w.sum().item());
+    }
+    return JSON.stringify(out);
+  }`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const mainRound = new Function('t', `return (${round})(t);`) as (t: typeof torch) => string;
+
+  it('workers scaling side by side get the main thread\'s scales and weights', async () => {
+    const expected = mainRound(torch);
+    expect(new Set((JSON.parse(expected) as number[]).slice(0, 12)).size).toBeGreaterThan(2);   // it backs off and grows
+    const workers = startRoundWorkers(round, expected, { times: 20, count: 2 });
+    let rounds = 0;
+    while (workers.running() > 0 || rounds < 20) {
+      expect(mainRound(torch)).toBe(expected);
+      if (++rounds % 5 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(await workers.results).toEqual(['ok', 'ok']);
+  });
+
+  it('never disposing anything (no tidy, no dispose): the GC frees every tensor of 300 scaled steps', () => {
+    const r = runWithGc(`
+      const w = torch.randn([8, 4]).requiresGrad_();
+      const x = torch.randn([16, 8]);
+      const opt = new torch.optim.Adam([w], { lr: 0.01, fused: true });
+      const scaler = new torch.amp.GradScaler('cpu', { initScale: 2 ** 127, growthInterval: 3 });
+      const step = () => {
+        opt.zeroGrad();
+        scaler.scale(x.matmul(w).pow(2).sum()).backward();
+        scaler.unscale_(opt);
+        torch.nn.utils.clipGradNorm_([w], 1.0);
+        scaler.step(opt);
+        scaler.update();
+      };
+      for (let i = 0; i < 20; i++) step();
+      const before = await settle();
+      for (let i = 0; i < 300; i++) step();
+      return { grew: (await settle()) - before };`);
+    expect(r.grew).toBe(0);
   });
 });
 
