@@ -31,6 +31,12 @@ export * as linalg from './namespaces/linalg.js';
 export * as nn from './nn/index.js';
 export * as amp from './amp/index.js';
 export { GradScaler } from './amp/grad_scaler.js';
+import { cpuAmp, cudaAmp } from './amp/deprecated.js';
+import { cpu as cpuRuntime, cuda as cudaRuntime } from './runtime.js';
+/** torch.cuda: devices, synchronization, seeding, memory statistics, and the deprecated torch.cuda.amp. */
+export const cuda = Object.freeze({ ...cudaRuntime, amp: cudaAmp });
+/** torch.cpu: the CPU allocator's cache, and the deprecated torch.cpu.amp. */
+export const cpu = Object.freeze({ ...cpuRuntime, amp: cpuAmp });
 export * as func from './func.js';
 export * as fft from './generated/fft.js';
 export * as special from './generated/special.js';
@@ -43,7 +49,7 @@ export { autograd } from './autograd_namespace.js';
 /** x.gradFn's class, torch.autograd.graph.Node (GradFn is its earlier name). */
 export { Node as GradFn } from './autograd_node.js';
 export { FunctionCtx } from './function.js';
-export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, hasLapack, hasMkl, hasOpenmp, hasSpectral, newaxis, compiledWithCxx11Abi, initNumThreads, isInferenceModeEnabled, isWarnAlwaysEnabled, setWarnAlways, setFlushDenormal, setDeterministicDebugMode, getDeterministicDebugMode, type DeterministicDebugMode, getDefaultDevice, setDefaultDevice, threadSafeGenerator, Stream, Event, nativeStats, buildInfo, cpu, cuda, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
+export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, hasLapack, hasMkl, hasOpenmp, hasSpectral, newaxis, compiledWithCxx11Abi, initNumThreads, isInferenceModeEnabled, isWarnAlwaysEnabled, setWarnAlways, setFlushDenormal, setDeterministicDebugMode, getDeterministicDebugMode, type DeterministicDebugMode, getDefaultDevice, setDefaultDevice, threadSafeGenerator, Stream, Event, nativeStats, buildInfo, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
 export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';
 export { testing, type AssertCloseOptions, type MakeTensorOptions } from './testing.js';

@@ -36,6 +36,8 @@ CASES = [
     ("autocast-bf16", [("SGD", [0, 1, 2, 3], {"lr": 0.002, "momentum": 0.9})], {"autocast": True}),
     ("scale-list", [("SGD", [0, 1, 2, 3], {"lr": 0.002})], {"scale_list": True}),
     ("new-scale", [("SGD", [0, 1, 2, 3], {"lr": 0.002})], {"new_scale_at": 20, "new_scale": 1024.0}),
+    # The deprecated torch.cpu.amp.GradScaler(init_scale, growth_factor, backoff_factor, growth_interval), positionally.
+    ("cpu-amp-scaler", [("SGD", [0, 1, 2, 3], {"lr": 0.002, "momentum": 0.9})], {"cpu_amp_scaler": True}),
 ]
 
 
@@ -52,7 +54,10 @@ def run(name, specs, extras, problem):
     params0, x, y = problem
     params = [p.clone().requires_grad_() for p in params0]
     optimizers = [getattr(torch.optim, cls)([params[i] for i in idx], **opts) for cls, idx, opts in specs]
-    scaler = torch.amp.GradScaler("cpu", init_scale=extras.get("init_scale", INIT_SCALE), growth_interval=GROWTH_INTERVAL)
+    if extras.get("cpu_amp_scaler"):
+        scaler = torch.cpu.amp.GradScaler(INIT_SCALE, 2.0, 0.5, GROWTH_INTERVAL)
+    else:
+        scaler = torch.amp.GradScaler("cpu", init_scale=extras.get("init_scale", INIT_SCALE), growth_interval=GROWTH_INTERVAL)
     record = {"name": name, "optimizers": [{"cls": cls, "params": idx, "options": {mf.camel(k): v for k, v in opts.items()}} for cls, idx, opts in specs],
               "extras": {mf.camel(k): v for k, v in extras.items()}, "losses": [], "scales": [], "trackers": [], "skipped": []}
     for step in range(STEPS):
@@ -132,12 +137,61 @@ def custom_functions():
     return out
 
 
+def deprecated_spellings():
+    """torch.cuda.amp / torch.cpu.amp: the warnings each call raises (on this CPU-only torch), and what
+    the old autocast forms run with when the current settings differ from their fixed defaults."""
+    import warnings
+
+    def warned(call):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = call()
+        return result, [{"category": w.category.__name__, "message": str(w.message)} for w in caught]
+
+    def identity(ctx, *args):
+        return args
+
+    g = torch.Generator().manual_seed(11)
+    a, b = torch.randn(3, 5, generator=g), torch.randn(5, 2, generator=g)
+
+    def cpu_autocast_mm():
+        torch.set_autocast_dtype("cpu", torch.float16)  # the old form's bfloat16 default wins over this setting
+        torch.set_autocast_cache_enabled(False)
+        try:
+            with torch.cpu.amp.autocast():
+                return {"y": mf.enc_tensor(a.mm(b)), "dtype": str(torch.get_autocast_dtype("cpu"))[6:],
+                        "cacheEnabled": torch.is_autocast_cache_enabled(), "enabled": torch.is_autocast_enabled("cpu")}
+        finally:
+            torch.set_autocast_dtype("cpu", torch.bfloat16)
+            torch.set_autocast_cache_enabled(True)
+
+    def cuda_autocast_off():
+        with torch.cuda.amp.autocast(enabled=False):
+            return torch.is_autocast_enabled("cuda")
+
+    calls = {
+        "cuda.amp.autocast": cuda_autocast_off,
+        "cpu.amp.autocast": cpu_autocast_mm,
+        "cuda.amp.GradScaler": lambda: torch.cuda.amp.GradScaler().is_enabled(),
+        "cpu.amp.GradScaler": lambda: torch.cpu.amp.GradScaler().is_enabled(),
+        "cuda.amp.custom_fwd": lambda: callable(torch.cuda.amp.custom_fwd(identity, cast_inputs=torch.float32)),
+        "cuda.amp.custom_bwd": lambda: callable(torch.cuda.amp.custom_bwd(identity)),
+        "cuda.amp.amp_definitely_not_available": torch.cuda.amp.amp_definitely_not_available,
+    }
+    out = {"a": mf.enc_tensor(a), "b": mf.enc_tensor(b), "calls": {}}
+    for name, call in calls.items():
+        result, caught = warned(call)
+        out["calls"][name] = {"result": result, "warnings": caught}
+    return out
+
+
 def main():
     problem = make_problem()
     params, x, y = problem
     data = {"meta": {"torch": torch.__version__, "threads": 1}, "initScale": INIT_SCALE, "growthInterval": GROWTH_INTERVAL, "steps": STEPS,
             "problem": {"params": [mf.enc_tensor(p) for p in params], "x": mf.enc_tensor(x), "y": mf.enc_tensor(y)},
-            "cases": [run(name, specs, extras, problem) for name, specs, extras in CASES], "customFunctions": custom_functions()}
+            "cases": [run(name, specs, extras, problem) for name, specs, extras in CASES], "customFunctions": custom_functions(),
+            "deprecated": deprecated_spellings()}
     # A Python-saved state dict, for torch.load + loadStateDict in Node.
     torch.save(data["cases"][0]["halfwayStateDict"], os.path.join(HERE, "..", "test", "fixtures", "amp-scaler-state.pt"))
     path = os.path.join(HERE, "..", "test", "fixtures", "amp.json")

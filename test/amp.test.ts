@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import * as torch from '../lib/index.js';
 import { amp, nn, optim, type Tensor } from '../lib/index.js';
@@ -17,7 +17,7 @@ interface OptimizerSpec { cls: string; params: number[]; options: Record<string,
 interface AmpCase {
   name: string;
   optimizers: OptimizerSpec[];
-  extras: { initScale?: number; unscaleClip?: number; autocast?: boolean; scaleList?: boolean; newScaleAt?: number; newScale?: number };
+  extras: { cpuAmpScaler?: boolean; initScale?: number; unscaleClip?: number; autocast?: boolean; scaleList?: boolean; newScaleAt?: number; newScale?: number };
   losses: (number | string)[];
   scales: number[];
   trackers: number[];
@@ -34,6 +34,7 @@ interface AmpFixture {
   problem: { params: TensorEnc[]; x: TensorEnc; y: TensorEnc };
   cases: AmpCase[];
   customFunctions: { a: TensorEnc; b: TensorEnc; cases: { fn: string; inputDtype: string; autocast: boolean; y: TensorEnc; gradA: TensorEnc; gradB: TensorEnc }[] };
+  deprecated: { a: TensorEnc; b: TensorEnc; calls: Record<string, { result: unknown; warnings: { category: string; message: string }[] }> };
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/amp.json', import.meta.url), 'utf8')) as AmpFixture;
 const bitExact = isSameRelease(fx.meta.torch, torch.buildInfo().torchVersion);
@@ -46,7 +47,9 @@ function train(c: AmpCase, options: { stopAt?: number; scaler?: amp.GradScaler; 
   const params = options.params ?? fx.problem.params.map((e) => makeTensor(e).requiresGrad_());
   const x = makeTensor(fx.problem.x), y = makeTensor(fx.problem.y);
   const optimizers = options.optimizers ?? c.optimizers.map((s) => new ((optim as unknown as Record<string, OptimizerClass>)[s.cls]!)(s.params.map((i) => params[i]!), s.options));
-  const scaler = options.scaler ?? new amp.GradScaler('cpu', { initScale: c.extras.initScale ?? fx.initScale, growthInterval: fx.growthInterval });
+  const scaler = options.scaler ?? (c.extras.cpuAmpScaler
+    ? new torch.cpu.amp.GradScaler(fx.initScale, 2.0, 0.5, fx.growthInterval)
+    : new amp.GradScaler('cpu', { initScale: c.extras.initScale ?? fx.initScale, growthInterval: fx.growthInterval }));
   const record = { losses: [] as number[], scales: [] as number[], trackers: [] as number[], skipped: [] as boolean[], halfway: null as unknown };
   for (let step = options.start ?? 0; step < (options.stopAt ?? fx.steps); step++) {
     torch.tidy(() => {
@@ -160,6 +163,82 @@ describe('GradScaler state', () => {
     expect(amp.isAutocastAvailable('meta')).toBe(false);
     expect(errorOf(() => amp.isAutocastAvailable('nonsense')).name).toBe('TypeError');
     expect(amp.autocast).toBe(torch.autocast);
+  });
+});
+
+describe('deprecated torch.cuda.amp / torch.cpu.amp: Python 2.13 warnings, forwarded to torch.amp', () => {
+  const dep = fx.deprecated;
+  // Runs call with process warnings captured (category and message, as Python's warnings.catch_warnings records them).
+  function warned<T>(call: () => T): [T, { category: string; message: string }[]] {
+    const spy = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const result = call();
+      return [result, spy.mock.calls.map(([message, category]) => ({ category: String(category), message: String(message) }))];
+    } finally {
+      spy.mockRestore();
+    }
+  }
+  const noCuda = !torch.cuda.isAvailable();
+  // Python's record was made without CUDA: with a GPU, the 'CUDA is not available' warning and results differ.
+  const expected = (name: string) => {
+    const call = dep.calls[name]!;
+    return noCuda ? call : { ...call, warnings: call.warnings.filter((w) => !w.message.includes('CUDA is not available')) };
+  };
+
+  it('torch.cpu.amp.autocast: bfloat16 and a cache whatever the current settings, Python\'s result', () => {
+    const a = makeTensor(dep.a), b = makeTensor(dep.b);
+    torch.setAutocastDtype('cpu', 'float16');
+    torch.setAutocastCacheEnabled(false);
+    try {
+      const [result, warnings] = warned(() => torch.cpu.amp.autocast(() => {
+        const y = a.mm(b);
+        return { y, dtype: torch.getAutocastDtype('cpu').name, cacheEnabled: torch.isAutocastCacheEnabled(), enabled: torch.isAutocastEnabled('cpu') };
+      }));
+      const want = expected('cpu.amp.autocast');
+      expect(warnings).toEqual(want.warnings);
+      const { y: yWant, ...flags } = want.result as { y: TensorEnc };
+      expect({ dtype: result.dtype, cacheEnabled: result.cacheEnabled, enabled: result.enabled }).toEqual(flags);
+      expect(result.y.dtype.name).toBe(yWant.dtype);
+      expect(torch.equal(result.y, makeTensor(yWant))).toBe(true);
+      expect(torch.isAutocastEnabled('cpu')).toBe(false);
+      expect(torch.getAutocastDtype('cpu').name).toBe('float16');
+    } finally {
+      torch.setAutocastDtype('cpu', 'bfloat16');
+      torch.setAutocastCacheEnabled(true);
+    }
+  });
+  it('torch.cuda.amp.autocast, GradScaler, customFwd, customBwd and ampDefinitelyNotAvailable', () => {
+    const identity = (_ctx: unknown, ...args: unknown[]) => args;
+    const forms: Record<string, () => unknown> = {
+      'cuda.amp.autocast': () => torch.cuda.amp.autocast({ enabled: false }, () => torch.isAutocastEnabled('cuda')),
+      'cuda.amp.GradScaler': () => new torch.cuda.amp.GradScaler().isEnabled(),
+      'cpu.amp.GradScaler': () => new torch.cpu.amp.GradScaler().isEnabled(),
+      'cuda.amp.custom_fwd': () => typeof torch.cuda.amp.customFwd(identity, { castInputs: 'float32' }) === 'function',
+      'cuda.amp.custom_bwd': () => typeof torch.cuda.amp.customBwd(identity) === 'function',
+      'cuda.amp.amp_definitely_not_available': () => torch.cuda.amp.ampDefinitelyNotAvailable(),
+    };
+    for (const [name, call] of Object.entries(forms)) {
+      const [result, warnings] = warned(call);
+      const want = expected(name);
+      expect(warnings, name).toEqual(want.warnings);
+      if (noCuda) expect(result, name).toBe(want.result);
+    }
+  });
+  it('the old forms are the new ones underneath; bad input is refused', () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const s = new torch.cpu.amp.GradScaler({ initScale: 8, growthInterval: 3 });
+      expect(s).toBeInstanceOf(amp.GradScaler);
+      expect([s.getScale(), s.getGrowthInterval(), s.getGrowthFactor()]).toEqual([8, 3, 2]);
+      expect(errorOf(() => new torch.cpu.amp.GradScaler({ device: 'cuda' } as never))).toMatchObject({ name: 'TypeError', message: expect.stringContaining("unexpected option 'device'") });
+      expect(errorOf(() => new torch.cpu.amp.GradScaler({ growthFactor: 0.5 })).name).toBe('RangeError');
+      expect(errorOf(() => torch.cpu.amp.autocast({ dtype: 'bfloat16' } as never)).message).toContain('expected a function to run');
+      expect(errorOf(() => torch.cpu.amp.autocast({ device: 'cuda' } as never, () => 1)).message).toContain('device');
+      expect(errorOf(() => torch.cuda.amp.customFwd({ deviceType: 'cpu' } as never)).message).toContain('deviceType');
+      expect(errorOf(() => torch.cuda.amp.customBwd(null as never)).name).toBe('TypeError');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });
 
