@@ -32,9 +32,10 @@ export * as nn from './nn/index.js';
 export * as amp from './amp/index.js';
 export { GradScaler } from './amp/grad_scaler.js';
 import { cpuAmp, cudaAmp } from './amp/deprecated.js';
+import { device as cudaDevice, deviceOf as cudaDeviceOf } from './cuda_device.js';
 import { cpu as cpuRuntime, cuda as cudaRuntime } from './runtime.js';
-/** torch.cuda: devices, synchronization, seeding, memory statistics, and the deprecated torch.cuda.amp. */
-export const cuda = Object.freeze({ ...cudaRuntime, amp: cudaAmp });
+/** torch.cuda: devices (and the device/deviceOf scopes), synchronization, seeding, memory statistics, and the deprecated torch.cuda.amp. */
+export const cuda = Object.freeze({ ...cudaRuntime, device: cudaDevice, deviceOf: cudaDeviceOf, amp: cudaAmp });
 /** torch.cpu: the CPU allocator's cache, and the deprecated torch.cpu.amp. */
 export const cpu = Object.freeze({ ...cpuRuntime, amp: cpuAmp });
 export * as func from './func.js';

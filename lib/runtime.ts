@@ -164,7 +164,7 @@ export const cpu = {
 };
 
 // A GPU's index from an index, 'cuda:N' or a Device; null for the current device ('cuda' without an index too).
-function cudaIndex(device: number | DeviceLike | null, fn: string): number | null {
+export function cudaIndex(device: number | DeviceLike | null, fn: string): number | null {
   if (device === null) return null;
   if (typeof device === 'number') {
     if (!Number.isInteger(device)) throw new TypeError(`${fn}: a device index must be an integer, got ${device}`);

@@ -129,6 +129,23 @@ describe.skipIf(torch.version.cuda !== null)('torch.cuda without a CUDA build, a
     expect(() => c.manualSeed(1.5)).toThrow(TypeError);
     expect([torch.tensor([0]).getDevice(), torch.getDevice(torch.ones(2))]).toEqual([-1, -1]);   // Python: -1 on the CPU
   });
+  // Python 2.13: `with torch.cuda.device(-1)` and `device_of(cpu_tensor)` run the body; device(0) raises
+  // 'PyTorch was compiled without CUDA support'; device('cpu') 'Expected a cuda device'.
+  it('cuda.device(-1, fn) and cuda.deviceOf(cpuTensor, fn) run fn; a GPU index throws before fn runs', () => {
+    const c = torch.cuda;
+    expect(c.device(-1, () => 'ran')).toBe('ran');
+    expect(c.deviceOf(torch.ones(1), () => 7)).toBe(7);
+    let ran = false;
+    for (const d of [0, 'cuda:0', 'cuda'] as const)
+      expect(() => c.device(d, () => (ran = true))).toThrow(/this libtorch was built without CUDA/);
+    expect(ran).toBe(false);
+    expect(() => c.device('cpu', () => 1)).toThrow(/expected a CUDA device, got 'cpu'/);
+    expect(() => c.device(null as never, () => 1)).toThrow(TypeError);
+    expect(() => c.device(1.5, () => 1)).toThrow(TypeError);
+    expect(() => c.deviceOf([1] as never, () => 1)).toThrow(/expected a Tensor/);
+    expect(() => c.device(-1, (async () => 1) as never)).toThrow(/async/);
+    expect(() => c.device(-1, () => { throw new Error('inside'); })).toThrow('inside');
+  });
 });
 
 describe.skipIf(!hasCuda)('CUDA', () => {
@@ -140,6 +157,13 @@ describe.skipIf(!hasCuda)('CUDA', () => {
     expect(c.getDeviceName('cuda:0')).toBe(c.getDeviceName(0));
     c.setDevice(0);
     c.setDevice(-1);   // nothing, as Python
+    const last = c.deviceCount() - 1;
+    expect(c.device(last, () => [c.currentDevice(), String(torch.ones(1, { device: 'cuda' }).device)])).toEqual([last, `cuda:${last}`]);
+    expect(c.currentDevice()).toBe(0);   // back after fn
+    expect(() => c.device(last, () => { throw new Error('inside'); })).toThrow('inside');
+    expect(c.currentDevice()).toBe(0);   // back after a throw too
+    expect(c.deviceOf(torch.ones(1, { device: `cuda:${last}` }), () => c.currentDevice())).toBe(last);
+    expect(c.device(-1, () => c.currentDevice())).toBe(0);
     c.synchronize();
     c.synchronize('cuda:0');
     c.manualSeedAll(11);
