@@ -209,6 +209,14 @@ describe.skipIf(!hasCuda)('CUDA', () => {
     }
   });
 
+  it('the deprecated torch.cuda.amp spellings run on the GPU: float16 autocast, an enabled scaler', () => {
+    const a = torch.randn([4, 8], { device: 'cuda' }), b = torch.randn([8, 2], { device: 'cuda' });
+    const [y, scaler] = torch.cuda.amp.autocast(() => [a.mm(b), new torch.cuda.amp.GradScaler()] as const);
+    expect(y.dtype).toBe(torch.float16);
+    expect(scaler.isEnabled()).toBe(true);
+    expect(torch.cuda.amp.ampDefinitelyNotAvailable()).toBe(false);
+  });
+
   it('build facts: CUDA and cuDNN versions, devices', () => {
     expect(torch.version.cuda).toMatch(/^\d+\.\d+$/);
     expect(torch.backends.cudnn.isAvailable()).toBe(true);
