@@ -408,7 +408,7 @@ describe('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
 describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per overload)', () => {
   const P5 = '[torch.ones([16, 3]), torch.ones([16, 2]), torch.ones([16]), torch.ones([16]), torch.ones([2, 4])]'; // one LSTM layer with projections
   const CTC_LOG_PROBS = 'torch.tensor([[[-1.2, -1.5, -1.1, -1.8]], [[-1.3, -1.4, -1.6, -1.0]], [[-1.1, -1.7, -1.2, -1.5]]])'; // [T 3, N 1, C 4]
-  // PyTorch 2.13 dies on each of these: SIGFPE (range, lcm, the prepacks and the reorder), SIGSEGV (segment_reduce, lstm)
+  // PyTorch 2.13 dies on each of these: SIGFPE (range, lcm, the prepacks and the reorder), SIGSEGV (segment_reduce, lstm, the oneDNN prepacks)
   // or a write past the gradient (_segment_reduce_backward: glibc aborts later); the offset 5 reads past the data silently.
   it.each([
     ['range into an int64 tensor with a fractional step (the step becomes 0)', 'torch.range(1, 3, 0.5, { dtype: torch.int64 })', 'RangeError', "step must be nonzero: step 0.5 is 0 in the result's dtype int64"],
@@ -423,6 +423,8 @@ describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per 
     ['quantized::conv_transpose1d_prepack with groups 2 ** 40 (0 in 32 bits)', `${opFunctionIn('quantized::conv_transpose1d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2]), 0.1, 0, torch.qint8), null, [1], [0], [0], [1], 2 ** 40)`, 'RangeError', 'groups must fit in 32 bits (at most 2147483647), got groups 1099511627776'],
     ['_quantized::conv_transpose1d_prepack with dilation 2 ** 32', `${opFunctionIn('_quantized::conv_transpose1d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2]), 0.1, 0, torch.qint8), null, [1], [0], [0], [2 ** 32], 1)`, 'RangeError', 'dilation must fit in 32 bits (at most 2147483647), got dilation [4294967296]'],
     ['quantized::conv_transpose2d_prepack with a last dilation of 2 ** 32', `${opFunctionIn('quantized::conv_transpose2d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2, 2]), 0.1, 0, torch.qint8), null, [1, 1], [0, 0], [0, 0], [1, 2 ** 32], 1)`, 'RangeError', 'got dilation [1, 4294967296]'],
+    ['onednn::linear_prepack_fp16 of a 7-d weight (SIGSEGV, seed 8)', `${opFunctionIn('onednn::linear_prepack_fp16')}(torch.ones([1, 1, 1, 1, 1, 1, 1, 2]), [1, 0, 1])`, 'Error', 'oneDNN takes a weight of at most 6 dimensions', 'got shape [1, 1, 1, 1, 1, 1, 1, 2]'],
+    ['onednn::qlinear_prepack of a 7-d int8 weight', `${opFunctionIn('onednn::qlinear_prepack')}(torch.ones([1, 1, 1, 1, 1, 1, 2], { dtype: torch.int8 }), null)`, 'Error', 'at most 6 dimensions'],
     ['mkldnn::_reorder_convolution_weight with stride 0', `${opFunctionIn('mkldnn::_reorder_convolution_weight')}(torch.ones([1, 4, 2, 2]), [1, 1], [0, 0], [1, 1], 1, null)`, 'RangeError', 'non-positive stride is not supported, got stride [0, 0]'],
     ['_convolution_double_backward with ggb and a 0-d gO (SIGSEGV, seed 49)', 'torch.ops.aten._convolution_double_backward(null, null, torch.ones([1]), torch.tensor(1), torch.ones([1, 4, 2, 2]), torch.ones([1, 4, 3, 3]), [1, 1], [0, 0], [1, 1], false, [0, 0], 1, [true, true, true])', 'RangeError', 'expected gO to have at least 2 dimensions (batch, channels, ...) when ggb is given, but got shape []'],
     ['max_pool1d with a kernel of 2 ** 40 (its output size wraps to 1, then a 2 ** 40-step loop; seed 57)', 'torch.nn.functional.maxPool1d(torch.ones([1, 1]), 2 ** 40)', 'RangeError', 'Invalid computed output size: 0 (input length 1, kernel_size 1099511627776)'],
@@ -449,6 +451,8 @@ describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per 
     ['unsafe segment_reduce with lengths that do not cover the data', "torch.ops.aten.segment_reduce(torch.arange(6, { dtype: torch.float32 }).view([3, 2]), 'sum', { lengths: torch.tensor([2n, 1n]), unsafe: true })", [[2, 4], [4, 5]]],
     ['lcm of INT64_MIN and 3 (wraps, no trap)', `torch.lcm(torch.tensor([${I64_MIN}, 4n]), torch.tensor([3n, 6n]))`, '-9223372036854775808,12'],
     ['lstm with projections and more cell states than hidden states', `torch.ops.aten.lstm(torch.ones([2, 1, 3]), [torch.zeros([1, 1, 2]), torch.zeros([2, 1, 4])], ${P5}, true, 1, 0, false, false, false)[0].sum().mul(10000).round().item()`, '137374'],
+    ['onednn::linear_prepack_fp16 of a 2-d weight (PyTorch: the transposed shape [2, 3])', `${opFunctionIn('onednn::linear_prepack_fp16')}(torch.ones([3, 2]), [1, 0, 1]).shape`, '2,3'],
+    ['onednn::linear_prepack_fp16 of a 6-d weight (PyTorch: shape [1, 1, 1, 1, 2, 2])', `${opFunctionIn('onednn::linear_prepack_fp16')}(torch.ones([1, 1, 1, 1, 2, 2]), null).shape`, '1,1,1,1,2,2'],
     ['mkldnn::_reorder_convolution_weight', `${opFunctionIn('mkldnn::_reorder_convolution_weight')}(torch.ones([1, 4, 2, 2]), [1, 1], [2, 2], [1, 1], 1, null).shape`, '1,4,2,2'],
     ['_convolution_double_backward with ggb alone (PyTorch: ggO sums to 18)', 'torch.ops.aten._convolution_double_backward(null, null, torch.ones([2]), torch.ones([1, 2, 3, 3]), torch.ones([2, 1, 3, 3]), torch.ones([1, 1, 5, 5]), [1, 1], [0, 0], [1, 1], false, [0, 0], 1, [true, true, true])[0].sum().item()', '18'],
     ['max_pool1d with ceil_mode and a kernel past the input (PyTorch: one value)', 'torch.nn.functional.maxPool1d(torch.ones([1, 1]), 3, { ceilMode: true })', [[1]]],

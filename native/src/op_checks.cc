@@ -324,6 +324,14 @@ void CheckBatchNormUpdateStats(const Arguments& a) {
   if (IsDenseCpu(input) && input.dim() >= 2) CheckPerChannelLengths(a, input.size(1), kForwardPerChannel);
 }
 
+// onednn::linear_prepack_fp16 and qlinear_prepack describe the weight to oneDNN by a default format
+// tag, which exists for at most 6 dims: a weight of 7 or more dims reads past it (SIGSEGV).
+void CheckOneDnnWeightDims(const Arguments& a) {
+  at::Tensor weight = a.Tensor("weight");
+  if (IsDenseCpu(weight) && weight.dim() > 6)
+    ThrowError("oneDNN takes a weight of at most 6 dimensions (a linear weight is [out_features, in_features]), but got shape " + Join(weight.sizes()));
+}
+
 // mkldnn::_reorder_convolution_weight and _reorder_convolution_transpose_weight divide by each stride:
 // 0 traps (x86 idiv).
 void CheckPositiveStride(const Arguments& a) {
@@ -1245,6 +1253,8 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::fused_moving_avg_obs_fake_quant", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"quantized::linear_dynamic_fp16_unpacked_weight", {Run<CheckSameDeviceAsX>, nullptr}},
       {"_quantized::wrapped_fbgemm_linear_fp16_weight", {Run<CheckLinearInputNotScalar>, nullptr}},
+      {"onednn::linear_prepack_fp16", {Run<CheckOneDnnWeightDims>, nullptr}},
+      {"onednn::qlinear_prepack", {Run<CheckOneDnnWeightDims>, nullptr}},
       {"quantized::conv1d_prepack", {Run<CheckPositiveGroups>, nullptr}},
       {"quantized::conv2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
       {"quantized::conv3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
