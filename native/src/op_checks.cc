@@ -553,23 +553,36 @@ void CheckFractionalMaxPoolBackward(const Arguments& a) {
     ThrowError(std::string("expected indices of the shape of grad_output ") + Join(gradOutput.sizes()) + ", but got " + Join(indices.sizes()));
 }
 
-// adaptive_avg_pool3d backward: self and grad_output are (N,) C, T, H, W alike; start and end indices
-// divide by the output sizes. The forward's checks: no empty non-batch dimension.
-void CheckAdaptiveAvgPool3dBackward(const Arguments& a) {
-  at::Tensor gradOutput = a.Tensor("grad_output"), self = a.Tensor("self");
+// The adaptive pools' backward kernels (N spatial dims) trust every size: self and grad_output are
+// (batch,) channels, spatial... alike in rank and leading sizes, as the forward made them (a wider
+// grad_output is read past self's planes); start and end indices divide by the output sizes (the
+// forward's check: no empty non-batch dimension); the max pools' indices are positions inside one of
+// self's planes, one per grad_output element (scattered to unchecked).
+std::optional<std::pair<int64_t, int64_t>> IntegerRange(const at::Tensor& t);
+
+template <int64_t N>
+void CheckAdaptivePoolBackward(const Arguments& a) {
+  at::Tensor gradOutput = a.Tensor("grad_output"), self = a.Tensor("self"), indices = a.Tensor("indices");
   if (!gradOutput.defined() || !self.defined()) return;
-  if ((self.dim() != 4 && self.dim() != 5) || gradOutput.dim() != self.dim())
-    ThrowError(std::string("expected 4D or 5D self and grad_output of the same rank, but got self of shape ") + Join(self.sizes()) +
-               " and grad_output of shape " + Join(gradOutput.sizes()));
-  int64_t leading = self.dim() - 3;
+  if ((self.dim() != N + 1 && self.dim() != N + 2) || gradOutput.dim() != self.dim())
+    ThrowError("expected " + std::to_string(N + 1) + "D or " + std::to_string(N + 2) + "D self and grad_output of the same rank, but got self of shape " +
+               Join(self.sizes()) + " and grad_output of shape " + Join(gradOutput.sizes()));
+  int64_t leading = self.dim() - N;
   if (gradOutput.sizes().slice(0, leading) != self.sizes().slice(0, leading))
     ThrowError(std::string("expected grad_output to have the batch and channel sizes of self ") + Join(self.sizes()) + ", but got " +
                Join(gradOutput.sizes()));
   for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"self", self}, {"grad_output", gradOutput}})
-    for (int64_t i = self.dim() - 4; i < t.dim(); ++i)
+    for (int64_t i = self.dim() - N - 1; i < t.dim(); ++i)
       if (t.size(i) == 0)
         ThrowError(std::string("expected ") + name + " to have non-zero size for non-batch dimensions, but " + name + " has sizes " +
                    Join(t.sizes()) + " with dimension " + std::to_string(i) + " being empty");
+  if (!indices.defined()) return;
+  if (indices.sizes() != gradOutput.sizes())
+    ThrowError(std::string("expected indices of the shape of grad_output ") + Join(gradOutput.sizes()) + ", but got " + Join(indices.sizes()));
+  int64_t plane = c10::multiply_integers(self.sizes().slice(leading));
+  if (auto range = IntegerRange(indices); range && (range->first < 0 || range->second >= plane))
+    ThrowRange("indices must be positions in one of self's planes, in [0, " + std::to_string(plane) + "), but got values from " +
+               std::to_string(range->first) + " to " + std::to_string(range->second));
 }
 
 // _batch_norm_impl_index_backward sums an empty input over dims {0, 2, 3, ...}, written into a vector
@@ -1277,8 +1290,11 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_nnpack_spatial_convolution", {Run<CheckNnpackConvolution>, nullptr}},
       {"aten::fractional_max_pool2d_backward", {Run<CheckFractionalMaxPoolBackward<2>>, nullptr}},
       {"aten::fractional_max_pool3d_backward", {Run<CheckFractionalMaxPoolBackward<3>>, nullptr}},
-      {"aten::_adaptive_avg_pool3d_backward", {Run<CheckAdaptiveAvgPool3dBackward>, nullptr}},
-      {"aten::adaptive_avg_pool3d_backward", {Run<CheckAdaptiveAvgPool3dBackward>, nullptr}},
+      {"aten::_adaptive_avg_pool2d_backward", {Run<CheckAdaptivePoolBackward<2>>, nullptr}},
+      {"aten::_adaptive_avg_pool3d_backward", {Run<CheckAdaptivePoolBackward<3>>, nullptr}},
+      {"aten::adaptive_avg_pool3d_backward", {Run<CheckAdaptivePoolBackward<3>>, nullptr}},
+      {"aten::adaptive_max_pool2d_backward", {Run<CheckAdaptivePoolBackward<2>>, nullptr}},
+      {"aten::adaptive_max_pool3d_backward", {Run<CheckAdaptivePoolBackward<3>>, nullptr}},
       {"aten::_batch_norm_impl_index_backward", {Run<CheckBatchNormImplIndexBackward>, nullptr}},
       {"aten::_cummax_helper", {Run<CheckCumHelper>, nullptr}},
       {"aten::_cummin_helper", {Run<CheckCumHelper>, nullptr}},
