@@ -425,6 +425,9 @@ describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per 
   // or a write past the gradient (_segment_reduce_backward: glibc aborts later); the offset 5 reads past the data silently.
   it.each([
     ['range into an int64 tensor with a fractional step (the step becomes 0)', 'torch.range(1, 3, 0.5, { dtype: torch.int64 })', 'RangeError', "step must be nonzero: step 0.5 is 0 in the result's dtype int64"],
+    ['arange into int64 from 0 to INT64_MIN by -1 (SIGFPE, seed 130)', `torch.ops.aten.arange.start_out(0, ${I64_MIN}, -1, { out: torch.full([4], -1n) })`, 'RangeError', 'invalid size, possible overflow?', 'start 0, end -9223372036854775808 and step -1'],
+    ['torch.arange(2 ** 62, -(2 ** 62), -1): int64 inferred, a span of 2 ** 63', 'torch.arange(2 ** 62, -(2 ** 62), -1)', 'RangeError', '(end - start) / step overflows int64'],
+    ['torch.range into int64 from 0 to INT64_MIN by -1', `torch.range(0, ${I64_MIN}, -1, { dtype: torch.int64 })`, 'RangeError', '(end - start) / step overflows int64'],
     ['range.out into an int64 out with a denormal step', 'torch.ops.aten.range.out(1, 3, 1e-320, { out: torch.tensor(-1n) })', 'RangeError', "is 0 in the result's dtype int64"],
     ['segment_reduce with an INT64_MIN offset', `torch.ops.aten.segment_reduce(torch.ones([2, 2]), 'mean', { offsets: torch.tensor([${I64_MIN}, -1n]) })`, 'RangeError', 'offsets must lie in [0, 2] (data.size(axis)), but got an offset of -9223372036854775808'],
     ['segment_reduce with an offset past the data (an out-of-bounds read)', "torch.ops.aten.segment_reduce(torch.ones([2, 2]), 'mean', { offsets: torch.tensor([0n, 5n]) })", 'RangeError', 'but got an offset of 5'],
@@ -459,6 +462,8 @@ describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per 
   // Results from PyTorch 2.13.
   it.each([
     ['range into int64 with a whole step', 'torch.range(1, 3, 2, { dtype: torch.int64 })', '1,3'],
+    ['arange by -1 near the top of int64', 'torch.arange(2n ** 62n, 2n ** 62n - 3n, -1)', '4611686018427387904,4611686018427387903,4611686018427387902'],
+    ['arange by a large negative step across zero', 'torch.arange(0, -(2 ** 62), -(2 ** 61))', '0,-2305843009213693952'],
     ['range with a fractional step into the default dtype', 'torch.range(1, 2, 0.5)', [1, 1.5, 2]],
     ['segment_reduce by offsets', "torch.ops.aten.segment_reduce(torch.arange(6, { dtype: torch.float32 }).view([3, 2]), 'sum', { offsets: torch.tensor([0n, 1n, 3n]) })", [[0, 1], [6, 8]]],
     ['unsafe segment_reduce with lengths that do not cover the data', "torch.ops.aten.segment_reduce(torch.arange(6, { dtype: torch.float32 }).view([3, 2]), 'sum', { lengths: torch.tensor([2n, 1n]), unsafe: true })", [[2, 4], [4, 5]]],

@@ -956,6 +956,38 @@ void CheckRangeStep(const Arguments& a) {
   }
 }
 
+// arange and range into int64 count their elements in int64, (end - start + step - sign(step)) / step
+// and (end - start) / step: with step -1 that is the span itself, and a span that wraps to INT64_MIN
+// divided by -1 traps (x86 idiv). Other dtypes count in double.
+void CheckInt64RangeSpan(const Arguments& a) {
+  const c10::IValue *start = a.Get("start"), *end = a.Get("end"), *step = a.Get("step");
+  if (!start || !end || !step || !start->isScalar() || !end->isScalar() || !step->isScalar()) return;
+  const c10::Scalar first = start->toScalar(), last = end->toScalar(), by = step->toScalar();
+  at::Tensor out = a.Tensor("out");
+  const c10::IValue* dtype = a.Get("dtype");
+  bool int64Result;
+  if (out.defined()) int64Result = out.scalar_type() == c10::kLong;
+  else if (dtype && dtype->isInt()) int64Result = static_cast<c10::ScalarType>(dtype->toInt()) == c10::kLong;
+  else int64Result = first.isIntegral(false) && last.isIntegral(false) && by.isIntegral(false);  // inferred: int64
+  if (!int64Result) return;
+  auto asInt64 = [](const c10::Scalar& v) -> std::optional<int64_t> {
+    if (v.isIntegral(false)) return v.toLong();
+    if (!v.isFloatingPoint()) return std::nullopt;
+    const double d = v.toDouble();
+    return d >= -0x1p63 && d < 0x1p63 ? std::optional<int64_t>(static_cast<int64_t>(d)) : std::nullopt;
+  };
+  const auto from = asInt64(first), to = asInt64(last), stride = asInt64(by);
+  if (!from || !to || stride != -1) return;
+  if (static_cast<int64_t>(static_cast<uint64_t>(*to) - static_cast<uint64_t>(*from)) == std::numeric_limits<int64_t>::min())
+    ThrowRange("invalid size, possible overflow?: (end - start) / step overflows int64 for start " + std::to_string(*from) + ", end " +
+               std::to_string(*to) + " and step -1");
+}
+
+void CheckRange(const Arguments& a) {
+  CheckRangeStep(a);
+  CheckInt64RangeSpan(a);
+}
+
 // segment_reduce reads data rows at offsets[i] .. offsets[i+1] and at the running sum of lengths, unchecked
 // for offsets (even with unsafe=False) and for lengths with unsafe=True: past data's end, or at -2**63.
 void CheckSegmentBounds(const Arguments& a) {
@@ -1330,7 +1362,8 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::mkldnn_rnn_layer", {Run<CheckMkldnnRnnLayer>, nullptr}},
       {"aten::mkldnn_rnn_layer_backward", {Run<CheckMkldnnRnnMode>, nullptr}},
       {"aten::linalg_matrix_power", {Run<CheckMatrixPowerExponent>, nullptr}},
-      {"aten::range", {Run<CheckRangeStep>, "step"}},
+      {"aten::range", {Run<CheckRange>, "step"}},
+      {"aten::arange", {Run<CheckInt64RangeSpan>, "step"}},
       {"aten::lcm", {Run<CheckLcmOverflow>, nullptr}},
       {"aten::lcm_", {Run<CheckLcmOverflow>, nullptr}},
       {"aten::lstm", {Run<CheckLstmStates>, nullptr}},
