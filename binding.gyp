@@ -3,7 +3,7 @@
     {
       "target_name": "torchnode",
       "sources": ["<!@(node -p \"require('fs').readdirSync('native/src').filter(f => f.endsWith('.cc')).map(f => 'native/src/' + f).join(' ')\")"],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "<!@(node scripts/gyp-flags.cjs --include)"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/shim", "<!@(node scripts/gyp-flags.cjs --include)"],
       "defines": ["NAPI_EXPERIMENTAL", "NAPI_VERSION=2147483647", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],

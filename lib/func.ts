@@ -1,4 +1,4 @@
-// torch.func: functional_call, jvp, linearize and jacfwd here; stack_module_state in func_ensemble.ts; grad, gradAndValue, vjp and jacrev in func_reverse.ts; hessian.
+// torch.func: functional_call, jvp, linearize and jacfwd here; stack_module_state in func_ensemble.ts; functionalize in func_functionalize.ts; grad, gradAndValue, vjp and jacrev in func_reverse.ts; hessian.
 import { dualLevel, makeDual, unpackDual, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
@@ -8,11 +8,13 @@ import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js
 import type { Module } from './nn/module.js';
 import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateless.js';
 import { jacrev } from './func_reverse.js';
+import { refuseInsideFunctionalize } from './func_functionalize.js';
 
 export { grad, gradAndValue, jacrev, vjp, type GradTransformOptions } from './func_reverse.js';
 // torch.func.vmap is torch.vmap, as in Python: an eager loop (functional/control.ts), so grad inside it gives per-sample gradients.
 export { vmap, type VmapOptions } from './functional/control.js';
 export { replaceAllBatchNormModules_, stackModuleState } from './func_ensemble.js';
+export { functionalize, type FunctionalizeOptions, type FunctionalizeRemove } from './func_functionalize.js';
 
 /**
  * torch.func.functional_call: `module.call(...args)` with its parameters and buffers replaced by the
@@ -72,6 +74,7 @@ export interface JvpOptions {
 export function jvp(func: (...primals: Tensor[]) => unknown, primals: readonly Tensor[], tangents: readonly Tensor[], options: JvpOptions = {}): unknown[] {
   const { strict = false, hasAux = false } = readOptions('torch.func.jvp', options, ['strict', 'hasAux']) as JvpOptions;
   if (typeof func !== 'function') throw new TypeError(`torch.func.jvp: func must be a function, got ${describe(func)}`);
+  refuseInsideFunctionalize('jvp');
   if (!Array.isArray(primals)) throw new Error(`${JVP}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).`);
   if (!Array.isArray(tangents) || tangents.length !== primals.length)
     throw new Error(`${JVP}: Expected primals and tangents to have the same python structure. For example, if primals is a tuple of 3 tensors, tangents also must be. ` +
@@ -108,6 +111,7 @@ export function jvp(func: (...primals: Tensor[]) => unknown, primals: readonly T
  */
 export function linearize(func: (...primals: Tensor[]) => unknown, ...primals: Tensor[]): [unknown, (...tangents: Tensor[]) => unknown] {
   if (typeof func !== 'function') throw new TypeError(`torch.func.linearize: func must be a function, got ${describe(func)}`);
+  refuseInsideFunctionalize('linearize');
   primals.forEach((p, i) => {
     if (!isTensor(p)) throw new TypeError(`torch.func.linearize: primals[${i}] must be a Tensor, got ${describe(p)}`);
   });
@@ -145,6 +149,7 @@ export function jacfwd(func: (...args: Tensor[]) => unknown, argnums: number | r
   const nums = Array.isArray(argnums) ? (argnums as number[]) : [argnums as number];
   if (nums.length === 0 || nums.some((n) => !Number.isInteger(n))) throw new Error(`jacfwd: argnums must be an int or a non-empty tuple of ints, got ${describe(argnums)}`);
   return (...args: Tensor[]): unknown => {
+    refuseInsideFunctionalize('jacfwd');
     const positions = nums.map((n) => {
       const p = n < 0 ? n + args.length : n;
       if (p < 0 || p >= args.length) throw new RangeError(`jacfwd: Got argnums=${n} but only ${args.length} positional inputs`);

@@ -7,6 +7,7 @@ import { enableGrad, grad as autogradGrad } from './autograd.js';
 import { currentDualLevel, unpackDual } from './autograd_forward_ad.js';
 import { onesLike, zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
+import { refuseInsideFunctionalize } from './func_functionalize.js';
 import { describe, readOptions } from './options.js';
 import { isTensor, type Tensor } from './tensor.js';
 
@@ -47,6 +48,7 @@ interface Traced {
 
 function trace(api: string, func: Fn, args: unknown[], argnums: Argnums, hasAux: boolean): Traced {
   if (typeof func !== 'function') throw new TypeError(`${api}: func must be a function, got ${describe(func)}`);
+  refuseInsideFunctionalize(api);
   const positions = positionsOf(api, argnums, args.length);
   const outer = args.some((a) => leavesOf(a).some((t) => t.requiresGrad || hasTangent(t)));
   const called = args.map((a, i) => {

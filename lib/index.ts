@@ -39,6 +39,7 @@ export const cuda = Object.freeze({ ...cudaRuntime, device: cudaDevice, deviceOf
 /** torch.cpu: the CPU allocator's cache, and the deprecated torch.cpu.amp. */
 export const cpu = Object.freeze({ ...cpuRuntime, amp: cpuAmp });
 export * as func from './func.js';
+export { _isFunctionalTensor } from './func_functionalize.js';
 export * as fft from './generated/fft.js';
 export * as special from './generated/special.js';
 export * as masked from './masked/index.js';

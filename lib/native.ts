@@ -61,6 +61,14 @@ export interface NativeAddon {
   isGradLayoutEnforcementEnabled(): boolean;
   enterDualLevel(forCall?: boolean): number;
   exitDualLevel(level: number): void;
+  /** torch.func.functionalize's pieces (native/src/functionalize.cc): a transform level, wrappers in and out. */
+  functionalizeEnter(reapplyViews: boolean): number;
+  functionalizeExit(level: number): void;
+  functionalWrap(h: Handle, level: number): Handle;
+  functionalUnwrap(h: Handle, reapplyViews: boolean): Handle | undefined;
+  functionalPropagateMutation(unwrapped: Handle, wrapped: Handle): void;
+  isFunctionalTensor(h: Handle): boolean;
+  areTransformsActive(): boolean;
   add(a: Handle, b: Handle | number, alpha?: number): Handle;
   sub(a: Handle, b: Handle | number, alpha?: number): Handle;
   mul(a: Handle, b: Handle | number): Handle;

@@ -4,28 +4,11 @@ import { aten } from '../call.js';
 import { getRngState, setRngState } from '../generator.js';
 import { describe } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
-
-// ---- pytrees: arrays and plain objects hold leaves (tensors, numbers, anything else) ---------------
-
-const isNode = (v: unknown): v is readonly unknown[] | Record<string, unknown> =>
-  Array.isArray(v) || (v !== null && typeof v === 'object' && !isTensor(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
-
-function treeLeaves(tree: unknown, out: unknown[] = []): unknown[] {
-  if (Array.isArray(tree)) for (const v of tree) treeLeaves(v, out);
-  else if (isNode(tree)) for (const v of Object.values(tree)) treeLeaves(v, out);
-  else out.push(tree);
-  return out;
-}
-
-function mapTree(tree: unknown, fn: (leaf: unknown) => unknown): unknown {
-  if (Array.isArray(tree)) return tree.map((v) => mapTree(v, fn));
-  if (isNode(tree)) return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, mapTree(v, fn)]));
-  return fn(tree);
-}
+import { isTreeNode, mapTree, treeLeaves, withLeaves } from '../pytree.js';
 
 // A prefix tree `spec` (a number or null stands for every leaf below it) laid over `tree`: one value per leaf of tree.
 function specLeaves(spec: unknown, tree: unknown, where: () => string, out: unknown[] = []): unknown[] {
-  if (!isNode(spec)) {
+  if (!isTreeNode(spec)) {
     for (const _ of treeLeaves(tree)) out.push(spec);
     return out;
   }
@@ -36,7 +19,7 @@ function specLeaves(spec: unknown, tree: unknown, where: () => string, out: unkn
     if (!Array.isArray(tree) || tree.length !== spec.length) mismatch();
     spec.forEach((s, i) => specLeaves(s, (tree as unknown[])[i], where, out));
   } else {
-    if (!isNode(tree) || Array.isArray(tree)) mismatch();
+    if (!isTreeNode(tree) || Array.isArray(tree)) mismatch();
     const keys = Object.keys(spec);
     const treeKeys = Object.keys(tree as object);
     if (keys.length !== treeKeys.length || !keys.every((k) => Object.hasOwn(tree as object, k))) mismatch();
@@ -44,12 +27,6 @@ function specLeaves(spec: unknown, tree: unknown, where: () => string, out: unkn
     for (const k of treeKeys) specLeaves((spec as Record<string, unknown>)[k], (tree as Record<string, unknown>)[k], where, out);
   }
   return out;
-}
-
-// Rebuilds `tree` with its leaves replaced, in treeLeaves order.
-function withLeaves(tree: unknown, leaves: readonly unknown[]): unknown {
-  let i = 0;
-  return mapTree(tree, () => leaves[i++]);
 }
 
 const callable = (f: unknown): f is (...args: unknown[]) => unknown => typeof f === 'function';
@@ -163,7 +140,7 @@ const sameValue = (a: unknown, b: unknown): boolean =>
 export function vmap<A extends unknown[], R>(fn: (...args: A) => R, inDims?: VmapDims | VmapOptions, outDims?: VmapDims, randomness?: VmapRandomness, options?: { chunkSize?: number | null }): (...args: A) => R {
   if (!callable(fn)) throw new TypeError(`vmap: expected fn to be a function, got ${describe(fn)}`);
   let opts: VmapOptions;
-  if (isNode(inDims) && !Array.isArray(inDims) && arguments.length === 2) {
+  if (isTreeNode(inDims) && !Array.isArray(inDims) && arguments.length === 2) {
     opts = inDims as VmapOptions;
     for (const key of Object.keys(opts)) if (!['inDims', 'outDims', 'randomness', 'chunkSize'].includes(key)) throw new TypeError(`vmap: unexpected option '${key}'; expected one of { inDims, outDims, randomness, chunkSize }`);
   } else {

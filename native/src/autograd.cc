@@ -85,6 +85,7 @@ void RegisterAutograd(napi_env env, napi_value exports) {
   ExportTensorProperties(env, exports, kProperties);
   RegisterAutogradEngine(env, exports);
   RegisterGradMode(env, exports);
+  RegisterFunctionalize(env, exports);
   RegisterJsCallbacks(env, exports);
   RegisterAutogradGraph(env, exports);
   RegisterAutogradMutation(env, exports);

@@ -104,6 +104,7 @@ void RegisterAutogradEngine(napi_env env, napi_value exports);
 void RegisterAutogradMutation(napi_env env, napi_value exports);
 void RegisterSelectiveCheckpoint(napi_env env, napi_value exports);
 void RegisterGradMode(napi_env env, napi_value exports);
+void RegisterFunctionalize(napi_env env, napi_value exports);
 void RegisterJsCallbacks(napi_env env, napi_value exports);
 
 }  // namespace tn

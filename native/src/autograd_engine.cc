@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "autograd.h"
+#include "functionalize.h"
 #include "compat.h"
 #include "dtypes.h"
 
@@ -288,6 +289,8 @@ Napi::Value AutogradGrad(const Napi::CallbackInfo& info) {
 // into the leaves, or only into `inputs` (tensors or GradientEdges) when given.
 Napi::Value Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (TransformsActive())
+    ThrowError("backward() called inside a functorch transform. This is not supported, please use functorch.grad or functorch.vjp instead or call backward() outside of functorch transforms.");
   std::vector<Root> roots = Roots(env, info[0], "tensors");
   std::vector<at::Tensor> given;
   if (!IsNullish(env, info[1])) given = TensorList(env, info[1], "gradient");

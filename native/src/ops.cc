@@ -486,7 +486,9 @@ std::string DescribeCall(const Call& c, bool method) {
 class MetadataGuard {
  public:
   void Watch(const at::Tensor& t) {
-    saved_.push_back({t, t.sizes().vec(), t.strides().vec(), t.storage_offset(), t.has_storage() ? t.storage() : c10::Storage()});
+    // Not a functional wrapper's storage: its resize_ refuses to grow a storage that anyone else holds.
+    const bool keepStorage = t.has_storage() && !t.key_set().has(c10::DispatchKey::Functionalize);
+    saved_.push_back({t, t.sizes().vec(), t.strides().vec(), t.storage_offset(), keepStorage ? t.storage() : c10::Storage()});
   }
   void Restore() {
     for (Saved& s : saved_) {

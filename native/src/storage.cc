@@ -80,6 +80,8 @@ Napi::Value GradDtype(const Napi::CallbackInfo& info) {
 }  // namespace
 
 at::Tensor StorageByteView(const at::Tensor& t) {
+  if (t.key_set().has(c10::DispatchKey::Functionalize))
+    ThrowError("a functional tensor (an argument or result inside torch.func.functionalize) has no storage of its own to read: read its values instead");
   c10::Storage storage = t.storage();  // c10 raises for tensors without storage (sparse, ...)
   at::NoGradGuard noGrad;
   at::Tensor bytes = at::empty({0}, at::TensorOptions().dtype(at::kByte).device(storage.device()));

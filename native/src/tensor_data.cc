@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "convert.h"
 #include "dtypes.h"
+#include "functionalize.h"
 #include "ops.h"
 
 namespace tn {
@@ -81,13 +82,17 @@ Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
   }
   if (numel != static_cast<int64_t>(length))
     ThrowRange("shape has " + std::to_string(numel) + " elements but the data has " + std::to_string(length));
-  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(src));
-  if (length) std::memcpy(t.data_ptr(), data, length * c10::elementSize(src));
-  if (!IsNullish(env, info[2])) {
-    c10::ScalarType dst = ToScalarType(info[2]);
-    if (dst != src) t = t.to(dst);
+  at::Tensor t;
+  {
+    OutsideTransformsGuard plain;  // a memory we can write, even inside torch.func.functionalize
+    t = at::empty(shape, at::TensorOptions().dtype(src));
+    if (length) std::memcpy(t.data_ptr(), data, length * c10::elementSize(src));
+    if (!IsNullish(env, info[2])) {
+      c10::ScalarType dst = ToScalarType(info[2]);
+      if (dst != src) t = t.to(dst);
+    }
   }
-  return Napi::Value(env, WrapTensor(env, std::move(t)));
+  return Napi::Value(env, WrapTensor(env, LiftFresh(std::move(t))));
 }
 
 // fromBuffer(arrayBuffer, byteOffset, count, dtype): a 1-D tensor over the buffer's memory, no copy.
@@ -181,7 +186,8 @@ Napi::Value ToTypedArray(const Napi::CallbackInfo& info) {
     CheckShareable(t, holds);
     if (BoxOf(env, info[0])->borrowed) ThrowType("the tensor views an ArrayBuffer (torch.frombuffer): use that buffer, or toTypedArray() for a copy");
   }
-  at::Tensor src = t.detach();
+  OutsideTransformsGuard plain;  // inside torch.func.functionalize: read the wrapper's current values
+  at::Tensor src = MemoryTensor(t).detach();
   // Autograd's ZeroTensor (e.g. the grad of sgn on real input) has no memory behind data_ptr().
   if (src._is_zerotensor()) src = at::zeros(src.sizes(), src.options());
   if (src.is_complex()) {
