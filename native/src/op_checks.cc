@@ -15,6 +15,7 @@
 #include <ATen/ops/logical_and.h>
 #include <ATen/ops/result_type.h>
 #include <c10/core/GradMode.h>
+#include <c10/util/accumulate.h>
 #include <c10/util/irange.h>
 
 #include <algorithm>
@@ -302,6 +303,28 @@ void CheckBatchNormBackward(const Arguments& a) {
       if (a.Has(name) && !a.Tensor(name).defined())
         ThrowError(std::string(name) + " must be defined in " + (training ? "training" : "evaluation") + " mode");
   CheckPerChannelLengths(a, channels, perChannel);
+}
+
+// Layer norm backward: the CPU kernel reads M * N values of grad_out and M of mean and rstd (M rows of
+// N = prod(normalized_shape) elements in input), checking none of those counts.
+void CheckLayerNormBackward(const Arguments& a) {
+  at::Tensor input = a.Tensor("input"), gradOut = a.Tensor("grad_out");
+  const c10::IValue* shape = a.Get("normalized_shape");
+  if (!IsDenseCpu(input) || !shape || !shape->isIntList()) return;
+  std::vector<int64_t> normalized = shape->toIntVector();
+  const int64_t axis = input.dim() - static_cast<int64_t>(normalized.size());
+  // libtorch refuses a normalized_shape that is not input's trailing shape itself.
+  if (normalized.empty() || axis < 0 || !std::equal(normalized.begin(), normalized.end(), input.sizes().begin() + axis)) return;
+  const int64_t rows = c10::multiply_integers(input.sizes().begin(), input.sizes().begin() + axis);
+  const int64_t cols = c10::multiply_integers(normalized);
+  if (rows == 0 || cols == 0) return;  // the kernel does not run
+  if (gradOut.defined() && gradOut.numel() != input.numel())
+    ThrowError("expected grad_out to have the " + std::to_string(input.numel()) + " elements of input " + Join(input.sizes()) + ", but got grad_out of shape " + Join(gradOut.sizes()));
+  for (const char* name : {"mean", "rstd"}) {
+    at::Tensor t = a.Tensor(name);
+    if (t.defined() && t.numel() != rows)
+      ThrowError(std::string("expected ") + name + " to have " + std::to_string(rows) + " elements (one per normalized row of input " + Join(input.sizes()) + "), but got " + name + " of shape " + Join(t.sizes()));
+  }
 }
 
 // Batch norm forward: reads C values from each per-channel tensor, and the running statistics in
@@ -1274,6 +1297,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_remove_batch_dim", {Run<CheckRemoveBatchDim>, nullptr}},
       {"aten::_stack", {Run<CheckStackInputs>, nullptr}},
       {"aten::native_batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
+      {"aten::native_layer_norm_backward", {Run<CheckLayerNormBackward>, nullptr}},
       {"aten::batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
       {"aten::reflection_pad1d_backward", {Run<CheckPadBackwardNd<1>>, nullptr}},
       {"aten::reflection_pad2d_backward", {Run<CheckPadBackwardNd<2>>, nullptr}},
