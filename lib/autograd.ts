@@ -18,11 +18,16 @@ const asyncRefused = (name: string): TypeError =>
       `while an async fn awaits it would apply to all other code that runs meanwhile; call ${name} around the synchronous tensor code inside your async function instead`,
   );
 
+/** Throws the refusal withMode gives an async function (for scopes that call fn some other way). */
+export function checkSynchronous(name: string, fn: unknown): void {
+  if (isAsyncFunction(fn)) throw asyncRefused(name);
+}
+
 // Runs fn with a mode entered and leaves it when fn returns (also used by torch.autocast). The mode is a thread-wide native
 // switch (per thread as in Python), which can't follow one async continuation: async fns are refused.
 export function withMode<T>(name: string, enter: () => void, leave: () => void, fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`${name}: expected a function, got ${fn === null ? 'null' : typeof fn}`);
-  if (isAsyncFunction(fn)) throw asyncRefused(name);
+  checkSynchronous(name, fn);
   enter();
   let result: T;
   try {

@@ -2,7 +2,7 @@
 // FunctionalTensorWrappers around its tensor arguments, so every in-place op and out= call inside becomes
 // its out-of-place twin (and with remove: 'mutations_and_views', every view op its *_copy twin). The
 // outputs come back as plain tensors; an argument that fn mutated gets the new contents copied back.
-import { withMode } from './autograd.js';
+import { checkSynchronous, withMode } from './autograd.js';
 import { native } from './native.js';
 import { readOptions } from './options.js';
 import { mapTree, treeLeaves, withLeaves } from './pytree.js';
@@ -31,13 +31,11 @@ export function functionalize<Args extends unknown[], R>(func: (...args: Args) =
   const { remove = 'mutations' } = readOptions('functionalize', options, ['remove']);
   if (remove !== 'mutations' && remove !== 'mutations_and_views') throw invalidRemove(remove);
   const reapplyViews = remove === 'mutations';
-  return (...args: Args): R => {
-    let level = -1;
-    return withMode(
-      'functionalize',
-      () => (level = native.functionalizeEnter(reapplyViews)),
-      () => native.functionalizeExit(level),
-      () => {
+  checkSynchronous('functionalize', func);
+  // withMode only for its refusal of a promise returned: the level itself is native, popped when fn returns or throws.
+  return (...args: Args): R =>
+    withMode('functionalize', () => {}, () => {}, () =>
+      native.functionalizeRun(reapplyViews, (level) => {
         const inputs = treeLeaves(args);
         const wrapped = inputs.map((v) => (isTensor(v) ? new Tensor(native.functionalWrap(handleOfTensor(v), level)) : v));
         const outputs = func(...(withLeaves(args, wrapped) as Args));
@@ -50,9 +48,8 @@ export function functionalize<Args extends unknown[], R>(func: (...args: Args) =
           if (isTensor(v)) native.functionalPropagateMutation(handleOfTensor(v), handleOfTensor(wrapped[i] as Tensor));
         });
         return unwrapped as R;
-      },
+      }),
     );
-  };
 }
 
 /**

@@ -62,8 +62,7 @@ export interface NativeAddon {
   enterDualLevel(forCall?: boolean): number;
   exitDualLevel(level: number): void;
   /** torch.func.functionalize's pieces (native/src/functionalize.cc): a transform level, wrappers in and out. */
-  functionalizeEnter(reapplyViews: boolean): number;
-  functionalizeExit(level: number): void;
+  functionalizeRun<R>(reapplyViews: boolean, fn: (level: number) => R): R;
   functionalWrap(h: Handle, level: number): Handle;
   functionalUnwrap(h: Handle, reapplyViews: boolean): Handle | undefined;
   functionalPropagateMutation(unwrapped: Handle, wrapped: Handle): void;

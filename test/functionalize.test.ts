@@ -175,7 +175,9 @@ describe('torch.func.functionalize: errors', () => {
   it('backward inside, nested functionalize and async functions fail as in Python', () => {
     expect(() => functionalize((x: T) => x.mul(2).sum().backward())(torch.ones([2], { requiresGrad: true }))).toThrow(fixture.errors.backward);
     expect(() => functionalize(functionalize((x: T) => x.add_(1)))(torch.ones([2]))).toThrow(fixture.errors.nested.split(' INTERNAL')[0]!);
-    expect(() => functionalize(async (x: T) => x)(torch.ones([1]))).toThrow('fn must be synchronous');
+    expect(() => functionalize(async (x: T) => x)).toThrow('fn must be synchronous');
+    expect(() => functionalize((x: T) => Promise.resolve(x))(torch.ones([1]))).toThrow('fn must be synchronous');
+    expect(torch._isFunctionalTensor(torch.ones([2]))).toBe(false);
   });
 
   it('grad, vjp, jvp and jacfwd refuse to run inside functionalize (they are built on autograd here, which it hides)', () => {

@@ -17,22 +17,18 @@ namespace {
 using at::functionalization::impl::isFunctionalTensor;
 using at::functionalization::impl::unsafeGetFunctionalWrapper;
 
-// _func_increment_nesting: pushes a functionalize level; remove='mutations' reapplies views on the way out.
-Napi::Value FunctionalizeEnter(const Napi::CallbackInfo& info) {
+// functionalizeRun(reapplyViews, fn): fn(level) with a functionalize level pushed (_func_increment_nesting;
+// remove='mutations' reapplies views on the way out) and popped when fn returns or throws, so that no
+// caller can leave one open.
+Napi::Value FunctionalizeRun(const Napi::CallbackInfo& info) {
   const bool reapplyViews = ToBool(info.Env(), info[0], "reapplyViews");
+  if (!info[1].IsFunction()) ThrowType("fn must be a function");
   const int64_t level = at::functorch::initAndPushDynamicLayer(at::functorch::TransformType::Functionalize, std::nullopt,
                                                                std::nullopt, std::nullopt, std::nullopt, reapplyViews);
-  return Napi::Value(info.Env(), FromInt64(info.Env(), level));
-}
-
-// _func_decrement_nesting: pops the level `level` (the innermost one; anything else is a bug in the caller).
-Napi::Value FunctionalizeExit(const Napi::CallbackInfo& info) {
-  const int64_t level = ToInt64(info.Env(), info[0], "level");
-  auto top = at::functorch::maybeCurrentDynamicLayer();
-  TORCH_CHECK(top.has_value() && top->key() == at::functorch::TransformType::Functionalize && top->layerId() == level,
-              "functionalize: level ", level, " is not the innermost transform level");
-  at::functorch::popDynamicLayerAndDeleteMetadata();
-  return info.Env().Undefined();
+  struct PopLevel {
+    ~PopLevel() { at::functorch::popDynamicLayerAndDeleteMetadata(); }
+  } pop;
+  return info[1].As<Napi::Function>().Call({Napi::Value(info.Env(), FromInt64(info.Env(), level))});
 }
 
 // _wrap_functional_tensor: a FunctionalTensorWrapper around the tensor, owned by level `level`.
@@ -99,8 +95,7 @@ at::Tensor LiftFresh(at::Tensor t) {
 
 void RegisterFunctionalize(napi_env env, napi_value exports) {
   static constexpr MethodEntry kEntries[] = {
-      {"functionalizeEnter", FunctionalizeEnter, "functionalize"},
-      {"functionalizeExit", FunctionalizeExit, "functionalize"},
+      {"functionalizeRun", FunctionalizeRun, "functionalize"},
       {"functionalWrap", FunctionalWrap, "functionalize"},
       {"functionalUnwrap", FunctionalUnwrap, "functionalize"},
       {"functionalPropagateMutation", FunctionalPropagateMutation, "functionalize"},
