@@ -21,7 +21,7 @@ if (!fs.existsSync(path.join(nodedir, 'include/node/node_api.h'))) {
 }
 // node-gyp wipes its build/ folder: build in a copy of the sources, so this checkout's build/ stays.
 const work = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'torchnode-prebuild-'));
-for (const item of ['package.json', 'binding.gyp', 'native/src', 'native/cmake', 'scripts/gyp-flags.cjs', 'scripts/libtorch.cjs'])
+for (const item of ['package.json', 'binding.gyp', 'native/src', 'native/shim', 'native/cmake', 'scripts/gyp-flags.cjs', 'scripts/libtorch.cjs'])
   fs.cpSync(path.join(root, item), path.join(work, item), { recursive: true });
 fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'));
 const r = spawnSync(process.execPath, [require.resolve('prebuildify/bin.js'), '--napi', '--tag-libc', '--strip', `--target=${process.versions.node}`, '--out', root], {
