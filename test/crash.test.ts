@@ -461,10 +461,16 @@ describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per 
     ['native_layer_norm_backward with an empty mean (SIGSEGV, seed 132)', 'torch.ops.aten.native_layer_norm_backward(torch.ones([9, 3]), torch.ones([9, 3]), [3], torch.zeros([0]), torch.zeros([9]), null, null, [true, false, false])', 'Error', 'expected mean to have 9 elements (one per normalized row of input [9, 3]), but got mean of shape [0]'],
     ['native_layer_norm_backward with a short rstd', 'torch.ops.aten.native_layer_norm_backward(torch.ones([9, 3]), torch.ones([9, 3]), [3], torch.zeros([9]), torch.zeros([3, 1]), null, null, [true, false, false])', 'Error', 'expected rstd to have 9 elements', 'but got rstd of shape [3, 1]'],
     ['native_layer_norm_backward with a one-element grad_out (reads past it)', 'torch.ops.aten.native_layer_norm_backward(torch.ones([1]), torch.ones([900, 3]), [3], torch.zeros([900]), torch.zeros([900]), null, null, [true, false, false])', 'Error', 'expected grad_out to have the 2700 elements of input [900, 3], but got grad_out of shape [1]'],
+    // triu/tril walk out's batches as b * out.stride(-3) (seed 139: heap corruption that aborted a later call).
+    ['triu into a channels_last_3d out (heap corruption, seed 139)', "torch.ops.aten.triu.out(torch.ones([1, 2, 2, 2, 2]), { out: torch.ones([1, 2, 2, 2, 2]).contiguous({ memoryFormat: 'channels_last_3d' }) })", 'Error', "out's batch dimensions must be laid out one after the other", 'strides [16, 1, 8, 4, 2]'],
+    ['tril into an out with its batch dims swapped (SIGSEGV in PyTorch)', 'torch.tril(torch.arange(120, { dtype: torch.float32 }).view([2, 3, 4, 5]), 0, { out: torch.zeros([3, 2, 4, 5]).permute([1, 0, 2, 3]) })', 'Error', 'strides [20, 40, 5, 1]'],
+    ['triu into a channels_last out (wrong values in PyTorch)', "torch.triu(torch.arange(120, { dtype: torch.float32 }).view([2, 3, 4, 5]), 0, { out: torch.zeros([2, 3, 4, 5]).contiguous({ memoryFormat: 'channels_last' }) })", 'Error', 'strides [60, 1, 15, 3]'],
   ])('%s', (_, code, kind, ...phrases) => expectThrows(code, kind, ...phrases));
 
   // Results from PyTorch 2.13.
   it.each([
+    ['triu into a channels_last out whose batch dims have size 1 (PyTorch: 116)', "torch.triu(torch.arange(20, { dtype: torch.float32 }).view([1, 1, 4, 5]), 0, { out: torch.zeros([1, 1, 4, 5]).contiguous({ memoryFormat: 'channels_last' }) }).sum().item()", '116'],
+    ['tril into a transposed 3-d out (PyTorch: 582)', 'torch.tril(torch.arange(60, { dtype: torch.float32 }).view([3, 4, 5]), -1, { out: torch.zeros([3, 5, 4]).transpose(1, 2) }).sum().item()', '582'],
     ['range into int64 with a whole step', 'torch.range(1, 3, 2, { dtype: torch.int64 })', '1,3'],
     ['arange by -1 near the top of int64', 'torch.arange(2n ** 62n, 2n ** 62n - 3n, -1)', '4611686018427387904,4611686018427387903,4611686018427387902'],
     ['arange by a large negative step across zero', 'torch.arange(0, -(2 ** 62), -(2 ** 61))', '0,-2305843009213693952'],

@@ -327,6 +327,20 @@ void CheckLayerNormBackward(const Arguments& a) {
   }
 }
 
+// triu/tril into `out`: the CPU kernel walks every batch of out's matrices as b * out.stride(-3), so out's
+// batch dims must form one run behind dim -3 (a channels_last out: wrong values, or writes past it).
+void CheckTriangularOut(const Arguments& a) {
+  at::Tensor self = a.Tensor("self"), out = a.Tensor("out");
+  if (!IsDenseCpu(self) || !IsDenseCpu(out) || out.dim() < 4 || self.numel() == 0 || out.sizes() != self.sizes()) return;
+  int64_t expected = out.stride(-3);
+  for (int64_t i = out.dim() - 3; i >= 0; --i) {
+    if (out.size(i) != 1 && out.stride(i) != expected)
+      ThrowError("out's batch dimensions must be laid out one after the other, as a contiguous out's are (the kernel steps through them by out.stride(-3)), but got out of shape " +
+                 Join(out.sizes()) + " and strides " + Join(out.strides()) + "; use a contiguous out");
+    expected *= out.size(i);
+  }
+}
+
 // Batch norm forward: reads C values from each per-channel tensor, and the running statistics in
 // evaluation mode (torch.batch_norm checks that; native_batch_norm and _native_batch_norm_legit do not).
 constexpr const char* kForwardPerChannel[] = {"weight", "bias", "running_mean", "running_var"};
@@ -1298,6 +1312,8 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::_stack", {Run<CheckStackInputs>, nullptr}},
       {"aten::native_batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
       {"aten::native_layer_norm_backward", {Run<CheckLayerNormBackward>, nullptr}},
+      {"aten::triu", {Run<CheckTriangularOut>, nullptr}},
+      {"aten::tril", {Run<CheckTriangularOut>, nullptr}},
       {"aten::batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
       {"aten::reflection_pad1d_backward", {Run<CheckPadBackwardNd<1>>, nullptr}},
       {"aten::reflection_pad2d_backward", {Run<CheckPadBackwardNd<2>>, nullptr}},
