@@ -26,8 +26,13 @@ Napi::Value FunctionalizeRun(const Napi::CallbackInfo& info) {
   const int64_t level = at::functorch::initAndPushDynamicLayer(at::functorch::TransformType::Functionalize, std::nullopt,
                                                                std::nullopt, std::nullopt, std::nullopt, reapplyViews);
   struct PopLevel {
-    ~PopLevel() { at::functorch::popDynamicLayerAndDeleteMetadata(); }
-  } pop;
+    int64_t level;
+    // A destructor must not throw: pop only our own level, which nothing else can have popped.
+    ~PopLevel() {
+      auto top = at::functorch::maybeCurrentDynamicLayer();
+      if (top && top->layerId() == level) at::functorch::popDynamicLayerAndDeleteMetadata();
+    }
+  } pop{level};
   return info[1].As<Napi::Function>().Call({Napi::Value(info.Env(), FromInt64(info.Env(), level))});
 }
 
