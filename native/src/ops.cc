@@ -3,6 +3,7 @@
 // shapes (unboxed_call.h). Overloads are resolved the way Python's argument parser does: positional
 // arguments in schema order, keyword arguments from a trailing options object (camelCase keys),
 // defaults from the schema, best-scoring overload wins.
+#include <ATen/FunctionalTensorWrapper.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/grad_mode.h>
 #include <ATen/core/LegacyTypeDispatch.h>
@@ -487,7 +488,7 @@ class MetadataGuard {
  public:
   void Watch(const at::Tensor& t) {
     // Not a functional wrapper's storage: its resize_ refuses to grow a storage that anyone else holds.
-    const bool keepStorage = t.has_storage() && !t.key_set().has(c10::DispatchKey::Functionalize);
+    const bool keepStorage = t.has_storage() && !at::functionalization::impl::isFunctionalTensor(t);
     saved_.push_back({t, t.sizes().vec(), t.strides().vec(), t.storage_offset(), keepStorage ? t.storage() : c10::Storage()});
   }
   void Restore() {

@@ -1,6 +1,7 @@
 // Storage-level accessors behind x.dataPtr(), x.untypedStorage(), x.shareMemory_() and x.gradDtype.
 // A storage is exposed to JS as a uint8 tensor over all its bytes: that handle keeps the c10
 // storage alive with the ordinary tensor finalizer, so storages need no GC code of their own.
+#include <ATen/FunctionalTensorWrapper.h>
 #include <ATen/MapAllocator.h>
 #include <ATen/StorageUtils.h>
 #include <ATen/core/Tensor.h>
@@ -80,7 +81,7 @@ Napi::Value GradDtype(const Napi::CallbackInfo& info) {
 }  // namespace
 
 at::Tensor StorageByteView(const at::Tensor& t) {
-  if (t.key_set().has(c10::DispatchKey::Functionalize))
+  if (at::functionalization::impl::isFunctionalTensor(t))
     ThrowError("a functional tensor (an argument or result inside torch.func.functionalize) has no storage of its own to read: read its values instead");
   c10::Storage storage = t.storage();  // c10 raises for tensors without storage (sparse, ...)
   at::NoGradGuard noGrad;
