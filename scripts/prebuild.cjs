@@ -19,9 +19,11 @@ if (!fs.existsSync(path.join(nodedir, 'include/node/node_api.h'))) {
   console.error(`prebuild: Node's headers are not in ${nodedir}/include/node`);
   process.exit(1);
 }
-// node-gyp wipes its build/ folder: build in a copy of the sources, so this checkout's build/ stays.
+// node-gyp wipes its build/ folder: build in a copy of the sources the package ships (package.json's
+// `files` but its build outputs, so that list stays the one record of them); this checkout's build/ stays.
 const work = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'torchnode-prebuild-'));
-for (const item of ['package.json', 'binding.gyp', 'native/src', 'native/shim', 'native/cmake', 'scripts/gyp-flags.cjs', 'scripts/libtorch.cjs'])
+const outputs = new Set(['dist', 'prebuilds']);
+for (const item of ['package.json', ...require('../package.json').files.filter((f) => !outputs.has(f))])
   fs.cpSync(path.join(root, item), path.join(work, item), { recursive: true });
 fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'));
 const r = spawnSync(process.execPath, [require.resolve('prebuildify/bin.js'), '--napi', '--tag-libc', '--strip', `--target=${process.versions.node}`, '--out', root], {
