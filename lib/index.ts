@@ -34,10 +34,34 @@ export { GradScaler } from './amp/grad_scaler.js';
 import { cpuAmp, cudaAmp } from './amp/deprecated.js';
 import { device as cudaDevice, deviceOf as cudaDeviceOf } from './cuda_device.js';
 import { cpu as cpuRuntime, cuda as cudaRuntime } from './runtime.js';
-/** torch.cuda: devices (and the device/deviceOf scopes), synchronization, seeding, memory statistics, and the deprecated torch.cuda.amp. */
-export const cuda = Object.freeze({ ...cudaRuntime, device: cudaDevice, deviceOf: cudaDeviceOf, amp: cudaAmp });
-/** torch.cpu: the CPU allocator's cache, and the deprecated torch.cpu.amp. */
-export const cpu = Object.freeze({ ...cpuRuntime, amp: cpuAmp });
+import * as streams from './stream.js';
+export { Stream, Event, type EventOptions } from './stream.js';
+/** torch.cuda: devices (and the device/deviceOf scopes), streams and events, synchronization, seeding, memory statistics, and the deprecated torch.cuda.amp. */
+export const cuda = Object.freeze({
+  ...cudaRuntime,
+  device: cudaDevice,
+  deviceOf: cudaDeviceOf,
+  Stream: streams.CudaStream,
+  Event: streams.CudaEvent,
+  currentStream: streams.currentStream,
+  defaultStream: streams.defaultStream,
+  setStream: streams.setStream,
+  stream: streams.stream,
+  isCurrentStreamCapturing: streams.isCurrentStreamCapturing,
+  amp: cudaAmp,
+});
+/** torch.cpu: the CPU allocator's cache, its one stream (which never waits), and the deprecated torch.cpu.amp. */
+export const cpu = Object.freeze({
+  ...cpuRuntime,
+  currentStream: streams.cpuCurrentStream,
+  stream: streams.cpuStream,
+  /** Nothing to wait for: the CPU runs work as it is issued. */
+  synchronize: (): void => {},
+  deviceCount: (): number => 1,
+  currentDevice: (): string => 'cpu',
+  amp: cpuAmp,
+});
+export * as accelerator from './accelerator.js';
 export * as func from './func.js';
 export { _isFunctionalTensor } from './func_functionalize.js';
 export * as fft from './generated/fft.js';
@@ -51,7 +75,7 @@ export { autograd } from './autograd_namespace.js';
 /** x.gradFn's class, torch.autograd.graph.Node (GradFn is its earlier name). */
 export { Node as GradFn } from './autograd_node.js';
 export { FunctionCtx } from './function.js';
-export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, hasLapack, hasMkl, hasOpenmp, hasSpectral, newaxis, compiledWithCxx11Abi, initNumThreads, isInferenceModeEnabled, isWarnAlwaysEnabled, setWarnAlways, setFlushDenormal, setDeterministicDebugMode, getDeterministicDebugMode, type DeterministicDebugMode, getDefaultDevice, setDefaultDevice, threadSafeGenerator, Stream, Event, nativeStats, buildInfo, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
+export { manualSeed, initialSeed, setNumThreads, getNumThreads, setNumInteropThreads, getNumInteropThreads, useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, hasLapack, hasMkl, hasOpenmp, hasSpectral, newaxis, compiledWithCxx11Abi, initNumThreads, isInferenceModeEnabled, isWarnAlwaysEnabled, setWarnAlways, setFlushDenormal, setDeterministicDebugMode, getDeterministicDebugMode, type DeterministicDebugMode, getDefaultDevice, setDefaultDevice, threadSafeGenerator, nativeStats, buildInfo, version, __version__, type BuildInfo, type TorchFeatures } from './runtime.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './print.js';
 export { ops, opSchemas, type OpFunction, type OpPacket } from './ops.js';
 export { testing, type AssertCloseOptions, type MakeTensorOptions } from './testing.js';

@@ -68,6 +68,33 @@ export interface NativeAddon {
   functionalPropagateMutation(unwrapped: Handle, wrapped: Handle): void;
   isFunctionalTensor(h: Handle): boolean;
   areTransformsActive(): boolean;
+  /** Streams, events and torch.accelerator (native/src/streams.cc); streams and events are opaque Externals. */
+  streamNew(device: string, priority: number): object;
+  streamCurrent(device: string): object;
+  streamDefault(device: string): object;
+  streamExchange(stream: object): object;
+  /** [streamId, deviceIndex, deviceType name, c10::DeviceType number] */
+  streamInfo(stream: object): [number, number, string, number];
+  streamQuery(stream: object): boolean;
+  streamSynchronize(stream: object): void;
+  streamIsCapturing(stream: object): boolean;
+  streamNativeHandle(stream: object): number | bigint;
+  streamWaitEvent(stream: object, event: object): void;
+  streamWaitStream(stream: object, other: object): void;
+  eventNew(device: string, enableTiming: boolean): object;
+  eventRecord(event: object, stream: object): void;
+  eventQuery(event: object): boolean;
+  eventSynchronize(event: object): void;
+  eventElapsedTime(start: object, end: object): number;
+  /** [deviceType name, deviceIndex (-1 until recorded), timing, eventId] */
+  eventInfo(event: object): [string, number, boolean, number | bigint];
+  tensorRecordStream(h: Handle, stream: object): void;
+  acceleratorType(): string | null;
+  acceleratorGetDeviceIndex(): number;
+  acceleratorExchangeDevice(index: number): number;
+  acceleratorSetStream(stream: object): void;
+  acceleratorCurrentStream(index: number): object;
+  acceleratorSynchronize(index: number): void;
   add(a: Handle, b: Handle | number, alpha?: number): Handle;
   sub(a: Handle, b: Handle | number, alpha?: number): Handle;
   mul(a: Handle, b: Handle | number): Handle;

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Python torch 2.13's answers for test/torch-settings.test.ts: build flags, qschemes, torch.Size,
-deterministic debug modes, autocast state and what autocast does to CPU matmuls, Stream/Event on
-the CPU, the error classes. Run: .venv/bin/python scripts/make-settings-fixtures.py"""
+deterministic debug modes, autocast state and what autocast does to CPU matmuls, the error classes. Run: .venv/bin/python scripts/make-settings-fixtures.py"""
 import json
 import os
 import warnings
@@ -77,10 +76,6 @@ fixture = {
                  "disabled": autocast_run(enabled=False), "noCache": autocast_run(cache_enabled=False)},
     "autocastUnknownDevice": error(lambda: torch.autocast("nosuch")),
     "nesting": [torch.autocast_increment_nesting(), torch.autocast_increment_nesting(), torch.autocast_decrement_nesting(), torch.autocast_decrement_nesting()],
-    "stream": {"str": str(torch.Stream("cpu")), "deviceType": torch.Stream("cpu").device_type, "deviceIndex": torch.Stream("cpu").device_index,
-               "query": torch.Stream("cpu").query(), "default": str(torch.Stream())},
-    "event": {"str": str(torch.Event("cpu")), "device": str(torch.Event("cpu").device), "query": torch.Event("cpu").query(),
-              "record": error(lambda: torch.Event("cpu").record())},
     "errors": {n: [c.__name__ for c in getattr(torch, n).__mro__] for n in ("AcceleratorError", "OutOfMemoryError", "FatalError", "JITException")},
 }
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "settings.json")

@@ -2,9 +2,14 @@
 new, storages, share_memory_, post-accumulate-grad hooks), legacy constructors and torch.asarray, as
 computed by PyTorch 2.13. Run: .venv/bin/python scripts/make-tensor-members-fixtures.py"""
 import json
+import os
+import sys
 import warnings
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_cases import run_case  # noqa: E402
 
 warnings.simplefilter('ignore')
 
@@ -22,10 +27,7 @@ def enc(v):
 
 
 def case(f):
-    try:
-        return enc(f())
-    except Exception as e:  # noqa: BLE001 - the error type is the expected value
-        return {'$': 'error', 'type': type(e).__name__, 'message': str(e).split('\n')[0]}
+    return run_case(f, enc)
 
 
 x = torch.arange(6.).reshape(2, 3)

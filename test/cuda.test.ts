@@ -359,6 +359,41 @@ describe.skipIf(!hasCuda)('CUDA', () => {
     expect(m.weight.grad!.sub(x.sum(0).expand(3, 4)).abs().max().item()).toBeLessThan(1e-5);
   });
 
+  it('streams and events: a side stream, waits, timing, recordStream, and the same through torch.accelerator', () => {
+    const main = torch.cuda.currentStream();
+    expect(main.equals(torch.cuda.defaultStream())).toBe(true);
+    const side = new torch.cuda.Stream(null, { priority: -1 });
+    expect([side.device.type, side.equals(main), side.query()]).toEqual(['cuda', false, true]);
+    expect(Number(side.cudaStream)).not.toBe(0);
+    torch.manualSeed(0);
+    const x = torch.randn([512, 512], { device: 'cuda' });
+    const start = new torch.cuda.Event({ enableTiming: true });
+    const end = new torch.cuda.Event({ enableTiming: true });
+    side.waitStream(main); // x was made on the main stream
+    const y = torch.cuda.stream(side, () => {
+      expect(torch.cuda.currentStream().equals(side)).toBe(true);
+      start.record();
+      const product = x.matmul(x);
+      end.record();
+      return product;
+    });
+    expect(torch.cuda.currentStream().equals(main)).toBe(true);
+    x.recordStream(side);
+    main.waitStream(side);
+    end.synchronize();
+    expect([end.query(), String(end.device)]).toEqual([true, `cuda:${torch.cuda.currentDevice()}`]);
+    expect(start.elapsedTime(end)).toBeGreaterThan(0);
+    expect(y.cpu().sub(x.cpu().matmul(x.cpu())).abs().max().item()).toBeLessThan(1e-2);
+    expect(String(torch.accelerator.currentAccelerator())).toBe('cuda');
+    expect(torch.accelerator.deviceCount()).toBe(torch.cuda.deviceCount());
+    side.run(() => expect(torch.accelerator.currentStream().equals(side)).toBe(true));
+    expect(torch.accelerator.currentStream().equals(main)).toBe(true);
+    const marker = side.recordEvent();
+    torch.accelerator.synchronize();
+    expect(marker.query()).toBe(true);
+    expect(() => new torch.Event('cpu').record(side)).toThrow(/does not match recording stream's device type/);
+  });
+
   it('worker threads run CUDA work side by side', async () => {
     const round = `(t) => t.tidy(() => {
       const x = t.ones([64, 64], { device: 'cuda' });

@@ -166,7 +166,7 @@ const cases: Record<string, () => unknown> = {
   ipu: () => x().ipu(),
   xpu: () => x().xpu(),
   mtia: () => x().mtia(),
-  'record_stream cpu': () => x().recordStream({}),
+  'record_stream cpu': () => x().recordStream(new torch.Stream()),
   'to_sparse_coo': () => [x().toSparseCoo().layout === torch.sparseCoo, x().toSparseCoo().toDense()],
 };
 

@@ -1,5 +1,5 @@
 // Top-level torch names that are settings, constants and small classes: build flags, qschemes,
-// torch.Size, class values (torch.dtype, ...), deterministic debug modes, autocast, Stream/Event, error
+// torch.Size, class values (torch.dtype, ...), deterministic debug modes, autocast, error
 // classes; against Python torch 2.13 (test/fixtures/settings.json, made by scripts/make-settings-fixtures.py).
 // Each test restores the global state it changes.
 import { readFileSync } from 'node:fs';
@@ -211,19 +211,6 @@ describe('autocast', () => {
   it('nests: an inner enabled: false region runs in float32 and the outer region resumes', () => {
     const [inner, outer] = torch.autocast('cpu', () => [torch.autocast('cpu', { enabled: false }, () => a.matmul(b)), a.matmul(b)]);
     expect([String(inner!.dtype), String(outer!.dtype)]).toEqual([fx.autocast.disabled.matmul.dtype, fx.autocast.default.matmul.dtype]);
-  });
-});
-
-describe('Stream and Event on the CPU', () => {
-  it('behave as Python\'s', () => {
-    const stream = new torch.Stream('cpu');
-    expect([String(stream), stream.deviceType, stream.deviceIndex, stream.query()]).toEqual([fx.stream.str, fx.stream.deviceType, fx.stream.deviceIndex, fx.stream.query]);
-    expect(String(new torch.Stream())).toBe(fx.stream.default);
-    expect(stream.synchronize()).toBeUndefined();
-    const event = new torch.Event('cpu');
-    expect([String(event), String(event.device), event.query()]).toEqual([fx.event.str, fx.event.device, fx.event.query]);
-    expect(() => event.record()).toThrow(fx.event.record.message);
-    expect(() => new torch.Stream('meta')).toThrow(/Stream: torchnode has streams and events only on the CPU/);
   });
 });
 

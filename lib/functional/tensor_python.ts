@@ -10,6 +10,7 @@ import { complex128, complex64, MemoryFormat, strided } from '../dtype.js';
 import { legacyNew } from '../legacy.js';
 import { native, type Handle } from '../native.js';
 import { UntypedStorage } from '../storage.js';
+import { nativeStream, type Stream } from '../stream.js';
 import { RemovableHandle } from '../hooks.js';
 import { handleOfTensor, Tensor } from '../tensor.js';
 import { installMethods } from './args.js';
@@ -94,8 +95,8 @@ declare module '../tensor.js' {
     'new'(...args: number[] | [TensorData | Tensor] | []): Tensor;
     /** x.toSparse(): a sparse COO tensor. */
     toSparseCoo(): Tensor;
-    /** CUDA streams: CPU tensors raise, as Python's aten::record_stream has no CPU kernel. */
-    recordStream(stream: unknown): void;
+    /** The caching allocator keeps this CUDA tensor's memory until the work queued on stream so far is done; CPU tensors raise, as aten::record_stream has no CPU kernel. */
+    recordStream(stream: Stream): void;
     /** Runs fn(x) after the gradient was accumulated into the leaf x's .grad; remove() takes it off. fn returning another Tensor is an error (as Python); other return values are ignored. */
     registerPostAccumulateGradHook(fn: (tensor: Tensor) => void): RemovableHandle;
     /** The storage (memory) under the tensor. */
@@ -336,9 +337,8 @@ installMethods({
   toSparseCoo(this: Tensor): Tensor {
     return aten('to_sparse', [this]) as Tensor;
   },
-  recordStream(this: Tensor, stream: unknown): void {
-    if (this.device.type === 'cpu') throw new Error(`recordStream: Could not run 'aten::record_stream' with arguments from the 'CPU' backend (CUDA tensors only)`);
-    return aten('record_stream', [this, stream]) as void;
+  recordStream(this: Tensor, stream: Stream): void {
+    native.tensorRecordStream(handleOfTensor(this), nativeStream(stream, 'recordStream'));
   },
   registerPostAccumulateGradHook(this: Tensor, hook: unknown): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`registerPostAccumulateGradHook: hook must be a function, got ${describe(hook)}`);

@@ -35,6 +35,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterStorage(env, exports);
     RegisterJit(env, exports);
     RegisterAoti(env, exports);
+    RegisterStreams(env, exports);
     RegisterOptim(env, exports);
     RegisterCpuAllocator(env, exports);
     DefineAddon(exports, {});

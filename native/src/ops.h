@@ -24,6 +24,7 @@ void RegisterSerialize(napi_env env, napi_value exports);
 void RegisterStorage(napi_env env, napi_value exports);
 void RegisterJit(napi_env env, napi_value exports);
 void RegisterAoti(napi_env env, napi_value exports);
+void RegisterStreams(napi_env env, napi_value exports);
 void RegisterOptim(napi_env env, napi_value exports);
 void RegisterCpuAllocator(napi_env env, napi_value exports);
 
