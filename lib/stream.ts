@@ -166,7 +166,7 @@ export class Event {
   get eventId(): number | bigint {
     return native.eventInfo(eventHandle(this, 'Event.eventId'))[3];
   }
-  /** Marks the point `stream` (by default the current stream of the event's device) has reached. */
+  /** Marks the point `stream` (by default the current stream of the current device) has reached. */
   record(stream?: Stream | null): void {
     const h = eventHandle(this, 'Event.record');
     native.eventRecord(h, stream === undefined || stream === null ? currentStreamOf(h) : streamHandle(stream, 'Event.record'));
@@ -198,10 +198,9 @@ export class Event {
   }
 }
 
-// The current stream of an event's device (the device it was recorded on, else the type's current one).
+// The current stream of the current device of the event's device type, as Python's record() and wait() take.
 function currentStreamOf(event: object): object {
-  const [type, index] = native.eventInfo(event);
-  return native.streamCurrent(index < 0 ? type : `${type}:${index}`);
+  return native.streamCurrent(native.eventInfo(event)[0]);
 }
 
 // ---------- torch.cuda's streams and events ----------
