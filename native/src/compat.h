@@ -2,6 +2,7 @@
 // one place: code elsewhere tests these macros, never version numbers.
 #pragma once
 #include <c10/core/AutogradState.h>
+#include <c10/core/Stream.h>
 #include <torch/csrc/autograd/edge.h>
 #include <torch/csrc/autograd/function.h>
 
@@ -51,6 +52,14 @@ NodePtr MakeNode(A&&... args) {
     return c10::make_intrusive<N>(std::forward<A>(args)...);
   }
 }
+
+// The device-generic capture query behind torch.Stream.is_capturing (DeviceGuardImplInterface::
+// isStreamCapturing) of newer releases: detected by its presence, as the switch below.
+template <typename Impl, typename = void>
+struct HasStreamCapturingQuery : std::false_type {};
+template <typename Impl>
+struct HasStreamCapturingQuery<Impl, std::void_t<decltype(std::declval<const Impl&>().isStreamCapturing(std::declval<const c10::Stream&>()))>>
+    : std::true_type {};
 
 // The grad layout enforcement switch (torch.autograd.enforce_grad_layout_policy) of newer releases:
 // detected by its presence in AutogradState, so no release number has to be guessed.

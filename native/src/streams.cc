@@ -12,6 +12,7 @@
 
 #include <limits>
 
+#include "compat.h"
 #include "convert.h"
 #include "handle.h"
 #include "napi_util.h"
@@ -103,9 +104,15 @@ Napi::Value StreamSynchronize(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+template <typename Impl>
+bool IsCapturing(const Impl& impl, const c10::Stream& stream) {
+  if constexpr (HasStreamCapturingQuery<Impl>::value) return impl.isStreamCapturing(stream);
+  return false;  // a release without the query: torchnode has no CUDA graphs, so nothing captures
+}
+
 Napi::Value StreamIsCapturing(const Napi::CallbackInfo& info) {
   const c10::Stream& stream = StreamOf(info[0]);
-  return Napi::Boolean::New(info.Env(), c10::impl::VirtualGuardImpl(stream.device_type()).isStreamCapturing(stream));
+  return Napi::Boolean::New(info.Env(), IsCapturing(c10::impl::VirtualGuardImpl(stream.device_type()), stream));
 }
 
 // streamNativeHandle(stream): the backend's own handle (a cudaStream_t's address), as Stream.native_handle.
