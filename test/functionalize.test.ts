@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { compare } from '../scripts/pyvalues.mjs';
+import { runWithGc } from './run-child.js';
 
 type T = torch.Tensor;
 interface Results { values: unknown[]; strides: number[][]; shares: boolean[][]; args_after: unknown[] }
@@ -203,5 +204,25 @@ describe('torch.func.functionalize in a worker thread', () => {
     await w.terminate();
     expect(after).toEqual([[1, 2, 3], [4, 5, 6]]);
     expect(stride).toEqual(fixture.cases['view_then_mutate/mutations']!.strides[0]);
+  });
+});
+
+describe('torch.func.functionalize without dispose', () => {
+  it('the GC frees the wrappers, results and copied-back mutations of 2,000 calls', () => {
+    const r = runWithGc(`
+      const x = torch.arange(6, { dtype: torch.float64 }).reshape([2, 3]);
+      const f = torch.func.functionalize((a, b) => {
+        a.view([-1]).add_(1);
+        const t = torch.tensor([1, 2, 3], { dtype: torch.float64 });
+        return [a.t(), a.mul(b).add(t), a.view([6])];
+      });
+      const call = () => f(x, x.add(0.5));
+      for (let i = 0; i < 20; i++) call();
+      const before = await settle();
+      for (let i = 0; i < 2000; i++) call();
+      const after = await settle();
+      return { grew: after - before, sum: x.sum().item() };`);
+    expect(r.grew).toBe(0);
+    expect(r.sum).toBe(15 + 6 * 2020); // every call's add_ reached x
   });
 });
