@@ -251,17 +251,17 @@ export function setStream(stream: Stream | null): void {
  * torch.cuda.stream(stream, fn): fn runs with `stream` current (and its GPU), and the previous stream and
  * GPU come back when fn returns or throws; a null stream runs fn as it is (Python's StreamContext).
  */
-export function stream<T>(stream: Stream | null, fn: () => T): T {
-  if (stream === null) return withMode('cuda.stream', () => {}, () => {}, fn);
-  streamHandle(stream, 'cuda.stream');
+export function stream<T>(target: Stream | null, fn: () => T): T {
+  if (target === null) return withMode('cuda.stream', () => {}, () => {}, fn);
+  streamHandle(target, 'cuda.stream');
   let sourcePrevious: CudaStream | null = null;
   let destinationPrevious: CudaStream | null = null;
   return withMode(
     'cuda.stream',
     () => {
       sourcePrevious = currentStream();
-      if (sourcePrevious.deviceIndex !== stream.deviceIndex) destinationPrevious = currentStream(stream.deviceIndex);
-      setStream(stream);
+      if (sourcePrevious.deviceIndex !== target.deviceIndex) destinationPrevious = currentStream(target.deviceIndex);
+      setStream(target);
     },
     () => {
       if (destinationPrevious !== null) setStream(destinationPrevious);
