@@ -249,11 +249,12 @@ export function setStream(stream: Stream | null): void {
 
 /**
  * torch.cuda.stream(stream, fn): fn runs with `stream` current (and its GPU), and the previous stream and
- * GPU come back when fn returns or throws; a null stream runs fn as it is (Python's StreamContext).
+ * GPU come back when fn returns or throws; a null stream, or no usable GPU, runs fn as it is (Python's
+ * StreamContext).
  */
 export function stream<T>(target: Stream | null, fn: () => T): T {
-  if (target === null) return withMode('cuda.stream', () => {}, () => {}, fn);
-  streamHandle(target, 'cuda.stream');
+  if (target !== null) streamHandle(target, 'cuda.stream');
+  if (target === null || !cuda.isAvailable()) return withMode('cuda.stream', () => {}, () => {}, fn);
   let sourcePrevious: CudaStream | null = null;
   let destinationPrevious: CudaStream | null = null;
   return withMode(

@@ -34,6 +34,11 @@ def with_device_index(i):
         return "ran"
 
 
+def with_cuda_stream(s):
+    with torch.cuda.stream(s):
+        return "ran"
+
+
 def with_cpu_stream(s):
     with torch.cpu.stream(s):
         return "ran"
@@ -87,6 +92,7 @@ cases = {
     "accelerator emptyCache": lambda: torch.accelerator.empty_cache(),
     "cpu stream functions": lambda: [torch.cpu.synchronize(), torch.cpu.device_count(), torch.cpu.current_device(), with_cpu_stream(None)],
     "cuda setStream null, stream null": lambda: [torch.cuda.set_stream(None), torch.cuda.stream(None).__enter__()],
+    "cuda stream without a GPU": lambda: with_cuda_stream(cpu),
 }
 fixture = {"torch": torch.__version__, "cases": {name: case(f) for name, f in cases.items()}}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "streams.json")

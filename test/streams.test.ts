@@ -57,6 +57,7 @@ const cases: Record<string, () => unknown> = {
   'accelerator emptyCache': () => torch.accelerator.emptyCache(),
   'cpu stream functions': () => [torch.cpu.synchronize(), torch.cpu.deviceCount(), torch.cpu.currentDevice(), torch.cpu.stream(null, () => 'ran')],
   'cuda setStream null, stream null': () => [torch.cuda.setStream(null), torch.cuda.stream(null, () => undefined)],
+  'cuda stream without a GPU': () => torch.cuda.stream(cpu, () => 'ran'),
 };
 
 // Where the JS message differs from Python's on purpose: what JS says instead, and why.
