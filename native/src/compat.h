@@ -53,12 +53,18 @@ NodePtr MakeNode(A&&... args) {
   }
 }
 
-// The device-generic capture query behind torch.Stream.is_capturing (DeviceGuardImplInterface::
-// isStreamCapturing) of newer releases: detected by its presence, as the switch below.
+// The device-generic stream queries behind torch.Stream.is_capturing and native_handle
+// (DeviceGuardImplInterface::isStreamCapturing, getStreamNativeHandle) of newer releases: detected by
+// their presence, as the switch below.
 template <typename Impl, typename = void>
 struct HasStreamCapturingQuery : std::false_type {};
 template <typename Impl>
 struct HasStreamCapturingQuery<Impl, std::void_t<decltype(std::declval<const Impl&>().isStreamCapturing(std::declval<const c10::Stream&>()))>>
+    : std::true_type {};
+template <typename Impl, typename = void>
+struct HasStreamNativeHandle : std::false_type {};
+template <typename Impl>
+struct HasStreamNativeHandle<Impl, std::void_t<decltype(std::declval<const Impl&>().getStreamNativeHandle(std::declval<c10::Stream>()))>>
     : std::true_type {};
 
 // The grad layout enforcement switch (torch.autograd.enforce_grad_layout_policy) of newer releases:

@@ -115,11 +115,17 @@ Napi::Value StreamIsCapturing(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), IsCapturing(c10::impl::VirtualGuardImpl(stream.device_type()), stream));
 }
 
+template <typename Impl>
+void* NativeHandle(const Impl& impl, const c10::Stream& stream) {
+  if constexpr (HasStreamNativeHandle<Impl>::value) return impl.getStreamNativeHandle(stream);
+  ThrowError("this libtorch has no device-generic stream handle (DeviceGuardImplInterface::getStreamNativeHandle)");
+}
+
 // streamNativeHandle(stream): the backend's own handle (a cudaStream_t's address), as Stream.native_handle.
 Napi::Value StreamNativeHandle(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const c10::Stream& stream = StreamOf(info[0]);
-  void* handle = c10::impl::VirtualGuardImpl(stream.device_type()).getStreamNativeHandle(stream);
+  void* handle = NativeHandle(c10::impl::VirtualGuardImpl(stream.device_type()), stream);
   return Napi::Value(env, FromInt64(env, static_cast<int64_t>(reinterpret_cast<intptr_t>(handle))));
 }
 
