@@ -220,7 +220,10 @@ describe('torch.func.functionalize without dispose', () => {
       for (let i = 0; i < 20; i++) call();
       const before = await settle();
       for (let i = 0; i < 2000; i++) call();
-      const after = await settle();
+      // After this many calls the last few frees can show only some collections later (one tensor, in
+      // about half the runs, over up to three settles): settle again while above the start. A leak stays.
+      let after = await settle();
+      for (let k = 0; k < 10 && after > before; k++) after = await settle();
       return { grew: after - before, sum: x.sum().item() };`);
     expect(r.grew).toBe(0);
     expect(r.sum).toBe(15 + 6 * 2020); // every call's add_ reached x
