@@ -85,20 +85,24 @@ export function synchronize(device: number | DeviceLike | null = null): void {
   native.acceleratorSynchronize(index ?? native.acceleratorGetDeviceIndex());
 }
 
-// The accelerator's memory statistics are CUDA's caching allocator's here; without an accelerator, Python's error.
-function cudaOnly<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
-  return (...args: A): R => {
+// The accelerator's memory functions: CUDA's caching allocator's here, after Python's "Cannot access
+// accelerator device when none is available." check.
+function perDevice<R>(name: string, f: (index: number | null) => R): (device?: number | DeviceLike | null) => R {
+  return (device = null) => {
     native.acceleratorGetDeviceIndex();
-    return f(...args);
+    return f(deviceIndexOf(device, `accelerator.${name}`));
   };
 }
 
 /** Bytes held by tensors on a device of the accelerator. */
-export const memoryAllocated = cudaOnly((device: number | DeviceLike | null = null): number => cuda.memoryAllocated(deviceIndexOf(device, 'accelerator.memoryAllocated')));
-export const maxMemoryAllocated = cudaOnly((device: number | DeviceLike | null = null): number => cuda.maxMemoryAllocated(deviceIndexOf(device, 'accelerator.maxMemoryAllocated')));
+export const memoryAllocated = perDevice('memoryAllocated', cuda.memoryAllocated);
+export const maxMemoryAllocated = perDevice('maxMemoryAllocated', cuda.maxMemoryAllocated);
 /** Bytes the accelerator's caching allocator holds, used or cached. */
-export const memoryReserved = cudaOnly((device: number | DeviceLike | null = null): number => cuda.memoryReserved(deviceIndexOf(device, 'accelerator.memoryReserved')));
-export const maxMemoryReserved = cudaOnly((device: number | DeviceLike | null = null): number => cuda.maxMemoryReserved(deviceIndexOf(device, 'accelerator.maxMemoryReserved')));
-export const resetPeakMemoryStats = cudaOnly((device: number | DeviceLike | null = null): void => cuda.resetPeakMemoryStats(deviceIndexOf(device, 'accelerator.resetPeakMemoryStats')));
+export const memoryReserved = perDevice('memoryReserved', cuda.memoryReserved);
+export const maxMemoryReserved = perDevice('maxMemoryReserved', cuda.maxMemoryReserved);
+export const resetPeakMemoryStats = perDevice('resetPeakMemoryStats', cuda.resetPeakMemoryStats);
 /** Gives the accelerator's cached, unused blocks back to the driver. */
-export const emptyCache = cudaOnly((): void => cuda.emptyCache());
+export function emptyCache(): void {
+  native.acceleratorGetDeviceIndex();
+  cuda.emptyCache();
+}
