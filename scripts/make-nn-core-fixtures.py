@@ -10,6 +10,7 @@ import importlib.util
 import json
 import math
 import os
+import warnings
 from collections import OrderedDict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,6 +19,7 @@ mf = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mf)  # pins ATEN_CPU_CAPABILITY and one thread before torch loads
 
 import torch  # noqa: E402
+import torch.nn.utils.prune  # noqa: E402,F401  (a submodule torch.nn.utils does not import)
 from torch import nn  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "nn-core.json")
@@ -162,10 +164,133 @@ def module():
     record("half.stateDict", list(n3.state_dict().values()))
 
 
+# Layers built while the global registration hooks log every call: the same calls in the same order in Node.
+REGISTRATION_CASES = {
+    "Linear": lambda: nn.Linear(4, 3),
+    "LinearNoBias": lambda: nn.Linear(4, 3, bias=False),
+    "Bilinear": lambda: nn.Bilinear(2, 3, 4),
+    "Conv2d": lambda: nn.Conv2d(2, 4, 3),
+    "ConvTranspose1d": lambda: nn.ConvTranspose1d(2, 4, 3, bias=False),
+    "LazyLinear": lambda: nn.LazyLinear(3),
+    "BatchNorm2d": lambda: nn.BatchNorm2d(3),
+    "BatchNorm2dNoStats": lambda: nn.BatchNorm2d(3, affine=False, track_running_stats=False),
+    "LayerNorm": lambda: nn.LayerNorm([3, 4]),
+    "GroupNorm": lambda: nn.GroupNorm(2, 4),
+    "InstanceNorm1d": lambda: nn.InstanceNorm1d(3, affine=True, track_running_stats=True),
+    "RMSNorm": lambda: nn.RMSNorm(4),
+    "Embedding": lambda: nn.Embedding(10, 3),
+    "EmbeddingBag": lambda: nn.EmbeddingBag(10, 3),
+    "PReLU": lambda: nn.PReLU(),
+    "LSTM": lambda: nn.LSTM(3, 4, num_layers=2, bidirectional=True),
+    "GRUCell": lambda: nn.GRUCell(3, 4),
+    "MultiheadAttention": lambda: nn.MultiheadAttention(4, 2),
+    "MultiheadAttentionKVDims": lambda: nn.MultiheadAttention(4, 2, kdim=3, vdim=5),
+    "TransformerEncoderLayer": lambda: nn.TransformerEncoderLayer(4, 2, dim_feedforward=8),
+    "AdaptiveLogSoftmaxWithLoss": lambda: nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4]),
+    "CrossEntropyLoss": lambda: nn.CrossEntropyLoss(weight=torch.ones(3)),
+    "Sequential": lambda: nn.Sequential(OrderedDict([("conv", nn.Conv2d(1, 2, 3)), ("act", nn.ReLU())])),
+    "ModuleList": lambda: nn.ModuleList([nn.ReLU(), nn.Tanh()]),
+    "ModuleDict": lambda: nn.ModuleDict({"a": nn.ReLU(), "b": nn.Tanh()}),
+    "ParameterList": lambda: nn.ParameterList([nn.Parameter(torch.zeros(2)), torch.ones(3)]),
+    "ParameterDict": lambda: nn.ParameterDict({"a": nn.Parameter(torch.zeros(2)), "b": torch.ones(1)}),
+}
+
+
+
+class Symmetric(nn.Module):
+    def forward(self, x):
+        return x.triu() + x.triu(1).T
+
+
+# The nn.utils and optim helpers that register or swap things, applied to a module made under the hooks:
+# (make, act), logged during act only.
+def _pruned():
+    return torch.nn.utils.prune.l1_unstructured(nn.Linear(3, 3), "weight", 0.5)
+
+
+UTILITY_CASES = {
+    "weightNorm": (lambda: nn.Linear(3, 3), lambda m: nn.utils.weight_norm(m)),
+    "spectralNorm": (lambda: nn.Linear(3, 3), lambda m: nn.utils.spectral_norm(m)),
+    "pruneL1": (lambda: nn.Linear(3, 3), lambda m: torch.nn.utils.prune.l1_unstructured(m, "weight", 0.5)),
+    "pruneRemove": (_pruned, lambda m: torch.nn.utils.prune.remove(m, "weight")),
+    "parametrize": (lambda: nn.Linear(3, 3), lambda m: torch.nn.utils.parametrize.register_parametrization(m, "weight", Symmetric())),
+    "parametrizationsWeightNorm": (lambda: nn.Linear(3, 3), lambda m: nn.utils.parametrizations.weight_norm(m)),
+    "lazyForward": (lambda: nn.LazyLinear(3), lambda m: m(torch.ones(2, 4))),
+    "loadStateDictAssign": (lambda: nn.Linear(3, 3), lambda m: m.load_state_dict(nn.Linear(3, 3).state_dict(), assign=True)),
+    "toEmpty": (lambda: nn.Linear(3, 3, device="meta"), lambda m: m.to_empty(device="cpu")),
+    "averagedModel": (lambda: nn.Linear(3, 3), lambda m: torch.optim.swa_utils.AveragedModel(m)),
+    "fuseConvBnEval": (lambda: (nn.Conv2d(2, 2, 3).eval(), nn.BatchNorm2d(2).eval()), lambda m: nn.utils.fuse_conv_bn_eval(*m)),
+}
+
+
+def shape_text(t):
+    if t is None:
+        return "None"
+    if isinstance(t, nn.parameter.UninitializedTensorMixin):
+        return "uninitialized"
+    return "x".join(map(str, t.shape))
+
+
+def registration():
+    from torch.nn.modules import module as nn_module
+    log = []
+
+    def on_parameter(m, name, p):
+        log.append(f"parameter {type(m).__name__}.{name} {shape_text(p)}")
+        if name == "scale":
+            return nn.Parameter(p.detach() * 3)
+
+    def on_buffer(m, name, b):
+        log.append(f"buffer {type(m).__name__}.{name} {shape_text(b)}")
+        if name == "steps":
+            return b + 5
+
+    def on_module(m, name, sub):
+        log.append(f"module {type(m).__name__}.{name} {'None' if sub is None else type(sub).__name__}")
+        if isinstance(sub, nn.Tanh):
+            return nn.ReLU()
+
+    handles = [nn_module.register_module_parameter_registration_hook(on_parameter),
+               nn_module.register_module_buffer_registration_hook(on_buffer),
+               nn_module.register_module_module_registration_hook(on_module)]
+    for name, make in REGISTRATION_CASES.items():
+        log.clear()
+        make()
+        record(f"registration.{name}", list(log))
+    for name, (make, act) in UTILITY_CASES.items():
+        made = make()
+        log.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # weight_norm's deprecation
+            act(made)
+        record(f"registration.{name}", list(log))
+    log.clear()
+    torch.manual_seed(0)
+    net = Net()
+    record("registration.net", list(log))
+    log.clear()
+    net.steps = torch.ones(2)
+    net.fc1 = nn.Linear(4, 3)
+    net.scale = nn.Parameter(torch.ones(1))
+    net.add_module("gate", None)
+    net.register_parameter("unused2", None)
+    net.body[0] = nn.Tanh()
+    record("registration.assignments", list(log))
+    record("registration.stateDict", [[k, v] for k, v in net.state_dict().items()])
+    record("registration.repr", repr(net))
+    for h in handles:
+        h.remove()
+    log.clear()
+    net.fc1 = nn.Linear(4, 3)
+    net.register_buffer("late", torch.zeros(1))
+    record("registration.afterRemove", list(log))
+
+
 def main():
     torch.set_num_threads(1)
     inits()
     module()
+    registration()
     with open(OUT, "w") as f:
         json.dump({"meta": {"torch": torch.__version__}, "values": values}, f, indent=0)
         f.write("\n")

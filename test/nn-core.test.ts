@@ -263,3 +263,169 @@ describe('containers', () => {
     expect(() => new nn.ModuleDict({ x: 1 as never })).toThrow('not a Module');
   });
 });
+
+describe('global registration hooks (nn.registerModule{Parameter,Buffer,Module}RegistrationHook)', () => {
+  const shapeText = (t: torch.Tensor | null): string => (t === null ? 'None' : nn.parameter.isLazy(t) ? 'uninitialized' : t.shape.join('x'));
+  const log: string[] = [];
+  // The fixture script's hooks: they log every call, and replace `scale` (x3), `steps` (+5) and every Tanh (ReLU).
+  const install = (): torch.utils.hooks.RemovableHandle[] => [
+    nn.registerModuleParameterRegistrationHook((m, name, p) => {
+      log.push(`parameter ${m.constructor.name}.${name} ${shapeText(p)}`);
+      if (name === 'scale') return new nn.Parameter(p.detach().mul(3));
+    }),
+    nn.registerModuleBufferRegistrationHook((m, name, b) => {
+      log.push(`buffer ${m.constructor.name}.${name} ${shapeText(b)}`);
+      if (name === 'steps') return b!.add(5);
+    }),
+    nn.registerModuleModuleRegistrationHook((m, name, sub) => {
+      log.push(`module ${m.constructor.name}.${name} ${sub === null ? 'None' : sub.constructor.name}`);
+      if (sub instanceof nn.Tanh) return new nn.ReLU();
+    }),
+  ];
+  const layers: Record<string, () => torch.nn.Module> = {
+    Linear: () => new nn.Linear(4, 3),
+    LinearNoBias: () => new nn.Linear(4, 3, { bias: false }),
+    Bilinear: () => new nn.Bilinear(2, 3, 4),
+    Conv2d: () => new nn.Conv2d(2, 4, 3),
+    ConvTranspose1d: () => new nn.ConvTranspose1d(2, 4, 3, { bias: false }),
+    LazyLinear: () => new nn.LazyLinear(3),
+    BatchNorm2d: () => new nn.BatchNorm2d(3),
+    BatchNorm2dNoStats: () => new nn.BatchNorm2d(3, { affine: false, trackRunningStats: false }),
+    LayerNorm: () => new nn.LayerNorm([3, 4]),
+    GroupNorm: () => new nn.GroupNorm(2, 4),
+    InstanceNorm1d: () => new nn.InstanceNorm1d(3, { affine: true, trackRunningStats: true }),
+    RMSNorm: () => new nn.RMSNorm(4),
+    Embedding: () => new nn.Embedding(10, 3),
+    EmbeddingBag: () => new nn.EmbeddingBag(10, 3),
+    PReLU: () => new nn.PReLU(),
+    LSTM: () => new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true }),
+    GRUCell: () => new nn.GRUCell(3, 4),
+    MultiheadAttention: () => new nn.MultiheadAttention(4, 2),
+    MultiheadAttentionKVDims: () => new nn.MultiheadAttention(4, 2, { kdim: 3, vdim: 5 }),
+    TransformerEncoderLayer: () => new nn.TransformerEncoderLayer(4, 2, 8),
+    AdaptiveLogSoftmaxWithLoss: () => new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4]),
+    CrossEntropyLoss: () => new nn.CrossEntropyLoss({ weight: torch.ones(3) }),
+    Sequential: () => new nn.Sequential({ conv: new nn.Conv2d(1, 2, 3), act: new nn.ReLU() }),
+    ModuleList: () => new nn.ModuleList([new nn.ReLU(), new nn.Tanh()]),
+    ModuleDict: () => new nn.ModuleDict({ a: new nn.ReLU(), b: new nn.Tanh() }),
+    ParameterList: () => new nn.ParameterList([new nn.Parameter(torch.zeros(2)), torch.ones(3)]),
+    ParameterDict: () => new nn.ParameterDict({ a: new nn.Parameter(torch.zeros(2)), b: torch.ones(1) }),
+  };
+
+  it('every layer registers the same parameters, buffers and submodules in the same order as PyTorch', () => {
+    const handles = install();
+    try {
+      for (const [name, make] of Object.entries(layers)) {
+        log.length = 0;
+        make();
+        expect([name, ...log]).toEqual([name, ...strings(`registration.${name}`)]);
+      }
+    } finally {
+      for (const h of handles) h.remove();
+    }
+  });
+
+  it('the nn.utils and optim helpers register (or only swap) the same things as PyTorch\'s', () => {
+    class Symmetric extends nn.Module {
+      override forward(x: torch.Tensor): torch.Tensor {
+        return x.triu().add(x.triu(1).T);
+      }
+    }
+    const { prune, parametrize } = nn.utils;
+    const helpers: Record<string, [() => unknown, (made: never) => unknown]> = {
+      weightNorm: [() => new nn.Linear(3, 3), (m: torch.nn.Linear) => nn.utils.weightNorm(m)],
+      spectralNorm: [() => new nn.Linear(3, 3), (m: torch.nn.Linear) => nn.utils.spectralNorm(m)],
+      pruneL1: [() => new nn.Linear(3, 3), (m: torch.nn.Linear) => prune.l1Unstructured(m, 'weight', 0.5)],
+      pruneRemove: [() => prune.l1Unstructured(new nn.Linear(3, 3), 'weight', 0.5), (m: torch.nn.Linear) => prune.remove(m, 'weight')],
+      parametrize: [() => new nn.Linear(3, 3), (m: torch.nn.Linear) => parametrize.registerParametrization(m, 'weight', new Symmetric())],
+      parametrizationsWeightNorm: [() => new nn.Linear(3, 3), (m: torch.nn.Linear) => nn.utils.parametrizations.weightNorm(m)],
+      lazyForward: [() => new nn.LazyLinear(3), (m: torch.nn.LazyLinear) => m.call(torch.ones(2, 4))],
+      loadStateDictAssign: [() => new nn.Linear(3, 3), (m: torch.nn.Linear) => m.loadStateDict(new nn.Linear(3, 3).stateDict(), { assign: true })],
+      toEmpty: [() => new nn.Linear(3, 3, { device: 'meta' }), (m: torch.nn.Linear) => m.toEmpty({ device: 'cpu' })],
+      averagedModel: [() => new nn.Linear(3, 3), (m: torch.nn.Linear) => new torch.optim.swaUtils.AveragedModel(m)],
+      fuseConvBnEval: [() => [new nn.Conv2d(2, 2, 3).eval(), new nn.BatchNorm2d(2).eval()], ([conv, bn]: [torch.nn.Conv2d, torch.nn.BatchNorm2d]) => nn.utils.fuseConvBnEval(conv, bn)],
+    };
+    const handles = install();
+    try {
+      for (const [name, [make, act]] of Object.entries(helpers)) {
+        const made = make();
+        log.length = 0;
+        act(made as never);
+        expect([name, ...log]).toEqual([name, ...strings(`registration.${name}`)]);
+      }
+    } finally {
+      for (const h of handles) h.remove();
+    }
+  });
+
+  it('class fields, register* calls and later assignments run the hooks, and their replacements are kept', () => {
+    const handles = install();
+    let net: Net;
+    try {
+      log.length = 0;
+      torch.manualSeed(0);
+      net = new Net();
+      expect(log).toEqual(strings('registration.net'));
+      log.length = 0;
+      net.steps = torch.ones(2);
+      net.fc1 = new nn.Linear(4, 3);
+      net.scale = new nn.Parameter(torch.ones(1));
+      net.addModule('gate', null);
+      net.registerParameter('unused2', null); // None is registered without the hooks, as in Python
+      net.body[0] = new nn.Tanh(); // Python's `net.body[0] = nn.Tanh()`
+      expect(log).toEqual(strings('registration.assignments'));
+    } finally {
+      for (const h of handles) h.remove();
+    }
+    const sd = net.stateDict();
+    expectValue('registration.stateDict', Object.entries(sd));
+    expect(String(net)).toBe(str('registration.repr'));
+    log.length = 0;
+    net.fc1 = new nn.Linear(4, 3);
+    net.registerBuffer('late', torch.zeros(1));
+    expect(log).toEqual(strings('registration.afterRemove'));
+  });
+
+  it('register* calls reach modules made before the hook; a module made without hooks is no Proxy', async () => {
+    const { types } = await import('node:util');
+    const before = new nn.Linear(2, 2);
+    expect(types.isProxy(before)).toBe(false);
+    const seen: string[] = [];
+    const note = (m: torch.nn.Module, name: string): void => void seen.push(`${m.constructor.name}.${name}`);
+    const handles = [nn.registerModuleBufferRegistrationHook(note), nn.registerModuleParameterRegistrationHook(note), nn.registerModuleModuleRegistrationHook(note)];
+    try {
+      before.registerBuffer('mask', torch.ones(2));
+      expect(seen).toEqual(['Linear.mask']);
+      const during = new nn.BatchNorm1d(2);
+      expect(types.isProxy(during)).toBe(true);
+      seen.length = 0;
+      expect(during.call(torch.ones(3, 2)).shape).toEqual([3, 2]); // a watched module works as any other
+      // conversions and functionalCall's swaps rewrite slots without registering, as Python's _apply and swap_tensor
+      during.double();
+      expect(during.running_mean!.dtype).toBe(torch.float64);
+      torch.func.functionalCall(during, { weight: torch.zeros(2, { dtype: torch.float64 }), running_mean: torch.zeros(2, { dtype: torch.float64 }) },
+        [torch.ones(3, 2, { dtype: torch.float64 })]);
+      expect(seen).toEqual([]);
+    } finally {
+      for (const h of handles) h.remove();
+    }
+  });
+
+  it('a hook that throws leaves the registration undone; non-functions are refused', () => {
+    const m = new nn.Linear(2, 2);
+    const h = nn.registerModuleBufferRegistrationHook(() => {
+      throw new Error('no buffers here');
+    });
+    try {
+      expect(() => m.registerBuffer('mask', torch.ones(2))).toThrow('no buffers here');
+      expect(m.namedBuffers()).toEqual([]);
+      expect(() => new nn.BatchNorm1d(2)).toThrow('no buffers here');
+    } finally {
+      h.remove();
+    }
+    m.registerBuffer('mask', torch.ones(2));
+    expect(m.namedBuffers().map(([n]) => n)).toEqual(['mask']);
+    expect(() => nn.registerModuleParameterRegistrationHook(3 as never)).toThrow('registerModuleParameterRegistrationHook: expected a function, got');
+    expect(nn.modules.module.registerModuleModuleRegistrationHook).toBe(nn.registerModuleModuleRegistrationHook);
+  });
+});

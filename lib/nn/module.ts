@@ -17,6 +17,7 @@ import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 import type { Node } from '../autograd_node.js';
 import { Buffer, isLazy, ownedParameter, Parameter } from './parameter.js';
+import { isQuiet, quietly } from './_registration.js';
 
 // c10's has_compatible_shallow_copy_type, as far as it matters here: `tensor.data = other` keeps the
 // parameter only between tensors of one kind (dense or sparse, meta or not).
@@ -169,7 +170,59 @@ function throughHook(state: BackwardHookState, side: 'input' | 'output', values:
   return Array.isArray(values) ? out : out[0];
 }
 
-export class Module {
+// Python's register_module_{parameter,buffer,module}_registration_hook: hook(module, name, value) may return a replacement.
+export type ParameterRegistrationHook = (module: Module, name: string, param: Parameter) => Parameter | null | undefined | void;
+export type BufferRegistrationHook = (module: Module, name: string, buffer: Tensor | null) => Tensor | null | undefined | void;
+export type ModuleRegistrationHook = (module: Module, name: string, submodule: Module | null) => Module | null | undefined | void;
+const registrationHooks = { parameter: [] as ParameterRegistrationHook[], buffer: [] as BufferRegistrationHook[], module: [] as ModuleRegistrationHook[] };
+type RegistrationKind = keyof typeof registrationHooks;
+
+function runRegistrationHooks<T>(kind: RegistrationKind, module: Module, name: string, value: T): T {
+  if (isQuiet()) return value;
+  for (const hook of [...registrationHooks[kind]] as ((m: Module, n: string, v: T) => T | null | undefined | void)[]) {
+    const output = hook(module, name, value);
+    if (output !== undefined && output !== null) value = output;
+  }
+  return value;
+}
+
+/** Which registration an assignment `module[name] = value` is (Module's bookkeeping decides; set in its static block). */
+let registrationKindOf: (module: Module, name: string, value: unknown) => RegistrationKind | null;
+
+// JS cannot intercept `this.fc = …` on an ordinary object, so a module made while a registration hook is
+// registered is a Proxy whose defineProperty trap (where class fields and assignments both end) runs the
+// hooks. It is a base class so that Module's #private fields are stamped on the Proxy itself.
+class RegistrationWatch {
+  constructor() {
+    if (registrationHooks.parameter.length + registrationHooks.buffer.length + registrationHooks.module.length === 0) return;
+    const proxy: this = new Proxy(this, {
+      defineProperty(target, key, desc) {
+        if (isQuiet() || typeof key !== 'string' || !('value' in desc)) return Reflect.defineProperty(target, key, desc);
+        const module = proxy as unknown as Module;
+        const kind = registrationKindOf(module, key, desc.value);
+        return Reflect.defineProperty(target, key, kind === null ? desc : { ...desc, value: runRegistrationHooks(kind, module, key, desc.value) });
+      },
+    });
+    return proxy;
+  }
+}
+
+export class Module extends RegistrationWatch {
+  static {
+    // Python's __setattr__: a Parameter registers a parameter, a Module (or None over a submodule) a
+    // submodule, a Buffer (or anything over a registered buffer) a buffer; None over a parameter, nothing.
+    registrationKindOf = (m, name, value) => {
+      if (!(#record in m)) return null; // Module's own fields, before its record exists
+      const record = m.#record;
+      if (record.buffers.has(name)) return 'buffer';
+      if (value instanceof Parameter) return 'parameter';
+      if (value instanceof Module) return 'module';
+      if (value instanceof Buffer) return 'buffer';
+      if ((value === null || value === undefined) && (record.noneModules.has(name) || Object.getOwnPropertyDescriptor(m, name)?.value instanceof Module)) return 'module';
+      return null;
+    };
+  }
+
   /** Training mode (dropout active, batch statistics); set by train()/eval(). */
   training = true;
   readonly #record = new ModuleRecord();
@@ -258,8 +311,9 @@ export class Module {
     }
     if (tensor !== null && !isTensor(tensor))
       throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    const value = runRegistrationHooks('buffer', this, name, tensor);
     this.#record.buffers.set(name, persistent);
-    (this as unknown as Record<string, unknown>)[name] = tensor === null ? null : keep(tensor);
+    quietly(() => ((this as unknown as Record<string, unknown>)[name] = value === null ? null : keep(value)));
   }
 
   /** Adds a parameter (or a None placeholder) under `name`, as assigning a Parameter does. */
@@ -273,15 +327,17 @@ export class Module {
       throw new TypeError(`cannot assign '${isTensor(param) ? 'torch.Tensor' : describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     else if (param.gradFn !== null)
       throw new Error(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
-    (this as unknown as Record<string, unknown>)[name] = param;
+    const value = param === null ? null : runRegistrationHooks('parameter', this, name, param); // Python registers None without the hooks
+    quietly(() => ((this as unknown as Record<string, unknown>)[name] = value));
   }
 
   /** Adds a child module (or a None placeholder) under `name`. */
   addModule(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new TypeError(`${describe(module)} is not a Module subclass`);
     if (!Object.hasOwn(this, name)) checkName(name, 'module', this);
-    if (module === null) this.#record.noneModules.add(name);
-    (this as unknown as Record<string, unknown>)[name] = module;
+    const value = runRegistrationHooks('module', this, name, module);
+    if (value === null) this.#record.noneModules.add(name);
+    quietly(() => ((this as unknown as Record<string, unknown>)[name] = value));
   }
 
   /** Same as addModule. */
@@ -494,7 +550,8 @@ export class Module {
   protected _apply(fn: (t: Tensor) => Tensor, recurse = true): this {
     if (recurse) for (const m of this.children()) m._apply(fn);
     const self = this as unknown as Record<string, unknown>;
-    noGrad(() => {
+    // Python writes the converted tensors into _parameters and _buffers directly: no registration hooks
+    quietly(() => noGrad(() => {
       for (const [name, p] of this.#scan().params) {
         if (p === null) continue;
         // A lazy parameter's placeholder is converted too: it materializes on that device and dtype, as in PyTorch.
@@ -519,7 +576,7 @@ export class Module {
         const applied = fn(b);
         if (applied !== b) self[name] = keep(applied);
       }
-    });
+    }));
     return this;
   }
 
@@ -797,7 +854,7 @@ export class Module {
     return '';
   }
   /** Python's repr(module). */
-  toString(): string {
+  override toString(): string {
     const extra = this.extraRepr();
     const extraLines = extra ? extra.split('\n') : [];
     const childLines = this.#scan().modules.map(([key, m]) => `(${key}): ${addIndent(m === null ? 'None' : m.toString(), 2)}`);
@@ -871,6 +928,32 @@ export function registerModuleBackwardHook(hook: BackwardHook): RemovableHandle 
   if (globalHooks.isFullBackward === true) throw new Error(MIXED_GLOBAL_BACKWARD_HOOKS);
   globalHooks.isFullBackward = false;
   return globalHook(globalHooks.backward, hook, 'registerModuleBackwardHook');
+}
+
+function registrationHook(kind: RegistrationKind, hook: unknown, what: string): RemovableHandle {
+  checkHook(hook, what);
+  const list = registrationHooks[kind] as unknown[];
+  list.push(hook);
+  return new RemovableHandle(() => {
+    const i = list.indexOf(hook);
+    if (i >= 0) list.splice(i, 1);
+  });
+}
+/**
+ * register_module_parameter_registration_hook: hook(module, name, param) runs when any module registers a
+ * parameter (registerParameter, or assigning a Parameter: class fields included, in modules made while a
+ * registration hook is registered); a returned Parameter is registered instead.
+ */
+export function registerModuleParameterRegistrationHook(hook: ParameterRegistrationHook): RemovableHandle {
+  return registrationHook('parameter', hook, 'registerModuleParameterRegistrationHook');
+}
+/** register_module_buffer_registration_hook: hook(module, name, buffer) on registerBuffer and buffer assignments; may return a replacement. */
+export function registerModuleBufferRegistrationHook(hook: BufferRegistrationHook): RemovableHandle {
+  return registrationHook('buffer', hook, 'registerModuleBufferRegistrationHook');
+}
+/** register_module_module_registration_hook: hook(module, name, submodule) on addModule and submodule assignments; may return a replacement. */
+export function registerModuleModuleRegistrationHook(hook: ModuleRegistrationHook): RemovableHandle {
+  return registrationHook('module', hook, 'registerModuleModuleRegistrationHook');
 }
 
 const MIXED_BACKWARD_HOOKS = 'Cannot use both regular backward hooks and full backward hooks on a single Module. Please use only one of them.';

@@ -2,6 +2,7 @@
 import { type Tensor, isTensor } from '../../tensor.js';
 import { describe, readOptions } from '../../options.js';
 import { Module } from '../module.js';
+import { quietly } from '../_registration.js';
 import { norm } from '../../functional/python_ops.js';
 import * as ops from '../../generated/functions.js';
 import { Buffer, Parameter } from '../parameter.js';
@@ -56,6 +57,10 @@ type ModuleInternals = Module & {
  * submodules copied, tensors shared between places stay shared in the copy. Hooks are not copied.
  */
 export function deepcopyModule<M extends Module>(module: M, memo = new Map<unknown, unknown>()): M {
+  return quietly(() => copyModule(module, memo)); // Python's deepcopy registers nothing: no registration hooks
+}
+
+function copyModule<M extends Module>(module: M, memo: Map<unknown, unknown>): M {
   const seen = memo.get(module);
   if (seen) return seen as M;
   const m = module as unknown as ModuleInternals;

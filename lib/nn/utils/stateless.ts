@@ -3,6 +3,7 @@
 import { type Tensor, isTensor } from '../../tensor.js';
 import { readOptions, describe, isOptionsObject } from '../../options.js';
 import { Module } from '../module.js';
+import { quietly } from '../_registration.js';
 import { warn } from '../../warnings.js';
 
 export interface FunctionalCallOptions {
@@ -97,7 +98,7 @@ function setSlot(module: Module, attr: string, value: Slot): void {
   }
   const record = module as unknown as Record<string, unknown>;
   if (value === MISSING) delete record[attr];
-  else record[attr] = value;
+  else quietly(() => (record[attr] = value)); // Python swaps in _parameters/_buffers directly: no registration hooks
 }
 
 /** _untie_named_tensors_map: a value given for one of several tied names goes to all of them. */
