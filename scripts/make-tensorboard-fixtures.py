@@ -12,14 +12,16 @@ import shutil
 import tempfile
 import time
 
+import numpy as np
 import torch
 from google.protobuf import json_format
 from tensorboard.backend.event_processing import event_file_loader
 from tensorboard.plugins.hparams import plugin_data_pb2 as hparams_pb2
+from tensorboard.plugins.pr_curve import plugin_data_pb2 as pr_curve_pb2
 from tensorboard.plugins.text import plugin_data_pb2 as text_pb2
 from torch.utils.tensorboard import SummaryWriter
 
-PLUGINS = {"hparams": hparams_pb2.HParamsPluginData, "text": text_pb2.TextPluginData}
+PLUGINS = {"hparams": hparams_pb2.HParamsPluginData, "text": text_pb2.TextPluginData, "pr_curves": pr_curve_pb2.PrCurvePluginData}
 INT64 = {"step", "size"}
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures")
 
@@ -87,6 +89,22 @@ def main():
         w.add_images("grid_nhwc", torch.randint(0, 256, (3, 2, 5, 3), dtype=torch.uint8), 6, walltime=125.0, dataformats="NHWC")
         w.add_text("note", "hello **world** ü", 2, walltime=130.0)
         w.add_scalars("run/x", {"a": 1.0, "b": 2.5}, 5, walltime=140.0)
+        torch.manual_seed(1)
+        labels, predictions = torch.randint(0, 2, (100,)), torch.rand(100)
+        w.add_pr_curve("pr", labels, predictions, 1, walltime=160.0)
+        w.add_pr_curve("pr_10", labels, predictions, 2, num_thresholds=10, walltime=161.0)
+        w.add_pr_curve("pr_weighted", labels.bool(), predictions.double(), 3, num_thresholds=50,
+                       weights=np.linspace(0.5, 2.0, 100), walltime=162.0)
+        # predictions on the thresholds: floor(p * 126) differs between float32 and float64 for some of them
+        w.add_pr_curve("pr_on_thresholds", torch.arange(100) % 2, torch.arange(100.0) / 126, 4, walltime=162.5)
+        w.add_pr_curve("pr_capped", labels, predictions * 1.2 - 0.1, 4, num_thresholds=500, walltime=163.0)
+        w.add_pr_curve_raw("pr_raw", [10, 8, 3], [5, 2, 0], [0, 3, 5], [0, 2, 7], [0.66, 0.8, 1.0], [1.0, 0.8, 0.3], 5,
+                           num_thresholds=3, walltime=164.0)
+        w.add_custom_scalars({"Taiwan": {"twse": ["Multiline", ["twse/0050", "twse/2330"]]},
+                              "USA": {"dow": ["Margin", ["dow/aaa", "dow/bbb", "dow/ccc"]],
+                                      "nasdaq": ["Multiline", ["nasdaq/aaa"]]}})
+        w.add_custom_scalars_multilinechart(["loss", "run/x"])
+        w.add_custom_scalars_marginchart(["a", "b", "c"], category="cat", title="margins")
         w.add_hparams({"lr": 0.1, "bs": 32, "opt": "sgd", "flag": True, "skip": None}, {"hparam/acc": 0.9},
                       hparam_domain_discrete={"opt": ["sgd", "adam"], "bs": [16, 32]}, run_name="hp", global_step=3)
         w.close()

@@ -96,6 +96,18 @@ describe('SummaryWriter writes what PyTorch writes', () => {
     ];
     w.addText('note', 'hello **world** ü', 2, 130.0);
     w.addScalars('run/x', { a: 1.0, b: 2.5 }, 5, 140.0);
+    torch.manualSeed(1);
+    const [labels, predictions] = [torch.randint(0, 2, [100]), torch.rand(100)];
+    w.addPrCurve('pr', labels, predictions, 1, undefined, undefined, 160.0);
+    w.addPrCurve('pr_10', labels, predictions, 2, 10, undefined, 161.0);
+    w.addPrCurve('pr_weighted', labels.bool(), predictions.double(), 3, 50, torch.linspace(0.5, 2.0, 100, { dtype: torch.float64 }), 162.0);
+    w.addPrCurve('pr_on_thresholds', torch.arange(100).remainder(2), torch.arange(100.0).div(126), 4, undefined, undefined, 162.5);
+    w.addPrCurve('pr_capped', labels, predictions.mul(1.2).sub(0.1), 4, 500, undefined, 163.0);
+    w.addPrCurveRaw('pr_raw', [10, 8, 3], [5, 2, 0], [0, 3, 5], [0, 2, 7], [0.66, 0.8, 1.0], [1.0, 0.8, 0.3], 5, 3, undefined, 164.0);
+    w.addCustomScalars({ Taiwan: { twse: ['Multiline', ['twse/0050', 'twse/2330']] },
+      USA: { dow: ['Margin', ['dow/aaa', 'dow/bbb', 'dow/ccc']], nasdaq: ['Multiline', ['nasdaq/aaa']] } });
+    w.addCustomScalarsMultilinechart(['loss', 'run/x']);
+    w.addCustomScalarsMarginchart(['a', 'b', 'c'], 'cat', 'margins');
     w.addHparams({ lr: 0.1, bs: 32, opt: 'sgd', flag: true, skip: null }, { 'hparam/acc': 0.9 }, { hparamDomainDiscrete: { opt: ['sgd', 'adam'], bs: [16, 32] }, runName: 'hp', globalStep: 3 });
     await Promise.all(images);
     await w.close();
@@ -272,6 +284,15 @@ describe('bad input', () => {
     expect(() => new SummaryWriter(join(root, 'bad2'), { maxQueue: 0 })).toThrow(RangeError);
     expect(() => new SummaryWriter(join(root, 'bad3'), { flushSec: 1 } as never)).toThrow(/unknown option 'flushSec'/);
     expect(() => w.addGraph({} as never, torch.ones(1))).toThrow(/model must be a module/);
+    expect(() => w.addPrCurve('p', [0, 1, 1], [0.5, 0.2])).toThrow(/labels and predictions must have as many elements \(3 and 2\)/);
+    expect(() => w.addPrCurve('p', [0, 1], [0.5, 0.2], 0, 1)).toThrow(/num_thresholds must be an integer >= 2/);
+    expect(() => w.addPrCurve('p', [0, 1], [0.5, 0.2], 0, 10, [1])).toThrow(/weights must have as many elements/);
+    expect(() => w.addPrCurve('p', 'x' as never, [0.5])).toThrow(/labels must be a Tensor or an array of numbers/);
+    expect(() => w.addPrCurveRaw('p', [1, 2], [1], [0], [0], [1], [1])).toThrow(/the six rows must have the same length, got 2, 1/);
+    expect(() => w.addCustomScalars({ c: { chart: ['Margin', ['a', 'b']] } })).toThrow(/a Margin chart needs 3 tags/);
+    expect(() => w.addCustomScalars({ c: { chart: 'loss' as never } })).toThrow(/chart 'chart' must be \['Multiline' or 'Margin', tags\]/);
+    expect(() => w.addCustomScalars([] as never)).toThrow(/layout must be an object of categories/);
+    expect(() => w.addCustomScalarsMarginchart(['a'])).toThrow('Expected 3 tags, got 1.');
   });
   it('the generated descriptor matches the .proto files', () => {
     execFileSync(process.execPath, [new URL('../scripts/gen-tensorboard-proto.mjs', import.meta.url).pathname, '--check'], { stdio: 'pipe' });

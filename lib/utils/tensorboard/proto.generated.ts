@@ -868,6 +868,96 @@ export const TENSORBOARD_PROTO = {
       }
      }
     },
+    "Chart": {
+     "oneofs": {
+      "content": {
+       "oneof": [
+        "multiline",
+        "margin"
+       ]
+      }
+     },
+     "fields": {
+      "title": {
+       "type": "string",
+       "id": 1
+      },
+      "multiline": {
+       "type": "MultilineChartContent",
+       "id": 2
+      },
+      "margin": {
+       "type": "MarginChartContent",
+       "id": 3
+      }
+     }
+    },
+    "MultilineChartContent": {
+     "fields": {
+      "tag": {
+       "rule": "repeated",
+       "type": "string",
+       "id": 1
+      }
+     }
+    },
+    "MarginChartContent": {
+     "fields": {
+      "series": {
+       "rule": "repeated",
+       "type": "Series",
+       "id": 1
+      }
+     },
+     "nested": {
+      "Series": {
+       "fields": {
+        "value": {
+         "type": "string",
+         "id": 1
+        },
+        "lower": {
+         "type": "string",
+         "id": 2
+        },
+        "upper": {
+         "type": "string",
+         "id": 3
+        }
+       }
+      }
+     }
+    },
+    "Category": {
+     "fields": {
+      "title": {
+       "type": "string",
+       "id": 1
+      },
+      "chart": {
+       "rule": "repeated",
+       "type": "Chart",
+       "id": 2
+      },
+      "closed": {
+       "type": "bool",
+       "id": 3
+      }
+     }
+    },
+    "Layout": {
+     "fields": {
+      "version": {
+       "type": "int32",
+       "id": 1
+      },
+      "category": {
+       "rule": "repeated",
+       "type": "Category",
+       "id": 2
+      }
+     }
+    },
     "ScalarPluginData": {
      "fields": {
       "version": {
@@ -900,6 +990,18 @@ export const TENSORBOARD_PROTO = {
       },
       "converted_to_tensor": {
        "type": "bool",
+       "id": 2
+      }
+     }
+    },
+    "PrCurvePluginData": {
+     "fields": {
+      "version": {
+       "type": "int32",
+       "id": 1
+      },
+      "num_thresholds": {
+       "type": "uint32",
        "id": 2
       }
      }

@@ -1,5 +1,5 @@
 // Reading event files back (TensorFlow's summary_iterator): every record's CRCs checked, each Event
-// decoded, with the plugin contents of hparams/text summaries decoded too. A torchnode extra.
+// decoded, with the plugin contents of hparams/text/scalars/PR-curve summaries decoded too. A torchnode extra.
 import { decodeMessage } from './proto.js';
 import { readRecords } from './record.js';
 
@@ -7,6 +7,7 @@ const PLUGIN_CONTENT: Record<string, string> = {
   hparams: 'tensorboard.hparams.HParamsPluginData',
   text: 'tensorboard.TextPluginData',
   scalars: 'tensorboard.ScalarPluginData',
+  pr_curves: 'tensorboard.PrCurvePluginData',
 };
 
 /** The Events of an event file (or its bytes) as plain objects with the .proto field names. */

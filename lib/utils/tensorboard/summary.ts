@@ -62,30 +62,35 @@ function uniformEdges(first: number, last: number, n: number): Float64Array {
   return edges;
 }
 
-/** numpy.histogram(values, bins): counts and edges; bins is a count (equal bins over [min, max]) or the edges. */
-export function numpyHistogram(fn: string, values: Float64Array, bins: number | ArrayLike<number>): { counts: number[]; edges: Float64Array } {
+/**
+ * numpy.histogram(values, bins, range, weights): counts (or the weights' float64 sums, added in input
+ * order as bincount does) and edges; bins is a count (equal bins over `range`, default [min, max]) or the edges.
+ */
+export function numpyHistogram(fn: string, values: Float64Array, bins: number | ArrayLike<number>, range?: [number, number], weights?: Float64Array): { counts: number[]; edges: Float64Array } {
+  const weightOf = (k: number): number => (weights === undefined ? 1 : weights[k]);
   if (typeof bins === 'number') {
     if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`${fn}: bins must be a positive integer, got ${bins}`);
-    let first = Infinity, last = -Infinity;
-    for (const x of values) {
-      if (Number.isNaN(x)) { first = last = NaN; break; }
-      if (x < first) first = x;
-      if (x > last) last = x;
-    }
+    let [first, last] = range ?? [Infinity, -Infinity];
+    if (range === undefined)
+      for (const x of values) {
+        if (Number.isNaN(x)) { first = last = NaN; break; }
+        if (x < first) first = x;
+        if (x > last) last = x;
+      }
     if (!Number.isFinite(first) || !Number.isFinite(last)) throw new RangeError(`${fn}: autodetected range of [${first}, ${last}] is not finite`);
     if (first === last) { first -= 0.5; last += 0.5; }
     const edges = uniformEdges(first, last, bins);
     const counts = new Array<number>(bins).fill(0);
     const denom = last - first;
-    for (const x of values) {
-      if (!(x >= first && x <= last)) continue;
+    values.forEach((x, k) => {
+      if (!(x >= first && x <= last)) return;
       // numpy's fast path: index from the position, then corrected by comparison with the edges.
       let i = Math.trunc(((x - first) / denom) * bins);
       if (i === bins) i--;
       if (x < edges[i]) i--;
       else if (x >= edges[i + 1] && i !== bins - 1) i++;
-      counts[i]++;
-    }
+      counts[i] += weightOf(k);
+    });
     return { counts, edges };
   }
   const edges = Float64Array.from(bins);
@@ -261,4 +266,103 @@ export function hparams(
     hparamsSummary('_hparams_/session_start_info', { session_start_info: { hparams: sessionHparams } }),
     hparamsSummary('_hparams_/session_end_info', { session_end_info: { status: 'STATUS_SUCCESS' } }),
   ];
+}
+
+/** The PR-curve plugin's summary of a 6 x numThresholds table: TP, FP, TN, FN, precision, recall (as float32). */
+function prCurveSummary(tag: string, rows: ArrayLike<number>[], numThresholds: number): SummaryObject {
+  const content = encodeMessage('tensorboard.PrCurvePluginData', { version: 0, num_thresholds: numThresholds });
+  const width = rows[0]!.length;
+  const floatVal = rows.flatMap((r) => Array.from(r));
+  return {
+    value: [{
+      tag,
+      metadata: { plugin_data: { plugin_name: 'pr_curves', content } },
+      tensor: { dtype: 'DT_FLOAT', float_val: floatVal, tensor_shape: { dim: [{ size: rows.length }, { size: width }] } },
+    }],
+  };
+}
+
+// Python's make_np for the PR-curve inputs: a Tensor's values (float32 unless it is float64), or a number array as float64.
+function curveInput(fn: string, name: string, v: unknown): { values: Float64Array; float32: boolean } {
+  if (isTensor(v)) return { values: flatFloat64(fn, v), float32: v.dtype !== float64 };
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) return { values: flatFloat64(fn, v), float32: v instanceof Float32Array };
+  throw new TypeError(`${fn}: ${name} must be a Tensor or an array of numbers, got ${describe(v)}`);
+}
+
+/**
+ * summary.pr_curve: tensorboard's compute_curve. Predictions in [0, 1] fall in numThresholds buckets
+ * (floor(p * (n - 1)), multiplied in the predictions' precision as numpy does); per bucket the weighted
+ * positives and negatives are summed, then accumulated from the top threshold down.
+ */
+export function prCurve(tag: string, labels: unknown, predictions: unknown, numThresholds = 127, weights?: unknown): SummaryObject {
+  const fn = 'SummaryWriter.addPrCurve';
+  if (!Number.isInteger(numThresholds) || numThresholds < 2) throw new RangeError(`${fn}: num_thresholds must be an integer >= 2, got ${numThresholds}`);
+  const n = Math.min(numThresholds, 127); // PyTorch's cap ("value > 127 breaks protobuf")
+  const y = curveInput(fn, 'labels', labels).values;
+  const p = curveInput(fn, 'predictions', predictions);
+  if (y.length !== p.values.length) throw new RangeError(`${fn}: labels and predictions must have as many elements (${y.length} and ${p.values.length})`);
+  let w: Float64Array | null = null;
+  if (weights !== undefined && weights !== null) {
+    w = typeof weights === 'number' ? new Float64Array(y.length).fill(weights) : curveInput(fn, 'weights', weights).values;
+    if (w.length !== y.length) throw new RangeError(`${fn}: weights must have as many elements as labels (${w.length} and ${y.length})`);
+  }
+  const buckets = p.values.map((x) => Math.trunc(Math.floor(p.float32 ? Math.fround(x * (n - 1)) : x * (n - 1))));
+  const positive = y.map((l, i) => l * (w ? w[i] : 1));
+  const negative = y.map((l, i) => (1 - l) * (w ? w[i] : 1));
+  const tpBuckets = numpyHistogram(fn, buckets, n, [0, n - 1], positive).counts;
+  const fpBuckets = numpyHistogram(fn, buckets, n, [0, n - 1], negative).counts;
+  const reverseCumsum = (b: number[]): Float64Array => {
+    const out = new Float64Array(n);
+    let acc = 0;
+    for (let i = n - 1; i >= 0; i--) out[i] = acc += b[i]!;
+    return out;
+  };
+  const tp = reverseCumsum(tpBuckets);
+  const fp = reverseCumsum(fpBuckets);
+  const tn = fp.map((v) => fp[0]! - v);
+  const fnCounts = tp.map((v) => tp[0]! - v);
+  const MINIMUM_COUNT = 1e-7;
+  const precision = tp.map((v, i) => v / Math.max(MINIMUM_COUNT, v + fp[i]!));
+  const recall = tp.map((v, i) => v / Math.max(MINIMUM_COUNT, v + fnCounts[i]!));
+  return prCurveSummary(tag, [tp, fp, tn, fnCounts, precision, recall], n);
+}
+
+/** summary.pr_curve_raw: the six rows given (each numThresholds long), stacked as pr_curve stores them. */
+export function prCurveRaw(tag: string, rows: unknown[], numThresholds = 127): SummaryObject {
+  const fn = 'SummaryWriter.addPrCurveRaw';
+  const names = ['true_positive_counts', 'false_positive_counts', 'true_negative_counts', 'false_negative_counts', 'precision', 'recall'];
+  const values = rows.map((r, i) => curveInput(fn, names[i]!, r).values);
+  if (values.some((v) => v.length !== values[0]!.length)) throw new RangeError(`${fn}: the six rows must have the same length, got ${values.map((v) => v.length).join(', ')}`);
+  if (!Number.isInteger(numThresholds) || numThresholds < 1) throw new RangeError(`${fn}: num_thresholds must be a positive integer, got ${numThresholds}`);
+  return prCurveSummary(tag, values, Math.min(numThresholds, 127));
+}
+
+/** A custom-scalars layout: { category: { chartTitle: ['Multiline', tags] | ['Margin', [value, lower, upper]] } }. */
+export type CustomScalarsLayout = Record<string, Record<string, readonly [string, readonly string[]]>>;
+
+/** summary.custom_scalars: the layout proto as the string tensor of the "custom_scalars__config__" summary. */
+export function customScalars(layout: CustomScalarsLayout): SummaryObject {
+  const fn = 'SummaryWriter.addCustomScalars';
+  const isDict = (d: unknown): d is Record<string, unknown> => typeof d === 'object' && d !== null && !Array.isArray(d);
+  if (!isDict(layout)) throw new TypeError(`${fn}: layout must be an object of categories, got ${describe(layout)}`);
+  const category = Object.entries(layout).map(([title, charts]) => {
+    if (!isDict(charts)) throw new TypeError(`${fn}: category '${title}' must be an object of charts, got ${describe(charts)}`);
+    const chart = Object.entries(charts).map(([chartTitle, meta]) => {
+      const tags = Array.isArray(meta) ? meta[1] : undefined;
+      if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
+        throw new TypeError(`${fn}: chart '${chartTitle}' must be ['Multiline' or 'Margin', tags], got ${describe(meta)}`);
+      if (meta[0] !== 'Margin') return { title: chartTitle, multiline: { tag: tags } }; // as PyTorch: any other kind is a multiline chart
+      if (tags.length !== 3) throw new RangeError(`${fn}: a Margin chart needs 3 tags (value, lower, upper), got ${tags.length}`);
+      return { title: chartTitle, margin: { series: [{ value: tags[0], lower: tags[1], upper: tags[2] }] } };
+    });
+    return { title, chart };
+  });
+  const bytes = encodeMessage('tensorboard.Layout', { category });
+  return {
+    value: [{
+      tag: 'custom_scalars__config__',
+      tensor: { dtype: 'DT_STRING', string_val: [bytes], tensor_shape: {} },
+      metadata: { plugin_data: { plugin_name: 'custom_scalars' } },
+    }],
+  };
 }

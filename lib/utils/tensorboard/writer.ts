@@ -230,6 +230,42 @@ export class SummaryWriter {
   }
 
   /**
+   * add_pr_curve(tag, labels, predictions, global_step, num_thresholds=127, weights, walltime): a
+   * precision-recall curve of binary labels against predicted probabilities in [0, 1].
+   */
+  addPrCurve(tag: string, labels: unknown, predictions: unknown, globalStep?: number | null, numThresholds = 127, weights?: unknown, walltime?: number | null): void {
+    const fn = 'SummaryWriter.addPrCurve';
+    this.#addSummary(summary.prCurve(checkTag(fn, tag), labels, predictions, numThresholds, weights), checkStep(fn, globalStep), walltime ?? undefined);
+  }
+
+  /** add_pr_curve_raw: a PR curve from counts computed elsewhere (each row numThresholds long). */
+  addPrCurveRaw(tag: string, truePositiveCounts: unknown, falsePositiveCounts: unknown, trueNegativeCounts: unknown, falseNegativeCounts: unknown,
+    precision: unknown, recall: unknown, globalStep?: number | null, numThresholds = 127, _weights?: unknown, walltime?: number | null): void {
+    const fn = 'SummaryWriter.addPrCurveRaw';
+    const rows = [truePositiveCounts, falsePositiveCounts, trueNegativeCounts, falseNegativeCounts, precision, recall];
+    this.#addSummary(summary.prCurveRaw(checkTag(fn, tag), rows, numThresholds), checkStep(fn, globalStep), walltime ?? undefined);
+  }
+
+  /**
+   * add_custom_scalars(layout): the Custom Scalars dashboard's charts, each gathering scalar tags:
+   * `{ category: { title: ['Multiline', tags] | ['Margin', [value, lower, upper]] } }`. Once per writer.
+   */
+  addCustomScalars(layout: summary.CustomScalarsLayout): void {
+    this.#addSummary(summary.customScalars(layout), undefined, undefined);
+  }
+
+  /** add_custom_scalars_multilinechart(tags, category='default', title='untitled'). */
+  addCustomScalarsMultilinechart(tags: string[], category = 'default', title = 'untitled'): void {
+    this.addCustomScalars({ [category]: { [title]: ['Multiline', tags] } });
+  }
+
+  /** add_custom_scalars_marginchart(tags, category='default', title='untitled'): tags are [value, lower, upper]. */
+  addCustomScalarsMarginchart(tags: string[], category = 'default', title = 'untitled'): void {
+    if (!Array.isArray(tags) || tags.length !== 3) throw new RangeError(`SummaryWriter.addCustomScalarsMarginchart: Expected 3 tags, got ${Array.isArray(tags) ? tags.length : summary.describe(tags)}.`);
+    this.addCustomScalars({ [category]: { [title]: ['Margin', tags] } });
+  }
+
+  /**
    * add_hparams(hparam_dict, metric_dict, hparam_domain_discrete, run_name, global_step): a run in
    * <logDir>/<runName or the time> with the hparams plugin's three summaries and the metrics as scalars.
    */
