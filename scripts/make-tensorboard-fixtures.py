@@ -22,7 +22,7 @@ from tensorboard.plugins.text import plugin_data_pb2 as text_pb2
 from torch.utils.tensorboard import SummaryWriter
 
 PLUGINS = {"hparams": hparams_pb2.HParamsPluginData, "text": text_pb2.TextPluginData, "pr_curves": pr_curve_pb2.PrCurvePluginData}
-INT64 = {"step", "size"}
+INT64 = {"step", "size", "length_frames", "num_channels"}
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures")
 
 
@@ -100,6 +100,10 @@ def main():
         w.add_pr_curve("pr_capped", labels, predictions * 1.2 - 0.1, 4, num_thresholds=500, walltime=163.0)
         w.add_pr_curve_raw("pr_raw", [10, 8, 3], [5, 2, 0], [0, 3, 5], [0, 2, 7], [0.66, 0.8, 1.0], [1.0, 0.8, 0.3], 5,
                            num_thresholds=3, walltime=164.0)
+        w.add_audio("sine", torch.sin(torch.linspace(0, 20, 400)) * 0.8, 6, sample_rate=8000, walltime=165.0)
+        w.add_audio("loud", torch.linspace(-1.5, 1.5, 31, dtype=torch.float64).reshape(1, 31), 7, walltime=166.0)
+        # k / 32767 in float32: times 32767 rounds to k in float32, but can fall just below it in float64
+        w.add_audio("steps", torch.arange(-50, 51) / 32767, 8, walltime=167.0)
         w.add_custom_scalars({"Taiwan": {"twse": ["Multiline", ["twse/0050", "twse/2330"]]},
                               "USA": {"dow": ["Margin", ["dow/aaa", "dow/bbb", "dow/ccc"]],
                                       "nasdaq": ["Multiline", ["nasdaq/aaa"]]}})

@@ -104,6 +104,9 @@ describe('SummaryWriter writes what PyTorch writes', () => {
     w.addPrCurve('pr_on_thresholds', torch.arange(100).remainder(2), torch.arange(100.0).div(126), 4, undefined, undefined, 162.5);
     w.addPrCurve('pr_capped', labels, predictions.mul(1.2).sub(0.1), 4, 500, undefined, 163.0);
     w.addPrCurveRaw('pr_raw', [10, 8, 3], [5, 2, 0], [0, 3, 5], [0, 2, 7], [0.66, 0.8, 1.0], [1.0, 0.8, 0.3], 5, 3, undefined, 164.0);
+    w.addAudio('sine', torch.sin(torch.linspace(0, 20, 400)).mul(0.8), 6, 8000, 165.0);
+    w.addAudio('loud', torch.linspace(-1.5, 1.5, 31, { dtype: torch.float64 }).reshape(1, 31), 7, undefined, 166.0);
+    w.addAudio('steps', torch.arange(-50, 51).div(32767), 8, undefined, 167.0);
     w.addCustomScalars({ Taiwan: { twse: ['Multiline', ['twse/0050', 'twse/2330']] },
       USA: { dow: ['Margin', ['dow/aaa', 'dow/bbb', 'dow/ccc']], nasdaq: ['Multiline', ['nasdaq/aaa']] } });
     w.addCustomScalarsMultilinechart(['loss', 'run/x']);
@@ -293,6 +296,9 @@ describe('bad input', () => {
     expect(() => w.addCustomScalars({ c: { chart: 'loss' as never } })).toThrow(/chart 'chart' must be \['Multiline' or 'Margin', tags\]/);
     expect(() => w.addCustomScalars([] as never)).toThrow(/layout must be an object of categories/);
     expect(() => w.addCustomScalarsMarginchart(['a'])).toThrow('Expected 3 tags, got 1.');
+    expect(() => w.addAudio('a', torch.zeros(2, 3))).toThrow(/input tensor should be 1 dimensional \(after squeezing\), got shape \[2, 3\]/);
+    expect(() => w.addAudio('a', [0.1, 0.2] as never)).toThrow(/snd_tensor must be a Tensor/);
+    expect(() => w.addAudio('a', torch.zeros(3), 0, -1)).toThrow(/sample_rate must be a positive number/);
   });
   it('the generated descriptor matches the .proto files', () => {
     execFileSync(process.execPath, [new URL('../scripts/gen-tensorboard-proto.mjs', import.meta.url).pathname, '--check'], { stdio: 'pipe' });

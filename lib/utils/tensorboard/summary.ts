@@ -366,3 +366,42 @@ export function customScalars(layout: CustomScalarsLayout): SummaryObject {
     }],
   };
 }
+
+/**
+ * summary.audio: a mono clip (any shape that squeezes to 1-D) in [-1, 1], clipped if beyond, as a
+ * 16-bit PCM WAV file written as Python's wave module writes it (x * 32767 in the clip's precision,
+ * truncated).
+ */
+export function audio(tag: string, sndTensor: unknown, sampleRate = 44100): SummaryObject {
+  const fn = 'SummaryWriter.addAudio';
+  if (!isTensor(sndTensor)) throw new TypeError(`${fn}: snd_tensor must be a Tensor, got ${describe(sndTensor)}`);
+  if (typeof sampleRate !== 'number' || !(sampleRate > 0) || !Number.isFinite(sampleRate)) throw new RangeError(`${fn}: sample_rate must be a positive number, got ${describe(sampleRate)}`);
+  const squeezed = sndTensor.shape.filter((d) => d !== 1);
+  if (squeezed.length !== 1) throw new RangeError(`${fn}: input tensor should be 1 dimensional (after squeezing), got shape [${sndTensor.shape.join(', ')}]`);
+  const float32 = sndTensor.dtype !== float64;
+  const values = flatFloat64(fn, sndTensor);
+  let peak = 0;
+  for (const x of values) peak = Math.max(peak, Math.abs(x));
+  if (peak > 1) process.emitWarning('audio amplitude out of range, auto clipped.', { code: 'TORCHNODE_TENSORBOARD' }); // PyTorch prints the same
+  const frames = values.length;
+  const wav = Buffer.alloc(44 + 2 * frames);
+  const rate = Math.round(sampleRate); // wave stores int(round(framerate))
+  wav.write('RIFF', 0, 'latin1');
+  wav.writeUInt32LE(36 + 2 * frames, 4);
+  wav.write('WAVEfmt ', 8, 'latin1');
+  wav.writeUInt32LE(16, 16); // fmt chunk size
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28); // bytes per second
+  wav.writeUInt16LE(2, 32); // block align
+  wav.writeUInt16LE(16, 34); // bits per sample
+  wav.write('data', 36, 'latin1');
+  wav.writeUInt32LE(2 * frames, 40);
+  values.forEach((x, i) => {
+    const clipped = Math.min(1, Math.max(-1, x));
+    const scaled = float32 ? Math.fround(clipped * 32767) : clipped * 32767;
+    wav.writeInt16LE(Math.trunc(scaled), 44 + 2 * i);
+  });
+  return { value: [{ tag, audio: { sample_rate: sampleRate, num_channels: 1, length_frames: frames, encoded_audio_string: wav, content_type: 'audio/wav' } }] };
+}

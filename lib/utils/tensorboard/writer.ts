@@ -223,6 +223,12 @@ export class SummaryWriter {
     return this.#getFileWriter().addPendingEvent(encoded.then((s) => this.#event(s, step, wall)));
   }
 
+  /** add_audio(tag, snd_tensor, global_step, sample_rate=44100, walltime): a mono clip in [-1, 1] as a WAV file. */
+  addAudio(tag: string, sndTensor: unknown, globalStep?: number | null, sampleRate = 44100, walltime?: number | null): void {
+    const fn = 'SummaryWriter.addAudio';
+    this.#addSummary(summary.audio(checkTag(fn, tag), sndTensor, sampleRate), checkStep(fn, globalStep), walltime ?? undefined);
+  }
+
   /** add_text(tag, text_string, global_step, walltime): shown by the Text dashboard (markdown). */
   addText(tag: string, textString: string, globalStep?: number | null, walltime?: number | null): void {
     const fn = 'SummaryWriter.addText';
