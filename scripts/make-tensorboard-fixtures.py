@@ -59,6 +59,8 @@ def run_files(root):
     out = {}
     for dirpath, _, files in os.walk(root):
         for f in sorted(files):
+            if "tfevents" not in f:
+                continue  # add_embedding's files: compared separately
             rel = os.path.relpath(dirpath, root)
             out.setdefault(rel, []).extend(decode(os.path.join(dirpath, f)))
     return dict(sorted(out.items()))
@@ -112,10 +114,29 @@ def main():
         w.add_hparams({"lr": 0.1, "bs": 32, "opt": "sgd", "flag": True, "skip": None}, {"hparam/acc": 0.9},
                       hparam_domain_discrete={"opt": ["sgd", "adam"], "bs": [16, 32]}, run_name="hp", global_step=3)
         w.close()
+        e = SummaryWriter(os.path.join(root, "embed"))
+        torch.manual_seed(2)
+        mat = torch.randn(5, 3)
+        mat[0] = torch.tensor([1e-5, 3.0, 1e17])
+        e.add_embedding(mat, metadata=[0, 1, "x", 2.5, True], label_img=torch.rand(5, 1, 4, 3), global_step=3, tag="emb/a ü")
+        e.add_embedding(torch.arange(6).reshape(3, 2), metadata=[["a", 1], ["b", 2], ["c", 3]], metadata_header=["name", "id"])
+        e.add_embedding(torch.randn(4, 2, dtype=torch.float64), label_img=torch.randint(0, 256, (4, 3, 2, 3), dtype=torch.uint8),
+                        global_step=12, tag='q"uote\\back%')
+        e.add_embedding(torch.tensor([[True, False]]), metadata=torch.tensor([7]), global_step=1, tag="one")
+        e.close()
+        files = {}
+        for dirpath, _, names in os.walk(os.path.join(root, "embed")):
+            for name in names:
+                if "tfevents" in name:
+                    continue
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    data = f.read()
+                rel = os.path.relpath(os.path.join(dirpath, name), os.path.join(root, "embed"))
+                files[rel] = {"png": base64.b64encode(data).decode()} if name.endswith(".png") else {"text": data.decode()}
         p = SummaryWriter(os.path.join(root, "purged"), purge_step=42)
         p.add_scalar("resumed", 1.0, 42, walltime=150.0)
         p.close()
-        fixture = {"runs": run_files(root)}
+        fixture = {"runs": run_files(root), "embeddingFiles": dict(sorted(files.items()))}
         # One whole event file, to check the TFRecord framing byte for byte.
         purged = os.path.join(root, "purged")
         shutil.copy(os.path.join(purged, os.listdir(purged)[0]), os.path.join(FIXTURES, "tensorboard-python.tfevents"))

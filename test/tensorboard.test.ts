@@ -16,7 +16,7 @@ const { SummaryWriter } = torch.utils.tensorboard;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const readEvents = (path: string): Json[] => torch.utils.tensorboard.readEvents(path) as Json[];
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
-const py = JSON.parse(readFileSync(join(fixtures, 'tensorboard-python.json'), 'utf8')) as { runs: Record<string, Json[]> };
+const py = JSON.parse(readFileSync(join(fixtures, 'tensorboard-python.json'), 'utf8')) as { runs: Record<string, Json[]>; embeddingFiles: Record<string, { text?: string; png?: string }> };
 const root = mkdtempSync(join(tmpdir(), 'torchnode-tb-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -114,6 +114,18 @@ describe('SummaryWriter writes what PyTorch writes', () => {
     w.addHparams({ lr: 0.1, bs: 32, opt: 'sgd', flag: true, skip: null }, { 'hparam/acc': 0.9 }, { hparamDomainDiscrete: { opt: ['sgd', 'adam'], bs: [16, 32] }, runName: 'hp', globalStep: 3 });
     await Promise.all(images);
     await w.close();
+    const e = new SummaryWriter(join(dir, 'embed'));
+    torch.manualSeed(2);
+    const mat = torch.randn(5, 3);
+    mat.select(0, 0).copy_(torch.tensor([1e-5, 3.0, 1e17]));
+    const sprites = [
+      e.addEmbedding(mat, [0, 1, 'x', 2.5, true], torch.rand(5, 1, 4, 3), 3, 'emb/a ü'),
+      e.addEmbedding(torch.arange(6).reshape(3, 2), [['a', 1], ['b', 2], ['c', 3]], null, null, 'default', ['name', 'id']),
+      e.addEmbedding(torch.randn(4, 2, { dtype: torch.float64 }), null, torch.randint(0, 256, [4, 3, 2, 3], { dtype: torch.uint8 }), 12, 'q"uote\\back%'),
+      e.addEmbedding(torch.tensor([[true, false]]), torch.tensor([7]), null, 1, 'one'),
+    ];
+    await Promise.all(sprites);
+    await e.close();
     const p = new SummaryWriter(join(dir, 'purged'), { purgeStep: 42 });
     p.addScalar('resumed', 1.0, 42, 150.0);
     await p.close();
@@ -147,6 +159,16 @@ describe('SummaryWriter writes what PyTorch writes', () => {
       const mine = ours.main.find((o) => o.summary?.value?.[0]?.tag === e.summary.value[0].tag)!.summary.value[0].histo;
       expect(mine.sum).toBeCloseTo(e.summary.value[0].histo.sum, 9);
       expect(mine.sum_squares / e.summary.value[0].histo.sum_squares).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('addEmbedding writes the Projector\'s files as PyTorch does: the same text, sprites of the same pixels', async () => {
+    const base = join(dir, 'embed');
+    const files = (readdirSync(base, { recursive: true }) as string[]).filter((f) => !f.includes('tfevents') && f.includes('.')).sort();
+    expect(files).toEqual(Object.keys(py.embeddingFiles).sort());
+    for (const [name, want] of Object.entries(py.embeddingFiles)) {
+      if (want.text !== undefined) expect(readFileSync(join(base, name), 'utf8'), name).toBe(want.text);
+      else expect(await pixels(readFileSync(join(base, name))), name).toEqual(await pixels(Buffer.from(want.png!, 'base64')));
     }
   });
 
@@ -298,6 +320,12 @@ describe('bad input', () => {
     expect(() => w.addCustomScalarsMarginchart(['a'])).toThrow('Expected 3 tags, got 1.');
     expect(() => w.addAudio('a', torch.zeros(2, 3))).toThrow(/input tensor should be 1 dimensional \(after squeezing\), got shape \[2, 3\]/);
     expect(() => w.addAudio('a', [0.1, 0.2] as never)).toThrow(/snd_tensor must be a Tensor/);
+    expect(() => w.addEmbedding(torch.zeros(3, 2), [1, 2])).toThrow(/#labels should equal with #data points \(2 and 3\)/);
+    expect(() => w.addEmbedding(torch.zeros(3, 2), null, torch.zeros(2, 1, 2, 2))).toThrow(/#images should equal with #data points/);
+    expect(() => w.addEmbedding(torch.zeros(3))).toThrow(/mat should be 2D/);
+    expect(() => w.addEmbedding(torch.zeros(2, 2), [[1], [2]], null, 0, 'h', ['a', 'b'])).toThrow(/len of header must be equal to the number of columns/);
+    expect(() => w.addEmbedding([[1, 2]] as never)).toThrow(/mat must be a Tensor/);
+    expect(existsSync(join(root, 'bad', '00000'))).toBe(false); // nothing was written for any of them
     expect(() => w.addAudio('a', torch.zeros(3), 0, -1)).toThrow(/sample_rate must be a positive number/);
   });
   it('the generated descriptor matches the .proto files', () => {

@@ -6,7 +6,9 @@ import { EventFileWriter } from './event_file_writer.js';
 import * as summary from './summary.js';
 import type { Bins, DataFormats, ScalarOptions, SummaryObject } from './summary.js';
 import { graph, type GraphInput } from './graph.js';
+import * as embedding from './embedding.js';
 import type { TopLevelSpec } from 'vega-lite';
+import type { Tensor } from '../../tensor.js';
 import { checkSpec, renderRaster } from '../../toolkit/plot.js';
 import { frombuffer } from '../../creation.js';
 import { uint8 } from '../../dtype.js';
@@ -72,6 +74,9 @@ export class SummaryWriter {
   #fileWriter: EventFileWriter | null = null;
   // Every writer of this SummaryWriter by directory: the main one and addScalars' sub-writers.
   #allWriters = new Map<string, EventFileWriter>();
+  // addEmbedding's entries (projector_config.pbtxt lists them all) and its sprites still being encoded.
+  #embeddings: embedding.EmbeddingInfo[] = [];
+  #pendingFiles = new Set<Promise<void>>();
 
   constructor(logDir?: string | null, options: SummaryWriterOptions = {}) {
     const fn = 'SummaryWriter';
@@ -272,6 +277,42 @@ export class SummaryWriter {
   }
 
   /**
+   * add_embedding(mat, metadata, label_img, global_step, tag='default', metadata_header): the points
+   * (rows of a 2-D mat) for the Projector, in <logDir>/<step, 5 digits>/<tag>: tensors.tsv, metadata.tsv
+   * (labels, or rows of columns under metadataHeader) and sprite.png (label_img, NCHW in [0, 1]).
+   * The text files are written at once; the promise settles when the sprite is written too.
+   */
+  addEmbedding(mat: unknown, metadata?: unknown[] | Tensor | null, labelImg?: Tensor | null, globalStep?: number | null, tag = 'default', metadataHeader?: string[] | null): Promise<void> {
+    const fn = 'SummaryWriter.addEmbedding';
+    const checked = embedding.checkEmbedding(mat, metadata, labelImg);
+    checkTag(fn, tag);
+    const step = checkStep(fn, globalStep) ?? 0;
+    const tsv = checked.metadata ? embedding.metadataTsv(checked.metadata, metadataHeader ?? null) : null; // checked before anything is written
+    const logDir = this.#getFileWriter().logDir;
+    const subdir = `${embedding.zfill5(step)}/${embedding.encodeTag(tag)}`;
+    const dir = join(logDir, subdir);
+    embedding.makeEmbeddingDir(dir);
+    if (tsv !== null) embedding.writeFile(dir, 'metadata.tsv', tsv);
+    let sprite = Promise.resolve();
+    if (checked.labelImg) {
+      const img = checked.labelImg;
+      sprite = embedding.spritePng(img).then((png) => embedding.writeFile(dir, 'sprite.png', png));
+      const pending = sprite.finally(() => this.#pendingFiles.delete(pending));
+      pending.catch(() => undefined); // the caller's promise (sprite) carries the error; flush()/close() see it too
+      this.#pendingFiles.add(pending);
+    }
+    embedding.writeFile(dir, 'tensors.tsv', embedding.matrixTsv(checked.mat));
+    this.#embeddings.push({
+      tensorName: `${tag}:${embedding.zfill5(step)}`,
+      ...(tsv !== null ? { metadataPath: `${subdir}/metadata.tsv` } : {}),
+      ...(checked.labelImg ? { sprite: { imagePath: `${subdir}/sprite.png`, singleImageDim: [checked.labelImg.shape[3]!, checked.labelImg.shape[2]!] as [number, number] } } : {}),
+      tensorPath: `${subdir}/tensors.tsv`,
+    });
+    embedding.writeFile(logDir, 'projector_config.pbtxt', embedding.projectorConfigText(this.#embeddings));
+    return sprite;
+  }
+
+  /**
    * add_hparams(hparam_dict, metric_dict, hparam_domain_discrete, run_name, global_step): a run in
    * <logDir>/<runName or the time> with the hparams plugin's three summaries and the metrics as scalars.
    */
@@ -311,7 +352,7 @@ export class SummaryWriter {
 
   /** Writes every queued record; the promise settles once pending images are written as well. */
   flush(): Promise<void> {
-    return Promise.all([...this.#allWriters.values()].map((w) => w.flush())).then(() => undefined);
+    return Promise.all([...this.#allWriters.values()].map((w) => w.flush()).concat([...this.#pendingFiles])).then(() => undefined);
   }
 
   /** Flushes and closes every event file; a later add* opens a new file, as in PyTorch. */
@@ -319,7 +360,7 @@ export class SummaryWriter {
     const writers = [...this.#allWriters.values()];
     this.#fileWriter = null;
     this.#allWriters = new Map();
-    return Promise.all(writers.map((w) => w.close())).then(() => undefined);
+    return Promise.all(writers.map((w) => w.close()).concat([...this.#pendingFiles])).then(() => undefined);
   }
 
   /** `using writer = new SummaryWriter(...)` closes it at block end (Python's `with`). */

@@ -1,0 +1,139 @@
+// The Projector's files, as torch/utils/tensorboard/_embedding.py writes them: per embedding a
+// <step>/<tag> directory with tensors.tsv, metadata.tsv and sprite.png, and one projector_config.pbtxt
+// listing every embedding of the writer.
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isTensor, type Tensor } from '../../tensor.js';
+import { zeros } from '../../creation.js';
+import { bfloat16, bool, float16, float64, uint8 } from '../../dtype.js';
+import { cat } from '../../generated/functions.js';
+import { pyFloat } from '../../print.js';
+import { tidy } from '../../scope.js';
+import { describe } from './summary.js';
+
+const FN = 'SummaryWriter.addEmbedding';
+
+/** One entry of projector_config.pbtxt (EmbeddingInfo's fields that PyTorch sets, in field-number order). */
+export interface EmbeddingInfo {
+  tensorName: string;
+  metadataPath?: string;
+  sprite?: { imagePath: string; singleImageDim: [number, number] };
+  tensorPath: string;
+}
+
+/** SummaryWriter._encode: the tag as one directory name ('%', '/' and '\' as %xx). */
+export const encodeTag = (tag: string): string => tag.replaceAll('%', '%25').replaceAll('/', '%2f').replaceAll('\\', '%5c');
+
+/** Python's str(step).zfill(5): the sign first, then zeros. */
+export function zfill5(step: number): string {
+  const s = String(Math.abs(step)).padStart(step < 0 ? 4 : 5, '0');
+  return step < 0 ? `-${s}` : s;
+}
+
+// str(x) of a metadata entry: JS numbers print as Python ints when whole (class labels), floats otherwise.
+function pyStr(x: unknown): string {
+  if (x === null || x === undefined) return 'None';
+  if (typeof x === 'boolean') return x ? 'True' : 'False';
+  if (typeof x === 'number') return Number.isInteger(x) ? String(x) : pyFloat(x);
+  if (Array.isArray(x)) return `[${x.map((e) => (typeof e === 'string' ? `'${e}'` : pyStr(e))).join(', ')}]`;
+  return String(x); // strings; a 0-d Tensor prints as tensor(3), as Python's str does
+}
+
+/** make_tsv: metadata.tsv, one line per point (with a header: one row per point, columns by tab). */
+export function metadataTsv(metadata: readonly unknown[], header: readonly string[] | null): string {
+  if (!header || header.length === 0) return `${metadata.map(pyStr).join('\n')}\n`;
+  const first = metadata[0];
+  if (!Array.isArray(first) || first.length !== header.length)
+    throw new RangeError(`${FN}: len of header must be equal to the number of columns in metadata (${header.length} and ${Array.isArray(first) ? first.length : describe(first)})`);
+  return `${[header, ...metadata].map((row) => (row as unknown[]).map(pyStr).join('\t')).join('\n')}\n`;
+}
+
+/** make_mat: tensors.tsv, one row per point, each value as Python's str of its .item(). */
+export function matrixTsv(mat: Tensor): string {
+  const [rows, cols] = mat.shape as [number, number];
+  const isFloat = mat.isFloatingPoint();
+  const isBool = mat.dtype === bool;
+  const values = tidy(() => {
+    let t = mat.detach().cpu();
+    if (t.dtype === bfloat16) t = t.to(float16); // make_np turns bfloat16 into float16 first
+    return t.to(float64).contiguous().reshape(-1).toTypedArray() as Float64Array;
+  });
+  const cell = (v: number): string => (isBool ? (v ? 'True' : 'False') : isFloat ? pyFloat(v) : String(v));
+  const lines: string[] = [];
+  for (let r = 0; r < rows; r++) lines.push(`${Array.from(values.subarray(r * cols, (r + 1) * cols), cell).join('\t')}\n`);
+  return lines.join('');
+}
+
+/**
+ * make_sprite: the images side by side, ceil(sqrt(N)) per row, on a black square as wide as the grid;
+ * scaled by 255 in float64 and truncated to uint8, as PyTorch's np.uint8((x * 255).clip(0, 255)).
+ */
+export async function spritePng(labelImg: Tensor): Promise<Buffer> {
+  const { pixels, side } = tidy(() => {
+    let t = labelImg.detach().cpu().to(float64);
+    const [n, c, h, w] = t.shape as [number, number, number, number];
+    if (c === 1) t = cat([t, t, t], 1);
+    else if (c !== 3) throw new RangeError(`${FN}: label_img needs 1 or 3 channels (N1HW or N3HW), got ${c}`);
+    const cols = Math.min(n, Math.ceil(n ** 0.5));
+    const rows = Math.ceil(n / cols);
+    if (rows * cols > n) t = cat([t, zeros([rows * cols - n, 3, h, w], { dtype: float64 })]);
+    const grid = t.reshape(rows, cols, 3, h, w).permute(0, 3, 1, 4, 2).reshape(rows * h, cols * w, 3);
+    const width = cols * w;
+    if (rows * h > width) throw new RangeError(`${FN}: the sprite grid of label_img is ${rows * h} pixels tall and ${width} wide; it must fit the square sprite (PyTorch fails here too)`);
+    const square = rows * h < width ? cat([grid, zeros([width - rows * h, width, 3], { dtype: float64 })]) : grid;
+    const bytes = square.mul(255).clamp(0, 255).to(uint8).contiguous().toTypedArray() as Uint8Array;
+    return { pixels: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), side: width };
+  });
+  const { default: sharp } = await import('sharp');
+  return sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer();
+}
+
+// text_format's string escaping (as_utf8, protobuf's default): quotes, backslash, \t \n \r, other ASCII controls in octal.
+function textEscape(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f"'\\]/g, (c) => {
+    const named: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '"': '\\"', "'": "\\'", '\\': '\\\\' };
+    return named[c] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+  });
+}
+
+/** text_format.MessageToString(ProjectorConfig): what projector_config.pbtxt holds. */
+export function projectorConfigText(embeddings: readonly EmbeddingInfo[]): string {
+  const q = (s: string): string => `"${textEscape(s)}"`;
+  return embeddings.map((e) => {
+    const lines = ['embeddings {', `  tensor_name: ${q(e.tensorName)}`];
+    if (e.metadataPath !== undefined) lines.push(`  metadata_path: ${q(e.metadataPath)}`);
+    if (e.sprite) lines.push('  sprite {', `    image_path: ${q(e.sprite.imagePath)}`, ...e.sprite.singleImageDim.map((d) => `    single_image_dim: ${d}`), '  }');
+    lines.push(`  tensor_path: ${q(e.tensorPath)}`, '}');
+    return `${lines.join('\n')}\n`;
+  }).join('');
+}
+
+/** The checked inputs of add_embedding, before anything is written. */
+export function checkEmbedding(mat: unknown, metadata: unknown, labelImg: unknown): { mat: Tensor; metadata: unknown[] | null; labelImg: Tensor | null } {
+  if (!isTensor(mat)) throw new TypeError(`${FN}: mat must be a Tensor, got ${describe(mat)}`);
+  let list: unknown[] | null = null;
+  if (metadata !== undefined && metadata !== null) {
+    if (isTensor(metadata)) list = Array.from({ length: metadata.shape[0] ?? 0 }, (_, i) => metadata.select(0, i));
+    else if (Array.isArray(metadata)) list = metadata;
+    else throw new TypeError(`${FN}: metadata must be an array (or a Tensor), got ${describe(metadata)}`);
+    if (mat.dim() === 0 || list.length !== mat.shape[0]) throw new RangeError(`${FN}: #labels should equal with #data points (${list.length} and ${mat.shape[0] ?? 'none'})`);
+  }
+  let img: Tensor | null = null;
+  if (labelImg !== undefined && labelImg !== null) {
+    if (!isTensor(labelImg) || labelImg.dim() !== 4) throw new TypeError(`${FN}: label_img must be an NCHW Tensor, got ${isTensor(labelImg) ? `shape [${labelImg.shape.join(', ')}]` : describe(labelImg)}`);
+    if (labelImg.shape[0] !== mat.shape[0]) throw new RangeError(`${FN}: #images should equal with #data points (${labelImg.shape[0]} and ${mat.shape[0]})`);
+    img = labelImg;
+  }
+  if (mat.dim() !== 2) throw new RangeError(`${FN}: mat should be 2D, where mat.size(0) is the number of data points, got shape [${mat.shape.join(', ')}]`);
+  return { mat, metadata: list, labelImg: img };
+}
+
+/** Makes <logDir>/<subdir> as PyTorch does: a warning if it exists (the same step and tag again), an error if it is a file. */
+export function makeEmbeddingDir(path: string): void {
+  if (existsSync(path)) {
+    if (!statSync(path).isDirectory()) throw new Error(`${FN}: Path: \`${path}\` exists, but is a file. Cannot proceed.`);
+    process.emitWarning('Embedding dir exists, did you set global_step for add_embedding()?', { code: 'TORCHNODE_TENSORBOARD' });
+  } else mkdirSync(path, { recursive: true });
+}
+
+export const writeFile = (dir: string, name: string, data: string | Uint8Array): void => writeFileSync(join(dir, name), data);
