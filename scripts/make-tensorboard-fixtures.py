@@ -17,11 +17,13 @@ import torch
 from google.protobuf import json_format
 from tensorboard.backend.event_processing import event_file_loader
 from tensorboard.plugins.hparams import plugin_data_pb2 as hparams_pb2
+from tensorboard.plugins.mesh import plugin_data_pb2 as mesh_pb2
 from tensorboard.plugins.pr_curve import plugin_data_pb2 as pr_curve_pb2
 from tensorboard.plugins.text import plugin_data_pb2 as text_pb2
 from torch.utils.tensorboard import SummaryWriter
 
-PLUGINS = {"hparams": hparams_pb2.HParamsPluginData, "text": text_pb2.TextPluginData, "pr_curves": pr_curve_pb2.PrCurvePluginData}
+PLUGINS = {"hparams": hparams_pb2.HParamsPluginData, "text": text_pb2.TextPluginData, "pr_curves": pr_curve_pb2.PrCurvePluginData,
+           "mesh": mesh_pb2.MeshPluginData}
 INT64 = {"step", "size", "length_frames", "num_channels"}
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures")
 
@@ -106,6 +108,13 @@ def main():
         w.add_audio("loud", torch.linspace(-1.5, 1.5, 31, dtype=torch.float64).reshape(1, 31), 7, walltime=166.0)
         # k / 32767 in float32: times 32767 rounds to k in float32, but can fall just below it in float64
         w.add_audio("steps", torch.arange(-50, 51) / 32767, 8, walltime=167.0)
+        vertices = torch.tensor([[[1, 1, 1], [-1, -1, 1], [1, -1, -1], [-1, 1, -1]]], dtype=torch.float)
+        colors = torch.tensor([[[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 0, 255]]], dtype=torch.int)
+        faces = torch.tensor([[[0, 2, 3], [0, 3, 1], [0, 1, 2], [1, 3, 2]]], dtype=torch.int)
+        w.add_mesh("my_mesh", vertices=vertices, colors=colors, faces=faces, global_step=9, walltime=168.0)
+        w.add_mesh("cloud", torch.rand(1, 5, 3), config_dict={"camera": {"cls": "PerspectiveCamera", "fov": 75},
+                                                            "material": {"cls": "PointsMaterial", "size": 0.5}, "name": "é\"q"},
+                   global_step=10, walltime=169.0)
         w.add_custom_scalars({"Taiwan": {"twse": ["Multiline", ["twse/0050", "twse/2330"]]},
                               "USA": {"dow": ["Margin", ["dow/aaa", "dow/bbb", "dow/ccc"]],
                                       "nasdaq": ["Multiline", ["nasdaq/aaa"]]}})

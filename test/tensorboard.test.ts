@@ -107,6 +107,11 @@ describe('SummaryWriter writes what PyTorch writes', () => {
     w.addAudio('sine', torch.sin(torch.linspace(0, 20, 400)).mul(0.8), 6, 8000, 165.0);
     w.addAudio('loud', torch.linspace(-1.5, 1.5, 31, { dtype: torch.float64 }).reshape(1, 31), 7, undefined, 166.0);
     w.addAudio('steps', torch.arange(-50, 51).div(32767), 8, undefined, 167.0);
+    const vertices = torch.tensor([[[1, 1, 1], [-1, -1, 1], [1, -1, -1], [-1, 1, -1]]], { dtype: torch.float });
+    const colors = torch.tensor([[[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 0, 255]]], { dtype: torch.int });
+    const faces = torch.tensor([[[0, 2, 3], [0, 3, 1], [0, 1, 2], [1, 3, 2]]], { dtype: torch.int });
+    w.addMesh('my_mesh', vertices, colors, faces, null, 9, 168.0);
+    w.addMesh('cloud', torch.rand(1, 5, 3), null, null, { camera: { cls: 'PerspectiveCamera', fov: 75 }, material: { cls: 'PointsMaterial', size: 0.5 }, name: 'é"q' }, 10, 169.0);
     w.addCustomScalars({ Taiwan: { twse: ['Multiline', ['twse/0050', 'twse/2330']] },
       USA: { dow: ['Margin', ['dow/aaa', 'dow/bbb', 'dow/ccc']], nasdaq: ['Multiline', ['nasdaq/aaa']] } });
     w.addCustomScalarsMultilinechart(['loss', 'run/x']);
@@ -325,6 +330,9 @@ describe('bad input', () => {
     expect(() => w.addEmbedding(torch.zeros(3))).toThrow(/mat should be 2D/);
     expect(() => w.addEmbedding(torch.zeros(2, 2), [[1], [2]], null, 0, 'h', ['a', 'b'])).toThrow(/len of header must be equal to the number of columns/);
     expect(() => w.addEmbedding([[1, 2]] as never)).toThrow(/mat must be a Tensor/);
+    expect(() => w.addMesh('m', torch.zeros(4, 3))).toThrow(/Tensor shape should be of shape BxNx3, but got torch.Size\(\[4, 3\]\) \(vertices\)/);
+    expect(() => w.addMesh('m', torch.zeros(1, 4, 3), [1] as never)).toThrow(/colors must be a Tensor/);
+    expect(() => w.addMesh('m', torch.zeros(1, 4, 3), null, null, { f: () => 1 })).toThrow(/config_dict must hold only/);
     expect(existsSync(join(root, 'bad', '00000'))).toBe(false); // nothing was written for any of them
     expect(() => w.addAudio('a', torch.zeros(3), 0, -1)).toThrow(/sample_rate must be a positive number/);
   });

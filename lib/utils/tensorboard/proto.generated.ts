@@ -958,6 +958,49 @@ export const TENSORBOARD_PROTO = {
       }
      }
     },
+    "mesh": {
+     "nested": {
+      "MeshPluginData": {
+       "fields": {
+        "version": {
+         "type": "int32",
+         "id": 1
+        },
+        "name": {
+         "type": "string",
+         "id": 2
+        },
+        "content_type": {
+         "type": "ContentType",
+         "id": 3
+        },
+        "json_config": {
+         "type": "string",
+         "id": 5
+        },
+        "shape": {
+         "rule": "repeated",
+         "type": "int32",
+         "id": 6
+        },
+        "components": {
+         "type": "uint32",
+         "id": 7
+        }
+       },
+       "nested": {
+        "ContentType": {
+         "values": {
+          "UNDEFINED": 0,
+          "VERTEX": 1,
+          "FACE": 2,
+          "COLOR": 3
+         }
+        }
+       }
+      }
+     }
+    },
     "ScalarPluginData": {
      "fields": {
       "version": {

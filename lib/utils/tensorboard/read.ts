@@ -1,5 +1,5 @@
 // Reading event files back (TensorFlow's summary_iterator): every record's CRCs checked, each Event
-// decoded, with the plugin contents of hparams/text/scalars/PR-curve summaries decoded too. A torchnode extra.
+// decoded, with the plugin contents of hparams/text/scalars/PR-curve/mesh summaries decoded too. A torchnode extra.
 import { decodeMessage } from './proto.js';
 import { readRecords } from './record.js';
 
@@ -8,6 +8,7 @@ const PLUGIN_CONTENT: Record<string, string> = {
   text: 'tensorboard.TextPluginData',
   scalars: 'tensorboard.ScalarPluginData',
   pr_curves: 'tensorboard.PrCurvePluginData',
+  mesh: 'tensorboard.mesh.MeshPluginData',
 };
 
 /** The Events of an event file (or its bytes) as plain objects with the .proto field names. */

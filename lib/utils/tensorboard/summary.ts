@@ -7,6 +7,7 @@ import { float32, float64, uint8 } from '../../dtype.js';
 import { tidy } from '../../scope.js';
 import { describe as describeKind } from '../../options.js';
 import { encodeMessage } from './proto.js';
+import { pyFloat } from '../../print.js';
 
 export type SummaryObject = { value: Record<string, unknown>[] };
 
@@ -404,4 +405,41 @@ export function audio(tag: string, sndTensor: unknown, sampleRate = 44100): Summ
     wav.writeInt16LE(Math.trunc(scaled), 44 + 2 * i);
   });
   return { value: [{ tag, audio: { sample_rate: sampleRate, num_channels: 1, length_frames: frames, encoded_audio_string: wav, content_type: 'audio/wav' } }] };
+}
+
+// Python's json.dumps(obj, sort_keys=True): ', ' and ': ' separators, non-ASCII as \uXXXX, whole numbers as ints.
+function pyJsonDumps(v: unknown, fn: string): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : Number.isInteger(v) ? String(v) : pyFloat(v);
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (Array.isArray(v)) return `[${v.map((e) => pyJsonDumps(e, fn)).join(', ')}]`;
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+    return `{${Object.keys(v).sort().map((k) => `${pyJsonDumps(k, fn)}: ${pyJsonDumps((v as Record<string, unknown>)[k], fn)}`).join(', ')}}`;
+  throw new TypeError(`${fn}: config_dict must hold only objects, arrays, strings, numbers, booleans and null, got ${describe(v)}`);
+}
+
+const MESH_PARTS = [['vertices', 'VERTEX', 1], ['faces', 'FACE', 2], ['colors', 'COLOR', 3]] as const;
+
+/**
+ * summary.mesh: one tensor summary per part given (vertices, faces, colors: each B x N x 3), tagged
+ * <tag>_VERTEX/_FACE/_COLOR, with the mesh plugin's data (the parts present, the shape, the three.js config).
+ */
+export function mesh(tag: string, parts: { vertices: unknown; colors?: unknown; faces?: unknown }, configDict?: Record<string, unknown> | null): SummaryObject {
+  const fn = 'SummaryWriter.addMesh';
+  const jsonConfig = configDict === undefined || configDict === null ? '{}' : pyJsonDumps(configDict, fn);
+  const present = MESH_PARTS.filter(([name]) => parts[name] !== undefined && parts[name] !== null);
+  const components = present.reduce((mask, [, , code]) => mask | (1 << code), 0);
+  const value = present.map(([name, kind]) => {
+    const t = parts[name];
+    if (!isTensor(t)) throw new TypeError(`${fn}: ${name} must be a Tensor, got ${describe(t)}`);
+    if (t.dim() !== 3) throw new RangeError(`${fn}: Tensor shape should be of shape BxNx3, but got torch.Size([${t.shape.join(', ')}]) (${name}).`);
+    const content = encodeMessage('tensorboard.mesh.MeshPluginData', { version: 0, name: tag, content_type: kind, components, shape: t.shape, json_config: jsonConfig });
+    return {
+      tag: `${tag}_${kind}`,
+      tensor: { dtype: 'DT_FLOAT', float_val: Array.from(flatFloat64(fn, t)), tensor_shape: { dim: t.shape.map((size) => ({ size })) } },
+      metadata: { plugin_data: { plugin_name: 'mesh', content } },
+    };
+  });
+  return { value };
 }

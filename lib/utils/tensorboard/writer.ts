@@ -234,6 +234,16 @@ export class SummaryWriter {
     this.#addSummary(summary.audio(checkTag(fn, tag), sndTensor, sampleRate), checkStep(fn, globalStep), walltime ?? undefined);
   }
 
+  /**
+   * add_mesh(tag, vertices, colors, faces, config_dict, global_step, walltime): a mesh or point cloud for
+   * the Mesh dashboard; each part is B x N x 3 (faces: vertex indices; colors: 0-255), config_dict three.js's.
+   */
+  addMesh(tag: string, vertices: Tensor, colors?: Tensor | null, faces?: Tensor | null, configDict?: Record<string, unknown> | null, globalStep?: number | null, walltime?: number | null): void {
+    const fn = 'SummaryWriter.addMesh';
+    if (vertices === undefined || vertices === null) throw new TypeError(`${fn}: vertices must be a Tensor, got ${summary.describe(vertices)}`);
+    this.#addSummary(summary.mesh(checkTag(fn, tag), { vertices, colors, faces }, configDict), checkStep(fn, globalStep), walltime ?? undefined);
+  }
+
   /** add_text(tag, text_string, global_step, walltime): shown by the Text dashboard (markdown). */
   addText(tag: string, textString: string, globalStep?: number | null, walltime?: number | null): void {
     const fn = 'SummaryWriter.addText';
