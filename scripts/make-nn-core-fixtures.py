@@ -147,6 +147,10 @@ def module():
     record("seq.keys", [n for n, _ in seq.named_children()])
     del seq[1]
     record("seq.afterDel", [n for n, _ in seq.named_children()])
+    named = nn.Sequential(OrderedDict([("conv", nn.Conv2d(1, 2, 3)), ("act", nn.ReLU())]))
+    named[-1] = nn.Tanh()
+    record("seq.afterSet", repr(named))
+    record("seq.setErrors", [error_text(lambda: named.__setitem__(2, nn.ReLU())), error_text(lambda: named.__setitem__(0, 3))])
     ml = nn.ModuleList([nn.ReLU(), nn.ReLU(), nn.Tanh(), nn.ReLU()])
     record("moduleList.repr", repr(ml))
     pl = nn.ParameterList([nn.Parameter(torch.zeros(3, 4)), torch.ones(3)])

@@ -242,6 +242,12 @@ describe('containers', () => {
     expect(seq.namedChildren().map(([n]) => n)).toEqual(strings('seq.afterDel'));
     expect(seq.length).toBe(2);
     expect(seq[0]).toBeInstanceOf(nn.Conv2d);
+    const named = new nn.Sequential({ conv: new nn.Conv2d(1, 2, 3), act: new nn.ReLU() });
+    named.set(-1, new nn.Tanh());
+    expect(String(named)).toBe(str('seq.afterSet'));
+    const [outOfRange, notModule] = strings('seq.setErrors');
+    expect(() => named.set(2, new nn.ReLU())).toThrow(outOfRange!);
+    expect(() => named.set(0, 3 as never)).toThrow(notModule!.replace("'int'", "'number'")); // JS names the value's type in its own words
   });
   it('reprs of ModuleList (runs folded), ParameterList and ParameterDict', () => {
     expect(String(new nn.ModuleList([new nn.ReLU(), new nn.ReLU(), new nn.Tanh(), new nn.ReLU()]))).toBe(str('moduleList.repr'));

@@ -57,6 +57,13 @@ export class Sequential extends Module {
     const list = this.#entries();
     return list[listIndex(i, list.length, 'Sequential')]![1];
   }
+  /** Python's `seq[i] = module`: the i-th module (negative counts from the end) replaced under its name. */
+  set(i: number, module: Module): void {
+    const entries = this.#entries();
+    const [name] = entries[listIndex(i, entries.length, 'Sequential')]!;
+    if (!(module instanceof Module)) throw new TypeError(`cannot assign '${describe(module)}' as child module '${name}' (torch.nn.Module or None expected)`);
+    this.addModule(name, module);
+  }
   /** A new Sequential of the modules start..end (Python's seq[a:b]), keeping their names. */
   slice(start?: number, end?: number): Sequential {
     return new Sequential(new Map(this.#entries().slice(start, end)));
