@@ -5,7 +5,8 @@ mode where the two differ), and each ModuleInput, the constructor's and forward'
 dict before the forward (JS loads it, so the parameters' random init does not matter), the forward's output, the
 gradients of the sum of its floating outputs with respect to every parameter and every input that requires grad,
 and the state dict after where the forward changed it (running statistics). A lazy module is materialised by one forward under no_grad first,
-on both sides. Also ModuleInfo's error inputs: the constructor or forward call that must raise, with its pattern.
+on both sides. Also ModuleInfo's error inputs: the constructor or forward call that must raise, with its pattern,
+and per case what the global registration hooks saw while the module was built.
 Usage: .venv/bin/python scripts/make-moduleinfo-fixtures.py"""
 import gzip
 import json
@@ -88,6 +89,29 @@ def enc_state(module):
     return enc({k: v.detach().clone() for k, v in module.state_dict().items()}, enc_tensor_b64)
 
 
+# What the global registration hooks saw while a case's module was built: every registered parameter, buffer and
+# submodule, in order (JS builds the module under the same hooks and must log the same).
+REGISTRATIONS = []
+
+
+def _registered(t):
+    if t is None:
+        return 'None'
+    if isinstance(t, torch.nn.Module):
+        return type(t).__name__
+    if isinstance(t, torch.nn.parameter.UninitializedTensorMixin):
+        return 'uninitialized'
+    return 'x'.join(map(str, t.shape))
+
+
+def install_registration_hooks():
+    from torch.nn.modules import module as nn_module
+    for kind, register in [('parameter', nn_module.register_module_parameter_registration_hook),
+                           ('buffer', nn_module.register_module_buffer_registration_hook),
+                           ('module', nn_module.register_module_module_registration_hook)]:
+        register(lambda m, name, v, kind=kind: REGISTRATIONS.append(f'{kind} {type(m).__name__}.{name} {_registered(v)}'))
+
+
 def build(info, constructor, dtype, training):
     torch.manual_seed(SEED)
     module = info.module_cls(*clone_arg(constructor.args), **clone_arg(constructor.kwargs))
@@ -100,7 +124,9 @@ def run_case(info, module_input, dtype, training):
     """The case's record: what JS passes and what it must get back."""
     constructor, forward = module_input.constructor_input, module_input.forward_input
     case = {'constructor': enc_call(constructor.args, constructor.kwargs), 'forward': enc_call(forward.args, forward.kwargs)}
+    REGISTRATIONS.clear()
     module = build(info, constructor, dtype, training)
+    case['registrations'] = list(REGISTRATIONS)
     if isinstance(module, LazyModuleMixin):
         with torch.no_grad():
             module(*clone_arg(forward.args), **clone_arg(forward.kwargs))
@@ -216,6 +242,7 @@ def entry_of(info, skips, counts):
 
 def main():
     torch.set_default_dtype(torch.float32)
+    install_registration_hooks()
     started = time.time()
     skips = Skips()
     counts = {'total': 0, 'used': 0, 'errorsTotal': 0, 'errorsUsed': 0}

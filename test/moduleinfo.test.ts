@@ -6,6 +6,7 @@
 // statistics) must match Python torch 2.13 within assert_close's tolerance, and so must the module's repr and
 // its state dict's keys, in order. ModuleInfo's error inputs must throw
 // at the same stage (constructor or forward), with a message PyTorch's pattern matches where Python's does.
+// Each module is built under the global registration hooks, which must see what Python's saw, in order.
 // Calls that fail today are listed in test/fixtures/moduleinfo-known-failures.txt, which may only shrink.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -24,6 +25,8 @@ interface ModuleCase {
   constructor: Call;
   forward: Call;
   lazy?: boolean;
+  /** What the global registration hooks saw while Python built the module (`parameter Linear.weight 3x4`, …). */
+  registrations: string[];
   state: { $: 'dict'; v: Record<string, Encoded> };
   repr: string;
   output: Encoded;
@@ -88,14 +91,38 @@ function atPath(args: unknown[], kwargs: Record<string, unknown> | undefined, [r
 const floatOutputs = (v: unknown): torch.Tensor[] =>
   v instanceof torch.Tensor ? (v.isFloatingPoint() && v.requiresGrad ? [v] : []) : Array.isArray(v) ? v.flatMap(floatOutputs) : [];
 
+const registered = (v: torch.Tensor | torch.nn.Module | null): string =>
+  v === null ? 'None' : v instanceof torch.nn.Module ? v.constructor.name : torch.nn.parameter.isLazy(v) ? 'uninitialized' : v.shape.join('x');
+
+/** Runs build with the three global registration hooks appending to log, as the fixture script's hooks do. */
+function withRegistrationLog<T>(log: string[], build: () => T): T {
+  const note = (kind: string) => (m: torch.nn.Module, name: string, v: torch.Tensor | torch.nn.Module | null): void =>
+    void log.push(`${kind} ${m.constructor.name}.${name} ${registered(v)}`);
+  const handles = [torch.nn.registerModuleParameterRegistrationHook(note('parameter')), torch.nn.registerModuleBufferRegistrationHook(note('buffer')),
+    torch.nn.registerModuleModuleRegistrationHook(note('module'))];
+  try {
+    return build();
+  } finally {
+    for (const h of handles) h.remove();
+  }
+}
+
 /** null when the case behaves as in Python, else what differs. */
 function replayCase(entry: ModuleEntry, c: ModuleCase): string | null {
   return torch.tidy(() => {
     const mode = { meta: c.compare === 'meta' };
     torch.manualSeed(fixture.seed);
-    const module = new (moduleClass(entry.className))(...jsArgs(c.constructor));
-    module.to(torch[c.dtype as 'float32']);
-    module.train(c.training);
+    // Built under the global registration hooks, so the module is the Proxy they watch through: the rest runs on it too.
+    const registrations: string[] = [];
+    const constructorArgs = jsArgs(c.constructor); // a module argument is built before, as Python's ModuleInput holds it
+    const module = withRegistrationLog(registrations, () => {
+      const m = new (moduleClass(entry.className))(...constructorArgs);
+      m.to(torch[c.dtype as 'float32']);
+      m.train(c.training);
+      return m;
+    });
+    if (registrations.join('\n') !== c.registrations.join('\n'))
+      return `registrations [${registrations.join(', ')}], Python's [${c.registrations.join(', ')}]`;
     const forwardArgs = (): unknown[] => jsArgs(c.forward);
     if (c.lazy) torch.noGrad(() => (module.call as (...a: unknown[]) => unknown)(...forwardArgs()));
     module.loadStateDict(decode(c.state) as Record<string, torch.Tensor>);

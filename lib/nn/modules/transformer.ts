@@ -16,7 +16,7 @@ import { _autocastEnabled, _canonicalMask, _optionalTensor, _noneOrDtype } from 
 import { gelu, relu } from '../functional/activation.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { deepcopyModule } from '../utils/_common.js';
 import { MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
 import { GELU, ReLU } from './activation.js';
@@ -70,47 +70,6 @@ function detectIsCausalMask(mask: MaybeTensor, isCausal: boolean | null, size: n
     makeCausal = same ? Boolean(mask.eq(causal).all().item()) : false;
   }
   return makeCausal;
-}
-
-// copy.deepcopy of a layer for _get_clones: a fresh module of the same class (Module's constructor only, so no
-// RNG is drawn), its properties copied in order, parameters and buffers cloned, submodules copied the same way,
-// shared references kept shared. Hooks are not copied.
-type ModuleInternals = { _parameters(): [string, unknown][]; _buffers(): [string, unknown][]; _modules(): [string, unknown][]; _isPersistentBuffer(name: string): boolean };
-function deepCopy<T>(value: T, memo = new Map<unknown, unknown>()): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (memo.has(value)) return memo.get(value) as T;
-  let out: unknown;
-  if (value instanceof Module) {
-    const src = value as unknown as ModuleInternals & Record<string, unknown>;
-    const copy = Reflect.construct(Module, [], value.constructor) as unknown as Module & Record<string, unknown>;
-    memo.set(value, copy);
-    const buffers = new Set(src._buffers().map(([name]) => name));
-    const noneParams = new Set(src._parameters().filter(([, p]) => p === null).map(([name]) => name));
-    const noneModules = new Set(src._modules().filter(([, m]) => m === null).map(([name]) => name));
-    for (const key of Object.keys(value)) {
-      const v = src[key];
-      if (buffers.has(key)) copy.registerBuffer(key, deepCopy(v as Tensor | null, memo), { persistent: src._isPersistentBuffer(key) });
-      else if (noneParams.has(key)) copy.registerParameter(key, null);
-      else if (noneModules.has(key)) copy.addModule(key, null);
-      else copy[key] = deepCopy(v, memo);
-    }
-    return copy as T;
-  }
-  if (value instanceof Parameter) out = new Parameter(value.detach().clone(), value.requiresGrad);
-  else if (value instanceof Tensor) out = value.detach().clone().requiresGrad_(value.requiresGrad);
-  else if (Array.isArray(value)) {
-    const arr: unknown[] = [];
-    memo.set(value, arr);
-    for (const e of value) arr.push(deepCopy(e, memo));
-    return arr as T;
-  } else if (Object.getPrototypeOf(value) === Object.prototype) {
-    const obj: Record<string, unknown> = {};
-    memo.set(value, obj);
-    for (const [k, v] of Object.entries(value)) obj[k] = deepCopy(v, memo);
-    return obj as T;
-  } else return value; // dtypes, devices and other immutable objects: shared
-  memo.set(value, out);
-  return out as T;
 }
 
 const LAYER_ARGS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias', 'device', 'dtype'] as const;
@@ -317,7 +276,8 @@ export class TransformerDecoderLayer extends Module {
   }
 }
 
-const getClones = (module: Module, n: number): ModuleList => new ModuleList(Array.from({ length: n }, () => deepCopy(module)));
+// _get_clones: copy.deepcopy of the layer, n times (no RNG drawn, no registration hooks, as Python's deepcopy)
+const getClones = (module: Module, n: number): ModuleList => new ModuleList(Array.from({ length: n }, () => deepcopyModule(module)));
 
 const ENCODER_ARGS = ['norm', 'enableNestedTensor', 'maskCheck'] as const;
 const ENCODER_FORWARD = ['mask', 'srcKeyPaddingMask', 'isCausal'] as const;
