@@ -333,6 +333,8 @@ describe('bad input', () => {
     expect(() => w.addMesh('m', torch.zeros(4, 3))).toThrow(/Tensor shape should be of shape BxNx3, but got torch.Size\(\[4, 3\]\) \(vertices\)/);
     expect(() => w.addMesh('m', torch.zeros(1, 4, 3), [1] as never)).toThrow(/colors must be a Tensor/);
     expect(() => w.addMesh('m', torch.zeros(1, 4, 3), null, null, { f: () => 1 })).toThrow(/config_dict must hold only/);
+    expect(() => w.addEmbedding(torch.zeros(2, 2), null, torch.zeros(2, 2, 2, 2))).toThrow(/label_img needs 1 or 3 channels/);
+    expect(() => w.addEmbedding(torch.zeros(2, 2), null, torch.zeros(2, 1, 5, 2))).toThrow(/it must fit the square sprite/);
     expect(existsSync(join(root, 'bad', '00000'))).toBe(false); // nothing was written for any of them
     expect(() => w.addAudio('a', torch.zeros(3), 0, -1)).toThrow(/sample_rate must be a positive number/);
   });

@@ -65,11 +65,11 @@ export function matrixTsv(mat: Tensor): string {
 }
 
 /**
- * make_sprite: the images side by side, ceil(sqrt(N)) per row, on a black square as wide as the grid;
- * scaled by 255 in float64 and truncated to uint8, as PyTorch's np.uint8((x * 255).clip(0, 255)).
+ * make_sprite's pixels: the images side by side, ceil(sqrt(N)) per row, on a black square as wide as the
+ * grid; scaled by 255 in float64 and truncated to uint8, as PyTorch's np.uint8((x * 255).clip(0, 255)).
  */
-export async function spritePng(labelImg: Tensor): Promise<Buffer> {
-  const { pixels, side } = tidy(() => {
+export function spritePixels(labelImg: Tensor): { pixels: Buffer; side: number } {
+  return tidy(() => {
     let t = labelImg.detach().cpu().to(float64);
     const [n, c, h, w] = t.shape as [number, number, number, number];
     if (c === 1) t = cat([t, t, t], 1);
@@ -84,6 +84,10 @@ export async function spritePng(labelImg: Tensor): Promise<Buffer> {
     const bytes = square.mul(255).clamp(0, 255).to(uint8).contiguous().toTypedArray() as Uint8Array;
     return { pixels: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), side: width };
   });
+}
+
+/** The sprite's pixels as PNG (sharp, off the main thread). */
+export async function spritePng({ pixels, side }: { pixels: Buffer; side: number }): Promise<Buffer> {
   const { default: sharp } = await import('sharp');
   return sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer();
 }

@@ -297,21 +297,23 @@ export class SummaryWriter {
     const checked = embedding.checkEmbedding(mat, metadata, labelImg);
     checkTag(fn, tag);
     const step = checkStep(fn, globalStep) ?? 0;
-    const tsv = checked.metadata ? embedding.metadataTsv(checked.metadata, metadataHeader ?? null) : null; // checked before anything is written
+    // Everything that can fail on bad input is computed before the first file is written.
+    const tsv = checked.metadata ? embedding.metadataTsv(checked.metadata, metadataHeader ?? null) : null;
+    const spritePixels = checked.labelImg ? embedding.spritePixels(checked.labelImg) : null;
+    const matrix = embedding.matrixTsv(checked.mat);
     const logDir = this.#getFileWriter().logDir;
     const subdir = `${embedding.zfill5(step)}/${embedding.encodeTag(tag)}`;
     const dir = join(logDir, subdir);
     embedding.makeEmbeddingDir(dir);
     if (tsv !== null) embedding.writeFile(dir, 'metadata.tsv', tsv);
     let sprite = Promise.resolve();
-    if (checked.labelImg) {
-      const img = checked.labelImg;
-      sprite = embedding.spritePng(img).then((png) => embedding.writeFile(dir, 'sprite.png', png));
+    if (spritePixels) {
+      sprite = embedding.spritePng(spritePixels).then((png) => embedding.writeFile(dir, 'sprite.png', png));
       const pending = sprite.finally(() => this.#pendingFiles.delete(pending));
       pending.catch(() => undefined); // the caller's promise (sprite) carries the error; flush()/close() see it too
       this.#pendingFiles.add(pending);
     }
-    embedding.writeFile(dir, 'tensors.tsv', embedding.matrixTsv(checked.mat));
+    embedding.writeFile(dir, 'tensors.tsv', matrix);
     this.#embeddings.push({
       tensorName: `${tag}:${embedding.zfill5(step)}`,
       ...(tsv !== null ? { metadataPath: `${subdir}/metadata.tsv` } : {}),
