@@ -101,6 +101,7 @@ def main():
                        weights=np.linspace(0.5, 2.0, 100), walltime=162.0)
         # predictions on the thresholds: floor(p * 126) differs between float32 and float64 for some of them
         w.add_pr_curve("pr_on_thresholds", torch.arange(100) % 2, torch.arange(100.0) / 126, 4, walltime=162.5)
+        w.add_pr_curve("pr_one", labels, predictions, 4, num_thresholds=1, walltime=162.75)
         w.add_pr_curve("pr_capped", labels, predictions * 1.2 - 0.1, 4, num_thresholds=500, walltime=163.0)
         w.add_pr_curve_raw("pr_raw", [10, 8, 3], [5, 2, 0], [0, 3, 5], [0, 2, 7], [0.66, 0.8, 1.0], [1.0, 0.8, 0.3], 5,
                            num_thresholds=3, walltime=164.0)

@@ -102,6 +102,7 @@ describe('SummaryWriter writes what PyTorch writes', () => {
     w.addPrCurve('pr_10', labels, predictions, 2, 10, undefined, 161.0);
     w.addPrCurve('pr_weighted', labels.bool(), predictions.double(), 3, 50, torch.linspace(0.5, 2.0, 100, { dtype: torch.float64 }), 162.0);
     w.addPrCurve('pr_on_thresholds', torch.arange(100).remainder(2), torch.arange(100.0).div(126), 4, undefined, undefined, 162.5);
+    w.addPrCurve('pr_one', labels, predictions, 4, 1, undefined, 162.75);
     w.addPrCurve('pr_capped', labels, predictions.mul(1.2).sub(0.1), 4, 500, undefined, 163.0);
     w.addPrCurveRaw('pr_raw', [10, 8, 3], [5, 2, 0], [0, 3, 5], [0, 2, 7], [0.66, 0.8, 1.0], [1.0, 0.8, 0.3], 5, 3, undefined, 164.0);
     w.addAudio('sine', torch.sin(torch.linspace(0, 20, 400)).mul(0.8), 6, 8000, 165.0);
@@ -315,7 +316,7 @@ describe('bad input', () => {
     expect(() => new SummaryWriter(join(root, 'bad3'), { flushSec: 1 } as never)).toThrow(/unknown option 'flushSec'/);
     expect(() => w.addGraph({} as never, torch.ones(1))).toThrow(/model must be a module/);
     expect(() => w.addPrCurve('p', [0, 1, 1], [0.5, 0.2])).toThrow(/labels and predictions must have as many elements \(3 and 2\)/);
-    expect(() => w.addPrCurve('p', [0, 1], [0.5, 0.2], 0, 1)).toThrow(/num_thresholds must be an integer >= 2/);
+    expect(() => w.addPrCurve('p', [0, 1], [0.5, 0.2], 0, 0)).toThrow(/num_thresholds must be a positive integer/);
     expect(() => w.addPrCurve('p', [0, 1], [0.5, 0.2], 0, 10, [1])).toThrow(/weights must have as many elements/);
     expect(() => w.addPrCurve('p', 'x' as never, [0.5])).toThrow(/labels must be a Tensor or an array of numbers/);
     expect(() => w.addPrCurveRaw('p', [1, 2], [1], [0], [0], [1], [1])).toThrow(/the six rows must have the same length, got 2, 1/);

@@ -297,7 +297,7 @@ function curveInput(fn: string, name: string, v: unknown): { values: Float64Arra
  */
 export function prCurve(tag: string, labels: unknown, predictions: unknown, numThresholds = 127, weights?: unknown): SummaryObject {
   const fn = 'SummaryWriter.addPrCurve';
-  if (!Number.isInteger(numThresholds) || numThresholds < 2) throw new RangeError(`${fn}: num_thresholds must be an integer >= 2, got ${numThresholds}`);
+  if (!Number.isInteger(numThresholds) || numThresholds < 1) throw new RangeError(`${fn}: num_thresholds must be a positive integer, got ${numThresholds}`);
   const n = Math.min(numThresholds, 127); // PyTorch's cap ("value > 127 breaks protobuf")
   const y = curveInput(fn, 'labels', labels).values;
   const p = curveInput(fn, 'predictions', predictions);
