@@ -2,8 +2,7 @@
 // transforms from workerSource() and draw from their own RNG (seeded base_seed + worker id, as
 // PyTorch's workers), so a seeded loader with numWorkers 2 gives Python's batches
 // (test/fixtures/vision-datasets.json, scripts/make-vision-fixtures.py). Workers load dist/
-// (npm run build:ts); data.DataLoader comes from the data helper's branch, so until it is merged this
-// file has nothing to run.
+// (npm run build:ts).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';
