@@ -133,6 +133,7 @@ def main():
         e.add_embedding(torch.randn(4, 2, dtype=torch.float64), label_img=torch.randint(0, 256, (4, 3, 2, 3), dtype=torch.uint8),
                         global_step=12, tag='q"uote\\back%')
         e.add_embedding(torch.tensor([[True, False]]), metadata=torch.tensor([7]), global_step=1, tag="one")
+        e.add_embedding(torch.tensor([[2**60 + 1, -3]]), global_step=2, tag="big")
         e.close()
         files = {}
         for dirpath, _, names in os.walk(os.path.join(root, "embed")):

@@ -129,6 +129,7 @@ describe('SummaryWriter writes what PyTorch writes', () => {
       e.addEmbedding(torch.arange(6).reshape(3, 2), [['a', 1], ['b', 2], ['c', 3]], null, null, 'default', ['name', 'id']),
       e.addEmbedding(torch.randn(4, 2, { dtype: torch.float64 }), null, torch.randint(0, 256, [4, 3, 2, 3], { dtype: torch.uint8 }), 12, 'q"uote\\back%'),
       e.addEmbedding(torch.tensor([[true, false]]), torch.tensor([7]), null, 1, 'one'),
+      e.addEmbedding(torch.tensor([[2n ** 60n + 1n, -3n]]), null, null, 2, 'big'),
     ];
     await Promise.all(sprites);
     await e.close();
@@ -331,6 +332,8 @@ describe('bad input', () => {
     expect(() => w.addEmbedding(torch.zeros(3))).toThrow(/mat should be 2D/);
     expect(() => w.addEmbedding(torch.zeros(2, 2), [[1], [2]], null, 0, 'h', ['a', 'b'])).toThrow(/len of header must be equal to the number of columns/);
     expect(() => w.addEmbedding([[1, 2]] as never)).toThrow(/mat must be a Tensor/);
+    expect(() => w.addEmbedding(torch.zeros(2, 2, { dtype: torch.complex64 }))).toThrow(/mat must be real/);
+    expect(() => w.addEmbedding(torch.zeros(2, 1), [['a'], 'b'], null, 0, 'h', ['c'])).toThrow(/entry 1 is/);
     expect(() => w.addMesh('m', torch.zeros(4, 3))).toThrow(/Tensor shape should be of shape BxNx3, but got torch.Size\(\[4, 3\]\) \(vertices\)/);
     expect(() => w.addMesh('m', torch.zeros(1, 4, 3), [1] as never)).toThrow(/colors must be a Tensor/);
     expect(() => w.addMesh('m', torch.zeros(1, 4, 3), null, null, { f: () => 1 })).toThrow(/config_dict must hold only/);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { zeros } from '../../creation.js';
-import { bfloat16, bool, float16, float64, uint8 } from '../../dtype.js';
+import { bfloat16, bool, float16, float64, int64, uint8 } from '../../dtype.js';
 import { cat } from '../../generated/functions.js';
 import { pyFloat } from '../../print.js';
 import { tidy } from '../../scope.js';
@@ -45,22 +45,28 @@ export function metadataTsv(metadata: readonly unknown[], header: readonly strin
   const first = metadata[0];
   if (!Array.isArray(first) || first.length !== header.length)
     throw new RangeError(`${FN}: len of header must be equal to the number of columns in metadata (${header.length} and ${Array.isArray(first) ? first.length : describe(first)})`);
-  return `${[header, ...metadata].map((row) => (row as unknown[]).map(pyStr).join('\t')).join('\n')}\n`;
+  const rows = [header, ...metadata].map((row, i) => {
+    if (!Array.isArray(row)) throw new TypeError(`${FN}: with metadata_header, each metadata entry is a row of columns (an array); entry ${i - 1} is ${describe(row)}`);
+    return row.map(pyStr).join('\t');
+  });
+  return `${rows.join('\n')}\n`;
 }
 
 /** make_mat: tensors.tsv, one row per point, each value as Python's str of its .item(). */
 export function matrixTsv(mat: Tensor): string {
+  if (mat.isComplex()) throw new TypeError(`${FN}: mat must be real (the Projector takes real coordinates), got ${mat.dtype.name}`);
   const [rows, cols] = mat.shape as [number, number];
   const isFloat = mat.isFloatingPoint();
   const isBool = mat.dtype === bool;
+  // floats as float64 (exact for every float dtype), integers as int64 (exact, printed as Python ints)
   const values = tidy(() => {
     let t = mat.detach().cpu();
     if (t.dtype === bfloat16) t = t.to(float16); // make_np turns bfloat16 into float16 first
-    return t.to(float64).contiguous().reshape(-1).toTypedArray() as Float64Array;
+    return t.to(isFloat ? float64 : int64).contiguous().reshape(-1).toTypedArray() as Float64Array | BigInt64Array;
   });
-  const cell = (v: number): string => (isBool ? (v ? 'True' : 'False') : isFloat ? pyFloat(v) : String(v));
+  const cell = (v: number | bigint): string => (isBool ? (v ? 'True' : 'False') : isFloat ? pyFloat(v as number) : String(v));
   const lines: string[] = [];
-  for (let r = 0; r < rows; r++) lines.push(`${Array.from(values.subarray(r * cols, (r + 1) * cols), cell).join('\t')}\n`);
+  for (let r = 0; r < rows; r++) lines.push(`${Array.from(values.subarray(r * cols, (r + 1) * cols) as ArrayLike<number | bigint>, cell).join('\t')}\n`);
   return lines.join('');
 }
 
