@@ -9,7 +9,7 @@ import { bfloat16, bool, float16, float64, int64, uint8 } from '../../dtype.js';
 import { cat } from '../../generated/functions.js';
 import { pyFloat } from '../../print.js';
 import { tidy } from '../../scope.js';
-import { describe } from './summary.js';
+import { describe, imageGrid } from './summary.js';
 
 const FN = 'SummaryWriter.addEmbedding';
 
@@ -76,17 +76,10 @@ export function matrixTsv(mat: Tensor): string {
  */
 export function spritePixels(labelImg: Tensor): { pixels: Buffer; side: number } {
   return tidy(() => {
-    let t = labelImg.detach().cpu().to(float64);
-    const [n, c, h, w] = t.shape as [number, number, number, number];
-    if (c === 1) t = cat([t, t, t], 1);
-    else if (c !== 3) throw new RangeError(`${FN}: label_img needs 1 or 3 channels (N1HW or N3HW), got ${c}`);
-    const cols = Math.min(n, Math.ceil(n ** 0.5));
-    const rows = Math.ceil(n / cols);
-    if (rows * cols > n) t = cat([t, zeros([rows * cols - n, 3, h, w], { dtype: float64 })]);
-    const grid = t.reshape(rows, cols, 3, h, w).permute(0, 3, 1, 4, 2).reshape(rows * h, cols * w, 3);
-    const width = cols * w;
-    if (rows * h > width) throw new RangeError(`${FN}: the sprite grid of label_img is ${rows * h} pixels tall and ${width} wide; it must fit the square sprite (PyTorch fails here too)`);
-    const square = rows * h < width ? cat([grid, zeros([width - rows * h, width, 3], { dtype: float64 })]) : grid;
+    const grid = imageGrid(FN, labelImg.detach().cpu().to(float64), Math.ceil(labelImg.shape[0]! ** 0.5), 'label_img');
+    const [height, width] = grid.shape as [number, number];
+    if (height > width) throw new RangeError(`${FN}: the sprite grid of label_img is ${height} pixels tall and ${width} wide; it must fit the square sprite (PyTorch fails here too)`);
+    const square = height < width ? cat([grid, zeros([width - height, width, 3], { dtype: float64 })]) : grid;
     const bytes = square.mul(255).clamp(0, 255).to(uint8).contiguous().toTypedArray() as Uint8Array;
     return { pixels: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), side: width };
   });

@@ -187,14 +187,14 @@ export function imageToHWC(fn: string, img: unknown, dataformats: DataFormats): 
   });
 }
 
-// make_grid: N images (NCHW, 1 or 3 channels) side by side, min(N, 8) per row, black where none; HWC out.
-function imageGrid(fn: string, nchw: Tensor): Tensor {
+// make_grid: N images (NCHW, 1 or 3 channels) side by side, min(N, ncols) per row, black where none; HWC out.
+export function imageGrid(fn: string, nchw: Tensor, ncols = 8, what = 'a batch of images'): Tensor {
   let [n, c, h, w] = nchw.shape as [number, number, number, number];
   if (c === 1) nchw = nchw.expand(n, 3, h, w);
-  else if (c !== 3) throw new RangeError(`${fn}: a batch of images needs 1 or 3 channels, got ${c}`);
-  const cols = Math.min(n, 8);
+  else if (c !== 3) throw new RangeError(`${fn}: ${what} needs 1 or 3 channels, got ${c}`);
+  const cols = Math.min(n, ncols);
   const rows = Math.ceil(n / cols);
-  const padded = rows * cols > n ? cat([nchw, zeros([rows * cols - n, 3, h, w], { dtype: uint8 })]) : nchw;
+  const padded = rows * cols > n ? cat([nchw, zeros([rows * cols - n, 3, h, w], { dtype: nchw.dtype })]) : nchw;
   return padded.reshape(rows, cols, 3, h, w).permute(0, 3, 1, 4, 2).reshape(rows * h, cols * w, 3);
 }
 
