@@ -174,13 +174,13 @@ function throughHook(state: BackwardHookState, side: 'input' | 'output', values:
 export type ParameterRegistrationHook = (module: Module, name: string, param: Parameter) => Parameter | null | undefined | void;
 export type BufferRegistrationHook = (module: Module, name: string, buffer: Tensor | null) => Tensor | null | undefined | void;
 export type ModuleRegistrationHook = (module: Module, name: string, submodule: Module | null) => Module | null | undefined | void;
-const registrationHooks = { parameter: [] as ParameterRegistrationHook[], buffer: [] as BufferRegistrationHook[], module: [] as ModuleRegistrationHook[] };
+const registrationHooks = { parameter: [] as HookEntry[], buffer: [] as HookEntry[], module: [] as HookEntry[] };
 type RegistrationKind = keyof typeof registrationHooks;
 
 function runRegistrationHooks<T>(kind: RegistrationKind, module: Module, name: string, value: T): T {
   if (isQuiet()) return value;
-  for (const hook of [...registrationHooks[kind]] as ((m: Module, n: string, v: T) => T | null | undefined | void)[]) {
-    const output = hook(module, name, value);
+  for (const { fn } of [...registrationHooks[kind]]) {
+    const output = fn(module, name, value) as T | null | undefined;
     if (output !== undefined && output !== null) value = output;
   }
   return value;
@@ -932,12 +932,7 @@ export function registerModuleBackwardHook(hook: BackwardHook): RemovableHandle 
 
 function registrationHook(kind: RegistrationKind, hook: unknown, what: string): RemovableHandle {
   checkHook(hook, what);
-  const list = registrationHooks[kind] as unknown[];
-  list.push(hook);
-  return new RemovableHandle(() => {
-    const i = list.indexOf(hook);
-    if (i >= 0) list.splice(i, 1);
-  });
+  return addHook(registrationHooks[kind], { fn: hook, withKwargs: false, alwaysCall: false }, false, () => {}); // no call() state depends on them
 }
 /**
  * register_module_parameter_registration_hook: hook(module, name, param) runs when any module registers a
