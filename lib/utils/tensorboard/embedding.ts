@@ -8,6 +8,7 @@ import { zeros } from '../../creation.js';
 import { bfloat16, bool, float16, float64, int64, uint8 } from '../../dtype.js';
 import { cat } from '../../generated/functions.js';
 import { pyFloat } from '../../print.js';
+import { pyRepr, pyStr as pyFormat } from '../../nn/modules/_format.js';
 import { tidy } from '../../scope.js';
 import { describe, imageGrid } from './summary.js';
 
@@ -30,13 +31,11 @@ export function zfill5(step: number): string {
   return step < 0 ? `-${s}` : s;
 }
 
-// str(x) of a metadata entry: JS numbers print as Python ints when whole (class labels), floats otherwise.
+// str(x) of a metadata entry (JS numbers print as Python ints when whole: class labels); a list prints as
+// Python's, its strings quoted. A 0-d Tensor prints as tensor(3), as Python's str does.
 function pyStr(x: unknown): string {
-  if (x === null || x === undefined) return 'None';
-  if (typeof x === 'boolean') return x ? 'True' : 'False';
-  if (typeof x === 'number') return Number.isInteger(x) ? String(x) : pyFloat(x);
-  if (Array.isArray(x)) return `[${x.map((e) => (typeof e === 'string' ? `'${e}'` : pyStr(e))).join(', ')}]`;
-  return String(x); // strings; a 0-d Tensor prints as tensor(3), as Python's str does
+  if (Array.isArray(x)) return `[${x.map((e) => (typeof e === 'string' ? pyRepr(e) : pyStr(e))).join(', ')}]`;
+  return pyFormat(x);
 }
 
 /** make_tsv: metadata.tsv, one line per point (with a header: one row per point, columns by tab). */
