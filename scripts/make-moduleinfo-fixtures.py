@@ -28,7 +28,7 @@ from torch.testing._internal.common_modules import ModuleErrorEnum, module_db  #
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pyvalues import (Skips, Unencodable, clone_arg, count_elements, dtype_name, enc, enc_tensor_b64,  # noqa: E402
-                      has_complex_scalar, has_whole_float, whole_floats_as_ints)
+                      has_complex_scalar, has_whole_float, registration_entry, whole_floats_as_ints)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test/fixtures/moduleinfo.json.gz')
 SEED = 0
@@ -94,22 +94,12 @@ def enc_state(module):
 REGISTRATIONS = []
 
 
-def _registered(t):
-    if t is None:
-        return 'None'
-    if isinstance(t, torch.nn.Module):
-        return type(t).__name__
-    if isinstance(t, torch.nn.parameter.UninitializedTensorMixin):
-        return 'uninitialized'
-    return 'x'.join(map(str, t.shape))
-
-
 def install_registration_hooks():
     from torch.nn.modules import module as nn_module
     for kind, register in [('parameter', nn_module.register_module_parameter_registration_hook),
                            ('buffer', nn_module.register_module_buffer_registration_hook),
                            ('module', nn_module.register_module_module_registration_hook)]:
-        register(lambda m, name, v, kind=kind: REGISTRATIONS.append(f'{kind} {type(m).__name__}.{name} {_registered(v)}'))
+        register(lambda m, name, v, kind=kind: REGISTRATIONS.append(registration_entry(kind, m, name, v)))
 
 
 def build(info, constructor, dtype, training):

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import math
 import os
+import sys
 import warnings
 from collections import OrderedDict
 
@@ -21,6 +22,9 @@ _spec.loader.exec_module(mf)  # pins ATEN_CPU_CAPABILITY and one thread before t
 import torch  # noqa: E402
 import torch.nn.utils.prune  # noqa: E402,F401  (a submodule torch.nn.utils does not import)
 from torch import nn  # noqa: E402
+
+sys.path.insert(0, HERE)
+from pyvalues import registration_entry  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "nn-core.json")
 values = {}
@@ -227,30 +231,22 @@ UTILITY_CASES = {
 }
 
 
-def shape_text(t):
-    if t is None:
-        return "None"
-    if isinstance(t, nn.parameter.UninitializedTensorMixin):
-        return "uninitialized"
-    return "x".join(map(str, t.shape))
-
-
 def registration():
     from torch.nn.modules import module as nn_module
     log = []
 
     def on_parameter(m, name, p):
-        log.append(f"parameter {type(m).__name__}.{name} {shape_text(p)}")
+        log.append(registration_entry("parameter", m, name, p))
         if name == "scale":
             return nn.Parameter(p.detach() * 3)
 
     def on_buffer(m, name, b):
-        log.append(f"buffer {type(m).__name__}.{name} {shape_text(b)}")
+        log.append(registration_entry("buffer", m, name, b))
         if name == "steps":
             return b + 5
 
     def on_module(m, name, sub):
-        log.append(f"module {type(m).__name__}.{name} {'None' if sub is None else type(sub).__name__}")
+        log.append(registration_entry("module", m, name, sub))
         if isinstance(sub, nn.Tanh):
             return nn.ReLU()
 

@@ -222,3 +222,16 @@ def write_fixture(filename, obj, compact=False):
         json.dump(obj, f, **({"separators": (",", ":")} if compact else {"indent": 1}))
         f.write("\n")
     print(f"wrote test/fixtures/{filename}")
+
+
+def registration_entry(kind, module, name, value):
+    """One call of a global registration hook as the tests log it: `parameter Linear.weight 3x4`, `module Net.fc Linear`."""
+    if value is None:
+        text = 'None'
+    elif isinstance(value, torch.nn.Module):
+        text = type(value).__name__
+    elif isinstance(value, torch.nn.parameter.UninitializedTensorMixin):
+        text = 'uninitialized'
+    else:
+        text = 'x'.join(map(str, value.shape))
+    return f'{kind} {type(module).__name__}.{name} {text}'
