@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { check, type Enc } from './golden-replay.js';
+import { runWithGc, startRoundWorkers } from './run-child.js';
 
 const { nn } = torch;
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/nn-core.json', import.meta.url), 'utf8')) as { values: Record<string, Enc> };
@@ -415,6 +416,51 @@ describe('global registration hooks (nn.registerModule{Parameter,Buffer,Module}R
     } finally {
       for (const h of handles) h.remove();
     }
+  });
+
+  // Each thread has its own hook lists: a worker's hooks see its modules only, the main thread's see none of them.
+  const workerRound = `(t) => {
+    const log = [];
+    const h = t.nn.registerModuleParameterRegistrationHook((m, name) => void log.push(m.constructor.name + '.' + name));
+    try {
+      const m = new t.nn.Linear(2, 2);
+      m.call(t.ones(1, 2)).dispose();
+    } finally {
+      h.remove();
+    }
+    return log.join();
+  }`;
+  it('worker threads register their own hooks beside the main thread\'s', async () => {
+    const seen: string[] = [];
+    const h = nn.registerModuleModuleRegistrationHook((m, name) => void seen.push(name));
+    try {
+      const workers = startRoundWorkers(workerRound, 'Linear.weight,Linear.bias', { times: 200, count: 2 });
+      let rounds = 0;
+      while (workers.running() > 0 || rounds < 50) {
+        new nn.Sequential(new nn.ReLU());
+        if (++rounds % 5 === 0) await new Promise((r) => setImmediate(r));
+      }
+      expect(await workers.results).toEqual(['ok', 'ok']);
+      expect(seen.length).toBe(rounds);
+      expect(new Set(seen)).toEqual(new Set(['0']));
+    } finally {
+      h.remove();
+    }
+  });
+
+  it('watched modules left to the GC (no dispose) free every tensor', () => {
+    const r = runWithGc(`
+      const h = torch.nn.registerModuleParameterRegistrationHook(() => undefined);
+      const make = () => new torch.nn.Sequential(new torch.nn.Linear(8, 8), new torch.nn.BatchNorm1d(8));
+      for (let i = 0; i < 20; i++) make();
+      const before = await settle();
+      let proxies = 0;
+      for (let i = 0; i < 2000; i++) if ((await import('node:util')).types.isProxy(make())) proxies++;
+      h.remove();
+      const after = await settle();
+      return { grew: after - before, proxies };`);
+    expect(r.proxies).toBe(2000);
+    expect(r.grew).toBe(0);
   });
 
   it('a hook that throws leaves the registration undone; non-functions are refused', () => {
