@@ -68,6 +68,37 @@ def run_files(root):
     return dict(sorted(out.items()))
 
 
+def write_videos(logdir):
+    # add_video hands summary.video's frames to moviepy for the GIF; moviepy is not installable here,
+    # so make_video is replaced by one that keeps the frames and returns the Summary.Image it would.
+    from tensorboard.compat.proto.summary_pb2 import Summary
+    from torch.utils.tensorboard import summary
+
+    frames = {}
+
+    def make_video(tensor, fps):
+        _t, h, w, c = tensor.shape
+        frames[len(frames)] = {"shape": list(tensor.shape), "fps": fps, "frames": base64.b64encode(tensor.tobytes()).decode()}
+        return Summary.Image(height=h, width=w, colorspace=c)
+
+    real = summary.make_video
+    summary.make_video = make_video
+    try:
+        v = SummaryWriter(logdir)
+        torch.manual_seed(3)
+        v.add_video("float_pair", torch.rand(2, 3, 3, 8, 6), 1, walltime=170.0)
+        # uint8 goes through float32 / 255 * 255: some values come back one lower
+        v.add_video("uint8_all_values", torch.arange(768).remainder(256).to(torch.uint8).reshape(1, 2, 3, 8, 16), 2, walltime=171.0)
+        v.add_video("uint8_three", torch.randint(0, 256, (3, 2, 3, 4, 5), dtype=torch.uint8), 3, fps=10, walltime=172.0)
+        v.add_video("gray_five", torch.linspace(-0.5, 1.5, 90, dtype=torch.float64).reshape(5, 2, 1, 3, 3), 4, fps=2.5, walltime=173.0)
+        v.add_video("sixteen", torch.rand(16, 2, 3, 4, 4), 5, fps=30, walltime=174.0)
+        v.add_video("rgba", torch.rand(1, 2, 4, 3, 5), 6, walltime=175.0)
+        v.close()
+    finally:
+        summary.make_video = real
+    return [frames[i] for i in range(len(frames))]
+
+
 def main():
     # A fixed clock (file_version and hparams events take time.time()): reruns give the same files.
     time.time = lambda: 1700000000.25
@@ -144,10 +175,11 @@ def main():
                     data = f.read()
                 rel = os.path.relpath(os.path.join(dirpath, name), os.path.join(root, "embed"))
                 files[rel] = {"png": base64.b64encode(data).decode()} if name.endswith(".png") else {"text": data.decode()}
+        videos = write_videos(os.path.join(root, "video"))
         p = SummaryWriter(os.path.join(root, "purged"), purge_step=42)
         p.add_scalar("resumed", 1.0, 42, walltime=150.0)
         p.close()
-        fixture = {"runs": run_files(root), "embeddingFiles": dict(sorted(files.items()))}
+        fixture = {"runs": run_files(root), "embeddingFiles": dict(sorted(files.items())), "videos": videos}
         # One whole event file, to check the TFRecord framing byte for byte.
         purged = os.path.join(root, "purged")
         shutil.copy(os.path.join(purged, os.listdir(purged)[0]), os.path.join(FIXTURES, "tensorboard-python.tfevents"))

@@ -11,12 +11,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { frameRecord, maskedCrc32c, readRecords } from '../lib/utils/tensorboard/record.js';
 import { decodeMessage } from '../lib/utils/tensorboard/proto.js';
+import * as summaryLib from '../lib/utils/tensorboard/summary.js';
 
 const { SummaryWriter } = torch.utils.tensorboard;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const readEvents = (path: string): Json[] => torch.utils.tensorboard.readEvents(path) as Json[];
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
-const py = JSON.parse(readFileSync(join(fixtures, 'tensorboard-python.json'), 'utf8')) as { runs: Record<string, Json[]>; embeddingFiles: Record<string, { text?: string; png?: string }> };
+type PyVideo = { shape: [number, number, number, number]; fps: number; frames: string };
+const py = JSON.parse(readFileSync(join(fixtures, 'tensorboard-python.json'), 'utf8')) as { runs: Record<string, Json[]>; embeddingFiles: Record<string, { text?: string; png?: string }>; videos: PyVideo[] };
 const root = mkdtempSync(join(tmpdir(), 'torchnode-tb-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -68,6 +70,24 @@ function strip(e: Json): Json {
 
 async function pixels(png: Buffer): Promise<Buffer> {
   return (await sharp(png).raw().toBuffer({ resolveWithObject: true })).data;
+}
+
+// The fixture's add_video calls, in order: tag, video, step, fps, walltime.
+function videoCases(): [string, torch.Tensor, number, number | undefined, number][] {
+  torch.manualSeed(3);
+  return [
+    ['float_pair', torch.rand(2, 3, 3, 8, 6), 1, undefined, 170.0],
+    ['uint8_all_values', torch.arange(768).remainder(256).to(torch.uint8).reshape(1, 2, 3, 8, 16), 2, undefined, 171.0],
+    ['uint8_three', torch.randint(0, 256, [3, 2, 3, 4, 5], { dtype: torch.uint8 }), 3, 10, 172.0],
+    ['gray_five', torch.linspace(-0.5, 1.5, 90, { dtype: torch.float64 }).reshape(5, 2, 1, 3, 3), 4, 2.5, 173.0],
+    ['sixteen', torch.rand(16, 2, 3, 4, 4), 5, 30, 174.0],
+    ['rgba', torch.rand(1, 2, 4, 3, 5), 6, undefined, 175.0],
+  ];
+}
+async function writeVideos(logDir: string): Promise<void> {
+  const v = new SummaryWriter(logDir);
+  await Promise.all(videoCases().map(([tag, video, step, fps, walltime]) => v.addVideo(tag, video, step, fps, walltime)));
+  await v.close();
 }
 
 describe('SummaryWriter writes what PyTorch writes', () => {
@@ -133,6 +153,7 @@ describe('SummaryWriter writes what PyTorch writes', () => {
     ];
     await Promise.all(sprites);
     await e.close();
+    await writeVideos(join(dir, 'video'));
     const p = new SummaryWriter(join(dir, 'purged'), { purgeStep: 42 });
     p.addScalar('resumed', 1.0, 42, 150.0);
     await p.close();
@@ -188,6 +209,70 @@ describe('SummaryWriter writes what PyTorch writes', () => {
       expect(mine.encoded_image_string.subarray(0, 8).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
       expect(await pixels(mine.encoded_image_string)).toEqual(await pixels(Buffer.from(theirs.encoded_image_string, 'base64')));
     }
+  });
+});
+
+describe('addVideo', () => {
+  const cases = videoCases();
+
+  it('lays out the frames as summary.video does: the batch as a grid, uint8 through float32', () => {
+    expect(cases.map(([tag]) => tag)).toEqual(py.runs.video!.filter((e) => e.summary?.value?.[0]?.image).map((e) => e.summary.value[0].tag));
+    cases.forEach(([tag, video], i) => {
+      const want = py.videos[i]!;
+      const ours = summaryLib.videoToTHWC('addVideo', video);
+      expect([ours.frames, ours.height, ours.width, ours.channels], tag).toEqual(want.shape);
+      expect(ours.pixels.equals(Buffer.from(want.frames, 'base64')), tag).toBe(true);
+    });
+  });
+
+  it('stores a looping GIF of 1/fps a frame that decodes to those frames', async () => {
+    const dir = join(root, 'video-gif');
+    await writeVideos(dir);
+    const events = runs(dir)['.']!;
+    let exact = 0;
+    for (const [i, [tag]] of cases.entries()) {
+      const want = py.videos[i]!;
+      const [t, h, w, c] = want.shape;
+      const gif = events.find((e) => e.summary?.value?.[0]?.tag === tag)!.summary.value[0].image.encoded_image_string as Buffer;
+      expect(gif.subarray(0, 6).toString('latin1'), tag).toBe('GIF89a');
+      const meta = await sharp(gif).metadata();
+      expect([meta.pages, meta.pageHeight ?? meta.height, meta.width, meta.loop, meta.delay], tag).toEqual([t, h, w, 0, new Array(t).fill(10 * Math.round(100 / want.fps))]);
+      const decoded = await sharp(gif, { pages: -1 }).raw().toBuffer({ resolveWithObject: true });
+      const expected = Buffer.from(want.frames, 'base64');
+      const stride = decoded.info.channels;
+      let worst = 0, colours = 0; // the most colours in one frame
+      for (let f = 0; f < t; f++) {
+        const seen = new Set<string>();
+        for (let p = f * h * w; p < (f + 1) * h * w; p++) {
+          const px = expected.subarray(p * c, p * c + Math.min(c, 3)); // the alpha channel is left out, as moviepy does
+          seen.add(px.toString('hex'));
+          for (let k = 0; k < Math.min(c, 3); k++) worst = Math.max(worst, Math.abs(decoded.data[p * stride + k]! - px[c === 1 ? 0 : k]!));
+        }
+        colours = Math.max(colours, seen.size);
+      }
+      // A GIF palette holds 255 colours besides the transparent one: fewer come back exactly, more within quantization.
+      if (colours <= 255) {
+        expect(worst, tag).toBe(0);
+        exact++;
+      } else {
+        expect(worst, tag).toBeLessThanOrEqual(32);
+      }
+    }
+    expect(exact).toBe(5);
+  });
+
+  it('rejects what is not an N x T x C x H x W video, and a bad fps, before writing', async () => {
+    const dir = join(root, 'video-bad');
+    const w = new SummaryWriter(dir);
+    expect(() => w.addVideo('v', torch.rand(2, 3, 8, 8))).toThrow(/vid_tensor must be N x T x C x H x W \(5 dimensions\), got shape \[2, 3, 8, 8\]/);
+    expect(() => w.addVideo('v', [[1]] as never)).toThrow(/vid_tensor must be a Tensor/);
+    expect(() => w.addVideo('v', torch.rand(1, 2, 5, 4, 4))).toThrow(/a video needs 1, 3 or 4 channels \(C, the third dimension\), got 5/);
+    expect(() => w.addVideo('v', torch.rand(1, 0, 3, 4, 4))).toThrow(/vid_tensor is empty/);
+    expect(() => w.addVideo('v', torch.rand(1, 2, 3, 4, 4), 0, 0)).toThrow(/fps must be a positive number, got number 0\b/);
+    expect(() => w.addVideo('v', torch.rand(1, 2, 3, 4, 4), 0, Number.NaN)).toThrow(/fps must be a positive number/);
+    await w.close();
+    const events = runs(dir)['.'] ?? [];
+    expect(events.filter((e) => e.summary)).toEqual([]);
   });
 });
 

@@ -206,6 +206,50 @@ export async function image(tag: string, hwc: { pixels: Buffer; height: number; 
   return { value: [{ tag, image: { height, width, colorspace: channels, encoded_image_string: png } }] };
 }
 
+/** A video as summary.video lays it out: T frames of H x W x C uint8 pixels, the batch as a grid. */
+export interface VideoFrames { pixels: Buffer; frames: number; height: number; width: number; channels: number }
+
+/**
+ * summary.video's frames (_prepare_video, then the scaling): uint8 divided by 255 in float32, all
+ * times 255 in float32, clipped and truncated; the batch padded with black videos to a power of two
+ * and laid out 2^floor((bits(N) - 1) / 2) rows high, the rest across.
+ */
+export function videoToTHWC(fn: string, vid: unknown): VideoFrames {
+  if (!isTensor(vid)) throw new TypeError(`${fn}: vid_tensor must be a Tensor, got ${describe(vid)}`);
+  if (vid.dim() !== 5) throw new RangeError(`${fn}: vid_tensor must be N x T x C x H x W (5 dimensions), got shape [${vid.shape.join(', ')}]`);
+  const [n, frames, c, h, w] = vid.shape as [number, number, number, number, number];
+  if (![1, 3, 4].includes(c)) throw new RangeError(`${fn}: a video needs 1, 3 or 4 channels (C, the third dimension), got ${c}`);
+  if (vid.numel() === 0) throw new RangeError(`${fn}: vid_tensor is empty (shape [${vid.shape.join(', ')}])`);
+  return tidy(() => {
+    let v = vid.detach().cpu();
+    v = v.dtype === uint8 ? v.to(float32).div(255) : v.to(float32);
+    v = v.mul(255).clamp(0, 255).to(uint8);
+    const bits = n.toString(2).length; // Python's n.bit_length()
+    const padded = (n & (n - 1)) === 0 ? n : 2 ** bits;
+    if (padded > n) v = cat([v, zeros([padded - n, frames, c, h, w], { dtype: uint8 })]);
+    const rows = 2 ** Math.floor((bits - 1) / 2);
+    const cols = padded / rows;
+    const thwc = v.reshape(rows, cols, frames, c, h, w).permute(2, 0, 4, 1, 5, 3).reshape(frames, rows * h, cols * w, c);
+    const pixels = Buffer.from((thwc.contiguous().toTypedArray() as Uint8Array).buffer);
+    return { pixels, frames, height: rows * h, width: cols * w, channels: c };
+  });
+}
+
+/**
+ * summary.video: a Summary.Image holding an animated GIF (encoded by sharp where PyTorch uses
+ * moviepy), 1/fps seconds a frame rounded to GIF's centiseconds, looping; colorspace = channels.
+ * moviepy's GIF leaves out an alpha channel (it becomes the clip's mask), so this one does too.
+ */
+export async function video(tag: string, thwc: VideoFrames, fps: number): Promise<SummaryObject> {
+  const { pixels, frames, height, width, channels } = thwc;
+  const { default: sharp } = await import('sharp');
+  const delay = new Array<number>(frames).fill(10 * Math.round(100 / fps));
+  let input = sharp(pixels, { raw: { width, height: frames * height, channels: channels as 1 | 3 | 4, pageHeight: height } });
+  if (channels === 4) input = input.removeAlpha();
+  const gif = await input.gif({ delay, loop: 0 }).toBuffer();
+  return { value: [{ tag, image: { height, width, colorspace: channels, encoded_image_string: gif } }] };
+}
+
 export function text(tag: string, textString: string): SummaryObject {
   if (typeof textString !== 'string') throw new TypeError(`SummaryWriter.addText: text_string must be a string, got ${describe(textString)}`);
   const content = encodeMessage('tensorboard.TextPluginData', { version: 0 });

@@ -228,6 +228,20 @@ export class SummaryWriter {
     return this.#getFileWriter().addPendingEvent(encoded.then((s) => this.#event(s, step, wall)));
   }
 
+  /**
+   * add_video(tag, vid_tensor, global_step, fps=4, walltime): N x T x C x H x W, float in [0, 1] or
+   * uint8, shown as an animated GIF with the batch in a grid. Resolves once the GIF is encoded and queued.
+   */
+  addVideo(tag: string, vidTensor: unknown, globalStep?: number | null, fps = 4, walltime?: number | null): Promise<void> {
+    const fn = 'SummaryWriter.addVideo';
+    checkTag(fn, tag);
+    const step = checkStep(fn, globalStep);
+    if (typeof fps !== 'number' || !(fps > 0) || !Number.isFinite(fps)) throw new RangeError(`${fn}: fps must be a positive number, got ${summary.describe(fps)}`);
+    const wall = walltime ?? Date.now() / 1000;
+    const frames = summary.videoToTHWC(fn, vidTensor); // taken now; only the GIF encoding waits
+    return this.#getFileWriter().addPendingEvent(summary.video(tag, frames, fps).then((s) => this.#event(s, step, wall)));
+  }
+
   /** add_audio(tag, snd_tensor, global_step, sample_rate=44100, walltime): a mono clip in [-1, 1] as a WAV file. */
   addAudio(tag: string, sndTensor: unknown, globalStep?: number | null, sampleRate = 44100, walltime?: number | null): void {
     const fn = 'SummaryWriter.addAudio';
