@@ -42,6 +42,9 @@ interface JitNative {
   jitCompile(source: string): Handle;
   jitUnitFunctions(cu: Handle): [string, string, string, string][];
   jitUnitRun(cu: Handle, name: string, args: unknown[]): unknown;
+  jitFreeze(m: Handle, preservedAttrs: string[]): Handle;
+  jitOptimizeFrozen(m: Handle, methods: string[], optimizeNumerics: boolean): void;
+  jitOptimizeForInference(m: Handle, otherMethods: string[]): void;
 }
 const jit = native as unknown as JitNative;
 
@@ -124,10 +127,16 @@ export class ScriptModule extends Module {
     super();
     this.#h = handle;
     this.#info = info;
-    // training is the TorchScript attribute (Module's field would be a copy of it).
+    // training is the TorchScript attribute (Module's field would be a copy of it). A frozen module
+    // has none; there it is a JS field (Python's eval() sets a Python attribute), false as freezing needs.
+    const scripted = info.attributes.some(([name]) => name === 'training');
+    let plainTraining = false;
     Object.defineProperty(this, 'training', {
-      get: () => jit.jitTraining(this.#live()),
-      set: (mode: boolean) => jit.jitSetTraining(this.#live(), mode),
+      get: () => (scripted ? jit.jitTraining(this.#live()) : plainTraining),
+      set: (mode: boolean) => {
+        if (scripted) jit.jitSetTraining(this.#live(), mode);
+        else plainTraining = mode;
+      },
       configurable: true,
     });
     // Parameters, buffers and submodules as nn.Module registers them, in TorchScript's slot order.
@@ -344,6 +353,62 @@ export function save(m: ScriptModule | ScriptFunction, path?: string): Buffer | 
 // ---- torch.jit.trace -----------------------------------------------------------------------------
 
 /** A traced JS function (Python's ScriptFunction): call it like the original. */
+// ---- freezing ------------------------------------------------------------------------------------
+
+function checkScriptModule(fn: string, mod: unknown): asserts mod is ScriptModule {
+  if (!(mod instanceof ScriptModule))
+    throw new TypeError(`${fn} expects a ScriptModule as input. Please use torch.jit.trace or torch.jit.load to get one of an 'nn.Module', got ${describe(mod)}`);
+}
+function checkNames(fn: string, what: string, names: unknown): string[] {
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw new TypeError(`${fn}: ${what} must be an array of names, got ${describe(names)}`);
+  return [...names];
+}
+
+/**
+ * torch.jit.freeze(mod, preserved_attrs=None, optimize_numerics=True): a clone of an eval-mode
+ * ScriptModule whose parameters, attributes and submodules are constants of its graph (but forward,
+ * the preserved attributes and methods, and what those methods modify), optimized as
+ * runFrozenOptimizations does (conv/linear-batchnorm folding with optimizeNumerics, dropout removed, ...).
+ */
+export function freeze(mod: ScriptModule, preservedAttrs: readonly string[] | null = null, optimizeNumerics = true): ScriptModule {
+  const fn = 'torch.jit.freeze';
+  checkScriptModule('Freezing', mod);
+  const preserved = checkNames(fn, 'preserved_attrs', preservedAttrs ?? []);
+  if (typeof optimizeNumerics !== 'boolean') throw new TypeError(`${fn}: optimize_numerics must be a boolean, got ${describe(optimizeNumerics)}`);
+  if (mod.hasattr('training') && mod.training)
+    throw new Error('Freezing is currently only implemented for modules in eval mode. Please call .eval() on your module before freezing.');
+  const methods = mod.methodNames();
+  const frozen = wrapModule(jit.jitFreeze(moduleHandle(mod), preserved));
+  runFrozenOptimizations(frozen, optimizeNumerics, preserved.filter((name) => methods.includes(name)));
+  return frozen;
+}
+
+/**
+ * torch.jit.run_frozen_optimizations(mod, optimize_numerics=True, preserved_methods=None): the
+ * frozen-graph passes on forward and the given methods, in place (freeze runs them already).
+ */
+export function runFrozenOptimizations(mod: ScriptModule, optimizeNumerics = true, preservedMethods: readonly string[] | null = null): void {
+  const fn = 'torch.jit.run_frozen_optimizations';
+  checkScriptModule(fn, mod);
+  const methods = checkNames(fn, 'preserved_methods', preservedMethods ?? []);
+  if (typeof optimizeNumerics !== 'boolean') throw new TypeError(`${fn}: optimize_numerics must be a boolean, got ${describe(optimizeNumerics)}`);
+  jit.jitOptimizeFrozen(moduleHandle(mod), [...(mod.methodNames().includes('forward') ? ['forward'] : []), ...methods], optimizeNumerics);
+}
+
+/**
+ * torch.jit.optimize_for_inference(mod, other_methods=None): freezes mod (after mod.eval(), keeping
+ * otherMethods) unless it is frozen already, then rewrites forward and otherMethods for CPU
+ * inference (MKLDNN convolutions, conv-add-relu fusion, pre-transposed linear weights).
+ */
+export function optimizeForInference(mod: ScriptModule, otherMethods: readonly string[] | null = null): ScriptModule {
+  const fn = 'torch.jit.optimize_for_inference';
+  checkScriptModule('optimize_for_inference', mod);
+  const methods = checkNames(fn, 'other_methods', otherMethods ?? []);
+  const frozen = mod.hasattr('training') ? freeze(mod.eval(), methods) : mod;
+  jit.jitOptimizeForInference(moduleHandle(frozen), methods);
+  return frozen;
+}
+
 export interface ScriptFunction {
   (...args: unknown[]): unknown;
   readonly code: string;

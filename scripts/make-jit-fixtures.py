@@ -7,6 +7,7 @@ import importlib.util
 import json
 import os
 import sys
+import warnings
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -186,9 +187,43 @@ def python_side():
     m4 = torch.jit.load(os.path.join(OUT, "scripted.pt"))
     m4.to(torch.float64)
     out["scripted"]["float64"] = enc(m4(x.double()))
+    out["frozen"] = frozen_side(x, img, y)
     with open(os.path.join(OUT, "python.json"), "w") as f:
         json.dump(out, f)
     print("wrote", OUT)
+
+
+def frozen_side(x, img, y):
+    # torch.jit.freeze / run_frozen_optimizations / optimize_for_inference of the saved files (DeprecationWarnings aside).
+    load = lambda name: torch.jit.load(os.path.join(OUT, name))  # noqa: E731
+    warnings.simplefilter("ignore", DeprecationWarning)
+    scripted = torch.jit.freeze(load("scripted.pt"))
+    preserved = torch.jit.freeze(load("scripted.pt"), preserved_attrs=["encode", "count", "bump"])
+    traced = torch.jit.freeze(load("traced.pt"))
+    unoptimized = torch.jit.freeze(load("traced.pt"), optimize_numerics=False)
+    unoptimized_code = unoptimized.code
+    torch.jit.run_frozen_optimizations(unoptimized)
+    inference = torch.jit.optimize_for_inference(load("traced.pt"))
+    inference_scripted = torch.jit.optimize_for_inference(load("scripted.pt"), other_methods=["encode"])
+    try:
+        torch.jit.freeze(load("scripted.pt").train())
+        training_error = None
+    except RuntimeError as e:
+        training_error = str(e)
+    return {
+        "scripted": {"code": scripted.code, "forward": enc(scripted(x)), "parameters": named(scripted.named_parameters()),
+                     "buffers": named(scripted.named_buffers()), "children": [k for k, _ in scripted.named_children()],
+                     "methods": sorted(scripted._c._method_names())},
+        "preserved": {"code": preserved.code, "encodeCode": preserved.encode.code, "encode": enc(preserved.encode(x)),
+                      "bump": preserved.bump(1), "count": preserved.count,
+                      "methods": sorted(preserved._c._method_names())},
+        "traced": {"code": traced.code, "forward": enc(traced(img, y))},
+        "unoptimized": {"code": unoptimized_code, "optimizedCode": unoptimized.code, "forward": enc(unoptimized(img, y))},
+        "inference": {"code": inference.code, "forward": enc(inference(img, y))},
+        "inferenceScripted": {"code": inference_scripted.code, "encodeCode": inference_scripted.encode.code,
+                              "forward": enc(inference_scripted(x)), "encode": enc(inference_scripted.encode(x))},
+        "trainingError": training_error,
+    }
 
 
 def check_node():

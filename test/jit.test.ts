@@ -20,6 +20,7 @@ const py = read<{
   inputs: Record<string, Expected>;
   scripted: Record<string, unknown> & { attrs: Record<string, Expected>; parameters: Named; buffers: Named; stateDict: Named; grads: Named; trainBuffers: Named };
   traced: { forward: Expected; code: string; parameters: Named; buffers: Named };
+  frozen: Record<string, Record<string, Expected & string & string[] & number & Named>> & { trainingError: string };
 }>('python.json');
 const node = read<{ cases: Record<string, { inputs: Expected[]; forward: Expected }> }>('node.json');
 const nodeInPython = read<Record<string, Record<string, Expected> & { code: string }>>('node_python.json');
@@ -218,6 +219,82 @@ describe('torch.jit.load: a traced module from Python', () => {
     expect(t.code).toBe(py.traced.code);
     sameNamed(t.namedParameters(), py.traced.parameters, 'parameters');
     sameNamed(t.namedBuffers(), py.traced.buffers, 'buffers');
+  });
+});
+
+describe('torch.jit.freeze, runFrozenOptimizations and optimizeForInference: the graphs and results Python gets', () => {
+  const f = py.frozen;
+  const tracedPath = join(dir, 'traced.pt');
+  const [img, y] = [input(py.inputs.img!), input(py.inputs.y!)];
+
+  it('freezes parameters, buffers and submodules into constants of forward', () => {
+    const m = loadScripted();
+    const frozen = torch.jit.freeze(m);
+    expect(frozen).not.toBe(m);
+    expect(frozen.code).toBe(f.scripted.code);
+    same(frozen.call(x), f.scripted.forward);
+    expect(frozen.namedParameters()).toEqual([]);
+    expect(frozen.namedBuffers()).toEqual([]);
+    expect(frozen.namedChildren().map(([n]) => n)).toEqual(f.scripted.children);
+    expect(frozen.methodNames().sort()).toEqual(f.scripted.methods);
+    expect(frozen.training).toBe(false);
+    frozen.train(); // a JS field, as Python's train() sets a Python attribute on a frozen module
+    expect(frozen.training).toBe(true);
+    same(m.call(x), py.scripted.forward as Expected); // the original is unchanged
+  });
+
+  it('keeps preserved attributes and methods, and optimizes the preserved methods too', () => {
+    const frozen = torch.jit.freeze(loadScripted(), ['encode', 'count', 'bump']) as Methods;
+    expect(frozen.code).toBe(f.preserved.code);
+    expect(frozen.encode!.code).toBe(f.preserved.encodeCode);
+    same(frozen.encode!(x), f.preserved.encode);
+    expect(frozen.bump!(1)).toBe(f.preserved.bump);
+    expect(frozen.attr('count')).toBe(f.preserved.count);
+    expect(frozen.methodNames().sort()).toEqual(f.preserved.methods);
+  });
+
+  it('folds the batch norm into the convolution (optimizeNumerics), or leaves it for runFrozenOptimizations', () => {
+    const t = torch.jit.freeze(torch.jit.load(tracedPath));
+    expect(t.code).toBe(f.traced.code);
+    expect(t.code).not.toContain('batch_norm');
+    same(t.call(img, y), f.traced.forward);
+    const u = torch.jit.freeze(torch.jit.load(tracedPath), null, false);
+    expect(u.code).toBe(f.unoptimized.code);
+    expect(u.code).toContain('batch_norm');
+    torch.jit.runFrozenOptimizations(u);
+    expect(u.code).toBe(f.unoptimized.optimizedCode);
+    same(u.call(img, y), f.unoptimized.forward);
+  });
+
+  it('optimizeForInference freezes (after eval()) and rewrites for MKLDNN', () => {
+    const m = torch.jit.load(tracedPath);
+    m.train();
+    const o = torch.jit.optimizeForInference(m);
+    expect(m.training).toBe(false);
+    expect(o.code).toBe(f.inference.code);
+    expect(o.code).toContain('mkldnn_convolution');
+    same(o.call(img, y), f.inference.forward);
+    const s = torch.jit.optimizeForInference(loadScripted(), ['encode']) as Methods;
+    expect(s.code).toBe(f.inferenceScripted.code);
+    expect(s.encode!.code).toBe(f.inferenceScripted.encodeCode);
+    same(s.call(x), f.inferenceScripted.forward);
+    same(s.encode!(x), f.inferenceScripted.encode);
+    expect(torch.jit.optimizeForInference(s)).toBe(s); // frozen already: optimized in place
+  });
+
+  it('refuses a module in training mode, a JS module and unknown names, leaving the module as it was', () => {
+    const m = loadScripted();
+    m.train();
+    expect(() => torch.jit.freeze(m)).toThrow(f.trainingError);
+    m.eval();
+    expect(() => torch.jit.freeze(m, ['nope'])).toThrow(/torch\.jit\.freeze: Unknown name: nope/);
+    expect(() => torch.jit.freeze(new torch.nn.Linear(2, 2) as never)).toThrow(/Freezing expects a ScriptModule as input/);
+    expect(() => torch.jit.optimizeForInference({} as never)).toThrow(/optimize_for_inference expects a ScriptModule as input/);
+    expect(() => torch.jit.freeze(m, 'encode' as never)).toThrow(/preserved_attrs must be an array of names/);
+    expect(() => torch.jit.freeze(m, null, 1 as never)).toThrow(/optimize_numerics must be a boolean/);
+    expect(() => torch.jit.runFrozenOptimizations(torch.jit.freeze(m), true, ['missing'])).toThrow(/missing/);
+    expect(m.namedParameters().length).toBe((py.scripted.parameters as Named).length);
+    same(m.call(x), py.scripted.forward as Expected);
   });
 });
 

@@ -6,6 +6,8 @@
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/frontend/schema_matching.h>
 #include <torch/csrc/jit/frontend/tracer.h>
+#include <torch/csrc/jit/passes/freeze_module.h>
+#include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/csrc/jit/runtime/jit_exception.h>
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/csrc/jit/serialization/python_print.h>
@@ -619,6 +621,43 @@ Napi::Value UnitRun(const Napi::CallbackInfo& info) {
   return FromScript(env, Run(*fn, nullptr, info[2]));
 }
 
+// A JS array of names (attribute or method names).
+std::vector<std::string> NamesOf(const Napi::Value& v, const char* what) {
+  Napi::Env env = v.Env();
+  if (!v.IsArray()) ThrowType(std::string(what) + " must be an array of names");
+  Napi::Array list = v.As<Napi::Array>();
+  std::vector<std::string> out;
+  for (uint32_t i = 0, n = list.Length(); i < n; ++i) out.push_back(ToString(env, list.Get(i), what));
+  return out;
+}
+
+// jitFreeze(m, preservedAttrs): torch._C._freeze_module, a clone whose attributes, parameters and
+// submodules (but the preserved ones and what preserved methods modify) are constants of its graphs.
+Napi::Value JitFreeze(const Napi::CallbackInfo& info) {
+  const Module& m = ModuleOf(info[0]);
+  return WrapModule(info.Env(), torch::jit::freeze_module(m, NamesOf(info[1], "preserved_attrs")));
+}
+
+// jitOptimizeFrozen(m, methods, optimizeNumerics): torch._C._jit_pass_optimize_frozen_graph on each method's graph.
+Napi::Value JitOptimizeFrozen(const Napi::CallbackInfo& info) {
+  Module& m = ModuleOf(info[0]);
+  bool optimizeNumerics = ToBool(info.Env(), info[2], "optimize_numerics");
+  for (const std::string& name : NamesOf(info[1], "preserved_methods")) {
+    std::shared_ptr<torch::jit::Graph> graph = m.get_method(name).graph();
+    torch::jit::OptimizeFrozenGraph(graph, optimizeNumerics);
+  }
+  return info.Env().Undefined();
+}
+
+// jitOptimizeForInference(m, otherMethods): torch._C._jit_pass_optimize_for_inference on a frozen
+// module, in place (its forward and otherMethods: conv-add-relu fusion, MKLDNN ops, pre-transposed linear).
+Napi::Value JitOptimizeForInference(const Napi::CallbackInfo& info) {
+  Module& m = ModuleOf(info[0]);
+  if (m.hasattr("training")) ThrowError("optimize_for_inference: the module must be frozen first");
+  torch::jit::optimize_for_inference(m, NamesOf(info[1], "other_methods"));
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void RegisterJit(napi_env env, napi_value exports) {
@@ -643,6 +682,9 @@ void RegisterJit(napi_env env, napi_value exports) {
       {"jitCompile", JitCompile, "torch.jit.compile"},
       {"jitUnitFunctions", UnitFunctions, "CompilationUnit"},
       {"jitUnitRun", UnitRun, "CompilationUnit"},
+      {"jitFreeze", JitFreeze, "torch.jit.freeze"},
+      {"jitOptimizeFrozen", JitOptimizeFrozen, "torch.jit.run_frozen_optimizations"},
+      {"jitOptimizeForInference", JitOptimizeForInference, "torch.jit.optimize_for_inference"},
   };
   ExportAll(env, exports, kEntries);
 }
