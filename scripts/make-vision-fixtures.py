@@ -215,6 +215,8 @@ INPUTS = {
 }
 INPUTS["rgbf"] = INPUTS["rgb"].float() / 255
 INPUTS["batch"] = torch.stack([INPUTS["rgbf"], INPUTS["rgbf"].flip(-1)])
+INPUTS["flat"] = INPUTS["rgb"].clone()
+INPUTS["flat"][1] = 77  # a constant channel: autocontrast's and equalize's degenerate paths
 
 # name: (python transform source, input, seed, calls)
 CASES = {
@@ -269,7 +271,52 @@ CASES = {
     "normalize_one": ("T.Normalize(0.1307, 0.3081)", "rgbf", 0, 1),
     "compose": ("T.Compose([T.RandomResizedCrop(10), T.RandomHorizontalFlip(), T.ColorJitter(0.3, 0.3, 0.3, 0.05), T.RandomRotation(15)])", "rgb", 11, 3),
     "compose_float": ("T.Compose([T.RandomCrop(10, padding=2), T.RandomHorizontalFlip(), T.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])])", "rgbf", 12, 3),
+    "pad": ("T.Pad(2)", "rgb", 0, 1),
+    "pad_fill_4": ("T.Pad([1, 2, 3, 4], fill=9)", "gray", 0, 1),
+    "pad_edge": ("T.Pad([2, 3], padding_mode='edge')", "rgb", 0, 1),
+    "pad_reflect": ("T.Pad(3, padding_mode='reflect')", "rgbf", 0, 1),
+    "pad_symmetric": ("T.Pad([1, 2, 3, 4], padding_mode='symmetric')", "rgb", 0, 1),
+    "pad_symmetric_negative": ("T.Pad([-2, 3, 1, -1], padding_mode='symmetric')", "tall", 0, 1),
+    "pad_symmetric_batch": ("T.Pad(2, padding_mode='symmetric')", "batch", 0, 1),
+    "random_crop_symmetric": ("T.RandomCrop(12, padding=3, padding_mode='symmetric')", "rgb", 6, 2),
+    "random_apply": ("T.RandomApply([T.RandomHorizontalFlip(p=1.0), T.ColorJitter(0.5)], p=0.6)", "rgb", 9, 6),
+    "convert_dtype_float": ("T.ConvertImageDtype(torch.float)", "rgb", 0, 1),
+    "convert_dtype_uint8": ("T.ConvertImageDtype(torch.uint8)", "rgbf", 0, 1),
+    "convert_dtype_int16": ("T.ConvertImageDtype(torch.int16)", "rgb", 0, 1),
+    "convert_dtype_float64": ("T.ConvertImageDtype(torch.float64)", "rgbf", 0, 1),
+    "gaussian_blur": ("T.GaussianBlur(3)", "rgb", 0, 2),
+    "gaussian_blur_rect": ("T.GaussianBlur([5, 3], sigma=(0.5, 3.0))", "rgbf", 1, 2),
+    "gaussian_blur_gray": ("T.GaussianBlur(5, sigma=1.5)", "gray", 2, 1),
+    "random_affine": ("T.RandomAffine(30)", "rgb", 0, 3),
+    "random_affine_full": ("T.RandomAffine(20, translate=(0.1, 0.2), scale=(0.8, 1.2), shear=10)", "rgb", 1, 3),
+    "random_affine_shear4": ("T.RandomAffine([-10, 10], shear=[-5, 5, -8, 8], interpolation=T.InterpolationMode.BILINEAR, fill=[10, 20, 30])", "rgb", 2, 2),
+    "random_affine_float_center": ("T.RandomAffine(45, translate=(0.3, 0.3), center=[3, 4], fill=0.5, interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 3, 2),
+    "random_affine_gray": ("T.RandomAffine(0, scale=(0.5, 0.7), fill=128)", "gray", 4, 2),
+    "random_erasing": ("T.RandomErasing(p=1.0)", "rgbf", 0, 3),
+    "random_erasing_value": ("T.RandomErasing(p=0.7, scale=(0.1, 0.4), ratio=(0.5, 2.0), value=[0.1, 0.2, 0.3])", "rgbf", 1, 4),
+    "random_erasing_random": ("T.RandomErasing(p=1.0, value='random')", "batch", 2, 2),
+    "random_erasing_uint8": ("T.RandomErasing(p=1.0, value=7)", "rgb", 3, 2),
+    "random_erasing_none_fits": ("T.RandomErasing(p=1.0, scale=(0.98, 1.0), ratio=(1, 1))", "rgbf", 4, 1),
+    "invert": ("T.RandomInvert(p=1.0)", "rgb", 0, 1),
+    "invert_float": ("T.RandomInvert()", "rgbf", 5, 4),
+    "posterize": ("T.RandomPosterize(3, p=1.0)", "rgb", 0, 1),
+    "posterize_p": ("T.RandomPosterize(bits=0)", "gray", 6, 4),
+    "solarize": ("T.RandomSolarize(128, p=1.0)", "rgb", 0, 1),
+    "solarize_float": ("T.RandomSolarize(0.3, p=0.7)", "rgbf", 7, 4),
+    "sharpness": ("T.RandomAdjustSharpness(2, p=1.0)", "rgb", 0, 1),
+    "sharpness_float": ("T.RandomAdjustSharpness(0.3)", "rgbf", 8, 4),
+    "autocontrast": ("T.RandomAutocontrast(p=1.0)", "rgb", 0, 1),
+    "autocontrast_batch": ("T.RandomAutocontrast(p=1.0)", "batch", 0, 1),
+    "autocontrast_flat": ("T.RandomAutocontrast(p=1.0)", "flat", 0, 1),
+    "equalize": ("T.RandomEqualize(p=1.0)", "rgb", 0, 1),
+    "equalize_gray": ("T.RandomEqualize(p=0.5)", "gray", 9, 4),
+    "equalize_flat": ("T.RandomEqualize(p=1.0)", "flat", 0, 1),
+    "compose_augment": ("T.Compose([T.Pad(2, padding_mode='symmetric'), T.RandomAffine(15, translate=(0.1, 0.1)), "
+                        "T.RandomApply([T.GaussianBlur(3)], p=0.5), T.RandomEqualize(), T.ConvertImageDtype(torch.float), T.RandomErasing()])", "rgb", 13, 4),
 }
+
+# Cases torchvision runs on tensors only (a PIL image raises there; a vision.Image throws here).
+TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment"}
 
 
 # Cases where a vision.Image follows torchvision's PIL path (PIL's exact integer formulas), not the tensor path.
@@ -291,7 +338,9 @@ def transforms_fixture():
         case = {"name": name, "py": src, "input": inp, "seed": seed, "calls": calls, "outputs": outs, "after": after}
         # What torchvision makes of the same pixels as a PIL image (PIL's own resampling/enhancers),
         # for the README's note on how far the tensor path is from PIL: max |difference| in 0..255.
-        if x.dtype == torch.uint8 and name not in ("normalize", "normalize_batch", "normalize_one"):
+        if name in TENSOR_ONLY_CASES:
+            case["tensorOnly"] = True
+        elif x.dtype == torch.uint8 and name not in ("normalize", "normalize_batch", "normalize_one"):
             torch.manual_seed(seed)
             pil_outs = [T.PILToTensor()(transform(pil_of(x))) for _ in range(calls)]
             diffs = [int((p.int() - torch.tensor(o["data"]).view(o["shape"]).int()).abs().max()) if list(p.shape) == o["shape"] else None

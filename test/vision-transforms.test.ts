@@ -13,7 +13,7 @@ const T = vision.transforms;
 const VF = T.functional;
 type Tensor = torch.Tensor;
 
-interface Case { name: string; py: string; input: string; seed: number; calls: number; outputs: TensorEnc[]; pilOutputs?: TensorEnc[]; after: number }
+interface Case { name: string; py: string; input: string; seed: number; calls: number; outputs: TensorEnc[]; pilOutputs?: TensorEnc[]; after: number; tensorOnly?: boolean }
 interface Fixture {
   inputs: Record<string, TensorEnc>;
   images: Record<string, { toTensor: TensorEnc; pilToTensor?: TensorEnc; grayscale?: TensorEnc; mode?: string }>;
@@ -77,6 +77,48 @@ const PORTS: Record<string, () => vision.transforms.TransformLike> = {
     new T.ColorJitter({ brightness: 0.3, contrast: 0.3, saturation: 0.3, hue: 0.05 }), new T.RandomRotation(15)]),
   compose_float: () => new T.Compose([new T.RandomCrop(10, { padding: 2 }), new T.RandomHorizontalFlip(),
     new T.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])]),
+  pad: () => new T.Pad(2),
+  pad_fill_4: () => new T.Pad([1, 2, 3, 4], 9),
+  pad_edge: () => new T.Pad([2, 3], 0, 'edge'),
+  pad_reflect: () => new T.Pad(3, 0, 'reflect'),
+  pad_symmetric: () => new T.Pad([1, 2, 3, 4], 0, 'symmetric'),
+  pad_symmetric_negative: () => new T.Pad([-2, 3, 1, -1], 0, 'symmetric'),
+  pad_symmetric_batch: () => new T.Pad(2, 0, 'symmetric'),
+  random_crop_symmetric: () => new T.RandomCrop(12, { padding: 3, paddingMode: 'symmetric' }),
+  random_apply: () => new T.RandomApply([new T.RandomHorizontalFlip(1.0), new T.ColorJitter({ brightness: 0.5 })], 0.6),
+  convert_dtype_float: () => new T.ConvertImageDtype(torch.float),
+  convert_dtype_uint8: () => new T.ConvertImageDtype(torch.uint8),
+  convert_dtype_int16: () => new T.ConvertImageDtype(torch.int16),
+  convert_dtype_float64: () => new T.ConvertImageDtype(torch.float64),
+  gaussian_blur: () => new T.GaussianBlur(3),
+  gaussian_blur_rect: () => new T.GaussianBlur([5, 3], [0.5, 3.0]),
+  gaussian_blur_gray: () => new T.GaussianBlur(5, 1.5),
+  random_affine: () => new T.RandomAffine(30),
+  random_affine_full: () => new T.RandomAffine(20, { translate: [0.1, 0.2], scale: [0.8, 1.2], shear: 10 }),
+  random_affine_shear4: () => new T.RandomAffine([-10, 10], { shear: [-5, 5, -8, 8], interpolation: T.InterpolationMode.BILINEAR, fill: [10, 20, 30] }),
+  random_affine_float_center: () => new T.RandomAffine(45, { translate: [0.3, 0.3], center: [3, 4], fill: 0.5, interpolation: T.InterpolationMode.BILINEAR }),
+  random_affine_gray: () => new T.RandomAffine(0, { scale: [0.5, 0.7], fill: 128 }),
+  random_erasing: () => new T.RandomErasing({ p: 1.0 }),
+  random_erasing_value: () => new T.RandomErasing({ p: 0.7, scale: [0.1, 0.4], ratio: [0.5, 2.0], value: [0.1, 0.2, 0.3] }),
+  random_erasing_random: () => new T.RandomErasing({ p: 1.0, value: 'random' }),
+  random_erasing_uint8: () => new T.RandomErasing({ p: 1.0, value: 7 }),
+  random_erasing_none_fits: () => new T.RandomErasing({ p: 1.0, scale: [0.98, 1.0], ratio: [1, 1] }),
+  invert: () => new T.RandomInvert(1.0),
+  invert_float: () => new T.RandomInvert(),
+  posterize: () => new T.RandomPosterize(3, 1.0),
+  posterize_p: () => new T.RandomPosterize(0),
+  solarize: () => new T.RandomSolarize(128, 1.0),
+  solarize_float: () => new T.RandomSolarize(0.3, 0.7),
+  sharpness: () => new T.RandomAdjustSharpness(2, 1.0),
+  sharpness_float: () => new T.RandomAdjustSharpness(0.3),
+  autocontrast: () => new T.RandomAutocontrast(1.0),
+  autocontrast_batch: () => new T.RandomAutocontrast(1.0),
+  autocontrast_flat: () => new T.RandomAutocontrast(1.0),
+  equalize: () => new T.RandomEqualize(1.0),
+  equalize_gray: () => new T.RandomEqualize(0.5),
+  equalize_flat: () => new T.RandomEqualize(1.0),
+  compose_augment: () => new T.Compose([new T.Pad(2, 0, 'symmetric'), new T.RandomAffine(15, { translate: [0.1, 0.1] }),
+    new T.RandomApply([new T.GaussianBlur(3)], 0.5), new T.RandomEqualize(), new T.ConvertImageDtype(torch.float), new T.RandomErasing()]),
 };
 
 const run = (t: vision.transforms.TransformLike, x: unknown): unknown => (typeof t === 'function' ? t(x) : t.call(x));
@@ -98,7 +140,7 @@ describe('vision.transforms match torchvision (tensor inputs)', () => {
 
 // Grayscale is the one exception: Images take PIL's exact path there (fixture pilOutputs).
 describe('vision.transforms on vision.Image give the tensor path\'s pixels (PIL\'s for Grayscale)', () => {
-  const imageCases = fx.cases.filter((c) => fx.inputs[c.input]!.dtype === 'uint8' && fx.inputs[c.input]!.shape.length === 3);
+  const imageCases = fx.cases.filter((c) => !c.tensorOnly && fx.inputs[c.input]!.dtype === 'uint8' && fx.inputs[c.input]!.shape.length === 3);
   for (const c of imageCases) {
     it(`${c.name} on Image(${c.input})`, () => {
       const transform = PORTS[c.name]!();
@@ -172,7 +214,29 @@ describe('bad input', () => {
     ['Compose of a non-transform', () => new T.Compose([42 as never]), TypeError, /transforms\[0\] must be a function/],
     ['a transform of a string', () => new T.CenterCrop(2).call('x' as never), TypeError, /vision.Image or a Tensor/],
     ['Image with the wrong byte count', () => new vision.Image(2, 2, 'RGB', new Uint8Array(5)), RangeError, /holds 12 bytes/],
-    ["pad mode 'symmetric'", () => VF.pad(img, 1, 0, 'symmetric'), RangeError, /symmetric/],
+    ['Pad with 3 numbers', () => new T.Pad([1, 2, 3]), RangeError, /Padding must be an int or a 1, 2, or 4 element tuple, not a 3 element tuple/],
+    ['Pad with a wrong mode', () => new T.Pad(1, 0, 'wrap' as never), RangeError, /Padding mode should be either constant, edge, reflect or symmetric/],
+    ['symmetric padding wider than the image', () => VF.pad(torch.zeros(1, 2, 2), 3, 0, 'symmetric'), Error, /out of bounds/],
+    ['symmetric padding of a 2-D tensor', () => VF.pad(torch.zeros(4, 4), 1, 0, 'symmetric'), Error, /Symmetric padding of N-D tensors are not supported yet/],
+    ['GaussianBlur with an even kernel', () => new T.GaussianBlur(4), RangeError, /odd and positive/],
+    ['GaussianBlur with sigma (max, min)', () => new T.GaussianBlur(3, [2, 1]), RangeError, /sigma values should be positive and of the form \(min, max\)/],
+    ['gaussianBlur with sigma 0', () => VF.gaussianBlur(img, 3, 0), RangeError, /sigma should have positive values/],
+    ['RandomAffine with translate beyond 1', () => new T.RandomAffine(10, { translate: [1.5, 0] }), RangeError, /translation values should be between 0 and 1/],
+    ['RandomAffine with 3 shear values', () => new T.RandomAffine(10, { shear: [1, 2, 3] }), RangeError, /shear should be a sequence of length 2 or 4/],
+    ['RandomAffine with a negative degree', () => new T.RandomAffine(-5), RangeError, /If degrees is a single number, it must be positive/],
+    ['affine with scale 0', () => VF.affine(img, 0, [0, 0], 0, 0), RangeError, /Argument scale should be positive/],
+    ['RandomErasing of an Image', () => new T.RandomErasing({ p: 1 }).call(img as never), TypeError, /img should be a Tensor image/],
+    ['RandomErasing with 2 values for 3 channels', () => new T.RandomErasing({ p: 1, value: [1, 2] }).call(torch.zeros(3, 4, 4)), RangeError, /either a single value or 3/],
+    ['RandomErasing with scale beyond 1', () => new T.RandomErasing({ scale: [0.5, 1.5] }), RangeError, /Scale should be between 0 and 1/],
+    ['RandomErasing with a string value', () => new T.RandomErasing({ value: 'zeros' as never }), RangeError, /If value is str, it should be 'random'/],
+    ['posterize of a float image', () => VF.posterize(torch.zeros(3, 2, 2), 4), TypeError, /Only torch.uint8 image tensors are supported/],
+    ['posterize with 9 bits', () => VF.posterize(img, 9), RangeError, /between 0 and 8/],
+    ['solarize above the bound', () => VF.solarize(img, 300), TypeError, /Threshold should be less than bound of img/],
+    ['equalize of a float image', () => VF.equalize(torch.zeros(3, 2, 2)), TypeError, /Only torch.uint8 image tensors are supported/],
+    ['invert of 2 channels', () => VF.invert(torch.zeros(2, 2, 2)), TypeError, /permitted channel values are \[1, 3\], but found 2/],
+    ['ConvertImageDtype float32 to int32', () => new T.ConvertImageDtype(torch.int32).call(torch.zeros(3, 2, 2)), Error, /The cast from torch.float32 to torch.int32 cannot be performed safely/],
+    ['ConvertImageDtype of an Image', () => new T.ConvertImageDtype(torch.float).call(img as never), TypeError, /Input img should be Tensor Image/],
+    ['RandomApply of a non-transform', () => new T.RandomApply([7 as never]), TypeError, /transforms\[0\] must be a function/],
   ])('%s', (_name, fn, type, message) => {
     expect(fn).toThrow(type);
     expect(fn).toThrow(message);

@@ -119,14 +119,28 @@ function asFloat(t: Tensor): Tensor {
   return t.isFloatingPoint() ? t : t.to(torch.float32);
 }
 
-/** torchvision's convert_image_dtype for the uint8 <-> float32 pairs the colour ops use. */
-function convertImageDtype(image: Tensor, dtype: torch.dtype): Tensor {
+const FLOAT_DTYPES: readonly torch.dtype[] = [torch.float16, torch.bfloat16, torch.float32, torch.float64];
+
+/**
+ * torchvision's convert_image_dtype: floats in [0, 1] to integers by (max + 1 - 1e-3) and back by
+ * max; integer to integer by a power-of-two factor (floor division down, multiplication up).
+ */
+export function convertImageDtype(image: Tensor, dtype: torch.dtype = torch.float32): Tensor {
+  if (!isTensor(image)) throw new TypeError('convertImageDtype: Input img should be Tensor Image');
   if (image.dtype === dtype) return image;
+  const toFloat = FLOAT_DTYPES.includes(dtype);
   if (image.isFloatingPoint()) {
-    if (dtype === torch.float32 || dtype === torch.float64 || dtype === torch.float16 || dtype === torch.bfloat16) return image.to(dtype);
+    if (toFloat) return image.to(dtype);
+    if ((image.dtype === torch.float32 && (dtype === torch.int32 || dtype === torch.int64)) || (image.dtype === torch.float64 && dtype === torch.int64))
+      throw new Error(`The cast from ${String(image.dtype)} to ${String(dtype)} cannot be performed safely.`);
     return image.mul(maxValue(dtype) + 1.0 - 1e-3).to(dtype);
   }
-  return image.to(dtype).div(maxValue(image.dtype));
+  const inputMax = maxValue(image.dtype);
+  if (toFloat) return image.to(dtype).div(inputMax);
+  const outputMax = maxValue(dtype);
+  // Python's (max + 1) // (max + 1) in doubles: 2 ** 63 and 2 ** 31 are exact there
+  if (inputMax > outputMax) return torch.div(image, Math.floor((inputMax + 1) / (outputMax + 1)), { roundingMode: 'floor' }).to(dtype);
+  return image.to(dtype).mul(Math.floor((outputMax + 1) / (inputMax + 1)));
 }
 
 /** _cast_squeeze_in: NCHW and one of the required float dtypes. */
@@ -233,7 +247,7 @@ export function vflip<T extends ImageLike>(img: T): T {
   return img.flip(-2) as T;
 }
 
-/** Padding modes of torchvision's pad ('symmetric' is not supported here). */
+/** Padding modes of torchvision's pad. */
 export type PaddingMode = 'constant' | 'edge' | 'reflect' | 'symmetric';
 
 /** [left, right, top, bottom] from torchvision's 1-, 2- or 4-element padding. */
@@ -252,7 +266,7 @@ export function pad<T extends ImageLike>(img: T, padding: number | readonly numb
   if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) {
     throw new RangeError('pad: Padding mode should be either constant, edge, reflect or symmetric');
   }
-  if (paddingMode === 'symmetric') throw new RangeError("pad: padding_mode 'symmetric' is not supported by torchnode's vision.transforms");
+  if (paddingMode === 'symmetric') return onTensor(img, 'pad', (t) => padSymmetric(t, p)) as T;
   if (img instanceof Image && paddingMode === 'constant' && p.every((v) => v >= 0) && Number.isInteger(fill) && fill >= 0 && fill <= 255) return padImage(img, p, fill) as T;
   return onTensor(img, 'pad', (t) => {
     const squeeze = t.dim() < 4;
@@ -264,6 +278,27 @@ export function pad<T extends ImageLike>(img: T, padding: number | readonly numb
     if (squeeze) x = x.squeeze(0);
     return cast ? x.to(outDtype) : x;
   }) as T;
+}
+
+/**
+ * torchvision's _pad_symmetric: negative padding crops first; the edge rows and columns repeat, read
+ * through index tensors (so a padding wider than the image fails as torchvision's indexing does).
+ */
+function padSymmetric(img: Tensor, padding: number[]): Tensor {
+  let x = img;
+  if (padding.some((v) => v < 0)) {
+    const [cl, cr, ct, cb] = padding.map((v) => -Math.min(v, 0)) as [number, number, number, number];
+    x = x.index('...', `${ct}:${x.size(-2) - cb}`, `${cl}:${x.size(-1) - cr}`);
+    padding = padding.map((v) => Math.max(v, 0));
+  }
+  const [left, right, top, bottom] = padding as [number, number, number, number];
+  const indices = (n: number, before: number, after: number): Tensor => torch.tensor([
+    ...Array.from({ length: before }, (_, i) => before - 1 - i), ...Array.from({ length: n }, (_, i) => i), ...Array.from({ length: after }, (_, i) => -(i + 1)),
+  ], { dtype: torch.int64, device: x.device });
+  const xs = indices(x.size(-1), left, right), ys = indices(x.size(-2), top, bottom);
+  if (x.dim() === 3) return x.index(':', ys.unsqueeze(1), xs.unsqueeze(0));
+  if (x.dim() === 4) return x.index(':', ':', ys.unsqueeze(1), xs.unsqueeze(0));
+  throw new Error('pad: Symmetric padding of N-D tensors are not supported yet');
 }
 
 /** Constant padding of an Image in JS (no tensor round trip), for fills 0..255 (others take the tensor path). */
@@ -470,6 +505,37 @@ export function rotate<T extends ImageLike>(img: T, angle: number, interpolation
   }) as T;
 }
 
+/**
+ * torchvision's affine (tensor path): rotation by `angle` degrees, translation in pixels, scale and
+ * shear (degrees; one number shears x only) about the centre (or `center`), on the input's grid.
+ */
+export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[],
+  interpolation: InterpolationMode = 'nearest', fill: number | readonly number[] | null = null, center: readonly number[] | null = null): T {
+  const fn = 'affine';
+  if (typeof angle !== 'number') throw new TypeError(`${fn}: Argument angle should be int or float`);
+  if (!Array.isArray(translate)) throw new TypeError(`${fn}: Argument translate should be a sequence`);
+  if (translate.length !== 2) throw new RangeError(`${fn}: Argument translate should be a sequence of length 2`);
+  if (typeof scale !== 'number' || !(scale > 0.0)) throw new RangeError(`${fn}: Argument scale should be positive`);
+  if (typeof shear !== 'number' && !Array.isArray(shear)) throw new TypeError(`${fn}: Shear should be either a single value or a sequence of two values`);
+  let shearXY = typeof shear === 'number' ? [shear, 0.0] : [...shear];
+  if (shearXY.length === 1) shearXY = [shearXY[0]!, shearXY[0]!];
+  if (shearXY.length !== 2) throw new RangeError(`${fn}: Shear should be a sequence containing two values. Got [${shearXY.join(', ')}]`);
+  if (center !== null && !Array.isArray(center)) throw new TypeError(`${fn}: Argument center should be a sequence`);
+  checkInterpolation(interpolation, fn, ['nearest', 'bilinear']);
+  const [channels, h, w] = getDimensions(img);
+  const centerF: [number, number] = center === null ? [0.0, 0.0] : [1.0 * (center[0]! - w * 0.5), 1.0 * (center[1]! - h * 0.5)];
+  const matrix = inverseAffineMatrix(centerF, angle, [1.0 * translate[0]!, 1.0 * translate[1]!], scale, shearXY as [number, number]);
+  const fillList = fill === null ? null : typeof fill === 'number' ? [fill] : [...fill];
+  if (fillList !== null && fillList.length > 1 && fillList.length !== channels) {
+    throw new RangeError(`${fn}: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fillList.length} != ${channels})`);
+  }
+  return onTensor(img, fn, (t) => {
+    const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
+    const theta = torch.tensor(matrix, { dtype, device: t.device }).reshape(1, 2, 3);
+    return applyGridTransform(t, genAffineGrid(theta, w, h, w, h), interpolation as 'nearest' | 'bilinear', fillList);
+  }) as T;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Colour
 
@@ -583,4 +649,131 @@ export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T {
     const shifted = torch.remainder(h.add(hueFactor), 1.0);
     return convertImageDtype(hsv2rgb(torch.stack([shifted, s, v], -3)), origDtype);
   }) as T;
+}
+
+/** At least `min` dimensions and 1 or 3 channels (the checks of invert, posterize, solarize, autocontrast). */
+function checkColorImage(t: Tensor, fn: string): void {
+  if (t.dim() < 3) throw new TypeError(`${fn}: Input image tensor should have at least 3 dimensions, but found ${t.dim()}`);
+  checkChannels(t, fn);
+}
+
+/** torchvision's invert: max - img (255 - x for uint8, 1 - x for floats). */
+export function invert<T extends ImageLike>(img: T): T {
+  return onTensor(img, 'invert', (t) => { checkColorImage(t, 'invert'); return torch.rsub(t, maxValue(t.dtype)); }) as T;
+}
+
+/** torchvision's posterize: keeps the `bits` high bits of each uint8 channel value. */
+export function posterize<T extends ImageLike>(img: T, bits: number): T {
+  if (!Number.isInteger(bits) || bits < 0 || bits > 8) throw new RangeError(`posterize: The number if bits should be between 0 and 8. Got ${bits}`);
+  return onTensor(img, 'posterize', (t) => {
+    checkColorImage(t, 'posterize');
+    if (t.dtype !== torch.uint8) throw new TypeError(`posterize: Only torch.uint8 image tensors are supported, but found ${String(t.dtype)}`);
+    return t.bitwiseAnd(-(2 ** (8 - bits))); // ~(2 ** (8 - bits) - 1), as torchvision spells it
+  }) as T;
+}
+
+/** torchvision's solarize: inverts the values at or above `threshold`. */
+export function solarize<T extends ImageLike>(img: T, threshold: number): T {
+  return onTensor(img, 'solarize', (t) => {
+    checkColorImage(t, 'solarize');
+    if (threshold > maxValue(t.dtype)) throw new TypeError('solarize: Threshold should be less than bound of img.');
+    return torch.where(t.ge(threshold), torch.rsub(t, maxValue(t.dtype)), t);
+  }) as T;
+}
+
+/** torchvision's adjust_sharpness: blends with a 3x3 smoothed image (edges kept); 0 blurs, 1 is the image, 2 sharpens. */
+export function adjustSharpness<T extends ImageLike>(img: T, sharpnessFactor: number): T {
+  checkFactor(sharpnessFactor, 'adjustSharpness', 'sharpness_factor');
+  return onTensor(img, 'adjustSharpness', (t) => {
+    checkChannels(t, 'adjustSharpness');
+    if (t.size(-1) <= 2 || t.size(-2) <= 2) return t;
+    const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
+    const kernel = torch.ones([3, 3], { dtype, device: t.device });
+    kernel.index(1, 1).fill_(5.0);
+    kernel.div_(kernel.sum());
+    const c = t.size(-3);
+    const { img: x, cast, squeeze, outDtype } = castSqueezeIn(t, dtype);
+    const smoothed = castSqueezeOut(F().conv2d(x, kernel.expand(c, 1, 3, 3), null, 1, 0, 1, c), cast, squeeze, outDtype);
+    const degenerate = t.clone();
+    degenerate.index('...', '1:-1', '1:-1').copy_(smoothed);
+    return blend(t, degenerate, sharpnessFactor);
+  }) as T;
+}
+
+/** torchvision's autocontrast: stretches each channel so its minimum is 0 and its maximum the dtype's bound. */
+export function autocontrast<T extends ImageLike>(img: T): T {
+  return onTensor(img, 'autocontrast', (t) => {
+    checkColorImage(t, 'autocontrast');
+    const bound = maxValue(t.dtype);
+    const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
+    let minimum = t.amin([-2, -1], true).to(dtype);
+    const maximum = t.amax([-2, -1], true).to(dtype);
+    let scale = maximum.sub(minimum).reciprocal().mul(bound); // Python's bound / tensor
+    const flat = torch.isfinite(scale).logicalNot();
+    minimum = torch.where(flat, torch.zerosLike(minimum), minimum);
+    scale = torch.where(flat, torch.onesLike(scale), scale);
+    return t.sub(minimum).mul(scale).clamp(0, bound).to(t.dtype);
+  }) as T;
+}
+
+/** torchvision's _scale_channel: one channel's histogram equalization lookup. */
+function equalizeChannel(chan: Tensor): Tensor {
+  const hist = torch.bincount(chan.reshape(-1), { minlength: 256 });
+  const nonzero = hist.index(hist.ne(0));
+  const step = torch.div(nonzero.index(':-1').sum(), 255, { roundingMode: 'floor' });
+  if (step.item() === 0) return chan;
+  let lut = torch.div(torch.cumsum(hist, 0).add(torch.div(step, 2, { roundingMode: 'floor' })), step, { roundingMode: 'floor' });
+  lut = F().pad(lut, [1, 0]).index(':-1').clamp(0, 255);
+  return lut.index(chan.to(torch.int64)).to(torch.uint8);
+}
+
+/** torchvision's equalize: per-channel histogram equalization of uint8 images (C, H, W) or (N, C, H, W). */
+export function equalize<T extends ImageLike>(img: T): T {
+  return onTensor(img, 'equalize', (t) => {
+    if (t.dim() < 3 || t.dim() > 4) throw new TypeError(`equalize: Input image tensor should have 3 or 4 dimensions, but found ${t.dim()}`);
+    if (t.dtype !== torch.uint8) throw new TypeError(`equalize: Only torch.uint8 image tensors are supported, but found ${String(t.dtype)}`);
+    checkChannels(t, 'equalize');
+    const single = (x: Tensor): Tensor => torch.stack(x.unbind(0).map(equalizeChannel));
+    return t.dim() === 3 ? single(t) : torch.stack(t.unbind(0).map(single));
+  }) as T;
+}
+
+/** torchvision's gaussian_blur: a separable Gaussian kernel (odd sizes [kx, ky]), reflect-padded. */
+export function gaussianBlur<T extends ImageLike>(img: T, kernelSize: number | readonly number[], sigma: number | readonly number[] | null = null): T {
+  const fn = 'gaussianBlur';
+  const ks = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : Array.isArray(kernelSize) ? [...kernelSize] : null;
+  if (ks === null) throw new TypeError(`${fn}: kernel_size should be int or a sequence of integers. Got ${describe(kernelSize)}`);
+  if (ks.length !== 2) throw new RangeError(`${fn}: If kernel_size is a sequence its length should be 2. Got ${ks.length}`);
+  if (ks.some((k) => !Number.isInteger(k) || k % 2 === 0 || k < 0)) throw new RangeError(`${fn}: kernel_size should have odd and positive integers. Got [${ks.join(', ')}]`);
+  let sg: number[];
+  if (sigma === null) sg = ks.map((k) => k * 0.15 + 0.35);
+  else if (typeof sigma === 'number') sg = [sigma, sigma];
+  else if (Array.isArray(sigma)) sg = sigma.length === 1 ? [sigma[0]!, sigma[0]!] : [...sigma];
+  else throw new TypeError(`${fn}: sigma should be either float or sequence of floats. Got ${describe(sigma)}`);
+  if (sg.length !== 2) throw new RangeError(`${fn}: If sigma is a sequence, its length should be 2. Got ${sg.length}`);
+  if (sg.some((v) => !(v > 0.0))) throw new RangeError(`${fn}: sigma should have positive values. Got [${sg.join(', ')}]`);
+  return onTensor(img, fn, (t) => {
+    const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
+    const kernel1d = (k: number, s: number): Tensor => {
+      const half = (k - 1) * 0.5;
+      const pdf = torch.exp(torch.linspace(-half, half, k, { dtype, device: t.device }).div(s).pow(2).mul(-0.5));
+      return pdf.div(pdf.sum());
+    };
+    const kernel = torch.mm(kernel1d(ks[1]!, sg[1]!).unsqueeze(1), kernel1d(ks[0]!, sg[0]!).unsqueeze(0));
+    const c = t.size(-3);
+    const { img: x, cast, squeeze, outDtype } = castSqueezeIn(t, dtype);
+    const padded = F().pad(x, [ks[0]! >> 1, ks[0]! >> 1, ks[1]! >> 1, ks[1]! >> 1], 'reflect');
+    return castSqueezeOut(F().conv2d(padded, kernel.expand(c, 1, ks[1]!, ks[0]!), null, 1, 0, 1, c), cast, squeeze, outDtype);
+  }) as T;
+}
+
+/** torchvision's erase: the (i, j) h x w box of a tensor image set to `v` (a copy unless inplace). */
+export function erase(img: Tensor, i: number, j: number, h: number, w: number, v: Tensor | number, inplace = false): Tensor {
+  if (!isTensor(img)) throw new TypeError(`erase: img should be Tensor Image. Got ${describe(img)}`);
+  checkImageTensor(img, 'erase');
+  const out = inplace ? img : img.clone();
+  const box = out.index('...', `${i}:${i + h}`, `${j}:${j + w}`);
+  if (isTensor(v)) box.copy_(v);
+  else box.fill_(v);
+  return out;
 }

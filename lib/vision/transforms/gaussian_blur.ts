@@ -1,0 +1,33 @@
+// transforms.GaussianBlur.
+import { gaussianBlur, setupSize, type ImageLike } from './functional.js';
+import { uniform1 } from './_random.js';
+import { Transform } from './transform.js';
+
+/** Blurs with a Gaussian kernel whose sigma is drawn uniformly from [min, max] (one uniform_ draw per call). */
+export class GaussianBlur extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly kernelSize: [number, number];
+  readonly sigma: [number, number];
+  constructor(kernelSize: number | readonly number[], sigma: number | readonly number[] = [0.1, 2.0]) {
+    super();
+    this.kernelSize = setupSize(kernelSize, 'GaussianBlur');
+    if (this.kernelSize.some((k) => !(k > 0) || k % 2 === 0)) throw new RangeError('GaussianBlur: Kernel size value should be an odd and positive number.');
+    if (typeof sigma === 'number') {
+      if (!(sigma > 0)) throw new RangeError('GaussianBlur: If sigma is a single number, it must be positive.');
+      this.sigma = [sigma, sigma];
+    } else if (Array.isArray(sigma) && sigma.length === 2) {
+      if (!(sigma[0]! > 0 && sigma[0]! <= sigma[1]!)) throw new RangeError('GaussianBlur: sigma values should be positive and of the form (min, max).');
+      this.sigma = [sigma[0]!, sigma[1]!];
+    } else {
+      throw new RangeError('GaussianBlur: sigma should be a single number or a list/tuple with length 2.');
+    }
+    this.workerArgs = [this.kernelSize, this.sigma];
+  }
+  /** torchvision's get_params: sigma, a float32 uniform_ draw. */
+  static getParams(sigmaMin: number, sigmaMax: number): number { return uniform1(sigmaMin, sigmaMax); }
+  forward<T extends ImageLike>(img: T): T {
+    const sigma = GaussianBlur.getParams(this.sigma[0], this.sigma[1]);
+    return gaussianBlur(img, this.kernelSize, [sigma, sigma]);
+  }
+  override toString(): string { return `GaussianBlur(kernel_size=(${this.kernelSize.join(', ')}), sigma=(${this.sigma.join(', ')}))`; }
+}

@@ -1,0 +1,27 @@
+// transforms.Pad.
+import { pad, type ImageLike, type PaddingMode } from './functional.js';
+import { Transform } from './transform.js';
+
+const MODES: readonly string[] = ['constant', 'edge', 'reflect', 'symmetric'];
+
+/** Pads every side (1, 2 or 4 numbers: all; left/right, top/bottom; left, top, right, bottom), as torchvision's Pad. */
+export class Pad extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly padding: number | number[];
+  readonly fill: number;
+  readonly paddingMode: PaddingMode;
+  constructor(padding: number | readonly number[], fill = 0, paddingMode: PaddingMode = 'constant') {
+    super();
+    if (typeof padding !== 'number' && !Array.isArray(padding)) throw new TypeError('Pad: Got inappropriate padding arg');
+    if (typeof fill !== 'number') throw new TypeError('Pad: Got inappropriate fill arg (a number)');
+    if (!MODES.includes(paddingMode)) throw new RangeError('Pad: Padding mode should be either constant, edge, reflect or symmetric');
+    if (Array.isArray(padding) && ![1, 2, 4].includes(padding.length))
+      throw new RangeError(`Pad: Padding must be an int or a 1, 2, or 4 element tuple, not a ${padding.length} element tuple`);
+    this.padding = typeof padding === 'number' ? padding : [...padding];
+    this.fill = fill;
+    this.paddingMode = paddingMode;
+    this.workerArgs = [this.padding, fill, paddingMode];
+  }
+  forward<T extends ImageLike>(img: T): T { return pad(img, this.padding, this.fill, this.paddingMode); }
+  override toString(): string { return `Pad(padding=${JSON.stringify(this.padding)}, fill=${this.fill}, padding_mode=${this.paddingMode})`; }
+}

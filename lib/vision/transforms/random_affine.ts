@@ -1,0 +1,89 @@
+// transforms.RandomAffine.
+import { affine, getDimensions, roundHalfEven, type ImageLike, type InterpolationMode } from './functional.js';
+import { uniform1 } from './_random.js';
+import { Transform } from './transform.js';
+
+export interface RandomAffineOptions {
+  translate?: readonly number[] | null; scale?: readonly number[] | null; shear?: number | readonly number[] | null;
+  interpolation?: InterpolationMode; fill?: number | readonly number[]; center?: readonly number[] | null;
+}
+
+/** torchvision's _setup_angle: a number x is [-x, x]; a sequence must have one of the allowed lengths. */
+function setupAngle(x: number | readonly number[], name: string, sizes: readonly number[]): number[] {
+  if (typeof x === 'number') {
+    if (x < 0) throw new RangeError(`RandomAffine: If ${name} is a single number, it must be positive.`);
+    return [-x, x];
+  }
+  return checkSequence(x, name, sizes);
+}
+function checkSequence(x: unknown, name: string, sizes: readonly number[]): number[] {
+  const msg = sizes.join(' or ');
+  if (!Array.isArray(x)) throw new TypeError(`RandomAffine: ${name} should be a sequence of length ${msg}.`);
+  if (!sizes.includes(x.length)) throw new RangeError(`RandomAffine: ${name} should be a sequence of length ${msg}.`);
+  return [...(x as number[])];
+}
+
+/** A random affine transformation (rotation, translation, scale, shear), drawn as torchvision's RandomAffine draws it. */
+export class RandomAffine extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly degrees: number[];
+  readonly translate: number[] | null;
+  readonly scale: number[] | null;
+  readonly shear: number[] | null;
+  readonly interpolation: InterpolationMode;
+  readonly fill: number | number[];
+  readonly center: number[] | null;
+  constructor(degrees: number | readonly number[], options: RandomAffineOptions = {}) {
+    super();
+    this.degrees = setupAngle(degrees, 'degrees', [2]);
+    this.translate = options.translate == null ? null : checkSequence(options.translate, 'translate', [2]);
+    if (this.translate?.some((t) => !(t >= 0.0 && t <= 1.0))) throw new RangeError('RandomAffine: translation values should be between 0 and 1');
+    this.scale = options.scale == null ? null : checkSequence(options.scale, 'scale', [2]);
+    if (this.scale?.some((s) => !(s > 0))) throw new RangeError('RandomAffine: scale values should be positive');
+    this.shear = options.shear == null ? null : setupAngle(options.shear, 'shear', [2, 4]);
+    this.interpolation = options.interpolation ?? 'nearest';
+    if (this.interpolation !== 'nearest' && this.interpolation !== 'bilinear') throw new RangeError(`RandomAffine: Interpolation mode '${this.interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
+    const fill = options.fill ?? 0;
+    if (typeof fill !== 'number' && !Array.isArray(fill)) throw new TypeError('RandomAffine: Fill should be either a sequence or a number.');
+    this.fill = typeof fill === 'number' ? fill : [...fill];
+    this.center = options.center == null ? null : checkSequence(options.center, 'center', [2]);
+    this.workerArgs = [this.degrees, { translate: this.translate, scale: this.scale, shear: this.shear, interpolation: this.interpolation, fill: this.fill, center: this.center }];
+  }
+
+  /** torchvision's get_params: angle, (tx, ty) in pixels, scale, (shearX, shearY), each a float32 uniform_ draw. */
+  static getParams(degrees: readonly number[], translate: readonly number[] | null, scaleRanges: readonly number[] | null,
+    shears: readonly number[] | null, imgSize: readonly [number, number]): [number, [number, number], number, [number, number]] {
+    const angle = uniform1(degrees[0]!, degrees[1]!);
+    let translations: [number, number] = [0, 0];
+    if (translate !== null) {
+      const maxDx = translate[0]! * imgSize[0], maxDy = translate[1]! * imgSize[1];
+      const tx = roundHalfEven(uniform1(-maxDx, maxDx));
+      const ty = roundHalfEven(uniform1(-maxDy, maxDy));
+      translations = [tx, ty];
+    }
+    const scale = scaleRanges !== null ? uniform1(scaleRanges[0]!, scaleRanges[1]!) : 1.0;
+    let shearX = 0.0, shearY = 0.0;
+    if (shears !== null) {
+      shearX = uniform1(shears[0]!, shears[1]!);
+      if (shears.length === 4) shearY = uniform1(shears[2]!, shears[3]!);
+    }
+    return [angle, translations, scale, [shearX, shearY]];
+  }
+
+  forward<T extends ImageLike>(img: T): T {
+    const [channels, height, width] = getDimensions(img);
+    const fill = typeof this.fill === 'number' ? new Array<number>(channels).fill(this.fill) : this.fill;
+    const [angle, translations, scale, shear] = RandomAffine.getParams(this.degrees, this.translate, this.scale, this.shear, [width, height]);
+    return affine(img, angle, translations, scale, shear, this.interpolation, fill, this.center);
+  }
+  override toString(): string {
+    let s = `RandomAffine(degrees=[${this.degrees.join(', ')}]`;
+    if (this.translate !== null) s += `, translate=[${this.translate.join(', ')}]`;
+    if (this.scale !== null) s += `, scale=[${this.scale.join(', ')}]`;
+    if (this.shear !== null) s += `, shear=[${this.shear.join(', ')}]`;
+    if (this.interpolation !== 'nearest') s += `, interpolation=${this.interpolation}`;
+    if (this.fill !== 0) s += `, fill=${JSON.stringify(this.fill)}`;
+    if (this.center !== null) s += `, center=[${this.center.join(', ')}]`;
+    return `${s})`;
+  }
+}

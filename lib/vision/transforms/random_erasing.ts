@@ -1,0 +1,73 @@
+// transforms.RandomErasing.
+import * as torch from '../../index.js';
+import { isTensor, type Tensor } from '../../tensor.js';
+import { describe } from '../../options.js';
+import { erase, roundHalfEven } from './functional.js';
+import { rand1, randint1, uniform1 } from './_random.js';
+import { Transform } from './transform.js';
+
+export interface RandomErasingOptions { p?: number; scale?: readonly number[]; ratio?: readonly number[]; value?: number | readonly number[] | 'random'; inplace?: boolean }
+
+/** Erases a random rectangle of a tensor image with probability p (Zhong et al.), drawn as torchvision's RandomErasing. */
+export class RandomErasing extends Transform<Tensor, Tensor> {
+  static readonly sourceModule = import.meta.url;
+  readonly p: number;
+  readonly scale: [number, number];
+  readonly ratio: [number, number];
+  readonly value: number | number[] | 'random';
+  readonly inplace: boolean;
+  constructor(options: RandomErasingOptions = {}) {
+    super();
+    const { p = 0.5, scale = [0.02, 0.33], ratio = [0.3, 3.3], value = 0, inplace = false } = options;
+    if (typeof value !== 'number' && value !== 'random' && !Array.isArray(value)) {
+      if (typeof value === 'string') throw new RangeError("RandomErasing: If value is str, it should be 'random'");
+      throw new TypeError('RandomErasing: Argument value should be either a number or str or a sequence');
+    }
+    if (!Array.isArray(scale)) throw new TypeError('RandomErasing: Scale should be a sequence');
+    if (!Array.isArray(ratio)) throw new TypeError('RandomErasing: Ratio should be a sequence');
+    if (scale[0]! > scale[1]! || ratio[0]! > ratio[1]!) process.emitWarning('Scale and ratio should be of kind (min, max)', 'UserWarning');
+    if (scale[0]! < 0 || scale[1]! > 1) throw new RangeError('RandomErasing: Scale should be between 0 and 1');
+    if (p < 0 || p > 1) throw new RangeError('RandomErasing: Random erasing probability should be between 0 and 1');
+    this.p = p;
+    this.scale = [scale[0]!, scale[1]!];
+    this.ratio = [ratio[0]!, ratio[1]!];
+    this.value = typeof value === 'object' ? [...value] : value;
+    this.inplace = inplace;
+    this.workerArgs = [{ p, scale: this.scale, ratio: this.ratio, value: this.value, inplace }];
+  }
+
+  /** torchvision's get_params: [i, j, h, w, v], up to 10 tries of a box; the whole image (and itself as v) when none fits. */
+  static getParams(img: Tensor, scale: readonly [number, number], ratio: readonly [number, number], value: number[] | null = null): [number, number, number, number, Tensor] {
+    const [imgC, imgH, imgW] = img.shape.slice(-3) as [number, number, number];
+    const area = imgH * imgW;
+    const [logLo, logHi] = torch.tidy(() => torch.log(torch.tensor([...ratio])).tolist() as number[]);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const eraseArea = area * uniform1(scale[0], scale[1]);
+      const aspectRatio = torch.tidy(() => torch.exp(torch.empty(1).uniform_(logLo!, logHi!)).item() as number);
+      const h = roundHalfEven(Math.sqrt(eraseArea * aspectRatio));
+      const w = roundHalfEven(Math.sqrt(eraseArea / aspectRatio));
+      if (!(h < imgH && w < imgW)) continue;
+      const v = value === null ? torch.empty([imgC, h, w], { dtype: torch.float32 }).normal_() : torch.tensor(value, { dtype: torch.getDefaultDtype() }).view(-1, 1, 1);
+      const i = randint1(0, imgH - h + 1);
+      const j = randint1(0, imgW - w + 1);
+      return [i, j, h, w, v];
+    }
+    return [0, 0, imgH, imgW, img];
+  }
+
+  forward(img: Tensor): Tensor {
+    if (!isTensor(img)) throw new TypeError(`RandomErasing: img should be a Tensor image (RandomErasing follows ToTensor), got ${describe(img)}`);
+    if (!(rand1() < Math.fround(this.p))) return img; // `torch.rand(1) < self.p` compares in float32
+    const value = this.value === 'random' ? null : typeof this.value === 'number' ? [this.value] : this.value;
+    const channels = img.size(-3);
+    if (value !== null && value.length !== 1 && value.length !== channels)
+      throw new RangeError(`RandomErasing: If value is a sequence, it should have either a single value or ${channels} (number of input channels)`);
+    return torch.tidy(() => {
+      const [i, j, h, w, v] = RandomErasing.getParams(img, this.scale, this.ratio, value);
+      return erase(img, i, j, h, w, v, this.inplace);
+    });
+  }
+  override toString(): string {
+    return `RandomErasing(p=${this.p}, scale=(${this.scale.join(', ')}), ratio=(${this.ratio.join(', ')}), value=${JSON.stringify(this.value)}, inplace=${this.inplace})`;
+  }
+}
