@@ -311,6 +311,11 @@ CASES = {
     "equalize": ("T.RandomEqualize(p=1.0)", "rgb", 0, 1),
     "equalize_gray": ("T.RandomEqualize(p=0.5)", "gray", 9, 4),
     "equalize_flat": ("T.RandomEqualize(p=1.0)", "flat", 0, 1),
+    "rand_augment": ("T.RandAugment()", "rgb", 0, 12),
+    "rand_augment_opts": ("T.RandAugment(num_ops=3, magnitude=15, num_magnitude_bins=21, interpolation=T.InterpolationMode.BILINEAR, fill=[1, 2, 3])", "rgb", 1, 10),
+    "rand_augment_gray": ("T.RandAugment(magnitude=5, fill=9)", "gray", 2, 8),
+    "trivial_augment": ("T.TrivialAugmentWide()", "rgb", 0, 16),
+    "trivial_augment_opts": ("T.TrivialAugmentWide(num_magnitude_bins=11, interpolation=T.InterpolationMode.BILINEAR, fill=100)", "tall", 3, 12),
     "compose_augment": ("T.Compose([T.Pad(2, padding_mode='symmetric'), T.RandomAffine(15, translate=(0.1, 0.1)), "
                         "T.RandomApply([T.GaussianBlur(3)], p=0.5), T.RandomEqualize(), T.ConvertImageDtype(torch.float), T.RandomErasing()])", "rgb", 13, 4),
 }

@@ -117,6 +117,11 @@ const PORTS: Record<string, () => vision.transforms.TransformLike> = {
   equalize: () => new T.RandomEqualize(1.0),
   equalize_gray: () => new T.RandomEqualize(0.5),
   equalize_flat: () => new T.RandomEqualize(1.0),
+  rand_augment: () => new T.RandAugment(),
+  rand_augment_opts: () => new T.RandAugment({ numOps: 3, magnitude: 15, numMagnitudeBins: 21, interpolation: T.InterpolationMode.BILINEAR, fill: [1, 2, 3] }),
+  rand_augment_gray: () => new T.RandAugment({ magnitude: 5, fill: 9 }),
+  trivial_augment: () => new T.TrivialAugmentWide(),
+  trivial_augment_opts: () => new T.TrivialAugmentWide({ numMagnitudeBins: 11, interpolation: T.InterpolationMode.BILINEAR, fill: 100 }),
   compose_augment: () => new T.Compose([new T.Pad(2, 0, 'symmetric'), new T.RandomAffine(15, { translate: [0.1, 0.1] }),
     new T.RandomApply([new T.GaussianBlur(3)], 0.5), new T.RandomEqualize(), new T.ConvertImageDtype(torch.float), new T.RandomErasing()]),
 };
@@ -236,6 +241,9 @@ describe('bad input', () => {
     ['invert of 2 channels', () => VF.invert(torch.zeros(2, 2, 2)), TypeError, /permitted channel values are \[1, 3\], but found 2/],
     ['ConvertImageDtype float32 to int32', () => new T.ConvertImageDtype(torch.int32).call(torch.zeros(3, 2, 2)), Error, /The cast from torch.float32 to torch.int32 cannot be performed safely/],
     ['ConvertImageDtype of an Image', () => new T.ConvertImageDtype(torch.float).call(img as never), TypeError, /Input img should be Tensor Image/],
+    ['RandAugment with a magnitude beyond the bins', () => new T.RandAugment({ magnitude: 31 }), RangeError, /magnitude must be an integer bin in \[0, 30\]/],
+    ['TrivialAugmentWide with bicubic', () => new T.TrivialAugmentWide({ interpolation: 'bicubic' }), RangeError, /Interpolation mode 'bicubic' is unsupported/],
+    ['an unknown augmentation operation', () => T.applyAugmentOp(img, 'Blur', 1, 'nearest', null), RangeError, /The provided operator Blur is not recognized/],
     ['RandomApply of a non-transform', () => new T.RandomApply([7 as never]), TypeError, /transforms\[0\] must be a function/],
   ])('%s', (_name, fn, type, message) => {
     expect(fn).toThrow(type);

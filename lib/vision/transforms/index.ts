@@ -18,6 +18,7 @@ export { ConvertImageDtype } from './convert_image_dtype.js';
 export { GaussianBlur } from './gaussian_blur.js';
 export { RandomAffine, type RandomAffineOptions } from './random_affine.js';
 export { RandomErasing, type RandomErasingOptions } from './random_erasing.js';
+export { applyAugmentOp, RandAugment, TrivialAugmentWide, type RandAugmentOptions, type TrivialAugmentWideOptions } from './auto_augment.js';
 export { RandomInvert, RandomPosterize, RandomSolarize, RandomAdjustSharpness, RandomAutocontrast, RandomEqualize } from './random_color.js';
 export { InterpolationMode } from './functional.js';
 export * as functional from './functional.js';

@@ -1,0 +1,143 @@
+// transforms.RandAugment and TrivialAugmentWide: a random operation from an augmentation space (each
+// with its magnitudes in bins), applied as torchvision's _apply_op applies it, drawn as it draws.
+import * as torch from '../../index.js';
+import {
+  adjustBrightness, adjustContrast, adjustSaturation, adjustSharpness, affine, autocontrast, equalize, getDimensions, invert,
+  posterize, rotate, solarize, type ImageLike, type InterpolationMode,
+} from './functional.js';
+import { randint1 } from './_random.js';
+import { Transform } from './transform.js';
+
+/** One operation of a space: its magnitudes by bin (null: it takes none) and whether a random sign applies. */
+interface SpaceEntry { magnitudes: number[] | null; signed: boolean }
+type Space = [name: string, entry: SpaceEntry][];
+
+const linspace = (start: number, end: number, bins: number): number[] => torch.tidy(() => torch.linspace(start, end, bins).tolist() as number[]);
+// `top - (arange(bins) / ((bins - 1) / steps)).round().int()`: the posterize bits, float32 division as in torchvision.
+const posterizeBits = (top: number, steps: number, bins: number): number[] =>
+  torch.tidy(() => torch.rsub(torch.arange(bins).div((bins - 1) / steps).round().to(torch.int32), top).tolist() as number[]);
+
+/** torchvision's _apply_op: the operation by name with its (signed) magnitude. */
+export function applyAugmentOp<T extends ImageLike>(img: T, name: string, magnitude: number, interpolation: InterpolationMode, fill: number[] | null): T {
+  const degrees = (radians: number): number => radians * (180.0 / Math.PI); // Python's math.degrees
+  switch (name) {
+    case 'ShearX': return affine(img, 0.0, [0, 0], 1.0, [degrees(Math.atan(magnitude)), 0.0], interpolation, fill, [0, 0]);
+    case 'ShearY': return affine(img, 0.0, [0, 0], 1.0, [0.0, degrees(Math.atan(magnitude))], interpolation, fill, [0, 0]);
+    case 'TranslateX': return affine(img, 0.0, [Math.trunc(magnitude), 0], 1.0, [0.0, 0.0], interpolation, fill);
+    case 'TranslateY': return affine(img, 0.0, [0, Math.trunc(magnitude)], 1.0, [0.0, 0.0], interpolation, fill);
+    case 'Rotate': return rotate(img, magnitude, interpolation, false, null, fill);
+    case 'Brightness': return adjustBrightness(img, 1.0 + magnitude);
+    case 'Color': return adjustSaturation(img, 1.0 + magnitude);
+    case 'Contrast': return adjustContrast(img, 1.0 + magnitude);
+    case 'Sharpness': return adjustSharpness(img, 1.0 + magnitude);
+    case 'Posterize': return posterize(img, Math.trunc(magnitude));
+    case 'Solarize': return solarize(img, magnitude);
+    case 'AutoContrast': return autocontrast(img);
+    case 'Equalize': return equalize(img);
+    case 'Invert': return invert(img);
+    case 'Identity': return img;
+    default: throw new RangeError(`The provided operator ${name} is not recognized.`);
+  }
+}
+
+/** The fill per channel for tensors (a number repeats), as the transforms' forward prepares it. */
+function channelFill(img: ImageLike, fill: number | number[] | null): number[] | null {
+  if (fill === null) return null;
+  const [channels] = getDimensions(img);
+  return typeof fill === 'number' ? new Array<number>(channels).fill(fill) : fill;
+}
+
+/** The space shared by RandAugment and TrivialAugmentWide: the same 14 operations in torchvision's order. */
+function augmentationSpace(bins: number, shear: number, translate: [number, number], rotateMax: number, colorMax: number, posterizeSteps: number): Space {
+  const signed = (magnitudes: number[]): SpaceEntry => ({ magnitudes, signed: true });
+  const none: SpaceEntry = { magnitudes: null, signed: false };
+  return [
+    ['Identity', none],
+    ['ShearX', signed(linspace(0.0, shear, bins))],
+    ['ShearY', signed(linspace(0.0, shear, bins))],
+    ['TranslateX', signed(linspace(0.0, translate[0], bins))],
+    ['TranslateY', signed(linspace(0.0, translate[1], bins))],
+    ['Rotate', signed(linspace(0.0, rotateMax, bins))],
+    ['Brightness', signed(linspace(0.0, colorMax, bins))],
+    ['Color', signed(linspace(0.0, colorMax, bins))],
+    ['Contrast', signed(linspace(0.0, colorMax, bins))],
+    ['Sharpness', signed(linspace(0.0, colorMax, bins))],
+    ['Posterize', { magnitudes: posterizeBits(8, posterizeSteps, bins), signed: false }],
+    ['Solarize', { magnitudes: linspace(255.0, 0.0, bins), signed: false }],
+    ['AutoContrast', none],
+    ['Equalize', none],
+  ];
+}
+
+function checkOptions(fn: string, bins: number, interpolation: string): void {
+  if (!Number.isInteger(bins) || bins < 2) throw new RangeError(`${fn}: num_magnitude_bins must be an integer of at least 2, got ${bins}`);
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new RangeError(`${fn}: Interpolation mode '${interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
+}
+
+export interface RandAugmentOptions { numOps?: number; magnitude?: number; numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }
+
+/** RandAugment (Cubuk et al., 2019): numOps random operations at one fixed magnitude bin, as torchvision's RandAugment. */
+export class RandAugment extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly numOps: number;
+  readonly magnitude: number;
+  readonly numMagnitudeBins: number;
+  readonly interpolation: InterpolationMode;
+  readonly fill: number | number[] | null;
+  constructor(options: RandAugmentOptions = {}) {
+    super();
+    const { numOps = 2, magnitude = 9, numMagnitudeBins = 31, interpolation = 'nearest', fill = null } = options;
+    checkOptions('RandAugment', numMagnitudeBins, interpolation);
+    if (!Number.isInteger(numOps) || numOps < 0) throw new RangeError(`RandAugment: num_ops must be a non-negative integer, got ${numOps}`);
+    if (!Number.isInteger(magnitude) || magnitude < 0 || magnitude >= numMagnitudeBins)
+      throw new RangeError(`RandAugment: magnitude must be an integer bin in [0, ${numMagnitudeBins - 1}], got ${magnitude}`);
+    this.numOps = numOps; this.magnitude = magnitude; this.numMagnitudeBins = numMagnitudeBins; this.interpolation = interpolation;
+    this.fill = fill === null || typeof fill === 'number' ? fill : [...fill];
+    this.workerArgs = [{ numOps, magnitude, numMagnitudeBins, interpolation, fill: this.fill }];
+  }
+  forward<T extends ImageLike>(img: T): T {
+    const fill = channelFill(img, this.fill);
+    const [, height, width] = getDimensions(img);
+    const space = augmentationSpace(this.numMagnitudeBins, 0.3, [150.0 / 331.0 * width, 150.0 / 331.0 * height], 30.0, 0.9, 4);
+    let x = img;
+    for (let i = 0; i < this.numOps; i++) {
+      const [name, { magnitudes, signed }] = space[randint1(0, space.length)]!;
+      let magnitude = magnitudes === null ? 0.0 : magnitudes[this.magnitude]!;
+      if (signed && randint1(0, 2)) magnitude *= -1.0;
+      x = applyAugmentOp(x, name, magnitude, this.interpolation, fill);
+    }
+    return x;
+  }
+  override toString(): string {
+    return `RandAugment(num_ops=${this.numOps}, magnitude=${this.magnitude}, num_magnitude_bins=${this.numMagnitudeBins}, interpolation=${this.interpolation}, fill=${JSON.stringify(this.fill)})`;
+  }
+}
+
+export interface TrivialAugmentWideOptions { numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }
+
+/** TrivialAugment Wide (Müller and Hutter, 2021): one random operation at a random magnitude bin, as torchvision's TrivialAugmentWide. */
+export class TrivialAugmentWide extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly numMagnitudeBins: number;
+  readonly interpolation: InterpolationMode;
+  readonly fill: number | number[] | null;
+  constructor(options: TrivialAugmentWideOptions = {}) {
+    super();
+    const { numMagnitudeBins = 31, interpolation = 'nearest', fill = null } = options;
+    checkOptions('TrivialAugmentWide', numMagnitudeBins, interpolation);
+    this.numMagnitudeBins = numMagnitudeBins; this.interpolation = interpolation;
+    this.fill = fill === null || typeof fill === 'number' ? fill : [...fill];
+    this.workerArgs = [{ numMagnitudeBins, interpolation, fill: this.fill }];
+  }
+  forward<T extends ImageLike>(img: T): T {
+    const fill = channelFill(img, this.fill);
+    const space = augmentationSpace(this.numMagnitudeBins, 0.99, [32.0, 32.0], 135.0, 0.99, 6);
+    const [name, { magnitudes, signed }] = space[randint1(0, space.length)]!;
+    let magnitude = magnitudes === null ? 0.0 : magnitudes[randint1(0, magnitudes.length)]!;
+    if (signed && randint1(0, 2)) magnitude *= -1.0;
+    return applyAugmentOp(img, name, magnitude, this.interpolation, fill);
+  }
+  override toString(): string {
+    return `TrivialAugmentWide(num_magnitude_bins=${this.numMagnitudeBins}, interpolation=${this.interpolation}, fill=${JSON.stringify(this.fill)})`;
+  }
+}
