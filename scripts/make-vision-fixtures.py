@@ -316,12 +316,22 @@ CASES = {
     "rand_augment_gray": ("T.RandAugment(magnitude=5, fill=9)", "gray", 2, 8),
     "trivial_augment": ("T.TrivialAugmentWide()", "rgb", 0, 16),
     "trivial_augment_opts": ("T.TrivialAugmentWide(num_magnitude_bins=11, interpolation=T.InterpolationMode.BILINEAR, fill=100)", "tall", 3, 12),
+    "random_perspective": ("T.RandomPerspective()", "rgb", 0, 4),
+    "random_perspective_opts": ("T.RandomPerspective(distortion_scale=0.8, p=1.0, interpolation=T.InterpolationMode.NEAREST, fill=[5, 6, 7])", "rgb", 1, 3),
+    "random_perspective_float": ("T.RandomPerspective(0.3, p=0.9, fill=0.25)", "rgbf", 2, 3),
+    "elastic": ("T.ElasticTransform(alpha=30.0, sigma=1.0)", "rgb", 0, 2),
+    "elastic_opts": ("T.ElasticTransform(alpha=[20.0, 60.0], sigma=[0.7, 1.3], interpolation=T.InterpolationMode.NEAREST, fill=[9.0, 8.0, 7.0])", "rgbf", 1, 2),
+    "elastic_gray_no_blur": ("T.ElasticTransform(alpha=10.0, sigma=0.0, fill=200)", "gray", 2, 1),
+    "five_crop": ("T.Compose([T.FiveCrop([5, 7]), lambda crops: torch.stack(crops)])", "rgb", 0, 1),
+    "ten_crop": ("T.Compose([T.TenCrop(6), lambda crops: torch.stack(crops)])", "rgbf", 0, 1),
+    "ten_crop_vertical": ("T.Compose([T.TenCrop([4, 8], vertical_flip=True), lambda crops: torch.stack(crops)])", "rgb", 0, 1),
+    "linear_transformation": ("T.LinearTransformation(torch.linspace(-1, 1, 576 * 576).view(576, 576) / 100, torch.linspace(0, 1, 576))", "rgbf", 0, 1),
     "compose_augment": ("T.Compose([T.Pad(2, padding_mode='symmetric'), T.RandomAffine(15, translate=(0.1, 0.1)), "
                         "T.RandomApply([T.GaussianBlur(3)], p=0.5), T.RandomEqualize(), T.ConvertImageDtype(torch.float), T.RandomErasing()])", "rgb", 13, 4),
 }
 
 # Cases torchvision runs on tensors only (a PIL image raises there; a vision.Image throws here).
-TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment"}
+TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical"}
 
 
 # Cases where a vision.Image follows torchvision's PIL path (PIL's exact integer formulas), not the tensor path.

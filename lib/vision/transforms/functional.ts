@@ -489,14 +489,11 @@ export function rotate<T extends ImageLike>(img: T, angle: number, interpolation
   if (typeof angle !== 'number') throw new TypeError('rotate: Argument angle should be int or float');
   checkInterpolation(interpolation, 'rotate', ['nearest', 'bilinear']);
   if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new TypeError('rotate: Argument center should be a sequence of 2 numbers');
-  const [channels, h, w] = getDimensions(img);
+  const [, h, w] = getDimensions(img);
   let centerF: [number, number] = [0.0, 0.0];
   if (center !== null) centerF = [1.0 * (center[0]! - w * 0.5), 1.0 * (center[1]! - h * 0.5)];
   const matrix = inverseAffineMatrix(centerF, -angle, [0.0, 0.0], 1.0, [0.0, 0.0]);
-  const fillList = fill === null ? null : typeof fill === 'number' ? [fill] : [...fill];
-  if (fillList !== null && fillList.length > 1 && fillList.length !== channels) {
-    throw new RangeError(`rotate: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fillList.length} != ${channels})`);
-  }
+  const fillList = checkFill('rotate', img, fill);
   return onTensor(img, 'rotate', (t) => {
     const [ow, oh] = expand ? affineOutputSize(matrix, w, h) : [w, h];
     const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
@@ -522,17 +519,89 @@ export function affine<T extends ImageLike>(img: T, angle: number, translate: re
   if (shearXY.length !== 2) throw new RangeError(`${fn}: Shear should be a sequence containing two values. Got [${shearXY.join(', ')}]`);
   if (center !== null && !Array.isArray(center)) throw new TypeError(`${fn}: Argument center should be a sequence`);
   checkInterpolation(interpolation, fn, ['nearest', 'bilinear']);
-  const [channels, h, w] = getDimensions(img);
+  const [, h, w] = getDimensions(img);
   const centerF: [number, number] = center === null ? [0.0, 0.0] : [1.0 * (center[0]! - w * 0.5), 1.0 * (center[1]! - h * 0.5)];
   const matrix = inverseAffineMatrix(centerF, angle, [1.0 * translate[0]!, 1.0 * translate[1]!], scale, shearXY as [number, number]);
-  const fillList = fill === null ? null : typeof fill === 'number' ? [fill] : [...fill];
-  if (fillList !== null && fillList.length > 1 && fillList.length !== channels) {
-    throw new RangeError(`${fn}: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fillList.length} != ${channels})`);
-  }
+  const fillList = checkFill(fn, img, fill);
   return onTensor(img, fn, (t) => {
     const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
     const theta = torch.tensor(matrix, { dtype, device: t.device }).reshape(1, 2, 3);
     return applyGridTransform(t, genAffineGrid(theta, w, h, w, h), interpolation as 'nearest' | 'bilinear', fillList);
+  }) as T;
+}
+
+/** torchvision's _get_perspective_coeffs: the 8 coefficients mapping endpoints to startpoints, by least squares in float64. */
+function perspectiveCoeffs(startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[]): number[] {
+  if (startpoints.length !== 4 || endpoints.length !== 4)
+    throw new RangeError(`perspective: Please provide exactly four corners, got ${startpoints.length} startpoints and ${endpoints.length} endpoints.`);
+  const rows: number[][] = [];
+  endpoints.forEach((p1, i) => {
+    const p2 = startpoints[i]!;
+    rows.push([p1[0]!, p1[1]!, 1, 0, 0, 0, -p2[0]! * p1[0]!, -p2[0]! * p1[1]!]);
+    rows.push([0, 0, 0, p1[0]!, p1[1]!, 1, -p2[1]! * p1[0]!, -p2[1]! * p1[1]!]);
+  });
+  return torch.tidy(() => {
+    const a = torch.tensor(rows, { dtype: torch.float64 });
+    const b = torch.tensor(startpoints.map((p) => [...p]), { dtype: torch.float64 }).view(8);
+    return torch.linalg.lstsq(a, b, { driver: 'gels' }).solution.to(torch.float32).tolist() as number[];
+  });
+}
+
+/** torchvision's _perspective_grid: output pixel centres through the projective map, normalised to [-1, 1]. */
+function perspectiveGrid(coeffs: number[], ow: number, oh: number, dtype: torch.dtype, device: torch.Device): Tensor {
+  const [c0, c1, c2, c3, c4, c5, c6, c7] = coeffs as [number, number, number, number, number, number, number, number];
+  const theta1 = torch.tensor([[[c0, c1, c2], [c3, c4, c5]]], { dtype, device });
+  const theta2 = torch.tensor([[[c6, c7, 1.0], [c6, c7, 1.0]]], { dtype, device });
+  const d = 0.5;
+  const baseGrid = torch.empty([1, oh, ow, 3], { dtype, device });
+  baseGrid.index('...', 0).copy_(torch.linspace(d, ow * 1.0 + d - 1.0, ow, { device }));
+  baseGrid.index('...', 1).copy_(torch.linspace(d, oh * 1.0 + d - 1.0, oh, { device }).unsqueeze(-1));
+  baseGrid.index('...', 2).fill_(1);
+  const rescaledTheta1 = theta1.transpose(1, 2).div(torch.tensor([0.5 * ow, 0.5 * oh], { dtype, device }));
+  const grid1 = baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta1);
+  const grid2 = baseGrid.view(1, oh * ow, 3).bmm(theta2.transpose(1, 2));
+  return grid1.div(grid2).sub(1.0).view(1, oh, ow, 2);
+}
+
+/** torchvision's perspective: the projective map taking `startpoints` (4 corners [x, y]) to `endpoints`. */
+export function perspective<T extends ImageLike>(img: T, startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[],
+  interpolation: InterpolationMode = 'bilinear', fill: number | readonly number[] | null = null): T {
+  const coeffs = perspectiveCoeffs(startpoints, endpoints);
+  checkInterpolation(interpolation, 'perspective', ['nearest', 'bilinear']);
+  const fillList = checkFill('perspective', img, fill);
+  return onTensor(img, 'perspective', (t) => {
+    const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
+    return applyGridTransform(t, perspectiveGrid(coeffs, t.size(-1), t.size(-2), dtype, t.device), interpolation as 'nearest' | 'bilinear', fillList);
+  }) as T;
+}
+
+/** A fill as a list, checked against the image's channels as _assert_grid_transform_inputs does. */
+function checkFill(fn: string, img: ImageLike, fill: number | readonly number[] | null): number[] | null {
+  const fillList = fill === null ? null : typeof fill === 'number' ? [fill] : [...fill];
+  const [channels] = getDimensions(img);
+  if (fillList !== null && fillList.length > 1 && fillList.length !== channels)
+    throw new RangeError(`${fn}: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fillList.length} != ${channels})`);
+  return fillList;
+}
+
+/**
+ * torchvision's elastic_transform: samples the image at an identity grid plus `displacement`
+ * (1 x H x W x 2, in grid units), in float32 as torchvision does.
+ */
+export function elasticTransform<T extends ImageLike>(img: T, displacement: Tensor, interpolation: InterpolationMode = 'bilinear', fill: number | readonly number[] | null = null): T {
+  if (!isTensor(displacement)) throw new TypeError('elasticTransform: Argument displacement should be a Tensor');
+  checkInterpolation(interpolation, 'elasticTransform', ['nearest', 'bilinear']);
+  const [, h, w] = getDimensions(img);
+  const want = [1, h, w, 2];
+  if (displacement.dim() !== 4 || displacement.shape.some((s, i) => s !== want[i]))
+    throw new RangeError(`elasticTransform: Argument displacement shape should be [${want.join(', ')}], but given [${displacement.shape.join(', ')}]`);
+  const fillList = checkFill('elasticTransform', img, fill);
+  return onTensor(img, 'elasticTransform', (t) => {
+    const [gy, gx] = torch.meshgrid([h, w].map((s) => torch.linspace((-s + 1) / s, (s - 1) / s, s)), { indexing: 'ij' }) as [Tensor, Tensor];
+    const grid = torch.stack([gx, gy], -1).unsqueeze(0).to(t.device).add(displacement.to(t.device));
+    const other = t.isFloatingPoint() && t.dtype !== grid.dtype; // _cast_squeeze_in(img, [grid.dtype]) casts other floats too
+    const out = applyGridTransform(other ? t.to(grid.dtype) : t, grid, interpolation as 'nearest' | 'bilinear', fillList);
+    return other ? out.to(t.dtype) : out;
   }) as T;
 }
 
@@ -776,4 +845,18 @@ export function erase(img: Tensor, i: number, j: number, h: number, w: number, v
   if (isTensor(v)) box.copy_(v);
   else box.fill_(v);
   return out;
+}
+
+/** torchvision's five_crop: the four corners and the centre, each `size` (h, w). */
+export function fiveCrop<T extends ImageLike>(img: T, size: number | readonly number[]): [T, T, T, T, T] {
+  const [ch, cw] = setupSize(size, 'fiveCrop');
+  const [, h, w] = getDimensions(img);
+  if (cw > w || ch > h) throw new RangeError(`fiveCrop: Requested crop size (${ch}, ${cw}) is bigger than input size (${h}, ${w})`);
+  return [crop(img, 0, 0, ch, cw), crop(img, 0, w - cw, ch, cw), crop(img, h - ch, 0, ch, cw), crop(img, h - ch, w - cw, ch, cw), centerCrop(img, [ch, cw])];
+}
+
+/** torchvision's ten_crop: fiveCrop of the image and of its horizontal (or vertical) flip. */
+export function tenCrop<T extends ImageLike>(img: T, size: number | readonly number[], verticalFlip = false): [T, T, T, T, T, T, T, T, T, T] {
+  const first = fiveCrop(img, size);
+  return [...first, ...fiveCrop(verticalFlip ? vflip(img) : hflip(img), size)] as [T, T, T, T, T, T, T, T, T, T];
 }

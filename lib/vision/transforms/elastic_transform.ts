@@ -1,0 +1,57 @@
+// transforms.ElasticTransform.
+import * as torch from '../../index.js';
+import type { Tensor } from '../../tensor.js';
+import { elasticTransform, gaussianBlur, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
+import { Transform } from './transform.js';
+
+export interface ElasticTransformOptions { alpha?: number | readonly number[]; sigma?: number | readonly number[]; interpolation?: InterpolationMode; fill?: number | readonly number[] }
+
+function pair(value: number | readonly number[], name: string): [number, number] {
+  if (typeof value === 'number') return [value, value];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'number')) throw new TypeError(`ElasticTransform: ${name} should be float or a sequence of floats. Got ${typeof value}`);
+  if (value.length === 1) return [value[0]!, value[0]!];
+  if (value.length !== 2) throw new RangeError(`ElasticTransform: If ${name} is a sequence its length should be 2. Got ${value.length}`);
+  return [value[0]!, value[1]!];
+}
+
+/** Displaces every pixel by smoothed random offsets (Simard et al.), drawn as torchvision's ElasticTransform. */
+export class ElasticTransform extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly alpha: [number, number];
+  readonly sigma: [number, number];
+  readonly interpolation: InterpolationMode;
+  readonly fill: number[];
+  constructor(options: ElasticTransformOptions = {}) {
+    super();
+    const { alpha = 50.0, sigma = 5.0, interpolation = 'bilinear', fill = 0 } = options;
+    this.alpha = pair(alpha, 'alpha');
+    this.sigma = pair(sigma, 'sigma');
+    if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new RangeError(`ElasticTransform: Interpolation mode '${interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
+    this.interpolation = interpolation;
+    if (typeof fill !== 'number' && !Array.isArray(fill)) throw new TypeError(`ElasticTransform: fill should be int or float or a list or tuple of them. Got ${typeof fill}`);
+    this.fill = typeof fill === 'number' ? [fill] : [...fill];
+    this.workerArgs = [{ alpha: this.alpha, sigma: this.sigma, interpolation, fill: this.fill }];
+  }
+
+  /** torchvision's get_params: two uniform fields in [-1, 1), Gaussian-smoothed, scaled by alpha and the size: 1 x H x W x 2. */
+  static getParams(alpha: readonly [number, number], sigma: readonly [number, number], size: readonly [number, number]): Tensor {
+    const field = (k: 0 | 1): Tensor => {
+      let d = torch.rand([1, 1, ...size]).mul(2).sub(1);
+      if (sigma[k] > 0.0) {
+        let ks = Math.trunc(8 * sigma[k] + 1);
+        if (ks % 2 === 0) ks += 1; // the kernel must be odd
+        d = gaussianBlur(d, [ks, ks], [...sigma]);
+      }
+      return d.mul(alpha[k]).div(size[1 - k]!); // x is normalized by the width, y by the height
+    };
+    return torch.tidy(() => { const dx = field(0); const dy = field(1); return torch.cat([dx, dy], 1).permute(0, 2, 3, 1); });
+  }
+
+  forward<T extends ImageLike>(img: T): T {
+    const [, height, width] = getDimensions(img);
+    return torch.tidy(() => elasticTransform(img, ElasticTransform.getParams(this.alpha, this.sigma, [height, width]), this.interpolation, this.fill)) as T;
+  }
+  override toString(): string {
+    return `ElasticTransform(alpha=[${this.alpha.join(', ')}], sigma=[${this.sigma.join(', ')}], interpolation=${this.interpolation}, fill=[${this.fill.join(', ')}])`;
+  }
+}
