@@ -326,12 +326,15 @@ CASES = {
     "ten_crop": ("T.Compose([T.TenCrop(6), lambda crops: torch.stack(crops)])", "rgbf", 0, 1),
     "ten_crop_vertical": ("T.Compose([T.TenCrop([4, 8], vertical_flip=True), lambda crops: torch.stack(crops)])", "rgb", 0, 1),
     "linear_transformation": ("T.LinearTransformation(torch.linspace(-1, 1, 576 * 576).view(576, 576) / 100, torch.linspace(0, 1, 576))", "rgbf", 0, 1),
+    "augmix": ("T.AugMix()", "rgb", 0, 4),
+    "augmix_opts": ("T.AugMix(severity=7, mixture_width=2, chain_depth=2, alpha=0.5, all_ops=False, interpolation=T.InterpolationMode.NEAREST, fill=[3, 4, 5])", "rgb", 1, 4),
+    "augmix_batch_uint8": ("T.Compose([lambda x: torch.stack([x, x.flip(-1)]), T.AugMix(severity=10, fill=50)])", "rgb", 2, 3),
     "compose_augment": ("T.Compose([T.Pad(2, padding_mode='symmetric'), T.RandomAffine(15, translate=(0.1, 0.1)), "
                         "T.RandomApply([T.GaussianBlur(3)], p=0.5), T.RandomEqualize(), T.ConvertImageDtype(torch.float), T.RandomErasing()])", "rgb", 13, 4),
 }
 
 # Cases torchvision runs on tensors only (a PIL image raises there; a vision.Image throws here).
-TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical"}
+TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical", "augmix_batch_uint8"}
 
 
 # Cases where a vision.Image follows torchvision's PIL path (PIL's exact integer formulas), not the tensor path.

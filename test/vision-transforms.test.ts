@@ -132,6 +132,9 @@ const PORTS: Record<string, () => vision.transforms.TransformLike> = {
   ten_crop: () => new T.Compose([new T.TenCrop(6), (crops: Tensor[]) => torch.stack(crops)]),
   ten_crop_vertical: () => new T.Compose([new T.TenCrop([4, 8], true), (crops: Tensor[]) => torch.stack(crops)]),
   linear_transformation: () => new T.LinearTransformation(torch.linspace(-1, 1, 576 * 576).view(576, 576).div(100), torch.linspace(0, 1, 576)),
+  augmix: () => new T.AugMix(),
+  augmix_opts: () => new T.AugMix({ severity: 7, mixtureWidth: 2, chainDepth: 2, alpha: 0.5, allOps: false, interpolation: T.InterpolationMode.NEAREST, fill: [3, 4, 5] }),
+  augmix_batch_uint8: () => new T.Compose([(x: Tensor) => torch.stack([x, x.flip(-1)]), new T.AugMix({ severity: 10, fill: 50 })]),
   compose_augment: () => new T.Compose([new T.Pad(2, 0, 'symmetric'), new T.RandomAffine(15, { translate: [0.1, 0.1] }),
     new T.RandomApply([new T.GaussianBlur(3)], 0.5), new T.RandomEqualize(), new T.ConvertImageDtype(torch.float), new T.RandomErasing()]),
 };
@@ -262,6 +265,7 @@ describe('bad input', () => {
     ['FiveCrop larger than the image', () => new T.FiveCrop(5).call(img), RangeError, /Requested crop size \(5, 5\) is bigger than input size \(3, 4\)/],
     ['LinearTransformation with a rectangular matrix', () => new T.LinearTransformation(torch.zeros(3, 4), torch.zeros(3)), RangeError, /transformation_matrix should be square/],
     ['LinearTransformation of a wrong size', () => new T.LinearTransformation(torch.eye(4), torch.zeros(4)).call(torch.zeros(3, 2, 2)), RangeError, /incompatible shape/],
+    ['AugMix with severity 11', () => new T.AugMix({ severity: 11 }), RangeError, /The severity must be between \[1, 10\]. Got 11 instead/],
     ['RandomApply of a non-transform', () => new T.RandomApply([7 as never]), TypeError, /transforms\[0\] must be a function/],
   ])('%s', (_name, fn, type, message) => {
     expect(fn).toThrow(type);

@@ -1,4 +1,4 @@
-// transforms.RandAugment and TrivialAugmentWide: a random operation from an augmentation space (each
+// transforms.RandAugment, TrivialAugmentWide and AugMix: random operations from an augmentation space (each
 // with its magnitudes in bins), applied as torchvision's _apply_op applies it, drawn as it draws.
 import * as torch from '../../index.js';
 import {
@@ -6,6 +6,8 @@ import {
   posterize, rotate, solarize, type ImageLike, type InterpolationMode,
 } from './functional.js';
 import { randint1 } from './_random.js';
+import { Image } from '../image.js';
+import { pilToTensor, toPILImage } from './functional.js';
 import { Transform } from './transform.js';
 
 /** One operation of a space: its magnitudes by bin (null: it takes none) and whether a random sign applies. */
@@ -69,6 +71,14 @@ function augmentationSpace(bins: number, shear: number, translate: [number, numb
   ];
 }
 
+/** One operation drawn as torchvision draws it: its index, then its bin (`bin`, for operations with magnitudes), then a sign where signed. */
+function drawOp(space: Space, bin: (bins: number) => number): [name: string, magnitude: number] {
+  const [name, { magnitudes, signed }] = space[randint1(0, space.length)]!;
+  let magnitude = magnitudes === null ? 0.0 : magnitudes[bin(magnitudes.length)]!;
+  if (signed && randint1(0, 2)) magnitude *= -1.0;
+  return [name, magnitude];
+}
+
 function checkOptions(fn: string, bins: number, interpolation: string): void {
   if (!Number.isInteger(bins) || bins < 2) throw new RangeError(`${fn}: num_magnitude_bins must be an integer of at least 2, got ${bins}`);
   if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new RangeError(`${fn}: Interpolation mode '${interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
@@ -101,9 +111,7 @@ export class RandAugment extends Transform<ImageLike, ImageLike> {
     const space = augmentationSpace(this.numMagnitudeBins, 0.3, [150.0 / 331.0 * width, 150.0 / 331.0 * height], 30.0, 0.9, 4);
     let x = img;
     for (let i = 0; i < this.numOps; i++) {
-      const [name, { magnitudes, signed }] = space[randint1(0, space.length)]!;
-      let magnitude = magnitudes === null ? 0.0 : magnitudes[this.magnitude]!;
-      if (signed && randint1(0, 2)) magnitude *= -1.0;
+      const [name, magnitude] = drawOp(space, () => this.magnitude);
       x = applyAugmentOp(x, name, magnitude, this.interpolation, fill);
     }
     return x;
@@ -132,12 +140,99 @@ export class TrivialAugmentWide extends Transform<ImageLike, ImageLike> {
   forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
     const space = augmentationSpace(this.numMagnitudeBins, 0.99, [32.0, 32.0], 135.0, 0.99, 6);
-    const [name, { magnitudes, signed }] = space[randint1(0, space.length)]!;
-    let magnitude = magnitudes === null ? 0.0 : magnitudes[randint1(0, magnitudes.length)]!;
-    if (signed && randint1(0, 2)) magnitude *= -1.0;
+    const [name, magnitude] = drawOp(space, (bins) => randint1(0, bins));
     return applyAugmentOp(img, name, magnitude, this.interpolation, fill);
   }
   override toString(): string {
     return `TrivialAugmentWide(num_magnitude_bins=${this.numMagnitudeBins}, interpolation=${this.interpolation}, fill=${JSON.stringify(this.fill)})`;
+  }
+}
+
+/** AugMix's space: no Identity; the colour operations only with allOps. */
+function augMixSpace(bins: number, height: number, width: number, allOps: boolean): Space {
+  const signed = (magnitudes: number[]): SpaceEntry => ({ magnitudes, signed: true });
+  const none: SpaceEntry = { magnitudes: null, signed: false };
+  const space: Space = [
+    ['ShearX', signed(linspace(0.0, 0.3, bins))],
+    ['ShearY', signed(linspace(0.0, 0.3, bins))],
+    ['TranslateX', signed(linspace(0.0, width / 3.0, bins))],
+    ['TranslateY', signed(linspace(0.0, height / 3.0, bins))],
+    ['Rotate', signed(linspace(0.0, 30.0, bins))],
+    ['Posterize', { magnitudes: posterizeBits(4, 4, bins), signed: false }],
+    ['Solarize', { magnitudes: linspace(255.0, 0.0, bins), signed: false }],
+    ['AutoContrast', none],
+    ['Equalize', none],
+  ];
+  if (allOps) for (const name of ['Brightness', 'Color', 'Contrast', 'Sharpness']) space.push([name, signed(linspace(0.0, 0.9, bins))]);
+  return space;
+}
+
+export interface AugMixOptions {
+  severity?: number; mixtureWidth?: number; chainDepth?: number; alpha?: number; allOps?: boolean;
+  interpolation?: InterpolationMode; fill?: number | readonly number[] | null;
+}
+
+const AUGMIX_MAX_SEVERITY = 10;
+
+/**
+ * AugMix (Hendrycks et al., 2020): mixtureWidth chains of 1-3 (or chainDepth) random operations,
+ * mixed with Dirichlet weights and blended with the image by a Beta(alpha, alpha) weight, drawn as
+ * torchvision's AugMix draws them (torch._sample_dirichlet, then the chains' randint draws).
+ */
+export class AugMix extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly severity: number;
+  readonly mixtureWidth: number;
+  readonly chainDepth: number;
+  readonly alpha: number;
+  readonly allOps: boolean;
+  readonly interpolation: InterpolationMode;
+  readonly fill: number | number[] | null;
+  constructor(options: AugMixOptions = {}) {
+    super();
+    const { severity = 3, mixtureWidth = 3, chainDepth = -1, alpha = 1.0, allOps = true, interpolation = 'bilinear', fill = null } = options;
+    if (!(severity >= 1 && severity <= AUGMIX_MAX_SEVERITY) || !Number.isInteger(severity))
+      throw new RangeError(`AugMix: The severity must be between [1, ${AUGMIX_MAX_SEVERITY}]. Got ${severity} instead.`);
+    if (!Number.isInteger(mixtureWidth) || mixtureWidth < 1) throw new RangeError(`AugMix: mixture_width must be a positive integer, got ${mixtureWidth}`);
+    if (!Number.isInteger(chainDepth)) throw new RangeError(`AugMix: chain_depth must be an integer (non-positive: 1 to 3 at random), got ${chainDepth}`);
+    if (!(alpha > 0)) throw new RangeError(`AugMix: alpha must be positive, got ${alpha}`);
+    checkOptions('AugMix', AUGMIX_MAX_SEVERITY, interpolation);
+    this.severity = severity; this.mixtureWidth = mixtureWidth; this.chainDepth = chainDepth; this.alpha = alpha; this.allOps = allOps;
+    this.interpolation = interpolation;
+    this.fill = fill === null || typeof fill === 'number' ? fill : [...fill];
+    this.workerArgs = [{ severity, mixtureWidth, chainDepth, alpha, allOps, interpolation, fill: this.fill }];
+  }
+
+  forward<T extends ImageLike>(origImg: T): T {
+    const [, height, width] = getDimensions(origImg);
+    // An Image's fill is used as given (Python skips the per-channel list for PIL images); one number broadcasts.
+    const fill = origImg instanceof Image ? (typeof this.fill === 'number' ? [this.fill] : this.fill) : channelFill(origImg, this.fill);
+    const space = augMixSpace(AUGMIX_MAX_SEVERITY, height, width, this.allOps);
+    return torch.tidy(() => {
+      const img = origImg instanceof Image ? pilToTensor(origImg) : (origImg as torch.Tensor);
+      const origDims = img.shape;
+      const batch = img.view(...new Array<number>(Math.max(4 - img.dim(), 0)).fill(1), ...origDims);
+      const n = batch.size(0);
+      const batchDims = [n, ...new Array<number>(batch.dim() - 1).fill(1)];
+      const dirichlet = (k: number): torch.Tensor =>
+        torch.ops.aten._sample_dirichlet(torch.tensor(new Array<number>(k).fill(this.alpha), { dtype: torch.getDefaultDtype(), device: batch.device }).expand(n, -1)) as torch.Tensor;
+      const m = dirichlet(2);
+      const combinedWeights = dirichlet(this.mixtureWidth).mul(m.index(':', 1).view(n, -1));
+      const mix = m.index(':', 0).view(...batchDims).mul(batch);
+      for (let i = 0; i < this.mixtureWidth; i++) {
+        let aug = batch;
+        const depth = this.chainDepth > 0 ? this.chainDepth : randint1(1, 4);
+        for (let d = 0; d < depth; d++) {
+          const [name, magnitude] = drawOp(space, () => randint1(0, this.severity));
+          aug = applyAugmentOp(aug, name, magnitude, this.interpolation, fill);
+        }
+        mix.add_(combinedWeights.index(':', i).view(...batchDims).mul(aug));
+      }
+      const out = mix.view(...origDims).to(img.dtype);
+      return (origImg instanceof Image ? toPILImage(out) : out) as T;
+    }) as T;
+  }
+  override toString(): string {
+    return `AugMix(severity=${this.severity}, mixture_width=${this.mixtureWidth}, chain_depth=${this.chainDepth}, alpha=${this.alpha}, all_ops=${this.allOps}, interpolation=${this.interpolation}, fill=${JSON.stringify(this.fill)})`;
   }
 }
