@@ -14,7 +14,7 @@ for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtur
   make-pyfn-fixtures make-sparse-fixtures make-save-fixtures make-settings-fixtures make-call-forms-fixtures \
   make-tensor-members-fixtures make-nn-core-fixtures make-nn-nnconv-fixtures make-nn-nnact-fixtures \
   make-nn-nnloss-fixtures make-nn-nnrnn-fixtures make-nn-nnutils-fixtures make-seed-fixtures make-jit-fixtures make-func-reverse-fixtures \
-  make-optimcore-fixtures make-sched-fixtures make-vision-fixtures make-masked-fixtures make-masked-grad-fixtures make-gradcheck-fixtures make-gradgradcheck-fixtures make-forward-ad-fixtures make-autograd-switch-fixtures make-func-extras-fixtures make-parallel-fixtures make-linear-cross-entropy-fixtures make-swap-in-optimizer-fixtures make-utils-checkpoint-fixtures make-autograd-graph-fixtures make-compile-fixtures make-sdpa-kernel-fixtures make-distributed-sampler-fixtures make-autograd-function-extras-fixtures make-amp-fixtures make-functionalize-fixtures make-stream-fixtures coverage-cases; do
+  make-optimcore-fixtures make-sched-fixtures make-vision-fixtures make-vision-models-fixtures make-masked-fixtures make-masked-grad-fixtures make-gradcheck-fixtures make-gradgradcheck-fixtures make-forward-ad-fixtures make-autograd-switch-fixtures make-func-extras-fixtures make-parallel-fixtures make-linear-cross-entropy-fixtures make-swap-in-optimizer-fixtures make-utils-checkpoint-fixtures make-autograd-graph-fixtures make-compile-fixtures make-sdpa-kernel-fixtures make-distributed-sampler-fixtures make-autograd-function-extras-fixtures make-amp-fixtures make-functionalize-fixtures make-stream-fixtures coverage-cases; do
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
 done

@@ -1,4 +1,5 @@
-// torchnode.vision: torchvision's datasets and transforms, and the image type they pass around.
+// torchnode.vision: torchvision's datasets, transforms and models, and the image type they pass around.
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';
+export * as models from './models/index.js';
 export { Image, type ImageMode } from './image.js';

@@ -1,0 +1,2 @@
+// torchvision.models: architectures with torchvision's module names and initialization.
+export * from './resnet.js';

@@ -1,0 +1,87 @@
+"""Fixtures of torchnode's vision.models (torchvision 0.28 on torch 2.13): run with .venv/bin/python.
+
+Writes test/fixtures/vision-models.json: for each architecture, built right after torch.manual_seed(0)
+as torchvision builds it, the state dict (names, shapes, dtypes, and a SHA-256 of each tensor's bytes,
+so every weight is compared bit for bit without committing megabytes), the module tree, and the eval-
+and train-mode outputs on a seeded input, with the input gradient's hash after backward of the train
+output's sum. Outputs run oneDNN convolutions: bit-exact on the CPU model that made them (meta.cpuModel).
+"""
+import hashlib
+import importlib.util
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(HERE, "make-fixtures.py"))
+mf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mf)  # pins ATEN_CPU_CAPABILITY=avx2 and one thread before torch loads
+
+import torch  # noqa: E402
+
+# torchvision's _C.so is a CUDA build that fails to load against CPU torch; the models only need its
+# operator schemas to exist (as scripts/make-vision-fixtures.py does).
+_lib = torch.library.Library("torchvision", "DEF")
+for _op in ["nms", "qnms", "roi_align", "_roi_align_backward", "ps_roi_align", "_ps_roi_align_backward", "roi_pool",
+            "_roi_pool_backward", "ps_roi_pool", "_ps_roi_pool_backward", "qroi_align", "deform_conv2d",
+            "_deform_conv2d_backward"]:
+    _lib.define(f"{_op}(Tensor x) -> Tensor")
+import torchvision  # noqa: E402
+from torchvision import models  # noqa: E402
+
+OUT = os.path.join(HERE, "..", "test", "fixtures", "vision-models.json")
+
+# name: (python constructor call, input shape)
+CASES = {
+    "resnet18": ("models.resnet18(num_classes=10)", [2, 3, 64, 64]),
+    "resnet34": ("models.resnet34(num_classes=7)", [2, 3, 48, 40]),
+    "resnet50": ("models.resnet50(num_classes=10)", [2, 3, 64, 64]),
+    "resnet18_zero_init": ("models.resnet18(num_classes=5, zero_init_residual=True)", [2, 3, 32, 32]),
+    "resnet50_zero_init_dilated": ("models.resnet50(num_classes=4, zero_init_residual=True, replace_stride_with_dilation=[False, True, True])", [2, 3, 40, 40]),
+    "resnext50_32x4d": ("models.resnext50_32x4d(num_classes=6)", [2, 3, 32, 32]),
+    "wide_resnet50_2": ("models.wide_resnet50_2(num_classes=3)", [2, 3, 32, 32]),
+    "resnet101": ("models.resnet101()", [2, 3, 32, 32]),
+    "resnet18_groupnorm": ("models.resnet18(num_classes=10, norm_layer=lambda c: torch.nn.GroupNorm(8, c))", [2, 3, 32, 32]),
+}
+
+
+def sha(t):
+    return hashlib.sha256(t.detach().contiguous().numpy().tobytes()).hexdigest()
+
+
+def cpu_model():
+    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
+
+
+def main():
+    out = {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "threads": 1, "cpuModel": cpu_model()}, "cases": []}
+    for name, (src, shape) in CASES.items():
+        torch.manual_seed(0)
+        model = eval(src)
+        state = [[k, list(v.shape), str(v.dtype)[6:], sha(v)] for k, v in model.state_dict().items()]
+        torch.manual_seed(1)
+        x = torch.randn(*shape)
+        model.eval()
+        with torch.no_grad():
+            evaluated = model(x)
+        model.train()
+        xg = x.clone().requires_grad_(True)
+        trained = model(xg)
+        trained.sum().backward()
+        out["cases"].append({
+            "name": name, "py": src, "input": shape,
+            "state": state,
+            "modules": [[k, type(m).__name__] for k, m in model.named_modules()],
+            "eval": mf.enc_tensor(evaluated), "train": mf.enc_tensor(trained),
+            "inputGrad": sha(xg.grad), "fcWeightGrad": sha(model.fc.weight.grad),
+            "runningMean": sha(model.bn1.running_mean) if hasattr(model.bn1, "running_mean") else None,
+            "numParams": sum(p.numel() for p in model.parameters()),
+        })
+        print(f"{name:28s} {out['cases'][-1]['numParams']:>10d} parameters")
+    with open(OUT, "w") as f:
+        json.dump(out, f)
+        f.write("\n")
+    print("wrote", os.path.normpath(OUT))
+
+
+if __name__ == "__main__":
+    main()

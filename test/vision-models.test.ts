@@ -1,0 +1,101 @@
+// vision.models against torchvision 0.28 (test/fixtures/vision-models.json, made by
+// scripts/make-vision-models-fixtures.py): each architecture built after torch.manualSeed(0) must have
+// torchvision's state dict (names, shapes and the SHA-256 of every tensor's bytes: the same weights bit
+// for bit) and module tree, and on the same seeded input the same eval and train outputs, input gradient
+// and running statistics: bit-exact on the CPU model that made the fixture (oneDNN picks kernels by
+// CPU), within float rounding elsewhere.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+import { cpuModel } from './cpu-model.js';
+import { check, type TensorEnc } from './golden-replay.js';
+
+const M = vision.models;
+type Tensor = torch.Tensor;
+interface Case {
+  name: string; py: string; input: number[]; state: [string, number[], string, string][]; modules: [string, string][];
+  eval: TensorEnc; train: TensorEnc; inputGrad: string; fcWeightGrad: string; runningMean: string | null; numParams: number;
+}
+const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-models.json', import.meta.url), 'utf8')) as { meta: { cpuModel: string }; cases: Case[] };
+const sameCpu = cpuModel === fx.meta.cpuModel;
+const ROUNDING = { rtol: 1e-4, atol: 1e-4 };
+torch.setNumThreads(1); // as the generator ran
+
+const TMP = mkdtempSync(join(tmpdir(), 'torchnode-models-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+const sha = (t: Tensor): string => createHash('sha256').update(Buffer.from((t.detach().contiguous().toTypedArray() as Float32Array).buffer)).digest('hex');
+
+// The JS port of each Python constructor call (fx.cases[i].py).
+const PORTS: Record<string, () => vision.models.ResNet> = {
+  resnet18: () => M.resnet18({ numClasses: 10 }),
+  resnet34: () => M.resnet34({ numClasses: 7 }),
+  resnet50: () => M.resnet50({ numClasses: 10 }),
+  resnet18_zero_init: () => M.resnet18({ numClasses: 5, zeroInitResidual: true }),
+  resnet50_zero_init_dilated: () => M.resnet50({ numClasses: 4, zeroInitResidual: true, replaceStrideWithDilation: [false, true, true] }),
+  resnext50_32x4d: () => M.resnext50_32x4d({ numClasses: 6 }),
+  wide_resnet50_2: () => M.wide_resnet50_2({ numClasses: 3 }),
+  resnet101: () => M.resnet101(),
+  resnet18_groupnorm: () => M.resnet18({ numClasses: 10, normLayer: (c) => new torch.nn.GroupNorm(8, c) }),
+};
+
+describe('vision.models: torchvision\'s architectures, weights and outputs', () => {
+  it('has a port for every fixture case', () => {
+    expect(fx.cases.map((c) => c.name).filter((n) => !(n in PORTS))).toEqual([]);
+  });
+  for (const c of fx.cases) {
+    it(`${c.name}: ${c.py}`, () => {
+      torch.manualSeed(0);
+      const model = PORTS[c.name]!();
+      torch.tidy(() => {
+        const state = Object.entries(model.stateDict());
+        expect(state.map(([k, v]) => [k, v.shape, String(v.dtype).slice(6)])).toEqual(c.state.map(([k, shape, dtype]) => [k, shape, dtype]));
+        const mismatched = state.filter(([, v], i) => sha(v) !== c.state[i]![3]).map(([k]) => k);
+        expect(mismatched, 'tensors whose bytes differ from torchvision\'s').toEqual([]);
+      });
+      expect(model.namedModules().map(([k, m]) => [k, m.constructor.name])).toEqual(c.modules);
+      expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(c.numParams);
+      torch.manualSeed(1);
+      const x = torch.randn(c.input);
+      model.eval();
+      torch.noGrad(() => check(model.call(x), c.eval, sameCpu ? undefined : ROUNDING, `${c.name} eval`));
+      model.train();
+      const xg = x.clone().requiresGrad_(true);
+      const out = model.call(xg);
+      check(out, c.train, sameCpu ? undefined : ROUNDING, `${c.name} train`);
+      out.sum().backward();
+      if (sameCpu) {
+        expect(sha(xg.grad!), 'input gradient').toBe(c.inputGrad);
+        expect(sha(model.fc.weight.grad!), 'fc weight gradient').toBe(c.fcWeightGrad);
+        if (c.runningMean !== null) expect(sha((model.bn1 as torch.nn.BatchNorm2d).running_mean!), 'bn1 running mean after the train step').toBe(c.runningMean);
+      }
+      model.dispose();
+    });
+  }
+
+  it('saves and loads its state dict as torchvision\'s .pth files hold it (weights: a path)', () => {
+    torch.manualSeed(0);
+    const a = M.resnet18({ numClasses: 4 });
+    const path = join(TMP, 'resnet18.pth');
+    torch.save(a.stateDict(), path);
+    torch.manualSeed(5);
+    const b = M.resnet18({ numClasses: 4, weights: path });
+    const x = torch.randn(2, 3, 32, 32);
+    a.eval();
+    b.eval();
+    torch.noGrad(() => expect(b.call(x).equal(a.call(x))).toBe(true));
+  });
+
+  it('rejects bad arguments with torchvision\'s messages', () => {
+    expect(() => new M.ResNet(M.BasicBlock, [2, 2, 2, 2], { groups: 2 })).toThrow(/BasicBlock only supports groups=1 and base_width=64/);
+    expect(() => M.resnet18({ replaceStrideWithDilation: [false, false, true] })).toThrow(/Dilation > 1 not supported in BasicBlock/);
+    expect(() => M.resnet50({ replaceStrideWithDilation: [true] })).toThrow(/replace_stride_with_dilation should be None or a 3-element tuple/);
+    expect(() => new M.ResNet(M.Bottleneck, [3, 4, 6])).toThrow(/layers must be 4 positive block counts/);
+    expect(() => M.resnet18({ numClases: 10 } as never)).toThrow(/numClases/);
+    expect(() => M.resnet18({ weights: join(TMP, 'missing.pth') })).toThrow(/missing\.pth/);
+  });
+});
