@@ -3,8 +3,9 @@
 Writes test/fixtures/vision-models.json: for each architecture, built right after torch.manual_seed(0)
 as torchvision builds it, the state dict (names, shapes, dtypes, and a SHA-256 of each tensor's bytes,
 so every weight is compared bit for bit without committing megabytes), the module tree, and the eval-
-and train-mode outputs on a seeded input, with the input gradient's hash after backward of the train
-output's sum. Outputs run oneDNN convolutions: bit-exact on the CPU model that made them (meta.cpuModel).
+and train-mode outputs on a seeded input (dropout draws included), with the hashes of the input gradient
+and of every seventh parameter gradient after backward of the train output's sum, and of every fifth
+buffer after the train step. Outputs run oneDNN convolutions: bit-exact on the CPU model that made them (meta.cpuModel).
 """
 import hashlib
 import importlib.util
@@ -41,6 +42,9 @@ CASES = {
     "wide_resnet50_2": ("models.wide_resnet50_2(num_classes=3)", [2, 3, 32, 32]),
     "resnet101": ("models.resnet101()", [2, 3, 32, 32]),
     "resnet18_groupnorm": ("models.resnet18(num_classes=10, norm_layer=lambda c: torch.nn.GroupNorm(8, c))", [2, 3, 32, 32]),
+    "vgg11_bn": ("models.vgg11_bn(num_classes=10)", [2, 3, 32, 32]),
+    "vgg13_no_init": ("models.vgg13(num_classes=3, init_weights=False, dropout=0.2)", [2, 3, 32, 32]),
+    "alexnet": ("models.alexnet(num_classes=10)", [2, 3, 64, 64]),
 }
 
 
@@ -72,8 +76,9 @@ def main():
             "state": state,
             "modules": [[k, type(m).__name__] for k, m in model.named_modules()],
             "eval": mf.enc_tensor(evaluated), "train": mf.enc_tensor(trained),
-            "inputGrad": sha(xg.grad), "fcWeightGrad": sha(model.fc.weight.grad),
-            "runningMean": sha(model.bn1.running_mean) if hasattr(model.bn1, "running_mean") else None,
+            "inputGrad": sha(xg.grad),
+            "grads": [[k, sha(p.grad)] for k, p in model.named_parameters()][::7],
+            "buffers": [[k, sha(b)] for k, b in model.named_buffers()][::5],
             "numParams": sum(p.numel() for p in model.parameters()),
         })
         print(f"{name:28s} {out['cases'][-1]['numParams']:>10d} parameters")

@@ -1,0 +1,37 @@
+// torchvision.models.alexnet (Krizhevsky et al., 2012, in torchvision's one-GPU form), with its module names.
+import * as torch from '../../index.js';
+import type { Tensor } from '../../tensor.js';
+import { readOptions } from '../../options.js';
+
+const { nn } = torch;
+
+export interface AlexNetOptions { numClasses?: number; dropout?: number; weights?: string | null }
+
+/** Five convolutions with max-pooling, a 6x6 adaptive average pool, and a three-layer classifier (default init). */
+export class AlexNet extends torch.nn.Module {
+  declare features: torch.nn.Sequential; declare avgpool: torch.nn.AdaptiveAvgPool2d; declare classifier: torch.nn.Sequential;
+  constructor(options: AlexNetOptions = {}) {
+    super();
+    const { numClasses = 1000, dropout = 0.5, weights = null } = readOptions('AlexNet', options, ['numClasses', 'dropout', 'weights']) as AlexNetOptions;
+    this.features = new nn.Sequential(
+      new nn.Conv2d(3, 64, 11, { stride: 4, padding: 2 }), new nn.ReLU(true), new nn.MaxPool2d(3, { stride: 2 }),
+      new nn.Conv2d(64, 192, 5, { padding: 2 }), new nn.ReLU(true), new nn.MaxPool2d(3, { stride: 2 }),
+      new nn.Conv2d(192, 384, 3, { padding: 1 }), new nn.ReLU(true),
+      new nn.Conv2d(384, 256, 3, { padding: 1 }), new nn.ReLU(true),
+      new nn.Conv2d(256, 256, 3, { padding: 1 }), new nn.ReLU(true), new nn.MaxPool2d(3, { stride: 2 }),
+    );
+    this.avgpool = new nn.AdaptiveAvgPool2d([6, 6]);
+    this.classifier = new nn.Sequential(
+      new nn.Dropout(dropout), new nn.Linear(256 * 6 * 6, 4096), new nn.ReLU(true),
+      new nn.Dropout(dropout), new nn.Linear(4096, 4096), new nn.ReLU(true),
+      new nn.Linear(4096, numClasses),
+    );
+    if (weights !== null) this.loadStateDict(torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;
+  }
+}
+
+/** AlexNet; pretrained weights: https://download.pytorch.org/models/alexnet-owt-7be5be79.pth */
+export const alexnet = (options: AlexNetOptions = {}): AlexNet => new AlexNet(options);

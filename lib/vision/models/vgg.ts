@@ -1,0 +1,86 @@
+// torchvision.models.vgg: VGG-11/13/16/19, with and without batch norm (Simonyan and Zisserman, 2015),
+// with torchvision's module names, construction order and initialization.
+import * as torch from '../../index.js';
+import type { Tensor } from '../../tensor.js';
+import { readOptions } from '../../options.js';
+
+const { nn } = torch;
+
+/** The feature layers of each configuration: channels of 3x3 convolutions, 'M' for a 2x2 max-pool. */
+const CONFIGS: Record<'A' | 'B' | 'D' | 'E', readonly (number | 'M')[]> = {
+  A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
+  E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
+};
+
+/** torchvision's make_layers: the `features` Sequential of a configuration. */
+export function makeVggLayers(cfg: readonly (number | 'M')[], batchNorm = false): torch.nn.Sequential {
+  const layers: torch.nn.Module[] = [];
+  let inChannels = 3;
+  for (const v of cfg) {
+    if (v === 'M') {
+      layers.push(new nn.MaxPool2d(2, { stride: 2 }));
+      continue;
+    }
+    const conv = new nn.Conv2d(inChannels, v, 3, { padding: 1 });
+    layers.push(...(batchNorm ? [conv, new nn.BatchNorm2d(v), new nn.ReLU(true)] : [conv, new nn.ReLU(true)]));
+    inChannels = v;
+  }
+  return new nn.Sequential(...layers);
+}
+
+export interface VggOptions { numClasses?: number; initWeights?: boolean; dropout?: number; weights?: string | null }
+
+/** torchvision's VGG: `features`, a 7x7 adaptive average pool and a three-layer classifier with dropout. */
+export class VGG extends torch.nn.Module {
+  declare features: torch.nn.Sequential; declare avgpool: torch.nn.AdaptiveAvgPool2d; declare classifier: torch.nn.Sequential;
+  constructor(features: torch.nn.Sequential, options: VggOptions = {}) {
+    super();
+    const { numClasses = 1000, initWeights = true, dropout = 0.5, weights = null } = readOptions('VGG', options, ['numClasses', 'initWeights', 'dropout', 'weights']) as VggOptions;
+    this.features = features;
+    this.avgpool = new nn.AdaptiveAvgPool2d([7, 7]);
+    this.classifier = new nn.Sequential(
+      new nn.Linear(512 * 7 * 7, 4096), new nn.ReLU(true), new nn.Dropout(dropout),
+      new nn.Linear(4096, 4096), new nn.ReLU(true), new nn.Dropout(dropout),
+      new nn.Linear(4096, numClasses),
+    );
+    if (initWeights && weights === null) {
+      for (const m of this.modules()) {
+        if (m instanceof nn.Conv2d) {
+          nn.init.kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
+          if (m.bias) nn.init.constant_(m.bias, 0);
+        } else if (m instanceof nn.BatchNorm2d) {
+          nn.init.constant_(m.weight!, 1);
+          nn.init.constant_(m.bias!, 0);
+        } else if (m instanceof nn.Linear) {
+          nn.init.normal_(m.weight, 0, 0.01);
+          nn.init.constant_(m.bias!, 0);
+        }
+      }
+    }
+    if (weights !== null) this.loadStateDict(torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;
+  }
+}
+
+type Options = VggOptions;
+const vgg = (cfg: keyof typeof CONFIGS, batchNorm: boolean) => (options: Options = {}): VGG => new VGG(makeVggLayers(CONFIGS[cfg], batchNorm), options);
+/** VGG-11 (configuration A); pretrained weights: https://download.pytorch.org/models/vgg11-8a719046.pth */
+export const vgg11 = vgg('A', false);
+/** VGG-11 with batch norm. */
+export const vgg11_bn = vgg('A', true);
+/** VGG-13 (configuration B). */
+export const vgg13 = vgg('B', false);
+/** VGG-13 with batch norm. */
+export const vgg13_bn = vgg('B', true);
+/** VGG-16 (configuration D); pretrained weights: https://download.pytorch.org/models/vgg16-397923af.pth */
+export const vgg16 = vgg('D', false);
+/** VGG-16 with batch norm. */
+export const vgg16_bn = vgg('D', true);
+/** VGG-19 (configuration E). */
+export const vgg19 = vgg('E', false);
+/** VGG-19 with batch norm. */
+export const vgg19_bn = vgg('E', true);
