@@ -45,6 +45,10 @@ CASES = {
     "vgg11_bn": ("models.vgg11_bn(num_classes=10)", [2, 3, 32, 32]),
     "vgg13_no_init": ("models.vgg13(num_classes=3, init_weights=False, dropout=0.2)", [2, 3, 32, 32]),
     "alexnet": ("models.alexnet(num_classes=10)", [2, 3, 64, 64]),
+    "mobilenet_v2": ("models.mobilenet_v2(num_classes=10)", [2, 3, 64, 64]),
+    "mobilenet_v2_half": ("models.mobilenet_v2(num_classes=4, width_mult=0.5, dropout=0.3)", [2, 3, 48, 48]),
+    "mobilenet_v3_large": ("models.mobilenet_v3_large(num_classes=10)", [2, 3, 64, 64]),
+    "mobilenet_v3_small_reduced": ("models.mobilenet_v3_small(num_classes=5, reduced_tail=True, dilated=True, width_mult=0.75)", [2, 3, 64, 64]),
 }
 
 

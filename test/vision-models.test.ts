@@ -44,6 +44,10 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   vgg11_bn: () => M.vgg11_bn({ numClasses: 10 }),
   vgg13_no_init: () => M.vgg13({ numClasses: 3, initWeights: false, dropout: 0.2 }),
   alexnet: () => M.alexnet({ numClasses: 10 }),
+  mobilenet_v2: () => M.mobilenet_v2({ numClasses: 10 }),
+  mobilenet_v2_half: () => M.mobilenet_v2({ numClasses: 4, widthMult: 0.5, dropout: 0.3 }),
+  mobilenet_v3_large: () => M.mobilenet_v3_large({ numClasses: 10 }),
+  mobilenet_v3_small_reduced: () => M.mobilenet_v3_small({ numClasses: 5, reducedTail: true, dilated: true, widthMult: 0.75 }),
 };
 
 describe('vision.models: torchvision\'s architectures, weights and outputs', () => {
@@ -102,5 +106,9 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
     expect(() => new M.ResNet(M.Bottleneck, [3, 4, 6])).toThrow(/layers must be 4 positive block counts/);
     expect(() => M.resnet18({ numClases: 10 } as never)).toThrow(/numClases/);
     expect(() => M.resnet18({ weights: join(TMP, 'missing.pth') })).toThrow(/missing\.pth/);
+    expect(() => M.mobilenet_v2({ invertedResidualSetting: [] })).toThrow(/inverted_residual_setting should be non-empty or a 4-element list/);
+    expect(() => M.mobilenet_v2({ invertedResidualSetting: [[1, 16, 1, 3]] })).toThrow(/stride should be 1 or 2 instead of 3/);
+    expect(() => new M.MobileNetV3([], 1280)).toThrow(/The inverted_residual_setting should not be empty/);
+    expect(() => M.vgg16({ dropout: 0.5, batchNorm: true } as never)).toThrow(/batchNorm/);
   });
 });

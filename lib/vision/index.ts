@@ -2,4 +2,5 @@
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';
 export * as models from './models/index.js';
+export * as ops from './ops/index.js';
 export { Image, type ImageMode } from './image.js';

@@ -2,3 +2,5 @@
 export * from './resnet.js';
 export * from './vgg.js';
 export * from './alexnet.js';
+export * from './mobilenet_v2.js';
+export * from './mobilenet_v3.js';

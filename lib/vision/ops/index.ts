@@ -1,0 +1,2 @@
+// torchvision.ops: the layers torchvision's models are built from.
+export { Conv2dNormActivation, SqueezeExcitation, makeDivisible, type Conv2dNormActivationOptions, type NormLayerFactory, type ActivationFactory } from './misc.js';

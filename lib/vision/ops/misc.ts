@@ -1,0 +1,58 @@
+// torchvision.ops.misc: the building blocks torchvision's models share.
+import * as torch from '../../index.js';
+import type { Tensor } from '../../tensor.js';
+
+const { nn } = torch;
+type Module = torch.nn.Module;
+/** A normalization layer for `channels` features (torchvision passes a class or a partial). */
+export type NormLayerFactory = (channels: number) => Module;
+/** An activation layer, in place or not (torchvision passes a class and `inplace=True`). */
+export type ActivationFactory = (inplace: boolean) => Module;
+
+export interface Conv2dNormActivationOptions {
+  kernelSize?: number; stride?: number; padding?: number | null; groups?: number; normLayer?: NormLayerFactory | null;
+  activationLayer?: ActivationFactory | null; dilation?: number; inplace?: boolean | null; bias?: boolean | null;
+}
+
+/** Convolution, normalization and activation as one Sequential (torchvision.ops.Conv2dNormActivation); "same" padding by default. */
+export class Conv2dNormActivation extends nn.Sequential {
+  readonly outChannels: number;
+  constructor(inChannels: number, outChannels: number, options: Conv2dNormActivationOptions = {}) {
+    const { kernelSize = 3, stride = 1, groups = 1, dilation = 1, inplace = true } = options;
+    const normLayer = options.normLayer === undefined ? (c: number) => new nn.BatchNorm2d(c) : options.normLayer;
+    const activationLayer = options.activationLayer === undefined ? (i: boolean) => new nn.ReLU(i) : options.activationLayer;
+    const padding = options.padding ?? Math.floor((kernelSize - 1) / 2) * dilation;
+    const bias = options.bias ?? normLayer === null;
+    const layers: Module[] = [new nn.Conv2d(inChannels, outChannels, kernelSize, { stride, padding, dilation, groups, bias })];
+    if (normLayer !== null) layers.push(normLayer(outChannels));
+    if (activationLayer !== null) layers.push(activationLayer(inplace ?? false));
+    super(...layers);
+    this.outChannels = outChannels;
+  }
+}
+
+/** Squeeze-and-excitation (Hu et al., 2018): channels scaled by a gate computed from their global average. */
+export class SqueezeExcitation extends nn.Module {
+  declare avgpool: torch.nn.AdaptiveAvgPool2d; declare fc1: torch.nn.Conv2d; declare fc2: torch.nn.Conv2d;
+  declare activation: Module; declare scale_activation: Module;
+  constructor(inputChannels: number, squeezeChannels: number, activation: () => Module = () => new nn.ReLU(), scaleActivation: () => Module = () => new nn.Sigmoid()) {
+    super();
+    this.avgpool = new nn.AdaptiveAvgPool2d(1);
+    this.fc1 = new nn.Conv2d(inputChannels, squeezeChannels, 1);
+    this.fc2 = new nn.Conv2d(squeezeChannels, inputChannels, 1);
+    this.activation = activation();
+    this.scale_activation = scaleActivation();
+  }
+  override forward(input: Tensor): Tensor {
+    const scale = this.scale_activation.call(this.fc2.call(this.activation.call(this.fc1.call(this.avgpool.call(input))))) as Tensor;
+    return scale.mul(input);
+  }
+}
+
+/** torchvision's _make_divisible: `v` rounded to a multiple of `divisor`, at least `minValue`, not more than 10 % below `v`. */
+export function makeDivisible(v: number, divisor: number, minValue: number | null = null): number {
+  const min = minValue ?? divisor;
+  let newV = Math.max(min, Math.floor(Math.trunc(v + divisor / 2) / divisor) * divisor);
+  if (newV < 0.9 * v) newV += divisor;
+  return newV;
+}
