@@ -48,6 +48,8 @@ CASES = {
     "mobilenet_v2": ("models.mobilenet_v2(num_classes=10)", [2, 3, 64, 64]),
     "mobilenet_v2_half": ("models.mobilenet_v2(num_classes=4, width_mult=0.5, dropout=0.3)", [2, 3, 48, 48]),
     "mobilenet_v3_large": ("models.mobilenet_v3_large(num_classes=10)", [2, 3, 64, 64]),
+    "densenet121": ("models.densenet121(num_classes=10)", [2, 3, 64, 64]),
+    "densenet_small_efficient": ("models.DenseNet(growth_rate=12, block_config=(2, 3), num_init_features=16, drop_rate=0.2, memory_efficient=True, num_classes=5)", [2, 3, 32, 32]),
     "mobilenet_v3_small_reduced": ("models.mobilenet_v3_small(num_classes=5, reduced_tail=True, dilated=True, width_mult=0.75)", [2, 3, 64, 64]),
 }
 

@@ -47,6 +47,8 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   mobilenet_v2: () => M.mobilenet_v2({ numClasses: 10 }),
   mobilenet_v2_half: () => M.mobilenet_v2({ numClasses: 4, widthMult: 0.5, dropout: 0.3 }),
   mobilenet_v3_large: () => M.mobilenet_v3_large({ numClasses: 10 }),
+  densenet121: () => M.densenet121({ numClasses: 10 }),
+  densenet_small_efficient: () => new M.DenseNet({ growthRate: 12, blockConfig: [2, 3], numInitFeatures: 16, dropRate: 0.2, memoryEfficient: true, numClasses: 5 }),
   mobilenet_v3_small_reduced: () => M.mobilenet_v3_small({ numClasses: 5, reducedTail: true, dilated: true, widthMult: 0.75 }),
 };
 
@@ -93,6 +95,23 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
     torch.save(a.stateDict(), path);
     torch.manualSeed(5);
     const b = M.resnet18({ numClasses: 4, weights: path });
+    const x = torch.randn(2, 3, 32, 32);
+    a.eval();
+    b.eval();
+    torch.noGrad(() => expect(b.call(x).equal(a.call(x))).toBe(true));
+  });
+
+  it('DenseNet loads a state dict with the old key names of torchvision\'s pretrained files (norm.1 for norm1)', () => {
+    torch.manualSeed(0);
+    const a = new M.DenseNet({ growthRate: 4, blockConfig: [2, 2], numInitFeatures: 8, numClasses: 3 });
+    // as in those files: the dense layers' keys renamed, and no num_batches_tracked (older than BatchNorm's version 2)
+    const old = Object.fromEntries(Object.entries(a.stateDict()).filter(([k]) => !(k.includes('denselayer') && k.endsWith('num_batches_tracked')))
+      .map(([k, v]) => [k.replace(/(denselayer\d+\.(?:norm|conv))([12])\./, '$1.$2.'), v]));
+    expect(Object.keys(old)).toContain('features.denseblock1.denselayer1.norm.1.weight');
+    const path = join(TMP, 'densenet-old-keys.pth');
+    torch.save(old, path);
+    torch.manualSeed(9);
+    const b = new M.DenseNet({ growthRate: 4, blockConfig: [2, 2], numInitFeatures: 8, numClasses: 3, weights: path });
     const x = torch.randn(2, 3, 32, 32);
     a.eval();
     b.eval();

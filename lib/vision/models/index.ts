@@ -4,3 +4,4 @@ export * from './vgg.js';
 export * from './alexnet.js';
 export * from './mobilenet_v2.js';
 export * from './mobilenet_v3.js';
+export * from './densenet.js';
