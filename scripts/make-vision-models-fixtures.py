@@ -50,6 +50,10 @@ CASES = {
     "mobilenet_v3_large": ("models.mobilenet_v3_large(num_classes=10)", [2, 3, 64, 64]),
     "densenet121": ("models.densenet121(num_classes=10)", [2, 3, 64, 64]),
     "densenet_small_efficient": ("models.DenseNet(growth_rate=12, block_config=(2, 3), num_init_features=16, drop_rate=0.2, memory_efficient=True, num_classes=5)", [2, 3, 32, 32]),
+    "efficientnet_b0": ("models.efficientnet_b0(num_classes=10)", [2, 3, 64, 64]),
+    "efficientnet_b3_opts": ("models.efficientnet_b3(num_classes=4, dropout=0.1, stochastic_depth_prob=0.5)", [2, 3, 48, 48]),
+    "efficientnet_b5": ("models.efficientnet_b5(num_classes=3)", [2, 3, 32, 32]),
+    "efficientnet_v2_s": ("models.efficientnet_v2_s(num_classes=10)", [2, 3, 64, 64]),
     "mobilenet_v3_small_reduced": ("models.mobilenet_v3_small(num_classes=5, reduced_tail=True, dilated=True, width_mult=0.75)", [2, 3, 64, 64]),
 }
 

@@ -49,6 +49,10 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   mobilenet_v3_large: () => M.mobilenet_v3_large({ numClasses: 10 }),
   densenet121: () => M.densenet121({ numClasses: 10 }),
   densenet_small_efficient: () => new M.DenseNet({ growthRate: 12, blockConfig: [2, 3], numInitFeatures: 16, dropRate: 0.2, memoryEfficient: true, numClasses: 5 }),
+  efficientnet_b0: () => M.efficientnet_b0({ numClasses: 10 }),
+  efficientnet_b3_opts: () => M.efficientnet_b3({ numClasses: 4, dropout: 0.1, stochasticDepthProb: 0.5 }),
+  efficientnet_b5: () => M.efficientnet_b5({ numClasses: 3 }),
+  efficientnet_v2_s: () => M.efficientnet_v2_s({ numClasses: 10 }),
   mobilenet_v3_small_reduced: () => M.mobilenet_v3_small({ numClasses: 5, reducedTail: true, dilated: true, widthMult: 0.75 }),
 };
 

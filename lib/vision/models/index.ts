@@ -5,3 +5,4 @@ export * from './alexnet.js';
 export * from './mobilenet_v2.js';
 export * from './mobilenet_v3.js';
 export * from './densenet.js';
+export * from './efficientnet.js';

@@ -80,8 +80,11 @@ export class MobileNetV2 extends nn.Module {
   }
 }
 
-/** The MobileNets' initialization: Kaiming-normal (fan out) convolutions, unit norms, N(0, 0.01) linear weights, zero biases. */
-export function initMobileNet(model: torch.nn.Module): void {
+/**
+ * The MobileNets' and EfficientNets' initialization: Kaiming-normal (fan out) convolutions, unit norms,
+ * linear weights from `linearWeight` (N(0, 0.01) by default), zero biases.
+ */
+export function initMobileNet(model: torch.nn.Module, linearWeight = (w: Tensor, _outFeatures: number): unknown => nn.init.normal_(w, 0, 0.01)): void {
   for (const m of model.modules()) {
     if (m instanceof nn.Conv2d) {
       nn.init.kaimingNormal_(m.weight, { mode: 'fan_out' });
@@ -90,7 +93,7 @@ export function initMobileNet(model: torch.nn.Module): void {
       nn.init.ones_(m.weight!);
       nn.init.zeros_(m.bias!);
     } else if (m instanceof nn.Linear) {
-      nn.init.normal_(m.weight, 0, 0.01);
+      linearWeight(m.weight, m.outFeatures);
       nn.init.zeros_(m.bias!);
     }
   }

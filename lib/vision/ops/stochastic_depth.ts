@@ -1,0 +1,22 @@
+// torchvision.ops.stochastic_depth (Huang et al., 2016): drops whole residual branches at random in training.
+import * as torch from '../../index.js';
+import type { Tensor } from '../../tensor.js';
+
+/** torchvision's stochastic_depth: zeroes the input per row ('row') or entirely ('batch') with probability p, scaling the rest by 1/(1-p). */
+export function stochasticDepth(input: Tensor, p: number, mode: 'row' | 'batch', training = true): Tensor {
+  if (!(p >= 0.0 && p <= 1.0)) throw new RangeError(`drop probability has to be between 0 and 1, but got ${p}`);
+  if (mode !== 'row' && mode !== 'batch') throw new RangeError(`mode has to be either 'batch' or 'row', but got ${String(mode)}`);
+  if (!training || p === 0.0) return input;
+  const survival = 1.0 - p;
+  const size = mode === 'row' ? [input.size(0), ...new Array<number>(input.dim() - 1).fill(1)] : new Array<number>(input.dim()).fill(1);
+  const noise = torch.empty(size, { dtype: input.dtype, device: input.device }).bernoulli_(survival);
+  if (survival > 0.0) noise.div_(survival);
+  return input.mul(noise);
+}
+
+/** The module form of stochasticDepth (torchvision.ops.StochasticDepth). */
+export class StochasticDepth extends torch.nn.Module {
+  constructor(readonly p: number, readonly mode: 'row' | 'batch') { super(); }
+  override forward(input: Tensor): Tensor { return stochasticDepth(input, this.p, this.mode, this.training); }
+  override extraRepr(): string { return `p=${this.p}, mode=${this.mode}`; }
+}
