@@ -54,6 +54,9 @@ CASES = {
     "efficientnet_b3_opts": ("models.efficientnet_b3(num_classes=4, dropout=0.1, stochastic_depth_prob=0.5)", [2, 3, 48, 48]),
     "efficientnet_b5": ("models.efficientnet_b5(num_classes=3)", [2, 3, 32, 32]),
     "efficientnet_v2_s": ("models.efficientnet_v2_s(num_classes=10)", [2, 3, 64, 64]),
+    "vit_small": ("models.VisionTransformer(32, 8, 2, 4, 64, 128, num_classes=10, dropout=0.1, attention_dropout=0.1)", [2, 3, 32, 32]),
+    "vit_representation": ("models.VisionTransformer(32, 16, 1, 2, 32, 64, representation_size=48, num_classes=3)", [2, 3, 32, 32]),
+    "vit_b_32": ("models.vit_b_32(image_size=64, num_classes=10)", [2, 3, 64, 64]),
     "mobilenet_v3_small_reduced": ("models.mobilenet_v3_small(num_classes=5, reduced_tail=True, dilated=True, width_mult=0.75)", [2, 3, 64, 64]),
 }
 

@@ -53,6 +53,9 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   efficientnet_b3_opts: () => M.efficientnet_b3({ numClasses: 4, dropout: 0.1, stochasticDepthProb: 0.5 }),
   efficientnet_b5: () => M.efficientnet_b5({ numClasses: 3 }),
   efficientnet_v2_s: () => M.efficientnet_v2_s({ numClasses: 10 }),
+  vit_small: () => new M.VisionTransformer(32, 8, 2, 4, 64, 128, { numClasses: 10, dropout: 0.1, attentionDropout: 0.1 }),
+  vit_representation: () => new M.VisionTransformer(32, 16, 1, 2, 32, 64, { representationSize: 48, numClasses: 3 }),
+  vit_b_32: () => M.vit_b_32({ imageSize: 64, numClasses: 10 }),
   mobilenet_v3_small_reduced: () => M.mobilenet_v3_small({ numClasses: 5, reducedTail: true, dilated: true, widthMult: 0.75 }),
 };
 

@@ -6,3 +6,4 @@ export * from './mobilenet_v2.js';
 export * from './mobilenet_v3.js';
 export * from './densenet.js';
 export * from './efficientnet.js';
+export * from './vision_transformer.js';

@@ -56,3 +56,24 @@ export function makeDivisible(v: number, divisor: number, minValue: number | nul
   if (newV < 0.9 * v) newV += divisor;
   return newV;
 }
+
+export interface MLPOptions { normLayer?: NormLayerFactory | null; activationLayer?: ActivationFactory; inplace?: boolean | null; bias?: boolean; dropout?: number }
+
+/** Linear layers (with norm, activation and dropout between them) as one Sequential (torchvision.ops.MLP). */
+export class MLP extends nn.Sequential {
+  constructor(inChannels: number, hiddenChannels: readonly number[], options: MLPOptions = {}) {
+    const { normLayer = null, inplace = null, bias = true, dropout = 0.0 } = options;
+    const activationLayer = options.activationLayer ?? ((i: boolean) => new nn.ReLU(i));
+    if (hiddenChannels.length === 0) throw new RangeError('MLP: hidden_channels must name at least one layer');
+    const layers: Module[] = [];
+    let inDim = inChannels;
+    for (const hidden of hiddenChannels.slice(0, -1)) {
+      layers.push(new nn.Linear(inDim, hidden, { bias }));
+      if (normLayer !== null) layers.push(normLayer(hidden));
+      layers.push(activationLayer(inplace ?? false), new nn.Dropout(dropout, inplace ?? false));
+      inDim = hidden;
+    }
+    layers.push(new nn.Linear(inDim, hiddenChannels[hiddenChannels.length - 1]!, { bias }), new nn.Dropout(dropout, inplace ?? false));
+    super(...layers);
+  }
+}
