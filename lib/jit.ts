@@ -350,14 +350,11 @@ export function save(m: ScriptModule | ScriptFunction, path?: string): Buffer | 
   return undefined;
 }
 
-// ---- torch.jit.trace -----------------------------------------------------------------------------
-
-/** A traced JS function (Python's ScriptFunction): call it like the original. */
 // ---- freezing ------------------------------------------------------------------------------------
 
 function checkScriptModule(fn: string, mod: unknown): asserts mod is ScriptModule {
   if (!(mod instanceof ScriptModule))
-    throw new TypeError(`${fn} expects a ScriptModule as input. Please use torch.jit.trace or torch.jit.load to get one of an 'nn.Module', got ${describe(mod)}`);
+    throw new TypeError(`${fn} expects a ScriptModule as input. Please use torch.jit.trace to script your 'nn.Module' (or torch.jit.load a scripted one), got ${describe(mod)}`);
 }
 function checkNames(fn: string, what: string, names: unknown): string[] {
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw new TypeError(`${fn}: ${what} must be an array of names, got ${describe(names)}`);
@@ -409,6 +406,9 @@ export function optimizeForInference(mod: ScriptModule, otherMethods: readonly s
   return frozen;
 }
 
+// ---- torch.jit.trace -----------------------------------------------------------------------------
+
+/** A traced JS function (Python's ScriptFunction): call it like the original. */
 export interface ScriptFunction {
   (...args: unknown[]): unknown;
   readonly code: string;
