@@ -57,6 +57,13 @@ CASES = {
     "vit_small": ("models.VisionTransformer(32, 8, 2, 4, 64, 128, num_classes=10, dropout=0.1, attention_dropout=0.1)", [2, 3, 32, 32]),
     "vit_representation": ("models.VisionTransformer(32, 16, 1, 2, 32, 64, representation_size=48, num_classes=3)", [2, 3, 32, 32]),
     "vit_b_32": ("models.vit_b_32(image_size=64, num_classes=10)", [2, 3, 64, 64]),
+    "convnext_tiny": ("models.convnext_tiny(num_classes=10)", [2, 3, 64, 64]),
+    "convnext_small_custom": ("models.convnext.ConvNeXt([models.convnext.CNBlockConfig(16, 32, 2), models.convnext.CNBlockConfig(32, None, 2)], "
+                              "stochastic_depth_prob=0.3, layer_scale=0.5, num_classes=4)", [2, 3, 32, 32]),
+    "shufflenet_v2_x0_5": ("models.shufflenet_v2_x0_5(num_classes=10)", [2, 3, 64, 64]),
+    "shufflenet_v2_x1_0": ("models.shufflenet_v2_x1_0(num_classes=5)", [2, 3, 32, 32]),
+    "squeezenet1_0": ("models.squeezenet1_0(num_classes=10)", [2, 3, 64, 64]),
+    "squeezenet1_1": ("models.squeezenet1_1(num_classes=4, dropout=0.2)", [2, 3, 48, 48]),
     "mobilenet_v3_small_reduced": ("models.mobilenet_v3_small(num_classes=5, reduced_tail=True, dilated=True, width_mult=0.75)", [2, 3, 64, 64]),
 }
 

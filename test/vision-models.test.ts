@@ -56,6 +56,13 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   vit_small: () => new M.VisionTransformer(32, 8, 2, 4, 64, 128, { numClasses: 10, dropout: 0.1, attentionDropout: 0.1 }),
   vit_representation: () => new M.VisionTransformer(32, 16, 1, 2, 32, 64, { representationSize: 48, numClasses: 3 }),
   vit_b_32: () => M.vit_b_32({ imageSize: 64, numClasses: 10 }),
+  convnext_tiny: () => M.convnext_tiny({ numClasses: 10 }),
+  convnext_small_custom: () => new M.ConvNeXt([{ inputChannels: 16, outChannels: 32, numLayers: 2 }, { inputChannels: 32, outChannels: null, numLayers: 2 }],
+    { stochasticDepthProb: 0.3, layerScale: 0.5, numClasses: 4 }),
+  shufflenet_v2_x0_5: () => M.shufflenet_v2_x0_5({ numClasses: 10 }),
+  shufflenet_v2_x1_0: () => M.shufflenet_v2_x1_0({ numClasses: 5 }),
+  squeezenet1_0: () => M.squeezenet1_0({ numClasses: 10 }),
+  squeezenet1_1: () => M.squeezenet1_1({ numClasses: 4, dropout: 0.2 }),
   mobilenet_v3_small_reduced: () => M.mobilenet_v3_small({ numClasses: 5, reducedTail: true, dilated: true, widthMult: 0.75 }),
 };
 

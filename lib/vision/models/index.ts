@@ -7,3 +7,6 @@ export * from './mobilenet_v3.js';
 export * from './densenet.js';
 export * from './efficientnet.js';
 export * from './vision_transformer.js';
+export * from './convnext.js';
+export * from './shufflenet_v2.js';
+export * from './squeezenet.js';

@@ -1,3 +1,3 @@
 // torchvision.ops: the layers torchvision's models are built from.
-export { Conv2dNormActivation, MLP, SqueezeExcitation, makeDivisible, type Conv2dNormActivationOptions, type MLPOptions, type NormLayerFactory, type ActivationFactory } from './misc.js';
+export { Conv2dNormActivation, MLP, Permute, SqueezeExcitation, makeDivisible, type Conv2dNormActivationOptions, type MLPOptions, type NormLayerFactory, type ActivationFactory } from './misc.js';
 export { StochasticDepth, stochasticDepth } from './stochastic_depth.js';

@@ -77,3 +77,9 @@ export class MLP extends nn.Sequential {
     super(...layers);
   }
 }
+
+/** A view with its dimensions permuted, as a module (torchvision.ops.Permute). */
+export class Permute extends nn.Module {
+  constructor(readonly dims: readonly number[]) { super(); }
+  override forward(x: Tensor): Tensor { return x.permute(...this.dims); }
+}
