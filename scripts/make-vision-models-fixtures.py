@@ -64,6 +64,8 @@ CASES = {
     "shufflenet_v2_x1_0": ("models.shufflenet_v2_x1_0(num_classes=5)", [2, 3, 32, 32]),
     "squeezenet1_0": ("models.squeezenet1_0(num_classes=10)", [2, 3, 64, 64]),
     "squeezenet1_1": ("models.squeezenet1_1(num_classes=4, dropout=0.2)", [2, 3, 48, 48]),
+    "mnasnet1_0": ("models.mnasnet1_0(num_classes=10)", [2, 3, 64, 64]),
+    "mnasnet0_75": ("models.mnasnet0_75(num_classes=3, dropout=0.4)", [2, 3, 32, 32]),
     "mobilenet_v3_small_reduced": ("models.mobilenet_v3_small(num_classes=5, reduced_tail=True, dilated=True, width_mult=0.75)", [2, 3, 64, 64]),
 }
 

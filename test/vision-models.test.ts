@@ -63,6 +63,8 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   shufflenet_v2_x1_0: () => M.shufflenet_v2_x1_0({ numClasses: 5 }),
   squeezenet1_0: () => M.squeezenet1_0({ numClasses: 10 }),
   squeezenet1_1: () => M.squeezenet1_1({ numClasses: 4, dropout: 0.2 }),
+  mnasnet1_0: () => M.mnasnet1_0({ numClasses: 10 }),
+  mnasnet0_75: () => M.mnasnet0_75({ numClasses: 3, dropout: 0.4 }),
   mobilenet_v3_small_reduced: () => M.mobilenet_v3_small({ numClasses: 5, reducedTail: true, dilated: true, widthMult: 0.75 }),
 };
 

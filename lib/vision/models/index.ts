@@ -10,3 +10,4 @@ export * from './vision_transformer.js';
 export * from './convnext.js';
 export * from './shufflenet_v2.js';
 export * from './squeezenet.js';
+export * from './mnasnet.js';
