@@ -71,6 +71,19 @@ function augmentationSpace(bins: number, shear: number, translate: [number, numb
   ];
 }
 
+/** The last space built, reused while its key (the image size) stays the same: each takes a dozen linspace calls. */
+class SpaceMemo {
+  #key: string | null = null;
+  #space: Space = [];
+  get(key: string, build: () => Space): Space {
+    if (key !== this.#key) {
+      this.#space = build();
+      this.#key = key;
+    }
+    return this.#space;
+  }
+}
+
 /** One operation drawn as torchvision draws it: its index, then its bin (`bin`, for operations with magnitudes), then a sign where signed. */
 function drawOp(space: Space, bin: (bins: number) => number): [name: string, magnitude: number] {
   const [name, { magnitudes, signed }] = space[randint1(0, space.length)]!;
@@ -89,6 +102,7 @@ export interface RandAugmentOptions { numOps?: number; magnitude?: number; numMa
 /** RandAugment (Cubuk et al., 2019): numOps random operations at one fixed magnitude bin, as torchvision's RandAugment. */
 export class RandAugment extends Transform<ImageLike, ImageLike> {
   static readonly sourceModule = import.meta.url;
+  readonly #spaces = new SpaceMemo();
   readonly numOps: number;
   readonly magnitude: number;
   readonly numMagnitudeBins: number;
@@ -108,7 +122,7 @@ export class RandAugment extends Transform<ImageLike, ImageLike> {
   forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
     const [, height, width] = getDimensions(img);
-    const space = augmentationSpace(this.numMagnitudeBins, 0.3, [150.0 / 331.0 * width, 150.0 / 331.0 * height], 30.0, 0.9, 4);
+    const space = this.#spaces.get(`${height}x${width}`, () => augmentationSpace(this.numMagnitudeBins, 0.3, [150.0 / 331.0 * width, 150.0 / 331.0 * height], 30.0, 0.9, 4));
     let x = img;
     for (let i = 0; i < this.numOps; i++) {
       const [name, magnitude] = drawOp(space, () => this.magnitude);
@@ -126,6 +140,7 @@ export interface TrivialAugmentWideOptions { numMagnitudeBins?: number; interpol
 /** TrivialAugment Wide (Müller and Hutter, 2021): one random operation at a random magnitude bin, as torchvision's TrivialAugmentWide. */
 export class TrivialAugmentWide extends Transform<ImageLike, ImageLike> {
   static readonly sourceModule = import.meta.url;
+  readonly #spaces = new SpaceMemo();
   readonly numMagnitudeBins: number;
   readonly interpolation: InterpolationMode;
   readonly fill: number | number[] | null;
@@ -139,7 +154,7 @@ export class TrivialAugmentWide extends Transform<ImageLike, ImageLike> {
   }
   forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
-    const space = augmentationSpace(this.numMagnitudeBins, 0.99, [32.0, 32.0], 135.0, 0.99, 6);
+    const space = this.#spaces.get('', () => augmentationSpace(this.numMagnitudeBins, 0.99, [32.0, 32.0], 135.0, 0.99, 6));
     const [name, magnitude] = drawOp(space, (bins) => randint1(0, bins));
     return applyAugmentOp(img, name, magnitude, this.interpolation, fill);
   }
@@ -181,6 +196,7 @@ const AUGMIX_MAX_SEVERITY = 10;
  */
 export class AugMix extends Transform<ImageLike, ImageLike> {
   static readonly sourceModule = import.meta.url;
+  readonly #spaces = new SpaceMemo();
   readonly severity: number;
   readonly mixtureWidth: number;
   readonly chainDepth: number;
@@ -207,7 +223,7 @@ export class AugMix extends Transform<ImageLike, ImageLike> {
     const [, height, width] = getDimensions(origImg);
     // An Image's fill is used as given (Python skips the per-channel list for PIL images); one number broadcasts.
     const fill = origImg instanceof Image ? (typeof this.fill === 'number' ? [this.fill] : this.fill) : channelFill(origImg, this.fill);
-    const space = augMixSpace(AUGMIX_MAX_SEVERITY, height, width, this.allOps);
+    const space = this.#spaces.get(`${height}x${width}`, () => augMixSpace(AUGMIX_MAX_SEVERITY, height, width, this.allOps));
     return torch.tidy(() => {
       const img = origImg instanceof Image ? pilToTensor(origImg) : (origImg as torch.Tensor);
       const origDims = img.shape;
