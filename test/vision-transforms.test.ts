@@ -215,6 +215,72 @@ describe('ToTensor, PILToTensor, Image', () => {
   });
 });
 
+// Python binds `RandomCrop(32, 4)` and `RandomCrop(32, padding=4)` alike: positionals in torchvision's
+// order, then one options object of camelCase names; a misspelt or repeated name is a TypeError.
+describe('transform constructors take Python\'s arguments', () => {
+  const m = torch.eye(3);
+  const same: [string, () => vision.transforms.Transform, () => vision.transforms.Transform][] = [
+    ['RandomHorizontalFlip', () => new T.RandomHorizontalFlip(0.3), () => new T.RandomHorizontalFlip({ p: 0.3 })],
+    ['RandomVerticalFlip', () => new T.RandomVerticalFlip(0.3), () => new T.RandomVerticalFlip({ p: 0.3 })],
+    ['Grayscale', () => new T.Grayscale(3), () => new T.Grayscale({ numOutputChannels: 3 })],
+    ['RandomGrayscale', () => new T.RandomGrayscale(0.2), () => new T.RandomGrayscale({ p: 0.2 })],
+    ['RandomInvert', () => new T.RandomInvert(0.2), () => new T.RandomInvert({ p: 0.2 })],
+    ['RandomPosterize', () => new T.RandomPosterize(3, 0.2), () => new T.RandomPosterize(3, { p: 0.2 })],
+    ['RandomSolarize', () => new T.RandomSolarize(100, 0.2), () => new T.RandomSolarize({ threshold: 100, p: 0.2 })],
+    ['RandomAdjustSharpness', () => new T.RandomAdjustSharpness(2, 0.2), () => new T.RandomAdjustSharpness({ sharpnessFactor: 2, p: 0.2 })],
+    ['RandomAutocontrast', () => new T.RandomAutocontrast(0.2), () => new T.RandomAutocontrast({ p: 0.2 })],
+    ['RandomEqualize', () => new T.RandomEqualize(0.2), () => new T.RandomEqualize({ p: 0.2 })],
+    ['Normalize', () => new T.Normalize([0.5], [0.25], true), () => new T.Normalize({ mean: [0.5], std: [0.25], inplace: true })],
+    ['Pad', () => new T.Pad(2, 7, 'edge'), () => new T.Pad(2, { paddingMode: 'edge', fill: 7 })],
+    ['GaussianBlur', () => new T.GaussianBlur(3, [0.5, 1]), () => new T.GaussianBlur({ kernelSize: 3, sigma: [0.5, 1] })],
+    ['CenterCrop', () => new T.CenterCrop(4), () => new T.CenterCrop({ size: 4 })],
+    ['FiveCrop', () => new T.FiveCrop(2), () => new T.FiveCrop({ size: 2 })],
+    ['TenCrop', () => new T.TenCrop(2, true), () => new T.TenCrop(2, { verticalFlip: true })],
+    ['ColorJitter', () => new T.ColorJitter(0.4, 0.3, 0.2, 0.1), () => new T.ColorJitter({ brightness: 0.4, contrast: 0.3, saturation: 0.2, hue: 0.1 })],
+    ['ConvertImageDtype', () => new T.ConvertImageDtype(torch.float64), () => new T.ConvertImageDtype({ dtype: torch.float64 })],
+    ['LinearTransformation', () => new T.LinearTransformation(m, torch.zeros(3)), () => new T.LinearTransformation({ transformationMatrix: m, meanVector: torch.zeros(3) })],
+    ['ElasticTransform', () => new T.ElasticTransform(20, 3, 'nearest', 5), () => new T.ElasticTransform({ alpha: 20, sigma: 3, interpolation: 'nearest', fill: 5 })],
+    ['RandomAffine', () => new T.RandomAffine(10, [0.1, 0.2], [0.9, 1.1], 5, 'bilinear', 3, [1, 1]),
+      () => new T.RandomAffine(10, { translate: [0.1, 0.2], scale: [0.9, 1.1], shear: 5, interpolation: 'bilinear', fill: 3, center: [1, 1] })],
+    ['RandomCrop', () => new T.RandomCrop(32, 4, true, 1, 'reflect'), () => new T.RandomCrop(32, { padding: 4, padIfNeeded: true, fill: 1, paddingMode: 'reflect' })],
+    ['RandomErasing', () => new T.RandomErasing(0.7, [0.1, 0.2], [0.5, 2], 'random', true), () => new T.RandomErasing({ p: 0.7, scale: [0.1, 0.2], ratio: [0.5, 2], value: 'random', inplace: true })],
+    ['RandomPerspective', () => new T.RandomPerspective(0.3, 0.9, 'nearest', [1, 2, 3]), () => new T.RandomPerspective({ distortionScale: 0.3, p: 0.9, interpolation: 'nearest', fill: [1, 2, 3] })],
+    ['RandomResizedCrop', () => new T.RandomResizedCrop(8, [0.5, 1], [1, 2], 'nearest', false), () => new T.RandomResizedCrop(8, { scale: [0.5, 1], ratio: [1, 2], interpolation: 'nearest', antialias: false })],
+    ['RandomRotation', () => new T.RandomRotation(30, 'bilinear', true, [2, 2], 9), () => new T.RandomRotation({ degrees: 30, interpolation: 'bilinear', expand: true, center: [2, 2], fill: 9 })],
+    ['Resize', () => new T.Resize(8, 'nearest', 10, false), () => new T.Resize(8, { interpolation: 'nearest', maxSize: 10, antialias: false })],
+    ['RandAugment', () => new T.RandAugment(3, 5, 11, 'bilinear', 4), () => new T.RandAugment({ numOps: 3, magnitude: 5, numMagnitudeBins: 11, interpolation: 'bilinear', fill: 4 })],
+    ['TrivialAugmentWide', () => new T.TrivialAugmentWide(11, 'bilinear', [1, 2, 3]), () => new T.TrivialAugmentWide({ numMagnitudeBins: 11, interpolation: 'bilinear', fill: [1, 2, 3] })],
+    ['AugMix', () => new T.AugMix(2, 4, 1, 0.5, false, 'nearest', 0), () => new T.AugMix({ severity: 2, mixtureWidth: 4, chainDepth: 1, alpha: 0.5, allOps: false, interpolation: 'nearest', fill: 0 })],
+    ['RandomApply', () => new T.RandomApply([new T.CenterCrop(2)], 0.25), () => new T.RandomApply({ transforms: [new T.CenterCrop(2)], p: 0.25 })],
+    ['ToPILImage', () => new T.ToPILImage('L'), () => new T.ToPILImage({ mode: 'L' })],
+  ];
+  it.each(same)('%s: positionals and options build the same transform', (_name, positional, keywords) => {
+    const a = positional(), b = keywords();
+    expect(String(b)).toBe(String(a));
+    expect(b.workerSource()).toEqual(a.workerSource());
+  });
+  it('positionals land on the parameters Python gives them (RandomCrop(10, 2) pads by 2)', () => {
+    torch.manualSeed(3);
+    const out = new T.RandomCrop(10, 2).call(input('rgb')) as Tensor;
+    torch.manualSeed(3);
+    expect(out.equal(new T.RandomCrop(10, { padding: 2 }).call(input('rgb')) as Tensor)).toBe(true);
+  });
+  it.each([
+    ['a misspelt option', () => new T.RandomCrop(32, { paddding: 4 } as never), /RandomCrop: unexpected option 'paddding' \(did you mean 'padding'\?\)/],
+    ['a snake_case option', () => new T.Resize(8, { max_size: 10 } as never), /Resize: unexpected option 'max_size' \(did you mean 'maxSize'\? options are camelCase\)/],
+    ['an option given twice', () => new T.Pad(2, 0, { fill: 1 } as never), /Pad\(\) got multiple values for argument 'fill'/],
+    ['too many positionals', () => Reflect.construct(T.RandomHorizontalFlip, [0.5, 0.5]), /RandomHorizontalFlip\(\) takes 1 positional arguments but 2 were given/],
+    ['a missing required argument', () => new T.Normalize({ mean: [0.5] } as never), /Normalize\(\) missing required argument 'std'/],
+    ['an undefined option value', () => new T.ColorJitter({ hue: undefined }), /ColorJitter: .*hue/],
+    ['p that is not a number', () => new T.RandomGrayscale('0.5' as never), /RandomGrayscale: p must be a number, got string/],
+    ['a fill that is not numbers', () => new T.RandomRotation(10, { fill: ['a'] as never }), /RandomRotation: Fill should be either a sequence or a number/],
+    ['bits that are not a number', () => new T.RandomPosterize('4' as never), /RandomPosterize: bits must be a number/],
+  ])('%s is a TypeError', (_name, fn, message) => {
+    expect(fn).toThrow(TypeError);
+    expect(fn).toThrow(message);
+  });
+});
+
 describe('bad input', () => {
   const img = new vision.Image(4, 3, 'RGB');
   it.each([

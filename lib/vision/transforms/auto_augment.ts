@@ -1,6 +1,8 @@
 // transforms.RandAugment, TrivialAugmentWide and AugMix: random operations from an augmentation space (each
 // with its magnitudes in bins), applied as torchvision's _apply_op applies it, drawn as it draws.
 import * as torch from '../../index.js';
+import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { numberArg } from '../../options.js';
 import {
   adjustBrightness, adjustContrast, adjustSaturation, adjustSharpness, affine, autocontrast, equalize, getDimensions, invert,
   posterize, rotate, solarize, type ImageLike, type InterpolationMode,
@@ -8,6 +10,7 @@ import {
 import { randint1 } from './_random.js';
 import { Image } from '../image.js';
 import { pilToTensor, toPILImage } from './functional.js';
+import { checkFill, checkInterpolation, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
 /** One operation of a space: its magnitudes by bin (null: it takes none) and whether a random sign applies. */
@@ -44,9 +47,14 @@ export function applyAugmentOp<T extends ImageLike>(img: T, name: string, magnit
 
 /** The fill per channel for tensors (a number repeats), as the transforms' forward prepares it. */
 function channelFill(img: ImageLike, fill: number | number[] | null): number[] | null {
-  if (fill === null) return null;
-  const [channels] = getDimensions(img);
-  return typeof fill === 'number' ? new Array<number>(channels).fill(fill) : fill;
+  return fill === null ? null : fillPerChannel(fill, getDimensions(img)[0]);
+}
+
+type Fill = number | readonly number[] | null;
+/** The options every augmenter checks alike: an integer number of bins, nearest or bilinear, an optional fill. */
+function checkOptions(fn: string, bins: unknown, interpolation: unknown, fill: unknown): [number, InterpolationMode, number | number[] | null] {
+  if (!Number.isInteger(bins) || (bins as number) < 2) throw new RangeError(`${fn}: num_magnitude_bins must be an integer of at least 2, got ${String(bins)}`);
+  return [bins as number, checkInterpolation(fn, interpolation), fill === null ? null : checkFill(fn, fill)];
 }
 
 /** The space shared by RandAugment and TrivialAugmentWide: the same 14 operations in torchvision's order. */
@@ -92,12 +100,8 @@ function drawOp(space: Space, bin: (bins: number) => number): [name: string, mag
   return [name, magnitude];
 }
 
-function checkOptions(fn: string, bins: number, interpolation: string): void {
-  if (!Number.isInteger(bins) || bins < 2) throw new RangeError(`${fn}: num_magnitude_bins must be an integer of at least 2, got ${bins}`);
-  if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new RangeError(`${fn}: Interpolation mode '${interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
-}
-
-export interface RandAugmentOptions { numOps?: number; magnitude?: number; numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }
+export interface RandAugmentOptions { numOps?: number; magnitude?: number; numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: Fill }
+const RAND_AUGMENT = signature('RandAugment', { numOps: 2, magnitude: 9, numMagnitudeBins: 31, interpolation: 'nearest', fill: null });
 
 /** RandAugment (Cubuk et al., 2019): numOps random operations at one fixed magnitude bin, as torchvision's RandAugment. */
 export class RandAugment extends Transform<ImageLike, ImageLike> {
@@ -108,16 +112,16 @@ export class RandAugment extends Transform<ImageLike, ImageLike> {
   readonly numMagnitudeBins: number;
   readonly interpolation: InterpolationMode;
   readonly fill: number | number[] | null;
-  constructor(options: RandAugmentOptions = {}) {
+  constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationMode, fill: Fill], RandAugmentOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const { numOps = 2, magnitude = 9, numMagnitudeBins = 31, interpolation = 'nearest', fill = null } = options;
-    checkOptions('RandAugment', numMagnitudeBins, interpolation);
+    const [numOps, magnitude, bins, interpolation, fill] = bind(RAND_AUGMENT, args) as [number, number, unknown, unknown, unknown];
+    [this.numMagnitudeBins, this.interpolation, this.fill] = checkOptions(RAND_AUGMENT.fn, bins, interpolation, fill);
     if (!Number.isInteger(numOps) || numOps < 0) throw new RangeError(`RandAugment: num_ops must be a non-negative integer, got ${numOps}`);
-    if (!Number.isInteger(magnitude) || magnitude < 0 || magnitude >= numMagnitudeBins)
-      throw new RangeError(`RandAugment: magnitude must be an integer bin in [0, ${numMagnitudeBins - 1}], got ${magnitude}`);
-    this.numOps = numOps; this.magnitude = magnitude; this.numMagnitudeBins = numMagnitudeBins; this.interpolation = interpolation;
-    this.fill = fill === null || typeof fill === 'number' ? fill : [...fill];
-    this.workerArgs = [{ numOps, magnitude, numMagnitudeBins, interpolation, fill: this.fill }];
+    if (!Number.isInteger(magnitude) || magnitude < 0 || magnitude >= this.numMagnitudeBins)
+      throw new RangeError(`RandAugment: magnitude must be an integer bin in [0, ${this.numMagnitudeBins - 1}], got ${magnitude}`);
+    this.numOps = numOps; this.magnitude = magnitude;
+    this.workerArgs = [numOps, magnitude, this.numMagnitudeBins, this.interpolation, this.fill];
   }
   forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
@@ -135,7 +139,8 @@ export class RandAugment extends Transform<ImageLike, ImageLike> {
   }
 }
 
-export interface TrivialAugmentWideOptions { numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }
+export interface TrivialAugmentWideOptions { numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: Fill }
+const TRIVIAL_AUGMENT_WIDE = signature('TrivialAugmentWide', { numMagnitudeBins: 31, interpolation: 'nearest', fill: null });
 
 /** TrivialAugment Wide (Müller and Hutter, 2021): one random operation at a random magnitude bin, as torchvision's TrivialAugmentWide. */
 export class TrivialAugmentWide extends Transform<ImageLike, ImageLike> {
@@ -144,13 +149,12 @@ export class TrivialAugmentWide extends Transform<ImageLike, ImageLike> {
   readonly numMagnitudeBins: number;
   readonly interpolation: InterpolationMode;
   readonly fill: number | number[] | null;
-  constructor(options: TrivialAugmentWideOptions = {}) {
+  constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationMode, fill: Fill], TrivialAugmentWideOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const { numMagnitudeBins = 31, interpolation = 'nearest', fill = null } = options;
-    checkOptions('TrivialAugmentWide', numMagnitudeBins, interpolation);
-    this.numMagnitudeBins = numMagnitudeBins; this.interpolation = interpolation;
-    this.fill = fill === null || typeof fill === 'number' ? fill : [...fill];
-    this.workerArgs = [{ numMagnitudeBins, interpolation, fill: this.fill }];
+    const [bins, interpolation, fill] = bind(TRIVIAL_AUGMENT_WIDE, args);
+    [this.numMagnitudeBins, this.interpolation, this.fill] = checkOptions(TRIVIAL_AUGMENT_WIDE.fn, bins, interpolation, fill);
+    this.workerArgs = [this.numMagnitudeBins, this.interpolation, this.fill];
   }
   forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
@@ -184,8 +188,9 @@ function augMixSpace(bins: number, height: number, width: number, allOps: boolea
 
 export interface AugMixOptions {
   severity?: number; mixtureWidth?: number; chainDepth?: number; alpha?: number; allOps?: boolean;
-  interpolation?: InterpolationMode; fill?: number | readonly number[] | null;
+  interpolation?: InterpolationMode; fill?: Fill;
 }
+const AUG_MIX = signature('AugMix', { severity: 3, mixtureWidth: 3, chainDepth: -1, alpha: 1.0, allOps: true, interpolation: 'bilinear', fill: null });
 
 const AUGMIX_MAX_SEVERITY = 10;
 
@@ -204,19 +209,19 @@ export class AugMix extends Transform<ImageLike, ImageLike> {
   readonly allOps: boolean;
   readonly interpolation: InterpolationMode;
   readonly fill: number | number[] | null;
-  constructor(options: AugMixOptions = {}) {
+  constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: Fill], AugMixOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const { severity = 3, mixtureWidth = 3, chainDepth = -1, alpha = 1.0, allOps = true, interpolation = 'bilinear', fill = null } = options;
+    const [severity, mixtureWidth, chainDepth, alphaArg, allOps, interpolation, fill] = bind(AUG_MIX, args) as [number, number, number, unknown, boolean, unknown, unknown];
+    const alpha = numberArg(AUG_MIX.fn, 'alpha', alphaArg, 1.0);
     if (!(severity >= 1 && severity <= AUGMIX_MAX_SEVERITY) || !Number.isInteger(severity))
       throw new RangeError(`AugMix: The severity must be between [1, ${AUGMIX_MAX_SEVERITY}]. Got ${severity} instead.`);
     if (!Number.isInteger(mixtureWidth) || mixtureWidth < 1) throw new RangeError(`AugMix: mixture_width must be a positive integer, got ${mixtureWidth}`);
     if (!Number.isInteger(chainDepth)) throw new RangeError(`AugMix: chain_depth must be an integer (non-positive: 1 to 3 at random), got ${chainDepth}`);
     if (!(alpha > 0)) throw new RangeError(`AugMix: alpha must be positive, got ${alpha}`);
-    checkOptions('AugMix', AUGMIX_MAX_SEVERITY, interpolation);
-    this.severity = severity; this.mixtureWidth = mixtureWidth; this.chainDepth = chainDepth; this.alpha = alpha; this.allOps = allOps;
-    this.interpolation = interpolation;
-    this.fill = fill === null || typeof fill === 'number' ? fill : [...fill];
-    this.workerArgs = [{ severity, mixtureWidth, chainDepth, alpha, allOps, interpolation, fill: this.fill }];
+    [, this.interpolation, this.fill] = checkOptions(AUG_MIX.fn, AUGMIX_MAX_SEVERITY, interpolation, fill);
+    this.severity = severity; this.mixtureWidth = mixtureWidth; this.chainDepth = chainDepth; this.alpha = alpha; this.allOps = allOps === true;
+    this.workerArgs = [severity, mixtureWidth, chainDepth, alpha, this.allOps, this.interpolation, this.fill];
   }
 
   forward<T extends ImageLike>(origImg: T): T {

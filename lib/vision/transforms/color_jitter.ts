@@ -1,13 +1,16 @@
 // transforms.ColorJitter.
+import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, type ImageLike } from './functional.js';
 import { randperm, uniform1 } from './_random.js';
 import { Transform } from './transform.js';
 
 type Range = [number, number] | null;
-export interface ColorJitterOptions { brightness?: number | readonly number[]; contrast?: number | readonly number[]; saturation?: number | readonly number[]; hue?: number | readonly number[] }
+type Jitter = number | readonly number[];
+export interface ColorJitterOptions { brightness?: Jitter; contrast?: Jitter; saturation?: Jitter; hue?: Jitter }
+const COLOR_JITTER = signature('ColorJitter', { brightness: 0, contrast: 0, saturation: 0, hue: 0 });
 
 /** torchvision's _check_input: a number v gives [center - v, center + v]; null when it changes nothing. */
-function checkInput(value: number | readonly number[], name: string, center = 1, bound: [number, number] = [0, Infinity], clipFirstOnZero = true): Range {
+function checkInput(value: Jitter, name: string, center = 1, bound: [number, number] = [0, Infinity], clipFirstOnZero = true): Range {
   let range: [number, number];
   if (typeof value === 'number') {
     if (value < 0) throw new RangeError(`ColorJitter: If ${name} is a single number, it must be non negative.`);
@@ -34,13 +37,15 @@ export class ColorJitter extends Transform<ImageLike, ImageLike> {
   readonly contrast: Range;
   readonly saturation: Range;
   readonly hue: Range;
-  constructor(options: ColorJitterOptions = {}) {
+  constructor(...args: PyArgs<[brightness: Jitter, contrast: Jitter, saturation: Jitter, hue: Jitter], ColorJitterOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.brightness = checkInput(options.brightness ?? 0, 'brightness');
-    this.contrast = checkInput(options.contrast ?? 0, 'contrast');
-    this.saturation = checkInput(options.saturation ?? 0, 'saturation');
-    this.hue = checkInput(options.hue ?? 0, 'hue', 0, [-0.5, 0.5], false);
-    this.workerArgs = [{ ...options }];
+    const [brightness, contrast, saturation, hue] = bind(COLOR_JITTER, args) as Jitter[];
+    this.brightness = checkInput(brightness!, 'brightness');
+    this.contrast = checkInput(contrast!, 'contrast');
+    this.saturation = checkInput(saturation!, 'saturation');
+    this.hue = checkInput(hue!, 'hue', 0, [-0.5, 0.5], false);
+    this.workerArgs = [brightness, contrast, saturation, hue];
   }
 
   /** torchvision's get_params: a permutation of the four adjustments, then one factor per enabled one. */

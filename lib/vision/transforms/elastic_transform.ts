@@ -1,12 +1,16 @@
 // transforms.ElasticTransform.
+import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { elasticTransform, gaussianBlur, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkFill, checkInterpolation } from './_checks.js';
 import { Transform } from './transform.js';
 
-export interface ElasticTransformOptions { alpha?: number | readonly number[]; sigma?: number | readonly number[]; interpolation?: InterpolationMode; fill?: number | readonly number[] }
+type Pair = number | readonly number[];
+export interface ElasticTransformOptions { alpha?: Pair; sigma?: Pair; interpolation?: InterpolationMode; fill?: number | readonly number[] }
+const ELASTIC_TRANSFORM = signature('ElasticTransform', { alpha: 50.0, sigma: 5.0, interpolation: 'bilinear', fill: 0 });
 
-function pair(value: number | readonly number[], name: string): [number, number] {
+function pair(value: Pair, name: string): [number, number] {
   if (typeof value === 'number') return [value, value];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'number')) throw new TypeError(`ElasticTransform: ${name} should be float or a sequence of floats. Got ${typeof value}`);
   if (value.length === 1) return [value[0]!, value[0]!];
@@ -21,16 +25,16 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
   readonly sigma: [number, number];
   readonly interpolation: InterpolationMode;
   readonly fill: number[];
-  constructor(options: ElasticTransformOptions = {}) {
+  constructor(...args: PyArgs<[alpha: Pair, sigma: Pair, interpolation: InterpolationMode, fill: number | readonly number[]], ElasticTransformOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const { alpha = 50.0, sigma = 5.0, interpolation = 'bilinear', fill = 0 } = options;
-    this.alpha = pair(alpha, 'alpha');
-    this.sigma = pair(sigma, 'sigma');
-    if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new RangeError(`ElasticTransform: Interpolation mode '${interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
-    this.interpolation = interpolation;
-    if (typeof fill !== 'number' && !Array.isArray(fill)) throw new TypeError(`ElasticTransform: fill should be int or float or a list or tuple of them. Got ${typeof fill}`);
-    this.fill = typeof fill === 'number' ? [fill] : [...fill];
-    this.workerArgs = [{ alpha: this.alpha, sigma: this.sigma, interpolation, fill: this.fill }];
+    const [alpha, sigma, interpolation, fill] = bind(ELASTIC_TRANSFORM, args);
+    this.alpha = pair(alpha as Pair, 'alpha');
+    this.sigma = pair(sigma as Pair, 'sigma');
+    this.interpolation = checkInterpolation(ELASTIC_TRANSFORM.fn, interpolation);
+    const checked = checkFill(ELASTIC_TRANSFORM.fn, fill);
+    this.fill = typeof checked === 'number' ? [checked] : checked;
+    this.workerArgs = [this.alpha, this.sigma, this.interpolation, this.fill];
   }
 
   /** torchvision's get_params: two uniform fields in [-1, 1), Gaussian-smoothed, scaled by alpha and the size: 1 x H x W x 2. */

@@ -1,15 +1,21 @@
 // transforms.GaussianBlur.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { gaussianBlur, setupSize, type ImageLike } from './functional.js';
 import { uniform1 } from './_random.js';
 import { Transform } from './transform.js';
+
+const GAUSSIAN_BLUR = signature('GaussianBlur', { kernelSize: REQUIRED, sigma: [0.1, 2.0] });
+type Pair = number | readonly number[];
 
 /** Blurs with a Gaussian kernel whose sigma is drawn uniformly from [min, max] (one uniform_ draw per call). */
 export class GaussianBlur extends Transform<ImageLike, ImageLike> {
   static readonly sourceModule = import.meta.url;
   readonly kernelSize: [number, number];
   readonly sigma: [number, number];
-  constructor(kernelSize: number | readonly number[], sigma: number | readonly number[] = [0.1, 2.0]) {
+  constructor(...args: PyArgs<[kernelSize: Pair, sigma: Pair], { kernelSize?: Pair; sigma?: Pair }>);
+  constructor(...args: unknown[]) {
     super();
+    const [kernelSize, sigma] = bind(GAUSSIAN_BLUR, args) as [Pair, Pair];
     this.kernelSize = setupSize(kernelSize, 'GaussianBlur');
     if (this.kernelSize.some((k) => !(k > 0) || k % 2 === 0)) throw new RangeError('GaussianBlur: Kernel size value should be an odd and positive number.');
     if (typeof sigma === 'number') {

@@ -1,15 +1,20 @@
 // transforms.LinearTransformation (for example ZCA whitening).
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import * as torch from '../../index.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { Transform } from './transform.js';
+
+const LINEAR_TRANSFORMATION = signature('LinearTransformation', { transformationMatrix: REQUIRED, meanVector: REQUIRED });
 
 /** (x.flatten() - meanVector) @ transformationMatrix, reshaped back: torchvision's LinearTransformation. */
 export class LinearTransformation extends Transform<Tensor, Tensor> {
   static readonly sourceModule = import.meta.url;
   readonly transformationMatrix: Tensor;
   readonly meanVector: Tensor;
-  constructor(transformationMatrix: Tensor, meanVector: Tensor) {
+  constructor(...args: PyArgs<[transformationMatrix: Tensor, meanVector: Tensor], { transformationMatrix?: Tensor; meanVector?: Tensor }>);
+  constructor(...args: unknown[]) {
     super();
+    const [transformationMatrix, meanVector] = bind(LINEAR_TRANSFORMATION, args) as [Tensor, Tensor];
     if (!isTensor(transformationMatrix) || !isTensor(meanVector)) throw new TypeError('LinearTransformation: transformation_matrix and mean_vector must be Tensors');
     const [rows, cols] = transformationMatrix.shape;
     if (transformationMatrix.dim() !== 2 || rows !== cols)

@@ -1,7 +1,11 @@
 // transforms.Normalize.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import type { Tensor } from '../../tensor.js';
 import { normalize } from './functional.js';
 import { Transform } from './transform.js';
+
+const NORMALIZE = signature('Normalize', { mean: REQUIRED, std: REQUIRED, inplace: false });
+type Stats = readonly number[] | number;
 
 /** (x - mean) / std per channel of a float tensor image, as torchvision's Normalize. */
 export class Normalize extends Transform<Tensor, Tensor> {
@@ -9,8 +13,10 @@ export class Normalize extends Transform<Tensor, Tensor> {
   readonly mean: number[];
   readonly std: number[];
   readonly inplace: boolean;
-  constructor(mean: readonly number[] | number, std: readonly number[] | number, inplace = false) {
+  constructor(...args: PyArgs<[mean: Stats, std: Stats, inplace: boolean], { mean?: Stats; std?: Stats; inplace?: boolean }>);
+  constructor(...args: unknown[]) {
     super();
+    const [mean, std, inplace] = bind(NORMALIZE, args) as [Stats, Stats, boolean];
     this.mean = typeof mean === 'number' ? [mean] : [...mean];
     this.std = typeof std === 'number' ? [std] : [...std];
     this.inplace = inplace;

@@ -1,8 +1,11 @@
 // transforms.Pad.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { pad, type ImageLike, type PaddingMode } from './functional.js';
 import { Transform } from './transform.js';
 
 const MODES: readonly string[] = ['constant', 'edge', 'reflect', 'symmetric'];
+const PAD = signature('Pad', { padding: REQUIRED, fill: 0, paddingMode: 'constant' });
+type Padding = number | readonly number[];
 
 /** Pads every side (1, 2 or 4 numbers: all; left/right, top/bottom; left, top, right, bottom), as torchvision's Pad. */
 export class Pad extends Transform<ImageLike, ImageLike> {
@@ -10,8 +13,10 @@ export class Pad extends Transform<ImageLike, ImageLike> {
   readonly padding: number | number[];
   readonly fill: number;
   readonly paddingMode: PaddingMode;
-  constructor(padding: number | readonly number[], fill = 0, paddingMode: PaddingMode = 'constant') {
+  constructor(...args: PyArgs<[padding: Padding, fill: number, paddingMode: PaddingMode], { padding?: Padding; fill?: number; paddingMode?: PaddingMode }>);
+  constructor(...args: unknown[]) {
     super();
+    const [padding, fill, paddingMode] = bind(PAD, args) as [Padding, number, PaddingMode];
     if (typeof padding !== 'number' && !Array.isArray(padding)) throw new TypeError('Pad: Got inappropriate padding arg');
     if (typeof fill !== 'number') throw new TypeError('Pad: Got inappropriate fill arg (a number)');
     if (!MODES.includes(paddingMode)) throw new RangeError('Pad: Padding mode should be either constant, edge, reflect or symmetric');

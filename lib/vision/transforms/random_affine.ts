@@ -1,12 +1,17 @@
 // transforms.RandomAffine.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { affine, getDimensions, roundHalfEven, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
+import { checkFill, checkInterpolation, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomAffineOptions {
   translate?: readonly number[] | null; scale?: readonly number[] | null; shear?: number | readonly number[] | null;
   interpolation?: InterpolationMode; fill?: number | readonly number[]; center?: readonly number[] | null;
 }
+
+const RANDOM_AFFINE = signature('RandomAffine', { degrees: REQUIRED, translate: null, scale: null, shear: null, interpolation: 'nearest', fill: 0, center: null });
+type Angle = number | readonly number[];
 
 /** torchvision's _setup_angle: a number x is [-x, x]; a sequence must have one of the allowed lengths. */
 function setupAngle(x: number | readonly number[], name: string, sizes: readonly number[]): number[] {
@@ -33,21 +38,23 @@ export class RandomAffine extends Transform<ImageLike, ImageLike> {
   readonly interpolation: InterpolationMode;
   readonly fill: number | number[];
   readonly center: number[] | null;
-  constructor(degrees: number | readonly number[], options: RandomAffineOptions = {}) {
+  constructor(...args: PyArgs<[degrees: Angle, translate: readonly number[] | null, scale: readonly number[] | null, shear: Angle | null,
+    interpolation: InterpolationMode, fill: number | readonly number[], center: readonly number[] | null], RandomAffineOptions>);
+  constructor(options: RandomAffineOptions & { degrees: Angle });
+  constructor(...args: unknown[]) {
     super();
-    this.degrees = setupAngle(degrees, 'degrees', [2]);
-    this.translate = options.translate == null ? null : checkSequence(options.translate, 'translate', [2]);
+    const fn = RANDOM_AFFINE.fn;
+    const [degrees, translate, scale, shear, interpolation, fill, center] = bind(RANDOM_AFFINE, args);
+    this.degrees = setupAngle(degrees as Angle, 'degrees', [2]);
+    this.translate = translate === null ? null : checkSequence(translate, 'translate', [2]);
     if (this.translate?.some((t) => !(t >= 0.0 && t <= 1.0))) throw new RangeError('RandomAffine: translation values should be between 0 and 1');
-    this.scale = options.scale == null ? null : checkSequence(options.scale, 'scale', [2]);
+    this.scale = scale === null ? null : checkSequence(scale, 'scale', [2]);
     if (this.scale?.some((s) => !(s > 0))) throw new RangeError('RandomAffine: scale values should be positive');
-    this.shear = options.shear == null ? null : setupAngle(options.shear, 'shear', [2, 4]);
-    this.interpolation = options.interpolation ?? 'nearest';
-    if (this.interpolation !== 'nearest' && this.interpolation !== 'bilinear') throw new RangeError(`RandomAffine: Interpolation mode '${this.interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
-    const fill = options.fill ?? 0;
-    if (typeof fill !== 'number' && !Array.isArray(fill)) throw new TypeError('RandomAffine: Fill should be either a sequence or a number.');
-    this.fill = typeof fill === 'number' ? fill : [...fill];
-    this.center = options.center == null ? null : checkSequence(options.center, 'center', [2]);
-    this.workerArgs = [this.degrees, { translate: this.translate, scale: this.scale, shear: this.shear, interpolation: this.interpolation, fill: this.fill, center: this.center }];
+    this.shear = shear === null ? null : setupAngle(shear as Angle, 'shear', [2, 4]);
+    this.interpolation = checkInterpolation(fn, interpolation);
+    this.fill = checkFill(fn, fill);
+    this.center = center === null ? null : checkSequence(center, 'center', [2]);
+    this.workerArgs = [this.degrees, this.translate, this.scale, this.shear, this.interpolation, this.fill, this.center];
   }
 
   /** torchvision's get_params: angle, (tx, ty) in pixels, scale, (shearX, shearY), each a float32 uniform_ draw. */
@@ -72,7 +79,7 @@ export class RandomAffine extends Transform<ImageLike, ImageLike> {
 
   forward<T extends ImageLike>(img: T): T {
     const [channels, height, width] = getDimensions(img);
-    const fill = typeof this.fill === 'number' ? new Array<number>(channels).fill(this.fill) : this.fill;
+    const fill = fillPerChannel(this.fill, channels);
     const [angle, translations, scale, shear] = RandomAffine.getParams(this.degrees, this.translate, this.scale, this.shear, [width, height]);
     return affine(img, angle, translations, scale, shear, this.interpolation, fill, this.center);
   }

@@ -1,20 +1,25 @@
 // transforms.RandomApply.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { checkProbability } from './_checks.js';
 import { rand1 } from './_random.js';
 import { applyTransform, checkTransform, Transform, type TransformLike } from './transform.js';
+
+const RANDOM_APPLY = signature('RandomApply', { transforms: REQUIRED, p: 0.5 });
 
 /** Runs all the transforms, in order, with probability p (one torch.rand(1) draw per call, as torchvision). */
 export class RandomApply extends Transform {
   static readonly sourceModule = import.meta.url;
   readonly transforms: TransformLike[];
   readonly p: number;
-  constructor(transforms: readonly TransformLike[], p = 0.5) {
+  constructor(...args: PyArgs<[transforms: readonly TransformLike[], p: number], { transforms?: readonly TransformLike[]; p?: number }>);
+  constructor(...args: unknown[]) {
     super();
+    const [transforms, p] = bind(RANDOM_APPLY, args) as [readonly TransformLike[], unknown];
     if (!Array.isArray(transforms)) throw new TypeError('RandomApply: transforms must be an array');
     transforms.forEach((t, i) => checkTransform(t, 'RandomApply', `transforms[${i}]`));
-    if (typeof p !== 'number') throw new TypeError(`RandomApply: p must be a number, got ${typeof p}`);
     this.transforms = [...transforms];
-    this.p = p;
-    this.workerArgs = [this.transforms, p];
+    this.p = checkProbability(RANDOM_APPLY.fn, p);
+    this.workerArgs = [this.transforms, this.p];
   }
   forward(img: any): any {
     if (Math.fround(this.p) < rand1()) return img; // `self.p < torch.rand(1)` compares in float32

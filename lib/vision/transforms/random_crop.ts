@@ -1,9 +1,12 @@
 // transforms.RandomCrop.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { crop, getDimensions, pad, setupSize, type ImageLike, type PaddingMode } from './functional.js';
 import { randint1 } from './_random.js';
 import { Transform } from './transform.js';
 
-export interface RandomCropOptions { padding?: number | readonly number[] | null; padIfNeeded?: boolean; fill?: number; paddingMode?: PaddingMode }
+type Padding = number | readonly number[] | null;
+export interface RandomCropOptions { padding?: Padding; padIfNeeded?: boolean; fill?: number; paddingMode?: PaddingMode }
+const RANDOM_CROP = signature('RandomCrop', { size: REQUIRED, padding: null, padIfNeeded: false, fill: 0, paddingMode: 'constant' });
 
 /** Crops at a random place (optionally after padding), drawing the place as torchvision's RandomCrop. */
 export class RandomCrop extends Transform<ImageLike, ImageLike> {
@@ -13,14 +16,21 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
   readonly padIfNeeded: boolean;
   readonly fill: number;
   readonly paddingMode: PaddingMode;
-  constructor(size: number | readonly number[], options: RandomCropOptions = {}) {
+  constructor(...args: PyArgs<[size: number | readonly number[], padding: Padding, padIfNeeded: boolean, fill: number, paddingMode: PaddingMode], RandomCropOptions>);
+  constructor(options: RandomCropOptions & { size: number | readonly number[] });
+  constructor(...args: unknown[]) {
     super();
-    this.size = setupSize(size, 'RandomCrop');
-    this.padding = options.padding == null ? null : typeof options.padding === 'number' ? options.padding : [...options.padding];
-    this.padIfNeeded = options.padIfNeeded ?? false;
-    this.fill = options.fill ?? 0;
-    this.paddingMode = options.paddingMode ?? 'constant';
-    this.workerArgs = [this.size, { padding: this.padding, padIfNeeded: this.padIfNeeded, fill: this.fill, paddingMode: this.paddingMode }];
+    const [size, padding, padIfNeeded, fill, paddingMode] = bind(RANDOM_CROP, args) as [number | readonly number[], Padding, boolean, number, PaddingMode];
+    this.size = setupSize(size, RANDOM_CROP.fn);
+    if (padding !== null && typeof padding !== 'number' && !(Array.isArray(padding) && [1, 2, 4].includes(padding.length)))
+      throw new TypeError('RandomCrop: padding must be a number or a sequence of 1, 2 or 4 numbers');
+    if (typeof fill !== 'number') throw new TypeError('RandomCrop: fill must be a number');
+    if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) throw new RangeError('RandomCrop: Padding mode should be either constant, edge, reflect or symmetric');
+    this.padding = padding === null || typeof padding === 'number' ? padding : [...padding];
+    this.padIfNeeded = padIfNeeded === true;
+    this.fill = fill;
+    this.paddingMode = paddingMode;
+    this.workerArgs = [this.size, this.padding, this.padIfNeeded, this.fill, this.paddingMode];
   }
 
   /** torchvision's get_params: [top, left, height, width], two randint draws unless the size already fits. */

@@ -1,12 +1,16 @@
 // transforms.RandomErasing.
+import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import * as torch from '../../index.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { describe } from '../../options.js';
 import { erase, roundHalfEven } from './functional.js';
 import { rand1, randint1, uniform1 } from './_random.js';
+import { checkProbability } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomErasingOptions { p?: number; scale?: readonly number[]; ratio?: readonly number[]; value?: number | readonly number[] | 'random'; inplace?: boolean }
+const RANDOM_ERASING = signature('RandomErasing', { p: 0.5, scale: [0.02, 0.33], ratio: [0.3, 3.3], value: 0, inplace: false });
+type EraseValue = number | readonly number[] | 'random';
 
 /** Erases a random rectangle of a tensor image with probability p (Zhong et al.), drawn as torchvision's RandomErasing. */
 export class RandomErasing extends Transform<Tensor, Tensor> {
@@ -16,9 +20,11 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
   readonly ratio: [number, number];
   readonly value: number | number[] | 'random';
   readonly inplace: boolean;
-  constructor(options: RandomErasingOptions = {}) {
+  constructor(...args: PyArgs<[p: number, scale: readonly number[], ratio: readonly number[], value: EraseValue, inplace: boolean], RandomErasingOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const { p = 0.5, scale = [0.02, 0.33], ratio = [0.3, 3.3], value = 0, inplace = false } = options;
+    const [pArg, scale, ratio, value, inplace] = bind(RANDOM_ERASING, args) as [unknown, number[], number[], EraseValue, boolean];
+    const p = checkProbability(RANDOM_ERASING.fn, pArg);
     if (typeof value !== 'number' && value !== 'random' && !Array.isArray(value)) {
       if (typeof value === 'string') throw new RangeError("RandomErasing: If value is str, it should be 'random'");
       throw new TypeError('RandomErasing: Argument value should be either a number or str or a sequence');
@@ -33,7 +39,7 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
     this.ratio = [ratio[0]!, ratio[1]!];
     this.value = typeof value === 'object' ? [...value] : value;
     this.inplace = inplace;
-    this.workerArgs = [{ p, scale: this.scale, ratio: this.ratio, value: this.value, inplace }];
+    this.workerArgs = [p, this.scale, this.ratio, this.value, inplace];
   }
 
   /** torchvision's get_params: [i, j, h, w, v], up to 10 tries of a box; the whole image (and itself as v) when none fits. */

@@ -1,9 +1,13 @@
 // transforms.RandomPerspective.
+import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { numberArg } from '../../options.js';
 import { getDimensions, perspective, type ImageLike, type InterpolationMode } from './functional.js';
 import { rand1, randint1 } from './_random.js';
+import { checkFill, checkInterpolation, checkProbability, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomPerspectiveOptions { distortionScale?: number; p?: number; interpolation?: InterpolationMode; fill?: number | readonly number[] }
+const RANDOM_PERSPECTIVE = signature('RandomPerspective', { distortionScale: 0.5, p: 0.5, interpolation: 'bilinear', fill: 0 });
 
 /** A random perspective distortion of the corners with probability p, drawn as torchvision's RandomPerspective. */
 export class RandomPerspective extends Transform<ImageLike, ImageLike> {
@@ -12,14 +16,16 @@ export class RandomPerspective extends Transform<ImageLike, ImageLike> {
   readonly p: number;
   readonly interpolation: InterpolationMode;
   readonly fill: number | number[];
-  constructor(options: RandomPerspectiveOptions = {}) {
+  constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationMode, fill: number | readonly number[]], RandomPerspectiveOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const { distortionScale = 0.5, p = 0.5, interpolation = 'bilinear', fill = 0 } = options;
-    if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new RangeError(`RandomPerspective: Interpolation mode '${interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
-    if (typeof fill !== 'number' && !Array.isArray(fill)) throw new TypeError('RandomPerspective: Fill should be either a sequence or a number.');
-    this.distortionScale = distortionScale; this.p = p; this.interpolation = interpolation;
-    this.fill = typeof fill === 'number' ? fill : [...fill];
-    this.workerArgs = [{ distortionScale, p, interpolation, fill: this.fill }];
+    const fn = RANDOM_PERSPECTIVE.fn;
+    const [distortionScale, p, interpolation, fill] = bind(RANDOM_PERSPECTIVE, args);
+    this.distortionScale = numberArg(fn, 'distortionScale', distortionScale, 0);
+    this.p = checkProbability(fn, p);
+    this.interpolation = checkInterpolation(fn, interpolation);
+    this.fill = checkFill(fn, fill);
+    this.workerArgs = [this.distortionScale, this.p, this.interpolation, this.fill];
   }
 
   /** torchvision's get_params: the corners and where they go, eight randint draws. */
@@ -35,7 +41,7 @@ export class RandomPerspective extends Transform<ImageLike, ImageLike> {
 
   forward<T extends ImageLike>(img: T): T {
     const [channels, height, width] = getDimensions(img);
-    const fill = typeof this.fill === 'number' ? new Array<number>(channels).fill(this.fill) : this.fill;
+    const fill = fillPerChannel(this.fill, channels);
     if (!(rand1() < Math.fround(this.p))) return img; // `torch.rand(1) < self.p` compares in float32
     const [startpoints, endpoints] = RandomPerspective.getParams(width, height, this.distortionScale);
     return perspective(img, startpoints, endpoints, this.interpolation, fill);

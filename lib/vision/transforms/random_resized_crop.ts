@@ -1,10 +1,12 @@
 // transforms.RandomResizedCrop.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import * as torch from '../../index.js';
 import { getDimensions, resizedCrop, roundHalfEven, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
 import { randint1, uniform1 } from './_random.js';
 import { Transform } from './transform.js';
 
 export interface RandomResizedCropOptions { scale?: readonly [number, number]; ratio?: readonly [number, number]; interpolation?: InterpolationMode; antialias?: boolean | null }
+const RANDOM_RESIZED_CROP = signature('RandomResizedCrop', { size: REQUIRED, scale: [0.08, 1.0], ratio: [3.0 / 4.0, 4.0 / 3.0], interpolation: 'bilinear', antialias: true });
 
 /** Crops a random area and aspect ratio, then resizes to `size`, drawing as torchvision's RandomResizedCrop. */
 export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
@@ -14,18 +16,19 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
   readonly ratio: [number, number];
   readonly interpolation: InterpolationMode;
   readonly antialias: boolean | null;
-  constructor(size: number | readonly number[], options: RandomResizedCropOptions = {}) {
+  constructor(...args: PyArgs<[size: number | readonly number[], scale: readonly [number, number], ratio: readonly [number, number], interpolation: InterpolationMode, antialias: boolean | null], RandomResizedCropOptions>);
+  constructor(options: RandomResizedCropOptions & { size: number | readonly number[] });
+  constructor(...args: unknown[]) {
     super();
-    this.size = setupSize(size, 'RandomResizedCrop');
-    const scale = options.scale ?? [0.08, 1.0];
-    const ratio = options.ratio ?? [3.0 / 4.0, 4.0 / 3.0];
+    const [size, scale, ratio, interpolation, antialias] = bind(RANDOM_RESIZED_CROP, args) as [number | readonly number[], number[], number[], InterpolationMode, boolean | null];
+    this.size = setupSize(size, RANDOM_RESIZED_CROP.fn);
     if (!Array.isArray(scale) || scale.length !== 2) throw new TypeError('RandomResizedCrop: Scale should be a sequence of 2 numbers');
     if (!Array.isArray(ratio) || ratio.length !== 2) throw new TypeError('RandomResizedCrop: Ratio should be a sequence of 2 numbers');
-    this.scale = [scale[0], scale[1]];
-    this.ratio = [ratio[0], ratio[1]];
-    this.interpolation = options.interpolation ?? 'bilinear';
-    this.antialias = options.antialias === undefined ? true : options.antialias;
-    this.workerArgs = [this.size, { scale: this.scale, ratio: this.ratio, interpolation: this.interpolation, antialias: this.antialias }];
+    this.scale = [scale[0]!, scale[1]!];
+    this.ratio = [ratio[0]!, ratio[1]!];
+    this.interpolation = interpolation;
+    this.antialias = antialias;
+    this.workerArgs = [this.size, this.scale, this.ratio, this.interpolation, this.antialias];
   }
 
   /** torchvision's get_params: up to 10 tries of (area, log-ratio) draws, then a centre-crop fallback. */

@@ -1,9 +1,12 @@
 // transforms.RandomRotation.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { getDimensions, rotate, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
+import { checkFill, checkInterpolation, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomRotationOptions { interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] }
+const RANDOM_ROTATION = signature('RandomRotation', { degrees: REQUIRED, interpolation: 'nearest', expand: false, center: null, fill: 0 });
 
 /** Rotates by an angle drawn uniformly from `degrees` (one uniform_ draw, as torchvision). */
 export class RandomRotation extends Transform<ImageLike, ImageLike> {
@@ -13,8 +16,12 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
   readonly expand: boolean;
   readonly center: number[] | null;
   readonly fill: number | number[];
-  constructor(degrees: number | readonly number[], options: RandomRotationOptions = {}) {
+  constructor(...args: PyArgs<[degrees: number | readonly number[], interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: number | readonly number[]], RandomRotationOptions>);
+  constructor(options: RandomRotationOptions & { degrees: number | readonly number[] });
+  constructor(...args: unknown[]) {
     super();
+    const fn = RANDOM_ROTATION.fn;
+    const [degrees, interpolation, expand, center, fill] = bind(RANDOM_ROTATION, args);
     if (typeof degrees === 'number') {
       if (degrees < 0) throw new RangeError('RandomRotation: If degrees is a single number, it must be positive.');
       this.degrees = [-degrees, degrees];
@@ -22,13 +29,12 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
       if (!Array.isArray(degrees) || degrees.length !== 2) throw new RangeError('RandomRotation: degrees should be a sequence of length 2.');
       this.degrees = [degrees[0]!, degrees[1]!];
     }
-    if (options.center != null && (!Array.isArray(options.center) || options.center.length !== 2)) throw new RangeError('RandomRotation: center should be a sequence of length 2.');
-    this.interpolation = options.interpolation ?? 'nearest';
-    if (this.interpolation !== 'nearest' && this.interpolation !== 'bilinear') throw new RangeError(`RandomRotation: Interpolation mode '${this.interpolation}' is unsupported (use 'nearest' or 'bilinear')`);
-    this.expand = options.expand ?? false;
-    this.center = options.center == null ? null : [...options.center];
-    this.fill = options.fill === undefined ? 0 : typeof options.fill === 'number' ? options.fill : [...options.fill];
-    this.workerArgs = [this.degrees, { interpolation: this.interpolation, expand: this.expand, center: this.center, fill: this.fill }];
+    if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new RangeError('RandomRotation: center should be a sequence of length 2.');
+    this.interpolation = checkInterpolation(fn, interpolation);
+    this.expand = expand === true;
+    this.center = center === null ? null : [...(center as number[])];
+    this.fill = checkFill(fn, fill);
+    this.workerArgs = [this.degrees, this.interpolation, this.expand, this.center, this.fill];
   }
 
   /** torchvision's get_params: the angle in degrees. */
@@ -38,7 +44,7 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
 
   forward<T extends ImageLike>(img: T): T {
     const [channels] = getDimensions(img);
-    const fill = typeof this.fill === 'number' ? new Array<number>(channels).fill(this.fill) : this.fill;
+    const fill = fillPerChannel(this.fill, channels);
     const angle = RandomRotation.getParams(this.degrees);
     return rotate(img, angle, this.interpolation, this.expand, this.center, fill);
   }

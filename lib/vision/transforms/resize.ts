@@ -1,8 +1,10 @@
 // transforms.Resize.
+import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { resize, type ImageLike, type InterpolationMode } from './functional.js';
 import { Transform } from './transform.js';
 
 export interface ResizeOptions { interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }
+const RESIZE = signature('Resize', { size: REQUIRED, interpolation: 'bilinear', maxSize: null, antialias: true });
 
 /** Resize to [h, w], or the shorter edge to `size` (an int) keeping the aspect ratio, as torchvision's Resize. */
 export class Resize extends Transform<ImageLike, ImageLike> {
@@ -11,15 +13,18 @@ export class Resize extends Transform<ImageLike, ImageLike> {
   readonly interpolation: InterpolationMode;
   readonly maxSize: number | null;
   readonly antialias: boolean | null;
-  constructor(size: number | readonly number[], options: ResizeOptions = {}) {
+  constructor(...args: PyArgs<[size: number | readonly number[], interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], ResizeOptions>);
+  constructor(options: ResizeOptions & { size: number | readonly number[] });
+  constructor(...args: unknown[]) {
     super();
+    const [size, interpolation, maxSize, antialias] = bind(RESIZE, args) as [number | readonly number[], InterpolationMode, number | null, boolean | null];
     if (typeof size !== 'number' && !Array.isArray(size)) throw new TypeError(`Resize: Size should be int or sequence. Got ${typeof size}`);
     if (Array.isArray(size) && size.length !== 1 && size.length !== 2) throw new RangeError('Resize: If size is a sequence, it should have 1 or 2 values');
     this.size = typeof size === 'number' ? size : [...size];
-    this.interpolation = options.interpolation ?? 'bilinear';
-    this.maxSize = options.maxSize ?? null;
-    this.antialias = options.antialias === undefined ? true : options.antialias;
-    this.workerArgs = [this.size, { interpolation: this.interpolation, maxSize: this.maxSize, antialias: this.antialias }];
+    this.interpolation = interpolation;
+    this.maxSize = maxSize;
+    this.antialias = antialias;
+    this.workerArgs = [this.size, interpolation, maxSize, antialias];
   }
   forward<T extends ImageLike>(img: T): T { return resize(img, this.size, this.interpolation, this.maxSize, this.antialias); }
   override toString(): string { return `Resize(size=${JSON.stringify(this.size)}, interpolation=${this.interpolation}, max_size=${this.maxSize}, antialias=${this.antialias})`; }

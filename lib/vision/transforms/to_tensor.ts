@@ -1,8 +1,11 @@
 // transforms.ToTensor, PILToTensor and ToPILImage: between vision.Image and tensors.
+import { bind, signature } from '../../nn/functional/_signature.js';
 import type { Tensor } from '../../tensor.js';
 import type { Image, ImageMode } from '../image.js';
 import { pilToTensor, toPILImage, toTensor } from './functional.js';
 import { Transform } from './transform.js';
+
+const TO_PIL_IMAGE = signature('ToPILImage', { mode: undefined });
 
 /** Image (H, W, C) 8-bit -> float tensor (C, H, W) in [0, 1], as torchvision's ToTensor. */
 export class ToTensor extends Transform<Image, Tensor> {
@@ -24,7 +27,12 @@ export class PILToTensor extends Transform<Image, Tensor> {
 export class ToPILImage extends Transform<Tensor, Image> {
   static readonly sourceModule = import.meta.url;
   readonly mode: ImageMode | undefined;
-  constructor(mode?: ImageMode) { super(); this.mode = mode; this.workerArgs = mode === undefined ? [] : [mode]; }
+  constructor(mode?: ImageMode | null | { mode?: ImageMode | null });
+  constructor(...args: unknown[]) {
+    super();
+    this.mode = (bind(TO_PIL_IMAGE, args)[0] ?? undefined) as ImageMode | undefined;
+    this.workerArgs = this.mode === undefined ? [] : [this.mode];
+  }
   forward(pic: Tensor): Image { return toPILImage(pic, this.mode); }
   override toString(): string { return this.mode ? `ToPILImage(mode=${this.mode})` : 'ToPILImage()'; }
 }
