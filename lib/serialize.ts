@@ -596,7 +596,10 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
     return v;
   }
   if (v instanceof PyGlobal) return v.value !== undefined && !(v.value instanceof StorageType) ? v.value : new PickledObject(v.path);
-  if (v instanceof LoadedStorage) return v.bytes;
+  if (v instanceof LoadedStorage) {
+    seen.set(v.bytes, v.bytes); // returned as it is: torch.load must not free it
+    return v.bytes;
+  }
   return v;
 }
 
@@ -684,13 +687,22 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
         if (!bytes) {
           if (type.dtype.code < 0) throw new UnpicklingError(`dtype torch.${type.dtype.name} does not exist in this libtorch`);
           const raw = new Tensor(zip.zipStorage(reader, `data/${key}`, asInt(numel, 'storage size') * type.dtype.itemsize));
-          bytes = moveStorage(raw, targetFor(options.mapLocation, location, raw));
+          const target = targetFor(options.mapLocation, location, raw);
+          bytes = moveStorage(raw, target);
+          if (bytes !== raw && !isTensor(target)) raw.dispose(); // moved by us: the CPU copy is garbage
           storages.set(key, bytes);
         }
         return new LoadedStorage(bytes, type.dtype);
       },
     };
-    return toJs(new Unpickler(pickle, ctx).load(), new Map());
+    const seen = new Map<unknown, unknown>();
+    try {
+      return toJs(new Unpickler(pickle, ctx).load(), seen);
+    } finally {
+      // The tensors are views that hold their storage; the storages' own handles go now, not at GC,
+      // except a storage that is itself part of the result.
+      for (const bytes of storages.values()) if (!seen.has(bytes)) bytes.dispose();
+    }
   } catch (e) {
     return fail(e);
   } finally {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { native } from '../lib/native.js';
 import { asJs, describeJs, storageKey } from './save-describe.js';
-import { childTimeoutMs, lastJson, runChild } from './run-child.js';
+import { childTimeoutMs, lastJson, runChild, runWithGc } from './run-child.js';
 
 const dir = new URL('./fixtures/save/', import.meta.url);
 const fixture = (name: string): string => new URL(name, dir).pathname;
@@ -174,6 +174,18 @@ describe('torch.save', () => {
     back.base.mul_(2);
     expect(back.tail.tolist()).toEqual([10, 12, 14, 16, 18]);
     expect(back.t.tolist()).toEqual(base.view(2, 5).t().mul(2).tolist());
+  });
+
+  it('leaves only the tensors it returns alive: the storages\' own handles are freed at once, not at GC', () => {
+    const r = runWithGc(`
+      const buf = torch.save({ base: torch.arange(10), view: torch.arange(4).view(2, 2), n: 3 });
+      const live = await settle();
+      const back = torch.load(buf);
+      const loaded = torch.nativeStats().tensors - live;
+      back.base.dispose();
+      back.view.dispose();
+      return { loaded, afterDispose: torch.nativeStats().tensors - live };`);
+    expect(r).toEqual({ loaded: 2, afterDispose: 0 });
   });
 
   it('refuses what Python cannot load, naming where it is', () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { runWithGc } from './run-child.js';
 import { vision } from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
 import { check, type TensorEnc } from './golden-replay.js';
@@ -115,6 +116,23 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
     a.eval();
     b.eval();
     torch.noGrad(() => expect(b.call(x).equal(a.call(x))).toBe(true));
+  });
+
+  it('frees the tensors it loaded from weights once they are copied, not at GC', () => {
+    const path = join(TMP, 'resnet18-gc.pth');
+    // Counted right after construction (no collection in between): without weights, then with them.
+    const r = runWithGc(`
+      const M = torch.vision.models;
+      torch.save(M.resnet18({ numClasses: 4 }).stateDict(), ${JSON.stringify(path)});
+      const live0 = await settle();
+      const plain = M.resnet18({ numClasses: 4 });
+      const withoutWeights = torch.nativeStats().tensors - live0;
+      const live1 = await settle();
+      const loaded = M.resnet18({ numClasses: 4, weights: ${JSON.stringify(path)} });
+      const withWeights = torch.nativeStats().tensors - live1;
+      return { withoutWeights, withWeights, models: [plain, loaded].length };`);
+    expect(r.withoutWeights).toBeGreaterThan(0);
+    expect(r.withWeights).toBe(r.withoutWeights);
   });
 
   it('DenseNet loads a state dict with the old key names of torchvision\'s pretrained files (norm.1 for norm1)', () => {

@@ -2,6 +2,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 
@@ -26,7 +27,7 @@ export class AlexNet extends torch.nn.Module {
       new nn.Dropout(dropout), new nn.Linear(4096, 4096), new nn.ReLU(true),
       new nn.Linear(4096, numClasses),
     );
-    if (weights !== null) this.loadStateDict(torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (weights !== null) loadWeights(this, weights);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;

@@ -5,6 +5,7 @@ import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { Conv2dNormActivation, Permute, type NormLayerFactory } from '../ops/misc.js';
 import { StochasticDepth } from '../ops/stochastic_depth.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 
@@ -76,7 +77,7 @@ export class ConvNeXt extends nn.Module {
         if (m.bias) nn.init.zeros_(m.bias);
       }
     }
-    if (o.weights != null) this.loadStateDict(torch.load(o.weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (o.weights != null) loadWeights(this, o.weights);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(this.avgpool.call(this.features.call(x) as Tensor)) as Tensor;

@@ -4,6 +4,7 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { checkpoint } from '../../utils/checkpoint.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 const F = () => torch.nn.functional;
@@ -105,10 +106,7 @@ export class DenseNet extends nn.Module {
         nn.init.constant_(m.bias!, 0);
       } else if (m instanceof nn.Linear) nn.init.constant_(m.bias!, 0);
     }
-    if (o.weights != null) {
-      const state = torch.load(o.weights, { weightsOnly: true }) as Record<string, Tensor>;
-      this.loadStateDict(Object.fromEntries(Object.entries(state).map(([k, v]) => [k.replace(OLD_DENSE_KEY, '$1$2'), v])));
-    }
+    if (o.weights != null) loadWeights(this, o.weights, (key) => key.replace(OLD_DENSE_KEY, '$1$2'));
   }
   override forward(x: Tensor): Tensor {
     const out = F().adaptiveAvgPool2d(F().relu(this.features.call(x) as Tensor, true), [1, 1]);

@@ -6,6 +6,7 @@ import { readOptions } from '../../options.js';
 import { Conv2dNormActivation, makeDivisible, SqueezeExcitation, type NormLayerFactory } from '../ops/misc.js';
 import { StochasticDepth } from '../ops/stochastic_depth.js';
 import { initMobileNet } from './mobilenet_v2.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 const silu = (inplace: boolean): torch.nn.Module => new nn.SiLU(inplace);
@@ -92,7 +93,7 @@ export class EfficientNet extends nn.Module {
     this.avgpool = new nn.AdaptiveAvgPool2d(1);
     this.classifier = new nn.Sequential(new nn.Dropout(dropout, true), new nn.Linear(lastOut, numClasses));
     initMobileNet(this, (w, outFeatures) => nn.init.uniform_(w, -1.0 / Math.sqrt(outFeatures), 1.0 / Math.sqrt(outFeatures)));
-    if (o.weights != null) this.loadStateDict(torch.load(o.weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (o.weights != null) loadWeights(this, o.weights);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;

@@ -3,6 +3,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 const BN_MOMENTUM = 1 - 0.9997; // the TensorFlow reference's decay, as a PyTorch momentum
@@ -80,7 +81,7 @@ export class MNASNet extends nn.Module {
         nn.init.zeros_(m.bias!);
       }
     }
-    if (weights !== null) this.loadStateDict(torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (weights !== null) loadWeights(this, weights);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call((this.layers.call(x) as Tensor).mean([2, 3])) as Tensor;

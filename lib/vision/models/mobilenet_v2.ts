@@ -4,6 +4,7 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { Conv2dNormActivation, makeDivisible, type NormLayerFactory } from '../ops/misc.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 const relu6 = (inplace: boolean): torch.nn.Module => new nn.ReLU6(inplace);
@@ -72,7 +73,7 @@ export class MobileNetV2 extends nn.Module {
     this.features = new nn.Sequential(...features);
     this.classifier = new nn.Sequential(new nn.Dropout(dropout), new nn.Linear(this.lastChannel, numClasses));
     initMobileNet(this);
-    if (o.weights != null) this.loadStateDict(torch.load(o.weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (o.weights != null) loadWeights(this, o.weights);
   }
   override forward(x: Tensor): Tensor {
     const pooled = nn.functional.adaptiveAvgPool2d(this.features.call(x) as Tensor, [1, 1]);

@@ -5,6 +5,7 @@ import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { Conv2dNormActivation, makeDivisible, SqueezeExcitation, type NormLayerFactory } from '../ops/misc.js';
 import { initMobileNet } from './mobilenet_v2.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 
@@ -70,7 +71,7 @@ export class MobileNetV3 extends nn.Module {
       new nn.Linear(6 * lastIn, lastChannel), new nn.Hardswish(true), new nn.Dropout(dropout, true), new nn.Linear(lastChannel, numClasses),
     );
     initMobileNet(this);
-    if (o.weights != null) this.loadStateDict(torch.load(o.weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (o.weights != null) loadWeights(this, o.weights);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;

@@ -5,6 +5,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -134,7 +135,7 @@ export class ResNet extends nn.Module {
         if (weight) nn.init.constant_(weight, 0);
       }
     }
-    if (o.weights != null) this.loadStateDict(torch.load(o.weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (o.weights != null) loadWeights(this, o.weights);
   }
 
   #makeLayer(block: Block, planes: number, blocks: number, stride = 1, dilate = false): torch.nn.Sequential {

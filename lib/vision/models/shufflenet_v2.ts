@@ -3,6 +3,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 
@@ -71,7 +72,7 @@ export class ShuffleNetV2 extends nn.Module {
     const last = stagesOutChannels[4]!;
     this.conv5 = new nn.Sequential(new nn.Conv2d(input, last, 1, { bias: false }), new nn.BatchNorm2d(last), new nn.ReLU(true));
     this.fc = new nn.Linear(last, numClasses);
-    if (weights !== null) this.loadStateDict(torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (weights !== null) loadWeights(this, weights);
   }
   override forward(x: Tensor): Tensor {
     const h = this.stage4.call(this.stage3.call(this.stage2.call(this.maxpool.call(this.conv1.call(x) as Tensor))));

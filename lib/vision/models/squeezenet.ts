@@ -3,6 +3,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 
@@ -61,7 +62,7 @@ export class SqueezeNet extends nn.Module {
       else nn.init.kaimingUniform_(m.weight);
       if (m.bias) nn.init.constant_(m.bias, 0);
     }
-    if (weights !== null) this.loadStateDict(torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (weights !== null) loadWeights(this, weights);
   }
   override forward(x: Tensor): Tensor {
     return torch.flatten(this.classifier.call(this.features.call(x) as Tensor) as Tensor, 1);

@@ -3,6 +3,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 
@@ -59,7 +60,7 @@ export class VGG extends torch.nn.Module {
         }
       }
     }
-    if (weights !== null) this.loadStateDict(torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (weights !== null) loadWeights(this, weights);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;

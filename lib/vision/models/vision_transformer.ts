@@ -4,6 +4,7 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { MLP, type NormLayerFactory } from '../ops/misc.js';
+import { loadWeights } from './_weights.js';
 
 const { nn } = torch;
 const layerNorm = (dim: number): torch.nn.Module => new nn.LayerNorm(dim, { eps: 1e-6 });
@@ -97,7 +98,7 @@ export class VisionTransformer extends nn.Module {
     const head = (this.heads as unknown as { head: torch.nn.Linear }).head;
     nn.init.zeros_(head.weight);
     nn.init.zeros_(head.bias!);
-    if (o.weights != null) this.loadStateDict(torch.load(o.weights, { weightsOnly: true }) as Record<string, Tensor>);
+    if (o.weights != null) loadWeights(this, o.weights);
   }
 
   /** The image as a sequence of patch embeddings, N x (H/p * W/p) x hidden. */
