@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
-import { runWithGc } from './run-child.js';
+import { runWithGc, startRoundWorkers } from './run-child.js';
 import { vision } from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
 import { check, type TensorEnc } from './golden-replay.js';
@@ -151,6 +151,28 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
     b.eval();
     torch.noGrad(() => expect(b.call(x).equal(a.call(x))).toBe(true));
   });
+
+  it('builds and runs in worker threads side by side with the main thread: the same seeded outputs', async () => {
+    const round = `(t) => t.tidy(() => {
+      t.manualSeed(3);
+      const m = t.vision.models.mobilenet_v3_small({ numClasses: 5 });
+      m.eval();
+      const out = t.noGrad(() => m.call(t.randn(2, 3, 32, 32)));
+      const r = Array.from(out.flatten().toTypedArray()).join(',');
+      m.dispose();
+      return r;
+    })`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const mainRound = new Function('t', `return (${round})(t);`) as (t: typeof torch) => string;
+    const expected = mainRound(torch);
+    expect(expected.split(',')).toHaveLength(10);
+    const workers = startRoundWorkers(round, expected, { times: 3, count: 2 });
+    for (let i = 0; workers.running() > 0 || i < 3; i++) {
+      expect(mainRound(torch)).toBe(expected);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await workers.results).toEqual(['ok', 'ok']);
+  }, 300_000);
 
   it('rejects bad arguments with torchvision\'s messages', () => {
     expect(() => new M.ResNet(M.BasicBlock, [2, 2, 2, 2], { groups: 2 })).toThrow(/BasicBlock only supports groups=1 and base_width=64/);

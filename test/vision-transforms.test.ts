@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { check, makeTensor, type TensorEnc } from './golden-replay.js';
+import { runWithGc } from './run-child.js';
 
 const T = vision.transforms;
 const VF = T.functional;
@@ -278,6 +279,23 @@ describe('transform constructors take Python\'s arguments', () => {
   ])('%s is a TypeError', (_name, fn, message) => {
     expect(fn).toThrow(TypeError);
     expect(fn).toThrow(message);
+  });
+});
+
+describe('without dispose or tidy', () => {
+  it('300 calls of a chain of random transforms leave no native tensors behind once collected', () => {
+    const r = runWithGc(`
+      const T = torch.vision.transforms;
+      const chain = new T.Compose([new T.RandAugment(), new T.AugMix(), new T.RandomAffine(10, [0.1, 0.1]), new T.ElasticTransform(10, 1),
+        new T.ColorJitter(0.3, 0.3, 0.3, 0.1), new T.RandomResizedCrop(8), new T.ConvertImageDtype(torch.float32),
+        new T.RandomErasing({ p: 1 }), new T.Normalize([0.5], [0.5])]);
+      torch.manualSeed(0);
+      const img = torch.randint(0, 256, [3, 12, 12], { dtype: torch.uint8 });
+      chain.call(img);
+      const before = await settle();
+      for (let i = 0; i < 300; i++) chain.call(img);
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(10);
   });
 });
 

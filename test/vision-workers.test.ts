@@ -41,4 +41,32 @@ describe('vision in DataLoader worker threads', () => {
     }
     expect(torch.rand(1).item()).toBe(exp.after);
   }, 300_000);
+
+  // Every built-in transform crosses to a worker as workerSource() (module, class, constructor
+  // arguments): the rebuilt chain, drawing from the worker's generator (seeded baseSeed + id), must
+  // give exactly what the same chain gives in this thread from that seed.
+  it.skipIf(DataLoader === undefined)('ImageFolder through every built-in transform, numWorkers 1: the main thread\'s samples from the worker\'s seed', async () => {
+    const T = torch.vision.transforms;
+    const side = 8;
+    const transform = new T.Compose([
+      new T.PILToTensor(), new T.RandAugment(), new T.TrivialAugmentWide(), new T.AugMix({ severity: 2 }),
+      new T.RandomAffine(15, [0.1, 0.1], [0.9, 1.1], 5), new T.RandomPerspective({ p: 1 }), new T.ElasticTransform(20, 1),
+      new T.RandomInvert(), new T.RandomPosterize(5), new T.RandomSolarize(128), new T.RandomAdjustSharpness(2),
+      new T.RandomAutocontrast(), new T.RandomEqualize(), new T.ColorJitter(0.4, 0.4, 0.4, 0.1), new T.RandomRotation(20),
+      new T.RandomGrayscale(0.5), new T.RandomResizedCrop(side), new T.Pad(1, 0, 'symmetric'), new T.CenterCrop(side),
+      new T.RandomVerticalFlip(), new T.ConvertImageDtype(torch.float32), new T.RandomApply([new T.GaussianBlur(3)], 0.7),
+      new T.RandomErasing({ p: 1, value: 'random' }), new T.Normalize([0.5, 0.4, 0.3], [0.2, 0.3, 0.4]),
+      new T.LinearTransformation(torch.eye(3 * side * side), torch.full([3 * side * side], 0.1)),
+    ]);
+    const ds = new torch.vision.datasets.ImageFolder(`${FIX}folder`, { transform });
+    const loader = new DataLoader!(ds, { batchSize: 3, numWorkers: 1, generator: new torch.Generator().manualSeed(11) });
+    const batches: Tensor[] = [];
+    for await (const [x] of loader) batches.push(x);
+    // The loader's base seed: one int64 random_ draw from its generator, as PyTorch's _BaseDataLoaderIter.
+    const seed = (torch.empty([], { dtype: torch.int64 }).random_({ generator: new torch.Generator().manualSeed(11) }).toTypedArray() as BigInt64Array)[0]!;
+    torch.manualSeed(seed);
+    const expected = Array.from({ length: ds.length }, (_, i) => ds.getItem(i)[0] as Tensor);
+    expect(batches.map((b) => b.size(0))).toEqual([3, 3, 1]);
+    batches.forEach((b, k) => expect(b.equal(torch.stack(expected.slice(3 * k, 3 * k + 3))), `batch ${k}`).toBe(true));
+  }, 300_000);
 });
