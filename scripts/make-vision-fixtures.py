@@ -316,6 +316,10 @@ CASES = {
     "rand_augment_gray": ("T.RandAugment(magnitude=5, fill=9)", "gray", 2, 8),
     "trivial_augment": ("T.TrivialAugmentWide()", "rgb", 0, 16),
     "trivial_augment_opts": ("T.TrivialAugmentWide(num_magnitude_bins=11, interpolation=T.InterpolationMode.BILINEAR, fill=100)", "tall", 3, 12),
+    "auto_augment": ("T.AutoAugment()", "rgb", 0, 16),
+    "auto_augment_cifar10": ("T.AutoAugment(T.AutoAugmentPolicy.CIFAR10, fill=[1, 2, 3])", "rgb", 1, 16),
+    "auto_augment_svhn": ("T.AutoAugment(policy=T.AutoAugmentPolicy.SVHN, interpolation=T.InterpolationMode.BILINEAR, fill=7)", "gray", 2, 16),
+    "auto_augment_batch_uint8": ("T.Compose([lambda x: torch.stack([x, x.flip(-1)]), T.AutoAugment(T.AutoAugmentPolicy.CIFAR10)])", "rgb", 3, 8),
     "random_perspective": ("T.RandomPerspective()", "rgb", 0, 4),
     "random_perspective_opts": ("T.RandomPerspective(distortion_scale=0.8, p=1.0, interpolation=T.InterpolationMode.NEAREST, fill=[5, 6, 7])", "rgb", 1, 3),
     "random_perspective_float": ("T.RandomPerspective(0.3, p=0.9, fill=0.25)", "rgbf", 2, 3),
@@ -334,7 +338,7 @@ CASES = {
 }
 
 # Cases torchvision runs on tensors only (a PIL image raises there; a vision.Image throws here).
-TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical", "augmix_batch_uint8"}
+TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical", "augmix_batch_uint8", "auto_augment_batch_uint8"}
 
 
 # Cases where a vision.Image follows torchvision's PIL path (PIL's exact integer formulas), not the tensor path.

@@ -139,6 +139,117 @@ export class RandAugment extends Transform<ImageLike, ImageLike> {
   }
 }
 
+/** The datasets AutoAugment's policies were learned on (torchvision's AutoAugmentPolicy). */
+export type AutoAugmentPolicy = 'imagenet' | 'cifar10' | 'svhn';
+export const AutoAugmentPolicy = { IMAGENET: 'imagenet', CIFAR10: 'cifar10', SVHN: 'svhn' } as const;
+
+/** One step of a sub-policy: the operation, its probability, its magnitude bin (null: it takes none). */
+type PolicyStep = readonly [name: string, p: number, bin: number | null];
+type SubPolicy = readonly [PolicyStep, PolicyStep];
+
+/** The 25 sub-policies per dataset from Cubuk et al. (2019), in torchvision's order. */
+const POLICIES: Record<AutoAugmentPolicy, readonly SubPolicy[]> = {
+  imagenet: [
+    [['Posterize', 0.4, 8], ['Rotate', 0.6, 9]], [['Solarize', 0.6, 5], ['AutoContrast', 0.6, null]],
+    [['Equalize', 0.8, null], ['Equalize', 0.6, null]], [['Posterize', 0.6, 7], ['Posterize', 0.6, 6]],
+    [['Equalize', 0.4, null], ['Solarize', 0.2, 4]], [['Equalize', 0.4, null], ['Rotate', 0.8, 8]],
+    [['Solarize', 0.6, 3], ['Equalize', 0.6, null]], [['Posterize', 0.8, 5], ['Equalize', 1.0, null]],
+    [['Rotate', 0.2, 3], ['Solarize', 0.6, 8]], [['Equalize', 0.6, null], ['Posterize', 0.4, 6]],
+    [['Rotate', 0.8, 8], ['Color', 0.4, 0]], [['Rotate', 0.4, 9], ['Equalize', 0.6, null]],
+    [['Equalize', 0.0, null], ['Equalize', 0.8, null]], [['Invert', 0.6, null], ['Equalize', 1.0, null]],
+    [['Color', 0.6, 4], ['Contrast', 1.0, 8]], [['Rotate', 0.8, 8], ['Color', 1.0, 2]],
+    [['Color', 0.8, 8], ['Solarize', 0.8, 7]], [['Sharpness', 0.4, 7], ['Invert', 0.6, null]],
+    [['ShearX', 0.6, 5], ['Equalize', 1.0, null]], [['Color', 0.4, 0], ['Equalize', 0.6, null]],
+    [['Equalize', 0.4, null], ['Solarize', 0.2, 4]], [['Solarize', 0.6, 5], ['AutoContrast', 0.6, null]],
+    [['Invert', 0.6, null], ['Equalize', 1.0, null]], [['Color', 0.6, 4], ['Contrast', 1.0, 8]],
+    [['Equalize', 0.8, null], ['Equalize', 0.6, null]],
+  ],
+  cifar10: [
+    [['Invert', 0.1, null], ['Contrast', 0.2, 6]], [['Rotate', 0.7, 2], ['TranslateX', 0.3, 9]],
+    [['Sharpness', 0.8, 1], ['Sharpness', 0.9, 3]], [['ShearY', 0.5, 8], ['TranslateY', 0.7, 9]],
+    [['AutoContrast', 0.5, null], ['Equalize', 0.9, null]], [['ShearY', 0.2, 7], ['Posterize', 0.3, 7]],
+    [['Color', 0.4, 3], ['Brightness', 0.6, 7]], [['Sharpness', 0.3, 9], ['Brightness', 0.7, 9]],
+    [['Equalize', 0.6, null], ['Equalize', 0.5, null]], [['Contrast', 0.6, 7], ['Sharpness', 0.6, 5]],
+    [['Color', 0.7, 7], ['TranslateX', 0.5, 8]], [['Equalize', 0.3, null], ['AutoContrast', 0.4, null]],
+    [['TranslateY', 0.4, 3], ['Sharpness', 0.2, 6]], [['Brightness', 0.9, 6], ['Color', 0.2, 8]],
+    [['Solarize', 0.5, 2], ['Invert', 0.0, null]], [['Equalize', 0.2, null], ['AutoContrast', 0.6, null]],
+    [['Equalize', 0.2, null], ['Equalize', 0.6, null]], [['Color', 0.9, 9], ['Equalize', 0.6, null]],
+    [['AutoContrast', 0.8, null], ['Solarize', 0.2, 8]], [['Brightness', 0.1, 3], ['Color', 0.7, 0]],
+    [['Solarize', 0.4, 5], ['AutoContrast', 0.9, null]], [['TranslateY', 0.9, 9], ['TranslateY', 0.7, 9]],
+    [['AutoContrast', 0.9, null], ['Solarize', 0.8, 3]], [['Equalize', 0.8, null], ['Invert', 0.1, null]],
+    [['TranslateY', 0.7, 9], ['AutoContrast', 0.9, null]],
+  ],
+  svhn: [
+    [['ShearX', 0.9, 4], ['Invert', 0.2, null]], [['ShearY', 0.9, 8], ['Invert', 0.7, null]],
+    [['Equalize', 0.6, null], ['Solarize', 0.6, 6]], [['Invert', 0.9, null], ['Equalize', 0.6, null]],
+    [['Equalize', 0.6, null], ['Rotate', 0.9, 3]], [['ShearX', 0.9, 4], ['AutoContrast', 0.8, null]],
+    [['ShearY', 0.9, 8], ['Invert', 0.4, null]], [['ShearY', 0.9, 5], ['Solarize', 0.2, 6]],
+    [['Invert', 0.9, null], ['AutoContrast', 0.8, null]], [['Equalize', 0.6, null], ['Rotate', 0.9, 3]],
+    [['ShearX', 0.9, 4], ['Solarize', 0.3, 3]], [['ShearY', 0.8, 8], ['Invert', 0.7, null]],
+    [['Equalize', 0.9, null], ['TranslateY', 0.6, 6]], [['Invert', 0.9, null], ['Equalize', 0.6, null]],
+    [['Contrast', 0.3, 3], ['Rotate', 0.8, 4]], [['Invert', 0.8, null], ['TranslateY', 0.0, 2]],
+    [['ShearY', 0.7, 6], ['Solarize', 0.4, 8]], [['Invert', 0.6, null], ['Rotate', 0.8, 4]],
+    [['ShearY', 0.3, 7], ['TranslateX', 0.9, 3]], [['ShearX', 0.1, 6], ['Invert', 0.6, null]],
+    [['Solarize', 0.7, 2], ['TranslateY', 0.6, 7]], [['ShearY', 0.8, 4], ['Invert', 0.8, null]],
+    [['ShearX', 0.7, 9], ['TranslateY', 0.8, 3]], [['ShearY', 0.8, 5], ['AutoContrast', 0.7, null]],
+    [['ShearX', 0.7, 2], ['Invert', 0.1, null]],
+  ],
+};
+
+export interface AutoAugmentOptions { policy?: AutoAugmentPolicy; interpolation?: InterpolationMode; fill?: Fill }
+const AUTO_AUGMENT = signature('AutoAugment', { policy: 'imagenet', interpolation: 'nearest', fill: null });
+
+/**
+ * AutoAugment (Cubuk et al., 2019): one of the policy's 25 sub-policies at random, each of its two
+ * steps applied with its probability, drawn as torchvision draws them (randint, rand(2), randint(2, (2,))).
+ */
+export class AutoAugment extends Transform<ImageLike, ImageLike> {
+  static readonly sourceModule = import.meta.url;
+  readonly #spaces = new SpaceMemo();
+  readonly policy: AutoAugmentPolicy;
+  readonly interpolation: InterpolationMode;
+  readonly fill: number | number[] | null;
+  readonly policies: readonly SubPolicy[];
+  constructor(...args: PyArgs<[policy: AutoAugmentPolicy, interpolation: InterpolationMode, fill: Fill], AutoAugmentOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const [policy, interpolation, fill] = bind(AUTO_AUGMENT, args);
+    if (typeof policy !== 'string' || !Object.hasOwn(POLICIES, policy)) throw new RangeError(`AutoAugment: The provided policy ${String(policy)} is not recognized (use 'imagenet', 'cifar10' or 'svhn').`);
+    this.policy = policy as AutoAugmentPolicy;
+    this.policies = POLICIES[this.policy];
+    [, this.interpolation, this.fill] = checkOptions(AUTO_AUGMENT.fn, 10, interpolation, fill);
+    this.workerArgs = [this.policy, this.interpolation, this.fill];
+  }
+
+  /** torchvision's get_params: the sub-policy, a probability per step (float32) and a sign per step. */
+  static getParams(transformNum: number): [policyId: number, probs: number[], signs: number[]] {
+    const policyId = randint1(0, transformNum);
+    return torch.tidy(() => [policyId, torch.rand([2]).tolist() as number[], torch.randint(0, 2, [2]).tolist() as number[]]);
+  }
+
+  forward<T extends ImageLike>(img: T): T {
+    const fill = channelFill(img, this.fill);
+    const [, height, width] = getDimensions(img);
+    const [policyId, probs, signs] = AutoAugment.getParams(this.policies.length);
+    const space = this.#spaces.get(`${height}x${width}`, () => autoAugmentSpace(height, width));
+    let x = img;
+    this.policies[policyId]!.forEach(([name, p, bin], i) => {
+      if (!(probs[i]! <= Math.fround(p))) return; // `probs[i] <= p` compares in float32
+      const { magnitudes, signed } = space.find(([n]) => n === name)![1];
+      let magnitude = bin === null || magnitudes === null ? 0.0 : magnitudes[bin]!;
+      if (signed && signs[i] === 0) magnitude *= -1.0;
+      x = applyAugmentOp(x, name, magnitude, this.interpolation, fill);
+    });
+    return x;
+  }
+  override toString(): string { return `AutoAugment(policy=AutoAugmentPolicy.${this.policy.toUpperCase()}, fill=${JSON.stringify(this.fill)})`; }
+}
+
+/** AutoAugment's space: RandAugment's at 10 bins, with Invert. */
+function autoAugmentSpace(height: number, width: number): Space {
+  return [...augmentationSpace(10, 0.3, [150.0 / 331.0 * width, 150.0 / 331.0 * height], 30.0, 0.9, 4), ['Invert', { magnitudes: null, signed: false }]];
+}
+
 export interface TrivialAugmentWideOptions { numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: Fill }
 const TRIVIAL_AUGMENT_WIDE = signature('TrivialAugmentWide', { numMagnitudeBins: 31, interpolation: 'nearest', fill: null });
 

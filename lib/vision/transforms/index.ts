@@ -22,7 +22,7 @@ export { RandomPerspective, type RandomPerspectiveOptions } from './random_persp
 export { ElasticTransform, type ElasticTransformOptions } from './elastic_transform.js';
 export { FiveCrop, TenCrop } from './five_crop.js';
 export { LinearTransformation } from './linear_transformation.js';
-export { applyAugmentOp, AugMix, RandAugment, TrivialAugmentWide, type AugMixOptions, type RandAugmentOptions, type TrivialAugmentWideOptions } from './auto_augment.js';
+export { applyAugmentOp, AugMix, AutoAugment, AutoAugmentPolicy, RandAugment, TrivialAugmentWide, type AugMixOptions, type AutoAugmentOptions, type RandAugmentOptions, type TrivialAugmentWideOptions } from './auto_augment.js';
 export { RandomInvert, RandomPosterize, RandomSolarize, RandomAdjustSharpness, RandomAutocontrast, RandomEqualize } from './random_color.js';
 export { InterpolationMode } from './functional.js';
 export * as functional from './functional.js';
