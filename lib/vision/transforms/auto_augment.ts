@@ -52,9 +52,21 @@ function channelFill(img: ImageLike, fill: number | number[] | null): number[] |
 
 type Fill = number | readonly number[] | null;
 /** The options every augmenter checks alike: an integer number of bins, nearest or bilinear, an optional fill. */
-function checkOptions(fn: string, bins: unknown, interpolation: unknown, fill: unknown): [number, InterpolationMode, number | number[] | null] {
+function checkBins(fn: string, bins: unknown): number {
   if (!Number.isInteger(bins) || (bins as number) < 2) throw new RangeError(`${fn}: num_magnitude_bins must be an integer of at least 2, got ${String(bins)}`);
-  return [bins as number, checkInterpolation(fn, interpolation), fill === null ? null : checkFill(fn, fill)];
+  return bins as number;
+}
+
+/** What the augmenters share: the operations' interpolation and fill, and the space kept per image size. */
+abstract class Augmenter extends Transform<ImageLike, ImageLike> {
+  protected readonly spaces = new SpaceMemo();
+  readonly interpolation: InterpolationMode;
+  readonly fill: number | number[] | null;
+  constructor(fn: string, interpolation: unknown, fill: unknown) {
+    super();
+    this.interpolation = checkInterpolation(fn, interpolation);
+    this.fill = fill === null ? null : checkFill(fn, fill);
+  }
 }
 
 /** The space shared by RandAugment and TrivialAugmentWide: the same 14 operations in torchvision's order. */
@@ -104,19 +116,16 @@ export interface RandAugmentOptions { numOps?: number; magnitude?: number; numMa
 const RAND_AUGMENT = signature('RandAugment', { numOps: 2, magnitude: 9, numMagnitudeBins: 31, interpolation: 'nearest', fill: null });
 
 /** RandAugment (Cubuk et al., 2019): numOps random operations at one fixed magnitude bin, as torchvision's RandAugment. */
-export class RandAugment extends Transform<ImageLike, ImageLike> {
+export class RandAugment extends Augmenter {
   static readonly sourceModule = import.meta.url;
-  readonly #spaces = new SpaceMemo();
   readonly numOps: number;
   readonly magnitude: number;
   readonly numMagnitudeBins: number;
-  readonly interpolation: InterpolationMode;
-  readonly fill: number | number[] | null;
   constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationMode, fill: Fill], RandAugmentOptions>);
   constructor(...args: unknown[]) {
-    super();
     const [numOps, magnitude, bins, interpolation, fill] = bind(RAND_AUGMENT, args) as [number, number, unknown, unknown, unknown];
-    [this.numMagnitudeBins, this.interpolation, this.fill] = checkOptions(RAND_AUGMENT.fn, bins, interpolation, fill);
+    super(RAND_AUGMENT.fn, interpolation, fill);
+    this.numMagnitudeBins = checkBins(RAND_AUGMENT.fn, bins);
     if (!Number.isInteger(numOps) || numOps < 0) throw new RangeError(`RandAugment: num_ops must be a non-negative integer, got ${numOps}`);
     if (!Number.isInteger(magnitude) || magnitude < 0 || magnitude >= this.numMagnitudeBins)
       throw new RangeError(`RandAugment: magnitude must be an integer bin in [0, ${this.numMagnitudeBins - 1}], got ${magnitude}`);
@@ -126,7 +135,7 @@ export class RandAugment extends Transform<ImageLike, ImageLike> {
   forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
     const [, height, width] = getDimensions(img);
-    const space = this.#spaces.get(`${height}x${width}`, () => augmentationSpace(this.numMagnitudeBins, 0.3, [150.0 / 331.0 * width, 150.0 / 331.0 * height], 30.0, 0.9, 4));
+    const space = this.spaces.get(`${height}x${width}`, () => augmentationSpace(this.numMagnitudeBins, 0.3, [150.0 / 331.0 * width, 150.0 / 331.0 * height], 30.0, 0.9, 4));
     let x = img;
     for (let i = 0; i < this.numOps; i++) {
       const [name, magnitude] = drawOp(space, () => this.magnitude);
@@ -203,21 +212,17 @@ const AUTO_AUGMENT = signature('AutoAugment', { policy: 'imagenet', interpolatio
  * AutoAugment (Cubuk et al., 2019): one of the policy's 25 sub-policies at random, each of its two
  * steps applied with its probability, drawn as torchvision draws them (randint, rand(2), randint(2, (2,))).
  */
-export class AutoAugment extends Transform<ImageLike, ImageLike> {
+export class AutoAugment extends Augmenter {
   static readonly sourceModule = import.meta.url;
-  readonly #spaces = new SpaceMemo();
   readonly policy: AutoAugmentPolicy;
-  readonly interpolation: InterpolationMode;
-  readonly fill: number | number[] | null;
   readonly policies: readonly SubPolicy[];
   constructor(...args: PyArgs<[policy: AutoAugmentPolicy, interpolation: InterpolationMode, fill: Fill], AutoAugmentOptions>);
   constructor(...args: unknown[]) {
-    super();
     const [policy, interpolation, fill] = bind(AUTO_AUGMENT, args);
+    super(AUTO_AUGMENT.fn, interpolation, fill);
     if (typeof policy !== 'string' || !Object.hasOwn(POLICIES, policy)) throw new RangeError(`AutoAugment: The provided policy ${String(policy)} is not recognized (use 'imagenet', 'cifar10' or 'svhn').`);
     this.policy = policy as AutoAugmentPolicy;
     this.policies = POLICIES[this.policy];
-    [, this.interpolation, this.fill] = checkOptions(AUTO_AUGMENT.fn, 10, interpolation, fill);
     this.workerArgs = [this.policy, this.interpolation, this.fill];
   }
 
@@ -231,7 +236,7 @@ export class AutoAugment extends Transform<ImageLike, ImageLike> {
     const fill = channelFill(img, this.fill);
     const [, height, width] = getDimensions(img);
     const [policyId, probs, signs] = AutoAugment.getParams(this.policies.length);
-    const space = this.#spaces.get(`${height}x${width}`, () => autoAugmentSpace(height, width));
+    const space = this.spaces.get(`${height}x${width}`, () => autoAugmentSpace(height, width));
     let x = img;
     this.policies[policyId]!.forEach(([name, p, bin], i) => {
       if (!(probs[i]! <= Math.fround(p))) return; // `probs[i] <= p` compares in float32
@@ -254,22 +259,19 @@ export interface TrivialAugmentWideOptions { numMagnitudeBins?: number; interpol
 const TRIVIAL_AUGMENT_WIDE = signature('TrivialAugmentWide', { numMagnitudeBins: 31, interpolation: 'nearest', fill: null });
 
 /** TrivialAugment Wide (Müller and Hutter, 2021): one random operation at a random magnitude bin, as torchvision's TrivialAugmentWide. */
-export class TrivialAugmentWide extends Transform<ImageLike, ImageLike> {
+export class TrivialAugmentWide extends Augmenter {
   static readonly sourceModule = import.meta.url;
-  readonly #spaces = new SpaceMemo();
   readonly numMagnitudeBins: number;
-  readonly interpolation: InterpolationMode;
-  readonly fill: number | number[] | null;
   constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationMode, fill: Fill], TrivialAugmentWideOptions>);
   constructor(...args: unknown[]) {
-    super();
     const [bins, interpolation, fill] = bind(TRIVIAL_AUGMENT_WIDE, args);
-    [this.numMagnitudeBins, this.interpolation, this.fill] = checkOptions(TRIVIAL_AUGMENT_WIDE.fn, bins, interpolation, fill);
+    super(TRIVIAL_AUGMENT_WIDE.fn, interpolation, fill);
+    this.numMagnitudeBins = checkBins(TRIVIAL_AUGMENT_WIDE.fn, bins);
     this.workerArgs = [this.numMagnitudeBins, this.interpolation, this.fill];
   }
   forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
-    const space = this.#spaces.get('', () => augmentationSpace(this.numMagnitudeBins, 0.99, [32.0, 32.0], 135.0, 0.99, 6));
+    const space = this.spaces.get('', () => augmentationSpace(this.numMagnitudeBins, 0.99, [32.0, 32.0], 135.0, 0.99, 6));
     const [name, magnitude] = drawOp(space, (bins) => randint1(0, bins));
     return applyAugmentOp(img, name, magnitude, this.interpolation, fill);
   }
@@ -310,27 +312,23 @@ const AUGMIX_MAX_SEVERITY = 10;
  * mixed with Dirichlet weights and blended with the image by a Beta(alpha, alpha) weight, drawn as
  * torchvision's AugMix draws them (torch._sample_dirichlet, then the chains' randint draws).
  */
-export class AugMix extends Transform<ImageLike, ImageLike> {
+export class AugMix extends Augmenter {
   static readonly sourceModule = import.meta.url;
-  readonly #spaces = new SpaceMemo();
   readonly severity: number;
   readonly mixtureWidth: number;
   readonly chainDepth: number;
   readonly alpha: number;
   readonly allOps: boolean;
-  readonly interpolation: InterpolationMode;
-  readonly fill: number | number[] | null;
   constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: Fill], AugMixOptions>);
   constructor(...args: unknown[]) {
-    super();
     const [severity, mixtureWidth, chainDepth, alphaArg, allOps, interpolation, fill] = bind(AUG_MIX, args) as [number, number, number, unknown, boolean, unknown, unknown];
+    super(AUG_MIX.fn, interpolation, fill);
     const alpha = numberArg(AUG_MIX.fn, 'alpha', alphaArg, 1.0);
     if (!(severity >= 1 && severity <= AUGMIX_MAX_SEVERITY) || !Number.isInteger(severity))
       throw new RangeError(`AugMix: The severity must be between [1, ${AUGMIX_MAX_SEVERITY}]. Got ${severity} instead.`);
     if (!Number.isInteger(mixtureWidth) || mixtureWidth < 1) throw new RangeError(`AugMix: mixture_width must be a positive integer, got ${mixtureWidth}`);
     if (!Number.isInteger(chainDepth)) throw new RangeError(`AugMix: chain_depth must be an integer (non-positive: 1 to 3 at random), got ${chainDepth}`);
     if (!(alpha > 0)) throw new RangeError(`AugMix: alpha must be positive, got ${alpha}`);
-    [, this.interpolation, this.fill] = checkOptions(AUG_MIX.fn, AUGMIX_MAX_SEVERITY, interpolation, fill);
     this.severity = severity; this.mixtureWidth = mixtureWidth; this.chainDepth = chainDepth; this.alpha = alpha; this.allOps = allOps === true;
     this.workerArgs = [severity, mixtureWidth, chainDepth, alpha, this.allOps, this.interpolation, this.fill];
   }
@@ -339,7 +337,7 @@ export class AugMix extends Transform<ImageLike, ImageLike> {
     const [, height, width] = getDimensions(origImg);
     // An Image's fill is used as given (Python skips the per-channel list for PIL images); one number broadcasts.
     const fill = origImg instanceof Image ? (typeof this.fill === 'number' ? [this.fill] : this.fill) : channelFill(origImg, this.fill);
-    const space = this.#spaces.get(`${height}x${width}`, () => augMixSpace(AUGMIX_MAX_SEVERITY, height, width, this.allOps));
+    const space = this.spaces.get(`${height}x${width}`, () => augMixSpace(AUGMIX_MAX_SEVERITY, height, width, this.allOps));
     return torch.tidy(() => {
       const img = origImg instanceof Image ? pilToTensor(origImg) : (origImg as torch.Tensor);
       const origDims = img.shape;
