@@ -83,6 +83,7 @@ export { sparse, sparseCooTensor, sparseCsrTensor, sparseCscTensor, sparseBsrTen
 export { nested, type NestedTensorOptions } from './nested.js';
 export { save, load, markIntKeys, PickledObject, type LoadOptions, type MapLocation } from './serialize.js';
 export * as jit from './jit.js';
+export * as hub from './hub.js';
 export { aoti, _inductor, type AOTICompiledModel, type LoadPackageOptions } from './aoti.js';
 export { compile, compiler, _dynamo, OptimizedModule } from './compile.js';
 export type { CompileOptions } from './compile_options.js';

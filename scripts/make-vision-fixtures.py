@@ -28,6 +28,7 @@ for _op in ["nms", "qnms", "roi_align", "_roi_align_backward", "ps_roi_align", "
 import torchvision  # noqa: E402
 import torchvision.datasets as D  # noqa: E402
 import torchvision.transforms as T  # noqa: E402
+from torchvision.transforms._presets import ImageClassification  # noqa: E402
 from PIL import Image  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -320,6 +321,8 @@ CASES = {
     "auto_augment_cifar10": ("T.AutoAugment(T.AutoAugmentPolicy.CIFAR10, fill=[1, 2, 3])", "rgb", 1, 16),
     "auto_augment_svhn": ("T.AutoAugment(policy=T.AutoAugmentPolicy.SVHN, interpolation=T.InterpolationMode.BILINEAR, fill=7)", "gray", 2, 16),
     "auto_augment_batch_uint8": ("T.Compose([lambda x: torch.stack([x, x.flip(-1)]), T.AutoAugment(T.AutoAugmentPolicy.CIFAR10)])", "rgb", 3, 8),
+    "preset_image_classification": ("ImageClassification(crop_size=8, resize_size=10)", "rgb", 0, 1),
+    "preset_image_classification_bicubic": ("ImageClassification(crop_size=9, resize_size=14, interpolation=T.InterpolationMode.BICUBIC, mean=(0.5, 0.4, 0.3), std=(0.1, 0.2, 0.3))", "tall", 0, 1),
     "random_perspective": ("T.RandomPerspective()", "rgb", 0, 4),
     "random_perspective_opts": ("T.RandomPerspective(distortion_scale=0.8, p=1.0, interpolation=T.InterpolationMode.NEAREST, fill=[5, 6, 7])", "rgb", 1, 3),
     "random_perspective_float": ("T.RandomPerspective(0.3, p=0.9, fill=0.25)", "rgbf", 2, 3),
@@ -338,7 +341,8 @@ CASES = {
 }
 
 # Cases torchvision runs on tensors only (a PIL image raises there; a vision.Image throws here).
-TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical", "augmix_batch_uint8", "auto_augment_batch_uint8"}
+TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical", "augmix_batch_uint8", "auto_augment_batch_uint8",
+                     "preset_image_classification", "preset_image_classification_bicubic"}
 
 
 # Cases where a vision.Image follows torchvision's PIL path (PIL's exact integer formulas), not the tensor path.

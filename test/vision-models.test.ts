@@ -5,9 +5,11 @@
 // and running statistics: bit-exact on the CPU model that made the fixture (oneDNN picks kernels by
 // CPU), within float rounding elsewhere.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { runWithGc, startRoundWorkers } from './run-child.js';
@@ -186,4 +188,72 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
     expect(() => new M.MobileNetV3([], 1280)).toThrow(/The inverted_residual_setting should not be empty/);
     expect(() => M.vgg16({ dropout: 0.5, batchNorm: true } as never)).toThrow(/batchNorm/);
   });
+});
+
+// Pretrained weights as torchvision's WeightsEnum: names resolve against the builder's enum, the entry
+// fixes numClasses (and ViT's imageSize), and the file comes from the torch.hub cache: here a cache
+// directory holding a file under the entry's name, so no download happens.
+describe('vision.models weights enums', () => {
+  it('name entries, DEFAULT and the preset of each as torchvision does', () => {
+    expect(M.ResNet50_Weights.DEFAULT).toBe(M.ResNet50_Weights.IMAGENET1K_V2);
+    expect(String(M.ResNet50_Weights.DEFAULT)).toBe('ResNet50_Weights.IMAGENET1K_V2');
+    expect(M.ResNet50_Weights.members().map(String)).toEqual(['ResNet50_Weights.IMAGENET1K_V1', 'ResNet50_Weights.IMAGENET1K_V2']);
+    expect(M.ResNet50_Weights.verify('ResNet50_Weights.DEFAULT')).toBe(M.ResNet50_Weights.IMAGENET1K_V2);
+    expect(M.ResNet50_Weights.verify(null)).toBe(null);
+    const w = M.ResNet18_Weights.IMAGENET1K_V1;
+    expect(w.url).toMatch(/^https:\/\/download\.pytorch\.org\/models\/resnet18-[0-9a-f]{8}\.pth$/);
+    expect(w.meta.categories).toHaveLength(1000);
+    expect(w.meta.categories![0]).toBe('tench');
+    expect(M.VGG16_Weights.IMAGENET1K_FEATURES.meta.categories).toBe(null);
+    const t = M.ResNet50_Weights.IMAGENET1K_V2.transforms();
+    expect([t.cropSize, t.resizeSize, t.interpolation]).toEqual([[224], [232], 'bilinear']);
+    expect(M.ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1.transforms().interpolation).toBe('bicubic');
+    expect(Object.isFrozen(w)).toBe(true);
+  });
+
+  it('a builder loads an entry from the hub cache, by the entry or its name', () => {
+    const hubDir = join(TMP, 'hub');
+    torch.hub.setDir(hubDir);
+    mkdirSync(join(hubDir, 'checkpoints'), { recursive: true });
+    torch.manualSeed(0);
+    const a = M.squeezenet1_1();
+    torch.save(a.stateDict(), join(hubDir, 'checkpoints', basename(new URL(M.SqueezeNet1_1_Weights.IMAGENET1K_V1.url).pathname)));
+    const x = torch.randn(1, 3, 64, 64);
+    a.eval();
+    for (const weights of ['DEFAULT', 'IMAGENET1K_V1', 'SqueezeNet1_1_Weights.IMAGENET1K_V1', M.SqueezeNet1_1_Weights.DEFAULT] as const) {
+      torch.manualSeed(1);
+      const b = M.getModel('squeezenet1_1', { weights, progress: false });
+      b.eval();
+      torch.noGrad(() => expect((b.call(x) as torch.Tensor).equal(a.call(x)), String(weights)).toBe(true));
+    }
+  });
+
+  it('an entry fixes the parameters it was trained with, and a name or entry of another model is an error', () => {
+    expect(() => M.resnet18({ weights: 'IMAGENET1K_V1', numClasses: 10 })).toThrow(/The parameter 'numClasses' expected value 1000 but got 10 instead/);
+    expect(() => M.vit_b_16({ weights: 'IMAGENET1K_SWAG_E2E_V1', imageSize: 224 })).toThrow(/The parameter 'imageSize' expected value 384 but got 224 instead/);
+    expect(() => M.resnet18({ weights: 'IMAGENET1K_V2' })).toThrow(/ResNet18_Weights has no entry 'IMAGENET1K_V2' \(it has IMAGENET1K_V1, DEFAULT\)/);
+    expect(() => M.resnet18({ weights: M.ResNet50_Weights.DEFAULT })).toThrow(/expected ResNet18_Weights but received ResNet50_Weights/);
+    expect(() => M.resnet18({ weights: 'ResNet50_Weights.IMAGENET1K_V1' })).toThrow(/ResNet18_Weights has no entry 'ResNet50_Weights.IMAGENET1K_V1'/);
+    expect(() => M.resnet18({ progres: false } as never)).toThrow(/progres/);
+  });
+
+  it('listModels, getModel, getModelWeights and getWeight cover every builder', () => {
+    const names = M.listModels();
+    expect(names).toHaveLength(56);
+    expect(M.listModels({ include: 'resnet*', exclude: ['resnet1??'] })).toEqual(['resnet18', 'resnet34', 'resnet50']);
+    for (const name of names) expect(M.getModelWeights(name).DEFAULT.url, name).toMatch(/^https:\/\/download\.pytorch\.org\/models\//);
+    expect(M.getModelWeights(M.mobilenet_v3_small)).toBe(M.MobileNet_V3_Small_Weights);
+    expect(M.getWeight('ResNet50_Weights.DEFAULT')).toBe(M.ResNet50_Weights.IMAGENET1K_V2);
+    expect(M.getModel('SqueezeNet1_0', { numClasses: 3 })).toBeInstanceOf(M.SqueezeNet);
+    expect(() => M.getModel('resnet9')).toThrow(/Unknown model resnet9/);
+    expect(() => M.getWeight('Nope_Weights.X')).toThrow(/Unknown weights enum Nope_Weights/);
+  });
+
+  // The table is generated from torchvision by scripts/make-vision-weights.py: checked where the venv has torchvision.
+  const venvPython = join(dirname(fileURLToPath(import.meta.url)), '..', '.venv', 'bin', 'python');
+  const hasTorchvision = existsSync(venvPython) && spawnSync(venvPython, ['-c', 'import importlib.util as u; exit(0 if u.find_spec("torchvision") else 1)']).status === 0;
+  it.skipIf(!hasTorchvision)('lib/vision/models/weights_table.ts is what the script makes from torchvision', () => {
+    const r = spawnSync(venvPython, [join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'make-vision-weights.py'), '--check'], { encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  }, 120_000);
 });

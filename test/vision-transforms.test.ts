@@ -139,6 +139,8 @@ const PORTS: Record<string, () => vision.transforms.TransformLike> = {
   auto_augment_cifar10: () => new T.AutoAugment(T.AutoAugmentPolicy.CIFAR10, { fill: [1, 2, 3] }),
   auto_augment_svhn: () => new T.AutoAugment({ policy: T.AutoAugmentPolicy.SVHN, interpolation: T.InterpolationMode.BILINEAR, fill: 7 }),
   auto_augment_batch_uint8: () => new T.Compose([(x: Tensor) => torch.stack([x, x.flip(-1)]), new T.AutoAugment(T.AutoAugmentPolicy.CIFAR10)]),
+  preset_image_classification: () => new T.ImageClassification({ cropSize: 8, resizeSize: 10 }),
+  preset_image_classification_bicubic: () => new T.ImageClassification({ cropSize: 9, resizeSize: 14, interpolation: T.InterpolationMode.BICUBIC, mean: [0.5, 0.4, 0.3], std: [0.1, 0.2, 0.3] }),
   augmix_batch_uint8: () => new T.Compose([(x: Tensor) => torch.stack([x, x.flip(-1)]), new T.AugMix({ severity: 10, fill: 50 })]),
   compose_augment: () => new T.Compose([new T.Pad(2, 0, 'symmetric'), new T.RandomAffine(15, { translate: [0.1, 0.1] }),
     new T.RandomApply([new T.GaussianBlur(3)], 0.5), new T.RandomEqualize(), new T.ConvertImageDtype(torch.float), new T.RandomErasing()]),

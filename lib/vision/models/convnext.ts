@@ -5,7 +5,8 @@ import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { Conv2dNormActivation, Permute, type NormLayerFactory } from '../ops/misc.js';
 import { StochasticDepth } from '../ops/stochastic_depth.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 
@@ -43,14 +44,14 @@ class CNBlock extends nn.Module {
 /** One stage: numLayers blocks at inputChannels, then (unless outChannels is null) a downsampling to outChannels. */
 export interface CNBlockConfig { inputChannels: number; outChannels: number | null; numLayers: number }
 
-export interface ConvNeXtOptions { stochasticDepthProb?: number; layerScale?: number; numClasses?: number; normLayer?: NormLayerFactory | null; weights?: string | null }
+export interface ConvNeXtOptions { stochasticDepthProb?: number; layerScale?: number; numClasses?: number; normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean }
 
 /** torchvision's ConvNeXt: a 4x4 patchify stem, stages with downsampling between them, pooling and a LayerNorm + linear classifier. */
 export class ConvNeXt extends nn.Module {
   declare features: torch.nn.Sequential; declare avgpool: torch.nn.AdaptiveAvgPool2d; declare classifier: torch.nn.Sequential;
   constructor(blockSetting: readonly CNBlockConfig[], options: ConvNeXtOptions = {}) {
     super();
-    const o = readOptions('ConvNeXt', options, ['stochasticDepthProb', 'layerScale', 'numClasses', 'normLayer', 'weights']) as ConvNeXtOptions;
+    const o = readOptions('ConvNeXt', options, ['stochasticDepthProb', 'layerScale', 'numClasses', 'normLayer', 'weights', 'progress']) as ConvNeXtOptions;
     const { stochasticDepthProb = 0.0, layerScale = 1e-6, numClasses = 1000 } = o;
     if (!Array.isArray(blockSetting) || blockSetting.length === 0) throw new RangeError('The block_setting should not be empty');
     const normLayer = o.normLayer ?? ((c: number) => new LayerNorm2d(c, { eps: 1e-6 }));
@@ -77,7 +78,7 @@ export class ConvNeXt extends nn.Module {
         if (m.bias) nn.init.zeros_(m.bias);
       }
     }
-    if (o.weights != null) loadWeights(this, o.weights);
+    if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(this.avgpool.call(this.features.call(x) as Tensor)) as Tensor;
@@ -85,10 +86,10 @@ export class ConvNeXt extends nn.Module {
 }
 
 const stages = (...s: [number, number | null, number][]): CNBlockConfig[] => s.map(([inputChannels, outChannels, numLayers]) => ({ inputChannels, outChannels, numLayers }));
-const convnext = (setting: CNBlockConfig[], stochasticDepthProb: number) =>
-  (options: ConvNeXtOptions = {}): ConvNeXt => new ConvNeXt(setting, { stochasticDepthProb, ...options });
-/** ConvNeXt-Tiny; pretrained weights: https://download.pytorch.org/models/convnext_tiny-983f1562.pth */
-export const convnext_tiny = convnext(stages([96, 192, 3], [192, 384, 3], [384, 768, 9], [768, null, 3]), 0.1);
-export const convnext_small = convnext(stages([96, 192, 3], [192, 384, 3], [384, 768, 27], [768, null, 3]), 0.4);
-export const convnext_base = convnext(stages([128, 256, 3], [256, 512, 3], [512, 1024, 27], [1024, null, 3]), 0.5);
-export const convnext_large = convnext(stages([192, 384, 3], [384, 768, 3], [768, 1536, 27], [1536, null, 3]), 0.5);
+const convnext = (setting: CNBlockConfig[], stochasticDepthProb: number, weights: AnyWeightsEnum) =>
+  (options: ConvNeXtOptions = {}): ConvNeXt => new ConvNeXt(setting, { stochasticDepthProb, ...resolveWeights(weights, options) });
+/** ConvNeXt-Tiny */
+export const convnext_tiny = convnext(stages([96, 192, 3], [192, 384, 3], [384, 768, 9], [768, null, 3]), 0.1, W.ConvNeXt_Tiny_Weights);
+export const convnext_small = convnext(stages([96, 192, 3], [192, 384, 3], [384, 768, 27], [768, null, 3]), 0.4, W.ConvNeXt_Small_Weights);
+export const convnext_base = convnext(stages([128, 256, 3], [256, 512, 3], [512, 1024, 27], [1024, null, 3]), 0.5, W.ConvNeXt_Base_Weights);
+export const convnext_large = convnext(stages([192, 384, 3], [384, 768, 3], [768, 1536, 27], [1536, null, 3]), 0.5, W.ConvNeXt_Large_Weights);

@@ -4,7 +4,8 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { checkpoint } from '../../utils/checkpoint.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 const F = () => torch.nn.functional;
@@ -69,7 +70,7 @@ export interface DenseNetOptions {
   growthRate?: number; blockConfig?: readonly number[]; numInitFeatures?: number; bnSize?: number; dropRate?: number;
   numClasses?: number; memoryEfficient?: boolean;
   /** A state dict file, such as torchvision's densenet121-a639ec97.pth (its old key names are renamed as torchvision does). */
-  weights?: string | null;
+  weights?: Weights | string | null; progress?: boolean;
 }
 
 // torchvision's pretrained files name a dense layer's parts `norm.1` where the modules are `norm1`.
@@ -80,7 +81,7 @@ export class DenseNet extends nn.Module {
   declare features: torch.nn.Sequential; declare classifier: torch.nn.Linear;
   constructor(options: DenseNetOptions = {}) {
     super();
-    const o = readOptions('DenseNet', options, ['growthRate', 'blockConfig', 'numInitFeatures', 'bnSize', 'dropRate', 'numClasses', 'memoryEfficient', 'weights']) as DenseNetOptions;
+    const o = readOptions('DenseNet', options, ['growthRate', 'blockConfig', 'numInitFeatures', 'bnSize', 'dropRate', 'numClasses', 'memoryEfficient', 'weights', 'progress']) as DenseNetOptions;
     const { growthRate = 32, blockConfig = [6, 12, 24, 16], numInitFeatures = 64, bnSize = 4, dropRate = 0, numClasses = 1000, memoryEfficient = false } = o;
     this.features = new nn.Sequential({
       conv0: new nn.Conv2d(3, numInitFeatures, 7, { stride: 2, padding: 3, bias: false }),
@@ -106,7 +107,7 @@ export class DenseNet extends nn.Module {
         nn.init.constant_(m.bias!, 0);
       } else if (m instanceof nn.Linear) nn.init.constant_(m.bias!, 0);
     }
-    if (o.weights != null) loadWeights(this, o.weights, (key) => key.replace(OLD_DENSE_KEY, '$1$2'));
+    if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true, (key) => key.replace(OLD_DENSE_KEY, '$1$2'));
   }
   override forward(x: Tensor): Tensor {
     const out = F().adaptiveAvgPool2d(F().relu(this.features.call(x) as Tensor, true), [1, 1]);
@@ -114,13 +115,13 @@ export class DenseNet extends nn.Module {
   }
 }
 
-const densenet = (growthRate: number, blockConfig: readonly number[], numInitFeatures: number) =>
-  (options: Omit<DenseNetOptions, 'growthRate' | 'blockConfig' | 'numInitFeatures'> = {}): DenseNet => new DenseNet({ ...options, growthRate, blockConfig, numInitFeatures });
-/** DenseNet-121; pretrained weights: https://download.pytorch.org/models/densenet121-a639ec97.pth */
-export const densenet121 = densenet(32, [6, 12, 24, 16], 64);
+const densenet = (growthRate: number, blockConfig: readonly number[], numInitFeatures: number, weights: AnyWeightsEnum) =>
+  (options: Omit<DenseNetOptions, 'growthRate' | 'blockConfig' | 'numInitFeatures'> = {}): DenseNet => new DenseNet({ ...resolveWeights(weights, options), growthRate, blockConfig, numInitFeatures });
+/** DenseNet-121 */
+export const densenet121 = densenet(32, [6, 12, 24, 16], 64, W.DenseNet121_Weights);
 /** DenseNet-161. */
-export const densenet161 = densenet(48, [6, 12, 36, 24], 96);
+export const densenet161 = densenet(48, [6, 12, 36, 24], 96, W.DenseNet161_Weights);
 /** DenseNet-169. */
-export const densenet169 = densenet(32, [6, 12, 32, 32], 64);
+export const densenet169 = densenet(32, [6, 12, 32, 32], 64, W.DenseNet169_Weights);
 /** DenseNet-201. */
-export const densenet201 = densenet(32, [6, 12, 48, 32], 64);
+export const densenet201 = densenet(32, [6, 12, 48, 32], 64, W.DenseNet201_Weights);

@@ -6,7 +6,8 @@ import { readOptions } from '../../options.js';
 import { Conv2dNormActivation, makeDivisible, SqueezeExcitation, type NormLayerFactory } from '../ops/misc.js';
 import { StochasticDepth } from '../ops/stochastic_depth.js';
 import { initMobileNet } from './mobilenet_v2.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 const silu = (inplace: boolean): torch.nn.Module => new nn.SiLU(inplace);
@@ -61,7 +62,7 @@ class FusedMBConv extends StochasticResidualBlock {
 }
 
 export interface EfficientNetOptions {
-  numClasses?: number; dropout?: number; stochasticDepthProb?: number; normLayer?: NormLayerFactory | null; weights?: string | null;
+  numClasses?: number; dropout?: number; stochasticDepthProb?: number; normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean;
 }
 
 /** torchvision's EfficientNet: stem, one Sequential per stage, 1x1 head convolution, pooling and a dropout + linear classifier. */
@@ -69,7 +70,7 @@ export class EfficientNet extends nn.Module {
   declare features: torch.nn.Sequential; declare avgpool: torch.nn.AdaptiveAvgPool2d; declare classifier: torch.nn.Sequential;
   constructor(setting: readonly MBConvConfig[], dropout: number, options: EfficientNetOptions & { lastChannel?: number | null } = {}) {
     super();
-    const o = readOptions('EfficientNet', options, ['numClasses', 'dropout', 'stochasticDepthProb', 'normLayer', 'weights', 'lastChannel']) as EfficientNetOptions & { lastChannel?: number | null };
+    const o = readOptions('EfficientNet', options, ['numClasses', 'dropout', 'stochasticDepthProb', 'normLayer', 'weights', 'progress', 'lastChannel']) as EfficientNetOptions & { lastChannel?: number | null };
     const { numClasses = 1000, stochasticDepthProb = 0.2 } = o;
     if (!Array.isArray(setting) || setting.length === 0) throw new RangeError('The inverted_residual_setting should not be empty');
     const normLayer = o.normLayer ?? ((c: number) => new nn.BatchNorm2d(c));
@@ -93,7 +94,7 @@ export class EfficientNet extends nn.Module {
     this.avgpool = new nn.AdaptiveAvgPool2d(1);
     this.classifier = new nn.Sequential(new nn.Dropout(dropout, true), new nn.Linear(lastOut, numClasses));
     initMobileNet(this, (w, outFeatures) => nn.init.uniform_(w, -1.0 / Math.sqrt(outFeatures), 1.0 / Math.sqrt(outFeatures)));
-    if (o.weights != null) loadWeights(this, o.weights);
+    if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;
@@ -127,23 +128,23 @@ export function efficientNetConfig(arch: Arch, widthMult = 1.0, depthMult = 1.0)
 // [width, depth, default dropout, norm eps/momentum (null: BatchNorm2d's defaults)] of each variant, as torchvision builds them.
 const bnEps3Mom = (c: number): torch.nn.Module => new nn.BatchNorm2d(c, { eps: 0.001, momentum: 0.01 });
 const bnEps3 = (c: number): torch.nn.Module => new nn.BatchNorm2d(c, { eps: 1e-3 });
-function variant(arch: Arch, width: number, depth: number, dropout: number, normLayer: NormLayerFactory | null) {
+function variant(arch: Arch, width: number, depth: number, dropout: number, normLayer: NormLayerFactory | null, weights: AnyWeightsEnum) {
   return (options: EfficientNetOptions = {}): EfficientNet => {
     const [setting, lastChannel] = efficientNetConfig(arch, width, depth);
-    const { dropout: d = dropout, ...rest } = options;
+    const { dropout: d = dropout, ...rest } = resolveWeights(weights, options);
     return new EfficientNet(setting, d, { normLayer, ...rest, lastChannel });
   };
 }
-/** EfficientNet-B0; pretrained weights: https://download.pytorch.org/models/efficientnet_b0_rwightman-7f5810bc.pth */
-export const efficientnet_b0 = variant('efficientnet_b', 1.0, 1.0, 0.2, null);
-export const efficientnet_b1 = variant('efficientnet_b', 1.0, 1.1, 0.2, null);
-export const efficientnet_b2 = variant('efficientnet_b', 1.1, 1.2, 0.3, null);
-export const efficientnet_b3 = variant('efficientnet_b', 1.2, 1.4, 0.3, null);
-export const efficientnet_b4 = variant('efficientnet_b', 1.4, 1.8, 0.4, null);
-export const efficientnet_b5 = variant('efficientnet_b', 1.6, 2.2, 0.4, bnEps3Mom);
-export const efficientnet_b6 = variant('efficientnet_b', 1.8, 2.6, 0.5, bnEps3Mom);
-export const efficientnet_b7 = variant('efficientnet_b', 2.0, 3.1, 0.5, bnEps3Mom);
-/** EfficientNetV2-S; pretrained weights: https://download.pytorch.org/models/efficientnet_v2_s-dd5fe13b.pth */
-export const efficientnet_v2_s = variant('efficientnet_v2_s', 1.0, 1.0, 0.2, bnEps3);
-export const efficientnet_v2_m = variant('efficientnet_v2_m', 1.0, 1.0, 0.3, bnEps3);
-export const efficientnet_v2_l = variant('efficientnet_v2_l', 1.0, 1.0, 0.4, bnEps3);
+/** EfficientNet-B0 */
+export const efficientnet_b0 = variant('efficientnet_b', 1.0, 1.0, 0.2, null, W.EfficientNet_B0_Weights);
+export const efficientnet_b1 = variant('efficientnet_b', 1.0, 1.1, 0.2, null, W.EfficientNet_B1_Weights);
+export const efficientnet_b2 = variant('efficientnet_b', 1.1, 1.2, 0.3, null, W.EfficientNet_B2_Weights);
+export const efficientnet_b3 = variant('efficientnet_b', 1.2, 1.4, 0.3, null, W.EfficientNet_B3_Weights);
+export const efficientnet_b4 = variant('efficientnet_b', 1.4, 1.8, 0.4, null, W.EfficientNet_B4_Weights);
+export const efficientnet_b5 = variant('efficientnet_b', 1.6, 2.2, 0.4, bnEps3Mom, W.EfficientNet_B5_Weights);
+export const efficientnet_b6 = variant('efficientnet_b', 1.8, 2.6, 0.5, bnEps3Mom, W.EfficientNet_B6_Weights);
+export const efficientnet_b7 = variant('efficientnet_b', 2.0, 3.1, 0.5, bnEps3Mom, W.EfficientNet_B7_Weights);
+/** EfficientNetV2-S */
+export const efficientnet_v2_s = variant('efficientnet_v2_s', 1.0, 1.0, 0.2, bnEps3, W.EfficientNet_V2_S_Weights);
+export const efficientnet_v2_m = variant('efficientnet_v2_m', 1.0, 1.0, 0.3, bnEps3, W.EfficientNet_V2_M_Weights);
+export const efficientnet_v2_l = variant('efficientnet_v2_l', 1.0, 1.0, 0.4, bnEps3, W.EfficientNet_V2_L_Weights);

@@ -11,3 +11,6 @@ export * from './convnext.js';
 export * from './shufflenet_v2.js';
 export * from './squeezenet.js';
 export * from './mnasnet.js';
+export { Weights, type AnyWeightsEnum, type WeightsEnum, type WeightsMeta, type WeightsOptions, type GetStateDictOptions } from './weights.js';
+export * from './weights_table.js';
+export { listModels, getModel, getModelWeights, getWeight, type ListModelsOptions } from './registry.js';

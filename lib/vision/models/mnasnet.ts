@@ -3,7 +3,8 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 const BN_MOMENTUM = 1 - 0.9997; // the TensorFlow reference's decay, as a PyTorch momentum
@@ -45,7 +46,7 @@ function roundToMultipleOf(val: number, divisor: number, roundUpBias = 0.9): num
   return newVal >= roundUpBias * val ? newVal : newVal + divisor;
 }
 
-export interface MNASNetOptions { numClasses?: number; dropout?: number; weights?: string | null }
+export interface MNASNetOptions { numClasses?: number; dropout?: number; weights?: Weights | string | null; progress?: boolean }
 
 /** torchvision's MNASNet (version 2 of its stem): depths scaled by alpha, stacks of inverted residuals, global mean and a classifier. */
 export class MNASNet extends nn.Module {
@@ -54,7 +55,7 @@ export class MNASNet extends nn.Module {
   readonly numClasses: number;
   constructor(alpha: number, options: MNASNetOptions = {}) {
     super();
-    const { numClasses = 1000, dropout = 0.2, weights = null } = readOptions('MNASNet', options, ['numClasses', 'dropout', 'weights']) as MNASNetOptions;
+    const { numClasses = 1000, dropout = 0.2, weights = null, progress = true } = readOptions('MNASNet', options, ['numClasses', 'dropout', 'weights', 'progress']) as MNASNetOptions;
     if (!(alpha > 0.0)) throw new RangeError(`alpha should be greater than 0.0 instead of ${alpha}`);
     this.alpha = alpha;
     this.numClasses = numClasses;
@@ -81,16 +82,16 @@ export class MNASNet extends nn.Module {
         nn.init.zeros_(m.bias!);
       }
     }
-    if (weights !== null) loadWeights(this, weights);
+    if (weights !== null) loadWeights(this, weights, progress);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call((this.layers.call(x) as Tensor).mean([2, 3])) as Tensor;
   }
 }
 
-/** MNASNet 0.5; pretrained weights: https://download.pytorch.org/models/mnasnet0.5_top1_67.823-3ffadce67e.pth */
-export const mnasnet0_5 = (options: MNASNetOptions = {}): MNASNet => new MNASNet(0.5, options);
-export const mnasnet0_75 = (options: MNASNetOptions = {}): MNASNet => new MNASNet(0.75, options);
-/** MNASNet 1.0; pretrained weights: https://download.pytorch.org/models/mnasnet1.0_top1_73.512-f206786ef8.pth */
-export const mnasnet1_0 = (options: MNASNetOptions = {}): MNASNet => new MNASNet(1.0, options);
-export const mnasnet1_3 = (options: MNASNetOptions = {}): MNASNet => new MNASNet(1.3, options);
+/** MNASNet 0.5 */
+export const mnasnet0_5 = (options: MNASNetOptions = {}): MNASNet => new MNASNet(0.5, resolveWeights(W.MNASNet0_5_Weights, options));
+export const mnasnet0_75 = (options: MNASNetOptions = {}): MNASNet => new MNASNet(0.75, resolveWeights(W.MNASNet0_75_Weights, options));
+/** MNASNet 1.0 */
+export const mnasnet1_0 = (options: MNASNetOptions = {}): MNASNet => new MNASNet(1.0, resolveWeights(W.MNASNet1_0_Weights, options));
+export const mnasnet1_3 = (options: MNASNetOptions = {}): MNASNet => new MNASNet(1.3, resolveWeights(W.MNASNet1_3_Weights, options));

@@ -4,7 +4,8 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { Conv2dNormActivation, makeDivisible, type NormLayerFactory } from '../ops/misc.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 const relu6 = (inplace: boolean): torch.nn.Module => new nn.ReLU6(inplace);
@@ -44,7 +45,7 @@ const DEFAULT_SETTING: readonly (readonly [number, number, number, number])[] = 
 
 export interface MobileNetV2Options {
   numClasses?: number; widthMult?: number; invertedResidualSetting?: readonly (readonly number[])[] | null; roundNearest?: number;
-  normLayer?: NormLayerFactory | null; dropout?: number; weights?: string | null;
+  normLayer?: NormLayerFactory | null; dropout?: number; weights?: Weights | string | null; progress?: boolean;
 }
 
 /** torchvision's MobileNetV2: `features` (stem, 17 inverted residuals, 1x1 to 1280) and a dropout + linear classifier. */
@@ -53,7 +54,7 @@ export class MobileNetV2 extends nn.Module {
   readonly lastChannel: number;
   constructor(options: MobileNetV2Options = {}) {
     super();
-    const o = readOptions('MobileNetV2', options, ['numClasses', 'widthMult', 'invertedResidualSetting', 'roundNearest', 'normLayer', 'dropout', 'weights']) as MobileNetV2Options;
+    const o = readOptions('MobileNetV2', options, ['numClasses', 'widthMult', 'invertedResidualSetting', 'roundNearest', 'normLayer', 'dropout', 'weights', 'progress']) as MobileNetV2Options;
     const { numClasses = 1000, widthMult = 1.0, roundNearest = 8, dropout = 0.2 } = o;
     const normLayer = o.normLayer ?? ((c: number) => new nn.BatchNorm2d(c));
     const setting = o.invertedResidualSetting ?? DEFAULT_SETTING;
@@ -73,7 +74,7 @@ export class MobileNetV2 extends nn.Module {
     this.features = new nn.Sequential(...features);
     this.classifier = new nn.Sequential(new nn.Dropout(dropout), new nn.Linear(this.lastChannel, numClasses));
     initMobileNet(this);
-    if (o.weights != null) loadWeights(this, o.weights);
+    if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true);
   }
   override forward(x: Tensor): Tensor {
     const pooled = nn.functional.adaptiveAvgPool2d(this.features.call(x) as Tensor, [1, 1]);
@@ -100,5 +101,5 @@ export function initMobileNet(model: torch.nn.Module, linearWeight = (w: Tensor,
   }
 }
 
-/** MobileNetV2; pretrained weights: https://download.pytorch.org/models/mobilenet_v2-7ebf99e0.pth (V2 recipe) */
-export const mobilenet_v2 = (options: MobileNetV2Options = {}): MobileNetV2 => new MobileNetV2(options);
+/** MobileNetV2 */
+export const mobilenet_v2 = (options: MobileNetV2Options = {}): MobileNetV2 => new MobileNetV2(resolveWeights(W.MobileNet_V2_Weights, options));

@@ -5,7 +5,8 @@ import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { Conv2dNormActivation, makeDivisible, SqueezeExcitation, type NormLayerFactory } from '../ops/misc.js';
 import { initMobileNet } from './mobilenet_v2.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 
@@ -49,14 +50,14 @@ class InvertedResidual extends nn.Module {
   }
 }
 
-export interface MobileNetV3Options { numClasses?: number; normLayer?: NormLayerFactory | null; dropout?: number; weights?: string | null }
+export interface MobileNetV3Options { numClasses?: number; normLayer?: NormLayerFactory | null; dropout?: number; weights?: Weights | string | null; progress?: boolean }
 
 /** torchvision's MobileNetV3: `features` (stem, bottlenecks, 1x1 to 6x), average pool, and a Hardswish + dropout classifier. */
 export class MobileNetV3 extends nn.Module {
   declare features: torch.nn.Sequential; declare avgpool: torch.nn.AdaptiveAvgPool2d; declare classifier: torch.nn.Sequential;
   constructor(setting: readonly InvertedResidualConfig[], lastChannel: number, options: MobileNetV3Options = {}) {
     super();
-    const o = readOptions('MobileNetV3', options, ['numClasses', 'normLayer', 'dropout', 'weights']) as MobileNetV3Options;
+    const o = readOptions('MobileNetV3', options, ['numClasses', 'normLayer', 'dropout', 'weights', 'progress']) as MobileNetV3Options;
     const { numClasses = 1000, dropout = 0.2 } = o;
     if (!Array.isArray(setting) || setting.length === 0) throw new RangeError('The inverted_residual_setting should not be empty');
     const normLayer = o.normLayer ?? ((c: number) => new nn.BatchNorm2d(c, { eps: 0.001, momentum: 0.01 }));
@@ -71,7 +72,7 @@ export class MobileNetV3 extends nn.Module {
       new nn.Linear(6 * lastIn, lastChannel), new nn.Hardswish(true), new nn.Dropout(dropout, true), new nn.Linear(lastChannel, numClasses),
     );
     initMobileNet(this);
-    if (o.weights != null) loadWeights(this, o.weights);
+    if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;
@@ -111,7 +112,7 @@ function build(arch: 'mobilenet_v3_large' | 'mobilenet_v3_small', options: Mobil
   const [setting, lastChannel] = mobileNetV3Config(arch, widthMult, reducedTail, dilated);
   return new MobileNetV3(setting, lastChannel, rest);
 }
-/** MobileNetV3 Large; pretrained weights: https://download.pytorch.org/models/mobilenet_v3_large-5c1a4163.pth (V2 recipe) */
-export const mobilenet_v3_large = (options: MobileNetV3ArchOptions = {}): MobileNetV3 => build('mobilenet_v3_large', options);
-/** MobileNetV3 Small; pretrained weights: https://download.pytorch.org/models/mobilenet_v3_small-047dcff4.pth */
-export const mobilenet_v3_small = (options: MobileNetV3ArchOptions = {}): MobileNetV3 => build('mobilenet_v3_small', options);
+/** MobileNetV3 Large */
+export const mobilenet_v3_large = (options: MobileNetV3ArchOptions = {}): MobileNetV3 => build('mobilenet_v3_large', resolveWeights(W.MobileNet_V3_Large_Weights, options));
+/** MobileNetV3 Small */
+export const mobilenet_v3_small = (options: MobileNetV3ArchOptions = {}): MobileNetV3 => build('mobilenet_v3_small', resolveWeights(W.MobileNet_V3_Small_Weights, options));

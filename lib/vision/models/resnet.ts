@@ -5,7 +5,8 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -83,9 +84,9 @@ export interface ResNetOptions {
   numClasses?: number; zeroInitResidual?: boolean; groups?: number; widthPerGroup?: number;
   replaceStrideWithDilation?: readonly boolean[] | null; normLayer?: NormLayer | null;
   /** A state dict file (torchvision's .pth, for example resnet18-f37072fd.pth) loaded into the model. */
-  weights?: string | null;
+  weights?: Weights | string | null; progress?: boolean;
 }
-const OPTION_KEYS = ['numClasses', 'zeroInitResidual', 'groups', 'widthPerGroup', 'replaceStrideWithDilation', 'normLayer', 'weights'] as const;
+const OPTION_KEYS = ['numClasses', 'zeroInitResidual', 'groups', 'widthPerGroup', 'replaceStrideWithDilation', 'normLayer', 'weights', 'progress'] as const;
 
 /** torchvision's ResNet: the stem, four stages of blocks, global average pooling and the classifier. */
 export class ResNet extends nn.Module {
@@ -135,7 +136,7 @@ export class ResNet extends nn.Module {
         if (weight) nn.init.constant_(weight, 0);
       }
     }
-    if (o.weights != null) loadWeights(this, o.weights);
+    if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true);
   }
 
   #makeLayer(block: Block, planes: number, blocks: number, stride = 1, dilate = false): torch.nn.Sequential {
@@ -163,23 +164,23 @@ export class ResNet extends nn.Module {
 }
 
 type Options = ResNetOptions;
-/** ResNet-18: BasicBlock x [2, 2, 2, 2]; pretrained weights: https://download.pytorch.org/models/resnet18-f37072fd.pth */
-export const resnet18 = (options: Options = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], options);
-/** ResNet-34: BasicBlock x [3, 4, 6, 3]; pretrained weights: https://download.pytorch.org/models/resnet34-b627a593.pth */
-export const resnet34 = (options: Options = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], options);
-/** ResNet-50: Bottleneck x [3, 4, 6, 3]; pretrained weights: https://download.pytorch.org/models/resnet50-11ad3fa6.pth (V2) */
-export const resnet50 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], options);
+/** ResNet-18: BasicBlock x [2, 2, 2, 2] */
+export const resnet18 = (options: Options = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], resolveWeights(W.ResNet18_Weights, options));
+/** ResNet-34: BasicBlock x [3, 4, 6, 3] */
+export const resnet34 = (options: Options = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], resolveWeights(W.ResNet34_Weights, options));
+/** ResNet-50: Bottleneck x [3, 4, 6, 3] */
+export const resnet50 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], resolveWeights(W.ResNet50_Weights, options));
 /** ResNet-101: Bottleneck x [3, 4, 23, 3]. */
-export const resnet101 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], options);
+export const resnet101 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], resolveWeights(W.ResNet101_Weights, options));
 /** ResNet-152: Bottleneck x [3, 8, 36, 3]. */
-export const resnet152 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 8, 36, 3], options);
+export const resnet152 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 8, 36, 3], resolveWeights(W.ResNet152_Weights, options));
 /** ResNeXt-50 32x4d: 32 groups of width 4. */
-export const resnext50_32x4d = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], { ...options, groups: 32, widthPerGroup: 4 });
+export const resnext50_32x4d = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], resolveWeights(W.ResNeXt50_32X4D_Weights, { ...options, groups: 32, widthPerGroup: 4 }));
 /** ResNeXt-101 32x8d. */
-export const resnext101_32x8d = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], { ...options, groups: 32, widthPerGroup: 8 });
+export const resnext101_32x8d = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], resolveWeights(W.ResNeXt101_32X8D_Weights, { ...options, groups: 32, widthPerGroup: 8 }));
 /** ResNeXt-101 64x4d. */
-export const resnext101_64x4d = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], { ...options, groups: 64, widthPerGroup: 4 });
+export const resnext101_64x4d = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], resolveWeights(W.ResNeXt101_64X4D_Weights, { ...options, groups: 64, widthPerGroup: 4 }));
 /** Wide ResNet-50-2: bottlenecks twice as wide. */
-export const wide_resnet50_2 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], { ...options, widthPerGroup: 64 * 2 });
+export const wide_resnet50_2 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], resolveWeights(W.Wide_ResNet50_2_Weights, { ...options, widthPerGroup: 64 * 2 }));
 /** Wide ResNet-101-2. */
-export const wide_resnet101_2 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], { ...options, widthPerGroup: 64 * 2 });
+export const wide_resnet101_2 = (options: Options = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], resolveWeights(W.Wide_ResNet101_2_Weights, { ...options, widthPerGroup: 64 * 2 }));

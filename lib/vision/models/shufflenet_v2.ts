@@ -3,7 +3,8 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 
@@ -47,7 +48,7 @@ class InvertedResidual extends nn.Module {
   }
 }
 
-export interface ShuffleNetV2Options { numClasses?: number; weights?: string | null }
+export interface ShuffleNetV2Options { numClasses?: number; weights?: Weights | string | null; progress?: boolean }
 
 /** torchvision's ShuffleNetV2: 3x3 stem, max-pool, three stages, a 1x1 convolution, global mean and a linear classifier. */
 export class ShuffleNetV2 extends nn.Module {
@@ -55,7 +56,7 @@ export class ShuffleNetV2 extends nn.Module {
   declare stage4: torch.nn.Sequential; declare conv5: torch.nn.Sequential; declare fc: torch.nn.Linear;
   constructor(stagesRepeats: readonly number[], stagesOutChannels: readonly number[], options: ShuffleNetV2Options = {}) {
     super();
-    const { numClasses = 1000, weights = null } = readOptions('ShuffleNetV2', options, ['numClasses', 'weights']) as ShuffleNetV2Options;
+    const { numClasses = 1000, weights = null, progress = true } = readOptions('ShuffleNetV2', options, ['numClasses', 'weights', 'progress']) as ShuffleNetV2Options;
     if (stagesRepeats.length !== 3) throw new RangeError('expected stages_repeats as list of 3 positive ints');
     if (stagesOutChannels.length !== 5) throw new RangeError('expected stages_out_channels as list of 5 positive ints');
     let input = stagesOutChannels[0]!;
@@ -72,7 +73,7 @@ export class ShuffleNetV2 extends nn.Module {
     const last = stagesOutChannels[4]!;
     this.conv5 = new nn.Sequential(new nn.Conv2d(input, last, 1, { bias: false }), new nn.BatchNorm2d(last), new nn.ReLU(true));
     this.fc = new nn.Linear(last, numClasses);
-    if (weights !== null) loadWeights(this, weights);
+    if (weights !== null) loadWeights(this, weights, progress);
   }
   override forward(x: Tensor): Tensor {
     const h = this.stage4.call(this.stage3.call(this.stage2.call(this.maxpool.call(this.conv1.call(x) as Tensor))));
@@ -80,10 +81,11 @@ export class ShuffleNetV2 extends nn.Module {
   }
 }
 
-const shufflenet = (outChannels: number[]) => (options: ShuffleNetV2Options = {}): ShuffleNetV2 => new ShuffleNetV2([4, 8, 4], outChannels, options);
-/** ShuffleNetV2 x0.5; pretrained weights: https://download.pytorch.org/models/shufflenetv2_x0.5-f707e7126e.pth */
-export const shufflenet_v2_x0_5 = shufflenet([24, 48, 96, 192, 1024]);
-/** ShuffleNetV2 x1.0; pretrained weights: https://download.pytorch.org/models/shufflenetv2_x1-5666bf0f80.pth */
-export const shufflenet_v2_x1_0 = shufflenet([24, 116, 232, 464, 1024]);
-export const shufflenet_v2_x1_5 = shufflenet([24, 176, 352, 704, 1024]);
-export const shufflenet_v2_x2_0 = shufflenet([24, 244, 488, 976, 2048]);
+const shufflenet = (outChannels: number[], weights: AnyWeightsEnum) => (options: ShuffleNetV2Options = {}): ShuffleNetV2 =>
+  new ShuffleNetV2([4, 8, 4], outChannels, resolveWeights(weights, options));
+/** ShuffleNetV2 x0.5 */
+export const shufflenet_v2_x0_5 = shufflenet([24, 48, 96, 192, 1024], W.ShuffleNet_V2_X0_5_Weights);
+/** ShuffleNetV2 x1.0 */
+export const shufflenet_v2_x1_0 = shufflenet([24, 116, 232, 464, 1024], W.ShuffleNet_V2_X1_0_Weights);
+export const shufflenet_v2_x1_5 = shufflenet([24, 176, 352, 704, 1024], W.ShuffleNet_V2_X1_5_Weights);
+export const shufflenet_v2_x2_0 = shufflenet([24, 244, 488, 976, 2048], W.ShuffleNet_V2_X2_0_Weights);

@@ -3,7 +3,8 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 
@@ -26,7 +27,7 @@ class Fire extends nn.Module {
   }
 }
 
-export interface SqueezeNetOptions { numClasses?: number; dropout?: number; weights?: string | null }
+export interface SqueezeNetOptions { numClasses?: number; dropout?: number; weights?: Weights | string | null; progress?: boolean }
 
 /** torchvision's SqueezeNet: `features` of Fire modules and a dropout, 1x1 convolution, ReLU and pooling classifier. */
 export class SqueezeNet extends nn.Module {
@@ -34,7 +35,7 @@ export class SqueezeNet extends nn.Module {
   readonly numClasses: number;
   constructor(version: '1_0' | '1_1' = '1_0', options: SqueezeNetOptions = {}) {
     super();
-    const { numClasses = 1000, dropout = 0.5, weights = null } = readOptions('SqueezeNet', options, ['numClasses', 'dropout', 'weights']) as SqueezeNetOptions;
+    const { numClasses = 1000, dropout = 0.5, weights = null, progress = true } = readOptions('SqueezeNet', options, ['numClasses', 'dropout', 'weights', 'progress']) as SqueezeNetOptions;
     this.numClasses = numClasses;
     const pool = (): torch.nn.MaxPool2d => new nn.MaxPool2d(3, { stride: 2, ceilMode: true });
     if (version === '1_0') {
@@ -62,14 +63,14 @@ export class SqueezeNet extends nn.Module {
       else nn.init.kaimingUniform_(m.weight);
       if (m.bias) nn.init.constant_(m.bias, 0);
     }
-    if (weights !== null) loadWeights(this, weights);
+    if (weights !== null) loadWeights(this, weights, progress);
   }
   override forward(x: Tensor): Tensor {
     return torch.flatten(this.classifier.call(this.features.call(x) as Tensor) as Tensor, 1);
   }
 }
 
-/** SqueezeNet 1.0; pretrained weights: https://download.pytorch.org/models/squeezenet1_0-b66bff10.pth */
-export const squeezenet1_0 = (options: SqueezeNetOptions = {}): SqueezeNet => new SqueezeNet('1_0', options);
-/** SqueezeNet 1.1; pretrained weights: https://download.pytorch.org/models/squeezenet1_1-b8a52dc0.pth */
-export const squeezenet1_1 = (options: SqueezeNetOptions = {}): SqueezeNet => new SqueezeNet('1_1', options);
+/** SqueezeNet 1.0 */
+export const squeezenet1_0 = (options: SqueezeNetOptions = {}): SqueezeNet => new SqueezeNet('1_0', resolveWeights(W.SqueezeNet1_0_Weights, options));
+/** SqueezeNet 1.1 */
+export const squeezenet1_1 = (options: SqueezeNetOptions = {}): SqueezeNet => new SqueezeNet('1_1', resolveWeights(W.SqueezeNet1_1_Weights, options));

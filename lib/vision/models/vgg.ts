@@ -3,7 +3,8 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 
@@ -31,14 +32,14 @@ export function makeVggLayers(cfg: readonly (number | 'M')[], batchNorm = false)
   return new nn.Sequential(...layers);
 }
 
-export interface VggOptions { numClasses?: number; initWeights?: boolean; dropout?: number; weights?: string | null }
+export interface VggOptions { numClasses?: number; initWeights?: boolean; dropout?: number; weights?: Weights | string | null; progress?: boolean }
 
 /** torchvision's VGG: `features`, a 7x7 adaptive average pool and a three-layer classifier with dropout. */
 export class VGG extends torch.nn.Module {
   declare features: torch.nn.Sequential; declare avgpool: torch.nn.AdaptiveAvgPool2d; declare classifier: torch.nn.Sequential;
   constructor(features: torch.nn.Sequential, options: VggOptions = {}) {
     super();
-    const { numClasses = 1000, initWeights = true, dropout = 0.5, weights = null } = readOptions('VGG', options, ['numClasses', 'initWeights', 'dropout', 'weights']) as VggOptions;
+    const { numClasses = 1000, initWeights = true, dropout = 0.5, weights = null, progress = true } = readOptions('VGG', options, ['numClasses', 'initWeights', 'dropout', 'weights', 'progress']) as VggOptions;
     this.features = features;
     this.avgpool = new nn.AdaptiveAvgPool2d([7, 7]);
     this.classifier = new nn.Sequential(
@@ -60,7 +61,7 @@ export class VGG extends torch.nn.Module {
         }
       }
     }
-    if (weights !== null) loadWeights(this, weights);
+    if (weights !== null) loadWeights(this, weights, progress);
   }
   override forward(x: Tensor): Tensor {
     return this.classifier.call(torch.flatten(this.avgpool.call(this.features.call(x) as Tensor), 1)) as Tensor;
@@ -68,20 +69,21 @@ export class VGG extends torch.nn.Module {
 }
 
 type Options = VggOptions;
-const vgg = (cfg: keyof typeof CONFIGS, batchNorm: boolean) => (options: Options = {}): VGG => new VGG(makeVggLayers(CONFIGS[cfg], batchNorm), options);
-/** VGG-11 (configuration A); pretrained weights: https://download.pytorch.org/models/vgg11-8a719046.pth */
-export const vgg11 = vgg('A', false);
+const vgg = (cfg: keyof typeof CONFIGS, batchNorm: boolean, weights: AnyWeightsEnum) => (options: Options = {}): VGG =>
+  new VGG(makeVggLayers(CONFIGS[cfg], batchNorm), resolveWeights(weights, options));
+/** VGG-11 (configuration A) */
+export const vgg11 = vgg('A', false, W.VGG11_Weights);
 /** VGG-11 with batch norm. */
-export const vgg11_bn = vgg('A', true);
+export const vgg11_bn = vgg('A', true, W.VGG11_BN_Weights);
 /** VGG-13 (configuration B). */
-export const vgg13 = vgg('B', false);
+export const vgg13 = vgg('B', false, W.VGG13_Weights);
 /** VGG-13 with batch norm. */
-export const vgg13_bn = vgg('B', true);
-/** VGG-16 (configuration D); pretrained weights: https://download.pytorch.org/models/vgg16-397923af.pth */
-export const vgg16 = vgg('D', false);
+export const vgg13_bn = vgg('B', true, W.VGG13_BN_Weights);
+/** VGG-16 (configuration D) */
+export const vgg16 = vgg('D', false, W.VGG16_Weights);
 /** VGG-16 with batch norm. */
-export const vgg16_bn = vgg('D', true);
+export const vgg16_bn = vgg('D', true, W.VGG16_BN_Weights);
 /** VGG-19 (configuration E). */
-export const vgg19 = vgg('E', false);
+export const vgg19 = vgg('E', false, W.VGG19_Weights);
 /** VGG-19 with batch norm. */
-export const vgg19_bn = vgg('E', true);
+export const vgg19_bn = vgg('E', true, W.VGG19_BN_Weights);

@@ -4,7 +4,8 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { MLP, type NormLayerFactory } from '../ops/misc.js';
-import { loadWeights } from './_weights.js';
+import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
+import * as W from './weights_table.js';
 
 const { nn } = torch;
 const layerNorm = (dim: number): torch.nn.Module => new nn.LayerNorm(dim, { eps: 1e-6 });
@@ -63,7 +64,7 @@ class Encoder extends nn.Module {
 
 export interface VisionTransformerOptions {
   dropout?: number; attentionDropout?: number; numClasses?: number; representationSize?: number | null;
-  normLayer?: NormLayerFactory | null; weights?: string | null;
+  normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean;
 }
 
 /** torchvision's VisionTransformer: patch embedding (a strided convolution), a class token, the encoder and the head on the class token. */
@@ -75,7 +76,7 @@ export class VisionTransformer extends nn.Module {
   readonly seqLength: number;
   constructor(imageSize: number, patchSize: number, numLayers: number, numHeads: number, hiddenDim: number, mlpDim: number, options: VisionTransformerOptions = {}) {
     super();
-    const o = readOptions('VisionTransformer', options, ['dropout', 'attentionDropout', 'numClasses', 'representationSize', 'normLayer', 'weights']) as VisionTransformerOptions;
+    const o = readOptions('VisionTransformer', options, ['dropout', 'attentionDropout', 'numClasses', 'representationSize', 'normLayer', 'weights', 'progress']) as VisionTransformerOptions;
     const { dropout = 0.0, attentionDropout = 0.0, numClasses = 1000, representationSize = null } = o;
     const normLayer = o.normLayer ?? layerNorm;
     if (imageSize % patchSize !== 0) throw new RangeError('Input shape indivisible by patch size!');
@@ -98,7 +99,7 @@ export class VisionTransformer extends nn.Module {
     const head = (this.heads as unknown as { head: torch.nn.Linear }).head;
     nn.init.zeros_(head.weight);
     nn.init.zeros_(head.bias!);
-    if (o.weights != null) loadWeights(this, o.weights);
+    if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true);
   }
 
   /** The image as a sequence of patch embeddings, N x (H/p * W/p) x hidden. */
@@ -119,15 +120,18 @@ export class VisionTransformer extends nn.Module {
 
 /** The named variants take torchvision's keyword arguments, `imageSize` (224 by default) among them. */
 export interface VitOptions extends VisionTransformerOptions { imageSize?: number }
-const vit = (patchSize: number, numLayers: number, numHeads: number, hiddenDim: number, mlpDim: number) =>
-  ({ imageSize = 224, ...options }: VitOptions = {}): VisionTransformer => new VisionTransformer(imageSize, patchSize, numLayers, numHeads, hiddenDim, mlpDim, options);
-/** ViT-B/16; pretrained weights: https://download.pytorch.org/models/vit_b_16-c867db91.pth */
-export const vit_b_16 = vit(16, 12, 12, 768, 3072);
+const vit = (patchSize: number, numLayers: number, numHeads: number, hiddenDim: number, mlpDim: number, weights: AnyWeightsEnum) => (options: VitOptions = {}): VisionTransformer => {
+  // weights fix the image size to theirs (the SWAG ones are 384 or 518)
+  const { imageSize = 224, ...rest } = resolveWeights(weights, options, (w) => ({ imageSize: w.meta.minSize[0] }));
+  return new VisionTransformer(imageSize, patchSize, numLayers, numHeads, hiddenDim, mlpDim, rest);
+};
+/** ViT-B/16 */
+export const vit_b_16 = vit(16, 12, 12, 768, 3072, W.ViT_B_16_Weights);
 /** ViT-B/32. */
-export const vit_b_32 = vit(32, 12, 12, 768, 3072);
+export const vit_b_32 = vit(32, 12, 12, 768, 3072, W.ViT_B_32_Weights);
 /** ViT-L/16. */
-export const vit_l_16 = vit(16, 24, 16, 1024, 4096);
+export const vit_l_16 = vit(16, 24, 16, 1024, 4096, W.ViT_L_16_Weights);
 /** ViT-L/32. */
-export const vit_l_32 = vit(32, 24, 16, 1024, 4096);
+export const vit_l_32 = vit(32, 24, 16, 1024, 4096, W.ViT_L_32_Weights);
 /** ViT-H/14. */
-export const vit_h_14 = vit(14, 32, 16, 1280, 5120);
+export const vit_h_14 = vit(14, 32, 16, 1280, 5120, W.ViT_H_14_Weights);

@@ -1,0 +1,71 @@
+// torchvision.models' registry: listModels, getModel, getModelWeights and getWeight, over every builder.
+import type * as torch from '../../index.js';
+import { describe } from '../../options.js';
+import * as alexnet from './alexnet.js';
+import * as convnext from './convnext.js';
+import * as densenet from './densenet.js';
+import * as efficientnet from './efficientnet.js';
+import * as mnasnet from './mnasnet.js';
+import * as mobilenetV2 from './mobilenet_v2.js';
+import * as mobilenetV3 from './mobilenet_v3.js';
+import * as resnet from './resnet.js';
+import * as shufflenetV2 from './shufflenet_v2.js';
+import * as squeezenet from './squeezenet.js';
+import * as vgg from './vgg.js';
+import * as visionTransformer from './vision_transformer.js';
+import type { AnyWeightsEnum, Weights } from './weights.js';
+import { WEIGHTS_BY_BUILDER } from './weights_table.js';
+
+type Builder = (options?: object) => torch.nn.Module;
+const MODULES: readonly object[] = [alexnet, convnext, densenet, efficientnet, mnasnet, mobilenetV2, mobilenetV3, resnet, shufflenetV2, squeezenet, vgg, visionTransformer];
+// Every builder has a weights enum, so the table's builder names are the registry's.
+const BUILDERS = new Map<string, Builder>(Object.keys(WEIGHTS_BY_BUILDER).map((name) => {
+  const found = MODULES.map((m) => (m as Record<string, unknown>)[name]).find((f) => typeof f === 'function');
+  if (found === undefined) throw new Error(`vision.models: no builder named ${name}`);
+  return [name, found as Builder];
+}));
+
+/** fnmatch's glob (`*`, `?`, `[...]`) as a whole-name regex. */
+function glob(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[!/g, '[^');
+  return new RegExp(`^${body}$`);
+}
+
+export interface ListModelsOptions { include?: string | readonly string[] | null; exclude?: string | readonly string[] | null }
+
+/** The builders' names, sorted; `include`/`exclude` filter them with glob patterns, as torchvision's list_models. */
+export function listModels(options: ListModelsOptions = {}): string[] {
+  const patterns = (p: string | readonly string[] | null | undefined): RegExp[] => (p == null ? [] : (typeof p === 'string' ? [p] : [...p]).map(glob));
+  const include = patterns(options.include), exclude = patterns(options.exclude);
+  return [...BUILDERS.keys()].sort()
+    .filter((n) => include.length === 0 || include.some((r) => r.test(n)))
+    .filter((n) => !exclude.some((r) => r.test(n)));
+}
+
+function builderName(fn: string, name: unknown): string {
+  if (typeof name !== 'string') throw new TypeError(`${fn}: expected a model name, got ${describe(name)}`);
+  const key = name.toLowerCase();
+  if (!BUILDERS.has(key)) throw new RangeError(`Unknown model ${name}`);
+  return key;
+}
+
+/** The model built by its name with the builder's options (`getModel('resnet50', { weights: 'DEFAULT' })`). */
+export function getModel(name: string, options: object = {}): torch.nn.Module {
+  return BUILDERS.get(builderName('getModel', name))!(options);
+}
+
+/** The weights enum of a builder, by its name or the builder itself. */
+export function getModelWeights(name: string | ((options?: never) => torch.nn.Module)): AnyWeightsEnum {
+  const key = typeof name === 'function' ? [...BUILDERS].find(([, b]) => b === name)?.[0] : builderName('getModelWeights', name);
+  if (key === undefined) throw new RangeError('getModelWeights: not a vision.models builder');
+  return WEIGHTS_BY_BUILDER[key]!;
+}
+
+/** A weights entry by its full name ('ResNet50_Weights.IMAGENET1K_V2', or '.DEFAULT'). */
+export function getWeight(name: string): Weights {
+  if (typeof name !== 'string' || !name.includes('.')) throw new TypeError(`getWeight: expected '<Enum>.<ENTRY>', got ${describe(name)}`);
+  const [enumName] = name.split('.');
+  const e = Object.values(WEIGHTS_BY_BUILDER).find((w) => w.enumName === enumName);
+  if (e === undefined) throw new RangeError(`Unknown weights enum ${enumName}`);
+  return e.verify(name)!;
+}

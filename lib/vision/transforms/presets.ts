@@ -1,0 +1,48 @@
+// torchvision's ImageClassification preset (transforms._presets): the inference preprocessing that
+// pretrained weights name, as `weights.transforms()` returns it.
+import * as torch from '../../index.js';
+import { readOptions } from '../../options.js';
+import type { Tensor } from '../../tensor.js';
+import { Image } from '../image.js';
+import { centerCrop, convertImageDtype, InterpolationMode, normalize, pilToTensor, resize, type ImageLike } from './functional.js';
+import { Transform } from './transform.js';
+
+export interface ImageClassificationOptions {
+  cropSize: number; resizeSize?: number; mean?: readonly number[]; std?: readonly number[];
+  interpolation?: InterpolationMode; antialias?: boolean | null;
+}
+
+/** Resize the shorter edge to resizeSize, centre-crop cropSize, rescale to [0, 1] floats, normalize. */
+export class ImageClassification extends Transform<ImageLike, Tensor> {
+  static readonly sourceModule = import.meta.url;
+  readonly cropSize: [number];
+  readonly resizeSize: [number];
+  readonly mean: number[];
+  readonly std: number[];
+  readonly interpolation: InterpolationMode;
+  readonly antialias: boolean | null;
+  constructor(options: ImageClassificationOptions) {
+    super();
+    const fn = 'ImageClassification';
+    const o = readOptions(fn, options, ['cropSize', 'resizeSize', 'mean', 'std', 'interpolation', 'antialias']) as Partial<ImageClassificationOptions>;
+    if (typeof o.cropSize !== 'number') throw new TypeError(`${fn}: cropSize (a number) is required`);
+    this.cropSize = [o.cropSize];
+    this.resizeSize = [o.resizeSize ?? 256];
+    this.mean = [...(o.mean ?? [0.485, 0.456, 0.406])];
+    this.std = [...(o.std ?? [0.229, 0.224, 0.225])];
+    this.interpolation = o.interpolation ?? 'bilinear';
+    if (!(Object.values(InterpolationMode) as string[]).includes(this.interpolation)) throw new RangeError(`${fn}: unknown interpolation mode '${String(this.interpolation)}'`);
+    this.antialias = o.antialias === undefined ? true : o.antialias;
+    this.workerArgs = [{ cropSize: o.cropSize, resizeSize: this.resizeSize[0], mean: this.mean, std: this.std, interpolation: this.interpolation, antialias: this.antialias }];
+  }
+  forward(img: ImageLike): Tensor {
+    return torch.tidy(() => {
+      const cropped = centerCrop(resize(img, this.resizeSize, this.interpolation, null, this.antialias), this.cropSize);
+      const t = cropped instanceof Image ? pilToTensor(cropped) : cropped;
+      return normalize(convertImageDtype(t, torch.float32), this.mean, this.std);
+    });
+  }
+  override toString(): string {
+    return `ImageClassification(\n    crop_size=[${this.cropSize[0]}]\n    resize_size=[${this.resizeSize[0]}]\n    mean=[${this.mean.join(', ')}]\n    std=[${this.std.join(', ')}]\n    interpolation=InterpolationMode.${this.interpolation.toUpperCase().replace('-', '_')}\n)`;
+  }
+}
