@@ -8,11 +8,12 @@
 // torch.Size and dtypes; its Pickler cannot write _rebuild_tensor_v3 (uint16/32/64, float8),
 // dtypes, torch.Size or OrderedDict, and torch::pickle_save tags containers with
 // torch.jit._pickle.restore_type_tag, which Python's weights_only load refuses.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { native, type Handle } from './native.js';
 import { Tensor, isTensor, handleOfTensor } from './tensor.js';
 import { DType, isDTypeName, sparseCoo, toDType, uint8 } from './dtype.js';
 import { aten } from './call.js';
+import { frombuffer } from './creation.js';
 import { Device, toDevice } from './device.js';
 
 interface SerializeNative {
@@ -117,7 +118,8 @@ class StorageType {
   constructor(readonly dtype: DType, readonly untyped: boolean) {}
 }
 class LoadedStorage {
-  constructor(readonly bytes: Tensor, readonly dtype: DType) {}
+  /** byteOffset/byteLength: where a storage view (legacy files' view_metadata) lies in its root's bytes. */
+  constructor(readonly bytes: Tensor, readonly dtype: DType, readonly byteOffset = 0, readonly byteLength = -1) {}
 }
 // An allowlisted global (or, with weightsOnly: false, any global): what REDUCE/NEWOBJ call.
 class PyGlobal {
@@ -202,9 +204,10 @@ function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride:
   if (!(storage instanceof LoadedStorage)) throw new UnpicklingError(`tensor rebuild: expected a storage, got ${pyType(storage)}`);
   const dt = dtype ?? storage.dtype;
   if (dt.code < 0) throw new UnpicklingError(`dtype torch.${dt.name} does not exist in this libtorch`);
+  if (storage.byteOffset % dt.itemsize !== 0) throw new UnpicklingError('tensor rebuild: a storage view that does not start at an element');
   const flags = metadata instanceof PyDict ? new Map([...metadata.entries.values()].map(([k, v]) => [k, v === true])) : new Map();
   const t = new Tensor(
-    zip.storageView(handleOfTensor(storage.bytes), dt.code, asInt(offset, 'storage offset'), asIntList(size, 'size'), asIntList(stride, 'stride'),
+    zip.storageView(handleOfTensor(storage.bytes), dt.code, asInt(offset, 'storage offset') + storage.byteOffset / dt.itemsize, asIntList(size, 'size'), asIntList(stride, 'stride'),
       flags.get('conj') === true, flags.get('neg') === true),
   );
   if (requiresGrad === true) t.requiresGrad = true;
@@ -303,6 +306,11 @@ class Unpickler {
     private readonly data: Uint8Array,
     private readonly ctx: LoadContext,
   ) {}
+
+  /** The bytes read so far: after load(), where the next pickle of a stream starts. */
+  get position(): number {
+    return this.pos;
+  }
 
   private need(n: number): void {
     if (!Number.isSafeInteger(n) || n < 0 || this.pos + n > this.data.length) throw new UnpicklingError('pickle data was truncated');
@@ -598,7 +606,7 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
   if (v instanceof PyGlobal) return v.value !== undefined && !(v.value instanceof StorageType) ? v.value : new PickledObject(v.path);
   if (v instanceof LoadedStorage) {
     seen.set(v.bytes, v.bytes); // returned as it is: torch.load must not free it
-    return v.bytes;
+    return v.byteLength < 0 ? v.bytes : v.bytes.narrow(0, v.byteOffset, v.byteLength);
   }
   return v;
 }
@@ -659,13 +667,18 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     const err = e instanceof TypeError ? new TypeError(`torch.load: ${file}: ${msg}`) : new Error(`torch.load: ${file}: ${msg}`);
     throw err;
   };
+  const head = typeof f === 'string' ? readHead(f) : f.subarray(0, LEGACY_MAGIC.length);
+  if (head && Buffer.from(head).equals(LEGACY_MAGIC)) {
+    try {
+      return loadLegacy(typeof f === 'string' ? readFileSync(f) : f, options.mapLocation ?? null, weightsOnly);
+    } catch (e) {
+      return fail(e);
+    }
+  }
   let reader: object;
   try {
     reader = zip.zipOpen(f);
   } catch (e) {
-    const head = typeof f === 'string' ? readHead(f) : f.subarray(0, LEGACY_MAGIC.length);
-    if (head && Buffer.from(head).equals(LEGACY_MAGIC))
-      fail(new Error('this file is in the legacy (pre-1.6, non-zip) torch.save format, which torchnode does not read; re-save it in Python with torch.save(obj, path)'));
     const why = (e as Error).message.replace(/^torch\.load: /, '').replace(/^\[enforce fail at [^\]]*\] \. /, '');
     if (/open file failed|errno/.test(why)) return fail(new Error(why));
     if (/Attempted to read a PyTorch file with version/.test(why)) return fail(new Error(`unsupported file format version: ${why}`));
@@ -708,6 +721,113 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
   } finally {
     zip.zipClose(reader);
   }
+}
+
+// torch.save's legacy format (before PyTorch 1.6, `_use_new_zipfile_serialization=False`): pickles one
+// after another (the magic number, the protocol version, sys_info, the object, the storage keys), then
+// each storage's bytes in the keys' order, each after its element count as an int64.
+const LEGACY_MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
+const LEGACY_PROTOCOL_VERSION = 1001;
+
+function loadLegacy(data: Uint8Array, mapLocation: MapLocation | null, weightsOnly: boolean): unknown {
+  let pos = 0;
+  const plain: LoadContext = { weightsOnly: true, storage: () => { throw new UnpicklingError('a persistent id outside the object pickle'); } };
+  const next = (ctx: LoadContext): unknown => {
+    const u = new Unpickler(data.subarray(pos), ctx);
+    const value = u.load();
+    pos += u.position;
+    return value;
+  };
+  const magic = next(plain);
+  if (BigInt(magic as bigint) !== LEGACY_MAGIC_NUMBER) throw new UnpicklingError('Invalid magic number; corrupt file?');
+  const protocol = next(plain);
+  if (protocol !== LEGACY_PROTOCOL_VERSION) throw new UnpicklingError(`Invalid protocol version: ${String(protocol)}`);
+  const sysInfo = next(plain);
+  const littleEndian = sysInfo instanceof PyDict ? [...sysInfo.entries.values()].find(([k]) => k === 'little_endian')?.[1] : undefined;
+  if (littleEndian === false) throw new Error("byteorder 'big' is not supported (little-endian files only)");
+  const objectStart = pos;
+  // Storages are allocated as the object pickle names them, filled from the data that follows it.
+  const roots = new Map<string, { bytes: Tensor; dtype: DType; location: string }>();
+  const views = new Map<string, LoadedStorage>();
+  const storageOf = (resolve: (key: string) => Tensor) => (pid: unknown): LoadedStorage => {
+    const items = asItems(pid, 'persistent id');
+    if (items[0] === 'module') throw new UnpicklingError('a pickled nn.Module class (torch.save(model)) cannot be loaded: save model.state_dict() instead');
+    if (items[0] !== 'storage') throw new UnpicklingError(`Unknown saved id type: ${String(items[0])}`);
+    const [, type, rootKey, location, numel, viewMetadata] = items;
+    if (!(type instanceof StorageType)) throw new UnpicklingError(`persistent id: expected a storage type, got ${pyType(type)}`);
+    if (typeof rootKey !== 'string' || typeof location !== 'string') throw new UnpicklingError('persistent id: bad storage key or location');
+    if (type.dtype.code < 0) throw new UnpicklingError(`dtype torch.${type.dtype.name} does not exist in this libtorch`);
+    if (!roots.has(rootKey)) {
+      const nbytes = asInt(numel, 'storage size') * type.dtype.itemsize;
+      if (nbytes < 0 || nbytes > data.length) throw new UnpicklingError(`storage ${rootKey}: ${String(numel)} elements, more than the file holds`);
+      roots.set(rootKey, { bytes: aten('empty', [[nbytes], { dtype: uint8 }]) as Tensor, dtype: type.dtype, location });
+    }
+    const bytes = resolve(rootKey);
+    if (viewMetadata === null || viewMetadata === undefined) return new LoadedStorage(bytes, type.dtype);
+    const [viewKey, offset, size] = asItems(viewMetadata, 'storage view');
+    if (typeof viewKey !== 'string') throw new UnpicklingError('persistent id: bad storage view key');
+    let view = views.get(viewKey);
+    if (!view) {
+      const byteOffset = asInt(offset, 'storage view offset') * type.dtype.itemsize, byteLength = asInt(size, 'storage view size') * type.dtype.itemsize;
+      if (byteOffset < 0 || byteLength < 0 || byteOffset + byteLength > bytes.numel()) throw new UnpicklingError('a storage view outside its storage');
+      view = new LoadedStorage(bytes, type.dtype, byteOffset, byteLength);
+      views.set(viewKey, view);
+    }
+    return view;
+  };
+  const cpu = (key: string): Tensor => roots.get(key)!.bytes;
+  let result = next({ weightsOnly, storage: storageOf(cpu) });
+  const keys = next(plain);
+  if (!Array.isArray(keys)) throw new UnpicklingError(`the storage keys: expected a list, got ${pyType(keys)}`);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (const key of keys) {
+    const root = typeof key === 'string' ? roots.get(key) : undefined;
+    if (root === undefined) throw new UnpicklingError(`storage ${String(key)} is not used by the object`);
+    if (pos + 8 > data.length) throw new UnpicklingError('the storage data was truncated');
+    const count = view.getBigInt64(pos, true);
+    const nbytes = root.bytes.numel();
+    if (count * BigInt(root.dtype.itemsize) !== BigInt(nbytes)) throw new UnpicklingError(`storage ${key}: ${count} elements in the data, ${nbytes / root.dtype.itemsize} in the object`);
+    pos += 8;
+    if (pos + nbytes > data.length) throw new UnpicklingError('the storage data was truncated');
+    if (nbytes > 0) {
+      const src = frombuffer(data.buffer as ArrayBuffer, { dtype: uint8, count: nbytes, offset: data.byteOffset + pos });
+      root.bytes.copy_(src);
+      src.dispose();
+    }
+    pos += nbytes;
+  }
+  // mapLocation to another device: the storages move, and the object is built again over them.
+  const moved = new Map<string, Tensor>();
+  for (const [key, root] of roots) {
+    const target = targetFor(mapLocation, root.location, root.bytes);
+    const bytes = moveStorage(root.bytes, target);
+    if (bytes !== root.bytes) moved.set(key, bytes);
+  }
+  const seen = new Map<unknown, unknown>();
+  try {
+    if (moved.size > 0) {
+      disposeTensors(result);
+      views.clear();
+      pos = objectStart;
+      result = next({ weightsOnly, storage: storageOf((key) => moved.get(key) ?? cpu(key)) });
+    }
+    return toJs(result, seen);
+  } finally {
+    for (const [key, root] of roots) {
+      if (!seen.has(root.bytes)) root.bytes.dispose();
+      const m = moved.get(key);
+      if (m !== undefined && !seen.has(m)) m.dispose();
+    }
+  }
+}
+
+/** Frees the tensors of a half-built object (an unpickled value before toJs). */
+function disposeTensors(v: unknown, visited = new Set<unknown>()): void {
+  if (v === null || typeof v !== 'object' || visited.has(v)) return;
+  visited.add(v);
+  if (isTensor(v)) return v.dispose();
+  const children = v instanceof PyTuple ? v.items : v instanceof PyDict ? [...v.entries.values()].flat() : Array.isArray(v) ? v : [];
+  for (const c of children) disposeTensors(c, visited);
 }
 
 function readHead(path: string): Uint8Array | null {

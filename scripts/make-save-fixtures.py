@@ -1,6 +1,7 @@
 # Writes torch.save files from Python and the expected values as JSON -> test/fixtures/save/.
 #   .venv/bin/python scripts/make-save-fixtures.py                 (torch 2.13: *.pt)
 #   python3 scripts/make-save-fixtures.py --suffix _113            (another torch, e.g. Debian's 1.13)
+#   .venv/bin/python scripts/make-save-fixtures.py --legacy        (the pre-1.6 format: *_legacy.pt)
 # Expected values describe each object: tensors with dtype/shape/stride/offset/values and which
 # storage they share (storage index in order of first appearance), other values as JSON tags.
 import argparse
@@ -130,9 +131,29 @@ def cases():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--suffix', default='')
+    ap.add_argument('--legacy', action='store_true', help="write the cases in torch.save's legacy (non-zip) format")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     expected = {}
+    if args.legacy:
+        # The dtypes case holds dtypes newer than the format: the classic ones get a case of their own.
+        classic = {name: t for name, t in dict(cases())['dtypes'].items()
+                   if name in ('bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32',
+                               'float64', 'complex64', 'complex128', 'int64_big', 'empty', 'scalar')}
+        for name, obj in [*cases(), ('classic_dtypes', classic)]:
+            path = os.path.join(OUT, f'{name}_legacy.pt')
+            try:
+                torch.save(obj, path, _use_new_zipfile_serialization=False)
+                expected[name] = describe(torch.load(path), {})
+            except Exception as e:  # dtypes newer than the format (torch saves them, then cannot read them back)
+                print(f'{name}: no legacy file ({type(e).__name__}: {e})')
+                if os.path.exists(path):
+                    os.remove(path)
+        with open(os.path.join(OUT, 'expected_legacy.json'), 'w') as f:
+            json.dump({'torch': torch.__version__, 'cases': expected}, f)
+            f.write('\n')
+        print(f'wrote {len(expected)} legacy cases to {OUT}')
+        return
     for name, obj in cases():
         path = os.path.join(OUT, f'{name}{args.suffix}.pt')
         torch.save(obj, path)

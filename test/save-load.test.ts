@@ -19,6 +19,7 @@ interface Expected {
 }
 const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as Expected;
 const expected113 = JSON.parse(readFileSync(new URL('expected_113.json', dir), 'utf8')) as Expected;
+const expectedLegacy = JSON.parse(readFileSync(new URL('expected_legacy.json', dir), 'utf8')) as Expected;
 const tmp = mkdtempSync(join(tmpdir(), 'torchnode-save-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -34,6 +35,19 @@ describe('torch.load reads files written by Python torch.save', () => {
       }
     });
   }
+
+  it('loads the legacy (pre-1.6, non-zip) format as Python 2.13 loads it back', () => {
+    expect(Object.keys(expectedLegacy.cases)).toEqual(expect.arrayContaining(['classic_dtypes', 'views', 'state_dict', 'sgd', 'nested', 'parameter']));
+    for (const [name, want] of Object.entries(expectedLegacy.cases)) {
+      const got = torch.load(fixture(`${name}_legacy.pt`));
+      expect(describeJs(got, new Map()), `legacy ${name}`).toEqual(asJs(want));
+      expect(describeJs(torch.load(readFileSync(fixture(`${name}_legacy.pt`))), new Map()), `legacy ${name} from a Buffer`).toEqual(asJs(want));
+    }
+    const v = torch.load(fixture('views_legacy.pt')) as Record<string, torch.Tensor>;
+    v.base!.add_(100);
+    expect(v.view!.tolist()).toEqual([[102, 103, 104], [105, 106, 107]]);
+    expect(storageKey(v.t!)).toBe(storageKey(v.base!));
+  });
 
   it('keeps views of one storage as views of one storage (writes through, as in Python)', () => {
     const v = torch.load(fixture('views.pt')) as Record<string, torch.Tensor>;
@@ -77,6 +91,17 @@ describe('mapLocation', () => {
     const seen: string[] = [];
     torch.load(fixture('views.pt'), { mapLocation: (s, loc) => (seen.push(`${loc}:${s.dtype.name}:${s.numel()}`), null) });
     expect(seen).toEqual(['cpu:uint8:48', 'cpu:uint8:8']);
+  });
+
+  it('moves a legacy file\'s storages to another device with their views (meta here), as a zip file\'s', () => {
+    for (const name of ['views.pt', 'views_legacy.pt']) {
+      const seen: string[] = [];
+      torch.load(fixture(name), { mapLocation: (s, loc) => (seen.push(`${loc}:${s.numel()}`), null) });
+      expect(seen, name).toEqual(['cpu:48', 'cpu:8']);
+      const v = torch.load(fixture(name), { mapLocation: 'meta' }) as Record<string, torch.Tensor>;
+      expect(Object.values(v).map((t) => String(t.device)), name).toEqual(['meta', 'meta', 'meta', 'meta', 'meta']);
+      expect([v.view!.shape, v.t!.stride(), v.strided!.storageOffset()], name).toEqual([[2, 3], [1, 4], 0]);
+    }
   });
 
   it('rejects a bad mapLocation', () => {
@@ -207,7 +232,10 @@ describe('damaged files', () => {
   it('name the file and say what is wrong', () => {
     expect(() => torch.load(join(tmp, 'missing.pt'))).toThrow(/torch\.load: .*missing\.pt: .*(No such file|open file failed)/);
     expect(() => torch.load(Buffer.from('hello world'))).toThrow(/torch\.load: <buffer>: not a PyTorch zip archive/);
-    expect(() => torch.load(fixture('legacy.pt'))).toThrow(/legacy\.pt: this file is in the legacy \(pre-1\.6, non-zip\) torch\.save format/);
+    // legacy.pt was written with storages tagged 'cuda:0' (see make-save-fixtures.py): as Python, it needs mapLocation here
+    expect(() => torch.load(fixture('legacy.pt'))).toThrow(/legacy\.pt: Attempting to deserialize object on a CUDA device \(cuda:0\)/);
+    expect((torch.load(fixture('legacy.pt'), { mapLocation: 'cpu' }) as { t: torch.Tensor }).t.tolist()).toEqual([0, 1, 2]);
+    expect(() => torch.load(Buffer.concat([readFileSync(fixture('state_dict_legacy.pt')).subarray(0, 40)]))).toThrow(/torch\.load: <buffer>: .*truncated/);
     expect(() => torch.load(fixture('bad_version.pt'))).toThrow(/bad_version\.pt: unsupported file format version: .*version 99/);
     expect(() => torch.load(42 as unknown as string)).toThrow(TypeError);
   });
@@ -225,7 +253,7 @@ describe('damaged files', () => {
           catch (e) { if (e instanceof Error && e.message.startsWith('torch.load: <buffer>: ')) stats.threw++; else stats.bad.push(String(e)); }
         }
       };
-      for (const name of ['state_dict.pt', 'dtypes.pt', 'sgd.pt', 'nested.pt', 'views_113.pt']) {
+      for (const name of ['state_dict.pt', 'dtypes.pt', 'sgd.pt', 'nested.pt', 'views_113.pt', 'state_dict_legacy.pt', 'views_legacy.pt']) {
         const data = readFileSync(dir + name);
         for (let n = 0; n < data.length; n += 7) attempt(data.subarray(0, n));
         for (let i = 0; i < 300; i++) {
