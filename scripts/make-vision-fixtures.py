@@ -28,6 +28,7 @@ for _op in ["nms", "qnms", "roi_align", "_roi_align_backward", "ps_roi_align", "
 import torchvision  # noqa: E402
 import torchvision.datasets as D  # noqa: E402
 import torchvision.transforms as T  # noqa: E402
+import torchvision.transforms.functional as TF  # noqa: E402
 from torchvision.transforms._presets import ImageClassification  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -323,6 +324,16 @@ CASES = {
     "auto_augment_batch_uint8": ("T.Compose([lambda x: torch.stack([x, x.flip(-1)]), T.AutoAugment(T.AutoAugmentPolicy.CIFAR10)])", "rgb", 3, 8),
     "preset_image_classification": ("ImageClassification(crop_size=8, resize_size=10)", "rgb", 0, 1),
     "preset_image_classification_bicubic": ("ImageClassification(crop_size=9, resize_size=14, interpolation=T.InterpolationMode.BICUBIC, mean=(0.5, 0.4, 0.3), std=(0.1, 0.2, 0.3))", "tall", 0, 1),
+    # functional calls with Python's keyword arguments (torchnode: a trailing options object)
+    "f_adjust_gamma": ("lambda x: TF.adjust_gamma(x, 0.5, gain=1.2)", "rgb", 0, 1),
+    "f_adjust_gamma_float": ("lambda x: TF.adjust_gamma(x, 2.2)", "rgbf", 0, 1),
+    "f_resize_keywords": ("lambda x: TF.resize(x, [7], interpolation=T.InterpolationMode.BICUBIC, antialias=False)", "rgb", 0, 1),
+    "f_rotate_keywords": ("lambda x: TF.rotate(x, 30.0, expand=True, fill=[1.0, 2.0, 3.0])", "rgb", 0, 1),
+    "f_affine_keywords": ("lambda x: TF.affine(x, angle=10.0, translate=[1, 2], scale=1.1, shear=[5.0, 0.0], interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 0, 1),
+    "f_adjust_brightness_keywords": ("lambda x: TF.adjust_brightness(x, brightness_factor=1.3)", "rgb", 0, 1),
+    "f_normalize_keywords": ("lambda x: TF.normalize(x, mean=[0.5, 0.4, 0.3], std=[0.2, 0.25, 0.3])", "rgbf", 0, 1),
+    "f_pad_keywords": ("lambda x: TF.pad(x, [1, 2], padding_mode='reflect')", "rgb", 0, 1),
+    "f_gaussian_blur_keywords": ("lambda x: TF.gaussian_blur(x, kernel_size=[3, 5], sigma=[0.8, 1.5])", "rgb", 0, 1),
     "random_perspective": ("T.RandomPerspective()", "rgb", 0, 4),
     "random_perspective_opts": ("T.RandomPerspective(distortion_scale=0.8, p=1.0, interpolation=T.InterpolationMode.NEAREST, fill=[5, 6, 7])", "rgb", 1, 3),
     "random_perspective_float": ("T.RandomPerspective(0.3, p=0.9, fill=0.25)", "rgbf", 2, 3),
@@ -343,6 +354,7 @@ CASES = {
 # Cases torchvision runs on tensors only (a PIL image raises there; a vision.Image throws here).
 TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical", "augmix_batch_uint8", "auto_augment_batch_uint8",
                      "preset_image_classification", "preset_image_classification_bicubic"}
+TENSOR_ONLY_CASES |= {name for name in CASES if name.startswith("f_")}
 
 
 # Cases where a vision.Image follows torchvision's PIL path (PIL's exact integer formulas), not the tensor path.

@@ -7,6 +7,7 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { isTensor } from '../../tensor.js';
 import { describe } from '../../options.js';
+import { bind, REQUIRED, signature, type PyArgsWith } from '../../nn/functional/_signature.js';
 import { Image, type ImageMode } from '../image.js';
 
 /** An image as transforms take it: a vision.Image or a tensor (..., C, H, W). */
@@ -17,6 +18,33 @@ export type InterpolationMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicu
 export const InterpolationMode = { NEAREST: 'nearest', NEAREST_EXACT: 'nearest-exact', BILINEAR: 'bilinear', BICUBIC: 'bicubic' } as const;
 
 const F = () => torch.nn.functional;
+
+// Python's signatures after the image: positionals in torchvision's order, or keywords in a trailing options object.
+const TO_PIL_IMAGE_ARGS = signature('toPILImage', { mode: undefined });
+const CONVERT_IMAGE_DTYPE_ARGS = signature('convertImageDtype', { dtype: null });
+const NORMALIZE_ARGS = signature('normalize', { mean: REQUIRED, std: REQUIRED, inplace: false });
+const PAD_ARGS = signature('pad', { padding: REQUIRED, fill: 0, paddingMode: 'constant' });
+const CROP_ARGS = signature('crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED });
+const CENTER_CROP_ARGS = signature('centerCrop', { outputSize: REQUIRED });
+const RESIZE_ARGS = signature('resize', { size: REQUIRED, interpolation: 'bilinear', maxSize: null, antialias: true });
+const RESIZED_CROP_ARGS = signature('resizedCrop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED, size: REQUIRED, interpolation: 'bilinear', antialias: true });
+const ROTATE_ARGS = signature('rotate', { angle: REQUIRED, interpolation: 'nearest', expand: false, center: null, fill: null });
+const AFFINE_ARGS = signature('affine', { angle: REQUIRED, translate: REQUIRED, scale: REQUIRED, shear: REQUIRED, interpolation: 'nearest', fill: null, center: null });
+const PERSPECTIVE_ARGS = signature('perspective', { startpoints: REQUIRED, endpoints: REQUIRED, interpolation: 'bilinear', fill: null });
+const ELASTIC_TRANSFORM_ARGS = signature('elasticTransform', { displacement: REQUIRED, interpolation: 'bilinear', fill: null });
+const RGB_TO_GRAYSCALE_ARGS = signature('rgbToGrayscale', { numOutputChannels: 1 });
+const ADJUST_BRIGHTNESS_ARGS = signature('adjustBrightness', { brightnessFactor: REQUIRED });
+const ADJUST_CONTRAST_ARGS = signature('adjustContrast', { contrastFactor: REQUIRED });
+const ADJUST_SATURATION_ARGS = signature('adjustSaturation', { saturationFactor: REQUIRED });
+const ADJUST_GAMMA_ARGS = signature('adjustGamma', { gamma: REQUIRED, gain: 1 });
+const ADJUST_HUE_ARGS = signature('adjustHue', { hueFactor: REQUIRED });
+const POSTERIZE_ARGS = signature('posterize', { bits: REQUIRED });
+const SOLARIZE_ARGS = signature('solarize', { threshold: REQUIRED });
+const ADJUST_SHARPNESS_ARGS = signature('adjustSharpness', { sharpnessFactor: REQUIRED });
+const GAUSSIAN_BLUR_ARGS = signature('gaussianBlur', { kernelSize: REQUIRED, sigma: null });
+const ERASE_ARGS = signature('erase', { i: REQUIRED, j: REQUIRED, h: REQUIRED, w: REQUIRED, v: REQUIRED, inplace: false });
+const FIVE_CROP_ARGS = signature('fiveCrop', { size: REQUIRED });
+const TEN_CROP_ARGS = signature('tenCrop', { size: REQUIRED, verticalFlip: false });
 
 // ---------------------------------------------------------------------------------------------
 // Image <-> tensor
@@ -73,7 +101,10 @@ export function toTensor(pic: Image): Tensor {
 }
 
 /** torchvision's to_pil_image for (C, H, W) or (H, W) tensors: floats are scaled by 255 and cast. */
-export function toPILImage(pic: Tensor, mode?: ImageMode): Image {
+export function toPILImage(pic: Tensor, mode?: ImageMode | null): Image;
+export function toPILImage(pic: Tensor, ...args: PyArgsWith<[mode: ImageMode | null], { mode?: ImageMode | null }>): Image;
+export function toPILImage(pic: Tensor, ...args: unknown[]): Image {
+  const [mode] = bind(TO_PIL_IMAGE_ARGS, args) as [mode: ImageMode | null | undefined];
   if (!isTensor(pic)) throw new TypeError(`toPILImage: pic should be a Tensor, got ${describe(pic)}`);
   if (pic.dim() !== 2 && pic.dim() !== 3) throw new RangeError(`toPILImage: pic should be 2 or 3 dimensional, got ${pic.dim()} dimensions`);
   return torch.tidy(() => {
@@ -84,7 +115,7 @@ export function toPILImage(pic: Tensor, mode?: ImageMode): Image {
     else if (t.dtype !== torch.uint8) throw new TypeError(`toPILImage: expected a uint8 or floating point tensor, got ${String(t.dtype)}`);
     const data = t.permute(1, 2, 0).contiguous().toTypedArray() as Uint8Array;
     const img = new Image(t.size(2), t.size(1), c === 1 ? 'L' : 'RGB', data);
-    return mode === undefined || mode === img.mode ? img : img.convert(mode);
+    return mode == null || mode === img.mode ? img : img.convert(mode);
   });
 }
 
@@ -125,7 +156,11 @@ const FLOAT_DTYPES: readonly torch.dtype[] = [torch.float16, torch.bfloat16, tor
  * torchvision's convert_image_dtype: floats in [0, 1] to integers by (max + 1 - 1e-3) and back by
  * max; integer to integer by a power-of-two factor (floor division down, multiplication up).
  */
-export function convertImageDtype(image: Tensor, dtype: torch.dtype = torch.float32): Tensor {
+export function convertImageDtype(image: Tensor, dtype?: torch.dtype): Tensor;
+export function convertImageDtype(image: Tensor, ...args: PyArgsWith<[dtype: torch.dtype], { dtype?: torch.dtype }>): Tensor;
+export function convertImageDtype(image: Tensor, ...args: unknown[]): Tensor {
+  let [dtype] = bind(CONVERT_IMAGE_DTYPE_ARGS, args) as [dtype: torch.dtype];
+  dtype ??= torch.float32;
   if (!isTensor(image)) throw new TypeError('convertImageDtype: Input img should be Tensor Image');
   if (image.dtype === dtype) return image;
   const toFloat = FLOAT_DTYPES.includes(dtype);
@@ -168,7 +203,10 @@ function castSqueezeOut(img: Tensor, cast: boolean, squeeze: boolean, outDtype: 
 // Normalize, flips, crops, pad
 
 /** torchvision's normalize: (tensor - mean) / std per channel, of a float tensor (..., C, H, W). */
-export function normalize(tensor: Tensor, mean: readonly number[] | number, std: readonly number[] | number, inplace = false): Tensor {
+export function normalize(tensor: Tensor, mean: readonly number[] | number, std: readonly number[] | number, inplace?: boolean): Tensor;
+export function normalize(tensor: Tensor, ...args: PyArgsWith<[mean: readonly number[] | number, std: readonly number[] | number, inplace: boolean], { mean?: readonly number[] | number; std?: readonly number[] | number; inplace?: boolean }>): Tensor;
+export function normalize(tensor: Tensor, ...args: unknown[]): Tensor {
+  const [mean, std, inplace] = bind(NORMALIZE_ARGS, args) as [mean: readonly number[] | number, std: readonly number[] | number, inplace: boolean];
   if (!isTensor(tensor)) throw new TypeError(`normalize: img should be a Tensor, got ${describe(tensor)}`);
   if (!tensor.isFloatingPoint()) throw new TypeError(`normalize: Input tensor should be a float tensor. Got ${String(tensor.dtype)}.`);
   if (tensor.dim() < 3) throw new RangeError(`normalize: Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${tensor.shape.join(', ')}]`);
@@ -261,7 +299,10 @@ function parsePadding(padding: number | readonly number[], fn: string): [number,
 }
 
 /** torchvision's pad: padding is left/top/right/bottom as torchvision spells it (1, 2 or 4 numbers). */
-export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill: number = 0, paddingMode: PaddingMode = 'constant'): T {
+export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill?: number, paddingMode?: PaddingMode): T;
+export function pad<T extends ImageLike>(img: T, ...args: PyArgsWith<[padding: number | readonly number[], fill: number, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: number; paddingMode?: PaddingMode }>): T;
+export function pad<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [padding, fill, paddingMode] = bind(PAD_ARGS, args) as [padding: number | readonly number[], fill: number, paddingMode: PaddingMode];
   const p = parsePadding(padding, 'pad');
   if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) {
     throw new RangeError('pad: Padding mode should be either constant, edge, reflect or symmetric');
@@ -312,7 +353,10 @@ function padImage(img: Image, [left, right, top, bottom]: number[], fill: number
 }
 
 /** torchvision's crop: rows top..top+height, columns left..left+width, zero-padded where outside. */
-export function crop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number): T {
+export function crop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number): T;
+export function crop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number], { top?: number; left?: number; height?: number; width?: number }>): T;
+export function crop<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [top, left, height, width] = bind(CROP_ARGS, args) as [top: number, left: number, height: number, width: number];
   checkImageLike(img, 'crop');
   for (const [name, v] of [['top', top], ['left', left], ['height', height], ['width', width]] as const) {
     if (!Number.isInteger(v)) throw new TypeError(`crop: ${name} must be an integer, got ${v}`);
@@ -352,7 +396,10 @@ export function setupSize(size: number | readonly number[], fn: string): [number
 }
 
 /** torchvision's center_crop (zero-padded when the crop is larger than the image). */
-export function centerCrop<T extends ImageLike>(img: T, outputSize: number | readonly number[]): T {
+export function centerCrop<T extends ImageLike>(img: T, outputSize: number | readonly number[]): T;
+export function centerCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[outputSize: number | readonly number[]], { outputSize?: number | readonly number[] }>): T;
+export function centerCrop<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [outputSize] = bind(CENTER_CROP_ARGS, args) as [outputSize: number | readonly number[]];
   const [ch, cw] = setupSize(outputSize, 'centerCrop');
   let [, h, w] = getDimensions(img);
   let image: ImageLike = img;
@@ -391,8 +438,10 @@ function checkInterpolation(mode: string, fn: string, allowed: readonly string[]
 }
 
 /** torchvision's resize (tensor path: F.interpolate, antialiased for bilinear/bicubic by default). */
-export function resize<T extends ImageLike>(img: T, size: number | readonly number[], interpolation: InterpolationMode = 'bilinear',
-  maxSize: number | null = null, antialias: boolean | null = true): T {
+export function resize<T extends ImageLike>(img: T, size: number | readonly number[], interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
+export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[], interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[]; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
+export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [size, interpolation, maxSize, antialias] = bind(RESIZE_ARGS, args) as [size: number | readonly number[], interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null];
   checkInterpolation(interpolation, 'resize');
   const sizeList = typeof size === 'number' ? [size] : [...size];
   if (sizeList.length !== 1 && sizeList.length !== 2) throw new RangeError(`resize: Size must be an int or a 1 or 2 element tuple/list, not a ${sizeList.length} element tuple/list`);
@@ -412,8 +461,10 @@ export function resize<T extends ImageLike>(img: T, size: number | readonly numb
 }
 
 /** torchvision's resized_crop: crop, then resize to `size`. */
-export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number,
-  size: number | readonly number[], interpolation: InterpolationMode = 'bilinear', antialias: boolean | null = true): T {
+export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationMode, antialias?: boolean | null): T;
+export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>): T;
+export function resizedCrop<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [top, left, height, width, size, interpolation, antialias] = bind(RESIZED_CROP_ARGS, args) as [top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null];
   return resize(crop(img, top, left, height, width), size, interpolation, null, antialias);
 }
 
@@ -484,8 +535,10 @@ function applyGridTransform(img: Tensor, grid: Tensor, mode: 'nearest' | 'biline
 }
 
 /** torchvision's rotate: counter-clockwise by `angle` degrees about the centre (or `center`). */
-export function rotate<T extends ImageLike>(img: T, angle: number, interpolation: InterpolationMode = 'nearest', expand = false,
-  center: readonly number[] | null = null, fill: number | readonly number[] | null = null): T {
+export function rotate<T extends ImageLike>(img: T, angle: number, interpolation?: InterpolationMode, expand?: boolean, center?: readonly number[] | null, fill?: number | readonly number[] | null): T;
+export function rotate<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: number | readonly number[] | null], { angle?: number; interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] | null }>): T;
+export function rotate<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [angle, interpolation, expand, center, fill] = bind(ROTATE_ARGS, args) as [angle: number, interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: number | readonly number[] | null];
   if (typeof angle !== 'number') throw new TypeError('rotate: Argument angle should be int or float');
   checkInterpolation(interpolation, 'rotate', ['nearest', 'bilinear']);
   if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new TypeError('rotate: Argument center should be a sequence of 2 numbers');
@@ -506,8 +559,10 @@ export function rotate<T extends ImageLike>(img: T, angle: number, interpolation
  * torchvision's affine (tensor path): rotation by `angle` degrees, translation in pixels, scale and
  * shear (degrees; one number shears x only) about the centre (or `center`), on the input's grid.
  */
-export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[],
-  interpolation: InterpolationMode = 'nearest', fill: number | readonly number[] | null = null, center: readonly number[] | null = null): T {
+export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation?: InterpolationMode, fill?: number | readonly number[] | null, center?: readonly number[] | null): T;
+export function affine<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null, center: readonly number[] | null], { angle?: number; translate?: readonly number[]; scale?: number; shear?: number | readonly number[]; interpolation?: InterpolationMode; fill?: number | readonly number[] | null; center?: readonly number[] | null }>): T;
+export function affine<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [angle, translate, scale, shear, interpolation, fill, center] = bind(AFFINE_ARGS, args) as [angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null, center: readonly number[] | null];
   const fn = 'affine';
   if (typeof angle !== 'number') throw new TypeError(`${fn}: Argument angle should be int or float`);
   if (!Array.isArray(translate)) throw new TypeError(`${fn}: Argument translate should be a sequence`);
@@ -564,8 +619,10 @@ function perspectiveGrid(coeffs: number[], ow: number, oh: number, dtype: torch.
 }
 
 /** torchvision's perspective: the projective map taking `startpoints` (4 corners [x, y]) to `endpoints`. */
-export function perspective<T extends ImageLike>(img: T, startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[],
-  interpolation: InterpolationMode = 'bilinear', fill: number | readonly number[] | null = null): T {
+export function perspective<T extends ImageLike>(img: T, startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation?: InterpolationMode, fill?: number | readonly number[] | null): T;
+export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationMode, fill: number | readonly number[] | null], { startpoints?: readonly (readonly number[])[]; endpoints?: readonly (readonly number[])[]; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }>): T;
+export function perspective<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [startpoints, endpoints, interpolation, fill] = bind(PERSPECTIVE_ARGS, args) as [startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationMode, fill: number | readonly number[] | null];
   const coeffs = perspectiveCoeffs(startpoints, endpoints);
   checkInterpolation(interpolation, 'perspective', ['nearest', 'bilinear']);
   const fillList = checkFill('perspective', img, fill);
@@ -588,7 +645,10 @@ function checkFill(fn: string, img: ImageLike, fill: number | readonly number[] 
  * torchvision's elastic_transform: samples the image at an identity grid plus `displacement`
  * (1 x H x W x 2, in grid units), in float32 as torchvision does.
  */
-export function elasticTransform<T extends ImageLike>(img: T, displacement: Tensor, interpolation: InterpolationMode = 'bilinear', fill: number | readonly number[] | null = null): T {
+export function elasticTransform<T extends ImageLike>(img: T, displacement: Tensor, interpolation?: InterpolationMode, fill?: number | readonly number[] | null): T;
+export function elasticTransform<T extends ImageLike>(img: T, ...args: PyArgsWith<[displacement: Tensor, interpolation: InterpolationMode, fill: number | readonly number[] | null], { displacement?: Tensor; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }>): T;
+export function elasticTransform<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [displacement, interpolation, fill] = bind(ELASTIC_TRANSFORM_ARGS, args) as [displacement: Tensor, interpolation: InterpolationMode, fill: number | readonly number[] | null];
   if (!isTensor(displacement)) throw new TypeError('elasticTransform: Argument displacement should be a Tensor');
   checkInterpolation(interpolation, 'elasticTransform', ['nearest', 'bilinear']);
   const [, h, w] = getDimensions(img);
@@ -631,7 +691,10 @@ function grayOf(t: Tensor): Tensor {
  * back to the dtype, i.e. truncated); an Image takes the PIL path (`convert('L')`, PIL's rounded luma),
  * which PIL does exactly, so Images give what torchvision gives for PIL images here.
  */
-export function rgbToGrayscale<T extends ImageLike>(img: T, numOutputChannels: 1 | 3 = 1): T {
+export function rgbToGrayscale<T extends ImageLike>(img: T, numOutputChannels?: 1 | 3): T;
+export function rgbToGrayscale<T extends ImageLike>(img: T, ...args: PyArgsWith<[numOutputChannels: 1 | 3], { numOutputChannels?: 1 | 3 }>): T;
+export function rgbToGrayscale<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [numOutputChannels] = bind(RGB_TO_GRAYSCALE_ARGS, args) as [numOutputChannels: 1 | 3];
   if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new RangeError('rgbToGrayscale: num_output_channels should be either 1 or 3');
   checkImageLike(img, 'rgbToGrayscale');
   if (img instanceof Image) {
@@ -651,13 +714,19 @@ function checkFactor(value: number, fn: string, name: string): void {
 }
 
 /** torchvision's adjust_brightness: blend with black. */
-export function adjustBrightness<T extends ImageLike>(img: T, brightnessFactor: number): T {
+export function adjustBrightness<T extends ImageLike>(img: T, brightnessFactor: number): T;
+export function adjustBrightness<T extends ImageLike>(img: T, ...args: PyArgsWith<[brightnessFactor: number], { brightnessFactor?: number }>): T;
+export function adjustBrightness<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [brightnessFactor] = bind(ADJUST_BRIGHTNESS_ARGS, args) as [brightnessFactor: number];
   checkFactor(brightnessFactor, 'adjustBrightness', 'brightness_factor');
   return onTensor(img, 'adjustBrightness', (t) => { checkChannels(t, 'adjustBrightness'); return blend(t, torch.zerosLike(t), brightnessFactor); }) as T;
 }
 
 /** torchvision's adjust_contrast: blend with the mean gray level. */
-export function adjustContrast<T extends ImageLike>(img: T, contrastFactor: number): T {
+export function adjustContrast<T extends ImageLike>(img: T, contrastFactor: number): T;
+export function adjustContrast<T extends ImageLike>(img: T, ...args: PyArgsWith<[contrastFactor: number], { contrastFactor?: number }>): T;
+export function adjustContrast<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [contrastFactor] = bind(ADJUST_CONTRAST_ARGS, args) as [contrastFactor: number];
   checkFactor(contrastFactor, 'adjustContrast', 'contrast_factor');
   return onTensor(img, 'adjustContrast', (t) => {
     const c = checkChannels(t, 'adjustContrast');
@@ -669,7 +738,10 @@ export function adjustContrast<T extends ImageLike>(img: T, contrastFactor: numb
 }
 
 /** torchvision's adjust_saturation: blend with the grayscale image. */
-export function adjustSaturation<T extends ImageLike>(img: T, saturationFactor: number): T {
+export function adjustSaturation<T extends ImageLike>(img: T, saturationFactor: number): T;
+export function adjustSaturation<T extends ImageLike>(img: T, ...args: PyArgsWith<[saturationFactor: number], { saturationFactor?: number }>): T;
+export function adjustSaturation<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [saturationFactor] = bind(ADJUST_SATURATION_ARGS, args) as [saturationFactor: number];
   checkFactor(saturationFactor, 'adjustSaturation', 'saturation_factor');
   return onTensor(img, 'adjustSaturation', (t) => (checkChannels(t, 'adjustSaturation') === 1 ? t : blend(t, grayOf(t), saturationFactor))) as T;
 }
@@ -707,8 +779,24 @@ function hsv2rgb(img: Tensor): Tensor {
   return torch.einsum('...ijk, ...xijk -> ...xjk', mask.to(img.dtype), a4);
 }
 
+/** torchvision's adjust_gamma: gain * img ** gamma on [0, 1] floats (integer images converted there and back). */
+export function adjustGamma<T extends ImageLike>(img: T, gamma: number, gain?: number): T;
+export function adjustGamma<T extends ImageLike>(img: T, ...args: PyArgsWith<[gamma: number, gain: number], { gamma?: number; gain?: number }>): T;
+export function adjustGamma<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [gamma, gain] = bind(ADJUST_GAMMA_ARGS, args) as [gamma: number, gain: number];
+  if (typeof gamma !== 'number' || !(gamma >= 0)) throw new RangeError('adjustGamma: Gamma should be a non-negative real number');
+  if (typeof gain !== 'number') throw new TypeError(`adjustGamma: gain must be a number, got ${describe(gain)}`);
+  return onTensor(img, 'adjustGamma', (t) => {
+    checkChannels(t, 'adjustGamma');
+    return torch.tidy(() => convertImageDtype((t.isFloatingPoint() ? t : convertImageDtype(t, torch.float32)).pow(gamma).mul(gain).clamp(0, 1), t.dtype));
+  }) as T;
+}
+
 /** torchvision's adjust_hue: shift the hue in HSV space by hueFactor (in [-0.5, 0.5]). */
-export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T {
+export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T;
+export function adjustHue<T extends ImageLike>(img: T, ...args: PyArgsWith<[hueFactor: number], { hueFactor?: number }>): T;
+export function adjustHue<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [hueFactor] = bind(ADJUST_HUE_ARGS, args) as [hueFactor: number];
   if (typeof hueFactor !== 'number' || !(hueFactor >= -0.5 && hueFactor <= 0.5)) throw new RangeError(`adjustHue: hue_factor (${hueFactor}) is not in [-0.5, 0.5].`);
   return onTensor(img, 'adjustHue', (t) => {
     if (checkChannels(t, 'adjustHue') === 1) return t;
@@ -732,7 +820,10 @@ export function invert<T extends ImageLike>(img: T): T {
 }
 
 /** torchvision's posterize: keeps the `bits` high bits of each uint8 channel value. */
-export function posterize<T extends ImageLike>(img: T, bits: number): T {
+export function posterize<T extends ImageLike>(img: T, bits: number): T;
+export function posterize<T extends ImageLike>(img: T, ...args: PyArgsWith<[bits: number], { bits?: number }>): T;
+export function posterize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [bits] = bind(POSTERIZE_ARGS, args) as [bits: number];
   if (!Number.isInteger(bits) || bits < 0 || bits > 8) throw new RangeError(`posterize: The number if bits should be between 0 and 8. Got ${bits}`);
   return onTensor(img, 'posterize', (t) => {
     checkColorImage(t, 'posterize');
@@ -742,7 +833,10 @@ export function posterize<T extends ImageLike>(img: T, bits: number): T {
 }
 
 /** torchvision's solarize: inverts the values at or above `threshold`. */
-export function solarize<T extends ImageLike>(img: T, threshold: number): T {
+export function solarize<T extends ImageLike>(img: T, threshold: number): T;
+export function solarize<T extends ImageLike>(img: T, ...args: PyArgsWith<[threshold: number], { threshold?: number }>): T;
+export function solarize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [threshold] = bind(SOLARIZE_ARGS, args) as [threshold: number];
   return onTensor(img, 'solarize', (t) => {
     checkColorImage(t, 'solarize');
     if (threshold > maxValue(t.dtype)) throw new TypeError('solarize: Threshold should be less than bound of img.');
@@ -751,7 +845,10 @@ export function solarize<T extends ImageLike>(img: T, threshold: number): T {
 }
 
 /** torchvision's adjust_sharpness: blends with a 3x3 smoothed image (edges kept); 0 blurs, 1 is the image, 2 sharpens. */
-export function adjustSharpness<T extends ImageLike>(img: T, sharpnessFactor: number): T {
+export function adjustSharpness<T extends ImageLike>(img: T, sharpnessFactor: number): T;
+export function adjustSharpness<T extends ImageLike>(img: T, ...args: PyArgsWith<[sharpnessFactor: number], { sharpnessFactor?: number }>): T;
+export function adjustSharpness<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [sharpnessFactor] = bind(ADJUST_SHARPNESS_ARGS, args) as [sharpnessFactor: number];
   checkFactor(sharpnessFactor, 'adjustSharpness', 'sharpness_factor');
   return onTensor(img, 'adjustSharpness', (t) => {
     checkChannels(t, 'adjustSharpness');
@@ -808,7 +905,10 @@ export function equalize<T extends ImageLike>(img: T): T {
 }
 
 /** torchvision's gaussian_blur: a separable Gaussian kernel (odd sizes [kx, ky]), reflect-padded. */
-export function gaussianBlur<T extends ImageLike>(img: T, kernelSize: number | readonly number[], sigma: number | readonly number[] | null = null): T {
+export function gaussianBlur<T extends ImageLike>(img: T, kernelSize: number | readonly number[], sigma?: number | readonly number[] | null): T;
+export function gaussianBlur<T extends ImageLike>(img: T, ...args: PyArgsWith<[kernelSize: number | readonly number[], sigma: number | readonly number[] | null], { kernelSize?: number | readonly number[]; sigma?: number | readonly number[] | null }>): T;
+export function gaussianBlur<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [kernelSize, sigma] = bind(GAUSSIAN_BLUR_ARGS, args) as [kernelSize: number | readonly number[], sigma: number | readonly number[] | null];
   const fn = 'gaussianBlur';
   const ks = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : Array.isArray(kernelSize) ? [...kernelSize] : null;
   if (ks === null) throw new TypeError(`${fn}: kernel_size should be int or a sequence of integers. Got ${describe(kernelSize)}`);
@@ -837,7 +937,10 @@ export function gaussianBlur<T extends ImageLike>(img: T, kernelSize: number | r
 }
 
 /** torchvision's erase: the (i, j) h x w box of a tensor image set to `v` (a copy unless inplace). */
-export function erase(img: Tensor, i: number, j: number, h: number, w: number, v: Tensor | number, inplace = false): Tensor {
+export function erase(img: Tensor, i: number, j: number, h: number, w: number, v: Tensor | number, inplace?: boolean): Tensor;
+export function erase(img: Tensor, ...args: PyArgsWith<[i: number, j: number, h: number, w: number, v: Tensor | number, inplace: boolean], { i?: number; j?: number; h?: number; w?: number; v?: Tensor | number; inplace?: boolean }>): Tensor;
+export function erase(img: Tensor, ...args: unknown[]): Tensor {
+  const [i, j, h, w, v, inplace] = bind(ERASE_ARGS, args) as [i: number, j: number, h: number, w: number, v: Tensor | number, inplace: boolean];
   if (!isTensor(img)) throw new TypeError(`erase: img should be Tensor Image. Got ${describe(img)}`);
   checkImageTensor(img, 'erase');
   const out = inplace ? img : img.clone();
@@ -848,7 +951,10 @@ export function erase(img: Tensor, i: number, j: number, h: number, w: number, v
 }
 
 /** torchvision's five_crop: the four corners and the centre, each `size` (h, w). */
-export function fiveCrop<T extends ImageLike>(img: T, size: number | readonly number[]): [T, T, T, T, T] {
+export function fiveCrop<T extends ImageLike>(img: T, size: number | readonly number[]): [T, T, T, T, T];
+export function fiveCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[]], { size?: number | readonly number[] }>): [T, T, T, T, T];
+export function fiveCrop<T extends ImageLike>(img: T, ...args: unknown[]): [T, T, T, T, T] {
+  const [size] = bind(FIVE_CROP_ARGS, args) as [size: number | readonly number[]];
   const [ch, cw] = setupSize(size, 'fiveCrop');
   const [, h, w] = getDimensions(img);
   if (cw > w || ch > h) throw new RangeError(`fiveCrop: Requested crop size (${ch}, ${cw}) is bigger than input size (${h}, ${w})`);
@@ -856,7 +962,10 @@ export function fiveCrop<T extends ImageLike>(img: T, size: number | readonly nu
 }
 
 /** torchvision's ten_crop: fiveCrop of the image and of its horizontal (or vertical) flip. */
-export function tenCrop<T extends ImageLike>(img: T, size: number | readonly number[], verticalFlip = false): [T, T, T, T, T, T, T, T, T, T] {
+export function tenCrop<T extends ImageLike>(img: T, size: number | readonly number[], verticalFlip?: boolean): [T, T, T, T, T, T, T, T, T, T];
+export function tenCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[], verticalFlip: boolean], { size?: number | readonly number[]; verticalFlip?: boolean }>): [T, T, T, T, T, T, T, T, T, T];
+export function tenCrop<T extends ImageLike>(img: T, ...args: unknown[]): [T, T, T, T, T, T, T, T, T, T] {
+  const [size, verticalFlip] = bind(TEN_CROP_ARGS, args) as [size: number | readonly number[], verticalFlip: boolean];
   const first = fiveCrop(img, size);
   return [...first, ...fiveCrop(verticalFlip ? vflip(img) : hflip(img), size)] as [T, T, T, T, T, T, T, T, T, T];
 }
