@@ -423,6 +423,29 @@ def loader_fixture():
         return out
 
 
+def utils_fixture():
+    """torchvision.utils.make_grid on seeded batches, and the pixels save_image writes (read back from its PNG)."""
+    from torchvision.utils import make_grid, save_image
+    g = torch.Generator().manual_seed(5)
+    batch = torch.rand(5, 3, 6, 7, generator=g)
+    gray = torch.rand(3, 1, 4, 4, generator=g) * 4 - 2
+    grids = {
+        "seed_list": make_grid([batch[0], batch[1], batch[2]], nrow=2, padding=5),
+        "default": make_grid(batch),
+        "normalize": make_grid(gray, normalize=True),
+        "normalize_range": make_grid(gray, nrow=2, normalize=True, value_range=(-1, 1), pad_value=0.5),
+        "scale_each": make_grid(gray, normalize=True, scale_each=True, padding=0),
+        "single": make_grid(batch[0]),
+        "single_gray_2d": make_grid(gray[0, 0]),
+        "uint8": make_grid((batch * 255).to(torch.uint8), nrow=3, pad_value=255),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "grid.png")
+        save_image(batch, path, nrow=3, padding=1)
+        saved = torch.from_numpy(np.array(Image.open(path)))
+    return {"batch": enc(batch), "gray": enc(gray), "grids": {k: enc(v) for k, v in grids.items()}, "saved": enc(saved)}
+
+
 def main():
     os.makedirs(DATA, exist_ok=True)
     datasets = {
@@ -435,6 +458,7 @@ def main():
     }
     write_json("vision-datasets.json", {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__}, **datasets})
     fixture = transforms_fixture()
+    fixture["utils"] = utils_fixture()
     write_json("vision-transforms.json", fixture)
     for c in fixture["cases"]:
         if "pilMaxAbsDiff" in c:

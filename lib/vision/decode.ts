@@ -1,5 +1,5 @@
-// Synchronous image decoding with sharp. sharp only decodes asynchronously, but Dataset.getItem is
-// synchronous (as Python's __getitem__), so one helper thread per JS thread runs sharp and the caller
+// Synchronous image decoding and encoding with sharp. sharp only works asynchronously, but Dataset.getItem
+// is synchronous (as Python's __getitem__), so one helper thread per JS thread runs sharp and the caller
 // blocks on Atomics.wait until the pixels come back through a MessagePort read with
 // receiveMessageOnPort (the pattern of synckit). Pixels cross without copying (transferred buffer).
 import { createRequire } from 'node:module';
@@ -27,10 +27,22 @@ try {
   loadError = 'the image library sharp could not be loaded: ' + String(e && e.message || e);
 }
 const { port } = workerData;
-port.on('message', async ({ input, flag }) => {
+port.on('message', async ({ input, flag, encode }) => {
   let reply;
   try {
     if (loadError !== null) throw new Error(loadError);
+    if (encode) {
+      // raw interleaved 8-bit pixels -> a file in encode.format, PIL's defaults where sharp's differ (JPEG quality 75)
+      const { width, height, channels, format } = encode;
+      let image = sharp(input, { raw: { width, height, channels } });
+      if (channels === 1) image = image.toColourspace('b-w'); // a grayscale file, as PIL writes mode 'L'
+      image = format === 'jpeg' ? image.jpeg({ quality: 75 }) : image.toFormat(format);
+      const data = await image.toBuffer();
+      port.postMessage({ ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      return;
+    }
     // ignoreIcc: PIL ignores embedded colour profiles, so sharp must not convert to sRGB either.
     const image = sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false });
     // sharp's raw output is sRGB (gray replicated to 3 channels); the file's own channel count says
@@ -69,24 +81,35 @@ function startHelper(): { worker: Worker; port: MessagePort } {
   return { worker, port: port1 };
 }
 
+/** One request to the helper thread, waited for: its reply, or an Error naming `what`. */
+function callHelper(message: Record<string, unknown>, what: string): { ok: boolean; message?: string; data?: Uint8Array } & Record<string, unknown> {
+  helper ??= startHelper();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  helper.port.postMessage({ ...message, flag });
+  const waited = Atomics.wait(flag, 0, 0, DECODE_TIMEOUT_MS);
+  const reply = receiveMessageOnPort(helper.port);
+  if (waited === 'timed-out' || reply === undefined) {
+    void helper.worker.terminate();
+    helper = null;
+    throw new Error(`${what} did not finish (the sharp helper thread is not answering)`);
+  }
+  return reply.message as { ok: boolean; message?: string; data?: Uint8Array } & Record<string, unknown>;
+}
+
 /**
  * Decodes an encoded image (JPEG, PNG, WebP, TIFF, GIF, ... whatever sharp reads) to 8-bit pixels,
  * synchronously. `source` names the file in error messages.
  */
 export function decodeImageSync(input: Uint8Array, source: string): DecodedPixels {
-  helper ??= startHelper();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
   // sharp wants a Buffer; copy so the caller's bytes are never transferred away.
-  const bytes = Buffer.from(input);
-  helper.port.postMessage({ input: bytes, flag });
-  const waited = Atomics.wait(flag, 0, 0, DECODE_TIMEOUT_MS);
-  const message = receiveMessageOnPort(helper.port);
-  if (waited === 'timed-out' || message === undefined) {
-    void helper.worker.terminate();
-    helper = null;
-    throw new Error(`decodeImage: decoding ${source} did not finish (the sharp helper thread is not answering)`);
-  }
-  const reply = message.message as DecodeReply;
+  const reply = callHelper({ input: Buffer.from(input) }, `decodeImage: decoding ${source}`) as DecodeReply;
   if (!reply.ok) throw new Error(`decodeImage: cannot decode image ${source}: ${reply.message}`);
   return { data: reply.data!, width: reply.width!, height: reply.height!, channels: reply.channels!, gray: reply.gray! };
+}
+
+/** Encodes interleaved 8-bit pixels (1, 3 or 4 channels) as a `format` file ('png', 'jpeg', 'webp', ...), synchronously. */
+export function encodeImageSync(pixels: Uint8Array, width: number, height: number, channels: number, format: string): Uint8Array {
+  const reply = callHelper({ input: Buffer.from(pixels), encode: { width, height, channels, format } }, `encodeImage: encoding ${format}`);
+  if (!reply.ok) throw new Error(`encodeImage: cannot encode a ${width}x${height} image as ${format}: ${reply.message}`);
+  return reply.data!;
 }

@@ -1,7 +1,8 @@
 // vision.Image: the small image type that stands where torchvision has a PIL image — what datasets
 // return and transforms receive before ToTensor. 8-bit pixels, interleaved (H, W, C) like PIL's memory.
-import { readFileSync } from 'node:fs';
-import { decodeImageSync } from './decode.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { decodeImageSync, encodeImageSync } from './decode.js';
 
 /** PIL's modes that this type holds: 8-bit grayscale ('L') and 8-bit RGB. */
 export type ImageMode = 'L' | 'RGB';
@@ -93,7 +94,35 @@ export class Image {
     return Image.decode(bytes, { mode: options.mode, source: path });
   }
 
+  /** The image encoded as a `format` file: 'png', 'jpeg' (quality 75, PIL's default), 'webp', 'tiff' or 'gif'. */
+  encode(format: string): Uint8Array {
+    return encodeImageSync(this.data, this.width, this.height, this.channels, imageFormat('Image.encode', format));
+  }
+
+  /** PIL's `Image.save(fp, format)`: the format from `format`, else from the file's extension. */
+  save(path: string, format: string | null = null): void {
+    const bytes = this.encode(format ?? formatOfPath('Image.save', path));
+    writeFileSync(path, bytes);
+  }
+
   toString(): string {
     return `<vision.Image mode=${this.mode} size=${this.width}x${this.height}>`;
   }
+}
+
+const FORMATS: Record<string, string> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', tif: 'tiff', tiff: 'tiff', gif: 'gif' };
+
+/** A format name sharp writes, from PIL's names ('PNG', 'JPEG', 'jpg', ...). */
+export function imageFormat(fn: string, format: string): string {
+  const f = typeof format === 'string' ? FORMATS[format.toLowerCase()] : undefined;
+  if (f === undefined) throw new RangeError(`${fn}: unknown image format ${JSON.stringify(format)} (png, jpeg, webp, tiff or gif)`);
+  return f;
+}
+
+/** The format a file name's extension says, as PIL picks it; an unknown extension is an error, as in PIL. */
+export function formatOfPath(fn: string, path: string): string {
+  if (typeof path !== 'string') throw new TypeError(`${fn}: expected a file path`);
+  const ext = extname(path).slice(1).toLowerCase();
+  if (FORMATS[ext] === undefined) throw new RangeError(`${fn}: unknown file extension: ${JSON.stringify(extname(path))} (give the format)`);
+  return FORMATS[ext];
 }
