@@ -155,6 +155,25 @@ describe("Python's module paths into torch.nn", () => {
     expect([nn.parameter.Parameter, nn.parameter.Buffer, nn.parameter.UninitializedParameter]).toEqual([nn.Parameter, nn.Buffer, nn.UninitializedParameter]);
     expect(nn.parameter.isLazy(new nn.UninitializedParameter())).toBe(true);
   });
+
+  it("torch.nn.modules.<file> holds Python's private base classes, so isinstance checks port as instanceof", () => {
+    const { batchnorm, instancenorm, conv, pooling, dropout, loss, activation } = nn.modules;
+    for (const m of [new nn.BatchNorm1d(2), new nn.BatchNorm2d(2), new nn.BatchNorm3d(2), new nn.SyncBatchNorm(2), new nn.LazyBatchNorm2d()])
+      expect(m, m.constructor.name).toBeInstanceOf(batchnorm._BatchNorm);
+    expect(new nn.InstanceNorm2d(2)).not.toBeInstanceOf(batchnorm._BatchNorm);
+    expect(new nn.InstanceNorm2d(2)).toBeInstanceOf(instancenorm._InstanceNorm);
+    expect(new nn.InstanceNorm2d(2)).toBeInstanceOf(batchnorm._NormBase);
+    expect(new nn.ConvTranspose2d(1, 1, 2)).toBeInstanceOf(conv._ConvTransposeNd);
+    expect(new nn.Conv2d(1, 1, 2)).toBeInstanceOf(conv._ConvNd);
+    expect(new nn.Conv2d(1, 1, 2)).not.toBeInstanceOf(conv._ConvTransposeNd);
+    expect([new nn.MaxPool2d(2), new nn.AvgPool1d(2), new nn.AdaptiveAvgPool2d(1), new nn.AdaptiveMaxPool1d(1), new nn.MaxUnpool2d(2), new nn.LPPool2d(2, 2)]
+      .map((m) => [m instanceof pooling._MaxPoolNd, m instanceof pooling._AvgPoolNd, m instanceof pooling._AdaptiveAvgPoolNd, m instanceof pooling._AdaptiveMaxPoolNd, m instanceof pooling._MaxUnpoolNd, m instanceof pooling._LPPoolNd]))
+      .toEqual([0, 1, 2, 3, 4, 5].map((k) => [0, 1, 2, 3, 4, 5].map((j) => j === k)));
+    expect(new nn.Dropout2d()).toBeInstanceOf(dropout._DropoutNd);
+    expect(new nn.CrossEntropyLoss()).toBeInstanceOf(loss._WeightedLoss);
+    expect(activation.MultiheadAttention).toBe(nn.MultiheadAttention);
+    expect(conv.Conv2d).toBe(nn.Conv2d);
+  });
 });
 
 describe('torch.utils.hooks.RemovableHandle', () => {

@@ -228,12 +228,9 @@ class ConvNet extends nn.Module {
   }
 }
 
-const isBatchNorm = (m: nn.Module): m is nn.BatchNorm2d =>
-  m instanceof nn.BatchNorm1d || m instanceof nn.BatchNorm2d || m instanceof nn.BatchNorm3d || m instanceof nn.SyncBatchNorm;
-
 /** Recursively replace all BN layers to SyncBN layer. */
 function convertBNtoSyncBN(module: nn.Module, processGroup: unknown = null): nn.Module {
-  if (isBatchNorm(module)) {
+  if (module instanceof nn.modules.batchnorm._BatchNorm) {
     const syncBn = new nn.SyncBatchNorm(module.numFeatures, module.eps, module.momentum, module.affine, module.trackRunningStats, processGroup);
     syncBn.running_mean = module.running_mean;
     syncBn.running_var = module.running_var;

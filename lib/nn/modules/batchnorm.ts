@@ -10,7 +10,7 @@ import type { Module } from '../module.js';
 import { lazyOptions, makeLazy, NormBase, parseNormArgs, type LazyNormArgs, type NormArgs, type NormOptions } from './_normbase.js';
 
 /** Python's _BatchNorm.forward: counts batches, picks the momentum, uses the buffers where PyTorch does. */
-abstract class BatchNormBase extends NormBase {
+export abstract class _BatchNorm extends NormBase {
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
     let factor = this.momentum ?? 0;
@@ -27,7 +27,7 @@ abstract class BatchNormBase extends NormBase {
 const dimError = (name: string, want: string, got: number): RangeError => new RangeError(`${name}: expected ${want} input (got ${got}D input)`);
 
 /** nn.BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *, bias=True): (N, C) or (N, C, L). */
-export class BatchNorm1d extends BatchNormBase {
+export class BatchNorm1d extends _BatchNorm {
   constructor(...args: NormArgs) { super(parseNormArgs(new.target.name, args, false, true)); }
   protected checkInputDim(input: Tensor): void {
     checkTensor('BatchNorm1d', input);
@@ -35,7 +35,7 @@ export class BatchNorm1d extends BatchNormBase {
   }
 }
 /** nn.BatchNorm2d(num_features, ...): (N, C, H, W). */
-export class BatchNorm2d extends BatchNormBase {
+export class BatchNorm2d extends _BatchNorm {
   constructor(...args: NormArgs) { super(parseNormArgs(new.target.name, args, false, true)); }
   protected checkInputDim(input: Tensor): void {
     checkTensor('BatchNorm2d', input);
@@ -43,7 +43,7 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 /** nn.BatchNorm3d(num_features, ...): (N, C, D, H, W). */
-export class BatchNorm3d extends BatchNormBase {
+export class BatchNorm3d extends _BatchNorm {
   constructor(...args: NormArgs) { super(parseNormArgs(new.target.name, args, false, true)); }
   protected checkInputDim(input: Tensor): void {
     checkTensor('BatchNorm3d', input);
@@ -84,7 +84,7 @@ export class LazyBatchNorm3d extends BatchNorm3d {
  * nn.SyncBatchNorm(num_features, eps, momentum, affine, track_running_stats, process_group=None, ...):
  * torchnode runs one process, where PyTorch's SyncBatchNorm needs no synchronisation and is batch norm.
  */
-export class SyncBatchNorm extends BatchNormBase {
+export class SyncBatchNorm extends _BatchNorm {
   processGroup: unknown;
   constructor(...args: Call<[number, number, number | null, boolean, boolean, unknown], NormOptions & { processGroup?: unknown }>) {
     const a = bindArgs('SyncBatchNorm', args, ['numFeatures', 'eps', 'momentum', 'affine', 'trackRunningStats', 'processGroup', 'device', 'dtype', 'bias']) as Record<string, unknown>;
@@ -101,7 +101,7 @@ export class SyncBatchNorm extends BatchNormBase {
   /** SyncBatchNorm.convert_sync_batchnorm(module, process_group=None): every BatchNorm*d in `module` becomes a SyncBatchNorm sharing its tensors. */
   static convertSyncBatchnorm(module: Module, processGroup: unknown = null): Module {
     let out = module;
-    if (module instanceof BatchNormBase) {
+    if (module instanceof _BatchNorm) {
       const sync = new SyncBatchNorm(module.numFeatures, module.eps, module.momentum, module.affine, module.trackRunningStats, processGroup, { bias: module.bias !== null });
       if (module.affine) {
         sync.weight = module.weight;

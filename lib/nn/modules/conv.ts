@@ -182,7 +182,7 @@ export class Conv3d extends ConvNd {
 }
 
 /** ConvTranspose1d/2d/3d: the gradient of a convolution, with outputPadding or an outputSize at call time. */
-abstract class ConvTransposeNd extends _ConvNd {
+export abstract class _ConvTransposeNd extends _ConvNd {
   constructor(n: number, name: string, args: unknown[]) {
     const [inChannels, outChannels, kernelSize, stride, padding, outputPadding, groups, bias, dilation, paddingMode, device, dtype] =
       bind(convSignature(name, convTransposeParams), args) as [number, number, IntOrList, IntOrList, IntOrList, IntOrList, number, boolean, IntOrList, string, unknown, unknown];
@@ -227,19 +227,19 @@ abstract class ConvTransposeNd extends _ConvNd {
 const FORWARD_SIGNATURE = signature('forward', { input: REQUIRED, outputSize: null });
 
 /** `nn.ConvTranspose1d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
-export class ConvTranspose1d extends ConvTransposeNd {
+export class ConvTranspose1d extends _ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(inChannels: number, outChannels: number, options: ConvTransposeOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(1, 'ConvTranspose1d', args); }
 }
 /** `nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
-export class ConvTranspose2d extends ConvTransposeNd {
+export class ConvTranspose2d extends _ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(inChannels: number, outChannels: number, options: ConvTransposeOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(2, 'ConvTranspose2d', args); }
 }
 /** `nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)`. */
-export class ConvTranspose3d extends ConvTransposeNd {
+export class ConvTranspose3d extends _ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, ...args: ConvTransposeArgs);
   constructor(inChannels: number, outChannels: number, options: ConvTransposeOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(3, 'ConvTranspose3d', args); }

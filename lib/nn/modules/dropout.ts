@@ -10,7 +10,7 @@ import { pyBool, pyFloat } from './_format.js';
 type DropoutArgs = Call<[number, boolean], { p?: number; inplace?: boolean }>;
 
 /** Python's _DropoutNd: p in [0, 1] and inplace. */
-abstract class DropoutNd extends Module {
+export abstract class _DropoutNd extends Module {
   p: number;
   inplace: boolean;
   constructor(args: unknown[]) {
@@ -28,7 +28,7 @@ abstract class DropoutNd extends Module {
 }
 
 /** nn.Dropout(p=0.5, inplace=False) */
-export class Dropout extends DropoutNd {
+export class Dropout extends _DropoutNd {
   constructor(...args: DropoutArgs) { super(args); }
   override forward(input: Tensor): Tensor {
     checkTensor('Dropout', input);
@@ -36,7 +36,7 @@ export class Dropout extends DropoutNd {
   }
 }
 /** nn.Dropout1d(p=0.5, inplace=False): zeroes whole channels of (N, C, L) or (C, L) inputs. */
-export class Dropout1d extends DropoutNd {
+export class Dropout1d extends _DropoutNd {
   constructor(...args: DropoutArgs) { super(args); }
   override forward(input: Tensor): Tensor {
     checkTensor('Dropout1d', input);
@@ -44,7 +44,7 @@ export class Dropout1d extends DropoutNd {
   }
 }
 /** nn.Dropout2d(p=0.5, inplace=False): zeroes whole channels of (N, C, H, W) inputs. */
-export class Dropout2d extends DropoutNd {
+export class Dropout2d extends _DropoutNd {
   constructor(...args: DropoutArgs) { super(args); }
   override forward(input: Tensor): Tensor {
     checkTensor('Dropout2d', input);
@@ -52,7 +52,7 @@ export class Dropout2d extends DropoutNd {
   }
 }
 /** nn.Dropout3d(p=0.5, inplace=False): zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) inputs. */
-export class Dropout3d extends DropoutNd {
+export class Dropout3d extends _DropoutNd {
   constructor(...args: DropoutArgs) { super(args); }
   override forward(input: Tensor): Tensor {
     checkTensor('Dropout3d', input);
@@ -60,7 +60,7 @@ export class Dropout3d extends DropoutNd {
   }
 }
 /** nn.AlphaDropout(p=0.5, inplace=False): keeps SELU's mean and variance (Python ignores inplace here too). */
-export class AlphaDropout extends DropoutNd {
+export class AlphaDropout extends _DropoutNd {
   constructor(...args: DropoutArgs) { super(args); }
   override forward(input: Tensor): Tensor {
     checkTensor('AlphaDropout', input);
@@ -68,7 +68,7 @@ export class AlphaDropout extends DropoutNd {
   }
 }
 /** nn.FeatureAlphaDropout(p=0.5, inplace=False): alpha dropout of whole channels. */
-export class FeatureAlphaDropout extends DropoutNd {
+export class FeatureAlphaDropout extends _DropoutNd {
   constructor(...args: DropoutArgs) { super(args); }
   override forward(input: Tensor): Tensor {
     checkTensor('FeatureAlphaDropout', input);

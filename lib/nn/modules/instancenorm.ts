@@ -8,7 +8,7 @@ import type { LoadMetadata } from '../module.js';
 import { lazyOptions, makeLazy, NormBase, parseNormArgs, type LazyNormArgs, type NormArgs } from './_normbase.js';
 
 /** Python's _InstanceNorm: the forward and the state-dict check shared by InstanceNorm1d/2d/3d. */
-abstract class InstanceNormBase extends NormBase {
+export abstract class _InstanceNorm extends NormBase {
   /** The input's dim count without a batch dim. */
   protected abstract readonly noBatchDim: number;
 
@@ -54,17 +54,17 @@ abstract class InstanceNormBase extends NormBase {
 }
 
 /** nn.InstanceNorm1d(num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, ...): (N, C, L) or (C, L). */
-export class InstanceNorm1d extends InstanceNormBase {
+export class InstanceNorm1d extends _InstanceNorm {
   protected readonly noBatchDim = 2;
   constructor(...args: NormArgs) { super(parseNormArgs(new.target.name, args, false, false)); }
 }
 /** nn.InstanceNorm2d(num_features, ...): (N, C, H, W) or (C, H, W). */
-export class InstanceNorm2d extends InstanceNormBase {
+export class InstanceNorm2d extends _InstanceNorm {
   protected readonly noBatchDim = 3;
   constructor(...args: NormArgs) { super(parseNormArgs(new.target.name, args, false, false)); }
 }
 /** nn.InstanceNorm3d(num_features, ...): (N, C, D, H, W) or (C, D, H, W). */
-export class InstanceNorm3d extends InstanceNormBase {
+export class InstanceNorm3d extends _InstanceNorm {
   protected readonly noBatchDim = 4;
   constructor(...args: NormArgs) { super(parseNormArgs(new.target.name, args, false, false)); }
 }

@@ -33,7 +33,7 @@ type AdaptiveMaxArgs = PyArgs<[returnIndices: boolean], { outputSize?: OptSize; 
 const MAX_POOL = { kernelSize: REQUIRED, stride: null, padding: 0, dilation: 1, returnIndices: false, ceilMode: false };
 
 /** torch.nn.modules.pooling._MaxPoolNd: kernelSize, stride (kernelSize when not given), padding, dilation as given. */
-abstract class MaxPoolNd extends Module {
+export abstract class _MaxPoolNd extends Module {
   kernelSize: Size;
   stride: Size;
   padding: Size;
@@ -62,21 +62,21 @@ const MAX_POOL1D = signature('MaxPool1d', MAX_POOL);
 const MAX_POOL2D = signature('MaxPool2d', MAX_POOL);
 const MAX_POOL3D = signature('MaxPool3d', MAX_POOL);
 /** `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
-export class MaxPool1d extends MaxPoolNd {
+export class MaxPool1d extends _MaxPoolNd {
   protected get pool() { return F.maxPool1d; }
   constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
   constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(MAX_POOL1D, args); }
 }
 /** `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
-export class MaxPool2d extends MaxPoolNd {
+export class MaxPool2d extends _MaxPoolNd {
   protected get pool() { return F.maxPool2d; }
   constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
   constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(MAX_POOL2D, args); }
 }
 /** `nn.MaxPool3d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
-export class MaxPool3d extends MaxPoolNd {
+export class MaxPool3d extends _MaxPoolNd {
   protected get pool() { return F.maxPool3d; }
   constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
   constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
@@ -89,7 +89,7 @@ const UNPOOL = { kernelSize: REQUIRED, stride: null, padding: 0 };
 const UNPOOL_FORWARD = signature('forward', { input: REQUIRED, indices: REQUIRED, outputSize: null });
 
 /** torch.nn.modules.pooling._MaxUnpoolNd: kernelSize, stride, padding expanded to n-tuples. */
-abstract class MaxUnpoolNd extends Module {
+export abstract class _MaxUnpoolNd extends Module {
   kernelSize: number[];
   stride: number[];
   padding: number[];
@@ -114,21 +114,21 @@ const UNPOOL1D = signature('MaxUnpool1d', UNPOOL);
 const UNPOOL2D = signature('MaxUnpool2d', UNPOOL);
 const UNPOOL3D = signature('MaxUnpool3d', UNPOOL);
 /** `nn.MaxUnpool1d(kernel_size, stride=None, padding=0)`. */
-export class MaxUnpool1d extends MaxUnpoolNd {
+export class MaxUnpool1d extends _MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool1d; }
   constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
   constructor(options: UnpoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(1, UNPOOL1D, args); }
 }
 /** `nn.MaxUnpool2d(kernel_size, stride=None, padding=0)`. */
-export class MaxUnpool2d extends MaxUnpoolNd {
+export class MaxUnpool2d extends _MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool2d; }
   constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
   constructor(options: UnpoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(2, UNPOOL2D, args); }
 }
 /** `nn.MaxUnpool3d(kernel_size, stride=None, padding=0)`. */
-export class MaxUnpool3d extends MaxUnpoolNd {
+export class MaxUnpool3d extends _MaxUnpoolNd {
   protected get unpool() { return F.maxUnpool3d; }
   constructor(kernelSize: IntOrList, ...args: UnpoolArgs);
   constructor(options: UnpoolOptions & { kernelSize: IntOrList });
@@ -137,8 +137,18 @@ export class MaxUnpool3d extends MaxUnpoolNd {
 
 // ---------------------------------------------------------------- average pooling
 
+/** torch.nn.modules.pooling._AvgPoolNd: what the average poolings share (their repr). */
+export abstract class _AvgPoolNd extends Module {
+  abstract kernelSize: Size;
+  abstract stride: Size;
+  abstract padding: Size;
+  override extraRepr(): string {
+    return `kernel_size=${pyStr(this.kernelSize)}, stride=${pyStr(this.stride)}, padding=${pyStr(this.padding)}`;
+  }
+}
+
 /** `nn.AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`: sizes as 1-tuples. */
-export class AvgPool1d extends Module {
+export class AvgPool1d extends _AvgPoolNd {
   kernelSize: number[];
   stride: number[];
   padding: number[];
@@ -158,15 +168,12 @@ export class AvgPool1d extends Module {
   override forward(input: Tensor): Tensor {
     return F.avgPool1d(input, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad);
   }
-  override extraRepr(): string {
-    return `kernel_size=${pyStr(this.kernelSize)}, stride=${pyStr(this.stride)}, padding=${pyStr(this.padding)}`;
-  }
 }
 const AVG_POOL1D = signature('AvgPool1d', { kernelSize: REQUIRED, stride: null, padding: 0, ceilMode: false, countIncludePad: true });
 const AVG_POOL = { kernelSize: REQUIRED, stride: null, padding: 0, ceilMode: false, countIncludePad: true, divisorOverride: null };
 
 /** AvgPool2d/3d: sizes kept as given, plus divisorOverride. */
-abstract class AvgPoolNd extends Module {
+abstract class AvgPool2dOr3d extends _AvgPoolNd {
   kernelSize: Size;
   stride: Size;
   padding: Size;
@@ -187,21 +194,18 @@ abstract class AvgPoolNd extends Module {
   override forward(input: Tensor): Tensor {
     return this.pool(input, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
   }
-  override extraRepr(): string {
-    return `kernel_size=${pyStr(this.kernelSize)}, stride=${pyStr(this.stride)}, padding=${pyStr(this.padding)}`;
-  }
 }
 const AVG_POOL2D = signature('AvgPool2d', AVG_POOL);
 const AVG_POOL3D = signature('AvgPool3d', AVG_POOL);
 /** `nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
-export class AvgPool2d extends AvgPoolNd {
+export class AvgPool2d extends AvgPool2dOr3d {
   protected get pool() { return F.avgPool2d; }
   constructor(kernelSize: IntOrList, ...args: AvgPoolArgs);
   constructor(options: AvgPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(AVG_POOL2D, args); }
 }
 /** `nn.AvgPool3d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
-export class AvgPool3d extends AvgPoolNd {
+export class AvgPool3d extends AvgPool2dOr3d {
   protected get pool() { return F.avgPool3d; }
   constructor(kernelSize: IntOrList, ...args: AvgPoolArgs);
   constructor(options: AvgPoolOptions & { kernelSize: IntOrList });
@@ -264,7 +268,7 @@ export class FractionalMaxPool3d extends FractionalMaxPoolNd {
 const LP_POOL = { normType: REQUIRED, kernelSize: REQUIRED, stride: null, ceilMode: false };
 
 /** LPPool1d/2d/3d: normType, kernelSize, stride (null: kernelSize) and ceilMode as given. */
-abstract class LPPoolNd extends Module {
+export abstract class _LPPoolNd extends Module {
   normType: number;
   kernelSize: Size;
   stride: Size | null;
@@ -285,21 +289,21 @@ const LP_POOL1D = signature('LPPool1d', LP_POOL);
 const LP_POOL2D = signature('LPPool2d', LP_POOL);
 const LP_POOL3D = signature('LPPool3d', LP_POOL);
 /** `nn.LPPool1d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
-export class LPPool1d extends LPPoolNd {
+export class LPPool1d extends _LPPoolNd {
   protected get pool() { return F.lpPool1d; }
   constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
   constructor(normType: number, options: LPPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(LP_POOL1D, args); }
 }
 /** `nn.LPPool2d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
-export class LPPool2d extends LPPoolNd {
+export class LPPool2d extends _LPPoolNd {
   protected get pool() { return F.lpPool2d; }
   constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
   constructor(normType: number, options: LPPoolOptions & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(LP_POOL2D, args); }
 }
 /** `nn.LPPool3d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
-export class LPPool3d extends LPPoolNd {
+export class LPPool3d extends _LPPoolNd {
   protected get pool() { return F.lpPool3d; }
   constructor(normType: number, kernelSize: IntOrList, ...args: LPPoolArgs);
   constructor(normType: number, options: LPPoolOptions & { kernelSize: IntOrList });
@@ -310,7 +314,7 @@ export class LPPool3d extends LPPoolNd {
 
 
 /** AdaptiveMaxPool1d/2d/3d: outputSize (null entries keep the input's size) and returnIndices. */
-abstract class AdaptiveMaxPoolNd extends Module {
+export abstract class _AdaptiveMaxPoolNd extends Module {
   outputSize: OptSize;
   returnIndices: boolean;
   protected constructor(sig: Signature, args: unknown[]) {
@@ -330,26 +334,26 @@ const ADAPTIVE_MAX1D = signature('AdaptiveMaxPool1d', ADAPTIVE_MAX);
 const ADAPTIVE_MAX2D = signature('AdaptiveMaxPool2d', ADAPTIVE_MAX);
 const ADAPTIVE_MAX3D = signature('AdaptiveMaxPool3d', ADAPTIVE_MAX);
 /** `nn.AdaptiveMaxPool1d(output_size, return_indices=False)`. */
-export class AdaptiveMaxPool1d extends AdaptiveMaxPoolNd {
+export class AdaptiveMaxPool1d extends _AdaptiveMaxPoolNd {
   protected get pool() { return F.adaptiveMaxPool1d; }
   constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX1D, args); }
 }
 /** `nn.AdaptiveMaxPool2d(output_size, return_indices=False)`. */
-export class AdaptiveMaxPool2d extends AdaptiveMaxPoolNd {
+export class AdaptiveMaxPool2d extends _AdaptiveMaxPoolNd {
   protected get pool() { return F.adaptiveMaxPool2d; }
   constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX2D, args); }
 }
 /** `nn.AdaptiveMaxPool3d(output_size, return_indices=False)`. */
-export class AdaptiveMaxPool3d extends AdaptiveMaxPoolNd {
+export class AdaptiveMaxPool3d extends _AdaptiveMaxPoolNd {
   protected get pool() { return F.adaptiveMaxPool3d; }
   constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX3D, args); }
 }
 
 /** AdaptiveAvgPool1d/2d/3d: outputSize (null entries keep the input's size). */
-abstract class AdaptiveAvgPoolNd extends Module {
+export abstract class _AdaptiveAvgPoolNd extends Module {
   outputSize: OptSize;
   protected constructor(sig: Signature, args: unknown[]) {
     super();
@@ -367,19 +371,19 @@ const ADAPTIVE_AVG1D = signature('AdaptiveAvgPool1d', { outputSize: REQUIRED });
 const ADAPTIVE_AVG2D = signature('AdaptiveAvgPool2d', { outputSize: REQUIRED });
 const ADAPTIVE_AVG3D = signature('AdaptiveAvgPool3d', { outputSize: REQUIRED });
 /** `nn.AdaptiveAvgPool1d(output_size)`. */
-export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd {
+export class AdaptiveAvgPool1d extends _AdaptiveAvgPoolNd {
   protected get pool() { return F.adaptiveAvgPool1d; }
   constructor(outputSize: OptSize);
   constructor(...args: unknown[]) { super(ADAPTIVE_AVG1D, args); }
 }
 /** `nn.AdaptiveAvgPool2d(output_size)`. */
-export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd {
+export class AdaptiveAvgPool2d extends _AdaptiveAvgPoolNd {
   protected get pool() { return F.adaptiveAvgPool2d; }
   constructor(outputSize: OptSize);
   constructor(...args: unknown[]) { super(ADAPTIVE_AVG2D, args); }
 }
 /** `nn.AdaptiveAvgPool3d(output_size)`. */
-export class AdaptiveAvgPool3d extends AdaptiveAvgPoolNd {
+export class AdaptiveAvgPool3d extends _AdaptiveAvgPoolNd {
   protected get pool() { return F.adaptiveAvgPool3d; }
   constructor(outputSize: OptSize);
   constructor(...args: unknown[]) { super(ADAPTIVE_AVG3D, args); }
