@@ -84,6 +84,7 @@ export { nested, type NestedTensorOptions } from './nested.js';
 export { save, load, markIntKeys, PickledObject, type LoadOptions, type MapLocation } from './serialize.js';
 export * as jit from './jit.js';
 export * as hub from './hub.js';
+export * as pyrandom from './pyrandom.js';
 export { aoti, _inductor, type AOTICompiledModel, type LoadPackageOptions } from './aoti.js';
 export { compile, compiler, _dynamo, OptimizedModule } from './compile.js';
 export type { CompileOptions } from './compile_options.js';

@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import pickle
+import random
 import shutil
 import struct
 import sys
@@ -334,6 +335,9 @@ CASES = {
     "f_normalize_keywords": ("lambda x: TF.normalize(x, mean=[0.5, 0.4, 0.3], std=[0.2, 0.25, 0.3])", "rgbf", 0, 1),
     "f_pad_keywords": ("lambda x: TF.pad(x, [1, 2], padding_mode='reflect')", "rgb", 0, 1),
     "f_gaussian_blur_keywords": ("lambda x: TF.gaussian_blur(x, kernel_size=[3, 5], sigma=[0.8, 1.5])", "rgb", 0, 1),
+    "random_choice": ("T.RandomChoice([T.RandomHorizontalFlip(p=1.0), T.RandomCrop(8), T.ColorJitter(brightness=0.5)])", "rgb", 3, 6),
+    "random_choice_p": ("T.RandomChoice([T.RandomVerticalFlip(p=1.0), T.RandomPosterize(2, p=1.0), T.RandomInvert(p=1.0)], p=[0.2, 0.3, 0.5])", "rgb", 4, 6),
+    "random_order": ("T.RandomOrder([T.RandomCrop(10), T.Pad(1), T.RandomRotation(20)])", "rgb", 5, 5),
     "random_perspective": ("T.RandomPerspective()", "rgb", 0, 4),
     "random_perspective_opts": ("T.RandomPerspective(distortion_scale=0.8, p=1.0, interpolation=T.InterpolationMode.NEAREST, fill=[5, 6, 7])", "rgb", 1, 3),
     "random_perspective_float": ("T.RandomPerspective(0.3, p=0.9, fill=0.25)", "rgbf", 2, 3),
@@ -370,6 +374,7 @@ def transforms_fixture():
     for name, (src, inp, seed, calls) in CASES.items():
         transform = eval(src)
         x = INPUTS[inp]
+        random.seed(seed)  # RandomChoice and RandomOrder draw from Python's random module
         torch.manual_seed(seed)
         outs = [enc(transform(x)) for _ in range(calls)]
         after = torch.rand(1).item()
@@ -379,6 +384,7 @@ def transforms_fixture():
         if name in TENSOR_ONLY_CASES:
             case["tensorOnly"] = True
         elif x.dtype == torch.uint8 and name not in ("normalize", "normalize_batch", "normalize_one"):
+            random.seed(seed)
             torch.manual_seed(seed)
             pil_outs = [T.PILToTensor()(transform(pil_of(x))) for _ in range(calls)]
             diffs = [int((p.int() - torch.tensor(o["data"]).view(o["shape"]).int()).abs().max()) if list(p.shape) == o["shape"] else None

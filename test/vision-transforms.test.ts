@@ -150,6 +150,9 @@ const PORTS: Record<string, () => vision.transforms.TransformLike> = {
   f_normalize_keywords: () => (x: Tensor) => VF.normalize(x, { mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3] }),
   f_pad_keywords: () => (x: Tensor) => VF.pad(x, [1, 2], { paddingMode: 'reflect' }),
   f_gaussian_blur_keywords: () => (x: Tensor) => VF.gaussianBlur(x, { kernelSize: [3, 5], sigma: [0.8, 1.5] }),
+  random_choice: () => new T.RandomChoice([new T.RandomHorizontalFlip(1.0), new T.RandomCrop(8), new T.ColorJitter({ brightness: 0.5 })]),
+  random_choice_p: () => new T.RandomChoice([new T.RandomVerticalFlip(1.0), new T.RandomPosterize(2, 1.0), new T.RandomInvert(1.0)], [0.2, 0.3, 0.5]),
+  random_order: () => new T.RandomOrder([new T.RandomCrop(10), new T.Pad(1), new T.RandomRotation(20)]),
   augmix_batch_uint8: () => new T.Compose([(x: Tensor) => torch.stack([x, x.flip(-1)]), new T.AugMix({ severity: 10, fill: 50 })]),
   compose_augment: () => new T.Compose([new T.Pad(2, 0, 'symmetric'), new T.RandomAffine(15, { translate: [0.1, 0.1] }),
     new T.RandomApply([new T.GaussianBlur(3)], 0.5), new T.RandomEqualize(), new T.ConvertImageDtype(torch.float), new T.RandomErasing()]),
@@ -165,6 +168,7 @@ describe('vision.transforms match torchvision (tensor inputs)', () => {
     it(`${c.name}: ${c.py} on ${c.input}`, () => {
       const transform = PORTS[c.name]!();
       const x = input(c.input);
+      torch.pyrandom.seed(c.seed); // the fixture seeds Python's random too (RandomChoice, RandomOrder)
       torch.manualSeed(c.seed);
       c.outputs.forEach((exp, k) => check(run(transform, x), exp, undefined, `${c.name} call ${k}`));
       expect(torch.rand(1).item(), 'the next torch.rand(1): the same RNG draws as torchvision').toBe(c.after);
@@ -180,6 +184,7 @@ describe('vision.transforms on vision.Image give the tensor path\'s pixels (PIL\
       const transform = PORTS[c.name]!();
       const img = VF.toPILImage(input(c.input));
       expect(img).toBeInstanceOf(vision.Image);
+      torch.pyrandom.seed(c.seed);
       torch.manualSeed(c.seed);
       (c.pilOutputs ?? c.outputs).forEach((exp, k) => {
         const out = run(transform, img);
@@ -270,6 +275,8 @@ describe('transform constructors take Python\'s arguments', () => {
     ['AugMix', () => new T.AugMix(2, 4, 1, 0.5, false, 'nearest', 0), () => new T.AugMix({ severity: 2, mixtureWidth: 4, chainDepth: 1, alpha: 0.5, allOps: false, interpolation: 'nearest', fill: 0 })],
     ['RandomApply', () => new T.RandomApply([new T.CenterCrop(2)], 0.25), () => new T.RandomApply({ transforms: [new T.CenterCrop(2)], p: 0.25 })],
     ['ToPILImage', () => new T.ToPILImage('L'), () => new T.ToPILImage({ mode: 'L' })],
+    ['RandomChoice', () => new T.RandomChoice([new T.CenterCrop(2)], [1]), () => new T.RandomChoice({ transforms: [new T.CenterCrop(2)], p: [1] })],
+    ['RandomOrder', () => new T.RandomOrder([new T.CenterCrop(2)]), () => new T.RandomOrder({ transforms: [new T.CenterCrop(2)] })],
   ];
   it.each(same)('%s: positionals and options build the same transform', (_name, positional, keywords) => {
     const a = positional(), b = keywords();

@@ -44,7 +44,7 @@ describe('vision in DataLoader worker threads', () => {
 
   // Every built-in transform crosses to a worker as workerSource() (module, class, constructor
   // arguments): the rebuilt chain, drawing from the worker's generator (seeded baseSeed + id), must
-  // give exactly what the same chain gives in this thread from that seed.
+  // give exactly what the same chain gives in this thread from that seed (its random module seeded the same way).
   it.skipIf(DataLoader === undefined)('ImageFolder through every built-in transform, numWorkers 1: the main thread\'s samples from the worker\'s seed', async () => {
     const T = torch.vision.transforms;
     const side = 8;
@@ -54,7 +54,9 @@ describe('vision in DataLoader worker threads', () => {
       new T.RandomInvert(), new T.RandomPosterize(5), new T.RandomSolarize(128), new T.RandomAdjustSharpness(2),
       new T.RandomAutocontrast(), new T.RandomEqualize(), new T.ColorJitter(0.4, 0.4, 0.4, 0.1), new T.RandomRotation(20),
       new T.RandomGrayscale(0.5), new T.RandomResizedCrop(side), new T.Pad(1, 0, 'symmetric'), new T.CenterCrop(side),
-      new T.RandomVerticalFlip(), new T.ConvertImageDtype(torch.float32), new T.RandomApply([new T.GaussianBlur(3)], 0.7),
+      new T.RandomVerticalFlip(), new T.RandomChoice([new T.RandomInvert(1), new T.RandomPosterize(3, 1), new T.RandomSolarize(100, 1)]),
+      new T.RandomOrder([new T.RandomHorizontalFlip(), new T.RandomAutocontrast(), new T.RandomEqualize()]),
+      new T.ConvertImageDtype(torch.float32), new T.RandomApply([new T.GaussianBlur(3)], 0.7),
       new T.RandomErasing({ p: 1, value: 'random' }), new T.Normalize([0.5, 0.4, 0.3], [0.2, 0.3, 0.4]),
       new T.LinearTransformation(torch.eye(3 * side * side), torch.full([3 * side * side], 0.1)),
     ]);
@@ -64,6 +66,7 @@ describe('vision in DataLoader worker threads', () => {
     for await (const [x] of loader) batches.push(x);
     // The loader's base seed: one int64 random_ draw from its generator, as PyTorch's _BaseDataLoaderIter.
     const seed = (torch.empty([], { dtype: torch.int64 }).random_({ generator: new torch.Generator().manualSeed(11) }).toTypedArray() as BigInt64Array)[0]!;
+    torch.pyrandom.seed(seed); // a worker seeds Python's random too (RandomChoice, RandomOrder), as PyTorch's
     torch.manualSeed(seed);
     const expected = Array.from({ length: ds.length }, (_, i) => ds.getItem(i)[0] as Tensor);
     expect(batches.map((b) => b.size(0))).toEqual([3, 3, 1]);

@@ -5,6 +5,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import '../index.js'; // the whole library, as the user's dataset module sees it (tensor methods included)
 import { defaultGenerator } from '../generator.js';
 import { manualSeed } from '../runtime.js';
+import * as pyrandom from '../pyrandom.js';
 import { collateBatch, defaultCollate, defaultConvert, setCollateIntoArrayBuffers } from './collate.js';
 import { encode } from './codec.js';
 import { setWorkerInfo } from './worker_info.js';
@@ -56,7 +57,8 @@ let epoch = 0;
 
 async function start(): Promise<void> {
   const seed = init.baseSeed + BigInt(init.id);
-  // as PyTorch's _worker_loop: torch.manual_seed(base_seed + id); this thread's own default generator
+  // as PyTorch's _worker_loop: random.seed and torch.manual_seed(base_seed + id); this thread's own generators
+  pyrandom.seed(seed);
   manualSeed(seed);
   const generator = defaultGenerator;
   dataset = (await buildSource(init.dataset)) as MapDataset | StreamDataset;

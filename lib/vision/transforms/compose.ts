@@ -1,6 +1,6 @@
 // transforms.Compose and transforms.Lambda.
 import { bind, REQUIRED, signature } from '../../nn/functional/_signature.js';
-import { applyTransform, checkTransform, Transform, type TransformLike } from './transform.js';
+import { applyTransform, checkTransform, formatTransforms, Transform, type TransformLike } from './transform.js';
 
 const COMPOSE = signature('Compose', { transforms: REQUIRED });
 const LAMBDA = signature('Lambda', { lambd: REQUIRED });
@@ -24,7 +24,7 @@ export class Compose extends Transform {
     return x;
   }
   override toString(): string {
-    return `Compose(\n${this.transforms.map((t) => `    ${String(typeof t === 'function' ? `<function ${t.name || 'anonymous'}>` : t)}`).join('\n')}\n)`;
+    return formatTransforms('Compose', this.transforms);
   }
 }
 

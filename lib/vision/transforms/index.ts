@@ -14,6 +14,7 @@ export { Grayscale, RandomGrayscale } from './grayscale.js';
 export { RandomResizedCrop, type RandomResizedCropOptions } from './random_resized_crop.js';
 export { Pad } from './pad.js';
 export { RandomApply } from './random_apply.js';
+export { RandomChoice, RandomOrder } from './random_choice.js';
 export { ConvertImageDtype } from './convert_image_dtype.js';
 export { GaussianBlur } from './gaussian_blur.js';
 export { RandomAffine, type RandomAffineOptions } from './random_affine.js';

@@ -2,7 +2,7 @@
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { checkProbability } from './_checks.js';
 import { rand1 } from './_random.js';
-import { applyTransform, checkTransform, Transform, type TransformLike } from './transform.js';
+import { applyTransform, checkTransform, formatTransforms, Transform, type TransformLike } from './transform.js';
 
 const RANDOM_APPLY = signature('RandomApply', { transforms: REQUIRED, p: 0.5 });
 
@@ -28,6 +28,6 @@ export class RandomApply extends Transform {
     return x;
   }
   override toString(): string {
-    return `RandomApply(\n    p=${this.p}\n${this.transforms.map((t) => `    ${String(typeof t === 'function' ? `<function ${t.name || 'anonymous'}>` : t)}`).join('\n')}\n)`;
+    return formatTransforms('RandomApply', this.transforms, [`p=${this.p}`]);
   }
 }

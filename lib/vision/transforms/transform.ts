@@ -44,3 +44,9 @@ export function checkTransform(transform: unknown, owner: string, name: string):
   if (typeof transform === 'object' && typeof (transform as { call?: unknown }).call === 'function') return;
   throw new TypeError(`${owner}: ${name} must be a function or have a call(input) method, got ${describe(transform)}`);
 }
+
+/** A transform list as torchvision prints it: `Name(` then one transform per indented line, then `)`. */
+export function formatTransforms(name: string, transforms: readonly TransformLike[], header: readonly string[] = []): string {
+  const lines = [...header, ...transforms.map((t) => String(typeof t === 'function' ? `<function ${t.name || 'anonymous'}>` : t))];
+  return `${name}(\n${lines.map((l) => `    ${l}`).join('\n')}\n)`;
+}
