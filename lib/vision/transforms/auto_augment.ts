@@ -1,16 +1,15 @@
-// transforms.RandAugment, TrivialAugmentWide and AugMix: random operations from an augmentation space (each
-// with its magnitudes in bins), applied as torchvision's _apply_op applies it, drawn as it draws.
+// transforms.AutoAugment, RandAugment, TrivialAugmentWide and AugMix: random operations from an augmentation
+// space (each with its magnitudes in bins), applied as torchvision's _apply_op applies it, drawn as it draws.
 import * as torch from '../../index.js';
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { numberArg } from '../../options.js';
+import { Image } from '../image.js';
 import {
-  adjustBrightness, adjustContrast, adjustSaturation, adjustSharpness, affine, autocontrast, equalize, getDimensions, invert,
-  posterize, rotate, solarize, type ImageLike, type InterpolationMode,
+  adjustBrightness, adjustContrast, adjustSaturation, adjustSharpness, affine, autocontrast, checkInterpolation, equalize, getDimensions, invert,
+  pilToTensor, posterize, rotate, solarize, toPILImage, type ImageLike, type InterpolationMode,
 } from './functional.js';
 import { randint1 } from './_random.js';
-import { Image } from '../image.js';
-import { pilToTensor, toPILImage } from './functional.js';
-import { checkFill, checkInterpolation, fillPerChannel } from './_checks.js';
+import { checkFillOption, fillPerChannel, GRID_SAMPLED } from './_checks.js';
 import { Transform } from './transform.js';
 
 /** One operation of a space: its magnitudes by bin (null: it takes none) and whether a random sign applies. */
@@ -64,8 +63,8 @@ abstract class Augmenter extends Transform<ImageLike, ImageLike> {
   readonly fill: number | number[] | null;
   constructor(fn: string, interpolation: unknown, fill: unknown) {
     super();
-    this.interpolation = checkInterpolation(fn, interpolation);
-    this.fill = fill === null ? null : checkFill(fn, fill);
+    this.interpolation = checkInterpolation(interpolation, fn, GRID_SAMPLED);
+    this.fill = fill === null ? null : checkFillOption(fn, fill);
   }
 }
 

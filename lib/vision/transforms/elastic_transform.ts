@@ -2,8 +2,8 @@
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
-import { elasticTransform, gaussianBlur, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
-import { checkFill, checkInterpolation } from './_checks.js';
+import { checkInterpolation, elasticTransform, gaussianBlur, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkFillOption, GRID_SAMPLED } from './_checks.js';
 import { Transform } from './transform.js';
 
 type Pair = number | readonly number[];
@@ -31,8 +31,8 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
     const [alpha, sigma, interpolation, fill] = bind(ELASTIC_TRANSFORM, args);
     this.alpha = pair(alpha as Pair, 'alpha');
     this.sigma = pair(sigma as Pair, 'sigma');
-    this.interpolation = checkInterpolation(ELASTIC_TRANSFORM.fn, interpolation);
-    const checked = checkFill(ELASTIC_TRANSFORM.fn, fill);
+    this.interpolation = checkInterpolation(interpolation, ELASTIC_TRANSFORM.fn, GRID_SAMPLED);
+    const checked = checkFillOption(ELASTIC_TRANSFORM.fn, fill);
     this.fill = typeof checked === 'number' ? [checked] : checked;
     this.workerArgs = [this.alpha, this.sigma, this.interpolation, this.fill];
   }

@@ -433,8 +433,10 @@ export function resizedOutputSize(h: number, w: number, size: readonly number[],
 
 const INTERPOLATIONS: readonly string[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic'];
 
-function checkInterpolation(mode: string, fn: string, allowed: readonly string[] = INTERPOLATIONS): void {
-  if (!allowed.includes(mode)) throw new RangeError(`${fn}: Interpolation mode '${mode}' is unsupported (use ${allowed.map((m) => `'${m}'`).join(', ')})`);
+/** The interpolation mode, checked against those `fn` supports (all four by default). */
+export function checkInterpolation(mode: unknown, fn: string, allowed: readonly string[] = INTERPOLATIONS): InterpolationMode {
+  if (typeof mode !== 'string' || !allowed.includes(mode)) throw new RangeError(`${fn}: Interpolation mode '${String(mode)}' is unsupported (use ${allowed.map((m) => `'${m}'`).join(', ')})`);
+  return mode as InterpolationMode;
 }
 
 /** torchvision's resize (tensor path: F.interpolate, antialiased for bilinear/bicubic by default). */

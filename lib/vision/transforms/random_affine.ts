@@ -1,8 +1,8 @@
 // transforms.RandomAffine.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
-import { affine, getDimensions, roundHalfEven, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, affine, getDimensions, roundHalfEven, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
-import { checkFill, checkInterpolation, fillPerChannel } from './_checks.js';
+import { checkFillOption, fillPerChannel, GRID_SAMPLED } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomAffineOptions {
@@ -51,8 +51,8 @@ export class RandomAffine extends Transform<ImageLike, ImageLike> {
     this.scale = scale === null ? null : checkSequence(scale, 'scale', [2]);
     if (this.scale?.some((s) => !(s > 0))) throw new RangeError('RandomAffine: scale values should be positive');
     this.shear = shear === null ? null : setupAngle(shear as Angle, 'shear', [2, 4]);
-    this.interpolation = checkInterpolation(fn, interpolation);
-    this.fill = checkFill(fn, fill);
+    this.interpolation = checkInterpolation(interpolation, fn, GRID_SAMPLED);
+    this.fill = checkFillOption(fn, fill);
     this.center = center === null ? null : checkSequence(center, 'center', [2]);
     this.workerArgs = [this.degrees, this.translate, this.scale, this.shear, this.interpolation, this.fill, this.center];
   }

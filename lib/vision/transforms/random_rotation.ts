@@ -1,8 +1,8 @@
 // transforms.RandomRotation.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
-import { getDimensions, rotate, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, getDimensions, rotate, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
-import { checkFill, checkInterpolation, fillPerChannel } from './_checks.js';
+import { checkFillOption, fillPerChannel, GRID_SAMPLED } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomRotationOptions { interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] }
@@ -30,10 +30,10 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
       this.degrees = [degrees[0]!, degrees[1]!];
     }
     if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new RangeError('RandomRotation: center should be a sequence of length 2.');
-    this.interpolation = checkInterpolation(fn, interpolation);
+    this.interpolation = checkInterpolation(interpolation, fn, GRID_SAMPLED);
     this.expand = expand === true;
     this.center = center === null ? null : [...(center as number[])];
-    this.fill = checkFill(fn, fill);
+    this.fill = checkFillOption(fn, fill);
     this.workerArgs = [this.degrees, this.interpolation, this.expand, this.center, this.fill];
   }
 
