@@ -35,6 +35,8 @@ try {
   }
   const hash = hashPrefix ? createHash('sha256') : null;
   const out = createWriteStream(tmp, { flags: 'wx' });
+  let writeError = null;
+  out.on('error', (e) => { writeError = e; });
   const show = progress === '1';
   if (show && process.stderr.isTTY && cliProgressPath && total !== null) {
     const cli = createRequire(cliProgressPath)(cliProgressPath);
@@ -43,7 +45,8 @@ try {
   }
   let done = 0, nextLine = 0.1;
   for await (const chunk of body) {
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (writeError) throw writeError;
+    if (!out.write(chunk)) await new Promise((r) => { out.once('drain', r); out.once('error', r); });
     hash?.update(chunk);
     done += chunk.length;
     if (bar) bar.update(Math.round(done / 2 ** 20));
@@ -52,7 +55,8 @@ try {
       nextLine = Math.floor(10 * done / total) / 10 + 0.1;
     }
   }
-  await new Promise((resolve, reject) => out.end((e) => (e ? reject(e) : resolve())));
+  if (writeError) throw writeError;
+  await new Promise((resolve, reject) => { out.once('error', reject); out.end(() => (writeError ? reject(writeError) : resolve())); });
   bar?.stop();
   if (hash) {
     const digest = hash.digest('hex');
@@ -62,7 +66,7 @@ try {
   writeSync(3, JSON.stringify({ ok: true }));
 } catch (e) {
   bar?.stop();
-  rmSync(tmp, { force: true });
+  try { rmSync(tmp, { force: true }); } catch {}
   writeSync(3, JSON.stringify({ ok: false, message: String((e && e.cause && e.cause.message) || (e && e.message) || e) }));
 }
 `;

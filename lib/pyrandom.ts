@@ -45,7 +45,7 @@ function initByArray(key: readonly number[]): void {
 
 function genrandUint32(): number {
   if (mti >= N) {
-    if (mti === N + 1) initGenrand(5489);
+    if (mti === N + 1) seed(null); // never seeded: fresh entropy, as CPython seeds its module generator at import
     let kk = 0;
     for (; kk < N - M; kk++) {
       const y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
@@ -82,11 +82,13 @@ function bytesToBigInt(bytes: Uint8Array): bigint {
  * `random.seed(a)`: an integer (number or bigint; its absolute value, as CPython), a string or bytes
  * (hashed with SHA-512 as CPython's version 2 does), or nothing for fresh entropy.
  */
-export function seed(a: number | bigint | string | Uint8Array | null = null): void {
+export function seed(a: number | bigint | boolean | string | Uint8Array | null = null): void {
   let n: bigint;
   if (a === null || a === undefined) n = bytesToBigInt(randomBytes(2500));
   else if (typeof a === 'bigint') n = a < 0n ? -a : a;
+  else if (typeof a === 'boolean') n = a ? 1n : 0n; // Python's bool is an int
   else if (typeof a === 'number') {
+    // CPython hashes a float seed; that hash is not ported, so only integers are taken
     if (!Number.isSafeInteger(a)) throw new TypeError(`random.seed: expected an integer, a string or bytes, got ${a}`);
     n = BigInt(Math.abs(a));
   } else if (typeof a === 'string' || a instanceof Uint8Array) {
@@ -238,7 +240,7 @@ export function gauss(mu = 0.0, sigma = 1.0): number {
 
 /** `random.getstate()`: [3, the 625 words of the state, gauss_next], CPython's layout. */
 export function getstate(): [3, number[], number | null] {
-  if (mti === N + 1) initGenrand(5489);
+  if (mti === N + 1) seed(null);
   return [3, [...mt, mti], gaussNext];
 }
 

@@ -199,6 +199,25 @@ function rebuildSparse(a: unknown[]): Tensor {
   return aten('_sparse_coo_tensor_unsafe', [indices, values, shape, { isCoalesced: coalesced === true }]) as Tensor;
 }
 
+// The tensors the load in progress has rebuilt (torch.load is synchronous and never nested): freed
+// at once when the load fails, instead of waiting for the GC with their storages.
+let rebuilt: Tensor[] | null = null;
+
+/** Runs `load` recording the tensors it rebuilds; if it throws, they are freed and the error rethrown. */
+function freeingRebuiltOnError<T>(load: (rebuiltSoFar: Tensor[]) => T): T {
+  const outer = rebuilt;
+  const mine: Tensor[] = [];
+  rebuilt = mine;
+  try {
+    return load(mine);
+  } catch (e) {
+    for (const t of mine) t.dispose();
+    throw e;
+  } finally {
+    rebuilt = outer;
+  }
+}
+
 // _rebuild_tensor_v2 / v3: a view of a loaded storage (shared by all views of one storage key).
 function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride: unknown, requiresGrad: unknown, dtype: DType | null, metadata: unknown): Tensor {
   if (!(storage instanceof LoadedStorage)) throw new UnpicklingError(`tensor rebuild: expected a storage, got ${pyType(storage)}`);
@@ -211,6 +230,7 @@ function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride:
       flags.get('conj') === true, flags.get('neg') === true),
   );
   if (requiresGrad === true) t.requiresGrad = true;
+  rebuilt?.push(t);
   return t;
 }
 
@@ -702,7 +722,7 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
           const raw = new Tensor(zip.zipStorage(reader, `data/${key}`, asInt(numel, 'storage size') * type.dtype.itemsize));
           const target = targetFor(options.mapLocation, location, raw);
           bytes = moveStorage(raw, target);
-          if (bytes !== raw && !isTensor(target)) raw.dispose(); // moved by us: the CPU copy is garbage
+          if (bytes !== raw) raw.dispose(); // moved (by us or a mapLocation function): the CPU copy is garbage
           storages.set(key, bytes);
         }
         return new LoadedStorage(bytes, type.dtype);
@@ -710,7 +730,7 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     };
     const seen = new Map<unknown, unknown>();
     try {
-      return toJs(new Unpickler(pickle, ctx).load(), seen);
+      return freeingRebuiltOnError(() => toJs(new Unpickler(pickle, ctx).load(), seen));
     } finally {
       // The tensors are views that hold their storage; the storages' own handles go now, not at GC,
       // except a storage that is itself part of the result.
@@ -776,58 +796,51 @@ function loadLegacy(data: Uint8Array, mapLocation: MapLocation | null, weightsOn
     return view;
   };
   const cpu = (key: string): Tensor => roots.get(key)!.bytes;
-  let result = next({ weightsOnly, storage: storageOf(cpu) });
-  const keys = next(plain);
-  if (!Array.isArray(keys)) throw new UnpicklingError(`the storage keys: expected a list, got ${pyType(keys)}`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (const key of keys) {
-    const root = typeof key === 'string' ? roots.get(key) : undefined;
-    if (root === undefined) throw new UnpicklingError(`storage ${String(key)} is not used by the object`);
-    if (pos + 8 > data.length) throw new UnpicklingError('the storage data was truncated');
-    const count = view.getBigInt64(pos, true);
-    const nbytes = root.bytes.numel();
-    if (count * BigInt(root.dtype.itemsize) !== BigInt(nbytes)) throw new UnpicklingError(`storage ${key}: ${count} elements in the data, ${nbytes / root.dtype.itemsize} in the object`);
-    pos += 8;
-    if (pos + nbytes > data.length) throw new UnpicklingError('the storage data was truncated');
-    if (nbytes > 0) {
-      const src = frombuffer(data.buffer as ArrayBuffer, { dtype: uint8, count: nbytes, offset: data.byteOffset + pos });
-      root.bytes.copy_(src);
-      src.dispose();
-    }
-    pos += nbytes;
-  }
-  // mapLocation to another device: the storages move, and the object is built again over them.
   const moved = new Map<string, Tensor>();
-  for (const [key, root] of roots) {
-    const target = targetFor(mapLocation, root.location, root.bytes);
-    const bytes = moveStorage(root.bytes, target);
-    if (bytes !== root.bytes) moved.set(key, bytes);
-  }
   const seen = new Map<unknown, unknown>();
   try {
-    if (moved.size > 0) {
-      disposeTensors(result);
-      views.clear();
-      pos = objectStart;
-      result = next({ weightsOnly, storage: storageOf((key) => moved.get(key) ?? cpu(key)) });
-    }
-    return toJs(result, seen);
+    return freeingRebuiltOnError((firstPass) => {
+      let result = next({ weightsOnly, storage: storageOf(cpu) });
+      const keys = next(plain);
+      if (!Array.isArray(keys)) throw new UnpicklingError(`the storage keys: expected a list, got ${pyType(keys)}`);
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      for (const key of keys) {
+        const root = typeof key === 'string' ? roots.get(key) : undefined;
+        if (root === undefined) throw new UnpicklingError(`storage ${String(key)} is not used by the object`);
+        if (pos + 8 > data.length) throw new UnpicklingError('the storage data was truncated');
+        const count = view.getBigInt64(pos, true);
+        const nbytes = root.bytes.numel();
+        if (count * BigInt(root.dtype.itemsize) !== BigInt(nbytes)) throw new UnpicklingError(`storage ${key}: ${count} elements in the data, ${nbytes / root.dtype.itemsize} in the object`);
+        pos += 8;
+        if (pos + nbytes > data.length) throw new UnpicklingError('the storage data was truncated');
+        if (nbytes > 0) {
+          const src = frombuffer(data.buffer as ArrayBuffer, { dtype: uint8, count: nbytes, offset: data.byteOffset + pos });
+          root.bytes.copy_(src);
+          src.dispose();
+        }
+        pos += nbytes;
+      }
+      // mapLocation to another device: the storages move, and the object is built again over them.
+      for (const [key, root] of roots) {
+        const bytes = moveStorage(root.bytes, targetFor(mapLocation, root.location, root.bytes));
+        if (bytes !== root.bytes) moved.set(key, bytes);
+      }
+      if (moved.size > 0) {
+        for (const t of firstPass.splice(0)) t.dispose();
+        views.clear();
+        pos = objectStart;
+        result = next({ weightsOnly, storage: storageOf((key) => moved.get(key) ?? cpu(key)) });
+      }
+      return toJs(result, seen);
+    });
   } finally {
+    // the storages' own handles: the result's tensors hold their storages (a bare storage in the result stays)
     for (const [key, root] of roots) {
       if (!seen.has(root.bytes)) root.bytes.dispose();
       const m = moved.get(key);
       if (m !== undefined && !seen.has(m)) m.dispose();
     }
   }
-}
-
-/** Frees the tensors of a half-built object (an unpickled value before toJs). */
-function disposeTensors(v: unknown, visited = new Set<unknown>()): void {
-  if (v === null || typeof v !== 'object' || visited.has(v)) return;
-  visited.add(v);
-  if (isTensor(v)) return v.dispose();
-  const children = v instanceof PyTuple ? v.items : v instanceof PyDict ? [...v.entries.values()].flat() : Array.isArray(v) ? v : [];
-  for (const c of children) disposeTensors(c, visited);
 }
 
 function readHead(path: string): Uint8Array | null {

@@ -98,6 +98,9 @@ describe('torch.hub', () => {
     expect(createHash('sha256').update(torch.save(torch.load(dst) as object)!).digest('hex')).toBe(sha);
     expect(() => torch.hub.downloadUrlToFile(pathToFileURL(src).href, join(TMP, 'copy2.pth'), 'ffff', false)).toThrow(/invalid hash value/);
     expect(existsSync(join(TMP, 'copy2.pth'))).toBe(false);
+    // a file that cannot be written: the error names it, and no .partial file is left
+    expect(() => torch.hub.downloadUrlToFile(pathToFileURL(src).href, join(TMP, 'no-such-dir', 'x.pth'), null, false)).toThrow(/ENOENT/);
+    expect(readdirSync(TMP).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
   it('rejects bad arguments with TypeErrors', () => {

@@ -1,5 +1,6 @@
 // torch.pyrandom against CPython's random module (test/fixtures/pyrandom.json, made by
 // scripts/make-pyrandom-fixtures.py): the same numbers after the same seed, call for call.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
@@ -48,6 +49,17 @@ describe(`torch.pyrandom draws what CPython ${fx.python}'s random draws`, () => 
     expect(R.random()).toBe(c.after);
     R.setstate(c.state);
     expect(R.getstate()).toEqual(c.state);
+  });
+
+  it('an unseeded generator starts from fresh entropy, as CPython seeds its module at import; a bool seed is an int', () => {
+    const draw = `const R = await import(${JSON.stringify(new URL('../dist/pyrandom.js', import.meta.url).href)}); console.log(R.random());`;
+    const runs = [0, 1].map(() => spawnSync(process.execPath, ['--input-type=module', '-e', draw], { encoding: 'utf8' }).stdout.trim());
+    expect(runs[0]).toMatch(/^0\.\d+/);
+    expect(runs[1]).not.toBe(runs[0]);
+    R.seed(true);
+    const a = R.random();
+    R.seed(1);
+    expect(R.random()).toBe(a);
   });
 
   it('rejects bad arguments as CPython does', () => {

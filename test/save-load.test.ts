@@ -209,8 +209,18 @@ describe('torch.save', () => {
       const loaded = torch.nativeStats().tensors - live;
       back.base.dispose();
       back.view.dispose();
-      return { loaded, afterDispose: torch.nativeStats().tensors - live };`);
-    expect(r).toEqual({ loaded: 2, afterDispose: 0 });
+      // a mapLocation function that returns a copy: the CPU original goes at once
+      const copied = torch.load(buf, { mapLocation: (s) => s.clone() });
+      const withCopies = torch.nativeStats().tensors - live;
+      copied.base.dispose();
+      copied.view.dispose();
+      // a legacy file cut inside its storage data: the error frees what the load had rebuilt
+      const legacy = ${JSON.stringify(fixture('state_dict_legacy.pt'))};
+      const bytes = (await import('node:fs')).readFileSync(legacy);
+      let message = '';
+      try { torch.load(bytes.subarray(0, bytes.length - 10)); } catch (e) { message = e.message; }
+      return { loaded, afterDispose: torch.nativeStats().tensors - live, withCopies, afterFailure: torch.nativeStats().tensors - live, message };`);
+    expect(r).toEqual({ loaded: 2, afterDispose: 0, withCopies: 2, afterFailure: 0, message: expect.stringMatching(/truncated/) });
   });
 
   it('refuses what Python cannot load, naming where it is', () => {

@@ -235,6 +235,8 @@ describe('vision.models weights enums', () => {
     expect(() => M.resnet18({ weights: M.ResNet50_Weights.DEFAULT })).toThrow(/expected ResNet18_Weights but received ResNet50_Weights/);
     expect(() => M.resnet18({ weights: 'ResNet50_Weights.IMAGENET1K_V1' })).toThrow(/ResNet18_Weights has no entry 'ResNet50_Weights.IMAGENET1K_V1'/);
     expect(() => M.resnet18({ progres: false } as never)).toThrow(/progres/);
+    // a class takes entries, not names (the builders resolve names)
+    expect(() => new M.ResNet(M.BasicBlock, [2, 2, 2, 2], { weights: 'DEFAULT' })).toThrow(/weights 'DEFAULT' names an entry: pass the enum's entry/);
   });
 
   it('listModels, getModel, getModelWeights and getWeight cover every builder', () => {

@@ -54,6 +54,8 @@ describe('vision.utils', () => {
     const img = new vision.Image(3, 2, 'RGB', Uint8Array.from({ length: 18 }, (_, i) => i * 14));
     img.save(join(TMP, 'a.png'));
     expect(vision.Image.open(join(TMP, 'a.png')).data).toEqual(img.data);
+    img.save(join(TMP, 'a.tiff')); // uncompressed, as PIL writes TIFF: lossless
+    expect(vision.Image.open(join(TMP, 'a.tiff')).data).toEqual(img.data);
     const gray = new vision.Image(2, 2, 'L', Uint8Array.from([0, 50, 100, 250]));
     expect(vision.Image.decode(gray.encode('PNG')).data).toEqual(gray.data);
   });

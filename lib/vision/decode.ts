@@ -32,11 +32,11 @@ port.on('message', async ({ input, flag, encode }) => {
   try {
     if (loadError !== null) throw new Error(loadError);
     if (encode) {
-      // raw interleaved 8-bit pixels -> a file in encode.format, PIL's defaults where sharp's differ (JPEG quality 75)
+      // raw interleaved 8-bit pixels -> a file in encode.format, PIL's defaults where sharp's differ (JPEG quality 75, TIFF uncompressed)
       const { width, height, channels, format } = encode;
       let image = sharp(input, { raw: { width, height, channels } });
       if (channels === 1) image = image.toColourspace('b-w'); // a grayscale file, as PIL writes mode 'L'
-      image = format === 'jpeg' ? image.jpeg({ quality: 75 }) : image.toFormat(format);
+      image = format === 'jpeg' ? image.jpeg({ quality: 75 }) : format === 'tiff' ? image.tiff({ compression: 'none' }) : image.toFormat(format);
       const data = await image.toBuffer();
       port.postMessage({ ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
       Atomics.store(flag, 0, 1);

@@ -69,7 +69,7 @@ class _Transition extends nn.Sequential {
 export interface DenseNetOptions {
   growthRate?: number; blockConfig?: readonly number[]; numInitFeatures?: number; bnSize?: number; dropRate?: number;
   numClasses?: number; memoryEfficient?: boolean;
-  /** A state dict file, such as torchvision's densenet121-a639ec97.pth (its old key names are renamed as torchvision does). */
+  /** A DenseNet*_Weights entry or a state-dict file (torchvision's old key names are renamed on load, as torchvision does). */
   weights?: Weights | string | null; progress?: boolean;
 }
 

@@ -129,6 +129,8 @@ export function resolveWeights<O extends WeightsOptions & { numClasses?: number 
  * tensors are freed once copied.
  */
 export function loadWeights(model: torch.nn.Module, weights: Weights | string, progress = true, renameKey: (key: string) => string = (key) => key): void {
+  if (typeof weights === 'string' && ENTRY_NAME.test(weights))
+    throw new TypeError(`${model.constructor.name}: weights '${weights}' names an entry: pass the enum's entry (for example ResNet50_Weights.DEFAULT) or build the model with its function (resnet50({ weights: 'DEFAULT' })), which resolves names`);
   const state = weights instanceof Weights ? weights.getStateDict({ progress, checkHash: true }) : (torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);
   try {
     model.loadStateDict(Object.fromEntries(Object.entries(state).map(([k, v]) => [renameKey(k), v])));

@@ -328,7 +328,7 @@ export class AugMix extends Augmenter {
     if (!Number.isInteger(mixtureWidth) || mixtureWidth < 1) throw new RangeError(`AugMix: mixture_width must be a positive integer, got ${mixtureWidth}`);
     if (!Number.isInteger(chainDepth)) throw new RangeError(`AugMix: chain_depth must be an integer (non-positive: 1 to 3 at random), got ${chainDepth}`);
     if (!(alpha > 0)) throw new RangeError(`AugMix: alpha must be positive, got ${alpha}`);
-    this.severity = severity; this.mixtureWidth = mixtureWidth; this.chainDepth = chainDepth; this.alpha = alpha; this.allOps = allOps === true;
+    this.severity = severity; this.mixtureWidth = mixtureWidth; this.chainDepth = chainDepth; this.alpha = alpha; this.allOps = Boolean(allOps);
     this.workerArgs = [severity, mixtureWidth, chainDepth, alpha, this.allOps, this.interpolation, this.fill];
   }
 

@@ -4,7 +4,7 @@ import * as torch from '../../index.js';
 import { readOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { Image } from '../image.js';
-import { centerCrop, convertImageDtype, InterpolationMode, normalize, pilToTensor, resize, type ImageLike } from './functional.js';
+import { centerCrop, checkInterpolation, convertImageDtype, normalize, pilToTensor, resize, type ImageLike, type InterpolationMode } from './functional.js';
 import { Transform } from './transform.js';
 
 export interface ImageClassificationOptions {
@@ -30,8 +30,7 @@ export class ImageClassification extends Transform<ImageLike, Tensor> {
     this.resizeSize = [o.resizeSize ?? 256];
     this.mean = [...(o.mean ?? [0.485, 0.456, 0.406])];
     this.std = [...(o.std ?? [0.229, 0.224, 0.225])];
-    this.interpolation = o.interpolation ?? 'bilinear';
-    if (!(Object.values(InterpolationMode) as string[]).includes(this.interpolation)) throw new RangeError(`${fn}: unknown interpolation mode '${String(this.interpolation)}'`);
+    this.interpolation = checkInterpolation(o.interpolation ?? 'bilinear', fn);
     this.antialias = o.antialias === undefined ? true : o.antialias;
     this.workerArgs = [{ cropSize: o.cropSize, resizeSize: this.resizeSize[0], mean: this.mean, std: this.std, interpolation: this.interpolation, antialias: this.antialias }];
   }

@@ -27,7 +27,7 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
     if (typeof fill !== 'number') throw new TypeError('RandomCrop: fill must be a number');
     if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) throw new RangeError('RandomCrop: Padding mode should be either constant, edge, reflect or symmetric');
     this.padding = padding === null || typeof padding === 'number' ? padding : [...padding];
-    this.padIfNeeded = padIfNeeded === true;
+    this.padIfNeeded = Boolean(padIfNeeded);
     this.fill = fill;
     this.paddingMode = paddingMode;
     this.workerArgs = [this.size, this.padding, this.padIfNeeded, this.fill, this.paddingMode];

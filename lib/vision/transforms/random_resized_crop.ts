@@ -1,7 +1,7 @@
 // transforms.RandomResizedCrop.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import * as torch from '../../index.js';
-import { getDimensions, resizedCrop, roundHalfEven, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, getDimensions, resizedCrop, roundHalfEven, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
 import { randint1, uniform1 } from './_random.js';
 import { Transform } from './transform.js';
 
@@ -26,7 +26,7 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     if (!Array.isArray(ratio) || ratio.length !== 2) throw new TypeError('RandomResizedCrop: Ratio should be a sequence of 2 numbers');
     this.scale = [scale[0]!, scale[1]!];
     this.ratio = [ratio[0]!, ratio[1]!];
-    this.interpolation = interpolation;
+    this.interpolation = checkInterpolation(interpolation, RANDOM_RESIZED_CROP.fn);
     this.antialias = antialias;
     this.workerArgs = [this.size, this.scale, this.ratio, this.interpolation, this.antialias];
   }

@@ -31,7 +31,7 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
     }
     if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new RangeError('RandomRotation: center should be a sequence of length 2.');
     this.interpolation = checkInterpolation(interpolation, fn, GRID_SAMPLED);
-    this.expand = expand === true;
+    this.expand = Boolean(expand);
     this.center = center === null ? null : [...(center as number[])];
     this.fill = checkFillOption(fn, fill);
     this.workerArgs = [this.degrees, this.interpolation, this.expand, this.center, this.fill];

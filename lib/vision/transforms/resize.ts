@@ -1,6 +1,6 @@
 // transforms.Resize.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
-import { resize, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, resize, type ImageLike, type InterpolationMode } from './functional.js';
 import { Transform } from './transform.js';
 
 export interface ResizeOptions { interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }
@@ -21,7 +21,7 @@ export class Resize extends Transform<ImageLike, ImageLike> {
     if (typeof size !== 'number' && !Array.isArray(size)) throw new TypeError(`Resize: Size should be int or sequence. Got ${typeof size}`);
     if (Array.isArray(size) && size.length !== 1 && size.length !== 2) throw new RangeError('Resize: If size is a sequence, it should have 1 or 2 values');
     this.size = typeof size === 'number' ? size : [...size];
-    this.interpolation = interpolation;
+    this.interpolation = checkInterpolation(interpolation, RESIZE.fn);
     this.maxSize = maxSize;
     this.antialias = antialias;
     this.workerArgs = [this.size, interpolation, maxSize, antialias];
