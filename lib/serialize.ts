@@ -687,18 +687,19 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     const err = e instanceof TypeError ? new TypeError(`torch.load: ${file}: ${msg}`) : new Error(`torch.load: ${file}: ${msg}`);
     throw err;
   };
-  const head = typeof f === 'string' ? readHead(f) : f.subarray(0, LEGACY_MAGIC.length);
-  if (head && Buffer.from(head).equals(LEGACY_MAGIC)) {
-    try {
-      return loadLegacy(typeof f === 'string' ? readFileSync(f) : f, options.mapLocation ?? null, weightsOnly);
-    } catch (e) {
-      return fail(e);
-    }
-  }
   let reader: object;
   try {
     reader = zip.zipOpen(f);
   } catch (e) {
+    // not a zip: the legacy format is checked for only then, so a zip file is opened once
+    const head = typeof f === 'string' ? readHead(f) : f.subarray(0, LEGACY_MAGIC.length);
+    if (head && Buffer.from(head).equals(LEGACY_MAGIC)) {
+      try {
+        return loadLegacy(typeof f === 'string' ? readFileSync(f) : f, options.mapLocation ?? null, weightsOnly);
+      } catch (legacyError) {
+        return fail(legacyError);
+      }
+    }
     const why = (e as Error).message.replace(/^torch\.load: /, '').replace(/^\[enforce fail at [^\]]*\] \. /, '');
     if (/open file failed|errno/.test(why)) return fail(new Error(why));
     if (/Attempted to read a PyTorch file with version/.test(why)) return fail(new Error(`unsupported file format version: ${why}`));
