@@ -78,7 +78,7 @@ const OP = {
   EMPTY_DICT: 0x7d, PROTO: 0x80, NEWOBJ: 0x81, TUPLE1: 0x85, TUPLE2: 0x86, TUPLE3: 0x87, NEWTRUE: 0x88,
   NEWFALSE: 0x89, LONG1: 0x8a, LONG4: 0x8b, BINBYTES: 0x42, SHORT_BINBYTES: 0x43, SHORT_BINUNICODE: 0x8c,
   BINUNICODE8: 0x8d, BINBYTES8: 0x8e, EMPTY_SET: 0x8f, ADDITEMS: 0x90, FROZENSET: 0x91, STACK_GLOBAL: 0x93,
-  MEMOIZE: 0x94, FRAME: 0x95, BYTEARRAY8: 0x96,
+  MEMOIZE: 0x94, FRAME: 0x95, BYTEARRAY8: 0x96, BINSTRING: 0x54,
 } as const;
 
 // The opcodes torch/_weights_only_unpickler.py accepts; weightsOnly: false adds the other binary
@@ -120,6 +120,14 @@ class StorageType {
 class LoadedStorage {
   /** byteOffset/byteLength: where a storage view (legacy files' view_metadata) lies in its root's bytes. */
   constructor(readonly bytes: Tensor, readonly dtype: DType, readonly byteOffset = 0, readonly byteLength = -1) {}
+}
+// numpy's pickles (weightsOnly: false only, as PyTorch): a dtype and an ndarray, completed by BUILD.
+class NumpyDtype {
+  byteorder = '=';
+  constructor(readonly descr: string) {}
+}
+class NumpyArray {
+  tensor: Tensor | null = null;
 }
 // An allowlisted global (or, with weightsOnly: false, any global): what REDUCE/NEWOBJ call.
 class PyGlobal {
@@ -309,6 +317,125 @@ function allowedGlobal(path: string): PyGlobal | null {
   return null;
 }
 
+// ---- numpy arrays (weightsOnly: false): ndarrays become CPU tensors, numpy scalars numbers -----
+
+// numpy's type codes ('<f4' without the byte order) -> torch dtypes.
+const NUMPY_DTYPES: Record<string, string> = {
+  b1: 'bool', i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16', i4: 'int32', u4: 'uint32', i8: 'int64', u8: 'uint64',
+  f2: 'float16', f4: 'float32', f8: 'float64', c8: 'complex64', c16: 'complex128',
+};
+
+function numpyToTorch(dt: unknown, what: string): DType {
+  if (!(dt instanceof NumpyDtype)) throw new UnpicklingError(`${what}: expected a numpy dtype, got ${pyType(dt)}`);
+  const name = NUMPY_DTYPES[dt.descr];
+  if (name === undefined) throw new UnpicklingError(`${what}: numpy dtype '${dt.descr}' has no torch dtype (only bool, integer, float and complex arrays load)`);
+  return toDType(name);
+}
+
+// Raw array bytes: Python 3 bytes, or a Python 2 str read as latin1 (numpy's own encoding='latin1' rule).
+function rawBytes(v: unknown, what: string): Uint8Array {
+  if (Buffer.isBuffer(v) || v instanceof Uint8Array) return v;  // Buffer.isBuffer: Buffers of another realm too
+  if (typeof v === 'string') return Buffer.from(v, 'latin1');
+  throw new UnpicklingError(`${what}: expected the array's bytes, got ${pyType(v)}`);
+}
+
+// A CPU tensor of `shape` over a copy of `bytes` (numpy's layout: C or Fortran order, either byte order).
+function numpyTensor(bytes: Uint8Array, dt: NumpyDtype, shape: number[], fortran: boolean, what: string): Tensor {
+  const dtype = numpyToTorch(dt, what);
+  if (dtype.code < 0) throw new UnpicklingError(`${what}: dtype torch.${dtype.name} does not exist in this libtorch`);
+  const numel = shape.reduce((a, b) => a * b, 1);
+  if (bytes.length !== numel * dtype.itemsize) throw new UnpicklingError(`${what}: ${bytes.length} bytes for an array of shape (${shape.join(', ')}) of ${dt.descr}`);
+  const copy = new Uint8Array(Math.max(bytes.length, dtype.itemsize));  // frombuffer needs one element's room
+  copy.set(bytes);
+  if (dt.byteorder === '>' && dtype.itemsize > 1) {
+    const unit = dtype.isComplex ? dtype.itemsize / 2 : dtype.itemsize;
+    for (let i = 0; i < bytes.length; i += unit) copy.subarray(i, i + unit).reverse();
+  }
+  const flat = frombuffer(copy, { dtype, count: numel === 0 ? 1 : numel });
+  try {
+    if (numel === 0) return flat.narrow(0, 0, 0).reshape(shape);
+    return fortran ? flat.view([...shape].reverse()).permute([...shape.keys()].reverse()) : flat.view(shape);
+  } finally {
+    flat.dispose();
+  }
+}
+
+function numpyScalar(bytes: Uint8Array, dt: unknown, what: string): unknown {
+  const dtype = numpyToTorch(dt, what);
+  if (bytes.length !== dtype.itemsize) throw new UnpicklingError(`${what}: ${bytes.length} bytes for a numpy ${(dt as NumpyDtype).descr} scalar`);
+  const little = (dt as NumpyDtype).byteorder !== '>';
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const half = dtype.itemsize / 2;
+  switch ((dt as NumpyDtype).descr) {
+    case 'b1': return v.getUint8(0) !== 0;
+    case 'i1': return v.getInt8(0);
+    case 'u1': return v.getUint8(0);
+    case 'i2': return v.getInt16(0, little);
+    case 'u2': return v.getUint16(0, little);
+    case 'i4': return v.getInt32(0, little);
+    case 'u4': return v.getUint32(0, little);
+    case 'i8': case 'u8': {
+      const n = (dt as NumpyDtype).descr === 'i8' ? v.getBigInt64(0, little) : v.getBigUint64(0, little);
+      return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+    }
+    case 'f4': return v.getFloat32(0, little);
+    case 'f8': return v.getFloat64(0, little);
+    case 'c8': return Object.freeze({ real: v.getFloat32(0, little), imag: v.getFloat32(half, little) });
+    case 'c16': return Object.freeze({ real: v.getFloat64(0, little), imag: v.getFloat64(half, little) });
+    default: {  // f2: libtorch converts
+      const t = numpyTensor(bytes, dt as NumpyDtype, [], false, what);
+      try {
+        return t.item();
+      } finally {
+        t.dispose();
+      }
+    }
+  }
+}
+
+// numpy's globals, and bytes() (protocol 2's b''), which only weightsOnly: false reaches.
+function numpyGlobal(path: string): PyGlobal | null {
+  const m = /^numpy\.(?:_?core\.)?(?:multiarray\.|numeric\.)?(\w+)$/.exec(path);
+  switch (path === 'builtins.bytes' ? path : m?.[1]) {
+    case 'dtype':
+      return new PyGlobal(path, (a) => new NumpyDtype(String(a[0])));
+    case 'ndarray':
+      return new PyGlobal(path, null, 'numpy.ndarray');
+    case '_reconstruct':  // ndarray.__reduce__: an empty array that BUILD fills
+      return new PyGlobal(path, () => new NumpyArray());
+    case '_frombuffer': {  // protocol 5: (buffer, dtype, shape, order)
+      return new PyGlobal(path, (a) => {
+        const t = numpyTensor(rawBytes(a[0], path), a[1] as NumpyDtype, asIntList(a[2], 'shape'), a[3] === 'F', path);
+        rebuilt?.push(t);
+        const arr = new NumpyArray();
+        arr.tensor = t;
+        return arr;
+      });
+    }
+    case 'builtins.bytes':  // protocol 2's b'' (the bytes of an empty array): bytes()
+      return new PyGlobal(path, (a) => Buffer.from(a[0] === undefined ? [] : rawBytes(a[0], path)));
+    case 'scalar':  // numpy scalars (np.float64(1.5) in a checkpoint): a number (a bigint beyond 2^53), a boolean, {real, imag}
+      return new PyGlobal(path, (a) => numpyScalar(rawBytes(a[1], path), a[0], path));
+    default:
+      return null;
+  }
+}
+
+// BUILD of a numpy dtype: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]).
+function buildNumpyDtype(dt: NumpyDtype, state: unknown): void {
+  const items = asItems(state, 'numpy.dtype state');
+  if (typeof items[1] === 'string') dt.byteorder = items[1];
+  if (items[2] !== null || items[3] !== null) throw new UnpicklingError(`numpy dtype '${dt.descr}': structured and subarray dtypes do not load`);
+}
+
+// BUILD of an ndarray: (version, shape, dtype, is_fortran, raw bytes).
+function buildNumpyArray(arr: NumpyArray, state: unknown): void {
+  const items = asItems(state, 'numpy.ndarray state');
+  const [shape, dt, fortran, raw] = items.length === 5 ? items.slice(1) : items;
+  arr.tensor = numpyTensor(rawBytes(raw, 'numpy.ndarray'), dt as NumpyDtype, asIntList(shape, 'numpy.ndarray shape'), fortran === true, 'numpy.ndarray');
+  rebuilt?.push(arr.tensor);
+}
+
 function weightsOnlyRefusal(path: string): string {
   return (
     `Weights only load failed: Unsupported global: GLOBAL ${path} was not an allowed global by default. ` +
@@ -392,6 +519,8 @@ class Unpickler {
     // Constants (dtypes, storage types) go on the stack as values; callables as PyGlobal.
     if (g) return g.call ? g : g.value;
     if (this.ctx.weightsOnly) throw new UnpicklingError(weightsOnlyRefusal(path));
+    const numpy = numpyGlobal(path);
+    if (numpy) return numpy.call ? numpy : numpy.value;
     return new PyGlobal(path, (args) => new PickledObject(path, args));
   }
 
@@ -456,6 +585,10 @@ class Unpickler {
             for (const [k, v] of state.entries.values()) inst.attrs[String(k)] = v;
           } else if (isTensor(inst) && (state instanceof PyDict || state === null)) {
             // Parameter.__setstate__ / _rebuild_parameter_with_state: Python attributes on a tensor, not kept.
+          } else if (inst instanceof NumpyDtype) {
+            buildNumpyDtype(inst, state);
+          } else if (inst instanceof NumpyArray && inst.tensor === null) {
+            buildNumpyArray(inst, state);
           } else if (inst instanceof PickledObject && !this.ctx.weightsOnly) {
             inst.state = state;
           } else {
@@ -540,6 +673,12 @@ class Unpickler {
         case OP.BINUNICODE8: this.stack.push(this.str(this.u64())); break;
         // Python 2 str (torch.load's default encoding reads it as text).
         case OP.SHORT_BINSTRING: this.stack.push(Buffer.from(this.bytes(this.byte())).toString('latin1')); break;
+        case OP.BINSTRING: {
+          const n = this.view(4).getInt32(0, true);
+          if (n < 0) throw new UnpicklingError('BINSTRING pickle has negative byte count');
+          this.stack.push(Buffer.from(this.bytes(n)).toString('latin1'));
+          break;
+        }
         case OP.SHORT_BINBYTES: this.stack.push(Buffer.from(this.bytes(this.byte()))); break;
         case OP.BINBYTES: this.stack.push(Buffer.from(this.bytes(this.u32()))); break;
         case OP.BINBYTES8: case OP.BYTEARRAY8: this.stack.push(Buffer.from(this.bytes(this.u64()))); break;
@@ -623,6 +762,11 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
     v.dictItems = v.dictItems.map(([k, x]) => [toJs(k, seen), toJs(x, seen)]);
     return v;
   }
+  if (v instanceof NumpyArray) {
+    if (v.tensor === null) throw new UnpicklingError('a numpy array without its data (no BUILD)');
+    return v.tensor;
+  }
+  if (v instanceof NumpyDtype) return NUMPY_DTYPES[v.descr] ? toDType(NUMPY_DTYPES[v.descr]!) : v.descr;
   if (v instanceof PyGlobal) return v.value !== undefined && !(v.value instanceof StorageType) ? v.value : new PickledObject(v.path);
   if (v instanceof LoadedStorage) {
     seen.set(v.bytes, v.bytes); // returned as it is: torch.load must not free it

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 
+import numpy as np
 import torch
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'save')
@@ -30,6 +31,14 @@ def values(t):
 
 
 def describe(v, storages):
+    if isinstance(v, np.ndarray):  # torchnode loads numpy arrays as CPU tensors (native byte order)
+        return describe(torch.from_numpy(v.astype(v.dtype.newbyteorder('='), copy=False)), storages)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return describe(int(v), storages)
+    if isinstance(v, np.floating):
+        return describe(float(v), storages)
     if isinstance(v, torch.Tensor):
         key = v.untyped_storage().data_ptr() if hasattr(v, 'untyped_storage') else v.storage().data_ptr()
         if key not in storages:
@@ -128,6 +137,22 @@ def cases():
         yield 'conj', {'z': torch.complex(torch.ones(2), torch.arange(2.0)).conj()}
 
 
+def numpy_case():
+    """numpy arrays and scalars in a checkpoint (torch.load with weights_only=False)."""
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    return {
+        'f4': a, 'same': a, 'f8': np.linspace(-1, 1, 5), 'fortran': np.asfortranarray(np.arange(6, dtype=np.int64).reshape(2, 3)),
+        'big_endian': np.array([1, -2, 70000], dtype='>i4'), 'big_endian_f8': np.array([1.5, -2.25], dtype='>f8'),
+        'bool': np.array([True, False, True]), 'u1': np.arange(250, 256, dtype=np.uint8), 'i2': np.array([-3, 4], dtype=np.int16),
+        'u2': np.array([65535, 1], dtype=np.uint16), 'f2': np.array([0.5, -1.25], dtype=np.float16),
+        'c8': np.array([1 + 2j, -3.5j], dtype=np.complex64), 'c16': np.array([[1 - 1j]], dtype=np.complex128),
+        'empty': np.zeros((0, 3)), 'zero_dim': np.array(7, dtype=np.int32),
+        's_f8': np.float64(1.5), 's_f4': np.float32(0.1), 's_i8': np.int64(-7), 's_big': np.int64(2**60), 's_u1': np.uint8(200),
+        's_bool': np.bool_(True), 's_f2': np.float16(0.25),
+        'rng': np.random.RandomState(0).get_state(),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--suffix', default='')
@@ -164,6 +189,10 @@ def main():
         torch.save({'obj': Custom()}, os.path.join(OUT, 'custom_class.pt'))
         torch.save({'evil': RunsCode()}, os.path.join(OUT, 'runs_code.pt'))
         torch.save({'t': torch.arange(3.0)}, os.path.join(OUT, 'protocol4.pt'), pickle_protocol=4)
+        # numpy values, in protocol 2 (torch.save's default: ndarray's _reconstruct) and 5 (_frombuffer).
+        for name, protocol in [('numpy', 2), ('numpy_protocol5', 5)]:
+            torch.save(numpy_case(), os.path.join(OUT, f'{name}.pt'), pickle_protocol=protocol)
+            expected[name] = describe(torch.load(os.path.join(OUT, f'{name}.pt'), weights_only=False), {})
         # A file whose storage says 'cuda:0' (made on a CPU-only machine through a location tagger).
         torch.serialization.register_package(0, lambda s: 'cuda:0' if s.device.type == 'cpu' else None, lambda s, loc: None)
         torch.save({'t': torch.arange(4.0)}, os.path.join(OUT, 'cuda.pt'))

@@ -30,7 +30,7 @@ describe('torch.load reads files written by Python torch.save', () => {
       expect(Object.keys(exp.cases).length).toBeGreaterThanOrEqual(10);
       for (const [name, want] of Object.entries(exp.cases)) {
         if (name === 'cuda') continue;  // tested below with mapLocation
-        const got = torch.load(fixture(`${name}${suffix}.pt`), { weightsOnly: name !== 'protocol4' });
+        const got = torch.load(fixture(`${name}${suffix}.pt`), { weightsOnly: name !== 'protocol4' && !name.startsWith('numpy') });
         expect(describeJs(got, new Map()), `${label} ${name}`).toEqual(asJs(want));
       }
     });
@@ -47,6 +47,21 @@ describe('torch.load reads files written by Python torch.save', () => {
     v.base!.add_(100);
     expect(v.view!.tolist()).toEqual([[102, 103, 104], [105, 106, 107]]);
     expect(storageKey(v.t!)).toBe(storageKey(v.base!));
+  });
+
+  it('loads numpy arrays as CPU tensors and numpy scalars as numbers (weightsOnly: false), as Python loads them back', () => {
+    for (const name of ['numpy', 'numpy_protocol5']) {
+      expect(expected.cases[name], name).toBeDefined();
+      const got = torch.load(fixture(`${name}.pt`), { weightsOnly: false }) as Record<string, unknown>;
+      expect((got.fortran as torch.Tensor).stride(), name).toEqual([1, 2]);  // numpy's Fortran order kept, as torch.from_numpy
+      expect(got.s_big, name).toBe(2n ** 60n);
+      expect(got.same, name).toBe(got.f4);  // one array pickled twice is one tensor
+      const rng = got.rng as [string, torch.Tensor, number, number, number];
+      expect(rng[0]).toBe('MT19937');
+      expect([rng[1].dtype, rng[1].shape]).toEqual([torch.uint32, [624]]);
+      // PyTorch's weights-only unpickler has no numpy globals (nor protocol 5's opcodes): refused by default, as in Python.
+      expect(() => torch.load(fixture(`${name}.pt`)), name).toThrow(name === 'numpy' ? /Unsupported global: GLOBAL numpy\._core\.multiarray\._reconstruct/ : /Unsupported operand/);
+    }
   });
 
   it('keeps views of one storage as views of one storage (writes through, as in Python)', () => {
@@ -141,7 +156,7 @@ describe('weightsOnly', () => {
 describe('torch.save', () => {
   it('round-trips every Python fixture Node -> Node (file and Buffer) with values, views and sharing', () => {
     for (const [name, want] of Object.entries(expected.cases)) {
-      const obj = torch.load(fixture(`${name}.pt`), { weightsOnly: name !== 'protocol4', mapLocation: 'cpu' });
+      const obj = torch.load(fixture(`${name}.pt`), { weightsOnly: name !== 'protocol4' && !name.startsWith('numpy'), mapLocation: 'cpu' });
       const path = join(tmp, `${name}.pt`);
       expect(torch.save(obj, path)).toBeUndefined();
       // Written by PyTorchStreamWriter from the path: the archive folder is the base name, as in Python.
@@ -263,7 +278,7 @@ describe('damaged files', () => {
           catch (e) { if (e instanceof Error && e.message.startsWith('torch.load: <buffer>: ')) stats.threw++; else stats.bad.push(String(e)); }
         }
       };
-      for (const name of ['state_dict.pt', 'dtypes.pt', 'sgd.pt', 'nested.pt', 'views_113.pt', 'state_dict_legacy.pt', 'views_legacy.pt']) {
+      for (const name of ['state_dict.pt', 'dtypes.pt', 'sgd.pt', 'nested.pt', 'views_113.pt', 'state_dict_legacy.pt', 'views_legacy.pt', 'numpy.pt']) {
         const data = readFileSync(dir + name);
         for (let n = 0; n < data.length; n += 7) attempt(data.subarray(0, n));
         for (let i = 0; i < 300; i++) {
