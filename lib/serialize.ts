@@ -988,6 +988,16 @@ function loadLegacy(data: Uint8Array, mapLocation: MapLocation | null, weightsOn
   }
 }
 
+/**
+ * A plain pickle (Python's `pickle.load(f, encoding='latin1')` of a file without tensors, as
+ * torchvision reads CIFAR's batches): any global is described, never run; numpy arrays become
+ * tensors. Internal: the datasets use it.
+ */
+export function unpickle(data: Uint8Array): unknown {
+  const ctx: LoadContext = { weightsOnly: false, storage: () => { throw new UnpicklingError('a persistent id in a plain pickle'); } };
+  return freeingRebuiltOnError(() => toJs(new Unpickler(data, ctx).load(), new Map()));
+}
+
 function readHead(path: string): Uint8Array | null {
   let fd: number | undefined;
   try {

@@ -7,43 +7,29 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { startHttpServer, type TestServer } from './http-server.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'torchnode-hub-'));
 const payload = torch.save({ w: torch.arange(6, { dtype: torch.float32 }).view(2, 3), step: 7 })!;
 const sha = createHash('sha256').update(payload).digest('hex');
 
-// Serves the payload at any path but /missing.pth; counts the requests.
-const SERVER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-let requests = 0;
-const server = http.createServer((req, res) => {
-  requests++;
-  if (req.url === '/missing.pth') { res.writeHead(404); res.end('no'); return; }
-  res.writeHead(200, { 'Content-Length': workerData.length });
-  res.end(Buffer.from(workerData));
-});
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
-parentPort.on('message', (m) => { if (m === 'count') parentPort.postMessage({ requests }); else server.close(() => process.exit(0)); });
-`;
-let worker: Worker;
+// Serves the payload at any path but /missing.pth.
+let server: TestServer;
 let base = '';
-const requests = (): Promise<number> => new Promise((resolve) => {
-  worker.once('message', (m: { requests: number }) => resolve(m.requests));
-  worker.postMessage('count');
-});
+const requests = (): Promise<number> => server.requests();
 
 beforeAll(async () => {
-  worker = new Worker(SERVER, { eval: true, workerData: new Uint8Array(payload) });
-  const { port } = await new Promise<{ port: number }>((resolve) => worker.once('message', resolve));
-  base = `http://127.0.0.1:${port}`;
+  server = await startHttpServer(`(req, res, payload) => {
+    if (req.url === '/missing.pth') { res.writeHead(404); res.end('no'); return; }
+    res.writeHead(200, { 'Content-Length': payload.length });
+    res.end(Buffer.from(payload));
+  }`, new Uint8Array(payload));
+  base = server.base;
 });
 afterAll(async () => {
-  worker.postMessage('close');
-  await new Promise((r) => worker.once('exit', r));
+  await server.close();
   rmSync(TMP, { recursive: true, force: true });
 });
 

@@ -163,14 +163,15 @@ describe('bad input: missing or corrupt files', () => {
   }
   const trainImages = readFileSync(join(mnistRaw, 'train-images-idx3-ubyte'));
 
-  it('download: true says that nothing is downloaded and where the files go', () => {
-    expect(() => new D.MNIST(tmp, { download: true })).toThrow(/nothing at run time.*MNIST\/raw/);
-    expect(() => new D.CIFAR10(tmp, { download: true })).toThrow(/nothing at run time.*cifar-10-batches-bin/);
+  it('download: true needs root (it downloads into root/<ClassName>/raw, as torchvision), not rawFolder', () => {
+    expect(() => new D.MNIST(null, { rawFolder: tmp, download: true })).toThrow(/download: true downloads into root\/MNIST\/raw: pass root, not rawFolder/);
   });
   it('a missing dataset names the file and the folders searched', () => {
     expect(() => new D.MNIST(tmp)).toThrow(/MNIST: dataset not found: no train-images-idx3-ubyte \(or train-images-idx3-ubyte.gz\) in .*MNIST\/raw or /);
     expect(() => new D.FashionMNIST(null, { rawFolder: tmp, train: false })).toThrow(/FashionMNIST: dataset not found: no t10k-images-idx3-ubyte/);
     expect(() => new D.MNIST(null)).toThrow(/pass root or rawFolder/);
+    expect(() => new D.CIFAR10(tmp)).toThrow(/CIFAR10: Dataset not found or corrupted. You can use download=True to download it \(looked for data_batch_1, .* test_batch in .*cifar-10-batches-py/);
+    mkdirSync(join(tmp, 'cifar-10-batches-bin'), { recursive: true });
     expect(() => new D.CIFAR10(tmp)).toThrow(/CIFAR10: dataset not found: missing .*data_batch_1.bin/);
   });
   it('a truncated IDX file', () => {
@@ -206,7 +207,7 @@ describe('bad input: missing or corrupt files', () => {
     cpSync(join(FIX, 'cifar-10-batches-bin'), join(root, 'cifar-10-batches-bin'), { recursive: true });
     const batch = join(root, 'cifar-10-batches-bin', 'data_batch_3.bin');
     writeFileSync(batch, readFileSync(batch).subarray(0, 5000));
-    expect(() => new D.CIFAR10(root)).toThrow(/data_batch_3.bin is not a CIFAR-10 binary batch: 5000 bytes is not a whole number of 3073-byte records/);
+    expect(() => new D.CIFAR10(root)).toThrow(/data_batch_3.bin is not a CIFAR10 binary batch: 5000 bytes is not a whole number of 3073-byte records/);
   });
   it('a corrupt image: getItem names the file; the other samples still load; nothing hangs', () => {
     const root = mkdtempSync(join(tmp, 'folder-'));

@@ -1,7 +1,8 @@
-// torchvision.datasets: MNIST, FashionMNIST, CIFAR10, ImageFolder, DatasetFolder.
+// torchvision.datasets: MNIST, FashionMNIST, CIFAR10, CIFAR100, ImageFolder, DatasetFolder, and utils (downloads).
 export { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
 export { MNIST, FashionMNIST, type MNISTOptions } from './mnist.js';
-export { CIFAR10, type CIFAR10Options } from './cifar.js';
+export { CIFAR10, CIFAR100, type CIFAR10Options } from './cifar.js';
+export * as utils from './utils.js';
 export {
   DatasetFolder, ImageFolder, IMG_EXTENSIONS, defaultLoader, findClasses, makeDataset, hasFileAllowedExtension, isImageFile,
   type DatasetFolderOptions, type ImageFolderOptions,

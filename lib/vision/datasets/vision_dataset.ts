@@ -61,9 +61,3 @@ export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S
     return i;
   }
 }
-
-/** The error of `download: true`: nothing is downloaded at run time. */
-export function downloadError(owner: string, where: string): Error {
-  return new Error(`${owner}: download=true is not supported: torchnode downloads nothing at run time. ` +
-    `Put the files in ${where} (or pass their folder), then construct the dataset with download: false.`);
-}
