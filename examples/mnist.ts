@@ -6,7 +6,7 @@
 // bench/py/mnist.py is the same script in Python: same model, hyper-parameters and data order for
 // the same seed, so the same loss log.
 //   npx tsx examples/mnist.ts [--epochs 3] [--batch-size 64] [--lr 0.05] [--momentum 0.9] [--seed 1]
-//     [--device cpu] [--workers 0] [--threads N] [--resume PATH] [--out DIR] [--data DIR]
+//     [--device cpu] [--workers 0] [--threads N] [--resume PATH] [--out DIR] [--data DIR] [--download ROOT]
 //     [--limit-train N] [--limit-test N] [--json]
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +36,7 @@ const { values, numbers } = readFlags(
     resume: { type: 'string' },
     out: { type: 'string', default: join(HERE, 'out', 'mnist') },
     data: { type: 'string' },
+    download: { type: 'string' },
     'limit-train': { type: 'string', default: '0' },
     'limit-test': { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
@@ -54,6 +55,7 @@ const args = {
   resume: values.resume as string | undefined,
   out: resolve(String(values.out)),
   data: values.data as string | undefined,
+  download: values.download as string | undefined,
   limitTrain: numbers['limit-train'],
   limitTest: numbers['limit-test'],
   json: values.json === true,
@@ -80,7 +82,7 @@ interface EpochRecord {
 
 if (args.threads) torch.setNumThreads(args.threads);
 torch.manualSeed(args.seed);
-const source = findSource(EXAMPLE, args.data);
+const source = findSource(EXAMPLE, args.data, args.download);
 const device = args.device;
 // Without workers the splits are normalised once, as whole tensors (TensorDataset); with workers each
 // thread reads the files and runs ToTensor + Normalize per image. Same numbers and order either way.
