@@ -141,7 +141,23 @@ def main():
             dst.write(src.read())
     expected['MNIST'] = {'resources': resources, 'train': describe(datasets.MNIST(root, train=True)),
                          'test': describe(datasets.MNIST(root, train=False))}
+    # KMNIST reads the same layout under root/KMNIST/raw.
+    os.makedirs(os.path.join(root, 'KMNIST'))
+    shutil.move(os.path.join(root, 'MNIST', 'raw'), os.path.join(root, 'KMNIST', 'raw'))
+    expected['KMNIST'] = {'train': describe(datasets.KMNIST(root, train=True)), 'test': describe(datasets.KMNIST(root, train=False))}
     shutil.rmtree(root)
+
+    # FakeData: each item from the default generator seeded index + random_offset, whose state is restored.
+    expected['FakeData'] = []
+    for kwargs in [dict(size=4, image_size=(3, 6, 5), num_classes=7, random_offset=3), dict(size=3, image_size=(1, 4, 9)),
+                   dict(size=2, image_size=(3, 2, 2), num_classes=1)]:
+        ds = datasets.FakeData(**kwargs)
+        torch.manual_seed(123)
+        items = [ds[i] for i in range(len(ds))] + [ds[-1]]
+        expected['FakeData'].append({
+            'kwargs': {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()},
+            'items': [{'sha256': sha(img.tobytes()), 'mode': img.mode, 'size': list(img.size), 'target': t} for img, t in items],
+            'rand_after': torch.rand(1).item()})
 
     with tarfile.open(os.path.join(OUT, 'traversal.tar'), 'w', format=tarfile.USTAR_FORMAT) as tar:
         data = b'must not be written outside the target folder\n'

@@ -1,4 +1,4 @@
-// torchvision's python-version CIFAR10/CIFAR100 and download: true (MNIST, CIFAR), against files
+// torchvision's python-version CIFAR10/CIFAR100, KMNIST, FakeData and download: true (MNIST, CIFAR), against files
 // that stand in for the real downloads (test/fixtures/datasets, scripts/make-dataset-fixtures.py):
 // each dataset as torchvision 0.28 reads it, served by an HTTP server in a worker thread (this
 // thread blocks while a download runs, as Python's does). Subclasses declare the stand-ins' URLs
@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { startHttpServer, type TestServer } from './http-server.js';
 
@@ -19,6 +20,9 @@ interface Split { length: number; targets: number[]; classes: string[]; data_sha
 interface CifarExpected { tgz_md5: string; train_list: [string, string][]; test_list: [string, string][]; meta_md5: string; train: Split; test: Split }
 const expected = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as {
   torchvision: string; CIFAR10: CifarExpected; CIFAR100: CifarExpected; MNIST: { resources: [string, string][]; train: Split; test: Split };
+  KMNIST: { train: Split; test: Split };
+  FakeData: { kwargs: { size: number; image_size: [number, number, number]; num_classes?: number; random_offset?: number };
+    items: { sha256: string; mode: string; size: [number, number]; target: number }[]; rand_after: number }[];
 };
 
 // Serves test/fixtures/datasets by path (404 otherwise).
@@ -155,6 +159,54 @@ describe('MNIST download: true', () => {
     const root = mkdtempSync(join(TMP, 'mnist-broken-'));
     expect(() => new Broken(root, { download: true })).toThrow(
       /Error downloading train-images-idx3-ubyte.gz:\nTried http:\/\/127.0.0.1:\d+\/missing\/, got:\n.*HTTP Error 404.*\nTried http:\/\/127.0.0.1:\d+\/also-missing\/, got:\n.*HTTP Error 404/s);
+  });
+});
+
+describe('KMNIST and FakeData', () => {
+  it('KMNIST reads root/KMNIST/raw with its own classes, and downloads from its own mirror', async () => {
+    const root = mkdtempSync(join(TMP, 'kmnist-'));
+    const Fake = class extends D.KMNIST {
+      static override readonly mirrors = [`${base}/mnist/`];
+      static override readonly resources = expected.MNIST.resources;
+    };
+    check(new Fake(root, { download: true }), expected.KMNIST.train, 'KMNIST');
+    check(new Fake(root, { train: false }), expected.KMNIST.test, 'KMNIST test');
+    expect(existsSync(join(root, 'KMNIST', 'raw', 't10k-images-idx3-ubyte'))).toBe(true);
+    expect(D.KMNIST.packagedFolder()).toBe(null);
+  });
+
+  it("FakeData gives torchvision's images and targets per index, seeded index + randomOffset, and leaves the default generator as it was", () => {
+    for (const { kwargs, items, rand_after } of expected.FakeData) {
+      const { size, image_size, num_classes, random_offset } = kwargs;
+      const ds = new D.FakeData(size, image_size, { ...(num_classes !== undefined && { numClasses: num_classes }), ...(random_offset !== undefined && { randomOffset: random_offset }) });
+      torch.manualSeed(123);
+      const got = [...Array.from({ length: size }, (_, i) => ds.getItem(i)), ds.getItem(-1)];
+      expect(got.map(([img, t]) => ({ sha256: sha256(img.data), mode: img.mode, size: img.size, target: t })), JSON.stringify(kwargs)).toEqual(items);
+      expect(torch.rand([1]).item()).toBe(rand_after);
+      expect(ds.length).toBe(size);
+      expect(() => ds.getItem(size)).toThrow(/FakeData index out of range/);
+    }
+    // keyword form, and a transform
+    const ds = new D.FakeData({ size: 2, imageSize: [1, 3, 3], transform: new vision.transforms.PILToTensor() });
+    expect((ds.getItem(0)[0] as torch.Tensor).shape).toEqual([1, 3, 3]);
+    expect(() => new D.FakeData({ imageSize: [4, 2, 2] })).toThrow(/imageSize must be \[channels \(1 or 3\), height, width\]/);
+    expect(() => new D.FakeData({ size: 2, image_size: [1, 2, 2] } as never)).toThrow(/image_size/);
+  });
+
+  it('FakeData rebuilds in DataLoader worker threads with the same items', async () => {
+    // Worker threads load dist/ (vitest's lib/ sources are not loadable there), so this test uses dist/ throughout.
+    const dist = await import('../dist/index.js');
+    const ds = new dist.vision.datasets.FakeData(6, [3, 4, 4], { numClasses: 3, randomOffset: 5, transform: new dist.vision.transforms.PILToTensor() });
+    const loader = new dist.data.DataLoader(ds, { batchSize: 3, numWorkers: 2 });
+    const images: number[][] = [];
+    const targets: number[] = [];
+    for await (const [x, y] of loader as AsyncIterable<[torch.Tensor, torch.Tensor]>) {
+      for (let i = 0; i < x.size(0); i++) images.push(Array.from(x.select(0, i).flatten().toTypedArray() as Uint8Array));
+      targets.push(...(y.tolist() as number[]));
+    }
+    const want = Array.from({ length: 6 }, (_, i) => ds.getItem(i) as [torch.Tensor, number]);
+    expect(images).toEqual(want.map(([x]) => Array.from(x.flatten().toTypedArray() as Uint8Array)));
+    expect(targets).toEqual(want.map(([, y]) => y));
   });
 });
 

@@ -182,3 +182,22 @@ export class FashionMNIST extends MNIST {
     return existsSync(join(folder, 'train-images-idx3-ubyte.gz')) || existsSync(join(folder, 'train-images-idx3-ubyte')) ? folder : null;
   }
 }
+
+/** Kuzushiji-MNIST: ten classes of cursive Japanese characters in MNIST's format. */
+export class KMNIST extends MNIST {
+  static override readonly sourceModule: string = import.meta.url;
+  static override readonly classes: readonly string[] = ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'];
+  static override readonly folderName: string = 'KMNIST';
+  static override readonly mirrors: readonly string[] = ['http://codh.rois.ac.jp/kmnist/dataset/kmnist/'];
+  static override readonly resources: readonly (readonly [string, string])[] = [
+    ['train-images-idx3-ubyte.gz', 'bdb82020997e1d708af4cf47b453dcf7'],
+    ['train-labels-idx1-ubyte.gz', 'e144d726b3acfaa3e44228e80efcd344'],
+    ['t10k-images-idx3-ubyte.gz', '5c965bf0a639b31b8f53240b1b52f4d7'],
+    ['t10k-labels-idx1-ubyte.gz', '7320c461ea6c1c855c0b718fb2a4b134'],
+  ];
+
+  /** No npm or Debian package ships it: null. */
+  static override packagedFolder(): string | null {
+    return null;
+  }
+}
