@@ -405,6 +405,114 @@ def transforms_fixture():
             "inputs": {k: enc(v) for k, v in INPUTS.items()}, "images": images, "cases": cases}
 
 
+# transforms.v2: name -> (python source, input, seed, calls, how it is called). `plain`: t(x); `labeled`:
+# t(x, 7); `batch_labels`: t(x, labels) with labels = tensor([1, 3]); `dict`: t({'image': x, 'labels': labels}).
+IMAGENET = "mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]"
+V2_CASES = {
+    "hflip": ("v2.RandomHorizontalFlip()", "rgb", 0, 6, "plain"),
+    "vflip_p": ("v2.RandomVerticalFlip(p=0.3)", "gray", 7, 6, "plain"),
+    "center_crop": ("v2.CenterCrop([5, 7])", "rgb", 0, 1, "plain"),
+    "random_crop_padding": ("v2.RandomCrop(10, padding=4)", "rgb", 1, 3, "plain"),
+    "random_crop_pad_if_needed": ("v2.RandomCrop([14, 20], pad_if_needed=True, fill=5)", "rgb", 4, 2, "plain"),
+    "pad_reflect": ("v2.Pad(3, padding_mode='reflect')", "rgbf", 0, 1, "plain"),
+    "rotation": ("v2.RandomRotation(30)", "rgb", 0, 3, "plain"),
+    "rotation_float_bilinear": ("v2.RandomRotation(40, interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 5, 2, "plain"),
+    "affine_full": ("v2.RandomAffine(20, translate=(0.1, 0.2), scale=(0.8, 1.2), shear=10)", "rgb", 1, 3, "plain"),
+    "affine_float_center": ("v2.RandomAffine(45, translate=(0.3, 0.3), center=[3, 4], fill=0.5, interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 3, 2, "plain"),
+    "perspective": ("v2.RandomPerspective()", "rgb", 0, 4, "plain"),
+    "perspective_float": ("v2.RandomPerspective(0.3, p=0.9, fill=0.25)", "rgbf", 2, 3, "plain"),
+    "elastic": ("v2.ElasticTransform(alpha=30.0, sigma=1.0)", "rgb", 0, 2, "plain"),
+    "five_crop": ("v2.Compose([v2.FiveCrop([5, 7]), lambda crops: torch.stack(crops)])", "rgb", 0, 1, "plain"),
+    "normalize": ("v2.Normalize(" + IMAGENET + ")", "rgbf", 0, 1, "plain"),
+    "erasing": ("v2.RandomErasing(p=1.0)", "rgbf", 0, 3, "plain"),
+    "erasing_value": ("v2.RandomErasing(p=0.7, scale=(0.1, 0.4), ratio=(0.5, 2.0), value=[0.1, 0.2, 0.3])", "rgbf", 1, 4, "plain"),
+    "invert": ("v2.RandomInvert(p=1.0)", "rgb", 0, 1, "plain"),
+    "posterize": ("v2.RandomPosterize(3, p=1.0)", "rgb", 0, 1, "plain"),
+    "solarize_float": ("v2.RandomSolarize(0.3, p=0.7)", "rgbf", 7, 4, "plain"),
+    "equalize_gray": ("v2.RandomEqualize(p=0.5)", "gray", 9, 4, "plain"),
+    "resize_short": ("v2.Resize(8)", "rgb", 0, 1, "plain"),
+    "resize_hw": ("v2.Resize([10, 7])", "rgb", 0, 1, "plain"),
+    "resize_up": ("v2.Resize(20)", "rgb", 0, 1, "plain"),
+    "resize_tall": ("v2.Resize(6)", "tall", 0, 1, "plain"),
+    "resize_max_size": ("v2.Resize(8, max_size=9)", "rgb", 0, 1, "plain"),
+    "resize_bicubic": ("v2.Resize(8, interpolation=T.InterpolationMode.BICUBIC)", "rgb", 0, 1, "plain"),
+    "resize_bicubic_up": ("v2.Resize(19, interpolation=T.InterpolationMode.BICUBIC)", "gray", 0, 1, "plain"),
+    "resize_no_antialias": ("v2.Resize(8, antialias=False)", "rgb", 0, 1, "plain"),
+    "resize_nearest": ("v2.Resize(8, interpolation=T.InterpolationMode.NEAREST)", "rgb", 0, 1, "plain"),
+    "resize_gray": ("v2.Resize([5, 9])", "gray", 0, 1, "plain"),
+    "resize_float": ("v2.Resize(8)", "rgbf", 0, 1, "plain"),
+    "resize_batch": ("v2.Resize(7)", "batch", 0, 1, "plain"),
+    "random_resized_crop": ("v2.RandomResizedCrop(8)", "rgb", 0, 3, "plain"),
+    "random_resized_crop_opts": ("v2.RandomResizedCrop([6, 10], scale=(0.5, 1.0), ratio=(0.5, 2.0))", "rgb", 1, 3, "plain"),
+    "random_resized_crop_float": ("v2.RandomResizedCrop(8, antialias=False)", "rgbf", 5, 2, "plain"),
+    "color_jitter": ("v2.ColorJitter(0.4, 0.4, 0.4, 0.1)", "rgb", 0, 3, "plain"),
+    "color_jitter_float": ("v2.ColorJitter(brightness=(0.5, 1.5), hue=(-0.5, 0.5))", "rgbf", 2, 3, "plain"),
+    "color_jitter_all_float": ("v2.ColorJitter(0.4, 0.4, 0.4, 0.1)", "rgbf", 6, 3, "plain"),
+    "color_jitter_gray": ("v2.ColorJitter(0.5, 0.5, 0.5, 0.2)", "gray", 1, 3, "plain"),
+    "color_jitter_saturation": ("v2.ColorJitter(saturation=[0, 3])", "rgb", 3, 2, "plain"),
+    "color_jitter_hue": ("v2.ColorJitter(hue=0.5)", "rgb", 4, 3, "plain"),
+    "color_jitter_contrast": ("v2.ColorJitter(contrast=0.9)", "tall", 5, 2, "plain"),
+    "grayscale": ("v2.Grayscale()", "rgb", 0, 1, "plain"),
+    "grayscale3_float": ("v2.Grayscale(3)", "rgbf", 0, 1, "plain"),
+    "random_grayscale": ("v2.RandomGrayscale(0.5)", "rgb", 8, 6, "plain"),
+    "gaussian_blur": ("v2.GaussianBlur(3)", "rgb", 0, 2, "plain"),
+    "gaussian_blur_rect_float": ("v2.GaussianBlur([5, 3], sigma=(0.5, 3.0))", "rgbf", 1, 2, "plain"),
+    "sharpness": ("v2.RandomAdjustSharpness(2, p=1.0)", "rgb", 0, 1, "plain"),
+    "sharpness_float": ("v2.RandomAdjustSharpness(0.3)", "rgbf", 8, 4, "plain"),
+    "sharpness_batch": ("v2.RandomAdjustSharpness(1.7, p=1.0)", "batch", 0, 1, "plain"),
+    "autocontrast": ("v2.RandomAutocontrast(p=1.0)", "rgb", 0, 1, "plain"),
+    "autocontrast_batch": ("v2.RandomAutocontrast(p=1.0)", "batch", 0, 1, "plain"),
+    "autocontrast_flat": ("v2.RandomAutocontrast(p=1.0)", "flat", 0, 1, "plain"),
+    "to_image": ("v2.ToImage()", "rgb", 0, 1, "plain"),
+    "to_dtype_scale": ("v2.ToDtype(torch.float32, scale=True)", "rgb", 0, 1, "plain"),
+    "to_dtype_plain": ("v2.ToDtype(torch.float64)", "rgb", 0, 1, "plain"),
+    "to_dtype_uint8": ("v2.ToDtype(torch.uint8, scale=True)", "rgbf", 0, 1, "plain"),
+    "to_dtype_int16": ("v2.ToDtype(torch.int16, scale=True)", "rgb", 0, 1, "plain"),
+    "convert_image_dtype": ("v2.ConvertImageDtype()", "rgb", 0, 1, "plain"),
+    "random_apply": ("v2.RandomApply([v2.RandomHorizontalFlip(p=1.0), v2.ColorJitter(0.5)], p=0.6)", "rgb", 9, 6, "plain"),
+    "random_choice": ("v2.RandomChoice([v2.RandomHorizontalFlip(p=1.0), v2.RandomCrop(8), v2.ColorJitter(brightness=0.5)])", "rgb", 3, 6, "plain"),
+    "random_choice_p": ("v2.RandomChoice([v2.RandomVerticalFlip(p=1.0), v2.RandomPosterize(2, p=1.0), v2.RandomInvert(p=1.0)], p=[0.2, 0.3, 0.5])", "rgb", 4, 6, "plain"),
+    "random_order": ("v2.RandomOrder([v2.RandomCrop(10), v2.Pad(1), v2.RandomRotation(20)])", "rgb", 5, 5, "plain"),
+    "imagenet_train": ("v2.Compose([v2.RandomResizedCrop(8, antialias=True), v2.RandomHorizontalFlip(p=0.5), v2.ToDtype(torch.float32, scale=True), v2.Normalize(" + IMAGENET + ")])", "rgb", 11, 3, "plain"),
+    "imagenet_eval": ("v2.Compose([v2.Resize(10), v2.CenterCrop(8), v2.ToImage(), v2.ToDtype(torch.float32, scale=True), v2.Normalize(" + IMAGENET + ")])", "tall", 0, 1, "plain"),
+    "cifar_train_labeled": ("v2.Compose([v2.RandomCrop(12, padding=2), v2.RandomHorizontalFlip(), v2.ToDtype(torch.float32, scale=True)])", "rgb", 12, 3, "labeled"),
+    "jitter_labeled": ("v2.ColorJitter(0.3, 0.3, 0.3, 0.05)", "rgb", 13, 2, "labeled"),
+    "mixup": ("v2.MixUp(num_classes=5)", "batch", 0, 3, "batch_labels"),
+    "mixup_alpha": ("v2.MixUp(alpha=0.4, num_classes=5)", "batch", 1, 3, "batch_labels"),
+    "cutmix": ("v2.CutMix(num_classes=5)", "batch", 2, 3, "batch_labels"),
+    "cutmix_alpha_dict": ("v2.CutMix(alpha=0.3, num_classes=4)", "batch", 3, 3, "dict"),
+    "mixup_onehot": ("v2.MixUp()", "batch", 4, 2, "onehot"),
+}
+
+
+def enc_sample(v):
+    if isinstance(v, torch.Tensor):
+        return {"tensor": enc(v)}
+    if isinstance(v, (tuple, list)):
+        return {"list": [enc_sample(x) for x in v]}
+    if isinstance(v, dict):
+        return {"dict": {k: enc_sample(x) for k, x in v.items()}}
+    return {"value": v}
+
+
+def v2_fixture():
+    from torchvision.transforms import v2  # noqa: F401 (used by the eval'd sources)
+    labels = torch.tensor([1, 3])
+    onehot = torch.tensor([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]])
+    cases = []
+    for name, (src, inp, seed, calls, how) in V2_CASES.items():
+        transform = eval(src)
+        x = INPUTS[inp]
+        call = {"plain": lambda: transform(x), "labeled": lambda: transform(x, 7), "batch_labels": lambda: transform(x, labels),
+                "dict": lambda: transform({"image": x, "labels": labels}), "onehot": lambda: transform(x, onehot)}[how]
+        random.seed(seed)
+        torch.manual_seed(seed)
+        outs = [enc_sample(call()) for _ in range(calls)]
+        cases.append({"name": name, "py": src, "input": inp, "seed": seed, "calls": calls, "how": how, "outputs": outs, "after": torch.rand(1).item()})
+    return {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "cpu_capability": torch.backends.cpu.get_cpu_capability()},
+            "inputs": {k: enc(v) for k, v in INPUTS.items()}, "cases": cases}
+
+
 def loader_fixture():
     """Two epochs of a shuffled DataLoader (numWorkers 0, then 2) over the committed MNIST files with random
     transforms: the loader's seed draws, the sampler's permutation and the transforms' draws (on the
@@ -466,6 +574,7 @@ def main():
     fixture = transforms_fixture()
     fixture["utils"] = utils_fixture()
     write_json("vision-transforms.json", fixture)
+    write_json("vision-transforms-v2.json", v2_fixture())
     for c in fixture["cases"]:
         if "pilMaxAbsDiff" in c:
             print(f"{c['name']:36s} PIL vs tensor path, max |diff| per call: {c['pilMaxAbsDiff']}", file=sys.stderr)

@@ -139,8 +139,9 @@ export function getDimensions(img: ImageLike): [number, number, number] {
 // ---------------------------------------------------------------------------------------------
 // dtype helpers of _functional_tensor.py
 
-function maxValue(dtype: torch.dtype): number {
-  const table: [torch.dtype, number][] = [[torch.uint8, 255], [torch.int8, 127], [torch.int16, 32767], [torch.int32, 2147483647], [torch.int64, 9223372036854775807]];
+/** The largest value of an image dtype: 1 for floats, the integer maximum otherwise (torchvision's _max_value). */
+export function maxValue(dtype: torch.dtype): number {
+  const table: [torch.dtype, number][] = [[torch.uint8, 255], [torch.int8, 127], [torch.int16, 32767], [torch.uint16, 65535], [torch.int32, 2147483647], [torch.int64, 9223372036854775807]];
   for (const [d, v] of table) if (d === dtype) return v;
   return 1;
 }
@@ -517,6 +518,21 @@ function genAffineGrid(theta: Tensor, w: number, h: number, ow: number, oh: numb
   return baseGrid.bmm(rescaledTheta).view(1, oh, ow, 2);
 }
 
+// How a bilinear fill is blended in: v1's img * mask + (1 - mask) * fill, or v2's (img - fill) * mask + fill
+// (equal in exact arithmetic, not in float32). transforms.v2 sets it around its calls; per thread, synchronous.
+let v2FillBlend = false;
+
+/** Runs `fn` with v2's fill blend (transforms.v2's rotate, affine, perspective and elastic). */
+function withV2FillBlend<R>(fn: () => R): R {
+  const outer = v2FillBlend;
+  v2FillBlend = true;
+  try {
+    return fn();
+  } finally {
+    v2FillBlend = outer;
+  }
+}
+
 /** torchvision's _apply_grid_transform: grid_sample with zeros padding, then the fill colour. */
 function applyGridTransform(img: Tensor, grid: Tensor, mode: 'nearest' | 'bilinear', fill: number[] | null): Tensor {
   const { img: x0, cast, squeeze, outDtype } = castSqueezeIn(img, grid.dtype);
@@ -531,7 +547,8 @@ function applyGridTransform(img: Tensor, grid: Tensor, mode: 'nearest' | 'biline
     mask = mask.expandAs(x);
     const fillImg = torch.tensor(fill, { dtype: x.dtype, device: x.device }).view(1, fill.length, 1, 1).expandAs(x);
     if (fill.length !== 1 && fill.length !== c) throw new RangeError(`rotate: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fill.length} != ${c})`);
-    x = mode === 'nearest' ? torch.where(mask.lt(0.5), fillImg, x) : x.mul(mask).add(torch.rsub(mask, 1.0).mul(fillImg));
+    if (mode === 'nearest') x = torch.where(mask.lt(0.5), fillImg, x);
+    else x = v2FillBlend ? x.sub(fillImg).mul(mask).add(fillImg) : x.mul(mask).add(torch.rsub(mask, 1.0).mul(fillImg));
   }
   return castSqueezeOut(x, cast, squeeze, outDtype);
 }
@@ -906,12 +923,8 @@ export function equalize<T extends ImageLike>(img: T): T {
   }) as T;
 }
 
-/** torchvision's gaussian_blur: a separable Gaussian kernel (odd sizes [kx, ky]), reflect-padded. */
-export function gaussianBlur<T extends ImageLike>(img: T, kernelSize: number | readonly number[], sigma?: number | readonly number[] | null): T;
-export function gaussianBlur<T extends ImageLike>(img: T, ...args: PyArgsWith<[kernelSize: number | readonly number[], sigma: number | readonly number[] | null], { kernelSize?: number | readonly number[]; sigma?: number | readonly number[] | null }>): T;
-export function gaussianBlur<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [kernelSize, sigma] = bind(GAUSSIAN_BLUR_ARGS, args) as [kernelSize: number | readonly number[], sigma: number | readonly number[] | null];
-  const fn = 'gaussianBlur';
+/** gaussian_blur's kernel sizes and sigmas, checked: [[kx, ky], [sx, sy]]. */
+function gaussianBlurArgs(kernelSize: number | readonly number[], sigma: number | readonly number[] | null, fn: string): [number[], number[]] {
   const ks = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : Array.isArray(kernelSize) ? [...kernelSize] : null;
   if (ks === null) throw new TypeError(`${fn}: kernel_size should be int or a sequence of integers. Got ${describe(kernelSize)}`);
   if (ks.length !== 2) throw new RangeError(`${fn}: If kernel_size is a sequence its length should be 2. Got ${ks.length}`);
@@ -923,6 +936,16 @@ export function gaussianBlur<T extends ImageLike>(img: T, ...args: unknown[]): T
   else throw new TypeError(`${fn}: sigma should be either float or sequence of floats. Got ${describe(sigma)}`);
   if (sg.length !== 2) throw new RangeError(`${fn}: If sigma is a sequence, its length should be 2. Got ${sg.length}`);
   if (sg.some((v) => !(v > 0.0))) throw new RangeError(`${fn}: sigma should have positive values. Got [${sg.join(', ')}]`);
+  return [ks, sg];
+}
+
+/** torchvision's gaussian_blur: a separable Gaussian kernel (odd sizes [kx, ky]), reflect-padded. */
+export function gaussianBlur<T extends ImageLike>(img: T, kernelSize: number | readonly number[], sigma?: number | readonly number[] | null): T;
+export function gaussianBlur<T extends ImageLike>(img: T, ...args: PyArgsWith<[kernelSize: number | readonly number[], sigma: number | readonly number[] | null], { kernelSize?: number | readonly number[]; sigma?: number | readonly number[] | null }>): T;
+export function gaussianBlur<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [kernelSize, sigma] = bind(GAUSSIAN_BLUR_ARGS, args) as [kernelSize: number | readonly number[], sigma: number | readonly number[] | null];
+  const fn = 'gaussianBlur';
+  const [ks, sg] = gaussianBlurArgs(kernelSize, sigma, fn);
   return onTensor(img, fn, (t) => {
     const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
     const kernel1d = (k: number, s: number): Tensor => {
@@ -971,3 +994,6 @@ export function tenCrop<T extends ImageLike>(img: T, ...args: unknown[]): [T, T,
   const first = fiveCrop(img, size);
   return [...first, ...fiveCrop(verticalFlip ? vflip(img) : hflip(img), size)] as [T, T, T, T, T, T, T, T, T, T];
 }
+
+/** Helpers that transforms.v2.functional shares; not API. */
+export const _internal = { onTensor, checkChannels, checkFactor, gaussianBlurArgs, resizedOutputSize, withV2FillBlend } as const;

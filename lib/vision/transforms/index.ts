@@ -28,3 +28,4 @@ export { RandomInvert, RandomPosterize, RandomSolarize, RandomAdjustSharpness, R
 export { ImageClassification, type ImageClassificationOptions } from './presets.js';
 export { InterpolationMode } from './functional.js';
 export * as functional from './functional.js';
+export * as v2 from './v2/index.js';

@@ -1,0 +1,23 @@
+// The v1 classes v2 builds on, from their own modules (not ../index.js, which re-exports v2: a cycle).
+export { CenterCrop } from '../center_crop.js';
+export { ColorJitter } from '../color_jitter.js';
+export { ElasticTransform } from '../elastic_transform.js';
+export { FiveCrop, TenCrop } from '../five_crop.js';
+export { RandomHorizontalFlip, RandomVerticalFlip } from '../flip.js';
+export { GaussianBlur } from '../gaussian_blur.js';
+export { Grayscale, RandomGrayscale } from '../grayscale.js';
+export { LinearTransformation } from '../linear_transformation.js';
+export { Normalize } from '../normalize.js';
+export { Pad } from '../pad.js';
+export { RandomAffine } from '../random_affine.js';
+export { RandomAdjustSharpness, RandomAutocontrast, RandomEqualize, RandomInvert, RandomPosterize, RandomSolarize } from '../random_color.js';
+export { RandomCrop } from '../random_crop.js';
+export { RandomErasing } from '../random_erasing.js';
+export { RandomPerspective } from '../random_perspective.js';
+export { RandomResizedCrop } from '../random_resized_crop.js';
+export { RandomRotation } from '../random_rotation.js';
+export { Resize } from '../resize.js';
+export { PILToTensor, ToPILImage } from '../to_tensor.js';
+export { Compose } from '../compose.js';
+export { RandomApply } from '../random_apply.js';
+export { RandomOrder } from '../random_choice.js';

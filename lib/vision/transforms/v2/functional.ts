@@ -1,0 +1,315 @@
+// torchvision.transforms.v2.functional: v1's functions where v2 computes the same, and v2's own
+// tensor kernels where its arithmetic differs (grayscale, contrast, saturation, hue, sharpness,
+// autocontrast, Gaussian blur, resize of uint8 images, dtype scaling), ported op for op from
+// torchvision 0.28's v2/functional so tensors give v2's results bit for bit. A vision.Image takes
+// v1's path, as v2 sends PIL images to the same PIL kernels as v1.
+import * as torch from '../../../index.js';
+import type { Tensor } from '../../../tensor.js';
+import { isTensor } from '../../../tensor.js';
+import { describe } from '../../../options.js';
+import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
+import { Image } from '../../image.js';
+import * as v1 from '../functional.js';
+import { _internal, maxValue, pilToTensor, type ImageLike, type InterpolationMode } from '../functional.js';
+
+export * from '../functional.js';
+
+const { onTensor, checkChannels, checkFactor, gaussianBlurArgs, resizedOutputSize, withV2FillBlend } = _internal;
+const F = (): typeof torch.nn.functional => torch.nn.functional;
+
+const TO_DTYPE_ARGS = signature('to_dtype', { dtype: torch.float32, scale: false });
+const RGB_TO_GRAYSCALE_ARGS = signature('rgb_to_grayscale', { numOutputChannels: 1 });
+const FACTOR_ARGS = (fn: string, name: string) => signature(fn, { [name]: REQUIRED });
+const ADJUST_CONTRAST_ARGS = FACTOR_ARGS('adjust_contrast', 'contrastFactor');
+const ADJUST_SATURATION_ARGS = FACTOR_ARGS('adjust_saturation', 'saturationFactor');
+const ADJUST_HUE_ARGS = FACTOR_ARGS('adjust_hue', 'hueFactor');
+const ADJUST_SHARPNESS_ARGS = FACTOR_ARGS('adjust_sharpness', 'sharpnessFactor');
+const GAUSSIAN_BLUR_ARGS = signature('gaussian_blur', { kernelSize: REQUIRED, sigma: null });
+const RESIZE_ARGS = signature('resize', { size: REQUIRED, interpolation: 'bilinear', maxSize: null, antialias: true });
+const RESIZED_CROP_ARGS = signature('resized_crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED, size: REQUIRED, interpolation: 'bilinear', antialias: true });
+
+const FLOAT_DTYPES: readonly torch.dtype[] = [torch.float16, torch.bfloat16, torch.float32, torch.float64];
+const VALUE_BITS = new Map<torch.dtype, number>([[torch.uint8, 8], [torch.int8, 7], [torch.int16, 15], [torch.uint16, 16], [torch.int32, 31], [torch.int64, 63]]);
+
+/**
+ * v2's to_dtype of an image tensor: a plain cast, or with `scale` the value range mapped as well
+ * (ints to floats by 1/max, floats to ints by max + 1 - 1e-3, ints to ints by bit shifts).
+ */
+export function toDtype(inpt: Tensor, dtype?: torch.dtype, scale?: boolean): Tensor;
+export function toDtype(inpt: Tensor, ...args: PyArgsWith<[dtype: torch.dtype, scale: boolean], { dtype?: torch.dtype; scale?: boolean }>): Tensor;
+export function toDtype(inpt: Tensor, ...args: unknown[]): Tensor {
+  const [dtype, scale] = bind(TO_DTYPE_ARGS, args) as [torch.dtype, boolean];
+  if (!isTensor(inpt)) throw new TypeError(`to_dtype: expected a tensor (a vision.Image goes through ToImage first), got ${describe(inpt)}`);
+  if (inpt.dtype === dtype) return inpt;
+  if (!scale) return inpt.to(dtype);
+  const floatOutput = FLOAT_DTYPES.includes(dtype);
+  if (inpt.isFloatingPoint()) return v1.convertImageDtype(inpt, dtype);  // the same as v2's from floats
+  if (floatOutput) return inpt.to(dtype).mul_(1.0 / maxValue(inpt.dtype));
+  const bitsIn = VALUE_BITS.get(inpt.dtype), bitsOut = VALUE_BITS.get(dtype);
+  if (bitsIn === undefined || bitsOut === undefined) throw new TypeError(`to_dtype: cannot scale ${String(inpt.dtype)} to ${String(dtype)}`);
+  const shift = Math.abs(bitsIn - bitsOut);
+  if (bitsIn > bitsOut) return inpt.dtype === torch.uint16 ? inpt.div(2 ** shift).to(dtype) : inpt.bitwiseRightShift(shift).to(dtype);
+  return dtype === torch.uint16 ? inpt.to(dtype).mul(2 ** shift) : inpt.to(dtype).bitwiseLeftShift_(shift);
+}
+
+/** v2's to_image: a vision.Image as its uint8 (C, H, W) tensor; a tensor as it is ((H, W) gains a channel). */
+export function toImage(inpt: ImageLike): Tensor {
+  if (inpt instanceof Image) return pilToTensor(inpt);
+  if (!isTensor(inpt)) throw new TypeError(`to_image: expected a vision.Image or a tensor, got ${describe(inpt)}`);
+  return inpt.dim() === 2 ? inpt.unsqueeze(0) : inpt;
+}
+
+/** v2's grid transforms: v1's, with v2's blend of a bilinear fill ((img - fill) * mask + fill). */
+export const rotate = ((...args: unknown[]) => withV2FillBlend(() => (v1.rotate as (...a: unknown[]) => unknown)(...args))) as typeof v1.rotate;
+export const affine = ((...args: unknown[]) => withV2FillBlend(() => (v1.affine as (...a: unknown[]) => unknown)(...args))) as typeof v1.affine;
+export const perspective = ((...args: unknown[]) => withV2FillBlend(() => (v1.perspective as (...a: unknown[]) => unknown)(...args))) as typeof v1.perspective;
+export const elasticTransform = ((...args: unknown[]) => withV2FillBlend(() => (v1.elasticTransform as (...a: unknown[]) => unknown)(...args))) as typeof v1.elasticTransform;
+export { withV2FillBlend };
+
+/** v2's horizontal_flip and vertical_flip (v1's hflip and vflip). */
+export const horizontalFlip = v1.hflip;
+export const verticalFlip = v1.vflip;
+
+/** v2's _blend: image1 * ratio + image2 * (1 - ratio), clamped, in image1's dtype. */
+function blend(image1: Tensor, image2: Tensor, ratio: number): Tensor {
+  const out = image1.mul(ratio).add_(image2, { alpha: 1.0 - ratio }).clamp_(0, maxValue(image1.dtype));
+  return image1.isFloatingPoint() ? out : out.to(image1.dtype);
+}
+
+function grayscaleImage(image: Tensor, numOutputChannels: 1 | 3, preserveDtype: boolean): Tensor {
+  if (image.size(-3) === 1) return numOutputChannels === 1 ? image.clone() : image.repeat([...image.shape.slice(0, -3).map(() => 1), 3, 1, 1]);
+  const [r, g, b] = image.unbind(-3) as [Tensor, Tensor, Tensor];
+  let l = r.mul(0.2989).add_(g, { alpha: 0.587 }).add_(b, { alpha: 0.114 }).unsqueeze(-3);
+  if (preserveDtype) l = l.to(image.dtype);
+  return numOutputChannels === 3 ? l.expand(...image.shape) : l;
+}
+
+/** v2's rgb_to_grayscale (tensor: 0.2989 R + 0.587 G + 0.114 B accumulated in place; an Image: v1's PIL path). */
+export function rgbToGrayscale<T extends ImageLike>(img: T, numOutputChannels?: 1 | 3): T;
+export function rgbToGrayscale<T extends ImageLike>(img: T, ...args: PyArgsWith<[numOutputChannels: 1 | 3], { numOutputChannels?: 1 | 3 }>): T;
+export function rgbToGrayscale<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [n] = bind(RGB_TO_GRAYSCALE_ARGS, args) as [1 | 3];
+  if (img instanceof Image) return v1.rgbToGrayscale(img, n) as T;
+  if (n !== 1 && n !== 3) throw new RangeError('rgb_to_grayscale: num_output_channels should be either 1 or 3');
+  return onTensor(img, 'rgb_to_grayscale', (t) => { checkChannels(t, 'rgb_to_grayscale'); return grayscaleImage(t, n, true); }) as T;
+}
+export const toGrayscale = rgbToGrayscale;
+
+/** v2's adjust_contrast: blend with the mean of the (floored, for integers) grayscale image. */
+export function adjustContrast<T extends ImageLike>(img: T, contrastFactor: number): T;
+export function adjustContrast<T extends ImageLike>(img: T, ...args: PyArgsWith<[contrastFactor: number], { contrastFactor?: number }>): T;
+export function adjustContrast<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [factor] = bind(ADJUST_CONTRAST_ARGS, args) as [number];
+  if (img instanceof Image) return v1.adjustContrast(img, factor) as T;
+  checkFactor(factor, 'adjust_contrast', 'contrast_factor');
+  return onTensor(img, 'adjust_contrast', (t) => {
+    const fp = t.isFloatingPoint();
+    let gray: Tensor;
+    if (checkChannels(t, 'adjust_contrast') === 3) {
+      gray = grayscaleImage(t, 1, false);
+      if (!fp) gray = gray.floor_();
+    } else {
+      gray = fp ? t : t.to(torch.float32);
+    }
+    return blend(t, torch.mean(gray, [-3, -2, -1], true), factor);
+  }) as T;
+}
+
+/** v2's adjust_saturation: blend with the (floored, for integers) grayscale image. */
+export function adjustSaturation<T extends ImageLike>(img: T, saturationFactor: number): T;
+export function adjustSaturation<T extends ImageLike>(img: T, ...args: PyArgsWith<[saturationFactor: number], { saturationFactor?: number }>): T;
+export function adjustSaturation<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [factor] = bind(ADJUST_SATURATION_ARGS, args) as [number];
+  if (img instanceof Image) return v1.adjustSaturation(img, factor) as T;
+  checkFactor(factor, 'adjust_saturation', 'saturation_factor');
+  return onTensor(img, 'adjust_saturation', (t) => {
+    if (checkChannels(t, 'adjust_saturation') === 1) return t;
+    let gray = grayscaleImage(t, 1, false);
+    if (!t.isFloatingPoint()) gray = gray.floor_();
+    return blend(t, gray, factor);
+  }) as T;
+}
+
+function rgbToHsv(image: Tensor): Tensor {
+  const [r, g] = image.unbind(-3) as [Tensor, Tensor, Tensor];
+  const [minc, maxc] = torch.aminmax(image, { dim: -3 }) as [Tensor, Tensor];
+  const eqc = maxc.eq(minc);
+  const range = maxc.sub(minc);
+  const ones = torch.onesLike(maxc);
+  const s = range.div(torch.where(eqc, ones, maxc));
+  const divisor = torch.where(eqc, ones, range).unsqueeze_(-3);
+  const [rc, gc, bc] = maxc.unsqueeze(-3).sub(image).div(divisor).unbind(-3) as [Tensor, Tensor, Tensor];
+  const maxNeR = maxc.ne(r);
+  const maxEqG = maxc.eq(g);
+  const hg = rc.add(2.0).sub_(bc).mul_(maxEqG.logicalAnd(maxNeR));
+  const hr = bc.sub(gc).mul_(maxNeR.logicalNot());
+  const hb = gc.add(4.0).sub_(rc).mul_(maxNeR.logicalAnd(maxEqG.logicalNot()));
+  const h = hr.add_(hg).add_(hb).mul_(1.0 / 6.0).add_(1.0).fmod_(1.0);
+  return torch.stack([h, s, maxc], -3);
+}
+
+const HSV_SELECT: number[][] = [[0, 2, 1, 1, 3, 0], [3, 0, 0, 2, 1, 1], [1, 1, 3, 0, 0, 2]];
+
+function hsvToRgb(img: Tensor): Tensor {
+  const [h, s, v] = img.unbind(-3) as [Tensor, Tensor, Tensor];
+  const h6 = h.mul(6);
+  const i = torch.floor(h6);
+  const f = h6.sub_(i);
+  const ii = i.to(torch.int32).remainder_(6);
+  const sxf = s.mul(f);
+  const oneMinusS = torch.rsub(s, 1.0);
+  const q = torch.rsub(sxf, 1.0).mul_(v).clamp_(0.0, 1.0);
+  const tt = sxf.add_(oneMinusS).mul_(v).clamp_(0.0, 1.0);
+  const p = oneMinusS.mul_(v).clamp_(0.0, 1.0);
+  const vpqt = torch.stack([v, p, q, tt], -3);
+  let select = torch.tensor(HSV_SELECT, { dtype: torch.int64, device: img.device }).index(':', ii);
+  if (select.dim() > 3) select = select.moveaxis(0, -3);
+  return vpqt.gather(-3, select);
+}
+
+/** v2's adjust_hue: through HSV in float32 (v2's own RGB/HSV conversions), scaled back to the dtype. */
+export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T;
+export function adjustHue<T extends ImageLike>(img: T, ...args: PyArgsWith<[hueFactor: number], { hueFactor?: number }>): T;
+export function adjustHue<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [factor] = bind(ADJUST_HUE_ARGS, args) as [number];
+  if (img instanceof Image) return v1.adjustHue(img, factor) as T;
+  if (typeof factor !== 'number' || !(factor >= -0.5 && factor <= 0.5)) throw new RangeError(`adjust_hue: hue_factor (${factor}) is not in [-0.5, 0.5].`);
+  return onTensor(img, 'adjust_hue', (t) => {
+    if (checkChannels(t, 'adjust_hue') === 1 || t.numel() === 0) return t;
+    const [h, s, v] = rgbToHsv(toDtype(t, torch.float32, true)).unbind(-3) as [Tensor, Tensor, Tensor];
+    h.add_(factor).remainder_(1.0);
+    return toDtype(hsvToRgb(torch.stack([h, s, v], -3)), t.dtype, true);
+  }) as T;
+}
+
+/** v2's adjust_sharpness: the 3x3 smoothing blended into the interior in place (x + (1 - r) * (blur - x)). */
+export function adjustSharpness<T extends ImageLike>(img: T, sharpnessFactor: number): T;
+export function adjustSharpness<T extends ImageLike>(img: T, ...args: PyArgsWith<[sharpnessFactor: number], { sharpnessFactor?: number }>): T;
+export function adjustSharpness<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [factor] = bind(ADJUST_SHARPNESS_ARGS, args) as [number];
+  if (img instanceof Image) return v1.adjustSharpness(img, factor) as T;
+  return onTensor(img, 'adjust_sharpness', (t) => {
+    const c = checkChannels(t, 'adjust_sharpness');
+    checkFactor(factor, 'adjust_sharpness', 'sharpness_factor');
+    const [h, w] = [t.size(-2), t.size(-1)];
+    if (t.numel() === 0 || h <= 2 || w <= 2) return t;
+    const fp = t.isFloatingPoint();
+    const kernelDtype = fp ? t.dtype : torch.float32;
+    const [a, b] = [1.0 / 13.0, 5.0 / 13.0];
+    const kernel = torch.tensor([[a, a, a], [a, b, a], [a, a, a]], { dtype: kernelDtype, device: t.device }).expand(c, 1, 3, 3);
+    const shape = t.shape;
+    let image = t.dim() > 4 ? t.reshape(-1, c, h, w) : t;
+    let output = image.to(kernelDtype, { copy: true });
+    let blurred = F().conv2d(output.dim() === 3 ? output.unsqueeze(0) : output, kernel, null, 1, 0, 1, c);
+    if (output.dim() === 3) blurred = blurred.squeeze(0);
+    if (!fp) blurred = blurred.round_();
+    const view = output.index('...', '1:-1', '1:-1');
+    view.add_(blurred.sub_(view), { alpha: 1.0 - factor });
+    output = output.clamp_(0, maxValue(t.dtype));
+    if (!fp) output = output.to(t.dtype);
+    image = output;
+    return t.dim() > 4 ? image.reshape(shape) : image;
+  }) as T;
+}
+
+/** v2's autocontrast: per channel (x - min) / ((max - min) / bound), flat channels unchanged. */
+export function autocontrast<T extends ImageLike>(img: T): T {
+  if (img instanceof Image) return v1.autocontrast(img);
+  return onTensor(img, 'autocontrast', (t) => {
+    checkChannels(t, 'autocontrast');
+    if (t.numel() === 0) return t;
+    const bound = maxValue(t.dtype);
+    const fp = t.isFloatingPoint();
+    const floatImage = fp ? t : t.to(torch.float32);
+    const minimum = floatImage.amin([-2, -1], true);
+    const maximum = floatImage.amax([-2, -1], true);
+    const eq = maximum.eq(minimum);
+    const invScale = maximum.sub_(minimum).mul_(1.0 / bound);
+    minimum.indexPut_([eq], torch.tensor(0.0, { dtype: minimum.dtype }));
+    invScale.indexPut_([eq], torch.tensor(1.0, { dtype: invScale.dtype }));
+    const diff = fp ? floatImage.sub(minimum) : floatImage.sub_(minimum);
+    return diff.div_(invScale).clamp_(0, bound).to(t.dtype);
+  }) as T;
+}
+
+/** v2's gaussian_blur: a kernel from a softmax over the scaled grid, reflect padding, one conv2d. */
+export function gaussianBlur<T extends ImageLike>(img: T, kernelSize: number | readonly number[], sigma?: number | readonly number[] | null): T;
+export function gaussianBlur<T extends ImageLike>(img: T, ...args: PyArgsWith<[kernelSize: number | readonly number[], sigma: number | readonly number[] | null], { kernelSize?: number | readonly number[]; sigma?: number | readonly number[] | null }>): T;
+export function gaussianBlur<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [kernelSize, sigma] = bind(GAUSSIAN_BLUR_ARGS, args) as [number | readonly number[], number | readonly number[] | null];
+  if (img instanceof Image) return v1.gaussianBlur(img, kernelSize, sigma) as T;
+  const [ks, sg] = gaussianBlurArgs(kernelSize, sigma, 'gaussian_blur');
+  return onTensor(img, 'gaussian_blur', (t) => {
+    if (t.numel() === 0) return t;
+    const fp = t.isFloatingPoint();
+    const dtype = fp ? t.dtype : torch.float32;
+    const kernel1d = (k: number, s: number): Tensor => {
+      const lim = (k - 1) / (2.0 * Math.sqrt(2.0));
+      return torch.softmax(torch.linspace(-lim, lim, k, { dtype, device: t.device }).div(s).pow(2).neg(), 0);
+    };
+    const kernel2d = kernel1d(ks[1]!, sg[1]!).unsqueeze(-1).mul(kernel1d(ks[0]!, sg[0]!));
+    const shape = t.shape;
+    const c = t.size(-3);
+    let x = t.dim() === 3 ? t.unsqueeze(0) : t.dim() > 4 ? t.reshape(-1, ...shape.slice(-3)) : t;
+    if (!fp) x = x.to(torch.float32);
+    x = F().pad(x, [Math.floor(ks[0]! / 2), Math.floor(ks[0]! / 2), Math.floor(ks[1]! / 2), Math.floor(ks[1]! / 2)], 'reflect');
+    let out = F().conv2d(x, kernel2d.expand(c, 1, kernel2d.size(0), kernel2d.size(1)), null, 1, 0, 1, c);
+    out = t.dim() === 3 ? out.squeeze(0) : t.dim() > 4 ? out.reshape(shape) : out;
+    return fp ? out : out.round_().to(t.dtype);
+  }) as T;
+}
+
+/** Whether v2 resizes uint8 images without a float round trip: libtorch's uint8 kernels (bilinear on AVX2/AVX512, bicubic). */
+function nativeUint8Resize(interpolation: InterpolationMode): boolean {
+  if (interpolation === 'bilinear') return ['AVX2', 'AVX512'].includes(torch.backends.cpu.getCpuCapability()) || ['arm64', 'aarch64'].includes(process.arch);
+  return interpolation === 'bicubic';
+}
+
+/** v2's resize: interpolate in the image's own dtype where v2 does (uint8 nearest, and the native uint8 kernels), else via float32. */
+export function resize<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
+export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
+export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [size, interpolation, maxSize, antialias] = bind(RESIZE_ARGS, args) as [number | readonly number[] | null, InterpolationMode, number | null, boolean | null];
+  if (!(img instanceof Image) && !isTensor(img)) throw new TypeError(`resize: expected a vision.Image or a tensor, got ${describe(img)}`);
+  if (img instanceof Image) return v1.resize(img, size as number | readonly number[], interpolation, maxSize, antialias) as T;
+  v1.checkInterpolation(interpolation, 'resize');
+  const smooth = interpolation === 'bilinear' || interpolation === 'bicubic';
+  const aa = smooth ? (antialias ?? false) : false;
+  const [c, h, w] = [img.size(-3), img.size(-2), img.size(-1)];
+  let sizeList: number[];
+  if (size === null) {
+    if (maxSize === null) throw new RangeError('resize: size can only be None if max_size is also provided.');
+    const scale = maxSize / Math.max(h, w);
+    sizeList = [Math.trunc(h * scale), Math.trunc(w * scale)];
+  } else {
+    sizeList = typeof size === 'number' ? [size] : [...size];
+    if (sizeList.length !== 1 && sizeList.length !== 2) throw new RangeError(`resize: Size must be an int or a 1 or 2 element tuple/list, not a ${sizeList.length} element tuple/list`);
+  }
+  const [oh, ow] = size === null ? sizeList as [number, number] : resizedOutputSize(h, w, sizeList, maxSize);
+  if (oh === h && ow === w) return img;
+  if (img.numel() === 0) return img.newEmpty([...img.shape.slice(0, -2), oh, ow]) as T;
+  const dtype = img.dtype;
+  const acceptable = [torch.float32, torch.float64];
+  if (interpolation === 'nearest' || interpolation === 'nearest-exact' || (img.device.type === 'cpu' && nativeUint8Resize(interpolation))) acceptable.push(torch.uint8);
+  return torch.tidy(() => {
+    let x = img.reshape(-1, c, h, w);
+    const cast = !acceptable.includes(dtype);
+    if (cast) x = x.to(torch.float32);
+    x = F().interpolate(x, { size: [oh, ow], mode: interpolation, alignCorners: smooth ? false : null, antialias: aa });
+    if (cast) {
+      if (interpolation === 'bicubic' && dtype === torch.uint8) x = x.clamp_(0, 255);
+      if (!FLOAT_DTYPES.includes(dtype)) x = x.round_();
+      x = x.to(dtype);
+    }
+    return x.reshape(...img.shape.slice(0, -3), c, oh, ow);
+  }) as T;
+}
+
+/** v2's resized_crop: crop, then v2's resize. */
+export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationMode, antialias?: boolean | null): T;
+export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>): T;
+export function resizedCrop<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [top, left, height, width, size, interpolation, antialias] = bind(RESIZED_CROP_ARGS, args) as [number, number, number, number, number | readonly number[], InterpolationMode, boolean | null];
+  if (img instanceof Image) return v1.resizedCrop(img, top, left, height, width, size, interpolation, antialias) as T;
+  return torch.tidy(() => resize(v1.crop(img, top, left, height, width), size, interpolation, null, antialias)) as T;
+}

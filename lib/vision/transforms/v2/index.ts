@@ -1,0 +1,12 @@
+// torchvision.transforms.v2 for image classification: the classes (one call takes the whole sample,
+// `t.call(img, label)`), MixUp and CutMix, and v2's functional.
+export {
+  CenterCrop, ColorJitter, Compose, ConvertImageDtype, ElasticTransform, FiveCrop, GaussianBlur, Grayscale, Identity, Lambda,
+  LinearTransformation, Normalize, Pad, PILToTensor, RandomAdjustSharpness, RandomAffine, RandomApply, RandomAutocontrast,
+  RandomChoice, RandomCrop, RandomEqualize, RandomErasing, RandomGrayscale, RandomHorizontalFlip, RandomInvert, RandomOrder,
+  RandomPerspective, RandomPosterize, RandomResizedCrop, RandomRotation, RandomSolarize, RandomVerticalFlip, Resize, TenCrop,
+  ToDtype, ToImage, ToPILImage, ToPureTensor,
+} from './transforms.js';
+export { CutMix, MixUp, type MixOptions } from './mixing.js';
+export { InterpolationMode } from '../functional.js';
+export * as functional from './functional.js';

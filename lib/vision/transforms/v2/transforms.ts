@@ -1,0 +1,263 @@
+// torchvision.transforms.v2's classes for images. Where v2 draws and computes as v1 (checked case by
+// case against torchvision 0.28's v2 in the fixtures), the v1 class with v2's calling convention;
+// where v2's arithmetic differs, the same draws with v2's kernels (v2/functional.ts); where v2's
+// draws differ (RandomApply, RandomChoice, RandomOrder) or v2 is new (ToImage, ToDtype, MixUp,
+// CutMix), v2's own code.
+import * as torch from '../../../index.js';
+import type { Tensor } from '../../../tensor.js';
+import { DType, toDType, type DTypeLike } from '../../../dtype.js';
+import { describe } from '../../../options.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
+import { Image } from '../../image.js';
+import * as v1 from './_v1.js';
+import { rand1, randperm } from '../_random.js';
+import { checkTransform, formatTransforms, Transform, type TransformLike } from '../transform.js';
+import type { ImageLike } from '../functional.js';
+import * as F from './functional.js';
+import { callTransform, onImage, sampleOf, v2Of } from './_transform.js';
+
+// ---- v1's classes: the same draws and results in v2 ---------------------------------------------
+
+export class RandomHorizontalFlip extends v2Of(v1.RandomHorizontalFlip) { static override readonly sourceModule = import.meta.url; }
+export class RandomVerticalFlip extends v2Of(v1.RandomVerticalFlip) { static override readonly sourceModule = import.meta.url; }
+export class CenterCrop extends v2Of(v1.CenterCrop) { static override readonly sourceModule = import.meta.url; }
+export class RandomCrop extends v2Of(v1.RandomCrop) { static override readonly sourceModule = import.meta.url; }
+export class Pad extends v2Of(v1.Pad) { static override readonly sourceModule = import.meta.url; }
+export class RandomRotation extends v2Of(v1.RandomRotation) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
+}
+export class RandomAffine extends v2Of(v1.RandomAffine) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
+}
+export class RandomPerspective extends v2Of(v1.RandomPerspective) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
+}
+export class ElasticTransform extends v2Of(v1.ElasticTransform) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
+}
+export class FiveCrop extends v2Of(v1.FiveCrop) { static override readonly sourceModule = import.meta.url; }
+export class TenCrop extends v2Of(v1.TenCrop) { static override readonly sourceModule = import.meta.url; }
+export class Normalize extends v2Of(v1.Normalize) { static override readonly sourceModule = import.meta.url; }
+export class RandomErasing extends v2Of(v1.RandomErasing) { static override readonly sourceModule = import.meta.url; }
+export class RandomInvert extends v2Of(v1.RandomInvert) { static override readonly sourceModule = import.meta.url; }
+export class RandomPosterize extends v2Of(v1.RandomPosterize) { static override readonly sourceModule = import.meta.url; }
+export class RandomSolarize extends v2Of(v1.RandomSolarize) { static override readonly sourceModule = import.meta.url; }
+export class RandomEqualize extends v2Of(v1.RandomEqualize) { static override readonly sourceModule = import.meta.url; }
+export class LinearTransformation extends v2Of(v1.LinearTransformation) { static override readonly sourceModule = import.meta.url; }
+export class PILToTensor extends v2Of(v1.PILToTensor) { static override readonly sourceModule = import.meta.url; }
+export class ToPILImage extends v2Of(v1.ToPILImage) { static override readonly sourceModule = import.meta.url; }
+
+// ---- v1's draws, v2's kernels ---------------------------------------------------------------------
+
+export class Resize extends v2Of(v1.Resize) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return F.resize(img, this.size, this.interpolation, this.maxSize, this.antialias); }
+}
+
+export class RandomResizedCrop extends v2Of(v1.RandomResizedCrop) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T {
+    const [i, j, h, w] = v1.RandomResizedCrop.getParams(img, this.scale, this.ratio);
+    return F.resizedCrop(img, i, j, h, w, this.size, this.interpolation, this.antialias);
+  }
+}
+
+const V2_ADJUSTMENTS = [F.adjustBrightness, F.adjustContrast, F.adjustSaturation, F.adjustHue] as const;
+
+export class ColorJitter extends v2Of(v1.ColorJitter) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T {
+    const [order, ...factors] = v1.ColorJitter.getParams(this.brightness, this.contrast, this.saturation, this.hue);
+    return order.reduce<ImageLike>((x, k) => (factors[k] == null ? x : V2_ADJUSTMENTS[k]!(x, factors[k]!)), img) as T;
+  }
+}
+
+export class Grayscale extends v2Of(v1.Grayscale) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return F.rgbToGrayscale(img, this.numOutputChannels); }
+}
+
+export class RandomGrayscale extends v2Of(v1.RandomGrayscale) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T {
+    if (rand1() >= Math.fround(this.p)) return img;
+    return F.rgbToGrayscale(img, F.getDimensions(img)[0] === 3 ? 3 : 1);
+  }
+}
+
+export class GaussianBlur extends v2Of(v1.GaussianBlur) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T {
+    const sigma = v1.GaussianBlur.getParams(this.sigma[0], this.sigma[1]);
+    return F.gaussianBlur(img, this.kernelSize, [sigma, sigma]);
+  }
+}
+
+export class RandomAdjustSharpness extends v2Of(v1.RandomAdjustSharpness) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.adjustSharpness(img, this.sharpnessFactor); }
+}
+
+export class RandomAutocontrast extends v2Of(v1.RandomAutocontrast) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.autocontrast(img); }
+}
+
+// ---- v2's own ---------------------------------------------------------------------------------------
+
+const TO_DTYPE = signature('ToDtype', { dtype: REQUIRED, scale: false });
+const CONVERT_IMAGE_DTYPE = signature('ConvertImageDtype', { dtype: torch.float32 });
+const LAMBDA = signature('Lambda', { lambd: REQUIRED });
+const RANDOM_CHOICE = signature('RandomChoice', { transforms: REQUIRED, p: null });
+
+/** The sample's image as a tensor: a vision.Image to uint8 (C, H, W); a tensor kept ((H, W) gains a channel). */
+export class ToImage extends Transform {
+  static readonly sourceModule = import.meta.url;
+  constructor() { super(); this.workerArgs = []; }
+  forward(img: ImageLike): Tensor { return F.toImage(img); }
+  override call(...inputs: unknown[]): any { return onImage('ToImage', inputs, (img) => F.toImage(img)); }
+  override toString(): string { return 'ToImage()'; }
+}
+
+/** The sample's tensors as plain tensors: nothing to do here, where images are plain tensors already. */
+export class ToPureTensor extends Transform {
+  static readonly sourceModule = import.meta.url;
+  constructor() { super(); this.workerArgs = []; }
+  forward(x: unknown): unknown { return x; }
+  override call(...inputs: unknown[]): any { return sampleOf(inputs); }
+  override toString(): string { return 'ToPureTensor()'; }
+}
+
+/** Returns the sample as it is. */
+export class Identity extends ToPureTensor {
+  static override readonly sourceModule = import.meta.url;
+  override toString(): string { return 'Identity()'; }
+}
+
+/** Converts the image tensor to `dtype`, with `scale` mapping the value range too (v2's to_dtype). */
+export class ToDtype extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly dtype: torch.dtype;
+  readonly scale: boolean;
+  constructor(...args: PyArgs<[dtype: DTypeLike, scale: boolean], { dtype?: DTypeLike; scale?: boolean }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [dtype, scale] = bind(TO_DTYPE, args) as [unknown, unknown];
+    if (dtype !== null && typeof dtype === 'object' && !(dtype instanceof DType)) throw new TypeError(`ToDtype: dtype must be a torch dtype (a per-type mapping is not supported), got ${describe(dtype)}`);
+    this.dtype = toDType(dtype as DTypeLike, 'ToDtype');
+    this.scale = Boolean(scale);
+    this.workerArgs = [this.dtype.name, this.scale];
+  }
+  forward(img: Tensor): Tensor {
+    if (img instanceof Image) throw new TypeError('ToDtype: a vision.Image (PIL image) has no dtype to convert: use ToImage() first');
+    return F.toDtype(img, this.dtype, this.scale);
+  }
+  override call(...inputs: unknown[]): any { return onImage(this.constructor.name, inputs, (img) => this.forward(img)); }
+  override toString(): string { return `${this.constructor.name}(dtype=torch.${this.dtype.name}, scale=${this.scale ? 'True' : 'False'})`; }
+}
+
+/** v2's ConvertImageDtype: ToDtype(dtype, scale=True). */
+export class ConvertImageDtype extends ToDtype {
+  static override readonly sourceModule = import.meta.url;
+  constructor(dtype?: DTypeLike | { dtype?: DTypeLike });
+  constructor(...args: unknown[]) {
+    const [dtype] = bind(CONVERT_IMAGE_DTYPE, args);
+    super(dtype as DTypeLike, true);
+    this.workerArgs = [this.dtype.name];
+  }
+  override toString(): string { return `ConvertImageDtype(dtype=torch.${this.dtype.name})`; }
+}
+
+/** A user function applied to the whole sample (v2's Lambda with no types). */
+export class Lambda extends Transform {
+  readonly lambd: (...inputs: any[]) => unknown;
+  constructor(lambd: ((...inputs: any[]) => unknown) | { lambd: (...inputs: any[]) => unknown });
+  constructor(...args: unknown[]) {
+    super();
+    const [lambd] = bind(LAMBDA, args);
+    if (typeof lambd !== 'function') throw new TypeError(`Lambda: Argument lambd should be callable, got ${typeof lambd}`);
+    this.lambd = lambd as (...inputs: any[]) => unknown;
+  }
+  forward(x: unknown): unknown { return this.lambd(x); }
+  override call(...inputs: unknown[]): any { return this.lambd(...inputs); }
+  override toString(): string { return 'Lambda()'; }
+}
+
+/** v2's containers refuse an empty list, as v1's did not. */
+function checkNonEmpty(fn: string, transforms: readonly TransformLike[]): void {
+  if (transforms.length === 0) throw new RangeError(`${fn}: Pass at least one transform`);
+}
+
+/** Runs `transforms` in order on the sample, as v2 containers do: several parts stay several parts. */
+function runAll(transforms: readonly TransformLike[], inputs: unknown[], owner: string): unknown {
+  let parts = inputs;
+  let out: unknown = sampleOf(inputs);
+  for (const t of transforms) {
+    out = callTransform(t, parts, owner);
+    parts = inputs.length > 1 ? [...(out as unknown[])] : [out];
+  }
+  return out;
+}
+
+/** Runs transforms one after another on the whole sample (v2's Compose). */
+export class Compose extends v1.Compose {
+  static override readonly sourceModule = import.meta.url;
+  constructor(transforms: readonly TransformLike[] | { transforms: readonly TransformLike[] });
+  constructor(...args: unknown[]) { super(...(args as [readonly TransformLike[]])); checkNonEmpty('Compose', this.transforms); }
+  override forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any { return runAll(this.transforms, inputs, 'Compose'); }
+}
+
+/** All the transforms with probability p: one `torch.rand(1) >= p` draw to skip them (v2's comparison). */
+export class RandomApply extends v1.RandomApply {
+  static override readonly sourceModule = import.meta.url;
+  override forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any {
+    if (rand1() >= Math.fround(this.p)) return sampleOf(inputs);
+    return runAll(this.transforms, inputs, 'RandomApply');
+  }
+}
+
+/** One of the transforms, drawn with `torch.multinomial(torch.tensor(p), 1)` (v2's draw; p normalised). */
+export class RandomChoice extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly transforms: TransformLike[];
+  readonly p: number[];
+  constructor(...args: PyArgs<[transforms: readonly TransformLike[], p: readonly number[] | null], { transforms?: readonly TransformLike[]; p?: readonly number[] | null }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [transforms, p] = bind(RANDOM_CHOICE, args);
+    if (!Array.isArray(transforms)) throw new TypeError('RandomChoice: Argument transforms should be a sequence of callables');
+    transforms.forEach((t, i) => checkTransform(t, 'RandomChoice', `transforms[${i}]`));
+    this.transforms = [...transforms] as TransformLike[];
+    checkNonEmpty('RandomChoice', this.transforms);
+    const weights = p === null ? this.transforms.map(() => 1) : p;
+    if (!Array.isArray(weights) || !weights.every((w) => typeof w === 'number' && w >= 0)) throw new TypeError(`RandomChoice: p must be a list of non-negative numbers or null, got ${describe(p)}`);
+    if (weights.length !== this.transforms.length) throw new RangeError(`RandomChoice: Length of p doesn't match the number of transforms: ${weights.length} != ${this.transforms.length}`);
+    const total = weights.reduce((a, b) => a + b, 0);
+    this.p = weights.map((w) => w / total);
+    this.workerArgs = [this.transforms, p];
+  }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any {
+    const idx = torch.tidy(() => torch.multinomial(torch.tensor(this.p, { dtype: torch.float32 }), 1).item() as number);
+    return callTransform(this.transforms[idx]!, inputs, 'RandomChoice');
+  }
+  override toString(): string { return formatTransforms('RandomChoice', this.transforms, [`p=[${this.p.join(', ')}]`]); }
+}
+
+/** The transforms in a `torch.randperm` order (v2's draw; v1 shuffles with Python's random). */
+export class RandomOrder extends v1.RandomOrder {
+  static override readonly sourceModule = import.meta.url;
+  constructor(transforms: readonly TransformLike[] | { transforms: readonly TransformLike[] });
+  constructor(...args: unknown[]) { super(...(args as [readonly TransformLike[]])); checkNonEmpty('RandomOrder', this.transforms); }
+  override forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any {
+    return runAll(randperm(this.transforms.length).map((i) => this.transforms[i]!), inputs, 'RandomOrder');
+  }
+}
+

@@ -1,0 +1,213 @@
+// vision.transforms.v2 against torchvision 0.28's transforms.v2 (test/fixtures/vision-transforms-v2.json,
+// made by scripts/make-vision-fixtures.py): each case runs after torch.manualSeed(seed) on the same
+// tensor as Python, `calls` times, called as Python calls it (the image alone, `(img, 7)`, a batch with
+// its labels, a dict), and must give v2's outputs bit-exactly, labels included, and leave the torch RNG
+// where Python left it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+import { check, makeTensor, type TensorEnc } from './golden-replay.js';
+import { runWithGc } from './run-child.js';
+
+const v2 = vision.transforms.v2;
+const IM = vision.transforms.InterpolationMode;
+type Tensor = torch.Tensor;
+
+type SampleEnc = { tensor: TensorEnc } | { list: SampleEnc[] } | { dict: Record<string, SampleEnc> } | { value: unknown };
+interface Case { name: string; py: string; input: string; seed: number; calls: number; how: 'plain' | 'labeled' | 'batch_labels' | 'dict' | 'onehot'; outputs: SampleEnc[]; after: number }
+const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-transforms-v2.json', import.meta.url), 'utf8')) as {
+  meta: { torchvision: string; cpu_capability: string }; inputs: Record<string, TensorEnc>; cases: Case[];
+};
+const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+
+// The JS port of each Python case (fx.cases[i].py), line by line.
+const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
+  hflip: () => new v2.RandomHorizontalFlip(),
+  vflip_p: () => new v2.RandomVerticalFlip({ p: 0.3 }),
+  center_crop: () => new v2.CenterCrop([5, 7]),
+  random_crop_padding: () => new v2.RandomCrop(10, { padding: 4 }),
+  random_crop_pad_if_needed: () => new v2.RandomCrop([14, 20], { padIfNeeded: true, fill: 5 }),
+  pad_reflect: () => new v2.Pad(3, { paddingMode: 'reflect' }),
+  rotation: () => new v2.RandomRotation(30),
+  rotation_float_bilinear: () => new v2.RandomRotation(40, { interpolation: IM.BILINEAR }),
+  affine_full: () => new v2.RandomAffine(20, { translate: [0.1, 0.2], scale: [0.8, 1.2], shear: 10 }),
+  affine_float_center: () => new v2.RandomAffine(45, { translate: [0.3, 0.3], center: [3, 4], fill: 0.5, interpolation: IM.BILINEAR }),
+  perspective: () => new v2.RandomPerspective(),
+  perspective_float: () => new v2.RandomPerspective(0.3, { p: 0.9, fill: 0.25 }),
+  elastic: () => new v2.ElasticTransform({ alpha: 30.0, sigma: 1.0 }),
+  five_crop: () => new v2.Compose([new v2.FiveCrop([5, 7]), (crops: Tensor[]) => torch.stack(crops)]),
+  normalize: () => new v2.Normalize(IMAGENET),
+  erasing: () => new v2.RandomErasing({ p: 1.0 }),
+  erasing_value: () => new v2.RandomErasing({ p: 0.7, scale: [0.1, 0.4], ratio: [0.5, 2.0], value: [0.1, 0.2, 0.3] }),
+  invert: () => new v2.RandomInvert({ p: 1.0 }),
+  posterize: () => new v2.RandomPosterize(3, { p: 1.0 }),
+  solarize_float: () => new v2.RandomSolarize(0.3, { p: 0.7 }),
+  equalize_gray: () => new v2.RandomEqualize({ p: 0.5 }),
+  resize_short: () => new v2.Resize(8),
+  resize_hw: () => new v2.Resize([10, 7]),
+  resize_up: () => new v2.Resize(20),
+  resize_tall: () => new v2.Resize(6),
+  resize_max_size: () => new v2.Resize(8, { maxSize: 9 }),
+  resize_bicubic: () => new v2.Resize(8, { interpolation: IM.BICUBIC }),
+  resize_bicubic_up: () => new v2.Resize(19, { interpolation: IM.BICUBIC }),
+  resize_no_antialias: () => new v2.Resize(8, { antialias: false }),
+  resize_nearest: () => new v2.Resize(8, { interpolation: IM.NEAREST }),
+  resize_gray: () => new v2.Resize([5, 9]),
+  resize_float: () => new v2.Resize(8),
+  resize_batch: () => new v2.Resize(7),
+  random_resized_crop: () => new v2.RandomResizedCrop(8),
+  random_resized_crop_opts: () => new v2.RandomResizedCrop([6, 10], { scale: [0.5, 1.0], ratio: [0.5, 2.0] }),
+  random_resized_crop_float: () => new v2.RandomResizedCrop(8, { antialias: false }),
+  color_jitter: () => new v2.ColorJitter(0.4, 0.4, 0.4, 0.1),
+  color_jitter_float: () => new v2.ColorJitter({ brightness: [0.5, 1.5], hue: [-0.5, 0.5] }),
+  color_jitter_all_float: () => new v2.ColorJitter(0.4, 0.4, 0.4, 0.1),
+  color_jitter_gray: () => new v2.ColorJitter(0.5, 0.5, 0.5, 0.2),
+  color_jitter_saturation: () => new v2.ColorJitter({ saturation: [0, 3] }),
+  color_jitter_hue: () => new v2.ColorJitter({ hue: 0.5 }),
+  color_jitter_contrast: () => new v2.ColorJitter({ contrast: 0.9 }),
+  grayscale: () => new v2.Grayscale(),
+  grayscale3_float: () => new v2.Grayscale(3),
+  random_grayscale: () => new v2.RandomGrayscale(0.5),
+  gaussian_blur: () => new v2.GaussianBlur(3),
+  gaussian_blur_rect_float: () => new v2.GaussianBlur([5, 3], { sigma: [0.5, 3.0] }),
+  sharpness: () => new v2.RandomAdjustSharpness(2, { p: 1.0 }),
+  sharpness_float: () => new v2.RandomAdjustSharpness(0.3),
+  sharpness_batch: () => new v2.RandomAdjustSharpness(1.7, { p: 1.0 }),
+  autocontrast: () => new v2.RandomAutocontrast({ p: 1.0 }),
+  autocontrast_batch: () => new v2.RandomAutocontrast({ p: 1.0 }),
+  autocontrast_flat: () => new v2.RandomAutocontrast({ p: 1.0 }),
+  to_image: () => new v2.ToImage(),
+  to_dtype_scale: () => new v2.ToDtype(torch.float32, { scale: true }),
+  to_dtype_plain: () => new v2.ToDtype(torch.float64),
+  to_dtype_uint8: () => new v2.ToDtype(torch.uint8, { scale: true }),
+  to_dtype_int16: () => new v2.ToDtype(torch.int16, { scale: true }),
+  convert_image_dtype: () => new v2.ConvertImageDtype(),
+  random_apply: () => new v2.RandomApply([new v2.RandomHorizontalFlip({ p: 1.0 }), new v2.ColorJitter(0.5)], { p: 0.6 }),
+  random_choice: () => new v2.RandomChoice([new v2.RandomHorizontalFlip({ p: 1.0 }), new v2.RandomCrop(8), new v2.ColorJitter({ brightness: 0.5 })]),
+  random_choice_p: () => new v2.RandomChoice([new v2.RandomVerticalFlip({ p: 1.0 }), new v2.RandomPosterize(2, { p: 1.0 }), new v2.RandomInvert({ p: 1.0 })], { p: [0.2, 0.3, 0.5] }),
+  random_order: () => new v2.RandomOrder([new v2.RandomCrop(10), new v2.Pad(1), new v2.RandomRotation(20)]),
+  imagenet_train: () => new v2.Compose([new v2.RandomResizedCrop(8, { antialias: true }), new v2.RandomHorizontalFlip({ p: 0.5 }), new v2.ToDtype(torch.float32, { scale: true }), new v2.Normalize(IMAGENET)]),
+  imagenet_eval: () => new v2.Compose([new v2.Resize(10), new v2.CenterCrop(8), new v2.ToImage(), new v2.ToDtype(torch.float32, { scale: true }), new v2.Normalize(IMAGENET)]),
+  cifar_train_labeled: () => new v2.Compose([new v2.RandomCrop(12, { padding: 2 }), new v2.RandomHorizontalFlip(), new v2.ToDtype(torch.float32, { scale: true })]),
+  jitter_labeled: () => new v2.ColorJitter(0.3, 0.3, 0.3, 0.05),
+  mixup: () => new v2.MixUp({ numClasses: 5 }),
+  mixup_alpha: () => new v2.MixUp({ alpha: 0.4, numClasses: 5 }),
+  cutmix: () => new v2.CutMix({ numClasses: 5 }),
+  cutmix_alpha_dict: () => new v2.CutMix({ alpha: 0.3, numClasses: 4 }),
+  mixup_onehot: () => new v2.MixUp(),
+};
+
+/** Compares a v2 output (tensors, numbers, arrays for tuples, objects for dicts) with its encoding. */
+function checkSample(actual: unknown, exp: SampleEnc, path: string): void {
+  if ('tensor' in exp) return check(actual, exp.tensor, undefined, path);
+  if ('list' in exp) {
+    expect(Array.isArray(actual), `${path}: an array`).toBe(true);
+    expect((actual as unknown[]).length, `${path}: length`).toBe(exp.list.length);
+    exp.list.forEach((e, i) => checkSample((actual as unknown[])[i], e, `${path}[${i}]`));
+    return;
+  }
+  if ('dict' in exp) {
+    expect(Object.keys(actual as object), `${path}: keys`).toEqual(Object.keys(exp.dict));
+    for (const [k, e] of Object.entries(exp.dict)) checkSample((actual as Record<string, unknown>)[k], e, `${path}.${k}`);
+    return;
+  }
+  expect(actual, path).toEqual(exp.value);
+}
+
+describe('vision.transforms.v2 match torchvision 0.28 v2 (tensor inputs)', () => {
+  it('has a port for every fixture case, and ran on the capability the tests pin', () => {
+    expect(fx.cases.map((c) => c.name).filter((n) => !(n in PORTS))).toEqual([]);
+    expect(fx.meta.torchvision.startsWith('0.28')).toBe(true);
+    expect(fx.meta.cpu_capability).toBe(torch.backends.cpu.getCpuCapability());  // v2's uint8 resize path depends on it
+  });
+  for (const c of fx.cases) {
+    it(`${c.name}: ${c.py} on ${c.input} (${c.how})`, () => {
+      const transform = PORTS[c.name]!();
+      const x = makeTensor(fx.inputs[c.input]!);
+      const labels = torch.tensor([1, 3]);
+      const onehot = torch.tensor([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]], { dtype: torch.float32 });
+      const call = {
+        plain: () => transform.call(x),
+        labeled: () => transform.call(x, 7),
+        batch_labels: () => transform.call(x, labels),
+        dict: () => transform.call({ image: x, labels }),
+        onehot: () => transform.call(x, onehot),
+      }[c.how];
+      torch.pyrandom.seed(c.seed);
+      torch.manualSeed(c.seed);
+      c.outputs.forEach((exp, k) => checkSample(call(), exp, `${c.name} call ${k}`));
+      expect(torch.rand(1).item(), 'the next torch.rand(1): the same RNG draws as torchvision').toBe(c.after);
+    });
+  }
+});
+
+describe('transforms.v2 samples and errors', () => {
+  it('passes every other leaf through: a vision.Image sample, labels, dicts, nested arrays', () => {
+    const img = new vision.Image(4, 3, 'RGB', Uint8Array.from({ length: 36 }, (_, i) => i));
+    const t = new v2.Compose([new v2.ToImage(), new v2.ToDtype(torch.float32, { scale: true })]);
+    const [x, label] = t.call(img, 5) as [Tensor, number];
+    expect([x.dtype, x.shape, label]).toEqual([torch.float32, [3, 3, 4], 5]);
+    const out = new v2.RandomHorizontalFlip({ p: 1.0 }).call({ image: torch.arange(4).view(1, 2, 2), meta: { id: 'a', tags: [1, 2] } }) as { image: Tensor; meta: unknown };
+    expect(out.image.tolist()).toEqual([[[1, 0], [3, 2]]]);
+    expect(out.meta).toEqual({ id: 'a', tags: [1, 2] });
+    // with a vision.Image in the sample, plain tensors are not images (v2's rule)
+    const [flipped, mask] = new v2.RandomHorizontalFlip({ p: 1.0 }).call(img, torch.ones([2])) as [vision.Image, Tensor];
+    expect(Array.from(flipped.data.subarray(0, 3))).toEqual([9, 10, 11]);
+    expect(mask.tolist()).toEqual([1, 1]);
+  });
+
+  it('refuses what it cannot do, with messages naming the problem', () => {
+    const img = new vision.Image(2, 2, 'RGB');
+    expect(() => new v2.RandomHorizontalFlip().call(img, img)).toThrow(/holds 2 images; transforms.v2 here transforms one image per sample/);
+    expect(() => new v2.ToDtype(torch.float32).call(img)).toThrow(/has no dtype to convert: use ToImage\(\) first/);
+    expect(() => new v2.ToDtype({ image: torch.float32 } as never)).toThrow(/unexpected option 'image'/);  // Python's {tv_tensors.Image: dtype} mapping
+    expect(() => new v2.MixUp().call(torch.zeros([2, 3, 4, 4]), torch.tensor([0, 1]))).toThrow(/num_classes must be passed if the labels are index-based/);
+    expect(() => new v2.MixUp({ numClasses: 3 }).call(torch.zeros([3, 3, 4, 4]), torch.tensor([0, 1]))).toThrow(/batch size of the image or video does not match the batch size of the labels: 3 != 2/);
+    expect(() => new v2.CutMix({ numClasses: 3 }).call(torch.zeros([3, 4, 4]), torch.tensor([0, 1, 2]))).toThrow(/Expected a batched input with 4 dims/);
+    expect(() => new v2.CutMix({ numClasses: 3 }).call(img, torch.tensor([0]))).toThrow(/does not support PIL images/);
+    expect(() => new v2.MixUp({ alpha: 0 })).toThrow(/alpha must be a positive number/);
+    expect(() => new v2.MixUp({ num_classes: 3 } as never)).toThrow(/num_classes/);
+    expect(() => new v2.RandomChoice([])).toThrow(/Pass at least one transform/);
+    expect(() => new v2.RandomChoice([new v2.ToImage()], { p: [1, 2] })).toThrow(/Length of p doesn't match the number of transforms: 2 != 1/);
+  });
+
+  it('the functional module has v2 names, and v1 functions where v2 computes the same', () => {
+    const F = v2.functional;
+    expect(F.horizontalFlip).toBe(vision.transforms.functional.hflip);
+    expect(F.pad).toBe(vision.transforms.functional.pad);
+    expect(F.toDtype(torch.tensor([0, 255], { dtype: torch.uint8 }), torch.float32, { scale: true }).tolist()).toEqual([0, 1]);
+  });
+
+  it('v2 pipelines rebuild in DataLoader worker threads with the same outputs', async () => {
+    // Worker threads load dist/ (vitest's lib/ sources are not loadable there): dist throughout.
+    const dist = await import('../dist/index.js');
+    const D2 = dist.vision.transforms.v2;
+    const ds = new dist.vision.datasets.FakeData(4, [3, 10, 10], {
+      transform: new D2.Compose([new D2.RandomResizedCrop(6), new D2.ToImage(), new D2.ToDtype(dist.float32, { scale: true }), new D2.Normalize(IMAGENET)]),
+    });
+    const seen: number[][] = [];
+    for await (const [x] of new dist.data.DataLoader(ds, { batchSize: 2, numWorkers: 2 }) as AsyncIterable<[Tensor, Tensor]>) {
+      expect(x.shape.slice(1)).toEqual([3, 6, 6]);
+      seen.push(Array.from(x.flatten().toTypedArray() as Float32Array));
+    }
+    expect(seen.length).toBe(2);
+  });
+
+  it('without dispose or tidy, a v2 pipeline and CutMix leave no native tensors behind once collected', () => {
+    const r = runWithGc(`
+      const v2 = torch.vision.transforms.v2;
+      const t = new v2.Compose([new v2.RandomResizedCrop(8), new v2.ColorJitter(0.3, 0.3, 0.3, 0.1), new v2.RandomAutocontrast(),
+        new v2.GaussianBlur(3), new v2.ToDtype(torch.float32, { scale: true }), new v2.Normalize([0.5, 0.5, 0.5], [0.2, 0.2, 0.2])]);
+      const mix = new v2.RandomChoice([new v2.CutMix({ numClasses: 4 }), new v2.MixUp({ numClasses: 4 })]);
+      torch.manualSeed(0);
+      const x = torch.randint(0, 256, [3, 12, 12], { dtype: torch.uint8 });
+      const batch = torch.rand([2, 3, 8, 8]);
+      const labels = torch.tensor([0, 3]);
+      t.call(x, 1); mix.call(batch, labels);
+      const before = await settle();
+      for (let i = 0; i < 200; i++) { t.call(x, 1); mix.call(batch, labels); }
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(10);
+  });
+});
