@@ -169,6 +169,7 @@ describe('transforms.v2 samples and errors', () => {
     expect(() => new v2.MixUp({ alpha: 0 })).toThrow(/alpha must be a positive number/);
     expect(() => new v2.MixUp({ num_classes: 3 } as never)).toThrow(/num_classes/);
     expect(() => new v2.RandomChoice([])).toThrow(/Pass at least one transform/);
+    expect(() => new v2.Compose([new vision.transforms.RandomHorizontalFlip()]).call(torch.zeros([3, 2, 2]), 1)).toThrow(/a transform returned Tensor for a sample of 2 parts/);
     expect(() => new v2.RandomChoice([new v2.ToImage()], { p: [1, 2] })).toThrow(/Length of p doesn't match the number of transforms: 2 != 1/);
   });
 

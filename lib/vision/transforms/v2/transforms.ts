@@ -198,6 +198,9 @@ function runAll(transforms: readonly TransformLike[], inputs: unknown[], owner: 
   let out: unknown = sampleOf(inputs);
   for (const t of transforms) {
     out = callTransform(t, parts, owner);
+    if (inputs.length > 1 && !Array.isArray(out)) {
+      throw new TypeError(`${owner}: a transform returned ${describe(out)} for a sample of ${inputs.length} parts (a v1 transform in a v2 pipeline takes the image alone)`);
+    }
     parts = inputs.length > 1 ? [...(out as unknown[])] : [out];
   }
   return out;
