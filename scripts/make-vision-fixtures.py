@@ -430,6 +430,10 @@ V2_CASES = {
     "posterize": ("v2.RandomPosterize(3, p=1.0)", "rgb", 0, 1, "plain"),
     "solarize_float": ("v2.RandomSolarize(0.3, p=0.7)", "rgbf", 7, 4, "plain"),
     "equalize_gray": ("v2.RandomEqualize(p=0.5)", "gray", 9, 4, "plain"),
+    "equalize_float": ("v2.RandomEqualize(p=1.0)", "rgbf", 0, 1, "plain"),
+    "equalize_batch_float": ("v2.RandomEqualize(p=1.0)", "batch", 0, 1, "plain"),
+    "equalize_flat": ("v2.RandomEqualize(p=1.0)", "flat", 0, 1, "plain"),
+    "posterize_float": ("v2.RandomPosterize(2, p=0.8)", "rgbf", 3, 3, "plain"),
     "resize_short": ("v2.Resize(8)", "rgb", 0, 1, "plain"),
     "resize_hw": ("v2.Resize([10, 7])", "rgb", 0, 1, "plain"),
     "resize_up": ("v2.Resize(20)", "rgb", 0, 1, "plain"),
@@ -482,6 +486,16 @@ V2_CASES = {
     "cutmix": ("v2.CutMix(num_classes=5)", "batch", 2, 3, "batch_labels"),
     "cutmix_alpha_dict": ("v2.CutMix(alpha=0.3, num_classes=4)", "batch", 3, 3, "dict"),
     "mixup_onehot": ("v2.MixUp()", "batch", 4, 2, "onehot"),
+    "auto_augment": ("v2.AutoAugment()", "rgb", 0, 16, "plain"),
+    "auto_augment_cifar10": ("v2.AutoAugment(T.AutoAugmentPolicy.CIFAR10, fill=[1, 2, 3])", "rgb", 1, 16, "plain"),
+    "auto_augment_svhn_bilinear": ("v2.AutoAugment(policy=T.AutoAugmentPolicy.SVHN, interpolation=T.InterpolationMode.BILINEAR, fill=7)", "gray", 2, 16, "plain"),
+    "rand_augment": ("v2.RandAugment()", "rgb", 0, 12, "plain"),
+    "rand_augment_opts": ("v2.RandAugment(num_ops=3, magnitude=15, num_magnitude_bins=21, interpolation=T.InterpolationMode.BILINEAR, fill=[1, 2, 3])", "rgb", 1, 10, "plain"),
+    "rand_augment_float": ("v2.RandAugment(magnitude=5)", "rgbf", 2, 8, "plain"),
+    "trivial_augment": ("v2.TrivialAugmentWide()", "rgb", 0, 16, "plain"),
+    "trivial_augment_opts": ("v2.TrivialAugmentWide(num_magnitude_bins=11, interpolation=T.InterpolationMode.BILINEAR, fill=100)", "tall", 3, 12, "plain"),
+    "trivial_augment_batch_float": ("v2.TrivialAugmentWide()", "batch", 4, 12, "plain"),
+    "trivial_augment_labeled": ("v2.TrivialAugmentWide()", "rgb", 5, 6, "labeled"),
 }
 
 

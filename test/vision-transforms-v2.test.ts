@@ -44,6 +44,10 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   posterize: () => new v2.RandomPosterize(3, { p: 1.0 }),
   solarize_float: () => new v2.RandomSolarize(0.3, { p: 0.7 }),
   equalize_gray: () => new v2.RandomEqualize({ p: 0.5 }),
+  equalize_float: () => new v2.RandomEqualize({ p: 1.0 }),
+  equalize_batch_float: () => new v2.RandomEqualize({ p: 1.0 }),
+  equalize_flat: () => new v2.RandomEqualize({ p: 1.0 }),
+  posterize_float: () => new v2.RandomPosterize(2, { p: 0.8 }),
   resize_short: () => new v2.Resize(8),
   resize_hw: () => new v2.Resize([10, 7]),
   resize_up: () => new v2.Resize(20),
@@ -96,6 +100,16 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   cutmix: () => new v2.CutMix({ numClasses: 5 }),
   cutmix_alpha_dict: () => new v2.CutMix({ alpha: 0.3, numClasses: 4 }),
   mixup_onehot: () => new v2.MixUp(),
+  auto_augment: () => new v2.AutoAugment(),
+  auto_augment_cifar10: () => new v2.AutoAugment(v2.AutoAugmentPolicy.CIFAR10, { fill: [1, 2, 3] }),
+  auto_augment_svhn_bilinear: () => new v2.AutoAugment({ policy: v2.AutoAugmentPolicy.SVHN, interpolation: IM.BILINEAR, fill: 7 }),
+  rand_augment: () => new v2.RandAugment(),
+  rand_augment_opts: () => new v2.RandAugment({ numOps: 3, magnitude: 15, numMagnitudeBins: 21, interpolation: IM.BILINEAR, fill: [1, 2, 3] }),
+  rand_augment_float: () => new v2.RandAugment({ magnitude: 5 }),
+  trivial_augment: () => new v2.TrivialAugmentWide(),
+  trivial_augment_opts: () => new v2.TrivialAugmentWide({ numMagnitudeBins: 11, interpolation: IM.BILINEAR, fill: 100 }),
+  trivial_augment_batch_float: () => new v2.TrivialAugmentWide(),
+  trivial_augment_labeled: () => new v2.TrivialAugmentWide(),
 };
 
 /** Compares a v2 output (tensors, numbers, arrays for tuples, objects for dicts) with its encoding. */

@@ -21,43 +21,51 @@ const linspace = (start: number, end: number, bins: number): number[] => torch.t
 const posterizeBits = (top: number, steps: number, bins: number): number[] =>
   torch.tidy(() => torch.rsub(torch.arange(bins).div((bins - 1) / steps).round().to(torch.int32), top).tolist() as number[]);
 
-/** torchvision's _apply_op: the operation by name with its (signed) magnitude. */
-export function applyAugmentOp<T extends ImageLike>(img: T, name: string, magnitude: number, interpolation: InterpolationMode, fill: number[] | null): T {
+/** The image operations an augmentation step calls: v1's functional, or transforms.v2's kernels. */
+export interface AugmentOps {
+  affine: typeof affine; rotate: typeof rotate; adjustBrightness: typeof adjustBrightness; adjustSaturation: typeof adjustSaturation;
+  adjustContrast: typeof adjustContrast; adjustSharpness: typeof adjustSharpness; posterize: typeof posterize; solarize: typeof solarize;
+  autocontrast: typeof autocontrast; equalize: typeof equalize; invert: typeof invert;
+}
+const V1_OPS: AugmentOps = { affine, rotate, adjustBrightness, adjustSaturation, adjustContrast, adjustSharpness, posterize, solarize, autocontrast, equalize, invert };
+
+/** torchvision's _apply_op: the operation by name with its (signed) magnitude, through `ops` (v1's functional by default). */
+export function applyAugmentOp<T extends ImageLike>(img: T, name: string, magnitude: number, interpolation: InterpolationMode, fill: number[] | null, ops: AugmentOps = V1_OPS): T {
   const degrees = (radians: number): number => radians * (180.0 / Math.PI); // Python's math.degrees
   switch (name) {
-    case 'ShearX': return affine(img, 0.0, [0, 0], 1.0, [degrees(Math.atan(magnitude)), 0.0], interpolation, fill, [0, 0]);
-    case 'ShearY': return affine(img, 0.0, [0, 0], 1.0, [0.0, degrees(Math.atan(magnitude))], interpolation, fill, [0, 0]);
-    case 'TranslateX': return affine(img, 0.0, [Math.trunc(magnitude), 0], 1.0, [0.0, 0.0], interpolation, fill);
-    case 'TranslateY': return affine(img, 0.0, [0, Math.trunc(magnitude)], 1.0, [0.0, 0.0], interpolation, fill);
-    case 'Rotate': return rotate(img, magnitude, interpolation, false, null, fill);
-    case 'Brightness': return adjustBrightness(img, 1.0 + magnitude);
-    case 'Color': return adjustSaturation(img, 1.0 + magnitude);
-    case 'Contrast': return adjustContrast(img, 1.0 + magnitude);
-    case 'Sharpness': return adjustSharpness(img, 1.0 + magnitude);
-    case 'Posterize': return posterize(img, Math.trunc(magnitude));
-    case 'Solarize': return solarize(img, magnitude);
-    case 'AutoContrast': return autocontrast(img);
-    case 'Equalize': return equalize(img);
-    case 'Invert': return invert(img);
+    case 'ShearX': return ops.affine(img, 0.0, [0, 0], 1.0, [degrees(Math.atan(magnitude)), 0.0], interpolation, fill, [0, 0]);
+    case 'ShearY': return ops.affine(img, 0.0, [0, 0], 1.0, [0.0, degrees(Math.atan(magnitude))], interpolation, fill, [0, 0]);
+    case 'TranslateX': return ops.affine(img, 0.0, [Math.trunc(magnitude), 0], 1.0, [0.0, 0.0], interpolation, fill);
+    case 'TranslateY': return ops.affine(img, 0.0, [0, Math.trunc(magnitude)], 1.0, [0.0, 0.0], interpolation, fill);
+    case 'Rotate': return ops.rotate(img, magnitude, interpolation, false, null, fill);
+    case 'Brightness': return ops.adjustBrightness(img, 1.0 + magnitude);
+    case 'Color': return ops.adjustSaturation(img, 1.0 + magnitude);
+    case 'Contrast': return ops.adjustContrast(img, 1.0 + magnitude);
+    case 'Sharpness': return ops.adjustSharpness(img, 1.0 + magnitude);
+    case 'Posterize': return ops.posterize(img, Math.trunc(magnitude));
+    case 'Solarize': return ops.solarize(img, magnitude);
+    case 'AutoContrast': return ops.autocontrast(img);
+    case 'Equalize': return ops.equalize(img);
+    case 'Invert': return ops.invert(img);
     case 'Identity': return img;
     default: throw new RangeError(`The provided operator ${name} is not recognized.`);
   }
 }
 
 /** The fill per channel for tensors (a number repeats), as the transforms' forward prepares it. */
-function channelFill(img: ImageLike, fill: number | number[] | null): number[] | null {
+export function channelFill(img: ImageLike, fill: number | number[] | null): number[] | null {
   return fill === null ? null : fillPerChannel(fill, getDimensions(img)[0]);
 }
 
 type Fill = number | readonly number[] | null;
 /** The options every augmenter checks alike: an integer number of bins, nearest or bilinear, an optional fill. */
-function checkBins(fn: string, bins: unknown): number {
+export function checkBins(fn: string, bins: unknown): number {
   if (!Number.isInteger(bins) || (bins as number) < 2) throw new RangeError(`${fn}: num_magnitude_bins must be an integer of at least 2, got ${String(bins)}`);
   return bins as number;
 }
 
 /** What the augmenters share: the operations' interpolation and fill, and the space kept per image size. */
-abstract class Augmenter extends Transform<ImageLike, ImageLike> {
+export abstract class Augmenter extends Transform<ImageLike, ImageLike> {
   protected readonly spaces = new SpaceMemo();
   readonly interpolation: InterpolationMode;
   readonly fill: number | number[] | null;
@@ -152,11 +160,11 @@ export type AutoAugmentPolicy = 'imagenet' | 'cifar10' | 'svhn';
 export const AutoAugmentPolicy = { IMAGENET: 'imagenet', CIFAR10: 'cifar10', SVHN: 'svhn' } as const;
 
 /** One step of a sub-policy: the operation, its probability, its magnitude bin (null: it takes none). */
-type PolicyStep = readonly [name: string, p: number, bin: number | null];
-type SubPolicy = readonly [PolicyStep, PolicyStep];
+export type PolicyStep = readonly [name: string, p: number, bin: number | null];
+export type SubPolicy = readonly [PolicyStep, PolicyStep];
 
 /** The 25 sub-policies per dataset from Cubuk et al. (2019), in torchvision's order. */
-const POLICIES: Record<AutoAugmentPolicy, readonly SubPolicy[]> = {
+export const POLICIES: Record<AutoAugmentPolicy, readonly SubPolicy[]> = {
   imagenet: [
     [['Posterize', 0.4, 8], ['Rotate', 0.6, 9]], [['Solarize', 0.6, 5], ['AutoContrast', 0.6, null]],
     [['Equalize', 0.8, null], ['Equalize', 0.6, null]], [['Posterize', 0.6, 7], ['Posterize', 0.6, 6]],

@@ -313,3 +313,45 @@ export function resizedCrop<T extends ImageLike>(img: T, ...args: unknown[]): T 
   if (img instanceof Image) return v1.resizedCrop(img, top, left, height, width, size, interpolation, antialias) as T;
   return torch.tidy(() => resize(v1.crop(img, top, left, height, width), size, interpolation, null, antialias)) as T;
 }
+
+const POSTERIZE_ARGS = signature('posterize', { bits: REQUIRED });
+
+/** v2's posterize: floats to 2^bits levels (floor, then back to [0, 1)), integers by masking the low bits. */
+export function posterize<T extends ImageLike>(img: T, bits: number): T;
+export function posterize<T extends ImageLike>(img: T, ...args: PyArgsWith<[bits: number], { bits?: number }>): T;
+export function posterize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [bits] = bind(POSTERIZE_ARGS, args) as [number];
+  if (img instanceof Image) return v1.posterize(img, bits) as T;
+  if (!Number.isInteger(bits) || bits < 0 || bits > 8) throw new TypeError(`posterize: bits must be a positive integer in the range [0, 8], got ${String(bits)} instead.`);
+  return onTensor(img, 'posterize', (t) => {
+    if (t.isFloatingPoint()) {
+      const levels = 1 << bits;
+      return t.mul(levels).floor_().clamp_(0, levels - 1).mul_(1.0 / levels);
+    }
+    const valueBits = VALUE_BITS.get(t.dtype);
+    if (valueBits === undefined) throw new TypeError(`posterize: unsupported dtype ${String(t.dtype)}`);
+    if (bits >= valueBits) return t;
+    return t.bitwiseAnd(((1 << bits) - 1) << (valueBits - bits));
+  }) as T;
+}
+
+/** v2's equalize: any dtype (through uint8 and back), one histogram per channel from scatter_add, v2's lookup table. */
+export function equalize<T extends ImageLike>(img: T): T {
+  if (img instanceof Image) return v1.equalize(img);
+  return onTensor(img, 'equalize', (t) => {
+    if (t.numel() === 0) return t;
+    const image = toDtype(t, torch.uint8, true);
+    const batchShape = image.shape.slice(0, -2);
+    const flat = image.flatten(-2).to(torch.int64);
+    const hist = torch.zeros([...batchShape, 256], { dtype: torch.int32 }).scatterAdd_(-1, flat, torch.ones([1], { dtype: torch.int32 }).expandAs(flat));
+    let cum = hist.cumsum(-1);
+    const index = cum.argmax(-1).unsqueeze_(-1);
+    const step = torch.rsub(hist.gather(-1, index), flat.size(-1)).div_(255, { roundingMode: 'floor' });
+    const valid = step.ne(0).unsqueeze_(-1);
+    cum = cum.index('...', ':-1');
+    cum.add_(torch.div(step, 2, { roundingMode: 'floor' })).div_(step.clamp_({ min: 1 }), { roundingMode: 'floor' }).clamp_(0, 255);
+    const lut = torch.cat([torch.zeros([...batchShape, 1], { dtype: torch.uint8 }), cum.to(torch.uint8)], -1);
+    const equalized = lut.gather(-1, flat).viewAs(image);
+    return toDtype(torch.where(valid, equalized, image), t.dtype, true);
+  }) as T;
+}

@@ -44,9 +44,15 @@ export class TenCrop extends v2Of(v1.TenCrop) { static override readonly sourceM
 export class Normalize extends v2Of(v1.Normalize) { static override readonly sourceModule = import.meta.url; }
 export class RandomErasing extends v2Of(v1.RandomErasing) { static override readonly sourceModule = import.meta.url; }
 export class RandomInvert extends v2Of(v1.RandomInvert) { static override readonly sourceModule = import.meta.url; }
-export class RandomPosterize extends v2Of(v1.RandomPosterize) { static override readonly sourceModule = import.meta.url; }
+export class RandomPosterize extends v2Of(v1.RandomPosterize) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.posterize(img, this.bits); }
+}
 export class RandomSolarize extends v2Of(v1.RandomSolarize) { static override readonly sourceModule = import.meta.url; }
-export class RandomEqualize extends v2Of(v1.RandomEqualize) { static override readonly sourceModule = import.meta.url; }
+export class RandomEqualize extends v2Of(v1.RandomEqualize) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.equalize(img); }
+}
 export class LinearTransformation extends v2Of(v1.LinearTransformation) { static override readonly sourceModule = import.meta.url; }
 export class PILToTensor extends v2Of(v1.PILToTensor) { static override readonly sourceModule = import.meta.url; }
 export class ToPILImage extends v2Of(v1.ToPILImage) { static override readonly sourceModule = import.meta.url; }

@@ -1,0 +1,101 @@
+// transforms.v2's AutoAugment, RandAugment and TrivialAugmentWide: v1's policies and options, with
+// v2's draws (a 0-dim randint for the operation, one torch.rand per step and per sign, the sign
+// drawn only for operations with magnitudes), v2's magnitude tables (Solarize as a fraction of the
+// dtype's range) and v2's kernels.
+import * as torch from '../../../index.js';
+import { Image } from '../../image.js';
+import * as v1 from '../auto_augment.js';
+import { applyAugmentOp, channelFill, type AugmentOps } from '../auto_augment.js';
+import { randint1, rand1 } from '../_random.js';
+import { maxValue, type ImageLike } from '../functional.js';
+import * as F from './functional.js';
+import { v2Of } from './_transform.js';
+
+const V2_OPS: AugmentOps = {
+  affine: F.affine, rotate: F.rotate, adjustBrightness: F.adjustBrightness, adjustSaturation: F.adjustSaturation,
+  adjustContrast: F.adjustContrast, adjustSharpness: F.adjustSharpness, posterize: F.posterize,
+  // v2's threshold: the magnitude (a fraction) times the dtype's largest value (255 for an Image)
+  solarize: ((img: ImageLike, fraction: number) => F.solarize(img, (img instanceof Image ? 255.0 : maxValue(img.dtype)) * fraction)) as typeof F.solarize,
+  autocontrast: F.autocontrast, equalize: F.equalize, invert: F.invert,
+};
+
+/** A v2 augmentation space: name -> (magnitudes for (bins, height, width), or null; signed), in Python's dict order. */
+type Space = readonly (readonly [name: string, magnitudes: (bins: number, height: number, width: number) => number[] | null, signed: boolean])[];
+
+const lin = (start: number, end: (h: number, w: number) => number) => (bins: number, h: number, w: number): number[] =>
+  torch.tidy(() => torch.linspace(start, end(h, w), bins).tolist() as number[]);
+const constant = (v: number) => (): number => v;
+// `(8 - (torch.arange(bins) / ((bins - 1) / steps))).round().int()`
+const posterizeBits = (steps: number) => (bins: number): number[] =>
+  torch.tidy(() => torch.rsub(torch.arange(bins).div((bins - 1) / steps), 8).round().to(torch.int32).tolist() as number[]);
+const NONE = (): null => null;
+
+function space(shear: number, translate: (h: number, w: number) => [number, number], rotateMax: number, colorMax: number, posterizeSteps: number, identity: boolean, invert: boolean): Space {
+  return [
+    ...(identity ? [['Identity', NONE, false] as const] : []),
+    ['ShearX', lin(0.0, constant(shear)), true], ['ShearY', lin(0.0, constant(shear)), true],
+    ['TranslateX', lin(0.0, (h, w) => translate(h, w)[0]), true], ['TranslateY', lin(0.0, (h, w) => translate(h, w)[1]), true],
+    ['Rotate', lin(0.0, constant(rotateMax)), true],
+    ['Brightness', lin(0.0, constant(colorMax)), true], ['Color', lin(0.0, constant(colorMax)), true],
+    ['Contrast', lin(0.0, constant(colorMax)), true], ['Sharpness', lin(0.0, constant(colorMax)), true],
+    ['Posterize', posterizeBits(posterizeSteps), false], ['Solarize', lin(1.0, constant(0.0)), false],
+    ['AutoContrast', NONE, false], ['Equalize', NONE, false],
+    ...(invert ? [['Invert', NONE, false] as const] : []),
+  ];
+}
+const IMAGENET_TRANSLATE = (h: number, w: number): [number, number] => [150.0 / 331.0 * w, 150.0 / 331.0 * h];
+const AUTO_AUGMENT_SPACE = space(0.3, IMAGENET_TRANSLATE, 30.0, 0.9, 4, false, true);
+const RAND_AUGMENT_SPACE = space(0.3, IMAGENET_TRANSLATE, 30.0, 0.9, 4, true, false);
+const TRIVIAL_AUGMENT_SPACE = space(0.99, () => [32.0, 32.0], 135.0, 0.99, 6, true, false);
+
+/** The magnitude of `entry` at bin `bin(bins)` (drawn only where there are magnitudes), negated if signed and `torch.rand(()) <= 0.5`. */
+function magnitudeOf([, magnitudes, signed]: Space[number], bins: number, h: number, w: number, bin: () => number): number {
+  const table = magnitudes(bins, h, w);
+  if (table === null) return 0.0;
+  let magnitude = table[bin()]!;
+  if (signed && rand1() <= 0.5) magnitude *= -1;
+  return magnitude;
+}
+
+const sizeOf = (img: ImageLike): [number, number] => { const [, h, w] = F.getDimensions(img); return [h, w]; };
+const drawEntry = (s: Space): Space[number] => s[randint1(0, s.length)]!;
+
+export class AutoAugment extends v2Of(v1.AutoAugment) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T {
+    const fill = channelFill(img, this.fill);
+    const [h, w] = sizeOf(img);
+    const policy = this.policies[randint1(0, this.policies.length)]!;
+    let x: ImageLike = img;
+    for (const [name, p, bin] of policy) {
+      if (!(rand1() <= Math.fround(p))) continue;
+      const magnitude = magnitudeOf(AUTO_AUGMENT_SPACE.find(([n]) => n === name)!, 10, h, w, () => bin!);
+      x = applyAugmentOp(x, name, magnitude, this.interpolation, fill, V2_OPS);
+    }
+    return x as T;
+  }
+}
+
+export class RandAugment extends v2Of(v1.RandAugment) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T {
+    const fill = channelFill(img, this.fill);
+    const [h, w] = sizeOf(img);
+    let x: ImageLike = img;
+    for (let i = 0; i < this.numOps; i++) {
+      const entry = drawEntry(RAND_AUGMENT_SPACE);
+      x = applyAugmentOp(x, entry[0], magnitudeOf(entry, this.numMagnitudeBins, h, w, () => this.magnitude), this.interpolation, fill, V2_OPS);
+    }
+    return x as T;
+  }
+}
+
+export class TrivialAugmentWide extends v2Of(v1.TrivialAugmentWide) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T {
+    const [h, w] = sizeOf(img);
+    const entry = drawEntry(TRIVIAL_AUGMENT_SPACE);
+    const magnitude = magnitudeOf(entry, this.numMagnitudeBins, h, w, () => randint1(0, this.numMagnitudeBins));
+    return applyAugmentOp(img, entry[0], magnitude, this.interpolation, channelFill(img, this.fill), V2_OPS);
+  }
+}
