@@ -496,6 +496,10 @@ V2_CASES = {
     "trivial_augment_opts": ("v2.TrivialAugmentWide(num_magnitude_bins=11, interpolation=T.InterpolationMode.BILINEAR, fill=100)", "tall", 3, 12, "plain"),
     "trivial_augment_batch_float": ("v2.TrivialAugmentWide()", "batch", 4, 12, "plain"),
     "trivial_augment_labeled": ("v2.TrivialAugmentWide()", "rgb", 5, 6, "labeled"),
+    "augmix": ("v2.AugMix()", "rgb", 0, 4, "plain"),
+    "augmix_opts": ("v2.AugMix(severity=7, mixture_width=2, chain_depth=2, alpha=0.5, all_ops=False, interpolation=T.InterpolationMode.NEAREST, fill=[3, 4, 5])", "rgb", 1, 4, "plain"),
+    "augmix_float": ("v2.AugMix(severity=10, fill=0.5)", "rgbf", 2, 3, "plain"),
+    "augmix_batch": ("v2.AugMix(mixture_width=4)", "batch", 3, 2, "plain"),
 }
 
 

@@ -110,6 +110,10 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   trivial_augment_opts: () => new v2.TrivialAugmentWide({ numMagnitudeBins: 11, interpolation: IM.BILINEAR, fill: 100 }),
   trivial_augment_batch_float: () => new v2.TrivialAugmentWide(),
   trivial_augment_labeled: () => new v2.TrivialAugmentWide(),
+  augmix: () => new v2.AugMix(),
+  augmix_opts: () => new v2.AugMix({ severity: 7, mixtureWidth: 2, chainDepth: 2, alpha: 0.5, allOps: false, interpolation: IM.NEAREST, fill: [3, 4, 5] }),
+  augmix_float: () => new v2.AugMix({ severity: 10, fill: 0.5 }),
+  augmix_batch: () => new v2.AugMix({ mixtureWidth: 4 }),
 };
 
 /** Compares a v2 output (tensors, numbers, arrays for tuples, objects for dicts) with its encoding. */

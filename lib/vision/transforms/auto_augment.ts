@@ -312,7 +312,7 @@ export interface AugMixOptions {
 }
 const AUG_MIX = signature('AugMix', { severity: 3, mixtureWidth: 3, chainDepth: -1, alpha: 1.0, allOps: true, interpolation: 'bilinear', fill: null });
 
-const AUGMIX_MAX_SEVERITY = 10;
+export const AUGMIX_MAX_SEVERITY = 10;
 
 /**
  * AugMix (Hendrycks et al., 2020): mixtureWidth chains of 1-3 (or chainDepth) random operations,
@@ -340,11 +340,19 @@ export class AugMix extends Augmenter {
     this.workerArgs = [severity, mixtureWidth, chainDepth, alpha, this.allOps, this.interpolation, this.fill];
   }
 
+  /** The kernels the chains' operations run (transforms.v2's AugMix passes v2's). */
+  protected readonly augmentOps: AugmentOps = V1_OPS;
+
+  /** One operation of a chain: drawn from the space (randint), its severity bin (randint), its sign (randint). */
+  protected augmentStep(height: number, width: number): [name: string, magnitude: number] {
+    const space = this.spaces.get(`${height}x${width}`, () => augMixSpace(AUGMIX_MAX_SEVERITY, height, width, this.allOps));
+    return drawOp(space, () => randint1(0, this.severity));
+  }
+
   forward<T extends ImageLike>(origImg: T): T {
     const [, height, width] = getDimensions(origImg);
     // An Image's fill is used as given (Python skips the per-channel list for PIL images); one number broadcasts.
     const fill = origImg instanceof Image ? (typeof this.fill === 'number' ? [this.fill] : this.fill) : channelFill(origImg, this.fill);
-    const space = this.spaces.get(`${height}x${width}`, () => augMixSpace(AUGMIX_MAX_SEVERITY, height, width, this.allOps));
     return torch.tidy(() => {
       const img = origImg instanceof Image ? pilToTensor(origImg) : (origImg as torch.Tensor);
       const origDims = img.shape;
@@ -360,8 +368,8 @@ export class AugMix extends Augmenter {
         let aug = batch;
         const depth = this.chainDepth > 0 ? this.chainDepth : randint1(1, 4);
         for (let d = 0; d < depth; d++) {
-          const [name, magnitude] = drawOp(space, () => randint1(0, this.severity));
-          aug = applyAugmentOp(aug, name, magnitude, this.interpolation, fill);
+          const [name, magnitude] = this.augmentStep(height, width);
+          aug = applyAugmentOp(aug, name, magnitude, this.interpolation, fill, this.augmentOps);
         }
         mix.add_(combinedWeights.index(':', i).view(...batchDims).mul(aug));
       }

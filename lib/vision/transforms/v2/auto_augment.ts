@@ -5,7 +5,7 @@
 import * as torch from '../../../index.js';
 import { Image } from '../../image.js';
 import * as v1 from '../auto_augment.js';
-import { applyAugmentOp, channelFill, type AugmentOps } from '../auto_augment.js';
+import { applyAugmentOp, AUGMIX_MAX_SEVERITY, channelFill, type AugmentOps } from '../auto_augment.js';
 import { randint1, rand1 } from '../_random.js';
 import { maxValue, type ImageLike } from '../functional.js';
 import * as F from './functional.js';
@@ -30,6 +30,10 @@ const posterizeBits = (steps: number) => (bins: number): number[] =>
   torch.tidy(() => torch.rsub(torch.arange(bins).div((bins - 1) / steps), 8).round().to(torch.int32).tolist() as number[]);
 const NONE = (): null => null;
 
+// `(4 - (torch.arange(bins) / ((bins - 1) / 4))).round().int()`: AugMix's posterize bits.
+const augMixPosterizeBits = (bins: number): number[] =>
+  torch.tidy(() => torch.rsub(torch.arange(bins).div((bins - 1) / 4), 4).round().to(torch.int32).tolist() as number[]);
+
 function space(shear: number, translate: (h: number, w: number) => [number, number], rotateMax: number, colorMax: number, posterizeSteps: number, identity: boolean, invert: boolean): Space {
   return [
     ...(identity ? [['Identity', NONE, false] as const] : []),
@@ -47,6 +51,16 @@ const IMAGENET_TRANSLATE = (h: number, w: number): [number, number] => [150.0 / 
 const AUTO_AUGMENT_SPACE = space(0.3, IMAGENET_TRANSLATE, 30.0, 0.9, 4, false, true);
 const RAND_AUGMENT_SPACE = space(0.3, IMAGENET_TRANSLATE, 30.0, 0.9, 4, true, false);
 const TRIVIAL_AUGMENT_SPACE = space(0.99, () => [32.0, 32.0], 135.0, 0.99, 6, true, false);
+// AugMix: the geometric and tone operations, then (allOps) the colour ones.
+const AUGMIX_PARTIAL_SPACE: Space = [
+  ['ShearX', lin(0.0, constant(0.3)), true], ['ShearY', lin(0.0, constant(0.3)), true],
+  ['TranslateX', lin(0.0, (_h, w) => w / 3.0), true], ['TranslateY', lin(0.0, (h) => h / 3.0), true],
+  ['Rotate', lin(0.0, constant(30.0)), true], ['Posterize', augMixPosterizeBits, false], ['Solarize', lin(1.0, constant(0.0)), false],
+  ['AutoContrast', NONE, false], ['Equalize', NONE, false],
+];
+const AUGMIX_SPACE: Space = [...AUGMIX_PARTIAL_SPACE,
+  ['Brightness', lin(0.0, constant(0.9)), true], ['Color', lin(0.0, constant(0.9)), true],
+  ['Contrast', lin(0.0, constant(0.9)), true], ['Sharpness', lin(0.0, constant(0.9)), true]];
 
 /** The magnitude of `entry` at bin `bin(bins)` (drawn only where there are magnitudes), negated if signed and `torch.rand(()) <= 0.5`. */
 function magnitudeOf([, magnitudes, signed]: Space[number], bins: number, h: number, w: number, bin: () => number): number {
@@ -97,5 +111,14 @@ export class TrivialAugmentWide extends v2Of(v1.TrivialAugmentWide) {
     const entry = drawEntry(TRIVIAL_AUGMENT_SPACE);
     const magnitude = magnitudeOf(entry, this.numMagnitudeBins, h, w, () => randint1(0, this.numMagnitudeBins));
     return applyAugmentOp(img, entry[0], magnitude, this.interpolation, channelFill(img, this.fill), V2_OPS);
+  }
+}
+
+export class AugMix extends v2Of(v1.AugMix) {
+  static override readonly sourceModule = import.meta.url;
+  protected override readonly augmentOps: AugmentOps = V2_OPS;
+  protected override augmentStep(height: number, width: number): [name: string, magnitude: number] {
+    const entry = drawEntry(this.allOps ? AUGMIX_SPACE : AUGMIX_PARTIAL_SPACE);
+    return [entry[0], magnitudeOf(entry, AUGMIX_MAX_SEVERITY, height, width, () => randint1(0, this.severity))];
   }
 }

@@ -72,7 +72,8 @@ export const verticalFlip = v1.vflip;
 
 /** v2's _blend: image1 * ratio + image2 * (1 - ratio), clamped, in image1's dtype. */
 function blend(image1: Tensor, image2: Tensor, ratio: number): Tensor {
-  const out = image1.mul(ratio).add_(image2, { alpha: 1.0 - ratio }).clamp_(0, maxValue(image1.dtype));
+  // Python's int_tensor.mul(1.0) is float32; a JS 1.0 is an integer scalar: cast first (the same float32 product).
+  const out = (image1.isFloatingPoint() ? image1 : image1.to(torch.float32)).mul(ratio).add_(image2, { alpha: 1.0 - ratio }).clamp_(0, maxValue(image1.dtype));
   return image1.isFloatingPoint() ? out : out.to(image1.dtype);
 }
 
