@@ -124,10 +124,14 @@ class LoadedStorage {
 // numpy's pickles (weightsOnly: false only, as PyTorch): a dtype and an ndarray, completed by BUILD.
 class NumpyDtype {
   byteorder = '=';
-  constructor(readonly descr: string) {}
+  /** Structured or subarray dtypes (fields, shapes): no tensor dtype. */
+  structured = false;
+  constructor(readonly descr: string, readonly args: unknown[]) {}
 }
 class NumpyArray {
   tensor: Tensor | null = null;
+  /** An array no tensor can hold (strings, objects, dates, structured): kept as an inert description. */
+  inert: PickledObject | null = null;
 }
 // An allowlisted global (or, with weightsOnly: false, any global): what REDUCE/NEWOBJ call.
 class PyGlobal {
@@ -352,11 +356,15 @@ function numpyTensor(bytes: Uint8Array, dt: NumpyDtype, shape: number[], fortran
     for (let i = 0; i < bytes.length; i += unit) copy.subarray(i, i + unit).reverse();
   }
   const flat = frombuffer(copy, { dtype, count: numel === 0 ? 1 : numel });
+  const steps: Tensor[] = [flat];  // every handle but the result is freed at once
+  const step = (t: Tensor): Tensor => (steps.push(t), t);
+  let result: Tensor | null = null;
   try {
-    if (numel === 0) return flat.narrow(0, 0, 0).reshape(shape);
-    return fortran ? flat.view([...shape].reverse()).permute([...shape.keys()].reverse()) : flat.view(shape);
+    if (numel === 0) result = step(flat.narrow(0, 0, 0)).reshape(shape);
+    else result = fortran ? step(flat.view([...shape].reverse())).permute([...shape.keys()].reverse()) : flat.view(shape);
+    return result;
   } finally {
-    flat.dispose();
+    for (const t of steps) if (t !== result) t.dispose();
   }
 }
 
@@ -398,24 +406,27 @@ function numpyGlobal(path: string): PyGlobal | null {
   const m = /^numpy\.(?:_?core\.)?(?:multiarray\.|numeric\.)?(\w+)$/.exec(path);
   switch (path === 'builtins.bytes' ? path : m?.[1]) {
     case 'dtype':
-      return new PyGlobal(path, (a) => new NumpyDtype(String(a[0])));
+      return new PyGlobal(path, (a) => new NumpyDtype(String(a[0]), a));
     case 'ndarray':
       return new PyGlobal(path, null, 'numpy.ndarray');
     case '_reconstruct':  // ndarray.__reduce__: an empty array that BUILD fills
-      return new PyGlobal(path, () => new NumpyArray());
+      return new PyGlobal(path, (a) => {
+        const arr = new NumpyArray();
+        arr.inert = new PickledObject(path, a);  // until BUILD shows a dtype a tensor can hold
+        return arr;
+      });
     case '_frombuffer': {  // protocol 5: (buffer, dtype, shape, order)
       return new PyGlobal(path, (a) => {
-        const t = numpyTensor(rawBytes(a[0], path), a[1] as NumpyDtype, asIntList(a[2], 'shape'), a[3] === 'F', path);
-        rebuilt?.push(t);
         const arr = new NumpyArray();
-        arr.tensor = t;
+        if (!tensorDtypeOf(a[1]) || !isBytes(a[0])) arr.inert = new PickledObject(path, a);
+        else rebuilt?.push((arr.tensor = numpyTensor(rawBytes(a[0], path), a[1] as NumpyDtype, asIntList(a[2], 'shape'), a[3] === 'F', path)));
         return arr;
       });
     }
     case 'builtins.bytes':  // protocol 2's b'' (the bytes of an empty array): bytes()
       return new PyGlobal(path, (a) => Buffer.from(a[0] === undefined ? [] : rawBytes(a[0], path)));
     case 'scalar':  // numpy scalars (np.float64(1.5) in a checkpoint): a number (a bigint beyond 2^53), a boolean, {real, imag}
-      return new PyGlobal(path, (a) => numpyScalar(rawBytes(a[1], path), a[0], path));
+      return new PyGlobal(path, (a) => (tensorDtypeOf(a[0]) && isBytes(a[1]) ? numpyScalar(rawBytes(a[1], path), a[0], path) : new PickledObject(path, a)));
     default:
       return null;
   }
@@ -425,14 +436,26 @@ function numpyGlobal(path: string): PyGlobal | null {
 function buildNumpyDtype(dt: NumpyDtype, state: unknown): void {
   const items = asItems(state, 'numpy.dtype state');
   if (typeof items[1] === 'string') dt.byteorder = items[1];
-  if (items[2] !== null || items[3] !== null) throw new UnpicklingError(`numpy dtype '${dt.descr}': structured and subarray dtypes do not load`);
+  dt.structured = items[2] !== null || items[3] !== null;
 }
 
-// BUILD of an ndarray: (version, shape, dtype, is_fortran, raw bytes).
+/** The torch dtype a numpy dtype maps to, or null (strings, objects, dates, structured dtypes). */
+function tensorDtypeOf(dt: unknown): string | null {
+  return dt instanceof NumpyDtype && !dt.structured ? NUMPY_DTYPES[dt.descr] ?? null : null;
+}
+
+const isBytes = (v: unknown): boolean => Buffer.isBuffer(v) || v instanceof Uint8Array || typeof v === 'string';
+
+// BUILD of an ndarray: (version, shape, dtype, is_fortran, raw bytes). Arrays no tensor can hold stay inert descriptions.
 function buildNumpyArray(arr: NumpyArray, state: unknown): void {
   const items = asItems(state, 'numpy.ndarray state');
   const [shape, dt, fortran, raw] = items.length === 5 ? items.slice(1) : items;
+  if (!tensorDtypeOf(dt) || !isBytes(raw)) {
+    arr.inert!.state = state;
+    return;
+  }
   arr.tensor = numpyTensor(rawBytes(raw, 'numpy.ndarray'), dt as NumpyDtype, asIntList(shape, 'numpy.ndarray shape'), fortran === true, 'numpy.ndarray');
+  arr.inert = null;
   rebuilt?.push(arr.tensor);
 }
 
@@ -587,7 +610,7 @@ class Unpickler {
             // Parameter.__setstate__ / _rebuild_parameter_with_state: Python attributes on a tensor, not kept.
           } else if (inst instanceof NumpyDtype) {
             buildNumpyDtype(inst, state);
-          } else if (inst instanceof NumpyArray && inst.tensor === null) {
+          } else if (inst instanceof NumpyArray && inst.tensor === null && inst.inert !== null && inst.inert.state === undefined) {
             buildNumpyArray(inst, state);
           } else if (inst instanceof PickledObject && !this.ctx.weightsOnly) {
             inst.state = state;
@@ -763,10 +786,13 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
     return v;
   }
   if (v instanceof NumpyArray) {
-    if (v.tensor === null) throw new UnpicklingError('a numpy array without its data (no BUILD)');
-    return v.tensor;
+    if (v.tensor !== null) return v.tensor;
+    return toJs(v.inert, seen);
   }
-  if (v instanceof NumpyDtype) return NUMPY_DTYPES[v.descr] ? toDType(NUMPY_DTYPES[v.descr]!) : v.descr;
+  if (v instanceof NumpyDtype) {
+    const name = tensorDtypeOf(v);
+    return name ? toDType(name) : toJs(new PickledObject('numpy.dtype', v.args), seen);
+  }
   if (v instanceof PyGlobal) return v.value !== undefined && !(v.value instanceof StorageType) ? v.value : new PickledObject(v.path);
   if (v instanceof LoadedStorage) {
     seen.set(v.bytes, v.bytes); // returned as it is: torch.load must not free it

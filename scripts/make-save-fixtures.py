@@ -193,6 +193,10 @@ def main():
         for name, protocol in [('numpy', 2), ('numpy_protocol5', 5)]:
             torch.save(numpy_case(), os.path.join(OUT, f'{name}.pt'), pickle_protocol=protocol)
             expected[name] = describe(torch.load(os.path.join(OUT, f'{name}.pt'), weights_only=False), {})
+        # numpy values no tensor can hold, next to a tensor: the load must still succeed.
+        torch.save({'w': torch.arange(3.0), 'strings': np.array(['cat', 'dog']), 'objects': np.array([1, 'a'], dtype=object),
+                    'dates': np.array(['2020-01-01'], dtype='datetime64[D]'), 'structured': np.zeros(2, dtype=[('a', 'i4'), ('b', 'f8')]),
+                    's_str': np.str_('x'), 'f8': np.float64(2.5)}, os.path.join(OUT, 'numpy_inert.pt'))
         # A file whose storage says 'cuda:0' (made on a CPU-only machine through a location tagger).
         torch.serialization.register_package(0, lambda s: 'cuda:0' if s.device.type == 'cpu' else None, lambda s, loc: None)
         torch.save({'t': torch.arange(4.0)}, os.path.join(OUT, 'cuda.pt'))

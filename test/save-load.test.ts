@@ -64,6 +64,17 @@ describe('torch.load reads files written by Python torch.save', () => {
     }
   });
 
+  it('keeps numpy values no tensor can hold (strings, objects, dates, structured) as inert descriptions, and loads the rest', () => {
+    const got = torch.load(fixture('numpy_inert.pt'), { weightsOnly: false }) as Record<string, unknown>;
+    expect((got.w as torch.Tensor).tolist()).toEqual([0, 1, 2]);
+    expect(got.f8).toBe(2.5);
+    for (const key of ['strings', 'objects', 'dates', 'structured', 's_str']) {
+      expect(got[key], key).toBeInstanceOf(torch.PickledObject);
+      expect((got[key] as torch.PickledObject).className, key).toMatch(/^numpy\._core\.multiarray\.(_reconstruct|scalar)$/);
+    }
+    expect(((got.strings as torch.PickledObject).state as unknown[])[1]).toEqual([2]);  // (version, shape, dtype, fortran, data)
+  });
+
   it('keeps views of one storage as views of one storage (writes through, as in Python)', () => {
     const v = torch.load(fixture('views.pt')) as Record<string, torch.Tensor>;
     v.base!.add_(100);
