@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, readOptions } from './options.js';
+import { expandUser } from './paths.js';
 import { load, type MapLocation } from './serialize.js';
 
 // The downloader: ESM run with `node -e`, arguments url, dst, hashPrefix ('' for none), progress ('1'/'0'),
@@ -72,11 +72,6 @@ try {
 `;
 
 let hubDir: string | null = null;
-
-/** Python's os.path.expanduser for `~` and `~/...`. */
-function expandUser(path: string): string {
-  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
 
 /** The hub cache directory: setDir's, else `$TORCH_HOME/hub` (TORCH_HOME defaults to `$XDG_CACHE_HOME/torch`, that to `~/.cache`). */
 export function getDir(): string {

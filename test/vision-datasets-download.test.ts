@@ -152,6 +152,22 @@ describe('MNIST download: true', () => {
     expect(await requests()).toBe(before + 8);  // four 404s from the first mirror, four files from the second; none the second time
   });
 
+  it("expands '~' in root as torchvision does: downloads and reads under the home folder", () => {
+    const Mirrored = class extends FakeMNIST { static override readonly mirrors = [`${base}/mnist/`]; };
+    const home = mkdtempSync(join(TMP, 'home-'));
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const ds = new Mirrored('~/data', { download: true });
+      expect(ds.root).toBe(join(home, 'data'));
+      check(ds, expected.MNIST.train, 'MNIST under ~');
+      expect(existsSync(join(home, 'data', 'MNIST', 'raw', 'train-images-idx3-ubyte'))).toBe(true);
+      expect(existsSync('~')).toBe(false);  // no literal '~' folder in the working directory
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+
   it('every mirror failing is an Error listing what each one said', () => {
     const Broken = class extends FakeMNIST {
       static override readonly mirrors = [`${base}/missing/`, `${base}/also-missing/`];

@@ -76,8 +76,8 @@ export class CIFAR10 extends VisionDataset<any, any> {
     if (typeof root !== 'string') throw new TypeError(`${owner}: root must be a path string`);
     this.train = options.train ?? true;
     if (options.download) this.download();
-    const python = join(root, kind.baseFolder);
-    const binary = join(root, kind.binaryFolder);
+    const python = join(this.root!, kind.baseFolder);
+    const binary = join(this.root!, kind.binaryFolder);
     const useBinary = !existsSync(python) && existsSync(binary);
     let batches: Batch[];
     if (useBinary) {

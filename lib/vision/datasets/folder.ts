@@ -121,9 +121,10 @@ export class DatasetFolder<S = any> extends VisionDataset<any, any> {
     super(root, options, new.target.name);
     if (typeof root !== 'string') throw new TypeError(`${new.target.name}: root must be a path string`);
     if (typeof loader !== 'function') throw new TypeError(`${new.target.name}: loader must be a function (path) => sample`);
-    if (!isDirectory(root)) throw new Error(`${new.target.name}: root ${root} is not a folder`);
-    const [classes, classToIdx] = this.findClasses(root);
-    this.samples = this.makeDataset(root, classToIdx, options.extensions ?? null, options.isValidFile ?? null, options.allowEmpty ?? false);
+    const dir = this.root!;  // root with `~` expanded
+    if (!isDirectory(dir)) throw new Error(`${new.target.name}: root ${dir} is not a folder`);
+    const [classes, classToIdx] = this.findClasses(dir);
+    this.samples = this.makeDataset(dir, classToIdx, options.extensions ?? null, options.isValidFile ?? null, options.allowEmpty ?? false);
     this.loader = loader;
     this.extensions = options.extensions ?? null;
     this.classes = classes;

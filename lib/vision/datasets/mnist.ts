@@ -7,6 +7,7 @@ import type { Tensor } from '../../tensor.js';
 import { Image } from '../image.js';
 import { readIdxFile } from './idx.js';
 import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
+import { expandUser } from '../../paths.js';
 import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
 
 export interface MNISTOptions extends VisionDatasetOptions {
@@ -83,9 +84,10 @@ export class MNIST extends VisionDataset<any, any> {
     super(root, options, owner);
     this.train = options.train ?? true;
     this.classes = [...kind.classes];
-    const torchvisionFolder = root === null ? null : join(root, kind.folderName, 'raw');
-    const folders = options.rawFolder != null ? [options.rawFolder]
-      : root === null ? [] : [torchvisionFolder!, root];
+    const home = this.root;  // root with `~` expanded
+    const torchvisionFolder = home === null ? null : join(home, kind.folderName, 'raw');
+    const folders = options.rawFolder != null ? [expandUser(options.rawFolder)]
+      : home === null ? [] : [torchvisionFolder!, home];
     if (folders.length === 0) throw new TypeError(`${owner}: pass root or rawFolder`);
     if (options.download) {
       if (torchvisionFolder === null || options.rawFolder != null) throw new TypeError(`${owner}: download: true downloads into root/${kind.folderName}/raw: pass root, not rawFolder`);

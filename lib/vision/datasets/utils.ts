@@ -3,17 +3,13 @@
 // checked with MD5 as torchvision checks them; .tar, .tar.gz/.tgz and .gz archives are extracted.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { extract as tarExtract } from 'tar';
 import { downloadUrlToFile } from '../../hub.js';
+import { expandUser } from '../../paths.js';
 import { pythonFunction, REQUIRED, signature } from '../../nn/functional/_signature.js';
 import { describe } from '../../options.js';
-
-function expandUser(path: string): string {
-  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
 
 function checkPath(fn: string, what: string, v: unknown): string {
   if (typeof v !== 'string' || v === '') throw new TypeError(`${fn}: ${what} must be a path string, got ${describe(v)}`);

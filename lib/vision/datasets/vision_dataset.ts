@@ -1,5 +1,6 @@
 // torchvision.datasets.VisionDataset: the base of the vision datasets (root, transform, targetTransform).
 import { Dataset } from '../../data/dataset.js';
+import { expandUser } from '../../paths.js';
 import { applyTransform, checkTransform, type TransformLike } from '../transforms/transform.js';
 
 /** The options every vision dataset takes. */
@@ -22,7 +23,7 @@ export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S
     if (root !== null && typeof root !== 'string') throw new TypeError(`${owner}: root must be a path string, got ${typeof root}`);
     checkTransform(options.transform, owner, 'transform');
     checkTransform(options.targetTransform, owner, 'targetTransform');
-    this.root = root;
+    this.root = root === null ? null : expandUser(root);  // as torchvision's os.path.expanduser(root)
     this.transform = options.transform ?? null;
     this.targetTransform = options.targetTransform ?? null;
   }
