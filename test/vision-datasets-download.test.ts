@@ -248,7 +248,8 @@ describe('datasets.utils', () => {
     expect(() => D.utils.extractArchive(join(to, 'x.zip'))).toThrow(/\.zip archives are not supported by torchnode; supported are \.tar, \.tar\.gz, \.tgz and \.gz/);
     writeFileSync(join(to, 'x.gz'), 'not gzip');
     expect(() => D.utils.extractArchive(join(to, 'x.gz'))).toThrow(/not a valid gzip file/);
-    expect(D.utils.extractArchive(join(FIX, 'mnist', 't10k-labels-idx1-ubyte.gz'), to)).toBe(to);
+    expect(D.utils.extractArchive(join(FIX, 'mnist', 't10k-labels-idx1-ubyte.gz'), to)).toBe(join(to, 't10k-labels-idx1-ubyte'));
+    expect(D.utils.extractArchive(join(FIX, 'cifar-100-python.tar.gz'), to)).toBe(to);
     expect(readFileSync(join(to, 't10k-labels-idx1-ubyte')).subarray(0, 4)).toEqual(Buffer.from([0, 0, 8, 1]));
   });
 });

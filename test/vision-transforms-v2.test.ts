@@ -28,6 +28,8 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   center_crop: () => new v2.CenterCrop([5, 7]),
   random_crop_padding: () => new v2.RandomCrop(10, { padding: 4 }),
   random_crop_pad_if_needed: () => new v2.RandomCrop([14, 20], { padIfNeeded: true, fill: 5 }),
+  random_crop_one_side: () => new v2.RandomCrop([12, 10]),
+  random_crop_pad_one_side: () => new v2.RandomCrop([16, 12], { padding: [1, 2], padIfNeeded: true, paddingMode: 'edge' }),
   pad_reflect: () => new v2.Pad(3, { paddingMode: 'reflect' }),
   rotation: () => new v2.RandomRotation(30),
   rotation_float_bilinear: () => new v2.RandomRotation(40, { interpolation: IM.BILINEAR }),
@@ -36,6 +38,7 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   perspective: () => new v2.RandomPerspective(),
   perspective_float: () => new v2.RandomPerspective(0.3, { p: 0.9, fill: 0.25 }),
   elastic: () => new v2.ElasticTransform({ alpha: 30.0, sigma: 1.0 }),
+  elastic_float: () => new v2.ElasticTransform({ alpha: [40.0, 20.0], sigma: [2.0, 1.2], fill: [0.1, 0.2, 0.3] }),
   five_crop: () => new v2.Compose([new v2.FiveCrop([5, 7]), (crops: Tensor[]) => torch.stack(crops)]),
   normalize: () => new v2.Normalize(IMAGENET),
   erasing: () => new v2.RandomErasing({ p: 1.0 }),
@@ -175,7 +178,36 @@ describe('transforms.v2 samples and errors', () => {
     expect(mask.tolist()).toEqual([1, 1]);
   });
 
+  it("marks ToImage's output as the image (tv_tensors.Image): later transforms pick it over other tensors", () => {
+    const img = new vision.Image(2, 2, 'RGB', Uint8Array.from({ length: 12 }, (_, i) => 20 * i));
+    const mask = torch.tensor([[1, 0], [0, 1]], { dtype: torch.uint8 });
+    const out = new v2.Compose([new v2.ToImage(), new v2.ToDtype(torch.float32, { scale: true })]).call({ mask, image: img }) as { mask: Tensor; image: Tensor };
+    expect(out.mask).toBe(mask);  // passed through: the image is the tensor ToImage made
+    expect([out.image.dtype, out.image.shape]).toEqual([torch.float32, [3, 2, 2]]);
+    const user = torch.zeros([3, 2, 2], { dtype: torch.uint8 });
+    expect(new v2.ToImage().call(user)).not.toBe(user);  // a view: the caller's tensor is not marked
+  });
+
+  it("Lambda applies to each leaf with v2's rule, optionally only to given types", () => {
+    const x = torch.zeros([3, 2, 2]);
+    const seen: unknown[] = [];
+    const [a, b, c] = new v2.Lambda((leaf: unknown) => (seen.push(leaf), typeof leaf === 'number' ? leaf + 1 : leaf)).call(x, 7, torch.ones([1])) as [Tensor, number, Tensor];
+    expect([a, b]).toEqual([x, 8]);
+    expect(seen.length).toBe(2);  // the second plain tensor is not an image: passed through
+    expect(c.tolist()).toEqual([1]);
+    expect(new v2.Lambda((n: number) => n * 2, Number).call('s', 4)).toEqual(['s', 8]);
+  });
+
+  it('PILToTensor passes tensors through and ToPILImage passes vision.Images through, as v2', () => {
+    const t = torch.zeros([3, 2, 2], { dtype: torch.uint8 });
+    expect(new v2.PILToTensor().call(t)).toBe(t);
+    const img = new vision.Image(2, 2, 'RGB');
+    expect(new v2.ToPILImage().call(img)).toBe(img);
+  });
+
   it('refuses what it cannot do, with messages naming the problem', () => {
+    expect(() => new v2.RandomApply([])).toThrow(/Pass at least one transform/);
+    expect(() => new v2.Resize(4).call(torch.zeros([3, 0, 4]))).toThrow();  // v2 raises: an empty image cannot become 4x4
     const img = new vision.Image(2, 2, 'RGB');
     expect(() => new v2.RandomHorizontalFlip().call(img, img)).toThrow(/holds 2 images; transforms.v2 here transforms one image per sample/);
     expect(() => new v2.ToDtype(torch.float32).call(img)).toThrow(/has no dtype to convert: use ToImage\(\) first/);

@@ -74,8 +74,8 @@ const ARCHIVES: readonly [suffix: string, kind: 'tar' | 'gz'][] = [['.tar.gz', '
 const NOT_EXTRACTED = ['.zip', '.bz2', '.tbz', '.tbz2', '.xz', '.txz'];
 
 /**
- * Extracts a .tar, .tar.gz/.tgz archive into `toPath` (default: the archive's folder), or decompresses
- * a .gz file there under its name without `.gz`; returns `toPath`. Entries that would land outside
+ * Extracts a .tar, .tar.gz/.tgz archive into `toPath` (default: the archive's folder) and returns
+ * `toPath`, or decompresses a .gz file there under its name without `.gz` and returns that file's path. Entries that would land outside
  * `toPath` (absolute paths, `..`) are refused by the tar reader, as Python's 'data' filter does.
  */
 export const extractArchive = pythonFunction(signature('extract_archive', { fromPath: REQUIRED, toPath: null, removeFinished: false }),
@@ -102,7 +102,10 @@ export const extractArchive = pythonFunction(signature('extract_archive', { from
       } catch (e) {
         throw new Error(`${fn}: ${from}: not a valid gzip file (${(e as Error).message})`);
       }
-      writeFileSync(join(to, basename(from).slice(0, -format[0].length)), data);
+      const out = join(to, basename(from).slice(0, -format[0].length));
+      writeFileSync(out, data);
+      if (removeFinished) rmSync(from);
+      return out;  // torchvision returns the decompressed file for a .gz
     }
     if (removeFinished) rmSync(from);
     return to;

@@ -37,14 +37,14 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
     this.workerArgs = [this.alpha, this.sigma, this.interpolation, this.fill];
   }
 
-  /** torchvision's get_params: two uniform fields in [-1, 1), Gaussian-smoothed, scaled by alpha and the size: 1 x H x W x 2. */
-  static getParams(alpha: readonly [number, number], sigma: readonly [number, number], size: readonly [number, number]): Tensor {
+  /** torchvision's get_params: two uniform fields in [-1, 1), Gaussian-smoothed (by `blur`: v2 passes its kernel), scaled by alpha and the size: 1 x H x W x 2. */
+  static getParams(alpha: readonly [number, number], sigma: readonly [number, number], size: readonly [number, number], blur: typeof gaussianBlur = gaussianBlur): Tensor {
     const field = (k: 0 | 1): Tensor => {
       let d = torch.rand([1, 1, ...size]).mul(2).sub(1);
       if (sigma[k] > 0.0) {
         let ks = Math.trunc(8 * sigma[k] + 1);
         if (ks % 2 === 0) ks += 1; // the kernel must be odd
-        d = gaussianBlur(d, [ks, ks], [...sigma]);
+        d = blur(d, [ks, ks], [...sigma]);
       }
       return d.mul(alpha[k]).div(size[1 - k]!); // x is normalized by the width, y by the height
     };

@@ -124,7 +124,7 @@ function onTensor(img: ImageLike, fn: string, op: (t: Tensor) => Tensor): ImageL
   checkImageLike(img, fn);
   if (img instanceof Image) return torch.tidy(() => toPILImage(op(pilToTensor(img))));
   checkImageTensor(img, fn);
-  return op(img);
+  return torch.tidy(() => op(img));  // the op's intermediates go at once, not at the next GC
 }
 
 /** [channels, height, width] of an image (torchvision's get_dimensions). */

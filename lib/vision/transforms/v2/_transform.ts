@@ -1,7 +1,8 @@
 // v2's calling convention: `t.call(...inputs)` takes any sample (an image, `img, label`, `[img, label]`,
 // `{ image, label }`); the image in it is transformed and every other leaf passes through, as
 // torchvision.transforms.v2.Transform does. Which leaf is the image follows v2's rule: the
-// vision.Image (v2's PIL image) if there is one, else the first tensor.
+// vision.Image (v2's PIL image) or a tensor ToImage made (v2's tv_tensors.Image) if there is one,
+// else the first tensor.
 import { isTensor } from '../../../tensor.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { Image } from '../../image.js';
@@ -10,9 +11,22 @@ import { applyTransform, type Transform, type TransformLike } from '../transform
 /** The sample of a v2 call: one argument as it is, several as an array (Python's tuple). */
 export const sampleOf = (inputs: readonly unknown[]): unknown => (inputs.length === 1 ? inputs[0] : [...inputs]);
 
-/** The indexes of the leaves v2 transforms as images: every vision.Image, else the first tensor. */
+// Tensors v2 treats as images wherever they are in a sample (its tv_tensors.Image): what ToImage
+// returns, and what the transforms make of those.
+const imageTensors = new WeakSet<object>();
+
+/** Marks a tensor as an image (tv_tensors.Image); returns it. */
+export function markImage<T>(t: T): T {
+  if (isTensor(t)) imageTensors.add(t);
+  return t;
+}
+
+/** Whether a leaf is an image in its own right: a vision.Image or a marked tensor. */
+export const isImageLeaf = (leaf: unknown): boolean => leaf instanceof Image || (isTensor(leaf) && imageTensors.has(leaf));
+
+/** The indexes of the leaves v2 transforms as images: every vision.Image and marked tensor, else the first tensor. */
 export function imageLeafIndexes(leaves: readonly unknown[]): number[] {
-  const images = leaves.flatMap((leaf, i) => (leaf instanceof Image ? [i] : []));
+  const images = leaves.flatMap((leaf, i) => (isImageLeaf(leaf) ? [i] : []));
   if (images.length > 0) return images;
   const first = leaves.findIndex((leaf) => isTensor(leaf));
   return first < 0 ? [] : [first];
@@ -30,7 +44,9 @@ export function onImage(owner: string, inputs: readonly unknown[], fn: (image: a
   if (indexes.length === 0) return sample;
   if (indexes.length > 1) throw new TypeError(`${owner}: the sample holds ${indexes.length} images; transforms.v2 here transforms one image per sample`);
   const out = [...leaves];
-  out[indexes[0]!] = fn(leaves[indexes[0]!]);
+  const image = leaves[indexes[0]!];
+  out[indexes[0]!] = fn(image);
+  if (isImageLeaf(image) && isTensor(image)) markImage(out[indexes[0]!]);  // an image stays an image (tv_tensors.wrap)
   return withLeaves(sample, out);
 }
 

@@ -11,6 +11,7 @@ import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/function
 import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
 import { _internal, maxValue, pilToTensor, type ImageLike, type InterpolationMode } from '../functional.js';
+import { markImage } from './_transform.js';
 
 export * from '../functional.js';
 
@@ -29,6 +30,7 @@ const RESIZE_ARGS = signature('resize', { size: REQUIRED, interpolation: 'biline
 const RESIZED_CROP_ARGS = signature('resized_crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED, size: REQUIRED, interpolation: 'bilinear', antialias: true });
 
 const FLOAT_DTYPES: readonly torch.dtype[] = [torch.float16, torch.bfloat16, torch.float32, torch.float64];
+const ROUNDED_DTYPES: readonly torch.dtype[] = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64];
 const VALUE_BITS = new Map<torch.dtype, number>([[torch.uint8, 8], [torch.int8, 7], [torch.int16, 15], [torch.uint16, 16], [torch.int32, 31], [torch.int64, 63]]);
 
 /**
@@ -52,11 +54,16 @@ export function toDtype(inpt: Tensor, ...args: unknown[]): Tensor {
   return dtype === torch.uint16 ? inpt.to(dtype).mul(2 ** shift) : inpt.to(dtype).bitwiseLeftShift_(shift);
 }
 
-/** v2's to_image: a vision.Image as its uint8 (C, H, W) tensor; a tensor as it is ((H, W) gains a channel). */
+/**
+ * v2's to_image: a vision.Image as its uint8 (C, H, W) tensor; a tensor as a view of itself ((H, W)
+ * gains a channel). The result is marked as an image (tv_tensors.Image): later transforms pick it
+ * over other tensors of the sample.
+ */
 export function toImage(inpt: ImageLike): Tensor {
-  if (inpt instanceof Image) return pilToTensor(inpt);
+  if (inpt instanceof Image) return markImage(pilToTensor(inpt));
   if (!isTensor(inpt)) throw new TypeError(`to_image: expected a vision.Image or a tensor, got ${describe(inpt)}`);
-  return inpt.dim() === 2 ? inpt.unsqueeze(0) : inpt;
+  if (inpt.dim() < 2) throw new RangeError(`to_image: Tensor must be 2D or higher, got ${inpt.dim()}D tensor.`);
+  return markImage(inpt.dim() === 2 ? inpt.unsqueeze(0) : inpt.viewAs(inpt));
 }
 
 /** v2's grid transforms: v1's, with v2's blend of a bilinear fill ((img - fill) * mask + fill). */
@@ -288,7 +295,7 @@ export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
   }
   const [oh, ow] = size === null ? sizeList as [number, number] : resizedOutputSize(h, w, sizeList, maxSize);
   if (oh === h && ow === w) return img;
-  if (img.numel() === 0) return img.newEmpty([...img.shape.slice(0, -2), oh, ow]) as T;
+  if (img.numel() === 0) return img.reshape(...img.shape.slice(0, -3), c, oh, ow) as T;  // as v2: an Error unless the output is empty too
   const dtype = img.dtype;
   const acceptable = [torch.float32, torch.float64];
   if (interpolation === 'nearest' || interpolation === 'nearest-exact' || (img.device.type === 'cpu' && nativeUint8Resize(interpolation))) acceptable.push(torch.uint8);
@@ -299,7 +306,7 @@ export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
     x = F().interpolate(x, { size: [oh, ow], mode: interpolation, alignCorners: smooth ? false : null, antialias: aa });
     if (cast) {
       if (interpolation === 'bicubic' && dtype === torch.uint8) x = x.clamp_(0, 255);
-      if (!FLOAT_DTYPES.includes(dtype)) x = x.round_();
+      if (ROUNDED_DTYPES.includes(dtype)) x = x.round_();  // v2 truncates uint16
       x = x.to(dtype);
     }
     return x.reshape(...img.shape.slice(0, -3), c, oh, ow);

@@ -9,7 +9,7 @@ import { bind, signature } from '../../../nn/functional/_signature.js';
 import { treeLeaves, withLeaves, isTreeNode } from '../../../pytree.js';
 import { Image } from '../../image.js';
 import { Transform } from '../transform.js';
-import { imageLeafIndexes, sampleOf } from './_transform.js';
+import { imageLeafIndexes, isImageLeaf, markImage, sampleOf } from './_transform.js';
 
 type LabelsGetter = 'default' | ((sample: unknown) => unknown);
 export interface MixOptions {
@@ -87,7 +87,8 @@ abstract class MixBase extends Transform {
       const img = leaf as Tensor;
       if (img.dim() !== 4) throw new RangeError(`Expected a batched input with 4 dims, but got ${img.dim()} dimensions instead.`);
       if (img.size(0) !== batchSize) throw new RangeError(`The batch size of the image or video does not match the batch size of the labels: ${img.size(0)} != ${batchSize}.`);
-      return this.mixImages(img, p);
+      const mixed = this.mixImages(img, p);
+      return isImageLeaf(img) ? markImage(mixed) : mixed;
     });
     return withLeaves(sample, out);
   }

@@ -10,18 +10,41 @@ import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { Image } from '../../image.js';
 import * as v1 from './_v1.js';
-import { rand1, randperm } from '../_random.js';
+import { rand1, randint1, randperm } from '../_random.js';
 import { checkTransform, formatTransforms, Transform, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
-import { callTransform, onImage, sampleOf, v2Of } from './_transform.js';
+import { callTransform, isImageLeaf, onImage, sampleOf, v2Of } from './_transform.js';
+import { treeLeaves, withLeaves } from '../../../pytree.js';
+import { isTensor } from '../../../tensor.js';
 
 // ---- v1's classes: the same draws and results in v2 ---------------------------------------------
 
 export class RandomHorizontalFlip extends v2Of(v1.RandomHorizontalFlip) { static override readonly sourceModule = import.meta.url; }
 export class RandomVerticalFlip extends v2Of(v1.RandomVerticalFlip) { static override readonly sourceModule = import.meta.url; }
 export class CenterCrop extends v2Of(v1.CenterCrop) { static override readonly sourceModule = import.meta.url; }
-export class RandomCrop extends v2Of(v1.RandomCrop) { static override readonly sourceModule = import.meta.url; }
+/** v2's draws: an offset only for a side longer than the crop (v1 draws both unless both fit). */
+export class RandomCrop extends v2Of(v1.RandomCrop) {
+  static override readonly sourceModule = import.meta.url;
+  override forward<T extends ImageLike>(img: T): T {
+    const [, h, w] = F.getDimensions(img);
+    const p = this.padding;
+    // v2's _parse_pad_padding: [left, right, top, bottom] from n, [n], [lr, tb] or [l, t, r, b]
+    let [pl, pr, pt, pb] = p === null ? [0, 0, 0, 0] : typeof p === 'number' || p.length === 1 ? Array<number>(4).fill(typeof p === 'number' ? p : p[0]!)
+      : p.length === 2 ? [p[0]!, p[0]!, p[1]!, p[1]!] : [p[0]!, p[2]!, p[1]!, p[3]!];
+    let [ph, pw] = [h + pt + pb, w + pl + pr];
+    const [ch, cw] = this.size;
+    if (this.padIfNeeded && ph < ch) { const d = ch - ph; pt += d; pb += d; ph += 2 * d; }
+    if (this.padIfNeeded && pw < cw) { const d = cw - pw; pl += d; pr += d; pw += 2 * d; }
+    if (ph < ch || pw < cw) throw new RangeError(`RandomCrop: Required crop size (${ch}, ${cw}) is larger than ${p !== null ? 'padded ' : ''}input image size (${ph}, ${pw}).`);
+    const top = ph > ch ? randint1(0, ph - ch + 1) : 0;
+    const left = pw > cw ? randint1(0, pw - cw + 1) : 0;
+    let x: ImageLike = img;
+    if (pl || pt || pr || pb) x = F.pad(x, [pl, pt, pr, pb], this.fill, this.paddingMode);
+    if (ph > ch || pw > cw) x = F.crop(x, top, left, ch, cw);
+    return x as T;
+  }
+}
 export class Pad extends v2Of(v1.Pad) { static override readonly sourceModule = import.meta.url; }
 export class RandomRotation extends v2Of(v1.RandomRotation) {
   static override readonly sourceModule = import.meta.url;
@@ -37,7 +60,10 @@ export class RandomPerspective extends v2Of(v1.RandomPerspective) {
 }
 export class ElasticTransform extends v2Of(v1.ElasticTransform) {
   static override readonly sourceModule = import.meta.url;
-  override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
+  override forward<T extends ImageLike>(img: T): T {
+    const [, h, w] = F.getDimensions(img);
+    return torch.tidy(() => F.elasticTransform(img, v1.ElasticTransform.getParams(this.alpha, this.sigma, [h, w], F.gaussianBlur), this.interpolation, this.fill)) as T;
+  }
 }
 export class FiveCrop extends v2Of(v1.FiveCrop) { static override readonly sourceModule = import.meta.url; }
 export class TenCrop extends v2Of(v1.TenCrop) { static override readonly sourceModule = import.meta.url; }
@@ -54,8 +80,16 @@ export class RandomEqualize extends v2Of(v1.RandomEqualize) {
   override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.equalize(img); }
 }
 export class LinearTransformation extends v2Of(v1.LinearTransformation) { static override readonly sourceModule = import.meta.url; }
-export class PILToTensor extends v2Of(v1.PILToTensor) { static override readonly sourceModule = import.meta.url; }
-export class ToPILImage extends v2Of(v1.ToPILImage) { static override readonly sourceModule = import.meta.url; }
+/** A vision.Image to its uint8 tensor; a tensor passes through (v2 transforms only PIL images here). */
+export class PILToTensor extends v2Of(v1.PILToTensor) {
+  static override readonly sourceModule = import.meta.url;
+  override forward(img: any): any { return img instanceof Image ? super.forward(img) : img; }
+}
+/** A tensor to a vision.Image; a vision.Image passes through, as in v2. */
+export class ToPILImage extends v2Of(v1.ToPILImage) {
+  static override readonly sourceModule = import.meta.url;
+  override forward(img: any): any { return img instanceof Image ? img : super.forward(img); }
+}
 
 // ---- v1's draws, v2's kernels ---------------------------------------------------------------------
 
@@ -117,7 +151,6 @@ export class RandomAutocontrast extends v2Of(v1.RandomAutocontrast) {
 
 const TO_DTYPE = signature('ToDtype', { dtype: REQUIRED, scale: false });
 const CONVERT_IMAGE_DTYPE = signature('ConvertImageDtype', { dtype: torch.float32 });
-const LAMBDA = signature('Lambda', { lambd: REQUIRED });
 const RANDOM_CHOICE = signature('RandomChoice', { transforms: REQUIRED, p: null });
 
 /** The sample's image as a tensor: a vision.Image to uint8 (C, H, W); a tensor kept ((H, W) gains a channel). */
@@ -178,19 +211,39 @@ export class ConvertImageDtype extends ToDtype {
   override toString(): string { return `ConvertImageDtype(dtype=torch.${this.dtype.name})`; }
 }
 
-/** A user function applied to the whole sample (v2's Lambda with no types). */
+/**
+ * v2's Lambda(lambd, ...types): `lambd` applied to each leaf of the sample that is an instance of one
+ * of `types` (every leaf by default; Number, String and Boolean match primitives), with v2's rule for
+ * plain tensors (only the first, and none when the sample holds an image).
+ */
 export class Lambda extends Transform {
-  readonly lambd: (...inputs: any[]) => unknown;
-  constructor(lambd: ((...inputs: any[]) => unknown) | { lambd: (...inputs: any[]) => unknown });
-  constructor(...args: unknown[]) {
+  readonly lambd: (leaf: any) => unknown;
+  readonly types: readonly Function[];
+  constructor(lambd: (leaf: any) => unknown, ...types: Function[]) {
     super();
-    const [lambd] = bind(LAMBDA, args);
     if (typeof lambd !== 'function') throw new TypeError(`Lambda: Argument lambd should be callable, got ${typeof lambd}`);
-    this.lambd = lambd as (...inputs: any[]) => unknown;
+    if (!types.every((t) => typeof t === 'function')) throw new TypeError('Lambda: types must be classes (constructors)');
+    this.lambd = lambd;
+    this.types = types;
   }
-  forward(x: unknown): unknown { return this.lambd(x); }
-  override call(...inputs: unknown[]): any { return this.lambd(...inputs); }
-  override toString(): string { return 'Lambda()'; }
+  private matches(leaf: unknown): boolean {
+    if (this.types.length === 0) return true;
+    return this.types.some((t) => (t === Number ? typeof leaf === 'number' : t === String ? typeof leaf === 'string' : t === Boolean ? typeof leaf === 'boolean' : leaf instanceof t));
+  }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any {
+    const sample = sampleOf(inputs);
+    const leaves = treeLeaves(sample);
+    let plainTensorOpen = !leaves.some(isImageLeaf);
+    return withLeaves(sample, leaves.map((leaf) => {
+      if (isTensor(leaf) && !isImageLeaf(leaf)) {
+        if (!plainTensorOpen) return leaf;
+        plainTensorOpen = false;
+      }
+      return this.matches(leaf) ? this.lambd(leaf) : leaf;
+    }));
+  }
+  override toString(): string { return `Lambda(${this.lambd.name || '<lambda>'}, types=[${this.types.map((t) => t.name).join(', ')}])`; }
 }
 
 /** v2's containers refuse an empty list, as v1's did not. */
@@ -224,6 +277,8 @@ export class Compose extends v1.Compose {
 /** All the transforms with probability p: one `torch.rand(1) >= p` draw to skip them (v2's comparison). */
 export class RandomApply extends v1.RandomApply {
   static override readonly sourceModule = import.meta.url;
+  constructor(...args: PyArgs<[transforms: readonly TransformLike[], p: number], { transforms?: readonly TransformLike[]; p?: number }>);
+  constructor(...args: unknown[]) { super(...(args as [readonly TransformLike[]])); checkNonEmpty('RandomApply', this.transforms); }
   override forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
     if (rand1() >= Math.fround(this.p)) return sampleOf(inputs);
