@@ -27,18 +27,35 @@ try {
   loadError = 'the image library sharp could not be loaded: ' + String(e && e.message || e);
 }
 const { port } = workerData;
-port.on('message', async ({ input, flag, encode }) => {
+port.on('message', async ({ input, flag, encode, filePixels }) => {
   let reply;
   try {
     if (loadError !== null) throw new Error(loadError);
     if (encode) {
       // raw interleaved 8-bit pixels -> a file in encode.format, PIL's defaults where sharp's differ (JPEG quality 75, TIFF uncompressed)
-      const { width, height, channels, format } = encode;
+      const { width, height, channels, format, quality, compressionLevel } = encode;
       let image = sharp(input, { raw: { width, height, channels } });
       if (channels === 1) image = image.toColourspace('b-w'); // a grayscale file, as PIL writes mode 'L'
-      image = format === 'jpeg' ? image.jpeg({ quality: 75 }) : format === 'tiff' ? image.tiff({ compression: 'none' }) : image.toFormat(format);
+      image = format === 'jpeg' ? image.jpeg({ quality: quality ?? 75 }) : format === 'tiff' ? image.tiff({ compression: 'none' })
+        : format === 'png' ? image.png({ compressionLevel: compressionLevel ?? 6 }) : image.toFormat(format);
       const data = await image.toBuffer();
       port.postMessage({ ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      return;
+    }
+    if (filePixels) {
+      // The file's own sample depth (8 or 16 bits): 8-bit as sRGB bands (gray replicated), 16-bit as grey16/rgb16; optionally turned upright by its EXIF orientation.
+      const meta = await sharp(input, { failOn: 'error', limitInputPixels: false }).metadata();
+      let image = sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false });
+      if (filePixels.autoOrient) image = image.rotate();
+      const sixteen = meta.depth === 'ushort';
+      // 16-bit samples stay 16-bit only in a 16-bit colourspace (sRGB would reduce them to 8 bits)
+      if (sixteen) image = image.toColourspace(meta.channels <= 2 ? 'grey16' : 'rgb16');
+      const { data, info } = await image.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+      reply = { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels,
+        sixteen, sourceChannels: meta.channels, hasAlpha: meta.hasAlpha === true, isPalette: meta.isPalette === true, format: meta.format, space: meta.space };
+      port.postMessage(reply);
       Atomics.store(flag, 0, 1);
       Atomics.notify(flag, 0);
       return;
@@ -107,9 +124,22 @@ export function decodeImageSync(input: Uint8Array, source: string): DecodedPixel
   return { data: reply.data!, width: reply.width!, height: reply.height!, channels: reply.channels!, gray: reply.gray! };
 }
 
+/** A file's pixels at its own depth: interleaved sRGB bands (3, or 4 with alpha; gray replicated), and what the file holds. */
+export interface FilePixels {
+  data: Uint8Array; width: number; height: number; channels: number; sixteen: boolean;
+  sourceChannels: number; hasAlpha: boolean; isPalette: boolean; format: string; space: string;
+}
+
+/** Decodes an encoded image to its pixels at the file's depth, synchronously; `autoOrient` applies its EXIF orientation. */
+export function decodeFilePixelsSync(input: Uint8Array, source: string, autoOrient: boolean): FilePixels {
+  const reply = callHelper({ input: Buffer.from(input), filePixels: { autoOrient } }, `decodeImage: decoding ${source}`);
+  if (!reply.ok) throw new Error(`decodeImage: cannot decode image ${source}: ${reply.message}`);
+  return reply as unknown as FilePixels;
+}
+
 /** Encodes interleaved 8-bit pixels (1, 3 or 4 channels) as a `format` file ('png', 'jpeg', 'webp', ...), synchronously. */
-export function encodeImageSync(pixels: Uint8Array, width: number, height: number, channels: number, format: string): Uint8Array {
-  const reply = callHelper({ input: Buffer.from(pixels), encode: { width, height, channels, format } }, `encodeImage: encoding ${format}`);
+export function encodeImageSync(pixels: Uint8Array, width: number, height: number, channels: number, format: string, options: { quality?: number; compressionLevel?: number } = {}): Uint8Array {
+  const reply = callHelper({ input: Buffer.from(pixels), encode: { width, height, channels, format, ...options } }, `encodeImage: encoding ${format}`);
   if (!reply.ok) throw new Error(`encodeImage: cannot encode a ${width}x${height} image as ${format}: ${reply.message}`);
   return reply.data!;
 }

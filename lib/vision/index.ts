@@ -4,4 +4,5 @@ export * as transforms from './transforms/index.js';
 export * as models from './models/index.js';
 export * as ops from './ops/index.js';
 export * as utils from './utils.js';
+export * as io from './io.js';
 export { Image, type ImageMode } from './image.js';

@@ -1,0 +1,198 @@
+// torchvision.io's image functions: files to and from tensors. Decoding and encoding run sharp on the
+// vision helper thread (decode.ts). Results are laid out as torchvision's decoders lay them out:
+// (C, H, W) views of the decoded (H, W, C) pixels, uint8, or uint16 for 16-bit PNGs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { frombuffer } from '../creation.js';
+import { uint8, uint16 } from '../dtype.js';
+import { describe } from '../options.js';
+import { bind, REQUIRED, signature } from '../nn/functional/_signature.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { decodeFilePixelsSync, encodeImageSync, type FilePixels } from './decode.js';
+
+/** torchvision.io.ImageReadMode: what to convert the decoded image to. */
+export const ImageReadMode = { UNCHANGED: 'UNCHANGED', GRAY: 'GRAY', GRAY_ALPHA: 'GRAY_ALPHA', RGB: 'RGB', RGB_ALPHA: 'RGB_ALPHA', RGBA: 'RGB_ALPHA' } as const;
+export type ImageReadMode = (typeof ImageReadMode)[keyof typeof ImageReadMode];
+
+/** The mode, from ImageReadMode or its name in any case ('rgb'), as torchvision accepts strings. */
+function readMode(fn: string, mode: unknown): ImageReadMode {
+  const name = typeof mode === 'string' ? mode.toUpperCase() : null;
+  if (name === null || !Object.hasOwn(ImageReadMode, name)) {
+    throw new TypeError(`${fn}: mode must be one of ImageReadMode (UNCHANGED, GRAY, GRAY_ALPHA, RGB, RGB_ALPHA), got ${describe(mode)}`);
+  }
+  return ImageReadMode[name as keyof typeof ImageReadMode];
+}
+
+/** The bytes of a 1-D uint8 tensor (torchvision's validate_encoded_data), or a file's. */
+function encodedBytes(fn: string, input: unknown): [bytes: Uint8Array, source: string] {
+  if (typeof input === 'string') return [readFileSync(input), input];
+  if (!isTensor(input)) throw new TypeError(`${fn}: input must be a 1-D uint8 tensor of the file's bytes or a path, got ${describe(input)}`);
+  if (input.dtype !== uint8) throw new TypeError(`${fn}: Expected a torch.uint8 tensor, got ${String(input.dtype)}`);
+  if (input.dim() !== 1 || input.numel() === 0) throw new RangeError(`${fn}: Expected a non empty 1-dimensional tensor`);
+  return [input.contiguous().toTypedArray() as Uint8Array, '<tensor>'];
+}
+
+const startsWith = (b: Uint8Array, sig: number[], at = 0): boolean => sig.every((v, i) => b[at + i] === v);
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG = [0xff, 0xd8, 0xff];
+const isWebp = (b: Uint8Array): boolean => startsWith(b, [0x52, 0x49, 0x46, 0x46]) && startsWith(b, [0x57, 0x45, 0x42, 0x50], 8);
+
+/**
+ * The decoded pixels in `mode`, as a (C, H, W) tensor. Conversions torchvision makes with libpng's and
+ * libjpeg's own colour code are not reproduced, and refused: colour to gray, CMYK, and a palette
+ * PNG's raw indices (UNCHANGED).
+ */
+function toTensor(fn: string, p: FilePixels, mode: ImageReadMode, source: string): Tensor {
+  const gray = p.sourceChannels <= 2 && !p.isPalette;
+  if (p.space === 'cmyk') throw new Error(`${fn}: ${source} is a CMYK image; torchvision converts CMYK with its own formula, which torchnode does not reproduce`);
+  if (mode === 'UNCHANGED' && p.isPalette) {
+    throw new Error(`${fn}: ${source} is a palette PNG, for which torchvision's UNCHANGED mode returns the palette indices; torchnode cannot: use ImageReadMode.RGB`);
+  }
+  if ((mode === 'GRAY' || mode === 'GRAY_ALPHA') && !gray) {
+    throw new Error(`${fn}: converting the colour image ${source} to ${mode} is not supported (torchvision uses libpng's or libjpeg's own luma); ` +
+      'read it as RGB and use transforms.v2.functional.rgbToGrayscale');
+  }
+  // sharp's bands: 8-bit as sRGB (gray replicated), 16-bit gray as one band; alpha last.
+  const rgb = p.channels - (p.hasAlpha ? 1 : 0) === 1 ? [0, 0, 0] : [0, 1, 2];
+  if (p.hasAlpha && p.channels !== 2 && p.channels !== 4) throw new Error(`${fn}: ${source}: its alpha channel did not decode (16-bit gray with alpha is not supported)`);
+  const alpha = p.channels - 1;
+  const FILL = -1;
+  const bands = mode === 'UNCHANGED' ? (gray ? [0] : rgb).concat(p.hasAlpha ? [alpha] : [])
+    : mode === 'GRAY' ? [0] : mode === 'GRAY_ALPHA' ? [0, p.hasAlpha ? alpha : FILL]
+      : mode === 'RGB' ? rgb : [...rgb, p.hasAlpha ? alpha : FILL];
+  const n = p.width * p.height;
+  const src = p.sixteen ? new Uint16Array(p.data.buffer, p.data.byteOffset, p.data.byteLength / 2) : p.data;
+  const out = p.sixteen ? new Uint16Array(n * bands.length) : new Uint8Array(n * bands.length);
+  const top = p.sixteen ? 65535 : 255;
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < bands.length; c++) out[i * bands.length + c] = bands[c] === FILL ? top : src[i * p.channels + bands[c]!]!;
+  }
+  const hwc = frombuffer(out, { dtype: p.sixteen ? uint16 : uint8 });
+  try {
+    return hwc.view(p.height, p.width, bands.length).permute(2, 0, 1);
+  } finally {
+    hwc.dispose();
+  }
+}
+
+const DECODE = signature('decode_image', { mode: 'UNCHANGED', applyExifOrientation: false });
+const DECODE_JPEG = signature('decode_jpeg', { mode: 'UNCHANGED', applyExifOrientation: false, device: 'cpu' });
+const DECODE_WEBP = signature('decode_webp', { mode: 'UNCHANGED' });
+
+function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, accept: (b: Uint8Array) => string | null): Tensor {
+  const m = readMode(fn, mode);
+  const [bytes, source] = encodedBytes(fn, input);
+  const refusal = accept(bytes);
+  if (refusal !== null) throw new Error(`${fn}: ${refusal}`);
+  return toTensor(fn, decodeFilePixelsSync(bytes, source, exif === true), m, source);
+}
+
+/**
+ * torchvision.io.decode_image(input, mode=UNCHANGED, apply_exif_orientation=False): a JPEG, PNG or
+ * WebP file (a path, or a 1-D uint8 tensor of its bytes) as a uint8 (C, H, W) tensor (uint16 for a
+ * 16-bit PNG).
+ */
+export function decodeImage(input: Tensor | string, ...args: unknown[]): Tensor {
+  const [mode, exif] = bind(DECODE, args);
+  return decodeAs('decode_image', input, mode, exif, (b) =>
+    startsWith(b, PNG) || startsWith(b, JPEG) || isWebp(b) ? null
+      : startsWith(b, [0x47, 0x49, 0x46, 0x38]) ? 'GIF decoding is not ported (torchvision.io.decode_gif)'
+        : 'Unsupported image file. Only jpeg, png and webp are currently supported.');
+}
+
+/** torchvision.io.read_image(path, mode=UNCHANGED, apply_exif_orientation=False): decode_image of a file. */
+export function readImage(path: string, ...args: unknown[]): Tensor {
+  if (typeof path !== 'string') throw new TypeError(`read_image: path must be a string, got ${describe(path)}`);
+  return decodeImage(path, ...args);
+}
+
+/** torchvision.io.decode_png(input, mode=UNCHANGED, apply_exif_orientation=False). */
+export function decodePng(input: Tensor | string, ...args: unknown[]): Tensor {
+  const [mode, exif] = bind(DECODE, args);
+  return decodeAs('decode_png', input, mode, exif, (b) => (startsWith(b, PNG) ? null : 'Content is not png!'));
+}
+
+/** torchvision.io.decode_jpeg(input, mode=UNCHANGED, apply_exif_orientation=False, device='cpu'): one image (a list: one each). */
+export function decodeJpeg(input: Tensor | string | readonly Tensor[], ...args: unknown[]): Tensor | Tensor[] {
+  const [mode, exif, device] = bind(DECODE_JPEG, args);
+  if (String(device) !== 'cpu') throw new Error(`decode_jpeg: device ${String(device)}: only CPU decoding is supported`);
+  if (Array.isArray(input)) return input.map((t) => decodeJpeg(t as Tensor, mode, exif) as Tensor);
+  return decodeAs('decode_jpeg', input, mode, exif, (b) => (startsWith(b, JPEG) ? null : 'Not a JPEG file: starts with ' + Array.from(b.subarray(0, 2), (v) => '0x' + v.toString(16)).join(' ')));
+}
+
+/** torchvision.io.decode_webp(input, mode=UNCHANGED). */
+export function decodeWebp(input: Tensor | string, ...args: unknown[]): Tensor {
+  const [mode] = bind(DECODE_WEBP, args);
+  return decodeAs('decode_webp', input, mode, false, (b) => (isWebp(b) ? null : 'Not a WebP file'));
+}
+
+/** torchvision.io.read_file(path): the file's bytes as a 1-D uint8 tensor. */
+export function readFile(path: string): Tensor {
+  if (typeof path !== 'string') throw new TypeError(`read_file: path must be a string, got ${describe(path)}`);
+  const bytes = readFileSync(path);
+  return frombuffer(new Uint8Array(bytes), { dtype: uint8 });
+}
+
+/** torchvision.io.write_file(filename, data): writes a 1-D uint8 tensor's bytes. */
+export function writeFile(filename: string, data: Tensor): void {
+  const [bytes] = encodedBytes('write_file', data);
+  writeFileSync(filename, bytes);
+}
+
+/** The HWC bytes of a uint8 (C, H, W) image with 1 or 3 channels, as torchvision's encoders take. */
+function imageBytes(fn: string, input: unknown): [bytes: Uint8Array, width: number, height: number, channels: number] {
+  if (!isTensor(input) || input.dtype !== uint8 || input.dim() !== 3) throw new TypeError(`${fn}: input must be a uint8 tensor of shape (C, H, W), got ${isTensor(input) ? `${String(input.dtype)} of shape [${input.shape.join(', ')}]` : describe(input)}`);
+  const [c, h, w] = input.shape as [number, number, number];
+  if (c !== 1 && c !== 3) throw new RangeError(`${fn}: the number of channels must be 1 or 3, got ${c}`);
+  if (h === 0 || w === 0) throw new RangeError(`${fn}: cannot encode an empty image (${h}x${w})`);
+  const hwc = input.permute(1, 2, 0).contiguous();
+  try {
+    return [hwc.toTypedArray() as Uint8Array, w, h, c];
+  } finally {
+    hwc.dispose();
+  }
+}
+
+const ENCODE_PNG = signature('encode_png', { compressionLevel: 6 });
+const WRITE_PNG = signature('write_png', { filename: REQUIRED, compressionLevel: 6 });
+const ENCODE_JPEG = signature('encode_jpeg', { quality: 75 });
+const WRITE_JPEG = signature('write_jpeg', { filename: REQUIRED, quality: 75 });
+
+function checkLevel(fn: string, level: unknown): number {
+  if (!Number.isInteger(level) || (level as number) < 0 || (level as number) > 9) throw new RangeError(`${fn}: Compression level should be between 0 and 9, got ${String(level)}`);
+  return level as number;
+}
+function checkQuality(fn: string, quality: unknown): number {
+  if (!Number.isInteger(quality) || (quality as number) < 1 || (quality as number) > 100) throw new RangeError(`${fn}: Image quality should be a positive number between 1 and 100, got ${String(quality)}`);
+  return quality as number;
+}
+const asTensor = (bytes: Uint8Array): Tensor => frombuffer(new Uint8Array(bytes), { dtype: uint8 });
+
+/** torchvision.io.encode_png(input, compression_level=6): the PNG file's bytes as a 1-D uint8 tensor. */
+export function encodePng(input: Tensor, ...args: unknown[]): Tensor {
+  const [level] = bind(ENCODE_PNG, args);
+  const [bytes, w, h, c] = imageBytes('encode_png', input);
+  return asTensor(encodeImageSync(bytes, w, h, c, 'png', { compressionLevel: checkLevel('encode_png', level) }));
+}
+
+/** torchvision.io.write_png(input, filename, compression_level=6). */
+export function writePng(input: Tensor, ...args: unknown[]): void {
+  const [filename, level] = bind(WRITE_PNG, args);
+  const [bytes, w, h, c] = imageBytes('write_png', input);
+  writeFileSync(String(filename), encodeImageSync(bytes, w, h, c, 'png', { compressionLevel: checkLevel('write_png', level) }));
+}
+
+/** torchvision.io.encode_jpeg(input, quality=75): the JPEG file's bytes as a 1-D uint8 tensor (a list of images: a list). */
+export function encodeJpeg(input: Tensor | readonly Tensor[], ...args: unknown[]): Tensor | Tensor[] {
+  const [quality] = bind(ENCODE_JPEG, args);
+  const q = checkQuality('encode_jpeg', quality);
+  if (Array.isArray(input)) return input.map((t) => encodeJpeg(t as Tensor, q) as Tensor);
+  const [bytes, w, h, c] = imageBytes('encode_jpeg', input);
+  return asTensor(encodeImageSync(bytes, w, h, c, 'jpeg', { quality: q }));
+}
+
+/** torchvision.io.write_jpeg(input, filename, quality=75). */
+export function writeJpeg(input: Tensor, ...args: unknown[]): void {
+  const [filename, quality] = bind(WRITE_JPEG, args);
+  const [bytes, w, h, c] = imageBytes('write_jpeg', input);
+  writeFileSync(String(filename), encodeImageSync(bytes, w, h, c, 'jpeg', { quality: checkQuality('write_jpeg', quality) }));
+}

@@ -1,0 +1,85 @@
+// vision.io (torchvision.io's image functions) against test/fixtures/io (scripts/make-io-fixtures.py):
+// every file decoded in every mode it supports gives the (C, H, W) tensor torchvision lays out, with
+// PIL's pixels for the same file (torchvision's own image extension does not load against CPU torch
+// here, so PIL, with the same libjpeg-turbo/zlib decoding, stands in); encoders round-trip.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+import { check, type TensorEnc } from './golden-replay.js';
+
+const io = vision.io;
+const FIX = new URL('./fixtures/io/', import.meta.url).pathname;
+const TMP = mkdtempSync(join(tmpdir(), 'torchnode-io-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+const fx = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as { cases: Record<string, Record<string, TensorEnc>> };
+
+describe('vision.io decoders', () => {
+  for (const [file, modes] of Object.entries(fx.cases)) {
+    for (const [modeName, want] of Object.entries(modes)) {
+      const exif = modeName.endsWith('+exif');
+      const mode = modeName.replace('+exif', '');
+      it(`${file} as ${modeName}: readImage, decodeImage of the bytes, and the format's own decoder`, () => {
+        check(io.readImage(join(FIX, file), mode, exif), want, undefined, `readImage ${file} ${modeName}`);
+        check(io.decodeImage(io.readFile(join(FIX, file)), { mode, applyExifOrientation: exif }), want, undefined, `decodeImage ${file}`);
+        const own = file.endsWith('.png') ? io.decodePng : file.endsWith('.jpg') ? io.decodeJpeg : io.decodeWebp;
+        if (!exif) check(own(join(FIX, file), mode.toLowerCase()), want, undefined, `own decoder ${file}`);
+      });
+    }
+  }
+
+  it("lays the result out as torchvision does: a (C, H, W) view of the decoded (H, W, C) pixels", () => {
+    const t = io.readImage(join(FIX, 'rgb.png'));
+    expect([t.shape, t.stride()]).toEqual([[3, 5, 7], [1, 21, 3]]);
+    expect(io.ImageReadMode.RGBA).toBe(io.ImageReadMode.RGB_ALPHA);
+  });
+
+  it('refuses what it cannot reproduce, and bad input, with Errors naming the problem', () => {
+    expect(() => io.readImage(join(FIX, 'rgb.png'), io.ImageReadMode.GRAY)).toThrow(/converting the colour image .*rgb.png to GRAY is not supported/);
+    expect(() => io.readImage(join(FIX, 'palette.png'))).toThrow(/palette PNG, for which torchvision's UNCHANGED mode returns the palette indices/);
+    expect(() => io.decodePng(join(FIX, 'rgb.jpg'))).toThrow(/Content is not png!/);
+    expect(() => io.decodeJpeg(join(FIX, 'rgb.png'))).toThrow(/Not a JPEG file/);
+    expect(() => io.decodeImage(torch.tensor([1, 2, 3], { dtype: torch.uint8 }))).toThrow(/Unsupported image file/);
+    expect(() => io.decodeImage(torch.tensor([1, 2, 3]))).toThrow(/Expected a torch.uint8 tensor/);
+    expect(() => io.decodeImage(torch.zeros([0], { dtype: torch.uint8 }))).toThrow(/non empty 1-dimensional/);
+    expect(() => io.readImage(join(FIX, 'rgb.png'), 'CMYK')).toThrow(/mode must be one of ImageReadMode/);
+    const broken = io.readFile(join(FIX, 'rgb.png')).narrow(0, 0, 60);
+    expect(() => io.decodeImage(broken)).toThrow(/cannot decode image <tensor>/);
+  });
+});
+
+describe('vision.io files and encoders', () => {
+  it('readFile/writeFile round-trip the bytes', () => {
+    const bytes = io.readFile(join(FIX, 'rgb.jpg'));
+    expect([bytes.dtype, bytes.dim()]).toEqual([torch.uint8, 1]);
+    io.writeFile(join(TMP, 'copy.jpg'), bytes);
+    expect(readFileSync(join(TMP, 'copy.jpg'))).toEqual(readFileSync(join(FIX, 'rgb.jpg')));
+  });
+
+  it('encodePng/writePng are lossless (1 and 3 channels); encodeJpeg/writeJpeg decode close to the input', () => {
+    for (const file of ['rgb.png', 'gray.png']) {
+      const img = io.readImage(join(FIX, file));
+      expect(torch.equal(io.decodePng(io.encodePng(img, 9)), img), file).toBe(true);
+      io.writePng(img, join(TMP, file), { compressionLevel: 1 });
+      expect(torch.equal(io.readImage(join(TMP, file)), img), file).toBe(true);
+    }
+    const smooth = io.readImage(join(FIX, 'rgb.jpg'));
+    const again = io.decodeJpeg(io.encodeJpeg(smooth, { quality: 95 }) as torch.Tensor) as torch.Tensor;
+    expect(again.shape).toEqual(smooth.shape);
+    expect(again.int().sub(smooth.int()).abs().max().item()).toBeLessThan(24);
+    io.writeJpeg(smooth, join(TMP, 'w.jpg'));
+    expect(readFileSync(join(TMP, 'w.jpg')).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    expect((io.encodeJpeg([smooth, smooth]) as torch.Tensor[]).length).toBe(2);
+  });
+
+  it('encoders check their input', () => {
+    expect(() => io.encodePng(torch.zeros([3, 4, 4]))).toThrow(/must be a uint8 tensor of shape \(C, H, W\)/);
+    expect(() => io.encodePng(torch.zeros([4, 4, 4], { dtype: torch.uint8 }))).toThrow(/channels must be 1 or 3/);
+    expect(() => io.encodePng(torch.zeros([1, 4, 4], { dtype: torch.uint8 }), 10)).toThrow(/Compression level should be between 0 and 9/);
+    expect(() => io.encodeJpeg(torch.zeros([1, 4, 4], { dtype: torch.uint8 }), 0)).toThrow(/quality should be a positive number between 1 and 100/);
+    writeFileSync(join(TMP, 'not-an-image.png'), 'hello');
+    expect(() => io.readImage(join(TMP, 'not-an-image.png'))).toThrow(/Unsupported image file/);
+  });
+});
