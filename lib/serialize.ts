@@ -126,6 +126,7 @@ class NumpyDtype {
   byteorder = '=';
   /** Structured or subarray dtypes (fields, shapes): no tensor dtype. */
   structured = false;
+  state: unknown = undefined;
   constructor(readonly descr: string, readonly args: unknown[]) {}
 }
 class NumpyArray {
@@ -435,6 +436,7 @@ function numpyGlobal(path: string): PyGlobal | null {
 // BUILD of a numpy dtype: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]).
 function buildNumpyDtype(dt: NumpyDtype, state: unknown): void {
   const items = asItems(state, 'numpy.dtype state');
+  dt.state = state;
   if (typeof items[1] === 'string') dt.byteorder = items[1];
   dt.structured = items[2] !== null || items[3] !== null;
 }
@@ -791,7 +793,10 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
   }
   if (v instanceof NumpyDtype) {
     const name = tensorDtypeOf(v);
-    return name ? toDType(name) : toJs(new PickledObject('numpy.dtype', v.args), seen);
+    if (name) return toDType(name);
+    const inert = new PickledObject('numpy.dtype', v.args, v.state);
+    seen.set(v, inert);  // one dtype pickled once stays one object
+    return toJs(inert, seen);
   }
   if (v instanceof PyGlobal) return v.value !== undefined && !(v.value instanceof StorageType) ? v.value : new PickledObject(v.path);
   if (v instanceof LoadedStorage) {

@@ -220,6 +220,7 @@ INPUTS["rgbf"] = INPUTS["rgb"].float() / 255
 INPUTS["batch"] = torch.stack([INPUTS["rgbf"], INPUTS["rgbf"].flip(-1)])
 INPUTS["flat"] = INPUTS["rgb"].clone()
 INPUTS["flat"][1] = 77  # a constant channel: autocontrast's and equalize's degenerate paths
+INPUTS["rgbd"] = INPUTS["rgbf"].double()
 
 # name: (python transform source, input, seed, calls)
 CASES = {
@@ -425,6 +426,11 @@ V2_CASES = {
     "perspective_float": ("v2.RandomPerspective(0.3, p=0.9, fill=0.25)", "rgbf", 2, 3, "plain"),
     "elastic": ("v2.ElasticTransform(alpha=30.0, sigma=1.0)", "rgb", 0, 2, "plain"),
     "elastic_float": ("v2.ElasticTransform(alpha=[40.0, 20.0], sigma=[2.0, 1.2], fill=[0.1, 0.2, 0.3])", "rgbf", 1, 2, "plain"),
+    "elastic_float64": ("v2.ElasticTransform(alpha=30.0, sigma=1.5)", "rgbd", 2, 2, "plain"),
+    "rotation_zero_bilinear_float": ("v2.RandomRotation([0, 0], interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 0, 1, "plain"),
+    "rotation_180_float": ("v2.RandomRotation([180, 180], interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 0, 1, "plain"),
+    "rotation_minus_90_expand": ("v2.RandomRotation([-90, -90], expand=True)", "rgbf", 0, 1, "plain"),
+    "rotation_90_not_square": ("v2.RandomRotation([90, 90], interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 0, 1, "plain"),
     "five_crop": ("v2.Compose([v2.FiveCrop([5, 7]), lambda crops: torch.stack(crops)])", "rgb", 0, 1, "plain"),
     "normalize": ("v2.Normalize(" + IMAGENET + ")", "rgbf", 0, 1, "plain"),
     "erasing": ("v2.RandomErasing(p=1.0)", "rgbf", 0, 3, "plain"),

@@ -39,6 +39,11 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   perspective_float: () => new v2.RandomPerspective(0.3, { p: 0.9, fill: 0.25 }),
   elastic: () => new v2.ElasticTransform({ alpha: 30.0, sigma: 1.0 }),
   elastic_float: () => new v2.ElasticTransform({ alpha: [40.0, 20.0], sigma: [2.0, 1.2], fill: [0.1, 0.2, 0.3] }),
+  elastic_float64: () => new v2.ElasticTransform({ alpha: 30.0, sigma: 1.5 }),
+  rotation_zero_bilinear_float: () => new v2.RandomRotation([0, 0], { interpolation: IM.BILINEAR }),
+  rotation_180_float: () => new v2.RandomRotation([180, 180], { interpolation: IM.BILINEAR }),
+  rotation_minus_90_expand: () => new v2.RandomRotation([-90, -90], { expand: true }),
+  rotation_90_not_square: () => new v2.RandomRotation([90, 90], { interpolation: IM.BILINEAR }),
   five_crop: () => new v2.Compose([new v2.FiveCrop([5, 7]), (crops: Tensor[]) => torch.stack(crops)]),
   normalize: () => new v2.Normalize(IMAGENET),
   erasing: () => new v2.RandomErasing({ p: 1.0 }),
@@ -196,6 +201,30 @@ describe('transforms.v2 samples and errors', () => {
     expect(seen.length).toBe(2);  // the second plain tensor is not an image: passed through
     expect(c.tolist()).toEqual([1]);
     expect(new v2.Lambda((n: number) => n * 2, Number).call('s', 4)).toEqual(['s', 8]);
+  });
+
+  it('ToPureTensor drops the image mark; Identity returns the sample; Lambda takes the keyword form', () => {
+    const img = new vision.Image(2, 2, 'RGB');
+    const label = torch.tensor([[5]]);
+    const [t, l] = new v2.ToPureTensor().call(new v2.ToImage().call(img), label) as [Tensor, Tensor];
+    const seen: unknown[] = [];
+    new v2.Lambda({ lambd: (x: unknown) => seen.push(x) }).call(l, t);
+    expect(seen).toEqual([l]);  // plain tensors again: only the first (the label) counts
+    const sample = [t, 3];
+    expect(new v2.Identity().call(...sample)).toEqual(sample);
+  });
+
+  it("v2's integer kernels: posterize masks int64 with all 64 bits, invert and solarize take any channel count", () => {
+    const F = v2.functional;
+    const big = torch.tensor([2n ** 62n, 2n ** 62n + 12345n, 255n]);
+    expect(Array.from(F.posterize(big.view(1, 1, 3), 4).flatten().toTypedArray() as BigInt64Array)).toEqual([2n ** 62n, 2n ** 62n, 0n]);
+    expect(F.invert(torch.tensor([[[0, 200]]], { dtype: torch.uint8 })).tolist()).toEqual([[[255, 55]]]);
+    expect(F.invert(torch.tensor([[1, 2]], { dtype: torch.int16 })).tolist()).toEqual([[32766, 32765]]);  // 2-D, as v2 allows
+    expect(F.solarize(torch.tensor([[[10, 200]], [[0, 0]]], { dtype: torch.uint8 }), 128).tolist()).toEqual([[[10, 55]], [[0, 0]]]);  // 2 channels
+  });
+
+  it('the automatic augmentations refuse a sample without an image, as v2', () => {
+    expect(() => new v2.TrivialAugmentWide().call(5, 'x')).toThrow(/Found no image in the sample/);
   });
 
   it('PILToTensor passes tensors through and ToPILImage passes vision.Images through, as v2', () => {

@@ -518,8 +518,9 @@ function genAffineGrid(theta: Tensor, w: number, h: number, ow: number, oh: numb
   return baseGrid.bmm(rescaledTheta).view(1, oh, ow, 2);
 }
 
-// How a bilinear fill is blended in: v1's img * mask + (1 - mask) * fill, or v2's (img - fill) * mask + fill
-// (equal in exact arithmetic, not in float32). transforms.v2 sets it around its calls; per thread, synchronous.
+// transforms.v2's grid-transform arithmetic: a bilinear fill blended as (img - fill) * mask + fill (v1:
+// img * mask + (1 - mask) * fill; equal in exact arithmetic, not in float32), and the elastic grid in the
+// image's float dtype. transforms.v2 sets it around its calls; per thread, synchronous.
 let v2FillBlend = false;
 
 /** Runs `fn` with v2's fill blend (transforms.v2's rotate, affine, perspective and elastic). */
@@ -676,8 +677,10 @@ export function elasticTransform<T extends ImageLike>(img: T, ...args: unknown[]
     throw new RangeError(`elasticTransform: Argument displacement shape should be [${want.join(', ')}], but given [${displacement.shape.join(', ')}]`);
   const fillList = checkFill('elasticTransform', img, fill);
   return onTensor(img, 'elasticTransform', (t) => {
-    const [gy, gx] = torch.meshgrid([h, w].map((s) => torch.linspace((-s + 1) / s, (s - 1) / s, s)), { indexing: 'ij' }) as [Tensor, Tensor];
-    const grid = torch.stack([gx, gy], -1).unsqueeze(0).to(t.device).add(displacement.to(t.device));
+    // v2 builds the grid in a float image's own dtype (float32 for integers and CPU float16); v1 always in float32
+    const gridDtype = v2FillBlend && t.isFloatingPoint() && !(t.dtype === torch.float16 && t.device.type === 'cpu') ? t.dtype : torch.float32;
+    const [gy, gx] = torch.meshgrid([h, w].map((s) => torch.linspace((-s + 1) / s, (s - 1) / s, s, { dtype: gridDtype })), { indexing: 'ij' }) as [Tensor, Tensor];
+    const grid = torch.stack([gx, gy], -1).unsqueeze(0).to(t.device).add(v2FillBlend ? displacement.to(t.device, gridDtype) : displacement.to(t.device));
     const other = t.isFloatingPoint() && t.dtype !== grid.dtype; // _cast_squeeze_in(img, [grid.dtype]) casts other floats too
     const out = applyGridTransform(other ? t.to(grid.dtype) : t, grid, interpolation as 'nearest' | 'bilinear', fillList);
     return other ? out.to(t.dtype) : out;

@@ -9,7 +9,19 @@ import { applyAugmentOp, AUGMIX_MAX_SEVERITY, channelFill, type AugmentOps } fro
 import { randint1, rand1 } from '../_random.js';
 import { maxValue, type ImageLike } from '../functional.js';
 import * as F from './functional.js';
-import { v2Of } from './_transform.js';
+import { imageLeafIndexes, sampleOf, v2Of, type V2Call } from './_transform.js';
+import { treeLeaves } from '../../../pytree.js';
+
+/** v2's automatic augmentations refuse a sample without an image ("Found no image in the sample."). */
+function augmentable<C extends abstract new (...args: any[]) => v1.Augmenter>(Base: C): C & (abstract new (...args: any[]) => V2Call) {
+  abstract class Augmentable extends v2Of(Base) {
+    override call(...inputs: unknown[]): any {
+      if (imageLeafIndexes(treeLeaves(sampleOf(inputs))).length === 0) throw new TypeError(`${this.constructor.name}: Found no image in the sample.`);
+      return super.call(...inputs);
+    }
+  }
+  return Augmentable;
+}
 
 const V2_OPS: AugmentOps = {
   affine: F.affine, rotate: F.rotate, adjustBrightness: F.adjustBrightness, adjustSaturation: F.adjustSaturation,
@@ -74,37 +86,41 @@ function magnitudeOf([, magnitudes, signed]: Space[number], bins: number, h: num
 const sizeOf = (img: ImageLike): [number, number] => { const [, h, w] = F.getDimensions(img); return [h, w]; };
 const drawEntry = (s: Space): Space[number] => s[randint1(0, s.length)]!;
 
-export class AutoAugment extends v2Of(v1.AutoAugment) {
+export class AutoAugment extends augmentable(v1.AutoAugment) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
     const [h, w] = sizeOf(img);
     const policy = this.policies[randint1(0, this.policies.length)]!;
-    let x: ImageLike = img;
-    for (const [name, p, bin] of policy) {
-      if (!(rand1() <= Math.fround(p))) continue;
-      const magnitude = magnitudeOf(AUTO_AUGMENT_SPACE.find(([n]) => n === name)!, 10, h, w, () => bin!);
-      x = applyAugmentOp(x, name, magnitude, this.interpolation, fill, V2_OPS);
-    }
-    return x as T;
+    return torch.tidy(() => {  // the steps' intermediates go at once
+      let x: ImageLike = img;
+      for (const [name, p, bin] of policy) {
+        if (!(rand1() <= Math.fround(p))) continue;
+        const magnitude = magnitudeOf(AUTO_AUGMENT_SPACE.find(([n]) => n === name)!, 10, h, w, () => bin!);
+        x = applyAugmentOp(x, name, magnitude, this.interpolation, fill, V2_OPS);
+      }
+      return x;
+    }) as T;
   }
 }
 
-export class RandAugment extends v2Of(v1.RandAugment) {
+export class RandAugment extends augmentable(v1.RandAugment) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, this.fill);
     const [h, w] = sizeOf(img);
-    let x: ImageLike = img;
-    for (let i = 0; i < this.numOps; i++) {
-      const entry = drawEntry(RAND_AUGMENT_SPACE);
-      x = applyAugmentOp(x, entry[0], magnitudeOf(entry, this.numMagnitudeBins, h, w, () => this.magnitude), this.interpolation, fill, V2_OPS);
-    }
-    return x as T;
+    return torch.tidy(() => {  // the ops' intermediates go at once
+      let x: ImageLike = img;
+      for (let i = 0; i < this.numOps; i++) {
+        const entry = drawEntry(RAND_AUGMENT_SPACE);
+        x = applyAugmentOp(x, entry[0], magnitudeOf(entry, this.numMagnitudeBins, h, w, () => this.magnitude), this.interpolation, fill, V2_OPS);
+      }
+      return x;
+    }) as T;
   }
 }
 
-export class TrivialAugmentWide extends v2Of(v1.TrivialAugmentWide) {
+export class TrivialAugmentWide extends augmentable(v1.TrivialAugmentWide) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const [h, w] = sizeOf(img);
@@ -114,7 +130,7 @@ export class TrivialAugmentWide extends v2Of(v1.TrivialAugmentWide) {
   }
 }
 
-export class AugMix extends v2Of(v1.AugMix) {
+export class AugMix extends augmentable(v1.AugMix) {
   static override readonly sourceModule = import.meta.url;
   protected override readonly augmentOps: AugmentOps = V2_OPS;
   protected override augmentStep(height: number, width: number): [name: string, magnitude: number] {

@@ -67,7 +67,24 @@ export function toImage(inpt: ImageLike): Tensor {
 }
 
 /** v2's grid transforms: v1's, with v2's blend of a bilinear fill ((img - fill) * mask + fill). */
-export const rotate = ((...args: unknown[]) => withV2FillBlend(() => (v1.rotate as (...a: unknown[]) => unknown)(...args))) as typeof v1.rotate;
+const ROTATE_ARGS = signature('rotate', { angle: REQUIRED, interpolation: 'nearest', expand: false, center: null, fill: null });
+
+/** v2's rotate: the angle taken mod 360; without a center, 0 is a copy and 90/180/270 are exact rot90s (v2's fast path); else v1's grid with v2's fill blend. */
+export const rotate = ((img: ImageLike, ...args: unknown[]) => {
+  if (isTensor(img)) {
+    const [angle, , expand, center] = bind(ROTATE_ARGS, args) as [number, unknown, boolean, unknown];
+    if (typeof angle === 'number' && center === null) {
+      const a = ((angle % 360) + 360) % 360;  // Python's float %: in [0, 360)
+      if (a === 0) return img.clone();
+      if (a === 180) return torch.rot90(img, 2, [-2, -1]);
+      if (expand || img.size(-1) === img.size(-2)) {
+        if (a === 90) return torch.rot90(img, 1, [-2, -1]);
+        if (a === 270) return torch.rot90(img, 3, [-2, -1]);
+      }
+    }
+  }
+  return withV2FillBlend(() => (v1.rotate as (...a: unknown[]) => unknown)(img, ...args));
+}) as typeof v1.rotate;
 export const affine = ((...args: unknown[]) => withV2FillBlend(() => (v1.affine as (...a: unknown[]) => unknown)(...args))) as typeof v1.affine;
 export const perspective = ((...args: unknown[]) => withV2FillBlend(() => (v1.perspective as (...a: unknown[]) => unknown)(...args))) as typeof v1.perspective;
 export const elasticTransform = ((...args: unknown[]) => withV2FillBlend(() => (v1.elasticTransform as (...a: unknown[]) => unknown)(...args))) as typeof v1.elasticTransform;
@@ -79,8 +96,8 @@ export const verticalFlip = v1.vflip;
 
 /** v2's _blend: image1 * ratio + image2 * (1 - ratio), clamped, in image1's dtype. */
 function blend(image1: Tensor, image2: Tensor, ratio: number): Tensor {
-  // Python's int_tensor.mul(1.0) is float32; a JS 1.0 is an integer scalar: cast first (the same float32 product).
-  const out = (image1.isFloatingPoint() ? image1 : image1.to(torch.float32)).mul(ratio).add_(image2, { alpha: 1.0 - ratio }).clamp_(0, maxValue(image1.dtype));
+  // Python's int_tensor.mul(1.0) is in the default float dtype; a JS 1.0 is an integer scalar: cast first (the same product).
+  const out = (image1.isFloatingPoint() ? image1 : image1.to(torch.getDefaultDtype())).mul(ratio).add_(image2, { alpha: 1.0 - ratio }).clamp_(0, maxValue(image1.dtype));
   return image1.isFloatingPoint() ? out : out.to(image1.dtype);
 }
 
@@ -339,7 +356,8 @@ export function posterize<T extends ImageLike>(img: T, ...args: unknown[]): T {
     const valueBits = VALUE_BITS.get(t.dtype);
     if (valueBits === undefined) throw new TypeError(`posterize: unsupported dtype ${String(t.dtype)}`);
     if (bits >= valueBits) return t;
-    return t.bitwiseAnd(((1 << bits) - 1) << (valueBits - bits));
+    const mask = ((1n << BigInt(bits)) - 1n) << BigInt(valueBits - bits);  // a BigInt: int64's mask needs more than JS's 32-bit shifts
+    return t.bitwiseAnd(Number.isSafeInteger(Number(mask)) ? Number(mask) : mask);
   }) as T;
 }
 
@@ -351,15 +369,40 @@ export function equalize<T extends ImageLike>(img: T): T {
     const image = toDtype(t, torch.uint8, true);
     const batchShape = image.shape.slice(0, -2);
     const flat = image.flatten(-2).to(torch.int64);
-    const hist = torch.zeros([...batchShape, 256], { dtype: torch.int32 }).scatterAdd_(-1, flat, torch.ones([1], { dtype: torch.int32 }).expandAs(flat));
+    const hist = torch.zeros([...batchShape, 256], { dtype: torch.int32, device: t.device }).scatterAdd_(-1, flat, torch.ones([1], { dtype: torch.int32, device: t.device }).expandAs(flat));
     let cum = hist.cumsum(-1);
     const index = cum.argmax(-1).unsqueeze_(-1);
     const step = torch.rsub(hist.gather(-1, index), flat.size(-1)).div_(255, { roundingMode: 'floor' });
     const valid = step.ne(0).unsqueeze_(-1);
     cum = cum.index('...', ':-1');
     cum.add_(torch.div(step, 2, { roundingMode: 'floor' })).div_(step.clamp_({ min: 1 }), { roundingMode: 'floor' }).clamp_(0, 255);
-    const lut = torch.cat([torch.zeros([...batchShape, 1], { dtype: torch.uint8 }), cum.to(torch.uint8)], -1);
+    const lut = torch.cat([torch.zeros([...batchShape, 1], { dtype: torch.uint8, device: t.device }), cum.to(torch.uint8)], -1);
     const equalized = lut.gather(-1, flat).viewAs(image);
     return toDtype(torch.where(valid, equalized, image), t.dtype, true);
   }) as T;
+}
+
+const SOLARIZE_ARGS = signature('solarize', { threshold: REQUIRED });
+
+/** v2's invert: 1 - x for floats, bitwise not for uint8, an xor with the value bits for signed integers; any number of channels. */
+export function invert<T extends ImageLike>(img: T): T {
+  if (img instanceof Image) return v1.invert(img);
+  if (!isTensor(img)) throw new TypeError(`invert: expected a vision.Image or a tensor, got ${describe(img)}`);
+  if (img.isFloatingPoint()) return torch.rsub(img, 1.0) as T;
+  if (img.dtype === torch.uint8) return img.bitwiseNot() as T;
+  const bits = VALUE_BITS.get(img.dtype);
+  if (bits === undefined) throw new TypeError(`invert: unsupported dtype ${String(img.dtype)}`);
+  const mask = (1n << BigInt(bits)) - 1n;
+  return img.bitwiseXor(Number.isSafeInteger(Number(mask)) ? Number(mask) : mask) as T;
+}
+
+/** v2's solarize: values at or above the threshold inverted; any number of channels. */
+export function solarize<T extends ImageLike>(img: T, threshold: number): T;
+export function solarize<T extends ImageLike>(img: T, ...args: PyArgsWith<[threshold: number], { threshold?: number }>): T;
+export function solarize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [threshold] = bind(SOLARIZE_ARGS, args) as [number];
+  if (img instanceof Image) return v1.solarize(img, threshold) as T;
+  if (!isTensor(img)) throw new TypeError(`solarize: expected a vision.Image or a tensor, got ${describe(img)}`);
+  if (threshold > maxValue(img.dtype)) throw new TypeError(`solarize: Threshold should be less or equal the maximum value of the dtype, but got ${threshold}`);
+  return torch.tidy(() => torch.where(img.ge(threshold), invert(img), img)) as T;
 }

@@ -11,6 +11,7 @@ import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_
 import { Image } from '../../image.js';
 import * as v1 from './_v1.js';
 import { rand1, randint1, randperm } from '../_random.js';
+import { fillPerChannel } from '../_checks.js';
 import { checkTransform, formatTransforms, Transform, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
@@ -48,7 +49,10 @@ export class RandomCrop extends v2Of(v1.RandomCrop) {
 export class Pad extends v2Of(v1.Pad) { static override readonly sourceModule = import.meta.url; }
 export class RandomRotation extends v2Of(v1.RandomRotation) {
   static override readonly sourceModule = import.meta.url;
-  override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
+  override forward<T extends ImageLike>(img: T): T {
+    const fill = fillPerChannel(this.fill, F.getDimensions(img)[0]);
+    return F.rotate(img, v1.RandomRotation.getParams(this.degrees), this.interpolation, this.expand, this.center, fill);  // v2's rotate: its fast paths
+  }
 }
 export class RandomAffine extends v2Of(v1.RandomAffine) {
   static override readonly sourceModule = import.meta.url;
@@ -162,18 +166,24 @@ export class ToImage extends Transform {
   override toString(): string { return 'ToImage()'; }
 }
 
-/** The sample's tensors as plain tensors: nothing to do here, where images are plain tensors already. */
+/** The sample's image tensors as plain tensors: ToImage's mark dropped (views of the same data). */
 export class ToPureTensor extends Transform {
   static readonly sourceModule = import.meta.url;
   constructor() { super(); this.workerArgs = []; }
-  forward(x: unknown): unknown { return x; }
-  override call(...inputs: unknown[]): any { return sampleOf(inputs); }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any {
+    const sample = sampleOf(inputs);
+    return withLeaves(sample, treeLeaves(sample).map((leaf) => (isTensor(leaf) && isImageLeaf(leaf) ? leaf.viewAs(leaf) : leaf)));
+  }
   override toString(): string { return 'ToPureTensor()'; }
 }
 
 /** Returns the sample as it is. */
-export class Identity extends ToPureTensor {
-  static override readonly sourceModule = import.meta.url;
+export class Identity extends Transform {
+  static readonly sourceModule = import.meta.url;
+  constructor() { super(); this.workerArgs = []; }
+  forward(x: unknown): unknown { return x; }
+  override call(...inputs: unknown[]): any { return sampleOf(inputs); }
   override toString(): string { return 'Identity()'; }
 }
 
@@ -219,8 +229,15 @@ export class ConvertImageDtype extends ToDtype {
 export class Lambda extends Transform {
   readonly lambd: (leaf: any) => unknown;
   readonly types: readonly Function[];
-  constructor(lambd: (leaf: any) => unknown, ...types: Function[]) {
+  constructor(lambd: ((leaf: any) => unknown) | { lambd: (leaf: any) => unknown; types?: readonly Function[] }, ...types: Function[]) {
     super();
+    if (lambd !== null && typeof lambd === 'object') {  // Python's Lambda(lambd=f): the keyword form
+      const { lambd: fn, types: kw, ...rest } = lambd as { lambd: (leaf: any) => unknown; types?: readonly Function[] };
+      const unknown = Object.keys(rest);
+      if (unknown.length > 0) throw new TypeError(`Lambda: unexpected option '${unknown[0]}'; expected { lambd, types }`);
+      lambd = fn;
+      types = [...(kw ?? []), ...types];
+    }
     if (typeof lambd !== 'function') throw new TypeError(`Lambda: Argument lambd should be callable, got ${typeof lambd}`);
     if (!types.every((t) => typeof t === 'function')) throw new TypeError('Lambda: types must be classes (constructors)');
     this.lambd = lambd;
