@@ -227,6 +227,11 @@ describe('transforms.v2 samples and errors', () => {
     expect(() => new v2.TrivialAugmentWide().call(5, 'x')).toThrow(/Found no image in the sample/);
   });
 
+  it('types: a v2 class called on a tensor gives a value TypeScript lets a Tensor take', () => {
+    const y: Tensor = new v2.RandomCrop(2).call(torch.zeros([3, 4, 4]));
+    expect(y.shape).toEqual([3, 2, 2]);
+  });
+
   it('PILToTensor passes tensors through and ToPILImage passes vision.Images through, as v2', () => {
     const t = torch.zeros([3, 2, 2], { dtype: torch.uint8 });
     expect(new v2.PILToTensor().call(t)).toBe(t);

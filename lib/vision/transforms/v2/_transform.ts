@@ -63,7 +63,7 @@ export interface V2Call {
 }
 
 /** A v1 transform class with v2's calling convention (its forward is applied to the sample's image). */
-export function v2Of<C extends abstract new (...args: any[]) => Transform>(Base: C): C & (abstract new (...args: any[]) => V2Call) {
+export function v2Of<C extends abstract new (...args: any[]) => Transform>(Base: C): (abstract new (...args: any[]) => V2Call) & C {
   abstract class V2Transform extends Base {
     override call(...inputs: unknown[]): any {
       return onImage(this.constructor.name, inputs, (image) => this.forward(image));

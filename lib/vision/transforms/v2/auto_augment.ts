@@ -13,7 +13,7 @@ import { imageLeafIndexes, sampleOf, v2Of, type V2Call } from './_transform.js';
 import { treeLeaves } from '../../../pytree.js';
 
 /** v2's automatic augmentations refuse a sample without an image ("Found no image in the sample."). */
-function augmentable<C extends abstract new (...args: any[]) => v1.Augmenter>(Base: C): C & (abstract new (...args: any[]) => V2Call) {
+function augmentable<C extends abstract new (...args: any[]) => v1.Augmenter>(Base: C): (abstract new (...args: any[]) => V2Call) & C {
   abstract class Augmentable extends v2Of(Base) {
     override call(...inputs: unknown[]): any {
       if (imageLeafIndexes(treeLeaves(sampleOf(inputs))).length === 0) throw new TypeError(`${this.constructor.name}: Found no image in the sample.`);
