@@ -53,6 +53,9 @@ def main():
     Image.fromarray(rng.integers(0, 256, (5, 7, 4), dtype=np.uint8), 'RGBA').save(os.path.join(OUT, 'rgba.png'))
     Image.fromarray(rng.integers(0, 256, (5, 7, 3), dtype=np.uint8), 'RGB').convert('P', palette=Image.ADAPTIVE, colors=16).save(os.path.join(OUT, 'palette.png'))
     Image.fromarray(rng.integers(0, 65536, (5, 7), dtype=np.uint16)).save(os.path.join(OUT, 'gray16.png'))
+    # a gray PNG with a tRNS colour key: torchvision ignores tRNS outside palettes (no alpha channel)
+    keyed = rng.integers(0, 256, (5, 7), dtype=np.uint8)
+    Image.fromarray(keyed, 'L').save(os.path.join(OUT, 'gray_trns.png'), transparency=int(keyed[0, 0]))
     Image.fromarray(smooth(3), 'RGB').save(os.path.join(OUT, 'rgb.jpg'), quality=90)
     Image.fromarray(smooth(1)[:, :, 0], 'L').save(os.path.join(OUT, 'gray.jpg'), quality=85)
     exif = Image.Exif()
@@ -64,6 +67,7 @@ def main():
                         ('gray_alpha.png', ['UNCHANGED', 'GRAY', 'GRAY_ALPHA', 'RGB', 'RGB_ALPHA']),
                         ('rgb.png', ['UNCHANGED', 'RGB', 'RGB_ALPHA']), ('rgba.png', ['UNCHANGED', 'RGB', 'RGB_ALPHA']),
                         ('palette.png', ['RGB']), ('gray16.png', ['UNCHANGED', 'GRAY', 'RGB']),
+                        ('gray_trns.png', ['UNCHANGED', 'GRAY_ALPHA', 'RGB_ALPHA']),
                         ('rgb.jpg', ['UNCHANGED', 'RGB']), ('gray.jpg', ['UNCHANGED', 'GRAY', 'RGB']),
                         ('rotated.jpg', ['UNCHANGED', 'RGB+exif']), ('lossless.webp', ['UNCHANGED', 'RGB', 'RGB_ALPHA'])]:
         cases[name] = {mode: expected(os.path.join(OUT, name), mode) for mode in modes}

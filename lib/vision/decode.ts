@@ -54,7 +54,8 @@ port.on('message', async ({ input, flag, encode, filePixels }) => {
       if (sixteen) image = image.toColourspace(meta.channels <= 2 ? 'grey16' : 'rgb16');
       const { data, info } = await image.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
       reply = { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels,
-        sixteen, sourceChannels: meta.channels, hasAlpha: meta.hasAlpha === true, isPalette: meta.isPalette === true, format: meta.format, space: meta.space };
+        sixteen, sourceChannels: meta.channels, hasAlpha: meta.hasAlpha === true, isPalette: meta.isPalette === true, format: meta.format, space: meta.space,
+        pages: meta.pages ?? 1 };
       port.postMessage(reply);
       Atomics.store(flag, 0, 1);
       Atomics.notify(flag, 0);
@@ -93,8 +94,9 @@ function startHelper(): { worker: Worker; port: MessagePort } {
   const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { sharpPath, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  worker.on('error', () => { helper = null; });
-  worker.on('exit', () => { helper = null; });
+  // only this worker's own end clears the slot: a terminated one's late 'exit' must not drop its successor
+  worker.on('error', () => { if (helper?.worker === worker) helper = null; });
+  worker.on('exit', () => { if (helper?.worker === worker) helper = null; });
   return { worker, port: port1 };
 }
 
@@ -127,7 +129,7 @@ export function decodeImageSync(input: Uint8Array, source: string): DecodedPixel
 /** A file's pixels at its own depth: interleaved sRGB bands (3, or 4 with alpha; gray replicated), and what the file holds. */
 export interface FilePixels {
   data: Uint8Array; width: number; height: number; channels: number; sixteen: boolean;
-  sourceChannels: number; hasAlpha: boolean; isPalette: boolean; format: string; space: string;
+  sourceChannels: number; hasAlpha: boolean; isPalette: boolean; format: string; space: string; pages: number;
 }
 
 /** Decodes an encoded image to its pixels at the file's depth, synchronously; `autoOrient` applies its EXIF orientation. */

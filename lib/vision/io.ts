@@ -23,12 +23,18 @@ function readMode(fn: string, mode: unknown): ImageReadMode {
 }
 
 /** The bytes of a 1-D uint8 tensor (torchvision's validate_encoded_data), or a file's. */
-function encodedBytes(fn: string, input: unknown): [bytes: Uint8Array, source: string] {
+function encodedBytes(fn: string, input: unknown, allowEmpty = false): [bytes: Uint8Array, source: string] {
   if (typeof input === 'string') return [readFileSync(input), input];
   if (!isTensor(input)) throw new TypeError(`${fn}: input must be a 1-D uint8 tensor of the file's bytes or a path, got ${describe(input)}`);
   if (input.dtype !== uint8) throw new TypeError(`${fn}: Expected a torch.uint8 tensor, got ${String(input.dtype)}`);
-  if (input.dim() !== 1 || input.numel() === 0) throw new RangeError(`${fn}: Expected a non empty 1-dimensional tensor`);
-  return [input.contiguous().toTypedArray() as Uint8Array, '<tensor>'];
+  if (input.dim() !== 1 || (input.numel() === 0 && !allowEmpty)) throw new RangeError(`${fn}: Expected a non empty 1-dimensional tensor`);
+  if (input.isContiguous()) return [input.toTypedArray() as Uint8Array, '<tensor>'];
+  const dense = input.contiguous();
+  try {
+    return [dense.toTypedArray() as Uint8Array, '<tensor>'];
+  } finally {
+    dense.dispose();
+  }
 }
 
 const startsWith = (b: Uint8Array, sig: number[], at = 0): boolean => sig.every((v, i) => b[at + i] === v);
@@ -41,7 +47,7 @@ const isWebp = (b: Uint8Array): boolean => startsWith(b, [0x52, 0x49, 0x46, 0x46
  * libjpeg's own colour code are not reproduced, and refused: colour to gray, CMYK, and a palette
  * PNG's raw indices (UNCHANGED).
  */
-function toTensor(fn: string, p: FilePixels, mode: ImageReadMode, source: string): Tensor {
+function toTensor(fn: string, p: FilePixels, mode: ImageReadMode, source: string, fileAlpha: boolean): Tensor {
   const gray = p.sourceChannels <= 2 && !p.isPalette;
   if (p.space === 'cmyk') throw new Error(`${fn}: ${source} is a CMYK image; torchvision converts CMYK with its own formula, which torchnode does not reproduce`);
   if (mode === 'UNCHANGED' && p.isPalette) {
@@ -51,24 +57,28 @@ function toTensor(fn: string, p: FilePixels, mode: ImageReadMode, source: string
     throw new Error(`${fn}: converting the colour image ${source} to ${mode} is not supported (torchvision uses libpng's or libjpeg's own luma); ` +
       'read it as RGB and use transforms.v2.functional.rgbToGrayscale');
   }
-  // sharp's bands: 8-bit as sRGB (gray replicated), 16-bit gray as one band; alpha last.
+  // sharp's bands: 8-bit as sRGB (gray replicated), 16-bit gray as one band; alpha last (a PNG's tRNS
+  // colour key too, which torchvision ignores outside palettes: `fileAlpha` says whether it counts).
   const rgb = p.channels - (p.hasAlpha ? 1 : 0) === 1 ? [0, 0, 0] : [0, 1, 2];
   if (p.hasAlpha && p.channels !== 2 && p.channels !== 4) throw new Error(`${fn}: ${source}: its alpha channel did not decode (16-bit gray with alpha is not supported)`);
-  const alpha = p.channels - 1;
+  const alpha = p.hasAlpha && fileAlpha ? p.channels - 1 : -1;
   const FILL = -1;
-  const bands = mode === 'UNCHANGED' ? (gray ? [0] : rgb).concat(p.hasAlpha ? [alpha] : [])
-    : mode === 'GRAY' ? [0] : mode === 'GRAY_ALPHA' ? [0, p.hasAlpha ? alpha : FILL]
-      : mode === 'RGB' ? rgb : [...rgb, p.hasAlpha ? alpha : FILL];
+  const bands = mode === 'UNCHANGED' ? (gray ? [0] : rgb).concat(alpha >= 0 ? [alpha] : [])
+    : mode === 'GRAY' ? [0] : mode === 'GRAY_ALPHA' ? [0, alpha]
+      : mode === 'RGB' ? rgb : [...rgb, alpha];
   const n = p.width * p.height;
-  const src = p.sixteen ? new Uint16Array(p.data.buffer, p.data.byteOffset, p.data.byteLength / 2) : p.data;
+  // 16-bit samples in native (little-endian) order; a view needs an even offset, else a copy
+  const src = !p.sixteen ? p.data : p.data.byteOffset % 2 === 0 ? new Uint16Array(p.data.buffer, p.data.byteOffset, p.data.byteLength / 2) : new Uint16Array(p.data.slice().buffer);
   const out = p.sixteen ? new Uint16Array(n * bands.length) : new Uint8Array(n * bands.length);
   const top = p.sixteen ? 65535 : 255;
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < bands.length; c++) out[i * bands.length + c] = bands[c] === FILL ? top : src[i * p.channels + bands[c]!]!;
   }
-  const hwc = frombuffer(out, { dtype: p.sixteen ? uint16 : uint8 });
+  const flat = frombuffer(out, { dtype: p.sixteen ? uint16 : uint8 });
+  const hwc = flat.view(p.height, p.width, bands.length);
+  flat.dispose();
   try {
-    return hwc.view(p.height, p.width, bands.length).permute(2, 0, 1);
+    return hwc.permute(2, 0, 1);
   } finally {
     hwc.dispose();
   }
@@ -79,11 +89,22 @@ const DECODE_JPEG = signature('decode_jpeg', { mode: 'UNCHANGED', applyExifOrien
 const DECODE_WEBP = signature('decode_webp', { mode: 'UNCHANGED' });
 
 function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, accept: (b: Uint8Array) => string | null): Tensor {
-  const m = readMode(fn, mode);
+  let m = readMode(fn, mode);
   const [bytes, source] = encodedBytes(fn, input);
   const refusal = accept(bytes);
   if (refusal !== null) throw new Error(`${fn}: ${refusal}`);
-  return toTensor(fn, decodeFilePixelsSync(bytes, source, exif === true), m, source);
+  const webp = isWebp(bytes);
+  if (startsWith(bytes, JPEG) && (m === 'GRAY_ALPHA' || m === 'RGB_ALPHA')) throw new Error(`${fn}: The provided mode is not supported for JPEG files`);
+  if (webp && (m === 'GRAY' || m === 'GRAY_ALPHA')) {
+    process.emitWarning('Webp does not support grayscale conversions. The returned tensor will be in the colorspace of the original image.', 'UserWarning');
+    m = 'UNCHANGED';
+  }
+  // torchvision applies EXIF orientation to JPEG and PNG only
+  const pixels = decodeFilePixelsSync(bytes, source, Boolean(exif) && !webp);
+  if (webp && pixels.pages > 1) throw new Error(`${fn}: Animated webp files are not supported.`);
+  // a PNG's own alpha: colour types 4 and 6, or a palette's tRNS (torchvision ignores other tRNS keys)
+  const fileAlpha = !startsWith(bytes, PNG) || bytes[25] === 4 || bytes[25] === 6 || bytes[25] === 3;
+  return toTensor(fn, pixels, m, source, fileAlpha);
 }
 
 /**
@@ -112,11 +133,16 @@ export function decodePng(input: Tensor | string, ...args: unknown[]): Tensor {
 }
 
 /** torchvision.io.decode_jpeg(input, mode=UNCHANGED, apply_exif_orientation=False, device='cpu'): one image (a list: one each). */
+export function decodeJpeg(input: Tensor | string, ...args: unknown[]): Tensor;
+export function decodeJpeg(input: readonly Tensor[], ...args: unknown[]): Tensor[];
 export function decodeJpeg(input: Tensor | string | readonly Tensor[], ...args: unknown[]): Tensor | Tensor[] {
   const [mode, exif, device] = bind(DECODE_JPEG, args);
-  if (String(device) !== 'cpu') throw new Error(`decode_jpeg: device ${String(device)}: only CPU decoding is supported`);
-  if (Array.isArray(input)) return input.map((t) => decodeJpeg(t as Tensor, mode, exif) as Tensor);
-  return decodeAs('decode_jpeg', input, mode, exif, (b) => (startsWith(b, JPEG) ? null : 'Not a JPEG file: starts with ' + Array.from(b.subarray(0, 2), (v) => '0x' + v.toString(16)).join(' ')));
+  if (!String(device).startsWith('cpu')) throw new Error(`decode_jpeg: device ${String(device)}: only CPU decoding is supported`);
+  if (Array.isArray(input)) {
+    if (input.length === 0) throw new RangeError('decode_jpeg: Expected a non empty list of tensors');
+    return input.map((t) => decodeJpeg(t as Tensor, mode, exif));
+  }
+  return decodeAs('decode_jpeg', input as Tensor | string, mode, exif, (b) => (startsWith(b, JPEG) ? null : 'Not a JPEG file: starts with ' + Array.from(b.subarray(0, 2), (v) => '0x' + v.toString(16)).join(' ')));
 }
 
 /** torchvision.io.decode_webp(input, mode=UNCHANGED). */
@@ -129,12 +155,13 @@ export function decodeWebp(input: Tensor | string, ...args: unknown[]): Tensor {
 export function readFile(path: string): Tensor {
   if (typeof path !== 'string') throw new TypeError(`read_file: path must be a string, got ${describe(path)}`);
   const bytes = readFileSync(path);
+  if (bytes.length === 0) throw new RangeError(`read_file: ${path}: Expected a non empty file`);
   return frombuffer(new Uint8Array(bytes), { dtype: uint8 });
 }
 
 /** torchvision.io.write_file(filename, data): writes a 1-D uint8 tensor's bytes. */
 export function writeFile(filename: string, data: Tensor): void {
-  const [bytes] = encodedBytes('write_file', data);
+  const [bytes] = encodedBytes('write_file', data, true);
   writeFileSync(filename, bytes);
 }
 
@@ -144,11 +171,13 @@ function imageBytes(fn: string, input: unknown): [bytes: Uint8Array, width: numb
   const [c, h, w] = input.shape as [number, number, number];
   if (c !== 1 && c !== 3) throw new RangeError(`${fn}: the number of channels must be 1 or 3, got ${c}`);
   if (h === 0 || w === 0) throw new RangeError(`${fn}: cannot encode an empty image (${h}x${w})`);
-  const hwc = input.permute(1, 2, 0).contiguous();
+  const view = input.permute(1, 2, 0);
+  const hwc = view.contiguous();
   try {
     return [hwc.toTypedArray() as Uint8Array, w, h, c];
   } finally {
-    hwc.dispose();
+    if (hwc !== view) hwc.dispose();
+    view.dispose();
   }
 }
 
@@ -182,11 +211,16 @@ export function writePng(input: Tensor, ...args: unknown[]): void {
 }
 
 /** torchvision.io.encode_jpeg(input, quality=75): the JPEG file's bytes as a 1-D uint8 tensor (a list of images: a list). */
+export function encodeJpeg(input: Tensor, ...args: unknown[]): Tensor;
+export function encodeJpeg(input: readonly Tensor[], ...args: unknown[]): Tensor[];
 export function encodeJpeg(input: Tensor | readonly Tensor[], ...args: unknown[]): Tensor | Tensor[] {
   const [quality] = bind(ENCODE_JPEG, args);
   const q = checkQuality('encode_jpeg', quality);
-  if (Array.isArray(input)) return input.map((t) => encodeJpeg(t as Tensor, q) as Tensor);
-  const [bytes, w, h, c] = imageBytes('encode_jpeg', input);
+  if (Array.isArray(input)) {
+    if (input.length === 0) throw new RangeError('encode_jpeg: Expected a non empty list of tensors');
+    return input.map((t) => encodeJpeg(t as Tensor, q));
+  }
+  const [bytes, w, h, c] = imageBytes('encode_jpeg', input as Tensor);
   return asTensor(encodeImageSync(bytes, w, h, c, 'jpeg', { quality: q }));
 }
 
