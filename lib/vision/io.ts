@@ -151,12 +151,15 @@ export function decodeWebp(input: Tensor | string, ...args: unknown[]): Tensor {
   return decodeAs('decode_webp', input, mode, false, (b) => (isWebp(b) ? null : 'Not a WebP file'));
 }
 
+/** Bytes as a 1-D uint8 tensor over a copy of them. */
+const asTensor = (bytes: Uint8Array): Tensor => frombuffer(new Uint8Array(bytes), { dtype: uint8 });
+
 /** torchvision.io.read_file(path): the file's bytes as a 1-D uint8 tensor. */
 export function readFile(path: string): Tensor {
   if (typeof path !== 'string') throw new TypeError(`read_file: path must be a string, got ${describe(path)}`);
   const bytes = readFileSync(path);
   if (bytes.length === 0) throw new RangeError(`read_file: ${path}: Expected a non empty file`);
-  return frombuffer(new Uint8Array(bytes), { dtype: uint8 });
+  return asTensor(bytes);
 }
 
 /** torchvision.io.write_file(filename, data): writes a 1-D uint8 tensor's bytes. */
@@ -194,7 +197,6 @@ function checkQuality(fn: string, quality: unknown): number {
   if (!Number.isInteger(quality) || (quality as number) < 1 || (quality as number) > 100) throw new RangeError(`${fn}: Image quality should be a positive number between 1 and 100, got ${String(quality)}`);
   return quality as number;
 }
-const asTensor = (bytes: Uint8Array): Tensor => frombuffer(new Uint8Array(bytes), { dtype: uint8 });
 
 /** torchvision.io.encode_png(input, compression_level=6): the PNG file's bytes as a 1-D uint8 tensor. */
 export function encodePng(input: Tensor, ...args: unknown[]): Tensor {

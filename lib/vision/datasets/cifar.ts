@@ -111,9 +111,12 @@ export class CIFAR10 extends VisionDataset<any, any> {
 
   /** Whether every batch of the python version is there with its MD5 (torchvision's _check_integrity). */
   protected checkIntegrity(): boolean {
+    if (this.#intact) return true;  // download() found the files intact: not hashed again
     const kind = this.constructor as typeof CIFAR10;
-    return [...kind.trainList, ...kind.testList].every(([f, md5]) => checkIntegrity(join(this.root!, kind.baseFolder, f), md5));
+    this.#intact = [...kind.trainList, ...kind.testList].every(([f, md5]) => checkIntegrity(join(this.root!, kind.baseFolder, f), md5));
+    return this.#intact;
   }
+  #intact = false;
 
   /** Downloads and extracts the python version into root, unless it is already there intact. */
   download(): void {

@@ -4,7 +4,7 @@ import { randint, randn } from '../../creation.js';
 import { getRngState, setRngState } from '../../generator.js';
 import { manualSeed } from '../../runtime.js';
 import { tidy } from '../../scope.js';
-import { pythonFunction, signature } from '../../nn/functional/_signature.js';
+import { bind, signature } from '../../nn/functional/_signature.js';
 import { describe } from '../../options.js';
 import type { Image } from '../image.js';
 import { toPILImage } from '../transforms/functional.js';
@@ -23,7 +23,6 @@ export interface FakeDataOptions {
 }
 
 const ARGS = signature('FakeData', { size: 1000, imageSize: [3, 224, 224], numClasses: 10, transform: null, targetTransform: null, randomOffset: 0 });
-const bindArgs = pythonFunction(ARGS, (...values: unknown[]) => values);
 
 export class FakeData extends VisionDataset<any, any> {
   static readonly sourceModule: string = import.meta.url;
@@ -35,7 +34,7 @@ export class FakeData extends VisionDataset<any, any> {
   /** FakeData(size=1000, image_size=(3, 224, 224), num_classes=10, transform=None, target_transform=None, random_offset=0). */
   constructor(...args: [size?: number | FakeDataOptions, imageSize?: readonly [number, number, number] | FakeDataOptions, numClasses?: number | FakeDataOptions, options?: FakeDataOptions]);
   constructor(...args: unknown[]) {
-    const [size, imageSize, numClasses, transform, targetTransform, randomOffset] = bindArgs(...args) as [unknown, unknown, unknown, TransformLike | null, TransformLike | null, unknown];
+    const [size, imageSize, numClasses, transform, targetTransform, randomOffset] = bind(ARGS, args) as [unknown, unknown, unknown, TransformLike | null, TransformLike | null, unknown];
     super(null, { transform, targetTransform }, 'FakeData');
     if (!Number.isInteger(size) || (size as number) < 0) throw new TypeError(`FakeData: size must be a non-negative integer, got ${describe(size)}`);
     if (!Array.isArray(imageSize) || imageSize.length !== 3 || !imageSize.every((d) => Number.isInteger(d) && d >= 0) || (imageSize[0] !== 1 && imageSize[0] !== 3)) {

@@ -34,17 +34,24 @@ const V2_OPS: AugmentOps = {
 /** A v2 augmentation space: name -> (magnitudes for (bins, height, width), or null; signed), in Python's dict order. */
 type Space = readonly (readonly [name: string, magnitudes: (bins: number, height: number, width: number) => number[] | null, signed: boolean])[];
 
-const lin = (start: number, end: (h: number, w: number) => number) => (bins: number, h: number, w: number): number[] =>
-  torch.tidy(() => torch.linspace(start, end(h, w), bins).tolist() as number[]);
+type Table = (bins: number, h: number, w: number) => number[];
+/** A magnitude table kept for its last (bins, size): the same image size every call rebuilds none (as v1's SpaceMemo). */
+function lastKept(table: Table): Table {
+  let key = '';
+  let kept: number[] = [];
+  return (bins, h, w) => {
+    const k = `${bins},${h},${w}`;
+    if (k !== key) [kept, key] = [table(bins, h, w), k];
+    return kept;
+  };
+}
+const lin = (start: number, end: (h: number, w: number) => number): Table =>
+  lastKept((bins, h, w) => torch.tidy(() => torch.linspace(start, end(h, w), bins).tolist() as number[]));
 const constant = (v: number) => (): number => v;
-// `(8 - (torch.arange(bins) / ((bins - 1) / steps))).round().int()`
-const posterizeBits = (steps: number) => (bins: number): number[] =>
-  torch.tidy(() => torch.rsub(torch.arange(bins).div((bins - 1) / steps), 8).round().to(torch.int32).tolist() as number[]);
+// `(top - (torch.arange(bins) / ((bins - 1) / steps))).round().int()`: the posterize bits (top 8; AugMix's 4).
+const posterizeBits = (steps: number, top = 8): Table =>
+  lastKept((bins) => torch.tidy(() => torch.rsub(torch.arange(bins).div((bins - 1) / steps), top).round().to(torch.int32).tolist() as number[]));
 const NONE = (): null => null;
-
-// `(4 - (torch.arange(bins) / ((bins - 1) / 4))).round().int()`: AugMix's posterize bits.
-const augMixPosterizeBits = (bins: number): number[] =>
-  torch.tidy(() => torch.rsub(torch.arange(bins).div((bins - 1) / 4), 4).round().to(torch.int32).tolist() as number[]);
 
 function space(shear: number, translate: (h: number, w: number) => [number, number], rotateMax: number, colorMax: number, posterizeSteps: number, identity: boolean, invert: boolean): Space {
   return [
@@ -67,7 +74,7 @@ const TRIVIAL_AUGMENT_SPACE = space(0.99, () => [32.0, 32.0], 135.0, 0.99, 6, tr
 const AUGMIX_PARTIAL_SPACE: Space = [
   ['ShearX', lin(0.0, constant(0.3)), true], ['ShearY', lin(0.0, constant(0.3)), true],
   ['TranslateX', lin(0.0, (_h, w) => w / 3.0), true], ['TranslateY', lin(0.0, (h) => h / 3.0), true],
-  ['Rotate', lin(0.0, constant(30.0)), true], ['Posterize', augMixPosterizeBits, false], ['Solarize', lin(1.0, constant(0.0)), false],
+  ['Rotate', lin(0.0, constant(30.0)), true], ['Posterize', posterizeBits(4, 4), false], ['Solarize', lin(1.0, constant(0.0)), false],
   ['AutoContrast', NONE, false], ['Equalize', NONE, false],
 ];
 const AUGMIX_SPACE: Space = [...AUGMIX_PARTIAL_SPACE,
