@@ -11,6 +11,7 @@ import * as torch from '../lib/index.js';
 import { data, vision } from '../lib/index.js';
 import { check, type TensorEnc } from './golden-replay.js';
 import { runChild } from './run-child.js';
+import { buildSource, packSource } from '../lib/data/worker_source.js';
 
 const T = vision.transforms;
 const D = vision.datasets;
@@ -235,17 +236,9 @@ describe('bad input: missing or corrupt files', () => {
 });
 
 describe('workerSource(): DataLoader worker threads rebuild datasets and transforms from their modules', () => {
-  /** What a worker does with a WorkerSource: import the module, construct the export with the arguments. */
+  /** What a DataLoader worker does with a dataset: pack its WorkerSource as for the thread, then build it from the message. */
   async function rebuild(obj: { workerSource(): { module: string; export: string; args: unknown[] } }): Promise<any> {
-    const src = obj.workerSource();
-    const build = async (a: unknown): Promise<unknown> => {
-      if (a !== null && typeof a === 'object' && typeof (a as { workerSource?: unknown }).workerSource === 'function') return rebuild(a as never);
-      if (Array.isArray(a)) return Promise.all(a.map(build));
-      if (a !== null && typeof a === 'object') return Object.fromEntries(await Promise.all(Object.entries(a).map(async ([k, v]) => [k, await build(v)])));
-      return a;
-    };
-    const mod = await import(src.module);
-    return new mod[src.export](...(await Promise.all(src.args.map(build))));
+    return buildSource(structuredClone(packSource(obj.workerSource(), [], 'dataset')));
   }
   it('MNIST with a Compose of built-in transforms comes back equal', async () => {
     const transform = new T.Compose([new T.RandomCrop(4, { padding: 1 }), new T.RandomHorizontalFlip(0.7), new T.ColorJitter({ brightness: 0.5 }),

@@ -91,7 +91,9 @@ function startHelper(): { worker: Worker; port: MessagePort } {
     throw new Error('decodeImage: images are decoded with the npm package sharp, which is not installed (npm install sharp)');
   }
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { sharpPath, port: port2 }, transferList: [port2] });
+  // No parent flags: sharp needs none, and an inherited --input-type=module (node -e) made the CommonJS
+  // source fail in the helper while the caller waited out DECODE_TIMEOUT_MS in Atomics.wait.
+  const worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { sharpPath, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
   // only this worker's own end clears the slot: a terminated one's late 'exit' must not drop its successor

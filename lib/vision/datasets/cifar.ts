@@ -10,7 +10,7 @@ import { uint8 } from '../../dtype.js';
 import { Image } from '../image.js';
 import { readMaybeGzipped } from './idx.js';
 import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { sharedBytes, VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
 
 export interface CIFAR10Options extends VisionDatasetOptions {
   /** The training batches or the test batch. Default true. */
@@ -22,6 +22,14 @@ export interface CIFAR10Options extends VisionDatasetOptions {
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
 const PIXELS = 3 * PLANE;
+
+/** What the constructor reads: the folder, class names, HWC images and labels. */
+interface Loaded {
+  folder: string;
+  classes: string[];
+  pixels: Uint8Array;
+  labels: number[];
+}
 
 /** One batch's records: CHW pixel rows and labels. */
 interface Batch {
@@ -65,7 +73,7 @@ export class CIFAR10 extends VisionDataset<any, any> {
   /** The folder the batches were read from. */
   readonly folder: string;
   /** Images as (N, 32, 32, 3) bytes, HWC as torchvision's `data` (a numpy array there). */
-  private readonly pixels: Uint8Array;
+  private pixels: Uint8Array;
   private readonly labels: number[];
   private dataTensor: Tensor | null = null;
 
@@ -75,38 +83,57 @@ export class CIFAR10 extends VisionDataset<any, any> {
     super(root, options, owner);
     if (typeof root !== 'string') throw new TypeError(`${owner}: root must be a path string`);
     this.train = options.train ?? true;
+    const loaded = (this.takeRestoredState() as Loaded | null) ?? this.load(kind, options);
+    this.folder = loaded.folder;
+    this.classes = loaded.classes;
+    this.pixels = loaded.pixels;
+    this.labels = loaded.labels;
+    this.workerArgs = [root, { ...options, download: false }];
+  }
+
+  /** Reads the batches (downloading them first when asked): the python version, or the binary one. */
+  private load(kind: typeof CIFAR10, options: CIFAR10Options): Loaded {
+    const owner = kind.name;
     if (options.download) this.download();
     const python = join(this.root!, kind.baseFolder);
     const binary = join(this.root!, kind.binaryFolder);
     const useBinary = !existsSync(python) && existsSync(binary);
     let batches: Batch[];
+    let folder: string;
+    let classes: string[];
     if (useBinary) {
-      this.folder = binary;
+      folder = binary;
       batches = this.readBinary(binary);
       const meta = join(binary, kind.binaryMeta);
-      this.classes = existsSync(meta) ? readFileSync(meta, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0) : [...kind.defaultClasses];
+      classes = existsSync(meta) ? readFileSync(meta, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0) : [...kind.defaultClasses];
     } else {
-      this.folder = python;
+      folder = python;
       if (!this.checkIntegrity()) {
         throw new Error(`${owner}: Dataset not found or corrupted. You can use download=True to download it ` +
           `(looked for ${[...kind.trainList, ...kind.testList].map(([f]) => f).join(', ')} in ${python}, with their MD5s)`);
       }
       batches = (this.train ? kind.trainList : kind.testList).map(([f]) => this.readPickled(join(python, f)));
-      this.classes = this.loadMeta(python);
+      classes = this.loadMeta(python);
     }
     const n = batches.reduce((a, b) => a + b.labels.length, 0);
-    this.pixels = new Uint8Array(n * PIXELS);
-    this.labels = [];
+    const pixels = new Uint8Array(n * PIXELS);
+    const labels: number[] = [];
     let k = 0;
     for (const batch of batches) {
       for (let r = 0; r < batch.labels.length; r++, k++) {
-        this.labels.push(batch.labels[r]!);
+        labels.push(batch.labels[r]!);
         const src = r * PIXELS;
         const out = k * PIXELS;
-        for (let p = 0; p < PLANE; p++) for (let c = 0; c < 3; c++) this.pixels[out + 3 * p + c] = batch.pixels[src + c * PLANE + p]!;
+        for (let p = 0; p < PLANE; p++) for (let c = 0; c < 3; c++) pixels[out + 3 * p + c] = batch.pixels[src + c * PLANE + p]!;
       }
     }
-    this.workerArgs = [root, { ...options, download: false }];
+    return { folder, classes, pixels, labels };
+  }
+
+  /** A worker's copy shares the loaded images instead of reading, hashing and unpickling the batches again. */
+  protected override workerState(): Record<string, unknown> {
+    this.pixels = sharedBytes(this.pixels);
+    return { folder: this.folder, classes: this.classes, pixels: this.pixels, labels: this.labels } satisfies Loaded;
   }
 
   /** Whether every batch of the python version is there with its MD5 (torchvision's _check_integrity). */

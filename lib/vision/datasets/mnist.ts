@@ -8,7 +8,7 @@ import { Image } from '../image.js';
 import { readIdxFile } from './idx.js';
 import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
 import { expandUser } from '../../paths.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { sharedBytes, VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
 
 export interface MNISTOptions extends VisionDatasetOptions {
   /** The training split (train-*) or the test split (t10k-*). Default true. */
@@ -20,6 +20,14 @@ export interface MNISTOptions extends VisionDatasetOptions {
    * package's /usr/share/datasets/fashion-mnist). Without it: root/<ClassName>/raw as torchvision, then root.
    */
   rawFolder?: string | null;
+}
+
+/** What the constructor reads: the folder, the image size, the images' bytes and the labels. */
+interface Loaded {
+  rawFolder: string;
+  imageSize: [number, number];
+  pixels: Uint8Array;
+  labels: Uint8Array;
 }
 
 const FILE_KINDS = { images: ['images-idx3-ubyte', 3], labels: ['labels-idx1-ubyte', 1] } as const;
@@ -73,8 +81,8 @@ export class MNIST extends VisionDataset<any, any> {
   readonly rawFolder: string;
   /** Image size: rows, columns. */
   readonly imageSize: [number, number];
-  private readonly pixels: Uint8Array;
-  private readonly labels: Uint8Array;
+  private pixels: Uint8Array;
+  private labels: Uint8Array;
   private dataTensor: Tensor | null = null;
   private targetsTensor: Tensor | null = null;
 
@@ -84,6 +92,17 @@ export class MNIST extends VisionDataset<any, any> {
     super(root, options, owner);
     this.train = options.train ?? true;
     this.classes = [...kind.classes];
+    const loaded = (this.takeRestoredState() as Loaded | null) ?? this.load(kind, options);
+    this.rawFolder = loaded.rawFolder;
+    this.imageSize = loaded.imageSize;
+    this.pixels = loaded.pixels;
+    this.labels = loaded.labels;
+    this.workerArgs = [root, { ...options, download: false }];
+  }
+
+  /** Finds (downloading first when asked) and reads the split's image and label files. */
+  private load(kind: typeof MNIST, options: MNISTOptions): Loaded {
+    const owner = kind.name;
     const home = this.root;  // root with `~` expanded
     const torchvisionFolder = home === null ? null : join(home, kind.folderName, 'raw');
     const folders = options.rawFolder != null ? [expandUser(options.rawFolder)]
@@ -108,11 +127,14 @@ export class MNIST extends VisionDataset<any, any> {
     if (images.shape[0] !== labels.shape[0]) {
       throw new Error(`${owner}: ${found[0]} has ${images.shape[0]} images but ${found[1]} has ${labels.shape[0]} labels`);
     }
-    this.rawFolder = dirname(found[0]!);
-    this.imageSize = [images.shape[1]!, images.shape[2]!];
-    this.pixels = images.data;
-    this.labels = labels.data;
-    this.workerArgs = [root, { ...options, download: false }];
+    return { rawFolder: dirname(found[0]!), imageSize: [images.shape[1]!, images.shape[2]!], pixels: images.data, labels: labels.data };
+  }
+
+  /** A worker's copy shares the loaded images and labels instead of reading and gunzipping the files again. */
+  protected override workerState(): Record<string, unknown> {
+    this.pixels = sharedBytes(this.pixels);
+    this.labels = sharedBytes(this.labels);
+    return { rawFolder: this.rawFolder, imageSize: this.imageSize, pixels: this.pixels, labels: this.labels } satisfies Loaded;
   }
 
   /**

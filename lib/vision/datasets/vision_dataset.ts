@@ -11,6 +11,32 @@ export interface VisionDatasetOptions {
   targetTransform?: TransformLike | null;
 }
 
+// What restoreDataset hands the constructor it calls: taken once by that class's takeRestoredState().
+let restoring: { cls: unknown; state: Record<string, unknown> } | null = null;
+
+/**
+ * In a DataLoader worker: `new (import(module)[name])(...args)`, its constructor adopting `state` (the
+ * arrays the main thread loaded, in shared memory) instead of reading and checking its files again.
+ */
+export async function restoreDataset(module: string, name: string, args: unknown[], state: Record<string, unknown>): Promise<unknown> {
+  const cls = ((await import(module)) as Record<string, unknown>)[name];
+  if (typeof cls !== 'function') throw new TypeError(`DataLoader worker: module ${module} has no class '${name}'`);
+  restoring = { cls, state };
+  try {
+    return new (cls as new (...a: unknown[]) => unknown)(...args);
+  } finally {
+    restoring = null;
+  }
+}
+
+/** Memory every worker thread can read: `bytes` itself when it already is, else a copy. */
+export function sharedBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return shared;
+}
+
 export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S, T]> {
   readonly root: string | null;
   transform: TransformLike | null;
@@ -38,7 +64,23 @@ export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S
       throw new TypeError(`${cls.name} cannot be rebuilt in a DataLoader worker thread: give the class a workerSource() method ` +
         '({ module: import.meta.url, export: ClassName, args })');
     }
-    return { module: cls.sourceModule!, export: cls.name, args: this.workerArgs };
+    const state = this.workerState();
+    if (state === null) return { module: cls.sourceModule!, export: cls.name, args: this.workerArgs };
+    return { module: import.meta.url, export: 'restoreDataset', args: [cls.sourceModule!, cls.name, this.workerArgs, state] };
+  }
+
+  /**
+   * What a worker's copy adopts instead of loading its files (in-memory datasets: their arrays, moved
+   * to shared memory, so N workers neither read, hash and decode them N times nor hold N copies); null: it loads them.
+   */
+  protected workerState(): Record<string, unknown> | null { return null; }
+
+  /** The state restoreDataset is constructing this dataset with (once), or null for a normal construction. */
+  protected takeRestoredState(): Record<string, unknown> | null {
+    if (restoring === null || restoring.cls !== this.constructor) return null;
+    const { state } = restoring;
+    restoring = null;
+    return state;
   }
 
   /** The raw sample at a checked, non-negative index. */
