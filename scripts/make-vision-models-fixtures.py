@@ -3,8 +3,9 @@
 Writes test/fixtures/vision-models.json: for each architecture, built right after torch.manual_seed(0)
 as torchvision builds it, the state dict (names, shapes, dtypes, and a SHA-256 of each tensor's bytes,
 so every weight is compared bit for bit without committing megabytes), the module tree, and the eval-
-and train-mode outputs on a seeded input (dropout draws included), with the hashes of the input gradient
-and of every seventh parameter gradient after backward of the train output's sum, and of every fifth
+and train-mode outputs on a seeded input (dropout draws included; a list where the model returns a tuple, as
+GoogLeNet and Inception v3 with their auxiliary logits), with the hashes of the input gradient and of every
+seventh parameter gradient after backward of the train output's sum (of all its parts), and of every fifth
 buffer after the train step. Outputs run oneDNN convolutions: bit-exact on the CPU model that made them (meta.cpuModel).
 """
 import hashlib
@@ -67,6 +68,22 @@ CASES = {
     "mnasnet1_0": ("models.mnasnet1_0(num_classes=10)", [2, 3, 64, 64]),
     "mnasnet0_75": ("models.mnasnet0_75(num_classes=3, dropout=0.4)", [2, 3, 32, 32]),
     "mobilenet_v3_small_reduced": ("models.mobilenet_v3_small(num_classes=5, reduced_tail=True, dilated=True, width_mult=0.75)", [2, 3, 64, 64]),
+    "regnet_y_400mf": ("models.regnet_y_400mf(num_classes=10)", [2, 3, 64, 64]),
+    "regnet_x_400mf": ("models.regnet_x_400mf(num_classes=5)", [2, 3, 32, 32]),
+    "regnet_custom_se": ("models.RegNet(models.regnet.BlockParams.from_init_params(depth=7, w_0=16, w_a=12.3, w_m=2.5, group_width=12, "
+                         "bottleneck_multiplier=1.5, se_ratio=0.25), num_classes=4, stem_width=18)", [2, 3, 32, 32]),
+    "regnet_direct_groupnorm_silu": ("models.RegNet(models.regnet.BlockParams([1, 2], [15, 27], [4, 8], [0.5, 1.5], [2, 2], 0.3), num_classes=3, "
+                                     "stem_width=18, norm_layer=lambda c: torch.nn.GroupNorm(1, c), activation=torch.nn.SiLU)", [2, 3, 32, 32]),
+    "googlenet": ("models.googlenet(num_classes=10, aux_logits=False, init_weights=True)", [2, 3, 32, 32]),
+    "googlenet_aux_ti": ("models.googlenet(num_classes=5, transform_input=True, init_weights=True, dropout=0.3, dropout_aux=0.5)", [2, 3, 24, 24]),
+    "inception_v3": ("models.inception_v3(num_classes=10, aux_logits=False, init_weights=True)", [2, 3, 80, 80]),
+    "inception_v3_ti": ("models.inception_v3(num_classes=3, aux_logits=False, transform_input=True, init_weights=True, dropout=0.2)", [2, 3, 75, 75]),
+    "swin_small_padded": ("models.SwinTransformer([4, 4], 16, [2, 2], [2, 4], [4, 4], stochastic_depth_prob=0.2, num_classes=5)", [2, 3, 40, 40]),
+    "swin_v2_small_padded": ("models.SwinTransformer([4, 4], 16, [2, 2], [2, 4], [4, 4], stochastic_depth_prob=0.2, num_classes=5, "
+                             "block=models.swin_transformer.SwinTransformerBlockV2, downsample_layer=models.swin_transformer.PatchMergingV2)", [2, 3, 40, 40]),
+    "swin_rect_opts": ("models.SwinTransformer([2, 3], 12, [1, 2, 2], [3, 3, 6], [3, 5], mlp_ratio=2.5, dropout=0.1, attention_dropout=0.2, "
+                       "stochastic_depth_prob=0.3, num_classes=4, norm_layer=lambda c: torch.nn.LayerNorm(c, eps=1e-6))", [2, 3, 40, 12]),
+    "swin_v2_t": ("models.swin_v2_t(num_classes=10)", [2, 3, 32, 32]),
 }
 
 
@@ -92,12 +109,13 @@ def main():
         model.train()
         xg = x.clone().requires_grad_(True)
         trained = model(xg)
-        trained.sum().backward()
+        parts = list(trained) if isinstance(trained, tuple) else [trained]  # GoogLeNet's and Inception's outputs with aux logits
+        sum(p.sum() for p in parts).backward()
         out["cases"].append({
             "name": name, "py": src, "input": shape,
             "state": state,
             "modules": [[k, type(m).__name__] for k, m in model.named_modules()],
-            "eval": mf.enc_tensor(evaluated), "train": mf.enc_tensor(trained),
+            "eval": mf.enc_tensor(evaluated), "train": mf.enc(trained),
             "inputGrad": sha(xg.grad),
             "grads": [[k, sha(p.grad)] for k, p in model.named_parameters()][::7],
             "buffers": [[k, sha(b)] for k, b in model.named_buffers()][::5],

@@ -21,7 +21,7 @@ const M = vision.models;
 type Tensor = torch.Tensor;
 interface Case {
   name: string; py: string; input: number[]; state: [string, number[], string, string][]; modules: [string, string][];
-  eval: TensorEnc; train: TensorEnc; inputGrad: string; grads: [string, string][]; buffers: [string, string][]; numParams: number;
+  eval: TensorEnc; train: TensorEnc | { seq: TensorEnc[] }; inputGrad: string; grads: [string, string][]; buffers: [string, string][]; numParams: number;
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-models.json', import.meta.url), 'utf8')) as { meta: { cpuModel: string }; cases: Case[] };
 const sameCpu = cpuModel === fx.meta.cpuModel;
@@ -69,6 +69,22 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   mnasnet1_0: () => M.mnasnet1_0({ numClasses: 10 }),
   mnasnet0_75: () => M.mnasnet0_75({ numClasses: 3, dropout: 0.4 }),
   mobilenet_v3_small_reduced: () => M.mobilenet_v3_small({ numClasses: 5, reducedTail: true, dilated: true, widthMult: 0.75 }),
+  regnet_y_400mf: () => M.regnet_y_400mf({ numClasses: 10 }),
+  regnet_x_400mf: () => M.regnet_x_400mf({ numClasses: 5 }),
+  regnet_custom_se: () => new M.RegNet(M.BlockParams.fromInitParams({ depth: 7, w0: 16, wA: 12.3, wM: 2.5, groupWidth: 12, bottleneckMultiplier: 1.5, seRatio: 0.25 }),
+    { numClasses: 4, stemWidth: 18 }),
+  regnet_direct_groupnorm_silu: () => new M.RegNet(new M.BlockParams([1, 2], [15, 27], [4, 8], [0.5, 1.5], [2, 2], 0.3),
+    { numClasses: 3, stemWidth: 18, normLayer: (c) => new torch.nn.GroupNorm(1, c), activation: (i) => new torch.nn.SiLU(i) }),
+  googlenet: () => M.googlenet({ numClasses: 10, auxLogits: false, initWeights: true }),
+  googlenet_aux_ti: () => M.googlenet({ numClasses: 5, transformInput: true, initWeights: true, dropout: 0.3, dropoutAux: 0.5 }),
+  inception_v3: () => M.inception_v3({ numClasses: 10, auxLogits: false, initWeights: true }),
+  inception_v3_ti: () => M.inception_v3({ numClasses: 3, auxLogits: false, transformInput: true, initWeights: true, dropout: 0.2 }),
+  swin_small_padded: () => new M.SwinTransformer([4, 4], 16, [2, 2], [2, 4], [4, 4], { stochasticDepthProb: 0.2, numClasses: 5 }),
+  swin_v2_small_padded: () => new M.SwinTransformer([4, 4], 16, [2, 2], [2, 4], [4, 4],
+    { stochasticDepthProb: 0.2, numClasses: 5, block: M.SwinTransformerBlockV2, downsampleLayer: M.PatchMergingV2 }),
+  swin_rect_opts: () => new M.SwinTransformer([2, 3], 12, [1, 2, 2], [3, 3, 6], [3, 5], { mlpRatio: 2.5, dropout: 0.1, attentionDropout: 0.2,
+    stochasticDepthProb: 0.3, numClasses: 4, normLayer: (c) => new torch.nn.LayerNorm(c, { eps: 1e-6 }) }),
+  swin_v2_t: () => M.swin_v2_t({ numClasses: 10 }),
 };
 
 describe('vision.models: torchvision\'s architectures, weights and outputs', () => {
@@ -93,9 +109,10 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
       torch.noGrad(() => check(model.call(x), c.eval, sameCpu ? undefined : ROUNDING, `${c.name} eval`));
       model.train();
       const xg = x.clone().requiresGrad_(true);
-      const out = model.call(xg);
+      const out = model.call(xg) as Tensor | Tensor[];
       check(out, c.train, sameCpu ? undefined : ROUNDING, `${c.name} train`);
-      out.sum().backward();
+      const parts = Array.isArray(out) ? out : [out]; // GoogLeNet's and Inception's outputs with their aux logits
+      parts.map((p) => p.sum()).reduce((a, b) => a.add(b)).backward();
       if (sameCpu) {
         expect(sha(xg.grad!), 'input gradient').toBe(c.inputGrad);
         const grads = new Map(model.namedParameters().map(([k, p]) => [k, p.grad!]));
@@ -239,9 +256,26 @@ describe('vision.models weights enums', () => {
     expect(() => new M.ResNet(M.BasicBlock, [2, 2, 2, 2], { weights: 'DEFAULT' })).toThrow(/weights 'DEFAULT' names an entry: pass the enum's entry/);
   });
 
+  it('GoogLeNet and Inception v3: named outputs with aux logits in training; torchvision\'s argument errors', () => {
+    torch.manualSeed(0);
+    const g = M.googlenet({ numClasses: 3, initWeights: true });
+    const out = g.call(torch.randn(2, 3, 32, 32)) as unknown as ReturnType<typeof M.GoogLeNetOutputs>;
+    expect(Array.isArray(out) && out.length === 3 && out[0] === out.logits && out[1] === out.auxLogits2 && out[2] === out.auxLogits1).toBe(true);
+    expect(out.logits.shape).toEqual([2, 3]);
+    g.eval();
+    expect(torch.isTensor(torch.noGrad(() => g.call(torch.randn(1, 3, 32, 32))))).toBe(true);
+    // with weights, as torchvision's builders: aux heads must stay on, init off (checked before any download)
+    expect(() => M.googlenet({ weights: 'DEFAULT', auxLogits: false })).toThrow(/auxLogits/);
+    expect(() => M.inception_v3({ weights: 'DEFAULT', initWeights: true })).toThrow(/initWeights/);
+    expect(() => new M.GoogLeNet({ blocks: [M.BasicConv2d] } as never)).toThrow(/blocks length should be 3 instead of 1/);
+    expect(() => M.BlockParams.fromInitParams({ depth: 2, w0: 12, wA: 1, wM: 2, groupWidth: 4 })).toThrow(/Invalid RegNet settings/); // w0 not a multiple of 8
+    expect(() => M.swin_t({ stochasticDepthProb: 0.1 } as never)).toThrow(/swin_t\(\) got multiple values for keyword argument 'stochastic_depth_prob'/);
+    expect(() => new M.SwinTransformer([4, 4], 16, [1], [2], [4, 4])).toThrow(/float division by zero/);
+  });
+
   it('listModels, getModel, getModelWeights and getWeight cover every builder', () => {
     const names = M.listModels();
-    expect(names).toHaveLength(56);
+    expect(names).toHaveLength(79);
     expect(M.listModels({ include: 'resnet*', exclude: ['resnet1??'] })).toEqual(['resnet18', 'resnet34', 'resnet50']);
     for (const name of names) expect(M.getModelWeights(name).DEFAULT.url, name).toMatch(/^https:\/\/download\.pytorch\.org\/models\//);
     expect(M.getModelWeights(M.mobilenet_v3_small)).toBe(M.MobileNet_V3_Small_Weights);

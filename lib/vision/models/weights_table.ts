@@ -245,6 +245,117 @@ export const MNASNet1_3_Weights = weightsEnum({ name: "MNASNet1_3_Weights", defa
   IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/mnasnet1_3-a4c69d6f.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 6282256, "minSize": [1, 1], "acc1": 76.506, "acc5": 93.522, "gflops": 0.526, "fileSizeMB": 24.246, "recipe": "https://github.com/pytorch/vision/pull/6019"}},
 } }, IMAGENET_CATEGORIES);
 
+export const RegNet_Y_400MF_Weights = weightsEnum({ name: "RegNet_Y_400MF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_y_400mf-c65dace8.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 4344144, "minSize": [1, 1], "acc1": 74.046, "acc5": 91.716, "gflops": 0.402, "fileSizeMB": 16.806, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#small-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_y_400mf-e6988f5f.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 4344144, "minSize": [1, 1], "acc1": 75.804, "acc5": 92.742, "gflops": 0.402, "fileSizeMB": 16.806, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_Y_800MF_Weights = weightsEnum({ name: "RegNet_Y_800MF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_y_800mf-1b27b58c.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 6432512, "minSize": [1, 1], "acc1": 76.42, "acc5": 93.136, "gflops": 0.834, "fileSizeMB": 24.774, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#small-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_y_800mf-58fc7688.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 6432512, "minSize": [1, 1], "acc1": 78.828, "acc5": 94.502, "gflops": 0.834, "fileSizeMB": 24.774, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_Y_1_6GF_Weights = weightsEnum({ name: "RegNet_Y_1_6GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_y_1_6gf-b11a554e.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 11202430, "minSize": [1, 1], "acc1": 77.95, "acc5": 93.966, "gflops": 1.612, "fileSizeMB": 43.152, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#small-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_y_1_6gf-0d7bc02a.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 11202430, "minSize": [1, 1], "acc1": 80.876, "acc5": 95.444, "gflops": 1.612, "fileSizeMB": 43.152, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_Y_3_2GF_Weights = weightsEnum({ name: "RegNet_Y_3_2GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_y_3_2gf-b5a9779c.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 19436338, "minSize": [1, 1], "acc1": 78.948, "acc5": 94.576, "gflops": 3.176, "fileSizeMB": 74.567, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#medium-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_y_3_2gf-9180c971.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 19436338, "minSize": [1, 1], "acc1": 81.982, "acc5": 95.972, "gflops": 3.176, "fileSizeMB": 74.567, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_Y_8GF_Weights = weightsEnum({ name: "RegNet_Y_8GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_y_8gf-d0d0e4a8.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 39381472, "minSize": [1, 1], "acc1": 80.032, "acc5": 95.048, "gflops": 8.473, "fileSizeMB": 150.701, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#medium-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_y_8gf-dc2b1b54.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 39381472, "minSize": [1, 1], "acc1": 82.828, "acc5": 96.33, "gflops": 8.473, "fileSizeMB": 150.701, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_Y_16GF_Weights = weightsEnum({ name: "RegNet_Y_16GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_y_16gf-9e6ed7dd.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 83590140, "minSize": [1, 1], "acc1": 80.424, "acc5": 95.24, "gflops": 15.912, "fileSizeMB": 319.49, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#large-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_y_16gf-3e4a00f9.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 83590140, "minSize": [1, 1], "acc1": 82.886, "acc5": 96.328, "gflops": 15.912, "fileSizeMB": 319.49, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+  IMAGENET1K_SWAG_E2E_V1: {"url": "https://download.pytorch.org/models/regnet_y_16gf_swag-43afe44d.pth", "transforms": {"cropSize": 384, "resizeSize": 384, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 83590140, "minSize": [1, 1], "acc1": 86.012, "acc5": 98.054, "gflops": 46.735, "fileSizeMB": 319.49, "recipe": "https://github.com/facebookresearch/SWAG", "license": "https://github.com/facebookresearch/SWAG/blob/main/LICENSE"}},
+  IMAGENET1K_SWAG_LINEAR_V1: {"url": "https://download.pytorch.org/models/regnet_y_16gf_lc_swag-f3ec0043.pth", "transforms": {"cropSize": 224, "resizeSize": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 83590140, "minSize": [1, 1], "acc1": 83.976, "acc5": 97.244, "gflops": 15.912, "fileSizeMB": 319.49, "recipe": "https://github.com/pytorch/vision/pull/5793", "license": "https://github.com/facebookresearch/SWAG/blob/main/LICENSE"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_Y_32GF_Weights = weightsEnum({ name: "RegNet_Y_32GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_y_32gf-4dee3f7a.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 145046770, "minSize": [1, 1], "acc1": 80.878, "acc5": 95.34, "gflops": 32.28, "fileSizeMB": 554.076, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#large-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_y_32gf-8db6d4b5.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 145046770, "minSize": [1, 1], "acc1": 83.368, "acc5": 96.498, "gflops": 32.28, "fileSizeMB": 554.076, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+  IMAGENET1K_SWAG_E2E_V1: {"url": "https://download.pytorch.org/models/regnet_y_32gf_swag-04fdfa75.pth", "transforms": {"cropSize": 384, "resizeSize": 384, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 145046770, "minSize": [1, 1], "acc1": 86.838, "acc5": 98.362, "gflops": 94.826, "fileSizeMB": 554.076, "recipe": "https://github.com/facebookresearch/SWAG", "license": "https://github.com/facebookresearch/SWAG/blob/main/LICENSE"}},
+  IMAGENET1K_SWAG_LINEAR_V1: {"url": "https://download.pytorch.org/models/regnet_y_32gf_lc_swag-e1583746.pth", "transforms": {"cropSize": 224, "resizeSize": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 145046770, "minSize": [1, 1], "acc1": 84.622, "acc5": 97.48, "gflops": 32.28, "fileSizeMB": 554.076, "recipe": "https://github.com/pytorch/vision/pull/5793", "license": "https://github.com/facebookresearch/SWAG/blob/main/LICENSE"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_Y_128GF_Weights = weightsEnum({ name: "RegNet_Y_128GF_Weights", default: "IMAGENET1K_SWAG_E2E_V1", entries: {
+  IMAGENET1K_SWAG_E2E_V1: {"url": "https://download.pytorch.org/models/regnet_y_128gf_swag-c8ce3e52.pth", "transforms": {"cropSize": 384, "resizeSize": 384, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 644812894, "minSize": [1, 1], "acc1": 88.228, "acc5": 98.682, "gflops": 374.57, "fileSizeMB": 2461.564, "recipe": "https://github.com/facebookresearch/SWAG", "license": "https://github.com/facebookresearch/SWAG/blob/main/LICENSE"}},
+  IMAGENET1K_SWAG_LINEAR_V1: {"url": "https://download.pytorch.org/models/regnet_y_128gf_lc_swag-cbe8ce12.pth", "transforms": {"cropSize": 224, "resizeSize": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 644812894, "minSize": [1, 1], "acc1": 86.068, "acc5": 97.844, "gflops": 127.518, "fileSizeMB": 2461.564, "recipe": "https://github.com/pytorch/vision/pull/5793", "license": "https://github.com/facebookresearch/SWAG/blob/main/LICENSE"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_X_400MF_Weights = weightsEnum({ name: "RegNet_X_400MF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_x_400mf-adf1edd5.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 5495976, "minSize": [1, 1], "acc1": 72.834, "acc5": 90.95, "gflops": 0.414, "fileSizeMB": 21.258, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#small-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_x_400mf-62229a5f.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 5495976, "minSize": [1, 1], "acc1": 74.864, "acc5": 92.322, "gflops": 0.414, "fileSizeMB": 21.257, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe-with-fixres"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_X_800MF_Weights = weightsEnum({ name: "RegNet_X_800MF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_x_800mf-ad17e45c.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 7259656, "minSize": [1, 1], "acc1": 75.212, "acc5": 92.348, "gflops": 0.8, "fileSizeMB": 27.945, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#small-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_x_800mf-94a99ebd.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 7259656, "minSize": [1, 1], "acc1": 77.522, "acc5": 93.826, "gflops": 0.8, "fileSizeMB": 27.945, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe-with-fixres"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_X_1_6GF_Weights = weightsEnum({ name: "RegNet_X_1_6GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_x_1_6gf-e3633e7f.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 9190136, "minSize": [1, 1], "acc1": 77.04, "acc5": 93.44, "gflops": 1.603, "fileSizeMB": 35.339, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#small-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_x_1_6gf-a12f2b72.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 9190136, "minSize": [1, 1], "acc1": 79.668, "acc5": 94.922, "gflops": 1.603, "fileSizeMB": 35.339, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe-with-fixres"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_X_3_2GF_Weights = weightsEnum({ name: "RegNet_X_3_2GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_x_3_2gf-f342aeae.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 15296552, "minSize": [1, 1], "acc1": 78.364, "acc5": 93.992, "gflops": 3.177, "fileSizeMB": 58.756, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#medium-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_x_3_2gf-7071aa85.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 15296552, "minSize": [1, 1], "acc1": 81.196, "acc5": 95.43, "gflops": 3.177, "fileSizeMB": 58.756, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_X_8GF_Weights = weightsEnum({ name: "RegNet_X_8GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_x_8gf-03ceed89.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 39572648, "minSize": [1, 1], "acc1": 79.344, "acc5": 94.686, "gflops": 7.995, "fileSizeMB": 151.456, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#medium-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_x_8gf-2b70d774.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 39572648, "minSize": [1, 1], "acc1": 81.682, "acc5": 95.678, "gflops": 7.995, "fileSizeMB": 151.456, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_X_16GF_Weights = weightsEnum({ name: "RegNet_X_16GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_x_16gf-2007eb11.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 54278536, "minSize": [1, 1], "acc1": 80.058, "acc5": 94.944, "gflops": 15.941, "fileSizeMB": 207.627, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#medium-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_x_16gf-ba3796d7.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 54278536, "minSize": [1, 1], "acc1": 82.716, "acc5": 96.196, "gflops": 15.941, "fileSizeMB": 207.627, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const RegNet_X_32GF_Weights = weightsEnum({ name: "RegNet_X_32GF_Weights", default: "IMAGENET1K_V2", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/regnet_x_32gf-9d47f8d0.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 107811560, "minSize": [1, 1], "acc1": 80.622, "acc5": 95.248, "gflops": 31.736, "fileSizeMB": 412.039, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#large-models"}},
+  IMAGENET1K_V2: {"url": "https://download.pytorch.org/models/regnet_x_32gf-6eb8fdc6.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 107811560, "minSize": [1, 1], "acc1": 83.014, "acc5": 96.288, "gflops": 31.736, "fileSizeMB": 412.039, "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe"}},
+} }, IMAGENET_CATEGORIES);
+
+export const GoogLeNet_Weights = weightsEnum({ name: "GoogLeNet_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/googlenet-1378be20.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 6624904, "minSize": [15, 15], "acc1": 69.778, "acc5": 89.53, "gflops": 1.498, "fileSizeMB": 49.731, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#googlenet"}},
+} }, IMAGENET_CATEGORIES);
+
+export const Inception_V3_Weights = weightsEnum({ name: "Inception_V3_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/inception_v3_google-0cc3c7bd.pth", "transforms": {"cropSize": 299, "resizeSize": 342, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 27161264, "minSize": [75, 75], "acc1": 77.294, "acc5": 93.45, "gflops": 5.713, "fileSizeMB": 103.903, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#inception-v3"}},
+} }, IMAGENET_CATEGORIES);
+
+export const Swin_T_Weights = weightsEnum({ name: "Swin_T_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/swin_t-704ceda3.pth", "transforms": {"cropSize": 224, "resizeSize": 232, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 28288354, "minSize": [224, 224], "acc1": 81.474, "acc5": 95.776, "gflops": 4.491, "fileSizeMB": 108.19, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#swintransformer"}},
+} }, IMAGENET_CATEGORIES);
+
+export const Swin_S_Weights = weightsEnum({ name: "Swin_S_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/swin_s-5e29d889.pth", "transforms": {"cropSize": 224, "resizeSize": 246, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 49606258, "minSize": [224, 224], "acc1": 83.196, "acc5": 96.36, "gflops": 8.741, "fileSizeMB": 189.786, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#swintransformer"}},
+} }, IMAGENET_CATEGORIES);
+
+export const Swin_B_Weights = weightsEnum({ name: "Swin_B_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/swin_b-68c6b09e.pth", "transforms": {"cropSize": 224, "resizeSize": 238, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 87768224, "minSize": [224, 224], "acc1": 83.582, "acc5": 96.64, "gflops": 15.431, "fileSizeMB": 335.364, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#swintransformer"}},
+} }, IMAGENET_CATEGORIES);
+
+export const Swin_V2_T_Weights = weightsEnum({ name: "Swin_V2_T_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/swin_v2_t-b137f0e2.pth", "transforms": {"cropSize": 256, "resizeSize": 260, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 28351570, "minSize": [256, 256], "acc1": 82.072, "acc5": 96.132, "gflops": 5.94, "fileSizeMB": 108.626, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#swintransformer-v2"}},
+} }, IMAGENET_CATEGORIES);
+
+export const Swin_V2_S_Weights = weightsEnum({ name: "Swin_V2_S_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/swin_v2_s-637d8ceb.pth", "transforms": {"cropSize": 256, "resizeSize": 260, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 49737442, "minSize": [256, 256], "acc1": 83.712, "acc5": 96.816, "gflops": 11.546, "fileSizeMB": 190.675, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#swintransformer-v2"}},
+} }, IMAGENET_CATEGORIES);
+
+export const Swin_V2_B_Weights = weightsEnum({ name: "Swin_V2_B_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/swin_v2_b-781e5279.pth", "transforms": {"cropSize": 256, "resizeSize": 272, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 87930848, "minSize": [256, 256], "acc1": 84.112, "acc5": 96.864, "gflops": 20.325, "fileSizeMB": 336.372, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#swintransformer-v2"}},
+} }, IMAGENET_CATEGORIES);
+
 /** Each builder's enum (torchvision's get_model_weights). */
 export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Object.freeze({
   resnet18: ResNet18_Weights,
@@ -303,4 +414,27 @@ export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Obje
   mnasnet0_75: MNASNet0_75_Weights,
   mnasnet1_0: MNASNet1_0_Weights,
   mnasnet1_3: MNASNet1_3_Weights,
+  regnet_y_400mf: RegNet_Y_400MF_Weights,
+  regnet_y_800mf: RegNet_Y_800MF_Weights,
+  regnet_y_1_6gf: RegNet_Y_1_6GF_Weights,
+  regnet_y_3_2gf: RegNet_Y_3_2GF_Weights,
+  regnet_y_8gf: RegNet_Y_8GF_Weights,
+  regnet_y_16gf: RegNet_Y_16GF_Weights,
+  regnet_y_32gf: RegNet_Y_32GF_Weights,
+  regnet_y_128gf: RegNet_Y_128GF_Weights,
+  regnet_x_400mf: RegNet_X_400MF_Weights,
+  regnet_x_800mf: RegNet_X_800MF_Weights,
+  regnet_x_1_6gf: RegNet_X_1_6GF_Weights,
+  regnet_x_3_2gf: RegNet_X_3_2GF_Weights,
+  regnet_x_8gf: RegNet_X_8GF_Weights,
+  regnet_x_16gf: RegNet_X_16GF_Weights,
+  regnet_x_32gf: RegNet_X_32GF_Weights,
+  googlenet: GoogLeNet_Weights,
+  inception_v3: Inception_V3_Weights,
+  swin_t: Swin_T_Weights,
+  swin_s: Swin_S_Weights,
+  swin_b: Swin_B_Weights,
+  swin_v2_t: Swin_V2_T_Weights,
+  swin_v2_s: Swin_V2_S_Weights,
+  swin_v2_b: Swin_V2_B_Weights,
 });

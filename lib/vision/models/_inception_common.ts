@@ -1,0 +1,25 @@
+// What GoogLeNet and Inception v3 share in torchvision (written twice there): their initialization and
+// the input transform their ported TensorFlow weights expect.
+import * as torch from '../../index.js';
+import type { Tensor } from '../../tensor.js';
+
+const { nn } = torch;
+
+/** Truncated-normal convolution and linear weights (a module's own `stddev` if it has one), unit batch norms. */
+export function initInceptionWeights(model: torch.nn.Module, defaultStd: number): void {
+  for (const m of model.modules()) {
+    if (m instanceof nn.Conv2d || m instanceof nn.Linear) {
+      const std = 'stddev' in m ? Number(m.stddev) : defaultStd;
+      nn.init.truncNormal_(m.weight, { mean: 0.0, std, a: -2, b: 2 });
+    } else if (m instanceof nn.BatchNorm2d) {
+      nn.init.constant_(m.weight!, 1);
+      nn.init.constant_(m.bias!, 0);
+    }
+  }
+}
+
+/** Each channel from ImageNet normalization to the (x - 0.5) / 0.5 scaling of the TensorFlow weights. */
+export function imagenetToHalfScale(x: Tensor): Tensor {
+  const channel = (i: number, std: number, mean: number): Tensor => torch.unsqueeze(x.index(':', i), 1).mul(std / 0.5).add((mean - 0.5) / 0.5);
+  return torch.cat([channel(0, 0.229, 0.485), channel(1, 0.224, 0.456), channel(2, 0.225, 0.406)], 1);
+}
