@@ -509,6 +509,17 @@ V2_CASES = {
     "augmix_opts": ("v2.AugMix(severity=7, mixture_width=2, chain_depth=2, alpha=0.5, all_ops=False, interpolation=T.InterpolationMode.NEAREST, fill=[3, 4, 5])", "rgb", 1, 4, "plain"),
     "augmix_float": ("v2.AugMix(severity=10, fill=0.5)", "rgbf", 2, 3, "plain"),
     "augmix_batch": ("v2.AugMix(mixture_width=4)", "batch", 3, 2, "plain"),
+    "zoom_out": ("v2.RandomZoomOut()", "rgb", 0, 6, "plain"),
+    "zoom_out_list_float": ("v2.RandomZoomOut(fill=[0.1, 0.2, 0.3], side_range=(1.0, 2.0), p=0.8)", "rgbf", 1, 4, "plain"),
+    "zoom_out_gray": ("v2.RandomZoomOut(fill=127, side_range=[1.5, 3.0], p=1.0)", "gray", 2, 3, "plain"),
+    "zoom_out_list_uint8": ("v2.RandomZoomOut(fill=[10, 20, 30], p=1.0)", "rgb", 3, 3, "plain"),
+    "zoom_out_batch": ("v2.RandomZoomOut(fill=0.5, side_range=(1.0, 1.5), p=1.0)", "batch", 4, 2, "plain"),
+    "scale_jitter": ("v2.ScaleJitter([12, 10])", "rgb", 0, 4, "plain"),
+    "scale_jitter_nearest_float": ("v2.ScaleJitter((16, 16), scale_range=(0.5, 1.5), interpolation=T.InterpolationMode.NEAREST)", "rgbf", 1, 4, "plain"),
+    "shortest_size": ("v2.RandomShortestSize([6, 8, 10], max_size=12)", "rgb", 0, 5, "plain"),
+    "shortest_size_one": ("v2.RandomShortestSize(9, antialias=False)", "tall", 1, 2, "plain"),
+    "random_resize": ("v2.RandomResize(5, 12)", "rgb", 0, 4, "plain"),
+    "random_resize_bicubic_labeled": ("v2.RandomResize(6, 9, interpolation=T.InterpolationMode.BICUBIC)", "rgbf", 2, 3, "labeled"),
 }
 
 

@@ -9,6 +9,7 @@ import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { check, makeTensor, type TensorEnc } from './golden-replay.js';
 import { runWithGc } from './run-child.js';
+import { buildSource, packSource } from '../lib/data/worker_source.js';
 
 const v2 = vision.transforms.v2;
 const IM = vision.transforms.InterpolationMode;
@@ -122,6 +123,17 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   augmix_opts: () => new v2.AugMix({ severity: 7, mixtureWidth: 2, chainDepth: 2, alpha: 0.5, allOps: false, interpolation: IM.NEAREST, fill: [3, 4, 5] }),
   augmix_float: () => new v2.AugMix({ severity: 10, fill: 0.5 }),
   augmix_batch: () => new v2.AugMix({ mixtureWidth: 4 }),
+  zoom_out: () => new v2.RandomZoomOut(),
+  zoom_out_list_float: () => new v2.RandomZoomOut({ fill: [0.1, 0.2, 0.3], sideRange: [1.0, 2.0], p: 0.8 }),
+  zoom_out_gray: () => new v2.RandomZoomOut({ fill: 127, sideRange: [1.5, 3.0], p: 1.0 }),
+  zoom_out_list_uint8: () => new v2.RandomZoomOut({ fill: [10, 20, 30], p: 1.0 }),
+  zoom_out_batch: () => new v2.RandomZoomOut({ fill: 0.5, sideRange: [1.0, 1.5], p: 1.0 }),
+  scale_jitter: () => new v2.ScaleJitter([12, 10]),
+  scale_jitter_nearest_float: () => new v2.ScaleJitter([16, 16], { scaleRange: [0.5, 1.5], interpolation: 'nearest' }),
+  shortest_size: () => new v2.RandomShortestSize([6, 8, 10], { maxSize: 12 }),
+  shortest_size_one: () => new v2.RandomShortestSize(9, { antialias: false }),
+  random_resize: () => new v2.RandomResize(5, 12),
+  random_resize_bicubic_labeled: () => new v2.RandomResize(6, 9, { interpolation: 'bicubic' }),
 };
 
 /** Compares a v2 output (tensors, numbers, arrays for tuples, objects for dicts) with its encoding. */
@@ -296,3 +308,31 @@ describe('transforms.v2 samples and errors', () => {
     expect(r.leaked).toBeLessThan(10);
   });
 });
+
+describe('transforms.v2 random-size transforms beyond the fixtures', () => {
+  it('RandomZoomOut pads a vision.Image as it pads the same pixels as a tensor (list fill included), and rebuilds in a worker', async () => {
+    const img = new vision.Image(5, 3, 'RGB', Uint8Array.from({ length: 45 }, (_, i) => (i * 37) % 256));
+    const asTensor = new v2.PILToTensor().call(img) as torch.Tensor;
+    const zoom = new v2.RandomZoomOut({ fill: [10, 20, 30], sideRange: [1.5, 3], p: 1 });
+    torch.manualSeed(3);
+    const fromImage = new v2.PILToTensor().call(zoom.call(img)) as torch.Tensor;
+    torch.manualSeed(3);
+    expect(fromImage.equal(zoom.call(asTensor) as torch.Tensor)).toBe(true);
+    expect(fromImage.shape[1]).toBeGreaterThan(3);
+    const copy = (await buildSource(structuredClone(packSource(zoom.workerSource(), [], 'transform')))) as typeof zoom;
+    torch.manualSeed(3);
+    expect((copy.call(asTensor) as torch.Tensor).equal(fromImage)).toBe(true);
+  });
+
+  it('refuses bad arguments with the argument named', () => {
+    expect(() => new v2.RandomZoomOut({ sideRange: [0.5, 2] })).toThrow(/Invalid side range provided \[0.5,2\]/);
+    expect(() => new v2.RandomZoomOut({ p: 2 })).toThrow(/p/);
+    expect(() => new v2.RandomZoomOut({ fill: 'red' } as never)).toThrow(/fill must be a number or a list of numbers/);
+    expect(() => new v2.RandomZoomOut({ fill: [1, 2], p: 1 }).call(torch.zeros([3, 4, 4], { dtype: torch.uint8 }))).toThrow(/fill has 2 values for an image of 3 channels/);
+    expect(() => new v2.ScaleJitter([12])).toThrow(/target_size should be a sequence of length 2/);
+    expect(() => new v2.RandomShortestSize([])).toThrow(/min_size must be a positive integer or a non-empty list/);
+    expect(() => new v2.RandomResize(8, 8)).toThrow(/1 <= min_size < max_size/);
+    expect(() => new v2.RandomResize(4, 8, { interpolation: 'box' as never })).toThrow(/Interpolation mode 'box' is unsupported/);
+  });
+});
+

@@ -1,0 +1,190 @@
+// transforms.v2's random-size transforms for detection and segmentation recipes (images only here):
+// RandomZoomOut, ScaleJitter, RandomShortestSize and RandomResize, with v2's draws (float32 tensor
+// arithmetic where Python mixes a float with torch.rand) so a seed gives torchvision's sizes.
+import * as torch from '../../../index.js';
+import type { Tensor } from '../../../tensor.js';
+import { describe } from '../../../options.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
+import { Image } from '../../image.js';
+import { rand1, randint1 } from '../_random.js';
+import { Transform } from '../transform.js';
+import { checkInterpolation, type ImageLike, type InterpolationMode } from '../functional.js';
+import * as F from './functional.js';
+import { onImage } from './_transform.js';
+
+type Fill = number | readonly number[];
+
+const ZOOM_OUT = signature('RandomZoomOut', { fill: 0, sideRange: [1.0, 4.0], p: 0.5 });
+const SCALE_JITTER = signature('ScaleJitter', { targetSize: REQUIRED, scaleRange: [0.1, 2.0], interpolation: 'bilinear', antialias: true });
+const SHORTEST_SIZE = signature('RandomShortestSize', { minSize: REQUIRED, maxSize: null, interpolation: 'bilinear', antialias: true });
+const RANDOM_RESIZE = signature('RandomResize', { minSize: REQUIRED, maxSize: REQUIRED, interpolation: 'bilinear', antialias: true });
+
+/** A pair of numbers, or a TypeError naming the argument (v2's _check_sequence_input). */
+function pairOf(v: unknown, fn: string, name: string): [number, number] {
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new TypeError(`${fn}: ${name} should be a sequence of length 2, got ${describe(v)}`);
+  }
+  return [v[0], v[1]];
+}
+
+/** A Python `int` of a float32 tensor expression: its value truncated toward zero. */
+const truncOf = (t: Tensor): number => Math.trunc(t.item() as number);
+
+/** Pads with `fill` per channel: a constant pad for one number, a canvas of the channels' values for a list (v2's _pad_with_vector_fill). */
+function padFill<T extends ImageLike>(img: T, padding: [number, number, number, number], fill: Fill): T {
+  if (typeof fill === 'number') return F.pad(img, padding, fill, 'constant');
+  const [left, top, right, bottom] = padding;
+  const [c, h, w] = F.getDimensions(img);
+  if (fill.length !== 1 && fill.length !== c) throw new RangeError(`RandomZoomOut: fill has ${fill.length} values for an image of ${c} channels`);
+  const perChannel = fill.length === 1 ? Array<number>(c).fill(fill[0]!) : [...fill];
+  const [H, W] = [h + top + bottom, w + left + right];
+  if (img instanceof Image) {
+    // PIL fills an integer canvas: its colours are the fill values truncated to bytes
+    const data = new Uint8Array(W * H * c);
+    for (let p = 0; p < W * H; p++) for (let k = 0; k < c; k++) data[p * c + k] = Math.trunc(perChannel[k]!);
+    for (let y = 0; y < h; y++) data.set(img.data.subarray(y * w * c, (y + 1) * w * c), ((y + top) * W + left) * c);
+    return new Image(W, H, img.mode, data) as T;
+  }
+  const t = img as Tensor;
+  return torch.tidy(() => {
+    const shape = [...t.shape.slice(0, -2), H, W];
+    const canvas = torch.tensor(perChannel, { dtype: t.dtype, device: t.device }).view(c, 1, 1).expand(shape).clone();
+    canvas.index('...', `${top}:${top + h}`, `${left}:${left + w}`).copy_(t);
+    return canvas;
+  }) as T;
+}
+
+/** Pads the image to a random larger canvas (SSD's zoom out): a side factor drawn from sideRange, the image placed at random. */
+export class RandomZoomOut extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly fill: Fill;
+  readonly sideRange: [number, number];
+  readonly p: number;
+  constructor(...args: PyArgs<[fill: Fill, sideRange: readonly number[], p: number], { fill?: Fill; sideRange?: readonly number[]; p?: number }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [fill, sideRange, p] = bind(ZOOM_OUT, args) as [unknown, unknown, unknown];
+    if (!(typeof fill === 'number' || (Array.isArray(fill) && fill.length > 0 && fill.every((v) => typeof v === 'number')))) {
+      throw new TypeError(`RandomZoomOut: fill must be a number or a list of numbers (one per channel), got ${describe(fill)}`);
+    }
+    const range = pairOf(sideRange, 'RandomZoomOut', 'side_range');
+    if (range[0] < 1.0 || range[0] > range[1]) throw new RangeError(`RandomZoomOut: Invalid side range provided ${JSON.stringify(range)}.`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`RandomZoomOut: \`p\` should be a floating point value in the interval [0, 1], got ${describe(p)}`);
+    this.fill = fill as Fill;
+    this.sideRange = range;
+    this.p = p;
+    this.workerArgs = [this.fill, this.sideRange, p];
+  }
+  forward<T extends ImageLike>(img: T): T {
+    if (rand1() >= Math.fround(this.p)) return img;
+    const [, h, w] = F.getDimensions(img);
+    const [lo, hi] = this.sideRange;
+    const [left, top, canvasW, canvasH] = torch.tidy(() => {
+      const r = torch.rand(1).mul(hi - lo).add(lo);
+      const [cw, ch] = [truncOf(r.mul(w)), truncOf(r.mul(h))];
+      const at = torch.rand(2);
+      return [truncOf(at.index(0).mul(cw - w)), truncOf(at.index(1).mul(ch - h)), cw, ch];
+    });
+    return padFill(img, [left, top, canvasW - (left + w), canvasH - (top + h)], this.fill);
+  }
+  override call(...inputs: unknown[]): any { return onImage('RandomZoomOut', inputs, (img) => this.forward(img)); }
+  override toString(): string { return `RandomZoomOut(p=${this.p}, fill=${JSON.stringify(this.fill)}, side_range=${JSON.stringify(this.sideRange)})`; }
+}
+
+/** The options the resizing transforms share. */
+interface ResizeChoice { interpolation: InterpolationMode; antialias: boolean | null }
+
+function resizeChoice(fn: string, interpolation: unknown, antialias: unknown): ResizeChoice {
+  if (antialias !== null && typeof antialias !== 'boolean') throw new TypeError(`${fn}: antialias must be true, false or null, got ${describe(antialias)}`);
+  return { interpolation: checkInterpolation(interpolation, fn), antialias };
+}
+
+/** Large scale jitter: resizes to the target size's scale times a factor drawn from scaleRange, keeping the aspect ratio. */
+export class ScaleJitter extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly targetSize: [number, number];
+  readonly scaleRange: [number, number];
+  readonly interpolation: InterpolationMode;
+  readonly antialias: boolean | null;
+  constructor(...args: PyArgs<[targetSize: readonly number[], scaleRange: readonly number[], interpolation: InterpolationMode, antialias: boolean | null],
+    { targetSize?: readonly number[]; scaleRange?: readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [targetSize, scaleRange, interpolation, antialias] = bind(SCALE_JITTER, args) as unknown[];
+    this.targetSize = pairOf(targetSize, 'ScaleJitter', 'target_size');
+    this.scaleRange = pairOf(scaleRange, 'ScaleJitter', 'scale_range');
+    ({ interpolation: this.interpolation, antialias: this.antialias } = resizeChoice('ScaleJitter', interpolation, antialias));
+    this.workerArgs = [this.targetSize, this.scaleRange, this.interpolation, this.antialias];
+  }
+  forward<T extends ImageLike>(img: T): T {
+    const [, h, w] = F.getDimensions(img);
+    const [lo, hi] = this.scaleRange;
+    const [newH, newW] = torch.tidy(() => {
+      const r = torch.rand(1).mul(hi - lo).add(lo).mul(Math.min(this.targetSize[1] / h, this.targetSize[0] / w));
+      return [truncOf(r.mul(h)), truncOf(r.mul(w))];
+    });
+    return F.resize(img, [newH, newW], this.interpolation, null, this.antialias);
+  }
+  override call(...inputs: unknown[]): any { return onImage('ScaleJitter', inputs, (img) => this.forward(img)); }
+  override toString(): string { return `ScaleJitter(target_size=${JSON.stringify(this.targetSize)}, scale_range=${JSON.stringify(this.scaleRange)}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
+}
+
+/** Resizes the shorter side to a size drawn from minSize (the longer one capped at maxSize), keeping the aspect ratio. */
+export class RandomShortestSize extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly minSize: number[];
+  readonly maxSize: number | null;
+  readonly interpolation: InterpolationMode;
+  readonly antialias: boolean | null;
+  constructor(...args: PyArgs<[minSize: number | readonly number[], maxSize: number | null, interpolation: InterpolationMode, antialias: boolean | null],
+    { minSize?: number | readonly number[]; maxSize?: number | null; interpolation?: InterpolationMode; antialias?: boolean | null }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [minSize, maxSize, interpolation, antialias] = bind(SHORTEST_SIZE, args) as unknown[];
+    const sizes = typeof minSize === 'number' ? [minSize] : minSize;
+    if (!Array.isArray(sizes) || sizes.length === 0 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
+      throw new TypeError(`RandomShortestSize: min_size must be a positive integer or a non-empty list of them, got ${describe(minSize)}`);
+    }
+    if (maxSize !== null && !(Number.isInteger(maxSize) && (maxSize as number) > 0)) throw new TypeError(`RandomShortestSize: max_size must be a positive integer or null, got ${describe(maxSize)}`);
+    this.minSize = [...sizes] as number[];
+    this.maxSize = maxSize as number | null;
+    ({ interpolation: this.interpolation, antialias: this.antialias } = resizeChoice('RandomShortestSize', interpolation, antialias));
+    this.workerArgs = [this.minSize, this.maxSize, this.interpolation, this.antialias];
+  }
+  forward<T extends ImageLike>(img: T): T {
+    const [, h, w] = F.getDimensions(img);
+    const minSize = this.minSize[randint1(0, this.minSize.length)]!;
+    let r = minSize / Math.min(h, w);
+    if (this.maxSize !== null) r = Math.min(r, this.maxSize / Math.max(h, w));
+    return F.resize(img, [Math.trunc(h * r), Math.trunc(w * r)], this.interpolation, null, this.antialias);
+  }
+  override call(...inputs: unknown[]): any { return onImage('RandomShortestSize', inputs, (img) => this.forward(img)); }
+  override toString(): string { return `RandomShortestSize(min_size=${JSON.stringify(this.minSize)}, max_size=${this.maxSize}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
+}
+
+/** Resizes the shorter side to a size drawn uniformly from [minSize, maxSize), keeping the aspect ratio. */
+export class RandomResize extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly interpolation: InterpolationMode;
+  readonly antialias: boolean | null;
+  constructor(...args: PyArgs<[minSize: number, maxSize: number, interpolation: InterpolationMode, antialias: boolean | null],
+    { minSize?: number; maxSize?: number; interpolation?: InterpolationMode; antialias?: boolean | null }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [minSize, maxSize, interpolation, antialias] = bind(RANDOM_RESIZE, args) as unknown[];
+    if (!Number.isInteger(minSize) || !Number.isInteger(maxSize) || (minSize as number) < 1 || (maxSize as number) <= (minSize as number)) {
+      throw new RangeError(`RandomResize: min_size and max_size must be integers with 1 <= min_size < max_size, got ${describe(minSize)} and ${describe(maxSize)}`);
+    }
+    this.minSize = minSize as number;
+    this.maxSize = maxSize as number;
+    ({ interpolation: this.interpolation, antialias: this.antialias } = resizeChoice('RandomResize', interpolation, antialias));
+    this.workerArgs = [this.minSize, this.maxSize, this.interpolation, this.antialias];
+  }
+  forward<T extends ImageLike>(img: T): T {
+    return F.resize(img, [randint1(this.minSize, this.maxSize)], this.interpolation, null, this.antialias);
+  }
+  override call(...inputs: unknown[]): any { return onImage('RandomResize', inputs, (img) => this.forward(img)); }
+  override toString(): string { return `RandomResize(min_size=${this.minSize}, max_size=${this.maxSize}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
+}
