@@ -84,6 +84,13 @@ CASES = {
     "swin_rect_opts": ("models.SwinTransformer([2, 3], 12, [1, 2, 2], [3, 3, 6], [3, 5], mlp_ratio=2.5, dropout=0.1, attention_dropout=0.2, "
                        "stochastic_depth_prob=0.3, num_classes=4, norm_layer=lambda c: torch.nn.LayerNorm(c, eps=1e-6))", [2, 3, 40, 12]),
     "swin_v2_t": ("models.swin_v2_t(num_classes=10)", [2, 3, 32, 32]),
+    "maxvit_small": ("models.MaxVit(input_size=(32, 32), stem_channels=8, partition_size=2, block_channels=[16, 32], block_layers=[1, 2], head_dim=8, "
+                     "stochastic_depth_prob=0.2, num_classes=5)", [2, 3, 32, 32]),
+    "maxvit_opts": ("models.MaxVit(input_size=(64, 64), stem_channels=8, partition_size=4, block_channels=[8, 16], block_layers=[2, 1], head_dim=4, "
+                    "stochastic_depth_prob=0.5, squeeze_ratio=0.5, expansion_ratio=2, mlp_ratio=2, mlp_dropout=0.1, attention_dropout=0.2, num_classes=3, "
+                    "activation_layer=torch.nn.SiLU, norm_layer=lambda c: torch.nn.BatchNorm2d(c, eps=1e-5))", [2, 3, 64, 64]),
+    "maxvit_three_blocks": ("models.MaxVit(input_size=(48, 48), stem_channels=6, partition_size=3, block_channels=[12, 12, 24], block_layers=[1, 1, 1], "
+                            "head_dim=6, stochastic_depth_prob=0.3, mlp_dropout=0.1, num_classes=4)", [2, 3, 48, 48]),
 }
 
 

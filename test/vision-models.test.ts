@@ -85,6 +85,10 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   swin_rect_opts: () => new M.SwinTransformer([2, 3], 12, [1, 2, 2], [3, 3, 6], [3, 5], { mlpRatio: 2.5, dropout: 0.1, attentionDropout: 0.2,
     stochasticDepthProb: 0.3, numClasses: 4, normLayer: (c) => new torch.nn.LayerNorm(c, { eps: 1e-6 }) }),
   swin_v2_t: () => M.swin_v2_t({ numClasses: 10 }),
+  maxvit_small: () => new M.MaxVit([32, 32], 8, 2, [16, 32], [1, 2], 8, 0.2, { numClasses: 5 }),
+  maxvit_opts: () => new M.MaxVit([64, 64], 8, 4, [8, 16], [2, 1], 4, 0.5, { squeezeRatio: 0.5, expansionRatio: 2, mlpRatio: 2, mlpDropout: 0.1,
+    attentionDropout: 0.2, numClasses: 3, activationLayer: (i) => new torch.nn.SiLU(i), normLayer: (c) => new torch.nn.BatchNorm2d(c, { eps: 1e-5 }) }),
+  maxvit_three_blocks: () => new M.MaxVit([48, 48], 6, 3, [12, 12, 24], [1, 1, 1], 6, 0.3, { mlpDropout: 0.1, numClasses: 4 }),
 };
 
 describe('vision.models: torchvision\'s architectures, weights and outputs', () => {
@@ -275,7 +279,7 @@ describe('vision.models weights enums', () => {
 
   it('listModels, getModel, getModelWeights and getWeight cover every builder', () => {
     const names = M.listModels();
-    expect(names).toHaveLength(79);
+    expect(names).toHaveLength(80);
     expect(M.listModels({ include: 'resnet*', exclude: ['resnet1??'] })).toEqual(['resnet18', 'resnet34', 'resnet50']);
     for (const name of names) expect(M.getModelWeights(name).DEFAULT.url, name).toMatch(/^https:\/\/download\.pytorch\.org\/models\//);
     expect(M.getModelWeights(M.mobilenet_v3_small)).toBe(M.MobileNet_V3_Small_Weights);

@@ -15,6 +15,7 @@ export * from './regnet.js';
 export * from './googlenet.js';
 export * from './inception.js';
 export * from './swin_transformer.js';
+export * from './maxvit.js';
 export { Weights, type AnyWeightsEnum, type WeightsEnum, type WeightsMeta, type WeightsOptions, type GetStateDictOptions } from './weights.js';
 export * from './weights_table.js';
 export { listModels, getModel, getModelWeights, getWeight, type ListModelsOptions } from './registry.js';

@@ -7,6 +7,7 @@ import * as densenet from './densenet.js';
 import * as efficientnet from './efficientnet.js';
 import * as googlenet from './googlenet.js';
 import * as inception from './inception.js';
+import * as maxvit from './maxvit.js';
 import * as mnasnet from './mnasnet.js';
 import * as mobilenetV2 from './mobilenet_v2.js';
 import * as mobilenetV3 from './mobilenet_v3.js';
@@ -21,7 +22,7 @@ import type { AnyWeightsEnum, Weights } from './weights.js';
 import { WEIGHTS_BY_BUILDER } from './weights_table.js';
 
 type Builder = (options?: object) => torch.nn.Module;
-const MODULES: readonly object[] = [alexnet, convnext, densenet, efficientnet, googlenet, inception, mnasnet, mobilenetV2, mobilenetV3, regnet, resnet,
+const MODULES: readonly object[] = [alexnet, convnext, densenet, efficientnet, googlenet, inception, maxvit, mnasnet, mobilenetV2, mobilenetV3, regnet, resnet,
   shufflenetV2, squeezenet, swinTransformer, vgg, visionTransformer];
 // Every builder has a weights enum, so the table's builder names are the registry's.
 const BUILDERS = new Map<string, Builder>(Object.keys(WEIGHTS_BY_BUILDER).map((name) => {

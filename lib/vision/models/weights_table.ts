@@ -356,6 +356,10 @@ export const Swin_V2_B_Weights = weightsEnum({ name: "Swin_V2_B_Weights", defaul
   IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/swin_v2_b-781e5279.pth", "transforms": {"cropSize": 256, "resizeSize": 272, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 87930848, "minSize": [256, 256], "acc1": 84.112, "acc5": 96.864, "gflops": 20.325, "fileSizeMB": 336.372, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#swintransformer-v2"}},
 } }, IMAGENET_CATEGORIES);
 
+export const MaxVit_T_Weights = weightsEnum({ name: "MaxVit_T_Weights", default: "IMAGENET1K_V1", entries: {
+  IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/maxvit_t-bc5ab103.pth", "transforms": {"cropSize": 224, "resizeSize": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bicubic", "antialias": true}, "meta": {"imagenetCategories": true, "numParams": 30919624, "minSize": [224, 224], "acc1": 83.7, "acc5": 96.722, "gflops": 5.558, "fileSizeMB": 118.769, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#maxvit"}},
+} }, IMAGENET_CATEGORIES);
+
 /** Each builder's enum (torchvision's get_model_weights). */
 export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Object.freeze({
   resnet18: ResNet18_Weights,
@@ -437,4 +441,5 @@ export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Obje
   swin_v2_t: Swin_V2_T_Weights,
   swin_v2_s: Swin_V2_S_Weights,
   swin_v2_b: Swin_V2_B_Weights,
+  maxvit_t: MaxVit_T_Weights,
 });
