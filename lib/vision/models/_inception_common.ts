@@ -5,11 +5,11 @@ import type { Tensor } from '../../tensor.js';
 
 const { nn } = torch;
 
-/** Truncated-normal convolution and linear weights (a module's own `stddev` if it has one), unit batch norms. */
-export function initInceptionWeights(model: torch.nn.Module, defaultStd: number): void {
+/** Truncated-normal convolution and linear weights (Inception v3: a layer's own `stddev` if it has one), unit batch norms. */
+export function initInceptionWeights(model: torch.nn.Module, defaultStd: number, ownStddev: boolean): void {
   for (const m of model.modules()) {
     if (m instanceof nn.Conv2d || m instanceof nn.Linear) {
-      const std = 'stddev' in m ? Number(m.stddev) : defaultStd;
+      const std = ownStddev && 'stddev' in m ? Number(m.stddev) : defaultStd;
       nn.init.truncNormal_(m.weight, { mean: 0.0, std, a: -2, b: 2 });
     } else if (m instanceof nn.BatchNorm2d) {
       nn.init.constant_(m.weight!, 1);

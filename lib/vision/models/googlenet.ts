@@ -4,7 +4,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import type { ConvOptions } from '../../nn/modules/conv.js';
-import { readOptions } from '../../options.js';
+import { describe, readOptions } from '../../options.js';
 import { warn } from '../../warnings.js';
 import { loadWeights, resolveWeights, Weights } from './weights.js';
 import * as W from './weights_table.js';
@@ -119,15 +119,17 @@ export class GoogLeNet extends nn.Module {
   constructor(options: GoogLeNetOptions = {}) {
     super();
     const o = readOptions('GoogLeNet', options, OPTION_KEYS) as GoogLeNetOptions;
-    const { numClasses = 1000, auxLogits = true, transformInput = false, dropout = 0.2, dropoutAux = 0.7 } = o;
+    // a pretrained entry brings the builder's settings for it (torchvision's weights expect the transform; init would be overwritten)
+    const pretrained = o.weights instanceof Weights;
+    const { numClasses = 1000, auxLogits = true, transformInput = pretrained, dropout = 0.2, dropoutAux = 0.7 } = o;
     const blocks = o.blocks ?? [BasicConv2d, Inception, InceptionAux];
-    let initWeights = o.initWeights ?? null;
+    let initWeights = o.initWeights ?? (pretrained ? false : null);
     if (initWeights === null) {
       warn('The default weight initialization of GoogleNet will be changed in future releases of torchvision. If you wish to keep the old behavior '
         + '(which leads to long initialization times due to scipy/scipy#11299), please set init_weights=True.', 'FutureWarning');
       initWeights = true;
     }
-    if (blocks.length !== 3) throw new RangeError(`blocks length should be 3 instead of ${blocks.length}`);
+    if (!Array.isArray(blocks) || blocks.length !== 3) throw new RangeError(`blocks length should be 3 instead of ${Array.isArray(blocks) ? blocks.length : describe(blocks)}`);
     const [convBlock, inceptionBlock, inceptionAuxBlock] = blocks;
     this.auxLogits = auxLogits;
     this.transformInput = transformInput;
@@ -161,7 +163,7 @@ export class GoogLeNet extends nn.Module {
     this.dropout = new nn.Dropout(dropout);
     this.fc = new nn.Linear(1024, numClasses);
 
-    if (initWeights) initInceptionWeights(this, 0.01);
+    if (initWeights) initInceptionWeights(this, 0.01, false);
     if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true);
   }
 
@@ -209,8 +211,10 @@ export function googlenet(options: GoogLeNetOptions = {}): GoogLeNet {
   if (pretrained) {
     if (!originalAuxLogits) {
       model.auxLogits = false;
+      const dropped = [model.aux1, model.aux2];
       model.registerModule('aux1', null); // None placeholders, as torchvision's `model.aux1 = None` over a submodule
       model.registerModule('aux2', null);
+      for (const head of dropped) head?.dispose(); // their loaded weights now, not at GC
     } else {
       warn('auxiliary heads in the pretrained googlenet model are NOT pretrained, so make sure to train them', 'UserWarning');
     }

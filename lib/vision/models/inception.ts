@@ -4,7 +4,7 @@
 // as an array that also has the field names.
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
-import { readOptions } from '../../options.js';
+import { describe, readOptions } from '../../options.js';
 import { warn } from '../../warnings.js';
 import { BasicConv2d, type ConvBlock } from './googlenet.js';
 import { loadWeights, resolveWeights, Weights } from './weights.js';
@@ -225,15 +225,17 @@ export class Inception3 extends nn.Module {
   constructor(options: Inception3Options = {}) {
     super();
     const o = readOptions('Inception3', options, OPTION_KEYS) as Inception3Options;
-    const { numClasses = 1000, auxLogits = true, transformInput = false, dropout = 0.5 } = o;
+    // a pretrained entry brings the builder's settings for it (torchvision's weights expect the transform; init would be overwritten)
+    const pretrained = o.weights instanceof Weights;
+    const { numClasses = 1000, auxLogits = true, transformInput = pretrained, dropout = 0.5 } = o;
     const blocks = o.inceptionBlocks ?? [BasicConv2d, InceptionA, InceptionB, InceptionC, InceptionD, InceptionE, InceptionAux];
-    let initWeights = o.initWeights ?? null;
+    let initWeights = o.initWeights ?? (pretrained ? false : null);
     if (initWeights === null) {
       warn('The default weight initialization of inception_v3 will be changed in future releases of torchvision. If you wish to keep the old behavior '
         + '(which leads to long initialization times due to scipy/scipy#11299), please set init_weights=True.', 'FutureWarning');
       initWeights = true;
     }
-    if (blocks.length !== 7) throw new RangeError(`length of inception_blocks should be 7 instead of ${blocks.length}`);
+    if (!Array.isArray(blocks) || blocks.length !== 7) throw new RangeError(`length of inception_blocks should be 7 instead of ${Array.isArray(blocks) ? blocks.length : describe(blocks)}`);
     const [convBlock, inceptionA, inceptionB, inceptionC, inceptionD, inceptionE, inceptionAux] = blocks;
 
     this.auxLogits = auxLogits;
@@ -261,7 +263,7 @@ export class Inception3 extends nn.Module {
     this.avgpool = new nn.AdaptiveAvgPool2d([1, 1]);
     this.dropout = new nn.Dropout(dropout);
     this.fc = new nn.Linear(2048, numClasses);
-    if (initWeights) initInceptionWeights(this, 0.1);
+    if (initWeights) initInceptionWeights(this, 0.1, true);
     if (o.weights != null) loadWeights(this, o.weights, o.progress ?? true);
   }
 
@@ -296,17 +298,9 @@ export class Inception3 extends nn.Module {
 
 /**
  * Inception v3 (expects 299x299 inputs; at least 75x75). With weights, as torchvision: transformInput
- * defaults to true, the model is built with the auxiliary head to load it, and the head is dropped
- * afterwards where auxLogits was false.
+ * defaults to true and the auxiliary head is kept (auxLogits must stay true; the head only runs in training).
  */
 export function inception_v3(options: Inception3Options = {}): Inception3 {
-  const originalAuxLogits = options.auxLogits ?? true;
   const o = resolveWeights(W.Inception_V3_Weights, options, () => ({ auxLogits: true, initWeights: false }));
-  const pretrained = o.weights instanceof Weights;
-  const model = new Inception3(pretrained ? { transformInput: true, ...o } : o);
-  if (pretrained && !originalAuxLogits) {
-    model.auxLogits = false;
-    model.registerModule('AuxLogits', null); // a None placeholder, as torchvision's `model.AuxLogits = None` over a submodule
-  }
-  return model;
+  return new Inception3(o.weights instanceof Weights ? { transformInput: true, ...o } : o);
 }

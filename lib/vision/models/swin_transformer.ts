@@ -3,6 +3,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
+import { pow } from '../../optim/lr_scheduler/_libm.js';
 import { MLP, Permute, type NormLayerFactory } from '../ops/misc.js';
 import { StochasticDepth } from '../ops/stochastic_depth.js';
 import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
@@ -113,7 +114,7 @@ export function shiftedWindowAttention(input: Tensor, qkvWeight: Tensor, projWei
     attn = F.normalize(q, { dim: -1 }).matmul(F.normalize(k, { dim: -1 }).transpose(-2, -1));
     attn = attn.mul(logitScale.clamp({ max: Math.log(100.0) }).exp());
   } else {
-    attn = q.mul(headDim ** -0.5).matmul(k.transpose(-2, -1));
+    attn = q.mul(pow(headDim, -0.5)).matmul(k.transpose(-2, -1)); // C's pow, as Python's: V8's ** differs in the last bit for some head sizes
   }
   attn = attn.add(relativePositionBias);
 
@@ -317,6 +318,8 @@ export class SwinTransformer extends nn.Module {
     const { mlpRatio = 4.0, dropout = 0.0, attentionDropout = 0.0, stochasticDepthProb = 0.1, numClasses = 1000, downsampleLayer = PatchMerging } = o;
     if (!Array.isArray(patchSize) || patchSize.length < 2) throw new RangeError(`SwinTransformer: patch_size must be [height, width], got ${JSON.stringify(patchSize)}`);
     if (!Array.isArray(depths) || depths.length === 0) throw new RangeError('SwinTransformer: depths must name at least one stage');
+    if (!Array.isArray(windowSize) || windowSize.length !== 2 || !windowSize.every((v) => Number.isInteger(v) && v > 0))
+      throw new RangeError(`SwinTransformer: window_size must be two positive integers, got ${JSON.stringify(windowSize)}`);
     if (!Array.isArray(numHeads) || numHeads.length < depths.length)
       throw new RangeError(`SwinTransformer: num_heads must give the heads of each of the ${depths.length} stages, got ${JSON.stringify(numHeads)}`);
     const totalStageBlocks = depths.reduce((n, d) => n + d, 0);
