@@ -91,3 +91,4 @@ export function saveImage(...args: unknown[]): void {
     grid.dispose();
   }
 }
+export { drawBoundingBoxes, drawSegmentationMasks, type Color, type Colors, type DrawBoundingBoxesOptions, type DrawSegmentationMasksOptions } from './draw.js';

@@ -1,0 +1,362 @@
+// torchvision.utils' drawing functions (torchvision 0.28): drawBoundingBoxes and drawSegmentationMasks.
+// Colors are parsed as torchvision's _parse_colors parses them (PIL's ImageColor.getrgb for strings,
+// _generate_color_palette when none are given). torchvision draws boxes with PIL's ImageDraw.rectangle;
+// that is ported here pixel for pixel (libImaging/Draw.c: inclusive integer corners, a `width`-pixel
+// outline drawn inward, the fill blended with alpha 100 by PIL's integer BLEND). Label text is not
+// drawn: it needs PIL's font rasterizer (see drawBoundingBoxes).
+import * as torch from '../index.js';
+import { bind, signature, type PyArgs } from '../nn/functional/_signature.js';
+import { describe } from '../options.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { warn } from '../warnings.js';
+
+/** A color: a PIL color string ('red', '#ff0000', '#f00', 'rgb(255, 0, 0)', 'hsl(0, 100%, 50%)', ...) or an [r, g, b] array (0-255). */
+export type Color = string | readonly [number, number, number];
+/** One color for all objects, one per object (at least as many as objects), or null for torchvision's palette. */
+export type Colors = Color | readonly Color[] | null;
+
+// ---------------------------------------------------------------------------------------------
+// Colors: PIL's ImageColor.getrgb and torchvision's _parse_colors
+
+// PIL's ImageColor.colormap (Pillow 12.3): CSS3 names as hex
+const COLOR_NAMES =
+  'aliceblue:f0f8ff antiquewhite:faebd7 aqua:00ffff aquamarine:7fffd4 azure:f0ffff beige:f5f5dc bisque:ffe4c4 ' +
+  'black:000000 blanchedalmond:ffebcd blue:0000ff blueviolet:8a2be2 brown:a52a2a burlywood:deb887 cadetblue:5f9ea0 ' +
+  'chartreuse:7fff00 chocolate:d2691e coral:ff7f50 cornflowerblue:6495ed cornsilk:fff8dc crimson:dc143c cyan:00ffff ' +
+  'darkblue:00008b darkcyan:008b8b darkgoldenrod:b8860b darkgray:a9a9a9 darkgrey:a9a9a9 darkgreen:006400 ' +
+  'darkkhaki:bdb76b darkmagenta:8b008b darkolivegreen:556b2f darkorange:ff8c00 darkorchid:9932cc darkred:8b0000 ' +
+  'darksalmon:e9967a darkseagreen:8fbc8f darkslateblue:483d8b darkslategray:2f4f4f darkslategrey:2f4f4f ' +
+  'darkturquoise:00ced1 darkviolet:9400d3 deeppink:ff1493 deepskyblue:00bfff dimgray:696969 dimgrey:696969 ' +
+  'dodgerblue:1e90ff firebrick:b22222 floralwhite:fffaf0 forestgreen:228b22 fuchsia:ff00ff gainsboro:dcdcdc ' +
+  'ghostwhite:f8f8ff gold:ffd700 goldenrod:daa520 gray:808080 grey:808080 green:008000 greenyellow:adff2f ' +
+  'honeydew:f0fff0 hotpink:ff69b4 indianred:cd5c5c indigo:4b0082 ivory:fffff0 khaki:f0e68c lavender:e6e6fa ' +
+  'lavenderblush:fff0f5 lawngreen:7cfc00 lemonchiffon:fffacd lightblue:add8e6 lightcoral:f08080 lightcyan:e0ffff ' +
+  'lightgoldenrodyellow:fafad2 lightgreen:90ee90 lightgray:d3d3d3 lightgrey:d3d3d3 lightpink:ffb6c1 ' +
+  'lightsalmon:ffa07a lightseagreen:20b2aa lightskyblue:87cefa lightslategray:778899 lightslategrey:778899 ' +
+  'lightsteelblue:b0c4de lightyellow:ffffe0 lime:00ff00 limegreen:32cd32 linen:faf0e6 magenta:ff00ff maroon:800000 ' +
+  'mediumaquamarine:66cdaa mediumblue:0000cd mediumorchid:ba55d3 mediumpurple:9370db mediumseagreen:3cb371 ' +
+  'mediumslateblue:7b68ee mediumspringgreen:00fa9a mediumturquoise:48d1cc mediumvioletred:c71585 ' +
+  'midnightblue:191970 mintcream:f5fffa mistyrose:ffe4e1 moccasin:ffe4b5 navajowhite:ffdead navy:000080 ' +
+  'oldlace:fdf5e6 olive:808000 olivedrab:6b8e23 orange:ffa500 orangered:ff4500 orchid:da70d6 palegoldenrod:eee8aa ' +
+  'palegreen:98fb98 paleturquoise:afeeee palevioletred:db7093 papayawhip:ffefd5 peachpuff:ffdab9 peru:cd853f ' +
+  'pink:ffc0cb plum:dda0dd powderblue:b0e0e6 purple:800080 rebeccapurple:663399 red:ff0000 rosybrown:bc8f8f ' +
+  'royalblue:4169e1 saddlebrown:8b4513 salmon:fa8072 sandybrown:f4a460 seagreen:2e8b57 seashell:fff5ee ' +
+  'sienna:a0522d silver:c0c0c0 skyblue:87ceeb slateblue:6a5acd slategray:708090 slategrey:708090 snow:fffafa ' +
+  'springgreen:00ff7f steelblue:4682b4 tan:d2b48c teal:008080 thistle:d8bfd8 tomato:ff6347 turquoise:40e0d0 ' +
+  'violet:ee82ee wheat:f5deb3 white:ffffff whitesmoke:f5f5f5 yellow:ffff00 yellowgreen:9acd32';
+const COLORMAP = new Map(COLOR_NAMES.split(' ').map((entry) => entry.split(':') as [string, string]));
+
+/** Python's float % 1.0: the result takes the divisor's sign (colorsys' hue wrap). */
+function mod1(x: number): number {
+  const m = x % 1.0;
+  return m !== 0 ? (m < 0 ? m + 1.0 : m) : 0;
+}
+
+/** colorsys.hls_to_rgb (Python 3.11), operation for operation. */
+function hlsToRgb(h: number, l: number, s: number): [number, number, number] {
+  if (s === 0.0) return [l, l, l];
+  const m2 = l <= 0.5 ? l * (1.0 + s) : l + s - l * s;
+  const m1 = 2.0 * l - m2;
+  const v = (hue: number): number => {
+    hue = mod1(hue);
+    if (hue < 1.0 / 6.0) return m1 + (m2 - m1) * hue * 6.0;
+    if (hue < 0.5) return m2;
+    if (hue < 2.0 / 3.0) return m1 + (m2 - m1) * (2.0 / 3.0 - hue) * 6.0;
+    return m1;
+  };
+  return [v(h + 1.0 / 3.0), v(h), v(h - 1.0 / 3.0)];
+}
+
+/** colorsys.hsv_to_rgb (Python 3.11), operation for operation. */
+function hsvToRgb(h: number, s: number, v: number): [number, number, number] {
+  if (s === 0.0) return [v, v, v];
+  let i = Math.trunc(h * 6.0);
+  const f = h * 6.0 - i;
+  const p = v * (1.0 - s), q = v * (1.0 - s * f), t = v * (1.0 - s * (1.0 - f));
+  i = i % 6;
+  return ([[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]] as [number, number, number][])[i]!;
+}
+
+// getrgb's patterns; `\n?$` is Python's `$`, which also matches before a final newline
+const HEX = /^#([a-f0-9]+)\n?$/;
+const RGB = /^rgb\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)\n?$/;
+const RGB_PERCENT = /^rgb\(\s*(\d+)%\s*,\s*(\d+)%\s*,\s*(\d+)%\s*\)\n?$/;
+const HSL = /^hsl\(\s*(\d+\.?\d*)\s*,\s*(\d+\.?\d*)%\s*,\s*(\d+\.?\d*)%\s*\)\n?$/;
+const HSV = /^hs[bv]\(\s*(\d+\.?\d*)\s*,\s*(\d+\.?\d*)%\s*,\s*(\d+\.?\d*)%\s*\)\n?$/;
+const RGBA = /^rgba\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)\n?$/;
+
+/** PIL's ImageColor.getrgb: [r, g, b] or [r, g, b, a] of a color string; RangeError for one it does not know. */
+export function getrgb(color: string, fn = 'getrgb'): number[] {
+  if (color.length > 100) throw new RangeError(`${fn}: color specifier is too long`);
+  const c = color.toLowerCase();
+  const named = COLORMAP.get(c);
+  if (named !== undefined) return [0, 2, 4].map((k) => parseInt(named.slice(k, k + 2), 16));
+  const hex = HEX.exec(c)?.[1];
+  if (hex !== undefined && (hex.length === 3 || hex.length === 4)) return [...hex].map((d) => parseInt(d + d, 16));
+  if (hex !== undefined && (hex.length === 6 || hex.length === 8)) return Array.from({ length: hex.length / 2 }, (_, k) => parseInt(hex.slice(2 * k, 2 * k + 2), 16));
+  let m = RGB.exec(c);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  m = RGB_PERCENT.exec(c);
+  if (m) return [m[1], m[2], m[3]].map((v) => Math.trunc((Number(v) * 255) / 100.0 + 0.5));
+  m = HSL.exec(c);
+  if (m) return hlsToRgb(Number(m[1]) / 360.0, Number(m[3]) / 100.0, Number(m[2]) / 100.0).map((v) => Math.trunc(v * 255 + 0.5));
+  m = HSV.exec(c);
+  if (m) return hsvToRgb(Number(m[1]) / 360.0, Number(m[2]) / 100.0, Number(m[3]) / 100.0).map((v) => Math.trunc(v * 255 + 0.5));
+  m = RGBA.exec(c);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+  throw new RangeError(`${fn}: unknown color specifier: '${c}'`);
+}
+
+/** torchvision's _generate_color_palette: object i gets (i * [2^25 - 1, 2^15 - 1, 2^21 - 1]) % 255. */
+export function generateColorPalette(numObjects: number): [number, number, number][] {
+  const palette = [2 ** 25 - 1, 2 ** 15 - 1, 2 ** 21 - 1].map(BigInt);
+  return Array.from({ length: numObjects }, (_, i) => palette.map((p) => Number((BigInt(i) * p) % 255n)) as [number, number, number]);
+}
+
+/** A parsed color; `palette` marks torchvision's generated ones (tensors in Python, so their float form is float32 division). */
+interface ParsedColor { rgb: number[]; palette: boolean }
+
+/** Python's repr of a tuple of numbers. */
+function tupleRepr(values: readonly unknown[]): string {
+  return `(${values.map(String).join(', ')}${values.length === 1 ? ',' : ''})`;
+}
+
+/**
+ * torchvision's _parse_colors: null → the palette; a string or an array of numbers (Python's tuple) →
+ * that color for every object; an array of colors (Python's list) → one each, at least numObjects.
+ */
+function parseColors(fn: string, colors: unknown, numObjects: number): ParsedColor[] {
+  if (colors === null || colors === undefined) return generateColorPalette(numObjects).map((rgb) => ({ rgb, palette: true }));
+  let list: readonly unknown[];
+  if (Array.isArray(colors) && colors.length > 0 && colors.every((v) => typeof v === 'number')) {
+    if (colors.length !== 3) throw new RangeError(`${fn}: If passed as tuple, colors should be an RGB triplet, but got ${tupleRepr(colors)}.`);
+    list = new Array<unknown>(numObjects).fill(colors);
+  } else if (Array.isArray(colors)) {
+    if (colors.length < numObjects)
+      throw new RangeError(`${fn}: Number of colors must be equal or larger than the number of objects, but got ${colors.length} < ${numObjects}.`);
+    list = colors;
+  } else if (typeof colors === 'string') {
+    list = new Array<unknown>(numObjects).fill(colors);
+  } else {
+    throw new TypeError(`${fn}: colors must be a tuple or a string, or a list thereof, but got ${describe(colors)}.`);
+  }
+  return list.map((c) => {
+    if (typeof c === 'string') return { rgb: getrgb(c, fn), palette: false };
+    if (Array.isArray(c) && (c.length === 3 || c.length === 4) && c.every((v) => typeof v === 'number')) return { rgb: [...c] as number[], palette: false };
+    throw new TypeError(`${fn}: each color must be a color string or an [r, g, b] array, got ${Array.isArray(c) ? `[${c.map(String).join(', ')}]` : describe(c)}`);
+  });
+}
+
+/** Whether a color option is given, as Python's truthiness of a string, tuple or list. */
+const truthy = (v: unknown): boolean => v !== null && v !== undefined && v !== false && v !== '' && !(Array.isArray(v) && v.length === 0);
+
+function checkImage(fn: string, image: unknown, what: string): asserts image is Tensor {
+  if (!isTensor(image)) throw new TypeError(`${fn}: ${what}, got ${describe(image)}`);
+  if (!(image.dtype === torch.uint8 || image.isFloatingPoint())) throw new TypeError(`${fn}: The image dtype must be uint8 or float, got ${String(image.dtype)}`);
+  if (image.dim() !== 3) throw new RangeError(`${fn}: Pass individual images, not batches`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// PIL's rectangle (libImaging/Draw.c) on an RGB pixel buffer
+
+interface Canvas { readonly px: Uint8Array; readonly height: number; readonly width: number }
+/** An ink: the color and, for the fill, the alpha PIL blends it with (null: the pixels are set). */
+interface Ink { readonly rgb: readonly number[]; readonly alpha: number | null }
+
+/** PIL's BLEND(mask, in1, in2): DIV255(in1 * (255 - mask) + in2 * mask) with DIV255's shift trick. */
+function blend(alpha: number, out: number, ink: number): number {
+  const tmp = out * (255 - alpha) + ink * alpha + 128;
+  return ((tmp >> 8) + tmp) >> 8;
+}
+
+function paint(c: Canvas, offset: number, ink: Ink): void {
+  for (let k = 0; k < 3; k++) c.px[offset + k] = ink.alpha === null ? ink.rgb[k]! : blend(ink.alpha, c.px[offset + k]!, ink.rgb[k]!);
+}
+
+/** Draw.c's point32/point32rgba: one pixel, if inside the image. */
+function point(c: Canvas, x: number, y: number, ink: Ink): void {
+  if (x >= 0 && x < c.width && y >= 0 && y < c.height) paint(c, (y * c.width + x) * 3, ink);
+}
+
+/** Draw.c's hline32/hline32rgba: pixels x0..x1 (inclusive) of row y, clipped to the image. */
+function hline(c: Canvas, x0: number, y: number, x1: number, ink: Ink): void {
+  if (y < 0 || y >= c.height) return;
+  if (x0 < 0) x0 = 0;
+  else if (x0 >= c.width) return;
+  if (x1 < 0) return;
+  else if (x1 >= c.width) x1 = c.width - 1;
+  for (let x = x0; x <= x1; x++) paint(c, (y * c.width + x) * 3, ink);
+}
+
+/** Draw.c's line32 for x0 = x1: |y1 - y0| pixels from y0 towards y1, y1 itself excluded. */
+function vline(c: Canvas, x: number, y0: number, y1: number, ink: Ink): void {
+  const step = y1 < y0 ? -1 : 1;
+  const n = Math.abs(y1 - y0);
+  for (let i = 0; i < n; i++, y0 += step) point(c, x, y0, ink);
+}
+
+/** Draw.c's ImagingDrawRectangle: filled (every row y0..y1) or a `width`-pixel outline drawn inward from the corners. */
+function drawRectangle(c: Canvas, [x0, y0, x1, y1]: readonly number[], ink: Ink, fill: boolean, width: number): void {
+  if (y0! > y1!) [y0, y1] = [y1, y0];
+  if (fill) {
+    if (y0! < 0) y0 = 0;
+    else if (y0! >= c.height) return;
+    if (y1! < 0) return;
+    else if (y1! > c.height) y1 = c.height;
+    for (let y = y0!; y <= y1!; y++) hline(c, x0!, y, x1!, ink);
+    return;
+  }
+  if (width === 0) width = 1;
+  for (let i = 0; i < width; i++) {
+    hline(c, x0!, y0! + i, x1!, ink);
+    hline(c, x0!, y1! - i, x1!, ink);
+    vline(c, x1! - i, y0! + width, y1! - width + 1, ink);
+    vline(c, x0! + i, y0! + width, y1! - width + 1, ink);
+  }
+}
+
+/** PIL's ink from a color tuple: integer components (PIL refuses others), each clipped to 0..255 (CLIP8). */
+function inkOf(fn: string, color: readonly number[], alpha: number | null): Ink {
+  if (!color.every((v) => Number.isInteger(v)))
+    throw new TypeError(`${fn}: color components must be integers for PIL ('float' object cannot be interpreted as an integer), got ${tupleRepr(color)}`);
+  // torchvision appends the fill alpha to the color: a color with its own alpha makes a 5-tuple, which PIL refuses
+  if (alpha !== null && color.length === 4)
+    throw new TypeError(`${fn}: color must be int, or tuple of one, three or four elements (a color with an alpha channel, ${tupleRepr(color)}, cannot fill: torchvision adds the fill alpha 100 to it)`);
+  return { rgb: color.slice(0, 3).map((v) => (v <= 0 ? 0 : v >= 255 ? 255 : v)), alpha };
+}
+
+// ---------------------------------------------------------------------------------------------
+// draw_bounding_boxes
+
+export interface DrawBoundingBoxesOptions {
+  labels?: readonly (string | null)[] | null; colors?: Colors; fill?: boolean; width?: number; font?: string | null; fontSize?: number | null;
+  labelColors?: Colors; labelBackgroundColors?: Colors; fillLabels?: boolean;
+}
+const DRAW_BOXES = signature('drawBoundingBoxes', {
+  labels: null, colors: null, fill: false, width: 1, font: null, fontSize: null, labelColors: null, labelBackgroundColors: null, fillLabels: false,
+});
+/** The alpha torchvision fills boxes with (color + (100,) drawn in RGBA blend mode). */
+const FILL_ALPHA = 100;
+const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * torchvision's draw_bounding_boxes: the image (C, H, W; C = 1 or 3; uint8, or float in [0, 1]) with the
+ * xyxy `boxes` (N, 4) drawn as PIL draws them: a `width`-pixel outline inside each box (corners cast to
+ * int64, inclusive), and with `fill` the box blended with its color at alpha 100. Colors as in
+ * drawSegmentationMasks. Returns a new RGB (3, H, W) CPU image of the input's dtype (a grayscale image
+ * comes back as RGB), or the input itself (with a warning) when there are no boxes.
+ *
+ * Not supported: label text (`labels` other than nulls throw: the text needs PIL's font rasterizer and
+ * its default font, which torchnode does not have; `font` is accepted and unused) and oriented (N, 8) boxes.
+ */
+export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: PyArgs<[labels: readonly (string | null)[] | null, colors: Colors, fill: boolean, width: number, font: string | null, fontSize: number | null, labelColors: Colors, labelBackgroundColors: Colors, fillLabels: boolean], DrawBoundingBoxesOptions>): Tensor;
+export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: unknown[]): Tensor {
+  const fn = DRAW_BOXES.fn;
+  const [labels, colors, fill, width, font, fontSize, labelColors, labelBackgroundColors, fillLabels] = bind(DRAW_BOXES, args) as
+    [unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown];
+  checkImage(fn, image, 'Tensor expected');
+  if (image.size(0) !== 1 && image.size(0) !== 3) throw new RangeError(`${fn}: Only grayscale and RGB images are supported`);
+  if (!isTensor(boxes)) throw new TypeError(`${fn}: boxes must be a Tensor, got ${describe(boxes)}`);
+  if (boxes.dim() !== 2) throw new RangeError(`${fn}: boxes must be (N, 4), got shape [${boxes.shape.join(', ')}]`);
+  const disordered = (): boolean => torch.tidy(() =>
+    boxes.index(':', 0).gt(boxes.index(':', 2)).any().item() === true || boxes.index(':', 1).gt(boxes.index(':', 3)).any().item() === true);
+  if (boxes.size(1) === 4 && disordered())
+    throw new RangeError(`${fn}: Boxes need to be in (xmin, ymin, xmax, ymax) format. Use torchvision.ops.box_convert to convert them`);
+  if (typeof fill !== 'boolean') throw new TypeError(`${fn}: fill must be a boolean, got ${describe(fill)}`);
+  if (typeof fillLabels !== 'boolean') throw new TypeError(`${fn}: fillLabels must be a boolean, got ${describe(fillLabels)}`);
+  if (!Number.isInteger(width)) throw new TypeError(`${fn}: width must be an integer, got ${String(width)}`);
+  const numBoxes = boxes.size(0);
+  if (numBoxes === 0) {
+    warn(`${fn}: boxes doesn't contain any box. No box was drawn`);
+    return image;
+  }
+  if (labels !== null) {
+    if (!Array.isArray(labels)) throw new TypeError(`${fn}: labels must be an array of strings (or nulls), got ${describe(labels)}`);
+    if (labels.length !== numBoxes) throw new RangeError(`${fn}: Number of boxes (${numBoxes}) and labels (${labels.length}) mismatch. Please specify labels for each box.`);
+  }
+  const boxColors = parseColors(fn, colors, numBoxes);
+  // parsed only for their errors, as torchvision parses them: no label text is drawn
+  if (truthy(labelColors) || fillLabels) parseColors(fn, truthy(labelColors) ? labelColors : 'black', numBoxes);
+  if (fillLabels && truthy(labelBackgroundColors)) parseColors(fn, labelBackgroundColors, numBoxes);
+  if (font === null) {
+    if (fontSize !== null) warn(`${fn}: Argument 'font_size' will be ignored since 'font' is not set.`);
+  } else if (typeof font !== 'string') {
+    throw new TypeError(`${fn}: font must be a font file name, got ${describe(font)}`);
+  }
+  if (labels !== null && (labels as unknown[]).some((l) => l !== null && l !== undefined))
+    throw new Error(`${fn}: drawing label text is not supported: torchvision renders it with PIL's fonts (ImageFont.load_default or a TrueType file), which torchnode does not have; pass labels: null, or nulls for the boxes to leave unlabeled`);
+  if (boxes.size(1) === 8) throw new Error(`${fn}: oriented boxes (N, 8) are not supported, only (xmin, ymin, xmax, ymax) boxes (N, 4)`);
+  if (boxes.size(1) !== 4) throw new RangeError(`${fn}: boxes must be (N, 4), got shape [${boxes.shape.join(', ')}]`);
+  const inks = boxColors.map((c) => ({ outline: inkOf(fn, c.rgb, null), fill: fill ? inkOf(fn, c.rgb, FILL_ALPHA) : null }));
+
+  return torch.noGrad(() => torch.tidy(() => {
+    let rgb = image.size(0) === 1 ? image.tile([3, 1, 1]) : image;
+    const floating = image.isFloatingPoint();
+    if (floating) rgb = rgb.mul(255 + 1.0 - 1e-3).to(torch.uint8); // v2's to_dtype(uint8, scale=True)
+    const [height, width_] = [image.size(1), image.size(2)];
+    // PIL draws on a CPU copy: torchvision's result is a CPU tensor whatever the image's device
+    const canvas: Canvas = { px: rgb.permute(1, 2, 0).to('cpu').contiguous().toTypedArray() as Uint8Array, height, width: width_ };
+    // torchvision's boxes.to(torch.int64); PIL then takes C ints
+    const corners = Array.from(boxes.to(torch.int64).to('cpu').contiguous().toTypedArray() as BigInt64Array, (v) => Number(v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : v));
+    for (let k = 0; k < numBoxes; k++) {
+      const box = corners.slice(4 * k, 4 * k + 4);
+      const ink = inks[k]!;
+      // ImageDraw.rectangle: the fill first, then the outline (width 0: none)
+      if (ink.fill !== null) drawRectangle(canvas, box, ink.fill, true, width as number);
+      if (width !== 0) drawRectangle(canvas, box, ink.outline, false, width as number);
+    }
+    const out = torch.tensor(canvas.px).view(height, width_, 3).permute(2, 0, 1).contiguous();
+    return floating ? out.to(image.dtype).mul_(1.0 / 255) : out; // v2's to_dtype(float, scale=True)
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// draw_segmentation_masks
+
+export interface DrawSegmentationMasksOptions { alpha?: number; colors?: Colors }
+const DRAW_MASKS = signature('drawSegmentationMasks', { alpha: 0.8, colors: null });
+
+/** A mask color as torchvision's tensor: palette colors divided as int64 tensors (float32), others as Python floats. */
+function maskColor(c: ParsedColor, dtype: torch.dtype, device: torch.Device): Tensor {
+  if (!dtype.isFloatingPoint) return torch.tensor(c.rgb, { dtype, device });
+  if (c.palette) return torch.tensor(c.rgb, { dtype: torch.int64 }).div(255).to(device, dtype);
+  return torch.tensor(c.rgb.map((v) => v / 255), { dtype, device });
+}
+
+/**
+ * torchvision's draw_segmentation_masks: the RGB image (3, H, W; uint8, or float in [0, 1]) blended
+ * with the boolean masks ((N, H, W) or (H, W)) painted in their colors: image * (1 - alpha) + painted *
+ * alpha, pixels under more than one mask painted black. Colors: one color for all masks or one per mask
+ * (a PIL color string or an [r, g, b] array of 0-255 values), by default torchvision's palette. Returns a
+ * new image of the input's dtype, or the input itself (with a warning) when there are no masks.
+ */
+export function drawSegmentationMasks(image: Tensor, masks: Tensor, ...args: PyArgs<[alpha: number, colors: Colors], DrawSegmentationMasksOptions>): Tensor;
+export function drawSegmentationMasks(image: Tensor, masks: Tensor, ...args: unknown[]): Tensor {
+  const fn = DRAW_MASKS.fn;
+  const [alpha, colors] = bind(DRAW_MASKS, args) as [unknown, unknown];
+  checkImage(fn, image, 'The image must be a tensor');
+  if (image.size(0) !== 3) throw new RangeError(`${fn}: Pass an RGB image. Other Image formats are not supported`);
+  if (!isTensor(masks)) throw new TypeError(`${fn}: masks must be a Tensor, got ${describe(masks)}`);
+  if (typeof alpha !== 'number') throw new TypeError(`${fn}: alpha must be a number, got ${describe(alpha)}`);
+  const m = masks.dim() === 2 ? masks.unsqueeze(0) : masks;
+  if (m.dim() !== 3) throw new RangeError(`${fn}: masks must be of shape (H, W) or (batch_size, H, W)`);
+  if (m.dtype !== torch.bool) throw new TypeError(`${fn}: The masks must be of dtype bool. Got ${String(m.dtype)}`);
+  if (m.size(1) !== image.size(1) || m.size(2) !== image.size(2)) throw new RangeError(`${fn}: The image and the masks must have the same height and width`);
+  const numMasks = m.size(0);
+  if (numMasks === 0) {
+    warn(`${fn}: masks doesn't contain any mask. No mask was drawn`);
+    return image;
+  }
+  const parsed = parseColors(fn, colors, numMasks);
+  return torch.noGrad(() => torch.tidy(() => {
+    const overlapping = m.sum(0).gt(1);
+    const dtype = image.dtype;
+    const colorTensors = parsed.map((c) => maskColor(c, dtype, image.device));
+    const painted = image.detach().clone();
+    for (let k = 0; k < numMasks; k++) painted.indexPut_([':', m.select(0, k)], colorTensors[k]!.index(':', null));
+    painted.indexPut_([':', overlapping], 0);
+    // Python's uint8 * float scalar is in the default float dtype: cast first (the same products)
+    const asFloat = (t: Tensor): Tensor => (t.isFloatingPoint() ? t : t.to(torch.getDefaultDtype()));
+    return asFloat(image).mul(1 - alpha).add(asFloat(painted).mul(alpha)).to(dtype);
+  }));
+}
