@@ -1,4 +1,5 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
+import { isShared } from './shared_memory.js';
 import { toDevice, type DeviceLike } from './device.js';
 import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, int8, int16, int32 } from './dtype.js';
 import { defaultGenerator, type Generator } from './generator.js';
@@ -203,8 +204,9 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     return tensor(tensorValues(data) as TensorData, { ...options, dtype: options.dtype ?? inferredDtype(data) });
   } else if (ArrayBuffer.isView(data)) {
     if (!typedArrayDtype(data)) throw new TypeError(`tensor: unsupported TypedArray ${describe(data)}`);
-    const view = data as unknown as ArrayLike<unknown>;
-    t = new Tensor(native.fromTypedArray(data, [view.length], options.dtype === undefined ? null : toDType(options.dtype, 'tensor').code));
+    // Node-API cannot read a SharedArrayBuffer's memory: a private copy (slice) first, as this copies anyway
+    const view = (isShared(data) ? (data as unknown as { slice(): ArrayBufferView }).slice() : data) as ArrayBufferView & ArrayLike<unknown>;
+    t = new Tensor(native.fromTypedArray(view, [view.length], options.dtype === undefined ? null : toDType(options.dtype, 'tensor').code));
   } else {
     const { shape, values, kinds } = flatten(data);
     // Python's inference: all bools -> bool, all ints -> int64, else the default float dtype.
@@ -365,6 +367,9 @@ export function frombuffer(buffer: ArrayBuffer | ArrayBufferView, options: Fromb
   options = readOptions('frombuffer', options, ['dtype', 'count', 'offset', 'requiresGrad']) as FrombufferOptions;
   const view = ArrayBuffer.isView(buffer) ? buffer : null;
   const ab = view ? view.buffer : buffer;
+  if (view ? isShared(view) : typeof SharedArrayBuffer !== 'undefined' && ab instanceof SharedArrayBuffer) {
+    throw new TypeError('frombuffer: a tensor cannot share the memory of a SharedArrayBuffer (Node-API gives no access to it): copy it with torch.tensor(view)');
+  }
   if (!(ab instanceof ArrayBuffer)) throw new TypeError(`frombuffer: expected an ArrayBuffer, a TypedArray or a Buffer, got ${describe(buffer)}`);
   const dtype = options.dtype !== undefined ? toDType(options.dtype, 'frombuffer') : view ? typedArrayDtype(view) : undefined;
   if (!dtype) throw new TypeError('frombuffer: pass { dtype } for a plain ArrayBuffer or a DataView');

@@ -73,6 +73,19 @@ describe('torch.tensor(TypedArray): the dtype of each TypedArray', () => {
     expect(t.tolist()).toEqual([1, 2]);
   });
 
+  // Node-API cannot reach a SharedArrayBuffer's memory: tensor and asTensor copy it, frombuffer says why it cannot share it
+  it('a TypedArray over a SharedArrayBuffer is copied by tensor/asTensor/asarray and refused by frombuffer', () => {
+    const shared = new Float32Array(new SharedArrayBuffer(16)).fill(2.5);
+    for (const t of [torch.tensor(shared), torch.asTensor(shared), torch.asarray(shared)]) {
+      expect([t.dtype.name, Array.from(t.toTypedArray() as Float32Array)]).toEqual(['float32', [2.5, 2.5, 2.5, 2.5]]);
+      shared[0] = 7; // a copy: later writes are not seen
+      expect((t.toTypedArray() as Float32Array)[0]).toBe(2.5);
+      shared[0] = 2.5;
+    }
+    expect(() => torch.frombuffer(shared)).toThrow(/frombuffer: a tensor cannot share the memory of a SharedArrayBuffer/);
+    expect(() => torch.asarray(shared, { copy: false })).toThrow(/can't alias the memory of a SharedArrayBuffer/);
+  });
+
   it('a DataView and a plain object are TypeErrors naming the function', () => {
     expect(() => native.fromTypedArray(new DataView(new ArrayBuffer(4)) as never, [1], null)).toThrow(/^tensor: data must be a TypedArray/);
     expect(() => native.fromTypedArray({} as never, [1], null)).toThrow(/^tensor: data must be a TypedArray/);

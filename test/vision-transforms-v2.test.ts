@@ -319,6 +319,15 @@ describe('transforms.v2 random-size transforms beyond the fixtures', () => {
     torch.manualSeed(3);
     expect(fromImage.equal(zoom.call(asTensor) as torch.Tensor)).toBe(true);
     expect(fromImage.shape[1]).toBeGreaterThan(3);
+    // out-of-range values: clamped to bytes on a vision.Image (PIL), converted from float32 on a tensor (v2)
+    const wide = new v2.RandomZoomOut({ fill: [300, -5, 127.9], sideRange: [2, 2], p: 1 });
+    const corner = (x: torch.Tensor): number[] => Array.from(x.index(':', -1, -1).toTypedArray() as Uint8Array); // right and bottom always padded here
+    expect(corner(new v2.PILToTensor().call(wide.call(img)) as torch.Tensor)).toEqual([255, 0, 127]);
+    const fromFloat32 = Array.from(torch.tensor([300, -5, 127.9], { dtype: torch.float32 }).to(torch.uint8).toTypedArray() as Uint8Array);
+    expect(corner(wide.call(asTensor) as torch.Tensor)).toEqual(fromFloat32);
+    expect((new v2.RandomZoomOut({ fill: [0.1, 0.2, 0.3], sideRange: [2, 2], p: 1 }).call(torch.zeros([3, 2, 2], { dtype: torch.float64 })) as torch.Tensor)
+      .index(':', -1, -1).tolist()).toEqual([Math.fround(0.1), Math.fround(0.2), Math.fround(0.3)]);
+    expect(new v2.RandomZoomOut({ fill: null }).fill).toBe(0);
     const copy = (await buildSource(structuredClone(packSource(zoom.workerSource(), [], 'transform')))) as typeof zoom;
     torch.manualSeed(3);
     expect((copy.call(asTensor) as torch.Tensor).equal(fromImage)).toBe(true);
@@ -330,7 +339,7 @@ describe('transforms.v2 random-size transforms beyond the fixtures', () => {
     expect(() => new v2.RandomZoomOut({ fill: 'red' } as never)).toThrow(/fill must be a number or a list of numbers/);
     expect(() => new v2.RandomZoomOut({ fill: [1, 2], p: 1 }).call(torch.zeros([3, 4, 4], { dtype: torch.uint8 }))).toThrow(/fill has 2 values for an image of 3 channels/);
     expect(() => new v2.ScaleJitter([12])).toThrow(/target_size should be a sequence of length 2/);
-    expect(() => new v2.RandomShortestSize([])).toThrow(/min_size must be a positive integer or a non-empty list/);
+    expect(() => new v2.RandomShortestSize([])).toThrow(/min_size must be a positive size or a non-empty list/);
     expect(() => new v2.RandomResize(8, 8)).toThrow(/1 <= min_size < max_size/);
     expect(() => new v2.RandomResize(4, 8, { interpolation: 'box' as never })).toThrow(/Interpolation mode 'box' is unsupported/);
   });

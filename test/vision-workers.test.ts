@@ -3,6 +3,7 @@
 // PyTorch's workers), so a seeded loader with numWorkers 2 gives Python's batches
 // (test/fixtures/vision-datasets.json, scripts/make-vision-fixtures.py). Workers load dist/
 // (npm run build:ts).
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,9 @@ describe('vision in DataLoader worker threads', () => {
         for await (const b of loader) got.push(b);
         const items = Array.from({ length: ds.length }, (_, i) => ds.getItem(i) as [Tensor, number]);
         expect(got.length, name).toBe(Math.ceil(ds.length / 4));
+        // the arrays now live in shared memory: the whole-set tensors still read them (copies)
+        const all = (ds as unknown as { data: Tensor }).data;
+        expect(all.shape[0], `${name} data`).toBe(ds.length);
         got.forEach(([x, y], k) => {
           const part = items.slice(4 * k, 4 * k + 4);
           expect(x.equal(torch.stack(part.map(([img]) => img))), `${name} batch ${k} images`).toBe(true);
@@ -159,6 +163,14 @@ describe('vision.io in worker threads and left to the GC', () => {
     for (let i = 0; i < 5; i++) expect((new Function(`return ${round}`) as () => (t: typeof torch) => string)()(torch)).toBe(here);
     expect(await results).toEqual(['ok', 'ok']);
   }, 300_000);
+
+  // --input-type=module reaches eval'd worker threads through NODE_OPTIONS: the helper's source must run as a module too
+  it('decodes in a process started with NODE_OPTIONS=--input-type=module and node -e', () => {
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const r = spawnSync(process.execPath, ['-e', `const t = await import(${JSON.stringify(dist)}); console.log(t.vision.io.readImage(${JSON.stringify(join(IO, 'rgb.png'))}).shape.join('x'))`],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '--input-type=module' } });
+    expect([r.status, r.stdout.trim()], r.stderr).toEqual([0, '3x5x7']);
+  }, 120_000);
 
   it('frees decoded images and their bytes left undisposed, by GC', () => {
     const r = runWithGc(`

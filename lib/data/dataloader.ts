@@ -1,5 +1,6 @@
 // torch.utils.data.DataLoader: batches from a dataset, in the main thread or in worker threads, drawing
 // its seeds from the torch RNG in the order dataloader.py does (base seed at iter(), then the sampler's).
+import { startWorkerThread } from '../worker_threads.js';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 import { Generator as TorchGenerator } from '../generator.js';
@@ -44,31 +45,9 @@ type IndexSampler = Iterable<number[] | number> & { length?: number };
 const workerEntry = new URL('./worker_boot.js', import.meta.url);
 const BOOT_LIMIT_MS = 60_000; // a worker thread that never ran a line (only its 'error' event, unseen while blocked, would say why)
 
-/** The parent's node flags minus those that name the main script's input (-e, --input-type): workers inherit the rest (loaders such as tsx). */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const argv = process.execArgv;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a)) i++;
-    else if (!/^--(input-type|eval|print)=/.test(a)) out.push(a);
-  }
-  return out;
-}
-// V8 flags Node refuses in a worker's execArgv (--expose-gc, --max-old-space-size): process-wide, so the worker has them anyway.
-const refusedWorkerFlags = new Set<string>();
-/** new Worker with the parent's flags, minus those Node names as invalid for a thread (remembered for later workers). */
+/** A loader worker thread, with the parent's flags as startWorkerThread passes them. */
 function startWorker(workerData: WorkerInit, transferList: (ArrayBuffer | MessagePort)[]): Worker {
-  for (;;) {
-    try {
-      return new Worker(workerEntry, { workerData, transferList: transferList as never[], execArgv: workerExecArgv().filter((a) => !refusedWorkerFlags.has(a)) });
-    } catch (e) {
-      const listed = (e as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? (/flags: (.*)$/.exec((e as Error).message)?.[1]?.split(', ') ?? []) : [];
-      const fresh = listed.filter((f) => !refusedWorkerFlags.has(f));
-      if (fresh.length === 0) throw e;
-      for (const f of fresh) refusedWorkerFlags.add(f);
-    }
-  }
+  return startWorkerThread(workerEntry, { workerData, transferList: transferList as never[] });
 }
 const liveWorkers = new Set<Worker>();
 let pinWarned = false;

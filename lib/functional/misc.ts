@@ -1,6 +1,7 @@
 // torch.as_tensor and torch.is_storage (Python-level functions of torch/__init__.py and the binding layer).
 import { aten } from '../call.js';
 import { frombuffer, tensor, type TensorData } from '../creation.js';
+import { isShared } from '../shared_memory.js';
 import { toDevice, type DeviceLike } from '../device.js';
 import { toDType, type DTypeLike } from '../dtype.js';
 import { describe, readOptions } from '../options.js';
@@ -26,7 +27,7 @@ export function asTensor(data: TensorData, options: AsTensorOptions = {}): Tenso
     if ((dtype === null || dtype === data.dtype) && (device === null || device.toString() === data.device.toString())) return data;
     return aten('to', [data, { dtype, device }]) as Tensor;
   }
-  if (ArrayBuffer.isView(data) && !(data instanceof DataView) && (device === null || device.type === 'cpu')) {
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView) && !isShared(data) && (device === null || device.type === 'cpu')) {
     const shared = frombuffer(data);
     if (dtype === null || dtype === shared.dtype) return shared;
     const converted = aten('to', [shared, { dtype }]) as Tensor;
@@ -59,7 +60,8 @@ export function asarray(obj: TensorData, options: AsarrayOptions = {}): Tensor {
   const requiresGrad = o.requiresGrad ?? false;
   if (typeof requiresGrad !== 'boolean') throw new TypeError(`asarray: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
   let result: Tensor;
-  if (isTensor(obj) || (ArrayBuffer.isView(obj) && !(obj instanceof DataView))) {
+  if (ArrayBuffer.isView(obj) && isShared(obj) && copy === false) throw new Error("asarray: can't alias the memory of a SharedArrayBuffer into a tensor.");
+  if (isTensor(obj) || (ArrayBuffer.isView(obj) && !(obj instanceof DataView) && !isShared(obj))) {
     const source = isTensor(obj) ? obj : frombuffer(obj);
     const sameDtype = dtype === null || dtype === source.dtype;
     const sameDevice = device === null || device.toString() === source.device.toString();

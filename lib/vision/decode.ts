@@ -3,7 +3,8 @@
 // blocks on Atomics.wait until the pixels come back through a MessagePort read with
 // receiveMessageOnPort (the pattern of synckit). Pixels cross without copying (transferred buffer).
 import { createRequire } from 'node:module';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../worker_threads.js';
 
 /** What the helper thread sends back: interleaved 8-bit pixels and their layout, or sharp's message. */
 interface DecodeReply { ok: boolean; message?: string; data?: Uint8Array; width?: number; height?: number; channels?: number; gray?: boolean }
@@ -11,14 +12,17 @@ interface DecodeReply { ok: boolean; message?: string; data?: Uint8Array; width?
 /** Raw pixels as sharp decoded them: 1 to 4 interleaved 8-bit channels; `gray` when the file is grayscale (then the channels repeat it). */
 export interface DecodedPixels { data: Uint8Array; width: number; height: number; channels: number; gray: boolean }
 
-// The helper thread: CommonJS source run with eval, so no worker file has to be found on disk
-// (the same code works from lib/ under vitest and from dist/).
+// The helper thread: source run with eval, so no worker file has to be found on disk (the same code
+// works from lib/ under vitest and from dist/). Dynamic import() only, so it runs as a script or as a
+// module alike (--input-type=module reaches eval'd workers through NODE_OPTIONS).
 const HELPER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+(async () => {
+const { workerData } = await import('node:worker_threads');
+const { createRequire } = await import('node:module');
 let sharp = null;
 let loadError = null;
 try {
-  sharp = require(workerData.sharpPath);
+  sharp = createRequire(workerData.sharpPath)(workerData.sharpPath);
   // Datasets decode many distinct files, each once per epoch: libvips' operation cache would only hold
   // memory, and parallelism comes from DataLoader workers, so one libvips thread per helper.
   sharp.cache(false);
@@ -76,6 +80,7 @@ port.on('message', async ({ input, flag, encode, filePixels }) => {
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 });
+})();
 `;
 
 /** How long one decode may take before the caller gives up (a stuck or dead helper never hangs). */
@@ -91,9 +96,7 @@ function startHelper(): { worker: Worker; port: MessagePort } {
     throw new Error('decodeImage: images are decoded with the npm package sharp, which is not installed (npm install sharp)');
   }
   const { port1, port2 } = new MessageChannel();
-  // No parent flags: sharp needs none, and an inherited --input-type=module (node -e) made the CommonJS
-  // source fail in the helper while the caller waited out DECODE_TIMEOUT_MS in Atomics.wait.
-  const worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { sharpPath, port: port2 }, transferList: [port2] });
+  const worker = startWorkerThread(HELPER_SOURCE, { eval: true, workerData: { sharpPath, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
   // only this worker's own end clears the slot: a terminated one's late 'exit' must not drop its successor

@@ -10,7 +10,8 @@ import { uint8 } from '../../dtype.js';
 import { Image } from '../image.js';
 import { readMaybeGzipped } from './idx.js';
 import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
-import { sharedBytes, VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { sharedBytes } from '../../shared_memory.js';
+import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
 
 export interface CIFAR10Options extends VisionDatasetOptions {
   /** The training batches or the test batch. Default true. */

@@ -8,7 +8,8 @@ import { Image } from '../image.js';
 import { readIdxFile } from './idx.js';
 import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
 import { expandUser } from '../../paths.js';
-import { sharedBytes, VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { sharedBytes } from '../../shared_memory.js';
+import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
 
 export interface MNISTOptions extends VisionDatasetOptions {
   /** The training split (train-*) or the test split (t10k-*). Default true. */

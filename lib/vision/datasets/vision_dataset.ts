@@ -29,14 +29,6 @@ export async function restoreDataset(module: string, name: string, args: unknown
   }
 }
 
-/** Memory every worker thread can read: `bytes` itself when it already is, else a copy. */
-export function sharedBytes(bytes: Uint8Array): Uint8Array {
-  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
-  shared.set(bytes);
-  return shared;
-}
-
 export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S, T]> {
   readonly root: string | null;
   transform: TransformLike | null;

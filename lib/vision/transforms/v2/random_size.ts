@@ -30,25 +30,29 @@ function pairOf(v: unknown, fn: string, name: string): [number, number] {
 /** A Python `int` of a float32 tensor expression: its value truncated toward zero. */
 const truncOf = (t: Tensor): number => Math.trunc(t.item() as number);
 
-/** Pads with `fill` per channel: a constant pad for one number, a canvas of the channels' values for a list (v2's _pad_with_vector_fill). */
+/**
+ * Pads with `fill` as v2's pad: a tensor with one number pads with that constant; with a list, its values
+ * as float32 converted to the image's dtype (v2's _pad_with_vector_fill); a vision.Image with the values
+ * truncated and clamped to bytes, as PIL fills its canvas.
+ */
 function padFill<T extends ImageLike>(img: T, padding: [number, number, number, number], fill: Fill): T {
-  if (typeof fill === 'number') return F.pad(img, padding, fill, 'constant');
   const [left, top, right, bottom] = padding;
   const [c, h, w] = F.getDimensions(img);
-  if (fill.length !== 1 && fill.length !== c) throw new RangeError(`RandomZoomOut: fill has ${fill.length} values for an image of ${c} channels`);
-  const perChannel = fill.length === 1 ? Array<number>(c).fill(fill[0]!) : [...fill];
+  const list = typeof fill === 'number' ? null : fill;
+  if (list !== null && list.length !== 1 && list.length !== c) throw new RangeError(`RandomZoomOut: fill has ${list.length} values for an image of ${c} channels`);
   const [H, W] = [h + top + bottom, w + left + right];
   if (img instanceof Image) {
-    // PIL fills an integer canvas: its colours are the fill values truncated to bytes
+    const perChannel = Array.from({ length: c }, (_, k) => Math.min(255, Math.max(0, Math.trunc(list === null ? (fill as number) : list[list.length === 1 ? 0 : k]!))));
     const data = new Uint8Array(W * H * c);
-    for (let p = 0; p < W * H; p++) for (let k = 0; k < c; k++) data[p * c + k] = Math.trunc(perChannel[k]!);
+    for (let p = 0; p < W * H; p++) for (let k = 0; k < c; k++) data[p * c + k] = perChannel[k]!;
     for (let y = 0; y < h; y++) data.set(img.data.subarray(y * w * c, (y + 1) * w * c), ((y + top) * W + left) * c);
     return new Image(W, H, img.mode, data) as T;
   }
+  if (list === null || list.length === 1) return F.pad(img, padding, list === null ? (fill as number) : list[0]!, 'constant');
   const t = img as Tensor;
   return torch.tidy(() => {
-    const shape = [...t.shape.slice(0, -2), H, W];
-    const canvas = torch.tensor(perChannel, { dtype: t.dtype, device: t.device }).view(c, 1, 1).expand(shape).clone();
+    const canvas = torch.empty([...t.shape.slice(0, -2), H, W], { dtype: t.dtype, device: t.device });
+    canvas.copy_(torch.tensor([...list], { dtype: torch.float32, device: t.device }).to(t.dtype).view(c, 1, 1));
     canvas.index('...', `${top}:${top + h}`, `${left}:${left + w}`).copy_(t);
     return canvas;
   }) as T;
@@ -60,10 +64,11 @@ export class RandomZoomOut extends Transform {
   readonly fill: Fill;
   readonly sideRange: [number, number];
   readonly p: number;
-  constructor(...args: PyArgs<[fill: Fill, sideRange: readonly number[], p: number], { fill?: Fill; sideRange?: readonly number[]; p?: number }>);
+  constructor(...args: PyArgs<[fill: Fill | null, sideRange: readonly number[], p: number], { fill?: Fill | null; sideRange?: readonly number[]; p?: number }>);
   constructor(...args: unknown[]) {
     super();
-    const [fill, sideRange, p] = bind(ZOOM_OUT, args) as [unknown, unknown, unknown];
+    const [given, sideRange, p] = bind(ZOOM_OUT, args) as [unknown, unknown, unknown];
+    const fill = given ?? 0; // None pads with 0, as v2
     if (!(typeof fill === 'number' || (Array.isArray(fill) && fill.length > 0 && fill.every((v) => typeof v === 'number')))) {
       throw new TypeError(`RandomZoomOut: fill must be a number or a list of numbers (one per channel), got ${describe(fill)}`);
     }
@@ -142,10 +147,11 @@ export class RandomShortestSize extends Transform {
     super();
     const [minSize, maxSize, interpolation, antialias] = bind(SHORTEST_SIZE, args) as unknown[];
     const sizes = typeof minSize === 'number' ? [minSize] : minSize;
-    if (!Array.isArray(sizes) || sizes.length === 0 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
-      throw new TypeError(`RandomShortestSize: min_size must be a positive integer or a non-empty list of them, got ${describe(minSize)}`);
+    // sizes only scale a ratio (Python's int() of the products), so float sizes work as in Python
+    if (!Array.isArray(sizes) || sizes.length === 0 || !sizes.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0)) {
+      throw new TypeError(`RandomShortestSize: min_size must be a positive size or a non-empty list of them, got ${describe(minSize)}`);
     }
-    if (maxSize !== null && !(Number.isInteger(maxSize) && (maxSize as number) > 0)) throw new TypeError(`RandomShortestSize: max_size must be a positive integer or null, got ${describe(maxSize)}`);
+    if (maxSize !== null && !(typeof maxSize === 'number' && Number.isFinite(maxSize) && maxSize > 0)) throw new TypeError(`RandomShortestSize: max_size must be a positive size or null, got ${describe(maxSize)}`);
     this.minSize = [...sizes] as number[];
     this.maxSize = maxSize as number | null;
     ({ interpolation: this.interpolation, antialias: this.antialias } = resizeChoice('RandomShortestSize', interpolation, antialias));
