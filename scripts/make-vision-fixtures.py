@@ -19,13 +19,7 @@ import tempfile
 import numpy as np
 import torch
 
-# torchvision's _C.so is a CUDA build that fails to load against CPU torch; the Python modules only
-# need its operator schemas to exist, so define placeholders before the import.
-_lib = torch.library.Library("torchvision", "DEF")
-for _op in ["nms", "qnms", "roi_align", "_roi_align_backward", "ps_roi_align", "_ps_roi_align_backward", "roi_pool",
-            "_roi_pool_backward", "ps_roi_pool", "_ps_roi_pool_backward", "qroi_align", "deform_conv2d",
-            "_deform_conv2d_backward"]:
-    _lib.define(f"{_op}(Tensor x) -> Tensor")
+import torchvision_cpu  # noqa: E402,F401 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 import torchvision.datasets as D  # noqa: E402
 import torchvision.transforms as T  # noqa: E402

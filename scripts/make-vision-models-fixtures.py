@@ -20,13 +20,7 @@ _spec.loader.exec_module(mf)  # pins ATEN_CPU_CAPABILITY=avx2 and one thread bef
 
 import torch  # noqa: E402
 
-# torchvision's _C.so is a CUDA build that fails to load against CPU torch; the models only need its
-# operator schemas to exist (as scripts/make-vision-fixtures.py does).
-_lib = torch.library.Library("torchvision", "DEF")
-for _op in ["nms", "qnms", "roi_align", "_roi_align_backward", "ps_roi_align", "_ps_roi_align_backward", "roi_pool",
-            "_roi_pool_backward", "ps_roi_pool", "_ps_roi_pool_backward", "qroi_align", "deform_conv2d",
-            "_deform_conv2d_backward"]:
-    _lib.define(f"{_op}(Tensor x) -> Tensor")
+import torchvision_cpu  # noqa: E402,F401 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 from torchvision import models  # noqa: E402
 

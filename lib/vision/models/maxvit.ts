@@ -376,7 +376,7 @@ export function maxvit_t(options: MaxVitTOptions = {}): MaxVit {
     // the weights fix the input size to their minimum size
     const min = resolved.weights.meta.minSize;
     if (inputSize !== undefined && (inputSize.length !== min.length || inputSize.some((v, i) => v !== min[i])))
-      throw new RangeError(`The parameter 'input_size' expected value ${pyTuple(min)} but got ${pyTuple(inputSize)} instead.`);
+      throw new RangeError(`The parameter 'inputSize' expected value ${pyTuple(min)} but got ${pyTuple(inputSize)} instead.`);
     size = min;
   }
   return new MaxVit(size, 64, 7, [64, 128, 256, 512], [2, 2, 5, 2], 32, 0.2, resolved);
