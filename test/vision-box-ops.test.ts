@@ -277,5 +277,22 @@ describe('vision.ops boxes, losses and drawing against torchvision 0.28', () => 
     expect(() => D.drawSegmentationMasks(img, I('draw_masks'), { colors: '#ff000080' })).toThrow(/shape mismatch/);
     expect(() => D.drawSegmentationMasks(img, I('draw_masks'), { colors: [300, 0, 0] })).toThrow(/cannot be converted to type uint8 without overflow/);
     expect(() => D.drawSegmentationMasks(img, I('draw_masks'), { alpha: null as never })).toThrow(/drawSegmentationMasks: alpha must be a number, got null/);
+    // PIL checks the corners' order after torchvision's int64 cast: a NaN corner becomes int64's minimum
+    expect(() => D.drawBoundingBoxes(img, torch.tensor([[0, 0, NaN, 3]]))).toThrow(/drawBoundingBoxes: box 0: x1 must be greater than or equal to x0/);
+    expect(() => B.nms(boxes, scores.to('meta'), 0.5)).toThrow(/nms: boxes and scores must be on the same device, got cpu and meta/);
+    expect(() => B.boxIou(I('a32'), torch.zeros([2, 3]))).toThrow(/boxIou: boxes2 must hold 4 numbers per box/);
+  });
+
+  it('leaves no tensor behind, a 2-D mask and the error paths included', () => {
+    const img = I('img_u8'), mask = I('draw_masks').index(0), small = I('draw_boxes_small');
+    const byteMask = mask.to(torch.uint8), boxes = I('nms_boxes32'), scores = I('nms_scores32');
+    const before = torch.nativeStats().tensors;
+    for (let i = 0; i < 5; i++) {
+      D.drawSegmentationMasks(img, mask).dispose();
+      expect(() => D.drawSegmentationMasks(img, byteMask)).toThrow(/must be of dtype bool/);
+      D.drawBoundingBoxes(img, small, { fill: true }).dispose();
+      B.nms(boxes, scores, 0.5).dispose();
+    }
+    expect(torch.nativeStats().tensors - before).toBe(0);
   });
 });

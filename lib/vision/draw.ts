@@ -11,7 +11,7 @@ import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 
 /** A color: a PIL color string ('red', '#ff0000', '#f00', 'rgb(255, 0, 0)', 'hsl(0, 100%, 50%)', ...) or an [r, g, b] array (0-255). */
-export type Color = string | readonly [number, number, number];
+export type Color = string | readonly [number, number, number] | readonly [number, number, number, number];
 /** One color for all objects, one per object (at least as many as objects), or null for torchvision's palette. */
 export type Colors = Color | readonly Color[] | null;
 
@@ -296,10 +296,14 @@ export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: unknown
     const [height, width_] = [image.size(1), image.size(2)];
     // PIL draws on a CPU copy: torchvision's result is a CPU tensor whatever the image's device
     const canvas: Canvas = { px: rgb.permute(1, 2, 0).to('cpu').contiguous().toTypedArray() as Uint8Array, height, width: width_ };
-    // torchvision's boxes.to(torch.int64); PIL then takes C ints
-    const corners = Array.from(boxes.to(torch.int64).to('cpu').contiguous().toTypedArray() as BigInt64Array, (v) => Number(v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : v));
+    // torchvision's boxes.to(torch.int64); PIL checks the corners' order on those, then draws with C ints
+    // cast from doubles (x86's out-of-range result: INT_MIN)
+    const corners64 = boxes.to(torch.int64).to('cpu').contiguous().toTypedArray() as BigInt64Array;
+    const corners = Array.from(corners64, (v) => (v < INT32_MIN || v > INT32_MAX ? INT32_MIN : Number(v)));
     for (let k = 0; k < numBoxes; k++) {
       const box = corners.slice(4 * k, 4 * k + 4);
+      if (corners64[4 * k + 2]! < corners64[4 * k]!) throw new RangeError(`${fn}: box ${k}: x1 must be greater than or equal to x0`);
+      if (corners64[4 * k + 3]! < corners64[4 * k + 1]!) throw new RangeError(`${fn}: box ${k}: y1 must be greater than or equal to y0`);
       const ink = inks[k]!;
       // ImageDraw.rectangle: the fill first, then the outline (width 0: none)
       if (ink.fill !== null) drawRectangle(canvas, box, ink.fill, true, width as number);
@@ -338,17 +342,19 @@ export function drawSegmentationMasks(image: Tensor, masks: Tensor, ...args: unk
   if (image.size(0) !== 3) throw new RangeError(`${fn}: Pass an RGB image. Other Image formats are not supported`);
   if (!isTensor(masks)) throw new TypeError(`${fn}: masks must be a Tensor, got ${describe(masks)}`);
   if (typeof alpha !== 'number') throw new TypeError(`${fn}: alpha must be a number, got ${describe(alpha)}`);
-  const m = masks.dim() === 2 ? masks.unsqueeze(0) : masks;
-  if (m.dim() !== 3) throw new RangeError(`${fn}: masks must be of shape (H, W) or (batch_size, H, W)`);
-  if (m.dtype !== torch.bool) throw new TypeError(`${fn}: The masks must be of dtype bool. Got ${String(m.dtype)}`);
-  if (m.size(1) !== image.size(1) || m.size(2) !== image.size(2)) throw new RangeError(`${fn}: The image and the masks must have the same height and width`);
-  const numMasks = m.size(0);
+  // checked on the shape, so that the (1, H, W) view of a 2-D mask is made inside the tidy below
+  const shape = masks.dim() === 2 ? [1, ...masks.shape] : masks.shape;
+  if (shape.length !== 3) throw new RangeError(`${fn}: masks must be of shape (H, W) or (batch_size, H, W)`);
+  if (masks.dtype !== torch.bool) throw new TypeError(`${fn}: The masks must be of dtype bool. Got ${String(masks.dtype)}`);
+  if (shape[1] !== image.size(1) || shape[2] !== image.size(2)) throw new RangeError(`${fn}: The image and the masks must have the same height and width`);
+  const numMasks = shape[0]!;
   if (numMasks === 0) {
     warn(`${fn}: masks doesn't contain any mask. No mask was drawn`);
     return image;
   }
   const parsed = parseColors(fn, colors, numMasks);
   return torch.noGrad(() => torch.tidy(() => {
+    const m = masks.dim() === 2 ? masks.unsqueeze(0) : masks;
     const overlapping = m.sum(0).gt(1);
     const dtype = image.dtype;
     const colorTensors = parsed.map((c) => maskColor(c, dtype, image.device));

@@ -162,9 +162,9 @@ export function boxConvert(boxes: Tensor, ...args: unknown[]): Tensor {
 // ---------------------------------------------------------------------------------------------
 // Areas and IoUs
 
-function areaOf(fn: string, boxes: Tensor, fmt: string): Tensor {
+function areaOf(fn: string, boxes: Tensor, fmt: string, name = 'boxes'): Tensor {
   if (!AXIS_ALIGNED.includes(fmt)) throw new RangeError(`${fn}: Unsupported Bounding Box area for given format ${String(fmt)}`);
-  checkBoxes(fn, 'boxes', boxes, 4, false);
+  checkBoxes(fn, name, boxes, 4, false);
   const b = upcast(boxes);
   if (fmt === 'xyxy') return b.index('...', 2).sub(b.index('...', 0)).mul(b.index('...', 3).sub(b.index('...', 1)));
   return b.index('...', 2).mul(b.index('...', 3)); // width * height
@@ -179,8 +179,8 @@ export function boxArea(boxes: Tensor, ...args: unknown[]): Tensor {
 
 /** torchvision's _box_inter_union: pairwise intersections and unions, (..., N, M). */
 function interUnion(fn: string, boxes1: Tensor, boxes2: Tensor, fmt = 'xyxy'): [Tensor, Tensor] {
-  const area1 = areaOf(fn, boxes1, fmt);
-  const area2 = areaOf(fn, boxes2, fmt);
+  const area1 = areaOf(fn, boxes1, fmt, 'boxes1');
+  const area2 = areaOf(fn, boxes2, fmt, 'boxes2');
   const a = (k: string): Tensor => boxes1.index('...', null, k); // boxes1[..., None, k]
   const b = (k: string): Tensor => boxes2.index('...', null, ':', k); // boxes2[..., None, :, k]
   let lt: Tensor, rb: Tensor;
@@ -287,8 +287,8 @@ export function completeBoxIou(boxes1: Tensor, boxes2: Tensor, ...args: unknown[
 // Clipping and filtering
 
 /** torchvision's clip_boxes_to_image: xyxy boxes (..., 4) clamped to an image of `size` [height, width]. */
-export function clipBoxesToImage(boxes: Tensor, size: readonly [number, number]): Tensor;
-export function clipBoxesToImage(boxes: Tensor, ...args: PyArgsWith<[size: readonly [number, number]], { size?: readonly [number, number] }>): Tensor;
+export function clipBoxesToImage(boxes: Tensor, size: readonly number[]): Tensor;
+export function clipBoxesToImage(boxes: Tensor, ...args: PyArgsWith<[size: readonly number[]], { size?: readonly number[] }>): Tensor;
 export function clipBoxesToImage(boxes: Tensor, ...args: unknown[]): Tensor {
   const fn = CLIP_BOXES.fn;
   const [size] = bind(CLIP_BOXES, args) as [unknown];
@@ -363,6 +363,8 @@ function checkNms(fn: string, boxes: unknown, scores: unknown, iouThreshold: unk
   if (boxes.dtype !== torch.float32 && boxes.dtype !== torch.float64)
     throw new TypeError(`${fn}: "nms_kernel" not implemented for '${SCALAR_TYPE[boxes.dtype.name] ?? boxes.dtype.name}' (boxes must be float32 or float64)`);
   if (scores.dtype !== boxes.dtype) throw new TypeError(`${fn}: dets should have the same type as scores`);
+  if (scores.device.toString() !== boxes.device.toString())
+    throw new RangeError(`${fn}: boxes and scores must be on the same device, got ${boxes.device.toString()} and ${scores.device.toString()}`);
 }
 
 /**
@@ -458,17 +460,17 @@ function batchedNmsVanilla(boxes: Tensor, scores: Tensor, idxs: Tensor, iouThres
 
 /**
  * torchvision's batched_nms: nms within each category `idxs` (N), never across; the int64 indices kept,
- * by decreasing score. As torchvision: more than 4000 box coordinates on the CPU (100 000 elsewhere) run
- * nms per category, fewer one nms over boxes offset per category (the same boxes are kept either way,
- * up to the order of tied scores).
+ * by decreasing score. As torchvision on the CPU: more than 4000 box coordinates run nms per category,
+ * fewer one nms over boxes offset per category (the same boxes are kept either way, up to the order of
+ * tied scores). On every device, since nms runs on the CPU here (torchvision's GPU cutoff, 100 000, would
+ * send 25 000 boxes through one quadratic pass).
  */
 export function batchedNms(boxes: Tensor, scores: Tensor, idxs: Tensor, iouThreshold: number): Tensor;
 export function batchedNms(boxes: Tensor, scores: Tensor, idxs: Tensor, ...args: PyArgsWith<[iouThreshold: number], { iouThreshold?: number }>): Tensor;
 export function batchedNms(boxes: Tensor, scores: Tensor, idxs: Tensor, ...args: unknown[]): Tensor {
   const [iouThreshold] = bind(BATCHED_NMS, args) as [number];
   checkBatched(BATCHED_NMS.fn, boxes, scores, idxs, iouThreshold);
-  const limit = boxes.device.type === 'cpu' ? 4000 : 100_000;
-  return boxes.numel() > limit ? batchedNmsVanilla(boxes, scores, idxs, iouThreshold) : batchedNmsCoordinateTrick(boxes, scores, idxs, iouThreshold);
+  return boxes.numel() > 4000 ? batchedNmsVanilla(boxes, scores, idxs, iouThreshold) : batchedNmsCoordinateTrick(boxes, scores, idxs, iouThreshold);
 }
 
 /** batchedNms' two strategies, each on its own (for tests and benchmarks): checked as batchedNms checks. */
