@@ -24,7 +24,7 @@ import torchvision  # noqa: E402
 import torchvision.datasets as D  # noqa: E402
 import torchvision.transforms as T  # noqa: E402
 import torchvision.transforms.functional as TF  # noqa: E402
-from torchvision.transforms._presets import ImageClassification  # noqa: E402
+from torchvision.transforms._presets import ImageClassification, SemanticSegmentation  # noqa: E402
 from PIL import Image  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -320,6 +320,8 @@ CASES = {
     "auto_augment_batch_uint8": ("T.Compose([lambda x: torch.stack([x, x.flip(-1)]), T.AutoAugment(T.AutoAugmentPolicy.CIFAR10)])", "rgb", 3, 8),
     "preset_image_classification": ("ImageClassification(crop_size=8, resize_size=10)", "rgb", 0, 1),
     "preset_image_classification_bicubic": ("ImageClassification(crop_size=9, resize_size=14, interpolation=T.InterpolationMode.BICUBIC, mean=(0.5, 0.4, 0.3), std=(0.1, 0.2, 0.3))", "tall", 0, 1),
+    "preset_semantic_segmentation": ("SemanticSegmentation(resize_size=10)", "rgb", 0, 1),
+    "preset_semantic_segmentation_none": ("SemanticSegmentation(resize_size=None, mean=(0.5, 0.4, 0.3), std=(0.1, 0.2, 0.3), interpolation=T.InterpolationMode.NEAREST)", "tall", 0, 1),
     # functional calls with Python's keyword arguments (torchnode: a trailing options object)
     "f_adjust_gamma": ("lambda x: TF.adjust_gamma(x, 0.5, gain=1.2)", "rgb", 0, 1),
     "f_adjust_gamma_float": ("lambda x: TF.adjust_gamma(x, 2.2)", "rgbf", 0, 1),
@@ -352,7 +354,8 @@ CASES = {
 
 # Cases torchvision runs on tensors only (a PIL image raises there; a vision.Image throws here).
 TENSOR_ONLY_CASES = {"convert_dtype_float", "convert_dtype_int16", "random_erasing_uint8", "compose_augment", "five_crop", "ten_crop_vertical", "augmix_batch_uint8", "auto_augment_batch_uint8",
-                     "preset_image_classification", "preset_image_classification_bicubic"}
+                     "preset_image_classification", "preset_image_classification_bicubic", "preset_semantic_segmentation",
+                     "preset_semantic_segmentation_none"}
 TENSOR_ONLY_CASES |= {name for name in CASES if name.startswith("f_")}
 
 

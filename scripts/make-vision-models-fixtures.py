@@ -23,6 +23,8 @@ import torch  # noqa: E402
 import torchvision_cpu  # noqa: E402,F401 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 from torchvision import models  # noqa: E402
+import torchvision.models._utils  # noqa: E402,F401 (models._utils.IntermediateLayerGetter in CASES)
+import torchvision.models.segmentation  # noqa: E402,F401
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "vision-models.json")
 
@@ -83,6 +85,11 @@ CASES = {
     "maxvit_opts": ("models.MaxVit(input_size=(64, 64), stem_channels=8, partition_size=4, block_channels=[8, 16], block_layers=[2, 1], head_dim=4, "
                     "stochastic_depth_prob=0.5, squeeze_ratio=0.5, expansion_ratio=2, mlp_ratio=2, mlp_dropout=0.1, attention_dropout=0.2, num_classes=3, "
                     "activation_layer=torch.nn.SiLU, norm_layer=lambda c: torch.nn.BatchNorm2d(c, eps=1e-5))", [2, 3, 64, 64]),
+    "fcn_resnet50_aux": ("models.segmentation.fcn_resnet50(num_classes=5, aux_loss=True, weights_backbone=None)", [2, 3, 32, 32]),
+    "deeplabv3_resnet50": ("models.segmentation.deeplabv3_resnet50(num_classes=4, weights_backbone=None)", [2, 3, 32, 32]),
+    "deeplabv3_mobilenet_v3_large_aux": ("models.segmentation.deeplabv3_mobilenet_v3_large(num_classes=3, aux_loss=True, weights_backbone=None)", [2, 3, 64, 64]),
+    "lraspp_mobilenet_v3_large_odd": ("models.segmentation.lraspp_mobilenet_v3_large(num_classes=6, weights_backbone=None)", [2, 3, 37, 45]),
+    "intermediate_layer_getter": ("models._utils.IntermediateLayerGetter(models.resnet18(num_classes=10), {'layer2': 'a', 'layer4': 'b'})", [2, 3, 64, 64]),
     "maxvit_three_blocks": ("models.MaxVit(input_size=(48, 48), stem_channels=6, partition_size=3, block_channels=[12, 12, 24], block_layers=[1, 1, 1], "
                             "head_dim=6, stochastic_depth_prob=0.3, mlp_dropout=0.1, num_classes=4)", [2, 3, 48, 48]),
 }
@@ -110,13 +117,14 @@ def main():
         model.train()
         xg = x.clone().requires_grad_(True)
         trained = model(xg)
-        parts = list(trained) if isinstance(trained, tuple) else [trained]  # GoogLeNet's and Inception's outputs with aux logits
+        # GoogLeNet's and Inception's outputs with aux logits (tuples), the segmentation models' (dicts)
+        parts = list(trained.values()) if isinstance(trained, dict) else list(trained) if isinstance(trained, tuple) else [trained]
         sum(p.sum() for p in parts).backward()
         out["cases"].append({
             "name": name, "py": src, "input": shape,
             "state": state,
             "modules": [[k, type(m).__name__] for k, m in model.named_modules()],
-            "eval": mf.enc_tensor(evaluated), "train": mf.enc(trained),
+            "eval": mf.enc(evaluated), "train": mf.enc(trained),
             "inputGrad": sha(xg.grad),
             "grads": [[k, sha(p.grad)] for k, p in model.named_parameters()][::7],
             "buffers": [[k, sha(b)] for k, b in model.named_buffers()][::5],

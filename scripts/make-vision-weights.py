@@ -1,9 +1,9 @@
-"""torchvision's pretrained classification weights, as lib/vision/models/weights_table.ts: run with .venv/bin/python.
+"""torchvision's pretrained weights (classification and semantic segmentation), as lib/vision/models/weights_table.ts: run with .venv/bin/python.
 
 For every model builder torchnode ports, the builder's <Model>_Weights enum: each entry's URL (its file
-name carries the SHA-256 prefix that torch.hub checks), its ImageClassification preset and its meta
-(parameter count, minimum size, ImageNet-1K accuracy, GFLOPS, file size, recipe), the DEFAULT entry, and
-the ImageNet category names the entries share. `--check` exits 1 when the committed file differs.
+name carries the SHA-256 prefix that torch.hub checks), its ImageClassification or SemanticSegmentation
+preset and its meta (parameter count, minimum size, metrics such as ImageNet-1K accuracy, GFLOPS, file
+size, recipe), the DEFAULT entry, and the category names the entries share (ImageNet's, VOC's). `--check` exits 1 when the committed file differs.
 """
 import json
 import os
@@ -14,7 +14,7 @@ import torch
 import torchvision_cpu  # noqa: E402,F401 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 import torchvision.models as M  # noqa: E402
-from torchvision.transforms._presets import ImageClassification  # noqa: E402
+from torchvision.transforms._presets import ImageClassification, SemanticSegmentation  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib", "vision", "models", "weights_table.ts")
 
@@ -30,35 +30,41 @@ BUILDERS = [
     "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf",
     "regnet_y_128gf", "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf",
     "regnet_x_32gf", "googlenet", "inception_v3", "swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b", "maxvit_t",
+    "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large",
+    "lraspp_mobilenet_v3_large",
 ]
 PRESET_DEFAULTS = {"resize_size": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": True}
 
 
 def preset(transforms):
-    assert transforms.func is ImageClassification, transforms
+    """The entry's preprocessing: ImageClassification's or SemanticSegmentation's keywords in camelCase."""
+    kind = {ImageClassification: "classification", SemanticSegmentation: "segmentation"}[transforms.func]
     kw = dict(transforms.keywords)
     if "interpolation" in kw:
         kw["interpolation"] = kw["interpolation"].value
     for k in ("mean", "std"):
         if k in kw:
             kw[k] = list(kw[k])
-    out = {"cropSize": kw.pop("crop_size")}
+    out = {"cropSize": kw.pop("crop_size")} if kind == "classification" else {"kind": kind, "resizeSize": kw.pop("resize_size")}
     for k, default in PRESET_DEFAULTS.items():
+        if k in out or (k == "resize_size" and "resizeSize" in out):
+            continue
         v = kw.pop(k, default)
         out[{"resize_size": "resizeSize"}.get(k, k)] = v
     assert not kw, kw
     return out
 
 
-def entry(w, categories):
+def entry(w, category_sets):
     m = dict(w.meta)
     own = m.pop("categories")
-    assert own is None or own == categories, w  # None: VGG16's feature-only weights, no classifier
-    metrics = m.pop("_metrics")["ImageNet-1K"]
+    # None: VGG16's feature-only weights, no classifier; else one of the shared category lists
+    sets = [name for name, cats in category_sets.items() if cats == own]
+    assert own is None or sets, w
     nan = lambda v: None if v != v else v  # noqa: E731 (JSON has no NaN: the feature-only weights have no accuracy)
-    meta = {"imagenetCategories": own is not None, "numParams": m.pop("num_params"), "minSize": list(m.pop("min_size")),
-            "acc1": nan(metrics["acc@1"]), "acc5": nan(metrics["acc@5"]), "gflops": m.pop("_ops"), "fileSizeMB": m.pop("_file_size"),
-            "recipe": m.pop("recipe")}
+    metrics = {dataset: {k: nan(v) for k, v in values.items()} for dataset, values in m.pop("_metrics").items()}
+    meta = {"categories": sets[0] if own is not None else None, "numParams": m.pop("num_params"), "minSize": list(m.pop("min_size")),
+            "metrics": metrics, "gflops": m.pop("_ops"), "fileSizeMB": m.pop("_file_size"), "recipe": m.pop("recipe")}
     if "license" in m:
         meta["license"] = m.pop("license")
     m.pop("_docs", None)
@@ -67,33 +73,40 @@ def entry(w, categories):
 
 
 def table():
-    categories = None
+    # the category lists the entries share: ImageNet's (ResNet18's first entry) and VOC's (the segmentation models')
+    category_sets = {"IMAGENET_CATEGORIES": M.ResNet18_Weights.IMAGENET1K_V1.meta["categories"]}
     enums = []
     for builder in BUILDERS:
         enum = M.get_model_weights(builder)
-        entries = {}
         for w in enum:
-            categories = categories or w.meta["categories"]  # the first is ResNet18's: ImageNet's 1000
-            entries[w.name] = entry(w, categories)
-        enums.append({"name": enum.__name__, "builder": builder, "default": enum.DEFAULT.name, "entries": entries})
-    return categories, enums
+            own = w.meta["categories"]
+            if own is not None and own not in category_sets.values():
+                assert len(own) == 21, w  # VOC's 20 classes and the background
+                category_sets["VOC_CATEGORIES"] = own
+        entries = {w.name: entry(w, category_sets) for w in enum}
+        used = {e["meta"]["categories"] for e in entries.values()} - {None}
+        assert len(used) <= 1, enum
+        enums.append({"name": enum.__name__, "builder": builder, "default": enum.DEFAULT.name, "entries": entries,
+                      "categories": used.pop() if used else "IMAGENET_CATEGORIES"})
+    return category_sets, enums
 
 
 def render():
-    categories, enums = table()
+    category_sets, enums = table()
+    docs = {"IMAGENET_CATEGORIES": "ImageNet's 1000 class names, in the order of the classifiers' outputs.",
+            "VOC_CATEGORIES": "Pascal VOC's 20 classes and the background, in the order of the segmentation models' outputs."}
     lines = [
         "// Generated by scripts/make-vision-weights.py from torchvision " + torchvision.__version__ + ": do not edit.",
-        "// torchvision's pretrained classification weights: URL, preprocessing preset and meta of every entry.",
+        "// torchvision's pretrained weights: URL, preprocessing preset and meta of every entry.",
         "import { weightsEnum, type AnyWeightsEnum } from './weights.js';",
-        "",
-        "/** ImageNet's 1000 class names, in the order of the classifiers' outputs. */",
-        "export const IMAGENET_CATEGORIES: readonly string[] = Object.freeze(" + json.dumps(categories) + ");",
     ]
+    for name, cats in category_sets.items():
+        lines += ["", f"/** {docs[name]} */", f"export const {name}: readonly string[] = Object.freeze(" + json.dumps(cats) + ");"]
     for e in enums:
         lines.append("")
         lines.append(f'export const {e["name"]} = weightsEnum({{ name: {json.dumps(e["name"])}, default: {json.dumps(e["default"])}, entries: {{')
         lines += [f"  {name}: {json.dumps(v)}," for name, v in e["entries"].items()]
-        lines.append("} }, IMAGENET_CATEGORIES);")
+        lines.append(f'}} }}, {e["categories"]});')
     lines += ["", "/** Each builder's enum (torchvision's get_model_weights). */",
               "export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Object.freeze({"]
     lines += [f'  {e["builder"]}: {e["name"]},' for e in enums]

@@ -21,7 +21,7 @@ const M = vision.models;
 type Tensor = torch.Tensor;
 interface Case {
   name: string; py: string; input: number[]; state: [string, number[], string, string][]; modules: [string, string][];
-  eval: TensorEnc; train: TensorEnc | { seq: TensorEnc[] }; inputGrad: string; grads: [string, string][]; buffers: [string, string][]; numParams: number;
+  eval: TensorEnc | { dict: Record<string, TensorEnc> }; train: TensorEnc | { seq: TensorEnc[] } | { dict: Record<string, TensorEnc> }; inputGrad: string; grads: [string, string][]; buffers: [string, string][]; numParams: number;
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-models.json', import.meta.url), 'utf8')) as { meta: { cpuModel: string }; cases: Case[] };
 const sameCpu = cpuModel === fx.meta.cpuModel;
@@ -88,6 +88,11 @@ const PORTS: Record<string, () => torch.nn.Module> = {
   maxvit_small: () => new M.MaxVit([32, 32], 8, 2, [16, 32], [1, 2], 8, 0.2, { numClasses: 5 }),
   maxvit_opts: () => new M.MaxVit([64, 64], 8, 4, [8, 16], [2, 1], 4, 0.5, { squeezeRatio: 0.5, expansionRatio: 2, mlpRatio: 2, mlpDropout: 0.1,
     attentionDropout: 0.2, numClasses: 3, activationLayer: (i) => new torch.nn.SiLU(i), normLayer: (c) => new torch.nn.BatchNorm2d(c, { eps: 1e-5 }) }),
+  fcn_resnet50_aux: () => M.segmentation.fcn_resnet50({ numClasses: 5, auxLoss: true, weightsBackbone: null }),
+  deeplabv3_resnet50: () => M.segmentation.deeplabv3_resnet50({ numClasses: 4, weightsBackbone: null }),
+  deeplabv3_mobilenet_v3_large_aux: () => M.segmentation.deeplabv3_mobilenet_v3_large({ numClasses: 3, auxLoss: true, weightsBackbone: null }),
+  lraspp_mobilenet_v3_large_odd: () => M.segmentation.lraspp_mobilenet_v3_large({ numClasses: 6, weightsBackbone: null }),
+  intermediate_layer_getter: () => new M._utils.IntermediateLayerGetter(M.resnet18({ numClasses: 10 }), { layer2: 'a', layer4: 'b' }),
   maxvit_three_blocks: () => new M.MaxVit([48, 48], 6, 3, [12, 12, 24], [1, 1, 1], 6, 0.3, { mlpDropout: 0.1, numClasses: 4 }),
 };
 
@@ -113,9 +118,10 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
       torch.noGrad(() => check(model.call(x), c.eval, sameCpu ? undefined : ROUNDING, `${c.name} eval`));
       model.train();
       const xg = x.clone().requiresGrad_(true);
-      const out = model.call(xg) as Tensor | Tensor[];
+      const out = model.call(xg) as Tensor | Tensor[] | Record<string, Tensor>;
       check(out, c.train, sameCpu ? undefined : ROUNDING, `${c.name} train`);
-      const parts = Array.isArray(out) ? out : [out]; // GoogLeNet's and Inception's outputs with their aux logits
+      // GoogLeNet's and Inception's outputs with their aux logits, the segmentation models' { out, aux }
+      const parts = torch.isTensor(out) ? [out] : Array.isArray(out) ? out : Object.values(out);
       parts.map((p) => p.sum()).reduce((a, b) => a.add(b)).backward();
       if (sameCpu) {
         expect(sha(xg.grad!), 'input gradient').toBe(c.inputGrad);
@@ -226,8 +232,19 @@ describe('vision.models weights enums', () => {
     expect(w.meta.categories).toHaveLength(1000);
     expect(w.meta.categories![0]).toBe('tench');
     expect(M.VGG16_Weights.IMAGENET1K_FEATURES.meta.categories).toBe(null);
-    const t = M.ResNet50_Weights.IMAGENET1K_V2.transforms();
+    const t = M.ResNet50_Weights.IMAGENET1K_V2.transforms() as vision.transforms.ImageClassification;
+    expect(t).toBeInstanceOf(vision.transforms.ImageClassification);
     expect([t.cropSize, t.resizeSize, t.interpolation]).toEqual([[224], [232], 'bilinear']);
+    expect(w.meta.metrics['ImageNet-1K']).toEqual({ 'acc@1': 69.758, 'acc@5': 89.078 });
+    // the segmentation weights: VOC's 21 categories, torchvision's SemanticSegmentation preset, COCO metrics
+    const seg = M.DeepLabV3_ResNet50_Weights.DEFAULT;
+    expect([seg.meta.categories!.length, seg.meta.categories![0], seg.meta.categories![20]]).toEqual([21, '__background__', 'tvmonitor']);
+    expect(seg.meta.metrics['COCO-val2017-VOC-labels']).toEqual({ miou: 66.4, pixel_acc: 92.4 });
+    const st = seg.transforms();
+    expect(st).toBeInstanceOf(vision.transforms.SemanticSegmentation);
+    expect((st as vision.transforms.SemanticSegmentation).resizeSize).toEqual([520]);
+    expect(() => M.segmentation.lraspp_mobilenet_v3_large({ auxLoss: true, weightsBackbone: null })).toThrow(/This model does not use auxiliary loss/);
+    expect(() => M.segmentation.fcn_resnet50({ weights: 'DEFAULT', numClasses: 5 })).toThrow(/The parameter 'numClasses' expected value 21 but got 5 instead/);
     expect(M.ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1.transforms().interpolation).toBe('bicubic');
     expect(Object.isFrozen(w)).toBe(true);
   });
@@ -279,7 +296,7 @@ describe('vision.models weights enums', () => {
 
   it('listModels, getModel, getModelWeights and getWeight cover every builder', () => {
     const names = M.listModels();
-    expect(names).toHaveLength(80);
+    expect(names).toHaveLength(86);
     expect(M.listModels({ include: 'resnet*', exclude: ['resnet1??'] })).toEqual(['resnet18', 'resnet34', 'resnet50']);
     for (const name of names) expect(M.getModelWeights(name).DEFAULT.url, name).toMatch(/^https:\/\/download\.pytorch\.org\/models\//);
     expect(M.getModelWeights(M.mobilenet_v3_small)).toBe(M.MobileNet_V3_Small_Weights);

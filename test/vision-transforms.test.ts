@@ -141,6 +141,8 @@ const PORTS: Record<string, () => vision.transforms.TransformLike> = {
   auto_augment_batch_uint8: () => new T.Compose([(x: Tensor) => torch.stack([x, x.flip(-1)]), new T.AutoAugment(T.AutoAugmentPolicy.CIFAR10)]),
   preset_image_classification: () => new T.ImageClassification({ cropSize: 8, resizeSize: 10 }),
   preset_image_classification_bicubic: () => new T.ImageClassification({ cropSize: 9, resizeSize: 14, interpolation: T.InterpolationMode.BICUBIC, mean: [0.5, 0.4, 0.3], std: [0.1, 0.2, 0.3] }),
+  preset_semantic_segmentation: () => new T.SemanticSegmentation({ resizeSize: 10 }),
+  preset_semantic_segmentation_none: () => new T.SemanticSegmentation({ resizeSize: null, mean: [0.5, 0.4, 0.3], std: [0.1, 0.2, 0.3], interpolation: T.InterpolationMode.NEAREST }),
   f_adjust_gamma: () => (x: Tensor) => VF.adjustGamma(x, 0.5, { gain: 1.2 }),
   f_adjust_gamma_float: () => (x: Tensor) => VF.adjustGamma(x, 2.2),
   f_resize_keywords: () => (x: Tensor) => VF.resize(x, [7], { interpolation: T.InterpolationMode.BICUBIC, antialias: false }),

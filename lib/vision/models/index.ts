@@ -16,6 +16,8 @@ export * from './googlenet.js';
 export * from './inception.js';
 export * from './swin_transformer.js';
 export * from './maxvit.js';
+export * as segmentation from './segmentation/index.js';
+export * as _utils from './_utils.js'; // _utils.IntermediateLayerGetter, as torchvision.models._utils
 export { Weights, type AnyWeightsEnum, type WeightsEnum, type WeightsMeta, type WeightsOptions, type GetStateDictOptions } from './weights.js';
 export * from './weights_table.js';
 export { listModels, getModel, getModelWeights, getWeight, type ListModelsOptions } from './registry.js';

@@ -13,6 +13,7 @@ import * as mobilenetV2 from './mobilenet_v2.js';
 import * as mobilenetV3 from './mobilenet_v3.js';
 import * as regnet from './regnet.js';
 import * as resnet from './resnet.js';
+import * as segmentation from './segmentation/index.js';
 import * as shufflenetV2 from './shufflenet_v2.js';
 import * as squeezenet from './squeezenet.js';
 import * as swinTransformer from './swin_transformer.js';
@@ -23,7 +24,7 @@ import { WEIGHTS_BY_BUILDER } from './weights_table.js';
 
 type Builder = (options?: object) => torch.nn.Module;
 const MODULES: readonly object[] = [alexnet, convnext, densenet, efficientnet, googlenet, inception, maxvit, mnasnet, mobilenetV2, mobilenetV3, regnet, resnet,
-  shufflenetV2, squeezenet, swinTransformer, vgg, visionTransformer];
+  segmentation, shufflenetV2, squeezenet, swinTransformer, vgg, visionTransformer];
 // Every builder has a weights enum, so the table's builder names are the registry's.
 const BUILDERS = new Map<string, Builder>(Object.keys(WEIGHTS_BY_BUILDER).map((name) => {
   const found = MODULES.map((m) => (m as Record<string, unknown>)[name]).find((f) => typeof f === 'function');

@@ -44,8 +44,9 @@ export class BasicBlock extends nn.Module {
     this.stride = stride;
   }
   override forward(x: Tensor): Tensor {
-    const identity = this.downsample === null ? x : (this.downsample.call(x) as Tensor);
     const out = this.bn2.call(this.conv2.call(this.relu.call(this.bn1.call(this.conv1.call(x))))) as Tensor;
+    // the shortcut after the main branch, as torchvision: autograd sums a block input's gradients in graph order
+    const identity = this.downsample === null ? x : (this.downsample.call(x) as Tensor);
     return this.relu.call(out.add_(identity));
   }
 }
@@ -70,10 +71,10 @@ export class Bottleneck extends nn.Module {
     this.stride = stride;
   }
   override forward(x: Tensor): Tensor {
-    const identity = this.downsample === null ? x : (this.downsample.call(x) as Tensor);
     let out = this.relu.call(this.bn1.call(this.conv1.call(x)) as Tensor);
     out = this.relu.call(this.bn2.call(this.conv2.call(out)) as Tensor);
     out = this.bn3.call(this.conv3.call(out)) as Tensor;
+    const identity = this.downsample === null ? x : (this.downsample.call(x) as Tensor); // after the main branch, as torchvision
     return this.relu.call(out.add_(identity));
   }
 }

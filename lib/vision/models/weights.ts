@@ -6,15 +6,22 @@ import * as torch from '../../index.js';
 import { loadStateDictFromUrl } from '../../hub.js';
 import { describe } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
-import { ImageClassification } from '../transforms/presets.js';
+import { ImageClassification, SemanticSegmentation } from '../transforms/presets.js';
 import type { InterpolationMode } from '../transforms/functional.js';
+
+/** The preprocessing of one entry: ImageClassification's keywords, or SemanticSegmentation's (kind 'segmentation'). */
+export type WeightsPreset =
+  | { kind?: undefined; cropSize: number; resizeSize: number; mean: readonly number[]; std: readonly number[]; interpolation: string; antialias: boolean | null }
+  | { kind: 'segmentation'; resizeSize: number | null; mean: readonly number[]; std: readonly number[]; interpolation: string; antialias: boolean | null };
 
 /** One entry of the generated table (scripts/make-vision-weights.py). */
 export interface WeightsTableEntry {
   url: string;
-  transforms: { cropSize: number; resizeSize: number; mean: readonly number[]; std: readonly number[]; interpolation: string; antialias: boolean | null };
+  transforms: WeightsPreset;
   meta: {
-    imagenetCategories: boolean; numParams: number; minSize: readonly number[]; acc1: number | null; acc5: number | null;
+    /** Which shared list the enum's categories are (null: no classifier, as VGG16's feature weights). */
+    categories: string | null; numParams: number; minSize: readonly number[];
+    metrics: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
     gflops: number; fileSizeMB: number; recipe: string; license?: string;
   };
 }
@@ -26,7 +33,8 @@ export interface WeightsMeta {
   numParams: number;
   minSize: readonly number[];
   recipe: string;
-  metrics: { 'ImageNet-1K': { 'acc@1': number | null; 'acc@5': number | null } };
+  /** By dataset, as torchvision's `_metrics`: `metrics['ImageNet-1K']['acc@1']`, `metrics['COCO-val2017-VOC-labels'].miou`. */
+  metrics: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
   /** GFLOPS of one forward pass at the preset's crop size. */
   ops: number;
   /** The file's size in MB. */
@@ -39,19 +47,20 @@ export interface GetStateDictOptions { progress?: boolean; checkHash?: boolean }
 /** One pretrained weights entry (a member of a `<Model>_Weights` enum). */
 export class Weights {
   readonly meta: WeightsMeta;
-  constructor(readonly enumName: string, readonly name: string, readonly url: string, private readonly preset: WeightsTableEntry['transforms'],
+  constructor(readonly enumName: string, readonly name: string, readonly url: string, private readonly preset: WeightsPreset,
     meta: WeightsTableEntry['meta'], categories: readonly string[]) {
     this.meta = {
-      categories: meta.imagenetCategories ? categories : null, numParams: meta.numParams, minSize: meta.minSize, recipe: meta.recipe,
-      metrics: { 'ImageNet-1K': { 'acc@1': meta.acc1, 'acc@5': meta.acc5 } }, ops: meta.gflops, fileSize: meta.fileSizeMB,
+      categories: meta.categories !== null ? categories : null, numParams: meta.numParams, minSize: meta.minSize, recipe: meta.recipe,
+      metrics: meta.metrics, ops: meta.gflops, fileSize: meta.fileSizeMB,
       ...(meta.license === undefined ? {} : { license: meta.license }),
     };
     Object.freeze(this);
   }
-  /** The preprocessing these weights expect (torchvision's ImageClassification preset). */
-  transforms(): ImageClassification {
-    const { cropSize, resizeSize, mean, std, interpolation, antialias } = this.preset;
-    return new ImageClassification({ cropSize, resizeSize, mean, std, interpolation: interpolation as InterpolationMode, antialias });
+  /** The preprocessing these weights expect (torchvision's ImageClassification or SemanticSegmentation preset). */
+  transforms(): ImageClassification | SemanticSegmentation {
+    const p = this.preset;
+    const common = { mean: p.mean, std: p.std, interpolation: p.interpolation as InterpolationMode, antialias: p.antialias };
+    return p.kind === 'segmentation' ? new SemanticSegmentation({ resizeSize: p.resizeSize, ...common }) : new ImageClassification({ cropSize: p.cropSize, resizeSize: p.resizeSize, ...common });
   }
   /** The state dict, from the torch.hub cache (downloaded the first time; torchvision's builders check the hash). */
   getStateDict(options: GetStateDictOptions = {}): Record<string, Tensor> {

@@ -3,3 +3,7 @@ export { Conv2dNormActivation, MLP, Permute, SqueezeExcitation, makeDivisible, t
 export { StochasticDepth, stochasticDepth } from './stochastic_depth.js';
 export { batchedNms, boxArea, boxConvert, boxIou, clipBoxesToImage, completeBoxIou, distanceBoxIou, generalizedBoxIou, masksToBoxes, nms, removeSmallBoxes, type AxisAlignedFormat, type BoxFormat } from './boxes.js';
 export { completeBoxIouLoss, distanceBoxIouLoss, generalizedBoxIouLoss, sigmoidFocalLoss, type LossReduction } from './losses.js';
+export { Conv3dNormActivation, type ConvNormActivationOptions, type ConvNormActivationArgs } from './conv_norm_activation.js';
+export { FrozenBatchNorm2d } from './frozen_batch_norm.js';
+export { DropBlock2d, DropBlock3d, dropBlock2d, dropBlock3d, type DropBlockOptions } from './drop_block.js';
+export { ExtraFPNBlock, FeaturePyramidNetwork, LastLevelMaxPool, LastLevelP6P7, type FeatureMaps, type FeaturePyramidNetworkOptions } from './feature_pyramid_network.js';

@@ -1,6 +1,7 @@
 // torchvision.ops.misc: the building blocks torchvision's models share.
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
+import { ConvNormActivation, type ConvNormActivationArgs, type ConvNormActivationOptions } from './conv_norm_activation.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -9,25 +10,13 @@ export type NormLayerFactory = (channels: number) => Module;
 /** An activation layer, in place or not (torchvision passes a class and `inplace=True`). */
 export type ActivationFactory = (inplace: boolean) => Module;
 
-export interface Conv2dNormActivationOptions {
-  kernelSize?: number; stride?: number; padding?: number | null; groups?: number; normLayer?: NormLayerFactory | null;
-  activationLayer?: ActivationFactory | null; dilation?: number; inplace?: boolean | null; bias?: boolean | null;
-}
+/** The keyword arguments of Conv2dNormActivation after in_channels and out_channels (ints or per-dimension pairs). */
+export type Conv2dNormActivationOptions = ConvNormActivationOptions;
 
-/** Convolution, normalization and activation as one Sequential (torchvision.ops.Conv2dNormActivation); "same" padding by default. */
-export class Conv2dNormActivation extends nn.Sequential {
-  readonly outChannels: number;
-  constructor(inChannels: number, outChannels: number, options: Conv2dNormActivationOptions = {}) {
-    const { kernelSize = 3, stride = 1, groups = 1, dilation = 1, inplace = true } = options;
-    const normLayer = options.normLayer === undefined ? (c: number) => new nn.BatchNorm2d(c) : options.normLayer;
-    const activationLayer = options.activationLayer === undefined ? (i: boolean) => new nn.ReLU(i) : options.activationLayer;
-    const padding = options.padding ?? Math.floor((kernelSize - 1) / 2) * dilation;
-    const bias = options.bias ?? normLayer === null;
-    const layers: Module[] = [new nn.Conv2d(inChannels, outChannels, kernelSize, { stride, padding, dilation, groups, bias })];
-    if (normLayer !== null) layers.push(normLayer(outChannels));
-    if (activationLayer !== null) layers.push(activationLayer(inplace ?? false));
-    super(...layers);
-    this.outChannels = outChannels;
+/** Convolution, normalization (BatchNorm2d by default) and activation (ReLU) as one Sequential (torchvision.ops.Conv2dNormActivation); "same" padding by default. */
+export class Conv2dNormActivation extends ConvNormActivation {
+  constructor(inChannels: number, outChannels: number, ...args: ConvNormActivationArgs) {
+    super(2, [inChannels, outChannels, ...args]);
   }
 }
 

@@ -1,5 +1,5 @@
-// torchvision's ImageClassification preset (transforms._presets): the inference preprocessing that
-// pretrained weights name, as `weights.transforms()` returns it.
+// torchvision's ImageClassification and SemanticSegmentation presets (transforms._presets): the inference
+// preprocessing that pretrained weights name, as `weights.transforms()` returns it.
 import * as torch from '../../index.js';
 import { readOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
@@ -45,3 +45,42 @@ export class ImageClassification extends Transform<ImageLike, Tensor> {
     return `ImageClassification(\n    crop_size=[${this.cropSize[0]}]\n    resize_size=[${this.resizeSize[0]}]\n    mean=[${this.mean.join(', ')}]\n    std=[${this.std.join(', ')}]\n    interpolation=InterpolationMode.${this.interpolation.toUpperCase().replace('-', '_')}\n)`;
   }
 }
+
+export interface SemanticSegmentationOptions {
+  resizeSize: number | null; mean?: readonly number[]; std?: readonly number[];
+  interpolation?: InterpolationMode; antialias?: boolean | null;
+}
+
+/** Resize the shorter edge to resizeSize (null: no resize), rescale to [0, 1] floats, normalize. */
+export class SemanticSegmentation extends Transform<ImageLike, Tensor> {
+  static readonly sourceModule = import.meta.url;
+  readonly resizeSize: [number] | null;
+  readonly mean: number[];
+  readonly std: number[];
+  readonly interpolation: InterpolationMode;
+  readonly antialias: boolean | null;
+  constructor(options: SemanticSegmentationOptions) {
+    super();
+    const fn = 'SemanticSegmentation';
+    const o = readOptions(fn, options, ['resizeSize', 'mean', 'std', 'interpolation', 'antialias']) as Partial<SemanticSegmentationOptions>;
+    if (o.resizeSize !== null && typeof o.resizeSize !== 'number') throw new TypeError(`${fn}: resizeSize (a number or null) is required`);
+    this.resizeSize = o.resizeSize === null ? null : [o.resizeSize];
+    this.mean = [...(o.mean ?? [0.485, 0.456, 0.406])];
+    this.std = [...(o.std ?? [0.229, 0.224, 0.225])];
+    this.interpolation = checkInterpolation(o.interpolation ?? 'bilinear', fn);
+    this.antialias = o.antialias === undefined ? true : o.antialias;
+    this.workerArgs = [{ resizeSize: o.resizeSize, mean: this.mean, std: this.std, interpolation: this.interpolation, antialias: this.antialias }];
+  }
+  forward(img: ImageLike): Tensor {
+    return torch.tidy(() => {
+      const resized = this.resizeSize === null ? img : resize(img, this.resizeSize, this.interpolation, null, this.antialias);
+      const t = resized instanceof Image ? pilToTensor(resized) : resized;
+      return normalize(convertImageDtype(t, torch.float32), this.mean, this.std);
+    });
+  }
+  override toString(): string {
+    const size = this.resizeSize === null ? 'None' : `[${this.resizeSize[0]}]`;
+    return `SemanticSegmentation(\n    resize_size=${size}\n    mean=[${this.mean.join(', ')}]\n    std=[${this.std.join(', ')}]\n    interpolation=InterpolationMode.${this.interpolation.toUpperCase().replace('-', '_')}\n)`;
+  }
+}
+
