@@ -4,7 +4,6 @@
 // for bit) and module tree, and on the same seeded input the same eval and train outputs, input gradient
 // and running statistics: bit-exact on the CPU model that made the fixture (oneDNN picks kernels by
 // CPU), within float rounding elsewhere.
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import * as torch from '../lib/index.js';
 import { runWithGc, startRoundWorkers } from './run-child.js';
 import { vision } from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
+import { expectTorchvisionState, sha } from './model-fixtures.js';
 import { check, type TensorEnc } from './golden-replay.js';
 
 const M = vision.models;
@@ -31,7 +31,6 @@ torch.setNumThreads(1); // as the generator ran
 const TMP = mkdtempSync(join(tmpdir(), 'torchnode-models-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-const sha = (t: Tensor): string => createHash('sha256').update(Buffer.from((t.detach().contiguous().toTypedArray() as Float32Array | BigInt64Array).buffer)).digest('hex');
 
 // The JS port of each Python constructor call (fx.cases[i].py).
 const PORTS: Record<string, () => torch.nn.Module> = {
@@ -104,12 +103,7 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
     it(`${c.name}: ${c.py}`, () => {
       torch.manualSeed(0);
       const model = PORTS[c.name]!();
-      torch.tidy(() => {
-        const state = Object.entries(model.stateDict());
-        expect(state.map(([k, v]) => [k, v.shape, String(v.dtype).slice(6)])).toEqual(c.state.map(([k, shape, dtype]) => [k, shape, dtype]));
-        const mismatched = state.filter(([, v], i) => sha(v) !== c.state[i]![3]).map(([k]) => k);
-        expect(mismatched, 'tensors whose bytes differ from torchvision\'s').toEqual([]);
-      });
+      expectTorchvisionState(model, c.state);
       expect(model.namedModules().map(([k, m]) => [k, m.constructor.name])).toEqual(c.modules);
       expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(c.numParams);
       torch.manualSeed(1);

@@ -5,7 +5,6 @@
 // torchvision's state dict (SHA-256 of every tensor), module tree and repr; on the same seeded inputs the
 // same eval and train outputs (DropBlock's draws included), gradients and buffers, and leave the generator
 // where torchvision left it. Bit-exact on the CPU model that made the fixture, within float rounding elsewhere.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
@@ -15,6 +14,7 @@ import { DropBlock2d, DropBlock3d, dropBlock2d, dropBlock3d } from '../lib/visio
 import { ExtraFPNBlock, FeaturePyramidNetwork, LastLevelMaxPool, LastLevelP6P7 } from '../lib/vision/ops/feature_pyramid_network.js';
 import { FrozenBatchNorm2d } from '../lib/vision/ops/frozen_batch_norm.js';
 import { cpuModel } from './cpu-model.js';
+import { expectTorchvisionState, sha } from './model-fixtures.js';
 import { check, type TensorEnc } from './golden-replay.js';
 
 type Tensor = torch.Tensor;
@@ -32,7 +32,6 @@ const sameCpu = cpuModel === fx.meta.cpuModel;
 const ROUNDING = sameCpu ? undefined : { rtol: 1e-4, atol: 1e-4 };
 torch.setNumThreads(1); // as the generator ran
 
-const sha = (t: Tensor): string => createHash('sha256').update(Buffer.from((t.detach().contiguous().toTypedArray() as Float32Array).buffer)).digest('hex');
 
 /** misc.ts's Conv2dNormActivation as the shared base makes it (the change proposed for misc.ts), with tuple sizes. */
 class Conv2dNormActivation extends ConvNormActivation {
@@ -139,11 +138,7 @@ describe('vision.ops layers: torchvision\'s weights, outputs, draws and gradient
     it(`${c.name}: ${c.py}`, () => {
       torch.manualSeed(0);
       const model = PORTS[c.name]!();
-      torch.tidy(() => {
-        const state = Object.entries(model.stateDict());
-        expect(state.map(([k, v]) => [k, v.shape, String(v.dtype).slice(6)])).toEqual(c.state.map(([k, shape, dtype]) => [k, shape, dtype]));
-        expect(state.filter(([, v], i) => sha(v) !== c.state[i]![3]).map(([k]) => k), 'tensors whose bytes differ from torchvision\'s').toEqual([]);
-      });
+      expectTorchvisionState(model, c.state);
       expect(model.namedModules().map(([k, m]) => [k, m.constructor.name])).toEqual(c.modules);
       expect(String(model)).toBe(c.repr);
       torch.manualSeed(1);

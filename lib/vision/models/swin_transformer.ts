@@ -4,6 +4,7 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
 import { pow } from '../../optim/lr_scheduler/_libm.js';
+import { getRelativePositionIndex } from './maxvit.js';
 import { MLP, Permute, type NormLayerFactory } from '../ops/misc.js';
 import { StochasticDepth } from '../ops/stochastic_depth.js';
 import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
@@ -191,13 +192,7 @@ export class ShiftedWindowAttention extends nn.Module {
   /** The buffer of each token pair's row in the table (Wh*Ww*Wh*Ww int64). */
   protected defineRelativePositionIndex(): void {
     const [wh, ww] = this.windowSize as [number, number];
-    const coords = torch.stack(torch.meshgrid([torch.arange(wh), torch.arange(ww)], { indexing: 'ij' })); // 2, Wh, Ww
-    const flat = torch.flatten(coords, 1); // 2, Wh*Ww
-    const relative = flat.index(':', ':', null).sub(flat.index(':', null, ':')).permute(1, 2, 0).contiguous(); // Wh*Ww, Wh*Ww, 2
-    relative.index(':', ':', 0).add_(wh - 1); // shift to start from 0
-    relative.index(':', ':', 1).add_(ww - 1);
-    relative.index(':', ':', 0).mul_(2 * ww - 1);
-    this.registerBuffer('relative_position_index', relative.sum(-1).flatten());
+    this.registerBuffer('relative_position_index', getRelativePositionIndex(wh, ww).flatten()); // the same index as MaxViT's
   }
 
   /** The bias added to the attention logits: 1 x heads x N x N. */
