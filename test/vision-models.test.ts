@@ -226,7 +226,7 @@ describe('vision.models weights enums', () => {
     expect(w.meta.categories).toHaveLength(1000);
     expect(w.meta.categories![0]).toBe('tench');
     expect(M.VGG16_Weights.IMAGENET1K_FEATURES.meta.categories).toBe(null);
-    const t = M.ResNet50_Weights.IMAGENET1K_V2.transforms() as vision.transforms.ImageClassification;
+    const t = M.ResNet50_Weights.IMAGENET1K_V2.transforms(); // typed ImageClassification: its enum is a classification one
     expect(t).toBeInstanceOf(vision.transforms.ImageClassification);
     expect([t.cropSize, t.resizeSize, t.interpolation]).toEqual([[224], [232], 'bilinear']);
     expect(w.meta.metrics['ImageNet-1K']).toEqual({ 'acc@1': 69.758, 'acc@5': 89.078 });
@@ -236,7 +236,11 @@ describe('vision.models weights enums', () => {
     expect(seg.meta.metrics['COCO-val2017-VOC-labels']).toEqual({ miou: 66.4, pixel_acc: 92.4 });
     const st = seg.transforms();
     expect(st).toBeInstanceOf(vision.transforms.SemanticSegmentation);
-    expect((st as vision.transforms.SemanticSegmentation).resizeSize).toEqual([520]);
+    expect(st.resizeSize).toEqual([520]); // typed SemanticSegmentation
+    expect(M.segmentation.DeepLabV3_ResNet50_Weights).toBe(M.DeepLabV3_ResNet50_Weights); // also under models.segmentation, as torchvision
+    expect(() => new M._utils.IntermediateLayerGetter(M.resnet18(), { layer1: 'b', layer2: '0' })).toThrow(/would not keep the layers' order as object keys/);
+    expect(() => M.segmentation.lraspp_mobilenet_v3_large({ numClasses: 2, weightsBackbone: null }).call([1, 2] as never)).toThrow(/LRASPP: the input must be an image batch Tensor/);
+    expect(() => new vision.ops.Conv2dNormActivation(3, 2.5)).toThrow(/outChannels must be a positive int, got 2.5/);
     expect(() => M.segmentation.lraspp_mobilenet_v3_large({ auxLoss: true, weightsBackbone: null })).toThrow(/This model does not use auxiliary loss/);
     expect(() => M.segmentation.fcn_resnet50({ weights: 'DEFAULT', numClasses: 5 })).toThrow(/The parameter 'numClasses' expected value 21 but got 5 instead/);
     expect(M.ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1.transforms().interpolation).toBe('bicubic');

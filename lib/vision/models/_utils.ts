@@ -26,8 +26,15 @@ export class IntermediateLayerGetter extends nn.ModuleDict {
   declare readonly returnLayers: Readonly<Record<string, string>>;
 
   constructor(model: Module, returnLayers: Readonly<Record<string, string>> | ReadonlyMap<string, string>) {
-    super(IntermediateLayerGetter.#layers(model, returnLayers));
-    Object.defineProperty(this, 'returnLayers', { value: Object.freeze(Object.fromEntries(IntermediateLayerGetter.#entries(returnLayers))), enumerable: false });
+    const layers = IntermediateLayerGetter.#layers(model, returnLayers);
+    const renamed = new Map(IntermediateLayerGetter.#entries(returnLayers));
+    // the outputs are a plain object: its keys must keep layer order (JS lists integer-like keys first)
+    const outNames = [...layers.keys()].filter((k) => renamed.has(k)).map((k) => renamed.get(k)!);
+    const kept = outNames.filter((k) => k !== '__proto__');
+    if (kept.length < outNames.length || Object.keys(Object.fromEntries(kept.map((k) => [k, 0]))).join('\0') !== outNames.join('\0'))
+      throw new RangeError(`IntermediateLayerGetter: the output names ${JSON.stringify(outNames)} would not keep the layers' order as object keys (integer-like names sort first): rename them`);
+    super(layers);
+    Object.defineProperty(this, 'returnLayers', { value: Object.freeze(Object.fromEntries(renamed)), enumerable: false });
   }
 
   static #entries(returnLayers: unknown): [string, string][] {

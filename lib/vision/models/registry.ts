@@ -19,7 +19,7 @@ import * as squeezenet from './squeezenet.js';
 import * as swinTransformer from './swin_transformer.js';
 import * as vgg from './vgg.js';
 import * as visionTransformer from './vision_transformer.js';
-import type { AnyWeightsEnum, Weights } from './weights.js';
+import type { AnyWeights, AnyWeightsEnum } from './weights.js';
 import { WEIGHTS_BY_BUILDER } from './weights_table.js';
 
 type Builder = (options?: object) => torch.nn.Module;
@@ -69,7 +69,7 @@ export function getModelWeights(name: string | ((options?: never) => torch.nn.Mo
 }
 
 /** A weights entry by its full name ('ResNet50_Weights.IMAGENET1K_V2', or '.DEFAULT'). */
-export function getWeight(name: string): Weights {
+export function getWeight(name: string): AnyWeights {
   if (typeof name !== 'string' || !name.includes('.')) throw new TypeError(`getWeight: expected '<Enum>.<ENTRY>', got ${describe(name)}`);
   const [enumName] = name.split('.');
   const e = Object.values(WEIGHTS_BY_BUILDER).find((w) => w.enumName === enumName);

@@ -44,8 +44,13 @@ export interface WeightsMeta {
 
 export interface GetStateDictOptions { progress?: boolean; checkHash?: boolean }
 
-/** One pretrained weights entry (a member of a `<Model>_Weights` enum). */
-export class Weights {
+/** The presets an entry's transforms() can be. */
+export type WeightsTransforms = ImageClassification | SemanticSegmentation;
+/** Any entry, whatever its preset: what the generic functions take. */
+export type AnyWeights = Weights<WeightsTransforms>;
+
+/** One pretrained weights entry (a member of a `<Model>_Weights` enum); P: its transforms() preset, as its enum's kind says. */
+export class Weights<P extends WeightsTransforms = ImageClassification> {
   readonly meta: WeightsMeta;
   constructor(readonly enumName: string, readonly name: string, readonly url: string, private readonly preset: WeightsPreset,
     meta: WeightsTableEntry['meta'], categories: readonly string[]) {
@@ -57,10 +62,11 @@ export class Weights {
     Object.freeze(this);
   }
   /** The preprocessing these weights expect (torchvision's ImageClassification or SemanticSegmentation preset). */
-  transforms(): ImageClassification | SemanticSegmentation {
+  transforms(): P {
     const p = this.preset;
     const common = { mean: p.mean, std: p.std, interpolation: p.interpolation as InterpolationMode, antialias: p.antialias };
-    return p.kind === 'segmentation' ? new SemanticSegmentation({ resizeSize: p.resizeSize, ...common }) : new ImageClassification({ cropSize: p.cropSize, resizeSize: p.resizeSize, ...common });
+    return (p.kind === 'segmentation' ? new SemanticSegmentation({ resizeSize: p.resizeSize, ...common })
+      : new ImageClassification({ cropSize: p.cropSize, resizeSize: p.resizeSize, ...common })) as P;
   }
   /** The state dict, from the torch.hub cache (downloaded the first time; torchvision's builders check the hash). */
   getStateDict(options: GetStateDictOptions = {}): Record<string, Tensor> {
@@ -72,29 +78,39 @@ export class Weights {
 /** What every `<Model>_Weights` enum has: DEFAULT, its entries in order, and verify() (torchvision's WeightsEnum.verify). */
 export interface AnyWeightsEnum {
   readonly enumName: string;
-  readonly DEFAULT: Weights;
+  readonly DEFAULT: AnyWeights;
   /** The entries, DEFAULT not repeated (Python's `list(ResNet50_Weights)`). */
-  members(): Weights[];
+  members(): AnyWeights[];
   /** An entry, or its name with or without the enum's ('IMAGENET1K_V1', 'DEFAULT', 'ResNet18_Weights.DEFAULT'); null stays null. */
-  verify(obj: Weights | string | null | undefined): Weights | null;
+  verify(obj: AnyWeights | string | null | undefined): AnyWeights | null;
 }
-/** A `<Model>_Weights` enum with its entries `N` by name. */
-export type WeightsEnum<N extends string> = AnyWeightsEnum & { readonly [K in N]: Weights };
+/** A `<Model>_Weights` enum with its entries `N` by name, their preset P. */
+export type WeightsEnum<N extends string, P extends WeightsTransforms = ImageClassification> =
+  { readonly DEFAULT: Weights<P>; members(): Weights<P>[] } & { readonly [K in N]: Weights<P> } & AnyWeightsEnum;
 
 /** The enum of one table row. */
 export function weightsEnum<N extends string>(row: { name: string; default: string; entries: Readonly<Record<N, WeightsTableEntry>> }, categories: readonly string[]): WeightsEnum<N> {
+  return makeWeightsEnum(row, categories);
+}
+
+/** The enum of one table row of semantic segmentation weights (transforms(): SemanticSegmentation). */
+export function segmentationWeightsEnum<N extends string>(row: { name: string; default: string; entries: Readonly<Record<N, WeightsTableEntry>> }, categories: readonly string[]): WeightsEnum<N, SemanticSegmentation> {
+  return makeWeightsEnum(row, categories);
+}
+
+function makeWeightsEnum<N extends string, P extends WeightsTransforms>(row: { name: string; default: string; entries: Readonly<Record<N, WeightsTableEntry>> }, categories: readonly string[]): WeightsEnum<N, P> {
   const entries = Object.entries(row.entries) as [N, WeightsTableEntry][];
-  const members = entries.map(([name, e]) => new Weights(row.name, name, e.url, e.transforms, e.meta, categories));
-  const byName = new Map<string, Weights>(members.map((w) => [w.name, w]));
+  const members = entries.map(([name, e]) => new Weights<P>(row.name, name, e.url, e.transforms, e.meta, categories));
+  const byName = new Map<string, Weights<P>>(members.map((w) => [w.name, w]));
   const enumObject: Record<string, unknown> = Object.fromEntries(byName);
   enumObject.DEFAULT = byName.get(row.default);
   enumObject.enumName = row.name;
   enumObject.members = () => [...members];
-  enumObject.verify = (obj: unknown): Weights | null => {
+  enumObject.verify = (obj: unknown): Weights<P> | null => {
     if (obj === null || obj === undefined) return null;
     if (obj instanceof Weights) {
-      if (!members.includes(obj)) throw new TypeError(`Invalid Weight class provided; expected ${row.name} but received ${obj.enumName}.`);
-      return obj;
+      if (!members.includes(obj as Weights<P>)) throw new TypeError(`Invalid Weight class provided; expected ${row.name} but received ${obj.enumName}.`);
+      return obj as Weights<P>;
     }
     if (typeof obj !== 'string') throw new TypeError(`${row.name}: expected a weights entry or its name, got ${describe(obj)}`);
     const name = obj.startsWith(`${row.name}.`) ? obj.slice(row.name.length + 1) : obj;
@@ -102,13 +118,13 @@ export function weightsEnum<N extends string>(row: { name: string; default: stri
     if (w === undefined) throw new RangeError(`${row.name} has no entry '${name}' (it has ${[...byName.keys(), 'DEFAULT'].join(', ')})`);
     return w;
   };
-  return Object.freeze(enumObject) as WeightsEnum<N>;
+  return Object.freeze(enumObject) as WeightsEnum<N, P>;
 }
 
 /** The `weights` and `progress` options every model builder takes. */
 export interface WeightsOptions {
   /** Pretrained weights: an entry of the model's `_Weights` enum, its name ('DEFAULT'), or a state-dict file's path. */
-  weights?: Weights | string | null;
+  weights?: AnyWeights | string | null;
   /** A progress bar on stderr while the weights download (default true). */
   progress?: boolean;
 }
@@ -120,7 +136,7 @@ const ENTRY_NAME = /^(?:[A-Za-z0-9_]+_Weights\.)?[A-Z][A-Z0-9_]*$/;
  * The builder's options with `weights` resolved against its enum and the parameters the entry fixes
  * checked or filled in (torchvision's _ovewrite_named_param: numClasses from the categories, and `fixed`).
  */
-export function resolveWeights<O extends WeightsOptions & { numClasses?: number }>(weightsEnum: AnyWeightsEnum, options: O, fixed: (w: Weights) => Partial<O> = () => ({})): O {
+export function resolveWeights<O extends WeightsOptions & { numClasses?: number }>(weightsEnum: AnyWeightsEnum, options: O, fixed: (w: AnyWeights) => Partial<O> = () => ({})): O {
   const given = options.weights;
   if (given === undefined || given === null || (typeof given === 'string' && !ENTRY_NAME.test(given))) return options;
   const w = weightsEnum.verify(given)!;
@@ -137,7 +153,7 @@ export function resolveWeights<O extends WeightsOptions & { numClasses?: number 
  * file) into `model`, renaming keys with `renameKey` where torchvision's old files differ; the loaded
  * tensors are freed once copied.
  */
-export function loadWeights(model: torch.nn.Module, weights: Weights | string, progress = true, renameKey: (key: string) => string = (key) => key): void {
+export function loadWeights(model: torch.nn.Module, weights: AnyWeights | string, progress = true, renameKey: (key: string) => string = (key) => key): void {
   if (typeof weights === 'string' && ENTRY_NAME.test(weights))
     throw new TypeError(`${model.constructor.name}: weights '${weights}' names an entry: pass the enum's entry (for example ResNet50_Weights.DEFAULT) or build the model with its function (resnet50({ weights: 'DEFAULT' })), which resolves names`);
   const state = weights instanceof Weights ? weights.getStateDict({ progress, checkHash: true }) : (torch.load(weights, { weightsOnly: true }) as Record<string, Tensor>);

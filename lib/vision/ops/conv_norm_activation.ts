@@ -42,12 +42,14 @@ function checkOptionalBool(fn: string, name: string, v: unknown): asserts v is b
 /** The layers of ConvNormActivation.__init__ for a `dims`-D convolution, and out_channels. */
 function buildLayers(dims: 2 | 3, args: readonly unknown[]): [Module[], number] {
   const sig = SIGNATURES[dims];
-  const [inChannels, outChannels, kernelSize, stride, given, groups, norm, activationLayer, dilation, inplace, biasArg] = bind(sig, args);
+  const [inChannels, outArg, kernelSize, stride, given, groups, norm, activationLayer, dilation, inplace, biasArg] = bind(sig, args);
   checkFactory(sig.fn, 'normLayer', norm === DEFAULT_NORM ? null : norm);
   checkFactory(sig.fn, 'activationLayer', activationLayer);
   checkOptionalBool(sig.fn, 'inplace', inplace);
   checkOptionalBool(sig.fn, 'bias', biasArg);
-  if (typeof outChannels !== 'number') throw new TypeError(`${sig.fn}: outChannels must be an int, got ${describe(outChannels)}`);
+  for (const [name, v] of [['inChannels', inChannels], ['outChannels', outArg]] as const)
+    if (!Number.isInteger(v) || (v as number) < 1) throw new TypeError(`${sig.fn}: ${name} must be a positive int, got ${typeof v === 'number' ? v : describe(v)}`);
+  const outChannels = outArg as number;
   const { nn } = torch;
   const normLayer = norm !== DEFAULT_NORM ? (norm as NormLayerFactory | null)
     : dims === 2 ? (c: number) => new nn.BatchNorm2d(c) : (c: number) => new nn.BatchNorm3d(c);

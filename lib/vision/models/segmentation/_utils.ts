@@ -4,7 +4,8 @@
 import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
 import { describe, readOptions } from '../../../options.js';
-import { resolveWeights, type AnyWeightsEnum, type Weights } from '../weights.js';
+import { resolveWeights, type AnyWeights, type AnyWeightsEnum, type Weights } from '../weights.js';
+import type { SemanticSegmentation } from '../../transforms/presets.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -46,6 +47,7 @@ export class _SimpleSegmentationModel extends nn.Module {
 
   /** { out, aux? }: the classifiers' outputs, upsampled (bilinear) to the input's height and width. */
   override forward(x: Tensor): SegmentationOutput {
+    if (!torch.isTensor(x)) throw new TypeError(`${this.constructor.name}: the input must be an image batch Tensor (N, C, H, W), got ${describe(x)}`);
     const inputShape = x.shape.slice(-2);
     const features = this.backbone.call(x) as unknown; // contract: an object of tensors
     const who = this.constructor.name;
@@ -61,7 +63,7 @@ const ENTRY_NAME = /^(?:[A-Za-z0-9_]+_Weights\.)?[A-Z][A-Z0-9_]*$/;
 /** The options of the segmentation builders (torchvision's keywords in camelCase). */
 export interface SegmentationBuilderOptions {
   /** Pretrained weights: an entry of the builder's enum, its name ('DEFAULT'), or a state-dict file's path; none by default. */
-  weights?: Weights | string | null;
+  weights?: Weights<SemanticSegmentation> | string | null;
   /** A progress bar on stderr while weights download (default true). */
   progress?: boolean;
   /** Output classes, the background included: 21 by default; the entry's categories with weights. */
@@ -69,13 +71,16 @@ export interface SegmentationBuilderOptions {
   /** The backbone's ImageNet weights (default: its IMAGENET1K_V1 entry, as torchvision; null for none); ignored with `weights`. */
   weightsBackbone?: Weights | string | null;
 }
-/** The builders whose model has the auxiliary classifier: `auxLoss` adds it (true by default with weights, which hold it). */
+/**
+ * The builders whose model has the auxiliary classifier: `auxLoss` adds it (true by default with an
+ * entry, which holds it; with a state-dict file of torchvision's, pass `auxLoss: true`).
+ */
 export interface AuxSegmentationBuilderOptions extends SegmentationBuilderOptions {
   auxLoss?: boolean | null;
 }
 
 /** What a builder resolved: torchvision's verify, _ovewrite_value_param and defaults. */
-export interface ResolvedSegmentation { weights: Weights | string | null; progress: boolean; numClasses: number; auxLoss: boolean; weightsBackbone: Weights | string | null }
+export interface ResolvedSegmentation { weights: AnyWeights | string | null; progress: boolean; numClasses: number; auxLoss: boolean; weightsBackbone: Weights | string | null }
 
 /**
  * The builders' preamble: `weights` resolved against the enum; with weights the backbone's weights are
@@ -92,7 +97,7 @@ export function resolveSegmentation(fn: string, weightsEnum: AnyWeightsEnum, bac
   // verified in torchvision's order: the weights, then the backbone's (even where `weights` makes them unused); file paths pass as they are
   const isEntry = (w: unknown): boolean => w !== null && w !== undefined && (typeof w !== 'string' || ENTRY_NAME.test(w));
   if (isEntry(o.weights)) weightsEnum.verify(o.weights);
-  const backbone = o.weightsBackbone === undefined ? backboneEnum.verify('IMAGENET1K_V1') : o.weightsBackbone;
+  const backbone = o.weightsBackbone === undefined ? (backboneEnum.verify('IMAGENET1K_V1') as Weights) : o.weightsBackbone; // an ImageNet classification entry
   if (isEntry(backbone)) backboneEnum.verify(backbone);
   const r = resolveWeights(weightsEnum, { weights: o.weights ?? null, numClasses, auxLoss }, () => (withAux ? { auxLoss: true } : {}));
   const progress = o.progress ?? true;

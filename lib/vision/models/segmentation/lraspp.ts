@@ -54,6 +54,7 @@ export class LRASPP extends nn.Module {
     this.classifier = new LRASPPHead(lowChannels, highChannels, numClasses, interChannels);
   }
   override forward(input: Tensor): { out: Tensor } {
+    if (!torch.isTensor(input)) throw new TypeError(`LRASPP: the input must be an image batch Tensor (N, C, H, W), got ${describe(input)}`);
     const features = this.backbone.call(input) as Record<string, Tensor> | ReadonlyMap<string, Tensor>;
     return { out: upsample(this.classifier.call(features), input.shape.slice(-2)) };
   }
