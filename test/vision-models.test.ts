@@ -241,6 +241,10 @@ describe('vision.models weights enums', () => {
     expect(() => new M._utils.IntermediateLayerGetter(M.resnet18(), { layer1: 'b', layer2: '0' })).toThrow(/would not keep the layers' order as object keys/);
     expect(() => M.segmentation.lraspp_mobilenet_v3_large({ numClasses: 2, weightsBackbone: null }).call([1, 2] as never)).toThrow(/LRASPP: the input must be an image batch Tensor/);
     expect(() => new vision.ops.Conv2dNormActivation(3, 2.5)).toThrow(/outChannels must be a positive int, got 2.5/);
+    // torchvision's optional positional arguments, as options or positionally
+    const S = M.segmentation;
+    expect(String(new S.DeepLabHead(16, 3, [2, 4]))).toBe(String(new S.DeepLabHead(16, 3, { atrousRates: [2, 4] })));
+    expect(String(new S.ASPP(16, [2], 8))).toBe(String(new S.ASPP(16, [2], { outChannels: 8 })));
     expect(() => M.segmentation.lraspp_mobilenet_v3_large({ auxLoss: true, weightsBackbone: null })).toThrow(/This model does not use auxiliary loss/);
     expect(() => M.segmentation.fcn_resnet50({ weights: 'DEFAULT', numClasses: 5 })).toThrow(/The parameter 'numClasses' expected value 21 but got 5 instead/);
     expect(M.ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1.transforms().interpolation).toBe('bicubic');

@@ -11,7 +11,7 @@ import { describe, isOptionsObject } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils.js';
 import type { Optimizer } from './optimizer.js';
-import { cos } from './lr_scheduler/_libm.js';
+import { cos } from '../libm.js';
 import { checkNumber, formatParam, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './lr_scheduler/scheduler.js';
 
 /** avgFn(averaged, current, numAveraged): the new average of one parameter. */

@@ -3,7 +3,7 @@
 // (get_lr) scale the group's current lr, so several of them can drive one optimizer at once.
 import { describe } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
-import { pow } from './_libm.js';
+import { pow } from '../../libm.js';
 import { checkNumber, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './scheduler.js';
 
 /** Python's float floor division `a // b` (CPython float_floor_div). */

@@ -1,7 +1,7 @@
 // Cosine schedules of torch/optim/lr_scheduler.py (2.13): CosineAnnealingLR (Python's recursive
 // form, term for term, so the floats match) and CosineAnnealingWarmRestarts (SGDR).
 import type { Optimizer } from '../optimizer.js';
-import { cos, log } from './_libm.js';
+import { cos, log } from '../../libm.js';
 import { checkNumber, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
 
 export interface CosineAnnealingLROptions {

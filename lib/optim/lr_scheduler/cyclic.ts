@@ -2,7 +2,7 @@
 // the momentum (SGD's `momentum`, or beta1 of Adam-like `betas`) against the learning rate.
 import { describe } from '../../options.js';
 import { checkFlag, type Optimizer, type ParamGroup } from '../optimizer.js';
-import { cos, pow } from './_libm.js';
+import { cos, pow } from '../../libm.js';
 import { checkNumber, formatParam, jsAttr, LRScheduler, num, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
 
 // Python's check that the optimizer has a momentum to cycle; true when it is beta1 of `betas`.

@@ -3,7 +3,7 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { readOptions } from '../../options.js';
-import { pow } from '../../optim/lr_scheduler/_libm.js';
+import { pow } from '../../libm.js';
 import { getRelativePositionIndex } from './maxvit.js';
 import { MLP, Permute, type NormLayerFactory } from '../ops/misc.js';
 import { StochasticDepth } from '../ops/stochastic_depth.js';

@@ -62,7 +62,8 @@ export interface ASPPOptions { outChannels?: number }
  */
 export class ASPP extends nn.Module {
   declare convs: torch.nn.ModuleList; declare project: torch.nn.Sequential;
-  constructor(inChannels: number, atrousRates: Iterable<number>, options: ASPPOptions = {}) {
+  constructor(inChannels: number, atrousRates: Iterable<number>, options: ASPPOptions | number = {}) {
+    if (typeof options === 'number') options = { outChannels: options }; // Python's positional out_channels
     super();
     const { outChannels = 256 } = readOptions('ASPP', options, ['outChannels']) as ASPPOptions;
     checkChannels('ASPP', ['inChannels', inChannels], ['outChannels', outChannels]);
@@ -90,7 +91,8 @@ export interface DeepLabHeadOptions { atrousRates?: Iterable<number> }
 
 /** ASPP (rates 12, 24, 36 by default), a 3x3 convolution, batch norm, ReLU and a 1x1 convolution to numClasses. */
 export class DeepLabHead extends nn.Sequential {
-  constructor(inChannels: number, numClasses: number, options: DeepLabHeadOptions = {}) {
+  constructor(inChannels: number, numClasses: number, options: DeepLabHeadOptions | Iterable<number> = {}) {
+    if (Symbol.iterator in Object(options)) options = { atrousRates: options as Iterable<number> }; // Python's positional atrous_rates
     const { atrousRates = [12, 24, 36] } = readOptions('DeepLabHead', options, ['atrousRates']) as DeepLabHeadOptions;
     super(
       new ASPP(inChannels, atrousRates),

@@ -46,7 +46,8 @@ export interface LRASPPOptions { interChannels?: number }
  */
 export class LRASPP extends nn.Module {
   declare backbone: Module; declare classifier: LRASPPHead;
-  constructor(backbone: Module, lowChannels: number, highChannels: number, numClasses: number, options: LRASPPOptions = {}) {
+  constructor(backbone: Module, lowChannels: number, highChannels: number, numClasses: number, options: LRASPPOptions | number = {}) {
+    if (typeof options === 'number') options = { interChannels: options }; // Python's positional inter_channels
     super();
     const { interChannels = 128 } = readOptions('LRASPP', options, ['interChannels']) as LRASPPOptions;
     if (!(backbone instanceof nn.Module)) throw new TypeError(`LRASPP: backbone should be a Module, got ${describe(backbone)}`);

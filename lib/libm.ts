@@ -1,11 +1,11 @@
-// Python's math.cos, float ** and math.log are the C library's (glibc); V8's Math.cos, ** and
+// C's math, as Python's: Python's math.cos, float ** and math.log are the C library's (glibc); V8's Math.cos, ** and
 // Math.log are its own fdlibm ports and differ in the last bit for ~3-10% of inputs, which would break
 // bit-identical learning rates. These helpers reach glibc through ATen kernels that call std:: on a
 // one-element tensor (the scalar tail of the vectorized loop): polar (std::cos), pow.Tensor_Tensor
 // (std::pow) and xlogy (std::log). torch.cos/torch.log are no use here: they go through MKL's VML.
-import { aten } from '../../call.js';
-import { tensor } from '../../creation.js';
-import type { Tensor } from '../../tensor.js';
+import { aten } from './call.js';
+import { tensor } from './creation.js';
+import type { Tensor } from './tensor.js';
 
 const F64 = { dtype: 'float64' } as const;
 
