@@ -14,6 +14,7 @@ import * as torch from '../lib/index.js';
 import { runWithGc, startRoundWorkers } from './run-child.js';
 import { vision } from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
+import { warningsOf } from './warnings-of.js';
 import { expectTorchvisionState, sha } from './model-fixtures.js';
 import { check, type TensorEnc } from './golden-replay.js';
 
@@ -291,6 +292,12 @@ describe('vision.models weights enums', () => {
     expect(() => M.googlenet({ weights: 'DEFAULT', auxLogits: false })).toThrow(/auxLogits/);
     expect(() => M.inception_v3({ weights: 'DEFAULT', initWeights: true })).toThrow(/initWeights/);
     expect(() => new M.GoogLeNet({ blocks: [M.BasicConv2d] } as never)).toThrow(/blocks length should be 3 instead of 1/);
+    // without initWeights, torchvision's FutureWarning names the model, and the weights are initialized
+    const [googlenetWarning] = warningsOf(() => new M.GoogLeNet({ numClasses: 2, auxLogits: false }).dispose());
+    expect(googlenetWarning).toEqual(['FutureWarning', expect.stringMatching(/^The default weight initialization of GoogleNet will be changed/)]);
+    const [inceptionWarning] = warningsOf(() => new M.Inception3({ numClasses: 2, auxLogits: false }).dispose());
+    expect(inceptionWarning).toEqual(['FutureWarning', expect.stringMatching(/^The default weight initialization of inception_v3 will be changed.*please set init_weights=True\.$/)]);
+    expect(warningsOf(() => new M.GoogLeNet({ numClasses: 2, auxLogits: false, initWeights: false }).dispose())).toEqual([]);
     expect(() => M.BlockParams.fromInitParams({ depth: 2, w0: 12, wA: 1, wM: 2, groupWidth: 4 })).toThrow(/Invalid RegNet settings/); // w0 not a multiple of 8
     expect(() => M.swin_t({ stochasticDepthProb: 0.1 } as never)).toThrow(/swin_t\(\) got multiple values for keyword argument 'stochastic_depth_prob'/);
     expect(() => new M.SwinTransformer([4, 4], 16, [1], [2], [4, 4])).toThrow(/float division by zero/);

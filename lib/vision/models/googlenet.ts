@@ -8,7 +8,7 @@ import { describe, readOptions } from '../../options.js';
 import { warn } from '../../warnings.js';
 import { loadWeights, resolveWeights, Weights } from './weights.js';
 import * as W from './weights_table.js';
-import { imagenetToHalfScale, initInceptionWeights } from './_inception_common.js';
+import { imagenetToHalfScale, initInceptionWeights, resolveInitWeights } from './_inception_common.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -123,12 +123,7 @@ export class GoogLeNet extends nn.Module {
     const pretrained = o.weights instanceof Weights;
     const { numClasses = 1000, auxLogits = true, transformInput = pretrained, dropout = 0.2, dropoutAux = 0.7 } = o;
     const blocks = o.blocks ?? [BasicConv2d, Inception, InceptionAux];
-    let initWeights = o.initWeights ?? (pretrained ? false : null);
-    if (initWeights === null) {
-      warn('The default weight initialization of GoogleNet will be changed in future releases of torchvision. If you wish to keep the old behavior '
-        + '(which leads to long initialization times due to scipy/scipy#11299), please set init_weights=True.', 'FutureWarning');
-      initWeights = true;
-    }
+    const initWeights = resolveInitWeights('GoogleNet', o.initWeights, pretrained);
     if (!Array.isArray(blocks) || blocks.length !== 3) throw new RangeError(`blocks length should be 3 instead of ${Array.isArray(blocks) ? blocks.length : describe(blocks)}`);
     const [convBlock, inceptionBlock, inceptionAuxBlock] = blocks;
     this.auxLogits = auxLogits;

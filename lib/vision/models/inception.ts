@@ -5,11 +5,10 @@
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { describe, readOptions } from '../../options.js';
-import { warn } from '../../warnings.js';
 import { BasicConv2d, type ConvBlock } from './googlenet.js';
 import { loadWeights, resolveWeights, Weights } from './weights.js';
 import * as W from './weights_table.js';
-import { imagenetToHalfScale, initInceptionWeights } from './_inception_common.js';
+import { imagenetToHalfScale, initInceptionWeights, resolveInitWeights } from './_inception_common.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -229,12 +228,7 @@ export class Inception3 extends nn.Module {
     const pretrained = o.weights instanceof Weights;
     const { numClasses = 1000, auxLogits = true, transformInput = pretrained, dropout = 0.5 } = o;
     const blocks = o.inceptionBlocks ?? [BasicConv2d, InceptionA, InceptionB, InceptionC, InceptionD, InceptionE, InceptionAux];
-    let initWeights = o.initWeights ?? (pretrained ? false : null);
-    if (initWeights === null) {
-      warn('The default weight initialization of inception_v3 will be changed in future releases of torchvision. If you wish to keep the old behavior '
-        + '(which leads to long initialization times due to scipy/scipy#11299), please set init_weights=True.', 'FutureWarning');
-      initWeights = true;
-    }
+    const initWeights = resolveInitWeights('inception_v3', o.initWeights, pretrained);
     if (!Array.isArray(blocks) || blocks.length !== 7) throw new RangeError(`length of inception_blocks should be 7 instead of ${Array.isArray(blocks) ? blocks.length : describe(blocks)}`);
     const [convBlock, inceptionA, inceptionB, inceptionC, inceptionD, inceptionE, inceptionAux] = blocks;
 

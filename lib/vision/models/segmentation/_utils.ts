@@ -4,7 +4,8 @@
 import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
 import { describe, readOptions } from '../../../options.js';
-import { resolveWeights, type AnyWeights, type AnyWeightsEnum, type Weights } from '../weights.js';
+import { loadWeights, resolveWeights, type AnyWeights, type AnyWeightsEnum, type Weights } from '../weights.js';
+import type { ResNet, ResNetOptions } from '../resnet.js';
 import type { SemanticSegmentation } from '../../transforms/presets.js';
 
 const { nn } = torch;
@@ -122,3 +123,17 @@ export function outChannelsOf(m: Module, who: string): number {
   if (typeof c !== 'number') throw new TypeError(`${who}: ${m.constructor.name} has no outChannels`);
   return c;
 }
+
+/**
+ * The ResNet builders of FCN and DeepLabV3 (torchvision's fcn_resnet50 ... deeplabv3_resnet101): the
+ * options resolved, a dilated backbone (output stride 8), `make`'s model on it, then `weights` loaded.
+ */
+export function buildOnResNet<M extends torch.nn.Module>(fn: string, resnet: (options: ResNetOptions) => ResNet, weightsEnum: AnyWeightsEnum, backboneEnum: AnyWeightsEnum,
+  options: AuxSegmentationBuilderOptions, make: (backbone: ResNet, numClasses: number, aux: boolean) => M): M {
+  const o = resolveSegmentation(fn, weightsEnum, backboneEnum, options, true);
+  const backbone = resnet({ weights: o.weightsBackbone, progress: o.progress, replaceStrideWithDilation: [false, true, true] });
+  const model = make(backbone, o.numClasses, o.auxLoss);
+  if (o.weights !== null) loadWeights(model, o.weights, o.progress);
+  return model;
+}
+

@@ -6,10 +6,10 @@ import { describe, readOptions } from '../../../options.js';
 import { IntermediateLayerGetter, disposeUnusedChildren } from '../_utils.js';
 import { mobilenet_v3_large, mobileNetV3Config, type MobileNetV3 } from '../mobilenet_v3.js';
 import { resnet101, resnet50, type ResNet } from '../resnet.js';
-import { loadWeights, type AnyWeightsEnum } from '../weights.js';
+import { loadWeights } from '../weights.js';
 import * as W from '../weights_table.js';
 import { FCNHead } from './fcn.js';
-import { _SimpleSegmentationModel, mobileNetStageIndices, outChannelsOf, resolveSegmentation, upsample, type AuxSegmentationBuilderOptions } from './_utils.js';
+import { _SimpleSegmentationModel, buildOnResNet, mobileNetStageIndices, outChannelsOf, resolveSegmentation, upsample, type AuxSegmentationBuilderOptions } from './_utils.js';
 
 const { nn } = torch;
 
@@ -132,13 +132,6 @@ function deeplabv3MobileNetV3(model: MobileNetV3, strides: readonly number[], nu
   return new DeepLabV3(features, classifier, auxClassifier);
 }
 
-function buildResnet(fn: string, resnet: typeof resnet50, weightsEnum: AnyWeightsEnum, backboneEnum: AnyWeightsEnum, options: AuxSegmentationBuilderOptions): DeepLabV3 {
-  const o = resolveSegmentation(fn, weightsEnum, backboneEnum, options, true);
-  const backbone = resnet({ weights: o.weightsBackbone, progress: o.progress, replaceStrideWithDilation: [false, true, true] });
-  const model = deeplabv3Resnet(backbone, o.numClasses, o.auxLoss);
-  if (o.weights !== null) loadWeights(model, o.weights, o.progress);
-  return model;
-}
 
 /**
  * DeepLabV3 with a ResNet-50 backbone (dilated: output stride 8). `weightsBackbone` defaults to
@@ -146,10 +139,10 @@ function buildResnet(fn: string, resnet: typeof resnet50, weightsEnum: AnyWeight
  * (DeepLabV3_ResNet50_Weights) numClasses is 21 and auxLoss true.
  */
 export const deeplabv3_resnet50 = (options: AuxSegmentationBuilderOptions = {}): DeepLabV3 =>
-  buildResnet('deeplabv3_resnet50', resnet50, W.DeepLabV3_ResNet50_Weights, W.ResNet50_Weights, options);
+  buildOnResNet('deeplabv3_resnet50', resnet50, W.DeepLabV3_ResNet50_Weights, W.ResNet50_Weights, options, deeplabv3Resnet);
 /** DeepLabV3 with a ResNet-101 backbone; as deeplabv3_resnet50 with DeepLabV3_ResNet101_Weights and ResNet101_Weights. */
 export const deeplabv3_resnet101 = (options: AuxSegmentationBuilderOptions = {}): DeepLabV3 =>
-  buildResnet('deeplabv3_resnet101', resnet101, W.DeepLabV3_ResNet101_Weights, W.ResNet101_Weights, options);
+  buildOnResNet('deeplabv3_resnet101', resnet101, W.DeepLabV3_ResNet101_Weights, W.ResNet101_Weights, options, deeplabv3Resnet);
 
 /**
  * DeepLabV3 with a MobileNetV3-Large backbone (its last stage dilated). `weightsBackbone` defaults to

@@ -3,9 +3,8 @@
 import * as torch from '../../../index.js';
 import { IntermediateLayerGetter, disposeUnusedChildren } from '../_utils.js';
 import { resnet101, resnet50, type ResNet } from '../resnet.js';
-import { loadWeights, type AnyWeightsEnum } from '../weights.js';
 import * as W from '../weights_table.js';
-import { _SimpleSegmentationModel, resolveSegmentation, type AuxSegmentationBuilderOptions } from './_utils.js';
+import { _SimpleSegmentationModel, buildOnResNet, type AuxSegmentationBuilderOptions } from './_utils.js';
 
 const { nn } = torch;
 
@@ -41,13 +40,6 @@ function fcnResnet(backbone: ResNet, numClasses: number, aux: boolean): FCN {
   return new FCN(features, classifier, auxClassifier);
 }
 
-function build(fn: string, resnet: typeof resnet50, weightsEnum: AnyWeightsEnum, backboneEnum: AnyWeightsEnum, options: AuxSegmentationBuilderOptions): FCN {
-  const o = resolveSegmentation(fn, weightsEnum, backboneEnum, options, true);
-  const backbone = resnet({ weights: o.weightsBackbone, progress: o.progress, replaceStrideWithDilation: [false, true, true] });
-  const model = fcnResnet(backbone, o.numClasses, o.auxLoss);
-  if (o.weights !== null) loadWeights(model, o.weights, o.progress);
-  return model;
-}
 
 /**
  * FCN with a ResNet-50 backbone (dilated: output stride 8). `weightsBackbone` defaults to
@@ -55,7 +47,7 @@ function build(fn: string, resnet: typeof resnet50, weightsEnum: AnyWeightsEnum,
  * (FCN_ResNet50_Weights) numClasses is 21 and auxLoss true.
  */
 export const fcn_resnet50 = (options: AuxSegmentationBuilderOptions = {}): FCN =>
-  build('fcn_resnet50', resnet50, W.FCN_ResNet50_Weights, W.ResNet50_Weights, options);
+  buildOnResNet('fcn_resnet50', resnet50, W.FCN_ResNet50_Weights, W.ResNet50_Weights, options, fcnResnet);
 /** FCN with a ResNet-101 backbone; as fcn_resnet50 with FCN_ResNet101_Weights and ResNet101_Weights. */
 export const fcn_resnet101 = (options: AuxSegmentationBuilderOptions = {}): FCN =>
-  build('fcn_resnet101', resnet101, W.FCN_ResNet101_Weights, W.ResNet101_Weights, options);
+  buildOnResNet('fcn_resnet101', resnet101, W.FCN_ResNet101_Weights, W.ResNet101_Weights, options, fcnResnet);
