@@ -209,6 +209,14 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
     expect(() => M.mobilenet_v2({ invertedResidualSetting: [[1, 16, 1, 3]] })).toThrow(/stride should be 1 or 2 instead of 3/);
     expect(() => new M.MobileNetV3([], 1280)).toThrow(/The inverted_residual_setting should not be empty/);
     expect(() => M.vgg16({ dropout: 0.5, batchNorm: true } as never)).toThrow(/batchNorm/);
+    // RegNet's public blocks: their required arguments, named, not Conv2dNormActivation's option error
+    const bn = (c: number) => new torch.nn.BatchNorm2d(c);
+    const anyNew = (cls: unknown, ...args: unknown[]) => () => new (cls as new (...a: unknown[]) => unknown)(...args);
+    expect(anyNew(M.SimpleStemIN, 3, 8)).toThrow(/^SimpleStemIN: missing 2 required positional arguments: 'normLayer' and 'activationLayer'$/);
+    expect(anyNew(M.BottleneckTransform, 8, 8, 1, bn)).toThrow(/^BottleneckTransform: missing 4 required positional arguments: 'activationLayer', 'groupWidth', 'bottleneckMultiplier' and 'seRatio'$/);
+    expect(anyNew(M.ResBottleneckBlock, 8, 8, 1, bn)).toThrow(/^ResBottleneckBlock: missing 1 required positional argument: 'activationLayer'$/);
+    expect(anyNew(M.AnyStage, 8, 8, 1, 1, M.ResBottleneckBlock)).toThrow(/AnyStage: missing 4 required positional arguments: 'normLayer', 'activationLayer', 'groupWidth' and 'bottleneckMultiplier'/);
+    expect(new M.ResBottleneckBlock(8, 8, 1, bn, (i) => new torch.nn.ReLU(i)).proj).toBeNull();
   });
 });
 

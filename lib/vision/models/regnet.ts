@@ -23,9 +23,18 @@ function pyRound(x: number): number {
   return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x);
 }
 
+/** Python's TypeError for required positional arguments left out (here: undefined), in the JS names. */
+function requireArgs(cls: string, args: Record<string, unknown>): void {
+  const missing = Object.keys(args).filter((k) => args[k] === undefined).map((k) => `'${k}'`);
+  if (missing.length === 0) return;
+  const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+  throw new TypeError(`${cls}: missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${list}`);
+}
+
 /** Simple stem for ImageNet: 3x3 stride-2 convolution, norm, activation. */
 export class SimpleStemIN extends Conv2dNormActivation {
   constructor(widthIn: number, widthOut: number, normLayer: NormLayerFactory, activationLayer: ActivationFactory) {
+    requireArgs('SimpleStemIN', { widthIn, widthOut, normLayer, activationLayer });
     super(widthIn, widthOut, { kernelSize: 3, stride: 2, normLayer, activationLayer });
   }
 }
@@ -34,6 +43,7 @@ export class SimpleStemIN extends Conv2dNormActivation {
 export class BottleneckTransform extends nn.Sequential {
   constructor(widthIn: number, widthOut: number, stride: number, normLayer: NormLayerFactory, activationLayer: ActivationFactory,
     groupWidth: number, bottleneckMultiplier: number, seRatio: number | null) {
+    requireArgs('BottleneckTransform', { widthIn, widthOut, stride, normLayer, activationLayer, groupWidth, bottleneckMultiplier, seRatio });
     const wB = Math.trunc(pyRound(widthOut * bottleneckMultiplier));
     const g = Math.floor(wB / groupWidth);
     const layers = new Map<string, Module>();
@@ -54,6 +64,7 @@ export class ResBottleneckBlock extends nn.Module {
   declare proj: Conv2dNormActivation | null; declare f: BottleneckTransform; declare activation: Module;
   constructor(widthIn: number, widthOut: number, stride: number, normLayer: NormLayerFactory, activationLayer: ActivationFactory,
     groupWidth = 1, bottleneckMultiplier = 1.0, seRatio: number | null = null) {
+    requireArgs('ResBottleneckBlock', { widthIn, widthOut, stride, normLayer, activationLayer });
     super();
     const shouldProj = widthIn !== widthOut || stride !== 1;
     this.proj = shouldProj ? new Conv2dNormActivation(widthIn, widthOut, { kernelSize: 1, stride, normLayer, activationLayer: null }) : null;
@@ -70,6 +81,7 @@ export class ResBottleneckBlock extends nn.Module {
 export class AnyStage extends nn.Sequential {
   constructor(widthIn: number, widthOut: number, stride: number, depth: number, blockConstructor: BlockType, normLayer: NormLayerFactory,
     activationLayer: ActivationFactory, groupWidth: number, bottleneckMultiplier: number, seRatio: number | null = null, stageIndex = 0) {
+    requireArgs('AnyStage', { widthIn, widthOut, stride, depth, blockConstructor, normLayer, activationLayer, groupWidth, bottleneckMultiplier });
     super();
     for (let i = 0; i < depth; i++) {
       const block = new blockConstructor(i === 0 ? widthIn : widthOut, widthOut, i === 0 ? stride : 1, normLayer, activationLayer,
