@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';
 import type { TensorEnc } from './golden-replay.js';
-import { runWithGc, startRoundWorkers } from './run-child.js';
+import { fullGc, runWithGc, startRoundWorkers } from './run-child.js';
 
 interface LoaderCase { seed: number; numWorkers: number; epochs: { x: TensorEnc; y: TensorEnc }[][]; after: number }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-datasets.json', import.meta.url), 'utf8')) as { loader: { workers: LoaderCase } };
@@ -179,6 +179,96 @@ describe('vision.io in worker threads and left to the GC', () => {
       const before = await settle();
       for (let i = 0; i < 300; i++) { io.readImage(path); io.decodeImage(io.readFile(path.replace('rgb', 'gray')), { mode: 'GRAY' }); io.encodePng(io.readImage(path)); }
       return { before, after: await settle() };`);
+    expect(r.after).toBe(r.before);
+  }, 300_000);
+});
+
+// The vision code of the latest ports (Swin, MaxViT, RegNet, LR-ASPP, the ops layers, box ops, NMS,
+// the detection losses and drawing) in worker threads and left to the GC. One round, the source of
+// `(t, free = true) => string`: seeded, so every thread's result is the same string; with free
+// false it disposes nothing (no tidy, no dispose) and leaves everything to the GC.
+const VISION_ROUND = `(t, free = true) => {
+  const run = (fn) => (free ? t.tidy(fn) : fn());
+  const keep = (m) => (free ? m.dispose() : undefined);
+  const M = t.vision.models, ops = t.vision.ops, nn = t.nn;
+  const out = [];
+  const num = (x) => x.double().sum().item();
+  t.manualSeed(7);
+  const models = [
+    new M.SwinTransformer([4, 4], 16, [2, 2], [2, 4], [4, 4], { stochasticDepthProb: 0.2, numClasses: 5, block: M.SwinTransformerBlockV2, downsampleLayer: M.PatchMergingV2 }),
+    new M.MaxVit([32, 32], 8, 2, [16, 32], [1, 2], 8, 0.2, { numClasses: 5 }),
+    new M.RegNet(new M.BlockParams([1, 2], [15, 27], [4, 8], [0.5, 1.5], [2, 2], 0.3), { numClasses: 3, stemWidth: 18 }),
+  ];
+  for (const m of models) {
+    run(() => {
+      const x = t.randn(2, 3, 32, 32, { requiresGrad: true });
+      m.train();
+      const y = m.call(x);
+      y.square().sum().backward();
+      out.push(num(y), num(x.grad), num(m.parameters()[0].grad));
+      m.eval();
+      out.push(num(t.noGrad(() => m.call(x))));
+    });
+    keep(m);
+  }
+  const seg = M.segmentation.lraspp_mobilenet_v3_large({ numClasses: 3, weightsBackbone: null });
+  seg.eval();
+  run(() => out.push(num(t.noGrad(() => seg.call(t.randn(1, 3, 40, 40)).out))));
+  keep(seg);
+  const fpn = new ops.FeaturePyramidNetwork([4, 8], 6, new ops.LastLevelMaxPool());
+  const frozen = new ops.FrozenBatchNorm2d(4);
+  const drop = new ops.DropBlock2d(0.3, 3);
+  run(() => {
+    const feats = fpn.call({ a: t.randn(1, 4, 8, 8), b: t.randn(1, 8, 4, 4) });
+    for (const k of Object.keys(feats)) out.push(k + ':' + num(feats[k]));
+    out.push(num(frozen.call(t.randn(2, 4, 3, 3))), num(drop.call(t.randn(2, 4, 6, 6))));
+  });
+  for (const m of [fpn, frozen, drop]) keep(m);
+  run(() => {
+    const xy = t.rand(60, 2).mul(50), wh = t.rand(60, 2).mul(20).add(1);
+    const boxes = t.cat([xy, xy.add(wh)], 1), scores = t.rand(60), idxs = t.randint(3, [60]);
+    out.push(num(ops.boxIou(boxes, boxes)), num(ops.nms(boxes, scores, 0.3)), num(ops.batchedNms(boxes, scores, idxs, 0.3)));
+    const pred = boxes.narrow(0, 0, 10).clone().requiresGrad_();
+    const loss = ops.generalizedBoxIouLoss(pred, boxes.narrow(0, 10, 10), 'sum').add(ops.completeBoxIouLoss(pred, boxes.narrow(0, 20, 10), 'mean'));
+    loss.backward();
+    out.push(num(loss), num(pred.grad), num(ops.sigmoidFocalLoss(t.randn(8), t.rand(8).round(), { reduction: 'sum' })));
+    const img = t.randint(256, [3, 64, 64], { dtype: t.uint8 });
+    const drawn = t.vision.utils.drawBoundingBoxes(img, boxes.narrow(0, 0, 5), { colors: 'red', width: 2 });
+    const masked = t.vision.utils.drawSegmentationMasks(img, t.rand(2, 64, 64).gt(0.5), { alpha: 0.4 });
+    out.push(num(drawn), num(masked));
+  });
+  return out.join(',');
+}`;
+
+describe('vision models, ops layers, box ops and drawing in worker threads and left to the GC', () => {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const round = new Function('t', 'free', `return (${VISION_ROUND})(t, free);`) as (t: typeof torch, free?: boolean) => string;
+
+  it('two workers run them side by side with the main thread: the same seeded results', async () => {
+    fullGc();
+    const live = torch.nativeStats().tensors;
+    const expected = round(torch);
+    expect(expected.split(',')).toHaveLength(26);
+    expect(expected).not.toMatch(/NaN/);
+    // at most: a GC during the round may free other tests' garbage
+    expect(torch.nativeStats().tensors, 'tensors left by a freeing round').toBeLessThanOrEqual(live);
+    const workers = startRoundWorkers(VISION_ROUND, expected, { times: 2, count: 2 });
+    for (let i = 0; workers.running() > 0 || i < 2; i++) {
+      expect(round(torch)).toBe(expected);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await workers.results).toEqual(['ok', 'ok']);
+  }, 300_000);
+
+  it('frees all of it by GC when nothing is disposed', () => {
+    const r = runWithGc(`
+      const round = ${VISION_ROUND};
+      const expected = round(torch);
+      const before = await settle();
+      let same = true;
+      for (let i = 0; i < 3; i++) same = round(torch, false) === expected && same;
+      return { before, after: await settle(), same: same ? 1 : 0 };`);
+    expect(r.same, 'the GC-only rounds give the freeing round\'s results').toBe(1);
     expect(r.after).toBe(r.before);
   }, 300_000);
 });
