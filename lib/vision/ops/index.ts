@@ -7,3 +7,8 @@ export { Conv3dNormActivation, type ConvNormActivationOptions, type ConvNormActi
 export { FrozenBatchNorm2d } from './frozen_batch_norm.js';
 export { DropBlock2d, DropBlock3d, dropBlock2d, dropBlock3d, type DropBlockOptions } from './drop_block.js';
 export { ExtraFPNBlock, FeaturePyramidNetwork, LastLevelMaxPool, LastLevelP6P7, type FeatureMaps, type FeaturePyramidNetworkOptions } from './feature_pyramid_network.js';
+export { RoIAlign, roiAlign, type RoiBoxes, type RoiOutputSize } from './roi_align.js';
+export { RoIPool, roiPool } from './roi_pool.js';
+export { PSRoIAlign, psRoiAlign } from './ps_roi_align.js';
+export { PSRoIPool, psRoiPool } from './ps_roi_pool.js';
+export { LevelMapper, MultiScaleRoIAlign, initLevelMapper, setupScales, type MultiScaleRoIAlignOptions } from './poolers.js';
