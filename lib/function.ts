@@ -7,7 +7,6 @@ import { isGradEnabled, noGrad } from './autograd.js';
 import { currentDualLevel, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zerosLike } from './creation.js';
 import { native, type Handle } from './native.js';
-import { tidy } from './scope.js';
 import { describe, isTensor, Tensor, toHandle } from './tensor.js';
 
 /** PyTorch's error for saved tensors freed by an earlier backward (ERR_BACKWARD_TWICE). */
@@ -118,17 +117,14 @@ type FunctionClass = typeof Function;
 // class only: never the outputs (that would keep them and the graph alive forever).
 function nodeBackward(fn: FunctionClass, ctx: FunctionCtx, nodeName: string, argCount: number, tensorArgs: number[]) {
   return (grads: (Handle | null)[], saved: (Handle | null)[] | null): (Handle | null)[] => {
-    // in a scope, as Python frees them on return: the grad and saved wrappers and the backward's
-    // intermediates; what it returns (and keeps) lives on
-    const r: unknown = tidy(() => {
-      const gradOutputs = grads.map((h) => (h === null ? null : new Tensor(h)));
-      setBackwardSaved(ctx, saved === null ? 'freed' : saved.map((h) => (h === null ? null : new Tensor(h))));
-      try {
-        return fn.backward(ctx, ...(gradOutputs as Tensor[]));
-      } finally {
-        setBackwardSaved(ctx, undefined); // unpacked outputs link to this node: don't keep them
-      }
-    });
+    const gradOutputs = grads.map((h) => (h === null ? null : new Tensor(h)));
+    setBackwardSaved(ctx, saved === null ? 'freed' : saved.map((h) => (h === null ? null : new Tensor(h))));
+    let r: unknown;
+    try {
+      r = fn.backward(ctx, ...(gradOutputs as Tensor[]));
+    } finally {
+      setBackwardSaved(ctx, undefined); // unpacked outputs link to this node: don't keep them
+    }
     const list: unknown[] = Array.isArray(r) ? r : [r];
     if (list.length !== argCount)
       throw new TypeError(`function ${nodeName} returned an incorrect number of gradients (expected ${argCount}, got ${list.length})`);

@@ -225,8 +225,8 @@ describe('vision.ops RoI operators against torchvision 0.28', () => {
       x.grad = null; p.grad = null;
     };
     run(true); // warm up (the scales of ms, cached tensors)
-    // forward, and backward through the custom Functions: every intermediate and wrapper freed at once
-    // (the gradients a backward returns, as any function's results, by the enclosing tidy)
+    // forward, and backward through the custom Functions: every intermediate and wrapper freed by the
+    // enclosing tidy (outside one, the wrappers a JS backward is given go with the GC, as any result)
     for (const backward of [false, true]) {
       const before = torch.nativeStats().tensors;
       for (let i = 0; i < 3; i++) torch.tidy(() => run(backward));

@@ -867,15 +867,18 @@ export class Module extends RegistrationWatch {
     return this.toString();
   }
 
-  /** Frees every parameter and buffer of this module and its submodules now; calling it afterwards throws. */
+  /** Frees every parameter and buffer of this module and its submodules now (and what each one's disposeExtras frees); calling it afterwards throws. */
   dispose(): void {
     for (const m of this.modules()) {
       for (const [, p] of m.#scan().params) p?.dispose();
       for (const [, b] of m.#scan().buffers) b?.dispose();
+      m.disposeExtras();
       m.#record.disposed = true;
       m.#record.update();
     }
   }
+  /** Frees tensors this module keeps outside its parameters and buffers (plain fields); dispose() calls it on every module of the tree. */
+  protected disposeExtras(): void {}
   [Symbol.dispose](): void {
     this.dispose();
   }
