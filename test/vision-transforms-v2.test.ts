@@ -255,7 +255,8 @@ describe('transforms.v2 samples and errors', () => {
     expect(() => new v2.RandomApply([])).toThrow(/Pass at least one transform/);
     expect(() => new v2.Resize(4).call(torch.zeros([3, 0, 4]))).toThrow();  // v2 raises: an empty image cannot become 4x4
     const img = new vision.Image(2, 2, 'RGB');
-    expect(() => new v2.RandomHorizontalFlip().call(img, img)).toThrow(/holds 2 images; transforms.v2 here transforms one image per sample/);
+    // the transforms with per-leaf kernels (flips, crops, resizes) take several images; the others refuse them
+    expect(() => new v2.RandomRotation(10).call(img, img)).toThrow(/holds 2 images; transforms.v2 here transforms one image per sample/);
     expect(() => new v2.ToDtype(torch.float32).call(img)).toThrow(/has no dtype to convert: use ToImage\(\) first/);
     expect(() => new v2.ToDtype({ image: torch.float32 } as never)).toThrow(/unexpected option 'image'/);  // Python's {tv_tensors.Image: dtype} mapping
     expect(() => new v2.MixUp().call(torch.zeros([2, 3, 4, 4]), torch.tensor([0, 1]))).toThrow(/num_classes must be passed if the labels are index-based/);
@@ -271,8 +272,11 @@ describe('transforms.v2 samples and errors', () => {
 
   it('the functional module has v2 names, and v1 functions where v2 computes the same', () => {
     const F = v2.functional;
-    expect(F.horizontalFlip).toBe(vision.transforms.functional.hflip);
-    expect(F.pad).toBe(vision.transforms.functional.pad);
+    // horizontalFlip, pad, ... dispatch on tv_tensors (test/vision-tv-tensors.test.ts); on images they are v1's
+    expect(F.horizontalFlip).toBe(F.hflip);
+    const x = torch.arange(12, { dtype: torch.uint8 }).view(1, 3, 4);
+    expect(F.horizontalFlip(x).equal(vision.transforms.functional.hflip(x))).toBe(true);
+    expect(F.pad(x, [1, 2], 7).equal(vision.transforms.functional.pad(x, [1, 2], 7))).toBe(true);
     expect(F.toDtype(torch.tensor([0, 255], { dtype: torch.uint8 }), torch.float32, { scale: true }).tolist()).toEqual([0, 1]);
   });
 

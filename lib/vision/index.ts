@@ -5,4 +5,5 @@ export * as models from './models/index.js';
 export * as ops from './ops/index.js';
 export * as utils from './utils.js';
 export * as io from './io.js';
+export * as tvTensors from './tv_tensors.js';
 export { Image, type ImageMode } from './image.js';

@@ -34,6 +34,11 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
   /** torchvision's get_params: up to 10 tries of (area, log-ratio) draws, then a centre-crop fallback. */
   static getParams(img: ImageLike, scale: readonly [number, number], ratio: readonly [number, number]): [number, number, number, number] {
     const [, height, width] = getDimensions(img);
+    return RandomResizedCrop.paramsForSize(height, width, scale, ratio);
+  }
+
+  /** get_params for an image of height x width (v2's make_params from the sample's size). */
+  static paramsForSize(height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number]): [number, number, number, number] {
     const area = height * width;
     // torch.log(torch.tensor(ratio)) is float32, as in Python.
     const logRatio = torch.tidy(() => torch.log(torch.tensor([ratio[0], ratio[1]], { dtype: torch.float32 })).tolist() as number[]);

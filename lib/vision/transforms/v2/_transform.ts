@@ -1,35 +1,133 @@
 // v2's calling convention: `t.call(...inputs)` takes any sample (an image, `img, label`, `[img, label]`,
-// `{ image, label }`); the image in it is transformed and every other leaf passes through, as
-// torchvision.transforms.v2.Transform does. Which leaf is the image follows v2's rule: the
-// vision.Image (v2's PIL image) or a tensor ToImage made (v2's tv_tensors.Image) if there is one,
-// else the first tensor.
+// `{ image, boxes, masks, labels }`). Which plain tensor is the image follows v2's rule: with a
+// vision.Image (v2's PIL image) or a tv_tensors Image/Video in the sample, no plain tensor is; else
+// the first plain tensor is. The transforms with box and mask kernels run as torchvision's
+// Transform.forward (v2Forward): check the leaves, draw the parameters once, then transform every
+// image, video, mask and box leaf with them; the others (v2Of) transform the one image and pass the
+// other leaves through, refusing boxes and masks where they are geometric.
 import { isTensor } from '../../../tensor.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { Image } from '../../image.js';
 import { applyTransform, type Transform, type TransformLike } from '../transform.js';
+import type { Tensor } from '../../../tensor.js';
+import { boxesMeta, isPureTensor, kindOf, markAs } from '../../tv_tensors.js';
+import { getDimensions, type ImageLike } from '../functional.js';
+import { rand1 } from '../_random.js';
 
 /** The sample of a v2 call: one argument as it is, several as an array (Python's tuple). */
 export const sampleOf = (inputs: readonly unknown[]): unknown => (inputs.length === 1 ? inputs[0] : [...inputs]);
 
-// Tensors v2 treats as images wherever they are in a sample (its tv_tensors.Image): what ToImage
-// returns, and what the transforms make of those.
-const imageTensors = new WeakSet<object>();
-
 /** Marks a tensor as an image (tv_tensors.Image); returns it. */
 export function markImage<T>(t: T): T {
-  if (isTensor(t)) imageTensors.add(t);
+  if (isTensor(t)) markAs(t, 'Image');
   return t;
 }
 
-/** Whether a leaf is an image in its own right: a vision.Image or a marked tensor. */
-export const isImageLeaf = (leaf: unknown): boolean => leaf instanceof Image || (isTensor(leaf) && imageTensors.has(leaf));
+/** Whether a leaf is an image in its own right: a vision.Image, a tv_tensors.Image or a tv_tensors.Video. */
+export const isImageLeaf = (leaf: unknown): boolean => leaf instanceof Image || ['Image', 'Video'].includes(kindOf(leaf) as string);
 
-/** The indexes of the leaves v2 transforms as images: every vision.Image and marked tensor, else the first tensor. */
+/** The indexes of the leaves v2 transforms as images: every vision.Image, tv_tensors Image and Video, else the first plain tensor. */
 export function imageLeafIndexes(leaves: readonly unknown[]): number[] {
   const images = leaves.flatMap((leaf, i) => (isImageLeaf(leaf) ? [i] : []));
   if (images.length > 0) return images;
-  const first = leaves.findIndex((leaf) => isTensor(leaf));
+  const first = leaves.findIndex((leaf) => isPureTensor(leaf));
   return first < 0 ? [] : [first];
+}
+
+/** The kinds of leaf v2 transforms: images (a vision.Image, a tv_tensors.Image or the plain tensor taken as the image), videos, masks, boxes. */
+export type LeafKind = 'Image' | 'Video' | 'Mask' | 'BoundingBoxes';
+
+/** The kind a leaf is transformed as: its tv_tensor kind; a vision.Image or plain tensor: 'Image'; else null. */
+export const leafKind = (leaf: unknown): LeafKind | null => (leaf instanceof Image || isPureTensor(leaf) ? 'Image' : kindOf(leaf));
+
+/**
+ * torchvision's Transform._needs_transform_list: tv_tensors and vision.Images are transformed; plain
+ * tensors only when the sample has no image or video, and then only the first.
+ */
+export function needsTransformList(leaves: readonly unknown[], accepts: (leaf: unknown) => boolean = (l) => l instanceof Image || isTensor(l)): boolean[] {
+  let pureOpen = !leaves.some(isImageLeaf);
+  return leaves.map((leaf) => {
+    if (!accepts(leaf)) return false;
+    if (isPureTensor(leaf)) {
+      if (!pureOpen) return false;
+      pureOpen = false;
+    }
+    return true;
+  });
+}
+
+/** [height, width] of a leaf (torchvision's get_size): an image's last two sizes, a mask's, boxes' canvas size. */
+export function sizeOf(leaf: unknown): [number, number] {
+  if (leaf instanceof Image) return [leaf.height, leaf.width];
+  if (kindOf(leaf) === 'BoundingBoxes') return boxesMeta(leaf).canvasSize;
+  const s = (leaf as Tensor).shape;
+  if (s.length < 2) throw new TypeError(`get_size: expected a tensor of at least 2 dimensions, got ${s.length}`);
+  return [s[s.length - 2]!, s[s.length - 1]!];
+}
+
+/** torchvision's query_size: the one [height, width] of the images, videos, masks and boxes among the leaves. */
+export function querySize(leaves: readonly unknown[]): [number, number] {
+  const sizes = new Map<string, [number, number]>();
+  for (const leaf of leaves) {
+    if (leafKind(leaf) === null) continue;
+    const hw = sizeOf(leaf);
+    sizes.set(hw.join(','), hw);
+  }
+  if (sizes.size === 0) throw new TypeError('No image, video, mask, bounding box of keypoint was found in the sample');
+  if (sizes.size > 1) throw new RangeError(`Found multiple HxW dimensions in the sample: ${[...sizes.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([h, w]) => `(${h}, ${w})`).join(', ')}`);
+  return [...sizes.values()][0]!;
+}
+
+/** torchvision's query_chw: [channels, height, width] of the images and videos among the leaves. */
+export function queryChw(leaves: readonly unknown[]): [number, number, number] {
+  const dims = new Map<string, [number, number, number]>();
+  for (const leaf of leaves) {
+    const k = leafKind(leaf);
+    if (k !== 'Image' && k !== 'Video') continue;
+    const d = getDimensions(leaf as ImageLike);
+    dims.set(d.join(','), d);
+  }
+  if (dims.size === 0) throw new TypeError('No image or video was found in the sample');
+  if (dims.size > 1) throw new RangeError(`Found multiple CxHxW dimensions in the sample: ${[...dims.values()].map((d) => `(${d.join(', ')})`).join(', ')}`);
+  return [...dims.values()][0]!;
+}
+
+/** `out` marked as the same tv_tensor kind as `inpt` where that is an Image, Video or Mask (kernels that do not dispatch). */
+export function keepKind<T>(inpt: unknown, out: T): T {
+  const k = kindOf(inpt);
+  if (isTensor(out) && (k === 'Image' || k === 'Video' || k === 'Mask')) markAs(out, k);
+  return out;
+}
+
+/** Whether the sample holds boxes or masks (which the transforms without their kernels refuse). */
+export function refuseBoxesAndMasks(owner: string, leaves: readonly unknown[]): void {
+  const found = leaves.map(kindOf).find((k) => k === 'BoundingBoxes' || k === 'Mask');
+  if (found) throw new TypeError(`${owner}: the sample holds tv_tensors.${found}, which ${owner} does not transform here (only its image kernels are ported); transform them with a transform that supports them, or leave them out of the sample`);
+}
+
+/** What a v2 transform with per-leaf kernels supplies: torchvision's check_inputs, make_params and transform. */
+export interface V2Kernels<P> {
+  /** v2's check_inputs, on every leaf. */
+  check?(leaves: readonly unknown[]): void;
+  /** _RandomApplyTransform's p: one `torch.rand(1) >= p` draw first, to skip the transform. */
+  p?: number;
+  /** Which leaves the transform applies to (v2's _transformed_types): tensors and vision.Images by default. */
+  accepts?(leaf: unknown): boolean;
+  /** The random parameters, drawn once for all the leaves it transforms (v2's make_params). */
+  makeParams?(leaves: readonly unknown[]): P;
+  /** One leaf with the parameters: `kind` is how it is transformed. */
+  transform(leaf: any, kind: LeafKind, params: P): unknown;
+}
+
+/** torchvision's Transform.forward: flatten the sample, check, draw the parameters once, transform each leaf that needs it. */
+export function v2Forward<P>(inputs: readonly unknown[], k: V2Kernels<P>): unknown {
+  const sample = sampleOf(inputs);
+  const leaves = treeLeaves(sample);
+  k.check?.(leaves);
+  if (k.p !== undefined && rand1() >= Math.fround(k.p)) return sample;
+  const needs = needsTransformList(leaves, k.accepts);
+  const params = k.makeParams ? k.makeParams(leaves.filter((_, i) => needs[i])) : (undefined as P);
+  return withLeaves(sample, leaves.map((leaf, i) => (needs[i] ? k.transform(leaf, leafKind(leaf)!, params) : leaf)));
 }
 
 /**
@@ -37,9 +135,10 @@ export function imageLeafIndexes(leaves: readonly unknown[]): number[] {
  * vision.Images in one sample would need one draw of the random parameters shared by all of them,
  * which these transforms do not have: an Error says so.
  */
-export function onImage(owner: string, inputs: readonly unknown[], fn: (image: any) => unknown): unknown {
+export function onImage(owner: string, inputs: readonly unknown[], fn: (image: any) => unknown, refuse = false): unknown {
   const sample = sampleOf(inputs);
   const leaves = treeLeaves(sample);
+  if (refuse) refuseBoxesAndMasks(owner, leaves);
   const indexes = imageLeafIndexes(leaves);
   if (indexes.length === 0) return sample;
   if (indexes.length > 1) throw new TypeError(`${owner}: the sample holds ${indexes.length} images; transforms.v2 here transforms one image per sample`);
@@ -62,11 +161,15 @@ export interface V2Call {
   call(...inputs: unknown[]): any;
 }
 
-/** A v1 transform class with v2's calling convention (its forward is applied to the sample's image). */
-export function v2Of<C extends abstract new (...args: any[]) => Transform>(Base: C): (abstract new (...args: any[]) => V2Call) & C {
+/**
+ * A v1 transform class with v2's calling convention (its forward is applied to the sample's image;
+ * masks and boxes pass through, as v2's photometric transforms pass them; with `refuse`, a geometric
+ * transform whose box and mask kernels are not ported, a sample holding them is an Error).
+ */
+export function v2Of<C extends abstract new (...args: any[]) => Transform>(Base: C, refuse = false): (abstract new (...args: any[]) => V2Call) & C {
   abstract class V2Transform extends Base {
     override call(...inputs: unknown[]): any {
-      return onImage(this.constructor.name, inputs, (image) => this.forward(image));
+      return onImage(this.constructor.name, inputs, (image) => this.forward(image), refuse);
     }
   }
   return V2Transform;

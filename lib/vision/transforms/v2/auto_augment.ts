@@ -14,7 +14,7 @@ import { treeLeaves } from '../../../pytree.js';
 
 /** v2's automatic augmentations refuse a sample without an image ("Found no image in the sample."). */
 function augmentable<C extends abstract new (...args: any[]) => v1.Augmenter>(Base: C): (abstract new (...args: any[]) => V2Call) & C {
-  abstract class Augmentable extends v2Of(Base) {
+  abstract class Augmentable extends v2Of(Base, true) {
     override call(...inputs: unknown[]): any {
       if (imageLeafIndexes(treeLeaves(sampleOf(inputs))).length === 0) throw new TypeError(`${this.constructor.name}: Found no image in the sample.`);
       return super.call(...inputs);

@@ -27,7 +27,6 @@ const ADJUST_HUE_ARGS = FACTOR_ARGS('adjust_hue', 'hueFactor');
 const ADJUST_SHARPNESS_ARGS = FACTOR_ARGS('adjust_sharpness', 'sharpnessFactor');
 const GAUSSIAN_BLUR_ARGS = signature('gaussian_blur', { kernelSize: REQUIRED, sigma: null });
 const RESIZE_ARGS = signature('resize', { size: REQUIRED, interpolation: 'bilinear', maxSize: null, antialias: true });
-const RESIZED_CROP_ARGS = signature('resized_crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED, size: REQUIRED, interpolation: 'bilinear', antialias: true });
 
 const FLOAT_DTYPES: readonly torch.dtype[] = [torch.float16, torch.bfloat16, torch.float32, torch.float64];
 const ROUNDED_DTYPES: readonly torch.dtype[] = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64];
@@ -37,9 +36,9 @@ const VALUE_BITS = new Map<torch.dtype, number>([[torch.uint8, 8], [torch.int8, 
  * v2's to_dtype of an image tensor: a plain cast, or with `scale` the value range mapped as well
  * (ints to floats by 1/max, floats to ints by max + 1 - 1e-3, ints to ints by bit shifts).
  */
-export function toDtype(inpt: Tensor, dtype?: torch.dtype, scale?: boolean): Tensor;
-export function toDtype(inpt: Tensor, ...args: PyArgsWith<[dtype: torch.dtype, scale: boolean], { dtype?: torch.dtype; scale?: boolean }>): Tensor;
-export function toDtype(inpt: Tensor, ...args: unknown[]): Tensor {
+export function toDtypeImage(inpt: Tensor, dtype?: torch.dtype, scale?: boolean): Tensor;
+export function toDtypeImage(inpt: Tensor, ...args: PyArgsWith<[dtype: torch.dtype, scale: boolean], { dtype?: torch.dtype; scale?: boolean }>): Tensor;
+export function toDtypeImage(inpt: Tensor, ...args: unknown[]): Tensor {
   const [dtype, scale] = bind(TO_DTYPE_ARGS, args) as [torch.dtype, boolean];
   if (!isTensor(inpt)) throw new TypeError(`to_dtype: expected a tensor (a vision.Image goes through ToImage first), got ${describe(inpt)}`);
   if (inpt.dtype === dtype) return inpt;
@@ -90,9 +89,13 @@ export const perspective = ((...args: unknown[]) => withV2FillBlend(() => (v1.pe
 export const elasticTransform = ((...args: unknown[]) => withV2FillBlend(() => (v1.elasticTransform as (...a: unknown[]) => unknown)(...args))) as typeof v1.elasticTransform;
 export { withV2FillBlend };
 
-/** v2's horizontal_flip and vertical_flip (v1's hflip and vflip). */
-export const horizontalFlip = v1.hflip;
-export const verticalFlip = v1.vflip;
+// v2's functionals that dispatch on tv_tensors (images, masks, boxes) and the box and mask kernels.
+export {
+  horizontalFlip, verticalFlip, hflip, vflip, resize, crop, pad, centerCrop, resizedCrop, toDtype,
+  convertBoundingBoxFormat, clampBoundingBoxes, horizontalFlipBoundingBoxes, verticalFlipBoundingBoxes, resizeBoundingBoxes,
+  padBoundingBoxes, cropBoundingBoxes, centerCropBoundingBoxes, resizedCropBoundingBoxes, horizontalFlipMask, verticalFlipMask,
+  resizeMask, cropMask, padMask, centerCropMask, resizedCropMask,
+} from './_geometry.js';
 
 /** v2's _blend: image1 * ratio + image2 * (1 - ratio), clamped, in image1's dtype. */
 function blend(image1: Tensor, image2: Tensor, ratio: number): Tensor {
@@ -201,9 +204,9 @@ export function adjustHue<T extends ImageLike>(img: T, ...args: unknown[]): T {
   if (typeof factor !== 'number' || !(factor >= -0.5 && factor <= 0.5)) throw new RangeError(`adjust_hue: hue_factor (${factor}) is not in [-0.5, 0.5].`);
   return onTensor(img, 'adjust_hue', (t) => {
     if (checkChannels(t, 'adjust_hue') === 1 || t.numel() === 0) return t;
-    const [h, s, v] = rgbToHsv(toDtype(t, torch.float32, true)).unbind(-3) as [Tensor, Tensor, Tensor];
+    const [h, s, v] = rgbToHsv(toDtypeImage(t, torch.float32, true)).unbind(-3) as [Tensor, Tensor, Tensor];
     h.add_(factor).remainder_(1.0);
-    return toDtype(hsvToRgb(torch.stack([h, s, v], -3)), t.dtype, true);
+    return toDtypeImage(hsvToRgb(torch.stack([h, s, v], -3)), t.dtype, true);
   }) as T;
 }
 
@@ -284,6 +287,21 @@ export function gaussianBlur<T extends ImageLike>(img: T, ...args: unknown[]): T
   }) as T;
 }
 
+/** v2's _compute_resized_output_size: [h, w] for `size` (null: the longer side to maxSize). */
+export function resizedOutputSizeV2(h: number, w: number, size: number | readonly number[] | null, maxSize: number | null): [number, number] {
+  if (size === null) {
+    if (maxSize === null) throw new RangeError('resize: size can only be None if max_size is also provided.');
+    if (!Number.isInteger(maxSize)) throw new TypeError(`resize: max_size must be an integer when size is None, but got ${maxSize} instead.`);
+    const [short, long] = w <= h ? [w, h] : [h, w];
+    const newShort = Math.trunc(maxSize * short / long);
+    return w <= h ? [maxSize, newShort] : [newShort, maxSize];
+  }
+  const sizeList = typeof size === 'number' ? [size] : [...size];
+  if (sizeList.length !== 1 && sizeList.length !== 2) throw new RangeError(`resize: Size must be an int or a 1 or 2 element tuple/list, not a ${sizeList.length} element tuple/list`);
+  if (maxSize !== null && sizeList.length !== 1) throw new RangeError('resize: max_size should only be passed if size is None or specifies the length of the smaller edge, i.e. size should be an int or a sequence of length 1 in torchscript mode.');
+  return resizedOutputSize(h, w, sizeList, maxSize);
+}
+
 /** Whether v2 resizes uint8 images without a float round trip: libtorch's uint8 kernels (bilinear on AVX2/AVX512, bicubic). */
 function nativeUint8Resize(interpolation: InterpolationMode): boolean {
   if (interpolation === 'bilinear') return ['AVX2', 'AVX512'].includes(torch.backends.cpu.getCpuCapability()) || ['arm64', 'aarch64'].includes(process.arch);
@@ -291,9 +309,9 @@ function nativeUint8Resize(interpolation: InterpolationMode): boolean {
 }
 
 /** v2's resize: interpolate in the image's own dtype where v2 does (uint8 nearest, and the native uint8 kernels), else via float32. */
-export function resize<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
-export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
-export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+export function resizeImage<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
+export function resizeImage<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
+export function resizeImage<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [size, interpolation, maxSize, antialias] = bind(RESIZE_ARGS, args) as [number | readonly number[] | null, InterpolationMode, number | null, boolean | null];
   if (!(img instanceof Image) && !isTensor(img)) throw new TypeError(`resize: expected a vision.Image or a tensor, got ${describe(img)}`);
   if (img instanceof Image) return v1.resize(img, size as number | readonly number[], interpolation, maxSize, antialias) as T;
@@ -301,16 +319,7 @@ export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const smooth = interpolation === 'bilinear' || interpolation === 'bicubic';
   const aa = smooth ? (antialias ?? false) : false;
   const [c, h, w] = [img.size(-3), img.size(-2), img.size(-1)];
-  let sizeList: number[];
-  if (size === null) {
-    if (maxSize === null) throw new RangeError('resize: size can only be None if max_size is also provided.');
-    const scale = maxSize / Math.max(h, w);
-    sizeList = [Math.trunc(h * scale), Math.trunc(w * scale)];
-  } else {
-    sizeList = typeof size === 'number' ? [size] : [...size];
-    if (sizeList.length !== 1 && sizeList.length !== 2) throw new RangeError(`resize: Size must be an int or a 1 or 2 element tuple/list, not a ${sizeList.length} element tuple/list`);
-  }
-  const [oh, ow] = size === null ? sizeList as [number, number] : resizedOutputSize(h, w, sizeList, maxSize);
+  const [oh, ow] = resizedOutputSizeV2(h, w, size, maxSize);
   if (oh === h && ow === w) return img;
   if (img.numel() === 0) return img.reshape(...img.shape.slice(0, -3), c, oh, ow) as T;  // as v2: an Error unless the output is empty too
   const dtype = img.dtype;
@@ -328,15 +337,6 @@ export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
     }
     return x.reshape(...img.shape.slice(0, -3), c, oh, ow);
   }) as T;
-}
-
-/** v2's resized_crop: crop, then v2's resize. */
-export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationMode, antialias?: boolean | null): T;
-export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>): T;
-export function resizedCrop<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [top, left, height, width, size, interpolation, antialias] = bind(RESIZED_CROP_ARGS, args) as [number, number, number, number, number | readonly number[], InterpolationMode, boolean | null];
-  if (img instanceof Image) return v1.resizedCrop(img, top, left, height, width, size, interpolation, antialias) as T;
-  return torch.tidy(() => resize(v1.crop(img, top, left, height, width), size, interpolation, null, antialias)) as T;
 }
 
 const POSTERIZE_ARGS = signature('posterize', { bits: REQUIRED });
@@ -366,7 +366,7 @@ export function equalize<T extends ImageLike>(img: T): T {
   if (img instanceof Image) return v1.equalize(img);
   return onTensor(img, 'equalize', (t) => {
     if (t.numel() === 0) return t;
-    const image = toDtype(t, torch.uint8, true);
+    const image = toDtypeImage(t, torch.uint8, true);
     const batchShape = image.shape.slice(0, -2);
     const flat = image.flatten(-2).to(torch.int64);
     const hist = torch.zeros([...batchShape, 256], { dtype: torch.int32, device: t.device }).scatterAdd_(-1, flat, torch.ones([1], { dtype: torch.int32, device: t.device }).expandAs(flat));
@@ -378,7 +378,7 @@ export function equalize<T extends ImageLike>(img: T): T {
     cum.add_(torch.div(step, 2, { roundingMode: 'floor' })).div_(step.clamp_({ min: 1 }), { roundingMode: 'floor' }).clamp_(0, 255);
     const lut = torch.cat([torch.zeros([...batchShape, 1], { dtype: torch.uint8, device: t.device }), cum.to(torch.uint8)], -1);
     const equalized = lut.gather(-1, flat).viewAs(image);
-    return toDtype(torch.where(valid, equalized, image), t.dtype, true);
+    return toDtypeImage(torch.where(valid, equalized, image), t.dtype, true);
   }) as T;
 }
 

@@ -1,5 +1,6 @@
-// torchvision.transforms.v2 for image classification: the classes (one call takes the whole sample,
-// `t.call(img, label)`), MixUp and CutMix, and v2's functional.
+// torchvision.transforms.v2: the classes (one call takes the whole sample, `t.call(img, label)`,
+// `t.call({ image, boxes, masks, labels })` with tv_tensors), MixUp and CutMix, the bounding-box
+// transforms, and v2's functional.
 export {
   CenterCrop, ColorJitter, Compose, ConvertImageDtype, ElasticTransform, FiveCrop, GaussianBlur, Grayscale, Identity, Lambda,
   LinearTransformation, Normalize, Pad, PILToTensor, RandomAdjustSharpness, RandomAffine, RandomApply, RandomAutocontrast,
@@ -8,6 +9,7 @@ export {
   ToDtype, ToImage, ToPILImage, ToPureTensor,
 } from './transforms.js';
 export { CutMix, MixUp, type MixOptions } from './mixing.js';
+export { ClampBoundingBoxes, ConvertBoundingBoxFormat, RandomIoUCrop, SanitizeBoundingBoxes } from './box_transforms.js';
 export { RandomResize, RandomShortestSize, RandomZoomOut, ScaleJitter } from './random_size.js';
 export { AugMix, AutoAugment, RandAugment, TrivialAugmentWide } from './auto_augment.js';
 export { AutoAugmentPolicy } from '../auto_augment.js';

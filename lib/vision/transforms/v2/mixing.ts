@@ -10,6 +10,7 @@ import { treeLeaves, withLeaves, isTreeNode } from '../../../pytree.js';
 import { Image } from '../../image.js';
 import { Transform } from '../transform.js';
 import { imageLeafIndexes, isImageLeaf, markImage, sampleOf } from './_transform.js';
+import { kindOf } from '../../tv_tensors.js';
 
 type LabelsGetter = 'default' | ((sample: unknown) => unknown);
 export interface MixOptions {
@@ -67,7 +68,7 @@ abstract class MixBase extends Transform {
     const name = this.constructor.name;
     const sample = sampleOf(inputs);
     const leaves = treeLeaves(sample);
-    if (leaves.some((l) => l instanceof Image)) throw new TypeError(`${name}() does not support PIL images, bounding boxes, keypoints and masks.`);
+    if (leaves.some((l) => l instanceof Image || kindOf(l) === 'BoundingBoxes' || kindOf(l) === 'Mask')) throw new TypeError(`${name}() does not support PIL images, bounding boxes, keypoints and masks.`);
     const labels = this.labelsGetter === 'default' ? defaultLabels(sample) : this.labelsGetter(sample);
     if (!isTensor(labels)) throw new TypeError(`The labels must be a tensor, but got ${describe(labels)} instead.`);
     if (labels.dim() !== 1 && labels.dim() !== 2) {

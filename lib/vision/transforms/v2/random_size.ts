@@ -1,4 +1,4 @@
-// transforms.v2's random-size transforms for detection and segmentation recipes (images only here):
+// transforms.v2's random-size transforms for detection and segmentation recipes (images, masks, boxes):
 // RandomZoomOut, ScaleJitter, RandomShortestSize and RandomResize, with v2's draws (float32 tensor
 // arithmetic where Python mixes a float with torch.rand) so a seed gives torchvision's sizes.
 import * as torch from '../../../index.js';
@@ -10,7 +10,8 @@ import { rand1, randint1 } from '../_random.js';
 import { Transform } from '../transform.js';
 import { checkInterpolation, type ImageLike, type InterpolationMode } from '../functional.js';
 import * as F from './functional.js';
-import { onImage } from './_transform.js';
+import { keepKind, querySize, v2Forward } from './_transform.js';
+import { kindOf } from '../../tv_tensors.js';
 
 type Fill = number | readonly number[];
 
@@ -83,6 +84,12 @@ export class RandomZoomOut extends Transform {
   forward<T extends ImageLike>(img: T): T {
     if (rand1() >= Math.fround(this.p)) return img;
     const [, h, w] = F.getDimensions(img);
+    return this.apply(img, this.padding(h, w)) as T;
+  }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, { p: this.p, makeParams: (leaves) => this.padding(...querySize(leaves)), transform: (x, _, padding) => this.apply(x, padding) });
+  }
+  private padding(h: number, w: number): [number, number, number, number] {
     const [lo, hi] = this.sideRange;
     const [left, top, canvasW, canvasH] = torch.tidy(() => {
       const r = torch.rand(1).mul(hi - lo).add(lo);
@@ -90,9 +97,13 @@ export class RandomZoomOut extends Transform {
       const at = torch.rand(2);
       return [truncOf(at.index(0).mul(cw - w)), truncOf(at.index(1).mul(ch - h)), cw, ch];
     });
-    return padFill(img, [left, top, canvasW - (left + w), canvasH - (top + h)], this.fill);
+    return [left, top, canvasW - (left + w), canvasH - (top + h)];
   }
-  override call(...inputs: unknown[]): any { return onImage('RandomZoomOut', inputs, (img) => this.forward(img)); }
+  private apply(x: unknown, padding: [number, number, number, number]): unknown {
+    const kind = kindOf(x);
+    if (kind === 'Mask' || kind === 'BoundingBoxes') return F.pad(x as Tensor, padding, this.fill as number);  // a list fill is an Error for masks, as v2
+    return keepKind(x, padFill(x as ImageLike, padding, this.fill));
+  }
   override toString(): string { return `RandomZoomOut(p=${this.p}, fill=${JSON.stringify(this.fill)}, side_range=${JSON.stringify(this.sideRange)})`; }
 }
 
@@ -123,14 +134,18 @@ export class ScaleJitter extends Transform {
   }
   forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
+    return F.resize(img, this.newSize(h, w), this.interpolation, null, this.antialias);
+  }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, { makeParams: (leaves) => this.newSize(...querySize(leaves)), transform: (x, _, size) => F.resize(x, size, this.interpolation, null, this.antialias) });
+  }
+  private newSize(h: number, w: number): [number, number] {
     const [lo, hi] = this.scaleRange;
-    const [newH, newW] = torch.tidy(() => {
+    return torch.tidy(() => {
       const r = torch.rand(1).mul(hi - lo).add(lo).mul(Math.min(this.targetSize[1] / h, this.targetSize[0] / w));
       return [truncOf(r.mul(h)), truncOf(r.mul(w))];
     });
-    return F.resize(img, [newH, newW], this.interpolation, null, this.antialias);
   }
-  override call(...inputs: unknown[]): any { return onImage('ScaleJitter', inputs, (img) => this.forward(img)); }
   override toString(): string { return `ScaleJitter(target_size=${JSON.stringify(this.targetSize)}, scale_range=${JSON.stringify(this.scaleRange)}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
 }
 
@@ -159,12 +174,17 @@ export class RandomShortestSize extends Transform {
   }
   forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
+    return F.resize(img, this.newSize(h, w), this.interpolation, null, this.antialias);
+  }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, { makeParams: (leaves) => this.newSize(...querySize(leaves)), transform: (x, _, size) => F.resize(x, size, this.interpolation, null, this.antialias) });
+  }
+  private newSize(h: number, w: number): [number, number] {
     const minSize = this.minSize[randint1(0, this.minSize.length)]!;
     let r = minSize / Math.min(h, w);
     if (this.maxSize !== null) r = Math.min(r, this.maxSize / Math.max(h, w));
-    return F.resize(img, [Math.trunc(h * r), Math.trunc(w * r)], this.interpolation, null, this.antialias);
+    return [Math.trunc(h * r), Math.trunc(w * r)];
   }
-  override call(...inputs: unknown[]): any { return onImage('RandomShortestSize', inputs, (img) => this.forward(img)); }
   override toString(): string { return `RandomShortestSize(min_size=${JSON.stringify(this.minSize)}, max_size=${this.maxSize}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
 }
 
@@ -191,6 +211,8 @@ export class RandomResize extends Transform {
   forward<T extends ImageLike>(img: T): T {
     return F.resize(img, [randint1(this.minSize, this.maxSize)], this.interpolation, null, this.antialias);
   }
-  override call(...inputs: unknown[]): any { return onImage('RandomResize', inputs, (img) => this.forward(img)); }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, { makeParams: () => [randint1(this.minSize, this.maxSize)], transform: (x, _, size) => F.resize(x, size, this.interpolation, null, this.antialias) });
+  }
   override toString(): string { return `RandomResize(min_size=${this.minSize}, max_size=${this.maxSize}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
 }

@@ -15,20 +15,50 @@ import { fillPerChannel } from '../_checks.js';
 import { checkTransform, formatTransforms, Transform, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
-import { callTransform, isImageLeaf, onImage, sampleOf, v2Of } from './_transform.js';
+import { callTransform, isImageLeaf, onImage, querySize, sampleOf, v2Forward, v2Of } from './_transform.js';
+import { isPureTensor, kindOf, type TVTensorKind } from '../../tv_tensors.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { isTensor } from '../../../tensor.js';
 
 // ---- v1's classes: the same draws and results in v2 ---------------------------------------------
 
-export class RandomHorizontalFlip extends v2Of(v1.RandomHorizontalFlip) { static override readonly sourceModule = import.meta.url; }
-export class RandomVerticalFlip extends v2Of(v1.RandomVerticalFlip) { static override readonly sourceModule = import.meta.url; }
-export class CenterCrop extends v2Of(v1.CenterCrop) { static override readonly sourceModule = import.meta.url; }
+// The geometric transforms with box and mask kernels draw their parameters once per call and apply
+// them to every image, video, mask and box leaf of the sample (v2's make_params, then transform).
+
+/** Flips images, masks and boxes left-right with probability p (one draw per sample). */
+export class RandomHorizontalFlip extends v2Of(v1.RandomHorizontalFlip) {
+  static override readonly sourceModule = import.meta.url;
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { p: this.p, transform: (x) => F.horizontalFlip(x) }); }
+}
+/** Flips images, masks and boxes upside down with probability p (one draw per sample). */
+export class RandomVerticalFlip extends v2Of(v1.RandomVerticalFlip) {
+  static override readonly sourceModule = import.meta.url;
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { p: this.p, transform: (x) => F.verticalFlip(x) }); }
+}
+/** Crops the center of images, masks and boxes. */
+export class CenterCrop extends v2Of(v1.CenterCrop) {
+  static override readonly sourceModule = import.meta.url;
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => F.centerCrop(x, this.size) }); }
+}
+
+interface CropParams { needsCrop: boolean; top: number; left: number; height: number; width: number; needsPad: boolean; padding: [number, number, number, number] }
+
 /** v2's draws: an offset only for a side longer than the crop (v1 draws both unless both fit). */
 export class RandomCrop extends v2Of(v1.RandomCrop) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
+    return this.apply(img, this.cropParams(h, w)) as T;
+  }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, { makeParams: (leaves) => this.cropParams(...querySize(leaves)), transform: (x, _, params) => this.apply(x, params) });
+  }
+  private apply(x: unknown, p: CropParams): unknown {
+    if (p.needsPad) x = F.pad(x as ImageLike, p.padding, this.fill, this.paddingMode);
+    if (p.needsCrop) x = F.crop(x as ImageLike, p.top, p.left, p.height, p.width);
+    return x;
+  }
+  private cropParams(h: number, w: number): CropParams {
     const p = this.padding;
     // v2's _parse_pad_padding: [left, right, top, bottom] from n, [n], [lr, tb] or [l, t, r, b]
     let [pl, pr, pt, pb] = p === null ? [0, 0, 0, 0] : typeof p === 'number' || p.length === 1 ? Array<number>(4).fill(typeof p === 'number' ? p : p[0]!)
@@ -40,37 +70,39 @@ export class RandomCrop extends v2Of(v1.RandomCrop) {
     if (ph < ch || pw < cw) throw new RangeError(`RandomCrop: Required crop size (${ch}, ${cw}) is larger than ${p !== null ? 'padded ' : ''}input image size (${ph}, ${pw}).`);
     const top = ph > ch ? randint1(0, ph - ch + 1) : 0;
     const left = pw > cw ? randint1(0, pw - cw + 1) : 0;
-    let x: ImageLike = img;
-    if (pl || pt || pr || pb) x = F.pad(x, [pl, pt, pr, pb], this.fill, this.paddingMode);
-    if (ph > ch || pw > cw) x = F.crop(x, top, left, ch, cw);
-    return x as T;
+    return { needsCrop: ph > ch || pw > cw, top, left, height: ch, width: cw, needsPad: Boolean(pl || pt || pr || pb), padding: [pl, pt, pr, pb] };
   }
 }
-export class Pad extends v2Of(v1.Pad) { static override readonly sourceModule = import.meta.url; }
-export class RandomRotation extends v2Of(v1.RandomRotation) {
+/** Pads images, masks and boxes (boxes: constant padding only, as v2). */
+export class Pad extends v2Of(v1.Pad) {
+  static override readonly sourceModule = import.meta.url;
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => F.pad(x, this.padding, this.fill, this.paddingMode) }); }
+}
+// Without box and mask kernels here: a sample holding tv_tensors.BoundingBoxes or Mask is an Error.
+export class RandomRotation extends v2Of(v1.RandomRotation, true) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const fill = fillPerChannel(this.fill, F.getDimensions(img)[0]);
     return F.rotate(img, v1.RandomRotation.getParams(this.degrees), this.interpolation, this.expand, this.center, fill);  // v2's rotate: its fast paths
   }
 }
-export class RandomAffine extends v2Of(v1.RandomAffine) {
+export class RandomAffine extends v2Of(v1.RandomAffine, true) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
 }
-export class RandomPerspective extends v2Of(v1.RandomPerspective) {
+export class RandomPerspective extends v2Of(v1.RandomPerspective, true) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
 }
-export class ElasticTransform extends v2Of(v1.ElasticTransform) {
+export class ElasticTransform extends v2Of(v1.ElasticTransform, true) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
     return torch.tidy(() => F.elasticTransform(img, v1.ElasticTransform.getParams(this.alpha, this.sigma, [h, w], F.gaussianBlur), this.interpolation, this.fill)) as T;
   }
 }
-export class FiveCrop extends v2Of(v1.FiveCrop) { static override readonly sourceModule = import.meta.url; }
-export class TenCrop extends v2Of(v1.TenCrop) { static override readonly sourceModule = import.meta.url; }
+export class FiveCrop extends v2Of(v1.FiveCrop, true) { static override readonly sourceModule = import.meta.url; }
+export class TenCrop extends v2Of(v1.TenCrop, true) { static override readonly sourceModule = import.meta.url; }
 export class Normalize extends v2Of(v1.Normalize) { static override readonly sourceModule = import.meta.url; }
 export class RandomErasing extends v2Of(v1.RandomErasing) { static override readonly sourceModule = import.meta.url; }
 export class RandomInvert extends v2Of(v1.RandomInvert) { static override readonly sourceModule = import.meta.url; }
@@ -97,16 +129,25 @@ export class ToPILImage extends v2Of(v1.ToPILImage) {
 
 // ---- v1's draws, v2's kernels ---------------------------------------------------------------------
 
+/** Resizes images (v2's kernels), masks (nearest) and boxes. */
 export class Resize extends v2Of(v1.Resize) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return F.resize(img, this.size, this.interpolation, this.maxSize, this.antialias); }
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => this.forward(x) }); }
 }
 
+/** A random crop resized to `size`, the same for the images, masks and boxes of a sample. */
 export class RandomResizedCrop extends v2Of(v1.RandomResizedCrop) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const [i, j, h, w] = v1.RandomResizedCrop.getParams(img, this.scale, this.ratio);
     return F.resizedCrop(img, i, j, h, w, this.size, this.interpolation, this.antialias);
+  }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, {
+      makeParams: (leaves) => v1.RandomResizedCrop.paramsForSize(...querySize(leaves), this.scale, this.ratio),
+      transform: (x, _, [i, j, h, w]) => F.resizedCrop(x, i, j, h, w, this.size, this.interpolation, this.antialias),
+    });
   }
 }
 
@@ -166,14 +207,14 @@ export class ToImage extends Transform {
   override toString(): string { return 'ToImage()'; }
 }
 
-/** The sample's image tensors as plain tensors: ToImage's mark dropped (views of the same data). */
+/** The sample's tv_tensors (images, videos, masks, boxes) as plain tensors: their mark dropped (views of the same data). */
 export class ToPureTensor extends Transform {
   static readonly sourceModule = import.meta.url;
   constructor() { super(); this.workerArgs = []; }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
     const sample = sampleOf(inputs);
-    return withLeaves(sample, treeLeaves(sample).map((leaf) => (isTensor(leaf) && isImageLeaf(leaf) ? leaf.viewAs(leaf) : leaf)));
+    return withLeaves(sample, treeLeaves(sample).map((leaf) => (isTensor(leaf) && kindOf(leaf) !== null ? leaf.viewAs(leaf) : leaf)));
   }
   override toString(): string { return 'ToPureTensor()'; }
 }
@@ -187,26 +228,68 @@ export class Identity extends Transform {
   override toString(): string { return 'Identity()'; }
 }
 
-/** Converts the image tensor to `dtype`, with `scale` mapping the value range too (v2's to_dtype). */
+/** The keys of ToDtype's per-type mapping: a tv_tensors class or its name, torch.Tensor ('Tensor': plain tensors), or 'others'. */
+export type ToDtypeKey = TVTensorKind | 'Tensor' | 'others' | { readonly kind: TVTensorKind } | typeof torch.Tensor;
+const TO_DTYPE_KEYS: readonly string[] = ['Image', 'Video', 'Mask', 'BoundingBoxes', 'Tensor', 'others'];
+
+function toDtypeKey(k: unknown): string {
+  if (k === torch.Tensor) return 'Tensor';
+  if (typeof k === 'function' && typeof (k as { kind?: unknown }).kind === 'string') return (k as unknown as { kind: string }).kind;
+  if (typeof k === 'string' && TO_DTYPE_KEYS.includes(k)) return k;
+  throw new TypeError(`ToDtype: the keys of a per-type dtype mapping are tv_tensors classes (Image, Video, Mask, BoundingBoxes), torch.Tensor or 'others', got ${describe(k)}`);
+}
+
+/**
+ * Converts the sample's image (and video) tensors to `dtype`, with `scale` mapping the value range too
+ * (v2's to_dtype); or, with a Map from tv_tensors classes (torch.Tensor for plain tensors, 'others' for
+ * the rest) to dtypes or null (or the Map's entries), each kind to its own dtype: `new Map([[tvTensors.Image, torch.float32],
+ * [tvTensors.Mask, torch.int64], ['others', null]])` (Python's dict of types).
+ */
 export class ToDtype extends Transform {
   static readonly sourceModule = import.meta.url;
-  readonly dtype: torch.dtype;
+  readonly dtype: torch.dtype | ReadonlyMap<string, torch.dtype | null>;
   readonly scale: boolean;
-  constructor(...args: PyArgs<[dtype: DTypeLike, scale: boolean], { dtype?: DTypeLike; scale?: boolean }>);
+  constructor(...args: PyArgs<[dtype: DTypeLike | ReadonlyMap<ToDtypeKey, DTypeLike | null> | readonly (readonly [ToDtypeKey, DTypeLike | null])[], scale: boolean], { dtype?: DTypeLike | ReadonlyMap<ToDtypeKey, DTypeLike | null> | readonly (readonly [ToDtypeKey, DTypeLike | null])[]; scale?: boolean }>);
   constructor(...args: unknown[]) {
     super();
     const [dtype, scale] = bind(TO_DTYPE, args) as [unknown, unknown];
-    if (dtype !== null && typeof dtype === 'object' && !(dtype instanceof DType)) throw new TypeError(`ToDtype: dtype must be a torch dtype (a per-type mapping is not supported), got ${describe(dtype)}`);
-    this.dtype = toDType(dtype as DTypeLike, 'ToDtype');
+    if (dtype instanceof Map || (Array.isArray(dtype) && dtype.every((e) => Array.isArray(e) && e.length === 2))) {  // a Map or its entries
+      const entries = dtype instanceof Map ? [...dtype.entries()] : (dtype as [unknown, unknown][]);
+      this.dtype = new Map(entries.map(([k, d]) => [toDtypeKey(k), d === null ? null : toDType(d as DTypeLike, 'ToDtype')]));
+      this.workerArgs = [[...this.dtype.entries()].map(([k, d]) => [k, d === null ? null : d.name]), Boolean(scale)];
+    } else {
+      if (dtype !== null && typeof dtype === 'object' && !(dtype instanceof DType)) throw new TypeError(`ToDtype: dtype must be a torch dtype or a Map from tv_tensors classes to dtypes (Python's dict of types), got ${describe(dtype)}`);
+      this.dtype = toDType(dtype as DTypeLike, 'ToDtype');
+      this.workerArgs = [this.dtype.name, Boolean(scale)];
+    }
     this.scale = Boolean(scale);
-    this.workerArgs = [this.dtype.name, this.scale];
   }
   forward(img: Tensor): Tensor {
     if (img instanceof Image) throw new TypeError('ToDtype: a vision.Image (PIL image) has no dtype to convert: use ToImage() first');
+    if (!(this.dtype instanceof DType)) return this.call(img);
     return F.toDtype(img, this.dtype, this.scale);
   }
-  override call(...inputs: unknown[]): any { return onImage(this.constructor.name, inputs, (img) => this.forward(img)); }
-  override toString(): string { return `${this.constructor.name}(dtype=torch.${this.dtype.name}, scale=${this.scale ? 'True' : 'False'})`; }
+  override call(...inputs: unknown[]): any {
+    const map = this.dtype;
+    if (map instanceof DType) {  // images, videos and the plain tensor taken as the image; masks and boxes pass through
+      return v2Forward(inputs, { transform: (x, kind) => (kind === 'Image' || kind === 'Video' ? this.forward(x) : x) });
+    }
+    return v2Forward(inputs, {
+      accepts: isTensor,
+      transform: (x: Tensor) => {
+        const key = kindOf(x) ?? 'Tensor';
+        const dtype = map.has(key) ? map.get(key)! : map.has('others') ? map.get('others')! : undefined;
+        if (dtype === undefined) {
+          throw new RangeError(`ToDtype: No dtype was specified for type ${key === 'Tensor' ? 'torch.Tensor' : `tv_tensors.${key}`}. If you only need to convert the dtype of images or videos, you can just pass e.g. dtype=torch.float32. If you're passing a Map as dtype, you can use 'others' as a catch-all key to pass-through the rest of the inputs.`);
+        }
+        return dtype === null ? x : F.toDtype(x, dtype, this.scale);
+      },
+    });
+  }
+  override toString(): string {
+    const d = this.dtype instanceof DType ? `torch.${this.dtype.name}` : `{${[...this.dtype.entries()].map(([k, v]) => `${k === 'others' ? "'others'" : k}: ${v === null ? 'None' : `torch.${v.name}`}`).join(', ')}}`;
+    return `${this.constructor.name}(dtype=${d}, scale=${this.scale ? 'True' : 'False'})`;
+  }
 }
 
 /** v2's ConvertImageDtype: ToDtype(dtype, scale=True). */
@@ -216,9 +299,9 @@ export class ConvertImageDtype extends ToDtype {
   constructor(...args: unknown[]) {
     const [dtype] = bind(CONVERT_IMAGE_DTYPE, args);
     super(dtype as DTypeLike, true);
-    this.workerArgs = [this.dtype.name];
+    this.workerArgs = [(this.dtype as torch.dtype).name];
   }
-  override toString(): string { return `ConvertImageDtype(dtype=torch.${this.dtype.name})`; }
+  override toString(): string { return `ConvertImageDtype(dtype=torch.${(this.dtype as torch.dtype).name})`; }
 }
 
 /**
@@ -253,7 +336,7 @@ export class Lambda extends Transform {
     const leaves = treeLeaves(sample);
     let plainTensorOpen = !leaves.some(isImageLeaf);
     return withLeaves(sample, leaves.map((leaf) => {
-      if (isTensor(leaf) && !isImageLeaf(leaf)) {
+      if (isPureTensor(leaf)) {  // tv_tensors (masks, boxes) are not plain tensors: always offered
         if (!plainTensorOpen) return leaf;
         plainTensorOpen = false;
       }

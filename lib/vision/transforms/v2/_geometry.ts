@@ -1,0 +1,412 @@
+// transforms.v2.functional's geometry for tv_tensors: the kernels of torchvision 0.28 for bounding
+// boxes (unrotated formats) and masks, op for op so results match bit for bit, and the dispatching
+// functionals (horizontalFlip, resize, crop, pad, ...) that pick the kernel from the input's kind:
+// a vision.Image or plain tensor takes the image kernel; a tv_tensors Image, Video, Mask or
+// BoundingBoxes its own kernel, and the output is wrapped as the input's kind (boxes with their new
+// canvas size), as torchvision's _register_kernel_internal wrappers do.
+import * as torch from '../../../index.js';
+import { isTensor, type Tensor } from '../../../tensor.js';
+import { describe } from '../../../options.js';
+import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
+import { Image } from '../../image.js';
+import * as v1 from '../functional.js';
+import { roundHalfEven, setupSize, type ImageLike, type InterpolationMode, type PaddingMode } from '../functional.js';
+import { boxesMeta, kindOf, markAs, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type BoundingBoxesTensor, type ClampingMode } from '../../tv_tensors.js';
+import { resizeImage, resizedOutputSizeV2, toDtypeImage } from './functional.js';
+
+type Size = [number, number];
+const noNegZero = (v: number): number => (v === 0 ? 0 : v);
+
+// ---- box formats (_meta.py) -----------------------------------------------------------------------
+
+function xywhToXyxy(b: Tensor, inplace: boolean): Tensor {
+  const x = inplace ? b : b.clone();
+  x.index('...', '2:').add_(x.index('...', ':2'));
+  return x;
+}
+
+function xyxyToXywh(b: Tensor, inplace: boolean): Tensor {
+  const x = inplace ? b : b.clone();
+  x.index('...', '2:').sub_(x.index('...', ':2'));
+  return x;
+}
+
+function xywhToCxcywh(b: Tensor, inplace: boolean): Tensor {
+  const x = inplace ? b : b.clone();
+  const half = x.isFloatingPoint() ? x.index('...', '2:').div(2) : x.index('...', '2:').div(2, { roundingMode: 'floor' });
+  x.index('...', ':2').add_(half);
+  return x;
+}
+
+function cxcywhToXywh(b: Tensor, inplace: boolean): Tensor {
+  const dtype = b.dtype;
+  const cast = !b.isFloatingPoint();
+  let x = cast ? b.float() : inplace ? b : b.clone();
+  const half = x.index('...', '2:').div(2);
+  x.index('...', ':2').sub_(half);
+  if (cast) {
+    const x2y2 = x.index('...', ':2').add(x.index('...', '2:')).to(dtype);
+    x = x.to(dtype);
+    x.index('...', '2:').copy_(x2y2.sub(x.index('...', ':2')));
+    if (inplace) { b.copy_(x); return b; }
+  }
+  return x;
+}
+
+function cxcywhToXyxy(b: Tensor, inplace: boolean): Tensor {
+  const dtype = b.dtype;
+  const cast = !b.isFloatingPoint();
+  let x = cast ? b.float() : inplace ? b : b.clone();
+  const half = x.index('...', '2:').div(2);
+  x.index('...', ':2').sub_(half);
+  x.index('...', '2:').add_(x.index('...', ':2'));
+  if (cast) {
+    x = x.to(dtype);
+    if (inplace) { b.copy_(x); return b; }
+  }
+  return x;
+}
+
+function xyxyToCxcywh(b: Tensor, inplace: boolean): Tensor {
+  const x = inplace ? b : b.clone();
+  x.index('...', '2:').sub_(x.index('...', ':2'));
+  const c = x.index('...', ':2').mul_(2).add_(x.index('...', '2:'));
+  if (x.isFloatingPoint()) c.div_(2); else c.div_(2, { roundingMode: 'floor' });
+  return x;
+}
+
+/** torchvision's _convert_bounding_box_format on a plain tensor (any tv_tensor mark ignored). */
+export function convertFormat(boxes: Tensor, oldFormat: BoundingBoxFormat, newFormat: BoundingBoxFormat, inplace = false): Tensor {
+  if (newFormat === oldFormat) return boxes;
+  if (oldFormat === 'XYWH' && newFormat === 'CXCYWH') return xywhToCxcywh(boxes, inplace);
+  if (oldFormat === 'CXCYWH' && newFormat === 'XYWH') return cxcywhToXywh(boxes, inplace);
+  let b = boxes;
+  if (oldFormat === 'XYWH') b = xywhToXyxy(b, inplace);
+  else if (oldFormat === 'CXCYWH') b = cxcywhToXyxy(b, inplace);
+  if (newFormat === 'XYWH') b = xyxyToXywh(b, inplace);
+  else if (newFormat === 'CXCYWH') b = xyxyToCxcywh(b, inplace);
+  return b;
+}
+
+const CONVERT_ARGS = signature('convert_bounding_box_format', { oldFormat: null, newFormat: null, inplace: false });
+
+/**
+ * v2's convert_bounding_box_format: boxes from one format to another. A tv_tensors.BoundingBoxes knows
+ * its format (oldFormat must not be given) and comes back as boxes in the new format; a plain tensor
+ * needs oldFormat.
+ */
+export function convertBoundingBoxFormat<T extends Tensor>(inpt: T, oldFormat?: BoundingBoxFormat | string | null, newFormat?: BoundingBoxFormat | string, inplace?: boolean): T;
+export function convertBoundingBoxFormat<T extends Tensor>(inpt: T, ...args: PyArgsWith<[oldFormat: BoundingBoxFormat | string | null, newFormat: BoundingBoxFormat | string, inplace: boolean], { oldFormat?: BoundingBoxFormat | string | null; newFormat?: BoundingBoxFormat | string; inplace?: boolean }>): T;
+export function convertBoundingBoxFormat<T extends Tensor>(inpt: T, ...args: unknown[]): T {
+  const [oldArg, newArg, inplace] = bind(CONVERT_ARGS, args) as [unknown, unknown, boolean];
+  const fn = 'convert_bounding_box_format';
+  if (newArg === null) throw new TypeError(`${fn}() missing 1 required argument: 'new_format'`);
+  const newFormat = toBoundingBoxFormat(newArg, fn);
+  const oldFormat = oldArg === null ? null : toBoundingBoxFormat(oldArg, fn);
+  if (!isTensor(inpt)) throw new TypeError(`${fn}: Input can either be a plain tensor or a bounding box tv_tensor, but got ${describe(inpt)} instead.`);
+  const kind = kindOf(inpt);
+  if (kind === null) {
+    if (oldFormat === null) throw new TypeError(`${fn}: For pure tensor inputs, \`old_format\` has to be passed.`);
+    return torch.tidy(() => convertFormat(inpt, oldFormat, newFormat, inplace)) as T;
+  }
+  if (kind !== 'BoundingBoxes') throw new TypeError(`${fn}: Input can either be a plain tensor or a bounding box tv_tensor, but got tv_tensors.${kind} instead.`);
+  if (oldFormat !== null) throw new TypeError(`${fn}: For bounding box tv_tensor inputs, \`old_format\` must not be passed.`);
+  const meta = boxesMeta(inpt);
+  if (meta.format === newFormat) return inpt;
+  return wrap(torch.tidy(() => convertFormat(inpt, meta.format, newFormat, inplace)), { like: inpt, format: newFormat }) as T;
+}
+
+/** torchvision's _clamp_bounding_boxes (unrotated: soft and hard are the same). */
+function clampBoxes(boxes: Tensor, format: BoundingBoxFormat, [h, w]: Size, clampingMode: ClampingMode): Tensor {
+  if (clampingMode === null) return boxes.clone();
+  return torch.tidy(() => {
+    const inDtype = boxes.dtype;
+    const b = boxes.isFloatingPoint() ? boxes.clone() : boxes.float();
+    const xyxy = convertFormat(b, format, 'XYXY', true);
+    xyxy.index('...', '0::2').clamp_(0, w);
+    xyxy.index('...', '1::2').clamp_(0, h);
+    return convertFormat(xyxy, 'XYXY', format, true).to(inDtype);
+  });
+}
+
+const CLAMP_ARGS = signature('clamp_bounding_boxes', { format: null, canvasSize: null, clampingMode: 'auto' });
+
+/** v2's clamp_bounding_boxes: boxes clamped to their canvas (a plain tensor needs format, canvasSize and clampingMode). */
+export function clampBoundingBoxes<T extends Tensor>(inpt: T, format?: BoundingBoxFormat | string | null, canvasSize?: readonly number[] | null, clampingMode?: ClampingMode | 'auto'): T;
+export function clampBoundingBoxes<T extends Tensor>(inpt: T, ...args: PyArgsWith<[format: BoundingBoxFormat | string | null, canvasSize: readonly number[] | null, clampingMode: ClampingMode | 'auto'], { format?: BoundingBoxFormat | string | null; canvasSize?: readonly number[] | null; clampingMode?: ClampingMode | 'auto' }>): T;
+export function clampBoundingBoxes<T extends Tensor>(inpt: T, ...args: unknown[]): T {
+  const [format, canvasSize, mode] = bind(CLAMP_ARGS, args) as [unknown, unknown, unknown];
+  const fn = 'clamp_bounding_boxes';
+  if (mode !== null && mode !== 'soft' && mode !== 'hard' && mode !== 'auto') throw new RangeError(`${fn}: clamping_mode must be soft, hard, auto or None, got ${describe(mode)}`);
+  if (!isTensor(inpt)) throw new TypeError(`${fn}: Input can either be a plain tensor or a bounding box tv_tensor, but got ${describe(inpt)} instead.`);
+  const kind = kindOf(inpt);
+  if (kind === null) {
+    if (format === null || canvasSize === null || mode === 'auto') throw new TypeError(`${fn}: For pure tensor inputs, \`format\`, \`canvas_size\` and \`clamping_mode\` have to be passed.`);
+    return clampBoxes(inpt, toBoundingBoxFormat(format, fn), setupSize(canvasSize as number[], fn), mode as ClampingMode) as T;
+  }
+  if (kind !== 'BoundingBoxes') throw new TypeError(`${fn}: Input can either be a plain tensor or a bounding box tv_tensor, but got tv_tensors.${kind} instead.`);
+  if (format !== null || canvasSize !== null) throw new TypeError(`${fn}: For bounding box tv_tensor inputs, \`format\` and \`canvas_size\` must not be passed.`);
+  const meta = boxesMeta(inpt);
+  return wrap(clampBoxes(inpt, meta.format, meta.canvasSize, mode === 'auto' ? meta.clampingMode : (mode as ClampingMode)), { like: inpt }) as T;
+}
+
+// ---- box kernels (_geometry.py), on plain tensors -------------------------------------------------
+
+/** v2's horizontal_flip_bounding_boxes. */
+export function horizontalFlipBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[]): Tensor {
+  const W = canvasSize[1]!;
+  return torch.tidy(() => {
+    const shape = boxes.shape;
+    const b = boxes.clone().reshape(-1, 4);
+    if (format === 'XYXY') b.indexPut_([':', [2, 0]], b.index(':', [0, 2]).sub_(W).neg_());
+    else if (format === 'XYWH') b.index(':', 0).add_(b.index(':', 2)).sub_(W).neg_();
+    else b.index(':', 0).sub_(W).neg_();
+    return b.reshape(shape);
+  });
+}
+
+/** v2's vertical_flip_bounding_boxes. */
+export function verticalFlipBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[]): Tensor {
+  const H = canvasSize[0]!;
+  return torch.tidy(() => {
+    const shape = boxes.shape;
+    const b = boxes.clone().reshape(-1, 4);
+    if (format === 'XYXY') b.indexPut_([':', [1, 3]], b.index(':', [3, 1]).sub_(H).neg_());
+    else if (format === 'XYWH') b.index(':', 1).add_(b.index(':', 3)).sub_(H).neg_();
+    else b.index(':', 1).sub_(H).neg_();
+    return b.reshape(shape);
+  });
+}
+
+/** v2's resize_bounding_boxes: the boxes scaled by the float32 ratios of the new canvas, and that canvas. */
+export function resizeBoundingBoxes(boxes: Tensor, canvasSize: readonly number[], size: number | readonly number[] | null, maxSize: number | null = null): [Tensor, Size] {
+  const [oh, ow] = [canvasSize[0]!, canvasSize[1]!];
+  const [nh, nw] = resizedOutputSizeV2(oh, ow, size, maxSize);
+  if (nh === oh && nw === ow) return [boxes, [oh, ow]];
+  const [wr, hr] = [nw / ow, nh / oh];
+  return [torch.tidy(() => boxes.mul(torch.tensor([wr, hr, wr, hr], { dtype: torch.float32, device: boxes.device })).to(boxes.dtype)), [nh, nw]];
+}
+
+/** The [left, right, top, bottom] of v2's _parse_pad_padding. */
+function parsePadPadding(padding: number | readonly number[], fn: string): [number, number, number, number] {
+  const p = typeof padding === 'number' ? [padding] : [...padding];
+  if (!p.every((v) => Number.isInteger(v))) throw new TypeError(`${fn}: \`padding\` should be an integer or tuple or list of integers, but got ${describe(padding)}`);
+  if (p.length === 1) return [p[0]!, p[0]!, p[0]!, p[0]!];
+  if (p.length === 2) return [p[0]!, p[0]!, p[1]!, p[1]!];
+  if (p.length === 4) return [p[0]!, p[2]!, p[1]!, p[3]!];
+  throw new RangeError(`${fn}: Padding must be an int or a 1, 2, or 4 element tuple or list. Found ${p.length}`);
+}
+
+/** v2's pad_bounding_boxes: shifted by the left/top padding and clamped to the padded canvas (constant padding only). */
+export function padBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], padding: number | readonly number[], paddingMode: PaddingMode = 'constant', clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  if (paddingMode !== 'constant') throw new RangeError(`pad: Padding mode '${paddingMode}' is not supported with bounding boxes`);
+  const [left, right, top, bottom] = parsePadPadding(padding, 'pad');
+  const shift = format === 'XYXY' ? [left, top, left, top] : [left, top, 0, 0];
+  const size: Size = [canvasSize[0]! + top + bottom, canvasSize[1]! + left + right];
+  return [torch.tidy(() => clampBoxes(boxes.add(torch.tensor(shift, { dtype: boxes.dtype, device: boxes.device })), format, size, clampingMode)), size];
+}
+
+/** v2's crop_bounding_boxes: shifted by the crop's corner and clamped to the crop. */
+export function cropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, top: number, left: number, height: number, width: number, clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  const [l, t] = [noNegZero(left), noNegZero(top)];
+  const sub = format === 'XYXY' ? [l, t, l, t] : [l, t, 0, 0];
+  const size: Size = [height, width];
+  return [torch.tidy(() => clampBoxes(boxes.sub(torch.tensor(sub, { dtype: boxes.dtype, device: boxes.device })), format, size, clampingMode)), size];
+}
+
+/** The crop size of v2's _center_crop_parse_output_size. */
+function centerCropSize(outputSize: number | readonly number[]): Size {
+  if (typeof outputSize === 'number') return [Math.trunc(outputSize), Math.trunc(outputSize)];
+  if (outputSize.length === 1) return [outputSize[0]!, outputSize[0]!];
+  if (outputSize.length !== 2) throw new RangeError(`center_crop: output_size must be a number or 1 or 2 numbers, got ${describe(outputSize)}`);
+  return [outputSize[0]!, outputSize[1]!];
+}
+
+/** v2's center_crop_bounding_boxes: the crop at the canvas's center (Python's round, half to even). */
+export function centerCropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], outputSize: number | readonly number[], clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  const [ch, cw] = centerCropSize(outputSize);
+  const top = roundHalfEven((canvasSize[0]! - ch) / 2.0), left = roundHalfEven((canvasSize[1]! - cw) / 2.0);
+  return cropBoundingBoxes(boxes, format, top, left, ch, cw, clampingMode);
+}
+
+/** v2's resized_crop_bounding_boxes: crop, then resize to `size`. */
+export function resizedCropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, top: number, left: number, height: number, width: number, size: number | readonly number[], clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  const [cropped, canvas] = cropBoundingBoxes(boxes, format, top, left, height, width, clampingMode);
+  const out = resizeBoundingBoxes(cropped, canvas, size);
+  if (out[0] !== cropped) cropped.dispose();
+  return out;
+}
+
+// ---- mask kernels: the image kernels on [..., 1, H, W] ------------------------------------------
+
+function onMask(mask: Tensor, op: (m: Tensor) => Tensor): Tensor {
+  if (mask.dim() >= 3) return op(mask);
+  return torch.tidy(() => op(mask.unsqueeze(0)).squeeze(0));
+}
+
+export const horizontalFlipMask = (mask: Tensor): Tensor => mask.flip(-1);
+export const verticalFlipMask = (mask: Tensor): Tensor => mask.flip(-2);
+
+/** v2's resize_mask: nearest (or nearest-exact) interpolation whatever the mode asked. */
+export function resizeMask(mask: Tensor, size: number | readonly number[] | null, interpolation: InterpolationMode = 'nearest', maxSize: number | null = null): Tensor {
+  const mode = interpolation === 'nearest-exact' ? 'nearest-exact' : (v1.checkInterpolation(interpolation, 'resize'), 'nearest');
+  return onMask(mask, (m) => resizeImage(m, size, mode, maxSize));
+}
+
+export const cropMask = (mask: Tensor, top: number, left: number, height: number, width: number): Tensor => onMask(mask, (m) => v1.crop(m, top, left, height, width));
+
+/** v2's pad_mask: one fill value (0 for null); a list is an Error, as in v2. */
+export function padMask(mask: Tensor, padding: number | readonly number[], fill: number | readonly number[] | null = null, paddingMode: PaddingMode = 'constant'): Tensor {
+  if (Array.isArray(fill)) throw new TypeError('pad: Non-scalar fill value is not supported (for a mask)');
+  return onMask(mask, (m) => v1.pad(m, padding, (fill ?? 0) as number, paddingMode));
+}
+
+export const centerCropMask = (mask: Tensor, outputSize: number | readonly number[]): Tensor => onMask(mask, (m) => v1.centerCrop(m, outputSize));
+
+export function resizedCropMask(mask: Tensor, top: number, left: number, height: number, width: number, size: number | readonly number[]): Tensor {
+  return torch.tidy(() => resizeMask(cropMask(mask, top, left, height, width), size));
+}
+
+// ---- dispatch ------------------------------------------------------------------------------------
+
+interface Kernels {
+  image(img: ImageLike): ImageLike;
+  mask?(m: Tensor): Tensor;
+  boxes?(b: Tensor, meta: ReturnType<typeof boxesMeta>): Tensor | [Tensor, Size];
+}
+
+/** The kernel for the input's kind, its output wrapped as the input's kind. */
+function dispatch(inpt: unknown, fn: string, k: Kernels): any {
+  if (inpt instanceof Image) return k.image(inpt);
+  if (!isTensor(inpt)) throw new TypeError(`${fn}: expected a vision.Image, a tensor or a tv_tensor, got ${describe(inpt)}`);
+  const kind = kindOf(inpt);
+  if (kind === null) return k.image(inpt);
+  if (kind === 'Image' || kind === 'Video') return markAs(k.image(inpt) as Tensor, kind);
+  if (kind === 'Mask') {
+    if (!k.mask) throw new TypeError(`${fn}: tv_tensors.Mask is not supported here`);
+    return markAs(k.mask(inpt), 'Mask');
+  }
+  if (!k.boxes) throw new TypeError(`${fn}: tv_tensors.BoundingBoxes is not supported here`);
+  const out = k.boxes(inpt, boxesMeta(inpt));
+  const [t, canvasSize] = Array.isArray(out) ? out : [out, undefined];
+  if (t === inpt) return inpt;
+  return wrap(t, { like: inpt as BoundingBoxesTensor, ...(canvasSize ? { canvasSize } : {}) });
+}
+
+/** v2's horizontal_flip: images, masks and boxes (boxes mirrored on their canvas). */
+export function horizontalFlip<T extends ImageLike>(inpt: T): T {
+  return dispatch(inpt, 'horizontal_flip', { image: (x) => v1.hflip(x), mask: horizontalFlipMask, boxes: (b, m) => horizontalFlipBoundingBoxes(b, m.format, m.canvasSize) });
+}
+/** v2's vertical_flip: images, masks and boxes. */
+export function verticalFlip<T extends ImageLike>(inpt: T): T {
+  return dispatch(inpt, 'vertical_flip', { image: (x) => v1.vflip(x), mask: verticalFlipMask, boxes: (b, m) => verticalFlipBoundingBoxes(b, m.format, m.canvasSize) });
+}
+export const hflip = horizontalFlip;
+export const vflip = verticalFlip;
+
+const RESIZE_ARGS = signature('resize', { size: REQUIRED, interpolation: 'bilinear', maxSize: null, antialias: true });
+
+/** v2's resize: images (v2's kernel), masks (nearest), boxes (scaled to the new canvas). */
+export function resize<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
+export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
+export function resize<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
+  const [size, interpolation, maxSize, antialias] = bind(RESIZE_ARGS, args) as [number | readonly number[] | null, InterpolationMode, number | null, boolean | null];
+  return dispatch(inpt, 'resize', {
+    image: (x) => resizeImage(x, size, interpolation, maxSize, antialias),
+    mask: (m) => resizeMask(m, size, interpolation, maxSize),
+    boxes: (b, m) => resizeBoundingBoxes(b, m.canvasSize, size, maxSize),
+  });
+}
+
+const CROP_ARGS = signature('crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED });
+
+/** v2's crop: images and masks (zero-padded where outside), boxes (shifted and clamped to the crop). */
+export function crop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number): T;
+export function crop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number], { top?: number; left?: number; height?: number; width?: number }>): T;
+export function crop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
+  const [top, left, height, width] = bind(CROP_ARGS, args) as [number, number, number, number];
+  return dispatch(inpt, 'crop', {
+    image: (x) => v1.crop(x, top, left, height, width),
+    mask: (m) => cropMask(m, top, left, height, width),
+    boxes: (b, m) => cropBoundingBoxes(b, m.format, top, left, height, width, m.clampingMode),
+  });
+}
+
+const PAD_ARGS = signature('pad', { padding: REQUIRED, fill: null, paddingMode: 'constant' });
+
+/** v2's pad: images, masks (one fill value), boxes (constant padding: shifted and clamped). */
+export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill?: number | null, paddingMode?: PaddingMode): T;
+export function pad<T extends ImageLike>(img: T, ...args: PyArgsWith<[padding: number | readonly number[], fill: number | null, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: number | null; paddingMode?: PaddingMode }>): T;
+export function pad<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
+  const [padding, fill, paddingMode] = bind(PAD_ARGS, args) as [number | readonly number[], number | null, PaddingMode];
+  return dispatch(inpt, 'pad', {
+    image: (x) => v1.pad(x, padding, fill ?? 0, paddingMode),
+    mask: (m) => padMask(m, padding, fill, paddingMode),
+    boxes: (b, m) => padBoundingBoxes(b, m.format, m.canvasSize, padding, paddingMode, m.clampingMode),
+  });
+}
+
+const CENTER_CROP_ARGS = signature('center_crop', { outputSize: REQUIRED });
+
+/** v2's center_crop: images, masks, boxes. */
+export function centerCrop<T extends ImageLike>(img: T, outputSize: number | readonly number[]): T;
+export function centerCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[outputSize: number | readonly number[]], { outputSize?: number | readonly number[] }>): T;
+export function centerCrop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
+  const [outputSize] = bind(CENTER_CROP_ARGS, args) as [number | readonly number[]];
+  return dispatch(inpt, 'center_crop', {
+    image: (x) => v1.centerCrop(x, outputSize),
+    mask: (m) => centerCropMask(m, outputSize),
+    boxes: (b, m) => centerCropBoundingBoxes(b, m.format, m.canvasSize, outputSize, m.clampingMode),
+  });
+}
+
+const RESIZED_CROP_ARGS = signature('resized_crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED, size: REQUIRED, interpolation: 'bilinear', antialias: true });
+
+/** v2's resized_crop: crop, then resize (images with v2's kernel, masks nearest, boxes scaled). */
+export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationMode, antialias?: boolean | null): T;
+export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>): T;
+export function resizedCrop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
+  const [top, left, height, width, size, interpolation, antialias] = bind(RESIZED_CROP_ARGS, args) as [number, number, number, number, number | readonly number[], InterpolationMode, boolean | null];
+  return dispatch(inpt, 'resized_crop', {
+    image: (x) => (x instanceof Image ? v1.resizedCrop(x, top, left, height, width, size, interpolation, antialias) : torch.tidy(() => resizeImage(v1.crop(x, top, left, height, width), size, interpolation, null, antialias))),
+    mask: (m) => resizedCropMask(m, top, left, height, width, size),
+    boxes: (b, m) => resizedCropBoundingBoxes(b, m.format, top, left, height, width, size, m.clampingMode),
+  });
+}
+
+const TO_DTYPE_ARGS = signature('to_dtype', { dtype: torch.float32, scale: false });
+
+/** v2's to_dtype: images and plain tensors with v2's scaling (when `scale`); masks and boxes cast. */
+export function toDtype(inpt: Tensor, dtype?: torch.dtype, scale?: boolean): Tensor;
+export function toDtype(inpt: Tensor, ...args: PyArgsWith<[dtype: torch.dtype, scale: boolean], { dtype?: torch.dtype; scale?: boolean }>): Tensor;
+export function toDtype(inpt: Tensor, ...args: unknown[]): Tensor {
+  const [dtype, scale] = bind(TO_DTYPE_ARGS, args) as [torch.dtype, boolean];
+  if (!isTensor(inpt)) throw new TypeError(`to_dtype: expected a tensor (a vision.Image goes through ToImage first), got ${describe(inpt)}`);
+  return dispatch(inpt, 'to_dtype', {
+    image: (x) => toDtypeImage(x as Tensor, dtype, scale),
+    mask: (m) => m.to(dtype),
+    boxes: (b) => b.to(dtype),
+  });
+}
+
+// ---- box_iou (torchvision.ops.box_iou of xyxy boxes), for RandomIoUCrop -----------------------------
+
+const upcast = (t: Tensor): Tensor => (t.isFloatingPoint() ? ([torch.float32, torch.float64].includes(t.dtype) ? t : t.float()) : [torch.int32, torch.int64].includes(t.dtype) ? t : t.int());
+const boxArea = (b: Tensor): Tensor => { const u = upcast(b); return u.index('...', 2).sub(u.index('...', 0)).mul(u.index('...', 3).sub(u.index('...', 1))); };
+
+/** torchvision.ops.box_iou of two sets of xyxy boxes: [N, M]. */
+export function boxIou(boxes1: Tensor, boxes2: Tensor): Tensor {
+  return torch.tidy(() => {
+    const [area1, area2] = [boxArea(boxes1), boxArea(boxes2)];
+    const lt = torch.maximum(boxes1.index('...', null, ':2'), boxes2.index('...', null, ':', ':2'));
+    const rb = torch.minimum(boxes1.index('...', null, '2:'), boxes2.index('...', null, ':', '2:'));
+    const wh = upcast(rb.sub(lt)).clamp({ min: 0 });
+    const inter = wh.index('...', 0).mul(wh.index('...', 1));
+    const union = area1.index('...', null).add(area2.index('...', null, ':')).sub(inter);
+    return inter.div(union);
+  });
+}
+
+/** [h, w] the boxes' kernels compute a resize to (exported for the transforms). */
+export { resizedOutputSizeV2 };
+export type { BoundingBoxFormat, ClampingMode };

@@ -1,0 +1,234 @@
+// transforms.v2's transforms for bounding boxes: ConvertBoundingBoxFormat, ClampBoundingBoxes,
+// SanitizeBoundingBoxes and RandomIoUCrop (SSD's crop), ported from torchvision 0.28 with its draws.
+import * as torch from '../../../index.js';
+import { isTensor, type Tensor } from '../../../tensor.js';
+import { describe } from '../../../options.js';
+import { bind, signature, type PyArgs } from '../../../nn/functional/_signature.js';
+import { treeLeaves, withLeaves } from '../../../pytree.js';
+import { Image } from '../../image.js';
+import { boxesMeta, isPureTensor, kindOf, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
+import { randint1 } from '../_random.js';
+import { Transform } from '../transform.js';
+import * as F from './functional.js';
+import { boxIou, convertFormat } from './_geometry.js';
+import { querySize, sampleOf, v2Forward } from './_transform.js';
+
+const isBoxes = (leaf: unknown): boolean => kindOf(leaf) === 'BoundingBoxes';
+
+/** Converts the sample's boxes to `format` ('XYXY', 'XYWH' or 'CXCYWH'); everything else passes through. */
+export class ConvertBoundingBoxFormat extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly format: BoundingBoxFormat;
+  constructor(format: BoundingBoxFormat | string | { format: BoundingBoxFormat | string });
+  constructor(...args: unknown[]) {
+    super();
+    const [format] = bind(signature('ConvertBoundingBoxFormat', { format: undefined }), args);
+    this.format = toBoundingBoxFormat(format, 'ConvertBoundingBoxFormat');
+    this.workerArgs = [this.format];
+  }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { accepts: isBoxes, transform: (b: Tensor) => F.convertBoundingBoxFormat(b, null, this.format) }); }
+  override toString(): string { return `ConvertBoundingBoxFormat(format=${this.format})`; }
+}
+
+/** Clamps the sample's boxes to their canvas ('auto': each box set's own clamping mode). */
+export class ClampBoundingBoxes extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly clampingMode: ClampingMode | 'auto';
+  constructor(...args: PyArgs<[clampingMode: ClampingMode | 'auto'], { clampingMode?: ClampingMode | 'auto' }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [mode] = bind(signature('ClampBoundingBoxes', { clampingMode: 'auto' }), args);
+    if (mode !== null && mode !== 'soft' && mode !== 'hard' && mode !== 'auto') throw new RangeError(`ClampBoundingBoxes: clamping_mode must be soft, hard, auto or None, got ${describe(mode)}`);
+    this.clampingMode = mode as ClampingMode | 'auto';
+    this.workerArgs = [this.clampingMode];
+  }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { accepts: isBoxes, transform: (b: Tensor) => F.clampBoundingBoxes(b, null, null, this.clampingMode) }); }
+  override toString(): string { return `ClampBoundingBoxes(clamping_mode=${this.clampingMode === null ? 'None' : this.clampingMode})`; }
+}
+
+/** torchvision's _find_labels_default_heuristic: a dict's (or a pair's second item's) 'labels' key, else a key containing 'label'. */
+function defaultLabelsGetter(sample: unknown): unknown {
+  let inputs = sample;
+  if (Array.isArray(inputs)) inputs = inputs[1];
+  if (isPureTensor(inputs)) return inputs;
+  if (inputs === null || typeof inputs !== 'object' || isTensor(inputs) || inputs instanceof Image || Array.isArray(inputs)) {
+    throw new TypeError(`SanitizeBoundingBoxes: When using the default labels_getter, the input passed to forward must be a dictionary or a two-tuple whose second item is a dictionary or a tensor, but got ${describe(inputs)} instead.`);
+  }
+  const keys = Object.keys(inputs);
+  const key = keys.find((k) => k.toLowerCase() === 'labels') ?? keys.find((k) => k.toLowerCase().includes('label'));
+  if (key === undefined) throw new RangeError('SanitizeBoundingBoxes: Could not infer where the labels are in the sample. Try passing a callable as the labels_getter parameter? If there are no labels in the sample by design, pass labels_getter=None.');
+  return (inputs as Record<string, unknown>)[key];
+}
+
+/** torchvision's _get_sanitize_bounding_boxes_mask: which boxes are at least minSize wide and high, minArea large and inside their canvas. */
+export function sanitizeBoundingBoxesMask(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], minSize = 1.0, minArea = 1.0): Tensor {
+  const [h, w] = [canvasSize[0]!, canvasSize[1]!];
+  return torch.tidy(() => {
+    const b = convertFormat(boxes, format, 'XYXY');
+    const ws = b.index(':', 2).sub(b.index(':', 0)), hs = b.index(':', 3).sub(b.index(':', 1));
+    const valid = ws.ge(minSize).logicalAnd(hs.ge(minSize)).logicalAnd(b.ge(0).all(-1)).logicalAnd(ws.mul(hs).ge(minArea));
+    valid.bitwiseAnd_(b.index(':', 0).le(w).logicalAnd(b.index(':', 2).le(w)));
+    valid.bitwiseAnd_(b.index(':', 1).le(h).logicalAnd(b.index(':', 3).le(h)));
+    return valid;
+  });
+}
+
+type LabelsGetter = 'default' | ((sample: any) => unknown) | null;
+
+/**
+ * Removes degenerate boxes (narrower or lower than minSize, smaller than minArea, outside the canvas)
+ * and, with them, the matching rows of the labels (labelsGetter: 'default' finds a 'labels' key, a
+ * function returns a tensor or a list of them, null only boxes) and of per-instance masks ([N, H, W]).
+ */
+export class SanitizeBoundingBoxes extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly minSize: number;
+  readonly minArea: number;
+  readonly labelsGetter: LabelsGetter;
+  constructor(...args: PyArgs<[minSize: number, minArea: number, labelsGetter: LabelsGetter], { minSize?: number; minArea?: number; labelsGetter?: LabelsGetter }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [minSize, minArea, labelsGetter] = bind(signature('SanitizeBoundingBoxes', { minSize: 1.0, minArea: 1.0, labelsGetter: 'default' }), args) as [number, number, unknown];
+    if (typeof minSize !== 'number' || !(minSize >= 1)) throw new RangeError(`SanitizeBoundingBoxes: min_size must be >= 1, got ${describe(minSize)}.`);
+    if (typeof minArea !== 'number' || !(minArea >= 1)) throw new RangeError(`SanitizeBoundingBoxes: min_area must be >= 1, got ${describe(minArea)}.`);
+    if (labelsGetter !== 'default' && labelsGetter !== null && typeof labelsGetter !== 'function') {
+      throw new TypeError(`SanitizeBoundingBoxes: labels_getter should either be 'default', a callable, or None, but got ${describe(labelsGetter)}.`);
+    }
+    this.minSize = minSize;
+    this.minArea = minArea;
+    this.labelsGetter = labelsGetter as LabelsGetter;
+    this.workerArgs = typeof labelsGetter === 'function' ? null : [minSize, minArea, labelsGetter];
+  }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any {
+    const sample = sampleOf(inputs);
+    const got = this.labelsGetter === 'default' ? defaultLabelsGetter(sample) : this.labelsGetter === null ? null : this.labelsGetter(sample);
+    let labels: Tensor[] | null = null;
+    if (got !== null && got !== undefined) {
+      const msg = (v: unknown) => `SanitizeBoundingBoxes: The labels in the input to forward() must be a tensor or None, got ${describe(v)} instead.`;
+      if (isTensor(got)) labels = [got];
+      else if (Array.isArray(got)) { for (const e of got) if (!isTensor(e)) throw new TypeError(msg(e)); labels = got as Tensor[]; }
+      else throw new TypeError(msg(got));
+    }
+    const leaves = treeLeaves(sample);
+    const boxes = leaves.find(isBoxes) as Tensor | undefined;
+    if (boxes === undefined) throw new RangeError('SanitizeBoundingBoxes: No bounding boxes were found in the sample');
+    for (const l of labels ?? []) {
+      if (l.dim() === 0 || boxes.size(0) !== l.size(0)) throw new RangeError(`SanitizeBoundingBoxes: Number of boxes (shape=[${boxes.shape.join(', ')}]) and must match the number of labels. Found labels with shape=[${l.shape.join(', ')}]).`);
+    }
+    const meta = boxesMeta(boxes);
+    const valid = sanitizeBoundingBoxesMask(boxes, meta.format, meta.canvasSize, this.minSize, this.minArea);
+    const n = valid.size(0);
+    const out = leaves.map((leaf) => {
+      const isLabel = labels !== null && labels.some((l) => l === leaf);
+      const kind = kindOf(leaf);
+      if (!(isLabel || kind === 'BoundingBoxes' || kind === 'Mask')) return leaf;
+      const t = leaf as Tensor;
+      if (t.dim() === 0 || t.size(0) !== n) return leaf;  // torchvision's IndexError: e.g. a semantic [H, W] mask passes through
+      const kept = t.index(valid);
+      return isLabel ? kept : wrap(kept, { like: t });
+    });
+    valid.dispose();
+    return withLeaves(sample, out);
+  }
+  override toString(): string { return `SanitizeBoundingBoxes(min_size=${this.minSize}, min_area=${this.minArea}, labels_getter=${typeof this.labelsGetter === 'function' ? (this.labelsGetter.name || '<function>') : this.labelsGetter === null ? 'None' : "'default'"})`; }
+}
+
+interface IoUCropParams { top: number; left: number; height: number; width: number; isWithinCropArea: Tensor }
+
+const IOU_CROP = signature('RandomIoUCrop', { minScale: 0.3, maxScale: 1.0, minAspectRatio: 0.5, maxAspectRatio: 2.0, samplerOptions: null, trials: 40 });
+
+/**
+ * SSD's random IoU crop: a minimum IoU drawn from samplerOptions (1.0 or more: no crop), then up to
+ * `trials` crops drawn until one keeps a box center inside with that IoU. Boxes whose centers fall
+ * outside are zeroed (degenerate): follow with SanitizeBoundingBoxes. Needs an image and boxes.
+ */
+export class RandomIoUCrop extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly minScale: number;
+  readonly maxScale: number;
+  readonly minAspectRatio: number;
+  readonly maxAspectRatio: number;
+  readonly options: number[];
+  readonly trials: number;
+  constructor(...args: PyArgs<[minScale: number, maxScale: number, minAspectRatio: number, maxAspectRatio: number, samplerOptions: readonly number[] | null, trials: number],
+    { minScale?: number; maxScale?: number; minAspectRatio?: number; maxAspectRatio?: number; samplerOptions?: readonly number[] | null; trials?: number }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [minScale, maxScale, minAr, maxAr, sampler, trials] = bind(IOU_CROP, args) as unknown[];
+    for (const [name, v] of [['min_scale', minScale], ['max_scale', maxScale], ['min_aspect_ratio', minAr], ['max_aspect_ratio', maxAr]] as const) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`RandomIoUCrop: ${name} must be a number, got ${describe(v)}`);
+    }
+    const options = sampler ?? [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0];
+    if (!Array.isArray(options) || options.length === 0 || !options.every((o) => typeof o === 'number')) throw new TypeError(`RandomIoUCrop: sampler_options must be a non-empty list of numbers or null, got ${describe(sampler)}`);
+    if (!Number.isInteger(trials) || (trials as number) < 0) throw new TypeError(`RandomIoUCrop: trials must be a non-negative integer, got ${describe(trials)}`);
+    [this.minScale, this.maxScale, this.minAspectRatio, this.maxAspectRatio] = [minScale, maxScale, minAr, maxAr] as number[] as [number, number, number, number];
+    this.options = [...options];
+    this.trials = trials as number;
+    this.workerArgs = [this.minScale, this.maxScale, this.minAspectRatio, this.maxAspectRatio, this.options, this.trials];
+  }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any {
+    const drawn: { params: IoUCropParams | null } = { params: null };
+    try {
+      return this.run(inputs, drawn);
+    } finally {
+      drawn.params?.isWithinCropArea.dispose();
+    }
+  }
+  private run(inputs: unknown[], drawn: { params: IoUCropParams | null }): unknown {
+    return v2Forward<IoUCropParams | null>(inputs, {
+      check: (leaves) => {
+        if (!(leaves.some(isBoxes) && leaves.some((l) => l instanceof Image || kindOf(l) === 'Image' || isPureTensor(l)))) {
+          throw new TypeError('RandomIoUCrop() requires input sample to contain tensor or PIL images and bounding boxes. Sample can also contain masks.');
+        }
+      },
+      makeParams: (leaves) => (drawn.params = this.params(leaves)),
+      transform: (x, kind, p) => {
+        if (p === null) return x;
+        const out = F.crop(x, p.top, p.left, p.height, p.width);
+        if (kind === 'BoundingBoxes') torch.tidy(() => { (out as Tensor).indexPut_([p.isWithinCropArea.logicalNot()], 0); });
+        return out;
+      },
+    });
+  }
+  private params(leaves: readonly unknown[]): IoUCropParams | null {
+    const [origH, origW] = querySize(leaves);
+    const bboxes = leaves.find(isBoxes) as Tensor | undefined;
+    if (bboxes === undefined) throw new RangeError('RandomIoUCrop: No bounding boxes were found in the sample');
+    const { format } = boxesMeta(bboxes);
+    for (;;) {
+      const minJaccard = this.options[randint1(0, this.options.length)]!;
+      if (minJaccard >= 1.0) return null;  // the leave-as-is option
+      for (let trial = 0; trial < this.trials; trial++) {
+        const found = torch.tidy(() => {
+          const r = torch.rand(2).mul(this.maxScale - this.minScale).add(this.minScale);
+          const newW = Math.trunc(r.index(0).mul(origW).item() as number);
+          const newH = Math.trunc(r.index(1).mul(origH).item() as number);
+          if (newH === 0) throw new RangeError('RandomIoUCrop: a crop of height 0 was drawn (division by zero in the aspect ratio, as in Python): the image is too small for min_scale');
+          const aspect = newW / newH;
+          if (!(this.minAspectRatio <= aspect && aspect <= this.maxAspectRatio)) return null;
+          const r2 = torch.rand(2);
+          const left = Math.trunc(r2.index(0).mul(origW - newW).item() as number);
+          const top = Math.trunc(r2.index(1).mul(origH - newH).item() as number);
+          const [right, bottom] = [left + newW, top + newH];
+          if (left === right || top === bottom) return null;
+          const xyxy = convertFormat(bboxes, format, 'XYXY');
+          const cx = xyxy.index('...', 0).add(xyxy.index('...', 2)).mul(0.5);
+          const cy = xyxy.index('...', 1).add(xyxy.index('...', 3)).mul(0.5);
+          const within = cx.gt(left).logicalAnd(cx.lt(right)).logicalAnd(cy.gt(top)).logicalAnd(cy.lt(bottom));
+          if (!(within.any().item() as boolean)) return null;
+          const ious = boxIou(xyxy.index(within), torch.tensor([[left, top, right, bottom]], { dtype: xyxy.dtype, device: xyxy.device }));
+          if (ious.max().lt(minJaccard).item() as boolean) return null;
+          return { top, left, height: newH, width: newW, isWithinCropArea: within };
+        });
+        if (found !== null) return found;
+      }
+    }
+  }
+  override toString(): string {
+    return `RandomIoUCrop(min_scale=${this.minScale}, max_scale=${this.maxScale}, min_aspect_ratio=${this.minAspectRatio}, max_aspect_ratio=${this.maxAspectRatio}, options=${JSON.stringify(this.options)}, trials=${this.trials})`;
+  }
+}

@@ -1,0 +1,206 @@
+// torchvision.tv_tensors: Image, Video, Mask and BoundingBoxes. torchvision subclasses torch.Tensor;
+// here a tv_tensor is a plain torchnode Tensor whose kind (and, for boxes, format, canvas size and
+// clamping mode) is recorded in a WeakMap, so every tensor operation returns a plain tensor, as
+// torchvision's default, and `wrap(tensor, { like })` marks a result as the same kind. The
+// constructors return such tensors (`new tvTensors.BoundingBoxes(data, { format, canvasSize })`),
+// and `x instanceof tvTensors.BoundingBoxes` asks the WeakMap. Boxes also carry `format`,
+// `canvasSize` and `clampingMode` as read-only properties, as Python's attributes.
+import * as torch from '../index.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { describe } from '../options.js';
+import { Image as PILImage } from './image.js';
+import { pilToTensor } from './transforms/functional.js';
+
+/** Coordinate formats of unrotated boxes (torchvision's BoundingBoxFormat; strings are accepted wherever it is). */
+export type BoundingBoxFormat = 'XYXY' | 'XYWH' | 'CXCYWH';
+export const BoundingBoxFormat = Object.freeze({ XYXY: 'XYXY', XYWH: 'XYWH', CXCYWH: 'CXCYWH' } as const);
+const ROTATED_FORMATS = ['XYWHR', 'CXCYWHR', 'XYXYXYXY'];
+
+/** What transforms do with boxes that leave the canvas: 'soft'/'hard' clamp them (the same for unrotated boxes), null does not. */
+export type ClampingMode = 'soft' | 'hard' | null;
+
+/** The kinds of tv_tensor. */
+export type TVTensorKind = 'Image' | 'Video' | 'Mask' | 'BoundingBoxes';
+
+interface BoxesMeta { format: BoundingBoxFormat; canvasSize: [number, number]; clampingMode: ClampingMode }
+type Meta = { kind: 'Image' | 'Video' | 'Mask' } | ({ kind: 'BoundingBoxes' } & BoxesMeta);
+
+const META = new WeakMap<object, Meta>();
+
+/** A tensor marked as bounding boxes: Python's BoundingBoxes attributes as read-only properties. */
+export interface BoundingBoxesTensor extends Tensor {
+  readonly format: BoundingBoxFormat;
+  readonly canvasSize: [number, number];
+  readonly clampingMode: ClampingMode;
+}
+
+/** BoundingBoxFormat from an enum value or a string in any case (Python's BoundingBoxFormat[format.upper()]). */
+export function toBoundingBoxFormat(format: unknown, fn = 'BoundingBoxes'): BoundingBoxFormat {
+  if (typeof format !== 'string') throw new TypeError(`${fn}: format should be a BoundingBoxFormat or a string, got ${describe(format)}`);
+  const upper = format.toUpperCase();
+  if (upper in BoundingBoxFormat) return upper as BoundingBoxFormat;
+  if (ROTATED_FORMATS.includes(upper)) throw new TypeError(`${fn}: rotated bounding boxes (${upper}) are not supported here; use XYXY, XYWH or CXCYWH`);
+  throw new RangeError(`${fn}: unknown bounding box format '${format}' (expected XYXY, XYWH or CXCYWH)`);
+}
+
+function checkCanvasSize(size: unknown, fn: string): [number, number] {
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((v) => Number.isInteger(v) && v >= 0)) {
+    throw new TypeError(`${fn}: canvasSize must be [height, width] (two non-negative integers), got ${describe(size)}`);
+  }
+  return [size[0], size[1]];
+}
+
+function checkClampingMode(mode: unknown, fn: string): ClampingMode {
+  if (mode !== null && mode !== 'soft' && mode !== 'hard') throw new RangeError(`${fn}: clamping_mode must be None, hard or soft, got ${describe(mode)}.`);
+  return mode;
+}
+
+/** Records `meta` for `t` (in place) and returns it. */
+function mark<T extends Tensor>(t: T, meta: Meta): T {
+  META.set(t, meta);
+  if (meta.kind === 'BoundingBoxes') {
+    const { format, canvasSize, clampingMode } = meta;
+    Object.defineProperties(t, {
+      format: { value: format, configurable: true, enumerable: false },
+      canvasSize: { value: [...canvasSize], configurable: true, enumerable: false },
+      clampingMode: { value: clampingMode, configurable: true, enumerable: false },
+    });
+  } else if (Object.prototype.hasOwnProperty.call(t, 'format')) {
+    for (const k of ['format', 'canvasSize', 'clampingMode']) delete (t as unknown as Record<string, unknown>)[k];
+  }
+  return t;
+}
+
+/** The tv_tensor kind of a value, or null for anything else (a plain tensor included). */
+export function kindOf(x: unknown): TVTensorKind | null {
+  return isTensor(x) ? (META.get(x)?.kind ?? null) : null;
+}
+
+/** Whether `x` is a tensor that is not a tv_tensor (torchvision's is_pure_tensor). */
+export const isPureTensor = (x: unknown): x is Tensor => isTensor(x) && !META.has(x);
+
+/** format, canvasSize and clampingMode of boxes, or a TypeError. */
+export function boxesMeta(x: unknown, fn = 'boxesMeta'): BoxesMeta {
+  const m = isTensor(x) ? META.get(x) : undefined;
+  if (m?.kind !== 'BoundingBoxes') throw new TypeError(`${fn}: expected tv_tensors.BoundingBoxes, got ${describe(x)}`);
+  return { format: m.format, canvasSize: [...m.canvasSize], clampingMode: m.clampingMode };
+}
+
+interface TensorOptions { dtype?: torch.dtype; device?: torch.DeviceLike; requiresGrad?: boolean }
+
+/** Python's TVTensor._to_tensor: a new tensor object (an alias of a tensor given), so the caller's tensor stays plain. */
+function toTensor(data: unknown, { dtype, device, requiresGrad }: TensorOptions): Tensor {
+  let t: Tensor;
+  if (isTensor(data)) {
+    t = data;
+    if (dtype !== undefined && dtype !== t.dtype) t = t.to(dtype);
+    if (device !== undefined) t = t.to(typeof device === 'string' ? torch.device(device) : device);
+    if (t === data) t = t.viewAs(t);
+  } else {
+    t = torch.tensor(data as never, { ...(dtype === undefined ? {} : { dtype }), ...(device === undefined ? {} : { device }) });
+  }
+  if (requiresGrad !== undefined) t.requiresGrad_(requiresGrad);
+  return t;
+}
+
+const OPTION_KEYS: Record<TVTensorKind, readonly string[]> = {
+  Image: ['dtype', 'device', 'requiresGrad'], Video: ['dtype', 'device', 'requiresGrad'], Mask: ['dtype', 'device', 'requiresGrad'],
+  BoundingBoxes: ['format', 'canvasSize', 'clampingMode', 'dtype', 'device', 'requiresGrad'],
+};
+
+function checkOptions(kind: TVTensorKind, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${kind}: options must be an object, got ${describe(options)}`);
+  const unknown = Object.keys(options).filter((k) => !OPTION_KEYS[kind].includes(k));
+  if (unknown.length > 0) throw new TypeError(`${kind}: unexpected option '${unknown[0]}' (expected ${OPTION_KEYS[kind].join(', ')})`);
+  return options as Record<string, unknown>;
+}
+
+/** The constructor type of a tv_tensor class: `new` returns a marked tensor; instanceof asks the mark. */
+export interface TVTensorClass<O, R extends Tensor = Tensor> {
+  new (data: unknown, options?: O): R;
+  readonly kind: TVTensorKind;
+}
+
+function tvClass<O, R extends Tensor>(kind: TVTensorKind, make: (data: unknown, options: Record<string, unknown>) => R): TVTensorClass<O, R> {
+  const cls = {
+    [kind]: function (this: unknown, data: unknown, options?: O): R {
+      if (new.target === undefined) throw new TypeError(`Class constructor ${kind} cannot be invoked without 'new'`);
+      return make(data, checkOptions(kind, options));
+    },
+  }[kind]!;
+  Object.defineProperty(cls, Symbol.hasInstance, { value: (x: unknown) => kindOf(x) === kind });
+  Object.defineProperty(cls, 'kind', { value: kind });
+  return cls as unknown as TVTensorClass<O, R>;
+}
+
+/** tv_tensors.Image: a [..., C, H, W] tensor (a 2-D tensor gains a channel; a vision.Image becomes its uint8 tensor). */
+export const Image = tvClass<TensorOptions, Tensor>('Image', (data, options) => {
+  let t = data instanceof PILImage ? pilToTensor(data) : toTensor(data, options);
+  if (data instanceof PILImage && (options.dtype !== undefined || options.device !== undefined)) t = toTensor(t, options);
+  if (t.dim() < 2) throw new RangeError(`Image: Tensor must be 2D or higher, got ${t.dim()}D tensor.`);
+  if (t.dim() === 2) t = t.unsqueeze(0);
+  return mark(t, { kind: 'Image' });
+});
+
+/** tv_tensors.Video: a [..., T, C, H, W] tensor (at least 4-D). */
+export const Video = tvClass<TensorOptions, Tensor>('Video', (data, options) => {
+  const t = toTensor(data, options);
+  if (t.dim() < 4) throw new RangeError(`Video: expected a tensor of at least 4 dimensions [..., T, C, H, W], got ${t.dim()}D`);
+  return mark(t, { kind: 'Video' });
+});
+
+/** tv_tensors.Mask: [..., H, W] (a vision.Image becomes its first channel). */
+export const Mask = tvClass<TensorOptions, Tensor>('Mask', (data, options) => {
+  const t = data instanceof PILImage ? toTensor(pilToTensor(data).select(0, 0), options) : toTensor(data, options);
+  return mark(t, { kind: 'Mask' });
+});
+
+/** The options of `new BoundingBoxes(data, options)`. */
+export interface BoundingBoxesOptions extends TensorOptions {
+  format: BoundingBoxFormat | Lowercase<BoundingBoxFormat>;
+  canvasSize: readonly [number, number] | readonly number[];
+  clampingMode?: ClampingMode;
+}
+
+function wrapBoxes(t: Tensor, format: unknown, canvasSize: unknown, clampingMode: unknown, checkDims: boolean): BoundingBoxesTensor {
+  if (checkDims) {
+    if (t.dim() === 1) t = t.unsqueeze(0);
+    else if (t.dim() !== 2) throw new RangeError(`BoundingBoxes: Expected a 1D or 2D tensor, got ${t.dim()}D`);
+  }
+  if (t.dim() > 0 && t.size(-1) !== 4) throw new RangeError(`BoundingBoxes: unrotated boxes have 4 coordinates, got a last dimension of ${t.size(-1)}`);
+  return mark(t, { kind: 'BoundingBoxes', format: toBoundingBoxFormat(format), canvasSize: checkCanvasSize(canvasSize, 'BoundingBoxes'), clampingMode: checkClampingMode(clampingMode, 'BoundingBoxes') }) as BoundingBoxesTensor;
+}
+
+/** tv_tensors.BoundingBoxes: [N, 4] boxes (one box [4] becomes [1, 4]) in `format` on a canvas of [height, width]. */
+export const BoundingBoxes = tvClass<BoundingBoxesOptions, BoundingBoxesTensor>('BoundingBoxes', (data, options) => {
+  if (options.format === undefined) throw new TypeError("BoundingBoxes: missing required option 'format'");
+  if (options.canvasSize === undefined) throw new TypeError("BoundingBoxes: missing required option 'canvasSize'");
+  return wrapBoxes(toTensor(data, options), options.format, options.canvasSize, options.clampingMode === undefined ? 'soft' : options.clampingMode, true);
+});
+
+/** Overrides `wrap` accepts for boxes. */
+export interface WrapOptions { like: Tensor; format?: BoundingBoxFormat | string; canvasSize?: readonly number[]; clampingMode?: ClampingMode }
+
+/**
+ * tv_tensors.wrap: marks `tensor` as the same kind of tv_tensor as `like` (boxes: its format, canvas
+ * size and clamping mode, each overridable) and returns it. Python returns a new tensor object sharing
+ * the data; here the tensor itself is marked (wrap `t.viewAs(t)` to keep `t` plain).
+ */
+export function wrap<T extends Tensor>(tensor: T, options: WrapOptions): T {
+  if (!isTensor(tensor)) throw new TypeError(`wrap: expected a tensor to wrap, got ${describe(tensor)}`);
+  if (options === null || typeof options !== 'object') throw new TypeError('wrap: expected { like } (the tv_tensor to copy the kind and metadata of)');
+  const unknown = Object.keys(options).filter((k) => !['like', 'format', 'canvasSize', 'clampingMode'].includes(k));
+  if (unknown.length > 0) throw new TypeError(`wrap: unexpected option '${unknown[0]}'`);
+  const meta = isTensor(options.like) ? META.get(options.like) : undefined;
+  if (meta === undefined) throw new TypeError(`wrap: like must be a tv_tensor (Image, Video, Mask or BoundingBoxes), got ${describe(options.like)}`);
+  if (meta.kind !== 'BoundingBoxes') {
+    if (options.format !== undefined || options.canvasSize !== undefined || options.clampingMode !== undefined) throw new TypeError(`wrap: format, canvasSize and clampingMode only apply to BoundingBoxes, not ${meta.kind}`);
+    return mark(tensor, { kind: meta.kind });
+  }
+  return wrapBoxes(tensor, options.format ?? meta.format, options.canvasSize ?? meta.canvasSize,
+    options.clampingMode === undefined ? meta.clampingMode : options.clampingMode, false) as unknown as T;
+}
+
+/** Marks a tensor as an Image in place (what ToImage returns; internal). */
+export const markAs = (t: Tensor, kind: 'Image' | 'Video' | 'Mask'): Tensor => mark(t, { kind });

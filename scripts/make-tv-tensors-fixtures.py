@@ -1,0 +1,164 @@
+"""Fixtures of torchnode's tv_tensors and their transforms.v2 (torchvision 0.28 on torch 2.13): run with
+ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16 .venv/bin/python scripts/make-tv-tensors-fixtures.py
+
+Writes test/fixtures/tv-tensors.json: detection and segmentation samples (a uint8 image, float boxes in
+each format, some partly outside the canvas and some degenerate, per-instance masks, int64 labels; a
+semantic mask) and what each v2 transform makes of them after torch.manual_seed(seed), every leaf with
+its tv_tensor kind (boxes with their format and canvas size), and where the torch RNG is left.
+"""
+import json
+import os
+
+import torch
+
+import torchvision_cpu  # noqa: F401 (torchvision against CPU torch: before any torchvision import)
+import torchvision  # noqa: E402
+from torchvision import tv_tensors  # noqa: E402
+from torchvision.transforms import v2  # noqa: E402
+from torchvision.transforms.v2 import functional as F  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+OUT = os.path.join(ROOT, "test", "fixtures", "tv-tensors.json")
+H, W = 20, 24
+
+
+def enc(t):
+    t = t.detach().cpu().contiguous()
+    return {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.flatten().tolist()}
+
+
+def enc_leaf(v):
+    if isinstance(v, torch.Tensor):
+        out = {"tensor": enc(v.as_subclass(torch.Tensor)), "kind": None}
+        if isinstance(v, tv_tensors.BoundingBoxes):
+            out.update(kind="BoundingBoxes", format=v.format.name, canvasSize=list(v.canvas_size), clampingMode=v.clamping_mode)
+        elif isinstance(v, tv_tensors.TVTensor):
+            out["kind"] = type(v).__name__
+        return out
+    if isinstance(v, (tuple, list)):
+        return {"list": [enc_leaf(x) for x in v]}
+    if isinstance(v, dict):
+        return {"dict": {k: enc_leaf(x) for k, x in v.items()}}
+    return {"value": v}
+
+
+g = torch.Generator().manual_seed(20261205)
+IMAGE = torch.randint(0, 256, (3, H, W), dtype=torch.uint8, generator=g)
+XYXY = torch.tensor([
+    [2.0, 3.0, 10.0, 12.0],
+    [15.5, 4.25, 26.0, 14.0],   # partly outside on the right
+    [-3.0, 10.0, 5.0, 19.5],    # partly outside on the left
+    [6.0, 6.0, 6.5, 15.0],      # narrower than 1: degenerate
+    [12.0, 8.0, 20.0, 18.0],
+    [4.0, 14.0, 18.0, 22.0],    # partly outside at the bottom
+    [9.0, 9.0, 9.0, 9.0],       # empty
+])
+BOXES = {fmt: F.convert_bounding_box_format(XYXY, old_format="XYXY", new_format=fmt) for fmt in ("XYXY", "XYWH", "CXCYWH")}
+BOXES["XYXY_int"] = torch.tensor([[2, 3, 10, 12], [15, 4, 26, 14], [-3, 10, 5, 19], [6, 6, 7, 15], [12, 8, 20, 18], [4, 14, 18, 22], [9, 9, 9, 9]])
+MASKS = (torch.rand(7, H, W, generator=g) > 0.6).to(torch.uint8)
+SEMANTIC = torch.randint(0, 5, (H, W), generator=g)
+LABELS = torch.tensor([1, 2, 3, 4, 5, 6, 7])
+
+
+def boxes(key):
+    fmt = key.split("_")[0]
+    return tv_tensors.BoundingBoxes(BOXES[key], format=fmt, canvas_size=(H, W))
+
+
+def sample(how, key):
+    if how == "dict":
+        return ({"image": tv_tensors.Image(IMAGE), "boxes": boxes(key), "masks": tv_tensors.Mask(MASKS), "labels": LABELS},)
+    if how == "pair":  # a plain tensor image and a target dict
+        return (IMAGE, {"boxes": boxes(key), "labels": LABELS, "masks": tv_tensors.Mask(MASKS)})
+    if how == "seg":
+        return (tv_tensors.Image(IMAGE), tv_tensors.Mask(SEMANTIC))
+    raise ValueError(how)
+
+
+# name -> (python source, how the sample is made, boxes key, seed, calls)
+CASES = {
+    "hflip": ("v2.RandomHorizontalFlip(p=1.0)", "dict", "XYXY", 0, 1),
+    "hflip_xywh_pair": ("v2.RandomHorizontalFlip()", "pair", "XYWH", 3, 4),
+    "vflip_cxcywh": ("v2.RandomVerticalFlip(p=1.0)", "dict", "CXCYWH", 0, 1),
+    "vflip_xyxy_pair": ("v2.RandomVerticalFlip(p=0.5)", "pair", "XYXY", 5, 3),
+    "resize": ("v2.Resize(10)", "dict", "XYXY", 0, 1),
+    "resize_hw_cxcywh_pair": ("v2.Resize([15, 30])", "pair", "CXCYWH", 0, 1),
+    "resize_int": ("v2.Resize(13)", "dict", "XYXY_int", 0, 1),
+    "resize_max_size_xywh": ("v2.Resize(12, max_size=13)", "dict", "XYWH", 0, 1),
+    "random_resized_crop": ("v2.RandomResizedCrop(12)", "dict", "XYXY", 0, 3),
+    "random_resized_crop_xywh_pair": ("v2.RandomResizedCrop([10, 16], scale=(0.3, 1.0))", "pair", "XYWH", 1, 2),
+    "random_resized_crop_int": ("v2.RandomResizedCrop(9)", "dict", "XYXY_int", 2, 2),
+    "random_crop_padding": ("v2.RandomCrop(16, padding=4)", "dict", "XYXY", 0, 3),
+    "random_crop_pad_if_needed_cxcywh": ("v2.RandomCrop([24, 28], pad_if_needed=True, fill=3)", "dict", "CXCYWH", 1, 2),
+    "random_crop_xywh_pair": ("v2.RandomCrop([12, 20])", "pair", "XYWH", 2, 2),
+    "center_crop_xywh": ("v2.CenterCrop(12)", "dict", "XYWH", 0, 1),
+    "center_crop_larger": ("v2.CenterCrop([25, 27])", "dict", "XYXY", 0, 1),
+    "center_crop_odd_cxcywh_pair": ("v2.CenterCrop([11, 13])", "pair", "CXCYWH", 0, 1),
+    "pad": ("v2.Pad([2, 3, 4, 5])", "dict", "XYXY", 0, 1),
+    "pad_fill_cxcywh_pair": ("v2.Pad(3, fill=9)", "pair", "CXCYWH", 0, 1),
+    "zoom_out": ("v2.RandomZoomOut(p=1.0)", "dict", "XYXY", 0, 2),
+    "zoom_out_side_xywh_pair": ("v2.RandomZoomOut(fill=5, side_range=(1.0, 2.0), p=0.7)", "pair", "XYWH", 3, 3),
+    "iou_crop": ("v2.RandomIoUCrop()", "dict", "XYXY", 0, 4),
+    "iou_crop_cxcywh_pair": ("v2.RandomIoUCrop(min_scale=0.5, sampler_options=[0.1, 0.3, 0.5], trials=20)", "pair", "CXCYWH", 1, 3),
+    "iou_crop_sanitize": ("v2.Compose([v2.RandomIoUCrop(), v2.SanitizeBoundingBoxes()])", "dict", "XYXY", 2, 3),
+    "scale_jitter": ("v2.ScaleJitter([16, 20])", "dict", "XYXY", 0, 2),
+    "shortest_size_xywh": ("v2.RandomShortestSize([8, 10, 12], max_size=16)", "dict", "XYWH", 1, 2),
+    "random_resize_cxcywh_pair": ("v2.RandomResize(8, 14)", "pair", "CXCYWH", 2, 2),
+    "clamp": ("v2.ClampBoundingBoxes()", "dict", "XYXY", 0, 1),
+    "clamp_cxcywh_pair": ("v2.ClampBoundingBoxes()", "pair", "CXCYWH", 0, 1),
+    "clamp_int": ("v2.ClampBoundingBoxes()", "dict", "XYXY_int", 0, 1),
+    "sanitize": ("v2.SanitizeBoundingBoxes()", "dict", "XYXY", 0, 1),
+    "sanitize_xywh_pair": ("v2.SanitizeBoundingBoxes(min_size=2)", "pair", "XYWH", 0, 1),
+    "clamp_sanitize_cxcywh": ("v2.Compose([v2.ClampBoundingBoxes(), v2.SanitizeBoundingBoxes(min_area=4)])", "dict", "CXCYWH", 0, 1),
+    "convert_to_cxcywh": ("v2.ConvertBoundingBoxFormat('CXCYWH')", "dict", "XYXY", 0, 1),
+    "convert_to_xywh_pair": ("v2.ConvertBoundingBoxFormat(tv_tensors.BoundingBoxFormat.XYWH)", "pair", "CXCYWH", 0, 1),
+    "convert_to_xyxy": ("v2.ConvertBoundingBoxFormat('xyxy')", "dict", "XYWH", 0, 1),
+    "convert_int_cxcywh": ("v2.ConvertBoundingBoxFormat('CXCYWH')", "dict", "XYXY_int", 0, 1),
+    "to_dtype_per_type": ("v2.ToDtype({tv_tensors.Image: torch.float32, tv_tensors.Mask: torch.int64, 'others': None}, scale=True)", "dict", "XYXY", 0, 1),
+    "to_dtype_plain": ("v2.ToDtype(torch.float32, scale=True)", "dict", "XYXY", 0, 1),
+    "to_dtype_pure_key_pair": ("v2.ToDtype({torch.Tensor: torch.float64, tv_tensors.BoundingBoxes: torch.float64, 'others': None})", "pair", "XYWH", 0, 1),
+    "ssd_train": ("v2.Compose([v2.RandomZoomOut(p=0.6), v2.RandomIoUCrop(), v2.RandomHorizontalFlip(), v2.ToDtype(torch.float32, scale=True), v2.SanitizeBoundingBoxes()])", "dict", "XYXY", 4, 3),
+    "detr_like_train": ("v2.Compose([v2.RandomHorizontalFlip(), v2.RandomShortestSize([12, 14, 16], max_size=24), v2.RandomResizedCrop(14, scale=(0.5, 1.0)), v2.ClampBoundingBoxes(), v2.SanitizeBoundingBoxes()])", "pair", "CXCYWH", 6, 3),
+    "seg_train": ("v2.Compose([v2.RandomResize(10, 20), v2.RandomCrop(12, pad_if_needed=True), v2.RandomHorizontalFlip()])", "seg", "XYXY", 7, 3),
+}
+
+# Functional kernels on plain tensors: name -> python source (P: the XYXY float boxes as a plain tensor).
+P = XYXY
+FUNCTIONAL = {
+    "clamp_plain": "F.clamp_bounding_boxes(BOXES['CXCYWH'], format='CXCYWH', canvas_size=(H, W), clamping_mode='soft')",
+    "convert_plain": "F.convert_bounding_box_format(BOXES['XYWH'], old_format='XYWH', new_format='CXCYWH')",
+    "convert_plain_int": "F.convert_bounding_box_format(BOXES['XYXY_int'], old_format='XYXY', new_format='XYWH')",
+    "hflip_boxes": "F.horizontal_flip_bounding_boxes(BOXES['XYWH'], format=tv_tensors.BoundingBoxFormat.XYWH, canvas_size=(H, W))",
+    "vflip_boxes": "F.vertical_flip_bounding_boxes(BOXES['XYXY'], format=tv_tensors.BoundingBoxFormat.XYXY, canvas_size=(H, W))",
+    "resize_boxes": "F.resize_bounding_boxes(BOXES['XYXY'], canvas_size=(H, W), size=[7, 31])[0]",
+    "crop_boxes": "F.crop_bounding_boxes(BOXES['CXCYWH'], tv_tensors.BoundingBoxFormat.CXCYWH, top=-2, left=3, height=15, width=14)[0]",
+    "pad_boxes": "F.pad_bounding_boxes(BOXES['XYXY'], tv_tensors.BoundingBoxFormat.XYXY, canvas_size=(H, W), padding=[1, 2])[0]",
+    "hflip_tv": "F.horizontal_flip(boxes('CXCYWH'))",
+    "resize_tv": "F.resize(boxes('XYWH'), [30, 12])",
+    "crop_mask": "F.crop(tv_tensors.Mask(SEMANTIC), 3, 4, 10, 30)",
+    "resize_mask": "F.resize(tv_tensors.Mask(SEMANTIC), [9, 31], interpolation=v2.InterpolationMode.BILINEAR)",
+}
+
+
+def main():
+    cases = []
+    for name, (src, how, key, seed, calls) in CASES.items():
+        transform = eval(src)
+        inputs = sample(how, key)
+        torch.manual_seed(seed)
+        outs = [enc_leaf(transform(*inputs)) for _ in range(calls)]
+        cases.append({"name": name, "py": src, "how": how, "boxes": key, "seed": seed, "calls": calls, "outputs": outs, "after": torch.rand(1).item()})
+    functional = [{"name": k, "py": src, "output": enc_leaf(eval(src))} for k, src in FUNCTIONAL.items()]
+    fixture = {
+        "meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "cpu_capability": torch.backends.cpu.get_cpu_capability(), "canvasSize": [H, W]},
+        "inputs": {"image": enc(IMAGE), "masks": enc(MASKS), "semantic": enc(SEMANTIC), "labels": enc(LABELS), "boxes": {k: enc(v) for k, v in BOXES.items()}},
+        "cases": cases, "functional": functional,
+    }
+    with open(OUT, "w") as f:
+        json.dump(fixture, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {OUT}: {len(cases)} cases, {len(functional)} functional")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+// vision.tvTensors and their handling in transforms.v2 against torchvision 0.28
+// (test/fixtures/tv-tensors.json, made by scripts/make-tv-tensors-fixtures.py): detection samples
+// ({ image, boxes, masks, labels } with tv_tensors, or [plainImage, { boxes, labels, masks }]) and a
+// segmentation pair, each transform called after torch.manualSeed(seed) as Python calls it; every
+// leaf must match bit for bit with its tv_tensor kind, format and canvas size, and the torch RNG must
+// be left where Python left it (boxes and masks do not change the number of draws).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+import { check, makeTensor, type TensorEnc } from './golden-replay.js';
+import { runWithGc } from './run-child.js';
+import { buildSource, packSource } from '../lib/data/worker_source.js';
+
+const v2 = vision.transforms.v2;
+const F = v2.functional;
+const tv = vision.tvTensors;
+type BoundingBoxesTensor = vision.tvTensors.BoundingBoxesTensor;
+type BoundingBoxFormat = vision.tvTensors.BoundingBoxFormat;
+type Tensor = torch.Tensor;
+
+type LeafEnc = { tensor: TensorEnc; kind: string | null; format?: string; canvasSize?: number[]; clampingMode?: string | null }
+  | { list: LeafEnc[] } | { dict: Record<string, LeafEnc> } | { value: unknown };
+interface Case { name: string; py: string; how: 'dict' | 'pair' | 'seg'; boxes: string; seed: number; calls: number; outputs: LeafEnc[]; after: number }
+const fx = JSON.parse(readFileSync(new URL('./fixtures/tv-tensors.json', import.meta.url), 'utf8')) as {
+  meta: { torchvision: string; cpu_capability: string; canvasSize: [number, number] };
+  inputs: { image: TensorEnc; masks: TensorEnc; semantic: TensorEnc; labels: TensorEnc; boxes: Record<string, TensorEnc> };
+  cases: Case[]; functional: { name: string; py: string; output: LeafEnc }[];
+};
+const [H, W] = fx.meta.canvasSize;
+const IMAGE = makeTensor(fx.inputs.image), MASKS = makeTensor(fx.inputs.masks), SEMANTIC = makeTensor(fx.inputs.semantic), LABELS = makeTensor(fx.inputs.labels);
+const BOXES = Object.fromEntries(Object.entries(fx.inputs.boxes).map(([k, v]) => [k, makeTensor(v)]));
+const boxes = (key: string): BoundingBoxesTensor => new tv.BoundingBoxes(BOXES[key]!, { format: key.split('_')[0] as BoundingBoxFormat, canvasSize: [H, W] });
+
+function sample(how: Case['how'], key: string): unknown[] {
+  if (how === 'dict') return [{ image: new tv.Image(IMAGE), boxes: boxes(key), masks: new tv.Mask(MASKS), labels: LABELS }];
+  if (how === 'pair') return [IMAGE, { boxes: boxes(key), labels: LABELS, masks: new tv.Mask(MASKS) }];
+  return [new tv.Image(IMAGE), new tv.Mask(SEMANTIC)];
+}
+
+// The JS port of each Python case (fx.cases[i].py).
+const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
+  hflip: () => new v2.RandomHorizontalFlip({ p: 1.0 }),
+  hflip_xywh_pair: () => new v2.RandomHorizontalFlip(),
+  vflip_cxcywh: () => new v2.RandomVerticalFlip({ p: 1.0 }),
+  vflip_xyxy_pair: () => new v2.RandomVerticalFlip({ p: 0.5 }),
+  resize: () => new v2.Resize(10),
+  resize_hw_cxcywh_pair: () => new v2.Resize([15, 30]),
+  resize_int: () => new v2.Resize(13),
+  resize_max_size_xywh: () => new v2.Resize(12, { maxSize: 13 }),
+  random_resized_crop: () => new v2.RandomResizedCrop(12),
+  random_resized_crop_xywh_pair: () => new v2.RandomResizedCrop([10, 16], { scale: [0.3, 1.0] }),
+  random_resized_crop_int: () => new v2.RandomResizedCrop(9),
+  random_crop_padding: () => new v2.RandomCrop(16, { padding: 4 }),
+  random_crop_pad_if_needed_cxcywh: () => new v2.RandomCrop([24, 28], { padIfNeeded: true, fill: 3 }),
+  random_crop_xywh_pair: () => new v2.RandomCrop([12, 20]),
+  center_crop_xywh: () => new v2.CenterCrop(12),
+  center_crop_larger: () => new v2.CenterCrop([25, 27]),
+  center_crop_odd_cxcywh_pair: () => new v2.CenterCrop([11, 13]),
+  pad: () => new v2.Pad([2, 3, 4, 5]),
+  pad_fill_cxcywh_pair: () => new v2.Pad(3, { fill: 9 }),
+  zoom_out: () => new v2.RandomZoomOut({ p: 1.0 }),
+  zoom_out_side_xywh_pair: () => new v2.RandomZoomOut({ fill: 5, sideRange: [1.0, 2.0], p: 0.7 }),
+  iou_crop: () => new v2.RandomIoUCrop(),
+  iou_crop_cxcywh_pair: () => new v2.RandomIoUCrop({ minScale: 0.5, samplerOptions: [0.1, 0.3, 0.5], trials: 20 }),
+  iou_crop_sanitize: () => new v2.Compose([new v2.RandomIoUCrop(), new v2.SanitizeBoundingBoxes()]),
+  scale_jitter: () => new v2.ScaleJitter([16, 20]),
+  shortest_size_xywh: () => new v2.RandomShortestSize([8, 10, 12], { maxSize: 16 }),
+  random_resize_cxcywh_pair: () => new v2.RandomResize(8, 14),
+  clamp: () => new v2.ClampBoundingBoxes(),
+  clamp_cxcywh_pair: () => new v2.ClampBoundingBoxes(),
+  clamp_int: () => new v2.ClampBoundingBoxes(),
+  sanitize: () => new v2.SanitizeBoundingBoxes(),
+  sanitize_xywh_pair: () => new v2.SanitizeBoundingBoxes({ minSize: 2 }),
+  clamp_sanitize_cxcywh: () => new v2.Compose([new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes({ minArea: 4 })]),
+  convert_to_cxcywh: () => new v2.ConvertBoundingBoxFormat('CXCYWH'),
+  convert_to_xywh_pair: () => new v2.ConvertBoundingBoxFormat(tv.BoundingBoxFormat.XYWH),
+  convert_to_xyxy: () => new v2.ConvertBoundingBoxFormat('xyxy'),
+  convert_int_cxcywh: () => new v2.ConvertBoundingBoxFormat('CXCYWH'),
+  to_dtype_per_type: () => new v2.ToDtype(new Map<any, torch.dtype | null>([[tv.Image, torch.float32], [tv.Mask, torch.int64], ['others', null]]), { scale: true }),
+  to_dtype_plain: () => new v2.ToDtype(torch.float32, { scale: true }),
+  to_dtype_pure_key_pair: () => new v2.ToDtype(new Map<any, torch.dtype | null>([[torch.Tensor, torch.float64], [tv.BoundingBoxes, torch.float64], ['others', null]])),
+  ssd_train: () => new v2.Compose([new v2.RandomZoomOut({ p: 0.6 }), new v2.RandomIoUCrop(), new v2.RandomHorizontalFlip(), new v2.ToDtype(torch.float32, { scale: true }), new v2.SanitizeBoundingBoxes()]),
+  detr_like_train: () => new v2.Compose([new v2.RandomHorizontalFlip(), new v2.RandomShortestSize([12, 14, 16], { maxSize: 24 }), new v2.RandomResizedCrop(14, { scale: [0.5, 1.0] }),
+    new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes()]),
+  seg_train: () => new v2.Compose([new v2.RandomResize(10, 20), new v2.RandomCrop(12, { padIfNeeded: true }), new v2.RandomHorizontalFlip()]),
+};
+
+const FUNCTIONAL: Record<string, () => unknown> = {
+  clamp_plain: () => F.clampBoundingBoxes(BOXES.CXCYWH!, 'CXCYWH', [H, W], 'soft'),
+  convert_plain: () => F.convertBoundingBoxFormat(BOXES.XYWH!, 'XYWH', 'CXCYWH'),
+  convert_plain_int: () => F.convertBoundingBoxFormat(BOXES.XYXY_int!, { oldFormat: 'XYXY', newFormat: 'XYWH' }),
+  hflip_boxes: () => F.horizontalFlipBoundingBoxes(BOXES.XYWH!, 'XYWH', [H, W]),
+  vflip_boxes: () => F.verticalFlipBoundingBoxes(BOXES.XYXY!, 'XYXY', [H, W]),
+  resize_boxes: () => F.resizeBoundingBoxes(BOXES.XYXY!, [H, W], [7, 31])[0],
+  crop_boxes: () => F.cropBoundingBoxes(BOXES.CXCYWH!, 'CXCYWH', -2, 3, 15, 14)[0],
+  pad_boxes: () => F.padBoundingBoxes(BOXES.XYXY!, 'XYXY', [H, W], [1, 2])[0],
+  hflip_tv: () => F.horizontalFlip(boxes('CXCYWH')),
+  resize_tv: () => F.resize(boxes('XYWH'), [30, 12]),
+  crop_mask: () => F.crop(new tv.Mask(SEMANTIC), 3, 4, 10, 30),
+  resize_mask: () => F.resize(new tv.Mask(SEMANTIC), [9, 31], 'bilinear'),
+};
+
+/** Compares an output with its encoding: values bit for bit, and the tv_tensor kind and box metadata. */
+function checkLeaf(actual: unknown, exp: LeafEnc, path: string): void {
+  if ('tensor' in exp) {
+    check(actual, exp.tensor, undefined, path);
+    expect(tv.kindOf(actual), `${path}: tv_tensor kind`).toBe(exp.kind);
+    if (exp.kind === 'BoundingBoxes') {
+      const b = actual as BoundingBoxesTensor;
+      expect([b.format, b.canvasSize, b.clampingMode], `${path}: format, canvas size, clamping mode`).toEqual([exp.format, exp.canvasSize, exp.clampingMode]);
+    }
+    return;
+  }
+  if ('list' in exp) {
+    expect(Array.isArray(actual), `${path}: an array`).toBe(true);
+    expect((actual as unknown[]).length, `${path}: length`).toBe(exp.list.length);
+    exp.list.forEach((e, i) => checkLeaf((actual as unknown[])[i], e, `${path}[${i}]`));
+    return;
+  }
+  if ('dict' in exp) {
+    expect(Object.keys(actual as object), `${path}: keys`).toEqual(Object.keys(exp.dict));
+    for (const [k, e] of Object.entries(exp.dict)) checkLeaf((actual as Record<string, unknown>)[k], e, `${path}.${k}`);
+    return;
+  }
+  expect(actual, path).toEqual(exp.value);
+}
+
+describe('transforms.v2 on tv_tensors match torchvision 0.28', () => {
+  it('has a port for every fixture case, and ran on the capability the tests pin', () => {
+    expect(fx.cases.map((c) => c.name).filter((n) => !(n in PORTS))).toEqual([]);
+    expect(fx.functional.map((c) => c.name).filter((n) => !(n in FUNCTIONAL))).toEqual([]);
+    expect(fx.meta.torchvision.startsWith('0.28')).toBe(true);
+    expect(fx.meta.cpu_capability).toBe(torch.backends.cpu.getCpuCapability());
+  });
+  for (const c of fx.cases) {
+    it(`${c.name}: ${c.py} (${c.how}, ${c.boxes} boxes)`, () => {
+      const transform = PORTS[c.name]!();
+      const inputs = sample(c.how, c.boxes);
+      torch.manualSeed(c.seed);
+      c.outputs.forEach((exp, k) => checkLeaf(transform.call(...inputs), exp, `${c.name} call ${k}`));
+      expect(torch.rand(1).item(), 'the next torch.rand(1): the same RNG draws as torchvision').toBe(c.after);
+    });
+  }
+  for (const c of fx.functional) {
+    it(`functional ${c.name}: ${c.py}`, () => checkLeaf(FUNCTIONAL[c.name]!(), c.output, c.name));
+  }
+});
+
+describe('vision.tvTensors', () => {
+  it('constructs marked tensors without marking the caller\'s tensor; operations return plain tensors; wrap marks', () => {
+    const data = torch.tensor([[1, 2, 5, 6]], { dtype: torch.float32 });
+    const b = new tv.BoundingBoxes(data, { format: 'xywh' as never, canvasSize: [8, 9] });
+    expect(b instanceof tv.BoundingBoxes).toBe(true);
+    expect(data instanceof tv.BoundingBoxes).toBe(false);
+    expect(tv.isPureTensor(data)).toBe(true);
+    expect([b.format, b.canvasSize, b.clampingMode]).toEqual(['XYWH', [8, 9], 'soft']);
+    const plain = b.add(1);
+    expect(tv.kindOf(plain)).toBe(null);
+    const wrapped = tv.wrap(plain, { like: b, canvasSize: [4, 4] }) as BoundingBoxesTensor;
+    expect(wrapped).toBe(plain);
+    expect([wrapped.format, wrapped.canvasSize]).toEqual(['XYWH', [4, 4]]);
+    expect(new tv.BoundingBoxes([0, 0, 2, 2], { format: tv.BoundingBoxFormat.XYXY, canvasSize: [3, 3] }).shape).toEqual([1, 4]);
+    const img = new tv.Image(torch.zeros([4, 5], { dtype: torch.uint8 }));
+    expect([img.shape, img instanceof tv.Image, img instanceof tv.Mask]).toEqual([[1, 4, 5], true, false]);
+    const fromPil = new tv.Image(new vision.Image(2, 3, 'RGB'));
+    expect([fromPil.shape, tv.kindOf(fromPil)]).toEqual([[3, 3, 2], 'Image']);
+    expect(tv.kindOf(new tv.Video(torch.zeros([2, 3, 4, 4])))).toBe('Video');
+    expect(tv.kindOf(tv.wrap(torch.ones([2, 2]), { like: new tv.Mask(torch.zeros([2, 2])) }))).toBe('Mask');
+    // ToPureTensor drops the marks
+    const [pi, pb] = new v2.ToPureTensor().call(img, b) as [Tensor, Tensor];
+    expect([tv.kindOf(pi), tv.kindOf(pb)]).toEqual([null, null]);
+  });
+
+  it('refuses bad tv_tensors with clear messages', () => {
+    expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYXY' } as never)).toThrow(/missing required option 'canvasSize'/);
+    expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYWHR', canvasSize: [2, 2] } as never)).toThrow(/rotated bounding boxes/);
+    expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'ABCD', canvasSize: [2, 2] } as never)).toThrow(/unknown bounding box format 'ABCD'/);
+    expect(() => new tv.BoundingBoxes(torch.zeros([1, 2, 4]), { format: 'XYXY', canvasSize: [2, 2] })).toThrow(/Expected a 1D or 2D tensor, got 3D/);
+    expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYXY', canvasSize: [2] })).toThrow(/canvasSize must be \[height, width\]/);
+    expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYXY', canvasSize: [2, 2], clampingMode: 'loose' as never })).toThrow(/clamping_mode must be None, hard or soft/);
+    expect(() => new tv.Image(torch.zeros([3]))).toThrow(/Tensor must be 2D or higher/);
+    expect(() => new tv.Video(torch.zeros([3, 4, 4]))).toThrow(/at least 4 dimensions/);
+    expect(() => tv.wrap(torch.zeros([2]), { like: torch.zeros([2]) })).toThrow(/like must be a tv_tensor/);
+    expect(() => new tv.Mask(torch.zeros([2]), { dtpe: torch.int64 } as never)).toThrow(/unexpected option 'dtpe'/);
+    expect(() => (tv.Image as unknown as (x: unknown) => unknown)(torch.zeros([2, 2]))).toThrow(/without 'new'/);
+  });
+});
+
+describe('transforms.v2 samples with tv_tensors', () => {
+  const sampleDict = () => ({ image: new tv.Image(IMAGE), boxes: boxes('XYXY'), masks: new tv.Mask(MASKS), labels: LABELS });
+
+  it('nested samples: the same draws whatever the structure; labels pass through; several images share the draw', () => {
+    const t = new v2.RandomResizedCrop(10);
+    torch.manualSeed(11);
+    const a = t.call(sampleDict()) as { image: Tensor; boxes: Tensor; masks: Tensor; labels: Tensor };
+    torch.manualSeed(11);
+    const [img, target] = t.call(new tv.Image(IMAGE), { nested: [{ boxes: boxes('XYXY') }], masks: new tv.Mask(MASKS), labels: LABELS }) as [Tensor, { nested: { boxes: Tensor }[]; masks: Tensor; labels: Tensor }];
+    expect(img.equal(a.image)).toBe(true);
+    expect(target.nested[0]!.boxes.equal(a.boxes)).toBe(true);
+    expect(target.masks.equal(a.masks)).toBe(true);
+    expect(target.labels).toBe(LABELS);
+    // two images in one sample: flipped together (one draw)
+    const pil = new vision.Image(3, 2, 'RGB', Uint8Array.from({ length: 18 }, (_, i) => i));
+    const [f1, f2] = new v2.RandomHorizontalFlip({ p: 1 }).call(pil, pil) as [vision.Image, vision.Image];
+    expect(Array.from(f1.data)).toEqual(Array.from(f2.data));
+    // a Video takes the image kernels and stays a Video
+    const video = new tv.Video(torch.arange(48, { dtype: torch.uint8 }).view(2, 3, 2, 4));
+    const flippedVideo = new v2.RandomHorizontalFlip({ p: 1 }).call(video) as Tensor;
+    expect([flippedVideo.equal(video.flip(-1)), tv.kindOf(flippedVideo)]).toEqual([true, 'Video']);
+    // Lambda: masks and boxes are not plain tensors (always offered to the function)
+    const seen: unknown[] = [];
+    new v2.Lambda((x: unknown) => seen.push(x)).call(IMAGE, LABELS, new tv.Mask(MASKS));
+    expect(seen.length).toBe(2);
+    // a vision.Image with boxes and masks
+    const [pOut, pBoxes] = new v2.Pad(1).call(pil, new tv.BoundingBoxes([0, 0, 3, 2], { format: 'XYXY', canvasSize: [2, 3] })) as [vision.Image, BoundingBoxesTensor];
+    expect([pOut.width, pOut.height, pBoxes.tolist(), pBoxes.canvasSize]).toEqual([5, 4, [[1, 1, 4, 3]], [4, 5]]);
+  });
+
+  it('the transforms without box and mask kernels refuse them rather than pass them through unchanged', () => {
+    for (const t of [new v2.RandomRotation(10), new v2.RandomAffine(10), new v2.RandomPerspective(), new v2.ElasticTransform(),
+      new v2.TrivialAugmentWide(), new v2.RandAugment(), new v2.AutoAugment(), new v2.AugMix(), new v2.FiveCrop(4)]) {
+      expect(() => t.call(sampleDict()), t.constructor.name).toThrow(/does not transform here \(only its image kernels are ported\)/);
+    }
+    expect(() => new v2.MixUp({ numClasses: 3 }).call(torch.zeros([2, 3, 4, 4]), torch.tensor([0, 1]), new tv.Mask(torch.zeros([2, 4, 4])))).toThrow(/does not support PIL images, bounding boxes/);
+    // photometric transforms pass boxes and masks through, as v2
+    const out = new v2.ColorJitter(0.5).call(sampleDict()) as { boxes: Tensor; masks: Tensor };
+    expect(out.boxes instanceof tv.BoundingBoxes && out.masks instanceof tv.Mask).toBe(true);
+  });
+
+  it('errors name the problem', () => {
+    expect(() => new v2.RandomIoUCrop().call(IMAGE, LABELS)).toThrow(/requires input sample to contain tensor or PIL images and bounding boxes/);
+    expect(() => new v2.SanitizeBoundingBoxes().call(new tv.Image(IMAGE), boxes('XYXY'))).toThrow(/must be a dictionary or a two-tuple/);
+    expect(() => new v2.SanitizeBoundingBoxes().call({ image: IMAGE, boxes: boxes('XYXY'), cls: LABELS })).toThrow(/Could not infer where the labels are/);
+    expect(() => new v2.SanitizeBoundingBoxes().call({ image: IMAGE, boxes: boxes('XYXY'), labels: torch.tensor([1, 2]) })).toThrow(/must match the number of labels/);
+    expect(() => new v2.SanitizeBoundingBoxes({ minSize: 0.5 })).toThrow(/min_size must be >= 1/);
+    expect(new v2.SanitizeBoundingBoxes({ labelsGetter: null }).call(new tv.Image(IMAGE), boxes('XYXY'))).toHaveLength(2);
+    expect(() => new v2.RandomCrop(8, { padding: 2, paddingMode: 'reflect' }).call(sampleDict())).toThrow(/Padding mode 'reflect' is not supported with bounding boxes/);
+    expect(() => new v2.RandomZoomOut({ fill: [1, 2, 3], p: 1 }).call(sampleDict())).toThrow(/Non-scalar fill value is not supported/);
+    expect(() => new v2.Resize(8).call(new tv.Image(IMAGE), new tv.Mask(torch.zeros([5, 7])))).not.toThrow();  // Resize draws nothing: no size check
+    expect(() => new v2.RandomResizedCrop(8).call(new tv.Image(IMAGE), new tv.Mask(torch.zeros([5, 7])))).toThrow(/Found multiple HxW dimensions in the sample: \(5, 7\), \(20, 24\)/);
+    expect(() => new v2.ToDtype(new Map([[tv.Image, torch.float32]])).call(sampleDict())).toThrow(/No dtype was specified for type tv_tensors.BoundingBoxes/);
+    expect(() => new v2.ToDtype(new Map([['Boxes' as never, torch.float32]]))).toThrow(/keys of a per-type dtype mapping/);
+    expect(() => F.convertBoundingBoxFormat(BOXES.XYXY!, null, 'XYWH')).toThrow(/For pure tensor inputs, `old_format` has to be passed/);
+    expect(() => F.convertBoundingBoxFormat(boxes('XYXY'), 'XYXY', 'XYWH')).toThrow(/`old_format` must not be passed/);
+    expect(() => F.clampBoundingBoxes(BOXES.XYXY!)).toThrow(/have to be passed/);
+  });
+
+  it('tv_tensor transforms rebuild in a worker thread (ToDtype with a per-type Map included)', async () => {
+    const t = new v2.ToDtype(new Map<any, torch.dtype | null>([[tv.Image, torch.float32], [tv.Mask, torch.int64], ['others', null]]), { scale: true });
+    const copy = (await buildSource(structuredClone(packSource(t.workerSource(), [], 'transform')))) as typeof t;
+    const out = copy.call(sampleDict()) as { image: Tensor; masks: Tensor; boxes: Tensor };
+    expect([out.image.dtype, out.masks.dtype, out.boxes.dtype]).toEqual([torch.float32, torch.int64, torch.float32]);
+    for (const x of [new v2.RandomIoUCrop({ trials: 5 }), new v2.SanitizeBoundingBoxes({ minSize: 2 }), new v2.ClampBoundingBoxes(), new v2.ConvertBoundingBoxFormat('XYWH')]) {
+      expect(String(await buildSource(structuredClone(packSource(x.workerSource(), [], 'transform'))))).toBe(String(x));
+    }
+  });
+
+  it('a detection pipeline leaves no native tensors behind once collected', () => {
+    const r = runWithGc(`
+      const v2 = torch.vision.transforms.v2, tv = torch.vision.tvTensors;
+      const t = new v2.Compose([new v2.RandomZoomOut({ p: 0.6 }), new v2.RandomIoUCrop(), new v2.RandomHorizontalFlip(), new v2.Resize(16),
+        new v2.ToDtype(new Map([[tv.Image, torch.float32], ['others', null]]), { scale: true }), new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes()]);
+      torch.manualSeed(0);
+      const image = new tv.Image(torch.randint(0, 256, [3, 20, 24], { dtype: torch.uint8 }));
+      const boxes = new tv.BoundingBoxes(torch.tensor([[2, 3, 10, 12], [12, 8, 20, 18], [4, 14, 18, 22]], { dtype: torch.float32 }), { format: 'XYXY', canvasSize: [20, 24] });
+      const masks = new tv.Mask(torch.zeros([3, 20, 24], { dtype: torch.uint8 }));
+      const labels = torch.tensor([1, 2, 3]);
+      t.call({ image, boxes, masks, labels });
+      const before = await settle();
+      for (let i = 0; i < 100; i++) t.call({ image, boxes, masks, labels });
+      return { leaked: (await settle()) - before };`);
+    expect(r.leaked).toBeLessThan(10);
+  });
+});
