@@ -359,6 +359,32 @@ describe('detection.backbone_utils: the FPN backbones built as torchvision build
   });
 });
 
+// review: the extractors leave the model they are given usable, as in Python (only the builders,
+// which own theirs, free the unused parts); Python's positional arguments and unknown options
+describe('detection: the extractors and constructors as Python calls them', () => {
+  it('_resnetFpnExtractor and _mobilenetExtractor leave the backbone usable', () => {
+    torch.tidy(() => {
+      const resnet = vision.models.resnet18({ numClasses: 4 });
+      D._resnetFpnExtractor(resnet, 3, [1, 2]);
+      resnet.eval();
+      expect(torch.noGrad(() => resnet.call(torch.rand([1, 3, 32, 32]))).shape).toEqual([1, 4]);
+      const mobilenet = vision.models.mobilenet_v3_small({ numClasses: 3 });
+      D._mobilenetExtractor(mobilenet, true, 2);
+      mobilenet.eval();
+      expect(torch.noGrad(() => mobilenet.call(torch.rand([1, 3, 32, 32]))).shape).toEqual([1, 3]);
+    });
+  });
+  it('GeneralizedRCNNTransform and DefaultBoxGenerator bind positional arguments and refuse unknown options', () => {
+    expect(new D.GeneralizedRCNNTransform(64, 100, [0.5, 0.5, 0.5], [0.2, 0.2, 0.2], 64).sizeDivisible).toBe(64);
+    expect(new D.GeneralizedRCNNTransform(64, 100, [0.5, 0.5, 0.5], [0.2, 0.2, 0.2], { sizeDivisible: 16 }).sizeDivisible).toBe(16);
+    expect(() => new D.GeneralizedRCNNTransform(64, 100, [0.5], [0.2], { size_divisible: 64 } as never)).toThrow(/size_divisible/);
+    const ssd = new D.DefaultBoxGenerator([[2], [2, 3]], 0.2, 0.95);
+    expect(ssd.scales.map((v) => Number(v.toFixed(4)))).toEqual([0.2, 0.95, 1]);
+    ssd.dispose();
+    expect(() => new D.DefaultBoxGenerator([[2]], { minRatoi: 0.2 } as never)).toThrow(/minRatoi/);
+  });
+});
+
 describe('detection.rpn: RPNHead and RegionProposalNetwork', () => {
   const features = (): Record<string, Tensor> => {
     torch.manualSeed(1);

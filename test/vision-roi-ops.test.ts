@@ -171,6 +171,31 @@ describe('vision.ops RoI operators against torchvision 0.28', () => {
     });
   });
 
+  // review: what the reference gives where the ports used to throw or read past the batch
+  it('NaN boxes, empty maps and bad RoIs: NaN out, zeros out, or a clear error', () => {
+    torch.tidy(() => {
+      const x = torch.rand([2, 4, 6, 6]);
+      // one NaN box in a batch: NaN for it (as _roi_align), the others pooled as alone
+      const out = roiAlign(x, torch.tensor([[0, NaN, 1, 4, 4], [1, 1, 1, 5, 5]]), 2);
+      expect(out.index(0).isnan().all().item()).toBe(true);
+      expect(out.index(1).equal(roiAlign(x, torch.tensor([[1, 1, 1, 5, 5]]), 2).index(0))).toBe(true);
+      // a map without pixels: every sample falls outside it
+      const empty = torch.rand([1, 4, 0, 0], { requiresGrad: true });
+      const ps = psRoiAlign(empty, torch.tensor([[0, 1, 1, 4, 4]], { dtype: torch.float32 }), 2);
+      expect([ps.shape, ps.abs().sum().item()]).toEqual([[1, 1, 2, 2], 0]);
+      ps.sum().backward();
+      expect(empty.grad!.shape).toEqual([1, 4, 0, 0]);
+      // a 1-D boxes tensor, and batch indices outside the input's batch
+      expect(() => roiAlign(x, torch.tensor([0, 1, 1, 4, 4]), 2)).toThrow(/The boxes tensor shape is not correct as Tensor\[K, 5\]/);
+      expect(() => roiAlign(x, [torch.tensor([1, 1, 4, 4])], 2)).toThrow(/List\[Tensor\[L, 4\]\]/);
+      const p = torch.rand([2, 4, 6, 6]);
+      for (const [op, input] of [[roiAlign, x], [roiPool, x], [psRoiPool, p], [psRoiAlign, p]] as [Op, Tensor][]) {
+        expect(() => op(input, torch.tensor([[2, 1, 1, 4, 4]]), 2)).toThrow(/batch indices must be in \[0, 1\] \(the input's batch\), got 2/);
+        expect(() => op(input, torch.tensor([[-1, 1, 1, 4, 4]]), 2)).toThrow(/got -1/);
+      }
+    });
+  });
+
   it("prints the modules as torchvision's __repr__", () => {
     for (const [name, make] of Object.entries(REPRS)) expect(String(make()), name).toBe(fx.reprs[name]);
   });

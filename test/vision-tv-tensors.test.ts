@@ -185,6 +185,29 @@ describe('vision.tvTensors', () => {
     expect(() => new tv.Mask(torch.zeros([2]), { dtpe: torch.int64 } as never)).toThrow(/unexpected option 'dtpe'/);
     expect(() => (tv.Image as unknown as (x: unknown) => unknown)(torch.zeros([2, 2]))).toThrow(/without 'new'/);
   });
+
+  // review: the plain-tensor kernels read the format as the constructors do (any case; rotated refused)
+  it('the box kernels take formats in any case and refuse the rotated ones', () => {
+    torch.tidy(() => {
+      const b = torch.tensor([[1, 1, 3, 2]]);
+      const upper = F.horizontalFlipBoundingBoxes(b, 'XYXY', [4, 5]);
+      expect(upper.tolist()).toEqual([[2, 1, 4, 2]]);
+      expect(F.horizontalFlipBoundingBoxes(b, 'xyxy' as never, [4, 5]).tolist()).toEqual([[2, 1, 4, 2]]);
+      expect(F.verticalFlipBoundingBoxes(b, 'xyxy' as never, [4, 5]).equal(F.verticalFlipBoundingBoxes(b, 'XYXY', [4, 5]))).toBe(true);
+      expect(F.padBoundingBoxes(b, 'xyxy' as never, [4, 5], [2])[0].tolist()).toEqual(F.padBoundingBoxes(b, 'XYXY', [4, 5], [2])[0].tolist());
+      expect(F.cropBoundingBoxes(b, 'cxcywh' as never, 1, 1, 2, 2)[0].tolist()).toEqual(F.cropBoundingBoxes(b, 'CXCYWH', 1, 1, 2, 2)[0].tolist());
+      expect(() => F.horizontalFlipBoundingBoxes(b, 'XYWHR' as never, [4, 5])).toThrow(/rotated bounding boxes \(XYWHR\) are not supported/);
+    });
+  });
+
+  // review: as pil_to_tensor gives it, [C, H, W] (torchvision's Mask(PIL image))
+  it('a Mask of a vision.Image keeps its channel dimension', () => {
+    const toImage = vision.transforms.functional.toPILImage;
+    const gray = toImage(torch.randint(0, 3, [1, 4, 5], { dtype: torch.uint8 }));
+    const rgb = toImage(torch.randint(0, 3, [3, 4, 5], { dtype: torch.uint8 }));
+    expect(new tv.Mask(gray).shape).toEqual([1, 4, 5]);
+    expect(new tv.Mask(rgb).shape).toEqual([3, 4, 5]);
+  });
 });
 
 describe('transforms.v2 samples with tv_tensors', () => {

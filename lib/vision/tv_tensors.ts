@@ -118,7 +118,8 @@ function checkOptions(kind: TVTensorKind, options: unknown): Record<string, unkn
 
 /** The constructor type of a tv_tensor class: `new` returns a marked tensor; instanceof asks the mark. */
 export interface TVTensorClass<O, R extends Tensor = Tensor> {
-  new (data: unknown, options?: O): R;
+  // options are required where some of them are (BoundingBoxes' format and canvasSize)
+  new (...args: {} extends O ? [data: unknown, options?: O] : [data: unknown, options: O]): R;
   readonly kind: TVTensorKind;
 }
 
@@ -150,9 +151,9 @@ export const Video = tvClass<TensorOptions, Tensor>('Video', (data, options) => 
   return mark(t, { kind: 'Video' });
 });
 
-/** tv_tensors.Mask: [..., H, W] (a vision.Image becomes its first channel). */
+/** tv_tensors.Mask: [..., H, W] (a vision.Image becomes its [C, H, W] tensor, as pil_to_tensor gives it). */
 export const Mask = tvClass<TensorOptions, Tensor>('Mask', (data, options) => {
-  const t = data instanceof PILImage ? toTensor(pilToTensor(data).select(0, 0), options) : toTensor(data, options);
+  const t = data instanceof PILImage ? torch.tidy(() => toTensor(pilToTensor(data), options)) : toTensor(data, options);
   return mark(t, { kind: 'Mask' });
 });
 

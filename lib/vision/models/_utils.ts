@@ -76,10 +76,19 @@ export class IntermediateLayerGetter extends nn.ModuleDict {
 }
 
 /**
- * Frees now (not at GC) the children of `model` that the modules in `kept` do not use: the builders'
- * backbones lose their classifier heads to an IntermediateLayerGetter, as torchvision's drop them.
+ * Frees now (not at GC) the submodules of `model` that the modules in `kept` do not use, descending into
+ * those they use in part: a builder's backbone loses its classifier head (and the blocks after the last
+ * returned layer) to an IntermediateLayerGetter, as torchvision's builders drop them. Only for a model
+ * the builder made itself: what it frees cannot run again.
  */
-export function disposeUnusedChildren(model: Module, kept: readonly Module[]): void {
+export function disposeUnusedModules(model: Module, kept: readonly Module[]): void {
   const used = new Set<Module>(kept.flatMap((m) => m.modules()));
-  for (const child of model.children()) if (!child.modules().some((m) => used.has(m))) child.dispose();
+  const visit = (parent: Module): void => {
+    for (const child of parent.children()) {
+      if (used.has(child)) continue;
+      if (child.modules().some((m) => used.has(m))) visit(child);
+      else child.dispose();
+    }
+  };
+  visit(model);
 }

@@ -70,8 +70,10 @@ export function inferScale(feature: Tensor, originalSize: readonly [number, numb
  * torchvision's _setup_scales: each feature map's scale relative to the largest image (max height, max
  * width of `imageShapes`), and the LevelMapper over the levels they span.
  */
-export function setupScales(features: readonly Tensor[], imageShapes: readonly (readonly [number, number])[], canonicalScale: number, canonicalLevel: number): [number[], LevelMapper] {
+export function setupScales(features: readonly Tensor[], imageShapes: readonly (readonly number[])[], canonicalScale: number, canonicalLevel: number): [number[], LevelMapper] {
   if (!Array.isArray(imageShapes) || imageShapes.length === 0) throw new RangeError('setupScales: images list should not be empty');
+  if (!imageShapes.every((s) => Array.isArray(s) && s.length === 2 && s.every((v) => typeof v === 'number')))
+    throw new TypeError(`setupScales: imageShapes should be [height, width] pairs, got ${JSON.stringify(imageShapes)}`);
   let maxX = 0, maxY = 0;
   for (const shape of imageShapes) {
     maxX = Math.max(shape[0], maxX);
@@ -138,7 +140,7 @@ export class MultiScaleRoIAlign extends torch.nn.Module {
   }
 
   /** x: the feature maps by name (in pyramid order), boxes: xyxy boxes per image in image coordinates, imageShapes: each image's [height, width]. */
-  override forward(x: Record<string, Tensor> | Map<string, Tensor>, boxes: readonly Tensor[], imageShapes: readonly (readonly [number, number])[]): Tensor {
+  override forward(x: Record<string, Tensor> | Map<string, Tensor>, boxes: readonly Tensor[], imageShapes: readonly (readonly number[])[]): Tensor {
     const fn = MULTI_SCALE.fn;
     const entries = x instanceof Map ? [...x.entries()] : typeof x === 'object' && x !== null ? Object.entries(x) : null;
     if (entries === null) throw new TypeError(`${fn}: x must be a Record or a Map of feature maps, got ${describe(x)}`);

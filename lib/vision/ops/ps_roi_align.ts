@@ -81,7 +81,8 @@ class PSRoIAlignFunction extends torch.autograd.Function {
     return torch.tidy(() => {
       const K = rois.size(0);
       const shape = [K, channelsOut, ph, pw];
-      if (K === 0 || channelsOut === 0) return torch.zeros(shape, { dtype: input.dtype, device: input.device });
+      // an empty map: every sample falls outside it (0 for the kernel), and there is nothing to gather
+      if (K === 0 || channelsOut === 0 || height * width === 0) return torch.zeros(shape, { dtype: input.dtype, device: input.device });
       const s = samples(rois, spatialScale, ph, pw, samplingRatio, channels, height, width);
       let sum = torch.zeros(shape, { dtype: input.dtype, device: input.device });
       if (s.positions > 0) {
@@ -102,7 +103,7 @@ class PSRoIAlignFunction extends torch.autograd.Function {
     const { spatialScale, ph, pw, samplingRatio } = ctx as unknown as { spatialScale: number; ph: number; pw: number; samplingRatio: number };
     const gradInput = torch.tidy(() => {
       const g = torch.zeros([n * channels * height * width], { dtype: grad.dtype, device: grad.device });
-      if (grad.numel() === 0) return g.reshape([n, channels, height, width]);
+      if (grad.numel() === 0 || g.numel() === 0) return g.reshape([n, channels, height, width]);
       const s = samples(rois, spatialScale, ph, pw, samplingRatio, channels, height, width);
       if (s.positions === 0) return g.reshape([n, channels, height, width]);
       // g_k = grad * w_k / count, in that order
@@ -133,7 +134,7 @@ export function psRoiAlign(input: Tensor, boxes: RoiBoxes, ...args: unknown[]): 
   checkNumberArg(fn, 'spatialScale', spatialScale);
   checkNumberArg(fn, 'samplingRatio', samplingRatio, true);
   return torch.tidy(() => {
-    const rois = roisOf(fn, boxes);
+    const rois = roisOf(fn, boxes, input.size(0));
     if (input.dtype !== rois.dtype) throw new TypeError(`${fn}: input should have the same type as rois`);
     checkChannels(fn, input, ph, pw);
     if (input.dtype !== torch.float32 && input.dtype !== torch.float64 && input.dtype !== torch.float16)

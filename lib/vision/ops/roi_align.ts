@@ -28,10 +28,10 @@ export function checkRoiBoxesShape(fn: string, boxes: unknown): void {
   if (Array.isArray(boxes)) {
     for (const t of boxes as unknown[]) {
       if (!isTensor(t)) throw new TypeError(`${fn}: boxes must be a list of Tensors, got ${describe(t)} in it`);
-      if (t.size(1) !== 4) throw new RangeError(`${fn}: The shape of the tensor in the boxes list is not correct as List[Tensor[L, 4]]`);
+      if (t.dim() !== 2 || t.size(1) !== 4) throw new RangeError(`${fn}: The shape of the tensor in the boxes list is not correct as List[Tensor[L, 4]]`);
     }
   } else if (isTensor(boxes)) {
-    if (boxes.size(1) !== 5) throw new RangeError(`${fn}: The boxes tensor shape is not correct as Tensor[K, 5]`);
+    if (boxes.dim() !== 2 || boxes.size(1) !== 5) throw new RangeError(`${fn}: The boxes tensor shape is not correct as Tensor[K, 5]`);
   } else {
     throw new TypeError(`${fn}: boxes is expected to be a Tensor[L, 5] or a List[Tensor[K, 4]]`);
   }
@@ -55,10 +55,22 @@ export function roiOutputSize(fn: string, outputSize: unknown): [number, number]
   return size as [number, number];
 }
 
-/** The checked RoIs (a Tensor[K, 5]) from either form of boxes; a new tensor for a list (the caller's scope owns it). */
-export function roisOf(fn: string, boxes: unknown): Tensor {
+/**
+ * The checked RoIs (a Tensor[K, 5]) from either form of boxes, for a batch of `batchSize` maps; a new
+ * tensor for a list (the caller's scope owns it). A batch index (truncated, as the kernels read it)
+ * outside the batch is an error here, where the kernels would read another image's memory.
+ */
+export function roisOf(fn: string, boxes: unknown, batchSize: number): Tensor {
   checkRoiBoxesShape(fn, boxes);
-  return isTensor(boxes) ? boxes : convertBoxesToRoiFormat(boxes as Tensor[]);
+  const rois = isTensor(boxes) ? boxes : convertBoxesToRoiFormat(boxes as Tensor[]);
+  if (rois.size(0) > 0) {
+    const [lo, hi] = torch.tidy(() => {
+      const ids = rois.select(1, 0).to(torch.int64);
+      return [Number(ids.min().item()), Number(ids.max().item())];
+    });
+    if (lo < 0 || hi >= batchSize) throw new RangeError(`${fn}: the RoIs' batch indices must be in [0, ${batchSize - 1}] (the input's batch), got ${lo < 0 ? lo : hi}`);
+  }
+  return rois;
 }
 
 export function checkFeatureMap(fn: string, input: unknown): asserts input is Tensor {
@@ -127,6 +139,13 @@ function bilinearInterpolate(input: Tensor, roiBatchInd: Tensor, y0: Tensor, x0:
   return w1.mul(v1).add(w2.mul(v2)).add(w3.mul(v3)).add(w4.mul(v4));
 }
 
+/** The largest adaptive grid side over the RoIs, at least 1; NaN boxes (which give NaN, as in _roi_align) do not count. */
+function largestGrid(grid: Tensor): number {
+  if (grid.numel() === 0) return 1;
+  const largest = Number(torch.where(grid.isnan(), 0, grid).max().item());
+  return Math.max(1, largest);
+}
+
 /** torchvision's _roi_align (eager), op for op. */
 function roiAlignImpl(input0: Tensor, rois0: Tensor, spatialScale: number, pooledHeight: number, pooledWidth: number, samplingRatio: number, aligned: boolean): Tensor {
   const origDtype = input0.dtype;
@@ -169,8 +188,8 @@ function roiAlignImpl(input0: Tensor, rois0: Tensor, spatialScale: number, poole
     count = torch.clamp(roiBinGridH.mul(roiBinGridW), { min: 1 });
     // _roi_align samples every row and column of the map, then masks out what each RoI's grid does not
     // need; only the first min(map size, largest grid) can be unmasked, so the rest is not materialized
-    const rows = Math.min(height, Math.max(1, roiBinGridH.numel() === 0 ? 1 : Number(roiBinGridH.max().item())));
-    const cols = Math.min(width, Math.max(1, roiBinGridW.numel() === 0 ? 1 : Number(roiBinGridW.max().item())));
+    const rows = Math.min(height, largestGrid(roiBinGridH));
+    const cols = Math.min(width, largestGrid(roiBinGridW));
     iy = torch.arange(rows, { device });
     ix = torch.arange(cols, { device });
     ymask = iy.index(null, ':').lt(roiBinGridH.index(':', null));
@@ -217,7 +236,7 @@ export function roiAlign(input: Tensor, boxes: RoiBoxes, ...args: unknown[]): Te
   checkNumberArg(fn, 'spatialScale', spatialScale);
   checkNumberArg(fn, 'samplingRatio', samplingRatio, true);
   if (typeof aligned !== 'boolean') throw new TypeError(`${fn}: aligned must be a boolean, got ${describe(aligned)}`);
-  return torch.tidy(() => roiAlignImpl(input, roisOf(fn, boxes), spatialScale, ph, pw, samplingRatio, aligned));
+  return torch.tidy(() => roiAlignImpl(input, roisOf(fn, boxes, input.size(0)), spatialScale, ph, pw, samplingRatio, aligned));
 }
 
 /** torchvision.ops.RoIAlign: roiAlign as a module (see roiAlign). */

@@ -115,7 +115,7 @@ export function runPool(sig: typeof ROI_POOL, kernelName: string, input: unknown
   const [ph, pw] = roiOutputSize(fn, outputSize);
   checkNumberArg(fn, 'spatialScale', spatialScale);
   return torch.tidy(() => {
-    const rois = roisOf(fn, boxes);
+    const rois = roisOf(fn, boxes, input.size(0));
     checkKernelInput(fn, kernelName, input, rois);
     return kernel(input, rois, spatialScale, ph, pw);
   });

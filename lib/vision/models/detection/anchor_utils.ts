@@ -4,6 +4,7 @@
 // for bit. Neither has parameters or buffers (torchvision keeps the cell anchors in a plain list too).
 import * as torch from '../../../index.js';
 import { describe } from '../../../options.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { pyFloat } from '../../../print.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { ImageList } from './image_list.js';
@@ -123,6 +124,8 @@ const pyNumber = (v: number): string => (Number.isInteger(v) ? String(v) : pyFlo
  * sqrt(s_k s_k+1)) and two per aspect ratio, centred on each cell; the scales are spread evenly from
  * minRatio to maxRatio unless given. `clip` clamps the (cx, cy, w, h) sizes to [0, 1].
  */
+const DEFAULT_BOX_SIGNATURE = signature('DefaultBoxGenerator', { aspectRatios: REQUIRED, minRatio: 0.15, maxRatio: 0.9, scales: null, steps: null, clip: true });
+
 export class DefaultBoxGenerator extends nn.Module {
   aspectRatios: number[][];
   steps: number[] | null;
@@ -131,9 +134,12 @@ export class DefaultBoxGenerator extends nn.Module {
   /** The (w, h) pairs of each feature map (float32). */
   _whPairs: Tensor[];
 
-  constructor(aspectRatios: readonly (readonly number[])[], options: DefaultBoxGeneratorOptions = {}) {
+  constructor(aspectRatios: readonly (readonly number[])[], ...args: PyArgs<[minRatio: number, maxRatio: number, scales: readonly number[] | null,
+    steps: readonly number[] | null, clip: boolean], DefaultBoxGeneratorOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const { minRatio = 0.15, maxRatio = 0.9, scales = null, steps = null, clip = true } = options;
+    const [aspectRatios, minRatio, maxRatio, scales, steps, clip] = bind(DEFAULT_BOX_SIGNATURE, args) as
+      [readonly (readonly number[])[], number, number, readonly number[] | null, readonly number[] | null, boolean];
     if (!Array.isArray(aspectRatios) || !aspectRatios.every(isNumberList)) throw new TypeError(`DefaultBoxGenerator: aspectRatios should be an array of arrays of numbers, got ${describe(aspectRatios)}`);
     if (steps !== null && aspectRatios.length !== steps.length) throw new RangeError('aspect_ratios and steps should have the same length');
     this.aspectRatios = aspectRatios.map((r) => [...r]);

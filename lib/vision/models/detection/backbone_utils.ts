@@ -10,7 +10,7 @@ import { warn } from '../../../warnings.js';
 import { ExtraFPNBlock, FeaturePyramidNetwork, LastLevelMaxPool } from '../../ops/feature_pyramid_network.js';
 import { FrozenBatchNorm2d } from '../../ops/frozen_batch_norm.js';
 import type { NormLayerFactory } from '../../ops/misc.js';
-import { IntermediateLayerGetter, disposeUnusedChildren } from '../_utils.js';
+import { IntermediateLayerGetter, disposeUnusedModules } from '../_utils.js';
 import { MobileNetV2, mobilenet_v2 } from '../mobilenet_v2.js';
 import { MobileNetV3, mobilenet_v3_large, mobilenet_v3_small } from '../mobilenet_v3.js';
 import * as R from '../resnet.js';
@@ -73,10 +73,15 @@ export function resnetFpnBackbone(options: ResnetFpnBackboneOptions): BackboneWi
   const build = Object.hasOwn(RESNETS, o.backboneName) ? RESNETS[o.backboneName] : undefined;
   if (build === undefined) throw new RangeError(`resnetFpnBackbone: unknown backboneName '${String(o.backboneName)}' (one of ${Object.keys(RESNETS).join(', ')})`);
   const backbone = build({ weights: o.weights, normLayer: o.normLayer ?? frozenBatchNorm });
-  return _resnetFpnExtractor(backbone, o.trainableLayers ?? 3, o.returnedLayers ?? null, o.extraBlocks ?? null);
+  const model = _resnetFpnExtractor(backbone, o.trainableLayers ?? 3, o.returnedLayers ?? null, o.extraBlocks ?? null);
+  disposeUnusedModules(backbone, [model]); // avgpool, fc and the layers past the last returned
+  return model;
 }
 
-/** torchvision's _resnet_fpn_extractor (see resnetFpnBackbone); `normLayer` is the FPN's. The ResNet's avgpool and fc are freed. */
+/**
+ * torchvision's _resnet_fpn_extractor (see resnetFpnBackbone); `normLayer` is the FPN's. The ResNet stays
+ * usable, as in Python; its unused parts (avgpool, fc) go with it (the builders free them at once).
+ */
 export function _resnetFpnExtractor(backbone: R.ResNet, trainableLayers: number, returnedLayers: readonly number[] | null = null,
   extraBlocks: ExtraFPNBlock | null = null, normLayer: NormLayerFactory | null = null): BackboneWithFPN {
   if (!(backbone instanceof R.ResNet)) throw new TypeError(`_resnetFpnExtractor: backbone should be a ResNet, got ${describe(backbone)}`);
@@ -94,9 +99,7 @@ export function _resnetFpnExtractor(backbone: R.ResNet, trainableLayers: number,
   const returnLayers = new Map(returned.map((k, v) => [`layer${k}`, String(v)]));
   const inChannelsStage2 = Math.floor(backbone.fc.inFeatures / 8); // backbone.inplanes // 8
   const inChannelsList = returned.map((i) => inChannelsStage2 * 2 ** (i - 1));
-  const model = new BackboneWithFPN(backbone, returnLayers, inChannelsList, 256, { extraBlocks: extra, normLayer });
-  disposeUnusedChildren(backbone, [model.body]); // avgpool and fc
-  return model;
+  return new BackboneWithFPN(backbone, returnLayers, inChannelsList, 256, { extraBlocks: extra, normLayer });
 }
 
 /**
@@ -138,7 +141,9 @@ export function mobilenetBackbone(options: MobilenetBackboneOptions): Module {
   const build = Object.hasOwn(MOBILENETS, o.backboneName!) ? MOBILENETS[o.backboneName!] : undefined;
   if (build === undefined) throw new RangeError(`mobilenetBackbone: unknown backboneName '${String(o.backboneName)}' (one of ${Object.keys(MOBILENETS).join(', ')})`);
   const backbone = build({ weights: o.weights, normLayer: o.normLayer ?? frozenBatchNorm });
-  return _mobilenetExtractor(backbone, o.fpn!, o.trainableLayers ?? 2, o.returnedLayers ?? null, o.extraBlocks ?? null);
+  const model = _mobilenetExtractor(backbone, o.fpn!, o.trainableLayers ?? 2, o.returnedLayers ?? null, o.extraBlocks ?? null);
+  disposeUnusedModules(backbone, [model]); // avgpool, classifier and the blocks past the last returned
+  return model;
 }
 
 /**
@@ -175,12 +180,12 @@ function outChannelsOf(m: Module): number {
  * torchvision's _mobilenet_extractor: the MobileNet's `features` with all blocks before the last
  * `trainableLayers` stages frozen, then (fpn) a BackboneWithFPN of 256 channels over the stages
  * `returnedLayers` (default the last two), or (not fpn) the features followed by a 1x1 convolution to
- * 256 channels (a Sequential with outChannels 256). The MobileNet's avgpool and classifier are freed.
+ * 256 channels (a Sequential with outChannels 256). The MobileNet stays usable, as in Python (the
+ * builders free its unused parts at once).
  */
 export function _mobilenetExtractor(backbone: MobileNetV2 | MobileNetV3, fpn: boolean, trainableLayers: number, returnedLayers: readonly number[] | null = null,
   extraBlocks: ExtraFPNBlock | null = null, normLayer: NormLayerFactory | null = null): Module {
   if (!(backbone instanceof MobileNetV2 || backbone instanceof MobileNetV3)) throw new TypeError(`_mobilenetExtractor: backbone should be a MobileNetV2 or MobileNetV3, got ${describe(backbone)}`);
-  const model = backbone;
   const features = backbone.features;
   const starts = stageStarts(features);
   const stageIndices = [0, ...starts.flatMap((s, i) => (s ? [i] : [])), features.length - 1];
@@ -200,13 +205,10 @@ export function _mobilenetExtractor(backbone: MobileNetV2 | MobileNetV3, fpn: bo
       throw new RangeError(`Each returned layer should be in the range [0,${numStages - 1}], got [${returned.join(', ')}] `);
     const returnLayers = new Map(returned.map((k, v) => [String(stageIndices[k]), String(v)]));
     const inChannelsList = returned.map((i) => outChannelsOf(features.at(stageIndices[i]!)));
-    const withFpn = new BackboneWithFPN(features, returnLayers, inChannelsList, outChannels, { extraBlocks: extra, normLayer });
-    disposeUnusedChildren(features, [withFpn.body]); // the blocks after the last stage returned
-    result = withFpn;
+    result = new BackboneWithFPN(features, returnLayers, inChannelsList, outChannels, { extraBlocks: extra, normLayer });
   } else {
     // a Sequential (as torchvision's) that also says its outChannels
     result = Object.assign(new nn.Sequential(features, new nn.Conv2d(outChannelsOf(features.at(features.length - 1)), outChannels, 1)), { outChannels });
   }
-  disposeUnusedChildren(model, [features]); // avgpool and classifier
   return result;
 }

@@ -11,7 +11,7 @@ export type ImageSize = [number, number];
 export class ImageList {
   tensors: Tensor;
   imageSizes: ImageSize[];
-  constructor(tensors: Tensor, imageSizes: readonly (readonly [number, number])[]) {
+  constructor(tensors: Tensor, imageSizes: readonly (readonly number[])[]) {
     if (!isTensor(tensors)) throw new TypeError(`ImageList: tensors should be a Tensor, got ${describe(tensors)}`);
     if (!Array.isArray(imageSizes) || !imageSizes.every((s) => Array.isArray(s) && s.length === 2 && s.every((v) => Number.isInteger(v))))
       throw new TypeError(`ImageList: imageSizes should be an array of [height, width] pairs of ints, got ${Array.isArray(imageSizes) ? JSON.stringify(imageSizes) : describe(imageSizes)}`);

@@ -5,6 +5,7 @@
 // same tensor ops as torchvision, so the results agree bit for bit.
 import * as torch from '../../../index.js';
 import { describe } from '../../../options.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { pyFloat } from '../../../print.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { ImageList, type ImageSize } from './image_list.js';
@@ -83,6 +84,8 @@ export interface GeneralizedRCNNTransformOptions {
  * predictions back. `minSize` may be a list: training then picks one per image at random (torch's
  * generator, as torchvision's torch_choice); eval uses the last.
  */
+const TRANSFORM_SIGNATURE = signature('GeneralizedRCNNTransform', { minSize: REQUIRED, maxSize: REQUIRED, imageMean: REQUIRED, imageStd: REQUIRED, sizeDivisible: 32, fixedSize: null, _skipResize: false });
+
 export class GeneralizedRCNNTransform extends nn.Module {
   minSize: number[];
   maxSize: number;
@@ -92,9 +95,12 @@ export class GeneralizedRCNNTransform extends nn.Module {
   fixedSize: [number, number] | null;
   _skipResize: boolean;
 
-  constructor(minSize: number | readonly number[], maxSize: number, imageMean: readonly number[], imageStd: readonly number[], options: GeneralizedRCNNTransformOptions = {}) {
+  constructor(minSize: number | readonly number[], maxSize: number, imageMean: readonly number[], imageStd: readonly number[],
+    ...args: PyArgs<[sizeDivisible: number, fixedSize: readonly [number, number] | null], GeneralizedRCNNTransformOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const { sizeDivisible = 32, fixedSize = null, _skipResize = false } = options;
+    const [minSize, maxSize, imageMean, imageStd, sizeDivisible, fixedSize, _skipResize] = bind(TRANSFORM_SIGNATURE, args) as
+      [number | readonly number[], number, readonly number[], readonly number[], number, readonly [number, number] | null, boolean];
     const sizes = Array.isArray(minSize) ? [...(minSize as number[])] : [minSize as number];
     if (sizes.length === 0 || !sizes.every((s) => typeof s === 'number')) throw new TypeError(`GeneralizedRCNNTransform: minSize should be a number or a non-empty array of numbers, got ${describe(minSize)}`);
     if (typeof maxSize !== 'number') throw new TypeError(`GeneralizedRCNNTransform: maxSize should be a number, got ${describe(maxSize)}`);

@@ -3,7 +3,7 @@
 import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
 import { describe, readOptions } from '../../../options.js';
-import { IntermediateLayerGetter, disposeUnusedChildren } from '../_utils.js';
+import { IntermediateLayerGetter, disposeUnusedModules } from '../_utils.js';
 import { mobilenet_v3_large, mobileNetV3Config, type MobileNetV3 } from '../mobilenet_v3.js';
 import { resnet101, resnet50, type ResNet } from '../resnet.js';
 import { loadWeights } from '../weights.js';
@@ -109,7 +109,7 @@ function deeplabv3Resnet(backbone: ResNet, numClasses: number, aux: boolean): De
   const returnLayers: Record<string, string> = { layer4: 'out' };
   if (aux) returnLayers.layer3 = 'aux';
   const features = new IntermediateLayerGetter(backbone, returnLayers);
-  disposeUnusedChildren(backbone, [features]); // avgpool and fc
+  disposeUnusedModules(backbone, [features]); // avgpool and fc
   const auxClassifier = aux ? new FCNHead(1024, numClasses) : null;
   const classifier = new DeepLabHead(2048, numClasses);
   return new DeepLabV3(features, classifier, auxClassifier);
@@ -126,7 +126,7 @@ function deeplabv3MobileNetV3(model: MobileNetV3, strides: readonly number[], nu
   const returnLayers: Record<string, string> = { [String(outPos)]: 'out' };
   if (aux) returnLayers[String(auxPos)] = 'aux';
   const features = new IntermediateLayerGetter(backbone, returnLayers);
-  disposeUnusedChildren(model, [features]); // avgpool and classifier
+  disposeUnusedModules(model, [features]); // avgpool and classifier
   const auxClassifier = aux ? new FCNHead(auxInplanes, numClasses) : null;
   const classifier = new DeepLabHead(outInplanes, numClasses);
   return new DeepLabV3(features, classifier, auxClassifier);

@@ -1,7 +1,7 @@
 // torchvision.models.segmentation.fcn: FCN (Long et al., 2015) on a dilated ResNet-50/101, with
 // torchvision's module names, construction order and initialization.
 import * as torch from '../../../index.js';
-import { IntermediateLayerGetter, disposeUnusedChildren } from '../_utils.js';
+import { IntermediateLayerGetter, disposeUnusedModules } from '../_utils.js';
 import { resnet101, resnet50, type ResNet } from '../resnet.js';
 import * as W from '../weights_table.js';
 import { _SimpleSegmentationModel, buildOnResNet, type AuxSegmentationBuilderOptions } from './_utils.js';
@@ -34,7 +34,7 @@ function fcnResnet(backbone: ResNet, numClasses: number, aux: boolean): FCN {
   const returnLayers: Record<string, string> = { layer4: 'out' };
   if (aux) returnLayers.layer3 = 'aux';
   const features = new IntermediateLayerGetter(backbone, returnLayers);
-  disposeUnusedChildren(backbone, [features]); // avgpool and fc
+  disposeUnusedModules(backbone, [features]); // avgpool and fc
   const auxClassifier = aux ? new FCNHead(1024, numClasses) : null;
   const classifier = new FCNHead(2048, numClasses);
   return new FCN(features, classifier, auxClassifier);

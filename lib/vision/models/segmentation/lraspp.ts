@@ -3,7 +3,7 @@
 import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
 import { describe, readOptions } from '../../../options.js';
-import { IntermediateLayerGetter, disposeUnusedChildren } from '../_utils.js';
+import { IntermediateLayerGetter, disposeUnusedModules } from '../_utils.js';
 import { mobilenet_v3_large, mobileNetV3Config, type MobileNetV3 } from '../mobilenet_v3.js';
 import { loadWeights } from '../weights.js';
 import * as W from '../weights_table.js';
@@ -70,7 +70,7 @@ function lrasppMobileNetV3(model: MobileNetV3, strides: readonly number[], numCl
   const lowChannels = outChannelsOf(backbone.at(lowPos), 'lraspp_mobilenet_v3_large');
   const highChannels = outChannelsOf(backbone.at(highPos), 'lraspp_mobilenet_v3_large');
   const features = new IntermediateLayerGetter(backbone, { [String(lowPos)]: 'low', [String(highPos)]: 'high' });
-  disposeUnusedChildren(model, [features]); // avgpool and classifier
+  disposeUnusedModules(model, [features]); // avgpool and classifier
   return new LRASPP(features, lowChannels, highChannels, numClasses);
 }
 

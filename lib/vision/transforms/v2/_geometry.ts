@@ -154,6 +154,7 @@ export function clampBoundingBoxes<T extends Tensor>(inpt: T, ...args: unknown[]
 
 /** v2's horizontal_flip_bounding_boxes. */
 export function horizontalFlipBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[]): Tensor {
+  format = toBoundingBoxFormat(format, 'horizontal_flip_bounding_boxes');
   const W = canvasSize[1]!;
   return torch.tidy(() => {
     const shape = boxes.shape;
@@ -167,6 +168,7 @@ export function horizontalFlipBoundingBoxes(boxes: Tensor, format: BoundingBoxFo
 
 /** v2's vertical_flip_bounding_boxes. */
 export function verticalFlipBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[]): Tensor {
+  format = toBoundingBoxFormat(format, 'vertical_flip_bounding_boxes');
   const H = canvasSize[0]!;
   return torch.tidy(() => {
     const shape = boxes.shape;
@@ -199,6 +201,7 @@ function parsePadPadding(padding: number | readonly number[], fn: string): [numb
 
 /** v2's pad_bounding_boxes: shifted by the left/top padding and clamped to the padded canvas (constant padding only). */
 export function padBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], padding: number | readonly number[], paddingMode: PaddingMode = 'constant', clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  format = toBoundingBoxFormat(format, 'pad_bounding_boxes');
   if (paddingMode !== 'constant') throw new RangeError(`pad: Padding mode '${paddingMode}' is not supported with bounding boxes`);
   const [left, right, top, bottom] = parsePadPadding(padding, 'pad');
   const shift = format === 'XYXY' ? [left, top, left, top] : [left, top, 0, 0];
@@ -208,6 +211,7 @@ export function padBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canva
 
 /** v2's crop_bounding_boxes: shifted by the crop's corner and clamped to the crop. */
 export function cropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, top: number, left: number, height: number, width: number, clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  format = toBoundingBoxFormat(format, 'crop_bounding_boxes');
   const [l, t] = [noNegZero(left), noNegZero(top)];
   const sub = format === 'XYXY' ? [l, t, l, t] : [l, t, 0, 0];
   const size: Size = [height, width];

@@ -64,6 +64,7 @@ function defaultLabelsGetter(sample: unknown): unknown {
 
 /** torchvision's _get_sanitize_bounding_boxes_mask: which boxes are at least minSize wide and high, minArea large and inside their canvas. */
 export function sanitizeBoundingBoxesMask(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], minSize = 1.0, minArea = 1.0): Tensor {
+  format = toBoundingBoxFormat(format, 'sanitize_bounding_boxes');
   const [h, w] = [canvasSize[0]!, canvasSize[1]!];
   return torch.tidy(() => {
     const b = convertFormat(boxes, format, 'XYXY');
