@@ -1,6 +1,7 @@
 // torchvision.models.detection: the groundwork of its detection models (box coding and matching, anchors,
-// the R-CNN input transform, the FPN backbones and the region proposal network). The detectors themselves
-// (RoIHeads, FasterRCNN, MaskRCNN, KeypointRCNN, RetinaNet, FCOS, SSD, SSDlite) are not ported yet.
+// the R-CNN input transform, the FPN backbones and the region proposal network) and Faster R-CNN
+// (RoIHeads' box branch, GeneralizedRCNN, FasterRCNN and its builders, without pretrained COCO weights).
+// MaskRCNN, KeypointRCNN, RetinaNet, FCOS, SSD and SSDlite are not ported yet.
 export * as _utils from './_utils.js'; // as torchvision.models.detection._utils
 export { ImageList, type ImageSize } from './image_list.js';
 export { AnchorGenerator, DefaultBoxGenerator, type DefaultBoxGeneratorOptions } from './anchor_utils.js';
@@ -10,9 +11,19 @@ export {
   type ResnetFpnBackboneOptions, type MobilenetBackboneOptions, type ResNetBackboneName, type MobileNetBackboneName,
 } from './backbone_utils.js';
 export { RPNHead, RegionProposalNetwork, concatBoxPredictionLayers, permuteAndFlatten, type TrainTest, type RpnTarget, type RpnLosses } from './rpn.js';
+export { RoIHeads, fastrcnnLoss, type RoIHeadsOptions, type RoIHeadsLosses } from './roi_heads.js';
+export { GeneralizedRCNN, type RCNNLosses } from './generalized_rcnn.js';
+export {
+  FasterRCNN, TwoMLPHead, FastRCNNConvFCHead, FastRCNNPredictor, _defaultAnchorgen,
+  fasterrcnn_resnet50_fpn, fasterrcnn_resnet50_fpn_v2, fasterrcnn_mobilenet_v3_large_fpn, fasterrcnn_mobilenet_v3_large_320_fpn,
+  type FasterRCNNOptions, type FasterRCNNBuilderOptions,
+} from './faster_rcnn.js';
 // the module namespaces, as torchvision.models.detection.anchor_utils, .transform, .backbone_utils, .rpn, .image_list
 export * as anchor_utils from './anchor_utils.js';
 export * as transform from './transform.js';
 export * as backbone_utils from './backbone_utils.js';
 export * as rpn from './rpn.js';
 export * as image_list from './image_list.js';
+export * as roi_heads from './roi_heads.js';
+export * as generalized_rcnn from './generalized_rcnn.js';
+export * as faster_rcnn from './faster_rcnn.js';
