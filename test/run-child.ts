@@ -46,6 +46,20 @@ export const fullGc: () => void = (() => {
 })();
 
 /**
+ * The count of live native tensors once the garbage is collected: a JS wrapper freed by one collection
+ * releases its native tensor at the next handle creation, so collect, create, collect, create. For a
+ * count taken before a block whose own tensors a test then checks, so that a collection during the block
+ * cannot free earlier garbage and hide a leak. `torch`: lib's or dist's module.
+ */
+export function liveTensors(torch: { ones(n: number): { dispose(): void }; nativeStats(): { tensors: number } }): number {
+  for (let i = 0; i < 2; i++) {
+    fullGc();
+    torch.ones(1).dispose();
+  }
+  return torch.nativeStats().tensors;
+}
+
+/**
  * Runs `body` (an async function body with `torch` and `settle` in scope) against dist/ in a child
  * `node --expose-gc`; returns what the body returned. `settle()` collects until the count of live
  * native tensors stops falling and returns it.

@@ -10,6 +10,7 @@ import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
 import { cpuModel } from './cpu-model.js';
+import { liveTensors } from './run-child.js';
 import { check, makeTensor, type Enc, type TensorEnc } from './golden-replay.js';
 import { expectTorchvisionState, sha } from './model-fixtures.js';
 import { warningsOf } from './warnings-of.js';
@@ -202,7 +203,7 @@ describe('detection.anchor_utils: AnchorGenerator, DefaultBoxGenerator', () => {
   }
   // their plain tensor fields (cell anchors, SSD's wh pairs) go with any ancestor's dispose (Module.disposeExtras)
   it('a parent module\'s dispose frees the generators\' plain tensors', () => {
-    const before = torch.nativeStats().tensors;
+    const before = liveTensors(torch);
     const [gen, ssd] = [new D.AnchorGenerator([[16], [32]], [[0.5, 1.0], [1.0]]), new D.DefaultBoxGenerator([[2], [2, 3]])];
     const parent = new torch.nn.ModuleList([gen, ssd]);
     torch.tidy(() => {
@@ -517,7 +518,7 @@ describe('detection.rpn: RPNHead and RegionProposalNetwork', () => {
       backbone.call(torch.randn(1, 3, 32, 32));
     });
     step(); // the parameters' gradients appear on the first backward
-    const before = torch.nativeStats().tensors;
+    const before = liveTensors(torch);
     for (let i = 0; i < 3; i++) step();
     expect(torch.nativeStats().tensors - before).toBe(0);
     rpn.dispose();

@@ -13,6 +13,7 @@ import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
 import { cpuModel } from './cpu-model.js';
+import { liveTensors } from './run-child.js';
 import { check, makeTensor, type TensorEnc } from './golden-replay.js';
 import { expectTorchvisionState, sha } from './model-fixtures.js';
 import { warningsOf } from './warnings-of.js';
@@ -264,7 +265,7 @@ describe('detection.faster_rcnn: FasterRCNN, seeded small detectors', () => {
       model.forwardBoth([I('img_b')]);
     });
     step(); // the parameters' gradients appear on the first backward
-    const before = torch.nativeStats().tensors;
+    const before = liveTensors(torch);
     for (let i = 0; i < 2; i++) step();
     expect(torch.nativeStats().tensors - before).toBe(0);
     model.dispose();
@@ -290,7 +291,7 @@ describe('detection.faster_rcnn: the builders (weights null)', () => {
   for (const [name, build] of Object.entries(BUILDERS)) {
     it(`${name}: torchvision's weights, configuration and warnings`, () => {
       torch.manualSeed(0);
-      const before = torch.nativeStats().tensors;
+      const before = liveTensors(torch);
       let model: D.FasterRCNN | null = null;
       const warnings = warningsOf(() => { model = build(); }).map(([, m]) => m);
       const m = model as unknown as D.FasterRCNN;
@@ -318,7 +319,7 @@ describe('detection.faster_rcnn: the builders (weights null)', () => {
         torch.tidy(() => torch.save(net.stateDict(), file));
         net.dispose();
         torch.manualSeed(0);
-        const before = torch.nativeStats().tensors;
+        const before = liveTensors(torch);
         let model: D.FasterRCNN | null = null;
         const warnings = warningsOf(() => { model = build(file); }).map(([, m]) => m);
         const m = model as unknown as D.FasterRCNN;
