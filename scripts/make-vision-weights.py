@@ -1,9 +1,10 @@
-"""torchvision's pretrained weights (classification and semantic segmentation), as lib/vision/models/weights_table.ts: run with .venv/bin/python.
+"""torchvision's pretrained weights (classification, semantic segmentation and object detection), as lib/vision/models/weights_table.ts: run with .venv/bin/python.
 
 For every model builder torchnode ports, the builder's <Model>_Weights enum: each entry's URL (its file
-name carries the SHA-256 prefix that torch.hub checks), its ImageClassification or SemanticSegmentation
-preset and its meta (parameter count, minimum size, metrics such as ImageNet-1K accuracy, GFLOPS, file
-size, recipe), the DEFAULT entry, and the category names the entries share (ImageNet's, VOC's). `--check` exits 1 when the committed file differs.
+name carries the SHA-256 prefix that torch.hub checks), its ImageClassification, SemanticSegmentation or
+ObjectDetection preset and its meta (parameter count, minimum size, metrics such as ImageNet-1K accuracy or
+COCO box mAP, GFLOPS, file size, recipe; the detection entries also their docs), the DEFAULT entry, and the
+category names the entries share (ImageNet's, VOC's, COCO's). `--check` exits 1 when the committed file differs.
 """
 import json
 import os
@@ -14,7 +15,8 @@ import torch
 import torchvision_cpu  # noqa: E402,F401 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 import torchvision.models as M  # noqa: E402
-from torchvision.transforms._presets import ImageClassification, SemanticSegmentation  # noqa: E402
+from torchvision.models._meta import _COCO_CATEGORIES  # noqa: E402
+from torchvision.transforms._presets import ImageClassification, ObjectDetection, SemanticSegmentation  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib", "vision", "models", "weights_table.ts")
 
@@ -32,12 +34,15 @@ BUILDERS = [
     "regnet_x_32gf", "googlenet", "inception_v3", "swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b", "maxvit_t",
     "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large",
     "lraspp_mobilenet_v3_large",
+    "fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", "fasterrcnn_mobilenet_v3_large_fpn", "fasterrcnn_mobilenet_v3_large_320_fpn",
 ]
 PRESET_DEFAULTS = {"resize_size": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": True}
 
 
 def preset(transforms):
-    """The entry's preprocessing: ImageClassification's or SemanticSegmentation's keywords in camelCase."""
+    """The entry's preprocessing: ImageClassification's or SemanticSegmentation's keywords in camelCase; ObjectDetection has none."""
+    if transforms is ObjectDetection:  # the class itself, not a partial: pil_to_tensor and convert_image_dtype only
+        return {"kind": "detection"}
     kind = {ImageClassification: "classification", SemanticSegmentation: "segmentation"}[transforms.func]
     kw = dict(transforms.keywords)
     if "interpolation" in kw:
@@ -67,13 +72,16 @@ def entry(w, category_sets):
             "metrics": metrics, "gflops": m.pop("_ops"), "fileSizeMB": m.pop("_file_size"), "recipe": m.pop("recipe")}
     if "license" in m:
         meta["license"] = m.pop("license")
-    m.pop("_docs", None)
+    docs = m.pop("_docs", None)
+    if own is not None and sets[0] == "COCO_CATEGORIES":
+        meta["docs"] = docs  # the detection entries keep their docs (the older tables stay as they were)
     assert not m, (w, m)
     return {"url": w.url, "transforms": preset(w.transforms), "meta": meta}
 
 
 def table():
-    # the category lists the entries share: ImageNet's (ResNet18's first entry) and VOC's (the segmentation models')
+    # the category lists the entries share: ImageNet's (ResNet18's first entry), VOC's (the segmentation
+    # models') and COCO's (the detection models': torchvision's _COCO_CATEGORIES, '__background__' and 'N/A' included)
     category_sets = {"IMAGENET_CATEGORIES": M.ResNet18_Weights.IMAGENET1K_V1.meta["categories"]}
     enums = []
     for builder in BUILDERS:
@@ -81,8 +89,12 @@ def table():
         for w in enum:
             own = w.meta["categories"]
             if own is not None and own not in category_sets.values():
-                assert len(own) == 21, w  # VOC's 20 classes and the background
-                category_sets["VOC_CATEGORIES"] = own
+                if own == _COCO_CATEGORIES:
+                    assert len(own) == 91, w  # COCO's 80 classes, 10 unused ids ('N/A') and the background
+                    category_sets["COCO_CATEGORIES"] = own
+                else:
+                    assert len(own) == 21, w  # VOC's 20 classes and the background
+                    category_sets["VOC_CATEGORIES"] = own
         entries = {w.name: entry(w, category_sets) for w in enum}
         used = {e["meta"]["categories"] for e in entries.values()} - {None}
         assert len(used) <= 1, enum
@@ -94,17 +106,19 @@ def table():
 def render():
     category_sets, enums = table()
     docs = {"IMAGENET_CATEGORIES": "ImageNet's 1000 class names, in the order of the classifiers' outputs.",
-            "VOC_CATEGORIES": "Pascal VOC's 20 classes and the background, in the order of the segmentation models' outputs."}
+            "VOC_CATEGORIES": "Pascal VOC's 20 classes and the background, in the order of the segmentation models' outputs.",
+            "COCO_CATEGORIES": "COCO's labels, in the order of the detection models' outputs: '__background__' (0), then the 80 classes by their COCO id, 'N/A' for the unused ids."}
     lines = [
         "// Generated by scripts/make-vision-weights.py from torchvision " + torchvision.__version__ + ": do not edit.",
         "// torchvision's pretrained weights: URL, preprocessing preset and meta of every entry.",
-        "import { segmentationWeightsEnum, weightsEnum, type AnyWeightsEnum } from './weights.js';",
+        "import { " + ("detectionWeightsEnum, " if "COCO_CATEGORIES" in category_sets else "") + "segmentationWeightsEnum, weightsEnum, type AnyWeightsEnum } from './weights.js';",
     ]
     for name, cats in category_sets.items():
         lines += ["", f"/** {docs[name]} */", f"export const {name}: readonly string[] = Object.freeze(" + json.dumps(cats) + ");"]
     for e in enums:
         lines.append("")
-        make = "segmentationWeightsEnum" if e["categories"] == "VOC_CATEGORIES" else "weightsEnum"  # transforms(): SemanticSegmentation
+        # transforms(): SemanticSegmentation, ObjectDetection, else ImageClassification
+        make = {"VOC_CATEGORIES": "segmentationWeightsEnum", "COCO_CATEGORIES": "detectionWeightsEnum"}.get(e["categories"], "weightsEnum")
         lines.append(f'export const {e["name"]} = {make}({{ name: {json.dumps(e["name"])}, default: {json.dumps(e["default"])}, entries: {{')
         lines += [f"  {name}: {json.dumps(v)}," for name, v in e["entries"].items()]
         lines.append(f'}} }}, {e["categories"]});')

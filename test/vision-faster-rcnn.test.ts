@@ -238,6 +238,31 @@ describe('detection.faster_rcnn: FasterRCNN, seeded small detectors', () => {
     expect(() => new D.FasterRCNN(tinyBackbone(), { numClasses: 3, rpnNmsTresh: 0.5 } as D.FasterRCNNOptions)).toThrow(TypeError);
   });
 
+  // review: a batched (N, C, H, W) tensor is its images, as Python iterates it; targets typed by an
+  // interface or with extra keys type-check; a bad target is named
+  it('takes a batched image tensor, interface-typed targets with extra keys, and names a bad target', () => {
+    interface CocoTarget { boxes: torch.Tensor; labels: torch.Tensor; image_id: number }
+    const model = makeTiny();
+    torch.tidy(() => {
+      model.eval();
+      const images = torch.stack([I('img_a'), I('img_a')]);
+      const fromBatch = torch.noGrad(() => model.call(images)) as D.DetectionTarget[];
+      const fromList = torch.noGrad(() => model.call([I('img_a'), I('img_a')])) as D.DetectionTarget[];
+      expect(fromBatch.length).toBe(2);
+      fromBatch.forEach((d, i) => expect(d.boxes!.equal(fromList[i]!.boxes!), `image ${i}`).toBe(true));
+      model.train();
+      const coco: CocoTarget[] = [{ boxes: I('boxes_a'), labels: I('labels_a'), image_id: 5 }, { boxes: I('boxes_b'), labels: I('labels_b'), image_id: 6 }];
+      torch.manualSeed(5);
+      const withIds = model.forward([I('img_a'), I('img_b')], coco) as D.RCNNLosses;
+      torch.manualSeed(5);
+      const plain = model.forward([I('img_a'), I('img_b')], targets()) as D.RCNNLosses;
+      expect(withIds.loss_classifier!.item()).toBe(plain.loss_classifier!.item());
+      expect(() => model.forward([I('img_a'), I('img_b')], [coco[0]!, null as never])).toThrow(/targets\[1\] should be an object of Tensors, got null/);
+      expect(() => model.forward([I('img_a')], [new Map() as never])).toThrow(/targets\[0\] should be an object of Tensors, got Map/);
+    });
+    model.dispose();
+  });
+
   it('new FasterRCNN(backbone, { numClasses, ... }) is new FasterRCNN(backbone, numClasses, { ... })', () => {
     torch.manualSeed(0);
     const a = new D.FasterRCNN(tinyBackbone(), { numClasses: 3, minSize: 64 });
@@ -332,12 +357,20 @@ describe('detection.faster_rcnn: the builders (weights null)', () => {
       }
     });
   }
-  it('throws torchvision\'s errors (before any download); refuses pretrained Faster R-CNN weights', () => {
+  it('throws torchvision\'s errors (before any download)', () => {
     expect(() => D.fasterrcnn_resnet50_fpn({ weightsBackbone: W.ResNet50_Weights.IMAGENET1K_V1, trainableBackboneLayers: 6 })).toThrow(E('builder_trainable_6'));
     expect(() => D.fasterrcnn_mobilenet_v3_large_fpn({ weightsBackbone: W.MobileNet_V3_Large_Weights.IMAGENET1K_V1, trainableBackboneLayers: 7 })).toThrow(E('builder_mobilenet_trainable_7'));
     expect(() => D.fasterrcnn_resnet50_fpn({ weightsBackbone: W.MobileNet_V3_Large_Weights.IMAGENET1K_V1 })).toThrow(E('builder_wrong_backbone_weights'));
-    expect(() => D.fasterrcnn_resnet50_fpn({ weights: 'DEFAULT' as unknown as null })).toThrow(/FasterRCNN_ResNet50_FPN_Weights\) are not available/);
+    expect(() => D.fasterrcnn_resnet50_fpn({ weights: 'COCO_V2' })).toThrow(/FasterRCNN_ResNet50_FPN_Weights has no entry 'COCO_V2' \(it has COCO_V1, DEFAULT\)/); // the COCO weights: test/vision-detection-weights.test.ts
     expect(() => D.fasterrcnn_mobilenet_v3_large_320_fpn({ weightsBackbone: null, numClasses: 0 })).toThrow(RangeError);
     expect(() => D.fasterrcnn_resnet50_fpn_v2({ pretrained: true } as D.FasterRCNNBuilderOptions)).toThrow(TypeError);
+    // review: the parts a builder makes itself, given again (Python: multiple values for a keyword), nothing built
+    const before = liveTensors(torch);
+    expect(() => D.fasterrcnn_mobilenet_v3_large_fpn({ weightsBackbone: null, numClasses: 3, rpnAnchorGenerator: new D.AnchorGenerator() }))
+      .toThrow(/FasterRCNN got multiple values for keyword argument 'rpn_anchor_generator'/);
+    expect(() => D.fasterrcnn_mobilenet_v3_large_320_fpn({ weightsBackbone: null, rpnAnchorGenerator: new D.AnchorGenerator() })).toThrow(/'rpn_anchor_generator'/);
+    expect(() => D.fasterrcnn_resnet50_fpn_v2({ rpnHead: new D.RPNHead(256, 3) })).toThrow(/FasterRCNN got multiple values for keyword argument 'rpn_head'/);
+    expect(() => D.fasterrcnn_resnet50_fpn_v2({ boxHead: new D.TwoMLPHead(256 * 49, 1024) })).toThrow(/'box_head'/);
+    expect(liveTensors(torch) - before, 'tensors left: only the heads passed in').toBeLessThanOrEqual(2 * 2 + 2 * 4);
   });
 });

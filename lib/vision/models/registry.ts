@@ -4,6 +4,7 @@ import { describe } from '../../options.js';
 import * as alexnet from './alexnet.js';
 import * as convnext from './convnext.js';
 import * as densenet from './densenet.js';
+import * as detection from './detection/index.js';
 import * as efficientnet from './efficientnet.js';
 import * as googlenet from './googlenet.js';
 import * as inception from './inception.js';
@@ -23,7 +24,7 @@ import type { AnyWeights, AnyWeightsEnum } from './weights.js';
 import { WEIGHTS_BY_BUILDER } from './weights_table.js';
 
 type Builder = (options?: object) => torch.nn.Module;
-const MODULES: readonly object[] = [alexnet, convnext, densenet, efficientnet, googlenet, inception, maxvit, mnasnet, mobilenetV2, mobilenetV3, regnet, resnet,
+const MODULES: readonly object[] = [alexnet, convnext, densenet, detection, efficientnet, googlenet, inception, maxvit, mnasnet, mobilenetV2, mobilenetV3, regnet, resnet,
   segmentation, shufflenetV2, squeezenet, swinTransformer, vgg, visionTransformer];
 // Every builder has a weights enum, so the table's builder names are the registry's.
 const BUILDERS = new Map<string, Builder>(Object.keys(WEIGHTS_BY_BUILDER).map((name) => {

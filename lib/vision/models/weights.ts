@@ -6,13 +6,14 @@ import * as torch from '../../index.js';
 import { loadStateDictFromUrl } from '../../hub.js';
 import { describe } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
-import { ImageClassification, SemanticSegmentation } from '../transforms/presets.js';
+import { ImageClassification, ObjectDetection, SemanticSegmentation } from '../transforms/presets.js';
 import type { InterpolationMode } from '../transforms/functional.js';
 
-/** The preprocessing of one entry: ImageClassification's keywords, or SemanticSegmentation's (kind 'segmentation'). */
+/** The preprocessing of one entry: ImageClassification's keywords, SemanticSegmentation's (kind 'segmentation'), or ObjectDetection (kind 'detection', no keywords). */
 export type WeightsPreset =
   | { kind?: undefined; cropSize: number; resizeSize: number; mean: readonly number[]; std: readonly number[]; interpolation: string; antialias: boolean | null }
-  | { kind: 'segmentation'; resizeSize: number | null; mean: readonly number[]; std: readonly number[]; interpolation: string; antialias: boolean | null };
+  | { kind: 'segmentation'; resizeSize: number | null; mean: readonly number[]; std: readonly number[]; interpolation: string; antialias: boolean | null }
+  | { kind: 'detection' };
 
 /** One entry of the generated table (scripts/make-vision-weights.py). */
 export interface WeightsTableEntry {
@@ -23,6 +24,8 @@ export interface WeightsTableEntry {
     categories: string | null; numParams: number; minSize: readonly number[];
     metrics: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
     gflops: number; fileSizeMB: number; recipe: string; license?: string;
+    /** torchvision's `_docs` (the detection entries carry it). */
+    docs?: string;
   };
 }
 export type WeightsTable = readonly { name: string; builder: string; default: string; entries: Readonly<Record<string, WeightsTableEntry>> }[];
@@ -40,12 +43,14 @@ export interface WeightsMeta {
   /** The file's size in MB. */
   fileSize: number;
   license?: string;
+  /** How the weights were trained, as torchvision's `_docs` (the detection entries; the others' tables leave it out). */
+  docs?: string;
 }
 
 export interface GetStateDictOptions { progress?: boolean; checkHash?: boolean }
 
 /** The presets an entry's transforms() can be. */
-export type WeightsTransforms = ImageClassification | SemanticSegmentation;
+export type WeightsTransforms = ImageClassification | SemanticSegmentation | ObjectDetection;
 /** Any entry, whatever its preset: what the generic functions take. */
 export type AnyWeights = Weights<WeightsTransforms>;
 
@@ -58,12 +63,14 @@ export class Weights<P extends WeightsTransforms = ImageClassification> {
       categories: meta.categories !== null ? categories : null, numParams: meta.numParams, minSize: meta.minSize, recipe: meta.recipe,
       metrics: meta.metrics, ops: meta.gflops, fileSize: meta.fileSizeMB,
       ...(meta.license === undefined ? {} : { license: meta.license }),
+      ...(meta.docs === undefined ? {} : { docs: meta.docs }),
     };
     Object.freeze(this);
   }
-  /** The preprocessing these weights expect (torchvision's ImageClassification or SemanticSegmentation preset). */
+  /** The preprocessing these weights expect (torchvision's ImageClassification, SemanticSegmentation or ObjectDetection preset). */
   transforms(): P {
     const p = this.preset;
+    if (p.kind === 'detection') return new ObjectDetection() as P;
     const common = { mean: p.mean, std: p.std, interpolation: p.interpolation as InterpolationMode, antialias: p.antialias };
     return (p.kind === 'segmentation' ? new SemanticSegmentation({ resizeSize: p.resizeSize, ...common })
       : new ImageClassification({ cropSize: p.cropSize, resizeSize: p.resizeSize, ...common })) as P;
@@ -95,6 +102,11 @@ export function weightsEnum<N extends string>(row: { name: string; default: stri
 
 /** The enum of one table row of semantic segmentation weights (transforms(): SemanticSegmentation). */
 export function segmentationWeightsEnum<N extends string>(row: { name: string; default: string; entries: Readonly<Record<N, WeightsTableEntry>> }, categories: readonly string[]): WeightsEnum<N, SemanticSegmentation> {
+  return makeWeightsEnum(row, categories);
+}
+
+/** The enum of one table row of object detection weights (transforms(): ObjectDetection). */
+export function detectionWeightsEnum<N extends string>(row: { name: string; default: string; entries: Readonly<Record<N, WeightsTableEntry>> }, categories: readonly string[]): WeightsEnum<N, ObjectDetection> {
   return makeWeightsEnum(row, categories);
 }
 

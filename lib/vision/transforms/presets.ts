@@ -1,11 +1,30 @@
-// torchvision's ImageClassification and SemanticSegmentation presets (transforms._presets): the inference
-// preprocessing that pretrained weights name, as `weights.transforms()` returns it.
+// torchvision's ObjectDetection, ImageClassification and SemanticSegmentation presets (transforms._presets):
+// the inference preprocessing that pretrained weights name, as `weights.transforms()` returns it.
 import * as torch from '../../index.js';
 import { readOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { Image } from '../image.js';
 import { centerCrop, checkInterpolation, convertImageDtype, normalize, pilToTensor, resize, type ImageLike, type InterpolationMode } from './functional.js';
 import { Transform } from './transform.js';
+
+/**
+ * torchvision's ObjectDetection: an image (Image, or a uint8 or float Tensor, single (C, H, W) or batched
+ * (B, C, H, W)) as a float32 Tensor rescaled to [0, 1] (pil_to_tensor, then convert_image_dtype to float),
+ * nothing else: the detection models resize and normalize in their own GeneralizedRCNNTransform.
+ */
+export class ObjectDetection extends Transform<ImageLike, Tensor> {
+  static readonly sourceModule = import.meta.url;
+  constructor() {
+    super();
+    this.workerArgs = [];
+  }
+  forward(img: ImageLike): Tensor {
+    return torch.tidy(() => convertImageDtype(img instanceof Image ? pilToTensor(img) : img, torch.float32));
+  }
+  override toString(): string {
+    return 'ObjectDetection()';
+  }
+}
 
 export interface ImageClassificationOptions {
   cropSize: number; resizeSize?: number; mean?: readonly number[]; std?: readonly number[];

@@ -2,8 +2,9 @@
 // defaults, its heads (TwoMLPHead, FastRCNNConvFCHead, FastRCNNPredictor) and the builders
 // fasterrcnn_resnet50_fpn, fasterrcnn_resnet50_fpn_v2, fasterrcnn_mobilenet_v3_large_fpn and
 // fasterrcnn_mobilenet_v3_large_320_fpn. Modules are built in torchvision's order with its names and
-// initialization, so a seed gives torchvision's weights. The pretrained Faster R-CNN weights (COCO) are
-// not ported: the builders take `weights: null` only; `weightsBackbone` takes the ImageNet entries.
+// initialization, so a seed gives torchvision's weights. `weights` takes the COCO entries of
+// FasterRCNN_ResNet50_FPN_Weights ... FasterRCNN_MobileNet_V3_Large_320_FPN_Weights (weights_table.ts),
+// their names or a state-dict file; `weightsBackbone` the ImageNet entries.
 import * as torch from '../../../index.js';
 import { describe, isOptionsObject, readOptions } from '../../../options.js';
 import type { Tensor } from '../../../tensor.js';
@@ -13,8 +14,10 @@ import { MultiScaleRoIAlign } from '../../ops/poolers.js';
 import { disposeUnusedModules } from '../_utils.js';
 import { mobilenet_v3_large } from '../mobilenet_v3.js';
 import { resnet50 } from '../resnet.js';
-import type { AnyWeightsEnum, Weights } from '../weights.js';
+import { loadWeights, resolveWeights, type AnyWeights, type AnyWeightsEnum, type Weights } from '../weights.js';
 import * as W from '../weights_table.js';
+import type { ObjectDetection } from '../../transforms/presets.js';
+import { overwriteEps } from './_utils.js';
 import { AnchorGenerator } from './anchor_utils.js';
 import { _mobilenetExtractor, _resnetFpnExtractor, _validateTrainableLayers } from './backbone_utils.js';
 import { GeneralizedRCNN } from './generalized_rcnn.js';
@@ -206,18 +209,23 @@ export class FastRCNNPredictor extends nn.Module {
 /** The builders' options: FasterRCNN's, and torchvision's builder keywords camelCased. */
 export interface FasterRCNNBuilderOptions extends Omit<FasterRCNNOptions, 'numClasses'> {
   /**
-   * Pretrained Faster R-CNN weights: null only. torchvision's COCO weights enums
-   * (FasterRCNN_ResNet50_FPN_Weights, ...) are not ported; a state dict can be loaded with loadStateDict.
+   * Pretrained Faster R-CNN weights (none by default): an entry of the builder's COCO enum
+   * (FasterRCNN_ResNet50_FPN_Weights.COCO_V1, ...), its name ('COCO_V1', 'DEFAULT',
+   * 'FasterRCNN_ResNet50_FPN_Weights.COCO_V1'), or a state-dict file's path (the whole model's, numClasses
+   * as given). With weights, as torchvision, weightsBackbone is ignored (null), the backbone is built as a
+   * pretrained one (FrozenBatchNorm2d, except fasterrcnn_resnet50_fpn_v2's BatchNorm2d; trainableBackboneLayers
+   * default 3) and an entry fixes numClasses to its categories' count (91).
    */
-  weights?: null;
-  /** A progress bar on stderr while backbone weights download (default true). */
+  weights?: Weights<ObjectDetection> | string | null;
+  /** A progress bar on stderr while weights download (default true). */
   progress?: boolean;
-  /** Output classes, the background included (91, COCO's, by default). */
+  /** Output classes, the background included (91, COCO's, by default; an entry's categories count with weights). */
   numClasses?: number | null;
   /**
    * The backbone's ImageNet weights: an entry of ResNet50_Weights / MobileNet_V3_Large_Weights, its name,
    * a state-dict file, or null. Default as torchvision: IMAGENET1K_V1, except fasterrcnn_resnet50_fpn_v2 (null).
-   * With weights the backbone uses FrozenBatchNorm2d and freezes all but trainableBackboneLayers.
+   * With weights the backbone uses FrozenBatchNorm2d (BatchNorm2d in fasterrcnn_resnet50_fpn_v2) and freezes
+   * all but trainableBackboneLayers.
    */
   weightsBackbone?: Weights | string | null;
   /** Trainable backbone stages from the last (default 3; all of them, with a warning if set, without backbone weights). */
@@ -228,86 +236,125 @@ const BUILDER_KEYS = ['weights', 'progress', 'numClasses', 'weightsBackbone', 't
 /** A weights string that names an enum entry rather than a file (as weights.ts reads it). */
 const ENTRY_NAME = /^(?:[A-Za-z0-9_]+_Weights\.)?[A-Z][A-Z0-9_]*$/;
 
-interface Resolved { progress: boolean; numClasses: number; weightsBackbone: Weights | string | null; trainableLayers: number; isTrained: boolean; rest: FasterRCNNOptions }
+interface Resolved {
+  /** The model's weights (an entry, or a state-dict file's path) to load once it is built, or null. */
+  weights: AnyWeights | string | null;
+  progress: boolean; numClasses: number; weightsBackbone: Weights | string | null; trainableLayers: number; isTrained: boolean; rest: FasterRCNNOptions;
+}
 
-/** The builders' preamble, in torchvision's order: weights (null only), the backbone's weights verified, numClasses, the trainable layers. */
-function resolveBuilder(fn: string, weightsName: string, backboneEnum: AnyWeightsEnum, options: FasterRCNNBuilderOptions, defaultBackbone: boolean, maxTrainable: number,
+/**
+ * The builders' preamble, in torchvision's order: the weights and the backbone's weights verified; with
+ * weights the backbone's dropped and numClasses checked against (or set to) the entry's categories count,
+ * else numClasses defaulting to 91; the trainable layers.
+ */
+function resolveBuilder(fn: string, weightsEnum: AnyWeightsEnum, backboneEnum: AnyWeightsEnum, options: FasterRCNNBuilderOptions, defaultBackbone: boolean, maxTrainable: number,
   defaults: Partial<FasterRCNNOptions> = {}): Resolved {
   if (!isOptionsObject(options)) throw new TypeError(`${fn}: expected an options object, got ${describe(options)}`);
   const all = readOptions(fn, options, [...BUILDER_KEYS, ...OPTION_KEYS.filter((k) => k !== 'numClasses')]) as FasterRCNNBuilderOptions;
   const { weights, progress, numClasses, weightsBackbone, trainableBackboneLayers, ...rest } = all;
-  if (weights !== null && weights !== undefined)
-    throw new Error(`${fn}: pretrained Faster R-CNN weights (${weightsName}) are not available in torchnode; build with weights: null `
-      + '(optionally weightsBackbone for ImageNet backbone weights) and load a converted state dict with model.loadStateDict');
   const isEntry = (w: unknown): boolean => w !== null && w !== undefined && (typeof w !== 'string' || ENTRY_NAME.test(w));
+  if (isEntry(weights)) weightsEnum.verify(weights); // file paths pass as they are
   let backbone: Weights | string | null = weightsBackbone === undefined ? (defaultBackbone ? (backboneEnum.verify('IMAGENET1K_V1') as Weights) : null) : weightsBackbone;
   if (isEntry(backbone)) backbone = backboneEnum.verify(backbone) as Weights;
-  const n = numClasses ?? 91;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${fn}: numClasses should be a positive int, got ${describe(numClasses)}`);
+  if (numClasses !== null && numClasses !== undefined && (!Number.isInteger(numClasses) || numClasses < 1))
+    throw new RangeError(`${fn}: numClasses should be a positive int, got ${describe(numClasses)}`);
+  // None is "not given", as _ovewrite_value_param reads it; an entry fixes numClasses, a file leaves it as given
+  const r = resolveWeights(weightsEnum, { weights: weights ?? null, numClasses: numClasses ?? undefined });
+  const resolvedWeights = r.weights ?? null;
+  if (resolvedWeights !== null) backbone = null; // the model's weights hold the backbone's
+  const n = r.numClasses ?? 91;
   if (trainableBackboneLayers !== null && trainableBackboneLayers !== undefined && !Number.isInteger(trainableBackboneLayers))
     throw new TypeError(`${fn}: trainableBackboneLayers should be an int or null, got ${describe(trainableBackboneLayers)}`);
-  const isTrained = backbone !== null;
+  const isTrained = resolvedWeights !== null || backbone !== null;
   const trainableLayers = _validateTrainableLayers(isTrained, trainableBackboneLayers, maxTrainable, 3);
-  return { progress: progress ?? true, numClasses: n, weightsBackbone: backbone, trainableLayers, isTrained, rest: { ...defaults, ...rest } };
+  return { weights: resolvedWeights, progress: progress ?? true, numClasses: n, weightsBackbone: backbone, trainableLayers, isTrained, rest: { ...defaults, ...rest } };
+}
+
+/** The model's weights loaded (an entry from the hub cache, its hash checked on download; or a file), as the builders end; the model freed if that fails. */
+function loadModelWeights(model: FasterRCNN, r: Resolved): FasterRCNN {
+  if (r.weights === null) return model;
+  try {
+    loadWeights(model, r.weights, r.progress);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
 }
 
 const batchNorm: NormLayerFactory = (c) => new nn.BatchNorm2d(c);
 const frozenBatchNorm: NormLayerFactory = (c) => new FrozenBatchNorm2d(c);
 
 /**
- * Faster R-CNN with a ResNet-50-FPN backbone (torchvision's fasterrcnn_resnet50_fpn). Options: numClasses
- * (91), weightsBackbone (ResNet50_Weights.IMAGENET1K_V1 by default, as torchvision; null for a random
- * backbone with BatchNorm2d), trainableBackboneLayers (0 .. 5, default 3), and FasterRCNN's options.
- * `weights` must be null: the COCO weights are not ported.
+ * Faster R-CNN with a ResNet-50-FPN backbone (torchvision's fasterrcnn_resnet50_fpn). Options: weights
+ * (FasterRCNN_ResNet50_FPN_Weights; none by default), numClasses (91), weightsBackbone
+ * (ResNet50_Weights.IMAGENET1K_V1 by default, as torchvision; null for a random backbone with BatchNorm2d),
+ * trainableBackboneLayers (0 .. 5, default 3), and FasterRCNN's options. With the COCO_V1 entry the
+ * FrozenBatchNorm2d layers' eps is 0, as torchvision sets it for those weights (overwrite_eps); a state-dict
+ * file keeps 1e-5 (call detection._utils.overwriteEps(model, 0) for torchvision's COCO_V1 file).
  */
 export function fasterrcnn_resnet50_fpn(options: FasterRCNNBuilderOptions = {}): FasterRCNN {
-  const r = resolveBuilder('fasterrcnn_resnet50_fpn', 'FasterRCNN_ResNet50_FPN_Weights', W.ResNet50_Weights, options, true, 5);
+  const r = resolveBuilder('fasterrcnn_resnet50_fpn', W.FasterRCNN_ResNet50_FPN_Weights, W.ResNet50_Weights, options, true, 5);
   const resnet = resnet50({ weights: r.weightsBackbone, progress: r.progress, normLayer: r.isTrained ? frozenBatchNorm : batchNorm });
   const backbone = _resnetFpnExtractor(resnet, r.trainableLayers);
   disposeUnusedModules(resnet, [backbone]); // avgpool and fc, which torchvision's model drops
-  return new FasterRCNN(backbone, r.numClasses, r.rest);
+  const model = loadModelWeights(new FasterRCNN(backbone, r.numClasses, r.rest), r);
+  if (r.weights === W.FasterRCNN_ResNet50_FPN_Weights.COCO_V1) overwriteEps(model, 0.0);
+  return model;
 }
 
 /**
  * The improved Faster R-CNN ResNet-50-FPN (torchvision's fasterrcnn_resnet50_fpn_v2, Li et al., 2021):
  * BatchNorm2d in the backbone and the FPN, a two-convolution RPN head and a FastRCNNConvFCHead (four
- * 256-channel convolutions, one 1024 layer). weightsBackbone defaults to null.
+ * 256-channel convolutions, one 1024 layer). weights: FasterRCNN_ResNet50_FPN_V2_Weights; weightsBackbone
+ * defaults to null.
  */
 export function fasterrcnn_resnet50_fpn_v2(options: FasterRCNNBuilderOptions = {}): FasterRCNN {
-  const r = resolveBuilder('fasterrcnn_resnet50_fpn_v2', 'FasterRCNN_ResNet50_FPN_V2_Weights', W.ResNet50_Weights, options, false, 5);
+  const r = resolveBuilder('fasterrcnn_resnet50_fpn_v2', W.FasterRCNN_ResNet50_FPN_V2_Weights, W.ResNet50_Weights, options, false, 5);
+  refuseBuiltParts(r, ['rpnAnchorGenerator', 'rpnHead', 'boxHead']);
   const resnet = resnet50({ weights: r.weightsBackbone, progress: r.progress });
   const backbone = _resnetFpnExtractor(resnet, r.trainableLayers, null, null, batchNorm);
   disposeUnusedModules(resnet, [backbone]); // avgpool and fc
   const rpnAnchorGenerator = _defaultAnchorgen();
   const rpnHead = new RPNHead(backbone.outChannels, rpnAnchorGenerator.numAnchorsPerLocation()[0]!, 2);
   const boxHead = new FastRCNNConvFCHead([backbone.outChannels, 7, 7], [256, 256, 256, 256], [1024], batchNorm);
-  return new FasterRCNN(backbone, r.numClasses, { ...r.rest, rpnAnchorGenerator, rpnHead, boxHead });
+  return loadModelWeights(new FasterRCNN(backbone, r.numClasses, { ...r.rest, rpnAnchorGenerator, rpnHead, boxHead }), r);
+}
+
+/** Python's TypeError where a builder passes FasterRCNN a part the caller's keywords also give. */
+function refuseBuiltParts(r: Resolved, parts: readonly ('rpnAnchorGenerator' | 'rpnHead' | 'boxHead')[]): void {
+  const snake = { rpnAnchorGenerator: 'rpn_anchor_generator', rpnHead: 'rpn_head', boxHead: 'box_head' } as const;
+  const given = parts.find((k) => r.rest[k] !== undefined && r.rest[k] !== null);
+  if (given !== undefined) throw new TypeError(`FasterRCNN got multiple values for keyword argument '${snake[given]}' (${given}: this builder makes its own)`);
 }
 
 function mobilenetV3LargeFpn(r: Resolved): FasterRCNN {
+  refuseBuiltParts(r, ['rpnAnchorGenerator']);
   const mobilenet = mobilenet_v3_large({ weights: r.weightsBackbone, progress: r.progress, normLayer: r.isTrained ? frozenBatchNorm : batchNorm });
   const backbone = _mobilenetExtractor(mobilenet, true, r.trainableLayers);
   disposeUnusedModules(mobilenet, [backbone]); // avgpool, classifier and the blocks past the last returned stage
   const anchorSizes = [[32, 64, 128, 256, 512], [32, 64, 128, 256, 512], [32, 64, 128, 256, 512]];
   const rpnAnchorGenerator = new AnchorGenerator(anchorSizes, anchorSizes.map(() => [0.5, 1.0, 2.0]));
-  return new FasterRCNN(backbone, r.numClasses, { ...r.rest, rpnAnchorGenerator });
+  return loadModelWeights(new FasterRCNN(backbone, r.numClasses, { ...r.rest, rpnAnchorGenerator }), r);
 }
 
 /**
  * Faster R-CNN with a MobileNetV3-Large FPN backbone (torchvision's fasterrcnn_mobilenet_v3_large_fpn):
  * the FPN over the last two stages, anchors 32 .. 512 at every level, rpnScoreThresh 0.05.
- * weightsBackbone defaults to MobileNet_V3_Large_Weights.IMAGENET1K_V1; trainableBackboneLayers 0 .. 6.
+ * weights: FasterRCNN_MobileNet_V3_Large_FPN_Weights; weightsBackbone defaults to
+ * MobileNet_V3_Large_Weights.IMAGENET1K_V1; trainableBackboneLayers 0 .. 6.
  */
 export function fasterrcnn_mobilenet_v3_large_fpn(options: FasterRCNNBuilderOptions = {}): FasterRCNN {
-  return mobilenetV3LargeFpn(resolveBuilder('fasterrcnn_mobilenet_v3_large_fpn', 'FasterRCNN_MobileNet_V3_Large_FPN_Weights', W.MobileNet_V3_Large_Weights, options, true, 6,
+  return mobilenetV3LargeFpn(resolveBuilder('fasterrcnn_mobilenet_v3_large_fpn', W.FasterRCNN_MobileNet_V3_Large_FPN_Weights, W.MobileNet_V3_Large_Weights, options, true, 6,
     { rpnScoreThresh: 0.05 }));
 }
 
 /**
  * The low-resolution fasterrcnn_mobilenet_v3_large_fpn (torchvision's fasterrcnn_mobilenet_v3_large_320_fpn):
- * minSize 320, maxSize 640, rpnPreNmsTopNTest and rpnPostNmsTopNTest 150, rpnScoreThresh 0.05 (each can be overridden).
+ * minSize 320, maxSize 640, rpnPreNmsTopNTest and rpnPostNmsTopNTest 150, rpnScoreThresh 0.05 (each can be
+ * overridden). weights: FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.
  */
 export function fasterrcnn_mobilenet_v3_large_320_fpn(options: FasterRCNNBuilderOptions = {}): FasterRCNN {
-  return mobilenetV3LargeFpn(resolveBuilder('fasterrcnn_mobilenet_v3_large_320_fpn', 'FasterRCNN_MobileNet_V3_Large_320_FPN_Weights', W.MobileNet_V3_Large_Weights, options, true, 6,
+  return mobilenetV3LargeFpn(resolveBuilder('fasterrcnn_mobilenet_v3_large_320_fpn', W.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, W.MobileNet_V3_Large_Weights, options, true, 6,
     { minSize: 320, maxSize: 640, rpnPreNmsTopNTest: 150, rpnPostNmsTopNTest: 150, rpnScoreThresh: 0.05 }));
 }

@@ -3,11 +3,11 @@
 // detections mapped back to the original image sizes. In training forward returns the losses, in eval
 // the detections (torchvision's eager_outputs), with torchvision's checks of the targets.
 import * as torch from '../../../index.js';
-import { describe, isOptionsObject } from '../../../options.js';
+import { describe } from '../../../options.js';
 import { pyFloat } from '../../../print.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import type { ImageList, ImageSize } from './image_list.js';
-import type { DetectionTarget } from './transform.js';
+import { badTarget, type DetectionTarget, type DetectionTargetInput } from './transform.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -48,7 +48,7 @@ export class GeneralizedRCNN extends nn.Module {
    * int64 Tensor[N] }. Training returns the losses ({ loss_classifier, loss_box_reg, loss_objectness,
    * loss_rpn_box_reg }), eval one { boxes, labels, scores } per image, boxes in the original image's pixels.
    */
-  override forward(images: readonly Tensor[], targets: readonly DetectionTarget[] | null = null): RCNNLosses | DetectionTarget[] {
+  override forward(images: readonly Tensor[] | Tensor, targets: readonly DetectionTargetInput[] | null = null): RCNNLosses | DetectionTarget[] {
     const [losses, detections] = this.forwardBoth(images, targets);
     if (this.training) {
       for (const d of detections) for (const t of Object.values(d)) t.dispose();
@@ -59,11 +59,17 @@ export class GeneralizedRCNN extends nn.Module {
   }
 
   /** torchvision's forward as TorchScript returns it: [losses, detections] (in training the detections are empty, in eval the losses). */
-  forwardBoth(images: readonly Tensor[], targets: readonly DetectionTarget[] | null = null): [RCNNLosses, DetectionTarget[]] {
-    if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`${this.constructor.name}: images should be an array of Tensors (C, H, W), got ${describe(images)}`);
+  forwardBoth(imagesIn: readonly Tensor[] | Tensor, targetsIn: readonly DetectionTargetInput[] | null = null): [RCNNLosses, DetectionTarget[]] {
+    // a batched (N, C, H, W) tensor is its N images, as Python iterates it
+    if (isTensor(imagesIn) && imagesIn.dim() === 4) return torch.tidy(() => this.forwardBoth(imagesIn.unbind(0), targetsIn));
+    const images = imagesIn as readonly Tensor[];
+    const targets = targetsIn as readonly DetectionTarget[] | null;
+    if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`${this.constructor.name}: images should be an array of Tensors (C, H, W) or one (N, C, H, W) Tensor, got ${describe(images)}`);
     if (this.training) {
       if (targets === null || targets === undefined) throw new RangeError('targets should not be none when in training mode');
-      if (!Array.isArray(targets) || !targets.every(isOptionsObject)) throw new TypeError(`${this.constructor.name}: targets should be an array of objects of Tensors, got ${describe(targets)}`);
+      if (!Array.isArray(targets)) throw new TypeError(`${this.constructor.name}: targets should be an array of objects of Tensors, got ${describe(targets)}`);
+      const bad = badTarget(targets);
+      if (bad !== null) throw new TypeError(`${this.constructor.name}: ${bad}`);
       for (const target of targets) {
         const boxes = target.boxes as unknown;
         if (isTensor(boxes)) {

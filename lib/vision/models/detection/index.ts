@@ -1,6 +1,6 @@
 // torchvision.models.detection: the groundwork of its detection models (box coding and matching, anchors,
 // the R-CNN input transform, the FPN backbones and the region proposal network) and Faster R-CNN
-// (RoIHeads' box branch, GeneralizedRCNN, FasterRCNN and its builders, without pretrained COCO weights).
+// (RoIHeads' box branch, GeneralizedRCNN, FasterRCNN and its builders, with torchvision's COCO weights enums).
 // MaskRCNN, KeypointRCNN, RetinaNet, FCOS, SSD and SSDlite are not ported yet.
 export * as _utils from './_utils.js'; // as torchvision.models.detection._utils
 export { ImageList, type ImageSize } from './image_list.js';
@@ -18,6 +18,11 @@ export {
   fasterrcnn_resnet50_fpn, fasterrcnn_resnet50_fpn_v2, fasterrcnn_mobilenet_v3_large_fpn, fasterrcnn_mobilenet_v3_large_320_fpn,
   type FasterRCNNOptions, type FasterRCNNBuilderOptions,
 } from './faster_rcnn.js';
+// the weights enums, also under models.detection as in torchvision
+export {
+  FasterRCNN_ResNet50_FPN_Weights, FasterRCNN_ResNet50_FPN_V2_Weights, FasterRCNN_MobileNet_V3_Large_FPN_Weights,
+  FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, COCO_CATEGORIES,
+} from '../weights_table.js';
 // the module namespaces, as torchvision.models.detection.anchor_utils, .transform, .backbone_utils, .rpn, .image_list
 export * as anchor_utils from './anchor_utils.js';
 export * as transform from './transform.js';

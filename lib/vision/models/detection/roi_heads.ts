@@ -7,11 +7,10 @@
 // The same tensor ops as torchvision, so the results agree bit for bit. The mask (Mask R-CNN) and
 // keypoint (Keypoint R-CNN) branches are not ported: RoIHeads refuses their modules.
 import * as torch from '../../../index.js';
-import { describe, isOptionsObject, readOptions } from '../../../options.js';
+import { describe, readOptions } from '../../../options.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { batchedNms, boxIou, clipBoxesToImage, removeSmallBoxes } from '../../ops/boxes.js';
-import type { ImageSize } from './image_list.js';
-import type { DetectionTarget } from './transform.js';
+import { badTarget, type DetectionTarget } from './transform.js';
 import { BalancedPositiveNegativeSampler, BoxCoder, Matcher } from './_utils.js';
 
 const { nn } = torch;
@@ -167,7 +166,9 @@ export class RoIHeads extends nn.Module {
   /** torchvision's check_targets: targets given, each with 'boxes' and 'labels' (and 'masks' with a mask branch). */
   checkTargets(targets: readonly DetectionTarget[] | null | undefined): asserts targets is readonly DetectionTarget[] {
     if (targets === null || targets === undefined) throw new RangeError('targets should not be None');
-    if (!Array.isArray(targets) || !targets.every(isOptionsObject)) throw new TypeError(`RoIHeads: targets should be an array of objects of Tensors, got ${describe(targets)}`);
+    if (!Array.isArray(targets)) throw new TypeError(`RoIHeads: targets should be an array of objects of Tensors, got ${describe(targets)}`);
+    const bad = badTarget(targets);
+    if (bad !== null) throw new TypeError(`RoIHeads: ${bad}`);
     if (!targets.every((t) => 'boxes' in t)) throw new RangeError('Every element of targets should have a boxes key');
     if (!targets.every((t) => 'labels' in t)) throw new RangeError('Every element of targets should have a labels key');
     if (this.hasMask() && !targets.every((t) => 'masks' in t)) throw new RangeError('Every element of targets should have a masks key');
@@ -259,11 +260,13 @@ export class RoIHeads extends nn.Module {
    * [detections, losses]: in training (targets required: float boxes, int64 labels) no detections and
    * { loss_classifier, loss_box_reg }; in eval one { boxes, labels, scores } per image and no losses.
    */
-  override forward(features: Record<string, Tensor> | Map<string, Tensor>, proposals: readonly Tensor[], imageShapes: readonly (readonly [number, number])[] | readonly ImageSize[],
+  override forward(features: Record<string, Tensor> | Map<string, Tensor>, proposals: readonly Tensor[], imageShapes: readonly (readonly number[])[],
     targets: readonly DetectionTarget[] | null = null): [DetectionTarget[], RoIHeadsLosses] {
     checkTensors('RoIHeads', 'proposals', proposals);
     if (targets !== null && targets !== undefined) {
-      if (!Array.isArray(targets) || !targets.every(isOptionsObject)) throw new TypeError(`RoIHeads: targets should be an array of objects of Tensors, got ${describe(targets)}`);
+      if (!Array.isArray(targets)) throw new TypeError(`RoIHeads: targets should be an array of objects of Tensors, got ${describe(targets)}`);
+    const bad = badTarget(targets);
+    if (bad !== null) throw new TypeError(`RoIHeads: ${bad}`);
       for (const t of targets) {
         if (!isTensor(t.boxes)) throw new RangeError('Every element of targets should have a boxes key');
         if (!isTensor(t.labels)) throw new RangeError('Every element of targets should have a labels key');

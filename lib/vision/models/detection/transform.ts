@@ -4,7 +4,7 @@
 // sizeDivisible (an ImageList), and map predicted boxes and keypoints back to the original sizes. The
 // same tensor ops as torchvision, so the results agree bit for bit.
 import * as torch from '../../../index.js';
-import { describe } from '../../../options.js';
+import { describe, isOptionsObject } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { pyFloat } from '../../../print.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
@@ -14,6 +14,17 @@ const { nn } = torch;
 
 /** A detection target or prediction: Python's dict[str, Tensor] ('boxes', 'labels', 'masks', 'keypoints', ...). */
 export type DetectionTarget = Record<string, Tensor>;
+/**
+ * A target as the models take it: an object with 'boxes' and 'labels' (and 'masks', 'keypoints'), an
+ * interface type or one with extra keys (COCO's image_id) included; checked at run time.
+ */
+export type DetectionTargetInput = { readonly boxes?: Tensor; readonly labels?: Tensor; readonly masks?: Tensor; readonly keypoints?: Tensor } | Readonly<Record<string, unknown>>;
+
+/** The first target that is not a plain object, named, or null (for the models' errors). */
+export function badTarget(targets: readonly unknown[]): string | null {
+  const i = targets.findIndex((t) => !isOptionsObject(t));
+  return i < 0 ? null : `targets[${i}] should be an object of Tensors, got ${describe(targets[i])}`;
+}
 
 /**
  * torchvision's _resize_image_and_masks: `image` (C, H, W) interpolated (bilinear, recompute_scale_factor)
@@ -119,10 +130,13 @@ export class GeneralizedRCNNTransform extends nn.Module {
    * The images (each (C, H, W), floating point in [0, 1]) normalized, resized and batched, and copies of
    * the targets with their boxes (keypoints, masks) resized; the caller's target objects are not changed.
    */
-  override forward(images: readonly Tensor[], targets: readonly DetectionTarget[] | null = null): [ImageList, DetectionTarget[] | null] {
+  override forward(images: readonly Tensor[], targetsIn: readonly DetectionTargetInput[] | null = null): [ImageList, DetectionTarget[] | null] {
+    const targets = targetsIn as readonly DetectionTarget[] | null;
     if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`GeneralizedRCNNTransform: images should be an array of Tensors, got ${describe(images)}`);
     if (targets !== null && (!Array.isArray(targets) || targets.length < images.length))
       throw new TypeError(`GeneralizedRCNNTransform: targets should be null or an array of one object of Tensors per image, got ${describe(targets)}`);
+    const bad = targets === null ? null : badTarget(targets);
+    if (bad !== null) throw new TypeError(`GeneralizedRCNNTransform: ${bad}`);
     for (const image of images)
       if (image.dim() !== 3) throw new RangeError(`images is expected to be a list of 3d tensors of shape [C, H, W], got torch.Size([${image.shape.join(', ')}])`);
     const copies = targets === null ? null : targets.map((t) => ({ ...t }));

@@ -1,0 +1,224 @@
+// The COCO weights enums of the Faster R-CNN builders (FasterRCNN_ResNet50_FPN_Weights, ..., generated
+// from torchvision 0.28 into lib/vision/models/weights_table.ts by scripts/make-vision-weights.py): their
+// entries, meta and ObjectDetection preset, and the builders' `weights` as torchvision's (an entry, its
+// name, 'DEFAULT', a state-dict file): numClasses fixed to the entry's 91 categories, weightsBackbone
+// dropped, the file loaded through the torch.hub cache. Nothing downloads: the cache is a temporary
+// directory holding, under each entry's file name, a state dict saved from the same seeded builder.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
+import type { AnyWeights } from '../lib/vision/models/weights.js';
+
+type Tensor = torch.Tensor;
+const M = vision.models;
+const { FrozenBatchNorm2d } = vision.ops;
+type Builder = (options?: D.FasterRCNNBuilderOptions) => D.FasterRCNN;
+
+const TMP = mkdtempSync(join(tmpdir(), 'torchnode-detection-weights-'));
+const HUB = join(TMP, 'hub');
+let previousHubDir = '';
+beforeAll(() => {
+  previousHubDir = torch.hub.getDir();
+  torch.hub.setDir(HUB);
+  mkdirSync(join(HUB, 'checkpoints'), { recursive: true });
+});
+afterAll(() => {
+  torch.hub.setDir(previousHubDir);
+  rmSync(TMP, { recursive: true, force: true });
+});
+
+/** The file an entry is cached under (torch.hub's: the URL's last segment, its SHA-256 prefix included). */
+const cached = (w: AnyWeights): string => join(HUB, 'checkpoints', basename(new URL(w.url).pathname));
+
+/** Saves a seeded builder's state (numClasses 91, no backbone weights) where the hub cache has `w`'s file; returns the state, kept for comparison. */
+function fakeCheckpoint(builder: Builder, w: AnyWeights): Record<string, Tensor> {
+  torch.manualSeed(0);
+  const source = builder({ weights: null, weightsBackbone: null, numClasses: 91 });
+  const state = source.stateDict();
+  torch.save(state, cached(w));
+  const kept = Object.fromEntries(Object.entries(state).map(([k, v]) => [k, v.clone()]));
+  source.dispose();
+  return kept;
+}
+
+/** Every tensor of `model`'s state equals the saved one (the FrozenBatchNorm2d layers have no num_batches_tracked). */
+function expectLoaded(model: torch.nn.Module, saved: Record<string, Tensor>, label: string): void {
+  const state = model.stateDict();
+  const keys = Object.keys(state);
+  expect(keys.length, label).toBeGreaterThan(100);
+  for (const k of keys) {
+    expect(saved[k], `${label}: ${k}`).toBeDefined();
+    expect(state[k]!.equal(saved[k]!), `${label}: ${k}`).toBe(true);
+  }
+}
+
+type FrozenBN = InstanceType<typeof FrozenBatchNorm2d>;
+const frozenBns = (m: torch.nn.Module): FrozenBN[] => m.modules().filter((x): x is FrozenBN => x instanceof FrozenBatchNorm2d);
+const numClassesOf = (m: D.FasterRCNN): number => (m.roi_heads.box_predictor as D.FastRCNNPredictor).cls_score.outFeatures;
+
+describe('vision.models.detection weights enums', () => {
+  it('the four COCO enums: entries, DEFAULT, meta and the ObjectDetection preset, as torchvision', () => {
+    const enums = [
+      [M.FasterRCNN_ResNet50_FPN_Weights, 'fasterrcnn_resnet50_fpn_coco-258fb6c6.pth', 41755286, 37.0, 134.38, 159.743],
+      [M.FasterRCNN_ResNet50_FPN_V2_Weights, 'fasterrcnn_resnet50_fpn_v2_coco-dd69338a.pth', 43712278, 46.7, 280.371, 167.104],
+      [M.FasterRCNN_MobileNet_V3_Large_FPN_Weights, 'fasterrcnn_mobilenet_v3_large_fpn-fb6a3cc7.pth', 19386354, 32.8, 4.494, 74.239],
+      [M.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, 'fasterrcnn_mobilenet_v3_large_320_fpn-907ea3f9.pth', 19386354, 22.8, 0.719, 74.239],
+    ] as const;
+    for (const [e, file, numParams, boxMap, ops, fileSize] of enums) {
+      const w = e.DEFAULT;
+      expect(w, e.enumName).toBe(e.COCO_V1);
+      expect(e.members()).toEqual([e.COCO_V1]);
+      expect(String(w)).toBe(`${e.enumName}.COCO_V1`);
+      expect(w.url).toBe(`https://download.pytorch.org/models/${file}`);
+      expect(w.meta.categories).toBe(M.COCO_CATEGORIES);
+      expect(w.meta.numParams).toBe(numParams);
+      expect(w.meta.minSize).toEqual([1, 1]);
+      expect(w.meta.metrics).toEqual({ 'COCO-val2017': { box_map: boxMap } });
+      expect([w.meta.ops, w.meta.fileSize]).toEqual([ops, fileSize]);
+      expect(w.meta.recipe).toMatch(/^https:\/\/github\.com\/pytorch\/vision\//);
+      expect(w.meta.docs).toMatch(/^These weights were produced /);
+      expect(Object.isFrozen(w)).toBe(true);
+      expect(M.detection[e.enumName as 'FasterRCNN_ResNet50_FPN_Weights']).toBe(e); // also under models.detection, as in torchvision
+    }
+    expect(M.FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1.meta.recipe).toBe('https://github.com/pytorch/vision/pull/5763');
+    expect(M.FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1.meta.docs).toBe('These weights were produced using an enhanced training recipe to boost the model accuracy.');
+    // torchvision's _COCO_CATEGORIES: the background, 80 classes by COCO id, 'N/A' for the 10 unused ids
+    const cats = M.COCO_CATEGORIES;
+    expect([cats.length, cats[0], cats[1], cats[12], cats[90]]).toEqual([91, '__background__', 'person', 'N/A', 'toothbrush']);
+    expect(cats.filter((c) => c === 'N/A')).toHaveLength(10);
+    expect(M.detection.COCO_CATEGORIES).toBe(cats);
+    expect(M.detection.fasterrcnn_resnet50_fpn).toBe(D.fasterrcnn_resnet50_fpn);
+    // the classification entries keep their meta as it was (no docs)
+    expect('docs' in M.ResNet50_Weights.DEFAULT.meta).toBe(false);
+  });
+
+  it('ObjectDetection: pil_to_tensor and convert_image_dtype to float, nothing else', () => {
+    const t = M.FasterRCNN_ResNet50_FPN_Weights.DEFAULT.transforms(); // typed ObjectDetection: its enum is a detection one
+    expect(t).toBeInstanceOf(vision.transforms.ObjectDetection);
+    expect(String(t)).toBe('ObjectDetection()');
+    const u8 = torch.tensor([[[0, 51], [102, 255]], [[1, 2], [3, 4]], [[5, 6], [7, 8]]], { dtype: torch.uint8 });
+    const out = t.call(u8) as Tensor;
+    expect(out.dtype).toBe(torch.float32);
+    expect(out.shape).toEqual([3, 2, 2]); // no resize, no normalization
+    expect(out.allclose(u8.to(torch.float32).div(255))).toBe(true);
+    const batch = t.call(u8.unsqueeze(0).expand(2, 3, 2, 2)) as Tensor; // batched (B, C, H, W) too
+    expect(batch.shape).toEqual([2, 3, 2, 2]);
+    const f = torch.rand(3, 4, 5);
+    expect((t.call(f) as Tensor).equal(f)).toBe(true); // float32 input: unchanged
+    const img = new vision.Image(2, 1, 'RGB', new Uint8Array([255, 0, 51, 102, 204, 255]));
+    const fromImage = t.call(img) as Tensor;
+    expect(fromImage.shape).toEqual([3, 1, 2]);
+    expect(fromImage.allclose(torch.tensor([[[1, 0.4]], [[0, 0.8]], [[0.2, 1]]]))).toBe(true);
+    expect(() => t.call([1, 2] as never)).toThrow(/Input img should be Tensor Image/);
+  });
+
+  const loadCases: [string, Builder, AnyWeights, boolean, number][] = [
+    ['fasterrcnn_resnet50_fpn', D.fasterrcnn_resnet50_fpn, M.FasterRCNN_ResNet50_FPN_Weights.COCO_V1, true, 0],
+    ['fasterrcnn_resnet50_fpn_v2', D.fasterrcnn_resnet50_fpn_v2, M.FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1, false, 0],
+    ['fasterrcnn_mobilenet_v3_large_fpn', D.fasterrcnn_mobilenet_v3_large_fpn, M.FasterRCNN_MobileNet_V3_Large_FPN_Weights.COCO_V1, true, 1e-5],
+    ['fasterrcnn_mobilenet_v3_large_320_fpn', D.fasterrcnn_mobilenet_v3_large_320_fpn, M.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1, true, 1e-5],
+  ];
+  for (const [name, builder, entry, frozen, eps] of loadCases) {
+    it(`${name} loads its COCO entry from the hub cache: by the entry, its name and DEFAULT; numClasses 91, weightsBackbone dropped`, () => {
+      const saved = fakeCheckpoint(builder, entry);
+      // the entry, its names, DEFAULT; the backbone's weights (a download otherwise) are dropped as torchvision does
+      const ways: [string, D.FasterRCNNBuilderOptions][] = [
+        ['entry', { weights: entry as D.FasterRCNNBuilderOptions['weights'], progress: false }],
+        ['name', { weights: 'COCO_V1', progress: false, weightsBackbone: 'IMAGENET1K_V1' }],
+        ['full name', { weights: `${entry.enumName}.COCO_V1`, progress: false, numClasses: 91 }],
+        ['DEFAULT', { weights: 'DEFAULT', progress: false, numClasses: null }],
+      ];
+      for (const [way, options] of ways) {
+        const label = `${name} by ${way}`;
+        torch.manualSeed(1);
+        const model = way === 'DEFAULT' ? M.getModel(name, options) as D.FasterRCNN : builder(options);
+        expect(model, label).toBeInstanceOf(D.FasterRCNN);
+        expect(numClassesOf(model), label).toBe(91);
+        expectLoaded(model, saved, label);
+        // built as a pretrained model: FrozenBatchNorm2d (v2: BatchNorm2d), the early stages frozen (trainableBackboneLayers 3)
+        const fbn = frozenBns(model);
+        expect(fbn.length > 0, label).toBe(frozen);
+        // torchvision's overwrite_eps(model, 0.0) for FasterRCNN_ResNet50_FPN_Weights.COCO_V1 only
+        for (const m of fbn) expect(m.eps, label).toBe(eps);
+        const params = model.backbone.namedParameters();
+        expect(params.some(([, p]) => !p.requiresGrad), label).toBe(true);
+        expect(params.some(([, p]) => p.requiresGrad), label).toBe(true);
+        model.dispose();
+      }
+      for (const t of Object.values(saved)) t.dispose();
+    });
+  }
+
+  it('the loaded detector runs: the preset, then detections in the image\'s pixels', () => {
+    const entry = M.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.DEFAULT;
+    const saved = fakeCheckpoint(D.fasterrcnn_mobilenet_v3_large_320_fpn, entry);
+    const model = D.fasterrcnn_mobilenet_v3_large_320_fpn({ weights: entry, progress: false, boxScoreThresh: 0 });
+    model.eval();
+    torch.manualSeed(2);
+    const img = entry.transforms().call(torch.randint(0, 256, [3, 48, 64], { dtype: torch.uint8 })) as Tensor;
+    const [det] = torch.noGrad(() => model.call([img])) as { boxes: Tensor; labels: Tensor; scores: Tensor }[];
+    expect(det!.boxes.shape[1]).toBe(4);
+    expect(det!.boxes.shape[0]).toBe(det!.labels.shape[0]);
+    expect(det!.boxes.shape[0]).toBeGreaterThan(0); // boxScoreThresh 0: the seeded head's low scores are kept
+    expect(det!.boxes.max().item()).toBeLessThanOrEqual(64);
+    expect(det!.labels.min().item()).toBeGreaterThanOrEqual(1);
+    expect(det!.labels.max().item()).toBeLessThanOrEqual(90);
+    model.dispose();
+    for (const t of Object.values(saved)) t.dispose();
+  });
+
+  it('a state-dict file as weights: loaded, numClasses as given, no backbone weights', () => {
+    torch.manualSeed(0);
+    const source = D.fasterrcnn_mobilenet_v3_large_fpn({ weights: null, weightsBackbone: null, numClasses: 4 });
+    const file = join(TMP, 'frcnn-mobilenet-4.pth');
+    torch.save(source.stateDict(), file);
+    const saved = source.stateDict();
+    // weightsBackbone is dropped (its default IMAGENET1K_V1 would download); the file fixes nothing, so numClasses is the caller's
+    const model = D.fasterrcnn_mobilenet_v3_large_fpn({ weights: file, numClasses: 4 });
+    expect(numClassesOf(model)).toBe(4);
+    expectLoaded(model, saved, 'file');
+    expect(frozenBns(model).length).toBeGreaterThan(0);
+    expect(frozenBns(model).every((m) => m.eps === 1e-5)).toBe(true);
+    expect(() => D.fasterrcnn_mobilenet_v3_large_fpn({ weights: file, progress: false })).toThrow(/size mismatch|shape/); // 91 classes by default
+    model.dispose();
+    source.dispose();
+  });
+
+  it('an entry fixes numClasses (torchvision\'s error otherwise); names and entries of other enums are errors, before any download', () => {
+    rmSync(join(HUB, 'checkpoints'), { recursive: true, force: true }); // nothing cached: each of these must throw before loading
+    mkdirSync(join(HUB, 'checkpoints'), { recursive: true });
+    for (const builder of [D.fasterrcnn_resnet50_fpn, D.fasterrcnn_resnet50_fpn_v2, D.fasterrcnn_mobilenet_v3_large_fpn, D.fasterrcnn_mobilenet_v3_large_320_fpn] as Builder[]) {
+      expect(() => builder({ weights: 'DEFAULT', numClasses: 5 })).toThrow(/The parameter 'numClasses' expected value 91 but got 5 instead/);
+      expect(() => builder({ weights: 'COCO_V2' })).toThrow(/has no entry 'COCO_V2' \(it has COCO_V1, DEFAULT\)/);
+    }
+    expect(() => D.fasterrcnn_resnet50_fpn({ weights: M.FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1 as never }))
+      .toThrow(/Invalid Weight class provided; expected FasterRCNN_ResNet50_FPN_Weights but received FasterRCNN_ResNet50_FPN_V2_Weights/);
+    expect(() => D.fasterrcnn_mobilenet_v3_large_fpn({ weights: 'FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1' }))
+      .toThrow(/FasterRCNN_MobileNet_V3_Large_FPN_Weights has no entry 'FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1'/);
+    expect(() => D.fasterrcnn_resnet50_fpn({ weights: M.ResNet50_Weights.DEFAULT as never })).toThrow(/expected FasterRCNN_ResNet50_FPN_Weights but received ResNet50_Weights/);
+    // torchvision verifies weights_backbone too, even where weights make it unused
+    expect(() => D.fasterrcnn_resnet50_fpn({ weights: 'DEFAULT', weightsBackbone: 'IMAGENET1K_V9' })).toThrow(/ResNet50_Weights has no entry 'IMAGENET1K_V9'/);
+  });
+
+  it('listModels, getModel, getModelWeights and getWeight cover the Faster R-CNN builders', () => {
+    const builders = ['fasterrcnn_mobilenet_v3_large_320_fpn', 'fasterrcnn_mobilenet_v3_large_fpn', 'fasterrcnn_resnet50_fpn', 'fasterrcnn_resnet50_fpn_v2'];
+    expect(M.listModels({ include: 'fasterrcnn_*' })).toEqual(builders);
+    expect(M.listModels()).toEqual(expect.arrayContaining(builders));
+    expect(M.listModels({ include: 'fasterrcnn_*', exclude: '*mobilenet*' })).toEqual(['fasterrcnn_resnet50_fpn', 'fasterrcnn_resnet50_fpn_v2']);
+    expect(M.getModelWeights('fasterrcnn_resnet50_fpn')).toBe(M.FasterRCNN_ResNet50_FPN_Weights);
+    expect(M.getModelWeights('FasterRCNN_ResNet50_FPN_V2')).toBe(M.FasterRCNN_ResNet50_FPN_V2_Weights);
+    expect(M.getModelWeights(D.fasterrcnn_mobilenet_v3_large_fpn)).toBe(M.FasterRCNN_MobileNet_V3_Large_FPN_Weights);
+    expect(M.getModelWeights(D.fasterrcnn_mobilenet_v3_large_320_fpn)).toBe(M.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights);
+    expect(M.getWeight('FasterRCNN_ResNet50_FPN_Weights.DEFAULT')).toBe(M.FasterRCNN_ResNet50_FPN_Weights.COCO_V1);
+    expect(M.getWeight('FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1')).toBe(M.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1);
+    const model = M.getModel('fasterrcnn_mobilenet_v3_large_320_fpn', { weightsBackbone: null, numClasses: 3 }) as D.FasterRCNN;
+    expect(model).toBeInstanceOf(D.FasterRCNN);
+    expect(numClassesOf(model)).toBe(3);
+    expect(model.transform.minSize).toEqual([320]);
+    model.dispose();
+  });
+});
