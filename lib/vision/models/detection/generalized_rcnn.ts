@@ -7,7 +7,7 @@ import { describe } from '../../../options.js';
 import { pyFloat } from '../../../print.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import type { ImageList, ImageSize } from './image_list.js';
-import { badTarget, type DetectionTarget, type DetectionTargetInput } from './transform.js';
+import { checkTargetList, type DetectionTarget, type DetectionTargetInput } from './transform.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -67,9 +67,7 @@ export class GeneralizedRCNN extends nn.Module {
     if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`${this.constructor.name}: images should be an array of Tensors (C, H, W) or one (N, C, H, W) Tensor, got ${describe(images)}`);
     if (this.training) {
       if (targets === null || targets === undefined) throw new RangeError('targets should not be none when in training mode');
-      if (!Array.isArray(targets)) throw new TypeError(`${this.constructor.name}: targets should be an array of objects of Tensors, got ${describe(targets)}`);
-      const bad = badTarget(targets);
-      if (bad !== null) throw new TypeError(`${this.constructor.name}: ${bad}`);
+      checkTargetList(this.constructor.name, targets);
       for (const target of targets) {
         const boxes = target.boxes as unknown;
         if (isTensor(boxes)) {

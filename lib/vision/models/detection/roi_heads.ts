@@ -10,7 +10,7 @@ import * as torch from '../../../index.js';
 import { describe, readOptions } from '../../../options.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { batchedNms, boxIou, clipBoxesToImage, removeSmallBoxes } from '../../ops/boxes.js';
-import { badTarget, type DetectionTarget } from './transform.js';
+import { checkTargetList, type DetectionTarget } from './transform.js';
 import { BalancedPositiveNegativeSampler, BoxCoder, Matcher } from './_utils.js';
 
 const { nn } = torch;
@@ -166,9 +166,7 @@ export class RoIHeads extends nn.Module {
   /** torchvision's check_targets: targets given, each with 'boxes' and 'labels' (and 'masks' with a mask branch). */
   checkTargets(targets: readonly DetectionTarget[] | null | undefined): asserts targets is readonly DetectionTarget[] {
     if (targets === null || targets === undefined) throw new RangeError('targets should not be None');
-    if (!Array.isArray(targets)) throw new TypeError(`RoIHeads: targets should be an array of objects of Tensors, got ${describe(targets)}`);
-    const bad = badTarget(targets);
-    if (bad !== null) throw new TypeError(`RoIHeads: ${bad}`);
+    checkTargetList('RoIHeads', targets);
     if (!targets.every((t) => 'boxes' in t)) throw new RangeError('Every element of targets should have a boxes key');
     if (!targets.every((t) => 'labels' in t)) throw new RangeError('Every element of targets should have a labels key');
     if (this.hasMask() && !targets.every((t) => 'masks' in t)) throw new RangeError('Every element of targets should have a masks key');
@@ -264,9 +262,7 @@ export class RoIHeads extends nn.Module {
     targets: readonly DetectionTarget[] | null = null): [DetectionTarget[], RoIHeadsLosses] {
     checkTensors('RoIHeads', 'proposals', proposals);
     if (targets !== null && targets !== undefined) {
-      if (!Array.isArray(targets)) throw new TypeError(`RoIHeads: targets should be an array of objects of Tensors, got ${describe(targets)}`);
-    const bad = badTarget(targets);
-    if (bad !== null) throw new TypeError(`RoIHeads: ${bad}`);
+      checkTargetList('RoIHeads', targets);
       for (const t of targets) {
         if (!isTensor(t.boxes)) throw new RangeError('Every element of targets should have a boxes key');
         if (!isTensor(t.labels)) throw new RangeError('Every element of targets should have a labels key');

@@ -20,10 +20,11 @@ export type DetectionTarget = Record<string, Tensor>;
  */
 export type DetectionTargetInput = { readonly boxes?: Tensor; readonly labels?: Tensor; readonly masks?: Tensor; readonly keypoints?: Tensor } | Readonly<Record<string, unknown>>;
 
-/** The first target that is not a plain object, named, or null (for the models' errors). */
-export function badTarget(targets: readonly unknown[]): string | null {
+/** The models' check of a target list: an array of plain objects; a TypeError names the first bad one. */
+export function checkTargetList(owner: string, targets: unknown): asserts targets is readonly DetectionTarget[] {
+  if (!Array.isArray(targets)) throw new TypeError(`${owner}: targets should be an array of objects of Tensors, got ${describe(targets)}`);
   const i = targets.findIndex((t) => !isOptionsObject(t));
-  return i < 0 ? null : `targets[${i}] should be an object of Tensors, got ${describe(targets[i])}`;
+  if (i >= 0) throw new TypeError(`${owner}: targets[${i}] should be an object of Tensors, got ${describe(targets[i])}`);
 }
 
 /**
@@ -135,8 +136,7 @@ export class GeneralizedRCNNTransform extends nn.Module {
     if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`GeneralizedRCNNTransform: images should be an array of Tensors, got ${describe(images)}`);
     if (targets !== null && (!Array.isArray(targets) || targets.length < images.length))
       throw new TypeError(`GeneralizedRCNNTransform: targets should be null or an array of one object of Tensors per image, got ${describe(targets)}`);
-    const bad = targets === null ? null : badTarget(targets);
-    if (bad !== null) throw new TypeError(`GeneralizedRCNNTransform: ${bad}`);
+    if (targets !== null) checkTargetList('GeneralizedRCNNTransform', targets);
     for (const image of images)
       if (image.dim() !== 3) throw new RangeError(`images is expected to be a list of 3d tensors of shape [C, H, W], got torch.Size([${image.shape.join(', ')}])`);
     const copies = targets === null ? null : targets.map((t) => ({ ...t }));
