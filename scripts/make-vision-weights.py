@@ -35,6 +35,7 @@ BUILDERS = [
     "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large",
     "lraspp_mobilenet_v3_large",
     "fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", "fasterrcnn_mobilenet_v3_large_fpn", "fasterrcnn_mobilenet_v3_large_320_fpn",
+    "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2",
 ]
 PRESET_DEFAULTS = {"resize_size": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": True}
 

@@ -295,8 +295,15 @@ describe('detection.transform: GeneralizedRCNNTransform', () => {
     const t = new D.GeneralizedRCNNTransform(20, 30, MEAN, STD);
     expect(() => t.call([torch.zeros(15, 22)])).toThrow(E('transform_2d_image'));
     expect(() => t.call([torch.zeros([3, 15, 22], { dtype: torch.uint8 })])).toThrow(E('transform_int_image'));
-    const withMasks = [{ boxes: torch.zeros(1, 4), masks: torch.zeros(1, 1, 4, 4) }];
-    expect(() => t.eval().postprocess(withMasks, [[4, 4]], [[8, 8]])).toThrow(/paste_masks_in_image/);
+    // predicted masks are pasted into the original image at the resized boxes (roi_heads.pasteMasksInImage)
+    torch.tidy(() => {
+      const masks = torch.rand(1, 1, 4, 4);
+      const withMasks = [{ boxes: torch.tensor([[0.5, 1.0, 3.0, 3.5]]), masks }];
+      const [pasted] = t.eval().postprocess(withMasks, [[4, 4]], [[8, 8]]);
+      expect(pasted!.masks!.shape).toEqual([1, 1, 8, 8]);
+      expect(pasted!.masks!.equal(D.pasteMasksInImage(masks, pasted!.boxes!, [8, 8]))).toBe(true);
+    });
+    expect(() => t.train().call([torch.rand(3, 8, 8)], [{ boxes: torch.zeros(1, 4), masks: [[1]] } as never])).toThrow(/"masks" should be a Tensor/);
   });
 });
 

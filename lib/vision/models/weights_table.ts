@@ -406,6 +406,14 @@ export const FasterRCNN_MobileNet_V3_Large_320_FPN_Weights = detectionWeightsEnu
   COCO_V1: {"url": "https://download.pytorch.org/models/fasterrcnn_mobilenet_v3_large_320_fpn-907ea3f9.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 19386354, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 22.8}}, "gflops": 0.719, "fileSizeMB": 74.239, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#faster-r-cnn-mobilenetv3-large-320-fpn", "docs": "These weights were produced by following a similar training recipe as on the paper."}},
 } }, COCO_CATEGORIES);
 
+export const MaskRCNN_ResNet50_FPN_Weights = detectionWeightsEnum({ name: "MaskRCNN_ResNet50_FPN_Weights", default: "COCO_V1", entries: {
+  COCO_V1: {"url": "https://download.pytorch.org/models/maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 44401393, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 37.9, "mask_map": 34.6}}, "gflops": 134.38, "fileSizeMB": 169.84, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#mask-r-cnn", "docs": "These weights were produced by following a similar training recipe as on the paper."}},
+} }, COCO_CATEGORIES);
+
+export const MaskRCNN_ResNet50_FPN_V2_Weights = detectionWeightsEnum({ name: "MaskRCNN_ResNet50_FPN_V2_Weights", default: "COCO_V1", entries: {
+  COCO_V1: {"url": "https://download.pytorch.org/models/maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 46359409, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 47.4, "mask_map": 41.8}}, "gflops": 333.577, "fileSizeMB": 177.219, "recipe": "https://github.com/pytorch/vision/pull/5773", "docs": "These weights were produced using an enhanced training recipe to boost the model accuracy."}},
+} }, COCO_CATEGORIES);
+
 /** Each builder's enum (torchvision's get_model_weights). */
 export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Object.freeze({
   resnet18: ResNet18_Weights,
@@ -498,4 +506,6 @@ export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Obje
   fasterrcnn_resnet50_fpn_v2: FasterRCNN_ResNet50_FPN_V2_Weights,
   fasterrcnn_mobilenet_v3_large_fpn: FasterRCNN_MobileNet_V3_Large_FPN_Weights,
   fasterrcnn_mobilenet_v3_large_320_fpn: FasterRCNN_MobileNet_V3_Large_320_FPN_Weights,
+  maskrcnn_resnet50_fpn: MaskRCNN_ResNet50_FPN_Weights,
+  maskrcnn_resnet50_fpn_v2: MaskRCNN_ResNet50_FPN_V2_Weights,
 });

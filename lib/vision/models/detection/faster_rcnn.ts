@@ -63,7 +63,7 @@ export interface FasterRCNNOptions {
   sizeDivisible?: number; fixedSize?: readonly [number, number] | null; _skipResize?: boolean;
 }
 
-const OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean', 'imageStd', 'rpnAnchorGenerator', 'rpnHead',
+export const OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean', 'imageStd', 'rpnAnchorGenerator', 'rpnHead',
   'rpnPreNmsTopNTrain', 'rpnPreNmsTopNTest', 'rpnPostNmsTopNTrain', 'rpnPostNmsTopNTest', 'rpnNmsThresh', 'rpnFgIouThresh', 'rpnBgIouThresh',
   'rpnBatchSizePerImage', 'rpnPositiveFraction', 'rpnScoreThresh', 'boxRoiPool', 'boxHead', 'boxPredictor', 'boxScoreThresh', 'boxNmsThresh',
   'boxDetectionsPerImg', 'boxFgIouThresh', 'boxBgIouThresh', 'boxBatchSizePerImage', 'boxPositiveFraction', 'bboxRegWeights',
@@ -236,10 +236,11 @@ const BUILDER_KEYS = ['weights', 'progress', 'numClasses', 'weightsBackbone', 't
 /** A weights string that names an enum entry rather than a file (as weights.ts reads it). */
 const ENTRY_NAME = /^(?:[A-Za-z0-9_]+_Weights\.)?[A-Z][A-Z0-9_]*$/;
 
-interface Resolved {
+/** A builder's resolved arguments (shared with mask_rcnn.ts). */
+export interface Resolved {
   /** The model's weights (an entry, or a state-dict file's path) to load once it is built, or null. */
   weights: AnyWeights | string | null;
-  progress: boolean; numClasses: number; weightsBackbone: Weights | string | null; trainableLayers: number; isTrained: boolean; rest: FasterRCNNOptions;
+  progress: boolean; numClasses: number; weightsBackbone: Weights | string | null; trainableLayers: number; isTrained: boolean; rest: FasterRCNNOptions & Record<string, unknown>;
 }
 
 /**
@@ -247,10 +248,10 @@ interface Resolved {
  * weights the backbone's dropped and numClasses checked against (or set to) the entry's categories count,
  * else numClasses defaulting to 91; the trainable layers.
  */
-function resolveBuilder(fn: string, weightsEnum: AnyWeightsEnum, backboneEnum: AnyWeightsEnum, options: FasterRCNNBuilderOptions, defaultBackbone: boolean, maxTrainable: number,
-  defaults: Partial<FasterRCNNOptions> = {}): Resolved {
+export function resolveBuilder(fn: string, weightsEnum: AnyWeightsEnum, backboneEnum: AnyWeightsEnum, options: FasterRCNNBuilderOptions, defaultBackbone: boolean, maxTrainable: number,
+  defaults: Partial<FasterRCNNOptions> = {}, extraKeys: readonly string[] = []): Resolved {
   if (!isOptionsObject(options)) throw new TypeError(`${fn}: expected an options object, got ${describe(options)}`);
-  const all = readOptions(fn, options, [...BUILDER_KEYS, ...OPTION_KEYS.filter((k) => k !== 'numClasses')]) as FasterRCNNBuilderOptions;
+  const all = readOptions(fn, options, [...BUILDER_KEYS, ...OPTION_KEYS.filter((k) => k !== 'numClasses'), ...extraKeys]) as FasterRCNNBuilderOptions;
   const { weights, progress, numClasses, weightsBackbone, trainableBackboneLayers, ...rest } = all;
   const isEntry = (w: unknown): boolean => w !== null && w !== undefined && (typeof w !== 'string' || ENTRY_NAME.test(w));
   if (isEntry(weights)) weightsEnum.verify(weights); // file paths pass as they are
@@ -271,7 +272,7 @@ function resolveBuilder(fn: string, weightsEnum: AnyWeightsEnum, backboneEnum: A
 }
 
 /** The model's weights loaded (an entry from the hub cache, its hash checked on download; or a file), as the builders end; the model freed if that fails. */
-function loadModelWeights(model: FasterRCNN, r: Resolved): FasterRCNN {
+export function loadModelWeights<M extends FasterRCNN>(model: M, r: Resolved): M {
   if (r.weights === null) return model;
   try {
     loadWeights(model, r.weights, r.progress);
@@ -282,8 +283,8 @@ function loadModelWeights(model: FasterRCNN, r: Resolved): FasterRCNN {
   return model;
 }
 
-const batchNorm: NormLayerFactory = (c) => new nn.BatchNorm2d(c);
-const frozenBatchNorm: NormLayerFactory = (c) => new FrozenBatchNorm2d(c);
+export const batchNorm: NormLayerFactory = (c) => new nn.BatchNorm2d(c);
+export const frozenBatchNorm: NormLayerFactory = (c) => new FrozenBatchNorm2d(c);
 
 /**
  * Faster R-CNN with a ResNet-50-FPN backbone (torchvision's fasterrcnn_resnet50_fpn). Options: weights
@@ -321,11 +322,11 @@ export function fasterrcnn_resnet50_fpn_v2(options: FasterRCNNBuilderOptions = {
   return loadModelWeights(new FasterRCNN(backbone, r.numClasses, { ...r.rest, rpnAnchorGenerator, rpnHead, boxHead }), r);
 }
 
-/** Python's TypeError where a builder passes FasterRCNN a part the caller's keywords also give. */
-function refuseBuiltParts(r: Resolved, parts: readonly ('rpnAnchorGenerator' | 'rpnHead' | 'boxHead')[]): void {
-  const snake = { rpnAnchorGenerator: 'rpn_anchor_generator', rpnHead: 'rpn_head', boxHead: 'box_head' } as const;
+/** Python's TypeError where a builder passes FasterRCNN (MaskRCNN) a part the caller's keywords also give. */
+export function refuseBuiltParts(r: Resolved, parts: readonly ('rpnAnchorGenerator' | 'rpnHead' | 'boxHead' | 'maskHead')[], owner = 'FasterRCNN'): void {
+  const snake = { rpnAnchorGenerator: 'rpn_anchor_generator', rpnHead: 'rpn_head', boxHead: 'box_head', maskHead: 'mask_head' } as const;
   const given = parts.find((k) => r.rest[k] !== undefined && r.rest[k] !== null);
-  if (given !== undefined) throw new TypeError(`FasterRCNN got multiple values for keyword argument '${snake[given]}' (${given}: this builder makes its own)`);
+  if (given !== undefined) throw new TypeError(`${owner} got multiple values for keyword argument '${snake[given]}' (${given}: this builder makes its own)`);
 }
 
 function mobilenetV3LargeFpn(r: Resolved): FasterRCNN {

@@ -1,7 +1,8 @@
 // torchvision.models.detection: the groundwork of its detection models (box coding and matching, anchors,
 // the R-CNN input transform, the FPN backbones and the region proposal network) and Faster R-CNN
-// (RoIHeads' box branch, GeneralizedRCNN, FasterRCNN and its builders, with torchvision's COCO weights enums).
-// MaskRCNN, KeypointRCNN, RetinaNet, FCOS, SSD and SSDlite are not ported yet.
+// (RoIHeads' box branch, GeneralizedRCNN, FasterRCNN and its builders, with torchvision's COCO weights enums),
+// and Mask R-CNN (RoIHeads' mask branch, MaskRCNN and its builders). KeypointRCNN, RetinaNet, FCOS, SSD and
+// SSDlite are not ported yet.
 export * as _utils from './_utils.js'; // as torchvision.models.detection._utils
 export { ImageList, type ImageSize } from './image_list.js';
 export { AnchorGenerator, DefaultBoxGenerator, type DefaultBoxGeneratorOptions } from './anchor_utils.js';
@@ -11,17 +12,23 @@ export {
   type ResnetFpnBackboneOptions, type MobilenetBackboneOptions, type ResNetBackboneName, type MobileNetBackboneName,
 } from './backbone_utils.js';
 export { RPNHead, RegionProposalNetwork, concatBoxPredictionLayers, permuteAndFlatten, type TrainTest, type RpnTarget, type RpnLosses } from './rpn.js';
-export { RoIHeads, fastrcnnLoss, type RoIHeadsOptions, type RoIHeadsLosses } from './roi_heads.js';
+export {
+  RoIHeads, fastrcnnLoss, maskrcnnLoss, maskrcnnInference, projectMasksOnBoxes, pasteMasksInImage, pasteMaskInImage, expandBoxes, expandMasks,
+  type RoIHeadsOptions, type RoIHeadsLosses,
+} from './roi_heads.js';
 export { GeneralizedRCNN, type RCNNLosses } from './generalized_rcnn.js';
 export {
   FasterRCNN, TwoMLPHead, FastRCNNConvFCHead, FastRCNNPredictor, _defaultAnchorgen,
   fasterrcnn_resnet50_fpn, fasterrcnn_resnet50_fpn_v2, fasterrcnn_mobilenet_v3_large_fpn, fasterrcnn_mobilenet_v3_large_320_fpn,
   type FasterRCNNOptions, type FasterRCNNBuilderOptions,
 } from './faster_rcnn.js';
+export {
+  MaskRCNN, MaskRCNNHeads, MaskRCNNPredictor, maskrcnn_resnet50_fpn, maskrcnn_resnet50_fpn_v2, type MaskRCNNOptions, type MaskRCNNBuilderOptions,
+} from './mask_rcnn.js';
 // the weights enums, also under models.detection as in torchvision
 export {
   FasterRCNN_ResNet50_FPN_Weights, FasterRCNN_ResNet50_FPN_V2_Weights, FasterRCNN_MobileNet_V3_Large_FPN_Weights,
-  FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, COCO_CATEGORIES,
+  FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, MaskRCNN_ResNet50_FPN_Weights, MaskRCNN_ResNet50_FPN_V2_Weights, COCO_CATEGORIES,
 } from '../weights_table.js';
 // the module namespaces, as torchvision.models.detection.anchor_utils, .transform, .backbone_utils, .rpn, .image_list
 export * as anchor_utils from './anchor_utils.js';
@@ -32,3 +39,4 @@ export * as image_list from './image_list.js';
 export * as roi_heads from './roi_heads.js';
 export * as generalized_rcnn from './generalized_rcnn.js';
 export * as faster_rcnn from './faster_rcnn.js';
+export * as mask_rcnn from './mask_rcnn.js';

@@ -4,12 +4,16 @@
 // of them with torch.randperm (as torchvision draws) and returns the classification (cross entropy) and
 // box (smooth L1, beta 1/9) losses; eval decodes every class's box, clips it, drops the background,
 // low scores (<= scoreThresh) and tiny boxes, runs NMS per class and keeps the detectionsPerImg best.
-// The same tensor ops as torchvision, so the results agree bit for bit. The mask (Mask R-CNN) and
-// keypoint (Keypoint R-CNN) branches are not ported: RoIHeads refuses their modules.
+// The mask branch (Mask R-CNN) pools the positive proposals (training) or the detections (eval), and
+// returns maskrcnn_loss (binary cross entropy against the ground-truth masks cropped to each proposal by
+// roi_align) or each detection's mask probabilities for its label; paste_masks_in_image puts them into
+// the image. The same tensor ops as torchvision, so the results agree bit for bit. The keypoint branch
+// (Keypoint R-CNN) is not ported: RoIHeads refuses its modules.
 import * as torch from '../../../index.js';
 import { describe, readOptions } from '../../../options.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { batchedNms, boxIou, clipBoxesToImage, removeSmallBoxes } from '../../ops/boxes.js';
+import { roiAlign } from '../../ops/roi_align.js';
 import { checkTargetList, type DetectionTarget } from './transform.js';
 import { BalancedPositiveNegativeSampler, BoxCoder, Matcher } from './_utils.js';
 
@@ -49,7 +53,146 @@ export function fastrcnnLoss(classLogits: Tensor, boxRegression: Tensor, labels:
   });
 }
 
-/** The modules of the mask and keypoint branches (not ported: RoIHeads refuses them). */
+/**
+ * torchvision's maskrcnn_inference: the mask probabilities (sigmoid of the logits `x` (N, C, M, M)) of each
+ * detection's own label, split per image: one (n, 1, M, M) tensor per entry of `labels`.
+ */
+export function maskrcnnInference(x: Tensor, labels: readonly Tensor[]): Tensor[] {
+  if (!isTensor(x) || x.dim() !== 4) throw new TypeError(`maskrcnnInference: x should be a Tensor (N, numClasses, M, M), got ${isTensor(x) ? `shape [${x.shape.join(', ')}]` : describe(x)}`);
+  checkTensors('maskrcnnInference', 'labels', labels);
+  return torch.tidy(() => {
+    const maskProb = x.sigmoid();
+    // the mask of each detection's class
+    const numMasks = x.shape[0]!;
+    const boxesPerImage = labels.map((l) => l.shape[0]!);
+    const all = torch.cat([...labels]);
+    const index = torch.arange(numMasks, { device: all.device });
+    return maskProb.index(index, all).index(':', null).split(boxesPerImage, 0);
+  });
+}
+
+/**
+ * torchvision's project_masks_on_boxes: each box's ground-truth mask (gtMasks[matchedIdxs[i]], gtMasks
+ * (G, H, W)) cropped to the box and resized to M x M by roi_align (spatial scale 1, adaptive sampling,
+ * not aligned), as the boxes' dtype: (N, M, M).
+ */
+export function projectMasksOnBoxes(gtMasks: Tensor, boxes: Tensor, matchedIdxs: Tensor, M: number): Tensor {
+  for (const [name, v] of [['gtMasks', gtMasks], ['boxes', boxes], ['matchedIdxs', matchedIdxs]] as const)
+    if (!isTensor(v)) throw new TypeError(`projectMasksOnBoxes: ${name} should be a Tensor, got ${describe(v)}`);
+  if (!Number.isInteger(M) || M < 1) throw new TypeError(`projectMasksOnBoxes: M should be a positive int, got ${describe(M)}`);
+  if (gtMasks.dim() !== 3) throw new RangeError(`projectMasksOnBoxes: gtMasks should be (N, H, W), got shape [${gtMasks.shape.join(', ')}]`);
+  return torch.tidy(() => {
+    const idxs = matchedIdxs.to(boxes.dtype);
+    const rois = torch.cat([idxs.index(':', null), boxes], 1);
+    const masks = gtMasks.index(':', null).to(rois.dtype);
+    return roiAlign(masks, rois, [M, M], 1.0).select(1, 0);
+  });
+}
+
+/**
+ * torchvision's maskrcnn_loss: the binary cross entropy (with logits, mean) of each positive proposal's
+ * mask logits for its ground-truth label against its ground-truth mask projected on it
+ * (projectMasksOnBoxes at the logits' resolution); 0 (mask_logits.sum() * 0) without positive proposals.
+ */
+export function maskrcnnLoss(maskLogits: Tensor, proposals: readonly Tensor[], gtMasks: readonly Tensor[], gtLabels: readonly Tensor[], maskMatchedIdxs: readonly Tensor[]): Tensor {
+  if (!isTensor(maskLogits) || maskLogits.dim() !== 4) throw new TypeError(`maskrcnnLoss: maskLogits should be a Tensor (N, numClasses, M, M), got ${isTensor(maskLogits) ? `shape [${maskLogits.shape.join(', ')}]` : describe(maskLogits)}`);
+  checkTensors('maskrcnnLoss', 'proposals', proposals);
+  checkTensors('maskrcnnLoss', 'gtMasks', gtMasks);
+  checkTensors('maskrcnnLoss', 'gtLabels', gtLabels);
+  checkTensors('maskrcnnLoss', 'maskMatchedIdxs', maskMatchedIdxs);
+  return torch.tidy(() => {
+    const discretizationSize = maskLogits.shape[maskLogits.dim() - 1]!;
+    const count = Math.min(gtLabels.length, maskMatchedIdxs.length);
+    const labelList = gtLabels.slice(0, count).map((l, i) => l.index(maskMatchedIdxs[i]!));
+    const n = Math.min(gtMasks.length, proposals.length, maskMatchedIdxs.length);
+    const targetList = gtMasks.slice(0, n).map((m, i) => projectMasksOnBoxes(m, proposals[i]!, maskMatchedIdxs[i]!, discretizationSize));
+    const labels = torch.cat(labelList, 0);
+    const maskTargets = torch.cat(targetList, 0);
+    // the mean of no elements: torchvision's zero, still connected to the logits
+    if (maskTargets.numel() === 0) return maskLogits.sum().mul(0);
+    return F.binaryCrossEntropyWithLogits(maskLogits.index(torch.arange(labels.shape[0]!, { device: labels.device }), labels), maskTargets);
+  });
+}
+
+/** torchvision's expand_boxes: xyxy boxes scaled by `scale` about their centres (float arithmetic as torchvision's). */
+export function expandBoxes(boxes: Tensor, scale: number): Tensor {
+  if (!isTensor(boxes) || boxes.dim() !== 2 || boxes.shape[1] !== 4) throw new TypeError(`expandBoxes: boxes should be a Tensor (N, 4), got ${isTensor(boxes) ? `shape [${boxes.shape.join(', ')}]` : describe(boxes)}`);
+  if (typeof scale !== 'number') throw new TypeError(`expandBoxes: scale should be a number, got ${describe(scale)}`);
+  return torch.tidy(() => {
+    const [x0, y0, x1, y1] = [0, 1, 2, 3].map((i) => boxes.select(1, i)) as [Tensor, Tensor, Tensor, Tensor];
+    const wHalf = x1.sub(x0).mul(0.5);
+    const hHalf = y1.sub(y0).mul(0.5);
+    const xC = x1.add(x0).mul(0.5);
+    const yC = y1.add(y0).mul(0.5);
+    wHalf.mul_(scale);
+    hHalf.mul_(scale);
+    const boxesExp = torch.zerosLike(boxes);
+    boxesExp.select(1, 0).copy_(xC.sub(wHalf));
+    boxesExp.select(1, 2).copy_(xC.add(wHalf));
+    boxesExp.select(1, 1).copy_(yC.sub(hHalf));
+    boxesExp.select(1, 3).copy_(yC.add(hHalf));
+    return boxesExp;
+  });
+}
+
+/** torchvision's expand_masks: [the masks zero-padded by `padding` on each side, the scale (M + 2 padding) / M]. */
+export function expandMasks(mask: Tensor, padding: number): [Tensor, number] {
+  if (!isTensor(mask)) throw new TypeError(`expandMasks: mask should be a Tensor, got ${describe(mask)}`);
+  if (!Number.isInteger(padding)) throw new TypeError(`expandMasks: padding should be an int, got ${describe(padding)}`);
+  const M = mask.shape[mask.dim() - 1]!;
+  const scale = (M + 2 * padding) / M;
+  return [F.pad(mask, [padding, padding, padding, padding]), scale];
+}
+
+/** Python's int() of a 0-d tensor (truncation toward zero). */
+const int = (t: Tensor): number => Math.trunc(t.item() as number);
+
+/**
+ * torchvision's paste_mask_in_image: `mask` (M, M) resized (bilinear) to the integer box `box` (int64 x0,
+ * y0, x1, y1, both ends included) and written into a zero (imH, imW) image, clipped to it.
+ */
+export function pasteMaskInImage(mask: Tensor, box: Tensor, imH: number, imW: number): Tensor {
+  if (!isTensor(mask) || !isTensor(box)) throw new TypeError('pasteMaskInImage: mask and box should be Tensors');
+  return torch.tidy(() => {
+    const [b0, b1, b2, b3] = [0, 1, 2, 3].map((i) => int(box.select(0, i))) as [number, number, number, number];
+    const w = Math.max(b2 - b0 + 1, 1);
+    const h = Math.max(b3 - b1 + 1, 1);
+    // (1, 1, M, M), resized to the box
+    const resized = F.interpolate(mask.expand(1, 1, -1, -1), { size: [h, w], mode: 'bilinear', alignCorners: false }).select(0, 0).select(0, 0);
+    const imMask = torch.zeros([imH, imW], { dtype: resized.dtype, device: resized.device });
+    const x0 = Math.max(b0, 0);
+    const x1 = Math.min(b2 + 1, imW);
+    const y0 = Math.max(b1, 0);
+    const y1 = Math.min(b3 + 1, imH);
+    // Python's slices (a negative end counts from the end, as torchvision's would)
+    imMask.index(`${y0}:${y1}`, `${x0}:${x1}`).copy_(resized.index(`${y0 - b1}:${y1 - b1}`, `${x0 - b0}:${x1 - b0}`));
+    return imMask;
+  });
+}
+
+/**
+ * torchvision's paste_masks_in_image: each mask (N, 1, M, M) padded by `padding`, its box (N, 4, in the
+ * image's pixels) expanded to match and truncated to integers, and the mask pasted into an imgShape
+ * [height, width] image: (N, 1, H, W).
+ */
+export function pasteMasksInImage(masks: Tensor, boxes: Tensor, imgShape: readonly number[], padding = 1): Tensor {
+  if (!isTensor(masks) || masks.dim() !== 4) throw new TypeError(`pasteMasksInImage: masks should be a Tensor (N, 1, M, M), got ${isTensor(masks) ? `shape [${masks.shape.join(', ')}]` : describe(masks)}`);
+  if (!isTensor(boxes)) throw new TypeError(`pasteMasksInImage: boxes should be a Tensor (N, 4), got ${describe(boxes)}`);
+  if (!Array.isArray(imgShape) || imgShape.length !== 2 || !imgShape.every((v) => Number.isInteger(v) && v >= 0))
+    throw new TypeError(`pasteMasksInImage: imgShape should be [height, width] ints, got ${describe(imgShape)}`);
+  const [imH, imW] = imgShape as [number, number];
+  return torch.tidy(() => {
+    const [padded, scale] = expandMasks(masks, padding);
+    const intBoxes = expandBoxes(boxes, scale).to(torch.int64);
+    const n = Math.min(padded.shape[0]!, intBoxes.shape[0]!);
+    const res: Tensor[] = [];
+    for (let i = 0; i < n; i++) res.push(pasteMaskInImage(padded.select(0, i).select(0, 0), intBoxes.select(0, i), imH, imW));
+    if (res.length > 0) return torch.stack(res, 0).index(':', null);
+    return padded.newEmpty([0, 1, imH, imW]);
+  });
+}
+
+/** The modules of the mask branch (Mask R-CNN) and of the keypoint branch (not ported: RoIHeads refuses it). */
 export interface RoIHeadsOptions {
   maskRoiPool?: Module | null; maskHead?: Module | null; maskPredictor?: Module | null;
   keypointRoiPool?: Module | null; keypointHead?: Module | null; keypointPredictor?: Module | null;
@@ -64,7 +207,7 @@ const BRANCH_KEYS = ['maskRoiPool', 'maskHead', 'maskPredictor', 'keypointRoiPoo
  */
 export class RoIHeads extends nn.Module {
   declare box_roi_pool: Module; declare box_head: Module; declare box_predictor: Module;
-  declare mask_roi_pool: null; declare mask_head: null; declare mask_predictor: null;
+  declare mask_roi_pool: Module | null; declare mask_head: Module | null; declare mask_predictor: Module | null;
   declare keypoint_roi_pool: null; declare keypoint_head: null; declare keypoint_predictor: null;
   boxSimilarity: (boxes1: Tensor, boxes2: Tensor) => Tensor;
   proposalMatcher: Matcher;
@@ -85,10 +228,10 @@ export class RoIHeads extends nn.Module {
     if (!Number.isInteger(detectionsPerImg) || detectionsPerImg < 0) throw new TypeError(`RoIHeads: detectionsPerImg should be a non-negative int, got ${describe(detectionsPerImg)}`);
     const o = readOptions('RoIHeads', options, BRANCH_KEYS) as RoIHeadsOptions;
     const given = BRANCH_KEYS.filter((k) => o[k] !== null && o[k] !== undefined);
-    if (given.some((k) => k.startsWith('mask')))
-      throw new Error('RoIHeads: the mask branch (Mask R-CNN: maskRoiPool, maskHead, maskPredictor, with maskrcnn_loss and paste_masks_in_image) is not ported yet; only the box branch (Faster R-CNN) is');
-    if (given.length > 0)
-      throw new Error('RoIHeads: the keypoint branch (Keypoint R-CNN: keypointRoiPool, keypointHead, keypointPredictor, with keypointrcnn_loss) is not ported yet; only the box branch (Faster R-CNN) is');
+    for (const k of given)
+      if (!(o[k] instanceof nn.Module)) throw new TypeError(`RoIHeads: ${k} should be a Module or null, got ${describe(o[k])}`);
+    if (given.some((k) => k.startsWith('keypoint')))
+      throw new Error('RoIHeads: the keypoint branch (Keypoint R-CNN: keypointRoiPool, keypointHead, keypointPredictor, with keypointrcnn_loss) is not ported yet; only the box (Faster R-CNN) and mask (Mask R-CNN) branches are');
     this.boxSimilarity = (a, b) => boxIou(a, b);
     // assigns each proposal its ground-truth box
     this.proposalMatcher = new Matcher(fgIouThresh, bgIouThresh, false);
@@ -100,11 +243,11 @@ export class RoIHeads extends nn.Module {
     this.scoreThresh = scoreThresh;
     this.nmsThresh = nmsThresh;
     this.detectionsPerImg = detectionsPerImg;
-    this.mask_roi_pool = null; this.mask_head = null; this.mask_predictor = null;
+    this.mask_roi_pool = o.maskRoiPool ?? null; this.mask_head = o.maskHead ?? null; this.mask_predictor = o.maskPredictor ?? null;
     this.keypoint_roi_pool = null; this.keypoint_head = null; this.keypoint_predictor = null;
   }
 
-  /** Whether the mask branch is there (never: not ported). */
+  /** Whether the mask branch is there (maskRoiPool, maskHead and maskPredictor all given). */
   hasMask(): boolean {
     return this.mask_roi_pool !== null && this.mask_head !== null && this.mask_predictor !== null;
   }
@@ -255,8 +398,9 @@ export class RoIHeads extends nn.Module {
   }
 
   /**
-   * [detections, losses]: in training (targets required: float boxes, int64 labels) no detections and
-   * { loss_classifier, loss_box_reg }; in eval one { boxes, labels, scores } per image and no losses.
+   * [detections, losses]: in training (targets required: float boxes, int64 labels; with the mask branch
+   * masks (N, H, W)) no detections and { loss_classifier, loss_box_reg } (and loss_mask); in eval one
+   * { boxes, labels, scores } (and masks (n, 1, M, M), probabilities) per image and no losses.
    */
   override forward(features: Record<string, Tensor> | Map<string, Tensor>, proposals: readonly Tensor[], imageShapes: readonly (readonly number[])[],
     targets: readonly DetectionTarget[] | null = null): [DetectionTarget[], RoIHeadsLosses] {
@@ -268,13 +412,15 @@ export class RoIHeads extends nn.Module {
         if (!isTensor(t.labels)) throw new RangeError('Every element of targets should have a labels key');
         if (![torch.float32, torch.float64, torch.float16].includes(t.boxes.dtype)) throw new TypeError(`target boxes must of float type, instead got torch.${t.boxes.dtype.name}`);
         if (t.labels.dtype !== torch.int64) throw new TypeError(`target labels must of int64 type, instead got torch.${t.labels.dtype.name}`);
+        if (this.hasMask() && 'masks' in t && !isTensor(t.masks)) throw new TypeError(`RoIHeads: target masks should be a Tensor (N, H, W), got ${describe(t.masks)}`);
       }
     }
     return torch.tidy(() => {
       let props: readonly Tensor[] = proposals;
       let labels: Tensor[] | null = null;
       let regressionTargets: Tensor[] | null = null;
-      if (this.training) [props, , labels, regressionTargets] = this.selectTrainingSamples(proposals, targets as readonly DetectionTarget[] | null);
+      let matchedIdxs: Tensor[] | null = null;
+      if (this.training) [props, matchedIdxs, labels, regressionTargets] = this.selectTrainingSamples(proposals, targets as readonly DetectionTarget[] | null);
       const pooled = this.box_roi_pool.call(features, props, imageShapes) as Tensor;
       const boxFeatures = this.box_head.call(pooled) as Tensor;
       const predicted = this.box_predictor.call(boxFeatures) as unknown;
@@ -290,6 +436,32 @@ export class RoIHeads extends nn.Module {
       } else {
         const [boxes, scores, lab] = this.postprocessDetections(classLogits, boxRegression, props, imageShapes);
         for (let i = 0; i < boxes.length; i++) result.push({ boxes: boxes[i]!, labels: lab[i]!, scores: scores[i]! });
+      }
+      if (this.hasMask()) {
+        let maskProposals = result.map((r) => r.boxes!);
+        let posMatchedIdxs: Tensor[] | null = null;
+        if (this.training) {
+          // training: the positive proposals only
+          maskProposals = [];
+          posMatchedIdxs = [];
+          for (let imgId = 0; imgId < props.length; imgId++) {
+            const pos = torch.where(labels![imgId]!.gt(0))[0]!;
+            maskProposals.push(props[imgId]!.index(pos));
+            posMatchedIdxs.push(matchedIdxs![imgId]!.index(pos));
+          }
+        }
+        const maskFeatures = this.mask_head!.call(this.mask_roi_pool!.call(features, maskProposals, imageShapes) as Tensor) as Tensor;
+        const maskLogits = this.mask_predictor!.call(maskFeatures) as unknown;
+        if (!isTensor(maskLogits)) throw new TypeError(`RoIHeads: maskPredictor should return a Tensor, got ${describe(maskLogits)}`);
+        if (this.training) {
+          const ts = targets as readonly DetectionTarget[];
+          const gtMasks = ts.map((t) => t.masks!);
+          const gtLabels = ts.map((t) => t.labels!);
+          losses.loss_mask = maskrcnnLoss(maskLogits, maskProposals, gtMasks, gtLabels, posMatchedIdxs!);
+        } else {
+          const masksProbs = maskrcnnInference(maskLogits, result.map((r) => r.labels!));
+          masksProbs.forEach((maskProb, i) => { if (i < result.length) result[i]!.masks = maskProb; });
+        }
       }
       return [result, losses] as [DetectionTarget[], RoIHeadsLosses];
     });

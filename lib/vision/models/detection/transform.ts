@@ -1,7 +1,7 @@
 // torchvision.models.detection.transform (0.28): GeneralizedRCNNTransform, what R-CNN models do to their
 // inputs and outputs: normalize each image, resize it (bilinear, the shorter side to minSize unless the
 // longer would pass maxSize; boxes, keypoints and masks with it), pad the batch to a multiple of
-// sizeDivisible (an ImageList), and map predicted boxes and keypoints back to the original sizes. The
+// sizeDivisible (an ImageList), and map predicted boxes, masks and keypoints back to the original sizes. The
 // same tensor ops as torchvision, so the results agree bit for bit.
 import * as torch from '../../../index.js';
 import { describe, isOptionsObject } from '../../../options.js';
@@ -9,6 +9,7 @@ import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_
 import { pyFloat } from '../../../print.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { ImageList, type ImageSize } from './image_list.js';
+import { pasteMasksInImage } from './roi_heads.js';
 
 const { nn } = torch;
 
@@ -49,7 +50,8 @@ export function _resizeImageAndMasks(image: Tensor, selfMinSize: number, selfMax
   const resized = torch.tidy(() => nn.functional.interpolate(image.index(null), { size, scaleFactor, mode: 'bilinear', recomputeScaleFactor, alignCorners: false }).select(0, 0));
   if (target === null) return [resized, target];
   if ('masks' in target) {
-    const mask = target.masks!;
+    const mask = target.masks as unknown;
+    if (!isTensor(mask)) throw new TypeError(`GeneralizedRCNNTransform: a target's "masks" should be a Tensor (N, H, W), got ${describe(mask)}`);
     target.masks = torch.tidy(() => nn.functional.interpolate(mask.index(':', null).float(), { size, scaleFactor, recomputeScaleFactor }).index(':', 0).to(torch.uint8));
   }
   return [resized, target];
@@ -215,8 +217,8 @@ export class GeneralizedRCNNTransform extends nn.Module {
 
   /**
    * Eval mode: each prediction's boxes (and keypoints) resized from its image's network size back to its
-   * original size, in place; training: `result` as it is. Masks are not supported here (torchvision
-   * pastes them with roi_heads.paste_masks_in_image, not ported).
+   * original size, and its masks (n, 1, M, M) pasted into the original image at the resized boxes
+   * (roi_heads.pasteMasksInImage: (n, 1, H, W)), in place; training: `result` as it is.
    */
   postprocess(result: DetectionTarget[], imageShapes: readonly (readonly number[])[], originalImageSizes: readonly (readonly number[])[]): DetectionTarget[] {
     if (this.training) return result;
@@ -225,8 +227,9 @@ export class GeneralizedRCNNTransform extends nn.Module {
       const pred = result[i]!;
       const imS = imageShapes[i]!;
       const oImS = originalImageSizes[i]!;
-      if ('masks' in pred) throw new Error('GeneralizedRCNNTransform.postprocess: predicted masks need roi_heads.paste_masks_in_image, which is not ported yet');
-      pred.boxes = resizeBoxes(pred.boxes!, imS, oImS);
+      const boxes = resizeBoxes(pred.boxes!, imS, oImS);
+      pred.boxes = boxes;
+      if ('masks' in pred) pred.masks = pasteMasksInImage(pred.masks!, boxes, oImS.slice(0, 2));
       if ('keypoints' in pred) pred.keypoints = resizeKeypoints(pred.keypoints!, imS, oImS);
     }
     return result;

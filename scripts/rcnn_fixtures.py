@@ -1,0 +1,80 @@
+"""Shared groundwork of the R-CNN fixture scripts (make-mask-rcnn-fixtures.py; the helpers follow
+make-faster-rcnn-fixtures.py's): importing it loads make-fixtures.py (which pins ATEN_CPU_CAPABILITY=avx2 and
+one thread before torch loads) as `mf`, torchvision against the CPU torch (scripts/torchvision_cpu.py) with
+batched_nms' `nms` bound to ref_nms and roi_align running torchvision's pure-PyTorch _roi_align (unwrapped
+from its lazy torch.compile), and gives the fixture's registries and helpers.
+"""
+import hashlib
+import importlib.util
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(HERE, "make-fixtures.py"))
+mf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mf)
+
+import torch  # noqa: E402
+
+import torchvision_cpu  # noqa: E402 (torchvision against CPU torch: before any torchvision import)
+import torchvision  # noqa: E402
+from torchvision.ops import boxes as box_ops  # noqa: E402
+
+_RA = sys.modules["torchvision.ops.roi_align"]
+_RA._roi_align = getattr(_RA._roi_align, "__wrapped__", _RA._roi_align)  # the eager _roi_align
+box_ops.nms = torchvision_cpu.ref_nms  # what batched_nms' strategies call
+assert not torchvision.extension._has_ops()
+
+
+def sha(t):
+    """SHA-256 of a tensor's bytes (contiguous, detached)."""
+    return hashlib.sha256(t.detach().contiguous().numpy().tobytes()).hexdigest()
+
+
+def cpu_model():
+    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
+
+
+def state_rows(model):
+    return [[k, list(v.shape), str(v.dtype)[6:], sha(v)] for k, v in model.state_dict().items()]
+
+
+class Fixture:
+    """A fixture's inputs (stored exactly), cases and errors, and its seeded generator of inputs."""
+
+    def __init__(self, seed):
+        self.G = torch.Generator().manual_seed(seed)
+        self.inputs, self.cases, self.errors = {}, {}, {}
+
+    def rand(self, *shape, dtype=torch.float32):
+        return torch.rand(*shape, generator=self.G, dtype=torch.float64).to(dtype)
+
+    def xyxy(self, n, w, h, min_side=4.0, quantum=0.5):
+        """n boxes in a w x h image, corners on a `quantum` grid, sides at least min_side."""
+        x = (self.rand(n, 1, dtype=torch.float64) * (w - min_side - 1) / quantum).floor() * quantum
+        y = (self.rand(n, 1, dtype=torch.float64) * (h - min_side - 1) / quantum).floor() * quantum
+        bw = ((self.rand(n, 1, dtype=torch.float64) * (w - x - min_side)) / quantum).floor() * quantum + min_side
+        bh = ((self.rand(n, 1, dtype=torch.float64) * (h - y - min_side)) / quantum).floor() * quantum + min_side
+        return torch.cat([x, y, (x + bw).clamp(max=w), (y + bh).clamp(max=h)], 1).float()
+
+    def inp(self, name, t):
+        self.inputs[name] = t
+        return t
+
+    def I(self, name):  # noqa: E743
+        return self.inputs[name].clone()
+
+    def case(self, name, fn):
+        self.cases[name] = fn()
+
+    def error(self, name, fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001
+            self.errors[name] = {"type": type(e).__name__, "message": str(e).strip("'") if isinstance(e, KeyError) else str(e)}
+            return
+        raise AssertionError(f"{name} did not raise")
+
+    def out(self):
+        return {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "threads": 1, "cpuModel": cpu_model()},
+                "inputs": {k: mf.enc(v) for k, v in self.inputs.items()}, "cases": self.cases, "errors": self.errors}
