@@ -1,4 +1,4 @@
-// The COCO weights enums of the Faster R-CNN builders (FasterRCNN_ResNet50_FPN_Weights, ..., generated
+// The COCO weights enums of the Faster R-CNN and Mask R-CNN builders (FasterRCNN_ResNet50_FPN_Weights, ..., generated
 // from torchvision 0.28 into lib/vision/models/weights_table.ts by scripts/make-vision-weights.py): their
 // entries, meta and ObjectDetection preset, and the builders' `weights` as torchvision's (an entry, its
 // name, 'DEFAULT', a state-dict file): numClasses fixed to the entry's 91 categories, weightsBackbone
@@ -202,6 +202,36 @@ describe('vision.models.detection weights enums', () => {
     expect(() => D.fasterrcnn_resnet50_fpn({ weights: M.ResNet50_Weights.DEFAULT as never })).toThrow(/expected FasterRCNN_ResNet50_FPN_Weights but received ResNet50_Weights/);
     // torchvision verifies weights_backbone too, even where weights make it unused
     expect(() => D.fasterrcnn_resnet50_fpn({ weights: 'DEFAULT', weightsBackbone: 'IMAGENET1K_V9' })).toThrow(/ResNet50_Weights has no entry 'IMAGENET1K_V9'/);
+  });
+
+  it('the two Mask R-CNN COCO enums, as torchvision; maskrcnn_resnet50_fpn loads its entry (DEFAULT through getModel): numClasses 91, eps 0', () => {
+    for (const [e, file, numParams, boxMap, maskMap, ops, fileSize] of [
+      [M.MaskRCNN_ResNet50_FPN_Weights, 'maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth', 44401393, 37.9, 34.6, 134.38, 169.84],
+      [M.MaskRCNN_ResNet50_FPN_V2_Weights, 'maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth', 46359409, 47.4, 41.8, 333.577, 177.219],
+    ] as const) {
+      const w = e.DEFAULT;
+      expect(w, e.enumName).toBe(e.COCO_V1);
+      expect(e.members()).toEqual([e.COCO_V1]);
+      expect(w.url).toBe(`https://download.pytorch.org/models/${file}`);
+      expect(w.meta.categories).toBe(M.COCO_CATEGORIES);
+      expect([w.meta.numParams, w.meta.ops, w.meta.fileSize]).toEqual([numParams, ops, fileSize]);
+      expect(w.meta.metrics).toEqual({ 'COCO-val2017': { box_map: boxMap, mask_map: maskMap } });
+      expect(w.transforms()).toBeInstanceOf(vision.transforms.ObjectDetection);
+      expect(M.detection[e.enumName as 'MaskRCNN_ResNet50_FPN_Weights']).toBe(e);
+    }
+    expect(M.listModels({ include: 'maskrcnn_*' })).toEqual(['maskrcnn_resnet50_fpn', 'maskrcnn_resnet50_fpn_v2']);
+    expect(M.getModelWeights('maskrcnn_resnet50_fpn_v2')).toBe(M.MaskRCNN_ResNet50_FPN_V2_Weights);
+    expect(M.getWeight('MaskRCNN_ResNet50_FPN_Weights.DEFAULT')).toBe(M.MaskRCNN_ResNet50_FPN_Weights.COCO_V1);
+    const entry = M.MaskRCNN_ResNet50_FPN_Weights.COCO_V1;
+    const saved = fakeCheckpoint(D.maskrcnn_resnet50_fpn as unknown as Builder, entry);
+    const model = M.getModel('maskrcnn_resnet50_fpn', { weights: 'DEFAULT', progress: false }) as D.MaskRCNN;
+    expect(model).toBeInstanceOf(D.MaskRCNN);
+    expect(numClassesOf(model)).toBe(91);
+    expectLoaded(model, saved, 'maskrcnn_resnet50_fpn');
+    expect(frozenBns(model).every((m) => m.eps === 0)).toBe(true);
+    expect(() => D.maskrcnn_resnet50_fpn({ weights: 'DEFAULT', numClasses: 5 })).toThrow(/The parameter 'numClasses' expected value 91 but got 5 instead/);
+    model.dispose();
+    for (const t of Object.values(saved)) t.dispose();
   });
 
   it('listModels, getModel, getModelWeights and getWeight cover the Faster R-CNN builders', () => {
