@@ -45,6 +45,10 @@ function compile(info) {
     env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: jobs },
   });
   if (r.status !== 0) fail('torchnode: native build failed (see the compiler output above).');
+  // The precompiled libtorch headers (native/CMakeLists.txt) are 400+ MB that only a rebuild uses:
+  // an install into node_modules drops them, a checkout keeps them for its incremental builds.
+  if (root.split(path.sep).includes('node_modules'))
+    fs.rmSync(path.join(root, 'build', 'CMakeFiles', 'torchnode.dir', 'cmake_pch.hxx.gch'), { force: true });
   return path.join(root, 'build', 'Release', 'torchnode.node');
 }
 

@@ -1,7 +1,8 @@
 // Calls that killed the process (SIGFPE, SIGSEGV) in libtorch, PyTorch 2.13 included, and now raise
 // a JS Error naming the op and the problem (native/src/op_checks.cc checks their arguments first),
 // next to the neighbouring calls that libtorch already handles, pinned to PyTorch 2.13's results.
-// Each call runs in its own child process: a crash fails its test instead of killing vitest.
+// Each call runs in its own child process: a crash fails its test instead of killing vitest. The
+// children are independent, so each block runs them concurrently (vitest runs up to 5 at a time).
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +64,7 @@ const MIN32 = 'torch.tensor([-2147483648, 7], { dtype: torch.int32 })';
 const OVERFLOW64 = 'the result of -9223372036854775808 / -1 overflows int64';
 const OVERFLOW32 = 'the result of -2147483648 / -1 overflows int32';
 
-describe('integer division INT_MIN / -1', () => {
+describe.concurrent('integer division INT_MIN / -1', () => {
   // PyTorch 2.13: SIGFPE for every one of these.
   it.each([
     ['tensor divisor', `torch.div(${MIN64}, torch.tensor([-1n, -1n]), { roundingMode: 'trunc' })`],
@@ -113,7 +114,7 @@ describe('integer division INT_MIN / -1', () => {
   ])('%s matches PyTorch', (_, code, result) => expectResult(code, result));
 });
 
-describe('_weight_norm', () => {
+describe.concurrent('_weight_norm', () => {
   // PyTorch 2.13: SIGFPE (size 0 in the norm dimension) or SIGSEGV (g shorter than that dimension).
   it.each([
     ['empty v and g', 'torch.ops.aten._weight_norm(torch.empty([0]), torch.empty([0]))', 'v has size 0 in the norm dimension 0'],
@@ -128,7 +129,7 @@ describe('_weight_norm', () => {
     expectResult('torch.ops.aten._weight_norm(torch.ones([3, 2]), torch.ones([3, 1])).mul(10000).round()', [[7071, 7071], [7071, 7071], [7071, 7071]]));
 });
 
-describe('strided views outside the storage', () => {
+describe.concurrent('strided views outside the storage', () => {
   // PyTorch 2.13: _reshape_alias reads wherever the strides point (SIGSEGV for far ones).
   it.each([
     ['huge stride', 'torch.ops.aten._reshape_alias(torch.ones([4]), [4], [1e12])', 'requiring a storage size of 12000000000004 are out of bounds for storage of size 16'],
@@ -142,7 +143,7 @@ describe('strided views outside the storage', () => {
     expectResult('torch.ops.aten._reshape_alias(torch.arange(4, { dtype: torch.float32 }), [2, 2], [1, 2])', [[0, 2], [1, 3]]));
 });
 
-describe('internal helpers called directly', () => {
+describe.concurrent('internal helpers called directly', () => {
   // PyTorch 2.13: SIGSEGV for each (they trust their callers to have wrapped dims and sized lists).
   it.each([
     ['_fft_r2c with a negative dim', 'torch.ops.aten._fft_r2c(torch.zeros([0, 3]), [-1, 2 ** 40], 0, true)', 'RangeError', 'Dimension out of range (expected to be in range of [0, 1], but got -1)'],
@@ -212,7 +213,7 @@ describe('internal helpers called directly', () => {
 });
 
 // Calls reported as crashes whose kernels raise an error in libtorch 2.13 (checked against PyTorch 2.13).
-describe('calls libtorch already rejects', () => {
+describe.concurrent('calls libtorch already rejects', () => {
   it.each([
     ['_local_scalar_dense of an empty tensor', 'torch.ops.aten._local_scalar_dense(torch.empty([0]))', 'Empty tensor not supported'],
     ['nativeChannelShuffle with 0 groups', 'torch.nativeChannelShuffle(torch.ones([1, 4, 2, 2]), 0)', 'must be positive'],
@@ -235,7 +236,7 @@ describe('calls libtorch already rejects', () => {
 // random_, hangs) on each of these same calls; native/src/op_checks.cc raises an Error first.
 const REORDER_RNN_WEIGHT = opFunctionIn('mkldnn::_reorder_mkldnn_rnn_layer_weight');
 
-describe('shape and size relations of internal and backward kernels', () => {
+describe.concurrent('shape and size relations of internal and backward kernels', () => {
   it.each([
     ['_adaptive_avg_pool3d_backward, an empty input dim (SIGSEGV)', 'torch.ops.aten._adaptive_avg_pool3d_backward(torch.ones([1, 4, 2, 2]), torch.zeros([1, 0, 2, 2]))', 'expected self to have non-zero size for non-batch dimensions'],
     ['_adaptive_avg_pool3d_backward.out (SIGSEGV)', 'torch.ops.aten._adaptive_avg_pool3d_backward.out(torch.ones([1, 4, 2, 2]), torch.zeros([1, 0, 2, 2]), { out: torch.ones([1]).expand([3]) })', 'adaptive_avg_pool3d_backward'],
@@ -332,7 +333,7 @@ describe('shape and size relations of internal and backward kernels', () => {
   });
 });
 
-describe('sparse, mkldnn and quantized tensors where a kernel expects a strided one', () => {
+describe.concurrent('sparse, mkldnn and quantized tensors where a kernel expects a strided one', () => {
   const QINT8 = 'torch.quantizePerTensor(torch.ones([2, 3]), 0.1, 0, torch.qint8)';
   // One LSTM layer: 2 steps, batch 3, 4 input features, hidden size 5, weights 0.1, zero biases and state.
   const MKLDNN_RNN_LAYER = (mode: number, hx = 'torch.zeros([3, 5])', input = 'torch.ones([2, 3, 4]).mul(0.5)'): string =>
@@ -378,7 +379,7 @@ describe('sparse, mkldnn and quantized tensors where a kernel expects a strided 
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 });
 
-describe('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
+describe.concurrent('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
   // PyTorch 2.13: a hang (matrix power), SIGSEGV or SIGABRT (rrelu, embedding, 4-bit matmul), SIGFPE (log-softmax backward).
   it.each([
     ['linalg_matrix_power with n = INT64_MIN (a hang)', `torch.ops.aten.linalg_matrix_power.default(torch.ones([1, 1, 1, 1, 1]), ${I64_MIN})`, 'RangeError', 'the exponent n must be greater than -9223372036854775808'],
@@ -418,7 +419,7 @@ describe('values and sizes the kernels trust (ASan fuzz seeds 11-20)', () => {
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 });
 
-describe('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per overload)', () => {
+describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per overload)', () => {
   const P5 = '[torch.ones([16, 3]), torch.ones([16, 2]), torch.ones([16]), torch.ones([16]), torch.ones([2, 4])]'; // one LSTM layer with projections
   const CTC_LOG_PROBS = 'torch.tensor([[[-1.2, -1.5, -1.1, -1.8]], [[-1.3, -1.4, -1.6, -1.0]], [[-1.1, -1.7, -1.2, -1.5]]])'; // [T 3, N 1, C 4]
   // PyTorch 2.13 dies on each of these: SIGFPE (range, lcm, the prepacks and the reorder), SIGSEGV (segment_reduce, lstm, the oneDNN prepacks)

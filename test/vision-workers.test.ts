@@ -183,7 +183,7 @@ describe('vision.io in worker threads and left to the GC', () => {
   }, 300_000);
 });
 
-// The vision code of the latest ports (Swin, MaxViT, RegNet, LR-ASPP, the ops layers, box ops, NMS,
+// The vision code of the earlier ports (Swin, MaxViT, RegNet, LR-ASPP, the ops layers, box ops, NMS,
 // the detection losses and drawing) in worker threads and left to the GC. One round, the source of
 // `(t, free = true) => string`: seeded, so every thread's result is the same string; with free
 // false it disposes nothing (no tidy, no dispose) and leaves everything to the GC.
@@ -240,35 +240,90 @@ const VISION_ROUND = `(t, free = true) => {
   return out.join(',');
 }`;
 
-describe('vision models, ops layers, box ops and drawing in worker threads and left to the GC', () => {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const round = new Function('t', 'free', `return (${VISION_ROUND})(t, free);`) as (t: typeof torch, free?: boolean) => string;
 
-  it('two workers run them side by side with the main thread: the same seeded results', async () => {
-    fullGc();
-    const live = torch.nativeStats().tensors;
-    const expected = round(torch);
-    expect(expected.split(',')).toHaveLength(26);
-    expect(expected).not.toMatch(/NaN/);
-    // at most: a GC during the round may free other tests' garbage
-    expect(torch.nativeStats().tensors, 'tensors left by a freeing round').toBeLessThanOrEqual(live);
-    const workers = startRoundWorkers(VISION_ROUND, expected, { times: 2, count: 2 });
-    for (let i = 0; workers.running() > 0 || i < 2; i++) {
-      expect(round(torch)).toBe(expected);
-      await new Promise((r) => setImmediate(r));
+// The RoI ops, a tiny Faster R-CNN (training losses, gradients, eval detections) and the v2
+// transforms on tv_tensors: the same kind of round as VISION_ROUND.
+const DETECTION_ROUND = `(t, free = true) => {
+  const run = (fn) => (free ? t.tidy(fn) : fn());
+  const ops = t.vision.ops, nn = t.nn, D = t.vision.models.detection, v2 = t.vision.transforms.v2, tv = t.vision.tvTensors;
+  const out = [];
+  const num = (x) => x.double().sum().item();
+  t.manualSeed(7);
+  run(() => {
+    const x = t.randn(2, 8, 12, 12, { requiresGrad: true });
+    const xy = t.rand(6, 2).mul(7), wh = t.rand(6, 2).mul(4).add(1);
+    const rois = t.cat([t.tensor([[0], [1], [0], [1], [0], [1]]), xy, xy.add(wh)], 1);
+    const pooled = [ops.roiAlign(x, rois, 3, 1, 2, true), ops.roiAlign(x, rois, [2, 3], 0.5, -1), ops.roiPool(x, rois, 3),
+      ops.psRoiAlign(x, rois, 2, 1, 2), ops.psRoiPool(x, rois, 2)];
+    pooled.reduce((s, p) => s.add(p.sum()), t.zeros([])).backward();
+    out.push(...pooled.map(num), num(x.grad));
+    const msra = new ops.MultiScaleRoIAlign(['a', 'b'], 3, 2);
+    out.push(num(msra.call({ a: t.randn(1, 4, 16, 16), b: t.randn(1, 4, 8, 8) }, [t.cat([xy, xy.add(wh)], 1).mul(4)], [[64, 64]])));
+  });
+  const backbone = Object.assign(new nn.Sequential(new nn.Conv2d(3, 8, 3, { stride: 2, padding: 1 }), new nn.ReLU(true), new nn.Conv2d(8, 8, 3, { stride: 2, padding: 1 })), { outChannels: 8 });
+  const model = new D.FasterRCNN(backbone, 3, { minSize: 48, maxSize: 64, rpnAnchorGenerator: new D.AnchorGenerator([[16, 32]], [[0.5, 1.0, 2.0]]),
+    boxRoiPool: new ops.MultiScaleRoIAlign(['0'], 5, 2), rpnPreNmsTopNTrain: 100, rpnPostNmsTopNTrain: 50, rpnPreNmsTopNTest: 60, rpnPostNmsTopNTest: 30,
+    rpnBatchSizePerImage: 32, boxBatchSizePerImage: 16, boxScoreThresh: 0.0, boxDetectionsPerImg: 10 });
+  run(() => {
+    const images = [t.rand(3, 48, 56), t.rand(3, 40, 48)];
+    const targets = [{ boxes: t.tensor([[4, 6, 30, 40], [20, 10, 50, 30]]), labels: t.tensor([1, 2]) },
+      { boxes: t.tensor([[2, 2, 20, 24]]), labels: t.tensor([2]) }];
+    model.train();
+    const losses = model.call(images, targets);
+    const names = Object.keys(losses).sort();
+    names.map((k) => losses[k]).reduce((s, l) => s.add(l)).backward();
+    out.push(...names.map((k) => k + ':' + num(losses[k])), num(model.parameters()[0].grad));
+    model.eval();
+    for (const d of t.noGrad(() => model.call(images))) out.push(num(d.boxes), num(d.scores), num(d.labels));
+  });
+  if (free) model.dispose();
+  run(() => {
+    const image = new tv.Image(t.randint(256, [3, 32, 40], { dtype: t.uint8 }));
+    const boxes = new tv.BoundingBoxes(t.tensor([[2, 3, 20, 25], [5, 5, 30, 30], [30, 2, 39, 9]]), { format: 'XYXY', canvasSize: [32, 40] });
+    const masks = new tv.Mask(t.rand(3, 32, 40).gt(0.5));
+    const transform = new v2.Compose([new v2.RandomHorizontalFlip(), new v2.RandomIoUCrop(), new v2.Resize(24), new v2.SanitizeBoundingBoxes()]);
+    for (let i = 0; i < 3; i++) {
+      const o = transform.call({ image, boxes, masks, labels: t.tensor([1, 2, 3]) });
+      out.push(num(o.image), num(o.boxes), num(o.masks), num(o.labels));
     }
-    expect(await workers.results).toEqual(['ok', 'ok']);
-  }, 300_000);
+  });
+  return out.join(',');
+}`;
 
-  it('frees all of it by GC when nothing is disposed', () => {
-    const r = runWithGc(`
-      const round = ${VISION_ROUND};
+for (const [title, source, parts] of [
+  ['vision models, ops layers, box ops and drawing', VISION_ROUND, 26],
+  ['RoI ops, a small Faster R-CNN and v2 transforms on tv_tensors', DETECTION_ROUND, 30],
+] as const) {
+  describe(`${title} in worker threads and left to the GC`, () => {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const round = new Function('t', 'free', `return (${source})(t, free);`) as (t: typeof torch, free?: boolean) => string;
+
+    it('two workers run them side by side with the main thread: the same seeded results', async () => {
+      fullGc();
+      const live = torch.nativeStats().tensors;
       const expected = round(torch);
-      const before = await settle();
-      let same = true;
-      for (let i = 0; i < 3; i++) same = round(torch, false) === expected && same;
-      return { before, after: await settle(), same: same ? 1 : 0 };`);
-    expect(r.same, 'the GC-only rounds give the freeing round\'s results').toBe(1);
-    expect(r.after).toBe(r.before);
-  }, 300_000);
-});
+      expect(expected.split(',')).toHaveLength(parts);
+      expect(expected).not.toMatch(/NaN/);
+      // at most: a GC during the round may free other tests' garbage
+      expect(torch.nativeStats().tensors, 'tensors left by a freeing round').toBeLessThanOrEqual(live);
+      const workers = startRoundWorkers(source, expected, { times: 2, count: 2 });
+      for (let i = 0; workers.running() > 0 || i < 2; i++) {
+        expect(round(torch)).toBe(expected);
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(await workers.results).toEqual(['ok', 'ok']);
+    }, 300_000);
+
+    it('frees all of it by GC when nothing is disposed', () => {
+      const r = runWithGc(`
+        const round = ${source};
+        const expected = round(torch);
+        const before = await settle();
+        let same = true;
+        for (let i = 0; i < 3; i++) same = round(torch, false) === expected && same;
+        return { before, after: await settle(), same: same ? 1 : 0 };`);
+      expect(r.same, 'the GC-only rounds give the freeing round\'s results').toBe(1);
+      expect(r.after).toBe(r.before);
+    }, 300_000);
+  });
+}
