@@ -234,6 +234,26 @@ describe('vision.models.detection weights enums', () => {
     for (const t of Object.values(saved)) t.dispose();
   });
 
+  it('KeypointRCNN_ResNet50_FPN_Weights, as torchvision: COCO_LEGACY and COCO_V1, the person categories and keypoint names', () => {
+    const e = M.KeypointRCNN_ResNet50_FPN_Weights;
+    expect(e.members()).toEqual([e.COCO_LEGACY, e.COCO_V1]);
+    expect(e.DEFAULT).toBe(e.COCO_V1);
+    expect(e.COCO_V1.url).toBe('https://download.pytorch.org/models/keypointrcnn_resnet50_fpn_coco-fc266e95.pth');
+    expect(e.COCO_LEGACY.url).toBe('https://download.pytorch.org/models/keypointrcnn_resnet50_fpn_coco-9f466800.pth');
+    expect(e.COCO_V1.meta.categories).toEqual(['no person', 'person']);
+    expect(e.COCO_V1.meta.categories).toBe(M.COCO_PERSON_CATEGORIES);
+    expect(e.COCO_V1.meta.keypointNames).toHaveLength(17);
+    expect([e.COCO_V1.meta.keypointNames![0], e.COCO_V1.meta.keypointNames![16]]).toEqual(['nose', 'right_ankle']);
+    expect(e.COCO_V1.meta.metrics).toEqual({ 'COCO-val2017': { box_map: 54.6, kp_map: 65.0 } });
+    expect(e.COCO_LEGACY.meta.metrics).toEqual({ 'COCO-val2017': { box_map: 50.6, kp_map: 61.1 } });
+    expect(e.COCO_V1.meta.numParams).toBe(59137258);
+    expect(e.COCO_V1.transforms()).toBeInstanceOf(vision.transforms.ObjectDetection);
+    expect(M.detection.KeypointRCNN_ResNet50_FPN_Weights).toBe(e);
+    expect(M.listModels({ include: 'keypointrcnn_*' })).toEqual(['keypointrcnn_resnet50_fpn']);
+    expect(M.getModelWeights('keypointrcnn_resnet50_fpn')).toBe(e);
+    expect(M.getWeight('KeypointRCNN_ResNet50_FPN_Weights.COCO_LEGACY')).toBe(e.COCO_LEGACY);
+  });
+
   it('listModels, getModel, getModelWeights and getWeight cover the Faster R-CNN builders', () => {
     const builders = ['fasterrcnn_mobilenet_v3_large_320_fpn', 'fasterrcnn_mobilenet_v3_large_fpn', 'fasterrcnn_resnet50_fpn', 'fasterrcnn_resnet50_fpn_v2'];
     expect(M.listModels({ include: 'fasterrcnn_*' })).toEqual(builders);

@@ -6,7 +6,8 @@
 // convolutions or Linear layers: bit-exact everywhere, except what comes of projectMasksOnBoxes' adaptive
 // roi_align (torchvision's eager _roi_align sums each bin over the whole map, zeros outside the RoI's grid;
 // roiAlign over the largest grid: the last bit may differ), compared within 1e-6: the mask targets,
-// maskrcnnLoss's gradient, and in the model the gradients of the parameters before the mask logits. The
+// maskrcnnLoss's gradient, and in the model the gradients of the parameters before the mask logits (the
+// backbone's also as two RoI pools read its map: see test/vision-keypoint-rcnn.test.ts). The
 // models' convolutions and Linear layers run oneDNN / BLAS, whose kernels depend on the CPU model: bit-exact
 // (hashes) on the CPU model that made the fixture, within rounding elsewhere.
 import { readFileSync } from 'node:fs';
@@ -195,7 +196,7 @@ describe('detection.mask_rcnn: MaskRCNN, a seeded small model', () => {
     });
   }
 
-  it('throws torchvision\'s errors; RoIHeads takes the mask branch and still refuses the keypoint one', () => {
+  it('throws torchvision\'s errors; RoIHeads takes the mask branch\'s modules', () => {
     model.train();
     expect(() => model.call([I('img_a')], [{ boxes: I('boxes_a'), labels: I('labels_a') }])).toThrow(E('model_no_masks'));
     expect(() => model.call([I('img_a')], [{ boxes: I('boxes_a'), labels: I('labels_a'), masks: [[1]] } as never])).toThrow(/"masks" should be a Tensor/);
@@ -210,7 +211,6 @@ describe('detection.mask_rcnn: MaskRCNN, a seeded small model', () => {
     expect(heads.hasMask()).toBe(true);
     expect(heads.namedModules().map(([k]) => k)).toEqual(['', 'box_roi_pool', 'box_head', 'box_predictor', 'mask_roi_pool', 'mask_head', 'mask_predictor']);
     heads.dispose();
-    expect(() => new D.RoIHeads(...args, { keypointHead: new nn.Identity() })).toThrow(/keypoint branch .* not ported/);
     expect(() => new D.RoIHeads(...args, { maskHead: 3 as never })).toThrow(/maskHead should be a Module or null/);
   });
 

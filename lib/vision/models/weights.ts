@@ -26,6 +26,8 @@ export interface WeightsTableEntry {
     gflops: number; fileSizeMB: number; recipe: string; license?: string;
     /** torchvision's `_docs` (the detection entries carry it). */
     docs?: string;
+    /** torchvision's `keypoint_names` (the Keypoint R-CNN entries). */
+    keypointNames?: readonly string[];
   };
 }
 export type WeightsTable = readonly { name: string; builder: string; default: string; entries: Readonly<Record<string, WeightsTableEntry>> }[];
@@ -45,6 +47,8 @@ export interface WeightsMeta {
   license?: string;
   /** How the weights were trained, as torchvision's `_docs` (the detection entries; the others' tables leave it out). */
   docs?: string;
+  /** The keypoints' names, in the order of the model's outputs (torchvision's `keypoint_names`: the Keypoint R-CNN entries). */
+  keypointNames?: readonly string[];
 }
 
 export interface GetStateDictOptions { progress?: boolean; checkHash?: boolean }
@@ -64,6 +68,7 @@ export class Weights<P extends WeightsTransforms = ImageClassification> {
       metrics: meta.metrics, ops: meta.gflops, fileSize: meta.fileSizeMB,
       ...(meta.license === undefined ? {} : { license: meta.license }),
       ...(meta.docs === undefined ? {} : { docs: meta.docs }),
+      ...(meta.keypointNames === undefined ? {} : { keypointNames: meta.keypointNames }),
     };
     Object.freeze(this);
   }

@@ -11,6 +11,9 @@ export const VOC_CATEGORIES: readonly string[] = Object.freeze(["__background__"
 /** COCO's labels, in the order of the detection models' outputs: '__background__' (0), then the 80 classes by their COCO id, 'N/A' for the unused ids. */
 export const COCO_CATEGORIES: readonly string[] = Object.freeze(["__background__", "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light", "fire hydrant", "N/A", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "N/A", "backpack", "umbrella", "N/A", "N/A", "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard", "tennis racket", "bottle", "N/A", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch", "potted plant", "bed", "N/A", "dining table", "N/A", "N/A", "toilet", "N/A", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven", "toaster", "sink", "refrigerator", "N/A", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush"]);
 
+/** The person keypoint models' labels: 'no person' (0) and 'person'. */
+export const COCO_PERSON_CATEGORIES: readonly string[] = Object.freeze(["no person", "person"]);
+
 export const ResNet18_Weights = weightsEnum({ name: "ResNet18_Weights", default: "IMAGENET1K_V1", entries: {
   IMAGENET1K_V1: {"url": "https://download.pytorch.org/models/resnet18-f37072fd.pth", "transforms": {"cropSize": 224, "resizeSize": 256, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "interpolation": "bilinear", "antialias": true}, "meta": {"categories": "IMAGENET_CATEGORIES", "numParams": 11689512, "minSize": [1, 1], "metrics": {"ImageNet-1K": {"acc@1": 69.758, "acc@5": 89.078}}, "gflops": 1.814, "fileSizeMB": 44.661, "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#resnet"}},
 } }, IMAGENET_CATEGORIES);
@@ -414,6 +417,11 @@ export const MaskRCNN_ResNet50_FPN_V2_Weights = detectionWeightsEnum({ name: "Ma
   COCO_V1: {"url": "https://download.pytorch.org/models/maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 46359409, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 47.4, "mask_map": 41.8}}, "gflops": 333.577, "fileSizeMB": 177.219, "recipe": "https://github.com/pytorch/vision/pull/5773", "docs": "These weights were produced using an enhanced training recipe to boost the model accuracy."}},
 } }, COCO_CATEGORIES);
 
+export const KeypointRCNN_ResNet50_FPN_Weights = detectionWeightsEnum({ name: "KeypointRCNN_ResNet50_FPN_Weights", default: "COCO_V1", entries: {
+  COCO_LEGACY: {"url": "https://download.pytorch.org/models/keypointrcnn_resnet50_fpn_coco-9f466800.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_PERSON_CATEGORIES", "numParams": 59137258, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 50.6, "kp_map": 61.1}}, "gflops": 133.924, "fileSizeMB": 226.054, "recipe": "https://github.com/pytorch/vision/issues/1606", "keypointNames": ["nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"], "docs": "\n                These weights were produced by following a similar training recipe as on the paper but use a checkpoint\n                from an early epoch.\n            "}},
+  COCO_V1: {"url": "https://download.pytorch.org/models/keypointrcnn_resnet50_fpn_coco-fc266e95.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_PERSON_CATEGORIES", "numParams": 59137258, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 54.6, "kp_map": 65.0}}, "gflops": 137.42, "fileSizeMB": 226.054, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#keypoint-r-cnn", "keypointNames": ["nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"], "docs": "These weights were produced by following a similar training recipe as on the paper."}},
+} }, COCO_PERSON_CATEGORIES);
+
 /** Each builder's enum (torchvision's get_model_weights). */
 export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Object.freeze({
   resnet18: ResNet18_Weights,
@@ -508,4 +516,5 @@ export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Obje
   fasterrcnn_mobilenet_v3_large_320_fpn: FasterRCNN_MobileNet_V3_Large_320_FPN_Weights,
   maskrcnn_resnet50_fpn: MaskRCNN_ResNet50_FPN_Weights,
   maskrcnn_resnet50_fpn_v2: MaskRCNN_ResNet50_FPN_V2_Weights,
+  keypointrcnn_resnet50_fpn: KeypointRCNN_ResNet50_FPN_Weights,
 });

@@ -1,8 +1,8 @@
 // torchvision.models.detection: the groundwork of its detection models (box coding and matching, anchors,
 // the R-CNN input transform, the FPN backbones and the region proposal network) and Faster R-CNN
 // (RoIHeads' box branch, GeneralizedRCNN, FasterRCNN and its builders, with torchvision's COCO weights enums),
-// and Mask R-CNN (RoIHeads' mask branch, MaskRCNN and its builders). KeypointRCNN, RetinaNet, FCOS, SSD and
-// SSDlite are not ported yet.
+// Mask R-CNN and Keypoint R-CNN (RoIHeads' mask and keypoint branches, MaskRCNN, KeypointRCNN and their
+// builders). RetinaNet, FCOS, SSD and SSDlite are not ported yet.
 export * as _utils from './_utils.js'; // as torchvision.models.detection._utils
 export { ImageList, type ImageSize } from './image_list.js';
 export { AnchorGenerator, DefaultBoxGenerator, type DefaultBoxGeneratorOptions } from './anchor_utils.js';
@@ -14,6 +14,7 @@ export {
 export { RPNHead, RegionProposalNetwork, concatBoxPredictionLayers, permuteAndFlatten, type TrainTest, type RpnTarget, type RpnLosses } from './rpn.js';
 export {
   RoIHeads, fastrcnnLoss, maskrcnnLoss, maskrcnnInference, projectMasksOnBoxes, pasteMasksInImage, pasteMaskInImage, expandBoxes, expandMasks,
+  keypointsToHeatmap, heatmapsToKeypoints, keypointrcnnLoss, keypointrcnnInference,
   type RoIHeadsOptions, type RoIHeadsLosses,
 } from './roi_heads.js';
 export { GeneralizedRCNN, type RCNNLosses } from './generalized_rcnn.js';
@@ -25,10 +26,14 @@ export {
 export {
   MaskRCNN, MaskRCNNHeads, MaskRCNNPredictor, maskrcnn_resnet50_fpn, maskrcnn_resnet50_fpn_v2, type MaskRCNNOptions, type MaskRCNNBuilderOptions,
 } from './mask_rcnn.js';
+export {
+  KeypointRCNN, KeypointRCNNHeads, KeypointRCNNPredictor, keypointrcnn_resnet50_fpn, type KeypointRCNNOptions, type KeypointRCNNBuilderOptions,
+} from './keypoint_rcnn.js';
 // the weights enums, also under models.detection as in torchvision
 export {
   FasterRCNN_ResNet50_FPN_Weights, FasterRCNN_ResNet50_FPN_V2_Weights, FasterRCNN_MobileNet_V3_Large_FPN_Weights,
-  FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, MaskRCNN_ResNet50_FPN_Weights, MaskRCNN_ResNet50_FPN_V2_Weights, COCO_CATEGORIES,
+  FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, MaskRCNN_ResNet50_FPN_Weights, MaskRCNN_ResNet50_FPN_V2_Weights,
+  KeypointRCNN_ResNet50_FPN_Weights, COCO_CATEGORIES, COCO_PERSON_CATEGORIES,
 } from '../weights_table.js';
 // the module namespaces, as torchvision.models.detection.anchor_utils, .transform, .backbone_utils, .rpn, .image_list
 export * as anchor_utils from './anchor_utils.js';
@@ -40,3 +45,4 @@ export * as roi_heads from './roi_heads.js';
 export * as generalized_rcnn from './generalized_rcnn.js';
 export * as faster_rcnn from './faster_rcnn.js';
 export * as mask_rcnn from './mask_rcnn.js';
+export * as keypoint_rcnn from './keypoint_rcnn.js';

@@ -7,8 +7,10 @@
 // The mask branch (Mask R-CNN) pools the positive proposals (training) or the detections (eval), and
 // returns maskrcnn_loss (binary cross entropy against the ground-truth masks cropped to each proposal by
 // roi_align) or each detection's mask probabilities for its label; paste_masks_in_image puts them into
-// the image. The same tensor ops as torchvision, so the results agree bit for bit. The keypoint branch
-// (Keypoint R-CNN) is not ported: RoIHeads refuses its modules.
+// the image. The keypoint branch (Keypoint R-CNN) likewise pools the positive proposals or the detections
+// and returns keypointrcnn_loss (cross entropy over each keypoint's heatmap cells) or each detection's
+// keypoints and their scores (heatmaps_to_keypoints). The same tensor ops as torchvision, so the results
+// agree bit for bit.
 import * as torch from '../../../index.js';
 import { describe, readOptions } from '../../../options.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
@@ -192,7 +194,126 @@ export function pasteMasksInImage(masks: Tensor, boxes: Tensor, imgShape: readon
   });
 }
 
-/** The modules of the mask branch (Mask R-CNN) and of the keypoint branch (not ported: RoIHeads refuses it). */
+/**
+ * torchvision's keypoints_to_heatmap: [the heatmap cell (y * heatmapSize + x, 0 where not valid) of each
+ * keypoint of `keypoints` (N, K, 3) in its RoI of `rois` (N, 4), whether it is valid (visible and inside
+ * the RoI; int64)], both (N, K). A keypoint on the RoI's right or bottom edge goes to the last cell.
+ */
+export function keypointsToHeatmap(keypoints: Tensor, rois: Tensor, heatmapSize: number): [Tensor, Tensor] {
+  if (!isTensor(keypoints) || !isTensor(rois)) throw new TypeError('keypointsToHeatmap: keypoints and rois should be Tensors');
+  if (!Number.isInteger(heatmapSize) || heatmapSize < 1) throw new TypeError(`keypointsToHeatmap: heatmapSize should be a positive int, got ${describe(heatmapSize)}`);
+  return torch.tidy(() => {
+    const col = (t: Tensor): Tensor => t.index(':', null);
+    const offsetX = col(rois.select(1, 0));
+    const offsetY = col(rois.select(1, 1));
+    // Python's int / tensor: the reciprocal times the int
+    const scaleX = col(rois.select(1, 2).sub(rois.select(1, 0)).reciprocal().mul(heatmapSize));
+    const scaleY = col(rois.select(1, 3).sub(rois.select(1, 1)).reciprocal().mul(heatmapSize));
+    let x = keypoints.index('...', 0);
+    let y = keypoints.index('...', 1);
+    const xBoundaryInds = x.eq(col(rois.select(1, 2)));
+    const yBoundaryInds = y.eq(col(rois.select(1, 3)));
+    x = x.sub(offsetX).mul(scaleX).floor().long();
+    y = y.sub(offsetY).mul(scaleY).floor().long();
+    x.indexPut_([xBoundaryInds], heatmapSize - 1);
+    y.indexPut_([yBoundaryInds], heatmapSize - 1);
+    const validLoc = x.ge(0).bitwiseAnd(y.ge(0)).bitwiseAnd(x.lt(heatmapSize)).bitwiseAnd(y.lt(heatmapSize));
+    const vis = keypoints.index('...', 2).gt(0);
+    const valid = validLoc.bitwiseAnd(vis).long();
+    const linInd = y.mul(heatmapSize).add(x);
+    return [linInd.mul(valid), valid] as [Tensor, Tensor];
+  });
+}
+
+/**
+ * torchvision's heatmaps_to_keypoints: for each RoI of `rois` (R, 4), its heatmaps `maps` (R, K, H, W)
+ * resized (bicubic) to the RoI's size rounded up, each keypoint at its map's maximum (the cell's centre,
+ * in image coordinates): [keypoints (R, K, 3) as (x, y, 1), scores (R, K): the resized maps' maxima].
+ */
+export function heatmapsToKeypoints(maps: Tensor, rois: Tensor): [Tensor, Tensor] {
+  if (!isTensor(maps) || maps.dim() !== 4) throw new TypeError(`heatmapsToKeypoints: maps should be a Tensor (R, K, H, W), got ${isTensor(maps) ? `shape [${maps.shape.join(', ')}]` : describe(maps)}`);
+  if (!isTensor(rois) || rois.dim() !== 2 || rois.shape[1] !== 4) throw new TypeError(`heatmapsToKeypoints: rois should be a Tensor (R, 4), got ${isTensor(rois) ? `shape [${rois.shape.join(', ')}]` : describe(rois)}`);
+  return torch.tidy(() => {
+    const offsetX = rois.select(1, 0);
+    const offsetY = rois.select(1, 1);
+    const widths = rois.select(1, 2).sub(rois.select(1, 0)).clamp({ min: 1 });
+    const heights = rois.select(1, 3).sub(rois.select(1, 1)).clamp({ min: 1 });
+    const widthsCeil = widths.ceil();
+    const heightsCeil = heights.ceil();
+    const numKeypoints = maps.shape[1]!;
+    const n = rois.shape[0]!;
+    const xyPreds = torch.zeros([n, 3, numKeypoints], { dtype: torch.float32, device: maps.device });
+    const endScores = torch.zeros([n, numKeypoints], { dtype: torch.float32, device: maps.device });
+    for (let i = 0; i < n; i++) {
+      const roiMapWidth = Math.trunc(widthsCeil.select(0, i).item() as number);
+      const roiMapHeight = Math.trunc(heightsCeil.select(0, i).item() as number);
+      const widthCorrection = widths.select(0, i).div(roiMapWidth);
+      const heightCorrection = heights.select(0, i).div(roiMapHeight);
+      const roiMap = F.interpolate(maps.select(0, i).index(':', null), { size: [roiMapHeight, roiMapWidth], mode: 'bicubic', alignCorners: false }).select(1, 0);
+      const w = roiMap.shape[2]!;
+      const pos = roiMap.reshape(numKeypoints, -1).argmax(1);
+      const xInt = pos.remainder(w);
+      const yInt = torch.div(pos.sub(xInt), w, { roundingMode: 'floor' });
+      const x = xInt.float().add(0.5).mul(widthCorrection);
+      const y = yInt.float().add(0.5).mul(heightCorrection);
+      const row = xyPreds.select(0, i);
+      row.select(0, 0).copy_(x.add(offsetX.select(0, i)));
+      row.select(0, 1).copy_(y.add(offsetY.select(0, i)));
+      row.select(0, 2).fill_(1);
+      endScores.select(0, i).copy_(roiMap.index(torch.arange(numKeypoints, { device: roiMap.device }), yInt, xInt));
+    }
+    return [xyPreds.permute(0, 2, 1), endScores] as [Tensor, Tensor];
+  });
+}
+
+/**
+ * torchvision's keypointrcnn_loss: the cross entropy of the heatmap logits (N, K, S, S) of the valid
+ * keypoints (visible, inside their proposal) against their ground-truth cells (keypointsToHeatmap of each
+ * proposal's matched ground-truth keypoints); 0 (keypoint_logits.sum() * 0) without valid keypoints.
+ */
+export function keypointrcnnLoss(keypointLogits: Tensor, proposals: readonly Tensor[], gtKeypoints: readonly Tensor[], keypointMatchedIdxs: readonly Tensor[]): Tensor {
+  if (!isTensor(keypointLogits) || keypointLogits.dim() !== 4) throw new TypeError(`keypointrcnnLoss: keypointLogits should be a Tensor (N, K, H, W), got ${isTensor(keypointLogits) ? `shape [${keypointLogits.shape.join(', ')}]` : describe(keypointLogits)}`);
+  checkTensors('keypointrcnnLoss', 'proposals', proposals);
+  checkTensors('keypointrcnnLoss', 'gtKeypoints', gtKeypoints);
+  checkTensors('keypointrcnnLoss', 'keypointMatchedIdxs', keypointMatchedIdxs);
+  const [N, K, H, W] = keypointLogits.shape as [number, number, number, number];
+  if (H !== W) throw new RangeError(`keypoint_logits height and width (last two elements of shape) should be equal. Instead got H = ${H} and W = ${W}`);
+  return torch.tidy(() => {
+    const heatmaps: Tensor[] = [];
+    const valid: Tensor[] = [];
+    const count = Math.min(proposals.length, gtKeypoints.length, keypointMatchedIdxs.length);
+    for (let i = 0; i < count; i++) {
+      const kp = gtKeypoints[i]!.index(keypointMatchedIdxs[i]!);
+      const [h, v] = keypointsToHeatmap(kp, proposals[i]!, H);
+      heatmaps.push(h.view(-1));
+      valid.push(v.view(-1));
+    }
+    const keypointTargets = torch.cat(heatmaps, 0);
+    const validInds = torch.where(torch.cat(valid, 0).to(torch.uint8))[0]!;
+    // the mean of no elements: torchvision's zero, still connected to the logits
+    if (keypointTargets.numel() === 0 || validInds.shape[0] === 0) return keypointLogits.sum().mul(0);
+    return F.crossEntropy(keypointLogits.view(N * K, H * W).index(validInds), keypointTargets.index(validInds));
+  });
+}
+
+/** torchvision's keypointrcnn_inference: heatmapsToKeypoints per image: [keypoints (n, K, 3) per image, scores (n, K) per image]. */
+export function keypointrcnnInference(x: Tensor, boxes: readonly Tensor[]): [Tensor[], Tensor[]] {
+  if (!isTensor(x)) throw new TypeError(`keypointrcnnInference: x should be a Tensor (N, K, H, W), got ${describe(x)}`);
+  checkTensors('keypointrcnnInference', 'boxes', boxes);
+  return torch.tidy(() => {
+    const x2 = x.split(boxes.map((b) => b.size(0)), 0);
+    const kpProbs: Tensor[] = [];
+    const kpScores: Tensor[] = [];
+    x2.forEach((xx, i) => {
+      const [p, s] = heatmapsToKeypoints(xx, boxes[i]!);
+      kpProbs.push(p);
+      kpScores.push(s);
+    });
+    return [kpProbs, kpScores] as [Tensor[], Tensor[]];
+  });
+}
+
+/** The modules of the mask branch (Mask R-CNN) and of the keypoint branch (Keypoint R-CNN). */
 export interface RoIHeadsOptions {
   maskRoiPool?: Module | null; maskHead?: Module | null; maskPredictor?: Module | null;
   keypointRoiPool?: Module | null; keypointHead?: Module | null; keypointPredictor?: Module | null;
@@ -208,7 +329,7 @@ const BRANCH_KEYS = ['maskRoiPool', 'maskHead', 'maskPredictor', 'keypointRoiPoo
 export class RoIHeads extends nn.Module {
   declare box_roi_pool: Module; declare box_head: Module; declare box_predictor: Module;
   declare mask_roi_pool: Module | null; declare mask_head: Module | null; declare mask_predictor: Module | null;
-  declare keypoint_roi_pool: null; declare keypoint_head: null; declare keypoint_predictor: null;
+  declare keypoint_roi_pool: Module | null; declare keypoint_head: Module | null; declare keypoint_predictor: Module | null;
   boxSimilarity: (boxes1: Tensor, boxes2: Tensor) => Tensor;
   proposalMatcher: Matcher;
   fgBgSampler: BalancedPositiveNegativeSampler;
@@ -230,8 +351,6 @@ export class RoIHeads extends nn.Module {
     const given = BRANCH_KEYS.filter((k) => o[k] !== null && o[k] !== undefined);
     for (const k of given)
       if (!(o[k] instanceof nn.Module)) throw new TypeError(`RoIHeads: ${k} should be a Module or null, got ${describe(o[k])}`);
-    if (given.some((k) => k.startsWith('keypoint')))
-      throw new Error('RoIHeads: the keypoint branch (Keypoint R-CNN: keypointRoiPool, keypointHead, keypointPredictor, with keypointrcnn_loss) is not ported yet; only the box (Faster R-CNN) and mask (Mask R-CNN) branches are');
     this.boxSimilarity = (a, b) => boxIou(a, b);
     // assigns each proposal its ground-truth box
     this.proposalMatcher = new Matcher(fgIouThresh, bgIouThresh, false);
@@ -244,14 +363,14 @@ export class RoIHeads extends nn.Module {
     this.nmsThresh = nmsThresh;
     this.detectionsPerImg = detectionsPerImg;
     this.mask_roi_pool = o.maskRoiPool ?? null; this.mask_head = o.maskHead ?? null; this.mask_predictor = o.maskPredictor ?? null;
-    this.keypoint_roi_pool = null; this.keypoint_head = null; this.keypoint_predictor = null;
+    this.keypoint_roi_pool = o.keypointRoiPool ?? null; this.keypoint_head = o.keypointHead ?? null; this.keypoint_predictor = o.keypointPredictor ?? null;
   }
 
   /** Whether the mask branch is there (maskRoiPool, maskHead and maskPredictor all given). */
   hasMask(): boolean {
     return this.mask_roi_pool !== null && this.mask_head !== null && this.mask_predictor !== null;
   }
-  /** Whether the keypoint branch is there (never: not ported). */
+  /** Whether the keypoint branch is there (keypointRoiPool, keypointHead and keypointPredictor all given). */
   hasKeypoint(): boolean {
     return this.keypoint_roi_pool !== null && this.keypoint_head !== null && this.keypoint_predictor !== null;
   }
@@ -413,6 +532,10 @@ export class RoIHeads extends nn.Module {
         if (![torch.float32, torch.float64, torch.float16].includes(t.boxes.dtype)) throw new TypeError(`target boxes must of float type, instead got torch.${t.boxes.dtype.name}`);
         if (t.labels.dtype !== torch.int64) throw new TypeError(`target labels must of int64 type, instead got torch.${t.labels.dtype.name}`);
         if (this.hasMask() && 'masks' in t && !isTensor(t.masks)) throw new TypeError(`RoIHeads: target masks should be a Tensor (N, H, W), got ${describe(t.masks)}`);
+        if (this.hasKeypoint()) {
+          if (!isTensor(t.keypoints)) throw new RangeError('Every element of targets should have a keypoints key (a Tensor (N, K, 3))');
+          if (t.keypoints.dtype !== torch.float32) throw new TypeError(`target keypoints must of float type, instead got torch.${t.keypoints.dtype.name}`);
+        }
       }
     }
     return torch.tidy(() => {
@@ -461,6 +584,34 @@ export class RoIHeads extends nn.Module {
         } else {
           const masksProbs = maskrcnnInference(maskLogits, result.map((r) => r.labels!));
           masksProbs.forEach((maskProb, i) => { if (i < result.length) result[i]!.masks = maskProb; });
+        }
+      }
+      if (this.hasKeypoint()) {
+        let keypointProposals = result.map((r) => r.boxes!);
+        let posMatchedIdxs: Tensor[] | null = null;
+        if (this.training) {
+          // training: the positive proposals only
+          keypointProposals = [];
+          posMatchedIdxs = [];
+          for (let imgId = 0; imgId < props.length; imgId++) {
+            const pos = torch.where(labels![imgId]!.gt(0))[0]!;
+            keypointProposals.push(props[imgId]!.index(pos));
+            posMatchedIdxs.push(matchedIdxs![imgId]!.index(pos));
+          }
+        }
+        const keypointFeatures = this.keypoint_head!.call(this.keypoint_roi_pool!.call(features, keypointProposals, imageShapes) as Tensor) as Tensor;
+        const keypointLogits = this.keypoint_predictor!.call(keypointFeatures) as unknown;
+        if (!isTensor(keypointLogits)) throw new TypeError(`RoIHeads: keypointPredictor should return a Tensor, got ${describe(keypointLogits)}`);
+        if (this.training) {
+          const gtKeypoints = (targets as readonly DetectionTarget[]).map((t) => t.keypoints!);
+          losses.loss_keypoint = keypointrcnnLoss(keypointLogits, keypointProposals, gtKeypoints, posMatchedIdxs!);
+        } else {
+          const [keypointsProbs, kpScores] = keypointrcnnInference(keypointLogits, keypointProposals);
+          keypointsProbs.forEach((kp, i) => {
+            if (i >= result.length) return;
+            result[i]!.keypoints = kp;
+            result[i]!.keypoints_scores = kpScores[i]!;
+          });
         }
       }
       return [result, losses] as [DetectionTarget[], RoIHeadsLosses];
