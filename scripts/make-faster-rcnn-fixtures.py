@@ -20,92 +20,31 @@ their results bit for bit on the CPU model that made the fixture, within roundin
 torchvision's _C.so is a CUDA build that fails to load against CPU torch: its native ops are placeholders
 (scripts/torchvision_cpu.py). batched_nms runs torchvision's own strategies with `nms` bound to ref_nms
 (the transcription of its CPU kernel); roi_align runs torchvision's pure-PyTorch _roi_align, unwrapped from
-its lazy torch.compile (as scripts/make-roi-ops-fixtures.py does).
+its lazy torch.compile (as scripts/make-roi-ops-fixtures.py does). That set-up and the helpers are
+scripts/rcnn_fixtures.py's (shared with the Mask and Keypoint R-CNN fixture scripts).
 """
-import hashlib
-import importlib.util
 import json
 import os
 import sys
 import warnings
-from collections import OrderedDict
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(HERE, "make-fixtures.py"))
-mf = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(mf)  # pins ATEN_CPU_CAPABILITY=avx2 and one thread before torch loads
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rcnn_fixtures import HERE, Fixture, cpu_model, mf, sha, state_rows  # noqa: E402 (loads torch and torchvision as set up there)
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-import torchvision_cpu  # noqa: E402 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 from torchvision import models  # noqa: E402
-from torchvision.ops import boxes as box_ops  # noqa: E402
 from torchvision.ops import MultiScaleRoIAlign  # noqa: E402
 from torchvision.models.detection import faster_rcnn as frcnn  # noqa: E402
 from torchvision.models.detection import roi_heads as rh  # noqa: E402
 from torchvision.models.detection.anchor_utils import AnchorGenerator  # noqa: E402
 
-_RA = sys.modules["torchvision.ops.roi_align"]
-_RA._roi_align = _RA._roi_align.__wrapped__  # the eager _roi_align
-box_ops.nms = torchvision_cpu.ref_nms  # what batched_nms' strategies call
-assert not torchvision.extension._has_ops()
-
 OUT = os.path.join(HERE, "..", "test", "fixtures", "vision-faster-rcnn.json")
-G = torch.Generator().manual_seed(20260521)
-
-
-def sha(t):
-    return hashlib.sha256(t.detach().contiguous().numpy().tobytes()).hexdigest()
-
-
-def cpu_model():
-    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
-
-
-def rand(*shape, dtype=torch.float32):
-    return torch.rand(*shape, generator=G, dtype=torch.float64).to(dtype)
-
-
-def xyxy(n, w, h, min_side=4.0, quantum=0.5):
-    x = (rand(n, 1, dtype=torch.float64) * (w - min_side - 1) / quantum).floor() * quantum
-    y = (rand(n, 1, dtype=torch.float64) * (h - min_side - 1) / quantum).floor() * quantum
-    bw = ((rand(n, 1, dtype=torch.float64) * (w - x - min_side)) / quantum).floor() * quantum + min_side
-    bh = ((rand(n, 1, dtype=torch.float64) * (h - y - min_side)) / quantum).floor() * quantum + min_side
-    return torch.cat([x, y, (x + bw).clamp(max=w), (y + bh).clamp(max=h)], 1).float()
-
-
-INPUTS = {}
-CASES = {}
-ERRORS = {}
-WARNS = {}
-
-
-def inp(name, t):
-    INPUTS[name] = t
-    return t
-
-
-def I(name):  # noqa: E743
-    return INPUTS[name].clone()
-
-
-def case(name, fn):
-    CASES[name] = fn()
-
-
-def error(name, fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        ERRORS[name] = {"type": type(e).__name__, "message": str(e).strip("'") if isinstance(e, KeyError) else str(e)}
-        return
-    raise AssertionError(f"{name} did not raise")
-
-
-def state_rows(model):
-    return [[k, list(v.shape), str(v.dtype)[6:], sha(v)] for k, v in model.state_dict().items()]
+fx = Fixture(20260521)
+rand, xyxy, inp, I, case, error = fx.rand, fx.xyxy, fx.inp, fx.I, fx.case, fx.error
+INPUTS, CASES, ERRORS = fx.inputs, fx.cases, fx.errors
 
 
 # ------------------------------------------------------------------------------------------------
