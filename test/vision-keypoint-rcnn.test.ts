@@ -183,6 +183,17 @@ describe('detection.keypoint_rcnn: KeypointRCNN, a seeded small model', () => {
     expect(model.roi_heads.hasKeypoint()).toBe(true);
   });
 
+  it('no detections: empty keypoints and scores', () => torch.tidy(() => {
+    model.eval();
+    model.roi_heads.scoreThresh = 1.0;
+    try {
+      const [a] = torch.noGrad(() => model.call([I('img_a')]) as D.DetectionTarget[]);
+      expect([a!.boxes!.shape, a!.keypoints!.shape, a!.keypoints_scores!.shape]).toEqual([[0, 4], [0, 5, 3], [0, 5]]);
+    } finally {
+      model.roi_heads.scoreThresh = 0.2;
+    }
+  }));
+
   it('leaves no tensors behind: training steps and inference in torch.tidy', () => {
     const step = (): void => torch.tidy(() => {
       model.train();

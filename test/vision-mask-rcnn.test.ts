@@ -214,6 +214,17 @@ describe('detection.mask_rcnn: MaskRCNN, a seeded small model', () => {
     expect(() => new D.RoIHeads(...args, { maskHead: 3 as never })).toThrow(/maskHead should be a Module or null/);
   });
 
+  it('no detections: empty masks of the original image\'s size, as torchvision\'s new_empty', () => torch.tidy(() => {
+    model.eval();
+    model.roi_heads.scoreThresh = 1.0;
+    try {
+      const [a, b] = torch.noGrad(() => model.call([I('img_a'), I('img_b')]) as D.DetectionTarget[]);
+      expect([a!.boxes!.shape, a!.masks!.shape, b!.masks!.shape, a!.masks!.dtype]).toEqual([[0, 4], [0, 1, 40, 56], [0, 1, 48, 36], torch.float32]);
+    } finally {
+      model.roi_heads.scoreThresh = 0.2;
+    }
+  }));
+
   it('leaves no tensors behind: training steps and inference in torch.tidy', () => {
     const step = (): void => torch.tidy(() => {
       model.train();
