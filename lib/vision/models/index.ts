@@ -17,7 +17,7 @@ export * from './inception.js';
 export * from './swin_transformer.js';
 export * from './maxvit.js';
 export * as segmentation from './segmentation/index.js';
-export * as detection from './detection/index.js'; // torchvision.models.detection: the groundwork and Faster R-CNN
+export * as detection from './detection/index.js'; // torchvision.models.detection: the groundwork, Faster R-CNN, Mask R-CNN and Keypoint R-CNN
 export * as _utils from './_utils.js'; // _utils.IntermediateLayerGetter, as torchvision.models._utils
 export { Weights, type AnyWeightsEnum, type WeightsEnum, type WeightsMeta, type WeightsOptions, type GetStateDictOptions } from './weights.js';
 export * from './weights_table.js';
