@@ -133,6 +133,33 @@ describe('vision in DataLoader worker threads', () => {
     expect(batches.map((b) => b.size(0))).toEqual(Array.from({ length: Math.ceil(ds.length / 4) }, (_, k) => Math.min(4, ds.length - 4 * k)));
     batches.forEach((b, k) => expect(b.equal(torch.stack(expected.slice(4 * k, 4 * k + 4))), `batch ${k}`).toBe(true));
   }, 300_000);
+
+  // torchvision's detection recipe: samples of tv_tensors through a random v2 pipeline in a worker,
+  // batched as lists (collate_fn = tuple(zip(*batch))): they arrive as tv_tensors, as pickled ones do.
+  it.skipIf(DataLoader === undefined)('a detection dataset of tv_tensors, numWorkers 1: Images, BoundingBoxes (format, canvasSize) and Masks arrive as such', async () => {
+    const { DetectionToy } = (await import('./workers/detection-toy.mjs')) as { DetectionToy: new (transform?: unknown) => torch.data.Dataset<[Tensor, Record<string, Tensor>]> };
+    const v2 = torch.vision.transforms.v2;
+    const tv = torch.vision.tvTensors;
+    const transform = new v2.Compose([new v2.RandomHorizontalFlip(), new v2.RandomResizedCrop(16, { scale: [0.5, 1] }), new v2.ToDtype(torch.float32, { scale: true })]);
+    const ds = new DetectionToy(transform);
+    const collateFn = (batch: [Tensor, Record<string, Tensor>][]): [Tensor[], Record<string, Tensor>[]] => [batch.map((s) => s[0]), batch.map((s) => s[1])];
+    const loader = new DataLoader!(ds, { batchSize: 3, numWorkers: 1, collateFn, generator: new torch.Generator().manualSeed(9) });
+    const got: [Tensor, Record<string, Tensor>][] = [];
+    for await (const [images, targets] of loader as unknown as AsyncIterable<[Tensor[], Record<string, Tensor>[]]>) images.forEach((im, i) => got.push([im, targets[i]!]));
+    const seed = (torch.empty([], { dtype: torch.int64 }).random_({ generator: new torch.Generator().manualSeed(9) }).toTypedArray() as BigInt64Array)[0]!;
+    torch.pyrandom.seed(seed);
+    torch.manualSeed(seed);
+    const expected = Array.from({ length: ds.length }, (_, i) => ds.getItem(i));
+    expect(got).toHaveLength(6);
+    got.forEach(([image, target], i) => {
+      const [expImage, expTarget] = expected[i]!;
+      expect(image instanceof tv.Image && target.boxes instanceof tv.BoundingBoxes && target.masks instanceof tv.Mask, `sample ${i}: kinds`).toBe(true);
+      expect(tv.kindOf(target.labels), `sample ${i}: labels stay a plain tensor`).toBeNull();
+      const boxes = target.boxes as torch.vision.tvTensors.BoundingBoxesTensor;
+      expect([boxes.format, boxes.canvasSize, boxes.clampingMode], `sample ${i}: box metadata`).toEqual([(expTarget.boxes as typeof boxes).format, [16, 16], (expTarget.boxes as typeof boxes).clampingMode]);
+      expect(image.equal(expImage) && boxes.equal(expTarget.boxes!) && target.masks!.equal(expTarget.masks!) && target.labels!.equal(expTarget.labels!), `sample ${i}: values`).toBe(true);
+    });
+  }, 300_000);
 });
 
 describe('vision.io in worker threads and left to the GC', () => {

@@ -8,6 +8,7 @@
 import * as torch from '../index.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { describe } from '../options.js';
+import { registerTensorTag } from '../data/codec.js';
 import { Image as PILImage } from './image.js';
 import { pilToTensor } from './transforms/functional.js';
 
@@ -70,6 +71,15 @@ function mark<T extends Tensor>(t: T, meta: Meta): T {
   }
   return t;
 }
+
+// A tv_tensor that a DataLoader worker returns arrives as one, as a pickled torchvision subclass does.
+registerTensorTag('tvTensor', {
+  read: (t) => {
+    const m = META.get(t);
+    return m === undefined ? undefined : { ...m, ...('canvasSize' in m ? { canvasSize: [...m.canvasSize] } : {}) };
+  },
+  apply: (t, record) => void mark(t, record as Meta),
+});
 
 /** The tv_tensor kind of a value, or null for anything else (a plain tensor included). */
 export function kindOf(x: unknown): TVTensorKind | null {
