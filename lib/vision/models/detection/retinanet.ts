@@ -1,0 +1,609 @@
+// torchvision.models.detection.retinanet (0.28): RetinaNet (Lin et al., 2017), a single-stage detector:
+// a backbone's feature maps, a classification head (sigmoid focal loss) and a box regression head over
+// every anchor, matched to the targets by IoU (fgIouThresh / bgIouThresh, low-quality matches allowed). With
+// torchvision's module names, construction order and initialization, so a seed gives torchvision's weights;
+// the builders retinanet_resnet50_fpn and retinanet_resnet50_fpn_v2 (returned layers 2 .. 4 and
+// LastLevelP6P7, as torchvision) take the COCO entries of RetinaNet_ResNet50_FPN_Weights /
+// RetinaNet_ResNet50_FPN_V2_Weights.
+import * as torch from '../../../index.js';
+import type { LoadMetadata } from '../../../nn/module.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
+import { describe, isOptionsObject, readOptions } from '../../../options.js';
+import { pyFloat } from '../../../print.js';
+import { isTensor, type Tensor } from '../../../tensor.js';
+import { batchedNms, boxIou, clipBoxesToImage } from '../../ops/boxes.js';
+import { LastLevelP6P7 } from '../../ops/feature_pyramid_network.js';
+import { FrozenBatchNorm2d } from '../../ops/frozen_batch_norm.js';
+import { sigmoidFocalLoss } from '../../ops/losses.js';
+import { Conv2dNormActivation, type NormLayerFactory } from '../../ops/misc.js';
+import { disposeUnusedModules } from '../_utils.js';
+import { resnet50 } from '../resnet.js';
+import { detectionWeightsEnum, loadWeights, type AnyWeights, type AnyWeightsEnum, type WeightsEnum, type WeightsTableEntry } from '../weights.js';
+import * as W from '../weights_table.js';
+import type { ObjectDetection } from '../../transforms/presets.js';
+import { BoxCoder, Matcher, _boxLoss, _topkMin, overwriteEps, type BoxLossType } from './_utils.js';
+import { AnchorGenerator } from './anchor_utils.js';
+import { _resnetFpnExtractor } from './backbone_utils.js';
+import { resolveBuilder, type FasterRCNNBuilderOptions, type Resolved } from './faster_rcnn.js';
+import type { ImageList, ImageSize } from './image_list.js';
+import { GeneralizedRCNNTransform, checkTargetList, type DetectionTarget, type DetectionTargetInput } from './transform.js';
+
+const { nn } = torch;
+type Module = torch.nn.Module;
+
+/** The losses of a single-stage detector in training (Python's dict[str, Tensor]). */
+export type DetectorLosses = Record<string, Tensor>;
+/** A head's outputs (Python's dict[str, Tensor]): 'cls_logits' (N, HWA, C), 'bbox_regression' (N, HWA, 4), ... */
+export type HeadOutputs = Record<string, Tensor>;
+
+/** torchvision's _sum: the tensors added left to right. */
+export function _sum(x: readonly Tensor[]): Tensor {
+  if (!Array.isArray(x) || x.length === 0 || !x.every(isTensor)) throw new TypeError(`_sum: expected a non-empty array of Tensors, got ${describe(x)}`);
+  return torch.tidy(() => x.slice(1).reduce((res, t) => res.add(t), x[0]!.clone()));
+}
+
+/** torchvision's _v1_to_v2_weights: a version-1 head's conv.{2i}.weight / bias keys renamed conv.{i}.0.weight / bias (in place). */
+export function _v1ToV2Weights(stateDict: Record<string, unknown>, prefix: string): void {
+  for (let i = 0; i < 4; i++) {
+    for (const type of ['weight', 'bias']) {
+      const oldKey = `${prefix}conv.${2 * i}.${type}`;
+      if (oldKey in stateDict) {
+        const value = stateDict[oldKey];
+        delete stateDict[oldKey];
+        stateDict[`${prefix}conv.${i}.0.${type}`] = value;
+      }
+    }
+  }
+}
+
+/** torchvision's retinanet _default_anchorgen: sizes x, int(x 2^(1/3)), int(x 2^(2/3)) for x in 32 .. 512, aspect ratios 0.5, 1, 2. */
+export function _defaultAnchorgen(): AnchorGenerator {
+  const anchorSizes = [32, 64, 128, 256, 512].map((x) => [x, Math.trunc(x * 2 ** (1.0 / 3)), Math.trunc(x * 2 ** (2.0 / 3))]);
+  return new AnchorGenerator(anchorSizes, anchorSizes.map(() => [0.5, 1.0, 2.0]));
+}
+
+function checkInt(owner: string, name: string, v: unknown, min = 1): void {
+  if (!Number.isInteger(v) || (v as number) < min) throw new TypeError(`${owner}: ${name} should be an int >= ${min}, got ${describe(v)}`);
+}
+function checkNorm(owner: string, v: unknown): void {
+  if (v !== null && typeof v !== 'function') throw new TypeError(`${owner}: normLayer should be a function that makes a module, or null, got ${describe(v)}`);
+}
+function checkFeatures(owner: string, x: unknown): asserts x is Tensor[] {
+  if (!Array.isArray(x) || !x.every(isTensor)) throw new TypeError(`${owner}: expected an array of feature maps (N, C, H, W), got ${describe(x)}`);
+}
+
+/** Per feature map: `conv`, then `out`, (N, A*K, H, W) reshaped to (N, HWA, K); concatenated over the levels. */
+export function headLevels(x: readonly Tensor[], conv: Module, out: Module, k: number, act: ((t: Tensor) => Tensor) | null = null): Tensor {
+  return torch.tidy(() => torch.cat(x.map((features) => {
+    let t = out.call(conv.call(features) as Tensor) as Tensor;
+    if (act !== null) t = act(t);
+    const [N, , H, W] = t.shape as [number, number, number, number];
+    return t.view(N, -1, k, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, k);
+  }), 1));
+}
+
+/** A target as the heads' losses read it: 'boxes' (K, 4) and 'labels' (K). */
+type HeadTarget = Readonly<Record<string, Tensor>>;
+
+function checkLossInputs(owner: string, targets: unknown, headOutputs: unknown, keys: readonly string[], lists: Readonly<Record<string, unknown>>): void {
+  checkTargetList(owner, targets);
+  if (!isOptionsObject(headOutputs)) throw new TypeError(`${owner}: headOutputs should be an object of Tensors, got ${describe(headOutputs)}`);
+  for (const k of keys) if (!isTensor(headOutputs[k])) throw new TypeError(`${owner}: headOutputs['${k}'] should be a Tensor, got ${describe(headOutputs[k])}`);
+  for (const [name, v] of Object.entries(lists)) if (!Array.isArray(v) || !v.every(isTensor)) throw new TypeError(`${owner}: ${name} should be an array of Tensors, got ${describe(v)}`);
+}
+
+function field(owner: string, target: HeadTarget, key: string): Tensor {
+  const t = target[key];
+  if (!isTensor(t)) throw new TypeError(`${owner}: each target should hold its "${key}" Tensor, got ${describe(t)}`);
+  return t;
+}
+
+const CLS_HEAD = signature('RetinaNetClassificationHead', { inChannels: REQUIRED, numAnchors: REQUIRED, numClasses: REQUIRED, priorProbability: 0.01, normLayer: null });
+
+/**
+ * RetinaNet's classification head: four 3x3 Conv2dNormActivation (normLayer, none by default, ReLU), then
+ * per anchor a logit per class (cls_logits, its bias -log((1 - p) / p) for the prior probability p).
+ */
+export class RetinaNetClassificationHead extends nn.Module {
+  static _version = 2;
+  declare conv: torch.nn.Sequential; declare cls_logits: torch.nn.Conv2d;
+  numClasses: number;
+  numAnchors: number;
+  readonly BETWEEN_THRESHOLDS = Matcher.BETWEEN_THRESHOLDS;
+  constructor(inChannels: number, numAnchors: number, numClasses: number, ...args: PyArgs<[priorProbability: number, normLayer: NormLayerFactory | null],
+    { inChannels?: number; numAnchors?: number; numClasses?: number; priorProbability?: number; normLayer?: NormLayerFactory | null }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [inChannels, numAnchors, numClasses, priorProbability, normLayer] = bind(CLS_HEAD, args) as [number, number, number, number, NormLayerFactory | null];
+    const fn = CLS_HEAD.fn;
+    checkInt(fn, 'inChannels', inChannels);
+    checkInt(fn, 'numAnchors', numAnchors);
+    checkInt(fn, 'numClasses', numClasses);
+    if (typeof priorProbability !== 'number' || !(priorProbability > 0 && priorProbability < 1)) throw new RangeError(`${fn}: priorProbability should be in (0, 1), got ${describe(priorProbability)}`);
+    checkNorm(fn, normLayer);
+    this.conv = new nn.Sequential(...Array.from({ length: 4 }, () => new Conv2dNormActivation(inChannels, inChannels, { normLayer })));
+    for (const layer of this.conv.modules()) {
+      if (layer instanceof nn.Conv2d) {
+        nn.init.normal_(layer.weight, { std: 0.01 });
+        if (layer.bias) nn.init.constant_(layer.bias, 0);
+      }
+    }
+    this.cls_logits = new nn.Conv2d(inChannels, numAnchors * numClasses, 3, { stride: 1, padding: 1 });
+    nn.init.normal_(this.cls_logits.weight, { std: 0.01 });
+    nn.init.constant_(this.cls_logits.bias!, -Math.log((1 - priorProbability) / priorProbability));
+    this.numClasses = numClasses;
+    this.numAnchors = numAnchors;
+  }
+
+  protected override _loadFromStateDict(stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, strict: boolean,
+    missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]): void {
+    const version = localMetadata.version;
+    if (version === undefined || version < 2) _v1ToV2Weights(stateDict, prefix);
+    super._loadFromStateDict(stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs);
+  }
+
+  /** The sigmoid focal loss (sum over the anchors not between the thresholds, over the foreground count) averaged over the images. */
+  computeLoss(targets: readonly HeadTarget[], headOutputs: HeadOutputs, matchedIdxs: readonly Tensor[]): Tensor {
+    const fn = 'RetinaNetClassificationHead.computeLoss';
+    checkLossInputs(fn, targets, headOutputs, ['cls_logits'], { matchedIdxs });
+    if (targets.length === 0) throw new RangeError(`${fn}: no targets`);
+    return torch.tidy(() => {
+      const clsLogits = headOutputs.cls_logits!;
+      const losses: Tensor[] = [];
+      const count = Math.min(targets.length, clsLogits.size(0), matchedIdxs.length);
+      for (let i = 0; i < count; i++) {
+        const clsLogitsPerImage = clsLogits.select(0, i);
+        const matched = matchedIdxs[i]!;
+        const foreground = matched.ge(0);
+        const numForeground = foreground.sum().item() as number;
+        const gtClassesTarget = torch.zerosLike(clsLogitsPerImage);
+        gtClassesTarget.indexPut_([foreground, field(fn, targets[i]!, 'labels').index(matched.index(foreground))], 1.0);
+        const valid = matched.ne(this.BETWEEN_THRESHOLDS);
+        losses.push(sigmoidFocalLoss(clsLogitsPerImage.index(valid), gtClassesTarget.index(valid), { reduction: 'sum' }).div(Math.max(1, numForeground)));
+      }
+      return _sum(losses).div(targets.length);
+    });
+  }
+
+  /** The class logits of every level's anchors, (N, HWA, numClasses). */
+  override forward(x: Tensor[]): Tensor {
+    checkFeatures('RetinaNetClassificationHead', x);
+    return headLevels(x, this.conv, this.cls_logits, this.numClasses);
+  }
+}
+
+const REG_HEAD = signature('RetinaNetRegressionHead', { inChannels: REQUIRED, numAnchors: REQUIRED, normLayer: null });
+
+/** RetinaNet's box regression head: four 3x3 Conv2dNormActivation, then per anchor 4 deltas (bbox_reg); its loss l1 unless _lossType says otherwise. */
+export class RetinaNetRegressionHead extends nn.Module {
+  static _version = 2;
+  declare conv: torch.nn.Sequential; declare bbox_reg: torch.nn.Conv2d;
+  boxCoder: BoxCoder;
+  /** torchvision's _loss_type: 'l1' (retinanet_resnet50_fpn_v2 sets 'giou'). */
+  _lossType: BoxLossType;
+  constructor(inChannels: number, numAnchors: number, ...args: PyArgs<[normLayer: NormLayerFactory | null], { inChannels?: number; numAnchors?: number; normLayer?: NormLayerFactory | null }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [inChannels, numAnchors, normLayer] = bind(REG_HEAD, args) as [number, number, NormLayerFactory | null];
+    const fn = REG_HEAD.fn;
+    checkInt(fn, 'inChannels', inChannels);
+    checkInt(fn, 'numAnchors', numAnchors);
+    checkNorm(fn, normLayer);
+    this.conv = new nn.Sequential(...Array.from({ length: 4 }, () => new Conv2dNormActivation(inChannels, inChannels, { normLayer })));
+    this.bbox_reg = new nn.Conv2d(inChannels, numAnchors * 4, 3, { stride: 1, padding: 1 });
+    nn.init.normal_(this.bbox_reg.weight, { std: 0.01 });
+    nn.init.zeros_(this.bbox_reg.bias!);
+    for (const layer of this.conv.modules()) {
+      if (layer instanceof nn.Conv2d) {
+        nn.init.normal_(layer.weight, { std: 0.01 });
+        if (layer.bias) nn.init.zeros_(layer.bias);
+      }
+    }
+    this.boxCoder = new BoxCoder([1.0, 1.0, 1.0, 1.0]);
+    this._lossType = 'l1';
+  }
+
+  protected override _loadFromStateDict(stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, strict: boolean,
+    missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]): void {
+    const version = localMetadata.version;
+    if (version === undefined || version < 2) _v1ToV2Weights(stateDict, prefix);
+    super._loadFromStateDict(stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs);
+  }
+
+  /** The box loss (_boxLoss of _lossType over the foreground anchors, over their count) averaged over the images. */
+  computeLoss(targets: readonly HeadTarget[], headOutputs: HeadOutputs, anchors: readonly Tensor[], matchedIdxs: readonly Tensor[]): Tensor {
+    const fn = 'RetinaNetRegressionHead.computeLoss';
+    checkLossInputs(fn, targets, headOutputs, ['bbox_regression'], { anchors, matchedIdxs });
+    if (targets.length === 0) throw new RangeError(`${fn}: no targets`);
+    return torch.tidy(() => {
+      const bboxRegression = headOutputs.bbox_regression!;
+      const losses: Tensor[] = [];
+      const count = Math.min(targets.length, bboxRegression.size(0), anchors.length, matchedIdxs.length);
+      for (let i = 0; i < count; i++) {
+        const matched = matchedIdxs[i]!;
+        const foregroundIdxs = torch.where(matched.ge(0))[0]!;
+        const numForeground = foregroundIdxs.numel();
+        const matchedGtBoxes = field(fn, targets[i]!, 'boxes').index(matched.index(foregroundIdxs));
+        const bboxRegressionPerImage = bboxRegression.select(0, i).index(foregroundIdxs, ':');
+        const anchorsPerImage = anchors[i]!.index(foregroundIdxs, ':');
+        losses.push(_boxLoss(this._lossType, this.boxCoder, anchorsPerImage, matchedGtBoxes, bboxRegressionPerImage).div(Math.max(1, numForeground)));
+      }
+      return _sum(losses).div(Math.max(1, targets.length));
+    });
+  }
+
+  /** The box deltas of every level's anchors, (N, HWA, 4). */
+  override forward(x: Tensor[]): Tensor {
+    checkFeatures('RetinaNetRegressionHead', x);
+    return headLevels(x, this.conv, this.bbox_reg, 4);
+  }
+}
+
+const HEAD = signature('RetinaNetHead', { inChannels: REQUIRED, numAnchors: REQUIRED, numClasses: REQUIRED, normLayer: null });
+
+/** RetinaNet's head: classification_head and regression_head over the same feature maps. */
+export class RetinaNetHead extends nn.Module {
+  declare classification_head: RetinaNetClassificationHead; declare regression_head: RetinaNetRegressionHead;
+  constructor(inChannels: number, numAnchors: number, numClasses: number, ...args: PyArgs<[normLayer: NormLayerFactory | null],
+    { inChannels?: number; numAnchors?: number; numClasses?: number; normLayer?: NormLayerFactory | null }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [inChannels, numAnchors, numClasses, normLayer] = bind(HEAD, args) as [number, number, number, NormLayerFactory | null];
+    this.classification_head = new RetinaNetClassificationHead(inChannels, numAnchors, numClasses, { normLayer });
+    this.regression_head = new RetinaNetRegressionHead(inChannels, numAnchors, { normLayer });
+  }
+
+  /** { classification, bbox_regression }: the two heads' losses. */
+  computeLoss(targets: readonly HeadTarget[], headOutputs: HeadOutputs, anchors: readonly Tensor[], matchedIdxs: readonly Tensor[]): DetectorLosses {
+    return {
+      classification: this.classification_head.computeLoss(targets, headOutputs, matchedIdxs),
+      bbox_regression: this.regression_head.computeLoss(targets, headOutputs, anchors, matchedIdxs),
+    };
+  }
+
+  /** { cls_logits (N, HWA, C), bbox_regression (N, HWA, 4) }. */
+  override forward(x: Tensor[]): HeadOutputs {
+    return { cls_logits: this.classification_head.call(x) as Tensor, bbox_regression: this.regression_head.call(x) as Tensor };
+  }
+}
+
+const size = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
+
+/** The part of a single-stage detector's forward that RetinaNet and FCOS share: checks, transform, backbone, head, anchors. */
+export interface StagedInputs {
+  imageList: ImageList; targets: DetectionTarget[] | null; originalImageSizes: ImageSize[]; features: Tensor[]; headOutputs: HeadOutputs; anchors: Tensor[];
+}
+
+/** Within a tidy: torchvision's checks of the inputs, then transform, backbone (a Tensor is feature '0'), head and anchors. */
+export function stageInputs(model: { training: boolean; transform: Module; backbone: Module; head: Module; anchor_generator: AnchorGenerator },
+  owner: string, images: readonly Tensor[], targets: readonly DetectionTarget[] | null, shapeMessage: (shape: readonly number[]) => string): StagedInputs {
+  if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`${owner}: images should be an array of Tensors (C, H, W) or one (N, C, H, W) Tensor, got ${describe(images)}`);
+  if (model.training) {
+    if (targets === null || targets === undefined) throw new RangeError('targets should not be none when in training mode');
+    checkTargetList(owner, targets);
+    for (const target of targets) {
+      const boxes = target.boxes as unknown;
+      if (!isTensor(boxes)) throw new TypeError(`Expected target boxes to be of type Tensor, got ${describe(boxes)}.`);
+      if (!(boxes.dim() === 2 && boxes.shape[1] === 4)) throw new RangeError(shapeMessage(boxes.shape));
+    }
+  }
+  const originalImageSizes: ImageSize[] = images.map((img) => {
+    if (img.dim() < 2) throw new RangeError(`expecting the last two dimensions of the Tensor to be H and W instead got ${size(img.shape.slice(-2))}`);
+    const [h, w] = img.shape.slice(-2) as [number, number];
+    return [h, w];
+  });
+  const [imageList, tgts] = model.transform.call(images, targets ?? null) as [ImageList, DetectionTarget[] | null];
+  if (tgts !== null) {
+    tgts.forEach((target, targetIdx) => {
+      const boxes = target.boxes!;
+      const degenerate = boxes.index(':', '2:').le(boxes.index(':', ':2'));
+      if (degenerate.any().item()) {
+        const bbIdx = torch.where(degenerate.any(1))[0]!.index(0).item() as number;
+        const degenBb = (boxes.select(0, bbIdx).tolist() as number[]).map(pyFloat);
+        throw new RangeError(`All bounding boxes should have positive height and width. Found invalid box [${degenBb.join(', ')}] for target at index ${targetIdx}.`);
+      }
+    });
+  }
+  const out = model.backbone.call(imageList.tensors) as Tensor | Record<string, Tensor> | Map<string, Tensor>;
+  const features = isTensor(out) ? [out] : out instanceof Map ? [...out.values()] : Object.values(out);
+  const headOutputs = model.head.call(features) as HeadOutputs;
+  const anchors = model.anchor_generator.call(imageList, features) as Tensor[];
+  return { imageList, targets: tgts, originalImageSizes, features, headOutputs, anchors };
+}
+
+/**
+ * One image's detections from its per-level scores (flattened anchor x class), as RetinaNet and FCOS keep
+ * them: scores above scoreThresh, the topkCandidates best per level, boxes decoded and clipped, batched NMS
+ * per label, the detectionsPerImg best.
+ */
+export function selectDetections(levels: readonly { scores: Tensor; numClasses: number; decode: (anchorIdxs: Tensor) => Tensor }[], imageShape: readonly number[],
+  scoreThresh: number, topkCandidates: number, nmsThresh: number, detectionsPerImg: number): DetectionTarget {
+  return torch.tidy(() => {
+    const imageBoxes: Tensor[] = [];
+    const imageScores: Tensor[] = [];
+    const imageLabels: Tensor[] = [];
+    for (const { scores: all, numClasses, decode } of levels) {
+      // remove low scoring boxes
+      const keepIdxs = all.gt(scoreThresh);
+      let scores = all.index(keepIdxs);
+      let topkIdxs = torch.where(keepIdxs)[0]!;
+      // keep only the topk scoring predictions
+      const numTopk = _topkMin(topkIdxs, topkCandidates, 0);
+      const top = scores.topk(numTopk);
+      scores = top.values;
+      topkIdxs = topkIdxs.index(top.indices);
+      const anchorIdxs = torch.div(topkIdxs, numClasses, { roundingMode: 'floor' });
+      const labels = topkIdxs.remainder(numClasses);
+      imageBoxes.push(clipBoxesToImage(decode(anchorIdxs), imageShape.slice(0, 2)));
+      imageScores.push(scores);
+      imageLabels.push(labels);
+    }
+    const boxes = torch.cat(imageBoxes, 0);
+    const scores = torch.cat(imageScores, 0);
+    const labels = torch.cat(imageLabels, 0);
+    // non-maximum suppression
+    const keep = batchedNms(boxes, scores, labels, nmsThresh).index(`:${detectionsPerImg}`);
+    return { boxes: boxes.index(keep), scores: scores.index(keep), labels: labels.index(keep) };
+  });
+}
+
+/** The eval branch's split: each head output and each image's anchors split per level (H*W*A anchors each). */
+export function splitLevels(features: readonly Tensor[], headOutputs: HeadOutputs, anchors: readonly Tensor[]): [Record<string, Tensor[]>, Tensor[][]] {
+  const hw = features.map((x) => x.size(2) * x.size(3));
+  const HW = hw.reduce((a, b) => a + b, 0);
+  const HWA = headOutputs.cls_logits!.size(1);
+  const A = Math.floor(HWA / HW);
+  const perLevel = hw.map((v) => v * A);
+  const split = Object.fromEntries(Object.entries(headOutputs).map(([k, v]) => [k, v.split(perLevel, 1)]));
+  return [split, anchors.map((a) => a.split(perLevel))];
+}
+
+/** RetinaNet's keywords (torchvision's, camelCased), with torchvision's defaults. */
+export interface RetinaNetOptions {
+  /** Output classes, the background included (required). */
+  numClasses?: number;
+  /** The shorter side the images are resized to (800); a list: training picks one per image. */
+  minSize?: number | readonly number[];
+  /** The longer side's limit (1333). */
+  maxSize?: number;
+  imageMean?: readonly number[] | null;
+  imageStd?: readonly number[] | null;
+  /** The anchors (torchvision's: 3 sizes per octave at 32 .. 512, aspect ratios 0.5, 1, 2). */
+  anchorGenerator?: AnchorGenerator | null;
+  /** The head (a RetinaNetHead by default): forward(features) gives { cls_logits, bbox_regression }, computeLoss(targets, headOutputs, anchors, matchedIdxs) the losses. */
+  head?: Module | null;
+  /** The anchors' matcher (a Matcher(fgIouThresh, bgIouThresh, allowLowQualityMatches true) by default). */
+  proposalMatcher?: Matcher | null;
+  scoreThresh?: number; nmsThresh?: number; detectionsPerImg?: number; fgIouThresh?: number; bgIouThresh?: number; topkCandidates?: number;
+  // GeneralizedRCNNTransform's keywords (torchvision's **kwargs)
+  sizeDivisible?: number; fixedSize?: readonly [number, number] | null; _skipResize?: boolean;
+}
+
+export const RETINANET_OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean', 'imageStd', 'anchorGenerator', 'head', 'proposalMatcher', 'scoreThresh', 'nmsThresh',
+  'detectionsPerImg', 'fgIouThresh', 'bgIouThresh', 'topkCandidates', 'sizeDivisible', 'fixedSize', '_skipResize'] as const satisfies readonly (keyof RetinaNetOptions)[];
+
+/** The constructor's (backbone, numClasses, options) or (backbone, options), as FasterRCNN reads them; the backbone's outChannels checked. */
+export function readDetectorArgs<O extends { numClasses?: number | null }>(fn: string, backbone: unknown, numClassesArg: unknown, options: unknown, keys: readonly string[]): [O, number] {
+  const optionsGiven = isOptionsObject(numClassesArg) && options === undefined;
+  const o = readOptions(fn, optionsGiven ? numClassesArg : options ?? {}, keys) as O;
+  if (!optionsGiven && numClassesArg !== undefined) {
+    if (o.numClasses !== undefined) throw new TypeError(`${fn}: numClasses given twice (as an argument and as an option)`);
+    o.numClasses = numClassesArg as number;
+  }
+  if (!(backbone instanceof nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
+  const outChannels = (backbone as { outChannels?: unknown }).outChannels;
+  if (outChannels === undefined)
+    throw new RangeError('backbone should contain an attribute out_channels specifying the number of output channels (assumed to be the same for all the levels) (outChannels here)');
+  if (!Number.isInteger(outChannels)) throw new TypeError(`${fn}: backbone.outChannels should be an int, got ${describe(outChannels)}`);
+  return [o, outChannels as number];
+}
+
+export function transformOf(o: { minSize?: number | readonly number[]; maxSize?: number; imageMean?: readonly number[] | null; imageStd?: readonly number[] | null;
+  sizeDivisible?: number; fixedSize?: readonly [number, number] | null; _skipResize?: boolean }): GeneralizedRCNNTransform {
+  const transformOptions = Object.fromEntries((['sizeDivisible', 'fixedSize', '_skipResize'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  return new GeneralizedRCNNTransform(o.minSize ?? 800, o.maxSize ?? 1333, o.imageMean ?? [0.485, 0.456, 0.406], o.imageStd ?? [0.229, 0.224, 0.225], transformOptions);
+}
+
+export function checkNumber(fn: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${fn}: ${name} should be a number, got ${describe(v)}`);
+}
+
+/**
+ * torchvision's RetinaNet(backbone, numClasses, options): `backbone` returns a feature map or named feature
+ * maps of `backbone.outChannels` channels, one per anchor level. In training forward returns
+ * { classification, bbox_regression }, in eval one { boxes, scores, labels } per image.
+ */
+export class RetinaNet extends nn.Module {
+  declare backbone: Module; declare anchor_generator: AnchorGenerator; declare head: Module; declare transform: GeneralizedRCNNTransform;
+  proposalMatcher: Matcher;
+  boxCoder: BoxCoder;
+  scoreThresh: number; nmsThresh: number; detectionsPerImg: number; topkCandidates: number;
+
+  constructor(backbone: Module, numClasses?: number, options?: RetinaNetOptions);
+  constructor(backbone: Module, options: RetinaNetOptions);
+  constructor(backbone: Module, numClassesArg?: number | RetinaNetOptions, options?: RetinaNetOptions) {
+    super();
+    const fn = 'RetinaNet';
+    const [o, outChannels] = readDetectorArgs<RetinaNetOptions>(fn, backbone, numClassesArg, options, RETINANET_OPTION_KEYS);
+    const anchorGenerator = o.anchorGenerator ?? null;
+    if (anchorGenerator !== null && !(anchorGenerator instanceof AnchorGenerator))
+      throw new TypeError(`anchor_generator should be of type AnchorGenerator or None instead of ${describe(anchorGenerator)}`);
+    const head = o.head ?? null;
+    if (head !== null && !(head instanceof nn.Module)) throw new TypeError(`${fn}: head should be a Module or null, got ${describe(head)}`);
+    const matcher = o.proposalMatcher ?? null;
+    if (matcher !== null && !(matcher instanceof Matcher)) throw new TypeError(`${fn}: proposalMatcher should be a Matcher or null, got ${describe(matcher)}`);
+    if (head === null && !(Number.isInteger(o.numClasses) && o.numClasses! >= 1))
+      throw new TypeError(`${fn}: numClasses should be a positive int, got ${describe(o.numClasses)}`);
+    for (const k of ['scoreThresh', 'nmsThresh', 'detectionsPerImg', 'fgIouThresh', 'bgIouThresh', 'topkCandidates'] as const) if (o[k] !== undefined) checkNumber(fn, k, o[k]);
+    this.backbone = backbone;
+    this.anchor_generator = anchorGenerator ?? _defaultAnchorgen();
+    this.head = head ?? new RetinaNetHead(outChannels, this.anchor_generator.numAnchorsPerLocation()[0]!, o.numClasses!);
+    this.proposalMatcher = matcher ?? new Matcher(o.fgIouThresh ?? 0.5, o.bgIouThresh ?? 0.4, true);
+    this.boxCoder = new BoxCoder([1.0, 1.0, 1.0, 1.0]);
+    this.transform = transformOf(o);
+    this.scoreThresh = o.scoreThresh ?? 0.05;
+    this.nmsThresh = o.nmsThresh ?? 0.5;
+    this.detectionsPerImg = o.detectionsPerImg ?? 300;
+    this.topkCandidates = o.topkCandidates ?? 1000;
+  }
+
+  /** torchvision's eager_outputs: the losses in training, the detections in eval. */
+  eagerOutputs(losses: DetectorLosses, detections: DetectionTarget[]): DetectorLosses | DetectionTarget[] {
+    return this.training ? losses : detections;
+  }
+
+  /** Each image's anchors matched to its boxes (IoU, proposalMatcher; all -1 for an image without boxes), then the head's losses. */
+  computeLoss(targets: readonly DetectionTarget[], headOutputs: HeadOutputs, anchors: readonly Tensor[]): DetectorLosses {
+    const fn = 'RetinaNet.computeLoss';
+    checkLossInputs(fn, targets, headOutputs, [], { anchors });
+    return torch.tidy(() => {
+      const matchedIdxs: Tensor[] = [];
+      const count = Math.min(anchors.length, targets.length);
+      for (let i = 0; i < count; i++) {
+        const anchorsPerImage = anchors[i]!;
+        const boxes = field(fn, targets[i]!, 'boxes');
+        if (boxes.numel() === 0) {
+          matchedIdxs.push(torch.full([anchorsPerImage.size(0)], -1, { dtype: torch.int64, device: anchorsPerImage.device }));
+          continue;
+        }
+        matchedIdxs.push(this.proposalMatcher.call(boxIou(boxes, anchorsPerImage)));
+      }
+      return (this.head as unknown as { computeLoss(t: readonly DetectionTarget[], h: HeadOutputs, a: readonly Tensor[], m: Tensor[]): DetectorLosses })
+        .computeLoss(targets, headOutputs, anchors, matchedIdxs);
+    });
+  }
+
+  /** Per image, the detections of the per-level head outputs and anchors (see selectDetections). */
+  postprocessDetections(headOutputs: Readonly<Record<string, readonly Tensor[]>>, anchors: readonly (readonly Tensor[])[], imageShapes: readonly (readonly number[])[]): DetectionTarget[] {
+    const classLogits = headOutputs.cls_logits!;
+    const boxRegression = headOutputs.bbox_regression!;
+    return imageShapes.map((imageShape, index) => torch.tidy(() => selectDetections(classLogits.map((cl, level) => {
+      const logits = cl.select(0, index);
+      const reg = boxRegression[level]!.select(0, index);
+      const anc = anchors[index]![level]!;
+      return { scores: torch.sigmoid(logits).flatten(), numClasses: logits.shape[logits.dim() - 1]!, decode: (idx: Tensor) => this.boxCoder.decodeSingle(reg.index(idx), anc.index(idx)) };
+    }), imageShape, this.scoreThresh, this.topkCandidates, this.nmsThresh, this.detectionsPerImg)));
+  }
+
+  /**
+   * images: one float Tensor (C, H, W) in [0, 1] per image (or one (N, C, H, W) Tensor); targets (training
+   * only, required then): per image { boxes: Tensor[N, 4] xyxy, labels: int64 Tensor[N] }. Training returns
+   * { classification, bbox_regression }, eval one { boxes, scores, labels } per image in its original pixels.
+   */
+  override forward(images: readonly Tensor[] | Tensor, targets: readonly DetectionTargetInput[] | null = null): DetectorLosses | DetectionTarget[] {
+    const [losses, detections] = this.forwardBoth(images, targets);
+    for (const t of (this.training ? detections.flatMap((d) => Object.values(d)) : Object.values(losses))) t.dispose();
+    return this.eagerOutputs(losses, detections);
+  }
+
+  /** torchvision's forward as TorchScript returns it: [losses, detections]. */
+  forwardBoth(imagesIn: readonly Tensor[] | Tensor, targetsIn: readonly DetectionTargetInput[] | null = null): [DetectorLosses, DetectionTarget[]] {
+    if (isTensor(imagesIn) && imagesIn.dim() === 4) return torch.tidy(() => this.forwardBoth(imagesIn.unbind(0), targetsIn));
+    return torch.tidy(() => {
+      const s = stageInputs(this, 'RetinaNet', imagesIn as readonly Tensor[], targetsIn as readonly DetectionTarget[] | null, () => 'Expected target boxes to be a tensor of shape [N, 4].');
+      let losses: DetectorLosses = {};
+      let detections: DetectionTarget[] = [];
+      if (this.training) {
+        losses = this.computeLoss(s.targets!, s.headOutputs, s.anchors);
+      } else {
+        const [splitHeadOutputs, splitAnchors] = splitLevels(s.features, s.headOutputs, s.anchors);
+        detections = this.postprocessDetections(splitHeadOutputs, splitAnchors, s.imageList.imageSizes);
+        detections = this.transform.postprocess(detections, s.imageList.imageSizes, s.originalImageSizes);
+      }
+      return [losses, detections] as [DetectorLosses, DetectionTarget[]];
+    });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Weights and builders
+
+/** An enum of the weights table (weights_table.ts) when it has it, else the one made here from torchvision's entry. */
+export function tableOrLocalEnum(name: string, entry: WeightsTableEntry): WeightsEnum<'COCO_V1', ObjectDetection> {
+  const fromTable = (W as unknown as Record<string, unknown>)[name];
+  return (fromTable as WeightsEnum<'COCO_V1', ObjectDetection> | undefined) ?? detectionWeightsEnum({ name, default: 'COCO_V1', entries: { COCO_V1: entry } }, W.COCO_CATEGORIES);
+}
+
+const COCO_META = { categories: 'COCO_CATEGORIES', minSize: [1, 1] } as const;
+
+/** torchvision's RetinaNet_ResNet50_FPN_Weights (COCO_V1: box mAP 36.4). */
+export const RetinaNet_ResNet50_FPN_Weights = tableOrLocalEnum('RetinaNet_ResNet50_FPN_Weights', {
+  url: 'https://download.pytorch.org/models/retinanet_resnet50_fpn_coco-eeacb38b.pth', transforms: { kind: 'detection' },
+  meta: { ...COCO_META, numParams: 34014999, metrics: { 'COCO-val2017': { box_map: 36.4 } }, gflops: 151.54, fileSizeMB: 130.267,
+    recipe: 'https://github.com/pytorch/vision/tree/main/references/detection#retinanet', docs: 'These weights were produced by following a similar training recipe as on the paper.' },
+});
+
+/** torchvision's RetinaNet_ResNet50_FPN_V2_Weights (COCO_V1: box mAP 41.5). */
+export const RetinaNet_ResNet50_FPN_V2_Weights = tableOrLocalEnum('RetinaNet_ResNet50_FPN_V2_Weights', {
+  url: 'https://download.pytorch.org/models/retinanet_resnet50_fpn_v2_coco-5905b1c5.pth', transforms: { kind: 'detection' },
+  meta: { ...COCO_META, numParams: 38198935, metrics: { 'COCO-val2017': { box_map: 41.5 } }, gflops: 152.238, fileSizeMB: 146.037,
+    recipe: 'https://github.com/pytorch/vision/pull/5756', docs: 'These weights were produced using an enhanced training recipe to boost the model accuracy.' },
+});
+
+/** The builders' options: the detector's (numClasses aside), and torchvision's builder keywords camelCased (see FasterRCNNBuilderOptions). */
+export interface RetinaNetBuilderOptions extends Omit<RetinaNetOptions, 'numClasses'>, Pick<FasterRCNNBuilderOptions, 'weights' | 'progress' | 'numClasses' | 'weightsBackbone' | 'trainableBackboneLayers'> {}
+
+/** The model's weights loaded, as the builders end; the model freed if that fails. */
+export function loadDetectorWeights<M extends torch.nn.Module>(model: M, weights: AnyWeights | string | null, progress: boolean): M {
+  if (weights === null) return model;
+  try {
+    loadWeights(model, weights, progress);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** A builder's preamble (resolveBuilder's: weights, backbone weights, numClasses, trainable layers) with the detector's keys. */
+export function resolveDetectorBuilder(fn: string, weightsEnum: AnyWeightsEnum, options: RetinaNetBuilderOptions, defaultBackbone: boolean, keys: readonly string[]): Resolved {
+  if (!isOptionsObject(options)) throw new TypeError(`${fn}: expected an options object, got ${describe(options)}`);
+  readOptions(fn, options, ['weights', 'progress', 'numClasses', 'weightsBackbone', 'trainableBackboneLayers', ...keys.filter((k) => k !== 'numClasses')]);
+  return resolveBuilder(fn, weightsEnum, W.ResNet50_Weights, options as FasterRCNNBuilderOptions, defaultBackbone, 5, {}, keys);
+}
+
+/** Python's TypeError where a builder passes the detector a part the caller's keywords also give. */
+export function refuseParts(fn: string, rest: Record<string, unknown>, parts: Readonly<Record<string, string>>): void {
+  const given = Object.keys(parts).find((k) => rest[k] !== undefined && rest[k] !== null);
+  if (given !== undefined) throw new TypeError(`${fn} got multiple values for keyword argument '${parts[given]}' (${given}: this builder makes its own)`);
+}
+
+const frozenBatchNorm: NormLayerFactory = (c) => new FrozenBatchNorm2d(c);
+const batchNorm: NormLayerFactory = (c) => new nn.BatchNorm2d(c);
+const groupNorm32: NormLayerFactory = (c) => new nn.GroupNorm(32, c);
+
+/**
+ * RetinaNet with a ResNet-50-FPN backbone (torchvision's retinanet_resnet50_fpn): the FPN over layer2 ..
+ * layer4 with LastLevelP6P7(256, 256). Options: weights (RetinaNet_ResNet50_FPN_Weights; none by default),
+ * numClasses (91), weightsBackbone (ResNet50_Weights.IMAGENET1K_V1 by default; null: a random backbone with
+ * BatchNorm2d), trainableBackboneLayers (0 .. 5, default 3), and RetinaNet's options. With the COCO_V1 entry
+ * the FrozenBatchNorm2d layers' eps is 0 (torchvision's overwrite_eps).
+ */
+export function retinanet_resnet50_fpn(options: RetinaNetBuilderOptions = {}): RetinaNet {
+  const fn = 'retinanet_resnet50_fpn';
+  const r = resolveDetectorBuilder(fn, RetinaNet_ResNet50_FPN_Weights, options, true, RETINANET_OPTION_KEYS);
+  const resnet = resnet50({ weights: r.weightsBackbone, progress: r.progress, normLayer: r.isTrained ? frozenBatchNorm : batchNorm });
+  const backbone = _resnetFpnExtractor(resnet, r.trainableLayers, [2, 3, 4], new LastLevelP6P7(256, 256));
+  disposeUnusedModules(resnet, [backbone]); // avgpool and fc, which torchvision's model drops
+  const model = loadDetectorWeights(new RetinaNet(backbone, r.numClasses, r.rest as RetinaNetOptions), r.weights, r.progress);
+  if (r.weights === RetinaNet_ResNet50_FPN_Weights.COCO_V1) overwriteEps(model, 0.0);
+  return model;
+}
+
+/**
+ * The improved RetinaNet ResNet-50-FPN (torchvision's retinanet_resnet50_fpn_v2, Zhang et al., 2020):
+ * BatchNorm2d in the backbone, LastLevelP6P7(2048, 256) on C5, a head with GroupNorm(32) and the GIoU box
+ * loss. weights: RetinaNet_ResNet50_FPN_V2_Weights; weightsBackbone defaults to null.
+ */
+export function retinanet_resnet50_fpn_v2(options: RetinaNetBuilderOptions = {}): RetinaNet {
+  const fn = 'retinanet_resnet50_fpn_v2';
+  const r = resolveDetectorBuilder(fn, RetinaNet_ResNet50_FPN_V2_Weights, options, false, RETINANET_OPTION_KEYS);
+  refuseParts('RetinaNet', r.rest, { anchorGenerator: 'anchor_generator', head: 'head' });
+  const resnet = resnet50({ weights: r.weightsBackbone, progress: r.progress });
+  const backbone = _resnetFpnExtractor(resnet, r.trainableLayers, [2, 3, 4], new LastLevelP6P7(2048, 256));
+  disposeUnusedModules(resnet, [backbone]);
+  const anchorGenerator = _defaultAnchorgen();
+  const head = new RetinaNetHead(backbone.outChannels, anchorGenerator.numAnchorsPerLocation()[0]!, r.numClasses, { normLayer: groupNorm32 });
+  head.regression_head._lossType = 'giou';
+  return loadDetectorWeights(new RetinaNet(backbone, r.numClasses, { ...(r.rest as RetinaNetOptions), anchorGenerator, head }), r.weights, r.progress);
+}
