@@ -1,8 +1,12 @@
 // What the vision model and layer tests share: a tensor's bytes as a SHA-256 (the fixtures hash
-// weights and gradients instead of storing them), and the state-dict check against torchvision's.
+// weights and gradients instead of storing them), the state-dict check against torchvision's, and
+// the detection fixtures' readers.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import * as torch from '../lib/index.js';
+import { cpuModel } from './cpu-model.js';
+import { check, makeTensor, type TensorEnc } from './golden-replay.js';
 
 /** SHA-256 of a tensor's bytes, as the fixture scripts' sha(). */
 export const sha = (t: torch.Tensor): string =>
@@ -16,3 +20,40 @@ export function expectTorchvisionState(model: torch.nn.Module, state: readonly (
     expect(own.filter(([, v], i) => sha(v) !== state[i]![3]).map(([k]) => k), 'tensors whose bytes differ from torchvision\'s').toEqual([]);
   });
 }
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** A detection fixture (test/fixtures/<file>, made by the R-CNN fixture scripts) and its readers. */
+export interface DetectionFixture {
+  /** Whether this machine's CPU model made the fixture: oneDNN / BLAS results then match bit for bit. */
+  sameCpu: boolean;
+  /** undefined (bit-exact) on the fixture's CPU model, else within rounding (1e-4). */
+  tol: { rtol: number; atol: number } | undefined;
+  /** An input tensor. */
+  I(name: string): torch.Tensor;
+  /** A case's expected values. */
+  C(name: string): any;
+  /** An error case's message. */
+  E(name: string): string;
+  /** Compares bit for bit. */
+  exact(actual: unknown, exp: any, path: string): void;
+}
+
+export const ROUNDING = { rtol: 1e-4, atol: 1e-4 };
+
+export function loadDetectionFixture(file: string): DetectionFixture {
+  const fx = JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as {
+    meta: { cpuModel: string }; inputs: Record<string, TensorEnc>; cases: Record<string, any>; errors: Record<string, { type: string; message: string }>;
+  };
+  const sameCpu = cpuModel === fx.meta.cpuModel;
+  return {
+    sameCpu,
+    tol: sameCpu ? undefined : ROUNDING,
+    I: (name) => makeTensor(fx.inputs[name]!),
+    C: (name) => fx.cases[name],
+    E: (name) => fx.errors[name]!.message,
+    exact: (actual, exp, path) => check(actual, exp, undefined, path),
+  };
+}
+
+/** [name, class name] of every submodule, as the fixture scripts list them. */
+export const modulesOf = (m: torch.nn.Module): [string, string][] => m.namedModules().map(([k, v]) => [k, v.constructor.name]);

@@ -5,17 +5,16 @@
 // and the four builders' construction. RoIHeads' parts have no convolutions or Linear layers: bit-exact
 // everywhere. The models' convolutions and Linear layers run oneDNN / BLAS, whose kernels depend on the CPU
 // model: bit-exact (hashes) on the CPU model that made the fixture, within rounding elsewhere.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
-import { cpuModel } from './cpu-model.js';
 import { liveTensors } from './run-child.js';
-import { check, makeTensor, type TensorEnc } from './golden-replay.js';
-import { expectTorchvisionState, sha } from './model-fixtures.js';
+import { check } from './golden-replay.js';
+import { expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
 import { warningsOf } from './warnings-of.js';
 
 type Tensor = torch.Tensor;
@@ -24,19 +23,9 @@ const { MultiScaleRoIAlign } = vision.ops;
 const W = vision.models;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-faster-rcnn.json', import.meta.url), 'utf8')) as {
-  meta: { cpuModel: string }; inputs: Record<string, TensorEnc>; cases: Record<string, any>; errors: Record<string, { type: string; message: string }>;
-};
-const sameCpu = cpuModel === fx.meta.cpuModel;
-const ROUNDING = { rtol: 1e-4, atol: 1e-4 };
-const tol = sameCpu ? undefined : ROUNDING;
+const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('vision-faster-rcnn.json');
 torch.setNumThreads(1); // as the generator ran
 
-const I = (name: string): Tensor => makeTensor(fx.inputs[name]!);
-const C = (name: string): any => fx.cases[name];
-const E = (name: string): string => fx.errors[name]!.message;
-const exact = (actual: unknown, exp: any, path: string): void => check(actual, exp, undefined, path);
-const modulesOf = (m: torch.nn.Module): [string, string][] => m.namedModules().map(([k, v]) => [k, v.constructor.name]);
 
 const makeRoiHeads = (scoreThresh = 0.05, nmsThresh = 0.5, detectionsPerImg = 100, weights: number[] | null = null): D.RoIHeads =>
   new D.RoIHeads(new MultiScaleRoIAlign(['0'], 7, 2), new nn.Identity(), new nn.Identity(), 0.5, 0.3, 16, 0.25, weights, scoreThresh, nmsThresh, detectionsPerImg);

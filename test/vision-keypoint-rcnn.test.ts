@@ -8,34 +8,21 @@
 // made the fixture, within rounding elsewhere; the backbone's gradients within rounding everywhere (two RoI
 // pools read its map: roiAlign sums each pool's gradient before the engine adds them, torchvision's eager
 // _roi_align hands it four per pool, so the additions group differently).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
-import { cpuModel } from './cpu-model.js';
 import { liveTensors } from './run-child.js';
-import { check, makeTensor, type TensorEnc } from './golden-replay.js';
-import { expectTorchvisionState, sha } from './model-fixtures.js';
+import { check } from './golden-replay.js';
+import { expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
 const { MultiScaleRoIAlign } = vision.ops;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const fx = JSON.parse(readFileSync(new URL('./fixtures/keypoint-rcnn.json', import.meta.url), 'utf8')) as {
-  meta: { cpuModel: string }; inputs: Record<string, TensorEnc>; cases: Record<string, any>; errors: Record<string, { type: string; message: string }>;
-};
-const sameCpu = cpuModel === fx.meta.cpuModel;
-const ROUNDING = { rtol: 1e-4, atol: 1e-4 };
-const tol = sameCpu ? undefined : ROUNDING;
+const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('keypoint-rcnn.json');
 torch.setNumThreads(1); // as the generator ran
-
-const I = (name: string): Tensor => makeTensor(fx.inputs[name]!);
-const C = (name: string): any => fx.cases[name];
-const E = (name: string): string => fx.errors[name]!.message;
-const exact = (actual: unknown, exp: any, path: string): void => check(actual, exp, undefined, path);
-const modulesOf = (m: torch.nn.Module): [string, string][] => m.namedModules().map(([k, v]) => [k, v.constructor.name]);
 
 describe('detection.roi_heads: the keypoint branch\'s functions, bit-exact', () => {
   it('keypointsToHeatmap: cells and validity (edges, outside, invisible)', () => torch.tidy(() => {

@@ -10,38 +10,26 @@
 // backbone's also as two RoI pools read its map: see test/vision-keypoint-rcnn.test.ts). The
 // models' convolutions and Linear layers run oneDNN / BLAS, whose kernels depend on the CPU model: bit-exact
 // (hashes) on the CPU model that made the fixture, within rounding elsewhere.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
-import { cpuModel } from './cpu-model.js';
 import { liveTensors } from './run-child.js';
-import { check, makeTensor, type TensorEnc } from './golden-replay.js';
-import { expectTorchvisionState, sha } from './model-fixtures.js';
+import { check } from './golden-replay.js';
+import { expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
 const { MultiScaleRoIAlign } = vision.ops;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const fx = JSON.parse(readFileSync(new URL('./fixtures/mask-rcnn.json', import.meta.url), 'utf8')) as {
-  meta: { cpuModel: string }; inputs: Record<string, TensorEnc>; cases: Record<string, any>; errors: Record<string, { type: string; message: string }>;
-};
-const sameCpu = cpuModel === fx.meta.cpuModel;
-const ROUNDING = { rtol: 1e-4, atol: 1e-4 };
-const tol = sameCpu ? undefined : ROUNDING;
+const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('mask-rcnn.json');
 torch.setNumThreads(1); // as the generator ran
 
-const I = (name: string): Tensor => makeTensor(fx.inputs[name]!);
-const C = (name: string): any => fx.cases[name];
-const E = (name: string): string => fx.errors[name]!.message;
-const exact = (actual: unknown, exp: any, path: string): void => check(actual, exp, undefined, path);
 /** Within the last bits: what comes of the adaptive roi_align (see above). */
 const ULPS = { rtol: 1e-6, atol: 1e-7 };
 /** The model's parameters whose gradient comes through the mask targets (the rest are bit-exact on the fixture's CPU). */
 const viaMaskTargets = (k: string): boolean => k.startsWith('backbone.') || k.startsWith('roi_heads.mask_head.') || k.startsWith('roi_heads.mask_predictor.conv5_mask.');
-const modulesOf = (m: torch.nn.Module): [string, string][] => m.namedModules().map(([k, v]) => [k, v.constructor.name]);
 
 describe('detection.roi_heads: the mask branch\'s functions, bit-exact', () => {
   it('projectMasksOnBoxes: ground-truth masks cropped to the proposals by roi_align', () => torch.tidy(() => {
