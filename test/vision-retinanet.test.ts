@@ -246,6 +246,29 @@ for (const [prefix, make, lossKeys] of [
   });
 }
 
+describe('detection.retinanet / fcos: a backbone returning one Tensor, no detection above the threshold', () => {
+  for (const make of [
+    () => new R.RetinaNet(Object.assign(new nn.Sequential(new nn.Conv2d(3, 8, 3, { stride: 4, padding: 1 })), { outChannels: 8 }), 4,
+      { minSize: 32, maxSize: 48, anchorGenerator: new D.AnchorGenerator([[8, 16]], [[1.0]]), scoreThresh: 0.99 }),
+    () => new FC.FCOS(Object.assign(new nn.Sequential(new nn.Conv2d(3, 32, 3, { stride: 4, padding: 1 })), { outChannels: 32 }), 4,
+      { minSize: 32, maxSize: 48, anchorGenerator: new D.AnchorGenerator([[4]], [[1.0]]), scoreThresh: 0.99 }),
+  ]) {
+    it(`${make.toString().includes('RetinaNet') ? 'RetinaNet' : 'FCOS'}: the map is feature '0'; empty detections; losses`, () => {
+      torch.manualSeed(4);
+      const m: Detector = make();
+      torch.tidy(() => {
+        m.eval();
+        const detections = torch.noGrad(() => m.call([I('img_a'), I('img_b')]) as D.DetectionTarget[]);
+        expect(detections.map((d) => [d.boxes!.shape, d.scores!.shape, d.labels!.shape, d.labels!.dtype.name])).toEqual([[[0, 4], [0], [0], 'int64'], [[0, 4], [0], [0], 'int64']]);
+        m.train();
+        const losses = m.call([I('img_a'), I('img_b')], targets()) as D.RCNNLosses;
+        for (const v of Object.values(losses)) expect(Number.isFinite(v.item())).toBe(true);
+      });
+      m.dispose();
+    });
+  }
+});
+
 describe('detection.retinanet / fcos: the builders (weights null)', () => {
   const SMALL = { minSize: 64, maxSize: 96, topkCandidates: 30, detectionsPerImg: 10 };
   for (const [name, build, run] of [
@@ -287,6 +310,10 @@ describe('detection.retinanet / fcos: the builders (weights null)', () => {
     expect(() => R.retinanet_resnet50_fpn({ rpnHead: null } as never)).toThrow(TypeError);
     expect(() => FC.fcos_resnet50_fpn({ proposalMatcher: null } as never)).toThrow(TypeError);
     expect(() => R.retinanet_resnet50_fpn({ trainableBackboneLayers: 6, weightsBackbone: 'IMAGENET1K_V1' })).toThrow(/Trainable backbone layers should be in the range \[0,5\], got 6/);
+    // a state-dict file that fails to load: the model built for it is freed
+    const before = liveTensors(torch);
+    expect(() => FC.fcos_resnet50_fpn({ weights: '/nonexistent/fcos.pth', weightsBackbone: null })).toThrow();
+    expect(torch.nativeStats().tensors).toBe(before);
     expect(R.RetinaNet_ResNet50_FPN_Weights.COCO_V1.meta.numParams).toBe(34014999);
     expect(R.RetinaNet_ResNet50_FPN_V2_Weights.DEFAULT.url).toBe('https://download.pytorch.org/models/retinanet_resnet50_fpn_v2_coco-5905b1c5.pth');
     expect(FC.FCOS_ResNet50_FPN_Weights.COCO_V1.meta.categories!.length).toBe(91);
