@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
-import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
+import { AnchorGenerator } from '../lib/vision/models/detection/anchor_utils.js';
+import type { DetectionTarget } from '../lib/vision/models/detection/transform.js';
 import * as R from '../lib/vision/models/detection/retinanet.js';
 import * as FC from '../lib/vision/models/detection/fcos.js';
 import { cpuModel } from './cpu-model.js';
@@ -48,7 +49,7 @@ function expectGrads(model: torch.nn.Module, rows: Row[], noGrad: string[] | und
   if (sameCpu) expect(rows.filter(([k, h]) => sha(grads.get(k)!) !== h).map(([k]) => k), 'parameter gradients that differ').toEqual([]);
 }
 
-const hTargets = (): [D.DetectionTarget[], Tensor[]] => [
+const hTargets = (): [DetectionTarget[], Tensor[]] => [
   [{ boxes: I('h_boxes_0'), labels: torch.tensor([1, 3, 2]) }, { boxes: I('h_boxes_1'), labels: torch.tensor([0, 2]) }],
   [I('h_matched_0').clamp({ max: 2 }), I('h_matched_1')],
 ];
@@ -135,16 +136,16 @@ const makeRetina = (): R.RetinaNet => {
   torch.manualSeed(0);
   const backbone = new TinyBackbone(8);
   return new R.RetinaNet(backbone, 4, {
-    minSize: 64, maxSize: 96, anchorGenerator: new D.AnchorGenerator([[16, 20], [32, 40]], [[0.5, 1.0, 2.0], [0.5, 1.0, 2.0]]),
+    minSize: 64, maxSize: 96, anchorGenerator: new AnchorGenerator([[16, 20], [32, 40]], [[0.5, 1.0, 2.0], [0.5, 1.0, 2.0]]),
     scoreThresh: 0.009, detectionsPerImg: 20, topkCandidates: 40,
   });
 };
 const makeFcos = (): FC.FCOS => {
   torch.manualSeed(0);
   const backbone = new TinyBackbone(32);
-  return new FC.FCOS(backbone, { numClasses: 4, minSize: 64, maxSize: 96, anchorGenerator: new D.AnchorGenerator([[4], [8]], [[1.0], [1.0]]), scoreThresh: 0.06, detectionsPerImg: 20, topkCandidates: 40 });
+  return new FC.FCOS(backbone, { numClasses: 4, minSize: 64, maxSize: 96, anchorGenerator: new AnchorGenerator([[4], [8]], [[1.0], [1.0]]), scoreThresh: 0.06, detectionsPerImg: 20, topkCandidates: 40 });
 };
-const targets = (background = false): D.DetectionTarget[] => [
+const targets = (background = false): DetectionTarget[] => [
   { boxes: I('boxes_a'), labels: I('labels_a') },
   { boxes: background ? torch.zeros(0, 4) : I('boxes_b'), labels: background ? torch.zeros([0], { dtype: torch.int64 }) : I('labels_b') },
 ];
@@ -169,7 +170,7 @@ for (const [prefix, make, lossKeys] of [
           for (const p of model.parameters()) p.grad = null;
           if (c.eval !== undefined) {
             model.eval();
-            const detections = torch.noGrad(() => model.call([I('img_a'), I('img_b')]) as D.DetectionTarget[]);
+            const detections = torch.noGrad(() => model.call([I('img_a'), I('img_b')]) as DetectionTarget[]);
             expect(detections.map((d) => Object.keys(d))).toEqual([['boxes', 'scores', 'labels'], ['boxes', 'scores', 'labels']]);
             check(detections, c.eval, tol, 'eval detections');
           }
@@ -183,9 +184,9 @@ for (const [prefix, make, lossKeys] of [
             exact(a[3], c.matched, 'matched');
             return original.apply(this, a);
           };
-          let losses: D.RCNNLosses;
+          let losses: R.DetectorLosses;
           try {
-            losses = model.call([I('img_a'), I('img_b')], targets(background)) as D.RCNNLosses;
+            losses = model.call([I('img_a'), I('img_b')], targets(background)) as R.DetectorLosses;
           } finally {
             head.computeLoss = original;
           }
@@ -215,7 +216,7 @@ for (const [prefix, make, lossKeys] of [
         expect(() => (model as R.RetinaNet).computeLoss([{ labels: torch.tensor([1]) }], {}, [torch.zeros(4, 4)])).toThrow(/each target should hold its "boxes" Tensor/);
       } else {
         expect(() => model.call([I('img_a')], [{ boxes: torch.zeros(3), labels: torch.zeros([3], { dtype: torch.int64 }) }])).toThrow(E('fcos_boxes_shape'));
-        expect(() => new FC.FCOS(new TinyBackbone(32), 3, { anchorGenerator: new D.AnchorGenerator([[8, 16]], [[1.0]]) })).toThrow(E('fcos_anchors_per_location'));
+        expect(() => new FC.FCOS(new TinyBackbone(32), 3, { anchorGenerator: new AnchorGenerator([[8, 16]], [[1.0]]) })).toThrow(E('fcos_anchors_per_location'));
         expect(() => new FC.FCOS(new TinyBackbone(32), 3, { anchorGenerator: 3 as never })).toThrow(/^anchor_generator should be of type AnchorGenerator or None, instead {2}got/);
         expect(() => new FC.FCOSHead(32, 1, 4, { numConvs: -1 })).toThrow(/numConvs should be an int >= 0/);
         expect(() => (model as FC.FCOS).computeLoss([], {}, [], [])).toThrow(/numAnchorsPerLevel should be a non-empty array of ints/);
@@ -227,13 +228,13 @@ for (const [prefix, make, lossKeys] of [
     it('leaves no tensors behind: training steps and inference in torch.tidy; a batched (N, C, H, W) tensor', () => {
       const step = (): void => torch.tidy(() => {
         model.train();
-        const losses = model.call([I('img_a'), I('img_b')], targets()) as D.RCNNLosses;
+        const losses = model.call([I('img_a'), I('img_b')], targets()) as R.DetectorLosses;
         Object.values(losses).reduce((a, b) => a.add(b)).backward();
         model.call([I('img_a'), I('img_b')], targets(true));
         model.eval();
         torch.noGrad(() => model.call([I('img_a')]));
         model.forwardBoth([I('img_b')]);
-        const batched = torch.noGrad(() => model.call(torch.stack([I('img_a'), I('img_a')])) as D.DetectionTarget[]);
+        const batched = torch.noGrad(() => model.call(torch.stack([I('img_a'), I('img_a')])) as DetectionTarget[]);
         expect(batched.length).toBe(2);
       });
       step();
@@ -249,19 +250,19 @@ for (const [prefix, make, lossKeys] of [
 describe('detection.retinanet / fcos: a backbone returning one Tensor, no detection above the threshold', () => {
   for (const make of [
     () => new R.RetinaNet(Object.assign(new nn.Sequential(new nn.Conv2d(3, 8, 3, { stride: 4, padding: 1 })), { outChannels: 8 }), 4,
-      { minSize: 32, maxSize: 48, anchorGenerator: new D.AnchorGenerator([[8, 16]], [[1.0]]), scoreThresh: 0.99 }),
+      { minSize: 32, maxSize: 48, anchorGenerator: new AnchorGenerator([[8, 16]], [[1.0]]), scoreThresh: 0.99 }),
     () => new FC.FCOS(Object.assign(new nn.Sequential(new nn.Conv2d(3, 32, 3, { stride: 4, padding: 1 })), { outChannels: 32 }), 4,
-      { minSize: 32, maxSize: 48, anchorGenerator: new D.AnchorGenerator([[4]], [[1.0]]), scoreThresh: 0.99 }),
+      { minSize: 32, maxSize: 48, anchorGenerator: new AnchorGenerator([[4]], [[1.0]]), scoreThresh: 0.99 }),
   ]) {
     it(`${make.toString().includes('RetinaNet') ? 'RetinaNet' : 'FCOS'}: the map is feature '0'; empty detections; losses`, () => {
       torch.manualSeed(4);
       const m: Detector = make();
       torch.tidy(() => {
         m.eval();
-        const detections = torch.noGrad(() => m.call([I('img_a'), I('img_b')]) as D.DetectionTarget[]);
+        const detections = torch.noGrad(() => m.call([I('img_a'), I('img_b')]) as DetectionTarget[]);
         expect(detections.map((d) => [d.boxes!.shape, d.scores!.shape, d.labels!.shape, d.labels!.dtype.name])).toEqual([[[0, 4], [0], [0], 'int64'], [[0, 4], [0], [0], 'int64']]);
         m.train();
-        const losses = m.call([I('img_a'), I('img_b')], targets()) as D.RCNNLosses;
+        const losses = m.call([I('img_a'), I('img_b')], targets()) as R.DetectorLosses;
         for (const v of Object.values(losses)) expect(Number.isFinite(v.item())).toBe(true);
       });
       m.dispose();
@@ -291,7 +292,7 @@ describe('detection.retinanet / fcos: the builders (weights null)', () => {
           m.eval();
           check(torch.noGrad(() => m.call([I('img_a')])), c.eval, tol, 'eval detections');
           m.train();
-          const losses = m.call([I('img_a')], targets().slice(0, 1)) as D.RCNNLosses;
+          const losses = m.call([I('img_a')], targets().slice(0, 1)) as R.DetectorLosses;
           check(losses, c.losses, tol, 'losses');
           Object.values(losses).reduce((a, b) => a.add(b)).backward();
           expectGrads(m, c.grads, undefined);
