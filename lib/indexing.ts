@@ -18,7 +18,16 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
   if (specified > self.dim()) throw new RangeError(`${fn}: too many indices for tensor of dimension ${self.dim()}`);
   let result = self;
   let dim = 0;
+  // aten::index expands a k-dim mask in place into k index tensors: an entry of `advanced` stands for
+  // dim `dim` less the extra dims of the masks before it (x[mask2d, idx] is [mask2d, idx], not [mask2d, null, idx])
+  let maskExtraDims = 0;
   const advanced: (Tensor | null)[] = [];
+  const record = (t: Tensor, dims: number): void => {
+    while (advanced.length < dim - maskExtraDims) advanced.push(null);
+    advanced[dim - maskExtraDims] = t;
+    dim += dims;
+    maskExtraDims += dims - 1;
+  };
   const made: Tensor[] = []; // intermediate views and index tensors, disposed at the end
   const step = (t: Tensor): Tensor => {
     if (result !== self) made.push(result);
@@ -33,9 +42,7 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
         step(aten('unsqueeze', [result, dim]) as Tensor);
         const t = new Tensor(native.fromTypedArray(new Float64Array(it ? [0] : []), [it ? 1 : 0], int64DType.code));
         made.push(t);
-        while (advanced.length < dim) advanced.push(null);
-        advanced[dim] = t;
-        dim++;
+        record(t, 1);
       } else if (it === null) {
         step(aten('unsqueeze', [result, dim]) as Tensor);
         dim++;
@@ -68,9 +75,7 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
           t = new Tensor(native.fromTypedArray(it, [(it as unknown as ArrayLike<unknown>).length], null));
           made.push(t);
         } else throw new TypeError(`${fn}: unsupported index item ${describe(it)}`);
-        while (advanced.length < dim) advanced.push(null);
-        advanced[dim] = t;
-        dim += t.dtype === boolDType ? t.dim() : 1;
+        record(t, t.dtype === boolDType ? t.dim() : 1);
       }
     }
     const out = finish(result, advanced);

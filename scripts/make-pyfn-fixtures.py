@@ -232,6 +232,19 @@ def cases():
         c(src)
     for src in ["float(f32a)", "f32a[True, 1, 2, 0]"]:
         c(src, err="")
+    # advanced indices after a multi-dim mask: aten::index's list holds the mask once, however many dims it spans
+    m23 = "torch.tensor([[True, False, True], [False, True, False]])"
+    m22 = "torch.tensor([[True, False], [False, True]])"
+    x24 = "torch.arange(24).reshape(2, 3, 4)"
+    y24 = "torch.arange(24).reshape(2, 3, 2, 2)"
+    for src in [f"{x24}[{m23}, torch.tensor([1, 2, 3])]", f"{x24}[{m23}, 1:3]", f"{x24}[{m23}, ...]", f"{x24}[{m23}, None, torch.tensor([0, 3, 1])]",
+                f"{y24}[torch.tensor([0, 1]), :, {m22}]", f"{y24}[:, torch.tensor([0, 2]), {m22}]", f"{y24}[{m23}, 1, torch.tensor([0, 1, 1])]",
+                f"{x24}[torch.tensor(True), torch.tensor([0, 1])]", f"{x24}[torch.tensor([True, False]), torch.tensor([[True, False, True, False], [False, True, True, True], [True, True, False, False]])]",
+                f"x = torch.zeros(2, 3, 4)\nx[{m23}, torch.tensor([1, 2, 3])] = 1.5\nx",
+                f"x = torch.zeros(2, 3, 4)\nx[{m23}, torch.tensor([1, 2, 3])] = torch.tensor([0.5, 1.5, 2.5])\nx",
+                f"x = torch.zeros(2, 3, 2, 2)\nx[torch.tensor([1, 0]), :, {m22}] = 2.5\nx"]:
+        c(src)
+    c(f"{x24}[{m23}, torch.tensor([1, 2]), 0]", err=True)
     return f
 
 
