@@ -422,6 +422,18 @@ export const KeypointRCNN_ResNet50_FPN_Weights = detectionWeightsEnum({ name: "K
   COCO_V1: {"url": "https://download.pytorch.org/models/keypointrcnn_resnet50_fpn_coco-fc266e95.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_PERSON_CATEGORIES", "numParams": 59137258, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 54.6, "kp_map": 65.0}}, "gflops": 137.42, "fileSizeMB": 226.054, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#keypoint-r-cnn", "keypointNames": ["nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"], "docs": "These weights were produced by following a similar training recipe as on the paper."}},
 } }, COCO_PERSON_CATEGORIES);
 
+export const RetinaNet_ResNet50_FPN_Weights = detectionWeightsEnum({ name: "RetinaNet_ResNet50_FPN_Weights", default: "COCO_V1", entries: {
+  COCO_V1: {"url": "https://download.pytorch.org/models/retinanet_resnet50_fpn_coco-eeacb38b.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 34014999, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 36.4}}, "gflops": 151.54, "fileSizeMB": 130.267, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#retinanet", "docs": "These weights were produced by following a similar training recipe as on the paper."}},
+} }, COCO_CATEGORIES);
+
+export const RetinaNet_ResNet50_FPN_V2_Weights = detectionWeightsEnum({ name: "RetinaNet_ResNet50_FPN_V2_Weights", default: "COCO_V1", entries: {
+  COCO_V1: {"url": "https://download.pytorch.org/models/retinanet_resnet50_fpn_v2_coco-5905b1c5.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 38198935, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 41.5}}, "gflops": 152.238, "fileSizeMB": 146.037, "recipe": "https://github.com/pytorch/vision/pull/5756", "docs": "These weights were produced using an enhanced training recipe to boost the model accuracy."}},
+} }, COCO_CATEGORIES);
+
+export const FCOS_ResNet50_FPN_Weights = detectionWeightsEnum({ name: "FCOS_ResNet50_FPN_Weights", default: "COCO_V1", entries: {
+  COCO_V1: {"url": "https://download.pytorch.org/models/fcos_resnet50_fpn_coco-99b0c9b7.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 32269600, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 39.2}}, "gflops": 128.207, "fileSizeMB": 123.608, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#fcos-resnet-50-fpn", "docs": "These weights were produced by following a similar training recipe as on the paper."}},
+} }, COCO_CATEGORIES);
+
 /** Each builder's enum (torchvision's get_model_weights). */
 export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Object.freeze({
   resnet18: ResNet18_Weights,
@@ -517,4 +529,7 @@ export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Obje
   maskrcnn_resnet50_fpn: MaskRCNN_ResNet50_FPN_Weights,
   maskrcnn_resnet50_fpn_v2: MaskRCNN_ResNet50_FPN_V2_Weights,
   keypointrcnn_resnet50_fpn: KeypointRCNN_ResNet50_FPN_Weights,
+  retinanet_resnet50_fpn: RetinaNet_ResNet50_FPN_Weights,
+  retinanet_resnet50_fpn_v2: RetinaNet_ResNet50_FPN_V2_Weights,
+  fcos_resnet50_fpn: FCOS_ResNet50_FPN_Weights,
 });

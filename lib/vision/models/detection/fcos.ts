@@ -15,11 +15,12 @@ import type { NormLayerFactory } from '../../ops/misc.js';
 import { disposeUnusedModules } from '../_utils.js';
 import { resnet50 } from '../resnet.js';
 import { BoxLinearCoder } from './_utils.js';
+import * as W from '../weights_table.js';
 import { AnchorGenerator } from './anchor_utils.js';
 import { _resnetFpnExtractor } from './backbone_utils.js';
 import type { DetectionTarget, DetectionTargetInput, GeneralizedRCNNTransform } from './transform.js';
 import {
-  checkNumber, headLevels, loadDetectorWeights, readDetectorArgs, resolveDetectorBuilder, selectDetections, splitLevels, stageInputs, tableOrLocalEnum, transformOf,
+  checkNumber, headLevels, loadDetectorWeights, readDetectorArgs, resolveDetectorBuilder, selectDetections, splitLevels, stageInputs, transformOf,
   type DetectorLosses, type HeadOutputs, type RetinaNetBuilderOptions,
 } from './retinanet.js';
 
@@ -391,12 +392,8 @@ export class FCOS extends nn.Module {
   }
 }
 
-/** torchvision's FCOS_ResNet50_FPN_Weights (COCO_V1: box mAP 39.2). */
-export const FCOS_ResNet50_FPN_Weights = tableOrLocalEnum('FCOS_ResNet50_FPN_Weights', {
-  url: 'https://download.pytorch.org/models/fcos_resnet50_fpn_coco-99b0c9b7.pth', transforms: { kind: 'detection' },
-  meta: { categories: 'COCO_CATEGORIES', minSize: [1, 1], numParams: 32269600, metrics: { 'COCO-val2017': { box_map: 39.2 } }, gflops: 128.207, fileSizeMB: 123.608,
-    recipe: 'https://github.com/pytorch/vision/tree/main/references/detection#fcos-resnet-50-fpn', docs: 'These weights were produced by following a similar training recipe as on the paper.' },
-});
+/** torchvision's FCOS_ResNet50_FPN_Weights (COCO_V1: box mAP 39.2), generated into weights_table.ts. */
+export const FCOS_ResNet50_FPN_Weights = W.FCOS_ResNet50_FPN_Weights;
 
 /** fcos_resnet50_fpn's options: FCOS's (numClasses aside) and the builder keywords. */
 export interface FCOSBuilderOptions extends Omit<FCOSOptions, 'numClasses'>, Pick<RetinaNetBuilderOptions, 'weights' | 'progress' | 'numClasses' | 'weightsBackbone' | 'trainableBackboneLayers'> {}

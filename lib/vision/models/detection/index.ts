@@ -2,7 +2,7 @@
 // the R-CNN input transform, the FPN backbones and the region proposal network) and Faster R-CNN
 // (RoIHeads' box branch, GeneralizedRCNN, FasterRCNN and its builders, with torchvision's COCO weights enums),
 // Mask R-CNN and Keypoint R-CNN (RoIHeads' mask and keypoint branches, MaskRCNN, KeypointRCNN and their
-// builders). RetinaNet, FCOS, SSD and SSDlite are not ported yet.
+// builders), and the one-stage RetinaNet and FCOS (their heads and builders). SSD and SSDlite are not ported yet.
 export * as _utils from './_utils.js'; // as torchvision.models.detection._utils
 export { ImageList, type ImageSize } from './image_list.js';
 export { AnchorGenerator, DefaultBoxGenerator, type DefaultBoxGeneratorOptions } from './anchor_utils.js';
@@ -29,11 +29,17 @@ export {
 export {
   KeypointRCNN, KeypointRCNNHeads, KeypointRCNNPredictor, keypointrcnn_resnet50_fpn, type KeypointRCNNOptions, type KeypointRCNNBuilderOptions,
 } from './keypoint_rcnn.js';
+export {
+  RetinaNet, RetinaNetHead, RetinaNetClassificationHead, RetinaNetRegressionHead, retinanet_resnet50_fpn, retinanet_resnet50_fpn_v2,
+  type RetinaNetOptions, type RetinaNetBuilderOptions, type DetectorLosses,
+} from './retinanet.js';
+export { FCOS, FCOSHead, FCOSClassificationHead, FCOSRegressionHead, fcos_resnet50_fpn, type FCOSOptions, type FCOSBuilderOptions } from './fcos.js';
 // the weights enums, also under models.detection as in torchvision
 export {
   FasterRCNN_ResNet50_FPN_Weights, FasterRCNN_ResNet50_FPN_V2_Weights, FasterRCNN_MobileNet_V3_Large_FPN_Weights,
   FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, MaskRCNN_ResNet50_FPN_Weights, MaskRCNN_ResNet50_FPN_V2_Weights,
-  KeypointRCNN_ResNet50_FPN_Weights, COCO_CATEGORIES, COCO_PERSON_CATEGORIES,
+  KeypointRCNN_ResNet50_FPN_Weights, RetinaNet_ResNet50_FPN_Weights, RetinaNet_ResNet50_FPN_V2_Weights, FCOS_ResNet50_FPN_Weights,
+  COCO_CATEGORIES, COCO_PERSON_CATEGORIES,
 } from '../weights_table.js';
 // the module namespaces, as torchvision.models.detection.anchor_utils, .transform, .backbone_utils, .rpn, .image_list
 export * as anchor_utils from './anchor_utils.js';
@@ -46,3 +52,5 @@ export * as generalized_rcnn from './generalized_rcnn.js';
 export * as faster_rcnn from './faster_rcnn.js';
 export * as mask_rcnn from './mask_rcnn.js';
 export * as keypoint_rcnn from './keypoint_rcnn.js';
+export * as retinanet from './retinanet.js';
+export * as fcos from './fcos.js';

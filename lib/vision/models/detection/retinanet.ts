@@ -18,9 +18,8 @@ import { sigmoidFocalLoss } from '../../ops/losses.js';
 import { Conv2dNormActivation, type NormLayerFactory } from '../../ops/misc.js';
 import { disposeUnusedModules } from '../_utils.js';
 import { resnet50 } from '../resnet.js';
-import { detectionWeightsEnum, loadWeights, type AnyWeights, type AnyWeightsEnum, type WeightsEnum, type WeightsTableEntry } from '../weights.js';
+import { loadWeights, type AnyWeights, type AnyWeightsEnum } from '../weights.js';
 import * as W from '../weights_table.js';
-import type { ObjectDetection } from '../../transforms/presets.js';
 import { BoxCoder, Matcher, _boxLoss, _topkMin, overwriteEps, type BoxLossType } from './_utils.js';
 import { AnchorGenerator } from './anchor_utils.js';
 import { _resnetFpnExtractor } from './backbone_utils.js';
@@ -518,27 +517,10 @@ export class RetinaNet extends nn.Module {
 // ------------------------------------------------------------------------------------------------
 // Weights and builders
 
-/** An enum of the weights table (weights_table.ts) when it has it, else the one made here from torchvision's entry. */
-export function tableOrLocalEnum(name: string, entry: WeightsTableEntry): WeightsEnum<'COCO_V1', ObjectDetection> {
-  const fromTable = (W as unknown as Record<string, unknown>)[name];
-  return (fromTable as WeightsEnum<'COCO_V1', ObjectDetection> | undefined) ?? detectionWeightsEnum({ name, default: 'COCO_V1', entries: { COCO_V1: entry } }, W.COCO_CATEGORIES);
-}
-
-const COCO_META = { categories: 'COCO_CATEGORIES', minSize: [1, 1] } as const;
-
-/** torchvision's RetinaNet_ResNet50_FPN_Weights (COCO_V1: box mAP 36.4). */
-export const RetinaNet_ResNet50_FPN_Weights = tableOrLocalEnum('RetinaNet_ResNet50_FPN_Weights', {
-  url: 'https://download.pytorch.org/models/retinanet_resnet50_fpn_coco-eeacb38b.pth', transforms: { kind: 'detection' },
-  meta: { ...COCO_META, numParams: 34014999, metrics: { 'COCO-val2017': { box_map: 36.4 } }, gflops: 151.54, fileSizeMB: 130.267,
-    recipe: 'https://github.com/pytorch/vision/tree/main/references/detection#retinanet', docs: 'These weights were produced by following a similar training recipe as on the paper.' },
-});
-
-/** torchvision's RetinaNet_ResNet50_FPN_V2_Weights (COCO_V1: box mAP 41.5). */
-export const RetinaNet_ResNet50_FPN_V2_Weights = tableOrLocalEnum('RetinaNet_ResNet50_FPN_V2_Weights', {
-  url: 'https://download.pytorch.org/models/retinanet_resnet50_fpn_v2_coco-5905b1c5.pth', transforms: { kind: 'detection' },
-  meta: { ...COCO_META, numParams: 38198935, metrics: { 'COCO-val2017': { box_map: 41.5 } }, gflops: 152.238, fileSizeMB: 146.037,
-    recipe: 'https://github.com/pytorch/vision/pull/5756', docs: 'These weights were produced using an enhanced training recipe to boost the model accuracy.' },
-});
+/** torchvision's RetinaNet_ResNet50_FPN_Weights (COCO_V1: box mAP 36.4), generated into weights_table.ts. */
+export const RetinaNet_ResNet50_FPN_Weights = W.RetinaNet_ResNet50_FPN_Weights;
+/** torchvision's RetinaNet_ResNet50_FPN_V2_Weights (COCO_V1: box mAP 41.5), generated into weights_table.ts. */
+export const RetinaNet_ResNet50_FPN_V2_Weights = W.RetinaNet_ResNet50_FPN_V2_Weights;
 
 /** The builders' options: the detector's (numClasses aside), and torchvision's builder keywords camelCased (see FasterRCNNBuilderOptions). */
 export interface RetinaNetBuilderOptions extends Omit<RetinaNetOptions, 'numClasses'>, Pick<FasterRCNNBuilderOptions, 'weights' | 'progress' | 'numClasses' | 'weightsBackbone' | 'trainableBackboneLayers'> {}
