@@ -7,6 +7,8 @@ import { expect } from 'vitest';
 import * as torch from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
 import { check, makeTensor, type TensorEnc } from './golden-replay.js';
+import { liveTensors } from './run-child.js';
+import type { DetectionTarget, GeneralizedRCNN, RCNNLosses } from '../lib/vision/models/detection/index.js';
 
 /** SHA-256 of a tensor's bytes, as the fixture scripts' sha(). */
 export const sha = (t: torch.Tensor): string =>
@@ -57,3 +59,41 @@ export function loadDetectionFixture(file: string): DetectionFixture {
 
 /** [name, class name] of every submodule, as the fixture scripts list them. */
 export const modulesOf = (m: torch.nn.Module): [string, string][] => m.namedModules().map(([k, v]) => [k, v.constructor.name]);
+
+/** A parameter's gradient as the detection fixtures record it: [name, SHA-256, sum, sum of absolute values]. */
+export type GradRow = [string, string, number, number];
+
+/**
+ * The model's gradients against torchvision's: the same parameters have one (and those of `noGrad` none),
+ * each sum within 1e-4 of its magnitude, and the same bytes on the fixture's CPU model where `bitExact(name)`.
+ */
+export function expectGradients(model: torch.nn.Module, rows: readonly GradRow[], noGrad: readonly string[] | undefined, sameCpu: boolean,
+  bitExact: (name: string) => boolean = () => true): void {
+  const params = model.namedParameters();
+  if (noGrad !== undefined) expect(params.filter(([, p]) => p.requiresGrad && p.grad === null).map(([k]) => k), 'parameters without gradient').toEqual(noGrad);
+  expect(params.filter(([, p]) => p.grad !== null).map(([k]) => k)).toEqual(rows.map(([k]) => k));
+  const grads = new Map(params.map(([k, p]) => [k, p.grad!]));
+  const off = rows.filter(([k, , sum, abs]) => Math.abs((grads.get(k)!.double().sum().item() as number) - sum) > 1e-4 * abs + 1e-7);
+  expect(off.map(([k]) => k), 'parameter gradients off').toEqual([]);
+  if (sameCpu) expect(rows.filter(([k, h]) => bitExact(k) && sha(grads.get(k)!) !== h).map(([k]) => k), 'parameter gradients that differ').toEqual([]);
+}
+
+/**
+ * A detector's round in torch.tidy: a training step (backward included), a training call on targets
+ * without objects, eval, and forwardBoth; twice after a first round, it must leave no tensor behind.
+ */
+export function expectDetectorLeavesNothing(model: GeneralizedRCNN, images: () => torch.Tensor[], targets: (background: boolean) => DetectionTarget[], rounds = 1): void {
+  const round = (): void => torch.tidy(() => {
+    model.train();
+    const losses = model.call(images(), targets(false)) as RCNNLosses;
+    Object.values(losses).reduce((a, b) => a.add(b)).backward();
+    model.call(images(), targets(true));
+    model.eval();
+    torch.noGrad(() => model.call(images()));
+    model.forwardBoth(images().slice(1));
+  });
+  round(); // the parameters' gradients appear on the first backward
+  const before = liveTensors(torch);
+  for (let i = 0; i < rounds; i++) round();
+  expect(torch.nativeStats().tensors - before).toBe(0);
+}

@@ -14,7 +14,7 @@ import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
 import { liveTensors } from './run-child.js';
 import { check } from './golden-replay.js';
-import { expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
+import { expectDetectorLeavesNothing, expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
 import { warningsOf } from './warnings-of.js';
 
 type Tensor = torch.Tensor;
@@ -267,19 +267,7 @@ describe('detection.faster_rcnn: FasterRCNN, seeded small detectors', () => {
 
   it('leaves no tensors behind: training steps and inference in torch.tidy', () => {
     const model = makeTiny();
-    const step = (): void => torch.tidy(() => {
-      model.train();
-      const losses = model.call([I('img_a'), I('img_b')], targets()) as D.RCNNLosses;
-      Object.values(losses).reduce((a, b) => a.add(b)).backward();
-      model.call([I('img_a'), I('img_b')], targets(true));
-      model.eval();
-      torch.noGrad(() => model.call([I('img_a'), I('img_b')]));
-      model.forwardBoth([I('img_b')]);
-    });
-    step(); // the parameters' gradients appear on the first backward
-    const before = liveTensors(torch);
-    for (let i = 0; i < 2; i++) step();
-    expect(torch.nativeStats().tensors - before).toBe(0);
+    expectDetectorLeavesNothing(model, () => [I('img_a'), I('img_b')], targets, 2);
     model.dispose();
   });
 });

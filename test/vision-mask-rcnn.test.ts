@@ -16,7 +16,7 @@ import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
 import { liveTensors } from './run-child.js';
 import { check } from './golden-replay.js';
-import { expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
+import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
@@ -171,15 +171,8 @@ describe('detection.mask_rcnn: MaskRCNN, a seeded small model', () => {
         check(losses, c.losses, tol, 'losses');
         exact(torch.rand(2), c.after, 'generator after');
         Object.values(losses).reduce((a, b) => a.add(b)).backward();
-        const params = model.namedParameters();
-        expect(params.filter(([, p]) => p.requiresGrad && p.grad === null).map(([k]) => k), 'parameters without gradient').toEqual(c.noGrad);
-        type Row = [string, string, number, number];
-        expect(params.filter(([, p]) => p.grad !== null).map(([k]) => k)).toEqual(c.grads.map(([k]: Row) => k));
-        const grads = new Map(params.map(([k, p]) => [k, p.grad!]));
-        // every gradient's sum within rounding of its magnitude; bit for bit on the fixture's CPU where no mask target enters
-        const off = (c.grads as Row[]).filter(([k, , sum, abs]) => Math.abs((grads.get(k)!.double().sum().item() as number) - sum) > 1e-4 * abs + 1e-7);
-        expect(off.map(([k]) => k), 'parameter gradients off').toEqual([]);
-        if (sameCpu) expect((c.grads as Row[]).filter(([k, h]) => !viaMaskTargets(k) && sha(grads.get(k)!) !== h).map(([k]) => k), 'parameter gradients that differ').toEqual([]);
+        // bit for bit on the fixture's CPU where no mask target enters
+        expectGradients(model, c.grads, c.noGrad, sameCpu, (k) => !viaMaskTargets(k));
       });
     });
   }
@@ -214,19 +207,7 @@ describe('detection.mask_rcnn: MaskRCNN, a seeded small model', () => {
   }));
 
   it('leaves no tensors behind: training steps and inference in torch.tidy', () => {
-    const step = (): void => torch.tidy(() => {
-      model.train();
-      const losses = model.call([I('img_a'), I('img_b')], targets()) as D.RCNNLosses;
-      Object.values(losses).reduce((a, b) => a.add(b)).backward();
-      model.call([I('img_a'), I('img_b')], targets(true));
-      model.eval();
-      torch.noGrad(() => model.call([I('img_a'), I('img_b')]));
-      model.forwardBoth([I('img_b')]);
-    });
-    step();
-    const before = liveTensors(torch);
-    step();
-    expect(torch.nativeStats().tensors - before).toBe(0);
+    expectDetectorLeavesNothing(model, () => [I('img_a'), I('img_b')], targets);
   });
 
   it('disposes', () => { model.dispose(); });

@@ -7,47 +7,25 @@
 // no tensor left behind. The heads' losses and the matches have no convolution: bit-exact everywhere. The
 // models' convolutions run oneDNN, whose kernels depend on the CPU model: bit-exact (values, gradient hashes)
 // on the CPU model that made the fixture, within rounding elsewhere.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { AnchorGenerator } from '../lib/vision/models/detection/anchor_utils.js';
 import type { DetectionTarget } from '../lib/vision/models/detection/transform.js';
 import * as R from '../lib/vision/models/detection/retinanet.js';
 import * as FC from '../lib/vision/models/detection/fcos.js';
-import { cpuModel } from './cpu-model.js';
 import { liveTensors } from './run-child.js';
-import { check, makeTensor, type TensorEnc } from './golden-replay.js';
-import { expectTorchvisionState, sha } from './model-fixtures.js';
+import { check } from './golden-replay.js';
+import { expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, type GradRow } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const fx = JSON.parse(readFileSync(new URL('./fixtures/retinanet.json', import.meta.url), 'utf8')) as {
-  meta: { cpuModel: string }; inputs: Record<string, TensorEnc>; cases: Record<string, any>; errors: Record<string, { type: string; message: string }>;
-};
-const sameCpu = cpuModel === fx.meta.cpuModel;
-const ROUNDING = { rtol: 1e-4, atol: 1e-4 };
-const tol = sameCpu ? undefined : ROUNDING;
+const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('retinanet.json');
 torch.setNumThreads(1); // as the generator ran
 
-const I = (name: string): Tensor => makeTensor(fx.inputs[name]!);
-const C = (name: string): any => fx.cases[name];
-const E = (name: string): string => fx.errors[name]!.message;
-const exact = (actual: unknown, exp: any, path: string): void => check(actual, exp, undefined, path);
-const modulesOf = (m: torch.nn.Module): [string, string][] => m.namedModules().map(([k, v]) => [k, v.constructor.name]);
-type Row = [string, string, number, number];
-
 /** Every gradient's sum within rounding of its magnitude; bit for bit (SHA-256) on the fixture's CPU. */
-function expectGrads(model: torch.nn.Module, rows: Row[], noGrad: string[] | undefined): void {
-  const params = model.namedParameters();
-  if (noGrad !== undefined) expect(params.filter(([, p]) => p.requiresGrad && p.grad === null).map(([k]) => k), 'parameters without gradient').toEqual(noGrad);
-  expect(params.filter(([, p]) => p.grad !== null).map(([k]) => k)).toEqual(rows.map(([k]) => k));
-  const grads = new Map(params.map(([k, p]) => [k, p.grad!]));
-  const off = rows.filter(([k, , sum, abs]) => Math.abs((grads.get(k)!.double().sum().item() as number) - sum) > 1e-4 * abs + 1e-7);
-  expect(off.map(([k]) => k), 'parameter gradients off').toEqual([]);
-  if (sameCpu) expect(rows.filter(([k, h]) => sha(grads.get(k)!) !== h).map(([k]) => k), 'parameter gradients that differ').toEqual([]);
-}
+const expectGrads = (model: torch.nn.Module, rows: GradRow[], noGrad: string[] | undefined): void => expectGradients(model, rows, noGrad, sameCpu);
 
 const hTargets = (): [DetectionTarget[], Tensor[]] => [
   [{ boxes: I('h_boxes_0'), labels: torch.tensor([1, 3, 2]) }, { boxes: I('h_boxes_1'), labels: torch.tensor([0, 2]) }],
