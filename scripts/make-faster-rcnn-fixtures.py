@@ -23,13 +23,12 @@ torchvision's _C.so is a CUDA build that fails to load against CPU torch: its na
 its lazy torch.compile (as scripts/make-roi-ops-fixtures.py does). That set-up and the helpers are
 scripts/rcnn_fixtures.py's (shared with the Mask and Keypoint R-CNN fixture scripts).
 """
-import json
 import os
 import sys
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rcnn_fixtures import HERE, Fixture, cpu_model, mf, sha, state_rows  # noqa: E402 (loads torch and torchvision as set up there)
+from rcnn_fixtures import HERE, Fixture, mf, sha, state_rows  # noqa: E402 (loads torch and torchvision as set up there)
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
@@ -44,7 +43,6 @@ from torchvision.models.detection.anchor_utils import AnchorGenerator  # noqa: E
 OUT = os.path.join(HERE, "..", "test", "fixtures", "vision-faster-rcnn.json")
 fx = Fixture(20260521)
 rand, xyxy, inp, I, case, error = fx.rand, fx.xyxy, fx.inp, fx.I, fx.case, fx.error
-INPUTS, CASES, ERRORS = fx.inputs, fx.cases, fx.errors
 
 
 # ------------------------------------------------------------------------------------------------
@@ -283,12 +281,7 @@ print("builders done")
 
 
 def main():
-    out = {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "threads": 1, "cpuModel": cpu_model()},
-           "inputs": {k: mf.enc(v) for k, v in INPUTS.items()}, "cases": CASES, "errors": ERRORS}
-    with open(OUT, "w") as f:
-        json.dump(out, f)
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
+    fx.write(OUT)
 
 
 if __name__ == "__main__":

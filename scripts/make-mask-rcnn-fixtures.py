@@ -22,12 +22,11 @@ group differently and may differ in the last bit; the mask targets, maskrcnn_los
 of the parameters before the mask logits (backbone, mask head, conv5_mask) are compared within rounding. The helpers and
 torchvision's set-up (ref_nms, the eager _roi_align) are scripts/rcnn_fixtures.py's.
 """
-import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rcnn_fixtures import HERE, Fixture, mf, sha, state_rows  # noqa: E402 (loads torch and torchvision as set up there)
+from rcnn_fixtures import HERE, Fixture, mf, rcnn_model_case, sha, state_rows  # noqa: E402 (loads torch and torchvision as set up there)
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
@@ -135,25 +134,7 @@ def targets(background=False):
 
 
 def model_case(make, train_seed, background=False):
-    model = make()
-    out = {"state": state_rows(model), "modules": [[k, type(m).__name__] for k, m in model.named_modules()],
-           "numParams": sum(p.numel() for p in model.parameters()), "repr": repr(model)}
-    if not background:  # the same model's detections
-        model.eval()
-        with torch.no_grad():
-            detections = model([I("img_a"), I("img_b")])
-        assert all(len(d["boxes"]) > 0 for d in detections), [len(d["boxes"]) for d in detections]
-        out["eval"] = mf.enc(detections)
-    model.train()
-    torch.manual_seed(train_seed)
-    losses = model([I("img_a"), I("img_b")], targets(background))
-    out["losses"] = mf.enc(losses)
-    out["lossKeys"] = list(losses.keys())
-    out["after"] = mf.enc(torch.rand(2))
-    sum(losses.values()).backward()
-    out["grads"] = [[k, sha(p.grad), p.grad.double().sum().item(), p.grad.double().abs().sum().item()] for k, p in model.named_parameters() if p.grad is not None]
-    out["noGrad"] = [k for k, p in model.named_parameters() if p.requires_grad and p.grad is None]
-    return out
+    return rcnn_model_case(make, train_seed, lambda: [I("img_a"), I("img_b")], targets, background)
 
 
 case("model_tiny", lambda: model_case(make_tiny, 5))
@@ -205,10 +186,7 @@ print("builders done")
 
 
 def main():
-    with open(OUT, "w") as f:
-        json.dump(fx.out(), f)
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
+    fx.write(OUT)
 
 
 if __name__ == "__main__":

@@ -18,13 +18,12 @@ Convolutions run oneDNN kernels that depend on the CPU model: the test compares 
 CPU model that made the fixture, within rounding elsewhere. torchvision's set-up (batched_nms on ref_nms) and the
 helpers are scripts/rcnn_fixtures.py's.
 """
-import json
 import os
 import sys
 from collections import OrderedDict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rcnn_fixtures import HERE, Fixture, mf, sha, state_rows  # noqa: E402 (loads torch and torchvision as set up there)
+from rcnn_fixtures import HERE, Fixture, grad_rows, mf, sha, state_rows  # noqa: E402 (loads torch and torchvision as set up there)
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
@@ -161,7 +160,7 @@ def model_case(make, background=False):
     out["losses"] = mf.enc(losses)
     out["lossKeys"] = list(losses.keys())
     sum(losses.values()).backward()
-    out["grads"] = [[k, sha(p.grad), p.grad.double().sum().item(), p.grad.double().abs().sum().item()] for k, p in model.named_parameters() if p.grad is not None]
+    out["grads"] = grad_rows(model)
     out["noGrad"] = [k for k, p in model.named_parameters() if p.requires_grad and p.grad is None]
     return out
 
@@ -205,7 +204,7 @@ def builder_case(fn, run=False, **kw):
         losses = model([I("img_a")], targets()[:1])
         out["losses"] = mf.enc(losses)
         sum(losses.values()).backward()
-        out["grads"] = [[k, sha(p.grad), p.grad.double().sum().item(), p.grad.double().abs().sum().item()] for k, p in model.named_parameters() if p.grad is not None]
+        out["grads"] = grad_rows(model)
     return out
 
 
@@ -217,10 +216,7 @@ print("builders done")
 
 
 def main():
-    with open(OUT, "w") as f:
-        json.dump(fx.out(), f)
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
+    fx.write(OUT)
 
 
 if __name__ == "__main__":

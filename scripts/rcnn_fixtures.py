@@ -6,6 +6,7 @@ from its lazy torch.compile), and gives the fixture's registries and helpers.
 """
 import hashlib
 import importlib.util
+import json
 import os
 import sys
 
@@ -37,6 +38,34 @@ def cpu_model():
 
 def state_rows(model):
     return [[k, list(v.shape), str(v.dtype)[6:], sha(v)] for k, v in model.state_dict().items()]
+
+
+def grad_rows(model):
+    """[name, sha, sum, sum of |.|] of each parameter's gradient (test/model-fixtures.ts' GradRow)."""
+    return [[k, sha(p.grad), p.grad.double().sum().item(), p.grad.double().abs().sum().item()] for k, p in model.named_parameters() if p.grad is not None]
+
+
+def rcnn_model_case(make, train_seed, images, targets, background=False):
+    """A seeded R-CNN's weights, modules, eval detections (not on background targets), train losses, generator state and gradients."""
+    model = make()
+    out = {"state": state_rows(model), "modules": [[k, type(m).__name__] for k, m in model.named_modules()],
+           "numParams": sum(p.numel() for p in model.parameters()), "repr": repr(model)}
+    if not background:  # the same model's detections
+        model.eval()
+        with torch.no_grad():
+            detections = model(images())
+        assert all(len(d["boxes"]) > 0 for d in detections), [len(d["boxes"]) for d in detections]
+        out["eval"] = mf.enc(detections)
+    model.train()
+    torch.manual_seed(train_seed)
+    losses = model(images(), targets(background))
+    out["losses"] = mf.enc(losses)
+    out["lossKeys"] = list(losses.keys())
+    out["after"] = mf.enc(torch.rand(2))
+    sum(losses.values()).backward()
+    out["grads"] = grad_rows(model)
+    out["noGrad"] = [k for k, p in model.named_parameters() if p.requires_grad and p.grad is None]
+    return out
 
 
 class Fixture:
@@ -78,3 +107,9 @@ class Fixture:
     def out(self):
         return {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "threads": 1, "cpuModel": cpu_model()},
                 "inputs": {k: mf.enc(v) for k, v in self.inputs.items()}, "cases": self.cases, "errors": self.errors}
+
+    def write(self, path):
+        with open(path, "w") as f:
+            json.dump(self.out(), f)
+            f.write("\n")
+        print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
