@@ -195,9 +195,7 @@ export class FCOSHead extends nn.Module {
       const foregroundMask = gtClasses.ge(0);
       const numForeground = foregroundMask.sum().item() as number;
       const gtClassesTargets = torch.zerosLike(clsLogits);
-      // Python's [mask, classes] index: the (N, HWA) mask as its nonzero (image, anchor) pairs
-      const [imageIdx, anchorIdx] = torch.where(foregroundMask) as [Tensor, Tensor];
-      gtClassesTargets.indexPut_([imageIdx, anchorIdx, gtClasses.index(foregroundMask)], 1.0);
+      gtClassesTargets.indexPut_([foregroundMask, gtClasses.index(foregroundMask)], 1.0);
       const lossCls = sigmoidFocalLoss(clsLogits, gtClassesTargets, { reduction: 'sum' });
       // the regression loss: GIoU
       const predBoxes = this.boxCoder.decode(bboxRegression, anchorsStacked);
