@@ -12,6 +12,8 @@ Writes test/fixtures/ssd.json (read by test/vision-ssd.test.ts):
                                every parameter's gradient hash after one backward; an image without boxes in _background
              ssd_vgg_tiny      SSDFeatureExtractorVGG (through _vgg_extractor, 3 trainable stages) over a narrow VGG-like
                                features Sequential, with ssd300_vgg16's default boxes at 300 x 300
+             ssdlite_extractor_width  SSDLiteFeatureExtractorMobileNet with width_mult 0.5 and min_depth 80: its weights and
+                               feature shapes
              ssdlite_tiny      SSDlite: a 0.25-wide MobileNetV3-Large (reduced tail) through ssdlite's _mobilenet_extractor
                                (3 trainable stages) and an SSDLiteHead at 96 x 96
              builder_*         ssd300_vgg16 and ssdlite320_mobilenet_v3_large (weights None, weights_backbone None): state
@@ -183,6 +185,19 @@ case("ssd_tiny", lambda: model_case(make_ssd))
 case("ssd_tiny_background", lambda: model_case(make_ssd, background=True))
 case("ssd_vgg_tiny", lambda: model_case(make_ssd_vgg))
 case("ssdlite_tiny", lambda: model_case(make_ssdlite))
+
+
+def extractor_width():
+    torch.manual_seed(0)
+    features = mobilenet_v3_large(width_mult=0.25, reduced_tail=True, norm_layer=NORM).features
+    m = ssdlite_mod.SSDLiteFeatureExtractorMobileNet(features, 13, NORM, width_mult=0.5, min_depth=80)
+    with torch.no_grad():
+        m.eval()
+        shapes = [list(v.shape) for v in m(I("img_a")[None]).values()]
+    return {"state": state_rows(m), "modules": [[k, type(x).__name__] for k, x in m.named_modules()], "shapes": shapes}
+
+
+case("ssdlite_extractor_width", extractor_width)
 print("models done")
 
 _s = make_ssd()

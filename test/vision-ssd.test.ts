@@ -205,6 +205,39 @@ for (const [name, make, backgroundToo] of [
   });
 }
 
+describe('detection.ssd / ssdlite: the argument forms, a backbone without outChannels, the extractor\'s width', () => {
+  it('SSD(backbone, { anchorGenerator, size, numClasses, ... }) and a backbone whose channels are read by running it: torchvision\'s weights', () => {
+    for (const dropChannels of [false, true]) {
+      torch.manualSeed(0);
+      const backbone = new TinyBackbone(8);
+      if (dropChannels) delete (backbone as any).outChannels;
+      const m = new S.SSD(backbone, { anchorGenerator: new DefaultBoxGenerator([[2], [2, 3]]), size: [72, 56], numClasses: 4, detectionsPerImg: 20, topkCandidates: 40 });
+      expectTorchvisionState(m, C('ssd_tiny').state);
+      expect([m.scoreThresh, m.nmsThresh, m.detectionsPerImg, m.topkCandidates, m.negToPosRatio]).toEqual([0.01, 0.45, 20, 40, 3]);
+      expect(m.transform.fixedSize).toEqual([72, 56]);
+      m.dispose();
+    }
+    torch.manualSeed(0);
+    const head = new S.SSDHead([8, 8], { numAnchors: [4, 6], numClasses: 4 });
+    expect(Object.keys(head.stateDict())).toEqual(['classification_head.module_list.0.weight', 'classification_head.module_list.0.bias', 'classification_head.module_list.1.weight',
+      'classification_head.module_list.1.bias', 'regression_head.module_list.0.weight', 'regression_head.module_list.0.bias', 'regression_head.module_list.1.weight',
+      'regression_head.module_list.1.bias']);
+    head.dispose();
+  });
+
+  it('SSDLiteFeatureExtractorMobileNet(features, c4Pos, normLayer, { widthMult, minDepth }): torchvision\'s weights and feature shapes', () => torch.tidy(() => {
+    torch.manualSeed(0);
+    const mb = mobilenet_v3_large({ widthMult: 0.25, reducedTail: true, normLayer: NORM });
+    const m = new SL.SSDLiteFeatureExtractorMobileNet(mb.features, 13, NORM, { widthMult: 0.5, minDepth: 80 });
+    const c = C('ssdlite_extractor_width');
+    expectTorchvisionState(m, c.state);
+    expect(modulesOf(m)).toEqual(c.modules);
+    m.eval();
+    expect([...torch.noGrad(() => m.call(I('img_a').unsqueeze(0)) as Map<string, Tensor>).values()].map((v) => v.shape)).toEqual(c.shapes);
+    mb.dispose();
+  }));
+});
+
 describe('detection.ssd / ssdlite: the builders (weights null)', () => {
   for (const [name, build, run] of [
     ['builder_ssd300_vgg16', () => S.ssd300_vgg16({ weights: null, weightsBackbone: null }), false],

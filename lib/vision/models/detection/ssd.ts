@@ -6,6 +6,7 @@
 // torchvision's weights; the builder ssd300_vgg16 (SSDFeatureExtractorVGG over VGG-16, the 300x300 default
 // boxes) takes SSD300_VGG16_Weights.
 import * as torch from '../../../index.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { describe, isOptionsObject, readOptions } from '../../../options.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { warn } from '../../../warnings.js';
@@ -80,9 +81,16 @@ function headLists(owner: string, inChannels: unknown, numAnchors: unknown): [nu
 }
 
 /** SSD's classification head: per feature map a 3x3 Conv2d to numClasses logits per default box (Xavier). */
+const CLS_HEAD = signature('SSDClassificationHead', { inChannels: REQUIRED, numAnchors: REQUIRED, numClasses: REQUIRED });
+const REG_HEAD = signature('SSDRegressionHead', { inChannels: REQUIRED, numAnchors: REQUIRED });
+const HEAD = signature('SSDHead', { inChannels: REQUIRED, numAnchors: REQUIRED, numClasses: REQUIRED });
+type HeadOptions = { inChannels?: readonly number[]; numAnchors?: readonly number[]; numClasses?: number };
+
 export class SSDClassificationHead extends SSDScoringHead {
-  constructor(inChannels: readonly number[], numAnchors: readonly number[], numClasses: number) {
-    const fn = 'SSDClassificationHead';
+  constructor(...args: PyArgs<[inChannels: readonly number[], numAnchors: readonly number[], numClasses: number], HeadOptions>);
+  constructor(...args: unknown[]) {
+    const [inChannels, numAnchors, numClasses] = bind(CLS_HEAD, args) as [number[], number[], number];
+    const fn = CLS_HEAD.fn;
     if (!Number.isInteger(numClasses) || numClasses < 1) throw new TypeError(`${fn}: numClasses should be a positive int, got ${describe(numClasses)}`);
     const clsLogits = new nn.ModuleList(headLists(fn, inChannels, numAnchors).map(([channels, anchors]) => new nn.Conv2d(channels, numClasses * anchors, 3, { padding: 1 })));
     _xavierInit(clsLogits);
@@ -92,7 +100,9 @@ export class SSDClassificationHead extends SSDScoringHead {
 
 /** SSD's regression head: per feature map a 3x3 Conv2d to 4 deltas per default box (Xavier). */
 export class SSDRegressionHead extends SSDScoringHead {
-  constructor(inChannels: readonly number[], numAnchors: readonly number[]) {
+  constructor(...args: PyArgs<[inChannels: readonly number[], numAnchors: readonly number[]], Omit<HeadOptions, 'numClasses'>>);
+  constructor(...args: unknown[]) {
+    const [inChannels, numAnchors] = bind(REG_HEAD, args) as [number[], number[]];
     const bboxReg = new nn.ModuleList(headLists('SSDRegressionHead', inChannels, numAnchors).map(([channels, anchors]) => new nn.Conv2d(channels, 4 * anchors, 3, { padding: 1 })));
     _xavierInit(bboxReg);
     super(bboxReg, 4);
@@ -102,8 +112,10 @@ export class SSDRegressionHead extends SSDScoringHead {
 /** SSD's head: classification_head and regression_head over the same feature maps. */
 export class SSDHead extends nn.Module {
   declare classification_head: SSDClassificationHead; declare regression_head: SSDRegressionHead;
-  constructor(inChannels: readonly number[], numAnchors: readonly number[], numClasses: number) {
+  constructor(...args: PyArgs<[inChannels: readonly number[], numAnchors: readonly number[], numClasses: number], HeadOptions>);
+  constructor(...args: unknown[]) {
     super();
+    const [inChannels, numAnchors, numClasses] = bind(HEAD, args) as [number[], number[], number];
     this.classification_head = new SSDClassificationHead(inChannels, numAnchors, numClasses);
     this.regression_head = new SSDRegressionHead(inChannels, numAnchors);
   }
@@ -131,6 +143,9 @@ export interface SSDOptions {
   _skipResize?: boolean;
 }
 
+const SSD_SIGNATURE = signature('SSD', { backbone: REQUIRED, anchorGenerator: REQUIRED, size: REQUIRED, numClasses: REQUIRED, imageMean: null, imageStd: null, head: null,
+  scoreThresh: 0.01, nmsThresh: 0.45, detectionsPerImg: 200, iouThresh: 0.5, topkCandidates: 400, positiveFraction: 0.25, _skipResize: false });
+
 export const SSD_OPTION_KEYS = ['imageMean', 'imageStd', 'head', 'scoreThresh', 'nmsThresh', 'detectionsPerImg', 'iouThresh', 'topkCandidates', 'positiveFraction',
   '_skipResize'] as const satisfies readonly (keyof SSDOptions)[];
 
@@ -149,17 +164,20 @@ export class SSD extends nn.Module {
   negToPosRatio: number;
 
   constructor(backbone: Module, anchorGenerator: DefaultBoxGenerator, size: readonly [number, number], numClasses: number, options?: SSDOptions);
-  constructor(backbone: Module, anchorGenerator: DefaultBoxGenerator, size: readonly [number, number], numClasses: number, options: SSDOptions = {}) {
+  constructor(backbone: Module, options: SSDOptions & { anchorGenerator: DefaultBoxGenerator; size: readonly [number, number]; numClasses: number });
+  constructor(...args: unknown[]) {
     super();
     const fn = 'SSD';
-    const o = readOptions(fn, options, SSD_OPTION_KEYS) as SSDOptions;
+    const [backbone, anchorGenerator, size, numClasses, imageMean, imageStd, headArg, scoreThresh, nmsThresh, detectionsPerImg, iouThresh, topkCandidates, positiveFraction, _skipResize] =
+      bind(SSD_SIGNATURE, args) as [Module, DefaultBoxGenerator, [number, number], number, number[] | null, number[] | null, Module | null, number, number, number, number, number, number, boolean];
     if (!(backbone instanceof nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
     if (!(anchorGenerator instanceof nn.Module)) throw new TypeError(`${fn}: anchorGenerator should be a DefaultBoxGenerator (a Module), got ${describe(anchorGenerator)}`);
     if (!Array.isArray(size) || size.length !== 2 || !size.every((s) => Number.isInteger(s) && s >= 1)) throw new TypeError(`${fn}: size should be [width, height] (positive ints), got ${describe(size)}`);
     if (!Number.isInteger(numClasses) || numClasses < 1) throw new TypeError(`${fn}: numClasses should be a positive int, got ${describe(numClasses)}`);
-    let head = o.head ?? null;
+    let head = headArg ?? null;
     if (head !== null && !(head instanceof nn.Module)) throw new TypeError(`${fn}: head should be a Module or null, got ${describe(head)}`);
-    for (const k of ['scoreThresh', 'nmsThresh', 'detectionsPerImg', 'iouThresh', 'topkCandidates', 'positiveFraction'] as const) if (o[k] !== undefined) checkNumber(fn, k, o[k]);
+    for (const [k, v] of Object.entries({ scoreThresh, nmsThresh, detectionsPerImg, iouThresh, topkCandidates, positiveFraction })) checkNumber(fn, k, v);
+    if (typeof _skipResize !== 'boolean') throw new TypeError(`${fn}: _skipResize should be a boolean, got ${describe(_skipResize)}`);
     this.backbone = backbone;
     this.anchor_generator = anchorGenerator;
     this.boxCoder = new BoxCoder([10.0, 10.0, 5.0, 5.0]);
@@ -174,14 +192,13 @@ export class SSD extends nn.Module {
       head = new SSDHead(outChannels as number[], anchorGenerator.numAnchorsPerLocation(), numClasses);
     }
     this.head = head;
-    this.proposalMatcher = new SSDMatcher(o.iouThresh ?? 0.5);
-    const transformOptions = o._skipResize === undefined ? { sizeDivisible: 1, fixedSize: size } : { sizeDivisible: 1, fixedSize: size, _skipResize: o._skipResize };
-    this.transform = new GeneralizedRCNNTransform(Math.min(...size), Math.max(...size), o.imageMean ?? [0.485, 0.456, 0.406], o.imageStd ?? [0.229, 0.224, 0.225], transformOptions);
-    this.scoreThresh = o.scoreThresh ?? 0.01;
-    this.nmsThresh = o.nmsThresh ?? 0.45;
-    this.detectionsPerImg = o.detectionsPerImg ?? 200;
-    this.topkCandidates = o.topkCandidates ?? 400;
-    const positiveFraction = o.positiveFraction ?? 0.25;
+    this.proposalMatcher = new SSDMatcher(iouThresh);
+    const transformOptions = { sizeDivisible: 1, fixedSize: size, _skipResize };
+    this.transform = new GeneralizedRCNNTransform(Math.min(...size), Math.max(...size), imageMean ?? [0.485, 0.456, 0.406], imageStd ?? [0.229, 0.224, 0.225], transformOptions);
+    this.scoreThresh = scoreThresh;
+    this.nmsThresh = nmsThresh;
+    this.detectionsPerImg = detectionsPerImg;
+    this.topkCandidates = topkCandidates;
     this.negToPosRatio = (1.0 - positiveFraction) / positiveFraction;
   }
 
@@ -331,6 +348,7 @@ export class SSD extends nn.Module {
 // ------------------------------------------------------------------------------------------------
 // The VGG-16 feature extractor and the builder
 
+const VGG_EXTRACTOR = signature('SSDFeatureExtractorVGG', { backbone: REQUIRED, highres: REQUIRED });
 const isMaxPool = (m: Module): boolean => m instanceof nn.MaxPool2d;
 
 /**
@@ -340,8 +358,10 @@ const isMaxPool = (m: Module): boolean => m instanceof nn.MaxPool2d;
  */
 export class SSDFeatureExtractorVGG extends nn.Module {
   declare scale_weight: torch.nn.Parameter; declare features: torch.nn.Sequential; declare extra: torch.nn.ModuleList;
-  constructor(backbone: torch.nn.Sequential, highres: boolean) {
+  constructor(...args: PyArgs<[backbone: torch.nn.Sequential, highres: boolean], { backbone?: torch.nn.Sequential; highres?: boolean }>);
+  constructor(...args: unknown[]) {
     super();
+    const [backbone, highres] = bind(VGG_EXTRACTOR, args) as [torch.nn.Sequential, boolean];
     if (!(backbone instanceof nn.Sequential)) throw new TypeError(`SSDFeatureExtractorVGG: backbone should be a VGG's features (a Sequential), got ${describe(backbone)}`);
     const layers = backbone.children();
     const pools = layers.map((m, i) => (isMaxPool(m) ? i : -1)).filter((i) => i >= 0);

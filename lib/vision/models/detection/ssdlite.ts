@@ -4,6 +4,7 @@
 // torchvision's weights; the builder ssdlite320_mobilenet_v3_large (320x320, BatchNorm2d eps 0.001,
 // momentum 0.03) takes SSDLite320_MobileNet_V3_Large_Weights.
 import * as torch from '../../../index.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { describe } from '../../../options.js';
 import type { Tensor } from '../../../tensor.js';
 import { Conv2dNormActivation, type NormLayerFactory } from '../../ops/misc.js';
@@ -60,10 +61,18 @@ function checkHeadArgs(owner: string, inChannels: unknown, numAnchors: unknown, 
   return c.slice(0, Math.min(c.length, a.length)).map((ch, i) => [ch, a[i]!]); // Python's zip
 }
 
+const CLS_HEAD = signature('SSDLiteClassificationHead', { inChannels: REQUIRED, numAnchors: REQUIRED, numClasses: REQUIRED, normLayer: REQUIRED });
+const REG_HEAD = signature('SSDLiteRegressionHead', { inChannels: REQUIRED, numAnchors: REQUIRED, normLayer: REQUIRED });
+const HEAD = signature('SSDLiteHead', { inChannels: REQUIRED, numAnchors: REQUIRED, numClasses: REQUIRED, normLayer: REQUIRED });
+type HeadOptions = { inChannels?: readonly number[]; numAnchors?: readonly number[]; numClasses?: number; normLayer?: NormLayerFactory };
+type HeadArgs = PyArgs<[inChannels: readonly number[], numAnchors: readonly number[], numClasses: number, normLayer: NormLayerFactory], HeadOptions>;
+
 /** SSDlite's classification head: per feature map a _predictionBlock to numClasses logits per default box. */
 export class SSDLiteClassificationHead extends SSDScoringHead {
-  constructor(inChannels: readonly number[], numAnchors: readonly number[], numClasses: number, normLayer: NormLayerFactory) {
-    const fn = 'SSDLiteClassificationHead';
+  constructor(...args: HeadArgs);
+  constructor(...args: unknown[]) {
+    const [inChannels, numAnchors, numClasses, normLayer] = bind(CLS_HEAD, args) as [number[], number[], number, NormLayerFactory];
+    const fn = CLS_HEAD.fn;
     if (!Number.isInteger(numClasses) || numClasses < 1) throw new TypeError(`${fn}: numClasses should be a positive int, got ${describe(numClasses)}`);
     const clsLogits = new nn.ModuleList(checkHeadArgs(fn, inChannels, numAnchors, normLayer).map(([channels, anchors]) => _predictionBlock(channels, numClasses * anchors, 3, normLayer)));
     _normalInit(clsLogits);
@@ -73,7 +82,9 @@ export class SSDLiteClassificationHead extends SSDScoringHead {
 
 /** SSDlite's regression head: per feature map a _predictionBlock to 4 deltas per default box. */
 export class SSDLiteRegressionHead extends SSDScoringHead {
-  constructor(inChannels: readonly number[], numAnchors: readonly number[], normLayer: NormLayerFactory) {
+  constructor(...args: PyArgs<[inChannels: readonly number[], numAnchors: readonly number[], normLayer: NormLayerFactory], Omit<HeadOptions, 'numClasses'>>);
+  constructor(...args: unknown[]) {
+    const [inChannels, numAnchors, normLayer] = bind(REG_HEAD, args) as [number[], number[], NormLayerFactory];
     const bboxReg = new nn.ModuleList(checkHeadArgs('SSDLiteRegressionHead', inChannels, numAnchors, normLayer).map(([channels, anchors]) => _predictionBlock(channels, 4 * anchors, 3, normLayer)));
     _normalInit(bboxReg);
     super(bboxReg, 4);
@@ -83,8 +94,10 @@ export class SSDLiteRegressionHead extends SSDScoringHead {
 /** SSDlite's head: classification_head and regression_head over the same feature maps. */
 export class SSDLiteHead extends nn.Module {
   declare classification_head: SSDLiteClassificationHead; declare regression_head: SSDLiteRegressionHead;
-  constructor(inChannels: readonly number[], numAnchors: readonly number[], numClasses: number, normLayer: NormLayerFactory) {
+  constructor(...args: HeadArgs);
+  constructor(...args: unknown[]) {
     super();
+    const [inChannels, numAnchors, numClasses, normLayer] = bind(HEAD, args) as [number[], number[], number, NormLayerFactory];
     this.classification_head = new SSDLiteClassificationHead(inChannels, numAnchors, numClasses, normLayer);
     this.regression_head = new SSDLiteRegressionHead(inChannels, numAnchors, normLayer);
   }
@@ -95,6 +108,8 @@ export class SSDLiteHead extends nn.Module {
   }
 }
 
+const EXTRACTOR = signature('SSDLiteFeatureExtractorMobileNet', { backbone: REQUIRED, c4Pos: REQUIRED, normLayer: REQUIRED, widthMult: 1.0, minDepth: 16 });
+
 /**
  * torchvision's SSDLiteFeatureExtractorMobileNet over a MobileNet's `features`: features.0 up to C4's
  * expansion layer (section 6.3 of the MobileNetV3 paper), features.1 from C4's depthwise convolution to
@@ -103,9 +118,14 @@ export class SSDLiteHead extends nn.Module {
  */
 export class SSDLiteFeatureExtractorMobileNet extends nn.Module {
   declare features: torch.nn.Sequential; declare extra: torch.nn.ModuleList;
-  constructor(backbone: torch.nn.Sequential, c4Pos: number, normLayer: NormLayerFactory, widthMult = 1.0, minDepth = 16) {
+  constructor(...args: PyArgs<[backbone: torch.nn.Sequential, c4Pos: number, normLayer: NormLayerFactory, widthMult: number, minDepth: number],
+    { backbone?: torch.nn.Sequential; c4Pos?: number; normLayer?: NormLayerFactory; widthMult?: number; minDepth?: number }>);
+  constructor(...args: unknown[]) {
     super();
-    const fn = 'SSDLiteFeatureExtractorMobileNet';
+    const [backbone, c4Pos, normLayer, widthMult, minDepth] = bind(EXTRACTOR, args) as [torch.nn.Sequential, number, NormLayerFactory, number, number];
+    const fn = EXTRACTOR.fn;
+    if (typeof widthMult !== 'number' || !(widthMult > 0)) throw new TypeError(`${fn}: widthMult should be a positive number, got ${describe(widthMult)}`);
+    if (!Number.isInteger(minDepth) || minDepth < 1) throw new TypeError(`${fn}: minDepth should be a positive int, got ${describe(minDepth)}`);
     if (!(backbone instanceof nn.Sequential)) throw new TypeError(`${fn}: backbone should be a MobileNet's features (a Sequential), got ${describe(backbone)}`);
     if (!Number.isInteger(c4Pos) || c4Pos < 0 || c4Pos >= backbone.length) throw new RangeError(`${fn}: c4Pos should be an index of backbone, got ${describe(c4Pos)}`);
     if (typeof normLayer !== 'function') throw new TypeError(`${fn}: normLayer should be a function that makes a module, got ${describe(normLayer)}`);
