@@ -291,6 +291,14 @@ describe('detection.transform: GeneralizedRCNNTransform', () => {
       C('resize_boxes_keypoints'), 'resize');
     expect(new D.GeneralizedRCNNTransform([12, 16], 40, MEAN, STD).toString()).toBe(C('transform_repr'));
   }));
+  it('a batched (N, C, H, W) tensor is its images, as Python iterates it', () => torch.tidy(() => {
+    const t = new D.GeneralizedRCNNTransform(20, 30, MEAN, STD, { sizeDivisible: 8 });
+    const batch = torch.stack([I('img_a'), I('img_a').flip(2)]);
+    const [fromTensor] = t.call(batch) as [D.ImageList, null];
+    const [fromList] = t.call(batch.unbind(0)) as [D.ImageList, null];
+    expect(fromTensor.tensors.equal(fromList.tensors)).toBe(true);
+    expect(fromTensor.imageSizes).toEqual(fromList.imageSizes);
+  }));
   it('throws torchvision\'s errors', () => {
     const t = new D.GeneralizedRCNNTransform(20, 30, MEAN, STD);
     expect(() => t.call([torch.zeros(15, 22)])).toThrow(E('transform_2d_image'));

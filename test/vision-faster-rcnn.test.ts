@@ -95,6 +95,26 @@ describe('detection.roi_heads: the box branch\'s parts, bit-exact', () => {
     expect(() => new D.RoIHeads(...args, { maskHeads: null } as D.RoIHeadsOptions)).toThrow(TypeError);
     heads.dispose();
   });
+
+  it('subsample outside torch.tidy leaves only its results; forward takes targets with extra non-tensor keys', () => {
+    const heads = makeRoiHeads();
+    const labels = [torch.tensor([1, 0, 2, 0, 0]), torch.tensor([0, 3, 0])];
+    const before = liveTensors(torch);
+    const picked = heads.subsample(labels);
+    expect(torch.nativeStats().tensors - before, 'tensors besides the two index tensors').toBe(2);
+    for (const t of picked) t.dispose();
+    heads.dispose();
+    torch.manualSeed(0);
+    const full = new D.RoIHeads(new MultiScaleRoIAlign(['0'], 7, 2), new D.TwoMLPHead(4 * 49, 16), new D.FastRCNNPredictor(16, 10), 0.5, 0.5, 512, 0.25, null, 0.05, 0.5, 100);
+    torch.tidy(() => {
+      full.train();
+      const target = { boxes: I('gt_a'), labels: I('gt_labels_a'), image_id: 7 };
+      const features = { '0': torch.rand(1, 4, 15, 20) };
+      const [, losses] = full.forward(features, [I('prop_a')], [[60, 80]], [target]);
+      expect(Object.keys(losses)).toEqual(['loss_classifier', 'loss_box_reg']);
+    });
+    full.dispose();
+  });
 });
 
 describe('detection.faster_rcnn: TwoMLPHead, FastRCNNConvFCHead, FastRCNNPredictor', () => {

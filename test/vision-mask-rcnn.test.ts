@@ -74,6 +74,7 @@ describe('detection.roi_heads: the mask branch\'s functions, bit-exact', () => {
   }));
 
   it('bad inputs are errors', () => {
+    expect(() => D.pasteMaskInImage(torch.rand(4, 4), torch.tensor([1.5, 1.5, 6.7, 6.2]), 10, 10)).toThrow(/only integer tensors of a single element can be converted to an index/);
     expect(() => D.pasteMasksInImage(torch.zeros(2, 6, 6), torch.zeros(2, 4), [10, 10])).toThrow(/masks should be a Tensor \(N, 1, M, M\)/);
     expect(() => D.pasteMasksInImage(torch.zeros(2, 1, 6, 6), torch.zeros(2, 4), [10] as never)).toThrow(/imgShape should be \[height, width\]/);
     expect(() => D.projectMasksOnBoxes(torch.zeros(6, 6), torch.zeros(1, 4), torch.zeros([1], { dtype: torch.int64 }), 7)).toThrow(/gtMasks should be \(N, H, W\)/);

@@ -187,6 +187,9 @@ for (const [prefix, make, lossKeys] of [
         expect(() => new R.RetinaNet(new TinyBackbone(8), 3, { anchorGenerator: 3 as never })).toThrow(/^anchor_generator should be of type AnchorGenerator or None instead of/);
         expect(() => new R.RetinaNet(new nn.ReLU(), 3)).toThrow(E('retina_no_out_channels'));
         expect(() => new R.RetinaNet(new TinyBackbone(8))).toThrow(/RetinaNet: numClasses should be a positive int/);
+        const withHead = new R.RetinaNet(new TinyBackbone(8), null, { head: new R.RetinaNetHead(8, 9, 3) }); // Python's num_classes=None with a head
+        expect(withHead.head).toBeInstanceOf(R.RetinaNetHead);
+        withHead.dispose();
         expect(() => new R.RetinaNet(new TinyBackbone(8), 3, { rpnHead: null } as never)).toThrow(TypeError);
         expect(() => new R.RetinaNet(new TinyBackbone(8), 3, { numClasses: 3 })).toThrow(/numClasses given twice/);
         expect(() => new R.RetinaNetClassificationHead(8, 0, 3)).toThrow(/numAnchors should be an int >= 1/);

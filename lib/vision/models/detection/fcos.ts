@@ -230,7 +230,7 @@ export class FCOSHead extends nn.Module {
 /** FCOS's keywords (torchvision's, camelCased), with torchvision's defaults. */
 export interface FCOSOptions {
   /** Output classes, the background included (required unless head is given). */
-  numClasses?: number;
+  numClasses?: number | null;
   minSize?: number | readonly number[];
   maxSize?: number;
   imageMean?: readonly number[] | null;
@@ -256,9 +256,9 @@ export class FCOS extends nn.Module {
   boxCoder: BoxLinearCoder;
   centerSamplingRadius: number; scoreThresh: number; nmsThresh: number; detectionsPerImg: number; topkCandidates: number;
 
-  constructor(backbone: Module, numClasses?: number, options?: FCOSOptions);
+  constructor(backbone: Module, numClasses?: number | null, options?: FCOSOptions);
   constructor(backbone: Module, options: FCOSOptions);
-  constructor(backbone: Module, numClassesArg?: number | FCOSOptions, options?: FCOSOptions) {
+  constructor(backbone: Module, numClassesArg?: number | null | FCOSOptions, options?: FCOSOptions) {
     super();
     const fn = 'FCOS';
     const [o, outChannels] = readDetectorArgs<FCOSOptions>(fn, backbone, numClassesArg, options, FCOS_OPTION_KEYS);

@@ -359,8 +359,8 @@ export function splitLevels(features: readonly Tensor[], headOutputs: HeadOutput
 
 /** RetinaNet's keywords (torchvision's, camelCased), with torchvision's defaults. */
 export interface RetinaNetOptions {
-  /** Output classes, the background included (required). */
-  numClasses?: number;
+  /** Output classes, the background included (required unless head is given). */
+  numClasses?: number | null;
   /** The shorter side the images are resized to (800); a list: training picks one per image. */
   minSize?: number | readonly number[];
   /** The longer side's limit (1333). */
@@ -418,9 +418,9 @@ export class RetinaNet extends nn.Module {
   boxCoder: BoxCoder;
   scoreThresh: number; nmsThresh: number; detectionsPerImg: number; topkCandidates: number;
 
-  constructor(backbone: Module, numClasses?: number, options?: RetinaNetOptions);
+  constructor(backbone: Module, numClasses?: number | null, options?: RetinaNetOptions);
   constructor(backbone: Module, options: RetinaNetOptions);
-  constructor(backbone: Module, numClassesArg?: number | RetinaNetOptions, options?: RetinaNetOptions) {
+  constructor(backbone: Module, numClassesArg?: number | null | RetinaNetOptions, options?: RetinaNetOptions) {
     super();
     const fn = 'RetinaNet';
     const [o, outChannels] = readDetectorArgs<RetinaNetOptions>(fn, backbone, numClassesArg, options, RETINANET_OPTION_KEYS);

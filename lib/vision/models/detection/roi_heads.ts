@@ -16,14 +16,14 @@ import { describe, readOptions } from '../../../options.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { batchedNms, boxIou, clipBoxesToImage, removeSmallBoxes } from '../../ops/boxes.js';
 import { roiAlign } from '../../ops/roi_align.js';
-import { checkTargetList, type DetectionTarget } from './transform.js';
+import { checkTargetList, type DetectionTarget, type DetectionTargetInput } from './transform.js';
 import { BalancedPositiveNegativeSampler, BoxCoder, Matcher } from './_utils.js';
 
 const { nn } = torch;
 const F = nn.functional;
 type Module = torch.nn.Module;
 
-/** The losses of RoIHeads in training: loss_classifier and loss_box_reg (empty in eval). */
+/** The losses of RoIHeads in training: loss_classifier and loss_box_reg, with loss_mask and loss_keypoint from those branches (empty in eval). */
 export type RoIHeadsLosses = Record<string, Tensor>;
 
 function checkTensors(fn: string, name: string, v: unknown): asserts v is Tensor[] {
@@ -155,6 +155,8 @@ const int = (t: Tensor): number => Math.trunc(t.item() as number);
  */
 export function pasteMaskInImage(mask: Tensor, box: Tensor, imH: number, imW: number): Tensor {
   if (!isTensor(mask) || !isTensor(box)) throw new TypeError('pasteMaskInImage: mask and box should be Tensors');
+  // Python's int(box[0]) as a slice bound: only integer tensors of a single element can be converted to an index
+  if (box.dtype.isFloatingPoint || box.dtype.isComplex) throw new TypeError(`pasteMaskInImage: box should be an integer tensor (x0, y0, x1, y1), got torch.${box.dtype.name}: only integer tensors of a single element can be converted to an index`);
   return torch.tidy(() => {
     const [b0, b1, b2, b3] = [0, 1, 2, 3].map((i) => int(box.select(0, i))) as [number, number, number, number];
     const w = Math.max(b2 - b0 + 1, 1);
@@ -413,8 +415,10 @@ export class RoIHeads extends nn.Module {
 
   /** Per image, the indices of the proposals the sampler picked (positives and negatives, in index order). */
   subsample(labels: readonly Tensor[]): Tensor[] {
-    const [sampledPosInds, sampledNegInds] = this.fgBgSampler.call(labels);
-    return torch.tidy(() => sampledPosInds.map((pos, i) => torch.where(pos.bitwiseOr(sampledNegInds[i]!))[0]!));
+    return torch.tidy(() => {
+      const [sampledPosInds, sampledNegInds] = this.fgBgSampler.call(labels);
+      return sampledPosInds.map((pos, i) => torch.where(pos.bitwiseOr(sampledNegInds[i]!))[0]!);
+    });
   }
 
   /** Each image's proposals with its ground-truth boxes appended. */
@@ -522,7 +526,7 @@ export class RoIHeads extends nn.Module {
    * { boxes, labels, scores } (and masks (n, 1, M, M), probabilities) per image and no losses.
    */
   override forward(features: Record<string, Tensor> | Map<string, Tensor>, proposals: readonly Tensor[], imageShapes: readonly (readonly number[])[],
-    targets: readonly DetectionTarget[] | null = null): [DetectionTarget[], RoIHeadsLosses] {
+    targets: readonly DetectionTargetInput[] | null = null): [DetectionTarget[], RoIHeadsLosses] {
     checkTensors('RoIHeads', 'proposals', proposals);
     if (targets !== null && targets !== undefined) {
       checkTargetList('RoIHeads', targets);

@@ -133,7 +133,16 @@ export class GeneralizedRCNNTransform extends nn.Module {
    * The images (each (C, H, W), floating point in [0, 1]) normalized, resized and batched, and copies of
    * the targets with their boxes (keypoints, masks) resized; the caller's target objects are not changed.
    */
-  override forward(images: readonly Tensor[], targetsIn: readonly DetectionTargetInput[] | null = null): [ImageList, DetectionTarget[] | null] {
+  override forward(images: readonly Tensor[] | Tensor, targetsIn: readonly DetectionTargetInput[] | null = null): [ImageList, DetectionTarget[] | null] {
+    if (isTensor(images)) {
+      // Python iterates a batched (N, C, H, W) tensor as its images; the views go once the batch is made
+      const list = images.unbind(0);
+      try {
+        return this.forward(list, targetsIn);
+      } finally {
+        for (const t of list) t.dispose();
+      }
+    }
     const targets = targetsIn as readonly DetectionTarget[] | null;
     if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`GeneralizedRCNNTransform: images should be an array of Tensors, got ${describe(images)}`);
     if (targets !== null && (!Array.isArray(targets) || targets.length < images.length))
