@@ -464,5 +464,13 @@ export function ssd300_vgg16(options: SSDBuilderOptions = {}): SSD {
   const anchorGenerator = new DefaultBoxGenerator([[2], [2, 3], [2, 3], [2, 3], [2], [2]], { scales: [0.07, 0.15, 0.33, 0.51, 0.69, 0.87, 1.05], steps: [8, 16, 32, 64, 100, 300] });
   // rescale the input as the backbone expects (undoing ToTensor's 0-1 scaling)
   const defaults: SSDOptions = { imageMean: [0.48235, 0.45882, 0.40784], imageStd: [1.0 / 255.0, 1.0 / 255.0, 1.0 / 255.0] };
-  return loadDetectorWeights(new SSD(backbone, anchorGenerator, [300, 300], r.numClasses, { ...defaults, ...(r.rest as SSDOptions) }), r.weights, r.progress);
+  let model: SSD;
+  try {
+    model = new SSD(backbone, anchorGenerator, [300, 300], r.numClasses, { ...defaults, ...(r.rest as SSDOptions) });
+  } catch (e) {
+    backbone.dispose();
+    anchorGenerator.dispose();
+    throw e;
+  }
+  return loadDetectorWeights(model, r.weights, r.progress);
 }

@@ -225,15 +225,17 @@ export function ssdlite320_mobilenet_v3_large(options: SSDLiteBuilderOptions = {
   const size: [number, number] = [320, 320];
   const anchorGenerator = new DefaultBoxGenerator(Array.from({ length: 6 }, () => [2, 3]), { minRatio: 0.2, maxRatio: 0.95 });
   let model: SSD;
+  let head: SSDLiteHead | null = null;
   try {
     const outChannels = retrieveOutChannels(backbone, size);
     const numAnchors = anchorGenerator.numAnchorsPerLocation();
     if (outChannels.length !== anchorGenerator.aspectRatios.length)
       throw new RangeError(`The length of the output channels from the backbone ${outChannels.length} do not match the length of the anchor generator aspect ratios ${anchorGenerator.aspectRatios.length}`);
     const defaults: SSDOptions = { scoreThresh: 0.001, nmsThresh: 0.55, detectionsPerImg: 300, topkCandidates: 300, imageMean: [0.5, 0.5, 0.5], imageStd: [0.5, 0.5, 0.5] };
-    const head = new SSDLiteHead(outChannels, numAnchors, r.numClasses, normLayer);
+    head = new SSDLiteHead(outChannels, numAnchors, r.numClasses, normLayer);
     model = new SSD(backbone, anchorGenerator, size, r.numClasses, { ...defaults, ...(r.rest as SSDOptions), head });
   } catch (e) {
+    head?.dispose();
     backbone.dispose();
     anchorGenerator.dispose();
     throw e;
