@@ -313,7 +313,7 @@ describe('vision.models weights enums', () => {
 
   it('listModels, getModel, getModelWeights and getWeight cover every builder', () => {
     const names = M.listModels();
-    expect(names).toHaveLength(96); // the classification, segmentation, Faster, Mask and Keypoint R-CNN, RetinaNet and FCOS builders
+    expect(names).toHaveLength(98); // the classification, segmentation, Faster, Mask and Keypoint R-CNN, RetinaNet, FCOS, SSD and SSDlite builders
     expect(M.listModels({ include: 'resnet*', exclude: ['resnet1??'] })).toEqual(['resnet18', 'resnet34', 'resnet50']);
     for (const name of names) expect(M.getModelWeights(name).DEFAULT.url, name).toMatch(/^https:\/\/download\.pytorch\.org\/models\//);
     expect(M.getModelWeights(M.mobilenet_v3_small)).toBe(M.MobileNet_V3_Small_Weights);

@@ -434,6 +434,14 @@ export const FCOS_ResNet50_FPN_Weights = detectionWeightsEnum({ name: "FCOS_ResN
   COCO_V1: {"url": "https://download.pytorch.org/models/fcos_resnet50_fpn_coco-99b0c9b7.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 32269600, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 39.2}}, "gflops": 128.207, "fileSizeMB": 123.608, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#fcos-resnet-50-fpn", "docs": "These weights were produced by following a similar training recipe as on the paper."}},
 } }, COCO_CATEGORIES);
 
+export const SSD300_VGG16_Weights = detectionWeightsEnum({ name: "SSD300_VGG16_Weights", default: "COCO_V1", entries: {
+  COCO_V1: {"url": "https://download.pytorch.org/models/ssd300_vgg16_coco-b556d3b4.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 35641826, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 25.1}}, "gflops": 34.858, "fileSizeMB": 135.988, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#ssd300-vgg16", "docs": "These weights were produced by following a similar training recipe as on the paper."}},
+} }, COCO_CATEGORIES);
+
+export const SSDLite320_MobileNet_V3_Large_Weights = detectionWeightsEnum({ name: "SSDLite320_MobileNet_V3_Large_Weights", default: "COCO_V1", entries: {
+  COCO_V1: {"url": "https://download.pytorch.org/models/ssdlite320_mobilenet_v3_large_coco-a79551df.pth", "transforms": {"kind": "detection"}, "meta": {"categories": "COCO_CATEGORIES", "numParams": 3440060, "minSize": [1, 1], "metrics": {"COCO-val2017": {"box_map": 21.3}}, "gflops": 0.583, "fileSizeMB": 13.418, "recipe": "https://github.com/pytorch/vision/tree/main/references/detection#ssdlite320-mobilenetv3-large", "docs": "These weights were produced by following a similar training recipe as on the paper."}},
+} }, COCO_CATEGORIES);
+
 /** Each builder's enum (torchvision's get_model_weights). */
 export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Object.freeze({
   resnet18: ResNet18_Weights,
@@ -532,4 +540,6 @@ export const WEIGHTS_BY_BUILDER: Readonly<Record<string, AnyWeightsEnum>> = Obje
   retinanet_resnet50_fpn: RetinaNet_ResNet50_FPN_Weights,
   retinanet_resnet50_fpn_v2: RetinaNet_ResNet50_FPN_V2_Weights,
   fcos_resnet50_fpn: FCOS_ResNet50_FPN_Weights,
+  ssd300_vgg16: SSD300_VGG16_Weights,
+  ssdlite320_mobilenet_v3_large: SSDLite320_MobileNet_V3_Large_Weights,
 });

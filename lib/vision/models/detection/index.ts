@@ -2,7 +2,7 @@
 // the R-CNN input transform, the FPN backbones and the region proposal network) and Faster R-CNN
 // (RoIHeads' box branch, GeneralizedRCNN, FasterRCNN and its builders, with torchvision's COCO weights enums),
 // Mask R-CNN and Keypoint R-CNN (RoIHeads' mask and keypoint branches, MaskRCNN, KeypointRCNN and their
-// builders), and the one-stage RetinaNet and FCOS (their heads and builders). SSD and SSDlite are not ported yet.
+// builders), and the one-stage RetinaNet, FCOS, SSD and SSDlite (their heads, feature extractors and builders).
 export * as _utils from './_utils.js'; // as torchvision.models.detection._utils
 export { ImageList, type ImageSize } from './image_list.js';
 export { AnchorGenerator, DefaultBoxGenerator, type DefaultBoxGeneratorOptions } from './anchor_utils.js';
@@ -34,11 +34,20 @@ export {
   type RetinaNetOptions, type RetinaNetBuilderOptions, type DetectorLosses,
 } from './retinanet.js';
 export { FCOS, FCOSHead, FCOSClassificationHead, FCOSRegressionHead, fcos_resnet50_fpn, type FCOSOptions, type FCOSBuilderOptions } from './fcos.js';
+export {
+  SSD, SSDHead, SSDScoringHead, SSDClassificationHead, SSDRegressionHead, SSDFeatureExtractorVGG, ssd300_vgg16,
+  type SSDOptions, type SSDBuilderOptions,
+} from './ssd.js';
+export {
+  SSDLiteHead, SSDLiteClassificationHead, SSDLiteRegressionHead, SSDLiteFeatureExtractorMobileNet, ssdlite320_mobilenet_v3_large,
+  type SSDLiteBuilderOptions,
+} from './ssdlite.js';
 // the weights enums, also under models.detection as in torchvision
 export {
   FasterRCNN_ResNet50_FPN_Weights, FasterRCNN_ResNet50_FPN_V2_Weights, FasterRCNN_MobileNet_V3_Large_FPN_Weights,
   FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, MaskRCNN_ResNet50_FPN_Weights, MaskRCNN_ResNet50_FPN_V2_Weights,
   KeypointRCNN_ResNet50_FPN_Weights, RetinaNet_ResNet50_FPN_Weights, RetinaNet_ResNet50_FPN_V2_Weights, FCOS_ResNet50_FPN_Weights,
+  SSD300_VGG16_Weights, SSDLite320_MobileNet_V3_Large_Weights,
   COCO_CATEGORIES, COCO_PERSON_CATEGORIES,
 } from '../weights_table.js';
 // the module namespaces, as torchvision.models.detection.anchor_utils, .transform, .backbone_utils, .rpn, .image_list
@@ -54,3 +63,5 @@ export * as mask_rcnn from './mask_rcnn.js';
 export * as keypoint_rcnn from './keypoint_rcnn.js';
 export * as retinanet from './retinanet.js';
 export * as fcos from './fcos.js';
+export * as ssd from './ssd.js';
+export * as ssdlite from './ssdlite.js';
