@@ -48,12 +48,7 @@ rand, xyxy, inp, I, case, error = fx.rand, fx.xyxy, fx.inp, fx.I, fx.case, fx.er
 # ------------------------------------------------------------------------------------------------
 # Inputs
 
-inp("img_a", rand(3, 40, 56))
-inp("img_b", rand(3, 48, 36))
-inp("boxes_a", xyxy(3, 56, 40))
-inp("boxes_b", xyxy(2, 36, 48))
-inp("labels_a", torch.tensor([1, 3, 2]))
-inp("labels_b", torch.tensor([2, 2]))
+fx.two_images()
 # RoIHeads' parts: proposals in 60x80 / 50x40 images, ground truth, logits and deltas
 inp("prop_a", xyxy(12, 80, 60))
 inp("prop_b", xyxy(9, 40, 50))

@@ -51,12 +51,7 @@ def keypoints_in(boxes, k, p_visible=0.7):
 # ------------------------------------------------------------------------------------------------
 # Inputs
 
-inp("img_a", fx.rand(3, 40, 56))
-inp("img_b", fx.rand(3, 48, 36))
-inp("boxes_a", fx.xyxy(3, 56, 40, min_side=10.0))
-inp("boxes_b", fx.xyxy(2, 36, 48, min_side=10.0))
-inp("labels_a", torch.tensor([1, 1, 1]))
-inp("labels_b", torch.tensor([1, 1]))
+fx.two_images(min_side=10.0, labels_a=(1, 1, 1), labels_b=(1, 1))
 inp("kp_a", keypoints_in(I("boxes_a"), 5))
 inp("kp_b", keypoints_in(I("boxes_b"), 5))
 # the keypoint functions: proposals, ground-truth keypoints (on the proposals' edges, outside them, invisible)

@@ -55,12 +55,7 @@ def masks_in(boxes, h, w, p=0.35):
 # ------------------------------------------------------------------------------------------------
 # Inputs
 
-inp("img_a", fx.rand(3, 40, 56))
-inp("img_b", fx.rand(3, 48, 36))
-inp("boxes_a", fx.xyxy(3, 56, 40, min_side=8.0))
-inp("boxes_b", fx.xyxy(2, 36, 48, min_side=8.0))
-inp("labels_a", torch.tensor([1, 3, 2]))
-inp("labels_b", torch.tensor([2, 2]))
+fx.two_images(min_side=8.0)
 inp("masks_a", masks_in(I("boxes_a"), 40, 56))
 inp("masks_b", masks_in(I("boxes_b"), 48, 36))
 # the mask functions: ground-truth masks of a 20x24 image, proposals, logits

@@ -38,12 +38,7 @@ inp, I, case, error = fx.inp, fx.I, fx.case, fx.error
 # ------------------------------------------------------------------------------------------------
 # Inputs
 
-inp("img_a", fx.rand(3, 40, 56))
-inp("img_b", fx.rand(3, 48, 36))
-inp("boxes_a", fx.xyxy(3, 56, 40, min_side=8.0))
-inp("boxes_b", fx.xyxy(2, 36, 48, min_side=8.0))
-inp("labels_a", torch.tensor([1, 3, 2]))
-inp("labels_b", torch.tensor([2, 2]))
+fx.two_images(min_side=8.0)
 # the heads' losses: 2 images, 30 anchors, 4 classes
 inp("h_cls", (fx.rand(2, 30, 4) - 0.5) * 6)
 inp("h_reg", (fx.rand(2, 30, 4) - 0.5) * 2)

@@ -23,7 +23,6 @@ Convolutions run oneDNN kernels that depend on the CPU model: the test compares 
 CPU model that made the fixture, within rounding elsewhere. torchvision's set-up (batched_nms on ref_nms) and the
 helpers are scripts/rcnn_fixtures.py's.
 """
-import json
 import os
 import sys
 import warnings
@@ -48,12 +47,7 @@ inp, I, case, error = fx.inp, fx.I, fx.case, fx.error
 # ------------------------------------------------------------------------------------------------
 # Inputs
 
-inp("img_a", fx.rand(3, 40, 56))
-inp("img_b", fx.rand(3, 48, 36))
-inp("boxes_a", fx.xyxy(3, 56, 40, min_side=8.0))
-inp("boxes_b", fx.xyxy(2, 36, 48, min_side=8.0))
-inp("labels_a", torch.tensor([1, 3, 2]))
-inp("labels_b", torch.tensor([2, 2]))
+fx.two_images(min_side=8.0)
 # compute_loss: 2 images, 30 anchors, 4 classes
 inp("h_cls", (fx.rand(2, 30, 4) - 0.5) * 6)
 inp("h_reg", (fx.rand(2, 30, 4) - 0.5) * 2)
@@ -238,10 +232,7 @@ print("builders done")
 
 
 def main():
-    with open(OUT, "w") as f:
-        json.dump(fx.out(), f)
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
+    fx.write(OUT)
 
 
 if __name__ == "__main__":

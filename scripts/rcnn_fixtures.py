@@ -90,6 +90,15 @@ class Fixture:
         self.inputs[name] = t
         return t
 
+    def two_images(self, min_side=4.0, labels_a=(1, 3, 2), labels_b=(2, 2)):
+        """The detection scripts' inputs: img_a (3, 40, 56) and img_b (3, 48, 36), 3 and 2 ground-truth boxes, their labels."""
+        self.inp("img_a", self.rand(3, 40, 56))
+        self.inp("img_b", self.rand(3, 48, 36))
+        self.inp("boxes_a", self.xyxy(3, 56, 40, min_side=min_side))
+        self.inp("boxes_b", self.xyxy(2, 36, 48, min_side=min_side))
+        self.inp("labels_a", torch.tensor(list(labels_a)))
+        self.inp("labels_b", torch.tensor(list(labels_b)))
+
     def I(self, name):  # noqa: E743
         return self.inputs[name].clone()
 
