@@ -8,7 +8,7 @@ import * as torch from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
 import { check, makeTensor, type TensorEnc } from './golden-replay.js';
 import { liveTensors } from './run-child.js';
-import type { DetectionTarget, GeneralizedRCNN, RCNNLosses } from '../lib/vision/models/detection/index.js';
+import type { DetectionTarget } from '../lib/vision/models/detection/index.js';
 
 /** SHA-256 of a tensor's bytes, as the fixture scripts' sha(). */
 export const sha = (t: torch.Tensor): string =>
@@ -78,19 +78,24 @@ export function expectGradients(model: torch.nn.Module, rows: readonly GradRow[]
   if (sameCpu) expect(rows.filter(([k, h]) => bitExact(k) && sha(grads.get(k)!) !== h).map(([k]) => k), 'parameter gradients that differ').toEqual([]);
 }
 
+/** What the leak round needs of a detector (the R-CNNs, RetinaNet, FCOS, SSD). */
+type Detector = torch.nn.Module & { forwardBoth(images: readonly torch.Tensor[]): unknown };
+
 /**
  * A detector's round in torch.tidy: a training step (backward included), a training call on targets
- * without objects, eval, and forwardBoth; twice after a first round, it must leave no tensor behind.
+ * without objects, eval, forwardBoth, then `extra`; after a first round, `rounds` more must leave no tensor behind.
  */
-export function expectDetectorLeavesNothing(model: GeneralizedRCNN, images: () => torch.Tensor[], targets: (background: boolean) => DetectionTarget[], rounds = 1): void {
+export function expectDetectorLeavesNothing(model: Detector, images: () => torch.Tensor[], targets: (background: boolean) => DetectionTarget[],
+  rounds = 1, extra: () => void = () => {}): void {
   const round = (): void => torch.tidy(() => {
     model.train();
-    const losses = model.call(images(), targets(false)) as RCNNLosses;
+    const losses = model.call(images(), targets(false)) as Record<string, torch.Tensor>;
     Object.values(losses).reduce((a, b) => a.add(b)).backward();
     model.call(images(), targets(true));
     model.eval();
     torch.noGrad(() => model.call(images()));
     model.forwardBoth(images().slice(1));
+    extra();
   });
   round(); // the parameters' gradients appear on the first backward
   const before = liveTensors(torch);

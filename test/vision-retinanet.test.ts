@@ -15,7 +15,7 @@ import * as R from '../lib/vision/models/detection/retinanet.js';
 import * as FC from '../lib/vision/models/detection/fcos.js';
 import { liveTensors } from './run-child.js';
 import { check } from './golden-replay.js';
-import { expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, type GradRow } from './model-fixtures.js';
+import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, type GradRow } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
@@ -207,21 +207,10 @@ for (const [prefix, make, lossKeys] of [
     });
 
     it('leaves no tensors behind: training steps and inference in torch.tidy; a batched (N, C, H, W) tensor', () => {
-      const step = (): void => torch.tidy(() => {
-        model.train();
-        const losses = model.call([I('img_a'), I('img_b')], targets()) as R.DetectorLosses;
-        Object.values(losses).reduce((a, b) => a.add(b)).backward();
-        model.call([I('img_a'), I('img_b')], targets(true));
-        model.eval();
-        torch.noGrad(() => model.call([I('img_a')]));
-        model.forwardBoth([I('img_b')]);
+      expectDetectorLeavesNothing(model, () => [I('img_a'), I('img_b')], targets, 1, () => {
         const batched = torch.noGrad(() => model.call(torch.stack([I('img_a'), I('img_a')])) as DetectionTarget[]);
         expect(batched.length).toBe(2);
       });
-      step();
-      const before = liveTensors(torch);
-      step();
-      expect(torch.nativeStats().tensors - before).toBe(0);
     });
 
     it('disposes', () => { model.dispose(); });
