@@ -234,6 +234,42 @@ describe('vision.models.detection weights enums', () => {
     for (const t of Object.values(saved)) t.dispose();
   });
 
+  it('the RetinaNet, FCOS, SSD and SSDlite COCO enums, as torchvision; retinanet_resnet50_fpn (numClasses 91, eps 0) and ssdlite320_mobilenet_v3_large load their entries', () => {
+    for (const [e, builder, file, numParams, boxMap, ops, fileSize] of [
+      [M.RetinaNet_ResNet50_FPN_Weights, 'retinanet_resnet50_fpn', 'retinanet_resnet50_fpn_coco-eeacb38b.pth', 34014999, 36.4, 151.54, 130.267],
+      [M.RetinaNet_ResNet50_FPN_V2_Weights, 'retinanet_resnet50_fpn_v2', 'retinanet_resnet50_fpn_v2_coco-5905b1c5.pth', 38198935, 41.5, 152.238, 146.037],
+      [M.FCOS_ResNet50_FPN_Weights, 'fcos_resnet50_fpn', 'fcos_resnet50_fpn_coco-99b0c9b7.pth', 32269600, 39.2, 128.207, 123.608],
+      [M.SSD300_VGG16_Weights, 'ssd300_vgg16', 'ssd300_vgg16_coco-b556d3b4.pth', 35641826, 25.1, 34.858, 135.988],
+      [M.SSDLite320_MobileNet_V3_Large_Weights, 'ssdlite320_mobilenet_v3_large', 'ssdlite320_mobilenet_v3_large_coco-a79551df.pth', 3440060, 21.3, 0.583, 13.418],
+    ] as const) {
+      const w = e.DEFAULT;
+      expect(w, e.enumName).toBe(e.COCO_V1);
+      expect(e.members()).toEqual([e.COCO_V1]);
+      expect(w.url).toBe(`https://download.pytorch.org/models/${file}`);
+      expect(w.meta.categories).toBe(M.COCO_CATEGORIES);
+      expect([w.meta.numParams, w.meta.ops, w.meta.fileSize]).toEqual([numParams, ops, fileSize]);
+      expect(w.meta.metrics).toEqual({ 'COCO-val2017': { box_map: boxMap } });
+      expect(w.transforms()).toBeInstanceOf(vision.transforms.ObjectDetection);
+      expect(M.getModelWeights(builder)).toBe(e);
+      expect((M.detection as unknown as Record<string, unknown>)[e.enumName]).toBe(e);
+    }
+    const retinaSaved = fakeCheckpoint(D.retinanet_resnet50_fpn as unknown as Builder, M.RetinaNet_ResNet50_FPN_Weights.COCO_V1);
+    const retina = M.getModel('retinanet_resnet50_fpn', { weights: 'DEFAULT', progress: false }) as D.RetinaNet;
+    expect(retina).toBeInstanceOf(D.RetinaNet);
+    expect((retina.head as D.RetinaNetHead).classification_head.numClasses).toBe(91);
+    expectLoaded(retina, retinaSaved, 'retinanet_resnet50_fpn');
+    expect(frozenBns(retina).length).toBeGreaterThan(0);
+    expect(frozenBns(retina).every((m) => m.eps === 0)).toBe(true);
+    expect(() => D.retinanet_resnet50_fpn({ weights: 'DEFAULT', numClasses: 5 })).toThrow(/The parameter 'numClasses' expected value 91 but got 5 instead/);
+    retina.dispose();
+    const liteSaved = fakeCheckpoint(D.ssdlite320_mobilenet_v3_large as unknown as Builder, M.SSDLite320_MobileNet_V3_Large_Weights.COCO_V1);
+    const lite = M.getModel('ssdlite320_mobilenet_v3_large', { weights: 'DEFAULT', progress: false });
+    expect(lite).toBeInstanceOf(D.SSD);
+    expectLoaded(lite, liteSaved, 'ssdlite320_mobilenet_v3_large');
+    lite.dispose();
+    for (const t of [...Object.values(retinaSaved), ...Object.values(liteSaved)]) t.dispose();
+  });
+
   it('KeypointRCNN_ResNet50_FPN_Weights, as torchvision: COCO_LEGACY and COCO_V1, the person categories and keypoint names', () => {
     const e = M.KeypointRCNN_ResNet50_FPN_Weights;
     expect(e.members()).toEqual([e.COCO_LEGACY, e.COCO_V1]);
