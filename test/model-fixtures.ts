@@ -102,3 +102,70 @@ export function expectDetectorLeavesNothing(model: Detector, images: () => torch
   for (let i = 0; i < rounds; i++) round();
   expect(torch.nativeStats().tensors - before).toBe(0);
 }
+
+/** What a seeded small detector's case does beyond the common checks. */
+export interface SeededDetectorCase {
+  /** Check the weights against torchvision's (modules, parameter count, and repr and frozen parameters where the fixture has them). */
+  weights: boolean;
+  /** The keys of each eval detection, in torchvision's order. */
+  detectionKeys: readonly string[];
+  /** The training call (in training mode, in the case's tidy); returns the losses. */
+  trainCall: () => Record<string, torch.Tensor>;
+  /** After the backward of the losses' sum: the gradients' checks. */
+  afterBackward: () => void;
+}
+
+/**
+ * A seeded small detector against a fixture case: weights, eval detections on images 'img_a' and 'img_b'
+ * (where the case has them), the training losses' keys and values, then the backward and `afterBackward`.
+ */
+export function expectSeededDetectorCase(model: torch.nn.Module, c: any, fx: DetectionFixture, o: SeededDetectorCase): void {
+  if (o.weights) {
+    expectTorchvisionState(model, c.state);
+    expect(modulesOf(model)).toEqual(c.modules);
+    expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(c.numParams);
+    if (c.repr !== undefined) expect(String(model)).toBe(c.repr);
+    if (c.frozen !== undefined) expect(model.namedParameters().filter(([, p]) => !p.requiresGrad).map(([k]) => k)).toEqual(c.frozen);
+  }
+  torch.tidy(() => {
+    // a case after another on the same model starts from no gradients
+    for (const p of model.parameters()) p.grad = null;
+    if (c.eval !== undefined) {
+      model.eval();
+      const detections = torch.noGrad(() => model.call([fx.I('img_a'), fx.I('img_b')]) as DetectionTarget[]);
+      expect(detections.map((d) => Object.keys(d))).toEqual(detections.map(() => o.detectionKeys));
+      check(detections, c.eval, fx.tol, 'eval detections');
+    }
+    model.train();
+    const losses = o.trainCall();
+    expect(Object.keys(losses)).toEqual(c.lossKeys);
+    check(losses, c.losses, fx.tol, 'losses');
+    Object.values(losses).reduce((a, b) => a.add(b)).backward();
+    o.afterBackward();
+  });
+}
+
+/**
+ * `call()` with `owner.computeLoss` wrapped so that its fourth argument (the anchors' matches) is compared
+ * bit for bit with `matched`; it must run exactly once. The method is restored after.
+ */
+export function callCheckingMatches<T>(owner: object, matched: unknown, fx: DetectionFixture, call: () => T): T {
+  const o = owner as { computeLoss: (...a: unknown[]) => unknown };
+  const own = Object.hasOwn(o, 'computeLoss');
+  const original = o.computeLoss;
+  let seen = 0;
+  o.computeLoss = function (this: unknown, ...a: unknown[]) {
+    seen++;
+    // the anchors' matches: exact wherever the anchors are (no convolution)
+    fx.exact(a[3], matched, 'matched');
+    return original.apply(this, a);
+  };
+  try {
+    const result = call();
+    expect(seen).toBe(1);
+    return result;
+  } finally {
+    if (own) o.computeLoss = original;
+    else delete (o as Partial<typeof o>).computeLoss;
+  }
+}

@@ -13,8 +13,7 @@ import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
 import { liveTensors } from './run-child.js';
-import { check } from './golden-replay.js';
-import { expectDetectorLeavesNothing, expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
+import { expectDetectorLeavesNothing, expectTorchvisionState, loadDetectionFixture, modulesOf, sha, expectSeededDetectorCase } from './model-fixtures.js';
 import { warningsOf } from './warnings-of.js';
 
 type Tensor = torch.Tensor;
@@ -23,7 +22,8 @@ const { MultiScaleRoIAlign } = vision.ops;
 const W = vision.models;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('vision-faster-rcnn.json');
+const fx = loadDetectionFixture('vision-faster-rcnn.json');
+const { sameCpu, I, C, E, exact } = fx;
 torch.setNumThreads(1); // as the generator ran
 
 
@@ -195,32 +195,26 @@ describe('detection.faster_rcnn: FasterRCNN, seeded small detectors', () => {
     it(`${name}: weights, eval detections, train losses and gradients`, () => {
       const model = make();
       const c = C(name);
-      expectTorchvisionState(model, c.state);
-      expect(modulesOf(model)).toEqual(c.modules);
-      expect(model.namedParameters().filter(([, p]) => !p.requiresGrad).map(([k]) => k)).toEqual(c.frozen);
       expect(configOf(model)).toEqual(c.config);
-      expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(c.numParams);
-      expect(String(model)).toBe(c.repr);
-      torch.tidy(() => {
-        model.eval();
-        const detections = torch.noGrad(() => model.call([I('img_a'), I('img_b')]) as D.DetectionTarget[]);
-        check(detections, c.eval, tol, 'eval detections');
-        model.train();
-        torch.manualSeed(seed);
-        const losses = model.call([I('img_a'), I('img_b')], targets(background)) as D.RCNNLosses;
-        expect(Object.keys(losses)).toEqual(c.lossKeys);
-        check(losses, c.losses, tol, 'losses');
-        exact(torch.rand(2), c.after, 'generator after');
-        Object.values(losses).reduce((a, b) => a.add(b)).backward();
-        const params = model.namedParameters();
-        expect(params.filter(([, p]) => p.requiresGrad && p.grad === null).map(([k]) => k), 'parameters without gradient').toEqual(c.noGrad);
-        expect(params.filter(([, p]) => p.grad !== null).map(([k]) => k)).toEqual(c.grads.map(([k]: [string, string]) => k));
-        if (sameCpu) {
-          const grads = new Map(params.map(([k, p]) => [k, p.grad]));
-          expect(c.grads.filter(([k, h]: [string, string]) => sha(grads.get(k)!) !== h).map(([k]: [string, string]) => k), 'parameter gradients that differ').toEqual([]);
-          const state = model.stateDict();
-          expect(c.stateAfter.filter(([k, h]: [string, string]) => sha(state[k]!) !== h).map(([k]: [string, string]) => k), 'buffers after training').toEqual([]);
-        }
+      expectSeededDetectorCase(model, c, fx, {
+        weights: true, detectionKeys: ['boxes', 'labels', 'scores'],
+        trainCall: () => {
+          torch.manualSeed(seed);
+          const losses = model.call([I('img_a'), I('img_b')], targets(background)) as D.RCNNLosses;
+          exact(torch.rand(2), c.after, 'generator after');
+          return losses;
+        },
+        afterBackward: () => {
+          const params = model.namedParameters();
+          expect(params.filter(([, p]) => p.requiresGrad && p.grad === null).map(([k]) => k), 'parameters without gradient').toEqual(c.noGrad);
+          expect(params.filter(([, p]) => p.grad !== null).map(([k]) => k)).toEqual(c.grads.map(([k]: [string, string]) => k));
+          if (sameCpu) {
+            const grads = new Map(params.map(([k, p]) => [k, p.grad]));
+            expect(c.grads.filter(([k, h]: [string, string]) => sha(grads.get(k)!) !== h).map(([k]: [string, string]) => k), 'parameter gradients that differ').toEqual([]);
+            const state = model.stateDict();
+            expect(c.stateAfter.filter(([k, h]: [string, string]) => sha(state[k]!) !== h).map(([k]: [string, string]) => k), 'buffers after training').toEqual([]);
+          }
+        },
       });
       model.dispose();
     });

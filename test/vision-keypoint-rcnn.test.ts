@@ -13,15 +13,15 @@ import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
 import { liveTensors } from './run-child.js';
-import { check } from './golden-replay.js';
-import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
+import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, sha, expectSeededDetectorCase } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
 const { MultiScaleRoIAlign } = vision.ops;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('keypoint-rcnn.json');
+const fx = loadDetectionFixture('keypoint-rcnn.json');
+const { sameCpu, I, C, E, exact } = fx;
 torch.setNumThreads(1); // as the generator ran
 
 describe('detection.roi_heads: the keypoint branch\'s functions, bit-exact', () => {
@@ -123,30 +123,16 @@ describe('detection.keypoint_rcnn: KeypointRCNN, a seeded small model', () => {
   for (const [name, seed, background] of [['model_tiny', 5, false], ['model_tiny_background', 11, true]] as const) {
     it(`${name}: weights, eval detections with keypoints, train losses with loss_keypoint and gradients`, () => {
       const c = C(name);
-      if (!background) {
-        expectTorchvisionState(model, c.state);
-        expect(modulesOf(model)).toEqual(c.modules);
-        expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(c.numParams);
-        expect(String(model)).toBe(c.repr);
-      }
-      torch.tidy(() => {
-        // the background case's model is the first case's after its backward: reset the gradients
-        for (const p of model.parameters()) p.grad = null;
-        if (c.eval !== undefined) {
-          model.eval();
-          const detections = torch.noGrad(() => model.call([I('img_a'), I('img_b')]) as D.DetectionTarget[]);
-          expect(detections.map((d) => Object.keys(d))).toEqual([0, 1].map(() => ['boxes', 'labels', 'scores', 'keypoints', 'keypoints_scores']));
-          check(detections, c.eval, tol, 'eval detections');
-        }
-        model.train();
-        torch.manualSeed(seed);
-        const losses = model.call([I('img_a'), I('img_b')], targets(background)) as D.RCNNLosses;
-        expect(Object.keys(losses)).toEqual(c.lossKeys);
-        check(losses, c.losses, tol, 'losses');
-        exact(torch.rand(2), c.after, 'generator after');
-        Object.values(losses).reduce((a, b) => a.add(b)).backward();
+      expectSeededDetectorCase(model, c, fx, {
+        weights: !background, detectionKeys: ['boxes', 'labels', 'scores', 'keypoints', 'keypoints_scores'],
+        trainCall: () => {
+          torch.manualSeed(seed);
+          const losses = model.call([I('img_a'), I('img_b')], targets(background)) as D.RCNNLosses;
+          exact(torch.rand(2), c.after, 'generator after');
+          return losses;
+        },
         // bit for bit on the fixture's CPU but the backbone's (see above)
-        expectGradients(model, c.grads, c.noGrad, sameCpu, (k) => !k.startsWith('backbone.'));
+        afterBackward: () => expectGradients(model, c.grads, c.noGrad, sameCpu, (k) => !k.startsWith('backbone.')),
       });
     });
   }

@@ -16,14 +16,15 @@ import { vision } from '../lib/index.js';
 import * as D from '../lib/vision/models/detection/index.js'; // vision.models.detection
 import { liveTensors } from './run-child.js';
 import { check } from './golden-replay.js';
-import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, sha } from './model-fixtures.js';
+import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, sha, expectSeededDetectorCase } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
 const { MultiScaleRoIAlign } = vision.ops;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('mask-rcnn.json');
+const fx = loadDetectionFixture('mask-rcnn.json');
+const { sameCpu, I, C, E, exact } = fx;
 torch.setNumThreads(1); // as the generator ran
 
 /** Within the last bits: what comes of the adaptive roi_align (see above). */
@@ -150,30 +151,16 @@ describe('detection.mask_rcnn: MaskRCNN, a seeded small model', () => {
   for (const [name, seed, background] of [['model_tiny', 5, false], ['model_tiny_background', 11, true]] as const) {
     it(`${name}: weights, eval detections with masks, train losses with loss_mask and gradients`, () => {
       const c = C(name);
-      if (!background) {
-        expectTorchvisionState(model, c.state);
-        expect(modulesOf(model)).toEqual(c.modules);
-        expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(c.numParams);
-        expect(String(model)).toBe(c.repr);
-      }
-      torch.tidy(() => {
-        // the background case's model is the first case's after its backward: reset the gradients
-        for (const p of model.parameters()) p.grad = null;
-        if (c.eval !== undefined) {
-          model.eval();
-          const detections = torch.noGrad(() => model.call([I('img_a'), I('img_b')]) as D.DetectionTarget[]);
-          expect(detections.map((d) => Object.keys(d))).toEqual([['boxes', 'labels', 'scores', 'masks'], ['boxes', 'labels', 'scores', 'masks']]);
-          check(detections, c.eval, tol, 'eval detections');
-        }
-        model.train();
-        torch.manualSeed(seed);
-        const losses = model.call([I('img_a'), I('img_b')], targets(background)) as D.RCNNLosses;
-        expect(Object.keys(losses)).toEqual(c.lossKeys);
-        check(losses, c.losses, tol, 'losses');
-        exact(torch.rand(2), c.after, 'generator after');
-        Object.values(losses).reduce((a, b) => a.add(b)).backward();
+      expectSeededDetectorCase(model, c, fx, {
+        weights: !background, detectionKeys: ['boxes', 'labels', 'scores', 'masks'],
+        trainCall: () => {
+          torch.manualSeed(seed);
+          const losses = model.call([I('img_a'), I('img_b')], targets(background)) as D.RCNNLosses;
+          exact(torch.rand(2), c.after, 'generator after');
+          return losses;
+        },
         // bit for bit on the fixture's CPU where no mask target enters
-        expectGradients(model, c.grads, c.noGrad, sameCpu, (k) => !viaMaskTargets(k));
+        afterBackward: () => expectGradients(model, c.grads, c.noGrad, sameCpu, (k) => !viaMaskTargets(k)),
       });
     });
   }

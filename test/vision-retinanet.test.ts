@@ -15,13 +15,14 @@ import * as R from '../lib/vision/models/detection/retinanet.js';
 import * as FC from '../lib/vision/models/detection/fcos.js';
 import { liveTensors } from './run-child.js';
 import { check } from './golden-replay.js';
-import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, type GradRow } from './model-fixtures.js';
+import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, type GradRow, expectSeededDetectorCase, callCheckingMatches } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('retinanet.json');
+const fx = loadDetectionFixture('retinanet.json');
+const { sameCpu, tol, I, C, E, exact } = fx;
 torch.setNumThreads(1); // as the generator ran
 
 /** Every gradient's sum within rounding of its magnitude; bit for bit (SHA-256) on the fixture's CPU. */
@@ -139,41 +140,11 @@ for (const [prefix, make, lossKeys] of [
       const name = `${prefix}_tiny${background ? '_background' : ''}`;
       it(`${name}: weights, eval detections, matches, train losses and gradients`, () => {
         const c = C(name);
-        if (!background) {
-          expectTorchvisionState(model, c.state);
-          expect(modulesOf(model)).toEqual(c.modules);
-          expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(c.numParams);
-        }
-        torch.tidy(() => {
-          for (const p of model.parameters()) p.grad = null;
-          if (c.eval !== undefined) {
-            model.eval();
-            const detections = torch.noGrad(() => model.call([I('img_a'), I('img_b')]) as DetectionTarget[]);
-            expect(detections.map((d) => Object.keys(d))).toEqual([['boxes', 'scores', 'labels'], ['boxes', 'scores', 'labels']]);
-            check(detections, c.eval, tol, 'eval detections');
-          }
-          model.train();
-          const head = model.head as unknown as { computeLoss: (...a: unknown[]) => unknown };
-          const original = head.computeLoss;
-          let seen = 0;
-          head.computeLoss = function (this: unknown, ...a: unknown[]) {
-            seen++;
-            // the anchors' matches: exact wherever the anchors are (no convolution)
-            exact(a[3], c.matched, 'matched');
-            return original.apply(this, a);
-          };
-          let losses: R.DetectorLosses;
-          try {
-            losses = model.call([I('img_a'), I('img_b')], targets(background)) as R.DetectorLosses;
-          } finally {
-            head.computeLoss = original;
-          }
-          expect(seen).toBe(1);
-          expect(Object.keys(losses)).toEqual(c.lossKeys);
-          expect(c.lossKeys).toEqual(lossKeys);
-          check(losses, c.losses, tol, 'losses');
-          Object.values(losses).reduce((a, b) => a.add(b)).backward();
-          expectGrads(model, c.grads, c.noGrad);
+        expect(c.lossKeys).toEqual(lossKeys);
+        expectSeededDetectorCase(model, c, fx, {
+          weights: !background, detectionKeys: ['boxes', 'scores', 'labels'],
+          trainCall: () => callCheckingMatches(model.head, c.matched, fx, () => model.call([I('img_a'), I('img_b')], targets(background)) as R.DetectorLosses),
+          afterBackward: () => expectGrads(model, c.grads, c.noGrad),
         });
       });
     }

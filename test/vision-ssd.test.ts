@@ -19,13 +19,14 @@ import * as SL from '../lib/vision/models/detection/ssdlite.js';
 import { mobilenet_v3_large } from '../lib/vision/models/mobilenet_v3.js';
 import { liveTensors } from './run-child.js';
 import { check } from './golden-replay.js';
-import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, type GradRow } from './model-fixtures.js';
+import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, type GradRow, expectSeededDetectorCase, callCheckingMatches } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
 const { nn } = torch;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const { sameCpu, tol, I, C, E, exact } = loadDetectionFixture('ssd.json');
+const fx = loadDetectionFixture('ssd.json');
+const { sameCpu, tol, I, C, E, exact } = fx;
 torch.setNumThreads(1); // as the generator ran
 
 const expectGrads = (model: torch.nn.Module, rows: GradRow[], noGrad: string[] | undefined): void => expectGradients(model, rows, noGrad, sameCpu);
@@ -118,41 +119,13 @@ for (const [name, make, backgroundToo] of [
       const caseName = `${name}${background ? '_background' : ''}`;
       it(`${caseName}: weights, eval detections, matches, train losses and gradients`, () => {
         const c = C(caseName);
-        if (!background) {
-          expectTorchvisionState(model, c.state);
-          expect(modulesOf(model)).toEqual(c.modules);
-          expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(c.numParams);
-          expect(model.namedParameters().filter(([, p]) => !p.requiresGrad).map(([k]) => k)).toEqual(c.frozen);
-        }
-        torch.tidy(() => {
-          for (const p of model.parameters()) p.grad = null;
-          if (c.eval !== undefined) {
-            model.eval();
-            const detections = torch.noGrad(() => model.call([I('img_a'), I('img_b')]) as DetectionTarget[]);
-            expect(detections.map((d) => Object.keys(d))).toEqual([['boxes', 'scores', 'labels'], ['boxes', 'scores', 'labels']]);
-            check(detections, c.eval, tol, 'eval detections');
-          }
-          model.train();
-          const original = model.computeLoss;
-          let seen = 0;
-          model.computeLoss = function (this: S.SSD, ...a: Parameters<S.SSD['computeLoss']>) {
-            seen++;
-            // the default boxes' matches: exact wherever the boxes are (no convolution)
-            exact(a[3], c.matched, 'matched');
-            return original.apply(this, a);
-          };
-          let losses: DetectorLosses;
-          try {
-            losses = model.call([I('img_a'), I('img_b')], targets(background)) as DetectorLosses;
-          } finally {
-            delete (model as any).computeLoss;
-          }
-          expect(seen).toBe(1);
-          expect(Object.keys(losses)).toEqual(c.lossKeys);
-          check(losses, c.losses, tol, 'losses');
-          losses.bbox_regression!.add(losses.classification!).backward();
-          expectGrads(model, c.grads, c.noGrad);
-          if (c.stateAfter !== undefined && sameCpu) expectTorchvisionState(model, c.stateAfter);
+        expectSeededDetectorCase(model, c, fx, {
+          weights: !background, detectionKeys: ['boxes', 'scores', 'labels'],
+          trainCall: () => callCheckingMatches(model, c.matched, fx, () => model.call([I('img_a'), I('img_b')], targets(background)) as DetectorLosses),
+          afterBackward: () => {
+            expectGrads(model, c.grads, c.noGrad);
+            if (c.stateAfter !== undefined && sameCpu) expectTorchvisionState(model, c.stateAfter);
+          },
         });
       });
     }

@@ -18,11 +18,12 @@ import { BoxLinearCoder } from './_utils.js';
 import * as W from '../weights_table.js';
 import { AnchorGenerator } from './anchor_utils.js';
 import { _resnetFpnExtractor } from './backbone_utils.js';
-import type { DetectionTarget, DetectionTargetInput, GeneralizedRCNNTransform } from './transform.js';
+import type { DetectionTarget, GeneralizedRCNNTransform } from './transform.js';
+import { headLevels, type RetinaNetBuilderOptions } from './retinanet.js';
 import {
-  checkNumber, headLevels, loadDetectorWeights, readDetectorArgs, resolveDetectorBuilder, selectDetections, splitLevels, stageInputs, transformOf,
-  type DetectorLosses, type HeadOutputs, type RetinaNetBuilderOptions,
-} from './retinanet.js';
+  OneStageDetector, checkNumber, loadDetectorWeights, readDetectorArgs, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
+  type DetectorLosses, type HeadOutputs, type StagedInputs,
+} from './_one_stage.js';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -251,7 +252,7 @@ export const FCOS_OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean'
  * of `backbone.outChannels` channels, one per anchor level. In training forward returns { classification,
  * bbox_regression, bbox_ctrness }, in eval one { boxes, scores, labels } per image.
  */
-export class FCOS extends nn.Module {
+export class FCOS extends OneStageDetector {
   declare backbone: Module; declare anchor_generator: AnchorGenerator; declare head: Module; declare transform: GeneralizedRCNNTransform;
   boxCoder: BoxLinearCoder;
   centerSamplingRadius: number; scoreThresh: number; nmsThresh: number; detectionsPerImg: number; topkCandidates: number;
@@ -287,11 +288,6 @@ export class FCOS extends nn.Module {
     this.nmsThresh = o.nmsThresh ?? 0.6;
     this.detectionsPerImg = o.detectionsPerImg ?? 100;
     this.topkCandidates = o.topkCandidates ?? 1000;
-  }
-
-  /** torchvision's eager_outputs: the losses in training, the detections in eval. */
-  eagerOutputs(losses: DetectorLosses, detections: DetectionTarget[]): DetectorLosses | DetectionTarget[] {
-    return this.training ? losses : detections;
   }
 
   /**
@@ -362,31 +358,13 @@ export class FCOS extends nn.Module {
     }), imageShape, this.scoreThresh, this.topkCandidates, this.nmsThresh, this.detectionsPerImg)));
   }
 
-  /** As RetinaNet's forward; training returns { classification, bbox_regression, bbox_ctrness }. */
-  override forward(images: readonly Tensor[] | Tensor, targets: readonly DetectionTargetInput[] | null = null): DetectorLosses | DetectionTarget[] {
-    const [losses, detections] = this.forwardBoth(images, targets);
-    for (const t of (this.training ? detections.flatMap((d) => Object.values(d)) : Object.values(losses))) t.dispose();
-    return this.eagerOutputs(losses, detections);
+  protected override stagedLosses(s: StagedInputs): DetectorLosses {
+    return this.computeLoss(s.targets!, s.headOutputs, s.anchors, s.features.map((x) => x.size(2) * x.size(3)));
   }
 
-  /** torchvision's forward as TorchScript returns it: [losses, detections]. */
-  forwardBoth(imagesIn: readonly Tensor[] | Tensor, targetsIn: readonly DetectionTargetInput[] | null = null): [DetectorLosses, DetectionTarget[]] {
-    if (isTensor(imagesIn) && imagesIn.dim() === 4) return torch.tidy(() => this.forwardBoth(imagesIn.unbind(0), targetsIn));
-    return torch.tidy(() => {
-      const s = stageInputs(this, 'FCOS', imagesIn as readonly Tensor[], targetsIn as readonly DetectionTarget[] | null,
-        (shape) => `Expected target boxes to be a tensor of shape [N, 4], got torch.Size([${shape.join(', ')}]).`);
-      const numAnchorsPerLevel = s.features.map((x) => x.size(2) * x.size(3));
-      let losses: DetectorLosses = {};
-      let detections: DetectionTarget[] = [];
-      if (this.training) {
-        losses = this.computeLoss(s.targets!, s.headOutputs, s.anchors, numAnchorsPerLevel);
-      } else {
-        const [splitHeadOutputs, splitAnchors] = splitLevels(s.features, s.headOutputs, s.anchors);
-        detections = this.postprocessDetections(splitHeadOutputs, splitAnchors, s.imageList.imageSizes);
-        detections = this.transform.postprocess(detections, s.imageList.imageSizes, s.originalImageSizes);
-      }
-      return [losses, detections] as [DetectorLosses, DetectionTarget[]];
-    });
+  protected override stagedDetections(s: StagedInputs): DetectionTarget[] {
+    const [splitHeadOutputs, splitAnchors] = splitLevels(s.features, s.headOutputs, s.anchors);
+    return this.postprocessDetections(splitHeadOutputs, splitAnchors, s.imageList.imageSizes);
   }
 }
 

@@ -8,32 +8,30 @@
 import * as torch from '../../../index.js';
 import type { LoadMetadata } from '../../../nn/module.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
-import { describe, isOptionsObject, readOptions } from '../../../options.js';
-import { pyFloat } from '../../../print.js';
+import { describe, isOptionsObject } from '../../../options.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
-import { batchedNms, boxIou, clipBoxesToImage } from '../../ops/boxes.js';
+import { boxIou } from '../../ops/boxes.js';
 import { LastLevelP6P7 } from '../../ops/feature_pyramid_network.js';
 import { FrozenBatchNorm2d } from '../../ops/frozen_batch_norm.js';
 import { sigmoidFocalLoss } from '../../ops/losses.js';
 import { Conv2dNormActivation, type NormLayerFactory } from '../../ops/misc.js';
 import { disposeUnusedModules } from '../_utils.js';
 import { resnet50 } from '../resnet.js';
-import { loadWeights, type AnyWeights, type AnyWeightsEnum } from '../weights.js';
 import * as W from '../weights_table.js';
 import { BoxCoder, Matcher, _boxLoss, _topkMin, overwriteEps, type BoxLossType } from './_utils.js';
 import { AnchorGenerator } from './anchor_utils.js';
 import { _resnetFpnExtractor } from './backbone_utils.js';
-import { resolveBuilder, type FasterRCNNBuilderOptions, type Resolved } from './faster_rcnn.js';
-import type { ImageList, ImageSize } from './image_list.js';
-import { GeneralizedRCNNTransform, checkTargetList, type DetectionTarget, type DetectionTargetInput } from './transform.js';
+import type { FasterRCNNBuilderOptions } from './faster_rcnn.js';
+import { checkTargetList, type DetectionTarget, type GeneralizedRCNNTransform } from './transform.js';
+import {
+  OneStageDetector, checkNumber, loadDetectorWeights, readDetectorArgs, refuseParts, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
+  type DetectorLosses, type HeadOutputs, type StagedInputs,
+} from './_one_stage.js';
+
+export type { DetectorLosses, HeadOutputs } from './_one_stage.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
-
-/** The losses of a single-stage detector in training (Python's dict[str, Tensor]). */
-export type DetectorLosses = Record<string, Tensor>;
-/** A head's outputs (Python's dict[str, Tensor]): 'cls_logits' (N, HWA, C), 'bbox_regression' (N, HWA, 4), ... */
-export type HeadOutputs = Record<string, Tensor>;
 
 /** torchvision's _sum: the tensors added left to right. */
 export function _sum(x: readonly Tensor[]): Tensor {
@@ -266,97 +264,6 @@ export class RetinaNetHead extends nn.Module {
   }
 }
 
-const size = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
-
-/** The part of a single-stage detector's forward that RetinaNet and FCOS share: checks, transform, backbone, head, anchors. */
-export interface StagedInputs {
-  imageList: ImageList; targets: DetectionTarget[] | null; originalImageSizes: ImageSize[]; features: Tensor[]; headOutputs: HeadOutputs; anchors: Tensor[];
-}
-
-/** Within a tidy: torchvision's checks of the inputs, then transform, backbone (a Tensor is feature '0'), head and anchors. */
-export function stageInputs(model: { training: boolean; transform: Module; backbone: Module; head: Module; anchor_generator: AnchorGenerator },
-  owner: string, images: readonly Tensor[], targets: readonly DetectionTarget[] | null, shapeMessage: (shape: readonly number[]) => string): StagedInputs {
-  if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`${owner}: images should be an array of Tensors (C, H, W) or one (N, C, H, W) Tensor, got ${describe(images)}`);
-  if (model.training) {
-    if (targets === null || targets === undefined) throw new RangeError('targets should not be none when in training mode');
-    checkTargetList(owner, targets);
-    for (const target of targets) {
-      const boxes = target.boxes as unknown;
-      if (!isTensor(boxes)) throw new TypeError(`Expected target boxes to be of type Tensor, got ${describe(boxes)}.`);
-      if (!(boxes.dim() === 2 && boxes.shape[1] === 4)) throw new RangeError(shapeMessage(boxes.shape));
-    }
-  }
-  const originalImageSizes: ImageSize[] = images.map((img) => {
-    if (img.dim() < 2) throw new RangeError(`expecting the last two dimensions of the Tensor to be H and W instead got ${size(img.shape.slice(-2))}`);
-    const [h, w] = img.shape.slice(-2) as [number, number];
-    return [h, w];
-  });
-  const [imageList, tgts] = model.transform.call(images, targets ?? null) as [ImageList, DetectionTarget[] | null];
-  if (tgts !== null) {
-    tgts.forEach((target, targetIdx) => {
-      const boxes = target.boxes!;
-      const degenerate = boxes.index(':', '2:').le(boxes.index(':', ':2'));
-      if (degenerate.any().item()) {
-        const bbIdx = torch.where(degenerate.any(1))[0]!.index(0).item() as number;
-        const degenBb = (boxes.select(0, bbIdx).tolist() as number[]).map(pyFloat);
-        throw new RangeError(`All bounding boxes should have positive height and width. Found invalid box [${degenBb.join(', ')}] for target at index ${targetIdx}.`);
-      }
-    });
-  }
-  const out = model.backbone.call(imageList.tensors) as Tensor | Record<string, Tensor> | Map<string, Tensor>;
-  const features = isTensor(out) ? [out] : out instanceof Map ? [...out.values()] : Object.values(out);
-  const headOutputs = model.head.call(features) as HeadOutputs;
-  const anchors = model.anchor_generator.call(imageList, features) as Tensor[];
-  return { imageList, targets: tgts, originalImageSizes, features, headOutputs, anchors };
-}
-
-/**
- * One image's detections from its per-level scores (flattened anchor x class), as RetinaNet and FCOS keep
- * them: scores above scoreThresh, the topkCandidates best per level, boxes decoded and clipped, batched NMS
- * per label, the detectionsPerImg best.
- */
-export function selectDetections(levels: readonly { scores: Tensor; numClasses: number; decode: (anchorIdxs: Tensor) => Tensor }[], imageShape: readonly number[],
-  scoreThresh: number, topkCandidates: number, nmsThresh: number, detectionsPerImg: number): DetectionTarget {
-  return torch.tidy(() => {
-    const imageBoxes: Tensor[] = [];
-    const imageScores: Tensor[] = [];
-    const imageLabels: Tensor[] = [];
-    for (const { scores: all, numClasses, decode } of levels) {
-      // remove low scoring boxes
-      const keepIdxs = all.gt(scoreThresh);
-      let scores = all.index(keepIdxs);
-      let topkIdxs = torch.where(keepIdxs)[0]!;
-      // keep only the topk scoring predictions
-      const numTopk = _topkMin(topkIdxs, topkCandidates, 0);
-      const top = scores.topk(numTopk);
-      scores = top.values;
-      topkIdxs = topkIdxs.index(top.indices);
-      const anchorIdxs = torch.div(topkIdxs, numClasses, { roundingMode: 'floor' });
-      const labels = topkIdxs.remainder(numClasses);
-      imageBoxes.push(clipBoxesToImage(decode(anchorIdxs), imageShape.slice(0, 2)));
-      imageScores.push(scores);
-      imageLabels.push(labels);
-    }
-    const boxes = torch.cat(imageBoxes, 0);
-    const scores = torch.cat(imageScores, 0);
-    const labels = torch.cat(imageLabels, 0);
-    // non-maximum suppression
-    const keep = batchedNms(boxes, scores, labels, nmsThresh).index(`:${detectionsPerImg}`);
-    return { boxes: boxes.index(keep), scores: scores.index(keep), labels: labels.index(keep) };
-  });
-}
-
-/** The eval branch's split: each head output and each image's anchors split per level (H*W*A anchors each). */
-export function splitLevels(features: readonly Tensor[], headOutputs: HeadOutputs, anchors: readonly Tensor[]): [Record<string, Tensor[]>, Tensor[][]] {
-  const hw = features.map((x) => x.size(2) * x.size(3));
-  const HW = hw.reduce((a, b) => a + b, 0);
-  const HWA = headOutputs.cls_logits!.size(1);
-  const A = Math.floor(HWA / HW);
-  const perLevel = hw.map((v) => v * A);
-  const split = Object.fromEntries(Object.entries(headOutputs).map(([k, v]) => [k, v.split(perLevel, 1)]));
-  return [split, anchors.map((a) => a.split(perLevel))];
-}
-
 /** RetinaNet's keywords (torchvision's, camelCased), with torchvision's defaults. */
 export interface RetinaNetOptions {
   /** Output classes, the background included (required unless head is given). */
@@ -381,38 +288,12 @@ export interface RetinaNetOptions {
 export const RETINANET_OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean', 'imageStd', 'anchorGenerator', 'head', 'proposalMatcher', 'scoreThresh', 'nmsThresh',
   'detectionsPerImg', 'fgIouThresh', 'bgIouThresh', 'topkCandidates', 'sizeDivisible', 'fixedSize', '_skipResize'] as const satisfies readonly (keyof RetinaNetOptions)[];
 
-/** The constructor's (backbone, numClasses, options) or (backbone, options), as FasterRCNN reads them; the backbone's outChannels checked. */
-export function readDetectorArgs<O extends { numClasses?: number | null }>(fn: string, backbone: unknown, numClassesArg: unknown, options: unknown, keys: readonly string[]): [O, number] {
-  const optionsGiven = isOptionsObject(numClassesArg) && options === undefined;
-  const o = readOptions(fn, optionsGiven ? numClassesArg : options ?? {}, keys) as O;
-  if (!optionsGiven && numClassesArg !== undefined) {
-    if (o.numClasses !== undefined) throw new TypeError(`${fn}: numClasses given twice (as an argument and as an option)`);
-    o.numClasses = numClassesArg as number;
-  }
-  if (!(backbone instanceof nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
-  const outChannels = (backbone as { outChannels?: unknown }).outChannels;
-  if (outChannels === undefined)
-    throw new RangeError('backbone should contain an attribute out_channels specifying the number of output channels (assumed to be the same for all the levels) (outChannels here)');
-  if (!Number.isInteger(outChannels)) throw new TypeError(`${fn}: backbone.outChannels should be an int, got ${describe(outChannels)}`);
-  return [o, outChannels as number];
-}
-
-export function transformOf(o: { minSize?: number | readonly number[]; maxSize?: number; imageMean?: readonly number[] | null; imageStd?: readonly number[] | null;
-  sizeDivisible?: number; fixedSize?: readonly [number, number] | null; _skipResize?: boolean }): GeneralizedRCNNTransform {
-  const transformOptions = Object.fromEntries((['sizeDivisible', 'fixedSize', '_skipResize'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
-  return new GeneralizedRCNNTransform(o.minSize ?? 800, o.maxSize ?? 1333, o.imageMean ?? [0.485, 0.456, 0.406], o.imageStd ?? [0.229, 0.224, 0.225], transformOptions);
-}
-
-export function checkNumber(fn: string, name: string, v: unknown): void {
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${fn}: ${name} should be a number, got ${describe(v)}`);
-}
-
 /**
  * torchvision's RetinaNet(backbone, numClasses, options): `backbone` returns a feature map or named feature
  * maps of `backbone.outChannels` channels, one per anchor level. In training forward returns
  * { classification, bbox_regression }, in eval one { boxes, scores, labels } per image.
  */
-export class RetinaNet extends nn.Module {
+export class RetinaNet extends OneStageDetector {
   declare backbone: Module; declare anchor_generator: AnchorGenerator; declare head: Module; declare transform: GeneralizedRCNNTransform;
   proposalMatcher: Matcher;
   boxCoder: BoxCoder;
@@ -444,11 +325,6 @@ export class RetinaNet extends nn.Module {
     this.nmsThresh = o.nmsThresh ?? 0.5;
     this.detectionsPerImg = o.detectionsPerImg ?? 300;
     this.topkCandidates = o.topkCandidates ?? 1000;
-  }
-
-  /** torchvision's eager_outputs: the losses in training, the detections in eval. */
-  eagerOutputs(losses: DetectorLosses, detections: DetectionTarget[]): DetectorLosses | DetectionTarget[] {
-    return this.training ? losses : detections;
   }
 
   /** Each image's anchors matched to its boxes (IoU, proposalMatcher; all -1 for an image without boxes), then the head's losses. */
@@ -484,33 +360,17 @@ export class RetinaNet extends nn.Module {
     }), imageShape, this.scoreThresh, this.topkCandidates, this.nmsThresh, this.detectionsPerImg)));
   }
 
-  /**
-   * images: one float Tensor (C, H, W) in [0, 1] per image (or one (N, C, H, W) Tensor); targets (training
-   * only, required then): per image { boxes: Tensor[N, 4] xyxy, labels: int64 Tensor[N] }. Training returns
-   * { classification, bbox_regression }, eval one { boxes, scores, labels } per image in its original pixels.
-   */
-  override forward(images: readonly Tensor[] | Tensor, targets: readonly DetectionTargetInput[] | null = null): DetectorLosses | DetectionTarget[] {
-    const [losses, detections] = this.forwardBoth(images, targets);
-    for (const t of (this.training ? detections.flatMap((d) => Object.values(d)) : Object.values(losses))) t.dispose();
-    return this.eagerOutputs(losses, detections);
+  protected override boxShapeMessage(): string {
+    return 'Expected target boxes to be a tensor of shape [N, 4].';
   }
 
-  /** torchvision's forward as TorchScript returns it: [losses, detections]. */
-  forwardBoth(imagesIn: readonly Tensor[] | Tensor, targetsIn: readonly DetectionTargetInput[] | null = null): [DetectorLosses, DetectionTarget[]] {
-    if (isTensor(imagesIn) && imagesIn.dim() === 4) return torch.tidy(() => this.forwardBoth(imagesIn.unbind(0), targetsIn));
-    return torch.tidy(() => {
-      const s = stageInputs(this, 'RetinaNet', imagesIn as readonly Tensor[], targetsIn as readonly DetectionTarget[] | null, () => 'Expected target boxes to be a tensor of shape [N, 4].');
-      let losses: DetectorLosses = {};
-      let detections: DetectionTarget[] = [];
-      if (this.training) {
-        losses = this.computeLoss(s.targets!, s.headOutputs, s.anchors);
-      } else {
-        const [splitHeadOutputs, splitAnchors] = splitLevels(s.features, s.headOutputs, s.anchors);
-        detections = this.postprocessDetections(splitHeadOutputs, splitAnchors, s.imageList.imageSizes);
-        detections = this.transform.postprocess(detections, s.imageList.imageSizes, s.originalImageSizes);
-      }
-      return [losses, detections] as [DetectorLosses, DetectionTarget[]];
-    });
+  protected override stagedLosses(s: StagedInputs): DetectorLosses {
+    return this.computeLoss(s.targets!, s.headOutputs, s.anchors);
+  }
+
+  protected override stagedDetections(s: StagedInputs): DetectionTarget[] {
+    const [splitHeadOutputs, splitAnchors] = splitLevels(s.features, s.headOutputs, s.anchors);
+    return this.postprocessDetections(splitHeadOutputs, splitAnchors, s.imageList.imageSizes);
   }
 }
 
@@ -524,31 +384,6 @@ export const RetinaNet_ResNet50_FPN_V2_Weights = W.RetinaNet_ResNet50_FPN_V2_Wei
 
 /** The builders' options: the detector's (numClasses aside), and torchvision's builder keywords camelCased (see FasterRCNNBuilderOptions). */
 export interface RetinaNetBuilderOptions extends Omit<RetinaNetOptions, 'numClasses'>, Pick<FasterRCNNBuilderOptions, 'weights' | 'progress' | 'numClasses' | 'weightsBackbone' | 'trainableBackboneLayers'> {}
-
-/** The model's weights loaded, as the builders end; the model freed if that fails. */
-export function loadDetectorWeights<M extends torch.nn.Module>(model: M, weights: AnyWeights | string | null, progress: boolean): M {
-  if (weights === null) return model;
-  try {
-    loadWeights(model, weights, progress);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  return model;
-}
-
-/** A builder's preamble (resolveBuilder's: weights, backbone weights, numClasses, trainable layers) with the detector's keys. */
-export function resolveDetectorBuilder(fn: string, weightsEnum: AnyWeightsEnum, options: RetinaNetBuilderOptions, defaultBackbone: boolean, keys: readonly string[]): Resolved {
-  if (!isOptionsObject(options)) throw new TypeError(`${fn}: expected an options object, got ${describe(options)}`);
-  readOptions(fn, options, ['weights', 'progress', 'numClasses', 'weightsBackbone', 'trainableBackboneLayers', ...keys.filter((k) => k !== 'numClasses')]);
-  return resolveBuilder(fn, weightsEnum, W.ResNet50_Weights, options as FasterRCNNBuilderOptions, defaultBackbone, 5, {}, keys);
-}
-
-/** Python's TypeError where a builder passes the detector a part the caller's keywords also give. */
-export function refuseParts(fn: string, rest: Record<string, unknown>, parts: Readonly<Record<string, string>>): void {
-  const given = Object.keys(parts).find((k) => rest[k] !== undefined && rest[k] !== null);
-  if (given !== undefined) throw new TypeError(`${fn} got multiple values for keyword argument '${parts[given]}' (${given}: this builder makes its own)`);
-}
 
 const frozenBatchNorm: NormLayerFactory = (c) => new FrozenBatchNorm2d(c);
 const batchNorm: NormLayerFactory = (c) => new nn.BatchNorm2d(c);

@@ -19,9 +19,8 @@ import { BoxCoder, SSDMatcher, _topkMin, retrieveOutChannels } from './_utils.js
 import { DefaultBoxGenerator } from './anchor_utils.js';
 import { _validateTrainableLayers } from './backbone_utils.js';
 import { resolveBuilder, type FasterRCNNBuilderOptions } from './faster_rcnn.js';
-import type { ImageSize } from './image_list.js';
-import { GeneralizedRCNNTransform, checkTargetList, type DetectionTarget, type DetectionTargetInput } from './transform.js';
-import { checkNumber, loadDetectorWeights, stageInputs, type DetectorLosses, type HeadOutputs } from './retinanet.js';
+import { GeneralizedRCNNTransform, checkTargetList, type DetectionTarget } from './transform.js';
+import { OneStageDetector, checkNumber, loadDetectorWeights, type DetectorLosses, type HeadOutputs, type StagedInputs } from './_one_stage.js';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -155,7 +154,7 @@ export const SSD_OPTION_KEYS = ['imageMean', 'imageStd', 'head', 'scoreThresh', 
  * zero image of `size`). `size` [width, height] is the fixed size the images are resized to. In training
  * forward returns { bbox_regression, classification }, in eval one { boxes, scores, labels } per image.
  */
-export class SSD extends nn.Module {
+export class SSD extends OneStageDetector {
   declare backbone: Module; declare anchor_generator: DefaultBoxGenerator; declare head: Module; declare transform: GeneralizedRCNNTransform;
   boxCoder: BoxCoder;
   proposalMatcher: SSDMatcher;
@@ -200,11 +199,6 @@ export class SSD extends nn.Module {
     this.detectionsPerImg = detectionsPerImg;
     this.topkCandidates = topkCandidates;
     this.negToPosRatio = (1.0 - positiveFraction) / positiveFraction;
-  }
-
-  /** torchvision's eager_outputs: the losses in training, the detections in eval. */
-  eagerOutputs(losses: DetectorLosses, detections: DetectionTarget[]): DetectorLosses | DetectionTarget[] {
-    return this.training ? losses : detections;
   }
 
   /**
@@ -310,38 +304,17 @@ export class SSD extends nn.Module {
     });
   }
 
-  /**
-   * images: one float Tensor (C, H, W) in [0, 1] per image (or one (N, C, H, W) Tensor); targets (training
-   * only, required then): per image { boxes: Tensor[N, 4] xyxy, labels: int64 Tensor[N] }. Training returns
-   * { bbox_regression, classification }, eval one { boxes, scores, labels } per image in its original pixels.
-   */
-  override forward(images: readonly Tensor[] | Tensor, targets: readonly DetectionTargetInput[] | null = null): DetectorLosses | DetectionTarget[] {
-    const [losses, detections] = this.forwardBoth(images, targets);
-    for (const t of (this.training ? detections.flatMap((d) => Object.values(d)) : Object.values(losses))) t.dispose();
-    return this.eagerOutputs(losses, detections);
+  protected override stagedLosses(s: StagedInputs): DetectorLosses {
+    const matchedIdxs = s.anchors.map((anchorsPerImage, i) => {
+      const boxes = s.targets![i]!.boxes!;
+      if (boxes.numel() === 0) return torch.full([anchorsPerImage.size(0)], -1, { dtype: torch.int64, device: anchorsPerImage.device });
+      return this.proposalMatcher.call(boxIou(boxes, anchorsPerImage));
+    }).slice(0, s.targets!.length);
+    return this.computeLoss(s.targets!, s.headOutputs, s.anchors, matchedIdxs);
   }
 
-  /** torchvision's forward as TorchScript returns it: [losses, detections]. */
-  forwardBoth(imagesIn: readonly Tensor[] | Tensor, targetsIn: readonly DetectionTargetInput[] | null = null): [DetectorLosses, DetectionTarget[]] {
-    if (isTensor(imagesIn) && imagesIn.dim() === 4) return torch.tidy(() => this.forwardBoth(imagesIn.unbind(0), targetsIn));
-    return torch.tidy(() => {
-      const s = stageInputs(this as unknown as Parameters<typeof stageInputs>[0], 'SSD', imagesIn as readonly Tensor[], targetsIn as readonly DetectionTarget[] | null,
-        (shape) => `Expected target boxes to be a tensor of shape [N, 4], got torch.Size([${shape.join(', ')}]).`);
-      let losses: DetectorLosses = {};
-      let detections: DetectionTarget[] = [];
-      if (this.training) {
-        const matchedIdxs = s.anchors.map((anchorsPerImage, i) => {
-          const boxes = s.targets![i]!.boxes!;
-          if (boxes.numel() === 0) return torch.full([anchorsPerImage.size(0)], -1, { dtype: torch.int64, device: anchorsPerImage.device });
-          return this.proposalMatcher.call(boxIou(boxes, anchorsPerImage));
-        }).slice(0, s.targets!.length);
-        losses = this.computeLoss(s.targets!, s.headOutputs, s.anchors, matchedIdxs);
-      } else {
-        detections = this.postprocessDetections(s.headOutputs, s.anchors, s.imageList.imageSizes);
-        detections = this.transform.postprocess(detections, s.imageList.imageSizes, s.originalImageSizes as ImageSize[]);
-      }
-      return [losses, detections] as [DetectorLosses, DetectionTarget[]];
-    });
+  protected override stagedDetections(s: StagedInputs): DetectionTarget[] {
+    return this.postprocessDetections(s.headOutputs, s.anchors, s.imageList.imageSizes);
   }
 }
 

@@ -13,7 +13,7 @@ import { mobilenet_v3_large } from '../mobilenet_v3.js';
 import * as W from '../weights_table.js';
 import { retrieveOutChannels } from './_utils.js';
 import { DefaultBoxGenerator } from './anchor_utils.js';
-import { loadDetectorWeights, refuseParts } from './retinanet.js';
+import { loadDetectorWeights, refuseParts } from './_one_stage.js';
 import { SSD, SSDScoringHead, resolveSSDBuilder, type SSDBuilderOptions, type SSDOptions } from './ssd.js';
 import type { HeadOutputs } from './retinanet.js';
 

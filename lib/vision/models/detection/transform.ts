@@ -28,6 +28,43 @@ export function checkTargetList(owner: string, targets: unknown): asserts target
   if (i >= 0) throw new TypeError(`${owner}: targets[${i}] should be an object of Tensors, got ${describe(targets[i])}`);
 }
 
+const torchSize = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
+
+/**
+ * The checks every detector's forward starts with: images an array of Tensors, each at least (H, W); in
+ * training, targets given, each with boxes a Tensor[N, 4]. Returns each image's original [H, W].
+ */
+export function checkDetectorInputs(owner: string, training: boolean, images: unknown, targets: unknown,
+  shapeMessage: (shape: readonly number[]) => string = (shape) => `Expected target boxes to be a tensor of shape [N, 4], got ${torchSize(shape)}.`): ImageSize[] {
+  if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`${owner}: images should be an array of Tensors (C, H, W) or one (N, C, H, W) Tensor, got ${describe(images)}`);
+  if (training) {
+    if (targets === null || targets === undefined) throw new RangeError('targets should not be none when in training mode');
+    checkTargetList(owner, targets);
+    for (const target of targets) {
+      const boxes = target.boxes as unknown;
+      if (!isTensor(boxes)) throw new TypeError(`Expected target boxes to be of type Tensor, got ${describe(boxes)}.`);
+      if (!(boxes.dim() === 2 && boxes.shape[1] === 4)) throw new RangeError(shapeMessage(boxes.shape));
+    }
+  }
+  return (images as Tensor[]).map((img) => {
+    if (img.dim() < 2) throw new RangeError(`expecting the last two dimensions of the Tensor to be H and W instead got ${torchSize(img.shape.slice(-2))}`);
+    const [h, w] = img.shape.slice(-2) as [number, number];
+    return [h, w];
+  });
+}
+
+/** torchvision's check after the transform: a RangeError names the first box without positive width and height. */
+export function checkDegenerateBoxes(targets: readonly DetectionTarget[] | null): void {
+  targets?.forEach((target, targetIdx) => torch.tidy(() => {
+    const boxes = target.boxes!;
+    const degenerate = boxes.index(':', '2:').le(boxes.index(':', ':2'));
+    if (!degenerate.any().item()) return;
+    const bbIdx = torch.where(degenerate.any(1))[0]!.index(0).item() as number;
+    const degenBb = (boxes.select(0, bbIdx).tolist() as number[]).map(pyFloat);
+    throw new RangeError(`All bounding boxes should have positive height and width. Found invalid box [${degenBb.join(', ')}] for target at index ${targetIdx}.`);
+  }));
+}
+
 /**
  * torchvision's _resize_image_and_masks: `image` (C, H, W) interpolated (bilinear, recompute_scale_factor)
  * by min(selfMinSize / min(H, W), selfMaxSize / max(H, W)), or to fixedSize [width, height]; the target's

@@ -1,0 +1,28 @@
+// The frame every torchvision detector's forward shares: forwardBoth gives [losses, detections] (as the
+// TorchScript forward returns them), forward returns the half torchvision's eager_outputs picks and frees the other.
+import * as torch from '../../../index.js';
+import type { Tensor } from '../../../tensor.js';
+import type { DetectionTarget, DetectionTargetInput } from './transform.js';
+
+/** The R-CNNs' and the single-stage detectors' common base: forward from forwardBoth. */
+export abstract class Detector extends torch.nn.Module {
+  /** torchvision's forward as TorchScript returns it: [losses, detections] (in training the detections are empty, in eval the losses). */
+  abstract forwardBoth(images: readonly Tensor[] | Tensor, targets?: readonly DetectionTargetInput[] | null): [Record<string, Tensor>, DetectionTarget[]];
+
+  /** torchvision's eager_outputs: the losses in training, the detections in eval. */
+  eagerOutputs(losses: Record<string, Tensor>, detections: DetectionTarget[]): Record<string, Tensor> | DetectionTarget[] {
+    return this.training ? losses : detections;
+  }
+
+  /**
+   * images: one float Tensor (C, H, W) in [0, 1] per image, sizes may differ (or one (N, C, H, W) Tensor);
+   * targets (training only, required then): per image { boxes: Tensor[N, 4] xyxy with positive width and
+   * height, labels: int64 Tensor[N], and the model's own keys }. Training returns the losses, eval one
+   * detection object per image, boxes in the original image's pixels.
+   */
+  override forward(images: readonly Tensor[] | Tensor, targets: readonly DetectionTargetInput[] | null = null): Record<string, Tensor> | DetectionTarget[] {
+    const [losses, detections] = this.forwardBoth(images, targets);
+    for (const t of (this.training ? detections.flatMap((d) => Object.values(d)) : Object.values(losses))) t.dispose();
+    return this.eagerOutputs(losses, detections);
+  }
+}
