@@ -311,7 +311,7 @@ describe('vision.models weights enums', () => {
     expect(() => new M.SwinTransformer([4, 4], 16, [1], [2], [4, 4])).toThrow(/float division by zero/);
   });
 
-  it('listModels, getModel, getModelWeights and getWeight cover every builder', () => {
+  it('listModels, getModel, getModelBuilder, getModelWeights and getWeight cover every builder', () => {
     const names = M.listModels();
     expect(names).toHaveLength(98); // the classification, segmentation, Faster, Mask and Keypoint R-CNN, RetinaNet, FCOS, SSD and SSDlite builders
     expect(M.listModels({ include: 'resnet*', exclude: ['resnet1??'] })).toEqual(['resnet18', 'resnet34', 'resnet50']);
@@ -320,6 +320,9 @@ describe('vision.models weights enums', () => {
     expect(M.getWeight('ResNet50_Weights.DEFAULT')).toBe(M.ResNet50_Weights.IMAGENET1K_V2);
     expect(M.getModel('SqueezeNet1_0', { numClasses: 3 })).toBeInstanceOf(M.SqueezeNet);
     expect(() => M.getModel('resnet9')).toThrow(/Unknown model resnet9/);
+    for (const name of names) expect(M.getModelWeights(M.getModelBuilder(name)), name).toBe(M.getModelWeights(name));
+    expect(M.getModelBuilder('ResNet18')).toBe(M.resnet18);
+    expect(() => M.getModelBuilder('resnet9')).toThrow(/Unknown model resnet9/);
     expect(() => M.getWeight('Nope_Weights.X')).toThrow(/Unknown weights enum Nope_Weights/);
   });
 

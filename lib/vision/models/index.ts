@@ -21,4 +21,4 @@ export * as detection from './detection/index.js'; // torchvision.models.detecti
 export * as _utils from './_utils.js'; // _utils.IntermediateLayerGetter, as torchvision.models._utils
 export { Weights, type AnyWeightsEnum, type WeightsEnum, type WeightsMeta, type WeightsOptions, type GetStateDictOptions } from './weights.js';
 export * from './weights_table.js';
-export { listModels, getModel, getModelWeights, getWeight, type ListModelsOptions } from './registry.js';
+export { listModels, getModel, getModelBuilder, getModelWeights, getWeight, type ListModelsOptions } from './registry.js';

@@ -62,6 +62,11 @@ export function getModel(name: string, options: object = {}): torch.nn.Module {
   return BUILDERS.get(builderName('getModel', name))!(options);
 }
 
+/** The builder function of a model by its name, as torchvision's get_model_builder. */
+export function getModelBuilder(name: string): Builder {
+  return BUILDERS.get(builderName('getModelBuilder', name))!;
+}
+
 /** The weights enum of a builder, by its name or the builder itself. */
 export function getModelWeights(name: string | ((options?: never) => torch.nn.Module)): AnyWeightsEnum {
   const key = typeof name === 'function' ? [...BUILDERS].find(([, b]) => b === name)?.[0] : builderName('getModelWeights', name);
