@@ -12,6 +12,8 @@ Writes test/fixtures/ssd.json (read by test/vision-ssd.test.ts):
                                every parameter's gradient hash after one backward; an image without boxes in _background
              ssd_vgg_tiny      SSDFeatureExtractorVGG (through _vgg_extractor, 3 trainable stages) over a narrow VGG-like
                                features Sequential, with ssd300_vgg16's default boxes at 300 x 300
+             ssd_vgg_highres   SSDFeatureExtractorVGG with highres (SSD512's conv12_2) over the same VGG-like features: its
+                               weights and its seven feature maps' shapes and sums on a 512 x 512 input
              ssdlite_extractor_width  SSDLiteFeatureExtractorMobileNet with width_mult 0.5 and min_depth 80: its weights and
                                feature shapes
              ssdlite_tiny      SSDlite: a 0.25-wide MobileNetV3-Large (reduced tail) through ssdlite's _mobilenet_extractor
@@ -192,6 +194,20 @@ def extractor_width():
 
 
 case("ssdlite_extractor_width", extractor_width)
+
+
+def vgg_highres():
+    torch.manual_seed(0)
+    m = ssd_mod._vgg_extractor(vgg_like(), True, 3)
+    torch.manual_seed(1)
+    x = torch.rand(1, 3, 512, 512)
+    with torch.no_grad():
+        out = m(x)
+    return {"state": state_rows(m), "modules": [[k, type(x).__name__] for k, x in m.named_modules()],
+            "shapes": [list(v.shape) for v in out.values()], "sums": [v.double().sum().item() for v in out.values()]}
+
+
+case("ssd_vgg_highres", vgg_highres)
 print("models done")
 
 _s = make_ssd()

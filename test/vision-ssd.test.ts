@@ -190,6 +190,21 @@ describe('detection.ssd / ssdlite: the argument forms, a backbone without outCha
     head.dispose();
   });
 
+  it('SSDFeatureExtractorVGG with highres (SSD512\'s conv12_2): torchvision\'s weights, seven feature maps\' shapes and sums at 512 x 512', () => torch.tidy(() => {
+    torch.manualSeed(0);
+    const m = S._vggExtractor(vggLike(), true, 3);
+    const c = C('ssd_vgg_highres');
+    expectTorchvisionState(m, c.state);
+    expect(modulesOf(m)).toEqual(c.modules);
+    torch.manualSeed(1);
+    const x = torch.rand(1, 3, 512, 512);
+    const out = [...torch.noGrad(() => m.call(x) as Map<string, Tensor>).values()];
+    expect(out.map((v) => v.shape)).toEqual(c.shapes);
+    // sums of convolution outputs: within rounding (oneDNN's accumulation order is the CPU's)
+    out.forEach((v, i) => expect(Math.abs((v.double().sum().item() as number) - c.sums[i]), `map ${i}`).toBeLessThanOrEqual(1e-5 * Math.abs(c.sums[i]) + 1e-6));
+    m.dispose();
+  }));
+
   it('SSDLiteFeatureExtractorMobileNet(features, c4Pos, normLayer, { widthMult, minDepth }): torchvision\'s weights and feature shapes', () => torch.tidy(() => {
     torch.manualSeed(0);
     const mb = mobilenet_v3_large({ widthMult: 0.25, reducedTail: true, normLayer: NORM });
