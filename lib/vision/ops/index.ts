@@ -12,3 +12,4 @@ export { RoIPool, roiPool } from './roi_pool.js';
 export { PSRoIAlign, psRoiAlign } from './ps_roi_align.js';
 export { PSRoIPool, psRoiPool } from './ps_roi_pool.js';
 export { LevelMapper, MultiScaleRoIAlign, initLevelMapper, setupScales, type MultiScaleRoIAlignOptions } from './poolers.js';
+export { DeformConv2d, deformConv2d, type DeformConv2dOptions, type DeformConv2dModuleOptions } from './deform_conv.js';
