@@ -270,13 +270,14 @@ describe('vision.models.detection weights enums', () => {
     for (const t of [...Object.values(retinaSaved), ...Object.values(liteSaved)]) t.dispose();
   });
 
-  it('retinanet_resnet50_fpn_v2, fcos_resnet50_fpn, ssd300_vgg16 and keypointrcnn_resnet50_fpn load their DEFAULT entries through getModel, with torchvision\'s norm layers', () => {
+  it('retinanet_resnet50_fpn_v2, fcos_resnet50_fpn, ssd300_vgg16, keypointrcnn_resnet50_fpn and maskrcnn_resnet50_fpn_v2 load their DEFAULT entries through getModel, with torchvision\'s norm layers', () => {
     for (const [name, entry, cls, numClasses, frozenEps] of [
-      // v2: the backbone keeps BatchNorm2d; FCOS: FrozenBatchNorm2d at 1e-5; VGG-16 has no norm layers; Keypoint R-CNN's COCO_V1 sets eps 0
+      // the v2 models: the backbone keeps BatchNorm2d; FCOS: FrozenBatchNorm2d at 1e-5; VGG-16 has no norm layers; Keypoint R-CNN's COCO_V1 sets eps 0
       ['retinanet_resnet50_fpn_v2', M.RetinaNet_ResNet50_FPN_V2_Weights.COCO_V1, D.RetinaNet, 91, null],
       ['fcos_resnet50_fpn', M.FCOS_ResNet50_FPN_Weights.COCO_V1, D.FCOS, 91, 1e-5],
       ['ssd300_vgg16', M.SSD300_VGG16_Weights.COCO_V1, D.SSD, 91, null],
       ['keypointrcnn_resnet50_fpn', M.KeypointRCNN_ResNet50_FPN_Weights.COCO_V1, D.KeypointRCNN, 2, 0],
+      ['maskrcnn_resnet50_fpn_v2', M.MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1, D.MaskRCNN, 91, null],
     ] as const) {
       const saved = fakeCheckpoint(M.getModelBuilder(name) as unknown as Builder, entry, numClasses);
       const model = M.getModel(name, { weights: 'DEFAULT', progress: false });

@@ -317,9 +317,53 @@ const DETECTION_ROUND = `(t, free = true) => {
   return out.join(',');
 }`;
 
+// Mask R-CNN, Keypoint R-CNN, RetinaNet, FCOS and SSD, tiny: a training step (losses, backward) and
+// eval detections each, the same kind of round as VISION_ROUND.
+const DETECTORS_ROUND = `(t, free = true) => {
+  const run = (fn) => (free ? t.tidy(fn) : fn());
+  const ops = t.vision.ops, nn = t.nn, D = t.vision.models.detection;
+  const out = [];
+  const num = (x) => x.double().sum().item();
+  t.manualSeed(7);
+  const backbone = (c = 8) => Object.assign(new nn.Sequential(new nn.Conv2d(3, c, 3, { stride: 2, padding: 1 }), new nn.ReLU(true), new nn.Conv2d(c, c, 3, { stride: 2, padding: 1 })), { outChannels: c });
+  const rcnn = () => ({ minSize: 48, maxSize: 64, rpnAnchorGenerator: new D.AnchorGenerator([[16, 32]], [[0.5, 1.0, 2.0]]), boxRoiPool: new ops.MultiScaleRoIAlign(['0'], 5, 2),
+    rpnPreNmsTopNTrain: 100, rpnPostNmsTopNTrain: 50, rpnPreNmsTopNTest: 60, rpnPostNmsTopNTest: 30, rpnBatchSizePerImage: 32, boxBatchSizePerImage: 16, boxScoreThresh: 0.0, boxDetectionsPerImg: 10 });
+  const oneStage = { minSize: 48, maxSize: 64, scoreThresh: 0.0, detectionsPerImg: 10, topkCandidates: 20 };
+  const models = [
+    new D.MaskRCNN(backbone(), null, { ...rcnn(), boxPredictor: new D.FastRCNNPredictor(1024, 3), maskRoiPool: new ops.MultiScaleRoIAlign(['0'], 8, 2),
+      maskHead: new D.MaskRCNNHeads(8, [8, 8], 1), maskPredictor: new D.MaskRCNNPredictor(8, 8, 3) }),
+    new D.KeypointRCNN(backbone(), 2, { ...rcnn(), keypointRoiPool: new ops.MultiScaleRoIAlign(['0'], 7, 2), keypointHead: new D.KeypointRCNNHeads(8, [8, 8]),
+      keypointPredictor: new D.KeypointRCNNPredictor(8, 5) }),
+    new D.RetinaNet(backbone(), 3, { ...oneStage, anchorGenerator: new D.AnchorGenerator([[16, 32]], [[0.5, 1.0, 2.0]]) }),
+    new D.FCOS(backbone(32), 3, { ...oneStage, anchorGenerator: new D.AnchorGenerator([[8]], [[1.0]]) }),
+    new D.SSD(Object.assign(backbone(), { outChannels: [8] }), new D.DefaultBoxGenerator([[2]]), [48, 56], 3, { detectionsPerImg: 10, topkCandidates: 20 }),
+  ];
+  for (const model of models) {
+    run(() => {
+      const images = [t.rand(3, 48, 56), t.rand(3, 40, 48)];
+      const targets = [{ boxes: t.tensor([[4, 6, 30, 40], [20, 10, 50, 30]]), labels: t.tensor([1, 1]) }, { boxes: t.tensor([[2, 2, 20, 24]]), labels: t.tensor([1]) }];
+      targets.forEach((target, i) => {
+        const [, h, w] = images[i].shape, n = target.labels.shape[0];
+        target.masks = t.rand(n, h, w).gt(0.5).to(t.uint8);
+        target.keypoints = t.cat([t.rand(n, 5, 2).mul(20), t.ones(n, 5, 1)], 2);
+      });
+      model.train();
+      const losses = model.call(images, targets);
+      const names = Object.keys(losses).sort();
+      names.map((k) => losses[k]).reduce((s, l) => s.add(l)).backward();
+      out.push(...names.map((k) => k + ':' + num(losses[k])), num(model.parameters()[0].grad));
+      model.eval();
+      for (const d of t.noGrad(() => model.call(images))) for (const k of Object.keys(d).sort()) out.push(k + ':' + num(d[k]));
+    });
+    if (free) model.dispose();
+  }
+  return out.join(',');
+}`;
+
 for (const [title, source, parts] of [
   ['vision models, ops layers, box ops and drawing', VISION_ROUND, 26],
   ['RoI ops, a small Faster R-CNN and v2 transforms on tv_tensors', DETECTION_ROUND, 30],
+  ['small Mask R-CNN, Keypoint R-CNN, RetinaNet, FCOS and SSD detectors', DETECTORS_ROUND, 58],
 ] as const) {
   describe(`${title} in worker threads and left to the GC`, () => {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
