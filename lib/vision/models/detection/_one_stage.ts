@@ -132,8 +132,24 @@ export function readDetectorArgs<O extends { numClasses?: number | null }>(fn: s
   return [o, outChannels as number];
 }
 
-export function transformOf(o: { minSize?: number | readonly number[]; maxSize?: number; imageMean?: readonly number[] | null; imageStd?: readonly number[] | null;
-  sizeDivisible?: number; fixedSize?: readonly [number, number] | null; _skipResize?: boolean }): GeneralizedRCNNTransform {
+/** What RetinaNet's and FCOS's options share: numClasses and the GeneralizedRCNNTransform keywords (torchvision's **kwargs included). */
+export interface OneStageOptions {
+  /** Output classes, the background included (required unless head is given). */
+  numClasses?: number | null;
+  /** The shorter side the images are resized to (800); a list: training picks one per image. */
+  minSize?: number | readonly number[];
+  /** The longer side's limit (1333). */
+  maxSize?: number;
+  imageMean?: readonly number[] | null;
+  imageStd?: readonly number[] | null;
+  sizeDivisible?: number; fixedSize?: readonly [number, number] | null; _skipResize?: boolean;
+}
+
+/** OneStageOptions' keys, spelled once for the option checks. */
+export const ONE_STAGE_OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean', 'imageStd', 'sizeDivisible', 'fixedSize', '_skipResize'] as const satisfies readonly (keyof OneStageOptions)[];
+
+/** The detector's GeneralizedRCNNTransform from its options, with torchvision's defaults (800, 1333, ImageNet's mean and std). */
+export function transformOf(o: OneStageOptions): GeneralizedRCNNTransform {
   const transformOptions = Object.fromEntries((['sizeDivisible', 'fixedSize', '_skipResize'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
   return new GeneralizedRCNNTransform(o.minSize ?? 800, o.maxSize ?? 1333, o.imageMean ?? [0.485, 0.456, 0.406], o.imageStd ?? [0.229, 0.224, 0.225], transformOptions);
 }

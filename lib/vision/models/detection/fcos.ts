@@ -22,7 +22,7 @@ import type { DetectionTarget, GeneralizedRCNNTransform } from './transform.js';
 import { headLevels, type RetinaNetBuilderOptions } from './retinanet.js';
 import {
   OneStageDetector, checkNumber, loadDetectorWeights, readDetectorArgs, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
-  type DetectorLosses, type HeadOutputs, type StagedInputs,
+  ONE_STAGE_OPTION_KEYS, type DetectorLosses, type HeadOutputs, type OneStageOptions, type StagedInputs,
 } from './_one_stage.js';
 
 const { nn } = torch;
@@ -229,23 +229,16 @@ export class FCOSHead extends nn.Module {
 }
 
 /** FCOS's keywords (torchvision's, camelCased), with torchvision's defaults. */
-export interface FCOSOptions {
-  /** Output classes, the background included (required unless head is given). */
-  numClasses?: number | null;
-  minSize?: number | readonly number[];
-  maxSize?: number;
-  imageMean?: readonly number[] | null;
-  imageStd?: readonly number[] | null;
+export interface FCOSOptions extends OneStageOptions {
   /** One anchor per location (sizes 8, 16, 32, 64, 128 by default: the levels' strides; aspect ratio 1). */
   anchorGenerator?: AnchorGenerator | null;
   /** The head (an FCOSHead by default). */
   head?: Module | null;
   centerSamplingRadius?: number; scoreThresh?: number; nmsThresh?: number; detectionsPerImg?: number; topkCandidates?: number;
-  sizeDivisible?: number; fixedSize?: readonly [number, number] | null; _skipResize?: boolean;
 }
 
-export const FCOS_OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean', 'imageStd', 'anchorGenerator', 'head', 'centerSamplingRadius', 'scoreThresh', 'nmsThresh',
-  'detectionsPerImg', 'topkCandidates', 'sizeDivisible', 'fixedSize', '_skipResize'] as const satisfies readonly (keyof FCOSOptions)[];
+export const FCOS_OPTION_KEYS = [...ONE_STAGE_OPTION_KEYS, 'anchorGenerator', 'head', 'centerSamplingRadius', 'scoreThresh', 'nmsThresh', 'detectionsPerImg',
+  'topkCandidates'] as const satisfies readonly (keyof FCOSOptions)[];
 
 /**
  * torchvision's FCOS(backbone, numClasses, options): `backbone` returns a feature map or named feature maps

@@ -25,7 +25,7 @@ import type { FasterRCNNBuilderOptions } from './faster_rcnn.js';
 import { checkTargetList, type DetectionTarget, type GeneralizedRCNNTransform } from './transform.js';
 import {
   OneStageDetector, checkNumber, loadDetectorWeights, readDetectorArgs, refuseParts, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
-  type DetectorLosses, type HeadOutputs, type StagedInputs,
+  ONE_STAGE_OPTION_KEYS, type DetectorLosses, type HeadOutputs, type OneStageOptions, type StagedInputs,
 } from './_one_stage.js';
 
 export type { DetectorLosses, HeadOutputs } from './_one_stage.js';
@@ -265,15 +265,7 @@ export class RetinaNetHead extends nn.Module {
 }
 
 /** RetinaNet's keywords (torchvision's, camelCased), with torchvision's defaults. */
-export interface RetinaNetOptions {
-  /** Output classes, the background included (required unless head is given). */
-  numClasses?: number | null;
-  /** The shorter side the images are resized to (800); a list: training picks one per image. */
-  minSize?: number | readonly number[];
-  /** The longer side's limit (1333). */
-  maxSize?: number;
-  imageMean?: readonly number[] | null;
-  imageStd?: readonly number[] | null;
+export interface RetinaNetOptions extends OneStageOptions {
   /** The anchors (torchvision's: 3 sizes per octave at 32 .. 512, aspect ratios 0.5, 1, 2). */
   anchorGenerator?: AnchorGenerator | null;
   /** The head (a RetinaNetHead by default): forward(features) gives { cls_logits, bbox_regression }, computeLoss(targets, headOutputs, anchors, matchedIdxs) the losses. */
@@ -281,12 +273,10 @@ export interface RetinaNetOptions {
   /** The anchors' matcher (a Matcher(fgIouThresh, bgIouThresh, allowLowQualityMatches true) by default). */
   proposalMatcher?: Matcher | null;
   scoreThresh?: number; nmsThresh?: number; detectionsPerImg?: number; fgIouThresh?: number; bgIouThresh?: number; topkCandidates?: number;
-  // GeneralizedRCNNTransform's keywords (torchvision's **kwargs)
-  sizeDivisible?: number; fixedSize?: readonly [number, number] | null; _skipResize?: boolean;
 }
 
-export const RETINANET_OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean', 'imageStd', 'anchorGenerator', 'head', 'proposalMatcher', 'scoreThresh', 'nmsThresh',
-  'detectionsPerImg', 'fgIouThresh', 'bgIouThresh', 'topkCandidates', 'sizeDivisible', 'fixedSize', '_skipResize'] as const satisfies readonly (keyof RetinaNetOptions)[];
+export const RETINANET_OPTION_KEYS = [...ONE_STAGE_OPTION_KEYS, 'anchorGenerator', 'head', 'proposalMatcher', 'scoreThresh', 'nmsThresh', 'detectionsPerImg', 'fgIouThresh',
+  'bgIouThresh', 'topkCandidates'] as const satisfies readonly (keyof RetinaNetOptions)[];
 
 /**
  * torchvision's RetinaNet(backbone, numClasses, options): `backbone` returns a feature map or named feature
