@@ -120,6 +120,18 @@ CASES = {
     "ssd_train": ("v2.Compose([v2.RandomZoomOut(p=0.6), v2.RandomIoUCrop(), v2.RandomHorizontalFlip(), v2.ToDtype(torch.float32, scale=True), v2.SanitizeBoundingBoxes()])", "dict", "XYXY", 4, 3),
     "detr_like_train": ("v2.Compose([v2.RandomHorizontalFlip(), v2.RandomShortestSize([12, 14, 16], max_size=24), v2.RandomResizedCrop(14, scale=(0.5, 1.0)), v2.ClampBoundingBoxes(), v2.SanitizeBoundingBoxes()])", "pair", "CXCYWH", 6, 3),
     "seg_train": ("v2.Compose([v2.RandomResize(10, 20), v2.RandomCrop(12, pad_if_needed=True), v2.RandomHorizontalFlip()])", "seg", "XYXY", 7, 3),
+    "rotation": ("v2.RandomRotation(30)", "dict", "XYXY", 0, 2),
+    "rotation_expand_xywh_pair": ("v2.RandomRotation([20, 70], expand=True)", "pair", "XYWH", 1, 2),
+    "rotation_center_fill_cxcywh": ("v2.RandomRotation(45, center=[5, 8], fill=3)", "dict", "CXCYWH", 2, 2),
+    "rotation_expand_int": ("v2.RandomRotation(180, expand=True)", "dict", "XYXY_int", 3, 2),
+    "rotation_90_expand": ("v2.RandomRotation([90, 90], expand=True)", "dict", "XYXY", 0, 1),
+    "rotation_bilinear_seg": ("v2.RandomRotation(60, interpolation=v2.InterpolationMode.BILINEAR)", "seg", "XYXY", 4, 2),
+    "affine": ("v2.RandomAffine(20, translate=(0.1, 0.2), scale=(0.8, 1.2), shear=10)", "dict", "XYXY", 0, 2),
+    "affine_shear4_xywh_pair": ("v2.RandomAffine(0, shear=(-10, 10, -5, 5))", "pair", "XYWH", 1, 2),
+    "affine_center_fill_cxcywh": ("v2.RandomAffine(30, scale=(0.5, 0.9), center=[4, 6], fill=7)", "dict", "CXCYWH", 2, 2),
+    "affine_int": ("v2.RandomAffine(15, translate=(0.3, 0.3))", "dict", "XYXY_int", 3, 2),
+    "affine_bilinear_seg": ("v2.RandomAffine(25, translate=(0.1, 0.1), interpolation=v2.InterpolationMode.BILINEAR)", "seg", "XYXY", 5, 2),
+    "rotate_sanitize_pair": ("v2.Compose([v2.RandomRotation(30, expand=True), v2.ClampBoundingBoxes(), v2.SanitizeBoundingBoxes()])", "pair", "CXCYWH", 6, 2),
 }
 
 # Functional kernels on plain tensors: name -> python source (P: the XYXY float boxes as a plain tensor).
@@ -137,6 +149,20 @@ FUNCTIONAL = {
     "resize_tv": "F.resize(boxes('XYWH'), [30, 12])",
     "crop_mask": "F.crop(tv_tensors.Mask(SEMANTIC), 3, 4, 10, 30)",
     "resize_mask": "F.resize(tv_tensors.Mask(SEMANTIC), [9, 31], interpolation=v2.InterpolationMode.BILINEAR)",
+    "rotate_boxes": "F.rotate_bounding_boxes(BOXES['XYWH'], format=tv_tensors.BoundingBoxFormat.XYWH, canvas_size=(H, W), angle=33.0)",
+    "rotate_boxes_center_int": "F.rotate_bounding_boxes(BOXES['XYXY_int'], format=tv_tensors.BoundingBoxFormat.XYXY, canvas_size=(H, W), angle=-50, center=[3, 4])",
+    "rotate_boxes_expand_center": "F.rotate_bounding_boxes(BOXES['CXCYWH'], format=tv_tensors.BoundingBoxFormat.CXCYWH, canvas_size=(H, W), angle=123.0, expand=True, center=[7, 9])",
+    "affine_boxes": "F.affine_bounding_boxes(BOXES['CXCYWH'], format=tv_tensors.BoundingBoxFormat.CXCYWH, canvas_size=(H, W), angle=12.5, translate=[2, -3], scale=1.3, shear=[5, -7])",
+    "affine_boxes_float64": "F.affine_bounding_boxes(P.double(), format=tv_tensors.BoundingBoxFormat.XYXY, canvas_size=(H, W), angle=-20, translate=[0, 0], scale=0.7, shear=15, center=[10, 2])",
+    "rotate_tv_expand": "F.rotate(boxes('CXCYWH'), 75, expand=True)",
+    "rotate_tv_empty_expand": "F.rotate(tv_tensors.BoundingBoxes(torch.zeros(0, 4), format='XYXY', canvas_size=(H, W)), 30, expand=True)",
+    "affine_tv": "F.affine(boxes('XYWH'), 10, [1, 2], 1.1, [3, 4])",
+    "rotate_mask_expand": "F.rotate(tv_tensors.Mask(MASKS), 40, expand=True)",
+    "rotate_mask_center_fill": "F.rotate(tv_tensors.Mask(SEMANTIC), -35, center=[3, 17], fill=9)",
+    "rotate_mask_270_expand": "F.rotate(tv_tensors.Mask(SEMANTIC), 270, expand=True)",
+    "rotate_mask_bool": "F.rotate_mask(MASKS.bool(), 100.0)",
+    "affine_mask_fill": "F.affine(tv_tensors.Mask(SEMANTIC), 20, [2, 1], 0.9, 8, fill=4)",
+    "affine_mask_instances": "F.affine_mask(MASKS, angle=-15, translate=[-3, 0], scale=1.2, shear=[0, 10], center=[8, 8])",
 }
 
 

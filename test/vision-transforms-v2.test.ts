@@ -255,8 +255,10 @@ describe('transforms.v2 samples and errors', () => {
     expect(() => new v2.RandomApply([])).toThrow(/Pass at least one transform/);
     expect(() => new v2.Resize(4).call(torch.zeros([3, 0, 4]))).toThrow();  // v2 raises: an empty image cannot become 4x4
     const img = new vision.Image(2, 2, 'RGB');
-    // the transforms with per-leaf kernels (flips, crops, resizes) take several images; the others refuse them
-    expect(() => new v2.RandomRotation(10).call(img, img)).toThrow(/holds 2 images; transforms.v2 here transforms one image per sample/);
+    // the transforms with per-leaf kernels (flips, crops, resizes, rotations) take several images; the others refuse them
+    expect(() => new v2.GaussianBlur(3).call(img, img)).toThrow(/holds 2 images; transforms.v2 here transforms one image per sample/);
+    const [r1, r2] = new v2.RandomRotation(10).call(img, img) as [vision.Image, vision.Image];
+    expect(r1.data).toEqual(r2.data);
     expect(() => new v2.ToDtype(torch.float32).call(img)).toThrow(/has no dtype to convert: use ToImage\(\) first/);
     expect(() => new v2.ToDtype({ image: torch.float32 } as never)).toThrow(/unexpected option 'image'/);  // Python's {tv_tensors.Image: dtype} mapping
     expect(() => new v2.MixUp().call(torch.zeros([2, 3, 4, 4]), torch.tensor([0, 1]))).toThrow(/num_classes must be passed if the labels are index-based/);

@@ -84,6 +84,18 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   detr_like_train: () => new v2.Compose([new v2.RandomHorizontalFlip(), new v2.RandomShortestSize([12, 14, 16], { maxSize: 24 }), new v2.RandomResizedCrop(14, { scale: [0.5, 1.0] }),
     new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes()]),
   seg_train: () => new v2.Compose([new v2.RandomResize(10, 20), new v2.RandomCrop(12, { padIfNeeded: true }), new v2.RandomHorizontalFlip()]),
+  rotation: () => new v2.RandomRotation(30),
+  rotation_expand_xywh_pair: () => new v2.RandomRotation([20, 70], { expand: true }),
+  rotation_center_fill_cxcywh: () => new v2.RandomRotation(45, { center: [5, 8], fill: 3 }),
+  rotation_expand_int: () => new v2.RandomRotation(180, { expand: true }),
+  rotation_90_expand: () => new v2.RandomRotation([90, 90], { expand: true }),
+  rotation_bilinear_seg: () => new v2.RandomRotation(60, { interpolation: 'bilinear' }),
+  affine: () => new v2.RandomAffine(20, { translate: [0.1, 0.2], scale: [0.8, 1.2], shear: 10 }),
+  affine_shear4_xywh_pair: () => new v2.RandomAffine(0, { shear: [-10, 10, -5, 5] }),
+  affine_center_fill_cxcywh: () => new v2.RandomAffine(30, { scale: [0.5, 0.9], center: [4, 6], fill: 7 }),
+  affine_int: () => new v2.RandomAffine(15, { translate: [0.3, 0.3] }),
+  affine_bilinear_seg: () => new v2.RandomAffine(25, { translate: [0.1, 0.1], interpolation: 'bilinear' }),
+  rotate_sanitize_pair: () => new v2.Compose([new v2.RandomRotation(30, { expand: true }), new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes()]),
 };
 
 const FUNCTIONAL: Record<string, () => unknown> = {
@@ -99,6 +111,20 @@ const FUNCTIONAL: Record<string, () => unknown> = {
   resize_tv: () => F.resize(boxes('XYWH'), [30, 12]),
   crop_mask: () => F.crop(new tv.Mask(SEMANTIC), 3, 4, 10, 30),
   resize_mask: () => F.resize(new tv.Mask(SEMANTIC), [9, 31], 'bilinear'),
+  rotate_boxes: () => F.rotateBoundingBoxes(BOXES.XYWH!, 'XYWH', [H, W], 33.0),
+  rotate_boxes_center_int: () => F.rotateBoundingBoxes(BOXES.XYXY_int!, 'XYXY', [H, W], -50, false, [3, 4]),
+  rotate_boxes_expand_center: () => F.rotateBoundingBoxes(BOXES.CXCYWH!, 'CXCYWH', [H, W], 123.0, true, [7, 9]),
+  affine_boxes: () => F.affineBoundingBoxes(BOXES.CXCYWH!, 'CXCYWH', [H, W], 12.5, [2, -3], 1.3, [5, -7]),
+  affine_boxes_float64: () => F.affineBoundingBoxes(BOXES.XYXY!.double(), 'XYXY', [H, W], -20, [0, 0], 0.7, 15, [10, 2]),
+  rotate_tv_expand: () => F.rotate(boxes('CXCYWH'), 75, { expand: true }),
+  rotate_tv_empty_expand: () => F.rotate(new tv.BoundingBoxes(torch.zeros([0, 4]), { format: 'XYXY', canvasSize: [H, W] }), 30, { expand: true }),
+  affine_tv: () => F.affine(boxes('XYWH'), 10, [1, 2], 1.1, [3, 4]),
+  rotate_mask_expand: () => F.rotate(new tv.Mask(MASKS), 40, { expand: true }),
+  rotate_mask_center_fill: () => F.rotate(new tv.Mask(SEMANTIC), -35, { center: [3, 17], fill: 9 }),
+  rotate_mask_270_expand: () => F.rotate(new tv.Mask(SEMANTIC), 270, { expand: true }),
+  rotate_mask_bool: () => F.rotateMask(MASKS.bool(), 100.0),
+  affine_mask_fill: () => F.affine(new tv.Mask(SEMANTIC), 20, [2, 1], 0.9, 8, { fill: 4 }),
+  affine_mask_instances: () => F.affineMask(MASKS, -15, [-3, 0], 1.2, [0, 10], null, [8, 8]),
 };
 
 /** Compares an output with its encoding: values bit for bit, and the tv_tensor kind and box metadata. */
@@ -241,7 +267,7 @@ describe('transforms.v2 samples with tv_tensors', () => {
   });
 
   it('the transforms without box and mask kernels refuse them rather than pass them through unchanged', () => {
-    for (const t of [new v2.RandomRotation(10), new v2.RandomAffine(10), new v2.RandomPerspective(), new v2.ElasticTransform(),
+    for (const t of [new v2.RandomPerspective(), new v2.ElasticTransform(),
       new v2.TrivialAugmentWide(), new v2.RandAugment(), new v2.AutoAugment(), new v2.AugMix(), new v2.FiveCrop(4)]) {
       expect(() => t.call(sampleDict()), t.constructor.name).toThrow(/does not transform here \(only its image kernels are ported\)/);
     }
@@ -249,6 +275,24 @@ describe('transforms.v2 samples with tv_tensors', () => {
     // photometric transforms pass boxes and masks through, as v2
     const out = new v2.ColorJitter(0.5).call(sampleDict()) as { boxes: Tensor; masks: Tensor };
     expect(out.boxes instanceof tv.BoundingBoxes && out.masks instanceof tv.Mask).toBe(true);
+  });
+
+  it('RandomRotation and RandomAffine transform boxes and masks with one draw; bad arguments name the problem', () => {
+    const rotated = new v2.RandomRotation([30, 30], { expand: true }).call(sampleDict()) as { image: Tensor; boxes: BoundingBoxesTensor; masks: Tensor; labels: Tensor };
+    // torchvision 0.28 sizes the boxes' canvas from the matrix about the pixel center, the image's about (0, 0): here they differ by one, as there
+    expect([rotated.image.shape, rotated.masks.shape, rotated.boxes.canvasSize, tv.kindOf(rotated.masks), rotated.labels]).toEqual([[3, 30, 32], [7, 30, 32], [30, 31], 'Mask', LABELS]);
+    const affined = new v2.RandomAffine(0, { translate: [0.5, 0.5] }).call(IMAGE, { boxes: boxes('XYXY'), masks: new tv.Mask(MASKS) }) as [Tensor, { boxes: Tensor; masks: Tensor }];
+    expect([affined[1].boxes instanceof tv.BoundingBoxes, affined[1].masks instanceof tv.Mask]).toEqual([true, true]);
+    const b = BOXES.XYXY!;
+    expect(() => F.rotateBoundingBoxes(b, 'XYXY', [H, W], '30' as never)).toThrow(/Argument angle should be int or float/);
+    expect(() => F.affine(boxes('XYXY'), 10, [1], 1, 0)).toThrow(/Argument translate should be a sequence of length 2/);
+    expect(() => F.affine(new tv.Mask(MASKS), 10, [0, 0], 0, 0)).toThrow(/Argument scale should be positive/);
+    expect(() => F.affineBoundingBoxes(b, 'XYXY', [H, W], 0, [0, 0], 1, [1, 2, 3])).toThrow(/Shear should be a sequence containing two values/);
+    expect(() => F.rotate(new tv.Mask(MASKS), 30, { center: 5 as never })).toThrow(/Argument center should be a sequence/);
+    expect(() => F.rotateBoundingBoxes(b, 'XYWHR' as never, [H, W], 30)).toThrow(/rotated bounding boxes \(XYWHR\) are not supported/);
+    // a fill list per image channel does not fit a mask of 7 instances: torchvision's ValueError
+    expect(() => F.rotate(new tv.Mask(MASKS), 30, { fill: [1, 2, 3] })).toThrow(/cannot broadcast to match the number of channels of the image \(3 != 7\)/);
+    expect(() => new v2.RandomAffine(10, { fill: [1, 2, 3] }).call(sampleDict())).toThrow(/\(3 != 7\)/);
   });
 
   it('errors name the problem', () => {
@@ -282,7 +326,8 @@ describe('transforms.v2 samples with tv_tensors', () => {
   it('a detection pipeline leaves no native tensors behind once collected', () => {
     const r = runWithGc(`
       const v2 = torch.vision.transforms.v2, tv = torch.vision.tvTensors;
-      const t = new v2.Compose([new v2.RandomZoomOut({ p: 0.6 }), new v2.RandomIoUCrop(), new v2.RandomHorizontalFlip(), new v2.Resize(16),
+      const t = new v2.Compose([new v2.RandomZoomOut({ p: 0.6 }), new v2.RandomIoUCrop(), new v2.RandomHorizontalFlip(), new v2.RandomRotation(15),
+        new v2.RandomAffine(10, { translate: [0.1, 0.1], scale: [0.9, 1.1], shear: 5 }), new v2.Resize(16),
         new v2.ToDtype(new Map([[tv.Image, torch.float32], ['others', null]]), { scale: true }), new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes()]);
       torch.manualSeed(0);
       const image = new tv.Image(torch.randint(0, 256, [3, 20, 24], { dtype: torch.uint8 }));

@@ -117,7 +117,7 @@ export function convertBoundingBoxFormat<T extends Tensor>(inpt: T, ...args: unk
 }
 
 /** torchvision's _clamp_bounding_boxes (unrotated: soft and hard are the same). */
-function clampBoxes(boxes: Tensor, format: BoundingBoxFormat, [h, w]: Size, clampingMode: ClampingMode): Tensor {
+export function clampBoxes(boxes: Tensor, format: BoundingBoxFormat, [h, w]: Size, clampingMode: ClampingMode): Tensor {
   if (clampingMode === null) return boxes.clone();
   return torch.tidy(() => {
     const inDtype = boxes.dtype;
@@ -243,7 +243,8 @@ export function resizedCropBoundingBoxes(boxes: Tensor, format: BoundingBoxForma
 
 // ---- mask kernels: the image kernels on [..., 1, H, W] ------------------------------------------
 
-function onMask(mask: Tensor, op: (m: Tensor) => Tensor): Tensor {
+/** A mask kernel on [..., C, H, W]: an [H, W] mask gains a channel and loses it after, as v2's mask kernels. */
+export function onMask(mask: Tensor, op: (m: Tensor) => Tensor): Tensor {
   if (mask.dim() >= 3) return op(mask);
   return torch.tidy(() => op(mask.unsqueeze(0)).squeeze(0));
 }
@@ -280,7 +281,7 @@ interface Kernels {
 }
 
 /** The kernel for the input's kind, its output wrapped as the input's kind. */
-function dispatch(inpt: unknown, fn: string, k: Kernels): any {
+export function dispatch(inpt: unknown, fn: string, k: Kernels): any {
   if (inpt instanceof Image) return k.image(inpt);
   if (!isTensor(inpt)) throw new TypeError(`${fn}: expected a vision.Image, a tensor or a tv_tensor, got ${describe(inpt)}`);
   const kind = kindOf(inpt);

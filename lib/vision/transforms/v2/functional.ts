@@ -65,26 +65,8 @@ export function toImage(inpt: ImageLike): Tensor {
   return markImage(inpt.dim() === 2 ? inpt.unsqueeze(0) : inpt.viewAs(inpt));
 }
 
-/** v2's grid transforms: v1's, with v2's blend of a bilinear fill ((img - fill) * mask + fill). */
-const ROTATE_ARGS = signature('rotate', { angle: REQUIRED, interpolation: 'nearest', expand: false, center: null, fill: null });
-
-/** v2's rotate: the angle taken mod 360; without a center, 0 is a copy and 90/180/270 are exact rot90s (v2's fast path); else v1's grid with v2's fill blend. */
-export const rotate = ((img: ImageLike, ...args: unknown[]) => {
-  if (isTensor(img)) {
-    const [angle, , expand, center] = bind(ROTATE_ARGS, args) as [number, unknown, boolean, unknown];
-    if (typeof angle === 'number' && center === null) {
-      const a = ((angle % 360) + 360) % 360;  // Python's float %: in [0, 360)
-      if (a === 0) return img.clone();
-      if (a === 180) return torch.rot90(img, 2, [-2, -1]);
-      if (expand || img.size(-1) === img.size(-2)) {
-        if (a === 90) return torch.rot90(img, 1, [-2, -1]);
-        if (a === 270) return torch.rot90(img, 3, [-2, -1]);
-      }
-    }
-  }
-  return withV2FillBlend(() => (v1.rotate as (...a: unknown[]) => unknown)(img, ...args));
-}) as typeof v1.rotate;
-export const affine = ((...args: unknown[]) => withV2FillBlend(() => (v1.affine as (...a: unknown[]) => unknown)(...args))) as typeof v1.affine;
+// v2's rotate and affine dispatch on tv_tensors (_affine.ts); perspective and elastic: v1's grid with v2's fill blend.
+export { rotate, affine, rotateImage, affineImage, rotateMask, affineMask, rotateBoundingBoxes, affineBoundingBoxes } from './_affine.js';
 export const perspective = ((...args: unknown[]) => withV2FillBlend(() => (v1.perspective as (...a: unknown[]) => unknown)(...args))) as typeof v1.perspective;
 export const elasticTransform = ((...args: unknown[]) => withV2FillBlend(() => (v1.elasticTransform as (...a: unknown[]) => unknown)(...args))) as typeof v1.elasticTransform;
 export { withV2FillBlend };

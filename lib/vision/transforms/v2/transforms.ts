@@ -78,17 +78,38 @@ export class Pad extends v2Of(v1.Pad) {
   static override readonly sourceModule = import.meta.url;
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => F.pad(x, this.padding, this.fill, this.paddingMode) }); }
 }
-// Without box and mask kernels here: a sample holding tv_tensors.BoundingBoxes or Mask is an Error.
-export class RandomRotation extends v2Of(v1.RandomRotation, true) {
+/** The fill of one leaf: images one value per channel (as v1's forward), masks the fill as given (v2: a list must match the mask's channels). */
+function leafFill(fill: number | number[], x: unknown, kind: string): number | number[] {
+  return kind === 'Mask' || kind === 'BoundingBoxes' ? fill : fillPerChannel(fill, F.getDimensions(x as ImageLike)[0]);
+}
+
+/** Rotates images, masks and boxes by one angle drawn per sample (boxes: their enclosing boxes, on the expanded canvas with expand). */
+export class RandomRotation extends v2Of(v1.RandomRotation) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const fill = fillPerChannel(this.fill, F.getDimensions(img)[0]);
     return F.rotate(img, v1.RandomRotation.getParams(this.degrees), this.interpolation, this.expand, this.center, fill);  // v2's rotate: its fast paths
   }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, {
+      makeParams: () => v1.RandomRotation.getParams(this.degrees),
+      transform: (x, kind, angle) => F.rotate(x, angle, this.interpolation, this.expand, this.center, leafFill(this.fill, x, kind)),
+    });
+  }
 }
-export class RandomAffine extends v2Of(v1.RandomAffine, true) {
+/** One random affine map (angle, translation, scale, shear) per sample, applied to its images, masks and boxes. */
+export class RandomAffine extends v2Of(v1.RandomAffine) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, {
+      makeParams: (leaves) => {
+        const [h, w] = querySize(leaves);
+        return v1.RandomAffine.getParams(this.degrees, this.translate, this.scale, this.shear, [w, h]);
+      },
+      transform: (x, kind, [angle, translate, scale, shear]) => F.affine(x, angle, translate, scale, shear, this.interpolation, leafFill(this.fill, x, kind), this.center),
+    });
+  }
 }
 export class RandomPerspective extends v2Of(v1.RandomPerspective, true) {
   static override readonly sourceModule = import.meta.url;

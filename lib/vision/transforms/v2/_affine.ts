@@ -1,0 +1,261 @@
+// transforms.v2.functional's rotate and affine for tv_tensors: torchvision 0.28's box kernels
+// (_affine_bounding_boxes_with_expand: the four corners through the forward matrix, their
+// enclosing box, clamped) and mask kernels (v2's rotate_image / affine_image with nearest
+// interpolation: _affine_grid and _apply_grid_transform ported op for op), and the dispatching
+// rotate and affine. Images keep their kernels (v1's grid with v2's fill blend, v2's rot90 paths).
+import * as torch from '../../../index.js';
+import { isTensor, type Tensor } from '../../../tensor.js';
+import { describe } from '../../../options.js';
+import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
+import * as v1 from '../functional.js';
+import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
+import { toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
+import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
+
+const { withV2FillBlend } = _internal;
+type Size = [number, number];
+type Fill = number | readonly number[] | null;
+type Pair = [number, number];
+
+/** Python's float `%` by 360: in [0, 360), as rotate_image shifts the angle. */
+function mod360(angle: number): number {
+  const r = angle % 360;
+  return r !== 0 && r < 0 ? r + 360 : r;
+}
+
+/** v2's _affine_parse_args: the checked translate, [shearX, shearY] and center. */
+function parseAffineArgs(fn: string, angle: unknown, translate: unknown, scale: unknown, shear: unknown, center: unknown): { translate: Pair; shear: Pair; center: Pair | null } {
+  if (typeof angle !== 'number') throw new TypeError(`${fn}: Argument angle should be int or float`);
+  if (!Array.isArray(translate)) throw new TypeError(`${fn}: Argument translate should be a sequence`);
+  if (translate.length !== 2) throw new RangeError(`${fn}: Argument translate should be a sequence of length 2`);
+  if (typeof scale !== 'number' || !(scale > 0.0)) throw new RangeError(`${fn}: Argument scale should be positive`);
+  if (typeof shear !== 'number' && !Array.isArray(shear)) throw new TypeError(`${fn}: Shear should be either a single value or a sequence of two values`);
+  let s = typeof shear === 'number' ? [shear, 0.0] : [...(shear as number[])];
+  if (s.length === 1) s = [s[0]!, s[0]!];
+  if (s.length !== 2) throw new RangeError(`${fn}: Shear should be a sequence containing two values. Got ${describe(shear)}`);
+  if (center !== null && !Array.isArray(center)) throw new TypeError(`${fn}: Argument center should be a sequence`);
+  return { translate: [translate[0], translate[1]] as Pair, shear: s as Pair, center: center === null ? null : [(center as number[])[0]!, (center as number[])[1]!] };
+}
+
+/** v2's _get_inverse_affine_matrix, in double precision in its own order (v1's rounds differently). */
+export function affineMatrix([cx, cy]: Pair, angle: number, [tx, ty]: Pair, scale: number, shear: Pair, inverted = true): number[] {
+  const radians = (deg: number): number => deg * (Math.PI / 180);  // Python's math.radians
+  const rot = radians(angle), sx = radians(shear[0]), sy = radians(shear[1]);
+  const cosSy = Math.cos(sy), tanSx = Math.tan(sx), rotMinusSy = rot - sy;
+  const [cxTx, cyTy] = [cx + tx, cy + ty];
+  const a = Math.cos(rotMinusSy) / cosSy;
+  const b = -(a * tanSx + Math.sin(rot));
+  const c = Math.sin(rotMinusSy) / cosSy;
+  const d = Math.cos(rot) - c * tanSx;
+  if (inverted) {
+    const m = [d / scale, -b / scale, 0.0, -c / scale, a / scale, 0.0];
+    m[2] = m[2]! + (cx - m[0]! * cxTx - m[1]! * cyTy);
+    m[5] = m[5]! + (cy - m[3]! * cxTx - m[4]! * cyTy);
+    return m;
+  }
+  const m = [a * scale, b * scale, 0.0, c * scale, d * scale, 0.0];
+  m[2] = m[2]! + (cxTx - m[0]! * cx - m[1]! * cy);
+  m[5] = m[5]! + (cyTy - m[3]! * cx - m[4]! * cy);
+  return m;
+}
+
+/** v2's _compute_affine_output_size_tensor: [width, height] holding the transformed canvas. */
+export function affineOutputSize(matrix: readonly number[], w: number, h: number): Size {
+  return torch.tidy(() => {
+    const [hw, hh] = [0.5 * w, 0.5 * h];
+    const pts = torch.tensor([[-hw, -hh, 1.0], [-hw, hh, 1.0], [hw, hh, 1.0], [hw, -hh, 1.0]], { dtype: torch.float32 });
+    const theta = torch.tensor([...matrix], { dtype: torch.float32 }).view(2, 3);
+    const [minVals, maxVals] = torch.aminmax(torch.matmul(pts, theta.t()), { dim: 0 }) as [Tensor, Tensor];
+    const halfs = torch.tensor([hw, hh], { dtype: torch.float32 });
+    minVals.add_(halfs);
+    maxVals.add_(halfs);
+    const tol = 1e-4;
+    const cmax = maxVals.mul_(1.0 / tol).trunc_().mul_(tol).ceil_();
+    const cmin = minVals.mul_(1.0 / tol).trunc_().mul_(tol).floor_();
+    const size = cmax.sub_(cmin).tolist() as number[];
+    return [Math.trunc(size[0]!), Math.trunc(size[1]!)] as Size;
+  });
+}
+
+/** v2's _affine_grid: output pixel centres through theta, normalised by the input size. */
+function affineGrid(theta: Tensor, w: number, h: number, ow: number, oh: number): Tensor {
+  const { dtype, device } = theta;
+  const baseGrid = torch.empty([1, oh, ow, 3], { dtype, device });
+  baseGrid.index('...', 0).copy_(torch.linspace((1.0 - ow) * 0.5, (ow - 1.0) * 0.5, ow, { device }));
+  baseGrid.index('...', 1).copy_(torch.linspace((1.0 - oh) * 0.5, (oh - 1.0) * 0.5, oh, { device }).unsqueeze_(-1));
+  baseGrid.index('...', 2).fill_(1);
+  const rescaledTheta = theta.transpose(1, 2).div_(torch.tensor([0.5 * w, 0.5 * h], { dtype, device }));
+  return baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta).view(1, oh, ow, 2);
+}
+
+/** v2's _assert_grid_transform_inputs for the fill: a number, or a list of 1 or one per channel. */
+function checkGridFill(fn: string, img: Tensor, fill: Fill): number[] | null {
+  if (fill === null) return null;
+  if (typeof fill === 'number') return [fill];
+  if (!Array.isArray(fill) || !fill.every((v) => typeof v === 'number')) throw new RangeError(`${fn}: Argument fill should be either int, float, tuple or list`);
+  const channels = img.size(-3);
+  if (fill.length > 1 && fill.length !== channels) throw new RangeError(`${fn}: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fill.length} != ${channels})`);
+  return [...fill];
+}
+
+/** v2's _apply_grid_transform with nearest sampling: grid_sample, then the fill where nothing was sampled. */
+function applyNearestGrid(img: Tensor, grid: Tensor, fill: number[] | null): Tensor {
+  const [c, ih, iw] = img.shape.slice(-3) as [number, number, number];
+  const [oh, ow] = [grid.size(1), grid.size(2)];
+  const outputShape = [...img.shape.slice(0, -3), c, oh, ow];
+  if (img.numel() === 0) return img.reshape(outputShape);
+  const x = img.reshape(-1, c, ih, iw);
+  const n = x.size(0);
+  const fp = x.dtype === grid.dtype;
+  let floatImg = fp ? x : x.to(grid.dtype);
+  const g = n > 1 ? grid.expand(n, -1, -1, -1) : grid;
+  if (fill !== null) floatImg = torch.cat([floatImg, torch.ones([n, 1, ih, iw], { dtype: floatImg.dtype, device: floatImg.device })], 1);
+  floatImg = torch.nn.functional.gridSample(floatImg, g, { mode: 'nearest', paddingMode: 'zeros', alignCorners: false });
+  if (fill !== null) {
+    const [sampled, mask] = [floatImg.index(':', ':-1'), floatImg.index(':', '-1:')];
+    const fillImg = torch.tensor(fill, { dtype: sampled.dtype, device: sampled.device }).view(1, -1, 1, 1);
+    floatImg = torch.where(mask.expandAs(sampled).lt(0.5), fillImg.expandAs(sampled), sampled);
+  }
+  return (fp ? floatImg : floatImg.round_().to(img.dtype)).reshape(outputShape);
+}
+
+/** v2's affine grid transform of [..., C, H, W] by an inverse matrix, nearest, to [oh, ow]. */
+function nearestAffine(img: Tensor, matrix: readonly number[], [oh, ow]: Size, fill: number[] | null): Tensor {
+  const [h, w] = img.shape.slice(-2) as Size;
+  const dtype = img.isFloatingPoint() ? img.dtype : torch.float32;
+  const theta = torch.tensor([...matrix], { dtype, device: img.device }).reshape(1, 2, 3);
+  return applyNearestGrid(img, affineGrid(theta, w, h, ow, oh), fill);
+}
+
+/** v2's center_f: a center in pixels, relative to the image's center. */
+const centerF = (center: Pair | null, [h, w]: Size): Pair => (center === null ? [0.0, 0.0] : [center[0] - w * 0.5, center[1] - h * 0.5]);
+
+/** v2's rotate_image fast path: without a center, 0 is a copy and 90/180/270 exact rot90s (90/270 only when the size allows); else null. */
+function rotateFastPath(t: Tensor, angle: number, expand: boolean, center: unknown): Tensor | null {
+  if (center !== null) return null;
+  const a = mod360(angle);
+  if (a === 0) return t.clone();
+  if (a === 180) return torch.rot90(t, 2, [-2, -1]);
+  if (!(expand || t.size(-1) === t.size(-2))) return null;
+  return a === 90 ? torch.rot90(t, 1, [-2, -1]) : a === 270 ? torch.rot90(t, 3, [-2, -1]) : null;
+}
+
+// ---- masks -----------------------------------------------------------------------------------------
+
+/** v2's rotate_mask: rotate_image with nearest interpolation (its rot90 fast paths included). */
+export function rotateMask(mask: Tensor, angle: number, expand = false, center: readonly number[] | null = null, fill: Fill = null): Tensor {
+  const c = parseAffineArgs('rotate', angle, [0, 0], 1.0, 0.0, center).center;
+  return onMask(mask, (m) => torch.tidy(() => {
+    const fast = rotateFastPath(m, angle, expand, c);
+    if (fast !== null) return fast;
+    const a = mod360(angle);
+    const [h, w] = m.shape.slice(-2) as Size;
+    const matrix = affineMatrix(centerF(c, [h, w]), -a, [0.0, 0.0], 1.0, [0.0, 0.0]);
+    const fillList = checkGridFill('rotate', m, fill);
+    const [ow, oh] = expand ? affineOutputSize(matrix, w, h) : [w, h];
+    return nearestAffine(m, matrix, [oh, ow], fillList);
+  }));
+}
+
+/** v2's affine_mask: affine_image with nearest interpolation. */
+export function affineMask(mask: Tensor, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], fill: Fill = null, center: readonly number[] | null = null): Tensor {
+  const p = parseAffineArgs('affine', angle, translate, scale, shear, center);
+  return onMask(mask, (m) => torch.tidy(() => {
+    const hw = m.shape.slice(-2) as Size;
+    const matrix = affineMatrix(centerF(p.center, hw), angle, [1.0 * p.translate[0], 1.0 * p.translate[1]], scale, p.shear);
+    return nearestAffine(m, matrix, hw, checkGridFill('affine', m, fill));
+  }));
+}
+
+// ---- boxes -----------------------------------------------------------------------------------------
+
+/** The corners (x0, y0), (x1, y0), (x1, y1), (x0, y1) of XYXY boxes (v2's points index). */
+const CORNERS = [[0, 1], [2, 1], [2, 3], [0, 3]];
+
+/** Each box's four corners through the 3x2 matrix `mT`, and the XYXY box enclosing them. */
+function transformedCorners(xyxy: Tensor, mT: Tensor): Tensor {
+  const idx = torch.tensor(CORNERS, { dtype: torch.int64, device: xyxy.device });
+  let points = xyxy.index(':', idx).reshape(-1, 2);
+  points = torch.cat([points, torch.ones([points.size(0), 1], { device: xyxy.device, dtype: xyxy.dtype })], -1);
+  const [mins, maxs] = torch.aminmax(torch.matmul(points, mT).reshape(-1, 4, 2), { dim: 1 }) as [Tensor, Tensor];
+  return torch.cat([mins, maxs], 1);
+}
+
+interface AffineBoxArgs { angle: number; translate: readonly number[]; scale: number; shear: number | readonly number[]; center: readonly number[] | null; expand: boolean; clampingMode: ClampingMode }
+
+/** v2's _affine_bounding_boxes_with_expand (unrotated formats): the boxes and their canvas. */
+function affineBoxesWithExpand(fn: string, boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], o: AffineBoxArgs): [Tensor, Size] {
+  format = toBoundingBoxFormat(format, fn);
+  const [h, w] = [canvasSize[0]!, canvasSize[1]!];
+  if (boxes.numel() === 0) return [boxes, [h, w]];
+  const p = parseAffineArgs(fn, o.angle, o.translate, o.scale, o.shear, o.center);
+  const center: Pair = p.center ?? [w * 0.5, h * 0.5];
+  return torch.tidy(() => {
+    const needCast = !boxes.isFloatingPoint();
+    const xyxy = convertFormat(needCast ? boxes.float() : boxes.clone(), format, 'XYXY', true).reshape(-1, 4);
+    const forward = affineMatrix(center, o.angle, p.translate, o.scale, p.shear, false);
+    const mT = torch.tensor(forward, { dtype: xyxy.dtype, device: xyxy.device }).reshape(2, 3).t();
+    let out = transformedCorners(xyxy, mT);
+    let size: Size = [h, w];
+    if (o.expand) {
+      const frame = torch.tensor([[0.0, 0.0, 1.0], [0.0, h, 1.0], [w, h, 1.0], [w, 0.0, 1.0]], { dtype: xyxy.dtype, device: xyxy.device });
+      out.sub_(torch.matmul(frame, mT).amin(0, true).repeat([1, 2]));  // the expanded canvas starts at the frame's minimum
+      const [nw, nh] = affineOutputSize(affineMatrix(center, o.angle, p.translate, o.scale, p.shear), w, h);
+      size = [nh, nw];
+    }
+    out = convertFormat(clampBoxes(out, 'XYXY', size, o.clampingMode), 'XYXY', format, true).reshape(boxes.shape);
+    return [needCast ? out.to(boxes.dtype) : out, size] as [Tensor, Size];
+  });
+}
+
+/** v2's rotate_bounding_boxes: counter-clockwise by `angle` degrees; with expand, on the canvas holding the whole rotated image. */
+export function rotateBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], angle: number, expand = false, center: readonly number[] | null = null, clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  if (typeof angle !== 'number') throw new TypeError(`rotate: Argument angle should be int or float, got ${describe(angle)}`);
+  return affineBoxesWithExpand('rotate_bounding_boxes', boxes, format, canvasSize, { angle: -angle, translate: [0.0, 0.0], scale: 1.0, shear: [0.0, 0.0], center, expand, clampingMode });
+}
+
+/** v2's affine_bounding_boxes: the enclosing boxes of the transformed corners, clamped to the canvas. */
+export function affineBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], center: readonly number[] | null = null, clampingMode: ClampingMode = 'soft'): Tensor {
+  return affineBoxesWithExpand('affine_bounding_boxes', boxes, format, canvasSize, { angle, translate, scale, shear, center, expand: false, clampingMode })[0];
+}
+
+// ---- images and the dispatchers --------------------------------------------------------------------
+
+const ROTATE_ARGS = signature('rotate', { angle: REQUIRED, interpolation: 'nearest', expand: false, center: null, fill: null });
+const AFFINE_ARGS = signature('affine', { angle: REQUIRED, translate: REQUIRED, scale: REQUIRED, shear: REQUIRED, interpolation: 'nearest', fill: null, center: null });
+
+/** v2's rotate_image: the angle taken mod 360; without a center, 0 is a copy and 90/180/270 are exact rot90s (v2's fast path); else v1's grid with v2's fill blend. */
+export function rotateImage<T extends ImageLike>(img: T, angle: number, interpolation: InterpolationMode = 'nearest', expand = false, center: readonly number[] | null = null, fill: Fill = null): T {
+  const fast = !isTensor(img) || typeof angle !== 'number' ? null : rotateFastPath(img as Tensor, angle, expand, center);
+  if (fast !== null) return fast as T;
+  return withV2FillBlend(() => v1.rotate(img, angle, interpolation, expand, center, fill));
+}
+
+/** v2's affine_image: v1's grid with v2's fill blend. */
+export function affineImage<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode = 'nearest', fill: Fill = null, center: readonly number[] | null = null): T {
+  return withV2FillBlend(() => v1.affine(img, angle, translate, scale, shear, interpolation, fill, center));
+}
+
+/** v2's rotate: images (v2's fast paths), masks (nearest), boxes (their enclosing boxes; with expand, on the larger canvas). */
+export function rotate<T extends ImageLike>(img: T, angle: number, interpolation?: InterpolationMode, expand?: boolean, center?: readonly number[] | null, fill?: Fill): T;
+export function rotate<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: Fill], { angle?: number; interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: Fill }>): T;
+export function rotate<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
+  const [angle, interpolation, expand, center, fill] = bind(ROTATE_ARGS, args) as [number, InterpolationMode, boolean, readonly number[] | null, Fill];
+  return dispatch(inpt, 'rotate', {
+    image: (x) => rotateImage(x, angle, interpolation, expand, center, fill),
+    mask: (m) => rotateMask(m, angle, expand, center, fill),
+    boxes: (b, m) => rotateBoundingBoxes(b, m.format, m.canvasSize, angle, expand, center, m.clampingMode),
+  });
+}
+
+/** v2's affine: images, masks (nearest), boxes (the enclosing boxes of their transformed corners). */
+export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation?: InterpolationMode, fill?: Fill, center?: readonly number[] | null): T;
+export function affine<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode, fill: Fill, center: readonly number[] | null], { angle?: number; translate?: readonly number[]; scale?: number; shear?: number | readonly number[]; interpolation?: InterpolationMode; fill?: Fill; center?: readonly number[] | null }>): T;
+export function affine<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
+  const [angle, translate, scale, shear, interpolation, fill, center] = bind(AFFINE_ARGS, args) as [number, readonly number[], number, number | readonly number[], InterpolationMode, Fill, readonly number[] | null];
+  return dispatch(inpt, 'affine', {
+    image: (x) => affineImage(x, angle, translate, scale, shear, interpolation, fill, center),
+    mask: (m) => affineMask(m, angle, translate, scale, shear, fill, center),
+    boxes: (b, m) => affineBoundingBoxes(b, m.format, m.canvasSize, angle, translate, scale, shear, center, m.clampingMode),
+  });
+}
