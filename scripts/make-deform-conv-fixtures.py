@@ -227,11 +227,6 @@ INPUTS = {}
 CASES = {}
 
 
-def inp(name, t):
-    INPUTS[name] = t
-    return t
-
-
 def I(name):  # noqa: E743
     return INPUTS[name].clone()
 
@@ -245,7 +240,7 @@ def make_inputs(prefix, n, c, h, w, o, kh, kw, out_hw, offset_grps, groups, dtyp
     """Seeded x, offset, mask, weight, bias of one configuration, each as `prefix`_name (drawn in float64)."""
     def draw(name, *shape, kind="randn", scale=1.0):
         t = (torch.randn if kind == "randn" else torch.rand)(*shape, generator=G, dtype=torch.float64) * scale
-        return inp(f"{prefix}_{name}", t.to(dtype))
+        INPUTS[f"{prefix}_{name}"] = t.to(dtype)
     draw("x", n, c, h, w)
     draw("offset", n, 2 * offset_grps * kh * kw, *out_hw, scale=spread)
     draw("mask", n, offset_grps * kh * kw, *out_hw, kind="rand")
@@ -312,10 +307,7 @@ def hand_case(with_mask):
     return [out] + [t.grad for t in tensors]
 
 
-inp("hand_x", HAND[0])
-inp("hand_offset", HAND[1])
-inp("hand_weight", HAND[2])
-inp("hand_mask", HAND[3])
+INPUTS.update(zip(["hand_x", "hand_offset", "hand_weight", "hand_mask"], HAND))
 case("hand_v1", lambda: hand_case(False))
 case("hand_v2", lambda: hand_case(True))
 
