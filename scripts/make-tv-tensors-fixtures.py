@@ -58,6 +58,8 @@ BOXES["XYXY_int"] = torch.tensor([[2, 3, 10, 12], [15, 4, 26, 14], [-3, 10, 5, 1
 MASKS = (torch.rand(7, H, W, generator=g) > 0.6).to(torch.uint8)
 SEMANTIC = torch.randint(0, 5, (H, W), generator=g)
 LABELS = torch.tensor([1, 2, 3, 4, 5, 6, 7])
+DISPLACEMENT = (torch.rand(1, H, W, 2, generator=torch.Generator().manual_seed(7)) * 2 - 1) * 0.2  # for elastic: 1 x H x W x 2
+CORNERS = [[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]]
 
 
 def boxes(key):
@@ -132,6 +134,16 @@ CASES = {
     "affine_int": ("v2.RandomAffine(15, translate=(0.3, 0.3))", "dict", "XYXY_int", 3, 2),
     "affine_bilinear_seg": ("v2.RandomAffine(25, translate=(0.1, 0.1), interpolation=v2.InterpolationMode.BILINEAR)", "seg", "XYXY", 5, 2),
     "rotate_sanitize_pair": ("v2.Compose([v2.RandomRotation(30, expand=True), v2.ClampBoundingBoxes(), v2.SanitizeBoundingBoxes()])", "pair", "CXCYWH", 6, 2),
+    "perspective": ("v2.RandomPerspective(p=1.0)", "dict", "XYXY", 0, 2),
+    "perspective_fill_xywh_pair": ("v2.RandomPerspective(0.3, p=0.6, fill=4)", "pair", "XYWH", 1, 3),
+    "perspective_nearest_int": ("v2.RandomPerspective(0.7, p=1.0, interpolation=v2.InterpolationMode.NEAREST)", "dict", "XYXY_int", 2, 2),
+    "perspective_seg": ("v2.RandomPerspective(p=1.0)", "seg", "XYXY", 3, 2),
+    "perspective_cxcywh": ("v2.RandomPerspective(0.4, p=1.0)", "dict", "CXCYWH", 4, 1),
+    "elastic": ("v2.ElasticTransform(sigma=2.0)", "dict", "XYXY", 0, 2),
+    "elastic_fill_xywh_pair": ("v2.ElasticTransform(alpha=20.0, sigma=3.0, fill=2)", "pair", "XYWH", 1, 2),
+    "elastic_nearest_int": ("v2.ElasticTransform(alpha=[30.0, 10.0], sigma=[2.0, 4.0], interpolation=v2.InterpolationMode.NEAREST)", "dict", "XYXY_int", 2, 2),
+    "elastic_cxcywh": ("v2.ElasticTransform(alpha=80.0, sigma=1.5)", "dict", "CXCYWH", 3, 1),
+    "elastic_unblurred_seg": ("v2.ElasticTransform(sigma=0.0)", "seg", "XYXY", 4, 1),
 }
 
 # Functional kernels on plain tensors: name -> python source (P: the XYXY float boxes as a plain tensor).
@@ -163,6 +175,18 @@ FUNCTIONAL = {
     "rotate_mask_bool": "F.rotate_mask(MASKS.bool(), 100.0)",
     "affine_mask_fill": "F.affine(tv_tensors.Mask(SEMANTIC), 20, [2, 1], 0.9, 8, fill=4)",
     "affine_mask_instances": "F.affine_mask(MASKS, angle=-15, translate=[-3, 0], scale=1.2, shear=[0, 10], center=[8, 8])",
+    "perspective_boxes": "F.perspective_bounding_boxes(BOXES['XYWH'], format=tv_tensors.BoundingBoxFormat.XYWH, canvas_size=(H, W), startpoints=CORNERS, endpoints=[[2, 1], [20, 3], [22, 18], [1, 17]])",
+    "perspective_boxes_coefficients_int": "F.perspective_bounding_boxes(BOXES['XYXY_int'], format=tv_tensors.BoundingBoxFormat.XYXY, canvas_size=(H, W), startpoints=None, endpoints=None, coefficients=[1.1, 0.1, -2.0, 0.05, 0.9, 1.5, 0.001, -0.002])",
+    "perspective_boxes_fractional_corners": "F.perspective_bounding_boxes(BOXES['CXCYWH'], format=tv_tensors.BoundingBoxFormat.CXCYWH, canvas_size=(H, W), startpoints=[[0.5, 0], [23, 0.25], [23, 19], [0, 19]], endpoints=[[2.5, 1], [20, 3], [22, 18.75], [1, 17]])",
+    "perspective_tv": "F.perspective(boxes('CXCYWH'), CORNERS, [[3, 2], [21, 0], [23, 16], [0, 19]])",
+    "perspective_mask_fill": "F.perspective(tv_tensors.Mask(MASKS), CORNERS, [[3, 2], [21, 0], [23, 16], [0, 19]], fill=1)",
+    "perspective_mask_coefficients": "F.perspective_mask(SEMANTIC, None, None, coefficients=[1.1, 0.1, -2.0, 0.05, 0.9, 1.5, 0.001, -0.002])",
+    "elastic_boxes": "F.elastic_bounding_boxes(BOXES['XYXY'], format=tv_tensors.BoundingBoxFormat.XYXY, canvas_size=(H, W), displacement=DISPLACEMENT)",
+    "elastic_boxes_int": "F.elastic_bounding_boxes(BOXES['XYXY_int'], format=tv_tensors.BoundingBoxFormat.XYXY, canvas_size=(H, W), displacement=DISPLACEMENT)",
+    "elastic_boxes_float64_cxcywh": "F.elastic_bounding_boxes(BOXES['CXCYWH'].double(), format=tv_tensors.BoundingBoxFormat.CXCYWH, canvas_size=(H, W), displacement=DISPLACEMENT)",
+    "elastic_tv": "F.elastic(boxes('XYWH'), DISPLACEMENT)",
+    "elastic_mask_fill": "F.elastic(tv_tensors.Mask(MASKS), DISPLACEMENT, fill=3)",
+    "elastic_mask_semantic": "F.elastic_mask(SEMANTIC, DISPLACEMENT)",
 }
 
 
@@ -177,7 +201,7 @@ def main():
     functional = [{"name": k, "py": src, "output": enc_leaf(eval(src))} for k, src in FUNCTIONAL.items()]
     fixture = {
         "meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "cpu_capability": torch.backends.cpu.get_cpu_capability(), "canvasSize": [H, W]},
-        "inputs": {"image": enc(IMAGE), "masks": enc(MASKS), "semantic": enc(SEMANTIC), "labels": enc(LABELS), "boxes": {k: enc(v) for k, v in BOXES.items()}},
+        "inputs": {"image": enc(IMAGE), "masks": enc(MASKS), "semantic": enc(SEMANTIC), "labels": enc(LABELS), "displacement": enc(DISPLACEMENT), "boxes": {k: enc(v) for k, v in BOXES.items()}},
         "cases": cases, "functional": functional,
     }
     with open(OUT, "w") as f:

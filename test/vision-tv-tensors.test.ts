@@ -24,7 +24,7 @@ type LeafEnc = { tensor: TensorEnc; kind: string | null; format?: string; canvas
 interface Case { name: string; py: string; how: 'dict' | 'pair' | 'seg'; boxes: string; seed: number; calls: number; outputs: LeafEnc[]; after: number }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/tv-tensors.json', import.meta.url), 'utf8')) as {
   meta: { torchvision: string; cpu_capability: string; canvasSize: [number, number] };
-  inputs: { image: TensorEnc; masks: TensorEnc; semantic: TensorEnc; labels: TensorEnc; boxes: Record<string, TensorEnc> };
+  inputs: { image: TensorEnc; masks: TensorEnc; semantic: TensorEnc; labels: TensorEnc; displacement: TensorEnc; boxes: Record<string, TensorEnc> };
   cases: Case[]; functional: { name: string; py: string; output: LeafEnc }[];
 };
 const [H, W] = fx.meta.canvasSize;
@@ -96,8 +96,21 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   affine_int: () => new v2.RandomAffine(15, { translate: [0.3, 0.3] }),
   affine_bilinear_seg: () => new v2.RandomAffine(25, { translate: [0.1, 0.1], interpolation: 'bilinear' }),
   rotate_sanitize_pair: () => new v2.Compose([new v2.RandomRotation(30, { expand: true }), new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes()]),
+  perspective: () => new v2.RandomPerspective({ p: 1.0 }),
+  perspective_fill_xywh_pair: () => new v2.RandomPerspective(0.3, { p: 0.6, fill: 4 }),
+  perspective_nearest_int: () => new v2.RandomPerspective(0.7, { p: 1.0, interpolation: 'nearest' }),
+  perspective_seg: () => new v2.RandomPerspective({ p: 1.0 }),
+  perspective_cxcywh: () => new v2.RandomPerspective(0.4, { p: 1.0 }),
+  elastic: () => new v2.ElasticTransform({ sigma: 2.0 }),
+  elastic_fill_xywh_pair: () => new v2.ElasticTransform({ alpha: 20.0, sigma: 3.0, fill: 2 }),
+  elastic_nearest_int: () => new v2.ElasticTransform({ alpha: [30.0, 10.0], sigma: [2.0, 4.0], interpolation: 'nearest' }),
+  elastic_cxcywh: () => new v2.ElasticTransform({ alpha: 80.0, sigma: 1.5 }),
+  elastic_unblurred_seg: () => new v2.ElasticTransform({ sigma: 0.0 }),
 };
 
+const CORNERS = [[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]];
+const COEFFICIENTS = [1.1, 0.1, -2.0, 0.05, 0.9, 1.5, 0.001, -0.002];
+const DISPLACEMENT = makeTensor(fx.inputs.displacement);
 const FUNCTIONAL: Record<string, () => unknown> = {
   clamp_plain: () => F.clampBoundingBoxes(BOXES.CXCYWH!, 'CXCYWH', [H, W], 'soft'),
   convert_plain: () => F.convertBoundingBoxFormat(BOXES.XYWH!, 'XYWH', 'CXCYWH'),
@@ -125,6 +138,18 @@ const FUNCTIONAL: Record<string, () => unknown> = {
   rotate_mask_bool: () => F.rotateMask(MASKS.bool(), 100.0),
   affine_mask_fill: () => F.affine(new tv.Mask(SEMANTIC), 20, [2, 1], 0.9, 8, { fill: 4 }),
   affine_mask_instances: () => F.affineMask(MASKS, -15, [-3, 0], 1.2, [0, 10], null, [8, 8]),
+  perspective_boxes: () => F.perspectiveBoundingBoxes(BOXES.XYWH!, 'XYWH', [H, W], CORNERS, [[2, 1], [20, 3], [22, 18], [1, 17]]),
+  perspective_boxes_coefficients_int: () => F.perspectiveBoundingBoxes(BOXES.XYXY_int!, 'XYXY', [H, W], null, null, COEFFICIENTS),
+  perspective_boxes_fractional_corners: () => F.perspectiveBoundingBoxes(BOXES.CXCYWH!, 'CXCYWH', [H, W], [[0.5, 0], [23, 0.25], [23, 19], [0, 19]], [[2.5, 1], [20, 3], [22, 18.75], [1, 17]]),
+  perspective_tv: () => F.perspective(boxes('CXCYWH'), CORNERS, [[3, 2], [21, 0], [23, 16], [0, 19]]),
+  perspective_mask_fill: () => F.perspective(new tv.Mask(MASKS), CORNERS, [[3, 2], [21, 0], [23, 16], [0, 19]], { fill: 1 }),
+  perspective_mask_coefficients: () => F.perspectiveMask(SEMANTIC, null, null, null, COEFFICIENTS),
+  elastic_boxes: () => F.elasticBoundingBoxes(BOXES.XYXY!, 'XYXY', [H, W], DISPLACEMENT),
+  elastic_boxes_int: () => F.elasticBoundingBoxes(BOXES.XYXY_int!, 'XYXY', [H, W], DISPLACEMENT),
+  elastic_boxes_float64_cxcywh: () => F.elasticBoundingBoxes(BOXES.CXCYWH!.double(), 'CXCYWH', [H, W], DISPLACEMENT),
+  elastic_tv: () => F.elastic(boxes('XYWH'), DISPLACEMENT),
+  elastic_mask_fill: () => F.elastic(new tv.Mask(MASKS), DISPLACEMENT, { fill: 3 }),
+  elastic_mask_semantic: () => F.elasticMask(SEMANTIC, DISPLACEMENT),
 };
 
 /** Compares an output with its encoding: values bit for bit, and the tv_tensor kind and box metadata. */
@@ -267,8 +292,7 @@ describe('transforms.v2 samples with tv_tensors', () => {
   });
 
   it('the transforms without box and mask kernels refuse them rather than pass them through unchanged', () => {
-    for (const t of [new v2.RandomPerspective(), new v2.ElasticTransform(),
-      new v2.TrivialAugmentWide(), new v2.RandAugment(), new v2.AutoAugment(), new v2.AugMix(), new v2.FiveCrop(4)]) {
+    for (const t of [new v2.TrivialAugmentWide(), new v2.RandAugment(), new v2.AutoAugment(), new v2.AugMix(), new v2.FiveCrop(4)]) {
       expect(() => t.call(sampleDict()), t.constructor.name).toThrow(/does not transform here \(only its image kernels are ported\)/);
     }
     expect(() => new v2.MixUp({ numClasses: 3 }).call(torch.zeros([2, 3, 4, 4]), torch.tensor([0, 1]), new tv.Mask(torch.zeros([2, 4, 4])))).toThrow(/does not support PIL images, bounding boxes/);

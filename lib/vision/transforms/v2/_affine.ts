@@ -11,10 +11,10 @@ import * as v1 from '../functional.js';
 import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
 import { toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
+import { applyNearestGrid, boxCorners, checkGridFill, enclosingBoxes, type Fill } from './_grid.js';
 
 const { withV2FillBlend } = _internal;
 type Size = [number, number];
-type Fill = number | readonly number[] | null;
 type Pair = [number, number];
 
 /** Python's float `%` by 360: in [0, 360), as rotate_image shifts the angle. */
@@ -88,37 +88,6 @@ function affineGrid(theta: Tensor, w: number, h: number, ow: number, oh: number)
   return baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta).view(1, oh, ow, 2);
 }
 
-/** v2's _assert_grid_transform_inputs for the fill: a number, or a list of 1 or one per channel. */
-function checkGridFill(fn: string, img: Tensor, fill: Fill): number[] | null {
-  if (fill === null) return null;
-  if (typeof fill === 'number') return [fill];
-  if (!Array.isArray(fill) || !fill.every((v) => typeof v === 'number')) throw new RangeError(`${fn}: Argument fill should be either int, float, tuple or list`);
-  const channels = img.size(-3);
-  if (fill.length > 1 && fill.length !== channels) throw new RangeError(`${fn}: The number of elements in 'fill' cannot broadcast to match the number of channels of the image (${fill.length} != ${channels})`);
-  return [...fill];
-}
-
-/** v2's _apply_grid_transform with nearest sampling: grid_sample, then the fill where nothing was sampled. */
-function applyNearestGrid(img: Tensor, grid: Tensor, fill: number[] | null): Tensor {
-  const [c, ih, iw] = img.shape.slice(-3) as [number, number, number];
-  const [oh, ow] = [grid.size(1), grid.size(2)];
-  const outputShape = [...img.shape.slice(0, -3), c, oh, ow];
-  if (img.numel() === 0) return img.reshape(outputShape);
-  const x = img.reshape(-1, c, ih, iw);
-  const n = x.size(0);
-  const fp = x.dtype === grid.dtype;
-  let floatImg = fp ? x : x.to(grid.dtype);
-  const g = n > 1 ? grid.expand(n, -1, -1, -1) : grid;
-  if (fill !== null) floatImg = torch.cat([floatImg, torch.ones([n, 1, ih, iw], { dtype: floatImg.dtype, device: floatImg.device })], 1);
-  floatImg = torch.nn.functional.gridSample(floatImg, g, { mode: 'nearest', paddingMode: 'zeros', alignCorners: false });
-  if (fill !== null) {
-    const [sampled, mask] = [floatImg.index(':', ':-1'), floatImg.index(':', '-1:')];
-    const fillImg = torch.tensor(fill, { dtype: sampled.dtype, device: sampled.device }).view(1, -1, 1, 1);
-    floatImg = torch.where(mask.expandAs(sampled).lt(0.5), fillImg.expandAs(sampled), sampled);
-  }
-  return (fp ? floatImg : floatImg.round_().to(img.dtype)).reshape(outputShape);
-}
-
 /** v2's affine grid transform of [..., C, H, W] by an inverse matrix, nearest, to [oh, ow]. */
 function nearestAffine(img: Tensor, matrix: readonly number[], [oh, ow]: Size, fill: number[] | null): Tensor {
   const [h, w] = img.shape.slice(-2) as Size;
@@ -169,16 +138,10 @@ export function affineMask(mask: Tensor, angle: number, translate: readonly numb
 
 // ---- boxes -----------------------------------------------------------------------------------------
 
-/** The corners (x0, y0), (x1, y0), (x1, y1), (x0, y1) of XYXY boxes (v2's points index). */
-const CORNERS = [[0, 1], [2, 1], [2, 3], [0, 3]];
-
 /** Each box's four corners through the 3x2 matrix `mT`, and the XYXY box enclosing them. */
 function transformedCorners(xyxy: Tensor, mT: Tensor): Tensor {
-  const idx = torch.tensor(CORNERS, { dtype: torch.int64, device: xyxy.device });
-  let points = xyxy.index(':', idx).reshape(-1, 2);
-  points = torch.cat([points, torch.ones([points.size(0), 1], { device: xyxy.device, dtype: xyxy.dtype })], -1);
-  const [mins, maxs] = torch.aminmax(torch.matmul(points, mT).reshape(-1, 4, 2), { dim: 1 }) as [Tensor, Tensor];
-  return torch.cat([mins, maxs], 1);
+  const points = boxCorners(xyxy);
+  return enclosingBoxes(torch.matmul(torch.cat([points, torch.ones([points.size(0), 1], { device: xyxy.device, dtype: xyxy.dtype })], -1), mT));
 }
 
 interface AffineBoxArgs { angle: number; translate: readonly number[]; scale: number; shear: number | readonly number[]; center: readonly number[] | null; expand: boolean; clampingMode: ClampingMode }

@@ -65,10 +65,10 @@ export function toImage(inpt: ImageLike): Tensor {
   return markImage(inpt.dim() === 2 ? inpt.unsqueeze(0) : inpt.viewAs(inpt));
 }
 
-// v2's rotate and affine dispatch on tv_tensors (_affine.ts); perspective and elastic: v1's grid with v2's fill blend.
+// v2's rotate, affine, perspective and elastic dispatch on tv_tensors (images, masks, boxes).
 export { rotate, affine, rotateImage, affineImage, rotateMask, affineMask, rotateBoundingBoxes, affineBoundingBoxes } from './_affine.js';
-export const perspective = ((...args: unknown[]) => withV2FillBlend(() => (v1.perspective as (...a: unknown[]) => unknown)(...args))) as typeof v1.perspective;
-export const elasticTransform = ((...args: unknown[]) => withV2FillBlend(() => (v1.elasticTransform as (...a: unknown[]) => unknown)(...args))) as typeof v1.elasticTransform;
+export { perspective, perspectiveMask, perspectiveBoundingBoxes, perspectiveCoefficients } from './_perspective.js';
+export { elastic, elasticTransform, elasticImage, elasticMask, elasticBoundingBoxes } from './_elastic.js';
 export { withV2FillBlend };
 
 // v2's functionals that dispatch on tv_tensors (images, masks, boxes) and the box and mask kernels.

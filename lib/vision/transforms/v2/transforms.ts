@@ -111,15 +111,38 @@ export class RandomAffine extends v2Of(v1.RandomAffine) {
     });
   }
 }
-export class RandomPerspective extends v2Of(v1.RandomPerspective, true) {
+/** One random perspective (four corners moved) per sample, with probability p, applied to its images, masks and boxes. */
+export class RandomPerspective extends v2Of(v1.RandomPerspective) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return F.withV2FillBlend(() => super.forward(img)) as T; }
+  override call(...inputs: unknown[]): any {
+    return v2Forward(inputs, {
+      p: this.p,
+      makeParams: (leaves) => {
+        const [h, w] = querySize(leaves);
+        return v1.RandomPerspective.getParams(w, h, this.distortionScale);
+      },
+      transform: (x, kind, [start, end]) => F.perspective(x, start, end, this.interpolation, leafFill(this.fill, x, kind)),
+    });
+  }
 }
-export class ElasticTransform extends v2Of(v1.ElasticTransform, true) {
+/** One random displacement field per sample, applied to its images, masks (nearest) and boxes (approximately, as torchvision). */
+export class ElasticTransform extends v2Of(v1.ElasticTransform) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
-    return torch.tidy(() => F.elasticTransform(img, v1.ElasticTransform.getParams(this.alpha, this.sigma, [h, w], F.gaussianBlur), this.interpolation, this.fill)) as T;
+    return torch.tidy(() => F.elastic(img, v1.ElasticTransform.getParams(this.alpha, this.sigma, [h, w], F.gaussianBlur), this.interpolation, this.fill)) as T;
+  }
+  override call(...inputs: unknown[]): any {
+    const drawn: { displacement: Tensor | null } = { displacement: null };
+    try {
+      return v2Forward(inputs, {
+        makeParams: (leaves) => (drawn.displacement = v1.ElasticTransform.getParams(this.alpha, this.sigma, querySize(leaves), F.gaussianBlur)),
+        transform: (x, _, displacement) => F.elastic(x, displacement, this.interpolation, this.fill),
+      });
+    } finally {
+      drawn.displacement?.dispose();
+    }
   }
 }
 export class FiveCrop extends v2Of(v1.FiveCrop, true) { static override readonly sourceModule = import.meta.url; }

@@ -1,0 +1,122 @@
+// transforms.v2.functional's perspective for tv_tensors: torchvision 0.28's perspective_bounding_boxes
+// (the box corners through the inverted projective map, their enclosing box, clamped) and
+// perspective_mask (perspective_image with nearest sampling: _perspective_grid ported op for op),
+// and the dispatching perspective. Images keep v1's kernel with v2's fill blend.
+import * as torch from '../../../index.js';
+import type { Tensor } from '../../../tensor.js';
+import { describe } from '../../../options.js';
+import { bind, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
+import * as v1 from '../functional.js';
+import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
+import { toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
+import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
+import { applyNearestGrid, boxCorners, checkGridFill, enclosingBoxes, type Fill } from './_grid.js';
+
+const { withV2FillBlend } = _internal;
+type Points = readonly (readonly number[])[] | null;
+
+/**
+ * torchvision's _get_perspective_coeffs: the 8 coefficients taking endpoints to startpoints, by least
+ * squares in float64, rounded to float32. Python builds each row as a tensor first: float32 when a
+ * corner is fractional, which rounds the row; integer corners stay exact.
+ */
+export function perspectiveCoefficients(startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[]): number[] {
+  if (startpoints.length !== 4 || endpoints.length !== 4) {
+    throw new RangeError(`perspective: Please provide exactly four corners, got ${startpoints.length} startpoints and ${endpoints.length} endpoints.`);
+  }
+  const asRow = (row: number[]): number[] => (row.every(Number.isInteger) ? row : row.map(Math.fround));
+  const rows = endpoints.flatMap(([ex, ey], i) => {
+    const [sx, sy] = startpoints[i]!;
+    return [asRow([ex!, ey!, 1, 0, 0, 0, -sx! * ex!, -sx! * ey!]), asRow([0, 0, 0, ex!, ey!, 1, -sy! * ex!, -sy! * ey!])];
+  });
+  return torch.tidy(() => {
+    const b = torch.tensor(startpoints.map((p) => [...p]), { dtype: torch.float64 }).view(8);
+    return torch.linalg.lstsq(torch.tensor(rows, { dtype: torch.float64 }), b, { driver: 'gels' }).solution.to(torch.float32).tolist() as number[];
+  });
+}
+
+/** v2's _perspective_coefficients: the coefficients given, or those of the corners (not both). */
+function coefficientsOf(startpoints: Points, endpoints: Points, coefficients: readonly number[] | null): number[] {
+  if (coefficients !== null) {
+    if (startpoints !== null && endpoints !== null) throw new RangeError("perspective: The startpoints/endpoints and the coefficients shouldn't be defined concurrently.");
+    if (!Array.isArray(coefficients) || coefficients.length !== 8) throw new RangeError('perspective: Argument coefficients should have 8 float values');
+    return [...coefficients];
+  }
+  if (startpoints !== null && endpoints !== null) return perspectiveCoefficients(startpoints, endpoints);
+  throw new RangeError('perspective: Either the startpoints/endpoints or the coefficients must have non `None` values.');
+}
+
+/** v2's _perspective_grid: output pixel centres through the projective map, normalised to [-1, 1]. */
+function perspectiveGrid(c: readonly number[], ow: number, oh: number, dtype: torch.dtype, device: torch.Device): Tensor {
+  const theta1 = torch.tensor([[[c[0]!, c[1]!, c[2]!], [c[3]!, c[4]!, c[5]!]]], { dtype, device });
+  const theta2 = torch.tensor([[[c[6]!, c[7]!, 1.0], [c[6]!, c[7]!, 1.0]]], { dtype, device });
+  const d = 0.5;
+  const baseGrid = torch.empty([1, oh, ow, 3], { dtype, device });
+  baseGrid.index('...', 0).copy_(torch.linspace(d, ow + d - 1.0, ow, { device, dtype }));
+  baseGrid.index('...', 1).copy_(torch.linspace(d, oh + d - 1.0, oh, { device, dtype }).unsqueeze_(-1));
+  baseGrid.index('...', 2).fill_(1);
+  const rescaledTheta1 = theta1.transpose(1, 2).div_(torch.tensor([0.5 * ow, 0.5 * oh], { dtype, device }));
+  const grid1 = baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta1);
+  const grid2 = baseGrid.view(1, oh * ow, 3).bmm(theta2.transpose(1, 2));
+  return grid1.div_(grid2).sub_(1.0).view(1, oh, ow, 2);
+}
+
+/** v2's perspective_mask: perspective_image with nearest sampling. */
+export function perspectiveMask(mask: Tensor, startpoints: Points, endpoints: Points, fill: Fill = null, coefficients: readonly number[] | null = null): Tensor {
+  const coeffs = coefficientsOf(startpoints, endpoints, coefficients);
+  return onMask(mask, (m) => torch.tidy(() => {
+    const fillList = checkGridFill('perspective', m, fill);
+    const [oh, ow] = m.shape.slice(-2) as [number, number];
+    const dtype = m.isFloatingPoint() ? m.dtype : torch.float32;
+    return applyNearestGrid(m, perspectiveGrid(coeffs, ow, oh, dtype, m.device), fillList);
+  }));
+}
+
+/** v2's _compute_perspective_thetas: the numerator and denominator rows of the inverted map. */
+function inverseThetas(c: readonly number[], denom: number, dtype: torch.dtype, device: torch.Device): [Tensor, Tensor] {
+  const [c0, c1, c2, c3, c4, c5, c6, c7] = c as [number, number, number, number, number, number, number, number];
+  const inv = [
+    (c4 - c5 * c7) / denom, (-c1 + c2 * c7) / denom, (c1 * c5 - c2 * c4) / denom,
+    (-c3 + c5 * c6) / denom, (c0 - c2 * c6) / denom, (-c0 * c5 + c2 * c3) / denom,
+    (-c4 * c6 + c3 * c7) / denom, (-c0 * c7 + c1 * c6) / denom,
+  ] as const;
+  const theta1 = torch.tensor([[inv[0], inv[1], inv[2]], [inv[3], inv[4], inv[5]]], { dtype, device });
+  const theta2 = torch.tensor([[inv[6], inv[7], 1.0], [inv[6], inv[7], 1.0]], { dtype, device });
+  return [theta1, theta2];
+}
+
+/** v2's perspective_bounding_boxes: the boxes enclosing their corners through the inverted map, clamped to the canvas. */
+export function perspectiveBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], startpoints: Points, endpoints: Points, coefficients: readonly number[] | null = null, clampingMode: ClampingMode = 'soft'): Tensor {
+  format = toBoundingBoxFormat(format, 'perspective_bounding_boxes');
+  if (boxes.numel() === 0) return boxes;
+  const c = coefficientsOf(startpoints, endpoints, coefficients);
+  const denom = c[0]! * c[4]! - c[1]! * c[3]!;
+  if (denom === 0) throw new RangeError(`perspective: Provided perspective_coeffs ${describe(c)} can not be inverted to transform bounding boxes. Denominator is zero, denom=${denom}`);
+  return torch.tidy(() => {
+    const xyxy = convertFormat(boxes, format, 'XYXY').reshape(-1, 4);  // not cast first: int64 boxes convert as int64, as v2
+    const dtype = xyxy.isFloatingPoint() ? xyxy.dtype : torch.float32;
+    const [theta1, theta2] = inverseThetas(c, denom, dtype, xyxy.device);
+    let points = boxCorners(xyxy);
+    points = torch.cat([points, torch.ones([points.size(0), 1], { device: points.device })], -1);
+    const moved = torch.matmul(points, theta1.t()).div_(torch.matmul(points, theta2.t()));
+    const out = clampBoxes(enclosingBoxes(moved), 'XYXY', canvasSize as [number, number], clampingMode);
+    return convertFormat(out, 'XYXY', format, true).reshape(boxes.shape).to(boxes.dtype);
+  });
+}
+
+const PERSPECTIVE_ARGS = signature('perspective', { startpoints: null, endpoints: null, interpolation: 'bilinear', fill: null, coefficients: null });
+
+/** v2's perspective: images (v1's kernel with v2's fill blend; from corners only), masks (nearest), boxes (their enclosing boxes). */
+export function perspective<T extends ImageLike>(img: T, startpoints: Points, endpoints: Points, interpolation?: InterpolationMode, fill?: Fill, coefficients?: readonly number[] | null): T;
+export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: Points, endpoints: Points, interpolation: InterpolationMode, fill: Fill, coefficients: readonly number[] | null], { startpoints?: Points; endpoints?: Points; interpolation?: InterpolationMode; fill?: Fill; coefficients?: readonly number[] | null }>): T;
+export function perspective<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
+  const [startpoints, endpoints, interpolation, fill, coefficients] = bind(PERSPECTIVE_ARGS, args) as [Points, Points, InterpolationMode, Fill, readonly number[] | null];
+  return dispatch(inpt, 'perspective', {
+    image: (x) => {
+      if (coefficients !== null || startpoints === null || endpoints === null) throw new TypeError('perspective: the image kernel here takes startpoints and endpoints, not coefficients (masks and boxes take either)');
+      return withV2FillBlend(() => v1.perspective(x, startpoints, endpoints, interpolation, fill));
+    },
+    mask: (m) => perspectiveMask(m, startpoints, endpoints, fill, coefficients),
+    boxes: (b, m) => perspectiveBoundingBoxes(b, m.format, m.canvasSize, startpoints, endpoints, coefficients, m.clampingMode),
+  });
+}
