@@ -166,6 +166,19 @@ describe('vision.ops.deformConv2d / DeformConv2d against torchvision 0.28', () =
     });
   });
 
+  // the kernel dispatches float16 too; the flat pixel indices of a 100 x 120 map are past float16's integers
+  it('runs in float16 on a large map (zero offsets: conv2d to float16 rounding)', () => {
+    torch.tidy(() => {
+      torch.manualSeed(6);
+      const x = torch.randn([1, 2, 100, 120]);
+      const weight = torch.randn([3, 2, 3, 3]);
+      const want = torch.nn.functional.conv2d(x.double(), weight.double());
+      const got = deformConv2d(x.half(), torch.zeros([1, 18, 98, 118], { dtype: torch.float16 }), weight.half());
+      expect(got.dtype).toBe(torch.float16);
+      expect(got.double().sub(want).abs().max().item()).toBeLessThan(0.05);
+    });
+  });
+
   it("prints DeformConv2d as torchvision's __repr__", () => {
     for (const [name, make] of Object.entries(REPRS)) expect(String(make()), name).toBe(fx.reprs[name]);
   });
@@ -196,9 +209,12 @@ describe('vision.ops.deformConv2d / DeformConv2d against torchvision 0.28', () =
     expect(() => new DeformConv2d(2, 2, 3, { bias: 1 as never })).toThrow(/DeformConv2d: bias must be a boolean/);
   });
 
-  it('samples offsets far outside the map, infinite or NaN as zeros, with finite gradients', () => {
+  // the kernel never reads the map for a point outside it: a NaN pixel changes nothing there
+  it('samples offsets far outside the map, infinite or NaN as zeros, with zero gradients', () => {
     torch.tidy(() => {
-      const x = torch.rand([1, 2, 4, 4], { dtype: torch.float64, requiresGrad: true });
+      const x = torch.rand([1, 2, 4, 4], { dtype: torch.float64 });
+      x.index(0, 0, 0, 0).fill_(NaN);
+      x.requiresGrad_();
       const weight = torch.rand([3, 2, 2, 2], { dtype: torch.float64, requiresGrad: true });
       const offset = torch.full([1, 8, 3, 3], 100, { dtype: torch.float64 });
       offset.index(0, 1).fill_(-Infinity); // a view: the second channel's (dx of the first tap)

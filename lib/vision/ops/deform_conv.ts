@@ -7,6 +7,7 @@
 // the input, offset, mask, weight and bias (the native backward's, away from the measure-zero borders).
 import * as torch from '../../index.js';
 import { bind, REQUIRED, signature, type PyArgs, type Size } from '../../nn/functional/_signature.js';
+import * as F from '../../nn/functional/index.js';
 import * as init from '../../nn/init.js';
 import { pyTuple } from '../../nn/modules/_format.js';
 import { ownedParameter, type Parameter } from '../../nn/parameter.js';
@@ -36,7 +37,7 @@ function pairOf(fn: string, name: string, v: unknown): [number, number] {
   const pair = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((e) => typeof e === 'number' && Number.isInteger(e)))
     throw new TypeError(`${fn}: ${name} must be an int or a list of 2 ints, got ${Array.isArray(v) ? `[${v.map(String).join(', ')}]` : describe(v)}`);
-  return pair as [number, number];
+  return [...pair] as [number, number]; // a copy: a module keeps it, the caller may reuse theirs
 }
 
 function checkOptionalTensor(fn: string, name: string, v: unknown): asserts v is Tensor | null {
@@ -112,35 +113,37 @@ function basePositions(taps: number, outs: number, stride: number, pad: number, 
   return out.index(null, ':').add(torch.arange(taps, { device }).mul(dilation).index(':', null));
 }
 
+// The zero frame around the map: two rows and columns before it (the 2x2 block of a point moved off the map
+// lies entirely in them), one after (the far corners of the last row and column).
+const FRAME_BEFORE = 2;
+const FRAME_AFTER = 1;
+
 /**
- * bilinear_interpolate at every sampling point: `input` [N, G, Cg, H*W] (channels in offset groups), y and x
- * [N, G, P] (P points per group); returns [N, G, Cg, P]. Zero outside (-1, H) x (-1, W), and at NaN positions
- * (where the kernel's behavior is undefined); each corner contributes only where it lies in the map.
+ * bilinear_interpolate at every sampling point: `input` [N, G, Cg, H, W] (channels in offset groups), y and
+ * x [N, G, P] (P points per group); returns [N, G, Cg, P]. The map is framed with zeros, so a corner off the
+ * map reads zero as the kernel's per-corner bounds give, and a point outside (-1, H) x (-1, W) (or NaN,
+ * where the kernel's behavior is undefined) is moved to a block of the frame: zero, with zero gradients.
  */
-function bilinearSamples(input: Tensor, height: number, width: number, y: Tensor, x: Tensor): Tensor {
+function bilinearSamples(input: Tensor, y: Tensor, x: Tensor): Tensor {
+  const [batch, groups, channels, height, width] = input.shape as [number, number, number, number, number];
+  const framedWidth = width + FRAME_BEFORE + FRAME_AFTER;
+  const framed = F.pad(input, [FRAME_BEFORE, FRAME_AFTER, FRAME_BEFORE, FRAME_AFTER]).reshape(batch, groups, channels, -1);
   const inside = y.gt(-1).logicalAnd(y.lt(height)).logicalAnd(x.gt(-1)).logicalAnd(x.lt(width));
-  // points outside are read at (0, 0) and zeroed by every corner's validity: finite weights, zero gradients
-  const yInside = torch.where(inside, y, 0);
-  const xInside = torch.where(inside, x, 0);
+  const yInside = torch.where(inside, y, -FRAME_BEFORE);
+  const xInside = torch.where(inside, x, -FRAME_BEFORE);
   const hLow = yInside.floor();
   const wLow = xInside.floor();
   const lh = yInside.sub(hLow);
   const lw = xInside.sub(wLow);
   const hh = torch.rsub(lh, 1);
   const hw = torch.rsub(lw, 1);
-  const channels = input.shape[2]!;
-  const corner = (row: Tensor, col: Tensor): Tensor => {
-    const valid = inside.logicalAnd(row.ge(0)).logicalAnd(row.le(height - 1)).logicalAnd(col.ge(0)).logicalAnd(col.le(width - 1));
-    const flat = row.clamp(0, height - 1).mul(width).add(col.clamp(0, width - 1)).to(torch.int64);
-    const index = flat.unsqueeze(2).expand(-1, -1, channels, -1);
-    return torch.where(valid.unsqueeze(2), input.gather(3, index), 0);
-  };
-  const v1 = corner(hLow, wLow);
-  const v2 = corner(hLow, wLow.add(1));
-  const v3 = corner(hLow.add(1), wLow);
-  const v4 = corner(hLow.add(1), wLow.add(1));
+  // in int64: a float16 (or float32) product would round the flat index of a large map
+  const topLeft = hLow.to(torch.int64).add(FRAME_BEFORE).mul(framedWidth).add(wLow.to(torch.int64).add(FRAME_BEFORE));
+  // gather's backward is a scatter-add into the framed map; the frame's gradient is dropped by pad's backward
+  const corner = (shift: number): Tensor => framed.gather(3, (shift === 0 ? topLeft : topLeft.add(shift)).unsqueeze(2).expand(-1, -1, channels, -1));
   const weightOf = (a: Tensor, b: Tensor): Tensor => a.mul(b).unsqueeze(2);
-  return weightOf(hh, hw).mul(v1).add(weightOf(hh, lw).mul(v2)).add(weightOf(lh, hw).mul(v3)).add(weightOf(lh, lw).mul(v4));
+  return weightOf(hh, hw).mul(corner(0)).add(weightOf(hh, lw).mul(corner(1)))
+    .add(weightOf(lh, hw).mul(corner(framedWidth))).add(weightOf(lh, lw).mul(corner(framedWidth + 1)));
 }
 
 /** The forward kernel's deformable_im2col then its grouped addmm and the bias, for all images at once. */
@@ -156,11 +159,11 @@ function deformConv2dImpl(input: Tensor, offset: Tensor, weight: Tensor, bias: T
   const cols = basePositions(kw, outW, g.strideW, g.padW, g.dilW, input.device).reshape(1, 1, 1, kw, 1, outW);
   const y = pairs.select(4, 0).add(rows).reshape(batch, offsetGroups, points);
   const x = pairs.select(4, 1).add(cols).reshape(batch, offsetGroups, points);
-  const grouped = input.reshape(batch, offsetGroups, channels / offsetGroups, height * width);
-  let columns = bilinearSamples(grouped, height, width, y, x); // [N, G, Cg, taps * OH * OW]
-  if (mask !== null) columns = columns.mul(mask.reshape(batch, offsetGroups, 1, points));
+  const grouped = input.reshape(batch, offsetGroups, channels / offsetGroups, height, width);
+  let samples = bilinearSamples(grouped, y, x); // [N, G, Cg, taps * OH * OW]
+  if (mask !== null) samples = samples.mul(mask.reshape(batch, offsetGroups, 1, points));
   // im2col's rows: channel-major, then tap; split into the weight groups
-  const im2col = columns.reshape(batch, weightGroups, (channels / weightGroups) * taps, outH * outW);
+  const im2col = samples.reshape(batch, weightGroups, (channels / weightGroups) * taps, outH * outW);
   const out = weight.reshape(weightGroups, outChannels / weightGroups, -1).matmul(im2col).reshape(batch, outChannels, outH, outW);
   return bias === null ? out : out.add(bias.reshape(1, outChannels, 1, 1));
 }
