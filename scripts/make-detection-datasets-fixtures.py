@@ -68,7 +68,8 @@ class COCO:
 
 
 def c_int(x):
-    return int(math.trunc(x))
+    """C's (int) cast on x86-64: truncation; NaN gives INT_MIN (cvttsd2si)."""
+    return -2**31 if x != x else int(math.trunc(x))
 
 
 def rle_fr_poly(xy, h, w):
@@ -85,7 +86,7 @@ def rle_fr_poly(xy, h, w):
         flip = (dx >= dy and xs > xe) or (dx < dy and ys > ye)
         if flip:
             xs, xe, ys, ye = xe, xs, ye, ys
-        s = (ye - ys) / dx if dx >= dy else (xe - xs) / dy
+        s = ((ye - ys) / dx if dx else math.nan) if dx >= dy else (xe - xs) / dy  # a repeated vertex: C's 0.0 / 0 is NaN
         if dx >= dy:
             for d in range(dx + 1):
                 t = dx - d if flip else d
@@ -454,6 +455,30 @@ def mask_target(m):
     return {"mode": m.mode, "size": list(m.size), "data": t.flatten().tolist()}
 
 
+def random_masks():
+    """rleFrPoly, rleMerge and rleFrString on random inputs (repeated vertices, points off the canvas, fractions)."""
+    rng = np.random.default_rng(20261205)
+    polygons, merges, strings = [], [], []
+    for _ in range(60):
+        h, w = (int(v) for v in rng.integers(1, 13, 2))
+        n = int(rng.integers(3, 9))
+        xy = np.round(rng.uniform(-3, max(h, w) + 3, 2 * n) * 4) / 4
+        if rng.random() < 0.2:
+            xy[2:4] = xy[0:2]  # a repeated vertex
+        xy = [float(v) for v in xy]
+        polygons.append({"h": h, "w": w, "xy": xy, "counts": rle_fr_poly(xy, h, w)["counts"]})
+    for k in range(20):
+        group = polygons[3 * k:3 * k + 3]
+        h, w = group[0]["h"], group[0]["w"]
+        rles = [rle_fr_poly(p["xy"], h, w) for p in group]
+        merges.append({"h": h, "w": w, "polygons": [p["xy"] for p in group], "counts": merge(rles)["counts"],
+                       "mask": decode(merge(rles)).flatten().tolist()})
+    for _ in range(20):
+        counts = [int(c) for c in rng.integers(0, 40, int(rng.integers(1, 9)))]
+        strings.append({"string": rle_to_string(counts), "counts": counts})
+    return {"polygons": polygons, "merges": merges, "strings": strings}
+
+
 def PIPELINE():
     return v2.Compose([v2.ToImage(), v2.RandomHorizontalFlip(p=1.0), v2.ConvertBoundingBoxFormat("CXCYWH")])
 
@@ -498,6 +523,7 @@ def main():
                         "boxes": wrapped_items(datasets.VOCDetection(voc_root, year=year, image_set=split), target_keys={"boxes"})},
         }
     seg = datasets.VOCSegmentation(voc_root, year='2012', image_set='train')
+    out["masks"] = random_masks()
     out["voc"] = {
         "root": rel(voc_root), "detection": voc,
         "segmentation": {"items": items(seg, mask_target), "wrapped": wrapped_items(datasets.VOCSegmentation(voc_root, year='2012', image_set='train'))},

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
+import { rleDecode, rleFrPoly, rleFrString, rleMerge } from '../lib/vision/datasets/coco_mask.js';
 
 const D = vision.datasets;
 const v2 = vision.transforms.v2;
@@ -25,6 +26,8 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/detection-datasets.json',
   voc: { root: string; detection: Record<string, { items: Item[]; wrapped: Record<'default' | 'all' | 'boxes', Wrapped> }>;
     segmentation: { items: { image: ImageEnc; target: { mode: string; size: [number, number]; data: number[] } }[]; wrapped: Wrapped };
     errors: Record<string, ErrorEnc> };
+  masks: { polygons: { h: number; w: number; xy: number[]; counts: number[] }[];
+    merges: { h: number; w: number; polygons: number[][]; counts: number[]; mask: number[] }[]; strings: { string: string; counts: number[] }[] };
 };
 const COCO_IMAGES = join(FIX, fx.coco.root), INSTANCES = join(FIX, fx.coco.annFile), CAPTIONS = join(FIX, fx.coco.captionsFile);
 const VOC_ROOT = join(FIX, fx.voc.root);
@@ -119,6 +122,23 @@ describe('VOCDetection and VOCSegmentation', () => {
     expectError(() => new D.VOCDetection(VOC_ROOT, { year: '2010' }), fx.voc.errors.notFound!);
     expect(() => new D.VOCSegmentation(VOC_ROOT, { year: '2012', imageSet: 'val' })).toThrow(/No such file or directory: '.*Segmentation.val\.txt'/);
     expect(() => new D.VOCDetection(VOC_ROOT, { year: 2012 } as never)).toThrow(/Expected type str for argument year/);
+  });
+});
+
+describe("pycocotools' masks (maskApi.c), against the fixture script's transcription", () => {
+  it('rleFrPoly on random polygons: repeated vertices, points off the canvas, fractions', () => {
+    for (const { h, w, xy, counts } of fx.masks.polygons) expect(rleFrPoly(xy, h, w).counts, JSON.stringify(xy)).toEqual(counts);
+  });
+  it('rleMerge of three polygons, decoded', () => {
+    for (const { h, w, polygons, counts, mask } of fx.masks.merges) {
+      const merged = rleMerge(polygons.map((xy) => rleFrPoly(xy, h, w)));
+      expect(merged.counts).toEqual(counts);
+      // pycocotools' decode is [h, w] row by row here as in numpy's view
+      expect(Array.from(rleDecode(merged))).toEqual(mask);
+    }
+  });
+  it('rleFrString reads compressed counts', () => {
+    for (const { string, counts } of fx.masks.strings) expect(rleFrString(string, 1, 1).counts, string).toEqual(counts);
   });
 });
 

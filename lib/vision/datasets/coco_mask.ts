@@ -5,8 +5,8 @@
 /** An RLE: [height, width] and alternating run lengths (zeros first) in column-major order. */
 export interface Rle { h: number; w: number; counts: number[] }
 
-/** C's (int) cast of a double: truncation toward zero. */
-const toInt = Math.trunc;
+/** C's (int) cast of a double on x86-64: truncation toward zero; NaN gives INT_MIN (cvttsd2si). */
+const toInt = (x: number): number => (Number.isNaN(x) ? -2147483648 : Math.trunc(x));
 const UINT = 2 ** 32;
 /** C's (uint) cast of an integer value. */
 const toUint = (x: number): number => ((x % UINT) + UINT) % UINT;
