@@ -319,6 +319,25 @@ describe('transforms.v2 samples with tv_tensors', () => {
     expect(() => new v2.RandomAffine(10, { fill: [1, 2, 3] }).call(sampleDict())).toThrow(/\(3 != 7\)/);
   });
 
+  it('RandomPerspective and ElasticTransform transform boxes and masks; bad arguments name the problem', () => {
+    const out = new v2.RandomPerspective({ p: 1 }).call(sampleDict()) as { boxes: BoundingBoxesTensor; masks: Tensor };
+    expect([out.boxes.canvasSize, tv.kindOf(out.masks)]).toEqual([[H, W], 'Mask']);
+    const unchanged = new v2.RandomPerspective({ p: 0 }).call(sampleDict()) as { boxes: Tensor };
+    expect(unchanged.boxes.equal(BOXES.XYXY!)).toBe(true);
+    const elastic = new v2.ElasticTransform({ sigma: 2 }).call(IMAGE, { boxes: boxes('XYWH'), masks: new tv.Mask(MASKS) }) as [Tensor, { boxes: Tensor; masks: Tensor }];
+    expect([elastic[1].boxes instanceof tv.BoundingBoxes, elastic[1].masks instanceof tv.Mask]).toEqual([true, true]);
+    const b = BOXES.XYXY!;
+    expect(() => F.perspective(boxes('XYXY'), null, null)).toThrow(/Either the startpoints\/endpoints or the coefficients must have non `None` values/);
+    expect(() => F.perspective(new tv.Mask(MASKS), CORNERS, CORNERS, { coefficients: COEFFICIENTS })).toThrow(/shouldn't be defined concurrently/);
+    expect(() => F.perspectiveBoundingBoxes(b, 'XYXY', [H, W], null, null, [1, 2, 3])).toThrow(/Argument coefficients should have 8 float values/);
+    expect(() => F.perspectiveBoundingBoxes(b, 'XYXY', [H, W], null, null, [0, 0, 0, 0, 0, 0, 0, 0])).toThrow(/can not be inverted to transform bounding boxes. Denominator is zero/);
+    expect(() => F.perspective(boxes('XYXY'), [[0, 0]], CORNERS)).toThrow(/Please provide exactly four corners, got 1 startpoints and 4 endpoints/);
+    expect(() => F.perspective(new tv.Image(IMAGE), null, null, { coefficients: COEFFICIENTS })).toThrow(/takes startpoints and endpoints, not coefficients/);
+    expect(() => F.elastic(boxes('XYXY'), torch.zeros([1, 5, 5, 2]))).toThrow(/Argument displacement shape should be \[1, 20, 24, 2\], but given \[1, 5, 5, 2\]/);
+    expect(() => F.elasticBoundingBoxes(b, 'XYXY', [H, W], [0] as never)).toThrow(/Argument displacement should be a Tensor/);
+    expect(() => F.elastic(new tv.Mask(MASKS), DISPLACEMENT, { fill: [1, 2] })).toThrow(/\(2 != 7\)/);
+  });
+
   it('errors name the problem', () => {
     expect(() => new v2.RandomIoUCrop().call(IMAGE, LABELS)).toThrow(/requires input sample to contain tensor or PIL images and bounding boxes/);
     expect(() => new v2.SanitizeBoundingBoxes().call(new tv.Image(IMAGE), boxes('XYXY'))).toThrow(/must be a dictionary or a two-tuple/);
@@ -351,7 +370,7 @@ describe('transforms.v2 samples with tv_tensors', () => {
     const r = runWithGc(`
       const v2 = torch.vision.transforms.v2, tv = torch.vision.tvTensors;
       const t = new v2.Compose([new v2.RandomZoomOut({ p: 0.6 }), new v2.RandomIoUCrop(), new v2.RandomHorizontalFlip(), new v2.RandomRotation(15),
-        new v2.RandomAffine(10, { translate: [0.1, 0.1], scale: [0.9, 1.1], shear: 5 }), new v2.Resize(16),
+        new v2.RandomAffine(10, { translate: [0.1, 0.1], scale: [0.9, 1.1], shear: 5 }), new v2.Resize(16), new v2.RandomPerspective(), new v2.ElasticTransform({ sigma: 2 }),
         new v2.ToDtype(new Map([[tv.Image, torch.float32], ['others', null]]), { scale: true }), new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes()]);
       torch.manualSeed(0);
       const image = new tv.Image(torch.randint(0, 256, [3, 20, 24], { dtype: torch.uint8 }));
