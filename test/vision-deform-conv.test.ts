@@ -179,6 +179,17 @@ describe('vision.ops.deformConv2d / DeformConv2d against torchvision 0.28', () =
     });
   });
 
+  // the kernel returns its zeros of (0, outChannels, outH, outW) before sampling anything
+  it('gives an empty batch an empty output, and the input an empty gradient', () => {
+    torch.tidy(() => {
+      const x = torch.rand([0, 2, 5, 5], { requiresGrad: true });
+      const out = deformConv2d(x, torch.zeros([0, 18, 3, 3]), torch.rand([3, 2, 3, 3]), torch.rand([3]), { mask: torch.ones([0, 9, 3, 3]) });
+      expect(out.shape).toEqual([0, 3, 3, 3]);
+      out.sum().backward();
+      expect(x.grad!.shape).toEqual([0, 2, 5, 5]);
+    });
+  });
+
   it("prints DeformConv2d as torchvision's __repr__", () => {
     for (const [name, make] of Object.entries(REPRS)) expect(String(make()), name).toBe(fx.reprs[name]);
   });

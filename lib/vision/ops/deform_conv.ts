@@ -127,7 +127,7 @@ const FRAME_AFTER = 1;
 function bilinearSamples(input: Tensor, y: Tensor, x: Tensor): Tensor {
   const [batch, groups, channels, height, width] = input.shape as [number, number, number, number, number];
   const framedWidth = width + FRAME_BEFORE + FRAME_AFTER;
-  const framed = F.pad(input, [FRAME_BEFORE, FRAME_AFTER, FRAME_BEFORE, FRAME_AFTER]).reshape(batch, groups, channels, -1);
+  const framed = F.pad(input, [FRAME_BEFORE, FRAME_AFTER, FRAME_BEFORE, FRAME_AFTER]).reshape(batch, groups, channels, (height + FRAME_BEFORE + FRAME_AFTER) * framedWidth);
   const inside = y.gt(-1).logicalAnd(y.lt(height)).logicalAnd(x.gt(-1)).logicalAnd(x.lt(width));
   const yInside = torch.where(inside, y, -FRAME_BEFORE);
   const xInside = torch.where(inside, x, -FRAME_BEFORE);
