@@ -364,6 +364,16 @@ describe('transforms.v2 samples with tv_tensors', () => {
     for (const x of [new v2.RandomIoUCrop({ trials: 5 }), new v2.SanitizeBoundingBoxes({ minSize: 2 }), new v2.ClampBoundingBoxes(), new v2.ConvertBoundingBoxFormat('XYWH')]) {
       expect(String(await buildSource(structuredClone(packSource(x.workerSource(), [], 'transform'))))).toBe(String(x));
     }
+    // the geometric classes with per-leaf kernels: the rebuilt copy makes the same draws and outputs
+    for (const x of [new v2.RandomRotation(20, { expand: true, fill: 2 }), new v2.RandomAffine(10, { translate: [0.1, 0.2], shear: [1, 2, 3, 4] }),
+      new v2.RandomPerspective(0.4, { p: 0.8 }), new v2.ElasticTransform({ alpha: 9, sigma: 2 })]) {
+      const rebuilt = (await buildSource(structuredClone(packSource(x.workerSource(), [], 'transform')))) as typeof x;
+      torch.manualSeed(3);
+      const a = x.call(sampleDict()) as { image: Tensor; boxes: Tensor; masks: Tensor };
+      torch.manualSeed(3);
+      const b = rebuilt.call(sampleDict()) as { image: Tensor; boxes: Tensor; masks: Tensor };
+      expect([a.image.equal(b.image), a.boxes.equal(b.boxes), a.masks.equal(b.masks)], x.constructor.name).toEqual([true, true, true]);
+    }
   });
 
   it('a detection pipeline leaves no native tensors behind once collected', () => {
