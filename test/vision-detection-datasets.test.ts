@@ -158,6 +158,10 @@ describe('wrapDatasetForTransformsV2', () => {
     expect(wrappedItems(wrapped)).toEqual(fx.coco.wrapped.pipeline);
     expect(wrapped.transforms).toBe(pipeline);
     expect((wrapped as unknown as { ids: unknown }).ids).toEqual(fx.coco.ids);  // read through to the dataset
+    // as torchvision's WrappedCocoDetection subclass
+    expect(wrapped).toBeInstanceOf(D.CocoDetection);
+    expect(wrapped).toBeInstanceOf(D.VisionDatasetTVTensorWrapper);
+    expect(new D.CocoDetection(COCO_IMAGES, INSTANCES)).not.toBeInstanceOf(D.VisionDatasetTVTensorWrapper);
   });
 
   it('VOCDetection: boxes and labels (the VOC category indices), the annotation kept with "all"; a sample without objects fails as in torchvision', () => {

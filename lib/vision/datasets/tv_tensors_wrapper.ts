@@ -165,6 +165,8 @@ function wrapperFactoryFor(dataset: VisionDataset, targetKeys: ReadonlySet<strin
   throw new TypeError(message);
 }
 
+const WRAPPED = new WeakSet<object>();
+
 /** The wrapped dataset: samples of `dataset` (its transforms off), wrapped, then the transforms. Other properties read through to `dataset`. */
 export class VisionDatasetTVTensorWrapper extends Dataset<Sample> {
   readonly dataset: VisionDataset;
@@ -188,8 +190,19 @@ export class VisionDatasetTVTensorWrapper extends Dataset<Sample> {
     dataset.transform = null;
     dataset.targetTransform = null;
     if (joint.transforms !== undefined) joint.transforms = null;
-    // Python's __getattr__: what the wrapper lacks is read from the dataset.
-    return new Proxy(this, { get: (target, key, receiver) => (key in target ? Reflect.get(target, key, receiver) : Reflect.get(dataset, key)) });
+    // Python's __getattr__: what the wrapper lacks is read from the dataset; and, as torchvision's
+    // Wrapped<Class> subclass, the wrapper is an instance of the dataset's class.
+    const wrapped = new Proxy(this, {
+      get: (target, key, receiver) => (key in target ? Reflect.get(target, key, receiver) : Reflect.get(dataset, key)),
+      getPrototypeOf: () => Object.getPrototypeOf(dataset) as object,
+    });
+    WRAPPED.add(wrapped);
+    return wrapped;
+  }
+
+  /** `x instanceof VisionDatasetTVTensorWrapper` (a wrapper's prototype chain is its dataset's). */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && WRAPPED.has(x);
   }
 
   get length(): number { return this.dataset.length; }
