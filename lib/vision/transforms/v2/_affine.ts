@@ -1,8 +1,9 @@
 // transforms.v2.functional's rotate and affine for tv_tensors: torchvision 0.28's box kernels
 // (_affine_bounding_boxes_with_expand: the four corners through the forward matrix, their
 // enclosing box, clamped) and mask kernels (v2's rotate_image / affine_image with nearest
-// interpolation: _affine_grid and _apply_grid_transform ported op for op), and the dispatching
-// rotate and affine. Images keep their kernels (v1's grid with v2's fill blend, v2's rot90 paths).
+// interpolation: _get_inverse_affine_matrix, _compute_affine_output_size and _affine_grid ported op
+// for op here, _apply_grid_transform in _grid.ts), and the dispatching rotate and affine. Images keep
+// their kernels (v1's grid with v2's fill blend, v2's rot90 paths).
 import * as torch from '../../../index.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
