@@ -1,7 +1,7 @@
 // torchvision.datasets.CocoDetection and CocoCaptions: images under root, targets from a COCO
 // annotation JSON indexed as pycocotools' COCO does (ids = sorted(imgs), annotations in file order).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { describe } from '../../options.js';
 import type { Image } from '../image.js';
 import { applyTransform, checkTransform, type TransformLike } from '../transforms/transform.js';
@@ -118,7 +118,8 @@ export class CocoDetection extends JointTransformDataset<any, any> {
   get length(): number { return this.ids.length; }
 
   protected loadImage(id: CocoId): Image {
-    return defaultLoader(join(this.root!, String(this.coco.imgs.get(id)!.file_name)));
+    const fileName = String(this.coco.imgs.get(id)!.file_name);
+    return defaultLoader(isAbsolute(fileName) ? fileName : join(this.root!, fileName));  // as os.path.join
   }
 
   protected loadTarget(id: CocoId): unknown[] {
