@@ -279,6 +279,7 @@ COCO_IMAGES = [  # (id, file, width, height, mode): listed out of id order
     (7, 'b.png', 12, 10, 'L'),
     (13, 'sub/c.png', 10, 14, 'RGB'),
     (99, 'd.png', 8, 8, 'RGB'),   # no annotations
+    (21, 'e.png', 9, 7, 'RGB'),   # a box of integral floats (2.0: float32 boxes, not int64)
 ]
 COCO_ANNOTATIONS = [
     {'id': 1, 'image_id': 42, 'category_id': 3, 'iscrowd': 0, 'area': 30.5, 'bbox': [1.5, 2.0, 6.25, 5.0],
@@ -291,6 +292,8 @@ COCO_ANNOTATIONS = [
      'segmentation': [[2.2, 3.3, 7.7, 5.0, 6.0, 11.4, 2.5, 9.0, 3.0, 6.0]]},
     {'id': 4, 'image_id': 42, 'category_id': 2, 'iscrowd': 1, 'area': 6.0, 'bbox': [10.0, 8.0, 2.0, 3.0],
      'segmentation': {'size': [12, 16], 'counts': '<compressed>'}},
+    {'id': 6, 'image_id': 21, 'category_id': 3, 'iscrowd': 0, 'area': 12.0, 'bbox': [2.0, 1.0, 4.0, 3.0],
+     'segmentation': [[2.0, 1.0, 6.0, 1.0, 6.0, 4.0, 2.0, 4.0]]},
 ]
 CAPTIONS = [
     {'id': 11, 'image_id': 13, 'caption': 'A gradient of colour.'},

@@ -61,6 +61,35 @@ function sortedIds(ids: CocoId[]): CocoId[] {
   return [...ids].sort((a, b) => (typeof a === 'number' ? a - (b as number) : a < b ? -1 : a > b ? 1 : 0));
 }
 
+// The bbox arrays written with a float literal: JSON.parse reads `10.0` as 10, where Python keeps a float
+// (so torch.tensor gives float32 boxes, not int64).
+const FLOAT_LITERAL_BBOXES = new WeakSet<object>();
+
+/** Whether a bbox array was written with a float literal (`[1.0, 2.0, 3.0, 4.0]`) in its annotation file. */
+export function isFloatLiteralBbox(bbox: unknown): boolean {
+  return typeof bbox === 'object' && bbox !== null && FLOAT_LITERAL_BBOXES.has(bbox);
+}
+
+/**
+ * Marks the parsed bbox arrays whose text has a '.', 'e' or 'E': each `"bbox": [...]` of the text (an
+ * unescaped `"bbox"` is always a key) paired in order with the parsed objects' bbox arrays; unpaired, none.
+ */
+function markFloatLiteralBboxes(text: string, dataset: unknown): void {
+  const literals = [...text.matchAll(/"bbox"\s*:\s*\[([^\]]*)\]/g)].map((m) => /[.eE]/.test(m[1]!));
+  if (!literals.includes(true)) return;
+  const arrays: object[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) { for (const x of v) if (typeof x === 'object' && x !== null) visit(x); return; }
+    if (typeof v !== 'object' || v === null) return;
+    for (const [key, value] of Object.entries(v)) {
+      if (key === 'bbox' && Array.isArray(value)) arrays.push(value);
+      else visit(value);
+    }
+  };
+  visit(dataset);
+  if (arrays.length === literals.length) arrays.forEach((a, i) => { if (literals[i]) FLOAT_LITERAL_BBOXES.add(a); });
+}
+
 /** pycocotools' COCO index: what CocoDetection reads from it. */
 export class CocoIndex {
   readonly dataset: Json;
@@ -75,6 +104,7 @@ export class CocoIndex {
       throw new Error(`COCO: cannot read annotation file ${annFile}: ${(e as Error).message}`);
     }
     const dataset = JSON.parse(text) as unknown;
+    markFloatLiteralBboxes(text, dataset);
     if (typeof dataset !== 'object' || dataset === null || Array.isArray(dataset)) {
       throw new Error(`annotation file format <class '${Array.isArray(dataset) ? 'list' : describe(dataset)}'> not supported`);
     }

@@ -4,6 +4,7 @@
 import { tensor } from '../../creation.js';
 import { stack } from '../../generated/functions.js';
 import { tidy } from '../../scope.js';
+import { float32 } from '../../dtype.js';
 import type { Tensor } from '../../tensor.js';
 import { describe } from '../../options.js';
 import { Dataset } from '../../data/dataset.js';
@@ -12,7 +13,7 @@ import { BoundingBoxes, Mask } from '../tv_tensors.js';
 import { convertBoundingBoxFormat } from '../transforms/v2/_geometry.js';
 import type { Image } from '../image.js';
 import { CIFAR10, CIFAR100 } from './cifar.js';
-import { applyJointTransform, CocoCaptions, CocoDetection, standardTransform, type JointTransformLike } from './coco.js';
+import { applyJointTransform, CocoCaptions, CocoDetection, isFloatLiteralBbox, standardTransform, type JointTransformLike } from './coco.js';
 import { segmentationToRle, rleDecode } from './coco_mask.js';
 import { FakeData } from './fakedata.js';
 import { DatasetFolder, ImageFolder } from './folder.js';
@@ -90,7 +91,9 @@ const cocoFactory: WrapperFactory = (dataset: CocoDetection, targetKeys) => {
     const target: Record<string, unknown> = {};
     if (keys.has('image_id')) target.image_id = imageId;
     if (keys.has('boxes')) {
-      const xywh = new BoundingBoxes(required(batched, 'bbox') as number[][], { format: 'XYWH', canvasSize });
+      const bboxes = required(batched, 'bbox') as number[][];
+      const dtype = bboxes.some(isFloatLiteralBbox) ? { dtype: float32 } : {};  // Python's floats, even when integral
+      const xywh = new BoundingBoxes(bboxes, { format: 'XYWH', canvasSize, ...dtype });
       target.boxes = tidy(() => convertBoundingBoxFormat(xywh, null, 'XYXY'));
     }
     if (keys.has('masks')) {
