@@ -328,6 +328,9 @@ CASES = {
     "f_resize_keywords": ("lambda x: TF.resize(x, [7], interpolation=T.InterpolationMode.BICUBIC, antialias=False)", "rgb", 0, 1),
     "f_rotate_keywords": ("lambda x: TF.rotate(x, 30.0, expand=True, fill=[1.0, 2.0, 3.0])", "rgb", 0, 1),
     "f_affine_keywords": ("lambda x: TF.affine(x, angle=10.0, translate=[1, 2], scale=1.1, shear=[5.0, 0.0], interpolation=T.InterpolationMode.BILINEAR)", "rgbf", 0, 1),
+    # fractional corners: _get_perspective_coeffs rounds each row through a float32 tensor
+    "f_perspective_fractional": ("lambda x: TF.perspective(x, [[0, 0], [11, 0], [11, 9], [0, 9]], [[0.5, 1.25], [10.3, 0.7], [10.9, 8.6], [1.1, 9.2]])", "rgbf", 0, 1),
+    "f_perspective_fractional_uint8": ("lambda x: TF.perspective(x, [[0.25, 0.5], [11, 0], [11, 9], [0, 9.75]], [[1, 1], [10, 0], [11, 8], [0, 9]], fill=[9, 8, 7])", "rgb", 0, 1),
     "f_adjust_brightness_keywords": ("lambda x: TF.adjust_brightness(x, brightness_factor=1.3)", "rgb", 0, 1),
     "f_normalize_keywords": ("lambda x: TF.normalize(x, mean=[0.5, 0.4, 0.3], std=[0.2, 0.25, 0.3])", "rgbf", 0, 1),
     "f_pad_keywords": ("lambda x: TF.pad(x, [1, 2], padding_mode='reflect')", "rgb", 0, 1),

@@ -148,6 +148,8 @@ const PORTS: Record<string, () => vision.transforms.TransformLike> = {
   f_resize_keywords: () => (x: Tensor) => VF.resize(x, [7], { interpolation: T.InterpolationMode.BICUBIC, antialias: false }),
   f_rotate_keywords: () => (x: Tensor) => VF.rotate(x, 30.0, { expand: true, fill: [1.0, 2.0, 3.0] }),
   f_affine_keywords: () => (x: Tensor) => VF.affine(x, { angle: 10.0, translate: [1, 2], scale: 1.1, shear: [5.0, 0.0], interpolation: T.InterpolationMode.BILINEAR }),
+  f_perspective_fractional: () => (x: Tensor) => VF.perspective(x, [[0, 0], [11, 0], [11, 9], [0, 9]], [[0.5, 1.25], [10.3, 0.7], [10.9, 8.6], [1.1, 9.2]]),
+  f_perspective_fractional_uint8: () => (x: Tensor) => VF.perspective(x, [[0.25, 0.5], [11, 0], [11, 9], [0, 9.75]], [[1, 1], [10, 0], [11, 8], [0, 9]], { fill: [9, 8, 7] }),
   f_adjust_brightness_keywords: () => (x: Tensor) => VF.adjustBrightness(x, { brightnessFactor: 1.3 }),
   f_normalize_keywords: () => (x: Tensor) => VF.normalize(x, { mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3] }),
   f_pad_keywords: () => (x: Tensor) => VF.pad(x, [1, 2], { paddingMode: 'reflect' }),

@@ -605,32 +605,37 @@ export function affine<T extends ImageLike>(img: T, ...args: unknown[]): T {
   }) as T;
 }
 
-/** torchvision's _get_perspective_coeffs: the 8 coefficients mapping endpoints to startpoints, by least squares in float64. */
-function perspectiveCoeffs(startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[]): number[] {
+/**
+ * torchvision's _get_perspective_coeffs: the 8 coefficients taking endpoints to startpoints, by least
+ * squares in float64, rounded to float32. Python builds each row as a tensor first: float32 when a
+ * corner is fractional, which rounds the row; integer corners stay exact.
+ */
+function perspectiveCoefficients(startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[]): number[] {
   if (startpoints.length !== 4 || endpoints.length !== 4)
     throw new RangeError(`perspective: Please provide exactly four corners, got ${startpoints.length} startpoints and ${endpoints.length} endpoints.`);
-  const rows: number[][] = [];
-  endpoints.forEach((p1, i) => {
-    const p2 = startpoints[i]!;
-    rows.push([p1[0]!, p1[1]!, 1, 0, 0, 0, -p2[0]! * p1[0]!, -p2[0]! * p1[1]!]);
-    rows.push([0, 0, 0, p1[0]!, p1[1]!, 1, -p2[1]! * p1[0]!, -p2[1]! * p1[1]!]);
+  const asRow = (row: number[]): number[] => (row.every(Number.isInteger) ? row : row.map(Math.fround));
+  const rows = endpoints.flatMap(([ex, ey], i) => {
+    const [sx, sy] = startpoints[i]!;
+    return [asRow([ex!, ey!, 1, 0, 0, 0, -sx! * ex!, -sx! * ey!]), asRow([0, 0, 0, ex!, ey!, 1, -sy! * ex!, -sy! * ey!])];
   });
   return torch.tidy(() => {
-    const a = torch.tensor(rows, { dtype: torch.float64 });
     const b = torch.tensor(startpoints.map((p) => [...p]), { dtype: torch.float64 }).view(8);
-    return torch.linalg.lstsq(a, b, { driver: 'gels' }).solution.to(torch.float32).tolist() as number[];
+    return torch.linalg.lstsq(torch.tensor(rows, { dtype: torch.float64 }), b, { driver: 'gels' }).solution.to(torch.float32).tolist() as number[];
   });
 }
 
-/** torchvision's _perspective_grid: output pixel centres through the projective map, normalised to [-1, 1]. */
-function perspectiveGrid(coeffs: number[], ow: number, oh: number, dtype: torch.dtype, device: torch.Device): Tensor {
-  const [c0, c1, c2, c3, c4, c5, c6, c7] = coeffs as [number, number, number, number, number, number, number, number];
-  const theta1 = torch.tensor([[[c0, c1, c2], [c3, c4, c5]]], { dtype, device });
-  const theta2 = torch.tensor([[[c6, c7, 1.0], [c6, c7, 1.0]]], { dtype, device });
+/**
+ * torchvision's _perspective_grid: output pixel centres through the projective map, normalised to [-1, 1].
+ * v1 spaces the pixel centres in the default dtype, v2 in the grid's (`centresDtype`).
+ */
+function perspectiveGrid(c: readonly number[], ow: number, oh: number, dtype: torch.dtype, device: torch.Device, centresDtype: torch.dtype | null = null): Tensor {
+  const theta1 = torch.tensor([[[c[0]!, c[1]!, c[2]!], [c[3]!, c[4]!, c[5]!]]], { dtype, device });
+  const theta2 = torch.tensor([[[c[6]!, c[7]!, 1.0], [c[6]!, c[7]!, 1.0]]], { dtype, device });
   const d = 0.5;
+  const centres = centresDtype === null ? { device } : { device, dtype: centresDtype };
   const baseGrid = torch.empty([1, oh, ow, 3], { dtype, device });
-  baseGrid.index('...', 0).copy_(torch.linspace(d, ow * 1.0 + d - 1.0, ow, { device }));
-  baseGrid.index('...', 1).copy_(torch.linspace(d, oh * 1.0 + d - 1.0, oh, { device }).unsqueeze(-1));
+  baseGrid.index('...', 0).copy_(torch.linspace(d, ow + d - 1.0, ow, centres));
+  baseGrid.index('...', 1).copy_(torch.linspace(d, oh + d - 1.0, oh, centres).unsqueeze(-1));
   baseGrid.index('...', 2).fill_(1);
   const rescaledTheta1 = theta1.transpose(1, 2).div(torch.tensor([0.5 * ow, 0.5 * oh], { dtype, device }));
   const grid1 = baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta1);
@@ -643,7 +648,7 @@ export function perspective<T extends ImageLike>(img: T, startpoints: readonly (
 export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationMode, fill: number | readonly number[] | null], { startpoints?: readonly (readonly number[])[]; endpoints?: readonly (readonly number[])[]; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }>): T;
 export function perspective<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [startpoints, endpoints, interpolation, fill] = bind(PERSPECTIVE_ARGS, args) as [startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationMode, fill: number | readonly number[] | null];
-  const coeffs = perspectiveCoeffs(startpoints, endpoints);
+  const coeffs = perspectiveCoefficients(startpoints, endpoints);
   checkInterpolation(interpolation, 'perspective', ['nearest', 'bilinear']);
   const fillList = checkFill('perspective', img, fill);
   return onTensor(img, 'perspective', (t) => {
@@ -999,4 +1004,4 @@ export function tenCrop<T extends ImageLike>(img: T, ...args: unknown[]): [T, T,
 }
 
 /** Helpers that transforms.v2.functional shares; not API. */
-export const _internal = { onTensor, checkChannels, checkFactor, gaussianBlurArgs, resizedOutputSize, withV2FillBlend } as const;
+export const _internal = { onTensor, checkChannels, checkFactor, gaussianBlurArgs, resizedOutputSize, withV2FillBlend, perspectiveCoefficients, perspectiveGrid } as const;

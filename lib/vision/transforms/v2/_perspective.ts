@@ -13,27 +13,9 @@ import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
 import { applyNearestGrid, boxCorners, checkGridFill, enclosingBoxes, type Fill } from './_grid.js';
 
 const { withV2FillBlend } = _internal;
+/** torchvision's _get_perspective_coeffs (v1's). */
+export const { perspectiveCoefficients } = _internal;
 type Points = readonly (readonly number[])[] | null;
-
-/**
- * torchvision's _get_perspective_coeffs: the 8 coefficients taking endpoints to startpoints, by least
- * squares in float64, rounded to float32. Python builds each row as a tensor first: float32 when a
- * corner is fractional, which rounds the row; integer corners stay exact.
- */
-export function perspectiveCoefficients(startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[]): number[] {
-  if (startpoints.length !== 4 || endpoints.length !== 4) {
-    throw new RangeError(`perspective: Please provide exactly four corners, got ${startpoints.length} startpoints and ${endpoints.length} endpoints.`);
-  }
-  const asRow = (row: number[]): number[] => (row.every(Number.isInteger) ? row : row.map(Math.fround));
-  const rows = endpoints.flatMap(([ex, ey], i) => {
-    const [sx, sy] = startpoints[i]!;
-    return [asRow([ex!, ey!, 1, 0, 0, 0, -sx! * ex!, -sx! * ey!]), asRow([0, 0, 0, ex!, ey!, 1, -sy! * ex!, -sy! * ey!])];
-  });
-  return torch.tidy(() => {
-    const b = torch.tensor(startpoints.map((p) => [...p]), { dtype: torch.float64 }).view(8);
-    return torch.linalg.lstsq(torch.tensor(rows, { dtype: torch.float64 }), b, { driver: 'gels' }).solution.to(torch.float32).tolist() as number[];
-  });
-}
 
 /** v2's _perspective_coefficients: the coefficients given, or those of the corners (not both). */
 function coefficientsOf(startpoints: Points, endpoints: Points, coefficients: readonly number[] | null): number[] {
@@ -46,20 +28,8 @@ function coefficientsOf(startpoints: Points, endpoints: Points, coefficients: re
   throw new RangeError('perspective: Either the startpoints/endpoints or the coefficients must have non `None` values.');
 }
 
-/** v2's _perspective_grid: output pixel centres through the projective map, normalised to [-1, 1]. */
-function perspectiveGrid(c: readonly number[], ow: number, oh: number, dtype: torch.dtype, device: torch.Device): Tensor {
-  const theta1 = torch.tensor([[[c[0]!, c[1]!, c[2]!], [c[3]!, c[4]!, c[5]!]]], { dtype, device });
-  const theta2 = torch.tensor([[[c[6]!, c[7]!, 1.0], [c[6]!, c[7]!, 1.0]]], { dtype, device });
-  const d = 0.5;
-  const baseGrid = torch.empty([1, oh, ow, 3], { dtype, device });
-  baseGrid.index('...', 0).copy_(torch.linspace(d, ow + d - 1.0, ow, { device, dtype }));
-  baseGrid.index('...', 1).copy_(torch.linspace(d, oh + d - 1.0, oh, { device, dtype }).unsqueeze_(-1));
-  baseGrid.index('...', 2).fill_(1);
-  const rescaledTheta1 = theta1.transpose(1, 2).div_(torch.tensor([0.5 * ow, 0.5 * oh], { dtype, device }));
-  const grid1 = baseGrid.view(1, oh * ow, 3).bmm(rescaledTheta1);
-  const grid2 = baseGrid.view(1, oh * ow, 3).bmm(theta2.transpose(1, 2));
-  return grid1.div_(grid2).sub_(1.0).view(1, oh, ow, 2);
-}
+/** v2's _perspective_grid: v1's, the pixel centres spaced in the grid's dtype. */
+const perspectiveGrid = (c: readonly number[], ow: number, oh: number, dtype: torch.dtype, device: torch.Device): Tensor => _internal.perspectiveGrid(c, ow, oh, dtype, device, dtype);
 
 /** v2's perspective_mask: perspective_image with nearest sampling. */
 export function perspectiveMask(mask: Tensor, startpoints: Points, endpoints: Points, fill: Fill = null, coefficients: readonly number[] | null = null): Tensor {
