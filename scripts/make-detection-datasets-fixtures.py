@@ -513,6 +513,7 @@ def main():
             "notVision": error(lambda: datasets.wrap_dataset_for_transforms_v2(torch.utils.data.TensorDataset(torch.zeros(2)))),
             "listFile": error(lambda: datasets.CocoDetection(images, os.path.join(coco_root, 'list.json'))),
             "index": error(lambda: coco[len(coco)]),
+            "floatIndex": error(lambda: coco[1.5]),
             "bothTransforms": error(lambda: datasets.CocoDetection(images, instances, transform=lambda x: x, transforms=lambda a, b: (a, b))),
         },
     }}

@@ -50,6 +50,13 @@ export abstract class JointTransformDataset<S = any, T = any> extends VisionData
   }
 }
 
+/** Python's type(v) of a JSON (or index) value, as `<class '...'>` prints it. */
+function pythonClass(v: unknown): string {
+  const name = v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float')
+    : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : typeof v === 'object' ? 'dict' : typeof v;
+  return `<class '${name}'>`;
+}
+
 /** An id in a COCO file: Python keys its dicts by the JSON value (a number or a string). */
 type CocoId = number | string;
 type Json = Record<string, unknown>;
@@ -106,7 +113,7 @@ export class CocoIndex {
     const dataset = JSON.parse(text) as unknown;
     markFloatLiteralBboxes(text, dataset);
     if (typeof dataset !== 'object' || dataset === null || Array.isArray(dataset)) {
-      throw new Error(`annotation file format <class '${Array.isArray(dataset) ? 'list' : describe(dataset)}'> not supported`);
+      throw new Error(`annotation file format ${pythonClass(dataset)} not supported`);
     }
     this.dataset = dataset as Json;
     for (const ann of this.list('annotations')) {
@@ -158,7 +165,7 @@ export class CocoDetection extends JointTransformDataset<any, any> {
 
   /** As torchvision: an integer (negative from the end), else its messages. */
   protected override checkIndex(index: number): number {
-    if (!Number.isInteger(index)) throw new TypeError(`Index must be of type integer, got ${describe(index)} instead.`);
+    if (!Number.isInteger(index)) throw new TypeError(`Index must be of type integer, got ${pythonClass(index)} instead.`);
     const i = index < 0 ? index + this.length : index;
     if (i < 0 || i >= this.length) throw new RangeError('list index out of range');
     return i;
