@@ -406,6 +406,24 @@ def write_voc():
     return root
 
 
+def write_palettes():
+    """Palette PNGs of 1, 2 and 4 bits a pixel (PIL packs them), and the indices PIL reads back."""
+    root = os.path.join(DATA, 'palette')
+    os.makedirs(root, exist_ok=True)
+    out = {}
+    for bits in (1, 2, 4):
+        yy, xx = np.mgrid[0:5, 0:11]
+        idx = ((xx * 3 + yy * 5) % (1 << bits)).astype(np.uint8)
+        mask = Image.fromarray(idx, 'P')
+        mask.putpalette(PALETTE[:3 << bits])
+        path = os.path.join(root, f'p{bits}.png')
+        mask.save(path, bits=bits)
+        with open(path, 'rb') as f:
+            assert f.read()[24] == bits  # IHDR's bit depth: the file really is packed
+        out[f'p{bits}.png'] = np.array(Image.open(path)).tolist()
+    return out
+
+
 # ---- what torchvision reads ----
 
 def load_tv_tensors_script():
@@ -527,6 +545,7 @@ def main():
                         "boxes": wrapped_items(datasets.VOCDetection(voc_root, year=year, image_set=split), target_keys={"boxes"})},
         }
     seg = datasets.VOCSegmentation(voc_root, year='2012', image_set='train')
+    out["palettes"] = write_palettes()
     out["masks"] = random_masks()
     out["voc"] = {
         "root": rel(voc_root), "detection": voc,

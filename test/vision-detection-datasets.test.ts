@@ -4,12 +4,14 @@
 // torchvision reads it, images by size and SHA-256 of their RGB pixels, wrapped boxes, labels and masks
 // (pycocotools' polygon and RLE rasterization) bit for bit, and torchvision's error messages.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { rleDecode, rleFrPoly, rleFrString, rleMerge } from '../lib/vision/datasets/coco_mask.js';
+import { openSegmentationMask } from '../lib/vision/datasets/voc.js';
 
 const D = vision.datasets;
 const v2 = vision.transforms.v2;
@@ -28,6 +30,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/detection-datasets.json',
     errors: Record<string, ErrorEnc> };
   masks: { polygons: { h: number; w: number; xy: number[]; counts: number[] }[];
     merges: { h: number; w: number; polygons: number[][]; counts: number[]; mask: number[] }[]; strings: { string: string; counts: number[] }[] };
+  palettes: Record<string, number[][]>;
 };
 const COCO_IMAGES = join(FIX, fx.coco.root), INSTANCES = join(FIX, fx.coco.annFile), CAPTIONS = join(FIX, fx.coco.captionsFile);
 const VOC_ROOT = join(FIX, fx.voc.root);
@@ -114,6 +117,22 @@ describe('VOCDetection and VOCSegmentation', () => {
     const got = items(ds).map(({ image, target }) => ({ image, target: { mode: target.mode, size: target.size, data: Array.from(target.data) } }));
     // PIL keeps the 'P' mode; here the indices come as an 'L' image (the same pixels, what pil_to_tensor gives)
     expect(got).toEqual(fx.voc.segmentation.items.map(({ image, target }) => ({ image, target: { ...target, mode: 'L' } })));
+  });
+
+  it('read palette PNGs of 1, 2 and 4 bits a pixel as PIL does', () => {
+    for (const [file, rows] of Object.entries(fx.palettes)) {
+      const img = openSegmentationMask(join(FIX, 'palette', file));
+      expect([img.mode, img.size], file).toEqual(['L', [rows[0]!.length, rows.length]]);
+      expect(Array.from(img.data), file).toEqual(rows.flat());
+    }
+    expect(() => openSegmentationMask(join(FIX, 'palette', 'missing.png'))).toThrow(/cannot read/);
+    const truncated = join(tmpdir(), `torchnode-truncated-palette-${process.pid}.png`);
+    writeFileSync(truncated, readFileSync(join(FIX, 'palette', 'p2.png')).subarray(0, 60));
+    try {
+      expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode/);
+    } finally {
+      rmSync(truncated, { force: true });
+    }
   });
 
   it("torchvision's errors: year, image set, missing folder; and a missing split file", () => {

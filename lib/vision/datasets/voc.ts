@@ -3,7 +3,7 @@
 // parsed into parse_voc_xml's nested dict) or SegmentationClass (palette PNGs, read as their indices).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { decode as decodePng } from 'fast-png';
 import { XMLParser } from 'fast-xml-parser';
 import { describe } from '../../options.js';
 import { Image } from '../image.js';
@@ -183,46 +183,18 @@ function isPalettePng(bytes: Buffer): boolean {
   return bytes.length > 33 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR' && bytes[25] === 3;
 }
 
-/** A palette PNG's pixel indices: the IDAT stream inflated and unfiltered (non-interlaced; 1, 2, 4 or 8 bits). */
+/** A palette PNG's pixel indices (fast-png keeps them; rows of 1, 2 or 4 bits a pixel come packed). */
 function decodePaletteIndices(bytes: Buffer, path: string): Image {
-  const width = bytes.readUInt32BE(16), height = bytes.readUInt32BE(20), depth = bytes[24]!, interlace = bytes[28]!;
-  if (interlace !== 0) throw new Error(`openSegmentationMask: ${path} is an interlaced palette PNG, which is not supported`);
-  const idat: Buffer[] = [];
-  for (let at = 8; at + 8 <= bytes.length;) {
-    const length = bytes.readUInt32BE(at), type = bytes.toString('latin1', at + 4, at + 8);
-    if (type === 'IDAT') idat.push(bytes.subarray(at + 8, at + 8 + length));
-    if (type === 'IEND') break;
-    at += 12 + length;
+  let png: ReturnType<typeof decodePng>;
+  try { png = decodePng(bytes); } catch (e) {
+    throw new Error(`openSegmentationMask: cannot decode ${path}: ${(e as Error).message}`);
   }
-  const stride = Math.ceil((width * depth) / 8);
-  const rows = unfilter(inflateSync(Buffer.concat(idat)), stride, height);
+  const { width, height, depth, data } = png;
+  if (depth === 8) return new Image(width, height, 'L', Uint8Array.from(data));
+  const stride = Math.ceil((width * depth) / 8), perByte = 8 / depth, mask = (1 << depth) - 1;
   const out = new Uint8Array(width * height);
-  const perByte = 8 / depth, mask = (1 << depth) - 1;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const byte = rows[y * stride + Math.floor(x / perByte)]!;
-      out[y * width + x] = (byte >> (8 - depth * ((x % perByte) + 1))) & mask;
-    }
+    for (let x = 0; x < width; x++) out[y * width + x] = (data[y * stride + Math.floor(x / perByte)]! >> (8 - depth * ((x % perByte) + 1))) & mask;
   }
   return new Image(width, height, 'L', out);
-}
-
-/** PNG's per-row filters undone (one byte per pixel step: palette images). */
-function unfilter(data: Uint8Array, stride: number, height: number): Uint8Array {
-  const out = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    const filter = data[y * (stride + 1)]!;
-    const src = y * (stride + 1) + 1, row = y * stride, prev = row - stride;
-    for (let i = 0; i < stride; i++) {
-      const a = i > 0 ? out[row + i - 1]! : 0, b = y > 0 ? out[prev + i]! : 0, c = i > 0 && y > 0 ? out[prev + i - 1]! : 0;
-      const predictor = filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : paeth(a, b, c);
-      out[row + i] = (data[src + i]! + predictor) & 0xff;
-    }
-  }
-  return out;
-}
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
