@@ -3,8 +3,9 @@
 // parsed into parse_voc_xml's nested dict) or SegmentationClass (palette PNGs, read as their indices).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decode as decodePng } from 'fast-png';
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as FastPng from 'fast-png';
+import type * as FastXmlParser from 'fast-xml-parser';
 import { describe } from '../../options.js';
 import { Image } from '../image.js';
 import { defaultLoader } from './folder.js';
@@ -121,7 +122,13 @@ export interface VOCNode { [tag: string]: VOCValue }
 
 // fast-xml-parser's ordered form: each element is { tag: children }, text as { '#text': ... }.
 type OrderedNode = Record<string, unknown>;
-const XML = new XMLParser({ preserveOrder: true, ignoreAttributes: true, trimValues: false, parseTagValue: false, ignoreDeclaration: true, ignorePiTags: true });
+// fast-xml-parser and fast-png load on first use: about 100 ms of every import of torchnode otherwise
+const require = createRequire(import.meta.url);
+let xmlParser: FastXmlParser.XMLParser | null = null;
+const xml = (): FastXmlParser.XMLParser => (xmlParser ??= new (require('fast-xml-parser') as typeof FastXmlParser).XMLParser({
+  preserveOrder: true, ignoreAttributes: true, trimValues: false, parseTagValue: false, ignoreDeclaration: true, ignorePiTags: true,
+}));
+const decodePng = (bytes: Buffer): FastPng.DecodedPng => (require('fast-png') as typeof FastPng).decode(bytes);
 
 function parseVocXmlFile(path: string): VOCNode {
   let text: string;
@@ -131,8 +138,8 @@ function parseVocXmlFile(path: string): VOCNode {
   return parseVocXml(text);
 }
 
-function parseVocXml(xml: string): VOCNode {
-  const root = (XML.parse(xml) as OrderedNode[]).find((n) => elementTag(n) !== null);
+function parseVocXml(text: string): VOCNode {
+  const root = (xml().parse(text) as OrderedNode[]).find((n) => elementTag(n) !== null);
   if (root === undefined) throw new Error('parse_voc_xml: no root element');
   return vocNode(root);
 }
@@ -185,7 +192,7 @@ function isPalettePng(bytes: Buffer): boolean {
 
 /** A palette PNG's pixel indices (fast-png keeps them; rows of 1, 2 or 4 bits a pixel come packed). */
 function decodePaletteIndices(bytes: Buffer, path: string): Image {
-  let png: ReturnType<typeof decodePng>;
+  let png: FastPng.DecodedPng;
   try { png = decodePng(bytes); } catch (e) {
     throw new Error(`openSegmentationMask: cannot decode ${path}: ${(e as Error).message}`);
   }
