@@ -60,10 +60,15 @@ def c_div(a, b):
 
 
 def bilinear_interpolate(im, height, width, h, w):
-    """bilinear_interpolate for the [Cg, H, W] channels of one offset group at the 0-d tensors h, w: [Cg]."""
+    """bilinear_interpolate for the [Cg, H, W] channels of one offset group at the 0-d tensors h, w: [Cg].
+
+    The forward kernel returns 0 from h <= -1 on; its backward kernels (get_coordinate_weight,
+    deformable_col2im's weights) test only each corner. At exactly -1 the corner formula below gives the
+    same 0, and autograd through it gives the backward kernels' derivatives (the offset's is not 0 there:
+    the row or column 0 corners count), so the early return starts below -1 here."""
     zero = im.new_zeros(im.shape[0])
     hf, wf = float(h), float(w)
-    if hf <= -1 or height <= hf or wf <= -1 or width <= wf:
+    if hf < -1 or height <= hf or wf < -1 or width <= wf:
         return zero
     h_low, w_low = math.floor(hf), math.floor(wf)
     h_high, w_high = h_low + 1, w_low + 1
@@ -200,7 +205,8 @@ def integer_offsets_give_shifted_conv2d():
 def hand_bilinear():
     """[[1, 2], [3, 4]] through a 1x1 kernel of weight 1, one sampling point per output location:
     (0.25, 0.5): 2.0; (-0.5, 1): only the in-map corners of row 0, 0.5 * 2 = 1.0; (1, -1): outside, 0;
-    (1.5, 1.5): only (1, 1), 0.25 * 4 = 1.0. Masked by [[2, 1], [1, 3]]: 4, 1, 0, 3."""
+    (1.5, 1.5): only (1, 1), 0.25 * 4 = 1.0. Masked by [[2, 1], [1, 3]]: 4, 1, 0, 3. The point (1, -1) on
+    the left edge still has an x gradient in the native backward (get_coordinate_weight: 3 - 0 = 3)."""
     x = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]], dtype=torch.float64)
     wt = torch.ones(1, 1, 1, 1, dtype=torch.float64)
     off = torch.tensor([[0.25, 0.5], [-0.5, 0.0], [0.0, -1.0], [0.5, 0.5]], dtype=torch.float64).T.reshape(1, 2, 2, 2)
@@ -212,6 +218,7 @@ def hand_bilinear():
     out.sum().backward()
     # at (0.25, 0.5): d/dy = 0.5 * (4 - 2) + 0.5 * (3 - 1) = 2, d/dx = 0.25 * (4 - 3) + 0.75 * (2 - 1) = 1
     assert off.grad[0, :, 0, 0].tolist() == [2.0, 1.0], off.grad
+    assert off.grad[0, :, 1, 0].tolist() == [0.0, 3.0], off.grad
     return x, off.detach(), wt, mask
 
 
@@ -271,6 +278,8 @@ CONFIGS = [
     ("offset_groups4", 1, 4, 5, 5, 2, 2, 2, 1, 0, 1, 4, 1, 1.0),
     ("outside", 2, 2, 5, 4, 3, 3, 3, 1, 1, 1, 1, 1, 4.0),
     ("batch3", 3, 2, 4, 5, 2, 2, 2, 2, 1, 1, 1, 1, 1.2),
+    # zero offsets with padding 1 (DCN's usual start): the first row and column of taps sample exactly -1
+    ("border", 1, 2, 4, 5, 3, 3, 3, 1, 1, 1, 1, 1, 0.0),
 ]
 
 

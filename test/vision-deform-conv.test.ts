@@ -48,7 +48,7 @@ const port = (name: string, fn: () => unknown): void => {
 type Pair = number | [number, number];
 // [prefix, stride, padding, dilation] of the script's CONFIGS
 const CONFIGS: [string, Pair, Pair, Pair][] = [
-  ['plain', 1, 0, 1], ['groups', 1, 1, 1], ['geometry', [2, 1], [1, 2], [2, 1]], ['offset_groups4', 1, 0, 1], ['outside', 1, 1, 1], ['batch3', 2, 1, 1],
+  ['plain', 1, 0, 1], ['groups', 1, 1, 1], ['geometry', [2, 1], [1, 2], [2, 1]], ['offset_groups4', 1, 0, 1], ['outside', 1, 1, 1], ['batch3', 2, 1, 1], ['border', 1, 1, 1],
 ];
 for (const [prefix, stride, padding, dilation] of CONFIGS)
   for (const bits of ['64', '32'])

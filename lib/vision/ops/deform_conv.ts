@@ -4,7 +4,7 @@
 // and kernel tap at once: the kernel's sampling positions, its bilinear_interpolate (zero outside
 // (-1, height) x (-1, width), each corner read only where it lies in the map), times the mask, then a grouped
 // matmul with the weight, plus the bias. Built from differentiable ops, so autograd gives the gradients of
-// the input, offset, mask, weight and bias (the native backward's, away from the measure-zero borders).
+// the input, offset, mask, weight and bias: the native backward kernels' derivatives, the edges at -1 included.
 import * as torch from '../../index.js';
 import { bind, REQUIRED, signature, type PyArgs, type Size } from '../../nn/functional/_signature.js';
 import * as F from '../../nn/functional/index.js';
@@ -121,14 +121,16 @@ const FRAME_AFTER = 1;
 /**
  * bilinear_interpolate at every sampling point: `input` [N, G, Cg, H, W] (channels in offset groups), y and
  * x [N, G, P] (P points per group); returns [N, G, Cg, P]. The map is framed with zeros, so a corner off the
- * map reads zero as the kernel's per-corner bounds give, and a point outside (-1, H) x (-1, W) (or NaN,
+ * map reads zero as the kernel's per-corner bounds give, and a point outside [-1, H) x [-1, W) (or NaN,
  * where the kernel's behavior is undefined) is moved to a block of the frame: zero, with zero gradients.
  */
 function bilinearSamples(input: Tensor, y: Tensor, x: Tensor): Tensor {
   const [batch, groups, channels, height, width] = input.shape as [number, number, number, number, number];
   const framedWidth = width + FRAME_BEFORE + FRAME_AFTER;
   const framed = F.pad(input, [FRAME_BEFORE, FRAME_AFTER, FRAME_BEFORE, FRAME_AFTER]).reshape(batch, groups, channels, (height + FRAME_BEFORE + FRAME_AFTER) * framedWidth);
-  const inside = y.gt(-1).logicalAnd(y.lt(height)).logicalAnd(x.gt(-1)).logicalAnd(x.lt(width));
+  // from -1 on, not above it: the corner formula gives 0 at -1 as the forward kernel does, and its derivative is
+  // the backward kernel's (get_coordinate_weight tests only each corner: the offset gradient there is not 0)
+  const inside = y.ge(-1).logicalAnd(y.lt(height)).logicalAnd(x.ge(-1)).logicalAnd(x.lt(width));
   const yInside = torch.where(inside, y, -FRAME_BEFORE);
   const xInside = torch.where(inside, x, -FRAME_BEFORE);
   const hLow = yInside.floor();
