@@ -154,6 +154,8 @@ for (const [prefix, make, lossKeys] of [
       if (prefix === 'retina') {
         expect(() => model.call([I('img_a')])).toThrow(E('retina_no_targets'));
         expect(() => model.call([I('img_a')], [{ boxes: torch.zeros(3), labels: torch.zeros([3], { dtype: torch.int64 }) }])).toThrow(E('retina_boxes_shape'));
+        // RetinaNet's own wording (no "got"), exactly
+        expect(() => model.call([I('img_a')], [{ boxes: [[1.0, 2.0, 3.0, 4.0]], labels: torch.zeros([1], { dtype: torch.int64 }) } as never])).toThrow(new RegExp(`^${E('retina_boxes_type').replace(/[.[\]]/g, '\\$&')}$`));
         expect(() => model.call([I('img_a')], [{ boxes: torch.tensor([[4.0, 5.0, 4.0, 9.0]]), labels: torch.tensor([1]) }])).toThrow(E('retina_degenerate'));
         expect(() => new R.RetinaNet(new TinyBackbone(8), 3, { anchorGenerator: 3 as never })).toThrow(/^anchor_generator should be of type AnchorGenerator or None instead of/);
         expect(() => new R.RetinaNet(new nn.ReLU(), 3)).toThrow(E('retina_no_out_channels'));
@@ -168,6 +170,7 @@ for (const [prefix, make, lossKeys] of [
         expect(() => (model as R.RetinaNet).computeLoss([{ labels: torch.tensor([1]) }], {}, [torch.zeros(4, 4)])).toThrow(/each target should hold its "boxes" Tensor/);
       } else {
         expect(() => model.call([I('img_a')], [{ boxes: torch.zeros(3), labels: torch.zeros([3], { dtype: torch.int64 }) }])).toThrow(E('fcos_boxes_shape'));
+        expect(() => model.call([I('img_a')], [{ boxes: [[1.0, 2.0, 3.0, 4.0]], labels: torch.zeros([1], { dtype: torch.int64 }) } as never])).toThrow(new RegExp(`^${E('fcos_boxes_type').replace(/[.[\]]/g, '\\$&')}$`));
         expect(() => new FC.FCOS(new TinyBackbone(32), 3, { anchorGenerator: new AnchorGenerator([[8, 16]], [[1.0]]) })).toThrow(E('fcos_anchors_per_location'));
         expect(() => new FC.FCOS(new TinyBackbone(32), 3, { anchorGenerator: 3 as never })).toThrow(/^anchor_generator should be of type AnchorGenerator or None, instead {2}got/);
         expect(() => new FC.FCOSHead(32, 1, 4, { numConvs: -1 })).toThrow(/numConvs should be an int >= 0/);

@@ -135,6 +135,8 @@ for (const [name, make, backgroundToo] of [
         model.train();
         expect(() => model.call([I('img_a')])).toThrow(E('ssd_no_targets'));
         expect(() => model.call([I('img_a')], [{ boxes: torch.zeros(3), labels: torch.zeros([3], { dtype: torch.int64 }) }])).toThrow(E('ssd_boxes_shape'));
+        // SSD's wording names what it got (Python prints <class 'list'>)
+        expect(() => model.call([I('img_a')], [{ boxes: [[1.0, 2.0, 3.0, 4.0]], labels: torch.zeros([1], { dtype: torch.int64 }) } as never])).toThrow(/^Expected target boxes to be of type Tensor, got an array\.$/);
         expect(() => model.call([I('img_a')], [{ boxes: torch.tensor([[4.0, 5.0, 4.0, 9.0]]), labels: torch.tensor([1]) }])).toThrow(E('ssd_degenerate'));
         const ag = new DefaultBoxGenerator([[2]]);
         const bb = new TinyBackbone(8);

@@ -330,7 +330,7 @@ describe('transforms.v2 samples with tv_tensors', () => {
     expect(() => F.perspective(boxes('XYXY'), null, null)).toThrow(/Either the startpoints\/endpoints or the coefficients must have non `None` values/);
     expect(() => F.perspective(new tv.Mask(MASKS), CORNERS, CORNERS, { coefficients: COEFFICIENTS })).toThrow(/shouldn't be defined concurrently/);
     expect(() => F.perspectiveBoundingBoxes(b, 'XYXY', [H, W], null, null, [1, 2, 3])).toThrow(/Argument coefficients should have 8 float values/);
-    expect(() => F.perspectiveBoundingBoxes(b, 'XYXY', [H, W], null, null, [0, 0, 0, 0, 0, 0, 0, 0])).toThrow(/can not be inverted to transform bounding boxes. Denominator is zero/);
+    expect(() => F.perspectiveBoundingBoxes(b, 'XYXY', [H, W], null, null, [0, 0, 0, 0, 0, 0, 0, 0])).toThrow('Provided perspective_coeffs [0, 0, 0, 0, 0, 0, 0, 0] can not be inverted to transform bounding boxes. Denominator is zero, denom=0');
     expect(() => F.perspective(boxes('XYXY'), [[0, 0]], CORNERS)).toThrow(/Please provide exactly four corners, got 1 startpoints and 4 endpoints/);
     expect(() => F.perspective(new tv.Image(IMAGE), null, null, { coefficients: COEFFICIENTS })).toThrow(/takes startpoints and endpoints, not coefficients/);
     expect(() => F.elastic(boxes('XYXY'), torch.zeros([1, 5, 5, 2]))).toThrow(/Argument displacement shape should be \[1, 20, 24, 2\], but given \[1, 5, 5, 2\]/);

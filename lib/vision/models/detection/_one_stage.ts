@@ -12,7 +12,9 @@ import { resolveBuilder, type FasterRCNNBuilderOptions, type Resolved } from './
 import type { ImageList, ImageSize } from './image_list.js';
 import type { RetinaNetBuilderOptions } from './retinanet.js';
 import { Detector } from './_detector.js';
-import { GeneralizedRCNNTransform, checkDegenerateBoxes, checkDetectorInputs, type DetectionTarget, type DetectionTargetInput } from './transform.js';
+import {
+  BOX_MESSAGES, GeneralizedRCNNTransform, checkDegenerateBoxes, checkDetectorInputs, type BoxMessages, type DetectionTarget, type DetectionTargetInput,
+} from './transform.js';
 
 const { nn } = torch;
 type Module = torch.nn.Module;
@@ -29,8 +31,8 @@ export interface StagedInputs {
 
 /** Within a tidy: torchvision's checks of the inputs, then transform, backbone (a Tensor is feature '0'), head and anchors. */
 export function stageInputs(model: { training: boolean; transform: Module; backbone: Module; head: Module; anchor_generator: Module },
-  owner: string, images: readonly Tensor[], targets: readonly DetectionTarget[] | null, shapeMessage?: (shape: readonly number[]) => string): StagedInputs {
-  const originalImageSizes = checkDetectorInputs(owner, model.training, images, targets, shapeMessage);
+  owner: string, images: readonly Tensor[], targets: readonly DetectionTarget[] | null, messages?: BoxMessages): StagedInputs {
+  const originalImageSizes = checkDetectorInputs(owner, model.training, images, targets, messages);
   const [imageList, tgts] = model.transform.call(images, targets ?? null) as [ImageList, DetectionTarget[] | null];
   checkDegenerateBoxes(tgts);
   const out = model.backbone.call(imageList.tensors) as Tensor | Record<string, Tensor> | Map<string, Tensor>;
@@ -99,9 +101,9 @@ export abstract class OneStageDetector extends Detector {
   protected abstract stagedLosses(s: StagedInputs): DetectorLosses;
   /** The detections of an eval forward from its staged inputs, in the transformed images' pixels. */
   protected abstract stagedDetections(s: StagedInputs): DetectionTarget[];
-  /** The RangeError's message for a target's boxes not of shape [N, 4] (torchvision's wording differs per model). */
-  protected boxShapeMessage(shape: readonly number[]): string {
-    return `Expected target boxes to be a tensor of shape [N, 4], got torch.Size([${shape.join(', ')}]).`;
+  /** torchvision's wording of this model's bad-boxes errors. */
+  protected boxMessages(): BoxMessages {
+    return BOX_MESSAGES;
   }
 
   /** torchvision's forward as TorchScript returns it: [losses, detections] (in training the detections are empty, in eval the losses). */
@@ -109,7 +111,7 @@ export abstract class OneStageDetector extends Detector {
     // a batched (N, C, H, W) tensor is its N images, as Python iterates it
     if (isTensor(imagesIn) && imagesIn.dim() === 4) return torch.tidy(() => this.forwardBoth(imagesIn.unbind(0), targetsIn));
     return torch.tidy(() => {
-      const s = stageInputs(this, this.constructor.name, imagesIn as readonly Tensor[], targetsIn as readonly DetectionTarget[] | null, (shape) => this.boxShapeMessage(shape));
+      const s = stageInputs(this, this.constructor.name, imagesIn as readonly Tensor[], targetsIn as readonly DetectionTarget[] | null, this.boxMessages());
       if (this.training) return [this.stagedLosses(s), []] as [DetectorLosses, DetectionTarget[]];
       return [{}, this.transform.postprocess(this.stagedDetections(s), s.imageList.imageSizes, s.originalImageSizes)] as [DetectorLosses, DetectionTarget[]];
     });

@@ -18,7 +18,7 @@ import { BoxLinearCoder } from './_utils.js';
 import * as W from '../weights_table.js';
 import { AnchorGenerator } from './anchor_utils.js';
 import { _resnetFpnExtractor } from './backbone_utils.js';
-import type { DetectionTarget, GeneralizedRCNNTransform } from './transform.js';
+import { BOX_MESSAGES, type BoxMessages, type DetectionTarget, type GeneralizedRCNNTransform } from './transform.js';
 import { headLevels, type RetinaNetBuilderOptions } from './retinanet.js';
 import {
   OneStageDetector, checkNumber, loadDetectorWeights, readDetectorArgs, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
@@ -349,6 +349,10 @@ export class FCOS extends OneStageDetector {
         decode: (idx: Tensor) => this.boxCoder.decode(reg.index(idx), anc.index(idx)),
       };
     }), imageShape, this.scoreThresh, this.topkCandidates, this.nmsThresh, this.detectionsPerImg)));
+  }
+
+  protected override boxMessages(): BoxMessages {
+    return { ...BOX_MESSAGES, type: () => 'Expected target boxes to be of type Tensor.' };
   }
 
   protected override stagedLosses(s: StagedInputs): DetectorLosses {

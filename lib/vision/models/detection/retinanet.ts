@@ -22,7 +22,7 @@ import { BoxCoder, Matcher, _boxLoss, _topkMin, overwriteEps, type BoxLossType }
 import { AnchorGenerator } from './anchor_utils.js';
 import { _resnetFpnExtractor } from './backbone_utils.js';
 import type { FasterRCNNBuilderOptions } from './faster_rcnn.js';
-import { checkTargetList, type DetectionTarget, type GeneralizedRCNNTransform } from './transform.js';
+import { checkTargetList, type BoxMessages, type DetectionTarget, type GeneralizedRCNNTransform } from './transform.js';
 import {
   OneStageDetector, checkNumber, loadDetectorWeights, readDetectorArgs, refuseParts, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
   ONE_STAGE_OPTION_KEYS, type DetectorLosses, type HeadOutputs, type OneStageOptions, type StagedInputs,
@@ -350,8 +350,8 @@ export class RetinaNet extends OneStageDetector {
     }), imageShape, this.scoreThresh, this.topkCandidates, this.nmsThresh, this.detectionsPerImg)));
   }
 
-  protected override boxShapeMessage(): string {
-    return 'Expected target boxes to be a tensor of shape [N, 4].';
+  protected override boxMessages(): BoxMessages {
+    return { type: () => 'Expected target boxes to be of type Tensor.', shape: () => 'Expected target boxes to be a tensor of shape [N, 4].' };
   }
 
   protected override stagedLosses(s: StagedInputs): DetectorLosses {

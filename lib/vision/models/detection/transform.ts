@@ -30,20 +30,27 @@ export function checkTargetList(owner: string, targets: unknown): asserts target
 
 const torchSize = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
 
+/** torchvision's wording of a bad target-boxes error, which differs per model. */
+export interface BoxMessages { type(boxes: unknown): string; shape(shape: readonly number[]): string }
+/** GeneralizedRCNN's and SSD's wording: both messages say what they got. */
+export const BOX_MESSAGES: BoxMessages = {
+  type: (boxes) => `Expected target boxes to be of type Tensor, got ${describe(boxes)}.`,
+  shape: (shape) => `Expected target boxes to be a tensor of shape [N, 4], got ${torchSize(shape)}.`,
+};
+
 /**
  * The checks every detector's forward starts with: images an array of Tensors, each at least (H, W); in
  * training, targets given, each with boxes a Tensor[N, 4]. Returns each image's original [H, W].
  */
-export function checkDetectorInputs(owner: string, training: boolean, images: unknown, targets: unknown,
-  shapeMessage: (shape: readonly number[]) => string = (shape) => `Expected target boxes to be a tensor of shape [N, 4], got ${torchSize(shape)}.`): ImageSize[] {
+export function checkDetectorInputs(owner: string, training: boolean, images: unknown, targets: unknown, messages: BoxMessages = BOX_MESSAGES): ImageSize[] {
   if (!Array.isArray(images) || !images.every(isTensor)) throw new TypeError(`${owner}: images should be an array of Tensors (C, H, W) or one (N, C, H, W) Tensor, got ${describe(images)}`);
   if (training) {
     if (targets === null || targets === undefined) throw new RangeError('targets should not be none when in training mode');
     checkTargetList(owner, targets);
     for (const target of targets) {
       const boxes = target.boxes as unknown;
-      if (!isTensor(boxes)) throw new TypeError(`Expected target boxes to be of type Tensor, got ${describe(boxes)}.`);
-      if (!(boxes.dim() === 2 && boxes.shape[1] === 4)) throw new RangeError(shapeMessage(boxes.shape));
+      if (!isTensor(boxes)) throw new TypeError(messages.type(boxes));
+      if (!(boxes.dim() === 2 && boxes.shape[1] === 4)) throw new RangeError(messages.shape(boxes.shape));
     }
   }
   return (images as Tensor[]).map((img) => {

@@ -4,7 +4,6 @@
 // and the dispatching perspective. Images keep v1's kernel with v2's fill blend.
 import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
-import { describe } from '../../../options.js';
 import { bind, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import * as v1 from '../functional.js';
 import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
@@ -61,7 +60,8 @@ export function perspectiveBoundingBoxes(boxes: Tensor, format: BoundingBoxForma
   if (boxes.numel() === 0) return boxes;
   const c = coefficientsOf(startpoints, endpoints, coefficients);
   const denom = c[0]! * c[4]! - c[1]! * c[3]!;
-  if (denom === 0) throw new RangeError(`perspective: Provided perspective_coeffs ${describe(c)} can not be inverted to transform bounding boxes. Denominator is zero, denom=${denom}`);
+  // Python's RuntimeError, the coefficients as its list prints them
+  if (denom === 0) throw new Error(`perspective: Provided perspective_coeffs [${c.join(', ')}] can not be inverted to transform bounding boxes. Denominator is zero, denom=${denom}`);
   return torch.tidy(() => {
     const xyxy = convertFormat(boxes, format, 'XYXY').reshape(-1, 4);  // not cast first: int64 boxes convert as int64, as v2
     const dtype = xyxy.isFloatingPoint() ? xyxy.dtype : torch.float32;
