@@ -1,6 +1,7 @@
 // The frame every torchvision detector's forward shares: forwardBoth gives [losses, detections] (as the
 // TorchScript forward returns them), forward returns the half torchvision's eager_outputs picks and frees the other.
 import * as torch from '../../../index.js';
+import { describe, isOptionsObject, readOptions } from '../../../options.js';
 import type { Tensor } from '../../../tensor.js';
 import type { DetectionTarget, DetectionTargetInput } from './transform.js';
 
@@ -25,4 +26,20 @@ export abstract class Detector extends torch.nn.Module {
     for (const t of (this.training ? detections.flatMap((d) => Object.values(d)) : Object.values(losses))) t.dispose();
     return this.eagerOutputs(losses, detections);
   }
+}
+
+/** The constructor's (backbone, numClasses, options) or (backbone, options), as torchvision's detectors take them; the backbone's outChannels checked. */
+export function readDetectorArgs<O extends { numClasses?: number | null }>(fn: string, backbone: unknown, numClassesArg: unknown, options: unknown, keys: readonly string[]): [O, number] {
+  const optionsGiven = isOptionsObject(numClassesArg) && options === undefined;
+  const o = readOptions(fn, optionsGiven ? numClassesArg : options ?? {}, keys) as O;
+  if (!optionsGiven && numClassesArg !== undefined) {
+    if (o.numClasses !== undefined) throw new TypeError(`${fn}: numClasses given twice (as an argument and as an option)`);
+    o.numClasses = numClassesArg as number | null;
+  }
+  if (!(backbone instanceof torch.nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
+  const outChannels = (backbone as { outChannels?: unknown }).outChannels;
+  if (outChannels === undefined)
+    throw new RangeError('backbone should contain an attribute out_channels specifying the number of output channels (assumed to be the same for all the levels) (outChannels here)');
+  if (!Number.isInteger(outChannels)) throw new TypeError(`${fn}: backbone.outChannels should be an int, got ${describe(outChannels)}`);
+  return [o, outChannels as number];
 }

@@ -16,7 +16,6 @@ import {
   BOX_MESSAGES, GeneralizedRCNNTransform, checkDegenerateBoxes, checkDetectorInputs, type BoxMessages, type DetectionTarget, type DetectionTargetInput,
 } from './transform.js';
 
-const { nn } = torch;
 type Module = torch.nn.Module;
 
 /** The losses of a single-stage detector in training (Python's dict[str, Tensor]). */
@@ -116,22 +115,6 @@ export abstract class OneStageDetector extends Detector {
       return [{}, this.transform.postprocess(this.stagedDetections(s), s.imageList.imageSizes, s.originalImageSizes)] as [DetectorLosses, DetectionTarget[]];
     });
   }
-}
-
-/** The constructor's (backbone, numClasses, options) or (backbone, options), as FasterRCNN reads them; the backbone's outChannels checked. */
-export function readDetectorArgs<O extends { numClasses?: number | null }>(fn: string, backbone: unknown, numClassesArg: unknown, options: unknown, keys: readonly string[]): [O, number] {
-  const optionsGiven = isOptionsObject(numClassesArg) && options === undefined;
-  const o = readOptions(fn, optionsGiven ? numClassesArg : options ?? {}, keys) as O;
-  if (!optionsGiven && numClassesArg !== undefined) {
-    if (o.numClasses !== undefined) throw new TypeError(`${fn}: numClasses given twice (as an argument and as an option)`);
-    o.numClasses = numClassesArg as number;
-  }
-  if (!(backbone instanceof nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
-  const outChannels = (backbone as { outChannels?: unknown }).outChannels;
-  if (outChannels === undefined)
-    throw new RangeError('backbone should contain an attribute out_channels specifying the number of output channels (assumed to be the same for all the levels) (outChannels here)');
-  if (!Number.isInteger(outChannels)) throw new TypeError(`${fn}: backbone.outChannels should be an int, got ${describe(outChannels)}`);
-  return [o, outChannels as number];
 }
 
 /** What RetinaNet's and FCOS's options share: numClasses and the GeneralizedRCNNTransform keywords (torchvision's **kwargs included). */

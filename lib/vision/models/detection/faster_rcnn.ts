@@ -17,6 +17,7 @@ import { resnet50 } from '../resnet.js';
 import { loadWeights, resolveWeights, type AnyWeights, type AnyWeightsEnum, type Weights } from '../weights.js';
 import * as W from '../weights_table.js';
 import type { ObjectDetection } from '../../transforms/presets.js';
+import { readDetectorArgs } from './_detector.js';
 import { overwriteEps } from './_utils.js';
 import { AnchorGenerator } from './anchor_utils.js';
 import { _mobilenetExtractor, _resnetFpnExtractor, _validateTrainableLayers } from './backbone_utils.js';
@@ -72,18 +73,7 @@ export const OPTION_KEYS = ['numClasses', 'minSize', 'maxSize', 'imageMean', 'im
 /** FasterRCNN's parts, built in torchvision's order (the RPN head, then the box head and predictor). */
 function fasterRcnnParts(backbone: Module, numClassesArg: unknown, options: unknown): [Module, RegionProposalNetwork, RoIHeads, GeneralizedRCNNTransform] {
   const fn = 'FasterRCNN';
-  const optionsGiven = isOptionsObject(numClassesArg) && options === undefined;
-  const o = readOptions(fn, optionsGiven ? numClassesArg : options ?? {}, OPTION_KEYS) as FasterRCNNOptions;
-  if (!optionsGiven && numClassesArg !== undefined) {
-    if (o.numClasses !== undefined) throw new TypeError(`${fn}: numClasses given twice (as an argument and as an option)`);
-    o.numClasses = numClassesArg as number | null;
-  }
-  if (!(backbone instanceof nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
-  const outChannels = (backbone as { outChannels?: unknown }).outChannels;
-  if (outChannels === undefined)
-    throw new RangeError('backbone should contain an attribute out_channels specifying the number of output channels (assumed to be the same for all the levels) (outChannels here)');
-  if (!Number.isInteger(outChannels)) throw new TypeError(`${fn}: backbone.outChannels should be an int, got ${describe(outChannels)}`);
-  const c = outChannels as number;
+  const [o, c] = readDetectorArgs<FasterRCNNOptions>(fn, backbone, numClassesArg, options, OPTION_KEYS);
   const rpnAnchorGenerator = o.rpnAnchorGenerator ?? null;
   if (rpnAnchorGenerator !== null && !(rpnAnchorGenerator instanceof AnchorGenerator))
     throw new TypeError(`rpn_anchor_generator should be of type AnchorGenerator or None instead of ${describe(rpnAnchorGenerator)}`);

@@ -21,9 +21,10 @@ import { _resnetFpnExtractor } from './backbone_utils.js';
 import { BOX_MESSAGES, type BoxMessages, type DetectionTarget, type GeneralizedRCNNTransform } from './transform.js';
 import { headLevels, type RetinaNetBuilderOptions } from './retinanet.js';
 import {
-  OneStageDetector, checkNumber, loadDetectorWeights, readDetectorArgs, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
+  OneStageDetector, checkNumber, loadDetectorWeights, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
   ONE_STAGE_OPTION_KEYS, type DetectorLosses, type HeadOutputs, type OneStageOptions, type StagedInputs,
 } from './_one_stage.js';
+import { readDetectorArgs } from './_detector.js';
 
 const { nn } = torch;
 const F = nn.functional;

@@ -24,9 +24,10 @@ import { _resnetFpnExtractor } from './backbone_utils.js';
 import type { FasterRCNNBuilderOptions } from './faster_rcnn.js';
 import { checkTargetList, type BoxMessages, type DetectionTarget, type GeneralizedRCNNTransform } from './transform.js';
 import {
-  OneStageDetector, checkNumber, loadDetectorWeights, readDetectorArgs, refuseParts, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
+  OneStageDetector, checkNumber, loadDetectorWeights, refuseParts, resolveDetectorBuilder, selectDetections, splitLevels, transformOf,
   ONE_STAGE_OPTION_KEYS, type DetectorLosses, type HeadOutputs, type OneStageOptions, type StagedInputs,
 } from './_one_stage.js';
+import { readDetectorArgs } from './_detector.js';
 
 export type { DetectorLosses, HeadOutputs } from './_one_stage.js';
 
