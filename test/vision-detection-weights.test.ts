@@ -60,29 +60,39 @@ type FrozenBN = InstanceType<typeof FrozenBatchNorm2d>;
 const frozenBns = (m: torch.nn.Module): FrozenBN[] => m.modules().filter((x): x is FrozenBN => x instanceof FrozenBatchNorm2d);
 const numClassesOf = (m: D.FasterRCNN): number => (m.roi_heads.box_predictor as D.FastRCNNPredictor).cls_score.outFeatures;
 
+/** torchvision 0.28's COCO_V1 entries: [enum, builder, file, numParams, metrics, ops, fileSize]. */
+const COCO_ENTRIES = [
+  [M.FasterRCNN_ResNet50_FPN_Weights, 'fasterrcnn_resnet50_fpn', 'fasterrcnn_resnet50_fpn_coco-258fb6c6.pth', 41755286, { box_map: 37.0 }, 134.38, 159.743],
+  [M.FasterRCNN_ResNet50_FPN_V2_Weights, 'fasterrcnn_resnet50_fpn_v2', 'fasterrcnn_resnet50_fpn_v2_coco-dd69338a.pth', 43712278, { box_map: 46.7 }, 280.371, 167.104],
+  [M.FasterRCNN_MobileNet_V3_Large_FPN_Weights, 'fasterrcnn_mobilenet_v3_large_fpn', 'fasterrcnn_mobilenet_v3_large_fpn-fb6a3cc7.pth', 19386354, { box_map: 32.8 }, 4.494, 74.239],
+  [M.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, 'fasterrcnn_mobilenet_v3_large_320_fpn', 'fasterrcnn_mobilenet_v3_large_320_fpn-907ea3f9.pth', 19386354, { box_map: 22.8 }, 0.719, 74.239],
+  [M.MaskRCNN_ResNet50_FPN_Weights, 'maskrcnn_resnet50_fpn', 'maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth', 44401393, { box_map: 37.9, mask_map: 34.6 }, 134.38, 169.84],
+  [M.MaskRCNN_ResNet50_FPN_V2_Weights, 'maskrcnn_resnet50_fpn_v2', 'maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth', 46359409, { box_map: 47.4, mask_map: 41.8 }, 333.577, 177.219],
+  [M.RetinaNet_ResNet50_FPN_Weights, 'retinanet_resnet50_fpn', 'retinanet_resnet50_fpn_coco-eeacb38b.pth', 34014999, { box_map: 36.4 }, 151.54, 130.267],
+  [M.RetinaNet_ResNet50_FPN_V2_Weights, 'retinanet_resnet50_fpn_v2', 'retinanet_resnet50_fpn_v2_coco-5905b1c5.pth', 38198935, { box_map: 41.5 }, 152.238, 146.037],
+  [M.FCOS_ResNet50_FPN_Weights, 'fcos_resnet50_fpn', 'fcos_resnet50_fpn_coco-99b0c9b7.pth', 32269600, { box_map: 39.2 }, 128.207, 123.608],
+  [M.SSD300_VGG16_Weights, 'ssd300_vgg16', 'ssd300_vgg16_coco-b556d3b4.pth', 35641826, { box_map: 25.1 }, 34.858, 135.988],
+  [M.SSDLite320_MobileNet_V3_Large_Weights, 'ssdlite320_mobilenet_v3_large', 'ssdlite320_mobilenet_v3_large_coco-a79551df.pth', 3440060, { box_map: 21.3 }, 0.583, 13.418],
+] as const;
+
 describe('vision.models.detection weights enums', () => {
-  it('the four COCO enums: entries, DEFAULT, meta and the ObjectDetection preset, as torchvision', () => {
-    const enums = [
-      [M.FasterRCNN_ResNet50_FPN_Weights, 'fasterrcnn_resnet50_fpn_coco-258fb6c6.pth', 41755286, 37.0, 134.38, 159.743],
-      [M.FasterRCNN_ResNet50_FPN_V2_Weights, 'fasterrcnn_resnet50_fpn_v2_coco-dd69338a.pth', 43712278, 46.7, 280.371, 167.104],
-      [M.FasterRCNN_MobileNet_V3_Large_FPN_Weights, 'fasterrcnn_mobilenet_v3_large_fpn-fb6a3cc7.pth', 19386354, 32.8, 4.494, 74.239],
-      [M.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, 'fasterrcnn_mobilenet_v3_large_320_fpn-907ea3f9.pth', 19386354, 22.8, 0.719, 74.239],
-    ] as const;
-    for (const [e, file, numParams, boxMap, ops, fileSize] of enums) {
+  it('the eleven COCO_V1 enums: entries, DEFAULT, meta and the ObjectDetection preset, as torchvision', () => {
+    for (const [e, builder, file, numParams, metrics, ops, fileSize] of COCO_ENTRIES) {
       const w = e.DEFAULT;
       expect(w, e.enumName).toBe(e.COCO_V1);
       expect(e.members()).toEqual([e.COCO_V1]);
       expect(String(w)).toBe(`${e.enumName}.COCO_V1`);
       expect(w.url).toBe(`https://download.pytorch.org/models/${file}`);
       expect(w.meta.categories).toBe(M.COCO_CATEGORIES);
-      expect(w.meta.numParams).toBe(numParams);
+      expect([w.meta.numParams, w.meta.ops, w.meta.fileSize], e.enumName).toEqual([numParams, ops, fileSize]);
       expect(w.meta.minSize).toEqual([1, 1]);
-      expect(w.meta.metrics).toEqual({ 'COCO-val2017': { box_map: boxMap } });
-      expect([w.meta.ops, w.meta.fileSize]).toEqual([ops, fileSize]);
+      expect(w.meta.metrics).toEqual({ 'COCO-val2017': metrics });
       expect(w.meta.recipe).toMatch(/^https:\/\/github\.com\/pytorch\/vision\//);
       expect(w.meta.docs).toMatch(/^These weights were produced /);
       expect(Object.isFrozen(w)).toBe(true);
-      expect(M.detection[e.enumName as 'FasterRCNN_ResNet50_FPN_Weights']).toBe(e); // also under models.detection, as in torchvision
+      expect(w.transforms()).toBeInstanceOf(vision.transforms.ObjectDetection);
+      expect(M.getModelWeights(builder)).toBe(e);
+      expect((M.detection as unknown as Record<string, unknown>)[e.enumName]).toBe(e); // also under models.detection, as in torchvision
     }
     expect(M.FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1.meta.recipe).toBe('https://github.com/pytorch/vision/pull/5763');
     expect(M.FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1.meta.docs).toBe('These weights were produced using an enhanced training recipe to boost the model accuracy.');
@@ -204,75 +214,18 @@ describe('vision.models.detection weights enums', () => {
     expect(() => D.fasterrcnn_resnet50_fpn({ weights: 'DEFAULT', weightsBackbone: 'IMAGENET1K_V9' })).toThrow(/ResNet50_Weights has no entry 'IMAGENET1K_V9'/);
   });
 
-  it('the two Mask R-CNN COCO enums, as torchvision; maskrcnn_resnet50_fpn loads its entry (DEFAULT through getModel): numClasses 91, eps 0', () => {
-    for (const [e, file, numParams, boxMap, maskMap, ops, fileSize] of [
-      [M.MaskRCNN_ResNet50_FPN_Weights, 'maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth', 44401393, 37.9, 34.6, 134.38, 169.84],
-      [M.MaskRCNN_ResNet50_FPN_V2_Weights, 'maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth', 46359409, 47.4, 41.8, 333.577, 177.219],
-    ] as const) {
-      const w = e.DEFAULT;
-      expect(w, e.enumName).toBe(e.COCO_V1);
-      expect(e.members()).toEqual([e.COCO_V1]);
-      expect(w.url).toBe(`https://download.pytorch.org/models/${file}`);
-      expect(w.meta.categories).toBe(M.COCO_CATEGORIES);
-      expect([w.meta.numParams, w.meta.ops, w.meta.fileSize]).toEqual([numParams, ops, fileSize]);
-      expect(w.meta.metrics).toEqual({ 'COCO-val2017': { box_map: boxMap, mask_map: maskMap } });
-      expect(w.transforms()).toBeInstanceOf(vision.transforms.ObjectDetection);
-      expect(M.detection[e.enumName as 'MaskRCNN_ResNet50_FPN_Weights']).toBe(e);
-    }
+  it('listModels, getModelWeights and getWeight cover the Mask R-CNN builders', () => {
     expect(M.listModels({ include: 'maskrcnn_*' })).toEqual(['maskrcnn_resnet50_fpn', 'maskrcnn_resnet50_fpn_v2']);
     expect(M.getModelWeights('maskrcnn_resnet50_fpn_v2')).toBe(M.MaskRCNN_ResNet50_FPN_V2_Weights);
     expect(M.getWeight('MaskRCNN_ResNet50_FPN_Weights.DEFAULT')).toBe(M.MaskRCNN_ResNet50_FPN_Weights.COCO_V1);
-    const entry = M.MaskRCNN_ResNet50_FPN_Weights.COCO_V1;
-    const saved = fakeCheckpoint(D.maskrcnn_resnet50_fpn as unknown as Builder, entry);
-    const model = M.getModel('maskrcnn_resnet50_fpn', { weights: 'DEFAULT', progress: false }) as D.MaskRCNN;
-    expect(model).toBeInstanceOf(D.MaskRCNN);
-    expect(numClassesOf(model)).toBe(91);
-    expectLoaded(model, saved, 'maskrcnn_resnet50_fpn');
-    expect(frozenBns(model).every((m) => m.eps === 0)).toBe(true);
-    expect(() => D.maskrcnn_resnet50_fpn({ weights: 'DEFAULT', numClasses: 5 })).toThrow(/The parameter 'numClasses' expected value 91 but got 5 instead/);
-    model.dispose();
-    for (const t of Object.values(saved)) t.dispose();
   });
 
-  it('the RetinaNet, FCOS, SSD and SSDlite COCO enums, as torchvision; retinanet_resnet50_fpn (numClasses 91, eps 0) and ssdlite320_mobilenet_v3_large load their entries', () => {
-    for (const [e, builder, file, numParams, boxMap, ops, fileSize] of [
-      [M.RetinaNet_ResNet50_FPN_Weights, 'retinanet_resnet50_fpn', 'retinanet_resnet50_fpn_coco-eeacb38b.pth', 34014999, 36.4, 151.54, 130.267],
-      [M.RetinaNet_ResNet50_FPN_V2_Weights, 'retinanet_resnet50_fpn_v2', 'retinanet_resnet50_fpn_v2_coco-5905b1c5.pth', 38198935, 41.5, 152.238, 146.037],
-      [M.FCOS_ResNet50_FPN_Weights, 'fcos_resnet50_fpn', 'fcos_resnet50_fpn_coco-99b0c9b7.pth', 32269600, 39.2, 128.207, 123.608],
-      [M.SSD300_VGG16_Weights, 'ssd300_vgg16', 'ssd300_vgg16_coco-b556d3b4.pth', 35641826, 25.1, 34.858, 135.988],
-      [M.SSDLite320_MobileNet_V3_Large_Weights, 'ssdlite320_mobilenet_v3_large', 'ssdlite320_mobilenet_v3_large_coco-a79551df.pth', 3440060, 21.3, 0.583, 13.418],
-    ] as const) {
-      const w = e.DEFAULT;
-      expect(w, e.enumName).toBe(e.COCO_V1);
-      expect(e.members()).toEqual([e.COCO_V1]);
-      expect(w.url).toBe(`https://download.pytorch.org/models/${file}`);
-      expect(w.meta.categories).toBe(M.COCO_CATEGORIES);
-      expect([w.meta.numParams, w.meta.ops, w.meta.fileSize]).toEqual([numParams, ops, fileSize]);
-      expect(w.meta.metrics).toEqual({ 'COCO-val2017': { box_map: boxMap } });
-      expect(w.transforms()).toBeInstanceOf(vision.transforms.ObjectDetection);
-      expect(M.getModelWeights(builder)).toBe(e);
-      expect((M.detection as unknown as Record<string, unknown>)[e.enumName]).toBe(e);
-    }
-    const retinaSaved = fakeCheckpoint(D.retinanet_resnet50_fpn as unknown as Builder, M.RetinaNet_ResNet50_FPN_Weights.COCO_V1);
-    const retina = M.getModel('retinanet_resnet50_fpn', { weights: 'DEFAULT', progress: false }) as D.RetinaNet;
-    expect(retina).toBeInstanceOf(D.RetinaNet);
-    expect((retina.head as D.RetinaNetHead).classification_head.numClasses).toBe(91);
-    expectLoaded(retina, retinaSaved, 'retinanet_resnet50_fpn');
-    expect(frozenBns(retina).length).toBeGreaterThan(0);
-    expect(frozenBns(retina).every((m) => m.eps === 0)).toBe(true);
-    expect(() => D.retinanet_resnet50_fpn({ weights: 'DEFAULT', numClasses: 5 })).toThrow(/The parameter 'numClasses' expected value 91 but got 5 instead/);
-    retina.dispose();
-    const liteSaved = fakeCheckpoint(D.ssdlite320_mobilenet_v3_large as unknown as Builder, M.SSDLite320_MobileNet_V3_Large_Weights.COCO_V1);
-    const lite = M.getModel('ssdlite320_mobilenet_v3_large', { weights: 'DEFAULT', progress: false });
-    expect(lite).toBeInstanceOf(D.SSD);
-    expectLoaded(lite, liteSaved, 'ssdlite320_mobilenet_v3_large');
-    lite.dispose();
-    for (const t of [...Object.values(retinaSaved), ...Object.values(liteSaved)]) t.dispose();
-  });
-
-  it('retinanet_resnet50_fpn_v2, fcos_resnet50_fpn, ssd300_vgg16, keypointrcnn_resnet50_fpn and maskrcnn_resnet50_fpn_v2 load their DEFAULT entries through getModel, with torchvision\'s norm layers', () => {
+  it('the other eight builders load their DEFAULT entries through getModel, with torchvision\'s norm layers; the entry fixes numClasses', () => {
     for (const [name, entry, cls, numClasses, frozenEps] of [
-      // the v2 models: the backbone keeps BatchNorm2d; FCOS: FrozenBatchNorm2d at 1e-5; VGG-16 has no norm layers; Keypoint R-CNN's COCO_V1 sets eps 0
+      // COCO_V1 of Mask R-CNN, RetinaNet and Keypoint R-CNN sets eps 0; the v2 models keep BatchNorm2d; FCOS: FrozenBatchNorm2d at 1e-5; VGG-16 has no norm layers
+      ['maskrcnn_resnet50_fpn', M.MaskRCNN_ResNet50_FPN_Weights.COCO_V1, D.MaskRCNN, 91, 0],
+      ['retinanet_resnet50_fpn', M.RetinaNet_ResNet50_FPN_Weights.COCO_V1, D.RetinaNet, 91, 0],
+      ['ssdlite320_mobilenet_v3_large', M.SSDLite320_MobileNet_V3_Large_Weights.COCO_V1, D.SSD, 91, null],
       ['retinanet_resnet50_fpn_v2', M.RetinaNet_ResNet50_FPN_V2_Weights.COCO_V1, D.RetinaNet, 91, null],
       ['fcos_resnet50_fpn', M.FCOS_ResNet50_FPN_Weights.COCO_V1, D.FCOS, 91, 1e-5],
       ['ssd300_vgg16', M.SSD300_VGG16_Weights.COCO_V1, D.SSD, 91, null],
@@ -290,6 +243,7 @@ describe('vision.models.detection weights enums', () => {
         expect(frozen.length, name).toBeGreaterThan(0);
         expect(frozen.every((m) => m.eps === frozenEps), name).toBe(true);
       }
+      expect(() => M.getModel(name, { weights: 'DEFAULT', numClasses: 5 }), name).toThrow(`The parameter 'numClasses' expected value ${numClasses} but got 5 instead`);
       model.dispose();
       for (const t of Object.values(saved)) t.dispose();
     }

@@ -28,18 +28,29 @@ export abstract class Detector extends torch.nn.Module {
   }
 }
 
-/** The constructor's (backbone, numClasses, options) or (backbone, options), as torchvision's detectors take them; the backbone's outChannels checked. */
-export function readDetectorArgs<O extends { numClasses?: number | null }>(fn: string, backbone: unknown, numClassesArg: unknown, options: unknown, keys: readonly string[]): [O, number] {
+/** The constructor's numClasses and options, given as (numClasses, options) or (options), as torchvision's detectors take them: the options with numClasses set. */
+export function readDetectorOptions<O extends { numClasses?: number | null }>(fn: string, numClassesArg: unknown, options: unknown, keys: readonly string[]): O {
   const optionsGiven = isOptionsObject(numClassesArg) && options === undefined;
   const o = readOptions(fn, optionsGiven ? numClassesArg : options ?? {}, keys) as O;
   if (!optionsGiven && numClassesArg !== undefined) {
     if (o.numClasses !== undefined) throw new TypeError(`${fn}: numClasses given twice (as an argument and as an option)`);
     o.numClasses = numClassesArg as number | null;
   }
+  return o;
+}
+
+/** The backbone's outChannels, checked as torchvision reads backbone.out_channels. */
+export function backboneOutChannels(fn: string, backbone: unknown): number {
   if (!(backbone instanceof torch.nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
   const outChannels = (backbone as { outChannels?: unknown }).outChannels;
   if (outChannels === undefined)
     throw new RangeError('backbone should contain an attribute out_channels specifying the number of output channels (assumed to be the same for all the levels) (outChannels here)');
   if (!Number.isInteger(outChannels)) throw new TypeError(`${fn}: backbone.outChannels should be an int, got ${describe(outChannels)}`);
-  return [o, outChannels as number];
+  return outChannels as number;
+}
+
+/** The constructor's (backbone, numClasses, options) or (backbone, options): the options, then the backbone's outChannels. */
+export function readDetectorArgs<O extends { numClasses?: number | null }>(fn: string, backbone: unknown, numClassesArg: unknown, options: unknown, keys: readonly string[]): [O, number] {
+  const o = readDetectorOptions<O>(fn, numClassesArg, options, keys);
+  return [o, backboneOutChannels(fn, backbone)];
 }

@@ -4,12 +4,13 @@
 // gives torchvision's weights) and set on roi_heads after it, with its names. `weights` takes the entries of
 // KeypointRCNN_ResNet50_FPN_Weights (COCO_LEGACY, COCO_V1; weights_table.ts), their names or a state-dict file.
 import * as torch from '../../../index.js';
-import { describe, isOptionsObject, readOptions } from '../../../options.js';
+import { describe, isOptionsObject } from '../../../options.js';
 import type { Tensor } from '../../../tensor.js';
 import { MultiScaleRoIAlign } from '../../ops/poolers.js';
 import { disposeUnusedModules } from '../_utils.js';
 import { resnet50 } from '../resnet.js';
 import * as W from '../weights_table.js';
+import { backboneOutChannels, readDetectorOptions } from './_detector.js';
 import { overwriteEps } from './_utils.js';
 import { _resnetFpnExtractor } from './backbone_utils.js';
 import {
@@ -40,13 +41,8 @@ const KEYPOINT_KEYS = ['keypointRoiPool', 'keypointHead', 'keypointPredictor', '
  */
 function keypointRcnnParts(backbone: Module, numClassesArg: unknown, options: unknown): [number | null | undefined, FasterRCNNOptions, [MultiScaleRoIAlign, Module, Module]] {
   const fn = 'KeypointRCNN';
-  const optionsGiven = isOptionsObject(numClassesArg) && options === undefined;
-  const o = readOptions(fn, optionsGiven ? numClassesArg : options ?? {}, [...OPTION_KEYS, ...KEYPOINT_KEYS]) as KeypointRCNNOptions;
-  let numClasses = o.numClasses;
-  if (!optionsGiven && numClassesArg !== undefined) {
-    if (o.numClasses !== undefined) throw new TypeError(`${fn}: numClasses given twice (as an argument and as an option)`);
-    numClasses = numClassesArg as number | null;
-  }
+  const o = readDetectorOptions<KeypointRCNNOptions>(fn, numClassesArg, options, [...OPTION_KEYS, ...KEYPOINT_KEYS]);
+  const numClasses = o.numClasses;
   const { keypointRoiPool, keypointHead, keypointPredictor, numKeypoints: nk, numClasses: _, ...rest } = o;
   if (keypointRoiPool !== null && keypointRoiPool !== undefined && !(keypointRoiPool instanceof MultiScaleRoIAlign))
     throw new TypeError(`keypoint_roi_pool should be of type MultiScaleRoIAlign or None instead of ${describe(keypointRoiPool)}`);
@@ -59,13 +55,9 @@ function keypointRcnnParts(backbone: Module, numClassesArg: unknown, options: un
     if (!Number.isInteger(nk) || nk < 1) throw new RangeError(`${fn}: numKeypoints should be a positive int, got ${describe(nk)}`);
     numKeypoints = nk;
   }
-  if (!(backbone instanceof nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
-  const outChannels = (backbone as { outChannels?: unknown }).outChannels;
-  if (outChannels === undefined)
-    throw new RangeError('backbone should contain an attribute out_channels specifying the number of output channels (assumed to be the same for all the levels) (outChannels here)');
-  if (!Number.isInteger(outChannels)) throw new TypeError(`${fn}: backbone.outChannels should be an int, got ${describe(outChannels)}`);
+  const outChannels = backboneOutChannels(fn, backbone);
   const pool = keypointRoiPool ?? new MultiScaleRoIAlign(['0', '1', '2', '3'], 14, 2);
-  const head = keypointHead ?? new KeypointRCNNHeads(outChannels as number, Array.from({ length: 8 }, () => 512));
+  const head = keypointHead ?? new KeypointRCNNHeads(outChannels, Array.from({ length: 8 }, () => 512));
   // 512: keypoint_layers[-1], the default head's channels
   const predictor = keypointPredictor ?? new KeypointRCNNPredictor(512, numKeypoints);
   return [numClasses, rest, [pool, head, predictor]];

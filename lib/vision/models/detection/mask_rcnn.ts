@@ -6,12 +6,13 @@
 // (weights_table.ts), their names or a state-dict file; `weightsBackbone` ResNet50_Weights' entries.
 import * as torch from '../../../index.js';
 import type { LoadMetadata } from '../../../nn/module.js';
-import { describe, isOptionsObject, readOptions } from '../../../options.js';
+import { describe } from '../../../options.js';
 import { Conv2dNormActivation, type NormLayerFactory } from '../../ops/misc.js';
 import { MultiScaleRoIAlign } from '../../ops/poolers.js';
 import { disposeUnusedModules } from '../_utils.js';
 import { resnet50 } from '../resnet.js';
 import * as W from '../weights_table.js';
+import { backboneOutChannels, readDetectorOptions } from './_detector.js';
 import { overwriteEps } from './_utils.js';
 import { _resnetFpnExtractor } from './backbone_utils.js';
 import {
@@ -41,13 +42,8 @@ const MASK_KEYS = ['maskRoiPool', 'maskHead', 'maskPredictor'] as const;
  */
 function maskRcnnParts(backbone: Module, numClassesArg: unknown, options: unknown): [number | null | undefined, FasterRCNNOptions, [MultiScaleRoIAlign, Module, Module]] {
   const fn = 'MaskRCNN';
-  const optionsGiven = isOptionsObject(numClassesArg) && options === undefined;
-  const o = readOptions(fn, optionsGiven ? numClassesArg : options ?? {}, [...OPTION_KEYS, ...MASK_KEYS]) as MaskRCNNOptions;
-  let numClasses = o.numClasses;
-  if (!optionsGiven && numClassesArg !== undefined) {
-    if (o.numClasses !== undefined) throw new TypeError(`${fn}: numClasses given twice (as an argument and as an option)`);
-    numClasses = numClassesArg as number | null;
-  }
+  const o = readDetectorOptions<MaskRCNNOptions>(fn, numClassesArg, options, [...OPTION_KEYS, ...MASK_KEYS]);
+  const numClasses = o.numClasses;
   const { maskRoiPool, maskHead, maskPredictor, numClasses: _, ...rest } = o;
   if (maskRoiPool !== null && maskRoiPool !== undefined && !(maskRoiPool instanceof MultiScaleRoIAlign))
     throw new TypeError(`mask_roi_pool should be of type MultiScaleRoIAlign or None instead of ${describe(maskRoiPool)}`);
@@ -55,16 +51,12 @@ function maskRcnnParts(backbone: Module, numClassesArg: unknown, options: unknow
     if (v !== null && v !== undefined && !(v instanceof nn.Module)) throw new TypeError(`${fn}: ${k} should be a Module or null, got ${describe(v)}`);
   const hasClasses = numClasses !== null && numClasses !== undefined;
   if (hasClasses && maskPredictor !== null && maskPredictor !== undefined) throw new RangeError('num_classes should be None when mask_predictor is specified');
-  if (!(backbone instanceof nn.Module)) throw new TypeError(`${fn}: backbone should be a Module, got ${describe(backbone)}`);
-  const outChannels = (backbone as { outChannels?: unknown }).outChannels;
-  if (outChannels === undefined)
-    throw new RangeError('backbone should contain an attribute out_channels specifying the number of output channels (assumed to be the same for all the levels) (outChannels here)');
-  if (!Number.isInteger(outChannels)) throw new TypeError(`${fn}: backbone.outChannels should be an int, got ${describe(outChannels)}`);
+  const outChannels = backboneOutChannels(fn, backbone);
   if (!hasClasses && (maskPredictor === null || maskPredictor === undefined))
     throw new RangeError('num_classes should not be None when mask_predictor is not specified (MaskRCNNPredictor needs it)');
   if (hasClasses && (!Number.isInteger(numClasses) || (numClasses as number) < 1)) throw new RangeError(`${fn}: numClasses should be a positive int, got ${describe(numClasses)}`);
   const pool = maskRoiPool ?? new MultiScaleRoIAlign(['0', '1', '2', '3'], 14, 2);
-  const head = maskHead ?? new MaskRCNNHeads(outChannels as number, [256, 256, 256, 256], 1);
+  const head = maskHead ?? new MaskRCNNHeads(outChannels, [256, 256, 256, 256], 1);
   // 256: mask_layers[-1], the default head's channels
   const predictor = maskPredictor ?? new MaskRCNNPredictor(256, 256, numClasses as number);
   return [numClasses, rest, [pool, head, predictor]];
