@@ -8,7 +8,6 @@ the growth tracker after every step, the parameters at the end, and the state di
 (also saved with torch.save as test/fixtures/amp-scaler-state.pt).
 Usage: .venv/bin/python scripts/make-amp-fixtures.py"""
 import importlib.util
-import json
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -195,9 +194,7 @@ def main():
     # A Python-saved state dict, for torch.load + loadStateDict in Node.
     torch.save(data["cases"][0]["halfwayStateDict"], os.path.join(HERE, "..", "test", "fixtures", "amp-scaler-state.pt"))
     path = os.path.join(HERE, "..", "test", "fixtures", "amp.json")
-    with open(path, "w") as f:
-        json.dump(data, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(path, data)
     print(f"wrote {path}: {len(CASES)} cases")
 
 

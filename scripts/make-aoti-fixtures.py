@@ -13,7 +13,6 @@ shared objects and fails if any AVX-512 register or opmask appears.
 The numbers are seeded; the .pt2 bytes are not reproducible (inductor embeds hashes and paths).
 """
 import importlib.util
-import json
 import os
 import platform
 import shutil
@@ -140,9 +139,7 @@ def main():
         "cnn": run_case("small_cnn", cnn, (x2,), ({0: batch},), extra_inputs=((x1,),)),
         "two": run_case("two_in_two_out", two, (a, idx)),
     }
-    with open(os.path.join(OUT_DIR, "aoti.json"), "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(os.path.join(OUT_DIR, "aoti.json"), fixture)
 
 
 if __name__ == "__main__":

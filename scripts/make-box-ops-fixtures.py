@@ -17,7 +17,6 @@ The hand-checkable NMS cases (ties, IoU exactly at the threshold) state their ex
 comment and the script asserts it, so they do not depend on ref_nms being right.
 """
 import importlib.util
-import json
 import os
 import warnings
 
@@ -413,9 +412,7 @@ def main():
         "errors": errors,
         "warnings": warns,
     }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(OUT, fixture)
     print(f"wrote {len(cases)} cases, {len(errors)} errors, {len(warns)} warnings to {os.path.relpath(OUT)}")
 
 

@@ -23,7 +23,6 @@ equal torch.nn.functional.conv2d, integer offsets equal conv2d of the shifted in
 bilinear case, with its hand-worked offset gradient.
 """
 import importlib.util
-import json
 import math
 import os
 
@@ -402,9 +401,7 @@ def main():
         "reprs": {name: repr(fn()) for name, fn in REPRS.items()},
         "errors": {name: error_of(fn) for name, fn in ERRORS.items()},
     }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(OUT, fixture)
     print(f"wrote {len(cases)} cases, {len(fixture['errors'])} errors to {os.path.relpath(OUT)} ({os.path.getsize(OUT)} bytes)")
 
 

@@ -181,6 +181,13 @@ def enc_float(v):
     return v  # repr is the shortest string that reads back as the same double; float32 is exact in it
 
 
+def write_json(path, obj):
+    """Writes a fixture as every script does: compact JSON and a final newline."""
+    with open(path, "w") as f:
+        json.dump(obj, f, separators=(",", ":"))
+        f.write("\n")
+
+
 def enc_tensor(t):
     t = t.detach()
     flat = t.reshape(-1).tolist()

@@ -14,7 +14,6 @@ separate generator and are stored exactly. Results that go through BLAS (every l
 small tolerance, as the other golden suites do, because the kernel depends on the CPU model.
 """
 import importlib.util
-import json
 import math
 import os
 import warnings
@@ -584,9 +583,7 @@ def main():
         "checkpoints": checkpoint_cases(),
         "masks": {str(n): enc(nn.Transformer.generate_square_subsequent_mask(n)) for n in (1, 3)},
     }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(OUT, fixture)
     print(f"wrote {OUT}: {len(CASES)} module cases, {len(FUNCS)} function cases")
 
 

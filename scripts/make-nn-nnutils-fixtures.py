@@ -12,7 +12,6 @@ same modules in JS from the same seed and compares bit for bit. Results that go 
 (orthogonal's matrix_exp / solve / householder_product, spectral norm's pinverse) carry tolerances.
 """
 import importlib.util
-import json
 import os
 import sys
 import warnings
@@ -619,9 +618,7 @@ def main():
     for name, fn in SCENARIOS.items():
         r = fn()
         fixture["scenarios"][name] = dict(r if isinstance(r, Rec) else Rec(r))
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, indent=None, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(OUT, fixture)
     print(f"wrote {os.path.relpath(OUT)}: {len(SCENARIOS)} scenarios", file=sys.stderr)
 
 

@@ -24,7 +24,6 @@ kernels can run here.
     _assert_has_ops, which fails here); the kernels' own checks (TORCH_CHECK) are quoted from their source.
 """
 import importlib.util
-import json
 import math
 import os
 import sys
@@ -630,9 +629,7 @@ def main():
         "reprs": {name: repr(fn()) for name, fn in REPRS.items()},
         "errors": errors,
     }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(OUT, fixture)
     print(f"wrote {len(cases)} cases, {len(errors)} errors to {os.path.relpath(OUT)} ({os.path.getsize(OUT)} bytes)")
 
 

@@ -22,7 +22,6 @@ CPU model that made them (meta.cpuModel); elsewhere the test allows float roundi
 """
 import collections
 import importlib.util
-import json
 import os
 import tempfile
 
@@ -1583,9 +1582,7 @@ def make_checkpoints():
         "epoch": ckpt["epoch"], "metrics": ckpt["metrics"],
         "cnn_after_sgd": mf.enc_tensor(model_outputs(models, inputs)["cnn"]),
     }
-    with open(os.path.join(CKPT_DIR, "expected.json"), "w") as f:
-        json.dump(expected, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(os.path.join(CKPT_DIR, "expected.json"), expected)
     print(f"wrote checkpoints to {os.path.relpath(CKPT_DIR)}")
 
 
@@ -1602,9 +1599,7 @@ def main():
         cases[s["id"]] = case
     meta = {"torch": torch.__version__, "cpuCapability": mf.CPU_CAPABILITY.upper(), "threads": 1, "cpuModel": cpu_model(),
             "generator": "scripts/make-seed-fixtures.py"}
-    with open(OUT, "w") as f:
-        json.dump({"meta": meta, "snippets": cases}, f, indent=None, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(OUT, {"meta": meta, "snippets": cases})
     print(f"wrote {len(cases)} snippets to {os.path.relpath(OUT)}")
     make_checkpoints()
 

@@ -5,7 +5,6 @@ step (test/fixtures/optim/<name>.pt) for the Python -> Node resume test. test/op
 replays every case through torchnode and compares bit-exact; scripts/check-node-optim.py resumes
 Node's half-way state dicts in Python."""
 import importlib.util
-import json
 import os
 import re
 
@@ -159,9 +158,7 @@ def write_fixture(family, cases):
         problems[kind] = {"params": [enc_param(p) for p in params], "x": enc_param(x), "y": enc_param(y)}
     data = {"meta": {"torch": torch.__version__, "threads": 1}, "problems": problems, "cases": [trajectory(c) for c in cases]}
     path = os.path.join(FIXTURES, f"optim-{family}.json")
-    with open(path, "w") as f:
-        json.dump(data, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(path, data)
     print(f"wrote {path}: {len(cases)} cases")
 
 
@@ -170,7 +167,5 @@ def write_state_fixture(filename, problem, cases):
     params, x, y = problem
     data = {"meta": {"torch": torch.__version__}, "problem": {"params": [mf.enc_tensor(p) for p in params], "x": mf.enc_tensor(x), "y": mf.enc_tensor(y)}, "cases": cases}
     path = os.path.join(STATE_DIR, filename)
-    with open(path, "w") as f:
-        json.dump(data, f, separators=(",", ":"))
-        f.write("\n")
+    mf.write_json(path, data)
     print(f"wrote {path}: {len(cases)} cases")
