@@ -268,7 +268,8 @@ const VISION_ROUND = `(t, free = true) => {
 }`;
 
 
-// The RoI ops and the v2 transforms on tv_tensors: the same kind of round as VISION_ROUND.
+// The RoI ops, the v2 transforms on tv_tensors (boxes and masks warped too) and deformConv2d with its
+// five gradients: the same kind of round as VISION_ROUND.
 const DETECTION_ROUND = `(t, free = true) => {
   const run = (fn) => (free ? t.tidy(fn) : fn());
   const ops = t.vision.ops, v2 = t.vision.transforms.v2, tv = t.vision.tvTensors;
@@ -295,7 +296,23 @@ const DETECTION_ROUND = `(t, free = true) => {
       const o = transform.call({ image, boxes, masks, labels: t.tensor([1, 2, 3]) });
       out.push(num(o.image), num(o.boxes), num(o.masks), num(o.labels));
     }
+    // the geometric transforms that move boxes and masks through grids and coefficients
+    const warp = new v2.Compose([new v2.RandomRotation(30), new v2.RandomAffine(20, { translate: [0.1, 0.2], scale: [0.8, 1.2], shear: 10 }),
+      new v2.RandomPerspective({ p: 1 }), new v2.ElasticTransform(20, 2)]);
+    for (let i = 0; i < 2; i++) {
+      const o = warp.call({ image, boxes, masks });
+      out.push(num(o.image), num(o.boxes), num(o.masks));
+    }
   });
+  const dcn = new ops.DeformConv2d(4, 6, 3, { padding: 1 });
+  run(() => {
+    const x = t.randn(2, 4, 7, 7, { requiresGrad: true });
+    const offset = t.randn(2, 18, 7, 7).mul(0.7).requiresGrad_(), mask = t.rand(2, 9, 7, 7).requiresGrad_();
+    const y = ops.deformConv2d(x, offset, dcn.weight, dcn.bias, { padding: 1, mask });
+    y.square().sum().backward();
+    out.push(num(y), num(x.grad), num(offset.grad), num(mask.grad), num(dcn.weight.grad), num(t.noGrad(() => dcn.call(x, offset))));
+  });
+  if (free) dcn.dispose();
   return out.join(',');
 }`;
 
@@ -345,7 +362,7 @@ const DETECTORS_ROUND = `(t, free = true) => {
 
 for (const [title, source, parts] of [
   ['vision models, ops layers, box ops and drawing', VISION_ROUND, 26],
-  ['RoI ops and v2 transforms on tv_tensors', DETECTION_ROUND, 19],
+  ['RoI ops, v2 transforms on tv_tensors and deformable convolution', DETECTION_ROUND, 31],
   ['small Faster R-CNN, Mask R-CNN, Keypoint R-CNN, RetinaNet, FCOS and SSD detectors', DETECTORS_ROUND, 69],
 ] as const) {
   describe(`${title} in worker threads and left to the GC`, () => {
