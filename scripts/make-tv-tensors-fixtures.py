@@ -32,6 +32,8 @@ def enc_leaf(v):
         out = {"tensor": enc(v.as_subclass(torch.Tensor)), "kind": None}
         if isinstance(v, tv_tensors.BoundingBoxes):
             out.update(kind="BoundingBoxes", format=v.format.name, canvasSize=list(v.canvas_size), clampingMode=v.clamping_mode)
+        elif isinstance(v, tv_tensors.KeyPoints):
+            out.update(kind="KeyPoints", canvasSize=list(v.canvas_size))
         elif isinstance(v, tv_tensors.TVTensor):
             out["kind"] = type(v).__name__
         return out
@@ -60,6 +62,19 @@ SEMANTIC = torch.randint(0, 5, (H, W), generator=g)
 LABELS = torch.tensor([1, 2, 3, 4, 5, 6, 7])
 DISPLACEMENT = (torch.rand(1, H, W, 2, generator=torch.Generator().manual_seed(7)) * 2 - 1) * 0.2  # for elastic: 1 x H x W x 2
 CORNERS = [[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]]
+# Keypoints: 7 points (one per label), some outside the canvas or on its last pixel; 7 triangles; integer points.
+KP = torch.tensor([[2.0, 3.0], [23.0, 19.0], [10.5, 7.25], [-1.5, 5.0], [25.0, 4.0], [12.0, 21.0], [6.75, 18.5]])
+KPG = torch.tensor([
+    [[1.0, 1.0], [5.5, 2.0], [3.0, 6.25]],
+    [[20.0, 15.0], [23.5, 19.5], [18.0, 19.0]],
+    [[-2.0, 4.0], [3.0, 4.0], [0.5, 9.0]],      # one point outside on the left
+    [[10.0, 10.0], [14.0, 10.0], [12.0, 13.5]],
+    [[22.0, 2.0], [26.0, 3.0], [21.0, 7.0]],    # one point outside on the right
+    [[7.25, 16.0], [9.0, 19.0], [5.0, 19.75]],
+    [[0.0, 0.0], [23.0, 0.0], [23.0, 19.0]],
+])
+KP_INT = torch.tensor([[2, 3], [23, 19], [10, 7], [-1, 5], [25, 4], [12, 21], [6, 18]])
+KEYPOINTS = {"KP": KP, "KPG": KPG, "KP_int": KP_INT, "KP_double": KP.double()}
 
 
 def boxes(key):
@@ -67,7 +82,19 @@ def boxes(key):
     return tv_tensors.BoundingBoxes(BOXES[key], format=fmt, canvas_size=(H, W))
 
 
+def kp(key):
+    return tv_tensors.KeyPoints(KEYPOINTS[key], canvas_size=(H, W))
+
+
 def sample(how, key):
+    if how == "kp":  # image, boxes and keypoints (and masks) in one dict
+        return ({"image": tv_tensors.Image(IMAGE), "boxes": boxes(key), "keypoints": kp("KP"), "masks": tv_tensors.Mask(MASKS), "labels": LABELS},)
+    if how == "kp_pair":  # a plain tensor image, and triangles
+        return (IMAGE, {"boxes": boxes(key), "keypoints": kp("KPG"), "labels": LABELS})
+    if how == "kp_int":
+        return ({"image": tv_tensors.Image(IMAGE), "keypoints": kp("KP_int"), "boxes": boxes(key), "labels": LABELS},)
+    if how == "kp_only":
+        return (tv_tensors.Image(IMAGE), kp("KP"))
     if how == "dict":
         return ({"image": tv_tensors.Image(IMAGE), "boxes": boxes(key), "masks": tv_tensors.Mask(MASKS), "labels": LABELS},)
     if how == "pair":  # a plain tensor image and a target dict
@@ -144,6 +171,50 @@ CASES = {
     "elastic_nearest_int": ("v2.ElasticTransform(alpha=[30.0, 10.0], sigma=[2.0, 4.0], interpolation=v2.InterpolationMode.NEAREST)", "dict", "XYXY_int", 2, 2),
     "elastic_cxcywh": ("v2.ElasticTransform(alpha=80.0, sigma=1.5)", "dict", "CXCYWH", 3, 1),
     "elastic_unblurred_seg": ("v2.ElasticTransform(sigma=0.0)", "seg", "XYXY", 4, 1),
+    # keypoints with images and boxes: one draw moves them all
+    "kp_hflip": ("v2.RandomHorizontalFlip(p=1.0)", "kp", "XYXY", 0, 1),
+    "kp_vflip_pair": ("v2.RandomVerticalFlip()", "kp_pair", "XYWH", 5, 3),
+    "kp_resize": ("v2.Resize(10)", "kp", "XYXY", 0, 1),
+    "kp_resize_int": ("v2.Resize([15, 30])", "kp_int", "CXCYWH", 0, 1),
+    "kp_random_resized_crop": ("v2.RandomResizedCrop(12)", "kp", "XYXY", 0, 3),
+    "kp_random_resized_crop_int": ("v2.RandomResizedCrop([10, 16], scale=(0.3, 1.0))", "kp_int", "XYWH", 1, 2),
+    "kp_random_crop_padding_pair": ("v2.RandomCrop(16, padding=4)", "kp_pair", "XYXY", 0, 3),
+    "kp_random_crop_pad_if_needed_int": ("v2.RandomCrop([24, 28], pad_if_needed=True, fill=3)", "kp_int", "CXCYWH", 1, 2),
+    "kp_center_crop": ("v2.CenterCrop(12)", "kp", "XYWH", 0, 1),
+    "kp_center_crop_larger_pair": ("v2.CenterCrop([25, 27])", "kp_pair", "XYXY", 0, 1),
+    "kp_pad_pair": ("v2.Pad([2, 3, 4, 5])", "kp_pair", "XYXY", 0, 1),
+    "kp_pad_fill_int": ("v2.Pad(3, fill=9)", "kp_int", "CXCYWH", 0, 1),
+    "kp_zoom_out": ("v2.RandomZoomOut(p=1.0)", "kp", "XYXY", 0, 2),
+    "kp_zoom_out_side_pair": ("v2.RandomZoomOut(fill=5, side_range=(1.0, 2.0), p=0.7)", "kp_pair", "XYWH", 3, 3),
+    "kp_iou_crop": ("v2.RandomIoUCrop()", "kp", "XYXY", 0, 4),
+    "kp_iou_crop_int": ("v2.RandomIoUCrop(min_scale=0.5, sampler_options=[0.1, 0.3, 0.5], trials=20)", "kp_int", "CXCYWH", 1, 3),
+    "kp_scale_jitter": ("v2.ScaleJitter([16, 20])", "kp", "XYXY", 0, 2),
+    "kp_shortest_size_pair": ("v2.RandomShortestSize([8, 10, 12], max_size=16)", "kp_pair", "XYWH", 1, 2),
+    "kp_random_resize_int": ("v2.RandomResize(8, 14)", "kp_int", "CXCYWH", 2, 2),
+    "kp_rotation": ("v2.RandomRotation(30)", "kp", "XYXY", 0, 2),
+    "kp_rotation_expand_pair": ("v2.RandomRotation([20, 70], expand=True)", "kp_pair", "XYWH", 1, 2),
+    "kp_rotation_center_fill_int": ("v2.RandomRotation(45, center=[5, 8], fill=3)", "kp_int", "CXCYWH", 2, 2),
+    "kp_rotation_90_expand": ("v2.RandomRotation([90, 90], expand=True)", "kp", "XYXY", 0, 1),
+    "kp_affine": ("v2.RandomAffine(20, translate=(0.1, 0.2), scale=(0.8, 1.2), shear=10)", "kp", "XYXY", 0, 2),
+    "kp_affine_shear4_pair": ("v2.RandomAffine(0, shear=(-10, 10, -5, 5))", "kp_pair", "XYWH", 1, 2),
+    "kp_affine_center_fill_int": ("v2.RandomAffine(30, scale=(0.5, 0.9), center=[4, 6], fill=7)", "kp_int", "CXCYWH", 2, 2),
+    "kp_perspective": ("v2.RandomPerspective(p=1.0)", "kp", "XYXY", 0, 2),
+    "kp_perspective_fill_pair": ("v2.RandomPerspective(0.3, p=0.6, fill=4)", "kp_pair", "XYWH", 1, 3),
+    "kp_perspective_int": ("v2.RandomPerspective(0.7, p=1.0, interpolation=v2.InterpolationMode.NEAREST)", "kp_int", "XYXY", 2, 2),
+    "kp_elastic": ("v2.ElasticTransform(sigma=2.0)", "kp", "XYXY", 0, 2),
+    "kp_elastic_fill_pair": ("v2.ElasticTransform(alpha=20.0, sigma=3.0, fill=2)", "kp_pair", "XYWH", 1, 2),
+    "kp_elastic_int": ("v2.ElasticTransform(alpha=80.0, sigma=1.5)", "kp_int", "CXCYWH", 3, 1),
+    "kp_clamp": ("v2.ClampKeyPoints()", "kp", "XYXY", 0, 1),
+    "kp_clamp_int": ("v2.ClampKeyPoints()", "kp_int", "XYXY", 0, 1),
+    "kp_sanitize": ("v2.SanitizeKeyPoints()", "kp", "XYXY", 0, 1),
+    "kp_sanitize_labels_pair": ("v2.SanitizeKeyPoints(labels_getter='default')", "kp_pair", "XYXY", 0, 1),
+    "kp_sanitize_labels_int": ("v2.SanitizeKeyPoints(labels_getter='default')", "kp_int", "XYXY", 0, 1),
+    "kp_to_dtype_per_type_int": ("v2.ToDtype({tv_tensors.KeyPoints: torch.float64, 'others': None})", "kp_int", "XYXY", 0, 1),
+    "kp_to_dtype_plain": ("v2.ToDtype(torch.float32, scale=True)", "kp_int", "XYXY", 0, 1),
+    "kp_to_pure_tensor": ("v2.ToPureTensor()", "kp", "XYXY", 0, 1),
+    "kp_five_crop_passes_through": ("v2.FiveCrop(8)", "kp_only", "XYXY", 0, 1),
+    "kp_color_jitter_passes_through": ("v2.ColorJitter(0.5, 0.5)", "kp", "XYXY", 0, 1),
+    "kp_pipeline": ("v2.Compose([v2.RandomZoomOut(p=0.6), v2.RandomIoUCrop(), v2.RandomHorizontalFlip(), v2.RandomRotation(20, expand=True), v2.Resize(16), v2.ToDtype(torch.float32, scale=True), v2.ClampKeyPoints(), v2.SanitizeBoundingBoxes(), v2.SanitizeKeyPoints()])", "kp", "XYXY", 4, 3),
 }
 
 # Functional kernels on plain tensors: name -> python source (P: the XYXY float boxes as a plain tensor).
@@ -187,7 +258,84 @@ FUNCTIONAL = {
     "elastic_tv": "F.elastic(boxes('XYWH'), DISPLACEMENT)",
     "elastic_mask_fill": "F.elastic(tv_tensors.Mask(MASKS), DISPLACEMENT, fill=3)",
     "elastic_mask_semantic": "F.elastic_mask(SEMANTIC, DISPLACEMENT)",
+    # keypoints: the plain kernels (with their canvas sizes where they return them) and the dispatch on KeyPoints
+    "kp_new_one_point": "tv_tensors.KeyPoints([3.5, 4.0], canvas_size=(H, W))",
+    "kp_new_int_groups": "tv_tensors.KeyPoints([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], canvas_size=(5, 9))",
+    "kp_hflip": "F.horizontal_flip_keypoints(KP, canvas_size=(H, W))",
+    "kp_vflip_groups": "F.vertical_flip_keypoints(KPG, canvas_size=(H, W))",
+    "kp_hflip_tv_int": "F.horizontal_flip(kp('KP_int'))",
+    "kp_vflip_tv": "F.vertical_flip(kp('KP'))",
+    "kp_resize": "F.resize_keypoints(KP, size=[7, 31], canvas_size=(H, W))",
+    "kp_resize_same": "F.resize_keypoints(KP, size=[H, W], canvas_size=(H, W))",
+    "kp_resize_double": "F.resize_keypoints(KP.double(), [30, 12], (H, W))",
+    "kp_resize_tv_int": "F.resize(kp('KP_int'), 13)",
+    "kp_resize_tv_max_size_groups": "F.resize(kp('KPG'), 12, max_size=13)",
+    "kp_crop": "F.crop_keypoints(KP, top=-2, left=3, height=15, width=14)",
+    "kp_crop_tv_int": "F.crop(kp('KP_int'), 3, 4, 10, 30)",
+    "kp_pad": "F.pad_keypoints(KP, (H, W), padding=[1, 2])",
+    "kp_pad_tv_groups": "F.pad(kp('KPG'), [2, 3, 4, 5])",
+    "kp_pad_tv_int_fill": "F.pad(kp('KP_int'), 3, fill=7, padding_mode='constant')",
+    "kp_center_crop_tv": "F.center_crop(kp('KP'), [11, 13])",
+    "kp_center_crop_larger": "F.center_crop_keypoints(KP, (H, W), [25, 27])",
+    "kp_center_crop_odd_int": "F.center_crop(kp('KP_int'), 9)",
+    "kp_resized_crop_tv_groups": "F.resized_crop(kp('KPG'), 2, 3, 12, 16, [9, 21])",
+    "kp_resized_crop_int": "F.resized_crop_keypoints(KP_INT, 1, -2, 15, 20, size=[30, 10])",
+    "kp_rotate": "F.rotate_keypoints(KP, (H, W), angle=33.0)",
+    "kp_rotate_tv_expand": "F.rotate(kp('KP'), 75, expand=True)",
+    "kp_rotate_tv_center_groups": "F.rotate(kp('KPG'), -50, center=[3, 4])",
+    "kp_rotate_expand_center_int": "F.rotate_keypoints(KP_INT, (H, W), 123.0, expand=True, center=[7, 9])",
+    "kp_rotate_tv_90_expand": "F.rotate(kp('KP'), 90, expand=True)",
+    "kp_rotate_tv_empty_expand": "F.rotate(tv_tensors.KeyPoints(torch.zeros(0, 2), canvas_size=(H, W)), 30, expand=True)",
+    "kp_affine": "F.affine_keypoints(KP, (H, W), angle=12.5, translate=[2, -3], scale=1.3, shear=[5, -7])",
+    "kp_affine_double_center": "F.affine_keypoints(KP.double(), (H, W), -20, [0, 0], 0.7, 15, center=[10, 2])",
+    "kp_affine_tv_int": "F.affine(kp('KP_int'), 10, [1, 2], 1.1, [3, 4])",
+    "kp_affine_tv_groups": "F.affine(kp('KPG'), -7.5, [0.5, 1.5], 0.9, 12)",
+    "kp_perspective": "F.perspective_keypoints(KP, (H, W), CORNERS, [[2, 1], [20, 3], [22, 18], [1, 17]])",
+    "kp_perspective_coefficients_int": "F.perspective_keypoints(KP_INT, (H, W), None, None, coefficients=[1.1, 0.1, -2.0, 0.05, 0.9, 1.5, 0.001, -0.002])",
+    "kp_perspective_tv_groups": "F.perspective(kp('KPG'), CORNERS, [[3, 2], [21, 0], [23, 16], [0, 19]])",
+    "kp_perspective_tv_double": "F.perspective(kp('KP_double'), [[0.5, 0], [23, 0.25], [23, 19], [0, 19]], [[2.5, 1], [20, 3], [22, 18.75], [1, 17]])",
+    "kp_elastic": "F.elastic_keypoints(KP, (H, W), DISPLACEMENT)",
+    "kp_elastic_tv_int": "F.elastic(kp('KP_int'), DISPLACEMENT)",
+    "kp_elastic_tv_groups": "F.elastic(kp('KPG'), DISPLACEMENT)",
+    "kp_elastic_double": "F.elastic_keypoints(KP.double(), (H, W), DISPLACEMENT)",
+    "kp_clamp_tv": "F.clamp_keypoints(kp('KPG'))",
+    "kp_clamp_plain_int": "F.clamp_keypoints(KP_INT, canvas_size=(H, W))",
+    "kp_sanitize_tv": "F.sanitize_keypoints(kp('KP'))",
+    "kp_sanitize_plain_groups": "F.sanitize_keypoints(KPG, canvas_size=(H, W))",
+    "kp_to_dtype_tv": "F.to_dtype(kp('KP_int'), torch.float64)",
+    "kp_get_size": "F.get_size(kp('KPG'))",
 }
+
+# What torchvision refuses, and its message: name -> python source.
+ERRORS = {
+    "kp_shape": "tv_tensors.KeyPoints(torch.zeros(2, 3), canvas_size=(H, W))",
+    "kp_shape_3d": "tv_tensors.KeyPoints(torch.zeros(2, 3, 4), canvas_size=(H, W))",
+    "kp_pad_reflect": "F.pad(kp('KP'), 2, padding_mode='reflect')",
+    "kp_pad_edge": "F.pad_keypoints(KP, (H, W), [1, 2], padding_mode='edge')",
+    "kp_pad_symmetric": "F.pad(kp('KPG'), [1, 2, 3, 4], padding_mode='symmetric')",
+    "kp_random_crop_reflect": "v2.RandomCrop(8, padding=2, padding_mode='reflect')(tv_tensors.Image(IMAGE), kp('KP'))",
+    "kp_perspective_not_invertible": "F.perspective_keypoints(KP, (H, W), None, None, coefficients=[0, 0, 0, 0, 0, 0, 0, 0])",
+    "kp_clamp_plain_no_canvas": "F.clamp_keypoints(KP)",
+    "kp_clamp_tv_canvas": "F.clamp_keypoints(kp('KP'), canvas_size=(H, W))",
+    "kp_sanitize_plain_no_canvas": "F.sanitize_keypoints(KP)",
+    "kp_sanitize_labels_mismatch": "v2.SanitizeKeyPoints(labels_getter='default')({'image': tv_tensors.Image(IMAGE), 'keypoints': kp('KP'), 'labels': LABELS[:3]})",
+    "kp_sanitize_no_keypoints": "v2.SanitizeKeyPoints()(tv_tensors.Image(IMAGE), boxes('XYXY'))",
+    "kp_auto_augment": "v2.AutoAugment()(tv_tensors.Image(IMAGE), kp('KP'))",
+    "kp_rand_augment": "v2.RandAugment()(IMAGE, {'keypoints': kp('KP')})",
+    "kp_trivial_augment": "v2.TrivialAugmentWide()(kp('KP'), tv_tensors.Image(IMAGE))",
+    "kp_augmix": "v2.AugMix()({'image': tv_tensors.Image(IMAGE), 'keypoints': kp('KP')})",
+    "kp_mixup": "v2.MixUp(num_classes=3)(torch.zeros(2, 3, 4, 4), torch.tensor([0, 1]), tv_tensors.KeyPoints([[1.0, 2.0]], canvas_size=(4, 4)))",
+    "kp_cutmix": "v2.CutMix(num_classes=3)({'image': torch.zeros(2, 3, 4, 4), 'labels': torch.tensor([0, 1]), 'kp': tv_tensors.KeyPoints([[1.0, 2.0]], canvas_size=(4, 4))})",
+    "kp_query_size": "v2.RandomResizedCrop(8)(tv_tensors.Image(IMAGE), tv_tensors.KeyPoints([[1.0, 2.0]], canvas_size=(5, 7)))",
+}
+
+
+def error_of(src):
+    try:
+        eval(src)
+    except Exception as e:  # noqa: BLE001
+        return {"type": type(e).__name__, "message": str(e)}
+    raise AssertionError(f"no error: {src}")
 
 
 def main():
@@ -199,15 +347,17 @@ def main():
         outs = [enc_leaf(transform(*inputs)) for _ in range(calls)]
         cases.append({"name": name, "py": src, "how": how, "boxes": key, "seed": seed, "calls": calls, "outputs": outs, "after": torch.rand(1).item()})
     functional = [{"name": k, "py": src, "output": enc_leaf(eval(src))} for k, src in FUNCTIONAL.items()]
+    errors = [{"name": k, "py": src, **error_of(src)} for k, src in ERRORS.items()]
     fixture = {
         "meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "cpu_capability": torch.backends.cpu.get_cpu_capability(), "canvasSize": [H, W]},
-        "inputs": {"image": enc(IMAGE), "masks": enc(MASKS), "semantic": enc(SEMANTIC), "labels": enc(LABELS), "displacement": enc(DISPLACEMENT), "boxes": {k: enc(v) for k, v in BOXES.items()}},
-        "cases": cases, "functional": functional,
+        "inputs": {"image": enc(IMAGE), "masks": enc(MASKS), "semantic": enc(SEMANTIC), "labels": enc(LABELS), "displacement": enc(DISPLACEMENT), "boxes": {k: enc(v) for k, v in BOXES.items()},
+                   "keypoints": {k: enc(v) for k, v in KEYPOINTS.items()}},
+        "cases": cases, "functional": functional, "errors": errors,
     }
     with open(OUT, "w") as f:
         json.dump(fixture, f, separators=(",", ":"))
         f.write("\n")
-    print(f"wrote {OUT}: {len(cases)} cases, {len(functional)} functional")
+    print(f"wrote {OUT}: {len(cases)} cases, {len(functional)} functional, {len(errors)} errors")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
-// torchvision.tv_tensors: Image, Video, Mask and BoundingBoxes. torchvision subclasses torch.Tensor;
-// here a tv_tensor is a plain torchnode Tensor whose kind (and, for boxes, format, canvas size and
-// clamping mode) is recorded in a WeakMap, so every tensor operation returns a plain tensor, as
+// torchvision.tv_tensors: Image, Video, Mask, BoundingBoxes and KeyPoints. torchvision subclasses
+// torch.Tensor; here a tv_tensor is a plain torchnode Tensor whose kind (and, for boxes, format, canvas
+// size and clamping mode; for keypoints, canvas size) is recorded in a WeakMap, so every tensor operation returns a plain tensor, as
 // torchvision's default, and `wrap(tensor, { like })` marks a result as the same kind. The
 // constructors return such tensors (`new tvTensors.BoundingBoxes(data, { format, canvasSize })`),
 // and `x instanceof tvTensors.BoundingBoxes` asks the WeakMap. Boxes also carry `format`,
-// `canvasSize` and `clampingMode` as read-only properties, as Python's attributes.
+// `canvasSize` and `clampingMode` as read-only properties, as Python's attributes; keypoints `canvasSize`.
 import * as torch from '../index.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { describe } from '../options.js';
@@ -21,10 +21,10 @@ const ROTATED_FORMATS = ['XYWHR', 'CXCYWHR', 'XYXYXYXY'];
 export type ClampingMode = 'soft' | 'hard' | null;
 
 /** The kinds of tv_tensor. */
-export type TVTensorKind = 'Image' | 'Video' | 'Mask' | 'BoundingBoxes';
+export type TVTensorKind = 'Image' | 'Video' | 'Mask' | 'BoundingBoxes' | 'KeyPoints';
 
 interface BoxesMeta { format: BoundingBoxFormat; canvasSize: [number, number]; clampingMode: ClampingMode }
-type Meta = { kind: 'Image' | 'Video' | 'Mask' } | ({ kind: 'BoundingBoxes' } & BoxesMeta);
+type Meta = { kind: 'Image' | 'Video' | 'Mask' } | ({ kind: 'BoundingBoxes' } & BoxesMeta) | { kind: 'KeyPoints'; canvasSize: [number, number] };
 
 const META = new WeakMap<object, Meta>();
 
@@ -33,6 +33,11 @@ export interface BoundingBoxesTensor extends Tensor {
   readonly format: BoundingBoxFormat;
   readonly canvasSize: [number, number];
   readonly clampingMode: ClampingMode;
+}
+
+/** A tensor marked as keypoints ([..., 2] points (x, y)): Python's KeyPoints.canvas_size as a read-only property. */
+export interface KeyPointsTensor extends Tensor {
+  readonly canvasSize: [number, number];
 }
 
 /** BoundingBoxFormat from an enum value or a string in any case (Python's BoundingBoxFormat[format.upper()]). */
@@ -56,18 +61,19 @@ function checkClampingMode(mode: unknown, fn: string): ClampingMode {
   return mode;
 }
 
+const prop = (value: unknown): PropertyDescriptor => ({ value, configurable: true, enumerable: false });
+
 /** Records `meta` for `t` (in place) and returns it. */
 function mark<T extends Tensor>(t: T, meta: Meta): T {
   META.set(t, meta);
+  for (const k of ['format', 'canvasSize', 'clampingMode']) {
+    if (Object.prototype.hasOwnProperty.call(t, k)) delete (t as unknown as Record<string, unknown>)[k];
+  }
   if (meta.kind === 'BoundingBoxes') {
     const { format, canvasSize, clampingMode } = meta;
-    Object.defineProperties(t, {
-      format: { value: format, configurable: true, enumerable: false },
-      canvasSize: { value: [...canvasSize], configurable: true, enumerable: false },
-      clampingMode: { value: clampingMode, configurable: true, enumerable: false },
-    });
-  } else if (Object.prototype.hasOwnProperty.call(t, 'format')) {
-    for (const k of ['format', 'canvasSize', 'clampingMode']) delete (t as unknown as Record<string, unknown>)[k];
+    Object.defineProperties(t, { format: prop(format), canvasSize: prop([...canvasSize]), clampingMode: prop(clampingMode) });
+  } else if (meta.kind === 'KeyPoints') {
+    Object.defineProperty(t, 'canvasSize', prop([...meta.canvasSize]));
   }
   return t;
 }
@@ -96,6 +102,13 @@ export function boxesMeta(x: unknown, fn = 'boxesMeta'): BoxesMeta {
   return { format: m.format, canvasSize: [...m.canvasSize], clampingMode: m.clampingMode };
 }
 
+/** The canvas size of keypoints, or a TypeError. */
+export function keyPointsCanvasSize(x: unknown, fn = 'keyPointsCanvasSize'): [number, number] {
+  const m = isTensor(x) ? META.get(x) : undefined;
+  if (m?.kind !== 'KeyPoints') throw new TypeError(`${fn}: expected tv_tensors.KeyPoints, got ${describe(x)}`);
+  return [...m.canvasSize];
+}
+
 interface TensorOptions { dtype?: torch.dtype; device?: torch.DeviceLike; requiresGrad?: boolean }
 
 /** Python's TVTensor._to_tensor: a new tensor object (an alias of a tensor given), so the caller's tensor stays plain. */
@@ -116,6 +129,7 @@ function toTensor(data: unknown, { dtype, device, requiresGrad }: TensorOptions)
 const OPTION_KEYS: Record<TVTensorKind, readonly string[]> = {
   Image: ['dtype', 'device', 'requiresGrad'], Video: ['dtype', 'device', 'requiresGrad'], Mask: ['dtype', 'device', 'requiresGrad'],
   BoundingBoxes: ['format', 'canvasSize', 'clampingMode', 'dtype', 'device', 'requiresGrad'],
+  KeyPoints: ['canvasSize', 'dtype', 'device', 'requiresGrad'],
 };
 
 function checkOptions(kind: TVTensorKind, options: unknown): Record<string, unknown> {
@@ -190,13 +204,38 @@ export const BoundingBoxes = tvClass<BoundingBoxesOptions, BoundingBoxesTensor>(
   return wrapBoxes(toTensor(data, options), options.format, options.canvasSize, options.clampingMode === undefined ? 'soft' : options.clampingMode, true);
 });
 
-/** Overrides `wrap` accepts for boxes. */
+/** The options of `new KeyPoints(data, options)`. */
+export interface KeyPointsOptions extends TensorOptions {
+  canvasSize: readonly [number, number] | readonly number[];
+}
+
+/** Python's KeyPoints._wrap: with checkDims, one point [2] becomes [1, 2] and any other shape must end in 2. */
+function wrapKeyPoints(t: Tensor, canvasSize: unknown, checkDims: boolean): KeyPointsTensor {
+  const size = checkCanvasSize(canvasSize, 'KeyPoints');
+  if (checkDims) {
+    if (t.dim() === 1) t = t.unsqueeze(0);
+    else if (t.dim() === 0 || t.size(-1) !== 2) throw new RangeError(`KeyPoints: Expected a tensor of shape (..., 2), not torch.Size([${t.shape.join(', ')}])`);
+  }
+  return mark(t, { kind: 'KeyPoints', canvasSize: size }) as KeyPointsTensor;
+}
+
+/**
+ * tv_tensors.KeyPoints: points (x, y) on a canvas of [height, width], any shape [..., 2] (points [N, 2],
+ * polygons or chains [N, P, 2], skeletons [N, B, 2, 2]); one point [2] becomes [1, 2].
+ */
+export const KeyPoints = tvClass<KeyPointsOptions, KeyPointsTensor>('KeyPoints', (data, options) => {
+  if (options.canvasSize === undefined) throw new TypeError("KeyPoints: missing required option 'canvasSize'");
+  return wrapKeyPoints(toTensor(data, options), options.canvasSize, true);
+});
+
+/** Overrides `wrap` accepts for boxes (format, canvasSize, clampingMode) and keypoints (canvasSize). */
 export interface WrapOptions { like: Tensor; format?: BoundingBoxFormat | string; canvasSize?: readonly number[]; clampingMode?: ClampingMode }
 
 /**
  * tv_tensors.wrap: marks `tensor` as the same kind of tv_tensor as `like` (boxes: its format, canvas
- * size and clamping mode, each overridable) and returns it. Python returns a new tensor object sharing
- * the data; here the tensor itself is marked (wrap `t.viewAs(t)` to keep `t` plain).
+ * size and clamping mode, each overridable; keypoints: its canvas size) and returns it. Python returns
+ * a new tensor object sharing the data; here the tensor itself is marked (wrap `t.viewAs(t)` to keep
+ * `t` plain), except a 1-D tensor wrapped as keypoints, which becomes a new [1, 2] view (Python's _wrap).
  */
 export function wrap<T extends Tensor>(tensor: T, options: WrapOptions): T {
   if (!isTensor(tensor)) throw new TypeError(`wrap: expected a tensor to wrap, got ${describe(tensor)}`);
@@ -204,7 +243,11 @@ export function wrap<T extends Tensor>(tensor: T, options: WrapOptions): T {
   const unknown = Object.keys(options).filter((k) => !['like', 'format', 'canvasSize', 'clampingMode'].includes(k));
   if (unknown.length > 0) throw new TypeError(`wrap: unexpected option '${unknown[0]}'`);
   const meta = isTensor(options.like) ? META.get(options.like) : undefined;
-  if (meta === undefined) throw new TypeError(`wrap: like must be a tv_tensor (Image, Video, Mask or BoundingBoxes), got ${describe(options.like)}`);
+  if (meta === undefined) throw new TypeError(`wrap: like must be a tv_tensor (Image, Video, Mask, BoundingBoxes or KeyPoints), got ${describe(options.like)}`);
+  if (meta.kind === 'KeyPoints') {
+    if (options.format !== undefined || options.clampingMode !== undefined) throw new TypeError('wrap: format and clampingMode only apply to BoundingBoxes, not KeyPoints');
+    return wrapKeyPoints(tensor, options.canvasSize ?? meta.canvasSize, true) as unknown as T;
+  }
   if (meta.kind !== 'BoundingBoxes') {
     if (options.format !== undefined || options.canvasSize !== undefined || options.clampingMode !== undefined) throw new TypeError(`wrap: format, canvasSize and clampingMode only apply to BoundingBoxes, not ${meta.kind}`);
     return mark(tensor, { kind: meta.kind });

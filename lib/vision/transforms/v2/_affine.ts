@@ -1,6 +1,7 @@
 // transforms.v2.functional's rotate and affine for tv_tensors: torchvision 0.28's box kernels
 // (_affine_bounding_boxes_with_expand: the four corners through the forward matrix, their
-// enclosing box, clamped) and mask kernels (v2's rotate_image / affine_image with nearest
+// enclosing box, clamped), keypoint kernels (_affine_keypoints_with_expand: each point through the
+// forward matrix) and mask kernels (v2's rotate_image / affine_image with nearest
 // interpolation: _get_inverse_affine_matrix, _compute_affine_output_size and _affine_grid ported op
 // for op here, _apply_grid_transform in _grid.ts), and the dispatching rotate and affine. Images keep
 // their kernels (v1's grid with v2's fill blend, v2's rot90 paths).
@@ -139,13 +140,28 @@ export function affineMask(mask: Tensor, angle: number, translate: readonly numb
 
 // ---- boxes -----------------------------------------------------------------------------------------
 
+/** [N, 2] points through the 3x2 matrix `mT` (the points given a third coordinate of 1). */
+const throughMatrix = (points: Tensor, mT: Tensor): Tensor => torch.matmul(torch.cat([points, torch.ones([points.size(0), 1], { device: points.device, dtype: points.dtype })], -1), mT);
+
 /** Each box's four corners through the 3x2 matrix `mT`, and the XYXY box enclosing them. */
-function transformedCorners(xyxy: Tensor, mT: Tensor): Tensor {
-  const points = boxCorners(xyxy);
-  return enclosingBoxes(torch.matmul(torch.cat([points, torch.ones([points.size(0), 1], { device: xyxy.device, dtype: xyxy.dtype })], -1), mT));
+const transformedCorners = (xyxy: Tensor, mT: Tensor): Tensor => enclosingBoxes(throughMatrix(boxCorners(xyxy), mT));
+
+interface AffineArgs { angle: number; translate: readonly number[]; scale: number; shear: number | readonly number[]; center: readonly number[] | null; expand: boolean }
+interface AffineBoxArgs extends AffineArgs { clampingMode: ClampingMode }
+
+/** The forward matrix of an affine map about `center` (the canvas's center by default), as the 3x2 `mT` points are multiplied by. */
+function forwardMatrixT(p: ReturnType<typeof parseAffineArgs>, o: AffineArgs, [h, w]: Size, dtype: torch.dtype, device: torch.Device): { center: Pair; mT: Tensor } {
+  const center: Pair = p.center ?? [w * 0.5, h * 0.5];
+  const forward = affineMatrix(center, o.angle, p.translate, o.scale, p.shear, false);
+  return { center, mT: torch.tensor(forward, { dtype, device }).reshape(2, 3).t() };
 }
 
-interface AffineBoxArgs { angle: number; translate: readonly number[]; scale: number; shear: number | readonly number[]; center: readonly number[] | null; expand: boolean; clampingMode: ClampingMode }
+/** With expand: the [1, 2] minimum of the canvas's corners through `mT` (where the expanded canvas starts), and that canvas [h, w]. */
+function expandedFrame(p: ReturnType<typeof parseAffineArgs>, o: AffineArgs, center: Pair, mT: Tensor, [h, w]: Size): [Tensor, Size] {
+  const frame = torch.tensor([[0.0, 0.0, 1.0], [0.0, h, 1.0], [w, h, 1.0], [w, 0.0, 1.0]], { dtype: mT.dtype, device: mT.device });
+  const [nw, nh] = affineOutputSize(affineMatrix(center, o.angle, p.translate, o.scale, p.shear), w, h);
+  return [torch.matmul(frame, mT).amin(0, true), [nh, nw]];
+}
 
 /** v2's _affine_bounding_boxes_with_expand (unrotated formats): the boxes and their canvas. */
 function affineBoxesWithExpand(fn: string, boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], o: AffineBoxArgs): [Tensor, Size] {
@@ -153,19 +169,16 @@ function affineBoxesWithExpand(fn: string, boxes: Tensor, format: BoundingBoxFor
   const [h, w] = [canvasSize[0]!, canvasSize[1]!];
   if (boxes.numel() === 0) return [boxes, [h, w]];
   const p = parseAffineArgs(fn, o.angle, o.translate, o.scale, o.shear, o.center);
-  const center: Pair = p.center ?? [w * 0.5, h * 0.5];
   return torch.tidy(() => {
     const needCast = !boxes.isFloatingPoint();
     const xyxy = convertFormat(needCast ? boxes.float() : boxes.clone(), format, 'XYXY', true).reshape(-1, 4);
-    const forward = affineMatrix(center, o.angle, p.translate, o.scale, p.shear, false);
-    const mT = torch.tensor(forward, { dtype: xyxy.dtype, device: xyxy.device }).reshape(2, 3).t();
+    const { center, mT } = forwardMatrixT(p, o, [h, w], xyxy.dtype, xyxy.device);
     let out = transformedCorners(xyxy, mT);
     let size: Size = [h, w];
     if (o.expand) {
-      const frame = torch.tensor([[0.0, 0.0, 1.0], [0.0, h, 1.0], [w, h, 1.0], [w, 0.0, 1.0]], { dtype: xyxy.dtype, device: xyxy.device });
-      out.sub_(torch.matmul(frame, mT).amin(0, true).repeat([1, 2]));  // the expanded canvas starts at the frame's minimum
-      const [nw, nh] = affineOutputSize(affineMatrix(center, o.angle, p.translate, o.scale, p.shear), w, h);
-      size = [nh, nw];
+      const [start, canvas] = expandedFrame(p, o, center, mT, [h, w]);
+      out.sub_(start.repeat([1, 2]));
+      size = canvas;
     }
     out = convertFormat(clampBoxes(out, 'XYXY', size, o.clampingMode), 'XYXY', format, true).reshape(boxes.shape);
     return [needCast ? out.to(boxes.dtype) : out, size] as [Tensor, Size];
@@ -181,6 +194,38 @@ export function rotateBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, ca
 /** v2's affine_bounding_boxes: the enclosing boxes of the transformed corners, clamped to the canvas. */
 export function affineBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], center: readonly number[] | null = null, clampingMode: ClampingMode = 'soft'): Tensor {
   return affineBoxesWithExpand('affine_bounding_boxes', boxes, format, canvasSize, { angle, translate, scale, shear, center, expand: false, clampingMode })[0];
+}
+
+// ---- keypoints -------------------------------------------------------------------------------------
+
+/** v2's _affine_keypoints_with_expand: each point through the forward matrix (in float32 for integer points); with expand, moved onto the larger canvas. Nothing is clamped. */
+function affineKeypointsWithExpand(fn: string, keypoints: Tensor, canvasSize: readonly number[], o: AffineArgs): [Tensor, Size] {
+  const hw: Size = [canvasSize[0]!, canvasSize[1]!];
+  if (keypoints.numel() === 0) return [keypoints, hw];
+  const p = parseAffineArgs(fn, o.angle, o.translate, o.scale, o.shear, o.center);
+  return torch.tidy(() => {
+    const points = (keypoints.isFloatingPoint() ? keypoints.clone() : keypoints.float()).reshape(-1, 2);
+    const { center, mT } = forwardMatrixT(p, o, hw, points.dtype, points.device);
+    const out = throughMatrix(points, mT);
+    let size = hw;
+    if (o.expand) {
+      const [start, canvas] = expandedFrame(p, o, center, mT, hw);
+      out.sub_(start);
+      size = canvas;
+    }
+    return [out.reshape(keypoints.shape).to(keypoints.dtype), size] as [Tensor, Size];
+  });
+}
+
+/** v2's rotate_keypoints: counter-clockwise by `angle` degrees about `center` (the canvas's center); with expand, on the canvas holding the whole rotated image. */
+export function rotateKeypoints(keypoints: Tensor, canvasSize: readonly number[], angle: number, expand = false, center: readonly number[] | null = null): [Tensor, Size] {
+  if (typeof angle !== 'number') throw new TypeError(`rotate: Argument angle should be int or float, got ${describe(angle)}`);
+  return affineKeypointsWithExpand('rotate_keypoints', keypoints, canvasSize, { angle: -angle, translate: [0.0, 0.0], scale: 1.0, shear: [0.0, 0.0], center, expand });
+}
+
+/** v2's affine_keypoints: each point through the forward affine matrix; the canvas is unchanged. */
+export function affineKeypoints(keypoints: Tensor, canvasSize: readonly number[], angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], center: readonly number[] | null = null): [Tensor, Size] {
+  return affineKeypointsWithExpand('affine_keypoints', keypoints, canvasSize, { angle, translate, scale, shear, center, expand: false });
 }
 
 // ---- images and the dispatchers --------------------------------------------------------------------
@@ -200,7 +245,7 @@ export function affineImage<T extends ImageLike>(img: T, angle: number, translat
   return withV2FillBlend(() => v1.affine(img, angle, translate, scale, shear, interpolation, fill, center));
 }
 
-/** v2's rotate: images (v2's fast paths), masks (nearest), boxes (their enclosing boxes; with expand, on the larger canvas). */
+/** v2's rotate: images (v2's fast paths), masks (nearest), boxes (their enclosing boxes) and keypoints; with expand, on the larger canvas. */
 export function rotate<T extends ImageLike>(img: T, angle: number, interpolation?: InterpolationMode, expand?: boolean, center?: readonly number[] | null, fill?: Fill): T;
 export function rotate<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: Fill], { angle?: number; interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: Fill }>): T;
 export function rotate<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
@@ -209,10 +254,11 @@ export function rotate<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
     image: (x) => rotateImage(x, angle, interpolation, expand, center, fill),
     mask: (m) => rotateMask(m, angle, expand, center, fill),
     boxes: (b, m) => rotateBoundingBoxes(b, m.format, m.canvasSize, angle, expand, center, m.clampingMode),
+    keypoints: (k, canvasSize) => rotateKeypoints(k, canvasSize, angle, expand, center),
   });
 }
 
-/** v2's affine: images, masks (nearest), boxes (the enclosing boxes of their transformed corners). */
+/** v2's affine: images, masks (nearest), boxes (the enclosing boxes of their transformed corners), keypoints. */
 export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation?: InterpolationMode, fill?: Fill, center?: readonly number[] | null): T;
 export function affine<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode, fill: Fill, center: readonly number[] | null], { angle?: number; translate?: readonly number[]; scale?: number; shear?: number | readonly number[]; interpolation?: InterpolationMode; fill?: Fill; center?: readonly number[] | null }>): T;
 export function affine<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
@@ -221,5 +267,6 @@ export function affine<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
     image: (x) => affineImage(x, angle, translate, scale, shear, interpolation, fill, center),
     mask: (m) => affineMask(m, angle, translate, scale, shear, fill, center),
     boxes: (b, m) => affineBoundingBoxes(b, m.format, m.canvasSize, angle, translate, scale, shear, center, m.clampingMode),
+    keypoints: (k, canvasSize) => affineKeypoints(k, canvasSize, angle, translate, scale, shear, center),
   });
 }

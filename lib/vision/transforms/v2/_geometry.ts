@@ -1,9 +1,10 @@
 // transforms.v2.functional's geometry for tv_tensors: the kernels of torchvision 0.28 for bounding
-// boxes (unrotated formats) and masks, op for op so results match bit for bit, and the dispatching
-// functionals (horizontalFlip, resize, crop, pad, ...) that pick the kernel from the input's kind:
-// a vision.Image or plain tensor takes the image kernel; a tv_tensors Image, Video, Mask or
-// BoundingBoxes its own kernel, and the output is wrapped as the input's kind (boxes with their new
-// canvas size), as torchvision's _register_kernel_internal wrappers do.
+// boxes (unrotated formats), keypoints and masks, op for op so results match bit for bit, and the
+// dispatching functionals (horizontalFlip, resize, crop, pad, ...) that pick the kernel from the
+// input's kind: a vision.Image or plain tensor takes the image kernel; a tv_tensors Image, Video,
+// Mask, BoundingBoxes or KeyPoints its own kernel, and the output is wrapped as the input's kind
+// (boxes and keypoints with their new canvas size), as torchvision's _register_kernel_internal
+// wrappers do.
 import * as torch from '../../../index.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
@@ -11,7 +12,7 @@ import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/function
 import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
 import { roundHalfEven, setupSize, type ImageLike, type InterpolationMode, type PaddingMode } from '../functional.js';
-import { boxesMeta, kindOf, markAs, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type BoundingBoxesTensor, type ClampingMode } from '../../tv_tensors.js';
+import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, markAs, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { resizeImage, resizedOutputSizeV2, toDtypeImage } from './functional.js';
 
 type Size = [number, number];
@@ -226,11 +227,15 @@ function centerCropSize(outputSize: number | readonly number[]): Size {
   return [outputSize[0]!, outputSize[1]!];
 }
 
-/** v2's center_crop_bounding_boxes: the crop at the canvas's center (Python's round, half to even). */
-export function centerCropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], outputSize: number | readonly number[], clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+/** [top, left, height, width] of the crop at the canvas's center (v2's _center_crop_compute_crop_anchor: Python's round, half to even). */
+function centerCropBox(canvasSize: readonly number[], outputSize: number | readonly number[]): [number, number, number, number] {
   const [ch, cw] = centerCropSize(outputSize);
-  const top = roundHalfEven((canvasSize[0]! - ch) / 2.0), left = roundHalfEven((canvasSize[1]! - cw) / 2.0);
-  return cropBoundingBoxes(boxes, format, top, left, ch, cw, clampingMode);
+  return [roundHalfEven((canvasSize[0]! - ch) / 2.0), roundHalfEven((canvasSize[1]! - cw) / 2.0), ch, cw];
+}
+
+/** v2's center_crop_bounding_boxes: the crop at the canvas's center. */
+export function centerCropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], outputSize: number | readonly number[], clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  return cropBoundingBoxes(boxes, format, ...centerCropBox(canvasSize, outputSize), clampingMode);
 }
 
 /** v2's resized_crop_bounding_boxes: crop, then resize to `size`. */
@@ -239,6 +244,106 @@ export function resizedCropBoundingBoxes(boxes: Tensor, format: BoundingBoxForma
   const out = resizeBoundingBoxes(cropped, canvas, size);
   if (out[0] !== cropped) cropped.dispose();
   return out;
+}
+
+// ---- keypoint kernels (_geometry.py, _meta.py, _misc.py), on plain [..., 2] tensors of (x, y) ------
+
+/** One coordinate (0: x, 1: y) of every point mirrored about the last pixel: `last - v`. */
+function flipCoordinate(keypoints: Tensor, axis: 0 | 1, last: number): Tensor {
+  return torch.tidy(() => {
+    const points = keypoints.clone().reshape(-1, 2);
+    points.index('...', axis).sub_(last).neg_();
+    return points.reshape(keypoints.shape);
+  });
+}
+
+/** v2's horizontal_flip_keypoints: x to W - 1 - x (points are pixel indexes, unlike box edges). */
+export const horizontalFlipKeypoints = (keypoints: Tensor, canvasSize: readonly number[]): Tensor => flipCoordinate(keypoints, 0, canvasSize[1]! - 1);
+/** v2's vertical_flip_keypoints: y to H - 1 - y. */
+export const verticalFlipKeypoints = (keypoints: Tensor, canvasSize: readonly number[]): Tensor => flipCoordinate(keypoints, 1, canvasSize[0]! - 1);
+
+/** v2's resize_keypoints: the points scaled by the float32 ratios of the new canvas, and that canvas. */
+export function resizeKeypoints(keypoints: Tensor, canvasSize: readonly number[], size: number | readonly number[] | null, maxSize: number | null = null): [Tensor, Size] {
+  const [oh, ow] = [canvasSize[0]!, canvasSize[1]!];
+  const [nh, nw] = resizedOutputSizeV2(oh, ow, size, maxSize);
+  if (nh === oh && nw === ow) return [keypoints, [oh, ow]];
+  return [torch.tidy(() => keypoints.mul(torch.tensor([nw / ow, nh / oh], { dtype: torch.float32, device: keypoints.device })).to(keypoints.dtype)), [nh, nw]];
+}
+
+/** The points moved by (dx, dy) in their own dtype. */
+const shiftPoints = (keypoints: Tensor, dx: number, dy: number): Tensor => torch.tidy(() => keypoints.add(torch.tensor([dx, dy], { dtype: keypoints.dtype, device: keypoints.device })));
+
+/** v2's pad_keypoints: shifted by the left/top padding, on the padded canvas (constant padding only; nothing is clamped). */
+export function padKeypoints(keypoints: Tensor, canvasSize: readonly number[], padding: number | readonly number[], paddingMode: PaddingMode = 'constant'): [Tensor, Size] {
+  if (paddingMode !== 'constant') throw new RangeError(`pad: Padding mode '${paddingMode}' is not supported with KeyPoints (supported modes are constant)`);
+  const [left, right, top, bottom] = parsePadPadding(padding, 'pad');
+  return [shiftPoints(keypoints, left, top), [canvasSize[0]! + top + bottom, canvasSize[1]! + left + right]];
+}
+
+/** v2's crop_keypoints: shifted by the crop's corner, on the crop's canvas (points outside stay outside). */
+export function cropKeypoints(keypoints: Tensor, top: number, left: number, height: number, width: number): [Tensor, Size] {
+  return [shiftPoints(keypoints, -noNegZero(left), -noNegZero(top)), [height, width]];
+}
+
+/** v2's center_crop_keypoints: the crop at the canvas's center. */
+export function centerCropKeypoints(keypoints: Tensor, canvasSize: readonly number[], outputSize: number | readonly number[]): [Tensor, Size] {
+  return cropKeypoints(keypoints, ...centerCropBox(canvasSize, outputSize));
+}
+
+/** v2's resized_crop_keypoints: crop, then resize to `size`. */
+export function resizedCropKeypoints(keypoints: Tensor, top: number, left: number, height: number, width: number, size: number | readonly number[]): [Tensor, Size] {
+  const [cropped, canvas] = cropKeypoints(keypoints, top, left, height, width);
+  const out = resizeKeypoints(cropped, canvas, size);
+  if (out[0] !== cropped) cropped.dispose();
+  return out;
+}
+
+/** torchvision's _clamp_keypoints: x into [0, W - 1], y into [0, H - 1] (in float32 for integer points). */
+function clampPoints(keypoints: Tensor, [h, w]: Size): Tensor {
+  return torch.tidy(() => {
+    const points = keypoints.isFloatingPoint() ? keypoints.clone() : keypoints.float();
+    points.index('...', 0).clamp_(0, w - 1);
+    points.index('...', 1).clamp_(0, h - 1);
+    return points.to(keypoints.dtype);
+  });
+}
+
+/** v2's clamp_keypoints: keypoints clamped to their canvas (a plain tensor needs canvasSize; KeyPoints must not get one). */
+export function clampKeypoints<T extends Tensor>(inpt: T, canvasSize: readonly number[] | null = null): T {
+  const fn = 'clamp_keypoints';
+  if (isPureTensor(inpt)) {
+    if (canvasSize === null) throw new TypeError(`${fn}: For pure tensor inputs, \`canvas_size\` has to be passed.`);
+    return clampPoints(inpt, setupSize(canvasSize as number[], fn)) as T;
+  }
+  if (kindOf(inpt) !== 'KeyPoints') throw new TypeError(`${fn}: Input can either be a plain tensor or a keypoints tv_tensor, but got ${kindOf(inpt) === null ? describe(inpt) : `tv_tensors.${kindOf(inpt)}`} instead.`);
+  if (canvasSize !== null) throw new TypeError(`${fn}: For keypoints tv_tensor inputs, \`canvas_size\` must not be passed.`);
+  return wrap(clampPoints(inpt, keyPointsCanvasSize(inpt)), { like: inpt }) as T;
+}
+
+/** torchvision's _get_sanitize_keypoints_mask: which points (or groups of points, along the first dimension) lie inside [0, W) x [0, H). */
+export function sanitizeKeypointsMask(keypoints: Tensor, canvasSize: readonly number[]): Tensor {
+  const [h, w] = [canvasSize[0]!, canvasSize[1]!];
+  return torch.tidy(() => {
+    const [x, y] = [keypoints.index('...', 0), keypoints.index('...', 1)];
+    const valid = x.ge(0).logicalAnd(x.lt(w)).logicalAnd(y.ge(0)).logicalAnd(y.lt(h));
+    return valid.dim() > 1 ? valid.flatten(1).all(1) : valid;
+  });
+}
+
+/** v2's sanitize_keypoints: the points (groups) inside the canvas, and the mask that kept them (to index the labels with). */
+export function sanitizeKeypoints<T extends Tensor>(keypoints: T, canvasSize: readonly number[] | null = null): [T, Tensor] {
+  const fn = 'sanitize_keypoints';
+  if (isPureTensor(keypoints as unknown)) {
+    if (canvasSize === null) throw new TypeError(`${fn}: canvas_size cannot be None if key_points is a pure tensor. Set it to an appropriate value or pass key_points as a tv_tensors.KeyPoints object.`);
+    const valid = sanitizeKeypointsMask(keypoints, setupSize(canvasSize as number[], fn));
+    return [keypoints.index(valid) as T, valid];
+  }
+  if (kindOf(keypoints) !== 'KeyPoints') throw new TypeError(`${fn}: key_points must be a tv_tensors.KeyPoints instance or a pure tensor.`);
+  if (canvasSize !== null) {
+    throw new TypeError(`${fn}: canvas_size must be None when key_points is a tv_tensors.KeyPoints instance. Got canvas_size=(${canvasSize.join(', ')}). Leave it to None or pass key_points as a pure tensor.`);
+  }
+  const valid = sanitizeKeypointsMask(keypoints, keyPointsCanvasSize(keypoints));
+  return [wrap(keypoints.index(valid), { like: keypoints }) as T, valid];
 }
 
 // ---- mask kernels: the image kernels on [..., 1, H, W] ------------------------------------------
@@ -278,6 +383,7 @@ interface Kernels {
   image(img: ImageLike): ImageLike;
   mask?(m: Tensor): Tensor;
   boxes?(b: Tensor, meta: ReturnType<typeof boxesMeta>): Tensor | [Tensor, Size];
+  keypoints?(k: Tensor, canvasSize: Size): Tensor | [Tensor, Size];
 }
 
 /** The kernel for the input's kind, its output wrapped as the input's kind. */
@@ -291,27 +397,28 @@ export function dispatch(inpt: unknown, fn: string, k: Kernels): any {
     if (!k.mask) throw new TypeError(`${fn}: tv_tensors.Mask is not supported here`);
     return markAs(k.mask(inpt), 'Mask');
   }
-  if (!k.boxes) throw new TypeError(`${fn}: tv_tensors.BoundingBoxes is not supported here`);
-  const out = k.boxes(inpt, boxesMeta(inpt));
+  const kernel = kind === 'KeyPoints' ? k.keypoints && (() => k.keypoints!(inpt, keyPointsCanvasSize(inpt))) : k.boxes && (() => k.boxes!(inpt, boxesMeta(inpt)));
+  if (!kernel) throw new TypeError(`${fn}: tv_tensors.${kind} is not supported here`);
+  const out = kernel();
   const [t, canvasSize] = Array.isArray(out) ? out : [out, undefined];
   if (t === inpt) return inpt;
-  return wrap(t, { like: inpt as BoundingBoxesTensor, ...(canvasSize ? { canvasSize } : {}) });
+  return wrap(t, { like: inpt, ...(canvasSize ? { canvasSize } : {}) });
 }
 
-/** v2's horizontal_flip: images, masks and boxes (boxes mirrored on their canvas). */
+/** v2's horizontal_flip: images, masks, boxes and keypoints (mirrored on their canvas). */
 export function horizontalFlip<T extends ImageLike>(inpt: T): T {
-  return dispatch(inpt, 'horizontal_flip', { image: (x) => v1.hflip(x), mask: horizontalFlipMask, boxes: (b, m) => horizontalFlipBoundingBoxes(b, m.format, m.canvasSize) });
+  return dispatch(inpt, 'horizontal_flip', { image: (x) => v1.hflip(x), mask: horizontalFlipMask, boxes: (b, m) => horizontalFlipBoundingBoxes(b, m.format, m.canvasSize), keypoints: horizontalFlipKeypoints });
 }
-/** v2's vertical_flip: images, masks and boxes. */
+/** v2's vertical_flip: images, masks, boxes and keypoints. */
 export function verticalFlip<T extends ImageLike>(inpt: T): T {
-  return dispatch(inpt, 'vertical_flip', { image: (x) => v1.vflip(x), mask: verticalFlipMask, boxes: (b, m) => verticalFlipBoundingBoxes(b, m.format, m.canvasSize) });
+  return dispatch(inpt, 'vertical_flip', { image: (x) => v1.vflip(x), mask: verticalFlipMask, boxes: (b, m) => verticalFlipBoundingBoxes(b, m.format, m.canvasSize), keypoints: verticalFlipKeypoints });
 }
 export const hflip = horizontalFlip;
 export const vflip = verticalFlip;
 
 const RESIZE_ARGS = signature('resize', { size: REQUIRED, interpolation: 'bilinear', maxSize: null, antialias: true });
 
-/** v2's resize: images (v2's kernel), masks (nearest), boxes (scaled to the new canvas). */
+/** v2's resize: images (v2's kernel), masks (nearest), boxes and keypoints (scaled to the new canvas). */
 export function resize<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
 export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
 export function resize<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
@@ -320,12 +427,13 @@ export function resize<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
     image: (x) => resizeImage(x, size, interpolation, maxSize, antialias),
     mask: (m) => resizeMask(m, size, interpolation, maxSize),
     boxes: (b, m) => resizeBoundingBoxes(b, m.canvasSize, size, maxSize),
+    keypoints: (k, canvasSize) => resizeKeypoints(k, canvasSize, size, maxSize),
   });
 }
 
 const CROP_ARGS = signature('crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED });
 
-/** v2's crop: images and masks (zero-padded where outside), boxes (shifted and clamped to the crop). */
+/** v2's crop: images and masks (zero-padded where outside), boxes (shifted and clamped to the crop), keypoints (shifted). */
 export function crop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number): T;
 export function crop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number], { top?: number; left?: number; height?: number; width?: number }>): T;
 export function crop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
@@ -334,12 +442,13 @@ export function crop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
     image: (x) => v1.crop(x, top, left, height, width),
     mask: (m) => cropMask(m, top, left, height, width),
     boxes: (b, m) => cropBoundingBoxes(b, m.format, top, left, height, width, m.clampingMode),
+    keypoints: (k) => cropKeypoints(k, top, left, height, width),
   });
 }
 
 const PAD_ARGS = signature('pad', { padding: REQUIRED, fill: null, paddingMode: 'constant' });
 
-/** v2's pad: images, masks (one fill value), boxes (constant padding: shifted and clamped). */
+/** v2's pad: images, masks (one fill value), boxes and keypoints (constant padding: shifted; boxes clamped). */
 export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill?: number | null, paddingMode?: PaddingMode): T;
 export function pad<T extends ImageLike>(img: T, ...args: PyArgsWith<[padding: number | readonly number[], fill: number | null, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: number | null; paddingMode?: PaddingMode }>): T;
 export function pad<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
@@ -348,12 +457,13 @@ export function pad<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
     image: (x) => v1.pad(x, padding, fill ?? 0, paddingMode),
     mask: (m) => padMask(m, padding, fill, paddingMode),
     boxes: (b, m) => padBoundingBoxes(b, m.format, m.canvasSize, padding, paddingMode, m.clampingMode),
+    keypoints: (k, canvasSize) => padKeypoints(k, canvasSize, padding, paddingMode),
   });
 }
 
 const CENTER_CROP_ARGS = signature('center_crop', { outputSize: REQUIRED });
 
-/** v2's center_crop: images, masks, boxes. */
+/** v2's center_crop: images, masks, boxes, keypoints. */
 export function centerCrop<T extends ImageLike>(img: T, outputSize: number | readonly number[]): T;
 export function centerCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[outputSize: number | readonly number[]], { outputSize?: number | readonly number[] }>): T;
 export function centerCrop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
@@ -362,12 +472,13 @@ export function centerCrop<T extends ImageLike>(inpt: T, ...args: unknown[]): T 
     image: (x) => v1.centerCrop(x, outputSize),
     mask: (m) => centerCropMask(m, outputSize),
     boxes: (b, m) => centerCropBoundingBoxes(b, m.format, m.canvasSize, outputSize, m.clampingMode),
+    keypoints: (k, canvasSize) => centerCropKeypoints(k, canvasSize, outputSize),
   });
 }
 
 const RESIZED_CROP_ARGS = signature('resized_crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED, size: REQUIRED, interpolation: 'bilinear', antialias: true });
 
-/** v2's resized_crop: crop, then resize (images with v2's kernel, masks nearest, boxes scaled). */
+/** v2's resized_crop: crop, then resize (images with v2's kernel, masks nearest, boxes and keypoints scaled). */
 export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationMode, antialias?: boolean | null): T;
 export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>): T;
 export function resizedCrop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
@@ -376,12 +487,13 @@ export function resizedCrop<T extends ImageLike>(inpt: T, ...args: unknown[]): T
     image: (x) => (x instanceof Image ? v1.resizedCrop(x, top, left, height, width, size, interpolation, antialias) : torch.tidy(() => resizeImage(v1.crop(x, top, left, height, width), size, interpolation, null, antialias))),
     mask: (m) => resizedCropMask(m, top, left, height, width, size),
     boxes: (b, m) => resizedCropBoundingBoxes(b, m.format, top, left, height, width, size, m.clampingMode),
+    keypoints: (k) => resizedCropKeypoints(k, top, left, height, width, size),
   });
 }
 
 const TO_DTYPE_ARGS = signature('to_dtype', { dtype: torch.float32, scale: false });
 
-/** v2's to_dtype: images and plain tensors with v2's scaling (when `scale`); masks and boxes cast. */
+/** v2's to_dtype: images and plain tensors with v2's scaling (when `scale`); masks, boxes and keypoints cast. */
 export function toDtype(inpt: Tensor, dtype?: torch.dtype, scale?: boolean): Tensor;
 export function toDtype(inpt: Tensor, ...args: PyArgsWith<[dtype: torch.dtype, scale: boolean], { dtype?: torch.dtype; scale?: boolean }>): Tensor;
 export function toDtype(inpt: Tensor, ...args: unknown[]): Tensor {
@@ -391,6 +503,7 @@ export function toDtype(inpt: Tensor, ...args: unknown[]): Tensor {
     image: (x) => toDtypeImage(x as Tensor, dtype, scale),
     mask: (m) => m.to(dtype),
     boxes: (b) => b.to(dtype),
+    keypoints: (k) => k.to(dtype),
   });
 }
 

@@ -1,5 +1,6 @@
 // transforms.v2.functional's perspective for tv_tensors: torchvision 0.28's perspective_bounding_boxes
-// (the box corners through the inverted projective map, their enclosing box, clamped) and
+// (the box corners through the inverted projective map, their enclosing box, clamped),
+// perspective_keypoints (each point through that map) and
 // perspective_mask (perspective_image with nearest sampling: _perspective_grid ported op for op),
 // and the dispatching perspective. Images keep v1's kernel with v2's fill blend.
 import * as torch from '../../../index.js';
@@ -54,21 +55,37 @@ function inverseThetas(c: readonly number[], denom: number, dtype: torch.dtype, 
   return [theta1, theta2];
 }
 
+/** The coefficients and their denominator, or Python's RuntimeError (the coefficients as its list prints them) where the map has no inverse. */
+function invertibleCoefficients(startpoints: Points, endpoints: Points, coefficients: readonly number[] | null, what: string): [number[], number] {
+  const c = coefficientsOf(startpoints, endpoints, coefficients);
+  const denom = c[0]! * c[4]! - c[1]! * c[3]!;
+  if (denom === 0) throw new Error(`perspective: Provided perspective_coeffs [${c.join(', ')}] can not be inverted to transform ${what}. Denominator is zero, denom=${denom}`);
+  return [c, denom];
+}
+
+/** [N, 2] points through the inverted map (in `dtype`; the ones column float32, promoted as torch.cat promotes). */
+function throughInverse(points: Tensor, c: readonly number[], denom: number, dtype: torch.dtype): Tensor {
+  const [theta1, theta2] = inverseThetas(c, denom, dtype, points.device);
+  const homogeneous = torch.cat([points, torch.ones([points.size(0), 1], { device: points.device })], -1);
+  return torch.matmul(homogeneous, theta1.t()).div_(torch.matmul(homogeneous, theta2.t()));
+}
+
+/** v2's perspective_keypoints: each point through the inverted map (in float32 for integer points); nothing is clamped. */
+export function perspectiveKeypoints(keypoints: Tensor, canvasSize: readonly number[], startpoints: Points, endpoints: Points, coefficients: readonly number[] | null = null): Tensor {
+  if (keypoints.numel() === 0) return keypoints;
+  const [c, denom] = invertibleCoefficients(startpoints, endpoints, coefficients, 'keypoints');
+  const dtype = keypoints.isFloatingPoint() ? keypoints.dtype : torch.float32;
+  return torch.tidy(() => throughInverse(keypoints.clone().reshape(-1, 2), c, denom, dtype).to(keypoints.dtype).reshape(keypoints.shape));
+}
+
 /** v2's perspective_bounding_boxes: the boxes enclosing their corners through the inverted map, clamped to the canvas. */
 export function perspectiveBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], startpoints: Points, endpoints: Points, coefficients: readonly number[] | null = null, clampingMode: ClampingMode = 'soft'): Tensor {
   format = toBoundingBoxFormat(format, 'perspective_bounding_boxes');
   if (boxes.numel() === 0) return boxes;
-  const c = coefficientsOf(startpoints, endpoints, coefficients);
-  const denom = c[0]! * c[4]! - c[1]! * c[3]!;
-  // Python's RuntimeError, the coefficients as its list prints them
-  if (denom === 0) throw new Error(`perspective: Provided perspective_coeffs [${c.join(', ')}] can not be inverted to transform bounding boxes. Denominator is zero, denom=${denom}`);
+  const [c, denom] = invertibleCoefficients(startpoints, endpoints, coefficients, 'bounding boxes');
   return torch.tidy(() => {
     const xyxy = convertFormat(boxes, format, 'XYXY').reshape(-1, 4);  // not cast first: int64 boxes convert as int64, as v2
-    const dtype = xyxy.isFloatingPoint() ? xyxy.dtype : torch.float32;
-    const [theta1, theta2] = inverseThetas(c, denom, dtype, xyxy.device);
-    let points = boxCorners(xyxy);
-    points = torch.cat([points, torch.ones([points.size(0), 1], { device: points.device })], -1);
-    const moved = torch.matmul(points, theta1.t()).div_(torch.matmul(points, theta2.t()));
+    const moved = throughInverse(boxCorners(xyxy), c, denom, xyxy.isFloatingPoint() ? xyxy.dtype : torch.float32);
     const out = clampBoxes(enclosingBoxes(moved), 'XYXY', canvasSize as [number, number], clampingMode);
     return convertFormat(out, 'XYXY', format, true).reshape(boxes.shape).to(boxes.dtype);
   });
@@ -76,7 +93,7 @@ export function perspectiveBoundingBoxes(boxes: Tensor, format: BoundingBoxForma
 
 const PERSPECTIVE_ARGS = signature('perspective', { startpoints: null, endpoints: null, interpolation: 'bilinear', fill: null, coefficients: null });
 
-/** v2's perspective: images (v1's kernel with v2's fill blend; from corners only), masks (nearest), boxes (their enclosing boxes). */
+/** v2's perspective: images (v1's kernel with v2's fill blend; from corners only), masks (nearest), boxes (their enclosing boxes), keypoints. */
 export function perspective<T extends ImageLike>(img: T, startpoints: Points, endpoints: Points, interpolation?: InterpolationMode, fill?: Fill, coefficients?: readonly number[] | null): T;
 export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: Points, endpoints: Points, interpolation: InterpolationMode, fill: Fill, coefficients: readonly number[] | null], { startpoints?: Points; endpoints?: Points; interpolation?: InterpolationMode; fill?: Fill; coefficients?: readonly number[] | null }>): T;
 export function perspective<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
@@ -88,5 +105,6 @@ export function perspective<T extends ImageLike>(inpt: T, ...args: unknown[]): T
     },
     mask: (m) => perspectiveMask(m, startpoints, endpoints, fill, coefficients),
     boxes: (b, m) => perspectiveBoundingBoxes(b, m.format, m.canvasSize, startpoints, endpoints, coefficients, m.clampingMode),
+    keypoints: (k, canvasSize) => perspectiveKeypoints(k, canvasSize, startpoints, endpoints, coefficients),
   });
 }

@@ -10,7 +10,7 @@ import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { Image } from '../../image.js';
 import { applyTransform, type Transform, type TransformLike } from '../transform.js';
 import type { Tensor } from '../../../tensor.js';
-import { boxesMeta, isPureTensor, kindOf, markAs } from '../../tv_tensors.js';
+import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, markAs } from '../../tv_tensors.js';
 import { getDimensions, type ImageLike } from '../functional.js';
 import { rand1 } from '../_random.js';
 
@@ -34,8 +34,8 @@ export function imageLeafIndexes(leaves: readonly unknown[]): number[] {
   return first < 0 ? [] : [first];
 }
 
-/** The kinds of leaf v2 transforms: images (a vision.Image, a tv_tensors.Image or the plain tensor taken as the image), videos, masks, boxes. */
-export type LeafKind = 'Image' | 'Video' | 'Mask' | 'BoundingBoxes';
+/** The kinds of leaf v2 transforms: images (a vision.Image, a tv_tensors.Image or the plain tensor taken as the image), videos, masks, boxes, keypoints. */
+export type LeafKind = 'Image' | 'Video' | 'Mask' | 'BoundingBoxes' | 'KeyPoints';
 
 /** The kind a leaf is transformed as: its tv_tensor kind; a vision.Image or plain tensor: 'Image'; else null. */
 export const leafKind = (leaf: unknown): LeafKind | null => (leaf instanceof Image || isPureTensor(leaf) ? 'Image' : kindOf(leaf));
@@ -56,16 +56,17 @@ export function needsTransformList(leaves: readonly unknown[], accepts: (leaf: u
   });
 }
 
-/** [height, width] of a leaf (torchvision's get_size): an image's last two sizes, a mask's, boxes' canvas size. */
+/** [height, width] of a leaf (torchvision's get_size): an image's last two sizes, a mask's, boxes' and keypoints' canvas size. */
 export function sizeOf(leaf: unknown): [number, number] {
   if (leaf instanceof Image) return [leaf.height, leaf.width];
   if (kindOf(leaf) === 'BoundingBoxes') return boxesMeta(leaf).canvasSize;
+  if (kindOf(leaf) === 'KeyPoints') return keyPointsCanvasSize(leaf);
   const s = (leaf as Tensor).shape;
   if (s.length < 2) throw new TypeError(`get_size: expected a tensor of at least 2 dimensions, got ${s.length}`);
   return [s[s.length - 2]!, s[s.length - 1]!];
 }
 
-/** torchvision's query_size: the one [height, width] of the images, videos, masks and boxes among the leaves. */
+/** torchvision's query_size: the one [height, width] of the images, videos, masks, boxes and keypoints among the leaves. */
 export function querySize(leaves: readonly unknown[]): [number, number] {
   const sizes = new Map<string, [number, number]>();
   for (const leaf of leaves) {
@@ -74,7 +75,7 @@ export function querySize(leaves: readonly unknown[]): [number, number] {
     sizes.set(hw.join(','), hw);
   }
   if (sizes.size === 0) throw new TypeError('No image, video, mask, bounding box of keypoint was found in the sample');
-  if (sizes.size > 1) throw new RangeError(`Found multiple HxW dimensions in the sample: ${[...sizes.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([h, w]) => `(${h}, ${w})`).join(', ')}`);
+  if (sizes.size > 1) throw new RangeError(`Found multiple HxW dimensions in the sample: ${[...sizes.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([h, w]) => `'(${h}, ${w})'`).join(', ')}`);
   return [...sizes.values()][0]!;
 }
 
@@ -144,8 +145,9 @@ export function onImage(owner: string, inputs: readonly unknown[], fn: (image: a
   if (indexes.length > 1) throw new TypeError(`${owner}: the sample holds ${indexes.length} images; transforms.v2 here transforms one image per sample`);
   const out = [...leaves];
   const image = leaves[indexes[0]!];
-  out[indexes[0]!] = fn(image);
-  if (isImageLeaf(image) && isTensor(image)) markImage(out[indexes[0]!]);  // an image stays an image (tv_tensors.wrap)
+  const result = fn(image);
+  // an image stays an image, a video a video (tv_tensors.wrap), the crops of FiveCrop and TenCrop included
+  out[indexes[0]!] = Array.isArray(result) ? result.map((r) => keepKind(image, r)) : keepKind(image, result);
   return withLeaves(sample, out);
 }
 

@@ -11,12 +11,19 @@ import { maxValue, type ImageLike } from '../functional.js';
 import * as F from './functional.js';
 import { imageLeafIndexes, sampleOf, v2Of, type V2Call } from './_transform.js';
 import { treeLeaves } from '../../../pytree.js';
+import { kindOf } from '../../tv_tensors.js';
 
-/** v2's automatic augmentations refuse a sample without an image ("Found no image in the sample."). */
+/**
+ * v2's automatic augmentations refuse boxes, masks and keypoints (the first met in the sample, with
+ * v2's message) and a sample without an image ("Found no image in the sample.").
+ */
 function augmentable<C extends abstract new (...args: any[]) => v1.Augmenter>(Base: C): (abstract new (...args: any[]) => V2Call) & C {
   abstract class Augmentable extends v2Of(Base, true) {
     override call(...inputs: unknown[]): any {
-      if (imageLeafIndexes(treeLeaves(sampleOf(inputs))).length === 0) throw new TypeError(`${this.constructor.name}: Found no image in the sample.`);
+      const leaves = treeLeaves(sampleOf(inputs));
+      const unsupported = leaves.map(kindOf).find((k) => k === 'BoundingBoxes' || k === 'Mask' || k === 'KeyPoints');
+      if (unsupported) throw new TypeError(`Inputs of type ${unsupported} are not supported by ${this.constructor.name}()`);
+      if (imageLeafIndexes(leaves).length === 0) throw new TypeError(`${this.constructor.name}: Found no image in the sample.`);
       return super.call(...inputs);
     }
   }

@@ -1,19 +1,21 @@
-// transforms.v2's transforms for bounding boxes: ConvertBoundingBoxFormat, ClampBoundingBoxes,
-// SanitizeBoundingBoxes and RandomIoUCrop (SSD's crop), ported from torchvision 0.28 with its draws.
+// transforms.v2's transforms for bounding boxes and keypoints: ConvertBoundingBoxFormat,
+// ClampBoundingBoxes, SanitizeBoundingBoxes, RandomIoUCrop (SSD's crop), ClampKeyPoints and
+// SanitizeKeyPoints, ported from torchvision 0.28 with its draws.
 import * as torch from '../../../index.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { Image } from '../../image.js';
-import { boxesMeta, isPureTensor, kindOf, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
+import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { randint1 } from '../_random.js';
 import { Transform } from '../transform.js';
 import * as F from './functional.js';
-import { boxIou, convertFormat } from './_geometry.js';
+import { boxIou, convertFormat, sanitizeKeypointsMask } from './_geometry.js';
 import { querySize, sampleOf, v2Forward } from './_transform.js';
 
 const isBoxes = (leaf: unknown): boolean => kindOf(leaf) === 'BoundingBoxes';
+const isKeyPoints = (leaf: unknown): boolean => kindOf(leaf) === 'KeyPoints';
 
 /** Converts the sample's boxes to `format` ('XYXY', 'XYWH' or 'CXCYWH'); everything else passes through. */
 export class ConvertBoundingBoxFormat extends Transform {
@@ -48,19 +50,51 @@ export class ClampBoundingBoxes extends Transform {
   override toString(): string { return `ClampBoundingBoxes(clamping_mode=${this.clampingMode === null ? 'None' : this.clampingMode})`; }
 }
 
+/** Ends the transform with a keypoints' clamp to their canvas: x into [0, W - 1], y into [0, H - 1] (torchvision's ClampKeyPoints). */
+export class ClampKeyPoints extends Transform {
+  static readonly sourceModule = import.meta.url;
+  constructor() { super(); this.workerArgs = []; }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { accepts: isKeyPoints, transform: (k: Tensor) => F.clampKeypoints(k) }); }
+  override toString(): string { return 'ClampKeyPoints()'; }
+}
+
 /** torchvision's _find_labels_default_heuristic: a dict's (or a pair's second item's) 'labels' key, else a key containing 'label'. */
-function defaultLabelsGetter(sample: unknown): unknown {
+function defaultLabelsGetter(owner: string, sample: unknown): unknown {
   let inputs = sample;
   if (Array.isArray(inputs)) inputs = inputs[1];
   if (isPureTensor(inputs)) return inputs;
   if (inputs === null || typeof inputs !== 'object' || isTensor(inputs) || inputs instanceof Image || Array.isArray(inputs)) {
-    throw new TypeError(`SanitizeBoundingBoxes: When using the default labels_getter, the input passed to forward must be a dictionary or a two-tuple whose second item is a dictionary or a tensor, but got ${describe(inputs)} instead.`);
+    throw new TypeError(`${owner}: When using the default labels_getter, the input passed to forward must be a dictionary or a two-tuple whose second item is a dictionary or a tensor, but got ${describe(inputs)} instead.`);
   }
   const keys = Object.keys(inputs);
   const key = keys.find((k) => k.toLowerCase() === 'labels') ?? keys.find((k) => k.toLowerCase().includes('label'));
-  if (key === undefined) throw new RangeError('SanitizeBoundingBoxes: Could not infer where the labels are in the sample. Try passing a callable as the labels_getter parameter? If there are no labels in the sample by design, pass labels_getter=None.');
+  if (key === undefined) throw new RangeError(`${owner}: Could not infer where the labels are in the sample. Try passing a callable as the labels_getter parameter? If there are no labels in the sample by design, pass labels_getter=None.`);
   return (inputs as Record<string, unknown>)[key];
 }
+
+type LabelsGetter = 'default' | ((sample: any) => unknown) | null;
+
+/** torchvision's _parse_labels_getter: 'default', a function or null, else an Error. */
+function checkLabelsGetter(owner: string, labelsGetter: unknown): LabelsGetter {
+  if (labelsGetter !== 'default' && labelsGetter !== null && typeof labelsGetter !== 'function') {
+    throw new TypeError(`${owner}: labels_getter should either be 'default', a callable, or None, but got ${describe(labelsGetter)}.`);
+  }
+  return labelsGetter as LabelsGetter;
+}
+
+/** The tensors `labelsGetter` finds in the sample (a tensor or a list of them), or null for none. */
+function labelsOf(owner: string, labelsGetter: LabelsGetter, sample: unknown): Tensor[] | null {
+  const got = labelsGetter === 'default' ? defaultLabelsGetter(owner, sample) : labelsGetter === null ? null : labelsGetter(sample);
+  if (got === null || got === undefined) return null;
+  const msg = (v: unknown) => `${owner}: The labels in the input to forward() must be a tensor or None, got ${describe(v)} instead.`;
+  if (isTensor(got)) return [got];
+  if (!Array.isArray(got)) throw new TypeError(msg(got));
+  for (const e of got) if (!isTensor(e)) throw new TypeError(msg(e));
+  return got as Tensor[];
+}
+
+const labelsGetterName = (g: LabelsGetter): string => (typeof g === 'function' ? (g.name || '<function>') : g === null ? 'None' : "'default'");
 
 /** torchvision's _get_sanitize_bounding_boxes_mask: which boxes are at least minSize wide and high, minArea large and inside their canvas. */
 export function sanitizeBoundingBoxesMask(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], minSize = 1.0, minArea = 1.0): Tensor {
@@ -75,8 +109,6 @@ export function sanitizeBoundingBoxesMask(boxes: Tensor, format: BoundingBoxForm
     return valid;
   });
 }
-
-type LabelsGetter = 'default' | ((sample: any) => unknown) | null;
 
 /**
  * Removes degenerate boxes (narrower or lower than minSize, smaller than minArea, outside the canvas)
@@ -94,25 +126,15 @@ export class SanitizeBoundingBoxes extends Transform {
     const [minSize, minArea, labelsGetter] = bind(signature('SanitizeBoundingBoxes', { minSize: 1.0, minArea: 1.0, labelsGetter: 'default' }), args) as [number, number, unknown];
     if (typeof minSize !== 'number' || !(minSize >= 1)) throw new RangeError(`SanitizeBoundingBoxes: min_size must be >= 1, got ${describe(minSize)}.`);
     if (typeof minArea !== 'number' || !(minArea >= 1)) throw new RangeError(`SanitizeBoundingBoxes: min_area must be >= 1, got ${describe(minArea)}.`);
-    if (labelsGetter !== 'default' && labelsGetter !== null && typeof labelsGetter !== 'function') {
-      throw new TypeError(`SanitizeBoundingBoxes: labels_getter should either be 'default', a callable, or None, but got ${describe(labelsGetter)}.`);
-    }
     this.minSize = minSize;
     this.minArea = minArea;
-    this.labelsGetter = labelsGetter as LabelsGetter;
+    this.labelsGetter = checkLabelsGetter('SanitizeBoundingBoxes', labelsGetter);
     this.workerArgs = typeof labelsGetter === 'function' ? null : [minSize, minArea, labelsGetter];
   }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
     const sample = sampleOf(inputs);
-    const got = this.labelsGetter === 'default' ? defaultLabelsGetter(sample) : this.labelsGetter === null ? null : this.labelsGetter(sample);
-    let labels: Tensor[] | null = null;
-    if (got !== null && got !== undefined) {
-      const msg = (v: unknown) => `SanitizeBoundingBoxes: The labels in the input to forward() must be a tensor or None, got ${describe(v)} instead.`;
-      if (isTensor(got)) labels = [got];
-      else if (Array.isArray(got)) { for (const e of got) if (!isTensor(e)) throw new TypeError(msg(e)); labels = got as Tensor[]; }
-      else throw new TypeError(msg(got));
-    }
+    const labels = labelsOf('SanitizeBoundingBoxes', this.labelsGetter, sample);
     const leaves = treeLeaves(sample);
     const boxes = leaves.find(isBoxes) as Tensor | undefined;
     if (boxes === undefined) throw new RangeError('SanitizeBoundingBoxes: No bounding boxes were found in the sample');
@@ -134,7 +156,47 @@ export class SanitizeBoundingBoxes extends Transform {
     valid.dispose();
     return withLeaves(sample, out);
   }
-  override toString(): string { return `SanitizeBoundingBoxes(min_size=${this.minSize}, min_area=${this.minArea}, labels_getter=${typeof this.labelsGetter === 'function' ? (this.labelsGetter.name || '<function>') : this.labelsGetter === null ? 'None' : "'default'"})`; }
+  override toString(): string { return `SanitizeBoundingBoxes(min_size=${this.minSize}, min_area=${this.minArea}, labels_getter=${labelsGetterName(this.labelsGetter)})`; }
+}
+
+/**
+ * Removes the keypoints outside their canvas ([0, W) x [0, H)): of [N, ..., 2] keypoints, the groups
+ * (polygons, skeletons) with any point outside; with them, the matching rows of the labels
+ * (labelsGetter: null, the default, only keypoints; 'default' finds a 'labels' key; a function
+ * returns a tensor or a list of them).
+ */
+export class SanitizeKeyPoints extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly labelsGetter: LabelsGetter;
+  constructor(...args: PyArgs<[labelsGetter: LabelsGetter], { labelsGetter?: LabelsGetter }>);
+  constructor(...args: unknown[]) {
+    super();
+    const [labelsGetter] = bind(signature('SanitizeKeyPoints', { labelsGetter: null }), args);
+    this.labelsGetter = checkLabelsGetter('SanitizeKeyPoints', labelsGetter);
+    this.workerArgs = typeof labelsGetter === 'function' ? null : [labelsGetter];
+  }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any {
+    const sample = sampleOf(inputs);
+    const labels = labelsOf('SanitizeKeyPoints', this.labelsGetter, sample);
+    const leaves = treeLeaves(sample);
+    const points = leaves.find(isKeyPoints) as Tensor | undefined;
+    if (points === undefined) throw new RangeError('SanitizeKeyPoints: No keypoints were found in the sample');
+    const size = (t: Tensor) => `torch.Size([${t.shape.join(', ')}])`;
+    for (const l of labels ?? []) {
+      if (l.dim() === 0 || points.size(0) !== l.size(0)) throw new RangeError(`SanitizeKeyPoints: Number of kepyoints (shape=${size(points)}) must match the number of labels.Found labels with shape=${size(l)}).`);
+    }
+    const valid = sanitizeKeypointsMask(points, keyPointsCanvasSize(points));
+    const out = leaves.map((leaf) => {
+      const isLabel = labels !== null && labels.some((l) => l === leaf);
+      if (!isLabel && !isKeyPoints(leaf)) return leaf;
+      const kept = (leaf as Tensor).index(valid);
+      return isLabel ? kept : wrap(kept, { like: leaf as Tensor });
+    });
+    valid.dispose();
+    return withLeaves(sample, out);
+  }
+  override toString(): string { return `SanitizeKeyPoints(labels_getter=${labelsGetterName(this.labelsGetter)})`; }
 }
 
 interface IoUCropParams { top: number; left: number; height: number; width: number; isWithinCropArea: Tensor }

@@ -11,7 +11,7 @@ import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/function
 import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
 import { _internal, maxValue, pilToTensor, type ImageLike, type InterpolationMode } from '../functional.js';
-import { markImage } from './_transform.js';
+import { markImage, sizeOf } from './_transform.js';
 
 export * from '../functional.js';
 
@@ -65,18 +65,23 @@ export function toImage(inpt: ImageLike): Tensor {
   return markImage(inpt.dim() === 2 ? inpt.unsqueeze(0) : inpt.viewAs(inpt));
 }
 
-// v2's rotate, affine, perspective and elastic dispatch on tv_tensors (images, masks, boxes).
-export { rotate, affine, rotateImage, affineImage, rotateMask, affineMask, rotateBoundingBoxes, affineBoundingBoxes } from './_affine.js';
-export { perspective, perspectiveMask, perspectiveBoundingBoxes, perspectiveCoefficients } from './_perspective.js';
-export { elastic, elasticTransform, elasticImage, elasticMask, elasticBoundingBoxes } from './_elastic.js';
+/** v2's get_size: [height, width] of an image, video or mask, or the canvas size of boxes and keypoints. */
+export const getSize = (inpt: unknown): [number, number] => sizeOf(inpt);
+
+// v2's rotate, affine, perspective and elastic dispatch on tv_tensors (images, masks, boxes, keypoints).
+export { rotate, affine, rotateImage, affineImage, rotateMask, affineMask, rotateBoundingBoxes, affineBoundingBoxes, rotateKeypoints, affineKeypoints } from './_affine.js';
+export { perspective, perspectiveMask, perspectiveBoundingBoxes, perspectiveKeypoints, perspectiveCoefficients } from './_perspective.js';
+export { elastic, elasticTransform, elasticImage, elasticMask, elasticBoundingBoxes, elasticKeypoints } from './_elastic.js';
 export { withV2FillBlend };
 
-// v2's functionals that dispatch on tv_tensors (images, masks, boxes) and the box and mask kernels.
+// v2's functionals that dispatch on tv_tensors (images, masks, boxes, keypoints) and the box, keypoint and mask kernels.
 export {
   horizontalFlip, verticalFlip, hflip, vflip, resize, crop, pad, centerCrop, resizedCrop, toDtype,
   convertBoundingBoxFormat, clampBoundingBoxes, horizontalFlipBoundingBoxes, verticalFlipBoundingBoxes, resizeBoundingBoxes,
   padBoundingBoxes, cropBoundingBoxes, centerCropBoundingBoxes, resizedCropBoundingBoxes, horizontalFlipMask, verticalFlipMask,
   resizeMask, cropMask, padMask, centerCropMask, resizedCropMask,
+  horizontalFlipKeypoints, verticalFlipKeypoints, resizeKeypoints, padKeypoints, cropKeypoints, centerCropKeypoints, resizedCropKeypoints,
+  clampKeypoints, sanitizeKeypoints,
 } from './_geometry.js';
 
 /** v2's _blend: image1 * ratio + image2 * (1 - ratio), clamped, in image1's dtype. */

@@ -9,7 +9,7 @@ export {
   ToDtype, ToImage, ToPILImage, ToPureTensor,
 } from './transforms.js';
 export { CutMix, MixUp, type MixOptions } from './mixing.js';
-export { ClampBoundingBoxes, ConvertBoundingBoxFormat, RandomIoUCrop, SanitizeBoundingBoxes } from './box_transforms.js';
+export { ClampBoundingBoxes, ClampKeyPoints, ConvertBoundingBoxFormat, RandomIoUCrop, SanitizeBoundingBoxes, SanitizeKeyPoints } from './box_transforms.js';
 export { RandomResize, RandomShortestSize, RandomZoomOut, ScaleJitter } from './random_size.js';
 export { AugMix, AutoAugment, RandAugment, TrivialAugmentWide } from './auto_augment.js';
 export { AutoAugmentPolicy } from '../auto_augment.js';

@@ -68,7 +68,7 @@ abstract class MixBase extends Transform {
     const name = this.constructor.name;
     const sample = sampleOf(inputs);
     const leaves = treeLeaves(sample);
-    if (leaves.some((l) => l instanceof Image || kindOf(l) === 'BoundingBoxes' || kindOf(l) === 'Mask')) throw new TypeError(`${name}() does not support PIL images, bounding boxes, keypoints and masks.`);
+    if (leaves.some((l) => l instanceof Image || ['BoundingBoxes', 'Mask', 'KeyPoints'].includes(kindOf(l)!))) throw new TypeError(`${name}() does not support PIL images, bounding boxes, keypoints and masks.`);
     const labels = this.labelsGetter === 'default' ? defaultLabels(sample) : this.labelsGetter(sample);
     if (!isTensor(labels)) throw new TypeError(`The labels must be a tensor, but got ${describe(labels)} instead.`);
     if (labels.dim() !== 1 && labels.dim() !== 2) {

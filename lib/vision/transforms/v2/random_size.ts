@@ -101,7 +101,7 @@ export class RandomZoomOut extends Transform {
   }
   private apply(x: unknown, padding: [number, number, number, number]): unknown {
     const kind = kindOf(x);
-    if (kind === 'Mask' || kind === 'BoundingBoxes') return F.pad(x as Tensor, padding, this.fill as number);  // a list fill is an Error for masks, as v2
+    if (kind === 'Mask' || kind === 'BoundingBoxes' || kind === 'KeyPoints') return F.pad(x as Tensor, padding, this.fill as number);  // a list fill is an Error for masks, as v2
     return keepKind(x, padFill(x as ImageLike, padding, this.fill));
   }
   override toString(): string { return `RandomZoomOut(p=${this.p}, fill=${JSON.stringify(this.fill)}, side_range=${JSON.stringify(this.sideRange)})`; }

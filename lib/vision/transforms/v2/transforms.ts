@@ -78,9 +78,9 @@ export class Pad extends v2Of(v1.Pad) {
   static override readonly sourceModule = import.meta.url;
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => F.pad(x, this.padding, this.fill, this.paddingMode) }); }
 }
-/** The fill of one leaf: images one value per channel (as v1's forward), masks the fill as given (v2: a list must match the mask's channels). */
+/** The fill of one leaf: images one value per channel (as v1's forward), masks the fill as given (v2: a list must match the mask's channels); boxes and keypoints ignore it. */
 function leafFill(fill: number | number[], x: unknown, kind: string): number | number[] {
-  return kind === 'Mask' || kind === 'BoundingBoxes' ? fill : fillPerChannel(fill, F.getDimensions(x as ImageLike)[0]);
+  return kind === 'Mask' || kind === 'BoundingBoxes' || kind === 'KeyPoints' ? fill : fillPerChannel(fill, F.getDimensions(x as ImageLike)[0]);
 }
 
 /** Rotates images, masks and boxes by one angle drawn per sample (boxes: their enclosing boxes, on the expanded canvas with expand). */
@@ -274,13 +274,13 @@ export class Identity extends Transform {
 
 /** The keys of ToDtype's per-type mapping: a tv_tensors class or its name, torch.Tensor ('Tensor': plain tensors), or 'others'. */
 export type ToDtypeKey = TVTensorKind | 'Tensor' | 'others' | { readonly kind: TVTensorKind } | typeof torch.Tensor;
-const TO_DTYPE_KEYS: readonly string[] = ['Image', 'Video', 'Mask', 'BoundingBoxes', 'Tensor', 'others'];
+const TO_DTYPE_KEYS: readonly string[] = ['Image', 'Video', 'Mask', 'BoundingBoxes', 'KeyPoints', 'Tensor', 'others'];
 
 function toDtypeKey(k: unknown): string {
   if (k === torch.Tensor) return 'Tensor';
   if (typeof k === 'function' && typeof (k as { kind?: unknown }).kind === 'string') return (k as unknown as { kind: string }).kind;
   if (typeof k === 'string' && TO_DTYPE_KEYS.includes(k)) return k;
-  throw new TypeError(`ToDtype: the keys of a per-type dtype mapping are tv_tensors classes (Image, Video, Mask, BoundingBoxes), torch.Tensor or 'others', got ${describe(k)}`);
+  throw new TypeError(`ToDtype: the keys of a per-type dtype mapping are tv_tensors classes (Image, Video, Mask, BoundingBoxes, KeyPoints), torch.Tensor or 'others', got ${describe(k)}`);
 }
 
 /**
@@ -315,7 +315,7 @@ export class ToDtype extends Transform {
   }
   override call(...inputs: unknown[]): any {
     const map = this.dtype;
-    if (map instanceof DType) {  // images, videos and the plain tensor taken as the image; masks and boxes pass through
+    if (map instanceof DType) {  // images, videos and the plain tensor taken as the image; masks, boxes and keypoints pass through
       return v2Forward(inputs, { transform: (x, kind) => (kind === 'Image' || kind === 'Video' ? this.forward(x) : x) });
     }
     return v2Forward(inputs, {
