@@ -348,6 +348,51 @@ describe('vision.tvTensors', () => {
     expect([tv.kindOf(pi), tv.kindOf(pb)]).toEqual([null, null]);
   });
 
+  it('KeyPoints: a [..., 2] tensor with its canvas size; operations return plain tensors; wrap keeps the kind and canvas size', () => {
+    const data = torch.tensor([[1.5, 2], [3, 4]]);
+    const k = new tv.KeyPoints(data, { canvasSize: [6, 7] });
+    expect([k instanceof tv.KeyPoints, k instanceof tv.BoundingBoxes, data instanceof tv.KeyPoints, tv.kindOf(k), k.canvasSize, k.shape]).toEqual([true, false, false, 'KeyPoints', [6, 7], [2, 2]]);
+    expect(tv.isPureTensor(data) && !tv.isPureTensor(k)).toBe(true);
+    expect('format' in k || 'clampingMode' in k).toBe(false);
+    k.canvasSize[0] = 99;  // a copy: the canvas size stays
+    expect(F.getSize(k)).toEqual([6, 7]);
+    const plain = k.mul(2);
+    expect(tv.kindOf(plain)).toBe(null);
+    const wrapped = tv.wrap(plain, { like: k, canvasSize: [12, 14] }) as KeyPointsTensor;
+    expect([wrapped === plain, tv.kindOf(wrapped), wrapped.canvasSize]).toEqual([true, 'KeyPoints', [12, 14]]);
+    // Python's KeyPoints._wrap: one point [2] becomes [1, 2] (a new view: the 1-D tensor stays plain)
+    const one = torch.tensor([1, 2]);
+    const w1 = tv.wrap(one, { like: k });
+    expect([w1.shape, tv.kindOf(w1), tv.kindOf(one)]).toEqual([[1, 2], 'KeyPoints', null]);
+    expect(() => tv.wrap(torch.zeros([3, 4]), { like: k })).toThrow('Expected a tensor of shape (..., 2), not torch.Size([3, 4])');
+    expect(() => tv.wrap(plain, { like: k, format: 'XYXY' })).toThrow(/format and clampingMode only apply to BoundingBoxes, not KeyPoints/);
+    // re-marking as boxes drops the keypoints' canvas size, and back
+    const asBoxes = tv.wrap(torch.zeros([1, 4]), { like: boxes('XYXY') }) as BoundingBoxesTensor;
+    tv.wrap(asBoxes.index(':', ':2'), { like: k });
+    expect([asBoxes.format, asBoxes.canvasSize]).toEqual(['XYXY', [H, W]]);
+    expect(new tv.KeyPoints([[1, 2]], { canvasSize: [3, 3], dtype: torch.float64 }).dtype).toBe(torch.float64);
+    const [pk] = new v2.ToPureTensor().call(k) as [Tensor];
+    expect(tv.kindOf(pk ?? null)).toBe(null);
+    expect(() => new tv.KeyPoints(torch.zeros([2, 2]), {} as never)).toThrow(/missing required option 'canvasSize'/);
+    expect(() => new tv.KeyPoints(torch.zeros([2, 2]), { canvasSize: [2, -1] })).toThrow(/canvasSize must be \[height, width\]/);
+    expect(() => new tv.KeyPoints(torch.zeros([2, 2]), { canvasSize: [2, 2], format: 'XYXY' } as never)).toThrow(/unexpected option 'format'/);
+    expect(() => new tv.KeyPoints(torch.tensor(3.0), { canvasSize: [2, 2] })).toThrow('Expected a tensor of shape (..., 2), not torch.Size([])');
+  });
+
+  it('ClampKeyPoints and SanitizeKeyPoints rebuild in a worker thread; a sample with no keypoints passes ClampKeyPoints unchanged', async () => {
+    for (const x of [new v2.ClampKeyPoints(), new v2.SanitizeKeyPoints(), new v2.SanitizeKeyPoints({ labelsGetter: 'default' })]) {
+      const rebuilt = (await buildSource(structuredClone(packSource(x.workerSource(), [], 'transform')))) as typeof x;
+      expect(String(rebuilt)).toBe(String(x));
+      const a = x.call({ image: new tv.Image(IMAGE), keypoints: kp('KPG'), labels: LABELS }) as { keypoints: Tensor; labels: Tensor };
+      const b = rebuilt.call({ image: new tv.Image(IMAGE), keypoints: kp('KPG'), labels: LABELS }) as { keypoints: Tensor; labels: Tensor };
+      expect([a.keypoints.equal(b.keypoints), a.labels.equal(b.labels), tv.kindOf(b.keypoints)]).toEqual([true, true, 'KeyPoints']);
+    }
+    expect(String(new v2.SanitizeKeyPoints({ labelsGetter: 'default' }))).toBe("SanitizeKeyPoints(labels_getter='default')");
+    const out = new v2.ClampKeyPoints().call(new tv.Image(IMAGE), boxes('XYXY')) as [Tensor, Tensor];
+    expect(out[1].equal(BOXES.XYXY!)).toBe(true);
+    expect(() => new v2.SanitizeKeyPoints({ labelsGetter: 3 as never })).toThrow(/labels_getter should either be 'default', a callable, or None, but got number/);
+  });
+
   it('refuses bad tv_tensors with clear messages', () => {
     expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYXY' } as never)).toThrow(/missing required option 'canvasSize'/);
     expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYWHR', canvasSize: [2, 2] } as never)).toThrow(/rotated bounding boxes/);
@@ -509,15 +554,17 @@ describe('transforms.v2 samples with tv_tensors', () => {
       const v2 = torch.vision.transforms.v2, tv = torch.vision.tvTensors;
       const t = new v2.Compose([new v2.RandomZoomOut({ p: 0.6 }), new v2.RandomIoUCrop(), new v2.RandomHorizontalFlip(), new v2.RandomRotation(15),
         new v2.RandomAffine(10, { translate: [0.1, 0.1], scale: [0.9, 1.1], shear: 5 }), new v2.Resize(16), new v2.RandomPerspective(), new v2.ElasticTransform({ sigma: 2 }),
-        new v2.ToDtype(new Map([[tv.Image, torch.float32], ['others', null]]), { scale: true }), new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes()]);
+        new v2.ToDtype(new Map([[tv.Image, torch.float32], ['others', null]]), { scale: true }), new v2.ClampBoundingBoxes(), new v2.SanitizeBoundingBoxes(),
+        new v2.CenterCrop(14), new v2.RandomResizedCrop(12), new v2.Pad(2), new v2.ClampKeyPoints(), new v2.SanitizeKeyPoints()]);
       torch.manualSeed(0);
       const image = new tv.Image(torch.randint(0, 256, [3, 20, 24], { dtype: torch.uint8 }));
       const boxes = new tv.BoundingBoxes(torch.tensor([[2, 3, 10, 12], [12, 8, 20, 18], [4, 14, 18, 22]], { dtype: torch.float32 }), { format: 'XYXY', canvasSize: [20, 24] });
       const masks = new tv.Mask(torch.zeros([3, 20, 24], { dtype: torch.uint8 }));
       const labels = torch.tensor([1, 2, 3]);
-      t.call({ image, boxes, masks, labels });
+      const keypoints = new tv.KeyPoints(torch.tensor([[[2, 3], [10, 12]], [[12, 8], [25, 18]], [[4, 14], [18, 19]]], { dtype: torch.float32 }), { canvasSize: [20, 24] });
+      t.call({ image, boxes, masks, labels, keypoints });
       const before = await settle();
-      for (let i = 0; i < 100; i++) t.call({ image, boxes, masks, labels });
+      for (let i = 0; i < 100; i++) t.call({ image, boxes, masks, labels, keypoints });
       return { leaked: (await settle()) - before };`);
     expect(r.leaked).toBeLessThan(10);
   });
