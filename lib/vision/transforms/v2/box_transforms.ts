@@ -94,6 +94,16 @@ function labelsOf(owner: string, labelsGetter: LabelsGetter, sample: unknown): T
   return got as Tensor[];
 }
 
+/** What the Sanitize transforms start from: the sample's leaves, its labels, and its first leaf `is` picks (or `missing` as an Error). */
+function sanitizeInputs(owner: string, labelsGetter: LabelsGetter, inputs: unknown[], is: (leaf: unknown) => boolean, missing: string): { sample: unknown; leaves: unknown[]; labels: Tensor[] | null; target: Tensor } {
+  const sample = sampleOf(inputs);
+  const labels = labelsOf(owner, labelsGetter, sample);
+  const leaves = treeLeaves(sample);
+  const target = leaves.find(is) as Tensor | undefined;
+  if (target === undefined) throw new RangeError(`${owner}: ${missing}`);
+  return { sample, leaves, labels, target };
+}
+
 const labelsGetterName = (g: LabelsGetter): string => (typeof g === 'function' ? (g.name || '<function>') : g === null ? 'None' : "'default'");
 
 /** torchvision's _get_sanitize_bounding_boxes_mask: which boxes are at least minSize wide and high, minArea large and inside their canvas. */
@@ -133,11 +143,7 @@ export class SanitizeBoundingBoxes extends Transform {
   }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
-    const sample = sampleOf(inputs);
-    const labels = labelsOf('SanitizeBoundingBoxes', this.labelsGetter, sample);
-    const leaves = treeLeaves(sample);
-    const boxes = leaves.find(isBoxes) as Tensor | undefined;
-    if (boxes === undefined) throw new RangeError('SanitizeBoundingBoxes: No bounding boxes were found in the sample');
+    const { sample, leaves, labels, target: boxes } = sanitizeInputs('SanitizeBoundingBoxes', this.labelsGetter, inputs, isBoxes, 'No bounding boxes were found in the sample');
     for (const l of labels ?? []) {
       if (l.dim() === 0 || boxes.size(0) !== l.size(0)) throw new RangeError(`SanitizeBoundingBoxes: Number of boxes (shape=[${boxes.shape.join(', ')}]) and must match the number of labels. Found labels with shape=[${l.shape.join(', ')}]).`);
     }
@@ -177,11 +183,7 @@ export class SanitizeKeyPoints extends Transform {
   }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
-    const sample = sampleOf(inputs);
-    const labels = labelsOf('SanitizeKeyPoints', this.labelsGetter, sample);
-    const leaves = treeLeaves(sample);
-    const points = leaves.find(isKeyPoints) as Tensor | undefined;
-    if (points === undefined) throw new RangeError('SanitizeKeyPoints: No keypoints were found in the sample');
+    const { sample, leaves, labels, target: points } = sanitizeInputs('SanitizeKeyPoints', this.labelsGetter, inputs, isKeyPoints, 'No keypoints were found in the sample');
     const size = (t: Tensor) => `torch.Size([${t.shape.join(', ')}])`;
     for (const l of labels ?? []) {
       if (l.dim() === 0 || points.size(0) !== l.size(0)) throw new RangeError(`SanitizeKeyPoints: Number of kepyoints (shape=${size(points)}) must match the number of labels.Found labels with shape=${size(l)}).`);
