@@ -11,6 +11,7 @@ import { vision } from '../lib/index.js';
 import { check, makeTensor, type TensorEnc } from './golden-replay.js';
 import { runWithGc } from './run-child.js';
 import { buildSource, packSource } from '../lib/data/worker_source.js';
+import { decode, encode } from '../lib/data/codec.js';
 
 const v2 = vision.transforms.v2;
 const F = v2.functional;
@@ -344,6 +345,10 @@ describe('vision.tvTensors', () => {
     tv.wrap(asBoxes.index(':', ':2'), { like: k });
     expect([asBoxes.format, asBoxes.canvasSize]).toEqual(['XYXY', [H, W]]);
     expect(new tv.KeyPoints([[1, 2]], { canvasSize: [3, 3], dtype: torch.float64 }).dtype).toBe(torch.float64);
+    expect(F.getSizeKeypoints(k)).toEqual([6, 7]);
+    // a DataLoader worker's keypoints arrive as keypoints, canvas size included
+    const back = decode(encode({ k }, [])) as { k: KeyPointsTensor };
+    expect([tv.kindOf(back.k), back.k.canvasSize, back.k.equal(k)]).toEqual(['KeyPoints', [6, 7], true]);
     const [pk] = new v2.ToPureTensor().call(k) as [Tensor];
     expect(tv.kindOf(pk ?? null)).toBe(null);
     expect(() => new tv.KeyPoints(torch.zeros([2, 2]), {} as never)).toThrow(/missing required option 'canvasSize'/);

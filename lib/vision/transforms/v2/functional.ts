@@ -12,6 +12,7 @@ import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
 import { _internal, maxValue, pilToTensor, type ImageLike, type InterpolationMode } from '../functional.js';
 import { markImage, sizeOf } from './_transform.js';
+import { keyPointsCanvasSize } from '../../tv_tensors.js';
 
 export * from '../functional.js';
 
@@ -67,6 +68,8 @@ export function toImage(inpt: ImageLike): Tensor {
 
 /** v2's get_size: [height, width] of an image, video or mask, or the canvas size of boxes and keypoints. */
 export const getSize = (inpt: unknown): [number, number] => sizeOf(inpt);
+/** v2's get_size_keypoints: the canvas size of keypoints. */
+export const getSizeKeypoints = (keypoints: Tensor): [number, number] => keyPointsCanvasSize(keypoints, 'get_size_keypoints');
 
 // v2's rotate, affine, perspective and elastic dispatch on tv_tensors (images, masks, boxes, keypoints).
 export { rotate, affine, rotateImage, affineImage, rotateMask, affineMask, rotateBoundingBoxes, affineBoundingBoxes, rotateKeypoints, affineKeypoints } from './_affine.js';
