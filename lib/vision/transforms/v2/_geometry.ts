@@ -397,9 +397,9 @@ export function dispatch(inpt: unknown, fn: string, k: Kernels): any {
     if (!k.mask) throw new TypeError(`${fn}: tv_tensors.Mask is not supported here`);
     return markAs(k.mask(inpt), 'Mask');
   }
-  const kernel = kind === 'KeyPoints' ? k.keypoints && (() => k.keypoints!(inpt, keyPointsCanvasSize(inpt))) : k.boxes && (() => k.boxes!(inpt, boxesMeta(inpt)));
-  if (!kernel) throw new TypeError(`${fn}: tv_tensors.${kind} is not supported here`);
-  const out = kernel();
+  if ((kind === 'KeyPoints' ? k.keypoints : k.boxes) === undefined) throw new TypeError(`${fn}: tv_tensors.${kind} is not supported here`);
+  // boxes and keypoints: the kernel on the plain tensor with the metadata, the result wrapped with its (new) canvas size
+  const out = kind === 'KeyPoints' ? k.keypoints!(inpt, keyPointsCanvasSize(inpt)) : k.boxes!(inpt, boxesMeta(inpt));
   const [t, canvasSize] = Array.isArray(out) ? out : [out, undefined];
   if (t === inpt) return inpt;
   return wrap(t, { like: inpt, ...(canvasSize ? { canvasSize } : {}) });
