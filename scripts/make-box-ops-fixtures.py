@@ -35,7 +35,7 @@ import PIL.ImageColor  # noqa: E402
 import torchvision  # noqa: E402
 import torchvision.ops.boxes as B  # noqa: E402
 from torchvision import ops  # noqa: E402
-from torchvision.utils import draw_bounding_boxes, draw_segmentation_masks  # noqa: E402
+from torchvision.utils import draw_bounding_boxes, draw_keypoints, draw_segmentation_masks  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "box-ops.json")
 G = torch.Generator().manual_seed(20260311)
@@ -163,6 +163,28 @@ inp("draw_boxes_int", torch.tensor([[0, 0, 15, 11], [3, 3, 9, 7]]))
 inp("draw_masks", torch.rand(3, 12, 16, generator=G) > 0.6)
 inp("draw_mask2d", torch.rand(12, 16, generator=G) > 0.5)
 inp("draw_masks_many", torch.rand(7, 12, 16, generator=G) > 0.8)
+# keypoints and oriented boxes: a larger image (dashes and wide lines need room)
+inp("img_big", torch.randint(0, 256, (3, 40, 48), generator=G, dtype=torch.uint8))
+inp("img_big_gray", torch.randint(0, 256, (1, 40, 48), generator=G, dtype=torch.uint8))
+inp("img_big_f32", torch.rand(3, 40, 48, generator=G))
+# two instances of five keypoints: fractional, on the border, outside (partly and wholly), negative
+inp("kps", torch.tensor([[[5.0, 6.0], [20.7, 8.2], [33.5, 30.9], [12.0, 35.0], [47.0, 0.0]],
+                         [[-1.5, 10.0], [25.0, 25.0], [50.0, 20.0], [10.2, -3.9], [60.0, 60.0]]]))
+inp("kps_vis", torch.tensor([[True, True, False, True, True], [True, True, True, False, True]]))
+inp("kps_vis_float", torch.tensor([[0.0, 1.0, 0.5, 1.0, 1.0], [1.0, 0.0, 1.0, 1.0, 1.0]]))
+inp("kps_f64", torch.tensor([[[3.9, 4.99], [40.2, 35.7], [24.0, 2.5]]], dtype=torch.float64))
+# oriented boxes (x1, y1, ..., x4, y4): rotated rectangles, a quadrilateral, an axis-aligned one,
+# a degenerate segment and a point, one crossing the border, one outside the image
+inp("oboxes", torch.tensor([
+    [10.0, 5.0, 30.0, 12.0, 26.0, 24.0, 6.0, 17.0],
+    [40.5, 3.2, 46.9, 9.8, 40.1, 16.3, 33.7, 9.9],
+    [3.0, 28.0, 20.0, 28.0, 20.0, 37.0, 3.0, 37.0],
+    [24.0, 30.0, 44.0, 38.0, 44.0, 38.0, 24.0, 30.0],
+    [15.0, 20.0, 15.0, 20.0, 15.0, 20.0, 15.0, 20.0],
+    [-6.0, -4.0, 8.0, -1.0, 5.0, 9.0, -9.0, 6.0],
+    [60.0, 50.0, 70.0, 55.0, 65.0, 62.0, 55.0, 58.0],
+]))
+inp("oboxes_diag", torch.tensor([[2.0, 2.0, 38.0, 38.0, 45.0, 31.0, 9.0, -5.0], [30.0, 1.0, 47.0, 18.0, 30.0, 35.0, 13.0, 18.0]]))
 
 
 def I(name):
@@ -331,6 +353,33 @@ DRAW = {
     "masks_f32": lambda: draw_segmentation_masks(I("img_f32"), I("draw_masks")),
     "masks_f64": lambda: draw_segmentation_masks(I("img_f64"), I("draw_masks_many")),
     "masks_f64_named": lambda: draw_segmentation_masks(I("img_f64"), I("draw_masks"), alpha=0.45, colors=["orchid", (200, 100, 50), "hsl(10, 80%, 30%)"]),
+    "obox_default": lambda: draw_bounding_boxes(I("img_big"), I("oboxes")),
+    "obox_fill": lambda: draw_bounding_boxes(I("img_big"), I("oboxes"), fill=True),
+    "obox_width2_fill": lambda: draw_bounding_boxes(I("img_big"), I("oboxes"), fill=True, width=2, colors="orange"),
+    "obox_width3": lambda: draw_bounding_boxes(I("img_big"), I("oboxes"), width=3, colors=[(255, 0, 0), "lime", "#00f", "white", "black", "yellow", "cyan"]),
+    "obox_width5_fill": lambda: draw_bounding_boxes(I("img_big"), I("oboxes_diag"), width=5, fill=True),
+    "obox_width4": lambda: draw_bounding_boxes(I("img_big"), I("oboxes_diag"), width=4, colors="magenta"),
+    "obox_diag": lambda: draw_bounding_boxes(I("img_big"), I("oboxes_diag")),
+    "obox_width0_fill": lambda: draw_bounding_boxes(I("img_big"), I("oboxes"), width=0, fill=True),
+    "obox_gray": lambda: draw_bounding_boxes(I("img_big_gray"), I("oboxes_diag"), width=2, colors="red"),
+    "obox_f32": lambda: draw_bounding_boxes(I("img_big_f32"), I("oboxes"), fill=True, width=3),
+    "kp_default": lambda: draw_keypoints(I("img_big"), I("kps")),
+    "kp_red": lambda: draw_keypoints(I("img_big"), I("kps"), colors="red"),
+    "kp_connect": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (1, 2), (2, 3), (3, 4), (0, 4), (-1, 1)], colors="blue"),
+    "kp_connect_nocolor": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 2), (1, 3)]),
+    "kp_radius0_width1": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (2, 4)], colors=(10, 200, 30), radius=0, width=1),
+    "kp_radius1_width2": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (1, 2), (3, 0)], colors="#abcdef", radius=1, width=2),
+    "kp_radius3_width4": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(4, 3), (2, 1)], colors=(300, -4, 128), radius=3, width=4),
+    "kp_radius5_width5": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (1, 2), (2, 3)], colors="hsl(120, 60%, 40%)", radius=5, width=5),
+    "kp_radius8_width7": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 2), (1, 4)], colors=(1, 2, 3, 4), radius=8, width=7),
+    "kp_radius_float": lambda: draw_keypoints(I("img_big"), I("kps"), colors="green", radius=2.5),
+    "kp_width0": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1)], colors="red", width=0),
+    "kp_visibility": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (1, 2), (2, 3), (3, 4)], colors="yellow", visibility=I("kps_vis")),
+    "kp_visibility3d": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (1, 2), (2, 3), (3, 4)], colors="yellow", visibility=I("kps_vis")[..., None]),
+    "kp_visibility_float": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 2), (2, 4), (1, 3)], colors="white", visibility=I("kps_vis_float")),
+    "kp_f32": lambda: draw_keypoints(I("img_big_f32"), I("kps"), connectivity=[(0, 1), (1, 2)], colors="red", radius=3, width=2),
+    "kp_f64": lambda: draw_keypoints(I("img_big"), I("kps_f64"), connectivity=[(0, 1), (1, 2), (2, 0)], colors="cyan", radius=4),
+    "kp_empty": lambda: draw_keypoints(I("img_big"), torch.zeros(0, 3, 2), connectivity=[(0, 9)], colors="red"),
 }
 for name, fn in DRAW.items():
     case(f"draw_{name}", fn)
@@ -379,6 +428,17 @@ ERRORS = {
     "draw_masks_dtype": lambda: draw_segmentation_masks(I("img_u8"), I("draw_masks").to(torch.uint8)),
     "draw_masks_size": lambda: draw_segmentation_masks(I("img_u8"), I("draw_masks")[:, :5]),
     "draw_masks_dtype_image": lambda: draw_segmentation_masks(I("img_u8").long(), I("draw_masks")),
+    "draw_obox_rgba_fill": lambda: draw_bounding_boxes(I("img_big"), I("oboxes"), colors="rgba(1, 2, 3, 4)", fill=True),
+    "draw_kp_channels": lambda: draw_keypoints(I("img_gray"), I("kps")),
+    "draw_kp_batch": lambda: draw_keypoints(I("img_big")[None], I("kps")),
+    "draw_kp_dtype": lambda: draw_keypoints(I("img_big").int(), I("kps")),
+    "draw_kp_shape": lambda: draw_keypoints(I("img_big"), I("kps")[0]),
+    "draw_kp_vis_ndim": lambda: draw_keypoints(I("img_big"), I("kps"), visibility=I("kps_vis")[0]),
+    "draw_kp_vis_shape": lambda: draw_keypoints(I("img_big"), I("kps"), visibility=I("kps_vis")[:, :4]),
+    "draw_kp_vis_3d": lambda: draw_keypoints(I("img_big"), I("kps"), visibility=torch.ones(2, 5, 2)),
+    "draw_kp_radius": lambda: draw_keypoints(I("img_big"), I("kps"), colors="red", radius=-1),
+    "draw_kp_connectivity": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (1, 5)]),
+    "draw_kp_color_name": lambda: draw_keypoints(I("img_big"), I("kps"), colors="notacolor"),
 }
 
 

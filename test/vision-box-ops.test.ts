@@ -1,4 +1,4 @@
-// vision.ops' box operations and losses and vision.utils' drawBoundingBoxes / drawSegmentationMasks
+// vision.ops' box operations and losses and vision.utils' drawBoundingBoxes / drawSegmentationMasks / drawKeypoints
 // against torchvision 0.28 (test/fixtures/box-ops.json, made by scripts/make-box-ops-fixtures.py): every
 // case is the JS port of the Python call of the same name and must give torchvision's tensors bit for
 // bit (values, input gradients of the differentiable ops, NMS indices, drawn pixels); errors and warnings
@@ -147,6 +147,33 @@ const DRAW: Record<string, () => Tensor> = {
   masks_f32: () => D.drawSegmentationMasks(I('img_f32'), I('draw_masks')),
   masks_f64: () => D.drawSegmentationMasks(I('img_f64'), I('draw_masks_many')),
   masks_f64_named: () => D.drawSegmentationMasks(I('img_f64'), I('draw_masks'), { alpha: 0.45, colors: ['orchid', [200, 100, 50], 'hsl(10, 80%, 30%)'] }),
+  obox_default: () => D.drawBoundingBoxes(I('img_big'), I('oboxes')),
+  obox_fill: () => D.drawBoundingBoxes(I('img_big'), I('oboxes'), { fill: true }),
+  obox_width2_fill: () => D.drawBoundingBoxes(I('img_big'), I('oboxes'), null, 'orange', true, 2),
+  obox_width3: () => D.drawBoundingBoxes(I('img_big'), I('oboxes'), { width: 3, colors: [[255, 0, 0], 'lime', '#00f', 'white', 'black', 'yellow', 'cyan'] }),
+  obox_width5_fill: () => D.drawBoundingBoxes(I('img_big'), I('oboxes_diag'), { width: 5, fill: true }),
+  obox_width4: () => D.drawBoundingBoxes(I('img_big'), I('oboxes_diag'), { width: 4, colors: 'magenta' }),
+  obox_diag: () => D.drawBoundingBoxes(I('img_big'), I('oboxes_diag')),
+  obox_width0_fill: () => D.drawBoundingBoxes(I('img_big'), I('oboxes'), { width: 0, fill: true }),
+  obox_gray: () => D.drawBoundingBoxes(I('img_big_gray'), I('oboxes_diag'), { width: 2, colors: 'red' }),
+  obox_f32: () => D.drawBoundingBoxes(I('img_big_f32'), I('oboxes'), { fill: true, width: 3 }),
+  kp_default: () => D.drawKeypoints(I('img_big'), I('kps')),
+  kp_red: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'red' }),
+  kp_connect: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1], [1, 2], [2, 3], [3, 4], [0, 4], [-1, 1]], colors: 'blue' }),
+  kp_connect_nocolor: () => D.drawKeypoints(I('img_big'), I('kps'), [[0, 2], [1, 3]]),
+  kp_radius0_width1: () => D.drawKeypoints(I('img_big'), I('kps'), [[0, 1], [2, 4]], [10, 200, 30], 0, 1),
+  kp_radius1_width2: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1], [1, 2], [3, 0]], colors: '#abcdef', radius: 1, width: 2 }),
+  kp_radius3_width4: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[4, 3], [2, 1]], colors: [300, -4, 128], radius: 3, width: 4 }),
+  kp_radius5_width5: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1], [1, 2], [2, 3]], colors: 'hsl(120, 60%, 40%)', radius: 5, width: 5 }),
+  kp_radius8_width7: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 2], [1, 4]], colors: [1, 2, 3, 4], radius: 8, width: 7 }),
+  kp_radius_float: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'green', radius: 2.5 }),
+  kp_width0: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1]], colors: 'red', width: 0 }),
+  kp_visibility: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1], [1, 2], [2, 3], [3, 4]], colors: 'yellow', visibility: I('kps_vis') }),
+  kp_visibility3d: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1], [1, 2], [2, 3], [3, 4]], colors: 'yellow', visibility: I('kps_vis').unsqueeze(-1) }),
+  kp_visibility_float: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 2], [2, 4], [1, 3]], colors: 'white', visibility: I('kps_vis_float') }),
+  kp_f32: () => D.drawKeypoints(I('img_big_f32'), I('kps'), { connectivity: [[0, 1], [1, 2]], colors: 'red', radius: 3, width: 2 }),
+  kp_f64: () => D.drawKeypoints(I('img_big'), I('kps_f64'), { connectivity: [[0, 1], [1, 2], [2, 0]], colors: 'cyan', radius: 4 }),
+  kp_empty: () => D.drawKeypoints(I('img_big'), torch.zeros([0, 3, 2]), { connectivity: [[0, 9]], colors: 'red' }),
 };
 for (const [name, fn] of Object.entries(DRAW)) port(`draw_${name}`, fn);
 
@@ -173,6 +200,17 @@ const ERRORS: Record<string, () => unknown> = {
   draw_masks_dtype: () => D.drawSegmentationMasks(I('img_u8'), I('draw_masks').to(torch.uint8)),
   draw_masks_size: () => D.drawSegmentationMasks(I('img_u8'), I('draw_masks').index(':', ':5')),
   draw_masks_dtype_image: () => D.drawSegmentationMasks(I('img_u8').long(), I('draw_masks')),
+  draw_obox_rgba_fill: () => D.drawBoundingBoxes(I('img_big'), I('oboxes'), { colors: 'rgba(1, 2, 3, 4)', fill: true }),
+  draw_kp_channels: () => D.drawKeypoints(I('img_gray'), I('kps')),
+  draw_kp_batch: () => D.drawKeypoints(I('img_big').unsqueeze(0), I('kps')),
+  draw_kp_dtype: () => D.drawKeypoints(I('img_big').int(), I('kps')),
+  draw_kp_shape: () => D.drawKeypoints(I('img_big'), I('kps').index(0)),
+  draw_kp_vis_ndim: () => D.drawKeypoints(I('img_big'), I('kps'), { visibility: I('kps_vis').index(0) }),
+  draw_kp_vis_shape: () => D.drawKeypoints(I('img_big'), I('kps'), { visibility: I('kps_vis').index(':', ':4') }),
+  draw_kp_vis_3d: () => D.drawKeypoints(I('img_big'), I('kps'), { visibility: torch.ones([2, 5, 2]) }),
+  draw_kp_radius: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'red', radius: -1 }),
+  draw_kp_connectivity: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1], [1, 5]] }),
+  draw_kp_color_name: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'notacolor' }),
 };
 
 describe('vision.ops boxes, losses and drawing against torchvision 0.28', () => {
@@ -217,8 +255,10 @@ describe('vision.ops boxes, losses and drawing against torchvision 0.28', () => 
     const img = I('img_u8'), before = img.clone();
     const drawn = D.drawBoundingBoxes(img, I('draw_boxes'), { fill: true });
     const masked = D.drawSegmentationMasks(img, I('draw_masks'));
+    const keypoints = D.drawKeypoints(img, torch.zeros([0, 3, 2]));
     expect(drawn).not.toBe(img);
     expect(masked).not.toBe(img);
+    expect(keypoints).not.toBe(img);
     expect(img.equal(before)).toBe(true);
   });
 
@@ -268,7 +308,12 @@ describe('vision.ops boxes, losses and drawing against torchvision 0.28', () => 
     expect(() => L.sigmoidFocalLoss(I('logits32'), I('labels32'), { alpha: '1' as never })).toThrow(/sigmoidFocalLoss: alpha must be a number, got string/);
     const img = I('img_u8'), small = I('draw_boxes_small');
     expect(() => D.drawBoundingBoxes(img, small, { labels: ['a', null, 'c'] })).toThrow(/drawBoundingBoxes: drawing label text is not supported/);
-    expect(() => D.drawBoundingBoxes(img, torch.zeros([2, 8]))).toThrow(/drawBoundingBoxes: oriented boxes \(N, 8\) are not supported/);
+    expect(() => D.drawBoundingBoxes(img, torch.zeros([2, 6]))).toThrow(/drawBoundingBoxes: boxes must be \(N, 4\) or \(N, 8\), got shape \[2, 6\]/);
+    expect(() => D.drawKeypoints(img, I('kps'), { width: 2.5 })).toThrow(/drawKeypoints: width must be an integer, got 2.5/);
+    expect(() => D.drawKeypoints(img, I('kps'), { colors: [1, 2] as never })).toThrow(/drawKeypoints: color must be int, or tuple of one, three or four elements/);
+    expect(() => D.drawKeypoints(img, I('kps'), { colors: ['red', 'blue'] as never })).toThrow(/drawKeypoints: colors must be a color string or an \[r, g, b\] array/);
+    expect(() => D.drawKeypoints(img, I('kps'), { connectivity: [[0, 1.5]] as never })).toThrow(/drawKeypoints: connectivity must hold pairs of integer keypoint indices/);
+    expect(() => D.drawKeypoints(img, [[[1, 2]]] as never)).toThrow(/drawKeypoints: keypoints must be a Tensor, got an array/);
     expect(() => D.drawBoundingBoxes(img, small, { width: 1.5 })).toThrow(/drawBoundingBoxes: width must be an integer, got 1.5/);
     expect(() => D.drawBoundingBoxes(img, small, { colors: [[10.5, 0, 0], 'red', 'red'] })).toThrow(/color components must be integers/);
     expect(() => D.drawBoundingBoxes(img, small, { colors: 5 as never })).toThrow(/colors must be a tuple or a string, or a list thereof, but got number/);
@@ -286,11 +331,15 @@ describe('vision.ops boxes, losses and drawing against torchvision 0.28', () => 
   it('leaves no tensor behind, a 2-D mask and the error paths included', () => {
     const img = I('img_u8'), mask = I('draw_masks').index(0), small = I('draw_boxes_small');
     const byteMask = mask.to(torch.uint8), boxes = I('nms_boxes32'), scores = I('nms_scores32');
+    const oboxes = I('oboxes'), kps = I('kps'), vis = I('kps_vis'), floatImg = I('img_big_f32');
     const before = torch.nativeStats().tensors;
     for (let i = 0; i < 5; i++) {
       D.drawSegmentationMasks(img, mask).dispose();
       expect(() => D.drawSegmentationMasks(img, byteMask)).toThrow(/must be of dtype bool/);
       D.drawBoundingBoxes(img, small, { fill: true }).dispose();
+      D.drawBoundingBoxes(img, oboxes, { fill: true, width: 2 }).dispose();
+      D.drawKeypoints(floatImg, kps, { connectivity: [[0, 1]], colors: 'red', visibility: vis }).dispose();
+      expect(() => D.drawKeypoints(img, kps, { connectivity: [[0, 7]] })).toThrow(/list index out of range/);
       B.nms(boxes, scores, 0.5).dispose();
     }
     expect(torch.nativeStats().tensors - before).toBe(0);

@@ -1,14 +1,17 @@
-// torchvision.utils' drawing functions (torchvision 0.28): drawBoundingBoxes and drawSegmentationMasks.
-// Colors are parsed as torchvision's _parse_colors parses them (PIL's ImageColor.getrgb for strings,
-// _generate_color_palette when none are given). torchvision draws boxes with PIL's ImageDraw.rectangle;
-// that is ported here pixel for pixel (libImaging/Draw.c: inclusive integer corners, a `width`-pixel
-// outline drawn inward, the fill blended with alpha 100 by PIL's integer BLEND). Label text is not
-// drawn: it needs PIL's font rasterizer (see drawBoundingBoxes).
+// torchvision.utils' drawing functions (torchvision 0.28): drawBoundingBoxes, drawSegmentationMasks
+// and drawKeypoints. Colors are parsed as torchvision's _parse_colors parses them (PIL's
+// ImageColor.getrgb for strings, _generate_color_palette when none are given). torchvision draws
+// boxes and keypoints with PIL's ImageDraw (rectangles, lines, polygons, ellipses); its rasterizers are
+// ported pixel for pixel in _pil_draw.ts. Label text is not drawn: it needs PIL's font rasterizer
+// (see drawBoundingBoxes).
 import * as torch from '../index.js';
 import { bind, signature, type PyArgs } from '../nn/functional/_signature.js';
 import { describe } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
+import * as crmath from './_crmath.js';
+import * as pil from './_pil_draw.js';
+import type { Canvas, Ink } from './_pil_draw.js';
 
 /** A color: a PIL color string ('red', '#ff0000', '#f00', 'rgb(255, 0, 0)', 'hsl(0, 100%, 50%)', ...) or an [r, g, b] array (0-255). */
 export type Color = string | readonly [number, number, number] | readonly [number, number, number, number];
@@ -157,63 +160,31 @@ function checkImage(fn: string, image: unknown, what: string): asserts image is 
 }
 
 // ---------------------------------------------------------------------------------------------
-// PIL's rectangle (libImaging/Draw.c) on an RGB pixel buffer
+// Drawing through PIL
 
-interface Canvas { readonly px: Uint8Array; readonly height: number; readonly width: number }
-/** An ink: the color and, for the fill, the alpha PIL blends it with (null: the pixels are set). */
-interface Ink { readonly rgb: readonly number[]; readonly alpha: number | null }
-
-/** PIL's BLEND(mask, in1, in2): DIV255(in1 * (255 - mask) + in2 * mask) with DIV255's shift trick. */
-function blend(alpha: number, out: number, ink: number): number {
-  const tmp = out * (255 - alpha) + ink * alpha + 128;
-  return ((tmp >> 8) + tmp) >> 8;
+/**
+ * torchvision's round trip through PIL: the image (1 or 3 channels; uint8, or float in [0, 1] scaled
+ * to uint8 as v2's to_dtype) as an RGB canvas on the CPU, drawn on by `draw`, and back as a new
+ * (3, H, W) CPU tensor of the image's dtype.
+ */
+function drawThroughPil(image: Tensor, draw: (canvas: Canvas) => void): Tensor {
+  return torch.noGrad(() => torch.tidy(() => {
+    let rgb = image.size(0) === 1 ? image.tile([3, 1, 1]) : image;
+    const floating = image.isFloatingPoint();
+    if (floating) rgb = rgb.mul(255 + 1.0 - 1e-3).to(torch.uint8); // v2's to_dtype(uint8, scale=True)
+    const [height, width] = [image.size(1), image.size(2)];
+    // PIL draws on a CPU copy: torchvision's result is a CPU tensor whatever the image's device
+    const canvas: Canvas = { px: rgb.permute(1, 2, 0).to('cpu').contiguous().toTypedArray() as Uint8Array, height, width };
+    draw(canvas);
+    const out = torch.tensor(canvas.px).view(height, width, 3).permute(2, 0, 1).contiguous();
+    return floating ? out.to(image.dtype).mul_(1.0 / 255) : out; // v2's to_dtype(float, scale=True)
+  }));
 }
 
-function paint(c: Canvas, offset: number, ink: Ink): void {
-  for (let k = 0; k < 3; k++) c.px[offset + k] = ink.alpha === null ? ink.rgb[k]! : blend(ink.alpha, c.px[offset + k]!, ink.rgb[k]!);
-}
-
-/** Draw.c's point32/point32rgba: one pixel, if inside the image. */
-function point(c: Canvas, x: number, y: number, ink: Ink): void {
-  if (x >= 0 && x < c.width && y >= 0 && y < c.height) paint(c, (y * c.width + x) * 3, ink);
-}
-
-/** Draw.c's hline32/hline32rgba: pixels x0..x1 (inclusive) of row y, clipped to the image. */
-function hline(c: Canvas, x0: number, y: number, x1: number, ink: Ink): void {
-  if (y < 0 || y >= c.height) return;
-  if (x0 < 0) x0 = 0;
-  else if (x0 >= c.width) return;
-  if (x1 < 0) return;
-  else if (x1 >= c.width) x1 = c.width - 1;
-  for (let x = x0; x <= x1; x++) paint(c, (y * c.width + x) * 3, ink);
-}
-
-/** Draw.c's line32 for x0 = x1: |y1 - y0| pixels from y0 towards y1, y1 itself excluded. */
-function vline(c: Canvas, x: number, y0: number, y1: number, ink: Ink): void {
-  const step = y1 < y0 ? -1 : 1;
-  const n = Math.abs(y1 - y0);
-  for (let i = 0; i < n; i++, y0 += step) point(c, x, y0, ink);
-}
-
-/** Draw.c's ImagingDrawRectangle: filled (every row y0..y1) or a `width`-pixel outline drawn inward from the corners. */
-function drawRectangle(c: Canvas, [x0, y0, x1, y1]: readonly number[], ink: Ink, fill: boolean, width: number): void {
-  if (y0! > y1!) [y0, y1] = [y1, y0];
-  if (fill) {
-    if (y0! < 0) y0 = 0;
-    else if (y0! >= c.height) return;
-    if (y1! < 0) return;
-    else if (y1! > c.height) y1 = c.height;
-    for (let y = y0!; y <= y1!; y++) hline(c, x0!, y, x1!, ink);
-    return;
-  }
-  if (width === 0) width = 1;
-  for (let i = 0; i < width; i++) {
-    hline(c, x0!, y0! + i, x1!, ink);
-    hline(c, x0!, y1! - i, x1!, ink);
-    vline(c, x1! - i, y0! + width, y1! - width + 1, ink);
-    vline(c, x0! + i, y0! + width, y1! - width + 1, ink);
-  }
-}
+/** An int64 coordinate as PIL reads a Python int in a flat list (PyPath_Flatten: `(float)` of the long, a C float), then `(int)`. */
+const flatCoord = (v: bigint): number => pil.cInt(Math.fround(Number(v)));
+/** An int64 coordinate as PIL reads it in an (x, y) tuple (a double), then `(int)`. */
+const pairCoord = (v: bigint | number): number => pil.cInt(Number(v));
 
 /** PIL's ink from a color tuple: integer components (PIL refuses others), each clipped to 0..255 (CLIP8). */
 function inkOf(fn: string, color: readonly number[], alpha: number | null): Ink {
@@ -237,17 +208,56 @@ const DRAW_BOXES = signature('drawBoundingBoxes', {
 });
 /** The alpha torchvision fills boxes with (color + (100,) drawn in RGBA blend mode). */
 const FILL_ALPHA = 100;
-const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
+/** The dashes and gaps of an oriented box's first edge, in pixels (torchvision's dashed_line). */
+const DASH_LENGTH = 5, SPACE_LENGTH = 5;
+
+/**
+ * torchvision's _ImageDrawTV.dashed_line for one segment: dashes of 5 pixels every 10 from (x1, y1)
+ * towards (x2, y2), each end moved along the angle in doubles and truncated to ints when drawn.
+ */
+function dashedLine(c: Canvas, [x1, y1, x2, y2]: number[], ink: Ink, width: number): void {
+  let segmentLength = Math.sqrt((x2! - x1!) ** 2 + (y2! - y1!) ** 2);
+  let dash = true;
+  while (segmentLength > 0) {
+    const length = Math.min(segmentLength, dash ? DASH_LENGTH : SPACE_LENGTH);
+    // the angle is taken again from each dash's start; correctly rounded, as glibc's (CPython's) nearly always are
+    const angle = crmath.atan2(y2! - y1!, x2! - x1!);
+    const endX = x1! + crmath.cos(angle) * length, endY = y1! + crmath.sin(angle) * length;
+    if (dash) pil.segment(c, pairCoord(x1!), pairCoord(y1!), pairCoord(endX), pairCoord(endY), ink, width);
+    segmentLength -= length;
+    [x1, y1] = [endX, endY];
+    dash = !dash;
+  }
+}
+
+/**
+ * torchvision's _ImageDrawTV.oriented_rectangle: the first edge dashed, the other three as lines
+ * (none when width is 0), then the polygon filled over them.
+ */
+function orientedRectangle(c: Canvas, corners: readonly bigint[], outline: Ink, fill: Ink | null, width: number): void {
+  const xy = corners.map(Number);
+  if (width !== 0) {
+    dashedLine(c, xy.slice(0, 4), outline, width);
+    for (let i = 2; i < 8; i += 2)
+      pil.segment(c, pairCoord(xy[i]!), pairCoord(xy[i + 1]!), pairCoord(xy[(i + 2) % 8]!), pairCoord(xy[(i + 3) % 8]!), outline, width);
+  }
+  if (fill !== null) pil.fillPolygon(c, corners.map(flatCoord), fill);
+}
 
 /**
  * torchvision's draw_bounding_boxes: the image (C, H, W; C = 1 or 3; uint8, or float in [0, 1]) with the
- * xyxy `boxes` (N, 4) drawn as PIL draws them: a `width`-pixel outline inside each box (corners cast to
- * int64, inclusive), and with `fill` the box blended with its color at alpha 100. Colors as in
- * drawSegmentationMasks. Returns a new RGB (3, H, W) CPU image of the input's dtype (a grayscale image
- * comes back as RGB), or the input itself (with a warning) when there are no boxes.
+ * `boxes` drawn as PIL draws them. xyxy boxes (N, 4): a `width`-pixel outline inside each box (corners
+ * cast to int64, inclusive), and with `fill` the box blended with its color at alpha 100. Oriented
+ * boxes (N, 8), four corners (x1, y1, ..., x4, y4): the edge from the first corner to the second
+ * dashed, the others solid, `width`-pixel lines centered on the edges, and with `fill` the polygon
+ * blended at alpha 100. Colors as in drawSegmentationMasks. Returns a new RGB (3, H, W) CPU image of
+ * the input's dtype (a grayscale image comes back as RGB), or the input itself (with a warning) when
+ * there are no boxes.
  *
  * Not supported: label text (`labels` other than nulls throw: the text needs PIL's font rasterizer and
- * its default font, which torchnode does not have; `font` is accepted and unused) and oriented (N, 8) boxes.
+ * its default font, which torchnode does not have; `font` is accepted and unused). The dashed edge's
+ * ends come from sin, cos and atan2, correctly rounded here: where glibc's are not (rarely), a dash may
+ * end one pixel off torchvision's.
  */
 export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: PyArgs<[labels: readonly (string | null)[] | null, colors: Colors, fill: boolean, width: number, font: string | null, fontSize: number | null, labelColors: Colors, labelBackgroundColors: Colors, fillLabels: boolean], DrawBoundingBoxesOptions>): Tensor;
 export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: unknown[]): Tensor {
@@ -257,7 +267,7 @@ export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: unknown
   checkImage(fn, image, 'Tensor expected');
   if (image.size(0) !== 1 && image.size(0) !== 3) throw new RangeError(`${fn}: Only grayscale and RGB images are supported`);
   if (!isTensor(boxes)) throw new TypeError(`${fn}: boxes must be a Tensor, got ${describe(boxes)}`);
-  if (boxes.dim() !== 2) throw new RangeError(`${fn}: boxes must be (N, 4), got shape [${boxes.shape.join(', ')}]`);
+  if (boxes.dim() !== 2) throw new RangeError(`${fn}: boxes must be (N, 4) or (N, 8), got shape [${boxes.shape.join(', ')}]`);
   const disordered = (): boolean => torch.tidy(() =>
     boxes.index(':', 0).gt(boxes.index(':', 2)).any().item() === true || boxes.index(':', 1).gt(boxes.index(':', 3)).any().item() === true);
   if (boxes.size(1) === 4 && disordered())
@@ -285,33 +295,128 @@ export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: unknown
   }
   if (labels !== null && (labels as unknown[]).some((l) => l !== null && l !== undefined))
     throw new Error(`${fn}: drawing label text is not supported: torchvision renders it with PIL's fonts (ImageFont.load_default or a TrueType file), which torchnode does not have; pass labels: null, or nulls for the boxes to leave unlabeled`);
-  if (boxes.size(1) === 8) throw new Error(`${fn}: oriented boxes (N, 8) are not supported, only (xmin, ymin, xmax, ymax) boxes (N, 4)`);
-  if (boxes.size(1) !== 4) throw new RangeError(`${fn}: boxes must be (N, 4), got shape [${boxes.shape.join(', ')}]`);
-  const inks = boxColors.map((c) => ({ outline: inkOf(fn, c.rgb, null), fill: fill ? inkOf(fn, c.rgb, FILL_ALPHA) : null }));
-
-  return torch.noGrad(() => torch.tidy(() => {
-    let rgb = image.size(0) === 1 ? image.tile([3, 1, 1]) : image;
-    const floating = image.isFloatingPoint();
-    if (floating) rgb = rgb.mul(255 + 1.0 - 1e-3).to(torch.uint8); // v2's to_dtype(uint8, scale=True)
-    const [height, width_] = [image.size(1), image.size(2)];
-    // PIL draws on a CPU copy: torchvision's result is a CPU tensor whatever the image's device
-    const canvas: Canvas = { px: rgb.permute(1, 2, 0).to('cpu').contiguous().toTypedArray() as Uint8Array, height, width: width_ };
-    // torchvision's boxes.to(torch.int64); PIL checks the corners' order on those, then draws with C ints
-    // cast from doubles (x86's out-of-range result: INT_MIN)
-    const corners64 = boxes.to(torch.int64).to('cpu').contiguous().toTypedArray() as BigInt64Array;
-    const corners = Array.from(corners64, (v) => (v < INT32_MIN || v > INT32_MAX ? INT32_MIN : Number(v)));
+  const cols = boxes.size(1);
+  if (cols !== 4 && cols !== 8) throw new RangeError(`${fn}: boxes must be (N, 4) or (N, 8), got shape [${boxes.shape.join(', ')}]`);
+  // with fill, torchvision draws in RGBA blend mode: the outline too (alpha 255, the same pixels as
+  // setting them, but PIL's polygon filler takes its blend-mode path for wide lines)
+  const inks = boxColors.map((c) => {
+    const outline = inkOf(fn, c.rgb, null);
+    return fill ? { outline: { ...outline, alpha: 255 }, fill: inkOf(fn, c.rgb, FILL_ALPHA) } : { outline, fill: null };
+  });
+  // torchvision's boxes.to(torch.int64)
+  const corners64 = torch.tidy(() => boxes.to(torch.int64).to('cpu').contiguous().toTypedArray() as BigInt64Array);
+  return drawThroughPil(image, (canvas) => {
     for (let k = 0; k < numBoxes; k++) {
-      const box = corners.slice(4 * k, 4 * k + 4);
-      if (corners64[4 * k + 2]! < corners64[4 * k]!) throw new RangeError(`${fn}: box ${k}: x1 must be greater than or equal to x0`);
-      if (corners64[4 * k + 3]! < corners64[4 * k + 1]!) throw new RangeError(`${fn}: box ${k}: y1 must be greater than or equal to y0`);
+      const box = Array.from(corners64.subarray(cols * k, cols * (k + 1)));
       const ink = inks[k]!;
-      // ImageDraw.rectangle: the fill first, then the outline (width 0: none)
-      if (ink.fill !== null) drawRectangle(canvas, box, ink.fill, true, width as number);
-      if (width !== 0) drawRectangle(canvas, box, ink.outline, false, width as number);
+      if (cols === 8) {
+        orientedRectangle(canvas, box, ink.outline, ink.fill, width as number);
+        continue;
+      }
+      // ImageDraw.rectangle: PIL reads the corners as C floats, checks their order, then draws with C ints
+      const xy = box.map(flatCoord);
+      if (Math.fround(Number(box[2])) < Math.fround(Number(box[0]))) throw new RangeError(`${fn}: box ${k}: x1 must be greater than or equal to x0`);
+      if (Math.fround(Number(box[3])) < Math.fround(Number(box[1]))) throw new RangeError(`${fn}: box ${k}: y1 must be greater than or equal to y0`);
+      // the fill first, then the outline (width 0: none)
+      if (ink.fill !== null) pil.rectangle(canvas, xy, ink.fill, true, width as number);
+      if (width !== 0) pil.rectangle(canvas, xy, ink.outline, false, width as number);
     }
-    const out = torch.tensor(canvas.px).view(height, width_, 3).permute(2, 0, 1).contiguous();
-    return floating ? out.to(image.dtype).mul_(1.0 / 255) : out; // v2's to_dtype(float, scale=True)
-  }));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// draw_keypoints
+
+export interface DrawKeypointsOptions {
+  connectivity?: readonly (readonly [number, number])[] | null; colors?: Color | null; radius?: number; width?: number; visibility?: Tensor | null;
+}
+const DRAW_KEYPOINTS = signature('drawKeypoints', { connectivity: null, colors: null, radius: 2, width: 3, visibility: null });
+/** ImageDraw's default ink for an RGB image (draw_ink(-1)): the connections' color, as torchvision passes none. */
+const WHITE: Ink = { rgb: [255, 255, 255], alpha: null };
+
+/** PIL's ink for draw_keypoints' `colors` (ImageDraw._getink): a color string (its alpha dropped) or an (r, g, b[, a]) tuple; null: none. */
+function keypointInk(fn: string, colors: unknown): Ink | null {
+  if (colors === null) return null;
+  if (typeof colors === 'string') return { rgb: getrgb(colors, fn).slice(0, 3), alpha: null };
+  if (Array.isArray(colors) && colors.every((v) => typeof v === 'number')) {
+    if (colors.length !== 3 && colors.length !== 4) throw new TypeError(`${fn}: color must be int, or tuple of one, three or four elements, got ${tupleRepr(colors)}`);
+    return inkOf(fn, colors, null);
+  }
+  throw new TypeError(`${fn}: colors must be a color string or an [r, g, b] array, got ${describe(colors)}`);
+}
+
+/** Python's list[i]: negative indices count from the end; IndexError's message past either end. */
+function pyIndex(fn: string, i: unknown, length: number): number {
+  if (!Number.isInteger(i)) throw new TypeError(`${fn}: connectivity must hold pairs of integer keypoint indices, got ${describe(i)}`);
+  const k = (i as number) < 0 ? (i as number) + length : (i as number);
+  if (k < 0 || k >= length) throw new RangeError(`${fn}: connectivity index ${String(i)} for ${length} keypoints: list index out of range`);
+  return k;
+}
+
+/**
+ * torchvision's draw_keypoints: the RGB image (3, H, W; uint8, or float in [0, 1]) with the keypoints
+ * (N, K, 2) of N instances drawn as PIL draws them: each visible keypoint (cast to int64) a filled circle
+ * of `radius` in `colors` (a PIL color string or an [r, g, b] array; none, by default: torchvision then
+ * draws no circles), and each `connectivity` pair [i, j] of one instance whose two keypoints are both
+ * visible a white line `width` pixels wide. `visibility` (N, K) (or (N, K, 1); cast to bool) hides
+ * keypoints and their connections, by default none. Returns a new (3, H, W) CPU image of the input's dtype.
+ */
+export function drawKeypoints(image: Tensor, keypoints: Tensor, ...args: PyArgs<[connectivity: readonly (readonly [number, number])[] | null, colors: Color | null, radius: number, width: number, visibility: Tensor | null], DrawKeypointsOptions>): Tensor;
+export function drawKeypoints(image: Tensor, keypoints: Tensor, ...args: unknown[]): Tensor {
+  const fn = DRAW_KEYPOINTS.fn;
+  const [connectivity, colors, radius, width, visibility] = bind(DRAW_KEYPOINTS, args) as [unknown, unknown, unknown, unknown, unknown];
+  checkImage(fn, image, 'The image must be a tensor');
+  if (image.size(0) !== 3) throw new RangeError(`${fn}: Pass an RGB image. Other Image formats are not supported`);
+  if (!isTensor(keypoints)) throw new TypeError(`${fn}: keypoints must be a Tensor, got ${describe(keypoints)}`);
+  if (keypoints.dim() !== 3) throw new RangeError(`${fn}: keypoints must be of shape (num_instances, K, 2)`);
+  const [numInstances, numKeypoints] = [keypoints.size(0), keypoints.size(1)];
+  if (visibility !== null && !isTensor(visibility)) throw new TypeError(`${fn}: visibility must be a Tensor, got ${describe(visibility)}`);
+  let visShape = visibility === null ? [numInstances, numKeypoints] : visibility.shape;
+  // (N, K, 1), as pred.split([2, 1], dim=-1) gives it, is squeezed ("we're just being nice")
+  if (visShape.length === 3 && visShape[2] === 1) visShape = visShape.slice(0, 2);
+  if (visShape.length !== 2) throw new RangeError(`${fn}: visibility must be of shape (num_instances, K). Got ndim=${visShape.length}`);
+  if (visShape[0] !== numInstances || visShape[1] !== numKeypoints)
+    throw new RangeError(`${fn}: keypoints and visibility must have the same dimensionality for num_instances and K. Got visibility.shape=torch.Size([${visShape.join(', ')}]) and keypoints.shape=torch.Size([${keypoints.shape.join(', ')}])`);
+  if (typeof radius !== 'number' || !Number.isFinite(radius)) throw new TypeError(`${fn}: radius must be a number, got ${describe(radius)}`);
+  if (!Number.isInteger(width)) throw new TypeError(`${fn}: width must be an integer, got ${typeof width === 'number' ? String(width) : describe(width)}`);
+  if (connectivity !== null && !(Array.isArray(connectivity) && connectivity.every((c) => Array.isArray(c) && c.length >= 2)))
+    throw new TypeError(`${fn}: connectivity must be an array of [i, j] keypoint index pairs, got ${describe(connectivity)}`);
+  if (keypoints.size(2) < 2 && numInstances * numKeypoints > 0) throw new RangeError(`${fn}: keypoints must be of shape (num_instances, K, 2), got shape [${keypoints.shape.join(', ')}]`);
+  // PIL reads the color at the first circle it draws
+  let ink: Ink | null | undefined;
+  const dims = keypoints.size(2);
+  const coords = torch.tidy(() => keypoints.to(torch.int64).to('cpu').contiguous().toTypedArray() as BigInt64Array);
+  const visible = visibility === null ? null : torch.tidy(() => visibility.reshape(numInstances, numKeypoints).to('cpu').to(torch.bool).contiguous().toTypedArray() as Uint8Array);
+  const pairs = (connectivity ?? []) as readonly (readonly unknown[])[];
+  return drawThroughPil(image, (canvas) => {
+    for (let n = 0; n < numInstances; n++) {
+      const at = (k: number, d: number): bigint => coords[(n * numKeypoints + k) * dims + d]!;
+      const isVisible = (k: number): boolean => visible === null || visible[n * numKeypoints + k] !== 0;
+      for (let k = 0; k < numKeypoints; k++) {
+        if (!isVisible(k)) continue;
+        // ImageDraw.ellipse([x - r, y - r, x + r, y + r], fill=colors): a list, so an int radius gives
+        // Python ints, which PIL reads as C floats (a float radius: doubles); then PIL checks the order
+        const [x, y] = [at(k, 0), at(k, 1)];
+        const corner = (v: bigint, sign: number): number =>
+          Number.isInteger(radius) ? Math.fround(Number(v + BigInt(sign * (radius as number)))) : Number(v) + sign * (radius as number);
+        const [x0, y0, x1, y1] = [corner(x, -1), corner(y, -1), corner(x, 1), corner(y, 1)];
+        if (x1 < x0) throw new RangeError(`${fn}: x1 must be greater than or equal to x0`);
+        if (y1 < y0) throw new RangeError(`${fn}: y1 must be greater than or equal to y0`);
+        // outline=None, width=0: only the fill, and nothing at all without colors
+        ink ??= keypointInk(fn, colors);
+        if (ink !== null) pil.ellipse(canvas, pil.cInt(x0), pil.cInt(y0), pil.cInt(x1), pil.cInt(y1), ink, true, 0);
+      }
+      for (const pair of pairs) {
+        // Python's short-circuit: the second index is read only when the first keypoint is visible
+        const i = pyIndex(fn, pair[0], numKeypoints);
+        if (!isVisible(i)) continue;
+        const j = pyIndex(fn, pair[1], numKeypoints);
+        // ImageDraw.line(..., width): nothing for width 0
+        if (!isVisible(j) || width === 0) continue;
+        pil.segment(canvas, pairCoord(at(i, 0)), pairCoord(at(i, 1)), pairCoord(at(j, 0)), pairCoord(at(j, 1)), WHITE, width as number);
+      }
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -91,4 +91,4 @@ export function saveImage(...args: unknown[]): void {
     grid.dispose();
   }
 }
-export { drawBoundingBoxes, drawSegmentationMasks, type Color, type Colors, type DrawBoundingBoxesOptions, type DrawSegmentationMasksOptions } from './draw.js';
+export { drawBoundingBoxes, drawKeypoints, drawSegmentationMasks, type Color, type Colors, type DrawBoundingBoxesOptions, type DrawKeypointsOptions, type DrawSegmentationMasksOptions } from './draw.js';
