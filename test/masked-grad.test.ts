@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
-import { caseName, check, replay, sameRelease as isSameRelease, type Enc, type GoldenCase, type GoldenFixture } from './golden-replay.js';
+import { caseName, replay, sameRelease as isSameRelease, type Enc, type GoldenCase, type GoldenFixture } from './golden-replay.js';
 
 torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes from vitest.config.ts)
 

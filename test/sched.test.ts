@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import * as torch from '../lib/index.js';
 import { optim } from '../lib/index.js';
-import { fixture, groupLrs, makeOptimizer, momenta, ptPath, setup, stepAll, type SchedCase } from './sched-cases.js';
+import { fixture, groupLrs, makeOptimizer, momenta, ptPath, setup, stepAll } from './sched-cases.js';
 
 const { lrScheduler } = optim;
 
