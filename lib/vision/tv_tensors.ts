@@ -225,7 +225,13 @@ function wrapKeyPoints(t: Tensor, canvasSize: unknown, checkDims: boolean): KeyP
  */
 export const KeyPoints = tvClass<KeyPointsOptions, KeyPointsTensor>('KeyPoints', (data, options) => {
   if (options.canvasSize === undefined) throw new TypeError("KeyPoints: missing required option 'canvasSize'");
-  return wrapKeyPoints(toTensor(data, options), options.canvasSize, true);
+  const t = toTensor(data, options);
+  let out: KeyPointsTensor | undefined;
+  try {
+    return (out = wrapKeyPoints(t, options.canvasSize, true));
+  } finally {
+    if (out !== t) t.dispose();  // one point [2] became a new [1, 2] view, or the checks failed: the alias is ours to free
+  }
 });
 
 /** Overrides `wrap` accepts for boxes (format, canvasSize, clampingMode) and keypoints (canvasSize). */
