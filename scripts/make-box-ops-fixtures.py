@@ -380,6 +380,7 @@ DRAW = {
     "kp_f32": lambda: draw_keypoints(I("img_big_f32"), I("kps"), connectivity=[(0, 1), (1, 2)], colors="red", radius=3, width=2),
     "kp_f64": lambda: draw_keypoints(I("img_big"), I("kps_f64"), connectivity=[(0, 1), (1, 2), (2, 0)], colors="cyan", radius=4),
     "kp_empty": lambda: draw_keypoints(I("img_big"), torch.zeros(0, 3, 2), connectivity=[(0, 9)], colors="red"),
+    "kp_radius_negative_nocolor": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1)], radius=-1),
 }
 for name, fn in DRAW.items():
     case(f"draw_{name}", fn)
@@ -439,6 +440,7 @@ ERRORS = {
     "draw_kp_radius": lambda: draw_keypoints(I("img_big"), I("kps"), colors="red", radius=-1),
     "draw_kp_connectivity": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (1, 5)]),
     "draw_kp_color_name": lambda: draw_keypoints(I("img_big"), I("kps"), colors="notacolor"),
+    "draw_kp_color_before_radius": lambda: draw_keypoints(I("img_big"), I("kps"), colors="notacolor", radius=-1),
 }
 
 

@@ -174,6 +174,7 @@ const DRAW: Record<string, () => Tensor> = {
   kp_f32: () => D.drawKeypoints(I('img_big_f32'), I('kps'), { connectivity: [[0, 1], [1, 2]], colors: 'red', radius: 3, width: 2 }),
   kp_f64: () => D.drawKeypoints(I('img_big'), I('kps_f64'), { connectivity: [[0, 1], [1, 2], [2, 0]], colors: 'cyan', radius: 4 }),
   kp_empty: () => D.drawKeypoints(I('img_big'), torch.zeros([0, 3, 2]), { connectivity: [[0, 9]], colors: 'red' }),
+  kp_radius_negative_nocolor: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1]], radius: -1 }),
 };
 for (const [name, fn] of Object.entries(DRAW)) port(`draw_${name}`, fn);
 
@@ -211,6 +212,7 @@ const ERRORS: Record<string, () => unknown> = {
   draw_kp_radius: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'red', radius: -1 }),
   draw_kp_connectivity: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1], [1, 5]] }),
   draw_kp_color_name: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'notacolor' }),
+  draw_kp_color_before_radius: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'notacolor', radius: -1 }),
 };
 
 describe('vision.ops boxes, losses and drawing against torchvision 0.28', () => {

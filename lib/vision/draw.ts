@@ -400,11 +400,12 @@ export function drawKeypoints(image: Tensor, keypoints: Tensor, ...args: unknown
         const corner = (v: bigint, sign: number): number =>
           Number.isInteger(radius) ? Math.fround(Number(v + BigInt(sign * (radius as number)))) : Number(v) + sign * (radius as number);
         const [x0, y0, x1, y1] = [corner(x, -1), corner(y, -1), corner(x, 1), corner(y, 1)];
+        // outline=None, width=0: only the fill, so without colors PIL draws (and checks) nothing
+        ink ??= keypointInk(fn, colors);
+        if (ink === null) continue;
         if (x1 < x0) throw new RangeError(`${fn}: x1 must be greater than or equal to x0`);
         if (y1 < y0) throw new RangeError(`${fn}: y1 must be greater than or equal to y0`);
-        // outline=None, width=0: only the fill, and nothing at all without colors
-        ink ??= keypointInk(fn, colors);
-        if (ink !== null) pil.ellipse(canvas, pil.cInt(x0), pil.cInt(y0), pil.cInt(x1), pil.cInt(y1), ink, true, 0);
+        pil.ellipse(canvas, pil.cInt(x0), pil.cInt(y0), pil.cInt(x1), pil.cInt(y1), ink, true, 0);
       }
       for (const pair of pairs) {
         // Python's short-circuit: the second index is read only when the first keypoint is visible
