@@ -45,43 +45,30 @@ export function hline(c: Canvas, x0: number, y: number, x1: number, ink: Ink): v
   for (let x = x0; x <= x1; x++) paint(c, (y * c.width + x) * 3, ink);
 }
 
-/** line32/line32rgba: Bresenham's line from (x0, y0) towards (x1, y1), the end point itself excluded. */
+/**
+ * line32/line32rgba: Bresenham's line from (x0, y0) towards (x1, y1), the end point itself excluded.
+ * Draw.c spells out four branches (vertical, horizontal, and either slope); they are one walk along
+ * the major axis (y when |dx| = |dy|), the doubled error term deciding each step on the minor one.
+ */
 export function line(c: Canvas, x0: number, y0: number, x1: number, y1: number, ink: Ink): void {
   let dx = (x1 - x0) | 0, dy = (y1 - y0) | 0;
   const xs = dx < 0 ? -1 : 1, ys = dy < 0 ? -1 : 1;
   if (dx < 0) dx = -dx | 0;
   if (dy < 0) dy = -dy | 0;
-  if (dx === 0) {
-    for (let i = 0; i < dy; i++, y0 += ys) point(c, x0, y0, ink);
-  } else if (dy === 0) {
-    for (let i = 0; i < dx; i++, x0 += xs) point(c, x0, y0, ink);
-  } else if (dx > dy) {
-    // horizontal slope: one step in x each pixel, the error term decides the y steps
-    const n = dx;
-    dy = (dy + dy) | 0;
-    let e = (dy - dx) | 0;
-    dx = (dx + dx) | 0;
-    for (let i = 0; i < n; i++, x0 += xs) {
-      point(c, x0, y0, ink);
-      if (e >= 0) {
-        y0 += ys;
-        e = (e - dx) | 0;
-      }
-      e = (e + dy) | 0;
+  const xMajor = dx > dy;
+  const [major, minor] = xMajor ? [dx, dy] : [dy, dx];
+  const major2 = (major + major) | 0, minor2 = (minor + minor) | 0;
+  let e = (minor2 - major) | 0;
+  for (let i = 0; i < major; i++) {
+    point(c, x0, y0, ink);
+    if (e >= 0) {
+      if (xMajor) y0 += ys;
+      else x0 += xs;
+      e = (e - major2) | 0;
     }
-  } else {
-    const n = dy;
-    dx = (dx + dx) | 0;
-    let e = (dx - dy) | 0;
-    dy = (dy + dy) | 0;
-    for (let i = 0; i < n; i++, y0 += ys) {
-      point(c, x0, y0, ink);
-      if (e >= 0) {
-        x0 += xs;
-        e = (e - dy) | 0;
-      }
-      e = (e + dx) | 0;
-    }
+    e = (e + minor2) | 0;
+    if (xMajor) x0 += xs;
+    else y0 += ys;
   }
 }
 
