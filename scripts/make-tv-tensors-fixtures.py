@@ -13,6 +13,7 @@ import torch
 
 import torchvision_cpu  # noqa: F401 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
+import torchvision.transforms as T  # noqa: E402 (v1, which refuses per-type fills)
 from torchvision import tv_tensors  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 from torchvision.transforms.v2 import functional as F  # noqa: E402
@@ -101,6 +102,10 @@ def sample(how, key):
         return (IMAGE, {"boxes": boxes(key), "labels": LABELS, "masks": tv_tensors.Mask(MASKS)})
     if how == "seg":
         return (tv_tensors.Image(IMAGE), tv_tensors.Mask(SEMANTIC))
+    if how == "img":  # an image alone (the automatic augmentations refuse masks and boxes)
+        return (tv_tensors.Image(IMAGE),)
+    if how == "img_pure":
+        return (IMAGE,)
     raise ValueError(how)
 
 
@@ -214,6 +219,37 @@ CASES = {
     "kp_to_pure_tensor": ("v2.ToPureTensor()", "kp", "XYXY", 0, 1),
     "kp_five_crop_passes_through": ("v2.FiveCrop(8)", "kp_only", "XYXY", 0, 1),
     "kp_color_jitter_passes_through": ("v2.ColorJitter(0.5, 0.5)", "kp", "XYXY", 0, 1),
+    # per-type fills (a dict keyed by tv_tensors types, torch.Tensor and "others"; a type without a key: None)
+    "pad_fill_dict": ("v2.Pad(3, fill={tv_tensors.Image: 127, tv_tensors.Mask: 255})", "dict", "XYXY", 0, 1),
+    "pad_fill_dict_others_pair": ("v2.Pad([2, 3, 4, 5], fill={tv_tensors.Mask: 255, 'others': 7})", "pair", "XYWH", 0, 1),
+    "pad_fill_dict_tensor_key_pair": ("v2.Pad(2, fill={torch.Tensor: 50, tv_tensors.Mask: 1})", "pair", "CXCYWH", 0, 1),
+    "pad_fill_dict_missing": ("v2.Pad(2, fill={tv_tensors.Mask: 9})", "dict", "XYXY", 0, 1),
+    "zoom_out_fill_dict": ("v2.RandomZoomOut(fill={tv_tensors.Image: [10, 20, 30], tv_tensors.Mask: 255}, p=1.0)", "dict", "XYXY", 0, 2),
+    "zoom_out_fill_dict_others_pair": ("v2.RandomZoomOut(fill={tv_tensors.Mask: 3, 'others': 9}, side_range=(1.0, 2.0), p=1.0)", "pair", "XYWH", 1, 2),
+    "random_crop_fill_dict_seg": ("v2.RandomCrop(24, pad_if_needed=True, fill={tv_tensors.Mask: 255, 'others': 0})", "seg", "XYXY", 0, 2),
+    "random_crop_fill_dict_missing": ("v2.RandomCrop(16, padding=4, fill={tv_tensors.Mask: 9})", "dict", "XYXY", 1, 2),
+    "random_crop_fill_dict_tensor_key_pair": ("v2.RandomCrop([22, 26], pad_if_needed=True, fill={torch.Tensor: 40, tv_tensors.Image: 1, 'others': 2})", "pair", "CXCYWH", 2, 2),
+    "rotation_fill_dict": ("v2.RandomRotation(30, interpolation=v2.InterpolationMode.BILINEAR, fill={tv_tensors.Image: 127, tv_tensors.Mask: 255})", "dict", "XYXY", 0, 2),
+    "rotation_fill_dict_missing_bilinear": ("v2.RandomRotation(30, interpolation=v2.InterpolationMode.BILINEAR, fill={tv_tensors.Mask: 255})", "dict", "XYXY", 0, 2),
+    "rotation_fill_dict_tensor_key_pair": ("v2.RandomRotation(45, fill={torch.Tensor: [1, 2, 3], 'others': 4})", "pair", "XYWH", 1, 2),
+    "affine_fill_dict": ("v2.RandomAffine(20, translate=(0.1, 0.2), interpolation=v2.InterpolationMode.BILINEAR, fill={tv_tensors.Image: [5, 6, 7], tv_tensors.Mask: 200})", "dict", "CXCYWH", 2, 2),
+    "affine_fill_dict_others_seg": ("v2.RandomAffine(30, scale=(0.7, 1.1), fill={tv_tensors.Mask: 255, 'others': 0})", "seg", "XYXY", 3, 2),
+    "affine_fill_dict_missing_bilinear_pair": ("v2.RandomAffine(25, interpolation=v2.InterpolationMode.BILINEAR, fill={tv_tensors.Image: 9, tv_tensors.Mask: 1})", "pair", "XYXY", 4, 2),
+    "perspective_fill_dict": ("v2.RandomPerspective(p=1.0, fill={tv_tensors.Image: 127, tv_tensors.Mask: 255})", "dict", "XYXY", 0, 2),
+    "perspective_fill_dict_missing_pair": ("v2.RandomPerspective(0.6, p=1.0, fill={tv_tensors.Mask: 1})", "pair", "XYWH", 1, 2),
+    "perspective_fill_dict_others_seg": ("v2.RandomPerspective(0.4, p=1.0, fill={tv_tensors.Mask: 255, 'others': [1, 2, 3]})", "seg", "XYXY", 2, 2),
+    "elastic_fill_dict": ("v2.ElasticTransform(sigma=2.0, fill={tv_tensors.Image: 100, tv_tensors.Mask: 7})", "dict", "XYXY", 0, 2),
+    "elastic_fill_dict_others_pair": ("v2.ElasticTransform(alpha=20.0, sigma=3.0, fill={tv_tensors.Mask: 2, 'others': [9, 8, 7]})", "pair", "XYWH", 1, 2),
+    "elastic_fill_dict_missing_seg": ("v2.ElasticTransform(alpha=80.0, sigma=1.5, fill={tv_tensors.Mask: 4})", "seg", "XYXY", 2, 1),
+    "auto_augment_fill_dict": ("v2.AutoAugment(fill={tv_tensors.Image: 127, torch.Tensor: 3})", "img", "XYXY", 0, 4),
+    "auto_augment_fill_dict_pure": ("v2.AutoAugment(v2.AutoAugmentPolicy.SVHN, fill={tv_tensors.Image: 127, torch.Tensor: 3})", "img_pure", "XYXY", 1, 4),
+    "rand_augment_fill_dict": ("v2.RandAugment(num_ops=4, fill={tv_tensors.Image: [10, 20, 30], 'others': 0})", "img", "XYXY", 2, 3),
+    "rand_augment_fill_dict_missing_pure": ("v2.RandAugment(num_ops=3, interpolation=v2.InterpolationMode.BILINEAR, fill={tv_tensors.Image: 5})", "img_pure", "XYXY", 3, 3),
+    "trivial_augment_fill_dict": ("v2.TrivialAugmentWide(fill={tv_tensors.Image: 200, tv_tensors.Mask: 1})", "img", "XYXY", 4, 6),
+    "trivial_augment_fill_dict_others_pure": ("v2.TrivialAugmentWide(interpolation=v2.InterpolationMode.BILINEAR, fill={'others': [1, 2, 3]})", "img_pure", "XYXY", 5, 6),
+    "augmix_fill_dict": ("v2.AugMix(fill={tv_tensors.Image: 200, torch.Tensor: 50})", "img", "XYXY", 6, 2),
+    "augmix_fill_dict_image_key_only": ("v2.AugMix(severity=5, fill={tv_tensors.Image: 200})", "img", "XYXY", 7, 2),
+    "augmix_fill_dict_others_pure": ("v2.AugMix(chain_depth=2, fill={'others': 90})", "img_pure", "XYXY", 8, 2),
     "kp_pipeline": ("v2.Compose([v2.RandomZoomOut(p=0.6), v2.RandomIoUCrop(), v2.RandomHorizontalFlip(), v2.RandomRotation(20, expand=True), v2.Resize(16), v2.ToDtype(torch.float32, scale=True), v2.ClampKeyPoints(), v2.SanitizeBoundingBoxes(), v2.SanitizeKeyPoints()])", "kp", "XYXY", 4, 3),
 }
 
@@ -304,6 +340,11 @@ FUNCTIONAL = {
     "kp_sanitize_plain_groups": "F.sanitize_keypoints(KPG, canvas_size=(H, W))",
     "kp_to_dtype_tv": "F.to_dtype(kp('KP_int'), torch.float64)",
     "kp_get_size": "F.get_size(kp('KPG'))",
+    # perspective of images from coefficients
+    "perspective_image_coefficients": "F.perspective(tv_tensors.Image(IMAGE), None, None, coefficients=[1.1, 0.1, -2.0, 0.05, 0.9, 1.5, 0.001, -0.002])",
+    "perspective_image_coefficients_nearest_fill": "F.perspective_image(IMAGE, None, None, interpolation=v2.InterpolationMode.NEAREST, fill=[1, 2, 3], coefficients=[0.9, -0.1, 1.5, 0.1, 1.05, -2.0, -0.002, 0.003])",
+    "perspective_image_coefficients_fill": "F.perspective(IMAGE, startpoints=None, endpoints=None, fill=7, coefficients=[1.1, 0.1, -2.0, 0.05, 0.9, 1.5, 0.001, -0.002])",
+    "perspective_image_coefficients_float": "F.perspective(tv_tensors.Image(IMAGE.float() / 255), None, None, fill=0.5, coefficients=[1.1, 0.1, -2.0, 0.05, 0.9, 1.5, 0.001, -0.002])",
 }
 
 # What torchvision refuses, and its message: name -> python source.
@@ -326,6 +367,11 @@ ERRORS = {
     "kp_augmix": "v2.AugMix()({'image': tv_tensors.Image(IMAGE), 'keypoints': kp('KP')})",
     "kp_mixup": "v2.MixUp(num_classes=3)(torch.zeros(2, 3, 4, 4), torch.tensor([0, 1]), tv_tensors.KeyPoints([[1.0, 2.0]], canvas_size=(4, 4)))",
     "kp_cutmix": "v2.CutMix(num_classes=3)({'image': torch.zeros(2, 3, 4, 4), 'labels': torch.tensor([0, 1]), 'kp': tv_tensors.KeyPoints([[1.0, 2.0]], canvas_size=(4, 4))})",
+    "perspective_image_coefficients_and_points": "F.perspective(tv_tensors.Image(IMAGE), CORNERS, CORNERS, coefficients=[1.1, 0.1, -2.0, 0.05, 0.9, 1.5, 0.001, -0.002])",
+    "perspective_image_coefficients_length": "F.perspective_image(IMAGE, None, None, coefficients=[1.0, 0.0, 0.0])",
+    "perspective_image_no_points": "F.perspective(IMAGE, None, None)",
+    "fill_dict_value": "v2.RandomRotation(30, fill={tv_tensors.Image: 'a'})",
+    "v1_pad_refuses_fill_dict": "T.Pad(2, fill={tv_tensors.Image: 1})",
     "kp_query_size": "v2.RandomResizedCrop(8)(tv_tensors.Image(IMAGE), tv_tensors.KeyPoints([[1.0, 2.0]], canvas_size=(5, 7)))",
 }
 

@@ -23,7 +23,7 @@ type Tensor = torch.Tensor;
 
 type LeafEnc = { tensor: TensorEnc; kind: string | null; format?: string; canvasSize?: number[]; clampingMode?: string | null }
   | { list: LeafEnc[] } | { dict: Record<string, LeafEnc> } | { value: unknown };
-interface Case { name: string; py: string; how: 'dict' | 'pair' | 'seg' | 'kp' | 'kp_pair' | 'kp_int' | 'kp_only'; boxes: string; seed: number; calls: number; outputs: LeafEnc[]; after: number }
+interface Case { name: string; py: string; how: 'dict' | 'pair' | 'seg' | 'kp' | 'kp_pair' | 'kp_int' | 'kp_only' | 'img' | 'img_pure'; boxes: string; seed: number; calls: number; outputs: LeafEnc[]; after: number }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/tv-tensors.json', import.meta.url), 'utf8')) as {
   meta: { torchvision: string; cpu_capability: string; canvasSize: [number, number] };
   inputs: { image: TensorEnc; masks: TensorEnc; semantic: TensorEnc; labels: TensorEnc; displacement: TensorEnc; boxes: Record<string, TensorEnc>; keypoints: Record<string, TensorEnc> };
@@ -44,6 +44,8 @@ function sample(how: Case['how'], key: string): unknown[] {
   if (how === 'kp_only') return [new tv.Image(IMAGE), kp('KP')];
   if (how === 'dict') return [{ image: new tv.Image(IMAGE), boxes: boxes(key), masks: new tv.Mask(MASKS), labels: LABELS }];
   if (how === 'pair') return [IMAGE, { boxes: boxes(key), labels: LABELS, masks: new tv.Mask(MASKS) }];
+  if (how === 'img') return [new tv.Image(IMAGE)];
+  if (how === 'img_pure') return [IMAGE];
   return [new tv.Image(IMAGE), new tv.Mask(SEMANTIC)];
 }
 
@@ -126,6 +128,37 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   kp_to_pure_tensor: () => new v2.ToPureTensor(),
   kp_five_crop_passes_through: () => new v2.FiveCrop(8),
   kp_color_jitter_passes_through: () => new v2.ColorJitter(0.5, 0.5),
+  // per-type fills: plain objects keyed by the kinds' names, or Maps keyed by the classes (Python's dicts of types)
+  pad_fill_dict: () => new v2.Pad(3, { fill: { Image: 127, Mask: 255 } }),
+  pad_fill_dict_others_pair: () => new v2.Pad([2, 3, 4, 5], { fill: new Map<vision.transforms.v2.FillMapKey, number>([[tv.Mask, 255], ['others', 7]]) }),
+  pad_fill_dict_tensor_key_pair: () => new v2.Pad(2, new Map<vision.transforms.v2.FillMapKey, number>([[torch.Tensor, 50], [tv.Mask, 1]])),
+  pad_fill_dict_missing: () => new v2.Pad(2, { fill: { Mask: 9 } }),
+  zoom_out_fill_dict: () => new v2.RandomZoomOut({ fill: { Image: [10, 20, 30], Mask: 255 }, p: 1.0 }),
+  zoom_out_fill_dict_others_pair: () => new v2.RandomZoomOut({ fill: { Mask: 3, others: 9 }, sideRange: [1.0, 2.0], p: 1.0 }),
+  random_crop_fill_dict_seg: () => new v2.RandomCrop(24, { padIfNeeded: true, fill: { Mask: 255, others: 0 } }),
+  random_crop_fill_dict_missing: () => new v2.RandomCrop(16, { padding: 4, fill: { Mask: 9 } }),
+  random_crop_fill_dict_tensor_key_pair: () => new v2.RandomCrop([22, 26], { padIfNeeded: true, fill: { Tensor: 40, Image: 1, others: 2 } }),
+  rotation_fill_dict: () => new v2.RandomRotation(30, { interpolation: 'bilinear', fill: { Image: 127, Mask: 255 } }),
+  rotation_fill_dict_missing_bilinear: () => new v2.RandomRotation(30, { interpolation: 'bilinear', fill: new Map([[tv.Mask, 255]]) }),
+  rotation_fill_dict_tensor_key_pair: () => new v2.RandomRotation(45, { fill: new Map<vision.transforms.v2.FillMapKey, number | number[]>([[torch.Tensor, [1, 2, 3]], ['others', 4]]) }),
+  affine_fill_dict: () => new v2.RandomAffine(20, { translate: [0.1, 0.2], interpolation: 'bilinear', fill: { Image: [5, 6, 7], Mask: 200 } }),
+  affine_fill_dict_others_seg: () => new v2.RandomAffine(30, { scale: [0.7, 1.1], fill: { Mask: 255, others: 0 } }),
+  affine_fill_dict_missing_bilinear_pair: () => new v2.RandomAffine(25, { interpolation: 'bilinear', fill: { Image: 9, Mask: 1 } }),
+  perspective_fill_dict: () => new v2.RandomPerspective({ p: 1.0, fill: { Image: 127, Mask: 255 } }),
+  perspective_fill_dict_missing_pair: () => new v2.RandomPerspective(0.6, { p: 1.0, fill: { Mask: 1 } }),
+  perspective_fill_dict_others_seg: () => new v2.RandomPerspective(0.4, { p: 1.0, fill: { Mask: 255, others: [1, 2, 3] } }),
+  elastic_fill_dict: () => new v2.ElasticTransform({ sigma: 2.0, fill: { Image: 100, Mask: 7 } }),
+  elastic_fill_dict_others_pair: () => new v2.ElasticTransform({ alpha: 20.0, sigma: 3.0, fill: { Mask: 2, others: [9, 8, 7] } }),
+  elastic_fill_dict_missing_seg: () => new v2.ElasticTransform({ alpha: 80.0, sigma: 1.5, fill: { Mask: 4 } }),
+  auto_augment_fill_dict: () => new v2.AutoAugment({ fill: new Map<vision.transforms.v2.FillMapKey, number>([[tv.Image, 127], [torch.Tensor, 3]]) }),
+  auto_augment_fill_dict_pure: () => new v2.AutoAugment('svhn', { fill: { Image: 127, Tensor: 3 } }),
+  rand_augment_fill_dict: () => new v2.RandAugment({ numOps: 4, fill: { Image: [10, 20, 30], others: 0 } }),
+  rand_augment_fill_dict_missing_pure: () => new v2.RandAugment({ numOps: 3, interpolation: 'bilinear', fill: { Image: 5 } }),
+  trivial_augment_fill_dict: () => new v2.TrivialAugmentWide({ fill: { Image: 200, Mask: 1 } }),
+  trivial_augment_fill_dict_others_pure: () => new v2.TrivialAugmentWide({ interpolation: 'bilinear', fill: { others: [1, 2, 3] } }),
+  augmix_fill_dict: () => new v2.AugMix({ fill: { Image: 200, Tensor: 50 } }),
+  augmix_fill_dict_image_key_only: () => new v2.AugMix({ severity: 5, fill: { Image: 200 } }),
+  augmix_fill_dict_others_pure: () => new v2.AugMix({ chainDepth: 2, fill: { others: 90 } }),
   kp_pipeline: () => new v2.Compose([new v2.RandomZoomOut({ p: 0.6 }), new v2.RandomIoUCrop(), new v2.RandomHorizontalFlip(), new v2.RandomRotation(20, { expand: true }), new v2.Resize(16),
     new v2.ToDtype(torch.float32, { scale: true }), new v2.ClampKeyPoints(), new v2.SanitizeBoundingBoxes(), new v2.SanitizeKeyPoints()]),
 };
@@ -221,6 +254,10 @@ const FUNCTIONAL: Record<string, () => unknown> = {
   kp_sanitize_plain_groups: () => F.sanitizeKeypoints(KPG, [H, W]),
   kp_to_dtype_tv: () => F.toDtype(kp('KP_int'), torch.float64),
   kp_get_size: () => F.getSize(kp('KPG')),
+  perspective_image_coefficients: () => F.perspective(new tv.Image(IMAGE), null, null, { coefficients: COEFFICIENTS }),
+  perspective_image_coefficients_nearest_fill: () => F.perspectiveImage(IMAGE, null, null, 'nearest', [1, 2, 3], [0.9, -0.1, 1.5, 0.1, 1.05, -2.0, -0.002, 0.003]),
+  perspective_image_coefficients_fill: () => F.perspective(IMAGE, { startpoints: null, endpoints: null, fill: 7, coefficients: COEFFICIENTS }),
+  perspective_image_coefficients_float: () => F.perspective(new tv.Image(IMAGE.float().div(255)), null, null, { fill: 0.5, coefficients: COEFFICIENTS }),
 };
 
 // What torchvision refuses (fx.errors[i].py): the same message (ours may add the function's name before it).
@@ -243,6 +280,11 @@ const ERRORS: Record<string, () => unknown> = {
   kp_augmix: () => new v2.AugMix().call({ image: new tv.Image(IMAGE), keypoints: kp('KP') }),
   kp_mixup: () => new v2.MixUp({ numClasses: 3 }).call(torch.zeros([2, 3, 4, 4]), torch.tensor([0, 1]), new tv.KeyPoints([[1.0, 2.0]], { canvasSize: [4, 4] })),
   kp_cutmix: () => new v2.CutMix({ numClasses: 3 }).call({ image: torch.zeros([2, 3, 4, 4]), labels: torch.tensor([0, 1]), kp: new tv.KeyPoints([[1.0, 2.0]], { canvasSize: [4, 4] }) }),
+  perspective_image_coefficients_and_points: () => F.perspective(new tv.Image(IMAGE), CORNERS, CORNERS, { coefficients: COEFFICIENTS }),
+  perspective_image_coefficients_length: () => F.perspectiveImage(IMAGE, null, null, 'bilinear', null, [1.0, 0.0, 0.0]),
+  perspective_image_no_points: () => F.perspective(IMAGE, null, null),
+  fill_dict_value: () => new v2.RandomRotation(30, { fill: { Image: 'a' as never } }),
+  v1_pad_refuses_fill_dict: () => new vision.transforms.Pad(2, { fill: { Image: 1 } as never }),
   kp_query_size: () => new v2.RandomResizedCrop(8).call(new tv.Image(IMAGE), new tv.KeyPoints([[1.0, 2.0]], { canvasSize: [5, 7] })),
 };
 
@@ -483,7 +525,8 @@ describe('transforms.v2 samples with tv_tensors', () => {
     expect(() => F.perspectiveBoundingBoxes(b, 'XYXY', [H, W], null, null, [1, 2, 3])).toThrow(/Argument coefficients should have 8 float values/);
     expect(() => F.perspectiveBoundingBoxes(b, 'XYXY', [H, W], null, null, [0, 0, 0, 0, 0, 0, 0, 0])).toThrow('Provided perspective_coeffs [0, 0, 0, 0, 0, 0, 0, 0] can not be inverted to transform bounding boxes. Denominator is zero, denom=0');
     expect(() => F.perspective(boxes('XYXY'), [[0, 0]], CORNERS)).toThrow(/Please provide exactly four corners, got 1 startpoints and 4 endpoints/);
-    expect(() => F.perspective(new tv.Image(IMAGE), null, null, { coefficients: COEFFICIENTS })).toThrow(/takes startpoints and endpoints, not coefficients/);
+    const ends = [[3, 2], [21, 0], [23, 16], [0, 19]];  // an image from the corners' coefficients is the image from the corners
+    expect((F.perspective(new tv.Image(IMAGE), null, null, { coefficients: F.perspectiveCoefficients(CORNERS, ends) }) as Tensor).equal(F.perspective(new tv.Image(IMAGE), CORNERS, ends))).toBe(true);
     expect(() => F.elastic(boxes('XYXY'), torch.zeros([1, 5, 5, 2]))).toThrow(/Argument displacement shape should be \[1, 20, 24, 2\], but given \[1, 5, 5, 2\]/);
     expect(() => F.elasticBoundingBoxes(b, 'XYXY', [H, W], [0] as never)).toThrow(/Argument displacement should be a Tensor/);
     expect(() => F.elastic(new tv.Mask(MASKS), DISPLACEMENT, { fill: [1, 2] })).toThrow(/\(2 != 7\)/);
@@ -517,13 +560,62 @@ describe('transforms.v2 samples with tv_tensors', () => {
     }
     // the geometric classes with per-leaf kernels: the rebuilt copy makes the same draws and outputs
     for (const x of [new v2.RandomRotation(20, { expand: true, fill: 2 }), new v2.RandomAffine(10, { translate: [0.1, 0.2], shear: [1, 2, 3, 4] }),
-      new v2.RandomPerspective(0.4, { p: 0.8 }), new v2.ElasticTransform({ alpha: 9, sigma: 2 })]) {
+      new v2.RandomPerspective(0.4, { p: 0.8 }), new v2.ElasticTransform({ alpha: 9, sigma: 2 }),
+      new v2.RandomRotation(20, 'bilinear', false, null, new Map<vision.transforms.v2.FillMapKey, number>([[tv.Image, 3], [tv.Mask, 255]]))]) {  // a per-type fill (a Map: sent as its plain object)
       const rebuilt = (await buildSource(structuredClone(packSource(x.workerSource(), [], 'transform')))) as typeof x;
       torch.manualSeed(3);
       const a = x.call(sampleDict()) as { image: Tensor; boxes: Tensor; masks: Tensor };
       torch.manualSeed(3);
       const b = rebuilt.call(sampleDict()) as { image: Tensor; boxes: Tensor; masks: Tensor };
       expect([a.image.equal(b.image), a.boxes.equal(b.boxes), a.masks.equal(b.masks)], x.constructor.name).toEqual([true, true, true]);
+    }
+  });
+
+  it('per-type fills: a Map normalized to the kinds\' names, keys naming no type ignored (as torchvision), reprs, worker rebuilds, v1 refuses them', async () => {
+    const t = new v2.Pad(2, new Map<unknown, number | null>([[tv.Image, 1], [torch.Tensor, 2], [vision.Image, 3], ['others', null], [Symbol('x'), 4], ['Boxes', 5]]) as never);
+    expect(t.fillDict).toEqual({ Image: 1, Tensor: 2, PIL: 3, others: null, Boxes: 5 });
+    expect(t.fill).toBe(0);  // v1's field keeps its default
+    expect(String(t)).toBe("Pad(padding=2, fill={Image: 1, Tensor: 2, PIL: 3, 'others': None, Boxes: 5}, padding_mode=constant)");
+    expect(String(new v2.Pad(2, { fill: 4 }))).toBe('Pad(padding=2, fill=4, padding_mode=constant)');
+    expect(new v2.Pad(2, { fill: 4 }).fillDict).toEqual({ others: 4 });
+    // the vision.Image (PIL) key; a missing key is None: Pad's None pads with 0
+    const pil = vision.transforms.functional.toPILImage(IMAGE);
+    const padded = t.call(pil) as vision.Image;
+    expect([padded.width, padded.data[0]]).toEqual([W + 4, 3]);
+    expect((new v2.Pad(1, { fill: { Mask: 9 } }).forward(IMAGE) as Tensor).index(0, 0, 0).item()).toBe(0);
+    expect((new v2.Pad(1, { fill: { Tensor: 9 } }).forward(IMAGE) as Tensor).index(0, 0, 0).item()).toBe(9);
+    expect(String(new v2.RandomAffine(5, { fill: { Image: [1, 2, 3] }, center: [1, 2] }))).toBe('RandomAffine(degrees=[-5, 5], fill={Image: [1,2,3]}, center=[1, 2])');
+    expect(String(new v2.RandomRotation(5, { fill: { Mask: 255, others: 0 } }))).toBe("RandomRotation(degrees=[-5, 5], interpolation=nearest, expand=false, fill={Mask: 255, 'others': 0})");
+    expect(String(new v2.ElasticTransform({ fill: { Mask: 1 } }))).toBe('ElasticTransform(alpha=[50, 50], sigma=[5, 5], interpolation=bilinear, fill={Mask: 1})');
+    expect(String(new v2.RandomZoomOut({ fill: { Mask: 1, others: [1, 2, 3] } }))).toBe("RandomZoomOut(p=0.5, fill={Mask: 1, 'others': [1,2,3]}, side_range=[1,4])");
+    expect(String(new v2.AutoAugment({ fill: { Image: 1 } }))).toBe('AutoAugment(policy=AutoAugmentPolicy.IMAGENET, fill={Image: 1})');
+    expect(String(new v2.TrivialAugmentWide())).toBe(String(new vision.transforms.TrivialAugmentWide()));
+    // the worker rebuilds each from its plain object
+    for (const x of [t, new v2.RandomCrop(16, { padding: 4, fill: { Mask: 255, others: 0 } }), new v2.RandomZoomOut({ fill: new Map([[tv.Mask, 1]]), p: 1 }),
+      new v2.RandomPerspective(0.5, 1, 'bilinear', new Map<vision.transforms.v2.FillMapKey, number>([[tv.Image, 5]])), new v2.ElasticTransform({ fill: { Mask: 2 } }),
+      new v2.AutoAugment({ fill: { Image: 1 } }), new v2.RandAugment(2, 9, 31, 'nearest', new Map([['others', 3]])), new v2.TrivialAugmentWide({ fill: { Tensor: 1 } }), new v2.AugMix({ fill: { others: 4 } })]) {
+      const rebuilt = (await buildSource(structuredClone(packSource(x.workerSource(), [], 'transform')))) as typeof x;
+      expect([String(rebuilt), rebuilt.fillDict]).toEqual([String(x), x.fillDict]);
+    }
+    // values are checked; Pad and RandomCrop pad with one value; a per-type fill goes in the options (or as a Map): a plain object last is the options
+    expect(() => new v2.Pad(2, { fill: { Image: [1, 2, 3] } })).toThrow(/the values of a per-type fill are numbers or null here/);
+    expect(() => new v2.RandomZoomOut({ fill: { Mask: 'x' as never } })).toThrow(/Got inappropriate fill arg, only Numbers, tuples, lists and dicts are allowed. Got string/);
+    expect(() => new v2.RandomRotation(5, 'nearest', false, null, { Image: 1 } as never)).toThrow(/unexpected option 'Image'|Image/);
+    // v1 refuses them, as torchvision's v1
+    expect(() => new vision.transforms.RandomRotation(5, { fill: { Image: 1 } as never })).toThrow(/Fill should be either a sequence or a number/);
+    expect(() => new vision.transforms.RandomAffine(5, { fill: new Map([[tv.Image, 1]]) as never })).toThrow(/Fill should be either a sequence or a number/);
+    expect(() => new vision.transforms.AutoAugment({ fill: { Image: 1 } as never })).toThrow(/Fill should be either a sequence or a number/);
+    // forward on one image takes the image's fill, with the draws of call
+    const rot = new v2.RandomRotation(30, { interpolation: 'bilinear', fill: { Tensor: 9 } });
+    torch.manualSeed(1);
+    const one = rot.forward(IMAGE);
+    torch.manualSeed(1);
+    expect(one.equal(rot.call(IMAGE) as Tensor)).toBe(true);
+    for (const x of [new v2.RandomAffine(20, { fill: { Image: 7 } }), new v2.RandomPerspective({ p: 1, fill: { Image: 7 } })]) {
+      torch.manualSeed(2);
+      const a = x.forward(new tv.Image(IMAGE));
+      torch.manualSeed(2);
+      expect(a.equal(x.call(new tv.Image(IMAGE)) as Tensor)).toBe(true);
     }
   });
 

@@ -340,6 +340,9 @@ export class AugMix extends Augmenter {
     this.workerArgs = [severity, mixtureWidth, chainDepth, alpha, this.allOps, this.interpolation, this.fill];
   }
 
+  /** The fill of the chains' operations (transforms.v2's AugMix: its per-type fill's for plain tensors, which the chains run on). */
+  protected chainFill(): number | number[] | null { return this.fill; }
+
   /** The kernels the chains' operations run (transforms.v2's AugMix passes v2's). */
   protected readonly augmentOps: AugmentOps = V1_OPS;
 
@@ -352,7 +355,8 @@ export class AugMix extends Augmenter {
   forward<T extends ImageLike>(origImg: T): T {
     const [, height, width] = getDimensions(origImg);
     // An Image's fill is used as given (Python skips the per-channel list for PIL images); one number broadcasts.
-    const fill = origImg instanceof Image ? (typeof this.fill === 'number' ? [this.fill] : this.fill) : channelFill(origImg, this.fill);
+    const given = this.chainFill();
+    const fill = origImg instanceof Image ? (typeof given === 'number' ? [given] : given) : channelFill(origImg, given);
     return torch.tidy(() => {
       const img = origImg instanceof Image ? pilToTensor(origImg) : (origImg as torch.Tensor);
       const origDims = img.shape;

@@ -648,7 +648,11 @@ export function perspective<T extends ImageLike>(img: T, startpoints: readonly (
 export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationMode, fill: number | readonly number[] | null], { startpoints?: readonly (readonly number[])[]; endpoints?: readonly (readonly number[])[]; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }>): T;
 export function perspective<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [startpoints, endpoints, interpolation, fill] = bind(PERSPECTIVE_ARGS, args) as [startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationMode, fill: number | readonly number[] | null];
-  const coeffs = perspectiveCoefficients(startpoints, endpoints);
+  return perspectiveByCoefficients(img, perspectiveCoefficients(startpoints, endpoints), interpolation, fill);
+}
+
+/** perspective's image kernel from the map's 8 coefficients (v2's perspective_image takes them in place of the corners). */
+function perspectiveByCoefficients<T extends ImageLike>(img: T, coeffs: readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null): T {
   checkInterpolation(interpolation, 'perspective', ['nearest', 'bilinear']);
   const fillList = checkFill('perspective', img, fill);
   return onTensor(img, 'perspective', (t) => {
@@ -1004,4 +1008,4 @@ export function tenCrop<T extends ImageLike>(img: T, ...args: unknown[]): [T, T,
 }
 
 /** Helpers that transforms.v2.functional shares; not API. */
-export const _internal = { onTensor, checkChannels, checkFactor, gaussianBlurArgs, resizedOutputSize, withV2FillBlend, perspectiveCoefficients, perspectiveGrid } as const;
+export const _internal = { onTensor, checkChannels, checkFactor, gaussianBlurArgs, resizedOutputSize, withV2FillBlend, perspectiveCoefficients, perspectiveGrid, perspectiveByCoefficients } as const;

@@ -2,17 +2,16 @@
 // (the box corners through the inverted projective map, their enclosing box, clamped),
 // perspective_keypoints (each point through that map) and
 // perspective_mask (perspective_image with nearest sampling: _perspective_grid ported op for op),
-// and the dispatching perspective. Images keep v1's kernel with v2's fill blend.
+// and the dispatching perspective. Images keep v1's kernel with v2's fill blend (from corners or coefficients).
 import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
 import { bind, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
-import * as v1 from '../functional.js';
 import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
 import { toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
 import { applyNearestGrid, boxCorners, checkGridFill, enclosingBoxes, type Fill } from './_grid.js';
 
-const { withV2FillBlend } = _internal;
+const { withV2FillBlend, perspectiveByCoefficients } = _internal;
 /** torchvision's _get_perspective_coeffs (v1's). */
 export const { perspectiveCoefficients } = _internal;
 type Points = readonly (readonly number[])[] | null;
@@ -30,6 +29,12 @@ function coefficientsOf(startpoints: Points, endpoints: Points, coefficients: re
 
 /** v2's _perspective_grid: v1's, the pixel centres spaced in the grid's dtype. */
 const perspectiveGrid = (c: readonly number[], ow: number, oh: number, dtype: torch.dtype, device: torch.Device): Tensor => _internal.perspectiveGrid(c, ow, oh, dtype, device, dtype);
+
+/** v2's perspective_image: from the corners or the map's 8 coefficients (not both); v1's kernel with v2's fill blend. */
+export function perspectiveImage<T extends ImageLike>(img: T, startpoints: Points, endpoints: Points, interpolation: InterpolationMode = 'bilinear', fill: Fill = null, coefficients: readonly number[] | null = null): T {
+  const coeffs = coefficientsOf(startpoints, endpoints, coefficients);
+  return withV2FillBlend(() => perspectiveByCoefficients(img, coeffs, interpolation, fill));
+}
 
 /** v2's perspective_mask: perspective_image with nearest sampling. */
 export function perspectiveMask(mask: Tensor, startpoints: Points, endpoints: Points, fill: Fill = null, coefficients: readonly number[] | null = null): Tensor {
@@ -93,16 +98,13 @@ export function perspectiveBoundingBoxes(boxes: Tensor, format: BoundingBoxForma
 
 const PERSPECTIVE_ARGS = signature('perspective', { startpoints: null, endpoints: null, interpolation: 'bilinear', fill: null, coefficients: null });
 
-/** v2's perspective: images (v1's kernel with v2's fill blend; from corners only), masks (nearest), boxes (their enclosing boxes), keypoints. */
+/** v2's perspective, from the corners or the map's 8 coefficients (not both): images (v1's kernel with v2's fill blend), masks (nearest), boxes (their enclosing boxes), keypoints. */
 export function perspective<T extends ImageLike>(img: T, startpoints: Points, endpoints: Points, interpolation?: InterpolationMode, fill?: Fill, coefficients?: readonly number[] | null): T;
 export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: Points, endpoints: Points, interpolation: InterpolationMode, fill: Fill, coefficients: readonly number[] | null], { startpoints?: Points; endpoints?: Points; interpolation?: InterpolationMode; fill?: Fill; coefficients?: readonly number[] | null }>): T;
 export function perspective<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   const [startpoints, endpoints, interpolation, fill, coefficients] = bind(PERSPECTIVE_ARGS, args) as [Points, Points, InterpolationMode, Fill, readonly number[] | null];
   return dispatch(inpt, 'perspective', {
-    image: (x) => {
-      if (coefficients !== null || startpoints === null || endpoints === null) throw new TypeError('perspective: the image kernel here takes startpoints and endpoints, not coefficients (masks and boxes take either)');
-      return withV2FillBlend(() => v1.perspective(x, startpoints, endpoints, interpolation, fill));
-    },
+    image: (x) => perspectiveImage(x, startpoints, endpoints, interpolation, fill, coefficients),
     mask: (m) => perspectiveMask(m, startpoints, endpoints, fill, coefficients),
     boxes: (b, m) => perspectiveBoundingBoxes(b, m.format, m.canvasSize, startpoints, endpoints, coefficients, m.clampingMode),
     keypoints: (k, canvasSize) => perspectiveKeypoints(k, canvasSize, startpoints, endpoints, coefficients),

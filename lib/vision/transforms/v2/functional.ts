@@ -73,7 +73,7 @@ export const getSizeKeypoints = (keypoints: Tensor): [number, number] => keyPoin
 
 // v2's rotate, affine, perspective and elastic dispatch on tv_tensors (images, masks, boxes, keypoints).
 export { rotate, affine, rotateImage, affineImage, rotateMask, affineMask, rotateBoundingBoxes, affineBoundingBoxes, rotateKeypoints, affineKeypoints } from './_affine.js';
-export { perspective, perspectiveMask, perspectiveBoundingBoxes, perspectiveKeypoints, perspectiveCoefficients } from './_perspective.js';
+export { perspective, perspectiveImage, perspectiveMask, perspectiveBoundingBoxes, perspectiveKeypoints, perspectiveCoefficients } from './_perspective.js';
 export { elastic, elasticTransform, elasticImage, elasticMask, elasticBoundingBoxes, elasticKeypoints } from './_elastic.js';
 export { withV2FillBlend };
 

@@ -13,5 +13,6 @@ export { ClampBoundingBoxes, ClampKeyPoints, ConvertBoundingBoxFormat, RandomIoU
 export { RandomResize, RandomShortestSize, RandomZoomOut, ScaleJitter } from './random_size.js';
 export { AugMix, AutoAugment, RandAugment, TrivialAugmentWide } from './auto_augment.js';
 export { AutoAugmentPolicy } from '../auto_augment.js';
+export type { FillDict, FillKey, FillMapKey, FillOption, FillValue } from './_fill.js';
 export { InterpolationMode } from '../functional.js';
 export * as functional from './functional.js';

@@ -12,6 +12,7 @@ import { checkInterpolation, type ImageLike, type InterpolationMode } from '../f
 import * as F from './functional.js';
 import { keepKind, querySize, v2Forward } from './_transform.js';
 import { kindOf } from '../../tv_tensors.js';
+import { fillDictRepr, fillFor, isFillDict, setupFillDict, type FillDict, type FillMapKey, type FillOption, type FillValue } from './_fill.js';
 
 type Fill = number | readonly number[];
 
@@ -62,21 +63,25 @@ function padFill<T extends ImageLike>(img: T, padding: [number, number, number, 
 /** Pads the image to a random larger canvas (SSD's zoom out): a side factor drawn from sideRange, the image placed at random. */
 export class RandomZoomOut extends Transform {
   static readonly sourceModule = import.meta.url;
-  readonly fill: Fill;
+  /** The fill: one value, or one per type of input (a Map given is kept as the plain object). */
+  readonly fill: Fill | FillDict;
+  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill). */
+  readonly fillDict: FillDict;
   readonly sideRange: [number, number];
   readonly p: number;
-  constructor(...args: PyArgs<[fill: Fill | null, sideRange: readonly number[], p: number], { fill?: Fill | null; sideRange?: readonly number[]; p?: number }>);
+  constructor(...args: PyArgs<[fill: Fill | null | ReadonlyMap<FillMapKey, FillValue>, sideRange: readonly number[], p: number], { fill?: FillOption; sideRange?: readonly number[]; p?: number }>);
   constructor(...args: unknown[]) {
     super();
     const [given, sideRange, p] = bind(ZOOM_OUT, args) as [unknown, unknown, unknown];
-    const fill = given ?? 0; // None pads with 0, as v2
-    if (!(typeof fill === 'number' || (Array.isArray(fill) && fill.length > 0 && fill.every((v) => typeof v === 'number')))) {
+    const fill = isFillDict(given) ? setupFillDict('RandomZoomOut', given) : given ?? 0; // None pads with 0, as v2
+    if (!(isFillDict(fill) || typeof fill === 'number' || (Array.isArray(fill) && fill.length > 0 && fill.every((v) => typeof v === 'number')))) {
       throw new TypeError(`RandomZoomOut: fill must be a number or a list of numbers (one per channel), got ${describe(fill)}`);
     }
     const range = pairOf(sideRange, 'RandomZoomOut', 'side_range');
     if (range[0] < 1.0 || range[0] > range[1]) throw new RangeError(`RandomZoomOut: Invalid side range provided ${JSON.stringify(range)}.`);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`RandomZoomOut: \`p\` should be a floating point value in the interval [0, 1], got ${describe(p)}`);
-    this.fill = fill as Fill;
+    this.fill = fill as Fill | FillDict;
+    this.fillDict = isFillDict(fill) ? (fill as FillDict) : { others: fill as Fill };
     this.sideRange = range;
     this.p = p;
     this.workerArgs = [this.fill, this.sideRange, p];
@@ -101,10 +106,13 @@ export class RandomZoomOut extends Transform {
   }
   private apply(x: unknown, padding: [number, number, number, number]): unknown {
     const kind = kindOf(x);
-    if (kind === 'Mask' || kind === 'BoundingBoxes' || kind === 'KeyPoints') return F.pad(x as Tensor, padding, this.fill as number);  // a list fill is an Error for masks, as v2
-    return keepKind(x, padFill(x as ImageLike, padding, this.fill));
+    const fill = fillFor(this.fillDict, x);
+    if (kind === 'Mask' || kind === 'BoundingBoxes' || kind === 'KeyPoints') return F.pad(x as Tensor, padding, fill as number | null);  // a list fill is an Error for masks, as v2
+    return keepKind(x, padFill(x as ImageLike, padding, fill ?? 0));  // None pads with 0, as v2's pad
   }
-  override toString(): string { return `RandomZoomOut(p=${this.p}, fill=${JSON.stringify(this.fill)}, side_range=${JSON.stringify(this.sideRange)})`; }
+  override toString(): string {
+    return `RandomZoomOut(p=${this.p}, fill=${isFillDict(this.fill) ? fillDictRepr(this.fill as FillDict) : JSON.stringify(this.fill)}, side_range=${JSON.stringify(this.sideRange)})`;
+  }
 }
 
 /** The options the resizing transforms share. */

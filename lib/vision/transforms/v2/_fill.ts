@@ -1,0 +1,123 @@
+// transforms.v2's per-type fill (torchvision 0.28's _setup_fill_arg and _get_fill): a fill may be one
+// value for every input, or a dict from input types to values with an optional "others" key. Here the
+// dict is a plain object keyed by the kinds' names ({ Image: 127, Mask: 255, others: 0 }), or a Map
+// whose keys are those names, the tv_tensors classes, torch.Tensor (plain tensors) or vision.Image
+// (PIL images, the name 'PIL'); a Map is kept as the plain object, so a DataLoader worker rebuilds it.
+import * as torch from '../../../index.js';
+import { describe, isOptionsObject } from '../../../options.js';
+import { Image } from '../../image.js';
+import { isPureTensor, kindOf, type TVTensorKind } from '../../tv_tensors.js';
+
+/** One fill value: a number, one number per channel, or null (no fill: v2's None, which is not 0 for the grid transforms' images). */
+export type FillValue = number | readonly number[] | null;
+/** The names a per-type fill is keyed by: the tv_tensors kinds, 'Tensor' (plain tensors), 'PIL' (vision.Image) and 'others'. */
+export type FillKey = TVTensorKind | 'Tensor' | 'PIL' | 'others';
+/** A per-type fill (Python's `fill={tv_tensors.Image: 127, tv_tensors.Mask: 255, "others": 0}`): a kind without a key takes 'others', else null. */
+export type FillDict = { readonly [K in FillKey]?: FillValue };
+/** The keys of a per-type fill given as a Map: the names, the tv_tensors classes, torch.Tensor or vision.Image. */
+export type FillMapKey = FillKey | { readonly kind: TVTensorKind } | typeof torch.Tensor | typeof Image;
+/** A v2 transform's fill option: one value for every input, or one per type of input. */
+export type FillOption<V = FillValue> = V | FillDict | ReadonlyMap<FillMapKey, FillValue>;
+
+/** Whether a fill option is a per-type one (a Map, or a plain object). */
+export const isFillDict = (fill: unknown): boolean => fill instanceof Map || isOptionsObject(fill);
+
+/** The name of a Map key: a tv_tensors class's kind, 'Tensor', 'PIL', a string as it is; null for anything else (never matched, as torchvision ignores it). */
+function keyName(k: unknown): string | null {
+  if (typeof k === 'string') return k;
+  if (k === torch.Tensor) return 'Tensor';
+  if (k === Image) return 'PIL';
+  if (typeof k === 'function' && typeof (k as { kind?: unknown }).kind === 'string') return (k as unknown as { kind: string }).kind;
+  return null;
+}
+
+/** One value of a fill (torchvision's _check_fill_arg and _convert_fill_arg): null, a number, or a copy of a list of numbers. */
+function checkValue(fn: string, v: unknown, scalarOnly: boolean): number | number[] | null {
+  const value = v === null || typeof v === 'number' ? v : Array.isArray(v) && v.every((x) => typeof x === 'number') ? [...(v as number[])] : undefined;
+  if (value === undefined) throw new TypeError(`${fn}: Got inappropriate fill arg, only Numbers, tuples, lists and dicts are allowed. Got ${describe(v)}.`);
+  if (scalarOnly && Array.isArray(value)) throw new TypeError(`${fn}: the values of a per-type fill are numbers or null here (its kernels pad with one value), got ${describe(v)}`);
+  return value;
+}
+
+/**
+ * A per-type fill as its transform keeps it: a plain object with the values checked (torchvision's
+ * _setup_fill_arg checks the values, not the keys: keys naming no type are kept and never match).
+ * `scalarOnly`: the values are numbers or null (Pad's and RandomCrop's kernels here pad with one value).
+ */
+export function setupFillDict(fn: string, fill: unknown, scalarOnly = false): FillDict {
+  const entries: [unknown, unknown][] = fill instanceof Map ? [...fill.entries()] : Object.entries(fill as object);
+  const out: Record<string, number | number[] | null> = {};
+  for (const [k, v] of entries) {
+    const name = keyName(k);
+    const value = checkValue(fn, v, scalarOnly);
+    if (name !== null) out[name] = value;
+  }
+  return out;
+}
+
+/** The key an input is looked up by: its tv_tensor kind, 'PIL' for a vision.Image, 'Tensor' for a plain tensor. */
+export function fillKeyOf(inpt: unknown): FillKey | null {
+  if (inpt instanceof Image) return 'PIL';
+  if (isPureTensor(inpt)) return 'Tensor';
+  return kindOf(inpt);
+}
+
+/** torchvision's _get_fill: the value for the input's exact type (`key`), else 'others', else null (a copy the caller may keep). */
+export function fillOf(fills: FillDict, key: FillKey | null): number | number[] | null {
+  const v = key !== null && Object.hasOwn(fills, key) ? fills[key]! : Object.hasOwn(fills, 'others') ? fills.others! : null;
+  return v === null || typeof v === 'number' ? v : [...v];
+}
+
+/** The fill of one input: _get_fill(fill, type(inpt)). */
+export const fillFor = (fills: FillDict, inpt: unknown): number | number[] | null => fillOf(fills, fillKeyOf(inpt));
+
+/** A per-type fill as the reprs print it (as ToDtype's per-type dtypes): `{Image: 127, Mask: 255, 'others': None}`. */
+export function fillDictRepr(fills: FillDict): string {
+  return `{${Object.entries(fills).map(([k, v]) => `${k === 'others' ? "'others'" : k}: ${v === null ? 'None' : JSON.stringify(v)}`).join(', ')}}`;
+}
+
+/**
+ * A v1 class's constructor arguments with a per-type fill taken out (the option `fill`, or the
+ * positional at `index`) and `placeholder` in its place, for the v1 constructor's checks; the fill
+ * taken out, or undefined where the fill is one value.
+ */
+export function takeFillDict(args: readonly unknown[], index: number, placeholder: unknown): [args: unknown[], fill: unknown] {
+  const out = [...args];
+  const last = out.length > 0 ? out[out.length - 1] : undefined;
+  if (isOptionsObject(last) && isFillDict(last.fill)) {
+    out[out.length - 1] = { ...last, fill: placeholder };
+    return [out, last.fill];
+  }
+  if (index < out.length && out[index] instanceof Map) {  // a positional plain object is the options
+    const fill = out[index];
+    out[index] = placeholder;
+    return [out, fill];
+  }
+  return [out, undefined];
+}
+
+/** What a v2 class on a v1 class keeps of its fill: the per-type fill (torchvision's _fill), whether one was given, its worker arguments. */
+export interface FillSetup { fills: FillDict; perType: boolean; workerArgs: unknown[] | null }
+
+/**
+ * The fill of a v2 class built on a v1 class, once the v1 constructor has checked the rest: `given`
+ * (from takeFillDict) checked as a per-type fill, in the worker arguments at `index` as the option
+ * `fill` (a plain object last would read as the options); else { others: v1's fill }.
+ */
+export function setupFill(fn: string, given: unknown, fill: FillValue, workerArgs: unknown[] | null, index: number, scalarOnly = false): FillSetup {
+  if (given === undefined) return { fills: { others: fill }, perType: false, workerArgs };
+  const fills = setupFillDict(fn, given, scalarOnly);
+  const args = [...(workerArgs ?? [])];
+  args[index] = undefined;  // a positional undefined reads as the default; the option sets it
+  return { fills, perType: true, workerArgs: [...args, { fill: fills }] };
+}
+
+/** A v1 repr with a per-type fill shown (in place of the placeholder's `fill=0`, `fill=[0]` or `fill=null`, else before `center` or the end). */
+export function withFillRepr(repr: string, fills: FillDict | null): string {
+  if (fills === null) return repr;
+  const shown = `fill=${fillDictRepr(fills)}`;
+  const placeholder = /fill=(?:0|\[0\]|null)(?=[,)])/;
+  if (placeholder.test(repr)) return repr.replace(placeholder, shown);
+  const at = repr.includes(', center=') ? repr.indexOf(', center=') : repr.lastIndexOf(')');
+  return `${repr.slice(0, at)}, ${shown}${repr.slice(at)}`;
+}
