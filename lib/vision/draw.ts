@@ -210,6 +210,8 @@ const DRAW_BOXES = signature('drawBoundingBoxes', {
 const FILL_ALPHA = 100;
 /** The dashes and gaps of an oriented box's first edge, in pixels (torchvision's dashed_line). */
 const DASH_LENGTH = 5, SPACE_LENGTH = 5;
+/** The longest dashed edge drawn (2^32 pixels); torchvision would loop on for hours or for ever. */
+const MAX_DASHED_EDGE = 2 ** 32;
 
 /**
  * torchvision's _ImageDrawTV.dashed_line for one segment: dashes of 5 pixels every 10 from (x1, y1)
@@ -310,6 +312,10 @@ export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: unknown
       const box = Array.from(corners64.subarray(cols * k, cols * (k + 1)));
       const ink = inks[k]!;
       if (cols === 8) {
+        // torchvision loops over the dashes: a corner from a NaN or an infinity (int64's minimum) would never end
+        const edge = Math.hypot(Number(box[2]! - box[0]!), Number(box[3]! - box[1]!));
+        if (width !== 0 && edge > MAX_DASHED_EDGE)
+          throw new RangeError(`${fn}: box ${k}: its first edge is ${edge} pixels long, too long to draw dashed (a NaN or infinite corner?)`);
         orientedRectangle(canvas, box, ink.outline, ink.fill, width as number);
         continue;
       }
@@ -397,8 +403,12 @@ export function drawKeypoints(image: Tensor, keypoints: Tensor, ...args: unknown
         // ImageDraw.ellipse([x - r, y - r, x + r, y + r], fill=colors): a list, so an int radius gives
         // Python ints, which PIL reads as C floats (a float radius: doubles); then PIL checks the order
         const [x, y] = [at(k, 0), at(k, 1)];
-        const corner = (v: bigint, sign: number): number =>
-          Number.isInteger(radius) ? Math.fround(Number(v + BigInt(sign * (radius as number)))) : Number(v) + sign * (radius as number);
+        const corner = (v: bigint, sign: number): number => {
+          if (!Number.isInteger(radius)) return Number(v) + sign * (radius as number);
+          // beyond a C long, PyLong_AS_LONG gives -1 (a NaN keypoint's int64 minimum minus the radius)
+          const w = v + BigInt(sign * (radius as number));
+          return Math.fround(BigInt.asIntN(64, w) === w ? Number(w) : -1);
+        };
         const [x0, y0, x1, y1] = [corner(x, -1), corner(y, -1), corner(x, 1), corner(y, 1)];
         // outline=None, width=0: only the fill, so without colors PIL draws (and checks) nothing
         ink ??= keypointInk(fn, colors);
