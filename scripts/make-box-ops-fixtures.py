@@ -441,6 +441,7 @@ ERRORS = {
     "draw_kp_connectivity": lambda: draw_keypoints(I("img_big"), I("kps"), connectivity=[(0, 1), (1, 5)]),
     "draw_kp_color_name": lambda: draw_keypoints(I("img_big"), I("kps"), colors="notacolor"),
     "draw_kp_color_before_radius": lambda: draw_keypoints(I("img_big"), I("kps"), colors="notacolor", radius=-1),
+    "draw_kp_nan": lambda: draw_keypoints(I("img_big"), torch.tensor([[[5.0, 5.0], [float("nan"), 3.0]]]), colors="red"),
 }
 
 

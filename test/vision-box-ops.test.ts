@@ -214,6 +214,7 @@ const ERRORS: Record<string, () => unknown> = {
   draw_kp_connectivity: () => D.drawKeypoints(I('img_big'), I('kps'), { connectivity: [[0, 1], [1, 5]] }),
   draw_kp_color_name: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'notacolor' }),
   draw_kp_color_before_radius: () => D.drawKeypoints(I('img_big'), I('kps'), { colors: 'notacolor', radius: -1 }),
+  draw_kp_nan: () => D.drawKeypoints(I('img_big'), torch.tensor([[[5.0, 5.0], [NaN, 3.0]]]), { colors: 'red' }),
 };
 
 describe('vision.ops boxes, losses and drawing against torchvision 0.28', () => {
