@@ -7,6 +7,7 @@ import * as torch from '../../../index.js';
 import { describe, isOptionsObject } from '../../../options.js';
 import { Image } from '../../image.js';
 import { isPureTensor, kindOf, type TVTensorKind } from '../../tv_tensors.js';
+import type { Transform } from '../transform.js';
 
 /** One fill value: a number, one number per channel, or null (no fill: v2's None, which is not 0 for the grid transforms' images). */
 export type FillValue = number | readonly number[] | null;
@@ -18,6 +19,11 @@ export type FillDict = { readonly [K in FillKey]?: FillValue };
 export type FillMapKey = FillKey | { readonly kind: TVTensorKind } | typeof torch.Tensor | typeof Image;
 /** A v2 transform's fill option: one value for every input, or one per type of input. */
 export type FillOption<V = FillValue> = V | FillDict | ReadonlyMap<FillMapKey, FillValue>;
+
+/** A v1 class's options with v2's fill: one value (`V`) or one per type of input. */
+export type OptionsWithFill<O, V = FillValue> = Omit<O, 'fill'> & { fill?: FillOption<V> };
+/** A positional fill: one value (`V`), or a per-type fill as a Map (a plain object last reads as the options). */
+export type FillArg<V = FillValue> = V | ReadonlyMap<FillMapKey, FillValue>;
 
 /** Whether a fill option is a per-type one (a Map, or a plain object). */
 export const isFillDict = (fill: unknown): boolean => fill instanceof Map || isOptionsObject(fill);
@@ -81,7 +87,7 @@ export function fillDictRepr(fills: FillDict): string {
  * positional at `index`) and `placeholder` in its place, for the v1 constructor's checks; the fill
  * taken out, or undefined where the fill is one value.
  */
-export function takeFillDict(args: readonly unknown[], index: number, placeholder: unknown): [args: unknown[], fill: unknown] {
+function takeFillDict(args: readonly unknown[], index: number, placeholder: unknown): [args: unknown[], fill: unknown] {
   const out = [...args];
   const last = out.length > 0 ? out[out.length - 1] : undefined;
   if (isOptionsObject(last) && isFillDict(last.fill)) {
@@ -96,24 +102,42 @@ export function takeFillDict(args: readonly unknown[], index: number, placeholde
   return [out, undefined];
 }
 
-/** What a v2 class on a v1 class keeps of its fill: the per-type fill (torchvision's _fill), whether one was given, its worker arguments. */
-export interface FillSetup { fills: FillDict; perType: boolean; workerArgs: unknown[] | null }
+/** What a v2 class on a v1 class adds: its per-type fill. */
+export interface PerTypeFill {
+  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves v1's `fill` at its default). */
+  readonly fillDict: FillDict;
+}
 
 /**
- * The fill of a v2 class built on a v1 class, once the v1 constructor has checked the rest: `given`
- * (from takeFillDict) checked as a per-type fill, in the worker arguments at `index` as the option
- * `fill` (a plain object last would read as the options); else { others: v1's fill }.
+ * A v1 class whose fill (the constructor's argument at `index`, or the option `fill`) may be one per
+ * type of input: the v1 constructor checks the rest with `placeholder` (v1's default) in its place;
+ * the mapping is checked (`scalarOnly`: numbers and null), kept in `fillDict`, shown in the repr and
+ * given to a worker as the option `fill` (a plain object last would read as the options).
  */
-export function setupFill(fn: string, given: unknown, fill: FillValue, workerArgs: unknown[] | null, index: number, scalarOnly = false): FillSetup {
-  if (given === undefined) return { fills: { others: fill }, perType: false, workerArgs };
-  const fills = setupFillDict(fn, given, scalarOnly);
-  const args = [...(workerArgs ?? [])];
-  args[index] = undefined;  // a positional undefined reads as the default; the option sets it
-  return { fills, perType: true, workerArgs: [...args, { fill: fills }] };
+export function withPerTypeFill<C extends abstract new (...args: any[]) => Transform & { readonly fill: FillValue }>(Base: C, index: number, placeholder: number | null, scalarOnly = false): (abstract new (...args: any[]) => PerTypeFill) & C {
+  abstract class WithPerTypeFill extends Base {
+    readonly fillDict: FillDict;
+    readonly #perType: boolean;
+    constructor(...args: any[]) {
+      const [v1Args, given] = takeFillDict(args, index, placeholder);
+      super(...v1Args);
+      this.#perType = given !== undefined;
+      if (given === undefined) {
+        this.fillDict = { others: this.fill };
+      } else {
+        this.fillDict = setupFillDict(this.constructor.name, given, scalarOnly);
+        const workerArgs = [...(this.workerArgs ?? [])];
+        workerArgs[index] = undefined;  // a positional undefined reads as the default; the option sets it
+        this.workerArgs = [...workerArgs, { fill: this.fillDict }];
+      }
+    }
+    override toString(): string { return withFillRepr(super.toString(), this.#perType ? this.fillDict : null); }
+  }
+  return WithPerTypeFill;
 }
 
 /** A v1 repr with a per-type fill shown (in place of the placeholder's `fill=0`, `fill=[0]` or `fill=null`, else before `center` or the end). */
-export function withFillRepr(repr: string, fills: FillDict | null): string {
+function withFillRepr(repr: string, fills: FillDict | null): string {
   if (fills === null) return repr;
   const shown = `fill=${fillDictRepr(fills)}`;
   const placeholder = /fill=(?:0|\[0\]|null)(?=[,)])/;

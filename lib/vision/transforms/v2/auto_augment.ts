@@ -14,18 +14,7 @@ import { treeLeaves } from '../../../pytree.js';
 import { kindOf } from '../../tv_tensors.js';
 import type { PyArgs } from '../../../nn/functional/_signature.js';
 import type { InterpolationMode } from '../functional.js';
-import { fillFor, fillOf, setupFill, takeFillDict, withFillRepr, type FillDict, type FillMapKey, type FillOption, type FillValue } from './_fill.js';
-
-/** An augmenter's options with v2's fill: one value or one per type of input. */
-type WithFill<O> = Omit<O, 'fill'> & { fill?: FillOption };
-/** A positional fill: one value, or a per-type fill as a Map (a plain object last reads as the options). */
-type FillArg = FillValue | ReadonlyMap<FillMapKey, FillValue>;
-
-/** What v2 adds to an augmenter: its per-type fill. */
-interface PerTypeFill {
-  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves `fill` at null). */
-  readonly fillDict: FillDict;
-}
+import { fillFor, fillOf, withPerTypeFill, type FillArg, type OptionsWithFill, type PerTypeFill } from './_fill.js';
 
 /**
  * v2's automatic augmentations refuse boxes, masks and keypoints (the first met in the sample, with
@@ -33,15 +22,7 @@ interface PerTypeFill {
  * one per type of input (the constructor's argument at `fillIndex`, or the option `fill`).
  */
 function augmentable<C extends abstract new (...args: any[]) => v1.Augmenter>(Base: C, fillIndex: number): (abstract new (...args: any[]) => V2Call & PerTypeFill) & C {
-  abstract class Augmentable extends v2Of(Base, true) {
-    readonly fillDict: FillDict;
-    private readonly perType: boolean;
-    constructor(...args: any[]) {
-      const [v1Args, given] = takeFillDict(args, fillIndex, null);
-      super(...v1Args);  // the v1 constructor checks the rest
-      ({ fills: this.fillDict, perType: this.perType, workerArgs: this.workerArgs } = setupFill(this.constructor.name, given, this.fill, this.workerArgs, fillIndex));
-    }
-    override toString(): string { return withFillRepr(super.toString(), this.perType ? this.fillDict : null); }
+  abstract class Augmentable extends v2Of(withPerTypeFill(Base, fillIndex, null), true) {
     override call(...inputs: unknown[]): any {
       const leaves = treeLeaves(sampleOf(inputs));
       const unsupported = leaves.map(kindOf).find((k) => k === 'BoundingBoxes' || k === 'Mask' || k === 'KeyPoints');
@@ -125,7 +106,7 @@ const drawEntry = (s: Space): Space[number] => s[randint1(0, s.length)]!;
 
 export class AutoAugment extends augmentable(v1.AutoAugment, 2) {
   static override readonly sourceModule = import.meta.url;
-  constructor(...args: PyArgs<[policy: v1.AutoAugmentPolicy, interpolation: InterpolationMode, fill: FillArg], WithFill<v1.AutoAugmentOptions>>);
+  constructor(...args: PyArgs<[policy: v1.AutoAugmentPolicy, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.AutoAugmentOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, fillFor(this.fillDict, img));
@@ -145,7 +126,7 @@ export class AutoAugment extends augmentable(v1.AutoAugment, 2) {
 
 export class RandAugment extends augmentable(v1.RandAugment, 4) {
   static override readonly sourceModule = import.meta.url;
-  constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationMode, fill: FillArg], WithFill<v1.RandAugmentOptions>>);
+  constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.RandAugmentOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, fillFor(this.fillDict, img));
@@ -163,7 +144,7 @@ export class RandAugment extends augmentable(v1.RandAugment, 4) {
 
 export class TrivialAugmentWide extends augmentable(v1.TrivialAugmentWide, 2) {
   static override readonly sourceModule = import.meta.url;
-  constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationMode, fill: FillArg], WithFill<v1.TrivialAugmentWideOptions>>);
+  constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.TrivialAugmentWideOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const [h, w] = sizeOf(img);
@@ -175,7 +156,7 @@ export class TrivialAugmentWide extends augmentable(v1.TrivialAugmentWide, 2) {
 
 export class AugMix extends augmentable(v1.AugMix, 6) {
   static override readonly sourceModule = import.meta.url;
-  constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: FillArg], WithFill<v1.AugMixOptions>>);
+  constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.AugMixOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   protected override readonly augmentOps: AugmentOps = V2_OPS;
   /** The chains run on the image as a plain tensor (Python's reshape unwraps a tv_tensor): its type's fill is torch.Tensor's. */

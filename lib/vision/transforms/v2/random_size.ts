@@ -12,7 +12,7 @@ import { checkInterpolation, type ImageLike, type InterpolationMode } from '../f
 import * as F from './functional.js';
 import { keepKind, querySize, v2Forward } from './_transform.js';
 import { kindOf } from '../../tv_tensors.js';
-import { fillDictRepr, fillFor, isFillDict, setupFillDict, type FillDict, type FillMapKey, type FillOption, type FillValue } from './_fill.js';
+import { fillDictRepr, fillFor, isFillDict, setupFillDict, type FillArg, type FillDict, type FillOption } from './_fill.js';
 
 type Fill = number | readonly number[];
 
@@ -69,7 +69,7 @@ export class RandomZoomOut extends Transform {
   readonly fillDict: FillDict;
   readonly sideRange: [number, number];
   readonly p: number;
-  constructor(...args: PyArgs<[fill: Fill | null | ReadonlyMap<FillMapKey, FillValue>, sideRange: readonly number[], p: number], { fill?: FillOption; sideRange?: readonly number[]; p?: number }>);
+  constructor(...args: PyArgs<[fill: FillArg, sideRange: readonly number[], p: number], { fill?: FillOption; sideRange?: readonly number[]; p?: number }>);
   constructor(...args: unknown[]) {
     super();
     const [given, sideRange, p] = bind(ZOOM_OUT, args) as [unknown, unknown, unknown];

@@ -18,7 +18,7 @@ import type { RandomCropOptions } from '../random_crop.js';
 import type { RandomPerspectiveOptions } from '../random_perspective.js';
 import type { RandomRotationOptions } from '../random_rotation.js';
 import type { InterpolationMode, PaddingMode } from '../functional.js';
-import { fillFor, setupFill, takeFillDict, withFillRepr, type FillDict, type FillMapKey, type FillOption, type FillValue } from './_fill.js';
+import { fillFor, withPerTypeFill, type FillArg, type FillDict, type FillOption, type OptionsWithFill } from './_fill.js';
 import { checkTransform, formatTransforms, Transform, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
@@ -48,26 +48,17 @@ export class CenterCrop extends v2Of(v1.CenterCrop) {
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => F.centerCrop(x, this.size) }); }
 }
 
-/** A v1 class's options with v2's fill: one value or one per type of input. */
-type WithFill<O, V = number | readonly number[]> = Omit<O, 'fill'> & { fill?: FillOption<V> };
-/** A positional fill: one value, or a per-type fill as a Map (a plain object last reads as the options). */
-type FillArg<V = number | readonly number[]> = V | ReadonlyMap<FillMapKey, FillValue>;
+/** One fill value of the v1 classes: a number, or one per channel. */
+type Fill = number | readonly number[];
 
 interface CropParams { needsCrop: boolean; top: number; left: number; height: number; width: number; needsPad: boolean; padding: [number, number, number, number] }
 
 /** v2's draws: an offset only for a side longer than the crop (v1 draws both unless both fit). */
-export class RandomCrop extends v2Of(v1.RandomCrop) {
+export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true)) {
   static override readonly sourceModule = import.meta.url;
-  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves `fill` at 0). */
-  readonly fillDict: FillDict;
-  private readonly perType: boolean;
-  constructor(...args: PyArgs<[size: number | readonly number[], padding: number | readonly number[] | null, padIfNeeded: boolean, fill: FillArg<number>, paddingMode: PaddingMode], WithFill<RandomCropOptions, number>>);
-  constructor(options: WithFill<RandomCropOptions, number> & { size: number | readonly number[] });
-  constructor(...args: unknown[]) {
-    const [v1Args, given] = takeFillDict(args, 3, 0);
-    super(...(v1Args as []));  // the v1 constructor checks the rest
-    ({ fills: this.fillDict, perType: this.perType, workerArgs: this.workerArgs } = setupFill('RandomCrop', given, this.fill, this.workerArgs, 3, true));
-  }
+  constructor(...args: PyArgs<[size: number | readonly number[], padding: number | readonly number[] | null, padIfNeeded: boolean, fill: FillArg<number>, paddingMode: PaddingMode], OptionsWithFill<RandomCropOptions, number>>);
+  constructor(options: OptionsWithFill<RandomCropOptions, number> & { size: number | readonly number[] });
+  constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
     return this.apply(img, this.cropParams(h, w)) as T;
@@ -94,24 +85,18 @@ export class RandomCrop extends v2Of(v1.RandomCrop) {
     const left = pw > cw ? randint1(0, pw - cw + 1) : 0;
     return { needsCrop: ph > ch || pw > cw, top, left, height: ch, width: cw, needsPad: Boolean(pl || pt || pr || pb), padding: [pl, pt, pr, pb] };
   }
-  override toString(): string { return withFillRepr(super.toString(), this.perType ? this.fillDict : null); }
 }
 /** Pads images, masks and boxes (boxes: constant padding only, as v2). */
-export class Pad extends v2Of(v1.Pad) {
+export class Pad extends v2Of(withPerTypeFill(v1.Pad, 1, 0, true)) {
   static override readonly sourceModule = import.meta.url;
-  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves `fill` at 0). */
-  readonly fillDict: FillDict;
-  private readonly perType: boolean;
   constructor(...args: PyArgs<[padding: number | readonly number[], fill: FillArg<number>, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: FillOption<number>; paddingMode?: PaddingMode }>);
-  constructor(...args: unknown[]) {
-    const [v1Args, given] = takeFillDict(args, 1, 0);
-    super(...(v1Args as []));  // the v1 constructor checks the rest
-    ({ fills: this.fillDict, perType: this.perType, workerArgs: this.workerArgs } = setupFill('Pad', given, this.fill, this.workerArgs, 1, true));
-  }
+  constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T { return F.pad(img, this.padding, fillFor(this.fillDict, img) as number | null, this.paddingMode); }
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => F.pad(x, this.padding, fillFor(this.fillDict, x) as number | null, this.paddingMode) }); }
-  override toString(): string { return withFillRepr(super.toString(), this.perType ? this.fillDict : null); }
 }
+/** Whether a transform's fill is one value for every input (v1's forward serves), not a per-type one. */
+const oneFill = (t: { readonly fill: unknown; readonly fillDict: FillDict }): boolean => Object.keys(t.fillDict).length === 1 && t.fillDict.others === t.fill;
+
 /** The fill of one leaf (its type's, as _get_fill): images one value per channel (as v1's forward), masks the fill as given (v2: a list must match the mask's channels); boxes and keypoints ignore it. */
 function leafFill(fills: FillDict, x: unknown): number | number[] | null {
   const fill = fillFor(fills, x);
@@ -120,18 +105,11 @@ function leafFill(fills: FillDict, x: unknown): number | number[] | null {
 }
 
 /** Rotates images, masks and boxes by one angle drawn per sample (boxes: their enclosing boxes, on the expanded canvas with expand). */
-export class RandomRotation extends v2Of(v1.RandomRotation) {
+export class RandomRotation extends v2Of(withPerTypeFill(v1.RandomRotation, 4, 0)) {
   static override readonly sourceModule = import.meta.url;
-  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves `fill` at 0). */
-  readonly fillDict: FillDict;
-  private readonly perType: boolean;
-  constructor(...args: PyArgs<[degrees: number | readonly number[], interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: FillArg], WithFill<RandomRotationOptions>>);
-  constructor(options: WithFill<RandomRotationOptions> & { degrees: number | readonly number[] });
-  constructor(...args: unknown[]) {
-    const [v1Args, given] = takeFillDict(args, 4, 0);
-    super(...(v1Args as []));  // the v1 constructor checks the rest
-    ({ fills: this.fillDict, perType: this.perType, workerArgs: this.workerArgs } = setupFill('RandomRotation', given, this.fill, this.workerArgs, 4));
-  }
+  constructor(...args: PyArgs<[degrees: number | readonly number[], interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: FillArg<Fill>], OptionsWithFill<RandomRotationOptions, Fill>>);
+  constructor(options: OptionsWithFill<RandomRotationOptions, Fill> & { degrees: number | readonly number[] });
+  constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     return F.rotate(img, v1.RandomRotation.getParams(this.degrees), this.interpolation, this.expand, this.center, leafFill(this.fillDict, img));  // v2's rotate: its fast paths
   }
@@ -141,24 +119,16 @@ export class RandomRotation extends v2Of(v1.RandomRotation) {
       transform: (x, _, angle) => F.rotate(x, angle, this.interpolation, this.expand, this.center, leafFill(this.fillDict, x)),
     });
   }
-  override toString(): string { return withFillRepr(super.toString(), this.perType ? this.fillDict : null); }
 }
 /** One random affine map (angle, translation, scale, shear) per sample, applied to its images, masks and boxes. */
-export class RandomAffine extends v2Of(v1.RandomAffine) {
+export class RandomAffine extends v2Of(withPerTypeFill(v1.RandomAffine, 5, 0)) {
   static override readonly sourceModule = import.meta.url;
-  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves `fill` at 0). */
-  readonly fillDict: FillDict;
-  private readonly perType: boolean;
   constructor(...args: PyArgs<[degrees: number | readonly number[], translate: readonly number[] | null, scale: readonly number[] | null, shear: number | readonly number[] | null,
-    interpolation: InterpolationMode, fill: FillArg, center: readonly number[] | null], WithFill<RandomAffineOptions>>);
-  constructor(options: WithFill<RandomAffineOptions> & { degrees: number | readonly number[] });
-  constructor(...args: unknown[]) {
-    const [v1Args, given] = takeFillDict(args, 5, 0);
-    super(...(v1Args as []));  // the v1 constructor checks the rest
-    ({ fills: this.fillDict, perType: this.perType, workerArgs: this.workerArgs } = setupFill('RandomAffine', given, this.fill, this.workerArgs, 5));
-  }
+    interpolation: InterpolationMode, fill: FillArg<Fill>, center: readonly number[] | null], OptionsWithFill<RandomAffineOptions, Fill>>);
+  constructor(options: OptionsWithFill<RandomAffineOptions, Fill> & { degrees: number | readonly number[] });
+  constructor(...args: unknown[]) { super(...(args as [])); }
   /** v1's forward with v2's fill blend; with a per-type fill, the image's (v2's call: the same draws). */
-  override forward<T extends ImageLike>(img: T): T { return this.perType ? this.call(img) : F.withV2FillBlend(() => super.forward(img)) as T; }
+  override forward<T extends ImageLike>(img: T): T { return oneFill(this) ? F.withV2FillBlend(() => super.forward(img)) as T : this.call(img) as T; }
   override call(...inputs: unknown[]): any {
     return v2Forward(inputs, {
       makeParams: (leaves) => {
@@ -168,22 +138,14 @@ export class RandomAffine extends v2Of(v1.RandomAffine) {
       transform: (x, _, [angle, translate, scale, shear]) => F.affine(x, angle, translate, scale, shear, this.interpolation, leafFill(this.fillDict, x), this.center),
     });
   }
-  override toString(): string { return withFillRepr(super.toString(), this.perType ? this.fillDict : null); }
 }
 /** One random perspective (four corners moved) per sample, with probability p, applied to its images, masks and boxes. */
-export class RandomPerspective extends v2Of(v1.RandomPerspective) {
+export class RandomPerspective extends v2Of(withPerTypeFill(v1.RandomPerspective, 3, 0)) {
   static override readonly sourceModule = import.meta.url;
-  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves `fill` at 0). */
-  readonly fillDict: FillDict;
-  private readonly perType: boolean;
-  constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationMode, fill: FillArg], WithFill<RandomPerspectiveOptions>>);
-  constructor(...args: unknown[]) {
-    const [v1Args, given] = takeFillDict(args, 3, 0);
-    super(...(v1Args as []));  // the v1 constructor checks the rest
-    ({ fills: this.fillDict, perType: this.perType, workerArgs: this.workerArgs } = setupFill('RandomPerspective', given, this.fill, this.workerArgs, 3));
-  }
+  constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationMode, fill: FillArg<Fill>], OptionsWithFill<RandomPerspectiveOptions, Fill>>);
+  constructor(...args: unknown[]) { super(...(args as [])); }
   /** v1's forward with v2's fill blend; with a per-type fill, the image's (v2's call: the same draws). */
-  override forward<T extends ImageLike>(img: T): T { return this.perType ? this.call(img) : F.withV2FillBlend(() => super.forward(img)) as T; }
+  override forward<T extends ImageLike>(img: T): T { return oneFill(this) ? F.withV2FillBlend(() => super.forward(img)) as T : this.call(img) as T; }
   override call(...inputs: unknown[]): any {
     return v2Forward(inputs, {
       p: this.p,
@@ -194,20 +156,12 @@ export class RandomPerspective extends v2Of(v1.RandomPerspective) {
       transform: (x, _, [start, end]) => F.perspective(x, start, end, this.interpolation, leafFill(this.fillDict, x)),
     });
   }
-  override toString(): string { return withFillRepr(super.toString(), this.perType ? this.fillDict : null); }
 }
 /** One random displacement field per sample, applied to its images, masks (nearest) and boxes (approximately, as torchvision). */
-export class ElasticTransform extends v2Of(v1.ElasticTransform) {
+export class ElasticTransform extends v2Of(withPerTypeFill(v1.ElasticTransform, 3, 0)) {
   static override readonly sourceModule = import.meta.url;
-  /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves `fill` at [0]). */
-  readonly fillDict: FillDict;
-  private readonly perType: boolean;
-  constructor(...args: PyArgs<[alpha: number | readonly number[], sigma: number | readonly number[], interpolation: InterpolationMode, fill: FillArg], WithFill<ElasticTransformOptions>>);
-  constructor(...args: unknown[]) {
-    const [v1Args, given] = takeFillDict(args, 3, 0);
-    super(...(v1Args as []));  // the v1 constructor checks the rest
-    ({ fills: this.fillDict, perType: this.perType, workerArgs: this.workerArgs } = setupFill('ElasticTransform', given, this.fill, this.workerArgs, 3));
-  }
+  constructor(...args: PyArgs<[alpha: number | readonly number[], sigma: number | readonly number[], interpolation: InterpolationMode, fill: FillArg<Fill>], OptionsWithFill<ElasticTransformOptions, Fill>>);
+  constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
     return torch.tidy(() => F.elastic(img, v1.ElasticTransform.getParams(this.alpha, this.sigma, [h, w], F.gaussianBlur), this.interpolation, fillFor(this.fillDict, img))) as T;
@@ -223,7 +177,6 @@ export class ElasticTransform extends v2Of(v1.ElasticTransform) {
       drawn.displacement?.dispose();
     }
   }
-  override toString(): string { return withFillRepr(super.toString(), this.perType ? this.fillDict : null); }
 }
 export class FiveCrop extends v2Of(v1.FiveCrop, true) { static override readonly sourceModule = import.meta.url; }
 export class TenCrop extends v2Of(v1.TenCrop, true) { static override readonly sourceModule = import.meta.url; }
