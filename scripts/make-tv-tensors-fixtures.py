@@ -250,6 +250,14 @@ CASES = {
     "augmix_fill_dict": ("v2.AugMix(fill={tv_tensors.Image: 200, torch.Tensor: 50})", "img", "XYXY", 6, 2),
     "augmix_fill_dict_image_key_only": ("v2.AugMix(severity=5, fill={tv_tensors.Image: 200})", "img", "XYXY", 7, 2),
     "augmix_fill_dict_others_pure": ("v2.AugMix(chain_depth=2, fill={'others': 90})", "img_pure", "XYXY", 8, 2),
+    # fill=None: {"others": None} (no fill blend for the grid transforms' images, 0 for padding)
+    "rotation_fill_none_bilinear": ("v2.RandomRotation(30, interpolation=v2.InterpolationMode.BILINEAR, fill=None)", "dict", "XYXY", 0, 2),
+    "affine_fill_none_bilinear_pair": ("v2.RandomAffine(25, interpolation=v2.InterpolationMode.BILINEAR, fill=None)", "pair", "XYXY", 4, 2),
+    "perspective_fill_none": ("v2.RandomPerspective(p=1.0, fill=None)", "dict", "XYXY", 0, 2),
+    "elastic_fill_none_pair": ("v2.ElasticTransform(alpha=20.0, sigma=3.0, fill=None)", "pair", "XYWH", 1, 2),
+    "pad_fill_none": ("v2.Pad(3, fill=None)", "dict", "XYXY", 0, 1),
+    "random_crop_fill_none_seg": ("v2.RandomCrop(24, pad_if_needed=True, fill=None)", "seg", "XYXY", 0, 2),
+    "zoom_out_fill_none": ("v2.RandomZoomOut(fill=None, p=1.0)", "dict", "XYXY", 0, 2),
     "kp_pipeline": ("v2.Compose([v2.RandomZoomOut(p=0.6), v2.RandomIoUCrop(), v2.RandomHorizontalFlip(), v2.RandomRotation(20, expand=True), v2.Resize(16), v2.ToDtype(torch.float32, scale=True), v2.ClampKeyPoints(), v2.SanitizeBoundingBoxes(), v2.SanitizeKeyPoints()])", "kp", "XYXY", 4, 3),
 }
 
@@ -316,6 +324,10 @@ FUNCTIONAL = {
     "kp_center_crop_odd_int": "F.center_crop(kp('KP_int'), 9)",
     "kp_resized_crop_tv_groups": "F.resized_crop(kp('KPG'), 2, 3, 12, 16, [9, 21])",
     "kp_resized_crop_int": "F.resized_crop_keypoints(KP_INT, 1, -2, 15, 20, size=[30, 10])",
+    # uint8 points wrap below 0, as Python's torch.tensor([-left, -top], dtype=uint8) does
+    "kp_crop_tv_uint8": "F.crop(tv_tensors.KeyPoints(torch.tensor([[1, 2], [8, 9]], dtype=torch.uint8), canvas_size=(10, 12)), 2, 3, 6, 7)",
+    "kp_center_crop_tv_uint8": "F.center_crop(tv_tensors.KeyPoints(torch.tensor([[1, 2], [8, 9]], dtype=torch.uint8), canvas_size=(10, 12)), [4, 6])",
+    "kp_pad_tv_uint8_negative": "F.pad(tv_tensors.KeyPoints(torch.tensor([[1, 2], [8, 9]], dtype=torch.uint8), canvas_size=(10, 12)), [-3, 1])",
     "kp_rotate": "F.rotate_keypoints(KP, (H, W), angle=33.0)",
     "kp_rotate_tv_expand": "F.rotate(kp('KP'), 75, expand=True)",
     "kp_rotate_tv_center_groups": "F.rotate(kp('KPG'), -50, center=[3, 4])",

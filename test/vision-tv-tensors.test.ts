@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { check, makeTensor, type TensorEnc } from './golden-replay.js';
-import { runWithGc } from './run-child.js';
+import { liveTensors, runWithGc } from './run-child.js';
 import { buildSource, packSource } from '../lib/data/worker_source.js';
 import { decode, encode } from '../lib/data/codec.js';
 
@@ -139,6 +139,13 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   random_crop_fill_dict_missing: () => new v2.RandomCrop(16, { padding: 4, fill: { Mask: 9 } }),
   random_crop_fill_dict_tensor_key_pair: () => new v2.RandomCrop([22, 26], { padIfNeeded: true, fill: { Tensor: 40, Image: 1, others: 2 } }),
   rotation_fill_dict: () => new v2.RandomRotation(30, { interpolation: 'bilinear', fill: { Image: 127, Mask: 255 } }),
+  rotation_fill_none_bilinear: () => new v2.RandomRotation(30, { interpolation: 'bilinear', fill: null }),
+  affine_fill_none_bilinear_pair: () => new v2.RandomAffine(25, { interpolation: 'bilinear', fill: null }),
+  perspective_fill_none: () => new v2.RandomPerspective({ p: 1.0, fill: null }),
+  elastic_fill_none_pair: () => new v2.ElasticTransform(20.0, 3.0, 'bilinear', null),
+  pad_fill_none: () => new v2.Pad(3, { fill: null }),
+  random_crop_fill_none_seg: () => new v2.RandomCrop(24, { padIfNeeded: true, fill: null }),
+  zoom_out_fill_none: () => new v2.RandomZoomOut({ fill: null, p: 1.0 }),
   rotation_fill_dict_missing_bilinear: () => new v2.RandomRotation(30, { interpolation: 'bilinear', fill: new Map([[tv.Mask, 255]]) }),
   rotation_fill_dict_tensor_key_pair: () => new v2.RandomRotation(45, { fill: new Map<vision.transforms.v2.FillMapKey, number | number[]>([[torch.Tensor, [1, 2, 3]], ['others', 4]]) }),
   affine_fill_dict: () => new v2.RandomAffine(20, { translate: [0.1, 0.2], interpolation: 'bilinear', fill: { Image: [5, 6, 7], Mask: 200 } }),
@@ -230,6 +237,9 @@ const FUNCTIONAL: Record<string, () => unknown> = {
   kp_center_crop_odd_int: () => F.centerCrop(kp('KP_int'), 9),
   kp_resized_crop_tv_groups: () => F.resizedCrop(kp('KPG'), 2, 3, 12, 16, [9, 21]),
   kp_resized_crop_int: () => F.resizedCropKeypoints(KP_INT, 1, -2, 15, 20, [30, 10]),
+  kp_crop_tv_uint8: () => F.crop(new tv.KeyPoints(torch.tensor([[1, 2], [8, 9]], { dtype: torch.uint8 }), { canvasSize: [10, 12] }), 2, 3, 6, 7),
+  kp_center_crop_tv_uint8: () => F.centerCrop(new tv.KeyPoints(torch.tensor([[1, 2], [8, 9]], { dtype: torch.uint8 }), { canvasSize: [10, 12] }), [4, 6]),
+  kp_pad_tv_uint8_negative: () => F.pad(new tv.KeyPoints(torch.tensor([[1, 2], [8, 9]], { dtype: torch.uint8 }), { canvasSize: [10, 12] }), [-3, 1]),
   kp_rotate: () => F.rotateKeypoints(KP, [H, W], 33.0),
   kp_rotate_tv_expand: () => F.rotate(kp('KP'), 75, { expand: true }),
   kp_rotate_tv_center_groups: () => F.rotate(kp('KPG'), -50, { center: [3, 4] }),
@@ -617,6 +627,25 @@ describe('transforms.v2 samples with tv_tensors', () => {
       torch.manualSeed(2);
       expect(a.equal(x.call(new tv.Image(IMAGE)) as Tensor)).toBe(true);
     }
+  });
+
+  it('a transform that fails on one leaf frees the leaves it had already transformed', () => {
+    const failing: [() => { call(...inputs: unknown[]): unknown }, RegExp][] = [
+      [() => new v2.RandomRotation(30, { fill: { Mask: [1, 2] } }), /cannot broadcast/],
+      [() => new v2.RandomAffine(20, { fill: { Mask: [1, 2] } }), /cannot broadcast/],
+      [() => new v2.RandomPerspective({ p: 1, fill: { Mask: [1, 2] } }), /cannot broadcast/],
+      [() => new v2.ElasticTransform({ alpha: 20.0, sigma: 2.0, fill: { Mask: [1, 2] } }), /cannot broadcast/],
+      [() => new v2.Pad(2, { paddingMode: 'reflect' }), /not supported with KeyPoints/],
+      [() => new v2.RandomCrop(H + 4, { padIfNeeded: true, paddingMode: 'reflect' }), /not supported with KeyPoints/],
+    ];
+    const image = new tv.Image(IMAGE), mask = new tv.Mask(MASKS.index(':1')), points = kp('KP');
+    for (const [make, message] of failing) {
+      const t = make();
+      const before = liveTensors(torch);
+      expect(() => t.call(image, mask, points), String(t)).toThrow(message);
+      expect(torch.nativeStats().tensors, String(t)).toBe(before);  // freed at once, not left to the GC
+    }
+    for (const x of [image, mask, points]) x.dispose();
   });
 
   it('a detection pipeline leaves no native tensors behind once collected', () => {

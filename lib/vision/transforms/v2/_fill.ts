@@ -17,13 +17,13 @@ export type FillKey = TVTensorKind | 'Tensor' | 'PIL' | 'others';
 export type FillDict = { readonly [K in FillKey]?: FillValue };
 /** The keys of a per-type fill given as a Map: the names, the tv_tensors classes, torch.Tensor or vision.Image. */
 export type FillMapKey = FillKey | { readonly kind: TVTensorKind } | typeof torch.Tensor | typeof Image;
-/** A v2 transform's fill option: one value for every input, or one per type of input. */
-export type FillOption<V = FillValue> = V | FillDict | ReadonlyMap<FillMapKey, FillValue>;
+/** A v2 transform's fill option: one value for every input (null: v2's None), or one per type of input. */
+export type FillOption<V = FillValue> = V | null | FillDict | ReadonlyMap<FillMapKey, FillValue>;
 
 /** A v1 class's options with v2's fill: one value (`V`) or one per type of input. */
 export type OptionsWithFill<O, V = FillValue> = Omit<O, 'fill'> & { fill?: FillOption<V> };
 /** A positional fill: one value (`V`), or a per-type fill as a Map (a plain object last reads as the options). */
-export type FillArg<V = FillValue> = V | ReadonlyMap<FillMapKey, FillValue>;
+export type FillArg<V = FillValue> = V | null | ReadonlyMap<FillMapKey, FillValue>;
 
 /** Whether a fill option is a per-type one (a Map, or a plain object). */
 export const isFillDict = (fill: unknown): boolean => fill instanceof Map || isOptionsObject(fill);
@@ -90,11 +90,12 @@ export function fillDictRepr(fills: FillDict): string {
 function takeFillDict(args: readonly unknown[], index: number, placeholder: unknown): [args: unknown[], fill: unknown] {
   const out = [...args];
   const last = out.length > 0 ? out[out.length - 1] : undefined;
-  if (isOptionsObject(last) && isFillDict(last.fill)) {
+  // null too: v2's fill=None ({"others": None}), which v1's checks refuse
+  if (isOptionsObject(last) && (isFillDict(last.fill) || last.fill === null)) {
     out[out.length - 1] = { ...last, fill: placeholder };
     return [out, last.fill];
   }
-  if (index < out.length && out[index] instanceof Map) {  // a positional plain object is the options
+  if (index < out.length && (out[index] instanceof Map || out[index] === null)) {  // a positional plain object is the options
     const fill = out[index];
     out[index] = placeholder;
     return [out, fill];
@@ -125,7 +126,7 @@ export function withPerTypeFill<C extends abstract new (...args: any[]) => Trans
       if (given === undefined) {
         this.fillDict = { others: this.fill };
       } else {
-        this.fillDict = setupFillDict(this.constructor.name, given, scalarOnly);
+        this.fillDict = given === null ? { others: null } : setupFillDict(this.constructor.name, given, scalarOnly);
         const workerArgs = [...(this.workerArgs ?? [])];
         workerArgs[index] = undefined;  // a positional undefined reads as the default; the option sets it
         this.workerArgs = [...workerArgs, { fill: this.fillDict }];
@@ -139,7 +140,8 @@ export function withPerTypeFill<C extends abstract new (...args: any[]) => Trans
 /** A v1 repr with a per-type fill shown (in place of the placeholder's `fill=0`, `fill=[0]` or `fill=null`, else before `center` or the end). */
 function withFillRepr(repr: string, fills: FillDict | null): string {
   if (fills === null) return repr;
-  const shown = `fill=${fillDictRepr(fills)}`;
+  const one = Object.keys(fills).length === 1 && Object.hasOwn(fills, 'others');
+  const shown = `fill=${one && fills.others === null ? 'None' : fillDictRepr(fills)}`;
   const placeholder = /fill=(?:0|\[0\]|null)(?=[,)])/;
   if (placeholder.test(repr)) return repr.replace(placeholder, shown);
   const at = repr.includes(', center=') ? repr.indexOf(', center=') : repr.lastIndexOf(')');

@@ -270,8 +270,14 @@ export function resizeKeypoints(keypoints: Tensor, canvasSize: readonly number[]
   return [torch.tidy(() => keypoints.mul(torch.tensor([nw / ow, nh / oh], { dtype: torch.float32, device: keypoints.device })).to(keypoints.dtype)), [nh, nw]];
 }
 
-/** The points moved by (dx, dy) in their own dtype. */
-const shiftPoints = (keypoints: Tensor, dx: number, dy: number): Tensor => torch.tidy(() => keypoints.add(torch.tensor([dx, dy], { dtype: keypoints.dtype, device: keypoints.device })));
+/** The points moved by (dx, dy) in their own dtype (integer points wrap, as Python's torch.tensor([dx, dy], dtype=uint8) wraps a negative offset). */
+function shiftPoints(keypoints: Tensor, dx: number, dy: number): Tensor {
+  return torch.tidy(() => {
+    const device = keypoints.device;
+    const offset = keypoints.isFloatingPoint() ? torch.tensor([dx, dy], { dtype: keypoints.dtype, device }) : torch.tensor([dx, dy], { dtype: torch.int64, device }).to(keypoints.dtype);
+    return keypoints.add(offset);
+  });
+}
 
 /** v2's pad_keypoints: shifted by the left/top padding, on the padded canvas (constant padding only; nothing is clamped). */
 export function padKeypoints(keypoints: Tensor, canvasSize: readonly number[], padding: number | readonly number[], paddingMode: PaddingMode = 'constant'): [Tensor, Size] {

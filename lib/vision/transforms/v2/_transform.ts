@@ -128,7 +128,14 @@ export function v2Forward<P>(inputs: readonly unknown[], k: V2Kernels<P>): unkno
   if (k.p !== undefined && rand1() >= Math.fround(k.p)) return sample;
   const needs = needsTransformList(leaves, k.accepts);
   const params = k.makeParams ? k.makeParams(leaves.filter((_, i) => needs[i])) : (undefined as P);
-  return withLeaves(sample, leaves.map((leaf, i) => (needs[i] ? k.transform(leaf, leafKind(leaf)!, params) : leaf)));
+  const out: unknown[] = [];
+  try {
+    for (const [i, leaf] of leaves.entries()) out.push(needs[i] ? k.transform(leaf, leafKind(leaf)!, params) : leaf);
+  } catch (e) {
+    for (const [i, o] of out.entries()) if (o !== leaves[i] && isTensor(o)) o.dispose();  // the leaves done before the one that failed
+    throw e;
+  }
+  return withLeaves(sample, out);
 }
 
 /**

@@ -67,9 +67,13 @@ export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true))
     return v2Forward(inputs, { makeParams: (leaves) => this.cropParams(...querySize(leaves)), transform: (x, _, params) => this.apply(x, params) });
   }
   private apply(x: unknown, p: CropParams): unknown {
-    if (p.needsPad) x = F.pad(x as ImageLike, p.padding, fillFor(this.fillDict, x) as number | null, this.paddingMode);
-    if (p.needsCrop) x = F.crop(x as ImageLike, p.top, p.left, p.height, p.width);
-    return x;
+    const padded = p.needsPad ? F.pad(x as ImageLike, p.padding, fillFor(this.fillDict, x) as number | null, this.paddingMode) : x;
+    if (!p.needsCrop) return padded;
+    try {
+      return F.crop(padded as ImageLike, p.top, p.left, p.height, p.width);
+    } finally {
+      if (padded !== x && isTensor(padded)) padded.dispose();  // the padded intermediate: the crop is a new tensor
+    }
   }
   private cropParams(h: number, w: number): CropParams {
     const p = this.padding;
