@@ -314,7 +314,9 @@ describe('vision.ops boxes, losses and drawing against torchvision 0.28', () => 
     expect(() => D.drawBoundingBoxes(img, small, { labels: ['a', null, 'c'] })).toThrow(/drawBoundingBoxes: drawing label text is not supported/);
     expect(() => D.drawBoundingBoxes(img, torch.tensor([[NaN, 0, 5, 5, 5, 5, 0, 5]]))).toThrow(/drawBoundingBoxes: box 0: its first edge is 9223372036854776000 pixels long, too long to draw dashed/);
     expect(() => D.drawBoundingBoxes(img, torch.zeros([2, 6]))).toThrow(/drawBoundingBoxes: boxes must be \(N, 4\) or \(N, 8\), got shape \[2, 6\]/);
-    expect(() => D.drawKeypoints(img, I('kps'), { width: 2.5 })).toThrow(/drawKeypoints: width must be an integer, got 2.5/);
+    // PIL checks the width at the first line it draws: without connectivity a float width draws as torchvision does
+    expect(() => D.drawKeypoints(img, I('kps'), { connectivity: [[0, 1]], width: 2.5 })).toThrow(/drawKeypoints: width must be an integer, got 2.5/);
+    check(D.drawKeypoints(I('img_big'), I('kps'), { colors: 'red', width: 2.5 }), fx.cases['draw_kp_red']!, undefined, 'draw_kp_red, width 2.5');
     expect(() => D.drawKeypoints(img, I('kps'), { colors: [1, 2] as never })).toThrow(/drawKeypoints: color must be int, or tuple of one, three or four elements/);
     expect(() => D.drawKeypoints(img, I('kps'), { colors: ['red', 'blue'] as never })).toThrow(/drawKeypoints: colors must be a color string or an \[r, g, b\] array/);
     expect(() => D.drawKeypoints(img, I('kps'), { connectivity: [[0, 1.5]] as never })).toThrow(/drawKeypoints: connectivity must hold pairs of integer keypoint indices/);

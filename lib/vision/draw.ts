@@ -384,7 +384,6 @@ export function drawKeypoints(image: Tensor, keypoints: Tensor, ...args: unknown
   if (visShape[0] !== numInstances || visShape[1] !== numKeypoints)
     throw new RangeError(`${fn}: keypoints and visibility must have the same dimensionality for num_instances and K. Got visibility.shape=torch.Size([${visShape.join(', ')}]) and keypoints.shape=torch.Size([${keypoints.shape.join(', ')}])`);
   if (typeof radius !== 'number' || !Number.isFinite(radius)) throw new TypeError(`${fn}: radius must be a number, got ${describe(radius)}`);
-  if (!Number.isInteger(width)) throw new TypeError(`${fn}: width must be an integer, got ${typeof width === 'number' ? String(width) : describe(width)}`);
   if (connectivity !== null && !(Array.isArray(connectivity) && connectivity.every((c) => Array.isArray(c) && c.length >= 2)))
     throw new TypeError(`${fn}: connectivity must be an array of [i, j] keypoint index pairs, got ${describe(connectivity)}`);
   if (keypoints.size(2) < 2 && numInstances * numKeypoints > 0) throw new RangeError(`${fn}: keypoints must be of shape (num_instances, K, 2), got shape [${keypoints.shape.join(', ')}]`);
@@ -423,7 +422,10 @@ export function drawKeypoints(image: Tensor, keypoints: Tensor, ...args: unknown
         if (!isVisible(i)) continue;
         const j = pyIndex(fn, pair[1], numKeypoints);
         // ImageDraw.line(..., width): nothing for width 0
-        if (!isVisible(j) || width === 0) continue;
+        if (!isVisible(j)) continue;
+        // PIL reads width as a C int at the first line it draws (none drawn, none checked)
+        if (!Number.isInteger(width)) throw new TypeError(`${fn}: width must be an integer, got ${typeof width === 'number' ? String(width) : describe(width)}`);
+        if (width === 0) continue;
         pil.segment(canvas, pairCoord(at(i, 0)), pairCoord(at(i, 1)), pairCoord(at(j, 0)), pairCoord(at(j, 1)), WHITE, width as number);
       }
     }
