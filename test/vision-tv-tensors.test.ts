@@ -596,6 +596,8 @@ describe('transforms.v2 samples with tv_tensors', () => {
     expect((new v2.Pad(1, { fill: { Tensor: 9 } }).forward(IMAGE) as Tensor).index(0, 0, 0).item()).toBe(9);
     expect(String(new v2.RandomAffine(5, { fill: { Image: [1, 2, 3] }, center: [1, 2] }))).toBe('RandomAffine(degrees=[-5, 5], fill={Image: [1,2,3]}, center=[1, 2])');
     expect(String(new v2.RandomRotation(5, { fill: { Mask: 255, others: 0 } }))).toBe("RandomRotation(degrees=[-5, 5], interpolation=nearest, expand=false, fill={Mask: 255, 'others': 0})");
+    // torchvision's repr shows center where one is given; the per-type fill goes where v1's fill was
+    expect(String(new v2.RandomRotation(5, { center: [1, 2], fill: { Mask: 255 } }))).toBe('RandomRotation(degrees=[-5, 5], interpolation=nearest, expand=false, center=[1, 2], fill={Mask: 255})');
     expect(String(new v2.ElasticTransform({ fill: { Mask: 1 } }))).toBe('ElasticTransform(alpha=[50, 50], sigma=[5, 5], interpolation=bilinear, fill={Mask: 1})');
     expect(String(new v2.RandomZoomOut({ fill: { Mask: 1, others: [1, 2, 3] } }))).toBe("RandomZoomOut(p=0.5, fill={Mask: 1, 'others': [1,2,3]}, side_range=[1,4])");
     expect(String(new v2.AutoAugment({ fill: { Image: 1 } }))).toBe('AutoAugment(policy=AutoAugmentPolicy.IMAGENET, fill={Image: 1})');

@@ -48,5 +48,5 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
     const angle = RandomRotation.getParams(this.degrees);
     return rotate(img, angle, this.interpolation, this.expand, this.center, fill);
   }
-  override toString(): string { return `RandomRotation(degrees=[${this.degrees.join(', ')}], interpolation=${this.interpolation}, expand=${this.expand}, fill=${JSON.stringify(this.fill)})`; }
+  override toString(): string { return `RandomRotation(degrees=[${this.degrees.join(', ')}], interpolation=${this.interpolation}, expand=${this.expand}${this.center !== null ? `, center=[${this.center.join(', ')}]` : ''}, fill=${JSON.stringify(this.fill)})`; }
 }
