@@ -343,7 +343,7 @@ describe('transforms.v2 random-size transforms beyond the fixtures', () => {
     expect(() => new v2.RandomZoomOut({ sideRange: [0.5, 2] })).toThrow(/Invalid side range provided \[0.5,2\]/);
     expect(() => new v2.RandomZoomOut({ p: 2 })).toThrow(/p/);
     expect(() => new v2.RandomZoomOut({ fill: 'red' } as never)).toThrow(/fill must be a number or a list of numbers/);
-    expect(() => new v2.RandomZoomOut({ fill: [1, 2], p: 1 }).call(torch.zeros([3, 4, 4], { dtype: torch.uint8 }))).toThrow(/fill has 2 values for an image of 3 channels/);
+    expect(() => new v2.RandomZoomOut({ fill: [1, 2], sideRange: [2, 3], p: 1 }).call(torch.zeros([3, 4, 4], { dtype: torch.uint8 }))).toThrow(/The expanded size of the tensor \(3\) must match the existing size \(2\) at non-singleton dimension 0/);  // torchvision's, from its setitem
     expect(() => new v2.ScaleJitter([12])).toThrow(/target_size should be a sequence of length 2/);
     expect(() => new v2.RandomShortestSize([])).toThrow(/min_size must be a positive size or a non-empty list/);
     expect(() => new v2.RandomResize(8, 8)).toThrow(/1 <= min_size < max_size/);

@@ -144,6 +144,9 @@ const PORTS: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
   perspective_fill_none: () => new v2.RandomPerspective({ p: 1.0, fill: null }),
   elastic_fill_none_pair: () => new v2.ElasticTransform(20.0, 3.0, 'bilinear', null),
   pad_fill_none: () => new v2.Pad(3, { fill: null }),
+  pad_fill_list_kp_pair: () => new v2.Pad([1, 2, 3, 4], [10, 20, 30]),
+  pad_fill_dict_list: () => new v2.Pad(3, { fill: { Image: [1, 2, 3], Mask: 255 } }),
+  random_crop_fill_dict_list_seg: () => new v2.RandomCrop(24, { padIfNeeded: true, fill: new Map<any, number | number[]>([[tv.Image, [5, 6, 7]], [tv.Mask, 255]]) }),
   random_crop_fill_none_seg: () => new v2.RandomCrop(24, { padIfNeeded: true, fill: null }),
   zoom_out_fill_none: () => new v2.RandomZoomOut({ fill: null, p: 1.0 }),
   rotation_fill_dict_missing_bilinear: () => new v2.RandomRotation(30, { interpolation: 'bilinear', fill: new Map([[tv.Mask, 255]]) }),
@@ -185,6 +188,9 @@ const FUNCTIONAL: Record<string, () => unknown> = {
   vflip_boxes: () => F.verticalFlipBoundingBoxes(BOXES.XYXY!, 'XYXY', [H, W]),
   resize_boxes: () => F.resizeBoundingBoxes(BOXES.XYXY!, [H, W], [7, 31])[0],
   crop_boxes: () => F.cropBoundingBoxes(BOXES.CXCYWH!, 'CXCYWH', -2, 3, 15, 14)[0],
+  pad_image_vector_fill_int: () => F.pad(new tv.Image(IMAGE), [1, 2, 3, 4], [1, 2, 3]),
+  pad_image_vector_fill_float: () => F.pad(IMAGE, [2, 1], [7.5, 300.5, -2.25]),
+  pad_image_vector_fill_negative: () => F.pad(IMAGE.float(), [-2, 3, 1, -1], [0.25, 0.5, 0.75]),
   pad_boxes: () => F.padBoundingBoxes(BOXES.XYXY!, 'XYXY', [H, W], [1, 2])[0],
   hflip_tv: () => F.horizontalFlip(boxes('CXCYWH')),
   resize_tv: () => F.resize(boxes('XYWH'), [30, 12]),
@@ -274,6 +280,8 @@ const FUNCTIONAL: Record<string, () => unknown> = {
 const ERRORS: Record<string, () => unknown> = {
   kp_shape: () => new tv.KeyPoints(torch.zeros([2, 3]), { canvasSize: [H, W] }),
   kp_shape_3d: () => new tv.KeyPoints(torch.zeros([2, 3, 4]), { canvasSize: [H, W] }),
+  pad_image_vector_fill_reflect: () => F.pad(IMAGE, 2, [1, 2, 3], 'reflect'),
+  pad_image_vector_fill_channels: () => F.pad(IMAGE, [1, 2], [1, 2]),
   kp_pad_reflect: () => F.pad(kp('KP'), 2, { paddingMode: 'reflect' }),
   kp_pad_edge: () => F.padKeypoints(KP, [H, W], [1, 2], 'edge'),
   kp_pad_symmetric: () => F.pad(kp('KPG'), [1, 2, 3, 4], { paddingMode: 'symmetric' }),
@@ -609,8 +617,7 @@ describe('transforms.v2 samples with tv_tensors', () => {
       const rebuilt = (await buildSource(structuredClone(packSource(x.workerSource(), [], 'transform')))) as typeof x;
       expect([String(rebuilt), rebuilt.fillDict]).toEqual([String(x), x.fillDict]);
     }
-    // values are checked; Pad and RandomCrop pad with one value; a per-type fill goes in the options (or as a Map): a plain object last is the options
-    expect(() => new v2.Pad(2, { fill: { Image: [1, 2, 3] } })).toThrow(/the values of a per-type fill are numbers or null here/);
+    // values are checked; a per-type fill goes in the options (or as a Map): a plain object last is the options
     expect(() => new v2.RandomZoomOut({ fill: { Mask: 'x' as never } })).toThrow(/Got inappropriate fill arg, only Numbers, tuples, lists and dicts are allowed. Got string/);
     expect(() => new v2.RandomRotation(5, 'nearest', false, null, { Image: 1 } as never)).toThrow(/unexpected option 'Image'|Image/);
     // v1 refuses them, as torchvision's v1

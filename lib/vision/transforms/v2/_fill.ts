@@ -38,24 +38,22 @@ function keyName(k: unknown): string | null {
 }
 
 /** One value of a fill (torchvision's _check_fill_arg and _convert_fill_arg): null, a number, or a copy of a list of numbers. */
-function checkValue(fn: string, v: unknown, scalarOnly: boolean): number | number[] | null {
+function checkValue(fn: string, v: unknown): number | number[] | null {
   const value = v === null || typeof v === 'number' ? v : Array.isArray(v) && v.every((x) => typeof x === 'number') ? [...(v as number[])] : undefined;
   if (value === undefined) throw new TypeError(`${fn}: Got inappropriate fill arg, only Numbers, tuples, lists and dicts are allowed. Got ${describe(v)}.`);
-  if (scalarOnly && Array.isArray(value)) throw new TypeError(`${fn}: the values of a per-type fill are numbers or null here (its kernels pad with one value), got ${describe(v)}`);
   return value;
 }
 
 /**
  * A per-type fill as its transform keeps it: a plain object with the values checked (torchvision's
  * _setup_fill_arg checks the values, not the keys: keys naming no type are kept and never match).
- * `scalarOnly`: the values are numbers or null (Pad's and RandomCrop's kernels here pad with one value).
  */
-export function setupFillDict(fn: string, fill: unknown, scalarOnly = false): FillDict {
+export function setupFillDict(fn: string, fill: unknown): FillDict {
   const entries: [unknown, unknown][] = fill instanceof Map ? [...fill.entries()] : Object.entries(fill as object);
   const out: Record<string, number | number[] | null> = {};
   for (const [k, v] of entries) {
     const name = keyName(k);
-    const value = checkValue(fn, v, scalarOnly);
+    const value = checkValue(fn, v);
     if (name !== null) out[name] = value;
   }
   return out;
@@ -87,15 +85,16 @@ export function fillDictRepr(fills: FillDict): string {
  * positional at `index`) and `placeholder` in its place, for the v1 constructor's checks; the fill
  * taken out, or undefined where the fill is one value.
  */
-function takeFillDict(args: readonly unknown[], index: number, placeholder: unknown): [args: unknown[], fill: unknown] {
+function takeFillDict(args: readonly unknown[], index: number, placeholder: unknown, listsToo: boolean): [args: unknown[], fill: unknown] {
   const out = [...args];
   const last = out.length > 0 ? out[out.length - 1] : undefined;
-  // null too: v2's fill=None ({"others": None}), which v1's checks refuse
-  if (isOptionsObject(last) && (isFillDict(last.fill) || last.fill === null)) {
+  // null too: v2's fill=None ({"others": None}), which v1's checks refuse; and lists where v1 refuses them
+  const taken = (fill: unknown): boolean => isFillDict(fill) || fill === null || (listsToo && Array.isArray(fill));
+  if (isOptionsObject(last) && taken(last.fill)) {
     out[out.length - 1] = { ...last, fill: placeholder };
     return [out, last.fill];
   }
-  if (index < out.length && (out[index] instanceof Map || out[index] === null)) {  // a positional plain object is the options
+  if (index < out.length && (out[index] instanceof Map || (!isOptionsObject(out[index]) && taken(out[index])))) {  // a positional plain object is the options
     const fill = out[index];
     out[index] = placeholder;
     return [out, fill];
@@ -112,21 +111,22 @@ export interface PerTypeFill {
 /**
  * A v1 class whose fill (the constructor's argument at `index`, or the option `fill`) may be one per
  * type of input: the v1 constructor checks the rest with `placeholder` (v1's default) in its place;
- * the mapping is checked (`scalarOnly`: numbers and null), kept in `fillDict`, shown in the repr and
- * given to a worker as the option `fill` (a plain object last would read as the options).
+ * the mapping is checked, kept in `fillDict`, shown in the repr and given to a worker as the option
+ * `fill` (a plain object last would read as the options). `listsToo`: one list is taken out as well,
+ * for v1 classes that take one number (Pad, RandomCrop) where v2 pads each channel with its value.
  */
-export function withPerTypeFill<C extends abstract new (...args: any[]) => Transform & { readonly fill: FillValue }>(Base: C, index: number, placeholder: number | null, scalarOnly = false): (abstract new (...args: any[]) => PerTypeFill) & C {
+export function withPerTypeFill<C extends abstract new (...args: any[]) => Transform & { readonly fill: FillValue }>(Base: C, index: number, placeholder: number | null, listsToo = false): (abstract new (...args: any[]) => PerTypeFill) & C {
   abstract class WithPerTypeFill extends Base {
     readonly fillDict: FillDict;
     readonly #perType: boolean;
     constructor(...args: any[]) {
-      const [v1Args, given] = takeFillDict(args, index, placeholder);
+      const [v1Args, given] = takeFillDict(args, index, placeholder, listsToo);
       super(...v1Args);
       this.#perType = given !== undefined;
       if (given === undefined) {
         this.fillDict = { others: this.fill };
       } else {
-        this.fillDict = given === null ? { others: null } : setupFillDict(this.constructor.name, given, scalarOnly);
+        this.fillDict = isFillDict(given) ? setupFillDict(this.constructor.name, given) : { others: checkValue(this.constructor.name, given) };
         const workerArgs = [...(this.workerArgs ?? [])];
         workerArgs[index] = undefined;  // a positional undefined reads as the default; the option sets it
         this.workerArgs = [...workerArgs, { fill: this.fillDict }];
@@ -141,7 +141,7 @@ export function withPerTypeFill<C extends abstract new (...args: any[]) => Trans
 function withFillRepr(repr: string, fills: FillDict | null): string {
   if (fills === null) return repr;
   const one = Object.keys(fills).length === 1 && Object.hasOwn(fills, 'others');
-  const shown = `fill=${one && fills.others === null ? 'None' : fillDictRepr(fills)}`;
+  const shown = `fill=${!one ? fillDictRepr(fills) : fills.others === null ? 'None' : JSON.stringify(fills.others)}`;
   const placeholder = /fill=(?:0|\[0\]|null)(?=[,)])/;
   if (placeholder.test(repr)) return repr.replace(placeholder, shown);
   const at = repr.includes(', center=') ? repr.indexOf(', center=') : repr.lastIndexOf(')');

@@ -452,15 +452,54 @@ export function crop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   });
 }
 
+/** A pad fill: one value, one per channel, or null (0). */
+type PadFill = number | readonly number[] | null;
+
+/**
+ * v2's pad_image: one value (or a list of one) pads as v1; a list of one value per channel pads with
+ * zeros, then sets each channel's value on the padded borders (_pad_with_vector_fill: constant mode
+ * only; the values as torch.tensor reads them, int64 or float32, converted to the image's dtype). A
+ * vision.Image takes the values truncated and clamped to bytes, as PIL fills its canvas.
+ */
+export function padImage<T extends ImageLike>(img: T, padding: number | readonly number[], fill: PadFill = null, paddingMode: PaddingMode = 'constant'): T {
+  if (fill === null || typeof fill === 'number' || fill.length === 1) return v1.pad(img, padding, fill === null ? 0 : typeof fill === 'number' ? fill : fill[0]!, paddingMode);
+  if (!fill.every((v) => typeof v === 'number')) throw new TypeError(`pad: fill should be a number or a list of numbers, got ${describe(fill)}`);
+  if (paddingMode !== 'constant') throw new RangeError(`pad: Padding mode '${paddingMode}' is not supported if fill is not scalar`);
+  const [left, right, top, bottom] = parsePadPadding(padding, 'pad');
+  if (img instanceof Image) {
+    if (Math.min(left, right, top, bottom) < 0) throw new RangeError('pad: a negative padding with one fill value per channel is not supported for a vision.Image here');
+    const [c, h, w] = [img.channels, img.height, img.width];
+    if (fill.length !== c) throw new RangeError(`pad: fill has ${fill.length} values for an image of ${c} channels`);
+    const bytes = fill.map((v) => Math.min(255, Math.max(0, Math.trunc(v))));
+    const [H, W] = [h + top + bottom, w + left + right];
+    const data = new Uint8Array(W * H * c);
+    for (let p = 0; p < W * H; p++) for (let k = 0; k < c; k++) data[p * c + k] = bytes[k]!;
+    for (let y = 0; y < h; y++) data.set(img.data.subarray(y * w * c, (y + 1) * w * c), ((y + top) * W + left) * c);
+    return new Image(W, H, img.mode, data) as T;
+  }
+  const t = img as Tensor;
+  return torch.tidy(() => {
+    const out = v1.pad(t, padding, 0, 'constant');
+    const values = torch.tensor([...fill], { dtype: fill.every(Number.isInteger) ? torch.int64 : torch.float32, device: t.device }).to(t.dtype).reshape(-1, 1, 1);
+    // the borders in torchvision's order (the corners set twice), each expanded as its setitem expands the values
+    const set = (region: Tensor): Tensor => region.copy_(values.expand(region.shape));
+    if (top > 0) set(out.index('...', `:${top}`, ':'));
+    if (left > 0) set(out.index('...', ':', `:${left}`));
+    if (bottom > 0) set(out.index('...', `-${bottom}:`, ':'));
+    if (right > 0) set(out.index('...', ':', `-${right}:`));
+    return out;
+  }) as T;
+}
+
 const PAD_ARGS = signature('pad', { padding: REQUIRED, fill: null, paddingMode: 'constant' });
 
-/** v2's pad: images, masks (one fill value), boxes and keypoints (constant padding: shifted; boxes clamped). */
-export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill?: number | null, paddingMode?: PaddingMode): T;
-export function pad<T extends ImageLike>(img: T, ...args: PyArgsWith<[padding: number | readonly number[], fill: number | null, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: number | null; paddingMode?: PaddingMode }>): T;
+/** v2's pad: images (one fill value or one per channel), masks (one fill value), boxes and keypoints (constant padding: shifted; boxes clamped). */
+export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill?: PadFill, paddingMode?: PaddingMode): T;
+export function pad<T extends ImageLike>(img: T, ...args: PyArgsWith<[padding: number | readonly number[], fill: PadFill, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: PadFill; paddingMode?: PaddingMode }>): T;
 export function pad<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
-  const [padding, fill, paddingMode] = bind(PAD_ARGS, args) as [number | readonly number[], number | null, PaddingMode];
+  const [padding, fill, paddingMode] = bind(PAD_ARGS, args) as [number | readonly number[], PadFill, PaddingMode];
   return dispatch(inpt, 'pad', {
-    image: (x) => v1.pad(x, padding, fill ?? 0, paddingMode),
+    image: (x) => padImage(x, padding, fill, paddingMode),
     mask: (m) => padMask(m, padding, fill, paddingMode),
     boxes: (b, m) => padBoundingBoxes(b, m.format, m.canvasSize, padding, paddingMode, m.clampingMode),
     keypoints: (k, canvasSize) => padKeypoints(k, canvasSize, padding, paddingMode),

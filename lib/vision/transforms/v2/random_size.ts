@@ -5,13 +5,11 @@ import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
-import { Image } from '../../image.js';
 import { rand1, randint1 } from '../_random.js';
 import { Transform } from '../transform.js';
 import { checkInterpolation, type ImageLike, type InterpolationMode } from '../functional.js';
 import * as F from './functional.js';
-import { keepKind, querySize, v2Forward } from './_transform.js';
-import { kindOf } from '../../tv_tensors.js';
+import { querySize, v2Forward } from './_transform.js';
 import { fillDictRepr, fillFor, isFillDict, setupFillDict, type FillArg, type FillDict, type FillOption } from './_fill.js';
 
 type Fill = number | readonly number[];
@@ -31,34 +29,6 @@ function pairOf(v: unknown, fn: string, name: string): [number, number] {
 
 /** A Python `int` of a float32 tensor expression: its value truncated toward zero. */
 const truncOf = (t: Tensor): number => Math.trunc(t.item() as number);
-
-/**
- * Pads with `fill` as v2's pad: a tensor with one number pads with that constant; with a list, its values
- * as float32 converted to the image's dtype (v2's _pad_with_vector_fill); a vision.Image with the values
- * truncated and clamped to bytes, as PIL fills its canvas.
- */
-function padFill<T extends ImageLike>(img: T, padding: [number, number, number, number], fill: Fill): T {
-  const [left, top, right, bottom] = padding;
-  const [c, h, w] = F.getDimensions(img);
-  const list = typeof fill === 'number' ? null : fill;
-  if (list !== null && list.length !== 1 && list.length !== c) throw new RangeError(`RandomZoomOut: fill has ${list.length} values for an image of ${c} channels`);
-  const [H, W] = [h + top + bottom, w + left + right];
-  if (img instanceof Image) {
-    const perChannel = Array.from({ length: c }, (_, k) => Math.min(255, Math.max(0, Math.trunc(list === null ? (fill as number) : list[list.length === 1 ? 0 : k]!))));
-    const data = new Uint8Array(W * H * c);
-    for (let p = 0; p < W * H; p++) for (let k = 0; k < c; k++) data[p * c + k] = perChannel[k]!;
-    for (let y = 0; y < h; y++) data.set(img.data.subarray(y * w * c, (y + 1) * w * c), ((y + top) * W + left) * c);
-    return new Image(W, H, img.mode, data) as T;
-  }
-  if (list === null || list.length === 1) return F.pad(img, padding, list === null ? (fill as number) : list[0]!, 'constant');
-  const t = img as Tensor;
-  return torch.tidy(() => {
-    const canvas = torch.empty([...t.shape.slice(0, -2), H, W], { dtype: t.dtype, device: t.device });
-    canvas.copy_(torch.tensor([...list], { dtype: torch.float32, device: t.device }).to(t.dtype).view(c, 1, 1));
-    canvas.index('...', `${top}:${top + h}`, `${left}:${left + w}`).copy_(t);
-    return canvas;
-  }) as T;
-}
 
 /** Pads the image to a random larger canvas (SSD's zoom out): a side factor drawn from sideRange, the image placed at random. */
 export class RandomZoomOut extends Transform {
@@ -105,10 +75,7 @@ export class RandomZoomOut extends Transform {
     return [left, top, canvasW - (left + w), canvasH - (top + h)];
   }
   private apply(x: unknown, padding: [number, number, number, number]): unknown {
-    const kind = kindOf(x);
-    const fill = fillFor(this.fillDict, x);
-    if (kind === 'Mask' || kind === 'BoundingBoxes' || kind === 'KeyPoints') return F.pad(x as Tensor, padding, fill as number | null);  // a list fill is an Error for masks, as v2
-    return keepKind(x, padFill(x as ImageLike, padding, fill ?? 0));  // None pads with 0, as v2's pad
+    return F.pad(x as ImageLike, padding, fillFor(this.fillDict, x));  // a list fill is an Error for masks, as v2
   }
   override toString(): string {
     return `RandomZoomOut(p=${this.p}, fill=${isFillDict(this.fill) ? fillDictRepr(this.fill as FillDict) : JSON.stringify(this.fill)}, side_range=${JSON.stringify(this.sideRange)})`;

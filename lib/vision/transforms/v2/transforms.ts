@@ -56,8 +56,8 @@ interface CropParams { needsCrop: boolean; top: number; left: number; height: nu
 /** v2's draws: an offset only for a side longer than the crop (v1 draws both unless both fit). */
 export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true)) {
   static override readonly sourceModule = import.meta.url;
-  constructor(...args: PyArgs<[size: number | readonly number[], padding: number | readonly number[] | null, padIfNeeded: boolean, fill: FillArg<number>, paddingMode: PaddingMode], OptionsWithFill<RandomCropOptions, number>>);
-  constructor(options: OptionsWithFill<RandomCropOptions, number> & { size: number | readonly number[] });
+  constructor(...args: PyArgs<[size: number | readonly number[], padding: number | readonly number[] | null, padIfNeeded: boolean, fill: FillArg<Fill>, paddingMode: PaddingMode], OptionsWithFill<RandomCropOptions, Fill>>);
+  constructor(options: OptionsWithFill<RandomCropOptions, Fill> & { size: number | readonly number[] });
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
@@ -67,7 +67,7 @@ export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true))
     return v2Forward(inputs, { makeParams: (leaves) => this.cropParams(...querySize(leaves)), transform: (x, _, params) => this.apply(x, params) });
   }
   private apply(x: unknown, p: CropParams): unknown {
-    const padded = p.needsPad ? F.pad(x as ImageLike, p.padding, fillFor(this.fillDict, x) as number | null, this.paddingMode) : x;
+    const padded = p.needsPad ? F.pad(x as ImageLike, p.padding, fillFor(this.fillDict, x), this.paddingMode) : x;
     if (!p.needsCrop) return padded;
     try {
       return F.crop(padded as ImageLike, p.top, p.left, p.height, p.width);
@@ -93,10 +93,10 @@ export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true))
 /** Pads images, masks and boxes (boxes: constant padding only, as v2). */
 export class Pad extends v2Of(withPerTypeFill(v1.Pad, 1, 0, true)) {
   static override readonly sourceModule = import.meta.url;
-  constructor(...args: PyArgs<[padding: number | readonly number[], fill: FillArg<number>, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: FillOption<number>; paddingMode?: PaddingMode }>);
+  constructor(...args: PyArgs<[padding: number | readonly number[], fill: FillArg<Fill>, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: FillOption<Fill>; paddingMode?: PaddingMode }>);
   constructor(...args: unknown[]) { super(...(args as [])); }
-  override forward<T extends ImageLike>(img: T): T { return F.pad(img, this.padding, fillFor(this.fillDict, img) as number | null, this.paddingMode); }
-  override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => F.pad(x, this.padding, fillFor(this.fillDict, x) as number | null, this.paddingMode) }); }
+  override forward<T extends ImageLike>(img: T): T { return F.pad(img, this.padding, fillFor(this.fillDict, img), this.paddingMode); }
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => F.pad(x, this.padding, fillFor(this.fillDict, x), this.paddingMode) }); }
 }
 /** Whether a transform's fill is one value for every input (v1's forward serves), not a per-type one. */
 const oneFill = (t: { readonly fill: unknown; readonly fillDict: FillDict }): boolean => Object.keys(t.fillDict).length === 1 && t.fillDict.others === t.fill;
