@@ -101,8 +101,12 @@ export function keepKind<T>(inpt: unknown, out: T): T {
 }
 
 /** Whether the sample holds boxes or masks (which the transforms without their kernels refuse). */
+/** The first tv_tensor kind among the leaves that is one of `kinds` (the one v2's checks name), or undefined. */
+export const firstKindAmong = (leaves: readonly unknown[], kinds: readonly string[]): string | undefined =>
+  leaves.map(kindOf).find((k): k is NonNullable<typeof k> => k !== null && kinds.includes(k));
+
 export function refuseBoxesAndMasks(owner: string, leaves: readonly unknown[]): void {
-  const found = leaves.map(kindOf).find((k) => k === 'BoundingBoxes' || k === 'Mask');
+  const found = firstKindAmong(leaves, ['BoundingBoxes', 'Mask']);
   if (found) throw new TypeError(`${owner}: the sample holds tv_tensors.${found}, which ${owner} does not transform here (only its image kernels are ported); transform them with a transform that supports them, or leave them out of the sample`);
 }
 

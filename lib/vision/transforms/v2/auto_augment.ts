@@ -9,9 +9,8 @@ import { applyAugmentOp, AUGMIX_MAX_SEVERITY, channelFill, type AugmentOps } fro
 import { randint1, rand1 } from '../_random.js';
 import { maxValue, type ImageLike } from '../functional.js';
 import * as F from './functional.js';
-import { imageLeafIndexes, sampleOf, v2Of, type V2Call } from './_transform.js';
+import { firstKindAmong, imageLeafIndexes, sampleOf, v2Of, type V2Call } from './_transform.js';
 import { treeLeaves } from '../../../pytree.js';
-import { kindOf } from '../../tv_tensors.js';
 import type { PyArgs } from '../../../nn/functional/_signature.js';
 import type { InterpolationMode } from '../functional.js';
 import { fillFor, fillOf, withPerTypeFill, type FillArg, type OptionsWithFill, type PerTypeFill } from './_fill.js';
@@ -22,10 +21,11 @@ import { fillFor, fillOf, withPerTypeFill, type FillArg, type OptionsWithFill, t
  * one per type of input (the constructor's argument at `fillIndex`, or the option `fill`).
  */
 function augmentable<C extends abstract new (...args: any[]) => v1.Augmenter>(Base: C, fillIndex: number): (abstract new (...args: any[]) => V2Call & PerTypeFill) & C {
-  abstract class Augmentable extends v2Of(withPerTypeFill(Base, fillIndex, null), true) {
+  // onImage's own refusal (v2Of's flag) is not asked for: this check, torchvision's, comes first and covers its kinds
+  abstract class Augmentable extends v2Of(withPerTypeFill(Base, fillIndex, null)) {
     override call(...inputs: unknown[]): any {
       const leaves = treeLeaves(sampleOf(inputs));
-      const unsupported = leaves.map(kindOf).find((k) => k === 'BoundingBoxes' || k === 'Mask' || k === 'KeyPoints');
+      const unsupported = firstKindAmong(leaves, ['BoundingBoxes', 'Mask', 'KeyPoints']);
       if (unsupported) throw new TypeError(`Inputs of type ${unsupported} are not supported by ${this.constructor.name}()`);
       if (imageLeafIndexes(leaves).length === 0) throw new TypeError(`${this.constructor.name}: Found no image in the sample.`);
       return super.call(...inputs);
