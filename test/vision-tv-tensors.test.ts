@@ -499,8 +499,22 @@ describe('transforms.v2 samples with tv_tensors', () => {
     expect([pOut.width, pOut.height, pBoxes.tolist(), pBoxes.canvasSize]).toEqual([5, 4, [[1, 1, 4, 3]], [4, 5]]);
   });
 
-  it('the transforms without box and mask kernels refuse them rather than pass them through unchanged', () => {
-    expect(() => new v2.FiveCrop(4).call(sampleDict())).toThrow(/does not transform here \(only its image kernels are ported\)/);
+  it('the transforms without box and mask kernels refuse them rather than pass them through unchanged', async () => {
+    // FiveCrop and TenCrop: torchvision's check_inputs and its message; keypoints pass through, as v2's passthrough kernel
+    for (const t of [new v2.FiveCrop(4), new v2.TenCrop(4)]) {
+      expect(() => t.call(sampleDict()), t.constructor.name).toThrow(`BoundingBoxes'es and Mask's are not supported by ${t.constructor.name}()`);
+      expect(() => t.call(new tv.Image(IMAGE), new tv.Mask(MASKS)), t.constructor.name).toThrow(`BoundingBoxes'es and Mask's are not supported by ${t.constructor.name}()`);
+      const warnings: string[] = [];
+      const onWarning = (w: Error): void => { warnings.push(w.message); };
+      process.on('warning', onWarning);
+      const points = kp('KP');
+      const [crops, passed] = t.call(new tv.Image(IMAGE), points) as [unknown[], unknown];
+      await new Promise((r) => setImmediate(r));
+      process.off('warning', onWarning);
+      expect([passed === points, crops.length]).toEqual([true, t instanceof v2.FiveCrop ? 5 : 10]);
+      expect(warnings).toContain(`${t.constructor.name}() is currently passing through inputs of type tv_tensors.KeyPoints. This will likely change in the future.`);
+      for (const c of crops) (c as Tensor).dispose();
+    }
     // the automatic augmentations: torchvision's message, for the first box, mask or keypoints leaf of the sample
     for (const t of [new v2.TrivialAugmentWide(), new v2.RandAugment(), new v2.AutoAugment(), new v2.AugMix()]) {
       expect(() => t.call(sampleDict()), t.constructor.name).toThrow(`Inputs of type BoundingBoxes are not supported by ${t.constructor.name}()`);

@@ -13,6 +13,7 @@ import type { Tensor } from '../../../tensor.js';
 import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, markAs } from '../../tv_tensors.js';
 import { getDimensions, type ImageLike } from '../functional.js';
 import { rand1 } from '../_random.js';
+import { warn } from '../../../warnings.js';
 
 /** The sample of a v2 call: one argument as it is, several as an array (Python's tuple). */
 export const sampleOf = (inputs: readonly unknown[]): unknown => (inputs.length === 1 ? inputs[0] : [...inputs]);
@@ -100,14 +101,13 @@ export function keepKind<T>(inpt: unknown, out: T): T {
   return out;
 }
 
-/** Whether the sample holds boxes or masks (which the transforms without their kernels refuse). */
 /** The first tv_tensor kind among the leaves that is one of `kinds` (the one v2's checks name), or undefined. */
 export const firstKindAmong = (leaves: readonly unknown[], kinds: readonly string[]): string | undefined =>
   leaves.map(kindOf).find((k): k is NonNullable<typeof k> => k !== null && kinds.includes(k));
 
+/** FiveCrop's and TenCrop's check_inputs: a sample with boxes or masks is refused with torchvision's message. */
 export function refuseBoxesAndMasks(owner: string, leaves: readonly unknown[]): void {
-  const found = firstKindAmong(leaves, ['BoundingBoxes', 'Mask']);
-  if (found) throw new TypeError(`${owner}: the sample holds tv_tensors.${found}, which ${owner} does not transform here (only its image kernels are ported); transform them with a transform that supports them, or leave them out of the sample`);
+  if (firstKindAmong(leaves, ['BoundingBoxes', 'Mask'])) throw new TypeError(`BoundingBoxes'es and Mask's are not supported by ${owner}()`);
 }
 
 /** What a v2 transform with per-leaf kernels supplies: torchvision's check_inputs, make_params and transform. */
@@ -150,7 +150,10 @@ export function v2Forward<P>(inputs: readonly unknown[], k: V2Kernels<P>): unkno
 export function onImage(owner: string, inputs: readonly unknown[], fn: (image: any) => unknown, refuse = false): unknown {
   const sample = sampleOf(inputs);
   const leaves = treeLeaves(sample);
-  if (refuse) refuseBoxesAndMasks(owner, leaves);
+  if (refuse) {
+    refuseBoxesAndMasks(owner, leaves);
+    if (firstKindAmong(leaves, ['KeyPoints'])) warn(`${owner}() is currently passing through inputs of type tv_tensors.KeyPoints. This will likely change in the future.`);
+  }
   const indexes = imageLeafIndexes(leaves);
   if (indexes.length === 0) return sample;
   if (indexes.length > 1) throw new TypeError(`${owner}: the sample holds ${indexes.length} images; transforms.v2 here transforms one image per sample`);
