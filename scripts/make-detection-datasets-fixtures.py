@@ -407,7 +407,7 @@ def write_voc():
 
 
 def write_palettes():
-    """Palette PNGs of 1, 2 and 4 bits a pixel (PIL packs them), and the indices PIL reads back."""
+    """Palette PNGs of 1, 2 and 4 bits a pixel (PIL packs them), interlaced ones of 1 to 8, and the indices PIL reads back."""
     root = os.path.join(DATA, 'palette')
     os.makedirs(root, exist_ok=True)
     out = {}
@@ -421,7 +421,58 @@ def write_palettes():
         with open(path, 'rb') as f:
             assert f.read()[24] == bits  # IHDR's bit depth: the file really is packed
         out[f'p{bits}.png'] = np.array(Image.open(path)).tolist()
+    # Adam7-interlaced ones (PIL reads but does not write them): 13 x 11, so passes end mid-byte
+    for bits in (1, 2, 4, 8):
+        yy, xx = np.mgrid[0:11, 0:13]
+        idx = ((xx * 7 + yy * 3 + xx * yy) % (1 << bits)).astype(np.uint8)
+        path = os.path.join(root, f'interlaced{bits}.png')
+        write_interlaced_palette_png(path, idx, bits, PALETTE[:3 << bits])
+        with Image.open(path) as im:
+            assert im.mode == 'P' and im.info.get('interlace') == 1
+            read = np.array(im)
+        assert (read == idx).all()
+        out[f'interlaced{bits}.png'] = read.tolist()
     return out
+
+
+ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+
+
+def png_filter(kind, line, prev):
+    """PNG's filter `kind` of a row (one byte to the left for pixels of 8 bits or fewer)."""
+    out = bytearray(len(line))
+    for i, v in enumerate(line):
+        left, up, up_left = (line[i - 1] if i else 0), prev[i], (prev[i - 1] if i else 0)
+        p = left + up - up_left
+        paeth = min((abs(p - left), 0, left), (abs(p - up), 1, up), (abs(p - up_left), 2, up_left))[2]
+        out[i] = (v - (0, left, up, (left + up) >> 1, paeth)[kind]) & 255
+    return bytes(out)
+
+
+def write_interlaced_palette_png(path, idx, bits, palette):
+    """A palette PNG, Adam7-interlaced, its rows cycling through the five filter types."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+
+    raw, row_count = b'', 0
+    for x0, y0, dx, dy in ADAM7:
+        sub = idx[y0::dy, x0::dx]
+        if sub.size == 0:
+            continue
+        prev = bytes((sub.shape[1] * bits + 7) // 8)
+        for r in sub:
+            line = bytearray(len(prev))
+            for i, v in enumerate(r):
+                line[i * bits // 8] |= int(v) << (8 - bits * (i % (8 // bits) + 1))
+            raw += bytes([row_count % 5]) + png_filter(row_count % 5, line, prev)
+            prev, row_count = bytes(line), row_count + 1
+    h, w = idx.shape
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, bits, 3, 0, 0, 1))
+                + chunk(b'PLTE', bytes(palette)) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
 
 
 # ---- what torchvision reads ----

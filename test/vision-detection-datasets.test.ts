@@ -5,6 +5,7 @@
 // (pycocotools' polygon and RLE rasterization) bit for bit, and torchvision's error messages.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,17 +120,38 @@ describe('VOCDetection and VOCSegmentation', () => {
     expect(got).toEqual(fx.voc.segmentation.items.map(({ image, target }) => ({ image, target: { ...target, mode: 'L' } })));
   });
 
-  it('read palette PNGs of 1, 2 and 4 bits a pixel as PIL does', () => {
+  it('read palette PNGs of 1, 2 and 4 bits a pixel, plain and Adam7-interlaced, as PIL does', () => {
+    expect(Object.keys(fx.palettes).filter((f) => f.startsWith('interlaced'))).toEqual(['interlaced1.png', 'interlaced2.png', 'interlaced4.png', 'interlaced8.png']);
     for (const [file, rows] of Object.entries(fx.palettes)) {
+      const bytes = readFileSync(join(FIX, 'palette', file));
+      expect(bytes[28], file).toBe(file.startsWith('interlaced') ? 1 : 0);  // IHDR's interlace method
       const img = openSegmentationMask(join(FIX, 'palette', file));
       expect([img.mode, img.size], file).toEqual(['L', [rows[0]!.length, rows.length]]);
       expect(Array.from(img.data), file).toEqual(rows.flat());
     }
     expect(() => openSegmentationMask(join(FIX, 'palette', 'missing.png'))).toThrow(/cannot read/);
     const truncated = join(tmpdir(), `torchnode-truncated-palette-${process.pid}.png`);
-    writeFileSync(truncated, readFileSync(join(FIX, 'palette', 'p2.png')).subarray(0, 60));
     try {
+      writeFileSync(truncated, readFileSync(join(FIX, 'palette', 'p2.png')).subarray(0, 60));
       expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode/);
+      // an interlaced one cut inside its image data, and one whose rows are cut short (a smaller IDAT is not a valid stream)
+      const interlaced = readFileSync(join(FIX, 'palette', 'interlaced2.png'));
+      writeFileSync(truncated, interlaced.subarray(0, interlaced.length - 20));
+      expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode .*: the IDAT chunk runs past the end of the file/);
+      const idatAt = interlaced.indexOf('IDAT') - 4;
+      const rows = inflateSync(interlaced.subarray(idatAt + 8, idatAt + 8 + interlaced.readUInt32BE(idatAt)));
+      const withRows = (data: Buffer): Buffer => {
+        const head = Buffer.alloc(8);
+        head.writeUInt32BE(data.length);
+        head.write('IDAT', 4, 'latin1');
+        return Buffer.concat([interlaced.subarray(0, idatAt), head, data, Buffer.alloc(4), interlaced.subarray(-12)]);  // CRCs are not checked, as fast-png's default
+      };
+      writeFileSync(truncated, withRows(deflateSync(rows.subarray(0, rows.length - 2))));
+      expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode .*: the image data ends before the last row/);
+      const badFilter = Buffer.from(rows);
+      badFilter[0] = 5;
+      writeFileSync(truncated, withRows(deflateSync(badFilter)));
+      expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode .*: unknown PNG filter type 5/);
     } finally {
       rmSync(truncated, { force: true });
     }

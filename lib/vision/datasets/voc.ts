@@ -4,13 +4,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import type * as FastPng from 'fast-png';
 import type * as FastXmlParser from 'fast-xml-parser';
 import { describe } from '../../options.js';
 import { Image } from '../image.js';
 import { defaultLoader } from './folder.js';
 import { JointTransformDataset, type JointTransformOptions } from './coco.js';
 import { downloadAndExtractArchive } from './utils.js';
+import { decodePaletteIndices, isPalettePng } from './palette_png.js';
 
 interface YearEntry { url: string; filename: string; md5: string; baseDir: string }
 
@@ -122,13 +122,12 @@ export interface VOCNode { [tag: string]: VOCValue }
 
 // fast-xml-parser's ordered form: each element is { tag: children }, text as { '#text': ... }.
 type OrderedNode = Record<string, unknown>;
-// fast-xml-parser and fast-png load on first use: about 100 ms of every import of torchnode otherwise
+// fast-xml-parser loads on first use: about 100 ms of every import of torchnode otherwise
 const require = createRequire(import.meta.url);
 let xmlParser: FastXmlParser.XMLParser | null = null;
 const xml = (): FastXmlParser.XMLParser => (xmlParser ??= new (require('fast-xml-parser') as typeof FastXmlParser).XMLParser({
   preserveOrder: true, ignoreAttributes: true, trimValues: false, parseTagValue: false, ignoreDeclaration: true, ignorePiTags: true,
 }));
-const decodePng = (bytes: Buffer): FastPng.DecodedPng => (require('fast-png') as typeof FastPng).decode(bytes);
 
 function parseVocXmlFile(path: string): VOCNode {
   let text: string;
@@ -181,27 +180,5 @@ export function openSegmentationMask(path: string): Image {
   try { bytes = readFileSync(path); } catch (e) {
     throw new Error(`Image.open: cannot read ${path}: ${(e as Error).message}`);
   }
-  return isPalettePng(bytes) ? decodePaletteIndices(bytes, path) : Image.decode(bytes, { source: path });
-}
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function isPalettePng(bytes: Buffer): boolean {
-  return bytes.length > 33 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR' && bytes[25] === 3;
-}
-
-/** A palette PNG's pixel indices (fast-png keeps them; rows of 1, 2 or 4 bits a pixel come packed). */
-function decodePaletteIndices(bytes: Buffer, path: string): Image {
-  let png: FastPng.DecodedPng;
-  try { png = decodePng(bytes); } catch (e) {
-    throw new Error(`openSegmentationMask: cannot decode ${path}: ${(e as Error).message}`);
-  }
-  const { width, height, depth, data } = png;
-  if (depth === 8) return new Image(width, height, 'L', Uint8Array.from(data));
-  const stride = Math.ceil((width * depth) / 8), perByte = 8 / depth, mask = (1 << depth) - 1;
-  const out = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) out[y * width + x] = (data[y * stride + Math.floor(x / perByte)]! >> (8 - depth * ((x % perByte) + 1))) & mask;
-  }
-  return new Image(width, height, 'L', out);
+  return isPalettePng(bytes) ? decodePaletteIndices(bytes, path, 'openSegmentationMask') : Image.decode(bytes, { source: path });
 }
