@@ -23,6 +23,9 @@ def expected(path, mode):
     img = ImageOps.exif_transpose(img) if mode.endswith('+exif') else img
     mode = mode.replace('+exif', '')
     sixteen = img.mode in ('I;16', 'I')
+    if img.mode == 'P' and mode == 'UNCHANGED':
+        # libpng without the palette applied: the indices, one channel (8-bit files only; see main)
+        return {'dtype': 'uint8', 'shape': [1, *img.size[::-1]], 'data': np.asarray(img).reshape(-1).tolist()}
     if img.mode == 'P':
         img = img.convert('RGBA' if 'transparency' in img.info else 'RGB')
     a = chw(np.asarray(img).astype(np.uint16) if sixteen else np.asarray(img))
@@ -62,6 +65,19 @@ def main():
     exif[0x0112] = 6  # Orientation: rotate 90 CW to display
     Image.fromarray(smooth(3), 'RGB').save(os.path.join(OUT, 'rotated.jpg'), quality=90, exif=exif)
     Image.fromarray(rng.integers(0, 256, (5, 7, 3), dtype=np.uint8), 'RGB').save(os.path.join(OUT, 'lossless.webp'), lossless=True)
+    # 8-bit palette PNGs (more than 16 colours, so PIL does not pack them), one with a tRNS entry, and
+    # ones with an EXIF orientation in an eXIf chunk: UNCHANGED gives the indices, turned upright with +exif
+    palette8 = Image.fromarray(rng.integers(0, 256, (5, 7, 3), dtype=np.uint8), 'RGB').convert('P', palette=Image.ADAPTIVE, colors=40)
+    palette8.save(os.path.join(OUT, 'palette8.png'))
+    palette8.save(os.path.join(OUT, 'palette8_trns.png'), transparency=3)
+    for orientation in range(2, 9):
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        palette8.save(os.path.join(OUT, f'palette8_exif{orientation}.png'), exif=exif)
+    for name in ['palette8.png', 'palette8_trns.png'] + [f'palette8_exif{o}.png' for o in range(2, 9)]:
+        with open(os.path.join(OUT, name), 'rb') as f:
+            head = f.read(29)
+        assert head[24] == 8 and head[25] == 3, name  # an 8-bit palette file
     cases = {}
     for name, modes in [('gray.png', ['UNCHANGED', 'GRAY', 'GRAY_ALPHA', 'RGB', 'RGB_ALPHA']),
                         ('gray_alpha.png', ['UNCHANGED', 'GRAY', 'GRAY_ALPHA', 'RGB', 'RGB_ALPHA']),
@@ -69,7 +85,9 @@ def main():
                         ('palette.png', ['RGB']), ('gray16.png', ['UNCHANGED', 'GRAY', 'RGB']),
                         ('gray_trns.png', ['UNCHANGED', 'GRAY_ALPHA', 'RGB_ALPHA']),
                         ('rgb.jpg', ['UNCHANGED', 'RGB']), ('gray.jpg', ['UNCHANGED', 'GRAY', 'RGB']),
-                        ('rotated.jpg', ['UNCHANGED', 'RGB+exif']), ('lossless.webp', ['UNCHANGED', 'RGB', 'RGB_ALPHA'])]:
+                        ('rotated.jpg', ['UNCHANGED', 'RGB+exif']), ('lossless.webp', ['UNCHANGED', 'RGB', 'RGB_ALPHA']),
+                        ('palette8.png', ['UNCHANGED', 'RGB', 'RGB_ALPHA']), ('palette8_trns.png', ['UNCHANGED', 'RGB', 'RGB_ALPHA']),
+                        *[(f'palette8_exif{o}.png', ['UNCHANGED', 'UNCHANGED+exif', 'RGB+exif']) for o in range(2, 9)]]:
         cases[name] = {mode: expected(os.path.join(OUT, name), mode) for mode in modes}
     import PIL
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:

@@ -59,7 +59,7 @@ port.on('message', async ({ input, flag, encode, filePixels }) => {
       const { data, info } = await image.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
       reply = { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels,
         sixteen, sourceChannels: meta.channels, hasAlpha: meta.hasAlpha === true, isPalette: meta.isPalette === true, format: meta.format, space: meta.space,
-        pages: meta.pages ?? 1 };
+        pages: meta.pages ?? 1, orientation: meta.orientation ?? 1 };
       port.postMessage(reply);
       Atomics.store(flag, 0, 1);
       Atomics.notify(flag, 0);
@@ -135,6 +135,8 @@ export function decodeImageSync(input: Uint8Array, source: string): DecodedPixel
 export interface FilePixels {
   data: Uint8Array; width: number; height: number; channels: number; sixteen: boolean;
   sourceChannels: number; hasAlpha: boolean; isPalette: boolean; format: string; space: string; pages: number;
+  /** The EXIF orientation (1 to 8; 1 when the file has none), applied to the pixels only with `autoOrient`. */
+  orientation: number;
 }
 
 /** Decodes an encoded image to its pixels at the file's depth, synchronously; `autoOrient` applies its EXIF orientation. */

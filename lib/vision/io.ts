@@ -8,6 +8,7 @@ import { describe } from '../options.js';
 import { bind, REQUIRED, signature } from '../nn/functional/_signature.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { decodeFilePixelsSync, encodeImageSync, type FilePixels } from './decode.js';
+import { decodePaletteIndices, isPalettePng } from './palette_png.js';
 
 /** torchvision.io.ImageReadMode: what to convert the decoded image to. */
 export const ImageReadMode = { UNCHANGED: 'UNCHANGED', GRAY: 'GRAY', GRAY_ALPHA: 'GRAY_ALPHA', RGB: 'RGB', RGB_ALPHA: 'RGB_ALPHA', RGBA: 'RGB_ALPHA' } as const;
@@ -44,15 +45,11 @@ const isWebp = (b: Uint8Array): boolean => startsWith(b, [0x52, 0x49, 0x46, 0x46
 
 /**
  * The decoded pixels in `mode`, as a (C, H, W) tensor. Conversions torchvision makes with libpng's and
- * libjpeg's own colour code are not reproduced, and refused: colour to gray, CMYK, and a palette
- * PNG's raw indices (UNCHANGED).
+ * libjpeg's own colour code are not reproduced, and refused: colour to gray and CMYK.
  */
 function toTensor(fn: string, p: FilePixels, mode: ImageReadMode, source: string, fileAlpha: boolean): Tensor {
   const gray = p.sourceChannels <= 2 && !p.isPalette;
   if (p.space === 'cmyk') throw new Error(`${fn}: ${source} is a CMYK image; torchvision converts CMYK with its own formula, which torchnode does not reproduce`);
-  if (mode === 'UNCHANGED' && p.isPalette) {
-    throw new Error(`${fn}: ${source} is a palette PNG, for which torchvision's UNCHANGED mode returns the palette indices; torchnode cannot: use ImageReadMode.RGB`);
-  }
   if ((mode === 'GRAY' || mode === 'GRAY_ALPHA') && !gray) {
     throw new Error(`${fn}: converting the colour image ${source} to ${mode} is not supported (torchvision uses libpng's or libjpeg's own luma); ` +
       'read it as RGB and use transforms.v2.functional.rgbToGrayscale');
@@ -102,9 +99,45 @@ function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, acce
   // torchvision applies EXIF orientation to JPEG and PNG only
   const pixels = decodeFilePixelsSync(bytes, source, Boolean(exif) && !webp);
   if (webp && pixels.pages > 1) throw new Error(`${fn}: Animated webp files are not supported.`);
+  if (m === 'UNCHANGED' && startsWith(bytes, PNG) && isPalettePng(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) return paletteIndices(fn, bytes, source, pixels.orientation, Boolean(exif));
   // a PNG's own alpha: colour types 4 and 6, or a palette's tRNS (torchvision ignores other tRNS keys)
   const fileAlpha = !startsWith(bytes, PNG) || bytes[25] === 4 || bytes[25] === 6 || bytes[25] === 3;
   return toTensor(fn, pixels, m, source, fileAlpha);
+}
+
+/**
+ * A palette PNG in UNCHANGED mode: libpng's rows without the palette applied, its indices as a
+ * (1, H, W) uint8 tensor, turned upright as torchvision's exif_orientation_transform turns them.
+ */
+function paletteIndices(fn: string, bytes: Uint8Array, source: string, orientation: number, applyExif: boolean): Tensor {
+  const depth = bytes[24]!;
+  if (depth < 8) {
+    throw new Error(`${fn}: ${source} is a palette PNG of ${depth} bits a pixel; torchvision's UNCHANGED mode returns its rows still packed (${8 / depth} pixels a byte, ` +
+      'the rest of each row uninitialized), which torchnode does not reproduce: use ImageReadMode.RGB');
+  }
+  const image = decodePaletteIndices(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), source, fn);
+  const flat = frombuffer(image.data, { dtype: uint8 });
+  const chw = flat.view(1, image.height, image.width);
+  flat.dispose();
+  if (!applyExif || orientation < 2 || orientation > 8) return chw;
+  try {
+    return exifOrientationTransform(chw, orientation);
+  } finally {
+    chw.dispose();
+  }
+}
+
+/** torchvision's exif_orientation_transform: EXIF orientations 2 to 8 as flips of the (…, H, W) image and of its transpose. */
+function exifOrientationTransform(image: Tensor, orientation: number): Tensor {
+  const FLIPS: Record<number, number[]> = { 2: [-1], 3: [-2, -1], 4: [-2], 6: [-1], 7: [-2, -1], 8: [-2] };
+  if (orientation < 5) return image.flip(FLIPS[orientation]!);
+  const transposed = image.transpose(-1, -2);
+  if (orientation === 5) return transposed;
+  try {
+    return transposed.flip(FLIPS[orientation]!);
+  } finally {
+    transposed.dispose();
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { Image } from '../image.js';
 import { defaultLoader } from './folder.js';
 import { JointTransformDataset, type JointTransformOptions } from './coco.js';
 import { downloadAndExtractArchive } from './utils.js';
-import { decodePaletteIndices, isPalettePng } from './palette_png.js';
+import { decodePaletteIndices, isPalettePng } from '../palette_png.js';
 
 interface YearEntry { url: string; filename: string; md5: string; baseDir: string }
 

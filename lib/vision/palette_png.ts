@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { inflateSync } from 'node:zlib';
 import type * as FastPng from 'fast-png';
-import { Image } from '../image.js';
+import { Image } from './image.js';
 
 // fast-png loads on first use: importing it costs every import of torchnode otherwise
 const require = createRequire(import.meta.url);
