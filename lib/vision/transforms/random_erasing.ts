@@ -45,6 +45,12 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
   /** torchvision's get_params: [i, j, h, w, v], up to 10 tries of a box; the whole image (and itself as v) when none fits. */
   static getParams(img: Tensor, scale: readonly [number, number], ratio: readonly [number, number], value: number[] | null = null): [number, number, number, number, Tensor] {
     const [imgC, imgH, imgW] = img.shape.slice(-3) as [number, number, number];
+    const [i, j, h, w, v] = RandomErasing.paramsForChw([imgC, imgH, imgW], scale, ratio, value);
+    return [i, j, h, w, v ?? img];
+  }
+
+  /** The same draws for an image of [channels, height, width] (v2's make_params): v is null when no box fits (v2 then erases nothing). */
+  static paramsForChw([imgC, imgH, imgW]: readonly [number, number, number], scale: readonly [number, number], ratio: readonly [number, number], value: number[] | null = null): [number, number, number, number, Tensor | null] {
     const area = imgH * imgW;
     const [logLo, logHi] = torch.tidy(() => torch.log(torch.tensor([...ratio])).tolist() as number[]);
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -58,7 +64,7 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
       const j = randint1(0, imgW - w + 1);
       return [i, j, h, w, v];
     }
-    return [0, 0, imgH, imgW, img];
+    return [0, 0, imgH, imgW, null];
   }
 
   forward(img: Tensor): Tensor {

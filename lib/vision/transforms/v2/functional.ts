@@ -396,3 +396,6 @@ export function solarize<T extends ImageLike>(img: T, ...args: unknown[]): T {
   if (threshold > maxValue(img.dtype)) throw new TypeError(`solarize: Threshold should be less or equal the maximum value of the dtype, but got ${threshold}`);
   return torch.tidy(() => torch.where(img.ge(threshold), invert(img), img)) as T;
 }
+
+// v2's jpeg and erase (their PIL kernels included): v2/_augment.ts
+export { erase, jpeg, jpegImage, jpegImagePil, jpegVideo } from './_augment.js';

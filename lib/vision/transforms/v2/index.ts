@@ -16,3 +16,4 @@ export { AutoAugmentPolicy } from '../auto_augment.js';
 export type { FillDict, FillKey, FillMapKey, FillOption, FillValue } from './_fill.js';
 export { InterpolationMode } from '../functional.js';
 export * as functional from './functional.js';
+export { JPEG } from './augment.js';

@@ -185,7 +185,7 @@ export class ElasticTransform extends v2Of(withPerTypeFill(v1.ElasticTransform, 
 export class FiveCrop extends v2Of(v1.FiveCrop, true) { static override readonly sourceModule = import.meta.url; }
 export class TenCrop extends v2Of(v1.TenCrop, true) { static override readonly sourceModule = import.meta.url; }
 export class Normalize extends v2Of(v1.Normalize) { static override readonly sourceModule = import.meta.url; }
-export class RandomErasing extends v2Of(v1.RandomErasing) { static override readonly sourceModule = import.meta.url; }
+export { RandomErasing } from './augment.js';  // v2's own draws and PIL kernel (augment.ts)
 export class RandomInvert extends v2Of(v1.RandomInvert) { static override readonly sourceModule = import.meta.url; }
 export class RandomPosterize extends v2Of(v1.RandomPosterize) {
   static override readonly sourceModule = import.meta.url;

@@ -1,0 +1,231 @@
+"""Fixtures of torchnode's transforms.v2 JPEG (class and v2.functional.jpeg) and of v2 RandomErasing / erase
+on a PIL image (vision.Image), torchvision 0.28 on torch 2.13: run with
+ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16 .venv/bin/python scripts/make-v2-jpeg-fixtures.py
+
+Writes test/fixtures/v2-jpeg.json. torchvision's image extension (encode_jpeg, decode_jpeg) does not load
+against the venv's CPU torch, so its two calls in v2's jpeg kernel are replaced by stand-ins over Pillow:
+the same libjpeg-turbo (3.1.4 in Pillow, 3.1.3 in torchvision's wheel) with the same settings as
+torchvision's encode_jpeg.cpp (jpeg_set_defaults, jpeg_set_quality(q, TRUE): baseline, standard tables,
+4:2:0 chroma, islow DCT) and decode_jpeg.cpp (islow DCT, fancy upsampling), and torchvision's own checks and
+messages. Everything else (the dispatch, the batching, the draws) is torchvision's own code. The PIL path
+(_jpeg_image_pil) is torchvision's unchanged.
+"""
+import io
+import os
+import warnings
+
+import numpy as np
+import torch
+from PIL import Image as PILImage
+
+import torchvision_cpu  # noqa: F401 (torchvision against CPU torch: before any torchvision import)
+import torchvision  # noqa: E402,F401
+from torchvision import tv_tensors  # noqa: E402
+from torchvision.transforms import v2  # noqa: E402
+from torchvision.transforms.v2 import functional as F  # noqa: E402
+from torchvision.transforms.v2.functional import _augment  # noqa: E402
+from torchvision.transforms.functional import pil_to_tensor  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+OUT = os.path.join(ROOT, "test", "fixtures", "v2-jpeg.json")
+
+
+def write_json(path, obj):
+    import json
+    with open(path, "w") as f:
+        json.dump(obj, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def encode_jpeg(input, quality=75):
+    """torchvision.io.encode_jpeg (one CPU tensor): its Python check, encode_jpeg.cpp's checks, Pillow's libjpeg-turbo."""
+    if quality < 1 or quality > 100:
+        raise ValueError("Image quality should be a positive number between 1 and 100")
+    if input.dtype != torch.uint8:
+        raise RuntimeError("Input tensor dtype should be uint8")
+    if input.dim() != 3:
+        raise RuntimeError("Input data should be a 3-dimensional tensor")
+    c = input.size(0)
+    if c not in (1, 3):
+        raise RuntimeError(f"The number of channels should be 1 or 3, got: {c}")
+    hwc = input.permute(1, 2, 0).contiguous().numpy()
+    pil = PILImage.fromarray(hwc[:, :, 0], "L") if c == 1 else PILImage.fromarray(hwc, "RGB")
+    buf = io.BytesIO()
+    pil.save(buf, format="JPEG", quality=quality)
+    return torch.frombuffer(bytearray(buf.getvalue()), dtype=torch.uint8)
+
+
+def decode_jpeg(data):
+    """torchvision.io.decode_jpeg(data) in mode UNCHANGED: (1, H, W) for a gray file, (3, H, W) for a colour one."""
+    pil = PILImage.open(io.BytesIO(data.numpy().tobytes()))
+    arr = torch.from_numpy(np.array(pil))
+    return arr.unsqueeze(0) if arr.dim() == 2 else arr.permute(2, 0, 1)
+
+
+_augment.encode_jpeg = encode_jpeg
+_augment.decode_jpeg = decode_jpeg
+
+
+def enc(t):
+    t = t.detach().cpu().contiguous()
+    return {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.flatten().tolist()}
+
+
+def enc_out(v):
+    if isinstance(v, PILImage.Image):
+        return {"pil": v.mode, "tensor": enc(pil_to_tensor(v))}
+    if isinstance(v, torch.Tensor):
+        kind = type(v).__name__ if isinstance(v, tv_tensors.TVTensor) else None
+        return {"kind": kind, "tensor": enc(v.as_subclass(torch.Tensor))}
+    if isinstance(v, (tuple, list)):
+        return {"list": [enc_out(x) for x in v]}
+    if isinstance(v, dict):
+        return {"dict": {k: enc_out(x) for k, x in v.items()}}
+    return {"value": v}
+
+
+def synthetic(c, h, w, seed):
+    """Smooth gradients and waves with noise: detail that JPEG visibly changes at every quality."""
+    g = torch.Generator().manual_seed(seed)
+    y = torch.linspace(0, 1, h)[:, None]
+    x = torch.linspace(0, 1, w)[None, :]
+    planes = [255 * x * torch.ones_like(y), 255 * y * torch.ones_like(x), 128 + 100 * torch.sin(10 * x + 7 * y)][:c]
+    return (torch.stack(planes) + 30 * torch.randn(c, h, w, generator=g)).clamp(0, 255).round().to(torch.uint8)
+
+
+RGB = synthetic(3, 37, 45, 1)
+GRAY = synthetic(1, 21, 30, 2)
+BATCH = torch.stack([synthetic(3, 16, 24, 3), synthetic(3, 16, 24, 4)])
+VIDEO = torch.stack([synthetic(3, 17, 19, 5), synthetic(3, 17, 19, 6), synthetic(3, 17, 19, 7)])
+SMALL = synthetic(3, 12, 14, 8)
+INPUTS = {"rgb": RGB, "gray": GRAY, "batch": BATCH, "video": VIDEO, "small": SMALL}
+
+
+def pil(name):
+    t = INPUTS[name]
+    return PILImage.fromarray(t[0].numpy(), "L") if t.size(0) == 1 else PILImage.fromarray(t.permute(1, 2, 0).contiguous().numpy(), "RGB")
+
+
+def make(name, how):
+    t = INPUTS[name]
+    return {"pure": lambda: t.clone(), "pil": lambda: pil(name), "image": lambda: tv_tensors.Image(t.clone()),
+            "video": lambda: tv_tensors.Video(t.clone())}[how]()
+
+
+def error_of(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001
+        return {"type": type(e).__name__, "message": str(e)}
+    raise AssertionError("no error")
+
+
+# the kernel: (input name, how it is wrapped, quality)
+KERNELS = [("rgb", "pure", q) for q in (1, 50, 75, 95, 100)] + [
+    ("rgb", "pure", 10), ("gray", "pure", 75), ("gray", "pure", 5), ("batch", "pure", 60), ("video", "video", 30),
+    ("rgb", "image", 90), ("rgb", "pil", 10), ("rgb", "pil", 75), ("rgb", "pil", 100), ("gray", "pil", 50),
+    ("small", "pure", 1), ("small", "pure", 100),
+]
+kernels = []
+for name, how, q in KERNELS:
+    out = F.jpeg(make(name, how), quality=q)
+    kernels.append({"input": name, "how": how, "quality": q, "out": enc_out(out)})
+
+# the class: (source, how the sample is made, seed, calls); after each, where the RNG is
+CLASS_CASES = [
+    ("v2.JPEG(50)", "rgb_pure", 0, 1),
+    ("v2.JPEG((5, 95))", "rgb_pure", 0, 3),
+    ("v2.JPEG([1, 100])", "small_image", 7, 4),
+    ("v2.JPEG([30, 31])", "batch_pure", 3, 2),
+    ("v2.JPEG((60, 90))", "video_dict", 11, 2),
+    ("v2.JPEG([20, 80])", "rgb_pil", 5, 2),
+    ("v2.JPEG([20, 80])", "gray_pil_label", 5, 2),
+]
+
+
+def sample(how):
+    if how == "rgb_pure":
+        return (RGB.clone(),)
+    if how == "small_image":
+        return (tv_tensors.Image(SMALL.clone()),)
+    if how == "batch_pure":
+        return (BATCH.clone(), 3)
+    if how == "video_dict":  # a video, a mask (passed through) and a label
+        return ({"video": tv_tensors.Video(VIDEO.clone()), "mask": tv_tensors.Mask(torch.ones(17, 19, dtype=torch.uint8)), "label": 2},)
+    if how == "rgb_pil":
+        return (pil("rgb"),)
+    if how == "gray_pil_label":
+        return (pil("gray"), 1)
+    raise ValueError(how)
+
+
+def replay(src, how, seed, calls):
+    """The transform `src` called `calls` times on fresh samples after torch.manual_seed(seed): its outputs
+    (with the warnings each call gave), its repr, and the next torch.rand(3) (where the RNG is left)."""
+    t = eval(src)
+    torch.manual_seed(seed)
+    outs = []
+    for _ in range(calls):
+        s = sample(how)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            outs.append(enc_out(t(*s)))
+        outs[-1]["warnings"] = [str(x.message) for x in w]
+    return {"src": src, "how": how, "seed": seed, "calls": calls, "repr": repr(t), "outs": outs, "next": torch.rand(3).tolist()}
+
+
+classes = [replay(*c) for c in CLASS_CASES]
+
+# the draws alone: the qualities a seeded JPEG range picks, call after call
+draws = []
+for lo, hi, seed in [(1, 100, 0), (5, 95, 1), (50, 50, 2)]:
+    torch.manual_seed(seed)
+    draws.append({"range": [lo, hi], "seed": seed, "qualities": [v2.JPEG((lo, hi)).make_params([])["quality"] for _ in range(8)], "next": torch.rand(2).tolist()})
+
+errors = {
+    "zero": error_of(lambda: v2.JPEG(0)),
+    "over": error_of(lambda: v2.JPEG(101)),
+    "reversed": error_of(lambda: v2.JPEG([10, 5])),
+    "range_over": error_of(lambda: v2.JPEG([10, 101])),
+    "three": error_of(lambda: v2.JPEG([1, 2, 3])),
+    "bool": error_of(lambda: v2.JPEG(True)),
+    "float": error_of(lambda: v2.JPEG(1.5)),
+    "float_range": error_of(lambda: v2.JPEG([1.5, 20])),
+    "string": error_of(lambda: v2.JPEG("50")),
+    "kernel_quality_zero": error_of(lambda: F.jpeg(RGB, quality=0)),
+    "kernel_quality_over": error_of(lambda: F.jpeg(RGB, quality=101)),
+    "kernel_float": error_of(lambda: F.jpeg(RGB.float(), quality=50)),
+    "kernel_channels": error_of(lambda: F.jpeg(torch.zeros(5, 8, 8, dtype=torch.uint8), quality=50)),
+    "kernel_2d": error_of(lambda: F.jpeg(torch.zeros(8, 8, dtype=torch.uint8), quality=50)),
+    "kernel_mask": error_of(lambda: F.jpeg(tv_tensors.Mask(torch.zeros(8, 8, dtype=torch.uint8)), quality=50)),
+}
+empty = F.jpeg(torch.zeros(0, 3, 8, 8, dtype=torch.uint8), quality=50)
+errors_ok = {"empty_batch_shape": list(empty.shape)}
+
+# ---- RandomErasing / erase of a PIL image ---------------------------------------------------------
+ERASE_CASES = [
+    ("v2.RandomErasing(p=1.0)", "rgb_pil", 0, 2),
+    ("v2.RandomErasing(p=1.0, value=127.7)", "rgb_pil", 1, 2),
+    ("v2.RandomErasing(p=1.0, value=(10, 200, 300))", "rgb_pil", 2, 2),
+    ("v2.RandomErasing(p=1.0, value='random')", "rgb_pil", 3, 2),
+    ("v2.RandomErasing(p=1.0, value=-1.5)", "gray_pil_label", 4, 2),
+    ("v2.RandomErasing(p=0.5, scale=(0.1, 0.4), ratio=(0.5, 2.0), value=77)", "rgb_pil", 5, 6),
+    ("v2.RandomErasing(p=1.0, scale=(0.98, 1.0), ratio=(1, 1))", "rgb_pil", 6, 1),
+    ("v2.RandomErasing(p=1.0, value=9)", "video_dict", 7, 2),
+    ("v2.RandomErasing(p=1.0, value='random')", "batch_pure", 8, 1),
+    ("v2.RandomErasing(p=1.0, value=5, inplace=True)", "rgb_pil", 9, 1),
+]
+erasing = [replay(*c) for c in ERASE_CASES]
+
+erase_kernels = []
+for how, args in [("rgb", (3, 4, 10, 12, torch.tensor([1.0, 2.0, 250.9])[:, None, None])), ("gray", (0, 0, 5, 30, torch.tensor([300.0])[:, None, None])),
+                  ("rgb", (10, 20, 7, 9, torch.randn(3, 7, 9, generator=torch.Generator().manual_seed(3)) * 100))]:
+    out = F.erase(pil(how), *args)
+    erase_kernels.append({"input": how, "i": args[0], "j": args[1], "h": args[2], "w": args[3], "v": enc(args[4]), "out": enc_out(out)})
+
+write_json(OUT, {
+    "inputs": {k: enc(v) for k, v in INPUTS.items()},
+    "kernels": kernels, "classes": classes, "draws": draws, "errors": errors, "errorsOk": errors_ok,
+    "erasing": erasing, "eraseKernels": erase_kernels,
+})
+print(f"{OUT}: {len(kernels)} kernels, {len(classes)} class cases, {len(draws)} draws, {len(errors)} errors, {len(erasing)} erasing cases, {len(erase_kernels)} erase kernels")
