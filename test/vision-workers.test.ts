@@ -119,7 +119,7 @@ describe('vision in DataLoader worker threads', () => {
     const v2 = torch.vision.transforms.v2;
     const transform = new v2.Compose([
       new v2.ToImage(), new v2.RandomCrop(28, { padding: 2 }), new v2.RandomHorizontalFlip(), new v2.AutoAugment(), new v2.RandAugment(),
-      new v2.RandomChoice([new v2.RandomInvert(1), new v2.RandomPosterize(3, 1)]), new v2.ColorJitter(0.3, 0.3, 0.3, 0.05),
+      new v2.RandomChoice([new v2.RandomInvert(1), new v2.RandomPosterize(3, 1)]), new v2.ColorJitter(0.3, 0.3, 0.3, 0.05), new v2.JPEG([20, 90]),
       new v2.ToDtype(torch.float32, { scale: true }), new v2.RandomErasing({ p: 0.5 }),
     ]);
     const ds = new CIFAR10(DATASETS, { train: false, transform });
