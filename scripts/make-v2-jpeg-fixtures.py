@@ -8,7 +8,9 @@ the same libjpeg-turbo (3.1.4 in Pillow, 3.1.3 in torchvision's wheel) with the 
 torchvision's encode_jpeg.cpp (jpeg_set_defaults, jpeg_set_quality(q, TRUE): baseline, standard tables,
 4:2:0 chroma, islow DCT) and decode_jpeg.cpp (islow DCT, fancy upsampling), and torchvision's own checks and
 messages. Everything else (the dispatch, the batching, the draws) is torchvision's own code. The PIL path
-(_jpeg_image_pil) is torchvision's unchanged.
+(_jpeg_image_pil) is torchvision's unchanged. Where gcc and jpeglib.h are at hand, every round trip the
+stand-ins made is redone by a C transcription of encode_jpeg.cpp and decode_jpeg.cpp linked against the
+libjpeg-turbo torchvision's wheel bundles, and must give the same pixels.
 """
 import io
 import os
@@ -62,8 +64,87 @@ def decode_jpeg(data):
     return arr.unsqueeze(0) if arr.dim() == 2 else arr.permute(2, 0, 1)
 
 
-_augment.encode_jpeg = encode_jpeg
-_augment.decode_jpeg = decode_jpeg
+ROUND_TRIPS = []  # (HWC uint8 pixels, quality, the decoded pixels): checked against torchvision's own libjpeg below
+ENCODED = {}  # the JPEG bytes the stand-in wrote -> (HWC pixels, quality)
+
+
+def recording_encode_jpeg(input, quality=75):
+    out = encode_jpeg(input, quality=quality)
+    ENCODED[out.numpy().tobytes()] = (input.permute(1, 2, 0).contiguous().numpy().copy(), quality)
+    return out
+
+
+def recording_decode_jpeg(data):
+    out = decode_jpeg(data)
+    hwc, quality = ENCODED[data.numpy().tobytes()]
+    ROUND_TRIPS.append((hwc, quality, out.permute(1, 2, 0).contiguous().numpy().copy()))
+    return out
+
+
+_augment.encode_jpeg = recording_encode_jpeg
+_augment.decode_jpeg = recording_decode_jpeg
+
+# torchvision's encode_jpeg.cpp and decode_jpeg.cpp (mode UNCHANGED) in C, linked against the libjpeg-turbo
+# that torchvision's wheel bundles (torchvision.libs/libjpeg.*.so.8), built with the system's jpeglib.h
+# set to that library's ABI (JPEG_LIB_VERSION 80).
+TV_LIBJPEG_C = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include "jpeglib.h"
+int main(int argc, char** argv) {  /* in.raw c h w quality out.raw */
+  int c = atoi(argv[2]), h = atoi(argv[3]), w = atoi(argv[4]), q = atoi(argv[5]);
+  unsigned char* px = malloc(c * h * w);
+  FILE* f = fopen(argv[1], "rb"); if (fread(px, 1, c * h * w, f) != (size_t)(c * h * w)) return 1; fclose(f);
+  struct jpeg_compress_struct ci; struct jpeg_error_mgr je;
+  ci.err = jpeg_std_error(&je); jpeg_create_compress(&ci);
+  unsigned char* buf = NULL; unsigned long size = 0;
+  ci.image_width = w; ci.image_height = h; ci.input_components = c; ci.in_color_space = c == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_set_defaults(&ci); jpeg_set_quality(&ci, q, TRUE);
+  jpeg_mem_dest(&ci, &buf, &size); jpeg_start_compress(&ci, TRUE);
+  while (ci.next_scanline < ci.image_height) { JSAMPROW row = px + ci.next_scanline * w * c; jpeg_write_scanlines(&ci, &row, 1); }
+  jpeg_finish_compress(&ci); jpeg_destroy_compress(&ci);
+  struct jpeg_decompress_struct di; di.err = jpeg_std_error(&je); jpeg_create_decompress(&di);
+  jpeg_mem_src(&di, buf, size); jpeg_read_header(&di, TRUE);
+  if (di.jpeg_color_space != JCS_GRAYSCALE) di.out_color_space = JCS_RGB;
+  jpeg_start_decompress(&di);
+  int oc = di.output_components; unsigned char* out = malloc(oc * h * w);
+  while (di.output_scanline < di.output_height) { JSAMPROW row = out + di.output_scanline * w * oc; jpeg_read_scanlines(&di, &row, 1); }
+  jpeg_finish_decompress(&di); jpeg_destroy_decompress(&di);
+  f = fopen(argv[6], "wb"); fwrite(out, 1, oc * h * w, f); fclose(f);
+  return 0;
+}
+"""
+
+
+def check_against_torchvision_libjpeg():
+    """Every round trip the stand-ins made, redone by torchvision's bundled libjpeg-turbo: the pixels must be
+    equal. Skipped (with a note) where no C compiler or jpeglib.h is at hand."""
+    import glob
+    import shutil
+    import subprocess
+    import tempfile
+    libs = glob.glob(os.path.join(os.path.dirname(torchvision.__file__), "..", "torchvision.libs", "libjpeg*.so*"))
+    jconfig = next(iter(glob.glob("/usr/include/jconfig.h") + glob.glob("/usr/include/*/jconfig.h")), None)
+    if not libs or jconfig is None or shutil.which("gcc") is None or not os.path.exists("/usr/include/jpeglib.h"):
+        print("note: torchvision's libjpeg-turbo cross-check skipped (needs gcc, jpeglib.h and torchvision.libs/libjpeg)")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, "inc"))
+        with open(jconfig) as f, open(os.path.join(d, "inc", "jconfig.h"), "w") as g:
+            g.write("".join(line if not line.startswith("#define JPEG_LIB_VERSION") else "#define JPEG_LIB_VERSION 80\n" for line in f))
+        os.symlink(os.path.abspath(libs[0]), os.path.join(d, "libjpeg.so.8"))
+        with open(os.path.join(d, "rt.c"), "w") as f:
+            f.write(TV_LIBJPEG_C)
+        exe = os.path.join(d, "rt")
+        subprocess.run(["gcc", "-O1", "-I" + os.path.join(d, "inc"), "-I/usr/include", os.path.join(d, "rt.c"), "-o", exe,
+                        os.path.join(d, "libjpeg.so.8"), "-Wl,-rpath," + d], check=True)
+        for hwc, q, expected in ROUND_TRIPS:
+            h, w, c = hwc.shape
+            hwc.tofile(os.path.join(d, "in.raw"))
+            subprocess.run([exe, os.path.join(d, "in.raw"), str(c), str(h), str(w), str(q), os.path.join(d, "out.raw")], check=True)
+            got = np.fromfile(os.path.join(d, "out.raw"), dtype=np.uint8)
+            assert np.array_equal(got, expected.reshape(-1)), f"Pillow and torchvision's libjpeg-turbo differ at quality {q}, {c}x{h}x{w}"
+    print(f"torchvision's own libjpeg-turbo ({os.path.basename(libs[0])}) gives the same pixels in all {len(ROUND_TRIPS)} round trips")
 
 
 def enc(t):
@@ -223,6 +304,7 @@ for how, args in [("rgb", (3, 4, 10, 12, torch.tensor([1.0, 2.0, 250.9])[:, None
     out = F.erase(pil(how), *args)
     erase_kernels.append({"input": how, "i": args[0], "j": args[1], "h": args[2], "w": args[3], "v": enc(args[4]), "out": enc_out(out)})
 
+check_against_torchvision_libjpeg()
 write_json(OUT, {
     "inputs": {k: enc(v) for k, v in INPUTS.items()},
     "kernels": kernels, "classes": classes, "draws": draws, "errors": errors, "errorsOk": errors_ok,

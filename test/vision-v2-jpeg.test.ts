@@ -4,7 +4,8 @@
 // libjpeg-turbo, but the same quantised coefficients (standard tables, 4:2:0 chroma, islow DCT), so the
 // decoded pixels are equal: every case here is bit-exact (tolerance 0), at qualities 1 to 100. Python's
 // tensor kernel runs with Pillow's libjpeg-turbo standing in for torchvision's (its image extension does
-// not load against CPU torch; the settings are those of torchvision's encode_jpeg.cpp and decode_jpeg.cpp).
+// not load against CPU torch; the settings are those of torchvision's encode_jpeg.cpp and decode_jpeg.cpp),
+// and the fixture script checks each of those round trips against the libjpeg-turbo torchvision bundles.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
