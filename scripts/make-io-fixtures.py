@@ -46,6 +46,150 @@ def expected(path, mode):
     return {'dtype': 'uint16' if sixteen else 'uint8', 'shape': list(out.shape), 'data': out.reshape(-1).tolist()}
 
 
+# ---- GIF: torchvision's decode_gif composition over giflib's frames ----
+
+def lzw_literal_codes(indices, min_code_size):
+    """GIF LZW data that sends every pixel as its own literal code (clear first, end last), tracking the
+    decoder's table so the code width grows as the decoder's does; PIL's files cover real compression."""
+    clear, end = 1 << min_code_size, (1 << min_code_size) + 1
+    size, nxt, first, out, acc, nbits = min_code_size + 1, clear + 2, True, bytearray(), 0, 0
+
+    def emit(code):
+        nonlocal acc, nbits
+        acc |= code << nbits
+        nbits += size
+        while nbits >= 8:
+            out.append(acc & 255)
+            acc >>= 8
+            nbits -= 8
+
+    emit(clear)
+    for v in indices:
+        emit(int(v))
+        if first:
+            first = False
+            continue
+        if nxt < 4096:
+            nxt += 1
+            if nxt == 1 << size and size < 12:
+                size += 1
+        if nxt >= 4000:  # start over before the table fills
+            emit(clear)
+            size, nxt, first = min_code_size + 1, clear + 2, True
+    emit(end)
+    if nbits:
+        out.append(acc & 255)
+    return bytes(out)
+
+
+def sub_blocks(data):
+    return b''.join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, len(data), 255)) + b'\x00'
+
+
+def interlaced_rows(a):
+    return np.concatenate([a[s::k] for s, k in [(0, 8), (4, 8), (2, 4), (1, 2)]])
+
+
+def write_gif(path, screen, gct, bg, frames):
+    """A GIF by hand: screen (w, h); gct a (n, 3) table or None; frames as dicts of left, top, indices
+    (h, w), local table, disposal, transparent index (None: no graphic control extension), interlaced."""
+    import struct
+
+    def table_bits(t):
+        return max(int(np.ceil(np.log2(len(t)))), 1) - 1
+
+    head = b'GIF89a' + struct.pack('<HHBBB', screen[0], screen[1], (0x80 | 0x70 | table_bits(gct)) if gct is not None else 0x70, bg, 0)
+    if gct is not None:
+        head += bytes(np.asarray(gct, np.uint8).reshape(-1))
+    body = b''
+    for f in frames:
+        if f.get('gce', True):
+            t = f.get('transparent')
+            body += b'\x21\xf9\x04' + bytes([(f.get('disposal', 0) << 2) | (t is not None), 10, 0, t or 0, 0])
+        idx = np.asarray(f['indices'], np.uint8)
+        h, w = idx.shape
+        lct = f.get('lct')
+        flags = (0x80 | table_bits(lct) if lct is not None else 0) | (0x40 if f.get('interlaced') else 0)
+        body += b'\x2c' + struct.pack('<HHHHB', f.get('left', 0), f.get('top', 0), w, h, flags)
+        if lct is not None:
+            body += bytes(np.asarray(lct, np.uint8).reshape(-1))
+        rows = interlaced_rows(idx) if f.get('interlaced') else idx
+        body += bytes([8]) + sub_blocks(lzw_literal_codes(rows.reshape(-1), 8))
+    with open(path, 'wb') as fh:
+        fh.write(head + body + b'\x3b')
+
+
+def torchvision_gif(screen, gct, bg, frames):
+    """decode_gif.cpp's loop over the frames, transcribed: (N, 3, H, W), or (3, H, W) for one frame."""
+    H = max(screen[1], np.asarray(frames[0]['indices']).shape[0])
+    W = max(screen[0], np.asarray(frames[0]['indices']).shape[1])
+    bgc = np.asarray(gct, np.uint8)[bg] if gct is not None else np.zeros(3, np.uint8)
+    out = np.zeros((len(frames), H, W, 3), np.uint8)  # torch::empty: only reached where a frame writes (see main)
+    for i, f in enumerate(frames):
+        if i > 0 and f.get('gce', True) and f.get('disposal', 0) == 1:
+            out[i] = out[i - 1]
+        else:
+            out[i, :screen[1], :screen[0]] = bgc
+        idx = np.asarray(f['indices'], np.uint8)
+        cmap = np.asarray(f['lct'] if f.get('lct') is not None else gct, np.uint8)
+        t = f.get('transparent') if f.get('gce', True) else None
+        h, w = idx.shape
+        top, left = f.get('top', 0), f.get('left', 0)
+        for y in range(h):
+            for x in range(w):
+                if t is not None and idx[y, x] == t:
+                    continue
+                out[i, top + y, left + x] = cmap[idx[y, x]]
+    out = out.transpose(0, 3, 1, 2)
+    return out[0] if len(frames) == 1 else out
+
+
+def write_gifs(rng):
+    """GIF files and what torchvision's decode_gif returns for them."""
+    cases = {}
+    # PIL's own encoder (real LZW compression), one frame covering the screen: PIL's RGB is torchvision's
+    for name, interlace in [('pil.gif', False), ('pil_interlaced.gif', True)]:
+        a = np.zeros((21, 34), np.uint8)
+        a[3:15, 5:30] = 3
+        a[15:, :] = rng.integers(0, 200, (6, 34))
+        im = Image.fromarray(a, 'P')
+        im.putpalette(rng.integers(0, 256, 768, dtype=np.uint8).tolist())
+        im.save(os.path.join(OUT, name), interlace=interlace)
+        with open(os.path.join(OUT, name), 'rb') as fh:
+            v = fh.read()
+        assert bool(v[v.index(b',', 13) + 9] & 0x40) == interlace, name
+        with Image.open(os.path.join(OUT, name)) as g:
+            cases[name] = chw(np.asarray(g.convert('RGB')))
+    gct = rng.integers(0, 256, (16, 3), dtype=np.uint8)
+    lct = rng.integers(0, 256, (4, 3), dtype=np.uint8)
+    f = lambda h, w, hi=16: rng.integers(0, hi, (h, w), dtype=np.uint8)
+    animations = {
+        # frames smaller than the screen at offsets; every disposal method; transparency; a local table; interlacing
+        'animated.gif': ((12, 9), gct, 5, [
+            dict(indices=f(9, 12), disposal=1),
+            dict(indices=f(4, 5), left=3, top=2, disposal=1, transparent=7),
+            dict(indices=f(5, 6), left=6, top=4, disposal=2),
+            dict(indices=f(9, 12), disposal=1, transparent=0, interlaced=True),
+            dict(indices=f(3, 4, 4), left=1, top=5, disposal=3, lct=lct),
+            dict(indices=f(9, 12), disposal=1, transparent=3),
+            dict(indices=f(2, 2), left=10, top=7, gce=False),
+        ]),
+        # only local tables (the background is black); the first image larger than the screen
+        'local_only.gif': ((5, 4), None, 9, [
+            dict(indices=f(6, 8, 4), lct=lct),
+            dict(indices=f(6, 8, 4), lct=lct[::-1], disposal=1, transparent=2),
+        ]),
+        'one_interlaced.gif': ((13, 11), gct, 0, [dict(indices=f(11, 13), interlaced=True, transparent=None)]),
+    }
+    for name, (screen, table, bg, frames) in animations.items():
+        write_gif(os.path.join(OUT, name), screen, table, bg, frames)
+        out = torchvision_gif(screen, table, bg, frames)
+        cases[name] = out
+    with Image.open(os.path.join(OUT, 'one_interlaced.gif')) as g:  # PIL decodes the hand-written LZW alike
+        assert (chw(np.asarray(g.convert('RGB'))) == cases['one_interlaced.gif']).all()
+    return {k: {'dtype': 'uint8', 'shape': list(v.shape), 'data': v.reshape(-1).tolist()} for k, v in cases.items()}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(7)
@@ -89,9 +233,10 @@ def main():
                         ('palette8.png', ['UNCHANGED', 'RGB', 'RGB_ALPHA']), ('palette8_trns.png', ['UNCHANGED', 'RGB', 'RGB_ALPHA']),
                         *[(f'palette8_exif{o}.png', ['UNCHANGED', 'UNCHANGED+exif', 'RGB+exif']) for o in range(2, 9)]]:
         cases[name] = {mode: expected(os.path.join(OUT, name), mode) for mode in modes}
+    gifs = write_gifs(rng)
     import PIL
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
-        json.dump({'pillow': PIL.__version__, 'cases': cases}, f)
+        json.dump({'pillow': PIL.__version__, 'cases': cases, 'gifs': gifs}, f)
         f.write('\n')
     print(f'wrote {len(cases)} files to {OUT}')
 

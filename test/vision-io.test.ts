@@ -14,7 +14,7 @@ const io = vision.io;
 const FIX = new URL('./fixtures/io/', import.meta.url).pathname;
 const TMP = mkdtempSync(join(tmpdir(), 'torchnode-io-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-const fx = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as { cases: Record<string, Record<string, TensorEnc>> };
+const fx = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as { cases: Record<string, Record<string, TensorEnc>>; gifs: Record<string, TensorEnc> };
 
 describe('vision.io decoders', () => {
   for (const [file, modes] of Object.entries(fx.cases)) {
@@ -43,7 +43,7 @@ describe('vision.io decoders', () => {
     expect(() => io.decodePng(io.readFile(join(FIX, 'palette.png')))).toThrow(/decode_png: <tensor> is a palette PNG of 4 bits a pixel/);
     expect(() => io.decodePng(join(FIX, 'rgb.jpg'))).toThrow(/Content is not png!/);
     expect(() => io.decodeJpeg(join(FIX, 'rgb.png'))).toThrow(/Not a JPEG file/);
-    expect(() => io.decodeImage(torch.tensor([1, 2, 3], { dtype: torch.uint8 }))).toThrow(/Unsupported image file/);
+    expect(() => io.decodeImage(torch.tensor([1, 2, 3], { dtype: torch.uint8 }))).toThrow('Unsupported image file. Only jpeg, png, webp and gif are currently supported. For avif and heic format, please rely on `decode_avif` and `decode_heic` directly.');
     expect(() => io.decodeImage(torch.tensor([1, 2, 3]))).toThrow(/Expected a torch.uint8 tensor/);
     expect(() => io.decodeImage(torch.zeros([0], { dtype: torch.uint8 }))).toThrow(/non empty 1-dimensional/);
     expect(() => io.readImage(join(FIX, 'rgb.png'), 'CMYK')).toThrow(/mode must be one of ImageReadMode/);
@@ -54,6 +54,43 @@ describe('vision.io decoders', () => {
     expect(() => io.readFile(join(TMP, 'empty.bin'))).toThrow(/Expected a non empty file/);
     const broken = io.readFile(join(FIX, 'rgb.png')).narrow(0, 0, 60);
     expect(() => io.decodeImage(broken)).toThrow(/cannot decode image <tensor>/);
+  });
+});
+
+describe('vision.io.decodeGif', () => {
+  // PIL's files (real LZW) against PIL's pixels; hand-written animations against decode_gif.cpp's loop transcribed
+  for (const [file, want] of Object.entries(fx.gifs)) {
+    it(`${file}: decodeGif, decodeImage and readImage (whose mode GIFs ignore, as torchvision's)`, () => {
+      const got = io.decodeGif(join(FIX, file));
+      check(got, want, undefined, `decodeGif ${file}`);
+      // channels last in memory, as torchvision's
+      const [c, h, w] = want.shape.slice(-3) as [number, number, number];
+      expect(got.stride().slice(-3)).toEqual([1, w * c, c]);
+      expect(h * w * c).toBeGreaterThan(0);
+      check(io.decodeImage(io.readFile(join(FIX, file))), want, undefined, `decodeImage ${file}`);
+      check(io.readImage(join(FIX, file), 'GRAY'), want, undefined, `readImage ${file}`);
+    });
+  }
+
+  it('refuses broken files with an Error saying what is wrong', () => {
+    const bytes = readFileSync(join(FIX, 'animated.gif'));
+    const write = (name: string, b: Uint8Array): string => { writeFileSync(join(TMP, name), b); return join(TMP, name); };
+    expect(() => io.decodeGif(write('cut.gif', bytes.subarray(0, bytes.length - 40)))).toThrow(/decode_gif: cannot decode GIF .*cut.gif: image 6: the image data ends|the file ends inside/);
+    expect(() => io.decodeGif(write('no-trailer.gif', bytes.subarray(0, bytes.length - 1)))).toThrow(/the file ends inside its blocks \(no trailer\)/);
+    expect(() => io.decodeGif(join(FIX, 'rgb.png'))).toThrow(/decode_gif: .*rgb.png is not a GIF file/);
+    expect(() => io.decodeGif(write('header.gif', bytes.subarray(0, 10)))).toThrow(/the file ends inside its header/);
+    // the first image's data made to start with an undefined code: the LZW stream's first byte after its clear code
+    const first = bytes.indexOf(0x2c, 13 + 48);
+    const bad = Uint8Array.from(bytes);
+    bad[first + 10 + 2] = 0xff;
+    bad[first + 10 + 3] = 0xff;
+    expect(() => io.decodeGif(write('bad-code.gif', bad))).toThrow(/image 0: the image data holds an undefined LZW code/);
+    // an image that does not fit in the canvas (torchvision would write past its tensor)
+    const outside = Uint8Array.from(bytes);
+    const second = outside.indexOf(0x2c, first + 11);
+    outside[second + 1] = 200;  // left
+    expect(() => io.decodeGif(write('outside.gif', outside))).toThrow(/image 1 \(5x4 at 200, 2\) does not fit in the 12x9 canvas/);
+    expect(() => io.decodeImage(torch.tensor([0x47, 0x49, 0x46, 0x38, 0x37, 0x61, 0], { dtype: torch.uint8 }))).toThrow(/decode_image: cannot decode GIF <tensor>: the file ends inside its header/);
   });
 });
 
@@ -77,6 +114,8 @@ describe('vision.io files and encoders', () => {
     for (let i = 0; i < 20; i++) {
       io.readImage(join(FIX, 'rgb.png')).dispose();
       io.encodePng(io.readImage(join(FIX, 'gray.png'))).dispose();
+      io.decodeGif(join(FIX, 'animated.gif')).dispose();
+      io.decodeGif(join(FIX, 'pil.gif')).dispose();
     }
     // the inner readImage of encodePng's argument is the caller's, left to the GC: at most 20
     expect(torch.nativeStats().tensors - before).toBeLessThanOrEqual(20);

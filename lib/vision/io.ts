@@ -9,6 +9,7 @@ import { bind, REQUIRED, signature } from '../nn/functional/_signature.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { decodeFilePixelsSync, encodeImageSync, type FilePixels } from './decode.js';
 import { decodePaletteIndices, isPalettePng } from './palette_png.js';
+import { decodeGifFrames } from './gif.js';
 
 /** torchvision.io.ImageReadMode: what to convert the decoded image to. */
 export const ImageReadMode = { UNCHANGED: 'UNCHANGED', GRAY: 'GRAY', GRAY_ALPHA: 'GRAY_ALPHA', RGB: 'RGB', RGB_ALPHA: 'RGB_ALPHA', RGBA: 'RGB_ALPHA' } as const;
@@ -41,6 +42,7 @@ function encodedBytes(fn: string, input: unknown, allowEmpty = false): [bytes: U
 const startsWith = (b: Uint8Array, sig: number[], at = 0): boolean => sig.every((v, i) => b[at + i] === v);
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG = [0xff, 0xd8, 0xff];
+const isGif = (b: Uint8Array): boolean => startsWith(b, [0x47, 0x49, 0x46, 0x38, 0x39, 0x61]) || startsWith(b, [0x47, 0x49, 0x46, 0x38, 0x37, 0x61]);
 const isWebp = (b: Uint8Array): boolean => startsWith(b, [0x52, 0x49, 0x46, 0x46]) && startsWith(b, [0x57, 0x45, 0x42, 0x50], 8);
 
 /**
@@ -90,6 +92,7 @@ function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, acce
   const [bytes, source] = encodedBytes(fn, input);
   const refusal = accept(bytes);
   if (refusal !== null) throw new Error(`${fn}: ${refusal}`);
+  if (isGif(bytes)) return gifTensor(fn, bytes, source);  // torchvision's decode_gif, which takes no mode
   const webp = isWebp(bytes);
   if (startsWith(bytes, JPEG) && (m === 'GRAY_ALPHA' || m === 'RGB_ALPHA')) throw new Error(`${fn}: The provided mode is not supported for JPEG files`);
   if (webp && (m === 'GRAY' || m === 'GRAY_ALPHA')) {
@@ -148,9 +151,39 @@ function exifOrientationTransform(image: Tensor, orientation: number): Tensor {
 export function decodeImage(input: Tensor | string, ...args: unknown[]): Tensor {
   const [mode, exif] = bind(DECODE, args);
   return decodeAs('decode_image', input, mode, exif, (b) =>
-    startsWith(b, PNG) || startsWith(b, JPEG) || isWebp(b) ? null
-      : startsWith(b, [0x47, 0x49, 0x46, 0x38]) ? 'GIF decoding is not ported (torchvision.io.decode_gif)'
-        : 'Unsupported image file. Only jpeg, png and webp are currently supported.');
+    startsWith(b, PNG) || startsWith(b, JPEG) || isWebp(b) || isGif(b) ? null
+      : 'Unsupported image file. Only jpeg, png, webp and gif are currently supported. For avif and heic format, please rely on `decode_avif` and `decode_heic` directly.');
+}
+
+/**
+ * torchvision.io.decode_gif(input): every image of a GIF (a path, or a 1-D uint8 tensor of its bytes)
+ * as uint8 RGB, (C, H, W) for one image and (N, C, H, W) for several, channels last in memory.
+ */
+export function decodeGif(input: Tensor | string): Tensor {
+  const [bytes, source] = encodedBytes('decode_gif', input);
+  if (!isGif(bytes)) throw new Error(`decode_gif: ${source} is not a GIF file (no GIF87a or GIF89a signature)`);
+  return gifTensor('decode_gif', bytes, source);
+}
+
+function gifTensor(fn: string, bytes: Uint8Array, source: string): Tensor {
+  let decoded: ReturnType<typeof decodeGifFrames>;
+  try {
+    decoded = decodeGifFrames(bytes);
+  } catch (e) {
+    throw new Error(`${fn}: cannot decode GIF ${source}: ${(e as Error).message}`);
+  }
+  const { data, frames, height, width } = decoded;
+  const flat = frombuffer(data, { dtype: uint8 });
+  const nhwc = flat.view(frames, height, width, 3);
+  flat.dispose();
+  const nchw = nhwc.permute(0, 3, 1, 2);  // channels-last memory, as torchvision's output
+  nhwc.dispose();
+  if (frames > 1) return nchw;
+  try {
+    return nchw.squeeze(0);
+  } finally {
+    nchw.dispose();
+  }
 }
 
 /** torchvision.io.read_image(path, mode=UNCHANGED, apply_exif_orientation=False): decode_image of a file. */
