@@ -10,6 +10,7 @@ import { Transform } from '../transform.js';
 import * as v1 from './_v1.js';
 import { erase, jpeg } from './_augment.js';
 import { queryChw, v2Forward, v2Of, type LeafKind } from './_transform.js';
+import { warn } from '../../../warnings.js';
 
 const JPEG_SIG = signature('JPEG', { quality: REQUIRED });
 
@@ -83,7 +84,7 @@ export class RandomErasing extends v2Of(v1.RandomErasing) {
         transform: (x, kind, [i, j, h, w, v]) => {
           if (v === null) return x;
           if (PASSED_THROUGH.includes(kind)) {
-            process.emitWarning(`RandomErasing() is currently passing through inputs of type tv_tensors.${kind}. This will likely change in the future.`, 'UserWarning');
+            warn(`RandomErasing() is currently passing through inputs of type tv_tensors.${kind}. This will likely change in the future.`);
             return x;
           }
           return erase(x, i, j, h, w, v, this.inplace);
