@@ -48,6 +48,22 @@ export function cos(x: number): number {
   return memo(cosCache, x, () => scalarOp('polar', 1, x, true));
 }
 
+const sinCache = new Map<string | number, number>();
+
+/** math.sin(x), bit-identical to Python (the imaginary part of std::polar(1, x)). */
+export function sin(x: number): number {
+  return memo(sinCache, x, () => {
+    const ta = tensor(1, F64), tb = tensor(x, F64);
+    const out = aten('polar', [ta, tb]) as Tensor;
+    const im = out.imag;
+    try {
+      return im.item() as number;
+    } finally {
+      for (const t of [im, out, ta, tb]) t.dispose();
+    }
+  });
+}
+
 /** Python's float `base ** exponent` (C pow), bit-identical to Python. */
 export function pow(base: number, exponent: number): number {
   if (exponent === 0 || base === 1) return 1;

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
-import { check, makeTensor, type TensorEnc } from './golden-replay.js';
+import { makeTensor, type TensorEnc } from './golden-replay.js';
+import { checkLeaf, type LeafEnc } from './tv-leaf.js';
 import { liveTensors, runWithGc } from './run-child.js';
 import { buildSource, packSource } from '../lib/data/worker_source.js';
 import { decode, encode } from '../lib/data/codec.js';
@@ -21,8 +22,6 @@ type KeyPointsTensor = vision.tvTensors.KeyPointsTensor;
 type BoundingBoxFormat = vision.tvTensors.BoundingBoxFormat;
 type Tensor = torch.Tensor;
 
-type LeafEnc = { tensor: TensorEnc; kind: string | null; format?: string; canvasSize?: number[]; clampingMode?: string | null }
-  | { list: LeafEnc[] } | { dict: Record<string, LeafEnc> } | { value: unknown };
 interface Case { name: string; py: string; how: 'dict' | 'pair' | 'seg' | 'kp' | 'kp_pair' | 'kp_int' | 'kp_only' | 'img' | 'img_pure'; boxes: string; seed: number; calls: number; outputs: LeafEnc[]; after: number }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/tv-tensors.json', import.meta.url), 'utf8')) as {
   meta: { torchvision: string; cpu_capability: string; canvasSize: [number, number] };
@@ -307,31 +306,6 @@ const ERRORS: Record<string, () => unknown> = {
 };
 
 /** Compares an output with its encoding: values bit for bit, and the tv_tensor kind and box metadata. */
-function checkLeaf(actual: unknown, exp: LeafEnc, path: string): void {
-  if ('tensor' in exp) {
-    check(actual, exp.tensor, undefined, path);
-    expect(tv.kindOf(actual), `${path}: tv_tensor kind`).toBe(exp.kind);
-    if (exp.kind === 'BoundingBoxes') {
-      const b = actual as BoundingBoxesTensor;
-      expect([b.format, b.canvasSize, b.clampingMode], `${path}: format, canvas size, clamping mode`).toEqual([exp.format, exp.canvasSize, exp.clampingMode]);
-    }
-    if (exp.kind === 'KeyPoints') expect((actual as KeyPointsTensor).canvasSize, `${path}: canvas size`).toEqual(exp.canvasSize);
-    return;
-  }
-  if ('list' in exp) {
-    expect(Array.isArray(actual), `${path}: an array`).toBe(true);
-    expect((actual as unknown[]).length, `${path}: length`).toBe(exp.list.length);
-    exp.list.forEach((e, i) => checkLeaf((actual as unknown[])[i], e, `${path}[${i}]`));
-    return;
-  }
-  if ('dict' in exp) {
-    expect(Object.keys(actual as object), `${path}: keys`).toEqual(Object.keys(exp.dict));
-    for (const [k, e] of Object.entries(exp.dict)) checkLeaf((actual as Record<string, unknown>)[k], e, `${path}.${k}`);
-    return;
-  }
-  expect(actual, path).toEqual(exp.value);
-}
-
 describe('transforms.v2 on tv_tensors match torchvision 0.28', () => {
   it('has a port for every fixture case, and ran on the capability the tests pin', () => {
     expect(fx.cases.filter((c) => portOf(c) === undefined).map((c) => c.name)).toEqual([]);
@@ -433,7 +407,7 @@ describe('vision.tvTensors', () => {
 
   it('refuses bad tv_tensors with clear messages', () => {
     expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYXY' } as never)).toThrow(/missing required option 'canvasSize'/);
-    expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYWHR', canvasSize: [2, 2] } as never)).toThrow(/rotated bounding boxes/);
+    expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYWHR', canvasSize: [2, 2] })).toThrow(/XYWHR boxes have 5 coordinates, got a last dimension of 4/);
     expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'ABCD', canvasSize: [2, 2] } as never)).toThrow(/unknown bounding box format 'ABCD'/);
     expect(() => new tv.BoundingBoxes(torch.zeros([1, 2, 4]), { format: 'XYXY', canvasSize: [2, 2] })).toThrow(/Expected a 1D or 2D tensor, got 3D/);
     expect(() => new tv.BoundingBoxes(torch.zeros([2, 4]), { format: 'XYXY', canvasSize: [2] })).toThrow(/canvasSize must be \[height, width\]/);
@@ -445,8 +419,8 @@ describe('vision.tvTensors', () => {
     expect(() => (tv.Image as unknown as (x: unknown) => unknown)(torch.zeros([2, 2]))).toThrow(/without 'new'/);
   });
 
-  // review: the plain-tensor kernels read the format as the constructors do (any case; rotated refused)
-  it('the box kernels take formats in any case and refuse the rotated ones', () => {
+  // review: the plain-tensor kernels read the format as the constructors do (any case; the rotated ones too, test/vision-tv-rotated.test.ts)
+  it('the box kernels take formats in any case', () => {
     torch.tidy(() => {
       const b = torch.tensor([[1, 1, 3, 2]]);
       const upper = F.horizontalFlipBoundingBoxes(b, 'XYXY', [4, 5]);
@@ -455,7 +429,7 @@ describe('vision.tvTensors', () => {
       expect(F.verticalFlipBoundingBoxes(b, 'xyxy' as never, [4, 5]).equal(F.verticalFlipBoundingBoxes(b, 'XYXY', [4, 5]))).toBe(true);
       expect(F.padBoundingBoxes(b, 'xyxy' as never, [4, 5], [2])[0].tolist()).toEqual(F.padBoundingBoxes(b, 'XYXY', [4, 5], [2])[0].tolist());
       expect(F.cropBoundingBoxes(b, 'cxcywh' as never, 1, 1, 2, 2)[0].tolist()).toEqual(F.cropBoundingBoxes(b, 'CXCYWH', 1, 1, 2, 2)[0].tolist());
-      expect(() => F.horizontalFlipBoundingBoxes(b, 'XYWHR' as never, [4, 5])).toThrow(/rotated bounding boxes \(XYWHR\) are not supported/);
+      expect(F.horizontalFlipBoundingBoxes(torch.tensor([[1, 1, 3, 2, 0]], { dtype: torch.float32 }), 'cxcywhr' as never, [4, 5]).tolist()).toEqual([[4, 1, 3, 2, -0]]);
     });
   });
 
@@ -538,7 +512,7 @@ describe('transforms.v2 samples with tv_tensors', () => {
     expect(() => F.affine(new tv.Mask(MASKS), 10, [0, 0], 0, 0)).toThrow(/Argument scale should be positive/);
     expect(() => F.affineBoundingBoxes(b, 'XYXY', [H, W], 0, [0, 0], 1, [1, 2, 3])).toThrow(/Shear should be a sequence containing two values/);
     expect(() => F.rotate(new tv.Mask(MASKS), 30, { center: 5 as never })).toThrow(/Argument center should be a sequence/);
-    expect(() => F.rotateBoundingBoxes(b, 'XYWHR' as never, [H, W], 30)).toThrow(/rotated bounding boxes \(XYWHR\) are not supported/);
+    expect(() => F.rotateBoundingBoxes(b, 'XYWHQ' as never, [H, W], 30)).toThrow(/unknown bounding box format 'XYWHQ'/);
     // a fill list per image channel does not fit a mask of 7 instances: torchvision's ValueError
     expect(() => F.rotate(new tv.Mask(MASKS), 30, { fill: [1, 2, 3] })).toThrow(/cannot broadcast to match the number of channels of the image \(3 != 7\)/);
     expect(() => new v2.RandomAffine(10, { fill: [1, 2, 3] }).call(sampleDict())).toThrow(/\(3 != 7\)/);

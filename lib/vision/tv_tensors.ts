@@ -12,12 +12,25 @@ import { registerTensorTag } from '../data/codec.js';
 import { Image as PILImage } from './image.js';
 import { pilToTensor } from './transforms/functional.js';
 
-/** Coordinate formats of unrotated boxes (torchvision's BoundingBoxFormat; strings are accepted wherever it is). */
-export type BoundingBoxFormat = 'XYXY' | 'XYWH' | 'CXCYWH';
-export const BoundingBoxFormat = Object.freeze({ XYXY: 'XYXY', XYWH: 'XYWH', CXCYWH: 'CXCYWH' } as const);
-const ROTATED_FORMATS = ['XYWHR', 'CXCYWHR', 'XYXYXYXY'];
+/**
+ * Coordinate formats of boxes (torchvision's BoundingBoxFormat; strings are accepted wherever it is):
+ * unrotated XYXY, XYWH, CXCYWH (4 numbers a box) and rotated XYWHR, CXCYWHR (5: the angle r in degrees,
+ * counter-clockwise) and XYXYXYXY (8: the four corners).
+ */
+export type BoundingBoxFormat = 'XYXY' | 'XYWH' | 'CXCYWH' | 'XYWHR' | 'CXCYWHR' | 'XYXYXYXY';
+export const BoundingBoxFormat = Object.freeze({ XYXY: 'XYXY', XYWH: 'XYWH', CXCYWH: 'CXCYWH', XYWHR: 'XYWHR', CXCYWHR: 'CXCYWHR', XYXYXYXY: 'XYXYXYXY' } as const);
+const ROTATED_FORMATS: readonly string[] = ['XYWHR', 'CXCYWHR', 'XYXYXYXY'];
 
-/** What transforms do with boxes that leave the canvas: 'soft'/'hard' clamp them (the same for unrotated boxes), null does not. */
+/** The numbers a box of each format holds. */
+export const BOX_COORDINATES: Readonly<Record<BoundingBoxFormat, number>> = Object.freeze({ XYXY: 4, XYWH: 4, CXCYWH: 4, XYWHR: 5, CXCYWHR: 5, XYXYXYXY: 8 });
+
+/** torchvision's tv_tensors.is_rotated_bounding_format: whether `format` (a BoundingBoxFormat or its exact name) is XYWHR, CXCYWHR or XYXYXYXY. */
+export function isRotatedBoundingFormat(format: BoundingBoxFormat | string): boolean {
+  if (typeof format !== 'string') throw new TypeError(`format should be str or BoundingBoxFormat, got ${describe(format)}`);
+  return ROTATED_FORMATS.includes(format);
+}
+
+/** What transforms do with boxes that leave the canvas: 'soft'/'hard' clamp them (the same for unrotated boxes; for rotated ones hard keeps every corner inside), null does not. */
 export type ClampingMode = 'soft' | 'hard' | null;
 
 /** The kinds of tv_tensor. */
@@ -45,8 +58,7 @@ export function toBoundingBoxFormat(format: unknown, fn = 'BoundingBoxes'): Boun
   if (typeof format !== 'string') throw new TypeError(`${fn}: format should be a BoundingBoxFormat or a string, got ${describe(format)}`);
   const upper = format.toUpperCase();
   if (upper in BoundingBoxFormat) return upper as BoundingBoxFormat;
-  if (ROTATED_FORMATS.includes(upper)) throw new TypeError(`${fn}: rotated bounding boxes (${upper}) are not supported here; use XYXY, XYWH or CXCYWH`);
-  throw new RangeError(`${fn}: unknown bounding box format '${format}' (expected XYXY, XYWH or CXCYWH)`);
+  throw new RangeError(`${fn}: unknown bounding box format '${format}' (expected XYXY, XYWH, CXCYWH, XYWHR, CXCYWHR or XYXYXYXY)`);
 }
 
 function checkCanvasSize(size: unknown, fn: string): [number, number] {
@@ -193,15 +205,25 @@ function wrapBoxes(t: Tensor, format: unknown, canvasSize: unknown, clampingMode
     if (t.dim() === 1) t = t.unsqueeze(0);
     else if (t.dim() !== 2) throw new RangeError(`BoundingBoxes: Expected a 1D or 2D tensor, got ${t.dim()}D`);
   }
-  if (t.dim() > 0 && t.size(-1) !== 4) throw new RangeError(`BoundingBoxes: unrotated boxes have 4 coordinates, got a last dimension of ${t.size(-1)}`);
-  return mark(t, { kind: 'BoundingBoxes', format: toBoundingBoxFormat(format), canvasSize: checkCanvasSize(canvasSize, 'BoundingBoxes'), clampingMode: checkClampingMode(clampingMode, 'BoundingBoxes') }) as BoundingBoxesTensor;
+  const fmt = toBoundingBoxFormat(format);
+  const k = BOX_COORDINATES[fmt];
+  if (t.dim() > 0 && t.size(-1) !== k) throw new RangeError(`BoundingBoxes: ${fmt} boxes have ${k} coordinates, got a last dimension of ${t.size(-1)}`);
+  return mark(t, { kind: 'BoundingBoxes', format: fmt, canvasSize: checkCanvasSize(canvasSize, 'BoundingBoxes'), clampingMode: checkClampingMode(clampingMode, 'BoundingBoxes') }) as BoundingBoxesTensor;
 }
 
-/** tv_tensors.BoundingBoxes: [N, 4] boxes (one box [4] becomes [1, 4]) in `format` on a canvas of [height, width]. */
+/** tv_tensors.BoundingBoxes: [N, K] boxes (K = 4, or 5 or 8 for the rotated formats, which must be floating point; one box [K] becomes [1, K]) in `format` on a canvas of [height, width]. */
 export const BoundingBoxes = tvClass<BoundingBoxesOptions, BoundingBoxesTensor>('BoundingBoxes', (data, options) => {
   if (options.format === undefined) throw new TypeError("BoundingBoxes: missing required option 'format'");
   if (options.canvasSize === undefined) throw new TypeError("BoundingBoxes: missing required option 'canvasSize'");
-  return wrapBoxes(toTensor(data, options), options.format, options.canvasSize, options.clampingMode === undefined ? 'soft' : options.clampingMode, true);
+  const format = toBoundingBoxFormat(options.format);
+  const t = toTensor(data, options);
+  let out: BoundingBoxesTensor | undefined;
+  try {
+    if (!t.isFloatingPoint() && isRotatedBoundingFormat(format)) throw new TypeError(`BoundingBoxes: Rotated bounding boxes should be floating point tensors, got torch.${t.dtype.name}.`);
+    return (out = wrapBoxes(t, format, options.canvasSize, options.clampingMode === undefined ? 'soft' : options.clampingMode, true));
+  } finally {
+    if (out !== t) t.dispose();  // one box [K] became a new [1, K] view, or the checks failed: the alias is ours to free
+  }
 });
 
 /** The options of `new KeyPoints(data, options)`. */

@@ -9,10 +9,11 @@ import * as torch from '../../../index.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
+import { cos, sin } from '../../../libm.js';
 import * as v1 from '../functional.js';
 import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
-import { toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
-import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
+import { isRotatedBoundingFormat, toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
+import { clampBoxes, convertFormat, dispatch, onMask, parallelogramToBoxes } from './_geometry.js';
 import { applyNearestGrid, boxCorners, checkGridFill, enclosingBoxes, type Fill } from './_grid.js';
 
 const { withV2FillBlend } = _internal;
@@ -43,12 +44,13 @@ function parseAffineArgs(fn: string, angle: unknown, translate: unknown, scale: 
 export function affineMatrix([cx, cy]: Pair, angle: number, [tx, ty]: Pair, scale: number, shear: Pair, inverted = true): number[] {
   const radians = (deg: number): number => deg * (Math.PI / 180);  // Python's math.radians
   const rot = radians(angle), sx = radians(shear[0]), sy = radians(shear[1]);
-  const cosSy = Math.cos(sy), tanSx = Math.tan(sx), rotMinusSy = rot - sy;
+  // cos and sin as Python's math (glibc's; V8's differ in the last bit for some angles, which float64 boxes show)
+  const cosSy = cos(sy), tanSx = Math.tan(sx), rotMinusSy = rot - sy;
   const [cxTx, cyTy] = [cx + tx, cy + ty];
-  const a = Math.cos(rotMinusSy) / cosSy;
-  const b = -(a * tanSx + Math.sin(rot));
-  const c = Math.sin(rotMinusSy) / cosSy;
-  const d = Math.cos(rot) - c * tanSx;
+  const a = cos(rotMinusSy) / cosSy;
+  const b = -(a * tanSx + sin(rot));
+  const c = sin(rotMinusSy) / cosSy;
+  const d = cos(rot) - c * tanSx;
   if (inverted) {
     const m = [d / scale, -b / scale, 0.0, -c / scale, a / scale, 0.0];
     m[2] = m[2]! + (cx - m[0]! * cxTx - m[1]! * cyTy);
@@ -163,24 +165,29 @@ function expandedFrame(p: ReturnType<typeof parseAffineArgs>, o: AffineArgs, cen
   return [torch.matmul(frame, mT).amin(0, true), [nh, nw]];
 }
 
-/** v2's _affine_bounding_boxes_with_expand (unrotated formats): the boxes and their canvas. */
+/**
+ * v2's _affine_bounding_boxes_with_expand: the boxes and their canvas. Unrotated boxes become the box
+ * enclosing their moved corners; rotated ones keep their moved corners, made a rectangle again.
+ */
 function affineBoxesWithExpand(fn: string, boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], o: AffineBoxArgs): [Tensor, Size] {
   format = toBoundingBoxFormat(format, fn);
   const [h, w] = [canvasSize[0]!, canvasSize[1]!];
   if (boxes.numel() === 0) return [boxes, [h, w]];
+  const isRotated = isRotatedBoundingFormat(format);
+  const between: BoundingBoxFormat = isRotated ? 'XYXYXYXY' : 'XYXY';
   const p = parseAffineArgs(fn, o.angle, o.translate, o.scale, o.shear, o.center);
   return torch.tidy(() => {
     const needCast = !boxes.isFloatingPoint();
-    const xyxy = convertFormat(needCast ? boxes.float() : boxes.clone(), format, 'XYXY', true).reshape(-1, 4);
-    const { center, mT } = forwardMatrixT(p, o, [h, w], xyxy.dtype, xyxy.device);
-    let out = transformedCorners(xyxy, mT);
+    const b = convertFormat(needCast ? boxes.float() : boxes.clone(), format, between, true).reshape(-1, isRotated ? 8 : 4);
+    const { center, mT } = forwardMatrixT(p, o, [h, w], b.dtype, b.device);
+    let out = isRotated ? parallelogramToBoxes(throughMatrix(b.reshape(-1, 2), mT).reshape(-1, 8)) : transformedCorners(b, mT);
     let size: Size = [h, w];
     if (o.expand) {
       const [start, canvas] = expandedFrame(p, o, center, mT, [h, w]);
-      out.sub_(start.repeat([1, 2]));
+      out.sub_(start.repeat([1, isRotated ? 4 : 2]));
       size = canvas;
     }
-    out = convertFormat(clampBoxes(out, 'XYXY', size, o.clampingMode), 'XYXY', format, true).reshape(boxes.shape);
+    out = convertFormat(clampBoxes(out, between, size, o.clampingMode), between, format, true).reshape(boxes.shape);
     return [needCast ? out.to(boxes.dtype) : out, size] as [Tensor, Size];
   });
 }

@@ -8,7 +8,7 @@ import { isTensor, type Tensor } from '../../../tensor.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import * as v1 from '../functional.js';
 import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
-import { toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
+import { isRotatedBoundingFormat, toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
 import { boxCorners, enclosingBoxes, type Fill } from './_grid.js';
 
@@ -66,19 +66,25 @@ export function elasticKeypoints(keypoints: Tensor, canvasSize: readonly number[
   return torch.tidy(() => throughInverseGrid(keypoints.clone().reshape(-1, 2), hw, displacement, dtype).to(keypoints.dtype).reshape(keypoints.shape));
 }
 
-/** v2's elastic_bounding_boxes: an approximation (the grid's inverse taken as identity - displacement), as torchvision's. */
+/**
+ * v2's elastic_bounding_boxes: an approximation (the grid's inverse taken as identity - displacement),
+ * as torchvision's: unrotated boxes enclose their moved corners; rotated ones (in CXCYWHR) have their
+ * center moved, keeping their size and angle.
+ */
 export function elasticBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], displacement: Tensor, clampingMode: ClampingMode = 'soft'): Tensor {
   format = toBoundingBoxFormat(format, 'elastic_bounding_boxes');
   const [h, w] = checkDisplacement(displacement, canvasSize);
   if (boxes.numel() === 0) return boxes;
+  const isRotated = isRotatedBoundingFormat(format);
+  const between: BoundingBoxFormat = isRotated ? 'CXCYWHR' : 'XYXY';
   return torch.tidy(() => {
     const dtype = boxes.isFloatingPoint() ? boxes.dtype : torch.float32;
-    const xyxy = convertFormat(boxes.clone(), format, 'XYXY').reshape(-1, 4);  // not cast first: int64 boxes convert as int64, as v2
-    let points = boxCorners(xyxy);
+    const b = convertFormat(boxes.clone(), format, between).reshape(-1, isRotated ? 5 : 4);  // not cast first: int64 boxes convert as int64, as v2
+    let points = isRotated ? b.index(':', ':2').reshape(-1, 2) : boxCorners(b);
     if (points.isFloatingPoint()) points = points.ceil_();
     const moved = throughInverseGrid(points, [h, w], displacement, dtype);
-    const out = clampBoxes(enclosingBoxes(moved).to(xyxy.dtype), 'XYXY', [h, w], clampingMode);
-    return convertFormat(out, 'XYXY', format).reshape(boxes.shape);
+    const out = clampBoxes((isRotated ? torch.cat([moved, b.index(':', '2:')], 1) : enclosingBoxes(moved)).to(b.dtype), between, [h, w], clampingMode);
+    return convertFormat(out, between, format).reshape(boxes.shape);
   });
 }
 

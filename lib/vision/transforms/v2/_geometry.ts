@@ -12,7 +12,7 @@ import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/function
 import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
 import { roundHalfEven, setupSize, type ImageLike, type InterpolationMode, type PaddingMode } from '../functional.js';
-import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, markAs, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
+import { BOX_COORDINATES, boxesMeta, isPureTensor, isRotatedBoundingFormat, keyPointsCanvasSize, kindOf, markAs, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { resizeImage, resizedOutputSizeV2, toDtypeImage } from './functional.js';
 
 type Size = [number, number];
@@ -76,16 +76,80 @@ function xyxyToCxcywh(b: Tensor, inplace: boolean): Tensor {
   return x;
 }
 
+/** v2's (not ops.box_convert's) half width and height of rotated boxes: |w / -2|, floored for integers. */
+const halfWh = (x: Tensor): Tensor => (x.isFloatingPoint() ? x.index('...', '2:-1').div(-2) : x.index('...', '2:-1').div(-2, { roundingMode: 'floor' })).abs_();
+/** cos and sin of the angle column (degrees), as v2 computes them: r * pi / 180. */
+function cosSinOf(x: Tensor): [Tensor, Tensor] {
+  const rad = x.index('...', 4).mul(Math.PI).div(180.0);
+  return [rad.cos(), rad.sin()];
+}
+
+/**
+ * v2's _cxcywhr_to_xywhr (toCenter false: the center moved back by half the rotated width and height)
+ * and _xywhr_to_cxcywhr (toCenter true: the first corner moved forward by them), in place or on a copy.
+ */
+function moveRotatedOrigin(b: Tensor, inplace: boolean, toCenter: boolean): Tensor {
+  const x = inplace ? b : b.clone();
+  const half = halfWh(x);
+  const [cos, sin] = cosSinOf(x);
+  const [hw, hh] = [half.index('...', 0), half.index('...', 1)];
+  const step = (t: Tensor, v: Tensor, forward: boolean): Tensor => (forward ? t.add_(v) : t.sub_(v));
+  step(step(x.index('...', 0), hw.mul(cos), toCenter), hh.mul(sin), toCenter);
+  step(step(x.index('...', 1), hw.mul(sin), !toCenter), hh.mul(cos), toCenter);
+  return x;
+}
+
+/** XYWHR to its four corners (a new [..., 8] tensor whatever `inplace`: the shape changes). */
+function xywhrToXyxyxyxy(b: Tensor, inplace: boolean): Tensor {
+  const x = inplace ? b : b.clone();
+  const [w, h] = [x.index('...', 2), x.index('...', 3)];
+  const [cos, sin] = cosSinOf(x);
+  const out = x.index('...', ':2').tile([1, 4]);
+  const col = (i: number): Tensor => out.index('...', i);
+  col(2).add_(w.mul(cos));
+  col(3).sub_(w.mul(sin));
+  col(4).add_(w.mul(cos).add(h.mul(sin)));
+  col(5).sub_(w.mul(sin).sub(h.mul(cos)));
+  col(6).add_(h.mul(sin));
+  col(7).add_(h.mul(cos));
+  return out;
+}
+
+/** The four corners to XYWHR (a [..., :5] view; integer corners computed in float32 and truncated back). */
+function xyxyxyxyToXywhr(b: Tensor, inplace: boolean): Tensor {
+  const dtype = b.dtype;
+  const needCast = dtype !== torch.float32 && dtype !== torch.float64;
+  let x = inplace ? b : b.clone();
+  if (needCast) x = x.to(torch.float32);
+  const col = (i: number): Tensor => x.index('...', i);
+  const rRad = torch.atan2(col(1).sub(col(3)), col(2).sub(col(0)));
+  x.index('...', '4:6').sub_(x.index('...', '2:4'));
+  x.index('...', '2:4').sub_(x.index('...', ':2'));
+  col(2).copy_(col(2).pow(2).add(col(3).pow(2)).sqrt());
+  col(3).copy_(col(4).pow(2).add(col(5).pow(2)).sqrt());
+  col(4).copy_(rRad.div_(Math.PI).mul_(180.0));
+  if (needCast) x = x.to(dtype);
+  return x.index('...', ':5');
+}
+
+/** Whether a format is one of the rotated ones. */
+const rotated = (format: BoundingBoxFormat): boolean => isRotatedBoundingFormat(format);
+
 /** torchvision's _convert_bounding_box_format on a plain tensor (any tv_tensor mark ignored). */
 export function convertFormat(boxes: Tensor, oldFormat: BoundingBoxFormat, newFormat: BoundingBoxFormat, inplace = false): Tensor {
   if (newFormat === oldFormat) return boxes;
+  if (rotated(oldFormat) !== rotated(newFormat)) throw new RangeError('convert_bounding_box_format: Cannot convert between rotated and unrotated bounding boxes.');
   if (oldFormat === 'XYWH' && newFormat === 'CXCYWH') return xywhToCxcywh(boxes, inplace);
   if (oldFormat === 'CXCYWH' && newFormat === 'XYWH') return cxcywhToXywh(boxes, inplace);
   let b = boxes;
   if (oldFormat === 'XYWH') b = xywhToXyxy(b, inplace);
   else if (oldFormat === 'CXCYWH') b = cxcywhToXyxy(b, inplace);
+  else if (oldFormat === 'CXCYWHR') b = moveRotatedOrigin(b, inplace, false);
+  else if (oldFormat === 'XYXYXYXY') b = xyxyxyxyToXywhr(b, inplace);
   if (newFormat === 'XYWH') b = xyxyToXywh(b, inplace);
   else if (newFormat === 'CXCYWH') b = xyxyToCxcywh(b, inplace);
+  else if (newFormat === 'CXCYWHR') b = moveRotatedOrigin(b, inplace, true);
+  else if (newFormat === 'XYXYXYXY') b = xywhrToXyxyxyxy(b, inplace);
   return b;
 }
 
@@ -117,9 +181,14 @@ export function convertBoundingBoxFormat<T extends Tensor>(inpt: T, ...args: unk
   return wrap(torch.tidy(() => convertFormat(inpt, meta.format, newFormat, inplace)), { like: inpt, format: newFormat }) as T;
 }
 
-/** torchvision's _clamp_bounding_boxes (unrotated: soft and hard are the same). */
+/**
+ * torchvision's clamp_bounding_boxes on a plain tensor: unrotated boxes (_clamp_bounding_boxes: soft
+ * and hard are the same) have their corners clamped to the canvas; rotated ones go through
+ * _clamp_rotated_bounding_boxes.
+ */
 export function clampBoxes(boxes: Tensor, format: BoundingBoxFormat, [h, w]: Size, clampingMode: ClampingMode): Tensor {
   if (clampingMode === null) return boxes.clone();
+  if (rotated(format)) return clampRotatedBoxes(boxes, format, [h, w], clampingMode);
   return torch.tidy(() => {
     const inDtype = boxes.dtype;
     const b = boxes.isFloatingPoint() ? boxes.clone() : boxes.float();
@@ -127,6 +196,152 @@ export function clampBoxes(boxes: Tensor, format: BoundingBoxFormat, [h, w]: Siz
     xyxy.index('...', '0::2').clamp_(0, w);
     xyxy.index('...', '1::2').clamp_(0, h);
     return convertFormat(xyxy, 'XYXY', format, true).to(inDtype);
+  });
+}
+
+// ---- rotated clamping (_meta.py's _clamp_rotated_bounding_boxes and its helpers) --------------------
+
+/**
+ * v2's _order_bounding_boxes_points: the [N, 8] corners gathered by `indices`, or, without them, rolled
+ * so that the first corner is the leftmost (then the highest), and the indices that did it.
+ */
+function orderPoints(boxes: Tensor, indices: Tensor | null = null): [Tensor, Tensor] {
+  if (indices === null) {
+    const b = boxes.reshape(-1, 8);
+    const [x, y] = [b.index('...', '0::2'), b.index('...', '1::2')];
+    const yMax = (y.abs().max(1, true) as unknown as Tensor[])[0]!;
+    const xMax = (x.abs().max(1, true) as unknown as Tensor[])[0]!;
+    const x1 = (y.div(yMax).add(x.div(xMax).mul(100)).min(1) as unknown as Tensor[])[1]!;
+    indices = torch.onesLike(b);
+    indices.index('...', 0).copy_(x1.mul(2));
+    indices.cumsum_(1).remainder_(8);
+  }
+  return [indices, boxes.gather(1, indices.to(torch.int64))];
+}
+
+/** v2's _get_slope_and_intercept: slope a and intercept b of each side (corner i to corner i + 1). */
+function slopeAndIntercept(box: Tensor): [Tensor, Tensor] {
+  const [x, y] = [box.index('...', '0::2'), box.index('...', '1::2')];
+  const a = y.diff({ append: y.index('...', '0:1') }).div(x.diff({ append: x.index('...', '0:1') }));
+  return [a, y.sub(a.mul(x))];
+}
+
+/** v2's _get_intersection_point: where each side meets the one before it, as [N, 8] corners. */
+function intersectionPoints(a: Tensor, b: Tensor): Tensor {
+  const x = b.diff({ prepend: b.index('...', '3:4') }).neg().div(a.diff({ prepend: a.index('...', '3:4') }));
+  const y = a.mul(x).add(b);
+  return torch.cat([x.unsqueeze(-1), y.unsqueeze(-1)], -1).view(a.size(0), 8);
+}
+
+/** v2's _clamp_y_intercept: the sides' intercepts moved into the canvas (hard: so that every corner stays inside), within the original box's. */
+function clampYIntercept(boxes: Tensor, original: Tensor, [H, W]: Size, clampingMode: ClampingMode): Tensor {
+  const [a, b] = slopeAndIntercept(boxes);
+  const [a1, a2, a3, a4] = a.unbind(-1) as [Tensor, Tensor, Tensor, Tensor];
+  let [b1, b2, b3, b4] = b.unbind(-1) as [Tensor, Tensor, Tensor, Tensor];
+  const [b1m, b2m, b3m, b4m] = slopeAndIntercept(original)[1].unbind(-1) as [Tensor, Tensor, Tensor, Tensor];
+  b1 = b2.clamp(b1, b3).clamp(0, H);
+  b4 = b3.clamp(b2, b4).clamp(0, H);
+  if (clampingMode === 'hard') {
+    b1 = b4 = b1.add(b4).div(2);  // one tensor for both, as Python's b1 = b4 = ...
+    const b2Candidates = torch.stack([b1.mul(a2).div(a1), b3.mul(a2).div(a3), a1.sub(a2).mul(W).add(b1), a3.sub(a2).mul(W).add(b3)], 1);
+    b2 = (b2Candidates.max(1) as unknown as Tensor[])[0]!.clamp({ max: b2 });
+    const b3Candidates = torch.stack([
+      a3.div(a4).neg().add(1).mul(H).add(b4.mul(a3).div(a4)), a3.div(a2).neg().add(1).mul(H).add(b2.mul(a3).div(a2)),
+      a2.sub(a3).mul(W).add(b2), a4.sub(a3).mul(W).add(b4),
+    ], 1);
+    b3 = (b3Candidates.min(1) as unknown as Tensor[])[0]!.clamp({ min: b3 });
+  }
+  b1.clamp_(b1m, b3m);
+  b3.clamp_(b1m, b3m);
+  b2.clamp_(b2m, b4m);
+  b4.clamp_(b2m, b4m);
+  return torch.stack([b1, b2, b3, b4], -1);
+}
+
+/** v2's _clamp_along_y_axis: the box clamped against the canvas's left edge (x = 0), case by case. */
+function clampAlongYAxis(boxes: Tensor, original: Tensor, canvasSize: Size, clampingMode: ClampingMode): Tensor {
+  const shape = boxes.shape;
+  let b = boxes.reshape(-1, 8);
+  const orig = original.reshape(-1, 8);
+  const [a] = slopeAndIntercept(b);
+  const [x1, y1, x2, y2, x3, y3, x4, y4] = b.unbind(-1) as Tensor[] as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+  const intercepts = clampYIntercept(b, orig, canvasSize, clampingMode);
+  const caseA = intersectionPoints(a, intercepts);
+  const caseB = b.clone();
+  caseB.index('...', 0).clamp_({ min: 0 });
+  caseB.index('...', 6).clamp_({ min: 0 });
+  const caseC = torch.zerosLike(caseB);
+  const condA = x1.lt(0).logicalAnd(caseA.isnan().any(-1).logicalNot());
+  const condB = y1.isclose(y2).logicalOr(y3.isclose(y4));
+  let condC = x1.le(0).logicalAnd(x2.le(0)).logicalAnd(x3.le(0)).logicalAnd(x4.le(0));
+  condC = condC.logicalOr(y1.isclose(y4)).logicalOr(y2.isclose(y3)).logicalOr(condB.logicalAnd(x1.isclose(x2)));
+  for (const [cond, c] of [[condA, caseA], [condB, caseB], [condC, caseC]] as const) {
+    b = torch.where(cond.unsqueeze(1).repeat([1, 8]), c.reshape(-1, 8), b);
+  }
+  return b.reshape(shape);
+}
+
+/**
+ * v2's _clamp_rotated_bounding_boxes: the corners clamped against each canvas edge in turn (the box
+ * rotated a quarter turn between edges). 'soft' keeps the smallest box of the same angle holding the
+ * part inside the canvas; 'hard' the largest one inside both.
+ */
+export function clampRotatedBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: Size, clampingMode: ClampingMode): Tensor {
+  if (clampingMode === null) return boxes.clone();
+  return torch.tidy(() => {
+    let size: Size = [canvasSize[0], canvasSize[1]];
+    let out = convertFormat(boxes.clone(), format, 'XYXYXYXY', true).reshape(-1, 8);
+    let original = out.clone();
+    for (let side = 0; side < 4; side++) {
+      let indices: Tensor;
+      [indices, out] = orderPoints(out);
+      original = orderPoints(original, indices)[1];
+      out = clampAlongYAxis(out, original, size, clampingMode);
+      out = orderPoints(out, indices)[1];
+      original = orderPoints(original, indices)[1];
+      // a quarter turn counter-clockwise: (x, y) to (y, W - x)
+      for (const t of [out, original]) {
+        const [xs, ys] = [t.index(':', '0::2'), t.index(':', '1::2')];
+        const [newX, newY] = [ys.clone(), torch.rsub(xs.clone(), size[1])];
+        xs.copy_(newX);
+        ys.copy_(newY);
+      }
+      size = [size[1], size[0]];
+    }
+    return convertFormat(out, 'XYXYXYXY', format, true).reshape(boxes.shape);
+  });
+}
+
+/**
+ * v2's _parallelogram_to_bounding_boxes: [..., 8] parallelograms to the rectangles keeping the ends of
+ * their longest diagonal (computed in float32 for other dtypes, cast back).
+ */
+export function parallelogramToBoxes(parallelogram: Tensor): Tensor {
+  return torch.tidy(() => {
+    const dtype = parallelogram.dtype;
+    const needCast = dtype !== torch.float32 && dtype !== torch.float64;
+    const p = needCast ? parallelogram.to(torch.float32) : parallelogram;
+    const [x1, y1, x2, y2, x3, y3, x4, y4] = p.unbind(-1) as Tensor[] as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const cx = x1.add(x3).div(2), cy = y1.add(y3).div(2);
+    const wp = torch.sqrt(x2.sub(x1).pow(2).add(y2.sub(y1).pow(2)));
+    const hp = torch.sqrt(x4.sub(x1).pow(2).add(y4.sub(y1).pow(2)));
+    const r12 = torch.atan2(y1.sub(y2), x2.sub(x1));
+    const r14 = torch.atan2(y1.sub(y4), x4.sub(x1));
+    let rRad = r12.sub(r14);
+    const sign = torch.where(rRad.gt(Math.PI / 2), -1, 1);
+    let [cos, sin] = [rRad.cos(), rRad.sin()];
+    const w = torch.where(wp.lt(hp), wp.mul(sin), wp.add(hp.mul(cos).mul(sign)));
+    const h = torch.where(wp.gt(hp), hp.mul(sin), hp.add(wp.mul(cos).mul(sign)));
+    rRad = torch.where(hp.gt(wp), r14.add(Math.PI / 2), r12);
+    [cos, sin] = [rRad.cos(), rRad.sin()];
+    const [wc, ws, hc, hs] = [w.div(2).mul(cos), w.div(2).mul(sin), h.div(2).mul(cos), h.div(2).mul(sin)];
+    const out = torch.stack([
+      cx.sub(wc).sub(hs), cy.sub(hc).add(ws),
+      cx.add(wc).sub(hs), cy.sub(hc).sub(ws),
+      cx.add(wc).add(hs), cy.add(hc).sub(ws),
+      cx.sub(wc).add(hs), cy.add(hc).add(ws),
+    ], -1).reshape(parallelogram.shape);
+    return needCast ? out.to(dtype) : out;
   });
 }
 
@@ -153,41 +368,79 @@ export function clampBoundingBoxes<T extends Tensor>(inpt: T, ...args: unknown[]
 
 // ---- box kernels (_geometry.py), on plain tensors -------------------------------------------------
 
-/** v2's horizontal_flip_bounding_boxes. */
+/** The corner order of mirrored XYXYXYXY boxes: (x2, y2), (x1, y1), (x4, y4), (x3, y3) keeps them going the same way round. */
+const MIRRORED_CORNERS = [2, 3, 0, 1, 6, 7, 4, 5];
+
+/** v2's horizontal_flip_bounding_boxes (rotated boxes: their angle negated, XYWHR's corner moved to the mirrored top-left one). */
 export function horizontalFlipBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[]): Tensor {
   format = toBoundingBoxFormat(format, 'horizontal_flip_bounding_boxes');
   const W = canvasSize[1]!;
   return torch.tidy(() => {
     const shape = boxes.shape;
-    const b = boxes.clone().reshape(-1, 4);
+    let b = boxes.clone().reshape(-1, BOX_COORDINATES[format]);
     if (format === 'XYXY') b.indexPut_([':', [2, 0]], b.index(':', [0, 2]).sub_(W).neg_());
     else if (format === 'XYWH') b.index(':', 0).add_(b.index(':', 2)).sub_(W).neg_();
-    else b.index(':', 0).sub_(W).neg_();
+    else if (format === 'CXCYWH') b.index(':', 0).sub_(W).neg_();
+    else if (format === 'XYXYXYXY') {
+      b.index(':', '0::2').sub_(W).neg_();
+      b = b.index(':', MIRRORED_CORNERS);
+    } else if (format === 'XYWHR') {
+      const rad = b.index(':', 4).mul(Math.PI).div(180);
+      b.index(':', 0).add_(b.index(':', 2).mul(rad.cos())).sub_(W).neg_();
+      b.index(':', 1).sub_(b.index(':', 2).mul(rad.sin()));
+      b.index(':', 4).neg_();
+    } else {
+      b.index(':', 0).sub_(W).neg_();
+      b.index(':', 4).neg_();
+    }
     return b.reshape(shape);
   });
 }
 
-/** v2's vertical_flip_bounding_boxes. */
+/** v2's vertical_flip_bounding_boxes (rotated boxes: their angle to 180 - r). */
 export function verticalFlipBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[]): Tensor {
   format = toBoundingBoxFormat(format, 'vertical_flip_bounding_boxes');
   const H = canvasSize[0]!;
   return torch.tidy(() => {
     const shape = boxes.shape;
-    const b = boxes.clone().reshape(-1, 4);
+    let b = boxes.clone().reshape(-1, BOX_COORDINATES[format]);
     if (format === 'XYXY') b.indexPut_([':', [1, 3]], b.index(':', [3, 1]).sub_(H).neg_());
     else if (format === 'XYWH') b.index(':', 1).add_(b.index(':', 3)).sub_(H).neg_();
-    else b.index(':', 1).sub_(H).neg_();
+    else if (format === 'CXCYWH') b.index(':', 1).sub_(H).neg_();
+    else if (format === 'XYXYXYXY') {
+      b.index(':', '1::2').sub_(H).neg_();
+      b = b.index(':', MIRRORED_CORNERS);
+    } else if (format === 'XYWHR') {
+      const rad = b.index(':', 4).mul(Math.PI).div(180);
+      b.index(':', 1).sub_(b.index(':', 2).mul(rad.sin())).sub_(H).neg_();
+      b.index(':', 0).add_(b.index(':', 2).mul(rad.cos()));
+      b.index(':', 4).neg_().add_(180);
+    } else {
+      b.index(':', 1).sub_(H).neg_();
+      b.index(':', 4).neg_().add_(180);
+    }
     return b.reshape(shape);
   });
 }
 
-/** v2's resize_bounding_boxes: the boxes scaled by the float32 ratios of the new canvas, and that canvas. */
-export function resizeBoundingBoxes(boxes: Tensor, canvasSize: readonly number[], size: number | readonly number[] | null, maxSize: number | null = null): [Tensor, Size] {
+/**
+ * v2's resize_bounding_boxes: the boxes scaled by the float32 ratios of the new canvas, and that canvas.
+ * Rotated boxes (format, as torchvision's keyword after max_size): their corners scaled, made a
+ * rectangle again (_parallelogram_to_bounding_boxes) and clamped to the new canvas.
+ */
+export function resizeBoundingBoxes(boxes: Tensor, canvasSize: readonly number[], size: number | readonly number[] | null, maxSize: number | null = null, format: BoundingBoxFormat = 'XYXY', clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
+  format = toBoundingBoxFormat(format, 'resize_bounding_boxes');
   const [oh, ow] = [canvasSize[0]!, canvasSize[1]!];
   const [nh, nw] = resizedOutputSizeV2(oh, ow, size, maxSize);
   if (nh === oh && nw === ow) return [boxes, [oh, ow]];
   const [wr, hr] = [nw / ow, nh / oh];
-  return [torch.tidy(() => boxes.mul(torch.tensor([wr, hr, wr, hr], { dtype: torch.float32, device: boxes.device })).to(boxes.dtype)), [nh, nw]];
+  const ratios = (n: number): Tensor => torch.tensor(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? wr : hr)), { dtype: torch.float32, device: boxes.device });
+  if (!rotated(format)) return [torch.tidy(() => boxes.mul(ratios(4)).to(boxes.dtype)), [nh, nw]];
+  return [torch.tidy(() => {
+    const corners = convertFormat(boxes, format, 'XYXYXYXY').reshape(-1, 8);
+    const out = clampBoxes(parallelogramToBoxes(corners.mul(ratios(8))), 'XYXYXYXY', [nh, nw], clampingMode);
+    return convertFormat(out, 'XYXYXYXY', format).to(boxes.dtype).reshape(boxes.shape);
+  }), [nh, nw]];
 }
 
 /** The [left, right, top, bottom] of v2's _parse_pad_padding. */
@@ -200,12 +453,19 @@ function parsePadPadding(padding: number | readonly number[], fn: string): [numb
   throw new RangeError(`${fn}: Padding must be an int or a 1, 2, or 4 element tuple or list. Found ${p.length}`);
 }
 
+/** What moving the canvas's origin by (dx, dy) adds to each box of `format`: every corner's x and y, or the first point's. */
+function cornerShift(format: BoundingBoxFormat, dx: number, dy: number): number[] {
+  if (format === 'XYXYXYXY') return [dx, dy, dx, dy, dx, dy, dx, dy];
+  if (format === 'XYXY') return [dx, dy, dx, dy];
+  return [dx, dy, ...Array.from({ length: BOX_COORDINATES[format] - 2 }, () => 0)];
+}
+
 /** v2's pad_bounding_boxes: shifted by the left/top padding and clamped to the padded canvas (constant padding only). */
 export function padBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], padding: number | readonly number[], paddingMode: PaddingMode = 'constant', clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
   format = toBoundingBoxFormat(format, 'pad_bounding_boxes');
   if (paddingMode !== 'constant') throw new RangeError(`pad: Padding mode '${paddingMode}' is not supported with bounding boxes`);
   const [left, right, top, bottom] = parsePadPadding(padding, 'pad');
-  const shift = format === 'XYXY' ? [left, top, left, top] : [left, top, 0, 0];
+  const shift = cornerShift(format, left, top);
   const size: Size = [canvasSize[0]! + top + bottom, canvasSize[1]! + left + right];
   return [torch.tidy(() => clampBoxes(boxes.add(torch.tensor(shift, { dtype: boxes.dtype, device: boxes.device })), format, size, clampingMode)), size];
 }
@@ -214,9 +474,12 @@ export function padBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canva
 export function cropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, top: number, left: number, height: number, width: number, clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
   format = toBoundingBoxFormat(format, 'crop_bounding_boxes');
   const [l, t] = [noNegZero(left), noNegZero(top)];
-  const sub = format === 'XYXY' ? [l, t, l, t] : [l, t, 0, 0];
   const size: Size = [height, width];
-  return [torch.tidy(() => clampBoxes(boxes.sub(torch.tensor(sub, { dtype: boxes.dtype, device: boxes.device })), format, size, clampingMode)), size];
+  return [torch.tidy(() => {
+    let b = boxes.sub(torch.tensor(cornerShift(format, l, t), { dtype: boxes.dtype, device: boxes.device }));
+    if (format === 'XYXYXYXY') b = parallelogramToBoxes(b);
+    return clampBoxes(b, format, size, clampingMode);
+  }), size];
 }
 
 /** The crop size of v2's _center_crop_parse_output_size. */
@@ -241,7 +504,7 @@ export function centerCropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat
 /** v2's resized_crop_bounding_boxes: crop, then resize to `size`. */
 export function resizedCropBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, top: number, left: number, height: number, width: number, size: number | readonly number[], clampingMode: ClampingMode = 'soft'): [Tensor, Size] {
   const [cropped, canvas] = cropBoundingBoxes(boxes, format, top, left, height, width, clampingMode);
-  const out = resizeBoundingBoxes(cropped, canvas, size);
+  const out = resizeBoundingBoxes(cropped, canvas, size, null, format, clampingMode);
   if (out[0] !== cropped) cropped.dispose();
   return out;
 }
@@ -352,6 +615,59 @@ export function sanitizeKeypoints<T extends Tensor>(keypoints: T, canvasSize: re
   return [wrap(keypoints.index(valid), { like: keypoints }) as T, valid];
 }
 
+/**
+ * torchvision's _get_sanitize_bounding_boxes_mask: which boxes are at least minSize wide and high,
+ * minArea large and inside their canvas (rotated boxes: measured on their corners, with torchvision's
+ * height taken from (x2 - y2, y2 - x3), as its code does).
+ */
+export function sanitizeBoundingBoxesMask(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], minSize = 1.0, minArea = 1.0): Tensor {
+  format = toBoundingBoxFormat(format, 'sanitize_bounding_boxes');
+  const [h, w] = [canvasSize[0]!, canvasSize[1]!];
+  const isRotated = isRotatedBoundingFormat(format);
+  return torch.tidy(() => {
+    const b = convertFormat(boxes, format, isRotated ? 'XYXYXYXY' : 'XYXY');
+    const col = (i: number): Tensor => b.index('...', i);
+    let ws: Tensor, hs: Tensor;
+    if (isRotated) {
+      ws = torch.sqrt(col(0).sub(col(2)).pow(2).add(col(1).sub(col(3)).pow(2)));
+      hs = torch.sqrt(col(3).sub(col(5)).pow(2).add(col(4).sub(col(6)).pow(2)));
+    } else [ws, hs] = [col(2).sub(col(0)), col(3).sub(col(1))];
+    const valid = ws.ge(minSize).logicalAnd(hs.ge(minSize)).logicalAnd(b.ge(0).all(-1)).logicalAnd(ws.mul(hs).ge(minArea));
+    valid.bitwiseAnd_(col(0).le(w).logicalAnd(col(2).le(w)));
+    valid.bitwiseAnd_(col(1).le(h).logicalAnd(col(3).le(h)));
+    if (isRotated) {
+      valid.bitwiseAnd_(col(4).le(w).logicalAnd(col(5).le(h)));
+      valid.bitwiseAnd_(col(6).le(w).logicalAnd(col(7).le(h)));
+    }
+    return valid;
+  });
+}
+
+const SANITIZE_BOXES_ARGS = signature('sanitize_bounding_boxes', { format: null, canvasSize: null, minSize: 1.0, minArea: 1.0 });
+
+/** v2's sanitize_bounding_boxes: the valid boxes (sanitizeBoundingBoxesMask) and the mask that kept them (to index the labels with). A plain tensor needs format and canvasSize. */
+export function sanitizeBoundingBoxes<T extends Tensor>(boxes: T, format?: BoundingBoxFormat | string | null, canvasSize?: readonly number[] | null, minSize?: number, minArea?: number): [T, Tensor];
+export function sanitizeBoundingBoxes<T extends Tensor>(boxes: T, ...args: PyArgsWith<[format: BoundingBoxFormat | string | null, canvasSize: readonly number[] | null, minSize: number, minArea: number], { format?: BoundingBoxFormat | string | null; canvasSize?: readonly number[] | null; minSize?: number; minArea?: number }>): [T, Tensor];
+export function sanitizeBoundingBoxes<T extends Tensor>(boxes: T, ...args: unknown[]): [T, Tensor] {
+  const [format, canvasSize, minSize, minArea] = bind(SANITIZE_BOXES_ARGS, args) as [unknown, readonly number[] | null, number, number];
+  const fn = 'sanitize_bounding_boxes';
+  const shown = (v: unknown): string => (v === null ? 'None' : Array.isArray(v) ? `(${v.join(', ')})` : String(v));
+  if (isPureTensor(boxes as unknown)) {
+    if (format === null || canvasSize === null) {
+      throw new TypeError(`${fn}: format and canvas_size cannot be None if bounding_boxes is a pure tensor. Got format=${shown(format)} and canvas_size=${shown(canvasSize)}.Set those to appropriate values or pass bounding_boxes as a tv_tensors.BoundingBoxes object.`);
+    }
+    const valid = sanitizeBoundingBoxesMask(boxes, toBoundingBoxFormat(format, fn), setupSize(canvasSize as number[], fn), minSize, minArea);
+    return [boxes.index(valid) as T, valid];
+  }
+  if (kindOf(boxes) !== 'BoundingBoxes') throw new TypeError(`${fn}: bounding_boxes must be a tv_tensors.BoundingBoxes instance or a pure tensor.`);
+  if (format !== null || canvasSize !== null) {
+    throw new TypeError(`${fn}: format and canvas_size must be None when bounding_boxes is a tv_tensors.BoundingBoxes instance. Got format=${shown(format)} and canvas_size=${shown(canvasSize)}. Leave those to None or pass bounding_boxes as a pure tensor.`);
+  }
+  const meta = boxesMeta(boxes);
+  const valid = sanitizeBoundingBoxesMask(boxes, meta.format, meta.canvasSize, minSize, minArea);
+  return [wrap(boxes.index(valid), { like: boxes }) as T, valid];
+}
+
 // ---- mask kernels: the image kernels on [..., 1, H, W] ------------------------------------------
 
 /** A mask kernel on [..., C, H, W]: an [H, W] mask gains a channel and loses it after, as v2's mask kernels. */
@@ -432,7 +748,7 @@ export function resize<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   return dispatch(inpt, 'resize', {
     image: (x) => resizeImage(x, size, interpolation, maxSize, antialias),
     mask: (m) => resizeMask(m, size, interpolation, maxSize),
-    boxes: (b, m) => resizeBoundingBoxes(b, m.canvasSize, size, maxSize),
+    boxes: (b, m) => resizeBoundingBoxes(b, m.canvasSize, size, maxSize, m.format, m.clampingMode),
     keypoints: (k, canvasSize) => resizeKeypoints(k, canvasSize, size, maxSize),
   });
 }

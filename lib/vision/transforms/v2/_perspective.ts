@@ -7,8 +7,8 @@ import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
 import { bind, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
-import { toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
-import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
+import { isRotatedBoundingFormat, toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
+import { clampBoxes, convertFormat, dispatch, onMask, parallelogramToBoxes } from './_geometry.js';
 import { applyNearestGrid, boxCorners, checkGridFill, enclosingBoxes, type Fill } from './_grid.js';
 
 const { withV2FillBlend, perspectiveByCoefficients } = _internal;
@@ -83,16 +83,19 @@ export function perspectiveKeypoints(keypoints: Tensor, canvasSize: readonly num
   return torch.tidy(() => throughInverse(keypoints.clone().reshape(-1, 2), c, denom, dtype).to(keypoints.dtype).reshape(keypoints.shape));
 }
 
-/** v2's perspective_bounding_boxes: the boxes enclosing their corners through the inverted map, clamped to the canvas. */
+/** v2's perspective_bounding_boxes: the boxes enclosing their corners through the inverted map (rotated boxes: those corners made a rectangle again), clamped to the canvas. */
 export function perspectiveBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], startpoints: Points, endpoints: Points, coefficients: readonly number[] | null = null, clampingMode: ClampingMode = 'soft'): Tensor {
   format = toBoundingBoxFormat(format, 'perspective_bounding_boxes');
   if (boxes.numel() === 0) return boxes;
   const [c, denom] = invertibleCoefficients(startpoints, endpoints, coefficients, 'bounding boxes');
+  const isRotated = isRotatedBoundingFormat(format);
+  const between: BoundingBoxFormat = isRotated ? 'XYXYXYXY' : 'XYXY';
   return torch.tidy(() => {
-    const xyxy = convertFormat(boxes, format, 'XYXY').reshape(-1, 4);  // not cast first: int64 boxes convert as int64, as v2
-    const moved = throughInverse(boxCorners(xyxy), c, denom, xyxy.isFloatingPoint() ? xyxy.dtype : torch.float32);
-    const out = clampBoxes(enclosingBoxes(moved), 'XYXY', canvasSize as [number, number], clampingMode);
-    return convertFormat(out, 'XYXY', format, true).reshape(boxes.shape).to(boxes.dtype);
+    const b = convertFormat(boxes, format, between).reshape(-1, isRotated ? 8 : 4);  // not cast first: int64 boxes convert as int64, as v2
+    const dtype = b.isFloatingPoint() ? b.dtype : torch.float32;
+    const moved = throughInverse(isRotated ? b.reshape(-1, 2) : boxCorners(b), c, denom, dtype);
+    const out = clampBoxes(isRotated ? parallelogramToBoxes(moved.reshape(-1, 8)) : enclosingBoxes(moved), between, canvasSize as [number, number], clampingMode);
+    return convertFormat(out, between, format, true).reshape(boxes.shape).to(boxes.dtype);
   });
 }
 

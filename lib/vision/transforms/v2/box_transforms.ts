@@ -11,7 +11,9 @@ import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, toBoundingBoxForm
 import { randint1 } from '../_random.js';
 import { Transform } from '../transform.js';
 import * as F from './functional.js';
-import { boxIou, convertFormat, sanitizeKeypointsMask } from './_geometry.js';
+import { boxIou, convertFormat, sanitizeBoundingBoxesMask, sanitizeKeypointsMask } from './_geometry.js';
+
+export { sanitizeBoundingBoxesMask };
 import { querySize, sampleOf, v2Forward } from './_transform.js';
 
 const isBoxes = (leaf: unknown): boolean => kindOf(leaf) === 'BoundingBoxes';
@@ -48,6 +50,23 @@ export class ClampBoundingBoxes extends Transform {
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { accepts: isBoxes, transform: (b: Tensor) => F.clampBoundingBoxes(b, null, null, this.clampingMode) }); }
   override toString(): string { return `ClampBoundingBoxes(clamping_mode=${this.clampingMode === null ? 'None' : this.clampingMode})`; }
+}
+
+/** Sets the clamping mode ('soft', 'hard' or null) of the sample's boxes for the transforms after it (torchvision's SetClampingMode: the boxes are copied). */
+export class SetClampingMode extends Transform {
+  static readonly sourceModule = import.meta.url;
+  readonly clampingMode: ClampingMode;
+  constructor(clampingMode: ClampingMode | { clampingMode: ClampingMode });
+  constructor(...args: unknown[]) {
+    super();
+    const [mode] = bind(signature('SetClampingMode', { clampingMode: undefined }), args);
+    if (mode !== null && mode !== 'soft' && mode !== 'hard') throw new RangeError(`SetClampingMode: clamping_mode must be soft, hard or None, got ${typeof mode === 'string' ? mode : describe(mode)}`);
+    this.clampingMode = mode;
+    this.workerArgs = [this.clampingMode];
+  }
+  forward(x: unknown): unknown { return this.call(x); }
+  override call(...inputs: unknown[]): any { return v2Forward(inputs, { accepts: isBoxes, transform: (b: Tensor) => wrap(b.clone(), { like: b, clampingMode: this.clampingMode }) }); }
+  override toString(): string { return this.clampingMode === null ? 'SetClampingMode()' : `SetClampingMode(clamping_mode=${this.clampingMode})`; }
 }
 
 /** Ends the transform with a keypoints' clamp to their canvas: x into [0, W - 1], y into [0, H - 1] (torchvision's ClampKeyPoints). */
@@ -105,20 +124,6 @@ function sanitizeInputs(owner: string, labelsGetter: LabelsGetter, inputs: unkno
 }
 
 const labelsGetterName = (g: LabelsGetter): string => (typeof g === 'function' ? (g.name || '<function>') : g === null ? 'None' : "'default'");
-
-/** torchvision's _get_sanitize_bounding_boxes_mask: which boxes are at least minSize wide and high, minArea large and inside their canvas. */
-export function sanitizeBoundingBoxesMask(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], minSize = 1.0, minArea = 1.0): Tensor {
-  format = toBoundingBoxFormat(format, 'sanitize_bounding_boxes');
-  const [h, w] = [canvasSize[0]!, canvasSize[1]!];
-  return torch.tidy(() => {
-    const b = convertFormat(boxes, format, 'XYXY');
-    const ws = b.index(':', 2).sub(b.index(':', 0)), hs = b.index(':', 3).sub(b.index(':', 1));
-    const valid = ws.ge(minSize).logicalAnd(hs.ge(minSize)).logicalAnd(b.ge(0).all(-1)).logicalAnd(ws.mul(hs).ge(minArea));
-    valid.bitwiseAnd_(b.index(':', 0).le(w).logicalAnd(b.index(':', 2).le(w)));
-    valid.bitwiseAnd_(b.index(':', 1).le(h).logicalAnd(b.index(':', 3).le(h)));
-    return valid;
-  });
-}
 
 /**
  * Removes degenerate boxes (narrower or lower than minSize, smaller than minArea, outside the canvas)

@@ -86,6 +86,7 @@ export {
   horizontalFlipKeypoints, verticalFlipKeypoints, resizeKeypoints, padKeypoints, cropKeypoints, centerCropKeypoints, resizedCropKeypoints,
   clampKeypoints, sanitizeKeypoints,
 } from './_geometry.js';
+export { sanitizeBoundingBoxes, sanitizeBoundingBoxesMask } from './_geometry.js';
 
 /** v2's _blend: image1 * ratio + image2 * (1 - ratio), clamped, in image1's dtype. */
 function blend(image1: Tensor, image2: Tensor, ratio: number): Tensor {
@@ -399,3 +400,9 @@ export function solarize<T extends ImageLike>(img: T, ...args: unknown[]): T {
 
 // v2's jpeg and erase (their PIL kernels included): v2/_augment.ts
 export { erase, jpeg, jpegImage, jpegImagePil, jpegVideo } from './_augment.js';
+export {
+  gaussianNoise, gaussianNoiseImage, gaussianNoiseVideo, grayscaleToRgb, grayscaleToRgbImage, permuteChannels, permuteChannelsImage, permuteChannelsVideo,
+} from './_photometric.js';
+export { getNumFrames, getNumFramesVideo, uniformTemporalSubsample, uniformTemporalSubsampleVideo } from './_temporal.js';
+// torchvision's per-type kernel names (adjustBrightnessImage, cropVideo, getSizeBoundingBoxes, ...), isPureTensor, toPilImage: v2/_kernels.ts
+export * from './_kernels.js';

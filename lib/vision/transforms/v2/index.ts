@@ -10,6 +10,7 @@ export {
 } from './transforms.js';
 export { CutMix, MixUp, type MixOptions } from './mixing.js';
 export { ClampBoundingBoxes, ClampKeyPoints, ConvertBoundingBoxFormat, RandomIoUCrop, SanitizeBoundingBoxes, SanitizeKeyPoints } from './box_transforms.js';
+export { SetClampingMode } from './box_transforms.js';
 export { RandomResize, RandomShortestSize, RandomZoomOut, ScaleJitter } from './random_size.js';
 export { AugMix, AutoAugment, RandAugment, TrivialAugmentWide } from './auto_augment.js';
 export { AutoAugmentPolicy } from '../auto_augment.js';
@@ -17,3 +18,7 @@ export type { FillDict, FillKey, FillMapKey, FillOption, FillValue } from './_fi
 export { InterpolationMode } from '../functional.js';
 export * as functional from './functional.js';
 export { JPEG } from './augment.js';
+export { GaussianNoise, RandomChannelPermutation, RandomPhotometricDistort, RGB, type PhotometricDistortParams } from './photometric.js';
+export { UniformTemporalSubsample } from './temporal.js';
+// the extension API: the base class of your own v2 transforms and torchvision's helpers for them
+export { Transform, checkType, hasAny, hasAll, getBoundingBoxes, getKeypoints, queryChw, querySize, type TypeOrCheck } from './_transform.js';
