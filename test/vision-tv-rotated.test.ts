@@ -13,6 +13,7 @@ import { makeTensor, type TensorEnc } from './golden-replay.js';
 import { checkLeaf, type LeafEnc } from './tv-leaf.js';
 import { liveTensors } from './run-child.js';
 import { decode, encode } from '../lib/data/codec.js';
+import { buildSource, packSource } from '../lib/data/worker_source.js';
 
 const v2 = vision.transforms.v2;
 const F = v2.functional;
@@ -235,6 +236,17 @@ describe('rotated vision.tvTensors', () => {
     // a DataLoader worker's rotated boxes arrive as such, format and clamping mode included
     const back = decode(encode({ b }, [])) as { b: BoundingBoxesTensor };
     expect([tv.kindOf(back.b), back.b.format, back.b.canvasSize, back.b.clampingMode, back.b.equal(b)]).toEqual(['BoundingBoxes', 'CXCYWHR', [H, W], 'hard', true]);
+  });
+
+  it('SetClampingMode is rebuilt in a DataLoader worker with its mode, and copies the boxes it marks', async () => {
+    for (const mode of ['hard', null] as const) {
+      const t = new v2.SetClampingMode({ clampingMode: mode });
+      const rebuilt = (await buildSource(structuredClone(packSource(t.workerSource(), [], 'transform')))) as typeof t;
+      expect([String(rebuilt), rebuilt.clampingMode]).toEqual([String(t), mode]);
+      const b = boxes('XYWHR');
+      const out = rebuilt.call(b) as BoundingBoxesTensor;
+      expect([out === b, out.clampingMode, b.clampingMode, out.equal(b)]).toEqual([false, mode, 'soft', true]);
+    }
   });
 
   it('each transform of a rotated-box pipeline frees its intermediates at once (no GC), failing ones too', () => {

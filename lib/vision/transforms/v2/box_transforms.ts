@@ -19,7 +19,7 @@ import { querySize, sampleOf, v2Forward } from './_transform.js';
 const isBoxes = (leaf: unknown): boolean => kindOf(leaf) === 'BoundingBoxes';
 const isKeyPoints = (leaf: unknown): boolean => kindOf(leaf) === 'KeyPoints';
 
-/** Converts the sample's boxes to `format` ('XYXY', 'XYWH' or 'CXCYWH'); everything else passes through. */
+/** Converts the sample's boxes to `format` (unrotated to 'XYXY', 'XYWH' or 'CXCYWH'; rotated to 'XYWHR', 'CXCYWHR' or 'XYXYXYXY'); everything else passes through. */
 export class ConvertBoundingBoxFormat extends Transform {
   static readonly sourceModule = import.meta.url;
   readonly format: BoundingBoxFormat;
