@@ -92,3 +92,4 @@ export function saveImage(...args: unknown[]): void {
   }
 }
 export { drawBoundingBoxes, drawKeypoints, drawSegmentationMasks, type Color, type Colors, type DrawBoundingBoxesOptions, type DrawKeypointsOptions, type DrawSegmentationMasksOptions } from './draw.js';
+export { flowToImage, _makeColorwheel, _normalizedFlowToImage } from './flow.js';
