@@ -120,7 +120,8 @@ describe('vision in DataLoader worker threads', () => {
     const transform = new v2.Compose([
       new v2.ToImage(), new v2.RandomCrop(28, { padding: 2 }), new v2.RandomHorizontalFlip(), new v2.AutoAugment(), new v2.RandAugment(),
       new v2.RandomChoice([new v2.RandomInvert(1), new v2.RandomPosterize(3, 1)]), new v2.ColorJitter(0.3, 0.3, 0.3, 0.05), new v2.JPEG([20, 90]),
-      new v2.ToDtype(torch.float32, { scale: true }), new v2.RandomErasing({ p: 0.5 }),
+      new v2.RandomPhotometricDistort(), new v2.RandomChannelPermutation(), new v2.RGB(),
+      new v2.ToDtype(torch.float32, { scale: true }), new v2.RandomErasing({ p: 0.5 }), new v2.GaussianNoise({ sigma: 0.05 }),
     ]);
     const ds = new CIFAR10(DATASETS, { train: false, transform });
     const loader = new DataLoader!(ds, { batchSize: 4, numWorkers: 1, generator: new torch.Generator().manualSeed(5) });
