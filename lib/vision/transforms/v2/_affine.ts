@@ -44,7 +44,9 @@ function parseAffineArgs(fn: string, angle: unknown, translate: unknown, scale: 
 export function affineMatrix([cx, cy]: Pair, angle: number, [tx, ty]: Pair, scale: number, shear: Pair, inverted = true): number[] {
   const radians = (deg: number): number => deg * (Math.PI / 180);  // Python's math.radians
   const rot = radians(angle), sx = radians(shear[0]), sy = radians(shear[1]);
-  // cos and sin as Python's math (glibc's; V8's differ in the last bit for some angles, which float64 boxes show)
+  // cos and sin as Python's math (glibc's; V8's differ in the last bit for some angles, which float64 boxes show);
+  // tan (of a shear) is still V8's: no native path reaches glibc's tan (torch.tan is MKL's), and it differs
+  // in the last bit for ~4% of angles, which can move a float64 box's last bits (float32 boxes round it away)
   const cosSy = cos(sy), tanSx = Math.tan(sx), rotMinusSy = rot - sy;
   const [cxTx, cyTy] = [cx + tx, cy + ty];
   const a = cos(rotMinusSy) / cosSy;
