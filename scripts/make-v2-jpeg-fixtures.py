@@ -26,7 +26,8 @@ from torchvision import tv_tensors  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 from torchvision.transforms.v2 import functional as F  # noqa: E402
 from torchvision.transforms.v2.functional import _augment  # noqa: E402
-from torchvision.transforms.functional import pil_to_tensor  # noqa: E402
+
+import v2_fixture_io as v2io  # noqa: E402 (the helpers the v2 fixture scripts share)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "v2-jpeg.json")
@@ -153,16 +154,7 @@ def enc(t):
 
 
 def enc_out(v):
-    if isinstance(v, PILImage.Image):
-        return {"pil": v.mode, "tensor": enc(pil_to_tensor(v))}
-    if isinstance(v, torch.Tensor):
-        kind = type(v).__name__ if isinstance(v, tv_tensors.TVTensor) else None
-        return {"kind": kind, "tensor": enc(v.as_subclass(torch.Tensor))}
-    if isinstance(v, (tuple, list)):
-        return {"list": [enc_out(x) for x in v]}
-    if isinstance(v, dict):
-        return {"dict": {k: enc_out(x) for k, x in v.items()}}
-    return {"value": v}
+    return v2io.enc_out(v, enc)
 
 
 def synthetic(c, h, w, seed):
@@ -183,22 +175,14 @@ INPUTS = {"rgb": RGB, "gray": GRAY, "batch": BATCH, "video": VIDEO, "small": SMA
 
 
 def pil(name):
-    t = INPUTS[name]
-    return PILImage.fromarray(t[0].numpy(), "L") if t.size(0) == 1 else PILImage.fromarray(t.permute(1, 2, 0).contiguous().numpy(), "RGB")
+    return v2io.pil_of(INPUTS[name])
 
 
 def make(name, how):
-    t = INPUTS[name]
-    return {"pure": lambda: t.clone(), "pil": lambda: pil(name), "image": lambda: tv_tensors.Image(t.clone()),
-            "video": lambda: tv_tensors.Video(t.clone())}[how]()
+    return v2io.make_input(INPUTS[name], how)
 
 
-def error_of(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return {"type": type(e).__name__, "message": str(e)}
-    raise AssertionError("no error")
+error_of = v2io.error_of
 
 
 # the kernel: (input name, how it is wrapped, quality)

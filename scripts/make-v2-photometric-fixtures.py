@@ -18,30 +18,21 @@ mf = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mf)  # pins the CPU capability and one thread before torch loads
 
 import torch  # noqa: E402
-from PIL import Image as PILImage  # noqa: E402
 
 import torchvision_cpu  # noqa: E402,F401 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 from torchvision import tv_tensors  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 from torchvision.transforms.v2 import functional as F  # noqa: E402
-from torchvision.transforms.functional import pil_to_tensor  # noqa: E402
 from torchvision.utils import flow_to_image, _make_colorwheel, _normalized_flow_to_image  # noqa: E402
+
+import v2_fixture_io as v2io  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "v2-photometric.json")
 
 
 def enc_out(v):
-    if isinstance(v, PILImage.Image):
-        return {"pil": v.mode, "tensor": mf.enc_tensor(pil_to_tensor(v))}
-    if isinstance(v, torch.Tensor):
-        kind = type(v).__name__ if isinstance(v, tv_tensors.TVTensor) else None
-        return {"kind": kind, "tensor": mf.enc_tensor(v.as_subclass(torch.Tensor))}
-    if isinstance(v, (tuple, list)):
-        return {"list": [enc_out(x) for x in v]}
-    if isinstance(v, dict):
-        return {"dict": {k: enc_out(x) for k, x in v.items()}}
-    return {"value": v}
+    return v2io.enc_out(v, mf.enc_tensor)
 
 
 g = torch.Generator().manual_seed(2024)
@@ -68,22 +59,14 @@ INPUTS["boxes"] = BOXES
 
 
 def pil(name):
-    t = INPUTS[name]
-    return PILImage.fromarray(t[0].numpy(), "L") if t.size(0) == 1 else PILImage.fromarray(t.permute(1, 2, 0).contiguous().numpy(), "RGB")
+    return v2io.pil_of(INPUTS[name])
 
 
 def make(name, how):
-    t = INPUTS[name]
-    return {"pure": lambda: t.clone(), "pil": lambda: pil(name), "image": lambda: tv_tensors.Image(t.clone()),
-            "video": lambda: tv_tensors.Video(t.clone())}[how]()
+    return v2io.make_input(INPUTS[name], how)
 
 
-def error_of(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return {"type": type(e).__name__, "message": str(e)}
-    raise AssertionError("no error")
+error_of = v2io.error_of
 
 
 # ---- kernels: (functional, input, how, keyword arguments, seed) -------------------------------------

@@ -11,13 +11,13 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { makeTensor, type TensorEnc } from './golden-replay.js';
+import { checkOut, pilOf, randNext, type OutEnc } from './v2-out.js';
 
 const v2 = vision.transforms.v2;
 const F = v2.functional;
 const tv = vision.tvTensors;
 type Tensor = torch.Tensor;
 
-type OutEnc = { pil: 'L' | 'RGB'; tensor: TensorEnc } | { kind: string | null; tensor: TensorEnc } | { list: OutEnc[] } | { dict: Record<string, OutEnc> } | { value: unknown };
 interface ErrorEnc { type: string; message: string }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-jpeg.json', import.meta.url), 'utf8')) as {
   inputs: Record<string, TensorEnc>;
@@ -31,41 +31,12 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-jpeg.json', import.met
 };
 
 const input = (name: string): Tensor => makeTensor(fx.inputs[name]!);
-function pil(name: string): vision.Image {
-  const t = input(name);
-  return t.size(0) === 1 ? vision.transforms.functional.toPILImage(t, 'L') : vision.transforms.functional.toPILImage(t);
-}
+const pil = (name: string): vision.Image => pilOf(fx.inputs[name]!);
 function make(name: string, how: string): unknown {
   if (how === 'pil') return pil(name);
   if (how === 'image') return new tv.Image(input(name));
   if (how === 'video') return new tv.Video(input(name));
   return input(name);
-}
-
-/** Checks a result leaf by leaf: tensors (their tv_tensor kind too) and vision.Images (their mode), bit for bit. */
-function checkOut(actual: unknown, exp: OutEnc, path: string): void {
-  if ('pil' in exp) {
-    expect(actual, path).toBeInstanceOf(vision.Image);
-    const img = actual as vision.Image;
-    expect(img.mode, `${path}: mode`).toBe(exp.pil);
-    const t = vision.transforms.functional.pilToTensor(img);
-    expect(t.shape, `${path}: shape`).toEqual(exp.tensor.shape);
-    expect(Array.from(t.contiguous().toTypedArray() as Uint8Array), `${path}: pixels`).toEqual(exp.tensor.data);
-  } else if ('tensor' in exp) {
-    expect(torch.isTensor(actual), path).toBe(true);
-    const t = actual as Tensor;
-    expect(tv.kindOf(t), `${path}: kind`).toBe(exp.kind);
-    expect(t.dtype.name, `${path}: dtype`).toBe(exp.tensor.dtype);
-    expect(t.shape, `${path}: shape`).toEqual(exp.tensor.shape);
-    expect(Array.from(t.contiguous().toTypedArray() as ArrayLike<number>), `${path}: values`).toEqual(exp.tensor.data);
-  } else if ('list' in exp) {
-    expect(Array.isArray(actual), path).toBe(true);
-    exp.list.forEach((e, i) => checkOut((actual as unknown[])[i], e, `${path}[${i}]`));
-  } else if ('dict' in exp) {
-    for (const [k, e] of Object.entries(exp.dict)) checkOut((actual as Record<string, unknown>)[k], e, `${path}.${k}`);
-  } else {
-    expect(actual, path).toEqual(exp.value);
-  }
 }
 
 function sample(how: string): unknown[] {
@@ -78,7 +49,6 @@ function sample(how: string): unknown[] {
   throw new Error(how);
 }
 
-const randNext = (n: number): number[] => torch.tidy(() => torch.rand(n).tolist() as number[]);
 
 // The JS port of each Python source in the fixture.
 const JPEGS: Record<string, () => InstanceType<typeof v2.JPEG>> = {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { makeTensor, type TensorEnc } from './golden-replay.js';
+import { checkOut, pilOf, randNext, tensorValues, type OutEnc } from './v2-out.js';
 
 const v2 = vision.transforms.v2;
 const F = v2.functional;
@@ -14,7 +15,6 @@ const tv = vision.tvTensors;
 type Tensor = torch.Tensor;
 type ImageLike = vision.transforms.functional.ImageLike;
 
-type OutEnc = { pil: 'L' | 'RGB'; tensor: TensorEnc } | { kind: string | null; tensor: TensorEnc } | { list: OutEnc[] } | { dict: Record<string, OutEnc> } | { value: unknown };
 interface ErrorEnc { type: string; message: string }
 interface ParamsEnc { brightness_factor: number | null; contrast_factor: number | null; saturation_factor: number | null; hue_factor: number | null; contrast_before: boolean; channel_permutation: number[] | null }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-photometric.json', import.meta.url), 'utf8')) as {
@@ -30,49 +30,12 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-photometric.json', imp
 };
 
 const input = (name: string): Tensor => makeTensor(fx.inputs[name]!);
-function pil(name: string): vision.Image {
-  const t = input(name);
-  try {
-    return t.size(0) === 1 ? vision.transforms.functional.toPILImage(t, 'L') : vision.transforms.functional.toPILImage(t);
-  } finally {
-    t.dispose();
-  }
-}
+const pil = (name: string): vision.Image => pilOf(fx.inputs[name]!);
 function make(name: string, how: string): unknown {
   if (how === 'pil') return pil(name);
   if (how === 'image') return new tv.Image(input(name));
   if (how === 'video') return new tv.Video(input(name));
   return input(name);
-}
-const randNext = (n: number): number[] => torch.tidy(() => torch.rand(n).tolist() as number[]);
-const tensorValues = (t: Tensor): number[] => Array.from(t.contiguous().toTypedArray() as ArrayLike<number | bigint>, Number);
-
-/** Checks a result leaf by leaf: tensors (their tv_tensor kind too) and vision.Images (their mode), bit for bit. */
-function checkOut(actual: unknown, exp: OutEnc, path: string, pilTolerance = 0): void {
-  if ('pil' in exp) {
-    expect(actual, path).toBeInstanceOf(vision.Image);
-    const img = actual as vision.Image;
-    expect(img.mode, `${path}: mode`).toBe(exp.pil);
-    const t = vision.transforms.functional.pilToTensor(img);
-    expect(t.shape, `${path}: shape`).toEqual(exp.tensor.shape);
-    const px = tensorValues(t);
-    if (pilTolerance === 0) expect(px, `${path}: pixels`).toEqual(exp.tensor.data);
-    else expect(Math.max(...px.map((v, i) => Math.abs(v - (exp.tensor.data[i] as number)))), `${path}: largest pixel difference`).toBeLessThanOrEqual(pilTolerance);
-  } else if ('tensor' in exp) {
-    expect(torch.isTensor(actual), path).toBe(true);
-    const t = actual as Tensor;
-    expect(tv.kindOf(t), `${path}: kind`).toBe(exp.kind);
-    expect(t.dtype.name, `${path}: dtype`).toBe(exp.tensor.dtype);
-    expect(t.shape, `${path}: shape`).toEqual(exp.tensor.shape);
-    expect(tensorValues(t), `${path}: values`).toEqual(exp.tensor.data);
-  } else if ('list' in exp) {
-    expect(Array.isArray(actual), path).toBe(true);
-    exp.list.forEach((e, i) => checkOut((actual as unknown[])[i], e, `${path}[${i}]`, pilTolerance));
-  } else if ('dict' in exp) {
-    for (const [k, e] of Object.entries(exp.dict)) checkOut((actual as Record<string, unknown>)[k], e, `${path}.${k}`);
-  } else {
-    expect(actual, path).toEqual(exp.value);
-  }
 }
 
 const MASK = (): Tensor => new tv.Mask(input('mask'));

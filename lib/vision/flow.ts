@@ -13,32 +13,18 @@ const ramp = (n: number): Tensor => torch.floor(torch.arange(0, n).mul(255).div(
  * Evaluation Methodology for Optical Flow", ICCV 2007): red, yellow, green, cyan, blue, magenta.
  */
 export function _makeColorwheel(): Tensor {
-  const [RY, YG, GC, CB, BM, MR] = [15, 6, 4, 11, 13, 6];
+  // each segment: its length, the channel held at 255, the channel ramped, and whether it ramps up (floor(255 * k / n)) or down (255 minus that)
+  const segments: [n: number, full: number, ramped: number, up: boolean][] = [
+    [15, 0, 1, true], [6, 1, 0, false], [4, 1, 2, true], [11, 2, 1, false], [13, 2, 0, true], [6, 0, 2, false],
+  ];
   return torch.tidy(() => {
-    const wheel = torch.zeros([RY + YG + GC + CB + BM + MR, 3]);
-    const put = (start: number, n: number, c: number, v: number | Tensor): void => {
-      const part = wheel.narrow(0, start, n).select(1, c);
-      if (typeof v === 'number') part.fill_(v);
-      else part.copy_(v);
-    };
+    const wheel = torch.zeros([segments.reduce((a, [n]) => a + n, 0), 3]);
     let col = 0;
-    put(col, RY, 0, 255);
-    put(col, RY, 1, ramp(RY));
-    col += RY;
-    put(col, YG, 0, torch.rsub(ramp(YG), 255));
-    put(col, YG, 1, 255);
-    col += YG;
-    put(col, GC, 1, 255);
-    put(col, GC, 2, ramp(GC));
-    col += GC;
-    put(col, CB, 1, torch.rsub(ramp(CB), 255));
-    put(col, CB, 2, 255);
-    col += CB;
-    put(col, BM, 2, 255);
-    put(col, BM, 0, ramp(BM));
-    col += BM;
-    put(col, MR, 2, torch.rsub(ramp(MR), 255));
-    put(col, MR, 0, 255);
+    for (const [n, full, ramped, up] of segments) {
+      wheel.narrow(0, col, n).select(1, full).fill_(255);
+      wheel.narrow(0, col, n).select(1, ramped).copy_(up ? ramp(n) : torch.rsub(ramp(n), 255));
+      col += n;
+    }
     return wheel;
   });
 }
