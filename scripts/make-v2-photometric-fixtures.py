@@ -149,6 +149,8 @@ CLASS_CASES = [
     ("v2.UniformTemporalSubsample(2)", "video_pure", 0, 1),
     ("v2.UniformTemporalSubsample(10)", "videos_tv", 0, 1),
     ("v2.UniformTemporalSubsample(num_samples=1)", "videof_two", 0, 1),
+    ("v2.UniformTemporalSubsample(2)", "pil_video", 0, 1),
+    ("v2.RGB()", "video_dict", 0, 1),
 ]
 
 
@@ -185,6 +187,8 @@ def sample(how):
         return (tv_tensors.Video(INPUTS["videos"].clone()), torch.tensor([1, 2]))
     if how == "videof_two":  # two plain tensors: only the first is transformed
         return (INPUTS["videof"].clone(), INPUTS["video"].clone())
+    if how == "pil_video":  # a PIL image is no tensor, and with it in the sample the plain tensor passes through too
+        return (pil("rgb"), INPUTS["video"].clone())
     raise ValueError(how)
 
 

@@ -57,6 +57,7 @@ function sample(how: string): unknown[] {
     case 'video_pure': return [input('video')];
     case 'videos_tv': return [new tv.Video(input('videos')), torch.tensor([1, 2])];
     case 'videof_two': return [input('videof'), input('video')];
+    case 'pil_video': return [pil('rgb'), input('video')];
     default: throw new Error(how);
   }
 }
