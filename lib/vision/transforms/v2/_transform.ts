@@ -5,10 +5,11 @@
 // Transform.forward (v2Forward): check the leaves, draw the parameters once, then transform every
 // image, video, mask and box leaf with them; the others (v2Of) transform the one image and pass the
 // other leaves through, refusing boxes and masks where they are geometric.
-import { isTensor } from '../../../tensor.js';
+import { isTensor, Tensor as TensorClass } from '../../../tensor.js';
+import { describe } from '../../../options.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { Image } from '../../image.js';
-import { applyTransform, type Transform, type TransformLike } from '../transform.js';
+import { applyTransform, Transform as Transform_, type TransformLike } from '../transform.js';
 import type { Tensor } from '../../../tensor.js';
 import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, markAs } from '../../tv_tensors.js';
 import { getDimensions, type ImageLike } from '../functional.js';
@@ -63,7 +64,7 @@ export function sizeOf(leaf: unknown): [number, number] {
   if (kindOf(leaf) === 'BoundingBoxes') return boxesMeta(leaf).canvasSize;
   if (kindOf(leaf) === 'KeyPoints') return keyPointsCanvasSize(leaf);
   const s = (leaf as Tensor).shape;
-  if (s.length < 2) throw new TypeError(`get_size: expected a tensor of at least 2 dimensions, got ${s.length}`);
+  if (s.length < 2) throw new TypeError(`Input tensor should have at least two dimensions, but got ${s.length}`);
   return [s[s.length - 2]!, s[s.length - 1]!];
 }
 
@@ -90,7 +91,7 @@ export function queryChw(leaves: readonly unknown[]): [number, number, number] {
     dims.set(d.join(','), d);
   }
   if (dims.size === 0) throw new TypeError('No image or video was found in the sample');
-  if (dims.size > 1) throw new RangeError(`Found multiple CxHxW dimensions in the sample: ${[...dims.values()].map((d) => `(${d.join(', ')})`).join(', ')}`);
+  if (dims.size > 1) throw new RangeError(`Found multiple CxHxW dimensions in the sample: ${[...dims.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]).map((d) => `'(${d.join(', ')})'`).join(', ')}`);
   return [...dims.values()][0]!;
 }
 
@@ -182,11 +183,164 @@ export interface V2Call {
  * masks and boxes pass through, as v2's photometric transforms pass them; with `refuse`, a geometric
  * transform whose box and mask kernels are not ported, a sample holding them is an Error).
  */
-export function v2Of<C extends abstract new (...args: any[]) => Transform>(Base: C, refuse = false): (abstract new (...args: any[]) => V2Call) & C {
+export function v2Of<C extends abstract new (...args: any[]) => Transform_>(Base: C, refuse = false): (abstract new (...args: any[]) => V2Call) & C {
   abstract class V2Transform extends Base {
     override call(...inputs: unknown[]): any {
       return onImage(this.constructor.name, inputs, (image) => this.forward(image), refuse);
     }
   }
   return V2Transform;
+}
+
+// ---- the public extension API: v2.Transform and the helpers torchvision exports for it ----------------
+
+/** A type of leaf as torchvision's check_type takes it: a class (instanceof; Number, String and Boolean match primitives) or a predicate. */
+export type TypeOrCheck = Function | ((inpt: any) => boolean);
+
+/** Whether `t` is used as a class (instanceof) rather than called as a predicate: ES classes, builtins, the tv_tensors classes, torch.Tensor. */
+function isClassLike(t: Function): boolean {
+  if (Object.hasOwn(t, Symbol.hasInstance)) return true;  // tv_tensors classes, torch.FloatTensor and friends
+  const source = Function.prototype.toString.call(t);
+  return /^class\b/.test(source) || /\{\s*\[native code\]\s*\}\s*$/.test(source);  // ES classes; builtins and torch.Tensor (a Proxy)
+}
+
+/** `obj instanceof cls`, with Number, String and Boolean matching primitives. */
+export function isInstance(obj: unknown, cls: Function): boolean {
+  if (cls === Number) return typeof obj === 'number';
+  if (cls === String) return typeof obj === 'string';
+  if (cls === Boolean) return typeof obj === 'boolean';
+  return obj instanceof (cls as new (...a: never[]) => unknown);
+}
+
+function checkTypesArg(types: readonly unknown[], fn: string): void {
+  for (const t of types) if (typeof t !== 'function') throw new TypeError(`${fn}: types must be classes or predicate functions, got ${describe(t)}`);
+}
+
+/** torchvision's check_type: whether `obj` is an instance of one of the classes or passes one of the predicates. */
+export function checkType(obj: unknown, typesOrChecks: TypeOrCheck | readonly TypeOrCheck[]): boolean {
+  const types = typeof typesOrChecks === 'function' ? [typesOrChecks] : typesOrChecks;
+  if (!Array.isArray(types)) throw new TypeError(`checkType: typesOrChecks must be a class, a predicate or an array of them, got ${describe(typesOrChecks)}`);
+  checkTypesArg(types, 'checkType');
+  return types.some((t) => (isClassLike(t) ? isInstance(obj, t) : Boolean((t as (x: unknown) => unknown)(obj))));
+}
+
+function checkFlat(flatInputs: unknown, fn: string): readonly unknown[] {
+  if (!Array.isArray(flatInputs)) throw new TypeError(`${fn}: flatInputs must be an array (the flattened sample), got ${describe(flatInputs)}`);
+  return flatInputs;
+}
+
+/** torchvision's has_any: whether some leaf matches one of the types or checks. */
+export function hasAny(flatInputs: readonly unknown[], ...typesOrChecks: TypeOrCheck[]): boolean {
+  checkTypesArg(typesOrChecks, 'hasAny');
+  return checkFlat(flatInputs, 'hasAny').some((inpt) => checkType(inpt, typesOrChecks));
+}
+
+/** torchvision's has_all: whether every type or check is matched by some leaf. */
+export function hasAll(flatInputs: readonly unknown[], ...typesOrChecks: TypeOrCheck[]): boolean {
+  checkTypesArg(typesOrChecks, 'hasAll');
+  const leaves = checkFlat(flatInputs, 'hasAll');
+  return typesOrChecks.every((t) => leaves.some((inpt) => checkType(inpt, [t])));
+}
+
+/** torchvision's get_bounding_boxes: the first tv_tensors.BoundingBoxes leaf (a sample holds one). */
+export function getBoundingBoxes(flatInputs: readonly unknown[]): Tensor {
+  const boxes = checkFlat(flatInputs, 'getBoundingBoxes').find((l) => kindOf(l) === 'BoundingBoxes');
+  if (boxes === undefined) throw new RangeError('No bounding boxes were found in the sample');
+  return boxes as Tensor;
+}
+
+/** torchvision's get_keypoints: the first tv_tensors.KeyPoints leaf (a sample holds one). */
+export function getKeypoints(flatInputs: readonly unknown[]): Tensor {
+  const keypoints = checkFlat(flatInputs, 'getKeypoints').find((l) => kindOf(l) === 'KeyPoints');
+  if (keypoints === undefined) throw new RangeError('No keypoints were found in the sample');
+  return keypoints as Tensor;
+}
+
+/** Every overload's parameters of a function (up to three overloads), as a union. */
+type OverloadParams<Fn> = Fn extends { (...a: infer A1): any; (...a: infer A2): any; (...a: infer A3): any } ? A1 | A2 | A3 : never;
+/** The arguments a functional takes after its input, any overload's. */
+export type KernelArgs<Fn> = OverloadParams<Fn> extends infer A ? (A extends [any, ...infer R] ? R : never) : never;
+
+/** The kernel lookup of Transform.callKernel (v2.functional's dispatch table, in _kernels.ts). */
+let kernelLookup: ((functional: Function, inpt: unknown) => boolean) | null = null;
+/** @internal Set by _kernels.ts: whether a functional has a kernel for a leaf. */
+export function setKernelLookup(lookup: (functional: Function, inpt: unknown) => boolean): void { kernelLookup = lookup; }
+
+/** A value as Python's str() shows it in extra_repr. */
+function pyStr(v: unknown, nested = false): string {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'string') return nested ? `'${v}'` : v;
+  if (Array.isArray(v)) return `[${v.map((x) => pyStr(x, true)).join(', ')}]`;
+  if (v === null) return 'None';
+  return String(v);
+}
+
+/**
+ * torchvision's transforms.v2.Transform: the base class of your own v2 transforms. `t.call(...inputs)`
+ * (Python's `t(*inputs)`) runs forward, which flattens the sample (an image, several arguments, arrays,
+ * plain objects, nested), calls checkInputs on every leaf, makeParams once on the leaves it transforms,
+ * and then transform(leaf, params) on each of them; the other leaves come back as they are. Which
+ * leaves: those matching transformedTypes (tensors, tv_tensors and vision.Images by default), a plain
+ * tensor only when the sample holds no image or video (vision.Image, tv_tensors.Image/Video), and then
+ * only the first (needsTransformList). Override transform (and makeParams, checkInputs,
+ * transformedTypes), not forward.
+ */
+export class Transform<P = Record<string, unknown>> extends Transform_ {
+  /** Which leaves are transformed (torchvision's _transformed_types): classes or predicates; the rest pass through. */
+  transformedTypes: readonly TypeOrCheck[] = [TensorClass, Image];
+
+  /** torchvision's check_inputs: called with every leaf of the sample before anything is drawn; throw to refuse a sample. */
+  checkInputs(flatInputs: unknown[]): void { void flatInputs; }
+
+  /** torchvision's make_params: the parameters drawn once per call for all the leaves it transforms (those leaves are given). */
+  makeParams(flatInputs: unknown[]): P { void flatInputs; return {} as P; }
+
+  /** torchvision's transform: one leaf with the parameters. */
+  transform(inpt: any, params: P): unknown {
+    void inpt; void params;
+    throw new Error(`${this.constructor.name}: transform(inpt, params) is not implemented: a v2.Transform subclass overrides it`);
+  }
+
+  /** torchvision's _needs_transform_list: which of the leaves transform() is called on. */
+  needsTransformList(flatInputs: readonly unknown[]): boolean[] {
+    return needsTransformList(flatInputs, (leaf) => checkType(leaf, this.transformedTypes));
+  }
+
+  /** torchvision's Transform.forward: the sample flattened, checked, the parameters drawn once, each leaf that needs it transformed. */
+  override forward(...inputs: unknown[]): any {
+    if (inputs.length === 0) throw new TypeError(`${this.constructor.name}: expected a sample (one or more inputs), got none`);
+    return v2Forward<P>(inputs, {
+      check: (leaves) => this.checkInputs([...leaves]),
+      accepts: (leaf) => checkType(leaf, this.transformedTypes),
+      makeParams: (leaves) => this.makeParams([...leaves]),
+      transform: (leaf, _kind, params) => this.transform(leaf, params),
+    });
+  }
+
+  /** Python's `t(*inputs)`: forward on the sample. */
+  override call(...inputs: unknown[]): any { return this.forward(...inputs); }
+
+  /**
+   * torchvision's _call_kernel: `functional(inpt, ...args)` where that v2.functional function has a
+   * kernel for the leaf's type (a plain tensor, a vision.Image, a tv_tensors kind), else the leaf as it
+   * is (a Mask given to adjustBrightness passes through, as torchvision's dispatch passes it). The result
+   * keeps the leaf's tv_tensor kind.
+   */
+  protected callKernel<Fn extends (inpt: any, ...args: any[]) => unknown>(functional: Fn, inpt: unknown, ...args: KernelArgs<Fn>): any {
+    if (typeof functional !== 'function') throw new TypeError(`callKernel: functional must be a v2.functional function, got ${describe(functional)}`);
+    if (kernelLookup === null) throw new Error('callKernel: v2.functional is not loaded');
+    if (!kernelLookup(functional, inpt)) return inpt;
+    const out = functional(inpt, ...(args as unknown[]));  // an image stays an image, a video a video, a mask a mask (torchvision's tv_tensors.wrap)
+    return Array.isArray(out) ? out.map((o) => keepKind(inpt, o)) : keepKind(inpt, out);
+  }
+
+  /** torchvision's extra_repr: the own properties whose values are booleans, numbers, strings or arrays, `name=value`. */
+  extraRepr(): string {
+    return Object.entries(this)
+      .filter(([k, v]) => !k.startsWith('_') && k !== 'workerArgs' && k !== 'transformedTypes' && k !== 'training' &&
+        (['boolean', 'number', 'string'].includes(typeof v) || Array.isArray(v)))
+      .map(([k, v]) => `${k}=${pyStr(v)}`).join(', ');
+  }
+
+  override toString(): string { return `${this.constructor.name}(${this.extraRepr()})`; }
 }

@@ -22,8 +22,8 @@ import { fillFor, withPerTypeFill, type FillArg, type FillDict, type FillOption,
 import { checkTransform, formatTransforms, Transform, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
-import { callTransform, isImageLeaf, onImage, querySize, sampleOf, v2Forward, v2Of } from './_transform.js';
-import { isPureTensor, kindOf, type TVTensorKind } from '../../tv_tensors.js';
+import { callTransform, isInstance, needsTransformList, onImage, querySize, sampleOf, v2Forward, v2Of } from './_transform.js';
+import { kindOf, type TVTensorKind } from '../../tv_tensors.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { isTensor } from '../../../tensor.js';
 
@@ -409,20 +409,14 @@ export class Lambda extends Transform {
   }
   private matches(leaf: unknown): boolean {
     if (this.types.length === 0) return true;
-    return this.types.some((t) => (t === Number ? typeof leaf === 'number' : t === String ? typeof leaf === 'string' : t === Boolean ? typeof leaf === 'boolean' : leaf instanceof t));
+    return this.types.some((t) => isInstance(leaf, t));
   }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
     const sample = sampleOf(inputs);
     const leaves = treeLeaves(sample);
-    let plainTensorOpen = !leaves.some(isImageLeaf);
-    return withLeaves(sample, leaves.map((leaf) => {
-      if (isPureTensor(leaf)) {  // tv_tensors (masks, boxes) are not plain tensors: always offered
-        if (!plainTensorOpen) return leaf;
-        plainTensorOpen = false;
-      }
-      return this.matches(leaf) ? this.lambd(leaf) : leaf;
-    }));
+    const needs = needsTransformList(leaves, () => true);  // every leaf is offered (v2's object), plain tensors by v2's rule
+    return withLeaves(sample, leaves.map((leaf, i) => (needs[i] && this.matches(leaf) ? this.lambd(leaf) : leaf)));
   }
   override toString(): string { return `Lambda(${this.lambd.name || '<lambda>'}, types=[${this.types.map((t) => t.name).join(', ')}])`; }
 }

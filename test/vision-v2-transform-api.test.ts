@@ -1,0 +1,300 @@
+// transforms.v2's extension API against torchvision 0.28 (test/fixtures/v2-transform-api.json, made by
+// scripts/make-v2-transform-api-fixtures.py): v2.Transform subclasses written as torchvision's tutorial
+// writes them (makeParams drawing from the torch RNG, transform calling callKernel) on tuple, dict and
+// nested samples, alone and in Compose / RandomApply, leaf for leaf with the RNG left where Python left
+// it; needsTransformList's corner cases; checkType, hasAny, hasAll, getBoundingBoxes, getKeypoints,
+// querySize, queryChw; and v2.functional's per-type kernels (adjustBrightnessImage, cropVideo, ...) bit
+// for bit.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+import { treeLeaves } from '../lib/pytree.js';
+import { makeTensor, type TensorEnc } from './golden-replay.js';
+import { checkLeaf, type LeafEnc } from './tv-leaf.js';
+
+const v2 = vision.transforms.v2;
+const F = v2.functional;
+const tv = vision.tvTensors;
+type Tensor = torch.Tensor;
+type TypeOrCheck = vision.transforms.v2.TypeOrCheck;
+
+type Tree = string | Tree[] | { [k: string]: Tree };
+interface ErrorEnc { type: string; message: string }
+const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-transform-api.json', import.meta.url), 'utf8')) as {
+  meta: { canvasSize: [number, number] };
+  inputs: Record<string, TensorEnc>;
+  custom: { name: string; py: string; sample: Tree[]; seed: number; calls: number; outputs: LeafEnc[]; after: number }[];
+  customErrors: ({ name: string; py: string; sample: Tree[]; seed: number; after: number } & ErrorEnc)[];
+  needs: { types: string; sample: Tree[]; needs: boolean[]; params: string[]; seen: string[] }[];
+  repr: string;
+  helpers: {
+    check_type: { sample: Tree[]; types: string; result: boolean[] }[]; has_any: { sample: Tree[]; types: string; result: boolean }[];
+    has_all: { sample: Tree[]; types: string; result: boolean }[]; values: Record<string, { sample: Tree[]; output: unknown }>;
+    errors: Record<string, { sample: Tree[] } & ErrorEnc>;
+  };
+  kernels: { fn: string; input: string; args: unknown[]; output: LeafEnc }[];
+  refused: ({ fn: string; input: string; args: unknown[] } & ErrorEnc)[];
+};
+const [H, W] = fx.meta.canvasSize;
+const INPUTS = Object.fromEntries(Object.entries(fx.inputs).map(([k, v]) => [k, makeTensor(v)])) as Record<string, Tensor>;
+const boxes = (): Tensor => new tv.BoundingBoxes(INPUTS.boxes!, { format: 'XYXY', canvasSize: [H, W] });
+const pil = (): vision.Image => F.toPILImage(INPUTS.image!);
+
+const LEAVES: Record<string, () => unknown> = {
+  T: () => INPUTS.image, U: () => INPUTS.labels, I: () => new tv.Image(INPUTS.image), P: pil, V: () => new tv.Video(INPUTS.video),
+  M: () => new tv.Mask(INPUTS.masks), B: boxes, K: () => new tv.KeyPoints(INPUTS.keypoints, { canvasSize: [H, W] }),
+  S: () => new tv.Mask(INPUTS.small), G: () => new tv.Image(INPUTS.gray), n: () => 3, s: () => 'x',
+};
+function build(tree: Tree): unknown {
+  if (Array.isArray(tree)) return tree.map(build);
+  if (typeof tree === 'object') return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, build(v)]));
+  return LEAVES[tree]!();
+}
+const buildInputs = (sample: Tree[]): unknown[] => sample.map(build);
+
+/** A leaf as the Python fixture names it. */
+function desc(x: unknown): string {
+  if (x instanceof vision.Image) return 'PIL';
+  if (torch.isTensor(x)) return tv.kindOf(x) ?? 'Tensor';
+  return typeof x;
+}
+
+const PY_ERROR: Record<string, string> = { ValueError: 'RangeError', TypeError: 'TypeError' };
+
+// ---- the tutorial's transforms, ported -------------------------------------------------------------
+
+const isTensor = torch.isTensor;
+
+/** Flips with probability p and pads on the left by a random 0..4 (one draw of each per call). */
+class RandomFlipShift extends v2.Transform<{ flip: boolean; shift: number }> {
+  p: number;
+  constructor(p = 0.5) { super(); this.p = p; }
+  override makeParams(): { flip: boolean; shift: number } {
+    return torch.tidy(() => ({ flip: (torch.rand(1).item() as number) < this.p, shift: torch.randint(0, 5, [1]).item() as number }));
+  }
+  override transform(inpt: unknown, { flip, shift }: { flip: boolean; shift: number }): unknown {
+    const flipped = flip ? this.callKernel(F.horizontalFlip, inpt) : inpt;
+    const out = this.callKernel(F.pad, flipped, [shift, 0, 0, 0]);
+    if (flipped !== inpt && flipped !== out && isTensor(flipped)) flipped.dispose();
+    return out;
+  }
+}
+
+class Brighten extends v2.Transform {
+  factor: number;
+  constructor(factor: number) { super(); this.factor = factor; }
+  override transform(inpt: unknown): unknown { return this.callKernel(F.adjustBrightness, inpt, { brightnessFactor: this.factor }); }
+}
+
+class NoMasks extends v2.Transform<{ v: number }> {
+  override checkInputs(flatInputs: unknown[]): void {
+    if (v2.checkType(flatInputs[0], [tv.Mask]) || flatInputs.some((x) => x instanceof tv.Mask)) throw new TypeError('NoMasks: masks are not supported');
+  }
+  override makeParams(): { v: number } { return { v: torch.tidy(() => torch.rand(1).item() as number) }; }
+  override transform(inpt: unknown): unknown { return inpt; }
+}
+
+class BoxesOnly extends v2.Transform<{ size: [number, number] }> {
+  override transformedTypes: readonly TypeOrCheck[] = [tv.BoundingBoxes];
+  override makeParams(flatInputs: unknown[]): { size: [number, number] } { return { size: v2.querySize(flatInputs) }; }
+  override transform(inpt: Tensor, params: { size: [number, number] }): unknown { return tv.wrap(inpt.add(params.size[0]), { like: inpt }); }
+}
+
+class Sized extends v2.Transform<{ size: [number, number] }> {
+  override makeParams(flatInputs: unknown[]): { size: [number, number] } { return { size: v2.querySize(flatInputs) }; }
+  override transform(inpt: unknown): unknown { return inpt; }
+}
+
+const CUSTOM: Record<string, () => { call(...inputs: unknown[]): unknown }> = {
+  'RandomFlipShift()': () => new RandomFlipShift(),
+  'RandomFlipShift(p=0.7)': () => new RandomFlipShift(0.7),
+  'RandomFlipShift(p=1.0)': () => new RandomFlipShift(1.0),
+  'v2.Compose([RandomFlipShift(), v2.RandomHorizontalFlip()])': () => new v2.Compose([new RandomFlipShift(), new v2.RandomHorizontalFlip()]),
+  'v2.RandomApply([RandomFlipShift(p=1.0)], p=0.5)': () => new v2.RandomApply([new RandomFlipShift(1.0)], 0.5),
+  'Brighten(1.5)': () => new Brighten(1.5),
+  'Brighten(0.5)': () => new Brighten(0.5),
+  'Brighten(1.25)': () => new Brighten(1.25),
+  'BoxesOnly()': () => new BoxesOnly(),
+  'NoMasks()': () => new NoMasks(),
+  'Sized()': () => new Sized(),
+};
+
+describe('v2.Transform subclasses match torchvision 0.28', () => {
+  for (const c of fx.custom) {
+    it(`${c.name}: ${c.py}`, () => {
+      const t = CUSTOM[c.py]!();
+      const inputs = buildInputs(c.sample);
+      torch.manualSeed(c.seed);
+      const outs = Array.from({ length: c.calls }, () => t.call(...inputs));
+      const after = torch.rand(1).item();
+      outs.forEach((o, i) => checkLeaf(o, c.outputs[i]!, `${c.name} call ${i}`));
+      expect(after, 'the torch RNG after the calls').toBe(c.after);
+    });
+  }
+  for (const c of fx.customErrors) {
+    it(`${c.name}: ${c.py} refuses the sample before drawing anything`, () => {
+      const t = CUSTOM[c.py]!();
+      torch.manualSeed(c.seed);
+      let thrown: unknown;
+      try { t.call(...buildInputs(c.sample)); } catch (e) { thrown = e; }
+      expect((thrown as Error).constructor.name).toBe(PY_ERROR[c.type]);
+      expect((thrown as Error).message).toBe(c.message);
+      expect(torch.rand(1).item()).toBe(c.after);
+    });
+  }
+
+  it('extraRepr / toString as torchvision prints the transform', () => {
+    class Reprs extends v2.Transform {
+      p = 0.5; size = [3, 4]; name = 'x'; flag = true; obj = {}; _hidden = 1; n = 3; names = ['a', 'b'];
+    }
+    expect(String(new Reprs())).toBe(fx.repr);
+    expect(String(new RandomFlipShift(0.25))).toBe('RandomFlipShift(p=0.25)');
+    expect(new v2.Transform().extraRepr()).toBe('');
+  });
+
+  it('the base class: transform() not implemented, no inputs, callKernel on a non-functional', () => {
+    expect(() => new v2.Transform().call(torch.zeros(1, 2, 2))).toThrow(/Transform: transform\(inpt, params\) is not implemented/);
+    expect(() => new RandomFlipShift().call()).toThrow(TypeError);
+    class Bad extends v2.Transform { override transform(inpt: unknown): unknown { return this.callKernel((x: unknown) => x, inpt); } }
+    expect(() => new Bad().call(torch.zeros(1, 2, 2))).toThrow(/not one of v2.functional's dispatching functionals/);
+    class NotAType extends v2.Transform { override transformedTypes = [3 as unknown as TypeOrCheck]; }
+    expect(() => new NotAType().call(torch.zeros(1, 2, 2))).toThrow(/types must be classes or predicate functions/);
+  });
+
+  it('a failing transform() disposes the leaves it had made', () => {
+    let made: Tensor | null = null;
+    class FailSecond extends v2.Transform {
+      override transform(inpt: Tensor): unknown {
+        if (made !== null) throw new Error('second');
+        made = inpt.add(1);
+        return made;
+      }
+    }
+    expect(() => new FailSecond().call(new tv.Image(INPUTS.image), new tv.Mask(INPUTS.masks))).toThrow('second');
+    expect(() => made!.add(1)).toThrow();
+  });
+
+  it('leaves no tensor behind (a custom transform in a loop, without GC)', () => {
+    const t = new RandomFlipShift(0.5);
+    const image = new tv.Image(INPUTS.image), bx = boxes(), masks = new tv.Mask(INPUTS.masks);
+    const inputLeaves = new Set<unknown>([image, bx, masks, INPUTS.labels]);
+    const run = (): void => {
+      const out = t.call({ image, boxes: bx, masks, labels: INPUTS.labels });
+      for (const leaf of treeLeaves(out)) if (isTensor(leaf) && !inputLeaves.has(leaf)) leaf.dispose();
+    };
+    run();
+    const before = torch.nativeStats().tensors;
+    for (let i = 0; i < 20; i++) run();
+    expect(torch.nativeStats().tensors).toBe(before);
+    const kernelBefore = torch.nativeStats().tensors;
+    for (let i = 0; i < 5; i++) {
+      F.adjustBrightnessImage(image, 1.5).dispose();
+      F.getSizeImage(masks);
+      for (const crop of F.fiveCropVideo(new tv.Video(INPUTS.video), 4)) crop.dispose();
+    }
+    expect(torch.nativeStats().tensors).toBe(kernelBefore + 5);  // the five tv.Video aliases made here
+  });
+});
+
+const TYPES: Record<string, readonly TypeOrCheck[] | undefined> = {
+  default: undefined, boxes: [tv.BoundingBoxes], pure: [F.isPureTensor], mask_pil: [tv.Mask, vision.Image], number: [Number], tensor: [torch.Tensor],
+};
+
+class Recorder extends v2.Transform {
+  paramsSeen: string[] = [];
+  seen: string[] = [];
+  constructor(types?: readonly TypeOrCheck[]) {
+    super();
+    if (types) this.transformedTypes = types;
+  }
+  override makeParams(flatInputs: unknown[]): Record<string, unknown> { this.paramsSeen = flatInputs.map(desc); return {}; }
+  override transform(inpt: unknown): unknown { this.seen.push(desc(inpt)); return inpt; }
+}
+
+describe("needsTransformList: torchvision's _needs_transform_list", () => {
+  for (const c of fx.needs) {
+    it(`${c.types}: ${JSON.stringify(c.sample)}`, () => {
+      const t = new Recorder(TYPES[c.types]);
+      const inputs = buildInputs(c.sample);
+      const flat = treeLeaves(inputs.length === 1 ? inputs[0] : inputs);
+      expect(t.needsTransformList(flat)).toEqual(c.needs);
+      t.call(...inputs);
+      expect(t.paramsSeen, 'what makeParams was given').toEqual(c.params);
+      expect(t.seen, 'what transform was called on').toEqual(c.seen);
+    });
+  }
+});
+
+const CHECKS: Record<string, TypeOrCheck[]> = {
+  image: [tv.Image], boxes_mask: [tv.BoundingBoxes, tv.Mask], pure: [F.isPureTensor], tensor: [torch.Tensor], pil: [vision.Image], number: [Number],
+  string_check: [(x: unknown) => typeof x === 'string'], video_keypoints: [tv.Video, tv.KeyPoints],
+};
+const HELPERS: Record<string, (flat: unknown[]) => unknown> = {
+  get_bounding_boxes: v2.getBoundingBoxes, get_keypoints: v2.getKeypoints, query_size: v2.querySize, query_size_plain: v2.querySize,
+  query_chw: v2.queryChw, query_chw_pil: v2.queryChw,
+};
+
+describe('the helpers torchvision exports for custom transforms', () => {
+  it('checkType, hasAny, hasAll', () => {
+    for (const c of fx.helpers.check_type) expect(buildInputs(c.sample).map((x) => v2.checkType(x, CHECKS[c.types]!)), `${c.types} ${c.sample}`).toEqual(c.result);
+    for (const c of fx.helpers.has_any) expect(v2.hasAny(buildInputs(c.sample), ...CHECKS[c.types]!), `has_any ${c.types} ${c.sample}`).toBe(c.result);
+    for (const c of fx.helpers.has_all) expect(v2.hasAll(buildInputs(c.sample), ...CHECKS[c.types]!), `has_all ${c.types} ${c.sample}`).toBe(c.result);
+    expect(v2.checkType(3, Number)).toBe(true);  // one type, as well as an array
+    expect(() => v2.checkType(3, [{} as TypeOrCheck])).toThrow(TypeError);
+    expect(() => v2.hasAny('abc' as unknown as unknown[], Number)).toThrow(/flatInputs must be an array/);
+  });
+  for (const [name, c] of Object.entries(fx.helpers.values)) {
+    it(name, () => {
+      const out = HELPERS[name]!(buildInputs(c.sample));
+      if (torch.isTensor(out)) checkLeaf(out, c.output as LeafEnc, name);
+      else expect(out).toEqual(c.output);
+    });
+  }
+  for (const [name, c] of Object.entries(fx.helpers.errors)) {
+    it(`${name}: ${c.message}`, () => {
+      const fn = name.startsWith('get_bounding') ? v2.getBoundingBoxes : name.startsWith('get_keypoints') ? v2.getKeypoints : name.startsWith('query_size') ? v2.querySize : v2.queryChw;
+      let thrown: unknown;
+      try { fn(buildInputs(c.sample)); } catch (e) { thrown = e; }
+      expect((thrown as Error).constructor.name).toBe(PY_ERROR[c.type]);
+      expect((thrown as Error).message).toBe(c.message);
+    });
+  }
+});
+
+const camel = (name: string): string => name.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+const KERNEL_INPUTS: Record<string, () => unknown> = {
+  pil, masks_tv: () => new tv.Mask(INPUTS.masks), image_tv: () => new tv.Image(INPUTS.image), video_tv: () => new tv.Video(INPUTS.video), boxes_tv: boxes,
+};
+const kernelInput = (key: string): unknown => (KERNEL_INPUTS[key] ?? (() => INPUTS[key]))();
+function kernelArg(a: unknown): unknown {
+  if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
+    const o = a as { dtype?: string; input?: string };
+    return o.dtype !== undefined ? (torch as unknown as Record<string, unknown>)[o.dtype] : INPUTS[o.input!];
+  }
+  return a;
+}
+const fnOf = (name: string): (...args: unknown[]) => unknown => {
+  const fn = (F as unknown as Record<string, unknown>)[camel(name)];
+  expect(typeof fn, `v2.functional.${camel(name)}`).toBe('function');
+  return fn as (...args: unknown[]) => unknown;
+};
+
+describe("v2.functional's per-type kernels match torchvision 0.28", () => {
+  for (const c of fx.kernels) {
+    it(`${c.fn}(${c.input}${c.args.length ? `, ${JSON.stringify(c.args)}` : ''})`, () => {
+      checkLeaf(fnOf(c.fn)(kernelInput(c.input), ...c.args.map(kernelArg)), c.output, c.fn);
+    });
+  }
+  for (const c of fx.refused) {
+    it(`${c.fn}(${c.input}) is refused (Python: ${c.type})`, () => {
+      expect(() => fnOf(c.fn)(kernelInput(c.input), ...c.args)).toThrow(TypeError);
+    });
+  }
+  it('every kernel name torchvision 0.28 exports (other than those of work in progress)', () => {
+    const names = fx.kernels.map((c) => camel(c.fn));
+    for (const n of names) expect(Object.keys(F)).toContain(n);
+    expect(F.toPilImage).toBe(vision.transforms.functional.toPILImage);
+    expect(F.cropVideo).toBe(F.cropImage);
+  });
+});
