@@ -5,7 +5,7 @@
 // (pycocotools' polygon and RLE rasterization) bit for bit, and torchvision's error messages.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,18 +140,36 @@ describe('VOCDetection and VOCSegmentation', () => {
       expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode .*: the IDAT chunk runs past the end of the file/);
       const idatAt = interlaced.indexOf('IDAT') - 4;
       const rows = inflateSync(interlaced.subarray(idatAt + 8, idatAt + 8 + interlaced.readUInt32BE(idatAt)));
-      const withRows = (data: Buffer): Buffer => {
+      const chunk = (type: string, data: Buffer): Buffer => {
         const head = Buffer.alloc(8);
         head.writeUInt32BE(data.length);
-        head.write('IDAT', 4, 'latin1');
-        return Buffer.concat([interlaced.subarray(0, idatAt), head, data, Buffer.alloc(4), interlaced.subarray(-12)]);  // CRCs are not checked, as fast-png's default
+        head.write(type, 4, 'latin1');
+        const crc = Buffer.alloc(4);
+        crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])));
+        return Buffer.concat([head, data, crc]);
       };
+      const withRows = (data: Buffer): Buffer => Buffer.concat([interlaced.subarray(0, idatAt), chunk('IDAT', data), interlaced.subarray(-12)]);
       writeFileSync(truncated, withRows(deflateSync(rows.subarray(0, rows.length - 2))));
       expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode .*: the image data ends before the last row/);
       const badFilter = Buffer.from(rows);
       badFilter[0] = 5;
       writeFileSync(truncated, withRows(deflateSync(badFilter)));
       expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode .*: unknown PNG filter type 5/);
+      // a zlib stream cut after its last row still decodes, as PIL reads it
+      writeFileSync(truncated, withRows(deflateSync(rows).subarray(0, -4)));
+      expect(Array.from(openSegmentationMask(truncated).data)).toEqual(fx.palettes['interlaced2.png']!.flat());
+      // a damaged critical chunk is refused, as PIL refuses it ("broken PNG file")
+      const damaged = Buffer.from(interlaced);
+      damaged[idatAt + 10] = damaged[idatAt + 10]! ^ 1;
+      writeFileSync(truncated, damaged);
+      expect(() => openSegmentationMask(truncated)).toThrow(/cannot decode .*: bad CRC in the IDAT chunk/);
+      // a tRNS longer than the palette (PIL and libpng ignore the excess): the indices all the same
+      for (const file of ['p1.png', 'interlaced1.png']) {
+        const plain = readFileSync(join(FIX, 'palette', file));
+        const at = plain.indexOf('IDAT') - 4;
+        writeFileSync(truncated, Buffer.concat([plain.subarray(0, at), chunk('tRNS', Buffer.from([0, 255, 255, 255, 7])), plain.subarray(at)]));
+        expect(Array.from(openSegmentationMask(truncated).data), file).toEqual(fx.palettes[file]!.flat());
+      }
     } finally {
       rmSync(truncated, { force: true });
     }
