@@ -161,6 +161,30 @@ describe('vision in DataLoader worker threads', () => {
       expect(image.equal(expImage) && boxes.equal(expTarget.boxes!) && target.masks!.equal(expTarget.masks!) && target.labels!.equal(expTarget.labels!), `sample ${i}: values`).toBe(true);
     });
   }, 300_000);
+
+  // A user's own v2.Transform subclass (test/workers/custom-v2-transform.mjs: static sourceModule and
+  // workerArgs) crosses to the worker in a Compose, as the built-in ones do, with the same draws.
+  it.skipIf(DataLoader === undefined)('a user v2.Transform subclass in a module of its own, numWorkers 1: the same samples as the main thread', async () => {
+    const { DetectionToy } = (await import('./workers/detection-toy.mjs')) as { DetectionToy: new (transform?: unknown) => torch.data.Dataset<[Tensor, Record<string, Tensor>]> };
+    const { RandomFlipShift } = (await import('./workers/custom-v2-transform.mjs')) as { RandomFlipShift: new (p?: number) => torch.vision.transforms.v2.Transform };
+    const v2 = torch.vision.transforms.v2;
+    const tv = torch.vision.tvTensors;
+    const ds = new DetectionToy(new v2.Compose([new RandomFlipShift(0.5), new v2.ToDtype(torch.float32, { scale: true })]));
+    const collateFn = (batch: [Tensor, Record<string, Tensor>][]): [Tensor[], Record<string, Tensor>[]] => [batch.map((s) => s[0]), batch.map((s) => s[1])];
+    const loader = new DataLoader!(ds, { batchSize: 3, numWorkers: 1, collateFn, generator: new torch.Generator().manualSeed(4) });
+    const got: [Tensor, Record<string, Tensor>][] = [];
+    for await (const [images, targets] of loader as unknown as AsyncIterable<[Tensor[], Record<string, Tensor>[]]>) images.forEach((im, i) => got.push([im, targets[i]!]));
+    const seed = (torch.empty([], { dtype: torch.int64 }).random_({ generator: new torch.Generator().manualSeed(4) }).toTypedArray() as BigInt64Array)[0]!;
+    torch.manualSeed(seed);
+    const expected = Array.from({ length: ds.length }, (_, i) => ds.getItem(i));
+    expect(got).toHaveLength(6);
+    expect(new Set(got.map(([image]) => image.size(-1))).size, 'the shifts differ between samples').toBeGreaterThan(1);
+    got.forEach(([image, target], i) => {
+      const [expImage, expTarget] = expected[i]!;
+      expect(image instanceof tv.Image && target.boxes instanceof tv.BoundingBoxes && target.masks instanceof tv.Mask, `sample ${i}: kinds`).toBe(true);
+      expect(image.equal(expImage) && target.boxes!.equal(expTarget.boxes!) && target.masks!.equal(expTarget.masks!) && target.labels!.equal(expTarget.labels!), `sample ${i}: values`).toBe(true);
+    });
+  }, 300_000);
 });
 
 describe('vision.io in worker threads and left to the GC', () => {
