@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { check, type TensorEnc } from './golden-replay.js';
+import type { Tensor } from '../lib/tensor.js';
 
 const io = vision.io;
 const FIX = new URL('./fixtures/io/', import.meta.url).pathname;
@@ -72,12 +73,25 @@ describe('vision.io.decodeGif', () => {
     });
   }
 
+  it("follows giflib where files bend the format (expected values from a transcription of giflib 5.2's reader)", () => {
+    const gif = (hex: string): Tensor => io.decodeGif(torch.tensor(Array.from(Buffer.from(hex, 'hex')), { dtype: torch.uint8 }));
+    // LZW minimum code size 1: giflib widens the codes to 3 bits after the first one
+    const stripes = [[255, 0, 0], [0, 0, 255], [0, 255, 0], [255, 0, 0]].map((row) => Array.from({ length: 16 }, (_, x) => row[x % 3]!));
+    expect(gif('47494638396110000400f00000000000ffffff2c000000001000040000010a06d0759a8cbeafc12907003b').tolist()).toEqual([stripes, stripes, stripes]);
+    // a graphic control block of 5 or 3 bytes: giflib takes the defaults (disposal unspecified, no transparency), so frame 1 starts from the background
+    const twoFrames = [[[[10, 20]], [[0, 0]], [[0, 0]]], [[[30, 40]], [[0, 0]], [[0, 0]]]];
+    expect(gif('47494638396102000100f100000a00001400001e00002800002c000000000200010000080500010408080021f905050a000200002c000000000200010000080500050c0808003b').tolist()).toEqual(twoFrames);
+    expect(gif('47494638396102000100f100000a00001400001e00002800002c000000000200010000080500010408080021f903050a00002c000000000200010000080500050c0808003b').tolist()).toEqual(twoFrames);
+    // giflib checks only "GIF" before the version; decodeImage still dispatches on GIF87a/GIF89a, as torchvision's
+    expect(gif('47494638396210000400f00000000000ffffff2c000000001000040000010a06d0759a8cbeafc12907003b').shape).toEqual([3, 4, 16]);
+  });
+
   it('refuses broken files with an Error saying what is wrong', () => {
     const bytes = readFileSync(join(FIX, 'animated.gif'));
     const write = (name: string, b: Uint8Array): string => { writeFileSync(join(TMP, name), b); return join(TMP, name); };
     expect(() => io.decodeGif(write('cut.gif', bytes.subarray(0, bytes.length - 40)))).toThrow(/decode_gif: cannot decode GIF .*cut.gif: image 6: the image data ends|the file ends inside/);
     expect(() => io.decodeGif(write('no-trailer.gif', bytes.subarray(0, bytes.length - 1)))).toThrow(/the file ends inside its blocks \(no trailer\)/);
-    expect(() => io.decodeGif(join(FIX, 'rgb.png'))).toThrow(/decode_gif: .*rgb.png is not a GIF file/);
+    expect(() => io.decodeGif(join(FIX, 'rgb.png'))).toThrow(/decode_gif: .*rgb.png is not a GIF file \(it does not start with "GIF"\)/);
     expect(() => io.decodeGif(write('header.gif', bytes.subarray(0, 10)))).toThrow(/the file ends inside its header/);
     // the first image's data made to start with an undefined code: the LZW stream's first byte after its clear code
     const first = bytes.indexOf(0x2c, 13 + 48);

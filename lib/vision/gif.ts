@@ -54,8 +54,7 @@ function parseGif(bytes: Uint8Array): GifFile {
     if (at + n > bytes.length) throw new Error(`the file ends inside ${what}`);
   };
   need(13, 'its header');
-  const signature = String.fromCharCode(...bytes.subarray(0, 6));
-  if (signature !== 'GIF87a' && signature !== 'GIF89a') throw new Error('not a GIF file');
+  if (String.fromCharCode(...bytes.subarray(0, 3)) !== 'GIF') throw new Error('not a GIF file');  // giflib reads any version after "GIF"
   const u16 = (i: number): number => bytes[i]! | (bytes[i + 1]! << 8);
   const [width, height, packed, background] = [u16(6), u16(8), bytes[10]!, bytes[11]!];
   at = 13;
@@ -87,10 +86,10 @@ function parseGif(bytes: Uint8Array): GifFile {
       const label = bytes[at++]!;
       const blocks = subBlocks('an extension');
       const GRAPHIC_CONTROL = 0xf9;
-      if (label === GRAPHIC_CONTROL && control === null) {
-        const b = blocks[0];
-        if (b === undefined || b.length < 4) throw new Error('a graphic control extension is shorter than 4 bytes');
-        control = { disposal: (b[0]! >> 2) & 7, transparent: b[0]! & 1 ? b[3]! : -1 };
+      // giflib keeps an extension only with data, and reads a control block only of exactly 4 bytes (else the defaults)
+      const b = blocks[0];
+      if (label === GRAPHIC_CONTROL && control === null && b !== undefined) {
+        control = b.length === 4 ? { disposal: (b[0]! >> 2) & 7, transparent: b[0]! & 1 ? b[3]! : -1 } : { disposal: 0, transparent: -1 };
       }
       continue;
     }
@@ -117,15 +116,19 @@ function concat(blocks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** GIF's variable-length LZW (codes of minCodeSize + 1 to 12 bits, least significant bit first), up to `count` pixels. */
+/**
+ * GIF's variable-length LZW (codes of minCodeSize + 1 to 12 bits, least significant bit first), up to
+ * `count` pixels, with giflib's code-width schedule: its running code counts every code read, so a
+ * minimum code size of 0 or 1 widens as giflib widens it.
+ */
 function lzwDecode(minCodeSize: number, data: Uint8Array, count: number, image: number): Uint8Array {
-  if (minCodeSize < 1 || minCodeSize > 8) throw new Error(`image ${image}: LZW minimum code size ${minCodeSize} is not between 1 and 8`);
+  if (minCodeSize > 8) throw new Error(`image ${image}: LZW minimum code size ${minCodeSize} is above 8`);
   const MAX_CODES = 4096;
   const [clear, end] = [1 << minCodeSize, (1 << minCodeSize) + 1];
   const prefix = new Int16Array(MAX_CODES), suffix = new Uint8Array(MAX_CODES), stack = new Uint8Array(MAX_CODES + 1);
   for (let c = 0; c < clear; c++) suffix[c] = c;
   const out = new Uint8Array(count);
-  let [size, next, previous, first, bits, buffer, byte, written] = [minCodeSize + 1, clear + 2, -1, 0, 0, 0, 0, 0];
+  let [size, maxCode, running, previous, first, bits, buffer, byte, written] = [minCodeSize + 1, 1 << (minCodeSize + 1), clear + 2, -1, 0, 0, 0, 0, 0];
   while (written < count) {
     while (bits < size) {
       if (byte >= data.length) throw new Error(`image ${image}: the image data ends after ${written} of its ${count} pixels`);
@@ -135,16 +138,21 @@ function lzwDecode(minCodeSize: number, data: Uint8Array, count: number, image: 
     const code = buffer & ((1 << size) - 1);
     buffer >>>= size;
     bits -= size;
+    if (running < MAX_CODES + 1 && ++running > maxCode && size < 12) {
+      maxCode <<= 1;
+      size++;
+    }
     if (code === clear) {
-      [size, next, previous] = [minCodeSize + 1, clear + 2, -1];
+      [size, maxCode, running, previous] = [minCodeSize + 1, 1 << (minCodeSize + 1), clear + 2, -1];
       continue;
     }
     if (code === end) throw new Error(`image ${image}: the image data ends after ${written} of its ${count} pixels`);
-    if (code > next || (previous === -1 && code >= clear)) throw new Error(`image ${image}: the image data holds an undefined LZW code ${code}`);
+    const entry = running - 2;  // where this code's string goes in the table
+    if (code > entry || (previous === -1 && code >= clear)) throw new Error(`image ${image}: the image data holds an undefined LZW code ${code}`);
     // the code's string, last pixel first; a code not yet in the table is the previous string plus its own first pixel
     let top = 0;
     let c = code;
-    if (code === next) {
+    if (code === entry) {
       stack[top++] = first;
       c = previous;
     }
@@ -155,11 +163,9 @@ function lzwDecode(minCodeSize: number, data: Uint8Array, count: number, image: 
     first = c;
     stack[top++] = c;
     while (top > 0 && written < count) out[written++] = stack[--top]!;
-    if (previous !== -1 && next < MAX_CODES) {
-      prefix[next] = previous;
-      suffix[next] = first;
-      next++;
-      if (next === 1 << size && size < 12) size++;
+    if (previous !== -1 && entry < MAX_CODES) {
+      prefix[entry] = previous;
+      suffix[entry] = first;
     }
     previous = code;
   }

@@ -161,7 +161,7 @@ export function decodeImage(input: Tensor | string, ...args: unknown[]): Tensor 
  */
 export function decodeGif(input: Tensor | string): Tensor {
   const [bytes, source] = encodedBytes('decode_gif', input);
-  if (!isGif(bytes)) throw new Error(`decode_gif: ${source} is not a GIF file (no GIF87a or GIF89a signature)`);
+  if (!startsWith(bytes, [0x47, 0x49, 0x46])) throw new Error(`decode_gif: ${source} is not a GIF file (it does not start with "GIF")`);
   return gifTensor('decode_gif', bytes, source);
 }
 
