@@ -26,6 +26,7 @@ import torchvision  # noqa: E402
 from torchvision import tv_tensors  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 from torchvision.transforms.v2 import functional as F  # noqa: E402
+from v2_fixture_io import enc_out, error_of  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "v2-transform-api.json")
@@ -38,22 +39,7 @@ def enc(t):
 
 
 def enc_leaf(v):
-    if isinstance(v, PIL.Image.Image):
-        return {"pil": enc(F.pil_to_tensor(v)), "mode": v.mode}
-    if isinstance(v, torch.Tensor):
-        out = {"tensor": enc(v.as_subclass(torch.Tensor)), "kind": None}
-        if isinstance(v, tv_tensors.BoundingBoxes):
-            out.update(kind="BoundingBoxes", format=v.format.name, canvasSize=list(v.canvas_size), clampingMode=v.clamping_mode)
-        elif isinstance(v, tv_tensors.KeyPoints):
-            out.update(kind="KeyPoints", canvasSize=list(v.canvas_size))
-        elif isinstance(v, tv_tensors.TVTensor):
-            out["kind"] = type(v).__name__
-        return out
-    if isinstance(v, (tuple, list)):
-        return {"list": [enc_leaf(x) for x in v]}
-    if isinstance(v, dict):
-        return {"dict": {k: enc_leaf(x) for k, x in v.items()}}
-    return {"value": v}
+    return enc_out(v, enc, meta=True)
 
 
 g = torch.Generator().manual_seed(20261206)
@@ -246,14 +232,6 @@ class Reprs(v2.Transform):
 
 
 # ---- helpers -------------------------------------------------------------------------------------------
-
-def error_of(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return {"type": type(e).__name__, "message": str(e)}
-    raise AssertionError("no error")
-
 
 FLAT = ["I", "B", "M", "U", "n", "s"]
 CHECKS = {  # name -> types (the JS test has the same)

@@ -1,4 +1,5 @@
-"""What the transforms.v2 fixture scripts (make-v2-jpeg-fixtures.py, make-v2-photometric-fixtures.py) share:
+"""What the transforms.v2 fixture scripts (make-v2-jpeg-fixtures.py, make-v2-photometric-fixtures.py,
+make-v2-transform-api-fixtures.py) share:
 a tensor as a PIL image, the ways a sample input is wrapped, torchvision's refusal as a record, and a
 call's output leaf by leaf (PIL images with their mode, tensors with their tv_tensor kind), which
 test/v2-out.ts checks."""
@@ -28,15 +29,21 @@ def error_of(fn):
     raise AssertionError("no error")
 
 
-def enc_out(v, enc):
-    """A call's output with each tensor encoded by `enc`."""
+def enc_out(v, enc, meta=False):
+    """A call's output with each tensor encoded by `enc`; with `meta`, boxes with their format, canvas size and
+    clamping mode and keypoints with their canvas size (as test/tv-leaf.ts checks them)."""
     if isinstance(v, PILImage.Image):
         return {"pil": v.mode, "tensor": enc(pil_to_tensor(v))}
     if isinstance(v, torch.Tensor):
         kind = type(v).__name__ if isinstance(v, tv_tensors.TVTensor) else None
-        return {"kind": kind, "tensor": enc(v.as_subclass(torch.Tensor))}
+        out = {"kind": kind, "tensor": enc(v.as_subclass(torch.Tensor))}
+        if meta and isinstance(v, tv_tensors.BoundingBoxes):
+            out.update(format=v.format.name, canvasSize=list(v.canvas_size), clampingMode=v.clamping_mode)
+        elif meta and isinstance(v, tv_tensors.KeyPoints):
+            out.update(canvasSize=list(v.canvas_size))
+        return out
     if isinstance(v, (tuple, list)):
-        return {"list": [enc_out(x, enc) for x in v]}
+        return {"list": [enc_out(x, enc, meta) for x in v]}
     if isinstance(v, dict):
-        return {"dict": {k: enc_out(x, enc) for k, x in v.items()}}
+        return {"dict": {k: enc_out(x, enc, meta) for k, x in v.items()}}
     return {"value": v}

@@ -1,15 +1,18 @@
 // The leaves of a transformed sample as scripts/make-tv-tensors-fixtures.py's enc_leaf records them, and
 // their check: tensors bit for bit with their tv_tensor kind (boxes with format, canvas size and
-// clamping mode; keypoints with canvas size), PIL images (as vision.Images), lists, dicts and plain values.
+// clamping mode; keypoints with canvas size), PIL images (v2_fixture_io.enc_out's record, test/v2-out.ts's
+// check), lists, dicts and plain values.
 import { expect } from 'vitest';
 import { vision } from '../lib/index.js';
 import { check, type TensorEnc } from './golden-replay.js';
+import { checkOut } from './v2-out.js';
 
 export type LeafEnc = { tensor: TensorEnc; kind: string | null; format?: string; canvasSize?: number[]; clampingMode?: string | null }
-  | { pil: TensorEnc; mode: string } | { list: LeafEnc[] } | { dict: Record<string, LeafEnc> } | { value: unknown };
+  | { pil: 'L' | 'RGB'; tensor: TensorEnc } | { list: LeafEnc[] } | { dict: Record<string, LeafEnc> } | { value: unknown };
 
 export function checkLeaf(actual: unknown, exp: LeafEnc, path: string): void {
   const tv = vision.tvTensors;
+  if ('pil' in exp) return checkOut(actual, exp, path);  // a PIL image (enc_out's record, which has a tensor too): a vision.Image of that mode with those pixels
   if ('tensor' in exp) {
     check(actual, exp.tensor, undefined, path);
     expect(tv.kindOf(actual), `${path}: tv_tensor kind`).toBe(exp.kind);
@@ -18,12 +21,6 @@ export function checkLeaf(actual: unknown, exp: LeafEnc, path: string): void {
       expect([b.format, b.canvasSize, b.clampingMode], `${path}: format, canvas size, clamping mode`).toEqual([exp.format, exp.canvasSize, exp.clampingMode]);
     }
     if (exp.kind === 'KeyPoints') expect((actual as vision.tvTensors.KeyPointsTensor).canvasSize, `${path}: canvas size`).toEqual(exp.canvasSize);
-    return;
-  }
-  if ('pil' in exp) {  // a PIL image: a vision.Image of that mode with those pixels
-    expect(actual instanceof vision.Image, `${path}: a vision.Image`).toBe(true);
-    expect((actual as vision.Image).mode, `${path}: mode`).toBe(exp.mode);
-    check(vision.transforms.functional.pilToTensor(actual as vision.Image), exp.pil, undefined, path);
     return;
   }
   if ('list' in exp) {
