@@ -12,7 +12,8 @@ Writes test/fixtures/v2-transform-api.json:
 - helpers: check_type, has_any, has_all, get_bounding_boxes, get_keypoints, query_size, query_chw,
   their results and errors;
 - kernels: v2.functional's per-type kernels (adjust_brightness_image, crop_video, ...) on a few inputs,
-  bit for bit; and the inputs they refuse.
+  bit for bit; and the inputs they refuse;
+- names: what torchvision.transforms.v2 and its functional export.
 """
 import json
 import os
@@ -353,6 +354,7 @@ def main():
         "inputs": {k: enc(v) for k, v in INPUTS.items()},
         "custom": custom, "customErrors": custom_errors, "needs": needs, "repr": repr(Reprs()), "helpers": helpers(),
         "kernels": kernel_cases, "refused": refused,
+        "names": {"v2": [n for n in dir(v2) if not n.startswith("_")], "functional": [n for n in dir(F) if not n.startswith("_")]},
     }
     with open(OUT, "w") as f:
         json.dump(fixture, f, separators=(",", ":"))

@@ -35,6 +35,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-transform-api.json', i
   };
   kernels: { fn: string; input: string; args: unknown[]; output: LeafEnc }[];
   refused: ({ fn: string; input: string; args: unknown[] } & ErrorEnc)[];
+  names: { v2: string[]; functional: string[] };
 };
 const [H, W] = fx.meta.canvasSize;
 const INPUTS = Object.fromEntries(Object.entries(fx.inputs).map(([k, v]) => [k, makeTensor(v)])) as Record<string, Tensor>;
@@ -291,9 +292,14 @@ describe("v2.functional's per-type kernels match torchvision 0.28", () => {
       expect(() => fnOf(c.fn)(kernelInput(c.input), ...c.args)).toThrow(TypeError);
     });
   }
-  it('every kernel name torchvision 0.28 exports (other than those of work in progress)', () => {
-    const names = fx.kernels.map((c) => camel(c.fn));
-    for (const n of names) expect(Object.keys(F)).toContain(n);
+  it('every name torchvision 0.28 exports from v2 and v2.functional', () => {
+    // not here: v2.ToTensor (deprecated in v2: ToImage then ToDtype), register_kernel (no user tv_tensor types to
+    // register kernels for: docs/data.md), erase_image / erase_video (work in progress elsewhere)
+    const notHere = ['ToTensor', 'register_kernel', 'erase_image', 'erase_video'];
+    const v2Names = new Set(Object.keys(v2)), fNames = new Set(Object.keys(F));
+    const pyName = (n: string): string => (/^[A-Z]/.test(n) ? n : camel(n));
+    expect(fx.names.v2.filter((n) => !v2Names.has(pyName(n)) && !notHere.includes(n)), 'missing from v2').toEqual([]);
+    expect(fx.names.functional.filter((n) => !fNames.has(pyName(n)) && !notHere.includes(n)), 'missing from v2.functional').toEqual([]);
     expect(F.toPilImage).toBe(vision.transforms.functional.toPILImage);
     expect(F.cropVideo).toBe(F.cropImage);
   });
