@@ -347,7 +347,7 @@ describe('transforms.v2 random-size transforms beyond the fixtures', () => {
     expect(() => new v2.ScaleJitter([12])).toThrow(/target_size should be a sequence of length 2/);
     expect(() => new v2.RandomShortestSize([])).toThrow(/min_size must be a positive size or a non-empty list/);
     expect(() => new v2.RandomResize(8, 8)).toThrow(/1 <= min_size < max_size/);
-    expect(() => new v2.RandomResize(4, 8, { interpolation: 'box' as never })).toThrow(/Interpolation mode 'box' is unsupported/);
+    expect(() => new v2.RandomResize(4, 8, { interpolation: 'area' as never })).toThrow(/Interpolation mode 'area' is unsupported/);
   });
 });
 

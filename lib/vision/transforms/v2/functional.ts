@@ -305,7 +305,7 @@ export function resizeImage<T extends ImageLike>(img: T, ...args: PyArgsWith<[si
 export function resizeImage<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [size, interpolation, maxSize, antialias] = bind(RESIZE_ARGS, args) as [number | readonly number[] | null, InterpolationMode, number | null, boolean | null];
   if (!(img instanceof Image) && !isTensor(img)) throw new TypeError(`resize: expected a vision.Image or a tensor, got ${describe(img)}`);
-  if (img instanceof Image) return v1.resize(img, size as number | readonly number[], interpolation, maxSize, antialias) as T;
+  if (img instanceof Image) return v1.resize(img, resizedOutputSizeV2(img.height, img.width, size, maxSize), interpolation, null, antialias) as T;  // v2's sizes (size=None too), then PIL's resize
   v1.checkInterpolation(interpolation, 'resize');
   const smooth = interpolation === 'bilinear' || interpolation === 'bicubic';
   const aa = smooth ? (antialias ?? false) : false;
@@ -320,7 +320,7 @@ export function resizeImage<T extends ImageLike>(img: T, ...args: unknown[]): T 
     let x = img.reshape(-1, c, h, w);
     const cast = !acceptable.includes(dtype);
     if (cast) x = x.to(torch.float32);
-    x = F().interpolate(x, { size: [oh, ow], mode: interpolation, alignCorners: smooth ? false : null, antialias: aa });
+    x = F().interpolate(x, { size: [oh, ow], mode: interpolation as torch.nn.functional.InterpolateMode, alignCorners: smooth ? false : null, antialias: aa });
     if (cast) {
       if (interpolation === 'bicubic' && dtype === torch.uint8) x = x.clamp_(0, 255);
       if (ROUNDED_DTYPES.includes(dtype)) x = x.round_();  // v2 truncates uint16

@@ -1,0 +1,178 @@
+// PIL's Image.resize (Pillow 12.3) on 8-bit pixels, ported for vision.Image so that torchvision's
+// PIL path (img.resize((w, h), resample), reducing_gap=None) comes out pixel for pixel:
+//  - a size equal to the image's is a copy (_imaging.c's crop shortcut);
+//  - NEAREST is an affine scale (Geometry.c's ImagingScaleAffine): source positions walk by repeated
+//    double additions of the scale from half a step, truncated;
+//  - the other filters are Resample.c's two separable passes (horizontal first, over the source rows
+//    the vertical pass will read, then vertical) with the filter's weights normalised in doubles and
+//    then rounded to 22-bit fixed point (normalize_coeffs_8bpc), sums in C's 32-bit ints from half a
+//    unit, and the result clipped to 0..255.
+// Doubles are C's doubles; the box is C floats (integers here, so exact).
+
+/** PIL's resampling filters, by torchvision's InterpolationMode names. */
+export type PilFilter = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
+
+/** An 8-bit image: rows of `width` pixels, `channels` interleaved bands (1 for 'L', 3 for 'RGB'). */
+export interface Pixels { readonly data: Uint8Array; readonly width: number; readonly height: number; readonly channels: number }
+
+interface Filter { readonly weight: (x: number) => number; readonly support: number }
+
+const HAMMING_A = Math.fround(0.54), HAMMING_B = Math.fround(0.46);  // C's 0.54f, 0.46f
+
+function sinc(x: number): number {
+  if (x === 0) return 1;
+  const px = x * Math.PI;
+  return Math.sin(px) / px;
+}
+
+const FILTERS: Record<Exclude<PilFilter, 'nearest'>, Filter> = {
+  box: { support: 0.5, weight: (x) => (x > -0.5 && x <= 0.5 ? 1 : 0) },
+  bilinear: { support: 1, weight: (x) => { const a = Math.abs(x); return a < 1 ? 1 - a : 0; } },
+  hamming: {
+    support: 1,
+    weight: (x) => {
+      const a = Math.abs(x);
+      if (a === 0) return 1;
+      if (a >= 1) return 0;
+      const px = a * Math.PI;
+      return Math.sin(px) / px * (HAMMING_A + HAMMING_B * Math.cos(px));
+    },
+  },
+  bicubic: {
+    support: 2,
+    weight: (x) => {
+      const a = Math.abs(x), A = -0.5;
+      if (a < 1) return ((A + 2) * a - (A + 3)) * a * a + 1;
+      if (a < 2) return (((a - 5) * a + 8) * a - 4) * A;
+      return 0;
+    },
+  },
+  lanczos: { support: 3, weight: (x) => (x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0) },
+};
+
+const PRECISION_BITS = 32 - 8 - 2;
+const HALF = 1 << (PRECISION_BITS - 1);
+
+/** clip8: the sum's integer part (arithmetic shift), clamped to a byte. */
+function clip8(ss: number): number {
+  const v = ss >> PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** One axis' taps: for output i, the first source index bounds[2i], their count bounds[2i+1], and the fixed-point weights at kk[i * ksize]. */
+interface Taps { readonly ksize: number; readonly bounds: Int32Array; readonly kk: Int32Array }
+
+/** precompute_coeffs followed by normalize_coeffs_8bpc, for source [in0, in1) of inSize onto outSize. */
+function taps(inSize: number, in0: number, in1: number, outSize: number, filter: Filter): Taps {
+  const scale = Math.fround(in1 - in0) / outSize;
+  const filterscale = scale < 1 ? 1 : scale;
+  const support = filter.support * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const kk = new Int32Array(outSize * ksize);
+  const w = new Float64Array(ksize);
+  const ss = 1 / filterscale;
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = in0 + (xx + 0.5) * scale;
+    const xmin = Math.max(0, Math.trunc(center - support + 0.5));
+    const xmax = Math.min(inSize, Math.trunc(center + support + 0.5)) - xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      w[x] = filter.weight((x + xmin - center + 0.5) * ss);
+      ww += w[x]!;
+    }
+    for (let x = 0; x < xmax; x++) {
+      const k = ww !== 0 ? w[x]! / ww : w[x]!;
+      kk[xx * ksize + x] = Math.trunc(k < 0 ? -0.5 + k * (1 << PRECISION_BITS) : 0.5 + k * (1 << PRECISION_BITS));
+    }
+    bounds[2 * xx] = xmin;
+    bounds[2 * xx + 1] = xmax;
+  }
+  return { ksize, bounds, kk };
+}
+
+/** ImagingResampleHorizontal_8bpc: rows offset..offset+rows of src, each row resampled to outW. */
+function horizontal(src: Pixels, outW: number, offset: number, rows: number, t: Taps): Pixels {
+  const { channels: c, width: inW } = src;
+  const out = new Uint8Array(outW * rows * c);
+  for (let yy = 0; yy < rows; yy++) {
+    const row = (yy + offset) * inW * c;
+    for (let xx = 0; xx < outW; xx++) {
+      const xmin = t.bounds[2 * xx]!, n = t.bounds[2 * xx + 1]!, k0 = xx * t.ksize;
+      for (let b = 0; b < c; b++) {
+        let ss = HALF;
+        for (let x = 0; x < n; x++) ss = (ss + src.data[row + (x + xmin) * c + b]! * t.kk[k0 + x]!) | 0;
+        out[(yy * outW + xx) * c + b] = clip8(ss);
+      }
+    }
+  }
+  return { data: out, width: outW, height: rows, channels: c };
+}
+
+/** ImagingResampleVertical_8bpc: each column of src resampled to outH rows. */
+function vertical(src: Pixels, outH: number, t: Taps, shift: number): Pixels {
+  const { channels: c, width: w } = src;
+  const stride = w * c;
+  const out = new Uint8Array(outH * stride);
+  for (let yy = 0; yy < outH; yy++) {
+    const ymin = t.bounds[2 * yy]! - shift, n = t.bounds[2 * yy + 1]!, k0 = yy * t.ksize;
+    for (let i = 0; i < stride; i++) {
+      let ss = HALF;
+      for (let y = 0; y < n; y++) ss = (ss + src.data[(y + ymin) * stride + i]! * t.kk[k0 + y]!) | 0;
+      out[yy * stride + i] = clip8(ss);
+    }
+  }
+  return { data: out, width: w, height: outH, channels: c };
+}
+
+/** ImagingResampleInner over the whole image: the passes that change a size, horizontal first. */
+function resample(src: Pixels, outW: number, outH: number, filter: Filter): Pixels {
+  const vert = taps(src.height, 0, src.height, outH, filter);
+  const first = vert.bounds[0]!;
+  const last = vert.bounds[2 * outH - 2]! + vert.bounds[2 * outH - 1]!;
+  let img = src, shift = 0;
+  if (outW !== src.width) {
+    img = horizontal(src, outW, first, last - first, taps(src.width, 0, src.width, outW, filter));
+    shift = first;
+  }
+  if (outH !== src.height) img = vertical(img, outH, vert, shift);
+  return img;
+}
+
+/** ImagingScaleAffine as resize uses it (a = [w/outW, 0, 0, 0, h/outH, 0], zero fill). */
+function nearest(src: Pixels, outW: number, outH: number): Pixels {
+  const { channels: c, width: inW, height: inH } = src;
+  const out = new Uint8Array(outW * outH * c);
+  const a0 = inW / outW, a4 = inH / outH;
+  const xin = new Int32Array(outW);
+  let xmin = outW, xmax = 0;
+  let xo = a0 * 0.5;
+  for (let x = 0; x < outW; x++) {
+    const xi = xo < 0 ? -1 : Math.trunc(xo);
+    if (xi >= 0 && xi < inW) { xmax = x + 1; if (x < xmin) xmin = x; xin[x] = xi; }
+    xo += a0;
+  }
+  let yo = a4 * 0.5;
+  for (let y = 0; y < outH; y++) {
+    const yi = yo < 0 ? -1 : Math.trunc(yo);
+    if (yi >= 0 && yi < inH) {
+      for (let x = xmin; x < xmax; x++) {
+        const s = (yi * inW + xin[x]!) * c, d = (y * outW + x) * c;
+        for (let b = 0; b < c; b++) out[d + b] = src.data[s + b]!;
+      }
+    }
+    yo += a4;
+  }
+  return { data: out, width: outW, height: outH, channels: c };
+}
+
+/** PIL's `Image.resize((outW, outH), filter)` (no box, no reducing gap) on 8-bit pixels: the new pixels. */
+export function pilResize(src: Pixels, outW: number, outH: number, filter: PilFilter): Uint8Array {
+  if (!Number.isInteger(outW) || !Number.isInteger(outH) || outW < 1 || outH < 1) throw new RangeError(`resize: height and width must be > 0, got ${outW}x${outH}`);
+  if (src.width < 1 || src.height < 1) throw new RangeError(`resize: cannot resize an empty ${src.width}x${src.height} image`);
+  if (outW === src.width && outH === src.height) return src.data.slice();
+  if (filter === 'nearest') return nearest(src, outW, outH).data;
+  const f = FILTERS[filter];
+  if (f === undefined) throw new RangeError(`resize: unsupported resampling filter ${String(filter)}`);
+  return resample(src, outW, outH, f).data;
+}

@@ -1,0 +1,117 @@
+// Resizing a vision.Image against Pillow 12.3 as torchvision 0.28 calls it on a PIL image
+// (test/fixtures/pil-resample.json, made by scripts/make-pil-resample-fixtures.py): every filter
+// (nearest, bilinear, bicubic, box, hamming, lanczos) at many ratios, through v1 and v2 functionals and
+// the resizing transforms after torch.manualSeed, pixel for pixel, and the torch RNG left where
+// torchvision leaves it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+
+const T = vision.transforms;
+const VF = T.functional;
+const v2 = T.v2;
+const F2 = v2.functional;
+type Mode = vision.transforms.InterpolationMode;
+
+interface Enc { mode: 'L' | 'RGB'; width: number; height: number; data: string }
+interface Case {
+  kind: string; image: string; py: string; seed: number; calls: number; outputs: Enc[]; after: number;
+  size?: number | number[] | null; interpolation?: Mode; maxSize?: number | null; antialias?: boolean; box?: [number, number, number, number];
+  options?: Record<string, unknown>;
+}
+const fx = JSON.parse(readFileSync(new URL('./fixtures/pil-resample.json', import.meta.url), 'utf8')) as { images: Record<string, Enc>; cases: Case[] };
+const decode = (e: Enc): vision.Image => new vision.Image(e.width, e.height, e.mode, new Uint8Array(Buffer.from(e.data, 'base64')));
+
+/** The JS call of a fixture case: a function of the image (a transform built once, called `calls` times). */
+function port(c: Case): (img: vision.Image) => unknown {
+  const o = c.options ?? {};
+  const opts = (omit: string[]): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([k]) => !omit.includes(k)));
+  switch (c.kind) {
+    case 'F.resize': return (img) => VF.resize(img, c.size as number[], c.interpolation!, c.maxSize ?? null, c.antialias ?? true);
+    case 'F2.resize': return (img) => F2.resize(img, c.size as number[] | null, c.interpolation!, c.maxSize ?? null, c.antialias ?? true);
+    case 'F.resized_crop': return (img) => VF.resizedCrop(img, ...c.box!, c.size as number[], c.interpolation!);
+    case 'F2.resized_crop': return (img) => F2.resizedCrop(img, ...c.box!, c.size as number[], c.interpolation!);
+    default: break;
+  }
+  const t = ((): { call(x: unknown): unknown } => {
+    switch (c.kind) {
+      case 'T.Resize': return new T.Resize(o.size as number, opts(['size']));
+      case 'v2.Resize': return new v2.Resize(o.size as number, opts(['size']));
+      case 'T.RandomResizedCrop': return new T.RandomResizedCrop(o.size as number, opts(['size']));
+      case 'v2.RandomResizedCrop': return new v2.RandomResizedCrop(o.size as number, opts(['size']));
+      case 'v2.ScaleJitter': return new v2.ScaleJitter(o.targetSize as number[], opts(['targetSize']));
+      case 'v2.RandomShortestSize': return new v2.RandomShortestSize(o.minSize as number[], opts(['minSize']));
+      case 'v2.RandomResize': return new v2.RandomResize(o.minSize as number, o.maxSize as number, opts(['minSize', 'maxSize']));
+      default: throw new Error(`no port for ${c.kind}`);
+    }
+  })();
+  return (img) => t.call(img);
+}
+
+function expectPixels(out: unknown, exp: Enc, what: string): void {
+  expect(out, `${what} returns an Image`).toBeInstanceOf(vision.Image);
+  const img = out as vision.Image;
+  expect([img.mode, img.width, img.height], `${what}: mode and size`).toEqual([exp.mode, exp.width, exp.height]);
+  const want = Buffer.from(exp.data, 'base64');
+  let bad = 0, first = -1;
+  for (let i = 0; i < want.length; i++) if (img.data[i] !== want[i]) { bad++; if (first < 0) first = i; }
+  expect(bad, `${what}: ${bad} of ${want.length} bytes differ from PIL's (first at ${first}: ${img.data[first]} vs ${want[first]})`).toBe(0);
+}
+
+describe('vision.Image resizing is PIL\'s, pixel for pixel', () => {
+  const images = Object.fromEntries(Object.entries(fx.images).map(([k, v]) => [k, decode(v)]));
+  const groups = new Map<string, Case[]>();
+  for (const c of fx.cases) groups.set(c.kind, [...(groups.get(c.kind) ?? []), c]);
+  for (const [kind, cases] of groups) {
+    it(`${kind}: ${cases.length} cases`, () => {
+      for (const c of cases) {
+        const run = port(c);
+        torch.manualSeed(c.seed);
+        c.outputs.forEach((exp, k) => expectPixels(run(images[c.image]!), exp, `${c.py} on ${c.image} (seed ${c.seed}) call ${k}`));
+        expect(torch.rand(1).item(), `${c.py}: the RNG after the calls`).toBe(c.after);
+      }
+    });
+  }
+
+  it('leaves the source image alone, and returns it when the size is already right', () => {
+    const img = images.rgb!;
+    const before = img.data.slice();
+    VF.resize(img, [40, 9], 'lanczos');
+    expect(img.data).toEqual(before);
+    expect(VF.resize(img, [img.height, img.width], 'bicubic')).toBe(img);
+  });
+
+  it('holds no native tensors', () => {
+    const img = images.smooth_rgb!;
+    const live = torch.nativeStats().tensors;
+    for (let i = 0; i < 5; i++) {
+      VF.resize(img, [11, 13], 'bilinear');
+      VF.resizedCrop(img, 1, 2, 10, 10, [5, 5], 'nearest');
+      new v2.RandomResizedCrop(8, { interpolation: 'hamming' }).call(img);
+    }
+    expect(torch.nativeStats().tensors).toBe(live);
+  });
+});
+
+describe('PIL-only filters and bad input', () => {
+  const img = new vision.Image(6, 4, 'RGB');
+  const x = torch.zeros([3, 8, 8], { dtype: torch.uint8 });
+  it.each([
+    ['box on a tensor', () => VF.resize(x, [4, 4], 'box'), /Only 3D, 4D and 5D input Tensors supported .*\(got box\)/],
+    ['hamming on a tensor', () => VF.resize(x, [4, 4], 'hamming'), /\(got hamming\)/],
+    ['lanczos on a tensor (v1 passes no antialias)', () => VF.resize(x, [4, 4], 'lanczos'), /Lanczos mode requires antialias=True/],
+    ['an unknown mode', () => VF.resize(img, [4, 4], 'area' as never), /Interpolation mode 'area' is unsupported/],
+    ['a zero size', () => VF.resize(img, [0, 4]), /size must be positive integers/],
+    ['a fractional size', () => VF.resize(img, [2.5, 4]), /size must be positive integers/],
+    ['an empty image', () => VF.resize(new vision.Image(0, 3, 'L'), [2, 2]), /empty/],
+  ])('%s throws', (_name, fn, re) => {
+    expect(fn).toThrow(re);
+  });
+  it('box, hamming and lanczos are accepted by the transforms, as torchvision', () => {
+    for (const m of ['box', 'hamming', 'lanczos'] as const) {
+      expect(new T.Resize(3, m).call(img)).toBeInstanceOf(vision.Image);
+      expect(new v2.RandomResize(2, 5, m).call(img)).toBeInstanceOf(vision.Image);
+    }
+  });
+});
