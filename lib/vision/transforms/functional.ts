@@ -3,6 +3,7 @@
 // the same tensor. A vision.Image goes through the same tensor path (as its uint8 CHW tensor, what
 // PILToTensor gives) and comes back as an Image; torchvision would use PIL's own resampling and
 // ImageEnhance there, which this does not reproduce (see the README section for the differences).
+// Resizing an Image is PIL's Image.resize (_pil_resample.ts), every filter, bit for bit.
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { isTensor } from '../../tensor.js';
