@@ -181,13 +181,12 @@ describe('vision.transforms match torchvision (tensor inputs)', () => {
 });
 
 // Grayscale is the one exception: Images take PIL's exact path there (fixture pilOutputs).
-// Resizing an Image is PIL's Image.resize (every filter): those cases are checked against torchvision's
-// PIL path in test/vision-pil-resample.test.ts instead.
-const PIL_RESIZE_CASES = new Set(['resize_short', 'resize_hw', 'resize_up', 'resize_tall', 'resize_max_size', 'resize_nearest', 'resize_nearest_exact',
-  'resize_bicubic', 'resize_no_antialias', 'resize_gray', 'random_resized_crop', 'random_resized_crop_opts', 'random_resized_crop_fallback',
-  'random_resized_crop_fallback_tall', 'random_resized_crop_nearest']);
+// Rotating, affine-warping and perspective-warping an Image is PIL's Image.rotate / Image.transform
+// (every filter): those cases are checked against torchvision's PIL path in test/vision-pil-geometry.test.ts instead.
+const PIL_WARP_CASES = new Set(['rotation', 'rotation_bilinear', 'rotation_expand', 'rotation_fill', 'rotation_center', 'rotation_expand_bilinear',
+  'random_affine', 'random_affine_full', 'random_affine_shear4', 'random_affine_gray', 'random_perspective', 'random_perspective_opts']);
 describe('vision.transforms on vision.Image give the tensor path\'s pixels (PIL\'s for Grayscale)', () => {
-  const imageCases = fx.cases.filter((c) => !c.tensorOnly && !PIL_RESIZE_CASES.has(c.name) && fx.inputs[c.input]!.dtype === 'uint8' && fx.inputs[c.input]!.shape.length === 3);
+  const imageCases = fx.cases.filter((c) => !c.tensorOnly && !PIL_WARP_CASES.has(c.name) && fx.inputs[c.input]!.dtype === 'uint8' && fx.inputs[c.input]!.shape.length === 3);
   for (const c of imageCases) {
     it(`${c.name} on Image(${c.input})`, () => {
       const transform = PORTS[c.name]!();
@@ -373,11 +372,11 @@ describe('bad input', () => {
     ['ConvertImageDtype float32 to int32', () => new T.ConvertImageDtype(torch.int32).call(torch.zeros(3, 2, 2)), Error, /The cast from torch.float32 to torch.int32 cannot be performed safely/],
     ['ConvertImageDtype of an Image', () => new T.ConvertImageDtype(torch.float).call(img as never), TypeError, /Input img should be Tensor Image/],
     ['RandAugment with a magnitude beyond the bins', () => new T.RandAugment({ magnitude: 31 }), RangeError, /magnitude must be an integer bin in \[0, 30\]/],
-    ['TrivialAugmentWide with bicubic', () => new T.TrivialAugmentWide({ interpolation: 'bicubic' }), RangeError, /Interpolation mode 'bicubic' is unsupported/],
+    ['a tensor rotated bicubic by an augmentation (a vision.Image takes it: PIL)', () => T.applyAugmentOp(torch.zeros(3, 4, 4), 'Rotate', 10, 'bicubic', null), RangeError, /Interpolation mode 'bicubic' is unsupported/],
     ['an unknown augmentation operation', () => T.applyAugmentOp(img, 'Blur', 1, 'nearest', null), RangeError, /The provided operator Blur is not recognized/],
     ['perspective with 3 corners', () => VF.perspective(img, [[0, 0], [1, 0], [1, 1]], [[0, 0], [1, 0], [1, 1]]), RangeError, /Please provide exactly four corners, got 3 startpoints and 3 endpoints/],
-    ['RandomPerspective with bicubic', () => new T.RandomPerspective({ interpolation: 'bicubic' }), RangeError, /Interpolation mode 'bicubic' is unsupported/],
-    ['RandomPerspective with a 2-colour fill on RGB', () => new T.RandomPerspective({ p: 1, fill: [1, 2] }).call(img), RangeError, /cannot broadcast to match the number of channels of the image \(2 != 3\)/],
+    ['RandomPerspective bicubic on a tensor (a vision.Image takes it: PIL)', () => new T.RandomPerspective({ p: 1, interpolation: 'bicubic' }).call(torch.zeros(3, 4, 4)), RangeError, /Interpolation mode 'bicubic' is unsupported/],
+    ['RandomPerspective with a 2-colour fill on RGB', () => new T.RandomPerspective({ p: 1, fill: [1, 2] }).call(img), RangeError, /does not match the number of bands of the image \(2 != 3\)/],
     ['ElasticTransform with 3 sigmas', () => new T.ElasticTransform({ sigma: [1, 2, 3] }), RangeError, /If sigma is a sequence its length should be 2/],
     ['elasticTransform with a wrong displacement', () => VF.elasticTransform(img, torch.zeros(1, 3, 3, 2)), RangeError, /displacement shape should be \[1, 3, 4, 2\], but given \[1, 3, 3, 2\]/],
     ['FiveCrop larger than the image', () => new T.FiveCrop(5).call(img), RangeError, /Requested crop size \(5, 5\) is bigger than input size \(3, 4\)/],

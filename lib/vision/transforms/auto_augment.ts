@@ -9,7 +9,7 @@ import {
   pilToTensor, posterize, rotate, solarize, toPILImage, type ImageLike, type InterpolationMode,
 } from './functional.js';
 import { randint1 } from './_random.js';
-import { checkFillOption, fillPerChannel, GRID_SAMPLED } from './_checks.js';
+import { checkFillOption, fillPerChannel, WARPED } from './_checks.js';
 import { Transform } from './transform.js';
 
 /** One operation of a space: its magnitudes by bin (null: it takes none) and whether a random sign applies. */
@@ -71,7 +71,7 @@ export abstract class Augmenter extends Transform<ImageLike, ImageLike> {
   readonly fill: number | number[] | null;
   constructor(fn: string, interpolation: unknown, fill: unknown) {
     super();
-    this.interpolation = checkInterpolation(interpolation, fn, GRID_SAMPLED);
+    this.interpolation = checkInterpolation(interpolation, fn, WARPED);
     this.fill = fill === null ? null : checkFillOption(fn, fill);
   }
 }

@@ -3,21 +3,21 @@
 // the same tensor. A vision.Image goes through the same tensor path (as its uint8 CHW tensor, what
 // PILToTensor gives) and comes back as an Image; torchvision would use PIL's own resampling and
 // ImageEnhance there, which this does not reproduce (see the README section for the differences).
-// Resizing an Image is PIL's Image.resize (_pil_resample.ts), every filter, bit for bit.
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { isTensor } from '../../tensor.js';
 import { describe } from '../../options.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../nn/functional/_signature.js';
 import { Image, type ImageMode } from '../image.js';
-import { pilResize, type PilFilter } from '../_pil_resample.js';
+import { pilAffine, pilFill, pilPerspective, pilRotate, type PilFilter as PilWarpFilter } from '../_pil_geometry.js';
+import { cos as glibcCos, sin as glibcSin } from '../../libm.js';
 
 /** An image as transforms take it: a vision.Image or a tensor (..., C, H, W). */
 export type ImageLike = Image | Tensor;
 
 /** torchvision's InterpolationMode values. */
-export type InterpolationMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic' | 'box' | 'hamming' | 'lanczos';
-export const InterpolationMode = { NEAREST: 'nearest', NEAREST_EXACT: 'nearest-exact', BILINEAR: 'bilinear', BICUBIC: 'bicubic', BOX: 'box', HAMMING: 'hamming', LANCZOS: 'lanczos' } as const;
+export type InterpolationMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic';
+export const InterpolationMode = { NEAREST: 'nearest', NEAREST_EXACT: 'nearest-exact', BILINEAR: 'bilinear', BICUBIC: 'bicubic' } as const;
 
 const F = () => torch.nn.functional;
 
@@ -434,20 +434,15 @@ export function resizedOutputSize(h: number, w: number, size: readonly number[],
   return [size[0]!, size[1]!];
 }
 
-// box, hamming and lanczos are PIL's filters: a vision.Image resizes with them; a tensor's resize
-// refuses box and hamming as F.interpolate does, and lanczos without antialias (v1 passes none).
-const INTERPOLATIONS: readonly string[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos'];
+const INTERPOLATIONS: readonly string[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic'];
 
-/** The interpolation mode, checked against those `fn` supports (all seven by default). */
+/** The interpolation mode, checked against those `fn` supports (all four by default). */
 export function checkInterpolation(mode: unknown, fn: string, allowed: readonly string[] = INTERPOLATIONS): InterpolationMode {
   if (typeof mode !== 'string' || !allowed.includes(mode)) throw new RangeError(`${fn}: Interpolation mode '${String(mode)}' is unsupported (use ${allowed.map((m) => `'${m}'`).join(', ')})`);
   return mode as InterpolationMode;
 }
 
-/**
- * torchvision's resize: a tensor through F.interpolate (antialiased for bilinear/bicubic by default), a
- * vision.Image as PIL resizes it (img.resize((w, h), resample): antialias does not apply).
- */
+/** torchvision's resize (tensor path: F.interpolate, antialiased for bilinear/bicubic by default). */
 export function resize<T extends ImageLike>(img: T, size: number | readonly number[], interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
 export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[], interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[]; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
 export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
@@ -460,21 +455,14 @@ export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [, h, w] = getDimensions(img);
   const out = resizedOutputSize(h, w, sizeList, maxSize);
   if (out[0] === h && out[1] === w) return img;
-  if (img instanceof Image) return resizeImagePil(img, out, interpolation) as T;
   const aa = (antialias ?? false) && (interpolation === 'bilinear' || interpolation === 'bicubic');
   return onTensor(img, 'resize', (t) => {
     const { img: x, cast, squeeze, outDtype } = castSqueezeIn(t, torch.float32);
     const alignCorners = interpolation === 'bilinear' || interpolation === 'bicubic' ? false : null;
-    let y = F().interpolate(x, { size: out, mode: interpolation as torch.nn.functional.InterpolateMode, alignCorners, antialias: aa });  // box, hamming: its error
+    let y = F().interpolate(x, { size: out, mode: interpolation, alignCorners, antialias: aa });
     if (interpolation === 'bicubic' && outDtype === torch.uint8) y = y.clamp(0, 255);
     return castSqueezeOut(y, cast, squeeze, outDtype);
   }) as T;
-}
-
-/** PIL's Image.resize to [h, w] with torchvision's filter for `interpolation` (nearest-exact is PIL's NEAREST). */
-function resizeImagePil(img: Image, [h, w]: readonly number[], interpolation: InterpolationMode): Image {
-  const filter: PilFilter = interpolation === 'nearest-exact' ? 'nearest' : interpolation;
-  return new Image(w!, h!, img.mode, pilResize(img, w!, h!, filter));
 }
 
 /** torchvision's resized_crop: crop, then resize to `size`. */
@@ -488,15 +476,20 @@ export function resizedCrop<T extends ImageLike>(img: T, ...args: unknown[]): T 
 // ---------------------------------------------------------------------------------------------
 // Rotation (affine grid + grid_sample, as torchvision's tensor path)
 
-/** torchvision's _get_inverse_affine_matrix, in double precision as Python's math module. */
-export function inverseAffineMatrix(center: [number, number], angle: number, translate: [number, number], scale: number, shear: [number, number]): number[] {
+/**
+ * torchvision's _get_inverse_affine_matrix, in double precision as Python's math module. With `glibc`,
+ * cos and sin are glibc's (Python's; V8's differ in the last bit for some angles), as the PIL path
+ * needs: its doubles reach the pixels unrounded. tan stays V8's (no glibc tan to call).
+ */
+export function inverseAffineMatrix(center: [number, number], angle: number, translate: [number, number], scale: number, shear: [number, number], glibc = false): number[] {
   const radians = (deg: number) => deg * (Math.PI / 180);
+  const cos = glibc ? glibcCos : Math.cos, sin = glibc ? glibcSin : Math.sin;
   const rot = radians(angle), sx = radians(shear[0]), sy = radians(shear[1]);
   const [cx, cy] = center, [tx, ty] = translate;
-  const a = Math.cos(rot - sy) / Math.cos(sy);
-  const b = -Math.cos(rot - sy) * Math.tan(sx) / Math.cos(sy) - Math.sin(rot);
-  const c = Math.sin(rot - sy) / Math.cos(sy);
-  const d = -Math.sin(rot - sy) * Math.tan(sx) / Math.cos(sy) + Math.cos(rot);
+  const a = cos(rot - sy) / cos(sy);
+  const b = -cos(rot - sy) * Math.tan(sx) / cos(sy) - sin(rot);
+  const c = sin(rot - sy) / cos(sy);
+  const d = -sin(rot - sy) * Math.tan(sx) / cos(sy) + cos(rot);
   const m = [d, -b, 0.0, -c, a, 0.0].map((x) => x / scale);
   m[2] = m[2]! + (m[0]! * (-cx - tx) + m[1]! * (-cy - ty));
   m[5] = m[5]! + (m[3]! * (-cx - tx) + m[4]! * (-cy - ty));
@@ -574,8 +567,9 @@ export function rotate<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: 
 export function rotate<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [angle, interpolation, expand, center, fill] = bind(ROTATE_ARGS, args) as [angle: number, interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: number | readonly number[] | null];
   if (typeof angle !== 'number') throw new TypeError('rotate: Argument angle should be int or float');
-  checkInterpolation(interpolation, 'rotate', ['nearest', 'bilinear']);
   if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new TypeError('rotate: Argument center should be a sequence of 2 numbers');
+  if (img instanceof Image) return pilRotate(img, angle, pilWarpFilter(interpolation, 'rotate'), !!expand, center, pilFill('rotate', img, fill)) as T;
+  checkInterpolation(interpolation, 'rotate', ['nearest', 'bilinear']);
   const [, h, w] = getDimensions(img);
   let centerF: [number, number] = [0.0, 0.0];
   if (center !== null) centerF = [1.0 * (center[0]! - w * 0.5), 1.0 * (center[1]! - h * 0.5)];
@@ -607,6 +601,11 @@ export function affine<T extends ImageLike>(img: T, ...args: unknown[]): T {
   if (shearXY.length === 1) shearXY = [shearXY[0]!, shearXY[0]!];
   if (shearXY.length !== 2) throw new RangeError(`${fn}: Shear should be a sequence containing two values. Got [${shearXY.join(', ')}]`);
   if (center !== null && !Array.isArray(center)) throw new TypeError(`${fn}: Argument center should be a sequence`);
+  if (img instanceof Image) {
+    const c: [number, number] = center === null ? [img.width * 0.5, img.height * 0.5] : [center[0]!, center[1]!];
+    const m = inverseAffineMatrix(c, angle, [translate[0]!, translate[1]!], scale, shearXY as [number, number], true);
+    return pilAffineImage(img, m, interpolation, fill) as T;
+  }
   checkInterpolation(interpolation, fn, ['nearest', 'bilinear']);
   const [, h, w] = getDimensions(img);
   const centerF: [number, number] = center === null ? [0.0, 0.0] : [1.0 * (center[0]! - w * 0.5), 1.0 * (center[1]! - h * 0.5)];
@@ -667,12 +666,24 @@ export function perspective<T extends ImageLike>(img: T, ...args: unknown[]): T 
 
 /** perspective's image kernel from the map's 8 coefficients (v2's perspective_image takes them in place of the corners). */
 function perspectiveByCoefficients<T extends ImageLike>(img: T, coeffs: readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null): T {
+  if (img instanceof Image) return pilPerspective(img, [img.width, img.height], coeffs, pilWarpFilter(interpolation, 'perspective'), pilFill('perspective', img, fill)) as T;
   checkInterpolation(interpolation, 'perspective', ['nearest', 'bilinear']);
   const fillList = checkFill('perspective', img, fill);
   return onTensor(img, 'perspective', (t) => {
     const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
     return applyGridTransform(t, perspectiveGrid(coeffs, t.size(-1), t.size(-2), dtype, t.device), interpolation as 'nearest' | 'bilinear', fillList);
   }) as T;
+}
+
+/** torchvision's pil_modes_mapping for PIL's transforms: nearest (and nearest-exact), bilinear, bicubic. */
+function pilWarpFilter(interpolation: InterpolationMode, fn: string): PilWarpFilter {
+  checkInterpolation(interpolation, fn, ['nearest', 'nearest-exact', 'bilinear', 'bicubic']);
+  return interpolation === 'nearest-exact' ? 'nearest' : interpolation as PilWarpFilter;
+}
+
+/** _functional_pil.affine: Image.transform(img.size, Image.AFFINE, matrix, resample, fillcolor) with torchvision's fill. */
+function pilAffineImage(img: Image, matrix: readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null): Image {
+  return pilAffine(img, [img.width, img.height], matrix, pilWarpFilter(interpolation, 'affine'), pilFill('affine', img, fill));
 }
 
 /** A fill as a list, checked against the image's channels as _assert_grid_transform_inputs does. */
@@ -1022,4 +1033,4 @@ export function tenCrop<T extends ImageLike>(img: T, ...args: unknown[]): [T, T,
 }
 
 /** Helpers that transforms.v2.functional shares; not API. */
-export const _internal = { onTensor, checkChannels, checkFactor, gaussianBlurArgs, resizedOutputSize, withV2FillBlend, perspectiveCoefficients, perspectiveGrid, perspectiveByCoefficients } as const;
+export const _internal = { onTensor, checkChannels, checkFactor, gaussianBlurArgs, resizedOutputSize, withV2FillBlend, perspectiveCoefficients, perspectiveGrid, perspectiveByCoefficients, pilAffineImage } as const;

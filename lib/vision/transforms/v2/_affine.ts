@@ -12,6 +12,7 @@ import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/function
 import { cos, sin } from '../../../libm.js';
 import * as v1 from '../functional.js';
 import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
+import { Image } from '../../image.js';
 import { isRotatedBoundingFormat, toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { clampBoxes, convertFormat, dispatch, onMask, parallelogramToBoxes } from './_geometry.js';
 import { applyNearestGrid, boxCorners, checkGridFill, enclosingBoxes, type Fill } from './_grid.js';
@@ -251,6 +252,12 @@ export function rotateImage<T extends ImageLike>(img: T, angle: number, interpol
 
 /** v2's affine_image: v1's grid with v2's fill blend. */
 export function affineImage<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode = 'nearest', fill: Fill = null, center: readonly number[] | null = null): T {
+  if (img instanceof Image) {
+    // _affine_image_pil: v2's matrix about the image's centre in pixels (no half-pixel offset), then PIL's transform
+    const args = parseAffineArgs('affine', angle, translate, scale, shear, center);
+    const c: Pair = args.center ?? [img.width * 0.5, img.height * 0.5];
+    return _internal.pilAffineImage(img, affineMatrix(c, angle, args.translate, scale, args.shear), interpolation, fill) as T;
+  }
   return withV2FillBlend(() => v1.affine(img, angle, translate, scale, shear, interpolation, fill, center));
 }
 
