@@ -7,7 +7,9 @@ Writes test/fixtures/pil-resample.json:
 - cases: torchvision's functionals and transforms on those PIL images, v1 and v2 (F.resize with every
   filter at many ratios, max_size, v2's size=None, resized_crop inside and across the border,
   Resize, RandomResizedCrop, ScaleJitter, RandomShortestSize, RandomResize after torch.manual_seed),
-  each call's output pixels and the next torch.rand(1) after the calls (where the RNG was left).
+  each call's output pixels and the next torch.rand(1) after the calls (where the RNG was left);
+- tensors: v2's resize of uint8 and float tensors with lanczos, and the refusals of box, hamming and
+  lanczos on tensors (v1, and v2 without antialias), with torchvision's messages.
 
 With PIL_RESAMPLE_RANDOM=N it writes N random F.resize cases (sizes up to PIL_RESAMPLE_LARGEST, 64 by
 default, ratios, filters) to /tmp/pil-resample-random.json instead, for a scratch comparison.
@@ -156,6 +158,26 @@ def resize_cases(images):
     return cases
 
 
+def tensor_cases():
+    """v2's resize of tensors with lanczos (antialiased: native uint8 on CPU, else float32), torchvision's
+    extra filters refused on tensors (v1: F.interpolate's errors), for the same filters' Image path."""
+    g = torch.Generator().manual_seed(5)
+    inputs = {"u8": torch.randint(0, 256, (3, 13, 17), dtype=torch.uint8, generator=g),
+              "f32": torch.rand(2, 3, 9, 11, generator=g), "u8_batch": torch.randint(0, 256, (2, 1, 20, 8), dtype=torch.uint8, generator=g)}
+    cases = []
+    for name, size in [("u8", [5, 7]), ("u8", [30, 40]), ("f32", [4, 20]), ("f32", [18, 5]), ("u8_batch", [7, 3]), ("u8", [6])]:
+        cases.append({"input": name, "size": size, "output": mf.enc_tensor(F2.resize(inputs[name], size, InterpolationMode.LANCZOS))})
+    errors = []
+    for fn, mod, mode, kw in [("F.resize", F, "box", {}), ("F.resize", F, "hamming", {}), ("F.resize", F, "lanczos", {}),
+                              ("F2.resize", F2, "box", {}), ("F2.resize", F2, "hamming", {}), ("F2.resize", F2, "lanczos", {"antialias": False})]:
+        try:
+            mod.resize(inputs["u8"], [4, 4], interp(mode), **kw)
+            raise AssertionError("expected an error")
+        except (ValueError, NotImplementedError, RuntimeError) as e:
+            errors.append({"fn": fn, "interpolation": mode, "antialias": kw.get("antialias", True), "message": str(e)})
+    return {"inputs": {k: mf.enc_tensor(v) for k, v in inputs.items()}, "cases": cases, "errors": errors}
+
+
 def random_cases(n, largest):
     rng = random.Random(1234 + largest)
     nrng = np.random.RandomState(99)
@@ -184,7 +206,8 @@ def main():
         out = OUT
     cases = [run_case(images, c) for c in cases]
     mf.write_json(out, {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__, "pillow": PIL.__version__},
-                        "images": {k: enc_image(v) for k, v in images.items()}, "cases": cases})
+                        "images": {k: enc_image(v) for k, v in images.items()}, "cases": cases,
+                        **({} if n_random else {"tensors": tensor_cases()})})
     print(f"{out}: {len(images)} images, {len(cases)} cases")
 
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
+import { check, makeTensor, type TensorEnc } from './golden-replay.js';
 
 const T = vision.transforms;
 const VF = T.functional;
@@ -20,7 +21,12 @@ interface Case {
   size?: number | number[] | null; interpolation?: Mode; maxSize?: number | null; antialias?: boolean; box?: [number, number, number, number];
   options?: Record<string, unknown>;
 }
-const fx = JSON.parse(readFileSync(new URL('./fixtures/pil-resample.json', import.meta.url), 'utf8')) as { images: Record<string, Enc>; cases: Case[] };
+interface Tensors {
+  inputs: Record<string, TensorEnc>;
+  cases: { input: string; size: number[]; output: TensorEnc }[];
+  errors: { fn: string; interpolation: Mode; antialias: boolean; message: string }[];
+}
+const fx = JSON.parse(readFileSync(new URL('./fixtures/pil-resample.json', import.meta.url), 'utf8')) as { images: Record<string, Enc>; cases: Case[]; tensors: Tensors };
 const decode = (e: Enc): vision.Image => new vision.Image(e.width, e.height, e.mode, new Uint8Array(Buffer.from(e.data, 'base64')));
 
 /** The JS call of a fixture case: a function of the image (a transform built once, called `calls` times). */
@@ -94,13 +100,21 @@ describe('vision.Image resizing is PIL\'s, pixel for pixel', () => {
   });
 });
 
+describe('PIL\'s extra filters on tensors, as torchvision', () => {
+  const tx = fx.tensors;
+  it(`v2 resizes tensors with lanczos (antialiased): ${tx.cases.length} cases`, () => {
+    for (const c of tx.cases) check(F2.resize(makeTensor(tx.inputs[c.input]!), c.size, 'lanczos'), c.output, undefined, `resize(${c.input}, ${JSON.stringify(c.size)}, lanczos)`);
+  });
+  it.each(tx.errors.map((e) => [`${e.fn} ${e.interpolation} antialias=${e.antialias}`, e] as const))('%s refuses a tensor with torchvision\'s message', (_name, e) => {
+    const x = makeTensor(tx.inputs.u8!);
+    const fn = e.fn === 'F.resize' ? VF.resize : F2.resize;
+    expect(() => fn(x, [4, 4], e.interpolation, null, e.antialias)).toThrow(e.message);
+  });
+});
+
 describe('PIL-only filters and bad input', () => {
   const img = new vision.Image(6, 4, 'RGB');
-  const x = torch.zeros([3, 8, 8], { dtype: torch.uint8 });
   it.each([
-    ['box on a tensor', () => VF.resize(x, [4, 4], 'box'), /Only 3D, 4D and 5D input Tensors supported .*\(got box\)/],
-    ['hamming on a tensor', () => VF.resize(x, [4, 4], 'hamming'), /\(got hamming\)/],
-    ['lanczos on a tensor (v1 passes no antialias)', () => VF.resize(x, [4, 4], 'lanczos'), /Lanczos mode requires antialias=True/],
     ['an unknown mode', () => VF.resize(img, [4, 4], 'area' as never), /Interpolation mode 'area' is unsupported/],
     ['a zero size', () => VF.resize(img, [0, 4]), /size must be positive integers/],
     ['a fractional size', () => VF.resize(img, [2.5, 4]), /size must be positive integers/],

@@ -293,10 +293,10 @@ export function resizedOutputSizeV2(h: number, w: number, size: number | readonl
   return resizedOutputSize(h, w, sizeList, maxSize);
 }
 
-/** Whether v2 resizes uint8 images without a float round trip: libtorch's uint8 kernels (bilinear on AVX2/AVX512, bicubic). */
+/** Whether v2 resizes uint8 images without a float round trip: libtorch's uint8 kernels (bilinear on AVX2/AVX512, bicubic, lanczos). */
 function nativeUint8Resize(interpolation: InterpolationMode): boolean {
   if (interpolation === 'bilinear') return ['AVX2', 'AVX512'].includes(torch.backends.cpu.getCpuCapability()) || ['arm64', 'aarch64'].includes(process.arch);
-  return interpolation === 'bicubic';
+  return interpolation === 'bicubic' || interpolation === 'lanczos';
 }
 
 /** v2's resize: interpolate in the image's own dtype where v2 does (uint8 nearest, and the native uint8 kernels), else via float32. */
@@ -307,7 +307,8 @@ export function resizeImage<T extends ImageLike>(img: T, ...args: unknown[]): T 
   if (!(img instanceof Image) && !isTensor(img)) throw new TypeError(`resize: expected a vision.Image or a tensor, got ${describe(img)}`);
   if (img instanceof Image) return v1.resize(img, resizedOutputSizeV2(img.height, img.width, size, maxSize), interpolation, null, antialias) as T;  // v2's sizes (size=None too), then PIL's resize
   v1.checkInterpolation(interpolation, 'resize');
-  const smooth = interpolation === 'bilinear' || interpolation === 'bicubic';
+  const smooth = interpolation === 'bilinear' || interpolation === 'bicubic' || interpolation === 'lanczos';
+  if (interpolation === 'lanczos' && !(antialias ?? false)) throw new RangeError('resize: InterpolationMode.LANCZOS requires antialias=True');
   const aa = smooth ? (antialias ?? false) : false;
   const [c, h, w] = [img.size(-3), img.size(-2), img.size(-1)];
   const [oh, ow] = resizedOutputSizeV2(h, w, size, maxSize);
@@ -322,7 +323,7 @@ export function resizeImage<T extends ImageLike>(img: T, ...args: unknown[]): T 
     if (cast) x = x.to(torch.float32);
     x = F().interpolate(x, { size: [oh, ow], mode: interpolation as torch.nn.functional.InterpolateMode, alignCorners: smooth ? false : null, antialias: aa });
     if (cast) {
-      if (interpolation === 'bicubic' && dtype === torch.uint8) x = x.clamp_(0, 255);
+      if ((interpolation === 'bicubic' || interpolation === 'lanczos') && dtype === torch.uint8) x = x.clamp_(0, 255);
       if (ROUNDED_DTYPES.includes(dtype)) x = x.round_();  // v2 truncates uint16
       x = x.to(dtype);
     }
