@@ -171,6 +171,71 @@ def class_cases(imgs):
     return out
 
 
+# the automatic augmentations on PIL images: seeds whose drawn operations are all geometric (or Identity),
+# so that the pixels are the warps' alone; AugMix, which runs on the image's tensor, any seed
+AUGMENT_CLASS_CASES = [
+    ("v1", "TrivialAugmentWide", {"interpolation": "bilinear", "fill": 100}, "rgb"),
+    ("v1", "TrivialAugmentWide", {}, "gray"),
+    ("v1", "RandAugment", {"num_ops": 2, "magnitude": 15, "interpolation": "bilinear", "fill": [1, 2, 3]}, "ramp"),
+    ("v1", "AutoAugment", {"policy": "imagenet", "interpolation": "bilinear"}, "rgb"),
+    ("v1", "AutoAugment", {"policy": "svhn", "fill": 7}, "gray"),
+    ("v2", "TrivialAugmentWide", {"interpolation": "bilinear", "fill": 100}, "rgb"),
+    ("v2", "RandAugment", {"num_ops": 2, "magnitude": 15, "interpolation": "bilinear", "fill": [1, 2, 3]}, "ramp"),
+    ("v2", "AutoAugment", {"policy": "svhn", "interpolation": "bilinear", "fill": 7}, "gray"),
+]
+GEOMETRIC_OPS = {"ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Identity"}
+
+
+def augment_class_cases(imgs):
+    import torchvision.transforms.autoaugment as AA
+    import torchvision.transforms.v2._auto_augment as AA2
+    used = []
+    v1_apply = AA._apply_op
+    v2_apply = AA2._AutoAugmentBase._apply_image_or_video_transform
+
+    def rec1(img, op_name, *args, **kwargs):
+        used.append(op_name)
+        return v1_apply(img, op_name, *args, **kwargs)
+
+    def rec2(self, image, transform_id, *args, **kwargs):
+        used.append(transform_id)
+        return v2_apply(self, image, transform_id, *args, **kwargs)
+
+    AA._apply_op = rec1
+    AA2._AutoAugmentBase._apply_image_or_video_transform = rec2
+    out = []
+    try:
+        for api, cls, kwargs, img in AUGMENT_CLASS_CASES:
+            kw = dict(kwargs)
+            if "interpolation" in kw:
+                kw["interpolation"] = IM(kw["interpolation"])
+            if "policy" in kw:
+                kw["policy"] = T.AutoAugmentPolicy(kw["policy"])
+            t = getattr(T if api == "v1" else T2, cls)(**kw)
+            found = 0
+            for seed in range(400):
+                used.clear()
+                random.seed(seed)
+                torch.manual_seed(seed)
+                outs = [enc_image(t(imgs[img])) for _ in range(2)]
+                after = torch.rand(1).item()
+                if used and all(op in GEOMETRIC_OPS for op in used) and any(op != "Identity" for op in used):
+                    out.append({"api": api, "cls": cls, "kwargs": kwargs, "image": img, "seed": seed, "outputs": outs, "after": after, "ops": list(used)})
+                    found += 1
+                    if found == 3:
+                        break
+        for api in ("v1", "v2"):
+            t = getattr(T if api == "v1" else T2, "AugMix")(severity=5)
+            random.seed(11)
+            torch.manual_seed(11)
+            outs = [enc_image(t(imgs["rgb"])) for _ in range(2)]
+            out.append({"api": api, "cls": "AugMix", "kwargs": {"severity": 5}, "image": "rgb", "seed": 11, "outputs": outs, "after": torch.rand(1).item()})
+    finally:
+        AA._apply_op = v1_apply
+        AA2._AutoAugmentBase._apply_image_or_video_transform = v2_apply
+    return out
+
+
 def augment_op_cases(imgs):
     out = []
     k = 0
@@ -217,7 +282,7 @@ def main():
     fx = {
         "images": {k: enc_image(v) for k, v in imgs.items()},
         "functional": encode_functional(functional_cases(), imgs),
-        "classes": class_cases(imgs),
+        "classes": class_cases(imgs) + augment_class_cases(imgs),
         "augmentOps": augment_op_cases(imgs),
         "visionTransforms": vision_transform_cases(),
     }
