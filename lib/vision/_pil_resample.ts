@@ -114,13 +114,15 @@ function vertical(src: Pixels, outH: number, t: Taps, shift: number): Pixels {
   const { channels: c, width: w } = src;
   const stride = w * c;
   const out = new Uint8Array(outH * stride);
+  const acc = new Int32Array(stride);  // one output row's sums, source row after source row (integer sums: the order is C's result)
   for (let yy = 0; yy < outH; yy++) {
     const ymin = t.bounds[2 * yy]! - shift, n = t.bounds[2 * yy + 1]!, k0 = yy * t.ksize;
-    for (let i = 0; i < stride; i++) {
-      let ss = HALF;
-      for (let y = 0; y < n; y++) ss = (ss + src.data[(y + ymin) * stride + i]! * t.kk[k0 + y]!) | 0;
-      out[yy * stride + i] = clip8(ss);
+    acc.fill(HALF);
+    for (let y = 0; y < n; y++) {
+      const k = t.kk[k0 + y]!, row = (y + ymin) * stride;
+      for (let i = 0; i < stride; i++) acc[i] = acc[i]! + src.data[row + i]! * k;  // Int32Array stores wrap as C's int
     }
+    for (let i = 0; i < stride; i++) out[yy * stride + i] = clip8(acc[i]!);
   }
   return { data: out, width: w, height: outH, channels: c };
 }
