@@ -304,3 +304,29 @@ describe("v2.functional's per-type kernels match torchvision 0.28", () => {
     expect(F.cropVideo).toBe(F.cropImage);
   });
 });
+
+describe("v2's _RandomApplyTransform classes and RandomApply check p as torchvision 0.28 does", () => {
+  const v2 = vision.transforms.v2;
+  // torchvision checks p first (in _RandomApplyTransform.__init__), before the class's own arguments
+  const withP: Record<string, (p: number) => unknown> = {
+    RandomHorizontalFlip: (p) => new v2.RandomHorizontalFlip(p),
+    RandomVerticalFlip: (p) => new v2.RandomVerticalFlip(p),
+    RandomInvert: (p) => new v2.RandomInvert(p),
+    RandomAutocontrast: (p) => new v2.RandomAutocontrast(p),
+    RandomEqualize: (p) => new v2.RandomEqualize(p),
+    RandomGrayscale: (p) => new v2.RandomGrayscale(p),
+    RandomErasing: (p) => new v2.RandomErasing({ p, value: 'abc' as never }),
+    RandomZoomOut: (p) => new v2.RandomZoomOut({ p, sideRange: [0.5, 0.2] }),
+    RandomPerspective: (p) => new v2.RandomPerspective(0.5, p),
+    RandomPosterize: (p) => new v2.RandomPosterize(4, p),
+    RandomSolarize: (p) => new v2.RandomSolarize(0.5, p),
+    RandomAdjustSharpness: (p) => new v2.RandomAdjustSharpness(2, p),
+    RandomApply: (p) => new v2.RandomApply([new v2.RandomInvert()], p),
+  };
+  for (const [name, make] of Object.entries(withP)) {
+    it(name, () => {
+      for (const p of [1.5, -0.1, Number.NaN]) expect(() => make(p), `${name}(p=${p})`).toThrow('`p` should be a floating point value in the interval [0.0, 1.0].');
+      if (name !== 'RandomErasing' && name !== 'RandomZoomOut') for (const p of [0, 1]) expect(() => make(p), `${name}(p=${p})`).not.toThrow();
+    });
+  }
+});

@@ -9,7 +9,7 @@ import { checkProbability } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomErasingOptions { p?: number; scale?: readonly number[]; ratio?: readonly number[]; value?: number | readonly number[] | 'random'; inplace?: boolean }
-const RANDOM_ERASING = signature('RandomErasing', { p: 0.5, scale: [0.02, 0.33], ratio: [0.3, 3.3], value: 0, inplace: false });
+export const RANDOM_ERASING = signature('RandomErasing', { p: 0.5, scale: [0.02, 0.33], ratio: [0.3, 3.3], value: 0, inplace: false });
 type EraseValue = number | readonly number[] | 'random';
 
 /** Erases a random rectangle of a tensor image with probability p (Zhong et al.), drawn as torchvision's RandomErasing. */

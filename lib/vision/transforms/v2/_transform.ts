@@ -178,15 +178,31 @@ export interface V2Call {
   call(...inputs: unknown[]): any;
 }
 
+/** How v2Of adapts a v1 class: the checks v2 adds to it. */
+export interface V2Adaptation {
+  /** A geometric transform whose box and mask kernels torchvision lacks (FiveCrop, TenCrop): a sample holding them is refused. */
+  refuseBoxesAndMasks?: boolean;
+  /** One of v2's _RandomApplyTransform classes: `p` outside [0, 1] is refused with its message (v1 takes any p). */
+  randomApply?: boolean;
+}
+
+/** v2's _RandomApplyTransform (and RandomApply's) check of p. */
+export function checkRandomApplyP(p: unknown): asserts p is number {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError('`p` should be a floating point value in the interval [0.0, 1.0].');
+}
+
 /**
  * A v1 transform class with v2's calling convention (its forward is applied to the sample's image;
- * masks and boxes pass through, as v2's photometric transforms pass them; with `refuse`, a geometric
- * transform whose box and mask kernels are not ported, a sample holding them is an Error).
+ * masks and boxes pass through, as v2's photometric transforms pass them) and v2's extra checks.
  */
-export function v2Of<C extends abstract new (...args: any[]) => Transform_>(Base: C, refuse = false): (abstract new (...args: any[]) => V2Call) & C {
+export function v2Of<C extends abstract new (...args: any[]) => Transform_>(Base: C, adapt: V2Adaptation = {}): (abstract new (...args: any[]) => V2Call) & C {
   abstract class V2Transform extends Base {
+    constructor(...args: any[]) {
+      super(...args);
+      if (adapt.randomApply) checkRandomApplyP((this as unknown as { p: unknown }).p);
+    }
     override call(...inputs: unknown[]): any {
-      return onImage(this.constructor.name, inputs, (image) => this.forward(image), refuse);
+      return onImage(this.constructor.name, inputs, (image) => this.forward(image), adapt.refuseBoxesAndMasks);
     }
   }
   return V2Transform;

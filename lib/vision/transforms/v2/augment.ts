@@ -9,7 +9,8 @@ import { randint1 } from '../_random.js';
 import { Transform } from '../transform.js';
 import * as v1 from './_v1.js';
 import { erase, jpeg } from './_augment.js';
-import { queryChw, v2Forward, v2Of, type LeafKind } from './_transform.js';
+import { checkRandomApplyP, queryChw, v2Forward, v2Of, type LeafKind } from './_transform.js';
+import { RANDOM_ERASING } from '../random_erasing.js';
 import { warn } from '../../../warnings.js';
 
 const JPEG_SIG = signature('JPEG', { quality: REQUIRED });
@@ -65,6 +66,11 @@ const PASSED_THROUGH: readonly LeafKind[] = ['BoundingBoxes', 'KeyPoints', 'Mask
  */
 export class RandomErasing extends v2Of(v1.RandomErasing) {
   static override readonly sourceModule = import.meta.url;
+  constructor(...args: ConstructorParameters<typeof v1.RandomErasing>);
+  constructor(...args: unknown[]) {
+    checkRandomApplyP(bind(RANDOM_ERASING, args)[0]);  // v2 checks p first, with _RandomApplyTransform's message
+    super(...(args as []));
+  }
   override forward(img: any): any { return this.call(img); }
   override call(...inputs: unknown[]): any {
     let drawn: Tensor | null = null;

@@ -9,7 +9,7 @@ import { rand1, randint1 } from '../_random.js';
 import { Transform } from '../transform.js';
 import { checkInterpolation, type ImageLike, type InterpolationMode } from '../functional.js';
 import * as F from './functional.js';
-import { querySize, v2Forward } from './_transform.js';
+import { checkRandomApplyP, querySize, v2Forward } from './_transform.js';
 import { fillDictRepr, fillFor, isFillDict, setupFillDict, type FillArg, type FillDict, type FillOption } from './_fill.js';
 
 type Fill = number | readonly number[];
@@ -43,13 +43,13 @@ export class RandomZoomOut extends Transform {
   constructor(...args: unknown[]) {
     super();
     const [given, sideRange, p] = bind(ZOOM_OUT, args) as [unknown, unknown, unknown];
+    checkRandomApplyP(p);  // v2's _RandomApplyTransform checks p first
     const fill = isFillDict(given) ? setupFillDict('RandomZoomOut', given) : given ?? 0; // None pads with 0, as v2
     if (!(isFillDict(fill) || typeof fill === 'number' || (Array.isArray(fill) && fill.length > 0 && fill.every((v) => typeof v === 'number')))) {
       throw new TypeError(`RandomZoomOut: fill must be a number or a list of numbers (one per channel), got ${describe(fill)}`);
     }
     const range = pairOf(sideRange, 'RandomZoomOut', 'side_range');
     if (range[0] < 1.0 || range[0] > range[1]) throw new RangeError(`RandomZoomOut: Invalid side range provided ${JSON.stringify(range)}.`);
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`RandomZoomOut: \`p\` should be a floating point value in the interval [0, 1], got ${describe(p)}`);
     this.fill = fill as Fill | FillDict;
     this.fillDict = isFillDict(fill) ? (fill as FillDict) : { others: fill as Fill };
     this.sideRange = range;

@@ -22,7 +22,7 @@ import { fillFor, withPerTypeFill, type FillArg, type FillDict, type FillOption,
 import { checkTransform, formatTransforms, Transform, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
-import { callTransform, isInstance, needsTransformList, onImage, querySize, sampleOf, v2Forward, v2Of } from './_transform.js';
+import { callTransform, checkRandomApplyP, isInstance, needsTransformList, onImage, querySize, sampleOf, v2Forward, v2Of } from './_transform.js';
 import { kindOf, type TVTensorKind } from '../../tv_tensors.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { isTensor } from '../../../tensor.js';
@@ -33,12 +33,12 @@ import { isTensor } from '../../../tensor.js';
 // them to every image, video, mask and box leaf of the sample (v2's make_params, then transform).
 
 /** Flips images, masks and boxes left-right with probability p (one draw per sample). */
-export class RandomHorizontalFlip extends v2Of(v1.RandomHorizontalFlip) {
+export class RandomHorizontalFlip extends v2Of(v1.RandomHorizontalFlip, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { p: this.p, transform: (x) => F.horizontalFlip(x) }); }
 }
 /** Flips images, masks and boxes upside down with probability p (one draw per sample). */
-export class RandomVerticalFlip extends v2Of(v1.RandomVerticalFlip) {
+export class RandomVerticalFlip extends v2Of(v1.RandomVerticalFlip, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { p: this.p, transform: (x) => F.verticalFlip(x) }); }
 }
@@ -144,7 +144,7 @@ export class RandomAffine extends v2Of(withPerTypeFill(v1.RandomAffine, 5, 0)) {
   }
 }
 /** One random perspective (four corners moved) per sample, with probability p, applied to its images, masks and boxes. */
-export class RandomPerspective extends v2Of(withPerTypeFill(v1.RandomPerspective, 3, 0)) {
+export class RandomPerspective extends v2Of(withPerTypeFill(v1.RandomPerspective, 3, 0), { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationMode, fill: FillArg<Fill>], OptionsWithFill<RandomPerspectiveOptions, Fill>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
@@ -182,17 +182,17 @@ export class ElasticTransform extends v2Of(withPerTypeFill(v1.ElasticTransform, 
     }
   }
 }
-export class FiveCrop extends v2Of(v1.FiveCrop, true) { static override readonly sourceModule = import.meta.url; }
-export class TenCrop extends v2Of(v1.TenCrop, true) { static override readonly sourceModule = import.meta.url; }
+export class FiveCrop extends v2Of(v1.FiveCrop, { refuseBoxesAndMasks: true }) { static override readonly sourceModule = import.meta.url; }
+export class TenCrop extends v2Of(v1.TenCrop, { refuseBoxesAndMasks: true }) { static override readonly sourceModule = import.meta.url; }
 export class Normalize extends v2Of(v1.Normalize) { static override readonly sourceModule = import.meta.url; }
 export { RandomErasing } from './augment.js';  // v2's own draws and PIL kernel (augment.ts)
-export class RandomInvert extends v2Of(v1.RandomInvert) { static override readonly sourceModule = import.meta.url; }
-export class RandomPosterize extends v2Of(v1.RandomPosterize) {
+export class RandomInvert extends v2Of(v1.RandomInvert, { randomApply: true }) { static override readonly sourceModule = import.meta.url; }
+export class RandomPosterize extends v2Of(v1.RandomPosterize, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.posterize(img, this.bits); }
 }
-export class RandomSolarize extends v2Of(v1.RandomSolarize) { static override readonly sourceModule = import.meta.url; }
-export class RandomEqualize extends v2Of(v1.RandomEqualize) {
+export class RandomSolarize extends v2Of(v1.RandomSolarize, { randomApply: true }) { static override readonly sourceModule = import.meta.url; }
+export class RandomEqualize extends v2Of(v1.RandomEqualize, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.equalize(img); }
 }
@@ -247,7 +247,7 @@ export class Grayscale extends v2Of(v1.Grayscale) {
   override forward<T extends ImageLike>(img: T): T { return F.rgbToGrayscale(img, this.numOutputChannels); }
 }
 
-export class RandomGrayscale extends v2Of(v1.RandomGrayscale) {
+export class RandomGrayscale extends v2Of(v1.RandomGrayscale, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T {
     if (rand1() >= Math.fround(this.p)) return img;
@@ -263,12 +263,12 @@ export class GaussianBlur extends v2Of(v1.GaussianBlur) {
   }
 }
 
-export class RandomAdjustSharpness extends v2Of(v1.RandomAdjustSharpness) {
+export class RandomAdjustSharpness extends v2Of(v1.RandomAdjustSharpness, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.adjustSharpness(img, this.sharpnessFactor); }
 }
 
-export class RandomAutocontrast extends v2Of(v1.RandomAutocontrast) {
+export class RandomAutocontrast extends v2Of(v1.RandomAutocontrast, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.autocontrast(img); }
 }
@@ -453,7 +453,7 @@ export class Compose extends v1.Compose {
 export class RandomApply extends v1.RandomApply {
   static override readonly sourceModule = import.meta.url;
   constructor(...args: PyArgs<[transforms: readonly TransformLike[], p: number], { transforms?: readonly TransformLike[]; p?: number }>);
-  constructor(...args: unknown[]) { super(...(args as [readonly TransformLike[]])); checkNonEmpty('RandomApply', this.transforms); }
+  constructor(...args: unknown[]) { super(...(args as [readonly TransformLike[]])); checkNonEmpty('RandomApply', this.transforms); checkRandomApplyP(this.p); }
   override forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
     if (rand1() >= Math.fround(this.p)) return sampleOf(inputs);
