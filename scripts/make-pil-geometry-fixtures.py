@@ -5,7 +5,7 @@ Writes test/fixtures/pil-geometry.json: torchvision's rotate, affine and perspec
 RandomAffine and RandomPerspective on PIL images after torch.manual_seed(seed) (with the next
 torch.rand(1): the RNG's position), and the automatic augmentations' geometric operations (v1's
 _apply_op) on PIL images. Pixels are base64 of PIL's bytes (rows, bands interleaved).
-With `--random N`, writes N random functional cases to /tmp/pil-geometry-random.json instead (a scratch check).
+With `--random N [SEED]`, writes N random functional cases to /tmp/pil-geometry-random.json instead (a scratch check).
 """
 import base64
 import importlib.util
@@ -277,7 +277,7 @@ def main():
     if len(sys.argv) > 2 and sys.argv[1] == "--random":
         n = int(sys.argv[2])
         mf.write_json("/tmp/pil-geometry-random.json", {"images": {k: enc_image(v) for k, v in imgs.items()},
-                                                       "functional": encode_functional(random_functional_cases(n), imgs)})
+                                                       "functional": encode_functional(random_functional_cases(n, int(sys.argv[3]) if len(sys.argv) > 3 else 1234), imgs)})
         return
     fx = {
         "images": {k: enc_image(v) for k, v in imgs.items()},

@@ -108,17 +108,16 @@ const bicubicFilter: Filter = (src, xin, yin, out, o) => {
   if (origin === null) return false;
   const [x0, y0, dx, dy] = origin;
   const x = x0 - 1, y = y0 - 1;
-  const xs = [xclip(x, w), xclip(x + 1, w), xclip(x + 2, w), xclip(x + 3, w)];
-  const rowAt = (r: number, b: number): number => {
-    const base = r * w;
-    return cubic(data[(base + xs[0]!) * ch + b]!, data[(base + xs[1]!) * ch + b]!, data[(base + xs[2]!) * ch + b]!, data[(base + xs[3]!) * ch + b]!, dx);
-  };
-  const inRow = (r: number): boolean => r >= 0 && r < h;
+  // byte offsets of the four columns, and of the four rows (-1: past the image, the row above repeats)
+  const c0 = xclip(x, w) * ch, c1 = xclip(x + 1, w) * ch, c2 = xclip(x + 2, w) * ch, c3 = xclip(x + 3, w) * ch;
+  const rowOf = (r: number): number => (r >= 0 && r < h ? r * w * ch : -1);
+  const r0 = xclip(y, h) * w * ch, r1 = rowOf(y + 1), r2 = rowOf(y + 2), r3 = rowOf(y + 3);
+  const rowAt = (r: number, b: number): number => cubic(data[r + c0 + b]!, data[r + c1 + b]!, data[r + c2 + b]!, data[r + c3 + b]!, dx);
   for (let b = 0; b < ch; b++) {
-    const v1 = rowAt(xclip(y, h), b);
-    const v2 = inRow(y + 1) ? rowAt(y + 1, b) : v1;
-    const v3 = inRow(y + 2) ? rowAt(y + 2, b) : v2;
-    const v4 = inRow(y + 3) ? rowAt(y + 3, b) : v3;
+    const v1 = rowAt(r0, b);
+    const v2 = r1 >= 0 ? rowAt(r1, b) : v1;
+    const v3 = r2 >= 0 ? rowAt(r2, b) : v2;
+    const v4 = r3 >= 0 ? rowAt(r3, b) : v3;
     const v = cubic(v1, v2, v3, v4, dy);
     out[o + b] = v <= 0.0 ? 0 : v >= 255.0 ? 255 : u8(v);
   }
@@ -129,13 +128,24 @@ const FILTERS: Record<PilFilter, Filter> = { nearest: nearestFilter, bilinear: b
 
 // ---- the engines -------------------------------------------------------------------------------------
 
-/** ImagingGenericTransform: each output pixel's centre through `map`, then the filter; misses keep the fill. */
-function genericTransform(out: Image, src: Image, map: (x: number, y: number) => [number, number], filter: Filter): void {
+/**
+ * ImagingGenericTransform with affine_transform (6 coefficients) or perspective_transform (8): each output
+ * pixel's centre through the map, then the filter; misses keep the fill.
+ */
+function genericTransform(out: Image, src: Image, a: readonly number[], filter: Filter): void {
   const ch = src.channels;
+  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
+  const perspective = a.length === 8, a6 = a[6] ?? 0, a7 = a[7] ?? 0;
   for (let y = 0; y < out.height; y++) {
+    const yin = y + 0.5;
     for (let x = 0; x < out.width; x++) {
-      const [xx, yy] = map(x + 0.5, y + 0.5);
-      filter(src, xx, yy, out.data, (y * out.width + x) * ch);
+      const xin = x + 0.5;
+      const o = (y * out.width + x) * ch;
+      if (perspective) {
+        filter(src, (a0 * xin + a1 * yin + a2) / (a6 * xin + a7 * yin + 1), (a3 * xin + a4 * yin + a5) / (a6 * xin + a7 * yin + 1), out.data, o);
+      } else {
+        filter(src, a0 * xin + a1 * yin + a2, a3 * xin + a4 * yin + a5, out.data, o);
+      }
     }
   }
 }
@@ -238,10 +248,8 @@ export function pilAffine(img: Image, size: readonly [number, number], data: rea
   checkSize('affine', size[0], size[1]);
   const a = data.slice(0, 6);
   const out = filled(size[0], size[1], img.mode, fill);
-  if (filter !== 'nearest') {
-    const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
-    genericTransform(out, img, (x, y) => [a0 * x + a1 * y + a2, a3 * x + a4 * y + a5], FILTERS[filter]);
-  } else if (a[1] === 0 && a[3] === 0) scaleAffine(out, img, a);
+  if (filter !== 'nearest') genericTransform(out, img, a, FILTERS[filter]);
+  else if (a[1] === 0 && a[3] === 0) scaleAffine(out, img, a);
   else {
     const [w, h] = size;
     if (checkFixed(a, 0, 0) && checkFixed(a, w, h) && checkFixed(a, 0, h) && checkFixed(a, w, 0)) affineFixed(out, img, a);
@@ -257,9 +265,8 @@ export function pilAffine(img: Image, size: readonly [number, number], data: rea
 export function pilPerspective(img: Image, size: readonly [number, number], data: readonly number[], filter: PilFilter, fill: Uint8Array): Image {
   checkMatrix('perspective', data, 8);
   checkSize('perspective', size[0], size[1]);
-  const [a0, a1, a2, a3, a4, a5, a6, a7] = data as [number, number, number, number, number, number, number, number];
   const out = filled(size[0], size[1], img.mode, fill);
-  genericTransform(out, img, (x, y) => [(a0 * x + a1 * y + a2) / (a6 * x + a7 * y + 1), (a3 * x + a4 * y + a5) / (a6 * x + a7 * y + 1)], FILTERS[filter]);
+  genericTransform(out, img, data.slice(0, 8), FILTERS[filter]);
   return out;
 }
 
