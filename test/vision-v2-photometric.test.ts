@@ -62,9 +62,6 @@ function sample(how: string): unknown[] {
   }
 }
 
-/** The largest pixel difference of RandomPhotometricDistort on a vision.Image (adjust* there is not PIL's ImageEnhance). */
-const PIL_TOLERANCE = 4;
-
 // The JS port of each Python source in the fixture.
 const CUSTOM = { brightness: [0.5, 1.5], contrast: [0.2, 1.8], saturation: [0.1, 2.0], hue: [-0.5, 0.5], p: 0.8 };
 const CLASSES: Record<string, () => { call(...a: unknown[]): unknown }> = {
@@ -192,10 +189,8 @@ describe('the v2 classes against torchvision', () => {
       const t = CLASSES[c.src]!();
       expect(String(t)).toBe(c.repr);
       torch.manualSeed(c.seed);
-      // v2's PIL colour kernels are PIL's ImageEnhance, which torchnode's adjust* of a vision.Image does not
-      // reproduce (they run the tensor arithmetic on its uint8 pixels): the draws are Python's, pixels within PIL_TOLERANCE
-      const tolerance = c.src.startsWith('v2.RandomPhotometricDistort') && c.how.includes('pil') ? PIL_TOLERANCE : 0;
-      c.outs.forEach((exp, n) => checkOut(t.call(...sample(c.how)), exp, `call ${n}`, tolerance));
+      // on a vision.Image v2's PIL colour kernels are PIL's ImageEnhance and HSV, ported bit for bit
+      c.outs.forEach((exp, n) => checkOut(t.call(...sample(c.how)), exp, `call ${n}`));
       expect(randNext(3)).toEqual(c.next);
     });
   }

@@ -1,14 +1,16 @@
 // torchvision.transforms.functional: the image operations behind the transforms, ported from
 // torchvision 0.28's tensor path (_functional_tensor.py) op for op, so results are torchvision's for
 // the same tensor. A vision.Image goes through the same tensor path (as its uint8 CHW tensor, what
-// PILToTensor gives) and comes back as an Image; torchvision would use PIL's own resampling and
-// ImageEnhance there, which this does not reproduce (see the README section for the differences).
+// PILToTensor gives) and comes back as an Image; torchvision would use PIL's own resampling there,
+// which this does not reproduce (see the README section for the differences). The colour adjustments
+// (adjust*, autocontrast) of an Image are PIL's own arithmetic instead (_pil_enhance.ts), bit for bit.
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { isTensor } from '../../tensor.js';
 import { describe } from '../../options.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../nn/functional/_signature.js';
 import { Image, type ImageMode } from '../image.js';
+import { pilAutocontrast, pilBrightness, pilColor, pilContrast, pilGamma, pilHue, pilSharpness } from '../_pil_enhance.js';
 import { pilAffine, pilFill, pilPerspective, pilRotate, type PilFilter as PilWarpFilter } from '../_pil_geometry.js';
 import { cos as glibcCos, sin as glibcSin } from '../../libm.js';
 
@@ -769,20 +771,28 @@ function checkFactor(value: number, fn: string, name: string): void {
   if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`${fn}: ${name} (${value}) is not non-negative.`);
 }
 
-/** torchvision's adjust_brightness: blend with black. */
+/**
+ * torchvision's adjust_brightness: blend with black. An Image takes the PIL path
+ * (ImageEnhance.Brightness, any finite factor, as Pillow computes it).
+ */
 export function adjustBrightness<T extends ImageLike>(img: T, brightnessFactor: number): T;
 export function adjustBrightness<T extends ImageLike>(img: T, ...args: PyArgsWith<[brightnessFactor: number], { brightnessFactor?: number }>): T;
 export function adjustBrightness<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [brightnessFactor] = bind(ADJUST_BRIGHTNESS_ARGS, args) as [brightnessFactor: number];
+  if (img instanceof Image) return pilBrightness(img, brightnessFactor) as T;
   checkFactor(brightnessFactor, 'adjustBrightness', 'brightness_factor');
   return onTensor(img, 'adjustBrightness', (t) => { checkChannels(t, 'adjustBrightness'); return blend(t, torch.zerosLike(t), brightnessFactor); }) as T;
 }
 
-/** torchvision's adjust_contrast: blend with the mean gray level. */
+/**
+ * torchvision's adjust_contrast: blend with the mean gray level. An Image takes the PIL path
+ * (ImageEnhance.Contrast: the luma's mean rounded to an integer).
+ */
 export function adjustContrast<T extends ImageLike>(img: T, contrastFactor: number): T;
 export function adjustContrast<T extends ImageLike>(img: T, ...args: PyArgsWith<[contrastFactor: number], { contrastFactor?: number }>): T;
 export function adjustContrast<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [contrastFactor] = bind(ADJUST_CONTRAST_ARGS, args) as [contrastFactor: number];
+  if (img instanceof Image) return pilContrast(img, contrastFactor) as T;
   checkFactor(contrastFactor, 'adjustContrast', 'contrast_factor');
   return onTensor(img, 'adjustContrast', (t) => {
     const c = checkChannels(t, 'adjustContrast');
@@ -793,11 +803,15 @@ export function adjustContrast<T extends ImageLike>(img: T, ...args: unknown[]):
   }) as T;
 }
 
-/** torchvision's adjust_saturation: blend with the grayscale image. */
+/**
+ * torchvision's adjust_saturation: blend with the grayscale image. An Image takes the PIL path
+ * (ImageEnhance.Color: a blend with convert('L')).
+ */
 export function adjustSaturation<T extends ImageLike>(img: T, saturationFactor: number): T;
 export function adjustSaturation<T extends ImageLike>(img: T, ...args: PyArgsWith<[saturationFactor: number], { saturationFactor?: number }>): T;
 export function adjustSaturation<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [saturationFactor] = bind(ADJUST_SATURATION_ARGS, args) as [saturationFactor: number];
+  if (img instanceof Image) return pilColor(img, saturationFactor) as T;
   checkFactor(saturationFactor, 'adjustSaturation', 'saturation_factor');
   return onTensor(img, 'adjustSaturation', (t) => (checkChannels(t, 'adjustSaturation') === 1 ? t : blend(t, grayOf(t), saturationFactor))) as T;
 }
@@ -835,25 +849,33 @@ function hsv2rgb(img: Tensor): Tensor {
   return torch.einsum('...ijk, ...xijk -> ...xjk', mask.to(img.dtype), a4);
 }
 
-/** torchvision's adjust_gamma: gain * img ** gamma on [0, 1] floats (integer images converted there and back). */
+/**
+ * torchvision's adjust_gamma: gain * img ** gamma on [0, 1] floats (integer images converted there and
+ * back). An Image takes the PIL path: the table int(255.999 * gain * (v / 255) ** gamma) through Image.point.
+ */
 export function adjustGamma<T extends ImageLike>(img: T, gamma: number, gain?: number): T;
 export function adjustGamma<T extends ImageLike>(img: T, ...args: PyArgsWith<[gamma: number, gain: number], { gamma?: number; gain?: number }>): T;
 export function adjustGamma<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [gamma, gain] = bind(ADJUST_GAMMA_ARGS, args) as [gamma: number, gain: number];
   if (typeof gamma !== 'number' || !(gamma >= 0)) throw new RangeError('adjustGamma: Gamma should be a non-negative real number');
   if (typeof gain !== 'number') throw new TypeError(`adjustGamma: gain must be a number, got ${describe(gain)}`);
+  if (img instanceof Image) return pilGamma(img, gamma, gain) as T;
   return onTensor(img, 'adjustGamma', (t) => {
     checkChannels(t, 'adjustGamma');
     return torch.tidy(() => convertImageDtype((t.isFloatingPoint() ? t : convertImageDtype(t, torch.float32)).pow(gamma).mul(gain).clamp(0, 1), t.dtype));
   }) as T;
 }
 
-/** torchvision's adjust_hue: shift the hue in HSV space by hueFactor (in [-0.5, 0.5]). */
+/**
+ * torchvision's adjust_hue: shift the hue in HSV space by hueFactor (in [-0.5, 0.5]). An Image takes the
+ * PIL path: PIL's 8-bit HSV, the hue band shifted by uint8(int(hueFactor * 255)) with wrap-around.
+ */
 export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T;
 export function adjustHue<T extends ImageLike>(img: T, ...args: PyArgsWith<[hueFactor: number], { hueFactor?: number }>): T;
 export function adjustHue<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [hueFactor] = bind(ADJUST_HUE_ARGS, args) as [hueFactor: number];
   if (typeof hueFactor !== 'number' || !(hueFactor >= -0.5 && hueFactor <= 0.5)) throw new RangeError(`adjustHue: hue_factor (${hueFactor}) is not in [-0.5, 0.5].`);
+  if (img instanceof Image) return pilHue(img, hueFactor) as T;
   return onTensor(img, 'adjustHue', (t) => {
     if (checkChannels(t, 'adjustHue') === 1) return t;
     const origDtype = t.dtype;
@@ -900,11 +922,15 @@ export function solarize<T extends ImageLike>(img: T, ...args: unknown[]): T {
   }) as T;
 }
 
-/** torchvision's adjust_sharpness: blends with a 3x3 smoothed image (edges kept); 0 blurs, 1 is the image, 2 sharpens. */
+/**
+ * torchvision's adjust_sharpness: blends with a 3x3 smoothed image (edges kept); 0 blurs, 1 is the image,
+ * 2 sharpens. An Image takes the PIL path (ImageEnhance.Sharpness: ImageFilter.SMOOTH in float).
+ */
 export function adjustSharpness<T extends ImageLike>(img: T, sharpnessFactor: number): T;
 export function adjustSharpness<T extends ImageLike>(img: T, ...args: PyArgsWith<[sharpnessFactor: number], { sharpnessFactor?: number }>): T;
 export function adjustSharpness<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [sharpnessFactor] = bind(ADJUST_SHARPNESS_ARGS, args) as [sharpnessFactor: number];
+  if (img instanceof Image) return pilSharpness(img, sharpnessFactor) as T;
   checkFactor(sharpnessFactor, 'adjustSharpness', 'sharpness_factor');
   return onTensor(img, 'adjustSharpness', (t) => {
     checkChannels(t, 'adjustSharpness');
@@ -922,8 +948,12 @@ export function adjustSharpness<T extends ImageLike>(img: T, ...args: unknown[])
   }) as T;
 }
 
-/** torchvision's autocontrast: stretches each channel so its minimum is 0 and its maximum the dtype's bound. */
+/**
+ * torchvision's autocontrast: stretches each channel so its minimum is 0 and its maximum the dtype's
+ * bound. An Image takes the PIL path (ImageOps.autocontrast: a truncating lookup table per band).
+ */
 export function autocontrast<T extends ImageLike>(img: T): T {
+  if (img instanceof Image) return pilAutocontrast(img) as T;
   return onTensor(img, 'autocontrast', (t) => {
     checkColorImage(t, 'autocontrast');
     const bound = maxValue(t.dtype);

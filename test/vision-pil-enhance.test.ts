@@ -1,0 +1,145 @@
+// The colour adjustments of a vision.Image against torchvision 0.28's PIL path on Pillow 12.3
+// (test/fixtures/pil-enhance.json, made by scripts/make-pil-enhance-fixtures.py): adjust_brightness,
+// contrast, saturation, sharpness, hue, gamma and autocontrast bit for bit on L and RGB images; the v1
+// and v2 colour classes and the automatic augmentations (seeds whose drawn operations are all colour
+// operations) on PIL images, with the torch RNG where Python leaves it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../lib/index.js';
+import { vision } from '../lib/index.js';
+import { randNext } from './v2-out.js';
+
+const T = vision.transforms;
+const v2 = vision.transforms.v2;
+const F = vision.transforms.functional;
+
+interface ImageEnc { mode: 'L' | 'RGB'; width: number; height: number; data: string }
+interface Case { fn: string; image: string; args: number[]; out: ImageEnc }
+interface Replay { src: string; image: string; seed: number; calls: number; outs: ImageEnc[]; next: number[]; ops?: string[][] | null }
+const fx = JSON.parse(readFileSync(new URL('./fixtures/pil-enhance.json', import.meta.url), 'utf8')) as {
+  images: Record<string, ImageEnc>; functional: Case[]; classes: Replay[]; auto: Replay[];
+};
+
+const decode = (e: ImageEnc): vision.Image => new vision.Image(e.width, e.height, e.mode, new Uint8Array(Buffer.from(e.data, 'base64')));
+const image = (name: string): vision.Image => decode(fx.images[name]!);
+
+function expectImage(actual: unknown, exp: ImageEnc, what: string): void {
+  expect(actual, what).toBeInstanceOf(vision.Image);
+  const img = actual as vision.Image;
+  expect([img.mode, img.width, img.height], what).toEqual([exp.mode, exp.width, exp.height]);
+  const want = Buffer.from(exp.data, 'base64');
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(img.data[i]! - want[i]!));
+  expect(worst, `${what}: largest pixel difference`).toBe(0);
+}
+
+const FUNCTIONAL: Record<string, (img: vision.Image, ...args: number[]) => vision.Image> = {
+  adjust_brightness: (img, f) => F.adjustBrightness(img, f!),
+  adjust_contrast: (img, f) => F.adjustContrast(img, f!),
+  adjust_saturation: (img, f) => F.adjustSaturation(img, f!),
+  adjust_sharpness: (img, f) => F.adjustSharpness(img, f!),
+  adjust_hue: (img, f) => F.adjustHue(img, f!),
+  adjust_gamma: (img, g, gain) => F.adjustGamma(img, g!, gain!),
+  autocontrast: (img) => F.autocontrast(img),
+};
+
+type Callable = { call(x: unknown): unknown };
+const CLASSES: Record<string, () => Callable> = {
+  'T.ColorJitter(0.4, 0.4, 0.4, 0.1)': () => new T.ColorJitter(0.4, 0.4, 0.4, 0.1),
+  'T.ColorJitter(brightness=(0.2, 2.0), contrast=0.8, saturation=(0.0, 3.0), hue=0.5)': () => new T.ColorJitter({ brightness: [0.2, 2.0], contrast: 0.8, saturation: [0.0, 3.0], hue: 0.5 }),
+  'T.ColorJitter(0.5, 0.5, 0.5, 0.2)': () => new T.ColorJitter(0.5, 0.5, 0.5, 0.2),
+  'T.RandomAutocontrast()': () => new T.RandomAutocontrast(),
+  'T.RandomAutocontrast(p=1.0)': () => new T.RandomAutocontrast({ p: 1.0 }),
+  'T.RandomAdjustSharpness(2.0)': () => new T.RandomAdjustSharpness(2.0),
+  'T.RandomAdjustSharpness(0.1, p=1.0)': () => new T.RandomAdjustSharpness(0.1, { p: 1.0 }),
+  'v2.ColorJitter(0.4, 0.4, 0.4, 0.1)': () => new v2.ColorJitter(0.4, 0.4, 0.4, 0.1),
+  'v2.ColorJitter(brightness=(0.2, 2.0), contrast=0.8, saturation=(0.0, 3.0), hue=0.5)': () => new v2.ColorJitter({ brightness: [0.2, 2.0], contrast: 0.8, saturation: [0.0, 3.0], hue: 0.5 }),
+  'v2.RandomAutocontrast()': () => new v2.RandomAutocontrast(),
+  'v2.RandomAdjustSharpness(3.0)': () => new v2.RandomAdjustSharpness(3.0),
+  'v2.RandomPhotometricDistort(p=1.0)': () => new v2.RandomPhotometricDistort({ p: 1.0 }),
+  'v2.RandomPhotometricDistort()': () => new v2.RandomPhotometricDistort(),
+  'v2.RandomPhotometricDistort(p=0.8)': () => new v2.RandomPhotometricDistort({ p: 0.8 }),
+  'v2.Compose([v2.ColorJitter(0.3, 0.3, 0.3, 0.05), v2.RandomAutocontrast(0.5), v2.RandomAdjustSharpness(1.5, 0.5)])': () =>
+    new v2.Compose([new v2.ColorJitter(0.3, 0.3, 0.3, 0.05), new v2.RandomAutocontrast(0.5), new v2.RandomAdjustSharpness(1.5, 0.5)]),
+  'T.AutoAugment(T.AutoAugmentPolicy.IMAGENET)': () => new T.AutoAugment(T.AutoAugmentPolicy.IMAGENET),
+  'T.AutoAugment(T.AutoAugmentPolicy.CIFAR10)': () => new T.AutoAugment(T.AutoAugmentPolicy.CIFAR10),
+  'T.AutoAugment(T.AutoAugmentPolicy.SVHN)': () => new T.AutoAugment(T.AutoAugmentPolicy.SVHN),
+  'T.RandAugment()': () => new T.RandAugment(),
+  'T.RandAugment(num_ops=3, magnitude=15)': () => new T.RandAugment({ numOps: 3, magnitude: 15 }),
+  'T.TrivialAugmentWide()': () => new T.TrivialAugmentWide(),
+  'v2.AutoAugment(v2.AutoAugmentPolicy.IMAGENET)': () => new v2.AutoAugment(v2.AutoAugmentPolicy.IMAGENET),
+  'v2.AutoAugment(v2.AutoAugmentPolicy.CIFAR10)': () => new v2.AutoAugment(v2.AutoAugmentPolicy.CIFAR10),
+  'v2.AutoAugment(v2.AutoAugmentPolicy.SVHN)': () => new v2.AutoAugment(v2.AutoAugmentPolicy.SVHN),
+  'v2.RandAugment()': () => new v2.RandAugment(),
+  'v2.RandAugment(num_ops=3, magnitude=15)': () => new v2.RandAugment({ numOps: 3, magnitude: 15 }),
+  'v2.TrivialAugmentWide()': () => new v2.TrivialAugmentWide(),
+  'T.AugMix()': () => new T.AugMix(),
+  'v2.AugMix(severity=5, mixture_width=2)': () => new v2.AugMix({ severity: 5, mixtureWidth: 2 }),
+};
+
+function replay(c: Replay): void {
+  const make = CLASSES[c.src];
+  expect(make, c.src).toBeDefined();
+  const t = make!();
+  torch.manualSeed(c.seed);
+  c.outs.forEach((exp, n) => expectImage(t.call(image(c.image)), exp, `${c.src} on ${c.image}, seed ${c.seed}, call ${n}`));
+  expect(randNext(3), `${c.src}: the RNG after`).toEqual(c.next);
+}
+
+describe('colour adjustments of a vision.Image: PIL bit for bit', () => {
+  it(`the functionals on L and RGB images (${fx.functional.length} cases)`, () => {
+    for (const c of fx.functional) {
+      expectImage(FUNCTIONAL[c.fn]!(image(c.image), ...c.args), c.out, `${c.fn}(${c.image}, ${c.args.join(', ')})`);
+    }
+  });
+
+  it('v2.functional routes a vision.Image to the same PIL port', () => {
+    const img = image('rgb');
+    const cases: [unknown, unknown][] = [
+      [v2.functional.adjustBrightness(img, 1.7), F.adjustBrightness(img, 1.7)],
+      [v2.functional.adjustContrast(img, 0.3), F.adjustContrast(img, 0.3)],
+      [v2.functional.adjustSaturation(img, 5), F.adjustSaturation(img, 5)],
+      [v2.functional.adjustSharpness(img, 1.7), F.adjustSharpness(img, 1.7)],
+      [v2.functional.adjustHue(img, 0.25), F.adjustHue(img, 0.25)],
+      [v2.functional.adjustGamma(img, 2.2), F.adjustGamma(img, 2.2)],
+      [v2.functional.autocontrast(img), F.autocontrast(img)],
+    ];
+    for (const [a, b] of cases) expect((a as vision.Image).data).toEqual((b as vision.Image).data);
+  });
+
+  it(`the v1 and v2 colour classes on PIL images (${fx.classes.length} cases), the RNG where Python leaves it`, () => {
+    for (const c of fx.classes) replay(c);
+  });
+
+  it(`the automatic augmentations' colour operations on PIL images (${fx.auto.length} cases)`, () => {
+    for (const c of fx.auto) replay(c);
+  });
+
+  it('an L image keeps its hue; bad factors are JS errors; the image is not changed', () => {
+    const gray = image('gray');
+    expect(F.adjustHue(gray, 0.3).data).toEqual(gray.data);
+    const rgb = image('rgb');
+    const before = rgb.data.slice();
+    expect(() => F.adjustBrightness(rgb, Number.NaN)).toThrow(RangeError);
+    expect(() => F.adjustContrast(rgb, Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => F.adjustSharpness(rgb, Number.NaN)).toThrow(RangeError);
+    expect(() => F.adjustHue(rgb, 0.6)).toThrow(RangeError);
+    expect(() => F.adjustGamma(rgb, -1)).toThrow(RangeError);
+    expect(() => F.adjustGamma(rgb, 1, Number.NaN)).toThrow(RangeError);
+    F.adjustSaturation(rgb, 3);
+    F.autocontrast(rgb);
+    expect(rgb.data).toEqual(before);
+  });
+
+  it('an empty image passes through every adjustment', () => {
+    const empty = new vision.Image(0, 3, 'RGB');
+    for (const fn of Object.values(FUNCTIONAL)) expect((fn(empty, 0.5, 1) as vision.Image).size).toEqual([0, 3]);
+  });
+
+  it('no tensors are left behind', () => {
+    const img = image('rgb');
+    const before = torch.nativeStats().tensors;
+    for (let i = 0; i < 5; i++) for (const c of fx.functional.slice(0, 40)) FUNCTIONAL[c.fn]!(img, ...c.args);
+    expect(torch.nativeStats().tensors).toBe(before);
+  });
+});
