@@ -181,17 +181,22 @@ describe('vision.transforms match torchvision (tensor inputs)', () => {
 });
 
 // Grayscale is the one exception: Images take PIL's exact path there (fixture pilOutputs).
-// Rotating, affine-warping and perspective-warping an Image is PIL's Image.rotate / Image.transform
-// (every filter): those cases are checked against torchvision's PIL path in test/vision-pil-geometry.test.ts instead.
-const PIL_WARP_CASES = new Set(['rotation', 'rotation_bilinear', 'rotation_expand', 'rotation_fill', 'rotation_center', 'rotation_expand_bilinear',
-  'random_affine', 'random_affine_full', 'random_affine_shear4', 'random_affine_gray', 'random_perspective', 'random_perspective_opts']);
 // The colour adjustments of an Image are PIL's too (ImageEnhance, ImageOps.autocontrast, PIL's HSV):
 // those cases are checked against torchvision's PIL path in test/vision-pil-enhance.test.ts instead.
 const PIL_COLOUR_CASES = new Set(['color_jitter', 'color_jitter_gray', 'color_jitter_saturation', 'color_jitter_hue', 'color_jitter_contrast',
   'autocontrast', 'autocontrast_flat', 'compose', 'rand_augment', 'rand_augment_opts', 'trivial_augment', 'trivial_augment_opts',
   'auto_augment', 'auto_augment_cifar10', 'auto_augment_svhn']);
+// Resizing an Image is PIL's Image.resize (every filter): those cases are checked against torchvision's
+// PIL path in test/vision-pil-resample.test.ts instead.
+const PIL_RESIZE_CASES = new Set(['resize_short', 'resize_hw', 'resize_up', 'resize_tall', 'resize_max_size', 'resize_nearest', 'resize_nearest_exact',
+  'resize_bicubic', 'resize_no_antialias', 'resize_gray', 'random_resized_crop', 'random_resized_crop_opts', 'random_resized_crop_fallback',
+  'random_resized_crop_fallback_tall', 'random_resized_crop_nearest']);
+// Rotating, affine-warping and perspective-warping an Image is PIL's Image.rotate / Image.transform
+// (every filter): those cases are checked against torchvision's PIL path in test/vision-pil-geometry.test.ts instead.
+const PIL_WARP_CASES = new Set(['rotation', 'rotation_bilinear', 'rotation_expand', 'rotation_fill', 'rotation_center', 'rotation_expand_bilinear',
+  'random_affine', 'random_affine_full', 'random_affine_shear4', 'random_affine_gray', 'random_perspective', 'random_perspective_opts']);
 describe('vision.transforms on vision.Image give the tensor path\'s pixels (PIL\'s for Grayscale)', () => {
-  const imageCases = fx.cases.filter((c) => !c.tensorOnly && !PIL_COLOUR_CASES.has(c.name) && !PIL_WARP_CASES.has(c.name) && fx.inputs[c.input]!.dtype === 'uint8' && fx.inputs[c.input]!.shape.length === 3);
+  const imageCases = fx.cases.filter((c) => !c.tensorOnly && !PIL_COLOUR_CASES.has(c.name) && !PIL_RESIZE_CASES.has(c.name) && !PIL_WARP_CASES.has(c.name) && fx.inputs[c.input]!.dtype === 'uint8' && fx.inputs[c.input]!.shape.length === 3);
   for (const c of imageCases) {
     it(`${c.name} on Image(${c.input})`, () => {
       const transform = PORTS[c.name]!();

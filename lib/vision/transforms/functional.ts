@@ -4,22 +4,24 @@
 // PILToTensor gives) and comes back as an Image; torchvision would use PIL's own resampling there,
 // which this does not reproduce (see the README section for the differences). The colour adjustments
 // (adjust*, autocontrast) of an Image are PIL's own arithmetic instead (_pil_enhance.ts), bit for bit.
+// Resizing an Image is PIL's Image.resize (_pil_resample.ts), every filter, bit for bit.
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { isTensor } from '../../tensor.js';
 import { describe } from '../../options.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../nn/functional/_signature.js';
 import { Image, type ImageMode } from '../image.js';
-import { pilAutocontrast, pilBrightness, pilColor, pilContrast, pilGamma, pilHue, pilSharpness } from '../_pil_enhance.js';
+import { pilResize, type PilFilter } from '../_pil_resample.js';
 import { pilAffine, pilFill, pilPerspective, pilRotate, type PilFilter as PilWarpFilter } from '../_pil_geometry.js';
 import { cos as glibcCos, sin as glibcSin } from '../../libm.js';
+import { pilAutocontrast, pilBrightness, pilColor, pilContrast, pilGamma, pilHue, pilSharpness } from '../_pil_enhance.js';
 
 /** An image as transforms take it: a vision.Image or a tensor (..., C, H, W). */
 export type ImageLike = Image | Tensor;
 
 /** torchvision's InterpolationMode values. */
-export type InterpolationMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic';
-export const InterpolationMode = { NEAREST: 'nearest', NEAREST_EXACT: 'nearest-exact', BILINEAR: 'bilinear', BICUBIC: 'bicubic' } as const;
+export type InterpolationMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic' | 'box' | 'hamming' | 'lanczos';
+export const InterpolationMode = { NEAREST: 'nearest', NEAREST_EXACT: 'nearest-exact', BILINEAR: 'bilinear', BICUBIC: 'bicubic', BOX: 'box', HAMMING: 'hamming', LANCZOS: 'lanczos' } as const;
 
 const F = () => torch.nn.functional;
 
@@ -436,15 +438,20 @@ export function resizedOutputSize(h: number, w: number, size: readonly number[],
   return [size[0]!, size[1]!];
 }
 
-const INTERPOLATIONS: readonly string[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic'];
+// box, hamming and lanczos are PIL's filters: a vision.Image resizes with them; a tensor's resize
+// refuses box and hamming as F.interpolate does, and lanczos without antialias (v1 passes none).
+const INTERPOLATIONS: readonly string[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos'];
 
-/** The interpolation mode, checked against those `fn` supports (all four by default). */
+/** The interpolation mode, checked against those `fn` supports (all seven by default). */
 export function checkInterpolation(mode: unknown, fn: string, allowed: readonly string[] = INTERPOLATIONS): InterpolationMode {
   if (typeof mode !== 'string' || !allowed.includes(mode)) throw new RangeError(`${fn}: Interpolation mode '${String(mode)}' is unsupported (use ${allowed.map((m) => `'${m}'`).join(', ')})`);
   return mode as InterpolationMode;
 }
 
-/** torchvision's resize (tensor path: F.interpolate, antialiased for bilinear/bicubic by default). */
+/**
+ * torchvision's resize: a tensor through F.interpolate (antialiased for bilinear/bicubic by default), a
+ * vision.Image as PIL resizes it (img.resize((w, h), resample): antialias does not apply).
+ */
 export function resize<T extends ImageLike>(img: T, size: number | readonly number[], interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
 export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[], interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[]; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
 export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
@@ -457,14 +464,21 @@ export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [, h, w] = getDimensions(img);
   const out = resizedOutputSize(h, w, sizeList, maxSize);
   if (out[0] === h && out[1] === w) return img;
+  if (img instanceof Image) return resizeImagePil(img, out, interpolation) as T;
   const aa = (antialias ?? false) && (interpolation === 'bilinear' || interpolation === 'bicubic');
   return onTensor(img, 'resize', (t) => {
     const { img: x, cast, squeeze, outDtype } = castSqueezeIn(t, torch.float32);
     const alignCorners = interpolation === 'bilinear' || interpolation === 'bicubic' ? false : null;
-    let y = F().interpolate(x, { size: out, mode: interpolation, alignCorners, antialias: aa });
+    let y = F().interpolate(x, { size: out, mode: interpolation as torch.nn.functional.InterpolateMode, alignCorners, antialias: aa });  // box, hamming: its error
     if (interpolation === 'bicubic' && outDtype === torch.uint8) y = y.clamp(0, 255);
     return castSqueezeOut(y, cast, squeeze, outDtype);
   }) as T;
+}
+
+/** PIL's Image.resize to [h, w] with torchvision's filter for `interpolation` (nearest-exact is PIL's NEAREST). */
+function resizeImagePil(img: Image, [h, w]: readonly number[], interpolation: InterpolationMode): Image {
+  const filter: PilFilter = interpolation === 'nearest-exact' ? 'nearest' : interpolation;
+  return new Image(w!, h!, img.mode, pilResize(img, w!, h!, filter));
 }
 
 /** torchvision's resized_crop: crop, then resize to `size`. */
