@@ -58,7 +58,7 @@ export function channelFill(img: ImageLike, fill: number | number[] | null): num
 }
 
 type Fill = number | readonly number[] | null;
-/** The options every augmenter checks alike: an integer number of bins, nearest or bilinear, an optional fill. */
+/** The options every augmenter checks alike: an integer number of bins, a warp interpolation (bicubic and nearest-exact for vision.Images: PIL), an optional fill. */
 export function checkBins(fn: string, bins: unknown): number {
   if (!Number.isInteger(bins) || (bins as number) < 2) throw new RangeError(`${fn}: num_magnitude_bins must be an integer of at least 2, got ${String(bins)}`);
   return bins as number;
