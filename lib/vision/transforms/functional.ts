@@ -1,10 +1,10 @@
 // torchvision.transforms.functional: the image operations behind the transforms, ported from
 // torchvision 0.28's tensor path (_functional_tensor.py) op for op, so results are torchvision's for
-// the same tensor. A vision.Image goes through the same tensor path (as its uint8 CHW tensor, what
-// PILToTensor gives) and comes back as an Image; torchvision would use PIL's own resampling there,
-// which this does not reproduce (see the README section for the differences). The colour adjustments
-// (adjust*, autocontrast) of an Image are PIL's own arithmetic instead (_pil_enhance.ts), bit for bit.
-// Resizing an Image is PIL's Image.resize (_pil_resample.ts), every filter, bit for bit.
+// the same tensor. A vision.Image takes ports of PIL's own code where torchvision's PIL path calls
+// PIL, bit for bit: resizing (Image.resize, _pil_resample.ts), rotations and warps (Image.rotate and
+// Image.transform, _pil_geometry.ts), the colour adjustments (adjust*, autocontrast: _pil_enhance.ts)
+// and grayscale (convert('L')). Elsewhere it goes through the tensor path (as its uint8 CHW tensor,
+// what PILToTensor gives) and comes back as an Image.
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { isTensor } from '../../tensor.js';
