@@ -1,7 +1,7 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { isShared } from './shared_memory.js';
 import { toDevice, type DeviceLike } from './device.js';
-import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, int8, int16, int32 } from './dtype.js';
+import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, uint16, uint32, int8, int16, int32 } from './dtype.js';
 import { defaultGenerator, type Generator } from './generator.js';
 import { isMainThread } from 'node:worker_threads';
 import { native } from './native.js';
@@ -173,16 +173,23 @@ function flatten(data: unknown): { shape: number[]; values: Float64Array | BigIn
   return { shape, values: bigints, kinds };
 }
 
-// Integer ranges: PyTorch refuses values an integer dtype cannot hold instead of wrapping them.
+// Integer ranges: PyTorch refuses values an integer dtype cannot hold (c10's overflow check). An
+// integer (a Python int) may also be -max..-1 for an unsigned dtype, which wraps as two's complement
+// (torch.tensor([-1], dtype=torch.uint8) is 255); a fractional value (a Python float) must fit as it is.
 const INT_RANGES = new Map<DType, [number, number]>([
-  [uint8, [0, 255]], [int8, [-128, 127]], [int16, [-32768, 32767]], [int32, [-(2 ** 31), 2 ** 31 - 1]], [int64, [-(2 ** 63), 2 ** 63]],
+  [uint8, [0, 255]], [uint16, [0, 65535]], [uint32, [0, 2 ** 32 - 1]],
+  [int8, [-128, 127]], [int16, [-32768, 32767]], [int32, [-(2 ** 31), 2 ** 31 - 1]], [int64, [-(2 ** 63), 2 ** 63]],
 ]);
 function checkRange(values: Float64Array, target: DType): void {
   const range = INT_RANGES.get(target);
   if (!range) return;
+  const [lo, hi] = range;
+  const fits = (v: number): boolean =>
+    target === int64 ? v >= lo && v < hi
+      : lo === 0 && Number.isInteger(v) ? v >= -hi && v <= hi
+        : v >= lo && v <= hi;
   for (const v of values) {
-    if (!Number.isFinite(v) || v < range[0] || (target === int64 ? v >= range[1] : v > range[1]))
-      throw new RangeError(`tensor: value ${v} cannot be converted to type ${target.name} without overflow`);
+    if (!Number.isFinite(v) || !fits(v)) throw new RangeError(`tensor: value ${v} cannot be converted to type ${target.name} without overflow`);
   }
 }
 

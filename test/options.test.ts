@@ -143,6 +143,22 @@ describe('whole numbers are Python ints, also beyond int64 (Python 2.13 results)
     expect(fn).toThrow('value cannot be converted to type int64_t without overflow');
   });
 
+  it("torch.tensor into unsigned dtypes: an integer -max..-1 wraps, as c10's overflow check lets a Python int (torch 2.13's answers)", () => {
+    const cases: [torch.dtype, number, number[] | 'overflow'][] = [
+      [torch.uint8, -1, [255]], [torch.uint8, -255, [1]], [torch.uint8, -256, 'overflow'], [torch.uint8, 256, 'overflow'],
+      [torch.uint8, -1.5, 'overflow'], [torch.uint8, 255.5, 'overflow'], [torch.uint8, 2.5, [2]],
+      [torch.uint16, -1, [65535]], [torch.uint16, -65535, [1]], [torch.uint16, -65536, 'overflow'], [torch.uint16, 65536, 'overflow'],
+      [torch.uint16, 255.5, [255]], [torch.uint16, -1.5, 'overflow'],
+      [torch.uint32, -1, [4294967295]], [torch.uint32, -(2 ** 32 - 1), [1]], [torch.uint32, -(2 ** 32), 'overflow'], [torch.uint32, 2 ** 32, 'overflow'],
+      [torch.int8, -1.5, [-1]], [torch.int8, 128, 'overflow'], [torch.int8, -255, 'overflow'],
+    ];
+    for (const [dtype, v, want] of cases) {
+      const make = (): unknown => torch.tensor([v], { dtype }).tolist();
+      if (want === 'overflow') expect(make, `${dtype.name} ${v}`).toThrow(`tensor: value ${v} cannot be converted to type ${dtype.name} without overflow`);
+      else expect(make(), `${dtype.name} ${v}`).toEqual(want);
+    }
+  });
+
   it('below int64 is a RangeError, as Python\'s OverflowError', () => {
     expect(() => torch.tensor([1]).add(-(2 ** 63) - 4096)).toThrow(RangeError);
     expect(() => torch.tensor([1]).add(-(2 ** 63) - 4096)).toThrow('below int64 (Python raises OverflowError)');
