@@ -171,7 +171,7 @@ function nearest(src: Pixels, outW: number, outH: number): Pixels {
 /** PIL's `Image.resize((outW, outH), filter)` (no box, no reducing gap) on 8-bit pixels: the new pixels. */
 export function pilResize(src: Pixels, outW: number, outH: number, filter: PilFilter): Uint8Array {
   if (!Number.isInteger(outW) || !Number.isInteger(outH) || outW < 1 || outH < 1) throw new RangeError(`resize: height and width must be > 0, got ${outW}x${outH}`);
-  if (src.width < 1 || src.height < 1) throw new RangeError(`resize: cannot resize an empty ${src.width}x${src.height} image`);
+  if (src.width < 1 || src.height < 1) throw new RangeError(`resize: height and width must be > 0 (PIL refuses to resize an empty ${src.width}x${src.height} image)`);
   if (outW === src.width && outH === src.height) return src.data.slice();
   if (filter === 'nearest') return nearest(src, outW, outH).data;
   const f = FILTERS[filter];
