@@ -31,7 +31,8 @@ function scalarOp(name: string, a: number, b: number, real = false): number {
 // Results by argument: a schedule asks for the same values again (every group, every cycle); a
 // native call costs tens of microseconds, a lookup nothing, and the value is the same either way.
 const MEMO_LIMIT = 4096;
-function memo(cache: Map<string | number, number>, key: string | number, compute: () => number): number {
+function memo(cache: Map<string | number, number>, arg: string | number, compute: () => number): number {
+  const key = Object.is(arg, -0) ? '-0' : arg;  // a Map takes -0 and +0 for one key; sin(-0) is -0, sin(0) is 0
   let v = cache.get(key);
   if (v === undefined) {
     v = compute();

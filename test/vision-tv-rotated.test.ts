@@ -5,8 +5,8 @@
 // classes on samples of an image, rotated boxes and labels after torch.manualSeed(seed), and
 // torchvision's refusals. Every leaf must match bit for bit with its kind, format, canvas size and
 // clamping mode, and the torch RNG must be left where Python left it. All of it is bit-exact; the one known
-// gap is the tan of a shear in v2's affine matrix (V8's, not glibc's: see _affine.ts), which the shears here
-// do not hit.
+// gap is the tan of a shear in v2's affine matrix (correctly rounded, where glibc's is not for ~0.3% of
+// angles: see _affine.ts), which the shears here do not hit.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
@@ -274,5 +274,29 @@ describe('rotated vision.tvTensors', () => {
     expect(() => F.clampBoundingBoxes(BOXES.XYWHR_int!, 'XYWHR', [H, W], 'hard')).toThrow(/can't be cast/);
     expect(torch.nativeStats().tensors).toBe(before);
     for (const x of [image, labels, ...inputs]) x.dispose();
+  });
+});
+
+describe("the math the matrices need, as Python's (glibc's) math module", () => {
+  it('sin keeps the sign of zero through its cache; tan and atan are correctly rounded (values are Python 3.11 on glibc)', async () => {
+    const { sin } = await import('../lib/libm.js');
+    const { tan, atan } = await import('../lib/vision/_crmath.js');
+    expect([Object.is(sin(-0), -0), Object.is(sin(0), 0)]).toEqual([true, true]);  // rotate() asks for sin(-angle), so -0 comes first
+    // arguments where V8's Math.tan / Math.atan differ from glibc's in the last bit
+    for (const [x, want] of [[-1.5491542440701669, -46.19905954802749], [-1.5063936773963058, -15.505838032949605], [-1.4707889606556215, -9.96590540328905]]) expect(tan(x!)).toBe(want);
+    for (const [x, want] of [[-0.9811320900917053, -0.7758746492530645], [-0.95652174949646, -0.7631796034839843], [-0.9503999948501587, -0.7599729598520676]]) expect(atan(x!)).toBe(want);
+  });
+});
+
+describe('box kernels at the edges of their input (values are torchvision 0.28\'s)', () => {
+  const F = vision.transforms.v2.functional;
+  it('uint8 boxes cropped at a negative corner wrap, as torch.tensor wraps the negative corner in Python', () => {
+    const boxes = new vision.tvTensors.BoundingBoxes(torch.tensor([[1, 2, 5, 6]], { dtype: torch.uint8 }), { format: 'XYXY', canvasSize: [4, 4] });
+    expect((F.crop(boxes, -2, -3, 10, 10) as torch.Tensor).tolist()).toEqual([[4, 4, 8, 8]]);
+    expect((F.centerCrop(boxes, [8, 8]) as torch.Tensor).tolist()).toEqual([[3, 4, 7, 8]]);
+  });
+  it('sanitizeBoundingBoxes takes (N, K) boxes only, where torchvision\'s [:, i] indexing fails on others', () => {
+    expect(() => F.sanitizeBoundingBoxes(torch.ones([2, 3, 4]), { format: 'XYXY', canvasSize: [10, 10] })).toThrow('sanitize_bounding_boxes: boxes must be an (N, K) tensor, got shape [2, 3, 4]');
+    expect(() => F.sanitizeBoundingBoxes(torch.ones([2, 3, 8]), { format: 'XYXYXYXY', canvasSize: [10, 10] })).toThrow(/must be an \(N, K\) tensor/);
   });
 });

@@ -1,4 +1,4 @@
-// Correctly rounded sin, cos and atan2 of doubles, for ports of Python code whose pixels depend on
+// Correctly rounded sin, cos, tan, atan and atan2 of doubles, for ports of Python code whose pixels depend on
 // the last bit of math.sin/cos/atan2 (torchvision's dashed box edge truncates its dash ends to ints).
 // V8's Math.sin/cos/atan2 (fdlibm) differ from glibc's in the last bit for about half of such
 // arguments; glibc's are correctly rounded for all but a few, so correctly rounded results match
@@ -74,6 +74,13 @@ export function cos(x: number): number {
   return toDouble(sinCos(toFixed(x))[1]);
 }
 
+/** tan(x), correctly rounded (tan(±0) = ±0); glibc's tan, which torchvision's shear matrices call, is so nearly everywhere. */
+export function tan(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return Number.isFinite(x) ? x : NaN;
+  const [s, c] = sinCos(toFixed(x));
+  return toDouble(div(s, c));
+}
+
 /**
  * atan2(y, x), correctly rounded: C99's signed zeros, axes and infinities as Math.atan2; otherwise
  * two Newton steps on y·cos z − x·sin z = 0 from Math.atan2's (within an ulp) result.
@@ -90,3 +97,6 @@ export function atan2(y: number, x: number): number {
   }
   return toDouble(z);
 }
+
+/** atan(x), correctly rounded (atan2(x, 1)); glibc's atan, which torchvision's shear magnitudes go through, is so nearly everywhere. */
+export const atan = (x: number): number => atan2(x, 1);

@@ -4,6 +4,7 @@ import * as torch from '../../index.js';
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { numberArg } from '../../options.js';
 import { Image } from '../image.js';
+import { atan } from '../_crmath.js';  // math.atan: glibc's, which a correctly rounded atan matches nearly always
 import {
   adjustBrightness, adjustContrast, adjustSaturation, adjustSharpness, affine, autocontrast, checkInterpolation, equalize, getDimensions, invert,
   pilToTensor, posterize, rotate, solarize, toPILImage, type ImageLike, type InterpolationMode,
@@ -33,8 +34,8 @@ const V1_OPS: AugmentOps = { affine, rotate, adjustBrightness, adjustSaturation,
 export function applyAugmentOp<T extends ImageLike>(img: T, name: string, magnitude: number, interpolation: InterpolationMode, fill: number[] | null, ops: AugmentOps = V1_OPS): T {
   const degrees = (radians: number): number => radians * (180.0 / Math.PI); // Python's math.degrees
   switch (name) {
-    case 'ShearX': return ops.affine(img, 0.0, [0, 0], 1.0, [degrees(Math.atan(magnitude)), 0.0], interpolation, fill, [0, 0]);
-    case 'ShearY': return ops.affine(img, 0.0, [0, 0], 1.0, [0.0, degrees(Math.atan(magnitude))], interpolation, fill, [0, 0]);
+    case 'ShearX': return ops.affine(img, 0.0, [0, 0], 1.0, [degrees(atan(magnitude)), 0.0], interpolation, fill, [0, 0]);
+    case 'ShearY': return ops.affine(img, 0.0, [0, 0], 1.0, [0.0, degrees(atan(magnitude))], interpolation, fill, [0, 0]);
     case 'TranslateX': return ops.affine(img, 0.0, [Math.trunc(magnitude), 0], 1.0, [0.0, 0.0], interpolation, fill);
     case 'TranslateY': return ops.affine(img, 0.0, [0, Math.trunc(magnitude)], 1.0, [0.0, 0.0], interpolation, fill);
     case 'Rotate': return ops.rotate(img, magnitude, interpolation, false, null, fill);

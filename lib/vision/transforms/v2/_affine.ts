@@ -10,6 +10,7 @@ import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import { cos, sin } from '../../../libm.js';
+import { tan as crTan } from '../../_crmath.js';
 import * as v1 from '../functional.js';
 import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
 import { Image } from '../../image.js';
@@ -46,9 +47,9 @@ export function affineMatrix([cx, cy]: Pair, angle: number, [tx, ty]: Pair, scal
   const radians = (deg: number): number => deg * (Math.PI / 180);  // Python's math.radians
   const rot = radians(angle), sx = radians(shear[0]), sy = radians(shear[1]);
   // cos and sin as Python's math (glibc's; V8's differ in the last bit for some angles, which float64 boxes show);
-  // tan (of a shear) is still V8's: no native path reaches glibc's tan (torch.tan is MKL's), and it differs
-  // in the last bit for ~4% of angles, which can move a float64 box's last bits (float32 boxes round it away)
-  const cosSy = cos(sy), tanSx = Math.tan(sx), rotMinusSy = rot - sy;
+  // no native path reaches glibc's tan (torch.tan is MKL's), so tan is correctly rounded, as glibc's is for all
+  // but ~0.3% of shear angles (V8's differs for ~4%); a float64 box sheared by such an angle can differ in its last bits
+  const cosSy = cos(sy), tanSx = crTan(sx), rotMinusSy = rot - sy;
   const [cxTx, cyTy] = [cx + tx, cy + ty];
   const a = cos(rotMinusSy) / cosSy;
   const b = -(a * tanSx + sin(rot));

@@ -622,6 +622,8 @@ export function sanitizeKeypoints<T extends Tensor>(keypoints: T, canvasSize: re
  */
 export function sanitizeBoundingBoxesMask(boxes: Tensor, format: BoundingBoxFormat, canvasSize: readonly number[], minSize = 1.0, minArea = 1.0): Tensor {
   format = toBoundingBoxFormat(format, 'sanitize_bounding_boxes');
+  // torchvision indexes the boxes as [:, i]: anything but (N, K) fails there (an IndexError or a shape mismatch)
+  if (boxes.dim() !== 2) throw new RangeError(`sanitize_bounding_boxes: boxes must be an (N, K) tensor, got shape [${boxes.shape.join(', ')}]`);
   const [h, w] = [canvasSize[0]!, canvasSize[1]!];
   const isRotated = isRotatedBoundingFormat(format);
   return torch.tidy(() => {
