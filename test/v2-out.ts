@@ -24,6 +24,15 @@ export function pilOf(e: TensorEnc): vision.Image {
   }
 }
 
+/** A fixture's named inputs as the kernels take them: `how` is 'pil' (a vision.Image), 'image' or 'video' (tv_tensors), else the plain tensor. */
+export function inputMaker(inputs: Record<string, TensorEnc>): (name: string, how: string) => unknown {
+  return (name, how) => {
+    if (how === 'pil') return pilOf(inputs[name]!);
+    const t = makeTensor(inputs[name]!);
+    return how === 'image' ? new vision.tvTensors.Image(t) : how === 'video' ? new vision.tvTensors.Video(t) : t;
+  };
+}
+
 /**
  * Checks a result leaf by leaf: tensors (their tv_tensor kind too) and vision.Images (their mode), bit for
  * bit; with `pilTolerance`, a vision.Image's pixels may differ from Python's by that much.

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { makeTensor, type TensorEnc } from './golden-replay.js';
-import { checkOut, pilOf, randNext, type OutEnc } from './v2-out.js';
+import { checkOut, inputMaker, pilOf, randNext, type OutEnc } from './v2-out.js';
 
 const v2 = vision.transforms.v2;
 const F = v2.functional;
@@ -32,12 +32,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-jpeg.json', import.met
 
 const input = (name: string): Tensor => makeTensor(fx.inputs[name]!);
 const pil = (name: string): vision.Image => pilOf(fx.inputs[name]!);
-function make(name: string, how: string): unknown {
-  if (how === 'pil') return pil(name);
-  if (how === 'image') return new tv.Image(input(name));
-  if (how === 'video') return new tv.Video(input(name));
-  return input(name);
-}
+const make = inputMaker(fx.inputs);
 
 function sample(how: string): unknown[] {
   if (how === 'rgb_pure') return [input('rgb')];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { makeTensor, type TensorEnc } from './golden-replay.js';
-import { checkOut, pilOf, randNext, tensorValues, type OutEnc } from './v2-out.js';
+import { checkOut, inputMaker, pilOf, randNext, tensorValues, type OutEnc } from './v2-out.js';
 
 const v2 = vision.transforms.v2;
 const F = v2.functional;
@@ -31,12 +31,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-photometric.json', imp
 
 const input = (name: string): Tensor => makeTensor(fx.inputs[name]!);
 const pil = (name: string): vision.Image => pilOf(fx.inputs[name]!);
-function make(name: string, how: string): unknown {
-  if (how === 'pil') return pil(name);
-  if (how === 'image') return new tv.Image(input(name));
-  if (how === 'video') return new tv.Video(input(name));
-  return input(name);
-}
+const make = inputMaker(fx.inputs);
 
 const MASK = (): Tensor => new tv.Mask(input('mask'));
 const BOXES = (): Tensor => new tv.BoundingBoxes(input('boxes'), { format: 'XYXY', canvasSize: [10, 12] });
