@@ -78,6 +78,9 @@ def fixture_images():
         "col_gray": random_image(rng, "L", 1, 31),
         "big_rgb": smooth_image("RGB", 211, 157),
         "big_gray": random_image(rng, "L", 160, 120),
+        # over 100 times taller than wide: Image.resize shrinks the height first, in a resize of its own
+        "tall_gray": random_image(rng, "L", 2, 201),
+        "tall_rgb": random_image(rng, "RGB", 3, 640),
     }
 
 
@@ -103,6 +106,8 @@ def resize_cases(images):
         "col_gray": [[9, 1], [31, 4], [77, 2], [2, 1]],
         "big_rgb": [[3, 4], [1, 1], [10, 13], [157, 20], [7, 211], [60, 81]],
         "big_gray": [[2, 3], [12, 16], [1, 160], [33, 45]],
+        "tall_gray": [[100, 1], [50, 3], [7, 2], [250, 1]],
+        "tall_rgb": [[1, 2], [320, 1], [639, 3]],
     }
     for name, lst in sizes.items():
         for hw in lst:

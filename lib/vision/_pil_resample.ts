@@ -173,8 +173,10 @@ export function pilResize(src: Pixels, outW: number, outH: number, filter: PilFi
   if (!Number.isInteger(outW) || !Number.isInteger(outH) || outW < 1 || outH < 1) throw new RangeError(`resize: height and width must be > 0, got ${outW}x${outH}`);
   if (src.width < 1 || src.height < 1) throw new RangeError(`resize: height and width must be > 0 (PIL refuses to resize an empty ${src.width}x${src.height} image)`);
   if (outW === src.width && outH === src.height) return src.data.slice();
-  if (filter === 'nearest') return nearest(src, outW, outH).data;
-  const f = FILTERS[filter];
-  if (f === undefined) throw new RangeError(`resize: unsupported resampling filter ${String(filter)}`);
-  return resample(src, outW, outH, f).data;
+  const f = filter === 'nearest' ? undefined : FILTERS[filter];
+  if (filter !== 'nearest' && f === undefined) throw new RangeError(`resize: unsupported resampling filter ${String(filter)}`);
+  const resize = (img: Pixels, w: number, h: number): Pixels => (filter === 'nearest' ? nearest(img, w, h) : resample(img, w, h, f!));
+  // Image.resize shrinks an image over 100 times taller than wide in two resizes, the height first
+  if (src.height > src.width * 100 && outH < src.height) return resize(resize(src, src.width, outH), outW, outH).data;
+  return resize(src, outW, outH).data;
 }
