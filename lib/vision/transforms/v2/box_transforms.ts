@@ -155,19 +155,25 @@ export class SanitizeBoundingBoxes extends Transform {
     const meta = boxesMeta(boxes);
     const valid = sanitizeBoundingBoxesMask(boxes, meta.format, meta.canvasSize, this.minSize, this.minArea);
     const n = valid.size(0);
-    const out = leaves.map((leaf) => {
-      const isLabel = labels !== null && labels.some((l) => l === leaf);
-      const kind = kindOf(leaf);
-      if (!(isLabel || kind === 'BoundingBoxes' || kind === 'Mask')) return leaf;
-      const t = leaf as Tensor;
-      if (t.dim() === 0 || t.size(0) !== n) return leaf;  // torchvision's IndexError: e.g. a semantic [H, W] mask passes through
-      const kept = t.index(valid);
-      return isLabel ? kept : wrap(kept, { like: t });
-    });
-    valid.dispose();
-    return withLeaves(sample, out);
+    // boxes and per-instance masks; a leaf of another length (a semantic [H, W] mask) passes through, as torchvision's IndexError lets it
+    const indexed = (leaf: unknown): boolean => (kindOf(leaf) === 'BoundingBoxes' || kindOf(leaf) === 'Mask') && (leaf as Tensor).dim() > 0 && (leaf as Tensor).size(0) === n;
+    return keepRows(sample, leaves, labels, valid, indexed);
   }
   override toString(): string { return `SanitizeBoundingBoxes(min_size=${this.minSize}, min_area=${this.minArea}, labels_getter=${labelsGetterName(this.labelsGetter)})`; }
+}
+
+/** The sample with the labels and every `indexed` leaf cut to the rows `valid` keeps (tv_tensors stay what they were); `valid` is freed. */
+function keepRows(sample: unknown, leaves: readonly unknown[], labels: readonly Tensor[] | null, valid: Tensor, indexed: (leaf: unknown) => boolean): unknown {
+  try {
+    return withLeaves(sample, leaves.map((leaf) => {
+      const isLabel = labels !== null && labels.some((l) => l === leaf);
+      if (!isLabel && !indexed(leaf)) return leaf;
+      const kept = (leaf as Tensor).index(valid);
+      return isLabel ? kept : wrap(kept, { like: leaf as Tensor });
+    }));
+  } finally {
+    valid.dispose();
+  }
 }
 
 /**
@@ -193,15 +199,7 @@ export class SanitizeKeyPoints extends Transform {
     for (const l of labels ?? []) {
       if (l.dim() === 0 || points.size(0) !== l.size(0)) throw new RangeError(`SanitizeKeyPoints: Number of kepyoints (shape=${size(points)}) must match the number of labels.Found labels with shape=${size(l)}).`);
     }
-    const valid = sanitizeKeypointsMask(points, keyPointsCanvasSize(points));
-    const out = leaves.map((leaf) => {
-      const isLabel = labels !== null && labels.some((l) => l === leaf);
-      if (!isLabel && !isKeyPoints(leaf)) return leaf;
-      const kept = (leaf as Tensor).index(valid);
-      return isLabel ? kept : wrap(kept, { like: leaf as Tensor });
-    });
-    valid.dispose();
-    return withLeaves(sample, out);
+    return keepRows(sample, leaves, labels, sanitizeKeypointsMask(points, keyPointsCanvasSize(points)), isKeyPoints);
   }
   override toString(): string { return `SanitizeKeyPoints(labels_getter=${labelsGetterName(this.labelsGetter)})`; }
 }
