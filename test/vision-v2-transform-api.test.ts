@@ -330,3 +330,18 @@ describe("v2's _RandomApplyTransform classes and RandomApply check p as torchvis
     });
   }
 });
+
+describe('a subclass overriding needsTransformList decides which leaves transform() sees, as _needs_transform_list does', () => {
+  it('every tensor of the sample, where the default takes only the first', () => {
+    class AddOne extends vision.transforms.v2.Transform<null> {
+      override transform(inpt: unknown): unknown { return (inpt as torch.Tensor).add(1); }
+    }
+    class AddOneToAll extends AddOne {
+      override needsTransformList(flat: readonly unknown[]): boolean[] { return flat.map((leaf) => torch.isTensor(leaf)); }
+    }
+    const sample = (): [torch.Tensor, torch.Tensor] => [torch.tensor([1, 2]), torch.tensor([10, 20])];
+    const list = (out: unknown): unknown => (out as torch.Tensor[]).map((t) => t.tolist());
+    expect(list(new AddOne().call(...sample()))).toEqual([[2, 3], [10, 20]]);  // torchvision: the first pure tensor only
+    expect(list(new AddOneToAll().call(...sample()))).toEqual([[2, 3], [11, 21]]);
+  });
+});

@@ -119,6 +119,8 @@ export interface V2Kernels<P> {
   p?: number;
   /** Which leaves the transform applies to (v2's _transformed_types): tensors and vision.Images by default. */
   accepts?(leaf: unknown): boolean;
+  /** v2's _needs_transform_list, where a transform overrides it (else needsTransformList with `accepts`). */
+  needs?(leaves: readonly unknown[]): readonly boolean[];
   /** The random parameters, drawn once for all the leaves it transforms (v2's make_params). */
   makeParams?(leaves: readonly unknown[]): P;
   /** One leaf with the parameters: `kind` is how it is transformed. */
@@ -131,7 +133,7 @@ export function v2Forward<P>(inputs: readonly unknown[], k: V2Kernels<P>): unkno
   const leaves = treeLeaves(sample);
   k.check?.(leaves);
   if (k.p !== undefined && rand1() >= Math.fround(k.p)) return sample;
-  const needs = needsTransformList(leaves, k.accepts);
+  const needs = k.needs ? k.needs(leaves) : needsTransformList(leaves, k.accepts);
   const params = k.makeParams ? k.makeParams(leaves.filter((_, i) => needs[i])) : (undefined as P);
   const out: unknown[] = [];
   try {
@@ -327,7 +329,7 @@ export class Transform<P = Record<string, unknown>> extends Transform_ {
     if (inputs.length === 0) throw new TypeError(`${this.constructor.name}: expected a sample (one or more inputs), got none`);
     return v2Forward<P>(inputs, {
       check: (leaves) => this.checkInputs([...leaves]),
-      accepts: (leaf) => checkType(leaf, this.transformedTypes),
+      needs: (leaves) => this.needsTransformList([...leaves]),  // a subclass may override it, as torchvision's _needs_transform_list
       makeParams: (leaves) => this.makeParams([...leaves]),
       transform: (leaf, _kind, params) => this.transform(leaf, params),
     });
