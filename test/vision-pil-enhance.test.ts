@@ -143,3 +143,21 @@ describe('colour adjustments of a vision.Image: PIL bit for bit', () => {
     expect(torch.nativeStats().tensors).toBe(before);
   });
 });
+
+describe("PIL's tables and blends at the edges of their arguments (values are Pillow 12.3's through torchvision 0.28)", () => {
+  const F = vision.transforms.functional;
+  const gray = (): vision.Image => new vision.Image(4, 1, 'L', Uint8Array.from([5, 42, 79, 116]));
+  it('solarize of an Image is ImageOps.solarize for any threshold', () => {
+    expect(Array.from(F.solarize(gray(), -1).data)).toEqual([250, 213, 176, 139]);
+    expect(Array.from(F.solarize(gray(), Number.NaN).data)).toEqual([250, 213, 176, 139]);
+    expect(Array.from(F.solarize(gray(), 256).data)).toEqual([5, 42, 79, 116]);
+    expect(Array.from(F.solarize(gray(), 50.5).data)).toEqual([5, 42, 176, 139]);
+  });
+  it("adjustGamma's table is C ints before CLIP8: a huge gain wraps", () => {
+    expect(Array.from(F.adjustGamma(gray(), 1, 3e7).data)).toEqual([255, 255, 0, 0]);
+  });
+  it("adjustSaturation leaves an 'L' image as it is, whatever the factor", () => {
+    expect(Array.from(F.adjustSaturation(gray(), 1e39).data)).toEqual([5, 42, 79, 116]);
+    expect(Array.from(F.adjustSaturation(gray(), 0).data)).toEqual([5, 42, 79, 116]);
+  });
+});

@@ -129,3 +129,11 @@ describe('PIL-only filters and bad input', () => {
     }
   });
 });
+
+describe('resizing an empty Image as PIL does', () => {
+  it('0 pixels high gives a black image; 0 wide is refused with PIL\'s message', () => {
+    const F = vision.transforms.functional;
+    expect(Array.from(F.resize(new vision.Image(4, 0, 'L', new Uint8Array(0)), [3, 3]).data)).toEqual(new Array(9).fill(0));
+    expect(() => F.resize(new vision.Image(0, 4, 'L', new Uint8Array(0)), [3, 3])).toThrow(/height and width must be > 0/);
+  });
+});

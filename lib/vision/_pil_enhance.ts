@@ -7,6 +7,7 @@
 // promoted by a double constant) it stays a JS number; C's integer casts truncate. So every pixel comes
 // out as Pillow makes it.
 import { Image } from './image.js';
+import { pow } from '../libm.js';
 
 const f32 = Math.fround;
 
@@ -71,8 +72,8 @@ export function pilContrast(img: Image, factor: number): Image {
 /** ImageEnhance.Color(img).enhance(factor): a blend with the luma (convert('L').convert(mode)). */
 export function pilColor(img: Image, factor: number): Image {
   checkBlendFactor(factor, 'adjustSaturation', 'saturation_factor');
-  const degenerate = img.mode === 'L' ? img.data : img.convert('L').convert('RGB').data;
-  return sameShape(img, blend(degenerate, img.data, factor));
+  if (img.mode === 'L') return sameShape(img, img.data.slice());  // its luma is itself: the blend gives it back, whatever the factor
+  return sameShape(img, blend(img.convert('L').convert('RGB').data, img.data, factor));
 }
 
 /**
@@ -190,7 +191,16 @@ function applyLut(img: Image, luts: readonly Uint8Array[]): Image {
 export function pilGamma(img: Image, gamma: number, gain: number): Image {
   if (!Number.isFinite(gain)) throw new RangeError(`adjustGamma: gain should be a finite number, got ${String(gain)}`);
   const lut = new Uint8Array(256);
-  for (let v = 0; v < 256; v++) lut[v] = clip8(Math.trunc((255 + 1 - 1e-3) * gain * Math.pow(v / 255.0, gamma)));
+  // Python's pow (glibc's, not V8's), and Image.point's table of C ints: an entry of 2^31 or more wraps before CLIP8
+  for (let v = 0; v < 256; v++) lut[v] = clip8(Math.trunc((255 + 1 - 1e-3) * gain * pow(v / 255.0, gamma)) | 0);
+  return applyLut(img, [lut]);
+}
+
+/** ImageOps.solarize(img, threshold): every level at or above the threshold inverted, by a table. */
+export function pilSolarize(img: Image, threshold: number): Image {
+  if (typeof threshold !== 'number') throw new TypeError(`solarize: threshold must be a number, got ${typeof threshold}`);
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = v < threshold ? v : 255 - v;
   return applyLut(img, [lut]);
 }
 

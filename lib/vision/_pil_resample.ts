@@ -171,7 +171,8 @@ function nearest(src: Pixels, outW: number, outH: number): Pixels {
 /** PIL's `Image.resize((outW, outH), filter)` (no box, no reducing gap) on 8-bit pixels: the new pixels. */
 export function pilResize(src: Pixels, outW: number, outH: number, filter: PilFilter): Uint8Array {
   if (!Number.isInteger(outW) || !Number.isInteger(outH) || outW < 1 || outH < 1) throw new RangeError(`resize: height and width must be > 0, got ${outW}x${outH}`);
-  if (src.width < 1 || src.height < 1) throw new RangeError(`resize: height and width must be > 0 (PIL refuses to resize an empty ${src.width}x${src.height} image)`);
+  if (src.width < 1) throw new RangeError(`resize: height and width must be > 0 (PIL refuses to resize an image ${src.width} pixels wide)`);
+  if (src.height < 1) return new Uint8Array(outW * outH * src.channels);  // PIL gives a black image for one 0 pixels high
   if (outW === src.width && outH === src.height) return src.data.slice();
   const f = filter === 'nearest' ? undefined : FILTERS[filter];
   if (filter !== 'nearest' && f === undefined) throw new RangeError(`resize: unsupported resampling filter ${String(filter)}`);

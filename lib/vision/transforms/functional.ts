@@ -15,7 +15,7 @@ import { pilResize, type PilFilter } from '../_pil_resample.js';
 import { pilAffine, pilFill, pilPerspective, pilRotate, type PilFilter as PilWarpFilter } from '../_pil_geometry.js';
 import { cos as glibcCos, sin as glibcSin } from '../../libm.js';
 import * as crmath from '../_crmath.js';
-import { pilAutocontrast, pilBrightness, pilColor, pilContrast, pilGamma, pilHue, pilSharpness } from '../_pil_enhance.js';
+import { pilAutocontrast, pilBrightness, pilColor, pilContrast, pilGamma, pilHue, pilSharpness, pilSolarize } from '../_pil_enhance.js';
 
 /** An image as transforms take it: a vision.Image or a tensor (..., C, H, W). */
 export type ImageLike = Image | Tensor;
@@ -931,6 +931,8 @@ export function solarize<T extends ImageLike>(img: T, threshold: number): T;
 export function solarize<T extends ImageLike>(img: T, ...args: PyArgsWith<[threshold: number], { threshold?: number }>): T;
 export function solarize<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [threshold] = bind(SOLARIZE_ARGS, args) as [threshold: number];
+  // an Image takes ImageOps.solarize's table, as torchvision's PIL path (any threshold: below 0 inverts every level, above 255 none)
+  if (img instanceof Image) return pilSolarize(img, threshold) as T;
   return onTensor(img, 'solarize', (t) => {
     checkColorImage(t, 'solarize');
     if (threshold > maxValue(t.dtype)) throw new TypeError('solarize: Threshold should be less than bound of img.');
