@@ -86,6 +86,31 @@ describe('vision.io.decodeGif', () => {
     expect(gif('47494638396210000400f00000000000ffffff2c000000001000040000010a06d0759a8cbeafc12907003b').shape).toEqual([3, 4, 16]);
   });
 
+  it("keeps a full LZW table's last entry, as giflib: code 4095 after the table fills is that entry, not a new one", () => {
+    // clear, 4092 literals (entries 6..4095 are each two of them), then 4095 twice, entry 7, end: giflib's code widths
+    const lits = Array.from({ length: 4092 }, (_, i) => (i * 7 + (i >> 5)) % 4);
+    const bytes: number[] = [];
+    let [acc, nbits, size, running] = [0, 0, 3, 6];
+    const put = (code: number): void => {
+      acc += code * 2 ** nbits;
+      nbits += size;
+      for (; nbits >= 8; nbits -= 8) { bytes.push(acc % 256); acc = Math.floor(acc / 256); }
+      if (running < 4097 && ++running > 2 ** size && size < 12) size++;
+    };
+    put(4);
+    [size, running] = [3, 6];
+    for (const p of [...lits, 4095, 4095, 7, 5]) put(p);
+    if (nbits > 0) bytes.push(acc % 256);
+    const blocks: number[] = [];
+    for (let i = 0; i < bytes.length; i += 255) blocks.push(Math.min(255, bytes.length - i), ...bytes.slice(i, i + 255));
+    const n = 4098;
+    const file = [...Buffer.from('GIF89a'), n & 255, n >> 8, 1, 0, 0xf1, 0, 0, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255,
+      0x2c, 0, 0, 0, 0, n & 255, n >> 8, 1, 0, 0, 2, ...blocks, 0, 0x3b];
+    const red = io.decodeGif(torch.tensor(file, { dtype: torch.uint8 })).select(0, 0).select(0, 0).tolist();
+    const want = [...lits, lits[4089]!, lits[4090]!, lits[4089]!, lits[4090]!, lits[1]!, lits[2]!];
+    expect(red).toEqual(want.map((i) => (i === 1 ? 255 : 0)));
+  });
+
   it('refuses broken files with an Error saying what is wrong', () => {
     const bytes = readFileSync(join(FIX, 'animated.gif'));
     const write = (name: string, b: Uint8Array): string => { writeFileSync(join(TMP, name), b); return join(TMP, name); };

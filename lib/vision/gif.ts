@@ -123,9 +123,9 @@ function concat(blocks: Uint8Array[]): Uint8Array {
  */
 function lzwDecode(minCodeSize: number, data: Uint8Array, count: number, image: number): Uint8Array {
   if (minCodeSize > 8) throw new Error(`image ${image}: LZW minimum code size ${minCodeSize} is above 8`);
-  const MAX_CODES = 4096;
+  const MAX_CODES = 4096, NONE = -1;  // NONE: giflib's NO_SUCH_CODE, a table entry not yet defined
   const [clear, end] = [1 << minCodeSize, (1 << minCodeSize) + 1];
-  const prefix = new Int16Array(MAX_CODES), suffix = new Uint8Array(MAX_CODES), stack = new Uint8Array(MAX_CODES + 1);
+  const prefix = new Int16Array(MAX_CODES).fill(NONE), suffix = new Uint8Array(MAX_CODES), stack = new Uint8Array(MAX_CODES + 1);
   for (let c = 0; c < clear; c++) suffix[c] = c;
   const out = new Uint8Array(count);
   let [size, maxCode, running, previous, first, bits, buffer, byte, written] = [minCodeSize + 1, 1 << (minCodeSize + 1), clear + 2, -1, 0, 0, 0, 0, 0];
@@ -144,15 +144,18 @@ function lzwDecode(minCodeSize: number, data: Uint8Array, count: number, image: 
     }
     if (code === clear) {
       [size, maxCode, running, previous] = [minCodeSize + 1, 1 << (minCodeSize + 1), clear + 2, -1];
+      prefix.fill(NONE);
       continue;
     }
     if (code === end) throw new Error(`image ${image}: the image data ends after ${written} of its ${count} pixels`);
-    const entry = running - 2;  // where this code's string goes in the table
-    if (code > entry || (previous === -1 && code >= clear)) throw new Error(`image ${image}: the image data holds an undefined LZW code ${code}`);
-    // the code's string, last pixel first; a code not yet in the table is the previous string plus its own first pixel
+    const entry = running - 2;  // where giflib puts this code's string, if that entry is not defined yet (a full table keeps its last)
+    // a code not in the table is only allowed as the entry being made: the previous string plus its own first pixel
+    const undefinedCode = code > end && prefix[code] === NONE;
+    if ((previous === -1 && code >= clear) || (undefinedCode && code !== entry)) throw new Error(`image ${image}: the image data holds an undefined LZW code ${code}`);
+    // the code's string, last pixel first
     let top = 0;
     let c = code;
-    if (code === entry) {
+    if (undefinedCode) {
       stack[top++] = first;
       c = previous;
     }
@@ -163,7 +166,7 @@ function lzwDecode(minCodeSize: number, data: Uint8Array, count: number, image: 
     first = c;
     stack[top++] = c;
     while (top > 0 && written < count) out[written++] = stack[--top]!;
-    if (previous !== -1 && entry < MAX_CODES) {
+    if (previous !== -1 && entry < MAX_CODES && prefix[entry] === NONE) {
       prefix[entry] = previous;
       suffix[entry] = first;
     }
