@@ -56,6 +56,14 @@ describe('vision.io decoders', () => {
     const broken = io.readFile(join(FIX, 'rgb.png')).narrow(0, 0, 60);
     expect(() => io.decodeImage(broken)).toThrow(/cannot decode image <tensor>/);
   });
+
+  it("decodes an 8-bit palette PNG's indices itself in UNCHANGED mode (sharp reads only its orientation), so a broken one is reported by torchnode's reader", () => {
+    const bytes = Buffer.from(readFileSync(join(FIX, 'palette8_exif6.png')));
+    bytes[bytes.indexOf('IDAT') + 6]! ^= 0xff;  // a byte of the image data: IDAT's CRC no longer matches
+    writeFileSync(join(TMP, 'palette8_broken.png'), bytes);
+    expect(() => io.readImage(join(TMP, 'palette8_broken.png'))).toThrow(/decode_image: cannot decode .*palette8_broken.png: bad CRC in the IDAT chunk/);
+    expect(() => io.decodeImage(io.readFile(join(TMP, 'palette8_broken.png')), { applyExifOrientation: true })).toThrow(/decode_image: cannot decode <tensor>: bad CRC in the IDAT chunk/);
+  });
 });
 
 describe('vision.io.decodeGif', () => {

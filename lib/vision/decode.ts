@@ -31,7 +31,7 @@ try {
   loadError = 'the image library sharp could not be loaded: ' + String(e && e.message || e);
 }
 const { port } = workerData;
-port.on('message', async ({ input, flag, encode, filePixels }) => {
+port.on('message', async ({ input, flag, encode, filePixels, orientationOnly }) => {
   let reply;
   try {
     if (loadError !== null) throw new Error(loadError);
@@ -43,12 +43,12 @@ port.on('message', async ({ input, flag, encode, filePixels }) => {
       image = format === 'jpeg' ? image.jpeg({ quality: quality ?? 75 }) : format === 'tiff' ? image.tiff({ compression: 'none' })
         : format === 'png' ? image.png({ compressionLevel: compressionLevel ?? 6 }) : image.toFormat(format);
       const data = await image.toBuffer();
-      port.postMessage({ ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
-      Atomics.store(flag, 0, 1);
-      Atomics.notify(flag, 0);
-      return;
-    }
-    if (filePixels) {
+      reply = { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    } else if (orientationOnly) {
+      // the header alone: no pixels are decoded
+      const meta = await sharp(input, { limitInputPixels: false }).metadata();
+      reply = { ok: true, orientation: meta.orientation ?? 1 };
+    } else if (filePixels) {
       // The file's own sample depth (8 or 16 bits): 8-bit as sRGB bands (gray replicated), 16-bit as grey16/rgb16; optionally turned upright by its EXIF orientation.
       const meta = await sharp(input, { failOn: 'error', limitInputPixels: false }).metadata();
       let image = sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false });
@@ -60,19 +60,15 @@ port.on('message', async ({ input, flag, encode, filePixels }) => {
       reply = { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels,
         sixteen, sourceChannels: meta.channels, hasAlpha: meta.hasAlpha === true, isPalette: meta.isPalette === true, format: meta.format, space: meta.space,
         pages: meta.pages ?? 1, orientation: meta.orientation ?? 1 };
-      port.postMessage(reply);
-      Atomics.store(flag, 0, 1);
-      Atomics.notify(flag, 0);
-      return;
+    } else {
+      // ignoreIcc: PIL ignores embedded colour profiles, so sharp must not convert to sRGB either.
+      const image = sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false });
+      // sharp's raw output is sRGB (gray replicated to 3 channels); the file's own channel count says
+      // whether it is a gray image.
+      const { channels: sourceChannels } = await image.metadata();
+      const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      reply = { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels, gray: sourceChannels <= 2 };
     }
-    // ignoreIcc: PIL ignores embedded colour profiles, so sharp must not convert to sRGB either.
-    const image = sharp(input, { failOn: 'error', ignoreIcc: true, limitInputPixels: false });
-    // sharp's raw output is sRGB (gray replicated to 3 channels); the file's own channel count says
-    // whether it is a gray image.
-    const { channels: sourceChannels } = await image.metadata();
-    const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    reply = { ok: true, data: pixels, width: info.width, height: info.height, channels: info.channels, gray: sourceChannels <= 2 };
   } catch (e) {
     reply = { ok: false, message: String(e && e.message || e) };
   }
@@ -144,6 +140,13 @@ export function decodeFilePixelsSync(input: Uint8Array, source: string, autoOrie
   const reply = callHelper({ input: Buffer.from(input), filePixels: { autoOrient } }, `decodeImage: decoding ${source}`);
   if (!reply.ok) throw new Error(`decodeImage: cannot decode image ${source}: ${reply.message}`);
   return reply as unknown as FilePixels;
+}
+
+/** An encoded image's EXIF orientation (1 to 8; 1 when it has none), read from its header without decoding the pixels. */
+export function readOrientationSync(input: Uint8Array, source: string): number {
+  const reply = callHelper({ input: Buffer.from(input), orientationOnly: true }, `decodeImage: reading ${source}`);
+  if (!reply.ok) throw new Error(`decodeImage: cannot read image ${source}: ${reply.message}`);
+  return reply['orientation'] as number;
 }
 
 /** Encodes interleaved 8-bit pixels (1, 3 or 4 channels) as a `format` file ('png', 'jpeg', 'webp', ...), synchronously. */

@@ -7,7 +7,7 @@ import { uint8, uint16 } from '../dtype.js';
 import { describe } from '../options.js';
 import { bind, REQUIRED, signature } from '../nn/functional/_signature.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { decodeFilePixelsSync, encodeImageSync, type FilePixels } from './decode.js';
+import { decodeFilePixelsSync, encodeImageSync, readOrientationSync, type FilePixels } from './decode.js';
 import { decodePaletteIndices, isPalettePng } from './palette_png.js';
 import { decodeGifFrames } from './gif.js';
 
@@ -99,10 +99,11 @@ function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, acce
     process.emitWarning('Webp does not support grayscale conversions. The returned tensor will be in the colorspace of the original image.', 'UserWarning');
     m = 'UNCHANGED';
   }
+  // an 8-bit palette PNG in UNCHANGED mode is its indices, decoded here; sharp reads only its header, for the orientation
+  if (m === 'UNCHANGED' && isPalettePng(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) return paletteIndices(fn, bytes, source, Boolean(exif));
   // torchvision applies EXIF orientation to JPEG and PNG only
   const pixels = decodeFilePixelsSync(bytes, source, Boolean(exif) && !webp);
   if (webp && pixels.pages > 1) throw new Error(`${fn}: Animated webp files are not supported.`);
-  if (m === 'UNCHANGED' && startsWith(bytes, PNG) && isPalettePng(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) return paletteIndices(fn, bytes, source, pixels.orientation, Boolean(exif));
   // a PNG's own alpha: colour types 4 and 6, or a palette's tRNS (torchvision ignores other tRNS keys)
   const fileAlpha = !startsWith(bytes, PNG) || bytes[25] === 4 || bytes[25] === 6 || bytes[25] === 3;
   return toTensor(fn, pixels, m, source, fileAlpha);
@@ -112,17 +113,18 @@ function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, acce
  * A palette PNG in UNCHANGED mode: libpng's rows without the palette applied, its indices as a
  * (1, H, W) uint8 tensor, turned upright as torchvision's exif_orientation_transform turns them.
  */
-function paletteIndices(fn: string, bytes: Uint8Array, source: string, orientation: number, applyExif: boolean): Tensor {
+function paletteIndices(fn: string, bytes: Uint8Array, source: string, applyExif: boolean): Tensor {
   const depth = bytes[24]!;
   if (depth < 8) {
     throw new Error(`${fn}: ${source} is a palette PNG of ${depth} bits a pixel; torchvision's UNCHANGED mode returns its rows still packed (${8 / depth} pixels a byte, ` +
       'the rest of each row uninitialized), which torchnode does not reproduce: use ImageReadMode.RGB');
   }
   const image = decodePaletteIndices(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), source, fn);
+  const orientation = applyExif ? readOrientationSync(bytes, source) : 1;
   const flat = frombuffer(image.data, { dtype: uint8 });
   const chw = flat.view(1, image.height, image.width);
   flat.dispose();
-  if (!applyExif || orientation < 2 || orientation > 8) return chw;
+  if (orientation < 2 || orientation > 8) return chw;
   try {
     return exifOrientationTransform(chw, orientation);
   } finally {

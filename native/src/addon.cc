@@ -38,6 +38,8 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterStreams(env, exports);
     RegisterOptim(env, exports);
     RegisterCpuAllocator(env, exports);
+    RegisterPilGeometry(env, exports);
+    RegisterPilEnhance(env, exports);
     DefineAddon(exports, {});
   } catch (...) {
     ReleaseEnvSlot(slot);  // the destructor does not run for a constructor that threw

@@ -27,6 +27,8 @@ void RegisterAoti(napi_env env, napi_value exports);
 void RegisterStreams(napi_env env, napi_value exports);
 void RegisterOptim(napi_env env, napi_value exports);
 void RegisterCpuAllocator(napi_env env, napi_value exports);
+void RegisterPilGeometry(napi_env env, napi_value exports);
+void RegisterPilEnhance(napi_env env, napi_value exports);
 
 // Makes libtorch allocate CPU memory with cpu_allocator.cc's allocator (call once per process).
 void InstallCpuAllocator();
