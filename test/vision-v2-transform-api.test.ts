@@ -303,6 +303,23 @@ describe("v2.functional's per-type kernels match torchvision 0.28", () => {
     expect(F.toPilImage).toBe(vision.transforms.functional.toPILImage);
     expect(F.cropVideo).toBe(F.cropImage);
   });
+  it('every v2 class torchvision 0.28 exports is instanceof v2.Transform (they subclass it there); v1 classes and plain objects are not', () => {
+    const enums = ['AutoAugmentPolicy', 'InterpolationMode'];
+    const classes = fx.names.v2.filter((n) => /^[A-Z]/.test(n) && !enums.includes(n) && n in v2);
+    expect(classes.length).toBeGreaterThan(60);
+    const v2Record = v2 as unknown as Record<string, { prototype: object }>;
+    expect(classes.filter((n) => !(Object.create(v2Record[n]!.prototype) instanceof v2.Transform)), 'not instanceof v2.Transform').toEqual([]);
+    expect(new v2.Compose([new v2.RandomHorizontalFlip()]) instanceof v2.Transform).toBe(true);
+    expect(new v2.RandomHorizontalFlip() instanceof v2.RandomHorizontalFlip).toBe(true);
+    expect(new vision.transforms.RandomHorizontalFlip() instanceof v2.Transform).toBe(false);
+    expect(new vision.transforms.Compose([]) instanceof v2.Transform).toBe(false);
+    // a built-in is not an instance of the user's own subclass, nor of another built-in
+    class Mine extends v2.Transform { override transform(inpt: unknown): unknown { return inpt; } }
+    expect(new v2.RandomHorizontalFlip() instanceof Mine).toBe(false);
+    expect(new Mine() instanceof v2.Transform && new Mine() instanceof Mine).toBe(true);
+    expect(new v2.RandomHorizontalFlip() instanceof v2.RandomVerticalFlip).toBe(false);
+    expect(({} as unknown as object) instanceof v2.Transform || (null as unknown as object) instanceof v2.Transform).toBe(false);
+  });
 });
 
 describe("v2's _RandomApplyTransform classes and RandomApply check p as torchvision 0.28 does", () => {

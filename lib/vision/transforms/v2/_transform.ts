@@ -193,6 +193,19 @@ export function checkRandomApplyP(p: unknown): asserts p is number {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError('`p` should be a floating point value in the interval [0.0, 1.0].');
 }
 
+// torchvision's built-in v2 classes are v2.Transform subclasses; torchnode's share v1's implementation
+// (they extend v1's classes), so a brand on their prototypes answers `instanceof v2.Transform` for them.
+const V2_BUILT_IN = Symbol('torchnode.vision.transforms.v2.builtIn');
+
+/** Brands a built-in v2 class built on a v1 class, so that its instances are `instanceof v2.Transform`. */
+export function markV2BuiltIn(cls: abstract new (...args: any[]) => unknown): void {
+  Object.defineProperty(cls.prototype, V2_BUILT_IN, { value: true });
+}
+
+/** The base of v2's own built-in classes: v1's Transform (calling convention, repr, worker transfer), branded a v2.Transform. */
+export abstract class V2BuiltIn extends Transform_ {}
+markV2BuiltIn(V2BuiltIn);
+
 /**
  * A v1 transform class with v2's calling convention (its forward is applied to the sample's image;
  * masks and boxes pass through, as v2's photometric transforms pass them) and v2's extra checks.
@@ -207,6 +220,7 @@ export function v2Of<C extends abstract new (...args: any[]) => Transform_>(Base
       return onImage(this.constructor.name, inputs, (image) => this.forward(image), adapt.refuseBoxesAndMasks);
     }
   }
+  markV2BuiltIn(V2Transform);
   return V2Transform;
 }
 
@@ -304,6 +318,12 @@ function pyStr(v: unknown, nested = false): string {
  * transformedTypes), not forward.
  */
 export class Transform<P = Record<string, unknown>> extends Transform_ {
+  /** Ordinary instanceof, and for v2.Transform itself also the built-in v2 classes (branded: they extend v1's). */
+  static override [Symbol.hasInstance](inpt: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, inpt)) return true;
+    return this === Transform && typeof inpt === 'object' && inpt !== null && V2_BUILT_IN in inpt;
+  }
+
   /** Which leaves are transformed (torchvision's _transformed_types): classes or predicates; the rest pass through. */
   transformedTypes: readonly TypeOrCheck[] = [TensorClass, Image];
 

@@ -6,10 +6,9 @@ import type { Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { randint1 } from '../_random.js';
-import { Transform } from '../transform.js';
 import * as v1 from './_v1.js';
 import { erase, jpeg } from './_augment.js';
-import { checkRandomApplyP, queryChw, v2Forward, v2Of, type LeafKind } from './_transform.js';
+import { checkRandomApplyP, type LeafKind, queryChw, V2BuiltIn, v2Forward, v2Of } from './_transform.js';
 import { RANDOM_ERASING } from '../random_erasing.js';
 import { warn } from '../../../warnings.js';
 
@@ -35,7 +34,7 @@ function jpegQuality(quality: unknown): [number, number] {
  * tensors, tv_tensors, vision.Images), with `quality` from 1 to 100, or drawn per sample from a
  * [min, max] range (both ends included) with `torch.randint`, as v2.
  */
-export class JPEG extends Transform {
+export class JPEG extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly quality: [number, number];
   constructor(...args: PyArgs<[quality: number | readonly number[]], { quality?: number | readonly number[] }>);

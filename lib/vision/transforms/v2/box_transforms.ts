@@ -9,18 +9,17 @@ import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { Image } from '../../image.js';
 import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { randint1 } from '../_random.js';
-import { Transform } from '../transform.js';
 import * as F from './functional.js';
 import { boxIou, convertFormat, sanitizeBoundingBoxesMask, sanitizeKeypointsMask } from './_geometry.js';
 
 export { sanitizeBoundingBoxesMask };
-import { querySize, sampleOf, v2Forward } from './_transform.js';
+import { querySize, sampleOf, V2BuiltIn, v2Forward } from './_transform.js';
 
 const isBoxes = (leaf: unknown): boolean => kindOf(leaf) === 'BoundingBoxes';
 const isKeyPoints = (leaf: unknown): boolean => kindOf(leaf) === 'KeyPoints';
 
 /** Converts the sample's boxes to `format` (unrotated to 'XYXY', 'XYWH' or 'CXCYWH'; rotated to 'XYWHR', 'CXCYWHR' or 'XYXYXYXY'); everything else passes through. */
-export class ConvertBoundingBoxFormat extends Transform {
+export class ConvertBoundingBoxFormat extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly format: BoundingBoxFormat;
   constructor(format: BoundingBoxFormat | string | { format: BoundingBoxFormat | string });
@@ -36,7 +35,7 @@ export class ConvertBoundingBoxFormat extends Transform {
 }
 
 /** Clamps the sample's boxes to their canvas ('auto': each box set's own clamping mode). */
-export class ClampBoundingBoxes extends Transform {
+export class ClampBoundingBoxes extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly clampingMode: ClampingMode | 'auto';
   constructor(...args: PyArgs<[clampingMode: ClampingMode | 'auto'], { clampingMode?: ClampingMode | 'auto' }>);
@@ -53,7 +52,7 @@ export class ClampBoundingBoxes extends Transform {
 }
 
 /** Sets the clamping mode ('soft', 'hard' or null) of the sample's boxes for the transforms after it (torchvision's SetClampingMode: the boxes are copied). */
-export class SetClampingMode extends Transform {
+export class SetClampingMode extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly clampingMode: ClampingMode;
   constructor(clampingMode: ClampingMode | { clampingMode: ClampingMode });
@@ -70,7 +69,7 @@ export class SetClampingMode extends Transform {
 }
 
 /** Ends the transform with a keypoints' clamp to their canvas: x into [0, W - 1], y into [0, H - 1] (torchvision's ClampKeyPoints). */
-export class ClampKeyPoints extends Transform {
+export class ClampKeyPoints extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   constructor() { super(); this.workerArgs = []; }
   forward(x: unknown): unknown { return this.call(x); }
@@ -130,7 +129,7 @@ const labelsGetterName = (g: LabelsGetter): string => (typeof g === 'function' ?
  * and, with them, the matching rows of the labels (labelsGetter: 'default' finds a 'labels' key, a
  * function returns a tensor or a list of them, null only boxes) and of per-instance masks ([N, H, W]).
  */
-export class SanitizeBoundingBoxes extends Transform {
+export class SanitizeBoundingBoxes extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly minSize: number;
   readonly minArea: number;
@@ -182,7 +181,7 @@ function keepRows(sample: unknown, leaves: readonly unknown[], labels: readonly 
  * (labelsGetter: null, the default, only keypoints; 'default' finds a 'labels' key; a function
  * returns a tensor or a list of them).
  */
-export class SanitizeKeyPoints extends Transform {
+export class SanitizeKeyPoints extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly labelsGetter: LabelsGetter;
   constructor(...args: PyArgs<[labelsGetter: LabelsGetter], { labelsGetter?: LabelsGetter }>);
@@ -213,7 +212,7 @@ const IOU_CROP = signature('RandomIoUCrop', { minScale: 0.3, maxScale: 1.0, minA
  * `trials` crops drawn until one keeps a box center inside with that IoU. Boxes whose centers fall
  * outside are zeroed (degenerate): follow with SanitizeBoundingBoxes. Needs an image and boxes.
  */
-export class RandomIoUCrop extends Transform {
+export class RandomIoUCrop extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly minScale: number;
   readonly maxScale: number;

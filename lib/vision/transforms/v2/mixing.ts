@@ -8,8 +8,7 @@ import { describe } from '../../../options.js';
 import { bind, signature } from '../../../nn/functional/_signature.js';
 import { treeLeaves, withLeaves, isTreeNode } from '../../../pytree.js';
 import { Image } from '../../image.js';
-import { Transform } from '../transform.js';
-import { imageLeafIndexes, isImageLeaf, markImage, sampleOf } from './_transform.js';
+import { imageLeafIndexes, isImageLeaf, markImage, sampleOf, V2BuiltIn } from './_transform.js';
 import { kindOf } from '../../tv_tensors.js';
 
 type LabelsGetter = 'default' | ((sample: unknown) => unknown);
@@ -37,7 +36,7 @@ function defaultLabels(sample: unknown): unknown {
   return (inputs as Record<string, unknown>)[key];
 }
 
-abstract class MixBase extends Transform {
+abstract class MixBase extends V2BuiltIn {
   readonly alpha: number;
   readonly numClasses: number | null;
   private readonly labelsGetter: LabelsGetter;

@@ -7,12 +7,11 @@ import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { pyRepr } from '../../../nn/modules/_format.js';
-import { Transform } from '../transform.js';
 import { rand1, randperm, uniform1 } from '../_random.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
 import { gaussianNoise, grayscaleToRgb, permuteChannels } from './_photometric.js';
-import { keepKind, queryChw, v2Forward, type LeafKind } from './_transform.js';
+import { keepKind, type LeafKind, queryChw, V2BuiltIn, v2Forward } from './_transform.js';
 
 const GAUSSIAN_NOISE = signature('GaussianNoise', { mean: 0.0, sigma: 0.1, clip: true });
 const PHOTOMETRIC_DISTORT = signature('RandomPhotometricDistort', {
@@ -33,7 +32,7 @@ function numberArg(owner: string, name: string, v: unknown): number {
  * videos: float ones in [0, 1], uint8 ones in [0, 255] with the noise scaled by 255. A vision.Image is
  * refused, as torchvision refuses PIL images.
  */
-export class GaussianNoise extends Transform {
+export class GaussianNoise extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly mean: number;
   readonly sigma: number;
@@ -56,7 +55,7 @@ export class GaussianNoise extends Transform {
 }
 
 /** Converts the sample's 1-channel images to 3 channels (vision.Images to 'RGB'); videos pass through, as torchvision has no video kernel. */
-export class RGB extends Transform {
+export class RGB extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   constructor() { super(); this.workerArgs = []; }
   forward(input: unknown): unknown { return this.call(input); }
@@ -67,7 +66,7 @@ export class RGB extends Transform {
 }
 
 /** Permutes the channels of the sample's images and videos with one `torch.randperm(C)` per sample. */
-export class RandomChannelPermutation extends Transform {
+export class RandomChannelPermutation extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   constructor() { super(); this.workerArgs = []; }
   /** v2's make_params: `torch.randperm(num_channels)`, the channels from query_chw. */
@@ -107,7 +106,7 @@ function rangeArg(name: string, v: unknown): [number, number] {
  * adjustment `torch.rand(1) < p` then its factor, the contrast coin, `torch.rand(1) < p` then
  * `torch.randperm(C)`.
  */
-export class RandomPhotometricDistort extends Transform {
+export class RandomPhotometricDistort extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly brightness: [number, number];
   readonly contrast: [number, number];

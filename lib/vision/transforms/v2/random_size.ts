@@ -6,10 +6,9 @@ import type { Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { rand1, randint1 } from '../_random.js';
-import { Transform } from '../transform.js';
 import { checkInterpolation, type ImageLike, type InterpolationMode } from '../functional.js';
 import * as F from './functional.js';
-import { checkRandomApplyP, querySize, v2Forward } from './_transform.js';
+import { checkRandomApplyP, querySize, V2BuiltIn, v2Forward } from './_transform.js';
 import { fillDictRepr, fillFor, isFillDict, setupFillDict, type FillArg, type FillDict, type FillOption } from './_fill.js';
 
 type Fill = number | readonly number[];
@@ -31,7 +30,7 @@ function pairOf(v: unknown, fn: string, name: string): [number, number] {
 const truncOf = (t: Tensor): number => Math.trunc(t.item() as number);
 
 /** Pads the image to a random larger canvas (SSD's zoom out): a side factor drawn from sideRange, the image placed at random. */
-export class RandomZoomOut extends Transform {
+export class RandomZoomOut extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   /** The fill: one value, or one per type of input (a Map given is kept as the plain object). */
   readonly fill: Fill | FillDict;
@@ -91,7 +90,7 @@ function resizeChoice(fn: string, interpolation: unknown, antialias: unknown): R
 }
 
 /** Large scale jitter: resizes to the target size's scale times a factor drawn from scaleRange, keeping the aspect ratio. */
-export class ScaleJitter extends Transform {
+export class ScaleJitter extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly targetSize: [number, number];
   readonly scaleRange: [number, number];
@@ -125,7 +124,7 @@ export class ScaleJitter extends Transform {
 }
 
 /** Resizes the shorter side to a size drawn from minSize (the longer one capped at maxSize), keeping the aspect ratio. */
-export class RandomShortestSize extends Transform {
+export class RandomShortestSize extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly minSize: number[];
   readonly maxSize: number | null;
@@ -164,7 +163,7 @@ export class RandomShortestSize extends Transform {
 }
 
 /** Resizes the shorter side to a size drawn uniformly from [minSize, maxSize), keeping the aspect ratio. */
-export class RandomResize extends Transform {
+export class RandomResize extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly minSize: number;
   readonly maxSize: number;

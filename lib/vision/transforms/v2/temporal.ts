@@ -4,10 +4,9 @@
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { isTensor } from '../../../tensor.js';
-import { Transform } from '../transform.js';
 import { kindOf } from '../../tv_tensors.js';
 import { uniformTemporalSubsample } from './_temporal.js';
-import { v2Forward } from './_transform.js';
+import { V2BuiltIn, v2Forward } from './_transform.js';
 
 const UNIFORM_TEMPORAL_SUBSAMPLE = signature('UniformTemporalSubsample', { numSamples: REQUIRED });
 
@@ -15,7 +14,7 @@ const UNIFORM_TEMPORAL_SUBSAMPLE = signature('UniformTemporalSubsample', { numSa
  * Keeps `numSamples` evenly spaced frames of the sample's videos (..., T, C, H, W), at
  * `torch.linspace(0, T - 1, numSamples)` truncated; more samples than frames repeat frames.
  */
-export class UniformTemporalSubsample extends Transform {
+export class UniformTemporalSubsample extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly numSamples: number;
   constructor(...args: PyArgs<[numSamples: number], { numSamples?: number }>);

@@ -19,10 +19,10 @@ import type { RandomPerspectiveOptions } from '../random_perspective.js';
 import type { RandomRotationOptions } from '../random_rotation.js';
 import type { InterpolationMode, PaddingMode } from '../functional.js';
 import { fillFor, withPerTypeFill, type FillArg, type FillDict, type FillOption, type OptionsWithFill } from './_fill.js';
-import { checkTransform, formatTransforms, Transform, type TransformLike } from '../transform.js';
+import { checkTransform, formatTransforms, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
-import { callTransform, checkRandomApplyP, isInstance, needsTransformList, onImage, querySize, sampleOf, v2Forward, v2Of } from './_transform.js';
+import { callTransform, checkRandomApplyP, isInstance, markV2BuiltIn, needsTransformList, onImage, querySize, sampleOf, V2BuiltIn, v2Forward, v2Of } from './_transform.js';
 import { kindOf, type TVTensorKind } from '../../tv_tensors.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { isTensor } from '../../../tensor.js';
@@ -280,7 +280,7 @@ const CONVERT_IMAGE_DTYPE = signature('ConvertImageDtype', { dtype: torch.float3
 const RANDOM_CHOICE = signature('RandomChoice', { transforms: REQUIRED, p: null });
 
 /** The sample's image as a tensor: a vision.Image to uint8 (C, H, W); a tensor kept ((H, W) gains a channel). */
-export class ToImage extends Transform {
+export class ToImage extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   constructor() { super(); this.workerArgs = []; }
   forward(img: ImageLike): Tensor { return F.toImage(img); }
@@ -289,7 +289,7 @@ export class ToImage extends Transform {
 }
 
 /** The sample's tv_tensors (images, videos, masks, boxes) as plain tensors: their mark dropped (views of the same data). */
-export class ToPureTensor extends Transform {
+export class ToPureTensor extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   constructor() { super(); this.workerArgs = []; }
   forward(x: unknown): unknown { return this.call(x); }
@@ -301,7 +301,7 @@ export class ToPureTensor extends Transform {
 }
 
 /** Returns the sample as it is. */
-export class Identity extends Transform {
+export class Identity extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   constructor() { super(); this.workerArgs = []; }
   forward(x: unknown): unknown { return x; }
@@ -326,7 +326,7 @@ function toDtypeKey(k: unknown): string {
  * the rest) to dtypes or null (or the Map's entries), each kind to its own dtype: `new Map([[tvTensors.Image, torch.float32],
  * [tvTensors.Mask, torch.int64], ['others', null]])` (Python's dict of types).
  */
-export class ToDtype extends Transform {
+export class ToDtype extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly dtype: torch.dtype | ReadonlyMap<string, torch.dtype | null>;
   readonly scale: boolean;
@@ -390,7 +390,7 @@ export class ConvertImageDtype extends ToDtype {
  * of `types` (every leaf by default; Number, String and Boolean match primitives), with v2's rule for
  * plain tensors (only the first, and none when the sample holds an image).
  */
-export class Lambda extends Transform {
+export class Lambda extends V2BuiltIn {
   readonly lambd: (leaf: any) => unknown;
   readonly types: readonly Function[];
   constructor(lambd: ((leaf: any) => unknown) | { lambd: (leaf: any) => unknown; types?: readonly Function[] }, ...types: Function[]) {
@@ -462,7 +462,7 @@ export class RandomApply extends v1.RandomApply {
 }
 
 /** One of the transforms, drawn with `torch.multinomial(torch.tensor(p), 1)` (v2's draw; p normalised). */
-export class RandomChoice extends Transform {
+export class RandomChoice extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
   readonly transforms: TransformLike[];
   readonly p: number[];
@@ -499,4 +499,7 @@ export class RandomOrder extends v1.RandomOrder {
     return runAll(randperm(this.transforms.length).map((i) => this.transforms[i]!), inputs, 'RandomOrder');
   }
 }
+
+// v2's containers built on v1's (the rest build on V2BuiltIn or v2Of, branded there)
+for (const cls of [Compose, RandomApply, RandomOrder]) markV2BuiltIn(cls);
 
