@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { randNext } from './v2-out.js';
 
 const T = vision.transforms;
@@ -159,5 +160,57 @@ describe("PIL's tables and blends at the edges of their arguments (values are Pi
   it("adjustSaturation leaves an 'L' image as it is, whatever the factor", () => {
     expect(Array.from(F.adjustSaturation(gray(), 1e39).data)).toEqual([5, 42, 79, 116]);
     expect(Array.from(F.adjustSaturation(gray(), 0).data)).toEqual([5, 42, 79, 116]);
+  });
+});
+
+describe('the native kernels behind the port (native/src/pil_enhance.cc) check their buffers', () => {
+  const k = native as unknown as {
+    pilBlend(im1: unknown, im2: unknown, out: unknown, alpha: unknown): void;
+    pilFilter3x3(src: unknown, out: unknown, width: unknown, height: unknown, channels: unknown, kernel: unknown, offset: unknown): void;
+    pilHueShift(src: unknown, out: unknown, shift: unknown): void;
+  };
+  const bytes = (n: number): Uint8Array => new Uint8Array(n).fill(7);
+  const kernel = (n = 9): Float32Array => new Float32Array(n).fill(1 / 9);
+  it('wrong lengths, dimensions and types are JS errors, and the output is left alone', () => {
+    const out = bytes(12);
+    const bad: [string, () => void][] = [
+      ['blend: im2 short', () => k.pilBlend(bytes(12), bytes(11), out, 0.5)],
+      ['blend: out short', () => k.pilBlend(bytes(12), bytes(12), bytes(11), 0.5)],
+      ['blend: out long', () => k.pilBlend(bytes(12), bytes(12), bytes(13), 0.5)],
+      ['blend: not a Uint8Array', () => k.pilBlend(new Int8Array(12), bytes(12), out, 0.5)],
+      ['blend: a plain array', () => k.pilBlend([1, 2], bytes(2), bytes(2), 0.5)],
+      ['blend: alpha NaN', () => k.pilBlend(bytes(12), bytes(12), out, Number.NaN)],
+      ['blend: alpha missing', () => k.pilBlend(bytes(12), bytes(12), out, undefined)],
+      ['filter: src short', () => k.pilFilter3x3(bytes(11), out, 2, 2, 3, kernel(), 0.5)],
+      ['filter: out short', () => k.pilFilter3x3(bytes(12), bytes(11), 2, 2, 3, kernel(), 0.5)],
+      ['filter: size mismatch', () => k.pilFilter3x3(bytes(12), out, 4, 4, 1, kernel(), 0.5)],
+      ['filter: huge dimensions', () => k.pilFilter3x3(bytes(12), out, 2 ** 31 - 1, 2 ** 31 - 1, 4, kernel(), 0.5)],
+      ['filter: dimensions that wrap to 12 in 32 bits', () => k.pilFilter3x3(bytes(12), out, 2 ** 32 + 4, 1, 3, kernel(), 0.5)],
+      ['filter: negative width', () => k.pilFilter3x3(bytes(12), out, -4, -1, 3, kernel(), 0.5)],
+      ['filter: fractional width', () => k.pilFilter3x3(bytes(12), out, 1.5, 8, 1, kernel(), 0.5)],
+      ['filter: channels 0', () => k.pilFilter3x3(bytes(0), bytes(0), 3, 3, 0, kernel(), 0.5)],
+      ['filter: channels 5', () => k.pilFilter3x3(bytes(45), bytes(45), 3, 3, 5, kernel(), 0.5)],
+      ['filter: kernel of 8', () => k.pilFilter3x3(bytes(12), out, 2, 2, 3, kernel(8), 0.5)],
+      ['filter: kernel of doubles', () => k.pilFilter3x3(bytes(12), out, 2, 2, 3, new Float64Array(9), 0.5)],
+      ['filter: out inside src', () => { const b = bytes(40); k.pilFilter3x3(b.subarray(0, 27), b.subarray(13, 40), 3, 3, 3, kernel(), 0.5); }],
+      ['hue: not whole pixels', () => k.pilHueShift(bytes(11), bytes(11), 3)],
+      ['hue: out short', () => k.pilHueShift(bytes(12), bytes(9), 3)],
+      ['hue: shift 256', () => k.pilHueShift(bytes(12), out, 256)],
+      ['hue: shift -1', () => k.pilHueShift(bytes(12), out, -1)],
+      ['hue: out overlapping src', () => { const b = bytes(15); k.pilHueShift(b.subarray(0, 12), b.subarray(3, 15), 3); }],
+    ];
+    for (const [what, f] of bad) expect(f, what).toThrow(Error);
+    expect(Array.from(out)).toEqual(Array(12).fill(7));
+  });
+  it('empty buffers, and an output that is the input itself where each byte is read before it is written', () => {
+    expect(() => k.pilBlend(bytes(0), bytes(0), bytes(0), 0.5)).not.toThrow();
+    expect(() => k.pilFilter3x3(bytes(0), bytes(0), 0, 5, 3, kernel(), 0.5)).not.toThrow();
+    expect(() => k.pilHueShift(bytes(0), bytes(0), 0)).not.toThrow();
+    const a = Uint8Array.from([10, 200, 30]), b = Uint8Array.from([110, 0, 130]);
+    k.pilBlend(a, b, a, 0.5);
+    expect(Array.from(a)).toEqual([60, 100, 80]);
+    const rgb = Uint8Array.from([200, 100, 50]);
+    k.pilHueShift(rgb, rgb, 0);
+    expect(Array.from(rgb)).toEqual([200, 100, 50]);
   });
 });

@@ -1,13 +1,22 @@
 // PIL's colour adjustments (Pillow 12.3) on a vision.Image, ported for the PIL path of torchvision's
 // transforms (_functional_pil.py): ImageEnhance's Brightness, Contrast, Color and Sharpness (each an
-// Image.blend of a degenerate image with the image, libImaging/Blend.c), the SMOOTH filter behind
-// Sharpness (libImaging/Filter.c), the RGB <-> HSV conversions behind adjust_hue (libImaging/Convert.c),
-// ImageOps.autocontrast and the lookup tables of adjust_gamma (Image.point, CLIP8'd). Where the C code
-// computes in 32-bit floats, every step goes through Math.fround; where it computes in doubles (a float
-// promoted by a double constant) it stays a JS number; C's integer casts truncate. So every pixel comes
-// out as Pillow makes it.
+// Image.blend of a degenerate image with the image), the SMOOTH filter behind Sharpness, the RGB <-> HSV
+// conversions behind adjust_hue, ImageOps.autocontrast and the lookup tables of adjust_gamma
+// (Image.point, CLIP8'd). The per-pixel loops of Blend.c, Filter.c and Convert.c's HSV conversions are
+// the addon's (native/src/pil_enhance.cc, which documents their arithmetic); the parameters and tables
+// are computed here. Where the C code computes in 32-bit floats, every step goes through Math.fround;
+// where it computes in doubles (a float promoted by a double constant) it stays a JS number; C's integer
+// casts truncate. So every pixel comes out as Pillow makes it.
 import { Image } from './image.js';
 import { pow } from '../libm.js';
+import { native } from '../native.js';
+
+/** The addon's kernels (native/src/pil_enhance.cc): outputs allocated here, every length checked there. */
+const kernels = native as unknown as {
+  pilBlend(im1: Uint8Array, im2: Uint8Array, out: Uint8Array, alpha: number): void;
+  pilFilter3x3(src: Uint8Array, out: Uint8Array, width: number, height: number, channels: number, kernel: Float32Array, offset: number): void;
+  pilHueShift(src: Uint8Array, out: Uint8Array, shift: number): void;
+};
 
 const f32 = Math.fround;
 
@@ -16,30 +25,20 @@ function clip8(v: number): number {
   return v <= 0 ? 0 : v < 256 ? v : 255;
 }
 
-/** Filter.c's clip8 of a float: clipped, then truncated. */
-function clip8f(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
-}
-
 function sameShape(img: Image, data: Uint8Array): Image {
   return new Image(img.width, img.height, img.mode, data);
 }
 
 /**
  * ImagingBlend(im1, im2, alpha): im1 + alpha * (im2 - im1) in float, truncated to uint8 (clipped when
- * alpha is outside [0, 1]); alpha is the C float that Python's double becomes.
+ * alpha is outside [0, 1]); alpha is the C float that Python's double becomes. Alpha 0 or 1 is a copy.
  */
 function blend(in1: Uint8Array, in2: Uint8Array, factor: number): Uint8Array {
   const alpha = f32(factor);
   if (alpha === 0) return in1.slice();
   if (alpha === 1) return in2.slice();
   const out = new Uint8Array(in1.length);
-  const inside = alpha >= 0 && alpha <= 1;
-  for (let i = 0; i < in1.length; i++) {
-    const a = in1[i]!;
-    const v = f32(a + f32(alpha * (in2[i]! - a)));
-    out[i] = inside ? Math.trunc(v) : clip8f(v);
-  }
+  kernels.pilBlend(in1, in2, out, factor);
   return out;
 }
 
@@ -76,32 +75,13 @@ export function pilColor(img: Image, factor: number): Image {
   return sameShape(img, blend(img.convert('L').convert('RGB').data, img.data, factor));
 }
 
-/**
- * ImageFilter.SMOOTH (3x3 kernel 1 1 1 / 1 5 1 / 1 1 1, scale 13) as ImagingFilter3x3 applies it: the
- * kernel in floats, a float accumulator starting at 0.5, the border rows and columns copied; images
- * narrower or shorter than 3 are copied.
- */
+/** ImageFilter.SMOOTH (3x3 kernel 1 1 1 / 1 5 1 / 1 1 1, scale 13, offset 0): weights k / 13 as C floats. */
+const SMOOTH = new Float32Array([1 / 13, 1 / 13, 1 / 13, 1 / 13, 5 / 13, 1 / 13, 1 / 13, 1 / 13, 1 / 13]);
+
+/** The SMOOTH-filtered image, as ImagingFilter3x3 makes it (the accumulator starts at offset + 0.5). */
 function smooth(img: Image): Uint8Array {
-  const { width: w, height: h } = img;
-  const c = img.channels;
-  const src = img.data;
-  const out = src.slice();
-  if (w < 3 || h < 3) return out;
-  const k = f32(1 / 13), k5 = f32(5 / 13);
-  const row3 = (i: number, mid: number): number => f32(f32(f32(src[i - c]! * k) + f32(src[i]! * mid)) + f32(src[i + c]! * k));
-  const stride = w * c;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      for (let ch = 0; ch < c; ch++) {
-        const i = y * stride + x * c + ch;
-        let ss = 0.5;
-        ss = f32(ss + row3(i + stride, k));
-        ss = f32(ss + row3(i, k5));
-        ss = f32(ss + row3(i - stride, k));
-        out[i] = clip8f(ss);
-      }
-    }
-  }
+  const out = new Uint8Array(img.data.length);
+  kernels.pilFilter3x3(img.data, out, img.width, img.height, img.channels, SMOOTH, 0.5);
   return out;
 }
 
@@ -111,54 +91,6 @@ export function pilSharpness(img: Image, factor: number): Image {
   return sameShape(img, blend(smooth(img), img.data, factor));
 }
 
-/** Convert.c's rgb2hsv_row: hue and saturation scaled to 0..255 (truncated), value the maximum. */
-function rgbToHsv(r: number, g: number, b: number, out: Uint8Array, o: number): void {
-  const maxc = Math.max(r, g, b), minc = Math.min(r, g, b);
-  out[o + 2] = maxc;
-  if (maxc === minc) {
-    out[o] = 0;
-    out[o + 1] = 0;
-    return;
-  }
-  const cr = maxc - minc;
-  const s = f32(cr / maxc);
-  const rc = f32((maxc - r) / cr), gc = f32((maxc - g) / cr), bc = f32((maxc - b) / cr);
-  let h: number;
-  if (r === maxc) h = f32(bc - gc);
-  else if (g === maxc) h = f32(2.0 + rc - bc); // computed in double (2.0), stored in a float
-  else h = f32(4.0 + gc - rc);
-  h = f32((h / 6.0 + 1.0) % 1.0);
-  out[o] = clip8(Math.trunc(h * 255.0));
-  out[o + 1] = clip8(Math.trunc(s * 255.0));
-}
-
-/** Convert.c's hsv2rgb for one pixel, into out[o..o+2]. */
-function hsvToRgb(h: number, s: number, v: number, out: Uint8Array, o: number): void {
-  if (s === 0) {
-    out[o] = out[o + 1] = out[o + 2] = v;
-    return;
-  }
-  const i = Math.floor((h * 6.0) / 255.0);
-  const f = f32((h * 6.0) / 255.0 - i);
-  const fs = f32(s / 255.0);
-  // C's round(): half away from zero; every argument here is >= 0, where Math.round agrees.
-  const p = clip8(Math.round(v * (1.0 - fs)));
-  const q = clip8(Math.round(v * (1.0 - f32(fs * f))));
-  const t = clip8(Math.round(v * (1.0 - fs * (1.0 - f))));
-  let rgb: [number, number, number];
-  switch (i % 6) {
-    case 0: rgb = [v, t, p]; break;
-    case 1: rgb = [q, v, p]; break;
-    case 2: rgb = [p, v, t]; break;
-    case 3: rgb = [p, q, v]; break;
-    case 4: rgb = [t, p, v]; break;
-    default: rgb = [v, p, q]; break;
-  }
-  out[o] = rgb[0];
-  out[o + 1] = rgb[1];
-  out[o + 2] = rgb[2];
-}
-
 /**
  * torchvision's PIL adjust_hue: convert('HSV'), the hue band shifted by uint8(int32(hueFactor * 255))
  * with uint8 wrap-around, converted back. An 'L' image is returned as it is.
@@ -166,13 +98,8 @@ function hsvToRgb(h: number, s: number, v: number, out: Uint8Array, o: number): 
 export function pilHue(img: Image, hueFactor: number): Image {
   if (img.mode === 'L') return img;
   const shift = ((Math.trunc(hueFactor * 255) % 256) + 256) % 256;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const hsv = new Uint8Array(3);
-  for (let o = 0; o < src.length; o += 3) {
-    rgbToHsv(src[o]!, src[o + 1]!, src[o + 2]!, hsv, 0);
-    hsvToRgb((hsv[0]! + shift) & 255, hsv[1]!, hsv[2]!, out, o);
-  }
+  const out = new Uint8Array(img.data.length);
+  kernels.pilHueShift(img.data, out, shift);
   return sameShape(img, out);
 }
 

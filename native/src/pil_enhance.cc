@@ -1,9 +1,234 @@
-// Pillow's colour-enhancement loops on 8-bit pixels, for lib/vision/_pil_enhance.ts: pure functions
-// over caller-owned buffers, no state.
+// Pillow 12.3's colour-enhancement loops on 8-bit pixels, for lib/vision/_pil_enhance.ts: pure
+// functions over caller-owned buffers (the caller allocates the output), no state. The TS side
+// computes the parameters (blend factors, kernels, the hue shift); these are the per-pixel loops,
+// written from Pillow's algorithm so that every pixel comes out as PIL's:
+//  - pilBlend: Blend.c's ImagingBlend(im1, im2, alpha), behind ImageEnhance's Brightness, Contrast,
+//    Color and Sharpness: im1 + alpha * (im2 - im1) in C floats, truncated to a byte, clipped to
+//    0..255 first when alpha is outside [0, 1].
+//  - pilFilter3x3: Filter.c's ImagingFilter3x3 on 8-bit bands (ImageFilter.SMOOTH behind Sharpness):
+//    per band, a float sum that starts at `offset` and adds, row y+1, then y, then y-1, each row's
+//    in[x-1] * k[0] + in[x] * k[1] + in[x+1] * k[2] (every product and sum rounded to a float), then
+//    clipped and truncated to a byte; the border rows and columns are copied, as is an image
+//    narrower or shorter than 3.
+//  - pilHueShift: torchvision's PIL adjust_hue: Convert.c's rgb2hsv_row (hue and saturation scaled
+//    to 0..255 and truncated, value the maximum), the hue byte plus `shift` (mod 256), then
+//    Convert.c's hsv2rgb.
+// Where Pillow computes in floats each step is a float here; where a double constant promotes it, a
+// double; C's integer casts truncate. So these agree with the TS port these loops came from.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "napi_util.h"
 #include "ops.h"
 
-namespace tn {
+// V8 never fuses a * b + c: neither may the compiler here (Pillow's x86-64 builds do not either).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 
-void RegisterPilEnhance(napi_env, napi_value) {}
+namespace tn {
+namespace {
+
+// ---- arguments: every length and dimension is checked before a pixel is touched ------------------
+
+template <class Array>
+Array TypedArg(const Napi::Value& v, napi_typedarray_type type, const char* what, const char* kind) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) ThrowType(std::string(what) + " must be a " + kind);
+  return v.As<Array>();
+}
+Napi::Uint8Array Bytes(const Napi::Value& v, const char* what) { return TypedArg<Napi::Uint8Array>(v, napi_uint8_array, what, "Uint8Array"); }
+
+// An integer argument in [lo, hi].
+int64_t IntArg(const Napi::Value& v, const char* what, int64_t lo, int64_t hi) {
+  const int64_t i = ToInt64(v.Env(), v, what);
+  if (i < lo || i > hi) ThrowRange(std::string(what) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(i));
+  return i;
+}
+
+void SameLength(const Napi::Uint8Array& a, const char* what, size_t n) {
+  if (a.ElementLength() != n) ThrowRange(std::string(what) + " must hold " + std::to_string(n) + " bytes, got " + std::to_string(a.ElementLength()));
+}
+
+// An output that overlaps an input would give wrong pixels (never out-of-bounds ones): refused, except
+// `out` being that input itself where `inPlace` (loops that read each byte before writing it).
+void NoOverlap(const Napi::Uint8Array& out, const Napi::Uint8Array& in, const char* what, bool inPlace) {
+  const uint8_t *o = out.Data(), *i = in.Data();
+  const size_t no = out.ElementLength(), ni = in.ElementLength();
+  if (inPlace && o == i && no == ni) return;
+  if (no && ni && o < i + ni && i < o + no) ThrowRange(std::string("out must not overlap ") + what);
+}
+
+inline uint8_t Clip8(int v) { return static_cast<uint8_t>(v <= 0 ? 0 : v < 256 ? v : 255); }
+// Filter.c's and Blend.c's clip8 of a float: clipped, then truncated.
+inline uint8_t Clip8f(float v) { return v <= 0.0f ? 0 : v >= 255.0f ? 255 : static_cast<uint8_t>(v); }
+
+// ---- Blend.c ---------------------------------------------------------------------------------------
+
+// pilBlend(im1, im2, out, alpha): out = ImagingBlend(im1, im2, alpha) byte by byte, alpha the C float
+// that the double becomes (alpha 0 or 1, which Pillow answers with a copy, give the same bytes).
+Napi::Value Blend(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array im1 = Bytes(info[0], "im1"), im2 = Bytes(info[1], "im2"), out = Bytes(info[2], "out");
+  const double factor = ToDouble(info.Env(), info[3], "alpha");
+  if (!std::isfinite(factor)) ThrowRange("alpha must be a finite number");
+  const size_t n = im1.ElementLength();
+  SameLength(im2, "im2", n);
+  SameLength(out, "out", n);
+  NoOverlap(out, im1, "im1", true);
+  NoOverlap(out, im2, "im2", true);
+  const float alpha = static_cast<float>(factor);
+  const uint8_t *a = im1.Data(), *b = im2.Data();
+  uint8_t* o = out.Data();
+  // Float ops as Blend.c's (the TS port rounded each one with Math.fround); two loops so both vectorize.
+  if (alpha >= 0.0f && alpha <= 1.0f) {
+    for (size_t i = 0; i < n; i++) {
+      const float d = alpha * static_cast<float>(b[i] - a[i]);
+      o[i] = static_cast<uint8_t>(static_cast<float>(a[i]) + d);
+    }
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      const float d = alpha * static_cast<float>(b[i] - a[i]);
+      o[i] = Clip8f(static_cast<float>(a[i]) + d);
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// ---- Filter.c --------------------------------------------------------------------------------------
+
+// pilFilter3x3(src, out, width, height, channels, kernel, offset): ImagingFilter3x3 with the nine
+// float weights of `kernel` (a Float32Array, Pillow's kernel already divided by its scale) and the
+// float start value `offset` (Pillow's offset plus the 0.5 that rounds).
+Napi::Value Filter3x3(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array src = Bytes(info[0], "src"), out = Bytes(info[1], "out");
+  const int64_t w = IntArg(info[2], "width", 0, 0x7fffffff), h = IntArg(info[3], "height", 0, 0x7fffffff);
+  const int64_t c = IntArg(info[4], "channels", 1, 4);
+  Napi::Float32Array kernel = TypedArg<Napi::Float32Array>(info[5], napi_float32_array, "kernel", "Float32Array");
+  const float offset = static_cast<float>(ToDouble(info.Env(), info[6], "offset"));
+  if (kernel.ElementLength() != 9) ThrowRange("kernel must hold 9 weights, got " + std::to_string(kernel.ElementLength()));
+  const uint64_t n = static_cast<uint64_t>(w) * static_cast<uint64_t>(h) * static_cast<uint64_t>(c);  // < 2^64: each factor < 2^31
+  SameLength(src, "src", n);
+  SameLength(out, "out", n);
+  NoOverlap(out, src, "src", false);
+  float k[9];
+  std::memcpy(k, kernel.Data(), sizeof(k));
+  const uint8_t* in = src.Data();
+  uint8_t* o = out.Data();
+  if (n) std::memcpy(o, in, n);
+  if (w < 3 || h < 3) return info.Env().Undefined();
+  const size_t stride = static_cast<size_t>(w * c), d = static_cast<size_t>(c);
+  // A row's interior bytes are contiguous whatever the band: one loop over them, neighbours d apart.
+  for (int64_t y = 1; y < h - 1; y++) {
+    const uint8_t* in0 = in + static_cast<size_t>(y) * stride;
+    const uint8_t *in1 = in0 + stride, *in_1 = in0 - stride;
+    uint8_t* row = o + static_cast<size_t>(y) * stride;
+    for (size_t i = d; i < stride - d; i++) {
+      float ss = offset;
+      float r = static_cast<float>(in1[i - d]) * k[0];
+      r = r + static_cast<float>(in1[i]) * k[1];
+      r = r + static_cast<float>(in1[i + d]) * k[2];
+      ss = ss + r;
+      r = static_cast<float>(in0[i - d]) * k[3];
+      r = r + static_cast<float>(in0[i]) * k[4];
+      r = r + static_cast<float>(in0[i + d]) * k[5];
+      ss = ss + r;
+      r = static_cast<float>(in_1[i - d]) * k[6];
+      r = r + static_cast<float>(in_1[i]) * k[7];
+      r = r + static_cast<float>(in_1[i + d]) * k[8];
+      ss = ss + r;
+      row[i] = Clip8f(ss);
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// ---- Convert.c's HSV -------------------------------------------------------------------------------
+
+// C's round() (half away from zero) of x >= 0: x - trunc(x) is exact, so no libm call is needed.
+inline int RoundNonNegative(double x) {
+  const double t = std::trunc(x);
+  return static_cast<int>(t) + (x - t >= 0.5 ? 1 : 0);
+}
+
+// rgb2hsv_row for one pixel. A float quotient of two bytes equals the double quotient rounded to a
+// float (double rounding is harmless for one division when 53 >= 2 * 24 + 2), so floats divide here.
+inline void RgbToHsv(int r, int g, int b, int& h, int& s, int& v) {
+  const int maxc = r > g ? (r > b ? r : b) : (g > b ? g : b);
+  const int minc = r < g ? (r < b ? r : b) : (g < b ? g : b);
+  v = maxc;
+  if (maxc == minc) {
+    h = s = 0;
+    return;
+  }
+  const float cr = static_cast<float>(maxc - minc);
+  const float sf = cr / static_cast<float>(maxc);
+  const float rc = static_cast<float>(maxc - r) / cr, gc = static_cast<float>(maxc - g) / cr, bc = static_cast<float>(maxc - b) / cr;
+  float hf;
+  if (r == maxc) hf = bc - gc;
+  else if (g == maxc) hf = static_cast<float>(2.0 + rc - bc);  // double (2.0), stored in a float
+  else hf = static_cast<float>(4.0 + gc - rc);
+  // fmod(hf / 6.0 + 1.0, 1.0): the argument lies in [5/6, 11/6] (hf in [-1, 5]), where x - 1.0 is exact.
+  double x = hf / 6.0 + 1.0;
+  if (x >= 1.0) x -= 1.0;
+  hf = static_cast<float>(x);
+  h = Clip8(static_cast<int>(hf * 255.0));
+  s = Clip8(static_cast<int>(sf * 255.0));
+}
+
+// hsv2rgb for one pixel, into o[0..2].
+inline void HsvToRgb(int h, int s, int v, uint8_t* o) {
+  if (s == 0) {
+    o[0] = o[1] = o[2] = static_cast<uint8_t>(v);
+    return;
+  }
+  const double h6 = h * 6.0 / 255.0;
+  const int i = static_cast<int>(h6);  // floor: h6 >= 0
+  const float f = static_cast<float>(h6 - i);
+  const float fs = static_cast<float>(s / 255.0);
+  const uint8_t p = Clip8(RoundNonNegative(v * (1.0 - fs)));
+  const uint8_t q = Clip8(RoundNonNegative(v * (1.0 - static_cast<float>(fs * f))));
+  const uint8_t t = Clip8(RoundNonNegative(v * (1.0 - fs * (1.0 - f))));
+  const uint8_t vv = static_cast<uint8_t>(v);
+  switch (i % 6) {
+    case 0: o[0] = vv, o[1] = t, o[2] = p; break;
+    case 1: o[0] = q, o[1] = vv, o[2] = p; break;
+    case 2: o[0] = p, o[1] = vv, o[2] = t; break;
+    case 3: o[0] = p, o[1] = q, o[2] = vv; break;
+    case 4: o[0] = t, o[1] = p, o[2] = vv; break;
+    default: o[0] = vv, o[1] = p, o[2] = q; break;
+  }
+}
+
+// pilHueShift(src, out, shift): RGB pixels to HSV, the hue plus shift (0..255, wrapping), back to RGB.
+Napi::Value HueShift(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array src = Bytes(info[0], "src"), out = Bytes(info[1], "out");
+  const int shift = static_cast<int>(IntArg(info[2], "shift", 0, 255));
+  const size_t n = src.ElementLength();
+  if (n % 3 != 0) ThrowRange("src must hold whole RGB pixels (a multiple of 3 bytes), got " + std::to_string(n));
+  SameLength(out, "out", n);
+  NoOverlap(out, src, "src", true);
+  const uint8_t* in = src.Data();
+  uint8_t* o = out.Data();
+  for (size_t i = 0; i < n; i += 3) {
+    int h, s, v;
+    RgbToHsv(in[i], in[i + 1], in[i + 2], h, s, v);
+    HsvToRgb((h + shift) & 255, s, v, o + i);
+  }
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void RegisterPilEnhance(napi_env env, napi_value exports) {
+  static constexpr MethodEntry kEntries[] = {
+      {"pilBlend", Blend},
+      {"pilFilter3x3", Filter3x3},
+      {"pilHueShift", HueShift},
+  };
+  ExportAll(env, exports, kEntries);
+}
 
 }  // namespace tn
