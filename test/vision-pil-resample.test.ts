@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { check, makeTensor, type TensorEnc } from './golden-replay.js';
 
 const T = vision.transforms;
@@ -135,5 +136,75 @@ describe('resizing an empty Image as PIL does', () => {
     const F = vision.transforms.functional;
     expect(Array.from(F.resize(new vision.Image(4, 0, 'L', new Uint8Array(0)), [3, 3]).data)).toEqual(new Array(9).fill(0));
     expect(() => F.resize(new vision.Image(0, 4, 'L', new Uint8Array(0)), [3, 3])).toThrow(/height and width must be > 0/);
+  });
+});
+
+describe('the native resampling and transform kernels refuse bad buffers and dimensions', () => {
+  // native/src/pil_geometry.cc: every length is checked before a pixel is read or written
+  const k = native as unknown as {
+    pilResampleHorizontal(...args: unknown[]): void;
+    pilResampleVertical(...args: unknown[]): void;
+    pilTransform(...args: unknown[]): void;
+  };
+  const src = new Uint8Array(4 * 3 * 3);  // 4x3 RGB
+  const taps = (n: number, first: number, count: number): [Int32Array, Int32Array, number] =>
+    [Int32Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? first : count)), new Int32Array(n * 2), 2];
+  const h = (...over: [number, unknown][]): unknown[] => {
+    const args: unknown[] = [src, 4, 3, 3, 0, new Uint8Array(2 * 3 * 3), 2, 3, ...taps(2, 0, 2)];
+    for (const [i, v] of over) args[i] = v;
+    return args;
+  };
+  const v = (...over: [number, unknown][]): unknown[] => {
+    const args: unknown[] = [src, 4, 3, 3, 0, new Uint8Array(4 * 2 * 3), 2, ...taps(2, 1, 2)];
+    for (const [i, x] of over) args[i] = x;
+    return args;
+  };
+  const t = (...over: [number, unknown][]): unknown[] => {
+    const args: unknown[] = [src, 4, 3, 3, new Uint8Array(5 * 2 * 3), 5, 2, Float64Array.of(1, 0.2, 0, -0.1, 1, 0), 2, new Uint8Array(3)];
+    for (const [i, x] of over) args[i] = x;
+    return args;
+  };
+
+  it('accepts consistent arguments', () => {
+    expect(() => k.pilResampleHorizontal(...h())).not.toThrow();
+    expect(() => k.pilResampleVertical(...v())).not.toThrow();
+    for (const f of [0, 2, 3]) expect(() => k.pilTransform(...t([8, f]))).not.toThrow();
+    expect(() => k.pilTransform(...t([7, Float64Array.of(1, 0, 0, 0, 1, 0, 0.01, 0)]))).not.toThrow();
+  });
+
+  it('throws an Error for every inconsistent one', () => {
+    const bad: [string, () => void][] = [
+      ['short src', () => k.pilResampleHorizontal(...h([0, new Uint8Array(35)]))],
+      ['long src', () => k.pilResampleHorizontal(...h([0, new Uint8Array(37)]))],
+      ['src not bytes', () => k.pilResampleHorizontal(...h([0, new Float32Array(36)]))],
+      ['channels 0', () => k.pilResampleHorizontal(...h([3, 0]))],
+      ['channels 5', () => k.pilResampleHorizontal(...h([3, 5]))],
+      ['negative width', () => k.pilResampleHorizontal(...h([1, -4]))],
+      ['fractional height', () => k.pilResampleHorizontal(...h([2, 2.5]))],
+      ['rows past the source', () => k.pilResampleHorizontal(...h([4, 2], [5, new Uint8Array(18)], [7, 2]))],
+      ['short out', () => k.pilResampleHorizontal(...h([5, new Uint8Array(17)]))],
+      ['out not bytes', () => k.pilResampleHorizontal(...h([5, [0, 0]]))],
+      ['taps past the row', () => k.pilResampleHorizontal(...h([8, Int32Array.of(0, 2, 3, 2)]))],
+      ['negative tap start', () => k.pilResampleHorizontal(...h([8, Int32Array.of(-1, 2, 0, 2)]))],
+      ['more taps than ksize', () => k.pilResampleHorizontal(...h([8, Int32Array.of(0, 3, 0, 2)]))],
+      ['short bounds', () => k.pilResampleHorizontal(...h([8, Int32Array.of(0, 2)]))],
+      ['short weights', () => k.pilResampleHorizontal(...h([9, new Int32Array(3)]))],
+      ['weights not Int32Array', () => k.pilResampleHorizontal(...h([9, new Float64Array(4)]))],
+      ['missing arguments', () => k.pilResampleHorizontal(src, 4, 3, 3)],
+      ['vertical: taps below the rows held', () => k.pilResampleVertical(...v([4, 2]))],
+      ['vertical: taps past the bottom', () => k.pilResampleVertical(...v([7, Int32Array.of(2, 2, 0, 2)]))],
+      ['vertical: short out', () => k.pilResampleVertical(...v([5, new Uint8Array(23)]))],
+      ['vertical: huge ksize', () => k.pilResampleVertical(...v([9, 2 ** 40]))],
+      ['transform: short src', () => k.pilTransform(...t([0, new Uint8Array(3)]))],
+      ['transform: short out', () => k.pilTransform(...t([4, new Uint8Array(29)]))],
+      ['transform: huge output', () => k.pilTransform(...t([5, 2 ** 30], [6, 2 ** 30]))],
+      ['transform: width past int', () => k.pilTransform(...t([5, 2 ** 31]))],
+      ['transform: 7 coefficients', () => k.pilTransform(...t([7, new Float64Array(7)]))],
+      ['transform: coefficients as an array', () => k.pilTransform(...t([7, [1, 0, 0, 0, 1, 0]]))],
+      ['transform: filter 1', () => k.pilTransform(...t([8, 1]))],
+      ['transform: filter -1', () => k.pilTransform(...t([8, -1]))],
+      ['transform: short fill', () => k.pilTransform(...t([9, new Uint8Array(1)]))],
+    ];
+    for (const [what, call] of bad) expect(call, what).toThrow(Error);
   });
 });

@@ -1,21 +1,20 @@
-// PIL's geometric warps (Pillow 12.3: Image.rotate and Image.transform in Image.py, the transform
-// engines of libImaging/Geometry.c) on a vision.Image, ported for torchvision's PIL path
-// (_functional_pil.rotate / affine / perspective). Coordinates are C doubles (JS numbers); C's (int)
-// casts truncate (cInt: INT_MIN out of range or NaN, as x86-64's cvttsd2si), the nearest-neighbour
-// affine fast path runs in 16.16 fixed point on 32-bit ints, so every pixel comes out as PIL's.
+// PIL's geometric warps (Pillow 12.3: Image.rotate and Image.transform in Image.py) on a vision.Image,
+// ported for torchvision's PIL path (_functional_pil.rotate / affine / perspective): the matrices are
+// computed here as Image.py does (C doubles are JS numbers; cos/sin from ../libm.js), the transform
+// engines of libImaging/Geometry.c (nearest, bilinear and bicubic filters, the nearest-neighbour
+// affine fast paths, fills) run in the addon (native/src/pil_geometry.cc's pilTransform), so every
+// pixel comes out as PIL's.
 import { Image } from './image.js';
-import { cInt } from './_pil_draw.js';
+import { native } from '../native.js';
 import { cos, sin } from '../libm.js';
+
+// native/src/pil_geometry.cc's transform loop, over buffers allocated here
+const kernels = native as unknown as {
+  pilTransform(src: Uint8Array, width: number, height: number, channels: number, out: Uint8Array, outWidth: number, outHeight: number, coefficients: Float64Array, filter: number, fill: Uint8Array): void;
+};
 
 /** PIL's resampling filters a transform takes: Resampling.NEAREST, BILINEAR, BICUBIC. */
 export type PilFilter = 'nearest' | 'bilinear' | 'bicubic';
-
-/** Geometry.c's COORD: -1 below 0, else the (int) cast. */
-const coord = (v: number): number => (v < 0.0 ? -1 : cInt(v));
-/** Geometry.c's FLOOR: floor below 0, else the (int) cast. */
-const floorC = (v: number): number => (v < 0.0 ? cInt(Math.floor(v)) : cInt(v));
-/** C's (UINT8) cast of a double: through a 32-bit int, its low byte. */
-const u8 = (v: number): number => cInt(v) & 0xff;
 
 /**
  * torchvision's _parse_fill and Pillow's getink for the background (Image.new(mode, size, fillcolor)):
@@ -38,195 +37,14 @@ export function pilFill(fn: string, img: Image, fill: number | readonly number[]
   });
 }
 
-/** An image of the given size filled with one colour (Image.new with a fillcolor). */
-function filled(width: number, height: number, mode: Image['mode'], fill: Uint8Array): Image {
-  const ch = fill.length;
-  const data = new Uint8Array(width * height * ch);
-  for (let i = 0; i < data.length; i += ch) data.set(fill, i);
-  return new Image(width, height, mode, data);
-}
+/** Pillow's Resampling numbers, which pilTransform takes. */
+const RESAMPLING: Record<PilFilter, number> = { nearest: 0, bilinear: 2, bicubic: 3 };
 
-// ---- the filters (nearest_filter8/32, bilinear_filter8/32RGB, bicubic_filter8/32RGB) ---------------
-
-type Filter = (src: Image, xin: number, yin: number, out: Uint8Array, o: number) => boolean;
-
-const xclip = (x: number, size: number): number => (x < 0 ? 0 : x < size ? x : size - 1);
-
-const nearestFilter: Filter = (src, xin, yin, out, o) => {
-  const x = coord(xin), y = coord(yin);
-  if (x < 0 || x >= src.width || y < 0 || y >= src.height) return false;
-  const ch = src.channels, s = (y * src.width + x) * ch;
-  for (let b = 0; b < ch; b++) out[o + b] = src.data[s + b]!;
-  return true;
-};
-
-/**
- * BILINEAR_HEAD / BICUBIC_HEAD: null outside the image, else the pixel at or left of and above the
- * point (pixel centres at half-integers) and the fractions [x, y, dx, dy].
- */
-function filterOrigin(src: Image, xin: number, yin: number): [number, number, number, number] | null {
-  if (xin < 0.0 || xin >= src.width || yin < 0.0 || yin >= src.height) return null;
-  xin -= 0.5;
-  yin -= 0.5;
-  const x = floorC(xin), y = floorC(yin);
-  return [x, y, xin - x, yin - y];
-}
-
-const bilinearFilter: Filter = (src, xin, yin, out, o) => {
-  const { width: w, height: h, data } = src, ch = src.channels;
-  const origin = filterOrigin(src, xin, yin);
-  if (origin === null) return false;
-  const [x, y, dx, dy] = origin;
-  const row0 = xclip(y, h) * w, x0 = xclip(x, w), x1 = xclip(x + 1, w);
-  const hasRow1 = y + 1 >= 0 && y + 1 < h, row1 = (y + 1) * w;
-  for (let b = 0; b < ch; b++) {
-    let a = data[(row0 + x0) * ch + b]!, c = data[(row0 + x1) * ch + b]!;
-    const v1 = a + (c - a) * dx;
-    let v2 = v1;
-    if (hasRow1) {
-      a = data[(row1 + x0) * ch + b]!;
-      c = data[(row1 + x1) * ch + b]!;
-      v2 = a + (c - a) * dx;
-    }
-    out[o + b] = u8(v1 + (v2 - v1) * dy);
-  }
-  return true;
-};
-
-/** Geometry.c's BICUBIC macro (doubles; the first pass's differences are C ints, exact here too). */
-function cubic(v1: number, v2: number, v3: number, v4: number, d: number): number {
-  const p1 = v2;
-  const p2 = -v1 + v3;
-  const p3 = 2 * (v1 - v2) + v3 - v4;
-  const p4 = -v1 + v2 - v3 + v4;
-  return p1 + d * (p2 + d * (p3 + d * p4));
-}
-
-const bicubicFilter: Filter = (src, xin, yin, out, o) => {
-  const { width: w, height: h, data } = src, ch = src.channels;
-  const origin = filterOrigin(src, xin, yin);
-  if (origin === null) return false;
-  const [x0, y0, dx, dy] = origin;
-  const x = x0 - 1, y = y0 - 1;
-  // byte offsets of the four columns, and of the four rows (-1: past the image, the row above repeats)
-  const c0 = xclip(x, w) * ch, c1 = xclip(x + 1, w) * ch, c2 = xclip(x + 2, w) * ch, c3 = xclip(x + 3, w) * ch;
-  const rowOf = (r: number): number => (r >= 0 && r < h ? r * w * ch : -1);
-  const r0 = xclip(y, h) * w * ch, r1 = rowOf(y + 1), r2 = rowOf(y + 2), r3 = rowOf(y + 3);
-  const rowAt = (r: number, b: number): number => cubic(data[r + c0 + b]!, data[r + c1 + b]!, data[r + c2 + b]!, data[r + c3 + b]!, dx);
-  for (let b = 0; b < ch; b++) {
-    const v1 = rowAt(r0, b);
-    const v2 = r1 >= 0 ? rowAt(r1, b) : v1;
-    const v3 = r2 >= 0 ? rowAt(r2, b) : v2;
-    const v4 = r3 >= 0 ? rowAt(r3, b) : v3;
-    const v = cubic(v1, v2, v3, v4, dy);
-    out[o + b] = v <= 0.0 ? 0 : v >= 255.0 ? 255 : u8(v);
-  }
-  return true;
-};
-
-const FILTERS: Record<PilFilter, Filter> = { nearest: nearestFilter, bilinear: bilinearFilter, bicubic: bicubicFilter };
-
-// ---- the engines -------------------------------------------------------------------------------------
-
-/**
- * ImagingGenericTransform with affine_transform (6 coefficients) or perspective_transform (8): each output
- * pixel's centre through the map, then the filter; misses keep the fill.
- */
-function genericTransform(out: Image, src: Image, a: readonly number[], filter: Filter): void {
-  const ch = src.channels;
-  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
-  const perspective = a.length === 8, a6 = a[6] ?? 0, a7 = a[7] ?? 0;
-  for (let y = 0; y < out.height; y++) {
-    const yin = y + 0.5;
-    for (let x = 0; x < out.width; x++) {
-      const xin = x + 0.5;
-      const o = (y * out.width + x) * ch;
-      if (perspective) {
-        filter(src, (a0 * xin + a1 * yin + a2) / (a6 * xin + a7 * yin + 1), (a3 * xin + a4 * yin + a5) / (a6 * xin + a7 * yin + 1), out.data, o);
-      } else {
-        filter(src, a0 * xin + a1 * yin + a2, a3 * xin + a4 * yin + a5, out.data, o);
-      }
-    }
-  }
-}
-
-/** ImagingScaleAffine: nearest neighbour when the matrix has no rotation or shear (a[1] == a[3] == 0). */
-function scaleAffine(out: Image, src: Image, a: readonly number[]): void {
-  const ch = src.channels, ow = out.width;
-  const xintab = new Int32Array(ow);
-  let xo = a[2]! + a[0]! * 0.5, yo = a[5]! + a[4]! * 0.5;
-  let xmin = ow, xmax = 0;
-  for (let x = 0; x < ow; x++) {
-    const xin = coord(xo);
-    if (xin >= 0 && xin < src.width) {
-      xmax = x + 1;
-      if (x < xmin) xmin = x;
-      xintab[x] = xin;
-    }
-    xo += a[0]!;
-  }
-  for (let y = 0; y < out.height; y++) {
-    const yi = coord(yo);
-    if (yi >= 0 && yi < src.height) {
-      for (let x = xmin; x < xmax; x++) {
-        const s = (yi * src.width + xintab[x]!) * ch, d = (y * ow + x) * ch;
-        for (let b = 0; b < ch; b++) out.data[d + b] = src.data[s + b]!;
-      }
-    }
-    yo += a[4]!;
-  }
-}
-
-/** check_fixed: whether a corner maps inside what 16.16 fixed point holds. */
-const checkFixed = (a: readonly number[], x: number, y: number): boolean =>
-  Math.abs(x * a[0]! + y * a[1]! + a[2]!) < 32768.0 && Math.abs(x * a[3]! + y * a[4]! + a[5]!) < 32768.0;
-
-/** affine_fixed: nearest neighbour in 16.16 fixed point (32-bit ints, arithmetic shifts). */
-function affineFixed(out: Image, src: Image, a: readonly number[]): void {
-  const fix = (v: number): number => floorC(v * 65536.0 + 0.5);
-  const a0 = fix(a[0]!), a1 = fix(a[1]!), a3 = fix(a[3]!), a4 = fix(a[4]!);
-  let a2 = fix(a[2]! + a[0]! * 0.5 + a[1]! * 0.5), a5 = fix(a[5]! + a[3]! * 0.5 + a[4]! * 0.5);
-  const ch = src.channels, sw = src.width, sh = src.height;
-  for (let y = 0; y < out.height; y++) {
-    let xx = a2, yy = a5;
-    for (let x = 0; x < out.width; x++) {
-      const xin = xx >> 16;
-      if (xin >= 0 && xin < sw) {
-        const yin = yy >> 16;
-        if (yin >= 0 && yin < sh) {
-          const s = (yin * sw + xin) * ch, d = (y * out.width + x) * ch;
-          for (let b = 0; b < ch; b++) out.data[d + b] = src.data[s + b]!;
-        }
-      }
-      xx = (xx + a0) | 0;
-      yy = (yy + a3) | 0;
-    }
-    a2 = (a2 + a1) | 0;
-    a5 = (a5 + a4) | 0;
-  }
-}
-
-/** ImagingTransformAffine's floating-point nearest path (corners beyond fixed point's range). */
-function affineFloat(out: Image, src: Image, a: readonly number[]): void {
-  const ch = src.channels, sw = src.width, sh = src.height;
-  let xo = a[2]! + a[1]! * 0.5 + a[0]! * 0.5, yo = a[5]! + a[4]! * 0.5 + a[3]! * 0.5;
-  for (let y = 0; y < out.height; y++) {
-    let xx = xo, yy = yo;
-    for (let x = 0; x < out.width; x++) {
-      const xin = coord(xx);
-      if (xin >= 0 && xin < sw) {
-        const yin = coord(yy);
-        if (yin >= 0 && yin < sh) {
-          const s = (yin * sw + xin) * ch, d = (y * out.width + x) * ch;
-          for (let b = 0; b < ch; b++) out.data[d + b] = src.data[s + b]!;
-        }
-      }
-      xx += a[0]!;
-      yy += a[3]!;
-    }
-    xo += a[1]!;
-    yo += a[4]!;
-  }
+/** Image.new(mode, size, fillcolor) and ImagingTransform into it: every output pixel from the map and the filter, or the fill. */
+function transform(img: Image, size: readonly [number, number], a: readonly number[], filter: PilFilter, fill: Uint8Array): Image {
+  const out = new Image(size[0], size[1], img.mode);
+  kernels.pilTransform(img.data, img.width, img.height, img.channels, out.data, out.width, out.height, Float64Array.from(a), RESAMPLING[filter], fill);
+  return out;
 }
 
 function checkMatrix(fn: string, data: readonly number[], n: number): void {
@@ -246,16 +64,7 @@ function checkSize(fn: string, width: number, height: number): void {
 export function pilAffine(img: Image, size: readonly [number, number], data: readonly number[], filter: PilFilter, fill: Uint8Array): Image {
   checkMatrix('affine', data, 6);
   checkSize('affine', size[0], size[1]);
-  const a = data.slice(0, 6);
-  const out = filled(size[0], size[1], img.mode, fill);
-  if (filter !== 'nearest') genericTransform(out, img, a, FILTERS[filter]);
-  else if (a[1] === 0 && a[3] === 0) scaleAffine(out, img, a);
-  else {
-    const [w, h] = size;
-    if (checkFixed(a, 0, 0) && checkFixed(a, w, h) && checkFixed(a, 0, h) && checkFixed(a, w, 0)) affineFixed(out, img, a);
-    else affineFloat(out, img, a);
-  }
-  return out;
+  return transform(img, size, data.slice(0, 6), filter, fill);
 }
 
 /**
@@ -265,9 +74,7 @@ export function pilAffine(img: Image, size: readonly [number, number], data: rea
 export function pilPerspective(img: Image, size: readonly [number, number], data: readonly number[], filter: PilFilter, fill: Uint8Array): Image {
   checkMatrix('perspective', data, 8);
   checkSize('perspective', size[0], size[1]);
-  const out = filled(size[0], size[1], img.mode, fill);
-  genericTransform(out, img, data.slice(0, 8), FILTERS[filter]);
-  return out;
+  return transform(img, size, data.slice(0, 8), filter, fill);
 }
 
 /** Python's round(x, 15): to the nearest multiple of 1e-15 (ties, only at odd multiples of 2^-16 here, to even), as a double. */

@@ -1,13 +1,21 @@
 // PIL's Image.resize (Pillow 12.3) on 8-bit pixels, ported for vision.Image so that torchvision's
 // PIL path (img.resize((w, h), resample), reducing_gap=None) comes out pixel for pixel:
 //  - a size equal to the image's is a copy (_imaging.c's crop shortcut);
-//  - NEAREST is an affine scale (Geometry.c's ImagingScaleAffine): source positions walk by repeated
-//    double additions of the scale from half a step, truncated;
+//  - NEAREST is an affine scale (Geometry.c's ImagingScaleAffine, native pilTransform with the matrix
+//    [w/outW, 0, 0, 0, h/outH, 0] and a zero fill);
 //  - the other filters are Resample.c's two separable passes (horizontal first, over the source rows
-//    the vertical pass will read, then vertical) with the filter's weights normalised in doubles and
-//    then rounded to 22-bit fixed point (normalize_coeffs_8bpc), sums in C's 32-bit ints from half a
-//    unit, and the result clipped to 0..255.
+//    the vertical pass will read, then vertical): the filter's weights normalised here in doubles and
+//    then rounded to 22-bit fixed point (precompute_coeffs, normalize_coeffs_8bpc), the sums in the
+//    addon (native/src/pil_geometry.cc's pilResampleHorizontal / pilResampleVertical).
 // Doubles are C's doubles; the box is C floats (integers here, so exact).
+import { native } from '../native.js';
+
+// native/src/pil_geometry.cc's loops, over buffers allocated here
+const kernels = native as unknown as {
+  pilResampleHorizontal(src: Uint8Array, width: number, height: number, channels: number, firstRow: number, out: Uint8Array, outWidth: number, outHeight: number, bounds: Int32Array, kk: Int32Array, ksize: number): void;
+  pilResampleVertical(src: Uint8Array, width: number, height: number, channels: number, shift: number, out: Uint8Array, outHeight: number, bounds: Int32Array, kk: Int32Array, ksize: number): void;
+  pilTransform(src: Uint8Array, width: number, height: number, channels: number, out: Uint8Array, outWidth: number, outHeight: number, coefficients: Float64Array, filter: number, fill: Uint8Array): void;
+};
 
 /** PIL's resampling filters, by torchvision's InterpolationMode names. */
 export type PilFilter = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
@@ -51,13 +59,6 @@ const FILTERS: Record<Exclude<PilFilter, 'nearest'>, Filter> = {
 };
 
 const PRECISION_BITS = 32 - 8 - 2;
-const HALF = 1 << (PRECISION_BITS - 1);
-
-/** clip8: the sum's integer part (arithmetic shift), clamped to a byte. */
-function clip8(ss: number): number {
-  const v = ss >> PRECISION_BITS;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
-}
 
 /** One axis' taps: for output i, the first source index bounds[2i], their count bounds[2i+1], and the fixed-point weights at kk[i * ksize]. */
 interface Taps { readonly ksize: number; readonly bounds: Int32Array; readonly kk: Int32Array }
@@ -93,38 +94,16 @@ function taps(inSize: number, in0: number, in1: number, outSize: number, filter:
 
 /** ImagingResampleHorizontal_8bpc: rows offset..offset+rows of src, each row resampled to outW. */
 function horizontal(src: Pixels, outW: number, offset: number, rows: number, t: Taps): Pixels {
-  const { channels: c, width: inW } = src;
-  const out = new Uint8Array(outW * rows * c);
-  for (let yy = 0; yy < rows; yy++) {
-    const row = (yy + offset) * inW * c;
-    for (let xx = 0; xx < outW; xx++) {
-      const xmin = t.bounds[2 * xx]!, n = t.bounds[2 * xx + 1]!, k0 = xx * t.ksize;
-      for (let b = 0; b < c; b++) {
-        let ss = HALF;
-        for (let x = 0; x < n; x++) ss = (ss + src.data[row + (x + xmin) * c + b]! * t.kk[k0 + x]!) | 0;
-        out[(yy * outW + xx) * c + b] = clip8(ss);
-      }
-    }
-  }
-  return { data: out, width: outW, height: rows, channels: c };
+  const out = new Uint8Array(outW * rows * src.channels);
+  kernels.pilResampleHorizontal(src.data, src.width, src.height, src.channels, offset, out, outW, rows, t.bounds, t.kk, t.ksize);
+  return { data: out, width: outW, height: rows, channels: src.channels };
 }
 
-/** ImagingResampleVertical_8bpc: each column of src resampled to outH rows. */
+/** ImagingResampleVertical_8bpc: each column of src (the source's rows from `shift` on) resampled to outH rows. */
 function vertical(src: Pixels, outH: number, t: Taps, shift: number): Pixels {
-  const { channels: c, width: w } = src;
-  const stride = w * c;
-  const out = new Uint8Array(outH * stride);
-  const acc = new Int32Array(stride);  // one output row's sums, source row after source row (integer sums: the order is C's result)
-  for (let yy = 0; yy < outH; yy++) {
-    const ymin = t.bounds[2 * yy]! - shift, n = t.bounds[2 * yy + 1]!, k0 = yy * t.ksize;
-    acc.fill(HALF);
-    for (let y = 0; y < n; y++) {
-      const k = t.kk[k0 + y]!, row = (y + ymin) * stride;
-      for (let i = 0; i < stride; i++) acc[i] = acc[i]! + src.data[row + i]! * k;  // Int32Array stores wrap as C's int
-    }
-    for (let i = 0; i < stride; i++) out[yy * stride + i] = clip8(acc[i]!);
-  }
-  return { data: out, width: w, height: outH, channels: c };
+  const out = new Uint8Array(src.width * outH * src.channels);
+  kernels.pilResampleVertical(src.data, src.width, src.height, src.channels, shift, out, outH, t.bounds, t.kk, t.ksize);
+  return { data: out, width: src.width, height: outH, channels: src.channels };
 }
 
 /** ImagingResampleInner over the whole image: the passes that change a size, horizontal first. */
@@ -145,26 +124,7 @@ function resample(src: Pixels, outW: number, outH: number, filter: Filter): Pixe
 function nearest(src: Pixels, outW: number, outH: number): Pixels {
   const { channels: c, width: inW, height: inH } = src;
   const out = new Uint8Array(outW * outH * c);
-  const a0 = inW / outW, a4 = inH / outH;
-  const xin = new Int32Array(outW);
-  let xmin = outW, xmax = 0;
-  let xo = a0 * 0.5;
-  for (let x = 0; x < outW; x++) {
-    const xi = xo < 0 ? -1 : Math.trunc(xo);
-    if (xi >= 0 && xi < inW) { xmax = x + 1; if (x < xmin) xmin = x; xin[x] = xi; }
-    xo += a0;
-  }
-  let yo = a4 * 0.5;
-  for (let y = 0; y < outH; y++) {
-    const yi = yo < 0 ? -1 : Math.trunc(yo);
-    if (yi >= 0 && yi < inH) {
-      for (let x = xmin; x < xmax; x++) {
-        const s = (yi * inW + xin[x]!) * c, d = (y * outW + x) * c;
-        for (let b = 0; b < c; b++) out[d + b] = src.data[s + b]!;
-      }
-    }
-    yo += a4;
-  }
+  kernels.pilTransform(src.data, inW, inH, c, out, outW, outH, Float64Array.of(inW / outW, 0, 0, 0, inH / outH, 0), 0, new Uint8Array(c));
   return { data: out, width: outW, height: outH, channels: c };
 }
 
