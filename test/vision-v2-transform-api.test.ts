@@ -322,6 +322,39 @@ describe("v2.functional's per-type kernels match torchvision 0.28", () => {
   });
 });
 
+describe("v2.functional's dispatching functionals keep the tv_tensor kind and refuse kinds without a kernel, as torchvision's _get_kernel", () => {
+  // torchvision wraps a kernel's output like its input (tv_tensors.wrap), and raises TypeError for a registered functional given a kind it has no kernel for
+  const CASES: [name: string, args: unknown[], kinds: ('Image' | 'Video')[]][] = [
+    ['adjustBrightness', [1.3], ['Image', 'Video']], ['adjustContrast', [0.7], ['Image', 'Video']], ['adjustSaturation', [1.4], ['Image', 'Video']],
+    ['adjustHue', [0.1], ['Image', 'Video']], ['adjustSharpness', [2], ['Image', 'Video']], ['adjustGamma', [0.8], ['Image', 'Video']],
+    ['autocontrast', [], ['Image', 'Video']], ['gaussianBlur', [3], ['Image', 'Video']], ['posterize', [3], ['Image', 'Video']],
+    ['equalize', [], ['Image', 'Video']], ['invert', [], ['Image', 'Video']], ['solarize', [100], ['Image', 'Video']],
+    ['fiveCrop', [4], ['Image', 'Video']], ['tenCrop', [4], ['Image', 'Video']], ['rgbToGrayscale', [], ['Image']],
+  ];
+  const inputOf = (kind: 'Image' | 'Video'): Tensor => (kind === 'Image' ? new tv.Image(INPUTS.image!) : new tv.Video(INPUTS.video!));
+  for (const [name, args, kinds] of CASES) {
+    it(`${name}: ${kinds.join(' and ')} in, the same kind out with the plain tensor's values; a Mask refused`, () => {
+      const fn = (F as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
+      for (const kind of kinds) {
+        const inpt = inputOf(kind);
+        const out = fn(inpt, ...args), plain = fn(kind === 'Image' ? INPUTS.image : INPUTS.video, ...args);
+        const outs = (Array.isArray(out) ? out : [out]) as Tensor[], plains = (Array.isArray(plain) ? plain : [plain]) as Tensor[];
+        expect(outs.map((o) => tv.kindOf(o))).toEqual(outs.map(() => kind));
+        expect(plains.map((o) => tv.kindOf(o))).toEqual(plains.map(() => null));
+        outs.forEach((o, i) => expect(torch.equal(o, plains[i]!), `${name} ${kind} output ${i}`).toBe(true));
+      }
+      expect(() => fn(new tv.Mask(INPUTS.masks!), ...args)).toThrow(TypeError);
+      expect(() => fn(new tv.Mask(INPUTS.masks!), ...args)).toThrow(`Functional F.${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} supports inputs of type`);
+    });
+  }
+  it('normalize keeps Image and Video, and refuses a vision.Image as torchvision (no PIL kernel) and a Mask', () => {
+    const image = F.toDtype(new tv.Image(INPUTS.image!), torch.float32, true);
+    const out = F.normalize(image, [0.5, 0.4, 0.3], [0.2, 0.3, 0.4]);
+    expect(tv.kindOf(out)).toBe('Image');
+    expect(() => F.normalize(new tv.Mask(INPUTS.masks!), [0.5], [0.2])).toThrow('Functional F.normalize supports inputs of type torch.Tensor, tv_tensors.Image, tv_tensors.Video, but got tv_tensors.Mask instead.');
+  });
+});
+
 describe("v2's _RandomApplyTransform classes and RandomApply check p as torchvision 0.28 does", () => {
   const v2 = vision.transforms.v2;
   // torchvision checks p first (in _RandomApplyTransform.__init__), before the class's own arguments

@@ -11,21 +11,10 @@ import { Image } from '../../image.js';
 import { encodeImageSync } from '../../decode.js';
 import { decodeJpeg, encodeJpeg } from '../../io.js';
 import { erase as eraseTensor, pilToTensor, toPILImage, type ImageLike } from '../functional.js';
-import { kindOf } from '../../tv_tensors.js';
-import { keepKind } from './_transform.js';
+import { checkKernelKinds, keepKind } from './_transform.js';
 
 const JPEG_ARGS = signature('jpeg', { quality: REQUIRED });
 const ERASE_ARGS = signature('erase', { i: REQUIRED, j: REQUIRED, h: REQUIRED, w: REQUIRED, v: REQUIRED, inplace: false });
-
-/** The kinds of input v2's jpeg and erase have kernels for: plain tensors, tv_tensors Image and Video (and vision.Images). */
-function checkKernelInput(fn: string, inpt: unknown): void {
-  if (inpt instanceof Image) return;
-  if (!isTensor(inpt)) throw new TypeError(`${fn}: expected a tensor, a tv_tensors.Image or Video, or a vision.Image, got ${describe(inpt)}`);
-  const kind = kindOf(inpt);
-  if (kind !== null && kind !== 'Image' && kind !== 'Video') {
-    throw new TypeError(`Functional F.${fn} supports inputs of type torch.Tensor, tv_tensors.Image, tv_tensors.Video and vision.Image, but got tv_tensors.${kind} instead.`);
-  }
-}
 
 /** torchvision.io.encode_jpeg's quality check (the one in Python). */
 function checkQuality(quality: unknown): number {
@@ -76,7 +65,7 @@ export function jpeg<T extends ImageLike>(image: T, quality: number): T;
 export function jpeg<T extends ImageLike>(image: T, ...args: PyArgsWith<[quality: number], { quality?: number }>): T;
 export function jpeg<T extends ImageLike>(image: T, ...args: unknown[]): T {
   const [quality] = bind(JPEG_ARGS, args) as [number];
-  checkKernelInput('jpeg', image);
+  checkKernelKinds('jpeg', image, ['Image', 'Video'], true);
   if (image instanceof Image) return jpegImagePil(image, quality) as T;
   return keepKind(image, jpegImage(image as Tensor, quality)) as T;
 }
@@ -90,7 +79,7 @@ export function erase<T extends ImageLike>(inpt: T, i: number, j: number, h: num
 export function erase<T extends ImageLike>(inpt: T, ...args: PyArgsWith<[i: number, j: number, h: number, w: number, v: Tensor | number, inplace: boolean], { i?: number; j?: number; h?: number; w?: number; v?: Tensor | number; inplace?: boolean }>): T;
 export function erase<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   const [i, j, h, w, v, inplace] = bind(ERASE_ARGS, args) as [number, number, number, number, Tensor | number, boolean];
-  checkKernelInput('erase', inpt);
+  checkKernelKinds('erase', inpt, ['Image', 'Video'], true);
   if (inpt instanceof Image) return torch.tidy(() => toPILImage(eraseTensor(pilToTensor(inpt), i, j, h, w, v, inplace), inpt.mode)) as T;
   return keepKind(inpt, torch.tidy(() => eraseTensor(inpt as Tensor, i, j, h, w, v, inplace))) as T;  // the box view goes at once
 }

@@ -12,7 +12,7 @@ import { warn } from '../../../warnings.js';
 import { Image } from '../../image.js';
 import { boxesMeta, isPureTensor, kindOf } from '../../tv_tensors.js';
 import * as F from './functional.js';
-import { setKernelLookup, sizeOf, type KernelArgs } from './_transform.js';
+import { checkKernelKinds, setKernelLookup, sizeOf, type KernelArgs } from './_transform.js';
 
 export { isPureTensor };
 
@@ -101,10 +101,8 @@ export const getNumChannelsImage = (image: Tensor): number => getDimensionsImage
 export const getNumChannelsVideo = getNumChannelsImage;
 /** v2's get_num_channels: the channels of an image or video (a tensor or a vision.Image). */
 export function getNumChannels(inpt: Tensor | Image): number {
-  if (inpt instanceof Image) return inpt.channels;
-  const kind = kindOf(inpt);
-  if (kind !== null && kind !== 'Image' && kind !== 'Video') throw new TypeError(`get_num_channels: supports images and videos (tensors, vision.Image), got tv_tensors.${kind}`);
-  return getNumChannelsImage(inpt);
+  checkKernelKinds('get_num_channels', inpt, ['Image', 'Video'], true);
+  return inpt instanceof Image ? inpt.channels : getNumChannelsImage(inpt);
 }
 /** v2's get_image_num_channels: get_num_channels under its old name. */
 export const getImageNumChannels = getNumChannels;

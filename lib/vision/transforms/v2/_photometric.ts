@@ -8,24 +8,10 @@ import { describe } from '../../../options.js';
 import { bind, signature, REQUIRED, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import { Image } from '../../image.js';
 import { pilToTensor, toPILImage, type ImageLike } from '../functional.js';
-import { kindOf } from '../../tv_tensors.js';
-import { keepKind } from './_transform.js';
+import { checkKernelKinds, keepKind } from './_transform.js';
 
 const GAUSSIAN_NOISE_ARGS = signature('gaussian_noise', { mean: 0.0, sigma: 0.1, clip: true });
 const PERMUTE_CHANNELS_ARGS = signature('permute_channels', { permutation: REQUIRED });
-
-/** The kinds of input one of v2's functionals has kernels for; any other is refused with v2's _get_kernel message. */
-export function checkKernelKinds(fn: string, inpt: unknown, kinds: readonly ('Image' | 'Video')[], pil: boolean): void {
-  const names = ['torch.Tensor', ...kinds.map((k) => `tv_tensors.${k}`), ...(pil ? ['vision.Image'] : [])].join(', ');
-  const refuse = (got: string): never => { throw new TypeError(`Functional F.${fn} supports inputs of type ${names}, but got ${got} instead.`); };
-  if (inpt instanceof Image) {
-    if (!pil) refuse('vision.Image');
-    return;
-  }
-  if (!isTensor(inpt)) refuse(describe(inpt));
-  const kind = kindOf(inpt);
-  if (kind !== null && !(kinds as readonly string[]).includes(kind)) refuse(`tv_tensors.${kind}`);
-}
 
 /**
  * v2's gaussian_noise_image: `mean + randn_like(image) * sigma` added to a float image (clamped to

@@ -5,8 +5,7 @@ import * as torch from '../../../index.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, signature, REQUIRED, type PyArgsWith } from '../../../nn/functional/_signature.js';
-import { keepKind } from './_transform.js';
-import { checkKernelKinds } from './_photometric.js';
+import { checkKernelKinds, keepKind } from './_transform.js';
 
 const SUBSAMPLE_ARGS = signature('uniform_temporal_subsample', { numSamples: REQUIRED });
 

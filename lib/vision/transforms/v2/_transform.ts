@@ -102,6 +102,35 @@ export function keepKind<T>(inpt: unknown, out: T): T {
   return out;
 }
 
+/** The kinds of input one of v2's functionals has kernels for; any other is refused with v2's _get_kernel message. */
+export function checkKernelKinds(fn: string, inpt: unknown, kinds: readonly ('Image' | 'Video')[], pil: boolean): void {
+  const names = ['torch.Tensor', ...kinds.map((k) => `tv_tensors.${k}`), ...(pil ? ['vision.Image'] : [])].join(', ');
+  const refuse = (got: string): never => { throw new TypeError(`Functional F.${fn} supports inputs of type ${names}, but got ${got} instead.`); };
+  if (inpt instanceof Image) {
+    if (!pil) refuse('vision.Image');
+    return;
+  }
+  if (!isTensor(inpt)) refuse(describe(inpt));
+  const kind = kindOf(inpt);
+  if (kind !== null && !(kinds as readonly string[]).includes(kind)) refuse(`tv_tensors.${kind}`);
+}
+
+/**
+ * v2's dispatch around a functional's kernels: a tv_tensor of a kind it has no kernel for is refused
+ * (_get_kernel's TypeError), and an Image or Video comes back as that kind (torchvision wraps the
+ * kernel's output like its input; a list, as five_crop's, item by item).
+ */
+export function dispatching<Fn extends (inpt: any, ...args: any[]) => unknown>(name: string, kinds: readonly ('Image' | 'Video')[], pil: boolean, kernel: Fn): Fn {
+  const pyName = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const dispatch = (inpt: unknown, ...args: unknown[]): unknown => {
+    if (kindOf(inpt) !== null) checkKernelKinds(pyName, inpt, kinds, pil);
+    const out = kernel(inpt, ...args);
+    return Array.isArray(out) ? out.map((o: unknown) => keepKind(inpt, o)) : keepKind(inpt, out);
+  };
+  Object.defineProperty(dispatch, 'name', { value: name });
+  return dispatch as Fn;
+}
+
 /** The first tv_tensor kind among the leaves that is one of `kinds` (the one v2's checks name), or undefined. */
 export const firstKindAmong = (leaves: readonly unknown[], kinds: readonly string[]): string | undefined =>
   leaves.map(kindOf).find((k): k is NonNullable<typeof k> => k !== null && kinds.includes(k));

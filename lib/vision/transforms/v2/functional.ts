@@ -11,7 +11,7 @@ import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/function
 import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
 import { _internal, maxValue, pilToTensor, type ImageLike, type InterpolationMode } from '../functional.js';
-import { markImage, sizeOf } from './_transform.js';
+import { dispatching, markImage, sizeOf } from './_transform.js';
 import { keyPointsCanvasSize } from '../../tv_tensors.js';
 
 export * from '../functional.js';
@@ -104,20 +104,19 @@ function grayscaleImage(image: Tensor, numOutputChannels: 1 | 3, preserveDtype: 
 }
 
 /** v2's rgb_to_grayscale (tensor: 0.2989 R + 0.587 G + 0.114 B accumulated in place; an Image: v1's PIL path). */
-export function rgbToGrayscale<T extends ImageLike>(img: T, numOutputChannels?: 1 | 3): T;
-export function rgbToGrayscale<T extends ImageLike>(img: T, ...args: PyArgsWith<[numOutputChannels: 1 | 3], { numOutputChannels?: 1 | 3 }>): T;
-export function rgbToGrayscale<T extends ImageLike>(img: T, ...args: unknown[]): T {
+function rgbToGrayscaleKernel<T extends ImageLike>(img: T, numOutputChannels?: 1 | 3): T;
+function rgbToGrayscaleKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[numOutputChannels: 1 | 3], { numOutputChannels?: 1 | 3 }>): T;
+function rgbToGrayscaleKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [n] = bind(RGB_TO_GRAYSCALE_ARGS, args) as [1 | 3];
   if (img instanceof Image) return v1.rgbToGrayscale(img, n) as T;
   if (n !== 1 && n !== 3) throw new RangeError('rgb_to_grayscale: num_output_channels should be either 1 or 3');
   return onTensor(img, 'rgb_to_grayscale', (t) => { checkChannels(t, 'rgb_to_grayscale'); return grayscaleImage(t, n, true); }) as T;
 }
-export const toGrayscale = rgbToGrayscale;
 
 /** v2's adjust_contrast: blend with the mean of the (floored, for integers) grayscale image. */
-export function adjustContrast<T extends ImageLike>(img: T, contrastFactor: number): T;
-export function adjustContrast<T extends ImageLike>(img: T, ...args: PyArgsWith<[contrastFactor: number], { contrastFactor?: number }>): T;
-export function adjustContrast<T extends ImageLike>(img: T, ...args: unknown[]): T {
+function adjustContrastKernel<T extends ImageLike>(img: T, contrastFactor: number): T;
+function adjustContrastKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[contrastFactor: number], { contrastFactor?: number }>): T;
+function adjustContrastKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [factor] = bind(ADJUST_CONTRAST_ARGS, args) as [number];
   if (img instanceof Image) return v1.adjustContrast(img, factor) as T;
   checkFactor(factor, 'adjust_contrast', 'contrast_factor');
@@ -135,9 +134,9 @@ export function adjustContrast<T extends ImageLike>(img: T, ...args: unknown[]):
 }
 
 /** v2's adjust_saturation: blend with the (floored, for integers) grayscale image. */
-export function adjustSaturation<T extends ImageLike>(img: T, saturationFactor: number): T;
-export function adjustSaturation<T extends ImageLike>(img: T, ...args: PyArgsWith<[saturationFactor: number], { saturationFactor?: number }>): T;
-export function adjustSaturation<T extends ImageLike>(img: T, ...args: unknown[]): T {
+function adjustSaturationKernel<T extends ImageLike>(img: T, saturationFactor: number): T;
+function adjustSaturationKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[saturationFactor: number], { saturationFactor?: number }>): T;
+function adjustSaturationKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [factor] = bind(ADJUST_SATURATION_ARGS, args) as [number];
   if (img instanceof Image) return v1.adjustSaturation(img, factor) as T;
   checkFactor(factor, 'adjust_saturation', 'saturation_factor');
@@ -187,9 +186,9 @@ function hsvToRgb(img: Tensor): Tensor {
 }
 
 /** v2's adjust_hue: through HSV in float32 (v2's own RGB/HSV conversions), scaled back to the dtype. */
-export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T;
-export function adjustHue<T extends ImageLike>(img: T, ...args: PyArgsWith<[hueFactor: number], { hueFactor?: number }>): T;
-export function adjustHue<T extends ImageLike>(img: T, ...args: unknown[]): T {
+function adjustHueKernel<T extends ImageLike>(img: T, hueFactor: number): T;
+function adjustHueKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[hueFactor: number], { hueFactor?: number }>): T;
+function adjustHueKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [factor] = bind(ADJUST_HUE_ARGS, args) as [number];
   if (img instanceof Image) return v1.adjustHue(img, factor) as T;
   if (typeof factor !== 'number' || !(factor >= -0.5 && factor <= 0.5)) throw new RangeError(`adjust_hue: hue_factor (${factor}) is not in [-0.5, 0.5].`);
@@ -202,9 +201,9 @@ export function adjustHue<T extends ImageLike>(img: T, ...args: unknown[]): T {
 }
 
 /** v2's adjust_sharpness: the 3x3 smoothing blended into the interior in place (x + (1 - r) * (blur - x)). */
-export function adjustSharpness<T extends ImageLike>(img: T, sharpnessFactor: number): T;
-export function adjustSharpness<T extends ImageLike>(img: T, ...args: PyArgsWith<[sharpnessFactor: number], { sharpnessFactor?: number }>): T;
-export function adjustSharpness<T extends ImageLike>(img: T, ...args: unknown[]): T {
+function adjustSharpnessKernel<T extends ImageLike>(img: T, sharpnessFactor: number): T;
+function adjustSharpnessKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[sharpnessFactor: number], { sharpnessFactor?: number }>): T;
+function adjustSharpnessKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [factor] = bind(ADJUST_SHARPNESS_ARGS, args) as [number];
   if (img instanceof Image) return v1.adjustSharpness(img, factor) as T;
   return onTensor(img, 'adjust_sharpness', (t) => {
@@ -232,7 +231,7 @@ export function adjustSharpness<T extends ImageLike>(img: T, ...args: unknown[])
 }
 
 /** v2's autocontrast: per channel (x - min) / ((max - min) / bound), flat channels unchanged. */
-export function autocontrast<T extends ImageLike>(img: T): T {
+function autocontrastKernel<T extends ImageLike>(img: T): T {
   if (img instanceof Image) return v1.autocontrast(img);
   return onTensor(img, 'autocontrast', (t) => {
     checkChannels(t, 'autocontrast');
@@ -252,9 +251,9 @@ export function autocontrast<T extends ImageLike>(img: T): T {
 }
 
 /** v2's gaussian_blur: a kernel from a softmax over the scaled grid, reflect padding, one conv2d. */
-export function gaussianBlur<T extends ImageLike>(img: T, kernelSize: number | readonly number[], sigma?: number | readonly number[] | null): T;
-export function gaussianBlur<T extends ImageLike>(img: T, ...args: PyArgsWith<[kernelSize: number | readonly number[], sigma: number | readonly number[] | null], { kernelSize?: number | readonly number[]; sigma?: number | readonly number[] | null }>): T;
-export function gaussianBlur<T extends ImageLike>(img: T, ...args: unknown[]): T {
+function gaussianBlurKernel<T extends ImageLike>(img: T, kernelSize: number | readonly number[], sigma?: number | readonly number[] | null): T;
+function gaussianBlurKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[kernelSize: number | readonly number[], sigma: number | readonly number[] | null], { kernelSize?: number | readonly number[]; sigma?: number | readonly number[] | null }>): T;
+function gaussianBlurKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [kernelSize, sigma] = bind(GAUSSIAN_BLUR_ARGS, args) as [number | readonly number[], number | readonly number[] | null];
   if (img instanceof Image) return v1.gaussianBlur(img, kernelSize, sigma) as T;
   const [ks, sg] = gaussianBlurArgs(kernelSize, sigma, 'gaussian_blur');
@@ -334,9 +333,9 @@ export function resizeImage<T extends ImageLike>(img: T, ...args: unknown[]): T 
 const POSTERIZE_ARGS = signature('posterize', { bits: REQUIRED });
 
 /** v2's posterize: floats to 2^bits levels (floor, then back to [0, 1)), integers by masking the low bits. */
-export function posterize<T extends ImageLike>(img: T, bits: number): T;
-export function posterize<T extends ImageLike>(img: T, ...args: PyArgsWith<[bits: number], { bits?: number }>): T;
-export function posterize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+function posterizeKernel<T extends ImageLike>(img: T, bits: number): T;
+function posterizeKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[bits: number], { bits?: number }>): T;
+function posterizeKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [bits] = bind(POSTERIZE_ARGS, args) as [number];
   if (img instanceof Image) return v1.posterize(img, bits) as T;
   if (!Number.isInteger(bits) || bits < 0 || bits > 8) throw new TypeError(`posterize: bits must be a positive integer in the range [0, 8], got ${String(bits)} instead.`);
@@ -354,7 +353,7 @@ export function posterize<T extends ImageLike>(img: T, ...args: unknown[]): T {
 }
 
 /** v2's equalize: any dtype (through uint8 and back), one histogram per channel from scatter_add, v2's lookup table. */
-export function equalize<T extends ImageLike>(img: T): T {
+function equalizeKernel<T extends ImageLike>(img: T): T {
   if (img instanceof Image) return v1.equalize(img);
   return onTensor(img, 'equalize', (t) => {
     if (t.numel() === 0) return t;
@@ -377,7 +376,7 @@ export function equalize<T extends ImageLike>(img: T): T {
 const SOLARIZE_ARGS = signature('solarize', { threshold: REQUIRED });
 
 /** v2's invert: 1 - x for floats, bitwise not for uint8, an xor with the value bits for signed integers; any number of channels. */
-export function invert<T extends ImageLike>(img: T): T {
+function invertKernel<T extends ImageLike>(img: T): T {
   if (img instanceof Image) return v1.invert(img);
   if (!isTensor(img)) throw new TypeError(`invert: expected a vision.Image or a tensor, got ${describe(img)}`);
   if (img.isFloatingPoint()) return torch.rsub(img, 1.0) as T;
@@ -389,15 +388,37 @@ export function invert<T extends ImageLike>(img: T): T {
 }
 
 /** v2's solarize: values at or above the threshold inverted; any number of channels. */
-export function solarize<T extends ImageLike>(img: T, threshold: number): T;
-export function solarize<T extends ImageLike>(img: T, ...args: PyArgsWith<[threshold: number], { threshold?: number }>): T;
-export function solarize<T extends ImageLike>(img: T, ...args: unknown[]): T {
+function solarizeKernel<T extends ImageLike>(img: T, threshold: number): T;
+function solarizeKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[threshold: number], { threshold?: number }>): T;
+function solarizeKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
   const [threshold] = bind(SOLARIZE_ARGS, args) as [number];
   if (img instanceof Image) return v1.solarize(img, threshold) as T;
   if (!isTensor(img)) throw new TypeError(`solarize: expected a vision.Image or a tensor, got ${describe(img)}`);
   if (threshold > maxValue(img.dtype)) throw new TypeError(`solarize: Threshold should be less or equal the maximum value of the dtype, but got ${threshold}`);
-  return torch.tidy(() => torch.where(img.ge(threshold), invert(img), img)) as T;
+  return torch.tidy(() => torch.where(img.ge(threshold), invertKernel(img), img)) as T;
 }
+
+// v2's dispatching functionals over the kernels above and v1's: a tv_tensor of a kind without a kernel
+// is refused, an Image or Video comes back as one (torchvision's registry: _kernels.ts)
+const IMAGE_VIDEO = ['Image', 'Video'] as const;
+export const rgbToGrayscale = dispatching('rgbToGrayscale', ['Image'], true, rgbToGrayscaleKernel);
+export const toGrayscale = rgbToGrayscale;
+export const adjustBrightness = dispatching('adjustBrightness', IMAGE_VIDEO, true, v1.adjustBrightness);
+export const adjustContrast = dispatching('adjustContrast', IMAGE_VIDEO, true, adjustContrastKernel);
+export const adjustSaturation = dispatching('adjustSaturation', IMAGE_VIDEO, true, adjustSaturationKernel);
+export const adjustHue = dispatching('adjustHue', IMAGE_VIDEO, true, adjustHueKernel);
+export const adjustSharpness = dispatching('adjustSharpness', IMAGE_VIDEO, true, adjustSharpnessKernel);
+export const adjustGamma = dispatching('adjustGamma', IMAGE_VIDEO, true, v1.adjustGamma);
+export const autocontrast = dispatching('autocontrast', IMAGE_VIDEO, true, autocontrastKernel);
+export const gaussianBlur = dispatching('gaussianBlur', IMAGE_VIDEO, true, gaussianBlurKernel);
+export const posterize = dispatching('posterize', IMAGE_VIDEO, true, posterizeKernel);
+export const equalize = dispatching('equalize', IMAGE_VIDEO, true, equalizeKernel);
+export const invert = dispatching('invert', IMAGE_VIDEO, true, invertKernel);
+export const solarize = dispatching('solarize', IMAGE_VIDEO, true, solarizeKernel);
+export const normalize = dispatching('normalize', IMAGE_VIDEO, false, v1.normalize);
+export const fiveCrop = dispatching('fiveCrop', IMAGE_VIDEO, true, v1.fiveCrop);
+export const tenCrop = dispatching('tenCrop', IMAGE_VIDEO, true, v1.tenCrop);
+export const getDimensions = dispatching('getDimensions', IMAGE_VIDEO, true, v1.getDimensions);
 
 // v2's jpeg and erase (their PIL kernels included): v2/_augment.ts
 export { erase, jpeg, jpegImage, jpegImagePil, jpegVideo } from './_augment.js';
