@@ -203,8 +203,14 @@ inline uint8_t U8(double v) { return static_cast<uint8_t>(static_cast<uint32_t>(
 // XCLIP / YCLIP
 inline int64_t Clip(int64_t v, int64_t size) { return v < 0 ? 0 : v < size ? v : size - 1; }
 
+// One pixel's bytes (never overlapping: a source pixel, or the fill).
+template <int C>
 inline void Put(uint8_t* o, const uint8_t* s, int64_t ch) {
-  for (int64_t b = 0; b < ch; b++) o[b] = s[b];
+  if (C) {
+    std::memcpy(o, s, C);
+  } else {
+    std::memcpy(o, s, static_cast<size_t>(ch));
+  }
 }
 
 // nearest_filter8/32: the pixel the point falls in.
@@ -213,7 +219,7 @@ bool NearestAt(const Plane& src, double xin, double yin, uint8_t* o) {
   const int64_t ch = C ? C : src.channels;
   const int32_t x = Coord(xin), y = Coord(yin);
   if (x < 0 || x >= src.width || y < 0 || y >= src.height) return false;
-  Put(o, src.data + static_cast<size_t>(y) * src.stride() + static_cast<size_t>(x) * ch, ch);
+  Put<C>(o, src.data + static_cast<size_t>(y) * src.stride() + static_cast<size_t>(x) * ch, ch);
   return true;
 }
 
@@ -320,17 +326,26 @@ void Generic(const Plane& src, Plane& out, const double* a, bool perspective, co
       } else {
         hit = Filter(src, a0 * xin + a1 * yin + a2, a3 * xin + a4 * yin + a5, o);
       }
-      if (!hit) Put(o, fill, ch);
+      if (!hit) Put<C>(o, fill, ch);
     }
   }
 }
 
-// ImagingScaleAffine: nearest neighbour for a matrix without rotation or shear; the columns' sources
-// once (the hits are one run: the positions are monotonic), then row by row.
+// One output row in the fill colour, to copy from.
 template <int C>
-void ScaleAffine(const Plane& src, Plane& out, const double* a) {
+std::vector<uint8_t> FillRow(const Plane& out, const uint8_t* fill) {
+  const int64_t ch = C ? C : out.channels;
+  std::vector<uint8_t> row(out.stride());
+  for (int64_t x = 0; x < out.width; x++) Put<C>(row.data() + x * ch, fill, ch);
+  return row;
+}
+
+// ImagingScaleAffine: nearest neighbour for a matrix without rotation or shear; the columns' sources
+// once (the hits are one run: the positions are monotonic), then row by row. The rest is the fill.
+template <int C>
+void ScaleAffine(const Plane& src, Plane& out, const double* a, const uint8_t* fill) {
   const int64_t ch = C ? C : src.channels;
-  std::vector<int32_t> xintab(static_cast<size_t>(out.width), 0);
+  std::vector<size_t> xintab(static_cast<size_t>(out.width), 0);  // byte offsets in a source row
   double xo = a[2] + a[0] * 0.5, yo = a[5] + a[4] * 0.5;
   int64_t xmin = out.width, xmax = 0;
   for (int64_t x = 0; x < out.width; x++) {
@@ -338,16 +353,23 @@ void ScaleAffine(const Plane& src, Plane& out, const double* a) {
     if (xin >= 0 && xin < src.width) {
       xmax = x + 1;
       if (x < xmin) xmin = x;
-      xintab[static_cast<size_t>(x)] = xin;
+      xintab[static_cast<size_t>(x)] = static_cast<size_t>(xin) * static_cast<size_t>(ch);
     }
     xo += a[0];
   }
+  if (xmin > xmax) xmin = xmax;  // no column hits
+  const std::vector<uint8_t> background = FillRow<C>(out, fill);
+  const size_t stride = out.stride(), left = static_cast<size_t>(xmin * ch), right = static_cast<size_t>(xmax * ch);
   for (int64_t y = 0; y < out.height; y++) {
     const int32_t yi = Coord(yo);
+    uint8_t* o = out.data + static_cast<size_t>(y) * stride;
     if (yi >= 0 && yi < src.height) {
       const uint8_t* row = src.data + static_cast<size_t>(yi) * src.stride();
-      uint8_t* o = out.data + static_cast<size_t>(y) * out.stride();
-      for (int64_t x = xmin; x < xmax; x++) Put(o + x * ch, row + static_cast<size_t>(xintab[static_cast<size_t>(x)]) * ch, ch);
+      std::memcpy(o, background.data(), left);
+      for (int64_t x = xmin; x < xmax; x++) Put<C>(o + x * ch, row + xintab[static_cast<size_t>(x)], ch);
+      std::memcpy(o + right, background.data() + right, stride - right);
+    } else if (stride) {
+      std::memcpy(o, background.data(), stride);
     }
     yo += a[4];
   }
@@ -360,7 +382,7 @@ inline bool CheckFixed(const double* a, double x, double y) {
 
 // affine_fixed: nearest neighbour in 16.16 fixed point; 32-bit sums that wrap, arithmetic shifts.
 template <int C>
-void AffineFixed(const Plane& src, Plane& out, const double* a) {
+void AffineFixed(const Plane& src, Plane& out, const double* a, const uint8_t* fill) {
   const int64_t ch = C ? C : src.channels;
   auto fix = [](double v) { return static_cast<uint32_t>(FloorC(v * 65536.0 + 0.5)); };
   const uint32_t a0 = fix(a[0]), a1 = fix(a[1]), a3 = fix(a[3]), a4 = fix(a[4]);
@@ -369,11 +391,13 @@ void AffineFixed(const Plane& src, Plane& out, const double* a) {
     uint32_t xx = a2, yy = a5;
     uint8_t* o = out.data + static_cast<size_t>(y) * out.stride();
     for (int64_t x = 0; x < out.width; x++, o += ch) {
+      const uint8_t* from = fill;
       const int32_t xin = static_cast<int32_t>(xx) >> 16;
       if (xin >= 0 && xin < src.width) {
         const int32_t yin = static_cast<int32_t>(yy) >> 16;
-        if (yin >= 0 && yin < src.height) Put(o, src.data + static_cast<size_t>(yin) * src.stride() + static_cast<size_t>(xin) * ch, ch);
+        if (yin >= 0 && yin < src.height) from = src.data + static_cast<size_t>(yin) * src.stride() + static_cast<size_t>(xin) * ch;
       }
+      Put<C>(o, from, ch);
       xx += a0;
       yy += a3;
     }
@@ -384,18 +408,20 @@ void AffineFixed(const Plane& src, Plane& out, const double* a) {
 
 // ImagingTransformAffine's floating-point nearest loop (corners beyond fixed point's range).
 template <int C>
-void AffineFloat(const Plane& src, Plane& out, const double* a) {
+void AffineFloat(const Plane& src, Plane& out, const double* a, const uint8_t* fill) {
   const int64_t ch = C ? C : src.channels;
   double xo = a[2] + a[1] * 0.5 + a[0] * 0.5, yo = a[5] + a[4] * 0.5 + a[3] * 0.5;
   for (int64_t y = 0; y < out.height; y++) {
     double xx = xo, yy = yo;
     uint8_t* o = out.data + static_cast<size_t>(y) * out.stride();
     for (int64_t x = 0; x < out.width; x++, o += ch) {
+      const uint8_t* from = fill;
       const int32_t xin = Coord(xx);
       if (xin >= 0 && xin < src.width) {
         const int32_t yin = Coord(yy);
-        if (yin >= 0 && yin < src.height) Put(o, src.data + static_cast<size_t>(yin) * src.stride() + static_cast<size_t>(xin) * ch, ch);
+        if (yin >= 0 && yin < src.height) from = src.data + static_cast<size_t>(yin) * src.stride() + static_cast<size_t>(xin) * ch;
       }
+      Put<C>(o, from, ch);
       xx += a[0];
       yy += a[3];
     }
@@ -404,23 +430,15 @@ void AffineFloat(const Plane& src, Plane& out, const double* a) {
   }
 }
 
-// The whole output in the fill colour (Image.new(mode, size, fillcolor)), for the engines that write
-// only the pixels they hit.
-void Fill(Plane& out, const uint8_t* fill) {
-  const size_t n = static_cast<size_t>(out.width) * static_cast<size_t>(out.height);
-  for (size_t i = 0; i < n; i++) Put(out.data + i * out.channels, fill, out.channels);
-}
-
 template <int C>
 void Transform(const Plane& src, Plane& out, const double* a, bool perspective, int64_t filter, const uint8_t* fill) {
   if (filter == kBilinear) return Generic<C, BilinearAt<C>>(src, out, a, perspective, fill);
   if (filter == kBicubic) return Generic<C, BicubicAt<C>>(src, out, a, perspective, fill);
   if (perspective) return Generic<C, NearestAt<C>>(src, out, a, perspective, fill);
-  Fill(out, fill);
-  if (a[1] == 0 && a[3] == 0) return ScaleAffine<C>(src, out, a);
+  if (a[1] == 0 && a[3] == 0) return ScaleAffine<C>(src, out, a, fill);
   const double w = static_cast<double>(out.width), h = static_cast<double>(out.height);
-  if (CheckFixed(a, 0, 0) && CheckFixed(a, w, h) && CheckFixed(a, 0, h) && CheckFixed(a, w, 0)) return AffineFixed<C>(src, out, a);
-  AffineFloat<C>(src, out, a);
+  if (CheckFixed(a, 0, 0) && CheckFixed(a, w, h) && CheckFixed(a, 0, h) && CheckFixed(a, w, 0)) return AffineFixed<C>(src, out, a, fill);
+  AffineFloat<C>(src, out, a, fill);
 }
 
 // pilTransform(src, width, height, channels, out, outWidth, outHeight, coefficients, filter, fill):
