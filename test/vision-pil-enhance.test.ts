@@ -167,6 +167,7 @@ describe('the native kernels behind the port (native/src/pil_enhance.cc) check t
   const k = native as unknown as {
     pilBlend(im1: unknown, im2: unknown, out: unknown, alpha: unknown): void;
     pilFilter3x3(src: unknown, out: unknown, width: unknown, height: unknown, channels: unknown, kernel: unknown, offset: unknown): void;
+    pilLuma(src: unknown, out: unknown): number;
     pilHueShift(src: unknown, out: unknown, shift: unknown): void;
   };
   const bytes = (n: number): Uint8Array => new Uint8Array(n).fill(7);
@@ -193,6 +194,10 @@ describe('the native kernels behind the port (native/src/pil_enhance.cc) check t
       ['filter: kernel of 8', () => k.pilFilter3x3(bytes(12), out, 2, 2, 3, kernel(8), 0.5)],
       ['filter: kernel of doubles', () => k.pilFilter3x3(bytes(12), out, 2, 2, 3, new Float64Array(9), 0.5)],
       ['filter: out inside src', () => { const b = bytes(40); k.pilFilter3x3(b.subarray(0, 27), b.subarray(13, 40), 3, 3, 3, kernel(), 0.5); }],
+      ['luma: not whole pixels', () => k.pilLuma(bytes(13), bytes(4))],
+      ['luma: out neither L nor RGB', () => k.pilLuma(bytes(12), bytes(5))],
+      ['luma: out short', () => k.pilLuma(bytes(12), bytes(3))],
+      ['luma: out overlapping src', () => { const b = bytes(16); k.pilLuma(b.subarray(0, 12), b.subarray(12 - 2, 16)); }],
       ['hue: not whole pixels', () => k.pilHueShift(bytes(11), bytes(11), 3)],
       ['hue: out short', () => k.pilHueShift(bytes(12), bytes(9), 3)],
       ['hue: shift 256', () => k.pilHueShift(bytes(12), out, 256)],
@@ -206,6 +211,12 @@ describe('the native kernels behind the port (native/src/pil_enhance.cc) check t
     expect(() => k.pilBlend(bytes(0), bytes(0), bytes(0), 0.5)).not.toThrow();
     expect(() => k.pilFilter3x3(bytes(0), bytes(0), 0, 5, 3, kernel(), 0.5)).not.toThrow();
     expect(() => k.pilHueShift(bytes(0), bytes(0), 0)).not.toThrow();
+    expect(k.pilLuma(bytes(0), bytes(0))).toBe(0);
+    const l = bytes(2), lrgb = bytes(6);
+    expect(k.pilLuma(Uint8Array.from([255, 255, 255, 10, 200, 30]), l)).toBe(255 + 124);
+    expect(Array.from(l)).toEqual([255, 124]);
+    k.pilLuma(Uint8Array.from([255, 255, 255, 10, 200, 30]), lrgb);
+    expect(Array.from(lrgb)).toEqual([255, 255, 255, 124, 124, 124]);
     const a = Uint8Array.from([10, 200, 30]), b = Uint8Array.from([110, 0, 130]);
     k.pilBlend(a, b, a, 0.5);
     expect(Array.from(a)).toEqual([60, 100, 80]);

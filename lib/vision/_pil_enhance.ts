@@ -2,7 +2,7 @@
 // transforms (_functional_pil.py): ImageEnhance's Brightness, Contrast, Color and Sharpness (each an
 // Image.blend of a degenerate image with the image), the SMOOTH filter behind Sharpness, the RGB <-> HSV
 // conversions behind adjust_hue, ImageOps.autocontrast and the lookup tables of adjust_gamma
-// (Image.point, CLIP8'd). The per-pixel loops of Blend.c, Filter.c and Convert.c's HSV conversions are
+// (Image.point, CLIP8'd). The per-pixel loops of Blend.c, Filter.c and Convert.c's L and HSV conversions are
 // the addon's (native/src/pil_enhance.cc, which documents their arithmetic); the parameters and tables
 // are computed here. Where the C code computes in 32-bit floats, every step goes through Math.fround;
 // where it computes in doubles (a float promoted by a double constant) it stays a JS number; C's integer
@@ -15,6 +15,7 @@ import { native } from '../native.js';
 const kernels = native as unknown as {
   pilBlend(im1: Uint8Array, im2: Uint8Array, out: Uint8Array, alpha: number): void;
   pilFilter3x3(src: Uint8Array, out: Uint8Array, width: number, height: number, channels: number, kernel: Float32Array, offset: number): void;
+  pilLuma(src: Uint8Array, out: Uint8Array): number;
   pilHueShift(src: Uint8Array, out: Uint8Array, shift: number): void;
 };
 
@@ -53,18 +54,19 @@ export function pilBrightness(img: Image, factor: number): Image {
   return sameShape(img, blend(new Uint8Array(img.data.length), img.data, factor));
 }
 
-/** ImageStat's mean of the 'L' image, rounded as ImageEnhance.Contrast does: int(mean + 0.5). */
-function contrastMean(gray: Uint8Array): number {
-  if (gray.length === 0) return 0;
+/** The sum of the 'L' image's levels: its luma (convert('L')) for an RGB image. */
+function lumaSum(img: Image): number {
+  if (img.mode === 'RGB') return kernels.pilLuma(img.data, new Uint8Array(img.width * img.height));
   let sum = 0;
-  for (let i = 0; i < gray.length; i++) sum += gray[i]!;
-  return Math.trunc(sum / gray.length + 0.5);
+  for (let i = 0; i < img.data.length; i++) sum += img.data[i]!;
+  return sum;
 }
 
-/** ImageEnhance.Contrast(img).enhance(factor): a blend with the rounded mean of the luma. */
+/** ImageEnhance.Contrast(img).enhance(factor): a blend with ImageStat's mean of the luma, int(mean + 0.5). */
 export function pilContrast(img: Image, factor: number): Image {
   checkBlendFactor(factor, 'adjustContrast', 'contrast_factor');
-  const mean = contrastMean(img.mode === 'L' ? img.data : img.convert('L').data);
+  const pixels = img.width * img.height;
+  const mean = pixels === 0 ? 0 : Math.trunc(lumaSum(img) / pixels + 0.5);
   return sameShape(img, blend(new Uint8Array(img.data.length).fill(mean), img.data, factor));
 }
 
@@ -72,7 +74,9 @@ export function pilContrast(img: Image, factor: number): Image {
 export function pilColor(img: Image, factor: number): Image {
   checkBlendFactor(factor, 'adjustSaturation', 'saturation_factor');
   if (img.mode === 'L') return sameShape(img, img.data.slice());  // its luma is itself: the blend gives it back, whatever the factor
-  return sameShape(img, blend(img.convert('L').convert('RGB').data, img.data, factor));
+  const gray = new Uint8Array(img.data.length);
+  kernels.pilLuma(img.data, gray);
+  return sameShape(img, blend(gray, img.data, factor));
 }
 
 /** ImageFilter.SMOOTH (3x3 kernel 1 1 1 / 1 5 1 / 1 1 1, scale 13, offset 0): weights k / 13 as C floats. */

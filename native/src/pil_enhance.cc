@@ -10,11 +10,16 @@
 //    in[x-1] * k[0] + in[x] * k[1] + in[x+1] * k[2] (every product and sum rounded to a float), then
 //    clipped and truncated to a byte; the border rows and columns are copied, as is an image
 //    narrower or shorter than 3.
+//  - pilLuma: Convert.c's rgb2l behind convert('L') (ITU-R 601-2 luma in 16-bit fixed point:
+//    (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16), one byte per pixel or the same byte three
+//    times (convert('L').convert('RGB'), ImageEnhance.Color's degenerate image); it returns the sum of
+//    the lumas, ImageStat's numerator for ImageEnhance.Contrast's mean.
 //  - pilHueShift: torchvision's PIL adjust_hue: Convert.c's rgb2hsv_row (hue and saturation scaled
 //    to 0..255 and truncated, value the maximum), the hue byte plus `shift` (mod 256), then
 //    Convert.c's hsv2rgb.
 // Where Pillow computes in floats each step is a float here; where a double constant promotes it, a
 // double; C's integer casts truncate. So these agree with the TS port these loops came from.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -145,24 +150,73 @@ Napi::Value Filter3x3(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// ---- Convert.c's HSV -------------------------------------------------------------------------------
+// ---- Convert.c's L -------------------------------------------------------------------------------
 
-// C's round() (half away from zero) of x >= 0: x - trunc(x) is exact, so no libm call is needed.
-inline int RoundNonNegative(double x) {
-  const double t = std::trunc(x);
-  return static_cast<int>(t) + (x - t >= 0.5 ? 1 : 0);
+// pilLuma(src, out): the luma of each RGB pixel of src, into out as L (a third of src's length) or as
+// RGB (src's length); returns their sum.
+Napi::Value Luma(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array src = Bytes(info[0], "src"), out = Bytes(info[1], "out");
+  const size_t n = src.ElementLength();
+  if (n % 3 != 0) ThrowRange("src must hold whole RGB pixels (a multiple of 3 bytes), got " + std::to_string(n));
+  const size_t m = out.ElementLength();
+  if (m != n && m != n / 3) ThrowRange("out must hold " + std::to_string(n / 3) + " (L) or " + std::to_string(n) + " (RGB) bytes, got " + std::to_string(m));
+  NoOverlap(out, src, "src", false);
+  const uint8_t* in = src.Data();
+  uint8_t* o = out.Data();
+  uint64_t sum = 0;
+  const bool rgb = m == n;
+  for (size_t i = 0, j = 0; i < n; i += 3, j++) {
+    const uint32_t l = (in[i] * 19595u + in[i + 1] * 38470u + in[i + 2] * 7471u + 0x8000u) >> 16;
+    sum += l;
+    if (rgb) {
+      o[i] = o[i + 1] = o[i + 2] = static_cast<uint8_t>(l);
+    } else {
+      o[j] = static_cast<uint8_t>(l);
+    }
+  }
+  // exact as a double: at most 255 per byte of a buffer shorter than 2^45 bytes
+  return Napi::Number::New(info.Env(), static_cast<double>(sum));
 }
 
-// rgb2hsv_row for one pixel. A float quotient of two bytes equals the double quotient rounded to a
-// float (double rounding is harmless for one division when 53 >= 2 * 24 + 2), so floats divide here.
-inline void RgbToHsv(int r, int g, int b, int& h, int& s, int& v) {
-  const int maxc = r > g ? (r > b ? r : b) : (g > b ? g : b);
-  const int minc = r < g ? (r < b ? r : b) : (g < b ? g : b);
-  v = maxc;
+// ---- Convert.c's HSV -------------------------------------------------------------------------------
+
+// C's round() (half away from zero) of 0 <= x < 2^31: x minus its truncation is exact, so neither
+// libm's round nor trunc (a call without SSE4.1) is needed.
+inline int RoundNonNegative(double x) {
+  const int t = static_cast<int>(x);
+  return t + (x - t >= 0.5 ? 1 : 0);
+}
+
+// What hsv2rgb derives from one byte of hue or saturation, computed once per call.
+struct HsvTables {
+  uint8_t sector[256];  // floor(h * 6.0 / 255.0) % 6
+  float frac[256];      // (float)(h * 6.0 / 255.0 - that floor)
+  float fs[256];        // (float)(s / 255.0)
+  HsvTables() {
+    for (int h = 0; h < 256; h++) {
+      const double h6 = h * 6.0 / 255.0;
+      const int i = static_cast<int>(h6);  // floor: h6 >= 0
+      sector[h] = static_cast<uint8_t>(i % 6);
+      frac[h] = static_cast<float>(h6 - i);
+    }
+    for (int s = 0; s < 256; s++) fs[s] = static_cast<float>(s / 255.0);
+  }
+};
+
+// hsv2rgb's order of (v, p, q, t) as r, g, b in each sector of the hue.
+constexpr uint8_t kSectorBands[6][3] = {{0, 3, 1}, {2, 0, 1}, {1, 0, 3}, {1, 2, 0}, {3, 1, 0}, {0, 1, 2}};
+
+// One pixel through rgb2hsv_row, the hue plus shift, and hsv2rgb, into o[0..2]. A float quotient of
+// two bytes equals the double quotient rounded to a float (double rounding is harmless for one
+// division when 53 >= 2 * 24 + 2), so floats divide here.
+inline void HueShiftPixel(const HsvTables& tab, int r, int g, int b, int shift, uint8_t* o) {
+  const int maxc = std::max(r, std::max(g, b)), minc = std::min(r, std::min(g, b));
+  // rgb2hsv gives hue and saturation 0 to a grey, and hsv2rgb turns saturation 0 into (v, v, v)
   if (maxc == minc) {
-    h = s = 0;
+    o[0] = o[1] = o[2] = static_cast<uint8_t>(maxc);
     return;
   }
+  // rgb2hsv_row: saturation cr / maxc, hue from each band's distance to the maximum over cr
   const float cr = static_cast<float>(maxc - minc);
   const float sf = cr / static_cast<float>(maxc);
   const float rc = static_cast<float>(maxc - r) / cr, gc = static_cast<float>(maxc - g) / cr, bc = static_cast<float>(maxc - b) / cr;
@@ -170,36 +224,27 @@ inline void RgbToHsv(int r, int g, int b, int& h, int& s, int& v) {
   if (r == maxc) hf = bc - gc;
   else if (g == maxc) hf = static_cast<float>(2.0 + rc - bc);  // double (2.0), stored in a float
   else hf = static_cast<float>(4.0 + gc - rc);
-  // fmod(hf / 6.0 + 1.0, 1.0): the argument lies in [5/6, 11/6] (hf in [-1, 5]), where x - 1.0 is exact.
+  // fmod(hf / 6.0 + 1.0, 1.0): the argument lies in [5/6, 11/6] (hf in [-1, 5]), where x - 1.0 is exact
   double x = hf / 6.0 + 1.0;
   if (x >= 1.0) x -= 1.0;
-  hf = static_cast<float>(x);
-  h = Clip8(static_cast<int>(hf * 255.0));
-  s = Clip8(static_cast<int>(sf * 255.0));
-}
-
-// hsv2rgb for one pixel, into o[0..2].
-inline void HsvToRgb(int h, int s, int v, uint8_t* o) {
+  const int h = (Clip8(static_cast<int>(static_cast<float>(x) * 255.0)) + shift) & 255;
+  const int s = Clip8(static_cast<int>(sf * 255.0));
+  const int v = maxc;
   if (s == 0) {
     o[0] = o[1] = o[2] = static_cast<uint8_t>(v);
     return;
   }
-  const double h6 = h * 6.0 / 255.0;
-  const int i = static_cast<int>(h6);  // floor: h6 >= 0
-  const float f = static_cast<float>(h6 - i);
-  const float fs = static_cast<float>(s / 255.0);
-  const uint8_t p = Clip8(RoundNonNegative(v * (1.0 - fs)));
-  const uint8_t q = Clip8(RoundNonNegative(v * (1.0 - static_cast<float>(fs * f))));
-  const uint8_t t = Clip8(RoundNonNegative(v * (1.0 - fs * (1.0 - f))));
-  const uint8_t vv = static_cast<uint8_t>(v);
-  switch (i % 6) {
-    case 0: o[0] = vv, o[1] = t, o[2] = p; break;
-    case 1: o[0] = q, o[1] = vv, o[2] = p; break;
-    case 2: o[0] = p, o[1] = vv, o[2] = t; break;
-    case 3: o[0] = p, o[1] = q, o[2] = vv; break;
-    case 4: o[0] = t, o[1] = p, o[2] = vv; break;
-    default: o[0] = vv, o[1] = p, o[2] = q; break;
-  }
+  // hsv2rgb: p, q, t rounded by C's round() from doubles
+  const float fs = tab.fs[s], f = tab.frac[h];
+  uint8_t bands[4];
+  bands[0] = static_cast<uint8_t>(v);
+  bands[1] = Clip8(RoundNonNegative(v * (1.0 - fs)));                           // p
+  bands[2] = Clip8(RoundNonNegative(v * (1.0 - static_cast<float>(fs * f))));   // q
+  bands[3] = Clip8(RoundNonNegative(v * (1.0 - fs * (1.0 - f))));              // t
+  const uint8_t* order = kSectorBands[tab.sector[h]];
+  o[0] = bands[order[0]];
+  o[1] = bands[order[1]];
+  o[2] = bands[order[2]];
 }
 
 // pilHueShift(src, out, shift): RGB pixels to HSV, the hue plus shift (0..255, wrapping), back to RGB.
@@ -212,11 +257,8 @@ Napi::Value HueShift(const Napi::CallbackInfo& info) {
   NoOverlap(out, src, "src", true);
   const uint8_t* in = src.Data();
   uint8_t* o = out.Data();
-  for (size_t i = 0; i < n; i += 3) {
-    int h, s, v;
-    RgbToHsv(in[i], in[i + 1], in[i + 2], h, s, v);
-    HsvToRgb((h + shift) & 255, s, v, o + i);
-  }
+  const HsvTables tab;
+  for (size_t i = 0; i < n; i += 3) HueShiftPixel(tab, in[i], in[i + 1], in[i + 2], shift, o + i);
   return info.Env().Undefined();
 }
 
@@ -226,6 +268,7 @@ void RegisterPilEnhance(napi_env env, napi_value exports) {
   static constexpr MethodEntry kEntries[] = {
       {"pilBlend", Blend},
       {"pilFilter3x3", Filter3x3},
+      {"pilLuma", Luma},
       {"pilHueShift", HueShift},
   };
   ExportAll(env, exports, kEntries);
