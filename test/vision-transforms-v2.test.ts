@@ -195,6 +195,22 @@ describe('transforms.v2 samples and errors', () => {
     expect(mask.tolist()).toEqual([1, 1]);
   });
 
+  it('Resize(None, max_size): the longer edge to maxSize, for the image and the boxes of a sample; size None without an integer maxSize refused, as v2; v1 refuses None', () => {
+    const tv = vision.tvTensors;
+    const image = new tv.Image(torch.randint(0, 256, [3, 12, 16], { dtype: torch.uint8, generator: new torch.Generator().manualSeed(3) }));
+    const boxes = new tv.BoundingBoxes(torch.tensor([[2, 2, 10, 8]], { dtype: torch.float32 }), { format: 'XYXY', canvasSize: [12, 16] });
+    const t = new v2.Resize(null, { maxSize: 9 });
+    const [img, bx] = t.call(image, boxes) as [Tensor, Tensor];
+    expect(img.shape).toEqual([3, 6, 9]);
+    expect(torch.equal(img, v2.functional.resize(image, null, 'bilinear', 9))).toBe(true);
+    expect(tv.kindOf(img)).toBe('Image');
+    expect(tv.boxesMeta(bx).canvasSize).toEqual([6, 9]);
+    expect(torch.equal(bx, v2.functional.resize(boxes, null, 'bilinear', 9))).toBe(true);
+    expect(() => new v2.Resize(null)).toThrow('max_size must be an integer when size is None, but got null instead.');
+    expect(() => new v2.Resize(null, { maxSize: 2.5 })).toThrow('max_size must be an integer when size is None');
+    expect(() => new vision.transforms.Resize(null as unknown as number, { maxSize: 9 })).toThrow(TypeError);
+  });
+
   it("marks ToImage's output as the image (tv_tensors.Image): later transforms pick it over other tensors", () => {
     const img = new vision.Image(2, 2, 'RGB', Uint8Array.from({ length: 12 }, (_, i) => 20 * i));
     const mask = torch.tensor([[1, 0], [0, 1]], { dtype: torch.uint8 });

@@ -17,6 +17,7 @@ import type { RandomAffineOptions } from '../random_affine.js';
 import type { RandomCropOptions } from '../random_crop.js';
 import type { RandomPerspectiveOptions } from '../random_perspective.js';
 import type { RandomRotationOptions } from '../random_rotation.js';
+import type { ResizeOptions } from '../resize.js';
 import type { InterpolationMode, PaddingMode } from '../functional.js';
 import { fillFor, withPerTypeFill, type FillArg, type FillDict, type FillOption, type OptionsWithFill } from './_fill.js';
 import { checkTransform, formatTransforms, type TransformLike } from '../transform.js';
@@ -213,6 +214,10 @@ export class ToPILImage extends v2Of(v1.ToPILImage) {
 /** Resizes images (v2's kernels), masks (nearest) and boxes. */
 export class Resize extends v2Of(v1.Resize) {
   static override readonly sourceModule = import.meta.url;
+  protected static override readonly sizeMayBeNull = true;
+  constructor(...args: PyArgs<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], ResizeOptions>);
+  constructor(options: ResizeOptions & { size: number | readonly number[] | null });
+  constructor(...args: unknown[]) { super(...(args as [number])); }  // v1's constructor binds and checks them
   override forward<T extends ImageLike>(img: T): T { return F.resize(img, this.size, this.interpolation, this.maxSize, this.antialias); }
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { transform: (x) => this.forward(x) }); }
 }
