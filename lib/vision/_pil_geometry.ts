@@ -96,20 +96,16 @@ function mod360(angle: number): number {
   return r === 0 ? 0 : r < 0 ? r + 360.0 : r;
 }
 
-/** Transpose.ROTATE_90 (k = 1), ROTATE_180 (2), ROTATE_270 (3): counter-clockwise quarter turns. */
+/**
+ * Transpose.ROTATE_90 (k = 1), ROTATE_180 (2), ROTATE_270 (3): counter-clockwise quarter turns, as the
+ * nearest-neighbour affine map between pixel centres (half-integers, exact in doubles and in 16.16
+ * fixed point, so each lands on its pixel: the transpose's permutation).
+ */
 function quarterTurns(img: Image, k: 1 | 2 | 3): Image {
-  const { width: w, height: h, data } = img, ch = img.channels;
-  const [ow, oh] = k === 2 ? [w, h] : [h, w];
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      // the source pixel of output (x, y)
-      const [sx, sy] = k === 1 ? [w - 1 - y, x] : k === 2 ? [w - 1 - x, h - 1 - y] : [y, h - 1 - x];
-      const s = (sy * w + sx) * ch, d = (y * ow + x) * ch;
-      for (let b = 0; b < ch; b++) out[d + b] = data[s + b]!;
-    }
-  }
-  return new Image(ow, oh, img.mode, out);
+  const { width: w, height: h } = img;
+  // output (x, y) takes source (w-1-y, x) for k = 1, (w-1-x, h-1-y) for 2, (y, h-1-x) for 3
+  const [size, m]: [[number, number], number[]] = k === 1 ? [[h, w], [0, -1, w, 1, 0, 0]] : k === 2 ? [[w, h], [-1, 0, w, 0, -1, h]] : [[h, w], [0, 1, 0, -1, 0, h]];
+  return transform(img, size, m, 'nearest', new Uint8Array(img.channels));
 }
 
 /**
