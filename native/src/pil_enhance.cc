@@ -29,10 +29,12 @@
 #include "ops.h"
 
 // V8 never fuses a * b + c: neither may the compiler here (Pillow's x86-64 builds do not either).
+// Without FP traps (clang's default) GCC may compute both sides of a select, so the HSV loops vectorize;
+// no value changes.
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
 #endif
 
 namespace tn {
@@ -179,72 +181,68 @@ Napi::Value Luma(const Napi::CallbackInfo& info) {
 }
 
 // ---- Convert.c's HSV -------------------------------------------------------------------------------
+// Pixels go through in blocks, one band per array, each step one branch-free loop (selects, and
+// integer or float ops only), so that the compiler vectorizes it.
 
-// C's round() (half away from zero) of 0 <= x < 2^31: x minus its truncation is exact, so neither
-// libm's round nor trunc (a call without SSE4.1) is needed.
-inline int RoundNonNegative(double x) {
-  const int t = static_cast<int>(x);
-  return t + (x - t >= 0.5 ? 1 : 0);
+constexpr int kHsvBlock = 256;
+
+// c ? x : y without a branch.
+inline int32_t Pick(bool c, int32_t x, int32_t y) { return y ^ ((x ^ y) & -static_cast<int32_t>(c)); }
+
+// rgb2hsv_row for m pixels: r, g, b in, hue, saturation and value (the maximum) out, in place. The
+// quotients are float divisions: a float quotient of two bytes equals the double quotient rounded to
+// a float (double rounding is harmless for one division when 53 >= 2 * 24 + 2).
+inline void RgbToHsvBlock(int32_t* r_h, int32_t* g_s, int32_t* b_v, int m) {
+  for (int j = 0; j < m; j++) {
+    const int32_t r = r_h[j], g = g_s[j], b = b_v[j];
+    int32_t maxc = r > g ? r : g, minc = r < g ? r : g;
+    maxc = maxc > b ? maxc : b;
+    minc = minc < b ? minc : b;
+    // A grey (maxc == minc) divides by 1 instead: its hue and saturation come out 0, as rgb2hsv sets them.
+    const int32_t cr = maxc - minc;
+    const float crf = static_cast<float>(cr == 0 ? 1 : cr);
+    const float sf = static_cast<float>(cr) / static_cast<float>(maxc == 0 ? 1 : maxc);
+    const float rc = static_cast<float>(maxc - r) / crf, gc = static_cast<float>(maxc - g) / crf, bc = static_cast<float>(maxc - b) / crf;
+    const float h0 = bc - gc;
+    const float h1 = static_cast<float>(2.0 + static_cast<double>(rc) - static_cast<double>(bc));  // double (2.0), stored in a float
+    const float h2 = static_cast<float>(4.0 + static_cast<double>(gc) - static_cast<double>(rc));
+    const float h12 = g == maxc ? h1 : h2;
+    const float hf = r == maxc ? h0 : h12;
+    // fmod(hf / 6.0 + 1.0, 1.0): the argument lies in [5/6, 11/6] (hf in [-1, 5]), where x - 1.0 is exact.
+    double x = static_cast<double>(hf) / 6.0 + 1.0;
+    x = x >= 1.0 ? x - 1.0 : x;
+    // hue * 255 in [0, 255) and saturation * 255 in [0, 255]: CLIP8 changes neither
+    r_h[j] = static_cast<int32_t>(static_cast<double>(static_cast<float>(x)) * 255.0);
+    g_s[j] = static_cast<int32_t>(static_cast<double>(sf) * 255.0);
+    b_v[j] = maxc;
+  }
 }
 
-// What hsv2rgb derives from one byte of hue or saturation, computed once per call.
-struct HsvTables {
-  uint8_t sector[256];  // floor(h * 6.0 / 255.0) % 6
-  float frac[256];      // (float)(h * 6.0 / 255.0 - that floor)
-  float fs[256];        // (float)(s / 255.0)
-  HsvTables() {
-    for (int h = 0; h < 256; h++) {
-      const double h6 = h * 6.0 / 255.0;
-      const int i = static_cast<int>(h6);  // floor: h6 >= 0
-      sector[h] = static_cast<uint8_t>(i % 6);
-      frac[h] = static_cast<float>(h6 - i);
-    }
-    for (int s = 0; s < 256; s++) fs[s] = static_cast<float>(s / 255.0);
-  }
-};
+// C's round() (half away from zero) of 0 <= x < 2^31: x minus its truncation is exact.
+inline int32_t RoundNonNegative(double x) {
+  const double t = static_cast<double>(static_cast<int32_t>(x));
+  return static_cast<int32_t>(x - t >= 0.5 ? t + 1.0 : t);
+}
 
-// hsv2rgb's order of (v, p, q, t) as r, g, b in each sector of the hue.
-constexpr uint8_t kSectorBands[6][3] = {{0, 3, 1}, {2, 0, 1}, {1, 0, 3}, {1, 2, 0}, {3, 1, 0}, {0, 1, 2}};
-
-// One pixel through rgb2hsv_row, the hue plus shift, and hsv2rgb, into o[0..2]. A float quotient of
-// two bytes equals the double quotient rounded to a float (double rounding is harmless for one
-// division when 53 >= 2 * 24 + 2), so floats divide here.
-inline void HueShiftPixel(const HsvTables& tab, int r, int g, int b, int shift, uint8_t* o) {
-  const int maxc = std::max(r, std::max(g, b)), minc = std::min(r, std::min(g, b));
-  // rgb2hsv gives hue and saturation 0 to a grey, and hsv2rgb turns saturation 0 into (v, v, v)
-  if (maxc == minc) {
-    o[0] = o[1] = o[2] = static_cast<uint8_t>(maxc);
-    return;
+// hsv2rgb for m pixels, hue, saturation and value in, r, g, b out, in place. Saturation 0 needs no
+// case of its own: p, q and t all round to v then.
+inline void HsvToRgbBlock(int32_t* h_r, int32_t* s_g, int32_t* v_b, int m) {
+  for (int j = 0; j < m; j++) {
+    const int32_t h = h_r[j], s = s_g[j], v = v_b[j];
+    const double h6 = h * 6.0 / 255.0;
+    const int32_t i = static_cast<int32_t>(h6);  // floor: h6 >= 0
+    const float f = static_cast<float>(h6 - i);
+    const float fs = static_cast<float>(s / 255.0);
+    // each in 0..v: CLIP8 changes none
+    const int32_t p = RoundNonNegative(v * (1.0 - static_cast<double>(fs)));
+    const int32_t q = RoundNonNegative(v * (1.0 - static_cast<double>(static_cast<float>(fs * f))));
+    const int32_t t = RoundNonNegative(v * (1.0 - static_cast<double>(fs) * (1.0 - static_cast<double>(f))));
+    const int32_t sector = i == 6 ? 0 : i;  // i % 6, i in 0..6
+    // sectors 0..5 give (r, g, b) = (v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)
+    h_r[j] = Pick((sector == 0) | (sector == 5), v, Pick(sector == 1, q, Pick(sector == 4, t, p)));
+    s_g[j] = Pick((sector == 1) | (sector == 2), v, Pick(sector == 0, t, Pick(sector == 3, q, p)));
+    v_b[j] = Pick((sector == 3) | (sector == 4), v, Pick(sector == 2, t, Pick(sector == 5, q, p)));
   }
-  // rgb2hsv_row: saturation cr / maxc, hue from each band's distance to the maximum over cr
-  const float cr = static_cast<float>(maxc - minc);
-  const float sf = cr / static_cast<float>(maxc);
-  const float rc = static_cast<float>(maxc - r) / cr, gc = static_cast<float>(maxc - g) / cr, bc = static_cast<float>(maxc - b) / cr;
-  float hf;
-  if (r == maxc) hf = bc - gc;
-  else if (g == maxc) hf = static_cast<float>(2.0 + rc - bc);  // double (2.0), stored in a float
-  else hf = static_cast<float>(4.0 + gc - rc);
-  // fmod(hf / 6.0 + 1.0, 1.0): the argument lies in [5/6, 11/6] (hf in [-1, 5]), where x - 1.0 is exact
-  double x = hf / 6.0 + 1.0;
-  if (x >= 1.0) x -= 1.0;
-  const int h = (Clip8(static_cast<int>(static_cast<float>(x) * 255.0)) + shift) & 255;
-  const int s = Clip8(static_cast<int>(sf * 255.0));
-  const int v = maxc;
-  if (s == 0) {
-    o[0] = o[1] = o[2] = static_cast<uint8_t>(v);
-    return;
-  }
-  // hsv2rgb: p, q, t rounded by C's round() from doubles
-  const float fs = tab.fs[s], f = tab.frac[h];
-  uint8_t bands[4];
-  bands[0] = static_cast<uint8_t>(v);
-  bands[1] = Clip8(RoundNonNegative(v * (1.0 - fs)));                           // p
-  bands[2] = Clip8(RoundNonNegative(v * (1.0 - static_cast<float>(fs * f))));   // q
-  bands[3] = Clip8(RoundNonNegative(v * (1.0 - fs * (1.0 - f))));              // t
-  const uint8_t* order = kSectorBands[tab.sector[h]];
-  o[0] = bands[order[0]];
-  o[1] = bands[order[1]];
-  o[2] = bands[order[2]];
 }
 
 // pilHueShift(src, out, shift): RGB pixels to HSV, the hue plus shift (0..255, wrapping), back to RGB.
@@ -257,8 +255,17 @@ Napi::Value HueShift(const Napi::CallbackInfo& info) {
   NoOverlap(out, src, "src", true);
   const uint8_t* in = src.Data();
   uint8_t* o = out.Data();
-  const HsvTables tab;
-  for (size_t i = 0; i < n; i += 3) HueShiftPixel(tab, in[i], in[i + 1], in[i + 2], shift, o + i);
+  int32_t band0[kHsvBlock], band1[kHsvBlock], band2[kHsvBlock];
+  for (size_t first = 0; first < n; first += 3 * kHsvBlock) {
+    const int m = static_cast<int>(std::min<size_t>(kHsvBlock, (n - first) / 3));
+    const uint8_t* p = in + first;
+    for (int j = 0; j < m; j++) band0[j] = p[3 * j], band1[j] = p[3 * j + 1], band2[j] = p[3 * j + 2];
+    RgbToHsvBlock(band0, band1, band2, m);
+    for (int j = 0; j < m; j++) band0[j] = (band0[j] + shift) & 255;
+    HsvToRgbBlock(band0, band1, band2, m);
+    uint8_t* q = o + first;
+    for (int j = 0; j < m; j++) q[3 * j] = static_cast<uint8_t>(band0[j]), q[3 * j + 1] = static_cast<uint8_t>(band1[j]), q[3 * j + 2] = static_cast<uint8_t>(band2[j]);
+  }
   return info.Env().Undefined();
 }
 
