@@ -355,6 +355,15 @@ describe("v2.functional's dispatching functionals keep the tv_tensor kind and re
   });
 });
 
+describe('the v2 classes that take no arguments refuse some, as their Python __init__(self)', () => {
+  it.each(['RGB', 'RandomChannelPermutation', 'ToImage', 'ToPureTensor', 'Identity', 'ClampKeyPoints'])('%s', (name) => {
+    const cls = (v2 as unknown as Record<string, new (...args: unknown[]) => unknown>)[name]!;
+    expect(() => new cls(0.5)).toThrow(`${name}.__init__() takes 1 positional argument but 2 were given`);
+    expect(() => new cls({ p: 1 }, 2)).toThrow(TypeError);
+    expect(new cls()).toBeInstanceOf(v2.Transform);
+  });
+});
+
 describe("v2's _RandomApplyTransform classes and RandomApply check p as torchvision 0.28 does", () => {
   const v2 = vision.transforms.v2;
   // torchvision checks p first (in _RandomApplyTransform.__init__), before the class's own arguments

@@ -231,6 +231,11 @@ export function markV2BuiltIn(cls: abstract new (...args: any[]) => unknown): vo
   Object.defineProperty(cls.prototype, V2_BUILT_IN, { value: true });
 }
 
+/** A v2 class whose constructor takes no arguments refuses any, as Python's `__init__(self)` raises. */
+export function checkNoArguments(owner: string, count: number): void {
+  if (count > 0) throw new TypeError(`${owner}.__init__() takes 1 positional argument but ${count + 1} were given`);
+}
+
 /** The base of v2's own built-in classes: v1's Transform (calling convention, repr, worker transfer), branded a v2.Transform. */
 export abstract class V2BuiltIn extends Transform_ {}
 markV2BuiltIn(V2BuiltIn);

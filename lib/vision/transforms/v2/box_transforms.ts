@@ -13,7 +13,7 @@ import * as F from './functional.js';
 import { boxIou, convertFormat, sanitizeBoundingBoxesMask, sanitizeKeypointsMask } from './_geometry.js';
 
 export { sanitizeBoundingBoxesMask };
-import { querySize, sampleOf, V2BuiltIn, v2Forward } from './_transform.js';
+import { checkNoArguments, querySize, sampleOf, V2BuiltIn, v2Forward } from './_transform.js';
 
 const isBoxes = (leaf: unknown): boolean => kindOf(leaf) === 'BoundingBoxes';
 const isKeyPoints = (leaf: unknown): boolean => kindOf(leaf) === 'KeyPoints';
@@ -71,7 +71,7 @@ export class SetClampingMode extends V2BuiltIn {
 /** Ends the transform with a keypoints' clamp to their canvas: x into [0, W - 1], y into [0, H - 1] (torchvision's ClampKeyPoints). */
 export class ClampKeyPoints extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
-  constructor() { super(); this.workerArgs = []; }
+  constructor() { super(); checkNoArguments(new.target.name, arguments.length); this.workerArgs = []; }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any { return v2Forward(inputs, { accepts: isKeyPoints, transform: (k: Tensor) => F.clampKeypoints(k) }); }
   override toString(): string { return 'ClampKeyPoints()'; }

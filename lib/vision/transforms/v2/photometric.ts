@@ -11,7 +11,7 @@ import { rand1, randperm, uniform1 } from '../_random.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
 import { gaussianNoise, grayscaleToRgb, permuteChannels } from './_photometric.js';
-import { keepKind, type LeafKind, queryChw, V2BuiltIn, v2Forward } from './_transform.js';
+import { checkNoArguments, keepKind, type LeafKind, queryChw, V2BuiltIn, v2Forward } from './_transform.js';
 
 const GAUSSIAN_NOISE = signature('GaussianNoise', { mean: 0.0, sigma: 0.1, clip: true });
 const PHOTOMETRIC_DISTORT = signature('RandomPhotometricDistort', {
@@ -57,7 +57,7 @@ export class GaussianNoise extends V2BuiltIn {
 /** Converts the sample's 1-channel images to 3 channels (vision.Images to 'RGB'); videos pass through, as torchvision has no video kernel. */
 export class RGB extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
-  constructor() { super(); this.workerArgs = []; }
+  constructor() { super(); checkNoArguments(new.target.name, arguments.length); this.workerArgs = []; }
   forward(input: unknown): unknown { return this.call(input); }
   override call(...inputs: unknown[]): any {
     return v2Forward(inputs, { transform: (x, kind) => (kind === 'Image' ? grayscaleToRgb(x) : x) });
@@ -68,7 +68,7 @@ export class RGB extends V2BuiltIn {
 /** Permutes the channels of the sample's images and videos with one `torch.randperm(C)` per sample. */
 export class RandomChannelPermutation extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
-  constructor() { super(); this.workerArgs = []; }
+  constructor() { super(); checkNoArguments(new.target.name, arguments.length); this.workerArgs = []; }
   /** v2's make_params: `torch.randperm(num_channels)`, the channels from query_chw. */
   makeParams(leaves: readonly unknown[]): number[] { return randperm(queryChw(leaves)[0]); }
   forward(input: unknown): unknown { return this.call(input); }

@@ -23,7 +23,7 @@ import { fillFor, withPerTypeFill, type FillArg, type FillDict, type FillOption,
 import { checkTransform, formatTransforms, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
-import { callTransform, checkRandomApplyP, isInstance, markV2BuiltIn, needsTransformList, onImage, querySize, sampleOf, V2BuiltIn, v2Forward, v2Of } from './_transform.js';
+import { callTransform, checkNoArguments, checkRandomApplyP, isInstance, markV2BuiltIn, needsTransformList, onImage, querySize, sampleOf, V2BuiltIn, v2Forward, v2Of } from './_transform.js';
 import { kindOf, type TVTensorKind } from '../../tv_tensors.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { isTensor } from '../../../tensor.js';
@@ -287,7 +287,7 @@ const RANDOM_CHOICE = signature('RandomChoice', { transforms: REQUIRED, p: null 
 /** The sample's image as a tensor: a vision.Image to uint8 (C, H, W); a tensor kept ((H, W) gains a channel). */
 export class ToImage extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
-  constructor() { super(); this.workerArgs = []; }
+  constructor() { super(); checkNoArguments(new.target.name, arguments.length); this.workerArgs = []; }
   forward(img: ImageLike): Tensor { return F.toImage(img); }
   override call(...inputs: unknown[]): any { return onImage('ToImage', inputs, (img) => F.toImage(img)); }
   override toString(): string { return 'ToImage()'; }
@@ -296,7 +296,7 @@ export class ToImage extends V2BuiltIn {
 /** The sample's tv_tensors (images, videos, masks, boxes) as plain tensors: their mark dropped (views of the same data). */
 export class ToPureTensor extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
-  constructor() { super(); this.workerArgs = []; }
+  constructor() { super(); checkNoArguments(new.target.name, arguments.length); this.workerArgs = []; }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
     const sample = sampleOf(inputs);
@@ -308,7 +308,7 @@ export class ToPureTensor extends V2BuiltIn {
 /** Returns the sample as it is. */
 export class Identity extends V2BuiltIn {
   static readonly sourceModule = import.meta.url;
-  constructor() { super(); this.workerArgs = []; }
+  constructor() { super(); checkNoArguments(new.target.name, arguments.length); this.workerArgs = []; }
   forward(x: unknown): unknown { return x; }
   override call(...inputs: unknown[]): any { return sampleOf(inputs); }
   override toString(): string { return 'Identity()'; }
