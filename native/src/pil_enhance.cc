@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "napi_util.h"
 #include "ops.h"
@@ -127,24 +128,35 @@ Napi::Value Filter3x3(const Napi::CallbackInfo& info) {
   if (n) std::memcpy(o, in, n);
   if (w < 3 || h < 3) return info.Env().Undefined();
   const size_t stride = static_cast<size_t>(w * c), d = static_cast<size_t>(c);
+  // Three source rows as floats, each converted once (rolling): the loop then only multiplies and adds.
+  std::vector<float> rows(3 * stride);
+  auto load = [&](int64_t y) {
+    const uint8_t* from = in + static_cast<size_t>(y) * stride;
+    float* to = rows.data() + static_cast<size_t>(y % 3) * stride;
+    for (size_t i = 0; i < stride; i++) to[i] = from[i];
+  };
+  load(0);
+  load(1);
   // A row's interior bytes are contiguous whatever the band: one loop over them, neighbours d apart.
   for (int64_t y = 1; y < h - 1; y++) {
-    const uint8_t* in0 = in + static_cast<size_t>(y) * stride;
-    const uint8_t *in1 = in0 + stride, *in_1 = in0 - stride;
+    load(y + 1);
+    const float* in_1 = rows.data() + static_cast<size_t>((y - 1) % 3) * stride;
+    const float* in0 = rows.data() + static_cast<size_t>(y % 3) * stride;
+    const float* in1 = rows.data() + static_cast<size_t>((y + 1) % 3) * stride;
     uint8_t* row = o + static_cast<size_t>(y) * stride;
     for (size_t i = d; i < stride - d; i++) {
       float ss = offset;
-      float r = static_cast<float>(in1[i - d]) * k[0];
-      r = r + static_cast<float>(in1[i]) * k[1];
-      r = r + static_cast<float>(in1[i + d]) * k[2];
+      float r = in1[i - d] * k[0];
+      r = r + in1[i] * k[1];
+      r = r + in1[i + d] * k[2];
       ss = ss + r;
-      r = static_cast<float>(in0[i - d]) * k[3];
-      r = r + static_cast<float>(in0[i]) * k[4];
-      r = r + static_cast<float>(in0[i + d]) * k[5];
+      r = in0[i - d] * k[3];
+      r = r + in0[i] * k[4];
+      r = r + in0[i + d] * k[5];
       ss = ss + r;
-      r = static_cast<float>(in_1[i - d]) * k[6];
-      r = r + static_cast<float>(in_1[i]) * k[7];
-      r = r + static_cast<float>(in_1[i + d]) * k[8];
+      r = in_1[i - d] * k[6];
+      r = r + in_1[i] * k[7];
+      r = r + in_1[i + d] * k[8];
       ss = ss + r;
       row[i] = Clip8f(ss);
     }
