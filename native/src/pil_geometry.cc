@@ -464,6 +464,7 @@ Napi::Value TransformFn(const Napi::CallbackInfo& info) {
   uint8_t f[4];
   std::memcpy(f, fill.Data(), static_cast<size_t>(channels));
   const bool perspective = coefficients.ElementLength() == 8;
+  if (outWidth == 0 || outHeight == 0) return info.Env().Undefined();  // nothing to write (and no null pointers to memcpy)
   switch (channels) {
     case 1: Transform<1>(src, out, a, perspective, filter, f); break;
     case 3: Transform<3>(src, out, a, perspective, filter, f); break;
