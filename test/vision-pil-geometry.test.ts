@@ -153,6 +153,27 @@ describe('PIL warps: helpers, errors, memory', () => {
     expect(() => pilAffine(img, [-1, 3], [1, 0, 0, 0, 1, 0], 'nearest', new Uint8Array(3))).toThrow(RangeError);
   });
 
+  it('quarter turns are the transposes\' permutations, also past 16.16 fixed point\'s range', () => {
+    for (const [w, h, mode] of [[7, 5, 'RGB'], [70000, 2, 'L'], [2, 40000, 'RGB']] as const) {
+      const img = new vision.Image(w, h, mode);
+      for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 37 + (i >> 8)) & 255;
+      const ch = img.channels;
+      for (const angle of [90, 180, 270]) {
+        const out = VF.rotate(img, angle, 'nearest', true);
+        const [ow, oh] = angle === 180 ? [w, h] : [h, w];
+        expect([out.width, out.height]).toEqual([ow, oh]);
+        const expected = new Uint8Array(img.data.length);
+        for (let y = 0; y < oh; y++) {
+          for (let x = 0; x < ow; x++) {
+            const [sx, sy] = angle === 90 ? [w - 1 - y, x] : angle === 180 ? [w - 1 - x, h - 1 - y] : [y, h - 1 - x];
+            for (let b = 0; b < ch; b++) expected[(y * ow + x) * ch + b] = img.data[(sy * w + sx) * ch + b]!;
+          }
+        }
+        expect(Buffer.from(out.data).equals(Buffer.from(expected)), `${w}x${h} by ${angle}`).toBe(true);
+      }
+    }
+  });
+
   it('leaves no tensors behind', () => {
     const img = decode(fx.images.rgb!);
     const run = (): void => {
