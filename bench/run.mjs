@@ -1,5 +1,5 @@
 // npm run bench: the same workloads in libtorch C++, Python torch and torchnode, side by side.
-// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [--from saved.json] [w1 w1big w2 w3 w3nn w2sgd w2adam w3sgd w3adam cnninfer tensor1m err print100k print100kfull w4 w5]
+// Usage: node bench/run.mjs [--rounds N (processes per cell, default 5)] [--from saved.json] [w1 w1big w2 w3 w3nn w2sgd w2adam w3sgd w3adam cnninfer tensor1m err print100k print100kfull w4 w5 pilresize pilrrc piljitter pilrotate]
 // Prints a table of medians and ratios and writes bench/results/latest.json, and the ratios as a chart
 // (latest.svg: every round's ratio and their median).
 import { spawnSync } from 'node:child_process';
@@ -62,9 +62,14 @@ const TITLES = {
   print100k: 'str(x), 100x1000, summarized (µs)',
   print100kfull: 'str(x), 100x1000, all printed (µs)',
   w5: `W5 MNIST epoch, examples/mnist.ts vs bench/py/mnist.py, ${W5_TRAIN} train + ${W5_TEST} test images (µs)`,
+  pilresize: 'vision.transforms.Resize(256) of a 500x375 RGB Image vs torchvision on PIL (µs)',
+  pilrrc: 'vision.transforms.RandomResizedCrop(224), the same (µs)',
+  piljitter: 'vision.transforms.ColorJitter(0.4, 0.4, 0.4, 0.1), the same (µs)',
+  pilrotate: 'vision.transforms.RandomRotation(15, bilinear), the same (µs)',
 };
-// Workloads of the Python/JS binding layer itself, and W5's whole scripts: C++ has nothing to compare.
-const BINDING_ONLY = new Set(['tensor1m', 'err', 'print100k', 'print100kfull', 'w5']);
+// Workloads of the Python/JS binding layer itself, W5's whole scripts, and the image transforms (Pillow's C on the
+// Python side, no libtorch): C++ has nothing to compare.
+const BINDING_ONLY = new Set(['tensor1m', 'err', 'print100k', 'print100kfull', 'w5', 'pilresize', 'pilrrc', 'piljitter', 'pilrotate']);
 // W4 variants: rss.mjs modes for Node, then Python's reference.
 const W4_MODES = {
   none: 'c dropped, GC frees',

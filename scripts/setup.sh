@@ -29,6 +29,10 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 fi
 
+# Offline first: only the local (file://) indexes and wheel folders pip is configured with, so an
+# unreachable remote index costs no retries; then pip as configured.
+local_indexes() { .venv/bin/pip config list 2>/dev/null | grep -o "file://[^' ]*" | sed 's/^/--extra-index-url /' | tr '\n' ' '; }
+
 # PyTorch into .venv: wanted when no supported libtorch is found, and by the benchmark / fixtures.
 need_venv=""
 node scripts/libtorch.cjs --cmake-dir >/dev/null 2>&1 || need_venv=1
@@ -36,12 +40,17 @@ node scripts/libtorch.cjs --cmake-dir >/dev/null 2>&1 || need_venv=1
 if [ -n "$need_venv" ] && ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
   echo "torchnode setup: installing PyTorch $TORCH_RELEASE into .venv"
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  # Offline first: only the local (file://) indexes and wheel folders pip is configured with, so an
-  # unreachable remote index costs no retries; then pip as configured.
-  local_indexes=$(.venv/bin/pip config list 2>/dev/null | grep -o "file://[^' ]*" | sed 's/^/--extra-index-url /' | tr '\n' ' ')
   # shellcheck disable=SC2086
-  .venv/bin/pip install -q --retries 0 --index-url "file://$PWD/.venv/no-remote-index" $local_indexes torch==$TORCH_RELEASE numpy 2>/dev/null ||
+  .venv/bin/pip install -q --retries 0 --index-url "file://$PWD/.venv/no-remote-index" $(local_indexes) torch==$TORCH_RELEASE numpy 2>/dev/null ||
     .venv/bin/pip install -q torch==$TORCH_RELEASE numpy
+fi
+
+# The benchmark's image-transform workloads compare with torchvision's PIL path: torchvision and Pillow in the venv.
+if [ "${1:-}" = "--bench" ] && ! .venv/bin/python -c "import PIL, importlib.util as u; assert u.find_spec('torchvision')" >/dev/null 2>&1; then
+  echo "torchnode setup: installing torchvision 0.28.0 and Pillow into .venv (benchmark)"
+  # shellcheck disable=SC2086
+  .venv/bin/pip install -q --retries 0 --no-deps --index-url "file://$PWD/.venv/no-remote-index" $(local_indexes) torchvision==0.28.0 pillow==12.3.0 2>/dev/null ||
+    .venv/bin/pip install -q --no-deps torchvision==0.28.0 pillow==12.3.0 || echo "torchnode setup: torchvision/Pillow not installed; the pil* workloads will fail on the Python side" >&2
 fi
 
 if [ ! -d node_modules/.bin ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

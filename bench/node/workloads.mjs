@@ -1,5 +1,5 @@
 // torchnode side of the benchmark (same workloads as ../cpp/bench.cpp and ../py/bench.py).
-// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|tensor1m|err|print100k|print100kfull> <rounds>
+// Usage: node --expose-gc bench/node/workloads.mjs <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|tensor1m|err|print100k|print100kfull|pilresize|pilrrc|piljitter|pilrotate> <rounds>
 // Prints one JSON line describing the process, then one per variant and timed round.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -293,6 +293,27 @@ function opError(rounds) {
   return measure('err', rounds, [{ variant: 'try { x.view(4, 2) } catch', op: fail, yieldEvery: 10 }]);
 }
 
+// One vision transform on a 500x375 RGB vision.Image (torchvision's PIL path, Pillow's pixels): the same
+// pixels and seed as bench.py's PIL image.
+const PIL_TRANSFORMS = {
+  pilresize: ['Resize(256)', (T) => new T.Resize(256)],
+  pilrrc: ['RandomResizedCrop(224)', (T) => new T.RandomResizedCrop(224)],
+  piljitter: ['ColorJitter(0.4, 0.4, 0.4, 0.1)', (T) => new T.ColorJitter(0.4, 0.4, 0.4, 0.1)],
+  pilrotate: ['RandomRotation(15, bilinear)', (T) => new T.RandomRotation(15, { interpolation: 'bilinear' })],
+};
+function pilTransform(workload) {
+  return (rounds) => {
+    const [w, h] = [500, 375];
+    const data = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) { const i = (y * w + x) * 3 + c; data[i] = (x + y + ((i * 7919) % 31)) & 255; }
+    const image = new torch.vision.Image(w, h, 'RGB', data);
+    const [variant, make] = PIL_TRANSFORMS[workload];
+    const transform = make(torch.vision.transforms);
+    torch.manualSeed(0);
+    return measure(workload, rounds, [{ variant, op: () => transform.call(image), yieldEvery: 10, naturalGc: true }]);
+  };
+}
+
 const WORKLOADS = {
   w1,
   w1big,
@@ -308,6 +329,7 @@ const WORKLOADS = {
   err: opError,
   print100k: printTensor('print100k', { profile: 'default' }),
   print100kfull: printTensor('print100kfull', { threshold: Infinity }),
+  ...Object.fromEntries(Object.keys(PIL_TRANSFORMS).map((w) => [w, pilTransform(w)])),
 };
 const [name, rounds] = process.argv.slice(2);
 if (!WORKLOADS[name] || !(Number(rounds) > 0)) {

@@ -1,5 +1,5 @@
 """Python torch side of the benchmark. Run with Debian's interpreter (it has torch):
-    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|w4|tensor1m|err|print100k|print100kfull> <rounds>
+    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|w4|tensor1m|err|print100k|print100kfull|pilresize|pilrrc|piljitter|pilrotate> <rounds>
 Prints one JSON line describing the process, then one per timed round (w4: one RSS record)."""
 import json
 import math
@@ -278,6 +278,39 @@ def print_tensor(workload, **options):
     return bench
 
 
+PIL_TRANSFORMS = {  # torchvision's PIL path; the Node side runs vision.transforms on a vision.Image of the same pixels
+    "pilresize": ("Resize(256)", lambda T: T.Resize(256)),
+    "pilrrc": ("RandomResizedCrop(224)", lambda T: T.RandomResizedCrop(224)),
+    "piljitter": ("ColorJitter(0.4, 0.4, 0.4, 0.1)", lambda T: T.ColorJitter(0.4, 0.4, 0.4, 0.1)),
+    "pilrotate": ("RandomRotation(15, bilinear)", lambda T: T.RandomRotation(15, interpolation=T.InterpolationMode.BILINEAR)),
+}
+
+
+def pil_transform(workload):
+    """One torchvision transform on a 500x375 RGB PIL image (pixels: a gradient with a 31-step ripple, as the Node side's)."""
+    def bench(rounds):
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+        try:
+            import torchvision_cpu  # noqa: F401 (torchvision's Python against CPU torch; its _C is not needed here)
+            import torchvision.transforms as T
+            from PIL import Image
+        except ImportError as e:
+            sys.exit(f"{workload} needs torchvision 0.28 and Pillow in {sys.executable} (npm run bench installs them): {e}")
+        w, h = 500, 375
+        data = bytes(((x + y + (i * 7919) % 31) & 255) for y in range(h) for x in range(w) for i in [(y * w + x) * 3 + c for c in range(3)])
+        image = Image.frombytes("RGB", (w, h), data)
+        name, make = PIL_TRANSFORMS[workload]
+        transform = make(T)
+        torch.manual_seed(0)
+
+        def run(n):
+            for _ in range(n):
+                transform(image)
+
+        measure(workload, name, rounds, run)
+    return bench
+
+
 WORKLOADS = {
     "w1": lambda r: w1(r, [1], "w1"),
     "w1big": lambda r: w1(r, [1000, 1000], "w1big"),
@@ -294,6 +327,7 @@ WORKLOADS = {
     "err": op_error,
     "print100k": print_tensor("print100k", profile="default"),
     "print100kfull": print_tensor("print100kfull", threshold=math.inf),
+    **{w: pil_transform(w) for w in PIL_TRANSFORMS},
 }
 
 if __name__ == "__main__":
