@@ -167,6 +167,8 @@ describe('the native kernels behind the port (native/src/pil_enhance.cc) check t
   const k = native as unknown as {
     pilBlend(im1: unknown, im2: unknown, out: unknown, alpha: unknown): void;
     pilFilter3x3(src: unknown, out: unknown, width: unknown, height: unknown, channels: unknown, kernel: unknown, offset: unknown): void;
+    pilPoint(src: unknown, out: unknown, lut: unknown, bands: unknown): void;
+    pilHistogram(src: unknown, hist: unknown, bands: unknown): void;
     pilLuma(src: unknown, out: unknown): number;
     pilHueShift(src: unknown, out: unknown, shift: unknown): void;
   };
@@ -194,6 +196,16 @@ describe('the native kernels behind the port (native/src/pil_enhance.cc) check t
       ['filter: kernel of 8', () => k.pilFilter3x3(bytes(12), out, 2, 2, 3, kernel(8), 0.5)],
       ['filter: kernel of doubles', () => k.pilFilter3x3(bytes(12), out, 2, 2, 3, new Float64Array(9), 0.5)],
       ['filter: out inside src', () => { const b = bytes(40); k.pilFilter3x3(b.subarray(0, 27), b.subarray(13, 40), 3, 3, 3, kernel(), 0.5); }],
+      ['point: lut short', () => k.pilPoint(bytes(12), out, bytes(255 * 3), 3)],
+      ['point: lut for fewer bands', () => k.pilPoint(bytes(12), out, bytes(256), 3)],
+      ['point: out short', () => k.pilPoint(bytes(12), bytes(9), bytes(768), 3)],
+      ['point: not whole pixels', () => k.pilPoint(bytes(13), bytes(13), bytes(768), 3)],
+      ['point: bands 5', () => k.pilPoint(bytes(10), bytes(10), bytes(1280), 5)],
+      ['point: out overlapping the table', () => { const b = bytes(800); k.pilPoint(bytes(12), b.subarray(760, 772), b.subarray(0, 768), 3); }],
+      ['histogram: hist short', () => k.pilHistogram(bytes(12), new Float64Array(767), 3)],
+      ['histogram: hist of ints', () => k.pilHistogram(bytes(12), new Uint32Array(768), 3)],
+      ['histogram: not whole pixels', () => k.pilHistogram(bytes(13), new Float64Array(768), 3)],
+      ['histogram: bands 0', () => k.pilHistogram(bytes(12), new Float64Array(0), 0)],
       ['luma: not whole pixels', () => k.pilLuma(bytes(13), bytes(4))],
       ['luma: out neither L nor RGB', () => k.pilLuma(bytes(12), bytes(5))],
       ['luma: out short', () => k.pilLuma(bytes(12), bytes(3))],
@@ -212,6 +224,13 @@ describe('the native kernels behind the port (native/src/pil_enhance.cc) check t
     expect(() => k.pilFilter3x3(bytes(0), bytes(0), 0, 5, 3, kernel(), 0.5)).not.toThrow();
     expect(() => k.pilHueShift(bytes(0), bytes(0), 0)).not.toThrow();
     expect(k.pilLuma(bytes(0), bytes(0))).toBe(0);
+    const hist = new Float64Array(512);
+    k.pilHistogram(Uint8Array.from([3, 200, 3, 7, 255, 200]), hist, 2);
+    expect([hist[3], hist[255], hist[256 + 200], hist[256 + 7], hist.reduce((a, b) => a + b)]).toEqual([2, 1, 2, 1, 6]);
+    const lut = Uint8Array.from({ length: 512 }, (_, i) => (i < 256 ? 255 - i : i & 1));
+    const px = Uint8Array.from([0, 1, 10, 3]);
+    k.pilPoint(px, px, lut, 2);
+    expect(Array.from(px)).toEqual([255, 1, 245, 1]);
     const l = bytes(2), lrgb = bytes(6);
     expect(k.pilLuma(Uint8Array.from([255, 255, 255, 10, 200, 30]), l)).toBe(255 + 124);
     expect(Array.from(l)).toEqual([255, 124]);

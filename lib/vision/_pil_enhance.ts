@@ -2,9 +2,9 @@
 // transforms (_functional_pil.py): ImageEnhance's Brightness, Contrast, Color and Sharpness (each an
 // Image.blend of a degenerate image with the image), the SMOOTH filter behind Sharpness, the RGB <-> HSV
 // conversions behind adjust_hue, ImageOps.autocontrast and the lookup tables of adjust_gamma
-// (Image.point, CLIP8'd). The per-pixel loops of Blend.c, Filter.c and Convert.c's L and HSV conversions are
-// the addon's (native/src/pil_enhance.cc, which documents their arithmetic); the parameters and tables
-// are computed here. Where the C code computes in 32-bit floats, every step goes through Math.fround;
+// (Image.point, CLIP8'd). The per-pixel loops of Blend.c, Filter.c, Point.c, Histo.c and Convert.c's L
+// and HSV conversions are the addon's (native/src/pil_enhance.cc, which documents their arithmetic); the
+// parameters and tables are computed here. Where the C code computes in 32-bit floats, every step goes through Math.fround;
 // where it computes in doubles (a float promoted by a double constant) it stays a JS number; C's integer
 // casts truncate. So every pixel comes out as Pillow makes it.
 import { Image } from './image.js';
@@ -15,6 +15,8 @@ import { native } from '../native.js';
 const kernels = native as unknown as {
   pilBlend(im1: Uint8Array, im2: Uint8Array, out: Uint8Array, alpha: number): void;
   pilFilter3x3(src: Uint8Array, out: Uint8Array, width: number, height: number, channels: number, kernel: Float32Array, offset: number): void;
+  pilPoint(src: Uint8Array, out: Uint8Array, lut: Uint8Array, bands: number): void;
+  pilHistogram(src: Uint8Array, hist: Float64Array, bands: number): void;
   pilLuma(src: Uint8Array, out: Uint8Array): number;
   pilHueShift(src: Uint8Array, out: Uint8Array, shift: number): void;
 };
@@ -107,11 +109,13 @@ export function pilHue(img: Image, hueFactor: number): Image {
   return sameShape(img, out);
 }
 
+/** Image.point with a table per band (one table for every band when given one). */
 function applyLut(img: Image, luts: readonly Uint8Array[]): Image {
   const c = img.channels;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = luts[luts.length === 1 ? 0 : i % c]![src[i]!]!;
+  const table = new Uint8Array(256 * c);
+  for (let b = 0; b < c; b++) table.set(luts[luts.length === 1 ? 0 : b]!, 256 * b);
+  const out = new Uint8Array(img.data.length);
+  kernels.pilPoint(img.data, out, table, c);
   return sameShape(img, out);
 }
 
@@ -138,11 +142,11 @@ export function pilSolarize(img: Image, threshold: number): Image {
 /** ImageOps.autocontrast(img) (no cutoff): per band, the levels lo..hi stretched to 0..255 by a table. */
 export function pilAutocontrast(img: Image): Image {
   const c = img.channels;
-  const src = img.data;
+  const hists = new Float64Array(256 * c);
+  kernels.pilHistogram(img.data, hists, c);
   const luts: Uint8Array[] = [];
   for (let band = 0; band < c; band++) {
-    const hist = new Float64Array(256);
-    for (let i = band; i < src.length; i += c) hist[src[i]!]!++;
+    const hist = hists.subarray(256 * band, 256 * band + 256);
     let lo = 0;
     while (lo < 255 && hist[lo] === 0) lo++;
     let hi = 255;

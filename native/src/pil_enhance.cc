@@ -10,6 +10,10 @@
 //    in[x-1] * k[0] + in[x] * k[1] + in[x+1] * k[2] (every product and sum rounded to a float), then
 //    clipped and truncated to a byte; the border rows and columns are copied, as is an image
 //    narrower or shorter than 3.
+//  - pilPoint: Point.c's ImagingPoint on 8-bit bands (Image.point with a table): each byte through
+//    its band's 256-entry table (the tables of adjust_gamma, solarize and autocontrast, made by the TS side).
+//  - pilHistogram: Histo.c's ImagingHistogram of 8-bit bands (behind ImageOps.autocontrast): 256
+//    counts per band.
 //  - pilLuma: Convert.c's rgb2l behind convert('L') (ITU-R 601-2 luma in 16-bit fixed point:
 //    (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16), one byte per pixel or the same byte three
 //    times (convert('L').convert('RGB'), ImageEnhance.Color's degenerate image); it returns the sum of
@@ -164,6 +168,50 @@ Napi::Value Filter3x3(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ---- Point.c ---------------------------------------------------------------------------------------
+
+// pilPoint(src, out, lut, bands): out[i] = lut[256 * (i % bands) + src[i]], pixels of `bands`
+// interleaved bytes; lut holds 256 entries per band.
+Napi::Value Point(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array src = Bytes(info[0], "src"), out = Bytes(info[1], "out"), lut = Bytes(info[2], "lut");
+  const int64_t bands = IntArg(info[3], "bands", 1, 4);
+  const size_t n = src.ElementLength(), c = static_cast<size_t>(bands);
+  if (n % c != 0) ThrowRange("src must hold whole pixels of " + std::to_string(c) + " bands, got " + std::to_string(n) + " bytes");
+  SameLength(out, "out", n);
+  SameLength(lut, "lut", 256 * c);
+  NoOverlap(out, src, "src", true);
+  NoOverlap(out, lut, "lut", false);
+  const uint8_t *in = src.Data(), *table = lut.Data();
+  uint8_t* o = out.Data();
+  if (c == 1) {
+    for (size_t i = 0; i < n; i++) o[i] = table[in[i]];
+  } else {
+    for (size_t i = 0; i < n; i += c)
+      for (size_t b = 0; b < c; b++) o[i + b] = table[256 * b + in[i + b]];
+  }
+  return info.Env().Undefined();
+}
+
+// ---- Histo.c ---------------------------------------------------------------------------------------
+
+// pilHistogram(src, hist, bands): hist (a Float64Array of 256 per band, counts exact below 2^53) gets
+// how many times each level occurs in each band of src's interleaved pixels.
+Napi::Value Histogram(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array src = Bytes(info[0], "src");
+  Napi::Float64Array hist = TypedArg<Napi::Float64Array>(info[1], napi_float64_array, "hist", "Float64Array");
+  const int64_t bands = IntArg(info[2], "bands", 1, 4);
+  const size_t n = src.ElementLength(), c = static_cast<size_t>(bands);
+  if (n % c != 0) ThrowRange("src must hold whole pixels of " + std::to_string(c) + " bands, got " + std::to_string(n) + " bytes");
+  if (hist.ElementLength() != 256 * c) ThrowRange("hist must hold " + std::to_string(256 * c) + " counts, got " + std::to_string(hist.ElementLength()));
+  std::vector<uint64_t> counts(256 * c);
+  const uint8_t* in = src.Data();
+  for (size_t i = 0; i < n; i += c)
+    for (size_t b = 0; b < c; b++) counts[256 * b + in[i + b]]++;
+  double* h = hist.Data();
+  for (size_t i = 0; i < counts.size(); i++) h[i] = static_cast<double>(counts[i]);
+  return info.Env().Undefined();
+}
+
 // ---- Convert.c's L -------------------------------------------------------------------------------
 
 // pilLuma(src, out): the luma of each RGB pixel of src, into out as L (a third of src's length) or as
@@ -287,6 +335,8 @@ void RegisterPilEnhance(napi_env env, napi_value exports) {
   static constexpr MethodEntry kEntries[] = {
       {"pilBlend", Blend},
       {"pilFilter3x3", Filter3x3},
+      {"pilPoint", Point},
+      {"pilHistogram", Histogram},
       {"pilLuma", Luma},
       {"pilHueShift", HueShift},
   };
