@@ -172,6 +172,17 @@ describe('the native resampling and transform kernels refuse bad buffers and dim
     expect(() => k.pilTransform(...t([7, Float64Array.of(1, 0, 0, 0, 1, 0, 0.01, 0)]))).not.toThrow();
   });
 
+  it('reads nothing from an image without pixels, even at a NaN point (which passes the filters\' bounds test, as in C)', () => {
+    for (const [w, h, m] of [[0, 4, Float64Array.of(NaN, 0, 0, 0, 1, 0)], [4, 0, Float64Array.of(1, 0, 0, 0, NaN, 0)], [0, 0, Float64Array.of(NaN, 0, 0, 0, NaN, 0, 0, 0)]] as const) {
+      for (const f of [0, 2, 3]) {
+        const out = new Uint8Array(3 * 3 * 3).fill(7);
+        k.pilTransform(new Uint8Array(0), w, h, 3, out, 3, 3, m, f, Uint8Array.of(9, 9, 9));
+        // nearest misses (the fill); bilinear and bicubic take the NaN's value, 0, as the TS port did
+        expect(out.every((v) => v === (f === 0 ? 9 : 0)), `${w}x${h} filter ${f}`).toBe(true);
+      }
+    }
+  });
+
   it('throws an Error for every inconsistent one', () => {
     const bad: [string, () => void][] = [
       ['short src', () => k.pilResampleHorizontal(...h([0, new Uint8Array(35)]))],

@@ -224,8 +224,8 @@ bool NearestAt(const Plane& src, double xin, double yin, uint8_t* o) {
 }
 
 // BILINEAR_HEAD / BICUBIC_HEAD: false outside the image, else the pixel at or left of and above the
-// point (pixel centres at half-integers) and the fractions. Never inside for an empty image. A NaN
-// passes the test, as in C, and comes out as x = INT_MIN (clipped to the first pixel, value NaN).
+// point (pixel centres at half-integers) and the fractions. A NaN passes the test, as in C, and comes
+// out as x = INT_MIN (clipped to the first pixel) with NaN fractions: the value is NaN's (UINT8), 0.
 inline bool FilterOrigin(const Plane& src, double xin, double yin, int64_t& x, int64_t& y, double& dx, double& dy) {
   if (xin < 0.0 || xin >= static_cast<double>(src.width) || yin < 0.0 || yin >= static_cast<double>(src.height)) return false;
   xin -= 0.5;
@@ -237,6 +237,14 @@ inline bool FilterOrigin(const Plane& src, double xin, double yin, int64_t& x, i
   return true;
 }
 
+// A NaN point passes FilterOrigin's test in an image without pixels too, where C would read outside
+// it: its value is then NaN's (UINT8) cast, 0 (what the TS port gave).
+inline bool NoPixels(const Plane& src, uint8_t* o) {
+  if (src.width != 0 && src.height != 0) return false;
+  std::memset(o, 0, static_cast<size_t>(src.channels));
+  return true;
+}
+
 // bilinear_filter8 / bilinear_filter32RGB: BILINEAR(v, a, b, d) = a + (b - a) * d, along the row,
 // then between the two rows (the lower one repeats the upper past the image's bottom).
 template <int C>
@@ -245,19 +253,16 @@ bool BilinearAt(const Plane& src, double xin, double yin, uint8_t* o) {
   int64_t x, y;
   double dx, dy;
   if (!FilterOrigin(src, xin, yin, x, y, dx, dy)) return false;
+  if (NoPixels(src, o)) return true;
   const size_t stride = src.stride();
   const uint8_t* row0 = src.data + static_cast<size_t>(Clip(y, src.height)) * stride;
-  const bool hasRow1 = y + 1 >= 0 && y + 1 < src.height;
-  const uint8_t* row1 = hasRow1 ? src.data + static_cast<size_t>(y + 1) * stride : row0;
+  // a lower row outside the image repeats the upper one: the same bytes give the same value
+  const uint8_t* row1 = y + 1 >= 0 && y + 1 < src.height ? src.data + static_cast<size_t>(y + 1) * stride : row0;
   const size_t x0 = static_cast<size_t>(Clip(x, src.width) * ch), x1 = static_cast<size_t>(Clip(x + 1, src.width) * ch);
   for (int64_t b = 0; b < ch; b++) {
-    const int a0 = row0[x0 + b], c0 = row0[x1 + b];
+    const int a0 = row0[x0 + b], c0 = row0[x1 + b], a1 = row1[x0 + b], c1 = row1[x1 + b];
     const double v1 = a0 + (c0 - a0) * dx;
-    double v2 = v1;
-    if (hasRow1) {
-      const int a1 = row1[x0 + b], c1 = row1[x1 + b];
-      v2 = a1 + (c1 - a1) * dx;
-    }
+    const double v2 = a1 + (c1 - a1) * dx;
     o[b] = U8(v1 + (v2 - v1) * dy);
   }
   return true;
@@ -282,25 +287,19 @@ bool BicubicAt(const Plane& src, double xin, double yin, uint8_t* o) {
   int64_t x, y;
   double dx, dy;
   if (!FilterOrigin(src, xin, yin, x, y, dx, dy)) return false;
+  if (NoPixels(src, o)) return true;
   x -= 1;
   y -= 1;
   const size_t stride = src.stride();
   size_t c[4];
   for (int i = 0; i < 4; i++) c[i] = static_cast<size_t>(Clip(x + i, src.width) * ch);
+  // a row outside repeats the one above: the same bytes give the same value
   const uint8_t* rows[4];
-  bool has[4];
   rows[0] = src.data + static_cast<size_t>(Clip(y, src.height)) * stride;
-  has[0] = true;
-  for (int i = 1; i < 4; i++) {
-    has[i] = y + i >= 0 && y + i < src.height;
-    rows[i] = has[i] ? src.data + static_cast<size_t>(y + i) * stride : rows[0];
-  }
+  for (int i = 1; i < 4; i++) rows[i] = y + i >= 0 && y + i < src.height ? src.data + static_cast<size_t>(y + i) * stride : rows[i - 1];
   for (int64_t b = 0; b < ch; b++) {
     double v[4];
-    for (int i = 0; i < 4; i++) {
-      const uint8_t* r = rows[i];
-      v[i] = i == 0 || has[i] ? Cubic(r[c[0] + b], r[c[1] + b], r[c[2] + b], r[c[3] + b], dx) : v[i - 1];
-    }
+    for (int i = 0; i < 4; i++) v[i] = Cubic(rows[i][c[0] + b], rows[i][c[1] + b], rows[i][c[2] + b], rows[i][c[3] + b], dx);
     const double r = Cubic(v[0], v[1], v[2], v[3], dy);
     o[b] = r <= 0.0 ? 0 : r >= 255.0 ? 255 : U8(r);
   }
