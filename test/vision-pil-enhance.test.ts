@@ -178,6 +178,7 @@ describe('the native kernels behind the port (native/src/pil_enhance.cc) check t
     const out = bytes(12);
     const bad: [string, () => void][] = [
       ['blend: im2 short', () => k.pilBlend(bytes(12), bytes(11), out, 0.5)],
+      ['blend: im1 neither one level nor an image', () => k.pilBlend(bytes(2), bytes(12), out, 0.5)],
       ['blend: out short', () => k.pilBlend(bytes(12), bytes(12), bytes(11), 0.5)],
       ['blend: out long', () => k.pilBlend(bytes(12), bytes(12), bytes(13), 0.5)],
       ['blend: not a Uint8Array', () => k.pilBlend(new Int8Array(12), bytes(12), out, 0.5)],
@@ -239,6 +240,8 @@ describe('the native kernels behind the port (native/src/pil_enhance.cc) check t
     const a = Uint8Array.from([10, 200, 30]), b = Uint8Array.from([110, 0, 130]);
     k.pilBlend(a, b, a, 0.5);
     expect(Array.from(a)).toEqual([60, 100, 80]);
+    k.pilBlend(Uint8Array.of(100), b, a, 1.5);  // one level for the whole image
+    expect(Array.from(a)).toEqual([115, 0, 145]);
     const rgb = Uint8Array.from([200, 100, 50]);
     k.pilHueShift(rgb, rgb, 0);
     expect(Array.from(rgb)).toEqual([200, 100, 50]);

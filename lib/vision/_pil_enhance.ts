@@ -35,13 +35,14 @@ function sameShape(img: Image, data: Uint8Array): Image {
 /**
  * ImagingBlend(im1, im2, alpha): im1 + alpha * (im2 - im1) in float, truncated to uint8 (clipped when
  * alpha is outside [0, 1]); alpha is the C float that Python's double becomes. Alpha 0 or 1 is a copy.
+ * im1 is an image, or a level: the degenerate image of that level everywhere.
  */
-function blend(in1: Uint8Array, in2: Uint8Array, factor: number): Uint8Array {
+function blend(in1: Uint8Array | number, in2: Uint8Array, factor: number): Uint8Array {
   const alpha = f32(factor);
-  if (alpha === 0) return in1.slice();
+  if (alpha === 0) return typeof in1 === 'number' ? new Uint8Array(in2.length).fill(in1) : in1.slice();
   if (alpha === 1) return in2.slice();
-  const out = new Uint8Array(in1.length);
-  kernels.pilBlend(in1, in2, out, factor);
+  const out = new Uint8Array(in2.length);
+  kernels.pilBlend(typeof in1 === 'number' ? Uint8Array.of(in1) : in1, in2, out, factor);
   return out;
 }
 
@@ -53,7 +54,7 @@ function checkBlendFactor(factor: number, fn: string, name: string): void {
 /** ImageEnhance.Brightness(img).enhance(factor): a blend with black. */
 export function pilBrightness(img: Image, factor: number): Image {
   checkBlendFactor(factor, 'adjustBrightness', 'brightness_factor');
-  return sameShape(img, blend(new Uint8Array(img.data.length), img.data, factor));
+  return sameShape(img, blend(0, img.data, factor));
 }
 
 /** The sum of the 'L' image's levels: its luma (convert('L')) for an RGB image. */
@@ -69,7 +70,7 @@ export function pilContrast(img: Image, factor: number): Image {
   checkBlendFactor(factor, 'adjustContrast', 'contrast_factor');
   const pixels = img.width * img.height;
   const mean = pixels === 0 ? 0 : Math.trunc(lumaSum(img) / pixels + 0.5);
-  return sameShape(img, blend(new Uint8Array(img.data.length).fill(mean), img.data, factor));
+  return sameShape(img, blend(mean, img.data, factor));
 }
 
 /** ImageEnhance.Color(img).enhance(factor): a blend with the luma (convert('L').convert(mode)). */

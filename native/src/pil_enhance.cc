@@ -4,7 +4,7 @@
 // written from Pillow's algorithm so that every pixel comes out as PIL's:
 //  - pilBlend: Blend.c's ImagingBlend(im1, im2, alpha), behind ImageEnhance's Brightness, Contrast,
 //    Color and Sharpness: im1 + alpha * (im2 - im1) in C floats, truncated to a byte, clipped to
-//    0..255 first when alpha is outside [0, 1].
+//    0..255 first when alpha is outside [0, 1]; im1 may be one level for every byte.
 //  - pilFilter3x3: Filter.c's ImagingFilter3x3 on 8-bit bands (ImageFilter.SMOOTH behind Sharpness):
 //    per band, a float sum that starts at `offset` and adds, row y+1, then y, then y-1, each row's
 //    in[x-1] * k[0] + in[x] * k[1] + in[x+1] * k[2] (every product and sum rounded to a float), then
@@ -80,31 +80,40 @@ inline uint8_t Clip8f(float v) { return v <= 0.0f ? 0 : v >= 255.0f ? 255 : stat
 
 // ---- Blend.c ---------------------------------------------------------------------------------------
 
+// Blend.c's loop in float ops (the TS port rounded each one with Math.fround); im1 advances kStep1
+// bytes per byte (0: one level for the whole image). One loop per case, so that each vectorizes.
+template <size_t kStep1, bool kClip>
+void BlendLoop(const uint8_t* a, const uint8_t* b, uint8_t* o, size_t n, float alpha) {
+  for (size_t i = 0; i < n; i++) {
+    const float a1 = static_cast<float>(a[i * kStep1]);
+    const float d = alpha * static_cast<float>(b[i] - a[i * kStep1]);
+    o[i] = kClip ? Clip8f(a1 + d) : static_cast<uint8_t>(a1 + d);
+  }
+}
+
 // pilBlend(im1, im2, out, alpha): out = ImagingBlend(im1, im2, alpha) byte by byte, alpha the C float
-// that the double becomes (alpha 0 or 1, which Pillow answers with a copy, give the same bytes).
+// that the double becomes (alpha 0 or 1, which Pillow answers with a copy, give the same bytes). im1
+// holds as many bytes as im2, or one: a degenerate image of that level everywhere (Image.new's).
 Napi::Value Blend(const Napi::CallbackInfo& info) {
   Napi::Uint8Array im1 = Bytes(info[0], "im1"), im2 = Bytes(info[1], "im2"), out = Bytes(info[2], "out");
   const double factor = ToDouble(info.Env(), info[3], "alpha");
   if (!std::isfinite(factor)) ThrowRange("alpha must be a finite number");
-  const size_t n = im1.ElementLength();
-  SameLength(im2, "im2", n);
+  const size_t n = im2.ElementLength();
+  if (im1.ElementLength() != n && im1.ElementLength() != 1)
+    ThrowRange("im1 must hold " + std::to_string(n) + " bytes (as im2) or 1, got " + std::to_string(im1.ElementLength()));
   SameLength(out, "out", n);
-  NoOverlap(out, im1, "im1", true);
   NoOverlap(out, im2, "im2", true);
   const float alpha = static_cast<float>(factor);
-  const uint8_t *a = im1.Data(), *b = im2.Data();
+  const bool clip = !(alpha >= 0.0f && alpha <= 1.0f);
+  const uint8_t* b = im2.Data();
   uint8_t* o = out.Data();
-  // Float ops as Blend.c's (the TS port rounded each one with Math.fround); two loops so both vectorize.
-  if (alpha >= 0.0f && alpha <= 1.0f) {
-    for (size_t i = 0; i < n; i++) {
-      const float d = alpha * static_cast<float>(b[i] - a[i]);
-      o[i] = static_cast<uint8_t>(static_cast<float>(a[i]) + d);
-    }
+  if (im1.ElementLength() == n) {
+    NoOverlap(out, im1, "im1", true);
+    const uint8_t* a = im1.Data();
+    clip ? BlendLoop<1, true>(a, b, o, n, alpha) : BlendLoop<1, false>(a, b, o, n, alpha);
   } else {
-    for (size_t i = 0; i < n; i++) {
-      const float d = alpha * static_cast<float>(b[i] - a[i]);
-      o[i] = Clip8f(static_cast<float>(a[i]) + d);
-    }
+    const uint8_t level = im1.Data()[0];  // read first: out may hold it
+    clip ? BlendLoop<0, true>(&level, b, o, n, alpha) : BlendLoop<0, false>(&level, b, o, n, alpha);
   }
   return info.Env().Undefined();
 }
