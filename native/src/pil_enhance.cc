@@ -1,6 +1,6 @@
 // Pillow 12.3's colour-enhancement loops on 8-bit pixels, for lib/vision/_pil_enhance.ts: pure
 // functions over caller-owned buffers (the caller allocates the output), no state. The TS side
-// computes the parameters (blend factors, kernels, the hue shift); these are the per-pixel loops,
+// computes the parameters (blend factors, kernels, tables, the hue shift); these are the per-pixel loops,
 // written from Pillow's algorithm so that every pixel comes out as PIL's:
 //  - pilBlend: Blend.c's ImagingBlend(im1, im2, alpha), behind ImageEnhance's Brightness, Contrast,
 //    Color and Sharpness: im1 + alpha * (im2 - im1) in C floats, truncated to a byte, clipped to
@@ -11,7 +11,7 @@
 //    clipped and truncated to a byte; the border rows and columns are copied, as is an image
 //    narrower or shorter than 3.
 //  - pilPoint: Point.c's ImagingPoint on 8-bit bands (Image.point with a table): each byte through
-//    its band's 256-entry table (the tables of adjust_gamma, solarize and autocontrast, made by the TS side).
+//    its band's 256-entry table (adjust_gamma's, solarize's, autocontrast's).
 //  - pilHistogram: Histo.c's ImagingHistogram of 8-bit bands (behind ImageOps.autocontrast): 256
 //    counts per band.
 //  - pilLuma: Convert.c's rgb2l behind convert('L') (ITU-R 601-2 luma in 16-bit fixed point:
@@ -34,8 +34,7 @@
 #include "ops.h"
 
 // V8 never fuses a * b + c: neither may the compiler here (Pillow's x86-64 builds do not either).
-// Without FP traps (clang's default) GCC may compute both sides of a select, so the HSV loops vectorize;
-// no value changes.
+// No FP traps (clang's default): GCC may then compute both sides of a select and vectorize; no value changes.
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
