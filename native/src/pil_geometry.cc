@@ -203,14 +203,11 @@ inline uint8_t U8(double v) { return static_cast<uint8_t>(static_cast<uint32_t>(
 // XCLIP / YCLIP
 inline int64_t Clip(int64_t v, int64_t size) { return v < 0 ? 0 : v < size ? v : size - 1; }
 
-// One pixel's bytes (never overlapping: a source pixel, or the fill).
+// One pixel's bytes: a source pixel or the fill (views of one buffer as source and output would give
+// unspecified pixels, never an access outside them).
 template <int C>
 inline void Put(uint8_t* o, const uint8_t* s, int64_t ch) {
-  if (C) {
-    std::memcpy(o, s, C);
-  } else {
-    std::memcpy(o, s, static_cast<size_t>(ch));
-  }
+  std::memcpy(o, s, C ? C : static_cast<size_t>(ch));
 }
 
 // nearest_filter8/32: the pixel the point falls in.
