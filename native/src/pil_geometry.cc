@@ -243,7 +243,7 @@ inline bool NoPixels(const Plane& src, uint8_t* o) {
 }
 
 // bilinear_filter8 / bilinear_filter32RGB: BILINEAR(v, a, b, d) = a + (b - a) * d, along the row,
-// then between the two rows (the lower one repeats the upper past the image's bottom).
+// then between the two rows (the lower one repeats the upper outside the image).
 template <int C>
 bool BilinearAt(const Plane& src, double xin, double yin, uint8_t* o) {
   const int64_t ch = C ? C : src.channels;
@@ -276,7 +276,7 @@ inline double Cubic(double v1, double v2, double v3, double v4, double d) {
 }
 
 // bicubic_filter8 / bicubic_filter32RGB: four rows of four columns around the point (columns clipped
-// to the image; the first row clipped, each later one past the bottom repeats the one above), then
+// to the image; the first row clipped, each later one outside the image repeats the one above), then
 // clipped to 0..255 before the (UINT8) cast.
 template <int C>
 bool BicubicAt(const Plane& src, double xin, double yin, uint8_t* o) {
