@@ -32,6 +32,7 @@
 
 #include "napi_util.h"
 #include "ops.h"
+#include "pixel_args.h"
 
 // V8 never fuses a * b + c: neither may the compiler here (Pillow's x86-64 builds do not either).
 // No FP traps (clang's default): GCC may then compute both sides of a select and vectorize; no value changes.
@@ -46,19 +47,6 @@ namespace {
 
 // ---- arguments: every length and dimension is checked before a pixel is touched ------------------
 
-template <class Array>
-Array TypedArg(const Napi::Value& v, napi_typedarray_type type, const char* what, const char* kind) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) ThrowType(std::string(what) + " must be a " + kind);
-  return v.As<Array>();
-}
-Napi::Uint8Array Bytes(const Napi::Value& v, const char* what) { return TypedArg<Napi::Uint8Array>(v, napi_uint8_array, what, "Uint8Array"); }
-
-// An integer argument in [lo, hi].
-int64_t IntArg(const Napi::Value& v, const char* what, int64_t lo, int64_t hi) {
-  const int64_t i = ToInt64(v.Env(), v, what);
-  if (i < lo || i > hi) ThrowRange(std::string(what) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(i));
-  return i;
-}
 
 void SameLength(const Napi::Uint8Array& a, const char* what, size_t n) {
   if (a.ElementLength() != n) ThrowRange(std::string(what) + " must hold " + std::to_string(n) + " bytes, got " + std::to_string(a.ElementLength()));
@@ -126,7 +114,7 @@ Napi::Value Filter3x3(const Napi::CallbackInfo& info) {
   Napi::Uint8Array src = Bytes(info[0], "src"), out = Bytes(info[1], "out");
   const int64_t w = IntArg(info[2], "width", 0, 0x7fffffff), h = IntArg(info[3], "height", 0, 0x7fffffff);
   const int64_t c = IntArg(info[4], "channels", 1, 4);
-  Napi::Float32Array kernel = TypedArg<Napi::Float32Array>(info[5], napi_float32_array, "kernel", "Float32Array");
+  Napi::Float32Array kernel = Floats(info[5], "kernel");
   const float offset = static_cast<float>(ToDouble(info.Env(), info[6], "offset"));
   if (kernel.ElementLength() != 9) ThrowRange("kernel must hold 9 weights, got " + std::to_string(kernel.ElementLength()));
   const uint64_t n = static_cast<uint64_t>(w) * static_cast<uint64_t>(h) * static_cast<uint64_t>(c);  // < 2^64: each factor < 2^31
@@ -206,7 +194,7 @@ Napi::Value Point(const Napi::CallbackInfo& info) {
 // how many times each level occurs in each band of src's interleaved pixels.
 Napi::Value Histogram(const Napi::CallbackInfo& info) {
   Napi::Uint8Array src = Bytes(info[0], "src");
-  Napi::Float64Array hist = TypedArg<Napi::Float64Array>(info[1], napi_float64_array, "hist", "Float64Array");
+  Napi::Float64Array hist = Doubles(info[1], "hist");
   const int64_t bands = IntArg(info[2], "bands", 1, 4);
   const size_t n = src.ElementLength(), c = static_cast<size_t>(bands);
   if (n % c != 0) ThrowRange("src must hold whole pixels of " + std::to_string(c) + " bands, got " + std::to_string(n) + " bytes");

@@ -24,6 +24,7 @@
 
 #include "napi_util.h"
 #include "ops.h"
+#include "pixel_args.h"
 
 // V8 never fuses a * b + c: neither may the compiler here (Pillow's x86-64 builds do not either).
 #if defined(__clang__)
@@ -37,21 +38,6 @@ namespace {
 
 // ---- arguments: every length and dimension is checked before a pixel is touched ------------------
 
-template <class Array>
-Array TypedArg(const Napi::Value& v, napi_typedarray_type type, const char* what, const char* kind) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) ThrowType(std::string(what) + " must be " + kind);
-  return v.As<Array>();
-}
-Napi::Uint8Array Bytes(const Napi::Value& v, const char* what) { return TypedArg<Napi::Uint8Array>(v, napi_uint8_array, what, "a Uint8Array"); }
-Napi::Int32Array Ints(const Napi::Value& v, const char* what) { return TypedArg<Napi::Int32Array>(v, napi_int32_array, what, "an Int32Array"); }
-Napi::Float64Array Doubles(const Napi::Value& v, const char* what) { return TypedArg<Napi::Float64Array>(v, napi_float64_array, what, "a Float64Array"); }
-
-// An integer argument in [lo, hi].
-int64_t IntArg(const Napi::Value& v, const char* what, int64_t lo, int64_t hi) {
-  const int64_t i = ToInt64(v.Env(), v, what);
-  if (i < lo || i > hi) ThrowRange(std::string(what) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(i));
-  return i;
-}
 
 constexpr int64_t kMaxDim = 0x7fffffff;
 
