@@ -154,6 +154,11 @@ describe("PIL's tables and blends at the edges of their arguments (values are Pi
     expect(Array.from(F.solarize(gray(), 256).data)).toEqual([5, 42, 79, 116]);
     expect(Array.from(F.solarize(gray(), 50.5).data)).toEqual([5, 42, 176, 139]);
   });
+  it('a factor beyond the floats is infinite in the blend: inf * 0 is NaN, which Pillow clips to 0', () => {
+    const L = (...v: number[]): vision.Image => new vision.Image(v.length, 1, 'L', Uint8Array.from(v));
+    expect(Array.from(F.adjustBrightness(L(0, 10, 255), 1e39).data)).toEqual([0, 255, 255]);
+    expect(Array.from(F.adjustContrast(L(7, 7), 1e39).data)).toEqual([0, 0]);
+  });
   it("adjustGamma's table is C ints before CLIP8: a huge gain wraps", () => {
     expect(Array.from(F.adjustGamma(gray(), 1, 3e7).data)).toEqual([255, 255, 0, 0]);
   });

@@ -55,7 +55,7 @@ void SameLength(const Napi::Uint8Array& a, const char* what, size_t n) {
 // An output that overlaps an input would give wrong pixels (never out-of-bounds ones): refused, except
 // `out` being that input itself where `inPlace` (loops that read each byte before writing it).
 void NoOverlap(const Napi::Uint8Array& out, const Napi::Uint8Array& in, const char* what, bool inPlace) {
-  const uint8_t *o = out.Data(), *i = in.Data();
+  const uintptr_t o = reinterpret_cast<uintptr_t>(out.Data()), i = reinterpret_cast<uintptr_t>(in.Data());  // addresses: the arrays may be unrelated
   const size_t no = out.ElementLength(), ni = in.ElementLength();
   if (inPlace && o == i && no == ni) return;
   if (no && ni && o < i + ni && i < o + no) ThrowRange(std::string("out must not overlap ") + what);
@@ -63,7 +63,7 @@ void NoOverlap(const Napi::Uint8Array& out, const Napi::Uint8Array& in, const ch
 
 inline uint8_t Clip8(int v) { return static_cast<uint8_t>(v <= 0 ? 0 : v < 256 ? v : 255); }
 // Filter.c's and Blend.c's clip8 of a float: clipped, then truncated.
-inline uint8_t Clip8f(float v) { return v <= 0.0f ? 0 : v >= 255.0f ? 255 : static_cast<uint8_t>(v); }
+inline uint8_t Clip8f(float v) { return v > 0.0f ? (v < 255.0f ? static_cast<uint8_t>(v) : 255) : 0; }  // NaN: 0, as x86-64 gives Pillow, without the cast of a NaN
 
 // ---- Blend.c ---------------------------------------------------------------------------------------
 

@@ -106,13 +106,13 @@ void Horizontal(const Plane& src, int64_t firstRow, Plane& out, const Taps& t) {
       uint32_t ss[C ? C : 4];
       if (C) {
         for (int b = 0; b < C; b++) ss[b] = kHalf;
-        for (int32_t x = 0; x < n; x++)
+        for (int64_t x = 0; x < n; x++)  // 64-bit: x * C passes 2^31 on rows of more than 2^31 / C taps
           for (int b = 0; b < C; b++) ss[b] += p[x * C + b] * static_cast<uint32_t>(k[x]);
         for (int b = 0; b < C; b++) o[xx * C + b] = Clip8(ss[b]);
       } else {
         for (int64_t b = 0; b < ch; b++) {
           uint32_t s = kHalf;
-          for (int32_t x = 0; x < n; x++) s += p[x * ch + b] * static_cast<uint32_t>(k[x]);
+          for (int64_t x = 0; x < n; x++) s += p[x * ch + b] * static_cast<uint32_t>(k[x]);
           o[xx * ch + b] = Clip8(s);
         }
       }
@@ -189,11 +189,11 @@ inline uint8_t U8(double v) { return static_cast<uint8_t>(static_cast<uint32_t>(
 // XCLIP / YCLIP
 inline int64_t Clip(int64_t v, int64_t size) { return v < 0 ? 0 : v < size ? v : size - 1; }
 
-// One pixel's bytes: a source pixel or the fill (views of one buffer as source and output would give
-// unspecified pixels, never an access outside them).
+// One pixel's bytes: a source pixel or the fill (views of one buffer as source and output give
+// unspecified pixels, never an access outside them; memmove, as they may overlap).
 template <int C>
 inline void Put(uint8_t* o, const uint8_t* s, int64_t ch) {
-  std::memcpy(o, s, C ? C : static_cast<size_t>(ch));
+  std::memmove(o, s, C ? C : static_cast<size_t>(ch));
 }
 
 // nearest_filter8/32: the pixel the point falls in.
