@@ -144,13 +144,28 @@ describe('PIL warps: helpers, errors, memory', () => {
   it('refuses bad input with JS Errors', () => {
     const img = new vision.Image(4, 3, 'RGB');
     expect(() => VF.rotate(img, 'a' as never)).toThrow(TypeError);
-    expect(() => VF.rotate(img, 10, 'box' as never)).toThrow(/Interpolation mode 'box' is unsupported/);
-    expect(() => VF.affine(img, 10, [0, 0], 1, 0, 'lanczos' as never)).toThrow(RangeError);
+    expect(() => VF.rotate(img, 10, 'linear' as never)).toThrow(/Interpolation mode 'linear' is unsupported/);
+    // Pillow's Image.transform message (Pillow 12.3, checked): box, hamming and lanczos cannot warp
+    expect(() => VF.rotate(img, 10, 'box')).toThrow('Image.Resampling.BOX (4) cannot be used. Use Image.Resampling.NEAREST (0), Image.Resampling.BILINEAR (2) or Image.Resampling.BICUBIC (3)');
+    expect(() => VF.rotate(img, 90, 'hamming')).toThrow('Image.Resampling.HAMMING (5) cannot be used.');  // not square, not expanded: a real warp
+    expect(() => VF.affine(img, 10, [0, 0], 1, 0, 'lanczos')).toThrow('Image.Resampling.LANCZOS (1) cannot be used.');
+    expect(() => VF.perspective(img, [[0, 0], [3, 0], [3, 2], [0, 2]], [[0, 0], [3, 0], [3, 2], [0, 1]], 'box')).toThrow('Image.Resampling.BOX (4) cannot be used.');
     expect(() => VF.affine(img, 10, [0, 0], 0, 0)).toThrow(/scale should be positive/);
     expect(() => VF.perspective(img, [[0, 0]], [[1, 1]])).toThrow(/exactly four corners/);
     expect(() => VF.rotate(img, 10, 'nearest', false, null, [1, 2])).toThrow(/\(2 != 3\)/);
     expect(() => pilAffine(img, [4, 3], [1, 0], 'nearest', new Uint8Array(3))).toThrow(TypeError);
     expect(() => pilAffine(img, [-1, 3], [1, 0, 0, 0, 1, 0], 'nearest', new Uint8Array(3))).toThrow(RangeError);
+  });
+
+  it('a rotate by 0 or 180 degrees (or 90 and 270, expanded or square) is a copy or transpose whatever the filter, as Image.rotate: box, hamming and lanczos too', () => {
+    const img = new vision.Image(4, 3, 'RGB');
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 29) & 255;
+    for (const filter of ['box', 'hamming', 'lanczos'] as const) {
+      for (const [angle, expand] of [[0, false], [180, false], [-180, false], [90, true], [270, true], [450, true]] as const) {
+        const got = VF.rotate(img, angle, filter, expand), want = VF.rotate(img, angle, 'nearest', expand);
+        expect([got.width, got.height, Buffer.from(got.data).equals(Buffer.from(want.data))], `${filter} ${angle}`).toEqual([want.width, want.height, true]);
+      }
+    }
   });
 
   it('quarter turns are the transposes\' permutations, also past 16.16 fixed point\'s range', () => {

@@ -7,14 +7,14 @@
 import { Image } from './image.js';
 import { native } from '../native.js';
 import { cos, sin } from '../libm.js';
+import type { PilFilter } from './_pil_resample.js';
 
 // native/src/pil_geometry.cc's transform loop, over buffers allocated here
 const kernels = native as unknown as {
   pilTransform(src: Uint8Array, width: number, height: number, channels: number, out: Uint8Array, outWidth: number, outHeight: number, coefficients: Float64Array, filter: number, fill: Uint8Array): void;
 };
 
-/** PIL's resampling filters a transform takes: Resampling.NEAREST, BILINEAR, BICUBIC. */
-export type PilFilter = 'nearest' | 'bilinear' | 'bicubic';
+export type { PilFilter };
 
 /**
  * torchvision's _parse_fill and Pillow's getink for the background (Image.new(mode, size, fillcolor)):
@@ -37,11 +37,17 @@ export function pilFill(fn: string, img: Image, fill: number | readonly number[]
   });
 }
 
-/** Pillow's Resampling numbers, which pilTransform takes. */
-const RESAMPLING: Record<PilFilter, number> = { nearest: 0, bilinear: 2, bicubic: 3 };
+/** Pillow's Resampling numbers (Resampling.NEAREST 0, LANCZOS 1, BILINEAR 2, BICUBIC 3, BOX 4, HAMMING 5). */
+const RESAMPLING: Record<PilFilter, number> = { nearest: 0, lanczos: 1, bilinear: 2, bicubic: 3, box: 4, hamming: 5 };
+const TRANSFORM_FILTERS: readonly PilFilter[] = ['nearest', 'bilinear', 'bicubic'];
 
 /** Image.new(mode, size, fillcolor) and ImagingTransform into it: every output pixel from the map and the filter, or the fill. */
 function transform(img: Image, size: readonly [number, number], a: readonly number[], filter: PilFilter, fill: Uint8Array): Image {
+  if (!TRANSFORM_FILTERS.includes(filter)) {
+    // Image.transform's refusal, word for word (a rotate's copies and transposes took any filter before this)
+    const name = (f: PilFilter): string => `Image.Resampling.${f.toUpperCase()} (${RESAMPLING[f]})`;
+    throw new RangeError(`${name(filter)} cannot be used. Use ${name('nearest')}, ${name('bilinear')} or ${name('bicubic')}`);
+  }
   const out = new Image(size[0], size[1], img.mode);
   kernels.pilTransform(img.data, img.width, img.height, img.channels, out.data, out.width, out.height, Float64Array.from(a), RESAMPLING[filter], fill);
   return out;

@@ -695,7 +695,8 @@ function perspectiveByCoefficients<T extends ImageLike>(img: T, coeffs: readonly
 
 /** torchvision's pil_modes_mapping for PIL's transforms: nearest (and nearest-exact), bilinear, bicubic. */
 function pilWarpFilter(interpolation: InterpolationMode, fn: string): PilWarpFilter {
-  checkInterpolation(interpolation, fn, ['nearest', 'nearest-exact', 'bilinear', 'bicubic']);
+  // torchvision's pil_modes_mapping takes every mode; Image.transform refuses box, hamming and lanczos (not a rotate's shortcuts)
+  checkInterpolation(interpolation, fn, ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos']);
   return interpolation === 'nearest-exact' ? 'nearest' : interpolation as PilWarpFilter;
 }
 
