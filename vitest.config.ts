@@ -12,6 +12,7 @@ export default defineConfig({
     // its kernel set when it loads, so the variable must be set before any test file imports the addon.
     // MKL and oneDNN pick kernels by processor too: pinned to what made the fixtures (an AMD EPYC: MKL's
     // AVX2 kernels, oneDNN's AVX-512 ones), so that an Intel machine with AMX or MKL's AVX-512 paths gives the same bits.
+    // A machine without AVX-512 cannot run oneDNN's: test/cpu-model.ts says which comparisons loosen there.
     env: { ATEN_CPU_CAPABILITY: 'avx2', MKL_ENABLE_INSTRUCTIONS: 'AVX2', ONEDNN_MAX_CPU_ISA: 'AVX512_CORE_BF16' },
   },
 });

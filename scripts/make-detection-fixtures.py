@@ -44,6 +44,7 @@ from torchvision.models.detection import backbone_utils, rpn as rpn_mod  # noqa:
 from torchvision.models.detection.anchor_utils import AnchorGenerator, DefaultBoxGenerator  # noqa: E402
 from torchvision.models.detection.image_list import ImageList  # noqa: E402
 from torchvision.models.detection.transform import GeneralizedRCNNTransform, resize_boxes, resize_keypoints  # noqa: E402
+from cpu_identity import cpu_model  # noqa: E402 (meta.cpuModel: model name and oneDNN ISA)
 
 assert not torchvision.extension._has_ops()
 OUT = os.path.join(HERE, "..", "test", "fixtures", "vision-detection.json")
@@ -58,10 +59,6 @@ box_ops.nms = ref_nms  # what batched_nms' strategies call
 
 def sha(t):
     return hashlib.sha256(t.detach().contiguous().numpy().tobytes()).hexdigest()
-
-
-def cpu_model():
-    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
 
 
 def hashed(t):

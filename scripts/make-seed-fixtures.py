@@ -35,6 +35,7 @@ import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from torch.nn import init  # noqa: E402
 from torch.nn.utils import prune  # noqa: E402
+from cpu_identity import cpu_model  # noqa: E402 (meta.cpuModel: model name and oneDNN ISA)
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "seeds.json")
 BLAS_TOL = {"rtol": 1e-5, "atol": 1e-6}  # for other CPU models only (see the docstring)
@@ -47,11 +48,6 @@ SOURCES = {
 }
 SNIPPETS = []
 TMP = tempfile.mkdtemp(prefix="seed-fixtures-")
-
-
-def cpu_model():
-    """The first "model name" of /proc/cpuinfo: BLAS/oneDNN results are bit-exact only on the same CPU model."""
-    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
 
 
 def snippet(source, title, blas=True, note=None):

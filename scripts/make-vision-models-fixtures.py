@@ -25,6 +25,7 @@ import torchvision  # noqa: E402
 from torchvision import models  # noqa: E402
 import torchvision.models._utils  # noqa: E402,F401 (models._utils.IntermediateLayerGetter in CASES)
 import torchvision.models.segmentation  # noqa: E402,F401
+from cpu_identity import cpu_model  # noqa: E402 (meta.cpuModel: model name and oneDNN ISA)
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "vision-models.json")
 
@@ -97,10 +98,6 @@ CASES = {
 
 def sha(t):
     return hashlib.sha256(t.detach().contiguous().numpy().tobytes()).hexdigest()
-
-
-def cpu_model():
-    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
 
 
 def main():

@@ -34,16 +34,13 @@ import torchvision  # noqa: E402
 from torchvision.ops import (Conv2dNormActivation, Conv3dNormActivation, DropBlock2d, DropBlock3d,  # noqa: E402
                              FeaturePyramidNetwork, FrozenBatchNorm2d, drop_block2d, drop_block3d)
 from torchvision.ops.feature_pyramid_network import LastLevelMaxPool, LastLevelP6P7  # noqa: E402
+from cpu_identity import cpu_model  # noqa: E402 (meta.cpuModel: model name and oneDNN ISA)
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "vision-ops-layers.json")
 
 
 def sha(t):
     return hashlib.sha256(t.detach().contiguous().numpy().tobytes()).hexdigest()
-
-
-def cpu_model():
-    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
 
 
 # ---- builders of the layers that need more than a constructor call

@@ -20,6 +20,7 @@ import torch  # noqa: E402
 import torchvision_cpu  # noqa: E402 (torchvision against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 from torchvision.ops import boxes as box_ops  # noqa: E402
+from cpu_identity import cpu_model  # noqa: E402 (meta.cpuModel: model name and oneDNN ISA)
 
 _RA = sys.modules["torchvision.ops.roi_align"]
 _RA._roi_align = getattr(_RA._roi_align, "__wrapped__", _RA._roi_align)  # the eager _roi_align
@@ -30,10 +31,6 @@ assert not torchvision.extension._has_ops()
 def sha(t):
     """SHA-256 of a tensor's bytes (contiguous, detached)."""
     return hashlib.sha256(t.detach().contiguous().numpy().tobytes()).hexdigest()
-
-
-def cpu_model():
-    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
 
 
 def state_rows(model):

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';
 import { compare, knownGoodPath, loadFixture, replay } from '../scripts/coverage.mjs';
+import { sameKernels } from './cpu-model.js';
 import { isSameRelease } from './release.js';
 
 const fixture = loadFixture();
@@ -46,9 +47,11 @@ describe('coverage comparison', () => {
 });
 
 // The known-good list and the replayed values are 2.13's (another release differs in ops and values: 2.11 has no aten::get_device, other quantized RNN cells).
+// FBGEMM's int8 kernels round and saturate differently on AVX2 and AVX-512: these match the fixture only on its ISA (test/cpu-model.ts).
+const ISA_DEPENDENT = new Set(['torch.fbgemm_linear_int8_weight', 'torch.fbgemm_linear_int8_weight_fp32_activation', 'torch.quantized_lstm_cell']);
 describe.runIf(isSameRelease(fixture.torch, torch.buildInfo().torchVersion))('known-good names still match Python', () => {
   for (const ns of Object.keys(fixture.namespaces)) {
-    const names = knownGood.filter((id) => id.startsWith(`${ns}.`));
+    const names = knownGood.filter((id) => id.startsWith(`${ns}.`) && (sameKernels || !ISA_DEPENDENT.has(id)));
     it(`${ns}: ${names.length} names`, () => {
       const { results } = replay(fixture, new Set(names));
       const failing = results.filter((r) => r.status !== 'covered').map((r) => `${r.id} (${r.kind}): ${r.detail}`);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import type { Tensor } from '../lib/index.js';
 import { layoutName } from '../lib/sparse.js';
+import { KERNEL_ROUNDING, sameKernels } from './cpu-model.js';
 
 interface Described {
   layout?: string;
@@ -339,8 +340,17 @@ describe('torch.nested (strided layout)', () => {
       }
       const t = make() as Tensor;
       expect(t.isNested).toBe(want.nested);
-      if (want.nested) expect(t.unbind().map((p) => p.tolist())).toEqual(want.parts);
-      else expect(t.tolist()).toEqual(want.value);
+      const got: unknown = want.nested ? t.unbind().map((p) => p.tolist()) : t.tolist();
+      const expected: unknown = want.nested ? want.parts : want.value;
+      if (name === 'gelu' && !sameKernels) {
+        // oneDNN's GELU: the fixture's bits on its ISA only (test/cpu-model.ts); the same layout and values within rounding here
+        const nums = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(nums) : [v as number]);
+        const [g, e] = [nums(got), nums(expected)];
+        expect(JSON.stringify(got).replace(/-?[\d.e+-]+/g, '0')).toBe(JSON.stringify(expected).replace(/-?[\d.e+-]+/g, '0'));
+        expect(g.filter((x, i) => !(Math.abs(x - e[i]!) <= KERNEL_ROUNDING.atol + KERNEL_ROUNDING.rtol * Math.abs(e[i]!)))).toEqual([]);
+      } else {
+        expect(got).toEqual(expected);
+      }
     });
   }
 

@@ -16,7 +16,7 @@ import { vision } from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
 import { warningsOf } from './warnings-of.js';
 import { expectTorchvisionState, sha } from './model-fixtures.js';
-import { check, type TensorEnc } from './golden-replay.js';
+import { check, STRUCTURE_ONLY, type TensorEnc } from './golden-replay.js';
 
 const M = vision.models;
 type Tensor = torch.Tensor;
@@ -26,7 +26,12 @@ interface Case {
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-models.json', import.meta.url), 'utf8')) as { meta: { cpuModel: string }; cases: Case[] };
 const sameCpu = cpuModel === fx.meta.cpuModel;
-const ROUNDING = { rtol: 1e-4, atol: 1e-4 };
+// On another CPU identity (test/cpu-model.ts) oneDNN's convolutions round differently: eval outputs agree to
+// 1e-3 (deep nets carry the rounding: 5e-4 relative on Inception v3, AVX2 against AVX-512 kernels); train
+// outputs go through BatchNorm's batch statistics over a batch of 1 or 2, which amplify last-bit differences
+// without bound (0.51 against -0.13 on RegNet), so there only their dtypes and shapes compare.
+const EVAL_TOL = sameCpu ? undefined : { rtol: 1e-3, atol: 1e-3 };
+const TRAIN_TOL = sameCpu ? undefined : STRUCTURE_ONLY;
 torch.setNumThreads(1); // as the generator ran
 
 const TMP = mkdtempSync(join(tmpdir(), 'torchnode-models-'));
@@ -110,11 +115,11 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
       torch.manualSeed(1);
       const x = torch.randn(c.input);
       model.eval();
-      torch.noGrad(() => check(model.call(x), c.eval, sameCpu ? undefined : ROUNDING, `${c.name} eval`));
+      torch.noGrad(() => check(model.call(x), c.eval, EVAL_TOL, `${c.name} eval`));
       model.train();
       const xg = x.clone().requiresGrad_(true);
       const out = model.call(xg) as Tensor | Tensor[] | Record<string, Tensor>;
-      check(out, c.train, sameCpu ? undefined : ROUNDING, `${c.name} train`);
+      check(out, c.train, TRAIN_TOL, `${c.name} train`);
       // GoogLeNet's and Inception's outputs with their aux logits, the segmentation models' { out, aux }
       const parts = torch.isTensor(out) ? [out] : Array.isArray(out) ? out : Object.values(out);
       parts.map((p) => p.sum()).reduce((a, b) => a.add(b)).backward();

@@ -14,7 +14,7 @@ import type { DetectionTarget } from '../lib/vision/models/detection/transform.j
 import * as R from '../lib/vision/models/detection/retinanet.js';
 import * as FC from '../lib/vision/models/detection/fcos.js';
 import { liveTensors } from './run-child.js';
-import { check } from './golden-replay.js';
+import { check, STRUCTURE_ONLY } from './golden-replay.js';
 import { expectDetectorLeavesNothing, expectGradients, expectTorchvisionState, loadDetectionFixture, modulesOf, type GradRow, expectSeededDetectorCase, callCheckingMatches } from './model-fixtures.js';
 
 type Tensor = torch.Tensor;
@@ -22,11 +22,16 @@ const { nn } = torch;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const fx = loadDetectionFixture('retinanet.json');
-const { sameCpu, tol, I, C, E, exact } = fx;
+const { sameCpu, I, C, E, exact } = fx;
+// On another CPU identity (test/cpu-model.ts) oneDNN's last bits change which anchors pass the score threshold
+// and in which order (retina_tiny's first box: 6.9 against 33.3), and GroupNorm's statistics over one image
+// carry them into every gradient: detections, losses and gradient sums then compare by structure only.
+const fxHere = sameCpu ? fx : { ...fx, tol: STRUCTURE_ONLY };
+const tol = fxHere.tol;
 torch.setNumThreads(1); // as the generator ran
 
 /** Every gradient's sum within rounding of its magnitude; bit for bit (SHA-256) on the fixture's CPU. */
-const expectGrads = (model: torch.nn.Module, rows: GradRow[], noGrad: string[] | undefined): void => expectGradients(model, rows, noGrad, sameCpu);
+const expectGrads = (model: torch.nn.Module, rows: GradRow[], noGrad: string[] | undefined): void => expectGradients(model, rows, noGrad, sameCpu, undefined, sameCpu);
 
 const hTargets = (): [DetectionTarget[], Tensor[]] => [
   [{ boxes: I('h_boxes_0'), labels: torch.tensor([1, 3, 2]) }, { boxes: I('h_boxes_1'), labels: torch.tensor([0, 2]) }],
@@ -141,9 +146,9 @@ for (const [prefix, make, lossKeys] of [
       it(`${name}: weights, eval detections, matches, train losses and gradients`, () => {
         const c = C(name);
         expect(c.lossKeys).toEqual(lossKeys);
-        expectSeededDetectorCase(model, c, fx, {
+        expectSeededDetectorCase(model, c, fxHere, {
           weights: !background, detectionKeys: ['boxes', 'scores', 'labels'],
-          trainCall: () => callCheckingMatches(model.head, c.matched, fx, () => model.call([I('img_a'), I('img_b')], targets(background)) as R.DetectorLosses),
+          trainCall: () => callCheckingMatches(model.head, c.matched, fxHere, () => model.call([I('img_a'), I('img_b')], targets(background)) as R.DetectorLosses),
           afterBackward: () => expectGrads(model, c.grads, c.noGrad),
         });
       });
