@@ -31,6 +31,9 @@ export const FIXTURE_ISA = 'AVX512_CORE_BF16';
 export const sameKernels = cpuIsa === FIXTURE_ISA;
 /** How far a oneDNN float result may be from the fixture on another ISA (AVX2 against AVX-512: 1e-7 relative seen). */
 export const KERNEL_ROUNDING = { rtol: 1e-5, atol: 1e-6 };
+/** torch.allclose's test for one value: |actual - expected| <= atol + rtol * |expected|. */
+export const isClose = (actual: number, expected: number, tol: { rtol: number; atol: number } = KERNEL_ROUNDING): boolean =>
+  Math.abs(actual - expected) <= tol.atol + tol.rtol * Math.abs(expected);
 
 /** As scripts/cpu_identity.py records it in the fixtures' meta.cpuModel: the first "model name" of /proc/cpuinfo and the oneDNN ISA. */
 export const cpuModel = `${cpuinfo === null ? (cpus()[0]?.model.trim() ?? 'unknown') : (/^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]!.trim() ?? 'unknown')} (${cpuIsa})`;

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import * as torch from '../lib/index.js';
 import { isSameRelease } from './release.js';
-import { KERNEL_ROUNDING, sameKernels } from './cpu-model.js';
+import { isClose, KERNEL_ROUNDING, sameKernels } from './cpu-model.js';
 
 export type Datum = number | boolean | string; // 'nan' | 'inf' | '-inf' for floats; digits for int64 beyond 2^53
 // complex: re, im interleaved; sparse: stored dense; requiresGrad: recorded by fixtures that check it
@@ -64,7 +64,7 @@ export function check(actual: unknown, exp: Enc, tol: Tol | undefined, path: str
     expect(got.length, `${path}: count`).toBe(want.length);
     const off = got.flatMap((g, i) => {
       const [a, e] = [Number(g), Number(want[i])];
-      const close = Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)) || Math.abs(a - e) <= within.atol + within.rtol * Math.abs(e);
+      const close = Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)) || isClose(a, e, within);
       return close ? [] : [`[${i}] ${g} vs ${want[i]}`];
     });
     expect(off.join('; '), `${path}: values beyond rtol ${within.rtol}, atol ${within.atol}`).toBe('');
