@@ -215,6 +215,9 @@ describe('the native resampling and transform kernels refuse bad buffers and dim
       ['transform: filter 1', () => k.pilTransform(...t([8, 1]))],
       ['transform: filter -1', () => k.pilTransform(...t([8, -1]))],
       ['transform: short fill', () => k.pilTransform(...t([9, new Uint8Array(1)]))],
+      ['horizontal: out overlapping src', () => { const b = new Uint8Array(36 + 12); k.pilResampleHorizontal(...h([0, b.subarray(0, 36)], [5, b.subarray(30, 48)])); }],
+      ['vertical: out is src', () => k.pilResampleVertical(...v([5, src.subarray(0, 24)]))],
+      ['transform: out overlapping src', () => { const b = new Uint8Array(36 + 6); k.pilTransform(...t([0, b.subarray(6, 42)], [4, b.subarray(0, 30)])); }],
     ];
     for (const [what, call] of bad) expect(call, what).toThrow(Error);
   });

@@ -100,7 +100,10 @@ function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, acce
     m = 'UNCHANGED';
   }
   // an 8-bit palette PNG in UNCHANGED mode is its indices, decoded here; sharp reads only its header, for the orientation
-  if (m === 'UNCHANGED' && isPalettePng(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) return paletteIndices(fn, bytes, source, Boolean(exif));
+  if (m === 'UNCHANGED') {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);  // a view, no copy
+    if (isPalettePng(buffer)) return paletteIndices(fn, buffer, source, Boolean(exif));
+  }
   // torchvision applies EXIF orientation to JPEG and PNG only
   const pixels = decodeFilePixelsSync(bytes, source, Boolean(exif) && !webp);
   if (webp && pixels.pages > 1) throw new Error(`${fn}: Animated webp files are not supported.`);
@@ -113,13 +116,13 @@ function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, acce
  * A palette PNG in UNCHANGED mode: libpng's rows without the palette applied, its indices as a
  * (1, H, W) uint8 tensor, turned upright as torchvision's exif_orientation_transform turns them.
  */
-function paletteIndices(fn: string, bytes: Uint8Array, source: string, applyExif: boolean): Tensor {
+function paletteIndices(fn: string, bytes: Buffer, source: string, applyExif: boolean): Tensor {
   const depth = bytes[24]!;
   if (depth < 8) {
     throw new Error(`${fn}: ${source} is a palette PNG of ${depth} bits a pixel; torchvision's UNCHANGED mode returns its rows still packed (${8 / depth} pixels a byte, ` +
       'the rest of each row uninitialized), which torchnode does not reproduce: use ImageReadMode.RGB');
   }
-  const image = decodePaletteIndices(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), source, fn);
+  const image = decodePaletteIndices(bytes, source, fn);
   const orientation = applyExif ? readOrientationSync(bytes, source) : 1;
   const flat = frombuffer(image.data, { dtype: uint8 });
   const chw = flat.view(1, image.height, image.width);

@@ -45,21 +45,7 @@
 namespace tn {
 namespace {
 
-// ---- arguments: every length and dimension is checked before a pixel is touched ------------------
-
-
-void SameLength(const Napi::Uint8Array& a, const char* what, size_t n) {
-  if (a.ElementLength() != n) ThrowRange(std::string(what) + " must hold " + std::to_string(n) + " bytes, got " + std::to_string(a.ElementLength()));
-}
-
-// An output that overlaps an input would give wrong pixels (never out-of-bounds ones): refused, except
-// `out` being that input itself where `inPlace` (loops that read each byte before writing it).
-void NoOverlap(const Napi::Uint8Array& out, const Napi::Uint8Array& in, const char* what, bool inPlace) {
-  const uintptr_t o = reinterpret_cast<uintptr_t>(out.Data()), i = reinterpret_cast<uintptr_t>(in.Data());  // addresses: the arrays may be unrelated
-  const size_t no = out.ElementLength(), ni = in.ElementLength();
-  if (inPlace && o == i && no == ni) return;
-  if (no && ni && o < i + ni && i < o + no) ThrowRange(std::string("out must not overlap ") + what);
-}
+// ---- arguments: every length and dimension is checked before a pixel is touched (pixel_args.h) ----
 
 inline uint8_t Clip8(int v) { return static_cast<uint8_t>(v <= 0 ? 0 : v < 256 ? v : 255); }
 // Filter.c's and Blend.c's clip8 of a float: clipped, then truncated.

@@ -56,6 +56,10 @@ Plane PlaneArg(const Napi::Value& data, int64_t width, int64_t height, int64_t c
                " channels holds " + std::to_string(expected) + " bytes, got " + std::to_string(bytes.ElementLength()));
   return {bytes.Data(), width, height, channels};
 }
+// The loops read source pixels after writing output ones: an output sharing the source's bytes is refused.
+void Apart(const Plane& out, const Plane& src) {
+  NoOverlap(out.data, out.stride() * static_cast<size_t>(out.height), src.data, src.stride() * static_cast<size_t>(src.height), "src", false);
+}
 
 // One axis' taps (Resample.c's precompute_coeffs + normalize_coeffs_8bpc, computed by the TS side):
 // output i sums source samples bounds[2i] .. bounds[2i] + bounds[2i+1] - 1 (minus `shift`, the first
@@ -152,6 +156,7 @@ Napi::Value ResampleHorizontal(const Napi::CallbackInfo& info) {
   const int64_t firstRow = IntArg(info[4], "firstRow", 0, height);
   const int64_t outWidth = IntArg(info[6], "outWidth", 0, kMaxDim), outHeight = IntArg(info[7], "outHeight", 0, height - firstRow);
   Plane out = PlaneArg(info[5], outWidth, outHeight, channels, "out");
+  Apart(out, src);
   const Taps t = TapsArg(info[8], info[9], info[10], outWidth, 0, width);
   switch (channels) {
     case 1: Horizontal<1>(src, firstRow, out, t); break;
@@ -171,6 +176,7 @@ Napi::Value ResampleVertical(const Napi::CallbackInfo& info) {
   const int64_t shift = IntArg(info[4], "shift", 0, kMaxDim);
   const int64_t outHeight = IntArg(info[6], "outHeight", 0, kMaxDim);
   Plane out = PlaneArg(info[5], width, outHeight, channels, "out");
+  Apart(out, src);
   const Taps t = TapsArg(info[7], info[8], info[9], outHeight, shift, height);
   Vertical(src, shift, out, t);
   return info.Env().Undefined();
@@ -189,11 +195,10 @@ inline uint8_t U8(double v) { return static_cast<uint8_t>(static_cast<uint32_t>(
 // XCLIP / YCLIP
 inline int64_t Clip(int64_t v, int64_t size) { return v < 0 ? 0 : v < size ? v : size - 1; }
 
-// One pixel's bytes: a source pixel or the fill (views of one buffer as source and output give
-// unspecified pixels, never an access outside them; memmove, as they may overlap).
+// One pixel's bytes: a source pixel or the fill (never overlapping: TransformFn refuses shared bytes).
 template <int C>
 inline void Put(uint8_t* o, const uint8_t* s, int64_t ch) {
-  std::memmove(o, s, C ? C : static_cast<size_t>(ch));
+  std::memcpy(o, s, C ? C : static_cast<size_t>(ch));
 }
 
 // nearest_filter8/32: the pixel the point falls in.
@@ -434,6 +439,7 @@ Napi::Value TransformFn(const Napi::CallbackInfo& info) {
   const Plane src = PlaneArg(info[0], width, height, channels, "src");
   const int64_t outWidth = IntArg(info[5], "outWidth", 0, kMaxDim), outHeight = IntArg(info[6], "outHeight", 0, kMaxDim);
   Plane out = PlaneArg(info[4], outWidth, outHeight, channels, "out");
+  Apart(out, src);
   Napi::Float64Array coefficients = Doubles(info[7], "coefficients");
   if (coefficients.ElementLength() != 6 && coefficients.ElementLength() != 8) ThrowRange("coefficients must hold 6 (affine) or 8 (perspective) numbers");
   const int64_t filter = IntArg(info[8], "filter", 0, 3);

@@ -26,4 +26,20 @@ inline int64_t IntArg(const Napi::Value& v, const char* what, int64_t lo, int64_
   return i;
 }
 
+// A byte array of exactly n bytes.
+inline void SameLength(const Napi::Uint8Array& a, const char* what, size_t n) {
+  if (a.ElementLength() != n) ThrowRange(std::string(what) + " must hold " + std::to_string(n) + " bytes, got " + std::to_string(a.ElementLength()));
+}
+
+// An output that overlaps an input would give wrong pixels (never out-of-bounds ones): refused, except
+// `out` being that input itself where `inPlace` (loops that read each byte before writing it).
+inline void NoOverlap(const void* out, size_t outBytes, const void* in, size_t inBytes, const char* what, bool inPlace) {
+  const uintptr_t o = reinterpret_cast<uintptr_t>(out), i = reinterpret_cast<uintptr_t>(in);  // addresses: the arrays may be unrelated
+  if (inPlace && o == i && outBytes == inBytes) return;
+  if (outBytes && inBytes && o < i + inBytes && i < o + outBytes) ThrowRange(std::string("out must not overlap ") + what);
+}
+inline void NoOverlap(const Napi::Uint8Array& out, const Napi::Uint8Array& in, const char* what, bool inPlace) {
+  NoOverlap(out.Data(), out.ElementLength(), in.Data(), in.ElementLength(), what, inPlace);
+}
+
 }  // namespace tn
