@@ -399,6 +399,21 @@ describe('bad input', () => {
     expect(fn).toThrow(type);
     expect(fn).toThrow(message);
   });
+  it('the warping transforms take every interpolation mode, as torchvision\'s do; a warp refuses PIL\'s resize-only filters when it runs', () => {
+    const I = T.InterpolationMode;
+    for (const mode of [I.BOX, I.HAMMING, I.LANCZOS]) {
+      const made = [new T.RandomRotation(30, { interpolation: mode }), new T.RandomAffine(30, { interpolation: mode }), new T.RandomPerspective({ p: 1, interpolation: mode }),
+        new T.ElasticTransform({ interpolation: mode }), new T.AutoAugment({ interpolation: mode }), new T.RandAugment({ interpolation: mode }), new T.TrivialAugmentWide({ interpolation: mode }),
+        new T.AugMix({ interpolation: mode }), new T.v2.RandomRotation(30, { interpolation: mode }), new T.v2.RandomAffine(30, { interpolation: mode }), new T.v2.ElasticTransform({ interpolation: mode })];
+      for (const t of made) expect(t.interpolation, t.constructor.name).toBe(mode);
+    }
+    const rotation = new T.RandomRotation(30, { interpolation: I.BOX });
+    expect(() => rotation.call(img)).toThrow(/Image.Resampling.BOX \(4\) cannot be used. Use Image.Resampling.NEAREST \(0\), Image.Resampling.BILINEAR \(2\) or Image.Resampling.BICUBIC \(3\)/);
+    expect(() => rotation.call(torch.zeros(3, 4, 4))).toThrow(/Interpolation mode 'box' is unsupported/);
+    // v2's rotate of a tensor by 180 degrees is rot90 twice, with any interpolation (torchvision's fast path)
+    const x = torch.arange(24, { dtype: torch.uint8 }).reshape(1, 4, 6);
+    expect(new T.v2.RandomRotation([180, 180], { interpolation: I.LANCZOS }).call(x).equal(x.flip(1, 2))).toBe(true);
+  });
   it('a failing transform leaves its input unchanged', () => {
     const x = input('rgb').clone();
     expect(() => new T.RandomCrop(20).call(x)).toThrow(RangeError);

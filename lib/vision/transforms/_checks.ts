@@ -19,10 +19,3 @@ export function checkProbability(fn: string, p: unknown): number {
   return p;
 }
 
-/** The interpolations of the transforms that sample with grid_sample (affine, rotate, perspective, elastic). */
-export const GRID_SAMPLED: readonly string[] = ['nearest', 'bilinear'];
-/**
- * The interpolations of the warps (affine, rotate, perspective) as torchvision's transforms take them:
- * all four; a tensor refuses bicubic and nearest-exact when it is warped, a PIL image (vision.Image) takes them.
- */
-export const WARPED: readonly string[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic'];

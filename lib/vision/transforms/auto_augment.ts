@@ -10,7 +10,7 @@ import {
   pilToTensor, posterize, rotate, solarize, toPILImage, type ImageLike, type InterpolationMode,
 } from './functional.js';
 import { randint1 } from './_random.js';
-import { checkFillOption, fillPerChannel, WARPED } from './_checks.js';
+import { checkFillOption, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
 /** One operation of a space: its magnitudes by bin (null: it takes none) and whether a random sign applies. */
@@ -72,7 +72,7 @@ export abstract class Augmenter extends Transform<ImageLike, ImageLike> {
   readonly fill: number | number[] | null;
   constructor(fn: string, interpolation: unknown, fill: unknown) {
     super();
-    this.interpolation = checkInterpolation(interpolation, fn, WARPED);
+    this.interpolation = checkInterpolation(interpolation, fn);
     this.fill = fill === null ? null : checkFillOption(fn, fill);
   }
 }

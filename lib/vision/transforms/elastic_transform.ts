@@ -3,7 +3,7 @@ import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js'
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { checkInterpolation, elasticTransform, gaussianBlur, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
-import { checkFillOption, GRID_SAMPLED } from './_checks.js';
+import { checkFillOption } from './_checks.js';
 import { Transform } from './transform.js';
 
 type Pair = number | readonly number[];
@@ -31,7 +31,7 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
     const [alpha, sigma, interpolation, fill] = bind(ELASTIC_TRANSFORM, args);
     this.alpha = pair(alpha as Pair, 'alpha');
     this.sigma = pair(sigma as Pair, 'sigma');
-    this.interpolation = checkInterpolation(interpolation, ELASTIC_TRANSFORM.fn, GRID_SAMPLED);
+    this.interpolation = checkInterpolation(interpolation, ELASTIC_TRANSFORM.fn);
     const checked = checkFillOption(ELASTIC_TRANSFORM.fn, fill);
     this.fill = typeof checked === 'number' ? [checked] : checked;
     this.workerArgs = [this.alpha, this.sigma, this.interpolation, this.fill];

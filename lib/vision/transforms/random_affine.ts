@@ -2,7 +2,7 @@
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { checkInterpolation, affine, getDimensions, roundHalfEven, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
-import { checkFillOption, fillPerChannel, WARPED } from './_checks.js';
+import { checkFillOption, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomAffineOptions {
@@ -51,7 +51,7 @@ export class RandomAffine extends Transform<ImageLike, ImageLike> {
     this.scale = scale === null ? null : checkSequence(scale, 'scale', [2]);
     if (this.scale?.some((s) => !(s > 0))) throw new RangeError('RandomAffine: scale values should be positive');
     this.shear = shear === null ? null : setupAngle(shear as Angle, 'shear', [2, 4]);
-    this.interpolation = checkInterpolation(interpolation, fn, WARPED);
+    this.interpolation = checkInterpolation(interpolation, fn);
     this.fill = checkFillOption(fn, fill);
     this.center = center === null ? null : checkSequence(center, 'center', [2]);
     this.workerArgs = [this.degrees, this.translate, this.scale, this.shear, this.interpolation, this.fill, this.center];

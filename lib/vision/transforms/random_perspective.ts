@@ -3,7 +3,7 @@ import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js'
 import { numberArg } from '../../options.js';
 import { checkInterpolation, getDimensions, perspective, type ImageLike, type InterpolationMode } from './functional.js';
 import { rand1, randint1 } from './_random.js';
-import { checkFillOption, checkProbability, fillPerChannel, WARPED } from './_checks.js';
+import { checkFillOption, checkProbability, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomPerspectiveOptions { distortionScale?: number; p?: number; interpolation?: InterpolationMode; fill?: number | readonly number[] }
@@ -23,7 +23,7 @@ export class RandomPerspective extends Transform<ImageLike, ImageLike> {
     const [distortionScale, p, interpolation, fill] = bind(RANDOM_PERSPECTIVE, args);
     this.distortionScale = numberArg(fn, 'distortionScale', distortionScale, 0);
     this.p = checkProbability(fn, p);
-    this.interpolation = checkInterpolation(interpolation, fn, WARPED);
+    this.interpolation = checkInterpolation(interpolation, fn);
     this.fill = checkFillOption(fn, fill);
     this.workerArgs = [this.distortionScale, this.p, this.interpolation, this.fill];
   }

@@ -2,7 +2,7 @@
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { checkInterpolation, getDimensions, rotate, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
-import { checkFillOption, fillPerChannel, WARPED } from './_checks.js';
+import { checkFillOption, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
 export interface RandomRotationOptions { interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] }
@@ -30,7 +30,7 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
       this.degrees = [degrees[0]!, degrees[1]!];
     }
     if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new RangeError('RandomRotation: center should be a sequence of length 2.');
-    this.interpolation = checkInterpolation(interpolation, fn, WARPED);
+    this.interpolation = checkInterpolation(interpolation, fn);
     this.expand = Boolean(expand);
     this.center = center === null ? null : [...(center as number[])];
     this.fill = checkFillOption(fn, fill);
