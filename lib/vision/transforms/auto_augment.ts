@@ -1,6 +1,7 @@
 // transforms.AutoAugment, RandAugment, TrivialAugmentWide and AugMix: random operations from an augmentation
 // space (each with its magnitudes in bins), applied as torchvision's _apply_op applies it, drawn as it draws.
 import * as torch from '../../index.js';
+import { enumMember, float, transformRepr } from './_repr.js';
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { numberArg } from '../../options.js';
 import { Image } from '../image.js';
@@ -152,7 +153,7 @@ export class RandAugment extends Augmenter {
     return x;
   }
   override toString(): string {
-    return `RandAugment(num_ops=${this.numOps}, magnitude=${this.magnitude}, num_magnitude_bins=${this.numMagnitudeBins}, interpolation=${this.interpolation}, fill=${JSON.stringify(this.fill)})`;
+    return transformRepr('RandAugment', { num_ops: this.numOps, magnitude: this.magnitude, num_magnitude_bins: this.numMagnitudeBins, interpolation: enumMember('InterpolationMode', this.interpolation), fill: this.fill });
   }
 }
 
@@ -255,7 +256,7 @@ export class AutoAugment extends Augmenter {
     });
     return x;
   }
-  override toString(): string { return `AutoAugment(policy=AutoAugmentPolicy.${this.policy.toUpperCase()}, fill=${JSON.stringify(this.fill)})`; }
+  override toString(): string { return transformRepr('AutoAugment', { policy: enumMember('AutoAugmentPolicy', this.policy), fill: this.fill }); }
 }
 
 /** AutoAugment's space: RandAugment's at 10 bins, with Invert. */
@@ -284,7 +285,7 @@ export class TrivialAugmentWide extends Augmenter {
     return applyAugmentOp(img, name, magnitude, this.interpolation, fill);
   }
   override toString(): string {
-    return `TrivialAugmentWide(num_magnitude_bins=${this.numMagnitudeBins}, interpolation=${this.interpolation}, fill=${JSON.stringify(this.fill)})`;
+    return transformRepr('TrivialAugmentWide', { num_magnitude_bins: this.numMagnitudeBins, interpolation: enumMember('InterpolationMode', this.interpolation), fill: this.fill });
   }
 }
 
@@ -383,6 +384,9 @@ export class AugMix extends Augmenter {
     }) as T;
   }
   override toString(): string {
-    return `AugMix(severity=${this.severity}, mixture_width=${this.mixtureWidth}, chain_depth=${this.chainDepth}, alpha=${this.alpha}, all_ops=${this.allOps}, interpolation=${this.interpolation}, fill=${JSON.stringify(this.fill)})`;
+    return transformRepr('AugMix', {
+      severity: this.severity, mixture_width: this.mixtureWidth, chain_depth: this.chainDepth, alpha: float(this.alpha), all_ops: this.allOps,
+      interpolation: enumMember('InterpolationMode', this.interpolation), fill: this.fill,
+    });
   }
 }

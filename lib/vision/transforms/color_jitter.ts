@@ -1,5 +1,6 @@
 // transforms.ColorJitter.
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { float, transformRepr, tuple } from './_repr.js';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, type ImageLike } from './functional.js';
 import { randperm, uniform1 } from './_random.js';
 import { Transform } from './transform.js';
@@ -65,7 +66,7 @@ export class ColorJitter extends Transform<ImageLike, ImageLike> {
     return x as T;
   }
   override toString(): string {
-    const show = (r: Range) => (r === null ? 'None' : `(${r.join(', ')})`);
-    return `ColorJitter(brightness=${show(this.brightness)}, contrast=${show(this.contrast)}, saturation=${show(this.saturation)}, hue=${show(this.hue)})`;
+    const show = (r: Range) => (r === null ? null : float(tuple(r)));
+    return transformRepr('ColorJitter', { brightness: show(this.brightness), contrast: show(this.contrast), saturation: show(this.saturation), hue: show(this.hue) });
   }
 }

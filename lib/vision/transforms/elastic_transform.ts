@@ -1,5 +1,6 @@
 // transforms.ElasticTransform.
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { enumMember, float, transformRepr } from './_repr.js';
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { checkInterpolation, elasticTransform, gaussianBlur, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
@@ -25,6 +26,7 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
   readonly sigma: [number, number];
   readonly interpolation: InterpolationMode;
   readonly fill: number[];
+  readonly #fillRepr: unknown;
   constructor(...args: PyArgs<[alpha: Pair, sigma: Pair, interpolation: InterpolationMode, fill: number | readonly number[]], ElasticTransformOptions>);
   constructor(...args: unknown[]) {
     super();
@@ -34,7 +36,8 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
     this.interpolation = checkInterpolation(interpolation, ELASTIC_TRANSFORM.fn);
     const checked = checkFillOption(ELASTIC_TRANSFORM.fn, fill);
     this.fill = typeof checked === 'number' ? [checked] : checked;
-    this.workerArgs = [this.alpha, this.sigma, this.interpolation, this.fill];
+    this.#fillRepr = typeof checked === 'number' ? float(this.fill) : this.fill;
+    this.workerArgs = [this.alpha, this.sigma, this.interpolation, checked];  // the fill as given, for the repr
   }
 
   /** torchvision's get_params: two uniform fields in [-1, 1), Gaussian-smoothed (by `blur`: v2 passes its kernel), scaled by alpha and the size: 1 x H x W x 2. */
@@ -56,6 +59,7 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
     return torch.tidy(() => elasticTransform(img, ElasticTransform.getParams(this.alpha, this.sigma, [height, width]), this.interpolation, this.fill)) as T;
   }
   override toString(): string {
-    return `ElasticTransform(alpha=[${this.alpha.join(', ')}], sigma=[${this.sigma.join(', ')}], interpolation=${this.interpolation}, fill=[${this.fill.join(', ')}])`;
+    // torchvision keeps alpha and sigma as float lists, a number fill as [float(fill)], the mode as the enum
+    return transformRepr('ElasticTransform', { alpha: float(this.alpha), sigma: float(this.sigma), interpolation: enumMember('InterpolationMode', this.interpolation), fill: this.#fillRepr });
   }
 }

@@ -1,5 +1,6 @@
 // transforms.FiveCrop and TenCrop: several crops of one image, returned as an array (Python's tuple).
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { sizeAsGiven, transformRepr } from './_repr.js';
 import { fiveCrop, setupSize, tenCrop, type ImageLike } from './functional.js';
 import { Transform } from './transform.js';
 
@@ -11,10 +12,16 @@ type Size = number | readonly number[];
 export class FiveCrop extends Transform<ImageLike, ImageLike[]> {
   static readonly sourceModule = import.meta.url;
   readonly size: [number, number];
+  readonly #sizeRepr: unknown;
   constructor(size: Size | { size: Size });
-  constructor(...args: unknown[]) { super(); this.size = setupSize(bind(FIVE_CROP, args)[0] as Size, FIVE_CROP.fn); this.workerArgs = [this.size]; }
+  constructor(...args: unknown[]) {
+    super();
+    const [size] = bind(FIVE_CROP, args);
+    [this.size, this.workerArgs] = [setupSize(size as Size, FIVE_CROP.fn), [size]];  // size as given to a worker: its repr the same
+    this.#sizeRepr = sizeAsGiven(size, this.size);
+  }
   forward<T extends ImageLike>(img: T): [T, T, T, T, T] { return fiveCrop(img, this.size); }
-  override toString(): string { return `FiveCrop(size=(${this.size.join(', ')}))`; }
+  override toString(): string { return transformRepr('FiveCrop', { size: this.#sizeRepr }); }
 }
 
 /** FiveCrop of the image and of its horizontal (or, with verticalFlip, vertical) flip. */
@@ -22,14 +29,16 @@ export class TenCrop extends Transform<ImageLike, ImageLike[]> {
   static readonly sourceModule = import.meta.url;
   readonly size: [number, number];
   readonly verticalFlip: boolean;
+  readonly #sizeRepr: unknown;
   constructor(...args: PyArgs<[size: Size, verticalFlip: boolean], { size?: Size; verticalFlip?: boolean }>);
   constructor(...args: unknown[]) {
     super();
     const [size, verticalFlip] = bind(TEN_CROP, args) as [Size, boolean];
     this.size = setupSize(size, TEN_CROP.fn);
+    this.#sizeRepr = sizeAsGiven(size, this.size);
     this.verticalFlip = verticalFlip;
-    this.workerArgs = [this.size, verticalFlip];
+    this.workerArgs = [size, verticalFlip];  // as given, so that a worker's rebuild prints the same repr
   }
   forward<T extends ImageLike>(img: T): [T, T, T, T, T, T, T, T, T, T] { return tenCrop(img, this.size, this.verticalFlip); }
-  override toString(): string { return `TenCrop(size=(${this.size.join(', ')}), vertical_flip=${this.verticalFlip})`; }
+  override toString(): string { return transformRepr('TenCrop', { size: this.#sizeRepr, vertical_flip: this.verticalFlip }); }
 }

@@ -1,5 +1,6 @@
 // transforms.GaussianBlur.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { asGiven, givenOrDefault, sizeAsGiven, transformRepr, tuple } from './_repr.js';
 import { gaussianBlur, setupSize, type ImageLike } from './functional.js';
 import { uniform1 } from './_random.js';
 import { Transform } from './transform.js';
@@ -12,6 +13,7 @@ export class GaussianBlur extends Transform<ImageLike, ImageLike> {
   static readonly sourceModule = import.meta.url;
   readonly kernelSize: [number, number];
   readonly sigma: [number, number];
+  readonly #repr: Record<string, unknown>;
   constructor(...args: PyArgs<[kernelSize: Pair, sigma: Pair], { kernelSize?: Pair; sigma?: Pair }>);
   constructor(...args: unknown[]) {
     super();
@@ -27,7 +29,9 @@ export class GaussianBlur extends Transform<ImageLike, ImageLike> {
     } else {
       throw new RangeError('GaussianBlur: sigma should be a single number or a list/tuple with length 2.');
     }
-    this.workerArgs = [this.kernelSize, this.sigma];
+    this.workerArgs = [kernelSize, givenOrDefault(GAUSSIAN_BLUR, 'sigma', sigma)];  // as given, for the repr
+    // torchvision keeps a sigma list as given, a number as (sigma, sigma), the default (0.1, 2.0)
+    this.#repr = { kernel_size: sizeAsGiven(kernelSize, this.kernelSize), sigma: typeof sigma === 'number' ? tuple(this.sigma) : asGiven(GAUSSIAN_BLUR, 'sigma', sigma) };
   }
   /** torchvision's get_params: sigma, a float32 uniform_ draw. */
   static getParams(sigmaMin: number, sigmaMax: number): number { return uniform1(sigmaMin, sigmaMax); }
@@ -35,5 +39,7 @@ export class GaussianBlur extends Transform<ImageLike, ImageLike> {
     const sigma = GaussianBlur.getParams(this.sigma[0], this.sigma[1]);
     return gaussianBlur(img, this.kernelSize, [sigma, sigma]);
   }
-  override toString(): string { return `GaussianBlur(kernel_size=(${this.kernelSize.join(', ')}), sigma=(${this.sigma.join(', ')}))`; }
+  /** @internal kernel_size as torchvision keeps it (for v2's repr). */
+  get reprArgs(): { readonly kernel_size: unknown } { return { kernel_size: this.#repr.kernel_size }; }
+  override toString(): string { return transformRepr('GaussianBlur', this.#repr); }
 }

@@ -1,5 +1,6 @@
 // transforms.LinearTransformation (for example ZCA whitening).
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { float, transformRepr } from './_repr.js';
 import * as torch from '../../index.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { Transform } from './transform.js';
@@ -39,5 +40,8 @@ export class LinearTransformation extends Transform<Tensor, Tensor> {
       return torch.mm(flat, this.transformationMatrix.to(flat.dtype)).view(...shape);
     });
   }
-  override toString(): string { return `LinearTransformation(transformation_matrix=${JSON.stringify(this.transformationMatrix.tolist())}, mean_vector=${JSON.stringify(this.meanVector.tolist())})`; }
+  override toString(): string {
+    const list = (t: Tensor): unknown => (t.isFloatingPoint() ? float(t.tolist()) : t.tolist());  // Tensor.tolist(): Python floats for a float tensor
+    return transformRepr('LinearTransformation', { transformation_matrix: list(this.transformationMatrix), mean_vector: list(this.meanVector) });
+  }
 }

@@ -1,5 +1,6 @@
 // transforms.Pad.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { transformRepr } from './_repr.js';
 import { pad, type ImageLike, type PaddingMode } from './functional.js';
 import { Transform } from './transform.js';
 
@@ -28,5 +29,5 @@ export class Pad extends Transform<ImageLike, ImageLike> {
     this.workerArgs = [this.padding, fill, paddingMode];
   }
   forward<T extends ImageLike>(img: T): T { return pad(img, this.padding, this.fill, this.paddingMode); }
-  override toString(): string { return `Pad(padding=${JSON.stringify(this.padding)}, fill=${this.fill}, padding_mode=${this.paddingMode})`; }
+  override toString(): string { return transformRepr('Pad', { padding: this.padding, fill: this.fill, padding_mode: this.paddingMode }); }
 }

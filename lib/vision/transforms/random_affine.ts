@@ -1,5 +1,6 @@
 // transforms.RandomAffine.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { float, transformRepr } from './_repr.js';
 import { checkInterpolation, affine, getDimensions, roundHalfEven, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
 import { checkFillOption, fillPerChannel } from './_checks.js';
@@ -17,7 +18,7 @@ type Angle = number | readonly number[];
 function setupAngle(x: number | readonly number[], name: string, sizes: readonly number[]): number[] {
   if (typeof x === 'number') {
     if (x < 0) throw new RangeError(`RandomAffine: If ${name} is a single number, it must be positive.`);
-    return [-x, x];
+    return [0 - x, x];  // 0 - 0 is 0, not -0 (Python's -0 of an int)
   }
   return checkSequence(x, name, sizes);
 }
@@ -84,13 +85,11 @@ export class RandomAffine extends Transform<ImageLike, ImageLike> {
     return affine(img, angle, translations, scale, shear, this.interpolation, fill, this.center);
   }
   override toString(): string {
-    let s = `RandomAffine(degrees=[${this.degrees.join(', ')}]`;
-    if (this.translate !== null) s += `, translate=[${this.translate.join(', ')}]`;
-    if (this.scale !== null) s += `, scale=[${this.scale.join(', ')}]`;
-    if (this.shear !== null) s += `, shear=[${this.shear.join(', ')}]`;
-    if (this.interpolation !== 'nearest') s += `, interpolation=${this.interpolation}`;
-    if (this.fill !== 0) s += `, fill=${JSON.stringify(this.fill)}`;
-    if (this.center !== null) s += `, center=[${this.center.join(', ')}]`;
-    return `${s})`;
+    // torchvision prints the options that differ from their defaults
+    const given = <V>(v: V | null): V | undefined => (v === null ? undefined : v);
+    return transformRepr('RandomAffine', {
+      degrees: float(this.degrees), translate: given(this.translate), scale: given(this.scale), shear: float(given(this.shear)),
+      interpolation: this.interpolation !== 'nearest' ? this.interpolation : undefined, fill: this.fill !== 0 ? this.fill : undefined, center: given(this.center),
+    });
   }
 }

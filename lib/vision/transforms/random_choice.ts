@@ -1,6 +1,7 @@
 // transforms.RandomChoice and RandomOrder: they draw from Python's `random` module (torch.pyrandom),
 // not torch's generator, as torchvision does; seed both (pyrandom.seed and torch.manualSeed) to follow a Python run.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { reprOf } from './_repr.js';
 import * as pyrandom from '../../pyrandom.js';
 import { applyTransform, checkTransform, formatTransforms, Transform, type TransformLike } from './transform.js';
 
@@ -32,7 +33,7 @@ export class RandomChoice extends Transform {
     const [t] = pyrandom.choices(this.transforms, { weights: this.p });
     return applyTransform(t!, img, 'RandomChoice');
   }
-  override toString(): string { return formatTransforms('RandomChoice', this.transforms); }
+  override toString(): string { return `${formatTransforms('RandomChoice', this.transforms)}(p=${reprOf(this.p)})`; }
 }
 
 /** All the transforms, in an order shuffled with `random.shuffle` on every call. */

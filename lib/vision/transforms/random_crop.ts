@@ -1,5 +1,6 @@
 // transforms.RandomCrop.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { sizeAsGiven, transformRepr, tuple } from './_repr.js';
 import { crop, getDimensions, pad, setupSize, type ImageLike, type PaddingMode } from './functional.js';
 import { randint1 } from './_random.js';
 import { Transform } from './transform.js';
@@ -16,12 +17,14 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
   readonly padIfNeeded: boolean;
   readonly fill: number;
   readonly paddingMode: PaddingMode;
+  readonly #sizeRepr: unknown;
   constructor(...args: PyArgs<[size: number | readonly number[], padding: Padding, padIfNeeded: boolean, fill: number, paddingMode: PaddingMode], RandomCropOptions>);
   constructor(options: RandomCropOptions & { size: number | readonly number[] });
   constructor(...args: unknown[]) {
     super();
     const [size, padding, padIfNeeded, fill, paddingMode] = bind(RANDOM_CROP, args) as [number | readonly number[], Padding, boolean, number, PaddingMode];
     this.size = setupSize(size, RANDOM_CROP.fn);
+    this.#sizeRepr = sizeAsGiven(size, this.size);
     if (padding !== null && typeof padding !== 'number' && !(Array.isArray(padding) && [1, 2, 4].includes(padding.length)))
       throw new TypeError('RandomCrop: padding must be a number or a sequence of 1, 2 or 4 numbers');
     if (typeof fill !== 'number') throw new TypeError('RandomCrop: fill must be a number');
@@ -30,7 +33,7 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
     this.padIfNeeded = Boolean(padIfNeeded);
     this.fill = fill;
     this.paddingMode = paddingMode;
-    this.workerArgs = [this.size, this.padding, this.padIfNeeded, this.fill, this.paddingMode];
+    this.workerArgs = [size, this.padding, this.padIfNeeded, this.fill, this.paddingMode];  // size as given, for the repr
   }
 
   /** torchvision's get_params: [top, left, height, width], two randint draws unless the size already fits. */
@@ -53,5 +56,7 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
     const [i, j, h, w] = RandomCrop.getParams(x, this.size);
     return crop(x, i, j, h, w) as T;
   }
-  override toString(): string { return `RandomCrop(size=(${this.size.join(', ')}), padding=${JSON.stringify(this.padding)})`; }
+  /** @internal size as torchvision's _setup_size keeps it (v2's repr shows it so; v1's as a tuple). */
+  get reprArgs(): { readonly size: unknown } { return { size: this.#sizeRepr }; }
+  override toString(): string { return transformRepr('RandomCrop', { size: tuple(this.size), padding: this.padding }); }
 }

@@ -1,5 +1,6 @@
 // transforms.RandomErasing.
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { asGiven, givenOrDefault, transformRepr } from './_repr.js';
 import * as torch from '../../index.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { describe } from '../../options.js';
@@ -20,6 +21,7 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
   readonly ratio: [number, number];
   readonly value: number | number[] | 'random';
   readonly inplace: boolean;
+  readonly #repr: { scale: unknown; ratio: unknown };
   constructor(...args: PyArgs<[p: number, scale: readonly number[], ratio: readonly number[], value: EraseValue, inplace: boolean], RandomErasingOptions>);
   constructor(...args: unknown[]) {
     super();
@@ -39,7 +41,8 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
     this.ratio = [ratio[0]!, ratio[1]!];
     this.value = typeof value === 'object' ? [...value] : value;
     this.inplace = inplace;
-    this.workerArgs = [p, this.scale, this.ratio, this.value, inplace];
+    this.workerArgs = [p, givenOrDefault(RANDOM_ERASING, 'scale', scale), givenOrDefault(RANDOM_ERASING, 'ratio', ratio), this.value, inplace];  // as given, for the repr
+    this.#repr = { scale: asGiven(RANDOM_ERASING, 'scale', scale), ratio: asGiven(RANDOM_ERASING, 'ratio', ratio) };
   }
 
   /** torchvision's get_params: [i, j, h, w, v], up to 10 tries of a box; the whole image (and itself as v) when none fits. */
@@ -79,7 +82,9 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
       return erase(img, i, j, h, w, v, this.inplace);
     });
   }
+  /** @internal scale and ratio as torchvision keeps them (for v2's repr). */
+  get reprArgs(): { readonly scale: unknown; readonly ratio: unknown } { return this.#repr; }
   override toString(): string {
-    return `RandomErasing(p=${this.p}, scale=(${this.scale.join(', ')}), ratio=(${this.ratio.join(', ')}), value=${JSON.stringify(this.value)}, inplace=${this.inplace})`;
+    return transformRepr('RandomErasing', { p: this.p, scale: this.#repr.scale, ratio: this.#repr.ratio, value: this.value, inplace: this.inplace });
   }
 }

@@ -1,5 +1,6 @@
 // transforms.RandomResizedCrop.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { asGiven, floatIfDefault, givenOrDefault, sizeAsGiven, transformRepr, tuple } from './_repr.js';
 import * as torch from '../../index.js';
 import { checkInterpolation, getDimensions, resizedCrop, roundHalfEven, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
 import { randint1, uniform1 } from './_random.js';
@@ -16,6 +17,8 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
   readonly ratio: [number, number];
   readonly interpolation: InterpolationMode;
   readonly antialias: boolean | null;
+  readonly #repr: Record<string, unknown>;
+  readonly #given: { size: unknown; scale: unknown; ratio: unknown };
   constructor(...args: PyArgs<[size: number | readonly number[], scale: readonly [number, number], ratio: readonly [number, number], interpolation: InterpolationMode, antialias: boolean | null], RandomResizedCropOptions>);
   constructor(options: RandomResizedCropOptions & { size: number | readonly number[] });
   constructor(...args: unknown[]) {
@@ -28,7 +31,15 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     this.ratio = [ratio[0]!, ratio[1]!];
     this.interpolation = checkInterpolation(interpolation, RANDOM_RESIZED_CROP.fn);
     this.antialias = antialias;
-    this.workerArgs = [this.size, this.scale, this.ratio, this.interpolation, this.antialias];
+    // as given (the defaults as such), so that a worker's rebuild prints the same repr
+    this.workerArgs = [size, givenOrDefault(RANDOM_RESIZED_CROP, 'scale', scale), givenOrDefault(RANDOM_RESIZED_CROP, 'ratio', ratio), this.interpolation, this.antialias];
+    // torchvision prints scale and ratio rounded to 4 digits, as tuples (of floats for the defaults)
+    const round4 = (v: readonly number[]): unknown => tuple(v.map((x) => Math.round(x * 1e4) / 1e4));
+    this.#given = { size: sizeAsGiven(size, this.size), scale: asGiven(RANDOM_RESIZED_CROP, 'scale', scale), ratio: asGiven(RANDOM_RESIZED_CROP, 'ratio', ratio) };
+    this.#repr = {
+      size: sizeAsGiven(size, this.size), scale: floatIfDefault(RANDOM_RESIZED_CROP, 'scale', scale, round4(this.scale)),
+      ratio: floatIfDefault(RANDOM_RESIZED_CROP, 'ratio', ratio, round4(this.ratio)), interpolation: this.interpolation, antialias: this.antialias,
+    };
   }
 
   /** torchvision's get_params: up to 10 tries of (area, log-ratio) draws, then a centre-crop fallback. */
@@ -69,7 +80,9 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     const [i, j, h, w] = RandomResizedCrop.getParams(img, this.scale, this.ratio);
     return resizedCrop(img, i, j, h, w, this.size, this.interpolation, this.antialias);
   }
+  /** @internal size, scale and ratio as torchvision keeps them (for v2's repr). */
+  get reprArgs(): { readonly size: unknown; readonly scale: unknown; readonly ratio: unknown } { return this.#given; }
   override toString(): string {
-    return `RandomResizedCrop(size=(${this.size.join(', ')}), scale=(${this.scale.join(', ')}), ratio=(${this.ratio.join(', ')}), interpolation=${this.interpolation}, antialias=${this.antialias})`;
+    return transformRepr('RandomResizedCrop', this.#repr);
   }
 }

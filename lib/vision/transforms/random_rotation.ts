@@ -1,5 +1,6 @@
 // transforms.RandomRotation.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { float, transformRepr } from './_repr.js';
 import { checkInterpolation, getDimensions, rotate, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
 import { checkFillOption, fillPerChannel } from './_checks.js';
@@ -24,7 +25,7 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
     const [degrees, interpolation, expand, center, fill] = bind(RANDOM_ROTATION, args);
     if (typeof degrees === 'number') {
       if (degrees < 0) throw new RangeError('RandomRotation: If degrees is a single number, it must be positive.');
-      this.degrees = [-degrees, degrees];
+      this.degrees = [0 - degrees, degrees];  // 0 - 0 is 0, not -0 (Python's -0 of an int)
     } else {
       if (!Array.isArray(degrees) || degrees.length !== 2) throw new RangeError('RandomRotation: degrees should be a sequence of length 2.');
       this.degrees = [degrees[0]!, degrees[1]!];
@@ -48,5 +49,7 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
     const angle = RandomRotation.getParams(this.degrees);
     return rotate(img, angle, this.interpolation, this.expand, this.center, fill);
   }
-  override toString(): string { return `RandomRotation(degrees=[${this.degrees.join(', ')}], interpolation=${this.interpolation}, expand=${this.expand}${this.center !== null ? `, center=[${this.center.join(', ')}]` : ''}, fill=${JSON.stringify(this.fill)})`; }
+  override toString(): string {
+    return transformRepr('RandomRotation', { degrees: float(this.degrees), interpolation: this.interpolation, expand: this.expand, center: this.center ?? undefined, fill: this.fill });
+  }
 }

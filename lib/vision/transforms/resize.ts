@@ -1,5 +1,6 @@
 // transforms.Resize.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
+import { transformRepr } from './_repr.js';
 import { checkInterpolation, resize, type ImageLike, type InterpolationMode } from './functional.js';
 import { Transform } from './transform.js';
 
@@ -31,5 +32,5 @@ export class Resize extends Transform<ImageLike, ImageLike> {
     this.workerArgs = [this.size, interpolation, maxSize, antialias];
   }
   forward<T extends ImageLike>(img: T): T { return resize(img, this.size as number | number[], this.interpolation, this.maxSize, this.antialias); }  // null only in v2's
-  override toString(): string { return `Resize(size=${JSON.stringify(this.size)}, interpolation=${this.interpolation}, max_size=${this.maxSize}, antialias=${this.antialias})`; }
+  override toString(): string { return transformRepr('Resize', { size: this.size, interpolation: this.interpolation, max_size: this.maxSize, antialias: this.antialias }); }
 }

@@ -75,11 +75,6 @@ export function fillOf(fills: FillDict, key: FillKey | null): number | number[] 
 /** The fill of one input: _get_fill(fill, type(inpt)). */
 export const fillFor = (fills: FillDict, inpt: unknown): number | number[] | null => fillOf(fills, fillKeyOf(inpt));
 
-/** A per-type fill as the reprs print it (as ToDtype's per-type dtypes): `{Image: 127, Mask: 255, 'others': None}`. */
-export function fillDictRepr(fills: FillDict): string {
-  return `{${Object.entries(fills).map(([k, v]) => `${k === 'others' ? "'others'" : k}: ${v === null ? 'None' : JSON.stringify(v)}`).join(', ')}}`;
-}
-
 /**
  * A v1 class's constructor arguments with a per-type fill taken out (the option `fill`, or the
  * positional at `index`) and `placeholder` in its place, for the v1 constructor's checks; the fill
@@ -106,6 +101,8 @@ function takeFillDict(args: readonly unknown[], index: number, placeholder: unkn
 export interface PerTypeFill {
   /** torchvision's _fill: the fill per type of input ({ others: fill } for one fill; a per-type fill leaves v1's `fill` at its default). */
   readonly fillDict: FillDict;
+  /** @internal The fill as v2's repr shows it: as given, undefined for a per-type one (a dict, which the repr leaves out). */
+  readonly fillRepr: unknown;
 }
 
 /**
@@ -118,11 +115,13 @@ export interface PerTypeFill {
 export function withPerTypeFill<C extends abstract new (...args: any[]) => Transform & { readonly fill: FillValue }>(Base: C, index: number, placeholder: number | null, listsToo = false): (abstract new (...args: any[]) => PerTypeFill) & C {
   abstract class WithPerTypeFill extends Base {
     readonly fillDict: FillDict;
-    readonly #perType: boolean;
+    readonly #fillGiven: unknown;
     constructor(...args: any[]) {
       const [v1Args, given] = takeFillDict(args, index, placeholder, listsToo);
       super(...v1Args);
-      this.#perType = given !== undefined;
+      const last: unknown = args[args.length - 1];
+      this.#fillGiven = given !== undefined ? given : isOptionsObject(last) && last.fill !== undefined ? last.fill
+        : args[index] !== undefined && !isOptionsObject(args[index]) ? args[index] : placeholder;
       if (given === undefined) {
         this.fillDict = { others: this.fill };
       } else {
@@ -132,18 +131,8 @@ export function withPerTypeFill<C extends abstract new (...args: any[]) => Trans
         this.workerArgs = [...workerArgs, { fill: this.fillDict }];
       }
     }
-    override toString(): string { return withFillRepr(super.toString(), this.#perType ? this.fillDict : null); }
+    get fillRepr(): unknown { return isFillDict(this.#fillGiven) ? undefined : this.#fillGiven; }
   }
   return WithPerTypeFill;
 }
 
-/** A v1 repr with a per-type fill shown (in place of the placeholder's `fill=0`, `fill=[0]` or `fill=null`, else before `center` or the end). */
-function withFillRepr(repr: string, fills: FillDict | null): string {
-  if (fills === null) return repr;
-  const one = Object.keys(fills).length === 1 && Object.hasOwn(fills, 'others');
-  const shown = `fill=${!one ? fillDictRepr(fills) : fills.others === null ? 'None' : JSON.stringify(fills.others)}`;
-  const placeholder = /fill=(?:0|\[0\]|null)(?=[,)])/;
-  if (placeholder.test(repr)) return repr.replace(placeholder, shown);
-  const at = repr.includes(', center=') ? repr.indexOf(', center=') : repr.lastIndexOf(')');
-  return `${repr.slice(0, at)}, ${shown}${repr.slice(at)}`;
-}

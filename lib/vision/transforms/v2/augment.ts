@@ -2,6 +2,7 @@
 // sample, applied to every image and video of it (tensors, tv_tensors, vision.Images); masks, boxes and
 // keypoints pass through (RandomErasing warns, as v2).
 import * as torch from '../../../index.js';
+import { float, v2Repr } from '../_repr.js';
 import type { Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
@@ -71,6 +72,11 @@ export class RandomErasing extends v2Of(v1.RandomErasing) {
     super(...(args as []));
   }
   override forward(img: any): any { return this.call(img); }
+  override toString(): string {
+    // v2 keeps value as a list of floats ('random' as None, which its repr leaves out)
+    const value = this.value === 'random' ? null : float(typeof this.value === 'number' ? [this.value] : this.value);
+    return v2Repr('RandomErasing', { p: this.p, scale: this.reprArgs.scale, ratio: this.reprArgs.ratio, value, inplace: this.inplace });
+  }
   override call(...inputs: unknown[]): any {
     let drawn: Tensor | null = null;
     try {

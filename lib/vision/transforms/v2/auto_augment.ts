@@ -3,6 +3,7 @@
 // drawn only for operations with magnitudes), v2's magnitude tables (Solarize as a fraction of the
 // dtype's range) and v2's kernels.
 import * as torch from '../../../index.js';
+import { enumMember, float, v2Repr } from '../_repr.js';
 import { Image } from '../../image.js';
 import * as v1 from '../auto_augment.js';
 import { applyAugmentOp, AUGMIX_MAX_SEVERITY, channelFill, type AugmentOps } from '../auto_augment.js';
@@ -106,6 +107,7 @@ const drawEntry = (s: Space): Space[number] => s[randint1(0, s.length)]!;
 
 export class AutoAugment extends augmentable(v1.AutoAugment, 2) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('AutoAugment', { interpolation: this.interpolation, fill: this.fillRepr, policy: enumMember('AutoAugmentPolicy', this.policy) }); }
   constructor(...args: PyArgs<[policy: v1.AutoAugmentPolicy, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.AutoAugmentOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
@@ -126,6 +128,7 @@ export class AutoAugment extends augmentable(v1.AutoAugment, 2) {
 
 export class RandAugment extends augmentable(v1.RandAugment, 4) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('RandAugment', { interpolation: this.interpolation, fill: this.fillRepr, num_ops: this.numOps, magnitude: this.magnitude, num_magnitude_bins: this.numMagnitudeBins }); }
   constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.RandAugmentOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
@@ -144,6 +147,7 @@ export class RandAugment extends augmentable(v1.RandAugment, 4) {
 
 export class TrivialAugmentWide extends augmentable(v1.TrivialAugmentWide, 2) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('TrivialAugmentWide', { interpolation: this.interpolation, fill: this.fillRepr, num_magnitude_bins: this.numMagnitudeBins }); }
   constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.TrivialAugmentWideOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
@@ -156,6 +160,7 @@ export class TrivialAugmentWide extends augmentable(v1.TrivialAugmentWide, 2) {
 
 export class AugMix extends augmentable(v1.AugMix, 6) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('AugMix', { interpolation: this.interpolation, fill: this.fillRepr, severity: this.severity, mixture_width: this.mixtureWidth, chain_depth: this.chainDepth, alpha: float(this.alpha), all_ops: this.allOps }); }
   constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.AugMixOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   protected override readonly augmentOps: AugmentOps = V2_OPS;

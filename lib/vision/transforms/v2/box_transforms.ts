@@ -2,6 +2,7 @@
 // ClampBoundingBoxes, SanitizeBoundingBoxes, RandomIoUCrop (SSD's crop), ClampKeyPoints and
 // SanitizeKeyPoints, ported from torchvision 0.28 with its draws.
 import * as torch from '../../../index.js';
+import { asGiven, float, v2Repr } from '../_repr.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, signature, type PyArgs } from '../../../nn/functional/_signature.js';
@@ -122,7 +123,10 @@ function sanitizeInputs(owner: string, labelsGetter: LabelsGetter, inputs: unkno
   return { sample, leaves, labels, target };
 }
 
-const labelsGetterName = (g: LabelsGetter): string => (typeof g === 'function' ? (g.name || '<function>') : g === null ? 'None' : "'default'");
+/** labels_getter as v2's repr shows it: the string 'default'; a function or None is left out. */
+const labelsGetterRepr = (g: LabelsGetter): string | undefined => (typeof g === 'string' ? g : undefined);
+
+const SANITIZE_BOXES = signature('SanitizeBoundingBoxes', { minSize: 1.0, minArea: 1.0, labelsGetter: 'default' });
 
 /**
  * Removes degenerate boxes (narrower or lower than minSize, smaller than minArea, outside the canvas)
@@ -137,7 +141,7 @@ export class SanitizeBoundingBoxes extends V2BuiltIn {
   constructor(...args: PyArgs<[minSize: number, minArea: number, labelsGetter: LabelsGetter], { minSize?: number; minArea?: number; labelsGetter?: LabelsGetter }>);
   constructor(...args: unknown[]) {
     super();
-    const [minSize, minArea, labelsGetter] = bind(signature('SanitizeBoundingBoxes', { minSize: 1.0, minArea: 1.0, labelsGetter: 'default' }), args) as [number, number, unknown];
+    const [minSize, minArea, labelsGetter] = bind(SANITIZE_BOXES, args) as [number, number, unknown];
     if (typeof minSize !== 'number' || !(minSize >= 1)) throw new RangeError(`SanitizeBoundingBoxes: min_size must be >= 1, got ${describe(minSize)}.`);
     if (typeof minArea !== 'number' || !(minArea >= 1)) throw new RangeError(`SanitizeBoundingBoxes: min_area must be >= 1, got ${describe(minArea)}.`);
     this.minSize = minSize;
@@ -158,7 +162,10 @@ export class SanitizeBoundingBoxes extends V2BuiltIn {
     const indexed = (leaf: unknown): boolean => (kindOf(leaf) === 'BoundingBoxes' || kindOf(leaf) === 'Mask') && (leaf as Tensor).dim() > 0 && (leaf as Tensor).size(0) === n;
     return keepRows(sample, leaves, labels, valid, indexed);
   }
-  override toString(): string { return `SanitizeBoundingBoxes(min_size=${this.minSize}, min_area=${this.minArea}, labels_getter=${labelsGetterName(this.labelsGetter)})`; }
+  override toString(): string {
+    // v2's repr shows labels_getter only as the string 'default' (a function or None is left out)
+    return v2Repr('SanitizeBoundingBoxes', { min_size: asGiven(SANITIZE_BOXES, 'minSize', this.minSize), min_area: asGiven(SANITIZE_BOXES, 'minArea', this.minArea), labels_getter: labelsGetterRepr(this.labelsGetter) });
+  }
 }
 
 /** The sample with the labels and every `indexed` leaf cut to the rows `valid` keeps (tv_tensors stay what they were); `valid` is freed. */
@@ -200,7 +207,7 @@ export class SanitizeKeyPoints extends V2BuiltIn {
     }
     return keepRows(sample, leaves, labels, sanitizeKeypointsMask(points, keyPointsCanvasSize(points)), isKeyPoints);
   }
-  override toString(): string { return `SanitizeKeyPoints(labels_getter=${labelsGetterName(this.labelsGetter)})`; }
+  override toString(): string { return v2Repr('SanitizeKeyPoints', { labels_getter: labelsGetterRepr(this.labelsGetter) }); }
 }
 
 interface IoUCropParams { top: number; left: number; height: number; width: number; isWithinCropArea: Tensor }
@@ -220,6 +227,7 @@ export class RandomIoUCrop extends V2BuiltIn {
   readonly maxAspectRatio: number;
   readonly options: number[];
   readonly trials: number;
+  readonly #optionsGiven: boolean;
   constructor(...args: PyArgs<[minScale: number, maxScale: number, minAspectRatio: number, maxAspectRatio: number, samplerOptions: readonly number[] | null, trials: number],
     { minScale?: number; maxScale?: number; minAspectRatio?: number; maxAspectRatio?: number; samplerOptions?: readonly number[] | null; trials?: number }>);
   constructor(...args: unknown[]) {
@@ -233,8 +241,9 @@ export class RandomIoUCrop extends V2BuiltIn {
     if (!Number.isInteger(trials) || (trials as number) < 0) throw new TypeError(`RandomIoUCrop: trials must be a non-negative integer, got ${describe(trials)}`);
     [this.minScale, this.maxScale, this.minAspectRatio, this.maxAspectRatio] = [minScale, maxScale, minAr, maxAr] as number[] as [number, number, number, number];
     this.options = [...options];
+    this.#optionsGiven = sampler !== null;  // the default options are floats
     this.trials = trials as number;
-    this.workerArgs = [this.minScale, this.maxScale, this.minAspectRatio, this.maxAspectRatio, this.options, this.trials];
+    this.workerArgs = [this.minScale, this.maxScale, this.minAspectRatio, this.maxAspectRatio, sampler, this.trials];  // null: the default options, for the repr
   }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
@@ -296,6 +305,10 @@ export class RandomIoUCrop extends V2BuiltIn {
     }
   }
   override toString(): string {
-    return `RandomIoUCrop(min_scale=${this.minScale}, max_scale=${this.maxScale}, min_aspect_ratio=${this.minAspectRatio}, max_aspect_ratio=${this.maxAspectRatio}, options=${JSON.stringify(this.options)}, trials=${this.trials})`;
+    const f = (name: string, v: number): unknown => asGiven(IOU_CROP, name, v);
+    return v2Repr('RandomIoUCrop', {
+      min_scale: f('minScale', this.minScale), max_scale: f('maxScale', this.maxScale), min_aspect_ratio: f('minAspectRatio', this.minAspectRatio),
+      max_aspect_ratio: f('maxAspectRatio', this.maxAspectRatio), options: this.#optionsGiven ? this.options : float(this.options), trials: this.trials,
+    });
   }
 }

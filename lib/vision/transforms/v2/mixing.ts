@@ -2,6 +2,7 @@
 // with lambda drawn from Beta(alpha, alpha) the way torch.distributions.Beta samples it (the aten
 // Dirichlet sampler on the default generator), so a seed gives Python's batches.
 import * as torch from '../../../index.js';
+import { float, v2Repr } from '../_repr.js';
 import type { Tensor } from '../../../tensor.js';
 import { isTensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
@@ -103,7 +104,7 @@ abstract class MixBase extends V2BuiltIn {
   }
 
   override toString(): string {
-    return `${this.constructor.name}(alpha=${this.alpha}, num_classes=${this.numClasses ?? 'None'})`;
+    return v2Repr(this.constructor.name, { alpha: float(this.alpha), num_classes: this.numClasses });  // v2 keeps float(alpha)
   }
 }
 

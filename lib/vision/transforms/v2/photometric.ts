@@ -4,9 +4,9 @@
 // kernel runs where torchvision registers one; other leaves (masks, boxes, keypoints, and videos for
 // RGB) pass through.
 import { isTensor, type Tensor } from '../../../tensor.js';
+import { asGiven, float, tuple, v2Repr } from '../_repr.js';
 import { describe } from '../../../options.js';
 import { bind, signature, type PyArgs } from '../../../nn/functional/_signature.js';
-import { pyRepr } from '../../../nn/modules/_format.js';
 import { rand1, randperm, uniform1 } from '../_random.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
@@ -51,7 +51,7 @@ export class GaussianNoise extends V2BuiltIn {
   override call(...inputs: unknown[]): any {
     return v2Forward(inputs, { transform: (x, kind) => (isImageOrVideo(kind) ? gaussianNoise(x, this.mean, this.sigma, this.clip) : x) });
   }
-  override toString(): string { return `GaussianNoise(mean=${pyRepr(this.mean, true)}, sigma=${pyRepr(this.sigma, true)}, clip=${pyRepr(this.clip)})`; }
+  override toString(): string { return v2Repr('GaussianNoise', { mean: asGiven(GAUSSIAN_NOISE, 'mean', this.mean), sigma: asGiven(GAUSSIAN_NOISE, 'sigma', this.sigma), clip: this.clip }); }
 }
 
 /** Converts the sample's 1-channel images to 3 channels (vision.Images to 'RGB'); videos pass through, as torchvision has no video kernel. */
@@ -172,6 +172,8 @@ export class RandomPhotometricDistort extends V2BuiltIn {
     });
   }
   override toString(): string {
-    return `RandomPhotometricDistort(brightness=${pyRepr(this.brightness, true)}, contrast=${pyRepr(this.contrast, true)}, hue=${pyRepr(this.hue, true)}, saturation=${pyRepr(this.saturation, true)}, p=${pyRepr(this.p, true)})`;
+    // torchvision's ranges are Tuple[float, float] and p a float: printed so (a JS array given reads as Python's tuple here)
+    const range = (r: readonly number[]): unknown => float(tuple(r));
+    return v2Repr('RandomPhotometricDistort', { brightness: range(this.brightness), contrast: range(this.contrast), hue: range(this.hue), saturation: range(this.saturation), p: float(this.p) });
   }
 }

@@ -2,6 +2,7 @@
 // RandomZoomOut, ScaleJitter, RandomShortestSize and RandomResize, with v2's draws (float32 tensor
 // arithmetic where Python mixes a float with torch.rand) so a seed gives torchvision's sizes.
 import * as torch from '../../../index.js';
+import { asGiven, givenOrDefault, v2Repr } from '../_repr.js';
 import type { Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
@@ -9,7 +10,7 @@ import { rand1, randint1 } from '../_random.js';
 import { checkInterpolation, type ImageLike, type InterpolationMode } from '../functional.js';
 import * as F from './functional.js';
 import { checkRandomApplyP, querySize, V2BuiltIn, v2Forward } from './_transform.js';
-import { fillDictRepr, fillFor, isFillDict, setupFillDict, type FillArg, type FillDict, type FillOption } from './_fill.js';
+import { fillFor, isFillDict, setupFillDict, type FillArg, type FillDict, type FillOption } from './_fill.js';
 
 type Fill = number | readonly number[];
 
@@ -38,6 +39,7 @@ export class RandomZoomOut extends V2BuiltIn {
   readonly fillDict: FillDict;
   readonly sideRange: [number, number];
   readonly p: number;
+  readonly #sideRangeRepr: unknown;
   constructor(...args: PyArgs<[fill: FillArg, sideRange: readonly number[], p: number], { fill?: FillOption; sideRange?: readonly number[]; p?: number }>);
   constructor(...args: unknown[]) {
     super();
@@ -52,8 +54,9 @@ export class RandomZoomOut extends V2BuiltIn {
     this.fill = fill as Fill | FillDict;
     this.fillDict = isFillDict(fill) ? (fill as FillDict) : { others: fill as Fill };
     this.sideRange = range;
+    this.#sideRangeRepr = asGiven(ZOOM_OUT, 'sideRange', sideRange);
     this.p = p;
-    this.workerArgs = [this.fill, this.sideRange, p];
+    this.workerArgs = [this.fill, givenOrDefault(ZOOM_OUT, 'sideRange', sideRange), p];  // as given, for the repr
   }
   forward<T extends ImageLike>(img: T): T {
     if (rand1() >= Math.fround(this.p)) return img;
@@ -77,7 +80,7 @@ export class RandomZoomOut extends V2BuiltIn {
     return F.pad(x as ImageLike, padding, fillFor(this.fillDict, x));  // a list fill is an Error for masks, as v2
   }
   override toString(): string {
-    return `RandomZoomOut(p=${this.p}, fill=${isFillDict(this.fill) ? fillDictRepr(this.fill as FillDict) : JSON.stringify(this.fill)}, side_range=${JSON.stringify(this.sideRange)})`;
+    return v2Repr('RandomZoomOut', { p: this.p, fill: isFillDict(this.fill) ? undefined : this.fill, side_range: this.#sideRangeRepr });
   }
 }
 
@@ -96,6 +99,7 @@ export class ScaleJitter extends V2BuiltIn {
   readonly scaleRange: [number, number];
   readonly interpolation: InterpolationMode;
   readonly antialias: boolean | null;
+  readonly #scaleRangeRepr: unknown;
   constructor(...args: PyArgs<[targetSize: readonly number[], scaleRange: readonly number[], interpolation: InterpolationMode, antialias: boolean | null],
     { targetSize?: readonly number[]; scaleRange?: readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>);
   constructor(...args: unknown[]) {
@@ -103,8 +107,9 @@ export class ScaleJitter extends V2BuiltIn {
     const [targetSize, scaleRange, interpolation, antialias] = bind(SCALE_JITTER, args) as unknown[];
     this.targetSize = pairOf(targetSize, 'ScaleJitter', 'target_size');
     this.scaleRange = pairOf(scaleRange, 'ScaleJitter', 'scale_range');
+    this.#scaleRangeRepr = asGiven(SCALE_JITTER, 'scaleRange', scaleRange);
     ({ interpolation: this.interpolation, antialias: this.antialias } = resizeChoice('ScaleJitter', interpolation, antialias));
-    this.workerArgs = [this.targetSize, this.scaleRange, this.interpolation, this.antialias];
+    this.workerArgs = [this.targetSize, givenOrDefault(SCALE_JITTER, 'scaleRange', scaleRange), this.interpolation, this.antialias];  // as given, for the repr
   }
   forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
@@ -120,7 +125,7 @@ export class ScaleJitter extends V2BuiltIn {
       return [truncOf(r.mul(h)), truncOf(r.mul(w))];
     });
   }
-  override toString(): string { return `ScaleJitter(target_size=${JSON.stringify(this.targetSize)}, scale_range=${JSON.stringify(this.scaleRange)}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
+  override toString(): string { return v2Repr('ScaleJitter', { target_size: this.targetSize, scale_range: this.#scaleRangeRepr, interpolation: this.interpolation, antialias: this.antialias }); }
 }
 
 /** Resizes the shorter side to a size drawn from minSize (the longer one capped at maxSize), keeping the aspect ratio. */
@@ -159,7 +164,7 @@ export class RandomShortestSize extends V2BuiltIn {
     if (this.maxSize !== null) r = Math.min(r, this.maxSize / Math.max(h, w));
     return [Math.trunc(h * r), Math.trunc(w * r)];
   }
-  override toString(): string { return `RandomShortestSize(min_size=${JSON.stringify(this.minSize)}, max_size=${this.maxSize}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
+  override toString(): string { return v2Repr('RandomShortestSize', { min_size: this.minSize, max_size: this.maxSize, interpolation: this.interpolation, antialias: this.antialias }); }
 }
 
 /** Resizes the shorter side to a size drawn uniformly from [minSize, maxSize), keeping the aspect ratio. */
@@ -188,5 +193,5 @@ export class RandomResize extends V2BuiltIn {
   override call(...inputs: unknown[]): any {
     return v2Forward(inputs, { makeParams: () => [randint1(this.minSize, this.maxSize)], transform: (x, _, size) => F.resize(x, size, this.interpolation, null, this.antialias) });
   }
-  override toString(): string { return `RandomResize(min_size=${this.minSize}, max_size=${this.maxSize}, interpolation=${this.interpolation}, antialias=${this.antialias})`; }
+  override toString(): string { return v2Repr('RandomResize', { min_size: this.minSize, max_size: this.maxSize, interpolation: this.interpolation, antialias: this.antialias }); }
 }

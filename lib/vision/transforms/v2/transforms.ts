@@ -20,13 +20,14 @@ import type { RandomRotationOptions } from '../random_rotation.js';
 import type { ResizeOptions } from '../resize.js';
 import type { InterpolationMode, PaddingMode } from '../functional.js';
 import { fillFor, withPerTypeFill, type FillArg, type FillDict, type FillOption, type OptionsWithFill } from './_fill.js';
-import { checkTransform, formatTransforms, type TransformLike } from '../transform.js';
+import { checkTransform, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
 import * as F from './functional.js';
 import { callTransform, checkNoArguments, checkRandomApplyP, isInstance, markV2BuiltIn, needsTransformList, onImage, querySize, sampleOf, V2BuiltIn, v2Forward, v2Of } from './_transform.js';
 import { kindOf, type TVTensorKind } from '../../tv_tensors.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { isTensor } from '../../../tensor.js';
+import { float, tuple, v2ContainerRepr, v2Repr } from '../_repr.js';
 
 // ---- v1's classes: the same draws and results in v2 ---------------------------------------------
 
@@ -57,6 +58,14 @@ interface CropParams { needsCrop: boolean; top: number; left: number; height: nu
 /** v2's draws: an offset only for a side longer than the crop (v1 draws both unless both fit). */
 export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true)) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string {
+    return v2Repr('RandomCrop', { size: this.reprArgs.size, padding: this.v2Padding(), pad_if_needed: this.padIfNeeded, fill: this.fillRepr, padding_mode: this.paddingMode });
+  }
+  /** v2 keeps the padding as [left, top, right, bottom]. */
+  private v2Padding(): number[] | null {
+    const p = this.padding;
+    return p === null ? null : typeof p === 'number' || p.length === 1 ? Array<number>(4).fill(typeof p === 'number' ? p : p[0]!) : p.length === 2 ? [p[0]!, p[1]!, p[0]!, p[1]!] : [...p];
+  }
   constructor(...args: PyArgs<[size: number | readonly number[], padding: number | readonly number[] | null, padIfNeeded: boolean, fill: FillArg<Fill>, paddingMode: PaddingMode], OptionsWithFill<RandomCropOptions, Fill>>);
   constructor(options: OptionsWithFill<RandomCropOptions, Fill> & { size: number | readonly number[] });
   constructor(...args: unknown[]) { super(...(args as [])); }
@@ -94,6 +103,7 @@ export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true))
 /** Pads images, masks and boxes (boxes: constant padding only, as v2). */
 export class Pad extends v2Of(withPerTypeFill(v1.Pad, 1, 0, true)) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('Pad', { padding: this.padding, fill: this.fillRepr, padding_mode: this.paddingMode }); }
   constructor(...args: PyArgs<[padding: number | readonly number[], fill: FillArg<Fill>, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: FillOption<Fill>; paddingMode?: PaddingMode }>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T { return F.pad(img, this.padding, fillFor(this.fillDict, img), this.paddingMode); }
@@ -112,6 +122,9 @@ function leafFill(fills: FillDict, x: unknown): number | number[] | null {
 /** Rotates images, masks and boxes by one angle drawn per sample (boxes: their enclosing boxes, on the expanded canvas with expand). */
 export class RandomRotation extends v2Of(withPerTypeFill(v1.RandomRotation, 4, 0)) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string {
+    return v2Repr('RandomRotation', { degrees: float(this.degrees), interpolation: this.interpolation, expand: this.expand, fill: this.fillRepr, center: this.center });
+  }
   constructor(...args: PyArgs<[degrees: number | readonly number[], interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: FillArg<Fill>], OptionsWithFill<RandomRotationOptions, Fill>>);
   constructor(options: OptionsWithFill<RandomRotationOptions, Fill> & { degrees: number | readonly number[] });
   constructor(...args: unknown[]) { super(...(args as [])); }
@@ -128,6 +141,11 @@ export class RandomRotation extends v2Of(withPerTypeFill(v1.RandomRotation, 4, 0
 /** One random affine map (angle, translation, scale, shear) per sample, applied to its images, masks and boxes. */
 export class RandomAffine extends v2Of(withPerTypeFill(v1.RandomAffine, 5, 0)) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string {
+    return v2Repr('RandomAffine', {
+      degrees: float(this.degrees), translate: this.translate, scale: this.scale, shear: float(this.shear), interpolation: this.interpolation, fill: this.fillRepr, center: this.center,
+    });
+  }
   constructor(...args: PyArgs<[degrees: number | readonly number[], translate: readonly number[] | null, scale: readonly number[] | null, shear: number | readonly number[] | null,
     interpolation: InterpolationMode, fill: FillArg<Fill>, center: readonly number[] | null], OptionsWithFill<RandomAffineOptions, Fill>>);
   constructor(options: OptionsWithFill<RandomAffineOptions, Fill> & { degrees: number | readonly number[] });
@@ -147,6 +165,9 @@ export class RandomAffine extends v2Of(withPerTypeFill(v1.RandomAffine, 5, 0)) {
 /** One random perspective (four corners moved) per sample, with probability p, applied to its images, masks and boxes. */
 export class RandomPerspective extends v2Of(withPerTypeFill(v1.RandomPerspective, 3, 0), { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string {
+    return v2Repr('RandomPerspective', { p: this.p, distortion_scale: this.distortionScale, interpolation: this.interpolation, fill: this.fillRepr });
+  }
   constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationMode, fill: FillArg<Fill>], OptionsWithFill<RandomPerspectiveOptions, Fill>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   /** v1's forward with v2's fill blend; with a per-type fill, the image's (v2's call: the same draws). */
@@ -165,6 +186,9 @@ export class RandomPerspective extends v2Of(withPerTypeFill(v1.RandomPerspective
 /** One random displacement field per sample, applied to its images, masks (nearest) and boxes (approximately, as torchvision). */
 export class ElasticTransform extends v2Of(withPerTypeFill(v1.ElasticTransform, 3, 0)) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string {
+    return v2Repr('ElasticTransform', { alpha: float(this.alpha), sigma: float(this.sigma), interpolation: this.interpolation, fill: this.fillRepr });
+  }
   constructor(...args: PyArgs<[alpha: number | readonly number[], sigma: number | readonly number[], interpolation: InterpolationMode, fill: FillArg<Fill>], OptionsWithFill<ElasticTransformOptions, Fill>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
@@ -185,19 +209,29 @@ export class ElasticTransform extends v2Of(withPerTypeFill(v1.ElasticTransform, 
 }
 export class FiveCrop extends v2Of(v1.FiveCrop, { refuseBoxesAndMasks: true }) { static override readonly sourceModule = import.meta.url; }
 export class TenCrop extends v2Of(v1.TenCrop, { refuseBoxesAndMasks: true }) { static override readonly sourceModule = import.meta.url; }
-export class Normalize extends v2Of(v1.Normalize) { static override readonly sourceModule = import.meta.url; }
+export class Normalize extends v2Of(v1.Normalize) {
+  static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('Normalize', { mean: this.mean, std: this.std, inplace: this.inplace }); }
+}
 export { RandomErasing } from './augment.js';  // v2's own draws and PIL kernel (augment.ts)
 export class RandomInvert extends v2Of(v1.RandomInvert, { randomApply: true }) { static override readonly sourceModule = import.meta.url; }
 export class RandomPosterize extends v2Of(v1.RandomPosterize, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('RandomPosterize', { p: this.p, bits: this.bits }); }
   override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.posterize(img, this.bits); }
 }
-export class RandomSolarize extends v2Of(v1.RandomSolarize, { randomApply: true }) { static override readonly sourceModule = import.meta.url; }
+export class RandomSolarize extends v2Of(v1.RandomSolarize, { randomApply: true }) {
+  static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('RandomSolarize', { p: this.p, threshold: this.threshold }); }
+}
 export class RandomEqualize extends v2Of(v1.RandomEqualize, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
   override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.equalize(img); }
 }
-export class LinearTransformation extends v2Of(v1.LinearTransformation) { static override readonly sourceModule = import.meta.url; }
+export class LinearTransformation extends v2Of(v1.LinearTransformation) {
+  static override readonly sourceModule = import.meta.url;
+  override toString(): string { return 'LinearTransformation()'; }  // v2's repr leaves tensors out
+}
 /** A vision.Image to its uint8 tensor; a tensor passes through (v2 transforms only PIL images here). */
 export class PILToTensor extends v2Of(v1.PILToTensor) {
   static override readonly sourceModule = import.meta.url;
@@ -214,6 +248,10 @@ export class ToPILImage extends v2Of(v1.ToPILImage) {
 /** Resizes images (v2's kernels), masks (nearest) and boxes. */
 export class Resize extends v2Of(v1.Resize) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string {
+    // v2 keeps a number as [size]
+    return v2Repr('Resize', { size: typeof this.size === 'number' ? [this.size] : this.size, interpolation: this.interpolation, max_size: this.maxSize, antialias: this.antialias });
+  }
   protected static override readonly sizeMayBeNull = true;
   constructor(...args: PyArgs<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], ResizeOptions>);
   constructor(options: ResizeOptions & { size: number | readonly number[] | null });
@@ -225,6 +263,10 @@ export class Resize extends v2Of(v1.Resize) {
 /** A random crop resized to `size`, the same for the images, masks and boxes of a sample. */
 export class RandomResizedCrop extends v2Of(v1.RandomResizedCrop) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string {
+    const { size, scale, ratio } = this.reprArgs;
+    return v2Repr('RandomResizedCrop', { size, scale, ratio, interpolation: this.interpolation, antialias: this.antialias });
+  }
   override forward<T extends ImageLike>(img: T): T {
     const [i, j, h, w] = v1.RandomResizedCrop.getParams(img, this.scale, this.ratio);
     return F.resizedCrop(img, i, j, h, w, this.size, this.interpolation, this.antialias);
@@ -241,6 +283,10 @@ const V2_ADJUSTMENTS = [F.adjustBrightness, F.adjustContrast, F.adjustSaturation
 
 export class ColorJitter extends v2Of(v1.ColorJitter) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string {
+    const range = (r: readonly number[] | null): unknown => (r === null ? null : float(tuple(r)));
+    return v2Repr('ColorJitter', { brightness: range(this.brightness), contrast: range(this.contrast), saturation: range(this.saturation), hue: range(this.hue) });
+  }
   override forward<T extends ImageLike>(img: T): T {
     const [order, ...factors] = v1.ColorJitter.getParams(this.brightness, this.contrast, this.saturation, this.hue);
     return order.reduce<ImageLike>((x, k) => (factors[k] == null ? x : V2_ADJUSTMENTS[k]!(x, factors[k]!)), img) as T;
@@ -262,6 +308,7 @@ export class RandomGrayscale extends v2Of(v1.RandomGrayscale, { randomApply: tru
 
 export class GaussianBlur extends v2Of(v1.GaussianBlur) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('GaussianBlur', { kernel_size: this.reprArgs.kernel_size, sigma: float(this.sigma) }); }
   override forward<T extends ImageLike>(img: T): T {
     const sigma = v1.GaussianBlur.getParams(this.sigma[0], this.sigma[1]);
     return F.gaussianBlur(img, this.kernelSize, [sigma, sigma]);
@@ -270,6 +317,7 @@ export class GaussianBlur extends v2Of(v1.GaussianBlur) {
 
 export class RandomAdjustSharpness extends v2Of(v1.RandomAdjustSharpness, { randomApply: true }) {
   static override readonly sourceModule = import.meta.url;
+  override toString(): string { return v2Repr('RandomAdjustSharpness', { p: this.p, sharpness_factor: this.sharpnessFactor }); }
   override forward<T extends ImageLike>(img: T): T { return rand1() >= Math.fround(this.p) ? img : F.adjustSharpness(img, this.sharpnessFactor); }
 }
 
@@ -373,8 +421,7 @@ export class ToDtype extends V2BuiltIn {
     });
   }
   override toString(): string {
-    const d = this.dtype instanceof DType ? `torch.${this.dtype.name}` : `{${[...this.dtype.entries()].map(([k, v]) => `${k === 'others' ? "'others'" : k}: ${v === null ? 'None' : `torch.${v.name}`}`).join(', ')}}`;
-    return `${this.constructor.name}(dtype=${d}, scale=${this.scale ? 'True' : 'False'})`;
+    return v2Repr('ToDtype', { scale: this.scale });  // v2's repr leaves the dtype (a torch.dtype or a dict) out
   }
 }
 
@@ -387,7 +434,7 @@ export class ConvertImageDtype extends ToDtype {
     super(dtype as DTypeLike, true);
     this.workerArgs = [(this.dtype as torch.dtype).name];
   }
-  override toString(): string { return `ConvertImageDtype(dtype=torch.${(this.dtype as torch.dtype).name})`; }
+  override toString(): string { return 'ConvertImageDtype()'; }  // v2's repr leaves dtypes out
 }
 
 /**
@@ -452,6 +499,7 @@ export class Compose extends v1.Compose {
   constructor(...args: unknown[]) { super(...(args as [readonly TransformLike[]])); checkNonEmpty('Compose', this.transforms); }
   override forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any { return runAll(this.transforms, inputs, 'Compose'); }
+  override toString(): string { return v2ContainerRepr('Compose', this.transforms); }
 }
 
 /** All the transforms with probability p: one `torch.rand(1) >= p` draw to skip them (v2's comparison). */
@@ -464,6 +512,7 @@ export class RandomApply extends v1.RandomApply {
     if (rand1() >= Math.fround(this.p)) return sampleOf(inputs);
     return runAll(this.transforms, inputs, 'RandomApply');
   }
+  override toString(): string { return v2ContainerRepr('RandomApply', this.transforms); }  // v2's repr leaves p out
 }
 
 /** One of the transforms, drawn with `torch.multinomial(torch.tensor(p), 1)` (v2's draw; p normalised). */
@@ -491,7 +540,7 @@ export class RandomChoice extends V2BuiltIn {
     const idx = torch.tidy(() => torch.multinomial(torch.tensor(this.p, { dtype: torch.float32 }), 1).item() as number);
     return callTransform(this.transforms[idx]!, inputs, 'RandomChoice');
   }
-  override toString(): string { return formatTransforms('RandomChoice', this.transforms, [`p=[${this.p.join(', ')}]`]); }
+  override toString(): string { return v2Repr('RandomChoice', { transforms: this.transforms, p: this.p }); }
 }
 
 /** The transforms in a `torch.randperm` order (v2's draw; v1 shuffles with Python's random). */
@@ -503,6 +552,7 @@ export class RandomOrder extends v1.RandomOrder {
   override call(...inputs: unknown[]): any {
     return runAll(randperm(this.transforms.length).map((i) => this.transforms[i]!), inputs, 'RandomOrder');
   }
+  override toString(): string { return v2Repr('RandomOrder', { transforms: this.transforms }); }
 }
 
 // v2's containers built on v1's (the rest build on V2BuiltIn or v2Of, branded there)
