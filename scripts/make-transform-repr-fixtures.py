@@ -136,6 +136,7 @@ for ver in ("v1", "v2"):
     case("TrivialAugmentWide", ver)
     case("TrivialAugmentWide", ver, num_magnitude_bins=11, fill=[1, 2, 3])
     case("AugMix", ver)
+    case("AugMix", ver, alpha=2)  # alpha as given (the default 1.0)
     case("AugMix", ver, severity=2, mixture_width=4, chain_depth=2, alpha=0.5, all_ops=False, interpolation=M("nearest"), fill=1)
 
 case("ToTensor", "v1")
@@ -144,7 +145,9 @@ case("ObjectDetection", "presets")
 case("ImageClassification", "presets", crop_size=224)
 case("ImageClassification", "presets", crop_size=176, resize_size=232, interpolation=M("bicubic"), mean=[0.5, 0.5, 0.5])
 case("SemanticSegmentation", "presets", resize_size=520)
-case("SemanticSegmentation", "presets", resize_size=None, std=[1.0, 1.0, 1.0])
+case("SemanticSegmentation", "presets", resize_size=None, std=[1, 1, 1])  # kept as given: ints print as ints
+case("ImageClassification", "presets", crop_size=224, mean=[0, 0, 0], std=[1, 1, 1])
+case("ElasticTransform", "v1", fill=[1, 2, 3])  # v1 keeps [float(f) for f in fill]
 # v2 only
 case("ToImage", "v2")
 case("ToPureTensor", "v2")
@@ -186,6 +189,16 @@ case("RandomChannelPermutation", "v2")
 case("RandomPhotometricDistort", "v2")
 case("RandomPhotometricDistort", "v2", brightness={"tuple": [0.5, 1.5]}, hue={"tuple": [-0.1, 0.1]}, p=0.25)  # its annotations: tuples of floats
 case("UniformTemporalSubsample", "v2", 4)
+# v2 RandomCrop keeps the padding as [left, right, top, bottom], 0 as None
+case("RandomCrop", "v2", 4, padding=[1, 2])
+case("RandomCrop", "v2", 4, padding=[1, 2, 3, 4])
+case("RandomCrop", "v2", 4, padding=0)
+case("RandomCrop", "v2", 4, padding=[0])
+case("RandomCrop", "v2", 4, fill=[1, 2, 3])
+case("Pad", "v2", 2, [1, 2, 3])
+# RandomChoice's p: prob / total, floats
+case("RandomChoice", "v2", [tr("RandomHorizontalFlip")])
+case("RandomChoice", "v2", [tr("RandomHorizontalFlip"), tr("RandomVerticalFlip")], p=[1, 0])
 
 meta = {"torch": torch.__version__, "torchvision": torchvision.__version__}
 with open(OUT, "w") as f:

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
+import { buildSource, packSource } from '../lib/data/worker_source.js';
+import type { WorkerSource } from '../lib/data/worker_source.js';
 
 const T = vision.transforms;
 const v2 = vision.transforms.v2;
@@ -50,4 +52,63 @@ describe(`transform reprs as torchvision ${fx.meta.torchvision} prints them`, ()
     const label = `${c.version} ${c.name}(${JSON.stringify(c.args).slice(1, -1)}${Object.keys(c.kwargs).length ? `, ${JSON.stringify(c.kwargs)}` : ''})`;
     it(label, () => { expect(String(build(c.name, c.version, c.args, c.kwargs))).toEqual(c.repr); });
   }
+});
+
+/** A transform as a DataLoader worker rebuilds it: its workerSource packed, cloned and built. */
+const rebuilt = async (t: { workerSource(): WorkerSource }): Promise<unknown> => buildSource(structuredClone(packSource(t.workerSource(), [], 'x')));
+
+describe('transform reprs after a worker rebuild', () => {
+  it('a v2 list fill is kept (Pad, RandomCrop)', async () => {
+    const pad = new v2.Pad(2, [1, 2, 3]);
+    const crop = new v2.RandomCrop(4, { fill: [1, 2, 3] });
+    expect(String(pad)).toBe('Pad(padding=2, fill=[1, 2, 3], padding_mode=constant)');
+    expect(String(await rebuilt(pad))).toBe(String(pad));
+    expect(String(await rebuilt(crop))).toBe(String(crop));
+    expect(String(crop)).toContain('fill=[1, 2, 3]');
+  });
+  it('every fixture case prints the same repr when rebuilt', async () => {
+    for (const c of fx.cases) {
+      const t = build(c.name, c.version, c.args, c.kwargs) as { workerSource?(): WorkerSource | null };
+      const source = t.workerSource?.();
+      if (!source) continue;
+      expect(String(await buildSource(structuredClone(packSource(source, [], 'x')))), c.name).toBe(c.repr);
+    }
+  });
+});
+
+describe('transforms keep copies of the arrays they are given', () => {
+  const cases: [string, (a: [number, number], b: [number, number]) => { workerSource(): WorkerSource }][] = [
+    ['CenterCrop', (a) => new T.CenterCrop(a)],
+    ['FiveCrop', (a) => new T.FiveCrop(a)],
+    ['TenCrop', (a) => new T.TenCrop(a)],
+    ['RandomCrop', (a) => new T.RandomCrop(a)],
+    ['RandomResizedCrop', (a, b) => new T.RandomResizedCrop(a, { scale: [b[0]! / 10, 1], ratio: b })],
+    ['GaussianBlur', (a, b) => new T.GaussianBlur(a, b.map((x) => x / 4))],
+    ['RandomErasing', (_, b) => new T.RandomErasing({ scale: [b[0]! / 10, b[1]! / 10], ratio: b, value: b })],
+    ['v2 RandomResizedCrop', (a, b) => new v2.RandomResizedCrop(a, { scale: [b[0]! / 10, 1], ratio: b })],
+    ['v2 Pad', (a) => new v2.Pad(2, a)],
+    ['v2 RandomCrop', (a) => new v2.RandomCrop(4, { fill: a })],
+    ['v2 RandomRotation', (a) => new v2.RandomRotation(30, { fill: a })],
+    ['v2 RandomZoomOut', (a, b) => new v2.RandomZoomOut(a, b)],
+    ['v2 ScaleJitter', (a, b) => new v2.ScaleJitter([64, 48], b)],
+    ['v2 RandomIoUCrop', (_, b) => new v2.RandomIoUCrop({ samplerOptions: b })],
+    ['v2 RandomChoice', (_, b) => new v2.RandomChoice([new v2.RandomHorizontalFlip(), new v2.RandomVerticalFlip()], b)],
+  ];
+  for (const [name, make] of cases) {
+    it(name, () => {
+      const [a, b]: [number, number][] = [[3, 5], [1, 2]];
+      const t = make(a, b);
+      const [text, args] = [String(t), JSON.stringify(t.workerSource().args)];
+      a[0] = 99; b[0] = 0; b[1] = 98;
+      expect(String(t)).toBe(text);
+      expect(JSON.stringify(t.workerSource().args)).toBe(args);
+    });
+  }
+  it('RandomCrop, given a list fill, keeps a copy of it', () => {
+    const fill = [1, 2, 3];
+    const t = new v2.RandomCrop(4, { fill });
+    fill[0] = 99;
+    expect(String(t)).toBe('RandomCrop(size=(4, 4), pad_if_needed=False, fill=[1, 2, 3], padding_mode=constant)');
+    expect(t.fillDict).toEqual({ others: [1, 2, 3] });
+  });
 });

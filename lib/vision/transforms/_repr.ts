@@ -10,11 +10,25 @@ class PyTuple { constructor(readonly items: readonly unknown[]) {} }
 /** A Python expression printed as it is (an enum member). */
 class PyRaw { constructor(readonly text: string) {} }
 
-/** Numbers (also in arrays and tuples) that torchvision stores as floats: 30 prints as 30.0. */
-export function float<V>(v: V): V {
-  if (typeof v === 'number') return new PyFloat(v) as V;
-  if (Array.isArray(v)) return v.map((x) => float(x)) as V;
-  if (v instanceof PyTuple) return new PyTuple(v.items.map((x) => float(x))) as V;
+/**
+ * Numbers (also in arrays and tuples) that torchvision stores as floats: 30 prints as 30.0. Only for
+ * the repr (reprOf, strOf, transformRepr, v2Repr): what it gives holds marked numbers, no longer numbers.
+ */
+export function float(v: unknown): unknown {
+  if (typeof v === 'number') return new PyFloat(v);
+  if (Array.isArray(v)) return v.map((x) => float(x));
+  if (v instanceof PyTuple) return new PyTuple(v.items.map((x) => float(x)));
+  return v;
+}
+/**
+ * A copy of a value given by the caller, to keep (in the repr's state or workerArgs): arrays and plain
+ * objects copied all the way down, anything else (numbers, strings, transforms, tensors) as it is.
+ */
+export function copied<V>(v: V): V {
+  if (Array.isArray(v)) return v.map((x) => copied(x)) as V;
+  if (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copied(x)])) as V;
+  }
   return v;
 }
 /** A value torchvision stores as a tuple: (1, 2). */
@@ -22,7 +36,7 @@ export const tuple = (items: readonly unknown[]): unknown => new PyTuple(items);
 /** An Enum member as str() prints it: InterpolationMode.BILINEAR. */
 export const enumMember = (enumName: string, value: string): unknown => new PyRaw(`${enumName}.${value.toUpperCase().replace(/-/g, '_')}`);
 /** A size as torchvision's _setup_size keeps it: a number (or a one-element list) as the tuple (n, n), a list as given. */
-export const sizeAsGiven = (given: unknown, size: readonly number[]): unknown => (Array.isArray(given) && given.length !== 1 ? [...(given as number[])] : tuple(size));
+export const sizeAsGiven = (given: unknown, size: readonly number[]): unknown => (Array.isArray(given) && given.length !== 1 ? copied(given) : tuple(size));
 
 /** Python's repr of a value: None, True/False, ints, floats, 'strings', [lists], (tuples). */
 export function reprOf(v: unknown): string {
@@ -74,8 +88,8 @@ const isDefault = (sig: Signature, name: string, given: unknown): boolean => sig
 /** An argument as torchvision keeps it: the default (a tuple of floats, or a float) as such, a list given as a list, anything else as given. */
 export function asGiven(sig: Signature, name: string, given: unknown): unknown {
   if (isDefault(sig, name, given)) return float(Array.isArray(given) ? tuple(given) : given);
-  return Array.isArray(given) ? [...(given as unknown[])] : given;
+  return copied(given);
 }
 
-/** A constructor argument for workerArgs that keeps asGiven's distinction: undefined (the default, rebuilt as such) where it was left at its default. */
-export const givenOrDefault = (sig: Signature, name: string, given: unknown): unknown => (isDefault(sig, name, given) ? undefined : given);
+/** A constructor argument for workerArgs that keeps asGiven's distinction: undefined (the default, rebuilt as such) where it was left at its default, else a copy of it. */
+export const givenOrDefault = (sig: Signature, name: string, given: unknown): unknown => (isDefault(sig, name, given) ? undefined : copied(given));

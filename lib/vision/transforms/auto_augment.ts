@@ -1,7 +1,7 @@
 // transforms.AutoAugment, RandAugment, TrivialAugmentWide and AugMix: random operations from an augmentation
 // space (each with its magnitudes in bins), applied as torchvision's _apply_op applies it, drawn as it draws.
 import * as torch from '../../index.js';
-import { enumMember, float, transformRepr } from './_repr.js';
+import { enumMember, floatIfDefault, transformRepr } from './_repr.js';
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { numberArg } from '../../options.js';
 import { Image } from '../image.js';
@@ -328,6 +328,7 @@ export class AugMix extends Augmenter {
   readonly chainDepth: number;
   readonly alpha: number;
   readonly allOps: boolean;
+  readonly #alphaRepr: unknown;
   constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: Fill], AugMixOptions>);
   constructor(...args: unknown[]) {
     const [severity, mixtureWidth, chainDepth, alphaArg, allOps, interpolation, fill] = bind(AUG_MIX, args) as [number, number, number, unknown, boolean, unknown, unknown];
@@ -339,8 +340,12 @@ export class AugMix extends Augmenter {
     if (!Number.isInteger(chainDepth)) throw new RangeError(`AugMix: chain_depth must be an integer (non-positive: 1 to 3 at random), got ${chainDepth}`);
     if (!(alpha > 0)) throw new RangeError(`AugMix: alpha must be positive, got ${alpha}`);
     this.severity = severity; this.mixtureWidth = mixtureWidth; this.chainDepth = chainDepth; this.alpha = alpha; this.allOps = Boolean(allOps);
+    this.#alphaRepr = floatIfDefault(AUG_MIX, 'alpha', alphaArg, alpha);  // torchvision keeps alpha as given, its default 1.0
     this.workerArgs = [severity, mixtureWidth, chainDepth, alpha, this.allOps, this.interpolation, this.fill];
   }
+
+  /** @internal alpha as the repr shows it: a float where left at its default. */
+  get alphaRepr(): unknown { return this.#alphaRepr; }
 
   /** The fill of the chains' operations (transforms.v2's AugMix: its per-type fill's for plain tensors, which the chains run on). */
   protected chainFill(): number | number[] | null { return this.fill; }
@@ -385,7 +390,7 @@ export class AugMix extends Augmenter {
   }
   override toString(): string {
     return transformRepr('AugMix', {
-      severity: this.severity, mixture_width: this.mixtureWidth, chain_depth: this.chainDepth, alpha: float(this.alpha), all_ops: this.allOps,
+      severity: this.severity, mixture_width: this.mixtureWidth, chain_depth: this.chainDepth, alpha: this.alphaRepr, all_ops: this.allOps,
       interpolation: enumMember('InterpolationMode', this.interpolation), fill: this.fill,
     });
   }

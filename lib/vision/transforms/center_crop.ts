@@ -1,6 +1,6 @@
 // transforms.CenterCrop.
 import { bind, REQUIRED, signature } from '../../nn/functional/_signature.js';
-import { sizeAsGiven, transformRepr } from './_repr.js';
+import { copied, sizeAsGiven, transformRepr } from './_repr.js';
 import { centerCrop, setupSize, type ImageLike } from './functional.js';
 import { Transform } from './transform.js';
 
@@ -15,7 +15,7 @@ export class CenterCrop extends Transform<ImageLike, ImageLike> {
   constructor(...args: unknown[]) {
     super();
     const [size] = bind(CENTER_CROP, args);
-    [this.size, this.workerArgs] = [setupSize(size as number, CENTER_CROP.fn), [size]];  // size as given to a worker: its repr the same
+    [this.size, this.workerArgs] = [setupSize(size as number, CENTER_CROP.fn), [copied(size)]];  // size as given to a worker: its repr the same
     this.#sizeRepr = sizeAsGiven(size, this.size);
   }
   forward<T extends ImageLike>(img: T): T { return centerCrop(img, this.size); }

@@ -36,7 +36,7 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
     this.interpolation = checkInterpolation(interpolation, ELASTIC_TRANSFORM.fn);
     const checked = checkFillOption(ELASTIC_TRANSFORM.fn, fill);
     this.fill = typeof checked === 'number' ? [checked] : checked;
-    this.#fillRepr = typeof checked === 'number' ? float(this.fill) : this.fill;
+    this.#fillRepr = float(this.fill);  // torchvision keeps [float(fill)], or [float(f) for f in fill]
     this.workerArgs = [this.alpha, this.sigma, this.interpolation, checked];  // the fill as given, for the repr
   }
 

@@ -1,6 +1,6 @@
 // transforms.FiveCrop and TenCrop: several crops of one image, returned as an array (Python's tuple).
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
-import { sizeAsGiven, transformRepr } from './_repr.js';
+import { copied, sizeAsGiven, transformRepr } from './_repr.js';
 import { fiveCrop, setupSize, tenCrop, type ImageLike } from './functional.js';
 import { Transform } from './transform.js';
 
@@ -17,7 +17,7 @@ export class FiveCrop extends Transform<ImageLike, ImageLike[]> {
   constructor(...args: unknown[]) {
     super();
     const [size] = bind(FIVE_CROP, args);
-    [this.size, this.workerArgs] = [setupSize(size as Size, FIVE_CROP.fn), [size]];  // size as given to a worker: its repr the same
+    [this.size, this.workerArgs] = [setupSize(size as Size, FIVE_CROP.fn), [copied(size)]];  // size as given to a worker: its repr the same
     this.#sizeRepr = sizeAsGiven(size, this.size);
   }
   forward<T extends ImageLike>(img: T): [T, T, T, T, T] { return fiveCrop(img, this.size); }
@@ -37,7 +37,7 @@ export class TenCrop extends Transform<ImageLike, ImageLike[]> {
     this.size = setupSize(size, TEN_CROP.fn);
     this.#sizeRepr = sizeAsGiven(size, this.size);
     this.verticalFlip = verticalFlip;
-    this.workerArgs = [size, verticalFlip];  // as given, so that a worker's rebuild prints the same repr
+    this.workerArgs = [copied(size), verticalFlip];  // as given, so that a worker's rebuild prints the same repr
   }
   forward<T extends ImageLike>(img: T): [T, T, T, T, T, T, T, T, T, T] { return tenCrop(img, this.size, this.verticalFlip); }
   override toString(): string { return transformRepr('TenCrop', { size: this.#sizeRepr, vertical_flip: this.verticalFlip }); }

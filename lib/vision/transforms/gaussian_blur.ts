@@ -1,6 +1,6 @@
 // transforms.GaussianBlur.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
-import { asGiven, givenOrDefault, sizeAsGiven, transformRepr, tuple } from './_repr.js';
+import { asGiven, copied, givenOrDefault, sizeAsGiven, transformRepr, tuple } from './_repr.js';
 import { gaussianBlur, setupSize, type ImageLike } from './functional.js';
 import { uniform1 } from './_random.js';
 import { Transform } from './transform.js';
@@ -29,7 +29,7 @@ export class GaussianBlur extends Transform<ImageLike, ImageLike> {
     } else {
       throw new RangeError('GaussianBlur: sigma should be a single number or a list/tuple with length 2.');
     }
-    this.workerArgs = [kernelSize, givenOrDefault(GAUSSIAN_BLUR, 'sigma', sigma)];  // as given, for the repr
+    this.workerArgs = [copied(kernelSize), givenOrDefault(GAUSSIAN_BLUR, 'sigma', sigma)];  // as given, for the repr
     // torchvision keeps a sigma list as given, a number as (sigma, sigma), the default (0.1, 2.0)
     this.#repr = { kernel_size: sizeAsGiven(kernelSize, this.kernelSize), sigma: typeof sigma === 'number' ? tuple(this.sigma) : asGiven(GAUSSIAN_BLUR, 'sigma', sigma) };
   }

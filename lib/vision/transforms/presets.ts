@@ -1,7 +1,7 @@
 // torchvision's ObjectDetection, ImageClassification and SemanticSegmentation presets (transforms._presets):
 // the inference preprocessing that pretrained weights name, as `weights.transforms()` returns it.
 import * as torch from '../../index.js';
-import { enumMember, float, strOf } from './_repr.js';
+import { enumMember, strOf } from './_repr.js';
 import { readOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { Image } from '../image.js';
@@ -62,7 +62,8 @@ export class ImageClassification extends Transform<ImageLike, Tensor> {
     });
   }
   override toString(): string {
-    return `ImageClassification(\n    crop_size=[${this.cropSize[0]}]\n    resize_size=[${this.resizeSize[0]}]\n    mean=${strOf(float(this.mean))}\n    std=${strOf(float(this.std))}\n    interpolation=${strOf(enumMember('InterpolationMode', this.interpolation))}\n)`;
+    // torchvision keeps list(mean), list(std) as given (its defaults have no whole numbers, floats or not)
+    return `ImageClassification(\n    crop_size=[${this.cropSize[0]}]\n    resize_size=[${this.resizeSize[0]}]\n    mean=${strOf(this.mean)}\n    std=${strOf(this.std)}\n    interpolation=${strOf(enumMember('InterpolationMode', this.interpolation))}\n)`;
   }
 }
 
@@ -100,7 +101,7 @@ export class SemanticSegmentation extends Transform<ImageLike, Tensor> {
   }
   override toString(): string {
     const size = this.resizeSize === null ? 'None' : `[${this.resizeSize[0]}]`;
-    return `SemanticSegmentation(\n    resize_size=${size}\n    mean=${strOf(float(this.mean))}\n    std=${strOf(float(this.std))}\n    interpolation=${strOf(enumMember('InterpolationMode', this.interpolation))}\n)`;
+    return `SemanticSegmentation(\n    resize_size=${size}\n    mean=${strOf(this.mean)}\n    std=${strOf(this.std)}\n    interpolation=${strOf(enumMember('InterpolationMode', this.interpolation))}\n)`;
   }
 }
 

@@ -1,6 +1,6 @@
 // transforms.RandomCrop.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
-import { sizeAsGiven, transformRepr, tuple } from './_repr.js';
+import { copied, sizeAsGiven, transformRepr, tuple } from './_repr.js';
 import { crop, getDimensions, pad, setupSize, type ImageLike, type PaddingMode } from './functional.js';
 import { randint1 } from './_random.js';
 import { Transform } from './transform.js';
@@ -33,7 +33,7 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
     this.padIfNeeded = Boolean(padIfNeeded);
     this.fill = fill;
     this.paddingMode = paddingMode;
-    this.workerArgs = [size, this.padding, this.padIfNeeded, this.fill, this.paddingMode];  // size as given, for the repr
+    this.workerArgs = [copied(size), this.padding, this.padIfNeeded, this.fill, this.paddingMode];  // size as given, for the repr
   }
 
   /** torchvision's get_params: [top, left, height, width], two randint draws unless the size already fits. */

@@ -1,6 +1,6 @@
 // transforms.RandomResizedCrop.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
-import { asGiven, floatIfDefault, givenOrDefault, sizeAsGiven, transformRepr, tuple } from './_repr.js';
+import { asGiven, copied, floatIfDefault, givenOrDefault, sizeAsGiven, transformRepr, tuple } from './_repr.js';
 import * as torch from '../../index.js';
 import { checkInterpolation, getDimensions, resizedCrop, roundHalfEven, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
 import { randint1, uniform1 } from './_random.js';
@@ -32,7 +32,7 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     this.interpolation = checkInterpolation(interpolation, RANDOM_RESIZED_CROP.fn);
     this.antialias = antialias;
     // as given (the defaults as such), so that a worker's rebuild prints the same repr
-    this.workerArgs = [size, givenOrDefault(RANDOM_RESIZED_CROP, 'scale', scale), givenOrDefault(RANDOM_RESIZED_CROP, 'ratio', ratio), this.interpolation, this.antialias];
+    this.workerArgs = [copied(size), givenOrDefault(RANDOM_RESIZED_CROP, 'scale', scale), givenOrDefault(RANDOM_RESIZED_CROP, 'ratio', ratio), this.interpolation, this.antialias];
     // torchvision prints scale and ratio rounded to 4 digits, as tuples (of floats for the defaults)
     const round4 = (v: readonly number[]): unknown => tuple(v.map((x) => Math.round(x * 1e4) / 1e4));
     this.#given = { size: sizeAsGiven(size, this.size), scale: asGiven(RANDOM_RESIZED_CROP, 'scale', scale), ratio: asGiven(RANDOM_RESIZED_CROP, 'ratio', ratio) };

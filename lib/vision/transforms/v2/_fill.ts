@@ -7,6 +7,7 @@ import * as torch from '../../../index.js';
 import { describe, isOptionsObject } from '../../../options.js';
 import { Image } from '../../image.js';
 import { isPureTensor, kindOf, type TVTensorKind } from '../../tv_tensors.js';
+import { copied } from '../_repr.js';
 import type { Transform } from '../transform.js';
 
 /** One fill value: a number, one number per channel, or null (no fill: v2's None, which is not 0 for the grid transforms' images). */
@@ -120,18 +121,20 @@ export function withPerTypeFill<C extends abstract new (...args: any[]) => Trans
       const [v1Args, given] = takeFillDict(args, index, placeholder, listsToo);
       super(...v1Args);
       const last: unknown = args[args.length - 1];
-      this.#fillGiven = given !== undefined ? given : isOptionsObject(last) && last.fill !== undefined ? last.fill
+      const fillGiven = given !== undefined ? given : isOptionsObject(last) && last.fill !== undefined ? last.fill
         : args[index] !== undefined && !isOptionsObject(args[index]) ? args[index] : placeholder;
+      this.#fillGiven = isFillDict(fillGiven) ? undefined : copied(fillGiven);  // a copy: the caller's list may change; a dict is not shown
       if (given === undefined) {
         this.fillDict = { others: this.fill };
       } else {
         this.fillDict = isFillDict(given) ? setupFillDict(this.constructor.name, given) : { others: checkValue(this.constructor.name, given) };
         const workerArgs = [...(this.workerArgs ?? [])];
         workerArgs[index] = undefined;  // a positional undefined reads as the default; the option sets it
-        this.workerArgs = [...workerArgs, { fill: this.fillDict }];
+        // the dict as kept; one value (a list, or null) as given, so that the worker's repr shows it as this one does
+        this.workerArgs = [...workerArgs, { fill: isFillDict(given) ? this.fillDict : copied(this.fillDict.others) }];
       }
     }
-    get fillRepr(): unknown { return isFillDict(this.#fillGiven) ? undefined : this.#fillGiven; }
+    get fillRepr(): unknown { return this.#fillGiven; }
   }
   return WithPerTypeFill;
 }

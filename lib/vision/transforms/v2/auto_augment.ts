@@ -3,7 +3,7 @@
 // drawn only for operations with magnitudes), v2's magnitude tables (Solarize as a fraction of the
 // dtype's range) and v2's kernels.
 import * as torch from '../../../index.js';
-import { enumMember, float, v2Repr } from '../_repr.js';
+import { enumMember, v2Repr } from '../_repr.js';
 import { Image } from '../../image.js';
 import * as v1 from '../auto_augment.js';
 import { applyAugmentOp, AUGMIX_MAX_SEVERITY, channelFill, type AugmentOps } from '../auto_augment.js';
@@ -160,7 +160,7 @@ export class TrivialAugmentWide extends augmentable(v1.TrivialAugmentWide, 2) {
 
 export class AugMix extends augmentable(v1.AugMix, 6) {
   static override readonly sourceModule = import.meta.url;
-  override toString(): string { return v2Repr('AugMix', { interpolation: this.interpolation, fill: this.fillRepr, severity: this.severity, mixture_width: this.mixtureWidth, chain_depth: this.chainDepth, alpha: float(this.alpha), all_ops: this.allOps }); }
+  override toString(): string { return v2Repr('AugMix', { interpolation: this.interpolation, fill: this.fillRepr, severity: this.severity, mixture_width: this.mixtureWidth, chain_depth: this.chainDepth, alpha: this.alphaRepr, all_ops: this.allOps }); }
   constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.AugMixOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   protected override readonly augmentOps: AugmentOps = V2_OPS;

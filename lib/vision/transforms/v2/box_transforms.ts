@@ -2,7 +2,7 @@
 // ClampBoundingBoxes, SanitizeBoundingBoxes, RandomIoUCrop (SSD's crop), ClampKeyPoints and
 // SanitizeKeyPoints, ported from torchvision 0.28 with its draws.
 import * as torch from '../../../index.js';
-import { asGiven, float, v2Repr } from '../_repr.js';
+import { asGiven, copied, float, v2Repr } from '../_repr.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, signature, type PyArgs } from '../../../nn/functional/_signature.js';
@@ -243,7 +243,7 @@ export class RandomIoUCrop extends V2BuiltIn {
     this.options = [...options];
     this.#optionsGiven = sampler !== null;  // the default options are floats
     this.trials = trials as number;
-    this.workerArgs = [this.minScale, this.maxScale, this.minAspectRatio, this.maxAspectRatio, sampler, this.trials];  // null: the default options, for the repr
+    this.workerArgs = [this.minScale, this.maxScale, this.minAspectRatio, this.maxAspectRatio, copied(sampler), this.trials];  // null: the default options, for the repr
   }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {

@@ -2,7 +2,7 @@
 // RandomZoomOut, ScaleJitter, RandomShortestSize and RandomResize, with v2's draws (float32 tensor
 // arithmetic where Python mixes a float with torch.rand) so a seed gives torchvision's sizes.
 import * as torch from '../../../index.js';
-import { asGiven, givenOrDefault, v2Repr } from '../_repr.js';
+import { asGiven, copied, givenOrDefault, v2Repr } from '../_repr.js';
 import type { Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
@@ -45,7 +45,7 @@ export class RandomZoomOut extends V2BuiltIn {
     super();
     const [given, sideRange, p] = bind(ZOOM_OUT, args) as [unknown, unknown, unknown];
     checkRandomApplyP(p);  // v2's _RandomApplyTransform checks p first
-    const fill = isFillDict(given) ? setupFillDict('RandomZoomOut', given) : given ?? 0; // None pads with 0, as v2
+    const fill = isFillDict(given) ? setupFillDict('RandomZoomOut', given) : copied(given ?? 0); // None pads with 0, as v2; a list copied
     if (!(isFillDict(fill) || typeof fill === 'number' || (Array.isArray(fill) && fill.length > 0 && fill.every((v) => typeof v === 'number')))) {
       throw new TypeError(`RandomZoomOut: fill must be a number or a list of numbers (one per channel), got ${describe(fill)}`);
     }

@@ -27,7 +27,7 @@ import { callTransform, checkNoArguments, checkRandomApplyP, isInstance, markV2B
 import { kindOf, type TVTensorKind } from '../../tv_tensors.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { isTensor } from '../../../tensor.js';
-import { float, tuple, v2ContainerRepr, v2Repr } from '../_repr.js';
+import { copied, float, tuple, v2ContainerRepr, v2Repr } from '../_repr.js';
 
 // ---- v1's classes: the same draws and results in v2 ---------------------------------------------
 
@@ -59,12 +59,7 @@ interface CropParams { needsCrop: boolean; top: number; left: number; height: nu
 export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true)) {
   static override readonly sourceModule = import.meta.url;
   override toString(): string {
-    return v2Repr('RandomCrop', { size: this.reprArgs.size, padding: this.v2Padding(), pad_if_needed: this.padIfNeeded, fill: this.fillRepr, padding_mode: this.paddingMode });
-  }
-  /** v2 keeps the padding as [left, top, right, bottom]. */
-  private v2Padding(): number[] | null {
-    const p = this.padding;
-    return p === null ? null : typeof p === 'number' || p.length === 1 ? Array<number>(4).fill(typeof p === 'number' ? p : p[0]!) : p.length === 2 ? [p[0]!, p[1]!, p[0]!, p[1]!] : [...p];
+    return v2Repr('RandomCrop', { size: this.reprArgs.size, padding: parsePadPadding(this.padding), pad_if_needed: this.padIfNeeded, fill: this.fillRepr, padding_mode: this.paddingMode });
   }
   constructor(...args: PyArgs<[size: number | readonly number[], padding: number | readonly number[] | null, padIfNeeded: boolean, fill: FillArg<Fill>, paddingMode: PaddingMode], OptionsWithFill<RandomCropOptions, Fill>>);
   constructor(options: OptionsWithFill<RandomCropOptions, Fill> & { size: number | readonly number[] });
@@ -86,10 +81,8 @@ export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true))
     }
   }
   private cropParams(h: number, w: number): CropParams {
-    const p = this.padding;
-    // v2's _parse_pad_padding: [left, right, top, bottom] from n, [n], [lr, tb] or [l, t, r, b]
-    let [pl, pr, pt, pb] = p === null ? [0, 0, 0, 0] : typeof p === 'number' || p.length === 1 ? Array<number>(4).fill(typeof p === 'number' ? p : p[0]!)
-      : p.length === 2 ? [p[0]!, p[0]!, p[1]!, p[1]!] : [p[0]!, p[2]!, p[1]!, p[3]!];
+    const p = parsePadPadding(this.padding);
+    let [pl, pr, pt, pb] = p ?? [0, 0, 0, 0];
     let [ph, pw] = [h + pt + pb, w + pl + pr];
     const [ch, cw] = this.size;
     if (this.padIfNeeded && ph < ch) { const d = ch - ph; pt += d; pb += d; ph += 2 * d; }
@@ -100,6 +93,16 @@ export class RandomCrop extends v2Of(withPerTypeFill(v1.RandomCrop, 3, 0, true))
     return { needsCrop: ph > ch || pw > cw, top, left, height: ch, width: cw, needsPad: Boolean(pl || pt || pr || pb), padding: [pl, pt, pr, pb] };
   }
 }
+/**
+ * v2 RandomCrop's padding as torchvision keeps it: `_parse_pad_padding(padding) if padding else None`,
+ * [left, right, top, bottom] from n, [n], [lr, tb] or [l, t, r, b]; null for none or 0 (a list of zeros is kept).
+ */
+function parsePadPadding(p: number | readonly number[] | null): [number, number, number, number] | null {
+  if (p === null || p === 0) return null;
+  if (typeof p === 'number' || p.length === 1) return Array<number>(4).fill(typeof p === 'number' ? p : p[0]!) as [number, number, number, number];
+  return p.length === 2 ? [p[0]!, p[0]!, p[1]!, p[1]!] : [p[0]!, p[2]!, p[1]!, p[3]!];
+}
+
 /** Pads images, masks and boxes (boxes: constant padding only, as v2). */
 export class Pad extends v2Of(withPerTypeFill(v1.Pad, 1, 0, true)) {
   static override readonly sourceModule = import.meta.url;
@@ -533,14 +536,14 @@ export class RandomChoice extends V2BuiltIn {
     if (weights.length !== this.transforms.length) throw new RangeError(`RandomChoice: Length of p doesn't match the number of transforms: ${weights.length} != ${this.transforms.length}`);
     const total = weights.reduce((a, b) => a + b, 0);
     this.p = weights.map((w) => w / total);
-    this.workerArgs = [this.transforms, p];
+    this.workerArgs = [this.transforms, copied(p)];
   }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
     const idx = torch.tidy(() => torch.multinomial(torch.tensor(this.p, { dtype: torch.float32 }), 1).item() as number);
     return callTransform(this.transforms[idx]!, inputs, 'RandomChoice');
   }
-  override toString(): string { return v2Repr('RandomChoice', { transforms: this.transforms, p: this.p }); }
+  override toString(): string { return v2Repr('RandomChoice', { transforms: this.transforms, p: float(this.p) }); }  // torchvision's p: prob / total, floats
 }
 
 /** The transforms in a `torch.randperm` order (v2's draw; v1 shuffles with Python's random). */
