@@ -419,7 +419,7 @@ describe.concurrent('values and sizes the kernels trust (ASan fuzz seeds 11-20)'
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 });
 
-describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-44, 48 cases per overload)', () => {
+describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-54, 48 cases per overload)', () => {
   const P5 = '[torch.ones([16, 3]), torch.ones([16, 2]), torch.ones([16]), torch.ones([16]), torch.ones([2, 4])]'; // one LSTM layer with projections
   const CTC_LOG_PROBS = 'torch.tensor([[[-1.2, -1.5, -1.1, -1.8]], [[-1.3, -1.4, -1.6, -1.0]], [[-1.1, -1.7, -1.2, -1.5]]])'; // [T 3, N 1, C 4]
   // PyTorch 2.13 dies on each of these: SIGFPE (range, lcm, the prepacks and the reorder), SIGSEGV (segment_reduce, lstm, the oneDNN prepacks)
@@ -438,6 +438,9 @@ describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-44, 48
     ['lcm_ of INT32_MIN and 5', 'torch.tensor([-2147483648], { dtype: torch.int32 }).lcm_(torch.tensor([5], { dtype: torch.int32 }))', 'RangeError', 'the result of lcm(-2147483648, 5) overflows int32'],
     ['lstm with projections and fewer cell states than hidden states', `torch.ops.aten.lstm(torch.ones([2, 1, 3]), [torch.zeros([2, 1, 2]), torch.zeros([1, 1, 4])], ${P5}, true, 1, 0, false, false, false)`, 'Error', 'expected as many cell states as hidden states along dim 0 (one per layer and direction), but got hx[0] of shape [2, 1, 2] and hx[1] of shape [1, 1, 4]'],
     ['quantized::conv_transpose1d_prepack with groups 2 ** 40 (0 in 32 bits)', `${opFunctionIn('quantized::conv_transpose1d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2]), 0.1, 0, torch.qint8), null, [1], [0], [0], [1], 2 ** 40)`, 'RangeError', 'groups must fit in 32 bits (at most 2147483647), got groups 1099511627776'],
+    ['quantized::conv1d_prepack with stride 0 (SIGFPE, normal-build fuzz seed 53)', `${opFunctionIn('quantized::conv1d_prepack')}(torch.quantizePerTensor(torch.ones([1, 4, 2]), 0.1, 0, torch.qint8), null, [0], [0], [1], 1)`, 'Error', "a quantized convolution's stride must not be 0, got stride [0]"],
+    ['quantized::conv3d_prepack with a middle stride of 0', `${opFunctionIn('quantized::conv3d_prepack')}(torch.quantizePerTensor(torch.ones([1, 4, 2, 2, 2]), 0.1, 0, torch.qint8), null, [1, 0, 1], [0, 0, 0], [1, 1, 1], 1)`, 'Error', 'got stride [1, 0, 1]'],
+    ['_quantized::conv2d_prepack with stride 2 ** 32 (0 in 32 bits)', `${opFunctionIn('_quantized::conv2d_prepack')}(torch.quantizePerTensor(torch.ones([1, 4, 2, 2]), 0.1, 0, torch.qint8), null, [1, 2 ** 32], [0, 0], [1, 1], 1)`, 'RangeError', 'stride must fit in 32 bits (at most 2147483647), got stride [1, 4294967296]'],
     ['_quantized::conv_transpose1d_prepack with dilation 2 ** 32', `${opFunctionIn('_quantized::conv_transpose1d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2]), 0.1, 0, torch.qint8), null, [1], [0], [0], [2 ** 32], 1)`, 'RangeError', 'dilation must fit in 32 bits (at most 2147483647), got dilation [4294967296]'],
     ['quantized::conv_transpose2d_prepack with a last dilation of 2 ** 32', `${opFunctionIn('quantized::conv_transpose2d_prepack')}(torch.quantizePerTensor(torch.ones([4, 1, 2, 2]), 0.1, 0, torch.qint8), null, [1, 1], [0, 0], [0, 0], [1, 2 ** 32], 1)`, 'RangeError', 'got dilation [1, 4294967296]'],
     ['onednn::linear_prepack_fp16 of a 7-d weight (SIGSEGV, seed 8)', `${opFunctionIn('onednn::linear_prepack_fp16')}(torch.ones([1, 1, 1, 1, 1, 1, 1, 2]), [1, 0, 1])`, 'Error', 'oneDNN takes a weight of at most 6 dimensions', 'got shape [1, 1, 1, 1, 1, 1, 1, 2]'],

@@ -494,6 +494,23 @@ void CheckPositiveGroups(const Arguments& a) {
   if (groups > std::numeric_limits<int32_t>::max()) ThrowRange("groups must fit in 32 bits (at most 2147483647), got groups " + std::to_string(groups));
 }
 
+// The quantized convolution prepacks (fbgemm's conv parameters) truncate stride to 32 bits and divide
+// by it: 0, or 2**32 truncated to 0, is a SIGFPE; larger values are refused as another stride.
+void CheckPrepackStride(const Arguments& a) {
+  const c10::IValue* stride = a.Get("stride");
+  if (!stride || !stride->isIntList()) return;
+  for (int64_t s : stride->toIntVector()) {
+    if (s == 0) ThrowError("a quantized convolution's stride must not be 0, got stride " + Join(stride->toIntVector()));
+    if (s > std::numeric_limits<int32_t>::max() || s < std::numeric_limits<int32_t>::min())
+      ThrowRange("stride must fit in 32 bits (at most 2147483647), got stride " + Join(stride->toIntVector()));
+  }
+}
+
+void CheckConvPrepack(const Arguments& a) {
+  CheckPositiveGroups(a);
+  CheckPrepackStride(a);
+}
+
 // The transposed quantized convolution prepacks (x86 engine) truncate dilation to 32 bits and divide by
 // it: 2**32 becomes 0 (SIGFPE). Larger values are refused, as the truncation makes them another dilation.
 void CheckTransposedPrepackDilation(const Arguments& a) {
@@ -1340,15 +1357,15 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"_quantized::wrapped_fbgemm_linear_fp16_weight", {Run<CheckLinearInputNotScalar>, nullptr}},
       {"onednn::linear_prepack_fp16", {Run<CheckOneDnnWeightDims>, nullptr}},
       {"onednn::qlinear_prepack", {Run<CheckOneDnnWeightDims>, nullptr}},
-      {"quantized::conv1d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"quantized::conv2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"quantized::conv3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"quantized::conv_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"quantized::conv1d_prepack", {Run<CheckConvPrepack>, nullptr}},
+      {"quantized::conv2d_prepack", {Run<CheckConvPrepack>, nullptr}},
+      {"quantized::conv3d_prepack", {Run<CheckConvPrepack>, nullptr}},
+      {"quantized::conv_prepack", {Run<CheckConvPrepack>, nullptr}},
       {"quantized::conv_transpose1d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
       {"quantized::conv_transpose2d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
       {"quantized::conv_transpose3d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
-      {"_quantized::conv2d_prepack", {Run<CheckPositiveGroups>, nullptr}},
-      {"_quantized::conv3d_prepack", {Run<CheckPositiveGroups>, nullptr}},
+      {"_quantized::conv2d_prepack", {Run<CheckConvPrepack>, nullptr}},
+      {"_quantized::conv3d_prepack", {Run<CheckConvPrepack>, nullptr}},
       {"_quantized::conv_transpose1d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
       {"_quantized::conv_transpose2d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
       {"_quantized::conv_transpose3d_prepack", {Run<CheckTransposedPrepack>, nullptr}},
