@@ -181,6 +181,31 @@ describe('nn.Module', () => {
     expect(lin.weight.sum().item()).toBe(30);
   });
 
+  it('loadStateDict post-hooks run before the strict check: clearing the missing keys lets a partial load through', () => {
+    const lin = new nn.Linear(2, 2);
+    const seen: number[] = [];
+    lin.registerLoadStateDictPostHook((m, ik) => {
+      seen.push(m.weight.sum().item() as number);
+      ik.missingKeys.length = 0;
+    });
+    // Python: l.register_load_state_dict_post_hook(lambda m, ik: ik.missing_keys.clear()); l.load_state_dict({'weight': zeros(2,2)}) -> <All keys matched successfully>
+    expect(lin.loadStateDict({ weight: torch.zeros(2, 2) })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(lin.weight.abs().sum().item()).toBe(0);
+    // A load that passes anyway copies first: the hook sees the loaded values, as in Python.
+    lin.loadStateDict({ weight: torch.ones(2, 2), bias: torch.ones(2) });
+    expect(seen[1]).toBe(4);
+    // A hook that leaves the key missing: the strict error, built from the lists as the hook left them; nothing copied.
+    const other = new nn.Linear(2, 2);
+    other.registerLoadStateDictPostHook((_m, ik) => void ik.unexpectedKeys.push('extra'));
+    const before = other.weight.clone();
+    expect(() => other.loadStateDict({ weight: torch.zeros(2, 2) }))
+      .toThrow('Error(s) in loading state_dict for Linear:\n\tMissing key(s) in state_dict: "bias". \n\tUnexpected key(s) in state_dict: "extra". ');
+    expect(other.weight.equal(before)).toBe(true);
+    const bad = new nn.Linear(1, 1);
+    bad.registerLoadStateDictPostHook((() => 1) as never);
+    expect(() => bad.loadStateDict(bad.stateDict())).toThrow('are not expected to return new values');
+  });
+
   it('train/eval, requiresGrad_, zeroGrad, apply, to/double/half', () => {
     torch.manualSeed(0);
     const net = new Net();

@@ -774,17 +774,36 @@ export class Module extends RegistrationWatch {
       if (m.#record.loadPost.length) posts.push([m, m.#record.loadPost]);
     };
     load(this, sd, '');
+    const result: IncompatibleKeys = { missingKeys, unexpectedKeys };
+    // Python runs the post-hooks inside load(), before the strict check, so a hook that clears the key
+    // lists lets a partial load through. A load that may still fail runs them before the copies (the
+    // module unchanged, so a failure changes nothing); one that cannot, after them (as in Python).
+    const runPosts = (): void => {
+      for (const [m, hooks] of posts) {
+        for (const h of hooks) {
+          if (h.fn(m, result) !== undefined)
+            throw new Error('Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return new values, if incompatible_keys need to be modified, it should be done inplace.');
+        }
+      }
+    };
+    const mayFail = (): boolean => errorMsgs.length > 0 || (strict && missingKeys.length + unexpectedKeys.length > 0);
+    const copiedFirst = !mayFail();
+    if (copiedFirst) this.#runCopies(pending, errorMsgs);
+    runPosts();
+    if (!copiedFirst && !mayFail()) this.#runCopies(pending, errorMsgs);
     if (strict) {
       if (unexpectedKeys.length) errorMsgs.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
       if (missingKeys.length) errorMsgs.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
     }
     if (errorMsgs.length) throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errorMsgs.join('\n\t')}`);
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // Runs the queued copies; the first that throws stops the rest, its error collected in errorMsgs.
+  #runCopies(pending: (() => void)[], errorMsgs: string[]): void {
     noGrad(() => {
       for (const copy of pending) copy();
     });
-    const result: IncompatibleKeys = { missingKeys, unexpectedKeys };
-    for (const [m, hooks] of posts) for (const h of hooks) h.fn(m, result);
-    return result;
   }
 
   // ---- hooks --------------------------------------------------------------------------------
