@@ -206,6 +206,28 @@ describe('nn.Module', () => {
     expect(() => bad.loadStateDict(bad.stateDict())).toThrow('are not expected to return new values');
   });
 
+  it('registerLoadStateDictPreHook calls hook(module, stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs)', () => {
+    const lin = new nn.Linear(1, 1);
+    const calls: unknown[][] = [];
+    lin.registerLoadStateDictPreHook((...args) => void calls.push(args));
+    lin.loadStateDict(lin.stateDict());
+    // Python: 8 arguments, the module first, prefix '', strict True
+    expect(calls[0]!.length).toBe(8);
+    expect(calls[0]![0]).toBe(lin);
+    expect([calls[0]![2], calls[0]![4]]).toEqual(['', true]);
+    // A pre-hook renaming a checkpoint's key in a child (Python: <All keys matched successfully>, weight [[1.]])
+    const seq = new nn.Sequential(new nn.Linear(1, 1));
+    seq.at(0).registerLoadStateDictPreHook((m, sd, prefix) => {
+      expect(m).toBe(seq.at(0));
+      if (`${prefix}w` in sd) {
+        sd[`${prefix}weight`] = sd[`${prefix}w`];
+        delete sd[`${prefix}w`];
+      }
+    });
+    expect(seq.loadStateDict({ '0.w': torch.ones(1, 1), '0.bias': torch.ones(1) })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect((seq.at(0) as torch.nn.Linear).weight.item()).toBe(1);
+  });
+
   it('train/eval, requiresGrad_, zeroGrad, apply, to/double/half', () => {
     torch.manualSeed(0);
     const net = new Net();

@@ -38,6 +38,11 @@ export type ForwardHookWithKwargs<M extends Module = Module> = (module: M, args:
 export type BackwardPreHook<M extends Module = Module> = (module: M, gradOutput: (Tensor | null)[]) => (Tensor | null)[] | Tensor | null | void;
 export type BackwardHook<M extends Module = Module> = (module: M, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | Tensor | null | void;
 export type StateDict = Record<string, Tensor>;
+/** Python's `_register_load_state_dict_pre_hook` form: hook(stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs). */
+export type LoadStateDictPreHookNoModule = (stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, strict: boolean,
+  missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]) => void;
+/** registerLoadStateDictPreHook's hook: hook(module, stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs). */
+export type LoadStateDictPreHook<M extends Module = Module> = (module: M, ...args: Parameters<LoadStateDictPreHookNoModule>) => void;
 /** Per-module data passed to _loadFromStateDict (Python's local_metadata). */
 export interface LoadMetadata {
   version?: number;
@@ -856,9 +861,16 @@ export class Module extends RegistrationWatch {
   registerStateDictPostHook(hook: (module: this, stateDict: StateDict, prefix: string, localMetadata: object) => void): RemovableHandle {
     return this.#hook(this.#record.stateDictPost, hook, 'registerStateDictPostHook', {}, []);
   }
-  /** hook(stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs) runs before this module reads its entries. */
-  registerLoadStateDictPreHook(hook: (stateDict: Record<string, unknown>, prefix: string, localMetadata: LoadMetadata, strict: boolean,
-    missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]) => void): RemovableHandle {
+  /**
+   * hook(module, stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs) runs
+   * before this module reads its entries; it may edit stateDict (rename or add keys) and the lists.
+   */
+  registerLoadStateDictPreHook(hook: LoadStateDictPreHook<this>): RemovableHandle {
+    checkHook(hook, 'registerLoadStateDictPreHook');
+    return this._registerLoadStateDictPreHook((...args) => hook(this, ...args));
+  }
+  /** Python's private `_register_load_state_dict_pre_hook(hook)`: the hook without the module argument (the library's own hooks). */
+  _registerLoadStateDictPreHook(hook: LoadStateDictPreHookNoModule): RemovableHandle {
     return this.#hook(this.#record.loadPre, hook, 'registerLoadStateDictPreHook', {}, []);
   }
   /** hook(module, incompatibleKeys) runs after loadStateDict; it may edit the key lists. */

@@ -27,7 +27,7 @@ export function hasUninitializedParams(m: Module): boolean {
  * that materializes uninitialized parameters to the shapes of the loaded tensors.
  */
 export function installLazyHooks(m: LazyLayer, becomes: abstract new (...args: any[]) => Module): void {
-  const loadHook = m.registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
+  const loadHook = m._registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
     for (const [name, param] of m.namedParameters({ recurse: false })) {
       const key = prefix + name;
       const loaded = stateDict[key];

@@ -146,7 +146,7 @@ export function makeLazy(m: NormBase, o: ParsedNorm): void {
     for (const name of ['running_mean', 'running_var'] as const) m.registerBuffer(name, new UninitializedBuffer(opts));
     m.registerBuffer('num_batches_tracked', tensor(0, longOptions(opts)));
   }
-  const loadHook = m.registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
+  const loadHook = m._registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
     const shapeOf = (name: string): number[] | null => (isTensor(stateDict[prefix + name]) ? (stateDict[prefix + name] as Tensor).shape : null);
     for (const name of ['weight', 'bias', 'running_mean', 'running_var'] as const) {
       const shape = shapeOf(name);

@@ -185,7 +185,7 @@ export function weightNorm<M extends Module>(module: M, name: string | { name?: 
     d = o.dim === undefined ? 0 : (o.dim as number | null);
   }
   registerParametrization(module, tensorName, new _WeightNorm(d), { unsafe: true });
-  module.registerLoadStateDictPreHook((stateDict, prefix) => {
+  module._registerLoadStateDictPreHook((stateDict, prefix) => {
     const gKey = `${prefix}${tensorName}_g`;
     const vKey = `${prefix}${tensorName}_v`;
     if (gKey in stateDict && vKey in stateDict) {

@@ -107,7 +107,7 @@ export function spectralNorm<M extends Module>(
   });
   hooks.add(module, fn, handle);
   // SpectralNormLoadStateDictPreHook: a state dict saved before the hook form (weight without weight_v) still loads.
-  const loadHandle = module.registerLoadStateDictPreHook((stateDict, prefix, _meta, strict, missingKeys) => {
+  const loadHandle = module._registerLoadStateDictPreHook((stateDict, prefix, _meta, strict, missingKeys) => {
     const weightKey = prefix + fn.name;
     if (['_orig', '_u', '_v'].every((s) => weightKey + s in stateDict) && !(weightKey in stateDict)) return;
     let hasMissingKeys = false;
