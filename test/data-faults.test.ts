@@ -4,9 +4,19 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
+import { fullGc } from './run-child.js';
 import { Faulty } from './workers/data-datasets.mjs';
 
 const { DataLoader } = torch.data;
+
+/** Collects until the workers of collected iterators have exited (FinalizationRegistry callbacks run as later tasks). */
+async function collectedUntilGone(): Promise<number> {
+  for (let turn = 0; turn < 100 && DataLoader.liveWorkerCount > 0; turn++) {
+    fullGc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return DataLoader.liveWorkerCount;
+}
 
 /** Waits for the terminated workers' exit events (they arrive on later turns of the event loop). */
 async function workersGone(): Promise<number> {
@@ -68,6 +78,33 @@ describe('DataLoader faults', () => {
     await persistent.close();
     expect(DataLoader.liveWorkerCount).toBe(0);
   }, 60_000);
+
+  it("an iterator left unfinished ends its workers once collected, as the __del__ of PyTorch's iterator; one never started has none", async () => {
+    const loader = new DataLoader(new Faulty(40, 'none', -1), { batchSize: 2, numWorkers: 2 });
+    for (let k = 0; k < 5; k++) expect(loader[Symbol.iterator]().next().value.tolist()).toEqual([[0, 0], [1, 1]]);
+    for (let k = 0; k < 2; k++) expect((await loader[Symbol.asyncIterator]().next()).value.tolist()).toEqual([[0, 0], [1, 1]]);
+    const live = DataLoader.liveWorkerCount; // up to 14 (a collection may already have ended some)
+    expect(live).toBeGreaterThan(0);
+    const unstarted = loader[Symbol.iterator]();
+    const unstartedAsync = loader[Symbol.asyncIterator]();
+    expect(DataLoader.liveWorkerCount).toBe(live); // the threads start at the first next()
+    expect(unstarted.return()).toEqual({ done: true, value: undefined });
+    await unstartedAsync.return();
+    expect(await collectedUntilGone()).toBe(0);
+    // A persistent pool belongs to its loader: an abandoned pass leaves it running, and the next pass starts afresh.
+    const persistent = new DataLoader(new Faulty(40, 'none', -1), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+    for (let k = 0; k < 3; k++) expect(persistent[Symbol.iterator]().next().value.tolist()).toEqual([[0, 0], [1, 1]]);
+    for (let k = 0; k < 5; k++) {
+      fullGc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(DataLoader.liveWorkerCount).toBe(2);
+    const all = [...persistent].map((b) => b.tolist()[0][0]);
+    expect(all).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+    expect(await drain(persistent, 'async')).toBe(20);
+    await persistent.close();
+    expect(DataLoader.liveWorkerCount).toBe(0);
+  }, 90_000);
 
   it('the process exits with workers still running (an abandoned iterator, persistent workers)', async () => {
     const script = `

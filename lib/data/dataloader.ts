@@ -50,6 +50,22 @@ function startWorker(workerData: WorkerInit, transferList: (ArrayBuffer | Messag
   return startWorkerThread(workerEntry, { workerData, transferList: transferList as never[] });
 }
 const liveWorkers = new Set<Worker>();
+
+/** A pass's own pool (not a persistent one, which its loader owns), for the registry below. */
+interface RunOwner {
+  pool: WorkerPool | null;
+}
+/** What iter() drew and took, for the pass that begins at the first next(). */
+interface RunPrep {
+  pool: WorkerPool | null; // a persistent pool; null: the pass starts its own
+  baseSeed: bigint | null;
+  indices: Iterator<number[] | number> | null;
+}
+// An iterator left unfinished and then collected ends its workers, as the __del__ of PyTorch's iterator does
+// (the threads are unref'd, so nothing else would end them before the process exits).
+const abandonedRuns = new FinalizationRegistry<RunOwner>((owner) => void owner.pool?.shutdown());
+// A loader with persistent workers, collected without close(), ends them.
+const persistentPools = new FinalizationRegistry<WorkerPool>((pool) => void pool.shutdown());
 let pinWarned = false;
 
 function checkOptionKeys(options: object): void {
@@ -183,6 +199,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   close(): Promise<void> {
     const pool = this.#pool;
     this.#pool = null;
+    if (pool) persistentPools.unregister(pool);
     return pool ? pool.shutdown() : Promise.resolve();
   }
 
@@ -193,14 +210,18 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
 
   [Symbol.iterator](): Generator<Batch, void, undefined> {
     if (this.numWorkers === 0) return this.#single(drawSeed(this.generator)) as Generator<Batch, void, undefined>;
-    const run = this.#startRun();
-    return this.#syncWorkers(run);
+    const owner: RunOwner = { pool: null };
+    const it = this.#syncWorkers(this.#prepareRun(), owner);
+    abandonedRuns.register(it, owner, owner);
+    return it;
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<Batch, void, undefined> {
     if (this.numWorkers === 0) return this.#singleAsync(drawSeed(this.generator));
-    const run = this.#startRun();
-    return this.#asyncWorkers(run);
+    const owner: RunOwner = { pool: null };
+    const it = this.#asyncWorkers(this.#prepareRun(), owner);
+    abandonedRuns.register(it, owner, owner);
+    return it;
   }
 
   // ---- loading in the calling thread ----
@@ -299,19 +320,54 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
 
   // ---- loading in worker threads ----
 
-  #startRun(): WorkerRun {
+  /**
+   * What iter() does in PyTorch, short of starting threads: the base seed of a new pool is drawn (a persistent
+   * pool draws it once), and the first prefetchFactor * numWorkers indices are taken from the sampler (so a
+   * RandomSampler draws its seed here too). A persistent pool, owned by the loader, starts here; a pass's own
+   * pool starts at the first next(), so that an iterator never started owns no thread.
+   */
+  #prepareRun(): RunPrep {
     let pool = this.persistentWorkers && this.#pool && !this.#pool.broken ? this.#pool : null;
+    let baseSeed: bigint | null = null;
     if (!pool) {
-      const baseSeed = drawSeed(this.generator); // persistent workers draw it once, as PyTorch
-      pool = new WorkerPool(this.numWorkers, (id, port, signal) => this.#workerInit(id, baseSeed, port, signal));
-      if (this.persistentWorkers) this.#pool = pool;
+      baseSeed = drawSeed(this.generator);
+      if (this.persistentWorkers) {
+        pool = this.#startPool(baseSeed);
+        this.#pool = pool;
+        persistentPools.register(this, pool, pool); // a loader collected with its workers running ends them
+      }
+    }
+    const indices = this.#indexIterator();
+    const taken: IteratorResult<number[] | number>[] = [];
+    if (indices) {
+      const inFlight = this.prefetchFactor! * this.numWorkers;
+      while (taken.length < inFlight) {
+        const r = indices.next();
+        taken.push(r);
+        if (r.done) break;
+      }
+    }
+    const rest: Iterator<number[] | number> | null = indices && { next: () => taken.shift() ?? indices.next() };
+    return { pool, baseSeed, indices: rest };
+  }
+
+  #startPool(baseSeed: bigint): WorkerPool {
+    return new WorkerPool(this.numWorkers, (id, port, signal) => this.#workerInit(id, baseSeed, port, signal));
+  }
+
+  /** The pass begins (at the first next()): its own pool starts now, and the owner holds it for abandonedRuns. */
+  #startRun(prep: RunPrep, owner: RunOwner): WorkerRun {
+    let pool = prep.pool;
+    if (!pool || pool.broken) {
+      pool = this.#startPool(prep.baseSeed ?? drawSeed(this.generator));
+      owner.pool = pool;
     }
     const mainThreadCollate = typeof this.collateFn === 'function' && this.collateFn !== defaultCollate && this.collateFn !== defaultConvert;
     const finish = (data: unknown): unknown => {
       const value = decode(data);
       return this.#finish(mainThreadCollate ? (this.collateFn as (b: unknown) => unknown)(value) : value);
     };
-    return new WorkerRun(pool, this.#indexIterator(), this.#kind, this.#autoCollation ? this.batchSize ?? 1 : 1, {
+    return new WorkerRun(pool, prep.indices, this.#kind, this.#autoCollation ? this.batchSize ?? 1 : 1, {
       finish,
       timeout: this.timeout,
       inFlight: this.prefetchFactor! * this.numWorkers,
@@ -343,15 +399,21 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   }
 
   /** Ends a pass: a non-persistent (or failed) pool ends its workers. */
-  #endRun(run: WorkerRun, failed: boolean): Promise<void> {
+  #endRun(run: WorkerRun | null, owner: RunOwner, failed: boolean): Promise<void> {
+    abandonedRuns.unregister(owner);
+    owner.pool = null;
+    if (!run) return Promise.resolve();
     if (this.persistentWorkers && !failed && this.#pool === run.pool) return Promise.resolve();
     if (this.#pool === run.pool) this.#pool = null;
+    persistentPools.unregister(run.pool);
     return run.pool.shutdown();
   }
 
-  *#syncWorkers(run: WorkerRun): Generator<Batch, void, undefined> {
+  *#syncWorkers(prep: RunPrep, owner: RunOwner): Generator<Batch, void, undefined> {
     let failed = false;
+    let run: WorkerRun | null = null;
     try {
+      run = this.#startRun(prep, owner);
       for (;;) {
         const r = run.nextSync();
         if (r.done) break;
@@ -361,13 +423,15 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       failed = true;
       throw e;
     } finally {
-      void this.#endRun(run, failed);
+      void this.#endRun(run, owner, failed);
     }
   }
 
-  async *#asyncWorkers(run: WorkerRun): AsyncGenerator<Batch, void, undefined> {
+  async *#asyncWorkers(prep: RunPrep, owner: RunOwner): AsyncGenerator<Batch, void, undefined> {
     let failed = false;
+    let run: WorkerRun | null = null;
     try {
+      run = this.#startRun(prep, owner);
       for (;;) {
         const r = await run.nextAsync();
         if (r.done) break;
@@ -377,7 +441,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       failed = true;
       throw e;
     } finally {
-      await this.#endRun(run, failed);
+      await this.#endRun(run, owner, failed);
     }
   }
 }
