@@ -25,6 +25,7 @@
 #include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #include "dtypes.h"
 #include "napi_util.h"
@@ -1165,6 +1166,53 @@ void CheckGqaHeads(const Arguments& a) {
   }
 }
 
+// The CPU flash attention kernel splits its work by the query's positions and the key's and value's
+// heads and positions, dividing by each: one of them 0 is a SIGFPE (value heads 0: a SIGSEGV). The
+// backward divides by the key's and value's heads only.
+void CheckFlashAttentionCpuSizes(const Arguments& a, bool backward) {
+  at::Tensor q = a.Tensor("query"), k = a.Tensor("key"), v = a.Tensor("value");
+  if (!q.defined() || !k.defined() || !v.defined() || q.dim() != 4 || k.dim() != 4 || v.dim() != 4) return;  // the kernel's own checks answer
+  const bool empty = k.size(1) == 0 || v.size(1) == 0 || (!backward && (q.size(2) == 0 || k.size(2) == 0 || v.size(2) == 0));
+  if (empty)
+    ThrowRange(std::string("the CPU flash attention kernel needs ") + (backward ? "" : "a query with one position or more and ") +
+               "a key and value with one head " + (backward ? "" : "and one position ") + "or more, got query " + Join(q.sizes()) + ", key " +
+               Join(k.sizes()) + " and value " + Join(v.sizes()));
+}
+void CheckFlashAttentionCpu(const Arguments& a) { CheckFlashAttentionCpuSizes(a, false); }
+void CheckFlashAttentionCpuBackward(const Arguments& a) { CheckFlashAttentionCpuSizes(a, true); }
+
+// _nested_sum_backward (a sum over the last dimension) copies each value of grad over one row of
+// self's last dimension, trusting grad to hold one value per row: otherwise it reads past grad or
+// writes past its result (heap corruption). It reads grad's values as one contiguous run.
+void CheckNestedSumBackward(const Arguments& a) {
+  at::Tensor grad = a.Tensor("grad"), self = a.Tensor("self");
+  if (!grad.defined() || !self.defined() || !self.is_nested() || self.layout() != c10::kStrided) return;
+  if (!grad.is_nested() || grad.layout() != c10::kStrided || !grad.is_contiguous())
+    ThrowError("expected grad to be a contiguous nested tensor, like the sum over the last dimension of self");
+  // each component's sizes, one row per component
+  auto rowsOf = [](const at::Tensor& t) {
+    const at::Tensor sizes = t._nested_tensor_size().contiguous();
+    std::vector<std::vector<int64_t>> rows(static_cast<size_t>(sizes.size(0)));
+    const int64_t* p = sizes.const_data_ptr<int64_t>();
+    for (auto& r : rows) r.assign(p, p + sizes.size(1)), p += sizes.size(1);
+    return rows;
+  };
+  const auto gs = rowsOf(grad), ss = rowsOf(self);
+  bool fits = gs.size() == ss.size();
+  for (size_t i = 0; fits && i < ss.size(); ++i) {
+    if (ss[i].empty()) return;  // scalar components: the kernel refuses them
+    fits = c10::multiply_integers(ss[i].begin(), ss[i].end() - 1) == c10::multiply_integers(gs[i]);
+  }
+  if (!fits) {
+    auto show = [](const std::vector<std::vector<int64_t>>& rows) {
+      std::string out;
+      for (const auto& r : rows) out += (out.empty() ? "" : ", ") + Join(r);
+      return "[" + out + "]";
+    };
+    ThrowError("expected grad to hold one value for each row of self's last dimension, but got grad of sizes " + show(gs) + " for self of sizes " + show(ss));
+  }
+}
+
 // _spdiags sums the lengths of the diagonals to size its result: an offset past the matrix has a
 // negative length, which another offset's covers up (heap corruption: [-5, -1] for 3 x 3).
 void CheckSpdiagsOffsets(const Arguments& a) {
@@ -1428,6 +1476,9 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::max_pool1d", {Run<CheckMaxPool1dOutputSize>, nullptr}},
       {"aten::_scaled_dot_product_attention_math", {Run<CheckGqaHeads>, "enable_gqa"}},
       {"aten::_spdiags", {Run<CheckSpdiagsOffsets>, nullptr}},
+      {"aten::_scaled_dot_product_flash_attention_for_cpu", {Run<CheckFlashAttentionCpu>, nullptr}},
+      {"aten::_scaled_dot_product_flash_attention_for_cpu_backward", {Run<CheckFlashAttentionCpuBackward>, nullptr}},
+      {"aten::_nested_sum_backward", {Run<CheckNestedSumBackward>, nullptr}},
       {"aten::_convolution_double_backward", {Run<CheckConvDoubleBackwardBias>, nullptr}},
       {"aten::_ctc_loss", {Run<CheckCtcLoss>, nullptr}},
       {"aten::_ctc_loss_backward", {Run<CheckCtcLossBackward>, nullptr}},
