@@ -228,6 +228,26 @@ describe('nn.Module', () => {
     expect((seq.at(0) as torch.nn.Linear).weight.item()).toBe(1);
   });
 
+  it('loadStateDict: what copy_ refuses is a load error in PyTorch\'s words, and nothing is copied', () => {
+    torch.manualSeed(0);
+    const seq = new nn.Sequential(new nn.Linear(2, 2), new nn.Linear(2, 2));
+    const sd: Record<string, torch.Tensor> = {};
+    for (const [k, v] of Object.entries(seq.stateDict())) sd[k] = torch.onesLike(v);
+    sd['1.weight'] = torch.ones(2, 2).toSparse();
+    const before = Object.values(seq.stateDict()).map((t) => t.clone());
+    // Python 2.13's exact text (s.load_state_dict(sd) with sd['1.weight'] = torch.ones(2,2).to_sparse())
+    expect(() => seq.loadStateDict(sd)).toThrow('Error(s) in loading state_dict for Sequential:\n\tWhile copying the parameter named "1.weight", whose dimensions in the model are torch.Size([2, 2]) and whose dimensions in the checkpoint are torch.Size([2, 2]), an exception occurred : (\'copy_() between dense and sparse Tensors is not implemented! Found self type = torch.FloatTensor and src type = torch.sparse.FloatTensor\',).');
+    Object.values(seq.stateDict()).forEach((t, i) => expect(t.equal(before[i]!)).toBe(true)); // '0.*' not copied either
+    const lin = new nn.Linear(2, 2);
+    // Python: load_state_dict({'weight': torch.empty(2,2, device='meta'), 'bias': torch.ones(2)})
+    expect(() => lin.loadStateDict({ weight: torch.empty([2, 2], { device: 'meta' }), bias: torch.ones(2) }))
+      .toThrow('Error(s) in loading state_dict for Linear:\n\tWhile copying the parameter named "weight", whose dimensions in the model are torch.Size([2, 2]) and whose dimensions in the checkpoint are torch.Size([2, 2]), an exception occurred : (\'Cannot copy out of meta tensor; no data!\',).');
+    expect(lin.bias!.equal(torch.ones(2))).toBe(false);
+    // A lazy parameter materializes, then its copy fails: the same text (Python's, for LazyLinear(2))
+    expect(() => new nn.LazyLinear(2).loadStateDict({ weight: torch.ones(2, 3).toSparse(), bias: torch.ones(2) }))
+      .toThrow('Error(s) in loading state_dict for LazyLinear:\n\tWhile copying the parameter named "weight", whose dimensions in the model are torch.Size([2, 3]) and whose dimensions in the checkpoint are torch.Size([2, 3]), an exception occurred : (\'copy_() between dense and sparse Tensors is not implemented!');
+  });
+
   it('train/eval, requiresGrad_, zeroGrad, apply, to/double/half', () => {
     torch.manualSeed(0);
     const net = new Net();

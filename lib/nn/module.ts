@@ -719,6 +719,22 @@ export class Module extends RegistrationWatch {
       }
       const value = input as Tensor;
       const self = this as unknown as Record<string, unknown>;
+      // What copy_ refuses (dense <-> sparse, out of a meta tensor) is found here, so that nothing is copied;
+      // the error is copy_'s own, from a copy into a scratch tensor.
+      if (!assign && !lazy && (value.layout !== param.layout || (value.device.type === 'meta' && param.device.type !== 'meta'))) {
+        const failure = scratchCopyError(param, value);
+        if (failure !== null) {
+          errorMsgs.push(copyErrorMessage(key, param, value, failure));
+          continue;
+        }
+      }
+      const guarded = (copy: () => void) => (): void => {
+        try {
+          copy();
+        } catch (e) {
+          throw new CopyFailure(copyErrorMessage(key, param, value, e));
+        }
+      };
       if (assign) {
         pending.push(() => {
           if (param instanceof Parameter) self[name] = value instanceof Parameter ? value.requiresGrad_(param.requiresGrad) : new Parameter(value, param.requiresGrad);
@@ -726,12 +742,12 @@ export class Module extends RegistrationWatch {
         });
       } else if (lazy) {
         // Python's: the placeholder takes the loaded shape on its own dtype and device, then copies
-        pending.push(() => {
+        pending.push(guarded(() => {
           param.materialize(value.shape);
           param.copy_(value);
-        });
+        }));
       }
-      else pending.push(() => param.copy_(value));
+      else pending.push(guarded(() => param.copy_(value)));
     }
     const extraKey = `${prefix}_extra_state`;
     const setExtra = (this as { setExtraState?: (s: unknown) => void }).setExtraState;
@@ -804,10 +820,18 @@ export class Module extends RegistrationWatch {
     return { missingKeys, unexpectedKeys };
   }
 
-  // Runs the queued copies; the first that throws stops the rest, its error collected in errorMsgs.
+  // Runs the queued copies; one that throws (what the checks could not foresee) is reported in errorMsgs
+  // in PyTorch's words, and the others still run, as in Python.
   #runCopies(pending: (() => void)[], errorMsgs: string[]): void {
     noGrad(() => {
-      for (const copy of pending) copy();
+      for (const copy of pending) {
+        try {
+          copy();
+        } catch (e) {
+          if (!(e instanceof CopyFailure)) throw e;
+          errorMsgs.push(e.message);
+        }
+      }
     });
   }
 
@@ -932,6 +956,39 @@ export class Module extends RegistrationWatch {
 
 // The copies a loadStateDict has queued, keyed by the metadata object it hands each module.
 const pendingCopies = new WeakMap<LoadMetadata, (() => void)[]>();
+
+/** A queued loadStateDict copy that threw: its message is PyTorch's load error line. */
+class CopyFailure extends Error {}
+
+// Python's repr of a str (the quotes it picks, and the escapes of what an error message may hold).
+function pyStrRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const body = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
+}
+
+// _load_from_state_dict's text for an exception out of copy_ (`ex.args` is a one-element tuple).
+function copyErrorMessage(key: string, param: Tensor, input: Tensor, error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  const text = raw.startsWith('copy_: ') ? raw.slice('copy_: '.length) : raw; // torchnode's op prefix, which Python's message lacks
+  return `While copying the parameter named "${key}", whose dimensions in the model are torch.Size([${param.shape.join(', ')}]) and whose dimensions in the checkpoint are torch.Size([${input.shape.join(', ')}]), an exception occurred : (${pyStrRepr(text)},).`;
+}
+
+// copy_'s error for param.copy_(input), from a copy into a scratch tensor like param; null when it copies.
+function scratchCopyError(param: Tensor, input: Tensor): unknown {
+  let scratch: Tensor | null = null;
+  try {
+    noGrad(() => {
+      scratch = emptyLike(param);
+      scratch.copy_(input);
+    });
+    return null;
+  } catch (e) {
+    return e;
+  } finally {
+    (scratch as Tensor | null)?.dispose();
+  }
+}
 
 function globalHook(list: HookEntry[], fn: unknown, what: string, entry: Partial<HookEntry> = {}): RemovableHandle {
   checkHook(fn, what);
