@@ -47,6 +47,30 @@ describe('datasets', () => {
     expect(() => new data.ConcatDataset([])).toThrow(/should not be an empty iterable/);
     expect(() => new data.ConcatDataset([new Count(2) as never])).toThrow(/does not support IterableDataset/);
   });
+  it('Subset takes a 1-D integer tensor, a typed array or an array of integers, and keeps a copy', () => {
+    // Python: torch.manual_seed(0); sub = Subset(ds, torch.randperm(10)[:4]) -> indices [4, 1, 7, 5];
+    // [b.tolist() for b in DataLoader(Subset(TensorDataset(torch.arange(10) * 10), ...), batch_size=2)] -> [[[40, 10]], [[70, 50]]]
+    torch.manualSeed(0);
+    const sub = new data.Subset(new Squares(10), torch.randperm(10).index(':4'));
+    expect(sub.indices).toEqual([4, 1, 7, 5]);
+    expect(Array.from({ length: sub.length }, (_, i) => sub.getItem(i))).toEqual([16, 1, 49, 25]);
+    torch.manualSeed(0);
+    const tsub = new data.Subset(new data.TensorDataset(torch.arange(10).mul(10)), torch.randperm(10).narrow(0, 0, 4));
+    expect([...new data.DataLoader(tsub, { batchSize: 2 })].map((b) => b.map((t: torch.Tensor) => t.tolist()))).toEqual([[[40, 10]], [[70, 50]]]);
+    expect(new data.Subset(new Squares(10), new Int32Array([3, 2])).indices).toEqual([3, 2]);
+    expect(new data.Subset(new Squares(10), new BigInt64Array([3n, 2n])).indices).toEqual([3, 2]);
+    expect(new data.Subset(new Squares(10), torch.tensor([1, 2], { dtype: torch.uint8 })).indices).toEqual([1, 2]);
+    const mine = [1, 2];
+    const copied = new data.Subset(new Squares(10), mine);
+    mine[0] = 9;
+    expect(copied.getItem(0)).toBe(1);
+    expect(() => new data.Subset(new Squares(10), [1, 2.5])).toThrow(/Subset: indices\[1\] must be an integer, got 2.5/);
+    expect(() => new data.Subset(new Squares(10), [0, '1' as never])).toThrow(/indices\[1\] must be an integer, got "1"/);
+    expect(() => new data.Subset(new Squares(10), new Float64Array([0, 0.5]))).toThrow(TypeError);
+    expect(() => new data.Subset(new Squares(10), torch.tensor([0.5, 1]))).toThrow(/1-D of an integer dtype, got 1-D torch.float32/);
+    expect(() => new data.Subset(new Squares(10), torch.tensor([[0, 1]]))).toThrow(/1-D of an integer dtype, got 2-D torch.int64/);
+    expect(() => new data.Subset(new Squares(10), 3 as never)).toThrow(/indices must be an array, a typed array or a 1-D integer tensor, got 3/);
+  });
   it('StackDataset stacks positionally or by key', () => {
     const pos = new data.StackDataset(new Squares(3), new data.TensorDataset(torch.tensor([5, 6, 7])));
     expect((pos.getItem(2) as [number, torch.Tensor[]]).map((v) => (typeof v === 'number' ? v : v[0].item()))).toEqual([4, 7]);

@@ -108,14 +108,42 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 }
 
-/** torch.utils.data.Subset: the samples of `dataset` at `indices`. */
+/** Subset's indices as a list of its own: from an array, a typed array or a 1-D integer tensor (`randperm(n).slice(0, 0, k)`). */
+function indexList(fn: string, indices: unknown): number[] {
+  let list: unknown[];
+  if (isTensor(indices)) {
+    const t = indices as Tensor;
+    if (t.dim() !== 1 || (t.dtype.kind !== 'int' && t.dtype.kind !== 'uint')) {
+      throw new TypeError(`${fn}: a tensor of indices must be 1-D of an integer dtype, got ${t.dim()}-D ${t.dtype}`);
+    }
+    list = t.tolist() as unknown[];
+  } else if (ArrayBuffer.isView(indices) && !(indices instanceof DataView)) list = Array.from(indices as unknown as ArrayLike<unknown>);
+  else if (Array.isArray(indices)) list = [...(indices as unknown[])];
+  else throw new TypeError(`${fn}: indices must be an array, a typed array or a 1-D integer tensor, got ${describe(indices)}`);
+  return list.map((v, k) => {
+    const n = typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`${fn}: indices[${k}] must be an integer, got ${describe(v)}`);
+    return n;
+  });
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null || typeof v !== 'object') return String(v);
+  return v.constructor?.name ?? 'an object';
+}
+
+/** torch.utils.data.Subset: the samples of `dataset` at `indices` (an array, a typed array or a 1-D integer tensor; copied). */
 export class Subset<T = unknown> extends Dataset<T> {
+  readonly indices: readonly number[];
   constructor(
     readonly dataset: MapDataset<T>,
-    readonly indices: readonly number[],
+    indices: readonly number[] | ArrayLike<number | bigint> | Tensor,
   ) {
     super();
     if (!isMapDataset(dataset)) throw new TypeError('Subset: dataset must be a map-style dataset (getItem and length)');
+    this.indices = indexList('Subset', indices);
   }
   getItem(index: number): T {
     return this.dataset.getItem(this.indices[checkIndex('Subset.getItem', index, this.indices.length)]) as T;
