@@ -291,6 +291,19 @@ describe('nn.Module', () => {
     expect(lin.call(torch.ones(1, 3)).shape).toEqual([1, 2]);
   });
 
+  it('an nn.Buffer assigned over a registered buffer brings its own persistent flag', () => {
+    const m = new nn.Module() as torch.nn.Module & Record<string, unknown>;
+    m.registerBuffer('a', torch.zeros(1), { persistent: false });
+    m.registerBuffer('b', torch.zeros(1));
+    m.a = new nn.Buffer(torch.ones(1));
+    m.b = new nn.Buffer(torch.ones(1), { persistent: false });
+    // Python: m.a = nn.Buffer(ones); m.b = nn.Buffer(ones, persistent=False) -> ['a']
+    expect(Object.keys(m.stateDict())).toEqual(['a']);
+    m.registerBuffer('c', new nn.Buffer(torch.ones(1)), { persistent: false }); // register_buffer's own flag wins
+    m.a = torch.zeros(1); // a plain tensor keeps the flag
+    expect(Object.keys(m.stateDict())).toEqual(['a']);
+  });
+
   it('rejects bad registrations with PyTorch\'s messages', () => {
     const m = new nn.Module();
     expect(() => m.registerBuffer('a.b', torch.zeros(1))).toThrow('can\'t contain "."');

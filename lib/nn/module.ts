@@ -58,6 +58,8 @@ interface HookEntry {
 /** A module's bookkeeping: never an own enumerable property, so the discovery scan does not see it. */
 class ModuleRecord {
   readonly buffers = new Map<string, boolean>(); // registered buffer name -> persistent
+  /** nn.Buffer instances whose persistent flag is already in `buffers` (a new one assigned over a buffer brings its own). */
+  readonly flagsTaken = new WeakSet<Buffer>();
   readonly noneParameters = new Set<string>(); // registerParameter(name, null): listed as None, as in PyTorch
   readonly noneModules = new Set<string>();
   readonly forwardPre: HookEntry[] = [];
@@ -318,6 +320,7 @@ export class Module extends RegistrationWatch {
       throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     const value = runRegistrationHooks('buffer', this, name, tensor);
     this.#record.buffers.set(name, persistent);
+    if (value instanceof Buffer) this.#record.flagsTaken.add(value); // registerBuffer's own persistent wins over the Buffer's
     quietly(() => ((this as unknown as Record<string, unknown>)[name] = value === null ? null : keep(value)));
   }
 
@@ -362,13 +365,15 @@ export class Module extends RegistrationWatch {
       const d = Object.getOwnPropertyDescriptor(this, name)!; // one at a time: getOwnPropertyDescriptors is ~10x slower
       if (!('value' in d)) continue; // accessors (a parametrized weight) are computed, not registered
       const v: unknown = d.value;
+      if (v instanceof Buffer && !record.flagsTaken.has(v)) {
+        // Python's __setattr__ with an nn.Buffer: registered with that Buffer's persistent flag, also over a buffer
+        record.flagsTaken.add(v);
+        record.buffers.set(name, v.persistent);
+      }
       if (record.buffers.has(name)) buffers.push([name, isTensor(v) ? v : null]);
       else if (v instanceof Parameter) params.push([name, v]);
       else if (v instanceof Module) modules.push([name, v]);
-      else if (v instanceof Buffer) {
-        record.buffers.set(name, v.persistent);
-        buffers.push([name, v]);
-      } else if (v === null || v === undefined) {
+      else if (v === null || v === undefined) {
         if (record.noneParameters.has(name)) params.push([name, null]);
         else if (record.noneModules.has(name)) modules.push([name, null]);
       }
@@ -390,6 +395,7 @@ export class Module extends RegistrationWatch {
   }
   /** Whether buffer `name` is in the state dict. */
   protected _isPersistentBuffer(name: string): boolean {
+    this.#scan(); // an nn.Buffer assigned since brings its own flag
     return this.#record.buffers.get(name) ?? false;
   }
 
