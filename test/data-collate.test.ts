@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
+import { MixedDtypes } from './workers/data-datasets.mjs';
 
 const { data } = torch;
 const fx = JSON.parse(readFileSync(new URL('./fixtures/data-collate.json', import.meta.url), 'utf8'));
@@ -34,10 +35,28 @@ describe('defaultCollate', () => {
     expect(() => data.defaultCollate([[torch.ones(2), 1], [torch.ones(2), 'x']])).toThrow(/sample 1 at \[1\] is a string but sample 0 is a number/);
     expect(() => data.defaultCollate([{ a: 1 }, { b: 2 }])).toThrow(/sample 1 has no key 'a'/);
     expect(() => data.defaultCollate([[1, 2], [1]])).toThrow(/equal size.*sample 1 has 1/);
-    expect(() => data.defaultCollate([torch.ones(2), torch.ones(2, { dtype: torch.int64 })])).toThrow(/sample 1 is a torch.int64 tensor/);
     expect(() => data.defaultCollate([null, null])).toThrow(/found null/);
     expect(() => data.defaultCollate([])).toThrow(RangeError);
   });
+  it('tensors of different dtypes are promoted as torch.stack does, in the main thread and in workers', async () => {
+    // Python: default_collate([torch.tensor(1), torch.tensor(2.5)]) -> tensor([1.0000, 2.5000]) (float32), and so on.
+    const show = (b: unknown) => [String((b as torch.Tensor).dtype), (b as torch.Tensor).tolist()];
+    expect(show(data.defaultCollate([torch.tensor(1), torch.tensor(2.5)]))).toEqual(['torch.float32', [1, 2.5]]);
+    expect(show(data.defaultCollate([torch.ones(2), torch.ones(2, { dtype: torch.int64 })]))).toEqual(['torch.float32', [[1, 1], [1, 1]]]);
+    expect(show(data.defaultCollate([torch.tensor(1, { dtype: torch.int32 }), torch.tensor(2.5, { dtype: torch.float64 })]))).toEqual(['torch.float64', [1, 2.5]]);
+    expect(show(data.defaultCollate([torch.tensor([true]), torch.tensor([2], { dtype: torch.uint8 })]))).toEqual(['torch.uint8', [[1], [2]]]);
+    expect(show(data.defaultCollate([torch.tensor([1], { dtype: torch.int32 }), torch.tensor([2], { dtype: torch.int8 }), torch.tensor([3])]))).toEqual(['torch.int64', [[1], [2], [3]]]);
+    // numpy arrays of two dtypes: as_tensor, then stacked: float64
+    expect(show(data.defaultCollate([new Int32Array([1, 2]), new Float64Array([1.5, 2])]))).toEqual(['torch.float64', [[1, 2], [1.5, 2]]]);
+    // In a worker, which stacks into a transferable buffer. PyTorch's worker gives the same for a float sample 0
+    // ([[0.5, 1.0], [2.5, 3.0]], float32) and fails for an int64 one ("input types can't be cast to the desired output type Long").
+    for (const intFirst of [true, false]) {
+      const loader = new data.DataLoader(new MixedDtypes(intFirst), { batchSize: 2, numWorkers: 1 });
+      const got = [];
+      for await (const b of loader) got.push(show(b));
+      expect(got).toEqual(intFirst ? [['torch.float32', [0, 1.5]], ['torch.float32', [2, 3.5]]] : [['torch.float32', [0.5, 1]], ['torch.float32', [2.5, 3]]]);
+    }
+  }, 60_000);
   it('defaultConvert leaves numbers and turns typed arrays into tensors', () => {
     const c = data.defaultConvert({ a: 1, b: new Float64Array([1, 2]) }) as { a: number; b: torch.Tensor };
     expect([c.a, c.b.dtype, c.b.tolist()]).toEqual([1, torch.float64, [1, 2]]);

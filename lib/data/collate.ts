@@ -1,7 +1,7 @@
 // torch.utils.data.default_collate / default_convert: samples -> one batch, as PyTorch's collate.py does.
 import { frombuffer, tensor as makeTensor } from '../creation.js';
 import { bool, float64, int64 } from '../dtype.js';
-import { stack } from '../generated/functions.js';
+import { promoteTypes, stack } from '../generated/functions.js';
 import { isTensor, type Tensor } from '../tensor.js';
 
 /** Tensors collated inside a worker into memory that can be transferred to the main thread whole. */
@@ -13,6 +13,8 @@ export function setCollateIntoArrayBuffers(on: boolean): void {
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+const isTypedArray = (v: unknown): boolean => ArrayBuffer.isView(v) && !(v instanceof DataView);
 
 function kindOf(v: unknown): string {
   if (isTensor(v)) return 'Tensor';
@@ -29,10 +31,12 @@ function where(path: readonly (string | number)[]): string {
   return path.length ? ` at ${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}` : '';
 }
 
+/** Tensors of one shape are stacked into the dtype torch.stack promotes them to ([tensor(1), tensor(2.5)] -> float32). */
 function collateTensors(batch: Tensor[], path: (string | number)[]): Tensor {
   const elem = batch[0];
+  let dtype = elem.dtype;
   batch.forEach((t, i) => {
-    if (t.dtype !== elem.dtype) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${String(t.dtype)} tensor but sample 0 is ${String(elem.dtype)}`);
+    if (t.dtype !== dtype) dtype = promoteTypes(dtype, t.dtype);
     if (t.dim() !== elem.dim() || t.shape.some((s, d) => s !== elem.shape[d])) {
       throw new RangeError(`default_collate: stack expects each tensor to be equal size, but sample 0${where(path)} has shape [${elem.shape.join(', ')}] and sample ${i} has shape [${t.shape.join(', ')}]`);
     }
@@ -40,9 +44,11 @@ function collateTensors(batch: Tensor[], path: (string | number)[]): Tensor {
   if (elem.layout !== undefined && String(elem.layout) !== 'torch.strided') throw new TypeError(`default_collate: batches of ${String(elem.layout)} tensors are not supported; pass a collateFn`);
   if (collateIntoArrayBuffers && elem.device.type === 'cpu') {
     const numel = elem.numel() * batch.length;
-    const buffer = new ArrayBuffer(numel * elem.dtype.itemsize);
+    const buffer = new ArrayBuffer(numel * dtype.itemsize);
     if (numel > 0) {
-      const out = frombuffer(buffer, { dtype: elem.dtype }).view([batch.length, ...elem.shape]);
+      // PyTorch's worker stacks into a buffer of sample 0's dtype, and so fails when a later sample promotes it
+      // ("input types can't be cast to the desired output type"); this one is of the promoted dtype.
+      const out = frombuffer(buffer, { dtype }).view([batch.length, ...elem.shape]);
       stack(batch, 0, { out });
       transferableBacking.set(out, buffer);
       return out;
@@ -67,13 +73,13 @@ function collate(batch: unknown[], path: (string | number)[]): unknown {
   const elem = batch[0];
   const kind = kindOf(elem);
   batch.forEach((v, i) => {
-    if (kindOf(v) !== kind) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}; a batch must hold samples of one structure`);
+    if (kindOf(v) !== kind && !(isTypedArray(v) && isTypedArray(elem))) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}; a batch must hold samples of one structure`);
   });
   if (kind === 'Tensor') return collateTensors(batch as Tensor[], path);
   if (kind === 'number' || kind === 'boolean' || kind === 'bigint') return collateScalars(batch, path);
   if (kind === 'string') return batch;
-  if (ArrayBuffer.isView(elem) && !(elem instanceof DataView)) {
-    return collateTensors(batch.map((a) => makeTensor(a as never)), path); // numpy arrays -> as_tensor, then stacked
+  if (isTypedArray(elem)) {
+    return collateTensors(batch.map((a) => makeTensor(a as never)), path); // numpy arrays -> as_tensor, then stacked (and promoted)
   }
   if (kind === 'Array') {
     const rows = batch as unknown[][];
@@ -96,7 +102,7 @@ function collate(batch: unknown[], path: (string | number)[]): unknown {
 }
 
 /**
- * torch.utils.data.default_collate: tensors are stacked (a new dim 0), numbers become a tensor
+ * torch.utils.data.default_collate: tensors are stacked (a new dim 0, in the dtype torch.stack promotes them to), numbers become a tensor
  * (int64 when all are whole, float64 otherwise; booleans bool), strings stay an array, arrays and
  * objects are collated element by element / key by key. Mixed types or shapes throw, naming the sample.
  */

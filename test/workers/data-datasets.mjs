@@ -116,3 +116,20 @@ export class InitProbe extends data.Dataset {
 export function sumCollate(batch) {
   return torch.stack(batch.map((s) => s[0])).sum(0);
 }
+
+/** Sample i: an int64 0-d tensor for even i (odd i when !intFirst), else a float32 one of i + 0.5. */
+export class MixedDtypes extends data.Dataset {
+  constructor(intFirst) {
+    super();
+    this.intFirst = intFirst;
+  }
+  get length() {
+    return 4;
+  }
+  getItem(i) {
+    return (i % 2 === 0) === this.intFirst ? torch.tensor(i) : torch.tensor(i + 0.5);
+  }
+  workerSource() {
+    return { module: here, export: 'MixedDtypes', args: [this.intFirst] };
+  }
+}
