@@ -151,6 +151,39 @@ describe('nn.Module', () => {
     expect(() => lin.registerForwardHook(42 as never)).toThrow(TypeError);
   });
 
+  it('full backward hooks: one gradient per argument and output, null where it is no tensor (Python\'s _pack_with_none)', () => {
+    const show = (gs: (torch.Tensor | null)[]): (number[] | null)[] => gs.map((g) => (g === null ? null : (g.tolist() as number[])));
+    class Mul extends nn.Module {
+      override forward(x: torch.Tensor, k: number, y: torch.Tensor): torch.Tensor { return x.mul(k).mul(y); }
+    }
+    const seen: unknown[] = [];
+    const m = new Mul();
+    m.registerFullBackwardHook((_m, gi, go) => void seen.push(show(gi), show(go)));
+    m.call(torch.ones([2], { requiresGrad: true }), 2, torch.full([2], 3.5)).sum().backward();
+    // Python: gi (tensor([7., 7.]), None, tensor([0., 0.])), go (tensor([1., 1.]),)
+    expect(seen.splice(0)).toEqual([[[7, 7], null, [0, 0]], [[1, 1]]]);
+    class Pair extends nn.Module {
+      w = new nn.Parameter(torch.ones(2));
+      override forward(x: torch.Tensor, y: torch.Tensor): torch.Tensor { return x.mul(y).mul(this.w); }
+    }
+    const p = new Pair();
+    p.registerFullBackwardHook((_m, gi, go) => void seen.push(show(gi), show(go)));
+    p.call(torch.ones(2), torch.ones(2)).sum().backward();
+    // Python: no input needs a gradient -> gi (None, None), go (tensor([1., 1.]),)
+    expect(seen.splice(0)).toEqual([[null, null], [[1, 1]]]);
+    class Three extends nn.Module {
+      override forward(x: torch.Tensor): [torch.Tensor, number, torch.Tensor] { return [x.mul(2), 3, x.mul(3)]; }
+    }
+    const t = new Three();
+    t.registerFullBackwardPreHook((_m, go) => void seen.push(show(go)));
+    t.registerFullBackwardHook((_m, gi, go) => void seen.push(show(gi), show(go)));
+    const x = torch.ones([2], { requiresGrad: true });
+    const out = t.call(x);
+    out[0].sum().backward();
+    // Python: pre go (tensor([1., 1.]), None, None); gi (tensor([2., 2.]),), go (tensor([1., 1.]), None, None)
+    expect(seen.splice(0)).toEqual([[[1, 1], null, null], [[2, 2]], [[1, 1], null, null]]);
+  });
+
   it('loadStateDict: PyTorch\'s error text, and a failed load changes nothing', () => {
     torch.manualSeed(0);
     const source = new Net();

@@ -126,6 +126,9 @@ function addIndent(s: string, spaces: number): string {
 class BackwardHookState {
   gradOutputs: (Tensor | null)[] | null = null;
   inputsNeedGrad = false;
+  /** Python's n_inputs/n_outputs and input/output_tensors_index: the hooks see one gradient per argument (output), null where it is no tensor. */
+  readonly sizes = { input: 0, output: 0 };
+  readonly tensorsAt: { input: number[]; output: number[] } = { input: [], output: [] };
   constructor(readonly module: Module, readonly pre: HookEntry[], readonly hooks: HookEntry[]) {}
 
   static replace(result: unknown, current: (Tensor | null)[], what: string): (Tensor | null)[] {
@@ -139,6 +142,16 @@ class BackwardHookState {
     return list as (Tensor | null)[];
   }
 
+  // Python's _pack_with_none / _unpack_none.
+  pack(side: 'input' | 'output', grads: (Tensor | null)[]): (Tensor | null)[] {
+    const out = new Array<Tensor | null>(this.sizes[side]).fill(null);
+    this.tensorsAt[side].forEach((i, k) => (out[i] = grads[k] ?? null));
+    return out;
+  }
+  unpack(side: 'input' | 'output', grads: (Tensor | null)[]): (Tensor | null)[] {
+    return this.tensorsAt[side].map((i) => grads[i] ?? null);
+  }
+
   runHooks(gradInputs: (Tensor | null)[]): (Tensor | null)[] {
     for (const h of this.hooks) gradInputs = BackwardHookState.replace(h.fn(this.module, gradInputs, this.gradOutputs ?? []), gradInputs, 'backward');
     return gradInputs;
@@ -149,19 +162,26 @@ class BackwardHookFunction extends AutogradFunction {
   static override forward(ctx: FunctionCtx, state: BackwardHookState, side: 'input' | 'output', ...tensors: Tensor[]): Tensor[] {
     ctx.state = state;
     ctx.side = side;
+    // Python's output hooks are pre-hooks on this node: an unused output's gradient reaches them as None
+    if (side === 'output') ctx.setMaterializeGrads(false);
+    // as Python's BackwardHookFunction: a tensor that needs no gradient does not come out needing one
+    const constant = tensors.filter((t) => !t.requiresGrad);
+    if (constant.length) ctx.markNonDifferentiable(...constant);
     return tensors;
   }
   static override backward(ctx: FunctionCtx, ...grads: (Tensor | null)[]): (Tensor | null)[] {
     const state = ctx.state as BackwardHookState;
-    if (ctx.side === 'output') {
-      for (const h of state.pre) grads = BackwardHookState.replace(h.fn(state.module, grads), grads, 'backward pre');
-      state.gradOutputs = grads;
+    const side = ctx.side as 'input' | 'output';
+    let packed = state.pack(side, grads);
+    if (side === 'output') {
+      for (const h of state.pre) packed = BackwardHookState.replace(h.fn(state.module, packed), packed, 'backward pre');
+      state.gradOutputs = packed;
       // No input needs a gradient: the hooks run here, with None for every input gradient (as in PyTorch).
-      if (!state.inputsNeedGrad) state.runHooks([null]);
+      if (!state.inputsNeedGrad) state.runHooks(state.pack('input', []));
     } else {
-      grads = state.runHooks(grads);
+      packed = state.runHooks(packed);
     }
-    return [null, null, ...grads];
+    return [null, null, ...state.unpack(side, packed)];
   }
 }
 
@@ -169,6 +189,8 @@ class BackwardHookFunction extends AutogradFunction {
 function throughHook(state: BackwardHookState, side: 'input' | 'output', values: unknown): unknown {
   const list = Array.isArray(values) ? values : [values];
   const at = list.map((v, i) => (isTensor(v) ? i : -1)).filter((i) => i >= 0);
+  state.sizes[side] = list.length;
+  state.tensorsAt[side] = at;
   if (at.length === 0) return values;
   const wrapped = BackwardHookFunction.apply(state, side, ...at.map((i) => list[i])) as unknown as Tensor | Tensor[];
   const out = list.slice();
@@ -271,6 +293,7 @@ export class Module extends RegistrationWatch {
     if (backwardHooks.length + backwardPre.length > 0) {
       state = new BackwardHookState(this, backwardPre, backwardHooks);
       state.inputsNeedGrad = args.some((a) => isTensor(a) && a.requiresGrad);
+      state.sizes.input = args.length;
       if (state.inputsNeedGrad && backwardHooks.length) args = throughHook(state, 'input', args) as AnyArgs;
     }
     const forwardHooks = [...globalHooks.forward, ...record.forward];
