@@ -349,6 +349,20 @@ describe('nn.Module', () => {
 });
 
 describe('containers', () => {
+  it('ModuleDict/ParameterDict take another dict, in the constructor and update', () => {
+    const a = new nn.ModuleDict({ x: new nn.ReLU(), y: new nn.Tanh() });
+    const b = new nn.ModuleDict(a);
+    // Python: list(nn.ModuleDict(a).keys()) -> ['x', 'y'], the same modules; c.update(a) after 'z' -> ['z', 'x', 'y']
+    expect(b.keys()).toEqual(['x', 'y']);
+    expect(b.get('x')).toBe(a.get('x'));
+    const c = new nn.ModuleDict({ z: new nn.ReLU() });
+    c.update(a);
+    expect(c.keys()).toEqual(['z', 'x', 'y']);
+    const p = new nn.ParameterDict({ w: torch.ones(1) });
+    const q = new nn.ParameterDict(p);
+    expect(q.keys()).toEqual(['w']);
+    expect(q.get('w')).toBe(p.get('w'));
+  });
   it('Sequential from an ordered object; deleting renumbers as PyTorch', () => {
     const seq = new nn.Sequential({ conv: new nn.Conv2d(1, 2, 3), act: new nn.ReLU(), pool: new nn.MaxPool2d(2) });
     expect(seq.namedChildren().map(([n]) => n)).toEqual(strings('seq.keys'));

@@ -17,8 +17,10 @@ function listIndex(i: number, n: number, what: string): number {
   return k;
 }
 
-function entriesOf<T>(entries: Entries<T>, what: string): [string, T][] {
+function entriesOf<T>(entries: Entries<T> | ModuleDict | ParameterDict, what: string): [string, T][] {
   if (entries instanceof Map) return [...entries.entries()];
+  // Python's update takes another ModuleDict/ParameterDict as the mapping it is
+  if (entries instanceof ModuleDict || entries instanceof ParameterDict) return entries.items() as [string, unknown][] as [string, T][];
   if (isOptionsObject(entries)) return Object.entries(entries);
   if (typeof (entries as Iterable<unknown>)[Symbol.iterator] === 'function') {
     return [...(entries as Iterable<readonly [string, T]>)].map((e, i) => {
@@ -179,7 +181,7 @@ export class ModuleList extends Module {
 export class ModuleDict extends Module {
   [key: string]: unknown;
 
-  constructor(modules?: Entries<Module>) {
+  constructor(modules?: Entries<Module> | ModuleDict) {
     super();
     if (modules !== undefined && modules !== null) this.update(modules);
   }
@@ -217,7 +219,7 @@ export class ModuleDict extends Module {
   items(): [string, Module][] {
     return this.#entries();
   }
-  update(modules: Entries<Module>): void {
+  update(modules: Entries<Module> | ModuleDict): void {
     const entries = entriesOf(modules, 'ModuleDict.update');
     for (const [k, m] of entries) if (!(m instanceof Module)) throw new TypeError(`ModuleDict.update: '${k}' is ${describe(m)}, not a Module`);
     for (const [k, m] of entries) this.addModule(k, m);
@@ -283,7 +285,7 @@ export class ParameterList extends Module {
 export class ParameterDict extends Module {
   [key: string]: unknown;
 
-  constructor(parameters?: Entries<Tensor>) {
+  constructor(parameters?: Entries<Tensor> | ParameterDict) {
     super();
     if (parameters !== undefined && parameters !== null) this.update(parameters);
   }
@@ -321,7 +323,7 @@ export class ParameterDict extends Module {
   items(): [string, Parameter][] {
     return this.#entries();
   }
-  update(parameters: Entries<Tensor>): void {
+  update(parameters: Entries<Tensor> | ParameterDict): void {
     const entries = entriesOf(parameters, 'ParameterDict.update').map(([k, v]) => [k, asParameter(v, 'ParameterDict.update')] as const);
     for (const [k, p] of entries) this.registerParameter(k, p);
   }
