@@ -349,6 +349,21 @@ describe('nn.Module', () => {
 });
 
 describe('containers', () => {
+  it('integer-like names keep their registration order (JS lists them first)', () => {
+    // Python: ModuleDict([('b', ..), ('32', ..), ('8', ..)]).keys() -> ['b', '32', '8']
+    const d = new nn.ModuleDict(new Map([['b', new nn.Linear(1, 1)], ['32', new nn.Linear(1, 1)], ['8', new nn.Linear(1, 1)]]));
+    expect(d.keys()).toEqual(['b', '32', '8']);
+    expect(Object.keys(d.stateDict())).toEqual(['b.weight', 'b.bias', '32.weight', '32.bias', '8.weight', '8.bias']);
+    class M extends nn.Module {
+      fc = new nn.Linear(1, 1);
+      constructor() {
+        super();
+        this.registerModule('0', new nn.Linear(1, 1));
+      }
+    }
+    // Python: fc then register_module('0', ...) -> ['fc.weight', 'fc.bias', '0.weight', '0.bias']
+    expect(Object.keys(new M().stateDict())).toEqual(['fc.weight', 'fc.bias', '0.weight', '0.bias']);
+  });
   it('ModuleDict/ParameterDict take another dict, in the constructor and update', () => {
     const a = new nn.ModuleDict({ x: new nn.ReLU(), y: new nn.Tanh() });
     const b = new nn.ModuleDict(a);

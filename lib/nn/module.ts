@@ -1,5 +1,6 @@
 // nn.Module: the base class of every layer and model. Submodules and Parameters are the instance's
-// own data properties, found in assignment order (class fields or `this.x = ...`), so state_dict
+// own data properties, found in assignment order (class fields or `this.x = ...`; integer-like names
+// registered by a method keep their place, where JS would list them first), so state_dict
 // keys and their order are PyTorch's for the same model; buffers are registered by name. The
 // bookkeeping (buffer names, hooks) lives in one #private record, invisible to that scan.
 import { inspect } from 'node:util';
@@ -60,6 +61,8 @@ class ModuleRecord {
   readonly buffers = new Map<string, boolean>(); // registered buffer name -> persistent
   /** nn.Buffer instances whose persistent flag is already in `buffers` (a new one assigned over a buffer brings its own). */
   readonly flagsTaken = new WeakSet<Buffer>();
+  /** Integer-like names (which JS lists first, ascending) registered by a method -> the name before them then (null: first). */
+  intAnchors: Map<string, string | null> | null = null;
   readonly noneParameters = new Set<string>(); // registerParameter(name, null): listed as None, as in PyTorch
   readonly noneModules = new Set<string>();
   readonly forwardPre: HookEntry[] = [];
@@ -107,6 +110,9 @@ function checkName(name: unknown, what: string, owner: Module): asserts name is 
   if (name in Module.prototype || (name in owner && typeof (owner as unknown as Record<string, unknown>)[name] === 'function'))
     throw new KeyError(`attribute '${name}' already exists`);
 }
+
+// An array-index-like property name, which JS orders first and ascending among an object's keys.
+const isIndexKey = (name: string): boolean => /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 4294967295;
 
 /** Python's KeyError, for bad names (a subclass of Error; `name` is 'KeyError'). */
 class KeyError extends Error {
@@ -342,6 +348,7 @@ export class Module extends RegistrationWatch {
     if (tensor !== null && !isTensor(tensor))
       throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     const value = runRegistrationHooks('buffer', this, name, tensor);
+    this.#anchor(name);
     this.#record.buffers.set(name, persistent);
     if (value instanceof Buffer) this.#record.flagsTaken.add(value); // registerBuffer's own persistent wins over the Buffer's
     quietly(() => ((this as unknown as Record<string, unknown>)[name] = value === null ? null : keep(value)));
@@ -359,6 +366,7 @@ export class Module extends RegistrationWatch {
     else if (param.gradFn !== null)
       throw new Error(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
     const value = param === null ? null : runRegistrationHooks('parameter', this, name, param); // Python registers None without the hooks
+    this.#anchor(name);
     quietly(() => ((this as unknown as Record<string, unknown>)[name] = value));
   }
 
@@ -367,6 +375,7 @@ export class Module extends RegistrationWatch {
     if (module !== null && !(module instanceof Module)) throw new TypeError(`${describe(module)} is not a Module subclass`);
     if (!Object.hasOwn(this, name)) checkName(name, 'module', this);
     const value = runRegistrationHooks('module', this, name, module);
+    this.#anchor(name);
     if (value === null) this.#record.noneModules.add(name);
     quietly(() => ((this as unknown as Record<string, unknown>)[name] = value));
   }
@@ -378,13 +387,64 @@ export class Module extends RegistrationWatch {
 
   // ---- discovery ----------------------------------------------------------------------------
 
+  // A new integer-like name keeps its registration place: JS would list it before every other name.
+  #anchor(name: string): void {
+    if (!isIndexKey(name) || Object.hasOwn(this, name)) return;
+    const order = this.#orderedKeys();
+    const anchors = (this.#record.intAnchors ??= new Map());
+    anchors.delete(name);
+    anchors.set(name, order.length ? order[order.length - 1]! : null);
+  }
+
+  // The own property names in registration order (Object.keys puts integer-like ones first).
+  #orderedKeys(): string[] {
+    const keys = Object.keys(this);
+    const anchors = this.#record.intAnchors;
+    if (anchors === null || keys.length === 0 || !isIndexKey(keys[0]!)) return keys;
+    const after = new Map<string | null, string[]>();
+    for (const [name, anchor] of anchors) {
+      if (!Object.hasOwn(this, name)) {
+        anchors.delete(name);
+        continue;
+      }
+      const list = after.get(anchor);
+      if (list) list.push(name);
+      else after.set(anchor, [name]);
+    }
+    const out: string[] = [];
+    const emitted = new Set<string>();
+    const emit = (start: string | null): void => {
+      const stack: string[] = [...(after.get(start) ?? [])].reverse();
+      while (stack.length) {
+        const k = stack.pop()!;
+        if (emitted.has(k)) continue;
+        emitted.add(k);
+        out.push(k);
+        const next = after.get(k);
+        if (next) for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+      }
+    };
+    for (const k of keys) if (isIndexKey(k) && !anchors.has(k)) { emitted.add(k); out.push(k); } // assigned, not registered: where JS puts them
+    emit(null);
+    for (const k of keys) {
+      if (isIndexKey(k)) continue;
+      out.push(k);
+      emit(k);
+    }
+    if (out.length < keys.length) { // anchored after a name since deleted: first, as JS lists them
+      const rest = keys.filter((k) => !emitted.has(k) && isIndexKey(k));
+      out.unshift(...rest);
+    }
+    return out;
+  }
+
   // One pass over the own data properties, in assignment order.
   #scan(): { params: [string, Parameter | null][]; buffers: [string, Tensor | null][]; modules: [string, Module | null][] } {
     const params: [string, Parameter | null][] = [];
     const buffers: [string, Tensor | null][] = [];
     const modules: [string, Module | null][] = [];
     const record = this.#record;
-    for (const name of Object.keys(this)) {
+    for (const name of this.#orderedKeys()) {
       const d = Object.getOwnPropertyDescriptor(this, name)!; // one at a time: getOwnPropertyDescriptors is ~10x slower
       if (!('value' in d)) continue; // accessors (a parametrized weight) are computed, not registered
       const v: unknown = d.value;
