@@ -50,6 +50,21 @@ def samplers():
     cases.append({"name": "weighted-replacement", "seed": 5, "indices": [list(WeightedRandomSampler(w, 20, replacement=True))], "after": after()})
     torch.manual_seed(6)
     cases.append({"name": "weighted-no-replacement", "seed": 6, "indices": [list(WeightedRandomSampler(w, 5, replacement=False))], "after": after()})
+    # Python's positional order: RandomSampler(ds, replacement, num_samples, generator), WeightedRandomSampler(w, n, replacement, generator)
+    g = torch.Generator().manual_seed(0)
+    cases.append({"name": "random-positional", "seed": 0, "indices": [list(RandomSampler(range(6), False, 3, g))], "after": torch.rand(3, dtype=torch.float64, generator=g).tolist()})
+    g = torch.Generator().manual_seed(9)
+    cases.append({"name": "weighted-positional", "seed": 9, "indices": [list(WeightedRandomSampler(w, 4, True, g))], "after": torch.rand(3, dtype=torch.float64, generator=g).tolist()})
+    # a tensor of indices (Python yields its 0-d elements)
+    g = torch.Generator().manual_seed(10)
+    cases.append({"name": "subset-random-tensor", "seed": 10, "indices": [[int(i) for i in SubsetRandomSampler(torch.tensor([5, 9, 11, 20, 33]), g)]], "after": torch.rand(3, dtype=torch.float64, generator=g).tolist()})
+    # an empty dataset without replacement: the seed is drawn, then num_samples // 0 fails
+    torch.manual_seed(11)
+    try:
+        list(RandomSampler(range(0), num_samples=5))
+        raise AssertionError("RandomSampler over an empty dataset did not fail")
+    except ZeroDivisionError as e:
+        cases.append({"name": "random-empty", "seed": 11, "error": str(e), "after": after()})
     batch = {
         "keep": list(BatchSampler(SequentialSampler(range(10)), 3, False)),
         "drop": list(BatchSampler(SequentialSampler(range(10)), 3, True)),
@@ -85,7 +100,14 @@ def collate():
         "tuples": [(1, 0.5), (2, 1.5)],
         "dicts": [{"x": 1, "y": [0.5, 1.5], "name": "a"}, {"x": 2, "y": [2.5, 3.5], "name": "b"}],
     }
+    # a Mapping is collated in the first sample's key order (the samples are dicts here, Maps in the test)
+    cases["dicts-order"] = [{"y": 0.5, "x": 1, "z": [True, 2]}, {"x": 2, "z": [False, 3], "y": 1.5}]
     out = {k: {"samples": v, "result": describe(default_collate(v))} for k, v in cases.items()}
+    try:
+        default_collate([2**64, 2])
+        raise AssertionError("default_collate took an int beyond int64")
+    except (RuntimeError, ValueError) as e:
+        out["int64-overflow"] = {"error": str(e), "type": type(e).__name__}
     t = [torch.arange(6, dtype=torch.float32).view(2, 3) + i for i in range(3)]
     out["tensors"] = {"result": describe(default_collate([(x, i) for i, x in enumerate(t)]))}
     return out
@@ -117,6 +139,49 @@ def loaders():
     epochs = [[{"index": b[0].tolist(), "seed": list(b[1]), "draw": b[2].tolist()} for b in loader] for _ in range(2)]
     out.append({"numWorkers": 2, "persistentWorkers": False, "seed": 13, "generatorSeed": 12, "epochs": epochs, "after": after()})
     return out
+
+
+class Reader(torch.utils.data.IterableDataset):
+    """0..n-1 from an iterator that fails when asked again after its end (a closed file, a socket)."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        n = self.n
+
+        class It:
+            def __init__(s):
+                s.i, s.closed = 0, False
+
+            def __iter__(s):
+                return s
+
+            def __next__(s):
+                if s.closed:
+                    raise RuntimeError("read after end of stream")
+                if s.i < n:
+                    s.i += 1
+                    return s.i - 1
+                s.closed = True
+                raise StopIteration
+
+        return It()
+
+
+def streams():
+    """Batches of a Reader: the fetcher never asks a stream again after its end (per worker, each a full copy)."""
+    out = []
+    for workers, batch, drop in ((0, 3, False), (0, 3, True), (0, None, False), (2, 3, False), (2, 3, True)):
+        loader = DataLoader(Reader(7), batch_size=batch, drop_last=drop, num_workers=workers)
+        out.append({"numWorkers": workers, "batchSize": batch, "dropLast": drop, "batches": [b if isinstance(b, int) else b.tolist() for b in loader]})
+    return out
+
+
+def positional():
+    """DataLoader(ds, shuffle=True, drop_last=True, generator=g): batch_size keeps its default 1."""
+    loader = DataLoader(TensorDataset(torch.arange(5)), shuffle=True, drop_last=True, generator=torch.Generator().manual_seed(4))
+    return {"n": 5, "generatorSeed": 4, "batches": [b[0].tolist() for b in loader]}
 
 
 def training():
@@ -157,4 +222,4 @@ if __name__ == "__main__":
     assert torch.__version__.startswith("2.13"), torch.__version__
     write("data-samplers.json", samplers())
     write("data-collate.json", collate())
-    write("data-loader.json", {"loaders": loaders(), "training": training()})
+    write("data-loader.json", {"loaders": loaders(), "training": training(), "streams": streams(), "positional": positional()})

@@ -71,6 +71,30 @@ describe('datasets', () => {
     expect(() => new data.Subset(new Squares(10), torch.tensor([[0, 1]]))).toThrow(/1-D of an integer dtype, got 2-D torch.int64/);
     expect(() => new data.Subset(new Squares(10), 3 as never)).toThrow(/indices must be an array, a typed array or a 1-D integer tensor, got 3/);
   });
+  it('a Subset subclass that overrides getItem must override getItems too (Python 2.13 raises at construction)', () => {
+    class Scaled extends data.Subset<number> {
+      override getItem(i: number): number {
+        return super.getItem(i) * 100;
+      }
+    }
+    expect(() => new Scaled(new Squares(6), [5, 4, 3])).toThrow(
+      'Scaled overrides getItem but not getItems. When subclassing Subset and overriding getItem, you must also override getItems to ensure ' +
+        'DataLoader works correctly with your custom logic. A simple implementation:\n\ngetItems(indices) {\n  return indices.map((i) => this.getItem(i));\n}',
+    );
+    class ScaledBoth extends Scaled {
+      override getItems(indices: number[]): number[] {
+        return indices.map((i) => this.getItem(i));
+      }
+    }
+    const s = new ScaledBoth(new Squares(6), [5, 4, 3]);
+    expect([...new data.DataLoader(s, { batchSize: 3 })].map((b) => (b as torch.Tensor).tolist())).toEqual([[2500, 1600, 900]]);
+    class OnlyItems extends data.Subset<number> {
+      override getItems(indices: number[]): number[] {
+        return indices.map((i) => this.getItem(i));
+      }
+    }
+    expect(new OnlyItems(new Squares(6), [1]).getItems([0])).toEqual([1]);
+  });
   it('StackDataset stacks positionally or by key', () => {
     const pos = new data.StackDataset(new Squares(3), new data.TensorDataset(torch.tensor([5, 6, 7])));
     expect((pos.getItem(2) as [number, torch.Tensor[]]).map((v) => (typeof v === 'number' ? v : v[0].item()))).toEqual([4, 7]);

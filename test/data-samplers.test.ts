@@ -49,6 +49,42 @@ describe('samplers', () => {
     expect([[...new data.WeightedRandomSampler(w, 5, false)]]).toEqual(caseOf('weighted-no-replacement').indices);
     expect(after()).toEqual(caseOf('weighted-no-replacement').after);
   });
+  it("undefined for an optional positional argument keeps the later ones (Python's positional order)", () => {
+    const c = caseOf('random-positional');
+    const g = new torch.Generator().manualSeed(c.seed);
+    const r = new data.RandomSampler(range(6), undefined, 3, g);
+    expect([r.replacement, r.numSamples, r.length, r.generator === g]).toEqual([false, 3, 3, true]);
+    expect([[...r]]).toEqual(c.indices);
+    expect(after(g)).toEqual(c.after);
+    const cw = caseOf('weighted-positional');
+    const gw = new torch.Generator().manualSeed(cw.seed);
+    const w = new data.WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 4, undefined, gw);
+    expect([w.replacement, w.generator === gw]).toEqual([true, true]);
+    expect([[...w]]).toEqual(cw.indices);
+    expect(after(gw)).toEqual(cw.after);
+    expect(new data.RandomSampler(range(6), undefined, undefined, g).generator).toBe(g);
+    expect(new data.RandomSampler(range(6), undefined).numSamples).toBe(6);
+  });
+  it('SubsetRandomSampler takes a 1-D integer tensor or a typed array, as any Python sequence', () => {
+    const c = caseOf('subset-random-tensor');
+    for (const indices of [torch.tensor([5, 9, 11, 20, 33]), new Int32Array([5, 9, 11, 20, 33]), new BigInt64Array([5n, 9n, 11n, 20n, 33n])]) {
+      const g = new torch.Generator().manualSeed(c.seed);
+      const s = new data.SubsetRandomSampler(indices, g);
+      expect([s.length, s.indices]).toEqual([5, [5, 9, 11, 20, 33]]);
+      expect([[...s]]).toEqual(c.indices);
+      expect(after(g)).toEqual(c.after);
+    }
+    expect(() => new data.SubsetRandomSampler(torch.tensor([0.5]))).toThrow(/SubsetRandomSampler: a tensor of indices must be 1-D of an integer dtype/);
+    expect(() => new data.SubsetRandomSampler(7 as never)).toThrow(/SubsetRandomSampler: indices must be an array, a typed array or a 1-D integer tensor, got 7/);
+  });
+  it('RandomSampler over an empty dataset with numSamples fails when iterated, after drawing its seed, as Python', () => {
+    const c = caseOf('random-empty');
+    torch.manualSeed(c.seed);
+    const s = new data.RandomSampler(range(0), { numSamples: 5 });
+    expect(s.length).toBe(5);
+    expect(() => [...s]).toThrow(`RandomSampler: the dataset is empty, so 5 samples cannot be drawn without replacement (${c.error})`);
+    expect(after()).toEqual(c.after);
+  });
   it('BatchSampler keeps or drops the last batch', () => {
     expect([...new data.BatchSampler(new data.SequentialSampler(range(10)), 3, false)]).toEqual(fx.batch.keep);
     expect([...new data.BatchSampler(new data.SequentialSampler(range(10)), 3, true)]).toEqual(fx.batch.drop);

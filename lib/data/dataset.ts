@@ -108,8 +108,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 }
 
-/** Subset's indices as a list of its own: from an array, a typed array or a 1-D integer tensor (`randperm(n).slice(0, 0, k)`). */
-function indexList(fn: string, indices: unknown): number[] {
+/** Subset's (and SubsetRandomSampler's) indices as a list of its own: from an array, a typed array or a 1-D integer tensor (`randperm(n).slice(0, 0, k)`). */
+export function indexList(fn: string, indices: unknown): number[] {
   let list: unknown[];
   if (isTensor(indices)) {
     const t = indices as Tensor;
@@ -143,6 +143,14 @@ export class Subset<T = unknown> extends Dataset<T> {
   ) {
     super();
     if (!isMapDataset(dataset)) throw new TypeError('Subset: dataset must be a map-style dataset (getItem and length)');
+    // as Python 2.13: the inherited getItems reads `dataset` directly, so a DataLoader would bypass the subclass's getItem
+    if (this.getItem !== Subset.prototype.getItem && this.getItems === Subset.prototype.getItems) {
+      throw new TypeError(
+        `${new.target.name} overrides getItem but not getItems. When subclassing Subset and overriding getItem, you must also override ` +
+          'getItems to ensure DataLoader works correctly with your custom logic. A simple implementation:\n\n' +
+          'getItems(indices) {\n  return indices.map((i) => this.getItem(i));\n}',
+      );
+    }
     this.indices = indexList('Subset', indices);
   }
   getItem(index: number): T {

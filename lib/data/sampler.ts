@@ -6,6 +6,7 @@ import { float64, int64 } from '../dtype.js';
 import { multinomial } from '../generated/functions.js';
 import { Generator } from '../generator.js';
 import type { Tensor } from '../tensor.js';
+import { indexList } from './dataset.js';
 
 /** torch.utils.data.Sampler: an iterable of indices (or of index batches), maybe with a length. */
 export abstract class Sampler<T = number> implements Iterable<T> {
@@ -57,15 +58,19 @@ export class RandomSampler extends Sampler<number> {
   readonly replacement: boolean;
   readonly generator: Generator | null;
   readonly #numSamples: number | null;
-  /** `new RandomSampler(ds, { replacement, numSamples, generator })` or Python's positional order. */
+  /**
+   * `new RandomSampler(ds, { replacement, numSamples, generator })` or Python's positional order; an argument after
+   * the second makes it positional (`new RandomSampler(ds, undefined, 3, g)`: the default replacement, 3 samples, g).
+   */
   constructor(
     readonly dataSource: Sized,
-    replacementOrOptions: boolean | RandomSamplerOptions = {},
+    replacementOrOptions?: boolean | RandomSamplerOptions,
     numSamples?: number | null,
     generator?: Generator | null,
   ) {
     super();
-    const options = typeof replacementOrOptions === 'object' && replacementOrOptions !== null ? replacementOrOptions : { replacement: replacementOrOptions, numSamples, generator };
+    const positional = numSamples !== undefined || generator !== undefined || typeof replacementOrOptions !== 'object' || replacementOrOptions === null;
+    const options = positional ? { replacement: replacementOrOptions as boolean | undefined, numSamples, generator } : replacementOrOptions;
     this.replacement = boolean('RandomSampler', 'replacement', options.replacement ?? false);
     this.#numSamples = options.numSamples ?? null;
     this.generator = generatorOption('RandomSampler', options.generator);
@@ -82,6 +87,8 @@ export class RandomSampler extends Sampler<number> {
     const generator = this.generator ?? new Generator().manualSeed(drawSeed(null));
     const draw = this.replacement ? (count: number) => randint(n, [count], { dtype: int64, generator }) : () => randperm(n, { generator });
     const chunk = this.replacement ? 32 : n;
+    // Python's `self.num_samples // n`, after the seed is drawn
+    if (chunk === 0) throw new RangeError(`RandomSampler: the dataset is empty, so ${this.numSamples} samples cannot be drawn without replacement (integer division or modulo by zero)`);
     for (let k = 0; k < Math.floor(this.numSamples / chunk); k++) yield* indices(draw(chunk));
     yield* indices(draw(this.numSamples % chunk)).slice(0, this.numSamples % chunk);
   }
@@ -105,12 +112,11 @@ function indices(t: Tensor): number[] {
 /** torch.utils.data.SubsetRandomSampler: the given indices in a random order (randperm of their count). */
 export class SubsetRandomSampler extends Sampler<number> {
   readonly generator: Generator | null;
-  constructor(
-    readonly indices: readonly number[],
-    options: Generator | { generator?: Generator | null } | null = {},
-  ) {
+  readonly indices: readonly number[];
+  /** `indices`: an array, a typed array or a 1-D integer tensor (copied into an array of numbers). */
+  constructor(indices: readonly number[] | ArrayLike<number | bigint> | Tensor, options: Generator | { generator?: Generator | null } | null = {}) {
     super();
-    if (!Array.isArray(indices)) throw new TypeError('SubsetRandomSampler: indices must be an array of numbers');
+    this.indices = indexList('SubsetRandomSampler', indices);
     this.generator = generatorOption('SubsetRandomSampler', options instanceof Generator ? options : options?.generator);
   }
   *[Symbol.iterator](): Iterator<number> {
@@ -133,9 +139,11 @@ export class WeightedRandomSampler extends Sampler<number> {
   readonly numSamples: number;
   readonly replacement: boolean;
   readonly generator: Generator | null;
-  constructor(weights: readonly number[] | Tensor, numSamples: number, options: WeightedRandomSamplerOptions | boolean = {}, generator?: Generator | null) {
+  /** `new WeightedRandomSampler(w, n, { replacement, generator })` or Python's positional order (a generator after the third makes it positional). */
+  constructor(weights: readonly number[] | Tensor, numSamples: number, options?: WeightedRandomSamplerOptions | boolean, generator?: Generator | null) {
     super();
-    const opts = typeof options === 'boolean' ? { replacement: options, generator } : options;
+    const positional = generator !== undefined || typeof options !== 'object' || options === null;
+    const opts = positional ? { replacement: options as boolean | undefined, generator } : options;
     this.numSamples = positiveInteger('WeightedRandomSampler', 'numSamples', numSamples);
     this.replacement = boolean('WeightedRandomSampler', 'replacement', opts.replacement ?? true);
     this.generator = generatorOption('WeightedRandomSampler', opts.generator);
