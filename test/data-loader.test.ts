@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
-import { AsyncRange, AsyncSquares, InitProbe, Range, SeedProbe } from './workers/data-datasets.mjs';
+import { AsyncRange, AsyncSquares, InitProbe, Range, Reader, SeedProbe } from './workers/data-datasets.mjs';
 
 const { data } = torch;
 const fx = JSON.parse(readFileSync(new URL('./fixtures/data-loader.json', import.meta.url), 'utf8'));
@@ -71,6 +71,33 @@ describe('DataLoader options', () => {
       expect(pinned).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]);
     }
   });
+
+  it('undefined for batchSize with options after it: the default batch size, and the options kept', () => {
+    const c = fx.positional;
+    const loader = new data.DataLoader(new data.TensorDataset(torch.arange(c.n)), undefined, { shuffle: true, dropLast: true, generator: new torch.Generator().manualSeed(c.generatorSeed) });
+    expect([loader.batchSize, loader.dropLast, loader.sampler?.constructor.name]).toEqual([1, true, 'RandomSampler']);
+    expect([...loader].map((b) => (b as torch.Tensor[])[0].tolist())).toEqual(c.batches);
+    expect(new data.DataLoader(tensors(), undefined, { batchSize: 4 }).batchSize).toBe(4);
+    expect(() => new data.DataLoader(tensors(), 3, { batchSize: 4 })).toThrow("DataLoader: got multiple values for argument 'batchSize'");
+    expect(() => new data.DataLoader(tensors(), { batchSize: 3 }, { shuffle: true })).toThrow('DataLoader: with options as the third argument, the second is the batch size (a number, null or undefined)');
+  });
+
+  it('a non-boolean dropLast is refused for map-style and iterable datasets (Python: drop_last should be a boolean value)', () => {
+    for (const ds of [tensors(), new Range(0, 7)]) {
+      expect(() => new data.DataLoader(ds as never, { batchSize: 2, dropLast: 1 as never })).toThrow('DataLoader: dropLast should be a boolean value, but got dropLast=1');
+    }
+  });
+
+  it('an iterable dataset whose iterator reported done is not asked again, per pass and per worker (Python: _IterableDatasetFetcher.ended)', async () => {
+    for (const c of fx.streams) {
+      const options = { batchSize: c.batchSize, dropLast: c.dropLast, numWorkers: c.numWorkers };
+      const show = (b: unknown) => (typeof b === 'number' ? b : (b as torch.Tensor).tolist());
+      expect([...new data.DataLoader(new Reader(7), options)].map(show)).toEqual(c.batches);
+      const got: unknown[] = [];
+      for await (const b of new data.DataLoader(new Reader(7), options)) got.push(show(b));
+      expect(got).toEqual(c.batches);
+    }
+  }, 60_000);
 
   it('refuses contradictory options as PyTorch does', () => {
     expect(() => new data.DataLoader(tensors(), { sampler: [0], shuffle: true })).toThrow(/mutually exclusive with shuffle/);

@@ -10,7 +10,7 @@ import { warn } from '../warnings.js';
 import { collateBatch, defaultCollate, defaultConvert } from './collate.js';
 import { decode } from './codec.js';
 import { awaitInOrder, isMapDataset, isStreamDataset, TensorDataset, type MapDataset, type StreamDataset } from './dataset.js';
-import { BatchSampler, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
+import { BatchSampler, boolean, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
 import type { FetchRequest, WorkerInit } from './worker.js';
 import { hasWorkerSource, isWorkerSource, packSource, type WorkerSource } from './worker_source.js';
 
@@ -96,10 +96,19 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return liveWorkers.size;
   }
 
-  /** `new DataLoader(dataset, { batchSize, shuffle, ... })`, or `new DataLoader(dataset, 64, { shuffle })` as Python's `DataLoader(ds, 64, shuffle=True)`. */
-  constructor(dataset: MapDataset | StreamDataset, batchSizeOrOptions: number | null | DataLoaderOptions = {}, moreOptions: DataLoaderOptions = {}) {
-    const options = typeof batchSizeOrOptions === 'object' && batchSizeOrOptions !== null ? batchSizeOrOptions : { ...moreOptions, batchSize: batchSizeOrOptions };
-    if (typeof options !== 'object' || options === null) throw new TypeError('DataLoader: options must be an object');
+  /**
+   * `new DataLoader(dataset, { batchSize, shuffle, ... })`, or `new DataLoader(dataset, 64, { shuffle })` as Python's
+   * `DataLoader(ds, 64, shuffle=True)`; with a third argument the second is the batch size (undefined: the default 1).
+   */
+  constructor(dataset: MapDataset | StreamDataset, batchSizeOrOptions?: number | null | DataLoaderOptions, moreOptions?: DataLoaderOptions) {
+    let options: DataLoaderOptions;
+    if (moreOptions === undefined && typeof batchSizeOrOptions === 'object' && batchSizeOrOptions !== null) options = batchSizeOrOptions;
+    else {
+      if (typeof batchSizeOrOptions === 'object' && batchSizeOrOptions !== null) throw new TypeError('DataLoader: with options as the third argument, the second is the batch size (a number, null or undefined)');
+      if (moreOptions !== undefined && (typeof moreOptions !== 'object' || moreOptions === null)) throw new TypeError('DataLoader: options must be an object');
+      if (batchSizeOrOptions !== undefined && moreOptions !== undefined && 'batchSize' in moreOptions) throw new TypeError("DataLoader: got multiple values for argument 'batchSize'");
+      options = { ...moreOptions, ...(batchSizeOrOptions === undefined ? {} : { batchSize: batchSizeOrOptions }) };
+    }
     checkOptionKeys(options);
     if (isMapDataset(dataset)) this.#kind = 'map';
     else if (isStreamDataset(dataset)) this.#kind = 'stream';
@@ -138,6 +147,8 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       throw new TypeError('DataLoader: batchSize null disables auto-batching and is mutually exclusive with dropLast');
     }
     if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0)) throw new RangeError(`DataLoader: batchSize should be a positive integer value, but got batchSize=${batchSize}`);
+    // Python builds BatchSampler(sampler, batch_size, drop_last) for both kinds of dataset, which checks drop_last
+    if (batchSize !== null && batchSampler === null) boolean('DataLoader', 'dropLast', dropLast);
     if (this.#kind === 'map' && sampler === null) {
       const map = dataset as MapDataset;
       sampler = shuffle ? new RandomSampler(map, { generator }) : new SequentialSampler(map);
@@ -262,23 +273,19 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return d.collatedBatch(index as number[]);
   }
 
+  /** Batches of a stream; an iterator that reported done is not called again (Python's _IterableDatasetFetcher.ended). */
   *#batchesOf(it: Iterator<unknown>, check: (v: unknown) => unknown): Generator<Batch, void, undefined> {
     const collate = this.collateFn as (b: unknown) => unknown;
-    for (;;) {
-      if (this.batchSize === null) {
-        const r = it.next();
-        if (r.done) return;
-        yield this.#finish(collate(check(r.value)));
-        continue;
-      }
+    const want = this.batchSize ?? 1;
+    for (let ended = false; !ended; ) {
       const batch: unknown[] = [];
-      while (batch.length < this.batchSize) {
+      while (batch.length < want) {
         const r = it.next();
-        if (r.done) break;
+        if ((ended = r.done === true)) break;
         batch.push(check(r.value));
       }
-      if (batch.length === 0 || (this.dropLast && batch.length < this.batchSize)) return;
-      yield this.#finish(collate(batch));
+      if (batch.length === 0 || (this.dropLast && batch.length < want)) return;
+      yield this.#finish(collate(this.batchSize === null ? batch[0] : batch));
     }
   }
 
@@ -287,17 +294,18 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     if (this.#kind === 'stream') {
       const d = this.dataset as StreamDataset;
       const it = Symbol.asyncIterator in d ? (d as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (d as Iterable<unknown>)[Symbol.iterator]();
-      for (;;) {
+      const want = this.batchSize ?? 1;
+      for (let ended = false; !ended; ) {
         const batch: unknown[] = [];
-        const want = this.batchSize ?? 1;
         while (batch.length < want) {
           const r = await it.next();
-          if (r.done) break;
+          if ((ended = r.done === true)) break;
           batch.push(r.value);
         }
         if (batch.length === 0 || (this.dropLast && batch.length < want)) return;
         yield this.#finish(collate(this.batchSize === null ? batch[0] : batch));
       }
+      return;
     }
     const map = this.dataset as MapDataset;
     for (const index of this.#indexSampler) {
@@ -460,6 +468,7 @@ function pin(data: unknown): unknown {
   const walk = (v: unknown): unknown => {
     if (isTensor(v)) return (v as Tensor).pinMemory();
     if (Array.isArray(v)) return v.map(walk);
+    if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, walk(x)]));
     if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };

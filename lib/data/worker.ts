@@ -52,6 +52,7 @@ process.on('uncaughtException', (e) => {
 
 let dataset: MapDataset | StreamDataset;
 let stream: Iterator<unknown> | AsyncIterator<unknown> | null = null;
+let streamEnded = false; // the stream reported done: not called again this epoch (Python's _IterableDatasetFetcher.ended)
 let collate: (batch: unknown[]) => unknown = (b) => b;
 let epoch = 0;
 
@@ -92,11 +93,12 @@ async function fetch(req: Extract<FetchRequest, { type: 'fetch' }>): Promise<{ d
     else for (const i of indices) samples.push(await fetchOne(map, i));
     return { data: init.collate === 'main' ? samples : collateBatch(collate, samples, indices) };
   }
+  if (streamEnded) return null;
   if (!stream) openStream();
   const samples: unknown[] = [];
   for (let k = 0; k < req.count; k++) {
     const r = await (stream as AsyncIterator<unknown>).next();
-    if (r.done) break;
+    if ((streamEnded = r.done === true)) break;
     samples.push(r.value);
   }
   if (samples.length === 0 || (init.dropLast && samples.length < req.count)) return null;
@@ -132,6 +134,7 @@ parentPort!.on('message', (req: FetchRequest) => {
     } else if (req.type === 'reset') {
       epoch = req.epoch;
       stream = null; // PyTorch's _ResumeIteration: a fresh iterator over the dataset copy
+      streamEnded = false;
     } else if (req.epoch === epoch) {
       try {
         const result = await fetch(req);

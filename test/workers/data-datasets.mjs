@@ -133,3 +133,43 @@ export class MixedDtypes extends data.Dataset {
     return { module: here, export: 'MixedDtypes', args: [this.intFirst] };
   }
 }
+
+/** 0..n-1 from an iterator that throws when asked again after its end, as a closed file or socket may (scripts/make-data-fixtures.py Reader). */
+export class Reader extends data.IterableDataset {
+  constructor(n) {
+    super();
+    this.n = n;
+  }
+  [Symbol.iterator]() {
+    let i = 0;
+    let closed = false;
+    return {
+      next: () => {
+        if (closed) throw new Error('read after end of stream');
+        if (i < this.n) return { value: i++, done: false };
+        closed = true;
+        return { value: undefined, done: true };
+      },
+    };
+  }
+  workerSource() {
+    return { module: here, export: 'Reader', args: [this.n] };
+  }
+}
+
+/** Sample i: samples[i] (a plain object) as a Map, Python's Mapping. */
+export class MapSamples extends data.Dataset {
+  constructor(samples) {
+    super();
+    Object.assign(this, { samples });
+  }
+  get length() {
+    return this.samples.length;
+  }
+  getItem(i) {
+    return new Map(Object.entries(this.samples[i]));
+  }
+  workerSource() {
+    return { module: here, export: 'MapSamples', args: [this.samples] };
+  }
+}
