@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
-import { MixedDtypes } from './workers/data-datasets.mjs';
+import { MapSamples, MixedDtypes } from './workers/data-datasets.mjs';
 
 const { data } = torch;
 const fx = JSON.parse(readFileSync(new URL('./fixtures/data-collate.json', import.meta.url), 'utf8'));
@@ -12,6 +12,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/data-collate.json', impor
 function describeValue(x: unknown): unknown {
   if (torch.isTensor(x)) return { dtype: x.dtype.name, shape: x.shape, values: x.tolist() };
   if (Array.isArray(x)) return x.every((v) => typeof v === 'string') ? { list: x.map((value) => ({ value })) } : { list: x.map(describeValue) };
+  if (x instanceof Map) return { dict: Object.fromEntries([...x].map(([k, v]) => [k, describeValue(v)])) };
   if (typeof x === 'object' && x !== null) return { dict: Object.fromEntries(Object.entries(x).map(([k, v]) => [k, describeValue(v)])) };
   return { value: x };
 }
@@ -57,6 +58,39 @@ describe('defaultCollate', () => {
       expect(got).toEqual(intFirst ? [['torch.float32', [0, 1.5]], ['torch.float32', [2, 3.5]]] : [['torch.float32', [0.5, 1]], ['torch.float32', [2.5, 3]]]);
     }
   }, 60_000);
+  it("a Map is Python's Mapping: collated key by key into a Map, in sample 0's key order; in workers too", async () => {
+    const c = fx['dicts-order'];
+    const toMap = (o: Record<string, unknown>) => new Map(Object.entries(o));
+    const m = data.defaultCollate(c.samples.map(toMap)) as Map<string, unknown>;
+    expect(m).toBeInstanceOf(Map);
+    expect([...m.keys()]).toEqual(Object.keys(c.result.dict));
+    expect(describeValue(m)).toEqual(c.result);
+    const o = data.defaultCollate(c.samples) as Record<string, unknown>;
+    expect([Object.keys(o), describeValue(o)]).toEqual([Object.keys(c.result.dict), c.result]);
+    expect(() => data.defaultCollate([new Map([['a', 1]]), new Map([['b', 2]])])).toThrow("default_collate: sample 1 has no key 'a' that sample 0 has");
+    expect(() => data.defaultCollate([new Map([['a', 1]]), { a: 2 }])).toThrow('default_collate: sample 1 is a Object but sample 0 is a Map; a batch must hold samples of one structure');
+    for (const numWorkers of [0, 1]) {
+      const [batch, ...rest] = [...new data.DataLoader(new MapSamples(fx.dicts.samples), { batchSize: 2, numWorkers })];
+      expect(rest).toEqual([]);
+      expect(batch).toBeInstanceOf(Map);
+      expect([[...(batch as Map<string, unknown>).keys()], describeValue(batch)]).toEqual([Object.keys(fx.dicts.result.dict), fx.dicts.result]);
+    }
+  }, 60_000);
+  it('bigints outside int64 are refused, not wrapped (Python: Overflow when unpacking long long)', () => {
+    const c = fx['int64-overflow'];
+    expect(() => data.defaultCollate([2n ** 64n, 2n])).toThrow(`default_collate: sample 0 is 18446744073709551616n, outside the int64 range (${c.error})`);
+    expect(() => data.defaultCollate([{ a: 1n }, { a: -(2n ** 63n) - 1n }])).toThrow(`default_collate: sample 1 at .a is -9223372036854775809n, outside the int64 range (${c.error})`);
+    const edge = data.defaultCollate([2n ** 63n - 1n, -(2n ** 63n)]) as torch.Tensor;
+    expect([edge.dtype, [...(edge.toTypedArray() as BigInt64Array)]]).toEqual([torch.int64, [2n ** 63n - 1n, -(2n ** 63n)]]);
+  });
+  it('defaultConvert converts the values of a Map into a new Map', () => {
+    const m = new Map<unknown, unknown>([['a', new Float32Array([1, 2])], [3, 'x']]);
+    const c = data.defaultConvert(m) as Map<unknown, unknown>;
+    expect(c).toBeInstanceOf(Map);
+    expect(c).not.toBe(m);
+    expect([...c.keys()]).toEqual(['a', 3]);
+    expect([(c.get('a') as torch.Tensor).dtype, (c.get('a') as torch.Tensor).tolist(), c.get(3)]).toEqual([torch.float32, [1, 2], 'x']);
+  });
   it('defaultConvert leaves numbers and turns typed arrays into tensors', () => {
     const c = data.defaultConvert({ a: 1, b: new Float64Array([1, 2]) }) as { a: number; b: torch.Tensor };
     expect([c.a, c.b.dtype, c.b.tolist()]).toEqual([1, torch.float64, [1, 2]]);

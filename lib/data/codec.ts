@@ -44,6 +44,7 @@ function readTags(t: Tensor): Record<string, unknown> | undefined {
 export function encode(value: unknown, transfer: ArrayBuffer[]): unknown {
   if (isTensor(value)) return encodeTensor(value, transfer);
   if (Array.isArray(value)) return value.map((v) => encode(v, transfer));
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, encode(v, transfer)])); // structured clone keeps a Map
   if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v, transfer)]));
   }
@@ -69,6 +70,7 @@ function encodeTensor(t: Tensor, transfer: ArrayBuffer[]): EncodedTensor {
 /** The inverse of encode: tensors over the received buffers, without copying. */
 export function decode(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decode);
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, decode(v)]));
   if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
     const v = value as Record<string, unknown>;
     if (v[TENSOR] === true) {

@@ -20,6 +20,7 @@ function kindOf(v: unknown): string {
   if (isTensor(v)) return 'Tensor';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'Array';
+  if (v instanceof Map) return 'Map';
   if (ArrayBuffer.isView(v)) return v.constructor.name;
   if (isPlainObject(v)) return 'Object';
   if (typeof v === 'object') return v.constructor?.name ?? 'object';
@@ -64,7 +65,13 @@ function collateScalars(batch: unknown[], path: (string | number)[]): Tensor {
     if (typeof v !== kind) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}`);
   });
   if (kind === 'boolean') return makeTensor(batch as boolean[], { dtype: bool });
-  if (kind === 'bigint') return makeTensor(BigInt64Array.from(batch as bigint[]));
+  if (kind === 'bigint') {
+    // BigInt64Array.from would wrap 2n ** 64n to 0n; Python: "RuntimeError: Overflow when unpacking long long"
+    (batch as bigint[]).forEach((v, i) => {
+      if (v !== BigInt.asIntN(64, v)) throw new RangeError(`default_collate: sample ${i}${where(path)} is ${v}n, outside the int64 range (Overflow when unpacking long long)`);
+    });
+    return makeTensor(BigInt64Array.from(batch as bigint[]));
+  }
   const numbers = batch as number[];
   return makeTensor(numbers, { dtype: numbers.every(Number.isInteger) ? int64 : float64 });
 }
@@ -89,22 +96,24 @@ function collate(batch: unknown[], path: (string | number)[]): unknown {
     });
     return Array.from({ length: size }, (_, k) => collate(rows.map((r) => r[k]), [...path, k]));
   }
-  if (kind === 'Object') {
-    const objects = batch as Record<string, unknown>[];
-    const keys = Object.keys(objects[0]);
-    objects.forEach((o, i) => {
-      const missing = keys.find((k) => !(k in o));
-      if (missing !== undefined) throw new TypeError(`default_collate: sample ${i}${where(path)} has no key '${missing}' that sample 0 has`);
+  if (kind === 'Object' || kind === 'Map') {
+    // a Map is Python's Mapping: collated key by key into a Map, in sample 0's key order
+    const maps = kind === 'Map' ? (batch as Map<unknown, unknown>[]) : (batch as Record<string, unknown>[]).map((o) => new Map(Object.entries(o)));
+    const keys = [...maps[0].keys()];
+    maps.forEach((m, i) => {
+      const missing = keys.find((k) => !m.has(k));
+      if (missing !== undefined) throw new TypeError(`default_collate: sample ${i}${where(path)} has no key '${String(missing)}' that sample 0 has`);
     });
-    return Object.fromEntries(keys.map((k) => [k, collate(objects.map((o) => o[k]), [...path, k])]));
+    const entries = keys.map((k): [unknown, unknown] => [k, collate(maps.map((m) => m.get(k)), [...path, typeof k === 'number' ? k : String(k)])]);
+    return kind === 'Map' ? new Map(entries) : Object.fromEntries(entries);
   }
-  throw new TypeError(`default_collate: batch must contain tensors, typed arrays, numbers, booleans, strings, objects or arrays; found ${kind}${where(path)}`);
+  throw new TypeError(`default_collate: batch must contain tensors, typed arrays, numbers, booleans, strings, objects, Maps or arrays; found ${kind}${where(path)}`);
 }
 
 /**
  * torch.utils.data.default_collate: tensors are stacked (a new dim 0, in the dtype torch.stack promotes them to), numbers become a tensor
- * (int64 when all are whole, float64 otherwise; booleans bool), strings stay an array, arrays and
- * objects are collated element by element / key by key. Mixed types or shapes throw, naming the sample.
+ * (int64 when all are whole, float64 otherwise; booleans bool; bigints int64, refused outside its range), strings stay an array, arrays,
+ * objects and Maps are collated element by element / key by key (a Map into a Map). Mixed types or shapes throw, naming the sample.
  */
 export function defaultCollate(batch: readonly unknown[]): unknown {
   if (!Array.isArray(batch)) throw new TypeError('default_collate: batch must be an array of samples');
@@ -112,12 +121,13 @@ export function defaultCollate(batch: readonly unknown[]): unknown {
   return collate(batch as unknown[], []);
 }
 
-/** torch.utils.data.default_convert (batchSize null): typed arrays become tensors; numbers stay numbers. */
+/** torch.utils.data.default_convert (batchSize null): typed arrays become tensors; numbers stay numbers; a Map's values are converted into a new Map. */
 export function defaultConvert(data: unknown): unknown {
   if (isTensor(data)) return data;
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return makeTensor(data as never);
   if (Array.isArray(data)) return data.map(defaultConvert);
   if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, defaultConvert(v)]));
+  if (data instanceof Map) return new Map([...data].map(([k, v]) => [k, defaultConvert(v)]));
   return data;
 }
 
