@@ -18,6 +18,14 @@ for script in make-fixtures print-cases make-dtype-fixture make-constants-fixtur
   echo "scripts/$script.py"
   .venv/bin/python "scripts/$script.py"
 done
+# Vision, data, formatting and example fixtures, ATEN pinned as in vitest.config.ts (examples-mnist.json differs
+# on a machine without AVX512_CORE_BF16: oneDNN picks other kernels there, which test/cpu-model.ts allows for).
+for script in make-data-fixtures make-io-fixtures make-pil-enhance-fixtures make-pil-geometry-fixtures \
+  make-pil-resample-fixtures make-transform-repr-fixtures make-tv-rotated-fixtures make-v2-jpeg-fixtures \
+  make-v2-photometric-fixtures make-v2-transform-api-fixtures make-py-repr-fixtures make-examples-fixtures; do
+  echo "scripts/$script.py"
+  ATEN_CPU_CAPABILITY=avx2 .venv/bin/python "scripts/$script.py"
+done
 # The device-parity answers on the CPU (scripts/gpu-check.sh makes the CUDA ones on the GPU machine).
 PARITY_DEVICE=cpu .venv/bin/python scripts/device-parity.py test/fixtures/device-parity-cpu.json
 # The TorchScript decompositions that give backward ops forward AD (compiled by this torch, embedded in the addon).

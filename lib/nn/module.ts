@@ -19,6 +19,7 @@ import { warn } from '../warnings.js';
 import type { Node } from '../autograd_node.js';
 import { Buffer, isLazy, ownedParameter, Parameter } from './parameter.js';
 import { isQuiet, quietly } from './_registration.js';
+import { pyStrRepr } from './modules/_format.js';
 
 // c10's has_compatible_shallow_copy_type, as far as it matters here: `tensor.data = other` keeps the
 // parameter only between tensors of one kind (dense or sparse, meta or not).
@@ -61,7 +62,7 @@ class ModuleRecord {
   readonly buffers = new Map<string, boolean>(); // registered buffer name -> persistent
   /** nn.Buffer instances whose persistent flag is already in `buffers` (a new one assigned over a buffer brings its own). */
   readonly flagsTaken = new WeakSet<Buffer>();
-  /** Integer-like names (which JS lists first, ascending) registered by a method -> the name before them then (null: first). */
+  /** Integer-like names (which JS lists first, ascending) registered by a method -> the last other name then (null: none). */
   intAnchors: Map<string, string | null> | null = null;
   readonly noneParameters = new Set<string>(); // registerParameter(name, null): listed as None, as in PyTorch
   readonly noneModules = new Set<string>();
@@ -388,12 +389,14 @@ export class Module extends RegistrationWatch {
   // ---- discovery ----------------------------------------------------------------------------
 
   // A new integer-like name keeps its registration place: JS would list it before every other name.
+  // It joins the group of the last other name (null: before all of them), which lists in registration order.
   #anchor(name: string): void {
     if (!isIndexKey(name) || Object.hasOwn(this, name)) return;
-    const order = this.#orderedKeys();
+    const keys = Object.keys(this); // integer-like names first, then the others in assignment order
+    const last = keys.length ? keys[keys.length - 1]! : null;
     const anchors = (this.#record.intAnchors ??= new Map());
     anchors.delete(name);
-    anchors.set(name, order.length ? order[order.length - 1]! : null);
+    anchors.set(name, last === null || isIndexKey(last) ? null : last);
   }
 
   // The own property names in registration order (Object.keys puts integer-like ones first).
@@ -401,41 +404,27 @@ export class Module extends RegistrationWatch {
     const keys = Object.keys(this);
     const anchors = this.#record.intAnchors;
     if (anchors === null || keys.length === 0 || !isIndexKey(keys[0]!)) return keys;
-    const after = new Map<string | null, string[]>();
-    for (const [name, anchor] of anchors) {
+    const groups = new Map<string | null, string[]>();
+    for (const [name, group] of anchors) {
       if (!Object.hasOwn(this, name)) {
         anchors.delete(name);
         continue;
       }
-      const list = after.get(anchor);
+      const list = groups.get(group);
       if (list) list.push(name);
-      else after.set(anchor, [name]);
+      else groups.set(group, [name]);
     }
+    const unanchored: string[] = []; // assigned, not registered, or after a name since deleted: where JS puts them
     const out: string[] = [];
-    const emitted = new Set<string>();
-    const emit = (start: string | null): void => {
-      const stack: string[] = [...(after.get(start) ?? [])].reverse();
-      while (stack.length) {
-        const k = stack.pop()!;
-        if (emitted.has(k)) continue;
-        emitted.add(k);
-        out.push(k);
-        const next = after.get(k);
-        if (next) for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
-      }
-    };
-    for (const k of keys) if (isIndexKey(k) && !anchors.has(k)) { emitted.add(k); out.push(k); } // assigned, not registered: where JS puts them
-    emit(null);
     for (const k of keys) {
-      if (isIndexKey(k)) continue;
-      out.push(k);
-      emit(k);
+      if (isIndexKey(k)) {
+        const group = anchors.get(k);
+        if (group === undefined || (group !== null && !Object.hasOwn(this, group))) unanchored.push(k);
+        continue;
+      }
+      out.push(k, ...(groups.get(k) ?? []));
     }
-    if (out.length < keys.length) { // anchored after a name since deleted: first, as JS lists them
-      const rest = keys.filter((k) => !emitted.has(k) && isIndexKey(k));
-      out.unshift(...rest);
-    }
-    return out;
+    return [...unanchored, ...(groups.get(null) ?? []), ...out];
   }
 
   // One pass over the own data properties, in assignment order.
@@ -1048,13 +1037,6 @@ const pendingCopies = new WeakMap<LoadMetadata, (() => void)[]>();
 
 /** A queued loadStateDict copy that threw: its message is PyTorch's load error line. */
 class CopyFailure extends Error {}
-
-// Python's repr of a str (the quotes it picks, and the escapes of what an error message may hold).
-function pyStrRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  const body = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-  return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
-}
 
 // _load_from_state_dict's text for an exception out of copy_ (`ex.args` is a one-element tuple).
 function copyErrorMessage(key: string, param: Tensor, input: Tensor, error: unknown): string {

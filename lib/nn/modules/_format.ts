@@ -11,9 +11,25 @@ export function pyRepr(v: unknown, asFloat = false): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return asFloat || !Number.isInteger(v) ? pyFloat(v) : String(v);
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (typeof v === 'string') return pyStrRepr(v);
   if (Array.isArray(v)) return v.length === 1 ? `(${pyRepr(v[0], asFloat)},)` : `(${v.map((e) => pyRepr(e, asFloat)).join(', ')})`;
   return String(v);
+}
+
+// What str.isprintable() calls unprintable (space aside): repr writes these as escapes.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/gu;
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Python's repr of a str: single quotes unless it holds one and no double quote, unprintables escaped. */
+export function pyStrRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const body = text.replace(/[\\\n\r\t]/g, (c) => NAMED_ESCAPES[c]!).replace(UNPRINTABLE, (c) => {
+    if (c === ' ') return c;
+    const code = c.codePointAt(0)!;
+    const hex = code.toString(16);
+    return code < 0x100 ? `\\x${hex.padStart(2, '0')}` : code < 0x10000 ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
+  });
+  return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
 }
 
 /** Python's str.format of a value: as repr, except that a string prints bare. */

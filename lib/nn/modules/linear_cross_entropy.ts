@@ -25,6 +25,7 @@ import { native } from '../../native.js';
 import { describe } from '../../options.js';
 import { tidy } from '../../scope.js';
 import type { Tensor } from '../../tensor.js';
+import { pyStrRepr } from './_format.js';
 
 export type LinearCrossEntropyAccPolicy = 'accurate' | 'balanced' | 'compact' | 'auto';
 
@@ -59,15 +60,10 @@ const SUPPORTED_ACC_DTYPES: ReadonlySet<DType> = new Set([float16, bfloat16, flo
 const FIELDS = ['allowRetainGraph', 'batchChunkSize', 'chunkingMethod', 'accPolicy', 'accDtype'] as const;
 const CLS = 'LinearCrossEntropyOptions';
 
-/** Python's repr of a str (single quotes unless the text holds one and no double quote). */
-function pyStr(s: string): string {
-  if (s.includes("'") && !s.includes('"')) return `"${s}"`;
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 /** Python's repr of a value given where Python expects an int or a str. */
 function pyRepr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
-  if (typeof v === 'string') return pyStr(v);
+  if (typeof v === 'string') return pyStrRepr(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return Number.isNaN(v) ? 'nan' : Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : '-inf';
   return String(v);

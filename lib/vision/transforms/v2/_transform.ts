@@ -15,6 +15,7 @@ import { boxesMeta, isPureTensor, keyPointsCanvasSize, kindOf, markAs } from '..
 import { getDimensions, type ImageLike } from '../functional.js';
 import { rand1 } from '../_random.js';
 import { warn } from '../../../warnings.js';
+import { pyStrRepr } from '../../../nn/modules/_format.js';
 
 /** The sample of a v2 call: one argument as it is, several as an array (Python's tuple). */
 export const sampleOf = (inputs: readonly unknown[]): unknown => (inputs.length === 1 ? inputs[0] : [...inputs]);
@@ -335,7 +336,7 @@ export function setKernelLookup(lookup: (functional: Function, inpt: unknown) =>
 /** A value as Python's str() shows it in extra_repr. */
 function pyStr(v: unknown, nested = false): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string') return nested ? `'${v}'` : v;
+  if (typeof v === 'string') return nested ? pyStrRepr(v) : v;
   if (Array.isArray(v)) return `[${v.map((x) => pyStr(x, true)).join(', ')}]`;
   if (v === null) return 'None';
   return String(v);
