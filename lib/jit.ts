@@ -9,6 +9,7 @@ import { JITException } from './errors.js';
 import { native, type Handle } from './native.js';
 import { Module, type IncompatibleKeys } from './nn/module.js';
 import { Parameter } from './nn/parameter.js';
+import { deepcopySelf } from './nn/utils/_common.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { keep } from './scope.js';
 import { handleOfTensor, isTensor, Tensor } from './tensor.js';
@@ -43,6 +44,7 @@ interface JitNative {
   jitUnitFunctions(cu: Handle): [string, string, string, string][];
   jitUnitRun(cu: Handle, name: string, args: unknown[]): unknown;
   jitFreeze(m: Handle, preservedAttrs: string[]): Handle;
+  jitDeepcopy(m: Handle): Handle;
   jitOptimizeFrozen(m: Handle, methods: string[], optimizeNumerics: boolean): void;
   jitOptimizeForInference(m: Handle, otherMethods: string[]): void;
 }
@@ -170,6 +172,13 @@ export class ScriptModule extends Module {
 
   static {
     moduleHandle = (m: ScriptModule): Handle => m.#live();
+  }
+
+  /** @internal copy.deepcopy (AveragedModel, getClones): TorchScript's Module::deepcopy, a new module with its own tensors. */
+  [deepcopySelf](): ScriptModule {
+    const copy = wrapModule(jit.jitDeepcopy(this.#live()));
+    copy.training = this.training;
+    return copy;
   }
 
   // The module's parameter as an nn.Parameter with the same TensorImpl: a known Parameter (one a

@@ -348,6 +348,37 @@ describe('nn.Module', () => {
   });
 });
 
+describe('deep copies (copy.deepcopy: AveragedModel, getClones)', () => {
+  // Each module class keeps working in its copy, whose tensors are its own: Python's deepcopy gives that for every module.
+  const models: [string, () => torch.nn.Module][] = [
+    ['Sequential', () => new nn.Sequential(new nn.Linear(3, 2), new nn.ELU(), new nn.CELU(0.5))],
+    ['ModuleList', () => new (class extends nn.Module {
+      layers = new nn.ModuleList([new nn.Linear(3, 2), new nn.Tanh()]);
+      override forward(x: torch.Tensor): torch.Tensor { for (const l of this.layers) x = l.call(x) as torch.Tensor; return x; }
+    })()],
+    ['ModuleDict and ParameterList/Dict', () => new (class extends nn.Module {
+      d = new nn.ModuleDict({ fc: new nn.Linear(3, 2) });
+      pl = new nn.ParameterList([new nn.Parameter(torch.ones(2))]);
+      pd = new nn.ParameterDict({ s: new nn.Parameter(torch.full([2], 2.5)) });
+      override forward(x: torch.Tensor): torch.Tensor { return (this.d.get('fc').call(x) as torch.Tensor).mul(this.pl.at(0)).add(this.pd.get('s')); }
+    })()],
+    ['parametrized', () => nn.utils.parametrizations.orthogonal(new nn.Linear(3, 3))],
+    ['ScriptModule', () => torch.jit.trace(new nn.Sequential(new nn.Linear(3, 2), new nn.ReLU()), [torch.ones([1, 3])])],
+  ];
+  it.each(models)('%s', (_, make) => {
+    torch.manualSeed(0);
+    const model = make();
+    const x = torch.randn([4, 3]);
+    const copy = new torch.optim.swaUtils.AveragedModel(model).module;
+    expect(copy).toBeInstanceOf(model.constructor);
+    expect(torch.equal(copy.call(x) as torch.Tensor, model.call(x) as torch.Tensor)).toBe(true);
+    const [p] = copy.parameters();
+    const before = model.parameters()[0]!.clone();
+    torch.noGrad(() => p!.add_(1));
+    expect(torch.equal(model.parameters()[0]!, before)).toBe(true);
+  });
+});
+
 describe('containers', () => {
   it('integer-like names keep their registration order (JS lists them first)', () => {
     // Python: ModuleDict([('b', ..), ('32', ..), ('8', ..)]).keys() -> ['b', '32', '8']
@@ -363,6 +394,13 @@ describe('containers', () => {
     }
     // Python: fc then register_module('0', ...) -> ['fc.weight', 'fc.bias', '0.weight', '0.bias']
     expect(Object.keys(new M().stateDict())).toEqual(['fc.weight', 'fc.bias', '0.weight', '0.bias']);
+    // Python: ModuleDict({'fc'}); ['0']; ['1']; del ['0']; ['5']; ['g']; ['2']; del ['fc']; ['3'] -> ['1', '5', 'g', '2', '3']
+    const e = new nn.ModuleDict({ fc: new nn.ReLU() });
+    for (const step of ['0', '1', '-0', '5', 'g', '2', '-fc', '3']) {
+      if (step.startsWith('-')) e.pop(step.slice(1));
+      else e.set(step, new nn.ReLU());
+    }
+    expect(e.keys()).toEqual(['1', '5', 'g', '2', '3']);
   });
   it('ModuleDict/ParameterDict take another dict, in the constructor and update', () => {
     const a = new nn.ModuleDict({ x: new nn.ReLU(), y: new nn.Tanh() });

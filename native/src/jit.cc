@@ -638,6 +638,9 @@ Napi::Value JitFreeze(const Napi::CallbackInfo& info) {
   return WrapModule(info.Env(), torch::jit::freeze_module(m, NamesOf(info[1], "preserved_attrs")));
 }
 
+// jitDeepcopy(m): copy.deepcopy of a ScriptModule (its own parameters, buffers and attributes; shared code).
+Napi::Value JitDeepcopy(const Napi::CallbackInfo& info) { return WrapModule(info.Env(), ModuleOf(info[0]).deepcopy()); }
+
 // jitOptimizeFrozen(m, methods, optimizeNumerics): torch._C._jit_pass_optimize_frozen_graph on each method's graph.
 Napi::Value JitOptimizeFrozen(const Napi::CallbackInfo& info) {
   Module& m = ModuleOf(info[0]);
@@ -683,6 +686,7 @@ void RegisterJit(napi_env env, napi_value exports) {
       {"jitUnitFunctions", UnitFunctions, "CompilationUnit"},
       {"jitUnitRun", UnitRun, "CompilationUnit"},
       {"jitFreeze", JitFreeze, "torch.jit.freeze"},
+      {"jitDeepcopy", JitDeepcopy, "copy.deepcopy"},
       {"jitOptimizeFrozen", JitOptimizeFrozen, "torch.jit.run_frozen_optimizations"},
       {"jitOptimizeForInference", JitOptimizeForInference, "torch.jit.optimize_for_inference"},
   };

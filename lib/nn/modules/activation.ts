@@ -157,24 +157,26 @@ type AlphaArgs = Call<[number, boolean], { alpha?: number; inplace?: boolean }>;
 abstract class AlphaActivation extends Module {
   alpha: number;
   inplace: boolean;
-  readonly #op: 'elu' | 'celu';
-  constructor(name: string, op: 'elu' | 'celu', args: unknown[]) {
+  constructor(name: string, args: unknown[]) {
     super();
     const a = bindArgs(name, args, ['alpha', 'inplace']);
     this.alpha = numArg(name, 'alpha', a.alpha, 1);
     this.inplace = boolArg(name, 'inplace', a.inplace, false);
-    this.#op = op;
   }
-  override forward(input: Tensor): Tensor { return activationImpl(this.#op, input, [this.alpha], this.inplace); }
+  // On the prototype, not a #private field: a deep copy (copy.deepcopy's Reflect.construct) keeps it.
+  protected abstract get _op(): 'elu' | 'celu';
+  override forward(input: Tensor): Tensor { return activationImpl(this._op, input, [this.alpha], this.inplace); }
   override extraRepr(): string { return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace, true)}`; }
 }
 /** nn.ELU(alpha=1.0, inplace=False) */
 export class ELU extends AlphaActivation {
-  constructor(...args: AlphaArgs) { super('ELU', 'elu', args); }
+  constructor(...args: AlphaArgs) { super('ELU', args); }
+  protected override get _op(): 'elu' { return 'elu'; }
 }
 /** nn.CELU(alpha=1.0, inplace=False) */
 export class CELU extends AlphaActivation {
-  constructor(...args: AlphaArgs) { super('CELU', 'celu', args); }
+  constructor(...args: AlphaArgs) { super('CELU', args); }
+  protected override get _op(): 'celu' { return 'celu'; }
 }
 
 /** nn.GLU(dim=-1) */

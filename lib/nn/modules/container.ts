@@ -31,6 +31,16 @@ function entriesOf<T>(entries: Entries<T> | ModuleDict | ParameterDict, what: st
   throw new TypeError(`${what}: expected an object, a Map or [key, value] pairs, got ${describe(entries)}`);
 }
 
+// The registered entries, None placeholders left out. Plain functions, not #private methods: a deep copy
+// (Reflect.construct of the class, as copy.deepcopy) has the prototype's methods but no private brand.
+type Registered = { _modules(): [string, Module | null][]; _parameters(): [string, Parameter | null][] };
+const childEntries = (m: Module): [string, Module][] =>
+  (m as unknown as Registered)._modules().filter((e): e is [string, Module] => e[1] !== null);
+const parameterEntries = (m: Module): [string, Parameter][] =>
+  (m as unknown as Registered)._parameters().filter((e): e is [string, Parameter] => e[1] !== null);
+const childModules = (m: Module): Module[] => childEntries(m).map(([, c]) => c);
+const parameterValues = (m: Module): Parameter[] => parameterEntries(m).map(([, p]) => p);
+
 /** Shared by the list containers: entries '0'..'n-1' as own properties, renumbered on insert/delete. */
 function setItems(m: Module, items: unknown[], old: number, register: (name: string, v: unknown) => void): void {
   for (let i = 0; i < old; i++) delete self(m)[String(i)];
@@ -48,27 +58,24 @@ export class Sequential extends Module {
     } else modules.forEach((m, i) => this.addModule(String(i), m as Module));
   }
 
-  #entries(): [string, Module][] {
-    return this._modules().filter((e): e is [string, Module] => e[1] !== null);
-  }
   get length(): number {
     return this._modules().length;
   }
   /** The i-th module (negative counts from the end). */
   at(i: number): Module {
-    const list = this.#entries();
+    const list = childEntries(this);
     return list[listIndex(i, list.length, 'Sequential')]![1];
   }
   /** Python's `seq[i] = module`: the i-th module (negative counts from the end) replaced under its name. */
   set(i: number, module: Module): void {
-    const entries = this.#entries();
+    const entries = childEntries(this);
     const [name] = entries[listIndex(i, entries.length, 'Sequential')]!;
     if (!(module instanceof Module)) throw new TypeError(`cannot assign '${describe(module)}' as child module '${name}' (torch.nn.Module or None expected)`);
     this.addModule(name, module);
   }
   /** A new Sequential of the modules start..end (Python's seq[a:b]), keeping their names. */
   slice(start?: number, end?: number): Sequential {
-    return new Sequential(new Map(this.#entries().slice(start, end)));
+    return new Sequential(new Map(childEntries(this).slice(start, end)));
   }
   append(module: Module): this {
     this.addModule(String(this.length), module);
@@ -80,7 +87,7 @@ export class Sequential extends Module {
   }
   insert(index: number, module: Module): this {
     if (!(module instanceof Module)) throw new TypeError(`Sequential.insert: module should be of type Module, got ${describe(module)}`);
-    const list = this.#entries().map(([, m]) => m);
+    const list = childModules(this);
     const n = list.length;
     if (!Number.isInteger(index) || index < -n || index > n) throw new RangeError(`Index out of range: ${index}`);
     list.splice(index < 0 ? index + n : index, 0, module);
@@ -89,7 +96,7 @@ export class Sequential extends Module {
   }
   /** Removes and returns the module at index (Python's `del seq[i]` / pop). */
   pop(index = -1): Module {
-    const entries = this.#entries();
+    const entries = childEntries(this);
     const k = listIndex(index, entries.length, 'Sequential.pop');
     const [name, removed] = entries[k]!;
     delete self(this)[name];
@@ -100,10 +107,10 @@ export class Sequential extends Module {
     return removed;
   }
   [Symbol.iterator](): Iterator<Module> {
-    return this.#entries().map(([, m]) => m)[Symbol.iterator]();
+    return childModules(this)[Symbol.iterator]();
   }
   override forward(input: unknown): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-    for (const [, m] of this.#entries()) input = m.call(input);
+    for (const [, m] of childEntries(this)) input = m.call(input);
     return input;
   }
 }
@@ -116,21 +123,18 @@ export class ModuleList extends Module {
     super();
     this.extend(modules);
   }
-  #list(): Module[] {
-    return this._modules().map(([, m]) => m).filter((m): m is Module => m !== null);
-  }
   get length(): number {
     return this._modules().length;
   }
   at(i: number): Module {
-    const list = this.#list();
+    const list = childModules(this);
     return list[listIndex(i, list.length, 'ModuleList')]!;
   }
   set(i: number, module: Module): void {
     this.addModule(String(listIndex(i, this.length, 'ModuleList')), module);
   }
   slice(start?: number, end?: number): ModuleList {
-    return new ModuleList(this.#list().slice(start, end));
+    return new ModuleList(childModules(this).slice(start, end));
   }
   append(module: Module): this {
     this.addModule(String(this.length), module);
@@ -144,23 +148,23 @@ export class ModuleList extends Module {
   }
   insert(index: number, module: Module): void {
     if (!(module instanceof Module)) throw new TypeError(`ModuleList.insert: ${describe(module)} is not a Module subclass`);
-    const list = this.#list();
+    const list = childModules(this);
     const n = list.length;
     list.splice(Math.max(0, Math.min(n, index < 0 ? index + n : index)), 0, module);
     setItems(this, list, n, (name, v) => this.addModule(name, v as Module));
   }
   pop(index = -1): Module {
-    const list = this.#list();
+    const list = childModules(this);
     const [removed] = list.splice(listIndex(index, list.length, 'ModuleList.pop'), 1);
     setItems(this, list, list.length + 1, (name, v) => this.addModule(name, v as Module));
     return removed!;
   }
   [Symbol.iterator](): Iterator<Module> {
-    return this.#list()[Symbol.iterator]();
+    return childModules(this)[Symbol.iterator]();
   }
   /** Python's ModuleList repr: runs of identical entries are folded into `(0-2): 3 x Linear(...)`. */
   override toString(): string {
-    const reprs = this.#list().map((m) => m.toString());
+    const reprs = childModules(this).map((m) => m.toString());
     if (reprs.length === 0) return `${this.constructor.name}()`;
     const blocks: [number, number, string][] = [];
     reprs.forEach((r, i) => {
@@ -185,14 +189,11 @@ export class ModuleDict extends Module {
     super();
     if (modules !== undefined && modules !== null) this.update(modules);
   }
-  #entries(): [string, Module][] {
-    return this._modules().filter((e): e is [string, Module] => e[1] !== null);
-  }
   get length(): number {
     return this._modules().length;
   }
   get(key: string): Module {
-    const m = this.#entries().find(([k]) => k === key);
+    const m = childEntries(this).find(([k]) => k === key);
     if (!m) throw new RangeError(`ModuleDict: no module named '${key}'`);
     return m[1];
   }
@@ -200,7 +201,7 @@ export class ModuleDict extends Module {
     this.addModule(key, module);
   }
   has(key: string): boolean {
-    return this.#entries().some(([k]) => k === key);
+    return childEntries(this).some(([k]) => k === key);
   }
   pop(key: string): Module {
     const m = this.get(key);
@@ -208,16 +209,16 @@ export class ModuleDict extends Module {
     return m;
   }
   clear(): void {
-    for (const [k] of this.#entries()) delete this[k];
+    for (const [k] of childEntries(this)) delete this[k];
   }
   keys(): string[] {
-    return this.#entries().map(([k]) => k);
+    return childEntries(this).map(([k]) => k);
   }
   values(): Module[] {
-    return this.#entries().map(([, m]) => m);
+    return childModules(this);
   }
   items(): [string, Module][] {
-    return this.#entries();
+    return childEntries(this);
   }
   update(modules: Entries<Module> | ModuleDict): void {
     const entries = entriesOf(modules, 'ModuleDict.update');
@@ -250,14 +251,11 @@ export class ParameterList extends Module {
     super();
     this.extend(values);
   }
-  #list(): Parameter[] {
-    return this._parameters().map(([, p]) => p).filter((p): p is Parameter => p !== null);
-  }
   get length(): number {
     return this._parameters().length;
   }
   at(i: number): Parameter {
-    const list = this.#list();
+    const list = parameterValues(this);
     return list[listIndex(i, list.length, 'ParameterList')]!;
   }
   set(i: number, value: Tensor): void {
@@ -274,10 +272,10 @@ export class ParameterList extends Module {
     return this;
   }
   [Symbol.iterator](): Iterator<Parameter> {
-    return this.#list()[Symbol.iterator]();
+    return parameterValues(this)[Symbol.iterator]();
   }
   override extraRepr(): string {
-    return this.#list().map((p, i) => parameterLine(String(i), p, (t) => String(t.dtype))).join('\n');
+    return parameterValues(this).map((p, i) => parameterLine(String(i), p, (t) => String(t.dtype))).join('\n');
   }
 }
 
@@ -289,14 +287,11 @@ export class ParameterDict extends Module {
     super();
     if (parameters !== undefined && parameters !== null) this.update(parameters);
   }
-  #entries(): [string, Parameter][] {
-    return this._parameters().filter((e): e is [string, Parameter] => e[1] !== null);
-  }
   get length(): number {
-    return this.#entries().length;
+    return parameterEntries(this).length;
   }
   get(key: string): Parameter {
-    const p = this.#entries().find(([k]) => k === key);
+    const p = parameterEntries(this).find(([k]) => k === key);
     if (!p) throw new RangeError(`ParameterDict: no parameter named '${key}'`);
     return p[1];
   }
@@ -304,7 +299,7 @@ export class ParameterDict extends Module {
     this.registerParameter(key, asParameter(value, 'ParameterDict'));
   }
   has(key: string): boolean {
-    return this.#entries().some(([k]) => k === key);
+    return parameterEntries(this).some(([k]) => k === key);
   }
   pop(key: string): Parameter {
     const p = this.get(key);
@@ -312,16 +307,16 @@ export class ParameterDict extends Module {
     return p;
   }
   clear(): void {
-    for (const [k] of this.#entries()) delete this[k];
+    for (const [k] of parameterEntries(this)) delete this[k];
   }
   keys(): string[] {
-    return this.#entries().map(([k]) => k);
+    return parameterEntries(this).map(([k]) => k);
   }
   values(): Parameter[] {
-    return this.#entries().map(([, p]) => p);
+    return parameterValues(this);
   }
   items(): [string, Parameter][] {
-    return this.#entries();
+    return parameterEntries(this);
   }
   update(parameters: Entries<Tensor> | ParameterDict): void {
     const entries = entriesOf(parameters, 'ParameterDict.update').map(([k, v]) => [k, asParameter(v, 'ParameterDict.update')] as const);
@@ -331,6 +326,6 @@ export class ParameterDict extends Module {
     return this.keys()[Symbol.iterator]();
   }
   override extraRepr(): string {
-    return this.#entries().map(([k, p]) => parameterLine(k, p, (t) => t.type() as string)).join('\n');
+    return parameterEntries(this).map(([k, p]) => parameterLine(k, p, (t) => t.type() as string)).join('\n');
   }
 }

@@ -52,6 +52,9 @@ type ModuleInternals = Module & {
   _isPersistentBuffer(name: string): boolean;
 };
 
+/** A module class's own copy.deepcopy (Python's __deepcopy__), for state JS cannot copy field by field (native handles). */
+export const deepcopySelf = Symbol('torchnode.deepcopySelf');
+
 /**
  * copy.deepcopy of a module: the same class, its parameters, buffers (registered as such) and
  * submodules copied, tensors shared between places stay shared in the copy. Hooks are not copied.
@@ -63,6 +66,12 @@ export function deepcopyModule<M extends Module>(module: M, memo = new Map<unkno
 function copyModule<M extends Module>(module: M, memo: Map<unknown, unknown>): M {
   const seen = memo.get(module);
   if (seen) return seen as M;
+  const own = (module as { [deepcopySelf]?: () => M })[deepcopySelf];
+  if (typeof own === 'function') {
+    const copy = own.call(module);
+    memo.set(module, copy);
+    return copy;
+  }
   const m = module as unknown as ModuleInternals;
   // The base constructor alone: the copy gets Module's private state and module's prototype, and no subclass fields.
   const copy = Reflect.construct(Module, [], module.constructor) as ModuleInternals;

@@ -57,9 +57,6 @@ export class _Orthogonal extends Module {
     if (useTrivialization) this.registerBuffer('base', null);
   }
 
-  #hasBase(): boolean {
-    return Object.hasOwn(this, 'base');
-  }
 
   override forward(input: Tensor): Tensor {
     let x = input;
@@ -87,7 +84,7 @@ export class _Orthogonal extends Module {
       q = linalg.householderProduct(a, tau);
       q = q.mul(x.diagonal({ dim1: -2, dim2: -1 }).int().unsqueeze(-2));
     }
-    if (this.#hasBase()) q = (this.base as Tensor).matmul(q);
+    if (Object.hasOwn(this, 'base')) q = (this.base as Tensor).matmul(q);
     if (transposed) q = q.mT;
     return q;
   }
@@ -105,7 +102,7 @@ export class _Orthogonal extends Module {
         q = q.mT;
         [n, k] = [k, n];
       }
-      if (!this.#hasBase()) {
+      if (!Object.hasOwn(this, 'base')) {
         if (this.orthogonalMap === 'cayley' || this.orthogonalMap === 'matrix_exp')
           throw new NotImplementedError('It is not possible to assign to the matrix exponential or the Cayley parametrizations when use_trivialization=False.');
         const [a, tau] = ops.geqrf(q) as unknown as [Tensor, Tensor];

@@ -49,6 +49,9 @@ function isSequenceOfTensors(v: unknown): v is unknown[] {
 }
 
 /** ParametrizationList: the parametrizations of one tensor, holding `original` (or original0, original1, ...). */
+// Its modules, in order (a plain function: deep copies have no #private brand).
+const stepsOf = (list: ParametrizationList): Module[] => [...(list as unknown as Iterable<Module>)];
+
 export class ParametrizationList extends ModuleList {
   declare original: Tensor;
   unsafe: boolean;
@@ -110,7 +113,7 @@ export class ParametrizationList extends ModuleList {
   rightInverse(value: Tensor): void {
     noGrad(() => {
       let v: Tensor | unknown[] = value;
-      for (const m of [...this.#parametrizations()].reverse()) {
+      for (const m of [...stepsOf(this)].reverse()) {
         const ri = (m as Parametrization).rightInverse;
         if (typeof ri !== 'function') throw new Error(`parametrization ${m.constructor.name} does not implement right_inverse.`);
         v = ri.call(m, v as Tensor);
@@ -134,12 +137,8 @@ export class ParametrizationList extends ModuleList {
     });
   }
 
-  #parametrizations(): Module[] {
-    return [...(this as unknown as Iterable<Module>)];
-  }
-
   override forward(): Tensor {
-    const [first, ...rest] = this.#parametrizations();
+    const [first, ...rest] = stepsOf(this);
     const rec = this as unknown as Rec;
     let x: Tensor = this.isTensor
       ? (first!.call(this.original) as Tensor)
