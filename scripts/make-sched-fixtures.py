@@ -1,7 +1,8 @@
 """Learning-rate sequences of every torch.optim.lr_scheduler class and swa_utils results, from
 PyTorch 2.13, for test/sched.test.ts and test/swa.test.ts.
 Usage: .venv/bin/python scripts/make-sched-fixtures.py
-Writes test/fixtures/sched.json, test/fixtures/sched-swa.json and test/fixtures/sched/*.pt."""
+Writes test/fixtures/sched.json, test/fixtures/sched-swa.json, test/fixtures/sched-errors.json and
+test/fixtures/sched/*.pt."""
 import json
 import math
 import os
@@ -153,6 +154,8 @@ CASES = [
     case("polynomial", [S("PolynomialLR")], steps=20),
     case("polynomial-2", [S("PolynomialLR", totalIters=100, power=2.0)]),
     case("polynomial-half", [S("PolynomialLR", totalIters=50, power=0.5)], steps=80),
+    # total_iters=0: the chainable form returns early, so the lr stays (only the closed form divides by it)
+    case("polynomial-zero", [S("PolynomialLR", totalIters=0)], steps=6),
     case("cosine-50", [S("CosineAnnealingLR", tMax=50)], steps=250),
     case("cosine-etamin", [S("CosineAnnealingLR", tMax=100, etaMin=1e-3)], steps=300),
     case("warm-restarts", [S("CosineAnnealingWarmRestarts", t0=10)], steps=100),
@@ -194,6 +197,98 @@ CASES += [
     case("plateau-cooldown", [S("ReduceLROnPlateau", factor=0.3, patience=2, cooldown=4, minLr=[1e-3, 1e-4])], steps=200, metrics=METRICS),
     case("plateau-max-rel-eps", [S("ReduceLROnPlateau", mode="max", patience=1, threshold=0.05, eps=1e-3, minLr=0.02)], steps=200, metrics=[1 - m for m in METRICS]),
 ]
+
+
+# ---- where Python raises: the call that raises, the error, and the state it leaves ---------------
+# ops: ["sched", spec] builds a scheduler; ["sequential", [indices], milestones] a SequentialLR of built
+# ones; ["addGroup", {...}] adds a group with a new one-element parameter; ["optStep"]; ["step", k] steps
+# scheduler k, ["step", k, epoch] with an epoch.
+
+def sgd1(momentum=0.9):
+    return {"kind": "SGD", "groups": [{"lr": 0.1}], "options": {"lr": 0.1, "momentum": momentum}}
+
+
+def steps(n, k=0):
+    return [op for _ in range(n) for op in (["optStep"], ["step", k])]
+
+
+ERROR_CASES = [
+    ("onecycle-empty-phase", [["sched", S("OneCycleLR", maxLr=1.0, totalSteps=10, pctStart=0.1)]]),
+    ("onecycle-pct-1", [["sched", S("OneCycleLR", maxLr=1.0, totalSteps=4, pctStart=1.0)]] + steps(4)),
+    ("cyclic-step-size-up-0", [["sched", S("CyclicLR", baseLr=0.01, maxLr=0.1, stepSizeUp=0, stepSizeDown=4)]]),
+    ("cyclic-step-sizes-0", [["sched", S("CyclicLR", baseLr=0.01, maxLr=0.1, stepSizeUp=0, stepSizeDown=0)]]),
+    ("linear-total-0-closed-form", [["sched", S("LinearLR", startFactor=0.5, endFactor=1.0, totalIters=0)], ["optStep"], ["step", 0, 3]]),
+    ("linear-total-0-sequential", [["sched", S("SequentialLR", schedulers=[S("ExponentialLR", gamma=0.9), S("LinearLR", startFactor=0.5, endFactor=1.0, totalIters=0)], milestones=[2])]] + steps(3)),
+    ("polynomial-total-0-closed-form", [["sched", S("PolynomialLR", totalIters=0)], ["optStep"], ["step", 0, 3]]),
+    ("constant-factor-0", [["sched", S("ConstantLR", factor=0.0, totalIters=2)]] + steps(2)),
+    ("onecycle-added-group", [["sched", S("OneCycleLR", maxLr=1.0, totalSteps=10)], ["addGroup", {}]] + steps(1)),
+    ("swalr-added-group", [["sched", S("SWALR", swaLr=0.05, annealEpochs=3)], ["addGroup", {}]] + steps(1)),
+    ("cosine-added-group", [["sched", S("CosineAnnealingLR", tMax=2)], ["addGroup", {"lr": 0.5}]] + steps(3)),
+    ("sequential-added-group", [["sched", S("ConstantLR", factor=0.5, totalIters=2)], ["sched", S("ExponentialLR", gamma=0.9)],
+                                ["addGroup", {"lr": 0.5}], ["sequential", [0, 1], [2]]]),
+    ("lambda-added-group", [["sched", S("LambdaLR", lrLambda={"fn": "inv"})], ["addGroup", {"lr": 0.5}]] + steps(1)),
+    ("multiplicative-added-group", [["sched", S("MultiplicativeLR", lrLambda={"fn": "mul95"})], ["addGroup", {"lr": 0.5}]] + steps(1)),
+    ("cyclic-added-group", [["sched", S("CyclicLR", baseLr=0.01, maxLr=0.1, stepSizeUp=4)], ["addGroup", {"lr": 0.5}]] + steps(1)),
+    ("warm-restarts-added-group", [["sched", S("CosineAnnealingWarmRestarts", t0=3)], ["addGroup", {"lr": 0.5}]] + steps(1)),
+    ("step-closed-form-added-group", [["sched", S("StepLR", stepSize=2, gamma=0.5)], ["addGroup", {"lr": 0.5}], ["optStep"], ["step", 0, 5]]),
+]
+
+
+def group_state(opt):
+    return [{"lr": g["lr"], "momentum": g.get("momentum"), "initialLr": g.get("initial_lr")} for g in opt.param_groups]
+
+
+def run_error(name, ops):
+    opt = make_optimizer(sgd1())
+    scheds = []
+    for at, op in enumerate(ops):
+        try:
+            if op[0] == "sched":
+                scheds.append(build(op[1], opt))
+            elif op[0] == "sequential":
+                scheds.append(L.SequentialLR(opt, [scheds[i] for i in op[1]], op[2]))
+            elif op[0] == "addGroup":
+                opt.add_param_group({"params": [torch.zeros(1, requires_grad=True)], **{snake(k): v for k, v in op[1].items()}})
+            elif op[0] == "optStep":
+                opt.step()
+            else:
+                scheds[op[1]].step(*op[2:])
+        except Exception as e:  # noqa: BLE001 - the error is the result
+            return {"name": name, "ops": ops, "at": at, "type": type(e).__name__, "message": str(e), "groups": group_state(opt),
+                    "schedulers": [{"lastEpoch": s.last_epoch, "stepCount": getattr(s, "_step_count", None)} for s in scheds]}
+    raise AssertionError(f"{name}: Python did not raise")
+
+
+# A subclass of LRScheduler with a field of its own: Python saves it in the state dict and loads it back.
+class Halve(L.LRScheduler):
+    def __init__(self, optimizer, gamma, last_epoch=-1):
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        return [g["lr"] if self.last_epoch == 0 else g["lr"] * self.gamma for g in self.optimizer.param_groups]
+
+
+def custom_fixture():
+    opt = make_optimizer(sgd1())
+    s = Halve(opt, 0.5)
+    for _ in range(2):
+        opt.step()
+        s.step()
+    s.gamma = 0.25
+    sd = s.state_dict()
+    torch.save({"optimizer": opt.state_dict(), "scheduler": sd}, os.path.join(PT_DIR, "custom-halve.pt"))
+    opt2 = make_optimizer(sgd1())
+    s2 = Halve(opt2, 0.5)
+    saved = torch.load(os.path.join(PT_DIR, "custom-halve.pt"), weights_only=True)
+    opt2.load_state_dict(saved["optimizer"])
+    s2.load_state_dict(saved["scheduler"])
+    resumed = []
+    for _ in range(3):
+        opt2.step()
+        s2.step()
+        resumed.append(opt2.param_groups[0]["lr"])
+    return {"stateKeys": list(sd.keys()), "gamma": s2.gamma, "resumed": resumed}
 
 
 # ---- swa_utils --------------------------------------------------------------------------------
@@ -256,6 +351,8 @@ def main():
     out = [run(c) for c in CASES]
     with open(os.path.join(OUT, "sched.json"), "w") as f:
         json.dump({"torch": torch.__version__, "cases": out}, f, indent=None, separators=(",", ":"))
+    with open(os.path.join(OUT, "sched-errors.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "cases": [run_error(n, ops) for n, ops in ERROR_CASES], "custom": custom_fixture()}, f, indent=1)
     with open(os.path.join(OUT, "sched-swa.json"), "w") as f:
         json.dump({"torch": torch.__version__, **swa_fixtures()}, f, indent=1)
     print(f"{len(out)} scheduler cases")

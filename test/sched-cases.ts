@@ -67,6 +67,19 @@ export function build(spec: SchedSpec, opt: optim.Optimizer): AnyScheduler {
   return new Cls(opt, args);
 }
 
+/** The fixture's Halve (scripts/make-sched-fixtures.py): a JS subclass with a field of its own, set before initialize(). */
+export class Halve extends lrScheduler.LRScheduler {
+  gamma: number;
+  constructor(optimizer: optim.Optimizer, gamma: number, lastEpoch = -1) {
+    super(optimizer);
+    this.gamma = gamma;
+    this.initialize(lastEpoch);
+  }
+  override getLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => (this.lastEpoch === 0 ? (g.lr as number) : (g.lr as number) * this.gamma));
+  }
+}
+
 export const groupLrs = (opt: optim.Optimizer): number[] => opt.paramGroups.map((g) => g.lr as number);
 export const momenta = (opt: optim.Optimizer): number[] => opt.paramGroups.flatMap((g) => ('betas' in g ? [(g.betas as number[])[0]!] : 'momentum' in g ? [g.momentum as number] : []));
 

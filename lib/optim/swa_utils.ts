@@ -12,7 +12,7 @@ import { isTensor, type Tensor } from '../tensor.js';
 import { groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils.js';
 import type { Optimizer } from './optimizer.js';
 import { cos } from '../libm.js';
-import { checkNumber, formatParam, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './lr_scheduler/scheduler.js';
+import { checkNumber, formatParam, groupValue, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './lr_scheduler/scheduler.js';
 
 /** avgFn(averaged, current, numAveraged): the new average of one parameter. */
 export type AvgFn = (averagedParam: Tensor, currentParam: Tensor, numAveraged: Tensor | number) => Tensor;
@@ -233,7 +233,11 @@ export class SWALR extends LRScheduler {
     const clamp = (x: number): number => Math.max(0, Math.min(1, x));
     const groups = this.optimizer.paramGroups;
     const prevAlpha = this.annealFunc(clamp((step - 1) / Math.max(1, this.annealEpochs)));
-    const prevLrs = groups.map((g) => (prevAlpha === 1 ? num(g.swaLr) : (num(g.lr) - prevAlpha * num(g.swaLr)) / (1 - prevAlpha)));
+    // group['swa_lr']: a group added after the scheduler was made has none (Python's KeyError)
+    const prevLrs = groups.map((g) => {
+      const swaLr = num(groupValue(g, 'swa_lr'));
+      return prevAlpha === 1 ? swaLr : (num(g.lr) - prevAlpha * swaLr) / (1 - prevAlpha);
+    });
     const alpha = this.annealFunc(clamp(step / Math.max(1, this.annealEpochs)));
     return groups.map((g, i) => num(g.swaLr) * alpha + prevLrs[i]! * (1 - alpha));
   }

@@ -4,7 +4,7 @@
 import { describe } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { pow } from '../../libm.js';
-import { checkNumber, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './scheduler.js';
+import { checkNumber, checkZip, div, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './scheduler.js';
 
 /** Python's float floor division `a // b` (CPython float_floor_div). */
 function floorDiv(a: number, b: number): number {
@@ -89,6 +89,7 @@ export class MultiplicativeLR extends LambdaScheduler {
   override getLr(): LrValue[] {
     this.warnGetLrOutsideStep();
     if (this._isInitial) return groupValues(this.optimizer, 'lr');
+    checkZip(this.lrLambdas.length, this.optimizer.paramGroups.length);
     return this.optimizer.paramGroups.map((g, i) => num(g.lr) * this.lrLambdas[i]!(this.lastEpoch));
   }
 }
@@ -215,8 +216,8 @@ export class ConstantLR extends LRScheduler {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => num(g.lr) * this.factor);
     if (this.lastEpoch !== this.totalIters) return groupValues(this.optimizer, 'lr');
-    if (this.factor === 0) throw new RangeError('ConstantLR: float division by zero (factor is 0)');
-    return groups.map((g) => num(g.lr) * (1.0 / this.factor));
+    const inverse = div(1.0, this.factor);
+    return groups.map((g) => num(g.lr) * inverse);
   }
 
   protected override closedFormLr(): LrValue[] {
@@ -258,12 +259,14 @@ export class LinearLR extends LRScheduler {
     if (this.lastEpoch === 0) return groups.map((g) => num(g.lr) * this.startFactor);
     if (this._isInitial || this.lastEpoch > this.totalIters) return groupValues(this.optimizer, 'lr');
     const { startFactor: s, endFactor: e, totalIters: n } = this;
-    return groups.map((g) => num(g.lr) * (1.0 + (e - s) / (n * s + (this.lastEpoch - 1) * (e - s))));
+    const factor = 1.0 + div(e - s, n * s + (this.lastEpoch - 1) * (e - s));
+    return groups.map((g) => num(g.lr) * factor);
   }
 
   protected override closedFormLr(): LrValue[] {
     const { startFactor: s, endFactor: e, totalIters: n } = this;
-    return this.baseLrs.map((b) => num(b) * (s + ((e - s) * Math.min(n, this.lastEpoch)) / n));
+    // Python's float division: totalIters 0 is a ZeroDivisionError here (the chainable form never divides by it)
+    return this.baseLrs.map((b) => num(b) * (s + div((e - s) * Math.min(n, this.lastEpoch), n)));
   }
 }
 
@@ -313,7 +316,6 @@ export class PolynomialLR extends LRScheduler {
     super(optimizer);
     const a = schedulerArgs('PolynomialLR', args, [['totalIters', 5], ['power', 1.0], ['lastEpoch', -1]]);
     this.totalIters = checkNumber('PolynomialLR', 'totalIters', a.totalIters);
-    if (this.totalIters === 0) throw new RangeError('PolynomialLR: totalIters must not be 0');
     this.power = checkNumber('PolynomialLR', 'power', a.power);
     this.initialize(a.lastEpoch as number, ['total_iters', 'power']);
   }
@@ -322,13 +324,14 @@ export class PolynomialLR extends LRScheduler {
     this.warnGetLrOutsideStep();
     if (this._isInitial || this.lastEpoch > this.totalIters) return groupValues(this.optimizer, 'lr');
     const n = this.totalIters;
-    const decay = pow((1.0 - this.lastEpoch / n) / (1.0 - (this.lastEpoch - 1) / n), this.power);
+    const decay = pow(div(1.0 - this.lastEpoch / n, 1.0 - (this.lastEpoch - 1) / n), this.power);
     return this.optimizer.paramGroups.map((g) => num(g.lr) * decay);
   }
 
   protected override closedFormLr(): LrValue[] {
     const n = this.totalIters;
-    return this.baseLrs.map((b) => num(b) * pow(1.0 - Math.min(n, this.lastEpoch) / n, this.power));
+    // min(total_iters, last_epoch) / total_iters: two Python ints, so totalIters 0 is 'division by zero'
+    return this.baseLrs.map((b) => num(b) * pow(1.0 - div(Math.min(n, this.lastEpoch), n, true), this.power));
   }
 }
 

@@ -3,7 +3,7 @@
 import { describe } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { ReduceLROnPlateau } from './plateau.js';
-import { checkNumber, groupValues, LRScheduler, REQUIRED, schedulerArgs, setGroupValue, type LrValue, type SchedulerStateDict } from './scheduler.js';
+import { checkNumber, groupValue, groupValues, LRScheduler, REQUIRED, schedulerArgs, setGroupValue, type SchedulerStateDict } from './scheduler.js';
 
 // Python's checks on the schedulers of SequentialLR and ChainedScheduler.
 function checkSchedulers(cls: string, schedulers: unknown, optimizer: Optimizer | undefined): LRScheduler[] {
@@ -79,7 +79,8 @@ export class SequentialLR extends LRScheduler {
     this._milestones = [...(milestones as number[])];
     this.lastEpoch = lastEpoch + 1;
     // Undo the steps the schedulers took when they were built; start the first one afresh.
-    for (const group of optimizer.paramGroups) setGroupValue(group, 'lr', group.initialLr as LrValue);
+    // (a group added after the schedulers were made has no initial_lr: Python's KeyError, the groups before it reset)
+    for (const group of optimizer.paramGroups) setGroupValue(group, 'lr', groupValue(group, 'initial_lr'));
     this.recursiveUndo();
     const idx = bisectRight(this._milestones, 0);
     schedulers[idx]!.initialStep();

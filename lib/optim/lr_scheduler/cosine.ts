@@ -2,7 +2,7 @@
 // form, term for term, so the floats match) and CosineAnnealingWarmRestarts (SGDR).
 import type { Optimizer } from '../optimizer.js';
 import { cos, log } from '../../libm.js';
-import { checkNumber, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
+import { checkNumber, checkZip, forEachZip, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
 
 export interface CosineAnnealingLROptions {
   tMax?: number;
@@ -31,10 +31,15 @@ export class CosineAnnealingLR extends LRScheduler {
     const { tMax, etaMin, lastEpoch } = this;
     const groups = this.optimizer.paramGroups;
     if (this._isInitial) return groupValues(this.optimizer, 'lr');
-    if (this._stepCount === 1 && lastEpoch > 0)
+    // Python zips base_lrs with the groups (strict) in these two branches: a group added later raises.
+    if (this._stepCount === 1 && lastEpoch > 0) {
+      checkZip(this.baseLrs.length, groups.length);
       return this.baseLrs.map((b) => etaMin + ((num(b) - etaMin) * (1 + cos((lastEpoch * Math.PI) / tMax))) / 2);
-    if ((lastEpoch - 1 - tMax) % (2 * tMax) === 0)
+    }
+    if ((lastEpoch - 1 - tMax) % (2 * tMax) === 0) {
+      checkZip(this.baseLrs.length, groups.length);
       return groups.map((g, i) => num(g.lr) + ((num(this.baseLrs[i]) - etaMin) * (1 - cos(Math.PI / tMax))) / 2);
+    }
     return groups.map((g) => ((1 + cos((Math.PI * lastEpoch) / tMax)) / (1 + cos((Math.PI * (lastEpoch - 1)) / tMax))) * (num(g.lr) - etaMin) + etaMin);
   }
 
@@ -114,7 +119,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     } finally {
       this._getLrCalledWithinStep = false;
     }
-    this.optimizer.paramGroups.forEach((g, i) => setGroupValue(g, 'lr', values[i]!));
+    forEachZip(this.optimizer.paramGroups, values, (g, v) => setGroupValue(g, 'lr', v));
     this._lastLr = groupValues(this.optimizer, 'lr');
   }
 }

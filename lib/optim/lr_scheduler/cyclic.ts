@@ -3,7 +3,7 @@
 import { describe } from '../../options.js';
 import { checkFlag, type Optimizer, type ParamGroup } from '../optimizer.js';
 import { cos, pow } from '../../libm.js';
-import { checkNumber, formatParam, jsAttr, LRScheduler, num, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
+import { checkNumber, div, forEachZip, formatParam, groupValue, LRScheduler, num, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
 
 // Python's check that the optimizer has a momentum to cycle; true when it is beta1 of `betas`.
 function momentumIsBeta1(cls: string, optimizer: Optimizer): boolean {
@@ -76,7 +76,7 @@ export class CyclicLR extends LRScheduler {
     const maxLrs = formatParam(cls, 'maxLr', optimizer, a.maxLr);
     const up = checkNumber(cls, 'stepSizeUp', a.stepSizeUp);
     const down = a.stepSizeDown === null ? up : checkNumber(cls, 'stepSizeDown', a.stepSizeDown);
-    if (up + down === 0) throw new RangeError(`${cls}: stepSizeUp + stepSizeDown must not be 0`);
+    const stepRatio = div(up, up + down); // Python's float(step_size_up) / total_size
     const scaleFn = a.scaleFn as ScaleFn | null;
     if (scaleFn !== null && typeof scaleFn !== 'function') throw new TypeError(`${cls}: scaleFn must be a function or null, got ${describe(scaleFn)}`);
     if (!(CYCLIC_MODES as readonly unknown[]).includes(a.mode) && scaleFn === null) throw new RangeError(`${cls}: mode is invalid and scaleFn is null (mode: ${String(a.mode)})`);
@@ -89,7 +89,7 @@ export class CyclicLR extends LRScheduler {
     if (lastEpoch === -1) optimizer.paramGroups.forEach((g, i) => setGroupValue(g, 'lr', baseLrs[i]!));
     this.maxLrs = maxLrs;
     this.totalSize = up + down;
-    this.stepRatio = up / this.totalSize;
+    this.stepRatio = stepRatio;
     this.mode = a.mode as string;
     this.gamma = checkNumber(cls, 'gamma', a.gamma);
     this._scaleFnCustom = scaleFn;
@@ -134,12 +134,12 @@ export class CyclicLR extends LRScheduler {
     this.warnGetLrOutsideStep();
     const cycle = Math.floor(1 + this.lastEpoch / this.totalSize);
     const x = 1.0 + this.lastEpoch / this.totalSize - cycle;
-    const scaleFactor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const scaleFactor = x <= this.stepRatio ? div(x, this.stepRatio) : div(x - 1, this.stepRatio - 1);
     const scale = this.scaleFn(this.scaleMode === 'cycle' ? cycle : this.lastEpoch);
     const lrs = this.baseLrs.map((b, i) => num(b) + (num(this.maxLrs[i]) - num(b)) * scaleFactor * scale);
     if (this.cycleMomentum) {
       const momentums = this.baseMomentums!.map((b, i) => num(this.maxMomentums![i]) - (num(this.maxMomentums![i]) - num(b)) * scaleFactor * scale);
-      this.optimizer.paramGroups.forEach((g, i) => setMomentum(g, this.useBeta1!, momentums[i]!));
+      forEachZip(this.optimizer.paramGroups, momentums, (g, m) => setMomentum(g, this.useBeta1!, m));
     }
     return lrs;
   }
@@ -274,9 +274,9 @@ export class OneCycleLR extends LRScheduler {
       for (let i = 0; i < phases.length; i++) {
         const p = phases[i]!;
         if (stepNum <= p.end_step || i === phases.length - 1) {
-          const pct = (stepNum - startStep) / (p.end_step - startStep);
-          lr = this.anneal(num(group[jsAttr(p.start_lr)]), num(group[jsAttr(p.end_lr)]), pct);
-          if (this.cycleMomentum) setMomentum(group, this.useBeta1!, this.anneal(num(group[jsAttr(p.start_momentum)]), num(group[jsAttr(p.end_momentum)]), pct));
+          const pct = div(stepNum - startStep, p.end_step - startStep);
+          lr = this.anneal(num(groupValue(group, p.start_lr)), num(groupValue(group, p.end_lr)), pct);
+          if (this.cycleMomentum) setMomentum(group, this.useBeta1!, this.anneal(num(groupValue(group, p.start_momentum)), num(groupValue(group, p.end_momentum)), pct));
           break;
         }
         startStep = p.end_step;

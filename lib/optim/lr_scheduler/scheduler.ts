@@ -37,14 +37,58 @@ export function jsAttr(key: string): string {
   return lead + (body.charAt(0).toLowerCase() + body.slice(1)).replace(/_([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** Python's snake_case name of a JS field or group key: initialLr -> initial_lr, _stepCount -> _step_count. */
+export function pyAttr(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Python's KeyError: a group lacks a key; the message is the key as Python prints it (`'initial_lr'`). */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+/** Python's ZeroDivisionError ('float division by zero', or 'division by zero' for two ints). */
+export class ZeroDivisionError extends RangeError {
+  override name = 'ZeroDivisionError';
+}
+
+/** Python's `a / b`: a ZeroDivisionError when b is 0 ('division by zero' where Python divides two ints). */
+export function div(a: number, b: number, ints = false): number {
+  if (b === 0) throw new ZeroDivisionError(ints ? 'division by zero' : 'float division by zero');
+  return a / b;
+}
+
+/** Python's `group[key]` for a Python key (`'initial_lr'` reads `group.initialLr`): a KeyError when missing. */
+export function groupValue(group: ParamGroup, pyKey: string): LrValue {
+  const key = jsAttr(pyKey);
+  if (!(key in group)) throw new KeyError(`'${pyKey}'`);
+  return group[key] as LrValue;
+}
+
+/** The ValueError of Python's `zip(a, b, strict=True)` when the lengths differ. */
+export function checkZip(n1: number, n2: number): void {
+  if (n1 < n2) throw new RangeError('zip() argument 2 is longer than argument 1');
+  if (n1 > n2) throw new RangeError('zip() argument 2 is shorter than argument 1');
+}
+
+/** Python's `for x, y in zip(a, b, strict=True): fn(x, y)`: the pairs run, then the length check raises. */
+export function forEachZip<A, B>(a: readonly A[], b: readonly B[], fn: (x: A, y: B) => void): void {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) fn(a[i]!, b[i]!);
+  checkZip(a.length, b.length);
+}
+
 /** The number an lr-like value holds (Tensor lrs are read as float64). */
 export function num(v: unknown): number {
   return isTensor(v) ? Number(v.item()) : (v as number);
 }
 
-/** Python's _param_groups_val_list: each group's `key`, tensors cloned. */
+/** Python's _param_groups_val_list: each group's `key`, tensors cloned (a KeyError where a group lacks it). */
 export function groupValues(optimizer: Optimizer, key: string): LrValue[] {
-  return optimizer.paramGroups.map((g) => (isTensor(g[key]) ? (g[key] as Tensor).clone() : (g[key] as LrValue)));
+  return optimizer.paramGroups.map((g) => {
+    const v = groupValue(g, pyAttr(key));
+    return isTensor(v) ? v.clone() : v;
+  });
 }
 
 /** Python's _update_param_group_val: a Tensor option is filled in place, a number replaced. */
@@ -110,6 +154,10 @@ export function checkOptimizer(cls: string, optimizer: unknown): asserts optimiz
 }
 
 const BASE_STATE_KEYS = ['base_lrs', 'last_epoch', '_step_count', '_is_initial', '_get_lr_called_within_step', '_last_lr'] as const;
+// The JS fields of LRScheduler itself: never a subclass's own state.
+const BASE_FIELDS = new Set<string>(['optimizer', 'stateKeys', ...BASE_STATE_KEYS.map(jsAttr)]);
+
+const copyArray = (v: unknown): unknown => (Array.isArray(v) ? [...(v as unknown[])] : v);
 
 /**
  * torch.optim.lr_scheduler.LRScheduler. Built-in schedulers set their fields after super(optimizer)
@@ -129,6 +177,8 @@ export class LRScheduler {
   protected stateKeys: readonly string[] = BASE_STATE_KEYS;
   // Keys of a loaded state dict that this class has no field for (Python keeps them in __dict__).
   #extraState: Record<string, unknown> = {};
+  // The fields a JS subclass set before initialize() (Python: before super().__init__).
+  #fieldsBeforeInit: Set<string> | null = null;
 
   constructor(optimizer: Optimizer, lastEpoch?: number) {
     checkOptimizer(this.constructor.name, optimizer);
@@ -141,6 +191,7 @@ export class LRScheduler {
     const cls = this.constructor.name;
     checkNumber(cls, 'lastEpoch', lastEpoch, 'int');
     this.stateKeys = [...ownKeys, ...BASE_STATE_KEYS];
+    this.#fieldsBeforeInit = new Set(Object.keys(this));
     const groups = this.optimizer.paramGroups;
     if (lastEpoch === -1) {
       for (const group of groups) if (!('initialLr' in group)) group.initialLr = isTensor(group.lr) ? group.lr.clone() : group.lr;
@@ -224,28 +275,48 @@ export class LRScheduler {
   }
 
   protected applyLrs(values: LrValue[]): void {
-    const groups = this.optimizer.paramGroups;
-    if (!Array.isArray(values) || values.length !== groups.length)
-      throw new Error(`${this.constructor.name}: getLr() returned ${Array.isArray(values) ? values.length : describe(values)} values for ${groups.length} parameter groups`);
-    groups.forEach((g, i) => setGroupValue(g, 'lr', values[i]!));
+    if (!Array.isArray(values)) throw new TypeError(`${this.constructor.name}: getLr() must return an array, got ${describe(values)}`);
+    // Python's zip(param_groups, values, strict=True): the groups before a length mismatch get their lr.
+    forEachZip(this.optimizer.paramGroups, values, (g, v) => setGroupValue(g, 'lr', v));
     this._lastLr = groupValues(this.optimizer, 'lr');
   }
 
   /** The value stored in the state dict for Python attribute `key` (arrays copied). */
   protected stateValue(key: string): unknown {
-    const v = (this as unknown as Record<string, unknown>)[jsAttr(key)];
-    return Array.isArray(v) ? [...(v as unknown[])] : v;
+    return copyArray((this as unknown as Record<string, unknown>)[jsAttr(key)]);
   }
 
   /** Sets the field of Python attribute `key` from a loaded state dict. */
   protected loadStateValue(key: string, value: unknown): void {
-    (this as unknown as Record<string, unknown>)[jsAttr(key)] = Array.isArray(value) ? [...(value as unknown[])] : value;
+    (this as unknown as Record<string, unknown>)[jsAttr(key)] = copyArray(value);
+  }
+
+  /**
+   * A JS subclass that names no state keys of its own: its own fields (Python's __dict__ entries of a
+   * subclass), as [JS field, Python key], those set before initialize() first (they come before the base
+   * keys in Python's __dict__). null for the built-in schedulers, which list their keys.
+   */
+  #ownFields(): { before: [string, string][]; after: [string, string][] } | null {
+    const keys = this.stateKeys;
+    if (keys.length !== BASE_STATE_KEYS.length || keys.some((k, i) => k !== BASE_STATE_KEYS[i])) return null;
+    const self = this as unknown as Record<string, unknown>;
+    const before: [string, string][] = [];
+    const after: [string, string][] = [];
+    for (const field of Object.keys(this)) {
+      if (BASE_FIELDS.has(field) || typeof self[field] === 'function' || self[field] === undefined) continue;
+      (this.#fieldsBeforeInit?.has(field) ? before : after).push([field, pyAttr(field)]);
+    }
+    return { before, after };
   }
 
   /** The scheduler's state in Python's layout (snake_case keys: `last_epoch`, `base_lrs`, `_step_count`, ...). */
   stateDict(): SchedulerStateDict {
     const out: SchedulerStateDict = {};
+    const own = this.#ownFields();
+    const self = this as unknown as Record<string, unknown>;
+    for (const [field, key] of own?.before ?? []) out[key] = copyArray(self[field]);
     for (const key of this.stateKeys) out[key] = this.stateValue(key);
+    for (const [field, key] of own?.after ?? []) out[key] = copyArray(self[field]);
     for (const [key, value] of Object.entries(this.#extraState)) if (!(key in out)) out[key] = value;
     return out;
   }
@@ -254,8 +325,12 @@ export class LRScheduler {
   loadStateDict(stateDict: SchedulerStateDict): void {
     const cls = this.constructor.name;
     if (!isOptionsObject(stateDict)) throw new TypeError(`${cls}.loadStateDict: expected a state dict object, got ${describe(stateDict)}`);
+    const own = this.#ownFields();
+    const fieldOf = new Map(own ? [...own.before, ...own.after].map(([field, key]) => [key, field]) : []);
     for (const [key, value] of Object.entries(stateDict)) {
+      const field = fieldOf.get(key);
       if (this.stateKeys.includes(key)) this.loadStateValue(key, value);
+      else if (field !== undefined) (this as unknown as Record<string, unknown>)[field] = copyArray(value);
       else this.#extraState[key] = value;
     }
   }
