@@ -2,7 +2,7 @@
 // scripts/make-nn-core-fixtures.py): the same seed gives the same weights, state dict keys in the same
 // order, the same repr, hooks that see and replace the same values, and load errors with the same text.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as torch from '../lib/index.js';
 import { check, type Enc } from './golden-replay.js';
 import { runWithGc, startRoundWorkers } from './run-child.js';
@@ -167,10 +167,23 @@ describe('nn.Module', () => {
       override forward(x: torch.Tensor, y: torch.Tensor): torch.Tensor { return x.mul(y).mul(this.w); }
     }
     const p = new Pair();
-    p.registerFullBackwardHook((_m, gi, go) => void seen.push(show(gi), show(go)));
-    p.call(torch.ones(2), torch.ones(2)).sum().backward();
-    // Python: no input needs a gradient -> gi (None, None), go (tensor([1., 1.]),)
-    expect(seen.splice(0)).toEqual([[null, null], [[1, 1]]]);
+    const hook = p.registerFullBackwardHook((_m, gi, go) => void seen.push(show(gi), show(go)));
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      p.call(torch.ones(2), torch.ones(2)).sum().backward();
+      // Python: no input needs a gradient -> gi (None, None), go (tensor([1., 1.]),), and a UserWarning
+      expect(seen.splice(0)).toEqual([[null, null], [[1, 1]]]);
+      expect(warnings).toHaveBeenCalledWith(expect.stringMatching(/^Full backward hook is firing when gradients are computed with respect to module outputs since no inputs require gradients\. See https:/), 'UserWarning');
+      hook.remove();
+      // Python: returning gradients there is a RuntimeError; a tuple of None is fine
+      p.registerFullBackwardHook(() => [null, null]);
+      p.call(torch.ones(2), torch.ones(2)).sum().backward();
+      p.registerFullBackwardHook(() => [torch.ones(2), null]);
+      expect(() => p.call(torch.ones(2), torch.ones(2)).sum().backward())
+        .toThrow('Backward hook for Modules where no input requires gradient should always return None or None for all gradients.');
+    } finally {
+      warnings.mockRestore();
+    }
     class Three extends nn.Module {
       override forward(x: torch.Tensor): [torch.Tensor, number, torch.Tensor] { return [x.mul(2), 3, x.mul(3)]; }
     }

@@ -128,6 +128,10 @@ function addIndent(s: string, spaces: number): string {
   return [lines[0], ...lines.slice(1).map((l) => pad + l)].join('\n');
 }
 
+const FIRING_WITHOUT_INPUTS =
+  'Full backward hook is firing when gradients are computed with respect to module outputs since no inputs require gradients. ' +
+  'See https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for more details.';
+
 // PyTorch's BackwardHook: identity autograd Functions on a module's tensor inputs and outputs whose
 // backward runs the module's full backward (pre-)hooks on the gradients that pass through them.
 class BackwardHookState {
@@ -159,6 +163,17 @@ class BackwardHookState {
     return this.tensorsAt[side].map((i) => grads[i] ?? null);
   }
 
+  // BackwardHook's output hook when no input requires grad: the hooks see None for each input and may not return gradients.
+  runHooksWithoutInputs(): void {
+    warn(FIRING_WITHOUT_INPUTS);
+    const gradInputs = this.pack('input', []);
+    for (const h of this.hooks) {
+      const res: unknown = h.fn(this.module, gradInputs, this.gradOutputs ?? []);
+      if (res !== undefined && res !== null && !(Array.isArray(res) && res.every((g) => g === null || g === undefined)))
+        throw new Error('Backward hook for Modules where no input requires gradient should always return None or None for all gradients.');
+    }
+  }
+
   runHooks(gradInputs: (Tensor | null)[]): (Tensor | null)[] {
     for (const h of this.hooks) gradInputs = BackwardHookState.replace(h.fn(this.module, gradInputs, this.gradOutputs ?? []), gradInputs, 'backward');
     return gradInputs;
@@ -184,7 +199,7 @@ class BackwardHookFunction extends AutogradFunction {
       for (const h of state.pre) packed = BackwardHookState.replace(h.fn(state.module, packed), packed, 'backward pre');
       state.gradOutputs = packed;
       // No input needs a gradient: the hooks run here, with None for every input gradient (as in PyTorch).
-      if (!state.inputsNeedGrad) state.runHooks(state.pack('input', []));
+      if (!state.inputsNeedGrad) state.runHooksWithoutInputs();
     } else {
       packed = state.runHooks(packed);
     }
