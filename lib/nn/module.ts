@@ -19,7 +19,7 @@ import { warn } from '../warnings.js';
 import type { Node } from '../autograd_node.js';
 import { Buffer, isLazy, ownedParameter, Parameter } from './parameter.js';
 import { isQuiet, quietly } from './_registration.js';
-import { pyStrRepr } from './modules/_format.js';
+import { moduleLayout, pyStrRepr } from './modules/_format.js';
 
 // c10's has_compatible_shallow_copy_type, as far as it matters here: `tensor.data = other` keeps the
 // parameter only between tensors of one kind (dense or sparse, meta or not).
@@ -1003,13 +1003,8 @@ export class Module extends RegistrationWatch {
   }
   /** Python's repr(module). */
   override toString(): string {
-    const extra = this.extraRepr();
-    const extraLines = extra ? extra.split('\n') : [];
     const childLines = this.#scan().modules.map(([key, m]) => `(${key}): ${addIndent(m === null ? 'None' : m.toString(), 2)}`);
-    const lines = [...extraLines, ...childLines];
-    let main = `${this.constructor.name}(`;
-    if (lines.length) main += extraLines.length === 1 && childLines.length === 0 ? extraLines[0] : `\n  ${lines.join('\n  ')}\n`;
-    return `${main})`;
+    return moduleLayout(this.constructor.name, this.extraRepr(), childLines);
   }
   [inspect.custom](): string {
     return this.toString();

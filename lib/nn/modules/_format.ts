@@ -32,6 +32,15 @@ export function pyStrRepr(text: string): string {
   return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
 }
 
+/** nn.Module.__repr__'s layout: `Name(extra)` when the extra repr is one line and there are no children, else one indented line each. */
+export function moduleLayout(name: string, extraRepr: string, childLines: readonly string[] = []): string {
+  const extraLines = extraRepr ? extraRepr.split('\n') : [];
+  const lines = [...extraLines, ...childLines];
+  if (lines.length === 0) return `${name}()`;
+  if (extraLines.length === 1 && childLines.length === 0) return `${name}(${extraRepr})`;
+  return `${name}(\n  ${lines.join('\n  ')}\n)`;
+}
+
 /** Python's str.format of a value: as repr, except that a string prints bare. */
 export function pyStr(v: unknown, asFloat = false): string {
   return typeof v === 'string' ? v : pyRepr(v, asFloat);

@@ -2,7 +2,7 @@
 // format values with str()). JS numbers do not say int or float, nor JS arrays list or tuple: a value
 // torchvision stores as a float is marked with float(), one it stores as a tuple with tuple(); other
 // numbers print as Python ints where integral, arrays as lists.
-import { pyFloat, pyRepr } from '../../nn/modules/_format.js';
+import { moduleLayout, pyFloat, pyRepr } from '../../nn/modules/_format.js';
 import type { Signature } from '../../nn/functional/_signature.js';
 
 class PyFloat { constructor(readonly value: number) {} }
@@ -54,12 +54,6 @@ export function transformRepr(name: string, entries: Record<string, unknown>): s
   return `${name}(${Object.entries(entries).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${strOf(v)}`).join(', ')})`;
 }
 
-/** nn.Module's repr of a module without children: `Name(extra)`, or the extra_repr's lines indented when it has several. */
-function moduleRepr(name: string, extra: string): string {
-  const lines = extra === '' ? [] : extra.split('\n');
-  return lines.length <= 1 ? `${name}(${extra})` : `${name}(\n  ${lines.join('\n  ')}\n)`;
-}
-
 /**
  * A v2 transform's repr (torchvision's Transform.extra_repr): `Name(key=str(value), ...)` for the
  * attributes that are bools, numbers, strings, lists, tuples or enums; None, dicts and dtypes are left out.
@@ -67,11 +61,11 @@ function moduleRepr(name: string, extra: string): string {
 export function v2Repr(name: string, entries: Record<string, unknown>): string {
   const shown = Object.entries(entries).filter(([, v]) => v !== undefined && v !== null &&
     (typeof v !== 'object' || Array.isArray(v) || v instanceof PyFloat || v instanceof PyTuple || v instanceof PyRaw));
-  return moduleRepr(name, shown.map(([k, v]) => `${k}=${strOf(v)}`).join(', '));
+  return moduleLayout(name, shown.map(([k, v]) => `${k}=${strOf(v)}`).join(', '));
 }
 
 /** v2's Compose and RandomApply: each transform on a line of the extra_repr, indented by four. */
-export const v2ContainerRepr = (name: string, transforms: readonly unknown[]): string => moduleRepr(name, transforms.map((t) => `    ${String(t)}`).join('\n'));
+export const v2ContainerRepr = (name: string, transforms: readonly unknown[]): string => moduleLayout(name, transforms.map((t) => `    ${String(t)}`).join('\n'));
 
 /**
  * `shown` (by default the value itself) as floats where the argument `name` of `sig` was left at its
