@@ -67,6 +67,163 @@ out["errors"] = {
     "group_count": error(lambda: torch.optim.SGD(ps).load_state_dict(torch.optim.SGD([{"params": ps[:1]}, {"params": ps[1:]}]).state_dict())),
     "group_size": error(lambda: torch.optim.SGD(ps).load_state_dict(torch.optim.SGD(ps[:2]).state_dict())),
 }
+
+
+# Loading older or unusual state dicts, groups Python accepts, repr and hooks (new keys appended after
+# the ones above, so their output stays as it was).
+def vals(t):
+    return [float(x) for x in t.detach().reshape(-1).tolist()]
+
+
+def numeric_step(name, opts):
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    o = getattr(torch.optim, name)([p], **opts)
+    p.grad = torch.tensor([0.5, -1.0])
+    o.step()
+    sd = o.state_dict()
+    s = sd["state"][0]
+    for k in list(s):
+        if k in ("step", "eta", "mu", "mu_product"):
+            s[k] = float(s[k].item()) + 2
+    o.load_state_dict(sd)
+    p.grad = torch.tensor([0.3, -0.2])
+    o.step()
+    st = o.state[p]
+    return {"param": vals(p), "state": {k: [float(v.item()), str(v.dtype)[6:]] for k, v in st.items() if k in ("step", "eta", "mu", "mu_product")}}
+
+
+NUMERIC = {"Adagrad": dict(lr=0.1, lr_decay=0.5), "Adadelta": {}, "RMSprop": dict(lr=0.01), "Rprop": {}, "ASGD": dict(lr=0.1, t0=0), "NAdam": {}}
+OLD_GROUP_KEYS = {
+    "SGD": ["nesterov", "maximize", "foreach", "differentiable", "fused"],
+    "Adagrad": ["foreach", "maximize", "differentiable", "fused"],
+    "Adadelta": ["foreach", "maximize", "differentiable", "capturable"],
+    "RMSprop": ["momentum", "centered", "foreach", "maximize", "differentiable", "capturable"],
+    "Rprop": ["foreach", "maximize", "differentiable", "capturable"],
+    "ASGD": ["foreach", "maximize", "differentiable", "capturable"],
+    "Adafactor": ["foreach"],
+}
+
+
+def old_groups(name, keys):
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    o = getattr(torch.optim, name)([p], lr=0.1)
+    sd = o.state_dict()
+    for k in keys:
+        del sd["param_groups"][0][k]
+    o.load_state_dict(sd)
+    p.grad = torch.tensor([0.5, -1.0])
+    o.step()
+    return {"deleted": keys, "param": vals(p), "group_keys": list(o.state_dict()["param_groups"][0])}
+
+
+def empty_groups():
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    o = torch.optim.SGD([{"params": []}, {"params": [p]}], lr=0.1, momentum=0.9)
+    p.grad = torch.tensor([0.5, -1.0])
+    o.step()
+    sd = o.state_dict()
+    q = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    o2 = torch.optim.SGD([{"params": []}, {"params": [q]}], lr=0.1, momentum=0.9)
+    o2.load_state_dict(sd)
+    q.grad = torch.tensor([0.5, -1.0])
+    o2.step()
+    o3 = torch.optim.SGD([p], lr=0.1)
+    o3.add_param_group({"params": []})
+    return {"repr": repr(o), "state_dict": layout(sd), "loaded_param": vals(q), "add_empty_groups": len(o3.param_groups), "add_empty_repr": repr(o3)}
+
+
+def lbfgs_cast():
+    def run(dt):
+        a = torch.nn.Parameter(torch.tensor([1.0, -2.0, 0.5], dtype=dt))
+        o = torch.optim.LBFGS([a], lr=0.5, max_iter=3, history_size=3)
+
+        def closure():
+            o.zero_grad()
+            loss = ((a - 1) ** 4).sum() + (a**2).sum()
+            loss.backward()
+            return loss
+
+        return a, o, closure
+
+    a64, o64, c64 = run(torch.float64)
+    o64.step(c64)
+    a32, o32, c32 = run(torch.float32)
+    with torch.no_grad():
+        a32.copy_(a64)
+    o32.load_state_dict(o64.state_dict())
+    st = o32.state[a32]
+    dtypes = {k: str(v[0].dtype)[6:] for k, v in st.items() if isinstance(v, list) and v and torch.is_tensor(v[0])}
+    o32.step(c32)
+    return {"param": vals(a32), "list_dtypes": dtypes}
+
+
+def tensor_lr_copy():
+    p, q = torch.nn.Parameter(torch.tensor([1.0, 2.0])), torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    o1 = torch.optim.Adam([p], lr=torch.tensor(0.1), betas=(torch.tensor(0.9), torch.tensor(0.999)))
+    o2 = torch.optim.Adam([q], lr=torch.tensor(0.1), betas=(torch.tensor(0.9), torch.tensor(0.999)))
+    o2.load_state_dict(o1.state_dict())
+    o1.param_groups[0]["lr"].fill_(0.5)
+    o1.param_groups[0]["betas"][0].fill_(0.5)
+    g2 = o2.param_groups[0]
+    return {"lr": g2["lr"].item(), "beta0": g2["betas"][0].item(), "same_lr": o1.param_groups[0]["lr"] is g2["lr"], "same_beta": o1.param_groups[0]["betas"][0] is g2["betas"][0]}
+
+
+def groups_accepted():
+    p, q = torch.nn.Parameter(torch.tensor([1.0, 2.0])), torch.nn.Parameter(torch.tensor([3.0]))
+    o = torch.optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True)
+    o.add_param_group({"params": [q], "momentum": 0})
+    o2 = torch.optim.SGD([{"params": [p], "lr": -1}], lr=0.1)
+    p.grad = torch.tensor([1.0, 1.0])
+    o2.step()
+    o3 = torch.optim.Adam([p], lr=0.1)
+    o3.add_param_group({"params": [q], "lr": -2, "betas": (2.0, 0.5), "eps": -1})
+    o4 = torch.optim.Rprop([{"params": [q], "etas": (2.0, 0.5)}], lr=0.1)
+    o5 = torch.optim.Adadelta([{"params": [q], "rho": 2.0}])
+    return {"nesterov_groups": len(o.param_groups), "negative_lr_param": vals(p), "adam_lr": o3.param_groups[1]["lr"], "rprop_etas": list(o4.param_groups[0]["etas"]), "adadelta_rho": o5.param_groups[0]["rho"]}
+
+
+def orphan_state():
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    o = torch.optim.SGD([p], lr=0.1, momentum=0.9)
+    p.grad = torch.tensor([0.5, -1.0])
+    o.step()
+    sd = o.state_dict()
+    sd["state"][7] = {"momentum_buffer": torch.tensor([3.0]), "note": "x"}
+    o.load_state_dict(sd)
+    return layout(o.state_dict())
+
+
+def custom_key():
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    o = torch.optim.SGD([{"params": [p], "my_key": 1}], lr=0.1)
+    o.load_state_dict(o.state_dict())
+    return {"keys": list(o.param_groups[0]), "repr": repr(o)}
+
+
+def bad_pre_hook():
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    o = torch.optim.SGD([p], lr=0.1)
+    o.register_step_pre_hook(lambda opt, args, kwargs: 5)
+    e = error(o.step)
+    e["message"] = e["message"][e["message"].index(">") + 2:]  # drop "<function <lambda> at 0x...>"
+    return e
+
+
+ps = params()
+out["loading"] = {
+    "numeric_step": {name: numeric_step(name, opts) for name, opts in NUMERIC.items()},
+    "old_groups": {name: old_groups(name, keys) for name, keys in OLD_GROUP_KEYS.items()},
+    "empty_groups": empty_groups(),
+    "lbfgs_cast": lbfgs_cast(),
+    "tensor_lr_copy": tensor_lr_copy(),
+    "groups_accepted": groups_accepted(),
+    "orphan_state": orphan_state(),
+    "custom_key": custom_key(),
+    "bad_pre_hook": bad_pre_hook(),
+    "repr_tensor_lr": repr(torch.optim.Adam(ps, lr=torch.tensor(0.01), betas=(torch.tensor(0.9), torch.tensor(0.999)))),
+    "repr_tensor_lr_1d": repr(torch.optim.SGD(ps, lr=torch.tensor([0.01]))),
+}
+
 path = os.path.join(of.FIXTURES, "optimcore.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

@@ -66,8 +66,11 @@ describe('bad options: Python 2.13 messages, prefixed with the class', () => {
     it(`${name}: a non-boolean differentiable is a TypeError; a bad parameter group changes nothing`, () => {
       expect(errorOf(() => new Cls([leaf()], { differentiable: 'yes' as never })).name).toBe('TypeError');
       const opt = new Cls([leaf()]);
-      expect(errorOf(() => opt.addParamGroup({ params: [leaf()], lr: -2 })).message).toBe(`optim.${name}: Invalid learning rate: -2`);
+      // Python checks only the constructor's keyword arguments: a group's lr -2 is taken, a group's bad type is refused here
+      expect(errorOf(() => opt.addParamGroup({ params: [leaf()], lr: 'x' })).message).toBe(`optim.${name}: learning rate must be a number, got string`);
       expect(opt.paramGroups).toHaveLength(1);
+      opt.addParamGroup({ params: [leaf()], lr: -2 });
+      expect(opt.paramGroups[1]!.lr).toBe(-2);
     });
   }
   it('NAdam: negative momentumDecay', () => {

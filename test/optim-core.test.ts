@@ -16,7 +16,23 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/optimcore.json', import.m
   sgd_groups_state_dict: Layout;
   sgd_named_state_dict: Layout;
   errors: Record<string, PyError>;
+  loading: Loading;
 };
+
+// scripts/make-optimcore-fixtures.py: loading older or unusual state dicts, groups Python accepts, repr, hooks
+interface Loading {
+  numeric_step: Record<string, { param: number[]; state: Record<string, [number, string]> }>;
+  old_groups: Record<string, { deleted: string[]; param: number[]; group_keys: string[] }>;
+  empty_groups: { repr: string; state_dict: Layout; loaded_param: number[]; add_empty_groups: number; add_empty_repr: string };
+  lbfgs_cast: { param: number[]; list_dtypes: Record<string, string> };
+  tensor_lr_copy: { lr: number; beta0: number; same_lr: boolean; same_beta: boolean };
+  groups_accepted: { nesterov_groups: number; negative_lr_param: number[]; adam_lr: number; rprop_etas: number[]; adadelta_rho: number };
+  orphan_state: Layout;
+  custom_key: { keys: string[]; repr: string };
+  bad_pre_hook: PyError;
+  repr_tensor_lr: string;
+  repr_tensor_lr_1d: string;
+}
 
 // scripts/make-optimcore-fixtures.py params(): values differ (JS RNG stream is the same, but only the layout is compared)
 function params(): Tensor[] {
@@ -116,7 +132,7 @@ describe('param groups', () => {
     const opt = new optim.SGD([a!], { lr: 0.1 });
     opt.addParamGroup({ params: [b!], lr: 0.01, weightDecay: 0.1 });
     expect(opt.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([[0.1, 0], [0.01, 0.1]]);
-    expect(() => opt.addParamGroup({ params: [c!], lr: -1 })).toThrow(/Invalid learning rate/);
+    expect(() => opt.addParamGroup({ params: [c!], lr: 'x' })).toThrow(/learning rate must be a number/);
     expect(() => opt.addParamGroup({ params: [a!] })).toThrow(/more than one parameter group/);
     expect(opt.paramGroups.length).toBe(2);
   });
@@ -235,5 +251,169 @@ describe('an optimizer written in JS', () => {
     expect(w.detach().tolist()).toEqual([0.5, -1.5]);
     expect(post).toBe(1);
     expect(opt.stateDict()).toEqual({ state: { 0: { steps: 1 } }, param_groups: [{ lr: 0.5, params: [0] }] });
+  });
+});
+
+describe('loading older and unusual state dicts, as Python torch 2.13', () => {
+  const L = fx.loading;
+  const P = (v: number[], dtype: 'float32' | 'float64' = 'float32'): Tensor => torch.tensor(v, { dtype }).requiresGrad_();
+  const T = (v: number[]): Tensor => torch.tensor(v, { dtype: 'float32' });
+  const ctor = (name: string): new (ps: never, o?: never) => optim.Optimizer => (optim as unknown as Record<string, new (ps: never, o?: never) => optim.Optimizer>)[name]!;
+  const snake = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+  const NUMERIC_OPTS: Record<string, Record<string, unknown>> = { Adagrad: { lr: 0.1, lr_decay: 0.5 }, Adadelta: {}, RMSprop: { lr: 0.01 }, Rprop: {}, ASGD: { lr: 0.1, t0: 0 }, NAdam: {} };
+
+  for (const [name, want] of Object.entries(L.numeric_step)) {
+    it(`${name}: a numeric step${name === 'ASGD' ? ', eta and mu' : name === 'NAdam' ? ' and mu_product' : ''} in a loaded state dict becomes a tensor (Python's __setstate__), the state kept`, () => {
+      const p = P([1, 2]);
+      const o = new (ctor(name))([p] as never, snake(NUMERIC_OPTS[name]!) as never);
+      p.grad = T([0.5, -1]);
+      o.step();
+      const sd = o.stateDict();
+      const s = sd.state[0]!;
+      for (const k of Object.keys(s)) if (['step', 'eta', 'mu', 'mu_product'].includes(k)) s[k] = Number((s[k] as Tensor).item()) + 2;
+      o.loadStateDict(sd);
+      p.grad = T([0.3, -0.2]);
+      o.step();
+      expect(p.detach().tolist()).toEqual(want.param);
+      const st = o.state.get(p)!;
+      for (const [k, [v, dtype]] of Object.entries(want.state)) {
+        expect(torch.isTensor(st[k])).toBe(true);
+        expect([Number((st[k] as Tensor).item()), (st[k] as Tensor).dtype.name]).toEqual([v, dtype]);
+      }
+    });
+  }
+
+  for (const [name, want] of Object.entries(L.old_groups)) {
+    it(`${name}: a state dict without ${want.deleted.join(', ')} loads with Python's defaults for them and steps`, () => {
+      const p = P([1, 2]);
+      const o = new (ctor(name))([p] as never, { lr: 0.1 } as never);
+      const sd = o.stateDict();
+      for (const k of want.deleted) delete sd.param_groups[0]![k];
+      o.loadStateDict(sd);
+      p.grad = T([0.5, -1]);
+      o.step();
+      expect(p.detach().tolist()).toEqual(want.param);
+      expect(Object.keys(o.stateDict().param_groups[0]!)).toEqual(want.group_keys);
+    });
+  }
+
+  it('takes empty parameter groups in the constructor and addParamGroup, through step and a state dict round trip', () => {
+    const p = P([1, 2]);
+    const o = new optim.SGD([{ params: [] }, { params: [p] }], { lr: 0.1, momentum: 0.9 });
+    expect(String(o)).toBe(L.empty_groups.repr);
+    p.grad = T([0.5, -1]);
+    o.step();
+    const sd = o.stateDict();
+    expect(JSON.parse(JSON.stringify(layout(sd)))).toEqual(L.empty_groups.state_dict);
+    const q = P([1, 2]);
+    const o2 = new optim.SGD([{ params: [] }, { params: [q] }], { lr: 0.1, momentum: 0.9 });
+    o2.loadStateDict(sd);
+    q.grad = T([0.5, -1]);
+    o2.step();
+    expect(q.detach().tolist()).toEqual(L.empty_groups.loaded_param);
+    const o3 = new optim.SGD([p], { lr: 0.1 });
+    o3.addParamGroup({ params: [] });
+    expect(o3.paramGroups.length).toBe(L.empty_groups.add_empty_groups);
+    expect(String(o3)).toBe(L.empty_groups.add_empty_repr);
+    expect(errorOf(() => new optim.SGD([])).message).toContain(fx.errors.empty!.message);
+  });
+
+  it('casts tensors inside list state to the parameter dtype (LBFGS float64 state into a float32 LBFGS)', () => {
+    const run = (dtype: 'float32' | 'float64') => {
+      const a = P([1, -2, 0.5], dtype);
+      const o = new optim.LBFGS([a], { lr: 0.5, maxIter: 3, historySize: 3 });
+      const closure = () => {
+        o.zeroGrad();
+        const loss = a.sub(1).pow(4).sum().add(a.pow(2).sum());
+        loss.backward();
+        return loss;
+      };
+      return { a, o, closure };
+    };
+    const r64 = run('float64');
+    r64.o.step(r64.closure);
+    const r32 = run('float32');
+    torch.noGrad(() => r32.a.copy_(r64.a));
+    r32.o.loadStateDict(r64.o.stateDict());
+    const st = r32.o.state.get(r32.a)!;
+    for (const [k, dtype] of Object.entries(L.lbfgs_cast.list_dtypes)) for (const t of (st[k] as (Tensor | null)[]).filter((e) => e !== null)) expect(t.dtype.name).toBe(dtype);
+    r32.o.step(r32.closure);
+    expect(r32.a.detach().tolist()).toEqual(L.lbfgs_cast.param);
+  });
+
+  it('copies a Tensor lr and Tensor betas on load (Python deepcopies param_groups)', () => {
+    const make = (p: Tensor) => new optim.Adam([p], { lr: torch.tensor(0.1), betas: [torch.tensor(0.9), torch.tensor(0.999)] });
+    const o1 = make(P([1, 2]));
+    const o2 = make(P([1, 2]));
+    o2.loadStateDict(o1.stateDict());
+    (o1.paramGroups[0]!.lr as Tensor).fill_(0.5);
+    (o1.paramGroups[0]!.betas as Tensor[])[0]!.fill_(0.5);
+    const g2 = o2.paramGroups[0]!;
+    expect(Number((g2.lr as Tensor).item())).toBe(L.tensor_lr_copy.lr);
+    expect(Number((g2.betas as Tensor[])[0]!.item())).toBe(L.tensor_lr_copy.beta0);
+    expect(o1.paramGroups[0]!.lr === g2.lr).toBe(L.tensor_lr_copy.same_lr);
+    const lrGrad = torch.tensor(0.1).requiresGrad_();
+    const o3 = new optim.SGD([P([1])], { lr: lrGrad });
+    const o4 = new optim.SGD([P([1])], { lr: 0.2 });
+    o4.loadStateDict(o3.stateDict());
+    expect((o4.paramGroups[0]!.lr as Tensor).requiresGrad).toBe(true);
+    expect(o4.paramGroups[0]!.lr).not.toBe(lrGrad);
+  });
+
+  it("checks only the constructor's options: groups with values Python's __init__ would refuse are taken", () => {
+    const g = L.groups_accepted;
+    const p = P([1, 2]);
+    const q = P([3]);
+    const o = new optim.SGD([p], { lr: 0.1, momentum: 0.9, nesterov: true });
+    o.addParamGroup({ params: [q], momentum: 0 });
+    expect(o.paramGroups.length).toBe(g.nesterov_groups);
+    const o2 = new optim.SGD([{ params: [p], lr: -1 }], { lr: 0.1 });
+    p.grad = T([1, 1]);
+    o2.step();
+    expect(p.detach().tolist()).toEqual(g.negative_lr_param);
+    const o3 = new optim.Adam([p], { lr: 0.1 });
+    o3.addParamGroup({ params: [q], lr: -2, betas: [2, 0.5], eps: -1 });
+    expect(o3.paramGroups[1]!.lr).toBe(g.adam_lr);
+    expect(new optim.Rprop([{ params: [q], etas: [2, 0.5] }], { lr: 0.1 }).paramGroups[0]!.etas).toEqual(g.rprop_etas);
+    expect(new optim.Adadelta([{ params: [q], rho: 2 }]).paramGroups[0]!.rho).toBe(g.adadelta_rho);
+    // the constructor's own options are still checked, and a group's bad type is still a clear error
+    expectPythonError(() => new optim.SGD([p], { lr: 0.1, nesterov: true }), fx.errors.nesterov!);
+    expect(errorOf(() => new optim.SGD([{ params: [p], momentum: 'a' }], { lr: 0.1 })).message).toBe('optim.SGD: momentum value must be a number, got string');
+  });
+
+  it('keeps state under ids of no parameter and writes it again in stateDict()', () => {
+    const p = P([1, 2]);
+    const o = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    p.grad = T([0.5, -1]);
+    o.step();
+    const sd = o.stateDict();
+    (sd.state as Record<number, unknown>)[7] = { momentum_buffer: T([3]), note: 'x' };
+    o.loadStateDict(sd);
+    expect(JSON.parse(JSON.stringify(layout(o.stateDict())))).toEqual(L.orphan_state);
+  });
+
+  it('keeps custom snake_case group keys through a state dict round trip', () => {
+    const o = new optim.SGD([{ params: [P([1, 2])], my_key: 1 }], { lr: 0.1 });
+    o.loadStateDict(o.stateDict());
+    expect(Object.keys(o.paramGroups[0]!).filter((k) => k === 'my_key' || k === 'myKey')).toEqual(['my_key']);
+    expect(Object.keys(o.stateDict().param_groups[0]!)).toEqual(L.custom_key.keys);
+    expect(String(o)).toBe(L.custom_key.repr);
+    const o2 = new optim.SGD([{ params: [P([1, 2])], myKey: 1 }], { lr: 0.1 });
+    o2.loadStateDict(o2.stateDict());
+    expect(o2.paramGroups[0]!.myKey).toBe(1);
+  });
+
+  it("prints a 0-dim Tensor option by its item, as Python's f-string; inside a tuple and with dimensions as the tensor", () => {
+    const ps = params();
+    expect(String(new optim.Adam(ps, { lr: torch.tensor(0.01), betas: [torch.tensor(0.9), torch.tensor(0.999)] }))).toBe(L.repr_tensor_lr);
+    expect(String(new optim.SGD(ps, { lr: torch.tensor([0.01]) }))).toBe(L.repr_tensor_lr_1d);
+  });
+
+  it("a step pre-hook returning something else than nothing or [args, kwargs] is Python's RuntimeError", () => {
+    const o = new optim.SGD([P([1, 2])], { lr: 0.1 });
+    o.registerStepPreHook(() => 5 as never);
+    const e = errorOf(() => o.step());
+    expect(e.constructor).toBe(Error);
+    expect(e.message).toBe(`<function <lambda>> ${L.bad_pre_hook.message}`);
   });
 });

@@ -1,9 +1,7 @@
 // What Adam, AdamW, Adamax, NAdam and RAdam share: their constructors' checks (torch/optim/<name>.py,
-// with Python's messages) and the state-dict upgrade of Python's __setstate__. Not exported from optim.
-import { tensor } from '../creation.js';
-import { getDefaultDtype } from '../dtype.js';
+// with Python's messages). Not exported from optim.
 import { isTensor, type Tensor } from '../tensor.js';
-import { checkBetas, checkFlag, checkImplementation, checkNonNegative, type Optimizer, type ParamGroup } from './optimizer.js';
+import { checkBetas, checkFlag, checkImplementation, checkNonNegative, type ParamGroup } from './optimizer.js';
 
 /** Python's `betas = tuple(map(_to_scalar, betas))` of Adam's __init__: a 1-element Tensor beta becomes its 0-dim view. */
 export function scalarBetas(defaults: Record<string, unknown>): Record<string, unknown> {
@@ -27,59 +25,37 @@ export interface FamilyTraits {
   fused?: boolean;
 }
 
-/** Python's __init__ checks of the Adam family, for one group, in Python's order. */
-export function validateAdamFamily(cls: string, g: ParamGroup, traits: FamilyTraits): void {
+/**
+ * Python's __init__ checks of the Adam family, in Python's order, for the constructor's options
+ * (`isDefaults`); for a group, of which Python checks nothing, only the types the native step needs.
+ */
+export function validateAdamFamily(cls: string, g: ParamGroup, traits: FamilyTraits, isDefaults: boolean): void {
+  const range = isDefaults;
   if (isTensor(g.lr)) {
-    if (traits.tensorLrNeedsCapturable && g.foreach === true && g.capturable !== true)
+    if (range && traits.tensorLrNeedsCapturable && g.foreach === true && g.capturable !== true)
       throw new Error(`${cls}: lr as a Tensor is not supported for capturable=False and foreach=True`);
     if (g.lr.numel() !== 1) throw new Error(`${cls}: Tensor lr must be 1-element`);
   }
-  checkNonNegative(cls, 'learning rate', g.lr);
-  checkNonNegative(cls, 'epsilon value', g.eps);
+  checkNonNegative(cls, 'learning rate', g.lr, range);
+  checkNonNegative(cls, 'epsilon value', g.eps, range);
   const tensorAt = Array.isArray(g.betas) ? g.betas.map((b) => isTensor(b)) : [];
   // Python types the betas of Adamax, NAdam and RAdam as floats only
   if (!traits.tensorBetas && tensorAt.some(Boolean)) throw new TypeError(`${cls}: betas must be two numbers (Tensor betas are taken by Adam and AdamW only)`);
   tensorAt.forEach((t, i) => {
     if (t && (g.betas as Tensor[])[i]!.numel() !== 1) throw new Error(`${cls}: Tensor betas[${i}] must be 1-element`);
   });
-  checkBetas(cls, g.betas);
+  checkBetas(cls, g.betas, range);
   // Adam and AdamW compute with a Tensor weight_decay (differentiable steps differentiate through it); the others take floats
   if (isTensor(g.weightDecay) && !traits.tensorBetas) throw new TypeError(`${cls}: weight_decay must be a number, got Tensor`);
-  checkNonNegative(cls, 'weight_decay value', g.weightDecay);
-  if (tensorAt.length === 2 && tensorAt[0] !== tensorAt[1]) throw new Error(`${cls}: betas must be either both floats or both Tensors`);
+  checkNonNegative(cls, 'weight_decay value', g.weightDecay, range);
+  if (range && tensorAt.length === 2 && tensorAt[0] !== tensorAt[1]) throw new Error(`${cls}: betas must be either both floats or both Tensors`);
   tensorAt.forEach((t, i) => {
-    if (t && g.capturable !== true && g.foreach === true) throw new Error(`${cls}: betas[${i}] as a Tensor is not supported for capturable=False and foreach=True`);
+    if (range && t && g.capturable !== true && g.foreach === true) throw new Error(`${cls}: betas[${i}] as a Tensor is not supported for capturable=False and foreach=True`);
   });
-  if (traits.momentumDecay) checkNonNegative(cls, 'momentum_decay value', g.momentumDecay);
+  if (traits.momentumDecay) checkNonNegative(cls, 'momentum_decay value', g.momentumDecay, range);
   if (traits.amsgrad) checkFlag(cls, 'amsgrad', g.amsgrad);
   if (traits.decoupledWeightDecay) checkFlag(cls, 'decoupled_weight_decay', g.decoupledWeightDecay);
   checkFlag(cls, 'maximize', g.maximize);
   checkFlag(cls, 'capturable', g.capturable);
-  checkImplementation(cls, g, traits.fused ?? false);
-}
-
-/**
- * Python's __setstate__ after load_state_dict: group keys an older PyTorch did not save get their
- * defaults, and a `step` (or NAdam's `mu_product`) saved as a number becomes a tensor of the scalar dtype.
- */
-export function upgradeLoadedState(opt: Optimizer, setDefaults: Record<string, unknown>, numericKeys: readonly string[] = ['step']): void {
-  for (const group of opt.paramGroups) {
-    for (const [key, value] of Object.entries(setDefaults)) if (!(key in group)) group[key] = value;
-    const onDevice = Boolean(group.capturable) || Boolean(group.fused);
-    for (const p of group.params) {
-      const state = opt.state.get(p);
-      if (!state || Object.keys(state).length === 0) continue;
-      for (const key of numericKeys) {
-        const v = state[key];
-        if (v === undefined || isTensor(v)) continue;
-        const dtype = key === 'step' && group.fused ? 'float32' : defaultScalarDtype();
-        state[key] = tensor(Number(v), { dtype, device: onDevice ? p.device : 'cpu' });
-      }
-    }
-  }
-}
-
-// Python's _get_scalar_dtype(): float64 when the default dtype is float64, else float32.
-function defaultScalarDtype(): 'float32' | 'float64' {
-  return getDefaultDtype().name === 'float64' ? 'float64' : 'float32';
+  checkImplementation(cls, g, traits.fused ?? false, isDefaults);
 }

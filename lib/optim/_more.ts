@@ -8,12 +8,15 @@ export function numberOf(value: unknown): number {
   return isTensor(value) ? Number((value as Tensor).item()) : (value as number);
 }
 
-/** Checks `lo <= value` (or `lo < value` when strict) for a number option, with Python's message `message`. */
-export function checkAtLeast(cls: string, message: string, value: unknown, lo: number, strict = false): void {
+/**
+ * Checks that a number option is a number (or a 1-element tensor) and, where `range` (the
+ * constructor's options, as Python's __init__ checks them), `lo <= value` (`lo < value` when strict), with Python's message `message`.
+ */
+export function checkAtLeast(cls: string, message: string, value: unknown, lo: number, strict = false, range = true): void {
   if (isTensor(value) && value.numel() !== 1) throw new Error(`${cls}: Tensor lr must be 1-element`);
   const v = numberOf(value);
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${cls}: ${message.replace(/:.*$/, '')} must be a number, got ${describe(value)}`);
-  if (strict ? !(lo < v) : !(lo <= v)) throw new RangeError(`${cls}: ${message.replace('{}', String(v))}`);
+  if (typeof v !== 'number' || (range && Number.isNaN(v))) throw new TypeError(`${cls}: ${message.replace(/:.*$/, '')} must be a number, got ${describe(value)}`);
+  if (range && (strict ? !(lo < v) : !(lo <= v))) throw new RangeError(`${cls}: ${message.replace('{}', String(v))}`);
 }
 
 /** Python's _get_scalar_dtype: float64 when the default dtype is float64, else float32 (fused: always float32). */

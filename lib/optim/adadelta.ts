@@ -1,6 +1,6 @@
 // torch.optim.Adadelta: step sizes from running averages of squared gradients and squared updates.
 import type { Tensor } from '../tensor.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
 import { checkAtLeast, numberOf } from './_more.js';
 
 export interface AdadeltaOptions {
@@ -18,20 +18,23 @@ const ADADELTA_DEFAULTS = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximi
 
 /** torch.optim.Adadelta(params, { lr, rho, eps, weightDecay, foreach, capturable, maximize }). */
 export class Adadelta extends Optimizer {
+  // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step becomes a tensor.
+  protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { foreach: null, maximize: false, differentiable: false, capturable: false }, tensorKeys: ['step'], onDevice: (g) => Boolean(g.capturable) };
+
   constructor(params: ParamsT, options: AdadeltaOptions = {}) {
     super(params, withDefaults('optim.Adadelta', options, { ...ADADELTA_DEFAULTS } as Record<string, unknown>));
   }
 
-  protected override validateGroup(g: ParamGroup): void {
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
     const cls = 'optim.Adadelta';
-    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0);
-    checkAtLeast(cls, 'Invalid rho value: {}', g.rho, 0);
-    if (numberOf(g.rho) > 1) throw new RangeError(`${cls}: Invalid rho value: ${String(g.rho)}`);
-    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0);
-    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0);
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid rho value: {}', g.rho, 0, false, isDefaults);
+    if (isDefaults && numberOf(g.rho) > 1) throw new RangeError(`${cls}: Invalid rho value: ${String(g.rho)}`);
+    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0, false, isDefaults);
     checkFlag(cls, 'maximize', g.maximize);
     checkFlag(cls, 'capturable', g.capturable);
-    checkImplementation(cls, g, false);
+    checkImplementation(cls, g, false, isDefaults);
   }
 
   override step(closure?: Closure): unknown {

@@ -1,7 +1,7 @@
 // torch.optim.Adafactor: Adam-like steps with a factored (row x column) second moment for matrices.
 import type { Tensor } from '../tensor.js';
 import { describe } from '../options.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
 import { checkAtLeast, numberOf } from './_more.js';
 
 export interface AdafactorOptions {
@@ -19,24 +19,27 @@ const ADAFACTOR_DEFAULTS = { lr: 1e-2, beta2Decay: -0.8, eps: [null, 1e-3], d: 1
 
 /** torch.optim.Adafactor(params, { lr, beta2Decay, eps: [eps1 | null, eps2], d, weightDecay, foreach, maximize }). */
 export class Adafactor extends Optimizer {
+  // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step becomes a tensor.
+  protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { foreach: null }, tensorKeys: ['step'] };
+
   constructor(params: ParamsT, options: AdafactorOptions = {}) {
     super(params, withDefaults('optim.Adafactor', options, { ...ADAFACTOR_DEFAULTS, eps: [null, 1e-3] } as Record<string, unknown>));
   }
 
-  protected override validateGroup(g: ParamGroup): void {
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
     const cls = 'optim.Adafactor';
-    checkAtLeast(cls, 'Learning rate should be >= 0 but is: {}', g.lr, 0);
+    checkAtLeast(cls, 'Learning rate should be >= 0 but is: {}', g.lr, 0, false, isDefaults);
     if (typeof g.beta2Decay !== 'number') throw new TypeError(`${cls}: beta2Decay must be a number, got ${describe(g.beta2Decay)}`);
-    if (!(g.beta2Decay <= 0)) throw new RangeError(`${cls}: beta2_decay should be <= 0 but is: ${g.beta2Decay}`);
+    if (isDefaults && !(g.beta2Decay <= 0)) throw new RangeError(`${cls}: beta2_decay should be <= 0 but is: ${g.beta2Decay}`);
     const eps = g.eps;
     if (!Array.isArray(eps) || eps.length !== 2 || !(eps[0] === null || typeof eps[0] === 'number') || typeof eps[1] !== 'number')
       throw new TypeError(`${cls}: eps must be a pair [number | null, number], got ${describe(eps)}`);
-    if (eps[0] !== null) checkAtLeast(cls, 'epsilon1 should be >= 0 but is: {}', eps[0], 0);
-    checkAtLeast(cls, 'epsilon2 should be >= 0 but is: {}', eps[1], 0);
-    checkAtLeast(cls, 'Clipping threshold d should be >= 1 but is: {}', g.d, 1);
-    checkAtLeast(cls, 'weight_decay should be >= 0 but is: {}', g.weightDecay, 0);
+    if (eps[0] !== null) checkAtLeast(cls, 'epsilon1 should be >= 0 but is: {}', eps[0], 0, false, isDefaults);
+    checkAtLeast(cls, 'epsilon2 should be >= 0 but is: {}', eps[1], 0, false, isDefaults);
+    checkAtLeast(cls, 'Clipping threshold d should be >= 1 but is: {}', g.d, 1, false, isDefaults);
+    checkAtLeast(cls, 'weight_decay should be >= 0 but is: {}', g.weightDecay, 0, false, isDefaults);
     checkFlag(cls, 'maximize', g.maximize);
-    checkImplementation(cls, g, false);
+    checkImplementation(cls, g, false, isDefaults);
   }
 
   // Factored state: row_var has the param's shape with the last dim 1, col_var with the second-to-last 1.

@@ -2,7 +2,7 @@
 import { fullLike, tensor, zeros } from '../creation.js';
 import { viewAsReal } from '../generated/functions.js';
 import type { Tensor } from '../tensor.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
 import { checkAtLeast, scalarDtype } from './_more.js';
 
 export interface AdagradOptions {
@@ -21,6 +21,9 @@ const ADAGRAD_DEFAULTS = { lr: 1e-2, lrDecay: 0, eps: 1e-10, weightDecay: 0, ini
 
 /** torch.optim.Adagrad(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, foreach, maximize, fused }). */
 export class Adagrad extends Optimizer {
+  // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step becomes a tensor.
+  protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { foreach: null, maximize: false, differentiable: false, fused: null }, tensorKeys: ['step'], onDevice: (g) => Boolean(g.fused) };
+
   constructor(params: ParamsT, options: AdagradOptions = {}) {
     super(params, withDefaults('optim.Adagrad', options, { ...ADAGRAD_DEFAULTS } as Record<string, unknown>));
     this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
@@ -36,15 +39,15 @@ export class Adagrad extends Optimizer {
     }
   }
 
-  protected override validateGroup(g: ParamGroup): void {
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
     const cls = 'optim.Adagrad';
-    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0);
-    checkAtLeast(cls, 'Invalid lr_decay value: {}', g.lrDecay, 0);
-    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0);
-    checkAtLeast(cls, 'Invalid initial_accumulator_value value: {}', g.initialAccumulatorValue, 0);
-    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0);
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid lr_decay value: {}', g.lrDecay, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid initial_accumulator_value value: {}', g.initialAccumulatorValue, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0, false, isDefaults);
     checkFlag(cls, 'maximize', g.maximize);
-    checkImplementation(cls, g, true);
+    checkImplementation(cls, g, true, isDefaults);
   }
 
   override step(closure?: Closure): unknown {

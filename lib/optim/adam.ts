@@ -1,7 +1,7 @@
 // torch.optim.Adam (adam.py of PyTorch 2.13, decoupledWeightDecay included; AdamW in adamw.ts subclasses it).
 import type { Tensor } from '../tensor.js';
-import { ADAM_DEFAULTS, scalarBetas, upgradeLoadedState, validateAdamFamily } from './_adam_family.js';
-import { evaluateClosure, Optimizer, withDefaults, type Closure, type OptimizerStateDict, type ParamGroup, type ParamsT } from './optimizer.js';
+import { ADAM_DEFAULTS, scalarBetas, validateAdamFamily } from './_adam_family.js';
+import { evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number | Tensor;
@@ -21,12 +21,17 @@ export interface AdamOptions {
   decoupledWeightDecay?: boolean;
 }
 
-// Python's __setstate__ setdefaults for groups of older state dicts.
-const ADAM_SETSTATE = { amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, decoupledWeightDecay: false, fused: null };
 const ADAM_STATE_KEYS = ['step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] as const;
 
 /** torch.optim.Adam(params, { lr, betas, eps, weightDecay, amsgrad, maximize, foreach, capturable, differentiable, fused, decoupledWeightDecay }). */
 export class Adam extends Optimizer {
+  // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step becomes a tensor.
+  protected static override loadedStateUpgrade: LoadedStateUpgrade = {
+    groupDefaults: { amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, decoupledWeightDecay: false, fused: null },
+    tensorKeys: ['step'],
+    onDevice: (g) => Boolean(g.capturable) || Boolean(g.fused),
+  };
+
   constructor(params: ParamsT, options: AdamOptions = {}) {
     super(params, (new.target as typeof Adam).defaultsFrom(options));
     this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
@@ -37,18 +42,13 @@ export class Adam extends Optimizer {
     return scalarBetas(withDefaults('optim.Adam', options, { ...ADAM_DEFAULTS, betas: [...ADAM_DEFAULTS.betas] } as Record<string, unknown>));
   }
 
-  protected override validateGroup(g: ParamGroup): void {
-    validateAdamFamily(`optim.${this.constructor.name}`, g, { tensorLrNeedsCapturable: true, tensorBetas: true, amsgrad: true, decoupledWeightDecay: true, fused: true });
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
+    validateAdamFamily(`optim.${this.constructor.name}`, g, { tensorLrNeedsCapturable: true, tensorBetas: true, amsgrad: true, decoupledWeightDecay: true, fused: true }, isDefaults);
   }
 
   override step(closure?: Closure): unknown {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('adam', group, ADAM_STATE_KEYS, this.gradScale, this.foundInf);
     return loss;
-  }
-
-  override loadStateDict(stateDict: OptimizerStateDict): void {
-    super.loadStateDict(stateDict);
-    upgradeLoadedState(this, ADAM_SETSTATE);
   }
 }

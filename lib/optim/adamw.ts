@@ -1,12 +1,15 @@
 // torch.optim.AdamW: Adam with decoupledWeightDecay always true and weight decay 1e-2 by default (adamw.py).
 import { ADAM_DEFAULTS, scalarBetas } from './_adam_family.js';
 import { Adam, type AdamOptions } from './adam.js';
-import { withDefaults, type OptimizerStateDict, type ParamsT } from './optimizer.js';
+import { withDefaults, type LoadedStateUpgrade, type ParamsT } from './optimizer.js';
 
 export type AdamWOptions = Omit<AdamOptions, 'decoupledWeightDecay'>;
 
 /** torch.optim.AdamW(params, { lr, betas, eps, weightDecay (default 1e-2), amsgrad, maximize, foreach, capturable, differentiable, fused }). */
 export class AdamW extends Adam {
+  // Python's AdamW.__setstate__: Adam's, then every loaded group is decoupled, whatever the dict said.
+  protected static override loadedStateUpgrade: LoadedStateUpgrade = { ...Adam['loadedStateUpgrade'], groupValues: { decoupledWeightDecay: true } };
+
   constructor(params: ParamsT, options: AdamWOptions = {}) {
     super(params, options);
   }
@@ -16,11 +19,5 @@ export class AdamW extends Adam {
     void _;
     const given = withDefaults('optim.AdamW', options, { ...keys, betas: [...keys.betas], weightDecay: 1e-2 } as Record<string, unknown>);
     return scalarBetas({ ...given, decoupledWeightDecay: true });
-  }
-
-  // Python's AdamW.__setstate__: every loaded group is decoupled, whatever the dict said.
-  override loadStateDict(stateDict: OptimizerStateDict): void {
-    super.loadStateDict(stateDict);
-    for (const group of this.paramGroups) group.decoupledWeightDecay = true;
   }
 }

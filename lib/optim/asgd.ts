@@ -1,6 +1,6 @@
 // torch.optim.ASGD: averaged SGD; state `ax` holds the running average of the parameter.
 import type { Tensor } from '../tensor.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
 import { checkAtLeast } from './_more.js';
 import { describe } from '../options.js';
 
@@ -20,17 +20,20 @@ const ASGD_DEFAULTS = { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay
 
 /** torch.optim.ASGD(params, { lr, lambd, alpha, t0, weightDecay, foreach, maximize, capturable }); state: step, eta, mu, ax. */
 export class ASGD extends Optimizer {
+  // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step or eta or mu becomes a tensor.
+  protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { foreach: null, maximize: false, differentiable: false, capturable: false }, tensorKeys: ['step', 'eta', 'mu'], onDevice: () => true };
+
   constructor(params: ParamsT, options: ASGDOptions = {}) {
     super(params, withDefaults('optim.ASGD', options, { ...ASGD_DEFAULTS } as Record<string, unknown>));
   }
 
-  protected override validateGroup(g: ParamGroup): void {
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
     const cls = 'optim.ASGD';
-    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0);
-    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0);
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0, false, isDefaults);
     for (const key of ['lambd', 'alpha', 't0']) if (typeof g[key] !== 'number') throw new TypeError(`${cls}: ${key} must be a number, got ${describe(g[key])}`);
     for (const flag of ['capturable', 'maximize']) checkFlag(cls, flag, g[flag]);
-    checkImplementation(cls, g, false);
+    checkImplementation(cls, g, false, isDefaults);
   }
 
   override step(closure?: Closure): unknown {

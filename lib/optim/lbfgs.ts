@@ -163,9 +163,9 @@ export class LBFGS extends Optimizer {
     this.#params = this.paramGroups[0]!.params;
   }
 
-  protected override validateGroup(g: ParamGroup): void {
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
     const cls = 'optim.LBFGS';
-    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0);
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0, false, isDefaults);
     for (const key of ['maxIter', 'maxEval', 'historySize'])
       if (typeof g[key] !== 'number' || !Number.isInteger(g[key])) throw new TypeError(`${cls}: ${key} must be an integer, got ${describe(g[key])}`);
     for (const key of ['toleranceGrad', 'toleranceChange']) if (typeof g[key] !== 'number') throw new TypeError(`${cls}: ${key} must be a number, got ${describe(g[key])}`);

@@ -24,22 +24,25 @@ const MUON_DEFAULTS = { lr: 1e-3, weightDecay: 0.1, momentum: 0.95, nesterov: tr
 export class Muon extends Optimizer {
   constructor(params: ParamsT, options: MuonOptions = {}) {
     super(params, withDefaults('optim.Muon', options, { ...MUON_DEFAULTS, nsCoefficients: [...MUON_DEFAULTS.nsCoefficients] } as Record<string, unknown>));
+    // Python checks the parameters of the constructor's groups (addParamGroup's are checked by step)
+    for (const group of this.paramGroups)
+      for (const p of group.params)
+        if (p.dim() !== 2) throw new RangeError(`optim.Muon: Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([${p.shape.join(', ')}])`);
   }
 
-  protected override validateGroup(g: ParamGroup): void {
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
     const cls = 'optim.Muon';
-    checkAtLeast(cls, 'Learning rate should be >= 0 but is: {}', g.lr, 0);
-    checkAtLeast(cls, 'momentum should be >= 0 but is: {}', g.momentum, 0);
-    checkAtLeast(cls, 'weight decay should be >= 0 but is: {}', g.weightDecay, 0);
-    if (g.adjustLrFn !== null && g.adjustLrFn !== 'original' && g.adjustLrFn !== 'match_rms_adamw')
+    checkAtLeast(cls, 'Learning rate should be >= 0 but is: {}', g.lr, 0, false, isDefaults);
+    checkAtLeast(cls, 'momentum should be >= 0 but is: {}', g.momentum, 0, false, isDefaults);
+    checkAtLeast(cls, 'weight decay should be >= 0 but is: {}', g.weightDecay, 0, false, isDefaults);
+    if (g.adjustLrFn !== null && typeof g.adjustLrFn !== 'string') throw new TypeError(`${cls}: adjustLrFn must be a string or null, got ${describe(g.adjustLrFn)}`);
+    if (isDefaults && g.adjustLrFn !== null && g.adjustLrFn !== 'original' && g.adjustLrFn !== 'match_rms_adamw')
       throw new RangeError(`${cls}: Adjust learning rate function ${String(g.adjustLrFn)} is not supported`);
     checkFlag(cls, 'nesterov', g.nesterov);
     const ns = g.nsCoefficients;
     if (!Array.isArray(ns) || ns.length !== 3 || !ns.every((v) => typeof v === 'number')) throw new TypeError(`${cls}: nsCoefficients must be three numbers [a, b, c], got ${describe(ns)}`);
     if (typeof g.eps !== 'number') throw new TypeError(`${cls}: eps must be a number, got ${describe(g.eps)}`);
     if (!Number.isInteger(g.nsSteps)) throw new TypeError(`${cls}: nsSteps must be an integer, got ${describe(g.nsSteps)}`);
-    for (const p of g.params)
-      if (p.dim() !== 2) throw new RangeError(`${cls}: Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([${p.shape.join(', ')}])`);
   }
 
   override step(closure?: Closure): unknown {

@@ -10,6 +10,9 @@ import { markIntKeys } from '../serialize.js';
 import { RemovableHandle } from '../hooks.js';
 import { handleOfTensor, isTensor, Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
+import { tensor } from '../creation.js';
+import { float32 } from '../dtype.js';
+import { scalarDtype } from './_more.js';
 import { pyStr } from '../nn/modules/_format.js';
 import { pyTuple } from '../print.js';
 
@@ -81,12 +84,39 @@ export function pythonKey(key: string): string {
   return camelCase(snake) === key ? snake : key;
 }
 
-/** A value the way Python's str() prints it in Optimizer.__repr__. */
-function reprValue(v: unknown): string {
-  if (Array.isArray(v)) return pyTuple(v.map(reprValue));
-  if (isTensor(v)) return String(v);
+/** A value the way Python's f-string prints it in Optimizer.__repr__: a 0-dim Tensor formats as its item; inside a tuple, repr. */
+function reprValue(v: unknown, top = true): string {
+  if (Array.isArray(v)) return pyTuple(v.map((e) => reprValue(e, false)));
+  if (isTensor(v)) return top && v.dim() === 0 && !v.isComplex() ? pyStr(v.item(), v.isFloatingPoint()) : String(v);
   return pyStr(v, false);
 }
+
+/** A group value as Python's deepcopy of param_groups copies it: Tensors cloned (requiresGrad kept), arrays and objects copied. */
+function deepCopyValue(v: unknown): unknown {
+  if (isTensor(v)) return keep(v.detach().clone().requiresGrad_(v.requiresGrad));
+  if (Array.isArray(v)) return v.map(deepCopyValue);
+  if (isOptionsObject(v)) return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, deepCopyValue(e)]));
+  return v;
+}
+
+/**
+ * What Python's __setstate__ of an optimizer does to the groups and state load_state_dict gives it:
+ * group keys an older PyTorch did not save get their defaults (group.setdefault, in Python's order),
+ * and state saved as numbers becomes 0-dim tensors of the scalar dtype.
+ */
+export interface LoadedStateUpgrade {
+  /** group.setdefault(key, value) for each entry, in Python's order (camelCase keys). */
+  readonly groupDefaults: Readonly<Record<string, unknown>>;
+  /** group[key] = value whatever was loaded (AdamW's decoupled_weight_decay). */
+  readonly groupValues?: Readonly<Record<string, unknown>>;
+  /** State keys whose number becomes a tensor (`step`; NAdam's `mu_product`; ASGD's `eta` and `mu`). */
+  readonly tensorKeys?: readonly string[];
+  /** Whether such a tensor goes on the parameter's device (Python: where the group is capturable, for Adam also fused); else CPU. */
+  readonly onDevice?: (group: ParamGroup) => boolean;
+}
+
+// Group keys torch.optim.lr_scheduler and swa_utils write into groups (Python's initial_lr, max_lr, ...): known keys, camelCased.
+const SCHEDULER_GROUP_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum', 'swaLr'];
 
 /**
  * The base class of every optimizer (torch.optim.Optimizer). Subclasses pass their defaults to
@@ -111,12 +141,16 @@ export class Optimizer {
   readonly #stateDictPostHooks: ((o: Optimizer, sd: OptimizerStateDict) => OptimizerStateDict | void | null | undefined)[] = [];
   readonly #loadPreHooks: ((o: Optimizer, sd: OptimizerStateDict) => OptimizerStateDict | void | null | undefined)[] = [];
   readonly #loadPostHooks: ((o: Optimizer) => void)[] = [];
+  /** State loaded under ids of no parameter: Python keeps it under its id and writes it again in state_dict(). */
+  #unassignedState: Record<string, unknown> = {};
+  /** Python's __setstate__ for state dicts of older PyTorch versions: each optimizer class sets its table. */
+  protected static loadedStateUpgrade: LoadedStateUpgrade | null = null;
 
   constructor(params: ParamsT, defaults: Record<string, unknown>) {
     if (!isOptionsObject(defaults)) throw new TypeError(`${this.constructor.name}: defaults must be an object, got ${describe(defaults)}`);
     this.defaults = defaults;
     // The options first, as Python's constructors check them before Optimizer.__init__ looks at params.
-    this.validateGroup({ ...defaults, params: [] });
+    this.validateGroup({ ...defaults, params: [] }, true);
     if (isTensor(params)) throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${describe(params)}`);
     if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function')
       throw new TypeError(`${this.constructor.name}: params must be an iterable of Tensors or parameter groups, got ${describe(params)}`);
@@ -137,7 +171,8 @@ export class Optimizer {
       for (const hook of [...globalPreHooks, ...this.#preHooks]) {
         const result = hook(this, args, kwargs);
         if (result === undefined || result === null) continue;
-        if (!Array.isArray(result) || result.length !== 2) throw new TypeError(`${this.constructor.name}.step: a step pre-hook must return nothing or [newArgs, newKwargs], got ${describe(result)}`);
+        // Python's RuntimeError (a plain Error here), its words
+        if (!Array.isArray(result) || result.length !== 2) throw new Error(`<function ${hook.name || '<lambda>'}> must return None or a tuple of (new_args, new_kwargs), but got ${pyStr(result, false)}.`);
         [args, kwargs] = result as [unknown[], Record<string, unknown>];
       }
       const out = inner.apply(this, (Object.keys(kwargs).length > 0 ? [...args, kwargs] : args) as [Closure?]);
@@ -153,9 +188,14 @@ export class Optimizer {
     throw new Error(`${this.constructor.name} does not implement step()`);
   }
 
-  /** Checks a group's options (after defaults are filled in); subclasses throw for bad values. */
-  protected validateGroup(group: ParamGroup): void {
+  /**
+   * Checks options; subclasses throw for bad values. `isDefaults`: the constructor's options, checked
+   * as Python's __init__ checks its keyword arguments (ranges, consistency); otherwise a group (after
+   * defaults are filled in), of which Python checks nothing: only what the native step needs (types).
+   */
+  protected validateGroup(group: ParamGroup, isDefaults: boolean): void {
     void group;
+    void isDefaults;
   }
 
   /** Adds a parameter group (e.g. layers unfrozen during fine-tuning), with its own options. */
@@ -178,7 +218,6 @@ export class Optimizer {
       } else tensors.push(p as Tensor);
     }
     if (names.length !== 0 && names.length !== tensors.length) throw new Error(`${cls}: all optimizer params should be with/without names. Some param names are missing`);
-    if (tensors.length === 0) throw new Error(`${cls}: a parameter group got an empty parameter list`);
     for (const p of tensors) {
       if (!isTensor(p)) throw new TypeError(`${cls}: optimizer can only optimize Tensors, but one of the params is ${describe(p)}`);
       if (!this.defaults.differentiable && !(p.isLeaf || p.retainsGrad)) throw new Error(`${cls}: can't optimize a non-leaf Tensor`);
@@ -204,7 +243,7 @@ export class Optimizer {
       if (value === required) throw new Error(`${cls}: parameter group didn't specify a value of required optimization parameter ${pythonKey(key)}`);
       group[key] = Array.isArray(value) ? [...(value as unknown[])] : value;
     }
-    this.validateGroup(group);
+    this.validateGroup(group, false);
     this.paramGroups.push(group);
   }
 
@@ -292,11 +331,11 @@ export class Optimizer {
     const ids = this.#paramIds();
     const paramGroups = this.paramGroups.map((g) => {
       const packed: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(g)) if (k !== 'params') packed[pythonKey(k)] = Array.isArray(v) ? [...(v as unknown[])] : v;
+      for (const [k, v] of Object.entries(g)) if (k !== 'params') packed[this.#pythonGroupKey(k)] = Array.isArray(v) ? [...(v as unknown[])] : v;
       packed.params = g.params.map((p) => ids.get(p)!);
       return packed;
     });
-    const state = markIntKeys({} as Record<number, ParamState>);
+    const state = markIntKeys({ ...this.#unassignedState } as Record<number, ParamState>);
     for (const [p, s] of this.state) {
       const id = ids.get(p);
       if (id !== undefined) state[id] = { ...s };
@@ -329,39 +368,76 @@ export class Optimizer {
       params.forEach((id, j) => idMap.set(String(id), { param: this.paramGroups[i]!.params[j]!, group: g }));
     });
     const newState = new Map<Tensor, ParamState>();
-    const casts: [Tensor, Tensor][] = []; // new tensors made here: freed again if a later check fails
+    const unassigned: Record<string, unknown> = {};
+    const casts: Tensor[] = []; // new tensors made here: freed again if a later check fails
     try {
       for (const [id, value] of Object.entries(sd.state)) {
         const target = idMap.get(id);
-        if (!target) continue; // state of no parameter of this optimizer: Python keeps it under its id; it is never used
+        if (!target) {
+          unassigned[id] = value; // state of no parameter of this optimizer: Python keeps it as saved, under its id
+          continue;
+        }
         if (!isOptionsObject(value)) throw new TypeError(`${cls}.loadStateDict: state[${id}] must be an object, got ${describe(value)}`);
         const { param, group } = target;
         const s: ParamState = {};
         for (const [key, v] of Object.entries(value)) {
-          if (!isTensor(v)) {
-            s[key] = v;
-            continue;
-          }
-          this.checkStateShape(param, key, v, id);
-          const cast = this.#castState(param, key, v, group);
-          if (cast !== v) casts.push([cast, v]);
-          s[key] = keep(cast);
+          if (isTensor(v)) this.checkStateShape(param, key, v, id);
+          s[key] = this.#castState(param, key, v, group, casts);
         }
         newState.set(param, s);
       }
     } catch (e) {
-      for (const [t] of casts) t.dispose();
+      for (const t of casts) t.dispose();
       throw e;
     }
+    for (const s of newState.values()) keepState(s);
     this.paramGroups = this.paramGroups.map((g, i) => {
       const saved = savedGroups[i]!;
       const group: ParamGroup = { params: g.params };
-      for (const [k, v] of Object.entries(saved)) if (k !== 'params') group[camelCase(k)] = Array.isArray(v) ? [...(v as unknown[])] : v;
+      // Python deepcopies the saved groups: a Tensor lr or betas is the loaded optimizer's own
+      for (const [k, v] of Object.entries(saved)) if (k !== 'params') group[this.#jsGroupKey(k)] = deepCopyValue(v);
       if ('paramNames' in g && !('paramNames' in group)) group.paramNames = g.paramNames;
       return group;
     });
     this.state = newState;
+    this.#unassignedState = unassigned;
+    this.#upgradeLoadedState();
     for (const hook of this.#loadPostHooks) hook(this);
+  }
+
+  // The option keys of this optimizer (and those schedulers write): camelCase here, snake_case in state dicts.
+  #isKnownKey(camel: string): boolean {
+    const upgrade = (this.constructor as typeof Optimizer).loadedStateUpgrade;
+    return camel in this.defaults || camel === 'paramNames' || SCHEDULER_GROUP_KEYS.includes(camel) || (upgrade !== null && camel in upgrade.groupDefaults);
+  }
+  /** A group key as Python spells it: known options snake_case (weightDecay -> weight_decay); any other key as given. */
+  #pythonGroupKey(key: string): string {
+    return this.#isKnownKey(key) ? pythonKey(key) : key;
+  }
+  /** A saved group key as the group here spells it: known options camelCase (weight_decay -> weightDecay); any other key as saved. */
+  #jsGroupKey(key: string): string {
+    const camel = camelCase(key);
+    return camel !== key && this.#isKnownKey(camel) ? camel : key;
+  }
+
+  // Python's __setstate__ after load_state_dict, from the class's loadedStateUpgrade table.
+  #upgradeLoadedState(): void {
+    const upgrade = (this.constructor as typeof Optimizer).loadedStateUpgrade;
+    if (upgrade === null) return;
+    for (const group of this.paramGroups) {
+      for (const [key, value] of Object.entries(upgrade.groupDefaults)) if (!(key in group)) group[key] = value;
+      Object.assign(group, upgrade.groupValues);
+      const onDevice = upgrade.onDevice?.(group) ?? false;
+      for (const p of group.params) {
+        const state = this.state.get(p);
+        if (!state || Object.keys(state).length === 0) continue;
+        for (const key of upgrade.tensorKeys ?? []) {
+          const v = state[key];
+          if (v === undefined || isTensor(v)) continue;
+          state[key] = keep(tensor(Number(v), { dtype: key === 'step' && group.fused ? float32 : scalarDtype(), device: onDevice ? p.device : 'cpu' }));
+        }
+      }
+    }
   }
 
   /**
@@ -375,11 +451,18 @@ export class Optimizer {
       throw new Error(`${this.constructor.name}.loadStateDict: state '${key}' of parameter ${id} has shape [${got.join(', ')}] but the parameter has shape [${want.join(', ')}]: is the state dict from a different model?`);
   }
 
-  // Python's _process_value_according_to_param_policy: floating state follows the param's dtype and
-  // device; 'step' stays as saved unless the group is fused or capturable.
-  #castState(param: Tensor, key: string, value: Tensor, group: Record<string, unknown>): Tensor {
-    if (key === 'step') return group.fused || group.capturable ? value.to({ dtype: 'float32', device: param.device }) : value;
-    return param.isFloatingPoint() ? value.to({ dtype: param.dtype, device: param.device }) : value.to({ device: param.device });
+  // Python's _cast: tensors by _process_value_according_to_param_policy (floating state follows the
+  // param's dtype and device; 'step' stays as saved unless the group is fused or capturable), into
+  // objects (with their keys) and arrays (elements with no key, so a nested 'step' is cast too).
+  #castState(param: Tensor, key: string | null, value: unknown, group: Record<string, unknown>, casts: Tensor[]): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.#castState(param, null, v, group, casts));
+    if (isOptionsObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.#castState(param, k, v, group, casts)]));
+    if (!isTensor(value)) return value;
+    let cast: Tensor;
+    if (key === 'step') cast = group.fused || group.capturable ? value.to({ dtype: 'float32', device: param.device }) : value;
+    else cast = param.isFloatingPoint() ? value.to({ dtype: param.dtype, device: param.device }) : value.to({ device: param.device });
+    if (cast !== value) casts.push(cast);
+    return cast;
   }
 
   registerStepPreHook(hook: StepPreHook<this>): RemovableHandle {
@@ -406,7 +489,7 @@ export class Optimizer {
     let s = `${this.constructor.name} (`;
     this.paramGroups.forEach((g, i) => {
       s += `\nParameter Group ${i}\n`;
-      const keys = Object.keys(g).filter((k) => k !== 'params').map((k) => [pythonKey(k), k] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const keys = Object.keys(g).filter((k) => k !== 'params').map((k) => [this.#pythonGroupKey(k), k] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       for (const [py, k] of keys) s += `    ${py}: ${reprValue(g[k])}\n`;
     });
     return `${s})`;
@@ -414,8 +497,9 @@ export class Optimizer {
 
   /** Frees the optimizer's state tensors now (the parameters belong to the model). */
   dispose(): void {
-    for (const s of this.state.values()) for (const v of Object.values(s)) if (isTensor(v)) v.dispose();
+    for (const s of this.state.values()) disposeState(s);
     this.state.clear();
+    this.#unassignedState = {};
   }
   [Symbol.dispose](): void {
     this.dispose();
@@ -447,6 +531,13 @@ function tensorOptionsAsHandles(group: ParamGroup): ParamGroup {
   return out;
 }
 
+/** Frees every tensor of a state value, arrays and objects included. */
+function disposeState(value: unknown): void {
+  if (isTensor(value)) value.dispose();
+  else if (Array.isArray(value)) for (const v of value) disposeState(v);
+  else if (isOptionsObject(value)) for (const v of Object.values(value)) disposeState(v);
+}
+
 /** Keeps (torch.keep) every tensor of an optimizer's state value, arrays included, so that a torch.tidy around step() leaves them. */
 export function keepState(value: unknown): void {
   if (isTensor(value)) keep(value);
@@ -454,20 +545,21 @@ export function keepState(value: unknown): void {
   else if (isOptionsObject(value)) for (const v of Object.values(value)) keepState(v);
 }
 
-/** Checks that an option is a number >= 0 (or a 1-element tensor), with Python's message. */
-export function checkNonNegative(cls: string, what: string, value: unknown): void {
+/** Checks that an option is a number (or a 1-element tensor) and, where `range` (the constructor's options), >= 0, with Python's message. */
+export function checkNonNegative(cls: string, what: string, value: unknown, range = true): void {
   const v = isTensor(value) ? (value.numel() === 1 ? Number(value.item()) : NaN) : value;
   if (isTensor(value) && value.numel() !== 1) throw new Error(`${cls}: Tensor ${what === 'learning rate' ? 'lr' : what} must be 1-element`);   // Python's words
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${cls}: ${what} must be a number, got ${describe(value)}`);
-  if (v < 0) throw new RangeError(`${cls}: Invalid ${what}: ${v}`);
+  if (typeof v !== 'number' || (range && Number.isNaN(v))) throw new TypeError(`${cls}: ${what} must be a number, got ${describe(value)}`);
+  if (range && v < 0) throw new RangeError(`${cls}: Invalid ${what}: ${v}`);
 }
 
-/** Checks betas: two numbers in [0, 1), with Python's message. */
-export function checkBetas(cls: string, betas: unknown): void {
+/** Checks betas: two numbers (or 1-element tensors) and, where `range`, in [0, 1), with Python's message. */
+export function checkBetas(cls: string, betas: unknown, range = true): void {
   if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${cls}: betas must be a pair of numbers, got ${describe(betas)}`);
   betas.forEach((b, i) => {
     const v = isTensor(b) ? Number(b.item()) : b;
-    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${cls}: Invalid beta parameter at index ${i}: ${String(v)}`);
+    if (typeof v !== 'number') throw new TypeError(`${cls}: betas must be a pair of numbers, got ${describe(betas)}`);
+    if (range && !(v >= 0 && v < 1)) throw new RangeError(`${cls}: Invalid beta parameter at index ${i}: ${String(v)}`);
   });
 }
 
@@ -477,11 +569,15 @@ export function checkFlag(cls: string, what: string, value: unknown, nullable = 
   throw new TypeError(`${cls}: ${what} must be a boolean${nullable ? ' or null' : ''}, got ${describe(value)}`);
 }
 
-/** Checks foreach/fused/differentiable and refuses what Python's constructors refuse: fused with differentiable or with foreach. */
-export function checkImplementation(cls: string, group: Record<string, unknown>, fusedSupported: boolean): void {
+/**
+ * Checks the types of foreach/fused/differentiable and, for the constructor's options (`isDefaults`),
+ * refuses what Python's constructors refuse: fused with differentiable or with foreach.
+ */
+export function checkImplementation(cls: string, group: Record<string, unknown>, fusedSupported: boolean, isDefaults: boolean): void {
   checkFlag(cls, 'foreach', group.foreach, true);
   checkFlag(cls, 'fused', group.fused ?? null, true);
   if ('differentiable' in group) checkFlag(cls, 'differentiable', group.differentiable);
+  if (!isDefaults) return;
   if (group.fused === true && !fusedSupported) throw new Error(`${cls}: \`fused\` is not supported on this optimizer`);
   if (group.fused === true && group.differentiable === true) throw new Error(`${cls}: \`fused\` does not support \`differentiable\``);
   if (group.fused === true && group.foreach === true) throw new Error(`${cls}: \`fused\` and \`foreach\` cannot be \`True\` together.`);

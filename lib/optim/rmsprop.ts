@@ -1,6 +1,6 @@
 // torch.optim.RMSprop: gradients scaled by a running RMS, optionally centered and with momentum.
 import type { Tensor } from '../tensor.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
 import { checkAtLeast } from './_more.js';
 
 export interface RMSpropOptions {
@@ -20,19 +20,22 @@ const RMSPROP_DEFAULTS = { lr: 1e-2, momentum: 0, alpha: 0.99, eps: 1e-8, center
 
 /** torch.optim.RMSprop(params, { lr, alpha, eps, weightDecay, momentum, centered, capturable, foreach, maximize }). */
 export class RMSprop extends Optimizer {
+  // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step becomes a tensor.
+  protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { momentum: 0, centered: false, foreach: null, maximize: false, differentiable: false, capturable: false }, tensorKeys: ['step'], onDevice: (g) => Boolean(g.capturable) };
+
   constructor(params: ParamsT, options: RMSpropOptions = {}) {
     super(params, withDefaults('optim.RMSprop', options, { ...RMSPROP_DEFAULTS } as Record<string, unknown>));
   }
 
-  protected override validateGroup(g: ParamGroup): void {
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
     const cls = 'optim.RMSprop';
-    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0);
-    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0);
-    checkAtLeast(cls, 'Invalid momentum value: {}', g.momentum, 0);
-    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0);
-    checkAtLeast(cls, 'Invalid alpha value: {}', g.alpha, 0);
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid momentum value: {}', g.momentum, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid weight_decay value: {}', g.weightDecay, 0, false, isDefaults);
+    checkAtLeast(cls, 'Invalid alpha value: {}', g.alpha, 0, false, isDefaults);
     for (const flag of ['centered', 'capturable', 'maximize']) checkFlag(cls, flag, g[flag]);
-    checkImplementation(cls, g, false);
+    checkImplementation(cls, g, false, isDefaults);
   }
 
   override step(closure?: Closure): unknown {

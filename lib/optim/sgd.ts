@@ -1,6 +1,6 @@
 // torch.optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
 import type { Tensor } from '../tensor.js';
-import { checkFlag, checkImplementation, checkNonNegative, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, checkNonNegative, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
 
 export interface SGDOptions {
   lr?: number | Tensor;
@@ -18,20 +18,24 @@ const SGD_DEFAULTS = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nest
 
 /** torch.optim.SGD(params, { lr, momentum, dampening, weightDecay, nesterov, maximize, foreach, fused }). */
 export class SGD extends Optimizer {
+  // Python's __setstate__: its setdefaults for groups of older state dicts; no state to upgrade.
+  protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { nesterov: false, maximize: false, foreach: null, differentiable: false, fused: false } };
+
   constructor(params: ParamsT, options: SGDOptions = {}) {
     super(params, withDefaults('optim.SGD', options, { ...SGD_DEFAULTS } as Record<string, unknown>));
     this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
   }
 
-  protected override validateGroup(g: ParamGroup): void {
-    checkNonNegative('optim.SGD', 'learning rate', g.lr);
-    checkNonNegative('optim.SGD', 'momentum value', g.momentum);
-    checkNonNegative('optim.SGD', 'weight_decay value', g.weightDecay);
+  // Python's __init__ checks its keyword arguments (ranges, Nesterov's needs); of a group, only the types the native step reads.
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
+    checkNonNegative('optim.SGD', 'learning rate', g.lr, isDefaults);
+    checkNonNegative('optim.SGD', 'momentum value', g.momentum, isDefaults);
+    checkNonNegative('optim.SGD', 'weight_decay value', g.weightDecay, isDefaults);
     if (typeof g.dampening !== 'number') throw new TypeError(`optim.SGD: dampening must be a number, got ${typeof g.dampening}`);
     checkFlag('optim.SGD', 'nesterov', g.nesterov);
     checkFlag('optim.SGD', 'maximize', g.maximize);
-    if (g.nesterov && ((g.momentum as number) <= 0 || g.dampening !== 0)) throw new Error('optim.SGD: Nesterov momentum requires a momentum and zero dampening');
-    checkImplementation('optim.SGD', g, true);
+    if (isDefaults && g.nesterov && ((g.momentum as number) <= 0 || g.dampening !== 0)) throw new Error('optim.SGD: Nesterov momentum requires a momentum and zero dampening');
+    checkImplementation('optim.SGD', g, true, isDefaults);
   }
 
   override step(closure?: Closure): unknown {

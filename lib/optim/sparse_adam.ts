@@ -26,11 +26,11 @@ export class SparseAdam extends Optimizer {
     if (complex.length > 0) throw new Error(`optim.SparseAdam: Complex params at indices [${complex.join(', ')}]: SparseAdam does not support complex parameters`);
   }
 
-  protected override validateGroup(g: ParamGroup): void {
+  protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {
     const cls = 'optim.SparseAdam';
-    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0, true);
-    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0, true);
-    checkBetas(cls, g.betas);
+    checkAtLeast(cls, 'Invalid learning rate: {}', g.lr, 0, true, isDefaults);
+    checkAtLeast(cls, 'Invalid epsilon value: {}', g.eps, 0, true, isDefaults);
+    checkBetas(cls, g.betas, isDefaults);
     checkFlag(cls, 'maximize', g.maximize);
   }
 
