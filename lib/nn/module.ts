@@ -452,11 +452,7 @@ export class Module extends RegistrationWatch {
       const d = Object.getOwnPropertyDescriptor(this, name)!; // one at a time: getOwnPropertyDescriptors is ~10x slower
       if (!('value' in d)) continue; // accessors (a parametrized weight) are computed, not registered
       const v: unknown = d.value;
-      if (v instanceof Buffer && !record.flagsTaken.has(v)) {
-        // Python's __setattr__ with an nn.Buffer: registered with that Buffer's persistent flag, also over a buffer
-        record.flagsTaken.add(v);
-        record.buffers.set(name, v.persistent);
-      }
+      this.#takeBufferFlag(name, v);
       if (record.buffers.has(name)) buffers.push([name, isTensor(v) ? v : null]);
       else if (v instanceof Parameter) params.push([name, v]);
       else if (v instanceof Module) modules.push([name, v]);
@@ -466,6 +462,14 @@ export class Module extends RegistrationWatch {
       }
     }
     return { params, buffers, modules };
+  }
+
+  // Python's __setattr__ with an nn.Buffer: registered with that Buffer's persistent flag, also over a buffer.
+  #takeBufferFlag(name: string, v: unknown): void {
+    const record = this.#record;
+    if (!(v instanceof Buffer) || record.flagsTaken.has(v)) return;
+    record.flagsTaken.add(v);
+    record.buffers.set(name, v.persistent);
   }
 
   /** This module's own parameters, None placeholders included (Python's `_parameters`). */
@@ -482,7 +486,8 @@ export class Module extends RegistrationWatch {
   }
   /** Whether buffer `name` is in the state dict. */
   protected _isPersistentBuffer(name: string): boolean {
-    this.#scan(); // an nn.Buffer assigned since brings its own flag
+    const d = Object.getOwnPropertyDescriptor(this, name);
+    if (d && 'value' in d) this.#takeBufferFlag(name, d.value); // an nn.Buffer assigned since brings its own flag
     return this.#record.buffers.get(name) ?? false;
   }
 
