@@ -6,6 +6,7 @@ import { zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
 import { isOptionsObject, pyTypeName, readOptions } from './options.js';
 import { isTensor, type Tensor } from './tensor.js';
+import { pySize } from './dtype.js';
 
 export interface FunctionalOptions {
   createGraph?: boolean;
@@ -44,7 +45,7 @@ function validateV(v: Tensor[], other: Tensor[], isOtherTuple: boolean): void {
   v.forEach((el, i) => {
     const want = other[i]!.shape;
     if (el.shape.length !== want.length || el.shape.some((d, k) => d !== want[k]))
-      throw new Error(`${isOtherTuple ? `Entry ${i} in ` : ''}v has invalid size: should be torch.Size([${want.join(', ')}]) but got torch.Size([${el.shape.join(', ')}]).`);
+      throw new Error(`${isOtherTuple ? `Entry ${i} in ` : ''}v has invalid size: should be ${pySize(want)} but got ${pySize(el.shape)}.`);
   });
 }
 

@@ -373,12 +373,15 @@ export class Size extends Array<number> {
     return this.reduce((n, s) => n * s, 1);
   }
   override toString(): string {
-    return `torch.Size([${this.join(', ')}])`;
+    return pySize(this);
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
 }
+
+/** str(torch.Size(shape)): `torch.Size([3, 4])`, as Python's messages print shapes. */
+export const pySize = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
 
 // ---------- numeric constants ----------
 

@@ -2,7 +2,7 @@
 import { dualLevel, makeDual, unpackDual, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
-import { contiguousFormat } from './dtype.js';
+import { contiguousFormat, pySize } from './dtype.js';
 import { isTensor, type Tensor } from './tensor.js';
 import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js';
 import type { Module } from './nn/module.js';
@@ -117,14 +117,13 @@ export function linearize(func: (...primals: Tensor[]) => unknown, ...primals: T
   });
   const output = func(...primals);
   const meta = primals.map((p) => ({ shape: p.shape, device: String(p.device), dtype: String(p.dtype) }));
-  const size = (s: readonly number[]): string => `torch.Size([${s.join(', ')}])`;
   const jvpFn = (...tangents: Tensor[]): unknown => {
     if (tangents.length !== primals.length) throw new Error(`torch.func.linearize: expected ${primals.length} tangents, one per primal, got ${tangents.length}`);
     tangents.forEach((t, i) => {
       if (!isTensor(t)) throw new TypeError(`torch.func.linearize: tangent:${i} must be a Tensor, got ${describe(t)}`);
       const want = meta[i]!;
       const mismatch = (what: string, got: string, expected: string): Error => new Error(`tangent:${i} with ${what} ${got} in flattened pytree doesn't match the ${what} ${expected} of the corresponding primal.`);
-      if (t.shape.length !== want.shape.length || t.shape.some((d, j) => d !== want.shape[j])) throw mismatch('shape', size(t.shape), size(want.shape));
+      if (t.shape.length !== want.shape.length || t.shape.some((d, j) => d !== want.shape[j])) throw mismatch('shape', pySize(t.shape), pySize(want.shape));
       if (String(t.device) !== want.device) throw mismatch('device', String(t.device), want.device);
       if (String(t.dtype) !== want.dtype) throw mismatch('dtype', String(t.dtype), want.dtype);
     });

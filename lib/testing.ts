@@ -5,7 +5,7 @@ import { AssertionError } from 'node:assert';
 import { aten } from './call.js';
 import { tensor as makeTensorFrom } from './creation.js';
 import { toDevice, type DeviceLike } from './device.js';
-import { dtypeFromCode, int64, toDType, type DType, type DTypeLike } from './dtype.js';
+import { type DType, dtypeFromCode, type DTypeLike, int64, pySize, toDType } from './dtype.js';
 import { native } from './native.js';
 import { floatDigits, pyFloat, pyTuple } from './print.js';
 import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js';
@@ -415,7 +415,7 @@ function tensorLikePair(actualIn: unknown, expectedIn: unknown, id: Id, o: Close
 
 // torch.Size([2, 3]) as Python prints it; nested tensors have no single size.
 function nestedShape(t: Tensor): string {
-  return `torch.Size([${t.shape.join(', ')}])`;
+  return pySize(t.shape);
 }
 
 function promoteTypes(a: DType, b: DType): DType {

@@ -253,7 +253,7 @@ def norms():
     case("nn.BatchNorm2d(3)(b3)", err="expected 4D input (got 3D input)")
     case("nn.BatchNorm1d(3)(b4)", err="expected 2D or 3D input (got 4D input)")
     case("nn.BatchNorm3d(3)(b4)", err="expected 5D input (got 4D input)")
-    case("nn.BatchNorm1d(3)(one)", err="Expected more than 1 value per channel when training")
+    case("nn.BatchNorm1d(3)(one)", err=True)
     case("m = nn.BatchNorm1d(3)\nm.eval()\nm(one)")
     case("nn.BatchNorm1d(4)(b2)", err=True)
     case("m = nn.BatchNorm2d(3)\n(keys(m.state_dict()), m.num_features, m.eps, m.momentum, m.affine, m.track_running_stats)")
@@ -282,7 +282,7 @@ def norms():
         case(f"m = nn.InstanceNorm{dim}(3, track_running_stats=True)\nm({x})\nm.eval()\n(m({x}), m.running_mean)")
     case("nn.InstanceNorm2d(3)(b2)", err="expected 3D or 4D input (got 2D input)")
     case("nn.InstanceNorm1d(4, affine=True)(b3)", err="to match num_features (4), but got: 3.")
-    case("nn.InstanceNorm1d(3)(torch.ones(2, 3, 1))", err="Expected more than 1 spatial element when training")
+    case("nn.InstanceNorm1d(3)(torch.ones(2, 3, 1))", err=True)
     # layer norm, group norm, RMS norm, local response norm
     for ctor, x, g, params in [
             ("nn.LayerNorm([4, 5])", "b4", "gb4", ["weight", "bias"]), ("nn.LayerNorm(5, eps=0.001)", "b4", "gb4", ["weight", "bias"]),
@@ -312,7 +312,7 @@ def norms():
         case(f)
     case("rm = torch.zeros(3)\nrv = torch.ones(3)\ny = F.batch_norm(b2, rm, rv, training=True, momentum=0.5)\n(y, rm, rv)")
     case("rm = torch.zeros(3)\nrv = torch.ones(3)\ny = F.instance_norm(b3, rm, rv, momentum=0.5)\n(y, rm, rv)")
-    case("F.batch_norm(one, None, None, training=True)", err="Expected more than 1 value per channel when training")
+    case("F.batch_norm(one, None, None, training=True)", err=True)
     case("F.batch_norm(b2, None, None, training=True, eps=0)", err="batch_norm eps must be positive during training")
     case("F.group_norm(torch.ones(3), 1)", err="Expected at least 2 dimensions for input tensor but received 1")
 

@@ -8,7 +8,7 @@
 // backward raises Python's errors for the ops whose MaskedTensor backward Python cannot run.
 import { inspect } from 'node:util';
 import { aten } from '../call.js';
-import { bool, float16, float32, float64, int16, int32, int64, int8, toDType, type DType, type DTypeLike, type Layout } from '../dtype.js';
+import { bool, type DType, type DTypeLike, float16, float32, float64, int16, int32, int64, int8, type Layout, pySize, toDType } from '../dtype.js';
 import { type Device } from '../device.js';
 import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
 import { noGrad } from '../autograd.js';
@@ -294,7 +294,7 @@ export class MaskedTensor {
   }
   /** x.to_sparse_csr() (Python's _MaskedToSparseCsr): 2-D only. */
   toSparseCsr(): MaskedTensor {
-    if (this[DATA].dim() !== 2) throw new RangeError(`Only 2D tensors can be converted to the SparseCsr layout but got shape: torch.Size([${this[DATA].shape.join(', ')}])`);
+    if (this[DATA].dim() !== 2) throw new RangeError(`Only 2D tensors can be converted to the SparseCsr layout but got shape: ${pySize(this[DATA].shape)}`);
     if (this.isSparseCsr()) return unchanged(this);
     const sparseMask = this[MASK].toSparseCsr();
     return resultOf(MaskedToSparseCsr.apply(this[DATA], sparseMask) as Tensor, sparseMask, [{ input: this, rule: { kind: 'layout' } }]);

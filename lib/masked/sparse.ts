@@ -3,7 +3,7 @@
 // (_sparse_coo_scatter_reduction_helper, _sparse_csr_segment_reduction_helper).
 import { aten } from '../call.js';
 import { tensor } from '../creation.js';
-import { float32, type DType } from '../dtype.js';
+import { type DType, float32, pySize } from '../dtype.js';
 import { sparseCooTensor, sparseCsrTensor } from '../sparse.js';
 import { type Tensor } from '../tensor.js';
 import { reductionIdentity } from './core.js';
@@ -217,4 +217,3 @@ export function sparseCsrSegmentReduction(reduce: SparseReduce, maskInput: Tenso
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
-const pySize = (s: readonly number[]): string => `torch.Size([${s.join(', ')}])`;

@@ -9,7 +9,7 @@ import { noGrad } from '../autograd.js';
 import { checkCompileOptions, type CompileOptions, warnRunsEagerly } from '../compile_options.js';
 import { emptyLike } from '../creation.js';
 import { Device, toDevice, type DeviceLike } from '../device.js';
-import { DType, isDTypeName, toDType } from '../dtype.js';
+import { DType, isDTypeName, pySize, toDType } from '../dtype.js';
 import { Function as AutogradFunction, type FunctionCtx } from '../function.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { keep } from '../scope.js';
@@ -812,7 +812,7 @@ export class Module extends RegistrationWatch {
       if (!lazy && param.dim() === 0 && input.dim() === 1) input = input.index(0); // 0.3-era checkpoints
       const inShape = (input as Tensor).shape;
       if (!lazy && (inShape.length !== param.shape.length || inShape.some((s, i) => s !== param.shape[i]))) {
-        errorMsgs.push(`size mismatch for ${key}: copying a param with shape torch.Size([${inShape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${param.shape.join(', ')}]).`);
+        errorMsgs.push(`size mismatch for ${key}: copying a param with shape ${pySize(inShape)} from checkpoint, the shape in current model is ${pySize(param.shape)}.`);
         continue;
       }
       const value = input as Tensor;
@@ -1057,7 +1057,7 @@ class CopyFailure extends Error {}
 function copyErrorMessage(key: string, param: Tensor, input: Tensor, error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
   const text = raw.startsWith('copy_: ') ? raw.slice('copy_: '.length) : raw; // torchnode's op prefix, which Python's message lacks
-  return `While copying the parameter named "${key}", whose dimensions in the model are torch.Size([${param.shape.join(', ')}]) and whose dimensions in the checkpoint are torch.Size([${input.shape.join(', ')}]), an exception occurred : (${pyStrRepr(text)},).`;
+  return `While copying the parameter named "${key}", whose dimensions in the model are ${pySize(param.shape)} and whose dimensions in the checkpoint are ${pySize(input.shape)}, an exception occurred : (${pyStrRepr(text)},).`;
 }
 
 // copy_'s error for param.copy_(input), from a copy into a scratch tensor like param; null when it copies.

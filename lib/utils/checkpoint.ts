@@ -27,6 +27,7 @@ import { tidy, untracked } from '../scope.js';
 import { handleOfTensor, isTensor, Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 import { checkpointDebugLogs, type CheckpointDebugLogs } from './checkpoint_debug.js';
+import { pySize } from '../dtype.js';
 
 /** torch.utils.checkpoint.CheckpointError (a RuntimeError in Python): recomputation did not match the forward. */
 export class CheckpointError extends TorchError {
@@ -413,7 +414,7 @@ const metaOf = (t: Tensor): TensorMeta => ({
   device: t.device.index === null ? `device(type='${t.device.type}')` : `device(type='${t.device.type}', index=${t.device.index})`,
 });
 // As Python prints the metadata dict of _default_meta_extractor.
-const metaRepr = (m: TensorMeta): string => `{'shape': torch.Size([${m.shape.join(', ')}]), 'dtype': ${m.dtype}, 'device': ${m.device}}`;
+const metaRepr = (m: TensorMeta): string => `{'shape': ${pySize(m.shape)}, 'dtype': ${m.dtype}, 'device': ${m.device}}`;
 const sameMeta = (a: TensorMeta, b: TensorMeta): boolean =>
   a.dtype === b.dtype && a.device === b.device && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 

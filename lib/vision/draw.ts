@@ -12,6 +12,7 @@ import { warn } from '../warnings.js';
 import * as crmath from './_crmath.js';
 import * as pil from './_pil_draw.js';
 import type { Canvas, Ink } from './_pil_draw.js';
+import { pySize } from '../dtype.js';
 
 /** A color: a PIL color string ('red', '#ff0000', '#f00', 'rgb(255, 0, 0)', 'hsl(0, 100%, 50%)', ...) or an [r, g, b] array (0-255). */
 export type Color = string | readonly [number, number, number] | readonly [number, number, number, number];
@@ -382,7 +383,7 @@ export function drawKeypoints(image: Tensor, keypoints: Tensor, ...args: unknown
   if (visShape.length === 3 && visShape[2] === 1) visShape = visShape.slice(0, 2);
   if (visShape.length !== 2) throw new RangeError(`${fn}: visibility must be of shape (num_instances, K). Got ndim=${visShape.length}`);
   if (visShape[0] !== numInstances || visShape[1] !== numKeypoints)
-    throw new RangeError(`${fn}: keypoints and visibility must have the same dimensionality for num_instances and K. Got visibility.shape=torch.Size([${visShape.join(', ')}]) and keypoints.shape=torch.Size([${keypoints.shape.join(', ')}])`);
+    throw new RangeError(`${fn}: keypoints and visibility must have the same dimensionality for num_instances and K. Got visibility.shape=${pySize(visShape)} and keypoints.shape=${pySize(keypoints.shape)}`);
   if (typeof radius !== 'number' || !Number.isFinite(radius)) throw new TypeError(`${fn}: radius must be a number, got ${describe(radius)}`);
   if (connectivity !== null && !(Array.isArray(connectivity) && connectivity.every((c) => Array.isArray(c) && c.length >= 2)))
     throw new TypeError(`${fn}: connectivity must be an array of [i, j] keypoint index pairs, got ${describe(connectivity)}`);

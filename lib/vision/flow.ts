@@ -4,6 +4,7 @@
 import * as torch from '../index.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { describe } from '../options.js';
+import { pySize } from '../dtype.js';
 
 /** `torch.floor(255 * torch.arange(0, n) / n)`: one ramp of the colour wheel. */
 const ramp = (n: number): Tensor => torch.floor(torch.arange(0, n).mul(255).div(n));
@@ -66,7 +67,7 @@ export function flowToImage(flow: Tensor): Tensor {
   if (flow.dtype !== torch.float32) throw new TypeError(`flow_to_image: Flow should be of dtype torch.float, got torch.${flow.dtype.name}.`);
   const origShape = flow.shape;
   if (!((origShape.length === 3 && origShape[0] === 2) || (origShape.length === 4 && origShape[1] === 2))) {
-    throw new RangeError(`flow_to_image: Input flow should have shape (2, H, W) or (N, 2, H, W), got torch.Size([${origShape.join(', ')}]).`);
+    throw new RangeError(`flow_to_image: Input flow should have shape (2, H, W) or (N, 2, H, W), got ${pySize(origShape)}.`);
   }
   return torch.tidy(() => {
     const batch = origShape.length === 3 ? flow.unsqueeze(0) : flow;

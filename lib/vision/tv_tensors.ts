@@ -11,6 +11,7 @@ import { describe } from '../options.js';
 import { registerTensorTag } from '../data/codec.js';
 import { Image as PILImage } from './image.js';
 import { pilToTensor } from './transforms/functional.js';
+import { pySize } from '../dtype.js';
 
 /**
  * Coordinate formats of boxes (torchvision's BoundingBoxFormat; strings are accepted wherever it is):
@@ -236,7 +237,7 @@ function wrapKeyPoints(t: Tensor, canvasSize: unknown, checkDims: boolean): KeyP
   const size = checkCanvasSize(canvasSize, 'KeyPoints');
   if (checkDims) {
     if (t.dim() === 1) t = t.unsqueeze(0);
-    else if (t.dim() === 0 || t.size(-1) !== 2) throw new RangeError(`KeyPoints: Expected a tensor of shape (..., 2), not torch.Size([${t.shape.join(', ')}])`);
+    else if (t.dim() === 0 || t.size(-1) !== 2) throw new RangeError(`KeyPoints: Expected a tensor of shape (..., 2), not ${pySize(t.shape)}`);
   }
   return mark(t, { kind: 'KeyPoints', canvasSize: size }) as KeyPointsTensor;
 }

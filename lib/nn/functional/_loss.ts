@@ -14,7 +14,7 @@ import { bindArgs } from '../../functional/args.js';
 import { broadcastShapes, broadcastTensors } from '../../functional/shapes.js';
 import { onesLike } from '../../creation.js';
 import * as ops from '../../generated/functions.js';
-import { int64 } from '../../dtype.js';
+import { int64, pySize } from '../../dtype.js';
 import { isTracing } from '../../jit.js';
 import { LinearCrossEntropyOptions as ChunkedOptions, linearCrossEntropyChunked } from '../modules/linear_cross_entropy.js';
 
@@ -78,7 +78,6 @@ export function reductionOf(fn: string, o: { sizeAverage?: unknown; reduce?: unk
 // ---------------------------------------------------------------------------------------------
 // Argument checks, with the function's Python name in each message
 
-const sizeStr = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 function tensorArg(fn: string, name: string, v: unknown): Tensor {
@@ -108,7 +107,7 @@ function boolArg(fn: string, name: string, v: unknown, fallback: boolean): boole
 function warnSizeMismatch(input: Tensor, target: Tensor): void {
   if (!sameShape(target.shape, input.shape))
     warn(
-      `Using a target size (${sizeStr(target)}) that is different to the input size (${sizeStr(input)}). ` +
+      `Using a target size (${pySize(target.shape)}) that is different to the input size (${pySize(input.shape)}). ` +
         'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
       'UserWarning',
     );
@@ -339,7 +338,7 @@ export function binaryCrossEntropyImpl(input: Tensor, target: Tensor, weight: Te
   const fn = 'binary_cross_entropy';
   const r = reductionEnum(fn, reduction);
   if (!sameShape(target.shape, input.shape))
-    throw new RangeError(`${fn}: Using a target size (${sizeStr(target)}) that is different to the input size (${sizeStr(input)}) is deprecated. Please ensure they have the same size.`);
+    throw new RangeError(`${fn}: Using a target size (${pySize(target.shape)}) that is different to the input size (${pySize(input.shape)}) is deprecated. Please ensure they have the same size.`);
   const w = weight === null ? null : weight.expand(broadcastShapes(target.shape, weight.shape));
   return aten('binary_cross_entropy', [input, target, w, r]) as Tensor;
 }
@@ -355,7 +354,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: unkno
 export function binaryCrossEntropyWithLogitsImpl(input: Tensor, target: Tensor, weight: Tensor | null = null, reduction: Reduction = 'mean', posWeight: Tensor | null = null): Tensor {
   const fn = 'binary_cross_entropy_with_logits';
   const r = reductionEnum(fn, reduction);
-  if (!sameShape(target.shape, input.shape)) throw new RangeError(`${fn}: Target size (${sizeStr(target)}) must be the same as input size (${sizeStr(input)})`);
+  if (!sameShape(target.shape, input.shape)) throw new RangeError(`${fn}: Target size (${pySize(target.shape)}) must be the same as input size (${pySize(input.shape)})`);
   return ops.binaryCrossEntropyWithLogits(input, target, weight, posWeight, r);
 }
 /** F.binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None) */
@@ -417,7 +416,7 @@ export function marginRankingLossImpl(input1: Tensor, input2: Tensor, target: Te
   const fn = 'margin_ranking_loss';
   const r = reductionEnum(fn, reduction);
   if (input1.dim() !== input2.dim() || input1.dim() !== target.dim())
-    throw new RangeError(`${fn} : All input tensors should have same dimension but got sizes: input1: ${sizeStr(input1)}, input2: ${sizeStr(input2)}, target: ${sizeStr(target)} `);
+    throw new RangeError(`${fn} : All input tensors should have same dimension but got sizes: input1: ${pySize(input1.shape)}, input2: ${pySize(input2.shape)}, target: ${pySize(target.shape)} `);
   return ops.marginRankingLoss(input1, input2, target, margin, r);
 }
 /** F.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean') */

@@ -3,7 +3,7 @@
 import { isAutocastEnabled } from '../../autocast.js';
 import { aten } from '../../call.js';
 import { zeros, zerosLike } from '../../creation.js';
-import { bool as boolDtype, type DType } from '../../dtype.js';
+import { bool as boolDtype, type DType, pySize } from '../../dtype.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import { baddbmm, bmm, cat } from '../../generated/functions.js';
 import { describe, isOptionsObject, numberArg } from '../../options.js';
@@ -14,7 +14,6 @@ import { warn } from '../../warnings.js';
 type MaybeTensor = Tensor | null;
 
 // Python prints shapes as torch.Size([2, 3]) in these messages.
-const sizeText = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** An optional Tensor argument (null when left out); TypeError naming `fn` otherwise. Shared with the attention layers. */
@@ -109,7 +108,7 @@ function mhaShapeCheck(who: string, query: Tensor, key: Tensor, value: Tensor, k
     if (attnMask !== null) {
       if (attnMask.dim() !== 2 && attnMask.dim() !== 3) fail(`For unbatched (2-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.dim()}-D tensor instead`);
       const expected = [numHeads, query.shape[0]!, key.shape[0]!];
-      if (attnMask.dim() === 3 && !sameShape(attnMask.shape, expected)) fail(`Expected \`attn_mask\` shape to be (${expected.join(', ')}) but got ${sizeText(attnMask.shape)}`);
+      if (attnMask.dim() === 3 && !sameShape(attnMask.shape, expected)) fail(`Expected \`attn_mask\` shape to be (${expected.join(', ')}) but got ${pySize(attnMask.shape)}`);
     }
     return false;
   }
@@ -139,7 +138,7 @@ function inProjectionPacked(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Maybe
 function inProjection(who: string, q: Tensor, k: Tensor, v: Tensor, wQ: Tensor, wK: Tensor, wV: Tensor, bQ: MaybeTensor, bK: MaybeTensor, bV: MaybeTensor): [Tensor, Tensor, Tensor] {
   const [Eq, Ek, Ev] = [q.size(-1), k.size(-1), v.size(-1)];
   const expect = (what: string, t: MaybeTensor, shape: number[]): void => {
-    if (t !== null && !sameShape(t.shape, shape)) throw new RangeError(`${who}: expecting ${what} shape of ${pyTuple(shape)}, but got ${sizeText(t.shape)}`);
+    if (t !== null && !sameShape(t.shape, shape)) throw new RangeError(`${who}: expecting ${what} shape of ${pyTuple(shape)}, but got ${pySize(t.shape)}`);
   };
   expect('query weights', wQ, [Eq, Eq]);
   expect('key weights', wK, [Eq, Ek]);
@@ -181,9 +180,9 @@ export function _multiHeadAttentionForward(who: string, query: Tensor, key: Tens
   const headDim = Math.floor(embedDim / numHeads);
   if (headDim * numHeads !== embedDim) fail(`embed_dim ${embedDim} not divisible by num_heads ${numHeads}`);
   if (p.useSeparateProjWeight) {
-    if (!sameShape(key.shape.slice(0, 2), value.shape.slice(0, 2))) fail(`key's sequence and batch dims ${sizeText(key.shape.slice(0, 2))} do not match value's ${sizeText(value.shape.slice(0, 2))}`);
+    if (!sameShape(key.shape.slice(0, 2), value.shape.slice(0, 2))) fail(`key's sequence and batch dims ${pySize(key.shape.slice(0, 2))} do not match value's ${pySize(value.shape.slice(0, 2))}`);
   } else if (!sameShape(key.shape, value.shape)) {
-    fail(`key shape ${sizeText(key.shape)} does not match value shape ${sizeText(value.shape)}`);
+    fail(`key shape ${pySize(key.shape)} does not match value shape ${pySize(value.shape)}`);
   }
 
   let q: Tensor, k: Tensor, v: Tensor;
@@ -200,10 +199,10 @@ export function _multiHeadAttentionForward(who: string, query: Tensor, key: Tens
 
   if (attnMask !== null) {
     if (attnMask.dim() === 2) {
-      if (!sameShape(attnMask.shape, [tgtLen, srcLen])) throw new RangeError(`${who}: The shape of the 2D attn_mask is ${sizeText(attnMask.shape)}, but should be (${tgtLen}, ${srcLen}).`);
+      if (!sameShape(attnMask.shape, [tgtLen, srcLen])) throw new RangeError(`${who}: The shape of the 2D attn_mask is ${pySize(attnMask.shape)}, but should be (${tgtLen}, ${srcLen}).`);
       attnMask = attnMask.unsqueeze(0);
     } else if (attnMask.dim() === 3) {
-      if (!sameShape(attnMask.shape, [bsz * numHeads, tgtLen, srcLen])) throw new RangeError(`${who}: The shape of the 3D attn_mask is ${sizeText(attnMask.shape)}, but should be (${bsz * numHeads}, ${tgtLen}, ${srcLen}).`);
+      if (!sameShape(attnMask.shape, [bsz * numHeads, tgtLen, srcLen])) throw new RangeError(`${who}: The shape of the 3D attn_mask is ${pySize(attnMask.shape)}, but should be (${bsz * numHeads}, ${tgtLen}, ${srcLen}).`);
     } else {
       throw new RangeError(`${who}: attn_mask's dimension ${attnMask.dim()} is not supported`);
     }

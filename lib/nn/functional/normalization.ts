@@ -5,6 +5,7 @@ import { aten, opFunction } from '../../call.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import { native } from '../../native.js';
 import type { Tensor } from '../../tensor.js';
+import { pySize, Size } from '../../dtype.js';
 import { checkTensor, numArg, valueError, type Call } from './activation.js';
 
 type Op = (...args: unknown[]) => Tensor;
@@ -19,7 +20,8 @@ const optTensor = (fn: string, name: string, v: unknown): Tensor | null => {
   checkTensor(fn, v, name);
   return v;
 };
-const showSize = (size: readonly number[]): string => `[${size.join(', ')}]`;
+// Python passes input.size() (a torch.Size) from batch_norm and instance_norm, a plain list from group_norm.
+const showSize = (size: readonly number[]): string => (size instanceof Size ? pySize(size) : `[${size.join(', ')}]`);
 
 /** Python's _verify_batch_size. */
 export function verifyBatchSize(fn: string, size: readonly number[]): void {
@@ -51,7 +53,7 @@ export function batchNorm(
 }
 export function batchNormImpl(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number): Tensor {
   if (training) {
-    verifyBatchSize('batch_norm', input.shape);
+    verifyBatchSize('batch_norm', new Size(input.shape));
     if (eps <= 0) throw valueError('batch_norm', `batch_norm eps must be positive during training, but got ${eps}`);
   } else if (eps < 0) throw valueError('batch_norm', `batch_norm eps must be non-negative, but got ${eps}`);
   return batchNormOp(input, weight, bias, runningMean, runningVar, training, momentum, eps, cudnnEnabled());
@@ -70,7 +72,7 @@ export function instanceNorm(input: Tensor, ...args: Call<[Tensor | null, Tensor
   );
 }
 export function instanceNormImpl(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, useInputStats: boolean, momentum: number, eps: number): Tensor {
-  if (useInputStats) verifySpatialSize('instance_norm', input.shape);
+  if (useInputStats) verifySpatialSize('instance_norm', new Size(input.shape));
   return instanceNormOp(input, weight, bias, runningMean, runningVar, useInputStats, momentum, eps, cudnnEnabled());
 }
 

@@ -6,6 +6,7 @@ import { arange } from '../../creation.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, valueError, type Call } from './activation.js';
+import { pySize } from '../../dtype.js';
 
 type Op = (...args: unknown[]) => Tensor;
 const embeddingOp = opFunction('embedding') as Op;
@@ -80,7 +81,6 @@ export function embeddingBag(input: Tensor, weight: Tensor, ...args: Call<[Tenso
   );
 }
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-const torchSize = (s: readonly number[]): string => `torch.Size([${s.join(', ')}])`;
 
 /** F.embedding_bag with parsed arguments (EmbeddingBag.forward calls this). */
 export function embeddingBagImpl(
@@ -93,7 +93,7 @@ export function embeddingBagImpl(
     [weight, input] = [input, weight];
   }
   if (perSampleWeights !== null && !sameShape(input.shape, perSampleWeights.shape))
-    throw valueError(fn, `embedding_bag: If per_sample_weights (${torchSize(perSampleWeights.shape)}) is not None, then it must have the same shape as the input (${torchSize(input.shape)})`);
+    throw valueError(fn, `embedding_bag: If per_sample_weights (${pySize(perSampleWeights.shape)}) is not None, then it must have the same shape as the input (${pySize(input.shape)})`);
   if (weight.dim() !== 2) throw valueError(fn, `weight has to be a 2D Tensor, but got Tensor of dimension ${weight.dim()}`);
   if (input.dim() === 2) {
     if (offsets !== null)

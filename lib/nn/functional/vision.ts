@@ -3,6 +3,7 @@
 import { aten } from '../../call.js';
 import type { Tensor } from '../../tensor.js';
 import { pythonFunction, REQUIRED, signature, type PyArgs, type Size } from './_signature.js';
+import { pySize } from '../../dtype.js';
 
 type ScaleFactor = number | readonly number[];
 /** The keyword arguments of F.interpolate. */
@@ -160,7 +161,7 @@ export const affineGrid: (theta: Tensor, ...args: PyArgs<[size: readonly number[
       alignCorners = false;
     }
     if (!theta.isFloatingPoint()) throw new TypeError(`affineGrid: Expected theta to have floating point type, but got ${theta.dtype}`);
-    const shape = `torch.Size([${theta.shape.join(', ')}])`;
+    const shape = `${pySize(theta.shape)}`;
     let spatialSize: number[];
     if (size.length === 4) {
       if (theta.dim() !== 3 || theta.shape[1] !== 2 || theta.shape[2] !== 3) throw new RangeError(`affineGrid: Expected a batch of 2D affine matrices of shape Nx2x3 for size ${show(size)}. Got ${shape}.`);

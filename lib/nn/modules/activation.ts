@@ -14,6 +14,7 @@ import { ModuleList, Sequential } from './container.js';
 import { Linear } from './linear.js';
 import { ownedParameter, Parameter } from '../parameter.js';
 import { factoryOptions, pyFloat, pyOptInt, pyRepr } from './_format.js';
+import { pySize } from '../../dtype.js';
 
 const inplaceRepr = (inplace: boolean, lead: boolean): string => (inplace ? (lead ? ', inplace=True' : 'inplace=True') : '');
 type InplaceArgs = Call<[boolean], { inplace?: boolean }>;
@@ -331,7 +332,6 @@ function pyFloorDiv(a: number, b: number): number {
   const floor = Math.floor(div);
   return div - floor > 0.5 ? floor + 1 : floor;
 }
-const torchSize = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
 
 /** AdaptiveLogSoftmaxWithLoss's result, Python's namedtuple _ASMoutput(output, loss): an array with named fields. */
 export type ASMoutput = [Tensor, Tensor] & { output: Tensor; loss: Tensor };
@@ -393,9 +393,9 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
     const targDim = target_.dim();
     if (targDim === 1) {
       if (input_.size(0) !== target_.size(0)) throw new Error('AdaptiveLogSoftmaxWithLoss: Input and target should have the same size in the batch dimension.');
-      if (input_.dim() !== 2) throw new Error(`AdaptiveLogSoftmaxWithLoss: 1D target tensor expects 2D input tensors, but found inputs with size ${torchSize(input_)}`);
+      if (input_.dim() !== 2) throw new Error(`AdaptiveLogSoftmaxWithLoss: 1D target tensor expects 2D input tensors, but found inputs with size ${pySize(input_.shape)}`);
     } else if (targDim === 0) {
-      if (input_.dim() !== 1) throw new Error(`AdaptiveLogSoftmaxWithLoss: 0D target tensor expects 1D input tensors, but found inputs with size ${torchSize(input_)}`);
+      if (input_.dim() !== 1) throw new Error(`AdaptiveLogSoftmaxWithLoss: 0D target tensor expects 1D input tensors, but found inputs with size ${pySize(input_.shape)}`);
     } else throw new Error('AdaptiveLogSoftmaxWithLoss: 0D or 1D target tensor expected, multi-target not supported');
     const isBatched = targDim > 0;
     const input = isBatched ? input_ : input_.unsqueeze(0);

@@ -3,7 +3,7 @@
 // (kaiming_uniform_(a=√5), bias uniform in ±1/√fan_in), so a seed gives PyTorch's weights.
 import { empty, emptyLike } from '../../creation.js';
 import type { DeviceLike } from '../../device.js';
-import { contiguousFormat, type DTypeLike } from '../../dtype.js';
+import { contiguousFormat, type DTypeLike, pySize } from '../../dtype.js';
 import { isOptionsObject } from '../../options.js';
 import { noGrad } from '../../autograd.js';
 import type { Tensor } from '../../tensor.js';
@@ -210,7 +210,7 @@ export abstract class _ConvTransposeNd extends _ConvNd {
     }
     size.forEach((s, i) => {
       if (s < minSizes[i]! || s > maxSizes[i]!) {
-        throw new RangeError(`requested an output size of [${size.join(', ')}], but valid sizes range from [${minSizes.join(', ')}] to [${maxSizes.join(', ')}] (for an input of torch.Size([${input.shape.slice(2).join(', ')}]))`);
+        throw new RangeError(`requested an output size of [${size.join(', ')}], but valid sizes range from [${minSizes.join(', ')}] to [${maxSizes.join(', ')}] (for an input of ${pySize(input.shape.slice(2))})`);
       }
     });
     return size.map((s, d) => s - minSizes[d]!);
@@ -265,7 +265,7 @@ function lazyInitialize(layer: _ConvNd, input: Tensor): void {
   const n = layer.kernelSize.length;
   const [unbatched, batched] = [n + 1, n + 2];
   if (input.dim() !== unbatched && input.dim() !== batched) {
-    throw new Error(`Expected ${unbatched}D (unbatched) or ${batched}D (batched) input to ${layer.constructor.name}, but got input of size: torch.Size([${input.shape.join(', ')}])`);
+    throw new Error(`Expected ${unbatched}D (unbatched) or ${batched}D (batched) input to ${layer.constructor.name}, but got input of size: ${pySize(input.shape)}`);
   }
   layer.inChannels = input.dim() === batched ? input.shape[1]! : input.shape[0]!;
   if (layer.inChannels % layer.groups !== 0) throw new RangeError(`${layer.constructor.name}: in_channels must be divisible by groups`);

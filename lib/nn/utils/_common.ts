@@ -34,11 +34,6 @@ export function shapeEqual(a: readonly number[], b: readonly number[]): boolean 
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** str(torch.Size): `torch.Size([3, 4])`. */
-export function pyShape(shape: readonly number[]): string {
-  return `torch.Size([${shape.join(', ')}])`;
-}
-
 /** Python's round(): halves go to the even neighbour. */
 export function pyRound(x: number): number {
   const r = Math.round(x);

@@ -10,7 +10,8 @@ import * as linalg from '../../generated/linalg.js';
 import { readOptions } from '../../options.js';
 import { Module } from '../module.js';
 import { registerParametrization } from './parametrize.js';
-import { NotImplementedError, normalize, shapeEqual, pyShape, spectralNormArgs, type SpectralNormOptions } from './_common.js';
+import { NotImplementedError, normalize, shapeEqual, spectralNormArgs, type SpectralNormOptions } from './_common.js';
+import { pySize } from '../../dtype.js';
 
 type Rec = Record<string, unknown>;
 
@@ -92,7 +93,7 @@ export class _Orthogonal extends Module {
   rightInverse(value: Tensor): Tensor {
     return noGrad(() => {
       if (!shapeEqual(value.shape, this.shape))
-        throw new Error(`Expected a matrix or batch of matrices of shape ${pyShape(this.shape)}. Got a tensor of shape ${pyShape(value.shape)}.`);
+        throw new Error(`Expected a matrix or batch of matrices of shape ${pySize(this.shape)}. Got a tensor of shape ${pySize(value.shape)}.`);
       const qInit = value;
       let q = value;
       let n = q.size(-2);

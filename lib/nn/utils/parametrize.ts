@@ -9,7 +9,8 @@ import { describe, readOptions, whileRunning } from '../../options.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { ModuleDict, ModuleList } from '../modules/container.js';
-import { isNotImplemented, shapeEqual, pyShape } from './_common.js';
+import { isNotImplemented, shapeEqual } from './_common.js';
+import { pySize } from '../../dtype.js';
 
 type Rec = Record<string, unknown>;
 
@@ -105,7 +106,7 @@ export class ParametrizationList extends ModuleList {
       if (z.dtype !== originalDtype)
         throw new Error(`Registering a parametrization may not change the dtype of the tensor, unless \`unsafe\` flag is enabled.\nunparametrized dtype: ${String(originalDtype)}\nparametrized dtype: ${String(z.dtype)}`);
       if (!shapeEqual(z.shape, originalShape))
-        throw new Error(`Registering a parametrization may not change the shape of the tensor, unless \`unsafe\` flag is enabled.\nunparametrized shape: ${pyShape(originalShape)}\nparametrized shape: ${pyShape(z.shape)}`);
+        throw new Error(`Registering a parametrization may not change the shape of the tensor, unless \`unsafe\` flag is enabled.\nunparametrized shape: ${pySize(originalShape)}\nparametrized shape: ${pySize(z.shape)}`);
     }
   }
 
@@ -219,7 +220,7 @@ export function registerParametrization<M extends Module>(module: M, tensorName:
       if (x.dtype !== y.dtype)
         throw new Error(`Registering a parametrization may not change the dtype of the tensor, unless the \`unsafe\` flag is enabled.\nmodule.${tensorName}.dtype: ${String(y.dtype)}\nparametrization(module.${tensorName}).dtype: ${String(x.dtype)}`);
       if (!shapeEqual(x.shape, y.shape))
-        throw new Error(`Registering a parametrization may not change the shape of the tensor, unless the \`unsafe\` flag is enabled.\nmodule.${tensorName}.shape: ${pyShape(y.shape)}\nparametrization(module.${tensorName}).shape: ${pyShape(x.shape)}`);
+        throw new Error(`Registering a parametrization may not change the shape of the tensor, unless the \`unsafe\` flag is enabled.\nmodule.${tensorName}.shape: ${pySize(y.shape)}\nparametrization(module.${tensorName}).shape: ${pySize(x.shape)}`);
       const ri = (parametrization as Parametrization).rightInverse;
       if (typeof ri === 'function') {
         let z: unknown;
@@ -235,7 +236,7 @@ export function registerParametrization<M extends Module>(module: M, tensorName:
           if (z.dtype !== y.dtype)
             throw new Error(`The tensor returned by parametrization.right_inverse must have the same dtype as module.${tensorName}, unless the \`unsafe\` flag is enabled.\nmodule.${tensorName}.dtype: ${String(y.dtype)}\nreturned dtype: ${String(z.dtype)}`);
           if (!shapeEqual(z.shape, y.shape))
-            throw new Error(`The tensor returned by parametrization.right_inverse must have the same shape as module.${tensorName}, unless the \`unsafe\` flag is enabled.\nmodule.${tensorName}.shape: ${pyShape(y.shape)}\nreturned shape: ${pyShape(z.shape)}`);
+            throw new Error(`The tensor returned by parametrization.right_inverse must have the same shape as module.${tensorName}, unless the \`unsafe\` flag is enabled.\nmodule.${tensorName}.shape: ${pySize(y.shape)}\nreturned shape: ${pySize(z.shape)}`);
         }
       }
     }

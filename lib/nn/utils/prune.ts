@@ -10,7 +10,8 @@ import { keep } from '../../scope.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { parametersToVector } from './convert_parameters.js';
-import { HookRegistry, pyRound, shapeEqual, pyShape } from './_common.js';
+import { HookRegistry, pyRound, shapeEqual } from './_common.js';
+import { pySize } from '../../dtype.js';
 
 type Rec = Record<string, unknown>;
 type IndexItem = Parameters<Tensor['index']>[number];
@@ -47,7 +48,7 @@ export abstract class BasePruningMethod {
   prune(t: Tensor, defaultMask: Tensor | null = null, importanceScores: Tensor | null = null): Tensor {
     if (importanceScores !== null) {
       if (!shapeEqual(importanceScores.shape, t.shape))
-        throw new Error(`importance_scores should have the same shape as tensor t, got ${pyShape(importanceScores.shape)} vs ${pyShape(t.shape)}`);
+        throw new Error(`importance_scores should have the same shape as tensor t, got ${pySize(importanceScores.shape)} vs ${pySize(t.shape)}`);
     } else importanceScores = t;
     return t.mul(this.computeMask(importanceScores, defaultMask ?? onesLike(t)));
   }
@@ -91,7 +92,7 @@ export abstract class BasePruningMethod {
     }
     if (importanceScores !== null && importanceScores !== undefined) {
       if (!shapeEqual(importanceScores.shape, orig.shape))
-        throw new Error(`importance_scores should have the same shape as parameter ${name} of ${String(module)}, got ${pyShape(importanceScores.shape)} vs ${pyShape(orig.shape)}`);
+        throw new Error(`importance_scores should have the same shape as parameter ${name} of ${String(module)}, got ${pySize(importanceScores.shape)} vs ${pySize(orig.shape)}`);
     } else importanceScores = orig;
     const first = !(method instanceof PruningContainer);
     let defaultMask: Tensor;
@@ -190,11 +191,11 @@ function computeNparamsToprune(amount: number, tensorSize: number): number {
 }
 
 function validateStructured(t: Tensor): void {
-  if (t.dim() <= 1) throw new Error(`Structured pruning can only be applied to multidimensional tensors. Found tensor of shape ${pyShape(t.shape)} with ${t.dim()} dims`);
+  if (t.dim() <= 1) throw new Error(`Structured pruning can only be applied to multidimensional tensors. Found tensor of shape ${pySize(t.shape)} with ${t.dim()} dims`);
 }
 
 function validateDim(t: Tensor, dim: number): void {
-  if (dim >= t.dim()) throw new RangeError(`Invalid index ${dim} for tensor of size ${pyShape(t.shape)}`);
+  if (dim >= t.dim()) throw new RangeError(`Invalid index ${dim} for tensor of size ${pySize(t.shape)}`);
 }
 
 /** A mask of zeros with ones on the channels `index` selects along `dim`. */
@@ -318,7 +319,7 @@ export class CustomFromMask extends BasePruningMethod {
   }
   computeMask(_t: Tensor, defaultMask: Tensor): Tensor {
     if (!shapeEqual(defaultMask.shape, this.mask.shape))
-      throw new Error(`default_mask shape ${pyShape(defaultMask.shape)} must match self.mask shape ${pyShape(this.mask.shape)}`);
+      throw new Error(`default_mask shape ${pySize(defaultMask.shape)} must match self.mask shape ${pySize(this.mask.shape)}`);
     return defaultMask.mul(this.mask.to({ dtype: defaultMask.dtype }));
   }
   static override apply(module: Module, name: string, mask: Tensor): CustomFromMask {

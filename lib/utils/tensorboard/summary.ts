@@ -3,7 +3,7 @@
 import { isTensor, type Tensor } from '../../tensor.js';
 import { cat } from '../../generated/functions.js';
 import { zeros } from '../../creation.js';
-import { float32, float64, uint8 } from '../../dtype.js';
+import { float32, float64, pySize, uint8 } from '../../dtype.js';
 import { tidy } from '../../scope.js';
 import { describe as describeKind } from '../../options.js';
 import { encodeMessage } from './proto.js';
@@ -477,7 +477,7 @@ export function mesh(tag: string, parts: { vertices: unknown; colors?: unknown; 
   const value = present.map(([name, kind]) => {
     const t = parts[name];
     if (!isTensor(t)) throw new TypeError(`${fn}: ${name} must be a Tensor, got ${describe(t)}`);
-    if (t.dim() !== 3) throw new RangeError(`${fn}: Tensor shape should be of shape BxNx3, but got torch.Size([${t.shape.join(', ')}]) (${name}).`);
+    if (t.dim() !== 3) throw new RangeError(`${fn}: Tensor shape should be of shape BxNx3, but got ${pySize(t.shape)} (${name}).`);
     const content = encodeMessage('tensorboard.mesh.MeshPluginData', { version: 0, name: tag, content_type: kind, components, shape: t.shape, json_config: jsonConfig });
     return {
       tag: `${tag}_${kind}`,

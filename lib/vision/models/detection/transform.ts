@@ -10,6 +10,7 @@ import { pyFloat } from '../../../print.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { ImageList, type ImageSize } from './image_list.js';
 import { pasteMasksInImage } from './roi_heads.js';
+import { pySize } from '../../../dtype.js';
 
 const { nn } = torch;
 
@@ -28,14 +29,13 @@ export function checkTargetList(owner: string, targets: unknown): asserts target
   if (i >= 0) throw new TypeError(`${owner}: targets[${i}] should be an object of Tensors, got ${describe(targets[i])}`);
 }
 
-const torchSize = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
 
 /** torchvision's wording of a bad target-boxes error, which differs per model. */
 export interface BoxMessages { type(boxes: unknown): string; shape(shape: readonly number[]): string }
 /** GeneralizedRCNN's and SSD's wording: both messages say what they got. */
 export const BOX_MESSAGES: BoxMessages = {
   type: (boxes) => `Expected target boxes to be of type Tensor, got ${describe(boxes)}.`,
-  shape: (shape) => `Expected target boxes to be a tensor of shape [N, 4], got ${torchSize(shape)}.`,
+  shape: (shape) => `Expected target boxes to be a tensor of shape [N, 4], got ${pySize(shape)}.`,
 };
 
 /**
@@ -54,7 +54,7 @@ export function checkDetectorInputs(owner: string, training: boolean, images: un
     }
   }
   return (images as Tensor[]).map((img) => {
-    if (img.dim() < 2) throw new RangeError(`expecting the last two dimensions of the Tensor to be H and W instead got ${torchSize(img.shape.slice(-2))}`);
+    if (img.dim() < 2) throw new RangeError(`expecting the last two dimensions of the Tensor to be H and W instead got ${pySize(img.shape.slice(-2))}`);
     const [h, w] = img.shape.slice(-2) as [number, number];
     return [h, w];
   });
@@ -193,7 +193,7 @@ export class GeneralizedRCNNTransform extends nn.Module {
       throw new TypeError(`GeneralizedRCNNTransform: targets should be null or an array of one object of Tensors per image, got ${describe(targets)}`);
     if (targets !== null) checkTargetList('GeneralizedRCNNTransform', targets);
     for (const image of images)
-      if (image.dim() !== 3) throw new RangeError(`images is expected to be a list of 3d tensors of shape [C, H, W], got torch.Size([${image.shape.join(', ')}])`);
+      if (image.dim() !== 3) throw new RangeError(`images is expected to be a list of 3d tensors of shape [C, H, W], got ${pySize(image.shape)}`);
     const copies = targets === null ? null : targets.map((t) => ({ ...t }));
     return torch.tidy(() => {
       const out: Tensor[] = [];

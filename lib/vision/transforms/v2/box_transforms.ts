@@ -15,6 +15,7 @@ import { boxIou, convertFormat, sanitizeBoundingBoxesMask, sanitizeKeypointsMask
 
 export { sanitizeBoundingBoxesMask };
 import { checkNoArguments, querySize, sampleOf, V2BuiltIn, v2Forward } from './_transform.js';
+import { pySize } from '../../../dtype.js';
 
 const isBoxes = (leaf: unknown): boolean => kindOf(leaf) === 'BoundingBoxes';
 const isKeyPoints = (leaf: unknown): boolean => kindOf(leaf) === 'KeyPoints';
@@ -201,7 +202,7 @@ export class SanitizeKeyPoints extends V2BuiltIn {
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
     const { sample, leaves, labels, target: points } = sanitizeInputs('SanitizeKeyPoints', this.labelsGetter, inputs, isKeyPoints, 'No keypoints were found in the sample');
-    const size = (t: Tensor) => `torch.Size([${t.shape.join(', ')}])`;
+    const size = (t: Tensor) => `${pySize(t.shape)}`;
     for (const l of labels ?? []) {
       if (l.dim() === 0 || points.size(0) !== l.size(0)) throw new RangeError(`SanitizeKeyPoints: Number of kepyoints (shape=${size(points)}) must match the number of labels.Found labels with shape=${size(l)}).`);
     }
