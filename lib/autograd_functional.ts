@@ -61,12 +61,23 @@ function inputVector(api: string, vGiven: Tensor | Tensor[] | null, ins: Tensor[
   return v;
 }
 
-function checkOutputs(outputs: Tensor[], strict: boolean): void {
+// _check_requires_grad: Python's strict-mode checks of the outputs, of jvp's grad_inputs and of the jacobian of vhp/hvp
+type CheckKind = 'outputs' | 'grad_inputs' | 'jacobian' | 'hessian';
+function checkRequiresGrad(tensors: (Tensor | null)[], kind: CheckKind, strict: boolean): void {
   if (!strict) return;
-  outputs.forEach((o, i) => {
-    if (!o.requiresGrad) throw new Error(`The output of the user-provided function is independent of input ${i}. This is not allowed in strict mode.`);
+  tensors.forEach((t, i) => {
+    if (t === null) throw new Error(`The output of the user-provided function is independent of input ${i}. This is not allowed in strict mode.`);
+    if (t.requiresGrad) return;
+    const messages: Record<CheckKind, string> = {
+      hessian: `The hessian of the user-provided function with respect to input ${i} is independent of the input. This is not allowed in strict mode. You should ensure that your function is thrice differentiable and that the hessian depends on the inputs.`,
+      jacobian: `While computing the hessian, found that the jacobian of the user-provided function with respect to input ${i} is independent of the input. This is not allowed in strict mode. You should ensure that your function is twice differentiable and that the jacobian depends on the inputs (this would be violated by a linear function for example).`,
+      grad_inputs: `The gradient with respect to input ${i} is independent of the inputs of the user-provided function. This is not allowed in strict mode.`,
+      outputs: `Output ${i} of the user-provided function does not require gradients. The outputs must be computed in a differentiable manner from the input when running in strict mode.`,
+    };
+    throw new Error(messages[kind]);
   });
 }
+const checkOutputs = (outputs: Tensor[], strict: boolean): void => checkRequiresGrad(outputs, 'outputs', strict);
 
 // _autograd_grad: outputs that do not require grad are left out; null where an input is unused
 function autogradGradOf(outputs: Tensor[], inputs: Tensor[], gradOutputs: (Tensor | null)[] | null, createGraph: boolean, retainGraph?: boolean): (Tensor | null)[] {
@@ -76,9 +87,13 @@ function autogradGradOf(outputs: Tensor[], inputs: Tensor[], gradOutputs: (Tenso
   return autogradGrad(keep.map(([o]) => o), inputs, { gradOutputs: go, allowUnused: true, createGraph, ...(retainGraph === undefined ? {} : { retainGraph }) });
 }
 
-function fillInZeros(grads: (Tensor | null)[], refs: Tensor[], strict: boolean, stage: 'back' | 'back_trick' | 'double_back' | 'double_back_trick'): Tensor[] {
+function fillInZeros(grads: (Tensor | null)[], refs: Tensor[], strict: boolean, createGraph: boolean, stage: 'back' | 'back_trick' | 'double_back' | 'double_back_trick'): Tensor[] {
   return grads.map((g, i) => {
-    if (g !== null) return g;
+    if (g !== null) {
+      if (strict && createGraph && !g.requiresGrad)
+        throw new Error(`The ${stage.startsWith('double') ? 'hessian' : 'jacobian'} of the user-provided function is independent of input ${i}. This is not allowed in strict mode when create_graph=True.`);
+      return g;
+    }
     if (strict) {
       const messages = {
         back: `The output of the user-provided function is independent of input ${i}. This is not allowed in strict mode.`,
@@ -126,7 +141,7 @@ export function vjp(func: Func, inputs: Tensor | Tensor[], ...rest: unknown[]): 
     }
     return [outputs, isOut, ins, v] as const;
   });
-  const result = withGradMode(createGraph || isGradEnabled(), () => fillInZeros(autogradGradOf(outputs, ins, v, createGraph), ins, strict, 'back'));
+  const result = withGradMode(createGraph || isGradEnabled(), () => fillInZeros(autogradGradOf(outputs, ins, v, createGraph), ins, strict, createGraph, 'back'));
   return [unpack(postprocess(outputs, createGraph), isOutputsTuple), unpack(postprocess(result, createGraph), isInputsTuple)];
 }
 
@@ -142,14 +157,12 @@ export function jvp(func: Func, inputs: Tensor | Tensor[], ...rest: unknown[]): 
     // the backward is linear in grad_outputs: their value does not matter (zeros, never inf or NaN)
     const gradOutputs = outputs.map((o) => zerosLike(o).requiresGrad_());
     const gradInputs = autogradGradOf(outputs, ins, gradOutputs, true);
-    if (strict) gradInputs.forEach((g, i) => {
-      if (g === null) throw new Error(`The output of the user-provided function is independent of input ${i}. This is not allowed in strict mode.`);
-    });
+    checkRequiresGrad(gradInputs, 'grad_inputs', strict);
     return [outputs, isOut, gradInputs, gradOutputs, v] as const;
   });
   const live = gradInputs.filter((g): g is Tensor => g !== null);
   const liveV = v === null ? null : v.filter((_, i) => gradInputs[i] !== null);
-  const run = (): Tensor[] => fillInZeros(autogradGradOf(live, gradOutputs, liveV, createGraph), outputs, strict, 'back_trick');
+  const run = (): Tensor[] => fillInZeros(autogradGradOf(live, gradOutputs, liveV, createGraph), outputs, strict, createGraph, 'back_trick');
   const result = createGraph ? enableGrad(run) : run();
   return [unpack(postprocess(outputs, createGraph), isOutputsTuple), unpack(postprocess(result, createGraph), isOutputsTuple)];
 }
@@ -206,10 +219,7 @@ export function hessian(func: Func, inputs: Tensor | Tensor[], options: HessianO
   };
   const jacFunc = (...inp: Tensor[]): Tensor[] => {
     const jac = jacobian(single, inp, { createGraph: true }) as Tensor[];
-    if (strict) jac.forEach((j, i) => {
-      if (!j.requiresGrad)
-        throw new Error(`While computing the hessian, found that the jacobian of the user-provided function with respect to input ${i} is independent of the input. This is not allowed in strict mode. You should ensure that your function is twice differentiable and that the jacobian depends on the inputs (this would be violated by a linear function for example).`);
-    });
+    checkRequiresGrad(jac, 'jacobian', strict);
     return jac;
   };
   const res = jacobian(jacFunc, ins, { createGraph, strict, vectorize, strategy: outerJacobianStrategy }) as Tensor[][];
@@ -227,22 +237,21 @@ function hessianProduct(api: 'vhp' | 'hvp', func: Func, inputs: Tensor | Tensor[
     if (isOut) throw new Error(`The function given to ${api} should return a single Tensor`);
     if (outputs[0]!.numel() !== 1) throw new Error(`The Tensor returned by the function given to ${api} should contain a single element`);
     const jac = autogradGradOf(outputs, ins, null, true);
-    if (strict) jac.forEach((g, i) => {
-      if (g === null) throw new Error(`The output of the user-provided function is independent of input ${i}. This is not allowed in strict mode.`);
-    });
+    checkRequiresGrad(jac, 'jacobian', strict);
     return [outputs, isOut, ins, jac, v] as const;
   });
   const liveJac = jac.map((g, i) => g ?? zerosLike(ins[i]!));   // an unused input has no jacobian: zero, independent of the inputs
   let result: Tensor[];
   if (api === 'vhp') {
-    result = withGradMode(createGraph || isGradEnabled(), () => fillInZeros(autogradGradOf(liveJac, ins, v, createGraph), ins, strict, 'double_back'));
+    result = withGradMode(createGraph || isGradEnabled(), () => fillInZeros(autogradGradOf(liveJac, ins, v, createGraph), ins, strict, createGraph, 'double_back'));
   } else {
     const [doubleBack, gradJac] = enableGrad(() => {
       const gradJac = ins.map((inp) => zerosLike(inp).requiresGrad_());
       return [autogradGradOf(liveJac, ins, gradJac, true), gradJac] as const;
     });
+    checkRequiresGrad(jac, 'hessian', strict);   // Python checks the jacobian again here (already checked above)
     const live = doubleBack.map((g, i) => g ?? zerosLike(ins[i]!));
-    result = withGradMode(createGraph || isGradEnabled(), () => fillInZeros(autogradGradOf(live, gradJac, v, createGraph), ins, strict, 'double_back_trick'));
+    result = withGradMode(createGraph || isGradEnabled(), () => fillInZeros(autogradGradOf(live, gradJac, v, createGraph), ins, strict, createGraph, 'double_back_trick'));
   }
   return [unpack(postprocess(outputs, createGraph), isOutputsTuple), unpack(postprocess(result, createGraph), isInputsTuple)];
 }

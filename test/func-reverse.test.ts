@@ -141,6 +141,34 @@ describe(`torch.func reverse-mode transforms (PyTorch ${fixture.torch})`, () => 
     expect((AF.jacobian((a: T) => a.sin(), x, { createGraph: true }) as T).requiresGrad).toBe(true);
   });
 
+  it("torch.autograd.functional strict mode raises Python's _check_requires_grad and _fill_in_zeros errors at each stage", () => {
+    const x = torch.tensor([1, 2], { dtype: torch.float32 });
+    const v = torch.ones([2]);
+    const opts = { strict: true, createGraph: true };
+    const jacIndep = 'The jacobian of the user-provided function is independent of input 0. This is not allowed in strict mode when create_graph=True.';
+    const outNoGrad = 'Output 0 of the user-provided function does not require gradients. The outputs must be computed in a differentiable manner from the input when running in strict mode.';
+    const jacNoGrad = 'While computing the hessian, found that the jacobian of the user-provided function with respect to input 0 is independent of the input. This is not allowed in strict mode. You should ensure that your function is twice differentiable and that the jacobian depends on the inputs (this would be violated by a linear function for example).';
+    expect(() => AF.vjp((a: T) => a.mul(2), x, v, opts)).toThrow(jacIndep);
+    expect(() => AF.jvp((a: T) => a.mul(2), x, v, opts)).toThrow(jacIndep);
+    expect(() => AF.jacobian((a: T) => a.mul(2), x, opts)).toThrow(jacIndep);
+    expect(() => AF.vjp(() => torch.ones([2]), x, v, { strict: true })).toThrow(outNoGrad);
+    expect(() => AF.jvp(() => torch.ones([2]), x, v, { strict: true })).toThrow(outNoGrad);
+    expect(() => AF.jacobian(() => torch.ones([2]), x, { strict: true })).toThrow(outNoGrad);
+    expect(() => AF.hessian(() => torch.ones([]), x, { strict: true })).toThrow(outNoGrad);
+    expect(() => AF.vhp(() => torch.ones([]), x, v, { strict: true })).toThrow(outNoGrad);
+    expect(() => AF.hvp(() => torch.ones([]), x, v, { strict: true })).toThrow(outNoGrad);
+    expect(() => AF.jvp((a: T) => a.sign(), x, v, { strict: true })).toThrow('The gradient with respect to input 0 is independent of the inputs of the user-provided function. This is not allowed in strict mode.');
+    expect(() => AF.vhp((a: T) => a.mul(2).sum(), x, v, { strict: true })).toThrow(jacNoGrad);
+    expect(() => AF.hvp((a: T) => a.mul(2).sum(), x, v, { strict: true })).toThrow(jacNoGrad);
+    expect(() => AF.hessian((a: T) => a.mul(2).sum(), x, { strict: true })).toThrow(jacNoGrad);
+    expect(() => AF.vhp((a: T) => a.abs().sum(), x, v, opts)).toThrow('The hessian of the user-provided function is independent of input 0. This is not allowed in strict mode when create_graph=True.');
+    expect(() => AF.hvp((a: T) => a.abs().sum(), x, v, opts)).toThrow('The hessian of the user-provided function is independent of entry 0 in the grad_jacobian. This is not allowed in strict mode as it prevents from using the double backward trick to replace forward mode AD.');
+    // what passes in Python passes here
+    const [, g] = AF.vjp((a: T) => a.pow(2), x, v, opts) as [T, T];
+    expect(g.requiresGrad).toBe(true);
+    expect((AF.vhp((a: T) => a.relu().sum(), x, v, opts)[1] as T).tolist()).toEqual([0, 0]);
+  });
+
   it('torch.func.vmap is torch.vmap, as in Python; its errors are Python\'s', () => {
     const { vmap } = func;
     expect(vmap).toBe(torch.vmap);
