@@ -230,6 +230,10 @@ ERROR_CASES = [
     ("multiplicative-added-group", [["sched", S("MultiplicativeLR", lrLambda={"fn": "mul95"})], ["addGroup", {"lr": 0.5}]] + steps(1)),
     ("cyclic-added-group", [["sched", S("CyclicLR", baseLr=0.01, maxLr=0.1, stepSizeUp=4)], ["addGroup", {"lr": 0.5}]] + steps(1)),
     ("warm-restarts-added-group", [["sched", S("CosineAnnealingWarmRestarts", t0=3)], ["addGroup", {"lr": 0.5}]] + steps(1)),
+    ("step-size-0", [["sched", S("StepLR", stepSize=0)]] + steps(2)),
+    ("step-size-0-closed-form", [["sched", S("StepLR", stepSize=0)], ["optStep"], ["step", 0, 3]]),
+    ("cosine-t-max-0", [["sched", S("CosineAnnealingLR", tMax=0)]] + steps(2)),
+    ("cosine-t-max-0-closed-form", [["sched", S("CosineAnnealingLR", tMax=0)], ["optStep"], ["step", 0, 3]]),
     ("step-closed-form-added-group", [["sched", S("StepLR", stepSize=2, gamma=0.5)], ["addGroup", {"lr": 0.5}], ["optStep"], ["step", 0, 5]]),
 ]
 

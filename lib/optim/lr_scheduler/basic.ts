@@ -4,11 +4,11 @@
 import { describe } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { pow } from '../../libm.js';
-import { checkNumber, checkZip, div, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './scheduler.js';
+import { checkNumber, checkZip, div, groupValues, LRScheduler, num, pyMod, REQUIRED, schedulerArgs, ZeroDivisionError, type LrValue } from './scheduler.js';
 
 /** Python's float floor division `a // b` (CPython float_floor_div). */
 function floorDiv(a: number, b: number): number {
-  if (b === 0) throw new RangeError('float floor division by zero');
+  if (b === 0) throw new ZeroDivisionError(Number.isInteger(a) ? 'integer division or modulo by zero' : 'float floor division by zero');
   let mod = a % b;
   let div = (a - mod) / b;
   if (mod !== 0 && b < 0 !== mod < 0) {
@@ -111,14 +111,13 @@ export class StepLR extends LRScheduler {
     super(optimizer);
     const a = schedulerArgs('StepLR', args, [['stepSize', REQUIRED], ['gamma', 0.1], ['lastEpoch', -1]]);
     this.stepSize = checkNumber('StepLR', 'stepSize', a.stepSize);
-    if (this.stepSize === 0) throw new RangeError('StepLR: stepSize must not be 0');
     this.gamma = checkNumber('StepLR', 'gamma', a.gamma);
     this.initialize(a.lastEpoch as number, ['step_size', 'gamma']);
   }
 
   override getLr(): LrValue[] {
     this.warnGetLrOutsideStep();
-    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return groupValues(this.optimizer, 'lr');
+    if (this.lastEpoch === 0 || pyMod(this.lastEpoch, this.stepSize) !== 0) return groupValues(this.optimizer, 'lr');
     return this.optimizer.paramGroups.map((g) => num(g.lr) * this.gamma);
   }
 

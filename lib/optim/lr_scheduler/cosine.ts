@@ -2,7 +2,7 @@
 // form, term for term, so the floats match) and CosineAnnealingWarmRestarts (SGDR).
 import type { Optimizer } from '../optimizer.js';
 import { cos, log } from '../../libm.js';
-import { checkNumber, checkZip, forEachZip, groupValues, LRScheduler, num, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
+import { checkNumber, checkZip, div, forEachZip, groupValues, LRScheduler, num, pyMod, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
 
 export interface CosineAnnealingLROptions {
   tMax?: number;
@@ -21,7 +21,6 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     const a = schedulerArgs('CosineAnnealingLR', args, [['tMax', REQUIRED], ['etaMin', 0.0], ['lastEpoch', -1]]);
     this.tMax = checkNumber('CosineAnnealingLR', 'tMax', a.tMax);
-    if (this.tMax === 0) throw new RangeError('CosineAnnealingLR: tMax must not be 0');
     this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', a.etaMin);
     this.initialize(a.lastEpoch as number, ['T_max', 'eta_min']);
   }
@@ -34,9 +33,9 @@ export class CosineAnnealingLR extends LRScheduler {
     // Python zips base_lrs with the groups (strict) in these two branches: a group added later raises.
     if (this._stepCount === 1 && lastEpoch > 0) {
       checkZip(this.baseLrs.length, groups.length);
-      return this.baseLrs.map((b) => etaMin + ((num(b) - etaMin) * (1 + cos((lastEpoch * Math.PI) / tMax))) / 2);
+      return this.baseLrs.map((b) => etaMin + ((num(b) - etaMin) * (1 + cos(div(lastEpoch * Math.PI, tMax)))) / 2);
     }
-    if ((lastEpoch - 1 - tMax) % (2 * tMax) === 0) {
+    if (pyMod(lastEpoch - 1 - tMax, 2 * tMax) === 0) {
       checkZip(this.baseLrs.length, groups.length);
       return groups.map((g, i) => num(g.lr) + ((num(this.baseLrs[i]) - etaMin) * (1 - cos(Math.PI / tMax))) / 2);
     }
@@ -44,7 +43,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 
   protected override closedFormLr(): LrValue[] {
-    return this.baseLrs.map((b) => this.etaMin + ((num(b) - this.etaMin) * (1 + cos((Math.PI * this.lastEpoch) / this.tMax))) / 2);
+    return this.baseLrs.map((b) => this.etaMin + ((num(b) - this.etaMin) * (1 + cos(div(Math.PI * this.lastEpoch, this.tMax)))) / 2);
   }
 }
 

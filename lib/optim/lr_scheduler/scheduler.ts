@@ -58,6 +58,13 @@ export function div(a: number, b: number, ints = false): number {
   return a / b;
 }
 
+/** Python's `a % b` (the sign of b): a ZeroDivisionError when b is 0 ('integer modulo by zero', as the int attributes there are). */
+export function pyMod(a: number, b: number): number {
+  if (b === 0) throw new ZeroDivisionError(Number.isInteger(a) ? 'integer modulo by zero' : 'float modulo');
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+}
+
 /** Python's `group[key]` for a Python key (`'initial_lr'` reads `group.initialLr`): a KeyError when missing. */
 export function groupValue(group: ParamGroup, pyKey: string): LrValue {
   const key = jsAttr(pyKey);
