@@ -202,20 +202,41 @@ export function backward(tensors: GradInput | GradInput[], gradTensors: Tensor |
     retainGraph ?? null, createGraph ?? false, backwardInputs(inputs, 'autograd.backward'));
 }
 
-/** torch.autograd.set_detect_anomaly / detect_anomaly: a backward error names the JS stack of the forward call that made the failing node. */
-export function setDetectAnomaly(mode: boolean): void {
+/**
+ * torch.autograd.set_detect_anomaly(mode, check_nan=True) / detect_anomaly: a backward error names the JS stack of the
+ * forward call that made the failing node; with checkNan (the default) a backward function returning NaN raises.
+ */
+export function setDetectAnomaly(mode: boolean, checkNan = true): void {
   if (typeof mode !== 'boolean') throw new TypeError('autograd.setDetectAnomaly: mode must be a boolean');
-  native.setAnomalyEnabled(mode);
+  if (typeof checkNan !== 'boolean') throw new TypeError('autograd.setDetectAnomaly: checkNan must be a boolean');
+  native.setAnomalyEnabled(mode, checkNan);
 }
+/** torch.is_anomaly_enabled */
 export function isAnomalyEnabled(): boolean {
   return native.isAnomalyEnabled();
 }
-export function detectAnomaly<T>(fn: () => T): T {
+/** torch.is_anomaly_check_nan_enabled: whether anomaly mode checks backward outputs for NaN. */
+export function isAnomalyCheckNanEnabled(): boolean {
+  return native.isAnomalyCheckNanEnabled();
+}
+export interface DetectAnomalyOptions {
+  checkNan?: boolean;
+}
+/** torch.autograd.detect_anomaly(check_nan=True): detectAnomaly(fn) or detectAnomaly({ checkNan }, fn); both switches are restored after. */
+export function detectAnomaly<T>(fn: () => T): T;
+export function detectAnomaly<T>(options: DetectAnomalyOptions, fn: () => T): T;
+export function detectAnomaly<T>(first: DetectAnomalyOptions | (() => T), second?: () => T): T {
+  const given = typeof first === 'function' ? {} : first;
+  const fn = typeof first === 'function' ? first : second;
+  const { checkNan = true } = readOptions('autograd.detectAnomaly', given ?? {}, ['checkNan']) as DetectAnomalyOptions;
+  if (typeof checkNan !== 'boolean') throw new TypeError('autograd.detectAnomaly: checkNan must be a boolean');
   let previous = false;
+  let previousCheckNan = true;
   return withMode('autograd.detectAnomaly', () => {
     previous = native.isAnomalyEnabled();
-    native.setAnomalyEnabled(true);
-  }, () => native.setAnomalyEnabled(previous), fn);
+    previousCheckNan = native.isAnomalyCheckNanEnabled();
+    native.setAnomalyEnabled(true, checkNan);
+  }, () => native.setAnomalyEnabled(previous, previousCheckNan), fn as () => T);
 }
 
 export { gradcheck, GradcheckError, gradgradcheck, type GradcheckOptions, type GradgradcheckOptions } from './autograd_gradcheck.js';

@@ -1,6 +1,6 @@
 // torch.autograd as one namespace object: grad, backward, Function, gradcheck, gradgradcheck, anomaly detection, forwardAd,
 // functional, graph (nodes, saved-tensors hooks), and the grad-mode switches Python's torch.autograd also exports.
-import { backward, detectAnomaly, enableGrad, enforceGradLayoutPolicy, grad, inferenceMode, isAnomalyEnabled, noGrad, setDetectAnomaly, setGradEnabled, setMultithreadingEnabled } from './autograd.js';
+import { backward, detectAnomaly, enableGrad, enforceGradLayoutPolicy, grad, inferenceMode, isAnomalyCheckNanEnabled, isAnomalyEnabled, noGrad, setDetectAnomaly, setGradEnabled, setMultithreadingEnabled } from './autograd.js';
 import { forwardAd } from './autograd_forward_ad.js';
 import { graph } from './autograd_graph.js';
 import * as functional from './autograd_functional.js';
@@ -25,7 +25,7 @@ const Variable = function Variable(data: unknown, requiresGrad: unknown = false)
 } as unknown as VariableConstructor;
 Object.defineProperty(Variable, Symbol.hasInstance, { value: (v: unknown) => isTensor(v) });
 
-export const autograd = { grad, backward, gradcheck, gradgradcheck, GradcheckError, setDetectAnomaly, isAnomalyEnabled, detectAnomaly, Function, FunctionCtx, forwardAd, functional,
+export const autograd = { grad, backward, gradcheck, gradgradcheck, GradcheckError, setDetectAnomaly, isAnomalyEnabled, isAnomalyCheckNanEnabled, detectAnomaly, Function, FunctionCtx, forwardAd, functional,
   noGrad, enableGrad, inferenceMode, setGradEnabled, setMultithreadingEnabled, enforceGradLayoutPolicy, Variable, graph,
   /** torch.autograd.function: Function, FunctionCtx and the onceDifferentiable decorator. */
   function: { Function, FunctionCtx, onceDifferentiable } };

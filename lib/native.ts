@@ -130,8 +130,9 @@ export interface NativeAddon {
   generatorDevice(g: Handle): string;
   /** outputs and inputs: tensor handles, or GradientEdges as [node handle, outputNr]. */
   autogradGrad(outputs: (Handle | [Handle, number])[], inputs: (Handle | [Handle, number])[], gradOutputs: (Handle | null)[] | null, retainGraph: boolean | null, createGraph: boolean, allowUnused: boolean, isGradsBatched: boolean): (Handle | null)[];
-  setAnomalyEnabled(on: boolean): void;
+  setAnomalyEnabled(on: boolean, checkNan?: boolean): void;
   isAnomalyEnabled(): boolean;
+  isAnomalyCheckNanEnabled(): boolean;
   registerHook(t: Handle, fn: (grad: Handle) => Handle | null): number;
   attachFunction(name: string, inputs: Handle[], outputs: Handle[], dirty: Handle[], nonDifferentiable: Handle[], saved: (Handle | null)[],
     backward: (grads: (Handle | null)[], saved: (Handle | null)[] | null) => (Handle | null)[],

@@ -71,3 +71,46 @@ describe('autograd anomaly detection', () => {
     expect(() => (Fails.apply(torch.ones(1, { requiresGrad: true })) as torch.Tensor).sum().backward()).toThrow(/^backward failed$/);
   });
 });
+
+describe('anomaly mode checkNan (torch.autograd.set_detect_anomaly(mode, check_nan), detect_anomaly(check_nan=...))', () => {
+  class NanBackward extends torch.autograd.Function {
+    static override forward(_ctx: torch.FunctionCtx, a: torch.Tensor) {
+      return a.mul(2);
+    }
+    static override backward(_ctx: torch.FunctionCtx, g: torch.Tensor): torch.Tensor {
+      return g.mul(NaN);
+    }
+  }
+  const A = torch.autograd;
+  const state = () => [A.isAnomalyEnabled(), A.isAnomalyCheckNanEnabled()];
+
+  it('setDetectAnomaly(true, false) turns anomaly mode on without the NaN check, as Python', () => {
+    const x = torch.tensor([1, 2], { dtype: torch.float32, requiresGrad: true });
+    A.setDetectAnomaly(true, false);
+    try {
+      expect(state()).toEqual([true, false]);
+      (NanBackward.apply(x) as torch.Tensor).sum().backward();   // Python: no error, the gradient is NaN
+      expect((x.grad as torch.Tensor).isnan().all().item()).toBe(true);
+    } finally {
+      A.setDetectAnomaly(false);
+    }
+    expect(state()).toEqual([false, true]);
+  });
+
+  it('detectAnomaly({ checkNan }, fn) restores both switches on exit, nested as Python', () => {
+    const x = torch.tensor([1, 2], { dtype: torch.float32, requiresGrad: true });
+    const seen: boolean[][] = [];
+    A.detectAnomaly({ checkNan: false }, () => {
+      seen.push(state());
+      (NanBackward.apply(x) as torch.Tensor).sum().backward();
+      A.detectAnomaly(() => {
+        seen.push(state());
+        expect(() => (NanBackward.apply(x) as torch.Tensor).sum().backward()).toThrow("Function 'NanBackwardBackward' returned nan values in its 0th output.");
+      });
+      seen.push(state());
+    });
+    seen.push(state());
+    expect(seen).toEqual([[true, false], [true, true], [true, false], [false, true]]);
+    expect(() => A.detectAnomaly({ checkNan: 1 as never }, () => 0)).toThrow('checkNan must be a boolean');
+  });
+});

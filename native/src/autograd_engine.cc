@@ -318,12 +318,16 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// torch.set_anomaly_enabled(enabled, check_nan=True): libtorch's own switches, nothing kept here.
 Napi::Value SetAnomalyEnabled(const Napi::CallbackInfo& info) {
-  AnomalyMode::set_enabled(ToBool(info.Env(), info[0], "mode"));
+  const bool enabled = ToBool(info.Env(), info[0], "mode");
+  const bool checkNan = info.Length() < 2 || info[1].IsUndefined() ? true : ToBool(info.Env(), info[1], "checkNan");
+  AnomalyMode::set_enabled(enabled, checkNan);
   return info.Env().Undefined();
 }
 
 Napi::Value IsAnomalyEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), AnomalyMode::is_enabled()); }
+Napi::Value IsAnomalyCheckNanEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), AnomalyMode::should_check_nan()); }
 
 // False inside a backward that computes only some inputs' gradients (autograd.grad, backward({ inputs })):
 // Python's _is_checkpoint_valid, which the reentrant checkpoint cannot run under.
@@ -365,6 +369,7 @@ void RegisterAutogradEngine(napi_env env, napi_value exports) {
       {"autogradGrad", AutogradGrad, "autograd.grad"},
       {"setAnomalyEnabled", SetAnomalyEnabled, "autograd.setDetectAnomaly"},
       {"isAnomalyEnabled", IsAnomalyEnabled, "autograd.isAnomalyEnabled"},
+      {"isAnomalyCheckNanEnabled", IsAnomalyCheckNanEnabled, "autograd.isAnomalyCheckNanEnabled"},
       {"isCheckpointValid", IsCheckpointValid, "checkpoint"},
   };
   ExportAll(env, exports, kEntries);
