@@ -72,6 +72,19 @@ describe('lrScheduler raises where PyTorch 2.13 raises', () => {
   }
 });
 
+it('resuming with lastEpoch >= 0 from groups without initialLr is a KeyError, as in Python', () => {
+  const opt = makeOptimizer(SGD1);
+  let error: unknown;
+  try {
+    new lrScheduler.StepLR(opt, 2, 0.5, 3);
+  } catch (e) {
+    error = e;
+  }
+  expect((error as Error).name).toBe('KeyError');
+  expect((error as Error).message).toMatch(/^StepLR: param 'initialLr' is not specified in paramGroups\[0\] when resuming scheduler with lastEpoch >= 0\./);
+  expect(opt.paramGroups[0]!.initialLr).toBeUndefined();
+});
+
 describe('a JS subclass of LRScheduler saves and loads its own fields (Python: everything in __dict__ but the optimizer)', () => {
   const run = (s: Halve, opt: optim.Optimizer, n: number): number[] =>
     Array.from({ length: n }, () => {

@@ -205,7 +205,7 @@ export class LRScheduler {
     } else {
       groups.forEach((group, i) => {
         if (!('initialLr' in group))
-          throw new Error(
+          throw new KeyError(
             `${cls}: param 'initialLr' is not specified in paramGroups[${i}] when resuming scheduler with lastEpoch >= 0.\nThis typically happens when:\n1. You're trying to resume training from a checkpoint but haven't properly loaded the optimizer state\n2. You're using lastEpoch >= 0 for a fresh training run (not recommended)`,
           );
       });
