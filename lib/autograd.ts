@@ -181,6 +181,8 @@ function batchedGrad(gradOutputs: GradOptions['gradOutputs'], retainGraph: boole
   const rows = batched[0]!.shape[0] ?? 0;
   for (const g of batched)
     if (g.dim() === 0 || g.shape[0] !== rows) throw new RangeError(`autograd.grad: isGradsBatched: every gradOutput needs the same batch size in dim 0 (${rows}), got shape [${g.shape}]`);
+  // Python's vmap over an empty batch dimension fails indexing row 0: IndexError (a RangeError here)
+  if (rows === 0) throw new RangeError('index 0 is out of bounds for dimension 0 with size 0');
   const perRow: (Tensor | null)[][] = [];
   for (let b = 0; b < rows; b++) perRow.push(run(gos.map((g) => (g === null ? null : g.select(0, b))), b < rows - 1 ? true : (retainGraph ?? createGraph)));
   const inputs = perRow[0]?.length ?? 0;

@@ -332,6 +332,8 @@ describe('backward from several roots, backward({ inputs }), registerMultiGradHo
     expect(() => torch.autograd.grad(y, [])).toThrow(g.empty);
     expect(() => torch.autograd.grad(y, p, { materializeGrads: true, allowUnused: false })).toThrow(g.materialize_disallowed);
     expect(() => torch.autograd.grad(m.exp().mul(m), m, { gradOutputs: go.index(':3'), isGradsBatched: true, allowUnused: true, retainGraph: true })).not.toThrow();
+    // an empty batch: Python's IndexError (vmap indexes row 0)
+    expect(() => torch.autograd.grad(m.exp().mul(m), m, { gradOutputs: go.index(':0'), isGradsBatched: true, retainGraph: true })).toThrow(new RangeError('index 0 is out of bounds for dimension 0 with size 0'));
   });
 
   it("GradientEdges stand in for tensors in autograd.grad: Python's edges and gradients", () => {
