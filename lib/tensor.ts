@@ -536,14 +536,46 @@ function operand(v: TensorOrScalar, fn: string): Handle | number {
 
 // The native side of a tensor hook. Built outside any Tensor method so that its closure holds the
 // hook only: a closure holding the tensor would keep it (and its graph) alive from native code.
+// A returned Tensor is checked here as Python's check_single_result / check_variable_result do, naming
+// the hook function (Python's hook name; '<anonymous>' as Python's '<lambda>').
 function hookCallback(hook: (grad: Tensor) => Tensor | void | null | undefined): (grad: Handle) => Handle | null {
   return (grad: Handle): Handle | null => {
-    const result: unknown = hook(new Tensor(grad));
+    const original = new Tensor(grad);
+    const result: unknown = hook(original);
     if (result === undefined || result === null) return null;
     if (!isTensorObject(result)) throw new TypeError(`registerHook: a hook must return a Tensor or nothing, got ${describe(result)}`);
     if (result.isDisposed) throw new Error('registerHook: the hook returned a disposed Tensor');
+    checkHookResult(original, result, hook.name || '<anonymous>');
     return handleOf(result);
   };
+}
+
+// at::toString(ScalarType) and the legacy types' names (at::TensorBase::toString as the hook errors print it)
+const SCALAR_NAMES: Record<string, string> = {
+  uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long', float16: 'Half', float32: 'Float', float64: 'Double',
+  complex32: 'ComplexHalf', complex64: 'ComplexFloat', complex128: 'ComplexDouble', bool: 'Bool', bfloat16: 'BFloat16',
+  uint16: 'UInt16', uint32: 'UInt32', uint64: 'UInt64', qint8: 'QInt8', quint8: 'QUInt8', qint32: 'QInt32', quint4x2: 'QUInt4x2', quint2x4: 'QUInt2x4',
+};
+const LEGACY_SCALARS = new Set(['Byte', 'Char', 'Short', 'Int', 'Long', 'Half', 'Float', 'Double']);
+const LAYOUT_KEYS: Record<string, string> = { sparse_coo: 'Sparse', sparse_csr: 'SparseCsr', sparse_csc: 'SparseCsr', sparse_bsr: 'SparseCsr', sparse_bsc: 'SparseCsr' };
+// The dispatch key part ('CPU', 'SparseCUDA', 'Meta', ...) and the printed type ('torch.FloatTensor', 'CPUBoolType', ...)
+function hookTypeOf(t: Tensor): [string, string] {
+  const dtype = String(t.dtype).replace(/^torch\./, '');
+  const scalar = SCALAR_NAMES[dtype] ?? dtype.replace(/^./, (c) => c.toUpperCase());
+  const deviceType = t.device.type;
+  const layout = String(t.layout).replace(/^torch\./, '');
+  const deviceKey = deviceType === 'cpu' || deviceType === 'cuda' || deviceType === 'mps' || deviceType === 'xpu' ? deviceType.toUpperCase() : deviceType.replace(/^./, (c) => c.toUpperCase());
+  const key = t.isQuantized ? `Quantized${deviceKey}` : `${LAYOUT_KEYS[layout] ?? ''}${deviceKey}`;
+  if (LEGACY_SCALARS.has(scalar) && (key === 'CPU' || key === 'CUDA' || key === 'SparseCPU' || key === 'SparseCUDA'))
+    return [key, `torch.${deviceType === 'cuda' ? 'cuda.' : ''}${key.startsWith('Sparse') ? 'sparse.' : ''}${scalar}Tensor`];
+  return [key, `${key}${scalar}Type`];
+}
+function checkHookResult(original: Tensor, result: Tensor, name: string): void {
+  const [was, wasText] = hookTypeOf(original);
+  const [got, gotText] = hookTypeOf(result);
+  if (was !== got || original.dtype !== result.dtype) throw new Error(`hook '${name}' has changed the type of value (was ${wasText} got ${gotText})`);
+  const a = original.shape, b = result.shape;
+  if (a.length !== b.length || a.some((d, i) => d !== b[i])) throw new Error(`hook '${name}' has changed the size of value`);
 }
 
 function removableHook(h: Handle, id: number): RemovableHandle {

@@ -152,6 +152,40 @@ describe('graph nodes', () => {
   });
 });
 
+describe('tensor hooks (Tensor.registerHook)', () => {
+  it("a returned Tensor of another type or size fails backward with Python's message naming the hook function", () => {
+    const x = torch.tensor([1, 2], { dtype: torch.float32, requiresGrad: true });
+    const run = (hook: (g: torch.Tensor) => torch.Tensor, leaf = false) => () => {
+      if (leaf) {
+        const z = torch.tensor([1, 2], { dtype: torch.float32, requiresGrad: true });
+        z.registerHook(hook);
+        z.mul(2).sum().backward();
+      } else {
+        const y = x.mul(2);
+        y.registerHook(hook);
+        y.sum().backward();
+      }
+    };
+    function myhook(): torch.Tensor {
+      return torch.ones([3]);
+    }
+    // Python: hook 'myhook' / hook '<lambda>' (JS: the function's name, '<anonymous>' without one)
+    expect(run(myhook)).toThrow(new Error("hook 'myhook' has changed the size of value"));
+    expect(run(myhook, true)).toThrow(new Error("hook 'myhook' has changed the size of value"));
+    expect(run(() => torch.ones([3]))).toThrow(new Error("hook '<anonymous>' has changed the size of value"));
+    const type = (got: string) => `hook '<anonymous>' has changed the type of value (was torch.FloatTensor got ${got})`;
+    expect(run((g) => g.double())).toThrow(new Error(type('torch.DoubleTensor')));
+    expect(run(() => torch.ones([3], { dtype: torch.float64 }))).toThrow(new Error(type('torch.DoubleTensor')));   // the type is checked first
+    expect(run((g) => g.to(torch.bfloat16))).toThrow(new Error(type('CPUBFloat16Type')));
+    expect(run((g) => g.to(torch.bool))).toThrow(new Error(type('CPUBoolType')));
+    expect(run((g) => g.to(torch.uint8))).toThrow(new Error(type('torch.ByteTensor')));
+    expect(run((g) => g.to('meta'))).toThrow(new Error(type('MetaFloatType')));
+    expect(run((g) => g.toSparse())).toThrow(new Error(type('torch.sparse.FloatTensor')));
+    expect(run((g) => g.to(torch.bfloat16).toSparse())).toThrow(new Error(type('SparseCPUBFloat16Type')));
+    expect(run((g) => g.mul(10))).not.toThrow();
+  });
+});
+
 describe('saved-tensors hooks', () => {
   it("pack sees Python's saved tensors; gradients through a float32 round trip are Python's", () => {
     const packed: unknown[] = [];
