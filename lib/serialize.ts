@@ -9,12 +9,14 @@
 // dtypes, torch.Size or OrderedDict, and torch::pickle_save tags containers with
 // torch.jit._pickle.restore_type_tag, which Python's weights_only load refuses.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { native, type Handle } from './native.js';
 import { Tensor, isTensor, handleOfTensor } from './tensor.js';
 import { DType, isDTypeName, sparseCoo, toDType, uint8 } from './dtype.js';
 import { aten } from './call.js';
 import { frombuffer } from './creation.js';
 import { Device, toDevice } from './device.js';
+import { Parameter } from './nn/parameter.js';
 
 interface SerializeNative {
   zipWrite(records: [string, Uint8Array | Handle][], path?: string): Buffer | undefined;
@@ -40,6 +42,13 @@ export interface LoadOptions {
   mapLocation?: MapLocation | null;
   /** As PyTorch 2.x: true (the default) refuses anything but tensors, containers and PyTorch's own allowlisted types. */
   weightsOnly?: boolean;
+  /**
+   * Accepted as Python's `mmap`; torchnode reads the file into memory either way (no memory
+   * mapping), so the result is the same.
+   */
+  mmap?: boolean;
+  /** Python's `encoding`: how Python 2 str (legacy files) are decoded: 'utf-8' (the default), 'latin1', 'ascii' or 'bytes' (a Buffer). */
+  encoding?: string;
 }
 
 /** A Python object that torch.load({ weightsOnly: false }) met but cannot (and never will) build: an inert description. */
@@ -61,6 +70,8 @@ export class PickledObject {
 const intKeyedObjects = new WeakSet<object>();
 // Objects loaded from collections.OrderedDict: torch.save writes them back as OrderedDicts.
 const orderedDicts = new WeakSet<object>();
+// Python complex numbers ({ real, imag }, frozen) loaded from builtins.complex: torch.save writes them back as complex.
+const complexValues = new WeakSet<object>();
 
 /** Marks a plain object so that torch.save writes its integer-like keys as Python ints (optimizer `state`). */
 export function markIntKeys<T extends object>(obj: T): T {
@@ -167,7 +178,6 @@ const BLOCKED_MODULES = new Set(['sys', 'os', 'posix', 'nt']);
 const UNSUPPORTED: Record<string, string> = {
   'torch._utils._rebuild_qtensor': 'quantized tensors',
   'torch._utils._rebuild_sparse_tensor': 'sparse tensors',
-  'torch._utils._rebuild_meta_tensor_no_storage': 'meta tensors',
   'torch._utils._rebuild_nested_tensor': 'nested tensors',
   'torch._utils._rebuild_wrapper_subclass': 'tensor wrapper subclasses',
   'torch._utils._rebuild_device_tensor_from_numpy': 'numpy-backed device tensors',
@@ -176,6 +186,8 @@ const UNSUPPORTED: Record<string, string> = {
 
 interface LoadContext {
   weightsOnly: boolean;
+  /** How Python 2 str decode: 'latin1' (undefined: the default), 'utf8', 'ascii', or 'bytes' (Buffers). */
+  encoding?: 'latin1' | 'utf8' | 'ascii' | 'bytes';
   storage(pid: unknown): LoadedStorage;
 }
 
@@ -247,11 +259,28 @@ function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride:
   return t;
 }
 
+// An nn.Parameter, sharing the rebuilt tensor's storage (whose own handle goes at once).
 function rebuildParameter(args: unknown[]): Tensor {
   const [data, requiresGrad] = args;
   if (!isTensor(data)) throw new UnpicklingError(`Parameter: expected a Tensor, got ${pyType(data)}`);
-  if (requiresGrad !== false) data.requiresGrad = true;
-  return data;
+  const param = new Parameter(data, requiresGrad !== false);
+  const i = rebuilt?.indexOf(data) ?? -1;
+  if (i >= 0) {
+    rebuilt!.splice(i, 1);
+    data.dispose();
+  }
+  rebuilt?.push(param);
+  return param;
+}
+
+// _rebuild_meta_tensor_no_storage(dtype, size, stride, requires_grad): an empty meta tensor.
+function rebuildMeta(a: unknown[]): Tensor {
+  const [dtype, size, stride, requiresGrad] = a;
+  if (!(dtype instanceof DType)) throw new UnpicklingError(`_rebuild_meta_tensor_no_storage: expected a dtype, got ${pyType(dtype)}`);
+  const t = aten('empty_strided', [asIntList(size, 'size'), asIntList(stride, 'stride'), { dtype, device: 'meta' }]) as Tensor;
+  if (requiresGrad === true) t.requiresGrad = true;
+  rebuilt?.push(t);
+  return t;
 }
 
 function dictFrom(kind: PyDict['kind'], args: unknown[]): PyDict {
@@ -281,7 +310,12 @@ function allowedGlobal(path: string): PyGlobal | null {
       for (const v of a[0] === undefined ? [] : asItems(a[0], 'set')) s.add(v);
       return s;
     },
-    'builtins.complex': (a) => Object.freeze({ real: Number(a[0] ?? 0), imag: Number(a[1] ?? 0) }),
+    'builtins.complex': (a) => {
+      const z = Object.freeze({ real: Number(a[0] ?? 0), imag: Number(a[1] ?? 0) });
+      complexValues.add(z);
+      return z;
+    },
+    'torch._utils._rebuild_meta_tensor_no_storage': rebuildMeta,
     'torch._utils._rebuild_tensor': (a) => rebuildTensor(a[0], a[1], a[2], a[3], false, null, null),
     'torch._utils._rebuild_tensor_v2': (a) => rebuildTensor(a[0], a[1], a[2], a[3], a[4], null, a[6]),
     'torch._utils._rebuild_tensor_v3': (a) => {
@@ -532,7 +566,17 @@ class Unpickler {
     return items;
   }
   private str(n: number): string {
-    return Buffer.from(this.bytes(n)).toString('utf8');
+    return decodeStr(this.bytes(n));
+  }
+  // Python 2 str (SHORT_BINSTRING, BINSTRING), decoded as torch.load's `encoding` says.
+  private pyStr(b: Uint8Array): string | Buffer {
+    const encoding = this.ctx.encoding;
+    if (encoding === 'bytes') return Buffer.from(b);
+    if (encoding === 'utf8' || encoding === 'ascii') {
+      if (encoding === 'ascii' ? b.some((x) => x > 0x7f) : !isUtf8(b)) throw new UnpicklingError(`'${encoding === 'utf8' ? 'utf-8' : encoding}' codec can't decode a Python 2 str`);
+      return Buffer.from(b).toString('utf8');
+    }
+    return Buffer.from(b).toString('latin1');
   }
 
   private global(module: string, name: string): unknown {
@@ -697,11 +741,11 @@ class Unpickler {
         case OP.SHORT_BINUNICODE: this.stack.push(this.str(this.byte())); break;
         case OP.BINUNICODE8: this.stack.push(this.str(this.u64())); break;
         // Python 2 str (torch.load's default encoding reads it as text).
-        case OP.SHORT_BINSTRING: this.stack.push(Buffer.from(this.bytes(this.byte())).toString('latin1')); break;
+        case OP.SHORT_BINSTRING: this.stack.push(this.pyStr(this.bytes(this.byte()))); break;
         case OP.BINSTRING: {
           const n = this.view(4).getInt32(0, true);
           if (n < 0) throw new UnpicklingError('BINSTRING pickle has negative byte count');
-          this.stack.push(Buffer.from(this.bytes(n)).toString('latin1'));
+          this.stack.push(this.pyStr(this.bytes(n)));
           break;
         }
         case OP.SHORT_BINBYTES: this.stack.push(Buffer.from(this.bytes(this.byte()))); break;
@@ -733,6 +777,42 @@ class Unpickler {
   }
 }
 
+// Python's str.encode('utf-8', 'surrogatepass') (WTF-8): lone surrogates as their 3-byte sequences.
+function encodeStr(s: string): Buffer {
+  if ((s as { isWellFormed?: () => boolean }).isWellFormed?.() !== false && !/[\ud800-\udfff]/.test(s)) return Buffer.from(s, 'utf8');
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < s.length; ++i) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      ++i;  // a pair: plain UTF-8
+      continue;
+    }
+    parts.push(Buffer.from(s.slice(start, i), 'utf8'), Buffer.from([0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]));
+    start = i + 1;
+  }
+  parts.push(Buffer.from(s.slice(start), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+// Python's bytes.decode('utf-8', 'surrogatepass'): encoded surrogates (ED A0-BF xx) become lone UTF-16 surrogates.
+function decodeStr(b: Uint8Array): string {
+  let i = b.indexOf(0xed);
+  while (i >= 0 && !(i + 2 < b.length && b[i + 1]! >= 0xa0 && b[i + 1]! <= 0xbf)) i = b.indexOf(0xed, i + 1);
+  if (i < 0) return Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
+  let out = '';
+  let start = 0;
+  for (; i >= 0; i = b.indexOf(0xed, i + 1)) {
+    if (!(i + 2 < b.length && b[i + 1]! >= 0xa0 && b[i + 1]! <= 0xbf && (b[i + 2]! & 0xc0) === 0x80)) continue;
+    out += Buffer.from(b.buffer, b.byteOffset + start, i - start).toString('utf8');
+    out += String.fromCharCode(0xd000 | ((b[i + 1]! & 0x3f) << 6) | (b[i + 2]! & 0x3f));
+    start = i + 3;
+    i += 2;
+  }
+  return out + Buffer.from(b.buffer, b.byteOffset + start, b.length - start).toString('utf8');
+}
+
 // Python's decode_long: little-endian two's complement; a JS number when exact, else a BigInt.
 function decodeLong(b: Uint8Array): number | bigint {
   if (b.length === 0) return 0;
@@ -755,16 +835,20 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
   }
   if (v instanceof PyDict) {
     const keys = [...v.entries.values()].map(([k]) => k);
-    const plain = keys.every((k) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k)) || typeof k === 'bigint');
-    if (!plain) {
+    // A plain object when every key is a str, or every key an int; a Map when the keys are of other
+    // types or mixed (an object would merge 1 and '1', and could not keep each key's type).
+    const strKeys = keys.every((k) => typeof k === 'string');
+    const intKeys = keys.every((k) => (typeof k === 'number' && Number.isInteger(k)) || typeof k === 'bigint');
+    if (!strKeys && !intKeys) {
       const m = new Map<unknown, unknown>();
       seen.set(v, m);
+      if (v.kind === 'OrderedDict') orderedDicts.add(m);
       for (const [k, x] of v.entries.values()) m.set(toJs(k, seen), toJs(x, seen));
       return m;
     }
     const o: Record<string, unknown> = {};
     seen.set(v, o);
-    if (keys.some((k) => typeof k !== 'string')) intKeyedObjects.add(o);
+    if (!strKeys) intKeyedObjects.add(o);
     if (v.kind === 'OrderedDict') orderedDicts.add(o);
     for (const [k, x] of v.entries.values())
       Object.defineProperty(o, String(k), { value: toJs(x, seen), enumerable: true, writable: true, configurable: true });
@@ -850,9 +934,13 @@ function moveStorage(bytes: Tensor, target: string | Tensor): Tensor {
 export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown {
   if (typeof options !== 'object' || options === null) throw new TypeError('torch.load: options must be an object');
   for (const k of Object.keys(options))
-    if (k !== 'mapLocation' && k !== 'weightsOnly') throw new TypeError(`torch.load: unexpected option '${k}'; expected one of { mapLocation, weightsOnly }`);
+    if (!['mapLocation', 'weightsOnly', 'mmap', 'encoding'].includes(k)) throw new TypeError(`torch.load: unexpected option '${k}'; expected one of { mapLocation, weightsOnly, mmap, encoding }`);
   const weightsOnly = options.weightsOnly ?? true;
   if (typeof weightsOnly !== 'boolean') throw new TypeError('torch.load: weightsOnly must be a boolean');
+  const mmap = options.mmap ?? false;
+  if (typeof mmap !== 'boolean') throw new TypeError('torch.load: mmap must be a boolean');
+  if (mmap && typeof f !== 'string') throw new Error('torch.load: f must be a file path in order to use the mmap argument');
+  const encoding = loadEncoding(options.encoding);
   let file: string;
   if (typeof f === 'string') file = f;
   else if (f instanceof Uint8Array) file = '<buffer>';
@@ -869,8 +957,13 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     // not a zip: the legacy format is checked for only then, so a zip file is opened once
     const head = typeof f === 'string' ? readHead(f) : f.subarray(0, LEGACY_MAGIC.length);
     if (head && Buffer.from(head).equals(LEGACY_MAGIC)) {
+      if (mmap)
+        throw new Error(
+          `torch.load: mmap can only be used with files saved with \`torch.save(${typeof f === 'string' ? `${f}, ` : ''}_use_new_zipfile_serialization=True), ` +
+            'please torch.save your checkpoint with this option in order to use mmap.',
+        );
       try {
-        return loadLegacy(typeof f === 'string' ? readFileSync(f) : f, options.mapLocation ?? null, weightsOnly);
+        return loadLegacy(typeof f === 'string' ? readFileSync(f) : f, options.mapLocation ?? null, weightsOnly, encoding);
       } catch (legacyError) {
         return fail(legacyError);
       }
@@ -888,6 +981,7 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     const storages = new Map<string, Tensor>();
     const ctx: LoadContext = {
       weightsOnly,
+      encoding,
       storage: (pid: unknown): LoadedStorage => {
         const [, type, key, location, numel] = (pid as PyTuple).items;
         if (!(type instanceof StorageType)) throw new UnpicklingError(`persistent id: expected a storage type, got ${pyType(type)}`);
@@ -925,7 +1019,19 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
 const LEGACY_MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const LEGACY_PROTOCOL_VERSION = 1001;
 
-function loadLegacy(data: Uint8Array, mapLocation: MapLocation | null, weightsOnly: boolean): unknown {
+// torch.load's `encoding` (Python's codec names for the ones that matter to Python 2 str).
+function loadEncoding(encoding: unknown): LoadContext['encoding'] {
+  if (encoding === undefined) return undefined;
+  if (typeof encoding !== 'string') throw new TypeError('torch.load: encoding must be a string');
+  const name = encoding.toLowerCase().replace(/_/g, '-');
+  if (name === 'bytes') return 'bytes';
+  if (['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'l1'].includes(name)) return 'latin1';
+  if (['utf-8', 'utf8'].includes(name)) return 'utf8';
+  if (['ascii', 'us-ascii'].includes(name)) return 'ascii';
+  throw new TypeError(`torch.load: encoding '${encoding}' is not supported (expected 'utf-8', 'latin1', 'ascii' or 'bytes')`);
+}
+
+function loadLegacy(data: Uint8Array, mapLocation: MapLocation | null, weightsOnly: boolean, encoding: LoadContext['encoding']): unknown {
   let pos = 0;
   const plain: LoadContext = { weightsOnly: true, storage: () => { throw new UnpicklingError('a persistent id outside the object pickle'); } };
   const next = (ctx: LoadContext): unknown => {
@@ -976,7 +1082,7 @@ function loadLegacy(data: Uint8Array, mapLocation: MapLocation | null, weightsOn
   const seen = new Map<unknown, unknown>();
   try {
     return freeingRebuiltOnError((firstPass) => {
-      let result = next({ weightsOnly, storage: storageOf(cpu) });
+      let result = next({ weightsOnly, encoding, storage: storageOf(cpu) });
       const keys = next(plain);
       if (!Array.isArray(keys)) throw new UnpicklingError(`the storage keys: expected a list, got ${pyType(keys)}`);
       const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -1005,7 +1111,7 @@ function loadLegacy(data: Uint8Array, mapLocation: MapLocation | null, weightsOn
         for (const t of firstPass.splice(0)) t.dispose();
         views.clear();
         pos = objectStart;
-        result = next({ weightsOnly, storage: storageOf((key) => moved.get(key) ?? cpu(key)) });
+        result = next({ weightsOnly, encoding, storage: storageOf((key) => moved.get(key) ?? cpu(key)) });
       }
       return toJs(result, seen);
     });
@@ -1049,7 +1155,7 @@ class Pickler {
   private buf = Buffer.alloc(1 << 12);
   private len = 0;
   private readonly memo = new Map<unknown, number>();
-  readonly storages = new Map<string, { name: string; tensor: Tensor }>();
+  readonly storages = new Map<string, { name: string; tensor: Tensor; dtype: DType }>();
 
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -1125,7 +1231,7 @@ class Pickler {
   str(s: string): void {
     const key = `str:${s}`;
     if (this.get(key)) return;
-    const b = Buffer.from(s, 'utf8');
+    const b = encodeStr(s);
     this.op(OP.BINUNICODE);
     this.u32(b.length);
     this.raw(b);
@@ -1177,8 +1283,9 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
   switch (typeof v) {
     case 'boolean': return p.op(v ? OP.NEWTRUE : OP.NEWFALSE);
     case 'number':
-      // API.md: a whole number is a Python int, any other number a float.
-      return Number.isSafeInteger(v) && !Object.is(v, -0) ? p.int(v) : p.float(v);
+      // API.md: a whole number is a Python int (2 ** 53 and beyond too, exactly), any other number a float.
+      if (!Number.isInteger(v) || Object.is(v, -0)) return p.float(v);
+      return Number.isSafeInteger(v) ? p.int(v) : p.int(BigInt(v));
     case 'bigint': return p.int(v);
     case 'string': return p.str(v);
     case 'object': break;
@@ -1202,13 +1309,22 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
     return;
   }
   if (obj instanceof Map) {
-    p.op(OP.EMPTY_DICT);
+    if (orderedDicts.has(obj)) {
+      p.global('collections', 'OrderedDict');
+      p.op(OP.EMPTY_TUPLE, OP.REDUCE);
+    } else {
+      p.op(OP.EMPTY_DICT);
+    }
     p.put(obj);
     p.items([...obj], ([k, x]) => {
-      saveValue(p, k, `${where} key`);
+      saveKey(p, k, `${where} key`);
       saveValue(p, x, `${where}.${String(k)}`);
     }, OP.SETITEM, OP.SETITEMS);
     return;
+  }
+  if (complexValues.has(obj)) {
+    const z = obj as { real: number; imag: number };
+    return p.reduce('__builtin__', 'complex', [() => p.float(z.real), () => p.float(z.imag)], obj);
   }
   if (obj instanceof Set) {
     return p.reduce('builtins', 'set', [() => saveValue(p, [...obj], where)], obj);
@@ -1245,6 +1361,12 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
   }
 }
 
+// A dict key: arrays (tuples that torch.load made arrays) are written as tuples, as a list is no dict key in Python.
+function saveKey(p: Pickler, k: unknown, where: string): void {
+  if (Array.isArray(k)) return p.tuple(k.map((x) => () => saveKey(p, x, where)));
+  saveValue(p, k, where);
+}
+
 // A sparse COO tensor as Python's Tensor._reduce_ex_internal writes it:
 // _rebuild_sparse_tensor(_get_layout('torch.sparse_coo'), (indices, values, torch.Size(size), is_coalesced)).
 function saveSparse(p: Pickler, t: Tensor, where: string): void {
@@ -1261,17 +1383,43 @@ function saveSparse(p: Pickler, t: Tensor, where: string): void {
   ], t);
 }
 
-function saveTensor(p: Pickler, t: Tensor, where: string): void {
+// nn.Parameter.__reduce_ex__: _rebuild_parameter(the tensor's reduce, requires_grad, OrderedDict() of hooks).
+function saveParameter(p: Pickler, t: Parameter, where: string): void {
+  p.reduce('torch._utils', '_rebuild_parameter', [
+    () => saveTensor(p, t, where, {}, false),  // Parameter.data: a tensor that does not require grad
+    () => p.op(t.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE),
+    () => {
+      p.global('collections', 'OrderedDict');
+      p.op(OP.EMPTY_TUPLE, OP.REDUCE);
+      p.put({});
+    },
+  ], t);
+}
+
+// A meta tensor as Tensor._reduce_ex_internal writes it: _rebuild_meta_tensor_no_storage(dtype, size, stride, requires_grad).
+function saveMeta(p: Pickler, t: Tensor, memoKey: unknown): void {
+  const intTuple = (xs: number[]) => (): void => p.tuple(xs.map((x) => () => p.int(x)));
+  p.reduce('torch._utils', '_rebuild_meta_tensor_no_storage', [
+    () => p.global('torch', t.dtype.name), intTuple(t.shape), intTuple(t.stride()), () => p.op(t.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE),
+  ], memoKey);
+}
+
+function saveTensor(p: Pickler, t: Tensor, where: string, memoKey: unknown = t, requiresGrad = t.requiresGrad): void {
   if (t.requiresGrad && !t.isLeaf)
     throw new Error(`torch.save: Cowardly refusing to serialize non-leaf tensor which requires_grad (at ${where}); save t.detach() instead`);
+  if (t instanceof Parameter && memoKey === t) return saveParameter(p, t, where);
+  if (t.device.type === 'meta') return saveMeta(p, t, memoKey);
   if (t.isSparse) return saveSparse(p, t, where);
   const [storageKey, nbytes, offset, location, conj, neg] = zip.tensorStorage(handleOfTensor(t));
   const dtype = t.dtype;
   const v3 = V3_DTYPES.has(dtype.name);
   let entry = p.storages.get(storageKey);
   if (!entry) {
-    entry = { name: String(p.storages.size), tensor: t };
+    entry = { name: String(p.storages.size), tensor: t, dtype };
     p.storages.set(storageKey, entry);
+  } else if (entry.dtype !== dtype && nbytes > 0) {
+    // Python's _save: one storage written under two dtypes would load back as only one of them.
+    throw new Error('torch.save: Cannot save multiple tensors or storages that view the same data as different types');
   }
   const name = entry.name;
   const storageArg = (): void => {
@@ -1290,7 +1438,7 @@ function saveTensor(p: Pickler, t: Tensor, where: string): void {
     () => p.int(offset),
     intTuple(t.shape),
     intTuple(t.stride()),
-    () => p.op(t.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE),
+    () => p.op(requiresGrad ? OP.NEWTRUE : OP.NEWFALSE),
     () => {
       p.global('collections', 'OrderedDict');
       p.op(OP.EMPTY_TUPLE, OP.REDUCE);
@@ -1304,7 +1452,7 @@ function saveTensor(p: Pickler, t: Tensor, where: string): void {
     if (neg) flags.set('neg', true);
     args.push(() => saveValue(p, flags, where));
   }
-  p.reduce('torch._utils', v3 ? '_rebuild_tensor_v3' : '_rebuild_tensor_v2', args, t);
+  p.reduce('torch._utils', v3 ? '_rebuild_tensor_v3' : '_rebuild_tensor_v2', args, memoKey);
 }
 
 function storageTypeName(dtype: DType): string {

@@ -17,6 +17,10 @@ fixtures = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fixtures)
 
 
+def is_int_key(key):
+    return (isinstance(key, int) and not isinstance(key, bool)) or (isinstance(key, dict) and '__int__' in key)
+
+
 def js_keys(d):
     """Python's description with dict keys as JS spells them (int keys as strings, index keys first)."""
     if isinstance(d, list):
@@ -25,8 +29,9 @@ def js_keys(d):
         return d
     out = {}
     for k, v in d.items():
-        if k == '__dict__' and all(isinstance(key, (str, int)) and not isinstance(key, bool) for key, _ in v):
-            items = [[str(key) if isinstance(key, int) else key, js_keys(val)] for key, val in v]
+        # all str or all int keys: a plain JS object (mixed keys make a Map, which keeps them as they are)
+        if k == '__dict__' and (all(isinstance(key, str) for key, _ in v) or all(is_int_key(key) for key, _ in v)):
+            items = [[str(key) if isinstance(key, int) else key['__int__'] if isinstance(key, dict) else key, js_keys(val)] for key, val in v]
             index = sorted((e for e in items if e[0].isdigit() and (e[0] == '0' or e[0][0] != '0')), key=lambda e: int(e[0]))
             out[k] = index + [e for e in items if not (e[0].isdigit() and (e[0] == '0' or e[0][0] != '0'))]
         else:

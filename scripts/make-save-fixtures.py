@@ -39,6 +39,9 @@ def describe(v, storages):
         return describe(int(v), storages)
     if isinstance(v, np.floating):
         return describe(float(v), storages)
+    if isinstance(v, torch.Tensor) and v.device.type == 'meta':  # no storage, no values
+        return {'__meta__': {'dtype': str(v.dtype).replace('torch.', ''), 'shape': list(v.shape), 'stride': list(v.stride()),
+                             'requires_grad': v.requires_grad}}
     if isinstance(v, torch.Tensor):
         key = v.untyped_storage().data_ptr() if hasattr(v, 'untyped_storage') else v.storage().data_ptr()
         if key not in storages:
@@ -57,6 +60,8 @@ def describe(v, storages):
         return v
     if isinstance(v, int):
         return v if abs(v) <= 2**53 - 1 else {'__int__': str(v)}
+    if isinstance(v, complex):
+        return {'__complex__': [describe(v.real, storages), describe(v.imag, storages)]}
     if isinstance(v, float):
         return {'__float__': repr(v)} if v != v or v in (float('inf'), float('-inf')) else v
     if isinstance(v, (list, tuple)):
@@ -153,6 +158,17 @@ def numpy_case():
     }
 
 
+def keys_and_values_case():
+    """Dicts whose keys JS objects cannot hold as they are (mixed int and str, tuples), complex numbers,
+    strings with lone surrogates, whole floats and ints beyond 2**53, meta tensors."""
+    return {
+        'mixed': {1: 'int', '1': 'str'}, 'mixed2': {'1': 'x', 2: 'y'}, 'tuple_keys': {(1, 2): 'x', (3, (4, 5)): 'y'},
+        'complex': 1.5 - 2j, 'complex_list': [complex(0, 1), 3j], 'surrogates': ['a\ud800b', '\udfff', 'ok \U0001f600'],
+        'big': 2**53, 'bigger': 2**64 + 8, 'meta': torch.empty(2, 3, device='meta'),
+        'meta_t': torch.empty(4, 2, device='meta', dtype=torch.float16).t().requires_grad_(),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--suffix', default='')
@@ -197,6 +213,13 @@ def main():
         torch.save({'w': torch.arange(3.0), 'strings': np.array(['cat', 'dog']), 'objects': np.array([1, 'a'], dtype=object),
                     'dates': np.array(['2020-01-01'], dtype='datetime64[D]'), 'structured': np.zeros(2, dtype=[('a', 'i4'), ('b', 'f8')]),
                     's_str': np.str_('x'), 'f8': np.float64(2.5)}, os.path.join(OUT, 'numpy_inert.pt'))
+        # Values whose JS form needs a tag or a Map to be saved back as Python wrote them (zip format only).
+        torch.save(keys_and_values_case(), os.path.join(OUT, 'keys_values.pt'))
+        expected['keys_values'] = describe(torch.load(os.path.join(OUT, 'keys_values.pt')), {})
+        # An nn.Parameter inside a dict, and one that does not require grad.
+        params = {'p': torch.nn.Parameter(torch.arange(4.0)), 'frozen': torch.nn.Parameter(torch.ones(2), requires_grad=False)}
+        torch.save(params, os.path.join(OUT, 'parameters.pt'))
+        expected['parameters'] = describe(torch.load(os.path.join(OUT, 'parameters.pt')), {})
         # A file whose storage says 'cuda:0' (made on a CPU-only machine through a location tagger).
         torch.serialization.register_package(0, lambda s: 'cuda:0' if s.device.type == 'cpu' else None, lambda s, loc: None)
         torch.save({'t': torch.arange(4.0)}, os.path.join(OUT, 'cuda.pt'))

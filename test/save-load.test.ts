@@ -162,6 +162,16 @@ describe('weightsOnly', () => {
     expect(() => torch.load(fixture('views.pt'), { weightsOnly: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(() => torch.load(fixture('views.pt'), { map_location: 'cpu' } as unknown as torch.LoadOptions)).toThrow(/unexpected option 'map_location'/);
   });
+
+  it('accepts mmap (read into memory) and encoding, with Python\'s refusals', () => {
+    const want = describeJs(torch.load(fixture('views.pt')), new Map());
+    expect(describeJs(torch.load(fixture('views.pt'), { mmap: true }), new Map())).toEqual(want);
+    expect(describeJs(torch.load(fixture('views.pt'), { mmap: false, encoding: 'latin1' }), new Map())).toEqual(want);
+    expect(() => torch.load(readFileSync(fixture('views.pt')), { mmap: true })).toThrow('f must be a file path in order to use the mmap argument');
+    expect(() => torch.load(fixture('legacy.pt'), { mmap: true })).toThrow('mmap can only be used with files saved with `torch.save(');
+    expect(() => torch.load(fixture('views.pt'), { mmap: 1 as unknown as boolean })).toThrow('mmap must be a boolean');
+    expect(() => torch.load(fixture('views.pt'), { encoding: 'koi8-r' })).toThrow("encoding 'koi8-r' is not supported");
+  });
 });
 
 describe('torch.save', () => {
@@ -180,11 +190,12 @@ describe('torch.save', () => {
   });
 
   it("writes the same data.pkl bytes as Python's torch.save for what JS holds exactly", () => {
-    // Tuples, torch.Size and Parameter have no JS type (they come back as arrays and tensors), and
-    // Python memoizes equal strings only when they are one object: the other fixtures differ there.
+    // Tuples and torch.Size have no JS type (they come back as arrays), and Python memoizes equal
+    // strings only when they are one object: the other fixtures differ there. Parameters, mixed and
+    // tuple dict keys, complex numbers, lone surrogates, ints from 2**53 on and meta tensors: keys_values.
     const zip = native as unknown as { zipOpen(b: Uint8Array): object; zipRecord(r: object, name: string): Buffer | null };
     const pickle = (b: Uint8Array): Buffer => zip.zipRecord(zip.zipOpen(b), 'data.pkl')!;
-    for (const name of ['dtypes', 'views', 'noncontiguous', 'sgd', 'requires_grad', 'conj']) {
+    for (const name of ['dtypes', 'views', 'noncontiguous', 'sgd', 'requires_grad', 'conj', 'parameter', 'parameters', 'keys_values']) {
       const python = readFileSync(fixture(`${name}.pt`));
       expect(pickle(torch.save(torch.load(python))!).equals(pickle(python)), name).toBe(true);
     }
@@ -247,6 +258,58 @@ describe('torch.save', () => {
       try { torch.load(bytes.subarray(0, bytes.length - 10)); } catch (e) { message = e.message; }
       return { loaded, afterDispose: torch.nativeStats().tensors - live, withCopies, afterFailure: torch.nativeStats().tensors - live, message };`);
     expect(r).toEqual({ loaded: 2, afterDispose: 0, withCopies: 2, afterFailure: 0, message: expect.stringMatching(/truncated/) });
+  });
+
+  it("refuses views of one storage under different dtypes, as Python's _save, writing no file", () => {
+    const message = 'torch.save: Cannot save multiple tensors or storages that view the same data as different types';
+    const x = torch.tensor([1.5, 2.5, 3.5, 4.5]);
+    const path = join(tmp, 'dtype-views.pt');
+    expect(() => torch.save({ f: x, i: x.view(torch.int32) }, path)).toThrow(message);
+    expect(existsSync(path)).toBe(false);
+    const c = torch.complex(torch.ones(2), torch.zeros(2));
+    expect(() => torch.save([c, torch.viewAsReal(c)])).toThrow(message);
+    // One dtype, several views: fine.
+    expect(() => torch.save([x, x.index('1:')])).not.toThrow();
+  });
+
+  it('loads nn.Parameter as a Parameter and writes it back as Python does (_rebuild_parameter)', () => {
+    const back = torch.load(fixture('parameters.pt')) as { p: torch.Tensor; frozen: torch.Tensor };
+    expect(back.p).toBeInstanceOf(torch.nn.Parameter);
+    expect(back.frozen).toBeInstanceOf(torch.nn.Parameter);
+    expect([back.p.requiresGrad, back.frozen.requiresGrad]).toEqual([true, false]);
+    const p = new torch.nn.Parameter(torch.ones(2));
+    const again = torch.load(torch.save({ p, same: p })!) as { p: torch.Tensor; same: torch.Tensor };
+    expect(again.p).toBeInstanceOf(torch.nn.Parameter);
+    expect(again.same).toBe(again.p);
+    expect(torch.save(p)!.includes(Buffer.from('torch._utils\n_rebuild_parameter\n'))).toBe(true);
+  });
+
+  it('keeps key types of dicts with mixed int and str keys (a Map), tuple keys, complex numbers and lone surrogates', () => {
+    const kv = torch.load(fixture('keys_values.pt')) as Record<string, unknown>;
+    expect(kv.mixed).toEqual(new Map<unknown, unknown>([[1, 'int'], ['1', 'str']]));
+    expect(kv.mixed2).toEqual(new Map<unknown, unknown>([['1', 'x'], [2, 'y']]));
+    expect([...(kv.tuple_keys as Map<unknown, unknown>).keys()]).toEqual([[1, 2], [3, [4, 5]]]);
+    expect(kv.complex).toEqual({ real: 1.5, imag: -2 });
+    expect(kv.surrogates).toEqual(['a\ud800b', '\udfff', 'ok \u{1f600}']);
+    // Made in Node: a Map with an array key is a dict with a tuple key (TUPLE2), a lone surrogate WTF-8.
+    const pkl = torch.save(new Map([[[1, 2], 'x']]))!;
+    expect(pkl.includes(Buffer.from([0x4b, 1, 0x4b, 2, 0x86]))).toBe(true);
+    expect(torch.load(torch.save({ s: 'x\udc00y\ud83d' })!)).toEqual({ s: 'x\udc00y\ud83d' });
+    expect(torch.save('\ud800')!.includes(Buffer.from([0x58, 3, 0, 0, 0, 0xed, 0xa0, 0x80]))).toBe(true);
+  });
+
+  it('writes every whole number as a Python int, 2 ** 53 and beyond exactly', () => {
+    const back = torch.load(torch.save({ a: 2 ** 53, b: -(2 ** 64), c: 1e300, d: 2 ** 53 + 0.5 * 0 })!) as Record<string, unknown>;
+    expect(back).toEqual({ a: 2n ** 53n, b: -(2n ** 64n), c: BigInt(1e300), d: 2n ** 53n });
+    expect(torch.load(torch.save({ f: 2.5, z: -0 })!)).toEqual({ f: 2.5, z: -0 });
+  });
+
+  it('saves and loads meta tensors (_rebuild_meta_tensor_no_storage)', () => {
+    const m = torch.empty([4, 2], { device: 'meta', dtype: torch.float16 }).t();
+    const buf = torch.save({ m })!;
+    expect(buf.includes(Buffer.from('_rebuild_meta_tensor_no_storage'))).toBe(true);
+    const back = (torch.load(buf) as { m: torch.Tensor }).m;
+    expect([back.device.type, back.dtype, back.shape, back.stride()]).toEqual(['meta', torch.float16, [2, 4], [1, 2]]);
   });
 
   it('refuses what Python cannot load, naming where it is', () => {
