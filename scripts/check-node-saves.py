@@ -99,6 +99,15 @@ def main():
     checks['Map keeps an int key'] = list(nested['map']) == [7, 'k']
     checks['bigint 2**70 is a Python int'] = nested['big'] == 2**70
     checks['JS whole number 1 is int, 1.5 float'] = type(nested['list'][0]) is int and type(nested['float']) is float
+    node_values = load(os.path.join(folder, 'node_values.pt'))
+    checks['nn.Parameter is a Parameter'] = type(node_values['p']) is torch.nn.Parameter and node_values['p'].requires_grad
+    checks['nn.Parameter(requires_grad=False) is a Parameter'] = (
+        type(node_values['frozen']) is torch.nn.Parameter and not node_values['frozen'].requires_grad)
+    checks['JS 2**53 and 2**64 are Python ints'] = node_values['big'] == 2**53 and node_values['bigger'] == 2**64 and type(node_values['big']) is int
+    checks['Map with an array key has a tuple key'] = list(node_values['map']) == [(1, (2, 3)), 1, '1']
+    checks['lone surrogates kept'] = node_values['surrogates'][:2] == ['a\ud800b', '\udfff']
+    checks['meta tensor'] = node_values['meta'].is_meta and node_values['meta'].stride() == (1, 2)
+    checks['complex saved back as complex'] = load(os.path.join(folder, 'keys_values.pt'))['complex'] == 1.5 - 2j
     views = load(os.path.join(folder, 'views.pt'))
     views['base'].add_(100)
     checks['views share one storage'] = views['view'][0, 0].item() == 102 and views['t'][1, 0].item() == 101

@@ -48,6 +48,15 @@ const cases: Record<string, unknown> = {
   state_dict: torch.load(join(fixtures, 'state_dict.pt')),
   sgd: torch.load(join(fixtures, 'sgd.pt')),
   parameter: torch.load(join(fixtures, 'parameter.pt')),
+  // Made in Node: Parameters (one not requiring grad), whole numbers from 2**53 on, a Map with tuple
+  // (array) and mixed keys, lone surrogates, meta tensors.
+  node_values: {
+    p: new torch.nn.Parameter(torch.arange(3, { dtype: torch.float32 })), frozen: new torch.nn.Parameter(torch.ones(2), false),
+    big: 2 ** 53, bigger: 2 ** 64, negBig: -(2 ** 60), map: new Map<unknown, unknown>([[[1, [2, 3]], 'tuple'], [1, 'int'], ['1', 'str']]),
+    surrogates: ['a\ud800b', '\udfff', 'ok \u{1f600}'], meta: torch.empty([4, 2], { device: 'meta', dtype: torch.float16 }).t(),
+  },
+  keys_values: torch.load(join(fixtures, 'keys_values.pt')),
+  parameters: torch.load(join(fixtures, 'parameters.pt')),
 };
 
 const expected: Record<string, unknown> = {};

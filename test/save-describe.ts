@@ -35,6 +35,8 @@ export function describeJs(v: unknown, storages: Map<string, number>): unknown {
   if (v instanceof torch.DType) return { __dtype__: v.name };
   if (v instanceof torch.Device) return { __device__: String(v) };
   if (typeof v === 'bigint') return { __int__: String(v) };
+  // torch.save writes a whole number beyond 2**53 - 1 as the int it holds exactly.
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return { __int__: String(BigInt(v)) };
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => describeJs(x, storages));
   if (v instanceof Set) return { __set__: [...v].map((x) => describeJs(x, storages)).sort() };
