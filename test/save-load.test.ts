@@ -171,6 +171,14 @@ describe('weightsOnly', () => {
     expect(() => torch.load(fixture('legacy.pt'), { mmap: true })).toThrow('mmap can only be used with files saved with `torch.save(');
     expect(() => torch.load(fixture('views.pt'), { mmap: 1 as unknown as boolean })).toThrow('mmap must be a boolean');
     expect(() => torch.load(fixture('views.pt'), { encoding: 'koi8-r' })).toThrow("encoding 'koi8-r' is not supported");
+    // A legacy file whose object is the Python 2 str b'\xc3\xa9' (SHORT_BINSTRING). Python 2.13's torch.load gives
+    // 'é' with encoding='utf-8' (its default), 'Ã©' with 'latin1', b'\xc3\xa9' with 'bytes', and refuses it with 'ascii'.
+    const magic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
+    const py2 = Buffer.from([...magic, 0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e, 0x7d, 0x2e, 0x80, 0x02, 0x55, 0x02, 0xc3, 0xa9, 0x2e, 0x5d, 0x2e]);
+    expect(torch.load(py2, { encoding: 'utf-8' })).toBe('é');
+    expect(torch.load(py2, { encoding: 'latin1' })).toBe('Ã©');
+    expect(torch.load(py2, { encoding: 'bytes' })).toEqual(Buffer.from([0xc3, 0xa9]));
+    expect(() => torch.load(py2, { encoding: 'ascii' })).toThrow("'ascii' codec can't decode");
   });
 });
 
