@@ -265,7 +265,12 @@ export class Tensor {
    */
   registerHook(hook: (grad: Tensor) => Tensor | void | null | undefined): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`registerHook: hook must be a function, got ${describe(hook)}`);
-    return removableHook(this.#h, native.registerHook(this.#h, hookCallback(hook)));
+    const group = hookGroupOf(this.#h);
+    flushDeadHooks(this.#h, group);
+    const entry = { id: -1 };
+    entry.id = native.registerHook(this.#h, hookCallback(hook, group, entry));
+    group.live.push(entry.id);
+    return removableTensorHook(this.#h, group, entry.id);
   }
 
   backward(gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
@@ -538,16 +543,87 @@ function operand(v: TensorOrScalar, fn: string): Handle | number {
 // hook only: a closure holding the tensor would keep it (and its graph) alive from native code.
 // A returned Tensor is checked here as Python's check_single_result / check_variable_result do, naming
 // the hook function (Python's hook name; '<anonymous>' as Python's '<lambda>').
-function hookCallback(hook: (grad: Tensor) => Tensor | void | null | undefined): (grad: Handle) => Handle | null {
+function hookCallback(hook: (grad: Tensor) => Tensor | void | null | undefined, group: HookGroup, entry: { id: number }): (grad: Handle) => Handle | null {
   return (grad: Handle): Handle | null => {
-    const original = new Tensor(grad);
-    const result: unknown = hook(original);
-    if (result === undefined || result === null) return null;
-    if (!isTensorObject(result)) throw new TypeError(`registerHook: a hook must return a Tensor or nothing, got ${describe(result)}`);
-    if (result.isDisposed) throw new Error('registerHook: the hook returned a disposed Tensor');
-    checkHookResult(original, result, hook.name || '<anonymous>');
-    return handleOf(result);
+    if (!group.live.includes(entry.id)) return null;   // removed: libtorch drops it at the next registerHook or remove
+    if (group.live[0] === entry.id) {   // libtorch runs the live hooks in order: the first one starts a dispatch
+      group.snapshot = [...group.live];
+      group.running = true;
+    }
+    const last = group.snapshot === null || group.snapshot.at(-1) === entry.id;
+    group.cursor = group.snapshot?.indexOf(entry.id) ?? -1;
+    let ended = true;
+    const outer = group.current;
+    group.current = entry.id;
+    try {
+      const original = new Tensor(grad);
+      const result: unknown = hook(original);
+      if (result === undefined || result === null) {
+        ended = last;
+        return null;
+      }
+      if (!isTensorObject(result)) throw new TypeError(`registerHook: a hook must return a Tensor or nothing, got ${describe(result)}`);
+      if (result.isDisposed) throw new Error('registerHook: the hook returned a disposed Tensor');
+      checkHookResult(original, result, hook.name || '<anonymous>');
+      ended = last;
+      return handleOf(result);
+    } finally {
+      if (ended) endHookDispatch(group);   // the last hook ran, or one threw: removals put off take effect
+      group.current = outer;
+    }
   };
+}
+
+// The tensor hooks of one tensor, in libtorch's order. Python runs a tensor's hooks from a snapshot taken
+// when their dispatch starts: a hook removed by an earlier hook of the same dispatch still runs this time
+// and is gone from the next backward on; removed at any other time, it is gone at once.
+interface HookGroup {
+  live: number[];              // ids registered natively, in order
+  snapshot: number[] | null;   // the ids of the dispatch running
+  cursor: number;              // the index in snapshot of the hook running
+  running: boolean;
+  pending: number[];           // removed while they were still to run in this dispatch
+  current: number;             // the id of the hook running (libtorch must not drop it while it runs)
+  dead: number[];              // removed, still registered natively (no handle here: holding it would keep the tensor)
+}
+const hookGroups = new WeakMap<Handle, HookGroup>();
+function hookGroupOf(h: Handle): HookGroup {
+  let group = hookGroups.get(h);
+  if (group === undefined) hookGroups.set(h, (group = { live: [], snapshot: null, cursor: -1, running: false, pending: [], current: -1, dead: [] }));
+  return group;
+}
+function removeTensorHook(h: Handle, group: HookGroup, id: number): void {
+  const i = group.live.indexOf(id);
+  if (i < 0) return;
+  group.live.splice(i, 1);
+  if (id === group.current) group.dead.push(id);
+  else if (!native.isDisposed(h)) native.removeHook(h, id);
+}
+function flushDeadHooks(h: Handle, group: HookGroup): void {
+  if (group.dead.length === 0 || native.isDisposed(h)) return;
+  group.dead = group.dead.filter((id) => {
+    if (id === group.current) return true;
+    native.removeHook(h, id);
+    return false;
+  });
+}
+function endHookDispatch(group: HookGroup): void {
+  group.running = false;
+  group.snapshot = null;
+  for (const id of group.pending.splice(0)) {
+    const i = group.live.indexOf(id);
+    if (i >= 0) group.dead.push(...group.live.splice(i, 1));
+  }
+}
+function removableTensorHook(h: Handle, group: HookGroup, id: number): RemovableHandle {
+  return new RemovableHandle(() => {
+    flushDeadHooks(h, group);
+    if (group.running && group.snapshot !== null && group.snapshot.indexOf(id) > group.cursor) {
+      if (!group.pending.includes(id)) group.pending.push(id);
+    } else {
+      removeTensorHook(h, group, id);
+    }
+  });
 }
 
 // at::toString(ScalarType) and the legacy types' names (at::TensorBase::toString as the hook errors print it)
@@ -576,12 +652,6 @@ function checkHookResult(original: Tensor, result: Tensor, name: string): void {
   if (was !== got || original.dtype !== result.dtype) throw new Error(`hook '${name}' has changed the type of value (was ${wasText} got ${gotText})`);
   const a = original.shape, b = result.shape;
   if (a.length !== b.length || a.some((d, i) => d !== b[i])) throw new Error(`hook '${name}' has changed the size of value`);
-}
-
-function removableHook(h: Handle, id: number): RemovableHandle {
-  return new RemovableHandle(() => {
-    if (!native.isDisposed(h)) native.removeHook(h, id);
-  });
 }
 
 /** backward's `inputs` option as handles or [node, outputNr] edges (null when not given). */

@@ -184,6 +184,32 @@ describe('tensor hooks (Tensor.registerHook)', () => {
     expect(run((g) => g.to(torch.bfloat16).toSparse())).toThrow(new Error(type('SparseCPUBFloat16Type')));
     expect(run((g) => g.mul(10))).not.toThrow();
   });
+
+  it("a hook removed by another hook of the same tensor still runs in that backward and is gone from the next, as Python", () => {
+    const x = torch.tensor([1, 2], { dtype: torch.float32, requiresGrad: true });
+    const twice = (hooks: (calls: string[], hs: torch.RemovableHandle[]) => ((g: torch.Tensor) => torch.Tensor | void)[]) => {
+      const calls: string[] = [];
+      const hs: torch.RemovableHandle[] = [];
+      const y = x.mul(2);
+      for (const h of hooks(calls, hs)) hs.push(y.registerHook(h));
+      y.sum().backward({ retainGraph: true });
+      y.sum().backward();
+      return calls;
+    };
+    // Python torch 2.13 gives these lists
+    expect(twice((c, hs) => [() => { c.push('a'); hs[1]!.remove(); }, () => { c.push('b'); }])).toEqual(['a', 'b', 'a']);
+    expect(twice((c, hs) => [() => { c.push('a'); hs[0]!.remove(); }, () => { c.push('b'); }])).toEqual(['a', 'b', 'b']);
+    expect(twice((c, hs) => [() => { c.push('a'); }, () => { c.push('b'); hs[0]!.remove(); }, (g) => { c.push('c'); return g.mul(2); }])).toEqual(['a', 'b', 'c', 'b', 'c']);
+    // a hook of another tensor, not reached yet, is removed at once
+    const calls: string[] = [];
+    const y = x.mul(2);
+    const z = y.mul(3);
+    const hs: torch.RemovableHandle[] = [];
+    hs.push(z.registerHook(() => { calls.push('z'); hs[1]!.remove(); }));
+    hs.push(y.registerHook(() => { calls.push('y'); }));
+    z.sum().backward();
+    expect(calls).toEqual(['z']);
+  });
 });
 
 describe('saved-tensors hooks', () => {
