@@ -608,6 +608,17 @@ def views():
     for src in ["f32x.transpose(0, 1).view(-1)", "f32x.view(5, -1)", "f32x.t()", "f32a.expand(3, 2)",
                 "torch.cat([f32a, f32b])", "torch.stack([f32a, f32b])"]:
         f.case(src, err=True)
+    # applySlicing's 0-d index tensors (an integer one is a select view, a bool one a new dim) and setitem's
+    # slicePrefix1sSize (a value's leading dims of size 1 are dropped)
+    for src in ["f32x[torch.tensor(0), :, [0, 1]]", "y = f32x[torch.tensor(1)]\ny.fill_(7.5)\nf32x", "f32x[torch.tensor(True)]",
+                "f32x[torch.tensor(False)]", "f32x[torch.tensor(1), [0, 1], torch.tensor(True)]",
+                "x = f32x.clone()\nx[torch.tensor(1), :, [0, 1]] = f32x[0, :, :2]\nx", "x = f32x.clone()\nx[0] = torch.ones(1, 1, 3, 4)\nx",
+                "x = f32x.clone()\nx[[0, 1], 1] = torch.full((1, 1, 2, 4), 2.5)\nx", "x = f32x.clone()\nx[1, 2] = torch.tensor([[-3.5]])\nx",
+                "f32x[[True, 1]]"]:
+        f.case(src)
+    for src in ["f32x[2, :]", "f32x[0, 5]", "f32x[None, 0, -5]", "f32x[..., 9]", "f32x[torch.tensor(1), 7]",
+                "torch.tensor(5.5)[-0]", "torch.tensor(5.5)[-1]", "f32x[::0]", "f32x[::-1]"]:
+        f.case(src, err=True)
     return f
 
 
