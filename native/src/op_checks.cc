@@ -370,6 +370,31 @@ void CheckOneDnnWeightDims(const Arguments& a) {
     ThrowError("oneDNN takes a weight of at most 6 dimensions (a linear weight is [out_features, in_features]), but got shape " + Join(weight.sizes()));
 }
 
+// MKL's size in bytes of a packed B matrix (CblasBMatrix = 162), as mkl::_mkl_reorder_linear_weight made it;
+// weak: a libtorch without MKL has neither this nor the op.
+extern "C" __attribute__((weak)) size_t cblas_sgemm_pack_get_size(int identifier, int m, int n, int k);
+
+// mkl::_mkl_linear trusts its packed weight: with batch_size input rows and an MKLDNN MKL_W it
+// runs cblas_sgemm_compute on that tensor's bytes as MKL's packed [N, K] matrix and reads K values per input
+// row, checking neither: an input with another last dim, or a weight smaller than the packed buffer, reads
+// past them (SIGSEGV, also in PyTorch 2.13).
+void CheckMklLinear(const Arguments& a) {
+  at::Tensor self = a.Tensor("X"), packed = a.Tensor("MKL_W"), origin = a.Tensor("ORI_W");
+  if (!self.defined() || !packed.defined() || !origin.defined() || !packed.is_mkldnn() || self.dim() == 0 || self.size(-1) == 0) return;
+  if (self.numel() / self.size(-1) != IntArgument(a, "batch_size", -1)) return;  // the unpacked path: at::linear
+  if (origin.dim() != 2 || origin.size(1) != self.size(-1))
+    ThrowError("ORI_W must be [out_features, in_features] with in_features the input's last size " +
+               std::to_string(self.size(-1)) + ", got shape " + Join(origin.sizes()));
+  if (packed.scalar_type() != at::kFloat) ThrowError("MKL_W must be a float32 weight packed by mkl::_mkl_reorder_linear_weight");
+  int64_t rows = self.numel() / self.size(-1), n = origin.size(0), k = origin.size(1);
+  if (!cblas_sgemm_pack_get_size || rows > INT32_MAX || n > INT32_MAX || k > INT32_MAX) return;
+  size_t need = cblas_sgemm_pack_get_size(162, static_cast<int>(rows), static_cast<int>(n), static_cast<int>(k));
+  if (static_cast<size_t>(packed.numel()) * sizeof(float) < need)
+    ThrowError("MKL_W holds " + std::to_string(packed.numel()) + " floats, but MKL's packed weight for " +
+               std::to_string(rows) + " rows and a weight of shape " + Join(origin.sizes()) + " takes " + std::to_string((need + 3) / 4) +
+               " (pack it with mkl::_mkl_reorder_linear_weight(weight, " + std::to_string(rows) + "))");
+}
+
 // mkldnn::_reorder_convolution_weight and _reorder_convolution_transpose_weight divide by each stride:
 // 0 traps (x86 idiv).
 void CheckPositiveStride(const Arguments& a) {
@@ -1403,6 +1428,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::fused_moving_avg_obs_fake_quant", {Run<CheckFusedObsFakeQuantAxis>, nullptr}},
       {"quantized::linear_dynamic_fp16_unpacked_weight", {Run<CheckSameDeviceAsX>, nullptr}},
       {"_quantized::wrapped_fbgemm_linear_fp16_weight", {Run<CheckLinearInputNotScalar>, nullptr}},
+      {"mkl::_mkl_linear", {Run<CheckMklLinear>, nullptr}},
       {"onednn::linear_prepack_fp16", {Run<CheckOneDnnWeightDims>, nullptr}},
       {"onednn::qlinear_prepack", {Run<CheckOneDnnWeightDims>, nullptr}},
       {"quantized::conv1d_prepack", {Run<CheckConvPrepack>, nullptr}},
