@@ -1,7 +1,7 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { isShared } from './shared_memory.js';
 import { toDevice, type DeviceLike } from './device.js';
-import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, uint16, uint32, int8, int16, int32 } from './dtype.js';
+import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, uint16, uint32, uint64, int8, int16, int32 } from './dtype.js';
 import { defaultGenerator, type Generator } from './generator.js';
 import { isMainThread } from 'node:worker_threads';
 import { native } from './native.js';
@@ -148,27 +148,32 @@ function fillNumbers(values: readonly unknown[], out: Float64Array, offset: numb
   return kinds;
 }
 
-// Copies one innermost array of integers (BigInt, integral numbers, booleans) exactly into out.
-function fillBigInts(values: readonly unknown[], out: BigInt64Array, offset: number): number {
+// Copies one innermost array of integers (BigInt, integral numbers, booleans) exactly into out: int64, or
+// uint64 (0 to 2 ** 64 - 1, as Python fills a torch.uint64 tensor) where `out` is a BigUint64Array.
+function fillBigInts(values: readonly unknown[], out: BigInt64Array | BigUint64Array, offset: number): number {
+  const unsigned = out instanceof BigUint64Array;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as Element;
     if (typeof v === 'number' && !Number.isInteger(v)) throw new TypeError('tensor: cannot mix BigInt with fractional numbers');
     const b = typeof v === 'bigint' ? v : BigInt(v);
-    if (b < -(2n ** 63n) || b >= 2n ** 63n) throw new RangeError(`tensor: Overflow when unpacking long (${b} is outside the int64 range)`);
+    if (unsigned) {
+      if (b < 0n) throw new RangeError(`tensor: can't convert negative int to unsigned (${b} into torch.uint64)`);
+      if (b >= 2n ** 64n) throw new RangeError(`tensor: int too big to convert (${b} is outside the uint64 range)`);
+    } else if (b < -(2n ** 63n) || b >= 2n ** 63n) throw new RangeError(`tensor: Overflow when unpacking long (${b} is outside the int64 range)`);
     out[offset + i] = b;
   }
   return 0;
 }
 
 // Reads nested arrays (or a single element) into flat row-major values: Float64Array, or
-// BigInt64Array when BigInts are present; `kinds` says which element kinds were seen.
-function flatten(data: unknown): { shape: number[]; values: Float64Array | BigInt64Array; kinds: number } {
+// BigInt64Array (BigUint64Array for a uint64 target) when BigInts are present; `kinds` says which element kinds were seen.
+function flatten(data: unknown, unsigned: boolean): { shape: number[]; values: Float64Array | BigInt64Array | BigUint64Array; kinds: number } {
   const shape = nestedShape(data);
   const numel = shape.reduce((a, b) => a * b, 1);
   const numbers = new Float64Array(numel);
   const kinds = forEachRow(data, shape, (row, offset) => fillNumbers(row, numbers, offset));
   if (!(kinds & SEEN_BIGINT)) return { shape, values: numbers, kinds };
-  const bigints = new BigInt64Array(numel);
+  const bigints = unsigned ? new BigUint64Array(numel) : new BigInt64Array(numel);
   forEachRow(data, shape, (row, offset) => fillBigInts(row, bigints, offset));
   return { shape, values: bigints, kinds };
 }
@@ -215,11 +220,12 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     const view = (isShared(data) ? (data as unknown as { slice(): ArrayBufferView }).slice() : data) as ArrayBufferView & ArrayLike<unknown>;
     t = new Tensor(native.fromTypedArray(view, [view.length], options.dtype === undefined ? null : toDType(options.dtype, 'tensor').code));
   } else {
-    const { shape, values, kinds } = flatten(data);
+    const explicit = options.dtype === undefined ? null : toDType(options.dtype, 'tensor');
+    const { shape, values, kinds } = flatten(data, explicit === uint64);
     // Python's inference: all bools -> bool, all ints -> int64, else the default float dtype.
     const inferred =
       kinds & SEEN_FLOAT ? getDefaultDtype() : kinds & (SEEN_INT | SEEN_BIGINT) ? int64 : kinds & SEEN_BOOL ? bool : getDefaultDtype();
-    const target = options.dtype === undefined ? inferred : toDType(options.dtype, 'tensor');
+    const target = explicit ?? inferred;
     if (values instanceof Float64Array) checkRange(values, target);
     t = new Tensor(native.fromTypedArray(values, shape, target.code));
   }

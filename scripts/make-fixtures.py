@@ -88,7 +88,7 @@ def js(n):
             return "true" if v else "false"
         if type(v) is int:
             if abs(v) > 2**53 and float(v) != v:
-                raise ValueError(f"int literal {v} is not a double, so JS cannot read it")
+                return f"{v}n"  # a BigInt: JS numbers cannot hold it
             return str(v)
         if type(v) is float:
             if v.is_integer() and abs(v) < 2**53:  # (beyond 2^53 the literal is only used where a float is read anyway)
@@ -359,6 +359,12 @@ def creation():
                 "[0, 2, -1], dtype=torch.bool", "[0.1, 70000.5, 1e-08], dtype=torch.float16", "[1.00390625, 3.3], dtype=torch.bfloat16",
                 "[[1, 2], [3, 4]], dtype=torch.uint8", "[1.5, 2], requires_grad=True"]:
         f.case(f"torch.tensor({src})")
+    # uint64 takes whole numbers up to 2 ** 64 - 1 (int64 inference stops at 2 ** 63 - 1)
+    f.case("str(torch.tensor([9223372036854775813, 3], dtype=torch.uint64))")
+    for src, part in [("[18446744073709551617], dtype=torch.uint64", "int too big to convert"),
+                      ("[-9223372036854775809], dtype=torch.uint64", "can't convert negative int to unsigned"),
+                      ("[9223372036854775809]", "Overflow when unpacking long")]:
+        f.case(f"torch.tensor({src})", err=part)
     f.case("x = torch.tensor([[1, 2], [3, 4]])\n(x.dtype, x.shape, x.dim(), x.numel(), x.size(1), x.size(-2))")
     f.case("x = torch.tensor([1.5])\n(x.dtype, x.is_floating_point(), x.item())")
     f.case("torch.tensor([True]).item()")
