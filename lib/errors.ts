@@ -39,3 +39,8 @@ export class JITException extends TorchError {
 export class LinAlgError extends TorchError {
   static override readonly errorName: string = 'LinAlgError';
 }
+
+/** Python's builtin KeyError (a missing key, a name already taken): a plain Error whose `name` is 'KeyError'. */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}

@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { noGrad } from '../autograd.js';
 import { checkCompileOptions, type CompileOptions, warnRunsEagerly } from '../compile_options.js';
 import { emptyLike } from '../creation.js';
+import { KeyError } from '../errors.js';
 import { Device, toDevice, type DeviceLike } from '../device.js';
 import { DType, isDTypeName, pySize, toDType } from '../dtype.js';
 import { Function as AutogradFunction, type FunctionCtx } from '../function.js';
@@ -115,10 +116,6 @@ function checkName(name: unknown, what: string, owner: Module): asserts name is 
 // An array-index-like property name, which JS orders first and ascending among an object's keys.
 const isIndexKey = (name: string): boolean => /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 4294967295;
 
-/** Python's KeyError, for bad names (a subclass of Error; `name` is 'KeyError'). */
-class KeyError extends Error {
-  override name = 'KeyError';
-}
 
 /** Python's `_addindent`: indents every line but the first. */
 function addIndent(s: string, spaces: number): string {

@@ -4,6 +4,7 @@ import { describe, isOptionsObject, readOptions } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { Optimizer, type ParamGroup } from '../optimizer.js';
+import { KeyError } from '../../errors.js';
 
 /** A learning rate (or momentum) as a group holds it: a number, or a Tensor for capturable/compiled setups. */
 export type LrValue = number | Tensor;
@@ -40,11 +41,6 @@ export function jsAttr(key: string): string {
 /** Python's snake_case name of a JS field or group key: initialLr -> initial_lr, _stepCount -> _step_count. */
 export function pyAttr(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-/** Python's KeyError: a group lacks a key; the message is the key as Python prints it (`'initial_lr'`). */
-export class KeyError extends Error {
-  override name = 'KeyError';
 }
 
 /** Python's ZeroDivisionError ('float division by zero', or 'division by zero' for two ints). */
