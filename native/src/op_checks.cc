@@ -330,16 +330,49 @@ void CheckLayerNormBackward(const Arguments& a) {
 
 // triu/tril into `out`: the CPU kernel walks every batch of out's matrices as b * out.stride(-3), so out's
 // batch dims must form one run behind dim -3 (a channels_last out: wrong values, or writes past it).
-void CheckTriangularOut(const Arguments& a) {
-  at::Tensor self = a.Tensor("self"), out = a.Tensor("out");
-  if (!IsDenseCpu(self) || !IsDenseCpu(out) || out.dim() < 4 || self.numel() == 0 || out.sizes() != self.sizes()) return;
+// An out of other sizes is resized, hence contiguous; `self` is made contiguous by the kernel itself.
+void CheckTriangularOutLayout(const at::Tensor& out, c10::IntArrayRef written, const char* name) {
+  if (!IsDenseCpu(out) || out.dim() < 4 || c10::multiply_integers(written) == 0 || out.sizes() != written) return;
   int64_t expected = out.stride(-3);
   for (int64_t i = out.dim() - 3; i >= 0; --i) {
     if (out.size(i) != 1 && out.stride(i) != expected)
-      ThrowError("out's batch dimensions must be laid out one after the other, as a contiguous out's are (the kernel steps through them by out.stride(-3)), but got out of shape " +
-                 Join(out.sizes()) + " and strides " + Join(out.strides()) + "; use a contiguous out");
+      ThrowError(std::string(name) + "'s batch dimensions must be laid out one after the other, as a contiguous " + name +
+                 "'s are (the kernel steps through them by " + name + ".stride(-3)), but got " + name + " of shape " +
+                 Join(out.sizes()) + " and strides " + Join(out.strides()) + "; use a contiguous " + name);
     expected *= out.size(i);
   }
+}
+
+void CheckTriangularOut(const Arguments& a) {
+  at::Tensor self = a.Tensor("self");
+  if (IsDenseCpu(self)) CheckTriangularOutLayout(a.Tensor("out"), self.sizes(), "out");
+}
+
+// lu_unpack writes L (*, m, k) and U (*, k, n) of LU (*, m, n) with tril/triu into the caller's tensors
+// (k = min(m, n)); one that is LU itself is updated in place, which the kernel handles (seed 219).
+void CheckLuUnpackOutsAgainst(c10::IntArrayRef luSizes, const at::Tensor& lu, const at::Tensor& L, const at::Tensor& U) {
+  if (luSizes.size() < 2) return;
+  std::vector<int64_t> sizes = luSizes.vec();
+  const int64_t m = sizes.end()[-2], n = sizes.end()[-1], k = std::min(m, n);
+  sizes.end()[-1] = k;
+  if (L.defined() && !L.is_same(lu)) CheckTriangularOutLayout(L, sizes, "L");
+  sizes.end()[-2] = k;
+  sizes.end()[-1] = n;
+  if (U.defined() && !U.is_same(lu)) CheckTriangularOutLayout(U, sizes, "U");
+}
+
+void CheckLuUnpackOut(const Arguments& a) {
+  const c10::IValue* unpackData = a.Get("unpack_data");
+  if (unpackData && unpackData->isBool() && !unpackData->toBool()) return;  // L and U are left empty
+  at::Tensor lu = a.Tensor("LU_data");
+  if (IsDenseCpu(lu)) CheckLuUnpackOutsAgainst(lu.sizes(), lu, a.Tensor("L"), a.Tensor("U"));
+}
+
+// linalg_lu factors A into L when m > n, else into U (A's sizes), then unpacks that one into the other.
+void CheckLinalgLuOut(const Arguments& a) {
+  at::Tensor A = a.Tensor("A"), L = a.Tensor("L"), U = a.Tensor("U");
+  if (!IsDenseCpu(A) || A.dim() < 2) return;
+  CheckLuUnpackOutsAgainst(A.sizes(), A.size(-2) > A.size(-1) ? L : U, L, U);
 }
 
 // Batch norm forward: reads C values from each per-channel tensor, and the running statistics in
@@ -1404,6 +1437,8 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::native_layer_norm_backward", {Run<CheckLayerNormBackward>, nullptr}},
       {"aten::triu", {Run<CheckTriangularOut>, nullptr}},
       {"aten::tril", {Run<CheckTriangularOut>, nullptr}},
+      {"aten::lu_unpack", {Run<CheckLuUnpackOut>, "L"}},
+      {"aten::linalg_lu", {Run<CheckLinalgLuOut>, "L"}},
       {"aten::batch_norm_backward", {Run<CheckBatchNormBackward>, nullptr}},
       {"aten::reflection_pad1d_backward", {Run<CheckPadBackwardNd<1>>, nullptr}},
       {"aten::reflection_pad2d_backward", {Run<CheckPadBackwardNd<2>>, nullptr}},
