@@ -232,6 +232,20 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   return finish(t, options, isTensor(data)); // TypedArray and nested data are made in the target dtype
 }
 
+/** Python's indexing_tensor_from_data: a (nested) list used as an index is a bool tensor when every
+ * element is a bool, else int64, fractional values truncated toward zero (x[[0.5]] is x[[0]]). */
+export function indexingTensorFromData(data: NestedArray<number | bigint | boolean>, fn: string): Tensor {
+  try {
+    const { shape, values, kinds } = flatten(data, false);
+    const target = kinds === SEEN_BOOL ? bool : int64;
+    if (values instanceof Float64Array) checkRange(values, target);
+    return new Tensor(native.fromTypedArray(values, shape, target.code));
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('tensor: ')) e.message = `${fn}: ${e.message.slice('tensor: '.length)}`; // the caller's name, as elsewhere
+    throw e;
+  }
+}
+
 // torch.tensor([torch.tensor(1), torch.tensor(2)]): as in Python, a tensor inside the data is one
 // element (its single value; more raise), and its dtype joins the inference.
 // Iterative, visiting each array once: cyclic or too-deep data is left for flatten() to refuse.

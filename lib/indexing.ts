@@ -1,10 +1,11 @@
 // Python's indexing: x[0, :, 1:3] as x.index(0, ':', '1:3') and x[mask] = v as x.indexPut_([mask], v),
 // with basic items as views and tensor items through aten::index / index_put_ (PyTorch's applySlicing).
 import { aten } from './call.js';
+import { indexingTensorFromData } from './creation.js';
 import { bool as boolDType, int64 as int64DType, uint8 as uint8DType } from './dtype.js';
 import { native } from './native.js';
 import { describe } from './options.js';
-import { isTensor as isTensorObject, Tensor, type IndexItem, type TensorOrScalar } from './tensor.js';
+import { isTensor as isTensorObject, Tensor, type IndexItem, type NestedArray, type TensorOrScalar } from './tensor.js';
 
 const SLICE = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
 
@@ -13,7 +14,7 @@ function applySelect(fn: string, view: Tensor, dim: number, index: number | bigi
   const i = Number(index);
   if (i === 0 && dim === 0 && view.dim() === 0)
     throw new RangeError(`${fn}: invalid index of a 0-dim tensor. Use \`tensor.item()\` in Python or \`tensor.item<T>()\` in C++ to convert a 0-dim tensor to a number`);
-  const size = view.dim() === 0 ? 0 : view.shape[dim]!;
+  const size = dim < view.dim() ? view.shape[dim]! : 0; // past the last dim (after a list mask), Python reports size 0
   if (!(size > -1 - i && size > i)) throw new RangeError(`${fn}: index ${String(index)} is out of bounds for dimension ${realDim} with size ${size}`);
   return aten('select', [view, dim, index]) as Tensor;
 }
@@ -23,6 +24,11 @@ const isIntegerScalarIndex = (t: Tensor): boolean => t.dim() === 0 && !t.dtype.i
 // bool and uint8 index tensors are masks: each takes as many dims as it has (count_specified_dimensions).
 const isMask = (t: Tensor): boolean => t.dtype === boolDType || t.dtype === uint8DType;
 const isBoolScalarIndex = (t: Tensor): boolean => t.dim() === 0 && isMask(t);
+
+// Numbers, bools and BigInts, in arrays nested to any depth (ragged ones are refused by the conversion).
+function isIndexData(v: unknown): v is NestedArray<number | bigint | boolean> {
+  return Array.isArray(v) && v.every((e) => typeof e === 'number' || typeof e === 'bigint' || typeof e === 'boolean' || isIndexData(e));
+}
 
 // Python's applySlicing: basic items become select/slice/unsqueeze views in order; tensor items are
 // collected per dim. `finish` then applies them: aten::index to read, index_put_/copy_ to write.
@@ -92,13 +98,9 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
         let t: Tensor;
         if (isTensorObject(it)) t = it;
         else if (Array.isArray(it)) {
-          const bools = it.length > 0 && it.every((v) => typeof v === 'boolean');
-          // mixed with integers, Python reads a bool as the int it is ([True, 1] is [1, 1])
-          if (!bools && !it.every((v) => Number.isInteger(v) || typeof v === 'bigint' || typeof v === 'boolean'))
-            throw new TypeError(`${fn}: only integers, slices, null, ..., and integer or boolean arrays/tensors are valid indices`);
-          t = it.some((v) => typeof v === 'bigint')
-            ? new Tensor(native.fromTypedArray(BigInt64Array.from(it as (number | bigint)[], (v) => BigInt(v)), [it.length], int64DType.code))
-            : new Tensor(native.fromTypedArray(Float64Array.from(it as (number | boolean)[], Number), [it.length], (bools ? boolDType : int64DType).code));
+          // Python's sequenceToVariable: a list of numbers and bools, nested or not, as one index tensor
+          if (!isIndexData(it)) throw new TypeError(`${fn}: only integers, slices, null, ..., and integer or boolean arrays/tensors are valid indices`);
+          t = indexingTensorFromData(it, fn);
           made.push(t);
         } else if (ArrayBuffer.isView(it) && !(it instanceof DataView)) {
           // A TypedArray as a NumPy array in Python: its own dtype (uint8 indexes as a mask, as there).

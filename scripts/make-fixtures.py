@@ -620,8 +620,14 @@ def views():
                 "f32x[torch.tensor(False)]", "f32x[torch.tensor(1), [0, 1], torch.tensor(True)]",
                 "x = f32x.clone()\nx[torch.tensor(1), :, [0, 1]] = f32x[0, :, :2]\nx", "x = f32x.clone()\nx[0] = torch.ones(1, 1, 3, 4)\nx",
                 "x = f32x.clone()\nx[[0, 1], 1] = torch.full((1, 1, 2, 4), 2.5)\nx", "x = f32x.clone()\nx[1, 2] = torch.tensor([[-3.5]])\nx",
-                "f32x[[True, 1]]"]:
+                "f32x[[True, 1]]",
+                # sequenceToVariable: a nested list is one index tensor (bool if all bools, else int64, floats truncated)
+                "f32x[[[0, 1], [1, 0]], 0]", "f32x[[[1, 0]], [[2], [0]]]", "f32x[[0.5, 1.9]]", "f32x[[[-1.5]], 1:]",
+                "f32x[[[True, False, True], [False, True, True]],]", "x = f32x.clone()\nx[[[0, 1]], 2] = 2.5\nx"]:
         f.case(src)
+    for src, err in [("f32x[[[0, 1], [1]], 0]", "expected sequence of length 2 at dim 1 (got 1)"),
+                     ("f32x[[[True, False, True]], 0]", True), ("f32x[[[5]], 0]", True)]:
+        f.case(src, err=err)
     for src in ["f32x[2, :]", "f32x[0, 5]", "f32x[None, 0, -5]", "f32x[..., 9]", "f32x[torch.tensor(1), 7]",
                 "torch.tensor(5.5)[-0]", "torch.tensor(5.5)[-1]", "f32x[::0]", "f32x[::-1]"]:
         f.case(src, err=True)

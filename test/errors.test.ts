@@ -240,7 +240,8 @@ const cases: Case[] = [
   c('index: index tensor out of range', RangeError, [/^index: /, 'index 5 is out of bounds for dimension 0 with size 2'], () => m23().index(torch.tensor([0, 5]))),
   c('index: float index tensor', RangeError, [/^index: /, 'tensors used as indices must be long, int, byte or bool tensors'], () => m23().index(torch.tensor([0.5]))),
   c('index: bool mask of the wrong shape', RangeError, [/^index: /, 'The shape of the mask [3] at index 0 does not match'], () => m23().index(torch.tensor([true, false, true]))),
-  c('index: fractional number in an index array', TypeError, [/^index: /], () => m23().index([0.5])),
+  c('index: ragged nested index array', RangeError, [/^index: /, 'expected sequence of length 2 at dim 1 (got 1)'], () => m23().index([[0, 1], [1]])),
+  c('index: index array past int64', RangeError, [/^index: /, 'cannot be converted to type int64 without overflow'], () => m23().index([1e19])),
   c('index: string in an index array', TypeError, [/^index: /], () => m23().index(bad(['a']))),
   inplace('indexPut_: index tensor out of range (no partial write)', RangeError, [/^index_?put_: /i, 'index 5 is out of bounds for dimension 0 with size 3'], () => torch.zeros(3), (x) => x.indexPut_([torch.tensor([0, 5])], torch.tensor(1, { dtype: torch.float32 })), {
     bug: 'x[0] is written before index 5 is found out of bounds: values become [1, 0, 0] (PyTorch 1.13 does the same; so do scatter_/index_add_/index_copy_/put_)',
