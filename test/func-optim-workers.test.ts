@@ -5,9 +5,7 @@
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
-import { runWithGc, startWorkers } from './run-child.js';
-
-const dist = new URL('../dist/index.js', import.meta.url).href;
+import { expectRoundsAgreeInWorkers, expectRoundsBoundedWithoutDispose } from './run-child.js';
 
 // One round of the API as JS source (run here and in the workers): every value it returns is deterministic.
 const roundSource = `
@@ -45,46 +43,12 @@ describe('torch.func, autograd.functional, optim.Muon and the swap-in context in
     const expected = round(torch);
     // the layout switch was off in the round only (the grad then keeps its own layout)
     expect(expected.slice(-3)).toEqual(torch.version.features.gradLayoutPolicy ? [3, 1, 1] : [1, 3, 1]);
-    const rounds = 30;
-    const body = `const { parentPort } = require('node:worker_threads');
-      import(${JSON.stringify(dist)}).then((t) => {
-        t.setNumThreads(1);
-        const round = new Function('t', ${JSON.stringify(roundSource)});
-        let bad = null;
-        for (let i = 0; i < ${rounds} && bad === null; i++) {
-          const seen = JSON.stringify(round(t));
-          if (seen !== ${JSON.stringify(JSON.stringify(expected))}) bad = seen;
-        }
-        parentPort.postMessage(bad === null ? 'ok' : 'saw ' + bad);
-      }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
-    const workers = startWorkers(body, 3);
-    let mainRounds = 0;
-    while (workers.running() > 0 || mainRounds < rounds) {
-      expect(round(torch)).toEqual(expected);
-      mainRounds++;
-      await new Promise((r) => setImmediate(r));
-    }
-    expect(await workers.results).toEqual(['ok', 'ok', 'ok']);
+    await expectRoundsAgreeInWorkers(torch, roundSource, expected);
   }, 300_000);
 });
 
 describe('left to the garbage collector', { timeout: 300_000 }, () => {
   it('400 rounds of the same API with no dispose or tidy keep tensors, bytes and RSS bounded', () => {
-    const r = runWithGc(`
-      const round = new Function('t', ${JSON.stringify(roundSource)});
-      const bytes = () => torch.nativeStats().reportedBytes;
-      const mib = () => process.memoryUsage().rss / 2 ** 20;
-      for (let i = 0; i < 20; i++) round(torch);
-      const before = await settle(), bytes0 = bytes();
-      let rss0 = 0;
-      for (let i = 0; i < 400; i++) {
-        round(torch);
-        if (i === 100) rss0 = mib();
-      }
-      const rss1 = mib();
-      return { leaked: (await settle()) - before, grownBytes: bytes() - bytes0, growthMiB: rss1 - rss0 };`);
-    expect(r.leaked).toBeLessThan(50);
-    expect(Math.abs(r.grownBytes!)).toBeLessThan(2 ** 20);
-    expect(r.growthMiB).toBeLessThan(150);
+    expectRoundsBoundedWithoutDispose(roundSource);
   });
 });

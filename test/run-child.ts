@@ -132,3 +132,55 @@ export function startRoundWorkers(roundSource: string, expected: string, options
     }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
   return startWorkers(body, options.count);
 }
+
+/**
+ * Runs one round (`roundBody`: a function body over `t`, the torch module, returning JSON values) on this
+ * thread and in `count` workers at once, `rounds` times each: every run must return `expected`.
+ */
+export async function expectRoundsAgreeInWorkers(torch: unknown, roundBody: string, expected: unknown, rounds = 30, count = 3): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const round = new Function('t', roundBody) as (t: unknown) => unknown;
+  const dist = new URL('../dist/index.js', import.meta.url).href;
+  const body = `const { parentPort } = require('node:worker_threads');
+    import(${JSON.stringify(dist)}).then((t) => {
+      t.setNumThreads(1);
+      const round = new Function('t', ${JSON.stringify(roundBody)});
+      let bad = null;
+      for (let i = 0; i < ${rounds} && bad === null; i++) {
+        const seen = JSON.stringify(round(t));
+        if (seen !== ${JSON.stringify(JSON.stringify(expected))}) bad = seen;
+      }
+      parentPort.postMessage(bad === null ? 'ok' : 'saw ' + bad);
+    }).catch((e) => parentPort.postMessage(String((e && e.stack) || e)));`;
+  const workers = startWorkers(body, count);
+  let mainRounds = 0;
+  while (workers.running() > 0 || mainRounds < rounds) {
+    expect(round(torch)).toEqual(expected);
+    mainRounds++;
+    await new Promise((r) => setImmediate(r));
+  }
+  expect(await workers.results).toEqual(Array(count).fill('ok'));
+}
+
+/**
+ * Runs one round (as for expectRoundsAgreeInWorkers) 20 times, then 400 times with nothing disposed, in a
+ * child with --expose-gc: the live tensors, the reported bytes and the RSS must stay bounded.
+ */
+export function expectRoundsBoundedWithoutDispose(roundBody: string): void {
+  const r = runWithGc(`
+    const round = new Function('t', ${JSON.stringify(roundBody)});
+    const bytes = () => torch.nativeStats().reportedBytes;
+    const mib = () => process.memoryUsage().rss / 2 ** 20;
+    for (let i = 0; i < 20; i++) round(torch);
+    const before = await settle(), bytes0 = bytes();
+    let rss0 = 0;
+    for (let i = 0; i < 400; i++) {
+      round(torch);
+      if (i === 100) rss0 = mib();
+    }
+    const rss1 = mib();
+    return { leaked: (await settle()) - before, grownBytes: bytes() - bytes0, growthMiB: rss1 - rss0 };`);
+  expect(r.leaked).toBeLessThan(50);
+  expect(Math.abs(r.grownBytes!)).toBeLessThan(2 ** 20);
+  expect(r.growthMiB).toBeLessThan(150);
+}
