@@ -2,13 +2,15 @@
 // availability, build details. Like Python's, these live in libtorch (at::globalContext()): one
 // value for the whole process, every worker thread included.
 import { Device, toDevice, type DeviceLike } from './device.js';
-import { seedValue, type Generator } from './generator.js';
+import { defaultGenerator, seedValue, type Generator } from './generator.js';
 import { native } from './native.js';
 import { readOptions } from './options.js';
 
 /** torch.manual_seed: seeds the CPU (and CUDA) generators; same numbers as PyTorch for the same seed. */
-export function manualSeed(seed: number | bigint): void {
+/** Seeds every device's default generator; returns the CPU one, as Python's torch.manual_seed does. */
+export function manualSeed(seed: number | bigint): Generator {
   native.manualSeed(seedValue(seed, 'manualSeed'));
+  return defaultGenerator;
 }
 export function initialSeed(): bigint {
   return BigInt.asUintN(64, BigInt(native.initialSeed()));

@@ -59,6 +59,14 @@ describe('dunders', () => {
     const x = torch.zeros(2);
     expect(x.type(torch.float32)).toBe(x);
     expect(() => x.type('torch.NoSuchTensor')).toThrow(/type/);
+    // PyTorch 2.13: a sparse type string converts the dtype and keeps the layout (torch.FloatTensor from a LongTensor)
+    const longs = torch.tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(longs.type('torch.sparse.FloatTensor').type()).toBe('torch.FloatTensor');
+    expect(longs.toSparse().type('torch.sparse.DoubleTensor').type()).toBe('torch.sparse.DoubleTensor');
+    expect(longs.toSparse().type('torch.FloatTensor').type()).toBe('torch.sparse.FloatTensor');
+    // torch.manual_seed returns the default CPU generator
+    expect(torch.manualSeed(5)).toBe(torch.defaultGenerator);
+    expect(torch.manualSeed(6).initialSeed()).toBe(6n);
     expect(() => torch.unique(x, { returnInverse: 1 as unknown as boolean })).toThrow(TypeError);
     expect(() => torch.split(x, 1, { dim: 0, bad: 1 } as never)).toThrow(/split/);
   });

@@ -37,7 +37,8 @@ function typeTarget(type: unknown): { dtype: DType; device: string | null } {
     const m = TYPE_STRING.exec(type);
     if (m) {
       const name = Object.keys(C10_NAMES).find((k) => C10_NAMES[k] === m[3]);
-      if (!name || m[2]) throw new TypeError(`type: invalid type: '${type}'`);
+      // a 'sparse.' type converts the dtype only, as Python's Tensor.type does (the layout stays)
+      if (!name) throw new TypeError(`type: invalid type: '${type}'`);
       return { dtype: toDType(name, 'type'), device: m[1] ?? 'cpu' };
     }
   }
