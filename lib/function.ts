@@ -110,14 +110,15 @@ export class FunctionCtx {
   }
 }
 
-type Outputs = Tensor | Tensor[];
 type FunctionClass = typeof Function;
 
 // The JS backward of one node. A function of its own, so that its closure holds the ctx and the
 // class only: never the outputs (that would keep them and the graph alive forever).
-function nodeBackward(fn: FunctionClass, ctx: FunctionCtx, nodeName: string, argCount: number, tensorArgs: number[]) {
+// grads come for the Tensor outputs (at tensorOutputs of outputCount); backward gets one per output, null for the others.
+function nodeBackward(fn: FunctionClass, ctx: FunctionCtx, nodeName: string, argCount: number, tensorArgs: number[], outputCount: number, tensorOutputs: number[]) {
   return (grads: (Handle | null)[], saved: (Handle | null)[] | null): (Handle | null)[] => {
-    const gradOutputs = grads.map((h) => (h === null ? null : new Tensor(h)));
+    const gradOutputs: (Tensor | null)[] = new Array<Tensor | null>(outputCount).fill(null);
+    tensorOutputs.forEach((pos, k) => (gradOutputs[pos] = grads[k] === null || grads[k] === undefined ? null : new Tensor(grads[k]!)));
     setBackwardSaved(ctx, saved === null ? 'freed' : saved.map((h) => (h === null ? null : new Tensor(h))));
     let r: unknown;
     try {
@@ -145,7 +146,7 @@ function nodeBackward(fn: FunctionClass, ctx: FunctionCtx, nodeName: string, arg
 // The JS jvp of one apply, called synchronously by libtorch while it wraps the outputs: per tensor input
 // its tangent (null: none), returns one tangent or null per output. Inputs without one get zeros, as in
 // Python (materialized grads); non-tensor arguments get null.
-function nodeJvp(fn: FunctionClass, ctx: FunctionCtx, args: unknown[], tensorArgs: number[]) {
+function nodeJvp(fn: FunctionClass, ctx: FunctionCtx, args: unknown[], tensorArgs: number[], outputCount: number, tensorOutputs: number[]) {
   return (tangents: (Handle | null)[]): (Handle | null)[] => {
     const jvpArgs: (Tensor | null)[] = args.map(() => null);
     tensorArgs.forEach((argIndex, k) => {
@@ -159,21 +160,24 @@ function nodeJvp(fn: FunctionClass, ctx: FunctionCtx, args: unknown[], tensorArg
     } finally {
       setInJvp(ctx, false);
     }
-    const list: unknown[] = Array.isArray(r) ? r : [r];
+    const all: unknown[] = Array.isArray(r) ? r : [r];
+    // one tangent per output (the non-Tensor ones' ignored), or one per Tensor output
+    const list = all.length === outputCount && outputCount !== tensorOutputs.length ? tensorOutputs.map((pos) => all[pos]) : all;
     return list.map((t, i) => (t === null || t === undefined ? null : toHandle(t, `${fn.name}.jvp: tangent ${i}`)));
   };
 }
 
 export class Function {
   /** forward(ctx, ...args), or forward(...args) when the class defines setupContext. */
-  static forward(..._args: any[]): Outputs { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Returns a Tensor, or an array (Python's tuple) of outputs: its non-Tensor items pass through untracked.
+  static forward(..._args: any[]): unknown { // eslint-disable-line @typescript-eslint/no-explicit-any
     throw new Error(`${this.name}.forward is not implemented: define static forward(ctx, ...args)`);
   }
   /**
    * PyTorch 2's style: define setupContext(ctx, inputs, output) and a forward(...args) without ctx;
    * apply runs forward, then setupContext with the arguments and what forward returned.
    */
-  static setupContext(_ctx: FunctionCtx, _inputs: unknown[], _output: Outputs): void {
+  static setupContext(_ctx: FunctionCtx, _inputs: unknown[], _output: unknown): void {
     throw new Error('setupContext is not implemented');
   }
   static backward(_ctx: FunctionCtx, ..._gradOutputs: Tensor[]): Tensor | null | (Tensor | null)[] {
@@ -184,8 +188,8 @@ export class Function {
     throw new Error('You must implement the jvp function for custom autograd.Function to use it with forward mode AD.');
   }
 
-  /** Runs forward and records it for autograd; returns what forward returned. */
-  static apply(...args: unknown[]): Outputs {
+  /** Runs forward and records it for autograd; returns what forward returned (typed as the class's forward declares). */
+  static apply<C extends typeof Function>(this: C, ...args: unknown[]): ReturnType<C['forward']> {
     const name = this.name || 'Function';
     const ctx = new FunctionCtx();
     ctx.needsInputGrad = args.map((a) => isTensor(a) && a.requiresGrad);
@@ -196,16 +200,15 @@ export class Function {
       this.setupContext(ctx, args, output);
       return output;
     }));
-    const outputs = Array.isArray(result) ? result : [result];
-    outputs.forEach((o, i) => {
-      if (!isTensor(o)) throw new TypeError(`${name}.forward must return a Tensor or an array of Tensors; output ${i} is ${describe(o)}`);
-    });
+    // as Python's _wrap_outputs: an array is the tuple of outputs; anything else is one output; non-Tensors pass through
+    const outputs: unknown[] = Array.isArray(result) ? result : [result];
+    const tensorOutputs = outputs.flatMap((o, i) => (isTensor(o) ? [i] : []));
     const record = takeForwardRecord(ctx);
     const executable = isGradEnabled() && ctx.needsInputGrad.some(Boolean);
     // forward AD runs in the same native wrapping; without an open level no input has a tangent
-    if (!executable && currentDualLevel() < 0) {
+    if ((!executable && currentDualLevel() < 0) || tensorOutputs.length === 0) {
       setInJvp(ctx, false); // drops saveForForward's tensors: no jvp will read them
-      return result;
+      return result as ReturnType<C['forward']>;
     }
     const tensorArgs = args.map((a, i) => (isTensor(a) ? i : -1)).filter((i) => i >= 0);
     const nodeName = (this as { nodeName?: string }).nodeName ?? `${name}Backward`; // a library's own node may name itself
@@ -213,19 +216,22 @@ export class Function {
     const replaced = native.attachFunction(
       nodeName,
       tensorArgs.map((i) => toHandle(args[i], 'input')),
-      handles(outputs, 'output') as Handle[],
+      handles(tensorOutputs.map((i) => outputs[i] as Tensor), 'output') as Handle[],
       handles(record.dirty, 'markDirty') as Handle[],
       handles(record.nonDifferentiable, 'markNonDifferentiable') as Handle[],
       handles(record.saved, 'saveForBackward'),
-      nodeBackward(this, ctx, nodeName, args.length, tensorArgs),
-      this.jvp === Function.jvp ? null : nodeJvp(this, ctx, args, tensorArgs),
+      nodeBackward(this, ctx, nodeName, args.length, tensorArgs, outputs.length, tensorOutputs),
+      this.jvp === Function.jvp ? null : nodeJvp(this, ctx, args, tensorArgs, outputs.length, tensorOutputs),
       executable,
       materializesGrads(ctx),
     );
     setInJvp(ctx, false);
     // An input returned as-is comes back as a new view of it carrying this node (as in PyTorch).
-    const wrapped = outputs.map((o, i) => (replaced[i] === null ? o : new Tensor(replaced[i]!)));
-    return Array.isArray(result) ? wrapped : wrapped[0]!;
+    const wrapped = [...outputs];
+    tensorOutputs.forEach((pos, k) => {
+      if (replaced[k] !== null) wrapped[pos] = new Tensor(replaced[k]!);
+    });
+    return (Array.isArray(result) ? wrapped : wrapped[0]) as ReturnType<C['forward']>;
   }
 }
 

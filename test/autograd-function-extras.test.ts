@@ -47,6 +47,33 @@ describe('autograd.Function, PyTorch 2 parts', () => {
     expect(exact(ggx!, fx.setup_context.ggx)).toBeNull();
   });
 
+  it('non-Tensor outputs pass through untracked; backward gets null for them (PyTorch 2.13: the same grads)', () => {
+    const seen: (number[] | null)[][] = [];
+    class Mixed extends Function {
+      static override forward(_ctx: Ctx, a: T): unknown[] {
+        return [a.mul(2), 5, null, a.mul(3)];
+      }
+      static override backward(_ctx: Ctx, ...g: (T | null)[]): T {
+        seen.push(g.map((t) => (t === null ? null : (t.tolist() as number[]))));
+        return g[0]!.mul(2).add(g[3]!.mul(3));
+      }
+    }
+    const a = torch.ones(3).requiresGrad_();
+    const [p, five, none, q] = Mixed.apply(a);
+    expect([five, none, (p as T).gradFn?.name(), (q as T).gradFn?.name()]).toEqual([5, null, 'MixedBackward', 'MixedBackward']);
+    (p as T).sum().add((q as T).sum()).backward();
+    // Python: grads (tensor([1., 1., 1.]), None, None, tensor([1., 1., 1.])), then the unused output's materialized as zeros
+    expect(a.grad!.tolist()).toEqual([5, 5, 5]);
+    a.grad = null;
+    (Mixed.apply(a)[0] as T).sum().backward();
+    expect(seen).toEqual([[[1, 1, 1], null, null, [1, 1, 1]], [[1, 1, 1], null, null, [0, 0, 0]]]);
+    expect(a.grad!.tolist()).toEqual([2, 2, 2]);
+    class OnlyNumber extends Function {
+      static override forward(_ctx: Ctx, a: T): number { return a.sum().item() as number; }
+    }
+    expect(OnlyNumber.apply(a)).toBe(3); // Python returns the number as it is
+  });
+
   it('setMaterializeGrads(false): the unused output\'s gradient is null, as in Python', () => {
     const seen: Record<string, boolean[]> = {};
     class Split extends Function {

@@ -345,7 +345,7 @@ function withAutocast<T>(states: readonly AutocastState[], fn: () => T): T {
  * detached copies of them and backpropagates through that.
  */
 export class CheckpointFunction extends Function {
-  static override forward(ctx: FunctionCtx, runFunction: (...args: unknown[]) => unknown, preserveRngState: boolean, ...args: unknown[]): Tensor | Tensor[] {
+  static override forward(ctx: FunctionCtx, runFunction: (...args: unknown[]) => unknown, preserveRngState: boolean, ...args: unknown[]): unknown {
     checkBackwardValidity(args);
     ctx.runFunction = runFunction;
     ctx.rng = preserveRngState ? stashRng(args) : null;
@@ -360,7 +360,7 @@ export class CheckpointFunction extends Function {
     });
     ctx.tensorIndices = tensorIndices;
     ctx.saveForBackward(...tensors);
-    return syncResult('checkpoint', runFunction(...args)) as Tensor | Tensor[];
+    return syncResult('checkpoint', runFunction(...args));
   }
 
   static override backward(ctx: FunctionCtx, ...gradOutputs: (Tensor | null)[]): (Tensor | null)[] {
@@ -596,7 +596,8 @@ const USE_REENTRANT_WARNING =
  * contextFn, earlyStop }): runs function(...args) without keeping its intermediate activations for
  * backward; backward recomputes them. A trailing plain object is the options, so a function that takes a
  * plain object last needs an options object after it. With useReentrant: true (the default when it is not
- * passed, with PyTorch's warning), function must return a Tensor or an array of Tensors.
+ * passed, with PyTorch's warning), an array result is the tuple of outputs, and anything in it but a
+ * Tensor (null, a number, an object) comes back as it is, untracked, as in Python.
  */
 export function checkpoint<R>(fn: (...args: never[]) => R, ...args: unknown[]): R {
   if (typeof fn !== 'function') throw new TypeError(`checkpoint: function must be a function, got ${describe(fn)}`);
