@@ -191,9 +191,13 @@ def cases():
                 "r = torch.svd_lowrank(tall, q=3, M=tall.mean(0, True))\n(r[1], r[0].mul(r[1]).matmul(r[2].mT))",
                 "r = torch.pca_lowrank(tall)\n(r[1], r[0].mul(r[1]).matmul(r[2].mT))", "r = torch.pca_lowrank(wide, q=2, center=False)\n(r[1], r[0].mul(r[1]).matmul(r[2].mT))",
                 "r = torch.pca_lowrank(tall, 4, True, 3)\n(r[0].shape, r[1].shape, r[2].shape, r[1])",
-                "r = torch.svd_lowrank(tall.to(torch.float32), q=2)\n(r[1], r[0].mul(r[1]).matmul(r[2].mT))"]:
+                "r = torch.svd_lowrank(tall.to(torch.float32), q=2)\n(r[1], r[0].mul(r[1]).matmul(r[2].mT))",
+                # a sparse A is centred through M, never densified
+                "r = torch.pca_lowrank(tall.to_sparse(), 3)\n(r[1], r[0].mul(r[1]).matmul(r[2].mT))",
+                "r = torch.pca_lowrank(wide.to_sparse(), q=2, center=False)\n(r[1], r[0].mul(r[1]).matmul(r[2].mT))"]:
         c(src, tol={"rtol": 1e-4, "atol": 1e-4} if "float32" in src else {"rtol": 1e-9, "atol": 1e-9})
     c("torch.pca_lowrank(tall, q=6)", err=True)
+    c("torch.pca_lowrank(bsq.to_sparse(), 2)", err=True)
     # small torch.* predicates and converters
     for src in ["torch.numel(f32x)", "torch.is_tensor(f32a)", "torch.is_tensor(3)", "torch.is_storage(f32a)", "torch.is_nonzero(torch.tensor([2.5]))",
                 "torch.is_nonzero(torch.tensor(0))", "torch.is_same_size(f32a, f64a)", "torch.is_same_size(f32a, f32b)",
@@ -245,6 +249,14 @@ def cases():
                 f"x = torch.zeros(2, 3, 2, 2)\nx[torch.tensor([1, 0]), :, {m22}] = 2.5\nx"]:
         c(src)
     c(f"{x24}[{m23}, torch.tensor([1, 2]), 0]", err=True)
+    # torch.norm: sparse tensors take the older frobenius_norm / norm operators; out= on the linalg path
+    for src in ["torch.norm(f32a.to_sparse())", "torch.norm(f32a.to_sparse(), 1)", "f32a.to_sparse().norm()", "torch.norm(f64a.to_sparse(), 3)",
+                "torch.norm(f32a.to_sparse(), 'fro', [0, 1])", "torch.norm(f64a.to_sparse(), p=2, dim=[0, 1])",
+                "o = f32s.clone()\ntorch.norm(f32a, 2, out=o)\no", "o = f64b.clone()\ntorch.norm(f64a, 'fro', 1, out=o)\no"]:
+        c(src, tol=F32_TOL if "f32" in src else F64_TOL)
+    for src in ["torch.norm(f32a.to_sparse(), 2, 0)", "torch.norm(f32a.to_sparse(), 'fro', dtype=torch.float64)",
+                "torch.norm(f32a.to_sparse(), 'abc')", "torch.norm(f32a.to_sparse(), 3, dtype=torch.float64)", "torch.norm(f64a.to_sparse(), 1, [0, 1], True)"]:
+        c(src, err=True)
     return f
 
 

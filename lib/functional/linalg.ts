@@ -116,10 +116,22 @@ export function pcaLowrank(A: Tensor, q?: number | null | PcaLowrankOptions, cen
   else if (!(rank >= 0 && rank <= Math.min(m, n))) throw new RangeError(`pcaLowrank: q(=${rank}) must be non-negative integer and not greater than min(m, n)=${Math.min(m, n)}`);
   const iterations = (o.niter ?? 2) as number;
   if (!(iterations >= 0)) throw new RangeError(`pcaLowrank: niter(=${iterations}) must be non-negative integer`);
-  if (A.layout.name !== 'strided') throw new TypeError('pcaLowrank: sparse input is not supported by torchnode yet');
   if (!boolArg('pcaLowrank', 'center', o.center, true)) return svdLowrankImpl(A, rank, iterations, null);
+  if (A.layout.name === 'sparse_coo') return svdLowrankImpl(A, rank, iterations, sparseColumnMeans(A, m, n));
   const C = aten('mean', [A, [-2], true]) as Tensor;
   return svdLowrankImpl(A.sub(C), rank, iterations, null);
+}
+
+// pca_lowrank's centering of a sparse A (m x n) without densifying it: M, each row the column means, as
+// torch/_lowrank.py builds it (a sparse n x 1 column of the means times a row of ones, transposed).
+function sparseColumnMeans(A: Tensor, m: number, n: number): Tensor {
+  if (A.dim() !== 2) throw new RangeError('pcaLowrank: pca_lowrank input is expected to be 2-dimensional tensor');
+  const dtype = floatingDtype(A);
+  const c = (aten('_sparse_sum', [A, [-2]]) as Tensor).div(m);
+  const columns = (aten('indices', [c]) as Tensor).select(0, 0);
+  const indices = aten('stack', [[columns, aten('zeros_like', [columns])]]) as Tensor;
+  const Ct = aten('sparse_coo_tensor', [indices, aten('values', [c]), [n, 1], { dtype }]) as Tensor;
+  return (aten('mm', [Ct, aten('ones', [[1, m], { dtype }])]) as Tensor).mT;
 }
 
 declare module '../tensor.js' {

@@ -12,28 +12,54 @@ export interface NormOptions {
   dim?: number | number[] | null;
   keepdim?: boolean;
   dtype?: DTypeLike | null;
+  out?: Tensor | null;
 }
 
+// The devices whose strided tensors take the linalg path (torch/functional.py's list; not MPS).
+const LINALG_NORM_DEVICES = new Set(['cpu', 'cuda', 'xpu', 'meta']);
+
 /**
- * torch.norm(input, p='fro', dim=null, keepdim=false, { dtype }), as torch/functional.py (2.x) does it
- * for strided tensors: vector norms through linalg.vector_norm, 'nuc' and matrix p through matrix_norm.
+ * torch.norm(input, p='fro', dim=null, keepdim=false, { dtype, out }), as torch/functional.py (2.x) does
+ * it: for strided tensors, vector norms through linalg.vector_norm and 'nuc' and matrix p through
+ * matrix_norm; for the others (sparse), the older frobenius_norm, nuclear_norm and norm operators.
  */
 export function norm(input: Tensor, p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options: NormOptions = {}): Tensor {
   const args = [p, dim, keepdim];
   const found = args.find((a): a is NormOptions => typeof a === 'object' && a !== null && !Array.isArray(a)) ?? options;
-  const opts = readOptions('norm', found, ['p', 'dim', 'keepdim', 'dtype']) as NormOptions;
+  const opts = readOptions('norm', found, ['p', 'dim', 'keepdim', 'dtype', 'out']) as NormOptions;
   const pos = args.slice(0, args.indexOf(found as never) < 0 ? 3 : args.indexOf(found as never));
   const pv = pos[0] === undefined ? (opts.p === undefined ? 'fro' : opts.p) : (pos[0] as NormOptions['p']);
   const dv = (pos[1] as NormOptions['dim']) ?? opts.dim ?? null;
   const kd = (pos[2] as boolean | undefined) ?? opts.keepdim ?? false;
   const dtype = opts.dtype ?? null;
+  const out = opts.out ?? null;
+  const withOut = (o: Record<string, unknown>): Record<string, unknown> => (out === null ? o : { ...o, out });
   const dims = dv === null ? null : typeof dv === 'number' ? [dv] : dv;
-  if (typeof pv === 'string') {
-    if (pv === 'fro' && (dims === null || dims.length <= 2)) return aten('linalg_vector_norm', [input, 2, dims, kd, { dtype }]) as Tensor;
-    const all = dims ?? Array.from({ length: input.dim() }, (_, i) => i);
-    return aten('linalg_matrix_norm', [input, pv, all, kd, { dtype }]) as Tensor;
+  if (input.layout.name === 'strided' && LINALG_NORM_DEVICES.has(input.device.type)) {
+    if (typeof pv === 'string') {
+      if (pv === 'fro' && (dims === null || dims.length <= 2)) return aten('linalg_vector_norm', [input, 2, dims, kd, withOut({ dtype })]) as Tensor;
+      const all = dims ?? Array.from({ length: input.dim() }, (_, i) => i);
+      return aten('linalg_matrix_norm', [input, pv, all, kd, withOut({ dtype })]) as Tensor;
+    }
+    return aten('linalg_vector_norm', [input, pv ?? 2, dims, kd, withOut({ dtype })]) as Tensor;
   }
-  return aten('linalg_vector_norm', [input, pv ?? 2, dims, kd, { dtype }]) as Tensor;
+  const every = Array.from({ length: input.dim() }, (_, i) => i);
+  if (dims === null && out === null && dtype === null && pv !== null) {
+    if (pv === 'fro') return aten('frobenius_norm', [input, [], kd]) as Tensor;
+    if (typeof pv !== 'string') return aten('norm', [input, pv, every, kd]) as Tensor;
+  }
+  if (typeof pv === 'string') {
+    if (pv === 'fro') {
+      if (dtype !== null) throw new RangeError('norm: dtype argument is not supported in frobenius norm');
+      return aten('frobenius_norm', [input, dims ?? every, kd, withOut({})]) as Tensor;
+    }
+    if (pv === 'nuc') {
+      if (dtype !== null) throw new RangeError('norm: dtype argument is not supported in nuclear norm');
+      return aten('nuclear_norm', dims === null ? [input, kd, withOut({})] : [input, dims, kd, withOut({})]) as Tensor;
+    }
+    throw new Error(`norm: only valid string values are 'fro' and 'nuc', found ${String(pv)}`);
+  }
+  return aten('norm', [input, pv, dims ?? every, kd, withOut(dtype === null ? {} : { dtype })]) as Tensor;
 }
 
 /** torch.get_device(input): the index of its device, -1 on the CPU. */
