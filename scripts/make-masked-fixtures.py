@@ -316,6 +316,13 @@ def masked_tensor():
     case(pair(f"{R}.masked_tensor(x, m).expand(2, 3, 4)"))
     case(pair(f"{R}.masked_tensor(x, m).to(torch.float64)"))
     case(pair(f"{R}.masked_tensor(x, m).clone()"))
+    # composite methods: Python decomposes them to the passthrough ops (view, transpose, expand, slice)
+    for expr in ["reshape(2, 6)", "flatten()", "narrow(1, 1, 2)", "split(3, 1)[1]", "chunk(2, 0)[1]", "tensor_split([1, 3], 1)[1]",
+                 "tensor_split(3, 1)[0]", "mT", "swapaxes(0, 1)", "flatten().unflatten(0, (2, 6))", "ravel()", "view_as(x.view(2, 6))",
+                 "narrow(0, 0, 1).expand_as(x)"]:
+        case(pair(f"{R}.masked_tensor(x, m).{expr}"))
+    case(f"{R}.masked_tensor(x, m).t().reshape(12)", err=True)
+    case(f"{R}.masked_tensor(x, m).split([1, 3], 1)", err=True)
     case(f"str({R}.masked_tensor(x, m))")
     case(f"str({R}.masked_tensor(xi, m))")
     case(f"str({R}.masked_tensor(xd, md))")

@@ -232,6 +232,13 @@ def views():
     grad_case("mt.expand(2, 3, 4).sum().backward()")
     grad_case("mt.unfold(1, 2, 1).sum().backward()")
     grad_case("mt.select(0, 0).add(mt.select(0, 2)).sum().backward()", err=True)
+    grad_case("mt.narrow(1, 1, 2).sum().backward()")
+    grad_case("mt.reshape(2, 6).sum(0).sum().backward()")
+    grad_case("mt.split(2, 1)[1].sum().backward()", err=True)
+    grad_case("mt.chunk(2, 1)[0].sum().backward()", err=True)
+    grad_case("mt.tensor_split(2, 1)[0].sum().backward()")
+    grad_case("mt.narrow(0, 0, 1).expand_as(x).sum().backward()")
+    grad_case("mt.flatten().sum().backward()")
 
 
 def tutorial():

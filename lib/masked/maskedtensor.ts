@@ -137,7 +137,24 @@ class MaskedToSparseCsr extends Function {
 let resultOf: (data: Tensor, mask: Tensor, edges?: GradEdge[], refuse?: string, copy?: boolean) => MaskedTensor;
 
 // The method interface the tables above install on MaskedTensor.prototype.
-export interface MaskedTensor extends UnaryMethods, InplaceUnaryMethods, BinaryMethods, InplaceBinaryMethods, PassthroughMethods, ReductionMethods {}
+/** Python's composite methods that decompose to passthrough ops (view, transpose, expand, slice). */
+interface CompositeViewMethods {
+  reshape(...shape: (number | number[])[]): MaskedTensor;
+  viewAs(other: Tensor | MaskedTensor): MaskedTensor;
+  ravel(): MaskedTensor;
+  flatten(startDim?: number, endDim?: number): MaskedTensor;
+  unflatten(dim: number, sizes: number[]): MaskedTensor;
+  swapaxes(dim0: number, dim1: number): MaskedTensor;
+  swapdims(dim0: number, dim1: number): MaskedTensor;
+  expandAs(other: Tensor | MaskedTensor): MaskedTensor;
+  narrow(dim: number, start: number, length: number): MaskedTensor;
+  split(splitSizeOrSections: number | number[], dim?: number): MaskedTensor[];
+  chunk(chunks: number, dim?: number): MaskedTensor[];
+  tensorSplit(indicesOrSections: number | number[], dim?: number): MaskedTensor[];
+  /** The last two dims transposed. */
+  readonly mT: MaskedTensor;
+}
+export interface MaskedTensor extends UnaryMethods, InplaceUnaryMethods, BinaryMethods, InplaceBinaryMethods, PassthroughMethods, ReductionMethods, CompositeViewMethods {}
 
 /**
  * torch.masked.MaskedTensor(data, mask, requiresGrad = false): `data` with the elements where `mask`
@@ -483,6 +500,8 @@ function viewBackward(name: string, args: unknown[], mask: Tensor, inputShape: n
     }
     case 'unfold':
       return aten('unfold_backward', [mask, inputShape, ...args]) as Tensor;
+    case 'slice':
+      return aten('slice_backward', [mask, inputShape, ...args]) as Tensor;
   }
   throw new Error(`viewBackward: ${name}`);
 }
@@ -663,16 +682,95 @@ function installBinary(name: string, inplace: boolean): void {
   });
 }
 
+// A passthrough op on data and mask alike ('slice' is aten.slice: no Tensor method of that name).
+function passthrough(mt: MaskedTensor, name: string, args: unknown[], refuse?: string): MaskedTensor {
+  const apply = (t: Tensor): Tensor => (name === 'slice' ? (aten('slice', [t, ...args]) as Tensor) : (t[name as 'view'] as (...a: unknown[]) => Tensor)(...args));
+  // unsqueeze's backward is squeeze, which MaskedTensor's dispatch lacks
+  if (name === 'unsqueeze') refuse = dispatchFailed('squeeze.dim');
+  const mask = apply(mt.getMask());
+  const data = name === 'expand' ? (MaskedExpand.apply(mt.getData(), mask) as Tensor) : apply(mt.getData());
+  return resultOf(data, mask, [{ input: mt, rule: { kind: 'view', name, args } }], refuse, true);
+}
+
 function installPassthrough(name: string): void {
   define(name, function (this: MaskedTensor, ...args: unknown[]): MaskedTensor {
-    const apply = (t: Tensor): Tensor => (t[name as 'view'] as (...a: unknown[]) => Tensor)(...args);
-    // unsqueeze's backward is squeeze, which MaskedTensor's dispatch lacks
-    const refuse = name === 'unsqueeze' ? dispatchFailed('squeeze.dim') : undefined;
-    const mask = apply(this.getMask());
-    const data = name === 'expand' ? (MaskedExpand.apply(this.getData(), mask) as Tensor) : apply(this.getData());
-    return resultOf(data, mask, [{ input: this, rule: { kind: 'view', name, args } }], refuse, true);
+    return passthrough(this, name, args);
   });
 }
+
+// Python's composite Tensor methods reach MaskedTensor's dispatch as the passthrough ops they decompose
+// to (reshape and flatten as view, so a layout view cannot make fails as there; narrow and split as slice).
+const wrapDim = (d: number, n: number): number => (d < 0 ? d + n : d);
+const sliceOf = (mt: MaskedTensor, dim: number, start: number, end: number, refuse?: string): MaskedTensor => passthrough(mt, 'slice', [dim, start, end, 1], refuse);
+// split(size) / chunk / tensor_split as Python computes their pieces, each a slice of dim; `refuse`: Python's backward error.
+function pieces(mt: MaskedTensor, dim: number, bounds: number[], refuse?: string): MaskedTensor[] {
+  const d = wrapDim(dim, mt.dim());
+  return bounds.slice(0, -1).map((start, i) => sliceOf(mt, d, start, bounds[i + 1]!, refuse));
+}
+// aten.split's backward (split_backward) makes the unused pieces' gradients as plain zeros, a mask Python's MaskedTensor refuses
+const SPLIT_BACKWARD_ERROR = 'mask must have dtype bool.';
+const COMPOSITE_VIEWS: Record<string, (this: MaskedTensor, ...args: never[]) => MaskedTensor | MaskedTensor[]> = {
+  reshape(this: MaskedTensor, ...shape: (number | number[])[]) {
+    return this.view(...shape);
+  },
+  viewAs(this: MaskedTensor, other: Tensor | MaskedTensor) {
+    return this.view(other.shape);
+  },
+  ravel(this: MaskedTensor) {
+    return this.view(-1);
+  },
+  flatten(this: MaskedTensor, startDim = 0, endDim = -1) {
+    const shape = this.shape;
+    if (shape.length === 0) return this.view(1);
+    const [a, b] = [wrapDim(startDim, shape.length), wrapDim(endDim, shape.length)];
+    if (a > b) throw new RangeError('flatten() has invalid args: start_dim cannot come after end_dim');
+    return this.view([...shape.slice(0, a), shape.slice(a, b + 1).reduce((x, y) => x * y, 1), ...shape.slice(b + 1)]);
+  },
+  unflatten(this: MaskedTensor, dim: number, sizes: number[]) {
+    const shape = this.shape;
+    const d = wrapDim(dim, shape.length);
+    return this.view([...shape.slice(0, d), ...sizes, ...shape.slice(d + 1)]);
+  },
+  swapaxes(this: MaskedTensor, a: number, b: number) {
+    return this.transpose(a, b);
+  },
+  swapdims(this: MaskedTensor, a: number, b: number) {
+    return this.transpose(a, b);
+  },
+  expandAs(this: MaskedTensor, other: Tensor | MaskedTensor) {
+    return this.expand(other.shape);
+  },
+  narrow(this: MaskedTensor, dim: number, start: number, length: number) {
+    const d = wrapDim(dim, this.dim());
+    const s = wrapDim(start, this.shape[d]!);
+    return sliceOf(this, d, s, s + length);
+  },
+  split(this: MaskedTensor, size: number | number[], dim = 0) {
+    if (Array.isArray(size)) throw new TypeError(dispatchFailed('split_with_sizes.default')); // not a passthrough op in Python
+    const total = this.shape[wrapDim(dim, this.dim())]!;
+    const sizes = Array.from({ length: Math.max(1, Math.ceil(total / size)) }, (_, i) => Math.min(size, total - i * size));
+    return pieces(this, dim, sizes.reduce((b, n) => [...b, b[b.length - 1]! + n], [0]), SPLIT_BACKWARD_ERROR);
+  },
+  chunk(this: MaskedTensor, chunks: number, dim = 0) {
+    const total = this.shape[wrapDim(dim, this.dim())]!;
+    return (COMPOSITE_VIEWS.split as (this: MaskedTensor, s: number, d: number) => MaskedTensor[]).call(this, Math.ceil(total / chunks), dim);
+  },
+  tensorSplit(this: MaskedTensor, sections: number | number[], dim = 0) {
+    const total = this.shape[wrapDim(dim, this.dim())]!;
+    // n sections: the first total % n get one more element; indices: cut there (clamped to the dim)
+    const bounds = Array.isArray(sections)
+      ? [0, ...sections.map((i) => Math.min(Math.max(wrapDim(i, total), 0), total)), total]
+      : Array.from({ length: sections + 1 }, (_, i) => i * Math.floor(total / sections) + Math.min(i, total % sections));
+    return pieces(this, dim, bounds); // a cut before the previous one gives an empty piece, as aten.slice does
+  },
+};
+for (const [name, fn] of Object.entries(COMPOSITE_VIEWS)) define(name, fn as (this: MaskedTensor, ...args: unknown[]) => MaskedTensor);
+Object.defineProperty(MaskedTensor.prototype, 'mT', {
+  get(this: MaskedTensor) {
+    return this.transpose(-2, -1);
+  },
+  configurable: true,
+});
 
 // ---- reductions ----
 
