@@ -506,8 +506,9 @@ void CheckChooseQparamsOptimized(const Arguments& a) {
 }
 
 // _fused_moving_avg_obs_fq_helper's per-row path indexes with ch_axis below -self.dim() unwrapped
-// (ch_axis < self.dim() is all it checks); its per-tensor path updates element 0 of the running
-// statistics unchecked.
+// (ch_axis < self.dim() is all it checks), and for a self that is not 2-d builds its permutation with
+// res[ch_axis] = 0, unwrapped: a negative ch_axis writes before the dims (heap corruption past 6 dims,
+// also in PyTorch 2.13; fuzz seed 237). Its per-tensor path updates element 0 of the running statistics unchecked.
 void CheckFusedObsFakeQuantAxis(const Arguments& a) {
   at::Tensor self = a.Tensor("self");
   const c10::IValue* perRow = a.Get("per_row_fake_quant");
@@ -524,6 +525,9 @@ void CheckFusedObsFakeQuantAxis(const Arguments& a) {
   int64_t rank = std::max<int64_t>(self.dim(), 1);
   if (axis->toInt() < -rank)
     ThrowDimOutOfRange(axis->toInt(), -rank, rank - 1);
+  if (axis->toInt() < 0 && self.dim() != 2)
+    ThrowError("per-row fake quantization of a " + std::to_string(self.dim()) + "-d self needs ch_axis from 0 to " + std::to_string(self.dim() - 1) +
+               ", got " + std::to_string(axis->toInt()) + " (the kernel indexes its permutation with ch_axis as given)");
 }
 
 // native_group_norm's C++ meta function divides by group before checking it (Python's meta
