@@ -200,4 +200,25 @@ describe('torch.utils.hooks.RemovableHandle', () => {
       h.remove(); // a second remove does nothing
     }
   });
+  it("Python's form: a hooks dict (and extraDict, one or several) loses the handle's id on remove()", () => {
+    const { RemovableHandle } = torch.utils.hooks;
+    // Python: hooks = OrderedDict(); h = RemovableHandle(hooks); hooks[h.id] = f; h.remove() -> hooks empty
+    const hooks = new Map<number, () => number>();
+    const h = new RemovableHandle(hooks);
+    hooks.set(h.id, () => 1);
+    const other = new Map<number, () => number>([[h.id + 1000, () => 2]]);
+    hooks.set(h.id + 1000, () => 3);
+    h.remove();
+    expect([...hooks.keys()]).toEqual([h.id + 1000]);
+    const plain: Record<number, unknown> = {};
+    const extra: Record<number, unknown> = {};
+    const extra2 = new Map<number, unknown>();
+    const h2 = new RemovableHandle(plain, { extraDict: [extra, extra2] });
+    plain[h2.id] = extra[h2.id] = 'hook';
+    extra2.set(h2.id, 'hook');
+    using _ = h2;
+    h2.remove();
+    expect([Object.keys(plain), Object.keys(extra), extra2.size, other.size]).toEqual([[], [], 0, 1]);
+    expect(() => new RemovableHandle(5 as never)).toThrow('RemovableHandle: expected a remove function or a hooks dict');
+  });
 });
