@@ -176,6 +176,15 @@ def main():
                 rel = os.path.relpath(os.path.join(dirpath, name), os.path.join(root, "embed"))
                 files[rel] = {"png": base64.b64encode(data).decode()} if name.endswith(".png") else {"text": data.decode()}
         videos = write_videos(os.path.join(root, "video"))
+        # numpy's bin estimators, on skewed data made without RNG or transcendental functions (the same floats in Node)
+        h = SummaryWriter(os.path.join(root, "estimators"))
+        skewed = (torch.arange(300) * 7919 % 1000).float() / 37 - 5
+        skewed = skewed * skewed * skewed / 50
+        for k, name in enumerate(["auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt"]):
+            h.add_histogram(name, skewed, k, bins=name, walltime=180.0 + k)
+        h.add_histogram("auto_constant", torch.full((10,), 3.0), 8, bins="auto", walltime=188.0)
+        h.add_histogram("fd_tied", torch.tensor([1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 9.0]), 9, bins="fd", walltime=189.0)
+        h.close()
         p = SummaryWriter(os.path.join(root, "purged"), purge_step=42)
         p.add_scalar("resumed", 1.0, 42, walltime=150.0)
         p.close()

@@ -154,6 +154,13 @@ describe('SummaryWriter writes what PyTorch writes', () => {
     await Promise.all(sprites);
     await e.close();
     await writeVideos(join(dir, 'video'));
+    const h = new SummaryWriter(join(dir, 'estimators'));
+    const k = torch.arange(300).mul(7919).remainder(1000).float().div(37).sub(5);
+    const skewed = k.mul(k).mul(k).div(50);
+    (['auto', 'fd', 'doane', 'scott', 'stone', 'rice', 'sturges', 'sqrt'] as const).forEach((name, i) => h.addHistogram(name, skewed, i, name, 180.0 + i));
+    h.addHistogram('auto_constant', torch.full([10], 3.0), 8, 'auto', 188.0);
+    h.addHistogram('fd_tied', torch.tensor([1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 9.0], { dtype: torch.float32 }), 9, 'fd', 189.0);
+    await h.close();
     const p = new SummaryWriter(join(dir, 'purged'), { purgeStep: 42 });
     p.addScalar('resumed', 1.0, 42, 150.0);
     await p.close();
@@ -390,7 +397,7 @@ describe('bad input', () => {
     expect(() => w.addScalar('a', 'x' as never)).toThrow(TypeError);
     expect(() => w.addScalar(3 as never, 1)).toThrow(/tag must be a string/);
     expect(() => w.addHistogram('h', [])).toThrow(/no element/);
-    expect(() => w.addHistogram('h', [1, 2], 0, 'auto' as never)).toThrow(/estimator 'auto' is not supported/);
+    expect(() => w.addHistogram('h', [1, 2], 0, 'doanes' as never)).toThrow("'doanes' is not a valid estimator for `bins`");
     expect(() => w.addHistogram('h', [NaN], 0, 10)).toThrow(/not finite/);
     expect(() => w.addImage('i', torch.rand(2, 4, 4))).toThrow(/1, 3 or 4 channels/);
     expect(() => w.addImage('i', torch.rand(4, 4))).toThrow(/must have 3 dimensions/);

@@ -120,15 +120,100 @@ export const DEFAULT_BINS: readonly number[] = (() => {
   return [...pos.map((v) => -v).reverse(), 0, ...pos];
 })();
 
-export type Bins = 'tensorflow' | number | ArrayLike<number>;
+/** numpy's bin-width estimators (numpy.histogram_bin_edges' string bins). */
+export type BinEstimator = 'auto' | 'fd' | 'doane' | 'scott' | 'stone' | 'rice' | 'sturges' | 'sqrt';
+export type Bins = 'tensorflow' | BinEstimator | number | ArrayLike<number>;
+
+const sumOf = (x: Float64Array): number => x.reduce((a, b) => a + b, 0);
+const meanOf = (x: Float64Array): number => sumOf(x) / x.length;
+// np.std: the population standard deviation
+function stdOf(x: Float64Array): number {
+  const m = meanOf(x);
+  return Math.sqrt(x.reduce((a, v) => a + (v - m) * (v - m), 0) / x.length);
+}
+// np.percentile's default (linear) on sorted values
+function percentileOf(sorted: Float64Array, q: number): number {
+  const pos = (q / 100) * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const t = pos - lo;
+  const a = sorted[lo]!, b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t; // numpy's _lerp
+}
+// min and max in one pass (no spread: a large array would overflow the call stack)
+function minMax(x: Float64Array): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of x) {
+    if (Number.isNaN(v)) return [NaN, NaN];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+const ptpOf = (x: Float64Array): number => {
+  const [lo, hi] = minMax(x);
+  return hi - lo;
+};
+
+// numpy/lib/_histograms_impl.py's _hist_bin_* selectors: the bin width each estimator picks (0: one bin).
+const BIN_WIDTH: Record<BinEstimator, (x: Float64Array) => number> = {
+  sqrt: (x) => ptpOf(x) / Math.sqrt(x.length),
+  sturges: (x) => ptpOf(x) / (Math.log2(x.length) + 1),
+  rice: (x) => ptpOf(x) / (2 * x.length ** (1 / 3)),
+  scott: (x) => ((24 * Math.PI ** 0.5) / x.length) ** (1 / 3) * stdOf(x),
+  stone: (x) => {
+    const n = x.length;
+    const ptp = ptpOf(x);
+    if (n <= 1 || ptp === 0) return 0;
+    // the bin count of least estimated L2 risk, 1 to max(100, sqrt(n)) (the first of equal ones)
+    const jhat = (nbins: number): number => {
+      const p = numpyHistogram('stone', x, nbins).counts.map((c) => c / n);
+      return (2 - (n + 1) * p.reduce((a, v) => a + v * v, 0)) / (ptp / nbins);
+    };
+    const upper = Math.max(100, Math.trunc(Math.sqrt(n)));
+    let best = 1;
+    for (let k = 2, bestJ = jhat(1); k <= upper; k++) {
+      const j = jhat(k);
+      if (j < bestJ) [best, bestJ] = [k, j];
+    }
+    return ptp / best;
+  },
+  doane: (x) => {
+    if (x.length <= 2) return 0;
+    const sg1 = Math.sqrt((6 * (x.length - 2)) / ((x.length + 1) * (x.length + 3)));
+    const sigma = stdOf(x);
+    if (!(sigma > 0)) return 0;
+    const m = meanOf(x);
+    const g1 = meanOf(x.map((v) => ((v - m) / sigma) ** 3));
+    return ptpOf(x) / (1 + Math.log2(x.length) + Math.log2(1 + Math.abs(g1) / sg1));
+  },
+  fd: (x) => {
+    const sorted = Float64Array.from(x).sort();
+    return 2 * (percentileOf(sorted, 75) - percentileOf(sorted, 25)) * x.length ** (-1 / 3);
+  },
+  auto: (x) => {
+    const fd = BIN_WIDTH.fd(x);
+    const sturges = BIN_WIDTH.sturges(x);
+    return fd ? Math.min(fd, sturges) : sturges;
+  },
+};
+
+/** numpy.histogram's bin count for an estimator: equal bins of its width over [min, max] (one when the width is 0). */
+function estimatedBinCount(fn: string, values: Float64Array, estimator: string): number {
+  if (!Object.hasOwn(BIN_WIDTH, estimator)) throw new RangeError(`${fn}: '${estimator}' is not a valid estimator for \`bins\``);
+  let [first, last] = minMax(values);
+  if (!Number.isFinite(first) || !Number.isFinite(last)) throw new RangeError(`${fn}: autodetected range of [${first}, ${last}] is not finite`);
+  if (first === last) { first -= 0.5; last += 0.5; }
+  const width = BIN_WIDTH[estimator as BinEstimator](values);
+  return width ? Math.ceil((last - first) / width) : 1;
+}
 
 /** make_histogram: the histogram trimmed to the bins that hold values, with one empty bin on the left. */
 export function histogram(tag: string, valuesIn: unknown, bins: Bins, maxBins: number | null = null): SummaryObject {
   const fn = 'SummaryWriter.addHistogram';
   const values = flatFloat64(fn, valuesIn);
   if (values.length === 0) throw new RangeError(`${fn}: the input has no element`);
-  if (typeof bins === 'string' && bins !== 'tensorflow') throw new RangeError(`${fn}: bins must be 'tensorflow', a count or the bin edges; numpy's estimator '${bins}' is not supported`);
-  let { counts, edges } = numpyHistogram(fn, values, bins === 'tensorflow' ? DEFAULT_BINS : bins);
+  const binsIn = bins === 'tensorflow' ? DEFAULT_BINS : typeof bins === 'string' ? estimatedBinCount(fn, values, bins) : bins;
+  let { counts, edges } = numpyHistogram(fn, values, binsIn);
   let limits = Array.from(edges);
   if (maxBins !== null && counts.length > maxBins) {
     // Sum groups of `subsampling` neighbouring bins (zero-padding the last group), keeping their left edges.

@@ -158,7 +158,7 @@ export class SummaryWriter {
     }
   }
 
-  /** add_histogram(tag, values, global_step, bins='tensorflow', walltime, max_bins): bins may be 'tensorflow', a count or edges. */
+  /** add_histogram(tag, values, global_step, bins='tensorflow', walltime, max_bins): bins may be 'tensorflow', a count, edges or a numpy estimator ('auto', 'fd', 'sturges', ...). */
   addHistogram(tag: string, values: unknown, globalStep?: number | null, bins: Bins = 'tensorflow', walltime?: number | null, maxBins: number | null = null): void {
     const fn = 'SummaryWriter.addHistogram';
     this.#addSummary(summary.histogram(checkTag(fn, tag), values, bins, maxBins), checkStep(fn, globalStep), walltime ?? undefined);
