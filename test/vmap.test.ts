@@ -58,6 +58,15 @@ describe('cond and whileLoop (JS side)', () => {
     expect(torch.cond(false, (n: number) => n + 1, (n: number) => n - 1, [5])).toBe(4);
   });
 
+  it("cond's branches may return tensors, ints and bools; null or a float is refused (PyTorch 2.13's messages)", () => {
+    const x = torch.ones(2);
+    const pred = torch.tensor(true);
+    const [s, three] = torch.cond(pred, (t: torch.Tensor) => [t.sin(), 3], (t: torch.Tensor) => [t.cos(), 3], [x]) as [torch.Tensor, number];
+    expect([s.shape, three]).toEqual([[2], 3]);
+    expect(() => torch.cond(pred, (t: torch.Tensor) => [t.sin(), null], (t: torch.Tensor) => [t.cos(), null], [x])).toThrow('Constants returned from branches must be ints');
+    expect(() => torch.cond(pred, (t: torch.Tensor) => [t.sin(), 2.5], (t: torch.Tensor) => [t.cos(), 2.5], [x])).toThrow("output must consist of tensors or ints/bools only");
+  });
+
   it('whileLoop hands back clones when the loop never runs', () => {
     const start = torch.tensor(7);
     const [end] = torch.whileLoop((i: torch.Tensor) => i.lt(3), (i: torch.Tensor) => [i.add(1)], [start]);

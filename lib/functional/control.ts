@@ -51,7 +51,14 @@ export function cond<Operands extends unknown[], T>(pred: boolean | number | Ten
     throw new TypeError(`cond: expected operands to be an array (possibly nested arrays/objects) of tensors only, got ${Array.isArray(operands) ? 'an array with a non-tensor leaf' : describe(operands)}`);
   const out = (pred.item() ? trueFn : falseFn)(...operands);
   const inputs = new Set(treeLeaves(operands));
-  if (treeLeaves(out).some((leaf) => inputs.has(leaf))) throw new Error('cond: a branch returned one of its operands; higher-order ops do not support aliasing: return operand.clone()');
+  const leaves = treeLeaves(out);
+  if (leaves.some((leaf) => inputs.has(leaf))) throw new Error('cond: a branch returned one of its operands; higher-order ops do not support aliasing: return operand.clone()');
+  // what Python's tracing of the branches accepts: tensors, ints and bools
+  for (const leaf of leaves) {
+    if (isTensor(leaf) || Number.isInteger(leaf) || typeof leaf === 'boolean' || typeof leaf === 'bigint') continue;
+    if (leaf === null || leaf === undefined) throw new TypeError(`cond: unsupported branch return type (constant non-int): Constants returned from branches must be ints, got ${String(leaf)}`);
+    throw new TypeError(`cond: a branch's output must consist of tensors or ints/bools only, got ${describe(leaf)}`);
+  }
   return out;
 }
 
