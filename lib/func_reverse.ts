@@ -9,6 +9,7 @@ import { onesLike, zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
 import { refuseInsideFunctionalize } from './func_functionalize.js';
 import { describe, readOptions } from './options.js';
+import { mapTree, treeLeaves } from './pytree.js';
 import { isTensor, type Tensor } from './tensor.js';
 
 type Argnums = number | readonly number[];
@@ -17,19 +18,19 @@ type Fn = (...args: never[]) => unknown;
 function positionsOf(api: string, argnums: Argnums, count: number): number[] {
   const nums = Array.isArray(argnums) ? (argnums as number[]) : [argnums as number];
   if (nums.length === 0 || nums.some((n) => !Number.isInteger(n))) throw new Error(`${api}: argnums must be an int or a non-empty tuple of ints, got ${describe(argnums)}`);
-  return nums.map((n) => {
+  const positions = nums.map((n) => {
     const p = n < 0 ? n + count : n;
     if (p < 0 || p >= count) throw new RangeError(`${api}: Got argnums=${n}, but only ${count} positional inputs`);
     return p;
   });
+  if (new Set(positions).size !== positions.length) throw new Error(`${api}: argnums elements must be unique, got (${nums.join(', ')})`);
+  return positions;
 }
 
-// An argument and its leaves (a Tensor, or an array of them: Python's tuple pytrees).
-const leavesOf = (v: unknown): Tensor[] => (isTensor(v) ? [v] : Array.isArray(v) ? v.flatMap(leavesOf) : []);
-function rebuild(v: unknown, leaves: Tensor[]): unknown {
-  if (isTensor(v)) return leaves.shift();
-  return Array.isArray(v) ? v.map((x) => rebuild(x, leaves)) : v;
-}
+// The tensor leaves of a pytree (arrays and plain objects, as Python's tuples, lists and dicts), and the same
+// pytree with its tensor leaves replaced in that order.
+const leavesOf = (v: unknown): Tensor[] => treeLeaves(v).filter(isTensor);
+const rebuild = (v: unknown, leaves: Tensor[]): unknown => mapTree(v, (x) => (isTensor(x) ? leaves.shift() : x));
 // The tensor the function sees for a differentiated one: a leaf that requires grad, or a view when it requires grad
 // already; a copy when it carries a forward-mode tangent, which detach would drop (jacfwd over jacrev: hessian).
 function differentiable(t: Tensor): Tensor {
@@ -54,7 +55,7 @@ function trace(api: string, func: Fn, args: unknown[], argnums: Argnums, hasAux:
   const called = args.map((a, i) => {
     if (!positions.includes(i)) return a;
     const leaves = leavesOf(a);
-    if (leaves.length === 0) throw new TypeError(`${api}: argument ${i} to be differentiated must be a Tensor or an array of Tensors, got ${describe(a)}`);
+    if (leaves.length === 0) throw new TypeError(`${api}: argument ${i} to be differentiated must be a Tensor or a pytree (arrays, objects) of Tensors, got ${describe(a)}`);
     return rebuild(a, leaves.map(differentiable));
   });
   // the differentiated leaves in argnums' order
@@ -84,7 +85,15 @@ function structured(t: Traced, flat: Tensor[], argnums: Argnums): unknown {
 }
 
 const finish = (t: Traced, value: unknown): unknown => (t.outer || !isTensor(value) ? value : value.detach());
-const finishAux = (t: Traced): unknown => (t.outer ? t.aux : leavesOf(t.aux).length && isTensor(t.aux) ? t.aux.detach() : t.aux);
+// aux is returned without its graph at the outermost level, every tensor in it (functorch's _undo_create_differentiable)
+const finishAux = (t: Traced): unknown => (t.outer ? t.aux : mapTree(t.aux, (x) => (isTensor(x) ? x.detach() : x)));
+
+// vjp's and jacrev's outputs: what Python's _vjp_with_argnums checks of every output
+function checkDifferentiableOutputs(outputs: Tensor[]): void {
+  for (const o of outputs)
+    if (!o.dtype.isFloatingPoint && !o.dtype.isComplex)
+      throw new TypeError(`vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got Tensor with dtype ${String(o.dtype)}`);
+}
 
 export interface GradTransformOptions {
   hasAux?: boolean;
@@ -99,6 +108,7 @@ export function gradAndValue(func: Fn, argnums: Argnums = 0, options: GradTransf
     if (!isTensor(out)) throw new TypeError(`grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got ${describe(out)}`);
     if (out.dim() !== 0)
       throw new RangeError(`grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor with ${out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?`);
+    if (out.dtype.isComplex) throw new Error(`grad can be implicitly created only for real scalar outputs but got ${String(out.dtype)}`);
     const grads = structured(t, gradients(t, [out], [onesLike(out)]), argnums);
     const value = finish(t, out);
     return [grads, hasAux ? [value, finishAux(t)] : value];
@@ -122,12 +132,14 @@ export function grad(func: Fn, argnums: Argnums = 0, options: GradTransformOptio
  */
 export function vjp(func: Fn, ...primalsAndOptions: unknown[]): unknown[] {
   const last = primalsAndOptions.at(-1);
-  const hasOptions = last !== null && typeof last === 'object' && !isTensor(last) && !Array.isArray(last);
+  // a trailing object of option names only is the options; any other object is a pytree primal (Python's dict)
+  const hasOptions = last !== null && typeof last === 'object' && !isTensor(last) && !Array.isArray(last) && Object.keys(last).length > 0 && Object.keys(last).every((k) => k === 'hasAux');
   const { hasAux = false } = hasOptions ? (readOptions('torch.func.vjp', last, ['hasAux']) as GradTransformOptions) : {};
   const primals = hasOptions ? primalsAndOptions.slice(0, -1) : primalsAndOptions;
   const t = trace('vjp', func, primals, primals.map((_, i) => i), hasAux);
   const outputs = leavesOf(t.output);
   if (outputs.length === 0) throw new TypeError(`vjp(f, *primals): Expected f to be a function that has non-empty output, got ${describe(t.output)}`);
+  checkDifferentiableOutputs(outputs);
   const vjpFn = (cotangents: unknown): unknown[] => {
     const cots = leavesOf(cotangents);
     if (cots.length !== outputs.length) throw new RangeError(`vjp: Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function (${outputs.length} tensors, got ${cots.length})`);
@@ -142,14 +154,20 @@ export function vjp(func: Fn, ...primalsAndOptions: unknown[]): unknown[] {
   return hasAux ? [output, vjpFn, finishAux(t)] : [output, vjpFn];
 }
 
-/** torch.func.jacrev(func, argnums = 0, { hasAux }): the Jacobian by reverse mode, one vjp per output element; output shape then input shape. */
-export function jacrev(func: Fn, argnums: Argnums = 0, options: GradTransformOptions = {}): (...args: unknown[]) => unknown {
-  const { hasAux = false } = readOptions('torch.func.jacrev', options, ['hasAux']) as GradTransformOptions;
+/**
+ * torch.func.jacrev(func, argnums = 0, { hasAux, chunkSize }): the Jacobian by reverse mode, one vjp per output
+ * element; output shape then input shape, in the structure of func's output (a pytree) and of the arguments.
+ * chunkSize only batches Python's vmap; the results do not depend on it.
+ */
+export function jacrev(func: Fn, argnums: Argnums = 0, options: GradTransformOptions & { chunkSize?: number | null } = {}): (...args: unknown[]) => unknown {
+  const { hasAux = false, chunkSize = null } = readOptions('torch.func.jacrev', options, ['hasAux', 'chunkSize']) as GradTransformOptions & { chunkSize?: number | null };
+  if (!(chunkSize === null || chunkSize > 0)) throw new RangeError('jacrev: `chunk_size` should be greater than 0.');
   return (...args: unknown[]) => {
     const t = trace('jacrev', func, args, argnums, hasAux);
-    const outputs = isTensor(t.output) ? [t.output] : Array.isArray(t.output) ? (t.output as Tensor[]) : [];
-    if (outputs.length === 0 || !outputs.every(isTensor)) throw new TypeError(`jacrev(f): Expected f to return a Tensor or an array of Tensors, got ${describe(t.output)}`);
-    const perOutput = outputs.map((out) => {
+    const leaves = treeLeaves(t.output);
+    if (leaves.length === 0 || !leaves.every(isTensor)) throw new TypeError(`jacrev(f): Expected f to return a Tensor or a pytree (arrays, objects) of Tensors, got ${describe(t.output)}`);
+    checkDifferentiableOutputs(leaves as Tensor[]);
+    const perOutput = (leaves as Tensor[]).map((out) => {
       // row k: the gradient of output element k, for every differentiated input
       const rows: Tensor[][] = t.inputs.map(() => []);
       for (let k = 0; k < out.numel(); k++) {
@@ -161,7 +179,8 @@ export function jacrev(func: Fn, argnums: Argnums = 0, options: GradTransformOpt
         rows[j]!.length === 0 ? zeros([...out.shape, ...input.shape], { dtype: input.dtype }) : stack(rows[j]!).reshape([...out.shape, ...input.shape]));
       return structured(t, jac, argnums);
     });
-    const result = isTensor(t.output) ? perOutput[0] : perOutput;
+    let k = 0;
+    const result = mapTree(t.output, () => perOutput[k++]);
     return hasAux ? [result, finishAux(t)] : result;
   };
 }

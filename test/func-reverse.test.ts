@@ -195,4 +195,29 @@ describe(`torch.func reverse-mode transforms (PyTorch ${fixture.torch})`, () => 
     expect(g[0]!.equal(torch.zerosLike(A))).toBe(true);
     expect(g[1]!.equal(torch.onesLike(X))).toBe(true);
   });
+
+  it("objects are pytrees (Python's dicts) in arguments, outputs and aux; PyTorch 2.13's values and errors", () => {
+    const x = torch.tensor([1, 2, 3], { dtype: torch.float32 });
+    const list = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_, val: unknown) => (torch.isTensor(val) ? val.tolist() : val)));
+    torch.manualSeed(0);
+    const m = new torch.nn.Linear(2, 1);
+    const params = Object.fromEntries(m.namedParameters());
+    // Python: grad(lambda pp: functional_call(m, pp, (ones(1, 2),)).sum())(dict(m.named_parameters()))
+    expect(list(func.grad((pp: Record<string, T>) => (func.functionalCall(m, pp, [torch.ones(1, 2)]) as T).sum())(params))).toEqual({ weight: [[1, 1]], bias: [1] });
+    const diag2 = [[2, 0, 0], [0, 2, 0], [0, 0, 2]];
+    expect(list(func.jacrev((d: { a: T }) => d.a.mul(2))({ a: x }))).toEqual({ a: diag2 });
+    expect(list(func.jacrev((v: T) => ({ a: v.mul(2), b: v.sum() }))(x))).toEqual({ a: diag2, b: [1, 1, 1] });
+    const [out, vjpFn] = func.vjp((v: T) => ({ a: v.mul(2) }), x) as [{ a: T }, (c: unknown) => T[]];
+    expect(list([out, vjpFn({ a: torch.onesLike(x) })])).toEqual([{ a: [2, 4, 6] }, [[2, 2, 2]]]);
+    const [, dictVjp] = func.vjp((d: { a: T }) => d.a.mul(2), { a: x }) as [T, (c: unknown) => unknown[]];   // a dict primal, not options
+    expect(list(dictVjp(torch.onesLike(x)))).toEqual([{ a: [2, 2, 2] }]);
+    // aux is detached at the outermost level, every tensor in it (Python: requires_grad False)
+    const [, aux] = func.grad((v: T) => [v.pow(2).sum(), { twice: [v.mul(2)] }], 0, { hasAux: true })(x) as [T, { twice: T[] }];
+    expect(aux.twice[0]!.requiresGrad).toBe(false);
+    expect(list(func.jacrev((v: T) => v.mul(2), 0, { chunkSize: 1 })(x))).toEqual(diag2);
+    expect(() => func.jacrev((v: T) => v.mul(2), 0, { chunkSize: 0 })).toThrow('jacrev: `chunk_size` should be greater than 0.');
+    expect(() => func.grad((a: T, b: T) => a.mul(b).sum(), [0, 0])(x, x)).toThrow('argnums elements must be unique, got (0, 0)');
+    expect(() => func.grad((a: T) => a.sum())(torch.tensor([1, 2], { dtype: torch.complex64 }))).toThrow('grad can be implicitly created only for real scalar outputs but got torch.complex64');
+    expect(() => func.jacrev((a: T) => a.long())(x)).toThrow('vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got Tensor with dtype torch.int64');
+  });
 });
