@@ -358,6 +358,17 @@ describe('nn.Module', () => {
     expect(() => m.registerParameter('train', null)).toThrow("attribute 'train' already exists");
     expect(() => m.addModule('m', {} as never)).toThrow('is not a Module subclass');
     expect(() => m.call(torch.zeros(1))).toThrow('missing the required "forward" function');
+    // PyTorch 2.13: KeyError "attribute 'weight' already exists" for each (a name held by another kind of member, or a field)
+    const lin = new nn.Linear(2, 2);
+    expect(() => lin.addModule('weight', new nn.ReLU())).toThrow("attribute 'weight' already exists");
+    expect(lin.namedParameters().map(([n]) => n)).toEqual(['weight', 'bias']); // nothing changed
+    expect(() => new nn.Linear(2, 2, { bias: false }).addModule('bias', new nn.ReLU())).toThrow("attribute 'bias' already exists");
+    expect(() => lin.addModule('training', new nn.ReLU())).toThrow("attribute 'training' already exists");
+    expect(() => lin.registerParameter('inFeatures', new nn.Parameter(torch.zeros(1)))).toThrow("attribute 'inFeatures' already exists");
+    expect(() => new nn.Sequential(new nn.ReLU()).registerParameter('0', new nn.Parameter(torch.zeros(1)))).toThrow("attribute '0' already exists");
+    // the same kind replaces, as in Python
+    lin.registerParameter('weight', new nn.Parameter(torch.zeros(1)));
+    expect(lin.weight.shape).toEqual([1]);
   });
 });
 

@@ -373,6 +373,7 @@ export class Module extends RegistrationWatch {
       checkName(name, 'parameter', this);
       if (Object.hasOwn(this, name)) throw new KeyError(`attribute '${name}' already exists`);
     }
+    if (this.#heldByOther(name, 'parameter')) throw new KeyError(`attribute '${name}' already exists`);
     if (param === null) this.#record.noneParameters.add(name);
     else if (!(param instanceof Parameter))
       throw new TypeError(`cannot assign '${isTensor(param) ? 'torch.Tensor' : describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
@@ -387,6 +388,7 @@ export class Module extends RegistrationWatch {
   addModule(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new TypeError(`${describe(module)} is not a Module subclass`);
     if (!Object.hasOwn(this, name)) checkName(name, 'module', this);
+    if (this.#heldByOther(name, 'module')) throw new KeyError(`attribute '${name}' already exists`);
     const value = runRegistrationHooks('module', this, name, module);
     this.#anchor(name);
     if (value === null) this.#record.noneModules.add(name);
@@ -396,6 +398,17 @@ export class Module extends RegistrationWatch {
   /** Same as addModule. */
   registerModule(name: string, module: Module | null): void {
     this.addModule(name, module);
+  }
+
+  // Python's `hasattr(self, name) and name not in self._parameters` (or `_modules`): the name holds a member
+  // of another kind, or a field with a value (a null or undefined field is a placeholder a subclass fills).
+  #heldByOther(name: string, kind: 'parameter' | 'module'): boolean {
+    const record = this.#record;
+    if (record.buffers.has(name) || (kind === 'module' ? record.noneParameters : record.noneModules).has(name)) return true;
+    const own = Object.getOwnPropertyDescriptor(this, name);
+    if (own === undefined || !('value' in own)) return own !== undefined; // an accessor: a parametrization's
+    const v: unknown = own.value;
+    return !(v === null || v === undefined || (kind === 'module' ? v instanceof Module : v instanceof Parameter));
   }
 
   // ---- discovery ----------------------------------------------------------------------------
