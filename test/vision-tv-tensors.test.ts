@@ -356,6 +356,19 @@ describe('vision.tvTensors', () => {
     expect([tv.kindOf(pi), tv.kindOf(pb)]).toEqual([null, null]);
   });
 
+  it("clone, to, detach keep the kind and metadata, as torchvision's _FORCE_TORCHFUNCTION_SUBCLASS (torchvision 0.28's boxes)", () => {
+    const F2 = v2.functional;
+    const b = new tv.BoundingBoxes(torch.tensor([[1, 1, 3, 2]], { dtype: torch.float32 }), { format: 'XYXY', canvasSize: [4, 6] });
+    // Python: F.horizontal_flip(bb.clone()) etc. -> [[3, 1, 5, 2]]; F.resize(bb.clone(), [8, 12]) -> [[2, 2, 6, 4]]
+    for (const copy of [b.clone(), b.to(torch.float64), b.detach()]) {
+      expect(tv.kindOf(copy)).toBe('BoundingBoxes');
+      expect((F2.horizontalFlip(copy) as Tensor).tolist()).toEqual([[3, 1, 5, 2]]);
+    }
+    expect((F2.resize(b.clone(), [8, 12]) as Tensor).tolist()).toEqual([[2, 2, 6, 4]]);
+    expect([(b.clone() as BoundingBoxesTensor).canvasSize, tv.kindOf(b.add(1))]).toEqual([[4, 6], null]);
+    expect(tv.kindOf(new tv.Mask(torch.zeros([2, 2])).clone())).toBe('Mask');
+  });
+
   it('KeyPoints: a [..., 2] tensor with its canvas size; operations return plain tensors; wrap keeps the kind and canvas size', () => {
     const data = torch.tensor([[1.5, 2], [3, 4]]);
     const k = new tv.KeyPoints(data, { canvasSize: [6, 7] });

@@ -1,7 +1,7 @@
 // torchvision.tv_tensors: Image, Video, Mask, BoundingBoxes and KeyPoints. torchvision subclasses
 // torch.Tensor; here a tv_tensor is a plain torchnode Tensor whose kind (and, for boxes, format, canvas
-// size and clamping mode; for keypoints, canvas size) is recorded in a WeakMap, so every tensor operation returns a plain tensor, as
-// torchvision's default, and `wrap(tensor, { like })` marks a result as the same kind. The
+// size and clamping mode; for keypoints, canvas size) is recorded in a WeakMap, so every tensor operation but clone, to, detach
+// and pinMemory returns a plain tensor, as torchvision's default, and `wrap(tensor, { like })` marks a result as the same kind. The
 // constructors return such tensors (`new tvTensors.BoundingBoxes(data, { format, canvasSize })`),
 // and `x instanceof tvTensors.BoundingBoxes` asks the WeakMap. Boxes also carry `format`,
 // `canvasSize` and `clampingMode` as read-only properties, as Python's attributes; keypoints `canvasSize`.
@@ -99,6 +99,23 @@ registerTensorTag('tvTensor', {
   },
   apply: (t, record) => void mark(t, record as Meta),
 });
+
+// torchvision's _FORCE_TORCHFUNCTION_SUBCLASS: clone, to, detach and pin_memory keep the tv_tensor type and
+// metadata (requires_grad_ returns the tensor itself); every other operation returns a plain tensor.
+for (const name of ['clone', 'to', 'detach', 'pinMemory'] as const) {
+  const original = (torch.Tensor.prototype as unknown as Record<string, unknown>)[name];
+  if (typeof original !== 'function') continue;
+  Object.defineProperty(torch.Tensor.prototype, name, {
+    value: function (this: Tensor, ...args: unknown[]): unknown {
+      const out: unknown = original.apply(this, args);
+      const meta = META.get(this);
+      if (meta !== undefined && isTensor(out) && out !== this && !META.has(out)) mark(out, meta);
+      return out;
+    },
+    writable: true,
+    configurable: true,
+  });
+}
 
 /** The tv_tensor kind of a value, or null for anything else (a plain tensor included). */
 export function kindOf(x: unknown): TVTensorKind | null {
