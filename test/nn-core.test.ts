@@ -81,6 +81,23 @@ describe('nn.init', () => {
     expect(() => nn.init.eye_(torch.empty(3))).toThrow('Only tensors with 2 dimensions are supported');
     expect(() => nn.init.uniform_(torch.empty(3), { low: 1 } as never)).toThrow(TypeError);
     expect(() => nn.init.normal_(3 as never)).toThrow('expected a Tensor');
+    expect(() => nn.init.truncNormal_(torch.empty(3), 0, 0)).toThrow('float division by zero'); // Python: ZeroDivisionError
+  });
+
+  it("Python's argument forms and samplers (PyTorch 2.13's values after manual_seed(0))", () => {
+    const seeded = <T>(f: () => T): T => {
+      torch.manualSeed(0);
+      return f();
+    };
+    // a = None is calculate_gain's default slope 0.01, not 0
+    expect(seeded(() => nn.init.kaimingUniform_(torch.empty(2, 3), null as never).abs().max().item())).toBe(1.1639033555984497);
+    expect(seeded(() => nn.init.kaimingNormal_(torch.empty(2, 3), { a: null as never }).sum().item())).toBe(-2.3235585689544678);
+    expect(seeded(() => nn.init.kaimingUniform_(torch.empty(2, 3)).abs().max().item())).toBe(1.1639615297317505);
+    // p = 0.29999999525 by math.erf: the uniform rejection sampler, as Python picks it
+    expect(seeded(() => nn.init.truncNormal_(torch.empty(4), 0, 1, -0.38532046, 0.38532046).tolist())).toEqual([-0.0028848249930888414, 0.20670269429683685, -0.31713613867759705, -0.28357234597206116]);
+    expect(seeded(() => nn.init.sparse_(torch.empty(6, 4), 0.5, { std: 0.1 }).abs().sum().item())).toBe(0.8229106664657593);
+    expect(nn.init.constant_(torch.empty(3), torch.tensor(2.5)).sum().item()).toBe(7.5);
+    expect(nn.init.constant_(torch.empty(3), true).sum().item()).toBe(3);
   });
 });
 

@@ -8,6 +8,7 @@ import { Generator } from '../generator.js';
 import { qr } from '../generated/linalg.js';
 import { describe, readOptions } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
+import { float64 } from '../dtype.js';
 
 type GeneratorOption = { generator?: Generator | null };
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
@@ -102,13 +103,9 @@ export function normal_(tensor: Tensor, mean?: number | { mean?: number; std?: n
   return noGrad(() => tensor.normal_(checkNumber(o.mean ?? 0, 'normal_', 'mean'), checkNumber(o.std ?? 1, 'normal_', 'std'), gen(o)));
 }
 
-// Python's math.erf is only needed to choose trunc_normal_'s sampler (p > 0.3): W. J. Cody's rational approximation.
-function erf(x: number): number {
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? y : -y;
-}
+// Python's math.erf chooses trunc_normal_'s sampler (p > 0.3): libm's erf in double precision (libtorch's float64
+// erf calls it), so a p near 0.3 picks the sampler Python picks.
+const erf = (x: number): number => makeTensor(x, { dtype: float64 }).erf().item() as number;
 
 /** Fills with values from N(mean, std²) truncated to [a, b], by rejection as PyTorch 2.13 samples them. */
 export function truncNormal_(tensor: Tensor, mean?: number | { mean?: number; std?: number; a?: number; b?: number; generator?: Generator | null },
@@ -121,6 +118,7 @@ export function truncNormal_(tensor: Tensor, mean?: number | { mean?: number; st
   const hi = checkNumber(o.b ?? 2, 'truncNormal_', 'b');
   const g = gen(o);
   if (tensor.device.type === 'meta') return tensor;
+  if (sd === 0) throw new RangeError('nn.init.truncNormal_: float division by zero (std is 0)'); // Python's ZeroDivisionError
   const cdf = (x: number): number => (1 + erf(x / Math.sqrt(2))) / 2;
   if (mu < lo - 2 * sd || mu > hi + 2 * sd)
     emitWarning('mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.');
@@ -163,10 +161,12 @@ export function truncNormal_(tensor: Tensor, mean?: number | { mean?: number; st
 }
 
 /** Fills with `val`. */
-export function constant_(tensor: Tensor, val: number | { val: number }): Tensor {
+export function constant_(tensor: Tensor, val: number | boolean | Tensor | { val: number | boolean | Tensor }): Tensor {
   checkTensor(tensor, 'constant_');
-  const v = typeof val === 'object' && val !== null ? readOptions('nn.init.constant_', val, ['val']).val : val;
-  return noGrad(() => tensor.fill_(checkNumber(v, 'constant_', 'val')));
+  const v = typeof val === 'object' && val !== null && !isTensor(val) ? readOptions('nn.init.constant_', val, ['val']).val : val;
+  // Python's tensor.fill_(val): a number, a bool or a 0-d tensor
+  if (typeof v !== 'number' && typeof v !== 'boolean' && !isTensor(v)) throw new TypeError(`nn.init.constant_: val must be a number, a boolean or a 0-d tensor, got ${describe(v)}`);
+  return noGrad(() => tensor.fill_(v as number));
 }
 /** Fills with 1. */
 export function ones_(tensor: Tensor): Tensor {
@@ -234,7 +234,8 @@ function kaimingStd(tensor: Tensor, fn: string, given: unknown[]): { std: number
     return null;
   }
   const fan = correctFan(tensor, o.mode ?? 'fan_in');
-  const gain = calculateGain((o.nonlinearity ?? 'leaky_relu') as Nonlinearity, checkNumber(o.a ?? 0, fn, 'a'));
+  // a: 0 when not given; null is Python's None, which calculate_gain reads as its default slope 0.01
+  const gain = calculateGain((o.nonlinearity ?? 'leaky_relu') as Nonlinearity, o.a === undefined ? 0 : o.a === null ? null : checkNumber(o.a, fn, 'a'));
   return { std: gain / Math.sqrt(fan), ...gen(o) };
 }
 
@@ -278,9 +279,10 @@ export function orthogonal_(tensor: Tensor, gain?: number | { gain?: number; gen
 }
 
 /** A sparse 2-D matrix: N(0, std²) with a fraction `sparsity` of each column set to zero. */
-export function sparse_(tensor: Tensor, sparsity: number | { sparsity: number; std?: number; generator?: Generator | null }, std?: number, generator?: Generator | null): Tensor {
+export function sparse_(tensor: Tensor, sparsity: number | { sparsity: number; std?: number; generator?: Generator | null },
+  std?: number | { std?: number; generator?: Generator | null }, generator?: Generator | null): Tensor {
   checkTensor(tensor, 'sparse_');
-  const o = typeof sparsity === 'object' ? readOptions('nn.init.sparse_', sparsity, ['sparsity', 'std', 'generator']) : { sparsity, std, generator };
+  const o = args('sparse_', ['sparsity', 'std'] as const, [sparsity, std, generator]);
   const frac = checkNumber(o.sparsity, 'sparse_', 'sparsity');
   const sd = checkNumber(o.std ?? 0.01, 'sparse_', 'std');
   if (tensor.dim() !== 2) throw new RangeError('Only tensors with 2 dimensions are supported');
