@@ -113,6 +113,10 @@ export function autocast<T>(deviceType: string, optionsOrFn: AutocastOptions | (
   const fastDtype = dtype === null ? getAutocastDtype(device) : toDType(dtype, 'autocast');
   const cache = cacheEnabled === null ? isAutocastCacheEnabled() : booleanOf(cacheEnabled, 'autocast', 'cacheEnabled');
   let on = booleanOf(enabled, 'autocast', 'enabled');
+  if (on && device === 'cuda' && !native.cudaIsAvailable()) {
+    process.emitWarning('CUDA is not available or torch_xla is imported. Disabling autocast.', 'UserWarning');
+    on = false;
+  }
   if (on && device !== 'cuda' && fastDtype !== bfloat16 && fastDtype !== float16) {
     const name = device.toUpperCase();
     process.emitWarning(`In ${name} autocast, but the target dtype is not supported. Disabling autocast.\n${name} Autocast only supports dtypes of torch.bfloat16, torch.float16 currently.`, 'UserWarning');

@@ -207,6 +207,13 @@ describe('deprecated torch.cuda.amp / torch.cpu.amp: Python 2.13 warnings, forwa
       torch.setAutocastCacheEnabled(true);
     }
   });
+  it("autocast('cuda') without CUDA warns and leaves autocast off, as Python 2.13", () => {
+    if (!noCuda) return;
+    const [enabled, warnings] = warned(() => torch.autocast('cuda', () => torch.isAutocastEnabled('cuda')));
+    expect(enabled).toBe(false);
+    expect(warnings).toEqual([{ category: 'UserWarning', message: 'CUDA is not available or torch_xla is imported. Disabling autocast.' }]);
+  });
+
   it('torch.cuda.amp.autocast, GradScaler, customFwd, customBwd and ampDefinitelyNotAvailable', () => {
     const identity = (_ctx: unknown, ...args: unknown[]) => args;
     const forms: Record<string, () => unknown> = {

@@ -383,6 +383,9 @@ describe('nn.Module', () => {
     expect(() => lin.addModule('training', new nn.ReLU())).toThrow("attribute 'training' already exists");
     expect(() => lin.registerParameter('inFeatures', new nn.Parameter(torch.zeros(1)))).toThrow("attribute 'inFeatures' already exists");
     expect(() => new nn.Sequential(new nn.ReLU()).registerParameter('0', new nn.Parameter(torch.zeros(1)))).toThrow("attribute '0' already exists");
+    // named_modules skips a module in the memo given even with remove_duplicate=False (PyTorch 2.13: ['', '1'])
+    const seq = new nn.Sequential(new nn.Linear(1, 1), new nn.ReLU());
+    expect(seq.namedModules({ memo: new Set([seq.getSubmodule('0')]), removeDuplicate: false }).map(([n]) => n)).toEqual(['', '1']);
     // the same kind replaces, as in Python
     lin.registerParameter('weight', new nn.Parameter(torch.zeros(1)));
     expect(lin.weight.shape).toEqual([1]);

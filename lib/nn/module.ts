@@ -521,10 +521,8 @@ export class Module extends RegistrationWatch {
     const removeDuplicate = (o.removeDuplicate as boolean | undefined) ?? true;
     const out: [string, Module][] = [];
     const visit = (m: Module, prefix: string): void => {
-      if (removeDuplicate) {
-        if (memo.has(m)) return;
-        memo.add(m);
-      }
+      if (memo.has(m)) return; // a module in a memo given is skipped either way, as in Python
+      if (removeDuplicate) memo.add(m);
       out.push([prefix, m]);
       for (const [name, child] of m.#scan().modules) if (child !== null) visit(child, prefix ? `${prefix}.${name}` : name);
     };
