@@ -202,6 +202,21 @@ describe('checkpoint files', () => {
     expect(() => toolkit.saveCheckpoint(join(root, 'x.pt'), { model: {} as never })).toThrow(/model must have stateDict\(\) and loadStateDict\(\)/);
     expect(() => toolkit.saveCheckpoint(join(root, 'x.pt'), { extra: { epoch: 1 }, epoch: 2 })).toThrow(/extra key 'epoch'/);
   });
+
+  it('a part that refuses its state (an optimizer with other groups) leaves the model loaded before it as it was', () => {
+    torch.manualSeed(0);
+    const saved = new torch.nn.Linear(2, 2);
+    const path = join(root, 'groups.pt');
+    toolkit.saveCheckpoint(path, { model: saved, optimizer: new torch.optim.SGD(saved.parameters(), { lr: 0.1 }), epoch: 1 });
+    const model = new torch.nn.Linear(2, 2);
+    const weights = (m: torch.nn.Linear): number[][] => [m.weight, m.bias!].map((t) => t.detach().view(-1).tolist() as number[]);
+    const before = weights(model);
+    const twoGroups = new torch.optim.SGD([{ params: [model.weight] }, { params: [model.bias!] }], { lr: 0.1 });
+    expect(() => toolkit.loadCheckpoint(path, { model, optimizer: twoGroups })).toThrow('loaded state dict has a different number of parameter groups');
+    expect(weights(model)).toEqual(before);
+    toolkit.loadCheckpoint(path, { model, optimizer: new torch.optim.SGD(model.parameters(), { lr: 0.1 }) });
+    expect(torch.equal(model.weight, saved.weight)).toBe(true);
+  });
 });
 
 describe('EarlyStopping', () => {

@@ -126,8 +126,29 @@ export function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}
   for (const name of Object.keys(generators)) if (!isTensor(genStates[name])) throw new Error(`${fn}: '${path}' has no state for the generator '${name}'`);
   if (restoreRng && dict.rng_state !== undefined && !isTensor(dict.rng_state)) throw new Error(`${fn}: '${path}' has a bad rng_state`);
 
-  if (options.model) (options.model.loadStateDict as (sd: unknown, o: object) => unknown)(dict[KEYS.model], { strict });
-  for (const part of ['optimizer', 'scheduler', 'earlyStopping'] as const) if (options[part]) (options[part]!.loadStateDict as (sd: unknown) => unknown)(dict[KEYS[part]]);
+  // Each part's own loadStateDict changes nothing when it fails; the parts loaded before it are put back.
+  const restores: (() => void)[] = [];
+  const copies: Tensor[] = [];
+  try {
+    if (options.model) {
+      const model = options.model as { stateDict(): Record<string, unknown>; loadStateDict(sd: unknown, o: object): unknown };
+      const before = Object.fromEntries(Object.entries(model.stateDict()).map(([k, v]) => [k, isTensor(v) ? (copies[copies.length] = v.clone()) : v]));
+      model.loadStateDict(dict[KEYS.model], { strict });
+      restores.push(() => model.loadStateDict(before, { strict: false }));
+    }
+    for (const part of ['optimizer', 'scheduler', 'earlyStopping'] as const) {
+      const target = options[part] as { stateDict(): unknown; loadStateDict(sd: unknown): unknown } | undefined;
+      if (!target) continue;
+      const before = target.stateDict();
+      target.loadStateDict(dict[KEYS[part]]);
+      restores.push(() => target.loadStateDict(before));
+    }
+  } catch (err) {
+    for (const restore of restores.reverse()) restore();
+    throw err;
+  } finally {
+    for (const t of copies) t.dispose();
+  }
   for (const [name, g] of Object.entries(generators)) g.setState(genStates[name]);
   if (restoreRng && isTensor(dict.rng_state)) setRngState(dict.rng_state);
   const epoch = typeof dict.epoch === 'number' ? dict.epoch : null;
