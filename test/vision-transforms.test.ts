@@ -419,4 +419,16 @@ describe('bad input', () => {
     expect(() => new T.RandomCrop(20).call(x)).toThrow(RangeError);
     expect(x.equal(input('rgb'))).toBe(true);
   });
+  it("torchvision 0.28's range checks and an Image's fill as a byte", () => {
+    const T = vision.transforms;
+    expect(() => new T.v2.RandomPerspective(1.5)).toThrow('Argument distortion_scale value should be between 0 and 1');
+    expect(String(new T.RandomPerspective(1.5))).toBe('RandomPerspective(p=0.5)'); // v1 does not check it
+    // PIL pads with int(fill) held by a byte (torchvision: 300 -> 255, -1 -> 0, 7.9 -> 7)
+    const img = new vision.Image(2, 1, 'RGB', Uint8Array.from([10, 20, 30, 40, 50, 60]));
+    const firstRow = (fill: number, F = T.functional): number[] => Array.from(T.functional.pilToTensor(F.pad(img, 1, fill)).reshape(-1).toTypedArray() as Uint8Array).slice(0, 8);
+    expect(firstRow(300)).toEqual([255, 255, 255, 255, 255, 10, 40, 255]);
+    expect(firstRow(300, T.v2.functional as never)).toEqual([255, 255, 255, 255, 255, 10, 40, 255]);
+    expect(firstRow(-1)).toEqual([0, 0, 0, 0, 0, 10, 40, 0]);
+    expect(firstRow(7.9)).toEqual([7, 7, 7, 7, 7, 10, 40, 7]);
+  });
 });

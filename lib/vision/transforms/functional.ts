@@ -310,12 +310,15 @@ function parsePadding(padding: number | readonly number[], fn: string): [number,
 export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill?: number, paddingMode?: PaddingMode): T;
 export function pad<T extends ImageLike>(img: T, ...args: PyArgsWith<[padding: number | readonly number[], fill: number, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: number; paddingMode?: PaddingMode }>): T;
 export function pad<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [padding, fill, paddingMode] = bind(PAD_ARGS, args) as [padding: number | readonly number[], fill: number, paddingMode: PaddingMode];
+  const [padding, fillGiven, paddingMode] = bind(PAD_ARGS, args) as [padding: number | readonly number[], fill: number, paddingMode: PaddingMode];
+  let fill = fillGiven;
   const p = parsePadding(padding, 'pad');
   if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) {
     throw new RangeError('pad: Padding mode should be either constant, edge, reflect or symmetric');
   }
   if (paddingMode === 'symmetric') return onTensor(img, 'pad', (t) => padSymmetric(t, p)) as T;
+  // an Image's fill as _parse_fill and PIL make it: int(fill), then held by a byte (300 is 255, -1 is 0)
+  if (img instanceof Image && typeof fill === 'number' && Number.isFinite(fill)) fill = Math.min(255, Math.max(0, Math.trunc(fill)));
   if (img instanceof Image && paddingMode === 'constant' && p.every((v) => v >= 0) && Number.isInteger(fill) && fill >= 0 && fill <= 255) return padImage(img, p, fill) as T;
   return onTensor(img, 'pad', (t) => {
     const squeeze = t.dim() < 4;

@@ -172,7 +172,11 @@ export class RandomPerspective extends v2Of(withPerTypeFill(v1.RandomPerspective
     return v2Repr('RandomPerspective', { p: this.p, distortion_scale: this.distortionScale, interpolation: this.interpolation, fill: this.fillRepr });
   }
   constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationMode, fill: FillArg<Fill>], OptionsWithFill<RandomPerspectiveOptions, Fill>>);
-  constructor(...args: unknown[]) { super(...(args as [])); }
+  constructor(...args: unknown[]) {
+    super(...(args as []));
+    // v2 checks the range (v1 does not)
+    if (!(this.distortionScale >= 0 && this.distortionScale <= 1)) throw new RangeError('RandomPerspective: Argument distortion_scale value should be between 0 and 1');
+  }
   /** v1's forward with v2's fill blend; with a per-type fill, the image's (v2's call: the same draws). */
   override forward<T extends ImageLike>(img: T): T { return oneFill(this) ? F.withV2FillBlend(() => super.forward(img)) as T : this.call(img) as T; }
   override call(...inputs: unknown[]): any {
