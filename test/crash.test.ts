@@ -424,7 +424,7 @@ describe.concurrent('values and sizes the kernels trust (ASan fuzz seeds 11-20)'
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
 });
 
-describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-54 and 186-219, 48 cases per overload)', () => {
+describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-54 and 186-269, 48 cases per overload)', () => {
   const P5 = '[torch.ones([16, 3]), torch.ones([16, 2]), torch.ones([16]), torch.ones([16]), torch.ones([2, 4])]'; // one LSTM layer with projections
   // Four 2 x 2 matrices [[1, 2], [3, 4]] .. [[13, 14], [15, 16]] in batch [1, 2, 2], identity pivots, and an out whose batch dims are not one run.
   const LU_1_16 = 'torch.arange(1, 17, { dtype: torch.float32 }).view([1, 2, 2, 2, 2])';
@@ -485,6 +485,8 @@ describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-54 and
     ['triu into a channels_last_3d out (heap corruption, seed 139)', "torch.ops.aten.triu.out(torch.ones([1, 2, 2, 2, 2]), { out: torch.ones([1, 2, 2, 2, 2]).contiguous({ memoryFormat: 'channels_last_3d' }) })", 'Error', "out's batch dimensions must be laid out one after the other", 'strides [16, 1, 8, 4, 2]'],
     ['tril into an out with its batch dims swapped (SIGSEGV in PyTorch)', 'torch.tril(torch.arange(120, { dtype: torch.float32 }).view([2, 3, 4, 5]), 0, { out: torch.zeros([3, 2, 4, 5]).permute([1, 0, 2, 3]) })', 'Error', 'strides [20, 40, 5, 1]'],
     ['triu into a channels_last out (wrong values in PyTorch)', "torch.triu(torch.arange(120, { dtype: torch.float32 }).view([2, 3, 4, 5]), 0, { out: torch.zeros([2, 3, 4, 5]).contiguous({ memoryFormat: 'channels_last' }) })", 'Error', 'strides [60, 1, 15, 3]'],
+    // cummaxmin_backward scatter_add_s its grad inside libtorch, past scatter_add_'s own check (seed 259: SIGSEGV, also in PyTorch)
+    ['cummaxmin_backward of an MKLDNN grad (SIGSEGV, seed 259)', "torch.ops.aten.cummaxmin_backward(torch.ones([2, 3]).toMkldnn(), torch.ones([2, 3]), torch.zeros([2, 3], { dtype: torch.int64 }), -1)", 'Error', "unsupported tensor layout: Mkldnn (argument 'grad')"],
     // lu_unpack and linalg_lu write L and U through triu/tril inside libtorch (seed 219: heap corruption, also in PyTorch).
     ['lu_unpack into a channels_last_3d L (heap corruption, seed 219)', `torch.luUnpack(${LU_1_16}, ${PIVOTS_12}, true, false, { out: [torch.zeros([0]), ${CL3D_2X2}, torch.zeros([1, 2, 2, 2, 2])] })`, 'Error', "lu_unpack: L's batch dimensions must be laid out one after the other", 'strides [16, 1, 8, 4, 2]'],
     ['lu_unpack into a channels_last_3d U (SIGSEGV in PyTorch)', `torch.luUnpack(${LU_1_16}, ${PIVOTS_12}, { out: [torch.zeros([0]), torch.zeros([0]), ${CL3D_2X2}] })`, 'Error', "U's batch dimensions", 'use a contiguous U'],
@@ -495,6 +497,7 @@ describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-54 and
   // Results from PyTorch 2.13.
   it.each([
     ['triu into a channels_last out whose batch dims have size 1 (PyTorch: 116)', "torch.triu(torch.arange(20, { dtype: torch.float32 }).view([1, 1, 4, 5]), 0, { out: torch.zeros([1, 1, 4, 5]).contiguous({ memoryFormat: 'channels_last' }) }).sum().item()", '116'],
+    ['cummaxmin_backward of a strided grad (PyTorch: [[1, 0, 2], [3, 9, 0]])', 'torch.ops.aten.cummaxmin_backward(torch.arange(6, { dtype: torch.float32 }).view([2, 3]), torch.ones([2, 3]), torch.tensor([[0, 0, 2], [0, 1, 1]]), 1)', [[1, 0, 2], [3, 9, 0]]],
     ['linalg.lu factoring into a channels_last_3d U, unpacked in place (PyTorch: U sums to 100, L 8, P 8)', `(() => { const U = ${CL3D_2X2}; const [P, L] = torch.linalg.lu(torch.triu(${LU_1_16}), { out: [torch.zeros([0]), torch.zeros([0]), U] }); return [U.sum().item(), L.sum().item(), P.sum().item()].join(); })()`, '100,8,8'],
     ['lu_unpack into LU itself in channels_last_3d (PyTorch: L sums to 44, U 100, P 8)', `(() => { const lu = ${LU_1_16}.contiguous({ memoryFormat: 'channels_last_3d' }); const [P, , U] = torch.luUnpack(lu, ${PIVOTS_12}, { out: [torch.zeros([0]), lu, torch.zeros([0])] }); return [lu.sum().item(), U.sum().item(), P.sum().item()].join(); })()`, '44,100,8'],
     ['lu_unpack without unpack_data into channels_last_3d L and U (PyTorch: all three resized to [0])', `torch.luUnpack(${LU_1_16}, ${PIVOTS_12}, false, false, { out: [torch.zeros([0]), ${CL3D_2X2}, ${CL3D_2X2}] }).map((t) => t.numel()).join()`, '0,0,0'],

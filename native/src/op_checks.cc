@@ -939,6 +939,14 @@ void CheckNoMkldnnOperand(const Arguments& a) {
   }
 }
 
+// cummaxmin_backward scatters grad into zeros like input with scatter_add_, inside libtorch (past the entry check
+// above): an MKLDNN grad is read as strided memory (SIGSEGV, also in PyTorch 2.13; fuzz seed 259).
+void CheckCummaxminBackward(const Arguments& a) {
+  at::Tensor grad = a.Tensor("grad"), input = a.Tensor("input");
+  if (grad.defined() && grad.is_mkldnn() && input.defined() && input.numel() > 0)
+    ThrowError("unsupported tensor layout: Mkldnn (argument 'grad'); pass grad.toDense()");
+}
+
 // _chunk_cat pads each input's sizes at dim, which the scalar wrap lets through as 0 or -1 for 0-d ones.
 void CheckChunkCatInputs(const Arguments& a) {
   const c10::IValue* tensors = a.Get("tensors");
@@ -1524,6 +1532,7 @@ const std::unordered_map<std::string, CheckEntry>& Checks() {
       {"aten::index_reduce_", {Run<CheckNoMkldnnOperand>, nullptr}},
       {"aten::scatter_", {Run<CheckNoMkldnnOperand>, nullptr}},
       {"aten::scatter_add_", {Run<CheckNoMkldnnOperand>, nullptr}},
+      {"aten::cummaxmin_backward", {Run<CheckCummaxminBackward>, nullptr}},
       {"aten::scatter_reduce_", {Run<CheckNoMkldnnOperand>, nullptr}},
       {"aten::_chunk_cat", {Run<CheckChunkCatInputs>, nullptr}},
       {"aten::gelu_backward", {Run<CheckGeluBackwardShapes>, nullptr}},
