@@ -383,6 +383,9 @@ describe('nn.Module', () => {
     expect(() => lin.addModule('training', new nn.ReLU())).toThrow("attribute 'training' already exists");
     expect(() => lin.registerParameter('inFeatures', new nn.Parameter(torch.zeros(1)))).toThrow("attribute 'inFeatures' already exists");
     expect(() => new nn.Sequential(new nn.ReLU()).registerParameter('0', new nn.Parameter(torch.zeros(1)))).toThrow("attribute '0' already exists");
+    // to({ memoryFormat }) converts the 4-d and 5-d tensors only (PyTorch 2.13: weight strides (18, 1, 6, 2), bias (1,))
+    const conv = new nn.Conv2d(2, 2, 3).to({ memoryFormat: torch.channelsLast });
+    expect([conv.weight.stride(), conv.bias!.stride(), conv.weight instanceof nn.Parameter]).toEqual([[18, 1, 6, 2], [1], true]);
     // named_modules skips a module in the memo given even with remove_duplicate=False (PyTorch 2.13: ['', '1'])
     const seq = new nn.Sequential(new nn.Linear(1, 1), new nn.ReLU());
     expect(seq.namedModules({ memo: new Set([seq.getSubmodule('0')]), removeDuplicate: false }).map(([n]) => n)).toEqual(['', '1']);

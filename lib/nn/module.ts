@@ -699,6 +699,7 @@ export class Module extends RegistrationWatch {
     let device: DeviceLike | undefined;
     let dtype: DType | undefined;
     let nonBlocking = false;
+    let memoryFormat: unknown;
     for (const a of args) {
       if (a === undefined || a === null) continue;
       if (a instanceof DType || (typeof a === 'string' && isDTypeName(a))) dtype = toDType(a, 'Module.to');
@@ -707,20 +708,26 @@ export class Module extends RegistrationWatch {
         dtype = a.dtype;
       } else if (typeof a === 'boolean') nonBlocking = a;
       else if (isOptionsObject(a)) {
-        const o = readOptions('Module.to', a, ['device', 'dtype', 'nonBlocking']);
+        const o = readOptions('Module.to', a, ['device', 'dtype', 'nonBlocking', 'memoryFormat']);
         if (o.device !== undefined && o.device !== null) device = o.device as DeviceLike;
         if (o.dtype !== undefined && o.dtype !== null) dtype = toDType(o.dtype, 'Module.to');
         if (o.nonBlocking !== undefined) nonBlocking = Boolean(o.nonBlocking);
+        if (o.memoryFormat !== undefined && o.memoryFormat !== null) memoryFormat = o.memoryFormat;
       } else if (typeof a === 'string' || a instanceof Device) device = a;
       else throw new TypeError(`Module.to: unexpected argument ${describe(a)}`);
     }
     if (dtype !== undefined && !(dtype.isFloatingPoint || dtype.isComplex))
       throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${String(dtype)}`);
+    if (dtype?.isComplex)
+      warn('Complex modules are a new feature under active development whose design may change, and some modules might not work as expected when using complex tensors as parameters or buffers. Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a complex module does not work as expected.');
     if (device !== undefined) device = toDevice(device, 'Module.to'); // a bad device name throws here, before anything moved
     const target = device;
     return this._apply((t) => {
       const cast = dtype !== undefined && (t.isFloatingPoint() || t.isComplex());
-      return cast || target !== undefined ? t.to({ ...(target ? { device: target } : {}), ...(cast ? { dtype } : {}), nonBlocking } as never) : t;
+      const format = memoryFormat !== undefined && (t.dim() === 4 || t.dim() === 5); // Python's convert_to_format: 4-d and 5-d tensors
+      return cast || target !== undefined || format
+        ? t.to({ ...(target ? { device: target } : {}), ...(cast ? { dtype } : {}), nonBlocking, ...(format ? { memoryFormat } : {}) } as never)
+        : t;
     });
   }
   /**
