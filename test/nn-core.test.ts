@@ -244,6 +244,22 @@ describe('nn.Module', () => {
     expect(lin.weight.sum().item()).toBe(30);
   });
 
+  it("loadStateDict of real tensors into a meta module without assign warns Python's no-op warning per key", () => {
+    const meta = new nn.Linear(2, 2, { device: 'meta' });
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      meta.loadStateDict({ weight: torch.ones(2, 2), bias: torch.ones(2) });
+      const messages = warnings.mock.calls.map(([m]) => String(m));
+      expect(messages.filter((m) => m.includes('copying from a non-meta parameter in the checkpoint to a meta parameter in the current model, which is a no-op')).map((m) => m.split(':')[0])).toEqual(['for weight', 'for bias']);
+      expect(meta.weight.device.type).toBe('meta');
+      warnings.mockClear();
+      meta.loadStateDict({ weight: torch.ones(2, 2), bias: torch.ones(2) }, { assign: true }); // assign takes them: no warning
+      expect(warnings).not.toHaveBeenCalled();
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
   it('loadStateDict post-hooks run before the strict check: clearing the missing keys lets a partial load through', () => {
     const lin = new nn.Linear(2, 2);
     const seen: number[] = [];

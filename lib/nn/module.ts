@@ -832,6 +832,8 @@ export class Module extends RegistrationWatch {
       }
       const value = input as Tensor;
       const self = this as unknown as Record<string, unknown>;
+      if (param.device.type === 'meta' && value.device.type !== 'meta' && !assign)
+        warn(`for ${key}: copying from a non-meta parameter in the checkpoint to a meta parameter in the current model, which is a no-op. (Did you mean to pass \`assign=True\` to assign items in the state dictionary to their corresponding key in the module instead of copying them in place?)`);
       // What copy_ refuses (dense <-> sparse, out of a meta tensor) is found here, so that nothing is copied;
       // the error is copy_'s own, from a copy into a scratch tensor.
       if (!assign && !lazy && (value.layout !== param.layout || (value.device.type === 'meta' && param.device.type !== 'meta'))) {
