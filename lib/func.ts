@@ -93,11 +93,14 @@ export function jvp(func: (...primals: Tensor[]) => unknown, primals: readonly T
     if (outputs.length === 0 || (outputs.length === 1 && (outputs[0] === null || outputs[0] === undefined)))
       throw new Error(`${JVP}: Expected f to be a function that has non-empty output (got output = ${describe(result)})`);
     for (const o of outputs) if (!isTensor(o)) throw new Error(`${JVP}: expected f(*primals) to return only tensors, got unsupported type ${pyType(o)}`);
+    // at the outermost level (nothing given requires grad) the results carry no graph, as functorch's are unwrapped
+    const outer = flatPrimals.some((t) => t.requiresGrad) || flatTangents.some((t) => t.requiresGrad);
+    const unwrap = (t: Tensor): Tensor => (outer ? t : t.detach());
     const pairs = (outputs as Tensor[]).map((o) => {
       const { primal, tangent } = unpackDual(o);
-      if (tangent !== null) return [primal, tangent] as const;
+      if (tangent !== null) return [unwrap(primal), unwrap(tangent)] as const;
       if (strict) throw new Error('jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.');
-      return [primal, zerosLike(primal)] as const;
+      return [unwrap(primal), zerosLike(primal)] as const;
     });
     const shaped = (k: 0 | 1): unknown => (Array.isArray(result) ? pairs.map((p) => p[k]) : pairs[0]![k]);
     return hasAux ? [shaped(0), shaped(1), aux] : [shaped(0), shaped(1)];

@@ -95,3 +95,14 @@ describe('torch.func.linearize', () => {
     expect(() => jvpFn(tx)).toThrow('expected 2 tangents, one per primal, got 1');
   });
 });
+
+describe('torch.func.jvp results', () => {
+  it("carry no graph at the outermost level, as functorch's (PyTorch 2.13: requires_grad False, values [3, 12, 27] and [6, 12, 18])", () => {
+    const x = torch.tensor([1, 2, 3], { dtype: torch.float32 });
+    const [p, t] = torch.func.jvp(torch.func.grad((a: torch.Tensor) => a.pow(3).sum()) as (a: torch.Tensor) => torch.Tensor, [x], [torch.onesLike(x)]) as torch.Tensor[];
+    expect([p!.requiresGrad, t!.requiresGrad, p!.tolist(), t!.tolist()]).toEqual([false, false, [3, 12, 27], [6, 12, 18]]);
+    // inside a reverse transform they keep it (Python: grad of the jvp of sin is -sin)
+    const g = torch.func.grad((a: torch.Tensor) => (torch.func.jvp((b: torch.Tensor) => b.sin(), [a], [torch.onesLike(a)])[1] as torch.Tensor).sum())(x) as torch.Tensor;
+    expect(g.tolist()).toEqual([-0.8414709568023682, -0.9092974066734314, -0.14112000167369843]);
+  });
+});
