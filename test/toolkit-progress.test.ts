@@ -38,6 +38,16 @@ describe('ProgressBar', () => {
     expect(bar.count).toBe(25);
   });
 
+  it('steps larger than one: a line each time the count passes a multiple of logEvery, and one at the end; none for setPostfix', async () => {
+    const out = sink();
+    const bar = new toolkit.ProgressBar({ total: 100, stream: out, logEvery: 30 });
+    bar.setPostfix({ loss: 1 });
+    for (let i = 0; i < 34; i++) bar.update(3);
+    bar.close();
+    await flush();
+    expect(out.text().trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['30/100', '60/100', '90/100', '102/100']);
+  });
+
   it('draws with cli-progress on a terminal', async () => {
     const out = sink(true);
     const bar = new toolkit.ProgressBar({ total: 4, desc: 'eval', stream: out });

@@ -89,10 +89,13 @@ class Bar {
   }
 
   update(n: number, metrics?: Metrics): void {
+    const before = this.count;
     this.count += n;
     if (metrics) this.metrics = { ...this.metrics, ...metrics };
     if (this.#bar) this.#bar.update(this.count, { text: statusText(this.count, this.total, this.startMs, this.metrics), desc: this.desc });
-    else if (this.count === this.total || this.count % this.#logEvery === 0) this.#write!(this.text());
+    // a line when the count passes a multiple of logEvery or reaches the total (steps of any size; none for update(0))
+    else if (n > 0 && (Math.floor(this.count / this.#logEvery) > Math.floor(before / this.#logEvery) || (before < this.total && this.count >= this.total)))
+      this.#write!(this.text());
   }
 
   reset(total: number, desc: string): void {
