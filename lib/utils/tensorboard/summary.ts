@@ -71,15 +71,7 @@ export function numpyHistogram(fn: string, values: Float64Array, bins: number | 
   const weightOf = (k: number): number => (weights === undefined ? 1 : weights[k]);
   if (typeof bins === 'number') {
     if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`${fn}: bins must be a positive integer, got ${bins}`);
-    let [first, last] = range ?? [Infinity, -Infinity];
-    if (range === undefined)
-      for (const x of values) {
-        if (Number.isNaN(x)) { first = last = NaN; break; }
-        if (x < first) first = x;
-        if (x > last) last = x;
-      }
-    if (!Number.isFinite(first) || !Number.isFinite(last)) throw new RangeError(`${fn}: autodetected range of [${first}, ${last}] is not finite`);
-    if (first === last) { first -= 0.5; last += 0.5; }
+    const [first, last] = outerEdges(fn, values, range);
     const edges = uniformEdges(first, last, bins);
     const counts = new Array<number>(bins).fill(0);
     const denom = last - first;
@@ -149,6 +141,12 @@ function minMax(x: Float64Array): [number, number] {
   }
   return [lo, hi];
 }
+// numpy's _get_outer_edges: the range (default [min, max]), widened by 0.5 each way when empty
+function outerEdges(fn: string, values: Float64Array, range?: [number, number]): [number, number] {
+  const [first, last] = range ?? minMax(values);
+  if (!Number.isFinite(first) || !Number.isFinite(last)) throw new RangeError(`${fn}: autodetected range of [${first}, ${last}] is not finite`);
+  return first === last ? [first - 0.5, last + 0.5] : [first, last];
+}
 const ptpOf = (x: Float64Array): number => {
   const [lo, hi] = minMax(x);
   return hi - lo;
@@ -200,9 +198,7 @@ const BIN_WIDTH: Record<BinEstimator, (x: Float64Array) => number> = {
 /** numpy.histogram's bin count for an estimator: equal bins of its width over [min, max] (one when the width is 0). */
 function estimatedBinCount(fn: string, values: Float64Array, estimator: string): number {
   if (!Object.hasOwn(BIN_WIDTH, estimator)) throw new RangeError(`${fn}: '${estimator}' is not a valid estimator for \`bins\``);
-  let [first, last] = minMax(values);
-  if (!Number.isFinite(first) || !Number.isFinite(last)) throw new RangeError(`${fn}: autodetected range of [${first}, ${last}] is not finite`);
-  if (first === last) { first -= 0.5; last += 0.5; }
+  const [first, last] = outerEdges(fn, values);
   const width = BIN_WIDTH[estimator as BinEstimator](values);
   return width ? Math.ceil((last - first) / width) : 1;
 }
