@@ -369,11 +369,8 @@ export class Module extends RegistrationWatch {
 
   /** Adds a parameter (or a None placeholder) under `name`, as assigning a Parameter does. */
   registerParameter(name: string, param: Parameter | null): void {
-    if (!Object.hasOwn(this, name) || this.#record.buffers.has(name)) {
-      checkName(name, 'parameter', this);
-      if (Object.hasOwn(this, name)) throw new KeyError(`attribute '${name}' already exists`);
-    }
-    if (this.#heldByOther(name, 'parameter')) throw new KeyError(`attribute '${name}' already exists`);
+    if (!Object.hasOwn(this, name)) checkName(name, 'parameter', this);
+    if (this.#heldByOther(name, 'parameter')) throw new KeyError(`attribute '${name}' already exists`); // a buffer's name too
     if (param === null) this.#record.noneParameters.add(name);
     else if (!(param instanceof Parameter))
       throw new TypeError(`cannot assign '${isTensor(param) ? 'torch.Tensor' : describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
