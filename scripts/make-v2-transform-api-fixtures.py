@@ -13,7 +13,7 @@ Writes test/fixtures/v2-transform-api.json:
   their results and errors;
 - kernels: v2.functional's per-type kernels (adjust_brightness_image, crop_video, ...) on a few inputs,
   bit for bit; and the inputs they refuse;
-- names: what torchvision.transforms.v2 and its functional export.
+- names: what torchvision.transforms.v2 and its functional export, and the functions v1's functional defines.
 """
 import json
 import os
@@ -305,9 +305,16 @@ KERNELS = [  # (function, input, args): args are JSON; {"dtype": ...} and {"inpu
     ("get_size_image", "image", []), ("get_size_video", "video", []), ("get_size_mask", "masks_tv", []), ("get_size_bounding_boxes", "boxes_tv", []),
     ("to_pil_image", "image", []), ("to_pil_image", "image_f", []),
     ("is_pure_tensor", "image", []), ("is_pure_tensor", "image_tv", []), ("is_pure_tensor", "pil", []),
+    ("erase_image", "image", [1, 2, 3, 4, 7]), ("erase_video", "video_f", [0, 5, 20, 2, 0.5]), ("erase_image", "image_tv", [2, 2, 2, 2, 0]),
+    # v1's functional ("v1." names) and v2's deprecated ToTensor ("v2.ToTensor": a new instance called on the input)
+    ("v1.get_image_size", "image", []), ("v1.get_image_size", "pil", []), ("v1.get_image_size", "gray", []),
+    ("v1.get_image_num_channels", "gray", []), ("v1.get_image_num_channels", "pil", []), ("v1.get_image_num_channels", "video", []),
+    ("v1.to_grayscale", "pil", []), ("v1.to_grayscale", "pil", [3]),
+    ("v2.ToTensor", "pil", []), ("v2.ToTensor", "image_f", []),
 ]
 REFUSED = [("crop_image", "pil", [0, 0, 2, 2]), ("adjust_brightness_image", "pil", [1.5]), ("horizontal_flip_video", "pil", []),
-           ("get_size_image", "pil", []), ("get_num_channels", "masks_tv", []), ("get_size_bounding_boxes", "image", [])]
+           ("get_size_image", "pil", []), ("get_num_channels", "masks_tv", []), ("get_size_bounding_boxes", "image", []),
+           ("erase_image", "pil", [0, 0, 2, 2, 1]), ("v1.to_grayscale", "image", []), ("v1.get_image_size", "labels", [])]
 
 
 def kernel_input(key):
@@ -321,15 +328,21 @@ def kernel_arg(a):
     return a
 
 
+def kernel_fn(name):
+    if name == "v2.ToTensor":
+        return v2.ToTensor()
+    return getattr(torchvision.transforms.functional, name[3:]) if name.startswith("v1.") else getattr(F, name)
+
+
 def kernels():
     out, refused = [], []
     for fn, inpt, args in KERNELS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = getattr(F, fn)(kernel_input(inpt), *[kernel_arg(a) for a in args])
+            result = kernel_fn(fn)(kernel_input(inpt), *[kernel_arg(a) for a in args])
         out.append({"fn": fn, "input": inpt, "args": args, "output": enc_leaf(result)})
     for fn, inpt, args in REFUSED:
-        refused.append({"fn": fn, "input": inpt, "args": args, **error_of(lambda: getattr(F, fn)(kernel_input(inpt), *args))})
+        refused.append({"fn": fn, "input": inpt, "args": args, **error_of(lambda: kernel_fn(fn)(kernel_input(inpt), *args))})
     return out, refused
 
 
@@ -354,7 +367,9 @@ def main():
         "inputs": {k: enc(v) for k, v in INPUTS.items()},
         "custom": custom, "customErrors": custom_errors, "needs": needs, "repr": repr(Reprs()), "helpers": helpers(),
         "kernels": kernel_cases, "refused": refused,
-        "names": {"v2": [n for n in dir(v2) if not n.startswith("_")], "functional": [n for n in dir(F) if not n.startswith("_")]},
+        "names": {"v2": [n for n in dir(v2) if not n.startswith("_")], "functional": [n for n in dir(F) if not n.startswith("_")],
+                  "v1Functional": [n for n, f in vars(torchvision.transforms.functional).items()
+                                   if not n.startswith("_") and callable(f) and getattr(f, "__module__", "") == "torchvision.transforms.functional"]},
     }
     with open(OUT, "w") as f:
         json.dump(fixture, f, separators=(",", ":"))

@@ -35,7 +35,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/v2-transform-api.json', i
   };
   kernels: { fn: string; input: string; args: unknown[]; output: LeafEnc }[];
   refused: ({ fn: string; input: string; args: unknown[] } & ErrorEnc)[];
-  names: { v2: string[]; functional: string[] };
+  names: { v2: string[]; functional: string[]; v1Functional: string[] };
 };
 const [H, W] = fx.meta.canvasSize;
 const INPUTS = Object.fromEntries(Object.entries(fx.inputs).map(([k, v]) => [k, makeTensor(v)])) as Record<string, Tensor>;
@@ -275,9 +275,12 @@ function kernelArg(a: unknown): unknown {
   }
   return a;
 }
+// "v1.name": v1's functional; "v2.ToTensor": a new instance's call
 const fnOf = (name: string): (...args: unknown[]) => unknown => {
-  const fn = (F as unknown as Record<string, unknown>)[camel(name)];
-  expect(typeof fn, `v2.functional.${camel(name)}`).toBe('function');
+  if (name === 'v2.ToTensor') return (x) => new v2.ToTensor().call(x);
+  const [where, fnName] = name.startsWith('v1.') ? [vision.transforms.functional, name.slice(3)] : [F, name];
+  const fn = (where as unknown as Record<string, unknown>)[camel(fnName)];
+  expect(typeof fn, camel(name)).toBe('function');
   return fn as (...args: unknown[]) => unknown;
 };
 
@@ -293,13 +296,15 @@ describe("v2.functional's per-type kernels match torchvision 0.28", () => {
     });
   }
   it('every name torchvision 0.28 exports from v2 and v2.functional', () => {
-    // not here: v2.ToTensor (deprecated in v2: ToImage then ToDtype), register_kernel (no user tv_tensor types to
-    // register kernels for: docs/data.md), erase_image / erase_video (work in progress elsewhere)
-    const notHere = ['ToTensor', 'register_kernel', 'erase_image', 'erase_video'];
+    // not here: register_kernel (no user tv_tensor types to register kernels for: docs/data.md)
+    const notHere = ['register_kernel'];
     const v2Names = new Set(Object.keys(v2)), fNames = new Set(Object.keys(F));
     const pyName = (n: string): string => (/^[A-Z]/.test(n) ? n : camel(n));
     expect(fx.names.v2.filter((n) => !v2Names.has(pyName(n)) && !notHere.includes(n)), 'missing from v2').toEqual([]);
     expect(fx.names.functional.filter((n) => !fNames.has(pyName(n)) && !notHere.includes(n)), 'missing from v2.functional').toEqual([]);
+    // v1's functional: its own functions, to_pil_image spelt toPILImage there
+    const v1Names = new Set(Object.keys(vision.transforms.functional));
+    expect(fx.names.v1Functional.filter((n) => !v1Names.has(n === 'to_pil_image' ? 'toPILImage' : pyName(n))), 'missing from transforms.functional').toEqual([]);
     expect(F.toPilImage).toBe(vision.transforms.functional.toPILImage);
     expect(F.cropVideo).toBe(F.cropImage);
   });

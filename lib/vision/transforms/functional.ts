@@ -40,6 +40,7 @@ const AFFINE_ARGS = signature('affine', { angle: REQUIRED, translate: REQUIRED, 
 const PERSPECTIVE_ARGS = signature('perspective', { startpoints: REQUIRED, endpoints: REQUIRED, interpolation: 'bilinear', fill: null });
 const ELASTIC_TRANSFORM_ARGS = signature('elasticTransform', { displacement: REQUIRED, interpolation: 'bilinear', fill: null });
 const RGB_TO_GRAYSCALE_ARGS = signature('rgbToGrayscale', { numOutputChannels: 1 });
+const TO_GRAYSCALE_ARGS = signature('toGrayscale', { numOutputChannels: 1 });
 const ADJUST_BRIGHTNESS_ARGS = signature('adjustBrightness', { brightnessFactor: REQUIRED });
 const ADJUST_CONTRAST_ARGS = signature('adjustContrast', { contrastFactor: REQUIRED });
 const ADJUST_SATURATION_ARGS = signature('adjustSaturation', { saturationFactor: REQUIRED });
@@ -134,14 +135,25 @@ function onTensor(img: ImageLike, fn: string, op: (t: Tensor) => Tensor): ImageL
   return torch.tidy(() => op(img));  // the op's intermediates go at once, not at the next GC
 }
 
-/** [channels, height, width] of an image (torchvision's get_dimensions). */
-export function getDimensions(img: ImageLike): [number, number, number] {
-  checkImageLike(img, 'getDimensions');
+function dimensionsOf(img: ImageLike, fn: string): [number, number, number] {
+  checkImageLike(img, fn);
   if (img instanceof Image) return [img.channels, img.height, img.width];
-  checkImageTensor(img, 'getDimensions');
+  checkImageTensor(img, fn);
   const s = img.shape;
   return [s.length === 2 ? 1 : s[s.length - 3]!, s[s.length - 2]!, s[s.length - 1]!];
 }
+
+/** [channels, height, width] of an image (torchvision's get_dimensions). */
+export const getDimensions = (img: ImageLike): [number, number, number] => dimensionsOf(img, 'getDimensions');
+
+/** [width, height] of an image (torchvision's get_image_size: width first). */
+export function getImageSize(img: ImageLike): [number, number] {
+  const [, h, w] = dimensionsOf(img, 'getImageSize');
+  return [w, h];
+}
+
+/** The number of channels of an image (torchvision's get_image_num_channels). */
+export const getImageNumChannels = (img: ImageLike): number => dimensionsOf(img, 'getImageNumChannels')[0];
 
 // ---------------------------------------------------------------------------------------------
 // dtype helpers of _functional_tensor.py
@@ -785,6 +797,16 @@ export function rgbToGrayscale<T extends ImageLike>(img: T, ...args: unknown[]):
     const l = grayOf(t);
     return numOutputChannels === 3 ? l.expand(...t.shape) : l;
   }) as T;
+}
+
+/** torchvision's to_grayscale: a vision.Image in grayscale (mode L, or RGB with r = g = b); tensors are refused, as there. */
+export function toGrayscale(img: Image, numOutputChannels?: 1 | 3): Image;
+export function toGrayscale(img: Image, ...args: PyArgsWith<[numOutputChannels: 1 | 3], { numOutputChannels?: 1 | 3 }>): Image;
+export function toGrayscale(img: Image, ...args: unknown[]): Image {
+  const [numOutputChannels] = bind(TO_GRAYSCALE_ARGS, args) as [numOutputChannels: 1 | 3];
+  if (!(img instanceof Image)) throw new TypeError('toGrayscale: Input should be PIL Image (a vision.Image; rgbToGrayscale takes tensors)');
+  if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new RangeError('toGrayscale: num_output_channels should be either 1 or 3');
+  return rgbToGrayscale(img, numOutputChannels);
 }
 
 function checkFactor(value: number, fn: string, name: string): void {

@@ -83,3 +83,17 @@ export function erase<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   if (inpt instanceof Image) return torch.tidy(() => toPILImage(eraseTensor(pilToTensor(inpt), i, j, h, w, v, inplace), inpt.mode)) as T;
   return keepKind(inpt, torch.tidy(() => eraseTensor(inpt as Tensor, i, j, h, w, v, inplace))) as T;  // the box view goes at once
 }
+
+/**
+ * v2's erase_image (and erase_video): erase on a tensor (..., C, H, W). Unlike the other per-type kernels,
+ * a tv_tensor comes back as its kind, as there (the kernel's clone() keeps the tv_tensor class); no vision.Image.
+ */
+export function eraseImage(image: Tensor, i: number, j: number, h: number, w: number, v: Tensor | number, inplace?: boolean): Tensor;
+export function eraseImage(image: Tensor, ...args: PyArgsWith<[i: number, j: number, h: number, w: number, v: Tensor | number, inplace: boolean], { i?: number; j?: number; h?: number; w?: number; v?: Tensor | number; inplace?: boolean }>): Tensor;
+export function eraseImage(image: Tensor, ...args: unknown[]): Tensor {
+  if (!isTensor(image)) throw new TypeError(`erase_image: expected a tensor, got ${describe(image)}`);
+  const [i, j, h, w, v, inplace] = bind(ERASE_ARGS, args) as [number, number, number, number, Tensor | number, boolean];
+  return keepKind(image, torch.tidy(() => eraseTensor(image, i, j, h, w, v, inplace)));
+}
+/** v2's erase_video: erase_image. */
+export const eraseVideo = eraseImage;

@@ -17,7 +17,7 @@ export { RandomPerspective } from '../random_perspective.js';
 export { RandomResizedCrop } from '../random_resized_crop.js';
 export { RandomRotation } from '../random_rotation.js';
 export { Resize } from '../resize.js';
-export { PILToTensor, ToPILImage } from '../to_tensor.js';
+export { PILToTensor, ToPILImage, ToTensor } from '../to_tensor.js';
 export { Compose } from '../compose.js';
 export { RandomApply } from '../random_apply.js';
 export { RandomOrder } from '../random_choice.js';

@@ -421,10 +421,12 @@ export const tenCrop = dispatching('tenCrop', IMAGE_VIDEO, true, v1.tenCrop);
 export const getDimensions = dispatching('getDimensions', IMAGE_VIDEO, true, v1.getDimensions);
 
 // v2's jpeg and erase (their PIL kernels included): v2/_augment.ts
-export { erase, jpeg, jpegImage, jpegImagePil, jpegVideo } from './_augment.js';
+export { erase, eraseImage, eraseVideo, jpeg, jpegImage, jpegImagePil, jpegVideo } from './_augment.js';
 export {
   gaussianNoise, gaussianNoiseImage, gaussianNoiseVideo, grayscaleToRgb, grayscaleToRgbImage, permuteChannels, permuteChannelsImage, permuteChannelsVideo,
 } from './_photometric.js';
 export { getNumFrames, getNumFramesVideo, uniformTemporalSubsample, uniformTemporalSubsampleVideo } from './_temporal.js';
 // torchvision's per-type kernel names (adjustBrightnessImage, cropVideo, getSizeBoundingBoxes, ...), isPureTensor, toPilImage: v2/_kernels.ts
 export * from './_kernels.js';
+// v2's own versions (a deprecation warning, tv_tensors) over v1's of the same name from the star export above
+export { getImageNumChannels, getImageSize } from './_kernels.js';

@@ -6,7 +6,7 @@ export {
   LinearTransformation, Normalize, Pad, PILToTensor, RandomAdjustSharpness, RandomAffine, RandomApply, RandomAutocontrast,
   RandomChoice, RandomCrop, RandomEqualize, RandomErasing, RandomGrayscale, RandomHorizontalFlip, RandomInvert, RandomOrder,
   RandomPerspective, RandomPosterize, RandomResizedCrop, RandomRotation, RandomSolarize, RandomVerticalFlip, Resize, TenCrop,
-  ToDtype, ToImage, ToPILImage, ToPureTensor,
+  ToDtype, ToImage, ToPILImage, ToPureTensor, ToTensor,
 } from './transforms.js';
 export { CutMix, MixUp, type MixOptions } from './mixing.js';
 export { ClampBoundingBoxes, ClampKeyPoints, ConvertBoundingBoxFormat, RandomIoUCrop, SanitizeBoundingBoxes, SanitizeKeyPoints } from './box_transforms.js';

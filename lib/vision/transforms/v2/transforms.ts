@@ -27,6 +27,7 @@ import { callTransform, checkNoArguments, checkRandomApplyP, isInstance, markV2B
 import { kindOf, type TVTensorKind } from '../../tv_tensors.js';
 import { treeLeaves, withLeaves } from '../../../pytree.js';
 import { isTensor } from '../../../tensor.js';
+import { warn } from '../../../warnings.js';
 import { copied, float, tuple, v2ContainerRepr, v2Repr } from '../_repr.js';
 
 // ---- v1's classes: the same draws and results in v2 ---------------------------------------------
@@ -242,6 +243,15 @@ export class LinearTransformation extends v2Of(v1.LinearTransformation) {
 /** A vision.Image to its uint8 tensor; a tensor passes through (v2 transforms only PIL images here). */
 export class PILToTensor extends v2Of(v1.PILToTensor) {
   static override readonly sourceModule = import.meta.url;
+  override forward(img: any): any { return img instanceof Image ? super.forward(img) : img; }
+}
+/** v2's deprecated ToTensor: a vision.Image to a float tensor in [0, 1] (v1's to_tensor); a tensor passes through. */
+export class ToTensor extends v2Of(v1.ToTensor) {
+  static override readonly sourceModule = import.meta.url;
+  constructor() {
+    super();
+    warn('The transform `ToTensor()` is deprecated and will be removed in a future release. Instead, please use `v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])`.Output is equivalent up to float precision.');
+  }
   override forward(img: any): any { return img instanceof Image ? super.forward(img) : img; }
 }
 /** A tensor to a vision.Image; a vision.Image passes through, as in v2. */
