@@ -1,6 +1,7 @@
 """What Python torch 2.13's Optimizer base does, for test/optim-core.test.ts: repr, the state_dict
 layout (ids, key order, snake_case group keys), and the error messages of bad input.
 Usage: .venv/bin/python scripts/make-optimcore-fixtures.py"""
+import inspect
 import json
 import os
 import sys
@@ -223,6 +224,30 @@ out["loading"] = {
     "repr_tensor_lr": repr(torch.optim.Adam(ps, lr=torch.tensor(0.01), betas=(torch.tensor(0.9), torch.tensor(0.999)))),
     "repr_tensor_lr_1d": repr(torch.optim.SGD(ps, lr=torch.tensor([0.01]))),
 }
+
+# Each optimizer built with every positional argument after params (non-default values), as in `SGD(model.parameters(), 0.1)`
+POSITIONAL = {
+    "SGD": [0.1, 0.9, 0.0, 0.01, True], "Adam": [0.01, [0.8, 0.9], 1e-6, 0.1, True], "AdamW": [0.01, [0.8, 0.9], 1e-6, 0.1, True],
+    "Adamax": [0.01, [0.8, 0.9], 1e-6, 0.1, False], "NAdam": [0.01, [0.8, 0.9], 1e-6, 0.1, 0.005, True],
+    "RAdam": [0.01, [0.8, 0.9], 1e-6, 0.1, True], "Adagrad": [0.1, 0.01, 0.1, 0.5, 1e-8, False], "Adadelta": [0.5, 0.8, 1e-5, 0.1, False],
+    "RMSprop": [0.1, 0.9, 1e-6, 0.1, 0.5, True, False, False, True, False], "Rprop": [0.1, [0.4, 1.1], [1e-5, 40]],
+    "ASGD": [0.1, 1e-3, 0.5, 100.0, 0.1, False, True, False, False], "LBFGS": [0.5, 10, 12, 1e-6, 1e-8, 50, "strong_wolfe"],
+    "SparseAdam": [0.01, [0.8, 0.9], 1e-6, True], "Adafactor": [0.1, -0.7, [None, 1e-2], 2.0, 0.1],
+    "Muon": [0.01, 0.05, 0.9, False, [3.0, -4.0, 2.0], 1e-6, 3, None],
+}
+
+
+def positional(name, args):
+    ps = [torch.randn(3, 2, requires_grad=True)]
+    cls = getattr(torch.optim, name)
+    names = [p.name for p in inspect.signature(cls.__init__).parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD][2:]
+    assert len(names) == len(args), name
+    too_many = error(lambda: cls(ps, *args, 1))
+    twice = error(lambda: cls(ps, args[0], lr=args[0]))
+    return {"args": args, "names": names, "state_dict": layout(cls(ps, *args).state_dict()), "too_many": too_many, "twice": twice}
+
+
+out["positional"] = {name: positional(name, args) for name, args in POSITIONAL.items()}
 
 path = os.path.join(of.FIXTURES, "optimcore.json")
 with open(path, "w") as f:

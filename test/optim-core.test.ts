@@ -17,6 +17,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/optimcore.json', import.m
   sgd_named_state_dict: Layout;
   errors: Record<string, PyError>;
   loading: Loading;
+  positional: Record<string, { args: unknown[]; names: string[]; state_dict: Layout; too_many: PyError; twice: PyError }>;
 };
 
 // scripts/make-optimcore-fixtures.py: loading older or unusual state dicts, groups Python accepts, repr, hooks
@@ -107,6 +108,33 @@ describe('optim.Optimizer as Python', () => {
     expect(errorOf(() => new optim.SGD([ps[0]!, ps[0]!])).message).toContain('twice');
     expect(errorOf(() => new optim.SGD(ps, { lr: 'fast' } as never))).toBeInstanceOf(TypeError);
     expect(errorOf(() => new optim.SGD(ps, { differentiable: true, fused: true })).message).toBe('optim.SGD: `fused` does not support `differentiable`');
+  });
+});
+
+describe("every optimizer's constructor takes PyTorch's positional arguments after params (`SGD(model.parameters(), 0.1)`)", () => {
+  const ctor = (name: string) => (optim as unknown as Record<string, new (params: Tensor[], ...args: unknown[]) => optim.Optimizer>)[name]!;
+  const camel = (n: string): string => n.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  for (const [name, c] of Object.entries(fx.positional)) {
+    it(`${name}(params, ${c.names.join(', ')})`, () => {
+      const ps = [torch.randn(3, 2).requiresGrad_()];
+      expect(JSON.parse(JSON.stringify(layout(new (ctor(name))(ps, ...c.args).stateDict())))).toEqual(c.state_dict);
+      // the same values as options, and a prefix of positionals followed by options for the rest
+      const asOptions = Object.fromEntries(c.names.map((n, i) => [camel(n), c.args[i]]));
+      expect(JSON.parse(JSON.stringify(layout(new (ctor(name))(ps, asOptions).stateDict())))).toEqual(c.state_dict);
+      const rest = Object.fromEntries(c.names.slice(1).map((n, i) => [camel(n), c.args[i + 1]]));
+      expect(JSON.parse(JSON.stringify(layout(new (ctor(name))(ps, c.args[0], rest).stateDict())))).toEqual(c.state_dict);
+      // Python's TypeErrors: one positional too many, lr given both ways
+      expect(() => new (ctor(name))(ps, ...c.args, 1)).toThrow(TypeError);
+      expect(() => new (ctor(name))(ps, c.args[0], { lr: c.args[0] })).toThrow(/got multiple values for argument 'lr'/);
+      expect(c.twice.message).toContain("got multiple values for argument 'lr'");
+    });
+  }
+  it('typed: positionals in order, then options', () => {
+    const ps = [torch.randn(2, 2).requiresGrad_()];
+    const sgd = new optim.SGD(ps, 0.1, 0.9, 0, 0, true, { maximize: true });
+    expect([sgd.paramGroups[0]!.lr, sgd.paramGroups[0]!.nesterov, sgd.paramGroups[0]!.maximize]).toEqual([0.1, true, true]);
+    expect(new optim.Adam(ps, 0.01, [0.8, 0.9]).paramGroups[0]!.betas).toEqual([0.8, 0.9]);
+    expect(new optim.SGD(ps, undefined).paramGroups[0]!.lr).toBe(1e-3);
   });
 });
 

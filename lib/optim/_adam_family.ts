@@ -12,6 +12,8 @@ export function scalarBetas(defaults: Record<string, unknown>): Record<string, u
 
 // Python's defaults dict of Adam, in its order (AdamW shares it, with weight_decay 1e-2 and decoupled_weight_decay True).
 export const ADAM_DEFAULTS = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: null, decoupledWeightDecay: false } as const;
+/** Adam's and AdamW's positional arguments after params, in PyTorch's order. */
+export const ADAM_POSITIONAL = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
 
 /** Which of the family's options an optimizer has, beyond lr, betas, eps, weightDecay, maximize, capturable. */
 export interface FamilyTraits {

@@ -1,7 +1,7 @@
 // torch.optim.Adafactor: Adam-like steps with a factored (row x column) second moment for matrices.
 import type { Tensor } from '../tensor.js';
 import { describe } from '../options.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT, type OptimizerArgs } from './optimizer.js';
 import { checkAtLeast, numberOf } from './_more.js';
 
 export interface AdafactorOptions {
@@ -16,14 +16,16 @@ export interface AdafactorOptions {
 }
 
 const ADAFACTOR_DEFAULTS = { lr: 1e-2, beta2Decay: -0.8, eps: [null, 1e-3], d: 1.0, weightDecay: 0.0, foreach: null, maximize: false } as const;
+/** The constructor's positional arguments after params, in PyTorch's order. */
+const ADAFACTOR_POSITIONAL = ['lr', 'beta2Decay', 'eps', 'd', 'weightDecay'] as const;
 
 /** torch.optim.Adafactor(params, { lr, beta2Decay, eps: [eps1 | null, eps2], d, weightDecay, foreach, maximize }). */
 export class Adafactor extends Optimizer {
   // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step becomes a tensor.
   protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { foreach: null }, tensorKeys: ['step'] };
 
-  constructor(params: ParamsT, options: AdafactorOptions = {}) {
-    super(params, withDefaults('optim.Adafactor', options, { ...ADAFACTOR_DEFAULTS, eps: [null, 1e-3] } as Record<string, unknown>));
+  constructor(params: ParamsT, ...args: OptimizerArgs<AdafactorOptions, typeof ADAFACTOR_POSITIONAL>) {
+    super(params, withDefaults('optim.Adafactor', args, { ...ADAFACTOR_DEFAULTS, eps: [null, 1e-3] } as Record<string, unknown>, ADAFACTOR_POSITIONAL));
   }
 
   protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {

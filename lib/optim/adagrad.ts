@@ -2,7 +2,7 @@
 import { fullLike, tensor, zeros } from '../creation.js';
 import { viewAsReal } from '../generated/functions.js';
 import type { Tensor } from '../tensor.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT, type OptimizerArgs } from './optimizer.js';
 import { checkAtLeast, scalarDtype } from './_more.js';
 
 export interface AdagradOptions {
@@ -18,14 +18,16 @@ export interface AdagradOptions {
 }
 
 const ADAGRAD_DEFAULTS = { lr: 1e-2, lrDecay: 0, eps: 1e-10, weightDecay: 0, initialAccumulatorValue: 0, foreach: null, maximize: false, differentiable: false, fused: null } as const;
+/** The constructor's positional arguments after params, in PyTorch's order. */
+const ADAGRAD_POSITIONAL = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'foreach'] as const;
 
 /** torch.optim.Adagrad(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, foreach, maximize, fused }). */
 export class Adagrad extends Optimizer {
   // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step becomes a tensor.
   protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { foreach: null, maximize: false, differentiable: false, fused: null }, tensorKeys: ['step'], onDevice: (g) => Boolean(g.fused) };
 
-  constructor(params: ParamsT, options: AdagradOptions = {}) {
-    super(params, withDefaults('optim.Adagrad', options, { ...ADAGRAD_DEFAULTS } as Record<string, unknown>));
+  constructor(params: ParamsT, ...args: OptimizerArgs<AdagradOptions, typeof ADAGRAD_POSITIONAL>) {
+    super(params, withDefaults('optim.Adagrad', args, { ...ADAGRAD_DEFAULTS } as Record<string, unknown>, ADAGRAD_POSITIONAL));
     this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
     // Python fills every parameter's state in the constructor (step 0, sum = initial_accumulator_value).
     const init = this.defaults.initialAccumulatorValue as number;

@@ -1,7 +1,7 @@
 // torch.optim.Adam (adam.py of PyTorch 2.13, decoupledWeightDecay included; AdamW in adamw.ts subclasses it).
 import type { Tensor } from '../tensor.js';
-import { ADAM_DEFAULTS, scalarBetas, validateAdamFamily } from './_adam_family.js';
-import { evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
+import { ADAM_DEFAULTS, ADAM_POSITIONAL, scalarBetas, validateAdamFamily } from './_adam_family.js';
+import { evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type OptimizerArgs, type ParamGroup, type ParamsT } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number | Tensor;
@@ -32,14 +32,14 @@ export class Adam extends Optimizer {
     onDevice: (g) => Boolean(g.capturable) || Boolean(g.fused),
   };
 
-  constructor(params: ParamsT, options: AdamOptions = {}) {
-    super(params, (new.target as typeof Adam).defaultsFrom(options));
+  constructor(params: ParamsT, ...args: OptimizerArgs<AdamOptions, typeof ADAM_POSITIONAL>) {
+    super(params, (new.target as typeof Adam).defaultsFrom(args));
     this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
   }
 
   /** The defaults dict this class builds from its options (AdamW overrides). */
-  protected static defaultsFrom(options: unknown): Record<string, unknown> {
-    return scalarBetas(withDefaults('optim.Adam', options, { ...ADAM_DEFAULTS, betas: [...ADAM_DEFAULTS.betas] } as Record<string, unknown>));
+  protected static defaultsFrom(args: readonly unknown[]): Record<string, unknown> {
+    return scalarBetas(withDefaults('optim.Adam', args, { ...ADAM_DEFAULTS, betas: [...ADAM_DEFAULTS.betas] } as Record<string, unknown>, ADAM_POSITIONAL));
   }
 
   protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {

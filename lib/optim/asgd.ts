@@ -1,6 +1,6 @@
 // torch.optim.ASGD: averaged SGD; state `ax` holds the running average of the parameter.
 import type { Tensor } from '../tensor.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT, type OptimizerArgs } from './optimizer.js';
 import { checkAtLeast } from './_more.js';
 import { describe } from '../options.js';
 
@@ -17,14 +17,16 @@ export interface ASGDOptions {
 }
 
 const ASGD_DEFAULTS = { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, foreach: null, maximize: false, differentiable: false, capturable: false } as const;
+/** The constructor's positional arguments after params, in PyTorch's order. */
+const ASGD_POSITIONAL = ['lr', 'lambd', 'alpha', 't0', 'weightDecay', 'foreach', 'maximize', 'differentiable', 'capturable'] as const;
 
 /** torch.optim.ASGD(params, { lr, lambd, alpha, t0, weightDecay, foreach, maximize, capturable }); state: step, eta, mu, ax. */
 export class ASGD extends Optimizer {
   // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step or eta or mu becomes a tensor.
   protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { foreach: null, maximize: false, differentiable: false, capturable: false }, tensorKeys: ['step', 'eta', 'mu'], onDevice: () => true };
 
-  constructor(params: ParamsT, options: ASGDOptions = {}) {
-    super(params, withDefaults('optim.ASGD', options, { ...ASGD_DEFAULTS } as Record<string, unknown>));
+  constructor(params: ParamsT, ...args: OptimizerArgs<ASGDOptions, typeof ASGD_POSITIONAL>) {
+    super(params, withDefaults('optim.ASGD', args, { ...ASGD_DEFAULTS } as Record<string, unknown>, ASGD_POSITIONAL));
   }
 
   protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {

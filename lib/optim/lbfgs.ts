@@ -6,7 +6,7 @@ import { noGrad, enableGrad } from '../autograd.js';
 import { cat, viewAsReal } from '../generated/functions.js';
 import { describe } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { keepState, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { keepState, Optimizer, withDefaults, type Closure, type OptimizerArgs, type ParamGroup, type ParamsT } from './optimizer.js';
 import { checkAtLeast, numberOf } from './_more.js';
 
 export interface LBFGSOptions {
@@ -154,8 +154,8 @@ export class LBFGS extends Optimizer {
   readonly #params: Tensor[];
   #numelCache: number | null = null;
 
-  constructor(params: ParamsT, options: LBFGSOptions = {}) {
-    const given = withDefaults('optim.LBFGS', options, { lr: 1, maxIter: 20, maxEval: null, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null } as Record<(typeof LBFGS_OPTIONS)[number], unknown>);
+  constructor(params: ParamsT, ...args: OptimizerArgs<LBFGSOptions, typeof LBFGS_OPTIONS>) {
+    const given = withDefaults('optim.LBFGS', args, { lr: 1, maxIter: 20, maxEval: null, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null } as Record<(typeof LBFGS_OPTIONS)[number], unknown>, LBFGS_OPTIONS);
     const maxIter = given.maxIter;
     if (typeof maxIter !== 'number' || !Number.isInteger(maxIter)) throw new TypeError(`optim.LBFGS: maxIter must be an integer, got ${describe(maxIter)}`);
     super(params, { ...given, maxEval: given.maxEval ?? Math.floor((maxIter * 5) / 4) });

@@ -2,7 +2,7 @@
 // orthogonalised by Newton-Schulz iterations (native/src/optim_muon.cc), for the hidden matrices of a network.
 import type { Tensor } from '../tensor.js';
 import { describe } from '../options.js';
-import { checkFlag, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT, type OptimizerArgs } from './optimizer.js';
 import { checkAtLeast } from './_more.js';
 
 export interface MuonOptions {
@@ -19,11 +19,13 @@ export interface MuonOptions {
 }
 
 const MUON_DEFAULTS = { lr: 1e-3, weightDecay: 0.1, momentum: 0.95, nesterov: true, nsCoefficients: [3.4445, -4.775, 2.0315], eps: 1e-7, nsSteps: 5, adjustLrFn: null } as const;
+/** The constructor's positional arguments after params, in PyTorch's order. */
+const MUON_POSITIONAL = ['lr', 'weightDecay', 'momentum', 'nesterov', 'nsCoefficients', 'eps', 'nsSteps', 'adjustLrFn'] as const;
 
 /** torch.optim.Muon(params, { lr, weightDecay, momentum, nesterov, nsCoefficients, eps, nsSteps, adjustLrFn }): 2-D parameters only. */
 export class Muon extends Optimizer {
-  constructor(params: ParamsT, options: MuonOptions = {}) {
-    super(params, withDefaults('optim.Muon', options, { ...MUON_DEFAULTS, nsCoefficients: [...MUON_DEFAULTS.nsCoefficients] } as Record<string, unknown>));
+  constructor(params: ParamsT, ...args: OptimizerArgs<MuonOptions, typeof MUON_POSITIONAL>) {
+    super(params, withDefaults('optim.Muon', args, { ...MUON_DEFAULTS, nsCoefficients: [...MUON_DEFAULTS.nsCoefficients] } as Record<string, unknown>, MUON_POSITIONAL));
     // Python checks the parameters of the constructor's groups (addParamGroup's are checked by step)
     for (const group of this.paramGroups)
       for (const p of group.params)

@@ -15,6 +15,7 @@ import { float32 } from '../dtype.js';
 import { scalarDtype } from './_more.js';
 import { pyStr } from '../nn/modules/_format.js';
 import { pyTuple } from '../print.js';
+import type { PyArgs } from '../nn/functional/_signature.js';
 
 interface OptimNative {
   optimStep(kernel: string, params: Handle[], state: Record<string, (Handle | null)[]>, group: ParamGroup, gradScale: Handle | null, foundInf: Handle | null): Record<string, (Handle | undefined)[]>;
@@ -588,9 +589,26 @@ export function noteIgnored(cls: string, what: string): void {
   warn(`${cls}: ${what}`);
 }
 
-/** An optimizer's options merged over its defaults (Python's keyword arguments); unknown keys are a TypeError. */
-export function withDefaults<D extends Record<string, unknown>>(cls: string, options: unknown, defaults: D): D {
-  return { ...defaults, ...readOptions(cls, options ?? {}, Object.keys(defaults)) } as D;
+/** An optimizer constructor's arguments after params: a prefix of PyTorch's positionals `K` (typed from `O`), then optionally the options object. */
+export type OptimizerArgs<O, K extends readonly (keyof O)[]> = PyArgs<{ -readonly [I in keyof K]: Exclude<O[K[I]], undefined> }, O | undefined>;
+
+/**
+ * An optimizer's arguments after params merged over its defaults, bound as Python binds its constructor:
+ * `positional` in PyTorch's order, then one options object (Python's keywords). TypeError for too many
+ * positionals, an unknown key, or a value given both ways; a lone null or undefined is no options.
+ */
+export function withDefaults<D extends Record<string, unknown>>(cls: string, args: readonly unknown[], defaults: D, positional: readonly (keyof D & string)[]): D {
+  let n = args.length;
+  while (n > 0 && (args[n - 1] === undefined || (n === 1 && args[0] === null))) n--;
+  const given = n > 0 && isOptionsObject(args[n - 1]) ? readOptions(cls, args[--n], Object.keys(defaults)) : {};
+  if (n > positional.length) throw new TypeError(`${cls}: takes at most ${positional.length} positional arguments after params (${n} given): ${positional.join(', ')}`);
+  const out: Record<string, unknown> = { ...defaults };
+  for (let i = 0; i < n; i++) if (args[i] !== undefined) out[positional[i]!] = args[i];
+  for (const [key, value] of Object.entries(given)) {
+    if (positional.indexOf(key) < n && args[positional.indexOf(key)] !== undefined) throw new TypeError(`${cls}: got multiple values for argument '${key}'`);
+    out[key] = value;
+  }
+  return out as D;
 }
 
 /** Runs step()'s closure with autograd on, as Python's `with torch.enable_grad(): loss = closure()`. */

@@ -1,7 +1,7 @@
 // torch.optim.Rprop: resilient backpropagation, per-coordinate step sizes driven by gradient signs.
 import type { Tensor } from '../tensor.js';
 import { describe } from '../options.js';
-import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT, type OptimizerArgs } from './optimizer.js';
 import { checkAtLeast } from './_more.js';
 
 export interface RpropOptions {
@@ -15,6 +15,8 @@ export interface RpropOptions {
 }
 
 const RPROP_DEFAULTS = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], foreach: null, maximize: false, differentiable: false, capturable: false } as const;
+/** The constructor's positional arguments after params, in PyTorch's order. */
+const RPROP_POSITIONAL = ['lr', 'etas', 'stepSizes'] as const;
 
 function isPair(v: unknown): v is [number, number] {
   return Array.isArray(v) && v.length === 2 && v.every((e) => typeof e === 'number');
@@ -25,8 +27,8 @@ export class Rprop extends Optimizer {
   // Python's __setstate__: its setdefaults for groups of older state dicts; a numeric step becomes a tensor.
   protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { foreach: null, maximize: false, differentiable: false, capturable: false }, tensorKeys: ['step'], onDevice: (g) => Boolean(g.capturable) };
 
-  constructor(params: ParamsT, options: RpropOptions = {}) {
-    super(params, withDefaults('optim.Rprop', options, { ...RPROP_DEFAULTS, etas: [0.5, 1.2], stepSizes: [1e-6, 50] } as Record<string, unknown>));
+  constructor(params: ParamsT, ...args: OptimizerArgs<RpropOptions, typeof RPROP_POSITIONAL>) {
+    super(params, withDefaults('optim.Rprop', args, { ...RPROP_DEFAULTS, etas: [0.5, 1.2], stepSizes: [1e-6, 50] } as Record<string, unknown>, RPROP_POSITIONAL));
   }
 
   protected override validateGroup(g: ParamGroup, isDefaults: boolean): void {

@@ -1,6 +1,6 @@
 // torch.optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
 import type { Tensor } from '../tensor.js';
-import { checkFlag, checkImplementation, checkNonNegative, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkFlag, checkImplementation, checkNonNegative, evaluateClosure, Optimizer, withDefaults, type Closure, type LoadedStateUpgrade, type ParamGroup, type ParamsT, type OptimizerArgs } from './optimizer.js';
 
 export interface SGDOptions {
   lr?: number | Tensor;
@@ -15,14 +15,16 @@ export interface SGDOptions {
 }
 
 const SGD_DEFAULTS = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false, fused: null } as const;
+/** The constructor's positional arguments after params, in PyTorch's order. */
+const SGD_POSITIONAL = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'] as const;
 
 /** torch.optim.SGD(params, { lr, momentum, dampening, weightDecay, nesterov, maximize, foreach, fused }). */
 export class SGD extends Optimizer {
   // Python's __setstate__: its setdefaults for groups of older state dicts; no state to upgrade.
   protected static override loadedStateUpgrade: LoadedStateUpgrade = { groupDefaults: { nesterov: false, maximize: false, foreach: null, differentiable: false, fused: false } };
 
-  constructor(params: ParamsT, options: SGDOptions = {}) {
-    super(params, withDefaults('optim.SGD', options, { ...SGD_DEFAULTS } as Record<string, unknown>));
+  constructor(params: ParamsT, ...args: OptimizerArgs<SGDOptions, typeof SGD_POSITIONAL>) {
+    super(params, withDefaults('optim.SGD', args, { ...SGD_DEFAULTS } as Record<string, unknown>, SGD_POSITIONAL));
     this._stepSupportsAmpScaling = this.defaults.fused === true;  // amp.GradScaler hands the fused kernel the scale
   }
 

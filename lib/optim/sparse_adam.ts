@@ -1,6 +1,6 @@
 // torch.optim.SparseAdam: Adam masked to the rows a sparse gradient touches (nn.Embedding({ sparse: true })).
 import type { Tensor } from '../tensor.js';
-import { checkBetas, checkFlag, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT } from './optimizer.js';
+import { checkBetas, checkFlag, evaluateClosure, Optimizer, withDefaults, type Closure, type ParamGroup, type ParamsT, type OptimizerArgs } from './optimizer.js';
 import { checkAtLeast } from './_more.js';
 
 export interface SparseAdamOptions {
@@ -11,11 +11,13 @@ export interface SparseAdamOptions {
 }
 
 const SPARSE_ADAM_DEFAULTS = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, maximize: false } as const;
+/** The constructor's positional arguments after params, in PyTorch's order. */
+const SPARSE_ADAM_POSITIONAL = ['lr', 'betas', 'eps', 'maximize'] as const;
 
 /** torch.optim.SparseAdam(params, { lr, betas, eps, maximize }): every gradient must be sparse. */
 export class SparseAdam extends Optimizer {
-  constructor(params: ParamsT, options: SparseAdamOptions = {}) {
-    super(params, withDefaults('optim.SparseAdam', options, { ...SPARSE_ADAM_DEFAULTS, betas: [0.9, 0.999] } as Record<string, unknown>));
+  constructor(params: ParamsT, ...args: OptimizerArgs<SparseAdamOptions, typeof SPARSE_ADAM_POSITIONAL>) {
+    super(params, withDefaults('optim.SparseAdam', args, { ...SPARSE_ADAM_DEFAULTS, betas: [0.9, 0.999] } as Record<string, unknown>, SPARSE_ADAM_POSITIONAL));
     const sparse: string[] = [];
     const complex: string[] = [];
     this.paramGroups.forEach((g, i) => g.params.forEach((p, j) => {
