@@ -311,7 +311,7 @@ function withThreadGenerator(args: unknown[]): unknown[] {
 
 // Splits `(...sizes, options?)` into the ATen call and torchnode's own requiresGrad option.
 function factory(name: string, args: unknown[]): Tensor {
-  if (args.length && args[args.length - 1] === undefined) args = args.slice(0, -1); // options left out
+  while (args.length && args[args.length - 1] === undefined) args = args.slice(0, -1); // options left out
   if (!isMainThread && RANDOM_FACTORIES.has(name)) args = withThreadGenerator(args);
   const last = args[args.length - 1];
   let requiresGrad = false;
@@ -337,8 +337,12 @@ export const ones = (...args: SizeArgs): Tensor => factory('ones', args);
 export const empty = (...args: SizeArgs): Tensor => factory('empty', args);
 export const rand = (...args: SizeArgs): Tensor => factory('rand', args);
 export const randn = (...args: SizeArgs): Tensor => factory('randn', args);
-export function full(size: number[], fillValue: number | boolean, options?: FactoryOptions): Tensor {
-  return factory('full', [size, fillValue, options]);
+/** torch.full(size, fillValue), with Python's keywords in the options: full([2, 2], { fillValue }), full({ size, fillValue }). */
+export function full(size: number[], fillValue: number | boolean, options?: FactoryOptions): Tensor;
+export function full(size: number[], options: FactoryOptions & { fillValue: number | boolean }): Tensor;
+export function full(options: FactoryOptions & { size: number[]; fillValue: number | boolean }): Tensor;
+export function full(...args: unknown[]): Tensor {
+  return factory('full', args);
 }
 /** torch.randint(high, size) or torch.randint(low, high, size). */
 export function randint(...args: [number, number[], FactoryOptions?] | [number, number, number[], FactoryOptions?]): Tensor {

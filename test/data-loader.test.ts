@@ -82,6 +82,19 @@ describe('DataLoader options', () => {
     expect(() => new data.DataLoader(tensors(), { batchSize: 3 }, { shuffle: true })).toThrow('DataLoader: with options as the third argument, the second is the batch size (a number, null or undefined)');
   });
 
+  it("the dataset as an option, as Python's DataLoader(dataset=ds, batch_size=..., shuffle=True): the same batches and RNG draws", () => {
+    const c = fx.positional;
+    const gen = (): torch.Generator => new torch.Generator().manualSeed(c.generatorSeed);
+    const loader = new data.DataLoader({ dataset: new data.TensorDataset(torch.arange(c.n)), shuffle: true, dropLast: true, generator: gen() });
+    expect([loader.batchSize, loader.dropLast, loader.sampler?.constructor.name]).toEqual([1, true, 'RandomSampler']);
+    expect([...loader].map((b) => (b as torch.Tensor[])[0].tolist())).toEqual(c.batches);
+    expect(new data.DataLoader({ dataset: tensors(), batchSize: 4 }).batchSize).toBe(4);
+    expect(() => new data.DataLoader({ dataset: tensors() } as never, 3)).toThrow("DataLoader: got multiple values for argument 'dataset'");
+    // a map-style dataset written as a plain object is still the dataset, even with a 'dataset' field
+    const plain = { dataset: 'mine', length: 2, getItem: (i: number) => i };
+    expect([...new data.DataLoader(plain, { batchSize: 2 })].map((b) => (b as torch.Tensor).tolist())).toEqual([[0, 1]]);
+  });
+
   it('a non-boolean dropLast is refused for map-style and iterable datasets (Python: drop_last should be a boolean value)', () => {
     for (const ds of [tensors(), new Range(0, 7)]) {
       expect(() => new data.DataLoader(ds as never, { batchSize: 2, dropLast: 1 as never })).toThrow('DataLoader: dropLast should be a boolean value, but got dropLast=1');

@@ -7,6 +7,7 @@ import { Generator as TorchGenerator } from '../generator.js';
 import { cuda } from '../runtime.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
+import { isOptionsObject } from '../options.js';
 import { collateBatch, defaultCollate, defaultConvert } from './collate.js';
 import { decode } from './codec.js';
 import { awaitInOrder, isMapDataset, isStreamDataset, TensorDataset, type MapDataset, type StreamDataset } from './dataset.js';
@@ -99,8 +100,18 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   /**
    * `new DataLoader(dataset, { batchSize, shuffle, ... })`, or `new DataLoader(dataset, 64, { shuffle })` as Python's
    * `DataLoader(ds, 64, shuffle=True)`; with a third argument the second is the batch size (undefined: the default 1).
+   * `new DataLoader({ dataset, batchSize, ... })` is Python's `DataLoader(dataset=ds, batch_size=64)`.
    */
-  constructor(dataset: MapDataset | StreamDataset, batchSizeOrOptions?: number | null | DataLoaderOptions, moreOptions?: DataLoaderOptions) {
+  constructor(options: DataLoaderOptions & { dataset: MapDataset | StreamDataset });
+  constructor(dataset: MapDataset | StreamDataset, batchSizeOrOptions?: number | null | DataLoaderOptions, moreOptions?: DataLoaderOptions);
+  constructor(datasetOrOptions: MapDataset | StreamDataset | (DataLoaderOptions & { dataset: MapDataset | StreamDataset }), batchSizeOrOptions?: number | null | DataLoaderOptions, moreOptions?: DataLoaderOptions) {
+    let dataset = datasetOrOptions as MapDataset | StreamDataset;
+    if (isOptionsObject(datasetOrOptions) && 'dataset' in datasetOrOptions && !isMapDataset(datasetOrOptions) && !isStreamDataset(datasetOrOptions)) {
+      if (batchSizeOrOptions !== undefined || moreOptions !== undefined) throw new TypeError("DataLoader: got multiple values for argument 'dataset'");
+      const { dataset: given, ...rest } = datasetOrOptions as DataLoaderOptions & { dataset: MapDataset | StreamDataset };
+      dataset = given;
+      batchSizeOrOptions = rest;
+    }
     let options: DataLoaderOptions;
     if (moreOptions === undefined && typeof batchSizeOrOptions === 'object' && batchSizeOrOptions !== null) options = batchSizeOrOptions;
     else {
