@@ -138,6 +138,22 @@ describe('ImageFolder and DatasetFolder', () => {
     expect(Array.from({ length: ds.length }, (_, i) => ds.getItem(i))).toEqual(fx.folder.textFolder.items);
     expect(() => new D.DatasetFolder(root, load, { extensions: ['.txt'] })).toThrow(fx.folder.textFolderError);
   });
+  it("torchvision's positional forms: ImageFolder(root, transform), DatasetFolder(root, loader, extensions), MNIST(root, train, transform), CIFAR10(root, train, transform); keywords in one object", () => {
+    const byPosition = new D.ImageFolder(root, new T.PILToTensor());
+    fx.folder.items.forEach((exp, i) => check(byPosition.getItem(i)[0], exp.image, undefined, `positional ${fx.folder.samples[i]![0]}`));
+    const load = (p: string) => readFileSync(p, 'utf8');
+    for (const ds of [new D.DatasetFolder(root, load, ['.txt'], null, null, null, true), new D.DatasetFolder(root, { loader: load, extensions: ['.txt'], allowEmpty: true })])
+      expect(Array.from({ length: ds.length }, (_, i) => ds.getItem(i))).toEqual(fx.folder.textFolder.items);
+    const mnist = new D.MNIST(FIX, false, new T.ToTensor());
+    checkSplit(mnist, fx.mnist.test, 'MNIST(root, false, ToTensor())');
+    const cifar = new D.CIFAR10(FIX, false, new T.PILToTensor());
+    checkSplit(cifar, fx.cifar.test, 'CIFAR10(root, false, PILToTensor())');
+    // Python's TypeErrors: an unknown keyword, one positional too many, a value given both ways; a non-boolean train
+    expect(() => new D.MNIST(FIX, { tarin: false } as never)).toThrow(/unexpected option 'tarin'|unknown option 'tarin'/);
+    expect(() => new D.ImageFolder(root, null, null, undefined as never, null, false, 1 as never)).toThrow(/takes at most 5 positional arguments/);
+    expect(() => new D.MNIST(FIX, false, { train: true })).toThrow("MNIST: got multiple values for argument 'train'");
+    expect(() => new D.CIFAR10(FIX, 'test' as never)).toThrow('CIFAR10: train must be a boolean, got string');
+  });
   it('isValidFile replaces extensions', () => {
     const ds = new D.ImageFolder(root, { isValidFile: (p) => p.endsWith('.png') });
     expect(ds.samples.map(([p]) => relative(root, p))).toEqual(fx.folder.samples.map((s) => s[0]).filter((p) => p.endsWith('.png')));

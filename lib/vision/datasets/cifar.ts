@@ -11,7 +11,8 @@ import { Image } from '../image.js';
 import { readMaybeGzipped } from './idx.js';
 import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
 import { sharedBytes } from '../../shared_memory.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { datasetOptions, trainArg, VisionDataset, type DatasetArgs, type VisionDatasetOptions } from './vision_dataset.js';
+import type { TransformLike } from '../transforms/transform.js';
 
 export interface CIFAR10Options extends VisionDatasetOptions {
   /** The training batches or the test batch. Default true. */
@@ -78,12 +79,13 @@ export class CIFAR10 extends VisionDataset<any, any> {
   private readonly labels: number[];
   private dataTensor: Tensor | null = null;
 
-  constructor(root: string, options: CIFAR10Options = {}) {
+  constructor(root: string, ...args: DatasetArgs<[train: boolean, transform: TransformLike | null, targetTransform: TransformLike | null, download: boolean], CIFAR10Options>) {
     const kind = new.target as typeof CIFAR10;
     const owner = kind.name;
+    const options = datasetOptions<CIFAR10Options>(owner, args, ['train', 'transform', 'targetTransform', 'download']);
     super(root, options, owner);
     if (typeof root !== 'string') throw new TypeError(`${owner}: root must be a path string`);
-    this.train = options.train ?? true;
+    this.train = trainArg(owner, options.train);
     const loaded = (this.takeRestoredState() as Loaded | null) ?? this.load(kind, options);
     this.folder = loaded.folder;
     this.classes = loaded.classes;

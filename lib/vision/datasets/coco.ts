@@ -6,7 +6,7 @@ import { describe } from '../../options.js';
 import type { Image } from '../image.js';
 import { applyTransform, checkTransform, type TransformLike } from '../transforms/transform.js';
 import { defaultLoader } from './folder.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { datasetOptions, VisionDataset, type DatasetArgs, type VisionDatasetOptions } from './vision_dataset.js';
 
 /** A transform of the whole sample: `transforms(image, target)` returns `[image, target]`. */
 export type JointTransformLike = ((image: any, target: any) => any) | { call(image: any, target: any): any };
@@ -143,7 +143,8 @@ export class CocoDetection extends JointTransformDataset<any, any> {
   /** The image ids, sorted. */
   readonly ids: CocoId[];
 
-  constructor(root: string, annFile: string, options: JointTransformOptions = {}) {
+  constructor(root: string, annFile: string, ...args: DatasetArgs<[transform: TransformLike | null, targetTransform: TransformLike | null, transforms: JointTransformLike | null], JointTransformOptions>) {
+    const options = datasetOptions<JointTransformOptions>(new.target.name, args, ['transform', 'targetTransform', 'transforms']);
     super(root, options, new.target.name);
     if (typeof root !== 'string') throw new TypeError(`${new.target.name}: root must be a path string`);
     if (typeof annFile !== 'string') throw new TypeError(`${new.target.name}: annFile must be a path string, got ${describe(annFile)}`);

@@ -2,7 +2,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Image } from '../image.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { datasetOptions, VisionDataset, type DatasetArgs, type VisionDatasetOptions } from './vision_dataset.js';
+import type { TransformLike } from '../transforms/transform.js';
 
 /** torchvision's IMG_EXTENSIONS. */
 export const IMG_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'];
@@ -117,7 +118,10 @@ export class DatasetFolder<S = any> extends VisionDataset<any, any> {
   readonly samples: [string, number][];
   readonly targets: number[];
 
-  constructor(root: string, loader: (path: string) => S, options: DatasetFolderOptions = {}) {
+  constructor(root: string, ...args: DatasetArgs<[loader: (path: string) => S, extensions: readonly string[] | string | null, transform: TransformLike | null,
+    targetTransform: TransformLike | null, isValidFile: ((path: string) => boolean) | null, allowEmpty: boolean], DatasetFolderOptions & { loader?: (path: string) => S }>) {
+    const options = datasetOptions<DatasetFolderOptions & { loader?: (path: string) => S }>(new.target.name, args, ['loader', 'extensions', 'transform', 'targetTransform', 'isValidFile', 'allowEmpty']);
+    const loader = options.loader;
     super(root, options, new.target.name);
     if (typeof root !== 'string') throw new TypeError(`${new.target.name}: root must be a path string`);
     if (typeof loader !== 'function') throw new TypeError(`${new.target.name}: loader must be a function (path) => sample`);
@@ -158,9 +162,12 @@ export interface ImageFolderOptions extends VisionDatasetOptions {
 /** DatasetFolder of images (IMG_EXTENSIONS), decoded with sharp to RGB vision.Images. */
 export class ImageFolder extends DatasetFolder<any> {
   static override readonly sourceModule: string = import.meta.url;
-  constructor(root: string, options: ImageFolderOptions = {}) {
+  constructor(root: string, ...args: DatasetArgs<[transform: TransformLike | null, targetTransform: TransformLike | null, loader: (path: string) => any,
+    isValidFile: ((path: string) => boolean) | null, allowEmpty: boolean], ImageFolderOptions>) {
+    const options = datasetOptions<ImageFolderOptions>(new.target.name, args, ['transform', 'targetTransform', 'loader', 'isValidFile', 'allowEmpty']);
     const isValidFile = options.isValidFile ?? null;
-    super(root, options.loader ?? defaultLoader, { ...options, extensions: isValidFile === null ? IMG_EXTENSIONS : null, isValidFile });
+    const { loader, ...rest } = options;
+    super(root, { ...rest, loader: loader ?? defaultLoader, extensions: isValidFile === null ? IMG_EXTENSIONS : null, isValidFile });
     // A loader or isValidFile function cannot cross threads (DatasetFolder's loader never can).
     if (options.loader == null && options.isValidFile == null) this.workerArgs = [root, { ...options }];
   }

@@ -9,7 +9,8 @@ import { readIdxFile } from './idx.js';
 import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
 import { expandUser } from '../../paths.js';
 import { sharedBytes } from '../../shared_memory.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision_dataset.js';
+import { datasetOptions, trainArg, VisionDataset, type DatasetArgs, type VisionDatasetOptions } from './vision_dataset.js';
+import type { TransformLike } from '../transforms/transform.js';
 
 export interface MNISTOptions extends VisionDatasetOptions {
   /** The training split (train-*) or the test split (t10k-*). Default true. */
@@ -87,11 +88,12 @@ export class MNIST extends VisionDataset<any, any> {
   private dataTensor: Tensor | null = null;
   private targetsTensor: Tensor | null = null;
 
-  constructor(root: string | null, options: MNISTOptions = {}) {
+  constructor(root: string | null, ...args: DatasetArgs<[train: boolean, transform: TransformLike | null, targetTransform: TransformLike | null, download: boolean], MNISTOptions>) {
     const kind = new.target as typeof MNIST;
     const owner = kind.name;
+    const options = datasetOptions<MNISTOptions>(owner, args, ['train', 'transform', 'targetTransform', 'download'], ['rawFolder']);
     super(root, options, owner);
-    this.train = options.train ?? true;
+    this.train = trainArg(owner, options.train);
     this.classes = [...kind.classes];
     const loaded = (this.takeRestoredState() as Loaded | null) ?? this.load(kind, options);
     this.rawFolder = loaded.rawFolder;

@@ -2,6 +2,33 @@
 import { Dataset } from '../../data/dataset.js';
 import { expandUser } from '../../paths.js';
 import { applyTransform, checkTransform, type TransformLike } from '../transforms/transform.js';
+import { bindArgs } from '../../functional/args.js';
+import { isOptionsObject } from '../../options.js';
+import type { PyArgs } from '../../nn/functional/_signature.js';
+
+/** The train option: true unless given, else a boolean. */
+export function trainArg(owner: string, train: unknown): boolean {
+  if (train === undefined) return true;
+  if (typeof train !== 'boolean') throw new TypeError(`${owner}: train must be a boolean, got ${typeof train}`);
+  return train;
+}
+
+/** A dataset constructor's arguments after its paths: a prefix of torchvision's positionals `P`, then optionally the options `O`. */
+export type DatasetArgs<P extends readonly unknown[], O> = PyArgs<P, O | undefined>;
+
+/**
+ * A vision dataset's arguments after its paths bound as torchvision binds its constructor: `positional`
+ * in its order, then one options object, which may also hold torchnode's own `extra` keys. Too many
+ * positionals, an unknown key or a value given both ways is a TypeError (a transform given where the
+ * options were expected is a positional, never a silently ignored options object).
+ */
+export function datasetOptions<O extends object>(owner: string, args: readonly unknown[], positional: readonly (keyof O & string)[], extra: readonly (keyof O & string)[] = []): O {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  const given = n > 0 && isOptionsObject(args[n - 1]) ? n - 1 : n;
+  if (given > positional.length) throw new TypeError(`${owner}: takes at most ${positional.length} positional arguments after the path (${given} given): ${positional.join(', ')}`);
+  return { ...bindArgs(owner, args.slice(0, n), [...positional, ...extra]) } as O;
+}
 
 /** The options every vision dataset takes. */
 export interface VisionDatasetOptions {

@@ -9,6 +9,13 @@ import { describe } from '../../options.js';
 import { Image } from '../image.js';
 import { defaultLoader } from './folder.js';
 import { JointTransformDataset, type JointTransformOptions } from './coco.js';
+import { datasetOptions, type DatasetArgs } from './vision_dataset.js';
+import type { TransformLike } from '../transforms/transform.js';
+import type { JointTransformLike } from './coco.js';
+
+/** VOC's positionals after root, in torchvision's order. */
+const VOC_POSITIONAL = ['year', 'imageSet', 'download', 'transform', 'targetTransform', 'transforms'] as const;
+type VOCArgs = DatasetArgs<[year: string, imageSet: string, download: boolean, transform: TransformLike | null, targetTransform: TransformLike | null, transforms: JointTransformLike | null], VOCOptions>;
 import { downloadAndExtractArchive } from './utils.js';
 import { decodePaletteIndices, isPalettePng } from '../palette_png.js';
 
@@ -86,8 +93,8 @@ function splitLines(text: string): string[] {
 /** torchvision.datasets.VOCSegmentation: [image (RGB), mask (an 'L' vision.Image of the PNG's palette indices)]. */
 export class VOCSegmentation extends VOCBase {
   static readonly sourceModule: string = import.meta.url;
-  constructor(root: string, options: VOCOptions = {}) {
-    super(root, options, new.target.name, { splitsDir: 'Segmentation', targetDir: 'SegmentationClass', targetExt: '.png' });
+  constructor(root: string, ...args: VOCArgs) {
+    super(root, datasetOptions<VOCOptions>(new.target.name, args, VOC_POSITIONAL), new.target.name, { splitsDir: 'Segmentation', targetDir: 'SegmentationClass', targetExt: '.png' });
   }
 
   get masks(): string[] { return this.targets; }
@@ -100,8 +107,8 @@ export class VOCSegmentation extends VOCBase {
 /** torchvision.datasets.VOCDetection: [image (RGB), the annotation XML as parse_voc_xml's nested object]. */
 export class VOCDetection extends VOCBase {
   static readonly sourceModule: string = import.meta.url;
-  constructor(root: string, options: VOCOptions = {}) {
-    super(root, options, new.target.name, { splitsDir: 'Main', targetDir: 'Annotations', targetExt: '.xml' });
+  constructor(root: string, ...args: VOCArgs) {
+    super(root, datasetOptions<VOCOptions>(new.target.name, args, VOC_POSITIONAL), new.target.name, { splitsDir: 'Main', targetDir: 'Annotations', targetExt: '.xml' });
   }
 
   get annotations(): string[] { return this.targets; }
