@@ -5,17 +5,28 @@
 // path stays the plain class constructor (no argument sniffing on every op result).
 import { aten } from './call.js';
 import { tensor, type TensorData } from './creation.js';
-import type { Device, DeviceLike } from './device.js';
-import { bfloat16, bool, DType, float16, float32, float64, getDefaultDtype, int16, int32, int64, int8, setDefaultDtype, strided, uint8 } from './dtype.js';
-import { describe } from './options.js';
+import { toDevice, type Device, type DeviceLike } from './device.js';
+import { bfloat16, bool, DType, float16, float32, float64, getDefaultDtype, int16, int32, int64, int8, setDefaultDtype, Size, strided, uint8 } from './dtype.js';
+import { describe, isOptionsObject, readOptions } from './options.js';
 import { version } from './runtime.js';
 import { isTensor, Tensor as TensorClass } from './tensor.js';
 
-/** The arguments of a legacy constructor: sizes, or one data argument (nested array, TypedArray, Tensor). */
-export type LegacyArgs = number[] | [TensorData | Tensor] | [];
+/** The arguments of a legacy constructor: sizes (numbers or one torch.Size), or one data argument (nested array, TypedArray, Tensor); then optionally `{ device }`. */
+export type LegacyArgs = number[] | [TensorData | Tensor | Size] | [] | [...number[], { device?: DeviceLike | null }] | [TensorData | Tensor | Size, { device?: DeviceLike | null }];
 
-/** Python's legacy_new_from_sequence / legacy sizes path, for dtype and device (fn names the caller in errors). */
+/**
+ * Python's legacy_new_from_sequence / legacy sizes path, for dtype and device (fn names the caller in errors):
+ * sizes (numbers, or one torch.Size: a plain array is data), or one data argument, then optionally
+ * `{ device }`, which must be the constructor's device type (Python's check).
+ */
 export function legacyNew(dtype: DType, device: Device | DeviceLike, args: readonly unknown[], fn: string): Tensor {
+  if (args.length > 0 && isOptionsObject(args[args.length - 1])) {
+    const { device: given } = readOptions(fn, args[args.length - 1], ['device']) as { device?: DeviceLike | null };
+    const type = toDevice(device, fn).type;
+    if (given != null && toDevice(given, fn).type !== type) throw new Error(`${fn}: legacy constructor expects device type: ${type} but device type: ${toDevice(given, fn).type} was passed`);
+    args = args.slice(0, -1);
+  }
+  if (args.length === 1 && args[0] instanceof Size) args = [...args[0]];  // torch.FloatTensor(torch.Size([2, 3])): sizes
   if (args.length === 0) return aten('empty', [[0], { dtype, device }]) as Tensor;
   if (args.every((a) => typeof a === 'number')) {
     for (const n of args as number[])
@@ -26,7 +37,7 @@ export function legacyNew(dtype: DType, device: Device | DeviceLike, args: reado
     const data = args[0];
     // A tensor argument is returned as an alias (Python: torch.Tensor(t) is a view of t's memory).
     if (isTensor(data)) {
-      if (fn !== 'Tensor' && fn !== 'new' && data.dtype !== dtype) throw new TypeError(`${fn}: expected ${dtype.name} tensor (got ${data.dtype.name})`);
+      if (fn !== 'Tensor' && data.dtype !== dtype) throw new TypeError(`${fn}: expected ${dtype.name} tensor (got ${data.dtype.name})`);
       return aten('alias', [data]) as Tensor;
     }
     if (Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView))) return tensor(data as TensorData, { dtype, device });

@@ -121,6 +121,11 @@ const cases: Record<string, () => unknown> = {
   'Tensor ragged': () => new torch.Tensor([[1, 2], [3]]),
   'typed constructors': () => TYPED.map((n) => torch[n]([1, 0, 2])),
   'typed sizes': () => [torch.IntTensor(2, 2).shape, new torch.IntTensor(2, 2).dtype],
+  'typed torch.Size': () => [torch.FloatTensor(new torch.Size([2, 3])).shape, torch.Tensor(new torch.Size([4])).shape, x().new(new torch.Size([1, 2])).shape],
+  'typed device': () => [torch.FloatTensor(2, 3, { device: 'cpu' }).shape, torch.LongTensor([1, 2], { device: 'cpu' })],
+  'typed wrong device': () => torch.FloatTensor(2, { device: 'meta' }),
+  'new wrong device': () => x().new(2, { device: 'meta' }),
+  'new of another dtype': () => x().new(torch.tensor([1, 2])),
   isinstance: () => [x() instanceof torch.FloatTensor, x() instanceof torch.DoubleTensor, xi() instanceof torch.LongTensor, x().toSparse() instanceof torch.FloatTensor, x() instanceof torch.Tensor],
   set_default_tensor_type: defaultTensorType,
   'set_default_tensor_type int': () => torch.setDefaultTensorType(torch.IntTensor),
@@ -189,6 +194,8 @@ describe('Python-level Tensor members against PyTorch 2.13', () => {
         // The first words of Python's message, except where JS words the problem itself (messages differ).
         if (name === 'set_default_tensor_type cuda' && torch.version.cuda !== null)   // Python's message is a CPU build's
           expect((thrown as Error).message).toContain('is not supported; use torch.setDefaultDevice');
+        else if (name === 'new of another dtype')  // Python prints both TensorOptions in full
+          expect((thrown as Error).message).toBe('new: expected float32 tensor (got int64)');
         else if (!['NotImplementedError', 'ValueError'].includes(e.type) && !name.startsWith('new string') && !name.startsWith('mtia'))
           expect((thrown as Error).message).toContain(e.message.slice(0, 30));
         return;

@@ -7,7 +7,7 @@ import { DType, dtypeFromCode, toDType, type DTypeLike } from '../dtype.js';
 import { tensor, type TensorData, type TensorOptions } from '../creation.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { complex128, complex64, MemoryFormat, strided } from '../dtype.js';
-import { legacyNew } from '../legacy.js';
+import { legacyNew, type LegacyArgs } from '../legacy.js';
 import { native, type Handle } from '../native.js';
 import { UntypedStorage } from '../storage.js';
 import { nativeStream, type Stream } from '../stream.js';
@@ -93,7 +93,7 @@ declare module '../tensor.js' {
     /** Moves the storage to POSIX shared memory (Python's file_descriptor strategy). Returns this. */
     shareMemory_(): Tensor;
     /** Python's x.new(...): x.new(2, 3) uninitialised, x.new([1, 2]) data; x's dtype and device. */
-    'new'(...args: number[] | [TensorData | Tensor] | []): Tensor;
+    'new'(...args: LegacyArgs): Tensor;
     /** x.toSparse(): a sparse COO tensor. */
     toSparseCoo(): Tensor;
     /** The caching allocator keeps this CUDA tensor's memory until the work queued on stream so far is done; CPU tensors raise, as aten::record_stream has no CPU kernel. */
