@@ -106,11 +106,14 @@ describe('randomSplit', () => {
       torch.manualSeed(8);
       expect(data.randomSplit(ds, c.lengths).map((s) => [...s.indices])).toEqual(c.global);
       expect(data.randomSplit(ds, c.lengths, new torch.Generator().manualSeed(42)).map((s) => [...s.indices])).toEqual(c.generator);
+      // Python's keyword form random_split(ds, lengths, generator=g)
+      expect(data.randomSplit(ds, c.lengths, { generator: new torch.Generator().manualSeed(42) }).map((s) => [...s.indices])).toEqual(c.generator);
       expect(after()).toEqual(c.after);
     }
   });
   it('refuses lengths that do not add up', () => {
     const ds = new data.TensorDataset(torch.arange(5));
+    expect(() => data.randomSplit(ds, [3, 2], { gen: 1 } as never)).toThrow("randomSplit: unexpected option 'gen'; expected one of { generator }");
     expect(() => data.randomSplit(ds, [2, 2])).toThrow(/Sum of input lengths \(4\) does not equal the length of the input dataset \(5\)/);
     expect(() => data.randomSplit(ds, [1.5, -0.5])).toThrow(/Fraction at index 0 is not between 0 and 1/);
   });

@@ -3,6 +3,7 @@
 import { randperm, tensor as makeTensor } from '../creation.js';
 import { int64, strided } from '../dtype.js';
 import { defaultGenerator, type Generator } from '../generator.js';
+import { bindArgs } from '../functional/args.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
 import type { WorkerSource } from './worker_source.js';
@@ -267,7 +268,9 @@ const isClose = (a: number, b: number): boolean => a === b || Math.abs(a - b) <=
  * torch.utils.data.random_split: non-overlapping Subsets of the given lengths, or of fractions that sum
  * to 1 (floor(frac * n) each, the remainder dealt round-robin), from `randperm(n, generator)`.
  */
-export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
+export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[], generator?: Generator | { generator?: Generator }): Subset<T>[];
+export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[], ...args: unknown[]): Subset<T>[] {
+  const { generator = defaultGenerator } = bindArgs('randomSplit', args, ['generator']) as { generator?: Generator };
   if (!isMapDataset(dataset)) throw new TypeError('randomSplit: dataset must be a map-style dataset (getItem and length)');
   if (!Array.isArray(lengths) || lengths.some((l) => typeof l !== 'number' || !Number.isFinite(l))) throw new TypeError('randomSplit: lengths must be an array of numbers');
   let sizes = [...lengths];
