@@ -15,7 +15,9 @@ import { Tensor, isTensor, handleOfTensor } from './tensor.js';
 import { DType, isDTypeName, sparseCoo, toDType, uint8 } from './dtype.js';
 import { aten } from './call.js';
 import { frombuffer } from './creation.js';
-import { Device, toDevice } from './device.js';
+import { Device, toDevice, type DeviceLike } from './device.js';
+import { warn } from './warnings.js';
+import { load as jitLoad } from './jit.js';
 import { Parameter } from './nn/parameter.js';
 
 interface SerializeNative {
@@ -974,6 +976,14 @@ export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown
     return fail(new Error(`not a PyTorch zip archive, or a damaged one (${why})`));
   }
   try {
+    if (zip.zipRecord(reader, 'constants.pkl')) {
+      // Python's _is_torchscript_zip: a TorchScript archive goes to torch.jit.load, with its warning
+      warn("'torch.load' received a zip file that looks like a TorchScript archive dispatching to 'torch.jit.load' (call 'torch.jit.load' directly to silence this warning)");
+      if (weightsOnly) throw new Error('Cannot use ``weights_only=True`` with TorchScript archives passed to ``torch.load``. Load it with { weightsOnly: false } (only from a source you trust: it runs its code), or with torch.jit.load.');
+      const mapLocation = options.mapLocation ?? null;
+      if (mapLocation !== null && typeof mapLocation !== 'string' && !(mapLocation instanceof Device)) throw new TypeError('a TorchScript archive takes a device as mapLocation (torch.jit.load\'s map_location), not a function or a dict');
+      return jitLoad(f, mapLocation as DeviceLike | null);
+    }
     const byteorder = zip.zipRecord(reader, 'byteorder');
     if (byteorder && byteorder.toString() !== 'little') throw new Error(`byteorder '${byteorder.toString()}' is not supported (little-endian files only)`);
     const pickle = zip.zipRecord(reader, 'data.pkl');

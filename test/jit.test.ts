@@ -2,6 +2,7 @@
 // scripts/make-jit-fixtures.py) run in Node bit-exactly; modules Node traced or re-saved run in
 // Python with Node's results (node.json / node_python.json, scripts/make-node-jit.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { warningsOf } from './warnings-of.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -207,6 +208,19 @@ describe('torch.jit.load: a scripted module from Python', () => {
     same(torch.jit.load(new Uint8Array(bytes), 'cpu').call(x), py.scripted.forward as Expected);
     torch.jit.save(m, join(tmp, 'again.pt'));
     same((torch.jit.load(join(tmp, 'again.pt')) as Methods).encode!(x), py.scripted.encode as Expected);
+  });
+});
+
+describe("torch.load of a TorchScript archive dispatches to torch.jit.load, as Python's", () => {
+  it('with weightsOnly: false it is the module (and the warning); with the default weightsOnly, Python\'s error', () => {
+    let m: torch.jit.ScriptModule | undefined;
+    const warnings = warningsOf(() => { m = torch.load(scriptedPath, { weightsOnly: false }) as torch.jit.ScriptModule; });
+    expect(warnings.map(([, w]) => w)).toContain("'torch.load' received a zip file that looks like a TorchScript archive dispatching to 'torch.jit.load' (call 'torch.jit.load' directly to silence this warning)");
+    expect(m).toBeInstanceOf(torch.jit.ScriptModule);
+    same(m!.call(x), py.scripted.forward as Expected);
+    same((torch.load(readFileSync(scriptedPath), { weightsOnly: false, mapLocation: 'cpu' }) as torch.jit.ScriptModule).call(x), py.scripted.forward as Expected);
+    expect(() => torch.load(scriptedPath)).toThrow('Cannot use ``weights_only=True`` with TorchScript archives passed to ``torch.load``');
+    expect(() => torch.load(scriptedPath, { weightsOnly: false, mapLocation: () => null })).toThrow(TypeError);
   });
 });
 
