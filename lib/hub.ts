@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { describe, readOptions } from './options.js';
+import { describe } from './options.js';
+import { bindArgs } from './functional/args.js';
+import type { PyArgs } from './nn/functional/_signature.js';
 import { expandUser } from './paths.js';
 import { load, type MapLocation } from './serialize.js';
 
@@ -101,8 +103,10 @@ function checkUrl(fn: string, url: unknown): string {
  * first, renamed when complete, so a failed download never leaves a broken `dst`. With `hashPrefix`,
  * the file's SHA-256 must start with it. Blocks until done; a progress bar on stderr when `progress`.
  */
-export function downloadUrlToFile(url: string, dst: string, hashPrefix: string | null = null, progress = true): void {
+export function downloadUrlToFile(url: string, dst: string, ...args: PyArgs<[hashPrefix: string | null, progress: boolean], { hashPrefix?: string | null; progress?: boolean } | undefined>): void {
   const fn = 'torch.hub.downloadUrlToFile';
+  const { hashPrefix = null, progress = true } = bindArgs(fn, args, ['hashPrefix', 'progress']) as { hashPrefix?: string | null; progress?: boolean };
+  if (typeof progress !== 'boolean') throw new TypeError(`${fn}: progress must be a boolean, got ${describe(progress)}`);
   checkUrl(fn, url);
   if (typeof dst !== 'string' || dst === '') throw new TypeError(`${fn}: dst must be a file path, got ${describe(dst)}`);
   if (hashPrefix !== null && (typeof hashPrefix !== 'string' || !/^[0-9a-f]*$/.test(hashPrefix))) throw new TypeError(`${fn}: hashPrefix must be hex digits or null, got ${describe(hashPrefix)}`);
@@ -142,10 +146,10 @@ export interface LoadStateDictFromUrlOptions {
  * `torch.load` of the file at `url`, downloaded once into the hub cache (Python's
  * torch.hub.load_state_dict_from_url): a cached file is used as it is, without downloading again.
  */
-export function loadStateDictFromUrl(url: string, options: LoadStateDictFromUrlOptions = {}): unknown {
+export function loadStateDictFromUrl(url: string, ...args: PyArgs<[modelDir: string | null, mapLocation: MapLocation | null, progress: boolean, checkHash: boolean, fileName: string | null, weightsOnly: boolean], LoadStateDictFromUrlOptions | undefined>): unknown {
   const fn = 'torch.hub.loadStateDictFromUrl';
   checkUrl(fn, url);
-  const o = readOptions(fn, options, ['modelDir', 'mapLocation', 'progress', 'checkHash', 'fileName', 'weightsOnly']) as LoadStateDictFromUrlOptions;
+  const o = bindArgs(fn, args, ['modelDir', 'mapLocation', 'progress', 'checkHash', 'fileName', 'weightsOnly']) as LoadStateDictFromUrlOptions;
   const modelDir = expandUser(o.modelDir ?? join(getDir(), 'checkpoints'));
   mkdirSync(modelDir, { recursive: true });
   const fileName = o.fileName ?? basename(new URL(url).pathname);

@@ -3,7 +3,7 @@
 // thread blocks while the download runs, as Python's does) and file: URLs.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -87,6 +87,14 @@ describe('torch.hub', () => {
     // a file that cannot be written: the error names it, and no .partial file is left
     expect(() => torch.hub.downloadUrlToFile(pathToFileURL(src).href, join(TMP, 'no-such-dir', 'x.pth'), null, false)).toThrow(/ENOENT/);
     expect(readdirSync(TMP).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    // Python's keyword forms: download_url_to_file(url, dst, progress=False), load_state_dict_from_url(url, model_dir, 'cpu', False)
+    const kw = join(TMP, 'copy3.pth');
+    torch.hub.downloadUrlToFile(pathToFileURL(src).href, kw, { hashPrefix: sha.slice(0, 8), progress: false });
+    expect(readFileSync(kw).equals(readFileSync(src))).toBe(true);
+    const modelDir = join(TMP, 'positional');
+    expect((torch.hub.loadStateDictFromUrl(pathToFileURL(src).href, modelDir, 'cpu', false) as { step: number }).step).toBe((torch.load(src) as { step: number }).step);
+    expect(() => torch.hub.downloadUrlToFile(pathToFileURL(src).href, kw, { progres: false } as never)).toThrow(/unexpected option 'progres'/);
+    expect(() => torch.hub.loadStateDictFromUrl(pathToFileURL(src).href, modelDir, { modelDir })).toThrow("got multiple values for argument 'modelDir'");
   });
 
   it('rejects bad arguments with TypeErrors', () => {
