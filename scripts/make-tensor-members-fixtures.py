@@ -131,6 +131,8 @@ cases = {
     'typed wrong device': case(lambda: torch.FloatTensor(2, device='meta')),
     'new wrong device': case(lambda: x.new(2, device='meta')),
     'new of another dtype': case(lambda: x.new(torch.tensor([1, 2]))),
+    'type of a tensor type': case(lambda: [x.type(torch.DoubleTensor), x.type(torch.FloatTensor) is x, x.type(torch.Tensor) is x, x.type('torch.Tensor') is x,
+                                           x.double().type(torch.Tensor), xi.to_sparse().type(torch.FloatTensor).type()]),
     'isinstance': case(lambda: [isinstance(x, torch.FloatTensor), isinstance(x, torch.DoubleTensor), isinstance(xi, torch.LongTensor), isinstance(x.to_sparse(), torch.FloatTensor), isinstance(x, torch.Tensor)]),
     'set_default_tensor_type': case(default_tensor_type),
     'set_default_tensor_type int': case(lambda: torch.set_default_tensor_type(torch.IntTensor)),

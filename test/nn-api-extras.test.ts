@@ -36,6 +36,20 @@ describe('Module.toEmpty, setSubmodule, shareMemory', () => {
     expect(lin.weight).toBeInstanceOf(torch.nn.Parameter);
   });
 
+  it("Module.type casts every parameter and buffer as x.type does: dtypes, type strings, tensor types (Python: m.type('torch.DoubleTensor'))", () => {
+    // Python 2.13: Linear(2, 2) with an int64 buffer b -> float64/float64, then float32/float32 for torch.FloatTensor
+    const m = new nn.Linear(2, 2);
+    m.registerBuffer('b', torch.arange(3));
+    const dtypes = (): string[] => [m.weight.dtype.name, (m.getBuffer('b') as torch.Tensor).dtype.name];
+    expect(m.type('torch.DoubleTensor')).toBe(m);
+    expect(dtypes()).toEqual(['float64', 'float64']);
+    expect(m.weight).toBeInstanceOf(torch.nn.Parameter);
+    m.type(torch.FloatTensor);
+    expect(dtypes()).toEqual(['float32', 'float32']);
+    m.type(torch.float64);
+    expect(dtypes()).toEqual(['float64', 'float64']);
+  });
+
   it('shareMemory puts every parameter and buffer in shared memory', () => {
     const m = new nn.BatchNorm1d(3);
     expect(m.shareMemory()).toBe(m);

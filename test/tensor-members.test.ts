@@ -126,6 +126,10 @@ const cases: Record<string, () => unknown> = {
   'typed wrong device': () => torch.FloatTensor(2, { device: 'meta' }),
   'new wrong device': () => x().new(2, { device: 'meta' }),
   'new of another dtype': () => x().new(torch.tensor([1, 2])),
+  'type of a tensor type': () => {
+    const t = x();
+    return [t.type(torch.DoubleTensor), t.type(torch.FloatTensor) === t, t.type(torch.Tensor) === t, t.type('torch.Tensor') === t, t.double().type(torch.Tensor), xi().toSparse().type(torch.FloatTensor).type()];
+  },
   isinstance: () => [x() instanceof torch.FloatTensor, x() instanceof torch.DoubleTensor, xi() instanceof torch.LongTensor, x().toSparse() instanceof torch.FloatTensor, x() instanceof torch.Tensor],
   set_default_tensor_type: defaultTensorType,
   'set_default_tensor_type int': () => torch.setDefaultTensorType(torch.IntTensor),

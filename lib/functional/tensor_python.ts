@@ -3,11 +3,11 @@
 // way: x.length is len(x), `for (const row of x)` iterates dim 0, Number(x) is float(x).
 import { aten } from '../call.js';
 import { toDevice } from '../device.js';
-import { DType, dtypeFromCode, toDType, type DTypeLike } from '../dtype.js';
+import { DType, dtypeFromCode, getDefaultDtype, toDType, type DTypeLike } from '../dtype.js';
 import { tensor, type TensorData, type TensorOptions } from '../creation.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { complex128, complex64, MemoryFormat, strided } from '../dtype.js';
-import { legacyNew, type LegacyArgs } from '../legacy.js';
+import { legacyNew, Tensor as LegacyTensor, type LegacyArgs, type TensorType } from '../legacy.js';
 import { native, type Handle } from '../native.js';
 import { UntypedStorage } from '../storage.js';
 import { nativeStream, type Stream } from '../stream.js';
@@ -31,8 +31,11 @@ function typeString(t: Tensor): string {
   return `torch.${device === 'cpu' ? '' : `${device}.`}${sparse}${c10Name(t.dtype)}Tensor`;
 }
 
-// x.type(dtype): a dtype (or its name), or a type string, which may name a device too.
+// x.type(dtype): a dtype (or its name), a type string, which may name a device too, or a legacy tensor
+// type (torch.FloatTensor, ...; torch.Tensor and 'torch.Tensor' are the default one, as in Python).
 function typeTarget(type: unknown): { dtype: DType; device: string | null } {
+  if (type === LegacyTensor || type === 'torch.Tensor') return { dtype: getDefaultDtype(), device: 'cpu' };
+  if (typeof type === 'function' && (type as { dtype?: unknown }).dtype instanceof DType) return { dtype: (type as unknown as TensorType).dtype, device: 'cpu' };
   if (typeof type === 'string') {
     const m = TYPE_STRING.exec(type);
     if (m) {
@@ -50,7 +53,7 @@ declare module '../tensor.js' {
     /** Python's x.type(): the legacy type string, e.g. 'torch.FloatTensor'. */
     type(): string;
     /** x.type(dtype) converts (x itself if it already is that type); a type string may name the device: 'torch.cuda.FloatTensor'. */
-    type(dtype: DTypeLike, nonBlocking?: boolean | { nonBlocking?: boolean }): Tensor;
+    type(dtype: DTypeLike | TensorType | typeof LegacyTensor, nonBlocking?: boolean | { nonBlocking?: boolean }): Tensor;
     /** A new tensor from data with this tensor's dtype and device unless the options say otherwise. */
     newTensor(data: TensorData, options?: TensorOptions): Tensor;
     /** Bytes per element. */

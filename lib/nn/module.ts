@@ -745,9 +745,9 @@ export class Module extends RegistrationWatch {
   cpu(): this {
     return this.to('cpu');
   }
-  /** Casts every parameter and buffer (floating or not) to dtype. */
-  type(dtype: DType | string): this {
-    return this._apply((t) => t.to(dtype as never));
+  /** Casts every parameter and buffer (floating or not) as x.type(dstType) does: a dtype, a type string ('torch.DoubleTensor') or a tensor type. */
+  type(dstType: Parameters<Tensor['type']>[0]): this {
+    return this._apply((t) => t.type(dstType));
   }
   #castFloating(dtype: string): this {
     return this._apply((t) => (t.isFloatingPoint() ? t.to(dtype as never) : t));
