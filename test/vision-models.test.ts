@@ -15,6 +15,7 @@ import { runWithGc, startRoundWorkers } from './run-child.js';
 import { vision } from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
 import { warningsOf } from './warnings-of.js';
+import { legacyPretrained, type WeightsOptions } from '../lib/vision/models/weights.js';
 import { expectTorchvisionState, sha } from './model-fixtures.js';
 import { check, STRUCTURE_ONLY, type TensorEnc } from './golden-replay.js';
 
@@ -228,6 +229,34 @@ describe('vision.models: torchvision\'s architectures, weights and outputs', () 
 // Pretrained weights as torchvision's WeightsEnum: names resolve against the builder's enum, the entry
 // fixes numClasses (and ViT's imageSize), and the file comes from the torch.hub cache: here a cache
 // directory holding a file under the entry's name, so no download happens.
+describe("torchvision's deprecated pretrained option (scripts/make-legacy-pretrained-fixtures.py)", () => {
+  interface Caught { warnings: string[]; error: { type: string; message: string } | null }
+  const legacy = JSON.parse(readFileSync(new URL('./fixtures/vision-legacy-pretrained.json', import.meta.url), 'utf8')) as
+    { entries: Record<string, string | null>; resnet18_false: Caught; vit_h_14_true: Caught; with_weights: Caught };
+  it('pretrained: true is the entry torchvision maps it to, for every builder (or its "No weights available")', () => {
+    expect(Object.keys(legacy.entries).length).toBeGreaterThan(90);
+    for (const [name, entry] of Object.entries(legacy.entries)) {
+      const weightsEnum = vision.models.getModelWeights(name);
+      if (entry === null) {
+        expect(() => legacyPretrained(weightsEnum, { pretrained: true } as WeightsOptions), name).toThrow(`No weights available for model ${name}`);
+        continue;
+      }
+      let resolved: WeightsOptions = {};
+      const warned = warningsOf(() => { resolved = legacyPretrained(weightsEnum, { pretrained: true } as WeightsOptions); });
+      expect(String(resolved.weights), name).toBe(`${weightsEnum.enumName}.${entry}`);
+      // a warning shows once per call site and text, as with Python's default filter
+      expect(warned.map(([, m]) => m).find((m) => m.startsWith('Arguments other than')), name).toContain(`equivalent to passing \`weights=${weightsEnum.enumName}.${entry}\`. You can also use \`weights=${weightsEnum.enumName}.DEFAULT\``);
+    }
+  });
+  it('pretrained: false builds without weights, with both warnings; errors as torchvision', () => {
+    const warned = warningsOf(() => vision.models.resnet18({ pretrained: false }).dispose());
+    expect(warned.map(([, m]) => m)).toEqual(legacy.resnet18_false.warnings);
+    expect(() => vision.models.vit_h_14({ pretrained: true })).toThrow(legacy.vit_h_14_true.error!.message);
+    expect(() => vision.models.resnet18({ pretrained: false, weights: null })).toThrow(TypeError);
+    expect(legacy.with_weights.error!.message).toContain("unexpected keyword argument 'pretrained'");
+  });
+});
+
 describe('vision.models weights enums', () => {
   it('name entries, DEFAULT and the preset of each as torchvision does', () => {
     expect(M.ResNet50_Weights.DEFAULT).toBe(M.ResNet50_Weights.IMAGENET1K_V2);

@@ -7,7 +7,7 @@ import * as W from './weights_table.js';
 
 const { nn } = torch;
 
-export interface AlexNetOptions { numClasses?: number; dropout?: number; weights?: Weights | string | null; progress?: boolean }
+export interface AlexNetOptions { numClasses?: number; dropout?: number; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean; }
 
 /** Five convolutions with max-pooling, a 6x6 adaptive average pool, and a three-layer classifier (default init). */
 export class AlexNet extends torch.nn.Module {

@@ -44,7 +44,7 @@ class CNBlock extends nn.Module {
 /** One stage: numLayers blocks at inputChannels, then (unless outChannels is null) a downsampling to outChannels. */
 export interface CNBlockConfig { inputChannels: number; outChannels: number | null; numLayers: number }
 
-export interface ConvNeXtOptions { stochasticDepthProb?: number; layerScale?: number; numClasses?: number; normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean }
+export interface ConvNeXtOptions { stochasticDepthProb?: number; layerScale?: number; numClasses?: number; normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean; }
 
 /** torchvision's ConvNeXt: a 4x4 patchify stem, stages with downsampling between them, pooling and a LayerNorm + linear classifier. */
 export class ConvNeXt extends nn.Module {

@@ -70,7 +70,7 @@ export interface DenseNetOptions {
   growthRate?: number; blockConfig?: readonly number[]; numInitFeatures?: number; bnSize?: number; dropRate?: number;
   numClasses?: number; memoryEfficient?: boolean;
   /** A DenseNet*_Weights entry or a state-dict file (torchvision's old key names are renamed on load, as torchvision does). */
-  weights?: Weights | string | null; progress?: boolean;
+  weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 
 // torchvision's pretrained files name a dense layer's parts `norm.1` where the modules are `norm1`.

@@ -62,7 +62,7 @@ class FusedMBConv extends StochasticResidualBlock {
 }
 
 export interface EfficientNetOptions {
-  numClasses?: number; dropout?: number; stochasticDepthProb?: number; normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean;
+  numClasses?: number; dropout?: number; stochasticDepthProb?: number; normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 
 /** torchvision's EfficientNet: stem, one Sequential per stage, 1x1 head convolution, pooling and a dropout + linear classifier. */

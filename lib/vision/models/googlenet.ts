@@ -101,7 +101,7 @@ export interface GoogLeNetOptions {
   initWeights?: boolean | null;
   blocks?: GoogLeNetBlocks | null;
   dropout?: number; dropoutAux?: number;
-  weights?: Weights | string | null; progress?: boolean;
+  weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 const OPTION_KEYS = ['numClasses', 'auxLogits', 'transformInput', 'initWeights', 'blocks', 'dropout', 'dropoutAux', 'weights', 'progress'] as const;
 

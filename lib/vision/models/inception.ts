@@ -205,7 +205,7 @@ export interface Inception3Options {
   /** Truncated-normal initialization; null or absent: true, with torchvision's FutureWarning. */
   initWeights?: boolean | null;
   dropout?: number;
-  weights?: Weights | string | null; progress?: boolean;
+  weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 const OPTION_KEYS = ['numClasses', 'auxLogits', 'transformInput', 'inceptionBlocks', 'initWeights', 'dropout', 'weights', 'progress'] as const;
 

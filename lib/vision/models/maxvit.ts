@@ -266,7 +266,7 @@ export interface MaxVitOptions {
   /** The activation of both the convolutions and the MLPs; default GELU. */
   activationLayer?: ActivationFactory;
   squeezeRatio?: number; expansionRatio?: number; mlpRatio?: number; mlpDropout?: number; attentionDropout?: number; numClasses?: number;
-  weights?: Weights | string | null; progress?: boolean;
+  weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 const OPTION_KEYS = ['normLayer', 'activationLayer', 'squeezeRatio', 'expansionRatio', 'mlpRatio', 'mlpDropout', 'attentionDropout', 'numClasses', 'weights', 'progress'] as const;
 

@@ -46,7 +46,7 @@ function roundToMultipleOf(val: number, divisor: number, roundUpBias = 0.9): num
   return newVal >= roundUpBias * val ? newVal : newVal + divisor;
 }
 
-export interface MNASNetOptions { numClasses?: number; dropout?: number; weights?: Weights | string | null; progress?: boolean }
+export interface MNASNetOptions { numClasses?: number; dropout?: number; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean; }
 
 /** torchvision's MNASNet (version 2 of its stem): depths scaled by alpha, stacks of inverted residuals, global mean and a classifier. */
 export class MNASNet extends nn.Module {

@@ -45,7 +45,7 @@ const DEFAULT_SETTING: readonly (readonly [number, number, number, number])[] = 
 
 export interface MobileNetV2Options {
   numClasses?: number; widthMult?: number; invertedResidualSetting?: readonly (readonly number[])[] | null; roundNearest?: number;
-  normLayer?: NormLayerFactory | null; dropout?: number; weights?: Weights | string | null; progress?: boolean;
+  normLayer?: NormLayerFactory | null; dropout?: number; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 
 /** torchvision's MobileNetV2: `features` (stem, 17 inverted residuals, 1x1 to 1280) and a dropout + linear classifier. */

@@ -50,7 +50,7 @@ class InvertedResidual extends nn.Module {
   }
 }
 
-export interface MobileNetV3Options { numClasses?: number; normLayer?: NormLayerFactory | null; dropout?: number; weights?: Weights | string | null; progress?: boolean }
+export interface MobileNetV3Options { numClasses?: number; normLayer?: NormLayerFactory | null; dropout?: number; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean; }
 
 /** torchvision's MobileNetV3: `features` (stem, bottlenecks, 1x1 to 6x), average pool, and a Hardswish + dropout classifier. */
 export class MobileNetV3 extends nn.Module {

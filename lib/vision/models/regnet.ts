@@ -179,7 +179,7 @@ export class BlockParams {
 
 export interface RegNetOptions {
   numClasses?: number; stemWidth?: number; stemType?: StemType | null; blockType?: BlockType | null;
-  normLayer?: NormLayerFactory | null; activation?: ActivationFactory | null; weights?: Weights | string | null; progress?: boolean;
+  normLayer?: NormLayerFactory | null; activation?: ActivationFactory | null; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 const OPTION_KEYS = ['numClasses', 'stemWidth', 'stemType', 'blockType', 'normLayer', 'activation', 'weights', 'progress'] as const;
 

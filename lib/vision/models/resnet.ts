@@ -85,7 +85,7 @@ export interface ResNetOptions {
   numClasses?: number; zeroInitResidual?: boolean; groups?: number; widthPerGroup?: number;
   replaceStrideWithDilation?: readonly boolean[] | null; normLayer?: NormLayer | null;
   /** A state dict file (torchvision's .pth, for example resnet18-f37072fd.pth) loaded into the model. */
-  weights?: Weights | string | null; progress?: boolean;
+  weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 const OPTION_KEYS = ['numClasses', 'zeroInitResidual', 'groups', 'widthPerGroup', 'replaceStrideWithDilation', 'normLayer', 'weights', 'progress'] as const;
 

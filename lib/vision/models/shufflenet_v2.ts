@@ -48,7 +48,7 @@ class InvertedResidual extends nn.Module {
   }
 }
 
-export interface ShuffleNetV2Options { numClasses?: number; weights?: Weights | string | null; progress?: boolean }
+export interface ShuffleNetV2Options { numClasses?: number; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean; }
 
 /** torchvision's ShuffleNetV2: 3x3 stem, max-pool, three stages, a 1x1 convolution, global mean and a linear classifier. */
 export class ShuffleNetV2 extends nn.Module {

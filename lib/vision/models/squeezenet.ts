@@ -27,7 +27,7 @@ class Fire extends nn.Module {
   }
 }
 
-export interface SqueezeNetOptions { numClasses?: number; dropout?: number; weights?: Weights | string | null; progress?: boolean }
+export interface SqueezeNetOptions { numClasses?: number; dropout?: number; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean; }
 
 /** torchvision's SqueezeNet: `features` of Fire modules and a dropout, 1x1 convolution, ReLU and pooling classifier. */
 export class SqueezeNet extends nn.Module {

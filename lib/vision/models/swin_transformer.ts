@@ -295,7 +295,7 @@ export class SwinTransformerBlockV2 extends SwinTransformerBlock {
 
 export interface SwinTransformerOptions {
   mlpRatio?: number; dropout?: number; attentionDropout?: number; stochasticDepthProb?: number; numClasses?: number;
-  normLayer?: NormLayerFactory | null; block?: SwinBlock | null; downsampleLayer?: DownsampleLayer; weights?: Weights | string | null; progress?: boolean;
+  normLayer?: NormLayerFactory | null; block?: SwinBlock | null; downsampleLayer?: DownsampleLayer; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 const OPTION_KEYS = ['mlpRatio', 'dropout', 'attentionDropout', 'stochasticDepthProb', 'numClasses', 'normLayer', 'block', 'downsampleLayer', 'weights', 'progress'] as const;
 

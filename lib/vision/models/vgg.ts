@@ -32,7 +32,7 @@ export function makeVggLayers(cfg: readonly (number | 'M')[], batchNorm = false)
   return new nn.Sequential(...layers);
 }
 
-export interface VggOptions { numClasses?: number; initWeights?: boolean; dropout?: number; weights?: Weights | string | null; progress?: boolean }
+export interface VggOptions { numClasses?: number; initWeights?: boolean; dropout?: number; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean; }
 
 /** torchvision's VGG: `features`, a 7x7 adaptive average pool and a three-layer classifier with dropout. */
 export class VGG extends torch.nn.Module {

@@ -64,7 +64,7 @@ class Encoder extends nn.Module {
 
 export interface VisionTransformerOptions {
   dropout?: number; attentionDropout?: number; numClasses?: number; representationSize?: number | null;
-  normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean;
+  normLayer?: NormLayerFactory | null; weights?: Weights | string | null; progress?: boolean; /** The builders only: torchvision's deprecated keyword (warns); the classes refuse it, as there. */ pretrained?: boolean;
 }
 
 /** torchvision's VisionTransformer: patch embedding (a strided convolution), a class token, the encoder and the head on the class token. */

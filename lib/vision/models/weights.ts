@@ -5,6 +5,7 @@
 import * as torch from '../../index.js';
 import { loadStateDictFromUrl } from '../../hub.js';
 import { describe } from '../../options.js';
+import { warn } from '../../warnings.js';
 import type { Tensor } from '../../tensor.js';
 import { ImageClassification, ObjectDetection, SemanticSegmentation } from '../transforms/presets.js';
 import type { InterpolationMode } from '../transforms/functional.js';
@@ -144,6 +145,31 @@ export interface WeightsOptions {
   weights?: AnyWeights | string | null;
   /** A progress bar on stderr while the weights download (default true). */
   progress?: boolean;
+  /** Deprecated in torchvision 0.13 (warns there and here): true is the model's first ImageNet (or COCO) entry, false none. */
+  pretrained?: boolean;
+}
+
+// The entry torchvision's handle_legacy_interface maps `pretrained=True` to, the first of these the enum has
+// (none: "No weights available", as for vit_h_14 and regnet_y_128gf there).
+const LEGACY_PRETRAINED_ENTRIES = ['IMAGENET1K_V1', 'COCO_V1', 'COCO_WITH_VOC_LABELS_V1', 'KINETICS400_V1'];
+
+/**
+ * torchvision's deprecated `pretrained` option (handle_legacy_interface): true is the enum's legacy
+ * entry, false no weights, each with torchvision's two deprecation warnings; with `weights` too it is
+ * the unexpected keyword it is there.
+ */
+export function legacyPretrained<O extends WeightsOptions>(weightsEnum: AnyWeightsEnum, options: O): O {
+  if (options === null || typeof options !== 'object' || !Object.hasOwn(options, 'pretrained')) return options;
+  const { pretrained, ...rest } = options as O & { pretrained?: unknown };
+  if (rest.weights !== undefined) throw new TypeError("unexpected option 'pretrained' next to 'weights' (torchvision: got an unexpected keyword argument 'pretrained')");
+  if (typeof pretrained !== 'boolean') throw new TypeError(`pretrained must be a boolean, got ${describe(pretrained)}`);
+  const legacy = pretrained ? (weightsEnum.members().find((w) => w.name === LEGACY_PRETRAINED_ENTRIES.find((n) => weightsEnum.members().some((m) => m.name === n))) ?? null) : null;
+  if (pretrained && legacy === null) throw new RangeError(`No weights available for model ${weightsEnum.enumName.replace(/_Weights$/, '').toLowerCase()}`);
+  warn("The parameter 'pretrained' is deprecated since 0.13 and may be removed in the future, please use 'weights' instead.");
+  warn("Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 and may be removed in the future. " +
+    `The current behavior is equivalent to passing \`weights=${legacy === null ? 'None' : String(legacy)}\`.` +
+    (legacy === null ? '' : ` You can also use \`weights=${weightsEnum.enumName}.DEFAULT\` to get the most up-to-date weights.`));
+  return { ...rest, weights: legacy } as O;
 }
 
 /** A weights string that names an enum entry rather than a file: no path separator or file extension. */
@@ -154,6 +180,7 @@ const ENTRY_NAME = /^(?:[A-Za-z0-9_]+_Weights\.)?[A-Z][A-Z0-9_]*$/;
  * checked or filled in (torchvision's _ovewrite_named_param: numClasses from the categories, and `fixed`).
  */
 export function resolveWeights<O extends WeightsOptions & { numClasses?: number }>(weightsEnum: AnyWeightsEnum, options: O, fixed: (w: AnyWeights) => Partial<O> = () => ({})): O {
+  options = legacyPretrained(weightsEnum, options);
   const given = options.weights;
   if (given === undefined || given === null || (typeof given === 'string' && !ENTRY_NAME.test(given))) return options;
   const w = weightsEnum.verify(given)!;
