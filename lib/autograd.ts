@@ -232,6 +232,7 @@ export function detectAnomaly<T>(first: DetectAnomalyOptions | (() => T), second
   const fn = typeof first === 'function' ? first : second;
   const { checkNan = true } = readOptions('autograd.detectAnomaly', given ?? {}, ['checkNan']) as DetectAnomalyOptions;
   if (typeof checkNan !== 'boolean') throw new TypeError('autograd.detectAnomaly: checkNan must be a boolean');
+  warn('Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for debugging.');  // Python's, on entry
   let previous = false;
   let previousCheckNan = true;
   return withMode('autograd.detectAnomaly', () => {

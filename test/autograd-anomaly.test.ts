@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
+import { warningsOf } from './warnings-of.js';
 
 function forwardThatMakesNaNGradient(x: torch.Tensor): torch.Tensor {
   return x.sqrt().mul(0);
@@ -112,5 +113,11 @@ describe('anomaly mode checkNan (torch.autograd.set_detect_anomaly(mode, check_n
     seen.push(state());
     expect(seen).toEqual([[true, false], [true, true], [true, false], [false, true]]);
     expect(() => A.detectAnomaly({ checkNan: 1 as never }, () => 0)).toThrow('checkNan must be a boolean');
+  });
+
+  it("detectAnomaly warns on entry, as Python's detect_anomaly (checked with Python 2.13); setDetectAnomaly does not", () => {
+    const message = 'Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for debugging.';
+    expect(warningsOf(() => A.detectAnomaly(() => 0))).toEqual([['UserWarning', message]]);
+    expect(warningsOf(() => { A.setDetectAnomaly(true); A.setDetectAnomaly(false); })).toEqual([]);
   });
 });
