@@ -4,6 +4,7 @@
 # so the expected tensors are PIL's decoding of the same files (PIL uses the same libjpeg-turbo/zlib
 # decoding) laid out as torchvision's decode_image lays them out: (C, H, W), uint8 (uint16 for 16-bit
 # PNG), gray replicated for RGB modes, an opaque alpha channel added for *_ALPHA modes.
+import io
 import json
 import os
 
@@ -234,9 +235,17 @@ def main():
                         *[(f'palette8_exif{o}.png', ['UNCHANGED', 'UNCHANGED+exif', 'RGB+exif']) for o in range(2, 9)]]:
         cases[name] = {mode: expected(os.path.join(OUT, name), mode) for mode in modes}
     gifs = write_gifs(rng)
+    # PNG file sizes of a noisy gradient, as Pillow writes it (filtered rows, as libpng and torchvision's encode_png)
+    grad = np.random.default_rng(11)
+    noisy = (np.linspace(0, 255, 64)[None, :, None] + np.linspace(0, 60, 48)[:, None, None] + grad.integers(0, 24, (48, 64, 3))).clip(0, 255).astype(np.uint8)
+    png_sizes = {}
+    for level in (1, 6, 9):
+        buf = io.BytesIO()
+        Image.fromarray(noisy, 'RGB').save(buf, format='PNG', compress_level=level)
+        png_sizes[str(level)] = len(buf.getvalue())
     import PIL
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
-        json.dump({'pillow': PIL.__version__, 'cases': cases, 'gifs': gifs}, f)
+        json.dump({'pillow': PIL.__version__, 'cases': cases, 'gifs': gifs, 'pngSizes': {'image': chw(noisy).tolist(), 'bytes': png_sizes}}, f)
         f.write('\n')
     print(f'wrote {len(cases)} files to {OUT}')
 

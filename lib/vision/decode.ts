@@ -36,12 +36,13 @@ port.on('message', async ({ input, flag, encode, filePixels, orientationOnly }) 
   try {
     if (loadError !== null) throw new Error(loadError);
     if (encode) {
-      // raw interleaved 8-bit pixels -> a file in encode.format, PIL's defaults where sharp's differ (JPEG quality 75, TIFF uncompressed)
+      // raw interleaved 8-bit pixels -> a file in encode.format, PIL's defaults where sharp's differ (JPEG quality 75, TIFF uncompressed,
+      // PNG rows filtered adaptively as libpng and PIL do: files about half the size of sharp's unfiltered ones)
       const { width, height, channels, format, quality, compressionLevel } = encode;
       let image = sharp(input, { raw: { width, height, channels } });
       if (channels === 1) image = image.toColourspace('b-w'); // a grayscale file, as PIL writes mode 'L'
       image = format === 'jpeg' ? image.jpeg({ quality: quality ?? 75 }) : format === 'tiff' ? image.tiff({ compression: 'none' })
-        : format === 'png' ? image.png({ compressionLevel: compressionLevel ?? 6 }) : image.toFormat(format);
+        : format === 'png' ? image.png({ compressionLevel: compressionLevel ?? 6, adaptiveFiltering: true }) : image.toFormat(format);
       const data = await image.toBuffer();
       reply = { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
     } else if (orientationOnly) {
