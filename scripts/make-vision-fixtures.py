@@ -87,6 +87,7 @@ def mnist_like(cls, committed_folder, gz_of):
                 "length": len(ds),
                 "samples": [{"image": enc(x), "target": y} for x, y in (ds[i] for i in range(len(ds)))],
                 "data": enc(ds.data), "targets": enc(ds.targets),
+                "repr": repr(ds).replace(tmp, "<root>"),
             }
         out["classes"] = list(ds.classes)
     return out
@@ -128,6 +129,7 @@ def cifar():
                 "length": len(ds),
                 "samples": [{"image": enc(x), "target": y} for x, y in (ds[i] for i in range(len(ds)))],
                 "targets": list(ds.targets),
+                "repr": repr(ds).replace(tmp, "<root>"),
             }
         out["classes"] = list(ds.classes)
     return out
@@ -179,7 +181,10 @@ def folder():
                   for i, (x, y) in enumerate(ds[i] for i in range(len(ds)))],
     }
     text = D.DatasetFolder(root, loader=lambda p: open(p).read(), extensions=(".txt",), allow_empty=True)
-    out["textFolder"] = {"samples": [[rel(p), t] for p, t in text.samples], "items": [list(text[i]) for i in range(len(text))]}
+    out["textFolder"] = {"samples": [[rel(p), t] for p, t in text.samples], "items": [list(text[i]) for i in range(len(text))],
+                         "repr": repr(text).replace(root, "<root>")}
+    composed = T.Compose([T.Resize(4), T.PILToTensor()])
+    out["reprs"] = [repr(ds).replace(root, "<root>"), repr(D.ImageFolder(root, transform=composed, target_transform=T.PILToTensor())).replace(root, "<root>")]
     try:
         D.DatasetFolder(root, loader=lambda p: open(p).read(), extensions=(".txt",))
     except FileNotFoundError as e:

@@ -17,7 +17,7 @@ const T = vision.transforms;
 const D = vision.datasets;
 type Tensor = torch.Tensor;
 
-interface Split { length: number; samples: { image: TensorEnc; target: number }[]; data?: TensorEnc; targets: TensorEnc | number[] }
+interface Split { length: number; samples: { image: TensorEnc; target: number }[]; data?: TensorEnc; targets: TensorEnc | number[]; repr: string }
 interface Fixture {
   mnist: { train: Split; test: Split; classes: string[] };
   fashion: { train: Split; test: Split; classes: string[] };
@@ -25,7 +25,7 @@ interface Fixture {
   folder: {
     classes: string[]; classToIdx: Record<string, number>; samples: [string, number][];
     items: { image: TensorEnc; target: number; jpeg: boolean }[];
-    textFolder: { samples: [string, number][]; items: [string, number][] }; textFolderError: string;
+    textFolder: { samples: [string, number][]; items: [string, number][]; repr: string }; textFolderError: string; reprs: string[];
   };
   realMnist: { length: number; items: Record<string, { image: TensorEnc; target: number }> } | null;
   loader: { main: { seed: number; epochs: { x: TensorEnc; y: TensorEnc }[][]; after: number } };
@@ -153,6 +153,16 @@ describe('ImageFolder and DatasetFolder', () => {
     expect(() => new D.ImageFolder(root, null, null, undefined as never, null, false, 1 as never)).toThrow(/takes at most 5 positional arguments/);
     expect(() => new D.MNIST(FIX, false, { train: true })).toThrow("MNIST: got multiple values for argument 'train'");
     expect(() => new D.CIFAR10(FIX, 'test' as never)).toThrow('CIFAR10: train must be a boolean, got string');
+  });
+  it("String(dataset) is torchvision's repr: class, length, root, split, StandardTransform (root as <root>)", () => {
+    const shown = (ds: vision.datasets.VisionDataset): string => String(ds).replace(ds.root!, '<root>');
+    // Python's roots have no trailing slash
+    const flat = (p: string): string => p.replace(/\/$/, '');
+    expect(shown(new D.MNIST(flat(FIX), false, new T.ToTensor()))).toBe(fx.mnist.test.repr);
+    expect(shown(new D.CIFAR10(flat(FIX), false, new T.PILToTensor()))).toBe(fx.cifar.test.repr);
+    expect(shown(new D.ImageFolder(root, new T.PILToTensor()))).toBe(fx.folder.reprs[0]);
+    expect(shown(new D.ImageFolder(root, new T.Compose([new T.Resize(4), new T.PILToTensor()]), new T.PILToTensor()))).toBe(fx.folder.reprs[1]);
+    expect(shown(new D.DatasetFolder(root, (p: string) => readFileSync(p, 'utf8'), ['.txt'], null, null, null, true))).toBe(fx.folder.textFolder.repr);
   });
   it('isValidFile replaces extensions', () => {
     const ds = new D.ImageFolder(root, { isValidFile: (p) => p.endsWith('.png') });

@@ -94,6 +94,8 @@ export class CIFAR10 extends VisionDataset<any, any> {
     this.workerArgs = [root, { ...options, download: false }];
   }
 
+  protected override extraRepr(): string { return `Split: ${this.train ? 'Train' : 'Test'}`; }
+
   /** Reads the batches (downloading them first when asked): the python version, or the binary one. */
   private load(kind: typeof CIFAR10, options: CIFAR10Options): Loaded {
     const owner = kind.name;

@@ -103,6 +103,8 @@ export class MNIST extends VisionDataset<any, any> {
     this.workerArgs = [root, { ...options, download: false }];
   }
 
+  protected override extraRepr(): string { return `Split: ${this.train ? 'Train' : 'Test'}`; }
+
   /** Finds (downloading first when asked) and reads the split's image and label files. */
   private load(kind: typeof MNIST, options: MNISTOptions): Loaded {
     const owner = kind.name;

@@ -105,6 +105,21 @@ export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S
   /** The raw sample at a checked, non-negative index. */
   protected abstract rawItem(index: number): [unknown, unknown];
 
+  /** torchvision's extra_repr: the lines repr() prints after the root (MNIST and CIFAR: the split). */
+  protected extraRepr(): string { return ''; }
+
+  /** What repr(dataset) prints in torchvision: the class, the length, the root, extraRepr() and the transforms. */
+  override toString(): string {
+    const body = [`Number of datapoints: ${this.length}`];
+    if (this.root !== null) body.push(`Root location: ${this.root}`);
+    body.push(...this.extraRepr().split('\n').filter((line) => line !== ''));
+    const joint = (this as { transforms?: unknown }).transforms;
+    if (this.transform !== null || this.targetTransform !== null) body.push(standardTransformRepr(this.transform, this.targetTransform));
+    else if (joint !== undefined && joint !== null) body.push(String(joint));
+    // one entry per part, as Python's body: a multi-line transform repr is indented on its first line only
+    return [`Dataset ${this.constructor.name}`, ...body.map((line) => `    ${line}`)].join('\n');
+  }
+
   getItem(index: number): [S, T] {
     const [sample, target] = this.rawItem(this.checkIndex(index));
     const name = this.constructor.name;
@@ -122,4 +137,14 @@ export abstract class VisionDataset<S = unknown, T = unknown> extends Dataset<[S
     if (i < 0 || i >= n) throw new RangeError(`${this.constructor.name}.getItem: index ${index} is out of range for ${n} samples`);
     return i;
   }
+}
+
+/** torchvision's StandardTransform.__repr__: each transform's repr after its heading, continued lines aligned under it. */
+function standardTransformRepr(transform: TransformLike | null, targetTransform: TransformLike | null): string {
+  const body = ['StandardTransform'];
+  const format = (t: TransformLike, head: string): string[] =>
+    String(t).split('\n').map((line, i) => (i === 0 ? head : ' '.repeat(head.length)) + line);
+  if (transform !== null) body.push(...format(transform, 'Transform: '));
+  if (targetTransform !== null) body.push(...format(targetTransform, 'Target transform: '));
+  return body.join('\n');
 }
