@@ -4,6 +4,7 @@
 // plumbing gives what Python's does.
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { warningsOf } from './warnings-of.js';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -55,6 +56,20 @@ describe('Module.toEmpty, setSubmodule, shareMemory', () => {
     expect(m.shareMemory()).toBe(m);
     expect(m.weight!.isShared()).toBe(true);
     expect(m.running_mean!.isShared()).toBe(true);
+  });
+});
+
+describe("Python-side warnings show once per call site, as Python's default filter (not on every call of a loop)", () => {
+  it('softmax without dim, upsample, dropout2d of a 3-d input', () => {
+    const F = torch.nn.functional;
+    const seen = warningsOf(() => {
+      for (let i = 0; i < 3; i++) {
+        F.softmax(torch.ones(2, 3)).dispose();
+        F.upsample(torch.ones(1, 1, 2, 2), { scaleFactor: 2 }).dispose();
+        F.dropout2d(torch.ones(2, 3, 4), { training: false }).dispose();
+      }
+    }).map(([, m]) => m.slice(0, 40));
+    expect(seen).toEqual(['Implicit dimension choice for softmax ha', '`nn.functional.upsample` is deprecated. ', 'dropout2d: Received a 3D input to dropou']);
   });
 });
 

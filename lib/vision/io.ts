@@ -10,6 +10,7 @@ import { isTensor, type Tensor } from '../tensor.js';
 import { decodeFilePixelsSync, encodeImageSync, readOrientationSync, type FilePixels } from './decode.js';
 import { decodePaletteIndices, isPalettePng } from './palette_png.js';
 import { decodeGifFrames } from './gif.js';
+import { warn } from '../warnings.js';
 
 /** torchvision.io.ImageReadMode: what to convert the decoded image to. */
 export const ImageReadMode = { UNCHANGED: 'UNCHANGED', GRAY: 'GRAY', GRAY_ALPHA: 'GRAY_ALPHA', RGB: 'RGB', RGB_ALPHA: 'RGB_ALPHA', RGBA: 'RGB_ALPHA' } as const;
@@ -96,7 +97,7 @@ function decodeAs(fn: string, input: unknown, mode: unknown, exif: unknown, acce
   const webp = isWebp(bytes);
   if (startsWith(bytes, JPEG) && (m === 'GRAY_ALPHA' || m === 'RGB_ALPHA')) throw new Error(`${fn}: The provided mode is not supported for JPEG files`);
   if (webp && (m === 'GRAY' || m === 'GRAY_ALPHA')) {
-    process.emitWarning('Webp does not support grayscale conversions. The returned tensor will be in the colorspace of the original image.', 'UserWarning');
+    warn('Webp does not support grayscale conversions. The returned tensor will be in the colorspace of the original image.', 'UserWarning');
     m = 'UNCHANGED';
   }
   // an 8-bit palette PNG in UNCHANGED mode is its indices, decoded here; sharp reads only its header, for the orientation

@@ -7,6 +7,7 @@ import { bindArgs, boolArg } from '../../functional/args.js';
 import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { emptyLike, zerosLike } from '../../creation.js';
+import { warn } from '../../warnings.js';
 
 /** The positional forms of a Python signature: every prefix of `P`, each optionally followed by the options object `O`. */
 export type Call<P extends unknown[], O> = P extends [...infer H, unknown] ? P | [...P, O] | Call<H, O> : [] | [O];
@@ -200,7 +201,7 @@ export function sigmoid(input: Tensor): Tensor {
 
 /** Python's _get_softmax_dim: the deprecated implicit dim, with its warning. */
 export function implicitSoftmaxDim(name: string, ndim: number): number {
-  process.emitWarning(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`, 'UserWarning');
+  warn(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`, 'UserWarning');
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
@@ -238,7 +239,7 @@ export function gumbelSoftmax(logits: Tensor, ...args: Call<[number, boolean, nu
   const hard = boolArg('gumbelSoftmax', 'hard', a.hard, false);
   const eps = numArg('gumbelSoftmax', 'eps', a.eps, 1e-10);
   const dim = numArg('gumbelSoftmax', 'dim', a.dim, -1);
-  if (eps !== 1e-10) process.emitWarning('`eps` parameter is deprecated and has no effect.', 'UserWarning');
+  if (eps !== 1e-10) warn('`eps` parameter is deprecated and has no effect.', 'UserWarning');
   const gumbels = emptyLike(logits, { memoryFormat: contiguousFormat }).exponential_().log().neg();
   const ySoft = logits.add(gumbels).div(tau).softmax(dim);
   if (!hard) return ySoft;

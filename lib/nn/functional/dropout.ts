@@ -5,6 +5,7 @@ import { opFunction } from '../../call.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, valueError, type Call } from './activation.js';
+import { warn } from '../../warnings.js';
 
 type Op = (...args: unknown[]) => Tensor;
 type DropoutKind = 'dropout' | 'alpha_dropout' | 'feature_dropout' | 'feature_alpha_dropout';
@@ -29,13 +30,13 @@ function featurePrelude(name: 'dropout1d' | 'dropout2d' | 'dropout3d', input: Te
   }
   if (name === 'dropout2d') {
     if (d !== 3 && d !== 4)
-      process.emitWarning(`dropout2d: Received a ${d}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).`, 'UserWarning');
+      warn(`dropout2d: Received a ${d}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).`, 'UserWarning');
     if (d === 3)
-      process.emitWarning('dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.', 'UserWarning');
+      warn('dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.', 'UserWarning');
     return false; // Python keeps 2d's historical no-unsqueeze behaviour
   }
   if (d !== 4 && d !== 5)
-    process.emitWarning(`dropout3d: Received a ${d}-D input to dropout3d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).`, 'UserWarning');
+    warn(`dropout3d: Received a ${d}-D input to dropout3d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).`, 'UserWarning');
   return d !== 5;
 }
 

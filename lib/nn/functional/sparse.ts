@@ -7,6 +7,7 @@ import { bindArgs, boolArg } from '../../functional/args.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, valueError, type Call } from './activation.js';
 import { pySize } from '../../dtype.js';
+import { warn } from '../../warnings.js';
 
 type Op = (...args: unknown[]) => Tensor;
 const embeddingOp = opFunction('embedding') as Op;
@@ -89,7 +90,7 @@ export function embeddingBagImpl(
 ): Tensor {
   const fn = 'embedding_bag';
   if (weight.dtype.name === 'int64' && input.isFloatingPoint()) {
-    process.emitWarning('Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.', 'UserWarning');
+    warn('Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.', 'UserWarning');
     [weight, input] = [input, weight];
   }
   if (perSampleWeights !== null && !sameShape(input.shape, perSampleWeights.shape))

@@ -4,6 +4,7 @@ import { aten } from '../../call.js';
 import type { Tensor } from '../../tensor.js';
 import { pythonFunction, REQUIRED, signature, type PyArgs, type Size } from './_signature.js';
 import { pySize } from '../../dtype.js';
+import { warn } from '../../warnings.js';
 
 type ScaleFactor = number | readonly number[];
 /** The keyword arguments of F.interpolate. */
@@ -15,13 +16,6 @@ export interface InterpolateOptions {
 export interface GridSampleOptions { grid?: Tensor; mode?: 'bilinear' | 'nearest' | 'bicubic'; paddingMode?: 'zeros' | 'border' | 'reflection'; alignCorners?: boolean | null }
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'lanczos' | 'area' | 'nearest-exact';
 
-// Python's warnings.warn(..., UserWarning/FutureWarning): once per message, as the default filter shows it.
-const warned = new Set<string>();
-function warnOnce(message: string, category = 'UserWarning'): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  process.emitWarning(message, category);
-}
 
 // The ATen op per (spatial dims, mode); linear modes also take align_corners.
 const UPSAMPLE: Record<string, string> = {
@@ -109,7 +103,7 @@ export const interpolate: (input: Tensor, ...args: PyArgs<[size: Size | null, sc
 export const upsample: (input: Tensor, ...args: PyArgs<[size: Size | null, scaleFactor: ScaleFactor | null, mode: InterpolateMode, alignCorners: boolean | null], Omit<InterpolateOptions, 'recomputeScaleFactor' | 'antialias'>>) => Tensor = pythonFunction(
   signature('upsample', { input: REQUIRED, size: null, scaleFactor: null, mode: 'nearest', alignCorners: null }),
   (input, size, scaleFactor, mode, alignCorners) => {
-    warnOnce('`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.');
+    warn('`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.');
     return interpolateImpl(input, size, scaleFactor, mode, alignCorners, null, false);
   },
 );
@@ -117,7 +111,7 @@ export const upsample: (input: Tensor, ...args: PyArgs<[size: Size | null, scale
 export const upsampleNearest: (input: Tensor, ...args: PyArgs<[size: Size | null, scaleFactor: ScaleFactor | null], { size?: Size | null; scaleFactor?: ScaleFactor | null }>) => Tensor = pythonFunction(
   signature('upsampleNearest', { input: REQUIRED, size: null, scaleFactor: null }),
   (input, size, scaleFactor) => {
-    warnOnce('`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.');
+    warn('`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.');
     return interpolateImpl(input, size, scaleFactor, 'nearest', null, null, false);
   },
 );
@@ -125,7 +119,7 @@ export const upsampleNearest: (input: Tensor, ...args: PyArgs<[size: Size | null
 export const upsampleBilinear: (input: Tensor, ...args: PyArgs<[size: Size | null, scaleFactor: ScaleFactor | null], { size?: Size | null; scaleFactor?: ScaleFactor | null }>) => Tensor = pythonFunction(
   signature('upsampleBilinear', { input: REQUIRED, size: null, scaleFactor: null }),
   (input, size, scaleFactor) => {
-    warnOnce('`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.');
+    warn('`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.');
     return interpolateImpl(input, size, scaleFactor, 'bilinear', true, null, false);
   },
 );
@@ -145,7 +139,7 @@ export const gridSample: (input: Tensor, ...args: PyArgs<[grid: Tensor, mode: 'b
     const paddingEnum = Object.hasOwn(GRID_SAMPLE_PADDING_MODES, paddingMode) ? GRID_SAMPLE_PADDING_MODES[paddingMode] : undefined;
     if (paddingEnum === undefined) throw new RangeError(`nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '${paddingMode}'`);
     if (alignCorners === null) {
-      warnOnce(ALIGN_CORNERS_WARNING);
+      warn(ALIGN_CORNERS_WARNING);
       alignCorners = false;
     }
     return aten('grid_sampler', [input, grid, modeEnum, paddingEnum, alignCorners]) as Tensor;
@@ -157,7 +151,7 @@ export const affineGrid: (theta: Tensor, ...args: PyArgs<[size: readonly number[
   signature('affineGrid', { theta: REQUIRED, size: REQUIRED, alignCorners: null }),
   (theta: Tensor, size: number[], alignCorners) => {
     if (alignCorners === null) {
-      warnOnce(ALIGN_CORNERS_WARNING);
+      warn(ALIGN_CORNERS_WARNING);
       alignCorners = false;
     }
     if (!theta.isFloatingPoint()) throw new TypeError(`affineGrid: Expected theta to have floating point type, but got ${theta.dtype}`);
@@ -173,7 +167,7 @@ export const affineGrid: (theta: Tensor, ...args: PyArgs<[size: readonly number[
       throw new Error(`affineGrid: affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size ${show(size)}.`);
     }
     if (alignCorners && Math.min(...spatialSize) === 1) {
-      warnOnce('Since version 1.3.0, affine_grid behavior has changed for unit-size grids when align_corners=True. This is not an intended use case of affine_grid. See the documentation of affine_grid for details.');
+      warn('Since version 1.3.0, affine_grid behavior has changed for unit-size grids when align_corners=True. This is not an intended use case of affine_grid. See the documentation of affine_grid for details.');
     } else if (Math.min(...size) <= 0) {
       throw new RangeError(`affineGrid: Expected non-zero, positive output size. Got ${show(size)}`);
     }

@@ -15,6 +15,7 @@ import { Linear } from './linear.js';
 import { ownedParameter, Parameter } from '../parameter.js';
 import { factoryOptions, pyFloat, pyOptInt, pyRepr } from './_format.js';
 import { pySize } from '../../dtype.js';
+import { warn } from '../../warnings.js';
 
 const inplaceRepr = (inplace: boolean, lead: boolean): string => (inplace ? (lead ? ', inplace=True' : 'inplace=True') : '');
 type InplaceArgs = Call<[boolean], { inplace?: boolean }>;
@@ -87,11 +88,11 @@ export class Hardtanh extends Module {
     let minVal = numArg(name, 'minVal', a.minVal, -1);
     let maxVal = numArg(name, 'maxVal', a.maxVal, 1);
     if (a.minValue !== undefined && a.minValue !== null) {
-      process.emitWarning('keyword argument `min_value` is deprecated and renamed to `min_val`', 'FutureWarning');
+      warn('keyword argument `min_value` is deprecated and renamed to `min_val`', 'FutureWarning');
       minVal = numArg(name, 'minValue', a.minValue);
     }
     if (a.maxValue !== undefined && a.maxValue !== null) {
-      process.emitWarning('keyword argument `max_value` is deprecated and renamed to `max_val`', 'FutureWarning');
+      warn('keyword argument `max_value` is deprecated and renamed to `max_val`', 'FutureWarning');
       maxVal = numArg(name, 'maxValue', a.maxValue);
     }
     this.minVal = minVal;

@@ -6,6 +6,7 @@ import { checkTensor } from '../functional/activation.js';
 import { instanceNormImpl } from '../functional/normalization.js';
 import type { LoadMetadata } from '../module.js';
 import { lazyOptions, makeLazy, NormBase, parseNormArgs, type LazyNormArgs, type NormArgs } from './_normbase.js';
+import { warn } from '../../warnings.js';
 
 /** Python's _InstanceNorm: the forward and the state-dict check shared by InstanceNorm1d/2d/3d. */
 export abstract class _InstanceNorm extends NormBase {
@@ -28,7 +29,7 @@ export abstract class _InstanceNorm extends NormBase {
     const size = input.size(featureDim);
     if (size !== this.numFeatures) {
       if (this.affine) throw new RangeError(`${this.constructor.name}: expected input's size at dim=${featureDim} to match num_features (${this.numFeatures}), but got: ${size}.`);
-      process.emitWarning(`input's size at dim=${featureDim} does not match num_features. You can silence this warning by not passing in num_features, which is not used because affine=False`, 'UserWarning');
+      warn(`input's size at dim=${featureDim} does not match num_features. You can silence this warning by not passing in num_features, which is not used because affine=False`, 'UserWarning');
     }
     if (input.dim() === this.noBatchDim) return this.applyInstanceNorm(input.unsqueeze(0)).squeeze(0);
     return this.applyInstanceNorm(input);
