@@ -23,8 +23,8 @@ interface ScriptChild { script: Handle }
 
 /** The native half (native/src/jit.cc). */
 interface JitNative {
-  jitLoad(source: string | Uint8Array, device: string | null): Handle;
-  jitSave(m: Handle, path: string | null): Buffer | undefined;
+  jitLoad(source: string | Uint8Array, device: string | null, extraFiles: ExtraFiles | null): Handle;
+  jitSave(m: Handle, path: string | null, extraFiles: ExtraFiles | null): Buffer | undefined;
   jitDispose(m: Handle): void;
   jitIsScript(v: unknown): boolean;
   jitIsDisposed(m: Handle): boolean;
@@ -312,14 +312,14 @@ export class ScriptModule extends Module {
 
   // ---- saving, printing ----------------------------------------------------------------------
 
-  /** Writes the module in TorchScript's format (Python's torch.jit.load reads it). */
-  save(path: string): void {
+  /** Writes the module in TorchScript's format (Python's torch.jit.load reads it), with `extraFiles` as Python's _extra_files. */
+  save(path: string, options: JitSaveOptions = {}): void {
     if (typeof path !== 'string') throw new TypeError(`ScriptModule.save: path must be a string, got ${describe(path)}`);
-    jit.jitSave(this.#live(), path);
+    jit.jitSave(this.#live(), path, extraFilesOption('ScriptModule.save', options));
   }
   /** The saved module's bytes (Python: torch.jit.save(m, io.BytesIO())). */
-  saveToBuffer(): Buffer {
-    return jit.jitSave(this.#live(), null)!;
+  saveToBuffer(options: JitSaveOptions = {}): Buffer {
+    return jit.jitSave(this.#live(), null, extraFilesOption('ScriptModule.saveToBuffer', options))!;
   }
   override extraRepr(): string {
     return `original_name=${this.originalName}`;
@@ -340,22 +340,39 @@ export class ScriptModule extends Module {
 // ---- torch.jit.load / save -----------------------------------------------------------------------
 
 export type MapLocation = DeviceLike;
-export interface JitLoadOptions { mapLocation?: MapLocation | null }
+/**
+ * Python's _extra_files: archive file names to their contents. Saving writes each (a string or bytes);
+ * loading replaces each value of the object given with that file's bytes (a Buffer; a name the
+ * archive lacks keeps an empty one), as Python fills the dict it is given.
+ */
+export type ExtraFiles = Record<string, string | Uint8Array>;
+export interface JitLoadOptions { mapLocation?: MapLocation | null; extraFiles?: ExtraFiles | null }
+export interface JitSaveOptions { extraFiles?: ExtraFiles | null }
 
-/** torch.jit.load(path | bytes, { mapLocation }): a module saved by Python's torch.jit.save (or ours). */
-export function load(source: string | Uint8Array, options: JitLoadOptions | MapLocation | null = {}): ScriptModule {
-  if (typeof source !== 'string' && !(source instanceof Uint8Array)) throw new TypeError(`torch.jit.load: expected a file path or a Uint8Array, got ${describe(source)}`);
-  const mapLocation = isOptionsObject(options) ? readOptions('torch.jit.load', options, ['mapLocation']).mapLocation : options;
-  const device = mapLocation == null ? null : String(toDevice(mapLocation, 'torch.jit.load: mapLocation'));
-  return wrapModule(jit.jitLoad(source, device));
+function extraFilesOption(fn: string, options: unknown): ExtraFiles | null {
+  const { extraFiles = null } = readOptions(fn, options ?? {}, ['extraFiles']) as JitSaveOptions;
+  if (extraFiles !== null && !isOptionsObject(extraFiles)) throw new TypeError(`${fn}: extraFiles must be an object of file names and contents, got ${describe(extraFiles)}`);
+  return extraFiles;
 }
 
-/** torch.jit.save(m, path); without a path, the bytes. */
-export function save(m: ScriptModule | ScriptFunction, path?: string): Buffer | undefined {
+/** torch.jit.load(path | bytes, mapLocation?, extraFiles?), or with { mapLocation, extraFiles }: a module saved by Python's torch.jit.save (or ours). */
+export function load(source: string | Uint8Array, options?: JitLoadOptions | MapLocation | null, extraFiles?: ExtraFiles | null): ScriptModule {
+  if (typeof source !== 'string' && !(source instanceof Uint8Array)) throw new TypeError(`torch.jit.load: expected a file path or a Uint8Array, got ${describe(source)}`);
+  const given: JitLoadOptions = isOptionsObject(options) ? readOptions('torch.jit.load', options, ['mapLocation', 'extraFiles']) as JitLoadOptions : { mapLocation: (options ?? null) as MapLocation | null };
+  if (extraFiles !== undefined && given.extraFiles !== undefined) throw new TypeError("torch.jit.load: got multiple values for argument 'extraFiles'");
+  const files = extraFiles ?? given.extraFiles ?? null;
+  if (files !== null && !isOptionsObject(files)) throw new TypeError(`torch.jit.load: extraFiles must be an object of file names, got ${describe(files)}`);
+  const device = given.mapLocation == null ? null : String(toDevice(given.mapLocation, 'torch.jit.load: mapLocation'));
+  return wrapModule(jit.jitLoad(source, device, files));
+}
+
+/** torch.jit.save(m, path?, { extraFiles }); without a path (undefined or null), the bytes. */
+export function save(m: ScriptModule | ScriptFunction, path?: string | null | JitSaveOptions, options?: JitSaveOptions): Buffer | undefined {
   const module = m instanceof ScriptModule ? m : functionModules.get(m as ScriptFunction);
   if (!module) throw new TypeError(`torch.jit.save: expected a ScriptModule or ScriptFunction, got ${describe(m)}`);
-  if (path === undefined) return module.saveToBuffer();
-  module.save(path);
+  const [file, opts] = isOptionsObject(path) ? [null, path as JitSaveOptions] : [path as string | null | undefined, options];
+  if (file === undefined || file === null) return module.saveToBuffer(opts);
+  module.save(file, opts);
   return undefined;
 }
 
@@ -431,6 +448,11 @@ const functionModules = new WeakMap<ScriptFunction, ScriptModule>();
 export interface TraceOptions {
   /** Python's strict: false allows mutable outputs (dicts, lists). */
   strict?: boolean;
+  /**
+   * Python's check_trace (default true there): accepted so that `checkTrace: false` ports, but torchnode
+   * does not run Python's sanity check (retracing and comparing graphs and outputs) either way.
+   */
+  checkTrace?: boolean;
 }
 
 /** What trace needs of a JS module: forward, and optionally nn.Module's named* methods and call(). */
@@ -510,7 +532,8 @@ function argumentNames(fn: Function, count: number): string[] {
 // Traces fn into the module `handle` as its forward (before any wrapper exists, so that the
 // module's tensors are still the ones fn uses).
 function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Function, inputs: unknown[], options: TraceOptions): void {
-  const { strict = true } = readOptions('torch.jit.trace', options, ['strict']) as TraceOptions;
+  const { strict = true, checkTrace = true } = readOptions('torch.jit.trace', options, ['strict', 'checkTrace']) as TraceOptions;
+  if (typeof checkTrace !== 'boolean') throw new TypeError(`torch.jit.trace: checkTrace must be a boolean, got ${describe(checkTrace)}`);
   const bridge = (args: unknown[]): unknown => toNative(fn(...args.map(fromNative)));
   tracing++;
   try {

@@ -119,6 +119,13 @@ def named(pairs):
     return [[k, enc(v)] for k, v in pairs]
 
 
+def extra_files():
+    """extra.pt: a traced module saved with _extra_files (text and bytes), which torch.jit.load({ extraFiles }) reads."""
+    torch.manual_seed(3)
+    m = torch.jit.trace(torch.nn.Linear(2, 2), torch.ones(1, 2))
+    torch.jit.save(m, os.path.join(OUT, "extra.pt"), _extra_files={"meta.json": '{"epoch": 7}', "raw.bin": bytes([0, 255, 7])})
+
+
 def python_side():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -141,6 +148,7 @@ def python_side():
     conv = Conv().eval()
     traced = torch.jit.trace(conv, (img, y))
     traced.save(os.path.join(OUT, "traced.pt"))
+    extra_files()
 
     m = torch.jit.load(os.path.join(OUT, "scripted.pt"))
     t = torch.jit.load(os.path.join(OUT, "traced.pt"))

@@ -224,6 +224,35 @@ describe("torch.load of a TorchScript archive dispatches to torch.jit.load, as P
   });
 });
 
+describe("torch.jit extra files (Python's _extra_files) and trace's checkTrace", () => {
+  it('reads the extra files Python saved (scripts/make-jit-fixtures.py extra.pt); a name the archive lacks stays empty', () => {
+    const files: Record<string, string | Uint8Array> = { 'meta.json': '', 'raw.bin': '', 'missing.txt': '' };
+    const m = torch.jit.load(join(dir, 'extra.pt'), { extraFiles: files });
+    expect(JSON.parse(String(files['meta.json']))).toEqual({ epoch: 7 });
+    expect([...(files['raw.bin'] as Uint8Array)]).toEqual([0, 255, 7]);
+    expect((files['missing.txt'] as Uint8Array).length).toBe(0);
+    m.dispose();
+  });
+  it('writes them (to a file and to bytes), read back positionally too; bad values are TypeErrors', () => {
+    const path = join(tmp, 'extra-node.pt');
+    torch.jit.save(loadScripted(), path, { extraFiles: { 'meta.json': '{"v": 1}', 'raw.bin': new Uint8Array([1, 2]) } });
+    const files: Record<string, string | Uint8Array> = { 'meta.json': '', 'raw.bin': '' };
+    torch.jit.load(path, 'cpu', files).dispose();
+    expect([String(files['meta.json']), [...(files['raw.bin'] as Uint8Array)]]).toEqual(['{"v": 1}', [1, 2]]);
+    const bytes = torch.jit.save(loadScripted(), { extraFiles: { note: 'x' } })!;
+    const note: Record<string, string | Uint8Array> = { note: '' };
+    torch.jit.load(bytes, { extraFiles: note }).dispose();
+    expect(String(note.note)).toBe('x');
+    expect(() => torch.jit.save(loadScripted(), path, { extraFiles: { bad: 3 as never } })).toThrow("extraFiles['bad'] must be a string or a Uint8Array");
+    expect(() => torch.jit.load(path, { extraFiles: {} }, {})).toThrow("got multiple values for argument 'extraFiles'");
+  });
+  it('trace takes checkTrace (Python check_trace=False ports); other check options are refused', () => {
+    const f = torch.jit.trace((a: torch.Tensor) => a.mul(2), [torch.ones(2)], { checkTrace: false });
+    expect((f(torch.ones(2)) as torch.Tensor).tolist()).toEqual([2, 2]);
+    expect(() => torch.jit.trace((a: torch.Tensor) => a, [torch.ones(2)], { checkInputs: [] } as never)).toThrow(/checkInputs/);
+  });
+});
+
 describe('torch.jit.load: a traced module from Python', () => {
   const t = torch.jit.load(join(dir, 'traced.pt'));
   const [img, y] = [input(py.inputs.img!), input(py.inputs.y!)];

@@ -373,28 +373,61 @@ std::optional<c10::Device> OptionalDevice(const Napi::Value& v) {
 
 // ---- entry points -------------------------------------------------------------------------------
 
-// jitLoad(path | Uint8Array, mapLocation | null): the module saved by torch.jit.save / ScriptModule.save.
+// The extra files (Python's _extra_files) an object names: its keys, with its string or byte values.
+torch::jit::ExtraFilesMap ExtraFilesOf(const Napi::Value& v) {
+  torch::jit::ExtraFilesMap files;
+  if (IsNullish(v)) return files;
+  if (!v.IsObject() || v.IsArray()) ThrowType("extraFiles must be an object of file names, got " + PyTypeName(v));
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Array names = o.GetPropertyNames();
+  for (uint32_t i = 0; i < names.Length(); i++) {
+    std::string name = names.Get(i).As<Napi::String>().Utf8Value();
+    Napi::Value content = o.Get(name);
+    if (content.IsString()) files[name] = content.As<Napi::String>().Utf8Value();
+    else if (content.IsTypedArray() && content.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+      Napi::Uint8Array bytes = content.As<Napi::Uint8Array>();
+      files[name] = std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ElementLength());
+    } else {
+      ThrowType("extraFiles['" + name + "'] must be a string or a Uint8Array, got " + PyTypeName(content));
+    }
+  }
+  return files;
+}
+
+// jitLoad(path | Uint8Array, mapLocation | null, extraFiles | null): the module saved by torch.jit.save /
+// ScriptModule.save; each extraFiles key gets the archive's file of that name as a Buffer, as Python fills _extra_files.
 Napi::Value JitLoad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::optional<c10::Device> device = OptionalDevice(info[1]);
-  if (info[0].IsString()) return WrapModule(env, torch::jit::load(info[0].As<Napi::String>().Utf8Value(), device));
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-    ThrowType("expected a file path or a Uint8Array, got " + PyTypeName(info[0]));
-  Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
-  std::istringstream in(std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ElementLength()));
-  return WrapModule(env, torch::jit::load(in, device));
+  torch::jit::ExtraFilesMap files = ExtraFilesOf(info[2]);
+  Napi::Value module;
+  if (info[0].IsString()) {
+    module = WrapModule(env, torch::jit::load(info[0].As<Napi::String>().Utf8Value(), device, files));
+  } else {
+    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+      ThrowType("expected a file path or a Uint8Array, got " + PyTypeName(info[0]));
+    Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+    std::istringstream in(std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ElementLength()));
+    module = WrapModule(env, torch::jit::load(in, device, files));
+  }
+  if (!IsNullish(info[2])) {
+    Napi::Object o = info[2].As<Napi::Object>();
+    for (const auto& [name, content] : files) o.Set(name, Napi::Buffer<char>::Copy(env, content.data(), content.size()));
+  }
+  return module;
 }
 
-// jitSave(m, path | null): writes the file, or returns its bytes as a Buffer.
+// jitSave(m, path | null, extraFiles | null): writes the file, or returns its bytes as a Buffer.
 Napi::Value JitSave(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Module& m = ModuleOf(info[0]);
+  torch::jit::ExtraFilesMap files = ExtraFilesOf(info[2]);
   if (!IsNullish(info[1])) {
-    m.save(ToString(env, info[1], "path"));
+    m.save(ToString(env, info[1], "path"), files);
     return env.Undefined();
   }
   std::ostringstream out;
-  m.save(out);
+  m.save(out, files);
   std::string bytes = out.str();
   return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
 }
