@@ -191,6 +191,41 @@ def write_gifs(rng):
     return {k: {'dtype': 'uint8', 'shape': list(v.shape), 'data': v.reshape(-1).tolist()} for k, v in cases.items()}
 
 
+def bmp_pnm_files():
+    """BMP and Netpbm files (sharp reads neither; ImageFolder lists them): what Pillow's Image.open gives,
+    as its mode and as convert('RGB') (ImageFolder's loader), per file."""
+    rng = np.random.default_rng(5)
+    rgb = rng.integers(0, 256, (5, 7, 3), dtype=np.uint8)
+    gray = rng.integers(0, 256, (5, 7), dtype=np.uint8)
+    files = {
+        'rgb24.bmp': lambda p: Image.fromarray(rgb, 'RGB').save(p),
+        'gray8.bmp': lambda p: Image.fromarray(gray, 'L').save(p),
+        'palette8.bmp': lambda p: Image.fromarray(rgb, 'RGB').convert('P', palette=Image.ADAPTIVE, colors=20).save(p),
+        'bits1.bmp': lambda p: Image.fromarray(gray > 128).save(p),
+        'rgba32.bmp': lambda p: Image.fromarray(np.dstack([rgb, gray]), 'RGBA').save(p),
+        'rgb.ppm': lambda p: Image.fromarray(rgb, 'RGB').save(p),
+        'gray.pgm': lambda p: Image.fromarray(gray, 'L').save(p),
+        'bits.pbm': lambda p: Image.fromarray(gray > 100).save(p),
+    }
+    raw = {  # written by hand: Pillow writes maxval 255 only
+        'maxval100.pgm': b'P5\n# a comment\n3 2\n100\n' + bytes([0, 50, 100, 10, 20, 30]),
+        'wide.pgm': b'P5 3 1 65535 ' + bytes([0, 1, 0, 255, 255, 255]),
+        'plain.ppm': b'P3\n2 2\n15\n0 5 10  15 0 5\n10 15 0  5 10 15\n',
+        'plain.pbm': b'P1\n3 2\n101\n0 1 0\n',
+    }
+    out = {}
+    for name, write in list(files.items()) + [(n, None) for n in raw]:
+        path = os.path.join(OUT, name)
+        if write is None:
+            with open(path, 'wb') as f:
+                f.write(raw[name])
+        else:
+            write(path)
+        with Image.open(path) as im:
+            out[name] = {'mode': im.mode, 'rgb': chw(np.asarray(im.convert('RGB'))).tolist()}
+    return out
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(7)
@@ -243,9 +278,11 @@ def main():
         buf = io.BytesIO()
         Image.fromarray(noisy, 'RGB').save(buf, format='PNG', compress_level=level)
         png_sizes[str(level)] = len(buf.getvalue())
+    pil_only = bmp_pnm_files()
     import PIL
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
-        json.dump({'pillow': PIL.__version__, 'cases': cases, 'gifs': gifs, 'pngSizes': {'image': chw(noisy).tolist(), 'bytes': png_sizes}}, f)
+        json.dump({'pillow': PIL.__version__, 'cases': cases, 'gifs': gifs, 'pngSizes': {'image': chw(noisy).tolist(), 'bytes': png_sizes},
+                   'pilOnly': pil_only}, f)
         f.write('\n')
     print(f'wrote {len(cases)} files to {OUT}')
 

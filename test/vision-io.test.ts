@@ -17,6 +17,7 @@ const TMP = mkdtempSync(join(tmpdir(), 'torchnode-io-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 const fx = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as {
   cases: Record<string, Record<string, TensorEnc>>; gifs: Record<string, TensorEnc>; pngSizes: { image: number[][][]; bytes: Record<string, number> };
+  pilOnly: Record<string, { mode: string; rgb: number[][][] }>;
 };
 
 describe('vision.io decoders', () => {
@@ -220,5 +221,24 @@ describe('encodePng file sizes', () => {
       expect(png.numel(), `level ${level}`).toBeLessThan(pillowBytes * 1.15);
       expect(vision.io.decodePng(png).equal(image)).toBe(true);
     }
+  });
+});
+
+describe('BMP and Netpbm files through vision.Image.open (what ImageFolder loads; sharp reads neither)', () => {
+  for (const [file, exp] of Object.entries(fx.pilOnly)) {
+    it(`${file}: Pillow's pixels (mode ${exp.mode})`, () => {
+      const path = join(FIX, file);
+      expect(vision.Image.open(path).mode).toBe(['L', '1', 'I'].includes(exp.mode) ? 'L' : 'RGB');
+      const rgb = vision.Image.open(path, { mode: 'RGB' });
+      expect(vision.transforms.functional.pilToTensor(rgb).tolist()).toEqual(exp.rgb);
+    });
+  }
+  it('a truncated or unsupported file is an Error naming it', () => {
+    const bad = join(TMP, 'bad.bmp');
+    writeFileSync(bad, readFileSync(join(FIX, 'rgb24.bmp')).subarray(0, 60));
+    expect(() => vision.Image.open(bad)).toThrow(`decodeImage: cannot decode image ${bad}: truncated BMP pixel data`);
+    const pgm = join(TMP, 'bad.pgm');
+    writeFileSync(pgm, 'P5 x 2 255 ');
+    expect(() => vision.Image.open(pgm)).toThrow('a Netpbm header field is not a number');
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { decodeImageSync, encodeImageSync } from './decode.js';
+import { decodeBmpOrPnm } from './bmp_pnm.js';
 
 /** PIL's modes that this type holds: 8-bit grayscale ('L') and 8-bit RGB. */
 export type ImageMode = 'L' | 'RGB';
@@ -67,7 +68,7 @@ export class Image {
    */
   static decode(bytes: Uint8Array, options: { mode?: ImageMode; source?: string } = {}): Image {
     const source = options.source ?? 'buffer';
-    const px = decodeImageSync(bytes, source);
+    const px = decodeBmpOrPnm(bytes, source) ?? decodeImageSync(bytes, source);  // sharp reads neither BMP nor Netpbm
     const colour = !px.gray && px.channels >= 3;
     const mode: ImageMode = options.mode ?? (colour ? 'RGB' : 'L');
     if (CHANNELS[mode] === undefined) throw new TypeError(`Image.decode: mode must be 'L' or 'RGB', got ${String(mode)}`);
