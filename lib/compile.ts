@@ -2,9 +2,11 @@
 // PyTorch checks them, and what comes back runs eagerly (compile_options.ts says why). A compiled
 // module is an OptimizedModule around the original, so its state dict keys carry PyTorch's
 // `_orig_mod.` prefix, as checkpoints saved from compiled Python models do.
-import { checkCompileOptions, type CompileOptions, InvalidBackend, LISTED_BACKENDS, warnRunsEagerly } from './compile_options.js';
+import { checkCompileOptions, type CompileOptions, InvalidBackend, listedBackends, warnRunsEagerly } from './compile_options.js';
 import { Module } from './nn/module.js';
 import { describe } from './options.js';
+import { bindArgs } from './functional/args.js';
+import type { PyArgs } from './nn/functional/_signature.js';
 
 /** torch._dynamo.eval_frame.OptimizedModule: what torch.compile returns for a module. */
 export class OptimizedModule<M extends Module = Module> extends Module {
@@ -88,7 +90,9 @@ export const compiler = {
   isCompiling: (): boolean => false,
   isDynamoCompiling: (): boolean => false,
   isExporting: (): boolean => false,
-  listBackends: (): string[] => [...LISTED_BACKENDS],
+  /** torch._dynamo.list_backends(exclude_tags=('debug', 'experimental')): positionally or as { excludeTags }; null lists all. */
+  listBackends: (...args: PyArgs<[excludeTags: readonly string[] | null], { excludeTags?: readonly string[] | null }>): string[] =>
+    listedBackends(bindArgs('list_backends', args, ['excludeTags']).excludeTags as readonly string[] | null | undefined),
   /** Decorators that tell TorchDynamo how to trace a function: the function itself here. */
   allowInGraph: <F>(fn: F): F => fn,
   assumeConstantResult: <F>(fn: F): F => fn,

@@ -20,12 +20,25 @@ export interface CompileOptions {
 
 const OPTION_NAMES = ['fullgraph', 'dynamic', 'backend', 'mode', 'options', 'name', 'disable', 'recompileLimit', 'isolateRecompiles'] as const;
 const MODES = ['default', 'lite', 'reduce-overhead', 'max-autotune-no-cudagraphs', 'max-autotune'];
-// torch._dynamo.list_backends(exclude_tags=()) in 2.13, less the TESTING_ONLY ones.
-const BACKENDS = ['aot_eager', 'aot_eager_decomp_partition', 'aot_eager_decomp_partition_crossref', 'aot_eager_decomp_partition_with_mode',
-  'aot_eager_default_partitioner', 'aot_ts', 'cudagraphs', 'dynamo_accuracy_minifier_backend', 'dynamo_minifier_backend', 'eager', 'eager_debug',
-  'eager_noexcept', 'inductor', 'invoke_subgraph', 'openxla', 'openxla_eval', 'pre_dispatch_eager', 'ts', 'tvm'];
-// What torch._dynamo.list_backends() shows by default (the debug and experimental ones left out).
-export const LISTED_BACKENDS = ['cudagraphs', 'inductor', 'openxla', 'tvm'];
+// torch._dynamo's registered backends in 2.13 with their tags, which list_backends(exclude_tags) filters on.
+const BACKEND_TAGS: Readonly<Record<string, readonly string[]>> = {
+  aot_eager: ['debug'], aot_eager_decomp_partition: ['debug'], aot_eager_decomp_partition_crossref: ['debug'],
+  aot_eager_decomp_partition_with_mode: ['debug'], aot_eager_default_partitioner: ['debug'], aot_ts: ['debug'], cudagraphs: [],
+  dynamo_accuracy_minifier_backend: ['debug'], dynamo_minifier_backend: ['debug'], eager: ['debug'], eager_debug: ['debug'],
+  eager_noexcept: ['debug'], inductor: [], invoke_subgraph: ['debug'], non_leaf_compile_error_TESTING_ONLY: ['debug'], openxla: [],
+  openxla_eval: ['experimental'], pre_dispatch_eager: ['debug'], relu_accuracy_error_TESTING_ONLY: ['debug'],
+  relu_compile_error_TESTING_ONLY: ['debug'], relu_runtime_error_TESTING_ONLY: ['debug'], ts: ['debug'], tvm: [],
+};
+// The backends torch.compile takes here: all but the TESTING_ONLY ones (which only raise, by design).
+const BACKENDS = Object.keys(BACKEND_TAGS).filter((name) => !name.endsWith('_TESTING_ONLY'));
+
+/** torch._dynamo.list_backends(exclude_tags=('debug', 'experimental')): the names, sorted; null or [] excludes none. */
+export function listedBackends(excludeTags: readonly string[] | null = ['debug', 'experimental']): string[] {
+  if (excludeTags !== null && (!Array.isArray(excludeTags) || excludeTags.some((t) => typeof t !== 'string')))
+    throw new TypeError('list_backends: excludeTags must be an array of tag names or null');
+  const excluded = new Set(excludeTags ?? []);
+  return Object.keys(BACKEND_TAGS).filter((name) => !BACKEND_TAGS[name]!.some((tag) => excluded.has(tag))).sort();
+}
 
 /** torch._dynamo's InvalidBackend. */
 export class InvalidBackend extends Error {

@@ -33,6 +33,8 @@ fixture = {
     "output": enc(out.detach()),
     "module_compile_keys": list(plain.state_dict().keys()),
     "list_backends": torch._dynamo.list_backends(),
+    "list_backends_all": torch._dynamo.list_backends(exclude_tags=None),
+    "list_backends_no_debug": torch._dynamo.list_backends(exclude_tags=("debug",)),
     "errors": {
         "backend": message(lambda: torch.compile(model, backend="nope")),
         "mode": message(lambda: torch.compile(model, mode="fast")),

@@ -16,6 +16,8 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/compile.json', import.
   output: unknown;
   module_compile_keys: string[];
   list_backends: string[];
+  list_backends_all: string[];
+  list_backends_no_debug: string[];
   errors: Record<'backend' | 'mode' | 'mode_and_options' | 'not_callable' | 'load_unprefixed', [string, string]>;
 };
 const { nn } = torch;
@@ -58,6 +60,9 @@ describe('torch.compile', () => {
     plain.compile({ backend: 'eager' });
     expect(Object.keys(plain.stateDict())).toEqual(fixture.module_compile_keys);
     expect(torch.compiler.listBackends()).toEqual(fixture.list_backends);
+    expect(torch.compiler.listBackends(null)).toEqual(fixture.list_backends_all);
+    expect(torch.compiler.listBackends({ excludeTags: null })).toEqual(fixture.list_backends_all);
+    expect(torch._dynamo.listBackends(['debug'])).toEqual(fixture.list_backends_no_debug);
     expect(torch.compiler.isCompiling()).toBe(false);
     const f = (a: number): number => a;
     expect(torch.compiler.disable(f)).toBe(f);
