@@ -225,6 +225,15 @@ describe('ToTensor, PILToTensor, Image', () => {
       check(VF.pilToTensor(img.convert('L')), exp.grayscale!, undefined, "convert('L')");
     });
   }
+  it("toPILImage's mode names the input's mode, as torchvision checks it (messages from torchvision 0.28), never a conversion", () => {
+    const rgb = torch.zeros([3, 2, 2], { dtype: torch.uint8 });
+    const gray = torch.zeros([1, 2, 2], { dtype: torch.uint8 });
+    expect(VF.toPILImage(rgb, 'RGB').mode).toBe('RGB');
+    expect(VF.toPILImage(torch.zeros(1, 2, 2), 'L').mode).toBe('L');
+    expect(() => VF.toPILImage(rgb, 'L')).toThrow("Only modes ['RGB', 'YCbCr', 'HSV'] are supported for 3D inputs");
+    expect(() => VF.toPILImage(gray, 'RGB')).toThrow("Incorrect mode (RGB) supplied for input type <class 'numpy.dtype'>. Should be L");
+    expect(() => new T.ToPILImage('RGB').call(gray)).toThrow('Incorrect mode (RGB)');
+  });
   it('ToTensor of every byte value equals torch\'s float32 division by 255', () => {
     const img = new vision.Image(16, 16, 'L', Uint8Array.from({ length: 256 }, (_, i) => i));
     check(new T.ToTensor().call(img), fx.images.every_byte!.toTensor, undefined, 'ToTensor');

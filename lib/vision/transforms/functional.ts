@@ -123,7 +123,10 @@ export function toPILImage(pic: Tensor, ...args: unknown[]): Image {
     else if (t.dtype !== torch.uint8) throw new TypeError(`toPILImage: expected a uint8 or floating point tensor, got ${String(t.dtype)}`);
     const data = t.permute(1, 2, 0).contiguous().toTypedArray() as Uint8Array;
     const img = new Image(t.size(2), t.size(1), c === 1 ? 'L' : 'RGB', data);
-    return mode == null || mode === img.mode ? img : img.convert(mode);
+    if (mode == null || mode === img.mode) return img;
+    // torchvision's checks: a mode is the input's, never a conversion
+    if (c === 3) throw new RangeError(['YCbCr', 'HSV'].includes(mode) ? `toPILImage: mode ${mode}: vision.Image has modes L and RGB only` : "toPILImage: Only modes ['RGB', 'YCbCr', 'HSV'] are supported for 3D inputs");
+    throw new RangeError(`toPILImage: Incorrect mode (${mode}) supplied for input type <class 'numpy.dtype'>. Should be L`);
   });
 }
 
