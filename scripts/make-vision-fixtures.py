@@ -375,6 +375,30 @@ def pil_of(t):
     return T.ToPILImage()(t)
 
 
+# v1's per-channel fill on PIL images (PIL's ImageOps.expand; tensors take a number only), and its errors.
+PIL_FILL = {
+    "pad_rgb": ("lambda im: TF.pad(im, 1, fill=(10, 20, 30))", "rgb", 0),
+    "pad_negative": ("lambda im: TF.pad(im, [-1, 2, 3, -2], fill=(7, 300, -5))", "rgb", 0),
+    "pad_one_value": ("lambda im: TF.pad(im, [1, 2], fill=(9,))", "rgb", 0),
+    "pad_class": ("T.Pad([2, 1], fill=(1, 2, 3))", "rgb", 0),
+    "random_crop": ("T.RandomCrop(10, padding=3, fill=(5, 6, 7))", "rgb", 11),
+    "random_crop_pad_if_needed": ("T.RandomCrop([14, 20], pad_if_needed=True, fill=(40, 50, 60))", "rgb", 4),
+    "gray_three_values": ("lambda im: TF.pad(im, 1, fill=(1, 2, 3))", "gray", 0),
+}
+
+
+def pil_fill_fixture():
+    out = {}
+    for name, (src, inp, seed) in PIL_FILL.items():
+        fn = eval(src)
+        torch.manual_seed(seed)
+        try:
+            out[name] = {"py": src, "input": inp, "seed": seed, "output": enc(T.PILToTensor()(fn(pil_of(INPUTS[inp]))))}
+        except ValueError as e:
+            out[name] = {"py": src, "input": inp, "seed": seed, "error": str(e)}
+    return out
+
+
 def transforms_fixture():
     cases = []
     for name, (src, inp, seed, calls) in CASES.items():
@@ -616,6 +640,7 @@ def main():
     write_json("vision-datasets.json", {"meta": {"torch": torch.__version__, "torchvision": torchvision.__version__}, **datasets})
     fixture = transforms_fixture()
     fixture["utils"] = utils_fixture()
+    fixture["pilFill"] = pil_fill_fixture()
     write_json("vision-transforms.json", fixture)
     write_json("vision-transforms-v2.json", v2_fixture())
     for c in fixture["cases"]:

@@ -19,6 +19,7 @@ interface Fixture {
   inputs: Record<string, TensorEnc>;
   images: Record<string, { toTensor: TensorEnc; pilToTensor?: TensorEnc; grayscale?: TensorEnc; mode?: string }>;
   cases: Case[];
+  pilFill: Record<string, { py: string; input: string; seed: number; output?: TensorEnc; error?: string }>;
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/vision-transforms.json', import.meta.url), 'utf8')) as Fixture;
 const input = (name: string): Tensor => makeTensor(fx.inputs[name]!);
@@ -212,6 +213,31 @@ describe('vision.transforms on vision.Image give the tensor path\'s pixels (PIL\
       expect(torch.rand(1).item()).toBe(c.after);
     });
   }
+});
+
+describe("v1's per-channel fill on a vision.Image (PIL's ImageOps.expand), as torchvision 0.28", () => {
+  const PIL_FILL: Record<string, () => (im: vision.Image) => unknown> = {
+    pad_rgb: () => (im) => VF.pad(im, 1, [10, 20, 30]),
+    pad_negative: () => (im) => VF.pad(im, [-1, 2, 3, -2], [7, 300, -5]),
+    pad_one_value: () => (im) => VF.pad(im, [1, 2], [9]),
+    pad_class: () => (im) => new T.Pad([2, 1], [1, 2, 3]).call(im),
+    random_crop: () => (im) => new T.RandomCrop(10, { padding: 3, fill: [5, 6, 7] }).call(im),
+    random_crop_pad_if_needed: () => (im) => new T.RandomCrop([14, 20], { padIfNeeded: true, fill: [40, 50, 60] }).call(im),
+    gray_three_values: () => (im) => VF.pad(im, 1, [1, 2, 3]),
+  };
+  it('covers every fixture case', () => expect(Object.keys(PIL_FILL).sort()).toEqual(Object.keys(fx.pilFill).sort()));
+  for (const [name, c] of Object.entries(fx.pilFill)) {
+    it(`${name}: ${c.py}`, () => {
+      const fn = PIL_FILL[name]!();
+      const img = VF.toPILImage(input(c.input));
+      torch.manualSeed(c.seed);
+      if (c.error !== undefined) expect(() => fn(img)).toThrow(c.error);
+      else check(VF.pilToTensor(fn(img) as vision.Image), c.output!, undefined, name);
+    });
+  }
+  it('a tensor takes a number only, as torchvision\'s tensor path (TypeError: Got inappropriate fill arg)', () => {
+    expect(() => VF.pad(input('rgb'), 1, [1, 2, 3])).toThrow(/Got inappropriate fill arg/);
+  });
 });
 
 describe('ToTensor, PILToTensor, Image', () => {

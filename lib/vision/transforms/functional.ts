@@ -322,19 +322,26 @@ function parsePadding(padding: number | readonly number[], fn: string): [number,
 }
 
 /** torchvision's pad: padding is left/top/right/bottom as torchvision spells it (1, 2 or 4 numbers). */
-export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill?: number, paddingMode?: PaddingMode): T;
-export function pad<T extends ImageLike>(img: T, ...args: PyArgsWith<[padding: number | readonly number[], fill: number, paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: number; paddingMode?: PaddingMode }>): T;
+export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill?: number | readonly number[], paddingMode?: PaddingMode): T;
+export function pad<T extends ImageLike>(img: T, ...args: PyArgsWith<[padding: number | readonly number[], fill: number | readonly number[], paddingMode: PaddingMode], { padding?: number | readonly number[]; fill?: number | readonly number[]; paddingMode?: PaddingMode }>): T;
 export function pad<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [padding, fillGiven, paddingMode] = bind(PAD_ARGS, args) as [padding: number | readonly number[], fill: number, paddingMode: PaddingMode];
-  let fill = fillGiven;
+  const [padding, fillGiven, paddingMode] = bind(PAD_ARGS, args) as [padding: number | readonly number[], fill: number | readonly number[], paddingMode: PaddingMode];
   const p = parsePadding(padding, 'pad');
   if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) {
     throw new RangeError('pad: Padding mode should be either constant, edge, reflect or symmetric');
   }
+  if (Array.isArray(fillGiven) && !(img instanceof Image)) throw new TypeError('pad: Got inappropriate fill arg (a tensor takes a number; a vision.Image a number per channel)');
   if (paddingMode === 'symmetric') return onTensor(img, 'pad', (t) => padSymmetric(t, p)) as T;
-  // an Image's fill as _parse_fill and PIL make it: int(fill), then held by a byte (300 is 255, -1 is 0)
-  if (img instanceof Image && typeof fill === 'number' && Number.isFinite(fill)) fill = Math.min(255, Math.max(0, Math.trunc(fill)));
-  if (img instanceof Image && paddingMode === 'constant' && p.every((v) => v >= 0) && Number.isInteger(fill) && fill >= 0 && fill <= 255) return padImage(img, p, fill) as T;
+  // an Image's fill as _parse_fill and PIL make it: one per channel, int(fill), then held by a byte (300 is 255, -1 is 0)
+  const byte = (v: number): number => (Number.isFinite(v) ? Math.min(255, Math.max(0, Math.trunc(v))) : v);
+  if (img instanceof Image && Array.isArray(fillGiven)) {
+    const perChannel = fillGiven.length === 1 ? new Array<number>(img.channels).fill(fillGiven[0]!) : fillGiven;
+    if (perChannel.length !== img.channels) throw new RangeError(`pad: The number of elements in 'fill' does not match the number of channels of the image (${perChannel.length} != ${img.channels})`);
+    if (paddingMode === 'constant') return padImage(img, p.map((v) => Math.max(v, 0)), perChannel.map(byte), p) as T;
+  }
+  let fill = Array.isArray(fillGiven) ? 0 : (fillGiven as number);  // other modes do not read it
+  if (img instanceof Image) fill = byte(fill);
+  if (img instanceof Image && paddingMode === 'constant' && p.every((v) => v >= 0) && Number.isInteger(fill) && fill >= 0 && fill <= 255) return padImage(img, p, [fill], p) as T;
   return onTensor(img, 'pad', (t) => {
     const squeeze = t.dim() < 4;
     let x = squeeze ? t.unsqueeze(0) : t;
@@ -369,13 +376,17 @@ function padSymmetric(img: Tensor, padding: number[]): Tensor {
 }
 
 /** Constant padding of an Image in JS (no tensor round trip), for fills 0..255 (others take the tensor path). */
-function padImage(img: Image, [left, right, top, bottom]: number[], fill: number): Image {
+// PIL's ImageOps.expand: the image framed by `fill` (one value, or one per channel); negative sides then crop, as PIL's paste does.
+function padImage(img: Image, [left, right, top, bottom]: number[], fill: readonly number[], signed: readonly number[]): Image {
   const { width: w, height: h, channels: c, data } = img;
   const ow = w + left! + right!, oh = h + top! + bottom!;
   const out = new Uint8Array(ow * oh * c);
-  if (fill !== 0) out.fill(fill);
+  if (fill.length === 1) { if (fill[0] !== 0) out.fill(fill[0]!); } else for (let i = 0; i < ow * oh; i++) out.set(fill, i * c);
   for (let y = 0; y < h; y++) out.set(data.subarray(y * w * c, (y + 1) * w * c), ((y + top!) * ow + left!) * c);
-  return new Image(ow, oh, img.mode, out);
+  const framed = new Image(ow, oh, img.mode, out);
+  if (signed.every((v) => v >= 0)) return framed;
+  const [cl, cr, ct, cb] = signed.map((v) => -Math.min(v, 0)) as [number, number, number, number];
+  return crop(framed, ct, cl, oh - ct - cb, ow - cl - cr);
 }
 
 /** torchvision's crop: rows top..top+height, columns left..left+width, zero-padded where outside. */

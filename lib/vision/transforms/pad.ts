@@ -12,21 +12,21 @@ type Padding = number | readonly number[];
 export class Pad extends Transform<ImageLike, ImageLike> {
   static readonly sourceModule = import.meta.url;
   readonly padding: number | number[];
-  readonly fill: number;
+  readonly fill: number | number[];
   readonly paddingMode: PaddingMode;
-  constructor(...args: PyArgs<[padding: Padding, fill: number, paddingMode: PaddingMode], { padding?: Padding; fill?: number; paddingMode?: PaddingMode }>);
+  constructor(...args: PyArgs<[padding: Padding, fill: number | readonly number[], paddingMode: PaddingMode], { padding?: Padding; fill?: number | readonly number[]; paddingMode?: PaddingMode }>);
   constructor(...args: unknown[]) {
     super();
-    const [padding, fill, paddingMode] = bind(PAD, args) as [Padding, number, PaddingMode];
+    const [padding, fill, paddingMode] = bind(PAD, args) as [Padding, number | readonly number[], PaddingMode];
     if (typeof padding !== 'number' && !Array.isArray(padding)) throw new TypeError('Pad: Got inappropriate padding arg');
-    if (typeof fill !== 'number') throw new TypeError('Pad: Got inappropriate fill arg (a number)');
+    if (typeof fill !== 'number' && !(Array.isArray(fill) && fill.every((v) => typeof v === 'number'))) throw new TypeError('Pad: Got inappropriate fill arg (a number, or one per channel)');
     if (!MODES.includes(paddingMode)) throw new RangeError('Pad: Padding mode should be either constant, edge, reflect or symmetric');
     if (Array.isArray(padding) && ![1, 2, 4].includes(padding.length))
       throw new RangeError(`Pad: Padding must be an int or a 1, 2, or 4 element tuple, not a ${padding.length} element tuple`);
     this.padding = typeof padding === 'number' ? padding : [...padding];
-    this.fill = fill;
+    this.fill = typeof fill === 'number' ? fill : [...fill];
     this.paddingMode = paddingMode;
-    this.workerArgs = [this.padding, fill, paddingMode];
+    this.workerArgs = [this.padding, this.fill, paddingMode];
   }
   forward<T extends ImageLike>(img: T): T { return pad(img, this.padding, this.fill, this.paddingMode); }
   override toString(): string { return transformRepr('Pad', { padding: this.padding, fill: this.fill, padding_mode: this.paddingMode }); }

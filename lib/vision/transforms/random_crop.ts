@@ -6,7 +6,7 @@ import { randint1 } from './_random.js';
 import { Transform } from './transform.js';
 
 type Padding = number | readonly number[] | null;
-export interface RandomCropOptions { padding?: Padding; padIfNeeded?: boolean; fill?: number; paddingMode?: PaddingMode }
+export interface RandomCropOptions { padding?: Padding; padIfNeeded?: boolean; fill?: number | readonly number[]; paddingMode?: PaddingMode }
 const RANDOM_CROP = signature('RandomCrop', { size: REQUIRED, padding: null, padIfNeeded: false, fill: 0, paddingMode: 'constant' });
 
 /** Crops at a random place (optionally after padding), drawing the place as torchvision's RandomCrop. */
@@ -15,23 +15,23 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
   readonly size: [number, number];
   readonly padding: number | number[] | null;
   readonly padIfNeeded: boolean;
-  readonly fill: number;
+  readonly fill: number | number[];
   readonly paddingMode: PaddingMode;
   readonly #sizeRepr: unknown;
-  constructor(...args: PyArgs<[size: number | readonly number[], padding: Padding, padIfNeeded: boolean, fill: number, paddingMode: PaddingMode], RandomCropOptions>);
+  constructor(...args: PyArgs<[size: number | readonly number[], padding: Padding, padIfNeeded: boolean, fill: number | readonly number[], paddingMode: PaddingMode], RandomCropOptions>);
   constructor(options: RandomCropOptions & { size: number | readonly number[] });
   constructor(...args: unknown[]) {
     super();
-    const [size, padding, padIfNeeded, fill, paddingMode] = bind(RANDOM_CROP, args) as [number | readonly number[], Padding, boolean, number, PaddingMode];
+    const [size, padding, padIfNeeded, fill, paddingMode] = bind(RANDOM_CROP, args) as [number | readonly number[], Padding, boolean, number | readonly number[], PaddingMode];
     this.size = setupSize(size, RANDOM_CROP.fn);
     this.#sizeRepr = sizeAsGiven(size, this.size);
     if (padding !== null && typeof padding !== 'number' && !(Array.isArray(padding) && [1, 2, 4].includes(padding.length)))
       throw new TypeError('RandomCrop: padding must be a number or a sequence of 1, 2 or 4 numbers');
-    if (typeof fill !== 'number') throw new TypeError('RandomCrop: fill must be a number');
+    if (typeof fill !== 'number' && !(Array.isArray(fill) && fill.every((v) => typeof v === 'number'))) throw new TypeError('RandomCrop: fill must be a number, or one per channel');
     if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) throw new RangeError('RandomCrop: Padding mode should be either constant, edge, reflect or symmetric');
     this.padding = padding === null || typeof padding === 'number' ? padding : [...padding];
     this.padIfNeeded = Boolean(padIfNeeded);
-    this.fill = fill;
+    this.fill = typeof fill === 'number' ? fill : [...fill];
     this.paddingMode = paddingMode;
     this.workerArgs = [copied(size), this.padding, this.padIfNeeded, this.fill, this.paddingMode];  // size as given, for the repr
   }
