@@ -192,7 +192,7 @@ def write_gifs(rng):
 
 
 def bmp_pnm_files():
-    """BMP and Netpbm files (sharp reads neither; ImageFolder lists them): what Pillow's Image.open gives,
+    """BMP and Netpbm files (sharp reads neither; ImageFolder lists them) and a 16-bit gray PNG: what Pillow's Image.open gives,
     as its mode and as convert('RGB') (ImageFolder's loader), per file."""
     rng = np.random.default_rng(5)
     rgb = rng.integers(0, 256, (5, 7, 3), dtype=np.uint8)
@@ -206,6 +206,8 @@ def bmp_pnm_files():
         'rgb.ppm': lambda p: Image.fromarray(rgb, 'RGB').save(p),
         'gray.pgm': lambda p: Image.fromarray(gray, 'L').save(p),
         'bits.pbm': lambda p: Image.fromarray(gray > 100).save(p),
+        # 16-bit gray PNG: PIL's mode I;16, whose convert clips at 255 (sharp would scale)
+        'gray16_small.png': lambda p: Image.fromarray((np.arange(35, dtype=np.uint16) * 9).reshape(5, 7)).save(p),
     }
     raw = {  # written by hand: Pillow writes maxval 255 only
         'maxval100.pgm': b'P5\n# a comment\n3 2\n100\n' + bytes([0, 50, 100, 10, 20, 30]),

@@ -224,11 +224,11 @@ describe('encodePng file sizes', () => {
   });
 });
 
-describe('BMP and Netpbm files through vision.Image.open (what ImageFolder loads; sharp reads neither)', () => {
+describe('BMP, Netpbm and 16-bit gray PNG files through vision.Image.open, as Pillow (what ImageFolder loads; sharp reads the first two not at all, the last scaled)', () => {
   for (const [file, exp] of Object.entries(fx.pilOnly)) {
     it(`${file}: Pillow's pixels (mode ${exp.mode})`, () => {
       const path = join(FIX, file);
-      expect(vision.Image.open(path).mode).toBe(['L', '1', 'I'].includes(exp.mode) ? 'L' : 'RGB');
+      expect(vision.Image.open(path).mode).toBe(['L', '1', 'I', 'I;16'].includes(exp.mode) ? 'L' : 'RGB');
       const rgb = vision.Image.open(path, { mode: 'RGB' });
       expect(vision.transforms.functional.pilToTensor(rgb).tolist()).toEqual(exp.rgb);
     });

@@ -2,7 +2,7 @@
 // return and transforms receive before ToTensor. 8-bit pixels, interleaved (H, W, C) like PIL's memory.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { decodeImageSync, encodeImageSync } from './decode.js';
+import { decodeFilePixelsSync, decodeImageSync, encodeImageSync, type DecodedPixels } from './decode.js';
 import { decodeBmpOrPnm } from './bmp_pnm.js';
 
 /** PIL's modes that this type holds: 8-bit grayscale ('L') and 8-bit RGB. */
@@ -68,7 +68,7 @@ export class Image {
    */
   static decode(bytes: Uint8Array, options: { mode?: ImageMode; source?: string } = {}): Image {
     const source = options.source ?? 'buffer';
-    const px = decodeBmpOrPnm(bytes, source) ?? decodeImageSync(bytes, source);  // sharp reads neither BMP nor Netpbm
+    const px = decodeBmpOrPnm(bytes, source) ?? gray16Png(bytes, source) ?? decodeImageSync(bytes, source);  // sharp reads neither BMP nor Netpbm
     const colour = !px.gray && px.channels >= 3;
     const mode: ImageMode = options.mode ?? (colour ? 'RGB' : 'L');
     if (CHANNELS[mode] === undefined) throw new TypeError(`Image.decode: mode must be 'L' or 'RGB', got ${String(mode)}`);
@@ -126,4 +126,20 @@ export function formatOfPath(fn: string, path: string): string {
   const ext = extname(path).slice(1).toLowerCase();
   if (FORMATS[ext] === undefined) throw new RangeError(`${fn}: unknown file extension: ${JSON.stringify(extname(path))} (give the format)`);
   return FORMATS[ext];
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * A 16-bit grayscale PNG as PIL reads it (mode I;16, whose convert clips at 255), or null for any other
+ * file; sharp would scale the samples to 8 bits instead.
+ */
+function gray16Png(bytes: Uint8Array, source: string): DecodedPixels | null {
+  if (bytes.length < 26 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b) || bytes[24] !== 16 || bytes[25] !== 0) return null;
+  const p = decodeFilePixelsSync(bytes, source, false);
+  if (!p.sixteen || p.channels !== 1) return null;
+  const samples = new Uint16Array(p.data.slice().buffer);
+  const data = new Uint8Array(samples.length);
+  for (let i = 0; i < samples.length; i++) data[i] = Math.min(samples[i]!, 255);
+  return { data, width: p.width, height: p.height, channels: 1, gray: true };
 }
