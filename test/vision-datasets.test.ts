@@ -153,6 +153,8 @@ describe('ImageFolder and DatasetFolder', () => {
     expect(() => new D.ImageFolder(root, null, null, undefined as never, null, false, 1 as never)).toThrow(/takes at most 5 positional arguments/);
     expect(() => new D.MNIST(FIX, false, { train: true })).toThrow("MNIST: got multiple values for argument 'train'");
     expect(() => new D.CIFAR10(FIX, 'test' as never)).toThrow('CIFAR10: train must be a boolean, got string');
+    // an option set to undefined is left out (examples/mnist.ts passes { transform: maybe })
+    expect(new D.MNIST(FIX, { train: false, transform: undefined }).length).toBe(fx.mnist.test.length);
   });
   it("String(dataset) is torchvision's repr: class, length, root, split, StandardTransform (root as <root>)", () => {
     const shown = (ds: vision.datasets.VisionDataset): string => String(ds).replace(ds.root!, '<root>');

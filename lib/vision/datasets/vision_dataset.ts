@@ -25,9 +25,12 @@ export type DatasetArgs<P extends readonly unknown[], O> = PyArgs<P, O | undefin
 export function datasetOptions<O extends object>(owner: string, args: readonly unknown[], positional: readonly (keyof O & string)[], extra: readonly (keyof O & string)[] = []): O {
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
-  const given = n > 0 && isOptionsObject(args[n - 1]) ? n - 1 : n;
+  const last = n > 0 && isOptionsObject(args[n - 1]) ? args[n - 1] as Record<string, unknown> : null;
+  const given = last === null ? n : n - 1;
   if (given > positional.length) throw new TypeError(`${owner}: takes at most ${positional.length} positional arguments after the path (${given} given): ${positional.join(', ')}`);
-  return { ...bindArgs(owner, args.slice(0, n), [...positional, ...extra]) } as O;
+  // an option set to undefined is left out, as these constructors always took it (`{ transform: maybe }`)
+  const bound = last === null ? args.slice(0, n) : [...args.slice(0, n - 1), Object.fromEntries(Object.entries(last).filter(([, v]) => v !== undefined))];
+  return { ...bindArgs(owner, bound, [...positional, ...extra]) } as O;
 }
 
 /** The options every vision dataset takes. */
