@@ -605,7 +605,8 @@ export function withDefaults<D extends Record<string, unknown>>(cls: string, arg
   const out: Record<string, unknown> = { ...defaults };
   for (let i = 0; i < n; i++) if (args[i] !== undefined) out[positional[i]!] = args[i];
   for (const [key, value] of Object.entries(given)) {
-    if (positional.indexOf(key) < n && args[positional.indexOf(key)] !== undefined) throw new TypeError(`${cls}: got multiple values for argument '${key}'`);
+    const at = positional.indexOf(key);
+    if (at >= 0 && at < n && args[at] !== undefined) throw new TypeError(`${cls}: got multiple values for argument '${key}'`);
     out[key] = value;
   }
   return out as D;
