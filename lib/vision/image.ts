@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { decodeFilePixelsSync, decodeImageSync, encodeImageSync, type DecodedPixels } from './decode.js';
 import { decodeBmpOrPnm } from './bmp_pnm.js';
+import { pngHeader } from './palette_png.js';
 
 /** PIL's modes that this type holds: 8-bit grayscale ('L') and 8-bit RGB. */
 export type ImageMode = 'L' | 'RGB';
@@ -128,14 +129,13 @@ export function formatOfPath(fn: string, path: string): string {
   return FORMATS[ext];
 }
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
 /**
  * A 16-bit grayscale PNG as PIL reads it (mode I;16, whose convert clips at 255), or null for any other
  * file; sharp would scale the samples to 8 bits instead.
  */
 function gray16Png(bytes: Uint8Array, source: string): DecodedPixels | null {
-  if (bytes.length < 26 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b) || bytes[24] !== 16 || bytes[25] !== 0) return null;
+  const header = pngHeader(bytes);
+  if (header === null || header.bitDepth !== 16 || header.colourType !== 0) return null;
   const p = decodeFilePixelsSync(bytes, source, false);
   if (!p.sixteen || p.channels !== 1) return null;
   const samples = new Uint16Array(p.data.slice().buffer);

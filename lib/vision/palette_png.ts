@@ -7,9 +7,16 @@ import { Image } from './image.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** A PNG's IHDR bit depth and colour type, or null for bytes that are no PNG with an IHDR first. */
+export function pngHeader(bytes: Uint8Array): { bitDepth: number; colourType: number } | null {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length <= 33 || !b.subarray(0, 8).equals(PNG_SIGNATURE) || b.toString('latin1', 12, 16) !== 'IHDR') return null;
+  return { bitDepth: b[24]!, colourType: b[25]! };
+}
+
 /** Whether the bytes are a PNG whose IHDR says colour type 3 (palette). */
 export function isPalettePng(bytes: Buffer): boolean {
-  return bytes.length > 33 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR' && bytes[25] === 3;
+  return pngHeader(bytes)?.colourType === 3;
 }
 
 /** The palette indices of a palette PNG as an 'L' image; `fn` names the caller in errors. */
