@@ -96,6 +96,7 @@ describe('tidy', () => {
   });
 
   it('two concurrent async scopes do not mix their tensors', async () => {
+    fullGc(); // the awaits below let finalizers run: earlier tests' garbage must not be freed while this one counts
     const before = live();
     const run = (v: number) =>
       torch.tidy(async () => {
