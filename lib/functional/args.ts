@@ -3,16 +3,27 @@
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { isTensor, Tensor as TensorClass, type Tensor } from '../tensor.js';
 
+/** Which of bindArgs' names may come by position, and how its "too many" error counts them. */
+export interface Positionals {
+  /** How many of the names, from the first, may be given by position; the rest are keyword-only. */
+  count: number;
+  /** What the positionals follow, for the message: "takes at most N positional arguments after the path". */
+  after?: string;
+  /** Python's own count instead: the required arguments before these (a masked op's tensors) are counted in. */
+  leading?: number;
+}
+
 /**
  * Binds `args` to `names` as Python binds a call: positionals first, then the trailing options
  * object; TypeError for too many positionals, an unknown key, or a value given both ways.
- * Trailing `undefined`s count as left out.
+ * Trailing `undefined`s count as left out. All names may come by position unless `positionals` says.
  */
-export function bindArgs<K extends string>(fn: string, args: readonly unknown[], names: readonly K[]): Partial<Record<K, unknown>> {
+export function bindArgs<K extends string>(fn: string, args: readonly unknown[], names: readonly K[], positionals?: Positionals): Partial<Record<K, unknown>> {
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
   const options = n > 0 && isOptionsObject(args[n - 1]) ? readOptions(fn, args[--n], names) : {};
-  if (n > names.length) throw new TypeError(`${fn}: takes at most ${names.length} positional arguments after the tensor (${n} given)`);
+  const most = positionals?.count ?? names.length;
+  if (n > most) throw new TypeError(tooManyPositionals(fn, n, names.slice(0, most), positionals));
   const out = Object.create(null) as Partial<Record<K, unknown>>;
   for (let i = 0; i < n; i++) if (args[i] !== undefined) out[names[i]!] = args[i];
   for (const [key, value] of Object.entries(options) as [K, unknown][]) {
@@ -20,6 +31,12 @@ export function bindArgs<K extends string>(fn: string, args: readonly unknown[],
     out[key] = value;
   }
   return out;
+}
+
+function tooManyPositionals(fn: string, given: number, allowed: readonly string[], rule: Positionals | undefined): string {
+  if (rule?.leading !== undefined) return `${fn}: takes at most ${allowed.length + rule.leading} positional arguments (${given + rule.leading} given)`;
+  const which = rule === undefined ? '' : `: ${allowed.join(', ')}`;
+  return `${fn}: takes at most ${allowed.length} positional arguments after ${rule?.after ?? 'the tensor'} (${given} given)${which}`;
 }
 
 /** A boolean option, or its default. */

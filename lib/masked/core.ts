@@ -4,7 +4,7 @@
 import { aten } from '../call.js';
 import { bool, float32, iinfo, int64, toDType, uint8, type DType, type DTypeLike } from '../dtype.js';
 import { tensor } from '../creation.js';
-import { describe, isOptionsObject } from '../options.js';
+import { describe } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { bindArgs } from '../functional/args.js';
 import { isCoo, isCsr, isStrided, where } from './sparse.js';
@@ -50,11 +50,7 @@ export function layoutError(op: string, what: string, layout: string): Error {
  * object; keyword-only arguments cannot come positionally, as in Python.
  */
 export function bindMasked<P extends string, K extends string>(fn: string, args: readonly unknown[], positional: readonly P[], keywords: readonly K[], tensors = 1): Partial<Record<P | K, unknown>> {
-  let n = args.length;
-  while (n > 0 && args[n - 1] === undefined) n--;
-  const given = n > 0 && isOptionsObject(args[n - 1]) ? n - 1 : n;
-  if (given > positional.length) throw new TypeError(`${fn}: takes at most ${positional.length + tensors} positional arguments (${given + tensors} given)`);
-  return bindArgs(fn, args.slice(0, n), [...positional, ...keywords]);
+  return bindArgs(fn, args, [...positional, ...keywords], { count: positional.length, leading: tensors });
 }
 
 /** A required argument, or Python's "missing required argument" TypeError. */

@@ -4,12 +4,13 @@
 import { native, type Handle } from '../native.js';
 import { aten } from '../call.js';
 import { enableGrad } from '../autograd.js';
-import { camelCase, describe, isOptionsObject, readOptions } from '../options.js';
+import { camelCase, describe, isOptionsObject } from '../options.js';
 import { keep } from '../scope.js';
 import { markIntKeys } from '../serialize.js';
 import { RemovableHandle } from '../hooks.js';
 import { handleOfTensor, isTensor, Tensor } from '../tensor.js';
 import { warn } from '../warnings.js';
+import { bindArgs } from '../functional/args.js';
 import { tensor } from '../creation.js';
 import { float32 } from '../dtype.js';
 import { scalarDtype } from './_more.js';
@@ -598,18 +599,10 @@ export type OptimizerArgs<O, K extends readonly (keyof O)[]> = PyArgs<{ -readonl
  * positionals, an unknown key, or a value given both ways; a lone null or undefined is no options.
  */
 export function withDefaults<D extends Record<string, unknown>>(cls: string, args: readonly unknown[], defaults: D, positional: readonly (keyof D & string)[]): D {
-  let n = args.length;
-  while (n > 0 && (args[n - 1] === undefined || (n === 1 && args[0] === null))) n--;
-  const given = n > 0 && isOptionsObject(args[n - 1]) ? readOptions(cls, args[--n], Object.keys(defaults)) : {};
-  if (n > positional.length) throw new TypeError(`${cls}: takes at most ${positional.length} positional arguments after params (${n} given): ${positional.join(', ')}`);
-  const out: Record<string, unknown> = { ...defaults };
-  for (let i = 0; i < n; i++) if (args[i] !== undefined) out[positional[i]!] = args[i];
-  for (const [key, value] of Object.entries(given)) {
-    const at = positional.indexOf(key);
-    if (at >= 0 && at < n && args[at] !== undefined) throw new TypeError(`${cls}: got multiple values for argument '${key}'`);
-    out[key] = value;
-  }
-  return out as D;
+  // `Optimizer(params, null)` is Python's `defaults=None`
+  const bound = args[0] === null && args.slice(1).every((a) => a === undefined) ? [] : args;
+  const names = [...positional, ...Object.keys(defaults).filter((k) => !positional.includes(k))];
+  return { ...defaults, ...bindArgs(cls, bound, names, { count: positional.length, after: 'params' }) } as D;
 }
 
 /** Runs step()'s closure with autograd on, as Python's `with torch.enable_grad(): loss = closure()`. */

@@ -26,11 +26,9 @@ export function datasetOptions<O extends object>(owner: string, args: readonly u
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
   const last = n > 0 && isOptionsObject(args[n - 1]) ? args[n - 1] as Record<string, unknown> : null;
-  const given = last === null ? n : n - 1;
-  if (given > positional.length) throw new TypeError(`${owner}: takes at most ${positional.length} positional arguments after the path (${given} given): ${positional.join(', ')}`);
   // an option set to undefined is left out, as these constructors always took it (`{ transform: maybe }`)
   const bound = last === null ? args.slice(0, n) : [...args.slice(0, n - 1), Object.fromEntries(Object.entries(last).filter(([, v]) => v !== undefined))];
-  return { ...bindArgs(owner, bound, [...positional, ...extra]) } as O;
+  return { ...bindArgs(owner, bound, [...positional, ...extra], { count: positional.length, after: 'the path' }) } as O;
 }
 
 /** The options every vision dataset takes. */
