@@ -399,14 +399,14 @@ describe('bad input', () => {
     expect(() => w.addHistogram('h', [])).toThrow(/no element/);
     expect(() => w.addHistogram('h', [1, 2], 0, 'doanes' as never)).toThrow("'doanes' is not a valid estimator for `bins`");
     expect(() => w.addHistogram('h', [NaN], 0, 10)).toThrow(/not finite/);
-    expect(() => w.addImage('i', torch.rand(2, 4, 4))).toThrow(/1, 3 or 4 channels/);
+    expect(() => w.addImage('i', torch.rand(5, 4, 4))).toThrow(/1, 2, 3 or 4 channels/);
     expect(() => w.addImage('i', torch.rand(4, 4))).toThrow(/must have 3 dimensions/);
     expect(() => w.addImage('i', torch.rand(3, 4, 4), 0, null, 'XYZ')).toThrow(/dataformats/);
     expect(() => w.addImages('i', torch.rand(2, 4, 4, 4))).toThrow(/a batch of images needs 1 or 3 channels/);
     expect(() => w.addHparams({ lr: [1] as never }, {})).toThrow(/'lr' should be a number, string, boolean or Tensor/);
     expect(() => w.addHparams({ opt: 'sgd' }, {}, { opt: [1] })).toThrow(/hparam_domain_discrete\[opt\]/);
     expect(() => new SummaryWriter(join(root, 'bad2'), { maxQueue: 0 })).toThrow(RangeError);
-    expect(() => new SummaryWriter(join(root, 'bad3'), { flushSec: 1 } as never)).toThrow(/unknown option 'flushSec'/);
+    expect(() => new SummaryWriter(join(root, 'bad3'), { flushSec: 1 } as never)).toThrow(/unexpected option 'flushSec' \(did you mean 'flushSecs'\?\)/);
     expect(() => w.addGraph({} as never, torch.ones(1))).toThrow(/model must be a module/);
     expect(() => w.addPrCurve('p', [0, 1, 1], [0.5, 0.2])).toThrow(/labels and predictions must have as many elements \(3 and 2\)/);
     expect(() => w.addPrCurve('p', [0, 1], [0.5, 0.2], 0, 0)).toThrow(/num_thresholds must be a positive integer/);
@@ -436,6 +436,137 @@ describe('bad input', () => {
   });
   it('the generated descriptor matches the .proto files', () => {
     execFileSync(process.execPath, [new URL('../scripts/gen-tensorboard-proto.mjs', import.meta.url).pathname, '--check'], { stdio: 'pipe' });
+  });
+});
+
+// What torch 2.13's summary.py builds for inputs the event-file fixture lacks (scripts/make-tensorboard-summary-fixtures.py
+// runs PyTorch's own functions over stand-in protobuf classes): non-finite numbers come as 'inf'/'nan' strings.
+const pySummary = JSON.parse(readFileSync(join(fixtures, 'tensorboard-summary.json'), 'utf8')) as Json;
+const finite = (v: unknown): unknown =>
+  typeof v === 'string' && ['inf', '-inf', 'nan'].includes(v) ? Number(v.replace('inf', 'Infinity').replace('nan', 'NaN'))
+  : Array.isArray(v) ? v.map(finite)
+  : v && typeof v === 'object' ? ('base64' in (v as Json) ? Buffer.from((v as Json).base64, 'base64') : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, finite(x)])))
+  : v;
+const inputOf = (values: unknown[]): number[] => values.map((v) => finite(v) as number);
+
+describe('summaries as PyTorch builds them', () => {
+  const dir = join(root, 'summaries');
+  const w = new SummaryWriter(dir);
+  afterAll(() => w.close());
+  const lastValue = async (): Promise<Json> => {
+    await w.flush();
+    const events = runs(dir)['.']!;
+    return events[events.length - 1]!.summary.value[0];
+  };
+
+  it('addTensor stores the whole tensor in its dtype\'s field (half_val: float32 bits), under the tensor plugin', async () => {
+    for (const c of pySummary.tensor as Json[]) {
+      const dtype = torch[c.dtype as 'float32'] as torch.DType;
+      const t = dtype.isComplex ? torch.viewAsComplex(torch.tensor(c.input, { dtype: dtype === torch.complex64 ? torch.float32 : torch.float64 }))
+        : torch.tensor(c.input, { dtype });
+      w.addTensor('t', t, 1);
+      expect({ dtype: c.dtype, value: await lastValue() }).toEqual({ dtype: c.dtype, value: finite(c.summary.value[0]) });
+    }
+    expect(() => w.addTensor('t', torch.zeros(2, { dtype: torch.uint16 }))).toThrow(/t has unsupported tensor dtype torch.uint16/);
+    expect(() => w.addTensor('t', [1, 2] as never)).toThrow(/tensor must be a Tensor/);
+  });
+
+  it('addHistogramRaw writes the given statistics; limits and counts must pair up', async () => {
+    w.addHistogramRaw('h', -1.0, 3.5, 6, 4.25, 20.5, [0.0, 1.0, 2.0, 3.5], torch.tensor([1, 2, 0, 3]), { globalStep: 2 });
+    expect(await lastValue()).toEqual(pySummary.histogramRaw.value[0]);
+    expect(() => w.addHistogramRaw('h', 0, 1, 1, 1, 1, [0, 1], [1])).toThrow(/len\(bucket_limits\) != len\(bucket_counts\)/);
+    expect(() => w.addHistogramRaw('h', 'x' as never, 1, 1, 1, 1, [0], [1])).toThrow(/min must be a number/);
+  });
+
+  it('reads bfloat16 through float16, as make_np does (1e5 overflows to inf)', async () => {
+    const bf = torch.tensor(pySummary.bfloat16.input, { dtype: torch.float32 }).to(torch.bfloat16);
+    w.addScalar('s', bf.select(0, 0));
+    expect(await lastValue()).toEqual(finite(pySummary.bfloat16.scalar.value[0]));
+    w.addHistogram('h', bf);
+    expect(await lastValue()).toEqual(finite(pySummary.bfloat16.histogram.value[0]));
+  });
+
+  it('gives a histogram of values with a NaN numpy\'s NaN min and max', async () => {
+    w.addHistogram('h', torch.tensor(inputOf(pySummary.nanHistogram.input)));
+    expect(await lastValue()).toEqual(finite(pySummary.nanHistogram.summary.value[0]));
+  });
+
+  it('addAudio scales in the clip\'s precision (float16: 1.0 becomes 32768, wrapped to -32768)', async () => {
+    for (const c of pySummary.audio as Json[]) {
+      w.addAudio('a', torch.tensor(c.input, { dtype: torch.float64 }).to(torch[c.dtype as 'float32'] as torch.DType), { sampleRate: 8000 });
+      expect({ dtype: c.dtype, value: await lastValue() }).toEqual({ dtype: c.dtype, value: finite(c.summary.value[0]) });
+    }
+  });
+});
+
+describe('SummaryWriter binds arguments as Python does', () => {
+  it('takes any keyword argument in one trailing options object, positionals in PyTorch\'s order', async () => {
+    const dir = join(root, 'kw');
+    const w = new SummaryWriter({ logDir: dir, flushSecs: 1e7 }); // a flush period past setInterval's range is no 1 ms timer
+    w.addScalar('a', 1, { globalStep: 3, walltime: 5 });
+    w.addScalar('a', 2, 4, 6, true, true);
+    w.addScalars('m', { x: 1 }, { globalStep: 7 });
+    w.addHistogram('h', [1, 2, 3], { globalStep: 8, bins: 2, maxBins: 1 });
+    w.addText('t', 'hi', { globalStep: 9 });
+    w.addMesh('m', torch.zeros(1, 3, 3), null, null, { camera: { fov: 75 } }); // config_dict, not options
+    w.addMesh('m', torch.zeros(1, 3, 3), { globalStep: 10 });
+    await w.addImage('i', torch.zeros(4, 4, 2), { globalStep: 11, dataformats: 'HWC' }); // gray + alpha
+    await w.close();
+    const events = runs(dir)['.']!.filter((e) => e.summary);
+    const byTag = (tag: string): Json[] => events.filter((e) => e.summary.value[0].tag === tag);
+    expect(byTag('a').map((e) => [e.step, e.wall_time])).toEqual([[3, 5], [4, 6]]);
+    expect(byTag('a')[1].summary.value[0].tensor).toEqual({ dtype: 'DT_DOUBLE', double_val: [2] });
+    expect(byTag('h')[0].step).toBe(8);
+    expect(byTag('h')[0].summary.value[0].histo.bucket_limit).toEqual([1, 3]); // two bins merged into one by maxBins
+    expect(byTag('t/text_summary')[0].step).toBe(9);
+    const meshes = byTag('m_VERTEX');
+    expect(meshes.map((e) => [e.step, meshes.indexOf(e) === 0 && e.summary.value[0].metadata.plugin_data.content.toString('latin1').includes('{"camera": {"fov": 75}}')])).toEqual([[undefined, true], [10, false]]);
+    const image = byTag('i')[0].summary.value[0].image;
+    expect([byTag('i')[0].step, image.colorspace]).toEqual([11, 2]);
+    expect((await sharp(image.encoded_image_string).metadata()).channels).toBe(2);
+    expect(readdirSync(join(dir, 'm_x')).length).toBe(1);
+    const w2 = new SummaryWriter(undefined, '_c'); // positional comment: Python's SummaryWriter(None, '_c')
+    expect(w2.logDir.endsWith(`${hostname()}_c`)).toBe(true);
+    await w2.close();
+    rmSync(w2.logDir, { recursive: true, force: true });
+  });
+
+  it('refuses unknown options, too many positionals and a value given twice', () => {
+    const w = new SummaryWriter(join(root, 'kw-bad'));
+    expect(() => w.addScalar('a', 1, { globlStep: 3 } as never)).toThrow(/globlStep/);
+    expect(() => w.addScalar('a', 1, 1, 2, false, false, 7 as never)).toThrow(/takes at most 6 positional arguments \(7 given\)/);
+    expect(() => w.addScalar('a', 1, 3, { globalStep: 3 })).toThrow(/got multiple values for argument 'globalStep'/);
+    expect(() => w.addScalar('a', 1, 3, 'now' as never)).toThrow(/walltime must be a number/);
+    expect(() => w.addHistogram('h', [1, 2], { maxBins: 0 })).toThrow(/max_bins must be a positive integer/);
+    expect(() => w.addHistogram('h', [1, 2], { maxBins: 2.5 })).toThrow(/max_bins must be a positive integer/);
+    expect(() => new SummaryWriter(join(root, 'kw-bad2'), 3 as never)).toThrow(/comment must be a string/);
+    void w.close();
+  });
+
+  it('addGraph traces in eval mode and restores the training mode, leaving the model unchanged', async () => {
+    class Net extends torch.nn.Module {
+      fc = new torch.nn.Linear(4, 4);
+      bn = new torch.nn.BatchNorm1d(4);
+      drop = new torch.nn.Dropout(0.5);
+      override forward(x: torch.Tensor) {
+        return this.drop.call(this.bn.call(this.fc.call(x)));
+      }
+    }
+    const net = new Net();
+    const before = Object.fromEntries(Object.entries(net.stateDict()).map(([k, v]) => [k, (v as torch.Tensor).clone()]));
+    const input = torch.randn(8, 4).mul(5).add(3);
+    const rng = torch.getRngState();
+    const dir = join(root, 'graph-eval');
+    const w = new SummaryWriter(dir);
+    w.addGraph(net, input, { useStrictTrace: true });
+    await w.close();
+    expect(net.training).toBe(true);
+    for (const [k, v] of Object.entries(net.stateDict())) expect(torch.equal(v as torch.Tensor, before[k]!), k).toBe(true);
+    const ops = ((runs(dir)['.']!.find((e) => e.graph)!.graph as Json).node as Json[]).map((n) => n.op);
+    expect(ops).toContain('aten::batch_norm');
+    expect(ops).not.toContain('aten::add_'); // no running-stats update
+    expect(torch.equal(torch.getRngState(), rng)).toBe(true); // dropout drew nothing
+    expect(() => w.addGraph(net, torch.randn(2, 4), { verbose: 1 as never })).toThrow(/verbose must be a boolean/);
   });
 });
 

@@ -49,7 +49,8 @@ export class EventFileWriter {
     this.addEvent({ wall_time: now, file_version: 'brain.Event:2', source_metadata: { writer: 'torchnode.utils.tensorboard' } });
     this.flushReady();
     if (flushSecs > 0 && Number.isFinite(flushSecs)) {
-      this.#timer = setInterval(() => this.flushReady(), flushSecs * 1000);
+      // setInterval takes at most 2^31 - 1 ms (24.8 days); a longer period would become 1 ms
+      this.#timer = setInterval(() => this.flushReady(), Math.min(flushSecs * 1000, 2 ** 31 - 1));
       this.#timer.unref();
     }
     openWriters.add(this);

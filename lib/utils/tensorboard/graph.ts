@@ -9,6 +9,23 @@ export interface GraphInput {
   model: Traceable;
   inputs: unknown;
   verbose?: boolean;
+  /** torch.jit.trace's strict (PyTorch's use_strict_trace). */
+  strict?: boolean;
+}
+
+interface Trainable { training?: unknown; train?: (mode: boolean) => unknown }
+
+// _set_model_to_eval: traced in eval mode (dropout off, batch norm's running stats untouched), then restored.
+function inEvalMode<T>(model: Traceable, body: () => T): T {
+  const m = model as Traceable & Trainable;
+  if (typeof m.train !== 'function' || typeof m.training !== 'boolean') return body();
+  const wasTraining = m.training;
+  m.train(false);
+  try {
+    return body();
+  } finally {
+    m.train(wasTraining);
+  }
 }
 
 interface Value { node: string; shape: number[] | null; module?: { path: string; typeName: string }; owner?: string }
@@ -59,10 +76,10 @@ function declaration(s: string): [string, string] {
 }
 
 /** The GraphDef and RunMetadata (serialized) for a model run on example inputs. */
-export function graph({ model, inputs, verbose = false }: GraphInput): [Uint8Array, Uint8Array] {
+export function graph({ model, inputs, verbose = false, strict = true }: GraphInput): [Uint8Array, Uint8Array] {
   if (typeof model !== 'object' || model === null || typeof (model as Traceable).forward !== 'function') throw new TypeError('SummaryWriter.addGraph: model must be a module (an object with forward)');
   if (inputs === undefined || inputs === null) throw new TypeError('SummaryWriter.addGraph: input_to_model is required to trace the model');
-  const traced = trace(model, inputs);
+  const traced = inEvalMode(model, () => trace(model, inputs, { strict }));
   const ir = traced.graph;
   if (verbose) console.log(ir);
   const top = (model as object).constructor?.name || 'Module';

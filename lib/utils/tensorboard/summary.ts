@@ -1,15 +1,21 @@
 // Summary builders, as torch/utils/tensorboard/summary.py makes them: each returns a tensorboard.Summary
 // as a plain object with the .proto field names (proto.ts encodes it).
 import { isTensor, type Tensor } from '../../tensor.js';
-import { cat } from '../../generated/functions.js';
-import { zeros } from '../../creation.js';
-import { float32, float64, pySize, uint8 } from '../../dtype.js';
+import { cat, viewAsReal } from '../../generated/functions.js';
+import { tensor, zeros } from '../../creation.js';
+import { bfloat16, float16, float32, float64, pySize, uint8 } from '../../dtype.js';
 import { tidy } from '../../scope.js';
 import { describe as describeKind } from '../../options.js';
 import { encodeMessage } from './proto.js';
 import { pyFloat } from '../../print.js';
 
 export type SummaryObject = { value: Record<string, unknown>[] };
+
+/** make_np's tensor: detached, on the CPU, bfloat16 as float16 (numpy has no bfloat16). */
+export function asNumpy(t: Tensor): Tensor {
+  const host = t.detach().cpu();
+  return host.dtype === bfloat16 ? host.to(float16) : host;
+}
 
 /** A number from a JS number, boolean or one-element Tensor (what PyTorch's make_np(x).squeeze() accepts). */
 export function scalarValue(fn: string, value: unknown): number {
@@ -18,7 +24,7 @@ export function scalarValue(fn: string, value: unknown): number {
   if (typeof value === 'bigint') return Number(value);
   if (isTensor(value)) {
     if (value.numel() !== 1) throw new RangeError(`${fn}: the tensor should contain one element, got shape [${value.shape.join(', ')}]`);
-    return Number(tidy(() => value.detach().cpu().to(float64).item()));
+    return Number(tidy(() => asNumpy(value).to(float64).item()));
   }
   throw new TypeError(`${fn}: expected a number or a one-element Tensor, got ${describe(value)}`);
 }
@@ -45,7 +51,7 @@ export function scalar(tag: string, value: unknown, { newStyle = false, doublePr
 
 /** Every value of a Tensor or a (nested) number array, as float64, flattened. */
 export function flatFloat64(fn: string, values: unknown): Float64Array {
-  if (isTensor(values)) return tidy(() => values.detach().cpu().to(float64).contiguous().reshape(-1).toTypedArray() as Float64Array);
+  if (isTensor(values)) return tidy(() => asNumpy(values).to(float64).contiguous().reshape(-1).toTypedArray() as Float64Array);
   if (Array.isArray(values) || ArrayBuffer.isView(values)) {
     const flat = Array.isArray(values) ? (values as unknown[]).flat(Infinity) : Array.from(values as unknown as ArrayLike<number>);
     if (!flat.every((x) => typeof x === 'number')) throw new TypeError(`${fn}: values must be numbers or a Tensor`);
@@ -208,6 +214,7 @@ export function histogram(tag: string, valuesIn: unknown, bins: Bins, maxBins: n
   const fn = 'SummaryWriter.addHistogram';
   const values = flatFloat64(fn, valuesIn);
   if (values.length === 0) throw new RangeError(`${fn}: the input has no element`);
+  if (maxBins !== null && (!Number.isInteger(maxBins) || maxBins < 1)) throw new RangeError(`${fn}: max_bins must be a positive integer or null, got ${describe(maxBins)}`);
   const binsIn = bins === 'tensorflow' ? DEFAULT_BINS : typeof bins === 'string' ? estimatedBinCount(fn, values, bins) : bins;
   let { counts, edges } = numpyHistogram(fn, values, binsIn);
   let limits = Array.from(edges);
@@ -229,15 +236,67 @@ export function histogram(tag: string, valuesIn: unknown, bins: Bins, maxBins: n
   if (first < 0) throw new RangeError(`${fn}: the histogram is empty: no value lies within the bins`);
   const bucket = first > 0 ? counts.slice(first - 1, last + 1) : [0, ...counts.slice(0, last + 1)];
   const bucketLimit = limits.slice(first, last + 2);
-  let min = Infinity, max = -Infinity, sum = 0, sumSquares = 0;
+  const [min, max] = minMax(values); // numpy's min and max: NaN if any value is
+  let sum = 0, sumSquares = 0;
   for (const x of values) {
-    if (x < min) min = x;
-    if (x > max) max = x;
     sum += x;
     sumSquares += x * x;
   }
   const histo = { min, max, num: values.length, sum, sum_squares: sumSquares, bucket_limit: bucketLimit, bucket };
   return { value: [{ tag, histo }] };
+}
+
+// summary.py's _TENSOR_TYPE_MAP: each dtype's DataType and the TensorProto field of its values.
+const TENSOR_FIELDS: Record<string, readonly [string, string]> = {
+  float16: ['DT_HALF', 'half_val'],
+  bfloat16: ['DT_BFLOAT16', 'half_val'],
+  float32: ['DT_FLOAT', 'float_val'],
+  float64: ['DT_DOUBLE', 'double_val'],
+  int8: ['DT_INT8', 'int_val'],
+  uint8: ['DT_UINT8', 'uint32_val'],
+  int16: ['DT_INT16', 'int_val'],
+  int32: ['DT_INT32', 'int_val'],
+  int64: ['DT_INT64', 'int64_val'],
+  complex64: ['DT_COMPLEX64', 'scomplex_val'],
+  complex128: ['DT_COMPLEX128', 'dcomplex_val'],
+  bool: ['DT_BOOL', 'bool_val'],
+};
+
+/**
+ * tensor_proto: the whole tensor in a TensorProto under the 'tensor' plugin. half_val holds each value's
+ * float32 bits as an int32, as PyTorch's half_to_int packs it; complex values are (real, imag) pairs.
+ */
+export function tensorSummary(tag: string, tensor: unknown): SummaryObject {
+  const fn = 'SummaryWriter.addTensor';
+  if (!isTensor(tensor)) throw new TypeError(`${fn}: tensor must be a Tensor, got ${describe(tensor)}`);
+  if (tensor.numel() * tensor.elementSize() >= 2 ** 31) throw new RangeError(`${fn}: tensor is bigger than protocol buffer's hard limit of 2GB in size`);
+  const entry = TENSOR_FIELDS[tensor.dtype.name];
+  if (entry === undefined) throw new TypeError(`${fn}: ${tag} has unsupported tensor dtype ${String(tensor.dtype)}`);
+  const [dtype, field] = entry;
+  const values = tidy((): unknown[] => {
+    const flat = tensor.detach().cpu().contiguous().reshape(-1);
+    if (field === 'half_val') return Array.from(new Int32Array(Float32Array.from(flat.to(float32).toTypedArray() as Float32Array).buffer));
+    if (field === 'scomplex_val' || field === 'dcomplex_val') return Array.from(viewAsReal(flat).reshape(-1).toTypedArray() as Float32Array | Float64Array);
+    if (field === 'int64_val') return Array.from(flat.toTypedArray() as BigInt64Array, String); // protobufjs takes int64 as decimal strings
+    if (field === 'bool_val') return Array.from(flat.toTypedArray() as Uint8Array, Boolean);
+    return Array.from(flat.toTypedArray() as ArrayLike<number>);
+  });
+  const proto = { dtype, tensor_shape: { dim: tensor.shape.map((size) => ({ size })) }, [field]: values };
+  return { value: [{ tag, metadata: { plugin_data: { plugin_name: 'tensor' } }, tensor: proto }] };
+}
+
+/** What add_histogram_raw takes: the statistics and buckets of a histogram computed elsewhere. */
+export interface RawHistogram { min: unknown; max: unknown; num: unknown; sum: unknown; sumSquares: unknown; bucketLimits: unknown; bucketCounts: unknown }
+
+/** histogram_raw: a HistogramProto from given statistics; bucket limits and counts of one length. */
+export function histogramRaw(tag: string, raw: RawHistogram): SummaryObject {
+  const fn = 'SummaryWriter.addHistogramRaw';
+  const stats = { min: raw.min, max: raw.max, num: raw.num, sum: raw.sum, sum_squares: raw.sumSquares };
+  for (const [name, v] of Object.entries(stats)) if (typeof v !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describe(v)}`);
+  const bucketLimit = Array.from(flatFloat64(fn, raw.bucketLimits));
+  const bucket = Array.from(flatFloat64(fn, raw.bucketCounts));
+  if (bucketLimit.length !== bucket.length) throw new RangeError(`${fn}: len(bucket_limits) != len(bucket_counts), see the document. (${bucketLimit.length} and ${bucket.length})`);
+  return { value: [{ tag, histo: { ...stats, bucket_limit: bucketLimit, bucket } }] };
 }
 
 export type DataFormats = 'CHW' | 'HWC' | 'HW' | 'WH' | string;
@@ -261,7 +320,7 @@ export function imageToHWC(fn: string, img: unknown, dataformats: DataFormats): 
     else if (format.length === 2) t = t.permute(format.indexOf('H'), format.indexOf('W')).unsqueeze(2);
     else t = t.permute(format.indexOf('H'), format.indexOf('W'), format.indexOf('C'));
     const [height, width, c] = t.shape as [number, number, number];
-    if (![1, 3, 4].includes(c)) throw new RangeError(`${fn}: an image needs 1, 3 or 4 channels, got ${c}`);
+    if (![1, 2, 3, 4].includes(c)) throw new RangeError(`${fn}: an image needs 1, 2, 3 or 4 channels (gray, gray and alpha, RGB, RGBA), got ${c}`);
     if (c === 1) t = t.expand(height, width, 3);
     const pixels = Buffer.from((t.contiguous().toTypedArray() as Uint8Array).buffer);
     return { pixels, height, width, channels: c === 1 ? 3 : c };
@@ -283,7 +342,8 @@ export function imageGrid(fn: string, nchw: Tensor, ncols = 8, what = 'a batch o
 export async function image(tag: string, hwc: { pixels: Buffer; height: number; width: number; channels: number }): Promise<SummaryObject> {
   const { pixels, height, width, channels } = hwc;
   const { default: sharp } = await import('sharp'); // loaded on first use (it is slow to load)
-  const png = await sharp(pixels, { raw: { width, height, channels: channels as 3 | 4 } }).png().toBuffer();
+  const raw = sharp(pixels, { raw: { width, height, channels: channels as 2 | 3 | 4 } });
+  const png = await (channels === 2 ? raw.toColourspace('b-w') : raw).png().toBuffer(); // gray + alpha stays LA (PIL's mode), not RGBA
   return { value: [{ tag, image: { height, width, colorspace: channels, encoded_image_string: png } }] };
 }
 
@@ -504,7 +564,8 @@ export function audio(tag: string, sndTensor: unknown, sampleRate = 44100): Summ
   if (typeof sampleRate !== 'number' || !(sampleRate > 0) || !Number.isFinite(sampleRate)) throw new RangeError(`${fn}: sample_rate must be a positive number, got ${describe(sampleRate)}`);
   const squeezed = sndTensor.shape.filter((d) => d !== 1);
   if (squeezed.length !== 1) throw new RangeError(`${fn}: input tensor should be 1 dimensional (after squeezing), got shape [${sndTensor.shape.join(', ')}]`);
-  const float32 = sndTensor.dtype !== float64;
+  // numpy multiplies in the clip's precision: float64, float16 (bfloat16 becomes float16 first), else float32
+  const precision = sndTensor.dtype === float64 ? 'double' : sndTensor.dtype === float16 || sndTensor.dtype === bfloat16 ? 'half' : 'single';
   const values = flatFloat64(fn, sndTensor);
   let peak = 0;
   for (const x of values) peak = Math.max(peak, Math.abs(x));
@@ -524,11 +585,14 @@ export function audio(tag: string, sndTensor: unknown, sampleRate = 44100): Summ
   wav.writeUInt16LE(16, 34); // bits per sample
   wav.write('data', 36, 'latin1');
   wav.writeUInt32LE(2 * frames, 40);
-  values.forEach((x, i) => {
+  const scaled = values.map((x) => {
     const clipped = Math.min(1, Math.max(-1, x));
-    const scaled = float32 ? Math.fround(clipped * 32767) : clipped * 32767;
-    wav.writeInt16LE(Math.trunc(scaled), 44 + 2 * i);
+    return precision === 'double' ? clipped * 32767 : Math.fround(clipped * 32767);
   });
+  // numpy's float16 product is the float32 one rounded to float16 (1.0 * 32767 becomes 32768)
+  const samples = precision === 'half' ? tidy(() => tensor(Float32Array.from(scaled)).to(float16).to(float64).toTypedArray() as Float64Array) : scaled;
+  // astype('<i2') keeps the low 16 bits of the truncated value, as C's cast does here (32768 becomes -32768)
+  samples.forEach((x, i) => wav.writeInt16LE((Math.trunc(x) << 16) >> 16, 44 + 2 * i));
   return { value: [{ tag, audio: { sample_rate: sampleRate, num_channels: 1, length_frames: frames, encoded_audio_string: wav, content_type: 'audio/wav' } }] };
 }
 

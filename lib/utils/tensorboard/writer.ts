@@ -8,13 +8,23 @@ import type { Bins, DataFormats, ScalarOptions, SummaryObject } from './summary.
 import { graph, type GraphInput } from './graph.js';
 import * as embedding from './embedding.js';
 import type { TopLevelSpec } from 'vega-lite';
-import type { Tensor } from '../../tensor.js';
 import { checkSpec, renderRaster } from '../../toolkit/plot.js';
 import { frombuffer } from '../../creation.js';
 import { uint8 } from '../../dtype.js';
 import { tidy } from '../../scope.js';
+import { bindArgs } from '../../functional/args.js';
+import { isOptionsObject } from '../../options.js';
+import type { PyArgs } from '../../nn/functional/_signature.js';
+import { isTensor, type Tensor } from '../../tensor.js';
+
+/** A global step: an integer (a float is truncated, as Python's int(step)), or none. */
+export type Step = number | bigint | null | undefined;
+/** Seconds since the epoch for an event (default now). */
+export type Walltime = number | null | undefined;
 
 export interface SummaryWriterOptions {
+  /** The directory of the event files (default runs/<Mon><DD>_<HH>-<MM>-<SS>_<host><comment>). */
+  logDir?: string | null;
   /** Appended to the default log directory name (ignored when logDir is given). */
   comment?: string;
   /** Events of steps >= purgeStep from a crashed run are hidden by TensorBoard (a resumed run restarts there). */
@@ -28,23 +38,45 @@ export interface SummaryWriterOptions {
 }
 
 export interface AddHparamsOptions {
-  hparamDomainDiscrete?: Record<string, unknown[]>;
-  runName?: string;
-  globalStep?: number;
+  hparamDomainDiscrete?: Record<string, unknown[]> | null;
+  runName?: string | null;
+  globalStep?: Step;
 }
 
-const WRITER_OPTIONS = ['comment', 'purgeStep', 'maxQueue', 'flushSecs', 'filenameSuffix'];
+/** Python's global_step and walltime keywords, which most add* methods take. */
+export interface StepOptions {
+  globalStep?: Step;
+  walltime?: Walltime;
+}
+
+type Bound<K extends string> = Partial<Record<K, unknown>>;
+/** Python's argument list after the required arguments; undefined stands for a default left out. */
+type Args<P extends readonly unknown[], O> = PyArgs<{ [I in keyof P]: P[I] | undefined }, O>;
+
+/**
+ * Binds an add* method's arguments after its `required` ones as Python does: positionals in order, then
+ * one options object. Where a positional may itself be a plain object (add_mesh's config_dict,
+ * add_hparams' hparam_domain_discrete), a trailing object with a key that is no option is that positional.
+ */
+function bindRest<K extends string>(fn: string, required: number, rest: readonly unknown[], names: readonly K[], plainPositional = false): Bound<K> {
+  let n = rest.length;
+  while (n > 0 && rest[n - 1] === undefined) n--;
+  const last = rest[n - 1];
+  const isPositional = plainPositional && n > 0 && isOptionsObject(last) && Object.keys(last).some((k) => !(names as readonly string[]).includes(k));
+  return bindArgs(fn, isPositional ? [...rest.slice(0, n), {}] : rest, names, { count: names.length, leading: required });
+}
+
+function checkWalltime(fn: string, walltime: unknown): number {
+  if (walltime === undefined || walltime === null) return Date.now() / 1000;
+  if (typeof walltime !== 'number' || !Number.isFinite(walltime)) throw new TypeError(`${fn}: walltime must be a number of seconds, got ${summary.describe(walltime)}`);
+  return walltime;
+}
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 // Python's datetime.now().strftime("%b%d_%H-%M-%S"), local time.
 function runTimestamp(d = new Date()): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   return `${MONTHS[d.getMonth()]}${two(d.getDate())}_${two(d.getHours())}-${two(d.getMinutes())}-${two(d.getSeconds())}`;
-}
-
-function checkOptions(fn: string, options: object, allowed: string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${fn}: options must be an object`);
-  for (const k of Object.keys(options)) if (!allowed.includes(k)) throw new TypeError(`${fn}: unknown option '${k}' (expected ${allowed.join(', ')})`);
 }
 
 function checkStep(fn: string, step: unknown): number | undefined {
@@ -78,13 +110,15 @@ export class SummaryWriter {
   #embeddings: embedding.EmbeddingInfo[] = [];
   #pendingFiles = new Set<Promise<void>>();
 
-  constructor(logDir?: string | null, options: SummaryWriterOptions = {}) {
+  /** SummaryWriter(log_dir, comment, purge_step, max_queue, flush_secs, filename_suffix), positionally or as options. */
+  constructor(...args: Args<[logDir: string | null | undefined, comment: string, purgeStep: number | null, maxQueue: number, flushSecs: number, filenameSuffix: string], SummaryWriterOptions>) {
     const fn = 'SummaryWriter';
-    checkOptions(fn, options, WRITER_OPTIONS);
-    const { comment = '', purgeStep = null, maxQueue = 10, flushSecs = 120, filenameSuffix = '' } = options;
-    if (logDir !== undefined && logDir !== null && typeof logDir !== 'string') throw new TypeError(`${fn}: logDir must be a string, got ${summary.describe(logDir)}`);
-    if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new RangeError(`${fn}: maxQueue must be a positive integer, got ${maxQueue}`);
-    if (typeof flushSecs !== 'number' || !(flushSecs > 0)) throw new RangeError(`${fn}: flushSecs must be a positive number, got ${flushSecs}`);
+    const o = bindRest(fn, 0, args, ['logDir', 'comment', 'purgeStep', 'maxQueue', 'flushSecs', 'filenameSuffix']);
+    const { logDir = null, comment = '', purgeStep = null, maxQueue = 10, flushSecs = 120, filenameSuffix = '' } = o;
+    if (logDir !== null && typeof logDir !== 'string') throw new TypeError(`${fn}: logDir must be a string, got ${summary.describe(logDir)}`);
+    if (typeof comment !== 'string') throw new TypeError(`${fn}: comment must be a string, got ${summary.describe(comment)}`);
+    if (typeof maxQueue !== 'number' || !Number.isInteger(maxQueue) || maxQueue < 1) throw new RangeError(`${fn}: maxQueue must be a positive integer, got ${summary.describe(maxQueue)}`);
+    if (typeof flushSecs !== 'number' || !(flushSecs > 0)) throw new RangeError(`${fn}: flushSecs must be a positive number, got ${summary.describe(flushSecs)}`);
     this.logDir = logDir ? logDir : join('runs', `${runTimestamp()}_${hostname()}${comment}`);
     this.#purgeStep = checkStep(fn, purgeStep) ?? null;
     this.maxQueue = maxQueue;
@@ -128,23 +162,27 @@ export class SummaryWriter {
     writer.addEvent(this.#event(s, step, walltime));
   }
 
-  /** add_scalar(tag, scalar_value, global_step, walltime): a number or one-element Tensor. */
-  addScalar(tag: string, scalarValue: unknown, globalStep?: number | null, walltime?: number | null, options: ScalarOptions = {}): void {
+  /** add_scalar(tag, scalar_value, global_step, walltime, new_style, double_precision): a number or one-element Tensor. */
+  addScalar(tag: string, scalarValue: unknown, ...args: Args<[globalStep: Step, walltime: Walltime, newStyle: boolean, doublePrecision: boolean], StepOptions & ScalarOptions>): void {
     const fn = 'SummaryWriter.addScalar';
-    checkOptions(fn, options, ['newStyle', 'doublePrecision']);
-    this.#addSummary(summary.scalar(checkTag(fn, tag), scalarValue, options), checkStep(fn, globalStep), walltime ?? undefined);
+    const o = bindRest(fn, 2, args, ['globalStep', 'walltime', 'newStyle', 'doublePrecision']);
+    for (const k of ['newStyle', 'doublePrecision'] as const)
+      if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new TypeError(`${fn}: ${k} must be a boolean, got ${summary.describe(o[k])}`);
+    const options = { newStyle: o.newStyle as boolean | undefined, doublePrecision: o.doublePrecision as boolean | undefined };
+    this.#addSummary(summary.scalar(checkTag(fn, tag), scalarValue, options), checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
   }
 
   /**
    * add_scalars(main_tag, tag_scalar_dict, global_step, walltime): each entry goes to its own run,
    * <logDir>/<mainTag with '/' as '_'>_<tag>, under the tag mainTag, so TensorBoard draws them in one chart.
    */
-  addScalars(mainTag: string, tagScalarDict: Record<string, unknown>, globalStep?: number | null, walltime?: number | null): void {
+  addScalars(mainTag: string, tagScalarDict: Record<string, unknown>, ...args: Args<[globalStep: Step, walltime: Walltime], StepOptions>): void {
     const fn = 'SummaryWriter.addScalars';
+    const o = bindRest(fn, 2, args, ['globalStep', 'walltime']);
     checkTag(fn, mainTag);
     if (typeof tagScalarDict !== 'object' || tagScalarDict === null || Array.isArray(tagScalarDict)) throw new TypeError(`${fn}: tag_scalar_dict must be an object of numbers`);
-    const step = checkStep(fn, globalStep);
-    const wall = walltime ?? Date.now() / 1000;
+    const step = checkStep(fn, o.globalStep);
+    const wall = checkWalltime(fn, o.walltime);
     const summaries = Object.entries(tagScalarDict).map(([tag, v]) => [tag, summary.scalar(mainTag, v)] as const); // all checked before any write
     const base = this.#getFileWriter().logDir;
     for (const [tag, s] of summaries) {
@@ -158,38 +196,51 @@ export class SummaryWriter {
     }
   }
 
+  /** add_tensor(tag, tensor, global_step, walltime): the whole tensor, for the plugins that read one (plugin 'tensor'). */
+  addTensor(tag: string, tensor: Tensor, ...args: Args<[globalStep: Step, walltime: Walltime], StepOptions>): void {
+    const fn = 'SummaryWriter.addTensor';
+    const o = bindRest(fn, 2, args, ['globalStep', 'walltime']);
+    this.#addSummary(summary.tensorSummary(checkTag(fn, tag), tensor), checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
+  }
+
   /** add_histogram(tag, values, global_step, bins='tensorflow', walltime, max_bins): bins may be 'tensorflow', a count, edges or a numpy estimator ('auto', 'fd', 'sturges', ...). */
-  addHistogram(tag: string, values: unknown, globalStep?: number | null, bins: Bins = 'tensorflow', walltime?: number | null, maxBins: number | null = null): void {
+  addHistogram(tag: string, values: unknown, ...args: Args<[globalStep: Step, bins: Bins, walltime: Walltime, maxBins: number | null], StepOptions & { bins?: Bins; maxBins?: number | null }>): void {
     const fn = 'SummaryWriter.addHistogram';
-    this.#addSummary(summary.histogram(checkTag(fn, tag), values, bins, maxBins), checkStep(fn, globalStep), walltime ?? undefined);
+    const o = bindRest(fn, 2, args, ['globalStep', 'bins', 'walltime', 'maxBins']);
+    const histogram = summary.histogram(checkTag(fn, tag), values, (o.bins ?? 'tensorflow') as Bins, (o.maxBins ?? null) as number | null);
+    this.#addSummary(histogram, checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
+  }
+
+  /** add_histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts, global_step, walltime): a histogram computed elsewhere. */
+  addHistogramRaw(tag: string, min: number, max: number, num: number, sum: number, sumSquares: number, bucketLimits: ArrayLike<number> | Tensor, bucketCounts: ArrayLike<number> | Tensor,
+    ...args: Args<[globalStep: Step, walltime: Walltime], StepOptions>): void {
+    const fn = 'SummaryWriter.addHistogramRaw';
+    const o = bindRest(fn, 8, args, ['globalStep', 'walltime']);
+    const histogram = summary.histogramRaw(checkTag(fn, tag), { min, max, num, sum, sumSquares, bucketLimits, bucketCounts });
+    this.#addSummary(histogram, checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
   }
 
   /**
    * add_image(tag, img_tensor, global_step, walltime, dataformats='CHW'): float images in [0, 1]
-   * (scaled by 255) or uint8; 1, 3 or 4 channels. Resolves once the PNG is encoded and queued.
+   * (scaled by 255) or uint8; 1 (shown as RGB), 2 (gray and alpha), 3 or 4 channels. Resolves once the PNG is encoded and queued.
    */
-  addImage(tag: string, imgTensor: unknown, globalStep?: number | null, walltime?: number | null | { dataformats?: DataFormats }, dataformats: DataFormats = 'CHW'): Promise<void> {
-    const fn = 'SummaryWriter.addImage';
-    if (typeof walltime === 'object' && walltime !== null) {
-      checkOptions(fn, walltime, ['dataformats']);
-      dataformats = walltime.dataformats ?? 'CHW';
-      walltime = undefined;
-    }
-    checkTag(fn, tag);
-    const step = checkStep(fn, globalStep);
-    const wall = walltime ?? Date.now() / 1000;
-    // Pixels are taken now (the tensor may change after the call); only the PNG encoding waits.
-    const hwc = summary.imageToHWC(fn, imgTensor, dataformats);
-    return this.#getFileWriter().addPendingEvent(summary.image(tag, hwc).then((s) => this.#event(s, step, wall)));
+  addImage(tag: string, imgTensor: unknown, ...args: Args<[globalStep: Step, walltime: Walltime, dataformats: DataFormats], StepOptions & { dataformats?: DataFormats }>): Promise<void> {
+    return this.#image('SummaryWriter.addImage', tag, imgTensor, args, 'CHW');
   }
 
   /** add_images(tag, img_tensor, global_step, walltime, dataformats='NCHW'): a batch shown as one grid image (8 per row). */
-  addImages(tag: string, imgTensor: unknown, globalStep?: number | null, walltime?: number | null | { dataformats?: DataFormats }, dataformats: DataFormats = 'NCHW'): Promise<void> {
-    if (typeof walltime === 'object' && walltime !== null) {
-      checkOptions('SummaryWriter.addImages', walltime, ['dataformats']);
-      return this.addImage(tag, imgTensor, globalStep, undefined, walltime.dataformats ?? 'NCHW');
-    }
-    return this.addImage(tag, imgTensor, globalStep, walltime, dataformats);
+  addImages(tag: string, imgTensor: unknown, ...args: Args<[globalStep: Step, walltime: Walltime, dataformats: DataFormats], StepOptions & { dataformats?: DataFormats }>): Promise<void> {
+    return this.#image('SummaryWriter.addImages', tag, imgTensor, args, 'NCHW');
+  }
+
+  #image(fn: string, tag: string, imgTensor: unknown, args: readonly unknown[], defaultFormats: DataFormats): Promise<void> {
+    const o = bindRest(fn, 2, args, ['globalStep', 'walltime', 'dataformats']);
+    checkTag(fn, tag);
+    const step = checkStep(fn, o.globalStep);
+    const wall = checkWalltime(fn, o.walltime);
+    // Pixels are taken now (the tensor may change after the call); only the PNG encoding waits.
+    const hwc = summary.imageToHWC(fn, imgTensor, (o.dataformats ?? defaultFormats) as DataFormats);
+    return this.#getFileWriter().addPendingEvent(summary.image(tag, hwc).then((s) => this.#event(s, step, wall)));
   }
 
   /**
@@ -198,15 +249,16 @@ export class SummaryWriter {
    * as PyTorch shows a list. Drawn on white and stored as RGB, as PyTorch's figure_to_image does.
    * `close` closes a matplotlib figure there; a spec holds nothing to close, so it is only checked.
    */
-  addFigure(tag: string, figure: TopLevelSpec | TopLevelSpec[], globalStep?: number | null, close = true, walltime?: number | null): Promise<void> {
+  addFigure(tag: string, figure: TopLevelSpec | TopLevelSpec[], ...args: Args<[globalStep: Step, close: boolean, walltime: Walltime], StepOptions & { close?: boolean }>): Promise<void> {
     const fn = 'SummaryWriter.addFigure';
+    const o = bindRest(fn, 2, args, ['globalStep', 'close', 'walltime']);
     checkTag(fn, tag);
-    const step = checkStep(fn, globalStep);
-    if (typeof close !== 'boolean') throw new TypeError(`${fn}: close must be a boolean, got ${summary.describe(close)}`);
+    const step = checkStep(fn, o.globalStep);
+    if (o.close !== undefined && typeof o.close !== 'boolean') throw new TypeError(`${fn}: close must be a boolean, got ${summary.describe(o.close)}`);
     const figures = Array.isArray(figure) ? figure : [figure];
     if (figures.length === 0) throw new RangeError(`${fn}: the list of figures is empty`);
     for (const f of figures) checkSpec(fn, f, 'a figure');
-    const wall = walltime ?? Date.now() / 1000;
+    const wall = checkWalltime(fn, o.walltime);
     const encoded = Promise.all(figures.map((f) => renderRaster(fn, f))).then((images) => {
       const { width, height } = images[0]!;
       const sizes = images.map((im) => `${im.width}x${im.height}`);
@@ -232,53 +284,63 @@ export class SummaryWriter {
    * add_video(tag, vid_tensor, global_step, fps=4, walltime): N x T x C x H x W, float in [0, 1] or
    * uint8, shown as an animated GIF with the batch in a grid. Resolves once the GIF is encoded and queued.
    */
-  addVideo(tag: string, vidTensor: unknown, globalStep?: number | null, fps = 4, walltime?: number | null): Promise<void> {
+  addVideo(tag: string, vidTensor: unknown, ...args: Args<[globalStep: Step, fps: number, walltime: Walltime], StepOptions & { fps?: number }>): Promise<void> {
     const fn = 'SummaryWriter.addVideo';
+    const o = bindRest(fn, 2, args, ['globalStep', 'fps', 'walltime']);
+    const fps = o.fps ?? 4;
     checkTag(fn, tag);
-    const step = checkStep(fn, globalStep);
+    const step = checkStep(fn, o.globalStep);
     if (typeof fps !== 'number' || !(fps > 0) || !Number.isFinite(fps)) throw new RangeError(`${fn}: fps must be a positive number, got ${summary.describe(fps)}`);
-    const wall = walltime ?? Date.now() / 1000;
+    const wall = checkWalltime(fn, o.walltime);
     const frames = summary.videoToTHWC(fn, vidTensor); // taken now; only the GIF encoding waits
     return this.#getFileWriter().addPendingEvent(summary.video(tag, frames, fps).then((s) => this.#event(s, step, wall)));
   }
 
   /** add_audio(tag, snd_tensor, global_step, sample_rate=44100, walltime): a mono clip in [-1, 1] as a WAV file. */
-  addAudio(tag: string, sndTensor: unknown, globalStep?: number | null, sampleRate = 44100, walltime?: number | null): void {
+  addAudio(tag: string, sndTensor: unknown, ...args: Args<[globalStep: Step, sampleRate: number, walltime: Walltime], StepOptions & { sampleRate?: number }>): void {
     const fn = 'SummaryWriter.addAudio';
-    this.#addSummary(summary.audio(checkTag(fn, tag), sndTensor, sampleRate), checkStep(fn, globalStep), walltime ?? undefined);
+    const o = bindRest(fn, 2, args, ['globalStep', 'sampleRate', 'walltime']);
+    this.#addSummary(summary.audio(checkTag(fn, tag), sndTensor, (o.sampleRate ?? 44100) as number), checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
   }
 
   /**
    * add_mesh(tag, vertices, colors, faces, config_dict, global_step, walltime): a mesh or point cloud for
    * the Mesh dashboard; each part is B x N x 3 (faces: vertex indices; colors: 0-255), config_dict three.js's.
    */
-  addMesh(tag: string, vertices: Tensor, colors?: Tensor | null, faces?: Tensor | null, configDict?: Record<string, unknown> | null, globalStep?: number | null, walltime?: number | null): void {
+  addMesh(tag: string, vertices: Tensor, ...args: Args<[colors: Tensor | null, faces: Tensor | null, configDict: Record<string, unknown> | null, globalStep: Step, walltime: Walltime],
+    StepOptions & { colors?: Tensor | null; faces?: Tensor | null; configDict?: Record<string, unknown> | null }>): void {
     const fn = 'SummaryWriter.addMesh';
-    if (vertices === undefined || vertices === null) throw new TypeError(`${fn}: vertices must be a Tensor, got ${summary.describe(vertices)}`);
-    this.#addSummary(summary.mesh(checkTag(fn, tag), { vertices, colors, faces }, configDict), checkStep(fn, globalStep), walltime ?? undefined);
+    const o = bindRest(fn, 2, args, ['colors', 'faces', 'configDict', 'globalStep', 'walltime'], true);
+    if (!isTensor(vertices)) throw new TypeError(`${fn}: vertices must be a Tensor, got ${summary.describe(vertices)}`);
+    const parts = { vertices, colors: o.colors as Tensor | null | undefined, faces: o.faces as Tensor | null | undefined };
+    this.#addSummary(summary.mesh(checkTag(fn, tag), parts, o.configDict as Record<string, unknown> | null | undefined), checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
   }
 
   /** add_text(tag, text_string, global_step, walltime): shown by the Text dashboard (markdown). */
-  addText(tag: string, textString: string, globalStep?: number | null, walltime?: number | null): void {
+  addText(tag: string, textString: string, ...args: Args<[globalStep: Step, walltime: Walltime], StepOptions>): void {
     const fn = 'SummaryWriter.addText';
-    this.#addSummary(summary.text(checkTag(fn, tag), textString), checkStep(fn, globalStep), walltime ?? undefined);
+    const o = bindRest(fn, 2, args, ['globalStep', 'walltime']);
+    this.#addSummary(summary.text(checkTag(fn, tag), textString), checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
   }
 
   /**
    * add_pr_curve(tag, labels, predictions, global_step, num_thresholds=127, weights, walltime): a
    * precision-recall curve of binary labels against predicted probabilities in [0, 1].
    */
-  addPrCurve(tag: string, labels: unknown, predictions: unknown, globalStep?: number | null, numThresholds = 127, weights?: unknown, walltime?: number | null): void {
+  addPrCurve(tag: string, labels: unknown, predictions: unknown, ...args: Args<[globalStep: Step, numThresholds: number, weights: unknown, walltime: Walltime], StepOptions & { numThresholds?: number; weights?: unknown }>): void {
     const fn = 'SummaryWriter.addPrCurve';
-    this.#addSummary(summary.prCurve(checkTag(fn, tag), labels, predictions, numThresholds, weights), checkStep(fn, globalStep), walltime ?? undefined);
+    const o = bindRest(fn, 3, args, ['globalStep', 'numThresholds', 'weights', 'walltime']);
+    const curve = summary.prCurve(checkTag(fn, tag), labels, predictions, (o.numThresholds ?? 127) as number, o.weights);
+    this.#addSummary(curve, checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
   }
 
-  /** add_pr_curve_raw: a PR curve from counts computed elsewhere (each row numThresholds long). */
-  addPrCurveRaw(tag: string, truePositiveCounts: unknown, falsePositiveCounts: unknown, trueNegativeCounts: unknown, falseNegativeCounts: unknown,
-    precision: unknown, recall: unknown, globalStep?: number | null, numThresholds = 127, _weights?: unknown, walltime?: number | null): void {
+  /** add_pr_curve_raw: a PR curve from counts computed elsewhere (each row numThresholds long; weights unused, as in PyTorch). */
+  addPrCurveRaw(tag: string, truePositiveCounts: unknown, falsePositiveCounts: unknown, trueNegativeCounts: unknown, falseNegativeCounts: unknown, precision: unknown, recall: unknown,
+    ...args: Args<[globalStep: Step, numThresholds: number, weights: unknown, walltime: Walltime], StepOptions & { numThresholds?: number; weights?: unknown }>): void {
     const fn = 'SummaryWriter.addPrCurveRaw';
+    const o = bindRest(fn, 7, args, ['globalStep', 'numThresholds', 'weights', 'walltime']);
     const rows = [truePositiveCounts, falsePositiveCounts, trueNegativeCounts, falseNegativeCounts, precision, recall];
-    this.#addSummary(summary.prCurveRaw(checkTag(fn, tag), rows, numThresholds), checkStep(fn, globalStep), walltime ?? undefined);
+    this.#addSummary(summary.prCurveRaw(checkTag(fn, tag), rows, (o.numThresholds ?? 127) as number), checkStep(fn, o.globalStep), checkWalltime(fn, o.walltime));
   }
 
   /**
@@ -290,14 +352,16 @@ export class SummaryWriter {
   }
 
   /** add_custom_scalars_multilinechart(tags, category='default', title='untitled'). */
-  addCustomScalarsMultilinechart(tags: string[], category = 'default', title = 'untitled'): void {
-    this.addCustomScalars({ [category]: { [title]: ['Multiline', tags] } });
+  addCustomScalarsMultilinechart(tags: string[], ...args: Args<[category: string, title: string], { category?: string; title?: string }>): void {
+    const o = bindRest('SummaryWriter.addCustomScalarsMultilinechart', 1, args, ['category', 'title']);
+    this.addCustomScalars({ [String(o.category ?? 'default')]: { [String(o.title ?? 'untitled')]: ['Multiline', tags] } });
   }
 
   /** add_custom_scalars_marginchart(tags, category='default', title='untitled'): tags are [value, lower, upper]. */
-  addCustomScalarsMarginchart(tags: string[], category = 'default', title = 'untitled'): void {
+  addCustomScalarsMarginchart(tags: string[], ...args: Args<[category: string, title: string], { category?: string; title?: string }>): void {
+    const o = bindRest('SummaryWriter.addCustomScalarsMarginchart', 1, args, ['category', 'title']);
     if (!Array.isArray(tags) || tags.length !== 3) throw new RangeError(`SummaryWriter.addCustomScalarsMarginchart: Expected 3 tags, got ${Array.isArray(tags) ? tags.length : summary.describe(tags)}.`);
-    this.addCustomScalars({ [category]: { [title]: ['Margin', tags] } });
+    this.addCustomScalars({ [String(o.category ?? 'default')]: { [String(o.title ?? 'untitled')]: ['Margin', tags] } });
   }
 
   /**
@@ -306,13 +370,15 @@ export class SummaryWriter {
    * (labels, or rows of columns under metadataHeader) and sprite.png (label_img, NCHW in [0, 1]).
    * The text files are written at once; the promise settles when the sprite is written too.
    */
-  addEmbedding(mat: unknown, metadata?: unknown[] | Tensor | null, labelImg?: Tensor | null, globalStep?: number | null, tag = 'default', metadataHeader?: string[] | null): Promise<void> {
+  addEmbedding(mat: unknown, ...args: Args<[metadata: unknown[] | Tensor | null, labelImg: Tensor | null, globalStep: Step, tag: string, metadataHeader: string[] | null],
+    { metadata?: unknown[] | Tensor | null; labelImg?: Tensor | null; globalStep?: Step; tag?: string; metadataHeader?: string[] | null }>): Promise<void> {
     const fn = 'SummaryWriter.addEmbedding';
-    const checked = embedding.checkEmbedding(mat, metadata, labelImg);
-    checkTag(fn, tag);
-    const step = checkStep(fn, globalStep) ?? 0;
+    const o = bindRest(fn, 1, args, ['metadata', 'labelImg', 'globalStep', 'tag', 'metadataHeader']);
+    const checked = embedding.checkEmbedding(mat, o.metadata as unknown[] | Tensor | null | undefined, o.labelImg as Tensor | null | undefined);
+    const tag = checkTag(fn, o.tag ?? 'default');
+    const step = checkStep(fn, o.globalStep) ?? 0;
     // Everything that can fail on bad input is computed before the first file is written.
-    const tsv = checked.metadata ? embedding.metadataTsv(checked.metadata, metadataHeader ?? null) : null;
+    const tsv = checked.metadata ? embedding.metadataTsv(checked.metadata, (o.metadataHeader ?? null) as string[] | null) : null;
     const spritePixels = checked.labelImg ? embedding.spritePixels(checked.labelImg) : null;
     const matrix = embedding.matrixTsv(checked.mat);
     const logDir = this.#getFileWriter().logDir;
@@ -342,19 +408,16 @@ export class SummaryWriter {
    * add_hparams(hparam_dict, metric_dict, hparam_domain_discrete, run_name, global_step): a run in
    * <logDir>/<runName or the time> with the hparams plugin's three summaries and the metrics as scalars.
    */
-  addHparams(hparamDict: Record<string, unknown>, metricDict: Record<string, unknown>, hparamDomainDiscrete?: Record<string, unknown[]> | AddHparamsOptions | null, runName?: string | null, globalStep?: number | null): void {
+  addHparams(hparamDict: Record<string, unknown>, metricDict: Record<string, unknown>,
+    ...args: Args<[hparamDomainDiscrete: Record<string, unknown[]> | null, runName: string | null, globalStep: Step], AddHparamsOptions>): void {
     const fn = 'SummaryWriter.addHparams';
-    let domain = hparamDomainDiscrete ?? undefined;
-    const keys = domain ? Object.keys(domain) : [];
-    if (domain && keys.length > 0 && keys.every((k) => ['hparamDomainDiscrete', 'runName', 'globalStep'].includes(k)) && runName === undefined && globalStep === undefined) {
-      const o = domain as AddHparamsOptions;
-      ({ runName, globalStep } = o);
-      domain = o.hparamDomainDiscrete;
-    }
-    const [experiment, sessionStart, sessionEnd] = summary.hparams(hparamDict as never, metricDict, (domain ?? {}) as Record<string, unknown[]>);
+    const o = bindRest(fn, 2, args, ['hparamDomainDiscrete', 'runName', 'globalStep'], true);
+    const domain = (o.hparamDomainDiscrete ?? {}) as Record<string, unknown[]>;
+    const [experiment, sessionStart, sessionEnd] = summary.hparams(hparamDict as never, metricDict, domain);
     const metrics = Object.entries(metricDict).map(([k, v]) => [k, summary.scalar(k, v)] as const); // checked before the run is made
-    const step = checkStep(fn, globalStep);
-    const run = runName ? runName : String(Date.now() / 1000);
+    const step = checkStep(fn, o.globalStep);
+    if (o.runName !== undefined && o.runName !== null && typeof o.runName !== 'string') throw new TypeError(`${fn}: run_name must be a string, got ${summary.describe(o.runName)}`);
+    const run = o.runName ? o.runName : String(Date.now() / 1000);
     const w = new EventFileWriter(join(this.#getFileWriter().logDir, run), { maxQueue: this.maxQueue, flushSecs: this.flushSecs });
     try {
       for (const s of [experiment, sessionStart, sessionEnd]) this.#addSummary(s, step, undefined, w);
@@ -365,12 +428,17 @@ export class SummaryWriter {
   }
 
   /**
-   * add_graph(model, input_to_model): the model traced by torch.jit.trace, as a GraphDef for the Graphs
+   * add_graph(model, input_to_model, verbose, use_strict_trace=true): the model traced by torch.jit.trace
+   * in eval mode (its training mode restored after, as PyTorch does), as a GraphDef for the Graphs
    * dashboard (nodes named by module scope, with their output shapes), plus the RunMetadata record.
    */
-  addGraph(model: GraphInput['model'], inputToModel?: unknown, verbose = false): void {
+  addGraph(model: GraphInput['model'], ...args: Args<[inputToModel: unknown, verbose: boolean, useStrictTrace: boolean], { inputToModel?: unknown; verbose?: boolean; useStrictTrace?: boolean }>): void {
+    const fn = 'SummaryWriter.addGraph';
+    const o = bindRest(fn, 1, args, ['inputToModel', 'verbose', 'useStrictTrace']);
+    for (const k of ['verbose', 'useStrictTrace'] as const)
+      if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new TypeError(`${fn}: ${k} must be a boolean, got ${summary.describe(o[k])}`);
     const w = this.#getFileWriter();
-    const [graphDef, runMetadata] = graph({ model, inputs: inputToModel, verbose });
+    const [graphDef, runMetadata] = graph({ model, inputs: o.inputToModel, verbose: o.verbose === true, strict: o.useStrictTrace !== false });
     const wall = Date.now() / 1000;
     w.addEvent({ wall_time: wall, graph_def: graphDef });
     w.addEvent({ wall_time: wall, tagged_run_metadata: { tag: 'step1', run_metadata: runMetadata } });
