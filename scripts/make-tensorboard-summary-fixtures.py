@@ -101,6 +101,24 @@ def tensor_cases():
     return out
 
 
+def image_box_cases():
+    """image_boxes (add_image_with_boxes without labels) over seeded images: the boxes are drawn by PIL itself."""
+    g = torch.Generator().manual_seed(0)
+    cases = [
+        ("CHW", torch.rand(3, 12, 16, generator=g), [[1, 2, 10, 9], [3.7, 0.2, 15.9, 11.5], [-2, 5, 4, 20]], 1),
+        ("CHW", torch.rand(1, 10, 10, generator=g), [[2, 2, 7, 7]], 1),
+        ("HWC", (torch.rand(9, 11, 4, generator=g) * 255).to(torch.uint8), [[0, 0, 10, 8], [6, 1, 2, 7]], 1),
+        ("CHW", torch.rand(3, 20, 24, generator=g), [[2, 3, 20, 15]], 0.5),
+        ("CHW", torch.rand(3, 8, 10, generator=g), [[1, 1, 8, 6]], 2.5),
+    ]
+    out = []
+    for formats, img, boxes, rescale in cases:
+        value = plain(summary.image_boxes("b", img, torch.tensor(boxes, dtype=torch.float32), rescale=rescale, dataformats=formats))
+        js = img.tolist()
+        out.append({"dataformats": formats, "dtype": str(img.dtype).removeprefix("torch."), "shape": list(img.shape), "image": js, "boxes": boxes, "rescale": rescale, "summary": value})
+    return out
+
+
 def default_bins():
     """SummaryWriter.__init__'s default_bins (what add_histogram's bins='tensorflow' means), built as it builds them."""
     v, buckets = 1e-12, []
@@ -124,6 +142,7 @@ def main():
         },
         # numpy's min/max of values with a NaN are NaN
         "nanHistogram": {"input": [1.0, 2.0, "nan", 3.0], "summary": plain(summary.histogram("h", torch.tensor([1.0, 2.0, float("nan"), 3.0]), default_bins()))},
+        "imageBoxes": image_box_cases(),
         # the clip is scaled in its own precision: float16's 1.0 * 32767 is 32768, which int16 wraps
         "audio": [
             {"dtype": name, "input": [0.5, 1.0, -1.0, 0.25, -0.123, 0.999],

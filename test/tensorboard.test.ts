@@ -491,6 +491,24 @@ describe('summaries as PyTorch builds them', () => {
     expect(await lastValue()).toEqual(finite(pySummary.nanHistogram.summary.value[0]));
   });
 
+  it('addImageWithBoxes draws the boxes as PIL does for PyTorch, pixel for pixel (rescale through PIL\'s LANCZOS)', async () => {
+    const rawPixels = async (png: Buffer): Promise<Buffer> => sharp(png).raw().toBuffer();
+    for (const c of pySummary.imageBoxes as Json[]) {
+      const img = torch.tensor(c.image, { dtype: torch[c.dtype as 'float32'] as torch.DType });
+      await w.addImageWithBoxes('b', img, torch.tensor(c.boxes, { dtype: torch.float32 }), 1, undefined, c.rescale, c.dataformats);
+      const mine = (await lastValue()).image;
+      const theirs = finite(c.summary.value[0].image) as Json;
+      const what = `${c.dataformats} ${c.shape} rescale ${c.rescale}`;
+      expect({ what, height: mine.height, width: mine.width, colorspace: mine.colorspace }).toEqual({ what, height: theirs.height, width: theirs.width, colorspace: theirs.colorspace });
+      expect((await rawPixels(mine.encoded_image_string)).equals(await rawPixels(theirs.encoded_image_string)), what).toBe(true);
+    }
+    const img = torch.rand(3, 8, 8);
+    expect(() => w.addImageWithBoxes('b', img, torch.tensor([[1, 1, 5, 5]]), { labels: ['cat'] })).toThrow(/labels cannot be drawn/);
+    expect(() => w.addImageWithBoxes('b', img, torch.tensor([1, 1, 5, 5]))).toThrow(/box_tensor must be N x 4/);
+    expect(() => w.addImageWithBoxes('b', img, torch.tensor([[1, 1, 5, 5]]), { rescale: 0 })).toThrow(/rescale must be a positive number/);
+    await w.addImageWithBoxes('b', img, torch.tensor([[1, 1, 5, 5]]), { labels: ['cat', 'dog'] }); // labels that do not pair with the boxes are dropped, as in PyTorch
+  });
+
   it('addAudio scales in the clip\'s precision (float16: 1.0 becomes 32768, wrapped to -32768)', async () => {
     for (const c of pySummary.audio as Json[]) {
       w.addAudio('a', torch.tensor(c.input, { dtype: torch.float64 }).to(torch[c.dtype as 'float32'] as torch.DType), { sampleRate: 8000 });

@@ -8,6 +8,8 @@ import { tidy } from '../../scope.js';
 import { describe as describeKind } from '../../options.js';
 import { encodeMessage } from './proto.js';
 import { pyFloat } from '../../print.js';
+import { cInt, segment, type Canvas, type Ink } from '../../vision/_pil_draw.js';
+import { pilResize } from '../../vision/_pil_resample.js';
 
 export type SummaryObject = { value: Record<string, unknown>[] };
 
@@ -305,7 +307,7 @@ export type DataFormats = 'CHW' | 'HWC' | 'HW' | 'WH' | string;
  * The image as HWC uint8 pixels, as summary.image: float scaled by 255 (uint8 kept), clipped and
  * truncated; one channel becomes three; a batch (N in the format) becomes a grid of up to 8 columns.
  */
-export function imageToHWC(fn: string, img: unknown, dataformats: DataFormats): { pixels: Buffer; height: number; width: number; channels: number } {
+export function imageToHWC(fn: string, img: unknown, dataformats: DataFormats): HWCPixels {
   if (!isTensor(img)) throw new TypeError(`${fn}: img_tensor must be a Tensor, got ${describe(img)}`);
   const format = String(dataformats).toUpperCase();
   const letters = format.length === 4 ? 'NCHW' : 'CHW';
@@ -339,12 +341,57 @@ export function imageGrid(fn: string, nchw: Tensor, ncols = 8, what = 'a batch o
 }
 
 /** summary.image: a Summary.Image with the PNG (encoded by sharp), colorspace = channels. */
-export async function image(tag: string, hwc: { pixels: Buffer; height: number; width: number; channels: number }): Promise<SummaryObject> {
+export async function image(tag: string, hwc: HWCPixels): Promise<SummaryObject> {
   const { pixels, height, width, channels } = hwc;
   const { default: sharp } = await import('sharp'); // loaded on first use (it is slow to load)
   const raw = sharp(pixels, { raw: { width, height, channels: channels as 2 | 3 | 4 } });
   const png = await (channels === 2 ? raw.toColourspace('b-w') : raw).png().toBuffer(); // gray + alpha stays LA (PIL's mode), not RGBA
   return { value: [{ tag, image: { height, width, colorspace: channels, encoded_image_string: png } }] };
+}
+
+/** HWC uint8 pixels, what summary.image encodes. */
+export interface HWCPixels { pixels: Buffer; height: number; width: number; channels: number }
+
+// ImageColor.getcolor('Red', mode) for the modes Image.fromarray makes of 2, 3 and 4 channels (LA, RGB, RGBA)
+const RED: Record<number, readonly number[]> = { 2: [76, 255], 3: [255, 0, 0], 4: [255, 0, 0, 255] };
+
+/**
+ * image_boxes: the image with each box (rows of xmin, ymin, xmax, ymax) outlined as _draw_single_box
+ * does (PIL's draw.line through the corners, 2 pixels wide, 'Red'), then resized by `rescale` with PIL's
+ * LANCZOS; the Summary.Image keeps the original height and width, as PyTorch's make_image does.
+ */
+export function imageBoxes(tag: string, hwc: HWCPixels, boxesIn: unknown, rescale: number, labels: readonly string[] | null): Promise<SummaryObject> {
+  const fn = 'SummaryWriter.addImageWithBoxes';
+  const { pixels, height, width, channels } = hwc;
+  if (labels !== null && labels.some((label) => label))
+    throw new Error(`${fn}: labels cannot be drawn: PyTorch draws them with PIL's default font, which torchnode does not have (boxes without labels are drawn as PyTorch draws them)`);
+  if (!isTensor(boxesIn)) throw new TypeError(`${fn}: box_tensor must be a Tensor, got ${describe(boxesIn)}`);
+  if (boxesIn.dim() !== 2 || boxesIn.shape[1]! < 4) throw new RangeError(`${fn}: box_tensor must be N x 4 (xmin, ymin, xmax, ymax), got shape [${boxesIn.shape.join(', ')}]`);
+  const columns = boxesIn.shape[1]!;
+  const boxes = flatFloat64(fn, boxesIn);
+  const mask: Canvas = { px: new Uint8Array(height * width * 3), height, width };
+  const ink: Ink = { rgb: [1, 1, 1], alpha: null };
+  for (let i = 0; i < boxesIn.shape[0]!; i++) {
+    const [left, top, right, bottom] = Array.from(boxes.subarray(i * columns, i * columns + 4), cInt);
+    const corners = [[left, top], [left, bottom], [right, bottom], [right, top], [left, top]] as const;
+    for (let k = 0; k < 4; k++) segment(mask, corners[k]![0]!, corners[k]![1]!, corners[k + 1]![0]!, corners[k + 1]![1]!, ink, 2);
+  }
+  const drawn = Buffer.from(pixels);
+  const red = RED[channels]!;
+  for (let p = 0; p < height * width; p++) if (mask.px[p * 3]) for (let k = 0; k < channels; k++) drawn[p * channels + k] = red[k]!;
+  const scaledHeight = Math.trunc(height * rescale), scaledWidth = Math.trunc(width * rescale);
+  let out: HWCPixels = { pixels: drawn, height, width, channels };
+  if (scaledHeight !== height || scaledWidth !== width) {
+    // PIL resizes an image with alpha premultiplied (RGBa), which torchnode's resize does not do
+    if (channels !== 3) throw new RangeError(`${fn}: rescale ${rescale} of an image with an alpha channel is not supported`);
+    const resized = pilResize({ data: drawn, height, width, channels }, scaledWidth, scaledHeight, 'lanczos');
+    out = { pixels: Buffer.from(resized.buffer, resized.byteOffset, resized.byteLength), height: scaledHeight, width: scaledWidth, channels };
+  }
+  // drawn at the call (errors thrown, not rejected); only the PNG encoding waits
+  return image(tag, out).then((summary) => {
+    Object.assign(summary.value[0]!.image as object, { height, width });
+    return summary;
+  });
 }
 
 /** A video as summary.video lays it out: T frames of H x W x C uint8 pixels, the batch as a grid. */

@@ -233,6 +233,29 @@ export class SummaryWriter {
     return this.#image('SummaryWriter.addImages', tag, imgTensor, args, 'NCHW');
   }
 
+  /**
+   * add_image_with_boxes(tag, img_tensor, box_tensor, global_step, walltime, rescale=1, dataformats='CHW', labels):
+   * the image with each box (rows of xmin, ymin, xmax, ymax, in pixels) outlined in red, 2 pixels wide, as
+   * PyTorch draws them with PIL. Labels are not drawn (PIL's default font): non-empty ones are an Error.
+   */
+  addImageWithBoxes(tag: string, imgTensor: unknown, boxTensor: Tensor, ...args: Args<[globalStep: Step, walltime: Walltime, rescale: number, dataformats: DataFormats, labels: string | string[] | null],
+    StepOptions & { rescale?: number; dataformats?: DataFormats; labels?: string | string[] | null }>): Promise<void> {
+    const fn = 'SummaryWriter.addImageWithBoxes';
+    const o = bindRest(fn, 3, args, ['globalStep', 'walltime', 'rescale', 'dataformats', 'labels']);
+    checkTag(fn, tag);
+    const step = checkStep(fn, o.globalStep);
+    const wall = checkWalltime(fn, o.walltime);
+    const rescale = o.rescale ?? 1;
+    if (typeof rescale !== 'number' || !(rescale > 0) || !Number.isFinite(rescale)) throw new RangeError(`${fn}: rescale must be a positive number, got ${summary.describe(rescale)}`);
+    let labels = (o.labels ?? null) as string | string[] | null;
+    if (labels !== null && typeof labels !== 'string' && !(Array.isArray(labels) && labels.every((l) => typeof l === 'string'))) throw new TypeError(`${fn}: labels must be a string, an array of strings or null, got ${summary.describe(labels)}`);
+    if (typeof labels === 'string') labels = [labels];
+    if (labels !== null && isTensor(boxTensor) && labels.length !== boxTensor.shape[0]) labels = null; // PyTorch drops labels that do not pair with the boxes
+    const hwc = summary.imageToHWC(fn, imgTensor, (o.dataformats ?? 'CHW') as DataFormats);
+    const encoded = summary.imageBoxes(tag, hwc, boxTensor, rescale, labels);
+    return this.#getFileWriter().addPendingEvent(encoded.then((s) => this.#event(s, step, wall)));
+  }
+
   #image(fn: string, tag: string, imgTensor: unknown, args: readonly unknown[], defaultFormats: DataFormats): Promise<void> {
     const o = bindRest(fn, 2, args, ['globalStep', 'walltime', 'dataformats']);
     checkTag(fn, tag);
