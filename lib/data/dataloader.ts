@@ -10,7 +10,7 @@ import { warn } from '../warnings.js';
 import { isOptionsObject } from '../options.js';
 import { collateBatch, defaultCollate, defaultConvert } from './collate.js';
 import { decode } from './codec.js';
-import { awaitInOrder, isMapDataset, isStreamDataset, TensorDataset, type MapDataset, type StreamDataset } from './dataset.js';
+import { awaitInOrder, isMapDataset, isStreamDataset, lengthOf, TensorDataset, type MapDataset, type StreamDataset } from './dataset.js';
 import { BatchSampler, boolean, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
 import type { FetchRequest, WorkerInit } from './worker.js';
 import { hasWorkerSource, isWorkerSource, packSource, type WorkerSource } from './worker_source.js';
@@ -207,14 +207,11 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   /** Batches per pass (Python's len(loader)); an iterable dataset needs a `length` of its own. */
   get length(): number {
     if (this.#kind === 'stream') {
-      const n = (this.dataset as { length?: unknown }).length;
-      if (typeof n !== 'number') throw new TypeError('DataLoader.length: the iterable dataset has no length');
+      const n = lengthOf('DataLoader.length', this.dataset);
       if (this.batchSize === null) return n;
       return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
     }
-    const n = this.#indexSampler.length;
-    if (typeof n !== 'number') throw new TypeError('DataLoader.length: the sampler has no length');
-    return n;
+    return lengthOf('DataLoader.length', this.#indexSampler);
   }
 
   /** Ends persistent workers now (they also end with the process). */
@@ -230,8 +227,16 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return this.close();
   }
 
+  /**
+   * As Python's iter(loader): the index sampler's iterator is made first (a SequentialSampler or DistributedSampler
+   * reads the dataset's length and computes its order here; one that throws leaves the RNG untouched), then the
+   * base seed is drawn.
+   */
   [Symbol.iterator](): Generator<Batch, void, undefined> {
-    if (this.numWorkers === 0) return this.#single(drawSeed(this.generator)) as Generator<Batch, void, undefined>;
+    if (this.numWorkers === 0) {
+      const indices = this.#indexIterator();
+      return this.#single(drawSeed(this.generator), indices) as Generator<Batch, void, undefined>;
+    }
     const owner: RunOwner = { pool: null };
     const it = this.#syncWorkers(this.#prepareRun(), owner);
     abandonedRuns.register(it, owner, owner);
@@ -239,7 +244,10 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<Batch, void, undefined> {
-    if (this.numWorkers === 0) return this.#singleAsync(drawSeed(this.generator));
+    if (this.numWorkers === 0) {
+      const indices = this.#indexIterator();
+      return this.#singleAsync(drawSeed(this.generator), indices);
+    }
     const owner: RunOwner = { pool: null };
     const it = this.#asyncWorkers(this.#prepareRun(), owner);
     abandonedRuns.register(it, owner, owner);
@@ -252,7 +260,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return (this.pinMemory ? pin(data) : data) as Batch;
   }
 
-  *#single(_baseSeed: bigint): Generator<Batch, void, undefined> {
+  *#single(_baseSeed: bigint, indices: Iterator<number[] | number> | null): Generator<Batch, void, undefined> {
     if (this.#kind === 'stream') {
       const d = this.dataset as StreamDataset;
       if (!(Symbol.iterator in d)) throw new TypeError('DataLoader: the dataset is asynchronous; iterate with for await');
@@ -260,7 +268,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       return;
     }
     const map = this.dataset as MapDataset;
-    for (const index of this.#indexSampler) {
+    for (const index of iterable(indices!)) {
       const collated = this.#tensorBatch(index);
       if (collated) {
         yield this.#finish(collated);
@@ -300,7 +308,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     }
   }
 
-  async *#singleAsync(_baseSeed: bigint): AsyncGenerator<Batch, void, undefined> {
+  async *#singleAsync(_baseSeed: bigint, indices: Iterator<number[] | number> | null): AsyncGenerator<Batch, void, undefined> {
     const collate = this.collateFn as (b: unknown) => unknown;
     if (this.#kind === 'stream') {
       const d = this.dataset as StreamDataset;
@@ -319,7 +327,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       return;
     }
     const map = this.dataset as MapDataset;
-    for (const index of this.#indexSampler) {
+    for (const index of iterable(indices!)) {
       const collated = this.#tensorBatch(index);
       if (collated) {
         yield this.#finish(collated);
@@ -346,24 +354,37 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
    * pool starts at the first next(), so that an iterator never started owns no thread.
    */
   #prepareRun(): RunPrep {
+    // Python's _BaseDataLoaderIter makes the sampler's iterator before it draws the base seed: one that throws changes nothing
+    const indices = this.#indexIterator();
     let pool = this.persistentWorkers && this.#pool && !this.#pool.broken ? this.#pool : null;
     let baseSeed: bigint | null = null;
+    let started: WorkerPool | null = null;
     if (!pool) {
       baseSeed = drawSeed(this.generator);
       if (this.persistentWorkers) {
-        pool = this.#startPool(baseSeed);
+        pool = started = this.#startPool(baseSeed);
         this.#pool = pool;
         persistentPools.register(this, pool, pool); // a loader collected with its workers running ends them
       }
     }
-    const indices = this.#indexIterator();
     const taken: IteratorResult<number[] | number>[] = [];
     if (indices) {
       const inFlight = this.prefetchFactor! * this.numWorkers;
-      while (taken.length < inFlight) {
-        const r = indices.next();
-        taken.push(r);
-        if (r.done) break;
+      try {
+        while (taken.length < inFlight) {
+          const r = indices.next();
+          taken.push(r);
+          if (r.done) break;
+        }
+      } catch (e) {
+        // the sampler failed while prefetching (as Python's iter() would): a persistent pool started for this pass ends,
+        // so that the next iter() starts afresh (Python's loader keeps no iterator then)
+        if (started) {
+          this.#pool = null;
+          persistentPools.unregister(started);
+          void started.shutdown();
+        }
+        throw e;
       }
     }
     const rest: Iterator<number[] | number> | null = indices && { next: () => taken.shift() ?? indices.next() };
@@ -463,6 +484,11 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       await this.#endRun(run, owner, failed);
     }
   }
+}
+
+/** An iterator as an iterable (for...of then calls its return() when a loop ends early). */
+function iterable<T>(it: Iterator<T>): Iterable<T> {
+  return { [Symbol.iterator]: () => it };
 }
 
 function notPromise<T>(v: T): T {

@@ -46,6 +46,30 @@ export function isStreamDataset(d: unknown): d is StreamDataset {
   return typeof d === 'object' && d !== null && !isMapDataset(d) && (Symbol.iterator in d || Symbol.asyncIterator in d);
 }
 
+/**
+ * Python's `len(obj)` for a dataset or a sampler: its `length` (a getter is read), which must be a non-negative
+ * integer. Without one it throws Python's TypeError "object of type 'X' has no len()", X the constructor's name;
+ * `where` names the caller. Every "the length of this or throw" in torch.utils.data goes through here.
+ */
+/** @internal */
+export function lengthOf(where: string, obj: unknown): number {
+  const n = obj === null || obj === undefined ? undefined : (obj as { length?: unknown }).length;
+  if (n === undefined || n === null) throw new TypeError(`${where}: object of type '${typeName(obj)}' has no len() (no length)`);
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw new TypeError(`${where}: the length of an object of type '${typeName(obj)}' must be an integer, got ${describe(n)} (Python: cannot be interpreted as an integer)`);
+  }
+  if (n < 0) throw new RangeError(`${where}: the length of an object of type '${typeName(obj)}' should be >= 0, got ${n}`);
+  return n;
+}
+
+/** Its class's name; else its tag ('Generator', 'Array Iterator', 'Object'). */
+function typeName(obj: unknown): string {
+  if (obj === null || obj === undefined) return String(obj);
+  const ctor = (obj as { constructor?: unknown }).constructor;
+  if (typeof ctor === 'function' && ctor.name && ctor.name !== 'Object') return ctor.name;
+  return Object.prototype.toString.call(obj).slice(8, -1);
+}
+
 /** The items of a getItems result (which may hold promises, e.g. a Subset of an async dataset), settled one by one. */
 /** @internal */
 export async function awaitInOrder(items: readonly unknown[]): Promise<unknown[]> {
@@ -181,7 +205,7 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
       if (!isMapDataset(d)) throw new TypeError(`ConcatDataset: dataset ${k} is not map-style (ConcatDataset does not support IterableDataset)`);
     });
     let total = 0;
-    this.cumulativeSizes = this.datasets.map((d) => (total += d.length));
+    this.cumulativeSizes = this.datasets.map((d) => (total += lengthOf('ConcatDataset', d)));
   }
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1];
@@ -224,11 +248,7 @@ export class ChainDataset<T = unknown> extends AsyncIterableDataset<T> implement
   }
   /** The sum of the parts' lengths (each must have `length`). */
   get length(): number {
-    return this.datasets.reduce((sum, d, k) => {
-      const n = (d as { length?: unknown }).length;
-      if (typeof n !== 'number') throw new TypeError(`ChainDataset.length: dataset ${k} has no length`);
-      return sum + n;
-    }, 0);
+    return this.datasets.reduce((sum, d) => sum + lengthOf('ChainDataset.length', d), 0);
   }
 }
 
@@ -244,8 +264,11 @@ export class StackDataset extends Dataset<unknown> {
     parts.forEach((d, k) => {
       if (!isMapDataset(d)) throw new TypeError(`StackDataset: dataset ${k} is not map-style (getItem and length)`);
     });
-    this.#length = parts[0].length;
-    if (parts.some((d) => d.length !== this.#length)) throw new RangeError(`StackDataset: Size mismatch between datasets (${parts.map((d) => d.length).join(', ')})`);
+    // as Python: len of the first, then of the others until one differs
+    this.#length = lengthOf('StackDataset', parts[0]);
+    if (parts.some((d) => lengthOf('StackDataset', d) !== this.#length)) {
+      throw new RangeError(`StackDataset: Size mismatch between datasets (${parts.map((d) => String((d as { length?: unknown }).length)).join(', ')})`);
+    }
     this.datasets = byKey ? (datasets[0] as Record<string, MapDataset>) : (datasets as MapDataset[]);
   }
   workerSource(): WorkerSource {
@@ -273,14 +296,16 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
   const { generator = defaultGenerator } = bindArgs('randomSplit', args, ['generator']) as { generator?: Generator };
   if (!isMapDataset(dataset)) throw new TypeError('randomSplit: dataset must be a map-style dataset (getItem and length)');
   if (!Array.isArray(lengths) || lengths.some((l) => typeof l !== 'number' || !Number.isFinite(l))) throw new TypeError('randomSplit: lengths must be an array of numbers');
+  let length: number | undefined;
+  const datasetLength = (): number => (length ??= lengthOf('randomSplit', dataset)); // where Python first takes len(dataset)
   let sizes = [...lengths];
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   if (isClose(sum(sizes), 1) && sum(sizes) <= 1) {
     sizes = sizes.map((frac, i) => {
       if (frac < 0 || frac > 1) throw new RangeError(`randomSplit: Fraction at index ${i} is not between 0 and 1`);
-      return Math.floor(dataset.length * frac);
+      return Math.floor(datasetLength() * frac);
     });
-    const remainder = dataset.length - sum(sizes);
+    const remainder = datasetLength() - sum(sizes);
     for (let i = 0; i < remainder; i++) sizes[i % sizes.length] += 1;
     sizes.forEach((n, i) => {
       if (n === 0) warn(`Length of split at index ${i} is 0. This might result in an empty dataset.`);
@@ -288,7 +313,7 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
   } else if (sizes.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new TypeError(`randomSplit: lengths must be non-negative integers or fractions summing to 1, got [${sizes.join(', ')}]`);
   }
-  if (sum(sizes) !== dataset.length) throw new RangeError(`randomSplit: Sum of input lengths (${sum(sizes)}) does not equal the length of the input dataset (${dataset.length})!`);
+  if (sum(sizes) !== datasetLength()) throw new RangeError(`randomSplit: Sum of input lengths (${sum(sizes)}) does not equal the length of the input dataset (${datasetLength()})!`);
   const perm = randperm(sum(sizes), { generator }).tolist() as number[];
   let offset = 0;
   return sizes.map((n) => new Subset(dataset, perm.slice(offset, (offset += n))));

@@ -5,6 +5,7 @@
 import { randperm } from '../creation.js';
 import { Generator } from '../generator.js';
 import { readOptions } from '../options.js';
+import { lengthOf } from './dataset.js';
 import { boolean, Sampler } from './sampler.js';
 
 interface Sized {
@@ -51,7 +52,7 @@ export class DistributedSampler extends Sampler<number> {
     this.shuffle = boolean('DistributedSampler', 'shuffle', o.shuffle ?? true);
     this.seed = wholeNumber('seed', o.seed ?? 0);
     this.dropLast = boolean('DistributedSampler', 'dropLast', o.dropLast ?? false);
-    const n = dataset.length;
+    const n = lengthOf('DistributedSampler', dataset); // as Python, which takes len(dataset) here: a dataset without one is refused
     // + 0: Python's math.ceil(-0.5) is 0, JS's -0 (fewer items than replicas, dropping the tail).
     this.numSamples = (this.dropLast && n % this.numReplicas !== 0 ? Math.ceil((n - this.numReplicas) / this.numReplicas) : Math.ceil(n / this.numReplicas)) + 0;
     this.totalSize = this.numSamples * this.numReplicas;
@@ -66,8 +67,12 @@ export class DistributedSampler extends Sampler<number> {
     this.epoch = wholeNumber('epoch', epoch);
   }
 
-  *[Symbol.iterator](): Iterator<number> {
-    const n = this.dataset.length;
+  /**
+   * This rank's indices, computed here, when the iterator is made (Python's `__iter__` is an ordinary function, not a
+   * generator): a setEpoch after `[Symbol.iterator]()` changes the next iterator's order, not this one's.
+   */
+  [Symbol.iterator](): Iterator<number> {
+    const n = lengthOf('DistributedSampler', this.dataset);
     let indices: number[];
     if (this.shuffle) {
       const perm = randperm(n, { generator: new Generator().manualSeed(this.seed + this.epoch) });
@@ -78,11 +83,17 @@ export class DistributedSampler extends Sampler<number> {
     }
     if (!this.dropLast) {
       const padding = this.totalSize - indices.length;
+      // Python's math.ceil(padding_size / len(indices)) on a dataset that has emptied since the constructor
+      if (padding > 0 && n === 0) throw new RangeError(`DistributedSampler: the dataset is now empty, so it cannot be padded to totalSize ${this.totalSize} (division by zero)`);
       const source = indices.slice();
       for (let i = 0; i < padding; i++) indices.push(source[i % source.length]!);  // repeats the list as often as needed
     } else {
       indices = indices.slice(0, this.totalSize);
     }
-    for (let i = this.rank; i < this.totalSize; i += this.numReplicas) yield indices[i]!;
+    // Python's assertion: a dataset that has shrunk since the constructor (dropping the tail) is too short
+    if (indices.length !== this.totalSize) throw new Error(`DistributedSampler: Number of indices (${indices.length}) does not match totalSize (${this.totalSize})`);
+    const mine: number[] = [];
+    for (let i = this.rank; i < this.totalSize; i += this.numReplicas) mine.push(indices[i]!);
+    return mine[Symbol.iterator]();
   }
 }

@@ -6,7 +6,7 @@ import { float64, int64 } from '../dtype.js';
 import { multinomial } from '../generated/functions.js';
 import { Generator } from '../generator.js';
 import type { Tensor } from '../tensor.js';
-import { indexList } from './dataset.js';
+import { indexList, lengthOf } from './dataset.js';
 
 /** torch.utils.data.Sampler: an iterable of indices (or of index batches), maybe with a length. */
 export abstract class Sampler<T = number> implements Iterable<T> {
@@ -36,12 +36,17 @@ export class SequentialSampler extends Sampler<number> {
   constructor(readonly dataSource: Sized) {
     super();
   }
-  *[Symbol.iterator](): Iterator<number> {
-    for (let i = 0; i < this.dataSource.length; i++) yield i;
+  /** Python's `iter(range(len(data_source)))`: the length is read here, when the iterator is made, not at its first next(). */
+  [Symbol.iterator](): Iterator<number> {
+    return range(lengthOf('SequentialSampler', this.dataSource));
   }
   get length(): number {
-    return this.dataSource.length;
+    return lengthOf('SequentialSampler.length', this.dataSource);
   }
+}
+
+function* range(n: number): Iterator<number> {
+  for (let i = 0; i < n; i++) yield i;
 }
 
 export interface RandomSamplerOptions {
@@ -77,13 +82,14 @@ export class RandomSampler extends Sampler<number> {
     positiveInteger('RandomSampler', 'numSamples', this.numSamples);
   }
   get numSamples(): number {
-    return this.#numSamples ?? this.dataSource.length;
+    return this.#numSamples ?? lengthOf('RandomSampler', this.dataSource);
   }
   get length(): number {
     return this.numSamples;
   }
+  /** A generator, as Python's `__iter__`: the length is read, and the seed drawn, at the first next(). */
   *[Symbol.iterator](): Iterator<number> {
-    const n = this.dataSource.length;
+    const n = lengthOf('RandomSampler', this.dataSource);
     const generator = this.generator ?? new Generator().manualSeed(drawSeed(null));
     const draw = this.replacement ? (count: number) => randint(n, [count], { dtype: int64, generator }) : () => randperm(n, { generator });
     const chunk = this.replacement ? 32 : n;
@@ -184,8 +190,7 @@ export class BatchSampler extends Sampler<number[]> {
     if (batch.length > 0 && !this.dropLast) yield batch;
   }
   get length(): number {
-    const n = this.sampler.length;
-    if (typeof n !== 'number') throw new TypeError('BatchSampler.length: the inner sampler has no length');
+    const n = lengthOf('BatchSampler.length', this.sampler);
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 }
