@@ -29,6 +29,18 @@ export function currentDeviceIndex(): number {
   return native.acceleratorGetDeviceIndex();
 }
 
+// The native calls' errors name the native entry point (accelerator.currentDeviceIndex): named after the caller's function instead.
+function asCalledBy<T>(fn: string, call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof Error) e.message = e.message.replace(/^accelerator\.\w+: /, `${fn}: `);
+    throw e;
+  }
+}
+const currentIndexFor = (fn: string): number => asCalledBy(fn, () => native.acceleratorGetDeviceIndex());
+const exchangeDeviceFor = (fn: string, index: number): number => asCalledBy(fn, () => native.acceleratorExchangeDevice(index));
+
 // A device index from an index, a device string or a Device of the accelerator's type (Python's
 // _get_device_index); null where none was given, or the Device had no index.
 function deviceIndexOf(device: number | DeviceLike | null | undefined, fn: string): number | null {
@@ -59,10 +71,10 @@ export function deviceIndex<T>(device: number | null, fn: () => T): T {
   return withMode(
     'accelerator.deviceIndex',
     () => {
-      if (device !== null) previous = native.acceleratorExchangeDevice(device);
+      if (device !== null) previous = exchangeDeviceFor('accelerator.deviceIndex', device);
     },
     () => {
-      if (device !== null) native.acceleratorExchangeDevice(previous);
+      if (device !== null) exchangeDeviceFor('accelerator.deviceIndex', previous);
     },
     fn,
   );
@@ -71,7 +83,7 @@ export function deviceIndex<T>(device: number | null, fn: () => T): T {
 /** This thread's current stream on a device of the accelerator (the current device by default). */
 export function currentStream(device: number | DeviceLike | null = null): Stream {
   const index = deviceIndexOf(device, 'accelerator.currentStream');
-  return wrapStream(native.acceleratorCurrentStream(index ?? native.acceleratorGetDeviceIndex()));
+  return wrapStream(native.acceleratorCurrentStream(index ?? currentIndexFor('accelerator.currentStream')));
 }
 
 /** Makes the stream's device current, then the stream current on it. */
@@ -82,14 +94,14 @@ export function setStream(stream: Stream): void {
 /** Waits for all work on a device of the accelerator (the current one by default). */
 export function synchronize(device: number | DeviceLike | null = null): void {
   const index = deviceIndexOf(device, 'accelerator.synchronize');
-  native.acceleratorSynchronize(index ?? native.acceleratorGetDeviceIndex());
+  native.acceleratorSynchronize(index ?? currentIndexFor('accelerator.synchronize'));
 }
 
 // The accelerator's memory functions: CUDA's caching allocator's here, after Python's "Cannot access
 // accelerator device when none is available." check.
 function perDevice<R>(name: string, f: (index: number | null) => R): (device?: number | DeviceLike | null) => R {
   return (device = null) => {
-    native.acceleratorGetDeviceIndex();
+    currentIndexFor(`accelerator.${name}`);
     return f(deviceIndexOf(device, `accelerator.${name}`));
   };
 }
@@ -103,6 +115,6 @@ export const maxMemoryReserved = perDevice('maxMemoryReserved', cuda.maxMemoryRe
 export const resetPeakMemoryStats = perDevice('resetPeakMemoryStats', cuda.resetPeakMemoryStats);
 /** Gives the accelerator's cached, unused blocks back to the driver. */
 export function emptyCache(): void {
-  native.acceleratorGetDeviceIndex();
+  currentIndexFor('accelerator.emptyCache');
   cuda.emptyCache();
 }

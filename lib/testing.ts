@@ -19,14 +19,23 @@ interface PyScalar {
   kind: 'int' | 'float' | 'bool' | 'complex';
   value: number;
   imag?: number;
+  /** An int beyond 2^53, exactly (Python's ints have no limit; `value` is its nearest double). */
+  exact?: bigint;
 }
+
+/** A Python int from a bigint: a number where that is exact. */
+function intScalar(v: bigint): PyScalar {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? { kind: 'int', value: n } : { kind: 'int', value: n, exact: v };
+}
+const exactInt = (v: PyScalar): bigint => v.exact ?? BigInt(v.value);
 
 function pyRepr(v: PyScalar): string {
   switch (v.kind) {
     case 'bool':
       return v.value ? 'True' : 'False';
     case 'int':
-      return Number.isSafeInteger(v.value) ? String(v.value) : BigInt(v.value).toString();
+      return v.exact !== undefined ? v.exact.toString() : Number.isSafeInteger(v.value) ? String(v.value) : BigInt(v.value).toString();
     case 'float':
       return pyFloat(v.value);
     case 'complex': {
@@ -174,12 +183,14 @@ const isNumeric = (v: PyScalar): boolean => v.kind !== 'complex';
 function scalarSub(a: PyScalar, b: PyScalar): PyScalar {
   if (isNumeric(a) && isNumeric(b)) {
     const kind = a.kind === 'float' || b.kind === 'float' ? 'float' : 'int';
+    if (kind === 'int' && (a.exact !== undefined || b.exact !== undefined)) return intScalar(exactInt(a) - exactInt(b));
     return { kind, value: a.value - b.value };
   }
   return { kind: 'complex', value: a.value - b.value, imag: (a.imag ?? 0) - (b.imag ?? 0) };
 }
 const scalarAbs = (v: PyScalar): PyScalar =>
-  v.kind === 'complex' ? { kind: 'float', value: Math.hypot(v.value, v.imag ?? 0) } : { kind: v.kind === 'bool' ? 'int' : v.kind, value: Math.abs(v.value) };
+  v.exact !== undefined ? intScalar(v.exact < 0n ? -v.exact : v.exact)
+  : v.kind === 'complex' ? { kind: 'float', value: Math.hypot(v.value, v.imag ?? 0) } : { kind: v.kind === 'bool' ? 'int' : v.kind, value: Math.abs(v.value) };
 
 function scalarMismatchMessage(actual: PyScalar, expected: PyScalar, rtol: Tolerance, atol: Tolerance, identifier = 'Scalars'): string {
   const absDiff = scalarAbs(scalarSub(actual, expected));
@@ -206,6 +217,8 @@ function itemScalar(t: Tensor): PyScalar {
     const [re, im] = t.tolist() as unknown as [number, number];
     return { kind: 'complex', value: re, imag: im };
   }
+  // 64-bit ints read exactly: item() refuses values beyond 2^53
+  if (dt.name === 'int64' || dt.name === 'uint64') return intScalar((t.reshape(-1).toTypedArray() as BigInt64Array | BigUint64Array)[0]!);
   const v = t.item();
   if (typeof v === 'boolean') return { kind: 'bool', value: v ? 1 : 0 };
   return { kind: dt.isFloatingPoint ? 'float' : 'int', value: v };
@@ -338,11 +351,13 @@ function tensorLikePair(actualIn: unknown, expectedIn: unknown, id: Id, o: Close
     throw new ErrorMeta('AssertionError', msg, id);
   };
 
-  const regularClose = (a: Tensor, e: Tensor, rt: Tolerance, at: Tolerance, identifier?: string): void => {
+  // identifier: the subject of the message, or a function of the default one ('Scalars' or 'Tensor-likes')
+  const regularClose = (a: Tensor, e: Tensor, rt: Tolerance, at: Tolerance, identifier?: string | ((byDefault: string) => string)): void => {
     const matches = op('isclose', a, e, rt.value, at.value, o.equalNan);
     if (op('all', matches).item()) return;
-    if (a.dim() === 0) fail(scalarMismatchMessage(itemScalar(a), itemScalar(e), rt, at, identifier ?? 'Scalars'));
-    fail(tensorMismatchMessage(a, e, matches, rt, at, identifier ?? 'Tensor-likes'));
+    const subject = (byDefault: string): string => (typeof identifier === 'function' ? identifier(byDefault) : identifier ?? byDefault);
+    if (a.dim() === 0) fail(scalarMismatchMessage(itemScalar(a), itemScalar(e), rt, at, subject('Scalars')));
+    fail(tensorMismatchMessage(a, e, matches, rt, at, subject('Tensor-likes')));
   };
   const exact = floatTolerance(0);
   const regularEqual = (a: Tensor, e: Tensor, identifier: string): void => regularClose(a, e, { value: 0, text: '0' }, exact, identifier);
@@ -378,7 +393,10 @@ function tensorLikePair(actualIn: unknown, expectedIn: unknown, id: Id, o: Close
 
   const compareValues = (a: Tensor, e: Tensor): void => {
     const layout = layoutOf(a);
-    if (layout === 'sparse_coo') {
+    if (a.isQuantized) {
+      // _compare_quantized_values: the dequantized values, as 'Quantized tensor-likes' / 'Quantized scalars'
+      regularClose(op('dequantize', a), op('dequantize', e), rtol, atol, (byDefault) => `Quantized ${byDefault.toLowerCase()}`);
+    } else if (layout === 'sparse_coo') {
       const [aDim, eDim] = [aten('sparse_dim', [a]) as number, aten('sparse_dim', [e]) as number];
       if (aDim !== eDim) fail(`The number of sparse dimensions in sparse COO tensors does not match: ${aDim} != ${eDim}`);
       const [aNnz, eNnz] = [aten('_nnz', [a]) as number, aten('_nnz', [e]) as number];
@@ -480,7 +498,7 @@ function flag(v: unknown, name: string, fallback: boolean): boolean {
 
 function tolerance(v: unknown, name: string): number | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`assertClose: ${name} must be a number, got ${describe(v)}`);
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`assertClose: ${name} must be a number, got ${Number.isNaN(v) ? 'NaN' : describe(v)}`);
   return v;
 }
 
@@ -640,6 +658,8 @@ export function makeTensor(...args: (number | number[] | MakeTensorOptions)[]): 
   const drawShape = noncontiguous ? [...shape.slice(0, -1), 2 * shape[shape.length - 1]!] : shape;
 
   // Python's modify_low_high: defaults, NaN and order checks, clamping into the dtype's range.
+  // iinfo's bounds are Python ints, finfo's Python floats (-3.4028234663852886e+38, 65504.0)
+  const boundText = (v: number | bigint): string => (integral ? numberText(v) : pyFloat(Number(v)));
   const lowHigh = (lowest: number | bigint, highestExclusive: number | bigint, defaultLow: number, defaultHigh: number): [number, number] => {
     const lo = (low as number | null) ?? defaultLow;
     const hi = (high as number | null) ?? defaultHigh;
@@ -650,7 +670,7 @@ export function makeTensor(...args: (number | number[] | MakeTensorOptions)[]): 
       throw new TypeError(`makeTensor: \`low\` must be less than \`high\`, but got ${pyStr(lo)} >= ${pyStr(hi)}`);
     } else if (hi < Number(lowest) || lo >= Number(highestExclusive)) {
       throw new TypeError(
-        `makeTensor: The value interval specified by \`low\` and \`high\` is [${pyStr(lo)}, ${pyStr(hi)}), but ${dtype} only supports [${numberText(lowest)}, ${numberText(highestExclusive)})`,
+        `makeTensor: The value interval specified by \`low\` and \`high\` is [${pyStr(lo)}, ${pyStr(hi)}), but ${dtype} only supports [${boundText(lowest)}, ${boundText(highestExclusive)})`,
       );
     }
     const clamp = (v: number): number => Math.min(Math.max(v, Number(lowest)), Number(highestExclusive));

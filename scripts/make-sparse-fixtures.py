@@ -9,6 +9,7 @@ Inputs are written as small JSON specs that both sides build the same way:
   {"sparse": "coo"|"csr"|..., "of": spec, "blocksize": [r, c]}  a dense spec converted to a sparse layout
   {"meta": shape, "dtype": name}  a tensor on the meta device
   {"strided": spec, "transpose": true}  the transpose (other strides) of a 2-D spec
+  {"quant": spec, "scale": s, "zero_point": z, "qdtype": name}  torch.quantize_per_tensor of a float spec
 """
 import json
 import math
@@ -66,6 +67,8 @@ def build(spec):
         return torch.empty(spec["meta"], dtype=getattr(torch, spec.get("dtype", "float32")), device="meta")
     if "strided" in spec:
         return build(spec["strided"]).t().contiguous().t()
+    if "quant" in spec:
+        return torch.quantize_per_tensor(build(spec["quant"]), spec["scale"], spec["zero_point"], getattr(torch, spec["qdtype"]))
     raise ValueError(spec)
 
 
@@ -79,7 +82,15 @@ B = lambda b: {"bool": b}
 NONE = {"none": True}
 
 # ---- torch.testing.assert_close -------------------------------------------------------------
+Q = lambda data, scale=0.1: {"quant": T(data), "scale": scale, "zero_point": 0, "qdtype": "quint8"}
+
 close_cases = [
+    ("quantized equal", Q([1.0, 2.0]), Q([1.0, 2.0]), {}),
+    ("quantized mismatch", Q([1.0, 2.0]), Q([1.0, 2.5]), {}),
+    ("quantized scalars", Q(2.0), Q(2.5), {}),
+    ("int64 difference beyond 2^53", T([2**60, 0], "int64"), T([0, 0], "int64"), {}),
+    ("int64 scalars beyond 2^53", T(2**60, "int64"), T(0, "int64"), {}),
+    ("int64 difference overflows", T([2**62], "int64"), T([-(2**62)], "int64"), {}),
     ("float32 one mismatch", T([1.0, 2.0, 3.0]), T([1.0, 2.5, 3.0]), {}),
     ("doc example", T([1.0, 4.0, 5.0]), T([1.0, 2.0, 3.0]), {}),
     ("within default float32 tolerance", T([1.0, 2.0, 3.0]), T([1.0, 2.000001, 3.0]), {}),
@@ -242,6 +253,7 @@ make_errors = [
     ("requires grad int", [2], {"dtype": "int64", "requires_grad": True}),
     ("noncontiguous and memory_format", [2, 2, 2, 2], {"dtype": "float32", "noncontiguous": True, "memory_format": "channels_last"}),
     ("interval outside dtype", [2], {"dtype": "uint8", "low": -10, "high": -5}),
+    ("interval outside a float dtype (finfo's bounds are floats)", [2], {"dtype": "float16", "low": 70000.5, "high": 80000.5}),
     ("unsupported dtype", [2], {"dtype": "qint8"}),
 ]
 

@@ -60,6 +60,7 @@ function build(spec: Spec): unknown {
   if ('meta' in spec) return torch.empty(spec.meta as number[], { dtype: (spec.dtype as string) ?? 'float32', device: 'meta' });
   if ('strided' in spec) return (build(spec.strided as Spec) as torch.Tensor).t().contiguous().t();
   if ('complex' in spec) return torch.viewAsComplex(build(spec.complex as Spec) as torch.Tensor);
+  if ('quant' in spec) return torch.quantizePerTensor(build(spec.quant as Spec) as torch.Tensor, spec.scale as number, spec.zero_point as number, torch[spec.qdtype as 'quint8']);
   throw new Error(`unknown spec ${JSON.stringify(spec)}`);
 }
 
